@@ -1,0 +1,86 @@
+// `robustmq start`: runs any of the three services in one process — by default all of them, single node, data
+// under ./data — wiring the broker and journal server to the in-process placement center.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createLogger, type LoadConfigOptions, type Logger } from '@robustmq/common';
+import { loadPlacementCenterConfig, startPlacementCenter } from '@robustmq/placement-center';
+import { loadJournalServerConfig, startJournalServer } from '@robustmq/journal-server';
+import { loadMqttBrokerConfig, startMqttBroker } from '@robustmq/mqtt-broker';
+
+export const ROLES = ['placement-center', 'journal-server', 'mqtt-broker'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface StartOptions {
+  roles: Role[];
+  /** parent of each role's data dir (<dataDir>/<role>) unless the role's config sets data_dir itself. */
+  dataDir: string;
+  /** where <role>.toml files are looked for; a missing file means defaults. */
+  configDir: string;
+  /** placement addresses for brokers/journals when this process runs no placement center. */
+  placement?: string[];
+  env?: Record<string, string | undefined>;
+  logLevel?: string;
+}
+
+export interface RunningServices {
+  close(): Promise<void>;
+  ports: Partial<Record<Role, Record<string, number>>>;
+}
+
+function configOptions(options: StartOptions, role: Role, overrides: LoadConfigOptions['overrides']): LoadConfigOptions {
+  const file = join(options.configDir, `${role}.toml`);
+  return { ...(existsSync(file) ? { file } : {}), ...(options.env ? { env: options.env } : {}), overrides };
+}
+
+export async function startServices(options: StartOptions, logger?: Logger): Promise<RunningServices> {
+  const handles: { role: Role; close(): Promise<void> }[] = [];
+  const ports: RunningServices['ports'] = {};
+  const dataDir = resolve(options.dataDir);
+  const log = (role: Role, nodeId: number, level: string) =>
+    logger?.child({ service: role }) ?? createLogger({ service: role, nodeId, level: options.logLevel ?? level });
+
+  const close = async () => {
+    // reverse order: brokers and journals unregister while placement is still up
+    for (const handle of handles.reverse()) await handle.close();
+  };
+
+  try {
+    let placement = options.placement;
+    if (options.roles.includes('placement-center')) {
+      const config = loadPlacementCenterConfig(
+        configOptions(options, 'placement-center', { node: { data_dir: join(dataDir, 'placement-center') } }),
+      );
+      const handle = await startPlacementCenter(config, { logger: log('placement-center', config.node.id, config.log.level) });
+      handles.push({ role: 'placement-center', close: () => handle.close() });
+      ports['placement-center'] = handle.ports;
+      placement ??= [handle.grpcAddress];
+    }
+    const placementOverride: Record<string, Record<string, unknown>> = placement ? { placement: { addresses: placement } } : {};
+    if (options.roles.includes('journal-server')) {
+      const config = loadJournalServerConfig(
+        configOptions(options, 'journal-server', {
+          node: { data_dir: join(dataDir, 'journal-server') },
+          ...placementOverride,
+        }),
+      );
+      const handle = await startJournalServer(config, { logger: log('journal-server', config.node.id, config.log.level) });
+      handles.push({ role: 'journal-server', close: () => handle.close() });
+      ports['journal-server'] = handle.ports;
+    }
+    if (options.roles.includes('mqtt-broker')) {
+      const config = loadMqttBrokerConfig(
+        configOptions(options, 'mqtt-broker', {
+          node: { data_dir: join(dataDir, 'mqtt-broker') },
+          ...placementOverride,
+        }),
+      );
+      const handle = await startMqttBroker(config, { logger: log('mqtt-broker', config.node.id, config.log.level) });
+      handles.push({ role: 'mqtt-broker', close: () => handle.close() });
+      ports['mqtt-broker'] = handle.ports;
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { close, ports };
+}

@@ -1,0 +1,87 @@
+// Starts a whole MQTT broker node from its config: the MQTT TCP listener, the HTTP admin server and (when enabled)
+// registration with the placement center — and stops it again. `robustmq start`, main.ts and tests all start
+// brokers through `startMqttBroker`.
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { closeServer, createLogger, listen, type Logger } from '@robustmq/common';
+import type { FastifyInstance } from 'fastify';
+import { Broker, type BrokerSettings } from './broker-core.js';
+import type { MqttBrokerConfig } from './config.js';
+import { createHttpServer } from './http-server.js';
+import { createBrokerMetrics } from './metrics.js';
+import { registerWithPlacement, type PlacementRegistration } from './registration.js';
+
+export interface StartMqttBrokerOptions {
+  logger?: Logger;
+}
+
+export interface MqttBrokerHandle {
+  /** the bound ports (the real ones when the config asked for port 0). */
+  ports: { mqtt: number; http: number };
+  /** the broker core, for composition and tests. */
+  broker: Broker;
+  /** Unregisters from placement, disconnects every client and closes the listeners. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function brokerSettings(config: MqttBrokerConfig): BrokerSettings {
+  const mqtt = config.mqtt;
+  return {
+    maxPacketSize: mqtt.max_packet_size,
+    maxConnections: mqtt.max_connections,
+    keepAliveMax: mqtt.keep_alive_max,
+    defaultKeepAlive: mqtt.default_keep_alive,
+    connectTimeoutMs: mqtt.connect_timeout_ms,
+    maxClientIdLength: mqtt.max_client_id_length,
+    maxWriteBufferBytes: mqtt.max_write_buffer_bytes,
+  };
+}
+
+export async function startMqttBroker(
+  config: MqttBrokerConfig,
+  options: StartMqttBrokerOptions = {},
+): Promise<MqttBrokerHandle> {
+  const logger =
+    options.logger ?? createLogger({ service: 'mqtt-broker', nodeId: config.node.id, level: config.log.level });
+  const broker = new Broker(brokerSettings(config), logger);
+
+  let tcp: Server | undefined;
+  let http: FastifyInstance | undefined;
+  let registration: PlacementRegistration | undefined;
+
+  const shutdown = async (): Promise<void> => {
+    await registration?.stop();
+    // stop accepting first, so clients that reconnect on disconnect do not land here again
+    const tcpClosed = tcp?.listening ? closeServer(tcp) : Promise.resolve();
+    await broker.closeAll();
+    await tcpClosed;
+    await http?.close();
+  };
+
+  try {
+    tcp = createServer({ noDelay: true }, (socket) => broker.accept(socket));
+    tcp.on('error', (err) => logger.error({ err }, 'MQTT listener error'));
+    const mqttPort = await listen(tcp, config.network.tcp_port, config.network.host);
+
+    http = await createHttpServer(broker, createBrokerMetrics(broker, config.node.id), logger);
+    await http.listen({ port: config.network.http_port, host: config.network.host });
+    const httpPort = (http.server.address() as AddressInfo).port;
+
+    const ports = { mqtt: mqttPort, http: httpPort };
+    if (config.placement.enabled) registration = await registerWithPlacement(config, ports, logger);
+    logger.info({ ...ports, host: config.network.host, placement: config.placement.enabled }, 'MQTT broker started');
+
+    let closing: Promise<void> | undefined;
+    return {
+      ports,
+      broker,
+      close() {
+        closing ??= shutdown().then(() => logger.info('MQTT broker stopped'));
+        return closing;
+      },
+    };
+  } catch (err) {
+    await shutdown().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'cleanup after failed start failed'));
+    throw err;
+  }
+}

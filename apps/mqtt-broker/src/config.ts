@@ -1,0 +1,63 @@
+// The broker's configuration: one zod schema (the single source of keys, types and defaults), the `MqttBrokerConfig`
+// type it infers, and the loader that applies TOML file, ROBUSTMQ_<SECTION>_<KEY> environment and overrides.
+import {
+  address,
+  loadConfig,
+  logSection,
+  port,
+  positiveMs,
+  section,
+  z,
+  type LoadConfigOptions,
+} from '@robustmq/common';
+
+const seconds = () => z.number().int().min(0, 'must be a number of seconds >= 0').max(65535, 'must be at most 65535 seconds');
+
+export const mqttBrokerConfigSchema = z.strictObject({
+  node: section({
+    id: z.number().int().nonnegative('must be a node id >= 0').default(1),
+    cluster_name: z.string().min(1, 'must not be empty').default('robustmq'),
+    /** reserved for local state; the walking skeleton writes nothing here yet. */
+    data_dir: z.string().min(1, 'must not be empty').default('./data/mqtt-broker'),
+  }),
+  network: section({
+    host: z.string().min(1, 'must not be empty').default('0.0.0.0'),
+    /** the host clients and peers should dial; what is registered with placement. */
+    advertise_host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+    tcp_port: port().default(1883),
+    http_port: port().default(9982),
+    /** reserved for the broker's inner gRPC service (not served by the walking skeleton yet). */
+    grpc_port: port().default(9981),
+  }),
+  mqtt: section({
+    /** largest packet accepted from a client, in bytes; also announced to MQTT 5 clients in CONNACK. */
+    max_packet_size: z.number().int().min(64, 'must be at least 64 bytes').max(268_435_455, 'must be at most 268435455 bytes (the MQTT limit)').default(1_048_576),
+    /** connected clients at most; further CONNECTs are answered "server unavailable" / "server busy". */
+    max_connections: z.number().int().positive('must be a positive number of connections').default(100_000),
+    /** the longest keep-alive granted to MQTT 5 clients (via Server Keep Alive); 0 = no limit. MQTT 3.1/3.1.1 clients
+     * cannot be told a different value, so theirs is used as asked. */
+    keep_alive_max: seconds().default(3600),
+    /** keep-alive imposed on MQTT 5 clients that ask for none (0); 0 = honour "no keep-alive". */
+    default_keep_alive: seconds().default(0),
+    /** a socket that has not sent CONNECT after this long is closed. */
+    connect_timeout_ms: positiveMs().default(10_000),
+    /** longest client id accepted (MQTT 3.1 always limits it to 23). */
+    max_client_id_length: z.number().int().min(23, 'must be at least 23 (the MQTT minimum)').max(65535).default(65535),
+    /** bytes queued to a slow subscriber's socket beyond which new messages to it are dropped (and counted). */
+    max_write_buffer_bytes: z.number().int().positive('must be a positive number of bytes').default(16 * 1024 * 1024),
+  }),
+  placement: section({
+    /** false runs the broker alone (tests of pure MQTT, or a broker without a cluster). */
+    enabled: z.boolean().default(true),
+    addresses: z.array(address()).min(1, 'needs at least one placement address').default(['127.0.0.1:1228']),
+    heartbeat_interval_ms: positiveMs().default(1000),
+  }),
+  log: logSection(),
+});
+
+export type MqttBrokerConfig = z.infer<typeof mqttBrokerConfigSchema>;
+
+/** Loads and validates the configuration; throws a ConfigError naming the offending key. */
+export function loadMqttBrokerConfig(options: LoadConfigOptions = {}): MqttBrokerConfig {
+  return loadConfig(mqttBrokerConfigSchema, options);
+}

@@ -1,0 +1,151 @@
+// One client's TCP connection: feeds socket bytes to its MQTT decoder, hands each packet to the handler of its type,
+// writes packets back in the negotiated protocol version, and enforces the connect timeout and keep-alive. Any
+// failure — malformed bytes, a handler that throws, a protocol violation — closes this connection only.
+import type { Socket } from 'node:net';
+import type { Logger } from '@robustmq/common';
+import { MqttDecoder, encodePacket, type MqttCodecError, type MqttVersion, type Packet } from '@robustmq/protocol';
+import type { Broker } from './broker-core.js';
+import { CONNACK_UNACCEPTABLE_PROTOCOL_VERSION } from './fixed-packets.js';
+import { handlePacket } from './handlers/index.js';
+import { ReasonCode } from './reason-codes.js';
+import type { Session } from './session.js';
+
+/** A closing socket that does not finish its FIN exchange in time is destroyed. */
+const CLOSE_GRACE_MS = 1_000;
+
+let nextConnectionId = 1;
+
+export class Connection {
+  readonly id = nextConnectionId++;
+  readonly connectedAt = Date.now();
+  readonly remoteAddress: string;
+  readonly logger: Logger;
+  /** set by the CONNECT handler once the client is accepted. */
+  session: Session | undefined;
+  /** the version of the CONNECT; packets are encoded with it. */
+  protocolVersion: MqttVersion = 4;
+  /** the keep-alive in force, in seconds (0 = none). */
+  keepAliveSeconds = 0;
+  private closing = false;
+  private lastPacketAt = Date.now();
+  private keepAliveLimitMs = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly decoder: MqttDecoder;
+
+  constructor(
+    readonly socket: Socket,
+    readonly broker: Broker,
+    logger: Logger,
+  ) {
+    this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.logger = logger.child({ conn: this.id, remote: this.remoteAddress });
+    socket.setNoDelay(true);
+    this.decoder = new MqttDecoder({
+      maxPacketSize: broker.settings.maxPacketSize,
+      onPacket: (packet) => this.onPacket(packet),
+      onError: (error) => this.onCodecError(error),
+    });
+    socket.on('data', (chunk: Buffer) => {
+      broker.stats.bytesReceived += chunk.length;
+      this.decoder.push(chunk);
+    });
+    socket.on('error', (err) => this.logger.debug({ err: err.message }, 'socket error'));
+    socket.on('close', () => this.onSocketClosed());
+    this.timer = setTimeout(
+      () => this.close(`no CONNECT within ${broker.settings.connectTimeoutMs} ms`),
+      broker.settings.connectTimeoutMs,
+    );
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /** Whether a message may be queued to this client now: open, and not too far behind on writes (a slow
+   * subscriber must not make the broker buffer without bound). */
+  canAcceptMessage(): boolean {
+    if (this.closing) return false;
+    if (this.socket.writableLength > this.broker.settings.maxWriteBufferBytes) {
+      this.broker.stats.messagesDropped++;
+      return false;
+    }
+    return true;
+  }
+
+  write(bytes: Buffer): void {
+    if (this.closing) return;
+    this.broker.stats.bytesSent += bytes.length;
+    this.socket.write(bytes);
+  }
+
+  send(packet: Packet): void {
+    this.write(encodePacket(packet, this.protocolVersion));
+  }
+
+  /** Starts keep-alive enforcement: no packet for 1.5 × keep-alive closes the connection (MQTT-3.1.2-24). */
+  startKeepAlive(seconds: number): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.keepAliveSeconds = seconds;
+    if (seconds === 0) return;
+    this.keepAliveLimitMs = seconds * 1500;
+    this.timer = setTimeout(this.checkKeepAlive, this.keepAliveLimitMs);
+  }
+
+  /** Closes the connection, first telling an MQTT 5 client why with DISCONNECT when a reason code is given. */
+  close(why: string, v5ReasonCode?: number): void {
+    if (this.closing) return;
+    this.closing = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.logger.debug({ clientId: this.session?.clientId, why }, 'closing connection');
+    if (v5ReasonCode !== undefined && this.session && this.protocolVersion === 5) {
+      this.socket.write(encodePacket({ cmd: 'disconnect', reasonCode: v5ReasonCode }, 5));
+    }
+    // leave the broker now, not at socket close, so no more messages are routed to a closing connection
+    this.broker.detach(this);
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  private onPacket(packet: Packet): void {
+    if (this.closing) return;
+    this.lastPacketAt = Date.now();
+    try {
+      handlePacket(this, packet);
+    } catch (err) {
+      // a bug in one handler must cost one connection, never the process
+      this.logger.warn({ err, cmd: packet.cmd, clientId: this.session?.clientId }, 'packet handler failed');
+      this.close(`handler for ${packet.cmd} failed`, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR);
+    }
+  }
+
+  private onCodecError(error: MqttCodecError): void {
+    this.logger.debug({ err: error.message, clientId: this.session?.clientId }, 'undecodable input');
+    if (this.closing) return;
+    if (!this.session && error.message === 'Invalid protocol version') {
+      // MQTT-3.1.2-2: answer an unsupported protocol level with CONNACK 0x01 before closing
+      this.socket.write(CONNACK_UNACCEPTABLE_PROTOCOL_VERSION);
+    }
+    this.close(`undecodable input: ${error.message}`, error.reasonCode);
+  }
+
+  private readonly checkKeepAlive = (): void => {
+    this.timer = undefined;
+    if (this.closing) return;
+    const idle = Date.now() - this.lastPacketAt;
+    if (idle >= this.keepAliveLimitMs) {
+      this.close(`keep-alive timeout (${this.keepAliveSeconds} s)`, ReasonCode.KEEP_ALIVE_TIMEOUT);
+      return;
+    }
+    this.timer = setTimeout(this.checkKeepAlive, this.keepAliveLimitMs - idle);
+  };
+
+  private onSocketClosed(): void {
+    this.closing = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.broker.detach(this);
+    this.broker.connectionClosed(this);
+  }
+}

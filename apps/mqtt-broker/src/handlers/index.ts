@@ -1,0 +1,43 @@
+// Routes each decoded packet to the handler of its type, enforcing the packet order every version shares: CONNECT
+// first and only once, and only packets a client may send.
+import type { Packet } from '@robustmq/protocol';
+import type { Connection } from '../connection.js';
+import { ReasonCode } from '../reason-codes.js';
+import { handleConnect } from './connect.js';
+import { handleDisconnect } from './disconnect.js';
+import { handlePingreq } from './pingreq.js';
+import { handlePuback } from './puback.js';
+import { handlePublish } from './publish.js';
+import { handlePubrel } from './pubrel.js';
+import { handleSubscribe } from './subscribe.js';
+import { handleUnsubscribe } from './unsubscribe.js';
+
+export function handlePacket(connection: Connection, packet: Packet): void {
+  if (!connection.session) {
+    // MQTT-3.1.0-1: the first packet must be CONNECT
+    if (packet.cmd === 'connect') return handleConnect(connection, packet);
+    return connection.close(`first packet was ${packet.cmd}, not connect`);
+  }
+  switch (packet.cmd) {
+    case 'publish':
+      return handlePublish(connection, packet);
+    case 'puback':
+      return handlePuback(connection, packet);
+    case 'pubrel':
+      return handlePubrel(connection, packet);
+    case 'subscribe':
+      return handleSubscribe(connection, packet);
+    case 'unsubscribe':
+      return handleUnsubscribe(connection, packet);
+    case 'pingreq':
+      return handlePingreq(connection);
+    case 'disconnect':
+      return handleDisconnect(connection, packet);
+    case 'connect':
+      // MQTT-3.1.0-2: a second CONNECT is a protocol violation
+      return connection.close('second CONNECT on one connection', ReasonCode.PROTOCOL_ERROR);
+    default:
+      // pubrec/pubcomp answer QoS 2 messages the broker never sends; the rest are server-to-client packets
+      return connection.close(`unexpected ${packet.cmd} from a client`, ReasonCode.PROTOCOL_ERROR);
+  }
+}

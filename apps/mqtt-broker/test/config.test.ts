@@ -1,0 +1,42 @@
+// The broker's config: defaults, TOML file, environment overrides, and errors that name the key.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { loadMqttBrokerConfig } from '../src/config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'robustmq-mqtt-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('has documented defaults', () => {
+  const config = loadMqttBrokerConfig({ env: {} });
+  expect(config).toEqual({
+    node: { id: 1, cluster_name: 'robustmq', data_dir: './data/mqtt-broker' },
+    network: { host: '0.0.0.0', advertise_host: '127.0.0.1', tcp_port: 1883, http_port: 9982, grpc_port: 9981 },
+    mqtt: {
+      max_packet_size: 1_048_576,
+      max_connections: 100_000,
+      keep_alive_max: 3600,
+      default_keep_alive: 0,
+      connect_timeout_ms: 10_000,
+      max_client_id_length: 65535,
+      max_write_buffer_bytes: 16_777_216,
+    },
+    placement: { enabled: true, addresses: ['127.0.0.1:1228'], heartbeat_interval_ms: 1000 },
+    log: { level: 'info' },
+  });
+});
+
+it('reads a TOML file and lets the environment override it', () => {
+  const file = join(dir, 'broker.toml');
+  writeFileSync(file, '[network]\ntcp_port = 11883\n[placement]\nenabled = false\naddresses = ["10.0.0.1:1228", "10.0.0.2:1228"]\n');
+  const config = loadMqttBrokerConfig({ file, env: { ROBUSTMQ_MQTT_MAX_PACKET_SIZE: '2048' } });
+  expect(config.network.tcp_port).toBe(11883);
+  expect(config.placement).toMatchObject({ enabled: false, addresses: ['10.0.0.1:1228', '10.0.0.2:1228'] });
+  expect(config.mqtt.max_packet_size).toBe(2048);
+});
+
+it('names the offending key', () => {
+  expect(() => loadMqttBrokerConfig({ env: { ROBUSTMQ_NETWORK_TCP_PORT: '70000' } })).toThrow(/network\.tcp_port.*ROBUSTMQ_NETWORK_TCP_PORT/);
+  expect(() => loadMqttBrokerConfig({ env: {}, overrides: { mqtt: { keep_alive: 5 } } })).toThrow(/unknown key.*keep_alive/);
+});

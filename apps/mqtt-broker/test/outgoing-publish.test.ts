@@ -1,0 +1,45 @@
+// The shared PUBLISH encoding: one encoding per wire variant, and packet ids patched into copies correctly for
+// MQTT 3.1.1 and 5 (with properties, and with a multi-byte remaining length).
+import mqttPacket from 'mqtt-packet';
+import type { IPublishPacket, Packet } from '@robustmq/protocol';
+import { describe, expect, it } from 'vitest';
+import { OutgoingPublish, withPacketId } from '../src/outgoing-publish.js';
+
+function decode(bytes: Buffer, protocolVersion: number): IPublishPacket {
+  const parser = mqttPacket.parser({ protocolVersion });
+  let packet: Packet | undefined;
+  parser.on('packet', (p: Packet) => (packet = p));
+  parser.on('error', (err: Error) => {
+    throw err;
+  });
+  parser.parse(bytes);
+  return packet as IPublishPacket;
+}
+
+describe('OutgoingPublish', () => {
+  const message = new OutgoingPublish('sensors/ü/temp', Buffer.alloc(300, 7), 1, true, {
+    contentType: 'application/octet-stream',
+    userProperties: { a: 'b' },
+  });
+
+  it('encodes each variant once and reuses it', () => {
+    expect(message.bytes(false, 0, false)).toBe(message.bytes(false, 0, false));
+    expect(message.bytes(true, 1, false)).not.toBe(message.bytes(false, 1, false));
+  });
+
+  it.each([
+    [false, 4],
+    [true, 5],
+  ] as const)('patches packet ids into copies (v5=%s)', (v5, version) => {
+    const template = message.bytes(v5, 1, false);
+    const first = decode(withPacketId(template, 0x1234), version);
+    const second = decode(withPacketId(template, 65535), version);
+    expect(first).toMatchObject({ topic: 'sensors/ü/temp', qos: 1, retain: false, messageId: 0x1234 });
+    expect(second.messageId).toBe(65535);
+    expect(Buffer.compare(first.payload as Buffer, Buffer.alloc(300, 7))).toBe(0);
+    if (v5) expect(first.properties).toMatchObject({ contentType: 'application/octet-stream', userProperties: { a: 'b' } });
+    else expect(first.properties).toBeUndefined();
+    // the shared template is untouched
+    expect(decode(template, version).messageId).toBe(1);
+  });
+});

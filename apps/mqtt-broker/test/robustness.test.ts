@@ -1,0 +1,186 @@
+// Bad input over raw sockets: garbage, wrong packet order, silence, unsupported versions and client ids. Each must
+// close (or refuse) that connection only, with the protocol's answer, while other clients keep working.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IConnackPacket, IDisconnectPacket, ISubackPacket } from '@robustmq/protocol';
+import type { MqttClient } from 'mqtt';
+import { collect, connectClient } from './support/mqtt-clients.js';
+import { RawClient, connectPacket } from './support/raw-client.js';
+import { startTestBroker, type TestBroker } from './support/test-broker.js';
+
+let broker: TestBroker;
+let healthy: MqttClient;
+let healthyMessages: ReturnType<typeof collect>;
+let sent = 0;
+
+beforeAll(async () => {
+  broker = await startTestBroker({ max_client_id_length: 32, connect_timeout_ms: 1_000 });
+  healthy = await connectClient(broker.url, { clientId: 'healthy' });
+  healthyMessages = collect(healthy);
+  await healthy.subscribeAsync('healthy/#');
+});
+
+afterAll(async () => {
+  await healthy.endAsync(true);
+  await broker.stop();
+});
+
+/** The well-behaved client still gets its messages after each bad connection. */
+async function expectHealthyStillWorks(): Promise<void> {
+  sent++;
+  await healthy.publishAsync('healthy/ping', `ping-${sent}`);
+  await healthyMessages.waitFor(sent);
+  expect(healthy.connected).toBe(true);
+}
+
+async function open(version: 3 | 4 | 5 = 4): Promise<RawClient> {
+  return RawClient.open(broker.handle.ports.mqtt, version);
+}
+
+describe('malformed input', () => {
+  const garbage: [string, Buffer][] = [
+    ['reserved packet type', Buffer.from([0x00, 0x00])],
+    ['bad protocol name', Buffer.from([0x10, 0x08, 0x00, 0x04, 0x58, 0x58, 0x58, 0x58, 0x04, 0x02])],
+    ['remaining length over 4 bytes', Buffer.from([0x10, 0xff, 0xff, 0xff, 0xff, 0x7f])],
+    ['random bytes', Buffer.from('deadbeef00ff10203040ffeeddccbbaa99887766554433221100', 'hex')],
+  ];
+  it.each(garbage)('%s before CONNECT closes that socket only', async (_name, bytes) => {
+    const raw = await open();
+    raw.socket.write(bytes);
+    expect(await raw.closesWithin(2_000)).toBe(true);
+    await expectHealthyStillWorks();
+  });
+
+  it('garbage after CONNECT closes that socket only', async () => {
+    const raw = await open();
+    raw.send(connectPacket('garbage-after-connect'));
+    await raw.next('connack');
+    raw.socket.write(Buffer.from([0xf0, 0x05, 0x01, 0x02, 0x03, 0x04, 0x05]));
+    expect(await raw.closesWithin(2_000)).toBe(true);
+    await expectHealthyStillWorks();
+  });
+
+  it('a packet larger than max_packet_size closes an MQTT 5 connection with DISCONNECT 0x95', async () => {
+    const raw = await open(5);
+    raw.send(connectPacket('too-large', { version: 5 }), 5);
+    await raw.next('connack');
+    const size = broker.config.mqtt.max_packet_size + 10;
+    raw.send({ cmd: 'publish', topic: 'big', payload: Buffer.alloc(size), qos: 0, dup: false, retain: false }, 5);
+    const disconnect = (await raw.next('disconnect')) as IDisconnectPacket;
+    expect(disconnect.reasonCode).toBe(0x95);
+    expect(await raw.closesWithin(2_000)).toBe(true);
+    await expectHealthyStillWorks();
+  });
+});
+
+describe('packet order', () => {
+  it('a first packet other than CONNECT closes the socket', async () => {
+    const raw = await open();
+    raw.send({ cmd: 'pingreq' });
+    expect(await raw.closesWithin(2_000)).toBe(true);
+    expect(raw.packets).toEqual([]);
+  });
+
+  it('a second CONNECT on the same socket closes it', async () => {
+    const raw = await open();
+    raw.send(connectPacket('twice'));
+    expect(((await raw.next('connack')) as IConnackPacket).returnCode).toBe(0);
+    raw.send(connectPacket('twice'));
+    expect(await raw.closesWithin(2_000)).toBe(true);
+    await expectHealthyStillWorks();
+  });
+
+  it('a socket that never sends CONNECT is closed after connect_timeout_ms', async () => {
+    const raw = await open();
+    expect(await raw.closesWithin(3_000)).toBe(true);
+  });
+});
+
+describe('keep-alive', () => {
+  it('closes a connection silent for 1.5 × keep-alive, and keeps one that pings', async () => {
+    const silent = await open();
+    silent.send(connectPacket('silent', { keepalive: 1 }));
+    await silent.next('connack');
+    const pinging = await open();
+    pinging.send(connectPacket('pinging', { keepalive: 1 }));
+    await pinging.next('connack');
+    const started = Date.now();
+    const timer = setInterval(() => pinging.send({ cmd: 'pingreq' }), 500);
+    try {
+      expect(await silent.closesWithin(3_000)).toBe(true);
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(1_300);
+      await pinging.next('pingresp');
+      expect(pinging.socket.destroyed).toBe(false);
+    } finally {
+      clearInterval(timer);
+      pinging.destroy();
+    }
+  });
+});
+
+describe('CONNECT refusals', () => {
+  it('answers an unsupported protocol level with CONNACK 0x01 and closes', async () => {
+    const raw = await open();
+    // CONNECT, protocol "MQTT", level 6
+    raw.socket.write(Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x06, 0x02, 0x00, 0x3c, 0x00, 0x00]));
+    expect(((await raw.next('connack')) as IConnackPacket).returnCode).toBe(0x01);
+    expect(await raw.closesWithin(2_000)).toBe(true);
+  });
+
+  it('refuses an MQTT 3.1 client id longer than 23 bytes with 0x02', async () => {
+    const raw = await open(3);
+    raw.send(connectPacket('x'.repeat(24), { version: 3 }), 3);
+    expect(((await raw.next('connack')) as IConnackPacket).returnCode).toBe(0x02);
+    expect(await raw.closesWithin(2_000)).toBe(true);
+  });
+
+  it('refuses an empty MQTT 3.1.1 client id without clean session with 0x02', async () => {
+    const raw = await open();
+    // hand-written: mqtt-packet refuses to encode this CONNECT
+    raw.socket.write(Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x00, 0x00, 0x3c, 0x00, 0x00]));
+    expect(((await raw.next('connack')) as IConnackPacket).returnCode).toBe(0x02);
+    expect(await raw.closesWithin(2_000)).toBe(true);
+  });
+
+  it('accepts an empty MQTT 3.1.1 client id with clean session', async () => {
+    const raw = await open();
+    raw.send(connectPacket('', { clean: true }));
+    expect(((await raw.next('connack')) as IConnackPacket).returnCode).toBe(0x00);
+    raw.destroy();
+  });
+
+  it('refuses an MQTT 5 client id over max_client_id_length with 0x85', async () => {
+    const raw = await open(5);
+    raw.send(connectPacket('y'.repeat(33), { version: 5 }), 5);
+    expect(((await raw.next('connack')) as IConnackPacket).reasonCode).toBe(0x85);
+    expect(await raw.closesWithin(2_000)).toBe(true);
+  });
+});
+
+describe('SUBSCRIBE validation', () => {
+  it('fails only the invalid filters of a SUBSCRIBE (0x80; 0x8F for MQTT 5)', async () => {
+    for (const version of [4, 5] as const) {
+      const raw = await open(version);
+      raw.send(connectPacket(`filters-v${version}`, { version }), version);
+      await raw.next('connack');
+      raw.send(
+        {
+          cmd: 'subscribe',
+          messageId: 7,
+          subscriptions: [
+            { topic: 'ok/+', qos: 0 },
+            { topic: 'bad#', qos: 0 },
+            { topic: 'a/#/b', qos: 1 },
+            { topic: 'fine/#', qos: 1 },
+          ],
+        },
+        version,
+      );
+      const suback = (await raw.next('suback')) as ISubackPacket;
+      const failure = version === 5 ? 0x8f : 0x80;
+      expect(suback.messageId).toBe(7);
+      expect(suback.granted).toEqual([0, failure, failure, 1]);
+      raw.destroy();
+    }
+  });
+});

@@ -1,0 +1,26 @@
+// gRPC error helpers: a ServiceError with a status code and a message the caller can act on.
+import * as grpc from '@grpc/grpc-js';
+
+export function grpcError(code: grpc.status, details: string): Partial<grpc.ServiceError> {
+  return { code, details, message: details, metadata: new grpc.Metadata() };
+}
+
+export class InvalidArgument extends Error {}
+
+/** Wraps an async unary handler: InvalidArgument → INVALID_ARGUMENT, mapped errors → their code, others → INTERNAL. */
+export function unary<Req, Res>(
+  handler: (request: Req) => Promise<Res>,
+  mapError: (err: unknown) => Partial<grpc.ServiceError> | undefined = () => undefined,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    handler(call.request).then(
+      (reply) => callback(null, reply),
+      (err: unknown) => {
+        if (err instanceof InvalidArgument) return callback(grpcError(grpc.status.INVALID_ARGUMENT, err.message));
+        const mapped = mapError(err);
+        if (mapped) return callback(mapped);
+        callback(grpcError(grpc.status.INTERNAL, `internal error: ${(err as Error).message}`));
+      },
+    );
+  };
+}

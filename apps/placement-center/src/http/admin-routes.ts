@@ -1,0 +1,127 @@
+// HTTP admin API of the placement center (fastify): node listing and KV browsing. Every route declares its JSON
+// schema; errors are `{code, message}` (see installErrorHandlers).
+import type { FastifyInstance } from 'fastify';
+import { HttpError, errorResponseSchema } from '@robustmq/common';
+import type { NodeRegistry } from '../cluster/node-registry.js';
+import type { PlacementStore } from '../store/placement-store.js';
+import { DEFAULT_LIST_LIMIT, MAX_KEY_BYTES, MAX_LIST_LIMIT, MAX_VALUE_BYTES } from '../grpc/kv-service.js';
+
+const nodeSchema = {
+  type: 'object',
+  properties: {
+    clusterType: { type: 'string' },
+    clusterName: { type: 'string' },
+    nodeId: { type: 'integer' },
+    host: { type: 'string' },
+    ports: { type: 'object', additionalProperties: { type: 'integer' } },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+    registeredAtMs: { type: 'integer' },
+    lastHeartbeatMs: { type: 'integer' },
+  },
+} as const;
+
+const kvEntrySchema = {
+  type: 'object',
+  properties: { key: { type: 'string' }, value: { type: 'string' }, encoding: { type: 'string' } },
+} as const;
+
+/** Values are shown as UTF-8 when they are valid UTF-8 text, otherwise as base64 (and say so). */
+function showValue(value: Buffer): { value: string; encoding: 'utf8' | 'base64' } {
+  const text = value.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(value) ? { value: text, encoding: 'utf8' } : { value: value.toString('base64'), encoding: 'base64' };
+}
+
+function keyOf(params: unknown): string {
+  const key = decodeURIComponent((params as { '*': string })['*'] ?? '');
+  if (!key) throw new HttpError(400, 'INVALID_ARGUMENT', 'key must not be empty');
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new HttpError(400, 'INVALID_ARGUMENT', `key is longer than ${MAX_KEY_BYTES} bytes`);
+  return key;
+}
+
+export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRegistry; store: PlacementStore }) {
+  app.get(
+    '/api/v1/cluster/nodes',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            cluster_type: { type: 'string', enum: ['PLACEMENT_CENTER', 'JOURNAL_SERVER', 'MQTT_BROKER'] },
+            cluster_name: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'object', properties: { nodes: { type: 'array', items: nodeSchema } } } },
+      },
+    },
+    async (request) => {
+      const query = request.query as { cluster_type?: string; cluster_name?: string };
+      return { nodes: deps.registry.list(query.cluster_type, query.cluster_name) };
+    },
+  );
+
+  app.get(
+    '/api/v1/kv',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            prefix: { type: 'string', default: '' },
+            start_after: { type: 'string', default: '' },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_LIST_LIMIT, default: DEFAULT_LIST_LIMIT },
+          },
+          additionalProperties: false,
+        },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: kvEntrySchema }, more: { type: 'boolean' } } },
+        },
+      },
+    },
+    async (request) => {
+      const query = request.query as { prefix: string; start_after: string; limit: number };
+      const page = await deps.store.kvList(query.prefix, query.start_after, query.limit);
+      return { items: page.items.map((item) => ({ key: item.key, ...showValue(item.value) })), more: page.more };
+    },
+  );
+
+  app.get(
+    '/api/v1/kv/*',
+    { schema: { response: { 200: kvEntrySchema, 404: errorResponseSchema } } },
+    async (request) => {
+      const key = keyOf(request.params);
+      const value = await deps.store.kvGet(key);
+      if (value === undefined) throw new HttpError(404, 'NOT_FOUND', `key "${key}" not found`);
+      return { key, ...showValue(value) };
+    },
+  );
+
+  app.put(
+    '/api/v1/kv/*',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          properties: { value: { type: 'string' }, encoding: { type: 'string', enum: ['utf8', 'base64'], default: 'utf8' } },
+          required: ['value'],
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'object', properties: { key: { type: 'string' } } }, 400: errorResponseSchema },
+      },
+    },
+    async (request) => {
+      const key = keyOf(request.params);
+      const body = request.body as { value: string; encoding: 'utf8' | 'base64' };
+      const value = Buffer.from(body.value, body.encoding);
+      if (value.length > MAX_VALUE_BYTES) throw new HttpError(400, 'INVALID_ARGUMENT', `value is larger than ${MAX_VALUE_BYTES} bytes`);
+      await deps.store.kvSet(key, value);
+      return { key };
+    },
+  );
+
+  app.delete(
+    '/api/v1/kv/*',
+    { schema: { response: { 200: { type: 'object', properties: { deleted: { type: 'boolean' } } } } } },
+    async (request) => ({ deleted: await deps.store.kvDelete(keyOf(request.params)) }),
+  );
+}

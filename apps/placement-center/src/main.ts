@@ -1,0 +1,6 @@
+// Command-line entry: `node apps/placement-center/dist/main.js --config config/placement-center.toml`.
+import { runService } from '@robustmq/common';
+import { loadPlacementCenterConfig } from './config.js';
+import { startPlacementCenter } from './placement-center.js';
+
+await runService('placement-center', loadPlacementCenterConfig, (config) => startPlacementCenter(config));

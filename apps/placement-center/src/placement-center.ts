@@ -1,0 +1,91 @@
+// Assembles a placement center: the local store, the node registry, the gRPC server and the HTTP admin server.
+import * as grpc from '@grpc/grpc-js';
+import {
+  RocksDbEngine,
+  collectProcessMetrics,
+  createLogger,
+  createMetricsRegistry,
+  createHttpServer,
+  listenHttp,
+  observabilityPlugin,
+  Gauge,
+  type Logger,
+} from '@robustmq/common';
+import { clusterServiceDefinition, kvServiceDefinition } from '@robustmq/protocol';
+import type { PlacementCenterConfig } from './config.js';
+import { PlacementStore } from './store/placement-store.js';
+import { NodeRegistry } from './cluster/node-registry.js';
+import { clusterServiceHandlers } from './grpc/cluster-service.js';
+import { kvServiceHandlers } from './grpc/kv-service.js';
+import { adminRoutes } from './http/admin-routes.js';
+
+export interface PlacementCenterHandle {
+  ports: { grpc: number; http: number };
+  /** host:port of the gRPC server, for clients in the same process. */
+  grpcAddress: string;
+  close(): Promise<void>;
+}
+
+export async function startPlacementCenter(
+  config: PlacementCenterConfig,
+  options: { logger?: Logger } = {},
+): Promise<PlacementCenterHandle> {
+  const logger =
+    options.logger ?? createLogger({ service: 'placement-center', nodeId: config.node.id, level: config.log.level });
+  const engine = await RocksDbEngine.open(config.node.data_dir);
+  const store = new PlacementStore(engine);
+  const registry = new NodeRegistry(store, {
+    timeoutMs: config.heartbeat.timeout_ms,
+    checkIntervalMs: config.heartbeat.check_interval_ms,
+    logger,
+  });
+  await registry.load();
+
+  const metrics = createMetricsRegistry('placement-center', config.node.id);
+  collectProcessMetrics(metrics);
+  new Gauge({
+    name: 'placement_registered_nodes',
+    help: 'Nodes currently registered, by cluster type',
+    labelNames: ['cluster_type'],
+    registers: [metrics],
+    collect() {
+      this.reset();
+      for (const node of registry.list()) this.inc({ cluster_type: node.clusterType });
+    },
+  });
+
+  const server = new grpc.Server();
+  server.addService(
+    clusterServiceDefinition(),
+    clusterServiceHandlers(registry, { intervalMs: config.heartbeat.interval_ms, timeoutMs: config.heartbeat.timeout_ms }),
+  );
+  server.addService(kvServiceDefinition(), kvServiceHandlers(store));
+  const grpcPort = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${config.network.host}:${config.network.grpc_port}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
+      err ? reject(new Error(`cannot bind gRPC port ${config.network.grpc_port}: ${err.message}`)) : resolve(port),
+    ),
+  );
+
+  const http = createHttpServer(logger);
+  await http.register(observabilityPlugin, { registry: metrics, health: () => ({ status: 'ok', nodes: registry.list().length }) });
+  await http.register(adminRoutes, { registry, store });
+  const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
+
+  logger.info({ grpcPort, httpPort, dataDir: config.node.data_dir }, 'placement center started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    ports: { grpc: grpcPort, http: httpPort },
+    grpcAddress: `127.0.0.1:${grpcPort}`,
+    close() {
+      closing ??= (async () => {
+        await http.close();
+        await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+        await registry.close();
+        await engine.close();
+        logger.info('placement center stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,148 @@
+// The placement center's gRPC services, driven by the real PlacementClient over a real gRPC connection.
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlacementClient, PlacementError, freePort } from '@robustmq/common';
+import { newClusterClient, newKvClient } from '@robustmq/protocol';
+import { startTestPlacement, type TestPlacement } from './helpers.js';
+
+let placement: TestPlacement;
+let client: PlacementClient;
+
+beforeAll(async () => {
+  placement = await startTestPlacement();
+  client = new PlacementClient({ addresses: [placement.handle.grpcAddress], callTimeoutMs: 3000 });
+});
+afterAll(async () => {
+  client.close();
+  await placement.stop();
+});
+
+function expectCode(promise: Promise<unknown>, code: grpc.status, message?: RegExp) {
+  return expect(promise).rejects.toSatisfy((err: unknown) => {
+    expect(err).toBeInstanceOf(PlacementError);
+    expect((err as PlacementError).code).toBe(code);
+    if (message) expect((err as PlacementError).message).toMatch(message);
+    return true;
+  });
+}
+
+const broker = {
+  clusterType: 'MQTT_BROKER' as const,
+  clusterName: 'c1',
+  nodeId: 7,
+  host: '127.0.0.1',
+  ports: { mqtt: 1883 },
+  labels: { zone: 'a' },
+};
+
+describe('ClusterService', () => {
+  it('registers, heartbeats, lists and unregisters a node', async () => {
+    const reply = await client.registerNode(broker);
+    expect(reply.heartbeatTimeoutMs).toBe(10_000);
+    await client.heartbeat('MQTT_BROKER', 'c1', 7);
+    const nodes = await client.listNodes('MQTT_BROKER');
+    expect(nodes).toHaveLength(1);
+    expect(nodes[0]).toMatchObject({ clusterType: 'MQTT_BROKER', nodeId: 7, host: '127.0.0.1', ports: { mqtt: 1883 }, labels: { zone: 'a' } });
+    expect(nodes[0]!.lastHeartbeatMs).toBeGreaterThan(0);
+    expect(await client.listNodes('JOURNAL_SERVER')).toEqual([]);
+    await client.unregisterNode('MQTT_BROKER', 'c1', 7);
+    expect(await client.listNodes()).toEqual([]);
+  });
+
+  it('answers NOT_FOUND to heartbeats and unregistration of unknown nodes', async () => {
+    await expectCode(client.heartbeat('MQTT_BROKER', 'c1', 99), grpc.status.NOT_FOUND, /node 99 .* not registered/);
+    await expectCode(client.unregisterNode('JOURNAL_SERVER', 'c1', 99), grpc.status.NOT_FOUND);
+  });
+
+  it('rejects bad registrations with INVALID_ARGUMENT naming the field', async () => {
+    await expectCode(client.registerNode({ ...broker, nodeId: 0 }), grpc.status.INVALID_ARGUMENT, /node_id must be a positive/);
+    await expectCode(client.registerNode({ ...broker, clusterType: 'CLUSTER_TYPE_UNSPECIFIED' }), grpc.status.INVALID_ARGUMENT, /cluster_type/);
+    await expectCode(client.registerNode({ ...broker, host: '' }), grpc.status.INVALID_ARGUMENT, /host/);
+    await expectCode(client.registerNode({ ...broker, clusterName: '' }), grpc.status.INVALID_ARGUMENT, /cluster_name/);
+    await expectCode(client.registerNode({ ...broker, ports: { mqtt: 70000 } }), grpc.status.INVALID_ARGUMENT, /ports\.mqtt/);
+  });
+
+  it('answers INVALID_ARGUMENT when the request has no node at all', async () => {
+    const raw = newClusterClient(placement.handle.grpcAddress, grpc.credentials.createInsecure());
+    const err = await new Promise<grpc.ServiceError | null>((resolve) => raw.RegisterNode({}, (e) => resolve(e)));
+    raw.close();
+    expect(err?.code).toBe(grpc.status.INVALID_ARGUMENT);
+  });
+});
+
+describe('KvService', () => {
+  it('sets, gets, checks, lists and deletes keys', async () => {
+    await client.kvSet('cfg/a', 'one');
+    await client.kvSet('cfg/b', Buffer.from([0, 1, 2]));
+    await client.kvSet('other', 'x');
+    expect((await client.kvGet('cfg/a'))?.toString()).toBe('one');
+    expect(await client.kvGet('cfg/b')).toEqual(Buffer.from([0, 1, 2]));
+    expect(await client.kvGet('cfg/missing')).toBeUndefined();
+    expect(await client.kvExists('cfg/a')).toBe(true);
+    expect(await client.kvExists('cfg/missing')).toBe(false);
+    const page = await client.kvListPrefix('cfg/');
+    expect(page.items.map((i) => i.key)).toEqual(['cfg/a', 'cfg/b']);
+    expect(page.more).toBe(false);
+    expect(await client.kvDelete('cfg/a')).toBe(true);
+    expect(await client.kvDelete('cfg/a')).toBe(false);
+    expect(await client.kvExists('cfg/a')).toBe(false);
+  });
+
+  it('pages through a prefix with start_after and limit', async () => {
+    for (let i = 0; i < 25; i++) await client.kvSet(`page/${String(i).padStart(2, '0')}`, String(i));
+    const seen: string[] = [];
+    let after = '';
+    for (;;) {
+      const page = await client.kvListPrefix('page/', after, 10);
+      seen.push(...page.items.map((i) => i.key));
+      if (!page.more) break;
+      after = page.items.at(-1)!.key;
+    }
+    expect(seen).toHaveLength(25);
+    expect(seen[24]).toBe('page/24');
+  });
+
+  it('rejects an empty key, an oversized key and an excessive limit', async () => {
+    await expectCode(client.kvSet('', 'x'), grpc.status.INVALID_ARGUMENT, /key must not be empty/);
+    await expectCode(client.kvGet(''), grpc.status.INVALID_ARGUMENT);
+    await expectCode(client.kvSet('k'.repeat(5000), 'x'), grpc.status.INVALID_ARGUMENT, /longer than/);
+    await expectCode(client.kvListPrefix('', '', 20_000), grpc.status.INVALID_ARGUMENT, /limit/);
+  });
+
+  it('reports a missing key as NOT_FOUND on the wire', async () => {
+    const raw = newKvClient(placement.handle.grpcAddress, grpc.credentials.createInsecure());
+    const err = await new Promise<grpc.ServiceError | null>((resolve) => raw.Get({ key: 'nope' }, (e) => resolve(e)));
+    raw.close();
+    expect(err?.code).toBe(grpc.status.NOT_FOUND);
+  });
+
+  it('keeps data and registered nodes across a restart', async () => {
+    await client.kvSet('durable', 'yes');
+    await client.registerNode({ ...broker, nodeId: 42 });
+    await placement.restart();
+    const again = new PlacementClient({ addresses: [placement.handle.grpcAddress] });
+    expect((await again.kvGet('durable'))?.toString()).toBe('yes');
+    expect((await again.listNodes('MQTT_BROKER')).map((n) => n.nodeId)).toContain(42);
+    again.close();
+    client.close();
+    client = new PlacementClient({ addresses: [placement.handle.grpcAddress], callTimeoutMs: 3000 });
+  });
+});
+
+describe('PlacementClient', () => {
+  it('moves past an unreachable member to a live one', async () => {
+    const dead = `127.0.0.1:${await freePort()}`;
+    const multi = new PlacementClient({ addresses: [dead, placement.handle.grpcAddress], callTimeoutMs: 5000 });
+    await multi.kvSet('via-second', 'ok');
+    expect((await multi.kvGet('via-second'))?.toString()).toBe('ok');
+    multi.close();
+  });
+
+  it('gives up with UNAVAILABLE after its deadline when no member answers', async () => {
+    const dead = new PlacementClient({ addresses: [`127.0.0.1:${await freePort()}`], callTimeoutMs: 500, attemptTimeoutMs: 200 });
+    const started = Date.now();
+    await expectCode(dead.kvGet('x'), grpc.status.UNAVAILABLE, /no placement member answered/);
+    expect(Date.now() - started).toBeLessThan(3000);
+    dead.close();
+  });
+});

@@ -1,0 +1,117 @@
+// KvEngine on the `rocksdb` package (a leveldown-style binding); callbacks wrapped into promises and async iterators.
+import { mkdirSync } from 'node:fs';
+import rocksdbModule from 'rocksdb';
+import type { BatchOp, Bytes, KvEngine, ScanOptions, WriteOptions } from './kv-engine.js';
+import { prefixUpperBound } from './kv-engine.js';
+
+// The binding is CommonJS while its typings declare a default export: at run time the import is the constructor.
+type RocksDbConstructor = typeof rocksdbModule.default;
+const rocksdb = rocksdbModule as unknown as RocksDbConstructor;
+type Db = ReturnType<RocksDbConstructor>;
+
+function toBuffer(value: Bytes): Buffer {
+  return typeof value === 'string' ? Buffer.from(value) : value;
+}
+
+function isNotFound(err: Error): boolean {
+  return /NotFound/i.test(err.message);
+}
+
+export class RocksDbEngine implements KvEngine {
+  private closed = false;
+
+  private constructor(
+    private readonly db: Db,
+    readonly path: string,
+  ) {}
+
+  static async open(path: string): Promise<RocksDbEngine> {
+    mkdirSync(path, { recursive: true });
+    const db = rocksdb(path);
+    await new Promise<void>((resolve, reject) =>
+      db.open({ createIfMissing: true }, (err: Error | undefined) =>
+        err ? reject(new Error(`cannot open RocksDB at ${path}: ${err.message}`)) : resolve(),
+      ),
+    );
+    return new RocksDbEngine(db, path);
+  }
+
+  get(key: Bytes): Promise<Buffer | undefined> {
+    return new Promise((resolve, reject) => {
+      this.db.get(toBuffer(key), { asBuffer: true }, (err, value) => {
+        if (err) return isNotFound(err) ? resolve(undefined) : reject(err);
+        resolve(value as Buffer);
+      });
+    });
+  }
+
+  put(key: Bytes, value: Bytes, options: WriteOptions = {}): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.db.put(toBuffer(key), toBuffer(value), { sync: options.sync ?? true }, (err) =>
+        err ? reject(err) : resolve(),
+      ),
+    );
+  }
+
+  delete(key: Bytes, options: WriteOptions = {}): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.db.del(toBuffer(key), { sync: options.sync ?? true }, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+
+  batch(ops: BatchOp[], options: WriteOptions = {}): Promise<void> {
+    if (ops.length === 0) return Promise.resolve();
+    const mapped = ops.map((op) =>
+      op.type === 'put'
+        ? { type: 'put' as const, key: toBuffer(op.key), value: toBuffer(op.value) }
+        : { type: 'del' as const, key: toBuffer(op.key) },
+    );
+    return new Promise((resolve, reject) =>
+      this.db.batch(mapped, { sync: options.sync ?? true }, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+
+  async *scan(options: ScanOptions): AsyncIterable<[Buffer, Buffer]> {
+    const range: Record<string, unknown> = {
+      keyAsBuffer: true,
+      valueAsBuffer: true,
+      reverse: options.reverse ?? false,
+      limit: options.limit ?? -1,
+    };
+    if (options.prefix !== undefined) {
+      const prefix = toBuffer(options.prefix);
+      range.gte = prefix;
+      const upper = prefixUpperBound(prefix);
+      if (upper) range.lt = upper;
+    }
+    if (options.gt !== undefined) range.gt = toBuffer(options.gt);
+    if (options.gte !== undefined) range.gte = toBuffer(options.gte);
+    if (options.lt !== undefined) range.lt = toBuffer(options.lt);
+    if (range.gt !== undefined && range.gte !== undefined) {
+      // the stricter of the two lower bounds wins
+      if (Buffer.compare(range.gt as Buffer, range.gte as Buffer) >= 0) delete range.gte;
+      else delete range.gt;
+    }
+    const iterator = this.db.iterator(range);
+    try {
+      while (true) {
+        const entry = await new Promise<[Buffer, Buffer] | undefined>((resolve, reject) =>
+          iterator.next((err, key, value) => {
+            if (err) return reject(err);
+            resolve(key === undefined ? undefined : [key as Buffer, value as Buffer]);
+          }),
+        );
+        if (!entry) return;
+        yield entry;
+      }
+    } finally {
+      await new Promise<void>((resolve) => iterator.end(() => resolve()));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
+  }
+}

@@ -1,0 +1,175 @@
+// A client of the placement center that knows several member addresses: each call goes to the current member and,
+// when that member is unreachable (or answers that it is not the leader), moves on to the next with backoff until
+// the call's overall deadline.
+import * as grpc from '@grpc/grpc-js';
+import {
+  newClusterClient,
+  newKvClient,
+  type ClusterServiceClient,
+  type ClusterTypeName,
+  type KvServiceClient,
+  type NodeInfo,
+  type NodeInfo__Output,
+  type KeyValue__Output,
+} from '@robustmq/protocol';
+import { Backoff, sleep } from './backoff.js';
+import type { Logger } from '../log/logger.js';
+
+export interface PlacementClientOptions {
+  /** host:port of every placement member's gRPC port. */
+  addresses: string[];
+  /** per-attempt deadline. */
+  attemptTimeoutMs?: number;
+  /** overall deadline of a call, retries included. */
+  callTimeoutMs?: number;
+  logger?: Logger;
+}
+
+/** A gRPC failure from placement that retrying would not fix (bad request, unknown node, missing key...). */
+export class PlacementError extends Error {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PlacementError';
+  }
+}
+
+const RETRYABLE = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.RESOURCE_EXHAUSTED]);
+
+type UnaryMethod = (
+  request: unknown,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: (error: grpc.ServiceError | null, response?: unknown) => void,
+) => grpc.ClientUnaryCall;
+
+interface Member {
+  address: string;
+  cluster: ClusterServiceClient;
+  kv: KvServiceClient;
+}
+
+export class PlacementClient {
+  private readonly members: Member[];
+  private current = 0;
+  private closed = false;
+  private readonly attemptTimeoutMs: number;
+  private readonly callTimeoutMs: number;
+
+  constructor(private readonly options: PlacementClientOptions) {
+    if (options.addresses.length === 0) throw new Error('PlacementClient needs at least one address');
+    const credentials = grpc.credentials.createInsecure();
+    this.members = options.addresses.map((address) => ({
+      address,
+      cluster: newClusterClient(address, credentials),
+      kv: newKvClient(address, credentials),
+    }));
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 3_000;
+    this.callTimeoutMs = options.callTimeoutMs ?? 15_000;
+  }
+
+  get addresses(): string[] {
+    return this.members.map((m) => m.address);
+  }
+
+  private async call<Res>(
+    service: 'cluster' | 'kv',
+    name: string,
+    request: object,
+    callTimeoutMs = this.callTimeoutMs,
+  ): Promise<Res> {
+    const started = Date.now();
+    const backoff = new Backoff({ initialMs: 50, maxMs: 2_000 });
+    let lastError: grpc.ServiceError | undefined;
+    for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new PlacementError(grpc.status.CANCELLED, `${name}: placement client closed`);
+      const member = this.members[this.current]!;
+      const remaining = callTimeoutMs - (Date.now() - started);
+      const deadline = Date.now() + Math.max(1, Math.min(this.attemptTimeoutMs, remaining));
+      try {
+        return await new Promise<Res>((resolve, reject) => {
+          const client = member[service];
+          const method = (client as unknown as Record<string, UnaryMethod>)[name]!;
+          method.call(client, request, new grpc.Metadata(), { deadline }, (err, res) =>
+            err ? reject(err) : resolve(res as Res),
+          );
+        });
+      } catch (err) {
+        const error = err as grpc.ServiceError;
+        if (!RETRYABLE.has(error.code)) throw new PlacementError(error.code, `${name}: ${error.details || error.message}`);
+        lastError = error;
+        // try the next member; the current one may be down or partitioned away
+        this.current = (this.current + 1) % this.members.length;
+        const delay = backoff.next();
+        if (Date.now() - started + delay >= callTimeoutMs) break;
+        this.options.logger?.debug({ address: member.address, attempt, code: error.code }, `${name} failed, retrying`);
+        await sleep(delay);
+      }
+    }
+    throw new PlacementError(
+      lastError?.code ?? grpc.status.UNAVAILABLE,
+      `${name}: no placement member answered within ${callTimeoutMs} ms (tried ${this.addresses.join(', ')}): ${lastError?.details ?? lastError?.message ?? 'unknown error'}`,
+    );
+  }
+
+  registerNode(node: NodeInfo): Promise<{ heartbeatIntervalMs: number; heartbeatTimeoutMs: number }> {
+    return this.call('cluster', 'RegisterNode', { node });
+  }
+
+  async heartbeat(clusterType: ClusterTypeName, clusterName: string, nodeId: number, timeoutMs?: number): Promise<void> {
+    await this.call('cluster', 'Heartbeat', { clusterType, clusterName, nodeId },
+      timeoutMs,
+    );
+  }
+
+  async unregisterNode(clusterType: ClusterTypeName, clusterName: string, nodeId: number, timeoutMs?: number): Promise<void> {
+    await this.call('cluster', 'UnregisterNode', { clusterType, clusterName, nodeId },
+      timeoutMs,
+    );
+  }
+
+  async listNodes(clusterType?: ClusterTypeName, clusterName = ''): Promise<NodeInfo__Output[]> {
+    const reply = await this.call<{ nodes: NodeInfo__Output[] }>('cluster', 'ListNodes', { clusterType: clusterType ?? 'CLUSTER_TYPE_UNSPECIFIED', clusterName },
+    );
+    return reply.nodes;
+  }
+
+  async kvSet(key: string, value: Buffer | string): Promise<void> {
+    await this.call('kv', 'Set', { key, value: Buffer.from(value) });
+  }
+
+  /** The value, or undefined when the key is absent. */
+  async kvGet(key: string): Promise<Buffer | undefined> {
+    try {
+      const reply = await this.call<{ value: Buffer }>('kv', 'Get', { key });
+      return reply.value;
+    } catch (err) {
+      if (err instanceof PlacementError && err.code === grpc.status.NOT_FOUND) return undefined;
+      throw err;
+    }
+  }
+
+  async kvDelete(key: string): Promise<boolean> {
+    const reply = await this.call<{ deleted: boolean }>('kv', 'Delete', { key });
+    return reply.deleted;
+  }
+
+  async kvExists(key: string): Promise<boolean> {
+    const reply = await this.call<{ exists: boolean }>('kv', 'Exists', { key });
+    return reply.exists;
+  }
+
+  async kvListPrefix(prefix: string, startAfter = '', limit = 0): Promise<{ items: KeyValue__Output[]; more: boolean }> {
+    return this.call('kv', 'ListPrefix', { prefix, startAfter, limit });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const member of this.members) {
+      member.cluster.close();
+      member.kv.close();
+    }
+  }
+}

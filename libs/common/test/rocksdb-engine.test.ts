@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RocksDbEngine, prefixUpperBound } from '@robustmq/common';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'robustmq-rocks-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function collect(iterable: AsyncIterable<[Buffer, Buffer]>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const [key, value] of iterable) out.push(`${key.toString()}=${value.toString()}`);
+  return out;
+}
+
+describe('RocksDbEngine', () => {
+  it('puts, gets, deletes and reports absent keys as undefined', async () => {
+    const db = await RocksDbEngine.open(tempDir());
+    await db.put('a', 'one');
+    expect((await db.get('a'))?.toString()).toBe('one');
+    await db.delete('a');
+    expect(await db.get('a')).toBeUndefined();
+    await db.close();
+  });
+
+  it('applies batches atomically and scans by prefix, bounds, limit and in reverse', async () => {
+    const db = await RocksDbEngine.open(tempDir());
+    await db.batch([
+      { type: 'put', key: 'p/1', value: 'a' },
+      { type: 'put', key: 'p/2', value: 'b' },
+      { type: 'put', key: 'p/3', value: 'c' },
+      { type: 'put', key: 'q/1', value: 'x' },
+      { type: 'put', key: 'o/9', value: 'y' },
+    ]);
+    expect(await collect(db.scan({ prefix: 'p/' }))).toEqual(['p/1=a', 'p/2=b', 'p/3=c']);
+    expect(await collect(db.scan({ prefix: 'p/', gt: 'p/1' }))).toEqual(['p/2=b', 'p/3=c']);
+    expect(await collect(db.scan({ prefix: 'p/', limit: 2 }))).toEqual(['p/1=a', 'p/2=b']);
+    expect(await collect(db.scan({ prefix: 'p/', reverse: true }))).toEqual(['p/3=c', 'p/2=b', 'p/1=a']);
+    await db.batch([{ type: 'del', key: 'p/2' }]);
+    expect(await collect(db.scan({ prefix: 'p/' }))).toEqual(['p/1=a', 'p/3=c']);
+    await db.close();
+  });
+
+  it('keeps synced writes across close and reopen', async () => {
+    const dir = tempDir();
+    const db = await RocksDbEngine.open(dir);
+    await db.put(Buffer.from([0, 1, 255]), Buffer.from('binary'), { sync: true });
+    await db.close();
+    const again = await RocksDbEngine.open(dir);
+    expect((await again.get(Buffer.from([0, 1, 255])))?.toString()).toBe('binary');
+    await again.close();
+  });
+
+  it('computes prefix upper bounds, carrying over 0xff bytes', () => {
+    expect(prefixUpperBound(Buffer.from('ab'))).toEqual(Buffer.from('ac'));
+    expect(prefixUpperBound(Buffer.from([1, 0xff]))).toEqual(Buffer.from([2]));
+    expect(prefixUpperBound(Buffer.from([0xff, 0xff]))).toBeUndefined();
+  });
+});

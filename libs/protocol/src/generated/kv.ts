@@ -1,0 +1,39 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { DeleteReply as _robustmq_placement_DeleteReply, DeleteReply__Output as _robustmq_placement_DeleteReply__Output } from './robustmq/placement/DeleteReply.js';
+import type { DeleteRequest as _robustmq_placement_DeleteRequest, DeleteRequest__Output as _robustmq_placement_DeleteRequest__Output } from './robustmq/placement/DeleteRequest.js';
+import type { ExistsReply as _robustmq_placement_ExistsReply, ExistsReply__Output as _robustmq_placement_ExistsReply__Output } from './robustmq/placement/ExistsReply.js';
+import type { ExistsRequest as _robustmq_placement_ExistsRequest, ExistsRequest__Output as _robustmq_placement_ExistsRequest__Output } from './robustmq/placement/ExistsRequest.js';
+import type { GetReply as _robustmq_placement_GetReply, GetReply__Output as _robustmq_placement_GetReply__Output } from './robustmq/placement/GetReply.js';
+import type { GetRequest as _robustmq_placement_GetRequest, GetRequest__Output as _robustmq_placement_GetRequest__Output } from './robustmq/placement/GetRequest.js';
+import type { KeyValue as _robustmq_placement_KeyValue, KeyValue__Output as _robustmq_placement_KeyValue__Output } from './robustmq/placement/KeyValue.js';
+import type { KvServiceClient as _robustmq_placement_KvServiceClient, KvServiceDefinition as _robustmq_placement_KvServiceDefinition } from './robustmq/placement/KvService.js';
+import type { ListPrefixReply as _robustmq_placement_ListPrefixReply, ListPrefixReply__Output as _robustmq_placement_ListPrefixReply__Output } from './robustmq/placement/ListPrefixReply.js';
+import type { ListPrefixRequest as _robustmq_placement_ListPrefixRequest, ListPrefixRequest__Output as _robustmq_placement_ListPrefixRequest__Output } from './robustmq/placement/ListPrefixRequest.js';
+import type { SetReply as _robustmq_placement_SetReply, SetReply__Output as _robustmq_placement_SetReply__Output } from './robustmq/placement/SetReply.js';
+import type { SetRequest as _robustmq_placement_SetRequest, SetRequest__Output as _robustmq_placement_SetRequest__Output } from './robustmq/placement/SetRequest.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  robustmq: {
+    placement: {
+      DeleteReply: MessageTypeDefinition<_robustmq_placement_DeleteReply, _robustmq_placement_DeleteReply__Output>
+      DeleteRequest: MessageTypeDefinition<_robustmq_placement_DeleteRequest, _robustmq_placement_DeleteRequest__Output>
+      ExistsReply: MessageTypeDefinition<_robustmq_placement_ExistsReply, _robustmq_placement_ExistsReply__Output>
+      ExistsRequest: MessageTypeDefinition<_robustmq_placement_ExistsRequest, _robustmq_placement_ExistsRequest__Output>
+      GetReply: MessageTypeDefinition<_robustmq_placement_GetReply, _robustmq_placement_GetReply__Output>
+      GetRequest: MessageTypeDefinition<_robustmq_placement_GetRequest, _robustmq_placement_GetRequest__Output>
+      KeyValue: MessageTypeDefinition<_robustmq_placement_KeyValue, _robustmq_placement_KeyValue__Output>
+      KvService: SubtypeConstructor<typeof grpc.Client, _robustmq_placement_KvServiceClient> & { service: _robustmq_placement_KvServiceDefinition }
+      ListPrefixReply: MessageTypeDefinition<_robustmq_placement_ListPrefixReply, _robustmq_placement_ListPrefixReply__Output>
+      ListPrefixRequest: MessageTypeDefinition<_robustmq_placement_ListPrefixRequest, _robustmq_placement_ListPrefixRequest__Output>
+      SetReply: MessageTypeDefinition<_robustmq_placement_SetReply, _robustmq_placement_SetReply__Output>
+      SetRequest: MessageTypeDefinition<_robustmq_placement_SetRequest, _robustmq_placement_SetRequest__Output>
+    }
+  }
+}
+

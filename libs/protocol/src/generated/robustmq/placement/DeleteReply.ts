@@ -1,0 +1,10 @@
+// Original file: proto/placement/kv.proto
+
+
+export interface DeleteReply {
+  'deleted'?: (boolean);
+}
+
+export interface DeleteReply__Output {
+  'deleted': (boolean);
+}

@@ -1,0 +1,34 @@
+// Loads proto/ at run time with @grpc/proto-loader and hands out typed service definitions and client classes.
+// The types come from src/generated (see scripts/generate.mjs); the loader options below must match its flags.
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType as ClusterProto } from '../generated/cluster.js';
+import type { ProtoGrpcType as KvProto } from '../generated/kv.js';
+
+/** proto/ at the repository root; this file sits at libs/protocol/{src,dist}/grpc/. */
+export const PROTO_DIR = fileURLToPath(new URL('../../../../proto', import.meta.url));
+
+export const LOADER_OPTIONS: protoLoader.Options = {
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTO_DIR],
+};
+
+function load<T>(file: string): T {
+  const definition = protoLoader.loadSync(file, LOADER_OPTIONS);
+  return grpc.loadPackageDefinition(definition) as unknown as T;
+}
+
+let cached: { cluster: ClusterProto; kv: KvProto } | undefined;
+
+/** The placement center's gRPC packages, loaded once per process. */
+export function placementProtos(): { cluster: ClusterProto; kv: KvProto } {
+  cached ??= {
+    cluster: load<ClusterProto>('placement/cluster.proto'),
+    kv: load<KvProto>('placement/kv.proto'),
+  };
+  return cached;
+}

@@ -1,0 +1,45 @@
+// Typed entry points to the placement center's gRPC services: definitions for servers, client classes for callers.
+import type * as grpc from '@grpc/grpc-js';
+import { placementProtos } from './loader.js';
+import type { ClusterServiceClient } from '../generated/robustmq/placement/ClusterService.js';
+import type { KvServiceClient } from '../generated/robustmq/placement/KvService.js';
+
+export type { ClusterServiceClient, ClusterServiceHandlers } from '../generated/robustmq/placement/ClusterService.js';
+export type { KvServiceClient, KvServiceHandlers } from '../generated/robustmq/placement/KvService.js';
+export type { NodeInfo, NodeInfo__Output } from '../generated/robustmq/placement/NodeInfo.js';
+export type { ClusterType } from '../generated/robustmq/placement/ClusterType.js';
+export type { KeyValue__Output } from '../generated/robustmq/placement/KeyValue.js';
+
+export function clusterServiceDefinition(): grpc.ServiceDefinition {
+  return placementProtos().cluster.robustmq.placement.ClusterService.service;
+}
+
+export function kvServiceDefinition(): grpc.ServiceDefinition {
+  return placementProtos().kv.robustmq.placement.KvService.service;
+}
+
+export function newClusterClient(
+  address: string,
+  credentials: grpc.ChannelCredentials,
+  options?: grpc.ClientOptions,
+): ClusterServiceClient {
+  const Ctor = placementProtos().cluster.robustmq.placement.ClusterService;
+  return new Ctor(address, credentials, options);
+}
+
+export function newKvClient(
+  address: string,
+  credentials: grpc.ChannelCredentials,
+  options?: grpc.ClientOptions,
+): KvServiceClient {
+  const Ctor = placementProtos().kv.robustmq.placement.KvService;
+  return new Ctor(address, credentials, options);
+}
+
+/** Cluster types as the string enum values proto-loader decodes them to. */
+export const ClusterTypes = {
+  placementCenter: 'PLACEMENT_CENTER',
+  journalServer: 'JOURNAL_SERVER',
+  mqttBroker: 'MQTT_BROKER',
+} as const;
+export type ClusterTypeName = (typeof ClusterTypes)[keyof typeof ClusterTypes];

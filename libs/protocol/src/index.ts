@@ -1,0 +1,4 @@
+// @robustmq/protocol: wire formats shared by the services — gRPC definitions generated from proto/ and the MQTT codec.
+export * from './grpc/loader.js';
+export * from './grpc/placement.js';
+export * from './mqtt/codec.js';

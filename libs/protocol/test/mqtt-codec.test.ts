@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { MqttDecoder, encodePacket, type MqttCodecError, type Packet } from '@robustmq/protocol';
+
+function decoder(maxPacketSize = 1024) {
+  const packets: Packet[] = [];
+  const errors: MqttCodecError[] = [];
+  const d = new MqttDecoder({ maxPacketSize, onPacket: (p) => packets.push(p), onError: (e) => errors.push(e) });
+  return { d, packets, errors };
+}
+
+const connect5: Packet = {
+  cmd: 'connect',
+  protocolId: 'MQTT',
+  protocolVersion: 5,
+  clean: true,
+  clientId: 'c1',
+  keepalive: 30,
+  properties: { sessionExpiryInterval: 60 },
+};
+
+describe('MqttDecoder', () => {
+  it('decodes packets split across chunks and several packets in one chunk', () => {
+    const { d, packets } = decoder();
+    const bytes = Buffer.concat([
+      encodePacket({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'c', keepalive: 10 }, 4),
+      encodePacket({ cmd: 'publish', topic: 'a/b', payload: Buffer.from('hi'), qos: 0, retain: false, dup: false }, 4),
+      encodePacket({ cmd: 'pingreq' }, 4),
+    ]);
+    for (let i = 0; i < bytes.length; i += 3) d.push(bytes.subarray(i, i + 3));
+    expect(packets.map((p) => p.cmd)).toEqual(['connect', 'publish', 'pingreq']);
+  });
+
+  it('switches to MQTT 5 after a v5 CONNECT so properties of later packets are parsed', () => {
+    const { d, packets } = decoder();
+    d.push(
+      Buffer.concat([
+        encodePacket(connect5, 5),
+        encodePacket(
+          { cmd: 'publish', topic: 't', payload: Buffer.from('x'), qos: 1, messageId: 7, retain: false, dup: false, properties: { contentType: 'text/plain' } },
+          5,
+        ),
+      ]),
+    );
+    expect(d.protocolVersion).toBe(5);
+    expect(packets[1]).toMatchObject({ cmd: 'publish', messageId: 7, properties: { contentType: 'text/plain' } });
+  });
+
+  it('reports malformed input once, as 0x81, and delivers nothing after it', () => {
+    const { d, packets, errors } = decoder();
+    d.push(Buffer.from([0x10, 0x05, 0x00, 0x04, 0x4d, 0x51, 0x54])); // CONNECT cut short and garbage
+    d.push(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff]));
+    d.push(encodePacket({ cmd: 'pingreq' }, 4));
+    expect(errors.length).toBe(1);
+    expect(errors[0]!.reasonCode).toBe(0x81);
+    expect(packets).toEqual([]);
+  });
+
+  it('rejects a packet larger than the maximum as soon as its header arrives (0x95)', () => {
+    const { d, errors } = decoder(100);
+    const big = encodePacket({ cmd: 'publish', topic: 't', payload: Buffer.alloc(1000), qos: 0, retain: false, dup: false }, 4);
+    d.push(big.subarray(0, 10));
+    expect(errors.map((e) => e.reasonCode)).toEqual([0x95]);
+  });
+});

@@ -1,0 +1,156 @@
+// Append benchmark for the StorageAdapter implementations: N concurrent producers each append batches of fixed-size
+// records (100 bytes by default) and we print records/s, p50/p99 latency of one append() call, and the command that
+// reproduces the run. For the rocksdb adapter every append is durable (synced) before it resolves, so the numbers
+// include fsync, shared through group commit.
+//   build: npx tsc -b libs/storage-adapter
+//   run:   node libs/storage-adapter/dist/bench/append-bench.js --producers 16 --batch 10 --records 200000
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { MemoryStorageAdapter } from '../memory-adapter.js';
+import { RocksDbStorageAdapter } from '../rocksdb-adapter.js';
+import type { AppendRecord, StorageAdapter } from '../storage-adapter.js';
+
+interface BenchConfig {
+  producers: number;
+  batch: number;
+  records: number;
+  payload: number;
+  adapters: string[];
+}
+
+interface BenchResult {
+  adapter: string;
+  records: number;
+  seconds: number;
+  appends: number;
+  latenciesMs: number[];
+  note: string;
+}
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new Error(`--${name} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+function parseConfig(argv: string[]): BenchConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      producers: { type: 'string', default: '16' },
+      batch: { type: 'string', default: '10' },
+      records: { type: 'string', default: '200000' },
+      payload: { type: 'string', default: '100' },
+      adapters: { type: 'string', default: 'rocksdb,memory' },
+    },
+  });
+  const adapters = values.adapters.split(',').filter(Boolean);
+  for (const a of adapters) {
+    if (a !== 'rocksdb' && a !== 'memory')
+      throw new Error(`--adapters: unknown adapter '${a}'; use rocksdb and/or memory`);
+  }
+  return {
+    producers: positiveInt('producers', values.producers),
+    batch: positiveInt('batch', values.batch),
+    records: positiveInt('records', values.records),
+    payload: positiveInt('payload', values.payload),
+    adapters,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function run(
+  adapter: StorageAdapter,
+  config: BenchConfig,
+): Promise<Omit<BenchResult, 'adapter' | 'note'>> {
+  await adapter.createShard('bench', { maxRecordsPerSegment: 100_000 });
+  const payload = Buffer.alloc(config.payload, 0x61);
+  const perProducer = Math.ceil(config.records / config.producers);
+  const latenciesMs: number[] = [];
+  let records = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: config.producers }, async (_, p) => {
+      for (let sent = 0; sent < perProducer;) {
+        const n = Math.min(config.batch, perProducer - sent);
+        const batch: AppendRecord[] = Array.from({ length: n }, () => ({ key: `p${p}`, payload }));
+        const t0 = performance.now();
+        await adapter.append('bench', batch);
+        latenciesMs.push(performance.now() - t0);
+        sent += n;
+        records += n;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const end = (await adapter.describeShard('bench')).nextOffset;
+  if (end !== records)
+    throw new Error(`bench check failed: appended ${records} records but the shard holds ${end}`);
+  return { records, seconds, appends: latenciesMs.length, latenciesMs };
+}
+
+async function benchAdapter(name: string, config: BenchConfig): Promise<BenchResult> {
+  if (name === 'memory') {
+    const adapter = new MemoryStorageAdapter();
+    try {
+      return { adapter: name, ...(await run(adapter, config)), note: '' };
+    } finally {
+      await adapter.close();
+    }
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'robustmq-append-bench-'));
+  try {
+    const adapter = await RocksDbStorageAdapter.open(dir);
+    try {
+      const result = await run(adapter, config);
+      const stats = adapter.groupCommitStats;
+      const note = `${stats.batches} synced batches, ${(stats.writes / stats.batches).toFixed(1)} appends/batch avg, largest ${stats.largestBatch}`;
+      return { adapter: name, ...result, note };
+    } finally {
+      await adapter.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.argv.slice(2));
+  const script = relative(process.cwd(), fileURLToPath(import.meta.url)) || fileURLToPath(import.meta.url);
+  const command =
+    `node ${script} --producers ${config.producers} --batch ${config.batch} --records ${config.records} ` +
+    `--payload ${config.payload} --adapters ${config.adapters.join(',')}`;
+  console.log(`command: (cd ${process.cwd()} && ${command})`);
+  console.log(
+    `node ${process.version}, ${config.producers} producers × batches of ${config.batch} × ${config.payload}-byte payloads, ` +
+      `${config.records} records per adapter`,
+  );
+  for (const name of config.adapters) {
+    const r = await benchAdapter(name, config);
+    const sorted = [...r.latenciesMs].sort((x, y) => x - y);
+    console.log(
+      `${r.adapter.padEnd(8)} ${Math.round(r.records / r.seconds)
+        .toLocaleString('en-US')
+        .padStart(
+          11,
+        )} records/s  ${((r.records * config.payload) / r.seconds / 1e6).toFixed(1)} MB/s payload  ` +
+        `append p50 ${percentile(sorted, 50).toFixed(2)} ms  p99 ${percentile(sorted, 99).toFixed(2)} ms  ` +
+        `max ${sorted[sorted.length - 1]!.toFixed(2)} ms  (${r.appends} appends in ${r.seconds.toFixed(2)} s)` +
+        (r.note ? `  [${r.note}]` : ''),
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`append-bench failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,51 @@
+// Picks a StorageAdapter implementation from configuration. An unknown type is an error naming the valid ones; types
+// that are designed but not built yet say so instead of silently falling back to another store.
+import { join } from 'node:path';
+import { MemoryStorageAdapter } from './memory-adapter.js';
+import { RocksDbStorageAdapter } from './rocksdb-adapter.js';
+import type { StorageAdapter } from './storage-adapter.js';
+import { StorageError } from './storage-error.js';
+
+export const STORAGE_TYPES = ['memory', 'rocksdb', 'journal', 'mysql'] as const;
+export type StorageType = (typeof STORAGE_TYPES)[number];
+
+export interface StorageConfig {
+  type: StorageType;
+  /** the service's data directory; the rocksdb adapter keeps its database in `<dataDir>/storage`. */
+  dataDir?: string;
+}
+
+/** the directory the rocksdb adapter uses for a given data directory. */
+export function rocksDbStoragePath(dataDir: string): string {
+  return join(dataDir, 'storage');
+}
+
+export async function createStorageAdapter(config: StorageConfig): Promise<StorageAdapter> {
+  // config usually comes from a TOML file, so its type is checked here too, not only by the compiler
+  const type = (config as { type?: unknown } | undefined)?.type;
+  switch (type) {
+    case 'memory':
+      return new MemoryStorageAdapter();
+    case 'rocksdb': {
+      if (typeof config.dataDir !== 'string' || config.dataDir.length === 0) {
+        throw new StorageError(
+          'INVALID_ARGUMENT',
+          "storage type 'rocksdb' needs dataDir: the directory to keep its database in (it uses <dataDir>/storage)",
+        );
+      }
+      return RocksDbStorageAdapter.open(rocksDbStoragePath(config.dataDir));
+    }
+    case 'journal':
+    case 'mysql':
+      throw new StorageError(
+        'NOT_IMPLEMENTED',
+        `storage type '${type}' is not available yet; use 'memory' or 'rocksdb' for now`,
+      );
+    default:
+      throw new StorageError(
+        'INVALID_ARGUMENT',
+        `unknown storage type ${JSON.stringify(type)}; valid types: ${STORAGE_TYPES.join(', ')} ` +
+          `(implemented: memory, rocksdb)`,
+      );
+  }
+}

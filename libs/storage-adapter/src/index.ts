@@ -1,0 +1,8 @@
+// @robustmq/storage-adapter: the StorageAdapter interface, its implementations and the factory that picks one.
+// The conformance suite (src/conformance/suite.ts) is deliberately not exported here: it imports vitest.
+export * from './storage-adapter.js';
+export * from './storage-error.js';
+export * from './memory-adapter.js';
+export * from './rocksdb-adapter.js';
+export * from './factory.js';
+export type { GroupCommitStats } from './group-commit-queue.js';

@@ -1,0 +1,623 @@
+// StorageAdapter embedded in the process over RocksDB (through @robustmq/common's KvEngine): the default for a
+// single machine. Key layout: rocksdb-keys.ts. Appends go through a group-commit queue: concurrent append() and
+// commitOffset() calls share one synced RocksDB batch, and each resolves only after its batch is durable. Offsets are
+// assigned in the batch writer, which is the only place that advances a shard's nextOffset, and only after the
+// batch is on disk — so readers never see a record that could still be lost. On open the next offset of every shard
+// is recovered from its last stored record, so offsets stay dense across restarts.
+import type { BatchOp, KvEngine } from '@robustmq/common';
+import { RocksDbEngine } from '@robustmq/common';
+import { GroupCommitQueue, type GroupCommitStats, type QueuedWrite } from './group-commit-queue.js';
+import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
+import { OffsetWaiters } from './offset-waiters.js';
+import { assignOffset, decodeRecord, encodeRecord, type RecordFields } from './record-codec.js';
+import * as keys from './rocksdb-keys.js';
+import { retentionStart, segmentCount, segmentsOf } from './segments.js';
+import type {
+  AppendRecord,
+  IndexReadOptions,
+  ReadOptions,
+  ResolvedShardOptions,
+  RetentionResult,
+  ShardDescription,
+  ShardInfo,
+  ShardOptions,
+  StorageAdapter,
+  StoredRecord,
+} from './storage-adapter.js';
+import { adapterClosed, shardExists, shardNotFound, StorageError } from './storage-error.js';
+import {
+  checkGroupName,
+  checkKey,
+  checkNonNegativeInteger,
+  checkShardName,
+  checkTag,
+  normalizeRecords,
+  resolveIndexReadOptions,
+  resolveReadOptions,
+  resolveShardOptions,
+} from './validation.js';
+
+const META_VERSION = 1;
+/** deletes of a dropped shard go to RocksDB in chunks of this many keys, so one huge shard is not one huge batch. */
+const DELETE_CHUNK = 10_000;
+
+interface ShardMeta {
+  version: number;
+  options: ResolvedShardOptions;
+  startOffset: number;
+}
+
+interface RocksShard {
+  name: string;
+  options: ResolvedShardOptions;
+  startOffset: number;
+  /** committed: every offset below it is durable. Advanced only by the batch writer after a successful sync. */
+  nextOffset: number;
+  /** running maximum of record timestamps; -1 while the shard is empty. */
+  maxTimestamp: number;
+  /** set by deleteShard so writes still queued for this shard object are refused. */
+  deleted: boolean;
+}
+
+interface AppendWrite extends QueuedWrite {
+  kind: 'append';
+  shard: RocksShard;
+  fields: RecordFields[];
+  encoded: Buffer[];
+  resolve(offsets: number[]): void;
+}
+
+interface CommitWrite extends QueuedWrite {
+  kind: 'commit';
+  shard: RocksShard;
+  group: string;
+  offset: number;
+  resolve(): void;
+}
+
+type PendingWrite = AppendWrite | CommitWrite;
+
+function infoOf(shard: RocksShard): ShardInfo {
+  return {
+    name: shard.name,
+    options: { ...shard.options },
+    startOffset: shard.startOffset,
+    nextOffset: shard.nextOffset,
+    segmentCount: segmentCount(shard.startOffset, shard.nextOffset, shard.options.maxRecordsPerSegment),
+  };
+}
+
+function encodeMeta(shard: RocksShard): Buffer {
+  const meta: ShardMeta = { version: META_VERSION, options: shard.options, startOffset: shard.startOffset };
+  return Buffer.from(JSON.stringify(meta));
+}
+
+function decodeMeta(name: string, value: Buffer): ShardMeta {
+  let meta: ShardMeta;
+  try {
+    meta = JSON.parse(value.toString('utf8')) as ShardMeta;
+  } catch (err) {
+    throw new StorageError(
+      'CORRUPT_RECORD',
+      `metadata of shard '${name}' is not valid JSON; the database is damaged`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (
+    meta?.version !== META_VERSION ||
+    !Number.isSafeInteger(meta.startOffset) ||
+    !Number.isSafeInteger(meta.options?.maxRecordsPerSegment)
+  ) {
+    throw new StorageError(
+      'CORRUPT_RECORD',
+      `metadata of shard '${name}' has an unknown shape (version ${String(meta?.version)}); it was written by an ` +
+        `incompatible version or is damaged`,
+    );
+  }
+  return meta;
+}
+
+export class RocksDbStorageAdapter implements StorageAdapter {
+  readonly type = 'rocksdb';
+  private readonly shards = new Map<string, RocksShard>();
+  private readonly waiters = new OffsetWaiters();
+  private readonly queue: GroupCommitQueue<PendingWrite>;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  /** set when a batch failed: RocksDB may be in an unknown state, so no further write is accepted until reopen. */
+  private writeFailure: StorageError | undefined;
+  private inflight = 0;
+  private inflightIdle: Array<() => void> = [];
+
+  private constructor(private readonly engine: KvEngine) {
+    this.queue = new GroupCommitQueue<PendingWrite>((writes) => this.writeBatch(writes));
+  }
+
+  /** opens (creating if needed) a RocksDB database at `path` and recovers every shard's offsets from it. */
+  static async open(path: string): Promise<RocksDbStorageAdapter> {
+    return RocksDbStorageAdapter.openOnEngine(await RocksDbEngine.open(path));
+  }
+
+  /** builds the adapter over an engine that is already open; the adapter owns it from now on and closes it. */
+  static async openOnEngine(engine: KvEngine): Promise<RocksDbStorageAdapter> {
+    const adapter = new RocksDbStorageAdapter(engine);
+    try {
+      await adapter.recover();
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
+    return adapter;
+  }
+
+  /** how well group commit is coalescing: for benchmarks, tests and metrics. */
+  get groupCommitStats(): GroupCommitStats {
+    return this.queue.stats;
+  }
+
+  private async recover(): Promise<void> {
+    for await (const [key, value] of this.engine.scan({ prefix: keys.shardMetaPrefix })) {
+      const name = keys.shardNameOfMetaKey(key);
+      const meta = decodeMeta(name, value);
+      let nextOffset = meta.startOffset;
+      for await (const [recordKey] of this.engine.scan({
+        prefix: keys.recordPrefix(name),
+        reverse: true,
+        limit: 1,
+      })) {
+        nextOffset = Math.max(nextOffset, keys.readBe64(recordKey) + 1);
+      }
+      let maxTimestamp = -1;
+      for await (const [timeKey] of this.engine.scan({
+        prefix: keys.timeIndexPrefix(name),
+        reverse: true,
+        limit: 1,
+      })) {
+        maxTimestamp = keys.readBe64(timeKey);
+      }
+      this.shards.set(name, {
+        name,
+        options: meta.options,
+        startOffset: meta.startOffset,
+        nextOffset,
+        maxTimestamp,
+        deleted: false,
+      });
+    }
+  }
+
+  async createShard(name: string, options?: ShardOptions): Promise<ShardInfo> {
+    return this.track(async () => {
+      checkShardName(name);
+      const resolved = resolveShardOptions(options);
+      this.checkWritable();
+      return this.queue.exclusive(async () => {
+        if (this.shards.has(name)) throw shardExists(name);
+        // A delete that failed half-way may have left data behind; a new shard must start empty.
+        await this.deleteRanges(keys.shardDataPrefixes(name));
+        const shard: RocksShard = {
+          name,
+          options: resolved,
+          startOffset: 0,
+          nextOffset: 0,
+          maxTimestamp: -1,
+          deleted: false,
+        };
+        await this.engineWrite(
+          [{ type: 'put', key: keys.shardMetaKey(name), value: encodeMeta(shard) }],
+          'create',
+        );
+        this.shards.set(name, shard);
+        return infoOf(shard);
+      });
+    });
+  }
+
+  async listShards(): Promise<ShardInfo[]> {
+    this.checkOpen();
+    return [...this.shards.values()]
+      .map(infoOf)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async describeShard(name: string): Promise<ShardDescription> {
+    const shard = this.shard(name);
+    const info = infoOf(shard);
+    return {
+      ...info,
+      segments: segmentsOf(info.startOffset, info.nextOffset, shard.options.maxRecordsPerSegment),
+    };
+  }
+
+  async deleteShard(name: string): Promise<void> {
+    return this.track(async () => {
+      this.shard(name);
+      this.checkWritable();
+      await this.queue.exclusive(async () => {
+        const shard = this.shards.get(name);
+        if (!shard) throw shardNotFound(name);
+        // Meta first: once it is gone the shard is gone, even if removing its data fails below (createShard of the
+        // same name clears any leftovers).
+        await this.engineWrite([{ type: 'del', key: keys.shardMetaKey(name) }], 'delete');
+        shard.deleted = true;
+        this.shards.delete(name);
+        this.waiters.fail(name, shardNotFound(name));
+        await this.deleteRanges(keys.shardDataPrefixes(name));
+      });
+    });
+  }
+
+  async append(shardName: string, records: AppendRecord[]): Promise<number[]> {
+    return this.track(async () => {
+      const shard = this.shard(shardName);
+      const fields = normalizeRecords(records, Date.now());
+      this.checkWritable();
+      // Encode now, with a placeholder offset: this captures the caller's buffers as they are at the call.
+      const encoded = fields.map((f) => encodeRecord(0, f));
+      const bytes = encoded.reduce((sum, b) => sum + b.length, 0);
+      return new Promise<number[]>((resolve, reject) =>
+        this.queue.submit({ kind: 'append', shard, fields, encoded, bytes, resolve, reject }),
+      );
+    });
+  }
+
+  async read(shardName: string, fromOffset: number, options?: ReadOptions): Promise<StoredRecord[]> {
+    return this.track(async () => {
+      let shard = this.shard(shardName);
+      checkNonNegativeInteger('fromOffset', fromOffset);
+      const opts = resolveReadOptions(options);
+      checkOffsetInRange(shardName, fromOffset, shard.startOffset, shard.nextOffset);
+      if (fromOffset === shard.nextOffset && opts.waitMs > 0) {
+        if (!(await this.waiters.wait(shardName, fromOffset, opts.waitMs))) return [];
+        shard = this.shard(shardName);
+      }
+      const end = Math.min(shard.nextOffset, fromOffset + opts.maxRecords);
+      const out: StoredRecord[] = [];
+      let bytes = 0;
+      let full = false;
+      for await (const [key, value] of this.engine.scan({
+        gte: keys.recordKey(shardName, fromOffset),
+        lt: keys.recordKey(shardName, end),
+      })) {
+        const offset = keys.readBe64(key);
+        if (offset !== fromOffset + out.length) this.missing(shard, fromOffset + out.length);
+        const record = this.decode(shard, offset, value);
+        if (out.length > 0 && bytes + record.payload.length > opts.maxBytes) {
+          full = true;
+          break;
+        }
+        bytes += record.payload.length;
+        out.push(record);
+      }
+      // every offset below nextOffset is committed, so a scan that ends early has lost a record
+      if (!full && fromOffset + out.length < end) this.missing(shard, fromOffset + out.length);
+      return out;
+    });
+  }
+
+  async readByKey(shardName: string, key: string, options?: IndexReadOptions): Promise<StoredRecord[]> {
+    return this.track(async () => {
+      const shard = this.shard(shardName);
+      checkKey(key);
+      const opts = resolveIndexReadOptions(options);
+      return this.readIndexed(
+        shard,
+        keys.keyIndexPrefix(shardName, key),
+        keys.keyIndexKey(shardName, key, opts.fromOffset),
+        opts.maxRecords,
+      );
+    });
+  }
+
+  async readByTag(shardName: string, tag: string, options?: IndexReadOptions): Promise<StoredRecord[]> {
+    return this.track(async () => {
+      const shard = this.shard(shardName);
+      checkTag(tag);
+      const opts = resolveIndexReadOptions(options);
+      return this.readIndexed(
+        shard,
+        keys.tagIndexPrefix(shardName, tag),
+        keys.tagIndexKey(shardName, tag, opts.fromOffset),
+        opts.maxRecords,
+      );
+    });
+  }
+
+  async offsetForTimestamp(shardName: string, timestamp: number): Promise<number | undefined> {
+    return this.track(async () => {
+      const shard = this.shard(shardName);
+      checkNonNegativeInteger('timestamp', timestamp);
+      const offset = await this.firstOffsetAtOrAfter(shard, timestamp);
+      return offset === undefined ? undefined : Math.max(offset, shard.startOffset);
+    });
+  }
+
+  async commitOffset(group: string, shardName: string, offset: number): Promise<void> {
+    return this.track(async () => {
+      checkGroupName(group);
+      const shard = this.shard(shardName);
+      checkNonNegativeInteger('offset', offset);
+      checkCommitOffset(shardName, offset, shard.nextOffset);
+      this.checkWritable();
+      return new Promise<void>((resolve, reject) =>
+        this.queue.submit({ kind: 'commit', shard, group, offset, bytes: 64, resolve, reject }),
+      );
+    });
+  }
+
+  async fetchOffset(group: string, shardName: string): Promise<number | undefined> {
+    return this.track(async () => {
+      checkGroupName(group);
+      this.shard(shardName);
+      const value = await this.engine.get(keys.groupKey(shardName, group));
+      return value === undefined ? undefined : keys.readBe64(value, 0);
+    });
+  }
+
+  async enforceRetention(now: number = Date.now()): Promise<RetentionResult[]> {
+    return this.track(async () => {
+      this.checkOpen();
+      checkNonNegativeInteger('now', now);
+      this.checkWritable();
+      return this.queue.exclusive(async () => {
+        const results: RetentionResult[] = [];
+        for (const shard of this.shards.values()) {
+          if (shard.options.retentionMs === undefined) continue;
+          const firstYoung =
+            (await this.firstOffsetAtOrAfter(shard, now - shard.options.retentionMs)) ?? shard.nextOffset;
+          const newStart = retentionStart(
+            shard.startOffset,
+            shard.nextOffset,
+            shard.options.maxRecordsPerSegment,
+            firstYoung,
+          );
+          if (newStart === shard.startOffset) continue;
+          await this.removeBefore(shard, newStart);
+          results.push({
+            shard: shard.name,
+            removedRecords: newStart - shard.startOffset,
+            startOffset: newStart,
+          });
+          shard.startOffset = newStart;
+        }
+        return results;
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.closing) {
+      this.closed = true;
+      this.closing = (async () => {
+        await this.queue.drained(); // writes already accepted still complete
+        this.waiters.fail(undefined, adapterClosed(this.type));
+        if (this.inflight > 0) await new Promise<void>((resolve) => this.inflightIdle.push(resolve));
+        await this.engine.close();
+      })();
+    }
+    return this.closing;
+  }
+
+  /** the batch writer: assigns offsets, writes one synced batch, and only then publishes the new offsets. */
+  private async writeBatch(writes: PendingWrite[]): Promise<void> {
+    if (this.writeFailure) {
+      for (const write of writes) write.reject(this.writeFailure);
+      return;
+    }
+    const ops: BatchOp[] = [];
+    const accepted: PendingWrite[] = [];
+    const offsets = new Map<PendingWrite, number[]>();
+    const pending = new Map<RocksShard, { next: number; maxTimestamp: number }>();
+    for (const write of writes) {
+      const shard = write.shard;
+      if (shard.deleted) {
+        write.reject(shardNotFound(shard.name));
+        continue;
+      }
+      let state = pending.get(shard);
+      if (!state) pending.set(shard, (state = { next: shard.nextOffset, maxTimestamp: shard.maxTimestamp }));
+      if (write.kind === 'commit') {
+        ops.push({
+          type: 'put',
+          key: keys.groupKey(shard.name, write.group),
+          value: keys.be64(write.offset),
+        });
+      } else {
+        const assigned: number[] = [];
+        write.fields.forEach((f, i) => {
+          const offset = state.next++;
+          const buf = write.encoded[i]!;
+          assignOffset(buf, offset);
+          ops.push({ type: 'put', key: keys.recordKey(shard.name, offset), value: buf });
+          if (f.key !== undefined)
+            ops.push({ type: 'put', key: keys.keyIndexKey(shard.name, f.key, offset), value: '' });
+          for (const tag of new Set(f.tags)) {
+            ops.push({ type: 'put', key: keys.tagIndexKey(shard.name, tag, offset), value: '' });
+          }
+          if (f.timestamp > state.maxTimestamp) {
+            state.maxTimestamp = f.timestamp;
+            ops.push({
+              type: 'put',
+              key: keys.timeIndexKey(shard.name, f.timestamp),
+              value: keys.be64(offset),
+            });
+          }
+          assigned.push(offset);
+        });
+        offsets.set(write, assigned);
+      }
+      accepted.push(write);
+    }
+    if (accepted.length === 0) return;
+    try {
+      await this.engine.batch(ops, { sync: true });
+    } catch (err) {
+      this.writeFailure = new StorageError(
+        'WRITE_FAILED',
+        `RocksDB refused a write (${(err as Error).message}); nothing of it is acknowledged, and this adapter accepts ` +
+          `no more writes — fix the disk problem and reopen it`,
+        { cause: err },
+      );
+      for (const write of accepted) write.reject(this.writeFailure);
+      return;
+    }
+    for (const [shard, state] of pending) {
+      shard.nextOffset = state.next;
+      shard.maxTimestamp = state.maxTimestamp;
+    }
+    for (const write of accepted) {
+      if (write.kind === 'commit') write.resolve();
+      else write.resolve(offsets.get(write)!);
+    }
+    for (const shard of pending.keys()) this.waiters.notify(shard.name, shard.nextOffset);
+  }
+
+  private async readIndexed(
+    shard: RocksShard,
+    prefix: Buffer,
+    from: Buffer,
+    maxRecords: number,
+  ): Promise<StoredRecord[]> {
+    const wanted: number[] = [];
+    for await (const [key] of this.engine.scan({ prefix, gte: from })) {
+      const offset = keys.readBe64(key);
+      // index entries of a batch land a moment before nextOffset moves; those records are not committed yet
+      if (offset >= shard.nextOffset) break;
+      if (offset < shard.startOffset) continue;
+      wanted.push(offset);
+      if (wanted.length >= maxRecords) break;
+    }
+    const out: StoredRecord[] = [];
+    for (const offset of wanted) {
+      const value = await this.engine.get(keys.recordKey(shard.name, offset));
+      if (value === undefined) {
+        if (offset < shard.startOffset) continue; // removed by retention since the index scan
+        this.missing(shard, offset);
+      }
+      out.push(this.decode(shard, offset, value));
+    }
+    return out;
+  }
+
+  private async firstOffsetAtOrAfter(shard: RocksShard, timestamp: number): Promise<number | undefined> {
+    for await (const [, value] of this.engine.scan({
+      prefix: keys.timeIndexPrefix(shard.name),
+      gte: keys.timeIndexKey(shard.name, timestamp),
+      limit: 1,
+    })) {
+      const offset = keys.readBe64(value, 0);
+      return offset < shard.nextOffset ? offset : undefined;
+    }
+    return undefined;
+  }
+
+  /** deletes records [startOffset, newStart) with their index entries, and moves startOffset, in one batch. */
+  private async removeBefore(shard: RocksShard, newStart: number): Promise<void> {
+    const ops: BatchOp[] = [];
+    for await (const [key, value] of this.engine.scan({
+      gte: keys.recordKey(shard.name, shard.startOffset),
+      lt: keys.recordKey(shard.name, newStart),
+    })) {
+      const offset = keys.readBe64(key);
+      const record = this.decode(shard, offset, value);
+      ops.push({ type: 'del', key });
+      if (record.key !== undefined)
+        ops.push({ type: 'del', key: keys.keyIndexKey(shard.name, record.key, offset) });
+      for (const tag of new Set(record.tags))
+        ops.push({ type: 'del', key: keys.tagIndexKey(shard.name, tag, offset) });
+    }
+    // Time-index entries pointing below newStart go, except the last: it still holds the running maximum that
+    // answers offsetForTimestamp for the records right after newStart.
+    const stale: Buffer[] = [];
+    for await (const [key, value] of this.engine.scan({ prefix: keys.timeIndexPrefix(shard.name) })) {
+      if (keys.readBe64(value, 0) >= newStart) break;
+      stale.push(key);
+    }
+    for (const key of stale.slice(0, -1)) ops.push({ type: 'del', key });
+    ops.push({
+      type: 'put',
+      key: keys.shardMetaKey(shard.name),
+      value: encodeMeta({ ...shard, startOffset: newStart }),
+    });
+    await this.engineWrite(ops, 'retention');
+  }
+
+  private async deleteRanges(prefixes: Buffer[]): Promise<void> {
+    for (const prefix of prefixes) {
+      while (true) {
+        const ops: BatchOp[] = [];
+        for await (const [key] of this.engine.scan({ prefix, limit: DELETE_CHUNK }))
+          ops.push({ type: 'del', key });
+        if (ops.length === 0) break;
+        await this.engineWrite(ops, 'delete');
+      }
+    }
+  }
+
+  private async engineWrite(ops: BatchOp[], what: string): Promise<void> {
+    try {
+      await this.engine.batch(ops, { sync: true });
+    } catch (err) {
+      throw new StorageError('WRITE_FAILED', `RocksDB refused the ${what} write: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  private decode(shard: RocksShard, offset: number, value: Buffer): StoredRecord {
+    const record = decodeRecord(value, `shard '${shard.name}' offset ${offset}`);
+    if (record.offset !== offset) {
+      throw new StorageError(
+        'CORRUPT_RECORD',
+        `record stored at offset ${offset} of shard '${shard.name}' says it is offset ${record.offset}; the database is damaged`,
+      );
+    }
+    return record;
+  }
+
+  private missing(shard: RocksShard, offset: number): never {
+    if (offset < shard.startOffset) {
+      throw new StorageError(
+        'OFFSET_OUT_OF_RANGE',
+        `offset ${offset} of shard '${shard.name}' was removed by retention while being read; restart from ${shard.startOffset}`,
+      );
+    }
+    throw new StorageError(
+      'CORRUPT_RECORD',
+      `record ${offset} of shard '${shard.name}' is missing although offsets up to ${shard.nextOffset - 1} are committed; the database is damaged`,
+    );
+  }
+
+  /** runs a public operation, counting it so close() can wait for it before closing the engine. */
+  private async track<T>(op: () => Promise<T>): Promise<T> {
+    this.checkOpen();
+    this.inflight++;
+    try {
+      return await op();
+    } finally {
+      if (--this.inflight === 0 && this.inflightIdle.length > 0) {
+        const idle = this.inflightIdle;
+        this.inflightIdle = [];
+        for (const resolve of idle) resolve();
+      }
+    }
+  }
+
+  private shard(name: string): RocksShard {
+    this.checkOpen();
+    checkShardName(name);
+    const shard = this.shards.get(name);
+    if (!shard) throw shardNotFound(name);
+    return shard;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw adapterClosed(this.type);
+  }
+
+  private checkWritable(): void {
+    if (this.writeFailure) throw this.writeFailure;
+  }
+}

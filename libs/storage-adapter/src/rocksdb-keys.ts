@@ -1,0 +1,76 @@
+// The RocksDB key layout of the rocksdb StorageAdapter. Names, keys and tags are length-prefixed (u16 big-endian +
+// UTF-8) rather than '/'-separated, because MQTT topics used as keys contain '/', and a plain separator would let
+// shard "a" key "b/c" collide with shard "a/b" key "c". Offsets and timestamps are u64 big-endian so byte order is
+// numeric order and a range scan walks offsets in order.
+//
+//   s/  str(shard)                    → shard meta, JSON { version, options, startOffset }
+//   r/  str(shard) be64(offset)       → encoded record (record-codec.ts, CRC inside)
+//   k/  str(shard) str(key) be64(off) → empty   (key index)
+//   t/  str(shard) str(tag) be64(off) → empty   (tag index; a tag repeated in one record is indexed once)
+//   ts/ str(shard) be64(ts)           → be64(offset): written each time the shard's running maximum timestamp grows;
+//                                       the first entry with ts >= T names the first record with timestamp >= T
+//   g/  str(shard) str(group)         → be64(committed offset). Shard before group (not g/<group>/<shard>) so that
+//                                       deleting a shard removes every group's offset on it with one range.
+const enc = (s: string) => Buffer.from(s, 'utf8');
+
+function str(s: string): Buffer {
+  const bytes = enc(s);
+  const len = Buffer.allocUnsafe(2);
+  len.writeUInt16BE(bytes.length, 0);
+  return Buffer.concat([len, bytes]);
+}
+
+export function be64(n: number): Buffer {
+  const buf = Buffer.allocUnsafe(8);
+  buf.writeBigUInt64BE(BigInt(n), 0);
+  return buf;
+}
+
+export function readBe64(buf: Buffer, at = buf.length - 8): number {
+  return Number(buf.readBigUInt64BE(at));
+}
+
+const SHARD_META = enc('s/');
+const RECORD = enc('r/');
+const KEY_INDEX = enc('k/');
+const TAG_INDEX = enc('t/');
+const TIME_INDEX = enc('ts/');
+const GROUP = enc('g/');
+
+export const shardMetaPrefix = SHARD_META;
+export const shardMetaKey = (shard: string) => Buffer.concat([SHARD_META, str(shard)]);
+export function shardNameOfMetaKey(key: Buffer): string {
+  const len = key.readUInt16BE(SHARD_META.length);
+  return key.toString('utf8', SHARD_META.length + 2, SHARD_META.length + 2 + len);
+}
+
+export const recordPrefix = (shard: string) => Buffer.concat([RECORD, str(shard)]);
+export const recordKey = (shard: string, offset: number) => Buffer.concat([RECORD, str(shard), be64(offset)]);
+
+export const keyIndexShardPrefix = (shard: string) => Buffer.concat([KEY_INDEX, str(shard)]);
+export const keyIndexPrefix = (shard: string, key: string) =>
+  Buffer.concat([KEY_INDEX, str(shard), str(key)]);
+export const keyIndexKey = (shard: string, key: string, offset: number) =>
+  Buffer.concat([KEY_INDEX, str(shard), str(key), be64(offset)]);
+
+export const tagIndexShardPrefix = (shard: string) => Buffer.concat([TAG_INDEX, str(shard)]);
+export const tagIndexPrefix = (shard: string, tag: string) =>
+  Buffer.concat([TAG_INDEX, str(shard), str(tag)]);
+export const tagIndexKey = (shard: string, tag: string, offset: number) =>
+  Buffer.concat([TAG_INDEX, str(shard), str(tag), be64(offset)]);
+
+export const timeIndexPrefix = (shard: string) => Buffer.concat([TIME_INDEX, str(shard)]);
+export const timeIndexKey = (shard: string, timestamp: number) =>
+  Buffer.concat([TIME_INDEX, str(shard), be64(timestamp)]);
+
+export const groupPrefix = (shard: string) => Buffer.concat([GROUP, str(shard)]);
+export const groupKey = (shard: string, group: string) => Buffer.concat([GROUP, str(shard), str(group)]);
+
+/** every key range that belongs to one shard, meta excluded. */
+export const shardDataPrefixes = (shard: string) => [
+  recordPrefix(shard),
+  keyIndexShardPrefix(shard),
+  tagIndexShardPrefix(shard),
+  timeIndexPrefix(shard),
+  groupPrefix(shard),
+];

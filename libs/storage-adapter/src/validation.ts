@@ -1,0 +1,206 @@
+// Argument checks shared by every adapter, so each one rejects the same bad input with the same code and message.
+import type {
+  AppendRecord,
+  IndexReadOptions,
+  ReadOptions,
+  RecordHeader,
+  ResolvedShardOptions,
+  ShardOptions,
+} from './storage-adapter.js';
+import type { RecordFields } from './record-codec.js';
+import { StorageError } from './storage-error.js';
+
+export const DEFAULT_MAX_RECORDS_PER_SEGMENT = 10_000;
+export const DEFAULT_READ_MAX_RECORDS = 100;
+export const DEFAULT_READ_MAX_BYTES = 1024 * 1024;
+/** setTimeout's limit; a longer long poll would fire at once. */
+export const MAX_WAIT_MS = 2 ** 31 - 1;
+/** names, keys and tags are stored with a 16-bit length prefix. */
+const MAX_NAME_BYTES = 255;
+const MAX_STRING_BYTES = 0xffff;
+
+function invalid(message: string): StorageError {
+  return new StorageError('INVALID_ARGUMENT', message);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Uint8Array) return 'a Uint8Array';
+  return typeof value === 'string' ? `'${value}'` : typeof value;
+}
+
+// Control characters would make names unreadable in logs and admin output.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+function checkName(kind: string, name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw invalid(`${kind} name must be a non-empty string, got ${describe(name)}`);
+  }
+  if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) {
+    throw invalid(`${kind} name '${name.slice(0, 40)}…' is longer than ${MAX_NAME_BYTES} UTF-8 bytes`);
+  }
+  if (CONTROL.test(name)) throw invalid(`${kind} name ${JSON.stringify(name)} contains control characters`);
+  return name;
+}
+
+export function checkShardName(name: unknown): string {
+  return checkName('shard', name);
+}
+
+export function checkGroupName(group: unknown): string {
+  return checkName('consumer group', group);
+}
+
+function checkString(what: string, value: unknown, allowEmpty: boolean): string {
+  if (typeof value !== 'string') throw invalid(`${what} must be a string, got ${describe(value)}`);
+  if (!allowEmpty && value.length === 0) throw invalid(`${what} must not be empty`);
+  if (Buffer.byteLength(value, 'utf8') > MAX_STRING_BYTES) {
+    throw invalid(`${what} is longer than ${MAX_STRING_BYTES} UTF-8 bytes`);
+  }
+  return value;
+}
+
+export function checkKey(key: unknown): string {
+  return checkString('key', key, false);
+}
+
+export function checkTag(tag: unknown): string {
+  return checkString('tag', tag, false);
+}
+
+/** a non-negative safe integer: offsets and timestamps. */
+export function checkNonNegativeInteger(what: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw invalid(
+      `${what} must be a non-negative integer, got ${describe(value)}${typeof value === 'number' ? ` ${value}` : ''}`,
+    );
+  }
+  return value;
+}
+
+function checkPositiveInteger(what: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw invalid(
+      `${what} must be a positive integer, got ${describe(value)}${typeof value === 'number' ? ` ${value}` : ''}`,
+    );
+  }
+  return value;
+}
+
+export function resolveShardOptions(options: ShardOptions | undefined): ResolvedShardOptions {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw invalid(`shard options must be an object, got ${describe(options)}`);
+  }
+  const resolved: ResolvedShardOptions = {
+    maxRecordsPerSegment: checkPositiveInteger(
+      'maxRecordsPerSegment',
+      options?.maxRecordsPerSegment,
+      DEFAULT_MAX_RECORDS_PER_SEGMENT,
+    ),
+  };
+  if (options?.retentionMs !== undefined)
+    resolved.retentionMs = checkPositiveInteger('retentionMs', options.retentionMs, 0);
+  return resolved;
+}
+
+export interface ResolvedReadOptions {
+  maxRecords: number;
+  maxBytes: number;
+  waitMs: number;
+}
+
+export function resolveReadOptions(options: ReadOptions | undefined): ResolvedReadOptions {
+  const waitMs = options?.waitMs ?? 0;
+  if (typeof waitMs !== 'number' || !Number.isFinite(waitMs) || waitMs < 0 || waitMs > MAX_WAIT_MS) {
+    throw invalid(
+      `waitMs must be a number of milliseconds in [0, ${MAX_WAIT_MS}], got ${describe(waitMs)} ${String(waitMs)}`,
+    );
+  }
+  return {
+    maxRecords: checkPositiveInteger('maxRecords', options?.maxRecords, DEFAULT_READ_MAX_RECORDS),
+    maxBytes: checkPositiveInteger('maxBytes', options?.maxBytes, DEFAULT_READ_MAX_BYTES),
+    waitMs,
+  };
+}
+
+export interface ResolvedIndexReadOptions {
+  fromOffset: number;
+  maxRecords: number;
+}
+
+export function resolveIndexReadOptions(options: IndexReadOptions | undefined): ResolvedIndexReadOptions {
+  return {
+    fromOffset:
+      options?.fromOffset === undefined ? 0 : checkNonNegativeInteger('fromOffset', options.fromOffset),
+    maxRecords: checkPositiveInteger('maxRecords', options?.maxRecords, DEFAULT_READ_MAX_RECORDS),
+  };
+}
+
+function normalizeHeaders(index: number, headers: AppendRecord['headers']): RecordHeader[] {
+  if (headers === undefined) return [];
+  const where = `records[${index}].headers`;
+  const pairs: RecordHeader[] = [];
+  if (Array.isArray(headers)) {
+    headers.forEach((h: unknown, i) => {
+      if (typeof h !== 'object' || h === null)
+        throw invalid(`${where}[${i}] must be { name, value }, got ${describe(h)}`);
+      const { name, value } = h as Partial<RecordHeader>;
+      pairs.push({
+        name: checkString(`${where}[${i}].name`, name, false),
+        value: checkString(`${where}[${i}].value`, value, true),
+      });
+    });
+  } else if (typeof headers === 'object' && headers !== null) {
+    for (const [name, value] of Object.entries(headers)) {
+      pairs.push({
+        name: checkString(`${where} name`, name, false),
+        value: checkString(`${where}.${name}`, value, true),
+      });
+    }
+  } else {
+    throw invalid(
+      `${where} must be an array of { name, value } or an object of strings, got ${describe(headers)}`,
+    );
+  }
+  if (pairs.length > 0xffff) throw invalid(`${where} has ${pairs.length} entries; at most 65535`);
+  return pairs;
+}
+
+/**
+ * checks a batch for append() and returns the records with defaults filled in. The tags and headers arrays are
+ * copies; the payload is not (adapters encode it before append() returns, which is the copy that counts).
+ */
+export function normalizeRecords(records: unknown, now: number): RecordFields[] {
+  if (!Array.isArray(records)) throw invalid(`records must be an array, got ${describe(records)}`);
+  if (records.length === 0) {
+    throw invalid(
+      'records must not be empty: an empty append is almost always a caller bug, so it is refused',
+    );
+  }
+  return records.map((r: unknown, i): RecordFields => {
+    if (typeof r !== 'object' || r === null)
+      throw invalid(`records[${i}] must be an object, got ${describe(r)}`);
+    const rec = r as AppendRecord;
+    if (!Buffer.isBuffer(rec.payload)) {
+      throw invalid(
+        `records[${i}].payload must be a Buffer, got ${describe(rec.payload)}; wrap strings with Buffer.from()`,
+      );
+    }
+    const tags = rec.tags ?? [];
+    if (!Array.isArray(tags))
+      throw invalid(`records[${i}].tags must be an array of strings, got ${describe(tags)}`);
+    if (tags.length > 0xffff) throw invalid(`records[${i}].tags has ${tags.length} entries; at most 65535`);
+    const fields: RecordFields = {
+      tags: tags.map((t: unknown, j) => checkString(`records[${i}].tags[${j}]`, t, false)),
+      timestamp:
+        rec.timestamp === undefined ? now : checkNonNegativeInteger(`records[${i}].timestamp`, rec.timestamp),
+      headers: normalizeHeaders(i, rec.headers),
+      payload: rec.payload,
+    };
+    if (rec.key !== undefined) fields.key = checkString(`records[${i}].key`, rec.key, false);
+    return fields;
+  });
+}

@@ -1,0 +1,50 @@
+// createStorageAdapter: picks an implementation by type and refuses unknown or unbuilt ones with a clear error.
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createStorageAdapter, type StorageConfig } from '../src/factory.js';
+
+describe('createStorageAdapter', () => {
+  it('creates a memory adapter', async () => {
+    const adapter = await createStorageAdapter({ type: 'memory' });
+    expect(adapter.type).toBe('memory');
+    await adapter.close();
+  });
+
+  it('creates a rocksdb adapter under <dataDir>/storage', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'robustmq-factory-'));
+    try {
+      const adapter = await createStorageAdapter({ type: 'rocksdb', dataDir });
+      expect(adapter.type).toBe('rocksdb');
+      await adapter.createShard('s');
+      await adapter.close();
+      expect((await stat(join(dataDir, 'storage'))).isDirectory()).toBe(true);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('needs dataDir for rocksdb', async () => {
+    await expect(createStorageAdapter({ type: 'rocksdb' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/dataDir/),
+    });
+  });
+
+  it.each(['journal', 'mysql'] as const)('says %s is not available yet', async (type) => {
+    await expect(createStorageAdapter({ type })).rejects.toMatchObject({
+      code: 'NOT_IMPLEMENTED',
+      message: expect.stringMatching(new RegExp(`'${type}' is not available yet.*memory.*rocksdb`)),
+    });
+  });
+
+  it('names the valid types for an unknown one', async () => {
+    await expect(createStorageAdapter({ type: 'redis' } as unknown as StorageConfig)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(
+        /unknown storage type "redis"; valid types: memory, rocksdb, journal, mysql/,
+      ),
+    });
+  });
+});

@@ -1,0 +1,23 @@
+// Shared per-project vitest settings: tests import workspace libraries from source, so no build is needed for unit tests.
+import { fileURLToPath } from 'node:url';
+import { defineProject } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export function projectConfig(name: string, extra: { testTimeout?: number; fileParallelism?: boolean } = {}) {
+  return defineProject({
+    resolve: {
+      alias: [
+        { find: /^@robustmq\/(common|protocol|raft|storage-adapter)$/, replacement: `${root}libs/$1/src/index.ts` },
+        { find: /^@robustmq\/(placement-center|journal-server|mqtt-broker)$/, replacement: `${root}apps/$1/src/index.ts` },
+      ],
+    },
+    test: {
+      name,
+      include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+      testTimeout: extra.testTimeout ?? 30_000,
+      hookTimeout: 60_000,
+      fileParallelism: extra.fileParallelism ?? true,
+    },
+  });
+}
