@@ -21,6 +21,10 @@ export const placementCenterConfigSchema = z.strictObject({
     /** the interval told to nodes at registration. */
     interval_ms: positiveMs().default(1_000),
   }),
+  kv: section({
+    /** KV change history kept for watches, in revisions behind the current one. */
+    history_revisions: z.number().int().min(1, 'must keep at least one revision').default(100_000),
+  }),
   log: logSection(),
 });
 

@@ -13,7 +13,8 @@ import {
 } from '@robustmq/common';
 import { clusterServiceDefinition, kvServiceDefinition } from '@robustmq/protocol';
 import type { PlacementCenterConfig } from './config.js';
-import { PlacementStore } from './store/placement-store.js';
+import { PlacementStateMachine } from './state/state-machine.js';
+import { LocalProposer } from './state/proposer.js';
 import { NodeRegistry } from './cluster/node-registry.js';
 import { clusterServiceHandlers } from './grpc/cluster-service.js';
 import { kvServiceHandlers } from './grpc/kv-service.js';
@@ -33,13 +34,20 @@ export async function startPlacementCenter(
   const logger =
     options.logger ?? createLogger({ service: 'placement-center', nodeId: config.node.id, level: config.log.level });
   const engine = await RocksDbEngine.open(config.node.data_dir);
-  const store = new PlacementStore(engine);
-  const registry = new NodeRegistry(store, {
+  const sm = await PlacementStateMachine.open(engine, { sync: true });
+  const proposer = new LocalProposer(sm);
+  const registry = new NodeRegistry(sm, proposer, {
     timeoutMs: config.heartbeat.timeout_ms,
     checkIntervalMs: config.heartbeat.check_interval_ms,
     logger,
   });
   await registry.load();
+
+  // history older than the retention is dropped; watchers that far behind get OUT_OF_RANGE and re-list
+  const compaction = setInterval(() => {
+    sm.compactHistory(config.kv.history_revisions).catch((err: unknown) => logger.error({ err }, 'history compaction failed'));
+  }, 60_000);
+  compaction.unref();
 
   const metrics = createMetricsRegistry('placement-center', config.node.id);
   collectProcessMetrics(metrics);
@@ -59,7 +67,7 @@ export async function startPlacementCenter(
     clusterServiceDefinition(),
     clusterServiceHandlers(registry, { intervalMs: config.heartbeat.interval_ms, timeoutMs: config.heartbeat.timeout_ms }),
   );
-  server.addService(kvServiceDefinition(), kvServiceHandlers(store));
+  server.addService(kvServiceDefinition(), kvServiceHandlers(sm, proposer));
   const grpcPort = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${config.network.host}:${config.network.grpc_port}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
       err ? reject(new Error(`cannot bind gRPC port ${config.network.grpc_port}: ${err.message}`)) : resolve(port),
@@ -68,7 +76,7 @@ export async function startPlacementCenter(
 
   const http = createHttpServer(logger);
   await http.register(observabilityPlugin, { registry: metrics, health: () => ({ status: 'ok', nodes: registry.list().length }) });
-  await http.register(adminRoutes, { registry, store });
+  await http.register(adminRoutes, { registry, sm, proposer });
   const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
 
   logger.info({ grpcPort, httpPort, dataDir: config.node.data_dir }, 'placement center started');
@@ -80,8 +88,20 @@ export async function startPlacementCenter(
     close() {
       closing ??= (async () => {
         await http.close();
-        await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
-        await registry.close();
+        // watches are endless streams: give unary calls a moment to finish, then cut what is left
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => {
+            server.forceShutdown();
+            resolve();
+          }, 1_000);
+          server.tryShutdown(() => {
+            clearTimeout(force);
+            resolve();
+          });
+        });
+        registry.close();
+        clearInterval(compaction);
+        await proposer.close();
         await engine.close();
         logger.info('placement center stopped');
       })();

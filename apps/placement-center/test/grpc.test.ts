@@ -146,3 +146,70 @@ describe('PlacementClient', () => {
     dead.close();
   });
 });
+
+describe('KV revisions, compare-and-set and watch', () => {
+  it('gives every change a higher revision and tracks create/mod revision and version', async () => {
+    await client.kvSet('rev/a', '1');
+    const first = (await client.kvGetEntry('rev/a'))!;
+    await client.kvSet('rev/a', '2');
+    const second = (await client.kvGetEntry('rev/a'))!;
+    expect(second.modRevision).toBeGreaterThan(first.modRevision);
+    expect(second.createRevision).toBe(first.createRevision);
+    expect(second.version).toBe(first.version + 1);
+    expect((await client.kvGetEntry('rev/a', { stale: true }))!.value.toString()).toBe('2');
+  });
+
+  it('sets only when the expected mod revision matches, and reports the current entry when not', async () => {
+    const created = await client.kvCompareAndSet('cas/k', 0, 'v1');
+    expect(created.succeeded).toBe(true);
+    const again = await client.kvCompareAndSet('cas/k', 0, 'v-other');
+    expect(again.succeeded).toBe(false);
+    expect(again.current?.value.toString()).toBe('v1');
+    expect(again.current?.modRevision).toBe(created.revision);
+    const updated = await client.kvCompareAndSet('cas/k', created.revision, 'v2');
+    expect(updated.succeeded).toBe(true);
+    const stale = await client.kvCompareAndSet('cas/k', created.revision, 'v3');
+    expect(stale.succeeded).toBe(false);
+    expect((await client.kvGet('cas/k'))?.toString()).toBe('v2');
+    expect((await client.kvCompareAndSet('cas/absent', 5, 'x')).current).toBeNull();
+  });
+
+  it('replays a prefix from a revision, then follows live changes, in order and without duplicates', async () => {
+    const start = (await client.kvListPrefix('w/', '', 1)).revision + 1;
+    await client.kvSet('w/1', 'a');
+    await client.kvSet('other/x', 'ignored');
+    await client.kvSet('w/2', 'b');
+    await client.kvDelete('w/1');
+    const events: string[] = [];
+    const revisions: number[] = [];
+    const watch = client.watch('w/', {
+      startRevision: start,
+      onEvent: (e) => {
+        events.push(`${e.type} ${e.kv.key} ${e.kv.value.toString()}`);
+        revisions.push(e.kv.modRevision);
+      },
+    });
+    await expect.poll(() => events.length).toBe(3);
+    await client.kvSet('w/3', 'c');
+    await expect.poll(() => events.length).toBe(4);
+    watch.cancel();
+    expect(events).toEqual(['PUT w/1 a', 'PUT w/2 b', 'DELETE w/1 ', 'PUT w/3 c']);
+    expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+  });
+
+  it('resumes after a placement restart from the last revision it saw, seeing each change exactly once', async () => {
+    const seen: string[] = [];
+    const watch = client.watch('resume/', { onEvent: (e) => seen.push(e.kv.key) });
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 5; i++) await client.kvSet(`resume/${i}`, 'x');
+    await expect.poll(() => seen.length).toBe(5);
+    await placement.restart();
+    // the client's channel reconnects to the restarted server on the same port
+    const writer = new PlacementClient({ addresses: [placement.handle.grpcAddress] });
+    for (let i = 5; i < 10; i++) await writer.kvSet(`resume/${i}`, 'x');
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(10);
+    watch.cancel();
+    writer.close();
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `resume/${i}`));
+  });
+});

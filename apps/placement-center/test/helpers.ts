@@ -32,8 +32,11 @@ export async function startTestPlacement(heartbeat: { timeout_ms?: number; check
       return `http://127.0.0.1:${t.handle.ports.http}`;
     },
     async restart() {
+      const { grpc, http } = t.handle.ports;
       await t.handle.close();
-      t.handle = await startPlacementCenter(config, { logger: quietLogger });
+      // same ports, so clients connected before the restart reconnect to it
+      const again = { ...config, network: { ...config.network, grpc_port: grpc, http_port: http } };
+      t.handle = await startPlacementCenter(again, { logger: quietLogger });
     },
     async stop() {
       await t.handle.close();

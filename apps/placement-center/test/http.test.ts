@@ -29,10 +29,10 @@ describe('HTTP admin', () => {
   it('puts, gets, lists and deletes KV entries, keys with slashes included', async () => {
     expect(await call('PUT', '/api/v1/kv/app/x', JSON.stringify({ value: 'hello' }))).toMatchObject({ status: 200 });
     expect(await call('PUT', '/api/v1/kv/app/bin', JSON.stringify({ value: Buffer.from([0xff, 0]).toString('base64'), encoding: 'base64' }))).toMatchObject({ status: 200 });
-    expect((await call('GET', '/api/v1/kv/app/x')).body).toEqual({ key: 'app/x', value: 'hello', encoding: 'utf8' });
-    expect((await call('GET', '/api/v1/kv/app/bin')).body).toEqual({ key: 'app/bin', value: '/wA=', encoding: 'base64' });
+    expect((await call('GET', '/api/v1/kv/app/x')).body).toMatchObject({ key: 'app/x', value: 'hello', encoding: 'utf8', version: 1 });
+    expect((await call('GET', '/api/v1/kv/app/bin')).body).toMatchObject({ key: 'app/bin', value: '/wA=', encoding: 'base64' });
     expect((await call('GET', '/api/v1/kv?prefix=app/')).body.items.map((i: { key: string }) => i.key)).toEqual(['app/bin', 'app/x']);
-    expect((await call('DELETE', '/api/v1/kv/app/x')).body).toEqual({ deleted: true });
+    expect((await call('DELETE', '/api/v1/kv/app/x')).body).toMatchObject({ deleted: true });
     expect(await call('GET', '/api/v1/kv/app/x')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
   });
 

@@ -1,7 +1,10 @@
-// The registry of data-plane nodes: records persist in the store, heartbeats live in memory (they change every
-// second and matter only to the node that judges expiry). A node silent for longer than the timeout is removed.
+// The registry of data-plane nodes. Registrations and removals are replicated commands; heartbeats live in memory
+// (they change every second and matter only to the member that judges expiry). A node silent for longer than the
+// timeout is removed through a replicated command, so every member agrees on who is registered.
 import type { Logger } from '@robustmq/common';
-import type { PlacementStore, StoredNode } from '../store/placement-store.js';
+import type { Proposer } from '../state/proposer.js';
+import type { StoredNode } from '../state/records.js';
+import type { NodeChange, PlacementStateMachine } from '../state/state-machine.js';
 
 export interface RegisteredNode extends StoredNode {
   lastHeartbeatMs: number;
@@ -19,86 +22,94 @@ function id(clusterType: string, clusterName: string, nodeId: number): string {
 }
 
 export class NodeRegistry {
-  private readonly nodes = new Map<string, RegisteredNode>();
+  private readonly nodes = new Map<string, StoredNode>();
+  private readonly heartbeats = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
-  /** serialises changes so an expiry cannot interleave with a registration of the same node. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private expiring = false;
+  private readonly onChange = (change: NodeChange) => {
+    if (change.type === 'register') {
+      const key = id(change.node.clusterType, change.node.clusterName, change.node.nodeId);
+      this.nodes.set(key, change.node);
+      if (!this.heartbeats.has(key)) this.heartbeats.set(key, Date.now());
+    } else {
+      const key = id(change.clusterType, change.clusterName, change.nodeId);
+      this.nodes.delete(key);
+      this.heartbeats.delete(key);
+      const log = { clusterType: change.clusterType, nodeId: change.nodeId };
+      if (change.reason === 'expired') this.options.logger.warn(log, 'node expired: no heartbeat within the timeout');
+      else this.options.logger.info(log, 'node unregistered');
+    }
+  };
 
   constructor(
-    private readonly store: PlacementStore,
+    private readonly sm: PlacementStateMachine,
+    private readonly proposer: Proposer,
     private readonly options: { timeoutMs: number; checkIntervalMs: number; logger: Logger },
   ) {}
 
-  /** Loads persisted nodes; each gets a full timeout to send its first heartbeat to this (re)started placement. */
+  /** Loads registered nodes; each gets a full timeout to send its first heartbeat to this (re)started member. */
   async load(): Promise<void> {
+    this.sm.on('node', this.onChange);
     const now = Date.now();
-    for (const node of await this.store.listNodes()) {
-      this.nodes.set(id(node.clusterType, node.clusterName, node.nodeId), { ...node, lastHeartbeatMs: now });
+    for (const node of await this.sm.listNodes()) {
+      const key = id(node.clusterType, node.clusterName, node.nodeId);
+      this.nodes.set(key, node);
+      this.heartbeats.set(key, now);
     }
     this.timer = setInterval(() => void this.expire(), this.options.checkIntervalMs);
     this.timer.unref();
   }
 
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  register(node: StoredNode): Promise<void> {
-    return this.serial(async () => {
-      await this.store.putNode(node);
-      this.nodes.set(id(node.clusterType, node.clusterName, node.nodeId), { ...node, lastHeartbeatMs: Date.now() });
-      this.options.logger.info(
-        { clusterType: node.clusterType, nodeId: node.nodeId, host: node.host, ports: node.ports },
-        'node registered',
-      );
-    });
+  async register(node: StoredNode): Promise<void> {
+    this.heartbeats.set(id(node.clusterType, node.clusterName, node.nodeId), Date.now());
+    await this.proposer.propose({ type: 'node.register', node });
+    this.options.logger.info({ clusterType: node.clusterType, nodeId: node.nodeId, host: node.host, ports: node.ports }, 'node registered');
   }
 
   heartbeat(clusterType: string, clusterName: string, nodeId: number): void {
-    const node = this.nodes.get(id(clusterType, clusterName, nodeId));
-    if (!node) throw new UnknownNodeError(clusterType, clusterName, nodeId);
-    node.lastHeartbeatMs = Date.now();
+    const key = id(clusterType, clusterName, nodeId);
+    if (!this.nodes.has(key)) throw new UnknownNodeError(clusterType, clusterName, nodeId);
+    this.heartbeats.set(key, Date.now());
   }
 
-  unregister(clusterType: string, clusterName: string, nodeId: number): Promise<void> {
-    return this.serial(async () => {
-      const key = id(clusterType, clusterName, nodeId);
-      if (!this.nodes.has(key)) throw new UnknownNodeError(clusterType, clusterName, nodeId);
-      await this.store.deleteNode(clusterType, clusterName, nodeId);
-      this.nodes.delete(key);
-      this.options.logger.info({ clusterType, nodeId }, 'node unregistered');
-    });
+  async unregister(clusterType: string, clusterName: string, nodeId: number): Promise<void> {
+    const result = await this.proposer.propose({ type: 'node.unregister', clusterType, clusterName, nodeId, reason: 'unregister' });
+    if (!result.existed) throw new UnknownNodeError(clusterType, clusterName, nodeId);
   }
 
   list(clusterType?: string, clusterName?: string): RegisteredNode[] {
-    return [...this.nodes.values()]
-      .filter((n) => (!clusterType || n.clusterType === clusterType) && (!clusterName || n.clusterName === clusterName))
+    return [...this.nodes.entries()]
+      .filter(([, n]) => (!clusterType || n.clusterType === clusterType) && (!clusterName || n.clusterName === clusterName))
+      .map(([key, n]) => ({ ...n, lastHeartbeatMs: this.heartbeats.get(key) ?? 0 }))
       .sort((a, b) => a.clusterType.localeCompare(b.clusterType) || a.nodeId - b.nodeId);
   }
 
-  private expire(): Promise<void> {
-    return this.serial(async () => {
+  private async expire(): Promise<void> {
+    if (this.expiring) return;
+    this.expiring = true;
+    try {
       const deadline = Date.now() - this.options.timeoutMs;
-      for (const [key, node] of this.nodes) {
-        if (node.lastHeartbeatMs >= deadline) continue;
+      for (const [key, node] of [...this.nodes]) {
+        if ((this.heartbeats.get(key) ?? 0) >= deadline) continue;
         try {
-          await this.store.deleteNode(node.clusterType, node.clusterName, node.nodeId);
-          this.nodes.delete(key);
-          this.options.logger.warn(
-            { clusterType: node.clusterType, nodeId: node.nodeId, silentMs: Date.now() - node.lastHeartbeatMs },
-            'node expired: no heartbeat within the timeout',
-          );
+          await this.proposer.propose({
+            type: 'node.unregister',
+            clusterType: node.clusterType,
+            clusterName: node.clusterName,
+            nodeId: node.nodeId,
+            reason: 'expired',
+          });
         } catch (err) {
           this.options.logger.error({ err, nodeId: node.nodeId }, 'failed to remove expired node; will retry');
         }
       }
-    });
+    } finally {
+      this.expiring = false;
+    }
   }
 
-  async close(): Promise<void> {
+  close(): void {
     if (this.timer) clearInterval(this.timer);
-    await this.queue;
+    this.sm.off('node', this.onChange);
   }
 }

@@ -3,7 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError, errorResponseSchema } from '@robustmq/common';
 import type { NodeRegistry } from '../cluster/node-registry.js';
-import type { PlacementStore } from '../store/placement-store.js';
+import type { Proposer } from '../state/proposer.js';
+import type { PlacementStateMachine } from '../state/state-machine.js';
 import { DEFAULT_LIST_LIMIT, MAX_KEY_BYTES, MAX_LIST_LIMIT, MAX_VALUE_BYTES } from '../grpc/kv-service.js';
 
 const nodeSchema = {
@@ -22,7 +23,14 @@ const nodeSchema = {
 
 const kvEntrySchema = {
   type: 'object',
-  properties: { key: { type: 'string' }, value: { type: 'string' }, encoding: { type: 'string' } },
+  properties: {
+    key: { type: 'string' },
+    value: { type: 'string' },
+    encoding: { type: 'string' },
+    createRevision: { type: 'integer' },
+    modRevision: { type: 'integer' },
+    version: { type: 'integer' },
+  },
 } as const;
 
 /** Values are shown as UTF-8 when they are valid UTF-8 text, otherwise as base64 (and say so). */
@@ -38,7 +46,7 @@ function keyOf(params: unknown): string {
   return key;
 }
 
-export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRegistry; store: PlacementStore }) {
+export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRegistry; sm: PlacementStateMachine; proposer: Proposer }) {
   app.get(
     '/api/v1/cluster/nodes',
     {
@@ -74,14 +82,18 @@ export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRe
           additionalProperties: false,
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: kvEntrySchema }, more: { type: 'boolean' } } },
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: kvEntrySchema }, more: { type: 'boolean' }, revision: { type: 'integer' } },
+          },
         },
       },
     },
     async (request) => {
       const query = request.query as { prefix: string; start_after: string; limit: number };
-      const page = await deps.store.kvList(query.prefix, query.start_after, query.limit);
-      return { items: page.items.map((item) => ({ key: item.key, ...showValue(item.value) })), more: page.more };
+      await deps.proposer.readBarrier();
+      const page = await deps.sm.kvList(query.prefix, query.start_after, query.limit);
+      return { items: page.items.map((item) => ({ ...item, ...showValue(item.value) })), more: page.more, revision: page.revision };
     },
   );
 
@@ -90,9 +102,10 @@ export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRe
     { schema: { response: { 200: kvEntrySchema, 404: errorResponseSchema } } },
     async (request) => {
       const key = keyOf(request.params);
-      const value = await deps.store.kvGet(key);
-      if (value === undefined) throw new HttpError(404, 'NOT_FOUND', `key "${key}" not found`);
-      return { key, ...showValue(value) };
+      await deps.proposer.readBarrier();
+      const kv = await deps.sm.kvGet(key);
+      if (kv === undefined) throw new HttpError(404, 'NOT_FOUND', `key "${key}" not found`);
+      return { ...kv, ...showValue(kv.value) };
     },
   );
 
@@ -106,7 +119,7 @@ export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRe
           required: ['value'],
           additionalProperties: false,
         },
-        response: { 200: { type: 'object', properties: { key: { type: 'string' } } }, 400: errorResponseSchema },
+        response: { 200: { type: 'object', properties: { key: { type: 'string' }, revision: { type: 'integer' } } }, 400: errorResponseSchema },
       },
     },
     async (request) => {
@@ -114,14 +127,17 @@ export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRe
       const body = request.body as { value: string; encoding: 'utf8' | 'base64' };
       const value = Buffer.from(body.value, body.encoding);
       if (value.length > MAX_VALUE_BYTES) throw new HttpError(400, 'INVALID_ARGUMENT', `value is larger than ${MAX_VALUE_BYTES} bytes`);
-      await deps.store.kvSet(key, value);
-      return { key };
+      const result = await deps.proposer.propose({ type: 'kv.set', key, value });
+      return { key, revision: result.revision };
     },
   );
 
   app.delete(
     '/api/v1/kv/*',
-    { schema: { response: { 200: { type: 'object', properties: { deleted: { type: 'boolean' } } } } } },
-    async (request) => ({ deleted: await deps.store.kvDelete(keyOf(request.params)) }),
+    { schema: { response: { 200: { type: 'object', properties: { deleted: { type: 'boolean' }, revision: { type: 'integer' } } } } } },
+    async (request) => {
+      const result = await deps.proposer.propose({ type: 'kv.delete', key: keyOf(request.params) });
+      return { deleted: result.deleted, revision: result.revision };
+    },
   );
 }

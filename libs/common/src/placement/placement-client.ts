@@ -26,6 +26,12 @@ export interface PlacementClientOptions {
 }
 
 /** A gRPC failure from placement that retrying would not fix (bad request, unknown node, missing key...). */
+export type KvEntry = KeyValue__Output;
+export interface WatchEvent {
+  type: 'PUT' | 'DELETE';
+  kv: KvEntry;
+}
+
 export class PlacementError extends Error {
   constructor(
     readonly code: grpc.status,
@@ -151,6 +157,82 @@ export class PlacementClient {
     }
   }
 
+  /** The entry with its revisions, or undefined when the key is absent. `stale` reads may lag the leader. */
+  async kvGetEntry(key: string, options: { stale?: boolean } = {}): Promise<KvEntry | undefined> {
+    try {
+      const reply = await this.call<{ kv: KvEntry }>('kv', 'Get', { key, read: { stale: options.stale ?? false } });
+      return reply.kv;
+    } catch (err) {
+      if (err instanceof PlacementError && err.code === grpc.status.NOT_FOUND) return undefined;
+      throw err;
+    }
+  }
+
+  /** Sets key to value if its mod revision is expectedModRevision (0: only if absent). */
+  async kvCompareAndSet(
+    key: string,
+    expectedModRevision: number,
+    value: Buffer | string,
+  ): Promise<{ succeeded: boolean; revision: number; current: KvEntry | null }> {
+    return this.call('kv', 'CompareAndSet', { key, expectedModRevision, value: Buffer.from(value) });
+  }
+
+  /**
+   * Follows every change under prefix from startRevision (default: changes after now), in order and without gaps,
+   * reconnecting (to any member) from the last seen revision when the stream breaks. Stops on cancel() or when the
+   * revision has been compacted (onError with OUT_OF_RANGE).
+   */
+  watch(prefix: string, options: { startRevision?: number; onEvent: (event: WatchEvent) => void; onError?: (err: PlacementError) => void }): { cancel(): void } {
+    let cancelled = false;
+    let stream: grpc.ClientReadableStream<WatchEvent> | undefined;
+    let next = options.startRevision ?? 0;
+    const backoff = new Backoff({ initialMs: 50, maxMs: 2_000 });
+    const open = async () => {
+      if (cancelled) return;
+      if (next === 0) {
+        // learn the current revision first, so a reconnect before the first event cannot miss changes
+        try {
+          next = (await this.kvListPrefix(prefix, '', 1)).revision + 1;
+        } catch {
+          setTimeout(() => void open(), backoff.next()).unref();
+          return;
+        }
+      }
+      const member = this.members[this.current]!;
+      const s = (member.kv as unknown as { Watch(req: object): grpc.ClientReadableStream<WatchEvent> }).Watch({ prefix, startRevision: next });
+      stream = s;
+      let reopened = false;
+      const reopen = () => {
+        if (reopened || cancelled) return;
+        reopened = true;
+        setTimeout(() => void open(), backoff.next()).unref();
+      };
+      s.on('data', (event: WatchEvent) => {
+        backoff.reset();
+        next = event.kv.modRevision + 1;
+        options.onEvent(event);
+      });
+      s.on('error', (err: grpc.ServiceError) => {
+        if (cancelled) return;
+        if (err.code === grpc.status.OUT_OF_RANGE) {
+          cancelled = true;
+          options.onError?.(new PlacementError(err.code, `Watch: ${err.details}`));
+          return;
+        }
+        this.current = (this.current + 1) % this.members.length;
+        reopen();
+      });
+      s.on('end', reopen);
+    };
+    void open();
+    return {
+      cancel() {
+        cancelled = true;
+        stream?.cancel();
+      },
+    };
+  }
+
   async kvDelete(key: string): Promise<boolean> {
     const reply = await this.call<{ deleted: boolean }>('kv', 'Delete', { key });
     return reply.deleted;
@@ -161,7 +243,7 @@ export class PlacementClient {
     return reply.exists;
   }
 
-  async kvListPrefix(prefix: string, startAfter = '', limit = 0): Promise<{ items: KeyValue__Output[]; more: boolean }> {
+  async kvListPrefix(prefix: string, startAfter = '', limit = 0): Promise<{ items: KvEntry[]; more: boolean; revision: number }> {
     return this.call('kv', 'ListPrefix', { prefix, startAfter, limit });
   }
 

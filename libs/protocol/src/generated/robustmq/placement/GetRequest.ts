@@ -1,10 +1,13 @@
 // Original file: proto/placement/kv.proto
 
+import type { ReadOptions as _robustmq_placement_ReadOptions, ReadOptions__Output as _robustmq_placement_ReadOptions__Output } from '../../robustmq/placement/ReadOptions.js';
 
 export interface GetRequest {
   'key'?: (string);
+  'read'?: (_robustmq_placement_ReadOptions | null);
 }
 
 export interface GetRequest__Output {
   'key': (string);
+  'read': (_robustmq_placement_ReadOptions__Output | null);
 }

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CompareAndSetReply as _robustmq_placement_CompareAndSetReply, CompareAndSetReply__Output as _robustmq_placement_CompareAndSetReply__Output } from '../../robustmq/placement/CompareAndSetReply.js';
+import type { CompareAndSetRequest as _robustmq_placement_CompareAndSetRequest, CompareAndSetRequest__Output as _robustmq_placement_CompareAndSetRequest__Output } from '../../robustmq/placement/CompareAndSetRequest.js';
 import type { DeleteReply as _robustmq_placement_DeleteReply, DeleteReply__Output as _robustmq_placement_DeleteReply__Output } from '../../robustmq/placement/DeleteReply.js';
 import type { DeleteRequest as _robustmq_placement_DeleteRequest, DeleteRequest__Output as _robustmq_placement_DeleteRequest__Output } from '../../robustmq/placement/DeleteRequest.js';
 import type { ExistsReply as _robustmq_placement_ExistsReply, ExistsReply__Output as _robustmq_placement_ExistsReply__Output } from '../../robustmq/placement/ExistsReply.js';
@@ -12,8 +14,25 @@ import type { ListPrefixReply as _robustmq_placement_ListPrefixReply, ListPrefix
 import type { ListPrefixRequest as _robustmq_placement_ListPrefixRequest, ListPrefixRequest__Output as _robustmq_placement_ListPrefixRequest__Output } from '../../robustmq/placement/ListPrefixRequest.js';
 import type { SetReply as _robustmq_placement_SetReply, SetReply__Output as _robustmq_placement_SetReply__Output } from '../../robustmq/placement/SetReply.js';
 import type { SetRequest as _robustmq_placement_SetRequest, SetRequest__Output as _robustmq_placement_SetRequest__Output } from '../../robustmq/placement/SetRequest.js';
+import type { WatchEvent as _robustmq_placement_WatchEvent, WatchEvent__Output as _robustmq_placement_WatchEvent__Output } from '../../robustmq/placement/WatchEvent.js';
+import type { WatchRequest as _robustmq_placement_WatchRequest, WatchRequest__Output as _robustmq_placement_WatchRequest__Output } from '../../robustmq/placement/WatchRequest.js';
 
 export interface KvServiceClient extends grpc.Client {
+  /**
+   * Sets the key only if its mod_revision equals expected_mod_revision (0: only if the key does not exist).
+   */
+  CompareAndSet(argument: _robustmq_placement_CompareAndSetRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_CompareAndSetReply__Output>): grpc.ClientUnaryCall;
+  CompareAndSet(argument: _robustmq_placement_CompareAndSetRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_robustmq_placement_CompareAndSetReply__Output>): grpc.ClientUnaryCall;
+  CompareAndSet(argument: _robustmq_placement_CompareAndSetRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_CompareAndSetReply__Output>): grpc.ClientUnaryCall;
+  CompareAndSet(argument: _robustmq_placement_CompareAndSetRequest, callback: grpc.requestCallback<_robustmq_placement_CompareAndSetReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * Sets the key only if its mod_revision equals expected_mod_revision (0: only if the key does not exist).
+   */
+  compareAndSet(argument: _robustmq_placement_CompareAndSetRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_CompareAndSetReply__Output>): grpc.ClientUnaryCall;
+  compareAndSet(argument: _robustmq_placement_CompareAndSetRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_robustmq_placement_CompareAndSetReply__Output>): grpc.ClientUnaryCall;
+  compareAndSet(argument: _robustmq_placement_CompareAndSetRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_CompareAndSetReply__Output>): grpc.ClientUnaryCall;
+  compareAndSet(argument: _robustmq_placement_CompareAndSetRequest, callback: grpc.requestCallback<_robustmq_placement_CompareAndSetReply__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Deleting an absent key succeeds and reports deleted = false.
    */
@@ -77,9 +96,29 @@ export interface KvServiceClient extends grpc.Client {
   set(argument: _robustmq_placement_SetRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_SetReply__Output>): grpc.ClientUnaryCall;
   set(argument: _robustmq_placement_SetRequest, callback: grpc.requestCallback<_robustmq_placement_SetReply__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Streams every change under prefix with revision >= start_revision, in revision order, without gaps, then
+   * follows live changes. start_revision 0 means "from now". Fails with OUT_OF_RANGE when start_revision is older
+   * than the retained history (the watcher must re-list and watch from the list's revision).
+   */
+  Watch(argument: _robustmq_placement_WatchRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_robustmq_placement_WatchEvent__Output>;
+  Watch(argument: _robustmq_placement_WatchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_robustmq_placement_WatchEvent__Output>;
+  /**
+   * Streams every change under prefix with revision >= start_revision, in revision order, without gaps, then
+   * follows live changes. start_revision 0 means "from now". Fails with OUT_OF_RANGE when start_revision is older
+   * than the retained history (the watcher must re-list and watch from the list's revision).
+   */
+  watch(argument: _robustmq_placement_WatchRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_robustmq_placement_WatchEvent__Output>;
+  watch(argument: _robustmq_placement_WatchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_robustmq_placement_WatchEvent__Output>;
+  
 }
 
 export interface KvServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Sets the key only if its mod_revision equals expected_mod_revision (0: only if the key does not exist).
+   */
+  CompareAndSet: grpc.handleUnaryCall<_robustmq_placement_CompareAndSetRequest__Output, _robustmq_placement_CompareAndSetReply>;
+  
   /**
    * Deleting an absent key succeeds and reports deleted = false.
    */
@@ -99,12 +138,21 @@ export interface KvServiceHandlers extends grpc.UntypedServiceImplementation {
   
   Set: grpc.handleUnaryCall<_robustmq_placement_SetRequest__Output, _robustmq_placement_SetReply>;
   
+  /**
+   * Streams every change under prefix with revision >= start_revision, in revision order, without gaps, then
+   * follows live changes. start_revision 0 means "from now". Fails with OUT_OF_RANGE when start_revision is older
+   * than the retained history (the watcher must re-list and watch from the list's revision).
+   */
+  Watch: grpc.handleServerStreamingCall<_robustmq_placement_WatchRequest__Output, _robustmq_placement_WatchEvent>;
+  
 }
 
 export interface KvServiceDefinition extends grpc.ServiceDefinition {
+  CompareAndSet: MethodDefinition<_robustmq_placement_CompareAndSetRequest, _robustmq_placement_CompareAndSetReply, _robustmq_placement_CompareAndSetRequest__Output, _robustmq_placement_CompareAndSetReply__Output>
   Delete: MethodDefinition<_robustmq_placement_DeleteRequest, _robustmq_placement_DeleteReply, _robustmq_placement_DeleteRequest__Output, _robustmq_placement_DeleteReply__Output>
   Exists: MethodDefinition<_robustmq_placement_ExistsRequest, _robustmq_placement_ExistsReply, _robustmq_placement_ExistsRequest__Output, _robustmq_placement_ExistsReply__Output>
   Get: MethodDefinition<_robustmq_placement_GetRequest, _robustmq_placement_GetReply, _robustmq_placement_GetRequest__Output, _robustmq_placement_GetReply__Output>
   ListPrefix: MethodDefinition<_robustmq_placement_ListPrefixRequest, _robustmq_placement_ListPrefixReply, _robustmq_placement_ListPrefixRequest__Output, _robustmq_placement_ListPrefixReply__Output>
   Set: MethodDefinition<_robustmq_placement_SetRequest, _robustmq_placement_SetReply, _robustmq_placement_SetRequest__Output, _robustmq_placement_SetReply__Output>
+  Watch: MethodDefinition<_robustmq_placement_WatchRequest, _robustmq_placement_WatchEvent, _robustmq_placement_WatchRequest__Output, _robustmq_placement_WatchEvent__Output>
 }

@@ -1,0 +1,45 @@
+// The placement center's write commands: every change to replicated state is one of these, encoded into a log
+// entry, and applied by PlacementStateMachine in log order on every member. Keep them deterministic: no clocks,
+// no randomness at apply time (timestamps travel inside the command).
+import type { StoredNode } from './records.js';
+
+export type PlacementCommand =
+  | { type: 'kv.set'; key: string; value: Buffer }
+  | { type: 'kv.delete'; key: string }
+  | { type: 'kv.cas'; key: string; expectedModRevision: number; value: Buffer }
+  | { type: 'node.register'; node: StoredNode }
+  | { type: 'node.unregister'; clusterType: string; clusterName: string; nodeId: number; reason: 'unregister' | 'expired' };
+
+export interface KvMeta {
+  createRevision: number;
+  modRevision: number;
+  version: number;
+}
+
+export type CommandResult =
+  | { type: 'kv.set'; revision: number }
+  | { type: 'kv.delete'; deleted: boolean; revision: number }
+  | { type: 'kv.cas'; succeeded: boolean; revision: number; current?: { value: Buffer } & KvMeta }
+  | { type: 'node.register' }
+  | { type: 'node.unregister'; existed: boolean };
+
+export type ResultOf<C extends PlacementCommand> = Extract<CommandResult, { type: C['type'] }>;
+
+// JSON with Buffers as base64: commands are small metadata records, and a readable log helps debugging.
+export function encodeCommand(command: PlacementCommand): Buffer {
+  return Buffer.from(
+    JSON.stringify(command, (_key, value: unknown) =>
+      value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)
+        ? { $b64: Buffer.from((value as { data: number[] }).data).toString('base64') }
+        : value,
+    ),
+  );
+}
+
+export function decodeCommand(data: Uint8Array): PlacementCommand {
+  return JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'), (_key, value: unknown) =>
+    value && typeof value === 'object' && typeof (value as { $b64?: unknown }).$b64 === 'string'
+      ? Buffer.from((value as { $b64: string }).$b64, 'base64')
+      : value,
+  ) as PlacementCommand;
+}

@@ -1,0 +1,247 @@
+// The placement center's replicated state machine: applies committed commands, in log order, to the local KV
+// engine. A batch of entries becomes one atomic engine write together with the applied index and the revision
+// counter, so a crash leaves the state at a batch boundary and a restart resumes from the recorded applied index.
+// Reads here serve the local applied state; linearizable reads are the caller's business (ReadIndex).
+import { EventEmitter } from 'node:events';
+import type { BatchOp, KvEngine } from '@robustmq/common';
+import type { CommandResult, PlacementCommand } from './commands.js';
+import {
+  KEY,
+  be64,
+  decodeEvent,
+  decodeKvEntry,
+  encodeEvent,
+  encodeKvEntry,
+  historyKey,
+  nodeKey,
+  readBe64,
+  type KvEntry,
+  type KvEvent,
+  type StoredNode,
+} from './records.js';
+
+export interface LogEntry {
+  index: number;
+  command: PlacementCommand;
+}
+
+export class StateMachineInvariantError extends Error {}
+
+export type NodeChange =
+  | { type: 'register'; node: StoredNode }
+  | { type: 'unregister'; clusterType: string; clusterName: string; nodeId: number; reason: 'unregister' | 'expired' };
+
+/** Emits 'kv' (KvEvent) after each applied KV change and 'node' (NodeChange) after each node change. */
+export class PlacementStateMachine extends EventEmitter {
+  private revision = 0;
+  private applied = 0;
+  private compactedRevision = 0;
+
+  private constructor(
+    private readonly engine: KvEngine,
+    private readonly options: { sync: boolean },
+  ) {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  static async open(engine: KvEngine, options: { sync: boolean }): Promise<PlacementStateMachine> {
+    const sm = new PlacementStateMachine(engine, options);
+    sm.revision = readBe64(await engine.get(KEY.revision));
+    sm.applied = readBe64(await engine.get(KEY.applied));
+    sm.compactedRevision = readBe64(await engine.get(KEY.compacted));
+    return sm;
+  }
+
+  get appliedIndex(): number {
+    return this.applied;
+  }
+
+  get currentRevision(): number {
+    return this.revision;
+  }
+
+  /** The oldest revision a watch may start from is compactedRevision + 1. */
+  get oldestWatchableRevision(): number {
+    return this.compactedRevision + 1;
+  }
+
+  /** Applies consecutive committed entries atomically. Entries at or below the applied index are skipped (replay). */
+  async applyBatch(entries: LogEntry[]): Promise<CommandResult[]> {
+    const ops: BatchOp[] = [];
+    const overlay = new Map<string, Buffer | null>();
+    const events: KvEvent[] = [];
+    const results: CommandResult[] = [];
+    let revision = this.revision;
+    let applied = this.applied;
+    const nodeChanges: NodeChange[] = [];
+
+    const read = async (key: string): Promise<Buffer | undefined> => {
+      if (overlay.has(key)) return overlay.get(key) ?? undefined;
+      return this.engine.get(key);
+    };
+    const put = (key: string, value: Buffer) => {
+      overlay.set(key, value);
+      ops.push({ type: 'put', key, value });
+    };
+    const del = (key: string) => {
+      overlay.set(key, null);
+      ops.push({ type: 'del', key });
+    };
+    const record = (event: KvEvent) => {
+      events.push(event);
+      ops.push({ type: 'put', key: historyKey(event.kv.modRevision), value: encodeEvent(event) });
+    };
+
+    for (const entry of entries) {
+      if (entry.index <= applied) {
+        results.push(undefined as unknown as CommandResult);
+        continue;
+      }
+      if (entry.index !== applied + 1) {
+        throw new StateMachineInvariantError(`entry ${entry.index} applied after ${applied}: the log has a gap`);
+      }
+      applied = entry.index;
+      const c = entry.command;
+      switch (c.type) {
+        case 'kv.set': {
+          revision++;
+          const prev = await read(KEY.kv + c.key);
+          const old = prev ? decodeKvEntry(c.key, prev) : undefined;
+          const kv: KvEntry = {
+            key: c.key,
+            value: c.value,
+            createRevision: old ? old.createRevision : revision,
+            modRevision: revision,
+            version: old ? old.version + 1 : 1,
+          };
+          put(KEY.kv + c.key, encodeKvEntry(kv));
+          record({ type: 'put', kv });
+          results.push({ type: 'kv.set', revision });
+          break;
+        }
+        case 'kv.delete': {
+          const prev = await read(KEY.kv + c.key);
+          if (!prev) {
+            results.push({ type: 'kv.delete', deleted: false, revision });
+            break;
+          }
+          revision++;
+          const old = decodeKvEntry(c.key, prev);
+          del(KEY.kv + c.key);
+          record({ type: 'delete', kv: { key: c.key, value: Buffer.alloc(0), createRevision: old.createRevision, modRevision: revision, version: 0 } });
+          results.push({ type: 'kv.delete', deleted: true, revision });
+          break;
+        }
+        case 'kv.cas': {
+          const prev = await read(KEY.kv + c.key);
+          const old = prev ? decodeKvEntry(c.key, prev) : undefined;
+          const actual = old ? old.modRevision : 0;
+          if (actual !== c.expectedModRevision) {
+            results.push({
+              type: 'kv.cas',
+              succeeded: false,
+              revision,
+              ...(old ? { current: { value: old.value, createRevision: old.createRevision, modRevision: old.modRevision, version: old.version } } : {}),
+            });
+            break;
+          }
+          revision++;
+          const kv: KvEntry = {
+            key: c.key,
+            value: c.value,
+            createRevision: old ? old.createRevision : revision,
+            modRevision: revision,
+            version: old ? old.version + 1 : 1,
+          };
+          put(KEY.kv + c.key, encodeKvEntry(kv));
+          record({ type: 'put', kv });
+          results.push({ type: 'kv.cas', succeeded: true, revision });
+          break;
+        }
+        case 'node.register': {
+          const n = c.node;
+          put(nodeKey(n.clusterType, n.clusterName, n.nodeId), Buffer.from(JSON.stringify(n)));
+          nodeChanges.push({ type: 'register', node: n });
+          results.push({ type: 'node.register' });
+          break;
+        }
+        case 'node.unregister': {
+          const key = nodeKey(c.clusterType, c.clusterName, c.nodeId);
+          const existed = (await read(key)) !== undefined;
+          if (existed) del(key);
+          if (existed) nodeChanges.push({ type: 'unregister', clusterType: c.clusterType, clusterName: c.clusterName, nodeId: c.nodeId, reason: c.reason });
+          results.push({ type: 'node.unregister', existed });
+          break;
+        }
+        default: {
+          const unknown: never = c;
+          throw new StateMachineInvariantError(`unknown command ${JSON.stringify(unknown)}`);
+        }
+      }
+    }
+    if (applied === this.applied) return results;
+    if (revision < this.revision) throw new StateMachineInvariantError('revision went backwards');
+
+    ops.push({ type: 'put', key: KEY.applied, value: be64(applied) });
+    if (revision !== this.revision) ops.push({ type: 'put', key: KEY.revision, value: be64(revision) });
+    await this.engine.batch(ops, { sync: this.options.sync });
+    this.applied = applied;
+    this.revision = revision;
+    for (const event of events) this.emit('kv', event);
+    for (const change of nodeChanges) this.emit('node', change);
+    return results;
+  }
+
+  // ---- reads of the local applied state ----
+
+  async kvGet(key: string): Promise<KvEntry | undefined> {
+    const data = await this.engine.get(KEY.kv + key);
+    return data ? decodeKvEntry(key, data) : undefined;
+  }
+
+  async kvList(prefix: string, startAfter: string, limit: number): Promise<{ items: KvEntry[]; more: boolean; revision: number }> {
+    const revision = this.revision;
+    const items: KvEntry[] = [];
+    let more = false;
+    const scan = this.engine.scan({ prefix: KEY.kv + prefix, ...(startAfter ? { gt: KEY.kv + startAfter } : {}), limit: limit + 1 });
+    for await (const [key, value] of scan) {
+      if (items.length === limit) {
+        more = true;
+        break;
+      }
+      items.push(decodeKvEntry(key.toString().slice(KEY.kv.length), value));
+    }
+    return { items, more, revision };
+  }
+
+  /** History events with revision in [from, to], in order. */
+  async *history(from: number, to: number): AsyncIterable<KvEvent> {
+    if (from > to) return;
+    for await (const [, value] of this.engine.scan({ gte: historyKey(from), lt: historyKey(to + 1) })) {
+      yield decodeEvent(value);
+    }
+  }
+
+  async listNodes(): Promise<StoredNode[]> {
+    const nodes: StoredNode[] = [];
+    for await (const [, value] of this.engine.scan({ prefix: KEY.node })) nodes.push(JSON.parse(value.toString()) as StoredNode);
+    return nodes;
+  }
+
+  /** Drops history older than keepRevisions behind the current revision (watchers that far behind must re-list). */
+  async compactHistory(keepRevisions: number): Promise<void> {
+    const upTo = this.revision - keepRevisions;
+    if (upTo <= this.compactedRevision) return;
+    const ops: BatchOp[] = [];
+    for await (const [key] of this.engine.scan({ gte: historyKey(this.compactedRevision + 1), lt: historyKey(upTo + 1) })) {
+      ops.push({ type: 'del', key });
+      if (ops.length >= 10_000) {
+        await this.engine.batch(ops.splice(0), { sync: false });
+      }
+    }
+    ops.push({ type: 'put', key: KEY.compacted, value: be64(upTo) });
+    await this.engine.batch(ops, { sync: false });
+    this.compactedRevision = upTo;
+  }
+}

@@ -1,0 +1,15 @@
+// Original file: proto/placement/kv.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface CompareAndSetRequest {
+  'key'?: (string);
+  'expectedModRevision'?: (number | string | Long);
+  'value'?: (Buffer | Uint8Array | string);
+}
+
+export interface CompareAndSetRequest__Output {
+  'key': (string);
+  'expectedModRevision': (number);
+  'value': (Buffer);
+}
