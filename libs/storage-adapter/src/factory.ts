@@ -2,6 +2,8 @@
 // that are designed but not built yet say so instead of silently falling back to another store.
 import { join } from 'node:path';
 import { MemoryStorageAdapter } from './memory-adapter.js';
+import type { MySqlStorageOptions } from './mysql-config.js';
+import { MySqlStorageAdapter } from './mysql-adapter.js';
 import { RocksDbStorageAdapter } from './rocksdb-adapter.js';
 import type { StorageAdapter } from './storage-adapter.js';
 import { StorageError } from './storage-error.js';
@@ -9,7 +11,12 @@ import { StorageError } from './storage-error.js';
 export const STORAGE_TYPES = ['memory', 'rocksdb', 'journal', 'mysql'] as const;
 export type StorageType = (typeof STORAGE_TYPES)[number];
 
-export interface StorageConfig {
+/**
+ * `type` picks the implementation; the other fields are that implementation's: `dataDir` for rocksdb, and for mysql
+ * `url` (mysql://user:password@host:3306/database) or `host`/`port`/`user`/`password`/`database`, plus `poolSize`,
+ * `pollIntervalMs`, `queryTimeoutMs` (see mysql-config.ts).
+ */
+export interface StorageConfig extends MySqlStorageOptions {
   type: StorageType;
   /** the service's data directory; the rocksdb adapter keeps its database in `<dataDir>/storage`. */
   dataDir?: string;
@@ -35,17 +42,20 @@ export async function createStorageAdapter(config: StorageConfig): Promise<Stora
       }
       return RocksDbStorageAdapter.open(rocksDbStoragePath(config.dataDir));
     }
+    case 'mysql': {
+      const { type: _type, dataDir: _dataDir, ...mysql } = config;
+      return MySqlStorageAdapter.open(mysql);
+    }
     case 'journal':
-    case 'mysql':
       throw new StorageError(
         'NOT_IMPLEMENTED',
-        `storage type '${type}' is not available yet; use 'memory' or 'rocksdb' for now`,
+        `storage type '${type}' is not available yet; use 'memory', 'rocksdb' or 'mysql' for now`,
       );
     default:
       throw new StorageError(
         'INVALID_ARGUMENT',
         `unknown storage type ${JSON.stringify(type)}; valid types: ${STORAGE_TYPES.join(', ')} ` +
-          `(implemented: memory, rocksdb)`,
+          `(implemented: memory, rocksdb, mysql)`,
       );
   }
 }

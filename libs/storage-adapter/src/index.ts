@@ -4,5 +4,7 @@ export * from './storage-adapter.js';
 export * from './storage-error.js';
 export * from './memory-adapter.js';
 export * from './rocksdb-adapter.js';
+export * from './mysql-adapter.js';
+export type { MySqlStorageOptions } from './mysql-config.js';
 export * from './factory.js';
 export type { GroupCommitStats } from './group-commit-queue.js';

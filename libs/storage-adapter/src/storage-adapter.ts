@@ -5,7 +5,8 @@
 // - Offsets are assigned by storage: dense (no gaps), starting at 0, increasing by one per record, per shard, and
 //   they stay dense across restarts.
 // - append() resolves only once every record of the call is durable for that implementation (memory: in the process;
-//   rocksdb: synced to the write-ahead log), and it rejects if any of it is not: a batch is all or nothing.
+//   rocksdb: synced to the write-ahead log; mysql: committed), and it rejects if any of it is not: a batch is all or
+//   nothing.
 // - A record a reader can see is durable; readers never see a record whose append might still fail.
 // - Every stored record carries a CRC over its fields, computed on append and verified on every read; a mismatch is
 //   a StorageError with code CORRUPT_RECORD, never silently returned or skipped.

@@ -13,6 +13,8 @@ export type StorageErrorCode =
   | 'CORRUPT_RECORD'
   /** the underlying store refused a write; nothing of that write is acknowledged. */
   | 'WRITE_FAILED'
+  /** the store cannot be reached or did not answer (e.g. a database server is down); nothing was changed by a read. */
+  | 'UNAVAILABLE'
   /** the adapter was closed (or is closing) before or while the call ran. */
   | 'CLOSED'
   /** a storage type that exists in the design but has no implementation yet. */

@@ -32,10 +32,30 @@ describe('createStorageAdapter', () => {
     });
   });
 
-  it.each(['journal', 'mysql'] as const)('says %s is not available yet', async (type) => {
+  it.each(['journal'] as const)('says %s is not available yet', async (type) => {
     await expect(createStorageAdapter({ type })).rejects.toMatchObject({
       code: 'NOT_IMPLEMENTED',
       message: expect.stringMatching(new RegExp(`'${type}' is not available yet.*memory.*rocksdb`)),
+    });
+  });
+
+  it('needs url or host for mysql, and names bad mysql options', async () => {
+    await expect(createStorageAdapter({ type: 'mysql' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/'mysql'.*needs url .*or host/),
+    });
+    await expect(createStorageAdapter({ type: 'mysql', url: 'http://x/db' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/mysql:\/\//),
+    });
+    await expect(
+      createStorageAdapter({ type: 'mysql', host: '127.0.0.1', database: 'bad-name;' }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/database/) });
+    await expect(
+      createStorageAdapter({ type: 'mysql', host: '127.0.0.1', poolSize: 0 }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/poolSize/),
     });
   });
 

@@ -1,16 +1,21 @@
 // Append benchmark for the StorageAdapter implementations: N concurrent producers each append batches of fixed-size
 // records (100 bytes by default) and we print records/s, p50/p99 latency of one append() call, and the command that
 // reproduces the run. For the rocksdb adapter every append is durable (synced) before it resolves, so the numbers
-// include fsync, shared through group commit.
+// include fsync, shared through group commit; for the mysql adapter every append is a committed InnoDB transaction
+// (shared through group commit too) on the server given by --mysql-url (or ROBUSTMQ_MYSQL_URL), in a database of its
+// own that is dropped afterwards.
 //   build: npx tsc -b libs/storage-adapter
 //   run:   node libs/storage-adapter/dist/bench/append-bench.js --producers 16 --batch 10 --records 200000
+//          … --adapters mysql --mysql-url mysql://root@127.0.0.1:3306
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createConnection } from 'mysql2/promise';
 import { MemoryStorageAdapter } from '../memory-adapter.js';
+import { MySqlStorageAdapter } from '../mysql-adapter.js';
 import { RocksDbStorageAdapter } from '../rocksdb-adapter.js';
 import type { AppendRecord, StorageAdapter } from '../storage-adapter.js';
 
@@ -20,6 +25,7 @@ interface BenchConfig {
   records: number;
   payload: number;
   adapters: string[];
+  mysqlUrl: string | undefined;
 }
 
 interface BenchResult {
@@ -47,12 +53,20 @@ function parseConfig(argv: string[]): BenchConfig {
       records: { type: 'string', default: '200000' },
       payload: { type: 'string', default: '100' },
       adapters: { type: 'string', default: 'rocksdb,memory' },
+      'mysql-url': { type: 'string', default: process.env.ROBUSTMQ_MYSQL_URL },
     },
   });
   const adapters = values.adapters.split(',').filter(Boolean);
   for (const a of adapters) {
-    if (a !== 'rocksdb' && a !== 'memory')
-      throw new Error(`--adapters: unknown adapter '${a}'; use rocksdb and/or memory`);
+    if (a !== 'rocksdb' && a !== 'memory' && a !== 'mysql')
+      throw new Error(`--adapters: unknown adapter '${a}'; use rocksdb, memory and/or mysql`);
+  }
+  const mysqlUrl = values['mysql-url']?.replace(/\/+$/, '');
+  if (adapters.includes('mysql') && !mysqlUrl) {
+    throw new Error(
+      '--adapters mysql needs --mysql-url mysql://user:password@host:port (or ROBUSTMQ_MYSQL_URL); the benchmark ' +
+        'creates and drops a database of its own there',
+    );
   }
   return {
     producers: positiveInt('producers', values.producers),
@@ -60,6 +74,7 @@ function parseConfig(argv: string[]): BenchConfig {
     records: positiveInt('records', values.records),
     payload: positiveInt('payload', values.payload),
     adapters,
+    mysqlUrl,
   };
 }
 
@@ -107,6 +122,21 @@ async function benchAdapter(name: string, config: BenchConfig): Promise<BenchRes
       await adapter.close();
     }
   }
+  if (name === 'mysql') {
+    const database = `robustmq_bench_${process.pid}_${Date.now().toString(36)}`;
+    const adapter = await MySqlStorageAdapter.open({ url: `${config.mysqlUrl}/${database}` });
+    try {
+      const result = await run(adapter, config);
+      const stats = adapter.groupCommitStats;
+      const note = `${stats.batches} transactions, ${(stats.writes / stats.batches).toFixed(1)} appends/transaction avg, largest ${stats.largestBatch}`;
+      return { adapter: name, ...result, note };
+    } finally {
+      await adapter.close();
+      const conn = await createConnection({ uri: config.mysqlUrl! });
+      await conn.query(`DROP DATABASE IF EXISTS ${conn.escapeId(database)}`);
+      await conn.end();
+    }
+  }
   const dir = await mkdtemp(join(tmpdir(), 'robustmq-append-bench-'));
   try {
     const adapter = await RocksDbStorageAdapter.open(dir);
@@ -128,7 +158,10 @@ async function main(): Promise<void> {
   const script = relative(process.cwd(), fileURLToPath(import.meta.url)) || fileURLToPath(import.meta.url);
   const command =
     `node ${script} --producers ${config.producers} --batch ${config.batch} --records ${config.records} ` +
-    `--payload ${config.payload} --adapters ${config.adapters.join(',')}`;
+    `--payload ${config.payload} --adapters ${config.adapters.join(',')}` +
+    (config.adapters.includes('mysql')
+      ? ` --mysql-url ${config.mysqlUrl!.replace(/:[^:@/]*@/, ':***@')}`
+      : '');
   console.log(`command: (cd ${process.cwd()} && ${command})`);
   console.log(
     `node ${process.version}, ${config.producers} producers × batches of ${config.batch} × ${config.payload}-byte payloads, ` +
