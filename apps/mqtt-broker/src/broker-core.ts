@@ -1,12 +1,20 @@
-// The broker core: the connected clients by client id, the subscription trie, and routing of a published message
-// to every matching session. Protocol conversations live in handlers/; sockets in connection.ts; this file only
-// holds the shared state they meet in.
+// The broker core: the connected clients by client id, the sessions (connected, and persistent ones waiting for
+// their client), the subscription trie, and the way a published message goes out — into the message log, into the
+// retained store, and to every matching online session. Protocol conversations live in handlers/; sockets in
+// connection.ts; session lifetimes (expiry, wills) in session-lifecycle.ts.
+import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Logger } from '@robustmq/common';
+import type { QoS } from '@robustmq/protocol';
+import type { StorageAdapter } from '@robustmq/storage-adapter';
 import { Connection } from './connection.js';
-import { OutgoingPublish } from './outgoing-publish.js';
+import type { OutgoingPublish } from './outgoing-publish.js';
 import { ReasonCode } from './reason-codes.js';
+import { retainedPacket } from './retained.js';
 import type { Session, Subscription } from './session.js';
+import { connectionEnded } from './session-lifecycle.js';
+import type { MessageLog } from './storage/message-log.js';
+import type { SessionPersistence } from './storage/session-persistence.js';
 import { TopicTrie } from './topic-trie.js';
 
 export interface BrokerSettings {
@@ -17,6 +25,9 @@ export interface BrokerSettings {
   connectTimeoutMs: number;
   maxClientIdLength: number;
   maxWriteBufferBytes: number;
+  maxInflight: number;
+  /** seconds; 0 = no limit. */
+  sessionExpiryMax: number;
 }
 
 /** Plain counters bumped on the hot path; metrics.ts reads them when Prometheus scrapes. */
@@ -38,6 +49,13 @@ export interface ClientInfo {
   subscriptions: number;
 }
 
+/** Where the broker keeps what must survive it. */
+export interface BrokerStorage {
+  storage: StorageAdapter;
+  log: MessageLog;
+  persistence: SessionPersistence;
+}
+
 export class Broker {
   readonly stats: BrokerStats = {
     connectionsAccepted: 0,
@@ -47,6 +65,11 @@ export class Broker {
     bytesReceived: 0,
     bytesSent: 0,
   };
+  /** every session by client id: connected ones, and persistent ones whose client is away. */
+  readonly sessions = new Map<string, Session>();
+  readonly storage: StorageAdapter;
+  readonly log: MessageLog;
+  readonly persistence: SessionPersistence;
   /** every open socket, connected or still before CONNECT. */
   private readonly connections = new Set<Connection>();
   /** connected clients by client id. */
@@ -57,7 +80,12 @@ export class Broker {
   constructor(
     readonly settings: BrokerSettings,
     readonly logger: Logger,
-  ) {}
+    stores: BrokerStorage,
+  ) {
+    this.storage = stores.storage;
+    this.log = stores.log;
+    this.persistence = stores.persistence;
+  }
 
   get connectionCount(): number {
     return this.connections.size;
@@ -73,6 +101,14 @@ export class Broker {
 
   hasClient(clientId: string): boolean {
     return this.clients.has(clientId);
+  }
+
+  /** The consumer group under which a session's position in the message log is committed. Long client ids are
+   * hashed: group names are limited to 255 bytes. */
+  sessionGroup(clientId: string): string {
+    return Buffer.byteLength(clientId) <= 200
+      ? `mqtt/${clientId}`
+      : `mqtt#${createHash('sha256').update(clientId).digest('hex')}`;
   }
 
   /** Takes a new socket under management. */
@@ -98,36 +134,57 @@ export class Broker {
     }
   }
 
-  /** Ends a connection's part in the broker: its subscriptions go, and its will is published unless it said
-   * DISCONNECT. Idempotent. */
+  /** The connection now in charge of a client id, if any. */
+  connectionOf(clientId: string): Connection | undefined {
+    return this.clients.get(clientId);
+  }
+
+  /** Ends a connection's part in the broker: its subscriptions leave the trie, its session is kept (persistent) or
+   * ended, and its will is published or scheduled. Idempotent. */
   detach(connection: Connection): void {
     const session = connection.session;
     if (!session) return;
     connection.session = undefined;
     if (this.clients.get(session.clientId) === connection) this.clients.delete(session.clientId);
-    for (const filter of session.subscriptions.keys()) this.trie.remove(filter, session);
-    session.subscriptions.clear();
-    const will = session.will;
-    if (will) {
-      session.will = undefined;
-      this.publish(new OutgoingPublish(will.topic, will.payload, will.qos, will.retain, will.properties));
+    if (session.connection === connection) {
+      for (const filter of session.subscriptions.keys()) this.trie.remove(filter, session);
+      session.detach();
     }
+    connectionEnded(this, connection, session);
+  }
+
+  /** Puts a session's subscriptions into the trie (its connection is attached). */
+  activate(session: Session): void {
+    for (const [filter, subscription] of session.subscriptions) this.trie.add(filter, session, subscription);
   }
 
   /** Adds or replaces a subscription; returns true if the filter is new for the session. */
   subscribe(session: Session, filter: string, subscription: Subscription): boolean {
+    const isNew = !session.subscriptions.has(filter);
     session.subscriptions.set(filter, subscription);
-    return this.trie.add(filter, session, subscription);
+    if (session.connection) this.trie.add(filter, session, subscription);
+    return isNew;
   }
 
   unsubscribe(session: Session, filter: string): boolean {
-    session.subscriptions.delete(filter);
-    return this.trie.remove(filter, session);
+    const existed = session.subscriptions.delete(filter);
+    this.trie.remove(filter, session);
+    return existed;
   }
 
-  /** Delivers a message to every matching session, once per session even when several of its filters match (at the
-   * highest of their QoS, MQTT-3.3.4-2 / 5.0 §3.3.4). `from` is the publishing session, for No Local. Returns the
-   * number of sessions it went to. */
+  /** Accepts a message: appends it to the message log, stores it as retained if flagged, and routes it to online
+   * subscribers at once (they do not wait for storage). Returns the pending retained-store write, if any; the
+   * caller waits for it and for `log.onDurable(message.offset)` before acknowledging. */
+  acceptPublish(message: OutgoingPublish, from?: Session): Promise<void> | undefined {
+    this.log.append(message);
+    const retainedWrite = message.retain ? this.persistence.storeRetained(retainedPacket(message)) : undefined;
+    this.publish(message, from);
+    return retainedWrite;
+  }
+
+  /** Delivers a message to every matching online session, once per session even when several of its filters
+   * match (at the highest of their QoS, MQTT-3.3.4-2 / 5.0 §3.3.4). `from` is the publishing session, for No
+   * Local. Returns the number of sessions it went to. */
   publish(message: OutgoingPublish, from?: Session): number {
     const epoch = ++this.publishEpoch;
     const targets: Session[] = [];
@@ -135,7 +192,7 @@ export class Broker {
     const messageRetain = message.retain;
     this.trie.match(message.topic, (session, subscription) => {
       if (subscription.noLocal && session === from) return;
-      const qos = subscription.qos < messageQos ? subscription.qos : (messageQos as 0 | 1);
+      const qos: QoS = subscription.qos < messageQos ? subscription.qos : messageQos;
       const retain = subscription.retainAsPublished && messageRetain;
       if (session.matchEpoch !== epoch) {
         session.matchEpoch = epoch;
@@ -153,6 +210,24 @@ export class Broker {
     }
     this.stats.messagesSent += delivered;
     return delivered;
+  }
+
+  /** Commits the log position of every persistent session that is connected (a periodic tick, so a crash replays
+   * little that was already delivered). */
+  commitSessions(): void {
+    for (const session of this.sessions.values()) if (session.connection) session.commit();
+  }
+
+  /** Commits every persistent session's position and waits for it (shutdown). */
+  async drainCommits(): Promise<void> {
+    const commits: Promise<void>[] = [];
+    for (const session of this.sessions.values()) {
+      if (!session.persistent) continue;
+      commits.push(
+        session.commitNow().catch((err: unknown) => this.logger.warn({ err, clientId: session.clientId }, 'could not commit session position')),
+      );
+    }
+    await Promise.all(commits);
   }
 
   listClients(): ClientInfo[] {
@@ -181,3 +256,4 @@ export class Broker {
     await Promise.all(closed);
   }
 }
+

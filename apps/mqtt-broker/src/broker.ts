@@ -1,15 +1,24 @@
-// Starts a whole MQTT broker node from its config: the MQTT TCP listener, the HTTP admin server and (when enabled)
-// registration with the placement center — and stops it again. `robustmq start`, main.ts and tests all start
+// Starts a whole MQTT broker node from its config: storage (the StorageAdapter, the message log and the session
+// persistence, with every persistent session restored), the MQTT TCP listener, the HTTP admin server and (when
+// enabled) registration with the placement center — and stops it again. `robustmq start`, main.ts and tests all start
 // brokers through `startMqttBroker`.
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { closeServer, createLogger, listen, type Logger } from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
+import { createStorageAdapter, type StorageAdapter } from '@robustmq/storage-adapter';
 import { Broker, type BrokerSettings } from './broker-core.js';
 import type { MqttBrokerConfig } from './config.js';
 import { createHttpServer } from './http-server.js';
 import { createBrokerMetrics } from './metrics.js';
 import { registerWithPlacement, type PlacementRegistration } from './registration.js';
+import { restoreSessions } from './session-lifecycle.js';
+import { MessageLog } from './storage/message-log.js';
+import { SessionPersistence } from './storage/session-persistence.js';
+
+/** how often connected persistent sessions commit their log position, and retention runs on the message log. */
+const COMMIT_INTERVAL_MS = 1_000;
+const RETENTION_INTERVAL_MS = 3_600_000;
 
 export interface StartMqttBrokerOptions {
   logger?: Logger;
@@ -34,6 +43,8 @@ export function brokerSettings(config: MqttBrokerConfig): BrokerSettings {
     connectTimeoutMs: mqtt.connect_timeout_ms,
     maxClientIdLength: mqtt.max_client_id_length,
     maxWriteBufferBytes: mqtt.max_write_buffer_bytes,
+    maxInflight: mqtt.max_inflight,
+    sessionExpiryMax: mqtt.session_expiry_max,
   };
 }
 
@@ -43,7 +54,22 @@ export async function startMqttBroker(
 ): Promise<MqttBrokerHandle> {
   const logger =
     options.logger ?? createLogger({ service: 'mqtt-broker', nodeId: config.node.id, level: config.log.level });
-  const broker = new Broker(brokerSettings(config), logger);
+  const storage: StorageAdapter = await createStorageAdapter({ type: config.storage.type, dataDir: config.node.data_dir });
+  let broker: Broker;
+  try {
+    const log = await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
+    const persistence = await SessionPersistence.open(storage, logger);
+    await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
+    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence });
+    await restoreSessions(broker);
+  } catch (err) {
+    await storage.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing storage failed'));
+    throw err;
+  }
+  const commitTimer = setInterval(() => broker.commitSessions(), COMMIT_INTERVAL_MS).unref();
+  const retentionTimer = setInterval(() => {
+    storage.enforceRetention().catch((err: unknown) => logger.warn({ err }, 'message log retention failed'));
+  }, RETENTION_INTERVAL_MS).unref();
 
   let tcp: Server | undefined;
   let http: FastifyInstance | undefined;
@@ -56,6 +82,13 @@ export async function startMqttBroker(
     await broker.closeAll();
     await tcpClosed;
     await http?.close();
+    clearInterval(commitTimer);
+    clearInterval(retentionTimer);
+    // what was accepted is made durable, and the sessions' positions committed, before storage closes
+    await broker.log.drain();
+    await broker.drainCommits();
+    await broker.persistence.destroy();
+    await storage.close();
   };
 
   try {

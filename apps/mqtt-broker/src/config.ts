@@ -11,13 +11,16 @@ import {
   type LoadConfigOptions,
 } from '@robustmq/common';
 
+/** the storage adapters the broker can run on (the rest of @robustmq/storage-adapter's types are not built yet). */
+export const STORAGE_TYPES = ['rocksdb', 'memory'] as const;
+
 const seconds = () => z.number().int().min(0, 'must be a number of seconds >= 0').max(65535, 'must be at most 65535 seconds');
 
 export const mqttBrokerConfigSchema = z.strictObject({
   node: section({
     id: z.number().int().nonnegative('must be a node id >= 0').default(1),
     cluster_name: z.string().min(1, 'must not be empty').default('robustmq'),
-    /** reserved for local state; the walking skeleton writes nothing here yet. */
+    /** local state: the rocksdb storage adapter keeps its database in `<data_dir>/storage`. */
     data_dir: z.string().min(1, 'must not be empty').default('./data/mqtt-broker'),
   }),
   network: section({
@@ -45,6 +48,19 @@ export const mqttBrokerConfigSchema = z.strictObject({
     max_client_id_length: z.number().int().min(23, 'must be at least 23 (the MQTT minimum)').max(65535).default(65535),
     /** bytes queued to a slow subscriber's socket beyond which new messages to it are dropped (and counted). */
     max_write_buffer_bytes: z.number().int().positive('must be a positive number of bytes').default(16 * 1024 * 1024),
+    /** outgoing QoS 1/2 messages in flight per client at most (MQTT 5 clients may lower it with Receive Maximum);
+     * further messages wait in the message log and are read from it as acknowledgements arrive. */
+    max_inflight: z.number().int().min(1, 'must be at least 1').max(65535, 'must be at most 65535').default(1000),
+    /** longest session expiry granted, in seconds; 0 = no limit. MQTT 3.x persistent sessions (clean session = 0)
+     * get exactly this (0: they never expire); MQTT 5 clients asking for more are told this in CONNACK. */
+    session_expiry_max: z.number().int().min(0, 'must be a number of seconds >= 0').max(0xffffffff).default(0),
+  }),
+  storage: section({
+    /** where messages, retained messages and sessions are kept: "rocksdb" (durable, under node.data_dir) or
+     * "memory" (lost on restart). */
+    type: z.enum(STORAGE_TYPES, { error: () => `must be one of ${STORAGE_TYPES.map((t) => `"${t}"`).join(', ')}` }).default('rocksdb'),
+    /** sealed segments of the message log older than this are removed (hourly); 0 = keep forever. */
+    message_retention_s: z.number().int().min(0, 'must be a number of seconds >= 0').default(7 * 24 * 3600),
   }),
   placement: section({
     /** false runs the broker alone (tests of pure MQTT, or a broker without a cluster). */

@@ -1,14 +1,16 @@
 // One client's TCP connection: feeds socket bytes to its MQTT decoder, hands each packet to the handler of its type,
 // writes packets back in the negotiated protocol version, and enforces the connect timeout and keep-alive. Any
-// failure — malformed bytes, a handler that throws, a protocol violation — closes this connection only.
+// failure — malformed bytes, a handler that throws, a protocol violation — closes this connection only. The will
+// belongs here, not to the session: it is the connection whose end publishes it.
 import type { Socket } from 'node:net';
 import type { Logger } from '@robustmq/common';
 import { MqttDecoder, encodePacket, type MqttCodecError, type MqttVersion, type Packet } from '@robustmq/protocol';
+import { AckQueue } from './ack-queue.js';
 import type { Broker } from './broker-core.js';
 import { CONNACK_UNACCEPTABLE_PROTOCOL_VERSION } from './fixed-packets.js';
 import { handlePacket } from './handlers/index.js';
 import { ReasonCode } from './reason-codes.js';
-import type { Session } from './session.js';
+import type { Session, WillMessage } from './session.js';
 
 /** A closing socket that does not finish its FIN exchange in time is destroyed. */
 const CLOSE_GRACE_MS = 1_000;
@@ -22,6 +24,10 @@ export class Connection {
   readonly logger: Logger;
   /** set by the CONNECT handler once the client is accepted. */
   session: Session | undefined;
+  /** the will of this connection, published when it ends without DISCONNECT (or with MQTT 5 reason 0x04). */
+  will: WillMessage | undefined;
+  /** acknowledgements of PUBLISH, kept in arrival order while each waits for its storage write. */
+  readonly acks = new AckQueue((bytes) => this.write(bytes));
   /** the version of the CONNECT; packets are encoded with it. */
   protocolVersion: MqttVersion = 4;
   /** the keep-alive in force, in seconds (0 = none). */
@@ -31,6 +37,8 @@ export class Connection {
   private keepAliveLimitMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly decoder: MqttDecoder;
+  /** packets that arrived while a handler that must finish first (CONNECT) was waiting for storage. */
+  private held: Packet[] | undefined;
 
   constructor(
     readonly socket: Socket,
@@ -72,6 +80,45 @@ export class Connection {
     return true;
   }
 
+  /** Whether the socket is so far behind on writes that nothing more should be queued to it now. */
+  get congested(): boolean {
+    return this.socket.writableLength > this.broker.settings.maxWriteBufferBytes;
+  }
+
+  /** Resolves when the socket has flushed its write buffer, or has closed. */
+  waitForDrain(): Promise<void> {
+    if (this.closing || !this.congested) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  /** Holds further packets until `resume()`: for a handler that must finish its storage writes first. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  resume(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (!held) return;
+    for (let i = 0; i < held.length; i++) {
+      this.onPacket(held[i]!);
+      const again = this.held as Packet[] | undefined;
+      if (again) {
+        // a handler held packets again: keep the rest in order behind it
+        again.push(...held.slice(i + 1));
+        return;
+      }
+    }
+  }
+
   write(bytes: Buffer): void {
     if (this.closing) return;
     this.broker.stats.bytesSent += bytes.length;
@@ -111,6 +158,10 @@ export class Connection {
   private onPacket(packet: Packet): void {
     if (this.closing) return;
     this.lastPacketAt = Date.now();
+    if (this.held) {
+      this.held.push(packet);
+      return;
+    }
     try {
       handlePacket(this, packet);
     } catch (err) {

@@ -7,6 +7,8 @@ export const PINGRESP = Buffer.from([0xd0, 0x00]);
 export const PUBACK = 0x40;
 export const PUBREC = 0x50;
 export const PUBCOMP = 0x70;
+/** PUBREL's fixed header has flags 0010 (MQTT-3.6.1-1). */
+export const PUBREL = 0x62;
 
 /** PUBACK/PUBREC/PUBCOMP for `packetId`; a reason code is written only when it is not success (MQTT 5 only). */
 export function ackPacket(type: number, packetId: number, reasonCode = 0): Buffer {

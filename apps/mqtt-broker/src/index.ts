@@ -4,3 +4,5 @@ export { loadMqttBrokerConfig, mqttBrokerConfigSchema, type MqttBrokerConfig } f
 export { Broker, type BrokerSettings, type BrokerStats, type ClientInfo } from './broker-core.js';
 export { TopicTrie } from './topic-trie.js';
 export { isValidTopicFilter, isValidTopicName } from './topic-validation.js';
+export { SessionPersistence, type SessionRecord, type StoredSubscription } from './storage/session-persistence.js';
+export { MessageLog, MESSAGE_SHARD } from './storage/message-log.js';

@@ -1,5 +1,5 @@
 // One message on its way to subscribers. Its PUBLISH bytes are encoded at most once per wire variant (MQTT 5 or
-// 3.x, QoS, retain flag) and shared by every subscriber of that variant; QoS 1 copies differ only in the two-byte
+// 3.x, QoS, retain flag) and shared by every subscriber of that variant; QoS 1/2 copies differ only in the two-byte
 // packet id, which is patched into a copy instead of encoding again.
 import { encodePacket, type IPublishPacket, type QoS } from '@robustmq/protocol';
 
@@ -11,8 +11,10 @@ export type ForwardedProperties = Pick<
 >;
 
 export class OutgoingPublish {
-  /** index: (v5 ? 4 : 0) + qos * 2 + (retain ? 1 : 0) */
-  private readonly encoded: (Buffer | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  /** index: (v5 ? 6 : 0) + qos * 2 + (retain ? 1 : 0) */
+  private readonly encoded: (Buffer | undefined)[] = new Array<Buffer | undefined>(12);
+  /** the message's offset in the message log; -1 when it has none (the log is failing). Set by MessageLog.append. */
+  offset = -1;
 
   constructor(
     readonly topic: string,
@@ -22,12 +24,16 @@ export class OutgoingPublish {
     /** the RETAIN flag it was published with (kept only for retain-as-published subscriptions). */
     readonly retain: boolean,
     readonly properties: ForwardedProperties | undefined,
+    /** client id of the publisher, for No Local when the message is read back from the log. */
+    readonly publisher: string | undefined = undefined,
+    /** when it was published (ms); the message expiry interval counts from here. */
+    readonly timestamp: number = Date.now(),
   ) {}
 
   /** The PUBLISH bytes for one wire variant. For QoS > 0 they carry a placeholder packet id;
    * send `withPacketId(bytes, id)` instead. */
-  bytes(v5: boolean, qos: 0 | 1, retain: boolean): Buffer {
-    const index = (v5 ? 4 : 0) + qos * 2 + (retain ? 1 : 0);
+  bytes(v5: boolean, qos: QoS, retain: boolean): Buffer {
+    const index = (v5 ? 6 : 0) + qos * 2 + (retain ? 1 : 0);
     let bytes = this.encoded[index];
     if (!bytes) {
       const packet: IPublishPacket = {
@@ -46,6 +52,33 @@ export class OutgoingPublish {
     }
     return bytes;
   }
+
+  /** Seconds of message expiry left at `now`: undefined when the message never expires, <= 0 once it has expired
+   * (MQTT 5 §3.3.2.3.3: an expired message is not delivered). */
+  expiryLeft(now: number): number | undefined {
+    const interval = this.properties?.messageExpiryInterval;
+    if (interval === undefined) return undefined;
+    return interval - Math.floor((now - this.timestamp) / 1000);
+  }
+
+  /** The message as it must be forwarded at `now`: itself while no whole second of its expiry interval has passed,
+   * else a copy whose Message Expiry Interval is what is left (MQTT-3.3.2-6). Undefined once it has expired. */
+  forwardableAt(now: number): OutgoingPublish | undefined {
+    const left = this.expiryLeft(now);
+    if (left === undefined || left === this.properties!.messageExpiryInterval) return this;
+    if (left <= 0) return undefined;
+    const copy = new OutgoingPublish(
+      this.topic,
+      this.payload,
+      this.qos,
+      this.retain,
+      { ...this.properties, messageExpiryInterval: left },
+      this.publisher,
+      now,
+    );
+    copy.offset = this.offset;
+    return copy;
+  }
 }
 
 /** A copy of QoS > 0 PUBLISH bytes carrying `packetId`. The id follows the fixed header and the topic. */
@@ -57,5 +90,12 @@ export function withPacketId(template: Buffer, packetId: number): Buffer {
   const copy = Buffer.allocUnsafe(template.length);
   template.copy(copy);
   copy.writeUInt16BE(packetId, offset);
+  return copy;
+}
+
+/** A copy of PUBLISH bytes with the DUP flag set, for a resend (MQTT-3.3.1-1). */
+export function withDup(bytes: Buffer): Buffer {
+  const copy = Buffer.from(bytes);
+  copy[0] = copy[0]! | 0x08;
   return copy;
 }

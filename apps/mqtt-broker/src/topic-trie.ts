@@ -80,10 +80,10 @@ export class TopicTrie<K, V> {
     visit: (key: K, value: V) => void,
   ): void {
     if (index === levels.length) {
-      emit(node.subscribers, visit);
-      // "a/#" also matches "a" itself (MQTT-4.7.1-2)
+      // "a/#" also matches "a" itself (MQTT-4.7.1-2); visited first, like every '#' on the way down
       const hash = node.children.get('#');
       if (hash) emit(hash.subscribers, visit);
+      emit(node.subscribers, visit);
       return;
     }
     if (index > 0 || !dollarTopic) {

@@ -21,7 +21,10 @@ it('has documented defaults', () => {
       connect_timeout_ms: 10_000,
       max_client_id_length: 65535,
       max_write_buffer_bytes: 16_777_216,
+      max_inflight: 1000,
+      session_expiry_max: 0,
     },
+    storage: { type: 'rocksdb', message_retention_s: 604_800 },
     placement: { enabled: true, addresses: ['127.0.0.1:1228'], heartbeat_interval_ms: 1000 },
     log: { level: 'info' },
   });
@@ -39,4 +42,11 @@ it('reads a TOML file and lets the environment override it', () => {
 it('names the offending key', () => {
   expect(() => loadMqttBrokerConfig({ env: { ROBUSTMQ_NETWORK_TCP_PORT: '70000' } })).toThrow(/network\.tcp_port.*ROBUSTMQ_NETWORK_TCP_PORT/);
   expect(() => loadMqttBrokerConfig({ env: {}, overrides: { mqtt: { keep_alive: 5 } } })).toThrow(/unknown key.*keep_alive/);
+});
+
+it('refuses an unknown storage type, naming the valid ones', () => {
+  expect(() => loadMqttBrokerConfig({ env: {}, overrides: { storage: { type: 'mysql' } } })).toThrow(
+    /storage\.type.*"rocksdb", "memory"/,
+  );
+  expect(loadMqttBrokerConfig({ env: { ROBUSTMQ_STORAGE_TYPE: 'memory' } }).storage.type).toBe('memory');
 });

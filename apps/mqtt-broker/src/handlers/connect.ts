@@ -1,11 +1,13 @@
-// CONNECT → CONNACK: checks protocol version, client id, capacity and MQTT 5 options, negotiates keep-alive, creates
-// the session and makes it the client id's current one. A refused CONNECT gets the version's CONNACK code, then close.
+// CONNECT → CONNACK: checks protocol version, client id, capacity and MQTT 5 options, negotiates keep-alive and
+// session expiry, opens the session (new, resumed or replaced) and makes it the client id's current one; CONNACK
+// waits until the session's records are durable. A refused CONNECT gets the version's CONNACK code, then close.
 import { randomUUID } from 'node:crypto';
 import type { IConnackPacket, IConnectPacket, MqttVersion } from '@robustmq/protocol';
 import type { Connection } from '../connection.js';
 import { forwardedProperties } from '../forwarded-properties.js';
 import { ConnackReturnCode, ReasonCode } from '../reason-codes.js';
-import { Session } from '../session.js';
+import { NEVER_EXPIRES } from '../session.js';
+import { openSession } from '../session-lifecycle.js';
 import { isValidTopicName } from '../topic-validation.js';
 
 /** MQTT 3.1 limits client ids to 23 bytes (MQTT 3.1 §3.1). */
@@ -58,45 +60,74 @@ export function handleConnect(connection: Connection, packet: IConnectPacket): v
     return refuse(ConnackReturnCode.NOT_AUTHORIZED, ReasonCode.TOPIC_NAME_INVALID, `invalid will topic ${JSON.stringify(packet.will.topic)}`);
   }
 
-  const session = new Session(clientId, packet.clean ?? true, connection);
   if (packet.will) {
     const { topic, payload, qos, retain, properties } = packet.will;
-    session.will = {
+    connection.will = {
       topic,
       payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
       qos: qos ?? 0,
       retain: retain ?? false,
       properties: v5 ? forwardedProperties(properties) : undefined,
+      delay: v5 ? (properties?.willDelayInterval ?? 0) : 0,
     };
   }
-  if (v5) {
-    session.receiveMaximum = packet.properties?.receiveMaximum ?? session.receiveMaximum;
-    session.maxPacketSize = packet.properties?.maximumPacketSize ?? session.maxPacketSize;
-  }
-
+  const cleanStart = packet.clean ?? true;
+  const requestedExpiry = v5 ? (packet.properties?.sessionExpiryInterval ?? 0) : cleanStart ? 0 : NEVER_EXPIRES;
+  const expiry = grantSessionExpiry(requestedExpiry, settings.sessionExpiryMax);
   const keepAlive = negotiateKeepAlive(packet.keepalive ?? 0, v5, settings.keepAliveMax, settings.defaultKeepAlive);
-  connection.session = session;
-  broker.attach(connection);
 
-  const connack: IConnackPacket = v5
-    ? {
-        cmd: 'connack',
-        sessionPresent: false,
-        reasonCode: ReasonCode.SUCCESS,
-        properties: {
-          maximumPacketSize: settings.maxPacketSize,
-          // not yet implemented: say so, so MQTT 5 clients do not rely on them
-          retainAvailable: false,
-          sharedSubscriptionAvailable: false,
-          subscriptionIdentifiersAvailable: false,
-          ...(assignedClientId !== undefined ? { assignedClientIdentifier: assignedClientId } : {}),
-          ...(keepAlive !== (packet.keepalive ?? 0) ? { serverKeepAlive: keepAlive } : {}),
-        },
+  // the session's records must be durable before CONNACK; packets the client sends meanwhile wait their turn
+  connection.hold();
+  openSession(broker, connection, clientId, cleanStart, expiry).then(
+    ({ session, present }) => {
+      if (connection.isClosing) return;
+      if (v5) {
+        session.receiveMaximum = packet.properties?.receiveMaximum ?? 0xffff;
+        session.maxPacketSize = packet.properties?.maximumPacketSize ?? Number.POSITIVE_INFINITY;
       }
-    : { cmd: 'connack', sessionPresent: false, returnCode: ConnackReturnCode.ACCEPTED };
-  connection.send(connack);
-  connection.startKeepAlive(keepAlive);
-  connection.logger.debug({ clientId, version, keepAlive }, 'client connected');
+      const connack: IConnackPacket = v5
+        ? {
+            cmd: 'connack',
+            sessionPresent: present,
+            reasonCode: ReasonCode.SUCCESS,
+            properties: {
+              maximumPacketSize: settings.maxPacketSize,
+              retainAvailable: true,
+              // not yet implemented: say so, so MQTT 5 clients do not rely on them
+              sharedSubscriptionAvailable: false,
+              subscriptionIdentifiersAvailable: false,
+              topicAliasMaximum: 0,
+              ...(expiry !== requestedExpiry ? { sessionExpiryInterval: expiry === NEVER_EXPIRES ? 0xffffffff : expiry } : {}),
+              ...(assignedClientId !== undefined ? { assignedClientIdentifier: assignedClientId } : {}),
+              ...(keepAlive !== (packet.keepalive ?? 0) ? { serverKeepAlive: keepAlive } : {}),
+            },
+          }
+        : { cmd: 'connack', sessionPresent: present, returnCode: ConnackReturnCode.ACCEPTED };
+      connection.send(connack);
+      connection.startKeepAlive(keepAlive);
+      broker.activate(session);
+      session.resume();
+      connection.logger.debug({ clientId, version, keepAlive, present, expiry }, 'client connected');
+      connection.resume();
+    },
+    (err: unknown) => {
+      connection.logger.error({ err, clientId }, 'could not store the session');
+      if (connection.isClosing) return;
+      connection.send(
+        v5
+          ? { cmd: 'connack', sessionPresent: false, reasonCode: ReasonCode.UNSPECIFIED_ERROR }
+          : { cmd: 'connack', sessionPresent: false, returnCode: ConnackReturnCode.SERVER_UNAVAILABLE },
+      );
+      connection.close('session storage failed');
+    },
+  );
+}
+
+/** The session expiry granted: the request (NEVER_EXPIRES for "never"), capped by `max` seconds when max > 0. */
+export function grantSessionExpiry(requested: number, max: number): number {
+  const asked = requested === 0xffffffff ? NEVER_EXPIRES : requested;
+  if (max > 0 && (asked === NEVER_EXPIRES || asked > max)) return max;
+  return asked;
 }
 
 /** The keep-alive in force. Only MQTT 5 clients can be given a different one (Server Keep Alive), so 3.1/3.1.1

@@ -8,6 +8,8 @@ import { handleDisconnect } from './disconnect.js';
 import { handlePingreq } from './pingreq.js';
 import { handlePuback } from './puback.js';
 import { handlePublish } from './publish.js';
+import { handlePubcomp } from './pubcomp.js';
+import { handlePubrec } from './pubrec.js';
 import { handlePubrel } from './pubrel.js';
 import { handleSubscribe } from './subscribe.js';
 import { handleUnsubscribe } from './unsubscribe.js';
@@ -25,6 +27,10 @@ export function handlePacket(connection: Connection, packet: Packet): void {
       return handlePuback(connection, packet);
     case 'pubrel':
       return handlePubrel(connection, packet);
+    case 'pubrec':
+      return handlePubrec(connection, packet);
+    case 'pubcomp':
+      return handlePubcomp(connection, packet);
     case 'subscribe':
       return handleSubscribe(connection, packet);
     case 'unsubscribe':
@@ -37,7 +43,7 @@ export function handlePacket(connection: Connection, packet: Packet): void {
       // MQTT-3.1.0-2: a second CONNECT is a protocol violation
       return connection.close('second CONNECT on one connection', ReasonCode.PROTOCOL_ERROR);
     default:
-      // pubrec/pubcomp answer QoS 2 messages the broker never sends; the rest are server-to-client packets
+      // server-to-client packets
       return connection.close(`unexpected ${packet.cmd} from a client`, ReasonCode.PROTOCOL_ERROR);
   }
 }

@@ -1,4 +1,5 @@
-// UNSUBSCRIBE → UNSUBACK: removes each filter; MQTT 5 clients learn per filter whether it existed.
+// UNSUBSCRIBE → UNSUBACK: removes each filter (durably first, for a persistent session); MQTT 5 clients learn per
+// filter whether it existed.
 import type { IUnsubscribePacket } from '@robustmq/protocol';
 import type { Connection } from '../connection.js';
 import { ReasonCode } from '../reason-codes.js';
@@ -8,5 +9,15 @@ export function handleUnsubscribe(connection: Connection, packet: IUnsubscribePa
   const granted = packet.unsubscriptions.map((filter) =>
     connection.broker.unsubscribe(session, filter) ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED,
   );
-  connection.send({ cmd: 'unsuback', messageId: packet.messageId!, granted });
+  const answer = (): void => connection.send({ cmd: 'unsuback', messageId: packet.messageId!, granted });
+  if (!session.persistent) return answer();
+  connection.broker.persistence.removeSubscriptions({ id: session.clientId }, packet.unsubscriptions).then(
+    () => {
+      if (connection.session === session) answer();
+    },
+    (err: unknown) => {
+      connection.logger.error({ err }, 'could not store subscriptions');
+      connection.close('session storage failed', ReasonCode.UNSPECIFIED_ERROR);
+    },
+  );
 }

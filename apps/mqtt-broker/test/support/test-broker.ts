@@ -1,5 +1,5 @@
 // Starts a real broker in-process for a test file: ports 0 on 127.0.0.1, placement off, logs silent, and a
-// temporary data dir that `stop()` removes.
+// temporary data dir that `stop()` removes. `restart()` stops it and starts a new one on the same data dir.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +9,17 @@ export interface TestBroker {
   handle: MqttBrokerHandle;
   config: MqttBrokerConfig;
   url: string;
+  dataDir: string;
+  /** closes the broker and starts a new one over the same data dir (ports change). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startTestBroker(mqtt: Record<string, unknown> = {}): Promise<TestBroker> {
+export interface TestBrokerOptions {
+  storage?: 'rocksdb' | 'memory';
+}
+
+export async function startTestBroker(mqtt: Record<string, unknown> = {}, options: TestBrokerOptions = {}): Promise<TestBroker> {
   const dataDir = mkdtempSync(join(tmpdir(), 'robustmq-mqtt-broker-'));
   const config = loadMqttBrokerConfig({
     env: {},
@@ -21,17 +28,25 @@ export async function startTestBroker(mqtt: Record<string, unknown> = {}): Promi
       network: { host: '127.0.0.1', tcp_port: 0, http_port: 0 },
       placement: { enabled: false },
       log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
+      storage: { type: options.storage ?? 'rocksdb' },
       mqtt,
     },
   });
-  const handle = await startMqttBroker(config);
-  return {
-    handle,
+  const broker: TestBroker = {
+    handle: await startMqttBroker(config),
     config,
-    url: `mqtt://127.0.0.1:${handle.ports.mqtt}`,
+    url: '',
+    dataDir,
+    async restart() {
+      await broker.handle.close();
+      broker.handle = await startMqttBroker(config);
+      broker.url = `mqtt://127.0.0.1:${broker.handle.ports.mqtt}`;
+    },
     async stop() {
-      await handle.close();
+      await broker.handle.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  broker.url = `mqtt://127.0.0.1:${broker.handle.ports.mqtt}`;
+  return broker;
 }

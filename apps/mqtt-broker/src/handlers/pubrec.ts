@@ -1,0 +1,18 @@
+// PUBREC from a client: the first answer to an outgoing QoS 2 message. The broker answers PUBREL and from then on
+// resends PUBREL, never the PUBLISH (MQTT-4.3.3-5). An MQTT 5 PUBREC with an error reason ends the exchange.
+import type { IPubrecPacket } from '@robustmq/protocol';
+import type { Connection } from '../connection.js';
+import { PUBREL, ackPacket } from '../fixed-packets.js';
+import { ReasonCode } from '../reason-codes.js';
+
+export function handlePubrec(connection: Connection, packet: IPubrecPacket): void {
+  const session = connection.session!;
+  const packetId = packet.messageId!;
+  if ((packet.reasonCode ?? 0) >= 0x80) {
+    if (session.finish(packetId)) session.commit();
+    return;
+  }
+  const known = session.release(packetId);
+  const reasonCode = known || connection.protocolVersion !== 5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND;
+  connection.write(ackPacket(PUBREL, packetId, reasonCode));
+}

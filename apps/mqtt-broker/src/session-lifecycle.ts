@@ -1,0 +1,198 @@
+// How sessions begin and end: opening (new, resumed or replaced) at CONNECT, what happens when a connection ends
+// (the session is kept or dropped, the will is published, delayed or cancelled), expiry of persistent sessions,
+// and restoring every persistent session and unpublished will after a restart.
+import { OutgoingPublish } from './outgoing-publish.js';
+import type { Broker } from './broker-core.js';
+import type { Connection } from './connection.js';
+import { NEVER_EXPIRES, Session, type WillMessage } from './session.js';
+import type { PacketObject } from './storage/session-persistence.js';
+
+/** setTimeout cannot wait longer than this; longer delays are chained. */
+const MAX_TIMER_MS = 0x7fffffff;
+
+/** Finds or creates the session for a CONNECT and binds the connection to it; the returned promise settles once
+ * the session's records are durable, after which the caller sends CONNACK and calls `session.resume()`. */
+export async function openSession(
+  broker: Broker,
+  connection: Connection,
+  clientId: string,
+  cleanStart: boolean,
+  expiry: number,
+): Promise<{ session: Session; present: boolean }> {
+  // an older connection with this client id goes first (MQTT-3.1.4-2), so its session is settled before we look
+  broker.connectionOf(clientId)?.close('client id taken over by a new connection', 0x8e);
+  let session = broker.sessions.get(clientId);
+  const writes: Promise<unknown>[] = [];
+  if (session && cleanStart) {
+    writes.push(endSession(broker, session));
+    session = undefined;
+  }
+  const present = session !== undefined;
+  if (session) {
+    clearTimers(session);
+    session.pendingWill = undefined; // MQTT-3.1.3-9: reconnecting before the will delay cancels the will
+  } else {
+    session = new Session(clientId, broker);
+    broker.sessions.set(clientId, session);
+    if (broker.persistence.getSession(clientId) && !cleanStart) {
+      // known to storage but not to us cannot happen (all are restored at start-up); be safe and start clean
+      writes.push(broker.persistence.deleteSession(clientId));
+    }
+  }
+  session.expiry = expiry;
+  connection.session = session;
+  session.bind(connection);
+  broker.attach(connection);
+
+  const { persistence } = broker;
+  if (session.persistent) {
+    writes.push(persistence.putSession(clientId, { expiry }));
+    // a new session must not inherit the log position of an older one with the same id
+    if (!present) writes.push(session.commitNow());
+  } else if (persistence.getSession(clientId)) {
+    writes.push(persistence.deleteSession(clientId));
+  }
+  // the will is stored so that a broker crash does not lose it (it is published at the next start)
+  const will = connection.will;
+  writes.push(will ? persistence.putWill({ id: clientId }, willPacket(will)) : persistence.delWill({ id: clientId }));
+  await Promise.all(writes);
+  return { session, present };
+}
+
+/** A connection has ended (detach has already taken it out of routing). */
+export function connectionEnded(broker: Broker, connection: Connection, session: Session): void {
+  const will = connection.will;
+  connection.will = undefined;
+  if (session.connection && session.connection !== connection) {
+    // taken over: the session lives on, which cancels a delayed will (MQTT 5 §3.1.3.2.2)
+    if (will && will.delay === 0) publishWill(broker, session.clientId, will);
+    return;
+  }
+  if (!session.persistent) {
+    if (broker.sessions.get(session.clientId) === session) broker.sessions.delete(session.clientId);
+    if (will) publishWill(broker, session.clientId, will);
+    if (broker.persistence.getSession(session.clientId)) void forget(broker, broker.persistence.deleteSession(session.clientId));
+    return;
+  }
+  void forget(broker, broker.persistence.putSession(session.clientId, { expiry: session.expiry, disconnectedAt: Date.now() }));
+  session.commit();
+  if (will) {
+    if (will.delay === 0) publishWill(broker, session.clientId, will);
+    else scheduleWill(broker, session, will, will.delay * 1000);
+  }
+  scheduleExpiry(broker, session, session.expiry === NEVER_EXPIRES ? undefined : session.expiry * 1000);
+}
+
+/** Restores every persistent session and handles the wills of connections that died with the previous process. */
+export async function restoreSessions(broker: Broker): Promise<void> {
+  const { persistence, storage, log } = broker;
+  const now = Date.now();
+  for (const [clientId, record] of [...persistence.sessionRecords()]) {
+    const session = new Session(clientId, broker);
+    session.expiry = record.expiry;
+    for (const sub of await persistence.subscriptionsByClient({ id: clientId })) {
+      broker.subscribe(session, sub.topic, {
+        qos: Math.min(2, sub.qos) as 0 | 1 | 2,
+        noLocal: sub.nl === true,
+        retainAsPublished: sub.rap === true,
+        retainHandling: sub.rh ?? 0,
+        levels: sub.topic.split('/'),
+      });
+    }
+    for (const id of persistence.incomingIds(clientId)) session.awaitingRelease.add(id);
+    session.restorePosition((await storage.fetchOffset(broker.sessionGroup(clientId), log.shard)) ?? log.nextOffset);
+    broker.sessions.set(clientId, session);
+    const disconnectedAt = record.disconnectedAt ?? now;
+    if (record.disconnectedAt === undefined) await persistence.putSession(clientId, { ...record, disconnectedAt });
+    if (record.expiry !== NEVER_EXPIRES) scheduleExpiry(broker, session, Math.max(0, disconnectedAt + record.expiry * 1000 - now));
+  }
+  for (const packet of await wills(broker)) {
+    const clientId = packet.clientId as string;
+    const will = willFromPacket(packet);
+    const session = broker.sessions.get(clientId);
+    if (session && will.delay > 0) scheduleWill(broker, session, will, will.delay * 1000);
+    else publishWill(broker, clientId, will);
+  }
+}
+
+/** Ends a session: its pending will is published and everything stored for it is deleted. */
+export function endSession(broker: Broker, session: Session): Promise<void> {
+  clearTimers(session);
+  if (broker.sessions.get(session.clientId) === session) broker.sessions.delete(session.clientId);
+  const will = session.pendingWill;
+  session.pendingWill = undefined;
+  if (will) publishWill(broker, session.clientId, will);
+  return broker.persistence.deleteSession(session.clientId);
+}
+
+export function clearTimers(session: Session): void {
+  clearTimeout(session.willTimer);
+  clearTimeout(session.expiryTimer);
+  session.willTimer = undefined;
+  session.expiryTimer = undefined;
+}
+
+function scheduleWill(broker: Broker, session: Session, will: WillMessage, delayMs: number): void {
+  session.pendingWill = will;
+  session.willTimer = longTimeout(delayMs, () => {
+    session.willTimer = undefined;
+    if (session.pendingWill !== will) return;
+    session.pendingWill = undefined;
+    publishWill(broker, session.clientId, will);
+  });
+}
+
+function scheduleExpiry(broker: Broker, session: Session, delayMs: number | undefined): void {
+  if (delayMs === undefined) return;
+  session.expiryTimer = longTimeout(delayMs, () => {
+    session.expiryTimer = undefined;
+    if (session.connection) return;
+    broker.logger.debug({ clientId: session.clientId }, 'session expired');
+    void forget(broker, endSession(broker, session));
+  });
+}
+
+/** Publishes a will like any message from its client, and forgets the stored copy unless a newer connection of
+ * the same client has stored its own. */
+export function publishWill(broker: Broker, clientId: string, will: WillMessage): void {
+  const message = new OutgoingPublish(will.topic, will.payload, will.qos, will.retain, will.properties, clientId);
+  const retainedWrite = broker.acceptPublish(message);
+  if (retainedWrite) void forget(broker, retainedWrite);
+  if (!broker.connectionOf(clientId)) void forget(broker, broker.persistence.delWill({ id: clientId }));
+}
+
+function willPacket(will: WillMessage): PacketObject {
+  const packet: PacketObject = { topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain, delay: will.delay };
+  if (will.properties) packet.properties = will.properties;
+  return packet;
+}
+
+function willFromPacket(packet: PacketObject): WillMessage {
+  return {
+    topic: packet.topic as string,
+    payload: packet.payload as Buffer,
+    qos: (packet.qos as 0 | 1 | 2) ?? 0,
+    retain: packet.retain === true,
+    properties: packet.properties as WillMessage['properties'],
+    delay: (packet.delay as number) ?? 0,
+  };
+}
+
+async function wills(broker: Broker): Promise<PacketObject[]> {
+  const out: PacketObject[] = [];
+  for await (const packet of broker.persistence.streamWill()) out.push(packet as PacketObject);
+  return out;
+}
+
+/** Logs a background write that failed; its caller has nothing to report it to (no client waits for it). */
+function forget(broker: Broker, write: Promise<unknown>): Promise<void> {
+  return write.then(
+    () => undefined,
+    (err: unknown) => broker.logger.error({ err }, 'session state write failed'),
+  );
+}
+
+function longTimeout(ms: number, fn: () => void): NodeJS.Timeout {
+  if (ms <= MAX_TIMER_MS) return setTimeout(fn, ms).unref();
+  return setTimeout(() => longTimeout(ms - MAX_TIMER_MS, fn), MAX_TIMER_MS).unref();
+}

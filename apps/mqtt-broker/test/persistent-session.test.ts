@@ -1,0 +1,206 @@
+// Persistent sessions with real clients: messages missed while offline come back from the log in order, unacked
+// QoS 1 messages are resent with DUP, QoS 2 is exactly once both ways, and session expiry, will delay and message
+// expiry behave as MQTT 5 says. Also: a QoS 1 PUBACK is sent only once the message is durable in RocksDB.
+import type { MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IPublishPacket } from '@robustmq/protocol';
+import { MESSAGE_SHARD } from '../src/index.js';
+import { collect, connectClient, sleep } from './support/mqtt-clients.js';
+import { RawClient, connectPacket } from './support/raw-client.js';
+import { startTestBroker, type TestBroker } from './support/test-broker.js';
+
+let broker: TestBroker;
+const clients: MqttClient[] = [];
+
+beforeAll(async () => {
+  broker = await startTestBroker();
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.endAsync(true)));
+  await broker.stop();
+});
+
+async function client(options: Parameters<typeof connectClient>[1] = {}): Promise<MqttClient> {
+  const c = await connectClient(broker.url, options);
+  clients.push(c);
+  return c;
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
+describe.each([
+  { label: 'MQTT 3.1.1', options: { protocolVersion: 4 as const, clean: false } },
+  { label: 'MQTT 5', options: { protocolVersion: 5 as const, clean: false, properties: { sessionExpiryInterval: 300 } } },
+])('$label persistent session', ({ label, options }) => {
+  const id = label.replace(/\W/g, '');
+
+  it('receives 10,000 QoS 1 messages missed while offline, in order, and says session present', async () => {
+    const first = await connectClient(broker.url, { ...options, clientId: `${id}-offline` });
+    expect(first.connected).toBe(true);
+    await first.subscribeAsync(`${id}/bulk`, { qos: 1 });
+    await first.endAsync();
+
+    const pub = await client({ clientId: `${id}-bulk-pub` });
+    const total = 10_000;
+    await Promise.all(Array.from({ length: total }, (_, i) => pub.publishAsync(`${id}/bulk`, String(i), { qos: 1 })));
+
+    const again = await client({ ...options, clientId: `${id}-offline` });
+    expect((again as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent).toBe(true);
+    const got = collect(again);
+    const messages = await got.waitFor(total, 30_000);
+    expect(messages.map((m) => Number(m.payload))).toEqual(Array.from({ length: total }, (_, i) => i));
+    expect(messages.every((m) => m.qos === 1)).toBe(true);
+  });
+});
+
+it('resends an unacknowledged QoS 1 message with DUP after a reconnect, and only once acked not again', async () => {
+  const raw = await RawClient.open(broker.handle.ports.mqtt);
+  raw.send(connectPacket('dup-sub', { clean: false }));
+  await raw.next('connack');
+  raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'dup/t', qos: 1 }] });
+  await raw.next('suback');
+  const pub = await client({ clientId: 'dup-pub' });
+  await pub.publishAsync('dup/t', 'unacked', { qos: 1 });
+  const first = (await raw.next('publish')) as IPublishPacket;
+  expect(first.dup).toBe(false);
+  raw.destroy();
+  await raw.closed;
+
+  const again = await RawClient.open(broker.handle.ports.mqtt);
+  again.send(connectPacket('dup-sub', { clean: false }));
+  expect(await again.next('connack')).toMatchObject({ sessionPresent: true });
+  const resent = (await again.next('publish')) as IPublishPacket;
+  expect(resent).toMatchObject({ dup: true, messageId: first.messageId, topic: 'dup/t' });
+  expect(resent.payload.toString()).toBe('unacked');
+  again.send({ cmd: 'puback', messageId: resent.messageId! });
+  await sleep(100);
+  again.destroy();
+  await again.closed;
+
+  const third = await RawClient.open(broker.handle.ports.mqtt);
+  third.send(connectPacket('dup-sub', { clean: false }));
+  await third.next('connack');
+  await expect(third.next('publish', 300)).rejects.toThrow(/no publish/);
+  third.destroy();
+});
+
+it('QoS 2 is exactly once in both directions, also when the publisher resends and the subscriber reconnects', async () => {
+  const sub = await client({ clientId: 'q2-sub', protocolVersion: 5 });
+  const got = collect(sub);
+  await sub.subscribeAsync('q2/t', { qos: 2 });
+
+  // inbound: a resent PUBLISH (DUP) before PUBREL is not delivered again
+  const raw = await RawClient.open(broker.handle.ports.mqtt);
+  raw.send(connectPacket('q2-pub', { clean: false }));
+  await raw.next('connack');
+  raw.send({ cmd: 'publish', topic: 'q2/t', payload: Buffer.from('one'), qos: 2, messageId: 7, dup: false, retain: false });
+  expect(await raw.next('pubrec')).toMatchObject({ messageId: 7 });
+  raw.send({ cmd: 'publish', topic: 'q2/t', payload: Buffer.from('one'), qos: 2, messageId: 7, dup: true, retain: false });
+  expect(await raw.next('pubrec')).toMatchObject({ messageId: 7 });
+  raw.send({ cmd: 'pubrel', messageId: 7 });
+  expect(await raw.next('pubcomp')).toMatchObject({ messageId: 7 });
+  raw.destroy();
+  await got.waitFor(1);
+  await sleep(200);
+  expect(got.messages).toEqual([{ topic: 'q2/t', payload: 'one', qos: 2 }]);
+
+  // outbound: after PUBREC the broker resends PUBREL, never the PUBLISH
+  const out = await RawClient.open(broker.handle.ports.mqtt);
+  out.send(connectPacket('q2-out', { clean: false }));
+  await out.next('connack');
+  out.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'q2/out', qos: 2 }] });
+  await out.next('suback');
+  await sub.publishAsync('q2/out', 'exactly once', { qos: 2 });
+  const publish = (await out.next('publish')) as IPublishPacket;
+  expect(publish.qos).toBe(2);
+  out.send({ cmd: 'pubrec', messageId: publish.messageId! });
+  expect(await out.next('pubrel')).toMatchObject({ messageId: publish.messageId });
+  out.destroy();
+  await out.closed;
+  const back = await RawClient.open(broker.handle.ports.mqtt);
+  back.send(connectPacket('q2-out', { clean: false }));
+  await back.next('connack');
+  expect(await back.next('pubrel')).toMatchObject({ messageId: publish.messageId });
+  back.send({ cmd: 'pubcomp', messageId: publish.messageId! });
+  await expect(back.next('publish', 300)).rejects.toThrow(/no publish/);
+  back.destroy();
+});
+
+it('MQTT 5 session expiry ends the session; the will is published after its delay unless the client returns', async () => {
+  const watcher = await client({ clientId: 'will-watch', protocolVersion: 5 });
+  const wills: { topic: string; at: number }[] = [];
+  watcher.on('message', (topic) => wills.push({ topic, at: Date.now() }));
+  await watcher.subscribeAsync('wd/#', { qos: 1 });
+
+  const will = (topic: string, delay: number) => ({ topic, payload: Buffer.from('gone'), qos: 1 as const, retain: false, properties: { willDelayInterval: delay } });
+  // dies, comes back within the delay: no will
+  const returning = await connectClient(broker.url, { clientId: 'wd-returning', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 60 }, will: will('wd/returning', 1) });
+  // dies and stays away: will after ~1 s
+  const leaving = await connectClient(broker.url, { clientId: 'wd-leaving', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 60 }, will: will('wd/leaving', 1) });
+  // session expires (1 s) before the will delay (30 s): the will goes at expiry
+  const expiring = await connectClient(broker.url, { clientId: 'wd-expiring', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 1 }, will: will('wd/expiring', 30) });
+  const diedAt = Date.now();
+  for (const c of [returning, leaving, expiring]) c.stream.destroy();
+  await sleep(300);
+  expect(wills).toEqual([]);
+  const back = await client({ clientId: 'wd-returning', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 60 } });
+  expect((back as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent).toBe(true);
+  await waitUntil(() => wills.length >= 2, 4_000);
+  await sleep(300);
+  expect(wills.map((w) => w.topic).sort()).toEqual(['wd/expiring', 'wd/leaving']);
+  for (const w of wills) expect(w.at - diedAt).toBeGreaterThanOrEqual(900);
+
+  // the expired session is gone
+  const expired = await client({ clientId: 'wd-expiring', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 1 } });
+  expect((expired as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent).toBe(false);
+});
+
+it('MQTT 5 message expiry: a message that expires while the subscriber is away is not delivered', async () => {
+  const first = await connectClient(broker.url, { clientId: 'mexp-sub', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 60 } });
+  await first.subscribeAsync('mexp/t', { qos: 1 });
+  await first.endAsync();
+  const pub = await client({ clientId: 'mexp-pub', protocolVersion: 5 });
+  await pub.publishAsync('mexp/t', 'short', { qos: 1, properties: { messageExpiryInterval: 1 } });
+  await pub.publishAsync('mexp/t', 'long', { qos: 1, properties: { messageExpiryInterval: 60 } });
+  await sleep(2_100);
+  const sub = await client({ clientId: 'mexp-sub', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 60 } });
+  const got: { payload: string; expiry: number | undefined }[] = [];
+  sub.on('message', (_t, payload, packet) => got.push({ payload: payload.toString(), expiry: packet.properties?.messageExpiryInterval }));
+  await waitUntil(() => got.length >= 1);
+  await sleep(200);
+  expect(got).toHaveLength(1);
+  expect(got[0]!.payload).toBe('long');
+  expect(got[0]!.expiry).toBeLessThanOrEqual(58);
+});
+
+it('sends PUBACK only once the message is readable from RocksDB', async () => {
+  const own = await startTestBroker();
+  try {
+    const storage = own.handle.broker.storage;
+    const base = own.handle.broker.log.nextOffset;
+    const pub = await connectClient(own.url, { clientId: 'durable-pub' });
+    const checks: Promise<unknown>[] = [];
+    let acks = 0;
+    pub.on('packetreceive', (packet) => {
+      if (packet.cmd !== 'puback') return;
+      // issued synchronously when the PUBACK arrives: storage shows only durable records, so this sees the state
+      // at that moment (messages are acked in order, so the n-th PUBACK is for offset base + n)
+      const offset = base + acks++;
+      checks.push(storage.read(MESSAGE_SHARD, offset, { maxRecords: 1 }).then((records) => records[0]?.offset));
+    });
+    const total = 200;
+    await Promise.all(Array.from({ length: total }, (_, i) => pub.publishAsync('durable/t', `m${i}`, { qos: 1 })));
+    const offsets = await Promise.all(checks);
+    expect(offsets).toEqual(Array.from({ length: total }, (_, i) => base + i));
+    await pub.endAsync();
+  } finally {
+    await own.stop();
+  }
+});
