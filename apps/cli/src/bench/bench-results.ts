@@ -1,0 +1,43 @@
+// The shapes of what a bench run records: one RunRecord per (case, broker, run), its numbers as named metrics, and
+// the options of the run — what the report is made from and what `--json` writes out.
+import type { RobustmqStorage } from './broker-configs.js';
+import type { BrokerKind } from './broker-process.js';
+import type { Outcome } from './run-worker.js';
+
+export const SCENARIOS = ['throughput', 'latency', 'connections'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** Named numbers of one measurement, e.g. { msgPerSec, brokerCpuPct }. */
+export type Metrics = Record<string, number>;
+
+export interface RunRecord {
+  scenario: ScenarioName;
+  caseId: string;
+  caseLabel: string;
+  broker: BrokerKind;
+  run: number;
+  outcome: Outcome<Metrics>;
+}
+
+export interface MqttBenchOptions {
+  durationS: number;
+  warmupS: number;
+  brokers: BrokerKind[];
+  scenarios: ScenarioName[];
+  connections: number;
+  runs: number;
+  /** the storage our broker runs on */
+  robustmqStorage: RobustmqStorage;
+}
+
+/** A case of a scenario, e.g. "QoS 1, 4 publishers → 1 subscriber". */
+export interface BenchCase {
+  scenario: ScenarioName;
+  id: string;
+  label: string;
+  measure(
+    broker: { pid: number; port: number },
+    options: MqttBenchOptions,
+    progress: (text: string) => void,
+  ): Promise<Outcome<Metrics>>;
+}

@@ -1,0 +1,125 @@
+// Starting and stopping the brokers under test, each as a child process on free ports with a generated config:
+// ours (`node apps/mqtt-broker/dist/main.js --config …`) and mosquitto. A broker counts as up once it answers a real
+// CONNECT with CONNACK; if it exits first, its own output says why.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@robustmq/common';
+import { mosquittoConf, robustmqToml, type RobustmqStorage } from './broker-configs.js';
+import { trackChild } from './child-processes.js';
+import { sleep } from './measure-window.js';
+import { RawMqttClient } from './raw-mqtt-client.js';
+
+export const BROKER_KINDS = ['robustmq', 'mosquitto'] as const;
+export type BrokerKind = (typeof BROKER_KINDS)[number];
+
+/** Where our broker's entry point is, next to this package in the monorepo (apps/cli/dist/bench → apps/mqtt-broker). */
+export const ROBUSTMQ_MAIN = fileURLToPath(new URL('../../../mqtt-broker/dist/main.js', import.meta.url));
+export const MOSQUITTO_BIN = 'mosquitto';
+
+const START_TIMEOUT_MS = 20_000;
+const OUTPUT_KEPT_BYTES = 16 * 1024;
+
+export interface RunningBroker {
+  kind: BrokerKind;
+  pid: number;
+  port: number;
+  /** the tail of the broker's stdout + stderr, for error messages */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+let started = 0;
+
+export async function startBroker(
+  kind: BrokerKind,
+  scratchDir: string,
+  storage: RobustmqStorage,
+): Promise<RunningBroker> {
+  const dir = join(scratchDir, `${kind}-${++started}`);
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  let child: ChildProcess;
+  if (kind === 'robustmq') {
+    const configFile = join(dir, 'mqtt-broker.toml');
+    writeFileSync(
+      configFile,
+      robustmqToml({ storage, tcpPort: port, httpPort: await freePort(), dataDir: join(dir, 'data') }),
+    );
+    child = spawn(process.execPath, [ROBUSTMQ_MAIN, '--config', configFile], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } else {
+    const configFile = join(dir, 'mosquitto.conf');
+    writeFileSync(configFile, mosquittoConf(port));
+    child = spawn(MOSQUITTO_BIN, ['-c', configFile], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+  trackChild(child);
+  let output = '';
+  const keep = (data: Buffer): void => {
+    output = (output + data.toString()).slice(-OUTPUT_KEPT_BYTES);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exited: string | null = null;
+  const exitedPromise = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = `exited with ${signal ?? `code ${code}`}`;
+      resolve();
+    });
+  });
+  child.once('error', (err) => {
+    exited = `could not be started: ${err.message}`;
+  });
+
+  const broker: RunningBroker = {
+    kind,
+    pid: child.pid ?? -1,
+    port,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exitedPromise;
+      clearTimeout(timer);
+    },
+  };
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (true) {
+    if (exited)
+      throw new Error(`${kind} ${exited} before accepting connections${output ? `:\n${output.trim()}` : ''}`);
+    try {
+      const client = await RawMqttClient.open(port, `rb-ready-${process.pid}`, 10, 1000);
+      client.close();
+      return broker;
+    } catch (err) {
+      if (Date.now() > deadline) {
+        await broker.stop();
+        throw new Error(
+          `${kind} did not answer CONNECT on port ${port} within ${START_TIMEOUT_MS} ms: ${(err as Error).message}`,
+        );
+      }
+    }
+    await sleep(50);
+  }
+}
+
+/** Fails early, with what to do, when a broker the run needs is not there. */
+export function checkBrokerAvailable(kind: BrokerKind): void {
+  if (kind === 'robustmq' && !existsSync(ROBUSTMQ_MAIN)) {
+    throw new Error(
+      `${ROBUSTMQ_MAIN} is not built; run \`npx tsc -b apps/mqtt-broker\` (or \`npm run build\`) first`,
+    );
+  }
+}
+
+/** `mosquitto -h` names its version on the first line; null when mosquitto is not installed. */
+export function mosquittoVersion(): string | null {
+  const probe = spawnSync(MOSQUITTO_BIN, ['-h'], { encoding: 'utf8' });
+  if (probe.error) return null;
+  return /mosquitto version (\S+)/.exec(probe.stdout + probe.stderr)?.[1] ?? 'unknown version';
+}

@@ -1,0 +1,59 @@
+// Latency: QoS 1 at a fixed rate (2,000 msg/s) from one publisher to one subscriber in the same load process;
+// reports p50/p90/p99/p99.9/max of publish-to-delivery time in milliseconds over the measured window.
+import type { BenchCase, Metrics, MqttBenchOptions } from './bench-results.js';
+import { startLoadWorker, type Outcome } from './run-worker.js';
+import { INFLIGHT_WINDOW, PAYLOAD_BYTES, REPLY_TIMEOUT_MS } from './throughput-scenario.js';
+import type { LatencyJob } from './worker-protocol.js';
+
+export const LATENCY_RATE = 2000;
+const DRAIN_MS = 3000;
+
+async function measure(
+  broker: { pid: number; port: number },
+  options: MqttBenchOptions,
+  progress: (text: string) => void,
+): Promise<Outcome<Metrics>> {
+  const job: LatencyJob = {
+    kind: 'latency',
+    port: broker.port,
+    brokerPid: broker.pid,
+    rate: LATENCY_RATE,
+    payloadBytes: PAYLOAD_BYTES,
+    warmupMs: options.warmupS * 1000,
+    durationMs: options.durationS * 1000,
+    inflightWindow: INFLIGHT_WINDOW,
+    replyTimeoutMs: REPLY_TIMEOUT_MS,
+    drainMs: DRAIN_MS,
+  };
+  const timeoutMs = job.warmupMs + job.durationMs + DRAIN_MS + 4 * REPLY_TIMEOUT_MS + 30_000;
+  const outcome = await startLoadWorker(job, progress, timeoutMs).outcome;
+  if (outcome.status !== 'ok') return outcome;
+  const r = outcome.value;
+  if (r.kind !== 'latency') return { status: 'error', message: `unexpected ${r.kind} result` };
+  if (r.samples === 0) return { status: 'error', message: 'no message sent in the window was delivered' };
+  return {
+    status: 'ok',
+    value: {
+      p50: r.p50,
+      p90: r.p90,
+      p99: r.p99,
+      p999: r.p999,
+      max: r.max,
+      samples: r.samples,
+      achievedRate: r.sentInWindow / (r.windowMs / 1000),
+      lost: r.lost,
+      deferred: r.deferred,
+      brokerCpuPct: (r.brokerCpuMs / r.windowMs) * 100,
+      loadCpuPct: (r.loadCpuMs / r.windowMs) * 100,
+    },
+  };
+}
+
+export const LATENCY_CASES: BenchCase[] = [
+  {
+    scenario: 'latency',
+    id: 'qos1-2000',
+    label: `QoS 1 at ${LATENCY_RATE.toLocaleString('en-US')} msg/s, 1 pub → 1 sub`,
+    measure,
+  },
+];

@@ -1,0 +1,171 @@
+// Worker side of the throughput scenario: N publishers → 1 subscriber on one topic. After a probe message proves the
+// path works (and, for QoS 1, that the broker answers PUBACK), the publishers run flat out; the subscriber's count
+// and both processes' CPU time are sampled at the start and end of the measured window that follows the warm-up.
+import { PacketType, afterTopic, publishQos } from './frame-reader.js';
+import { snapshot, watchedSleep, windowCpu } from './measure-window.js';
+import { BENCH_TOPIC, publishTemplate, pubackBatch } from './mqtt-packets.js';
+import { Qos0Publisher, Qos1Publisher, type Publisher } from './publishers.js';
+import { NoReplyError, RawMqttClient } from './raw-mqtt-client.js';
+import { UnsupportedError } from './unsupported-error.js';
+import type { ThroughputJob, ThroughputResult } from './worker-protocol.js';
+
+const KEEP_ALIVE_SECONDS = 600;
+
+/**
+ * A subscriber that counts PUBLISH frames and acknowledges QoS 1 ones right away — but in one PUBACK write per
+ * event-loop turn rather than per frame or chunk, since on loopback each write costs the load process a syscall
+ * that also runs the broker's receive path.
+ */
+export function countingSubscriber(
+  client: RawMqttClient,
+  onPublish?: (buf: Buffer, payloadAt: number, end: number) => void,
+) {
+  const counter = { delivered: 0 };
+  const acks: number[] = [];
+  client.onFrame = (type, flags, buf, start, end) => {
+    if (type !== PacketType.PUBLISH) return;
+    counter.delivered++;
+    const topicEnd = afterTopic(buf, start, end);
+    if (publishQos(flags) > 0) {
+      acks.push(buf.readUInt16BE(topicEnd));
+      if (onPublish) onPublish(buf, topicEnd + 2, end);
+    } else if (onPublish) {
+      onPublish(buf, topicEnd, end);
+    }
+  };
+  let flushScheduled = false;
+  const flush = (): void => {
+    flushScheduled = false;
+    if (acks.length > 0 && !client.closedReason) client.socket.write(pubackBatch(acks));
+    acks.length = 0;
+  };
+  client.onChunkEnd = () => {
+    if (acks.length > 0 && !flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+  };
+  return counter;
+}
+
+/** Subscribes with the QoS asked for; a refusal, a downgrade or no SUBACK in time means the broker cannot run this. */
+export async function subscribeOrUnsupported(
+  client: RawMqttClient,
+  qos: 0 | 1,
+  timeoutMs: number,
+): Promise<void> {
+  let granted: number;
+  try {
+    granted = await client.subscribe(BENCH_TOPIC, qos, timeoutMs);
+  } catch (err) {
+    if (err instanceof NoReplyError) throw new UnsupportedError(`no SUBACK within ${timeoutMs} ms`);
+    throw err;
+  }
+  if (granted !== qos) {
+    throw new UnsupportedError(
+      `SUBACK granted ${granted === 0x80 ? 'failure (0x80)' : `QoS ${granted}`} to a QoS ${qos} subscription`,
+    );
+  }
+}
+
+/** Waits until `done()` holds, or fails with `reason` after `timeoutMs`. */
+export async function waitUntil(done: () => boolean, timeoutMs: number, reason: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() > deadline) throw new UnsupportedError(reason);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export async function runThroughput(
+  job: ThroughputJob,
+  progress: (text: string) => void,
+): Promise<ThroughputResult> {
+  const clients: RawMqttClient[] = [];
+  try {
+    const subscriber = await RawMqttClient.open(
+      job.port,
+      `rb-sub-${process.pid}`,
+      KEEP_ALIVE_SECONDS,
+      job.replyTimeoutMs,
+    );
+    clients.push(subscriber);
+    await subscribeOrUnsupported(subscriber, job.qos, job.replyTimeoutMs);
+    const counter = countingSubscriber(subscriber);
+
+    const pubClients: RawMqttClient[] = [];
+    for (let i = 0; i < job.publishers; i++) {
+      const client = await RawMqttClient.open(
+        job.port,
+        `rb-pub-${process.pid}-${i}`,
+        KEEP_ALIVE_SECONDS,
+        job.replyTimeoutMs,
+      );
+      clients.push(client);
+      pubClients.push(client);
+    }
+    const template = publishTemplate(BENCH_TOPIC, job.qos, job.payloadBytes);
+
+    // probe: one message end to end before the flood, so a broker that cannot do this scenario is named, not timed
+    const probe = pubClients[0]!;
+    if (job.qos === 1) {
+      const puback = probe.expect(PacketType.PUBACK, job.replyTimeoutMs, 'PUBACK');
+      probe.socket.write(template.bytes);
+      await puback.catch((err: unknown) => {
+        throw err instanceof NoReplyError
+          ? new UnsupportedError(`no PUBACK within ${job.replyTimeoutMs} ms`)
+          : err;
+      });
+    } else {
+      probe.socket.write(template.bytes);
+    }
+    await waitUntil(
+      () => counter.delivered > 0,
+      job.replyTimeoutMs,
+      `the subscriber got no message within ${job.replyTimeoutMs} ms`,
+    );
+
+    const publishers: Publisher[] = pubClients.map((client) =>
+      job.qos === 1
+        ? new Qos1Publisher(client, template, job.inflightWindow)
+        : new Qos0Publisher(client, template),
+    );
+    const sentNow = () => publishers.reduce((sum, p) => sum + p.sent, 0);
+    let lastDelivered = counter.delivered;
+    let lastDeliveryAt = performance.now();
+    const stalled = (): string | null => {
+      const closed = clients.find((c) => c.closedReason);
+      if (closed) return `a load connection ended: ${closed.closedReason}`;
+      const now = performance.now();
+      if (counter.delivered !== lastDelivered) {
+        lastDelivered = counter.delivered;
+        lastDeliveryAt = now;
+      } else if (now - lastDeliveryAt > job.replyTimeoutMs) {
+        return `stalled: the subscriber received nothing for ${job.replyTimeoutMs} ms`;
+      }
+      return null;
+    };
+
+    for (const p of publishers) p.start();
+    if (job.warmupMs > 0) {
+      progress(`warming up ${job.warmupMs / 1000} s`);
+      await watchedSleep(job.warmupMs, stalled);
+    }
+    const start = snapshot(job.brokerPid);
+    const delivered0 = counter.delivered;
+    const sent0 = sentNow();
+    progress(`measuring ${job.durationMs / 1000} s`);
+    await watchedSleep(job.durationMs, stalled);
+    const end = snapshot(job.brokerPid);
+    const result: ThroughputResult = {
+      kind: 'throughput',
+      delivered: counter.delivered - delivered0,
+      sent: sentNow() - sent0,
+      ...windowCpu(start, end),
+    };
+    for (const p of publishers) p.stop();
+    return result;
+  } finally {
+    for (const c of clients) c.close();
+  }
+}

@@ -1,0 +1,99 @@
+// `robust-bench mqtt`: runs every chosen case K times against each chosen broker — a fresh broker per measurement,
+// brokers alternating run by run so drift on a shared machine hits both alike — and renders the report.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchCase, MqttBenchOptions, RunRecord, ScenarioName } from './bench-results.js';
+import { checkBrokerAvailable, mosquittoVersion, startBroker, type BrokerKind } from './broker-process.js';
+import { installCleanup, onBenchExit } from './child-processes.js';
+import { CONNECTIONS_CASES } from './connections-scenario.js';
+import { LATENCY_CASES } from './latency-scenario.js';
+import { renderReport, type BenchEnvironment } from './report.js';
+import { THROUGHPUT_CASES } from './throughput-scenario.js';
+
+export const CASES: Record<ScenarioName, BenchCase[]> = {
+  throughput: THROUGHPUT_CASES,
+  latency: LATENCY_CASES,
+  connections: CONNECTIONS_CASES,
+};
+
+export interface MqttBenchRun {
+  records: RunRecord[];
+  environment: BenchEnvironment;
+  report: string;
+}
+
+function describe(outcome: RunRecord['outcome'], c: BenchCase): string {
+  if (outcome.status === 'unsupported') return `not supported: ${outcome.reason}`;
+  if (outcome.status === 'error') return `error: ${outcome.message}`;
+  const m = outcome.value;
+  const pct = (n: number | undefined) => `${(n ?? NaN).toFixed(0)} %`;
+  if (c.scenario === 'throughput') {
+    return `${Math.round(m.msgPerSec!).toLocaleString('en-US')} msg/s delivered, broker CPU ${pct(m.brokerCpuPct)}, load CPU ${pct(m.loadCpuPct)}`;
+  }
+  if (c.scenario === 'latency') {
+    return `p50 ${m.p50!.toFixed(2)} ms, p99 ${m.p99!.toFixed(2)} ms, max ${m.max!.toFixed(1)} ms, broker CPU ${pct(m.brokerCpuPct)}`;
+  }
+  return `${m.connections} connections, ${Math.round(m.bytesPerConnection!).toLocaleString('en-US')} bytes each`;
+}
+
+export function benchEnvironment(brokers: BrokerKind[]): BenchEnvironment {
+  const cpuList = cpus();
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    node: process.versions.node,
+    mosquitto: brokers.includes('mosquitto') ? mosquittoVersion() : null,
+    cpu: cpuList[0]?.model.trim() ?? 'unknown CPU',
+    cores: cpuList.length,
+    kernel: release(),
+  };
+}
+
+export async function runMqttBench(
+  options: MqttBenchOptions,
+  command: string,
+  log: (line: string) => void,
+): Promise<MqttBenchRun> {
+  installCleanup();
+  for (const b of options.brokers) checkBrokerAvailable(b);
+  const environment = benchEnvironment(options.brokers);
+  if (options.brokers.includes('mosquitto') && environment.mosquitto === null) {
+    throw new Error(
+      'mosquitto is not installed (apt-get install mosquitto), or leave it out with --brokers robustmq',
+    );
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'robust-bench-'));
+  onBenchExit(() => rmSync(scratch, { recursive: true, force: true }));
+
+  const cases = options.scenarios.flatMap((s) => CASES[s]);
+  const total = cases.length * options.runs * options.brokers.length;
+  const records: RunRecord[] = [];
+  let n = 0;
+  try {
+    for (const c of cases) {
+      for (let run = 1; run <= options.runs; run++) {
+        // alternate which broker goes first, so neither always runs on a machine the other just warmed or heated
+        const order = run % 2 === 1 ? options.brokers : [...options.brokers].reverse();
+        for (const broker of order) {
+          const tag = `[${++n}/${total}] ${broker} · ${c.label} · run ${run}/${options.runs}`;
+          let outcome: RunRecord['outcome'];
+          try {
+            const running = await startBroker(broker, scratch, options.robustmqStorage);
+            try {
+              outcome = await c.measure(running, options, (text) => log(`${tag}: ${text}`));
+            } finally {
+              await running.stop();
+            }
+          } catch (err) {
+            outcome = { status: 'error', message: (err as Error).message };
+          }
+          log(`${tag}: ${describe(outcome, c)}`);
+          records.push({ scenario: c.scenario, caseId: c.id, caseLabel: c.label, broker, run, outcome });
+        }
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return { records, environment, report: renderReport(records, CASES, options, environment, command) };
+}

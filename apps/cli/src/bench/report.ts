@@ -1,0 +1,250 @@
+// The Markdown report: a table per scenario with the brokers side by side (median over runs) and ours/mosquitto,
+// the notes a reader needs to trust it (how brokers were configured, which cells failed and why), and the command.
+import type { BenchCase, Metrics, MqttBenchOptions, RunRecord, ScenarioName } from './bench-results.js';
+import { BROKER_SETUP_NOTES } from './broker-configs.js';
+import type { BrokerKind } from './broker-process.js';
+import { EXTRAPOLATE_TO } from './connections-scenario.js';
+import { median } from './statistics.js';
+import { INFLIGHT_WINDOW, PAYLOAD_BYTES } from './throughput-scenario.js';
+
+export interface BenchEnvironment {
+  date: string;
+  node: string;
+  mosquitto: string | null;
+  cpu: string;
+  cores: number;
+  kernel: string;
+}
+
+interface Summary {
+  /** medians over the runs that succeeded; empty when none did */
+  metrics: Metrics;
+  okRuns: number;
+  runs: number;
+  /** what went wrong in the runs that did not succeed, e.g. "not supported: no PUBACK within 5000 ms" */
+  problems: string[];
+  unsupported: boolean;
+}
+
+function summarize(records: RunRecord[], caseId: string, broker: BrokerKind): Summary {
+  const mine = records.filter((r) => r.caseId === caseId && r.broker === broker);
+  const ok: Metrics[] = [];
+  const problems: string[] = [];
+  let unsupported = false;
+  for (const r of mine) {
+    if (r.outcome.status === 'ok') ok.push(r.outcome.value);
+    else if (r.outcome.status === 'unsupported') {
+      unsupported = true;
+      problems.push(`not supported: ${r.outcome.reason}`);
+    } else problems.push(`error: ${r.outcome.message}`);
+  }
+  const metrics: Metrics = {};
+  for (const key of ok.length > 0 ? Object.keys(ok[0]!) : []) metrics[key] = median(ok.map((m) => m[key]!));
+  return { metrics, okRuns: ok.length, runs: mine.length, problems: [...new Set(problems)], unsupported };
+}
+
+const fmt = {
+  int: (n: number) => Math.round(n).toLocaleString('en-US'),
+  pct: (n: number) => `${n.toFixed(0)} %`,
+  ms: (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1)),
+  mib: (n: number) => (n / 1048576).toFixed(1),
+  sec: (n: number) => n.toFixed(1),
+};
+
+function cell(summary: Summary, key: string, format: (n: number) => string): string {
+  if (summary.okRuns === 0) return summary.unsupported ? 'not supported' : summary.runs === 0 ? '—' : 'error';
+  const value = summary.metrics[key];
+  return value === undefined || !Number.isFinite(value) ? 'n/a' : format(value);
+}
+
+function ratio(ours: Summary | undefined, theirs: Summary | undefined, key: string): string {
+  const a = ours?.metrics[key];
+  const b = theirs?.metrics[key];
+  if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return '—';
+  return `${(a / b).toFixed(2)}×`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
+}
+
+function problemNotes(records: RunRecord[], cases: BenchCase[], brokers: BrokerKind[]): string[] {
+  const notes: string[] = [];
+  for (const c of cases) {
+    for (const broker of brokers) {
+      const s = summarize(records, c.id, broker);
+      if (s.problems.length === 0) continue;
+      const runs =
+        s.okRuns > 0
+          ? ` (${s.runs - s.okRuns} of ${s.runs} runs; the median is of the other ${s.okRuns})`
+          : '';
+      notes.push(`- ${broker}, ${c.label}: ${s.problems.join('; ')}${runs}`);
+    }
+  }
+  return notes;
+}
+
+/**
+ * Runs whose publishers got far more into the broker than the subscriber got out. A median hides such a run, yet it
+ * says something about the broker (it queued or dropped the difference), so each one is named.
+ */
+function backlogNotes(records: RunRecord[], cases: BenchCase[]): string[] {
+  const ids = new Set(cases.map((c) => c.id));
+  return records
+    .filter((r) => ids.has(r.caseId) && r.outcome.status === 'ok')
+    .flatMap((r) => {
+      const m = (r.outcome as { value: Metrics }).value;
+      if (!(m.sentPerSec! > 1.1 * m.msgPerSec!)) return [];
+      return [
+        `- ${r.broker}, ${r.caseLabel}, run ${r.run}: published ${fmt.int(m.sentPerSec!)} msg/s but delivered ` +
+          `${fmt.int(m.msgPerSec!)} msg/s (broker CPU ${fmt.pct(m.brokerCpuPct!)}); the broker queued or dropped the rest`,
+      ];
+    });
+}
+
+function bothBrokers(brokers: BrokerKind[]): boolean {
+  return brokers.includes('robustmq') && brokers.includes('mosquitto');
+}
+
+function throughputSection(records: RunRecord[], cases: BenchCase[], options: MqttBenchOptions): string {
+  const { brokers } = options;
+  const both = bothBrokers(brokers);
+  const columns: { key: string; title: string; format: (n: number) => string; ratio: boolean }[] = [
+    { key: 'msgPerSec', title: 'delivered msg/s', format: fmt.int, ratio: true },
+    { key: 'msgPerBrokerCpuSec', title: 'msg per broker CPU-s', format: fmt.int, ratio: true },
+    { key: 'brokerCpuPct', title: 'broker CPU', format: fmt.pct, ratio: false },
+    { key: 'loadCpuPct', title: 'load CPU', format: fmt.pct, ratio: false },
+    { key: 'sentPerSec', title: 'published msg/s', format: fmt.int, ratio: false },
+  ];
+  const header = ['case'];
+  for (const col of columns) {
+    for (const b of brokers) header.push(`${col.title} ${b}`);
+    if (col.ratio && both) header.push('ours/mosquitto');
+  }
+  const rows = cases.map((c) => {
+    const s = Object.fromEntries(brokers.map((b) => [b, summarize(records, c.id, b)])) as Record<
+      BrokerKind,
+      Summary
+    >;
+    const row = [c.label];
+    for (const col of columns) {
+      for (const b of brokers) row.push(cell(s[b], col.key, col.format));
+      if (col.ratio && both) row.push(ratio(s.robustmq, s.mosquitto, col.key));
+    }
+    return row;
+  });
+  return [
+    `### Throughput (${PAYLOAD_BYTES}-byte payloads, 1 subscriber, ${options.durationS} s window after ${options.warmupS} s warm-up, median of ${options.runs} runs)`,
+    '',
+    table(header, rows),
+    '',
+    'Delivered = PUBLISH frames received by the subscriber in the window. CPU is user + system time of the process ' +
+      'over the window as a share of one core (100 % = one core busy). QoS 0 publishers write as fast as the socket ' +
+      `accepts; QoS 1 publishers keep ${INFLIGHT_WINDOW} unacknowledged messages each. "published" above "delivered" ` +
+      'means the broker is queueing (or dropping) what it cannot deliver.',
+    ...problemNotes(records, cases, brokers),
+    ...backlogNotes(records, cases),
+  ].join('\n');
+}
+
+function metricRowsSection(
+  title: string,
+  rows: { key: string; title: string; format: (n: number) => string; ratio: boolean }[],
+  records: RunRecord[],
+  c: BenchCase,
+  brokers: BrokerKind[],
+  footer: string,
+): string {
+  const both = bothBrokers(brokers);
+  const s = Object.fromEntries(brokers.map((b) => [b, summarize(records, c.id, b)])) as Record<
+    BrokerKind,
+    Summary
+  >;
+  const header = ['', ...brokers, ...(both ? ['ours/mosquitto'] : [])];
+  const body = rows.map((r) => [
+    r.title,
+    ...brokers.map((b) => cell(s[b], r.key, r.format)),
+    ...(both ? [r.ratio ? ratio(s.robustmq, s.mosquitto, r.key) : ''] : []),
+  ]);
+  return [title, '', table(header, body), '', footer, ...problemNotes(records, [c], brokers)].join('\n');
+}
+
+export function renderReport(
+  records: RunRecord[],
+  casesByScenario: Record<ScenarioName, BenchCase[]>,
+  options: MqttBenchOptions,
+  environment: BenchEnvironment,
+  command: string,
+): string {
+  const sections: string[] = [
+    '## robust-bench mqtt',
+    '',
+    `${environment.date} · ${environment.cpu}, ${environment.cores} cores · Linux ${environment.kernel} · Node ${environment.node}` +
+      (options.brokers.includes('mosquitto') ? ` · mosquitto ${environment.mosquitto ?? '(not found)'}` : ''),
+    '',
+    ...options.brokers.map((b) => `- ${BROKER_SETUP_NOTES[b](options.robustmqStorage)}`),
+    '- every measurement starts a fresh broker; runs alternate between brokers; each cell is the median over runs',
+  ];
+  if (options.scenarios.includes('throughput'))
+    sections.push('', throughputSection(records, casesByScenario.throughput, options));
+  if (options.scenarios.includes('latency')) {
+    for (const c of casesByScenario.latency) {
+      sections.push(
+        '',
+        metricRowsSection(
+          `### Latency (${c.label}, ${PAYLOAD_BYTES}-byte payloads, ${options.durationS} s window, median of ${options.runs} runs)`,
+          [
+            { key: 'p50', title: 'p50 ms', format: fmt.ms, ratio: true },
+            { key: 'p90', title: 'p90 ms', format: fmt.ms, ratio: true },
+            { key: 'p99', title: 'p99 ms', format: fmt.ms, ratio: true },
+            { key: 'p999', title: 'p99.9 ms', format: fmt.ms, ratio: true },
+            { key: 'max', title: 'max ms', format: fmt.ms, ratio: true },
+            { key: 'achievedRate', title: 'achieved msg/s', format: fmt.int, ratio: false },
+            { key: 'samples', title: 'messages sampled', format: fmt.int, ratio: false },
+            { key: 'lost', title: 'lost', format: fmt.int, ratio: false },
+            { key: 'deferred', title: 'sends deferred by a full window', format: fmt.int, ratio: false },
+            { key: 'brokerCpuPct', title: 'broker CPU', format: fmt.pct, ratio: true },
+            { key: 'loadCpuPct', title: 'load CPU', format: fmt.pct, ratio: false },
+          ],
+          records,
+          c,
+          options.brokers,
+          'Latency = receive time − send time stamped in the payload, publisher and subscriber in one process (one clock). ' +
+            `Publisher and subscriber both use QoS 1 (in-flight window ${INFLIGHT_WINDOW}).`,
+        ),
+      );
+    }
+  }
+  if (options.scenarios.includes('connections')) {
+    for (const c of casesByScenario.connections) {
+      sections.push(
+        '',
+        metricRowsSection(
+          `### Idle connections (${options.connections.toLocaleString('en-US')} MQTT 3.1.1 connections, keep-alive 600 s, median of ${options.runs} runs)`,
+          [
+            { key: 'connections', title: 'connections held', format: fmt.int, ratio: false },
+            { key: 'failed', title: 'connections failed', format: fmt.int, ratio: false },
+            { key: 'rssBeforeBytes', title: 'broker RSS before (MiB)', format: fmt.mib, ratio: true },
+            { key: 'rssAfterBytes', title: 'broker RSS after (MiB)', format: fmt.mib, ratio: true },
+            { key: 'bytesPerConnection', title: 'bytes per connection', format: fmt.int, ratio: true },
+            {
+              key: 'rssAt100kBytes',
+              title: `RSS at ${EXTRAPOLATE_TO.toLocaleString('en-US')} connections, extrapolated (MiB)`,
+              format: fmt.mib,
+              ratio: true,
+            },
+            { key: 'connectSeconds', title: 'time to open all (s)', format: fmt.sec, ratio: true },
+          ],
+          records,
+          c,
+          options.brokers,
+          'RSS = VmRSS of the broker process; per connection = (after − before) / connections held; the extrapolation ' +
+            'is before + per connection × 100,000 (a process here may hold at most 20,000 open files).',
+        ),
+      );
+    }
+  }
+  sections.push('', `Command: \`${command}\``, '');
+  return sections.join('\n');
+}

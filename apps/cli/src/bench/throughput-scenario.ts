@@ -1,0 +1,62 @@
+// Throughput: QoS 0 and QoS 1, 64-byte payloads, 1 and 4 publishers → 1 subscriber. Reports messages delivered per
+// second at the subscriber and per broker CPU-second over the measured window, plus the load process's own CPU so a
+// reader can tell whether the load generator, not the broker, was the limit.
+import type { BenchCase, Metrics, MqttBenchOptions } from './bench-results.js';
+import { startLoadWorker, type Outcome } from './run-worker.js';
+import type { ThroughputJob } from './worker-protocol.js';
+
+export const PAYLOAD_BYTES = 64;
+export const INFLIGHT_WINDOW = 100;
+export const REPLY_TIMEOUT_MS = 5000;
+
+async function measure(
+  broker: { pid: number; port: number },
+  options: MqttBenchOptions,
+  progress: (text: string) => void,
+  qos: 0 | 1,
+  publishers: number,
+): Promise<Outcome<Metrics>> {
+  const job: ThroughputJob = {
+    kind: 'throughput',
+    port: broker.port,
+    brokerPid: broker.pid,
+    qos,
+    publishers,
+    payloadBytes: PAYLOAD_BYTES,
+    warmupMs: options.warmupS * 1000,
+    durationMs: options.durationS * 1000,
+    inflightWindow: INFLIGHT_WINDOW,
+    replyTimeoutMs: REPLY_TIMEOUT_MS,
+  };
+  const timeoutMs = job.warmupMs + job.durationMs + 6 * REPLY_TIMEOUT_MS + 30_000;
+  const outcome = await startLoadWorker(job, progress, timeoutMs).outcome;
+  if (outcome.status !== 'ok') return outcome;
+  const r = outcome.value;
+  if (r.kind !== 'throughput') return { status: 'error', message: `unexpected ${r.kind} result` };
+  const seconds = r.windowMs / 1000;
+  return {
+    status: 'ok',
+    value: {
+      msgPerSec: r.delivered / seconds,
+      msgPerBrokerCpuSec: r.brokerCpuMs > 0 ? r.delivered / (r.brokerCpuMs / 1000) : NaN,
+      brokerCpuPct: (r.brokerCpuMs / r.windowMs) * 100,
+      loadCpuPct: (r.loadCpuMs / r.windowMs) * 100,
+      sentPerSec: r.sent / seconds,
+      delivered: r.delivered,
+      windowS: seconds,
+    },
+  };
+}
+
+export const THROUGHPUT_CASES: BenchCase[] = ([0, 1] as const).flatMap((qos) =>
+  [1, 4].map((publishers) => ({
+    scenario: 'throughput' as const,
+    id: `qos${qos}-${publishers}pub`,
+    label: `QoS ${qos}, ${publishers} pub → 1 sub`,
+    measure: (
+      broker: { pid: number; port: number },
+      options: MqttBenchOptions,
+      progress: (text: string) => void,
+    ) => measure(broker, options, progress, qos, publishers),
+  })),
+);

@@ -1,0 +1,96 @@
+// The messages between the bench orchestrator and its forked load worker: the job to run, and what comes back.
+// Kept in one file so both sides agree on the shapes.
+
+export interface ThroughputJob {
+  kind: 'throughput';
+  port: number;
+  /** the broker process whose CPU time is sampled at the edges of the measured window */
+  brokerPid: number;
+  qos: 0 | 1;
+  publishers: number;
+  payloadBytes: number;
+  warmupMs: number;
+  durationMs: number;
+  /** unacknowledged QoS 1 PUBLISHes allowed per publisher */
+  inflightWindow: number;
+  /** how long a CONNACK/SUBACK/PUBACK may take before the broker is reported as not supporting the scenario */
+  replyTimeoutMs: number;
+}
+
+export interface LatencyJob {
+  kind: 'latency';
+  port: number;
+  brokerPid: number;
+  /** messages per second from the one publisher */
+  rate: number;
+  payloadBytes: number;
+  warmupMs: number;
+  durationMs: number;
+  inflightWindow: number;
+  replyTimeoutMs: number;
+  /** how long to wait after the window for messages still in flight before counting them lost */
+  drainMs: number;
+}
+
+export interface ConnectionsJob {
+  kind: 'connections';
+  port: number;
+  count: number;
+  clientIdPrefix: string;
+  keepAliveSeconds: number;
+  /** handshakes in progress at once, so the broker's accept backlog is not overrun */
+  concurrency: number;
+  replyTimeoutMs: number;
+}
+
+export type Job = ThroughputJob | LatencyJob | ConnectionsJob;
+
+/** CPU use over the measured window, in milliseconds of CPU time (user + system, all threads). */
+export interface WindowCpu {
+  windowMs: number;
+  brokerCpuMs: number;
+  loadCpuMs: number;
+}
+
+export interface ThroughputResult extends WindowCpu {
+  kind: 'throughput';
+  /** PUBLISH frames received by the subscriber inside the window */
+  delivered: number;
+  /** PUBLISH frames written by the publishers inside the window */
+  sent: number;
+}
+
+export interface LatencyResult extends WindowCpu {
+  kind: 'latency';
+  /** milliseconds, over the messages sent inside the window */
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  samples: number;
+  sentInWindow: number;
+  /** sent inside the window but not delivered by the end of the drain time */
+  lost: number;
+  /** sends put off because the in-flight window was full (a sign the broker, not the pacing, set the pace) */
+  deferred: number;
+}
+
+export interface ConnectionsResult {
+  kind: 'connections';
+  opened: number;
+  failed: number;
+  firstError?: string;
+  elapsedMs: number;
+}
+
+export type JobResult = ThroughputResult | LatencyResult | ConnectionsResult;
+
+export type ParentMessage = { type: 'job'; job: Job } | { type: 'close' };
+
+export type WorkerMessage =
+  | { type: 'progress'; text: string }
+  | { type: 'result'; result: JobResult }
+  /** the broker did not take part (no SUBACK/PUBACK with QoS 1 in time, or QoS 1 not granted) */
+  | { type: 'unsupported'; reason: string }
+  | { type: 'error'; message: string };

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// `robust-bench`: RobustMQ's load tool. `robust-bench mqtt` measures our MQTT broker and mosquitto side by side in
+// one run (throughput, latency, idle connections) and prints Markdown tables with the command that made them.
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { SCENARIOS, type MqttBenchOptions, type ScenarioName } from './bench/bench-results.js';
+import { ROBUSTMQ_STORAGE_TYPES, type RobustmqStorage } from './bench/broker-configs.js';
+import { BROKER_KINDS, type BrokerKind } from './bench/broker-process.js';
+import { runMqttBench } from './bench/mqtt-bench.js';
+
+/** Connections one broker process can hold here: 20,000 open files, less what the broker itself keeps open. */
+const MAX_CONNECTIONS = 19_000;
+
+function listOf<T extends string>(valid: readonly T[], what: string) {
+  return (value: string): T[] => {
+    const items = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (items.length === 0)
+      throw new InvalidArgumentError(`needs at least one ${what}; valid: ${valid.join(', ')}`);
+    for (const item of items) {
+      if (!(valid as readonly string[]).includes(item))
+        throw new InvalidArgumentError(`unknown ${what} "${item}"; valid: ${valid.join(', ')}`);
+    }
+    return [...new Set(items)] as T[];
+  };
+}
+
+function number(what: string, min: number, max = Infinity, integer = false) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(
+        `${what} must be ${integer ? 'an integer' : 'a number'} from ${min}${max < Infinity ? ` to ${max}` : ' up'}`,
+      );
+    }
+    return n;
+  };
+}
+
+/** The command line as typed, relative to the current directory, so the report says how to reproduce it. */
+function commandLine(): string {
+  const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+  return ['node', relative(process.cwd(), process.argv[1]!), ...process.argv.slice(2)].map(quote).join(' ');
+}
+
+interface CliOptions {
+  duration: number;
+  warmup: number;
+  brokers: BrokerKind[];
+  scenarios: ScenarioName[];
+  connections: number;
+  runs: number;
+  json?: string;
+  robustmqStorage: RobustmqStorage;
+}
+
+const program = new Command('robust-bench').description('RobustMQ load and benchmark tool').version('0.1.0');
+
+program
+  .command('mqtt')
+  .description('benchmark our MQTT broker against mosquitto: throughput, latency, idle connections')
+  .addOption(
+    new Option('--duration <s>', 'measured seconds per run').default(10).argParser(number('--duration', 0.1)),
+  )
+  .addOption(
+    new Option('--warmup <s>', 'seconds of load before each measured window')
+      .default(2)
+      .argParser(number('--warmup', 0)),
+  )
+  .addOption(
+    new Option('--brokers <list>', `brokers to measure (${BROKER_KINDS.join(',')})`)
+      .default([...BROKER_KINDS], BROKER_KINDS.join(','))
+      .argParser(listOf(BROKER_KINDS, 'broker')),
+  )
+  .addOption(
+    new Option('--scenarios <list>', `scenarios to run (${SCENARIOS.join(',')})`)
+      .default([...SCENARIOS], SCENARIOS.join(','))
+      .argParser(listOf(SCENARIOS, 'scenario')),
+  )
+  .addOption(
+    new Option(
+      '--connections <n>',
+      `idle connections to open (at most ${MAX_CONNECTIONS.toLocaleString('en-US')} here)`,
+    )
+      .default(10_000)
+      .argParser(number('--connections', 1, MAX_CONNECTIONS, true)),
+  )
+  .addOption(
+    new Option('--runs <k>', 'runs per measurement; the report shows the median')
+      .default(3)
+      .argParser(number('--runs', 1, 100, true)),
+  )
+  .addOption(
+    new Option(
+      '--robustmq-storage <type>',
+      'storage of our broker: rocksdb (the product default: QoS 1/2 acknowledged after durable appends) or memory (like mosquitto without persistence)',
+    )
+      .choices(ROBUSTMQ_STORAGE_TYPES)
+      .default('rocksdb'),
+  )
+  .option('--json <file>', 'also write the raw results of every run to this file')
+  .action(async (opts: CliOptions) => {
+    const options: MqttBenchOptions = {
+      durationS: opts.duration,
+      warmupS: opts.warmup,
+      brokers: opts.brokers,
+      scenarios: opts.scenarios,
+      connections: opts.connections,
+      runs: opts.runs,
+      robustmqStorage: opts.robustmqStorage,
+    };
+    const command = commandLine();
+    try {
+      const result = await runMqttBench(options, command, (line) => process.stderr.write(`${line}\n`));
+      process.stdout.write(result.report);
+      if (opts.json) {
+        writeFileSync(
+          opts.json,
+          JSON.stringify(
+            { command, environment: result.environment, options, records: result.records },
+            null,
+            2,
+          ) + '\n',
+        );
+        process.stderr.write(`robust-bench: raw results written to ${opts.json}\n`);
+      }
+      process.exit(0);
+    } catch (err) {
+      process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  });
+
+await program.parseAsync();
