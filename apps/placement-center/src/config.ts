@@ -25,6 +25,10 @@ export const placementCenterConfigSchema = z.strictObject({
     /** KV change history kept for watches, in revisions behind the current one. */
     history_revisions: z.number().int().min(1, 'must keep at least one revision').default(100_000),
   }),
+  http: section({
+    /** when non-empty, every /api route needs `Authorization: Bearer <admin_token>` (/health and /metrics stay open). */
+    admin_token: z.string().default(''),
+  }),
   log: logSection(),
 });
 

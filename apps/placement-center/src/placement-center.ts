@@ -11,7 +11,7 @@ import {
   Gauge,
   type Logger,
 } from '@robustmq/common';
-import { clusterServiceDefinition, kvServiceDefinition } from '@robustmq/protocol';
+import { clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition } from '@robustmq/protocol';
 import type { PlacementCenterConfig } from './config.js';
 import { PlacementStateMachine } from './state/state-machine.js';
 import { LocalProposer } from './state/proposer.js';
@@ -19,6 +19,17 @@ import { NodeRegistry } from './cluster/node-registry.js';
 import { clusterServiceHandlers } from './grpc/cluster-service.js';
 import { kvServiceHandlers } from './grpc/kv-service.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { metadataApi } from './http/admin-api.js';
+import { installAdminAuth } from './http/admin-auth.js';
+import { mqttServiceHandlers } from './grpc/mqtt-service.js';
+import { journalServiceHandlers } from './grpc/journal-service.js';
+import { MqttUsers } from './mqtt/mqtt-users.js';
+import { MqttAcl } from './mqtt/mqtt-acl.js';
+import { MqttBlacklist } from './mqtt/mqtt-blacklist.js';
+import { MqttResources } from './mqtt/mqtt-resources.js';
+import { JournalMetadata } from './journal/journal-metadata.js';
+import { ConsumerOffsets } from './journal/consumer-offsets.js';
+import { singleNodeStatus } from './cluster/cluster-status.js';
 
 export interface PlacementCenterHandle {
   ports: { grpc: number; http: number };
@@ -42,6 +53,15 @@ export async function startPlacementCenter(
     logger,
   });
   await registry.load();
+  // every metadata service writes through the proposer and reads the applied state, so a Raft proposer slots in
+  const mqtt = {
+    users: new MqttUsers(sm, proposer),
+    acl: new MqttAcl(sm, proposer),
+    blacklist: new MqttBlacklist(sm, proposer),
+    resources: new MqttResources(sm, proposer),
+  };
+  const journal = new JournalMetadata(sm, proposer, registry);
+  const offsets = new ConsumerOffsets(sm, proposer);
 
   // history older than the retention is dropped; watchers that far behind get OUT_OF_RANGE and re-list
   const compaction = setInterval(() => {
@@ -68,6 +88,8 @@ export async function startPlacementCenter(
     clusterServiceHandlers(registry, { intervalMs: config.heartbeat.interval_ms, timeoutMs: config.heartbeat.timeout_ms }),
   );
   server.addService(kvServiceDefinition(), kvServiceHandlers(sm, proposer));
+  server.addService(mqttServiceDefinition(), mqttServiceHandlers(mqtt));
+  server.addService(journalServiceDefinition(), journalServiceHandlers(journal, offsets));
   const grpcPort = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${config.network.host}:${config.network.grpc_port}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
       err ? reject(new Error(`cannot bind gRPC port ${config.network.grpc_port}: ${err.message}`)) : resolve(port),
@@ -75,8 +97,15 @@ export async function startPlacementCenter(
   );
 
   const http = createHttpServer(logger);
+  installAdminAuth(http, config.http.admin_token);
   await http.register(observabilityPlugin, { registry: metrics, health: () => ({ status: 'ok', nodes: registry.list().length }) });
   await http.register(adminRoutes, { registry, sm, proposer });
+  const status = singleNodeStatus(sm, {
+    nodeId: config.node.id,
+    clusterName: config.node.cluster_name,
+    grpcAddress: () => `${config.network.host}:${grpcPort}`,
+  });
+  await http.register(metadataApi, { status, ...mqtt, journal });
   const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
 
   logger.info({ grpcPort, httpPort, dataDir: config.node.data_dir }, 'placement center started');

@@ -15,7 +15,10 @@ export interface TestPlacement {
   stop(): Promise<void>;
 }
 
-export async function startTestPlacement(heartbeat: { timeout_ms?: number; check_interval_ms?: number } = {}): Promise<TestPlacement> {
+export async function startTestPlacement(
+  heartbeat: { timeout_ms?: number; check_interval_ms?: number } = {},
+  options: { adminToken?: string } = {},
+): Promise<TestPlacement> {
   const dataDir = mkdtempSync(join(tmpdir(), 'robustmq-pc-'));
   const config = loadPlacementCenterConfig({
     env: {},
@@ -23,6 +26,7 @@ export async function startTestPlacement(heartbeat: { timeout_ms?: number; check
       node: { data_dir: dataDir },
       network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 },
       heartbeat,
+      ...(options.adminToken ? { http: { admin_token: options.adminToken } } : {}),
     },
   });
   const t: TestPlacement = {

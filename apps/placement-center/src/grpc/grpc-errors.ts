@@ -1,5 +1,13 @@
 // gRPC error helpers: a ServiceError with a status code and a message the caller can act on.
 import * as grpc from '@grpc/grpc-js';
+import { MetadataError, type MetadataErrorCode } from '../metadata/metadata-error.js';
+
+const METADATA_STATUS: Record<MetadataErrorCode, grpc.status> = {
+  INVALID_ARGUMENT: grpc.status.INVALID_ARGUMENT,
+  NOT_FOUND: grpc.status.NOT_FOUND,
+  ALREADY_EXISTS: grpc.status.ALREADY_EXISTS,
+  FAILED_PRECONDITION: grpc.status.FAILED_PRECONDITION,
+};
 
 export function grpcError(code: grpc.status, details: string): Partial<grpc.ServiceError> {
   return { code, details, message: details, metadata: new grpc.Metadata() };
@@ -7,7 +15,10 @@ export function grpcError(code: grpc.status, details: string): Partial<grpc.Serv
 
 export class InvalidArgument extends Error {}
 
-/** Wraps an async unary handler: InvalidArgument → INVALID_ARGUMENT, mapped errors → their code, others → INTERNAL. */
+/**
+ * Wraps an async unary handler: InvalidArgument → INVALID_ARGUMENT, MetadataError → its code, mapped errors → their
+ * code, others → INTERNAL.
+ */
 export function unary<Req, Res>(
   handler: (request: Req) => Promise<Res>,
   mapError: (err: unknown) => Partial<grpc.ServiceError> | undefined = () => undefined,
@@ -17,6 +28,7 @@ export function unary<Req, Res>(
       (reply) => callback(null, reply),
       (err: unknown) => {
         if (err instanceof InvalidArgument) return callback(grpcError(grpc.status.INVALID_ARGUMENT, err.message));
+        if (err instanceof MetadataError) return callback(grpcError(METADATA_STATUS[err.code], err.message));
         const mapped = mapError(err);
         if (mapped) return callback(mapped);
         callback(grpcError(grpc.status.INTERNAL, `internal error: ${(err as Error).message}`));

@@ -2,13 +2,17 @@
 // entry, and applied by PlacementStateMachine in log order on every member. Keep them deterministic: no clocks,
 // no randomness at apply time (timestamps travel inside the command).
 import type { StoredNode } from './records.js';
+import type { MqttCommand, MqttCommandResult } from './mqtt-commands.js';
+import type { JournalCommand, JournalCommandResult } from './journal-commands.js';
 
 export type PlacementCommand =
   | { type: 'kv.set'; key: string; value: Buffer }
   | { type: 'kv.delete'; key: string }
   | { type: 'kv.cas'; key: string; expectedModRevision: number; value: Buffer }
   | { type: 'node.register'; node: StoredNode }
-  | { type: 'node.unregister'; clusterType: string; clusterName: string; nodeId: number; reason: 'unregister' | 'expired' };
+  | { type: 'node.unregister'; clusterType: string; clusterName: string; nodeId: number; reason: 'unregister' | 'expired' }
+  | MqttCommand
+  | JournalCommand;
 
 export interface KvMeta {
   createRevision: number;
@@ -21,7 +25,9 @@ export type CommandResult =
   | { type: 'kv.delete'; deleted: boolean; revision: number }
   | { type: 'kv.cas'; succeeded: boolean; revision: number; current?: { value: Buffer } & KvMeta }
   | { type: 'node.register' }
-  | { type: 'node.unregister'; existed: boolean };
+  | { type: 'node.unregister'; existed: boolean }
+  | MqttCommandResult
+  | JournalCommandResult;
 
 export type ResultOf<C extends PlacementCommand> = Extract<CommandResult, { type: C['type'] }>;
 

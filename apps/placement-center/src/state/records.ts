@@ -4,6 +4,8 @@
 //   kv/<key>                     KV entry: JSON {v: base64 value, c: create revision, m: mod revision, n: version}
 //   h/<be64 revision>            KV change history for watches: JSON {t: 'put'|'del', k, v?, c, m, n}
 //   node/<type>/<cluster>/<id>   registered node (JSON StoredNode)
+//   mqtt/...                     MQTT metadata (see mqtt-records.ts)
+//   journal/...                  journal shards, segments and consumer offsets (see journal-records.ts)
 export interface StoredNode {
   clusterType: string;
   clusterName: string;

@@ -5,6 +5,11 @@
 import { EventEmitter } from 'node:events';
 import type { BatchOp, KvEngine } from '@robustmq/common';
 import type { CommandResult, PlacementCommand } from './commands.js';
+import type { ApplyContext } from './apply-context.js';
+import { applyMqtt } from './apply-mqtt.js';
+import { applyJournal } from './apply-journal.js';
+import { isMqttCommand } from './mqtt-commands.js';
+import { isJournalCommand } from './journal-commands.js';
 import {
   KEY,
   be64,
@@ -88,6 +93,7 @@ export class PlacementStateMachine extends EventEmitter {
       overlay.set(key, null);
       ops.push({ type: 'del', key });
     };
+    const ctx: ApplyContext = { read, put, del };
     const record = (event: KvEvent) => {
       events.push(event);
       ops.push({ type: 'put', key: historyKey(event.kv.modRevision), value: encodeEvent(event) });
@@ -175,8 +181,12 @@ export class PlacementStateMachine extends EventEmitter {
           break;
         }
         default: {
-          const unknown: never = c;
-          throw new StateMachineInvariantError(`unknown command ${JSON.stringify(unknown)}`);
+          if (isMqttCommand(c)) results.push(await applyMqtt(ctx, c));
+          else if (isJournalCommand(c)) results.push(await applyJournal(ctx, c));
+          else {
+            const unknown: never = c;
+            throw new StateMachineInvariantError(`unknown command ${JSON.stringify(unknown)}`);
+          }
         }
       }
     }
@@ -221,6 +231,30 @@ export class PlacementStateMachine extends EventEmitter {
     for await (const [, value] of this.engine.scan({ gte: historyKey(from), lt: historyKey(to + 1) })) {
       yield decodeEvent(value);
     }
+  }
+
+  /** A JSON record of a metadata keyspace (mqtt/, journal/), or undefined. */
+  async getRecord<T>(key: string): Promise<T | undefined> {
+    const data = await this.engine.get(key);
+    return data ? (JSON.parse(data.toString()) as T) : undefined;
+  }
+
+  /** JSON records under prefix in key order, after the full key startAfter; more = the page was cut at limit. */
+  async scanRecords<T>(prefix: string, options: { startAfter?: string; limit?: number } = {}): Promise<{ items: T[]; lastKey: string; more: boolean }> {
+    const items: T[] = [];
+    let lastKey = '';
+    let more = false;
+    const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
+    const scan = this.engine.scan({ prefix, ...(options.startAfter ? { gt: options.startAfter } : {}), ...(options.limit ? { limit: limit + 1 } : {}) });
+    for await (const [key, value] of scan) {
+      if (items.length === limit) {
+        more = true;
+        break;
+      }
+      items.push(JSON.parse(value.toString()) as T);
+      lastKey = key.toString();
+    }
+    return { items, lastKey, more };
   }
 
   async listNodes(): Promise<StoredNode[]> {

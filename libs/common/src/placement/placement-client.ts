@@ -4,7 +4,23 @@
 import * as grpc from '@grpc/grpc-js';
 import {
   newClusterClient,
+  newJournalClient,
   newKvClient,
+  newMqttClient,
+  type AclRule,
+  type AclRule__Output,
+  type BlacklistEntry,
+  type BlacklistEntry__Output,
+  type BlacklistType,
+  type ConsumerOffset__Output,
+  type JournalServiceClient,
+  type MqttResource__Output,
+  type MqttResourceType,
+  type MqttServiceClient,
+  type MqttUser__Output,
+  type Segment__Output,
+  type Shard__Output,
+  type ShardConfig,
   type ClusterServiceClient,
   type ClusterTypeName,
   type KvServiceClient,
@@ -55,6 +71,23 @@ interface Member {
   address: string;
   cluster: ClusterServiceClient;
   kv: KvServiceClient;
+  mqtt: MqttServiceClient;
+  journal: JournalServiceClient;
+}
+
+type Service = 'cluster' | 'kv' | 'mqtt' | 'journal';
+
+/** A broker state resource with its JSON record parsed. */
+export interface MqttResourceRecord {
+  type: MqttResourceType;
+  key: string;
+  record: Record<string, unknown>;
+  payload: Buffer;
+  updatedAtMs: number;
+}
+
+function parseResource(r: MqttResource__Output): MqttResourceRecord {
+  return { type: r.type, key: r.key, record: JSON.parse(r.json) as Record<string, unknown>, payload: r.payload, updatedAtMs: r.updatedAtMs };
 }
 
 export class PlacementClient {
@@ -71,6 +104,8 @@ export class PlacementClient {
       address,
       cluster: newClusterClient(address, credentials),
       kv: newKvClient(address, credentials),
+      mqtt: newMqttClient(address, credentials),
+      journal: newJournalClient(address, credentials),
     }));
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 3_000;
     this.callTimeoutMs = options.callTimeoutMs ?? 15_000;
@@ -81,7 +116,7 @@ export class PlacementClient {
   }
 
   private async call<Res>(
-    service: 'cluster' | 'kv',
+    service: Service,
     name: string,
     request: object,
     callTimeoutMs = this.callTimeoutMs,
@@ -247,11 +282,174 @@ export class PlacementClient {
     return this.call('kv', 'ListPrefix', { prefix, startAfter, limit });
   }
 
+  /** Runs a call whose NOT_FOUND answer means "absent". */
+  private async orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
+    try {
+      return await call;
+    } catch (err) {
+      if (err instanceof PlacementError && err.code === grpc.status.NOT_FOUND) return undefined;
+      throw err;
+    }
+  }
+
+  // ---- MQTT users ----
+
+  /** Fails with ALREADY_EXISTS when the username is taken. */
+  async createUser(username: string, password: string, superuser = false): Promise<MqttUser__Output> {
+    return (await this.call<{ user: MqttUser__Output }>('mqtt', 'CreateUser', { username, password, superuser })).user;
+  }
+
+  /** Changes the password and/or the superuser flag; NOT_FOUND when the user is unknown. */
+  async updateUser(username: string, change: { password?: string; superuser?: boolean }): Promise<MqttUser__Output> {
+    const request = { username, password: change.password ?? '', ...(change.superuser !== undefined ? { superuser: { value: change.superuser } } : {}) };
+    return (await this.call<{ user: MqttUser__Output }>('mqtt', 'UpdateUser', request)).user;
+  }
+
+  /** NOT_FOUND when the user is unknown. */
+  async deleteUser(username: string): Promise<void> {
+    await this.call('mqtt', 'DeleteUser', { username });
+  }
+
+  /** The user (never its password hash), or undefined when unknown. */
+  async getUser(username: string): Promise<MqttUser__Output | undefined> {
+    return this.orUndefined(this.call<{ user: MqttUser__Output }>('mqtt', 'GetUser', { username }).then((r) => r.user));
+  }
+
+  async listUsers(startAfter = '', limit = 0): Promise<{ users: MqttUser__Output[]; more: boolean }> {
+    return this.call('mqtt', 'ListUsers', { startAfter, limit });
+  }
+
+  /** For brokers: whether the password is right (unknown users are simply not authenticated). */
+  async authenticateUser(username: string, password: string): Promise<{ authenticated: boolean; superuser: boolean }> {
+    return this.call('mqtt', 'AuthenticateUser', { username, password });
+  }
+
+  // ---- ACL and blacklist ----
+
+  /** An empty id is assigned by placement; ALREADY_EXISTS when the id is taken. */
+  async createAclRule(rule: Omit<AclRule, 'createdAtMs'>): Promise<AclRule__Output> {
+    return (await this.call<{ rule: AclRule__Output }>('mqtt', 'CreateAclRule', { rule })).rule;
+  }
+
+  async deleteAclRule(id: string): Promise<void> {
+    await this.call('mqtt', 'DeleteAclRule', { id });
+  }
+
+  /** Every rule in evaluation order (priority, then id). */
+  async listAclRules(): Promise<AclRule__Output[]> {
+    return (await this.call<{ rules: AclRule__Output[] }>('mqtt', 'ListAclRules', {})).rules;
+  }
+
+  /** Adds an entry or replaces the one with the same type and value. */
+  async createBlacklistEntry(entry: Omit<BlacklistEntry, 'createdAtMs'>): Promise<BlacklistEntry__Output> {
+    return (await this.call<{ entry: BlacklistEntry__Output }>('mqtt', 'CreateBlacklistEntry', { entry })).entry;
+  }
+
+  async deleteBlacklistEntry(type: BlacklistType, value: string): Promise<void> {
+    await this.call('mqtt', 'DeleteBlacklistEntry', { type, value });
+  }
+
+  async listBlacklist(): Promise<BlacklistEntry__Output[]> {
+    return (await this.call<{ entries: BlacklistEntry__Output[] }>('mqtt', 'ListBlacklist', {})).entries;
+  }
+
+  // ---- broker state resources (sessions, subscriptions, topics, retained/will messages, rules, group leaders) ----
+
+  async putResource(type: MqttResourceType, key: string, record: object, payload?: Buffer): Promise<{ resource: MqttResourceRecord; created: boolean }> {
+    const reply = await this.call<{ resource: MqttResource__Output; created: boolean }>('mqtt', 'PutResource', {
+      resource: { type, key, json: JSON.stringify(record), payload: payload ?? Buffer.alloc(0) },
+    });
+    return { resource: parseResource(reply.resource), created: reply.created };
+  }
+
+  /** The resource, or undefined when absent. */
+  async getResource(type: MqttResourceType, key: string): Promise<MqttResourceRecord | undefined> {
+    return this.orUndefined(this.call<{ resource: MqttResource__Output }>('mqtt', 'GetResource', { type, key }).then((r) => parseResource(r.resource)));
+  }
+
+  /** True when the resource existed. */
+  async deleteResource(type: MqttResourceType, key: string): Promise<boolean> {
+    return (await this.orUndefined(this.call('mqtt', 'DeleteResource', { type, key }).then(() => true))) ?? false;
+  }
+
+  async listResources(
+    type: MqttResourceType,
+    options: { keyPrefix?: string; startAfter?: string; limit?: number } = {},
+  ): Promise<{ resources: MqttResourceRecord[]; more: boolean }> {
+    const reply = await this.call<{ resources: MqttResource__Output[]; more: boolean }>('mqtt', 'ListResources', {
+      type,
+      keyPrefix: options.keyPrefix ?? '',
+      startAfter: options.startAfter ?? '',
+      limit: options.limit ?? 0,
+    });
+    return { resources: reply.resources.map(parseResource), more: reply.more };
+  }
+
+  // ---- journal shards and segments ----
+
+  /** Creates the shard and opens segment 0; FAILED_PRECONDITION when too few journal servers are registered. */
+  async createShard(namespace: string, name: string, config: ShardConfig): Promise<{ shard: Shard__Output; segment: Segment__Output }> {
+    return this.call('journal', 'CreateShard', { namespace, name, config });
+  }
+
+  async deleteShard(namespace: string, name: string): Promise<void> {
+    await this.call('journal', 'DeleteShard', { namespace, name });
+  }
+
+  /** The shard, or undefined when it does not exist. */
+  async getShard(namespace: string, name: string): Promise<Shard__Output | undefined> {
+    return this.orUndefined(this.call<{ shard: Shard__Output }>('journal', 'GetShard', { namespace, name }).then((r) => r.shard));
+  }
+
+  async listShards(options: { namespace?: string; startAfter?: string; limit?: number } = {}): Promise<{ shards: Shard__Output[]; more: boolean }> {
+    return this.call('journal', 'ListShards', { namespace: options.namespace ?? '', startAfter: options.startAfter ?? '', limit: options.limit ?? 0 });
+  }
+
+  async listSegments(namespace: string, shardName: string): Promise<Segment__Output[]> {
+    return (await this.call<{ segments: Segment__Output[] }>('journal', 'ListSegments', { namespace, shardName })).segments;
+  }
+
+  /** Seals the active segment at endOffset and opens the next (possibly on other journal servers). */
+  async sealAndOpenNext(request: {
+    namespace: string;
+    shardName: string;
+    segmentSeq: number;
+    endOffset: number;
+    startTimestampMs?: number;
+    endTimestampMs?: number;
+  }): Promise<{ sealed: Segment__Output; next: Segment__Output }> {
+    return this.call('journal', 'SealAndOpenNext', request);
+  }
+
+  /** Moves the segment's leadership to another replica and bumps its epoch (only from expectedEpoch when given). */
+  async updateSegmentLeader(request: { namespace: string; shardName: string; segmentSeq: number; leader: number; expectedEpoch?: number }): Promise<Segment__Output> {
+    return (await this.call<{ segment: Segment__Output }>('journal', 'UpdateSegmentLeader', request)).segment;
+  }
+
+  // ---- consumer offsets ----
+
+  async commitOffset(group: string, namespace: string, shardName: string, offset: number): Promise<void> {
+    await this.call('journal', 'CommitOffset', { group, namespace, shardName, offset });
+  }
+
+  /** The group's committed offset in the shard, or undefined when it has committed none. */
+  async fetchOffset(group: string, namespace: string, shardName: string): Promise<number | undefined> {
+    return this.orUndefined(
+      this.call<{ offset: ConsumerOffset__Output }>('journal', 'FetchOffset', { group, namespace, shardName }).then((r) => r.offset.offset),
+    );
+  }
+
+  async listOffsets(group: string): Promise<ConsumerOffset__Output[]> {
+    return (await this.call<{ offsets: ConsumerOffset__Output[] }>('journal', 'ListOffsets', { group })).offsets;
+  }
+
   close(): void {
     this.closed = true;
     for (const member of this.members) {
       member.cluster.close();
       member.kv.close();
+      member.mqtt.close();
+      member.journal.close();
     }
   }
 }

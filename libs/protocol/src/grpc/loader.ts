@@ -5,6 +5,8 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as ClusterProto } from '../generated/cluster.js';
 import type { ProtoGrpcType as KvProto } from '../generated/kv.js';
+import type { ProtoGrpcType as MqttProto } from '../generated/mqtt.js';
+import type { ProtoGrpcType as JournalProto } from '../generated/journal.js';
 
 /** proto/ at the repository root; this file sits at libs/protocol/{src,dist}/grpc/. */
 export const PROTO_DIR = fileURLToPath(new URL('../../../../proto', import.meta.url));
@@ -22,13 +24,22 @@ function load<T>(file: string): T {
   return grpc.loadPackageDefinition(definition) as unknown as T;
 }
 
-let cached: { cluster: ClusterProto; kv: KvProto } | undefined;
+export interface PlacementProtos {
+  cluster: ClusterProto;
+  kv: KvProto;
+  mqtt: MqttProto;
+  journal: JournalProto;
+}
+
+let cached: PlacementProtos | undefined;
 
 /** The placement center's gRPC packages, loaded once per process. */
-export function placementProtos(): { cluster: ClusterProto; kv: KvProto } {
+export function placementProtos(): PlacementProtos {
   cached ??= {
     cluster: load<ClusterProto>('placement/cluster.proto'),
     kv: load<KvProto>('placement/kv.proto'),
+    mqtt: load<MqttProto>('placement/mqtt.proto'),
+    journal: load<JournalProto>('placement/journal.proto'),
   };
   return cached;
 }

@@ -10,6 +10,9 @@ export type { NodeInfo, NodeInfo__Output } from '../generated/robustmq/placement
 export type { ClusterType } from '../generated/robustmq/placement/ClusterType.js';
 export type { KeyValue__Output } from '../generated/robustmq/placement/KeyValue.js';
 
+export * from './placement-mqtt.js';
+export * from './placement-journal.js';
+
 export function clusterServiceDefinition(): grpc.ServiceDefinition {
   return placementProtos().cluster.robustmq.placement.ClusterService.service;
 }

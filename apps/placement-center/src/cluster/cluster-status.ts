@@ -1,0 +1,43 @@
+// What /api/v1/cluster reports about the placement group. The shape holds a full Raft group (members, leader,
+// term, commit/applied index, per-member replication lag); the single-node status below fills it for one member
+// that leads itself, and the Raft-backed proposer will supply a real one through the same `ClusterStatusSource`.
+import type { PlacementStateMachine } from '../state/state-machine.js';
+
+export interface ClusterMemberStatus {
+  nodeId: number;
+  /** host:port of the member's gRPC server. */
+  grpcAddress: string;
+  role: 'leader' | 'follower' | 'candidate' | 'learner';
+  /** the highest log index known to be replicated on the member (the leader's view). */
+  matchIndex: number;
+  /** entries the member is behind the leader's commit index. */
+  lag: number;
+  self: boolean;
+}
+
+export interface ClusterStatus {
+  clusterName: string;
+  /** node id of the current leader; 0 when there is none (an election is running). */
+  leader: number;
+  term: number;
+  commitIndex: number;
+  appliedIndex: number;
+  members: ClusterMemberStatus[];
+}
+
+export type ClusterStatusSource = () => ClusterStatus;
+
+export function singleNodeStatus(sm: PlacementStateMachine, self: { nodeId: number; clusterName: string; grpcAddress: () => string }): ClusterStatusSource {
+  return () => {
+    // one member: every applied entry is committed, and the member is its own leader at term 0
+    const applied = sm.appliedIndex;
+    return {
+      clusterName: self.clusterName,
+      leader: self.nodeId,
+      term: 0,
+      commitIndex: applied,
+      appliedIndex: applied,
+      members: [{ nodeId: self.nodeId, grpcAddress: self.grpcAddress(), role: 'leader', matchIndex: applied, lag: 0, self: true }],
+    };
+  };
+}

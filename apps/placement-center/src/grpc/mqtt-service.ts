@@ -1,0 +1,76 @@
+// gRPC MqttService: users (with broker authentication), ACL rules, the blacklist and broker state resources, over
+// the MQTT metadata classes (which validate, hash passwords and propose the commands).
+import type { MqttResource, MqttServiceHandlers } from '@robustmq/protocol';
+import { invalid } from '../metadata/metadata-error.js';
+import type { MqttAcl } from '../mqtt/mqtt-acl.js';
+import type { MqttBlacklist } from '../mqtt/mqtt-blacklist.js';
+import type { MqttResources } from '../mqtt/mqtt-resources.js';
+import type { MqttUsers } from '../mqtt/mqtt-users.js';
+import type { StoredResource } from '../state/mqtt-records.js';
+import { unary } from './grpc-errors.js';
+
+export interface MqttMetadata {
+  users: MqttUsers;
+  acl: MqttAcl;
+  blacklist: MqttBlacklist;
+  resources: MqttResources;
+}
+
+function toResource(r: StoredResource): MqttResource {
+  return { type: r.type, key: r.key, json: JSON.stringify(r.record), payload: Buffer.from(r.payload, 'base64'), updatedAtMs: r.updatedAtMs };
+}
+
+export function mqttServiceHandlers(mqtt: MqttMetadata): MqttServiceHandlers {
+  return {
+    CreateUser: unary(async (request) => ({ user: await mqtt.users.create(request) })),
+    UpdateUser: unary(async (request) => ({
+      user: await mqtt.users.update(request.username, {
+        ...(request.password ? { password: request.password } : {}),
+        ...(request.superuser ? { superuser: request.superuser.value } : {}),
+      }),
+    })),
+    DeleteUser: unary(async (request) => {
+      await mqtt.users.delete(request.username);
+      return {};
+    }),
+    GetUser: unary(async (request) => ({ user: await mqtt.users.get(request.username) })),
+    ListUsers: unary(async (request) => mqtt.users.list(request.startAfter, request.limit)),
+    AuthenticateUser: unary(async (request) => mqtt.users.authenticate(request.username, request.password)),
+
+    CreateAclRule: unary(async (request) => {
+      if (!request.rule) throw invalid('rule is required');
+      return { rule: await mqtt.acl.create(request.rule) };
+    }),
+    DeleteAclRule: unary(async (request) => {
+      await mqtt.acl.delete(request.id);
+      return {};
+    }),
+    ListAclRules: unary(async () => ({ rules: await mqtt.acl.list() })),
+
+    CreateBlacklistEntry: unary(async (request) => {
+      if (!request.entry) throw invalid('entry is required');
+      return { entry: (await mqtt.blacklist.put(request.entry)).entry };
+    }),
+    DeleteBlacklistEntry: unary(async (request) => {
+      await mqtt.blacklist.delete(request.type, request.value);
+      return {};
+    }),
+    ListBlacklist: unary(async () => ({ entries: await mqtt.blacklist.list() })),
+
+    PutResource: unary(async (request) => {
+      if (!request.resource) throw invalid('resource is required');
+      const { type, key, json, payload } = request.resource;
+      const result = await mqtt.resources.put({ type, key, json, payload });
+      return { resource: toResource(result.resource), created: result.created };
+    }),
+    GetResource: unary(async (request) => ({ resource: toResource(await mqtt.resources.get(request.type, request.key)) })),
+    DeleteResource: unary(async (request) => {
+      await mqtt.resources.delete(request.type, request.key);
+      return {};
+    }),
+    ListResources: unary(async (request) => {
+      const page = await mqtt.resources.list(request.type, { keyPrefix: request.keyPrefix, startAfter: request.startAfter, limit: request.limit });
+      return { resources: page.resources.map(toResource), more: page.more };
+    }),
+  };
+}

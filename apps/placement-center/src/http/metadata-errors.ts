@@ -1,0 +1,18 @@
+// Turns the metadata services' errors into the admin API's `{code, message}` answers with a fitting HTTP status.
+// Anything else is re-thrown to the server's own error handler (fastify hands it to the parent handler).
+import type { FastifyInstance } from 'fastify';
+import { MetadataError, type MetadataErrorCode } from '../metadata/metadata-error.js';
+
+const HTTP_STATUS: Record<MetadataErrorCode, number> = {
+  INVALID_ARGUMENT: 400,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  FAILED_PRECONDITION: 400,
+};
+
+export function installMetadataErrors(app: FastifyInstance): void {
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof MetadataError) return reply.status(HTTP_STATUS[error.code]).send({ code: error.code, message: error.message });
+    throw error;
+  });
+}

@@ -1,0 +1,91 @@
+// /api/v1/mqtt/users: create, list, get, update (password / superuser) and delete MQTT users. Response schemas list
+// only the public fields, so a password hash could not be serialised even by mistake.
+import type { FastifyInstance } from 'fastify';
+import { errorResponseSchema } from '@robustmq/common';
+import { MAX_PAGE_LIMIT } from '../metadata/field-checks.js';
+import type { MqttUsers } from '../mqtt/mqtt-users.js';
+
+export const userSchema = {
+  type: 'object',
+  properties: {
+    username: { type: 'string' },
+    superuser: { type: 'boolean' },
+    createdAtMs: { type: 'integer' },
+    updatedAtMs: { type: 'integer' },
+  },
+  additionalProperties: false,
+} as const;
+
+const usernameParams = { type: 'object', properties: { username: { type: 'string', minLength: 1 } }, required: ['username'] } as const;
+const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema } as const;
+
+export async function mqttUserRoutes(app: FastifyInstance, deps: { users: MqttUsers }) {
+  app.post(
+    '/api/v1/mqtt/users',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          properties: { username: { type: 'string', minLength: 1 }, password: { type: 'string', minLength: 1 }, superuser: { type: 'boolean', default: false } },
+          required: ['username', 'password'],
+          additionalProperties: false,
+        },
+        response: { 201: userSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { username: string; password: string; superuser: boolean };
+      return reply.status(201).send(await deps.users.create(body));
+    },
+  );
+
+  app.get(
+    '/api/v1/mqtt/users',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { start_after: { type: 'string', default: '' }, limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 1000 } },
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'object', properties: { users: { type: 'array', items: userSchema }, more: { type: 'boolean' } } }, 400: errorResponseSchema },
+      },
+    },
+    async (request) => {
+      const query = request.query as { start_after: string; limit: number };
+      return deps.users.list(query.start_after, query.limit);
+    },
+  );
+
+  app.get(
+    '/api/v1/mqtt/users/:username',
+    { schema: { params: usernameParams, response: { 200: userSchema, ...errors } } },
+    async (request) => deps.users.get((request.params as { username: string }).username),
+  );
+
+  app.put(
+    '/api/v1/mqtt/users/:username',
+    {
+      schema: {
+        params: usernameParams,
+        body: {
+          type: 'object',
+          properties: { password: { type: 'string', minLength: 1 }, superuser: { type: 'boolean' } },
+          minProperties: 1,
+          additionalProperties: false,
+        },
+        response: { 200: userSchema, ...errors },
+      },
+    },
+    async (request) => deps.users.update((request.params as { username: string }).username, request.body as { password?: string; superuser?: boolean }),
+  );
+
+  app.delete(
+    '/api/v1/mqtt/users/:username',
+    { schema: { params: usernameParams, response: { 204: { type: 'null' }, ...errors } } },
+    async (request, reply) => {
+      await deps.users.delete((request.params as { username: string }).username);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,8 @@
+// Original file: proto/placement/journal.proto
+
+
+export interface CommitOffsetReply {
+}
+
+export interface CommitOffsetReply__Output {
+}

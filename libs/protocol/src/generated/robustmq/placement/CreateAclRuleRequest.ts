@@ -1,0 +1,17 @@
+// Original file: proto/placement/mqtt.proto
+
+import type { AclRule as _robustmq_placement_AclRule, AclRule__Output as _robustmq_placement_AclRule__Output } from '../../robustmq/placement/AclRule.js';
+
+export interface CreateAclRuleRequest {
+  /**
+   * created_at_ms is set by placement.
+   */
+  'rule'?: (_robustmq_placement_AclRule | null);
+}
+
+export interface CreateAclRuleRequest__Output {
+  /**
+   * created_at_ms is set by placement.
+   */
+  'rule': (_robustmq_placement_AclRule__Output | null);
+}

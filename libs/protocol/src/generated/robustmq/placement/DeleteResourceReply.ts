@@ -1,0 +1,8 @@
+// Original file: proto/placement/mqtt.proto
+
+
+export interface DeleteResourceReply {
+}
+
+export interface DeleteResourceReply__Output {
+}

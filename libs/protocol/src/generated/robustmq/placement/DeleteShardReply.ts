@@ -1,0 +1,8 @@
+// Original file: proto/placement/journal.proto
+
+
+export interface DeleteShardReply {
+}
+
+export interface DeleteShardReply__Output {
+}

@@ -1,0 +1,13 @@
+// Original file: proto/placement/mqtt.proto
+
+import type { MqttResourceType as _robustmq_placement_MqttResourceType, MqttResourceType__Output as _robustmq_placement_MqttResourceType__Output } from '../../robustmq/placement/MqttResourceType.js';
+
+export interface GetResourceRequest {
+  'type'?: (_robustmq_placement_MqttResourceType);
+  'key'?: (string);
+}
+
+export interface GetResourceRequest__Output {
+  'type': (_robustmq_placement_MqttResourceType__Output);
+  'key': (string);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/placement/mqtt.proto
+
+
+export interface ListAclRulesRequest {
+}
+
+export interface ListAclRulesRequest__Output {
+}

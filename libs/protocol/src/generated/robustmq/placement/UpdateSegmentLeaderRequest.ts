@@ -1,0 +1,31 @@
+// Original file: proto/placement/journal.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface UpdateSegmentLeaderRequest {
+  'namespace'?: (string);
+  'shardName'?: (string);
+  'segmentSeq'?: (number | string | Long);
+  /**
+   * must be one of the segment's replicas.
+   */
+  'leader'?: (number | string | Long);
+  /**
+   * when non-zero, the change applies only if the segment's epoch is still this one (FAILED_PRECONDITION otherwise).
+   */
+  'expectedEpoch'?: (number | string | Long);
+}
+
+export interface UpdateSegmentLeaderRequest__Output {
+  'namespace': (string);
+  'shardName': (string);
+  'segmentSeq': (number);
+  /**
+   * must be one of the segment's replicas.
+   */
+  'leader': (number);
+  /**
+   * when non-zero, the change applies only if the segment's epoch is still this one (FAILED_PRECONDITION otherwise).
+   */
+  'expectedEpoch': (number);
+}
