@@ -45,7 +45,7 @@ export async function startPlacementCenter(
   const logger =
     options.logger ?? createLogger({ service: 'placement-center', nodeId: config.node.id, level: config.log.level });
   const engine = await RocksDbEngine.open(config.node.data_dir);
-  const sm = await PlacementStateMachine.open(engine, { sync: true });
+  const sm = await PlacementStateMachine.open(engine, { sync: true, contiguous: true });
   const proposer = new LocalProposer(sm);
   const registry = new NodeRegistry(sm, proposer, {
     timeoutMs: config.heartbeat.timeout_ms,

@@ -44,13 +44,13 @@ export class PlacementStateMachine extends EventEmitter {
 
   private constructor(
     private readonly engine: KvEngine,
-    private readonly options: { sync: boolean },
+    private readonly options: { sync: boolean; contiguous?: boolean },
   ) {
     super();
     this.setMaxListeners(0);
   }
 
-  static async open(engine: KvEngine, options: { sync: boolean }): Promise<PlacementStateMachine> {
+  static async open(engine: KvEngine, options: { sync: boolean; contiguous?: boolean }): Promise<PlacementStateMachine> {
     const sm = new PlacementStateMachine(engine, options);
     sm.revision = readBe64(await engine.get(KEY.revision));
     sm.applied = readBe64(await engine.get(KEY.applied));
@@ -104,7 +104,8 @@ export class PlacementStateMachine extends EventEmitter {
         results.push(undefined as unknown as CommandResult);
         continue;
       }
-      if (entry.index !== applied + 1) {
+      // with Raft, indexes of entries that are not commands (leader no-ops, membership changes) are skipped
+      if (this.options.contiguous && entry.index !== applied + 1) {
         throw new StateMachineInvariantError(`entry ${entry.index} applied after ${applied}: the log has a gap`);
       }
       applied = entry.index;
@@ -278,4 +279,48 @@ export class PlacementStateMachine extends EventEmitter {
     await this.engine.batch(ops, { sync: false });
     this.compactedRevision = upTo;
   }
+
+  // ---- snapshots (Raft log compaction and InstallSnapshot) ----
+
+  /** Every key of the replicated state, as length-prefixed key/value pairs. Call only between applies. */
+  async exportSnapshot(): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const [key, value] of this.engine.scan({ lt: RAFT_PREFIX })) parts.push(pair(key, value));
+    for await (const [key, value] of this.engine.scan({ gte: RAFT_PREFIX_END })) parts.push(pair(key, value));
+    return Buffer.concat(parts);
+  }
+
+  /** Replaces the replicated state with a snapshot's (keys under the Raft prefix are left alone). */
+  async importSnapshot(data: Buffer): Promise<void> {
+    const ops: BatchOp[] = [];
+    for await (const [key] of this.engine.scan({ lt: RAFT_PREFIX })) ops.push({ type: 'del', key });
+    for await (const [key] of this.engine.scan({ gte: RAFT_PREFIX_END })) ops.push({ type: 'del', key });
+    let offset = 0;
+    while (offset < data.length) {
+      const keyLength = data.readUInt32BE(offset);
+      const key = data.subarray(offset + 4, offset + 4 + keyLength);
+      offset += 4 + keyLength;
+      const valueLength = data.readUInt32BE(offset);
+      const value = data.subarray(offset + 4, offset + 4 + valueLength);
+      offset += 4 + valueLength;
+      ops.push({ type: 'put', key: Buffer.from(key), value: Buffer.from(value) });
+    }
+    await this.engine.batch(ops, { sync: true });
+    this.revision = readBe64(await this.engine.get(KEY.revision));
+    this.applied = readBe64(await this.engine.get(KEY.applied));
+    this.compactedRevision = readBe64(await this.engine.get(KEY.compacted));
+    this.emit('restored');
+  }
+}
+
+/** Raft's own keys (log, hard state) share the engine but are not part of the state machine's image. */
+export const RAFT_PREFIX = 'raft/';
+const RAFT_PREFIX_END = 'raft0'; // '0' follows '/' in byte order
+
+function pair(key: Buffer, value: Buffer): Buffer {
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(key.length);
+  const valueHeader = Buffer.alloc(4);
+  valueHeader.writeUInt32BE(value.length);
+  return Buffer.concat([header, key, valueHeader, value]);
 }
