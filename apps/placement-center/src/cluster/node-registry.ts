@@ -2,7 +2,7 @@
 // (they change every second and matter only to the member that judges expiry). A node silent for longer than the
 // timeout is removed through a replicated command, so every member agrees on who is registered.
 import type { Logger } from '@robustmq/common';
-import type { Proposer } from '../state/proposer.js';
+import { NotLeaderError, type Proposer } from '../state/proposer.js';
 import type { StoredNode } from '../state/records.js';
 import type { NodeChange, PlacementStateMachine } from '../state/state-machine.js';
 
@@ -66,7 +66,10 @@ export class NodeRegistry {
     this.options.logger.info({ clusterType: node.clusterType, nodeId: node.nodeId, host: node.host, ports: node.ports }, 'node registered');
   }
 
+  /** Heartbeats go to the leader, the only member that judges expiry. */
   heartbeat(clusterType: string, clusterName: string, nodeId: number): void {
+    const leader = this.proposer.leader();
+    if (!leader.isLeader) throw new NotLeaderError(leader);
     const key = id(clusterType, clusterName, nodeId);
     if (!this.nodes.has(key)) throw new UnknownNodeError(clusterType, clusterName, nodeId);
     this.heartbeats.set(key, Date.now());
@@ -84,8 +87,17 @@ export class NodeRegistry {
       .sort((a, b) => a.clusterType.localeCompare(b.clusterType) || a.nodeId - b.nodeId);
   }
 
+  private wasLeader = false;
+
   private async expire(): Promise<void> {
-    if (this.expiring) return;
+    const isLeader = this.proposer.leader().isLeader;
+    if (isLeader && !this.wasLeader) {
+      // a new leader has seen no heartbeats yet: give every node a full timeout to find it
+      const now = Date.now();
+      for (const key of this.nodes.keys()) this.heartbeats.set(key, now);
+    }
+    this.wasLeader = isLeader;
+    if (!isLeader || this.expiring) return;
     this.expiring = true;
     try {
       const deadline = Date.now() - this.options.timeoutMs;

@@ -1,6 +1,10 @@
 // gRPC error helpers: a ServiceError with a status code and a message the caller can act on.
 import * as grpc from '@grpc/grpc-js';
 import { MetadataError, type MetadataErrorCode } from '../metadata/metadata-error.js';
+import { NotLeaderError } from '../state/proposer.js';
+
+/** Metadata key telling a client where the leader is, so it can go there instead of trying members in turn. */
+export const LEADER_ADDRESS_METADATA = 'x-robustmq-leader';
 
 const METADATA_STATUS: Record<MetadataErrorCode, grpc.status> = {
   INVALID_ARGUMENT: grpc.status.INVALID_ARGUMENT,
@@ -28,6 +32,7 @@ export function unary<Req, Res>(
       (reply) => callback(null, reply),
       (err: unknown) => {
         if (err instanceof InvalidArgument) return callback(grpcError(grpc.status.INVALID_ARGUMENT, err.message));
+        if (err instanceof NotLeaderError) return callback(notLeaderError(err));
         if (err instanceof MetadataError) return callback(grpcError(METADATA_STATUS[err.code], err.message));
         const mapped = mapError(err);
         if (mapped) return callback(mapped);
@@ -35,4 +40,11 @@ export function unary<Req, Res>(
       },
     );
   };
+}
+
+/** UNAVAILABLE (clients retry elsewhere) with the leader's address in the trailing metadata when it is known. */
+export function notLeaderError(err: NotLeaderError): Partial<grpc.ServiceError> {
+  const error = grpcError(grpc.status.UNAVAILABLE, err.message);
+  if (err.leader.leaderAddress) error.metadata!.set(LEADER_ADDRESS_METADATA, err.leader.leaderAddress);
+  return error;
 }

@@ -4,7 +4,30 @@
 import type { PlacementCommand, ResultOf } from './commands.js';
 import type { PlacementStateMachine } from './state-machine.js';
 
+/** Who leads the placement group, as this member knows it. */
+export interface LeaderInfo {
+  isLeader: boolean;
+  /** 0 when unknown (an election is running). */
+  leaderId: number;
+  /** gRPC address of the leader, when known. */
+  leaderAddress?: string;
+}
+
+/** A write (or a leader-only operation) reached a member that is not the leader. */
+export class NotLeaderError extends Error {
+  constructor(readonly leader: LeaderInfo) {
+    super(
+      leader.leaderId
+        ? `this member is not the leader; the leader is node ${leader.leaderId}${leader.leaderAddress ? ` at ${leader.leaderAddress}` : ''}`
+        : 'this member is not the leader and no leader is known yet (election in progress); retry shortly',
+    );
+    this.name = 'NotLeaderError';
+  }
+}
+
 export interface Proposer {
+  /** The current leadership as known here; leader-only work (heartbeats, expiry) checks it. */
+  leader(): LeaderInfo;
   /** Commits the command and resolves with its result once applied locally. */
   propose<C extends PlacementCommand>(command: C): Promise<ResultOf<C>>;
   /** Resolves when the local state includes every write committed before the call (a linearizable read barrier). */
@@ -33,6 +56,10 @@ export class LocalProposer implements Proposer {
   private closed = false;
 
   constructor(private readonly sm: PlacementStateMachine) {}
+
+  leader(): LeaderInfo {
+    return { isLeader: true, leaderId: 0 };
+  }
 
   propose<C extends PlacementCommand>(command: C): Promise<ResultOf<C>> {
     if (this.closed) return Promise.reject(new ProposerClosedError());

@@ -124,6 +124,7 @@ export class PlacementClient {
     const started = Date.now();
     const backoff = new Backoff({ initialMs: 50, maxMs: 2_000 });
     let lastError: grpc.ServiceError | undefined;
+    let redirected = false;
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw new PlacementError(grpc.status.CANCELLED, `${name}: placement client closed`);
       const member = this.members[this.current]!;
@@ -141,7 +142,17 @@ export class PlacementClient {
         const error = err as grpc.ServiceError;
         if (!RETRYABLE.has(error.code)) throw new PlacementError(error.code, `${name}: ${error.details || error.message}`);
         lastError = error;
-        // try the next member; the current one may be down or partitioned away
+        // go to the leader when the member named it, else try the next member (this one may be down or cut off)
+        const hint = error.metadata?.get('x-robustmq-leader')[0]?.toString();
+        const hinted = hint ? this.members.findIndex((m) => m.address === hint) : -1;
+        // follow a hint at once, but not twice in a row (two members with stale views must not ping-pong)
+        if (hinted >= 0 && hinted !== this.current && !redirected) {
+          redirected = true;
+          this.current = hinted;
+          this.options.logger?.debug({ leader: hint }, `${name}: redirected to the leader`);
+          continue;
+        }
+        redirected = false;
         this.current = (this.current + 1) % this.members.length;
         const delay = backoff.next();
         if (Date.now() - started + delay >= callTimeoutMs) break;
