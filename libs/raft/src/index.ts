@@ -1,2 +1,25 @@
-// @robustmq/raft: Raft consensus as a pure deterministic state machine (see the libs/raft issue).
-export {};
+// Public API of @robustmq/raft: the pure Raft core, its storage seam, the linearizability checker and the simulator.
+export * from './types.js';
+export * from './message.js';
+export * from './errors.js';
+export { RaftInvariantError, invariant } from './invariant.js';
+export type { Storage, WritableStorage } from './storage.js';
+export { MemoryStorage, normalizeConfState } from './memory-storage.js';
+export type { RaftConfig } from './config.js';
+export type { ReadOnlyOption } from './read-only.js';
+export type { Ready } from './ready.js';
+export { RawNode, type Status, type PeerStatus } from './raw-node.js';
+export type { ProposalResult } from './raft.js';
+export type { ProgressState } from './progress.js';
+export {
+  applyConfChange,
+  confStateEqual,
+  decodeConfChangeEntry,
+  encodeConfChangeEntry,
+  type ConfChange,
+  type ConfChangeEntryData,
+  type ConfChangeType,
+} from './conf-change.js';
+export { Xoshiro128, type Rng } from './rng.js';
+export * from './linearizability/index.js';
+export * from './sim/index.js';
