@@ -8,6 +8,8 @@ import { SCENARIOS, type MqttBenchOptions, type ScenarioName } from './bench/ben
 import { ROBUSTMQ_STORAGE_TYPES, type RobustmqStorage } from './bench/broker-configs.js';
 import { BROKER_KINDS, type BrokerKind } from './bench/broker-process.js';
 import { runMqttBench } from './bench/mqtt-bench.js';
+import { runPlacementBench } from './bench/placement-bench.js';
+import { PLACEMENT_SYSTEMS, type PlacementSystem } from './bench/placement-systems.js';
 
 /** Connections one broker process can hold here: 20,000 open files, less what the broker itself keeps open. */
 const MAX_CONNECTIONS = 19_000;
@@ -127,6 +129,40 @@ program
         );
         process.stderr.write(`robust-bench: raw results written to ${opts.json}\n`);
       }
+      process.exit(0);
+    } catch (err) {
+      process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  });
+
+program
+  .command('placement')
+  .description('benchmark the placement center against etcd 3.4: writes/s and linearizable reads/s, 1 and 3 members')
+  .addOption(new Option('--duration <s>', 'seconds per cell').default(10).argParser(number('--duration', 0.1)))
+  .addOption(
+    new Option('--systems <list>', `systems to measure (${PLACEMENT_SYSTEMS.join(',')})`)
+      .default([...PLACEMENT_SYSTEMS], PLACEMENT_SYSTEMS.join(','))
+      .argParser(listOf(PLACEMENT_SYSTEMS, 'system')),
+  )
+  .option('--members <list>', 'cluster sizes (1, 3 or 5)', (v) => v.split(',').map(number('--members', 1, 5, true)), [1, 3])
+  .option('--clients <list>', 'concurrent clients per cell', (v) => v.split(',').map(number('--clients', 1, 100_000, true)), [1, 100, 1000])
+  .addOption(
+    new Option('--connections <n>', 'client connections the concurrent clients share')
+      .default(8)
+      .argParser(number('--connections', 1, 1000, true)),
+  )
+  .action(async (opts: { duration: number; systems: PlacementSystem[]; members: number[]; clients: number[]; connections: number }) => {
+    try {
+      const report = await runPlacementBench({
+        systems: opts.systems,
+        members: opts.members,
+        clients: opts.clients,
+        durationS: opts.duration,
+        connections: opts.connections,
+        command: commandLine(),
+      });
+      process.stdout.write(report);
       process.exit(0);
     } catch (err) {
       process.stderr.write(`robust-bench: ${(err as Error).message}\n`);

@@ -1,0 +1,157 @@
+// `robust-bench placement`: writes/s and linearizable reads/s of our placement center and etcd 3.4, 1 and 3
+// members, with 1, 100 and 1000 concurrent clients, driven by the same closed-loop load generator, in one run.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { installCleanup, onBenchExit } from './child-processes.js';
+import { percentile } from './statistics.js';
+import { etcdAvailable, startEtcd, startRobustmq, type KvClient, type PlacementSystem, type RunningCluster } from './placement-systems.js';
+import { cpuTimeMs } from './proc-stats.js';
+
+export interface PlacementBenchOptions {
+  systems: PlacementSystem[];
+  members: number[];
+  clients: number[];
+  durationS: number;
+  /** gRPC/HTTP2 connections the clients share (one client object each). */
+  connections: number;
+  command: string;
+}
+
+interface Row {
+  system: PlacementSystem;
+  members: number;
+  clients: number;
+  op: 'write' | 'read';
+  opsPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  cpuPerOpUs: number;
+}
+
+const VALUE = Buffer.alloc(100, 'v');
+
+async function closedLoop(
+  clients: KvClient[],
+  concurrency: number,
+  durationS: number,
+  op: (client: KvClient, i: number) => Promise<void>,
+): Promise<{ ops: number; latencies: number[]; errors: number; seconds: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const end = start + durationS * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      const client = clients[worker % clients.length]!;
+      let i = 0;
+      while (performance.now() < end) {
+        const t = performance.now();
+        try {
+          await op(client, worker * 1_000_000 + i++);
+          latencies.push(performance.now() - t);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  return { ops: latencies.length, latencies, errors, seconds: (performance.now() - start) / 1000 };
+}
+
+async function measure(cluster: RunningCluster, options: PlacementBenchOptions): Promise<Row[]> {
+  const rows: Row[] = [];
+  const clients = Array.from({ length: options.connections }, () => cluster.newClient());
+  try {
+    for (const concurrency of options.clients) {
+      for (const kind of ['write', 'read'] as const) {
+        process.stderr.write(`  ${cluster.system} × ${cluster.members}: ${concurrency} clients, ${kind}s …\n`);
+        const cpuBefore = cluster.pids.reduce((s, pid) => s + cpuTimeMs(pid) / 1000, 0);
+        const result = await closedLoop(clients, concurrency, options.durationS, (client, i) =>
+          kind === 'write' ? client.put(`bench/k${i % 10_000}`, VALUE) : client.get(`bench/k${i % 10_000}`),
+        );
+        const cpu = cluster.pids.reduce((s, pid) => s + cpuTimeMs(pid) / 1000, 0) - cpuBefore;
+        const sorted = result.latencies.sort((a, b) => a - b);
+        rows.push({
+          system: cluster.system,
+          members: cluster.members,
+          clients: concurrency,
+          op: kind,
+          opsPerSec: result.ops / result.seconds,
+          p50: percentile(sorted, 0.5),
+          p99: percentile(sorted, 0.99),
+          errors: result.errors,
+          cpuPerOpUs: result.ops ? (cpu / result.ops) * 1e6 : 0,
+        });
+      }
+    }
+  } finally {
+    for (const client of clients) client.close();
+  }
+  return rows;
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function report(rows: Row[], options: PlacementBenchOptions): string {
+  const lines: string[] = [];
+  lines.push('## robust-bench placement', '');
+  lines.push(
+    `${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} · 100-byte values over 10,000 keys · closed loop: each client issues its next request when the previous answers · ${options.durationS} s per cell · ${options.connections} client connections shared by the clients`,
+    '',
+    '- robustmq: our placement center (writes through the Raft log when 3 members; reads linearizable via ReadIndex)',
+    '- etcd: Debian etcd 3.4.23 through the etcd3 npm client (writes through Raft; reads linearizable by default)',
+    '',
+  );
+  for (const op of ['write', 'read'] as const) {
+    lines.push(`### ${op === 'write' ? 'Writes' : 'Linearizable reads'}`, '');
+    lines.push('| members | clients | robustmq ops/s | etcd ops/s | ours/etcd | robustmq p50 / p99 ms | etcd p50 / p99 ms | robustmq CPU µs/op | etcd CPU µs/op | errors (ours / etcd) |');
+    lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const members of options.members) {
+      for (const clients of options.clients) {
+        const ours = rows.find((r) => r.system === 'robustmq' && r.members === members && r.clients === clients && r.op === op);
+        const theirs = rows.find((r) => r.system === 'etcd' && r.members === members && r.clients === clients && r.op === op);
+        const cell = (r: Row | undefined, f: (r: Row) => string) => (r ? f(r) : '–');
+        lines.push(
+          `| ${members} | ${clients} | ${cell(ours, (r) => fmt(r.opsPerSec))} | ${cell(theirs, (r) => fmt(r.opsPerSec))} | ${
+            ours && theirs ? `${fmt(ours.opsPerSec / theirs.opsPerSec, 2)}×` : '–'
+          } | ${cell(ours, (r) => `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)}`)} | ${cell(theirs, (r) => `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)}`)} | ${cell(ours, (r) => fmt(r.cpuPerOpUs))} | ${cell(theirs, (r) => fmt(r.cpuPerOpUs))} | ${cell(ours, (r) => String(r.errors))} / ${cell(theirs, (r) => String(r.errors))} |`,
+        );
+      }
+    }
+    lines.push('');
+  }
+  lines.push(`Command: \`${options.command}\``, '');
+  return lines.join('\n');
+}
+
+export async function runPlacementBench(options: PlacementBenchOptions): Promise<string> {
+  installCleanup();
+  const dir = mkdtempSync(join(tmpdir(), 'robust-bench-placement-'));
+  onBenchExit(() => rmSync(dir, { recursive: true, force: true }));
+  const systems = options.systems.filter((s) => {
+    if (s === 'etcd' && !etcdAvailable()) {
+      process.stderr.write('etcd is not installed (Debian: apt-get install etcd-server); skipping it\n');
+      return false;
+    }
+    return true;
+  });
+  const rows: Row[] = [];
+  // alternate systems per member count so both see similar machine conditions
+  for (const members of options.members) {
+    for (const system of systems) {
+      process.stderr.write(`starting ${system} with ${members} member(s)\n`);
+      const runDir = mkdtempSync(join(dir, `${system}-${members}-`));
+      const cluster = system === 'robustmq' ? await startRobustmq(members, runDir) : await startEtcd(members, runDir);
+      try {
+        rows.push(...(await measure(cluster, options)));
+      } finally {
+        await cluster.stop();
+      }
+    }
+  }
+  return report(rows, options);
+}
