@@ -2,3 +2,4 @@
 export * from './grpc/loader.js';
 export * from './grpc/placement.js';
 export * from './mqtt/codec.js';
+export * from './grpc/raft.js';
