@@ -1,6 +1,6 @@
 // The placement center's configuration: schema (with defaults), type and loader. Keys are documented in
 // docs/configuration.md; every key can be overridden by ROBUSTMQ_<SECTION>_<KEY>.
-import { loadConfig, logSection, port, positiveMs, section, z, type LoadConfigOptions } from '@robustmq/common';
+import { ConfigError, loadConfig, logSection, port, positiveMs, section, z, type LoadConfigOptions } from '@robustmq/common';
 
 export const placementCenterConfigSchema = z.strictObject({
   node: section({
@@ -29,11 +29,37 @@ export const placementCenterConfigSchema = z.strictObject({
     /** when non-empty, every /api route needs `Authorization: Bearer <admin_token>` (/health and /metrics stay open). */
     admin_token: z.string().default(''),
   }),
+  cluster: section({
+    /** members of the placement Raft group as "id@host:grpc_port", this node included; empty = one node, no Raft. */
+    members: z.array(z.string().regex(/^\d+@[^\s:@]+:\d{1,5}$/, 'must be "id@host:port", e.g. "1@127.0.0.1:1228"')).default([]),
+    /** Raft clock tick; elections take election_ticks..2*election_ticks ticks. */
+    tick_ms: positiveMs().default(100),
+    election_ticks: z.number().int().min(2, 'must be at least 2').default(10),
+    /** take a state snapshot and compact the Raft log after this many applied entries. */
+    snapshot_entries: z.number().int().min(10, 'must be at least 10').default(10_000),
+  }),
   log: logSection(),
 });
 
 export type PlacementCenterConfig = z.infer<typeof placementCenterConfigSchema>;
 
 export function loadPlacementCenterConfig(options: LoadConfigOptions = {}): PlacementCenterConfig {
-  return loadConfig(placementCenterConfigSchema, options);
+  const config = loadConfig(placementCenterConfigSchema, options);
+  clusterMembers(config);
+  return config;
+}
+
+/** The Raft members from `[cluster] members`, checked to include this node; empty when running without Raft. */
+export function clusterMembers(config: PlacementCenterConfig): Map<number, string> {
+  const members = new Map<number, string>();
+  for (const spec of config.cluster.members) {
+    const at = spec.indexOf('@');
+    const id = Number(spec.slice(0, at));
+    if (members.has(id)) throw new ConfigError(`invalid configuration:\n  cluster.members lists node ${id} twice`);
+    members.set(id, spec.slice(at + 1));
+  }
+  if (members.size > 0 && !members.has(config.node.id)) {
+    throw new ConfigError(`invalid configuration:\n  cluster.members does not include this node (node.id = ${config.node.id})`);
+  }
+  return members;
 }

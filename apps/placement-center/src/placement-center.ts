@@ -12,9 +12,11 @@ import {
   type Logger,
 } from '@robustmq/common';
 import { clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition } from '@robustmq/protocol';
-import type { PlacementCenterConfig } from './config.js';
+import { GrpcRaftTransport, RaftNode, RaftTransportServer, RocksDbRaftStorage } from '@robustmq/raft';
+import { clusterMembers, type PlacementCenterConfig } from './config.js';
 import { PlacementStateMachine } from './state/state-machine.js';
-import { LocalProposer } from './state/proposer.js';
+import { LocalProposer, type Proposer } from './state/proposer.js';
+import { RaftProposer, placementApplication } from './state/raft-proposer.js';
 import { NodeRegistry } from './cluster/node-registry.js';
 import { clusterServiceHandlers } from './grpc/cluster-service.js';
 import { kvServiceHandlers } from './grpc/kv-service.js';
@@ -29,7 +31,7 @@ import { MqttBlacklist } from './mqtt/mqtt-blacklist.js';
 import { MqttResources } from './mqtt/mqtt-resources.js';
 import { JournalMetadata } from './journal/journal-metadata.js';
 import { ConsumerOffsets } from './journal/consumer-offsets.js';
-import { singleNodeStatus } from './cluster/cluster-status.js';
+import { raftStatus, singleNodeStatus } from './cluster/cluster-status.js';
 
 export interface PlacementCenterHandle {
   ports: { grpc: number; http: number };
@@ -45,8 +47,36 @@ export async function startPlacementCenter(
   const logger =
     options.logger ?? createLogger({ service: 'placement-center', nodeId: config.node.id, level: config.log.level });
   const engine = await RocksDbEngine.open(config.node.data_dir);
-  const sm = await PlacementStateMachine.open(engine, { sync: true, contiguous: true });
-  const proposer = new LocalProposer(sm);
+  const members = clusterMembers(config);
+  const raftMode = members.size > 0;
+  // with Raft the synced log is the durable record; the state machine's writes need no fsync of their own, and
+  // entries that are not commands (leader no-ops, membership changes) leave gaps in the applied indexes
+  const sm = await PlacementStateMachine.open(engine, { sync: !raftMode, contiguous: !raftMode });
+  const server = new grpc.Server();
+  let proposer: Proposer;
+  let raftNode: RaftNode | undefined;
+  if (raftMode) {
+    const transportServer = new RaftTransportServer(server, logger);
+    const storage = await RocksDbRaftStorage.open(engine, 'placement', { voters: [...members.keys()].sort((a, b) => a - b), learners: [] });
+    const peers = new Map([...members].filter(([id]) => id !== config.node.id));
+    raftNode = await RaftNode.start({
+      id: config.node.id,
+      group: 'placement',
+      storage,
+      transport: new GrpcRaftTransport('placement', peers, logger),
+      server: transportServer,
+      app: placementApplication(sm),
+      tickMs: config.cluster.tick_ms,
+      electionTicks: config.cluster.election_ticks,
+      heartbeatTicks: 1,
+      snapshotEntries: config.cluster.snapshot_entries,
+      logger: logger.child({ component: 'raft' }),
+    });
+    raftNode.on('leader-change', (leader: number) => logger.info({ leader }, 'placement leader changed'));
+    proposer = new RaftProposer(raftNode, members);
+  } else {
+    proposer = new LocalProposer(sm);
+  }
   const registry = new NodeRegistry(sm, proposer, {
     timeoutMs: config.heartbeat.timeout_ms,
     checkIntervalMs: config.heartbeat.check_interval_ms,
@@ -82,7 +112,6 @@ export async function startPlacementCenter(
     },
   });
 
-  const server = new grpc.Server();
   server.addService(
     clusterServiceDefinition(),
     clusterServiceHandlers(registry, { intervalMs: config.heartbeat.interval_ms, timeoutMs: config.heartbeat.timeout_ms }),
@@ -100,11 +129,8 @@ export async function startPlacementCenter(
   installAdminAuth(http, config.http.admin_token);
   await http.register(observabilityPlugin, { registry: metrics, health: () => ({ status: 'ok', nodes: registry.list().length }) });
   await http.register(adminRoutes, { registry, sm, proposer });
-  const status = singleNodeStatus(sm, {
-    nodeId: config.node.id,
-    clusterName: config.node.cluster_name,
-    grpcAddress: () => `${config.network.host}:${grpcPort}`,
-  });
+  const self = { nodeId: config.node.id, clusterName: config.node.cluster_name, grpcAddress: () => `${config.network.host}:${grpcPort}` };
+  const status = raftNode ? raftStatus(raftNode, sm, members, self) : singleNodeStatus(sm, self);
   await http.register(metadataApi, { status, ...mqtt, journal });
   const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
 

@@ -1,6 +1,7 @@
 // What /api/v1/cluster reports about the placement group. The shape holds a full Raft group (members, leader,
 // term, commit/applied index, per-member replication lag); the single-node status below fills it for one member
 // that leads itself, and the Raft-backed proposer will supply a real one through the same `ClusterStatusSource`.
+import type { RaftNode } from '@robustmq/raft';
 import type { PlacementStateMachine } from '../state/state-machine.js';
 
 export interface ClusterMemberStatus {
@@ -38,6 +39,46 @@ export function singleNodeStatus(sm: PlacementStateMachine, self: { nodeId: numb
       commitIndex: applied,
       appliedIndex: applied,
       members: [{ nodeId: self.nodeId, grpcAddress: self.grpcAddress(), role: 'leader', matchIndex: applied, lag: 0, self: true }],
+    };
+  };
+}
+
+export function raftStatus(
+  node: RaftNode,
+  sm: PlacementStateMachine,
+  addresses: Map<number, string>,
+  self: { nodeId: number; clusterName: string },
+): ClusterStatusSource {
+  return () => {
+    const s = node.status();
+    const progress = new Map((s.progress ?? []).map((p) => [p.id, p]));
+    const ids = [...new Set([...s.confState.voters, ...s.confState.learners])].sort((a, b) => a - b);
+    return {
+      clusterName: self.clusterName,
+      leader: s.leaderId,
+      term: s.term,
+      commitIndex: s.commitIndex,
+      appliedIndex: sm.appliedIndex,
+      members: ids.map((id) => {
+        const p = progress.get(id);
+        const isSelf = id === self.nodeId;
+        const role: ClusterMemberStatus['role'] = s.confState.learners.includes(id)
+          ? 'learner'
+          : id === s.leaderId
+            ? 'leader'
+            : isSelf && s.role === 'candidate'
+              ? 'candidate'
+              : 'follower';
+        return {
+          nodeId: id,
+          grpcAddress: addresses.get(id) ?? '',
+          role,
+          // replication progress is known only on the leader
+          matchIndex: p ? p.match : isSelf ? s.lastIndex : 0,
+          lag: p ? p.lag : 0,
+          self: isSelf,
+        };
+      }),
     };
   };
 }

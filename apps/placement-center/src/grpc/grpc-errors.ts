@@ -2,6 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { MetadataError, type MetadataErrorCode } from '../metadata/metadata-error.js';
 import { NotLeaderError } from '../state/proposer.js';
+import { RetryableError } from '../state/raft-proposer.js';
 
 /** Metadata key telling a client where the leader is, so it can go there instead of trying members in turn. */
 export const LEADER_ADDRESS_METADATA = 'x-robustmq-leader';
@@ -33,6 +34,7 @@ export function unary<Req, Res>(
       (err: unknown) => {
         if (err instanceof InvalidArgument) return callback(grpcError(grpc.status.INVALID_ARGUMENT, err.message));
         if (err instanceof NotLeaderError) return callback(notLeaderError(err));
+        if (err instanceof RetryableError) return callback(grpcError(grpc.status.UNAVAILABLE, err.message));
         if (err instanceof MetadataError) return callback(grpcError(METADATA_STATUS[err.code], err.message));
         const mapped = mapError(err);
         if (mapped) return callback(mapped);

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { HttpError, errorResponseSchema } from '@robustmq/common';
 import type { NodeRegistry } from '../cluster/node-registry.js';
 import type { Proposer } from '../state/proposer.js';
+import { installMetadataErrors } from './metadata-errors.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
 import { DEFAULT_LIST_LIMIT, MAX_KEY_BYTES, MAX_LIST_LIMIT, MAX_VALUE_BYTES } from '../grpc/kv-service.js';
 
@@ -47,6 +48,7 @@ function keyOf(params: unknown): string {
 }
 
 export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRegistry; sm: PlacementStateMachine; proposer: Proposer }) {
+  installMetadataErrors(app);
   app.get(
     '/api/v1/cluster/nodes',
     {

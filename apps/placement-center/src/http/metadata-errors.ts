@@ -2,6 +2,8 @@
 // Anything else is re-thrown to the server's own error handler (fastify hands it to the parent handler).
 import type { FastifyInstance } from 'fastify';
 import { MetadataError, type MetadataErrorCode } from '../metadata/metadata-error.js';
+import { NotLeaderError } from '../state/proposer.js';
+import { RetryableError } from '../state/raft-proposer.js';
 
 const HTTP_STATUS: Record<MetadataErrorCode, number> = {
   INVALID_ARGUMENT: 400,
@@ -13,6 +15,11 @@ const HTTP_STATUS: Record<MetadataErrorCode, number> = {
 export function installMetadataErrors(app: FastifyInstance): void {
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof MetadataError) return reply.status(HTTP_STATUS[error.code]).send({ code: error.code, message: error.message });
+    if (error instanceof NotLeaderError) {
+      if (error.leader.leaderAddress) void reply.header('x-robustmq-leader', error.leader.leaderAddress);
+      return reply.status(503).send({ code: 'NOT_LEADER', message: error.message });
+    }
+    if (error instanceof RetryableError) return reply.status(503).send({ code: 'UNAVAILABLE', message: error.message });
     throw error;
   });
 }

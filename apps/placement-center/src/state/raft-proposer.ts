@@ -1,0 +1,75 @@
+// The Raft-backed Proposer: commands are replicated through libs/raft before the state machine applies them, and
+// reads wait for a ReadIndex barrier. Also the RaftApplication adapter that lets RaftNode drive the state machine
+// and snapshot / restore it.
+import {
+  NotLeaderError as RaftNotLeaderError,
+  ProposalDroppedError,
+  RaftTimeoutError,
+  type Entry,
+  type RaftApplication,
+  type RaftNode,
+} from '@robustmq/raft';
+import { decodeCommand, encodeCommand, type PlacementCommand, type ResultOf } from './commands.js';
+import { NotLeaderError, type LeaderInfo, type Proposer } from './proposer.js';
+import type { PlacementStateMachine } from './state-machine.js';
+
+/** A write or read that may succeed if retried (lost leadership mid-way, no quorum yet). */
+export class RetryableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryableError';
+  }
+}
+
+export function placementApplication(sm: PlacementStateMachine): RaftApplication {
+  return {
+    applyEntries: (entries: readonly Entry[]) =>
+      sm.applyBatch(entries.map((e) => ({ index: e.index, command: decodeCommand(e.data) }))),
+    snapshot: async () => {
+      const index = sm.appliedIndex;
+      return { index, data: await sm.exportSnapshot() };
+    },
+    restore: (snapshot) => sm.importSnapshot(Buffer.from(snapshot.data)),
+    appliedIndex: () => sm.appliedIndex,
+  };
+}
+
+export class RaftProposer implements Proposer {
+  constructor(
+    private readonly node: RaftNode,
+    /** gRPC address of every member, by node id. */
+    private readonly addresses: Map<number, string>,
+  ) {}
+
+  leader(): LeaderInfo {
+    const leaderId = this.node.leaderId;
+    const leaderAddress = this.addresses.get(leaderId);
+    return { isLeader: this.node.isLeader, leaderId, ...(leaderAddress ? { leaderAddress } : {}) };
+  }
+
+  private translate(err: unknown): Error {
+    if (err instanceof RaftNotLeaderError) return new NotLeaderError(this.leader());
+    if (err instanceof ProposalDroppedError || err instanceof RaftTimeoutError) return new RetryableError(err.message);
+    return err as Error;
+  }
+
+  async propose<C extends PlacementCommand>(command: C): Promise<ResultOf<C>> {
+    try {
+      return (await this.node.propose(encodeCommand(command))) as ResultOf<C>;
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  async readBarrier(): Promise<void> {
+    try {
+      await this.node.readIndex();
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.node.stop();
+  }
+}
