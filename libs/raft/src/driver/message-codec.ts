@@ -6,12 +6,18 @@ import type { Entry, SnapshotMetadata } from '../types.js';
 
 const EMPTY = new Uint8Array();
 
+/** A Buffer view of the same bytes (no copy): entries can be large and are sent to every follower. */
+function view(data: Uint8Array): Buffer {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
 function toEntries(entries: readonly Entry[]) {
-  return entries.map((e) => ({ index: e.index, term: e.term, confChange: e.type === 'confChange', data: Buffer.from(e.data) }));
+  return entries.map((e) => ({ index: e.index, term: e.term, confChange: e.type === 'confChange', data: view(e.data) }));
 }
 
 function fromEntries(entries: RaftMessage__Output['entries']): Entry[] {
-  return entries.map((e) => ({ index: e.index, term: e.term, type: e.confChange ? 'confChange' : 'normal', data: new Uint8Array(e.data) }));
+  // decoded Buffers are fresh per message, so they can be used as they are
+  return entries.map((e) => ({ index: e.index, term: e.term, type: e.confChange ? 'confChange' : 'normal', data: e.data }));
 }
 
 function toSnapshotMetadata(m: SnapshotMetadata) {
@@ -37,19 +43,19 @@ export function messageToProto(m: Message): RaftMessage {
     case 'MsgPreVoteResp':
       return { ...base, reject: m.reject };
     case 'MsgHeartbeat':
-      return { ...base, commit: m.commit, context: Buffer.from(m.context), tick: m.tick };
+      return { ...base, commit: m.commit, context: view(m.context), tick: m.tick };
     case 'MsgHeartbeatResp':
-      return { ...base, context: Buffer.from(m.context), tick: m.tick };
+      return { ...base, context: view(m.context), tick: m.tick };
     case 'MsgSnap':
-      return { ...base, snapshot: toSnapshotMetadata(m.snapshot), offset: m.offset, data: Buffer.from(m.data), done: m.done };
+      return { ...base, snapshot: toSnapshotMetadata(m.snapshot), offset: m.offset, data: view(m.data), done: m.done };
     case 'MsgSnapStatus':
       return { ...base, index: m.index, offset: m.offset, reject: m.reject };
     case 'MsgTimeoutNow':
       return base;
     case 'MsgReadIndex':
-      return { ...base, context: Buffer.from(m.context) };
+      return { ...base, context: view(m.context) };
     case 'MsgReadIndexResp':
-      return { ...base, index: m.index, context: Buffer.from(m.context) };
+      return { ...base, index: m.index, context: view(m.context) };
     case 'MsgTransferLeader':
       return { ...base, transferee: m.transferee };
   }
@@ -58,7 +64,7 @@ export function messageToProto(m: Message): RaftMessage {
 export function messageFromProto(p: RaftMessage__Output): Message {
   const base = { from: p.from, to: p.to, term: p.term };
   const type = p.type as MessageType;
-  const context = p.context.length ? new Uint8Array(p.context) : EMPTY;
+  const context = p.context.length ? p.context : EMPTY;
   switch (type) {
     case 'MsgApp':
       return { ...base, type, logTerm: p.logTerm, index: p.index, entries: fromEntries(p.entries), commit: p.commit };
@@ -75,7 +81,7 @@ export function messageFromProto(p: RaftMessage__Output): Message {
     case 'MsgHeartbeatResp':
       return { ...base, type, context, tick: p.tick };
     case 'MsgSnap':
-      return { ...base, type, snapshot: fromSnapshotMetadata(p.snapshot), offset: p.offset, data: new Uint8Array(p.data), done: p.done };
+      return { ...base, type, snapshot: fromSnapshotMetadata(p.snapshot), offset: p.offset, data: p.data, done: p.done };
     case 'MsgSnapStatus':
       return { ...base, type, index: p.index, offset: p.offset, reject: p.reject };
     case 'MsgTimeoutNow':

@@ -100,6 +100,11 @@ export interface StoredSnapshotMeta {
   readonly confState: ConfState;
   readonly size: number;
   readonly chunks: number;
+  /**
+   * Index and term just below the first stored entry. Equal to (index, term) unless entries below the snapshot were
+   * kept for lagging followers, in which case the log starts earlier than the snapshot.
+   */
+  readonly logStart: { readonly index: number; readonly term: number };
 }
 
 export function encodeSnapshotMeta(m: StoredSnapshotMeta): Buffer {
@@ -113,6 +118,8 @@ export function decodeSnapshotMeta(buf: Buffer): StoredSnapshotMeta {
       Number.isSafeInteger(m.term) &&
       Number.isSafeInteger(m.size) &&
       Number.isSafeInteger(m.chunks) &&
+      Number.isSafeInteger(m.logStart?.index) &&
+      Number.isSafeInteger(m.logStart?.term) &&
       Array.isArray(m.confState?.voters) &&
       Array.isArray(m.confState?.learners),
     () => 'stored snapshot metadata is malformed',

@@ -55,33 +55,42 @@ export class RocksDbRaftStorage implements Storage {
     invariant(chunkBytes > 0, () => 'snapshotChunkBytes must be > 0');
     let mem = new MemoryStorage();
     let chunks = 0;
+    let pendingSnapshot: Snapshot | undefined;
     const metaBuf = await engine.get(keys.snapshotMeta);
     if (metaBuf) {
       const meta = decodeSnapshotMeta(metaBuf);
       chunks = meta.chunks;
-      if (meta.index === 0) {
+      const data = meta.size > 0 ? await readChunks(engine, keys, meta) : new Uint8Array();
+      const metadata = { index: meta.index, term: meta.term, confState: meta.confState };
+      if (meta.logStart.index === meta.index) {
         mem = new MemoryStorage(meta.confState);
+        if (meta.index > 0) mem.applySnapshot({ metadata, data });
       } else {
-        const data = await readChunks(engine, keys, meta);
-        mem.applySnapshot({
-          metadata: { index: meta.index, term: meta.term, confState: meta.confState },
-          data,
-        });
+        // Entries below the snapshot were kept: rebuild the log from its real start, then record the snapshot.
+        mem = new MemoryStorage(meta.confState);
+        if (meta.logStart.index > 0) {
+          mem.applySnapshot({ metadata: { ...meta.logStart, confState: meta.confState }, data: new Uint8Array() });
+        }
+        pendingSnapshot = { metadata, data };
       }
     }
-    const snapIndex = mem.snapshot().metadata.index;
+    const logStart = mem.firstIndex() - 1;
     const entries: Entry[] = [];
     for await (const [key, value] of engine.scan({ prefix: keys.entryPrefix })) {
       const index = keys.indexOfEntryKey(key);
       const e = decodeEntry(value);
       invariant(e.index === index, () => `raft/${group}: entry key ${index} holds entry ${e.index}`);
       // Compaction deletes entries in the batch that writes the snapshot, so none can be left at or below it.
-      invariant(index > snapIndex, () => `raft/${group}: entry ${index} survived compaction to ${snapIndex}`);
-      const expected = snapIndex + entries.length + 1;
+      invariant(index > logStart, () => `raft/${group}: entry ${index} survived compaction to ${logStart}`);
+      const expected = logStart + entries.length + 1;
       invariant(index === expected, () => `raft/${group}: log has a gap: found ${index}, expected ${expected}`);
       entries.push(e);
     }
     mem.append(entries);
+    if (pendingSnapshot) {
+      const p = pendingSnapshot;
+      mem.createSnapshot(p.metadata.index, p.metadata.confState, p.data);
+    }
     const hsBuf = await engine.get(keys.hardState);
     if (hsBuf) mem.setHardState(decodeHardState(hsBuf));
     return new RocksDbRaftStorage(engine, keys, mem, chunks, chunkBytes);
@@ -110,7 +119,7 @@ export class RocksDbRaftStorage implements Storage {
     invariant(this.isEmpty(), () => `raft/${this.group}: bootstrap of a group that already has state`);
     const cs = normalizeConfState(confState);
     invariant(cs.voters.length > 0, () => 'bootstrap needs at least one voter');
-    const meta: StoredSnapshotMeta = { index: 0, term: 0, confState: cs, size: 0, chunks: 0 };
+    const meta: StoredSnapshotMeta = { index: 0, term: 0, confState: cs, size: 0, chunks: 0, logStart: { index: 0, term: 0 } };
     await this.engine.put(this.keys.snapshotMeta, encodeSnapshotMeta(meta), { sync: true });
     this.mem = new MemoryStorage(cs);
   }
@@ -169,7 +178,8 @@ export class RocksDbRaftStorage implements Storage {
         }
         // The snapshot replaces the whole log.
         for (let i = first; i <= last; i++) ops.push({ type: 'del', key: this.keys.entry(i) });
-        chunks = this.snapshotOps(ops, rd.snapshot);
+        const m = rd.snapshot.metadata;
+        chunks = this.snapshotOps(ops, rd.snapshot, { index: m.index, term: m.term });
         last = rd.snapshot.metadata.index;
         first = last + 1;
       }
@@ -212,8 +222,9 @@ export class RocksDbRaftStorage implements Storage {
       const term = this.mem.term(index);
       const snap: Snapshot = { metadata: { index, term, confState: normalizeConfState(confState) }, data };
       const ops: BatchOp[] = [];
-      const chunks = this.snapshotOps(ops, snap);
       const first = this.mem.firstIndex();
+      const start = Math.max(compactTo, first - 1);
+      const chunks = this.snapshotOps(ops, snap, { index: start, term: this.mem.term(start) });
       for (let i = first; i <= compactTo; i++) ops.push({ type: 'del', key: this.keys.entry(i) });
       await this.engine.batch(ops, { sync: true });
       this.chunksOnDisk = chunks;
@@ -231,7 +242,7 @@ export class RocksDbRaftStorage implements Storage {
   }
 
   /** Adds the writes for `snap`'s metadata and data chunks to `ops`; returns the new chunk count. */
-  private snapshotOps(ops: BatchOp[], snap: Snapshot): number {
+  private snapshotOps(ops: BatchOp[], snap: Snapshot, logStart: StoredSnapshotMeta['logStart']): number {
     const data = snap.data;
     const chunks = Math.ceil(data.byteLength / this.chunkBytes);
     for (let n = 0; n < chunks; n++) {
@@ -245,6 +256,7 @@ export class RocksDbRaftStorage implements Storage {
       confState: normalizeConfState(snap.metadata.confState),
       size: data.byteLength,
       chunks,
+      logStart,
     };
     ops.push({ type: 'put', key: this.keys.snapshotMeta, value: encodeSnapshotMeta(meta) });
     return chunks;

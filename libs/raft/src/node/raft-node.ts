@@ -1,0 +1,687 @@
+// The driver around the pure core: ticks it, feeds it network messages, persists and sends its Readys, applies
+// committed entries to the application and completes callers' proposals, reads and membership changes.
+import { randomInt } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Logger } from '@robustmq/common';
+import { decodeConfChangeEntry, type ConfChange } from '../conf-change.js';
+import type { RaftConfig } from '../config.js';
+import { ConfChangeRejectedError, NotLeaderError } from '../errors.js';
+import { invariant } from '../invariant.js';
+import type { Message } from '../message.js';
+import { normalizeConfState } from '../memory-storage.js';
+import { RawNode } from '../raw-node.js';
+import type { Ready } from '../ready.js';
+import { NONE, type ConfState, type Entry, type NodeId, type StateType } from '../types.js';
+import { ProposalSupersededError, RaftNodeError } from './errors.js';
+import {
+  decodeEntryPayload,
+  decodeSnapshotPayload,
+  encodeAppPayload,
+  encodeMembersPayload,
+  encodeSnapshotPayload,
+  type AddressBook,
+} from './payload.js';
+import type { RocksDbRaftStorage } from './rocksdb-storage.js';
+import type { RaftTransport } from './transport.js';
+
+/** The replicated state machine a RaftNode drives. */
+export interface RaftApplication {
+  /** Applies application entries (never no-ops or membership entries), in log order; one result per entry. */
+  applyEntries(entries: { index: number; term: number; data: Uint8Array }[]): Promise<unknown[]>;
+  /** An image of the applied state; `index` is the last index applied to it. */
+  snapshot(): Promise<{ index: number; data: Uint8Array }>;
+  /** Replaces the state with `snapshot`'s image. */
+  restore(snapshot: { index: number; data: Uint8Array }): Promise<void>;
+  /** Last applied index that survives a restart (0 for an in-memory state machine); replay resumes after it. */
+  appliedIndex(): number;
+}
+
+export interface RaftNodeOptions {
+  id: NodeId;
+  /** Founding voters (including this node) with their addresses; used to bootstrap an empty log and as the
+   * initial address book. */
+  peers: readonly { id: NodeId; address: string }[];
+  storage: RocksDbRaftStorage;
+  transport: RaftTransport;
+  app: RaftApplication;
+  logger: Logger;
+  /** Join an existing group (empty log, no bootstrap): the leader adds this node with addVoter/addLearner. */
+  join?: boolean;
+  tickMs?: number;
+  electionTicks?: number;
+  heartbeatTicks?: number;
+  /** Take a snapshot and compact the log after this many applied entries (default 10000). */
+  snapshotEntries?: number;
+  /** Entries kept below a snapshot so slightly lagging followers catch up from the log (default 0). */
+  compactKeepEntries?: number;
+  /** Default timeout of propose/readIndex/membership calls (default 10 s). */
+  defaultTimeoutMs?: number;
+  /** Extra core settings (preVote, checkQuorum, readOnlyOption, size limits). */
+  raft?: Partial<Omit<RaftConfig, 'id' | 'storage' | 'rng' | 'applied' | 'electionTick' | 'heartbeatTick'>>;
+}
+
+export type MemberRole = 'voter' | 'learner';
+
+export interface MemberStatus {
+  id: NodeId;
+  address: string;
+  role: MemberRole;
+  /** Highest index known replicated to it (only known on the leader). */
+  match: number | undefined;
+  /** Leader's last index minus match (only known on the leader). */
+  lag: number | undefined;
+}
+
+export interface RaftNodeStatus {
+  id: NodeId;
+  leaderId: NodeId;
+  term: number;
+  role: StateType;
+  commitIndex: number;
+  appliedIndex: number;
+  firstIndex: number;
+  lastIndex: number;
+  snapshotIndex: number;
+  members: MemberStatus[];
+}
+
+export interface RaftNodeEvents {
+  'leader-change': [leaderId: NodeId, term: number];
+  /** A committed configuration no longer contains this node. */
+  removed: [];
+  /** The node hit an unrecoverable error (a violated invariant, a failed disk write) and stopped. */
+  fatal: [err: Error];
+}
+
+interface Waiter {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  deadline: number;
+}
+
+interface ProposalWaiter extends Waiter {
+  term: number;
+}
+
+interface ReadWaiter extends Waiter {
+  index?: number;
+}
+
+export class RaftNode extends EventEmitter<RaftNodeEvents> {
+  readonly id: NodeId;
+  private readonly raw: RawNode;
+  private readonly storage: RocksDbRaftStorage;
+  private readonly transport: RaftTransport;
+  private readonly app: RaftApplication;
+  private readonly log: Logger;
+  private readonly tickMs: number;
+  private readonly snapshotEntries: number;
+  private readonly compactKeep: number;
+  private readonly defaultTimeoutMs: number;
+  private readonly members: AddressBook;
+  private ticker: NodeJS.Timeout | undefined;
+
+  private applied: number;
+  /** Membership as of `applied` (what a snapshot taken now must record). */
+  private appliedConf: ConfState;
+  private lead: NodeId = NONE;
+  private role: StateType = 'follower';
+
+  private readonly proposals = new Map<number, ProposalWaiter>();
+  /** Reads not yet handed to the core; they share one ReadIndex round per loop turn. */
+  private readQueue: ReadWaiter[] = [];
+  private readonly readsInFlight = new Map<string, ReadWaiter[]>();
+  /** Reads whose index is known, waiting for apply to reach it. */
+  private readsReady: ReadWaiter[] = [];
+  private readSeq = 0;
+  private compactRequests: Waiter[] = [];
+
+  private loopActive = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private failure: Error | undefined;
+
+  private constructor(opts: RaftNodeOptions, raw: RawNode, applied: number, conf: ConfState, members: AddressBook) {
+    super();
+    this.id = opts.id;
+    this.raw = raw;
+    this.storage = opts.storage;
+    this.transport = opts.transport;
+    this.app = opts.app;
+    this.log = opts.logger;
+    this.tickMs = opts.tickMs ?? 100;
+    this.snapshotEntries = opts.snapshotEntries ?? 10_000;
+    this.compactKeep = opts.compactKeepEntries ?? 0;
+    this.defaultTimeoutMs = opts.defaultTimeoutMs ?? 10_000;
+    this.applied = applied;
+    this.appliedConf = conf;
+    this.members = members;
+  }
+
+  static async start(opts: RaftNodeOptions): Promise<RaftNode> {
+    const { storage, app } = opts;
+    const members: AddressBook = new Map(opts.peers.map((p) => [p.id, p.address]));
+    if (storage.isEmpty() && !opts.join) {
+      await storage.bootstrap({ voters: opts.peers.map((p) => p.id), learners: [] });
+    }
+    // Bring the application up to the snapshot if it is behind it (e.g. crashed right after installing one).
+    const snap = storage.snapshot();
+    let conf = normalizeConfState(snap.metadata.confState);
+    if (snap.metadata.index > 0) {
+      const { members: book, appData } = decodeSnapshotPayload(snap.data);
+      for (const [id, a] of book) members.set(id, a);
+      if (app.appliedIndex() < snap.metadata.index) {
+        await app.restore({ index: snap.metadata.index, data: appData });
+      }
+    }
+    const applied = Math.max(app.appliedIndex(), snap.metadata.index);
+    const commit = storage.hardState().commit;
+    invariant(
+      applied <= Math.max(commit, snap.metadata.index),
+      () => `application applied index ${applied} is beyond the durable commit index ${commit}`,
+    );
+    // Addresses and membership from the log (uncommitted address updates are only hints, so taking them is safe).
+    for (let i = storage.firstIndex(); i <= storage.lastIndex(); i++) {
+      const e = storage.entries(i, i + 1)[0]!;
+      if (e.type === 'confChange') {
+        if (i <= applied) conf = decodeConfChangeEntry(e.data).confState;
+      } else {
+        const p = decodeEntryPayload(e.data);
+        if (p.kind === 'members') for (const [id, a] of p.members) members.set(id, a);
+      }
+    }
+    const raw = new RawNode({
+      ...opts.raft,
+      id: opts.id,
+      storage,
+      rng: { nextInt: (n: number) => randomInt(n) },
+      electionTick: opts.electionTicks ?? 10,
+      heartbeatTick: opts.heartbeatTicks ?? 1,
+      applied,
+    });
+    const node = new RaftNode(opts, raw, applied, conf, members);
+    for (const [id, address] of members) if (id !== opts.id) opts.transport.addPeer(id, address);
+    opts.transport.onMessage((m) => node.onMessage(m));
+    node.ticker = setInterval(() => node.onTick(), node.tickMs);
+    node.log.info({ applied, snapshot: snap.metadata.index, last: storage.lastIndex() }, 'raft node started');
+    node.schedule();
+    return node;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Public API
+
+  get leaderId(): NodeId {
+    return this.lead;
+  }
+
+  get isLeader(): boolean {
+    return this.role === 'leader';
+  }
+
+  /** Resolves with the application's result for `data` once this node has applied it. */
+  propose(data: Uint8Array, opts: { timeoutMs?: number } = {}): Promise<unknown> {
+    if (this.stopped) return Promise.reject(this.stoppedError());
+    let r;
+    try {
+      r = this.raw.propose(encodeAppPayload(data));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return this.waitApplied(r.index, r.term, opts.timeoutMs);
+  }
+
+  /** Linearizable barrier: resolves once this node has applied everything committed when the call was made. */
+  readIndex(opts: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.stopped) return Promise.reject(this.stoppedError());
+    return new Promise<void>((resolve, reject) => {
+      this.readQueue.push({
+        resolve: () => resolve(),
+        reject,
+        deadline: Date.now() + (opts.timeoutMs ?? this.defaultTimeoutMs),
+      });
+      this.schedule();
+    });
+  }
+
+  addVoter(id: NodeId, address: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+    return this.changeMembership({ type: 'addNode', nodeId: id }, address, opts.timeoutMs);
+  }
+
+  addLearner(id: NodeId, address: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+    return this.changeMembership({ type: 'addLearner', nodeId: id }, address, opts.timeoutMs);
+  }
+
+  promoteLearner(id: NodeId, opts: { timeoutMs?: number } = {}): Promise<void> {
+    return this.changeMembership({ type: 'addNode', nodeId: id }, undefined, opts.timeoutMs);
+  }
+
+  removeMember(id: NodeId, opts: { timeoutMs?: number } = {}): Promise<void> {
+    return this.changeMembership({ type: 'removeNode', nodeId: id }, undefined, opts.timeoutMs);
+  }
+
+  /** Asks the leader to hand over to `to`; resolves once this node sees `to` lead. */
+  transferLeadership(to: NodeId, opts: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.stopped) return Promise.reject(this.stoppedError());
+    if (this.lead === to) return Promise.resolve();
+    try {
+      this.raw.transferLeadership(to);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    this.schedule();
+    const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
+    return new Promise<void>((resolve, reject) => {
+      const onChange = (leader: NodeId): void => {
+        if (leader !== to) return;
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new RaftNodeError('TIMEOUT', `leadership did not move to node ${to} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.off('leader-change', onChange);
+      };
+      this.on('leader-change', onChange);
+    });
+  }
+
+  /** Snapshots the application now and compacts the log (normally automatic every `snapshotEntries`). */
+  compactLog(): Promise<void> {
+    if (this.stopped) return Promise.reject(this.stoppedError());
+    return new Promise<void>((resolve, reject) => {
+      this.compactRequests.push({ resolve: () => resolve(), reject, deadline: Infinity });
+      this.schedule();
+    });
+  }
+
+  status(): RaftNodeStatus {
+    const s = this.raw.status();
+    const member = (id: NodeId, role: MemberRole): MemberStatus => {
+      const match = id === this.id && s.raftState === 'leader' ? s.lastIndex : s.progress?.get(id)?.match;
+      return {
+        id,
+        address: this.members.get(id) ?? '',
+        role,
+        match,
+        lag: match === undefined ? undefined : s.lastIndex - match,
+      };
+    };
+    return {
+      id: this.id,
+      leaderId: s.lead,
+      term: s.term,
+      role: s.raftState,
+      commitIndex: s.commit,
+      appliedIndex: this.applied,
+      firstIndex: s.firstIndex,
+      lastIndex: s.lastIndex,
+      snapshotIndex: this.storage.snapshot().metadata.index,
+      members: [
+        ...s.confState.voters.map((id) => member(id, 'voter')),
+        ...s.confState.learners.map((id) => member(id, 'learner')),
+      ],
+    };
+  }
+
+  /** Stops ticking and receiving, waits for the Ready in progress, closes the transport; pending calls reject. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.ticker);
+    await this.loopDone;
+    await this.transport.close();
+    this.rejectAll(this.stoppedError());
+    this.log.info('raft node stopped');
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Inputs
+
+  private onMessage(m: Message): void {
+    if (this.stopped) return;
+    this.guard(() => this.raw.step(m));
+    this.schedule();
+  }
+
+  private onTick(): void {
+    if (this.stopped) return;
+    this.guard(() => this.raw.tick());
+    this.expireWaiters();
+    this.schedule();
+  }
+
+  /** Errors from the core are invariant violations or bugs: stop rather than carry on with a corrupt state. */
+  private guard(f: () => void): void {
+    try {
+      f();
+    } catch (err) {
+      this.fail(err as Error);
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.log.error({ err }, 'raft node failed; stopping');
+    this.stopped = true;
+    clearInterval(this.ticker);
+    this.rejectAll(err);
+    void this.transport.close();
+    this.emit('fatal', err);
+  }
+
+  private async changeMembership(cc: ConfChange, address: string | undefined, timeoutMs?: number): Promise<void> {
+    if (this.stopped) throw this.stoppedError();
+    const deadline = Date.now() + (timeoutMs ?? this.defaultTimeoutMs);
+    let announced = false;
+    while (true) {
+      if (this.role !== 'leader') throw new NotLeaderError(this.id, this.lead);
+      if (address !== undefined && !announced) {
+        // The address travels through the log ahead of the change, so every member (and a snapshot) knows it.
+        const book = new Map(this.members);
+        book.set(cc.nodeId, address);
+        this.raw.propose(encodeMembersPayload(book));
+        this.members.set(cc.nodeId, address);
+        this.transport.addPeer(cc.nodeId, address);
+        announced = true;
+      }
+      try {
+        const r = this.raw.proposeConfChange(cc);
+        await this.waitApplied(r.index, r.term, deadline - Date.now());
+        return;
+      } catch (err) {
+        const retriable = err instanceof ConfChangeRejectedError && err.reason !== 'invalid';
+        if (!retriable || Date.now() + this.tickMs > deadline) throw err;
+        this.schedule();
+        await new Promise((r) => setTimeout(r, this.tickMs));
+      }
+    }
+  }
+
+  private waitApplied(index: number, term: number, timeoutMs?: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      invariant(!this.proposals.has(index), () => `two proposals waiting on index ${index}`);
+      this.proposals.set(index, {
+        term,
+        resolve,
+        reject,
+        deadline: Date.now() + (timeoutMs ?? this.defaultTimeoutMs),
+      });
+      this.schedule();
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // The Ready loop
+
+  /** Runs the loop soon if it is idle; work arriving while it runs is picked up by its next iteration. */
+  private schedule(): void {
+    if (this.loopActive || this.stopped) return;
+    this.loopActive = true;
+    this.loopDone = new Promise<void>((resolve) => setImmediate(() => void this.runLoop().finally(resolve)));
+  }
+
+  private async runLoop(): Promise<void> {
+    try {
+      while (!this.stopped) {
+        this.issueReads();
+        if (this.compactRequests.length > 0) {
+          const requests = this.compactRequests;
+          this.compactRequests = [];
+          await this.compactNow(requests);
+          continue;
+        }
+        if (!this.raw.hasReady()) break;
+        await this.handleReady(this.raw.ready());
+        if (this.applied - this.storage.snapshot().metadata.index >= this.snapshotEntries) {
+          await this.compactNow([]);
+        }
+      }
+    } catch (err) {
+      this.fail(err as Error);
+    } finally {
+      this.loopActive = false;
+    }
+  }
+
+  private async handleReady(rd: Ready): Promise<void> {
+    if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.raftState);
+    for (const rs of rd.readStates) {
+      const key = Buffer.from(rs.requestCtx).toString('hex');
+      const ws = this.readsInFlight.get(key);
+      if (!ws) continue;
+      this.readsInFlight.delete(key);
+      for (const w of ws) {
+        w.index = rs.index;
+        this.readsReady.push(w);
+      }
+    }
+    // 1. Messages that do not depend on this Ready's writes go out at once, overlapping the disk write.
+    this.transport.send(rd.messages);
+    // 2. One atomic (group-committed) write. Committed entries that were already durable before it (always the
+    // case on a leader, which commits only what it has synced) are applied meanwhile: the commit latency then pays
+    // for one fsync per Ready instead of two.
+    const durable = rd.snapshot ? 0 : this.storage.lastIndex();
+    let split = 0;
+    while (split < rd.committedEntries.length && rd.committedEntries[split]!.index <= durable) split++;
+    const early = split === rd.committedEntries.length ? rd.committedEntries : rd.committedEntries.slice(0, split);
+    await settleBoth(this.storage.persist(rd), this.applyCommitted(early));
+    this.learnAddresses(rd.entries);
+    // 3. Acknowledgements of what we just persisted.
+    this.transport.send(rd.messagesAfterPersist);
+    // 4. Apply the rest.
+    if (rd.snapshot) await this.installSnapshot(rd.snapshot.metadata.index, rd.snapshot.metadata.confState, rd.snapshot.data);
+    if (split < rd.committedEntries.length) await this.applyCommitted(rd.committedEntries.slice(split));
+    this.serveReads();
+    // 5.
+    this.raw.advance();
+  }
+
+  private onSoftState(lead: NodeId, role: StateType): void {
+    const leaderChanged = lead !== this.lead;
+    this.role = role;
+    this.lead = lead;
+    if (!leaderChanged) return;
+    this.log.info({ leader: lead, term: this.raw.raft.term, role }, 'raft leader changed');
+    // Reads sent to the old leader may never be answered: ask again under the new one.
+    for (const ws of this.readsInFlight.values()) this.readQueue.push(...ws);
+    this.readsInFlight.clear();
+    this.emit('leader-change', lead, this.raw.raft.term);
+  }
+
+  private learnAddresses(entries: readonly Entry[]): void {
+    for (const e of entries) {
+      if (e.type !== 'normal' || e.data.byteLength === 0) continue;
+      const p = decodeEntryPayload(e.data);
+      if (p.kind !== 'members') continue;
+      for (const [id, address] of p.members) {
+        this.members.set(id, address);
+        if (id !== this.id) this.transport.addPeer(id, address);
+      }
+    }
+  }
+
+  private async installSnapshot(index: number, confState: ConfState, data: Uint8Array): Promise<void> {
+    const { members, appData } = decodeSnapshotPayload(data);
+    await this.app.restore({ index, data: appData });
+    invariant(index > this.applied, () => `snapshot ${index} is not ahead of applied ${this.applied}`);
+    this.applied = index;
+    this.appliedConf = normalizeConfState(confState);
+    for (const [id, address] of members) {
+      this.members.set(id, address);
+      if (id !== this.id) this.transport.addPeer(id, address);
+    }
+    // We skipped the log up to `index`: whether our proposals below it took effect is unknown here.
+    for (const [i, w] of this.proposals) {
+      if (i > index) continue;
+      this.proposals.delete(i);
+      w.reject(new RaftNodeError('OUTCOME_UNKNOWN', `a snapshot at ${index} replaced the log; the outcome of the proposal at ${i} is unknown`));
+    }
+    this.log.info({ index }, 'installed raft snapshot');
+  }
+
+  private async applyCommitted(entries: readonly Entry[]): Promise<void> {
+    let i = 0;
+    while (i < entries.length) {
+      const e = entries[i]!;
+      if (e.index <= this.applied) {
+        i++;
+        continue;
+      }
+      invariant(e.index === this.applied + 1, () => `applying ${e.index} after ${this.applied}`);
+      if (e.type === 'confChange') {
+        this.applyConfChange(e);
+        this.complete(e, undefined);
+        this.applied = e.index;
+        i++;
+        continue;
+      }
+      const p = decodeEntryPayload(e.data);
+      if (p.kind !== 'app') {
+        if (p.kind === 'members') this.learnAddresses([e]);
+        this.complete(e, undefined);
+        this.applied = e.index;
+        i++;
+        continue;
+      }
+      // A run of application entries goes to the application in one call.
+      const run: { index: number; term: number; data: Uint8Array }[] = [];
+      let j = i;
+      while (j < entries.length && entries[j]!.type === 'normal') {
+        const ej = entries[j]!;
+        const pj = decodeEntryPayload(ej.data);
+        if (pj.kind !== 'app') break;
+        run.push({ index: ej.index, term: ej.term, data: pj.data });
+        j++;
+      }
+      const results = await this.app.applyEntries(run);
+      invariant(results.length === run.length, () => `application returned ${results.length} results for ${run.length} entries`);
+      for (let k = 0; k < run.length; k++) this.complete(entries[i + k]!, results[k]);
+      this.applied = run[run.length - 1]!.index;
+      i = j;
+    }
+  }
+
+  private applyConfChange(e: Entry): void {
+    const cc = decodeConfChangeEntry(e.data);
+    const before = this.appliedConf;
+    this.appliedConf = normalizeConfState(cc.confState);
+    const now = new Set([...this.appliedConf.voters, ...this.appliedConf.learners]);
+    for (const id of [...before.voters, ...before.learners]) {
+      if (now.has(id)) continue;
+      if (id === this.id) {
+        this.log.warn({ index: e.index }, 'this node was removed from the raft group');
+        this.emit('removed');
+      } else {
+        this.transport.removePeer(id);
+        this.members.delete(id);
+      }
+    }
+    this.log.info({ index: e.index, change: cc.change, conf: this.appliedConf }, 'applied raft membership change');
+  }
+
+  /** Settles the proposal waiting on `e.index`, if any: it took effect iff `e` has the term it was proposed in. */
+  private complete(e: Entry, result: unknown): void {
+    const w = this.proposals.get(e.index);
+    if (!w) return;
+    this.proposals.delete(e.index);
+    if (w.term === e.term) w.resolve(result);
+    else w.reject(new ProposalSupersededError(e.index, w.term, e.term));
+  }
+
+  private issueReads(): void {
+    if (this.readQueue.length === 0) return;
+    const waiters = this.readQueue;
+    this.readQueue = [];
+    const ctx = Buffer.allocUnsafe(12);
+    ctx.writeUInt32BE(this.id >>> 0, 0);
+    ctx.writeDoubleBE(++this.readSeq, 4);
+    try {
+      this.raw.readIndex(ctx);
+    } catch (err) {
+      for (const w of waiters) w.reject(err as Error);
+      return;
+    }
+    this.readsInFlight.set(ctx.toString('hex'), waiters);
+  }
+
+  private serveReads(): void {
+    if (this.readsReady.length === 0) return;
+    const still: ReadWaiter[] = [];
+    for (const w of this.readsReady) {
+      if (w.index! <= this.applied) w.resolve(undefined);
+      else still.push(w);
+    }
+    this.readsReady = still;
+  }
+
+  private async compactNow(requests: Waiter[]): Promise<void> {
+    try {
+      const snapIndex = this.storage.snapshot().metadata.index;
+      if (this.applied > snapIndex) {
+        const image = await this.app.snapshot();
+        // The application sees only its own entries, so it may report a lower index; its state is the same.
+        invariant(image.index <= this.applied, () => `application snapshot ${image.index} is ahead of applied ${this.applied}`);
+        const data = encodeSnapshotPayload(this.members, image.data);
+        const compactTo = Math.max(this.applied - this.compactKeep, 0);
+        await this.storage.compact(this.applied, data, this.appliedConf, compactTo);
+        this.log.info({ index: this.applied, compactedTo: this.storage.firstIndex() - 1, bytes: data.byteLength }, 'raft log compacted');
+      }
+      for (const r of requests) r.resolve(undefined);
+    } catch (err) {
+      for (const r of requests) r.reject(err as Error);
+      throw err;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Waiter bookkeeping
+
+  private expireWaiters(): void {
+    const now = Date.now();
+    for (const [i, w] of this.proposals) {
+      if (w.deadline > now) continue;
+      this.proposals.delete(i);
+      w.reject(new RaftNodeError('TIMEOUT', `proposal at index ${i} not applied in time; its outcome is unknown`));
+    }
+    const expire = (ws: ReadWaiter[]): ReadWaiter[] =>
+      ws.filter((w) => {
+        if (w.deadline > now) return true;
+        w.reject(new RaftNodeError('TIMEOUT', 'read index not confirmed in time'));
+        return false;
+      });
+    this.readQueue = expire(this.readQueue);
+    this.readsReady = expire(this.readsReady);
+    for (const [k, ws] of this.readsInFlight) {
+      const left = expire(ws);
+      if (left.length === 0) this.readsInFlight.delete(k);
+      else this.readsInFlight.set(k, left);
+    }
+  }
+
+  private rejectAll(err: Error): void {
+    for (const w of this.proposals.values()) w.reject(err);
+    this.proposals.clear();
+    for (const w of [...this.readQueue, ...this.readsReady, ...this.compactRequests]) w.reject(err);
+    for (const ws of this.readsInFlight.values()) for (const w of ws) w.reject(err);
+    this.readQueue = [];
+    this.readsReady = [];
+    this.compactRequests = [];
+    this.readsInFlight.clear();
+  }
+
+  private stoppedError(): Error {
+    return this.failure ?? new RaftNodeError('STOPPED', `raft node ${this.id} is stopped`);
+  }
+}
+
+/** Waits for both, then throws the first failure (never leaves one running behind a rejection). */
+async function settleBoth(a: Promise<void>, b: Promise<void>): Promise<void> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+}

@@ -1,0 +1,230 @@
+// RaftTransport over gRPC: one long-lived client stream per peer (order kept per peer), inbound batches routed by group.
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from '@robustmq/common';
+import {
+  newRaftTransportClient,
+  raftTransportDefinition,
+  type RaftBatch,
+  type RaftBatch__Output,
+  type RaftMessage,
+  type RaftTransportClient,
+  type RaftTransportHandlers,
+} from '@robustmq/protocol';
+import type { Message } from '../message.js';
+import type { RaftTransport } from '../node/transport.js';
+import type { NodeId } from '../types.js';
+import { messageFromProto, messageToProto } from './message-codec.js';
+
+export interface GrpcRaftTransportOptions {
+  selfId: NodeId;
+  /** Raft group name; several groups may share one gRPC server (default "default"). */
+  group?: string;
+  peers?: ReadonlyMap<NodeId, string>;
+  /** A server to add the RaftTransport service to (e.g. the placement center's); without one, call listen(). */
+  server?: grpc.Server;
+  logger: Logger;
+  /** Per peer: bytes written but not yet handed to the socket above which new messages are dropped (64 MiB). */
+  maxBufferedBytes?: number;
+}
+
+/** Per-server registry so several groups can share one service registration. */
+const registries = new WeakMap<grpc.Server, Map<string, GrpcRaftTransport>>();
+
+function register(server: grpc.Server, group: string, t: GrpcRaftTransport): void {
+  let groups = registries.get(server);
+  if (!groups) {
+    const reg = new Map<string, GrpcRaftTransport>();
+    groups = reg;
+    registries.set(server, reg);
+    const handlers: RaftTransportHandlers = {
+      Send(call, callback) {
+        call.on('data', (batch: RaftBatch__Output) => reg.get(batch.group)?.receive(batch));
+        call.on('end', () => callback(null, {}));
+        // A peer going away mid-stream is normal; it reconnects with a new stream.
+        call.on('error', () => undefined);
+      },
+    };
+    server.addService(raftTransportDefinition(), handlers);
+  }
+  if (groups.has(group)) throw new Error(`raft group "${group}" already has a transport on this gRPC server`);
+  groups.set(group, t);
+}
+
+function unregister(server: grpc.Server, group: string): void {
+  const groups = registries.get(server);
+  if (!groups) return;
+  groups.delete(group);
+  if (groups.size === 0) {
+    registries.delete(server);
+    server.removeService(raftTransportDefinition());
+  }
+}
+
+/** Rough wire size of a message, for the per-peer buffer limit. */
+function approxSize(m: Message): number {
+  let n = 64;
+  if (m.type === 'MsgApp') for (const e of m.entries) n += e.data.byteLength + 24;
+  else if (m.type === 'MsgSnap') n += m.data.byteLength;
+  return n;
+}
+
+class PeerLink {
+  client: RaftTransportClient | undefined;
+  stream: grpc.ClientWritableStream<RaftBatch> | undefined;
+  bufferedBytes = 0;
+  reachable = true;
+  dropped = 0;
+
+  constructor(readonly address: string) {}
+}
+
+export class GrpcRaftTransport implements RaftTransport {
+  readonly selfId: NodeId;
+  readonly group: string;
+  private readonly links = new Map<NodeId, PeerLink>();
+  private handler: ((m: Message) => void) | undefined;
+  private readonly server: grpc.Server;
+  private readonly ownServer: boolean;
+  private readonly logger: Logger;
+  private readonly maxBufferedBytes: number;
+  private closed = false;
+
+  constructor(opts: GrpcRaftTransportOptions) {
+    this.selfId = opts.selfId;
+    this.group = opts.group ?? 'default';
+    this.logger = opts.logger;
+    this.maxBufferedBytes = opts.maxBufferedBytes ?? 64 * 1024 * 1024;
+    this.ownServer = opts.server === undefined;
+    this.server = opts.server ?? new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024 * 1024 });
+    register(this.server, this.group, this);
+    for (const [id, address] of opts.peers ?? []) this.addPeer(id, address);
+  }
+
+  /** Binds the transport's own server (only when no shared server was given); returns the bound port. */
+  listen(address = '127.0.0.1:0'): Promise<number> {
+    if (!this.ownServer) throw new Error('this transport shares a gRPC server; bind that server instead');
+    return new Promise((resolve, reject) =>
+      this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(new Error(`raft transport cannot listen on ${address}: ${err.message}`)) : resolve(port),
+      ),
+    );
+  }
+
+  onMessage(handler: (m: Message) => void): void {
+    this.handler = handler;
+  }
+
+  addPeer(id: NodeId, address: string): void {
+    if (id === this.selfId) return;
+    const cur = this.links.get(id);
+    if (cur?.address === address) return;
+    if (cur) this.closeLink(cur);
+    this.links.set(id, new PeerLink(address));
+  }
+
+  removePeer(id: NodeId): void {
+    const link = this.links.get(id);
+    if (!link) return;
+    this.closeLink(link);
+    this.links.delete(id);
+  }
+
+  peerAddress(id: NodeId): string | undefined {
+    return this.links.get(id)?.address;
+  }
+
+  send(messages: readonly Message[]): void {
+    if (this.closed || messages.length === 0) return;
+    // Group by peer so each peer gets one batch (one protobuf frame) per call, in the order given.
+    const byPeer = new Map<NodeId, { msgs: RaftMessage[]; bytes: number }>();
+    for (const m of messages) {
+      let b = byPeer.get(m.to);
+      if (!b) {
+        b = { msgs: [], bytes: 0 };
+        byPeer.set(m.to, b);
+      }
+      b.msgs.push(messageToProto(m));
+      b.bytes += approxSize(m);
+    }
+    for (const [to, b] of byPeer) this.write(to, b.msgs, b.bytes);
+  }
+
+  /** Called by the server side with a batch addressed to this group. */
+  receive(batch: RaftBatch__Output): void {
+    const h = this.handler;
+    if (!h || this.closed) return;
+    for (const pm of batch.messages) {
+      let m: Message;
+      try {
+        m = messageFromProto(pm);
+      } catch (err) {
+        this.logger.warn({ err, group: this.group }, 'dropping malformed raft message');
+        continue;
+      }
+      if (m.to !== this.selfId) {
+        this.logger.warn({ to: m.to, self: this.selfId }, 'dropping raft message addressed to another node');
+        continue;
+      }
+      h(m);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const link of this.links.values()) this.closeLink(link);
+    this.links.clear();
+    unregister(this.server, this.group);
+    if (this.ownServer) this.server.forceShutdown();
+  }
+
+  private write(to: NodeId, msgs: RaftMessage[], bytes: number): void {
+    const link = this.links.get(to);
+    if (!link) {
+      this.logger.debug({ to, group: this.group }, 'no address for raft peer; dropping messages');
+      return;
+    }
+    if (link.bufferedBytes + bytes > this.maxBufferedBytes) {
+      // The peer is not draining (slow or gone): drop, Raft resends what matters.
+      if (link.dropped++ % 1000 === 0) this.logger.warn({ to, bytes: link.bufferedBytes }, 'raft peer buffer full; dropping');
+      return;
+    }
+    const stream = this.streamFor(to, link);
+    link.bufferedBytes += bytes;
+    stream.write({ group: this.group, messages: msgs }, (err: unknown) => {
+      if (link.stream === stream) link.bufferedBytes -= bytes;
+      if (!err) link.reachable = true;
+    });
+  }
+
+  private streamFor(to: NodeId, link: PeerLink): grpc.ClientWritableStream<RaftBatch> {
+    if (link.stream) return link.stream;
+    link.client ??= newRaftTransportClient(link.address, {
+      'grpc.max_send_message_length': 256 * 1024 * 1024,
+      'grpc.initial_reconnect_backoff_ms': 100,
+      'grpc.max_reconnect_backoff_ms': 1000,
+    });
+    const stream = link.client.Send((err) => {
+      if (link.stream === stream) {
+        link.stream = undefined;
+        link.bufferedBytes = 0;
+      }
+      if (err && !this.closed && link.reachable) {
+        // There is no unreachable-report in the core: the leader's progress tracking notices on its own.
+        link.reachable = false;
+        this.logger.info({ to, address: link.address, code: err.code }, 'raft peer unreachable; dropping until it returns');
+      }
+    });
+    stream.on('error', () => undefined);
+    link.stream = stream;
+    return stream;
+  }
+
+  private closeLink(link: PeerLink): void {
+    const s = link.stream;
+    link.stream = undefined;
+    s?.end();
+    link.client?.close();
+    link.client = undefined;
+  }
+}
