@@ -32,6 +32,9 @@ export const placementCenterConfigSchema = z.strictObject({
   cluster: section({
     /** members of the placement Raft group as "id@host:grpc_port", this node included; empty = one node, no Raft. */
     members: z.array(z.string().regex(/^\d+@[^\s:@]+:\d{1,5}$/, 'must be "id@host:port", e.g. "1@127.0.0.1:1228"')).default([]),
+    /** true when this node joins a running group (added with POST /api/v1/cluster/members): it starts with no
+     * membership of its own and learns it from the leader. */
+    join: z.boolean().default(false),
     /** Raft clock tick; elections take election_ticks..2*election_ticks ticks. */
     tick_ms: positiveMs().default(100),
     election_ticks: z.number().int().min(2, 'must be at least 2').default(10),

@@ -22,6 +22,7 @@ import { clusterServiceHandlers } from './grpc/cluster-service.js';
 import { kvServiceHandlers } from './grpc/kv-service.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { metadataApi } from './http/admin-api.js';
+import { membershipRoutes } from './http/membership-routes.js';
 import { installAdminAuth } from './http/admin-auth.js';
 import { mqttServiceHandlers } from './grpc/mqtt-service.js';
 import { journalServiceHandlers } from './grpc/journal-service.js';
@@ -57,13 +58,20 @@ export async function startPlacementCenter(
   let raftNode: RaftNode | undefined;
   if (raftMode) {
     const transportServer = new RaftTransportServer(server, logger);
-    const storage = await RocksDbRaftStorage.open(engine, 'placement', { voters: [...members.keys()].sort((a, b) => a - b), learners: [] });
-    const peers = new Map([...members].filter(([id]) => id !== config.node.id));
+    const bootstrap = config.cluster.join ? undefined : { voters: [...members.keys()].sort((a, b) => a - b), learners: [] };
+    const storage = await RocksDbRaftStorage.open(engine, 'placement', bootstrap);
+    // addresses of members added at run time are replicated state; the config lists the founding members
+    for (const [id, address] of await sm.listMemberAddresses()) members.set(id, address);
+    const transport = new GrpcRaftTransport('placement', new Map([...members].filter(([id]) => id !== config.node.id)), logger);
+    sm.on('member', ({ nodeId, address }: { nodeId: number; address: string }) => {
+      members.set(nodeId, address);
+      if (nodeId !== config.node.id) transport.setPeer(nodeId, address);
+    });
     raftNode = await RaftNode.start({
       id: config.node.id,
       group: 'placement',
       storage,
-      transport: new GrpcRaftTransport('placement', peers, logger),
+      transport,
       server: transportServer,
       app: placementApplication(sm),
       tickMs: config.cluster.tick_ms,
@@ -132,6 +140,7 @@ export async function startPlacementCenter(
   const self = { nodeId: config.node.id, clusterName: config.node.cluster_name, grpcAddress: () => `${config.network.host}:${grpcPort}` };
   const status = raftNode ? raftStatus(raftNode, sm, members, self) : singleNodeStatus(sm, self);
   await http.register(metadataApi, { status, ...mqtt, journal });
+  if (raftNode) await http.register(membershipRoutes, { node: raftNode, proposer });
   const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
 
   logger.info({ grpcPort, httpPort, dataDir: config.node.data_dir }, 'placement center started');

@@ -15,6 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'robustmq-raft-e2e-'));
 const procs = new Map<number, ChildProcess>();
 const outputs = new Map<number, string>();
 let ports: { grpc: number; http: number }[] = [];
+let membersToml = '';
 
 function start(id: number): void {
   const child = spawn(process.execPath, [MAIN, '--config', join(dir, `pc-${id}.toml`)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -47,6 +48,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 beforeAll(async () => {
   ports = await Promise.all([1, 2, 3].map(async () => ({ grpc: await freePort(), http: await freePort() })));
   const members = ports.map((p, i) => `"${i + 1}@127.0.0.1:${p.grpc}"`).join(', ');
+  membersToml = members;
   for (const id of [1, 2, 3]) {
     const p = ports[id - 1]!;
     writeFileSync(
@@ -107,7 +109,7 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
         } catch {
           history.push({ clientId, input: { op: 'put', key, value }, call, output: undefined, return: Infinity });
         }
-        if (writes === 300 && killedAt === Infinity) {
+        if (writes >= 300 && killedAt === Infinity) {
           procs.get(leader)!.kill('SIGKILL');
           killedAt = now();
         }
@@ -139,3 +141,63 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
   const target = (await cluster(survivor)).commitIndex;
   await waitFor('the restarted member to catch up', async () => ((await cluster(leader)).appliedIndex >= target ? true : undefined));
 }, 120_000);
+
+async function admin(id: number, method: string, path: string, body?: unknown) {
+  const r = await fetch(`http://127.0.0.1:${ports[id - 1]!.http}${path}`, {
+    method,
+    ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+  });
+  return { status: r.status, body: (await r.json()) as Record<string, unknown>, leaderHint: r.headers.get('x-robustmq-leader') };
+}
+
+it('adds a 4th member, removes one and transfers leadership while writes continue', async () => {
+  const p4 = { grpc: await freePort(), http: await freePort() };
+  ports.push(p4);
+  writeFileSync(
+    join(dir, 'pc-4.toml'),
+    `[node]\nid = 4\ndata_dir = "${join(dir, 'pc-4')}"\n[network]\nhost = "127.0.0.1"\ngrpc_port = ${p4.grpc}\nhttp_port = ${p4.http}\n` +
+      `[cluster]\nmembers = [${membersToml}, "4@127.0.0.1:${p4.grpc}"]\njoin = true\ntick_ms = 50\nelection_ticks = 10\nsnapshot_entries = 300\n[log]\nlevel = "warn"\n`,
+  );
+  start(4);
+  const leader = await waitFor('a leader', async () => {
+    const s = await cluster(1);
+    return s.leader > 0 ? s.leader : undefined;
+  });
+  const follower = [1, 2, 3].find((id) => id !== leader)!;
+
+  // membership changes are refused on a follower, which names the leader
+  const refused = await admin(follower, 'POST', '/api/v1/cluster/members', { nodeId: 4, address: `127.0.0.1:${p4.grpc}` });
+  expect(refused.status).toBe(503);
+  expect(refused.body.code).toBe('NOT_LEADER');
+  expect(await admin(leader, 'POST', '/api/v1/cluster/members', { nodeId: 0, address: 'x' })).toMatchObject({ status: 400 });
+
+  const client = new PlacementClient({ addresses: ports.map((p) => `127.0.0.1:${p.grpc}`), callTimeoutMs: 15_000 });
+  let writing = true;
+  let written = 0;
+  const writer = (async () => {
+    while (writing) {
+      await client.kvSet(`member-test/${written % 50}`, String(written));
+      written++;
+    }
+  })();
+
+  expect(await admin(leader, 'POST', '/api/v1/cluster/members', { nodeId: 4, address: `127.0.0.1:${p4.grpc}` })).toMatchObject({ status: 200 });
+  await waitFor('member 4 to catch up', async () => {
+    const [l, m4] = await Promise.all([cluster(leader), cluster(4)]);
+    return m4.appliedIndex > 0 && m4.appliedIndex >= l.commitIndex - 5 ? true : undefined;
+  });
+  const removed = [1, 2, 3].find((id) => id !== leader && id !== follower)!;
+  expect(await admin(leader, 'DELETE', `/api/v1/cluster/members/${removed}`)).toMatchObject({ status: 200 });
+  procs.get(removed)!.kill('SIGKILL');
+  const status = (await admin(leader, 'GET', '/api/v1/cluster')).body as { members: { nodeId: number }[] };
+  expect(status.members.map((m) => m.nodeId).sort()).toEqual([1, 2, 3, 4].filter((id) => id !== removed));
+
+  expect(await admin(leader, 'POST', '/api/v1/cluster/leader', { nodeId: 4 })).toMatchObject({ status: 200 });
+  await waitFor('member 4 to lead', async () => ((await cluster(4)).leader === 4 ? true : undefined));
+  const before = written;
+  await waitFor('writes to continue under the new leader', async () => (written > before + 20 ? true : undefined));
+  writing = false;
+  await writer;
+  client.close();
+}, 120_000);
+

@@ -1,0 +1,101 @@
+// Run-time membership of the placement Raft group: add a voter or learner, remove a member, transfer leadership.
+// Only the leader changes membership; a follower answers 503 NOT_LEADER naming the leader.
+import type { FastifyInstance } from 'fastify';
+import { errorResponseSchema } from '@robustmq/common';
+import { ConfChangeRejectedError, type RaftNode } from '@robustmq/raft';
+import { NotLeaderError, type Proposer } from '../state/proposer.js';
+import { RetryableError } from '../state/raft-proposer.js';
+import { installMetadataErrors } from './metadata-errors.js';
+import { MetadataError } from '../metadata/metadata-error.js';
+
+const okSchema = { type: 'object', properties: { ok: { type: 'boolean' } } } as const;
+
+export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftNode; proposer: Proposer }) {
+  installMetadataErrors(app);
+  const requireLeader = () => {
+    const leader = deps.proposer.leader();
+    if (!leader.isLeader) throw new NotLeaderError(leader);
+  };
+  const change = async (run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (err) {
+      if (err instanceof ConfChangeRejectedError) {
+        if (err.reason === 'invalid') throw new MetadataError('INVALID_ARGUMENT', err.message);
+        throw new RetryableError(err.message);
+      }
+      throw err;
+    }
+  };
+
+  app.post(
+    '/api/v1/cluster/members',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          properties: {
+            nodeId: { type: 'integer', minimum: 1 },
+            address: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$' },
+            learner: { type: 'boolean', default: false },
+          },
+          required: ['nodeId', 'address'],
+          additionalProperties: false,
+        },
+        response: { 200: okSchema, 400: errorResponseSchema, 503: errorResponseSchema },
+      },
+    },
+    async (request) => {
+      requireLeader();
+      const body = request.body as { nodeId: number; address: string; learner: boolean };
+      // the address first, so every member can reach the new one by the time it counts towards quorums
+      await deps.proposer.propose({ type: 'cluster.member', nodeId: body.nodeId, address: body.address });
+      await change(() => deps.node.changeMembership({ type: body.learner ? 'addLearner' : 'addNode', nodeId: body.nodeId }, body.address));
+      return { ok: true };
+    },
+  );
+
+  app.post(
+    '/api/v1/cluster/members/:nodeId/promote',
+    { schema: { params: { type: 'object', properties: { nodeId: { type: 'integer', minimum: 1 } } }, response: { 200: okSchema } } },
+    async (request) => {
+      requireLeader();
+      const { nodeId } = request.params as { nodeId: number };
+      await change(() => deps.node.changeMembership({ type: 'addNode', nodeId }));
+      return { ok: true };
+    },
+  );
+
+  app.delete(
+    '/api/v1/cluster/members/:nodeId',
+    { schema: { params: { type: 'object', properties: { nodeId: { type: 'integer', minimum: 1 } } }, response: { 200: okSchema } } },
+    async (request) => {
+      requireLeader();
+      const { nodeId } = request.params as { nodeId: number };
+      await change(() => deps.node.changeMembership({ type: 'removeNode', nodeId }));
+      return { ok: true };
+    },
+  );
+
+  app.post(
+    '/api/v1/cluster/leader',
+    {
+      schema: {
+        body: { type: 'object', properties: { nodeId: { type: 'integer', minimum: 1 } }, required: ['nodeId'], additionalProperties: false },
+        response: { 200: okSchema },
+      },
+    },
+    async (request) => {
+      requireLeader();
+      const { nodeId } = request.body as { nodeId: number };
+      const status = deps.node.status();
+      if (!status.confState.voters.includes(nodeId)) throw new MetadataError('INVALID_ARGUMENT', `node ${nodeId} is not a voter`);
+      deps.node.transferLeadership(nodeId);
+      // wait (bounded) for the hand-over, so the caller sees the result
+      const deadline = Date.now() + 5_000;
+      while (Date.now() < deadline && deps.node.leaderId !== nodeId) await new Promise((r) => setTimeout(r, 20));
+      if (deps.node.leaderId !== nodeId) throw new RetryableError(`leadership did not move to node ${nodeId} within 5 s`);
+      return { ok: true };
+    },
+  );
+}
