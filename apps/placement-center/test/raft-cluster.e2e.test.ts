@@ -201,3 +201,34 @@ it('adds a 4th member, removes one and transfers leadership while writes continu
   client.close();
 }, 120_000);
 
+
+it('a SIGSTOPped leader serves no stale linearizable read after SIGCONT, and rejoins as a follower', async () => {
+  const leader = await waitFor('a leader', async () => {
+    const s = await cluster(4);
+    return s.leader > 0 ? s.leader : undefined;
+  });
+  const all = new PlacementClient({ addresses: ports.map((p) => `127.0.0.1:${p.grpc}`), callTimeoutMs: 15_000 });
+  await all.kvSet('stop-test', 'before');
+  procs.get(leader)!.kill('SIGSTOP');
+  try {
+    // the majority elects a new leader and accepts a newer value
+    await all.kvSet('stop-test', 'after');
+  } finally {
+    procs.get(leader)!.kill('SIGCONT');
+  }
+  // the old leader, asked right away and only it, must not answer with the old value
+  const onlyOld = new PlacementClient({ addresses: [`127.0.0.1:${ports[leader - 1]!.grpc}`], callTimeoutMs: 3_000, attemptTimeoutMs: 1_000 });
+  try {
+    const value = await onlyOld.kvGet('stop-test');
+    expect(value?.toString()).toBe('after');
+  } catch (err) {
+    // refusing is fine too: it is not the leader any more (or cannot prove it is)
+    expect(String(err)).toMatch(/not the leader|UNAVAILABLE|no placement member answered|did not complete/);
+  }
+  onlyOld.close();
+  await waitFor('the old leader to follow the new one', async () => {
+    const s = await cluster(leader);
+    return s.leader > 0 && s.leader !== leader ? true : undefined;
+  });
+  all.close();
+}, 60_000);
