@@ -20,6 +20,24 @@ export const journalServerConfigSchema = z.strictObject({
     addresses: z.array(address()).min(1, 'needs at least one placement address').default(['127.0.0.1:1228']),
     heartbeat_interval_ms: positiveMs().default(1_000),
   }),
+  storage: section({
+    /** largest data-port frame accepted; a longer length prefix is answered with FRAME_TOO_LARGE and the connection closed. */
+    max_frame_bytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+    /** how often sealed segments are checked against their shard's retention (placement retention_ms / retention_bytes). */
+    retention_check_interval_ms: positiveMs().default(60_000),
+  }),
+  replication: section({
+    /** leaders send a heartbeat to idle followers this often. */
+    heartbeat_interval_ms: positiveMs().default(200),
+    /** a follower that heard nothing from its leader for this long checks the leader and takes over if it is gone. */
+    leader_lease_ms: positiveMs().default(3_000),
+    /** how often followers look for silent leaders. */
+    leader_check_interval_ms: positiveMs().default(500),
+    /** deadline of one replication request. */
+    request_timeout_ms: positiveMs().default(10_000),
+    /** most record bytes in one Replicate request. */
+    max_replicate_bytes: z.number().int().min(4096).default(2 * 1024 * 1024),
+  }),
   log: logSection(),
 });
 

@@ -1,5 +1,6 @@
-// Assembles a journal server. Today: the HTTP admin server and membership in the placement center's node registry;
-// the segment store and the data port (1778) arrive with the storage issue.
+// Assembles a journal server: the segment store (files + RocksDB indexes, recovered at start), the replication node
+// (leadership, followers, watchdog), the data port (1778), the HTTP admin server (2227) and membership in the
+// placement center's node registry (registered with its data port, so peers and clients can find it).
 import {
   NodeRegistrar,
   PlacementClient,
@@ -11,10 +12,21 @@ import {
   observabilityPlugin,
   type Logger,
 } from '@robustmq/common';
+import { JournalConnectionPool } from '@robustmq/storage-adapter';
 import type { JournalServerConfig } from './config.js';
+import { adminRoutes } from './http/admin-routes.js';
+import { JournalNode } from './replication/journal-node.js';
+import { SegmentDirectory } from './replication/segment-directory.js';
+import { startDataServer, type DataServer } from './server/data-server.js';
+import { createJournalMetrics } from './server/journal-metrics.js';
+import { enforceRetention } from './storage/retention.js';
+import { SegmentStore } from './storage/segment-store.js';
 
 export interface JournalServerHandle {
-  ports: { http: number };
+  ports: { http: number; data: number };
+  /** host:port of the data port, as registered with placement. */
+  dataAddress: string;
+  node: JournalNode;
   close(): Promise<void>;
 }
 
@@ -26,55 +38,96 @@ export async function startJournalServer(
     options.logger ?? createLogger({ service: 'journal-server', nodeId: config.node.id, level: config.log.level });
   const metrics = createMetricsRegistry('journal-server', config.node.id);
   collectProcessMetrics(metrics);
+  const journalMetrics = createJournalMetrics(metrics);
 
-  // bind first, so the ports registered with placement are the real ones (port 0 picks a free one)
-  const membership: { registrar?: NodeRegistrar } = {};
-  const http = createHttpServer(logger);
-  await http.register(observabilityPlugin, {
-    registry: metrics,
-    health: () => {
-      const registered = membership.registrar?.isRegistered ?? false;
-      return { status: registered ? 'ok' : 'degraded', registered };
-    },
-  });
-  const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
-
+  const store = await SegmentStore.open(config.node.data_dir, logger);
   const placement = new PlacementClient({ addresses: config.placement.addresses, logger });
-  const registrar = new NodeRegistrar({
-    client: placement,
-    node: {
-      clusterType: 'JOURNAL_SERVER',
-      clusterName: config.node.cluster_name,
+  const pool = new JournalConnectionPool({ maxFrameBytes: config.storage.max_frame_bytes * 2 });
+  const node = new JournalNode(
+    store,
+    new SegmentDirectory(placement),
+    placement,
+    pool,
+    {
       nodeId: config.node.id,
-      host: config.network.advertise_host,
-      ports: { http: httpPort },
-      labels: { version: '0.1.0' },
+      heartbeatIntervalMs: config.replication.heartbeat_interval_ms,
+      requestTimeoutMs: config.replication.request_timeout_ms,
+      maxReplicateBytes: config.replication.max_replicate_bytes,
+      leaderLeaseMs: config.replication.leader_lease_ms,
+      leaderCheckIntervalMs: config.replication.leader_check_interval_ms,
     },
-    heartbeatIntervalMs: config.placement.heartbeat_interval_ms,
     logger,
-  });
+  );
 
-  membership.registrar = registrar;
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+  cleanups.push(() => store.close());
+  cleanups.push(() => placement.close());
+  let data: DataServer;
+  const membership: { registrar?: NodeRegistrar } = {};
   try {
+    data = await startDataServer(node, {
+      host: config.network.host,
+      port: config.network.data_port,
+      maxFrameBytes: config.storage.max_frame_bytes,
+      logger,
+      metrics: journalMetrics,
+    });
+    cleanups.push(() => data.close());
+    cleanups.push(() => node.close());
+    cleanups.push(() => pool.closeAll());
+
+    const http = createHttpServer(logger);
+    await http.register(observabilityPlugin, {
+      registry: metrics,
+      health: () => {
+        const registered = membership.registrar?.isRegistered ?? false;
+        return { status: registered ? 'ok' : 'degraded', registered, segments: store.list().length, leading: node.leaders.size };
+      },
+    });
+    await http.register(adminRoutes, { node });
+    const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
+    cleanups.push(() => http.close());
+
+    const registrar = new NodeRegistrar({
+      client: placement,
+      node: {
+        clusterType: 'JOURNAL_SERVER',
+        clusterName: config.node.cluster_name,
+        nodeId: config.node.id,
+        host: config.network.advertise_host,
+        ports: { http: httpPort, data: data.port },
+        labels: { version: '0.1.0' },
+      },
+      heartbeatIntervalMs: config.placement.heartbeat_interval_ms,
+      logger,
+    });
+    membership.registrar = registrar;
     await registrar.start();
+    cleanups.push(() => registrar.stop());
+    node.start();
+
+    const retention = setInterval(() => {
+      enforceRetention(node, placement, logger).catch((err: unknown) => logger.warn({ err }, 'retention pass failed'));
+    }, config.storage.retention_check_interval_ms);
+    retention.unref();
+    cleanups.push(() => clearInterval(retention));
+    logger.info({ httpPort, dataPort: data.port, segments: store.list().length }, 'journal server started');
+
+    let closing: Promise<void> | undefined;
+    return {
+      ports: { http: httpPort, data: data.port },
+      dataAddress: `${config.network.advertise_host}:${data.port}`,
+      node,
+      close() {
+        closing ??= cleanup().then(() => logger.info('journal server stopped'));
+        return closing;
+      },
+    };
   } catch (err) {
-    await http.close();
-    placement.close();
+    await cleanup().catch(() => {});
     throw err;
   }
-  logger.info({ httpPort }, 'journal server started');
-
-  let closing: Promise<void> | undefined;
-  return {
-    ports: { http: httpPort },
-    close() {
-      closing ??= (async () => {
-        await registrar.stop();
-        placement.close();
-        await http.close();
-        logger.info('journal server stopped');
-      })();
-      return closing;
-    },
-  };
 }

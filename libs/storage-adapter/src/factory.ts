@@ -1,6 +1,7 @@
 // Picks a StorageAdapter implementation from configuration. An unknown type is an error naming the valid ones; types
 // that are designed but not built yet say so instead of silently falling back to another store.
 import { join } from 'node:path';
+import { JournalStorageAdapter, type JournalStorageOptions } from './journal-adapter.js';
 import { MemoryStorageAdapter } from './memory-adapter.js';
 import type { MySqlStorageOptions } from './mysql-config.js';
 import { MySqlStorageAdapter } from './mysql-adapter.js';
@@ -20,6 +21,8 @@ export interface StorageConfig extends MySqlStorageOptions {
   type: StorageType;
   /** the service's data directory; the rocksdb adapter keeps its database in `<dataDir>/storage`. */
   dataDir?: string;
+  /** for 'journal': the placement center to find the journal cluster through, and the shard defaults. */
+  journal?: JournalStorageOptions;
 }
 
 /** the directory the rocksdb adapter uses for a given data directory. */
@@ -46,16 +49,20 @@ export async function createStorageAdapter(config: StorageConfig): Promise<Stora
       const { type: _type, dataDir: _dataDir, ...mysql } = config;
       return MySqlStorageAdapter.open(mysql);
     }
-    case 'journal':
-      throw new StorageError(
-        'NOT_IMPLEMENTED',
-        `storage type '${type}' is not available yet; use 'memory', 'rocksdb' or 'mysql' for now`,
-      );
+    case 'journal': {
+      if (!config.journal || !Array.isArray(config.journal.placementAddresses) || config.journal.placementAddresses.length === 0) {
+        throw new StorageError(
+          'INVALID_ARGUMENT',
+          "storage type 'journal' needs journal.placementAddresses: the placement center's gRPC host:port list",
+        );
+      }
+      return new JournalStorageAdapter(config.journal);
+    }
     default:
       throw new StorageError(
         'INVALID_ARGUMENT',
         `unknown storage type ${JSON.stringify(type)}; valid types: ${STORAGE_TYPES.join(', ')} ` +
-          `(implemented: memory, rocksdb, mysql)`,
+          `(implemented: memory, rocksdb, journal, mysql)`,
       );
   }
 }

@@ -8,3 +8,10 @@ export * from './mysql-adapter.js';
 export type { MySqlStorageOptions } from './mysql-config.js';
 export * from './factory.js';
 export type { GroupCommitStats } from './group-commit-queue.js';
+// the journal cluster: its adapter, and the data-port protocol and client the journal server shares
+export * from './journal-adapter.js';
+export * from './journal-protocol.js';
+export * from './journal-connection.js';
+export { assignOffset, decodeRecord, encodeRecord, type RecordFields } from './record-codec.js';
+export { crc32 } from './crc32.js';
+export { advanceRetentionMark, retentionMarkKey } from './journal-catalog.js';

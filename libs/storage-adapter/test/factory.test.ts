@@ -32,10 +32,10 @@ describe('createStorageAdapter', () => {
     });
   });
 
-  it.each(['journal'] as const)('says %s is not available yet', async (type) => {
-    await expect(createStorageAdapter({ type })).rejects.toMatchObject({
-      code: 'NOT_IMPLEMENTED',
-      message: expect.stringMatching(new RegExp(`'${type}' is not available yet.*memory.*rocksdb`)),
+  it('needs the placement addresses for journal', async () => {
+    await expect(createStorageAdapter({ type: 'journal' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/placementAddresses/),
     });
   });
 

@@ -1,0 +1,361 @@
+// This server's part in every segment it holds: which segments it leads (taking leadership over lazily, when a
+// request or placement says so), what it does as a follower (accept replication from the current epoch only, fence,
+// truncate), and the watchdog that notices a silent leader, checks it, and takes the segment over through placement
+// (compare-and-set on the epoch, so only one replica wins). Sealed segments a replica is missing records of are
+// repaired from the other replicas by the same watchdog.
+import * as grpc from '@grpc/grpc-js';
+import { PlacementError, type Logger, type PlacementClient } from '@robustmq/common';
+import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/storage-adapter';
+import type { LocalSegment, SegmentStore } from '../storage/segment-store.js';
+import { SegmentLeader, endForEpoch, verifyBatch, type LeaderSettings } from './segment-leader.js';
+import type { SegmentDirectory, SegmentMeta } from './segment-directory.js';
+
+export interface NodeSettings extends LeaderSettings {
+  leaderLeaseMs: number;
+  leaderCheckIntervalMs: number;
+}
+
+interface FollowerState {
+  lastContactMs: number;
+  leader: number;
+  knownHw: number;
+  /** serializes writes to the segment from replication, truncation and repair. */
+  lock: Promise<unknown>;
+  checking: boolean;
+}
+
+/** where a read may be served from, and up to which offset. */
+export interface Readable {
+  seg: LocalSegment;
+  limit: number;
+  sealed: boolean;
+  leader: SegmentLeader | undefined;
+}
+
+export class JournalNode {
+  readonly leaders = new Map<string, SegmentLeader>();
+  private readonly activating = new Map<string, Promise<SegmentLeader>>();
+  readonly followers = new Map<string, FollowerState>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    readonly store: SegmentStore,
+    readonly directory: SegmentDirectory,
+    readonly placement: PlacementClient,
+    readonly pool: JournalConnectionPool,
+    readonly settings: NodeSettings,
+    readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    // a restarted leader takes its segments back at once instead of waiting out a lease
+    for (const seg of this.store.list()) if (seg.meta.sealedEnd === null) this.follower(seg.key);
+    void this.checkAll(true);
+    this.timer = setInterval(() => void this.checkAll(false), this.settings.leaderCheckIntervalMs);
+    this.timer.unref();
+  }
+
+  private follower(key: string): FollowerState {
+    let f = this.followers.get(key);
+    if (!f) {
+      f = { lastContactMs: Date.now(), leader: 0, knownHw: 0, lock: Promise.resolve(), checking: false };
+      this.followers.set(key, f);
+    }
+    return f;
+  }
+
+  private serialize<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const f = this.follower(key);
+    const run = f.lock.then(task, task);
+    f.lock = run.catch(() => {});
+    return run;
+  }
+
+  /** the leader of a writable segment this server leads, taking it over if placement names this server. */
+  async leaderFor(namespace: string, shard: string, seq: number): Promise<SegmentLeader> {
+    const local = this.store.get(namespace, shard, seq);
+    const existing = local && this.leaders.get(local.key);
+    if (existing) return existing;
+    const meta = await this.directory.segment(namespace, shard, seq, true);
+    if (meta.status === 'SEGMENT_DELETING') throw new JournalError('SHARD_NOT_FOUND', `shard ${namespace}/${shard} is being deleted`);
+    if (meta.status === 'SEGMENT_SEALED') {
+      throw new JournalError('SEGMENT_SEALED', `segment ${seq} of ${namespace}/${shard} is sealed at offset ${meta.endOffset + 1}`, { sealedEnd: meta.endOffset + 1 });
+    }
+    if (meta.leader !== this.settings.nodeId) {
+      throw new JournalError('NOT_LEADER', `journal server ${this.settings.nodeId} does not lead segment ${seq} of ${namespace}/${shard}; node ${meta.leader} does (epoch ${meta.epoch})`, { leader: meta.leader, epoch: meta.epoch });
+    }
+    return this.activate(meta);
+  }
+
+  /** becomes the leader placement says this server is (once per epoch, however many requests ask at once). */
+  activate(meta: SegmentMeta): Promise<SegmentLeader> {
+    const key = `${meta.namespace}/${meta.shardName}/${meta.seq}@${meta.epoch}`;
+    let pending = this.activating.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const shard = await this.directory.shard(meta.namespace, meta.shardName);
+        const seg = await this.store.create({
+          namespace: meta.namespace,
+          shard: meta.shardName,
+          seq: meta.seq,
+          startOffset: meta.startOffset,
+          epoch: meta.epoch,
+          maxRecords: 0,
+        });
+        const current = this.leaders.get(seg.key);
+        if (current && current.epoch >= meta.epoch) return current;
+        current?.stop('a newer epoch of this server took over');
+        const f = this.follower(seg.key);
+        const leader = new SegmentLeader(
+          { store: this.store, directory: this.directory, placement: this.placement, pool: this.pool, settings: this.settings, logger: this.logger, onStop: (l) => this.leaders.get(l.seg.key) === l && this.leaders.delete(l.seg.key) },
+          seg,
+          meta,
+          shard,
+          f.knownHw,
+        );
+        this.leaders.set(seg.key, leader);
+        await this.serialize(seg.key, async () => {
+          try {
+            await leader.start();
+          } catch (err) {
+            leader.stop(`taking over failed: ${(err as Error).message}`);
+            throw err;
+          }
+        });
+        return leader;
+      })().finally(() => this.activating.delete(key));
+      this.activating.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** the local replica a read can use and its visible end; NOT_LEADER when this server cannot serve it. */
+  async readable(namespace: string, shard: string, seq: number): Promise<Readable> {
+    const local = this.store.get(namespace, shard, seq);
+    if (local) {
+      const leader = this.leaders.get(local.key);
+      if (leader && leader.state !== 'stopped' && leader.state !== 'recovering') {
+        return leader.state === 'sealed'
+          ? { seg: local, limit: local.meta.sealedEnd!, sealed: true, leader }
+          : { seg: local, limit: leader.hw, sealed: false, leader };
+      }
+      if (local.meta.sealedEnd !== null && local.durableEnd >= local.meta.sealedEnd) {
+        return { seg: local, limit: local.meta.sealedEnd, sealed: true, leader: undefined };
+      }
+    }
+    const meta = await this.directory.segment(namespace, shard, seq, true);
+    if (meta.status === 'SEGMENT_WRITE' && meta.leader === this.settings.nodeId) {
+      const leader = await this.activate(meta);
+      return this.readable(namespace, shard, seq).catch(() => ({ seg: leader.seg, limit: leader.hw, sealed: false, leader }));
+    }
+    if (meta.status === 'SEGMENT_SEALED' && local && local.durableEnd >= meta.endOffset + 1) {
+      await this.markSealed(local, meta.endOffset + 1);
+      return { seg: local, limit: meta.endOffset + 1, sealed: true, leader: undefined };
+    }
+    if (meta.status === 'SEGMENT_SEALED' && meta.endOffset + 1 === meta.startOffset) {
+      // a sealed empty segment: nothing to read, wherever it is asked
+      const seg = local ?? (await this.store.create({ namespace, shard, seq, startOffset: meta.startOffset, epoch: meta.epoch, maxRecords: 0 }));
+      await this.markSealed(seg, meta.startOffset);
+      return { seg, limit: meta.startOffset, sealed: true, leader: undefined };
+    }
+    throw new JournalError('NOT_LEADER', `journal server ${this.settings.nodeId} cannot serve segment ${seq} of ${namespace}/${shard}; ask node ${meta.leader}`, { leader: meta.leader, epoch: meta.epoch });
+  }
+
+  private async markSealed(seg: LocalSegment, end: number): Promise<void> {
+    if (seg.meta.sealedEnd === end) return;
+    await this.serialize(seg.key, async () => {
+      if (seg.endOffset > end) await this.store.truncate(seg, end);
+      seg.meta.sealedEnd = end;
+      await this.store.saveMeta(seg);
+    });
+  }
+
+  // ---- follower side ----
+
+  async replicate(h: { namespace: string; shard: string; segment: number; epoch: number; leader: number; startOffset: number; baseOffset: number; highWatermark: number; sealedEnd: number | null }, data: Buffer): Promise<{ endOffset: number }> {
+    const records = splitBatch(data);
+    const seg = await this.localOrCreate(h.namespace, h.shard, h.segment, h.startOffset);
+    return this.serialize(seg.key, async () => {
+      await this.adoptEpoch(seg, h.epoch);
+      if (h.baseOffset !== seg.endOffset) {
+        throw new JournalError('OUT_OF_ORDER', `segment ${seg.id} ends at ${seg.endOffset}, not ${h.baseOffset}`, { endOffset: seg.endOffset });
+      }
+      if (records.length > 0) {
+        verifyBatch(records, h.baseOffset, seg.id);
+        await this.store.append(seg, records, h.epoch);
+      }
+      const f = this.follower(seg.key);
+      f.lastContactMs = Date.now();
+      f.leader = h.leader;
+      f.knownHw = Math.max(f.knownHw, Math.min(h.highWatermark, seg.durableEnd));
+      if (h.sealedEnd !== null && h.sealedEnd !== undefined && seg.durableEnd === h.sealedEnd && seg.meta.sealedEnd === null) {
+        seg.meta.sealedEnd = h.sealedEnd;
+        await this.store.saveMeta(seg);
+      }
+      return { endOffset: seg.durableEnd };
+    });
+  }
+
+  async fence(h: { namespace: string; shard: string; segment: number; epoch: number; startOffset: number }): Promise<{ endOffset: number; lastEpoch: number; epochs: Array<[number, number]> }> {
+    const seg = await this.localOrCreate(h.namespace, h.shard, h.segment, h.startOffset);
+    return this.serialize(seg.key, async () => {
+      await this.adoptEpoch(seg, h.epoch);
+      this.follower(seg.key).lastContactMs = Date.now();
+      return { endOffset: seg.durableEnd, lastEpoch: seg.lastEpoch, epochs: seg.meta.epochs };
+    });
+  }
+
+  async truncate(h: { namespace: string; shard: string; segment: number; epoch: number; offset: number }): Promise<{ endOffset: number }> {
+    const seg = this.requireLocal(h.namespace, h.shard, h.segment);
+    return this.serialize(seg.key, async () => {
+      await this.adoptEpoch(seg, h.epoch);
+      if (this.leaders.get(seg.key)?.state === 'leading') throw new JournalError('FENCED', `segment ${seg.id} is led here; a leader does not truncate`);
+      await this.store.truncate(seg, h.offset);
+      return { endOffset: seg.durableEnd };
+    });
+  }
+
+  /** KIP-101: where this leader's log for `epoch` ends, so a follower can cut what it wrote under an older leader. */
+  epochEndOffset(h: { namespace: string; shard: string; segment: number; epoch: number }): { endOffset: number } {
+    const seg = this.requireLocal(h.namespace, h.shard, h.segment);
+    return { endOffset: endForEpoch(seg.meta.epochs, h.epoch, seg.durableEnd) };
+  }
+
+  requireLocal(namespace: string, shard: string, seq: number): LocalSegment {
+    const seg = this.store.get(namespace, shard, seq);
+    if (!seg) throw new JournalError('SEGMENT_NOT_FOUND', `journal server ${this.settings.nodeId} holds no replica of segment ${seq} of ${namespace}/${shard}`);
+    return seg;
+  }
+
+  /** a replica is created by the first replication or fence that names it; its epoch is adopted by the caller. */
+  private async localOrCreate(namespace: string, shard: string, seq: number, startOffset: number): Promise<LocalSegment> {
+    return this.store.get(namespace, shard, seq) ?? (await this.store.create({ namespace, shard, seq, startOffset, epoch: 0, maxRecords: 0 }));
+  }
+
+  /** refuses an older epoch; a newer one is remembered (and stops this server leading the segment, if it did). */
+  private async adoptEpoch(seg: LocalSegment, epoch: number): Promise<void> {
+    if (epoch < seg.meta.epoch) {
+      throw new JournalError('FENCED', `segment ${seg.id} is at epoch ${seg.meta.epoch}; a request from epoch ${epoch} comes from a deposed leader`, { epoch: seg.meta.epoch });
+    }
+    const leader = this.leaders.get(seg.key);
+    if (leader && epoch > leader.epoch) leader.stop(`fenced by epoch ${epoch}`);
+    if (epoch > seg.meta.epoch) {
+      seg.meta.epoch = epoch;
+      await this.store.saveMeta(seg);
+    }
+  }
+
+  // ---- watchdog ----
+
+  private async checkAll(force: boolean): Promise<void> {
+    if (this.closed) return;
+    const now = Date.now();
+    await Promise.all(
+      this.store.list().map(async (seg) => {
+        if (this.leaders.has(seg.key) || this.closed) return;
+        const f = this.follower(seg.key);
+        if (f.checking) return;
+        if (seg.meta.sealedEnd !== null) return;
+        if (!force && now - f.lastContactMs < this.settings.leaderLeaseMs) return;
+        f.checking = true;
+        try {
+          await this.check(seg, f);
+        } catch (err) {
+          if (!this.closed) this.logger.debug({ segment: seg.id, err: (err as Error).message }, 'segment check failed');
+        } finally {
+          f.checking = false;
+        }
+      }),
+    );
+  }
+
+  /** a follower that heard nothing from its leader for a lease: is the leader alive? if not, take over. */
+  private async check(seg: LocalSegment, f: FollowerState): Promise<void> {
+    let meta: SegmentMeta;
+    try {
+      meta = await this.directory.segment(seg.meta.namespace, seg.meta.shard, seg.meta.seq, true);
+    } catch (err) {
+      if (isJournalError(err, 'SHARD_NOT_FOUND') || isJournalError(err, 'SEGMENT_NOT_FOUND')) {
+        this.logger.info({ segment: seg.id }, 'placement no longer knows this segment; dropping the local replica');
+        await this.dropLocal(seg);
+      }
+      return;
+    }
+    if (meta.status === 'SEGMENT_DELETING') return this.dropLocal(seg);
+    if (meta.status === 'SEGMENT_SEALED') return this.repair(seg, meta);
+    if (meta.leader === this.settings.nodeId) {
+      await this.activate(meta);
+      return;
+    }
+    try {
+      const address = await this.directory.address(meta.leader, true);
+      const reply = await this.pool.get(address).request(JOURNAL_MESSAGE.SegmentState, { namespace: meta.namespace, shard: meta.shardName, segment: meta.seq }, [], 1_000);
+      if (reply.header['role'] === 'leader' && reply.header['epoch'] === meta.epoch) {
+        f.lastContactMs = Date.now();
+        return;
+      }
+    } catch {
+      // unreachable or not registered: take over below
+    }
+    try {
+      const updated = await this.placement.updateSegmentLeader({
+        namespace: meta.namespace,
+        shardName: meta.shardName,
+        segmentSeq: meta.seq,
+        leader: this.settings.nodeId,
+        expectedEpoch: meta.epoch,
+      });
+      this.directory.remember(updated);
+      this.logger.warn({ segment: seg.id, deposed: meta.leader, epoch: updated.epoch }, 'leader is silent; took the segment over');
+      await this.activate(updated);
+    } catch (err) {
+      if (err instanceof PlacementError && err.code === grpc.status.FAILED_PRECONDITION) {
+        f.lastContactMs = Date.now(); // another replica won; give its leader a lease
+        return;
+      }
+      throw err;
+    }
+  }
+
+  /** a sealed segment this replica misses records of: copy them from a replica that has them all. */
+  private async repair(seg: LocalSegment, meta: SegmentMeta): Promise<void> {
+    const end = meta.endOffset + 1;
+    if (seg.durableEnd >= end) return this.markSealed(seg, end);
+    for (const nodeId of [meta.leader, ...meta.replicas.filter((r) => r !== meta.leader)]) {
+      if (nodeId === this.settings.nodeId) continue;
+      try {
+        const address = await this.directory.address(nodeId);
+        await this.serialize(seg.key, async () => {
+          while (seg.endOffset < end) {
+            const reply = await this.pool
+              .get(address)
+              .request(JOURNAL_MESSAGE.ReplicaFetch, { namespace: meta.namespace, shard: meta.shardName, segment: meta.seq, offset: seg.endOffset, maxBytes: this.settings.maxReplicateBytes }, [], this.settings.requestTimeoutMs);
+            const records = splitBatch(reply.data);
+            if (records.length === 0) throw new Error(`node ${nodeId} has no records from ${seg.endOffset}`);
+            const usable = records.slice(0, end - seg.endOffset);
+            verifyBatch(usable, seg.endOffset, seg.id);
+            await this.store.append(seg, usable.map((r) => Buffer.from(r)), meta.epoch);
+          }
+        });
+        this.logger.info({ segment: seg.id, from: nodeId, end }, 'repaired sealed segment from a replica');
+        return this.markSealed(seg, end);
+      } catch (err) {
+        this.logger.debug({ segment: seg.id, nodeId, err: (err as Error).message }, 'repair from replica failed');
+      }
+    }
+  }
+
+  async dropLocal(seg: LocalSegment): Promise<void> {
+    this.leaders.get(seg.key)?.stop('segment deleted');
+    await this.serialize(seg.key, () => this.store.delete(seg));
+    this.followers.delete(seg.key);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const leader of [...this.leaders.values()]) leader.stop('journal server closing');
+    await Promise.all([...this.followers.values()].map((f) => f.lock));
+  }
+}

@@ -1,0 +1,434 @@
+// The leader replica of one writable segment: it recovers the segment's log from a majority of replicas when it takes
+// over (fencing the old leader with its epoch), then assigns offsets, writes appends in group commits (many appends,
+// one fsync), pushes them to the followers, advances the high watermark once the shard's acks (1 / quorum / all) have
+// the records on disk, acknowledges appends and wakes long-polling readers at that moment, and seals the segment at
+// its record, size or age limit by asking placement to open the next one.
+import * as grpc from '@grpc/grpc-js';
+import { PlacementError, type Logger, type PlacementClient } from '@robustmq/common';
+import {
+  JOURNAL_MESSAGE,
+  JournalError,
+  assignOffset,
+  crc32,
+  isJournalError,
+  splitBatch,
+  type JournalConnectionPool,
+} from '@robustmq/storage-adapter';
+import { checkRecord, recordOffset } from '../storage/record-view.js';
+import type { LocalSegment, SegmentStore } from '../storage/segment-store.js';
+import { FollowerReplicator } from './follower-replicator.js';
+import type { SegmentDirectory, SegmentMeta, ShardMeta } from './segment-directory.js';
+
+export interface LeaderSettings {
+  nodeId: number;
+  heartbeatIntervalMs: number;
+  requestTimeoutMs: number;
+  maxReplicateBytes: number;
+}
+
+export interface LeaderContext {
+  store: SegmentStore;
+  directory: SegmentDirectory;
+  placement: PlacementClient;
+  pool: JournalConnectionPool;
+  settings: LeaderSettings;
+  logger: Logger;
+  onStop(leader: SegmentLeader): void;
+}
+
+interface PendingAppend {
+  records: Buffer[];
+  taken: number;
+  baseOffset: number;
+  end: number;
+  resolve(result: { baseOffset: number; count: number }): void;
+  reject(err: unknown): void;
+}
+
+interface ReadWaiter {
+  from: number;
+  wake(): void;
+}
+
+type LeaderState = 'recovering' | 'leading' | 'sealing' | 'sealed' | 'stopped';
+
+/** most bytes one group commit writes; later appends wait for the next round. */
+const MAX_GROUP_BYTES = 4 * 1024 * 1024;
+
+export class SegmentLeader {
+  state: LeaderState = 'recovering';
+  /** exclusive end of the committed records: what readers may see and what acknowledged appends reach. */
+  hw: number;
+  readonly epoch: number;
+  readonly replicas: number[];
+  readonly followers = new Map<number, FollowerReplicator>();
+  next: SegmentMeta | undefined;
+  private readonly queue: PendingAppend[] = [];
+  private acking: PendingAppend[] = [];
+  private readonly readers = new Set<ReadWaiter>();
+  private writing = false;
+  private sealing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopReason = '';
+
+  constructor(
+    private readonly ctx: LeaderContext,
+    readonly seg: LocalSegment,
+    readonly meta: SegmentMeta,
+    private readonly shard: ShardMeta,
+    knownHw: number,
+  ) {
+    this.epoch = meta.epoch;
+    this.replicas = meta.replicas;
+    this.hw = Math.max(seg.meta.startOffset, Math.min(knownHw, seg.durableEnd));
+  }
+
+  get id(): string {
+    return this.seg.id;
+  }
+
+  get acks(): string {
+    return this.shard.config?.acks ?? 'ACKS_QUORUM';
+  }
+
+  /** replicas that must have a record on disk before it is committed. */
+  get required(): number {
+    const n = this.replicas.length;
+    if (this.acks === 'ACKS_ONE') return 1;
+    if (this.acks === 'ACKS_ALL') return n;
+    return Math.floor(n / 2) + 1;
+  }
+
+  /** takes over: fences the other replicas, adopts the longest log among a majority, then starts serving. */
+  async start(): Promise<void> {
+    const { store, logger } = this.ctx;
+    if (this.seg.meta.epoch > this.epoch) {
+      throw new JournalError('FENCED', `segment ${this.id} has seen epoch ${this.seg.meta.epoch}, newer than this leader's ${this.epoch}`);
+    }
+    if (this.seg.meta.epoch < this.epoch) {
+      this.seg.meta.epoch = this.epoch;
+      await store.saveMeta(this.seg);
+    }
+    if (this.seg.meta.sealedEnd !== null) {
+      this.state = 'sealed';
+      this.hw = this.seg.meta.sealedEnd;
+      return;
+    }
+    const others = this.replicas.filter((r) => r !== this.ctx.settings.nodeId);
+    if (others.length > 0) await this.recover(others);
+    if (this.state !== 'recovering') return;
+    this.state = 'leading';
+    logger.info({ segment: this.id, epoch: this.epoch, end: this.seg.endOffset, hw: this.hw }, 'leading segment');
+    for (const nodeId of others) {
+      const f = new FollowerReplicator(this.ctx, this, nodeId);
+      this.followers.set(nodeId, f);
+      void f.run();
+    }
+    this.recomputeHw();
+    this.timer = setInterval(() => this.checkAge(), Math.max(this.ctx.settings.heartbeatIntervalMs, 100));
+    this.timer.unref();
+    this.maybeSeal();
+  }
+
+  /**
+   * KIP-101 / ledger recovery: acknowledged records are on a majority, so among the answers of any majority the most
+   * up-to-date log (highest last epoch, then longest) holds them all. Copy what it has beyond ours, after cutting
+   * any tail of ours it does not share.
+   */
+  private async recover(others: number[]): Promise<void> {
+    const { store, directory, pool, settings, logger } = this.ctx;
+    const n = this.replicas.length;
+    // answers (self included) that must intersect every set of replicas that acknowledged a record; acks=1 can
+    // promise nothing once its leader is gone, so it takes a majority when it can and what it has after a while
+    const needed = this.acks === 'ACKS_ALL' ? 1 : this.acks === 'ACKS_QUORUM' ? n - this.required + 1 : Math.floor(n / 2) + 1;
+    const started = Date.now();
+    const deadline = started + 30_000;
+    for (;;) {
+      const answers: Array<{ nodeId: number; address: string; endOffset: number; lastEpoch: number; epochs: Array<[number, number]> }> = [];
+      await Promise.all(
+        others.map(async (nodeId) => {
+          try {
+            const address = await directory.address(nodeId, true);
+            const reply = await pool.get(address).request(JOURNAL_MESSAGE.Fence, this.header({ startOffset: this.seg.meta.startOffset }), [], 2_000);
+            answers.push({ nodeId, address, ...(reply.header as { endOffset: number; lastEpoch: number; epochs: Array<[number, number]> }) });
+          } catch (err) {
+            if (isJournalError(err, 'FENCED')) throw err;
+            logger.debug({ segment: this.id, nodeId, err: (err as Error).message }, 'replica did not answer the fence');
+          }
+        }),
+      );
+      if (1 + answers.length >= needed || (this.acks === 'ACKS_ONE' && Date.now() - started > 3_000)) {
+        const best = answers.reduce<(typeof answers)[number] | undefined>((b, a) => {
+          const key = (x: { lastEpoch: number; endOffset: number }) => [x.lastEpoch, x.endOffset];
+          const [be, bo] = b ? key(b) : [this.seg.lastEpoch, this.seg.endOffset];
+          const [ae, ao] = key(a);
+          return ae > be! || (ae === be && ao > bo!) ? a : b;
+        }, undefined);
+        if (best) {
+          const agreed = endForEpoch(best.epochs, this.seg.lastEpoch, best.endOffset);
+          if (this.seg.endOffset > agreed) await store.truncate(this.seg, agreed);
+          while (this.seg.endOffset < best.endOffset) {
+            const reply = await pool
+              .get(best.address)
+              .request(JOURNAL_MESSAGE.ReplicaFetch, this.header({ offset: this.seg.endOffset, maxBytes: settings.maxReplicateBytes }), [], settings.requestTimeoutMs);
+            const records = splitBatch(reply.data);
+            if (records.length === 0) break;
+            verifyBatch(records, this.seg.endOffset, this.id);
+            await store.append(this.seg, records.map((r) => Buffer.from(r)), best.lastEpoch);
+          }
+          logger.info({ segment: this.id, from: best.nodeId, end: this.seg.endOffset }, 'recovered segment tail from a replica');
+        }
+        return;
+      }
+      if (Date.now() > deadline) {
+        throw new JournalError('NOT_ENOUGH_REPLICAS', `segment ${this.id}: only ${1 + answers.length} of ${needed} replicas answered while taking over`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      if (this.state !== 'recovering') return;
+    }
+  }
+
+  header(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { namespace: this.seg.meta.namespace, shard: this.seg.meta.shard, segment: this.seg.meta.seq, epoch: this.epoch, leader: this.ctx.settings.nodeId, ...extra };
+  }
+
+  /** the exclusive end of this leader's log for `epoch` (KIP-101): where the first later epoch starts, else the end. */
+  endOffsetForEpoch(epoch: number): number {
+    return endForEpoch(this.seg.meta.epochs, epoch, this.seg.endOffset);
+  }
+
+  /** queues records (encoded, offsets unassigned, already checked) and resolves once committed at the shard's acks. */
+  append(records: Buffer[], maxSegmentRecords: number): Promise<{ baseOffset: number; count: number }> {
+    if (this.state === 'sealed' || this.state === 'sealing') return this.sealedError();
+    if (this.state !== 'leading') return Promise.reject(this.notLeader());
+    if (maxSegmentRecords > 0 && this.seg.meta.maxRecords === 0) {
+      // the writer's record limit is remembered with the replica, so a restarted leader seals at the same place
+      this.seg.meta.maxRecords = maxSegmentRecords;
+      void this.ctx.store.saveMeta(this.seg).catch(() => {});
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ records, taken: 0, baseOffset: -1, end: -1, resolve, reject });
+      if (!this.writing) {
+        this.writing = true;
+        // start on a microtask so appends of the same tick share a group commit
+        queueMicrotask(() => void this.writeLoop());
+      }
+    });
+  }
+
+  private async writeLoop(): Promise<void> {
+    const seg = this.seg;
+    try {
+      while (this.queue.length > 0 && this.state === 'leading') {
+        const batch: PendingAppend[] = [];
+        const records: Buffer[] = [];
+        let bytes = 0;
+        let capacity = seg.meta.maxRecords > 0 ? seg.meta.maxRecords - seg.recordCount : Number.MAX_SAFE_INTEGER;
+        let next = seg.endOffset;
+        while (this.queue.length > 0 && capacity > 0 && (bytes < MAX_GROUP_BYTES || records.length === 0)) {
+          const p = this.queue.shift()!;
+          const n = Math.min(p.records.length, capacity);
+          p.taken = n;
+          p.baseOffset = next;
+          for (let i = 0; i < n; i++) {
+            const r = p.records[i]!;
+            assignOffset(r, next++);
+            records.push(r);
+            bytes += r.length;
+          }
+          p.end = next;
+          capacity -= n;
+          batch.push(p);
+        }
+        if (records.length === 0) break;
+        try {
+          await this.ctx.store.append(seg, records, this.epoch);
+        } catch (err) {
+          // the file's tail is unknown now: refuse these appends and stop leading; a new leader recovers from replicas
+          const error = new JournalError('WRITE_FAILED', `segment ${this.id}: write failed (${(err as Error).message}); nothing of it is acknowledged`);
+          for (const p of batch) p.reject(error);
+          this.stop(`write failed: ${(err as Error).message}`);
+          return;
+        }
+        this.acking.push(...batch);
+        for (const f of this.followers.values()) f.wake();
+        this.recomputeHw();
+        this.maybeSeal();
+      }
+    } finally {
+      this.writing = false;
+    }
+    if (this.queue.length > 0) {
+      if (this.state === 'leading') this.maybeSeal();
+      else if (this.state === 'stopped') this.failQueued(this.notLeader());
+    }
+  }
+
+  /** called whenever a follower reports progress. */
+  recomputeHw(): void {
+    const ends = [this.seg.durableEnd];
+    for (const f of this.followers.values()) ends.push(Math.min(f.match, this.seg.durableEnd));
+    ends.sort((a, b) => b - a);
+    const committed = ends[this.required - 1] ?? this.seg.meta.startOffset;
+    if (committed <= this.hw) return;
+    this.hw = committed;
+    let done = 0;
+    const limit = this.seg.meta.maxRecords > 0 ? this.seg.meta.startOffset + this.seg.meta.maxRecords : -1;
+    while (done < this.acking.length && this.acking[done]!.end <= committed) {
+      const p = this.acking[done]!;
+      const result = { baseOffset: p.baseOffset, count: p.taken };
+      // the append that fills the segment is answered after the seal, so its writer finds the next segment open;
+      // its records are committed either way, so the answer is the same if sealing fails
+      if (p.end === limit) void this.seal().finally(() => p.resolve(result));
+      else p.resolve(result);
+      done++;
+    }
+    if (done > 0) this.acking = this.acking.slice(done);
+    for (const r of this.readers) if (r.from < committed) r.wake();
+  }
+
+  /** resolves once a record at `from` is committed, the segment seals or the leader stops, or after `ms`. */
+  waitFor(from: number, ms: number): Promise<void> {
+    if (this.hw > from || this.state === 'sealed' || this.state === 'stopped') return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter: ReadWaiter = {
+        from,
+        wake: () => {
+          clearTimeout(timer);
+          this.readers.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.wake, ms);
+      this.readers.add(waiter);
+    });
+  }
+
+  private checkAge(): void {
+    if (this.state !== 'leading' || this.seg.recordCount === 0) return;
+    const maxAge = this.shard.config?.maxSegmentAgeMs || 3_600_000;
+    if (Date.now() - this.meta.createdAtMs >= maxAge) void this.seal();
+  }
+
+  private maybeSeal(): void {
+    if (this.state !== 'leading') return;
+    const seg = this.seg;
+    const full = seg.meta.maxRecords > 0 && seg.recordCount >= seg.meta.maxRecords;
+    const maxBytes = this.shard.config?.maxSegmentBytes || 1024 ** 3;
+    if (full || seg.file.size >= maxBytes) void this.seal();
+  }
+
+  /** seals once everything written is committed, and asks placement for the next segment. */
+  seal(): Promise<void> {
+    this.sealing ??= (async () => {
+      this.state = 'sealing';
+      const { placement, directory, store, logger } = this.ctx;
+      while (this.hw < this.seg.endOffset || this.writing) {
+        if (this.state !== 'sealing') return;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      const end = this.seg.endOffset;
+      for (let attempt = 0; this.state === 'sealing'; attempt++) {
+        try {
+          const { sealed, next } = await placement.sealAndOpenNext({
+            namespace: this.seg.meta.namespace,
+            shardName: this.seg.meta.shard,
+            segmentSeq: this.seg.meta.seq,
+            endOffset: end - 1,
+            // the newest record time, not the last one's: retention keeps a segment until all its records are old
+            startTimestampMs: Math.max(0, this.seg.minTimestamp),
+            endTimestampMs: Math.max(0, this.seg.maxTimestamp),
+          });
+          directory.remember(sealed);
+          directory.remember(next);
+          this.next = next;
+          break;
+        } catch (err) {
+          if (err instanceof PlacementError && err.code === grpc.status.FAILED_PRECONDITION) {
+            // an earlier attempt may have been applied with its answer lost: see what placement holds
+            const fresh = await directory.segment(this.seg.meta.namespace, this.seg.meta.shard, this.seg.meta.seq, true).catch(() => undefined);
+            if (fresh && fresh.status !== 'SEGMENT_WRITE' && fresh.endOffset === end - 1) {
+              this.next = await directory.segment(this.seg.meta.namespace, this.seg.meta.shard, this.seg.meta.seq + 1, true).catch(() => undefined);
+              break;
+            }
+            const stillOurs = fresh && fresh.status === 'SEGMENT_WRITE' && fresh.epoch === this.epoch && fresh.leader === this.ctx.settings.nodeId;
+            if (!stillOurs) {
+              this.stop(`placement refused the seal: ${err.message}`);
+              return;
+            }
+            // e.g. too few journal servers registered for the next segment's replicas: wait for them to come back
+          }
+          logger.warn({ segment: this.id, err: (err as Error).message, attempt }, 'sealing failed; retrying');
+          await new Promise((r) => setTimeout(r, Math.min(1_000, 50 * 2 ** attempt)));
+        }
+      }
+      if (this.state !== 'sealing') return;
+      this.seg.meta.sealedEnd = end;
+      await store.saveMeta(this.seg);
+      this.state = 'sealed';
+      logger.info({ segment: this.id, end }, 'sealed segment');
+      this.failQueued(this.sealedErrorValue());
+      for (const r of this.readers) r.wake();
+      for (const f of this.followers.values()) f.wake();
+      if (this.timer) clearInterval(this.timer);
+    })();
+    return this.sealing;
+  }
+
+  private sealedErrorValue(): JournalError {
+    const next = this.next;
+    return new JournalError(
+      'SEGMENT_SEALED',
+      `segment ${this.id} is sealed at offset ${this.seg.meta.sealedEnd ?? this.seg.endOffset}; append to the next segment`,
+      next ? { next: { seq: next.seq, leader: next.leader, epoch: next.epoch, startOffset: next.startOffset, replicas: next.replicas } } : {},
+    );
+  }
+
+  private async sealedError(): Promise<never> {
+    if (this.sealing) await this.sealing;
+    throw this.state === 'sealed' ? this.sealedErrorValue() : this.notLeader();
+  }
+
+  notLeader(): JournalError {
+    return new JournalError('NOT_LEADER', `this journal server no longer leads segment ${this.id} (${this.stopReason || 'stepping down'}); refresh the segment's leader from placement`);
+  }
+
+  private failQueued(err: JournalError): void {
+    const queued = this.queue.splice(0);
+    for (const p of queued) p.reject(err);
+  }
+
+  /** steps down (fenced by a newer epoch, a failed write, shutdown): nothing pending is acknowledged. */
+  stop(reason: string): void {
+    if (this.state === 'stopped') return;
+    const wasSealed = this.state === 'sealed';
+    this.state = 'stopped';
+    this.stopReason = reason;
+    if (this.timer) clearInterval(this.timer);
+    for (const f of this.followers.values()) f.stop();
+    const err = this.notLeader();
+    this.failQueued(err);
+    for (const p of this.acking.splice(0)) p.reject(err);
+    for (const r of this.readers) r.wake();
+    if (!wasSealed) this.ctx.logger.warn({ segment: this.id, epoch: this.epoch, reason }, 'stopped leading segment');
+    this.ctx.onStop(this);
+  }
+}
+
+/** the exclusive end of `epoch` in an epoch history: the start of the first later epoch, else `end`. */
+export function endForEpoch(epochs: Array<[number, number]>, epoch: number, end: number): number {
+  for (const [e, start] of epochs) if (e > epoch) return start;
+  return end;
+}
+
+/** checks records arriving from the network: well-formed, CRC intact, offsets consecutive from `first`. */
+export function verifyBatch(records: Buffer[], first: number, where: string): void {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const bad = checkRecord(r, crc32);
+    if (bad) throw new JournalError('CORRUPT_RECORD', `record ${i} for ${where} is not acceptable: ${bad}`);
+    if (recordOffset(r) !== first + i) {
+      throw new JournalError('BAD_REQUEST', `record ${i} for ${where} has offset ${recordOffset(r)}, expected ${first + i}`);
+    }
+  }
+}

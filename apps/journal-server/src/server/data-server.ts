@@ -1,0 +1,93 @@
+// The data port (1778): a TCP server speaking the frame protocol of journal-protocol.ts. Requests on a connection
+// run concurrently and are answered as they finish (pipelining), except that each connection's requests start in
+// arrival order, which keeps one producer's appends in its order. Bad input never reaches a handler unchecked: an
+// unreadable length closes the connection after an error answer; anything else gets an error answer and the
+// connection stays open.
+import { createServer, type Server, type Socket } from 'node:net';
+import { closeServer, listen, type Logger } from '@robustmq/common';
+import {
+  ERROR_TYPE,
+  FrameDecoder,
+  JournalError,
+  REPLY_FLAG,
+  encodeFrame,
+  errorFrame,
+  messageName,
+  parseBody,
+} from '@robustmq/storage-adapter';
+import type { JournalNode } from '../replication/journal-node.js';
+import type { JournalMetrics } from './journal-metrics.js';
+import { HANDLERS } from './request-handlers.js';
+
+export interface DataServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startDataServer(
+  node: JournalNode,
+  options: { host: string; port: number; maxFrameBytes: number; logger: Logger; metrics: JournalMetrics },
+): Promise<DataServer> {
+  const { logger, metrics } = options;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', (err) => logger.debug({ err: err.message }, 'data connection error'));
+    const send = (parts: Buffer[]) => {
+      if (socket.destroyed) return;
+      socket.cork();
+      for (const p of parts) socket.write(p);
+      socket.uncork();
+    };
+    const decoder = new FrameDecoder(
+      options.maxFrameBytes,
+      (type, id, body) => {
+        const handler = HANDLERS.get(type);
+        if (!handler) {
+          metrics.badFrames.inc();
+          send(errorFrame(id, 'UNKNOWN_TYPE', `unknown request type ${type}; see journal-protocol.ts for the valid ones`));
+          return;
+        }
+        let parsed: ReturnType<typeof parseBody>;
+        try {
+          parsed = parseBody(body);
+        } catch (err) {
+          metrics.badFrames.inc();
+          send(errorFrame(id, 'BAD_REQUEST', (err as Error).message));
+          return;
+        }
+        handler(node, parsed.header, parsed.data, metrics).then(
+          (answer) => send(encodeFrame(type | REPLY_FLAG, id, answer.header, answer.data ?? [])),
+          (err: unknown) => {
+            if (err instanceof JournalError) {
+              metrics.requestErrors.inc({ code: err.code });
+              send(errorFrame(id, err.code, err.message, err.details));
+            } else {
+              metrics.requestErrors.inc({ code: 'INTERNAL' });
+              logger.error({ err, request: messageName(type) }, 'data-port request failed');
+              send(errorFrame(id, 'INTERNAL', `internal error: ${(err as Error)?.message ?? String(err)}`));
+            }
+          },
+        );
+      },
+      (code, message) => {
+        metrics.badFrames.inc();
+        logger.warn({ remote: socket.remoteAddress, code, message }, 'closing a data connection after a bad frame');
+        send(errorFrame(0, code, `${message}; closing the connection`));
+        socket.end();
+      },
+    );
+    socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+  });
+  const port = await listen(server, options.port, options.host);
+  void ERROR_TYPE;
+  return {
+    port,
+    async close() {
+      const closing = closeServer(server);
+      for (const s of sockets) s.destroy();
+      await closing;
+    },
+  };
+}

@@ -1,0 +1,190 @@
+// One function per data-port request type: reads the header fields it needs (a missing or mistyped field is
+// BAD_REQUEST naming it), does the work through the JournalNode, and returns the answer header and record data.
+import {
+  JOURNAL_MESSAGE,
+  JournalError,
+  batchParts,
+  crc32,
+  splitBatch,
+  str,
+  uint,
+  type Header,
+} from '@robustmq/storage-adapter';
+import type { JournalNode } from '../replication/journal-node.js';
+import { checkRecord } from '../storage/record-view.js';
+import type { JournalMetrics } from './journal-metrics.js';
+
+export interface Answer {
+  header: Header;
+  data?: Buffer[];
+}
+
+export type Handler = (node: JournalNode, header: Header, data: Buffer, metrics: JournalMetrics) => Promise<Answer>;
+
+const MAX_WAIT_MS = 60_000;
+
+/** namespace and shard are path segments on disk and in RocksDB keys: no '/', no whitespace, no control characters. */
+function name(header: Header, field: string): string {
+  const v = str(header, field);
+  // eslint-disable-next-line no-control-regex
+  if (/[/\s\u0000-\u001f\u007f]/.test(v) || Buffer.byteLength(v) > 256) {
+    throw new JournalError('BAD_REQUEST', `${field} must be 1-256 bytes without '/', whitespace or control characters`);
+  }
+  return v;
+}
+
+function target(h: Header): { namespace: string; shard: string; segment: number } {
+  return { namespace: name(h, 'namespace'), shard: name(h, 'shard'), segment: uint(h, 'segment') };
+}
+
+const append: Handler = async (node, h, data, metrics) => {
+  const t = target(h);
+  const epoch = uint(h, 'epoch', 0);
+  const maxSegmentRecords = uint(h, 'maxSegmentRecords', 0);
+  const records = splitBatch(data);
+  if (records.length === 0) throw new JournalError('BAD_REQUEST', 'an Append must carry at least one record');
+  for (let i = 0; i < records.length; i++) {
+    const bad = checkRecord(records[i]!, crc32);
+    if (bad) throw new JournalError('CORRUPT_RECORD', `record ${i} of the Append is not acceptable: ${bad}`);
+  }
+  const leader = await node.leaderFor(t.namespace, t.shard, t.segment);
+  if (epoch !== 0 && epoch !== leader.epoch) {
+    throw new JournalError('NOT_LEADER', `segment ${leader.id} is at epoch ${leader.epoch}, the request was for epoch ${epoch}; refresh from placement`, { leader: node.settings.nodeId, epoch: leader.epoch });
+  }
+  const result = await leader.append(records, maxSegmentRecords);
+  metrics.appendedRecords.inc(result.count);
+  return { header: result };
+};
+
+const read: Handler = async (node, h, _data, metrics) => {
+  const t = target(h);
+  const offset = uint(h, 'offset');
+  const maxRecords = Math.max(1, uint(h, 'maxRecords', 100));
+  const maxBytes = Math.max(1, uint(h, 'maxBytes', 1024 * 1024));
+  const waitMs = Math.min(uint(h, 'waitMs', 0), MAX_WAIT_MS);
+  let r = await node.readable(t.namespace, t.shard, t.segment);
+  const start = r.seg.meta.startOffset;
+  if (offset < start || offset > r.limit) {
+    throw new JournalError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside segment ${r.seg.id}'s readable range [${start}, ${r.limit}]`, { startOffset: start, endOffset: r.limit });
+  }
+  if (offset === r.limit && !r.sealed && waitMs > 0 && r.leader) {
+    await r.leader.waitFor(offset, waitMs);
+    r = await node.readable(t.namespace, t.shard, t.segment);
+  }
+  const records = offset < r.limit ? await node.store.read(r.seg, offset, r.limit, maxRecords, maxBytes) : [];
+  metrics.readRecords.inc(records.length);
+  return { header: { highWatermark: r.limit, sealed: r.sealed, startOffset: start }, data: batchParts(records) };
+};
+
+function byTerm(kind: 'key' | 'tag'): Handler {
+  return async (node, h) => {
+    const t = target(h);
+    const term = str(h, kind);
+    const fromOffset = uint(h, 'fromOffset', 0);
+    const maxRecords = Math.max(1, uint(h, 'maxRecords', 100));
+    const r = await node.readable(t.namespace, t.shard, t.segment);
+    const positions = await node.store.lookupTerm(r.seg, kind, term, fromOffset, r.limit, maxRecords);
+    const records: Buffer[] = [];
+    for (const p of positions) records.push(await node.store.readAt(r.seg, p));
+    return { header: { highWatermark: r.limit, sealed: r.sealed }, data: batchParts(records) };
+  };
+}
+
+const offsetForTimestamp: Handler = async (node, h) => {
+  const t = target(h);
+  const timestamp = uint(h, 'timestamp');
+  const r = await node.readable(t.namespace, t.shard, t.segment);
+  const offset = await node.store.offsetForTimestamp(r.seg, timestamp, r.limit);
+  return { header: { offset: offset ?? null, highWatermark: r.limit, sealed: r.sealed } };
+};
+
+const replicate: Handler = async (node, h, data, metrics) => {
+  const t = target(h);
+  const sealedEnd = h['sealedEnd'] === null || h['sealedEnd'] === undefined ? null : uint(h, 'sealedEnd');
+  const reply = await node.replicate(
+    {
+      ...t,
+      epoch: uint(h, 'epoch'),
+      leader: uint(h, 'leader', 0),
+      startOffset: uint(h, 'startOffset'),
+      baseOffset: uint(h, 'baseOffset'),
+      highWatermark: uint(h, 'highWatermark', 0),
+      sealedEnd,
+    },
+    data,
+  );
+  metrics.replicatedBatches.inc();
+  return { header: reply };
+};
+
+const fence: Handler = async (node, h) => ({
+  header: await node.fence({ ...target(h), epoch: uint(h, 'epoch'), startOffset: uint(h, 'startOffset', 0) }),
+});
+
+const truncate: Handler = async (node, h) => ({
+  header: await node.truncate({ ...target(h), epoch: uint(h, 'epoch'), offset: uint(h, 'offset') }),
+});
+
+const segmentState: Handler = async (node, h) => {
+  const t = target(h);
+  let role = 'replica';
+  let highWatermark: number | null = null;
+  let sealed = false;
+  try {
+    const r = await node.readable(t.namespace, t.shard, t.segment);
+    role = r.leader ? 'leader' : 'replica';
+    highWatermark = r.limit;
+    sealed = r.sealed;
+  } catch (err) {
+    if (!(err instanceof JournalError) || err.code !== 'NOT_LEADER') throw err;
+  }
+  const seg = node.store.get(t.namespace, t.shard, t.segment);
+  const leader = seg && node.leaders.get(seg.key);
+  return {
+    header: {
+      role: seg ? role : 'none',
+      epoch: leader?.epoch ?? seg?.meta.epoch ?? 0,
+      startOffset: seg?.meta.startOffset ?? null,
+      endOffset: seg?.durableEnd ?? null,
+      highWatermark,
+      sealed,
+      maxTimestamp: seg?.maxTimestamp ?? -1,
+    },
+  };
+};
+
+const deleteSegment: Handler = async (node, h) => {
+  const t = target(h);
+  const seg = node.store.get(t.namespace, t.shard, t.segment);
+  if (seg) await node.dropLocal(seg);
+  return { header: { deleted: Boolean(seg) } };
+};
+
+const replicaFetch: Handler = async (node, h) => {
+  const t = target(h);
+  const offset = uint(h, 'offset');
+  const maxBytes = Math.max(1, uint(h, 'maxBytes', 1024 * 1024));
+  const seg = node.requireLocal(t.namespace, t.shard, t.segment);
+  if (offset < seg.meta.startOffset || offset > seg.durableEnd) {
+    throw new JournalError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside segment ${seg.id}'s stored range [${seg.meta.startOffset}, ${seg.durableEnd}]`);
+  }
+  const records = await node.store.readForReplication(seg, offset, seg.durableEnd, maxBytes);
+  return { header: { endOffset: seg.durableEnd }, data: batchParts(records) };
+};
+
+const epochEndOffset: Handler = async (node, h) => ({ header: node.epochEndOffset({ ...target(h), epoch: uint(h, 'epoch') }) });
+
+export const HANDLERS = new Map<number, Handler>([
+  [JOURNAL_MESSAGE.Append, append],
+  [JOURNAL_MESSAGE.Read, read],
+  [JOURNAL_MESSAGE.ReadByKey, byTerm('key')],
+  [JOURNAL_MESSAGE.ReadByTag, byTerm('tag')],
+  [JOURNAL_MESSAGE.OffsetForTimestamp, offsetForTimestamp],
+  [JOURNAL_MESSAGE.Replicate, replicate],
+  [JOURNAL_MESSAGE.Fence, fence],
+  [JOURNAL_MESSAGE.Truncate, truncate],
+  [JOURNAL_MESSAGE.SegmentState, segmentState],
+  [JOURNAL_MESSAGE.DeleteSegment, deleteSegment],
+  [JOURNAL_MESSAGE.ReplicaFetch, replicaFetch],
+  [JOURNAL_MESSAGE.EpochEndOffset, epochEndOffset],
+]);

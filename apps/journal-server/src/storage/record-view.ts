@@ -1,0 +1,89 @@
+// Cheap looks into an encoded record (record-codec.ts layout) without verifying its CRC: the server needs offsets,
+// timestamps and payload sizes to index and page, while CRC verification happens where records are accepted (append,
+// replicate, recovery) and again in the client that reads them.
+export const RECORD_OFFSET_AT = 5;
+export const RECORD_TIMESTAMP_AT = 13;
+
+export function recordOffset(record: Buffer): number {
+  return Number(record.readBigUInt64BE(RECORD_OFFSET_AT));
+}
+
+export function recordTimestamp(record: Buffer): number {
+  return Number(record.readBigUInt64BE(RECORD_TIMESTAMP_AT));
+}
+
+/** the payload length, found by walking the variable-length fields; -1 if the record is too short to say. */
+export function payloadLength(record: Buffer): number {
+  try {
+    let pos = 22;
+    if (record[21]! & 1) pos += 4 + record.readUInt32BE(pos);
+    const tags = record.readUInt16BE(pos);
+    pos += 2;
+    for (let i = 0; i < tags; i++) pos += 2 + record.readUInt16BE(pos);
+    const headers = record.readUInt16BE(pos);
+    pos += 2;
+    for (let i = 0; i < headers; i++) {
+      pos += 2 + record.readUInt16BE(pos);
+      pos += 4 + record.readUInt32BE(pos);
+    }
+    return record.readUInt32BE(pos);
+  } catch {
+    return -1;
+  }
+}
+
+/** the key and tags of a record (for the key and tag indexes); tags repeated within the record are counted once. */
+export function recordKeyAndTags(record: Buffer): { key: string | undefined; tags: string[] } {
+  let pos = 22;
+  let key: string | undefined;
+  if (record[21]! & 1) {
+    const len = record.readUInt32BE(pos);
+    key = record.toString('utf8', pos + 4, pos + 4 + len);
+    pos += 4 + len;
+  }
+  const count = record.readUInt16BE(pos);
+  pos += 2;
+  const tags = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const len = record.readUInt16BE(pos);
+    tags.add(record.toString('utf8', pos + 2, pos + 2 + len));
+    pos += 2 + len;
+  }
+  return { key, tags: [...tags] };
+}
+
+/**
+ * checks an encoded record from the network without building objects: known version, every length inside the
+ * buffer, nothing trailing, and the CRC. Returns a reason when it is not acceptable.
+ */
+export function checkRecord(record: Buffer, crc32: (b: Buffer) => number): string | undefined {
+  if (record.length < 30) return `record of ${record.length} bytes is shorter than the 30-byte minimum`;
+  if (record[0] !== 1) return `unknown record format version ${record[0]}`;
+  let pos = 22;
+  const need = (n: number) => pos + n <= record.length;
+  if (record[21]! & 1) {
+    if (!need(4)) return 'key length past the end';
+    pos += 4 + record.readUInt32BE(pos);
+  }
+  if (!need(2)) return 'tag count past the end';
+  const tags = record.readUInt16BE(pos);
+  pos += 2;
+  for (let i = 0; i < tags; i++) {
+    if (!need(2)) return 'tag length past the end';
+    pos += 2 + record.readUInt16BE(pos);
+  }
+  if (!need(2)) return 'header count past the end';
+  const headers = record.readUInt16BE(pos);
+  pos += 2;
+  for (let i = 0; i < headers; i++) {
+    if (!need(2)) return 'header name past the end';
+    pos += 2 + record.readUInt16BE(pos);
+    if (!need(4)) return 'header value past the end';
+    pos += 4 + record.readUInt32BE(pos);
+  }
+  if (!need(4)) return 'payload length past the end';
+  pos += 4 + record.readUInt32BE(pos);
+  if (pos !== record.length) return pos > record.length ? 'payload past the end' : `${record.length - pos} trailing bytes`;
+  if (crc32(record.subarray(5)) !== record.readUInt32BE(1)) return 'CRC mismatch';
+  return undefined;
+}

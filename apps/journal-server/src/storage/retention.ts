@@ -1,0 +1,48 @@
+// Server-side retention: sealed segments of shards whose placement config sets retention_ms or retention_bytes are
+// removed whole, oldest first — by age when every record in them is older than retention_ms (placement records the
+// newest record time of a sealed segment), by size while the shard's sealed segments here exceed retention_bytes.
+// Before deleting, the shard's retention mark in placement KV (`journal-retention/<namespace>/<shard>` = the first
+// kept segment) is moved forward, so readers learn the new start offset instead of finding a hole.
+import type { Logger, PlacementClient } from '@robustmq/common';
+import { advanceRetentionMark, isJournalError } from '@robustmq/storage-adapter';
+import type { JournalNode } from '../replication/journal-node.js';
+
+export async function enforceRetention(node: JournalNode, placement: PlacementClient, logger: Logger, now = Date.now()): Promise<number> {
+  const byShard = new Map<string, ReturnType<JournalNode['store']['list']>>();
+  for (const seg of node.store.list()) {
+    const key = `${seg.meta.namespace}/${seg.meta.shard}`;
+    byShard.set(key, [...(byShard.get(key) ?? []), seg]);
+  }
+  let removed = 0;
+  for (const segs of byShard.values()) {
+    const { namespace, shard } = segs[0]!.meta;
+    let config;
+    try {
+      config = (await node.directory.shard(namespace, shard, true)).config;
+    } catch (err) {
+      if (isJournalError(err, 'SHARD_NOT_FOUND')) {
+        for (const seg of segs) await node.dropLocal(seg);
+        logger.info({ namespace, shard }, 'dropped the local segments of a deleted shard');
+      }
+      continue;
+    }
+    if (!config || (!config.retentionMs && !config.retentionBytes)) continue;
+    const sealed = segs.filter((s) => s.meta.sealedEnd !== null).sort((a, b) => a.meta.seq - b.meta.seq);
+    let bytes = sealed.reduce((sum, s) => sum + s.file.size, 0);
+    const doomed = [];
+    for (const seg of sealed) {
+      const meta = await node.directory.segment(namespace, shard, seg.meta.seq).catch(() => undefined);
+      const old = config.retentionMs > 0 && meta !== undefined && meta.endTimestampMs < now - config.retentionMs;
+      const over = config.retentionBytes > 0 && bytes > config.retentionBytes;
+      if (!old && !over) break;
+      doomed.push(seg);
+      bytes -= seg.file.size;
+    }
+    if (doomed.length === 0) continue;
+    await advanceRetentionMark(placement, namespace, shard, doomed[doomed.length - 1]!.meta.seq + 1);
+    for (const seg of doomed) await node.dropLocal(seg);
+    removed += doomed.length;
+    logger.info({ namespace, shard, segments: doomed.map((s) => s.meta.seq) }, 'retention removed sealed segments');
+  }
+  return removed;
+}

@@ -1,0 +1,67 @@
+// One segment's append-only file: records framed as [u32 length][record-codec bytes], written at the end and made
+// durable by fdatasync. Group commit happens above this class: many appends, one sync. Reads use positional reads,
+// so readers never block the writer.
+import { open, type FileHandle } from 'node:fs/promises';
+
+export class SegmentFile {
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+    /** bytes written (not necessarily synced yet). */
+    public size: number,
+  ) {}
+
+  static async open(path: string): Promise<SegmentFile> {
+    // 'a+' would force every write to the end regardless of position; 'r+' after creating keeps positional writes
+    const created = await open(path, 'a');
+    await created.close();
+    const handle = await open(path, 'r+');
+    const { size } = await handle.stat();
+    return new SegmentFile(path, handle, size);
+  }
+
+  /** writes the buffers at the end of the file; the caller syncs. Returns the position of the first byte. */
+  async append(parts: Buffer[]): Promise<number> {
+    const position = this.size;
+    let total = 0;
+    for (const p of parts) total += p.length;
+    // reserve the range before awaiting, so a read racing with this write never sees a half-claimed size
+    this.size += total;
+    let written = 0;
+    let index = 0;
+    while (index < parts.length) {
+      // writev takes at most IOV_MAX (1024) buffers per call
+      const slice = parts.slice(index, index + 1024);
+      const { bytesWritten } = await this.handle.writev(slice, position + written);
+      let sliceBytes = 0;
+      for (const p of slice) sliceBytes += p.length;
+      if (bytesWritten !== sliceBytes) {
+        // a short write leaves the tail unknown: report it, and let recovery cut the torn record on the next start
+        throw new Error(`short write to ${this.path}: ${bytesWritten} of ${sliceBytes} bytes`);
+      }
+      written += bytesWritten;
+      index += slice.length;
+    }
+    return position;
+  }
+
+  sync(): Promise<void> {
+    return this.handle.datasync();
+  }
+
+  async read(position: number, length: number): Promise<Buffer> {
+    const buf = Buffer.allocUnsafe(length);
+    const { bytesRead } = await this.handle.read(buf, 0, length, position);
+    return bytesRead === length ? buf : buf.subarray(0, bytesRead);
+  }
+
+  async truncate(size: number): Promise<void> {
+    await this.handle.truncate(size);
+    await this.handle.datasync();
+    this.size = size;
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}

@@ -1,0 +1,449 @@
+// Every segment replica this journal server holds: append-only files plus RocksDB indexes, opened and recovered at
+// start (a torn tail is cut, missing index entries are rebuilt from the file), appended to, read, truncated (when a
+// new leader's log disagrees) and deleted (retention, shard deletion). Appends to one segment must not overlap: the
+// replication layer writes each segment from one loop.
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { RocksDbEngine, type BatchOp, type KvEngine, type Logger } from '@robustmq/common';
+import { batchParts, decodeRecord } from '@robustmq/storage-adapter';
+import {
+  ALL_PREFIXES,
+  checkpointKey,
+  keyIndexKey,
+  metaKey,
+  offsetKey,
+  offsetPrefix,
+  pad,
+  segKey,
+  tagIndexKey,
+  termOffset,
+  timeKey,
+  timePrefix,
+  u64,
+} from './index-keys.js';
+import { payloadLength, recordKeyAndTags, recordOffset, recordTimestamp } from './record-view.js';
+import { SegmentFile } from './segment-file.js';
+
+/** a sparse offset-index entry is added once this many bytes were written since the previous one. */
+const INDEX_INTERVAL_BYTES = 4096;
+const READ_CHUNK_BYTES = 1024 * 1024;
+const MIN_RECORD_BYTES = 30;
+
+/** what a replica remembers about its segment besides the records. */
+export interface ReplicaMeta {
+  namespace: string;
+  shard: string;
+  seq: number;
+  startOffset: number;
+  /** the highest leader epoch seen; replication from an older epoch is refused (fencing). */
+  epoch: number;
+  /** [epoch, first offset written in it], ascending: answers "where does epoch e end" (KIP-101). */
+  epochs: Array<[number, number]>;
+  /** exclusive end offset once the segment is sealed. */
+  sealedEnd: number | null;
+  /** records per segment the writer asked for (0: no record limit). */
+  maxRecords: number;
+  createdAtMs: number;
+}
+
+interface Checkpoint {
+  end: number;
+  size: number;
+  minTs: number;
+  maxTs: number;
+}
+
+export class LocalSegment {
+  /** exclusive end offset of the records written (synced or not). */
+  endOffset: number;
+  /** exclusive end offset of the records known to be on disk. */
+  durableEnd: number;
+  /** sparse offset index kept in memory: offsets[i] starts at positions[i]. */
+  readonly offsets: number[] = [];
+  readonly positions: number[] = [];
+  bytesSinceEntry = INDEX_INTERVAL_BYTES;
+  minTimestamp = -1;
+  maxTimestamp = -1;
+  lastAppendAtMs = Date.now();
+
+  constructor(
+    readonly key: string,
+    public meta: ReplicaMeta,
+    readonly file: SegmentFile,
+  ) {
+    this.endOffset = meta.startOffset;
+    this.durableEnd = meta.startOffset;
+  }
+
+  get id(): string {
+    return `${this.meta.namespace}/${this.meta.shard}#${this.meta.seq}`;
+  }
+
+  get recordCount(): number {
+    return this.endOffset - this.meta.startOffset;
+  }
+
+  /** the epoch of the last record written, or 0 before any. */
+  get lastEpoch(): number {
+    const e = this.meta.epochs;
+    return e.length === 0 ? 0 : e[e.length - 1]![0];
+  }
+
+  /** the file position to start scanning from to find `offset`. */
+  floorPosition(offset: number): number {
+    const o = this.offsets;
+    let lo = 0;
+    let hi = o.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (o[mid]! <= offset) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return best < 0 ? 0 : this.positions[best]!;
+  }
+}
+
+export class SegmentCorrupt extends Error {}
+
+export class SegmentStore {
+  private readonly segments = new Map<string, LocalSegment>();
+
+  private constructor(
+    private readonly dir: string,
+    readonly db: KvEngine,
+    private readonly logger: Logger,
+  ) {}
+
+  static async open(dataDir: string, logger: Logger): Promise<SegmentStore> {
+    await mkdir(join(dataDir, 'segments'), { recursive: true });
+    const db = await RocksDbEngine.open(join(dataDir, 'index'));
+    const store = new SegmentStore(dataDir, db, logger);
+    try {
+      for await (const [, value] of db.scan({ prefix: 'm/' })) {
+        const meta = JSON.parse(value.toString('utf8')) as ReplicaMeta;
+        await store.load(meta);
+      }
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+
+  get(namespace: string, shard: string, seq: number): LocalSegment | undefined {
+    return this.segments.get(segKey(namespace, shard, seq));
+  }
+
+  list(): LocalSegment[] {
+    return [...this.segments.values()];
+  }
+
+  /** creates an empty local replica, or returns the existing one. */
+  async create(meta: Omit<ReplicaMeta, 'epochs' | 'sealedEnd' | 'createdAtMs'>): Promise<LocalSegment> {
+    const existing = this.get(meta.namespace, meta.shard, meta.seq);
+    if (existing) return existing;
+    const full: ReplicaMeta = { ...meta, epochs: [], sealedEnd: null, createdAtMs: Date.now() };
+    await this.db.put(metaKey(segKey(meta.namespace, meta.shard, meta.seq)), JSON.stringify(full));
+    return this.load(full);
+  }
+
+  async saveMeta(seg: LocalSegment): Promise<void> {
+    await this.db.put(metaKey(seg.key), JSON.stringify(seg.meta));
+  }
+
+  private filePath(meta: ReplicaMeta): string {
+    const safe = (s: string) => encodeURIComponent(s).replace(/\./g, '%2E');
+    return join(this.dir, 'segments', safe(meta.namespace), safe(meta.shard), `${pad(meta.seq)}.log`);
+  }
+
+  private async load(meta: ReplicaMeta): Promise<LocalSegment> {
+    const key = segKey(meta.namespace, meta.shard, meta.seq);
+    const path = this.filePath(meta);
+    await mkdir(dirname(path), { recursive: true });
+    const file = await SegmentFile.open(path);
+    const seg = new LocalSegment(key, meta, file);
+    await this.recover(seg);
+    this.segments.set(key, seg);
+    return seg;
+  }
+
+  /**
+   * brings the indexes up to the file and cuts a torn tail: index entries past the checkpoint are rebuilt by scanning
+   * the file from there; if the file is shorter than the checkpoint (it lost a tail), everything is rebuilt from 0.
+   */
+  private async recover(seg: LocalSegment): Promise<void> {
+    const raw = await this.db.get(checkpointKey(seg.key));
+    let ck: Checkpoint = raw
+      ? (JSON.parse(raw.toString('utf8')) as Checkpoint)
+      : { end: seg.meta.startOffset, size: 0, minTs: -1, maxTs: -1 };
+    const fileSize = (await stat(seg.file.path)).size;
+    if (ck.size > fileSize) {
+      this.logger.warn({ segment: seg.id, indexed: ck.size, fileSize }, 'segment file is shorter than its index; rebuilding the index');
+      await this.dropIndex(seg.key);
+      ck = { end: seg.meta.startOffset, size: 0, minTs: -1, maxTs: -1 };
+    }
+    for await (const [k, v] of this.db.scan({ prefix: offsetPrefix(seg.key) })) {
+      seg.offsets.push(Number(k.toString('utf8').slice(-20)));
+      seg.positions.push(Number(v.toString('utf8')));
+    }
+    seg.endOffset = seg.durableEnd = ck.end;
+    seg.minTimestamp = ck.minTs;
+    seg.maxTimestamp = ck.maxTs;
+    seg.bytesSinceEntry = seg.positions.length === 0 ? INDEX_INTERVAL_BYTES : ck.size - seg.positions[seg.positions.length - 1]!;
+
+    // scan what the index does not cover yet
+    let pos = ck.size;
+    const ops: BatchOp[] = [];
+    let cut: number | undefined;
+    let why = '';
+    while (pos < fileSize) {
+      const head = await seg.file.read(pos, 4);
+      if (head.length < 4) {
+        cut = pos;
+        why = 'partial length field';
+        break;
+      }
+      const len = head.readUInt32BE(0);
+      if (len < MIN_RECORD_BYTES || pos + 4 + len > fileSize) {
+        cut = pos;
+        why = `record length ${len} runs past the end of the file`;
+        break;
+      }
+      const record = await seg.file.read(pos + 4, len);
+      const isTail = pos + 4 + len === fileSize;
+      try {
+        decodeRecord(record, `segment ${seg.id} position ${pos}`);
+        if (recordOffset(record) !== seg.endOffset) throw new Error(`offset ${recordOffset(record)} where ${seg.endOffset} was expected`);
+      } catch (err) {
+        if (isTail) {
+          cut = pos;
+          why = (err as Error).message;
+          break;
+        }
+        if (recordOffset(record) !== seg.endOffset) {
+          // not a CRC flip in place but garbage: nothing after it can be trusted to be this segment's records
+          cut = pos;
+          why = (err as Error).message;
+          this.logger.error({ segment: seg.id, position: pos }, 'garbage inside a segment file; cutting it there');
+          break;
+        }
+        // a damaged record with intact framing in the middle: keep it, readers get CORRUPT_RECORD for it
+        this.logger.error({ segment: seg.id, position: pos, err }, 'corrupt record inside a segment file');
+      }
+      this.indexRecord(seg, record, pos, ops);
+      seg.endOffset++;
+      pos += 4 + len;
+    }
+    if (cut !== undefined) {
+      this.logger.warn({ segment: seg.id, position: cut, fileSize, why }, 'cutting a torn tail from a segment file');
+      await seg.file.truncate(cut);
+    }
+    seg.durableEnd = seg.endOffset;
+    if (ops.length > 0 || cut !== undefined) {
+      ops.push(this.checkpointOp(seg));
+      await this.db.batch(ops, { sync: true });
+    }
+  }
+
+  private checkpointOp(seg: LocalSegment): BatchOp {
+    const ck: Checkpoint = { end: seg.endOffset, size: seg.file.size, minTs: seg.minTimestamp, maxTs: seg.maxTimestamp };
+    return { type: 'put', key: checkpointKey(seg.key), value: JSON.stringify(ck) };
+  }
+
+  private indexRecord(seg: LocalSegment, record: Buffer, position: number, ops: BatchOp[]): void {
+    const offset = seg.endOffset;
+    if (seg.bytesSinceEntry >= INDEX_INTERVAL_BYTES) {
+      seg.offsets.push(offset);
+      seg.positions.push(position);
+      ops.push({ type: 'put', key: offsetKey(seg.key, offset), value: String(position) });
+      seg.bytesSinceEntry = 0;
+    }
+    seg.bytesSinceEntry += 4 + record.length;
+    const ts = recordTimestamp(record);
+    if (ts > seg.maxTimestamp) {
+      seg.maxTimestamp = ts;
+      ops.push({ type: 'put', key: timeKey(seg.key, ts, offset), value: '' });
+    }
+    if (seg.minTimestamp < 0 || ts < seg.minTimestamp) seg.minTimestamp = ts;
+    // records without key or tags (flag byte 0, tag count 0) are the common case: skip the parse
+    if ((record[21]! & 1) === 0 && record.readUInt16BE(22) === 0) return;
+    const { key, tags } = recordKeyAndTags(record);
+    const where = u64(position);
+    if (key !== undefined) ops.push({ type: 'put', key: keyIndexKey(seg.key, key, offset), value: where });
+    for (const tag of tags) ops.push({ type: 'put', key: tagIndexKey(seg.key, tag, offset), value: where });
+  }
+
+  /**
+   * appends encoded records (offsets already assigned, consecutive from seg.endOffset) and resolves once they are on
+   * disk. The index is written in the same step without its own sync: it can be rebuilt from the file.
+   */
+  async append(seg: LocalSegment, records: Buffer[], epoch: number): Promise<void> {
+    if (records.length === 0) return;
+    const first = recordOffset(records[0]!);
+    if (first !== seg.endOffset) throw new Error(`append at offset ${first} to ${seg.id} whose end is ${seg.endOffset}`);
+    if (seg.lastEpoch !== epoch) {
+      seg.meta.epochs.push([epoch, first]);
+      await this.saveMeta(seg);
+    }
+    const parts = batchParts(records);
+    const base = await seg.file.append(parts);
+    const ops: BatchOp[] = [];
+    let pos = base;
+    for (const r of records) {
+      this.indexRecord(seg, r, pos, ops);
+      seg.endOffset++;
+      pos += 4 + r.length;
+    }
+    ops.push(this.checkpointOp(seg));
+    seg.lastAppendAtMs = Date.now();
+    const end = seg.endOffset;
+    await Promise.all([seg.file.sync(), this.db.batch(ops, { sync: false })]);
+    if (end > seg.durableEnd) seg.durableEnd = end;
+  }
+
+  /**
+   * walks the framed records from `position` while `visit` returns true; reads the file in chunks so a long scan
+   * holds at most one chunk. Stops at `endOffset` (records beyond it are not visited).
+   */
+  async scan(seg: LocalSegment, fromOffset: number, endOffset: number, visit: (record: Buffer, position: number) => boolean): Promise<void> {
+    let pos = seg.floorPosition(fromOffset);
+    const fileEnd = seg.file.size;
+    while (pos < fileEnd) {
+      const chunk = await seg.file.read(pos, Math.min(READ_CHUNK_BYTES, fileEnd - pos));
+      let at = 0;
+      while (at + 4 <= chunk.length) {
+        const len = chunk.readUInt32BE(at);
+        // space reserved by a write still in progress reads as zeros: no record there yet
+        if (len < MIN_RECORD_BYTES) return;
+        if (at + 4 + len > chunk.length) {
+          if (at === 0) {
+            // a record larger than the chunk: read it whole
+            if (pos + 4 + len > fileEnd) return;
+            const whole = await seg.file.read(pos + 4, len);
+            const off = recordOffset(whole);
+            if (off >= endOffset) return;
+            if (off >= fromOffset && !visit(whole, pos)) return;
+            at = 4 + len;
+          }
+          break;
+        }
+        const record = chunk.subarray(at + 4, at + 4 + len);
+        const off = recordOffset(record);
+        if (off >= endOffset) return;
+        if (off >= fromOffset && !visit(record, pos + at)) return;
+        at += 4 + len;
+      }
+      if (at === 0) return;
+      pos += at;
+    }
+  }
+
+  /** records [fromOffset, endOffset) up to maxRecords and maxBytes of payload (the first one always). */
+  async read(seg: LocalSegment, fromOffset: number, endOffset: number, maxRecords: number, maxBytes: number): Promise<Buffer[]> {
+    const out: Buffer[] = [];
+    let bytes = 0;
+    await this.scan(seg, fromOffset, endOffset, (record) => {
+      const size = Math.max(0, payloadLength(record));
+      if (out.length > 0 && bytes + size > maxBytes) return false;
+      out.push(record);
+      bytes += size;
+      return out.length < maxRecords;
+    });
+    return out;
+  }
+
+  /** raw bytes budget variant for replication: whole records up to about maxBytes of frames. */
+  async readForReplication(seg: LocalSegment, fromOffset: number, endOffset: number, maxBytes: number): Promise<Buffer[]> {
+    const out: Buffer[] = [];
+    let bytes = 0;
+    await this.scan(seg, fromOffset, endOffset, (record) => {
+      out.push(Buffer.from(record)); // a copy: the chunk it views would otherwise stay alive in the send queue
+      bytes += 4 + record.length;
+      return bytes < maxBytes;
+    });
+    return out;
+  }
+
+  async readAt(seg: LocalSegment, position: number): Promise<Buffer> {
+    const head = await seg.file.read(position, 4);
+    return seg.file.read(position + 4, head.readUInt32BE(0));
+  }
+
+  /** file positions of records with this key (or tag), offsets in [fromOffset, endOffset), at most limit. */
+  async lookupTerm(seg: LocalSegment, kind: 'key' | 'tag', term: string, fromOffset: number, endOffset: number, limit: number): Promise<number[]> {
+    const prefix = kind === 'key' ? keyIndexKey(seg.key, term) : tagIndexKey(seg.key, term);
+    const positions: number[] = [];
+    const gte = kind === 'key' ? keyIndexKey(seg.key, term, fromOffset) : tagIndexKey(seg.key, term, fromOffset);
+    for await (const [k, v] of this.db.scan({ prefix, gte })) {
+      if (termOffset(k) >= endOffset || positions.length >= limit) break;
+      positions.push(Number(v.readBigUInt64BE(0)));
+    }
+    return positions;
+  }
+
+  /** the first offset < endOffset whose timestamp is >= ts, via the running-maximum time index. */
+  async offsetForTimestamp(seg: LocalSegment, ts: number, endOffset: number): Promise<number | undefined> {
+    for await (const [k] of this.db.scan({ prefix: timePrefix(seg.key), gte: `${timePrefix(seg.key)}${pad(ts)}`, limit: 1 })) {
+      const offset = Number(k.toString('utf8').slice(-20));
+      return offset < endOffset ? offset : undefined;
+    }
+    return undefined;
+  }
+
+  /** drops the records at and after `offset` (a diverged tail a new leader does not have). */
+  async truncate(seg: LocalSegment, offset: number): Promise<void> {
+    if (offset >= seg.endOffset) return;
+    if (offset < seg.meta.startOffset) offset = seg.meta.startOffset;
+    let cutAt = seg.file.size;
+    await this.scan(seg, offset, Number.MAX_SAFE_INTEGER, (_r, position) => {
+      cutAt = position;
+      return false;
+    });
+    await seg.file.truncate(cutAt);
+    // drop index entries at and after offset; rebuild the running timestamps from what remains
+    const ops: BatchOp[] = [];
+    while (seg.offsets.length > 0 && seg.offsets[seg.offsets.length - 1]! >= offset) {
+      ops.push({ type: 'del', key: offsetKey(seg.key, seg.offsets.pop()!) });
+      seg.positions.pop();
+    }
+    seg.maxTimestamp = -1;
+    for (const prefix of [timePrefix(seg.key), `k/${seg.key}/`, `g/${seg.key}/`]) {
+      for await (const [k] of this.db.scan({ prefix })) {
+        const off = prefix.startsWith('t/') ? Number(k.toString('utf8').slice(-20)) : termOffset(k);
+        if (off >= offset) ops.push({ type: 'del', key: k });
+        else if (prefix.startsWith('t/')) seg.maxTimestamp = Number(k.toString('utf8').slice(-40, -20));
+      }
+    }
+    seg.endOffset = seg.durableEnd = offset;
+    seg.bytesSinceEntry = seg.positions.length === 0 ? INDEX_INTERVAL_BYTES : cutAt - seg.positions[seg.positions.length - 1]!;
+    seg.meta.epochs = seg.meta.epochs.filter(([, start]) => start < offset);
+    ops.push(this.checkpointOp(seg), { type: 'put', key: metaKey(seg.key), value: JSON.stringify(seg.meta) });
+    await this.db.batch(ops, { sync: true });
+  }
+
+  /** removes the replica: its file, indexes and metadata. */
+  async delete(seg: LocalSegment): Promise<void> {
+    this.segments.delete(seg.key);
+    await seg.file.close().catch(() => {});
+    await rm(seg.file.path, { force: true });
+    await this.dropIndex(seg.key);
+    await this.db.batch([{ type: 'del', key: metaKey(seg.key) }, { type: 'del', key: checkpointKey(seg.key) }]);
+  }
+
+  private async dropIndex(key: string): Promise<void> {
+    const ops: BatchOp[] = [];
+    for (const prefix of ALL_PREFIXES(key)) {
+      for await (const [k] of this.db.scan({ prefix })) ops.push({ type: 'del', key: k });
+    }
+    await this.db.batch(ops, { sync: true });
+  }
+
+  async close(): Promise<void> {
+    for (const seg of this.segments.values()) await seg.file.close().catch(() => {});
+    this.segments.clear();
+    await this.db.close();
+  }
+}

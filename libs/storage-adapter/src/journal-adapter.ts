@@ -1,0 +1,622 @@
+// The `journal` StorageAdapter: the broker's way to the replicated journal cluster. Shard and segment metadata come
+// from the placement center and are cached; appends go to the active segment's leader over the data port and are
+// retried against fresh metadata when the leader changed or the segment was sealed; reads walk the chain of
+// segments; consumer offsets live in placement.
+//
+// What it promises beyond storage-adapter.ts, and where it differs:
+// - append() resolves once the shard's acks (quorum by default) have the records on disk. A batch that spans a
+//   segment boundary is written as one run of consecutive offsets, but not atomically: if the cluster fails between
+//   the two parts, the first part stays. A retry after a lost answer may store a batch twice (at least once).
+// - Each adapter shard maps to a placement shard with a generated name (see journal-catalog.ts).
+import { PlacementClient, type Logger } from '@robustmq/common';
+import { advanceRetentionMark, catalogKey, catalogPrefix, newPlacementName, placementGroupName, readRetentionMark, type CatalogEntry } from './journal-catalog.js';
+import { JournalConnectionPool, type JournalReply } from './journal-connection.js';
+import { JOURNAL_MESSAGE, JournalError, batchParts, isJournalError, splitBatch, toStorageError, type Header } from './journal-protocol.js';
+import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
+import { decodeRecord, encodeRecord } from './record-codec.js';
+import type {
+  AppendRecord,
+  IndexReadOptions,
+  ReadOptions,
+  RetentionResult,
+  SegmentInfo,
+  ShardDescription,
+  ShardInfo,
+  ShardOptions,
+  StorageAdapter,
+  StoredRecord,
+} from './storage-adapter.js';
+import { StorageError, adapterClosed, shardExists, shardNotFound } from './storage-error.js';
+import {
+  checkGroupName,
+  checkKey,
+  checkNonNegativeInteger,
+  checkShardName,
+  checkTag,
+  normalizeRecords,
+  resolveIndexReadOptions,
+  resolveReadOptions,
+  resolveShardOptions,
+} from './validation.js';
+
+export interface JournalStorageOptions {
+  /** host:port of the placement center members' gRPC ports. */
+  placementAddresses: string[];
+  /** placement namespace of the shards this adapter creates; default "storage". */
+  namespace?: string;
+  /** replicas per segment; default min(3, journal servers registered when the shard is created). */
+  replicaCount?: number;
+  /** when an append counts as done: 'one' (leader on disk), 'quorum' (default) or 'all' replicas on disk. */
+  acks?: 'one' | 'quorum' | 'all';
+  /** how long one call keeps retrying through leader changes and seals before failing with UNAVAILABLE; default 30 s. */
+  requestTimeoutMs?: number;
+  logger?: Logger;
+}
+
+interface SegmentView {
+  seq: number;
+  replicas: number[];
+  leader: number;
+  epoch: number;
+  status: string;
+  startOffset: number;
+  /** exclusive end for sealed segments, -1 while written. */
+  end: number;
+  endTimestampMs: number;
+}
+
+interface ShardHandle {
+  entry: CatalogEntry;
+  segments: SegmentView[];
+  firstSeq: number;
+  /** set while an append finishes a batch that crossed into a new segment: later appends wait, keeping it contiguous. */
+  gate: Promise<void> | undefined;
+}
+
+const ACKS = { one: 'ACKS_ONE', quorum: 'ACKS_QUORUM', all: 'ACKS_ALL' } as const;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class JournalStorageAdapter implements StorageAdapter {
+  readonly type = 'journal';
+  private readonly placement: PlacementClient;
+  private readonly pool = new JournalConnectionPool();
+  private readonly namespace: string;
+  private readonly timeoutMs: number;
+  private readonly shards = new Map<string, ShardHandle>();
+  private nodes = new Map<number, string>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly waiting = new Map<string, Set<(err: StorageError) => void>>();
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: JournalStorageOptions) {
+    if (!Array.isArray(options.placementAddresses) || options.placementAddresses.length === 0) {
+      throw new StorageError('INVALID_ARGUMENT', "storage type 'journal' needs placementAddresses: the placement center's gRPC host:port list");
+    }
+    if (options.acks !== undefined && !(options.acks in ACKS)) {
+      throw new StorageError('INVALID_ARGUMENT', `acks must be 'one', 'quorum' or 'all', got ${JSON.stringify(options.acks)}`);
+    }
+    this.placement = new PlacementClient({ addresses: options.placementAddresses, callTimeoutMs: options.requestTimeoutMs ?? 30_000, ...(options.logger ? { logger: options.logger } : {}) });
+    this.namespace = options.namespace ?? 'storage';
+    this.timeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  /** the placement shard behind an adapter shard (for tools and tests). */
+  async placementShard(name: string): Promise<{ namespace: string; name: string }> {
+    const h = await this.handle(name);
+    return { namespace: this.namespace, name: h.entry.placementName };
+  }
+
+  // ---- metadata ----
+
+  private guard<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(adapterClosed(this.type));
+    return fn().catch((err: unknown) => {
+      throw this.closed && !(err instanceof StorageError) ? adapterClosed(this.type) : toStorageError(err);
+    });
+  }
+
+  private async handle(name: string, refresh = false): Promise<ShardHandle> {
+    let h = this.shards.get(name);
+    if (!h || refresh) {
+      const raw = await this.placement.kvGet(catalogKey(this.namespace, name));
+      if (!raw) {
+        this.shards.delete(name);
+        throw shardNotFound(name);
+      }
+      const entry = JSON.parse(raw.toString('utf8')) as CatalogEntry;
+      if (h && h.entry.placementName === entry.placementName) h.entry = entry;
+      else h = { entry, segments: [], firstSeq: 0, gate: undefined };
+      this.shards.set(name, h);
+      await this.refreshSegments(h);
+    }
+    return h;
+  }
+
+  private async refreshSegments(h: ShardHandle): Promise<void> {
+    const [segments, firstSeq] = await Promise.all([
+      this.placement.listSegments(this.namespace, h.entry.placementName),
+      readRetentionMark(this.placement, this.namespace, h.entry.placementName),
+    ]);
+    h.firstSeq = firstSeq;
+    h.segments = segments
+      .filter((s) => s.seq >= firstSeq && s.status !== 'SEGMENT_DELETING')
+      .map((s) => ({
+        seq: s.seq,
+        replicas: s.replicas,
+        leader: s.leader,
+        epoch: s.epoch,
+        status: s.status,
+        startOffset: s.startOffset,
+        end: s.status === 'SEGMENT_SEALED' ? s.endOffset + 1 : -1,
+        endTimestampMs: s.endTimestampMs,
+      }));
+  }
+
+  private active(h: ShardHandle): SegmentView | undefined {
+    const last = h.segments[h.segments.length - 1];
+    return last && last.status === 'SEGMENT_WRITE' ? last : undefined;
+  }
+
+  private async address(nodeId: number, refresh = false): Promise<string> {
+    let address = this.nodes.get(nodeId);
+    if (!address || refresh) {
+      const nodes = await this.placement.listNodes('JOURNAL_SERVER');
+      this.nodes = new Map(nodes.filter((n) => n.ports['data']).map((n) => [n.nodeId, `${n.host}:${n.ports['data']}`] as const));
+      address = this.nodes.get(nodeId);
+    }
+    if (!address) throw new JournalError('UNAVAILABLE', `journal server ${nodeId} is not registered with placement`);
+    return address;
+  }
+
+  private async send(nodeId: number, type: number, header: Header, data: Buffer[] = [], timeoutMs = this.timeoutMs): Promise<JournalReply> {
+    const address = await this.address(nodeId);
+    try {
+      return await this.pool.get(address).request(type, header, data, timeoutMs);
+    } catch (err) {
+      if (isJournalError(err, 'UNAVAILABLE')) {
+        this.pool.reset(address);
+        this.nodes.delete(nodeId); // it may have restarted on another port
+      }
+      throw err;
+    }
+  }
+
+  private target(h: ShardHandle, seg: SegmentView): Header {
+    return { namespace: this.namespace, shard: h.entry.placementName, segment: seg.seq };
+  }
+
+  /** a segment's readable end: sealed → its end; active → the leader's high watermark. */
+  private async segmentEnd(h: ShardHandle, seg: SegmentView): Promise<number> {
+    if (seg.end >= 0) return seg.end;
+    const reply = await this.withRetry(h, async () => {
+      const current = h.segments.find((s) => s.seq === seg.seq) ?? seg;
+      if (current.end >= 0) return { header: { highWatermark: current.end } as Header, data: Buffer.alloc(0) };
+      return this.send(current.leader, JOURNAL_MESSAGE.SegmentState, this.target(h, current));
+    });
+    const hw = reply.header['highWatermark'];
+    return typeof hw === 'number' ? hw : seg.startOffset;
+  }
+
+  /** runs `op`, refreshing metadata and retrying while the cluster is moving (leader change, seal, restart). */
+  private async withRetry<T>(h: ShardHandle, op: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await op();
+      } catch (err) {
+        const retryable =
+          isJournalError(err, 'NOT_LEADER') ||
+          isJournalError(err, 'UNAVAILABLE') ||
+          isJournalError(err, 'SEGMENT_SEALED') ||
+          isJournalError(err, 'FENCED') ||
+          isJournalError(err, 'NOT_ENOUGH_REPLICAS') ||
+          isJournalError(err, 'SEGMENT_NOT_FOUND');
+        if (!retryable || this.closed || Date.now() > deadline) throw err;
+        if (attempt > 0) await sleep(Math.min(500, 10 * 2 ** Math.min(attempt, 6)));
+        await this.handle(h.entry.name, true);
+      }
+    }
+  }
+
+  // ---- shards ----
+
+  createShard(name: string, options?: ShardOptions): Promise<ShardInfo> {
+    return this.guard(async () => {
+      checkShardName(name);
+      const resolved = resolveShardOptions(options);
+      const registered = (await this.placement.listNodes('JOURNAL_SERVER')).length;
+      const replicaCount = this.options.replicaCount ?? Math.max(1, Math.min(3, registered));
+      const entry: CatalogEntry = { name, placementName: newPlacementName(), options: resolved, createdAtMs: Date.now() };
+      const key = catalogKey(this.namespace, name);
+      const { succeeded } = await this.placement.kvCompareAndSet(key, 0, JSON.stringify(entry));
+      if (!succeeded) throw shardExists(name);
+      try {
+        await this.placement.createShard(this.namespace, entry.placementName, {
+          replicaCount,
+          acks: ACKS[this.options.acks ?? 'quorum'],
+          maxSegmentBytes: 0,
+          maxSegmentAgeMs: 0,
+          // retention of adapter shards runs when enforceRetention() is called, never behind the caller's back
+          retentionMs: 0,
+          retentionBytes: 0,
+        });
+      } catch (err) {
+        await this.placement.kvDelete(key).catch(() => {});
+        throw new StorageError('UNAVAILABLE', `cannot create shard '${name}' in the journal cluster: ${(err as Error).message}`);
+      }
+      return { name, options: resolved, startOffset: 0, nextOffset: 0, segmentCount: 0 };
+    });
+  }
+
+  listShards(): Promise<ShardInfo[]> {
+    return this.guard(async () => {
+      const names: string[] = [];
+      let startAfter = '';
+      for (;;) {
+        const page = await this.placement.kvListPrefix(catalogPrefix(this.namespace), startAfter);
+        for (const kv of page.items) names.push((JSON.parse(kv.value.toString('utf8')) as CatalogEntry).name);
+        if (!page.more || page.items.length === 0) break;
+        startAfter = page.items[page.items.length - 1]!.key;
+      }
+      names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const infos: ShardInfo[] = [];
+      for (const n of names) {
+        try {
+          const { segments: _segments, ...info } = await this.describe(n);
+          infos.push(info);
+        } catch (err) {
+          if (!(err instanceof StorageError && err.code === 'SHARD_NOT_FOUND')) throw err;
+        }
+      }
+      return infos;
+    });
+  }
+
+  describeShard(name: string): Promise<ShardDescription> {
+    return this.guard(() => this.describe(name));
+  }
+
+  private async describe(name: string): Promise<ShardDescription> {
+    checkShardName(name);
+    const h = await this.handle(name, true);
+    const segments: SegmentInfo[] = [];
+    for (const seg of h.segments) {
+      const end = await this.segmentEnd(h, seg);
+      if (end > seg.startOffset) segments.push({ index: seg.seq, startOffset: seg.startOffset, endOffset: end, status: seg.end >= 0 ? 'sealed' : 'active' });
+    }
+    const first = h.segments[0];
+    const startOffset = first ? first.startOffset : 0;
+    const last = h.segments[h.segments.length - 1];
+    const nextOffset = last ? await this.segmentEnd(h, last) : startOffset;
+    return { name, options: h.entry.options, startOffset, nextOffset, segmentCount: segments.length, segments };
+  }
+
+  deleteShard(name: string): Promise<void> {
+    return this.guard(async () => {
+      checkShardName(name);
+      const h = await this.handle(name, true);
+      const deleted = await this.placement.kvDelete(catalogKey(this.namespace, name));
+      if (!deleted) throw shardNotFound(name);
+      this.shards.delete(name);
+      this.failWaiting(name, shardNotFound(name));
+      await this.placement.deleteShard(this.namespace, h.entry.placementName).catch((err: unknown) =>
+        this.options.logger?.warn({ err, shard: name }, 'placement did not mark the deleted shard; journal servers keep its data until they see it gone'),
+      );
+      // tell the replicas now rather than waiting for their next retention pass
+      await Promise.all(
+        h.segments.flatMap((seg) =>
+          seg.replicas.map((nodeId) => this.send(nodeId, JOURNAL_MESSAGE.DeleteSegment, this.target(h, seg), [], 5_000).catch(() => {})),
+        ),
+      );
+    });
+  }
+
+  // ---- append ----
+
+  append(shard: string, records: AppendRecord[]): Promise<number[]> {
+    if (this.closed) return Promise.reject(adapterClosed(this.type));
+    let encoded: Buffer[];
+    try {
+      checkShardName(shard);
+      // encode now: the stored bytes are what the payload held at the call
+      encoded = normalizeRecords(records, Date.now()).map((r) => encodeRecord(0, r));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const p = this.guard(() => this.appendEncoded(shard, encoded));
+    this.inflight.add(p);
+    const done = () => this.inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  private async appendEncoded(shard: string, encoded: Buffer[]): Promise<number[]> {
+    const h = await this.handle(shard);
+    const offsets: number[] = [];
+    let remaining = encoded;
+    let release: (() => void) | undefined;
+    try {
+      while (remaining.length > 0) {
+        while (h.gate && !release) await h.gate;
+        const reply = await this.withRetry(h, async () => {
+          while (h.gate && !release) await h.gate;
+          const seg = this.active(h);
+          if (!seg) throw new JournalError('SEGMENT_SEALED', `shard '${shard}' has no writable segment yet`);
+          try {
+            return await this.send(
+              seg.leader,
+              JOURNAL_MESSAGE.Append,
+              { ...this.target(h, seg), epoch: seg.epoch, maxSegmentRecords: h.entry.options.maxRecordsPerSegment },
+              batchParts(remaining),
+            );
+          } catch (err) {
+            const next = isJournalError(err, 'SEGMENT_SEALED') ? (err.details['next'] as SegmentView | undefined) : undefined;
+            if (next && !h.segments.some((s) => s.seq === next.seq)) {
+              // the seal answer names the next segment: use it without asking placement
+              seg.status = 'SEGMENT_SEALED';
+              h.segments.push({ ...next, status: 'SEGMENT_WRITE', end: -1, endTimestampMs: 0 });
+              throw new JournalError('UNAVAILABLE', 'moved to the next segment');
+            }
+            throw err;
+          }
+        });
+        const base = reply.header['baseOffset'] as number;
+        const count = reply.header['count'] as number;
+        for (let i = 0; i < count; i++) offsets.push(base + i);
+        remaining = remaining.slice(count);
+        if (remaining.length > 0 && !release) {
+          // the segment filled up mid-batch: hold other appends back until the rest is written after it
+          h.gate = new Promise<void>((resolve) => (release = resolve));
+        }
+      }
+    } finally {
+      if (release) {
+        h.gate = undefined;
+        release();
+      }
+    }
+    return offsets;
+  }
+
+  // ---- reads ----
+
+  /** the segment holding `offset`, or the active one when offset is the shard's end. */
+  private segmentFor(h: ShardHandle, offset: number): SegmentView | undefined {
+    for (const seg of h.segments) {
+      if (offset < seg.startOffset) return undefined;
+      if (seg.end < 0 || offset < seg.end) return seg;
+    }
+    return undefined;
+  }
+
+  /** sends a read-type request to a replica that can serve the segment (the leader first). */
+  private async readFrom(h: ShardHandle, seg: SegmentView, type: number, header: Header, timeoutMs?: number): Promise<JournalReply> {
+    const order = [seg.leader, ...seg.replicas.filter((r) => r !== seg.leader)];
+    let lastError: unknown;
+    for (const nodeId of seg.end >= 0 ? order : [seg.leader]) {
+      try {
+        return await this.send(nodeId, type, { ...this.target(h, seg), ...header }, [], timeoutMs);
+      } catch (err) {
+        lastError = err;
+        if (!isJournalError(err, 'UNAVAILABLE') && !isJournalError(err, 'NOT_LEADER') && !isJournalError(err, 'SEGMENT_NOT_FOUND')) throw err;
+      }
+    }
+    throw lastError;
+  }
+
+  private decode(shard: string, data: Buffer): StoredRecord[] {
+    return splitBatch(data).map((buf) => {
+      const offset = buf.length >= 13 ? Number(buf.readBigUInt64BE(5)) : -1;
+      // copy: the record must not keep the whole answer frame alive, nor change if the caller mutates it
+      return decodeRecord(Buffer.from(buf), `shard ${shard} offset ${offset}`);
+    });
+  }
+
+  read(shard: string, fromOffset: number, options?: ReadOptions): Promise<StoredRecord[]> {
+    return this.guard(async () => {
+      checkShardName(shard);
+      checkNonNegativeInteger('fromOffset', fromOffset);
+      const opts = resolveReadOptions(options);
+      const h = await this.handle(shard);
+      return this.abortable(shard, this.readRecords(h, shard, fromOffset, opts));
+    });
+  }
+
+  private async readRecords(h: ShardHandle, shard: string, fromOffset: number, opts: { maxRecords: number; maxBytes: number; waitMs: number }): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = [];
+    let bytes = 0;
+    let offset = fromOffset;
+    const waitUntil = Date.now() + opts.waitMs;
+    let refreshed = false;
+    for (;;) {
+      const first = h.segments[0];
+      const seg = this.segmentFor(h, offset);
+      if (!seg) {
+        if (!refreshed) {
+          refreshed = true;
+          await this.handle(shard, true);
+          continue;
+        }
+        const start = first?.startOffset ?? 0;
+        const last = h.segments[h.segments.length - 1];
+        checkOffsetInRange(shard, offset, start, last ? await this.segmentEnd(h, last) : start);
+        return out;
+      }
+      const wait = out.length === 0 ? Math.max(0, waitUntil - Date.now()) : 0;
+      let reply: JournalReply;
+      try {
+        reply = await this.withRetry(h, () => {
+          const current = this.segmentFor(h, offset) ?? seg;
+          return this.readFrom(h, current, JOURNAL_MESSAGE.Read, { offset, maxRecords: opts.maxRecords - out.length, maxBytes: Math.max(1, opts.maxBytes - bytes), waitMs: wait }, wait + this.timeoutMs);
+        });
+      } catch (err) {
+        if (isJournalError(err, 'OFFSET_OUT_OF_RANGE')) {
+          const end = err.details['endOffset'];
+          checkOffsetInRange(shard, offset, h.segments[0]?.startOffset ?? 0, typeof end === 'number' ? end : offset);
+        }
+        throw err;
+      }
+      const records = this.decode(shard, reply.data);
+      for (const r of records) {
+        if (out.length > 0 && bytes + r.payload.length > opts.maxBytes) return out;
+        out.push(r);
+        bytes += r.payload.length;
+        offset = r.offset + 1;
+        if (out.length >= opts.maxRecords) return out;
+      }
+      const hw = reply.header['highWatermark'] as number;
+      if (reply.header['sealed'] === true && offset >= hw) {
+        // the segment is done: continue in the next one (learning it from placement if needed)
+        seg.end = hw;
+        seg.status = 'SEGMENT_SEALED';
+        if (!h.segments.some((s) => s.seq === seg.seq + 1)) await this.handle(shard, true);
+        continue;
+      }
+      if (records.length === 0 || offset >= hw) {
+        if (out.length > 0 || Date.now() >= waitUntil) return out;
+      }
+    }
+  }
+
+  /** lets deleteShard() and close() fail a long poll at once, as the interface promises. */
+  private abortable<T>(shard: string, work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let set = this.waiting.get(shard);
+      if (!set) this.waiting.set(shard, (set = new Set()));
+      const waiters = set;
+      const abort = (err: StorageError) => reject(err);
+      waiters.add(abort);
+      const done = () => {
+        waiters.delete(abort);
+        if (waiters.size === 0 && this.waiting.get(shard) === waiters) this.waiting.delete(shard);
+      };
+      work.then(
+        (v) => (done(), resolve(v)),
+        (e: unknown) => (done(), reject(e)),
+      );
+    });
+  }
+
+  private failWaiting(shard: string | undefined, err: StorageError): void {
+    for (const [name, set] of [...this.waiting]) {
+      if (shard !== undefined && name !== shard) continue;
+      for (const abort of set) abort(err);
+      this.waiting.delete(name);
+    }
+  }
+
+  private readByTerm(kind: 'key' | 'tag', shard: string, term: string, options?: IndexReadOptions): Promise<StoredRecord[]> {
+    return this.guard(async () => {
+      checkShardName(shard);
+      if (kind === 'key') checkKey(term);
+      else checkTag(term);
+      const opts = resolveIndexReadOptions(options);
+      const h = await this.handle(shard, true);
+      const out: StoredRecord[] = [];
+      for (const seg of h.segments) {
+        if (seg.end >= 0 && seg.end <= opts.fromOffset) continue;
+        const reply = await this.withRetry(h, () =>
+          this.readFrom(h, h.segments.find((s) => s.seq === seg.seq) ?? seg, kind === 'key' ? JOURNAL_MESSAGE.ReadByKey : JOURNAL_MESSAGE.ReadByTag, {
+            [kind]: term,
+            fromOffset: Math.max(opts.fromOffset, seg.startOffset),
+            maxRecords: opts.maxRecords - out.length,
+          }),
+        );
+        out.push(...this.decode(shard, reply.data));
+        if (out.length >= opts.maxRecords) break;
+      }
+      return out.slice(0, opts.maxRecords);
+    });
+  }
+
+  readByKey(shard: string, key: string, options?: IndexReadOptions): Promise<StoredRecord[]> {
+    return this.readByTerm('key', shard, key, options);
+  }
+
+  readByTag(shard: string, tag: string, options?: IndexReadOptions): Promise<StoredRecord[]> {
+    return this.readByTerm('tag', shard, tag, options);
+  }
+
+  offsetForTimestamp(shard: string, timestamp: number): Promise<number | undefined> {
+    return this.guard(async () => {
+      checkShardName(shard);
+      checkNonNegativeInteger('timestamp', timestamp);
+      const h = await this.handle(shard, true);
+      for (const seg of h.segments) {
+        // a sealed segment's end time is its newest record's: none of its records reach the timestamp
+        if (seg.end >= 0 && (seg.end === seg.startOffset || seg.endTimestampMs < timestamp)) continue;
+        const reply = await this.withRetry(h, () => this.readFrom(h, h.segments.find((s) => s.seq === seg.seq) ?? seg, JOURNAL_MESSAGE.OffsetForTimestamp, { timestamp }));
+        const offset = reply.header['offset'];
+        if (typeof offset === 'number') return offset;
+      }
+      return undefined;
+    });
+  }
+
+  // ---- consumer offsets ----
+
+  commitOffset(group: string, shard: string, offset: number): Promise<void> {
+    return this.guard(async () => {
+      checkGroupName(group);
+      checkShardName(shard);
+      checkNonNegativeInteger('offset', offset);
+      const h = await this.handle(shard, true);
+      const last = h.segments[h.segments.length - 1];
+      checkCommitOffset(shard, offset, last ? await this.segmentEnd(h, last) : 0);
+      await this.placement.commitOffset(placementGroupName(group), this.namespace, h.entry.placementName, offset);
+    });
+  }
+
+  fetchOffset(group: string, shard: string): Promise<number | undefined> {
+    return this.guard(async () => {
+      checkGroupName(group);
+      checkShardName(shard);
+      const h = await this.handle(shard, true);
+      return this.placement.fetchOffset(placementGroupName(group), this.namespace, h.entry.placementName);
+    });
+  }
+
+  // ---- retention ----
+
+  enforceRetention(now = Date.now()): Promise<RetentionResult[]> {
+    return this.guard(async () => {
+      const results: RetentionResult[] = [];
+      const page = await this.placement.kvListPrefix(catalogPrefix(this.namespace));
+      for (const kv of page.items) {
+        const entry = JSON.parse(kv.value.toString('utf8')) as CatalogEntry;
+        if (entry.options.retentionMs === undefined) continue;
+        const h = await this.handle(entry.name, true);
+        const cutoff = now - entry.options.retentionMs;
+        const doomed: SegmentView[] = [];
+        for (const seg of h.segments) {
+          if (seg.end < 0 || seg.endTimestampMs >= cutoff) break;
+          doomed.push(seg);
+        }
+        if (doomed.length === 0) continue;
+        const firstKept = doomed[doomed.length - 1]!.seq + 1;
+        await advanceRetentionMark(this.placement, this.namespace, entry.placementName, firstKept);
+        const removedRecords = doomed.reduce((n, s) => n + (s.end - s.startOffset), 0);
+        h.segments = h.segments.filter((s) => s.seq >= firstKept);
+        h.firstSeq = firstKept;
+        const startOffset = doomed[doomed.length - 1]!.end;
+        results.push({ shard: entry.name, removedRecords, startOffset });
+        await Promise.all(
+          doomed.flatMap((seg) => seg.replicas.map((nodeId) => this.send(nodeId, JOURNAL_MESSAGE.DeleteSegment, this.target(h, seg), [], 5_000).catch(() => {}))),
+        );
+      }
+      return results.sort((a, b) => (a.shard < b.shard ? -1 : 1));
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      this.failWaiting(undefined, adapterClosed(this.type));
+      await Promise.allSettled([...this.inflight]);
+      this.pool.closeAll();
+      this.placement.close();
+    })();
+    return this.closing;
+  }
+}
