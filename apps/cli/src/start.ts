@@ -76,7 +76,7 @@ export async function startServices(options: StartOptions, logger?: Logger): Pro
       );
       const handle = await startMqttBroker(config, { logger: log('mqtt-broker', config.node.id, config.log.level) });
       handles.push({ role: 'mqtt-broker', close: () => handle.close() });
-      ports['mqtt-broker'] = handle.ports;
+      ports['mqtt-broker'] = { ...handle.ports } as Record<string, number>;
     }
   } catch (err) {
     await close();

@@ -44,6 +44,7 @@ async function startBroker(id: number) {
       '[network]',
       'host = "127.0.0.1"',
       `tcp_port = ${await freePort()}`,
+      'ws_port = 0',
       `http_port = ${await freePort()}`,
       '[placement]',
       `addresses = ["${placement.grpcAddress}"]`,

@@ -1,20 +1,24 @@
 // The broker core: the connected clients by client id, the sessions (connected, and persistent ones waiting for
-// their client), the subscription trie, and the way a published message goes out — into the message log, into the
-// retained store, and to every matching online session. Protocol conversations live in handlers/; sockets in
-// connection.ts; session lifetimes (expiry, wills) in session-lifecycle.ts.
+// their client), the subscription tries (plain and shared), and the way a published message goes out — into the
+// message log, into the retained store, and to every matching online session and shared group. Protocol
+// conversations live in handlers/; transports in listeners.ts and connection.ts; session lifetimes (expiry, wills)
+// in session-lifecycle.ts.
 import { createHash } from 'node:crypto';
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '@robustmq/common';
 import type { QoS } from '@robustmq/protocol';
 import type { StorageAdapter } from '@robustmq/storage-adapter';
-import { Connection } from './connection.js';
+import { Connection, type Transport } from './connection.js';
+import type { DelayedPublisher } from './delayed-publish.js';
 import type { OutgoingPublish } from './outgoing-publish.js';
 import { ReasonCode } from './reason-codes.js';
 import { retainedPacket } from './retained.js';
 import type { Session, Subscription } from './session.js';
 import { connectionEnded } from './session-lifecycle.js';
+import { SharedGroup } from './shared-subscription.js';
 import type { MessageLog } from './storage/message-log.js';
 import type { SessionPersistence } from './storage/session-persistence.js';
+import { TopicStats } from './topic-stats.js';
 import { TopicTrie } from './topic-trie.js';
 
 export interface BrokerSettings {
@@ -28,6 +32,13 @@ export interface BrokerSettings {
   maxInflight: number;
   /** seconds; 0 = no limit. */
   sessionExpiryMax: number;
+  topicAliasMax: number;
+  receiveMaximum: number;
+  maxAwaitingRel: number;
+  maxQueuedMessages: number;
+  maxTopicLevels: number;
+  maxTopicLength: number;
+  delayedPublishMaxS: number;
 }
 
 /** Plain counters bumped on the hot path; metrics.ts reads them when Prometheus scrapes. */
@@ -38,15 +49,32 @@ export interface BrokerStats {
   messagesDropped: number;
   bytesReceived: number;
   bytesSent: number;
+  /** packets not sent because they exceeded a client's Maximum Packet Size. */
+  packetsTooLarge: number;
+  /** messages published to a shared subscription group no member could take. */
+  sharedDropped: number;
 }
 
 export interface ClientInfo {
   clientId: string;
   protocolVersion: number;
   remoteAddress: string;
+  transport: Transport;
   keepAlive: number;
   connectedAt: string;
   subscriptions: number;
+}
+
+function clientInfo(clientId: string, connection: Connection): ClientInfo {
+  return {
+    clientId,
+    protocolVersion: connection.protocolVersion,
+    remoteAddress: connection.remoteAddress,
+    transport: connection.transport,
+    keepAlive: connection.keepAliveSeconds,
+    connectedAt: new Date(connection.connectedAt).toISOString(),
+    subscriptions: connection.session?.subscriptions.size ?? 0,
+  };
 }
 
 /** Where the broker keeps what must survive it. */
@@ -64,17 +92,27 @@ export class Broker {
     messagesDropped: 0,
     bytesReceived: 0,
     bytesSent: 0,
+    packetsTooLarge: 0,
+    sharedDropped: 0,
   };
+  readonly startedAt = Date.now();
+  readonly topics = new TopicStats();
   /** every session by client id: connected ones, and persistent ones whose client is away. */
   readonly sessions = new Map<string, Session>();
   readonly storage: StorageAdapter;
   readonly log: MessageLog;
   readonly persistence: SessionPersistence;
+  /** `$delayed/N/topic` messages waiting for their time (set at start-up). */
+  delayed: DelayedPublisher | undefined;
   /** every open socket, connected or still before CONNECT. */
   private readonly connections = new Set<Connection>();
   /** connected clients by client id. */
   private readonly clients = new Map<string, Connection>();
   private readonly trie = new TopicTrie<Session, Subscription>();
+  /** shared subscription groups by `<group>/<filter>`, indexed by filter in `sharedTrie`. */
+  private readonly groups = new Map<string, SharedGroup>();
+  private readonly sharedTrie = new TopicTrie<SharedGroup, SharedGroup>();
+  private sharedMembers = 0;
   private publishEpoch = 0;
 
   constructor(
@@ -95,8 +133,9 @@ export class Broker {
     return this.clients.size;
   }
 
+  /** subscriptions of connected sessions (plain and shared), as routing sees them. */
   get subscriptionCount(): number {
-    return this.trie.size;
+    return this.trie.size + this.sharedMembers;
   }
 
   hasClient(clientId: string): boolean {
@@ -111,9 +150,9 @@ export class Broker {
       : `mqtt#${createHash('sha256').update(clientId).digest('hex')}`;
   }
 
-  /** Takes a new socket under management. */
-  accept(socket: Socket): Connection {
-    const connection = new Connection(socket, this, this.logger);
+  /** Takes a new connection under management: any duplex byte stream from one of the listeners. */
+  accept(stream: Duplex, remoteAddress: string, transport: Transport = 'tcp'): Connection {
+    const connection = new Connection(stream, remoteAddress, transport, this, this.logger);
     this.connections.add(connection);
     this.stats.connectionsAccepted++;
     return connection;
@@ -147,7 +186,7 @@ export class Broker {
     connection.session = undefined;
     if (this.clients.get(session.clientId) === connection) this.clients.delete(session.clientId);
     if (session.connection === connection) {
-      for (const filter of session.subscriptions.keys()) this.trie.remove(filter, session);
+      for (const [filter, subscription] of session.subscriptions) this.unindex(filter, session, subscription);
       session.detach();
     }
     connectionEnded(this, connection, session);
@@ -155,21 +194,63 @@ export class Broker {
 
   /** Puts a session's subscriptions into the trie (its connection is attached). */
   activate(session: Session): void {
-    for (const [filter, subscription] of session.subscriptions) this.trie.add(filter, session, subscription);
+    for (const [filter, subscription] of session.subscriptions) this.index(filter, session, subscription);
   }
 
   /** Adds or replaces a subscription; returns true if the filter is new for the session. */
   subscribe(session: Session, filter: string, subscription: Subscription): boolean {
     const isNew = !session.subscriptions.has(filter);
     session.subscriptions.set(filter, subscription);
-    if (session.connection) this.trie.add(filter, session, subscription);
+    if (session.connection) this.index(filter, session, subscription);
     return isNew;
   }
 
   unsubscribe(session: Session, filter: string): boolean {
-    const existed = session.subscriptions.delete(filter);
-    this.trie.remove(filter, session);
-    return existed;
+    const subscription = session.subscriptions.get(filter);
+    if (!subscription) return false;
+    session.subscriptions.delete(filter);
+    this.unindex(filter, session, subscription);
+    return true;
+  }
+
+  /** Shared subscription groups with their connected member count. */
+  listSharedGroups(): { group: string; filter: string; members: number }[] {
+    return [...this.groups.values()].map((g) => ({ group: g.group, filter: g.filter, members: g.size }));
+  }
+
+  /** Puts one subscription of a connected session into routing. `filter` is the session's key for it. */
+  private index(filter: string, session: Session, subscription: Subscription): void {
+    if (subscription.share === undefined) {
+      this.trie.add(filter, session, subscription);
+      return;
+    }
+    const inner = subscription.levels.join('/');
+    const key = `${subscription.share}/${inner}`;
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new SharedGroup(subscription.share, inner);
+      this.groups.set(key, group);
+      this.sharedTrie.add(inner, group, group);
+    }
+    const before = group.size;
+    group.add(session, subscription);
+    this.sharedMembers += group.size - before;
+  }
+
+  private unindex(filter: string, session: Session, subscription: Subscription): void {
+    if (subscription.share === undefined) {
+      this.trie.remove(filter, session);
+      return;
+    }
+    const inner = subscription.levels.join('/');
+    const key = `${subscription.share}/${inner}`;
+    const group = this.groups.get(key);
+    if (!group?.remove(session)) return;
+    this.sharedMembers--;
+    if (group.size === 0) {
+      this.groups.delete(key);
+      this.sharedTrie.remove(inner, group);
+    }
   }
 
   /** Accepts a message: appends it to the message log, stores it as retained if flagged, and routes it to online
@@ -177,6 +258,7 @@ export class Broker {
    * caller waits for it and for `log.onDurable(message.offset)` before acknowledging. */
   acceptPublish(message: OutgoingPublish, from?: Session): Promise<void> | undefined {
     this.log.append(message);
+    this.topics.record(message.topic, message.timestamp);
     const retainedWrite = message.retain ? this.persistence.storeRetained(retainedPacket(message)) : undefined;
     this.publish(message, from);
     return retainedWrite;
@@ -194,19 +276,33 @@ export class Broker {
       if (subscription.noLocal && session === from) return;
       const qos: QoS = subscription.qos < messageQos ? subscription.qos : messageQos;
       const retain = subscription.retainAsPublished && messageRetain;
+      const id = subscription.identifier;
       if (session.matchEpoch !== epoch) {
         session.matchEpoch = epoch;
         session.matchQos = qos;
         session.matchRetain = retain;
+        session.matchIds = id === undefined ? undefined : [id];
         targets.push(session);
       } else {
         if (qos > session.matchQos) session.matchQos = qos;
         if (retain) session.matchRetain = true;
+        // every matching subscription's identifier goes with the one copy (MQTT-3.3.4-3/-5)
+        if (id !== undefined) (session.matchIds ??= []).push(id);
       }
     });
     let delivered = 0;
     for (const session of targets) {
-      if (session.deliver(message, session.matchQos, session.matchRetain)) delivered++;
+      if (session.deliver(message, session.matchQos, session.matchRetain, session.matchIds)) delivered++;
+    }
+    if (this.groups.size > 0) {
+      this.sharedTrie.match(message.topic, (group) => {
+        if (group.deliver(message)) {
+          delivered++;
+        } else {
+          this.stats.sharedDropped++;
+          this.stats.messagesDropped++;
+        }
+      });
     }
     this.stats.messagesSent += delivered;
     return delivered;
@@ -232,17 +328,21 @@ export class Broker {
 
   listClients(): ClientInfo[] {
     const list: ClientInfo[] = [];
-    for (const [clientId, connection] of this.clients) {
-      list.push({
-        clientId,
-        protocolVersion: connection.protocolVersion,
-        remoteAddress: connection.remoteAddress,
-        keepAlive: connection.keepAliveSeconds,
-        connectedAt: new Date(connection.connectedAt).toISOString(),
-        subscriptions: connection.session?.subscriptions.size ?? 0,
-      });
-    }
+    for (const [clientId, connection] of this.clients) list.push(clientInfo(clientId, connection));
     return list;
+  }
+
+  clientInfo(clientId: string): ClientInfo | undefined {
+    const connection = this.clients.get(clientId);
+    return connection ? clientInfo(clientId, connection) : undefined;
+  }
+
+  /** Disconnects a client on an administrator's request (MQTT 5: DISCONNECT 0x98). False if it is not connected. */
+  kick(clientId: string): boolean {
+    const connection = this.clients.get(clientId);
+    if (!connection) return false;
+    connection.close('disconnected by an administrator', ReasonCode.ADMINISTRATIVE_ACTION);
+    return true;
   }
 
   /** Closes every connection (MQTT 5 clients are told the server is shutting down) and waits until their sockets

@@ -1,20 +1,22 @@
 // Starts a whole MQTT broker node from its config: storage (the StorageAdapter, the message log and the session
-// persistence, with every persistent session restored), the MQTT TCP listener, the HTTP admin server and (when
-// enabled) registration with the placement center — and stops it again. `robustmq start`, main.ts and tests all start
-// brokers through `startMqttBroker`.
-import { createServer, type Server } from 'node:net';
+// persistence, with every persistent session restored), the MQTT listeners (TCP, TLS, WebSocket, WSS), the HTTP admin
+// server, the `$SYS` publisher, delayed messages and (when enabled) registration with the placement center — and
+// stops it again. `robustmq start`, main.ts and tests all start brokers through `startMqttBroker`.
 import type { AddressInfo } from 'node:net';
-import { closeServer, createLogger, listen, type Logger } from '@robustmq/common';
+import { createLogger, type Logger } from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
 import { createStorageAdapter, type StorageAdapter } from '@robustmq/storage-adapter';
 import { Broker, type BrokerSettings } from './broker-core.js';
 import type { MqttBrokerConfig } from './config.js';
+import { DelayedPublisher } from './delayed-publish.js';
 import { createHttpServer } from './http-server.js';
+import { startListeners, type ListenerPorts, type Listeners } from './listeners.js';
 import { createBrokerMetrics } from './metrics.js';
 import { registerWithPlacement, type PlacementRegistration } from './registration.js';
 import { restoreSessions } from './session-lifecycle.js';
 import { MessageLog } from './storage/message-log.js';
 import { SessionPersistence } from './storage/session-persistence.js';
+import { startSysTopics } from './sys-topics.js';
 
 /** how often connected persistent sessions commit their log position, and retention runs on the message log. */
 const COMMIT_INTERVAL_MS = 1_000;
@@ -25,8 +27,8 @@ export interface StartMqttBrokerOptions {
 }
 
 export interface MqttBrokerHandle {
-  /** the bound ports (the real ones when the config asked for port 0). */
-  ports: { mqtt: number; http: number };
+  /** the bound ports (the real ones when the config asked for port 0); tls/ws/wss only when served. */
+  ports: ListenerPorts & { http: number };
   /** the broker core, for composition and tests. */
   broker: Broker;
   /** Unregisters from placement, disconnects every client and closes the listeners. Safe to call twice. */
@@ -45,6 +47,13 @@ export function brokerSettings(config: MqttBrokerConfig): BrokerSettings {
     maxWriteBufferBytes: mqtt.max_write_buffer_bytes,
     maxInflight: mqtt.max_inflight,
     sessionExpiryMax: mqtt.session_expiry_max,
+    topicAliasMax: mqtt.topic_alias_max,
+    receiveMaximum: mqtt.receive_maximum,
+    maxAwaitingRel: mqtt.max_awaiting_rel,
+    maxQueuedMessages: mqtt.max_queued_messages,
+    maxTopicLevels: mqtt.max_topic_levels,
+    maxTopicLength: mqtt.max_topic_length,
+    delayedPublishMaxS: mqtt.delayed_publish_max_s,
   };
 }
 
@@ -62,6 +71,8 @@ export async function startMqttBroker(
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
     broker = new Broker(brokerSettings(config), logger, { storage, log, persistence });
     await restoreSessions(broker);
+    broker.delayed = new DelayedPublisher(broker);
+    broker.delayed.restore();
   } catch (err) {
     await storage.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing storage failed'));
     throw err;
@@ -71,16 +82,19 @@ export async function startMqttBroker(
     storage.enforceRetention().catch((err: unknown) => logger.warn({ err }, 'message log retention failed'));
   }, RETENTION_INTERVAL_MS).unref();
 
-  let tcp: Server | undefined;
+  let listeners: Listeners | undefined;
+  let stopSys: (() => void) | undefined;
   let http: FastifyInstance | undefined;
   let registration: PlacementRegistration | undefined;
 
   const shutdown = async (): Promise<void> => {
     await registration?.stop();
+    stopSys?.();
+    broker.delayed?.stop();
     // stop accepting first, so clients that reconnect on disconnect do not land here again
-    const tcpClosed = tcp?.listening ? closeServer(tcp) : Promise.resolve();
+    const listenersClosed = listeners?.close() ?? Promise.resolve();
     await broker.closeAll();
-    await tcpClosed;
+    await listenersClosed;
     await http?.close();
     clearInterval(commitTimer);
     clearInterval(retentionTimer);
@@ -92,15 +106,14 @@ export async function startMqttBroker(
   };
 
   try {
-    tcp = createServer({ noDelay: true }, (socket) => broker.accept(socket));
-    tcp.on('error', (err) => logger.error({ err }, 'MQTT listener error'));
-    const mqttPort = await listen(tcp, config.network.tcp_port, config.network.host);
+    listeners = await startListeners(config, broker, logger);
 
     http = await createHttpServer(broker, createBrokerMetrics(broker, config.node.id), logger);
     await http.listen({ port: config.network.http_port, host: config.network.host });
     const httpPort = (http.server.address() as AddressInfo).port;
 
-    const ports = { mqtt: mqttPort, http: httpPort };
+    const ports = { ...listeners.ports, http: httpPort };
+    stopSys = startSysTopics(broker, config);
     if (config.placement.enabled) registration = await registerWithPlacement(config, ports, logger);
     logger.info({ ...ports, host: config.network.host, placement: config.placement.enabled }, 'MQTT broker started');
 

@@ -28,6 +28,14 @@ export const mqttBrokerConfigSchema = z.strictObject({
     /** the host clients and peers should dial; what is registered with placement. */
     advertise_host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
     tcp_port: port().default(1883),
+    /** MQTT over TLS; served only when `tls.cert_file` and `tls.key_file` are set. */
+    tls_port: port().default(8883),
+    /** MQTT over WebSocket at path /mqtt. */
+    ws_port: port().default(8083),
+    /** MQTT over secure WebSocket at path /mqtt; served only when a certificate is configured. */
+    wss_port: port().default(8084),
+    /** false: no plain WebSocket listener (TLS listeners follow the certificate instead). */
+    ws_enabled: z.boolean().default(true),
     http_port: port().default(9982),
     /** reserved for the broker's inner gRPC service (not served by the walking skeleton yet). */
     grpc_port: port().default(9981),
@@ -54,6 +62,32 @@ export const mqttBrokerConfigSchema = z.strictObject({
     /** longest session expiry granted, in seconds; 0 = no limit. MQTT 3.x persistent sessions (clean session = 0)
      * get exactly this (0: they never expire); MQTT 5 clients asking for more are told this in CONNACK. */
     session_expiry_max: z.number().int().min(0, 'must be a number of seconds >= 0').max(0xffffffff).default(0),
+    /** topic aliases an MQTT 5 client may use towards us (Topic Alias Maximum in CONNACK); 0 = none. */
+    topic_alias_max: z.number().int().min(0).max(65535, 'must be at most 65535').default(65535),
+    /** incoming QoS 1/2 PUBLISH not yet acknowledged per MQTT 5 client (Receive Maximum in CONNACK); more → 0x93. */
+    receive_maximum: z.number().int().min(1, 'must be at least 1').max(65535, 'must be at most 65535').default(65535),
+    /** incoming QoS 2 messages awaiting PUBREL per session, any protocol version; more → PUBREC 0x97 (5) / close (3.x). */
+    max_awaiting_rel: z.number().int().min(1, 'must be at least 1').max(65535, 'must be at most 65535').default(1000),
+    /** a session further behind the message log than this many messages skips QoS 0 messages (counted as dropped). */
+    max_queued_messages: z.number().int().min(1, 'must be at least 1').default(100_000),
+    /** most levels in a topic name or filter; more → 0x90 / SUBACK 0x8F. */
+    max_topic_levels: z.number().int().min(1, 'must be at least 1').max(65535).default(128),
+    /** longest topic name or filter, bytes; longer → 0x90 / SUBACK 0x8F. */
+    max_topic_length: z.number().int().min(1, 'must be at least 1').max(65535).default(65535),
+    /** longest delay of `$delayed/N/topic`, seconds. */
+    delayed_publish_max_s: z.number().int().min(0).max(0xffffffff).default(86_400 * 7),
+    /** period of the retained `$SYS/brokers/<node>/…` topics, seconds; 0 = not published. */
+    sys_interval_s: z.number().min(0, 'must be a number of seconds >= 0').default(10),
+  }),
+  tls: section({
+    /** PEM certificate (chain) of the TLS and WSS listeners; empty = those listeners are off. */
+    cert_file: z.string().default(''),
+    /** PEM private key of cert_file. */
+    key_file: z.string().default(''),
+    /** PEM CA bundle: sent with the certificate chain and, with verify_client, used to check client certificates. */
+    ca_file: z.string().default(''),
+    /** require clients to present a certificate signed by ca_file (mutual TLS). */
+    verify_client: z.boolean().default(false),
   }),
   storage: section({
     /** where messages, retained messages and sessions are kept: "rocksdb" (durable, under node.data_dir) or

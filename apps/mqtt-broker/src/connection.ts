@@ -1,8 +1,10 @@
-// One client's TCP connection: feeds socket bytes to its MQTT decoder, hands each packet to the handler of its type,
-// writes packets back in the negotiated protocol version, and enforces the connect timeout and keep-alive. Any
-// failure — malformed bytes, a handler that throws, a protocol violation — closes this connection only. The will
-// belongs here, not to the session: it is the connection whose end publishes it.
-import type { Socket } from 'node:net';
+// One client's connection: feeds the bytes of its transport (TCP, TLS or a WebSocket — any duplex byte stream) to
+// its MQTT decoder, hands each packet to the handler of its type, writes packets back in the negotiated protocol
+// version, and enforces the connect timeout and keep-alive. Any failure — malformed bytes, a handler that throws, a
+// protocol violation — closes this connection only. The will belongs here, not to the session: it is the connection
+// whose end publishes it. So do the MQTT 5 limits the client announced in CONNECT and its topic aliases, which are
+// per network connection, not per session.
+import type { Duplex } from 'node:stream';
 import type { Logger } from '@robustmq/common';
 import { MqttDecoder, encodePacket, type MqttCodecError, type MqttVersion, type Packet } from '@robustmq/protocol';
 import { AckQueue } from './ack-queue.js';
@@ -11,6 +13,9 @@ import { CONNACK_UNACCEPTABLE_PROTOCOL_VERSION } from './fixed-packets.js';
 import { handlePacket } from './handlers/index.js';
 import { ReasonCode } from './reason-codes.js';
 import type { Session, WillMessage } from './session.js';
+import type { OutboundAliases } from './topic-alias.js';
+
+export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
 
 /** A closing socket that does not finish its FIN exchange in time is destroyed. */
 const CLOSE_GRACE_MS = 1_000;
@@ -32,6 +37,18 @@ export class Connection {
   protocolVersion: MqttVersion = 4;
   /** the keep-alive in force, in seconds (0 = none). */
   keepAliveSeconds = 0;
+  /** MQTT 5 Maximum Packet Size of the client: nothing larger is sent to it (MQTT-3.1.2-24). */
+  clientMaxPacketSize = Number.POSITIVE_INFINITY;
+  /** MQTT 5 Receive Maximum of the client: our QoS 1/2 messages in flight to it at most. */
+  clientReceiveMaximum = 0xffff;
+  /** MQTT 5 Request Problem Information: false forbids reason strings except on CONNACK/DISCONNECT (MQTT-3.1.2-29). */
+  problemInformation = true;
+  /** topic aliases the client set up towards us (alias → topic); MQTT 5 only. */
+  inboundAliases: Map<number, string> | undefined;
+  /** topic aliases we assign towards the client, when its CONNECT allowed some. */
+  outboundAliases: OutboundAliases | undefined;
+  /** incoming QoS 1 PUBLISH whose PUBACK has not been sent yet (with the session's QoS 2 ids: Receive Maximum). */
+  pendingQos1 = 0;
   private closing = false;
   private lastPacketAt = Date.now();
   private keepAliveLimitMs = 0;
@@ -41,13 +58,15 @@ export class Connection {
   private held: Packet[] | undefined;
 
   constructor(
-    readonly socket: Socket,
+    /** the byte stream: a net.Socket, tls.TLSSocket or a WebSocket stream (listeners set TCP_NODELAY). */
+    readonly socket: Duplex,
+    remoteAddress: string,
+    readonly transport: Transport,
     readonly broker: Broker,
     logger: Logger,
   ) {
-    this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    this.logger = logger.child({ conn: this.id, remote: this.remoteAddress });
-    socket.setNoDelay(true);
+    this.remoteAddress = remoteAddress;
+    this.logger = logger.child({ conn: this.id, remote: this.remoteAddress, transport });
     this.decoder = new MqttDecoder({
       maxPacketSize: broker.settings.maxPacketSize,
       onPacket: (packet) => this.onPacket(packet),
@@ -125,8 +144,37 @@ export class Connection {
     this.socket.write(bytes);
   }
 
-  send(packet: Packet): void {
-    this.write(encodePacket(packet, this.protocolVersion));
+  /** Encodes and writes a packet. For MQTT 5 a packet over the client's Maximum Packet Size first loses its Reason
+   * String and User Properties (MQTT-3.1.2-25 allows dropping those), and is not sent at all if still too large. */
+  send(packet: Packet): boolean {
+    const bytes = this.encode(packet);
+    if (!bytes) return false;
+    this.write(bytes);
+    return true;
+  }
+
+  /** A reason string for a negative answer, when the client allows one on this packet type. */
+  reason(why: string, alwaysAllowed = false): { reasonString: string } | undefined {
+    if (this.protocolVersion !== 5 || (!alwaysAllowed && !this.problemInformation)) return undefined;
+    return { reasonString: why.length > 200 ? `${why.slice(0, 197)}...` : why };
+  }
+
+  /** The packet encoded for this client, or undefined when even without reason string it is too large. */
+  encodeOrUndefined(packet: Packet): Buffer | undefined {
+    return this.encode(packet);
+  }
+
+  private encode(packet: Packet): Buffer | undefined {
+    const bytes = encodePacket(packet, this.protocolVersion);
+    if (bytes.length <= this.clientMaxPacketSize) return bytes;
+    const properties = (packet as { properties?: Record<string, unknown> }).properties;
+    if (properties && (properties.reasonString !== undefined || properties.userProperties !== undefined)) {
+      const { reasonString: _r, userProperties: _u, ...rest } = properties;
+      const smaller = encodePacket({ ...packet, properties: rest } as Packet, this.protocolVersion);
+      if (smaller.length <= this.clientMaxPacketSize) return smaller;
+    }
+    this.broker.stats.packetsTooLarge++;
+    return undefined;
   }
 
   /** Starts keep-alive enforcement: no packet for 1.5 × keep-alive closes the connection (MQTT-3.1.2-24). */
@@ -147,7 +195,8 @@ export class Connection {
     this.timer = undefined;
     this.logger.debug({ clientId: this.session?.clientId, why }, 'closing connection');
     if (v5ReasonCode !== undefined && this.session && this.protocolVersion === 5) {
-      this.socket.write(encodePacket({ cmd: 'disconnect', reasonCode: v5ReasonCode }, 5));
+      const disconnect = this.encode({ cmd: 'disconnect', reasonCode: v5ReasonCode, properties: this.reason(why, true) });
+      if (disconnect) this.socket.write(disconnect);
     }
     // leave the broker now, not at socket close, so no more messages are routed to a closing connection
     this.broker.detach(this);

@@ -43,10 +43,16 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
         this.inc(broker.stats[stat]);
       },
     });
-  counter('mqtt_connections_accepted_total', 'TCP connections accepted', 'connectionsAccepted');
+  counter('mqtt_connections_accepted_total', 'Connections accepted (TCP, TLS, WebSocket, WSS)', 'connectionsAccepted');
   counter('mqtt_messages_received_total', 'PUBLISH packets received from clients', 'messagesReceived');
   counter('mqtt_messages_sent_total', 'PUBLISH packets sent to subscribers', 'messagesSent');
-  counter('mqtt_messages_dropped_total', 'Messages not sent to a subscriber that was too slow', 'messagesDropped');
+  counter(
+    'mqtt_messages_dropped_total',
+    'Messages not sent: slow subscriber, session too far behind (QoS 0), too large for the client, no shared-group member free, refused $delayed',
+    'messagesDropped',
+  );
+  counter('mqtt_packets_too_large_total', "Packets not sent because they exceeded the client's Maximum Packet Size", 'packetsTooLarge');
+  counter('mqtt_shared_dropped_total', 'Messages to a shared subscription group that no member could take', 'sharedDropped');
   counter('mqtt_bytes_received_total', 'Bytes read from client sockets', 'bytesReceived');
   counter('mqtt_bytes_sent_total', 'Bytes written to client sockets', 'bytesSent');
   return registry;

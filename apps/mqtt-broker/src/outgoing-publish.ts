@@ -1,6 +1,8 @@
 // One message on its way to subscribers. Its PUBLISH bytes are encoded at most once per wire variant (MQTT 5 or
 // 3.x, QoS, retain flag) and shared by every subscriber of that variant; QoS 1/2 copies differ only in the two-byte
-// packet id, which is patched into a copy instead of encoding again.
+// packet id, which is patched into a copy instead of encoding again. MQTT 5 subscribers with topic aliases or
+// subscription identifiers need their own properties: those variants are cached apart, keyed by what they carry,
+// so a connection-specific alias never leaks into the bytes another subscriber gets.
 import { encodePacket, type IPublishPacket, type QoS } from '@robustmq/protocol';
 
 /** The MQTT 5 properties that travel with a message to its subscribers (never topic alias or subscription ids,
@@ -15,6 +17,8 @@ export class OutgoingPublish {
   private readonly encoded: (Buffer | undefined)[] = new Array<Buffer | undefined>(12);
   /** the message's offset in the message log; -1 when it has none (the log is failing). Set by MessageLog.append. */
   offset = -1;
+  /** MQTT 5 encodings carrying a topic alias and/or subscription identifiers, by variantKey(). */
+  private variants: Map<string, Buffer> | undefined;
 
   constructor(
     readonly topic: string,
@@ -49,6 +53,35 @@ export class OutgoingPublish {
       };
       bytes = encodePacket(packet, v5 ? 5 : 4);
       this.encoded[index] = bytes;
+    }
+    return bytes;
+  }
+
+  /** MQTT 5 PUBLISH bytes with a topic alias (`aliasOnly`: empty topic name, the client knows the alias) and/or
+   * subscription identifiers. Like bytes(), QoS > 0 carries a placeholder packet id. */
+  variant(qos: QoS, retain: boolean, alias: number, aliasOnly: boolean, ids: readonly number[] | undefined): Buffer {
+    if (alias === 0 && !ids) return this.bytes(true, qos, retain);
+    const key = `${qos}${retain ? 1 : 0}${aliasOnly ? 1 : 0}${alias}:${ids ? ids.join(',') : ''}`;
+    const variants = (this.variants ??= new Map());
+    let bytes = variants.get(key);
+    if (!bytes) {
+      const properties: NonNullable<IPublishPacket['properties']> = { ...this.properties };
+      if (alias > 0) properties.topicAlias = alias;
+      if (ids) properties.subscriptionIdentifier = ids.length === 1 ? ids[0]! : [...ids];
+      bytes = encodePacket(
+        {
+          cmd: 'publish',
+          topic: aliasOnly ? '' : this.topic,
+          payload: this.payload,
+          qos,
+          retain,
+          dup: false,
+          ...(qos > 0 ? { messageId: 1 } : {}),
+          properties,
+        },
+        5,
+      );
+      variants.set(key, bytes);
     }
     return bytes;
   }

@@ -10,7 +10,7 @@ export interface PlacementRegistration {
 
 export async function registerWithPlacement(
   config: MqttBrokerConfig,
-  ports: { mqtt: number; http: number },
+  ports: { mqtt: number; http: number; tls?: number; ws?: number; wss?: number },
   logger: Logger,
 ): Promise<PlacementRegistration> {
   const client = new PlacementClient({ addresses: config.placement.addresses, logger });
@@ -22,7 +22,7 @@ export async function registerWithPlacement(
       nodeId: config.node.id,
       host: config.network.advertise_host,
       // only ports actually served are advertised; grpc joins when the broker's inner service exists
-      ports: { mqtt: ports.mqtt, http: ports.http },
+      ports: Object.fromEntries(Object.entries(ports).filter(([, port]) => port !== undefined)) as Record<string, number>,
       labels: {},
     },
     heartbeatIntervalMs: config.placement.heartbeat_interval_ms,

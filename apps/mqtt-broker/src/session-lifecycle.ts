@@ -6,9 +6,8 @@ import type { Broker } from './broker-core.js';
 import type { Connection } from './connection.js';
 import { NEVER_EXPIRES, Session, type WillMessage } from './session.js';
 import type { PacketObject } from './storage/session-persistence.js';
-
-/** setTimeout cannot wait longer than this; longer delays are chained. */
-const MAX_TIMER_MS = 0x7fffffff;
+import { longTimeout } from './long-timeout.js';
+import { parseSharedFilter } from './shared-subscription.js';
 
 /** Finds or creates the session for a CONNECT and binds the connection to it; the returned promise settles once
  * the session's records are durable, after which the caller sends CONNACK and calls `session.resume()`. */
@@ -91,12 +90,16 @@ export async function restoreSessions(broker: Broker): Promise<void> {
     const session = new Session(clientId, broker);
     session.expiry = record.expiry;
     for (const sub of await persistence.subscriptionsByClient({ id: clientId })) {
+      const shared = parseSharedFilter(sub.topic);
+      if (shared === 'invalid') continue; // never stored by this broker
       broker.subscribe(session, sub.topic, {
         qos: Math.min(2, sub.qos) as 0 | 1 | 2,
         noLocal: sub.nl === true,
         retainAsPublished: sub.rap === true,
         retainHandling: sub.rh ?? 0,
-        levels: sub.topic.split('/'),
+        levels: (shared?.filter ?? sub.topic).split('/'),
+        identifier: sub.subscriptionIdentifier,
+        share: shared?.group,
       });
     }
     for (const id of persistence.incomingIds(clientId)) session.awaitingRelease.add(id);
@@ -190,9 +193,4 @@ function forget(broker: Broker, write: Promise<unknown>): Promise<void> {
     () => undefined,
     (err: unknown) => broker.logger.error({ err }, 'session state write failed'),
   );
-}
-
-function longTimeout(ms: number, fn: () => void): NodeJS.Timeout {
-  if (ms <= MAX_TIMER_MS) return setTimeout(fn, ms).unref();
-  return setTimeout(() => longTimeout(ms - MAX_TIMER_MS, fn), MAX_TIMER_MS).unref();
 }

@@ -27,8 +27,13 @@ export interface Subscription {
   retainAsPublished: boolean;
   /** MQTT 5 Retain Handling: 0 send retained messages on subscribe, 1 only for a new subscription, 2 never. */
   retainHandling: number;
-  /** the filter split into levels, for matching records read from the log. */
+  /** the filter split into levels, for matching records read from the log (for a shared subscription: the filter
+   * after `$share/<group>/`). */
   levels: string[];
+  /** MQTT 5 Subscription Identifier given in SUBSCRIBE, sent back with every message this subscription matches. */
+  identifier?: number | undefined;
+  /** the share name of a `$share/<group>/<filter>` subscription: the group gets each message once, not the session. */
+  share?: string | undefined;
 }
 
 export interface WillMessage {
@@ -47,8 +52,11 @@ export interface InflightMessage {
   /** its offset in the message log; -1 for a retained message sent on subscribe (not part of the log position). */
   offset: number;
   qos: 1 | 2;
-  /** the PUBLISH as sent, for a resend with DUP after a reconnect. */
-  bytes: Buffer;
+  /** the message and how it was sent, to send it again with DUP after a reconnect — encoded again, because the new
+   * connection may speak another version and has none of the old one's topic aliases. */
+  message: OutgoingPublish;
+  retain: boolean;
+  ids: number[] | undefined;
   /** QoS 2: PUBREC arrived and PUBREL was sent; a resend is then PUBREL, never the PUBLISH again. */
   released: boolean;
 }
@@ -68,10 +76,6 @@ export class Session {
   connection: Connection | undefined;
   /** session expiry interval in seconds: 0 ends the session with its connection, NEVER_EXPIRES never. */
   expiry = 0;
-  /** MQTT 5 Receive Maximum of the client: QoS 1/2 messages in flight at most. */
-  receiveMaximum = MAX_PACKET_ID;
-  /** MQTT 5 Maximum Packet Size of the client: larger messages are not sent to it. */
-  maxPacketSize = Number.POSITIVE_INFINITY;
   /** the will of the last connection, waiting for its delay or the end of the session. */
   pendingWill: WillMessage | undefined;
   willTimer: NodeJS.Timeout | undefined;
@@ -82,6 +86,7 @@ export class Session {
   matchEpoch = 0;
   matchQos: QoS = 0;
   matchRetain = false;
+  matchIds: number[] | undefined;
 
   /** true: messages arrive from routing; false: catching up from the log at `position`. */
   private live = true;
@@ -89,7 +94,7 @@ export class Session {
   position: number;
   private reading = false;
   /** retained messages (sent on subscribe) waiting for room in the in-flight window. */
-  private readonly retainedBacklog: { message: OutgoingPublish; qos: QoS }[] = [];
+  private readonly retainedBacklog: { message: OutgoingPublish; qos: QoS; ids: number[] | undefined }[] = [];
   private nextPacketId = 1;
   private committed = -1;
   private committing = false;
@@ -106,36 +111,46 @@ export class Session {
     return this.expiry !== 0;
   }
 
-  /** QoS 1/2 messages in flight at most. */
-  private get window(): number {
-    return Math.min(this.receiveMaximum, this.broker.settings.maxInflight);
+  /** QoS 1/2 messages in flight at most: ours, or the client's Receive Maximum (MQTT-3.3.4-9). */
+  private windowOf(connection: Connection): number {
+    const max = this.broker.settings.maxInflight;
+    return connection.clientReceiveMaximum < max ? connection.clientReceiveMaximum : max;
   }
 
   /** Live delivery from Broker.publish. False when the message was not sent now (it may still be, from the log). */
-  deliver(message: OutgoingPublish, qos: QoS, retain: boolean): boolean {
+  deliver(message: OutgoingPublish, qos: QoS, retain: boolean, ids?: number[]): boolean {
     if (!this.live) return false;
     const connection = this.connection!;
     if (qos === 0) {
       if (!connection.canAcceptMessage()) return false;
-      return this.send(connection, message, 0, retain);
+      return this.send(connection, message, 0, retain, message.offset, ids);
     }
-    if (this.inflight.size >= this.window || connection.congested) {
+    if (this.inflight.size >= this.windowOf(connection) || connection.congested) {
       if (message.offset < 0) return false; // not in the log: nothing to catch up from
       this.catchUpFrom(message.offset);
       return false;
     }
-    return this.send(connection, message, qos, retain);
+    return this.send(connection, message, qos, retain, message.offset, ids);
+  }
+
+  /** Delivery to this session as the chosen member of a shared subscription group: only if it can take the message
+   * right now — the log cannot give it back later, because reading the log never matches shared subscriptions. */
+  deliverShared(message: OutgoingPublish, qos: QoS, retain: boolean, ids: number[] | undefined): boolean {
+    const connection = this.connection;
+    if (!this.live || !connection || connection.isClosing || connection.congested) return false;
+    if (qos > 0 && this.inflight.size >= this.windowOf(connection)) return false;
+    return this.send(connection, message, qos, retain, -1, ids);
   }
 
   /** A retained message for a new subscription: sent now, or as soon as the in-flight window has room. */
-  deliverRetained(message: OutgoingPublish, qos: QoS): void {
+  deliverRetained(message: OutgoingPublish, qos: QoS, ids: number[] | undefined): void {
     const connection = this.connection;
     if (!connection) return;
-    if (qos > 0 && (this.inflight.size >= this.window || this.retainedBacklog.length > 0)) {
-      this.retainedBacklog.push({ message, qos });
+    if (qos > 0 && (this.inflight.size >= this.windowOf(connection) || this.retainedBacklog.length > 0)) {
+      this.retainedBacklog.push({ message, qos, ids });
       return;
     }
-    if (this.send(connection, message, qos, true, -1)) this.broker.stats.messagesSent++;
+    if (this.send(connection, message, qos, true, -1, ids)) this.broker.stats.messagesSent++;
   }
 
   /** Binds a connection that is completing CONNECT; nothing is sent to it until `resume()` (after CONNACK). */
@@ -153,7 +168,12 @@ export class Session {
     const connection = this.connection;
     if (!connection) return;
     for (const message of this.inflight.values()) {
-      connection.write(message.released ? ackPacket(PUBREL, message.packetId) : withDup(message.bytes));
+      if (message.released) {
+        connection.write(ackPacket(PUBREL, message.packetId));
+        continue;
+      }
+      const bytes = this.encode(connection, message.message, message.qos, message.retain, message.ids, false);
+      if (bytes) connection.write(withDup(withPacketId(bytes, message.packetId)));
     }
     void this.readLog();
   }
@@ -239,9 +259,9 @@ export class Session {
   private windowOpened(): void {
     const connection = this.connection;
     if (!connection) return;
-    while (this.retainedBacklog.length > 0 && this.inflight.size < this.window) {
-      const { message, qos } = this.retainedBacklog.shift()!;
-      if (this.send(connection, message, qos, true, -1)) this.broker.stats.messagesSent++;
+    while (this.retainedBacklog.length > 0 && this.inflight.size < this.windowOf(connection)) {
+      const { message, qos, ids } = this.retainedBacklog.shift()!;
+      if (this.send(connection, message, qos, true, -1, ids)) this.broker.stats.messagesSent++;
     }
     if (!this.live) void this.readLog();
   }
@@ -260,7 +280,7 @@ export class Session {
       const log = this.broker.log;
       while (this.connection && !this.live) {
         const connection = this.connection;
-        if (this.inflight.size >= this.window || this.retainedBacklog.length > 0) return; // an ack resumes us
+        if (this.inflight.size >= this.windowOf(connection) || this.retainedBacklog.length > 0) return; // an ack resumes us
         if (connection.congested) {
           await connection.waitForDrain();
           continue;
@@ -305,34 +325,84 @@ export class Session {
   private consider(connection: Connection, message: OutgoingPublish): boolean {
     let qos = -1;
     let retain = false;
+    let ids: number[] | undefined;
     const messageQos = message.qos;
     let levels: string[] | undefined;
     for (const sub of this.subscriptions.values()) {
-      if (qos >= sub.qos && qos >= messageQos) continue;
+      // shared subscriptions are served by routing only: a member reading the log would take every message
+      if (sub.share !== undefined) continue;
+      if (qos >= sub.qos && qos >= messageQos && sub.identifier === undefined) continue;
       if (sub.noLocal && message.publisher === this.clientId) continue;
       levels ??= message.topic.split('/');
       if (!levelsMatch(sub.levels, levels)) continue;
       const granted = sub.qos < messageQos ? sub.qos : messageQos;
       if (granted > qos) qos = granted;
       if (sub.retainAsPublished && message.retain) retain = true;
+      if (sub.identifier !== undefined) (ids ??= []).push(sub.identifier);
     }
     if (qos < 0) return true;
+    if (qos === 0 && this.broker.log.nextOffset - this.position > this.broker.settings.maxQueuedMessages) {
+      // too far behind: QoS 0 is what a session loses first (QoS 1/2 stay in the log)
+      this.broker.stats.messagesDropped++;
+      return true;
+    }
     if (connection.congested) return false;
-    if (qos > 0 && this.inflight.size >= this.window) return false;
+    if (qos > 0 && this.inflight.size >= this.windowOf(connection)) return false;
     const forwardable = message.forwardableAt(Date.now());
     if (!forwardable) return true; // expired while waiting (MQTT-3.3.2-5)
-    if (this.send(connection, forwardable, qos as QoS, retain)) this.broker.stats.messagesSent++;
+    if (this.send(connection, forwardable, qos as QoS, retain, message.offset, ids)) this.broker.stats.messagesSent++;
     return true;
   }
 
-  private send(connection: Connection, message: OutgoingPublish, qos: QoS, retain: boolean, offset = message.offset): boolean {
-    let bytes = message.bytes(connection.protocolVersion === 5, qos, retain);
-    if (bytes.length > this.maxPacketSize) return false; // MQTT-3.1.2-25: discarded for this client
+  /** The PUBLISH bytes for this client (QoS > 0 with a placeholder packet id), or undefined when they exceed its
+   * Maximum Packet Size. `useAlias` assigns or uses a topic alias when the client accepts them. */
+  private encode(
+    connection: Connection,
+    message: OutgoingPublish,
+    qos: QoS,
+    retain: boolean,
+    ids: number[] | undefined,
+    useAlias: boolean,
+  ): Buffer | undefined {
+    if (connection.protocolVersion !== 5) return message.bytes(false, qos, retain);
+    const aliases = useAlias ? connection.outboundAliases : undefined;
+    let bytes: Buffer;
+    if (aliases) {
+      const known = aliases.known(message.topic);
+      if (known !== undefined) {
+        bytes = message.variant(qos, retain, known, true, ids);
+      } else {
+        const alias = aliases.candidate();
+        bytes = message.variant(qos, retain, alias, false, ids);
+        if (bytes.length <= connection.clientMaxPacketSize) aliases.assign(message.topic, alias);
+      }
+    } else {
+      bytes = message.variant(qos, retain, 0, false, ids);
+    }
+    if (bytes.length > connection.clientMaxPacketSize) {
+      // MQTT-3.1.2-25: discarded for this client, as if it had been sent; counted
+      this.broker.stats.packetsTooLarge++;
+      this.broker.stats.messagesDropped++;
+      return undefined;
+    }
+    return bytes;
+  }
+
+  private send(
+    connection: Connection,
+    message: OutgoingPublish,
+    qos: QoS,
+    retain: boolean,
+    offset = message.offset,
+    ids?: number[],
+  ): boolean {
+    let bytes = this.encode(connection, message, qos, retain, ids, true);
+    if (!bytes) return false;
     if (qos > 0) {
       const packetId = this.allocatePacketId();
       if (packetId === 0) return false;
       bytes = withPacketId(bytes, packetId);
-      this.inflight.set(packetId, { packetId, offset, qos: qos as 1 | 2, bytes, released: false });
+      this.inflight.set(packetId, { packetId, offset, qos: qos as 1 | 2, message, retain, ids, released: false });
     }
     connection.write(bytes);
     return true;

@@ -29,7 +29,16 @@ export function isValidTopicFilter(filter: string): boolean {
   return true;
 }
 
-/** `$share/{group}/{filter}` — MQTT 5 shared subscriptions (not supported yet; refused with a clear reason code). */
-export function isSharedSubscription(filter: string): boolean {
-  return filter.startsWith('$share/');
+/** Whether a topic name or filter exceeds the configured limits (mqtt.max_topic_levels, mqtt.max_topic_length);
+ * the problem in words, or undefined. Length is in UTF-8 bytes; counted only when characters alone could exceed it. */
+export function topicLimitProblem(topic: string, maxLevels: number, maxLength: number): string | undefined {
+  if (topic.length > maxLength || (topic.length * 3 > maxLength && Buffer.byteLength(topic) > maxLength)) {
+    return `topic longer than ${maxLength} bytes`;
+  }
+  if (topic.length >= maxLevels) {
+    let levels = 1;
+    for (let i = 0; i < topic.length; i++) if (topic.charCodeAt(i) === 0x2f) levels++;
+    if (levels > maxLevels) return `topic has ${levels} levels, more than ${maxLevels}`;
+  }
+  return undefined;
 }

@@ -53,7 +53,7 @@ it('keeps every acknowledged QoS 1 message across SIGKILL and restart', async ()
     config,
     [
       `[node]\ndata_dir = ${JSON.stringify(join(dir, 'data'))}`,
-      `[network]\nhost = "127.0.0.1"\ntcp_port = ${mqttPort}\nhttp_port = ${httpPort}`,
+      `[network]\nhost = "127.0.0.1"\ntcp_port = ${mqttPort}\nhttp_port = ${httpPort}\nws_port = 0`,
       '[placement]\nenabled = false',
       '[storage]\ntype = "rocksdb"',
       '[log]\nlevel = "warn"',

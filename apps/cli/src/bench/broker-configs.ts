@@ -21,6 +21,7 @@ export function robustmqToml(config: RobustmqBenchConfig): string {
     '[network]',
     'host = "127.0.0.1"',
     `tcp_port = ${config.tcpPort}`,
+    'ws_enabled = false',
     `http_port = ${config.httpPort}`,
     '[storage]',
     `type = ${JSON.stringify(config.storage)}`,

@@ -1,6 +1,8 @@
 // CONNECT → CONNACK: checks protocol version, client id, capacity and MQTT 5 options, negotiates keep-alive and
 // session expiry, opens the session (new, resumed or replaced) and makes it the client id's current one; CONNACK
-// waits until the session's records are durable. A refused CONNECT gets the version's CONNACK code, then close.
+// waits until the session's records are durable. A refused CONNECT gets the version's CONNACK code (MQTT 5: with a
+// reason string), then close. MQTT 5 limits the client announces (Maximum Packet Size, Receive Maximum, Topic Alias
+// Maximum, Request Problem Information) are kept on the connection; ours go out in CONNACK.
 import { randomUUID } from 'node:crypto';
 import type { IConnackPacket, IConnectPacket, MqttVersion } from '@robustmq/protocol';
 import type { Connection } from '../connection.js';
@@ -8,6 +10,7 @@ import { forwardedProperties } from '../forwarded-properties.js';
 import { ConnackReturnCode, ReasonCode } from '../reason-codes.js';
 import { NEVER_EXPIRES } from '../session.js';
 import { openSession } from '../session-lifecycle.js';
+import { OutboundAliases } from '../topic-alias.js';
 import { isValidTopicName } from '../topic-validation.js';
 
 /** MQTT 3.1 limits client ids to 23 bytes (MQTT 3.1 §3.1). */
@@ -19,10 +22,20 @@ export function handleConnect(connection: Connection, packet: IConnectPacket): v
   const version: MqttVersion = packet.protocolVersion ?? 4;
   connection.protocolVersion = version;
   const v5 = version === 5;
+  if (v5) {
+    const properties = packet.properties;
+    // set before any answer, so even a refusal respects the client's Maximum Packet Size
+    connection.clientMaxPacketSize = properties?.maximumPacketSize ?? Number.POSITIVE_INFINITY;
+    connection.clientReceiveMaximum = properties?.receiveMaximum ?? 0xffff;
+    connection.problemInformation = properties?.requestProblemInformation !== false;
+    const aliasMax = properties?.topicAliasMaximum ?? 0;
+    if (aliasMax > 0) connection.outboundAliases = new OutboundAliases(aliasMax);
+  }
 
   const refuse = (returnCode: number, reasonCode: number, why: string): void => {
+    const reason = connection.reason(why, true);
     const connack: IConnackPacket = v5
-      ? { cmd: 'connack', sessionPresent: false, reasonCode }
+      ? { cmd: 'connack', sessionPresent: false, reasonCode, ...(reason ? { properties: reason } : {}) }
       : { cmd: 'connack', sessionPresent: false, returnCode };
     connection.send(connack);
     connection.close(`CONNECT refused: ${why}`);
@@ -81,10 +94,6 @@ export function handleConnect(connection: Connection, packet: IConnectPacket): v
   openSession(broker, connection, clientId, cleanStart, expiry).then(
     ({ session, present }) => {
       if (connection.isClosing) return;
-      if (v5) {
-        session.receiveMaximum = packet.properties?.receiveMaximum ?? 0xffff;
-        session.maxPacketSize = packet.properties?.maximumPacketSize ?? Number.POSITIVE_INFINITY;
-      }
       const connack: IConnackPacket = v5
         ? {
             cmd: 'connack',
@@ -92,18 +101,22 @@ export function handleConnect(connection: Connection, packet: IConnectPacket): v
             reasonCode: ReasonCode.SUCCESS,
             properties: {
               maximumPacketSize: settings.maxPacketSize,
+              receiveMaximum: settings.receiveMaximum,
               retainAvailable: true,
-              // not yet implemented: say so, so MQTT 5 clients do not rely on them
-              sharedSubscriptionAvailable: false,
-              subscriptionIdentifiersAvailable: false,
-              topicAliasMaximum: 0,
+              wildcardSubscriptionAvailable: true,
+              sharedSubscriptionAvailable: true,
+              subscriptionIdentifiersAvailable: true,
+              topicAliasMaximum: settings.topicAliasMax,
               ...(expiry !== requestedExpiry ? { sessionExpiryInterval: expiry === NEVER_EXPIRES ? 0xffffffff : expiry } : {}),
               ...(assignedClientId !== undefined ? { assignedClientIdentifier: assignedClientId } : {}),
               ...(keepAlive !== (packet.keepalive ?? 0) ? { serverKeepAlive: keepAlive } : {}),
             },
           }
         : { cmd: 'connack', sessionPresent: present, returnCode: ConnackReturnCode.ACCEPTED };
-      connection.send(connack);
+      if (!connection.send(connack)) {
+        // only Reason String and User Property may be left out (MQTT-3.1.2-25); without them it still does not fit
+        return connection.close(`CONNACK does not fit the client's Maximum Packet Size (${connection.clientMaxPacketSize})`);
+      }
       connection.startKeepAlive(keepAlive);
       broker.activate(session);
       session.resume();

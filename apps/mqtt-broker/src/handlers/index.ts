@@ -3,6 +3,7 @@
 import type { Packet } from '@robustmq/protocol';
 import type { Connection } from '../connection.js';
 import { ReasonCode } from '../reason-codes.js';
+import { handleAuth } from './auth.js';
 import { handleConnect } from './connect.js';
 import { handleDisconnect } from './disconnect.js';
 import { handlePingreq } from './pingreq.js';
@@ -39,6 +40,8 @@ export function handlePacket(connection: Connection, packet: Packet): void {
       return handlePingreq(connection);
     case 'disconnect':
       return handleDisconnect(connection, packet);
+    case 'auth':
+      return handleAuth(connection);
     case 'connect':
       // MQTT-3.1.0-2: a second CONNECT is a protocol violation
       return connection.close('second CONNECT on one connection', ReasonCode.PROTOCOL_ERROR);

@@ -1,27 +1,47 @@
-// PUBLISH from a client: validates the topic, hands the message to the broker (message log, retained store, online
-// subscribers — who get it at once), and acknowledges by QoS once what it must wait for is durable: QoS 1 PUBACK and
-// QoS 2 PUBREC only after the log append (and the retained write, and for a persistent session the QoS 2 packet id)
-// is on disk. A failed write is never acknowledged: MQTT 5 clients get reason 0x80, 3.x clients a closed connection.
-// QoS 2 packet ids are remembered until PUBREL so a resent PUBLISH is not delivered twice.
+// PUBLISH from a client: resolves an MQTT 5 topic alias, validates the topic (rules and configured limits), enforces
+// Receive Maximum and the QoS 2 cap, hands the message to the broker (message log, retained store, online
+// subscribers — who get it at once) or, for `$delayed/N/topic`, to the delayed publisher, and acknowledges by QoS
+// once what it must wait for is durable: QoS 1 PUBACK and QoS 2 PUBREC only after the log append (and the retained
+// write, and for a persistent session the QoS 2 packet id) is on disk. A failed write is never acknowledged: MQTT 5
+// clients get reason 0x80, 3.x clients a closed connection. QoS 2 packet ids are remembered until PUBREL so a
+// resent PUBLISH is not delivered twice.
 import type { IPublishPacket } from '@robustmq/protocol';
 import type { Connection } from '../connection.js';
+import { parseDelayedTopic } from '../delayed-publish.js';
 import { PUBACK, PUBREC, ackPacket } from '../fixed-packets.js';
 import { forwardedProperties } from '../forwarded-properties.js';
 import { OutgoingPublish } from '../outgoing-publish.js';
 import { ReasonCode } from '../reason-codes.js';
-import { isValidTopicName } from '../topic-validation.js';
+import type { Session } from '../session.js';
+import { isValidTopicName, topicLimitProblem } from '../topic-validation.js';
 
 export function handlePublish(connection: Connection, packet: IPublishPacket): void {
   const session = connection.session!;
-  const v5 = connection.protocolVersion === 5;
-  if (v5 && packet.properties?.topicAlias !== undefined) {
-    // CONNACK announced Topic Alias Maximum 0, so any alias is invalid (MQTT-3.3.2-9)
-    return connection.close('topic alias is not supported', ReasonCode.TOPIC_ALIAS_INVALID);
-  }
-  if (!isValidTopicName(packet.topic)) {
-    return connection.close(`invalid topic name ${JSON.stringify(packet.topic)}`, ReasonCode.TOPIC_NAME_INVALID);
-  }
   const { broker } = connection;
+  const settings = broker.settings;
+  const v5 = connection.protocolVersion === 5;
+  let topic = packet.topic;
+  const alias = v5 ? packet.properties?.topicAlias : undefined;
+  if (alias !== undefined) {
+    if (alias === 0 || alias > settings.topicAliasMax) {
+      // MQTT-3.3.2-8/-9: 0 and anything above our Topic Alias Maximum are invalid
+      return connection.close(`topic alias ${alias} is outside 1..${settings.topicAliasMax}`, ReasonCode.TOPIC_ALIAS_INVALID);
+    }
+    if (topic.length === 0) {
+      const known = connection.inboundAliases?.get(alias);
+      if (known === undefined) return connection.close(`topic alias ${alias} was never set`, ReasonCode.PROTOCOL_ERROR);
+      topic = known;
+    }
+  } else if (v5 && topic.length === 0) {
+    return connection.close('empty topic name without a topic alias', ReasonCode.PROTOCOL_ERROR);
+  }
+  if (!isValidTopicName(topic)) {
+    return connection.close(`invalid topic name ${JSON.stringify(topic.slice(0, 100))}`, ReasonCode.TOPIC_NAME_INVALID);
+  }
+  const limit = topicLimitProblem(topic, settings.maxTopicLevels, settings.maxTopicLength);
+  if (limit) return connection.close(limit, ReasonCode.TOPIC_NAME_INVALID);
+  if (alias !== undefined && packet.topic.length > 0) (connection.inboundAliases ??= new Map()).set(alias, topic);
+
   broker.stats.messagesReceived++;
   const qos = packet.qos;
   const packetId = packet.messageId!;
@@ -31,46 +51,114 @@ export function handlePublish(connection: Connection, packet: IPublishPacket): v
     connection.acks.settle(slot, ackPacket(PUBREC, packetId));
     return;
   }
+  if (qos > 0) {
+    if (v5 && connection.pendingQos1 + session.awaitingRelease.size >= settings.receiveMaximum) {
+      // MQTT-3.3.4-8: more unacknowledged QoS 1/2 PUBLISH than our Receive Maximum
+      return connection.close(`more than ${settings.receiveMaximum} QoS 1/2 messages unacknowledged`, ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
+    }
+    if (qos === 2 && session.awaitingRelease.size >= settings.maxAwaitingRel) {
+      const why = `more than ${settings.maxAwaitingRel} QoS 2 messages awaiting PUBREL`;
+      if (!v5) return connection.close(why);
+      return refuse(connection, qos, packetId, ReasonCode.QUOTA_EXCEEDED, why);
+    }
+  }
+
   const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-  const message = new OutgoingPublish(
-    packet.topic,
-    payload,
-    qos,
-    packet.retain,
-    v5 ? forwardedProperties(packet.properties) : undefined,
-    session.clientId,
-  );
+  const properties = v5 ? forwardedProperties(packet.properties) : undefined;
+  const delayed = parseDelayedTopic(topic);
+  if (delayed !== undefined) {
+    if (typeof delayed === 'string' || delayed.delay > settings.delayedPublishMaxS || !isValidTopicName(delayed.topic)) {
+      const why =
+        typeof delayed === 'string'
+          ? delayed
+          : delayed.delay > settings.delayedPublishMaxS
+            ? `delay ${delayed.delay} s is longer than the maximum of ${settings.delayedPublishMaxS} s`
+            : `invalid topic name ${JSON.stringify(delayed.topic.slice(0, 100))} after $delayed/N/`;
+      const code = typeof delayed !== 'string' && delayed.delay > settings.delayedPublishMaxS ? ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR : ReasonCode.TOPIC_NAME_INVALID;
+      if (qos === 0) {
+        broker.stats.messagesDropped++;
+        return;
+      }
+      if (!v5) return connection.close(why);
+      return refuse(connection, qos, packetId, code, why);
+    }
+    const message = new OutgoingPublish(delayed.topic, payload, qos, packet.retain, properties, session.clientId);
+    const stored = broker.delayed!.schedule(message, delayed.delay);
+    if (qos === 0) {
+      stored.catch((err: unknown) => connection.logger.error({ err, topic }, 'delayed message not stored'));
+      return;
+    }
+    return acknowledge(connection, session, qos, packetId, topic, (settled) => {
+      stored.then(() => settled(undefined), settled);
+      return 1;
+    });
+  }
+
+  const message = new OutgoingPublish(topic, payload, qos, packet.retain, properties, session.clientId);
   if (qos === 2) session.awaitingRelease.add(packetId);
   const retainedWrite = broker.acceptPublish(message, session);
   if (qos === 0) {
-    retainedWrite?.catch((err: unknown) => connection.logger.error({ err, topic: packet.topic }, 'retained message not stored'));
+    retainedWrite?.catch((err: unknown) => connection.logger.error({ err, topic }, 'retained message not stored'));
     return;
   }
+  acknowledge(connection, session, qos, packetId, topic, (settled) => {
+    let waits = 1;
+    if (retainedWrite) {
+      waits++;
+      retainedWrite.then(() => settled(undefined), settled);
+    }
+    if (qos === 2 && session.persistent) {
+      // the packet id must survive a restart, or a PUBLISH resent after it would be delivered twice
+      waits++;
+      broker.persistence
+        .incomingStorePacket({ id: session.clientId }, { cmd: 'publish', topic, qos: 2, messageId: packetId })
+        .then(() => settled(undefined), settled);
+    }
+    broker.log.onDurable(message.offset, settled);
+    return waits;
+  });
+}
 
+/** Sends PUBACK/PUBREC once every write `start` began has settled (it returns how many it began), in arrival order. */
+function acknowledge(
+  connection: Connection,
+  session: Session,
+  qos: 1 | 2,
+  packetId: number,
+  topic: string,
+  start: (settled: (err: unknown) => void) => number,
+): void {
   const slot = connection.acks.reserve();
   const type = qos === 1 ? PUBACK : PUBREC;
-  let waiting = 1;
+  if (qos === 1) connection.pendingQos1++;
+  let waiting = Number.POSITIVE_INFINITY;
+  let done = 0;
   let failure: unknown;
-  const settled = (err: unknown): void => {
-    if (err) failure ??= err;
-    if (--waiting > 0) return;
+  const finish = (): void => {
+    if (qos === 1) connection.pendingQos1--;
     if (failure === undefined) return connection.acks.settle(slot, ackPacket(type, packetId));
-    connection.logger.error({ err: failure, topic: packet.topic }, 'message not stored: not acknowledged');
+    connection.logger.error({ err: failure, topic }, 'message not stored: not acknowledged');
     if (qos === 2) session.awaitingRelease.delete(packetId);
-    if (v5) return connection.acks.settle(slot, ackPacket(type, packetId, ReasonCode.UNSPECIFIED_ERROR));
+    if (connection.protocolVersion === 5) return connection.acks.settle(slot, ackPacket(type, packetId, ReasonCode.UNSPECIFIED_ERROR));
     connection.acks.settle(slot, undefined);
     connection.close('message could not be stored');
   };
-  if (retainedWrite) {
-    waiting++;
-    retainedWrite.then(() => settled(undefined), settled);
-  }
-  if (qos === 2 && session.persistent) {
-    // the packet id must survive a restart, or a PUBLISH resent after it would be delivered twice
-    waiting++;
-    broker.persistence
-      .incomingStorePacket({ id: session.clientId }, { cmd: 'publish', topic: packet.topic, qos: 2, messageId: packetId })
-      .then(() => settled(undefined), settled);
-  }
-  broker.log.onDurable(message.offset, settled);
+  const settled = (err: unknown): void => {
+    if (err) failure ??= err;
+    if (++done === waiting) finish();
+  };
+  waiting = start(settled);
+  if (done === waiting) finish();
+}
+
+/** A QoS 1/2 PUBLISH the broker does not take: an MQTT 5 PUBACK/PUBREC with an error reason (and a reason string if
+ * the client accepts one), in arrival order. The message is not delivered. */
+function refuse(connection: Connection, qos: 1 | 2, packetId: number, reasonCode: number, why: string): void {
+  connection.broker.stats.messagesDropped++;
+  const slot = connection.acks.reserve();
+  const properties = connection.reason(why);
+  const bytes = properties
+    ? connection.encodeOrUndefined({ cmd: qos === 1 ? 'puback' : 'pubrec', messageId: packetId, reasonCode, properties })
+    : undefined;
+  connection.acks.settle(slot, bytes ?? ackPacket(qos === 1 ? PUBACK : PUBREC, packetId, reasonCode));
 }

@@ -1,48 +1,81 @@
-// SUBSCRIBE → SUBACK: each filter is validated on its own, so one bad filter fails only its entry (0x80, or the
-// MQTT 5 reason) while the others are granted at the QoS asked for. A persistent session's subscriptions are
-// durable before SUBACK. Retained messages matching a filter follow the SUBACK, as Retain Handling says.
+// SUBSCRIBE → SUBACK: each filter is validated on its own (rules, configured limits, `$share/<group>/<filter>`
+// syntax), so one bad filter fails only its entry (0x80, or the MQTT 5 reason) while the others are granted at the
+// QoS asked for. An MQTT 5 Subscription Identifier is kept with each subscription of the packet and sent back with
+// the messages they match. A persistent session's subscriptions are durable before SUBACK. Retained messages
+// matching a (non-shared) filter follow the SUBACK, as Retain Handling says.
 import type { ISubscribePacket, QoS } from '@robustmq/protocol';
 import type { Connection } from '../connection.js';
 import { ReasonCode, SUBACK_FAILURE } from '../reason-codes.js';
 import { retainedMessage } from '../retained.js';
+import type { Subscription } from '../session.js';
+import { parseSharedFilter } from '../shared-subscription.js';
 import type { StoredSubscription } from '../storage/session-persistence.js';
-import { isSharedSubscription, isValidTopicFilter } from '../topic-validation.js';
+import { isValidTopicFilter, topicLimitProblem } from '../topic-validation.js';
 
 export function handleSubscribe(connection: Connection, packet: ISubscribePacket): void {
   const session = connection.session!;
   const { broker } = connection;
+  const settings = broker.settings;
   const v5 = connection.protocolVersion === 5;
-  if (v5 && packet.properties?.subscriptionIdentifier !== undefined) {
-    // CONNACK said Subscription Identifiers Available = false (MQTT 5 §3.2.2.3.12)
-    return connection.close('subscription identifiers are not supported', ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED);
+  const rawId = v5 ? packet.properties?.subscriptionIdentifier : undefined;
+  const identifier = Array.isArray(rawId) ? rawId[0] : rawId;
+  if (identifier === 0 || (Array.isArray(rawId) && rawId.length > 1)) {
+    // MQTT-3.8.2-... : 1..268435455, and at most one per SUBSCRIBE
+    return connection.close('invalid subscription identifier', ReasonCode.PROTOCOL_ERROR);
+  }
+  for (const { topic, nl } of packet.subscriptions) {
+    if (v5 && nl === true && parseSharedFilter(topic) !== undefined) {
+      // MQTT-3.8.3-4: No Local on a shared subscription is a protocol error
+      return connection.close(`No Local on shared subscription ${topic}`, ReasonCode.PROTOCOL_ERROR);
+    }
   }
   const stored: StoredSubscription[] = [];
-  const retainedFor: { filter: string; qos: QoS }[] = [];
+  const retainedFor: { filter: string; subscription: Subscription }[] = [];
+  const problems: string[] = [];
   const granted = packet.subscriptions.map(({ topic, qos, nl, rap, rh }) => {
-    if (!isValidTopicFilter(topic)) return v5 ? ReasonCode.TOPIC_FILTER_INVALID : SUBACK_FAILURE;
-    if (v5 && isSharedSubscription(topic)) return ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED;
+    const shared = parseSharedFilter(topic);
+    const filter = shared === undefined || shared === 'invalid' ? topic : shared.filter;
+    const problem =
+      shared === 'invalid'
+        ? `invalid shared subscription ${topic}: use $share/<group>/<filter>`
+        : !isValidTopicFilter(filter)
+          ? `invalid topic filter ${topic}`
+          : topicLimitProblem(filter, settings.maxTopicLevels, settings.maxTopicLength);
+    if (problem) {
+      problems.push(problem);
+      return v5 ? ReasonCode.TOPIC_FILTER_INVALID : SUBACK_FAILURE;
+    }
     const retainHandling = v5 ? (rh ?? 0) : 0;
-    const subscription = {
+    const subscription: Subscription = {
       qos,
       noLocal: v5 && nl === true,
       retainAsPublished: v5 && rap === true,
       retainHandling,
-      levels: topic.split('/'),
+      levels: filter.split('/'),
+      identifier,
+      share: shared === undefined || shared === 'invalid' ? undefined : shared.group,
     };
     const isNew = broker.subscribe(session, topic, subscription);
-    stored.push({ topic, qos, rh: retainHandling, rap: subscription.retainAsPublished, nl: subscription.noLocal });
-    if (retainHandling === 0 || (retainHandling === 1 && isNew)) retainedFor.push({ filter: topic, qos });
+    const record: StoredSubscription = { topic, qos, rh: retainHandling, rap: subscription.retainAsPublished, nl: subscription.noLocal };
+    if (identifier !== undefined) record.subscriptionIdentifier = identifier;
+    stored.push(record);
+    // MQTT-3.8.4-... : retained messages are not sent for a shared subscription
+    if (subscription.share === undefined && (retainHandling === 0 || (retainHandling === 1 && isNew))) {
+      retainedFor.push({ filter: topic, subscription });
+    }
     return qos;
   });
 
   const answer = (): void => {
-    connection.send({ cmd: 'suback', messageId: packet.messageId!, granted });
+    const reason = problems.length > 0 ? connection.reason(problems.join('; ')) : undefined;
+    connection.send({ cmd: 'suback', messageId: packet.messageId!, granted, ...(reason ? { properties: reason } : {}) });
     const now = Date.now();
-    for (const { filter, qos } of retainedFor) {
+    for (const { filter, subscription } of retainedFor) {
+      const ids = subscription.identifier !== undefined ? [subscription.identifier] : undefined;
       for (const retained of broker.persistence.retainedMatching([filter])) {
         const message = retainedMessage(retained, now);
         // MQTT-3.3.1-8: a retained message sent for a new subscription carries RETAIN = 1
-        if (message) session.deliverRetained(message, (message.qos < qos ? message.qos : qos) as QoS);
+        if (message) session.deliverRetained(message, (message.qos < subscription.qos ? message.qos : subscription.qos) as QoS, ids);
       }
     }
   };

@@ -9,7 +9,9 @@ export function handleUnsubscribe(connection: Connection, packet: IUnsubscribePa
   const granted = packet.unsubscriptions.map((filter) =>
     connection.broker.unsubscribe(session, filter) ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED,
   );
-  const answer = (): void => connection.send({ cmd: 'unsuback', messageId: packet.messageId!, granted });
+  const answer = (): void => {
+    connection.send({ cmd: 'unsuback', messageId: packet.messageId!, granted });
+  };
   if (!session.persistent) return answer();
   connection.broker.persistence.removeSubscriptions({ id: session.clientId }, packet.unsubscriptions).then(
     () => {

@@ -26,14 +26,18 @@ export function messageToRecord(message: OutgoingPublish): AppendRecord {
   if (message.publisher !== undefined) headers.push({ name: PUBLISHER, value: message.publisher });
   const p = message.properties;
   if (p) {
-    if (p.payloadFormatIndicator !== undefined) headers.push({ name: FORMAT, value: p.payloadFormatIndicator ? '1' : '0' });
-    if (p.messageExpiryInterval !== undefined) headers.push({ name: EXPIRY, value: String(p.messageExpiryInterval) });
-    if (p.contentType !== undefined) headers.push({ name: CONTENT_TYPE, value: p.contentType });
-    if (p.responseTopic !== undefined) headers.push({ name: RESPONSE_TOPIC, value: p.responseTopic });
-    if (p.correlationData !== undefined) headers.push({ name: CORRELATION, value: p.correlationData.toString('base64') });
-    if (p.userProperties) {
+    // `!= null`: mqtt-packet can hand back null for properties of a mangled packet; such a value must not reach
+    // storage, where one rejected record would stop the whole log
+    if (p.payloadFormatIndicator != null) headers.push({ name: FORMAT, value: p.payloadFormatIndicator ? '1' : '0' });
+    if (p.messageExpiryInterval != null) headers.push({ name: EXPIRY, value: String(p.messageExpiryInterval) });
+    if (typeof p.contentType === 'string') headers.push({ name: CONTENT_TYPE, value: p.contentType });
+    if (typeof p.responseTopic === 'string') headers.push({ name: RESPONSE_TOPIC, value: p.responseTopic });
+    if (Buffer.isBuffer(p.correlationData)) headers.push({ name: CORRELATION, value: p.correlationData.toString('base64') });
+    if (p.userProperties && typeof p.userProperties === 'object') {
       for (const [name, value] of Object.entries(p.userProperties)) {
-        for (const v of Array.isArray(value) ? value : [value]) headers.push({ name: USER + name, value: v });
+        for (const v of Array.isArray(value) ? value : [value]) {
+          if (typeof v === 'string') headers.push({ name: USER + name, value: v });
+        }
       }
     }
   }

@@ -10,6 +10,7 @@
 //   w/<clientId>             will: { topic, payload, qos, retain, properties?, delay?, brokerId, clientId }
 //   i/<clientId>/<packetId>  incoming QoS 2 packet awaiting PUBREL
 //   o/<clientId>/<seq>       aedes outgoing queue entry (the broker's own queue is the message log, see README)
+//   d/<id>                   `$delayed/N/topic` message waiting for its time (packet JSON with `due`, ms)
 // Client ids may contain '/', so keys that carry a second part are parsed from the last '/'.
 import { Readable } from 'node:stream';
 import type { Logger } from '@robustmq/common';
@@ -69,6 +70,7 @@ export class SessionPersistence {
   private readonly incoming = new Map<string, Map<number, PacketObject>>();
   private readonly wills = new Map<string, PacketObject>();
   private readonly sessions = new Map<string, SessionRecord>();
+  private readonly delayed = new Map<string, PacketObject>();
   private outgoingSeq = 0;
   private destroyed = false;
 
@@ -107,6 +109,9 @@ export class SessionPersistence {
           mapOf(this.incoming, clientId).set(Number(id), fromJson(value));
           break;
         }
+        case 'd/':
+          this.delayed.set(rest, fromJson(value));
+          break;
         case 'o/': {
           const [clientId, seq] = splitLast(rest);
           const queue = listOf(this.outgoing, clientId);
@@ -150,6 +155,31 @@ export class SessionPersistence {
 
   createRetainedStream(pattern: string): Readable {
     return this.createRetainedStreamCombi([pattern]);
+  }
+
+  /** Every stored retained message (the admin API lists them). */
+  retainedMessages(): IterableIterator<PacketObject> {
+    return this.retained.values();
+  }
+
+  getRetained(topic: string): PacketObject | undefined {
+    return this.retained.get(topic);
+  }
+
+  // ---- delayed messages (`$delayed/N/topic`)
+
+  putDelayed(id: string, packet: PacketObject): Promise<void> {
+    this.delayed.set(id, packet);
+    return this.state.put(`d/${id}`, toJson(packet));
+  }
+
+  deleteDelayed(id: string): Promise<void> {
+    if (!this.delayed.delete(id)) return Promise.resolve();
+    return this.state.delete(`d/${id}`);
+  }
+
+  delayedEntries(): IterableIterator<[string, PacketObject]> {
+    return this.delayed.entries();
   }
 
   get retainedCount(): number {

@@ -17,6 +17,10 @@ export interface TestBroker {
 
 export interface TestBrokerOptions {
   storage?: 'rocksdb' | 'memory';
+  /** `[tls]` keys: with cert_file/key_file the TLS and WSS listeners are served too. */
+  tls?: Record<string, unknown>;
+  /** further top-level config sections (e.g. `node`). */
+  sections?: Record<string, Record<string, unknown>>;
 }
 
 export async function startTestBroker(mqtt: Record<string, unknown> = {}, options: TestBrokerOptions = {}): Promise<TestBroker> {
@@ -24,12 +28,15 @@ export async function startTestBroker(mqtt: Record<string, unknown> = {}, option
   const config = loadMqttBrokerConfig({
     env: {},
     overrides: {
-      node: { data_dir: dataDir },
-      network: { host: '127.0.0.1', tcp_port: 0, http_port: 0 },
+      ...options.sections,
+      node: { data_dir: dataDir, ...options.sections?.node },
+      network: { host: '127.0.0.1', tcp_port: 0, http_port: 0, tls_port: 0, ws_port: 0, wss_port: 0, ...options.sections?.network },
+      tls: options.tls ?? {},
       placement: { enabled: false },
       log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
       storage: { type: options.storage ?? 'rocksdb' },
-      mqtt,
+      // $SYS messages would show up in tests subscribed to '$SYS/#' or counting retained messages; opt in per test
+      mqtt: { sys_interval_s: 0, ...mqtt },
     },
   });
   const broker: TestBroker = {

@@ -1,0 +1,67 @@
+// `$delayed/N/topic`: delivered to `topic` N seconds later, kept across a restart, and refused with a reason when
+// N is not a number (0x90) or longer than mqtt.delayed_publish_max_s (0x83).
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { MqttClient } from 'mqtt';
+import { collect, connectClient, sleep } from './support/mqtt-clients.js';
+import { haveMosquitto, run } from './support/run-command.js';
+import { startTestBroker, type TestBroker } from './support/test-broker.js';
+
+let broker: TestBroker;
+const clients: MqttClient[] = [];
+
+beforeAll(async () => {
+  broker = await startTestBroker({ delayed_publish_max_s: 60 });
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.endAsync(true)));
+  await broker.stop();
+});
+
+async function client(protocolVersion: 4 | 5 = 5): Promise<MqttClient> {
+  const c = await connectClient(broker.url, { protocolVersion });
+  clients.push(c);
+  return c;
+}
+
+it('delivers $delayed/1/topic to topic after about a second, with its properties', async () => {
+  const sub = await client();
+  const got = collect(sub);
+  await sub.subscribeAsync('later/#', { qos: 1 });
+  const pub = await client();
+  const start = Date.now();
+  await pub.publishAsync('$delayed/1/later/a', 'hello', { qos: 1, properties: { contentType: 'text/plain' } });
+  await sleep(300);
+  expect(got.messages).toEqual([]);
+  const [message] = await got.waitFor(1, 3_000);
+  expect(message).toMatchObject({ topic: 'later/a', payload: 'hello', qos: 1 });
+  expect(Date.now() - start).toBeGreaterThanOrEqual(900);
+});
+
+it('refuses a bad delay with PUBACK 0x90 (not a number) and 0x83 (too long), and delivers nothing', async () => {
+  const pub = await client();
+  await expect(pub.publishAsync('$delayed/abc/later/b', 'x', { qos: 1 })).rejects.toMatchObject({ code: 0x90 });
+  await expect(pub.publishAsync('$delayed/61/later/b', 'x', { qos: 1 })).rejects.toMatchObject({ code: 0x83 });
+  await expect(pub.publishAsync('$delayed/5', 'x', { qos: 1 })).rejects.toMatchObject({ code: 0x90 });
+});
+
+it('a delayed message survives a restart', async () => {
+  const v4 = await connectClient(broker.url, { protocolVersion: 4 });
+  await v4.publishAsync('$delayed/2/durable/t', 'kept', { qos: 1 });
+  await v4.endAsync();
+  await broker.restart();
+  const sub = await client();
+  const got = collect(sub);
+  await sub.subscribeAsync('durable/t', { qos: 1 });
+  expect((await got.waitFor(1, 4_000))[0]).toMatchObject({ topic: 'durable/t', payload: 'kept' });
+});
+
+it.skipIf(!haveMosquitto)('mosquitto_pub to $delayed/1/… reaches mosquitto_sub', async () => {
+  const port = String(broker.handle.ports.mqtt);
+  const sub = run('mosquitto_sub', ['-p', port, '-V', 'mqttv5', '-t', 'mosq-later/t', '-C', '1', '-W', '6']);
+  await sleep(400);
+  const pub = await run('mosquitto_pub', ['-p', port, '-V', 'mqttv5', '-t', '$delayed/1/mosq-later/t', '-m', 'late', '-q', '1']);
+  expect(pub.code, pub.stderr).toBe(0);
+  const result = await sub;
+  expect(result.stdout.trim()).toBe('late');
+});

@@ -1,0 +1,104 @@
+// Configured limits: topic levels and length (PUBLISH → DISCONNECT 0x90, SUBSCRIBE → SUBACK 0x8F/0x80), how far a
+// session may fall behind before QoS 0 is dropped for it (mqtt.max_queued_messages, counted), and a subscriber that
+// stops reading its socket, which must not stall the publisher or a fast subscriber.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import type { IDisconnectPacket, Packet } from '@robustmq/protocol';
+import { encodePacket } from '@robustmq/protocol';
+import type { MqttClient } from 'mqtt';
+import { collect, connectClient, sleep } from './support/mqtt-clients.js';
+import { RawClient } from './support/raw-client.js';
+import { startTestBroker, type TestBroker } from './support/test-broker.js';
+
+let broker: TestBroker;
+const clients: MqttClient[] = [];
+
+beforeAll(async () => {
+  broker = await startTestBroker({ max_topic_levels: 4, max_topic_length: 40, max_write_buffer_bytes: 256 * 1024 });
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.endAsync(true)));
+  await broker.stop();
+});
+
+async function client(options: Parameters<typeof connectClient>[1] = {}): Promise<MqttClient> {
+  const c = await connectClient(broker.url, { protocolVersion: 5, ...options });
+  clients.push(c);
+  return c;
+}
+
+it.each([
+  ['too many levels', 'a/b/c/d/e', /5 levels/],
+  ['too long', `t/${'x'.repeat(40)}`, /longer than 40/],
+])('PUBLISH to a topic with %s → DISCONNECT 0x90 with a reason string (MQTT 5), closed (3.1.1)', async (_name, topic, reason) => {
+  const raw = await RawClient.open(broker.handle.ports.mqtt, 5);
+  raw.send({ cmd: 'connect', clientId: `limit-${topic.length}`, protocolVersion: 5, protocolId: 'MQTT', clean: true, keepalive: 60 } as Packet, 5);
+  await raw.next('connack');
+  raw.send({ cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, dup: false, retain: false }, 5);
+  const disconnect = (await raw.next('disconnect')) as IDisconnectPacket;
+  expect(disconnect.reasonCode).toBe(0x90);
+  expect(disconnect.properties?.reasonString).toMatch(reason);
+
+  const v4 = await RawClient.open(broker.handle.ports.mqtt, 4);
+  v4.send({ cmd: 'connect', clientId: `limit4-${topic.length}`, protocolVersion: 4, protocolId: 'MQTT', clean: true, keepalive: 60 } as Packet);
+  await v4.next('connack');
+  v4.send({ cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, dup: false, retain: false });
+  expect(await v4.closesWithin(2_000)).toBe(true);
+});
+
+it('SUBSCRIBE beyond the limits fails only that filter (0x8F / 0x80)', async () => {
+  const c5 = await client();
+  const granted = await c5.subscribeAsync(['ok/+', 'a/b/c/d/#'], { qos: 1 }).catch((err: { packet: { granted: number[] } }) => err.packet.granted);
+  expect(Array.isArray(granted) && typeof granted[0] === 'number' ? granted : (granted as { qos: number }[]).map((g) => g.qos)).toEqual([1, 0x8f]);
+});
+
+it('a session far behind the log skips QoS 0 first (counted); QoS 1 all arrive', async () => {
+  const lagging = await startTestBroker({ max_queued_messages: 10 });
+  try {
+    const options = { protocolVersion: 5 as const, clientId: 'lagging', clean: false, properties: { sessionExpiryInterval: 60 } };
+    const first = await connectClient(lagging.url, options);
+    await first.subscribeAsync('lag/#', { qos: 1 });
+    await first.endAsync();
+    const pub = await connectClient(lagging.url, { protocolVersion: 5 });
+    for (let i = 0; i < 20; i++) await pub.publishAsync('lag/q0', `q0-${i}`, { qos: 0 });
+    for (let i = 0; i < 5; i++) await pub.publishAsync('lag/q1', `q1-${i}`, { qos: 1 });
+    await pub.endAsync();
+    const dropped = lagging.handle.broker.stats.messagesDropped;
+    const again = await connectClient(lagging.url, options);
+    const got = collect(again);
+    await got.waitFor(10);
+    await sleep(200);
+    expect(got.messages.map((m) => m.payload)).toEqual([...Array.from({ length: 5 }, (_, i) => `q0-${i + 15}`), ...Array.from({ length: 5 }, (_, i) => `q1-${i}`)]);
+    expect(lagging.handle.broker.stats.messagesDropped - dropped).toBe(15);
+    await again.endAsync();
+  } finally {
+    await lagging.stop();
+  }
+});
+
+it('a subscriber that stops reading does not stall the publisher or a fast subscriber', async () => {
+  // the stalled one: subscribes (QoS 0 and QoS 1) and then never reads its socket again
+  const stalled = connect(broker.handle.ports.mqtt, '127.0.0.1');
+  await new Promise<void>((resolve) => stalled.once('connect', () => resolve()));
+  stalled.write(encodePacket({ cmd: 'connect', clientId: 'stalled', protocolVersion: 4, protocolId: 'MQTT', clean: true, keepalive: 0 } as Packet, 4));
+  stalled.write(encodePacket({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'flood/0', qos: 0 }, { topic: 'flood/1', qos: 1 }] } as Packet, 4));
+  await sleep(200);
+  stalled.pause();
+
+  const fast = await client({ protocolVersion: 4 });
+  const got = collect(fast);
+  await fast.subscribeAsync('flood/#', { qos: 1 });
+  const pub = await client();
+  const payload = Buffer.alloc(8 * 1024, 7);
+  const count = 1000; // ~8 MB, far beyond the stalled socket's buffers
+  const start = Date.now();
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < count; i++) sends.push(pub.publishAsync(`flood/${i % 2}`, payload, { qos: 1 }));
+  await Promise.all(sends);
+  await got.waitFor(count, 20_000);
+  expect(Date.now() - start).toBeLessThan(20_000);
+  expect(got.messages).toHaveLength(count);
+  expect(broker.handle.broker.stats.messagesDropped).toBeGreaterThan(0); // QoS 0 to the stalled one
+  stalled.destroy();
+});

@@ -1,0 +1,121 @@
+// Shared subscriptions `$share/<group>/<filter>`: each message goes to exactly one member of a group, round robin,
+// at that member's QoS; groups are independent of each other and of plain subscriptions; when a member leaves the
+// others carry on; bad share names get SUBACK 0x8F (MQTT 5) / 0x80 (3.1.1). MQTT.js 5 and 3.1.1, and mosquitto_sub.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { IClientOptions, MqttClient } from 'mqtt';
+import type { ISubackPacket, Packet } from '@robustmq/protocol';
+import { RawClient } from './support/raw-client.js';
+import { collect, connectClient, sleep } from './support/mqtt-clients.js';
+import { haveMosquitto, run } from './support/run-command.js';
+import { startTestBroker, type TestBroker } from './support/test-broker.js';
+
+let broker: TestBroker;
+const clients: MqttClient[] = [];
+
+beforeAll(async () => {
+  broker = await startTestBroker();
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.endAsync(true)));
+  await broker.stop();
+});
+
+async function client(options: IClientOptions = {}): Promise<MqttClient> {
+  const c = await connectClient(broker.url, { protocolVersion: 5, ...options });
+  clients.push(c);
+  return c;
+}
+
+it('is announced, and a group gets each message exactly once, round robin, next to a plain subscriber', async () => {
+  const members = await Promise.all([client(), client(), client({ protocolVersion: 4 })]);
+  const got = members.map(collect);
+  for (const m of members) await m.subscribeAsync('$share/g1/jobs/+', { qos: 1 });
+  const other = await client();
+  const otherGot = collect(other);
+  await other.subscribeAsync('$share/g2/jobs/#', { qos: 0 });
+  const plain = await client();
+  const plainGot = collect(plain);
+  await plain.subscribeAsync('jobs/#');
+  const pub = await client();
+  for (let i = 0; i < 30; i++) await pub.publishAsync(`jobs/${i}`, `job-${i}`, { qos: 1 });
+  await plainGot.waitFor(30);
+  await otherGot.waitFor(30);
+  await sleep(100);
+  const counts = got.map((g) => g.messages.length);
+  expect(counts).toEqual([10, 10, 10]);
+  const all = got.flatMap((g) => g.messages.map((m) => m.payload)).sort();
+  expect(new Set(all).size).toBe(30);
+  // QoS per member subscription: min(message, subscription)
+  expect(got[0]!.messages.every((m) => m.qos === 1)).toBe(true);
+  expect(otherGot.messages.every((m) => m.qos === 0)).toBe(true);
+});
+
+it('when a member disconnects the others receive everything', async () => {
+  const [a, b] = await Promise.all([client(), client()]);
+  const gotA = collect(a);
+  const gotB = collect(b);
+  await a.subscribeAsync('$share/g3/leave/t', { qos: 1 });
+  await b.subscribeAsync('$share/g3/leave/t', { qos: 1 });
+  const pub = await client();
+  for (let i = 0; i < 4; i++) await pub.publishAsync('leave/t', `before-${i}`, { qos: 1 });
+  await sleep(100);
+  expect(gotA.messages.length + gotB.messages.length).toBe(4);
+  await a.endAsync();
+  for (let i = 0; i < 6; i++) await pub.publishAsync('leave/t', `after-${i}`, { qos: 1 });
+  await sleep(100);
+  expect(gotB.messages.filter((m) => m.payload.startsWith('after')).map((m) => m.payload)).toEqual(
+    Array.from({ length: 6 }, (_, i) => `after-${i}`),
+  );
+});
+
+it('unsubscribing leaves the group; the subscription count includes shared members', async () => {
+  const c = await client();
+  const before = broker.handle.broker.subscriptionCount;
+  await c.subscribeAsync('$share/g4/u/t');
+  expect(broker.handle.broker.subscriptionCount).toBe(before + 1);
+  await c.unsubscribeAsync('$share/g4/u/t');
+  expect(broker.handle.broker.subscriptionCount).toBe(before);
+  expect(broker.handle.broker.listSharedGroups().some((g) => g.group === 'g4')).toBe(false);
+});
+
+it('refuses bad share names with SUBACK 0x8F (5) and 0x80 (3.1.1), and No Local on a shared subscription is a protocol error', async () => {
+  // MQTT.js checks filters itself, so a raw client sends what it would not
+  const raw = await RawClient.open(broker.handle.ports.mqtt, 5);
+  raw.send({ cmd: 'connect', clientId: 'share-bad', protocolVersion: 5, protocolId: 'MQTT', clean: true, keepalive: 60 } as Packet, 5);
+  await raw.next('connack');
+  const bad = ['$share/g', '$share//t', '$share/g+/t', '$share/g#/t', '$share/g/a/#/b', '$share/ok/t'];
+  raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: bad.map((topic) => ({ topic, qos: 1 })) } as Packet, 5);
+  expect(((await raw.next('suback')) as ISubackPacket).granted).toEqual([0x8f, 0x8f, 0x8f, 0x8f, 0x8f, 1]);
+  raw.destroy();
+  const c5 = await client();
+  const c4 = await client({ protocolVersion: 4 });
+  await expect(c4.subscribeAsync('$share/g')).rejects.toMatchObject({ packet: { granted: [0x80] } });
+  const closed = new Promise<void>((resolve) => c5.once('close', () => resolve()));
+  c5.subscribe('$share/g5/t', { qos: 0, nl: true });
+  await closed;
+});
+
+it('a persistent member keeps its shared subscription across a reconnect', async () => {
+  const options = { clientId: 'share-persistent', clean: false, properties: { sessionExpiryInterval: 60 } };
+  const first = await connectClient(broker.url, { protocolVersion: 5, ...options });
+  await first.subscribeAsync('$share/g6/p/t', { qos: 1 });
+  await first.endAsync();
+  const again = await client(options);
+  const got = collect(again);
+  const pub = await client();
+  await pub.publishAsync('p/t', 'back', { qos: 1 });
+  expect((await got.waitFor(1))[0]!.payload).toBe('back');
+});
+
+it.skipIf(!haveMosquitto)('mosquitto_sub -V mqttv5 members of a group split the messages', async () => {
+  const port = String(broker.handle.ports.mqtt);
+  const subs = [0, 1].map(() => run('mosquitto_sub', ['-p', port, '-V', 'mqttv5', '-t', '$share/mq/mosq/share', '-W', '3', '-q', '1']));
+  await sleep(500);
+  const pub = await client();
+  for (let i = 0; i < 10; i++) await pub.publishAsync('mosq/share', `m${i}`, { qos: 1 });
+  const outputs = await Promise.all(subs);
+  const lines = outputs.flatMap((o) => o.stdout.trim().split('\n').filter(Boolean));
+  expect(lines.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`).sort());
+  expect(outputs.every((o) => o.stdout.trim().length > 0)).toBe(true);
+});
