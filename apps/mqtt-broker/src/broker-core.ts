@@ -3,6 +3,7 @@
 // message log, into the retained store, and to every matching online session and shared group. Protocol
 // conversations live in handlers/; transports in listeners.ts and connection.ts; session lifetimes (expiry, wills)
 // in session-lifecycle.ts.
+import type { AccessControl } from './auth/access-control.js';
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@robustmq/common';
@@ -104,6 +105,8 @@ export class Broker {
   readonly persistence: SessionPersistence;
   /** `$delayed/N/topic` messages waiting for their time (set at start-up). */
   delayed: DelayedPublisher | undefined;
+  /** authentication, blacklist and ACL; undefined when the broker runs without placement (everyone allowed) */
+  accessControl: AccessControl | undefined;
   /** every open socket, connected or still before CONNECT. */
   private readonly connections = new Set<Connection>();
   /** connected clients by client id. */

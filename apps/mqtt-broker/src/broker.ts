@@ -3,7 +3,7 @@
 // server, the `$SYS` publisher, delayed messages and (when enabled) registration with the placement center — and
 // stops it again. `robustmq start`, main.ts and tests all start brokers through `startMqttBroker`.
 import type { AddressInfo } from 'node:net';
-import { createLogger, type Logger } from '@robustmq/common';
+import { PlacementClient, createLogger, type Logger } from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
 import { createStorageAdapter, type StorageAdapter } from '@robustmq/storage-adapter';
 import { Broker, type BrokerSettings } from './broker-core.js';
@@ -13,6 +13,8 @@ import { createHttpServer } from './http-server.js';
 import { startListeners, type ListenerPorts, type Listeners } from './listeners.js';
 import { createBrokerMetrics } from './metrics.js';
 import { registerWithPlacement, type PlacementRegistration } from './registration.js';
+import { AccessControl } from './auth/access-control.js';
+import { createAuthStorage } from './auth/auth-storage-adapter.js';
 import { restoreSessions } from './session-lifecycle.js';
 import { MessageLog } from './storage/message-log.js';
 import { SessionPersistence } from './storage/session-persistence.js';
@@ -86,9 +88,12 @@ export async function startMqttBroker(
   let stopSys: (() => void) | undefined;
   let http: FastifyInstance | undefined;
   let registration: PlacementRegistration | undefined;
+  let authClient: PlacementClient | undefined;
 
   const shutdown = async (): Promise<void> => {
     await registration?.stop();
+    broker.accessControl?.close();
+    authClient?.close();
     stopSys?.();
     broker.delayed?.stop();
     // stop accepting first, so clients that reconnect on disconnect do not land here again
@@ -106,6 +111,20 @@ export async function startMqttBroker(
   };
 
   try {
+    if (config.placement.enabled) {
+      // users, ACL and blacklist come from placement; loaded before the first client is accepted
+      authClient = new PlacementClient({ addresses: config.placement.addresses, logger });
+      const access = new AccessControl(createAuthStorage(config.auth.storage, authClient), {
+        allowAnonymous: config.auth.allow_anonymous,
+        aclDefault: config.auth.acl_default,
+        refreshIntervalMs: config.auth.refresh_interval_ms,
+        logger,
+      });
+      await access.start();
+      broker.accessControl = access;
+    } else if (!config.auth.allow_anonymous) {
+      throw new Error('[auth] allow_anonymous = false needs [placement] enabled = true: users live in the placement center');
+    }
     listeners = await startListeners(config, broker, logger);
 
     http = await createHttpServer(broker, createBrokerMetrics(broker, config.node.id), logger);

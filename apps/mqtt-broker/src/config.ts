@@ -96,6 +96,16 @@ export const mqttBrokerConfigSchema = z.strictObject({
     /** sealed segments of the message log older than this are removed (hourly); 0 = keep forever. */
     message_retention_s: z.number().int().min(0, 'must be a number of seconds >= 0').default(7 * 24 * 3600),
   }),
+  auth: section({
+    /** clients without a username may connect; with a username they are always checked against placement. */
+    allow_anonymous: z.boolean().default(true),
+    /** what an ACL check answers when no rule matches. */
+    acl_default: z.enum(['allow', 'deny']).default('allow'),
+    /** where users, ACL rules and the blacklist live. */
+    storage: z.enum(['placement']).default('placement'),
+    /** how often ACL rules and the blacklist are re-read. */
+    refresh_interval_ms: positiveMs().default(5_000),
+  }),
   placement: section({
     /** false runs the broker alone (tests of pure MQTT, or a broker without a cluster). */
     enabled: z.boolean().default(true),

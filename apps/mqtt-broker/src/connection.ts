@@ -4,6 +4,7 @@
 // protocol violation — closes this connection only. The will belongs here, not to the session: it is the connection
 // whose end publishes it. So do the MQTT 5 limits the client announced in CONNECT and its topic aliases, which are
 // per network connection, not per session.
+import type { ClientIdentity } from './auth/access-control.js';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@robustmq/common';
 import { MqttDecoder, encodePacket, type MqttCodecError, type MqttVersion, type Packet } from '@robustmq/protocol';
@@ -26,6 +27,8 @@ export class Connection {
   readonly id = nextConnectionId++;
   readonly connectedAt = Date.now();
   readonly remoteAddress: string;
+  /** who this client is, for ACL checks; set once CONNECT is accepted */
+  identity: ClientIdentity | undefined;
   readonly logger: Logger;
   /** set by the CONNECT handler once the client is accepted. */
   session: Session | undefined;

@@ -44,6 +44,7 @@ it('has documented defaults', () => {
       sys_interval_s: 10,
     },
     storage: { type: 'rocksdb', message_retention_s: 604_800 },
+    auth: { allow_anonymous: true, acl_default: 'allow', storage: 'placement', refresh_interval_ms: 5000 },
     placement: { enabled: true, addresses: ['127.0.0.1:1228'], heartbeat_interval_ms: 1000 },
     log: { level: 'info' },
   });

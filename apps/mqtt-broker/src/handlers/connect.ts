@@ -3,6 +3,7 @@
 // waits until the session's records are durable. A refused CONNECT gets the version's CONNACK code (MQTT 5: with a
 // reason string), then close. MQTT 5 limits the client announces (Maximum Packet Size, Receive Maximum, Topic Alias
 // Maximum, Request Problem Information) are kept on the connection; ours go out in CONNACK.
+import type { ConnectVerdict } from '../auth/access-control.js';
 import { randomUUID } from 'node:crypto';
 import type { IConnackPacket, IConnectPacket, MqttVersion } from '@robustmq/protocol';
 import type { Connection } from '../connection.js';
@@ -91,8 +92,36 @@ export function handleConnect(connection: Connection, packet: IConnectPacket): v
 
   // the session's records must be durable before CONNACK; packets the client sends meanwhile wait their turn
   connection.hold();
-  openSession(broker, connection, clientId, cleanStart, expiry).then(
-    ({ session, present }) => {
+  const access = broker.accessControl;
+  const username = packet.username === undefined || packet.username === '' ? undefined : packet.username;
+  const password = typeof packet.password === 'string' ? Buffer.from(packet.password) : packet.password;
+  const admitted: Promise<ConnectVerdict> = access
+    ? access.authorizeConnect({ clientId, ...(username ? { username } : {}), ...(password ? { password } : {}), ip: connection.remoteAddress })
+    : Promise.resolve({ ok: true, superuser: false });
+  admitted
+    .then<Awaited<ReturnType<typeof openSession>> | undefined, undefined>(
+      (verdict) => {
+        if (connection.isClosing) return undefined;
+        if (!verdict.ok) {
+          if (verdict.reason === 'banned') refuse(ConnackReturnCode.NOT_AUTHORIZED, ReasonCode.BANNED, 'client is blacklisted');
+          else if (verdict.reason === 'bad-credentials') {
+            refuse(ConnackReturnCode.BAD_USERNAME_OR_PASSWORD, ReasonCode.BAD_USER_NAME_OR_PASSWORD, 'bad user name or password');
+          } else refuse(ConnackReturnCode.NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED, 'anonymous clients are not allowed');
+          return undefined;
+        }
+        connection.identity = { clientId, ...(username ? { username } : {}), ip: connection.remoteAddress, superuser: verdict.superuser };
+        return openSession(broker, connection, clientId, cleanStart, expiry);
+      },
+      (err: unknown) => {
+        connection.logger.error({ err, clientId }, 'authentication storage unreachable');
+        if (!connection.isClosing) refuse(ConnackReturnCode.SERVER_UNAVAILABLE, ReasonCode.SERVER_UNAVAILABLE, 'authentication is unavailable');
+        return undefined;
+      },
+    )
+    .then(
+    (opened) => {
+      if (!opened) return;
+      const { session, present } = opened;
       if (connection.isClosing) return;
       const connack: IConnackPacket = v5
         ? {

@@ -63,6 +63,24 @@ export function handlePublish(connection: Connection, packet: IPublishPacket): v
     }
   }
 
+  const acl = broker.accessControl;
+  if (acl && connection.identity) {
+    const target = parseDelayedTopic(topic);
+    const checked = target !== undefined && typeof target !== 'string' ? target.topic : topic;
+    if (!acl.allows(connection.identity, 'publish', checked)) {
+      // MQTT 5 says why; 3.x has no way to, so the message is acknowledged and dropped (like EMQX's "ignore")
+      if (qos === 0 || !v5) {
+        broker.stats.messagesDropped++;
+        if (qos > 0) {
+          const slot = connection.acks.reserve();
+          connection.acks.settle(slot, ackPacket(qos === 1 ? PUBACK : PUBREC, packetId));
+        }
+        return;
+      }
+      return refuse(connection, qos, packetId, ReasonCode.NOT_AUTHORIZED, `not authorized to publish to ${checked}`);
+    }
+  }
+
   const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
   const properties = v5 ? forwardedProperties(packet.properties) : undefined;
   const delayed = parseDelayedTopic(topic);

@@ -45,6 +45,10 @@ export function handleSubscribe(connection: Connection, packet: ISubscribePacket
       problems.push(problem);
       return v5 ? ReasonCode.TOPIC_FILTER_INVALID : SUBACK_FAILURE;
     }
+    if (broker.accessControl && connection.identity && !broker.accessControl.allows(connection.identity, 'subscribe', filter)) {
+      problems.push(`not authorized to subscribe to ${filter}`);
+      return v5 ? ReasonCode.NOT_AUTHORIZED : SUBACK_FAILURE;
+    }
     const retainHandling = v5 ? (rh ?? 0) : 0;
     const subscription: Subscription = {
       qos,

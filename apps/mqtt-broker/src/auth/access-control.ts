@@ -1,0 +1,133 @@
+// Decides who may connect and what they may publish or subscribe to: password authentication through the
+// AuthStorageAdapter, the blacklist (client id, user, IP, CIDR; with expiry) and ACL rules (first matching rule by
+// priority wins; `%u` / `%c` in a rule's topic filter stand for the client's username and client id). ACL rules and
+// the blacklist are cached and refreshed on an interval, so a connection check costs no round trip.
+import { BlockList, isIP } from 'node:net';
+import type { Logger } from '@robustmq/common';
+import { topicMatches } from '../topic-match.js';
+import type { AclRule, AuthStorageAdapter, BlacklistEntry } from './auth-storage-adapter.js';
+
+export interface AccessControlOptions {
+  allowAnonymous: boolean;
+  /** what happens when no ACL rule matches */
+  aclDefault: 'allow' | 'deny';
+  refreshIntervalMs: number;
+  logger: Logger;
+}
+
+export interface ClientIdentity {
+  clientId: string;
+  username?: string;
+  ip: string;
+  superuser: boolean;
+}
+
+export type ConnectVerdict = { ok: true; superuser: boolean } | { ok: false; reason: 'bad-credentials' | 'not-authorized' | 'banned' };
+
+function ipFamily(ip: string): 'ipv4' | 'ipv6' {
+  return isIP(ip) === 6 ? 'ipv6' : 'ipv4';
+}
+
+/** Normalises IPv4-mapped IPv6 addresses (::ffff:1.2.3.4) as sockets report them. */
+export function normaliseIp(ip: string): string {
+  return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
+}
+
+function inRange(ip: string, range: string): boolean {
+  const list = new BlockList();
+  const [net, bits] = range.split('/');
+  if (!net || isIP(net) === 0) return false;
+  if (bits === undefined) list.addAddress(net, ipFamily(net));
+  else list.addSubnet(net, Number(bits), ipFamily(net));
+  return isIP(ip) !== 0 && list.check(ip, ipFamily(ip));
+}
+
+export class AccessControl {
+  private rules: AclRule[] = [];
+  private blacklist: BlacklistEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private loaded = false;
+
+  constructor(
+    private readonly storage: AuthStorageAdapter,
+    private readonly options: AccessControlOptions,
+  ) {}
+
+  /** Loads the rules once (start-up fails if placement cannot be reached) and keeps them fresh. */
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => {
+      this.refresh().catch((err: unknown) => this.options.logger.warn({ err }, 'refreshing ACL and blacklist failed; keeping the last copy'));
+    }, this.options.refreshIntervalMs);
+    this.timer.unref();
+  }
+
+  async refresh(): Promise<void> {
+    const [rules, blacklist] = await Promise.all([this.storage.listAcl(), this.storage.listBlacklist()]);
+    this.rules = [...rules].sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id));
+    this.blacklist = blacklist;
+    this.loaded = true;
+  }
+
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
+  isBanned(identity: { clientId: string; username?: string; ip: string }, now = Date.now()): boolean {
+    const ip = normaliseIp(identity.ip);
+    return this.blacklist.some((e) => {
+      if (e.expiresAtMs !== 0 && e.expiresAtMs <= now) return false;
+      switch (e.type) {
+        case 'BLACKLIST_CLIENT_ID':
+          return e.value === identity.clientId;
+        case 'BLACKLIST_USER':
+          return identity.username !== undefined && e.value === identity.username;
+        case 'BLACKLIST_IP':
+        case 'BLACKLIST_CIDR':
+          return inRange(ip, e.value);
+      }
+    });
+  }
+
+  /** Checks a CONNECT: banned first, then credentials (or anonymity when allowed). */
+  async authorizeConnect(identity: { clientId: string; username?: string; password?: Buffer; ip: string }): Promise<ConnectVerdict> {
+    if (this.isBanned(identity)) return { ok: false, reason: 'banned' };
+    if (identity.username === undefined || identity.username === '') {
+      return this.options.allowAnonymous ? { ok: true, superuser: false } : { ok: false, reason: 'not-authorized' };
+    }
+    const result = await this.storage.authenticate(identity.username, identity.password?.toString('utf8') ?? '');
+    return result.authenticated ? { ok: true, superuser: result.superuser } : { ok: false, reason: 'bad-credentials' };
+  }
+
+  /** Whether the client may publish to `topic` (action 'publish') or subscribe to `filter` (action 'subscribe'). */
+  allows(identity: ClientIdentity, action: 'publish' | 'subscribe', topic: string): boolean {
+    if (identity.superuser) return true;
+    const ip = normaliseIp(identity.ip);
+    for (const rule of this.rules) {
+      if (rule.action !== 'ALL' && rule.action !== (action === 'publish' ? 'PUBLISH' : 'SUBSCRIBE')) continue;
+      if (!subjectMatches(rule, identity, ip)) continue;
+      const filter = rule.topicFilter.replaceAll('%u', identity.username ?? '').replaceAll('%c', identity.clientId);
+      // a subscription is covered when the rule's filter matches it as a topic (exact or by wildcard), or is equal
+      if (!(filter === topic || topicMatches(filter, topic))) continue;
+      return rule.permission === 'ALLOW';
+    }
+    return this.options.aclDefault === 'allow';
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
+
+function subjectMatches(rule: AclRule, identity: ClientIdentity, ip: string): boolean {
+  switch (rule.subjectType) {
+    case 'SUBJECT_ALL':
+      return true;
+    case 'SUBJECT_USER':
+      return identity.username === rule.subjectValue;
+    case 'SUBJECT_CLIENT_ID':
+      return identity.clientId === rule.subjectValue;
+    case 'SUBJECT_IP':
+      return inRange(ip, rule.subjectValue);
+  }
+}
