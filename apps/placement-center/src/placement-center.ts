@@ -12,7 +12,7 @@ import {
   type Logger,
 } from '@robustmq/common';
 import { clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition } from '@robustmq/protocol';
-import { GrpcRaftTransport, RaftNode, RaftTransportServer, RocksDbRaftStorage } from '@robustmq/raft';
+import { GrpcRaftTransport, RaftNode, RocksDbRaftStorage } from '@robustmq/raft';
 import { clusterMembers, type PlacementCenterConfig } from './config.js';
 import { PlacementStateMachine } from './state/state-machine.js';
 import { LocalProposer, type Proposer } from './state/proposer.js';
@@ -57,31 +57,31 @@ export async function startPlacementCenter(
   let proposer: Proposer;
   let raftNode: RaftNode | undefined;
   if (raftMode) {
-    const transportServer = new RaftTransportServer(server, logger);
-    const bootstrap = config.cluster.join ? undefined : { voters: [...members.keys()].sort((a, b) => a - b), learners: [] };
-    const storage = await RocksDbRaftStorage.open(engine, 'placement', bootstrap);
-    // addresses of members added at run time are replicated state; the config lists the founding members
-    for (const [id, address] of await sm.listMemberAddresses()) members.set(id, address);
-    const transport = new GrpcRaftTransport('placement', new Map([...members].filter(([id]) => id !== config.node.id)), logger);
-    sm.on('member', ({ nodeId, address }: { nodeId: number; address: string }) => {
-      members.set(nodeId, address);
-      if (nodeId !== config.node.id) transport.setPeer(nodeId, address);
+    const storage = await RocksDbRaftStorage.open(engine, 'placement');
+    const transport = new GrpcRaftTransport({
+      selfId: config.node.id,
+      group: 'placement',
+      peers: new Map([...members].filter(([id]) => id !== config.node.id)),
+      server,
+      logger,
     });
     raftNode = await RaftNode.start({
       id: config.node.id,
-      group: 'placement',
+      peers: [...members].map(([id, address]) => ({ id, address })),
+      join: config.cluster.join,
       storage,
       transport,
-      server: transportServer,
       app: placementApplication(sm),
       tickMs: config.cluster.tick_ms,
       electionTicks: config.cluster.election_ticks,
       heartbeatTicks: 1,
       snapshotEntries: config.cluster.snapshot_entries,
+      compactKeepEntries: Math.min(1000, Math.floor(config.cluster.snapshot_entries / 2)),
       logger: logger.child({ component: 'raft' }),
     });
+    raftNode.on('fatal', (err: Error) => logger.fatal({ err }, 'placement raft node stopped'));
     raftNode.on('leader-change', (leader: number) => logger.info({ leader }, 'placement leader changed'));
-    proposer = new RaftProposer(raftNode, members);
+    proposer = new RaftProposer(raftNode);
   } else {
     proposer = new LocalProposer(sm);
   }
@@ -138,7 +138,7 @@ export async function startPlacementCenter(
   await http.register(observabilityPlugin, { registry: metrics, health: () => ({ status: 'ok', nodes: registry.list().length }) });
   await http.register(adminRoutes, { registry, sm, proposer });
   const self = { nodeId: config.node.id, clusterName: config.node.cluster_name, grpcAddress: () => `${config.network.host}:${grpcPort}` };
-  const status = raftNode ? raftStatus(raftNode, sm, members, self) : singleNodeStatus(sm, self);
+  const status = raftNode ? raftStatus(raftNode, sm, self) : singleNodeStatus(sm, self);
   await http.register(metadataApi, { status, ...mqtt, journal });
   if (raftNode) await http.register(membershipRoutes, { node: raftNode, proposer });
   const httpPort = await listenHttp(http, config.network.http_port, config.network.host);

@@ -33,7 +33,7 @@ export class NotLeaderError extends RaftError {
 /** The leader refused a proposal it could otherwise take (leadership transfer in progress, too much uncommitted). */
 export class ProposalDroppedError extends RaftError {
   constructor(
-    readonly reason: 'leadership-transfer' | 'uncommitted-size-limit' | 'not-a-member',
+    readonly reason: 'leadership-transfer' | 'uncommitted-size-limit' | 'not-a-member' | 'superseded',
     message: string,
   ) {
     super('PROPOSAL_DROPPED', message);

@@ -23,4 +23,4 @@ export {
 export { Xoshiro128, type Rng } from './rng.js';
 export * from './linearizability/index.js';
 export * from './sim/index.js';
-export * from './driver/index.js';
+export * from './node/index.js';

@@ -43,39 +43,26 @@ export function singleNodeStatus(sm: PlacementStateMachine, self: { nodeId: numb
   };
 }
 
-export function raftStatus(
-  node: RaftNode,
-  sm: PlacementStateMachine,
-  addresses: Map<number, string>,
-  self: { nodeId: number; clusterName: string },
-): ClusterStatusSource {
+export function raftStatus(node: RaftNode, sm: PlacementStateMachine, self: { nodeId: number; clusterName: string }): ClusterStatusSource {
   return () => {
     const s = node.status();
-    const progress = new Map((s.progress ?? []).map((p) => [p.id, p]));
-    const ids = [...new Set([...s.confState.voters, ...s.confState.learners])].sort((a, b) => a - b);
     return {
       clusterName: self.clusterName,
       leader: s.leaderId,
       term: s.term,
       commitIndex: s.commitIndex,
       appliedIndex: sm.appliedIndex,
-      members: ids.map((id) => {
-        const p = progress.get(id);
-        const isSelf = id === self.nodeId;
-        const role: ClusterMemberStatus['role'] = s.confState.learners.includes(id)
-          ? 'learner'
-          : id === s.leaderId
-            ? 'leader'
-            : isSelf && s.role === 'candidate'
-              ? 'candidate'
-              : 'follower';
+      members: s.members.map((m) => {
+        const isSelf = m.id === self.nodeId;
+        const role: ClusterMemberStatus['role'] =
+          m.role === 'learner' ? 'learner' : m.id === s.leaderId ? 'leader' : isSelf && s.role === 'candidate' ? 'candidate' : 'follower';
         return {
-          nodeId: id,
-          grpcAddress: addresses.get(id) ?? '',
+          nodeId: m.id,
+          grpcAddress: m.address,
           role,
           // replication progress is known only on the leader
-          matchIndex: p ? p.match : isSelf ? s.lastIndex : 0,
-          lag: p ? p.lag : 0,
+          matchIndex: m.match ?? (isSelf ? s.lastIndex : 0),
+          lag: m.lag ?? 0,
           self: isSelf,
         };
       }),

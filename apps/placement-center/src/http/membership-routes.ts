@@ -48,9 +48,8 @@ export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftN
     async (request) => {
       requireLeader();
       const body = request.body as { nodeId: number; address: string; learner: boolean };
-      // the address first, so every member can reach the new one by the time it counts towards quorums
-      await deps.proposer.propose({ type: 'cluster.member', nodeId: body.nodeId, address: body.address });
-      await change(() => deps.node.changeMembership({ type: body.learner ? 'addLearner' : 'addNode', nodeId: body.nodeId }, body.address));
+      // RaftNode replicates the address before the membership change, so every member can reach the new one
+      await change(() => (body.learner ? deps.node.addLearner(body.nodeId, body.address) : deps.node.addVoter(body.nodeId, body.address)));
       return { ok: true };
     },
   );
@@ -61,7 +60,7 @@ export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftN
     async (request) => {
       requireLeader();
       const { nodeId } = request.params as { nodeId: number };
-      await change(() => deps.node.changeMembership({ type: 'addNode', nodeId }));
+      await change(() => deps.node.promoteLearner(nodeId));
       return { ok: true };
     },
   );
@@ -72,7 +71,7 @@ export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftN
     async (request) => {
       requireLeader();
       const { nodeId } = request.params as { nodeId: number };
-      await change(() => deps.node.changeMembership({ type: 'removeNode', nodeId }));
+      await change(() => deps.node.removeMember(nodeId));
       return { ok: true };
     },
   );
@@ -88,13 +87,9 @@ export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftN
     async (request) => {
       requireLeader();
       const { nodeId } = request.body as { nodeId: number };
-      const status = deps.node.status();
-      if (!status.confState.voters.includes(nodeId)) throw new MetadataError('INVALID_ARGUMENT', `node ${nodeId} is not a voter`);
-      deps.node.transferLeadership(nodeId);
-      // wait (bounded) for the hand-over, so the caller sees the result
-      const deadline = Date.now() + 5_000;
-      while (Date.now() < deadline && deps.node.leaderId !== nodeId) await new Promise((r) => setTimeout(r, 20));
-      if (deps.node.leaderId !== nodeId) throw new RetryableError(`leadership did not move to node ${nodeId} within 5 s`);
+      const member = deps.node.status().members.find((m) => m.id === nodeId);
+      if (!member || member.role !== 'voter') throw new MetadataError('INVALID_ARGUMENT', `node ${nodeId} is not a voter`);
+      await change(() => deps.node.transferLeadership(nodeId, { timeoutMs: 5_000 }));
       return { ok: true };
     },
   );

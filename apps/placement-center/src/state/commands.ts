@@ -11,8 +11,6 @@ export type PlacementCommand =
   | { type: 'kv.cas'; key: string; expectedModRevision: number; value: Buffer }
   | { type: 'node.register'; node: StoredNode }
   | { type: 'node.unregister'; clusterType: string; clusterName: string; nodeId: number; reason: 'unregister' | 'expired' }
-  /** the gRPC address of a placement member, replicated so every member can reach one added at run time */
-  | { type: 'cluster.member'; nodeId: number; address: string }
   | MqttCommand
   | JournalCommand;
 
@@ -28,7 +26,6 @@ export type CommandResult =
   | { type: 'kv.cas'; succeeded: boolean; revision: number; current?: { value: Buffer } & KvMeta }
   | { type: 'node.register' }
   | { type: 'node.unregister'; existed: boolean }
-  | { type: 'cluster.member' }
   | MqttCommandResult
   | JournalCommandResult;
 

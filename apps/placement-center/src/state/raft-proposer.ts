@@ -4,8 +4,7 @@
 import {
   NotLeaderError as RaftNotLeaderError,
   ProposalDroppedError,
-  RaftTimeoutError,
-  type Entry,
+  RaftNodeError,
   type RaftApplication,
   type RaftNode,
 } from '@robustmq/raft';
@@ -23,7 +22,7 @@ export class RetryableError extends Error {
 
 export function placementApplication(sm: PlacementStateMachine): RaftApplication {
   return {
-    applyEntries: (entries: readonly Entry[]) =>
+    applyEntries: (entries: { index: number; data: Uint8Array }[]) =>
       sm.applyBatch(entries.map((e) => ({ index: e.index, command: decodeCommand(e.data) }))),
     snapshot: async () => {
       const index = sm.appliedIndex;
@@ -35,21 +34,17 @@ export function placementApplication(sm: PlacementStateMachine): RaftApplication
 }
 
 export class RaftProposer implements Proposer {
-  constructor(
-    private readonly node: RaftNode,
-    /** gRPC address of every member, by node id. */
-    private readonly addresses: Map<number, string>,
-  ) {}
+  constructor(private readonly node: RaftNode) {}
 
   leader(): LeaderInfo {
     const leaderId = this.node.leaderId;
-    const leaderAddress = this.addresses.get(leaderId);
+    const leaderAddress = this.node.isLeader ? undefined : this.node.status().members.find((m) => m.id === leaderId)?.address;
     return { isLeader: this.node.isLeader, leaderId, ...(leaderAddress ? { leaderAddress } : {}) };
   }
 
   private translate(err: unknown): Error {
     if (err instanceof RaftNotLeaderError) return new NotLeaderError(this.leader());
-    if (err instanceof ProposalDroppedError || err instanceof RaftTimeoutError) return new RetryableError(err.message);
+    if (err instanceof ProposalDroppedError || (err instanceof RaftNodeError && err.code !== 'STOPPED')) return new RetryableError(err.message);
     return err as Error;
   }
 

@@ -4,7 +4,6 @@
 //   kv/<key>                     KV entry: JSON {v: base64 value, c: create revision, m: mod revision, n: version}
 //   h/<be64 revision>            KV change history for watches: JSON {t: 'put'|'del', k, v?, c, m, n}
 //   node/<type>/<cluster>/<id>   registered node (JSON StoredNode)
-//   cluster/member/<id>          gRPC address of a placement member added at run time
 //   mqtt/...                     MQTT metadata (see mqtt-records.ts)
 //   journal/...                  journal shards, segments and consumer offsets (see journal-records.ts)
 export interface StoredNode {
@@ -24,7 +23,6 @@ export const KEY = {
   kv: 'kv/',
   history: 'h/',
   node: 'node/',
-  member: 'cluster/member/',
 } as const;
 
 export function nodeKey(clusterType: string, clusterName: string, nodeId: number): string {

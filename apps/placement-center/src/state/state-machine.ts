@@ -80,7 +80,6 @@ export class PlacementStateMachine extends EventEmitter {
     let revision = this.revision;
     let applied = this.applied;
     const nodeChanges: NodeChange[] = [];
-    const memberChanges: { nodeId: number; address: string }[] = [];
 
     const read = async (key: string): Promise<Buffer | undefined> => {
       if (overlay.has(key)) return overlay.get(key) ?? undefined;
@@ -182,12 +181,6 @@ export class PlacementStateMachine extends EventEmitter {
           results.push({ type: 'node.unregister', existed });
           break;
         }
-        case 'cluster.member': {
-          put(KEY.member + String(c.nodeId).padStart(20, '0'), Buffer.from(c.address));
-          memberChanges.push({ nodeId: c.nodeId, address: c.address });
-          results.push({ type: 'cluster.member' });
-          break;
-        }
         default: {
           if (isMqttCommand(c)) results.push(await applyMqtt(ctx, c));
           else if (isJournalCommand(c)) results.push(await applyJournal(ctx, c));
@@ -208,7 +201,6 @@ export class PlacementStateMachine extends EventEmitter {
     this.revision = revision;
     for (const event of events) this.emit('kv', event);
     for (const change of nodeChanges) this.emit('node', change);
-    for (const change of memberChanges) this.emit('member', change);
     return results;
   }
 
@@ -264,15 +256,6 @@ export class PlacementStateMachine extends EventEmitter {
       lastKey = key.toString();
     }
     return { items, lastKey, more };
-  }
-
-  /** Placement member addresses recorded by `cluster.member` commands. */
-  async listMemberAddresses(): Promise<Map<number, string>> {
-    const members = new Map<number, string>();
-    for await (const [key, value] of this.engine.scan({ prefix: KEY.member })) {
-      members.set(Number(key.toString().slice(KEY.member.length)), value.toString());
-    }
-    return members;
   }
 
   async listNodes(): Promise<StoredNode[]> {

@@ -77,7 +77,12 @@ async function startNode(
 }
 
 /** Closed loop: `concurrency` proposers each propose, wait for the commit, and propose again. */
-async function runLoad(node: RaftNode, concurrency: number, seconds: number, size: number): Promise<LoadResult> {
+async function runLoad(
+  node: RaftNode,
+  concurrency: number,
+  seconds: number,
+  size: number,
+): Promise<LoadResult> {
   const payload = Buffer.alloc(size, 0x61);
   const latencies: number[] = [];
   let failed = 0;
@@ -97,8 +102,16 @@ async function runLoad(node: RaftNode, concurrency: number, seconds: number, siz
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-  return { concurrency, committed: latencies.length, seconds: elapsed, p50: pct(0.5), p99: pct(0.99), failed };
+  const pct = (p: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
+  return {
+    concurrency,
+    committed: latencies.length,
+    seconds: elapsed,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    failed,
+  };
 }
 
 async function waitForLeader(isLeader: () => Promise<NodeId | undefined>): Promise<NodeId> {
@@ -163,7 +176,9 @@ class ChildNode {
   next<K extends ToParent['kind']>(kind: K): Promise<Extract<ToParent, { kind: K }>> {
     return new Promise((resolve, reject) =>
       this.waiting.push((m) =>
-        m.kind === kind ? resolve(m as Extract<ToParent, { kind: K }>) : reject(new Error(`expected ${kind}, got ${m.kind}`)),
+        m.kind === kind
+          ? resolve(m as Extract<ToParent, { kind: K }>)
+          : reject(new Error(`expected ${kind}, got ${m.kind}`)),
       ),
     );
   }
@@ -201,7 +216,9 @@ async function main(): Promise<void> {
     if (single) {
       const opened = await Promise.all(ids.map(openTransport));
       const peers = ids.map((id, i) => ({ id, address: `127.0.0.1:${opened[i]!.port}` }));
-      const nodes = await Promise.all(ids.map((id, i) => startNode(id, join(root, `n${id}`), opened[i]!.transport, peers)));
+      const nodes = await Promise.all(
+        ids.map((id, i) => startNode(id, join(root, `n${id}`), opened[i]!.transport, peers)),
+      );
       const leaderId = await waitForLeader(async () => nodes.find((n) => n.node.isLeader)?.node.id);
       const leader = nodes.find((n) => n.node.id === leaderId)!.node;
       await runLoad(leader, 100, 1, size); // warm-up
@@ -213,7 +230,15 @@ async function main(): Promise<void> {
     } else {
       const self = fileURLToPath(import.meta.url);
       const children = ids.map(
-        (id) => new ChildNode(id, fork(self, ['--child', String(id), '--dir', join(root, `n${id}`)], { stdio: 'inherit' })),
+        (id) =>
+          new ChildNode(
+            id,
+            fork(self, ['--child', String(id), '--dir', join(root, `n${id}`)], {
+              stdio: 'inherit',
+              // BENCH_NODE_OPTIONS="--cpu-prof" profiles each node process.
+              execArgv: (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+            }),
+          ),
       );
       const ports = await Promise.all(children.map((c) => c.next('port')));
       const peers = ids.map((id, i) => ({ id, address: `127.0.0.1:${ports[i]!.port}` }));
@@ -236,12 +261,16 @@ async function main(): Promise<void> {
   }
 
   const mode = single ? '1 process' : '3 processes';
-  console.log(`raft replication: 3 voters (${mode}), gRPC on loopback, RocksDB (fsync per Ready), ${size}-byte entries`);
+  console.log(
+    `raft replication: 3 voters (${mode}), gRPC on loopback, RocksDB (fsync per Ready), ${size}-byte entries`,
+  );
   console.log('proposers | committed/s | p50 ms | p99 ms | failed');
   console.log('----------|-------------|--------|--------|-------');
   for (const r of results) {
     console.log(
-      `${String(r.concurrency).padStart(9)} | ${Math.round(r.committed / r.seconds).toString().padStart(11)} | ${r.p50.toFixed(2).padStart(6)} | ${r.p99.toFixed(2).padStart(6)} | ${r.failed}`,
+      `${String(r.concurrency).padStart(9)} | ${Math.round(r.committed / r.seconds)
+        .toString()
+        .padStart(11)} | ${r.p50.toFixed(2).padStart(6)} | ${r.p99.toFixed(2).padStart(6)} | ${r.failed}`,
     );
   }
   const args = process.argv.slice(2).join(' ');

@@ -25,7 +25,7 @@ export class ProposalSupersededError extends ProposalDroppedError {
     readonly appliedTerm: number,
   ) {
     super(
-      'superseded' as unknown as ProposalDroppedError['reason'],
+      'superseded',
       `proposal at index ${index} (term ${proposedTerm}) was replaced by an entry of term ${appliedTerm}; it did not take effect, retry`,
     );
     this.name = 'ProposalSupersededError';

@@ -1,6 +1,10 @@
 // Public API of the real-I/O side of @robustmq/raft: RocksDB log storage, the transport seam and its gRPC
 // implementation, and RaftNode, the driver that runs the core over them.
-export { RocksDbRaftStorage, type PersistableReady, type RocksDbRaftStorageOptions } from './rocksdb-storage.js';
+export {
+  RocksDbRaftStorage,
+  type PersistableReady,
+  type RocksDbRaftStorageOptions,
+} from './rocksdb-storage.js';
 export type { RaftTransport } from './transport.js';
 export { GrpcRaftTransport, type GrpcRaftTransportOptions } from '../transport/grpc-transport.js';
 export { messageFromProto, messageToProto, MessageDecodeError } from '../transport/message-codec.js';

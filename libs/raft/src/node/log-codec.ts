@@ -69,7 +69,10 @@ export function encodeEntry(e: Entry): Buffer {
 }
 
 export function decodeEntry(buf: Buffer): Entry {
-  invariant(buf.length >= ENTRY_HEADER, () => `stored raft entry is ${buf.length} bytes, shorter than its header`);
+  invariant(
+    buf.length >= ENTRY_HEADER,
+    () => `stored raft entry is ${buf.length} bytes, shorter than its header`,
+  );
   const t = buf[0];
   invariant(t === TYPE_NORMAL || t === TYPE_CONF_CHANGE, () => `stored raft entry has unknown type ${t}`);
   return {

@@ -11,9 +11,7 @@ const TAG_MEMBERS = 1;
 
 /** A normal entry is an application command or an address-book update; the leader's empty no-op is neither. */
 export type EntryPayload =
-  | { kind: 'app'; data: Uint8Array }
-  | { kind: 'members'; members: AddressBook }
-  | { kind: 'noop' };
+  { kind: 'app'; data: Uint8Array } | { kind: 'members'; members: AddressBook } | { kind: 'noop' };
 
 export function encodeAppPayload(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(data.byteLength + 1);
@@ -38,9 +36,12 @@ export function decodeEntryPayload(data: Uint8Array): EntryPayload {
 }
 
 function parseBook(json: Uint8Array): AddressBook {
-  const raw = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as unknown;
+  const raw = JSON.parse(
+    Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8'),
+  ) as unknown;
   invariant(
-    Array.isArray(raw) && raw.every((p) => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'string'),
+    Array.isArray(raw) &&
+      raw.every((p) => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'string'),
     () => 'malformed member address book',
   );
   return new Map(raw as [NodeId, string][]);
@@ -57,7 +58,10 @@ export function encodeSnapshotPayload(members: AddressBook, appData: Uint8Array)
 }
 
 export function decodeSnapshotPayload(data: Uint8Array): { members: AddressBook; appData: Uint8Array } {
-  invariant(data.byteLength >= 4, () => `snapshot data is ${data.byteLength} bytes, too short for its header`);
+  invariant(
+    data.byteLength >= 4,
+    () => `snapshot data is ${data.byteLength} bytes, too short for its header`,
+  );
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const n = buf.readUInt32BE(0);
   invariant(4 + n <= buf.length, () => `snapshot address book (${n} bytes) overruns the data`);

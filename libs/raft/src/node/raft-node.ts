@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '@robustmq/common';
 import { decodeConfChangeEntry, type ConfChange } from '../conf-change.js';
 import type { RaftConfig } from '../config.js';
-import { ConfChangeRejectedError, NotLeaderError } from '../errors.js';
+import { ConfChangeRejectedError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import type { Message } from '../message.js';
 import { normalizeConfState } from '../memory-storage.js';
@@ -122,6 +122,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private ticker: NodeJS.Timeout | undefined;
 
   private applied: number;
+  /** Entries at or below this were applied by the application before a restart; they are not handed to it again. */
+  private appAppliedFloor = 0;
   /** Membership as of `applied` (what a snapshot taken now must record). */
   private appliedConf: ConfState;
   private lead: NodeId = NONE;
@@ -141,7 +143,13 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private stopped = false;
   private failure: Error | undefined;
 
-  private constructor(opts: RaftNodeOptions, raw: RawNode, applied: number, conf: ConfState, members: AddressBook) {
+  private constructor(
+    opts: RaftNodeOptions,
+    raw: RawNode,
+    applied: number,
+    conf: ConfState,
+    members: AddressBook,
+  ) {
     super();
     this.id = opts.id;
     this.raw = raw;
@@ -174,17 +182,29 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         await app.restore({ index: snap.metadata.index, data: appData });
       }
     }
-    const applied = Math.max(app.appliedIndex(), snap.metadata.index);
-    const commit = storage.hardState().commit;
+    const appApplied = Math.max(app.appliedIndex(), snap.metadata.index);
+    // Commit-only hard state writes are not fsynced (as in etcd), so a durable application may be ahead of the
+    // commit index on disk after a crash. Start the core at the durable commit and skip what the app already has.
+    const durableCommit = Math.max(storage.hardState().commit, snap.metadata.index);
+    const applied = Math.min(appApplied, durableCommit);
     invariant(
-      applied <= Math.max(commit, snap.metadata.index),
-      () => `application applied index ${applied} is beyond the durable commit index ${commit}`,
+      appApplied <= storage.lastIndex(),
+      () => `application applied index ${appApplied} is beyond the last log index ${storage.lastIndex()}`,
     );
+    if (applied < appApplied) {
+      opts.logger.warn(
+        { appApplied, durableCommit },
+        'application is ahead of the durable commit index; will skip',
+      );
+    }
     // Addresses and membership from the log (uncommitted address updates are only hints, so taking them is safe).
-    for (let i = storage.firstIndex(); i <= storage.lastIndex(); i++) {
-      const e = storage.entries(i, i + 1)[0]!;
+    const logged =
+      storage.lastIndex() >= storage.firstIndex()
+        ? storage.entries(storage.firstIndex(), storage.lastIndex() + 1)
+        : [];
+    for (const e of logged) {
       if (e.type === 'confChange') {
-        if (i <= applied) conf = decodeConfChangeEntry(e.data).confState;
+        if (e.index <= applied) conf = decodeConfChangeEntry(e.data).confState;
       } else {
         const p = decodeEntryPayload(e.data);
         if (p.kind === 'members') for (const [id, a] of p.members) members.set(id, a);
@@ -200,6 +220,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       applied,
     });
     const node = new RaftNode(opts, raw, applied, conf, members);
+    node.appAppliedFloor = appApplied;
     for (const [id, address] of members) if (id !== opts.id) opts.transport.addPeer(id, address);
     opts.transport.onMessage((m) => node.onMessage(m));
     node.ticker = setInterval(() => node.onTick(), node.tickMs);
@@ -374,12 +395,16 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.emit('fatal', err);
   }
 
-  private async changeMembership(cc: ConfChange, address: string | undefined, timeoutMs?: number): Promise<void> {
+  private async changeMembership(
+    cc: ConfChange,
+    address: string | undefined,
+    timeoutMs?: number,
+  ): Promise<void> {
     if (this.stopped) throw this.stoppedError();
     const deadline = Date.now() + (timeoutMs ?? this.defaultTimeoutMs);
     let announced = false;
     while (true) {
-      if (this.role !== 'leader') throw new NotLeaderError(this.id, this.lead);
+      // Not being the leader surfaces as the core's NotLeaderError from propose/proposeConfChange.
       if (address !== undefined && !announced) {
         // The address travels through the log ahead of the change, so every member (and a snapshot) knows it.
         const book = new Map(this.members);
@@ -404,7 +429,15 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   private waitApplied(index: number, term: number, timeoutMs?: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      invariant(!this.proposals.has(index), () => `two proposals waiting on index ${index}`);
+      // An older proposal at this index can only be one whose entry was replaced and is not applied yet.
+      this.proposals
+        .get(index)
+        ?.reject(
+          new RaftNodeError(
+            'OUTCOME_UNKNOWN',
+            `log index ${index} was reused before the proposal there was applied`,
+          ),
+        );
       this.proposals.set(index, {
         term,
         resolve,
@@ -468,13 +501,19 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     const durable = rd.snapshot ? 0 : this.storage.lastIndex();
     let split = 0;
     while (split < rd.committedEntries.length && rd.committedEntries[split]!.index <= durable) split++;
-    const early = split === rd.committedEntries.length ? rd.committedEntries : rd.committedEntries.slice(0, split);
+    const early =
+      split === rd.committedEntries.length ? rd.committedEntries : rd.committedEntries.slice(0, split);
     await settleBoth(this.storage.persist(rd), this.applyCommitted(early));
     this.learnAddresses(rd.entries);
     // 3. Acknowledgements of what we just persisted.
     this.transport.send(rd.messagesAfterPersist);
     // 4. Apply the rest.
-    if (rd.snapshot) await this.installSnapshot(rd.snapshot.metadata.index, rd.snapshot.metadata.confState, rd.snapshot.data);
+    if (rd.snapshot)
+      await this.installSnapshot(
+        rd.snapshot.metadata.index,
+        rd.snapshot.metadata.confState,
+        rd.snapshot.data,
+      );
     if (split < rd.committedEntries.length) await this.applyCommitted(rd.committedEntries.slice(split));
     this.serveReads();
     // 5.
@@ -519,7 +558,12 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     for (const [i, w] of this.proposals) {
       if (i > index) continue;
       this.proposals.delete(i);
-      w.reject(new RaftNodeError('OUTCOME_UNKNOWN', `a snapshot at ${index} replaced the log; the outcome of the proposal at ${i} is unknown`));
+      w.reject(
+        new RaftNodeError(
+          'OUTCOME_UNKNOWN',
+          `a snapshot at ${index} replaced the log; the outcome of the proposal at ${i} is unknown`,
+        ),
+      );
     }
     this.log.info({ index }, 'installed raft snapshot');
   }
@@ -555,11 +599,18 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         const ej = entries[j]!;
         const pj = decodeEntryPayload(ej.data);
         if (pj.kind !== 'app') break;
+        // Keep already-applied (pre-restart) entries and new ones in separate runs.
+        if (run.length > 0 && ej.index <= this.appAppliedFloor !== run[0]!.index <= this.appAppliedFloor)
+          break;
         run.push({ index: ej.index, term: ej.term, data: pj.data });
         j++;
       }
-      const results = await this.app.applyEntries(run);
-      invariant(results.length === run.length, () => `application returned ${results.length} results for ${run.length} entries`);
+      const skip = run.length > 0 && run[0]!.index <= this.appAppliedFloor;
+      const results = skip ? run.map(() => undefined) : await this.app.applyEntries(run);
+      invariant(
+        results.length === run.length,
+        () => `application returned ${results.length} results for ${run.length} entries`,
+      );
       for (let k = 0; k < run.length; k++) this.complete(entries[i + k]!, results[k]);
       this.applied = run[run.length - 1]!.index;
       i = j;
@@ -581,7 +632,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         this.members.delete(id);
       }
     }
-    this.log.info({ index: e.index, change: cc.change, conf: this.appliedConf }, 'applied raft membership change');
+    this.log.info(
+      { index: e.index, change: cc.change, conf: this.appliedConf },
+      'applied raft membership change',
+    );
   }
 
   /** Settles the proposal waiting on `e.index`, if any: it took effect iff `e` has the term it was proposed in. */
@@ -625,11 +679,17 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       if (this.applied > snapIndex) {
         const image = await this.app.snapshot();
         // The application sees only its own entries, so it may report a lower index; its state is the same.
-        invariant(image.index <= this.applied, () => `application snapshot ${image.index} is ahead of applied ${this.applied}`);
+        invariant(
+          image.index <= this.applied,
+          () => `application snapshot ${image.index} is ahead of applied ${this.applied}`,
+        );
         const data = encodeSnapshotPayload(this.members, image.data);
         const compactTo = Math.max(this.applied - this.compactKeep, 0);
         await this.storage.compact(this.applied, data, this.appliedConf, compactTo);
-        this.log.info({ index: this.applied, compactedTo: this.storage.firstIndex() - 1, bytes: data.byteLength }, 'raft log compacted');
+        this.log.info(
+          { index: this.applied, compactedTo: this.storage.firstIndex() - 1, bytes: data.byteLength },
+          'raft log compacted',
+        );
       }
       for (const r of requests) r.resolve(undefined);
     } catch (err) {
@@ -646,7 +706,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     for (const [i, w] of this.proposals) {
       if (w.deadline > now) continue;
       this.proposals.delete(i);
-      w.reject(new RaftNodeError('TIMEOUT', `proposal at index ${i} not applied in time; its outcome is unknown`));
+      w.reject(
+        new RaftNodeError('TIMEOUT', `proposal at index ${i} not applied in time; its outcome is unknown`),
+      );
     }
     const expire = (ws: ReadWaiter[]): ReadWaiter[] =>
       ws.filter((w) => {

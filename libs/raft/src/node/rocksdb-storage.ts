@@ -69,7 +69,10 @@ export class RocksDbRaftStorage implements Storage {
         // Entries below the snapshot were kept: rebuild the log from its real start, then record the snapshot.
         mem = new MemoryStorage(meta.confState);
         if (meta.logStart.index > 0) {
-          mem.applySnapshot({ metadata: { ...meta.logStart, confState: meta.confState }, data: new Uint8Array() });
+          mem.applySnapshot({
+            metadata: { ...meta.logStart, confState: meta.confState },
+            data: new Uint8Array(),
+          });
         }
         pendingSnapshot = { metadata, data };
       }
@@ -83,7 +86,10 @@ export class RocksDbRaftStorage implements Storage {
       // Compaction deletes entries in the batch that writes the snapshot, so none can be left at or below it.
       invariant(index > logStart, () => `raft/${group}: entry ${index} survived compaction to ${logStart}`);
       const expected = logStart + entries.length + 1;
-      invariant(index === expected, () => `raft/${group}: log has a gap: found ${index}, expected ${expected}`);
+      invariant(
+        index === expected,
+        () => `raft/${group}: log has a gap: found ${index}, expected ${expected}`,
+      );
       entries.push(e);
     }
     mem.append(entries);
@@ -119,7 +125,14 @@ export class RocksDbRaftStorage implements Storage {
     invariant(this.isEmpty(), () => `raft/${this.group}: bootstrap of a group that already has state`);
     const cs = normalizeConfState(confState);
     invariant(cs.voters.length > 0, () => 'bootstrap needs at least one voter');
-    const meta: StoredSnapshotMeta = { index: 0, term: 0, confState: cs, size: 0, chunks: 0, logStart: { index: 0, term: 0 } };
+    const meta: StoredSnapshotMeta = {
+      index: 0,
+      term: 0,
+      confState: cs,
+      size: 0,
+      chunks: 0,
+      logStart: { index: 0, term: 0 },
+    };
     await this.engine.put(this.keys.snapshotMeta, encodeSnapshotMeta(meta), { sync: true });
     this.mem = new MemoryStorage(cs);
   }
@@ -190,12 +203,15 @@ export class RocksDbRaftStorage implements Storage {
           () => `raft/${this.group}: append at ${rd.entries[0]!.index} leaves a gap after ${last}`,
         );
         // A conflicting suffix beyond the new entries must go; the rest is overwritten key by key.
-        for (let i = Math.max(newLast + 1, first); i <= last; i++) ops.push({ type: 'del', key: this.keys.entry(i) });
+        for (let i = Math.max(newLast + 1, first); i <= last; i++)
+          ops.push({ type: 'del', key: this.keys.entry(i) });
         for (const e of rd.entries) {
-          if (e.index >= first) ops.push({ type: 'put', key: this.keys.entry(e.index), value: encodeEntry(e) });
+          if (e.index >= first)
+            ops.push({ type: 'put', key: this.keys.entry(e.index), value: encodeEntry(e) });
         }
       }
-      if (rd.hardState) ops.push({ type: 'put', key: this.keys.hardState, value: encodeHardState(rd.hardState) });
+      if (rd.hardState)
+        ops.push({ type: 'put', key: this.keys.hardState, value: encodeHardState(rd.hardState) });
       await this.engine.batch(ops, { sync: rd.mustSync });
       this.chunksOnDisk = chunks;
       if (rd.snapshot) this.mem.applySnapshot(rd.snapshot);
@@ -247,7 +263,11 @@ export class RocksDbRaftStorage implements Storage {
     const chunks = Math.ceil(data.byteLength / this.chunkBytes);
     for (let n = 0; n < chunks; n++) {
       const part = data.subarray(n * this.chunkBytes, Math.min((n + 1) * this.chunkBytes, data.byteLength));
-      ops.push({ type: 'put', key: this.keys.chunk(n), value: Buffer.from(part.buffer, part.byteOffset, part.byteLength) });
+      ops.push({
+        type: 'put',
+        key: this.keys.chunk(n),
+        value: Buffer.from(part.buffer, part.byteOffset, part.byteLength),
+      });
     }
     for (let n = chunks; n < this.chunksOnDisk; n++) ops.push({ type: 'del', key: this.keys.chunk(n) });
     const meta: StoredSnapshotMeta = {
@@ -272,6 +292,9 @@ async function readChunks(engine: KvEngine, keys: GroupKeys, meta: StoredSnapsho
     part.copy(data, off);
     off += part.length;
   }
-  invariant(off === meta.size, () => `raft/${keys.group}: snapshot data is ${off} bytes, expected ${meta.size}`);
+  invariant(
+    off === meta.size,
+    () => `raft/${keys.group}: snapshot data is ${off} bytes, expected ${meta.size}`,
+  );
   return data;
 }

@@ -49,7 +49,10 @@ export function messageToProto(m: Message): RaftMessage {
         snapshot: {
           index: m.snapshot.index,
           term: m.snapshot.term,
-          confState: { voters: [...m.snapshot.confState.voters], learners: [...m.snapshot.confState.learners] },
+          confState: {
+            voters: [...m.snapshot.confState.voters],
+            learners: [...m.snapshot.confState.learners],
+          },
         },
         offset: m.offset,
         data: m.data,
@@ -87,18 +90,23 @@ export function messageFromProto(p: RaftMessage__Output): Message {
         ...base,
         logTerm: p.logTerm,
         index: p.index,
-        entries: p.entries.map(
-          (e): Entry => ({
-            index: e.index,
-            term: e.term,
-            type: e.confChange ? 'confChange' : 'normal',
-            data: e.data ?? EMPTY,
-          }),
-        ),
+        entries: p.entries.map((e): Entry => ({
+          index: e.index,
+          term: e.term,
+          type: e.confChange ? 'confChange' : 'normal',
+          data: e.data ?? EMPTY,
+        })),
         commit: p.commit,
       };
     case 'MsgAppResp':
-      return { type, ...base, index: p.index, reject: p.reject, rejectHint: p.rejectHint, logTerm: p.logTerm };
+      return {
+        type,
+        ...base,
+        index: p.index,
+        reject: p.reject,
+        rejectHint: p.rejectHint,
+        logTerm: p.logTerm,
+      };
     case 'MsgVote':
     case 'MsgPreVote':
       return { type, ...base, logTerm: p.logTerm, index: p.index, force: p.force };

@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, RocksDbEngine } from '@robustmq/common';
-import { GrpcRaftTransport, RaftNode, RocksDbRaftStorage, type RaftNodeOptions } from '../../src/node/index.js';
+import {
+  GrpcRaftTransport,
+  RaftNode,
+  RocksDbRaftStorage,
+  type RaftNodeOptions,
+} from '../../src/node/index.js';
 import type { NodeId } from '../../src/types.js';
 import { KvApp } from './kv-app.js';
 
@@ -15,9 +20,12 @@ export interface Member {
   node: RaftNode;
   engine: RocksDbEngine;
   app: KvApp;
+  transport: GrpcRaftTransport;
 }
 
-export type NodeTuning = Partial<Pick<RaftNodeOptions, 'tickMs' | 'electionTicks' | 'snapshotEntries' | 'compactKeepEntries'>>;
+export type NodeTuning = Partial<
+  Pick<RaftNodeOptions, 'tickMs' | 'electionTicks' | 'snapshotEntries' | 'compactKeepEntries'>
+>;
 
 const logger = createLogger({ service: 'raft-test', level: process.env.RAFT_TEST_LOG ?? 'silent' });
 
@@ -76,12 +84,21 @@ export class TestCluster {
       app,
       join: joining,
       logger: logger.child({ node: id }),
-      tickMs: 20,
+      tickMs: 40,
       electionTicks: 10,
       heartbeatTicks: 1,
       ...this.tuning,
     });
-    const m: Member = { id, dir: home.dir, port: port!, address: `127.0.0.1:${port}`, node, engine, app };
+    const m: Member = {
+      id,
+      dir: home.dir,
+      port: port!,
+      address: `127.0.0.1:${port}`,
+      node,
+      engine,
+      app,
+      transport,
+    };
     this.members.set(id, m);
     return m;
   }
@@ -111,6 +128,19 @@ export class TestCluster {
       'a leader everyone knows',
     );
     return found!;
+  }
+
+  /** Cuts `id` off from everyone (both directions) by dropping the peer links; heal() restores them. */
+  isolate(id: NodeId): void {
+    for (const m of this.members.values()) {
+      if (m.id === id) for (const o of this.members.values()) m.transport.removePeer(o.id);
+      else m.transport.removePeer(id);
+    }
+  }
+
+  heal(): void {
+    for (const m of this.members.values())
+      for (const o of this.members.values()) m.transport.addPeer(o.id, o.address);
   }
 
   followers(): Member[] {

@@ -18,7 +18,8 @@ export class KvApp implements RaftApplication {
   async applyEntries(entries: { index: number; term: number; data: Uint8Array }[]): Promise<unknown[]> {
     this.applyCalls++;
     return entries.map((e) => {
-      if (e.index <= this.applied) throw new Error(`entry ${e.index} applied twice (applied ${this.applied})`);
+      if (e.index <= this.applied)
+        throw new Error(`entry ${e.index} applied twice (applied ${this.applied})`);
       this.applied = e.index;
       const c = JSON.parse(dec.decode(e.data)) as KvCommand;
       if (c.op === 'get') return this.data.get(c.key);

@@ -3,6 +3,7 @@ import { raftTransportDefinition, type RaftBatch, type RaftBatch__Output } from 
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/message.js';
 import { MessageDecodeError, messageFromProto, messageToProto } from '../../src/node/index.js';
+import { decodeBatch, encodeBatch } from '../../src/transport/wire-codec.js';
 
 const bytes = (...b: number[]): Uint8Array => new Uint8Array(b);
 
@@ -85,6 +86,52 @@ describe('raft message ⇄ protobuf', () => {
     });
   }
 
+  for (const m of cases) {
+    it(`the fast wire codec is byte-compatible with proto-loader for ${m.type}`, () => {
+      const method = raftTransportDefinition().Send!;
+      // ours → proto-loader
+      const ours = encodeBatch('grp', [m, m]);
+      const viaLoader = method.requestDeserialize(ours) as RaftBatch__Output;
+      expect(viaLoader.group).toBe('grp');
+      expect(viaLoader.messages.map((x) => plain(messageFromProto(x)))).toEqual([plain(m), plain(m)]);
+      // proto-loader → ours
+      const theirs = method.requestSerialize({
+        group: 'grp',
+        messages: [messageToProto(m)],
+      } satisfies RaftBatch);
+      const back = decodeBatch(theirs);
+      expect(back.group).toBe('grp');
+      expect(back.messages.map(plain)).toEqual([plain(m)]);
+      expect(Object.keys(back.messages[0]!).sort()).toEqual(Object.keys(m).sort());
+    });
+  }
+
+  it('the fast decoder refuses every truncation of a batch with MessageDecodeError, never anything else', () => {
+    const buf = encodeBatch('g', cases);
+    expect(decodeBatch(buf).messages).toHaveLength(cases.length);
+    let refused = 0;
+    for (let cut = 1; cut < buf.length; cut++) {
+      try {
+        decodeBatch(buf.subarray(0, cut));
+      } catch (e) {
+        expect(e).toBeInstanceOf(MessageDecodeError);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+    // Random garbage too.
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256;
+    for (let i = 0; i < 2000; i++) {
+      const junk = Buffer.from(Array.from({ length: 1 + (i % 64) }, rnd));
+      try {
+        decodeBatch(junk);
+      } catch (e) {
+        expect(e).toBeInstanceOf(MessageDecodeError);
+      }
+    }
+  });
+
   it('covers every message type', () => {
     const types = new Set(cases.map((c) => c.type));
     expect(types.size).toBe(14);
@@ -93,7 +140,9 @@ describe('raft message ⇄ protobuf', () => {
   it('rejects an unknown type and a MsgSnap without metadata', () => {
     const method = raftTransportDefinition().Send!;
     const decode = (msg: object): Message => {
-      const b = method.requestDeserialize(method.requestSerialize({ group: 'g', messages: [msg] })) as RaftBatch__Output;
+      const b = method.requestDeserialize(
+        method.requestSerialize({ group: 'g', messages: [msg] }),
+      ) as RaftBatch__Output;
       return messageFromProto(b.messages[0]!);
     };
     expect(() => decode({ type: 'MsgBogus', from: 1, to: 2 })).toThrow(MessageDecodeError);

@@ -1,6 +1,7 @@
 // RaftNode end to end: three (or four) nodes over real gRPC on loopback with RocksDB logs in temp dirs.
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotLeaderError } from '../../src/errors.js';
+import { NotLeaderError, ProposalDroppedError } from '../../src/errors.js';
+import { ProposalSupersededError } from '../../src/node/index.js';
 import { TestCluster, waitFor } from './cluster.js';
 import { kvCommand } from './kv-app.js';
 
@@ -18,18 +19,29 @@ describe('RaftNode over gRPC + RocksDB', () => {
     const leader = await c.leader();
     expect(await leader.node.propose(set('a', '1'))).toBeUndefined();
     expect(await leader.node.propose(set('a', '2'))).toBe('1');
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => leader.node.propose(set(`k${i}`, `v${i}`))));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => leader.node.propose(set(`k${i}`, `v${i}`))),
+    );
     expect(results.every((r) => r === undefined)).toBe(true);
-    for (const m of c.members.values()) await waitFor(() => m.app.data.size === 201, 5000, `node ${m.id} to apply`);
+    for (const m of c.members.values())
+      await waitFor(() => m.app.data.size === 201, 5000, `node ${m.id} to apply`);
 
     const follower = c.followers()[0]!;
     const err = await follower.node.propose(set('x', 'y')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotLeaderError);
     expect((err as NotLeaderError).leaderId).toBe(leader.id);
+    await expect(follower.node.removeMember(leader.id)).rejects.toMatchObject({
+      code: 'NOT_LEADER',
+      leaderId: leader.id,
+    });
 
     const st = leader.node.status();
     expect(st.role).toBe('leader');
-    expect(st.members.map((m) => [m.id, m.role])).toEqual([[1, 'voter'], [2, 'voter'], [3, 'voter']]);
+    expect(st.members.map((m) => [m.id, m.role])).toEqual([
+      [1, 'voter'],
+      [2, 'voter'],
+      [3, 'voter'],
+    ]);
     expect(st.members.every((m) => m.address.startsWith('127.0.0.1:'))).toBe(true);
     expect(st.appliedIndex).toBe(st.commitIndex);
   });
@@ -67,6 +79,45 @@ describe('RaftNode over gRPC + RocksDB', () => {
     expect(back.node.status().appliedIndex).toBe(leader.node.status().appliedIndex);
   });
 
+  it('fails over when the leader dies and brings the old leader back as a follower', async () => {
+    c = new TestCluster();
+    await c.bootstrap([1, 2, 3]);
+    const old = await c.leader();
+    await old.node.propose(set('k', 'before'));
+    const peers = c.peers();
+    await c.kill(old.id);
+    // A call on a stopped node fails fast instead of hanging.
+    await expect(old.node.propose(set('k', 'late'))).rejects.toMatchObject({ code: 'STOPPED' });
+    const next = await c.leader();
+    expect(next.id).not.toBe(old.id);
+    expect(await next.node.propose(set('k', 'after'))).toBe('before');
+    const back = await c.start(old.id, peers);
+    await waitFor(() => back.app.data.get('k') === 'after', 10_000, 'old leader to catch up');
+    expect(back.node.isLeader).toBe(false);
+    const err = await back.node.propose(set('k', 'x')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotLeaderError);
+  });
+
+  it('rejects a proposal whose log index was taken by another leader with ProposalDroppedError', async () => {
+    c = new TestCluster();
+    await c.bootstrap([1, 2, 3]);
+    const old = await c.leader();
+    await old.node.propose(set('k', '0'));
+    c.isolate(old.id);
+    // Appended only on the isolated leader: the majority elects a new leader and fills that index with its own entries.
+    const doomed = old.node.propose(set('k', 'lost'), { timeoutMs: 20_000 }).catch((e: unknown) => e);
+    const others = [...c.members.values()].filter((m) => m.id !== old.id);
+    await waitFor(() => others.some((m) => m.node.isLeader), 10_000, 'a new leader in the majority');
+    const next = others.find((m) => m.node.isLeader)!;
+    for (let i = 0; i < 5; i++) await next.node.propose(set('k', `new${i}`));
+    c.heal();
+    const err = await doomed;
+    expect(err).toBeInstanceOf(ProposalDroppedError);
+    expect(err).toBeInstanceOf(ProposalSupersededError);
+    await waitFor(() => old.app.data.get('k') === 'new4', 10_000, 'old leader to converge');
+    expect([...c.members.values()].every((m) => m.app.data.get('k') === 'new4')).toBe(true);
+  });
+
   it('catches up a node that missed compacted entries by snapshot', async () => {
     c = new TestCluster({ snapshotEntries: 1_000_000 });
     await c.bootstrap([1, 2, 3]);
@@ -75,7 +126,10 @@ describe('RaftNode over gRPC + RocksDB', () => {
     const peers = c.peers();
     await leader.node.propose(set('k0', 'v0'));
     await c.kill(victim.id);
-    for (let i = 1; i <= 100; i++) await leader.node.propose(set(`k${i}`, `v${i}`));
+    for (let i = 1; i <= 100; i++) {
+      // Ten big values make a ~6 MB snapshot: several gRPC chunks and several storage chunks.
+      await leader.node.propose(set(`k${i}`, i % 10 === 0 ? 'x'.repeat(600_000) : `v${i}`));
+    }
     await leader.node.compactLog();
     const st = leader.node.status();
     expect(st.snapshotIndex).toBe(st.appliedIndex);
@@ -83,6 +137,8 @@ describe('RaftNode over gRPC + RocksDB', () => {
     const back = await c.start(victim.id, peers);
     await waitFor(() => back.app.data.size === 101, 10_000, 'node to catch up by snapshot');
     expect(back.app.restores).toBe(1);
+    expect(back.app.data.get('k50')).toHaveLength(600_000);
+    expect(st.snapshotIndex).toBeGreaterThan(100);
     expect(back.node.status().snapshotIndex).toBeGreaterThanOrEqual(st.snapshotIndex);
     // And it keeps replicating normally afterwards, also across its own restart.
     await leader.node.propose(set('after', 'snap'));
@@ -116,13 +172,35 @@ describe('RaftNode over gRPC + RocksDB', () => {
     await waitFor(() => written > afterRemove + 10, 10_000, 'writes after removal');
     stop = true;
     await writer;
-    expect(leader.node.status().members.map((m) => m.id).sort()).toEqual([1, 2, 3, 4].filter((id) => id !== gone.id));
+    expect(
+      leader.node
+        .status()
+        .members.map((m) => m.id)
+        .sort(),
+    ).toEqual([1, 2, 3, 4].filter((id) => id !== gone.id));
     for (const m of c.members.values()) {
       if (m.id === gone.id) continue;
       await waitFor(() => m.app.data.size === written, 5000, `node ${m.id} to apply everything`);
     }
     // The removed node no longer gets the log.
     expect(gone.app.data.size).toBeLessThan(written);
+  });
+
+  it('removes the leader itself: it steps down once the removal commits and the rest carry on', async () => {
+    c = new TestCluster();
+    await c.bootstrap([1, 2, 3]);
+    const old = await c.leader();
+    await old.node.propose(set('a', '1'));
+    let removed = false;
+    old.node.on('removed', () => (removed = true));
+    await old.node.removeMember(old.id);
+    expect(removed).toBe(true);
+    const rest = [...c.members.values()].filter((m) => m.id !== old.id);
+    await waitFor(() => rest.some((m) => m.node.isLeader), 10_000, 'a leader among the remaining members');
+    const next = rest.find((m) => m.node.isLeader)!;
+    expect(next.node.status().members.map((m) => m.id)).toEqual(rest.map((m) => m.id).sort());
+    expect(await next.node.propose(set('a', '2'))).toBe('1');
+    expect(old.node.isLeader).toBe(false);
   });
 
   it('adds a learner, promotes it, and transfers leadership', async () => {

@@ -23,7 +23,10 @@ function dump(st: RocksDbRaftStorage) {
     first: st.firstIndex(),
     last: st.lastIndex(),
     snap: { metadata: snap.metadata, data: [...snap.data] },
-    entries: st.lastIndex() >= st.firstIndex() ? st.entries(st.firstIndex(), st.lastIndex() + 1).map((e) => ({ ...e, data: [...e.data] })) : [],
+    entries:
+      st.lastIndex() >= st.firstIndex()
+        ? st.entries(st.firstIndex(), st.lastIndex() + 1).map((e) => ({ ...e, data: [...e.data] }))
+        : [],
     termBeforeFirst: st.term(st.firstIndex() - 1),
   };
 }
@@ -65,10 +68,18 @@ describe('RocksDbRaftStorage', () => {
   it('persists entries and hard state, truncates a conflicting suffix, and reloads identically', async () => {
     let st = await RocksDbRaftStorage.open(engine, 'g1');
     await st.bootstrap({ voters: [1], learners: [] });
-    await st.persist({ entries: [1, 2, 3, 4, 5, 6].map((i) => ent(i, 1)), hardState: { term: 1, vote: 1, commit: 2 }, mustSync: true });
+    await st.persist({
+      entries: [1, 2, 3, 4, 5, 6].map((i) => ent(i, 1)),
+      hardState: { term: 1, vote: 1, commit: 2 },
+      mustSync: true,
+    });
     expect(st.lastIndex()).toBe(6);
     // A new leader overwrites 4.. with a shorter suffix of term 2: 5 and 6 must disappear from disk too.
-    await st.persist({ entries: [ent(4, 2, 'x')], hardState: { term: 2, vote: 3, commit: 3 }, mustSync: true });
+    await st.persist({
+      entries: [ent(4, 2, 'x')],
+      hardState: { term: 2, vote: 3, commit: 3 },
+      mustSync: true,
+    });
     expect(st.lastIndex()).toBe(4);
     expect(st.term(4)).toBe(2);
     st = await reopen(st);
@@ -84,11 +95,19 @@ describe('RocksDbRaftStorage', () => {
   it('compacts behind a chunked snapshot atomically and reloads it', async () => {
     let st = await RocksDbRaftStorage.open(engine, 'g1', { snapshotChunkBytes: 7 });
     await st.bootstrap({ voters: [1, 2], learners: [] });
-    await st.persist({ entries: Array.from({ length: 20 }, (_, i) => ent(i + 1, 1)), hardState: { term: 1, vote: 1, commit: 20 }, mustSync: true });
+    await st.persist({
+      entries: Array.from({ length: 20 }, (_, i) => ent(i + 1, 1)),
+      hardState: { term: 1, vote: 1, commit: 20 },
+      mustSync: true,
+    });
     const data = new TextEncoder().encode('application image, 36 bytes long..!');
     await st.compact(15, data, { voters: [2, 1], learners: [3] }, 12);
     expect(st.firstIndex()).toBe(13);
-    expect(st.snapshot().metadata).toEqual({ index: 15, term: 1, confState: { voters: [1, 2], learners: [3] } });
+    expect(st.snapshot().metadata).toEqual({
+      index: 15,
+      term: 1,
+      confState: { voters: [1, 2], learners: [3] },
+    });
     expect(() => st.entries(12, 13)).toThrow(StorageError);
     st = await reopen(st);
     expect(new TextDecoder().decode(st.snapshot().data)).toBe('application image, 36 bytes long..!');
@@ -100,15 +119,29 @@ describe('RocksDbRaftStorage', () => {
     const chunkKeys: string[] = [];
     for await (const [k] of engine.scan({ prefix: 'raft/g1/sc/' })) chunkKeys.push(k.toString('hex'));
     expect(chunkKeys).toHaveLength(1);
-    await expect(st.compact(20, new Uint8Array(), { voters: [1], learners: [] })).rejects.toThrow(/not newer/);
+    await expect(st.compact(20, new Uint8Array(), { voters: [1], learners: [] })).rejects.toThrow(
+      /not newer/,
+    );
   });
 
   it('installs a snapshot from the leader, replacing the whole log', async () => {
     let st = await RocksDbRaftStorage.open(engine, 'g1');
     await st.bootstrap({ voters: [1, 2, 3], learners: [] });
-    await st.persist({ entries: [1, 2, 3].map((i) => ent(i, 1)), hardState: { term: 1, vote: 2, commit: 1 }, mustSync: true });
-    const snap: Snapshot = { metadata: { index: 100, term: 4, confState: { voters: [1, 2, 3], learners: [] } }, data: new Uint8Array(50).fill(7) };
-    await st.persist({ snapshot: snap, entries: [ent(101, 4), ent(102, 4)], hardState: { term: 4, vote: 0, commit: 100 }, mustSync: true });
+    await st.persist({
+      entries: [1, 2, 3].map((i) => ent(i, 1)),
+      hardState: { term: 1, vote: 2, commit: 1 },
+      mustSync: true,
+    });
+    const snap: Snapshot = {
+      metadata: { index: 100, term: 4, confState: { voters: [1, 2, 3], learners: [] } },
+      data: new Uint8Array(50).fill(7),
+    };
+    await st.persist({
+      snapshot: snap,
+      entries: [ent(101, 4), ent(102, 4)],
+      hardState: { term: 4, vote: 0, commit: 100 },
+      mustSync: true,
+    });
     expect(st.firstIndex()).toBe(101);
     expect(st.lastIndex()).toBe(102);
     expect(st.term(100)).toBe(4);
