@@ -111,5 +111,15 @@ describe('PlacementStateMachine', () => {
     expect((await b.engine.get('raft/1/hs'))?.toString()).toBe('keep-b');
     expect(await b.sm.exportSnapshot()).toEqual(image);
   });
+
+  it('applies a retried write (same request id) once and answers the retry with the first result', async () => {
+    const { sm } = await open();
+    const first = await sm.applyBatch([{ index: 1, command: { ...set('r', 'one'), requestId: 'c1:1' } }]);
+    await sm.applyBatch([{ index: 2, command: set('r', 'two') }]);
+    const retried = await sm.applyBatch([{ index: 3, command: { ...set('r', 'one'), requestId: 'c1:1' } }]);
+    expect(retried).toEqual(first);
+    expect((await sm.kvGet('r'))!.value.toString()).toBe('two');
+    expect(sm.currentRevision).toBe(2);
+  });
 });
 

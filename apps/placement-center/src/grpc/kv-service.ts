@@ -24,6 +24,14 @@ export function checkValue(value: Buffer): void {
 
 class KeyNotFound extends Error {}
 
+const MAX_REQUEST_ID = 128;
+
+function requestIdOf(request: { requestId: string }): { requestId?: string } {
+  if (!request.requestId) return {};
+  if (request.requestId.length > MAX_REQUEST_ID) throw new InvalidArgument(`request_id is longer than ${MAX_REQUEST_ID} characters`);
+  return { requestId: request.requestId };
+}
+
 function toKeyValue(kv: KvEntry) {
   return { key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version };
 }
@@ -34,7 +42,7 @@ export function kvServiceHandlers(sm: PlacementStateMachine, proposer: Proposer)
     Set: unary(async (request) => {
       checkKey(request.key);
       checkValue(request.value);
-      const result = await proposer.propose({ type: 'kv.set', key: request.key, value: request.value });
+      const result = await proposer.propose({ type: 'kv.set', key: request.key, value: request.value, ...requestIdOf(request) });
       return { revision: result.revision };
     }),
     Get: unary(
@@ -49,7 +57,7 @@ export function kvServiceHandlers(sm: PlacementStateMachine, proposer: Proposer)
     ),
     Delete: unary(async (request) => {
       checkKey(request.key);
-      const result = await proposer.propose({ type: 'kv.delete', key: request.key });
+      const result = await proposer.propose({ type: 'kv.delete', key: request.key, ...requestIdOf(request) });
       return { deleted: result.deleted, revision: result.revision };
     }),
     Exists: unary(async (request) => {
@@ -71,6 +79,7 @@ export function kvServiceHandlers(sm: PlacementStateMachine, proposer: Proposer)
         key: request.key,
         expectedModRevision: request.expectedModRevision,
         value: request.value,
+        ...requestIdOf(request),
       });
       return {
         succeeded: result.succeeded,

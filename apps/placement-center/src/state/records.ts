@@ -4,6 +4,8 @@
 //   kv/<key>                     KV entry: JSON {v: base64 value, c: create revision, m: mod revision, n: version}
 //   h/<be64 revision>            KV change history for watches: JSON {t: 'put'|'del', k, v?, c, m, n}
 //   node/<type>/<cluster>/<id>   registered node (JSON StoredNode)
+//   dedup/r/<request id>         result of a write that carried a request id (a retry gets it instead of a re-apply)
+//   dedup/i/<be64 index>/<id>    the same, by log index, so old entries are dropped in log order
 //   mqtt/...                     MQTT metadata (see mqtt-records.ts)
 //   journal/...                  journal shards, segments and consumer offsets (see journal-records.ts)
 export interface StoredNode {
@@ -23,6 +25,8 @@ export const KEY = {
   kv: 'kv/',
   history: 'h/',
   node: 'node/',
+  dedup: 'dedup/r/',
+  dedupIndex: 'dedup/i/',
 } as const;
 
 export function nodeKey(clusterType: string, clusterName: string, nodeId: number): string {
@@ -88,4 +92,11 @@ export function decodeEvent(data: Buffer): KvEvent {
     type: o.t === 'put' ? 'put' : 'delete',
     kv: { key: o.k, value: o.v ? Buffer.from(o.v, 'base64') : Buffer.alloc(0), createRevision: o.c, modRevision: o.m, version: o.n },
   };
+}
+
+/** How long (in log indexes) a request id is remembered; a retry later than this would apply again. */
+export const DEDUP_WINDOW = 100_000;
+
+export function dedupIndexKey(index: number, requestId: string): Buffer {
+  return Buffer.concat([Buffer.from(KEY.dedupIndex), be64(index), Buffer.from('/' + requestId)]);
 }

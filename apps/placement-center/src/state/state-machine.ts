@@ -4,7 +4,7 @@
 // Reads here serve the local applied state; linearizable reads are the caller's business (ReadIndex).
 import { EventEmitter } from 'node:events';
 import type { BatchOp, KvEngine } from '@robustmq/common';
-import type { CommandResult, PlacementCommand } from './commands.js';
+import { decodeJson, encodeJson, type CommandResult, type PlacementCommand } from './commands.js';
 import type { ApplyContext } from './apply-context.js';
 import { applyMqtt } from './apply-mqtt.js';
 import { applyJournal } from './apply-journal.js';
@@ -19,6 +19,8 @@ import {
   encodeKvEntry,
   historyKey,
   nodeKey,
+  DEDUP_WINDOW,
+  dedupIndexKey,
   readBe64,
   type KvEntry,
   type KvEvent,
@@ -110,6 +112,16 @@ export class PlacementStateMachine extends EventEmitter {
       }
       applied = entry.index;
       const c = entry.command;
+      // a retried write (same request id) answers with the first attempt's result instead of applying again
+      const requestId = 'requestId' in c && typeof c.requestId === 'string' && c.requestId ? c.requestId : undefined;
+      if (requestId) {
+        const seen = await read(KEY.dedup + requestId);
+        if (seen) {
+          results.push(decodeJson(seen) as CommandResult);
+          continue;
+        }
+      }
+      const resultAt = results.length;
       switch (c.type) {
         case 'kv.set': {
           revision++;
@@ -188,6 +200,17 @@ export class PlacementStateMachine extends EventEmitter {
             const unknown: never = c;
             throw new StateMachineInvariantError(`unknown command ${JSON.stringify(unknown)}`);
           }
+        }
+      }
+      if (requestId) {
+        put(KEY.dedup + requestId, encodeJson(results[resultAt]));
+        ops.push({ type: 'put', key: dedupIndexKey(applied, requestId), value: '' });
+      }
+      // forget old request ids at fixed log positions, so every member forgets the same ones
+      if (applied % 1000 === 0 && applied > DEDUP_WINDOW) {
+        for await (const [key] of this.engine.scan({ gte: KEY.dedupIndex, lt: dedupIndexKey(applied - DEDUP_WINDOW, '') })) {
+          ops.push({ type: 'del', key });
+          ops.push({ type: 'del', key: KEY.dedup + key.subarray(KEY.dedupIndex.length + 9).toString() });
         }
       }
     }

@@ -1,6 +1,7 @@
 // A client of the placement center that knows several member addresses: each call goes to the current member and,
 // when that member is unreachable (or answers that it is not the leader), moves on to the next with backoff until
 // the call's overall deadline.
+import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import {
   newClusterClient,
@@ -111,6 +112,14 @@ export class PlacementClient {
     this.callTimeoutMs = options.callTimeoutMs ?? 15_000;
   }
 
+  private readonly clientId = randomUUID();
+  private requestSeq = 0;
+
+  /** One id per logical write, reused by its retries, so placement applies it at most once. */
+  private requestId(): string {
+    return `${this.clientId}:${++this.requestSeq}`;
+  }
+
   get addresses(): string[] {
     return this.members.map((m) => m.address);
   }
@@ -189,7 +198,7 @@ export class PlacementClient {
   }
 
   async kvSet(key: string, value: Buffer | string): Promise<void> {
-    await this.call('kv', 'Set', { key, value: Buffer.from(value) });
+    await this.call('kv', 'Set', { key, value: Buffer.from(value), requestId: this.requestId() });
   }
 
   /** The value, or undefined when the key is absent. */
@@ -220,7 +229,7 @@ export class PlacementClient {
     expectedModRevision: number,
     value: Buffer | string,
   ): Promise<{ succeeded: boolean; revision: number; current: KvEntry | null }> {
-    return this.call('kv', 'CompareAndSet', { key, expectedModRevision, value: Buffer.from(value) });
+    return this.call('kv', 'CompareAndSet', { key, expectedModRevision, value: Buffer.from(value), requestId: this.requestId() });
   }
 
   /**
@@ -280,7 +289,7 @@ export class PlacementClient {
   }
 
   async kvDelete(key: string): Promise<boolean> {
-    const reply = await this.call<{ deleted: boolean }>('kv', 'Delete', { key });
+    const reply = await this.call<{ deleted: boolean }>('kv', 'Delete', { key, requestId: this.requestId() });
     return reply.deleted;
   }
 

@@ -3,8 +3,16 @@
 
 export interface DeleteRequest {
   'key'?: (string);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId'?: (string);
 }
 
 export interface DeleteRequest__Output {
   'key': (string);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId': (string);
 }
