@@ -4,6 +4,7 @@
 // conversations live in handlers/; transports in listeners.ts and connection.ts; session lifetimes (expiry, wills)
 // in session-lifecycle.ts.
 import type { AccessControl } from './auth/access-control.js';
+import type { BrokerRules } from './rules/broker-rules.js';
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@robustmq/common';
@@ -107,6 +108,8 @@ export class Broker {
   delayed: DelayedPublisher | undefined;
   /** authentication, blacklist and ACL; undefined when the broker runs without placement (everyone allowed) */
   accessControl: AccessControl | undefined;
+  /** topic rewrite and auto-subscribe rules from placement; undefined without placement (no rules) */
+  rules: BrokerRules | undefined;
   /** every open socket, connected or still before CONNECT. */
   private readonly connections = new Set<Connection>();
   /** connected clients by client id. */

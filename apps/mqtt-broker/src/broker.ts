@@ -15,6 +15,7 @@ import { createBrokerMetrics } from './metrics.js';
 import { registerWithPlacement, type PlacementRegistration } from './registration.js';
 import { AccessControl } from './auth/access-control.js';
 import { createAuthStorage } from './auth/auth-storage-adapter.js';
+import { BrokerRules } from './rules/broker-rules.js';
 import { restoreSessions } from './session-lifecycle.js';
 import { MessageLog } from './storage/message-log.js';
 import { SessionPersistence } from './storage/session-persistence.js';
@@ -93,6 +94,7 @@ export async function startMqttBroker(
   const shutdown = async (): Promise<void> => {
     await registration?.stop();
     broker.accessControl?.close();
+    broker.rules?.close();
     authClient?.close();
     stopSys?.();
     broker.delayed?.stop();
@@ -122,6 +124,10 @@ export async function startMqttBroker(
       });
       await access.start();
       broker.accessControl = access;
+      // topic rewrite and auto-subscribe rules live there too, refreshed on the same interval
+      const rules = new BrokerRules(authClient, { refreshIntervalMs: config.auth.refresh_interval_ms, logger });
+      await rules.start();
+      broker.rules = rules;
     } else if (!config.auth.allow_anonymous) {
       throw new Error('[auth] allow_anonymous = false needs [placement] enabled = true: users live in the placement center');
     }

@@ -2,7 +2,8 @@
 // session expiry, opens the session (new, resumed or replaced) and makes it the client id's current one; CONNACK
 // waits until the session's records are durable. A refused CONNECT gets the version's CONNACK code (MQTT 5: with a
 // reason string), then close. MQTT 5 limits the client announces (Maximum Packet Size, Receive Maximum, Topic Alias
-// Maximum, Request Problem Information) are kept on the connection; ours go out in CONNACK.
+// Maximum, Request Problem Information) are kept on the connection; ours go out in CONNACK. After CONNACK the
+// auto-subscribe rules (rules/auto-subscribe.ts) subscribe the session.
 import type { ConnectVerdict } from '../auth/access-control.js';
 import { randomUUID } from 'node:crypto';
 import type { IConnackPacket, IConnectPacket, MqttVersion } from '@robustmq/protocol';
@@ -10,6 +11,7 @@ import type { Connection } from '../connection.js';
 import { forwardedProperties } from '../forwarded-properties.js';
 import { ConnackReturnCode, ReasonCode } from '../reason-codes.js';
 import { NEVER_EXPIRES } from '../session.js';
+import { applyAutoSubscribe } from '../rules/auto-subscribe.js';
 import { openSession } from '../session-lifecycle.js';
 import { OutboundAliases } from '../topic-alias.js';
 import { isValidTopicName } from '../topic-validation.js';
@@ -149,6 +151,8 @@ export function handleConnect(connection: Connection, packet: IConnectPacket): v
       connection.startKeepAlive(keepAlive);
       broker.activate(session);
       session.resume();
+      // after CONNACK, so the retained messages of auto-subscriptions follow it
+      if (broker.rules) applyAutoSubscribe(broker, session, broker.rules.autoSubscribeRules, { clientId, username });
       connection.logger.debug({ clientId, version, keepAlive, present, expiry }, 'client connected');
       connection.resume();
     },

@@ -1,4 +1,5 @@
-// PUBLISH from a client: resolves an MQTT 5 topic alias, validates the topic (rules and configured limits), enforces
+// PUBLISH from a client: resolves an MQTT 5 topic alias, validates the topic (rules and configured limits), applies
+// the topic rewrite rules (rules/topic-rewrite.ts; ACL and routing see the rewritten topic), enforces
 // Receive Maximum and the QoS 2 cap, hands the message to the broker (message log, retained store, online
 // subscribers — who get it at once) or, for `$delayed/N/topic`, to the delayed publisher, and acknowledges by QoS
 // once what it must wait for is durable: QoS 1 PUBACK and QoS 2 PUBREC only after the log append (and the retained
@@ -41,6 +42,17 @@ export function handlePublish(connection: Connection, packet: IPublishPacket): v
   const limit = topicLimitProblem(topic, settings.maxTopicLevels, settings.maxTopicLength);
   if (limit) return connection.close(limit, ReasonCode.TOPIC_NAME_INVALID);
   if (alias !== undefined && packet.topic.length > 0) (connection.inboundAliases ??= new Map()).set(alias, topic);
+  if (broker.rules) {
+    // the alias keeps the client's own topic; the rewritten one is what ACL and routing see, and must be valid too
+    const rewritten = broker.rules.rewrite('publish', topic);
+    if (rewritten !== topic) {
+      const problem = !isValidTopicName(rewritten)
+        ? `invalid topic name ${JSON.stringify(rewritten.slice(0, 100))} after rewriting ${JSON.stringify(topic.slice(0, 100))}`
+        : topicLimitProblem(rewritten, settings.maxTopicLevels, settings.maxTopicLength);
+      if (problem) return connection.close(problem, ReasonCode.TOPIC_NAME_INVALID);
+      topic = rewritten;
+    }
+  }
 
   broker.stats.messagesReceived++;
   const qos = packet.qos;

@@ -1,4 +1,4 @@
-// SUBSCRIBE → SUBACK: each filter is validated on its own (rules, configured limits, `$share/<group>/<filter>`
+// SUBSCRIBE → SUBACK: each filter is first rewritten by the topic rewrite rules (rules/topic-rewrite.ts), then validated on its own (rules, configured limits, `$share/<group>/<filter>`
 // syntax), so one bad filter fails only its entry (0x80, or the MQTT 5 reason) while the others are granted at the
 // QoS asked for. An MQTT 5 Subscription Identifier is kept with each subscription of the packet and sent back with
 // the messages they match. A persistent session's subscriptions are durable before SUBACK. Retained messages
@@ -32,7 +32,9 @@ export function handleSubscribe(connection: Connection, packet: ISubscribePacket
   const stored: StoredSubscription[] = [];
   const retainedFor: { filter: string; subscription: Subscription }[] = [];
   const problems: string[] = [];
-  const granted = packet.subscriptions.map(({ topic, qos, nl, rap, rh }) => {
+  const granted = packet.subscriptions.map(({ topic: asked, qos, nl, rap, rh }) => {
+    // rewrite rules apply before validation and ACL, so the rewritten filter is what is checked and stored
+    const topic = broker.rules ? broker.rules.rewrite('subscribe', asked) : asked;
     const shared = parseSharedFilter(topic);
     const filter = shared === undefined || shared === 'invalid' ? topic : shared.filter;
     const problem =

@@ -6,9 +6,12 @@ import { ReasonCode } from '../reason-codes.js';
 
 export function handleUnsubscribe(connection: Connection, packet: IUnsubscribePacket): void {
   const session = connection.session!;
-  const granted = packet.unsubscriptions.map((filter) =>
-    connection.broker.unsubscribe(session, filter) ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED,
-  );
+  const rules = connection.broker.rules;
+  // a filter rewritten on SUBSCRIBE is stored under its rewritten form, so UNSUBSCRIBE rewrites it the same way
+  const granted = packet.unsubscriptions.map((asked) => {
+    const filter = rules ? rules.rewrite('subscribe', asked) : asked;
+    return connection.broker.unsubscribe(session, filter) ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED;
+  });
   const answer = (): void => {
     connection.send({ cmd: 'unsuback', messageId: packet.messageId!, granted });
   };
