@@ -120,6 +120,32 @@ export async function startPlacementCenter(
     },
   });
 
+  if (raftNode) {
+    const node = raftNode;
+    const raftGauge = (name: string, help: string, value: (s: ReturnType<RaftNode['status']>) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [metrics],
+        collect() {
+          this.set(value(node.status()));
+        },
+      });
+    raftGauge('placement_raft_term', 'Current Raft term', (s) => s.term);
+    raftGauge('placement_raft_commit_index', 'Highest log index known committed', (s) => s.commitIndex);
+    raftGauge('placement_raft_applied_index', 'Highest log index applied to the state machine', (s) => s.appliedIndex);
+    raftGauge('placement_raft_leader_id', 'Node id of the current leader (0: none known)', (s) => s.leaderId);
+    raftGauge('placement_raft_is_leader', '1 when this member leads the group', (s) => (s.role === 'leader' ? 1 : 0));
+    raftGauge('placement_raft_members', 'Members in the current configuration', (s) => s.members.length);
+  }
+  new Gauge({
+    name: 'placement_kv_revision',
+    help: 'Current KV revision',
+    registers: [metrics],
+    collect() {
+      this.set(sm.currentRevision);
+    },
+  });
   server.addService(
     clusterServiceDefinition(),
     clusterServiceHandlers(registry, { intervalMs: config.heartbeat.interval_ms, timeoutMs: config.heartbeat.timeout_ms }),

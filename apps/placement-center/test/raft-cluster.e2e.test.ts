@@ -118,6 +118,9 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
   );
 
   expect(killedAt).toBeLessThan(Infinity);
+  const survivorMetrics = await (await fetch(`http://127.0.0.1:${ports[[1, 2, 3].find((id) => id !== leader)! - 1]!.http}/metrics`)).text();
+  expect(survivorMetrics).toMatch(/placement_raft_term\{[^}]*\} [1-9]/);
+  expect(survivorMetrics).toMatch(/placement_raft_commit_index\{[^}]*\} [1-9]/);
   expect(firstWriteAfterKill - killedAt, 'writes resume under a new leader').toBeLessThan(3_000);
 
   // a final read of every key joins the history: the checker then proves no acknowledged write was lost (a lost
