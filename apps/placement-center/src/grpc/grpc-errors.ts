@@ -1,11 +1,10 @@
 // gRPC error helpers: a ServiceError with a status code and a message the caller can act on.
 import * as grpc from '@grpc/grpc-js';
+import { LEADER_HINT_KEY } from '@robustmq/protocol';
 import { MetadataError, type MetadataErrorCode } from '../metadata/metadata-error.js';
 import { NotLeaderError } from '../state/proposer.js';
 import { RetryableError } from '../state/raft-proposer.js';
 
-/** Metadata key telling a client where the leader is, so it can go there instead of trying members in turn. */
-export const LEADER_ADDRESS_METADATA = 'x-robustmq-leader';
 
 const METADATA_STATUS: Record<MetadataErrorCode, grpc.status> = {
   INVALID_ARGUMENT: grpc.status.INVALID_ARGUMENT,
@@ -47,6 +46,6 @@ export function unary<Req, Res>(
 /** UNAVAILABLE (clients retry elsewhere) with the leader's address in the trailing metadata when it is known. */
 export function notLeaderError(err: NotLeaderError): Partial<grpc.ServiceError> {
   const error = grpcError(grpc.status.UNAVAILABLE, err.message);
-  if (err.leader.leaderAddress) error.metadata!.set(LEADER_ADDRESS_METADATA, err.leader.leaderAddress);
+  if (err.leader.leaderAddress) error.metadata!.set(LEADER_HINT_KEY, err.leader.leaderAddress);
   return error;
 }

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import {
+  LEADER_HINT_KEY,
   newClusterClient,
   newJournalClient,
   newKvClient,
@@ -152,7 +153,7 @@ export class PlacementClient {
         if (!RETRYABLE.has(error.code)) throw new PlacementError(error.code, `${name}: ${error.details || error.message}`);
         lastError = error;
         // go to the leader when the member named it, else try the next member (this one may be down or cut off)
-        const hint = error.metadata?.get('x-robustmq-leader')[0]?.toString();
+        const hint = error.metadata?.get(LEADER_HINT_KEY)[0]?.toString();
         const hinted = hint ? this.members.findIndex((m) => m.address === hint) : -1;
         // follow a hint at once, but not twice in a row (two members with stale views must not ping-pong)
         if (hinted >= 0 && hinted !== this.current && !redirected) {

@@ -46,3 +46,9 @@ export const ClusterTypes = {
   mqttBroker: 'MQTT_BROKER',
 } as const;
 export type ClusterTypeName = (typeof ClusterTypes)[keyof typeof ClusterTypes];
+
+/**
+ * gRPC metadata key (and HTTP header) with which a placement member that is not the leader names the leader's
+ * address, so a client goes there instead of trying members in turn.
+ */
+export const LEADER_HINT_KEY = 'x-robustmq-leader';

@@ -3,7 +3,6 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { LOADER_OPTIONS } from './loader.js';
 import type { ProtoGrpcType as RaftProto } from '../generated/raft.js';
-import type { RaftTransportClient } from '../generated/robustmq/raft/RaftTransport.js';
 
 export type { RaftTransportClient, RaftTransportHandlers } from '../generated/robustmq/raft/RaftTransport.js';
 export type { RaftMessage, RaftMessage__Output } from '../generated/robustmq/raft/RaftMessage.js';
@@ -18,9 +17,4 @@ function raftProto(): RaftProto {
 
 export function raftTransportDefinition(): grpc.ServiceDefinition {
   return raftProto().robustmq.raft.RaftTransport.service;
-}
-
-export function newRaftTransportClient(address: string, options?: grpc.ClientOptions): RaftTransportClient {
-  const Ctor = raftProto().robustmq.raft.RaftTransport;
-  return new Ctor(address, grpc.credentials.createInsecure(), options);
 }
