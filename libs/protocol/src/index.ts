@@ -3,3 +3,4 @@ export * from './grpc/loader.js';
 export * from './grpc/placement.js';
 export * from './mqtt/codec.js';
 export * from './grpc/raft.js';
+export * from './grpc/journal-inner.js';

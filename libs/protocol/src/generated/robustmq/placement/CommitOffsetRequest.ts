@@ -7,6 +7,10 @@ export interface CommitOffsetRequest {
   'namespace'?: (string);
   'shardName'?: (string);
   'offset'?: (number | string | Long);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId'?: (string);
 }
 
 export interface CommitOffsetRequest__Output {
@@ -14,4 +18,8 @@ export interface CommitOffsetRequest__Output {
   'namespace': (string);
   'shardName': (string);
   'offset': (number);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId': (string);
 }

@@ -7,6 +7,10 @@ export interface CreateAclRuleRequest {
    * created_at_ms is set by placement.
    */
   'rule'?: (_robustmq_placement_AclRule | null);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId'?: (string);
 }
 
 export interface CreateAclRuleRequest__Output {
@@ -14,4 +18,8 @@ export interface CreateAclRuleRequest__Output {
    * created_at_ms is set by placement.
    */
   'rule': (_robustmq_placement_AclRule__Output | null);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId': (string);
 }

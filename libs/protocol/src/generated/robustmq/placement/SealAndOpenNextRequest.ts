@@ -15,6 +15,10 @@ export interface SealAndOpenNextRequest {
   'endOffset'?: (number | string | Long);
   'startTimestampMs'?: (number | string | Long);
   'endTimestampMs'?: (number | string | Long);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId'?: (string);
 }
 
 export interface SealAndOpenNextRequest__Output {
@@ -30,4 +34,8 @@ export interface SealAndOpenNextRequest__Output {
   'endOffset': (number);
   'startTimestampMs': (number);
   'endTimestampMs': (number);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId': (string);
 }

@@ -7,10 +7,18 @@ export interface UnregisterNodeRequest {
   'clusterType'?: (_robustmq_placement_ClusterType);
   'clusterName'?: (string);
   'nodeId'?: (number | string | Long);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId'?: (string);
 }
 
 export interface UnregisterNodeRequest__Output {
   'clusterType': (_robustmq_placement_ClusterType__Output);
   'clusterName': (string);
   'nodeId': (number);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId': (string);
 }

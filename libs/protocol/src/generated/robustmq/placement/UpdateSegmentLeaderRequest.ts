@@ -14,6 +14,10 @@ export interface UpdateSegmentLeaderRequest {
    * when non-zero, the change applies only if the segment's epoch is still this one (FAILED_PRECONDITION otherwise).
    */
   'expectedEpoch'?: (number | string | Long);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId'?: (string);
 }
 
 export interface UpdateSegmentLeaderRequest__Output {
@@ -28,4 +32,8 @@ export interface UpdateSegmentLeaderRequest__Output {
    * when non-zero, the change applies only if the segment's epoch is still this one (FAILED_PRECONDITION otherwise).
    */
   'expectedEpoch': (number);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId': (string);
 }

@@ -12,6 +12,10 @@ export interface UpdateUserRequest {
    * absent keeps the current flag.
    */
   'superuser'?: (_robustmq_placement_BoolUpdate | null);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId'?: (string);
 }
 
 export interface UpdateUserRequest__Output {
@@ -24,4 +28,8 @@ export interface UpdateUserRequest__Output {
    * absent keeps the current flag.
    */
   'superuser': (_robustmq_placement_BoolUpdate__Output | null);
+  /**
+   * optional: the same id on a retried request makes the write take effect at most once (exactly-once retries)
+   */
+  'requestId': (string);
 }
