@@ -4,3 +4,4 @@ export * from './grpc/placement.js';
 export * from './mqtt/codec.js';
 export * from './grpc/raft.js';
 export * from './grpc/journal-inner.js';
+export * from './grpc/broker-inner.js';
