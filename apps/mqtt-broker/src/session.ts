@@ -289,7 +289,9 @@ export class Session {
         if (this.position >= log.durableOffset) {
           // the rest is routed but not yet durable, and held in memory: finish in this turn and go live
           while (this.position < log.nextOffset) {
-            if (!this.consider(connection, log.tailAt(this.position)!)) return;
+            // no message at an offset whose append failed: nothing to send there
+            const message = log.tailAt(this.position);
+            if (message && !this.consider(connection, message)) return;
             this.position++;
           }
           this.live = true;

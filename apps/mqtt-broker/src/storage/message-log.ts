@@ -1,14 +1,20 @@
 // The message log: every PUBLISH the broker accepts is appended here, in the order it was routed. Offline and
 // lagging sessions read it from their own position; a QoS 1/2 publisher is acknowledged once its message is durable.
 //
-// Appends are batched twice: messages routed in one turn of the event loop go to storage as one append() call, and
-// the adapter's group commit merges concurrent calls into one synced write. Offsets are known synchronously: the log
-// has one shard, the adapter assigns offsets densely in call order, so the n-th message appended since start-up
-// gets startOffset + n. That lets routing, readers and commits agree on positions before the append is durable; the
-// offsets storage returns are checked against it, and any disagreement (or failed append) stops the log, because
-// from then on no position could be trusted.
+// Appends are group-committed here: one append() is in flight at a time, and every message routed meanwhile waits
+// in `pending` and goes to storage as the next single append() call (so the batch grows with the load, and one
+// failed call has a clear extent). Offsets are known synchronously: the log has one shard, the adapter assigns
+// offsets densely in call order, so the n-th message appended since start-up gets startOffset + n. That lets
+// routing, readers and commits agree on positions before the append is durable.
+//
+// A failed append fails only its batch: those messages are reported not durable (their QoS 1/2 publishers are never
+// acknowledged), their offsets become a hole, and the next append first fills the hole with empty placeholder
+// records (no topic header: readers skip them) after asking storage where its shard really ends — a failed call
+// may still have written some or all of its records, which then simply stay. Only storage that disagrees with the
+// log's numbering in a way no failure explains (offsets it assigned elsewhere, or a shard end past the hole) stops
+// the log, because from then on no position could be trusted.
 import type { Logger } from '@robustmq/common';
-import type { StorageAdapter, StoredRecord } from '@robustmq/storage-adapter';
+import type { AppendRecord, StorageAdapter, StoredRecord } from '@robustmq/storage-adapter';
 import type { OutgoingPublish } from '../outgoing-publish.js';
 import { messageToRecord } from './message-record.js';
 
@@ -33,16 +39,23 @@ export class MessageLog {
   private next: number;
   /** every offset below this is durable. */
   private durable: number;
-  /** messages in [durable, next): routed but not yet durable, so a reader that reached `durable` continues here. */
-  private readonly tail: OutgoingPublish[] = [];
+  /** messages in [durable, next): routed but not yet durable, so a reader that reached `durable` continues here;
+   * undefined for the offsets of a failed append (the hole), which hold no message. */
+  private tail: (OutgoingPublish | undefined)[] = [];
   /** messages of `tail` not yet handed to storage. */
   private pending: OutgoingPublish[] = [];
   private flushScheduled = false;
+  /** an append() call is in flight; `pending` waits for it. */
+  private appending = false;
+  /** offsets from `durable` on that belong to failed appends and have no record in storage (as far as we know). */
+  private hole = 0;
   /** callbacks waiting for durability, in offset order. */
   private waiters: Waiter[] = [];
+  /** set when storage's numbering can no longer be trusted; the log then refuses to append. */
   private failure: Error | undefined;
   private readonly idle: (() => void)[] = [];
-  private inflightAppends = 0;
+  /** append() calls made, and messages they carried: the average batch size, for benchmarks and tests. */
+  readonly appendStats = { appends: 0, messages: 0, failedAppends: 0 };
 
   private constructor(
     readonly storage: StorageAdapter,
@@ -72,7 +85,8 @@ export class MessageLog {
     return this.durable;
   }
 
-  /** set once an append failed; the log then refuses to append. */
+  /** set once storage's offsets disagreed with the log's; the log then refuses to append. A failed append alone
+   * does not set it: it fails its own batch only. */
   get failed(): Error | undefined {
     return this.failure;
   }
@@ -85,7 +99,7 @@ export class MessageLog {
     message.offset = offset;
     this.tail.push(message);
     this.pending.push(message);
-    if (!this.flushScheduled) {
+    if (!this.flushScheduled && !this.appending) {
       this.flushScheduled = true;
       // after the current I/O phase, so everything routed from the sockets read in this turn shares one append
       setImmediate(this.flush);
@@ -93,10 +107,12 @@ export class MessageLog {
     return offset;
   }
 
-  /** Calls back once the message at `offset` is durable (right away if it already is). */
+  /** Calls back once the message at `offset` is durable (right away if it already is), or with an error once its
+   * append failed. */
   onDurable(offset: number, callback: DurableCallback): void {
     if (offset < this.durable) return callback(undefined);
     if (this.failure || offset < 0) return callback(this.failure ?? new Error('message was not appended to the log'));
+    if (offset < this.durable + this.hole) return callback(new Error(`the append of offset ${offset} failed`));
     const waiters = this.waiters;
     if (waiters.length === 0 || waiters[waiters.length - 1]!.offset <= offset) {
       waiters.push({ offset, callback });
@@ -112,7 +128,8 @@ export class MessageLog {
     return new Promise((resolve, reject) => this.onDurable(offset, (err) => (err ? reject(err) : resolve())));
   }
 
-  /** A message that is routed but not durable yet, by offset (the part of the log storage cannot serve yet). */
+  /** A message that is routed but not durable yet, by offset (the part of the log storage cannot serve yet);
+   * undefined for an offset whose append failed. */
   tailAt(offset: number): OutgoingPublish | undefined {
     return this.tail[offset - this.durable];
   }
@@ -128,42 +145,82 @@ export class MessageLog {
 
   /** Resolves once everything appended so far is durable (or failed). */
   async drain(): Promise<void> {
-    if (this.pending.length > 0) this.flush();
-    if (this.inflightAppends === 0) return;
+    if (!this.appending && this.pending.length > 0) this.flush();
+    if (!this.appending) return;
     await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
+    if (this.appending || this.pending.length === 0) return;
     const batch = this.pending;
-    if (batch.length === 0) return;
     this.pending = [];
-    if (this.failure) return;
+    if (this.failure) return this.settled();
+    this.appending = true;
+    void this.write(batch).finally(() => {
+      this.appending = false;
+      if (this.pending.length > 0 && !this.failure) this.flush();
+      else this.settled();
+    });
+  };
+
+  /** One append() call: placeholders for the hole (if any), then `batch`. Never rejects. */
+  private async write(batch: OutgoingPublish[]): Promise<void> {
     const first = batch[0]!.offset;
-    this.inflightAppends++;
-    let records;
+    let fill = 0;
+    let records: AppendRecord[];
     try {
-      records = batch.map(messageToRecord);
+      if (this.hole > 0) fill = await this.unfilled();
+      records = new Array<AppendRecord>(fill + batch.length);
+      for (let i = 0; i < fill; i++) records[i] = placeholderRecord();
+      for (let i = 0; i < batch.length; i++) records[fill + i] = messageToRecord(batch[i]!);
     } catch (err) {
-      this.fail(err as Error);
-      this.appendSettled();
+      return this.failBatch(batch, asError(err));
+    }
+    this.appendStats.appends++;
+    this.appendStats.messages += batch.length;
+    let offsets: number[];
+    try {
+      offsets = await this.storage.append(MESSAGE_SHARD, records);
+    } catch (err) {
+      return this.failBatch(batch, asError(err));
+    }
+    if (offsets[0] !== first - fill) {
+      this.fail(new Error(`message log out of step: storage assigned offset ${offsets[0]}, expected ${first - fill}`));
       return;
     }
-    this.storage.append(MESSAGE_SHARD, records).then(
-      (offsets) => {
-        if (offsets[0] !== first) {
-          this.fail(new Error(`message log out of step: storage assigned offset ${offsets[0]}, expected ${first}`));
-        } else {
-          this.advance(first + batch.length);
-        }
-        this.appendSettled();
-      },
-      (err: unknown) => {
-        this.fail(err instanceof Error ? err : new Error(String(err)));
-        this.appendSettled();
-      },
-    );
-  };
+    this.hole = 0;
+    this.advance(first + batch.length);
+  }
+
+  /** How many offsets of the hole storage does not have (a failed append may have written some or all of them). */
+  private async unfilled(): Promise<number> {
+    const storageNext = (await this.storage.describeShard(MESSAGE_SHARD)).nextOffset;
+    const holeEnd = this.durable + this.hole;
+    if (storageNext < this.durable || storageNext > holeEnd) {
+      throw this.fail(new Error(`message log out of step: storage ends at offset ${storageNext}, expected ${this.durable}..${holeEnd}`));
+    }
+    return holeEnd - storageNext;
+  }
+
+  /** The append of `batch` failed: its waiters hear so, and its offsets join the hole the next append fills. */
+  private failBatch(batch: OutgoingPublish[], err: Error): void {
+    if (this.failure) return;
+    this.appendStats.failedAppends++;
+    this.logger.error({ err, messages: batch.length }, 'message log append failed: the batch is not acknowledged');
+    // the batch directly follows the hole (appends are one at a time), so the hole now reaches its end
+    const end = batch[batch.length - 1]!.offset + 1;
+    const from = this.durable + this.hole;
+    this.hole = end - this.durable;
+    for (let offset = from; offset < end; offset++) this.tail[offset - this.durable] = undefined;
+    const waiters = this.waiters;
+    let done = 0;
+    while (done < waiters.length && waiters[done]!.offset < end) done++;
+    if (done === 0) return;
+    const failed = waiters.slice(0, done);
+    this.waiters = waiters.slice(done);
+    for (const waiter of failed) waiter.callback(err);
+  }
 
   private advance(to: number): void {
     if (this.failure) return;
@@ -178,18 +235,29 @@ export class MessageLog {
     for (const waiter of ready) waiter.callback(undefined);
   }
 
-  private fail(err: Error): void {
-    if (this.failure) return;
+  private fail(err: Error): Error {
+    if (this.failure) return this.failure;
     this.failure = err;
-    this.logger.error({ err }, 'message log append failed: QoS 1/2 messages are refused until the broker restarts');
+    this.logger.error({ err }, 'message log stopped: QoS 1/2 messages are refused until the broker restarts');
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) waiter.callback(err);
+    return err;
   }
 
-  private appendSettled(): void {
-    if (--this.inflightAppends === 0 && this.pending.length === 0) {
-      for (const resolve of this.idle.splice(0)) resolve();
-    }
+  private settled(): void {
+    if (this.appending || (this.pending.length > 0 && !this.failure)) return;
+    for (const resolve of this.idle.splice(0)) resolve();
   }
+}
+
+/** What fills the offset of a message whose append failed: a record with no topic, which readers skip. */
+function placeholderRecord(): AppendRecord {
+  return { headers: [], payload: EMPTY };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }
