@@ -4,6 +4,7 @@
 import type { Logger } from '@robustmq/common';
 import { NotLeaderError, type Proposer } from '../state/proposer.js';
 import type { StoredNode } from '../state/records.js';
+import type { RequestTagged } from '../state/request-id.js';
 import type { NodeChange, PlacementStateMachine } from '../state/state-machine.js';
 
 export interface RegisteredNode extends StoredNode {
@@ -60,9 +61,9 @@ export class NodeRegistry {
     this.timer.unref();
   }
 
-  async register(node: StoredNode): Promise<void> {
+  async register(node: StoredNode, tag: RequestTagged = {}): Promise<void> {
     this.heartbeats.set(id(node.clusterType, node.clusterName, node.nodeId), Date.now());
-    await this.proposer.propose({ type: 'node.register', node });
+    await this.proposer.propose({ type: 'node.register', node, ...(tag.requestId ? { requestId: tag.requestId } : {}) });
     this.options.logger.info({ clusterType: node.clusterType, nodeId: node.nodeId, host: node.host, ports: node.ports }, 'node registered');
   }
 
@@ -75,8 +76,15 @@ export class NodeRegistry {
     this.heartbeats.set(key, Date.now());
   }
 
-  async unregister(clusterType: string, clusterName: string, nodeId: number): Promise<void> {
-    const result = await this.proposer.propose({ type: 'node.unregister', clusterType, clusterName, nodeId, reason: 'unregister' });
+  async unregister(clusterType: string, clusterName: string, nodeId: number, tag: RequestTagged = {}): Promise<void> {
+    const result = await this.proposer.propose({
+      type: 'node.unregister',
+      clusterType,
+      clusterName,
+      nodeId,
+      reason: 'unregister',
+      ...(tag.requestId ? { requestId: tag.requestId } : {}),
+    });
     if (!result.existed) throw new UnknownNodeError(clusterType, clusterName, nodeId);
   }
 

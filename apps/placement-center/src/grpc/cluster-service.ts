@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { ClusterServiceHandlers, NodeInfo } from '@robustmq/protocol';
 import type { NodeRegistry} from '../cluster/node-registry.js';
 import { UnknownNodeError, type RegisteredNode } from '../cluster/node-registry.js';
+import { writeOptions } from '../metadata/write-options.js';
 import { InvalidArgument, grpcError, unary } from './grpc-errors.js';
 
 const CLUSTER_TYPES = new Set(['PLACEMENT_CENTER', 'JOURNAL_SERVER', 'MQTT_BROKER']);
@@ -55,7 +56,7 @@ export function clusterServiceHandlers(
         ports: node.ports,
         labels: node.labels,
         registeredAtMs: Date.now(),
-      });
+      }, writeOptions(request));
       return { heartbeatIntervalMs: heartbeat.intervalMs, heartbeatTimeoutMs: heartbeat.timeoutMs };
     }, mapError),
     Heartbeat: unary(async (request) => {
@@ -65,7 +66,7 @@ export function clusterServiceHandlers(
     }, mapError),
     UnregisterNode: unary(async (request) => {
       checkNodeRef(request.clusterType, request.clusterName, request.nodeId);
-      await registry.unregister(request.clusterType, request.clusterName, request.nodeId);
+      await registry.unregister(request.clusterType, request.clusterName, request.nodeId, writeOptions(request));
       return {};
     }, mapError),
     ListNodes: unary(async (request) => {

@@ -1,5 +1,6 @@
 // gRPC MqttService: users (with broker authentication), ACL rules, the blacklist and broker state resources, over
-// the MQTT metadata classes (which validate, hash passwords and propose the commands).
+// the MQTT metadata classes (which validate, hash passwords and propose the commands). Writes pass the request's
+// request_id on, so a retried write takes effect once and answers like its first attempt.
 import type { MqttResource, MqttServiceHandlers } from '@robustmq/protocol';
 import { invalid } from '../metadata/metadata-error.js';
 import type { MqttAcl } from '../mqtt/mqtt-acl.js';
@@ -7,6 +8,7 @@ import type { MqttBlacklist } from '../mqtt/mqtt-blacklist.js';
 import type { MqttResources } from '../mqtt/mqtt-resources.js';
 import type { MqttUsers } from '../mqtt/mqtt-users.js';
 import type { StoredResource } from '../state/mqtt-records.js';
+import { writeOptions } from '../metadata/write-options.js';
 import { unary } from './grpc-errors.js';
 
 export interface MqttMetadata {
@@ -22,15 +24,15 @@ function toResource(r: StoredResource): MqttResource {
 
 export function mqttServiceHandlers(mqtt: MqttMetadata): MqttServiceHandlers {
   return {
-    CreateUser: unary(async (request) => ({ user: await mqtt.users.create(request) })),
+    CreateUser: unary(async (request) => ({ user: await mqtt.users.create(request, writeOptions(request)) })),
     UpdateUser: unary(async (request) => ({
       user: await mqtt.users.update(request.username, {
         ...(request.password ? { password: request.password } : {}),
         ...(request.superuser ? { superuser: request.superuser.value } : {}),
-      }),
+      }, writeOptions(request)),
     })),
     DeleteUser: unary(async (request) => {
-      await mqtt.users.delete(request.username);
+      await mqtt.users.delete(request.username, writeOptions(request));
       return {};
     }),
     GetUser: unary(async (request) => ({ user: await mqtt.users.get(request.username) })),
@@ -39,20 +41,20 @@ export function mqttServiceHandlers(mqtt: MqttMetadata): MqttServiceHandlers {
 
     CreateAclRule: unary(async (request) => {
       if (!request.rule) throw invalid('rule is required');
-      return { rule: await mqtt.acl.create(request.rule) };
+      return { rule: await mqtt.acl.create(request.rule, writeOptions(request)) };
     }),
     DeleteAclRule: unary(async (request) => {
-      await mqtt.acl.delete(request.id);
+      await mqtt.acl.delete(request.id, writeOptions(request));
       return {};
     }),
     ListAclRules: unary(async () => ({ rules: await mqtt.acl.list() })),
 
     CreateBlacklistEntry: unary(async (request) => {
       if (!request.entry) throw invalid('entry is required');
-      return { entry: (await mqtt.blacklist.put(request.entry)).entry };
+      return { entry: (await mqtt.blacklist.put(request.entry, writeOptions(request))).entry };
     }),
     DeleteBlacklistEntry: unary(async (request) => {
-      await mqtt.blacklist.delete(request.type, request.value);
+      await mqtt.blacklist.delete(request.type, request.value, writeOptions(request));
       return {};
     }),
     ListBlacklist: unary(async () => ({ entries: await mqtt.blacklist.list() })),
@@ -60,12 +62,12 @@ export function mqttServiceHandlers(mqtt: MqttMetadata): MqttServiceHandlers {
     PutResource: unary(async (request) => {
       if (!request.resource) throw invalid('resource is required');
       const { type, key, json, payload } = request.resource;
-      const result = await mqtt.resources.put({ type, key, json, payload });
+      const result = await mqtt.resources.put({ type, key, json, payload }, writeOptions(request));
       return { resource: toResource(result.resource), created: result.created };
     }),
     GetResource: unary(async (request) => ({ resource: toResource(await mqtt.resources.get(request.type, request.key)) })),
     DeleteResource: unary(async (request) => {
-      await mqtt.resources.delete(request.type, request.key);
+      await mqtt.resources.delete(request.type, request.key, writeOptions(request));
       return {};
     }),
     ListResources: unary(async (request) => {

@@ -2,6 +2,7 @@
 // is refused (a typo would otherwise be stored and silently never read).
 import { requireSegmentName, requireUint } from '../metadata/field-checks.js';
 import { accepted, notFound } from '../metadata/metadata-error.js';
+import { tagged, type WriteOptions } from '../metadata/write-options.js';
 import type { Proposer } from '../state/proposer.js';
 import { offsetKey, offsetPrefix, type StoredOffset } from '../state/journal-records.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
@@ -13,12 +14,12 @@ export class ConsumerOffsets {
     private readonly proposer: Proposer,
   ) {}
 
-  async commit(groupIn: string, namespaceIn: string, shardNameIn: string, offsetIn: number): Promise<StoredOffset> {
+  async commit(groupIn: string, namespaceIn: string, shardNameIn: string, offsetIn: number, options: WriteOptions = {}): Promise<StoredOffset> {
     const group = requireSegmentName('group', groupIn);
     const { namespace, name } = checkShardRef(namespaceIn, shardNameIn, 'shard_name');
     const offset: StoredOffset = { group, namespace, shardName: name, offset: requireUint('offset', offsetIn), committedAtMs: Date.now() };
-    accepted(await this.proposer.propose({ type: 'journal.offset.commit', offset }));
-    return offset;
+    const result = accepted(await this.proposer.propose({ type: 'journal.offset.commit', offset, ...tagged(options) }));
+    return result.offset ?? offset;
   }
 
   async fetch(groupIn: string, namespaceIn: string, shardNameIn: string): Promise<StoredOffset> {

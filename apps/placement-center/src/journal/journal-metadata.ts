@@ -3,6 +3,9 @@
 // the proposing member, from the JOURNAL_SERVER nodes in the registry.
 import { pageLimit, requireEnum, requireSegmentName, requireUint } from '../metadata/field-checks.js';
 import { MetadataError, accepted, invalid, notFound } from '../metadata/metadata-error.js';
+import { tagged, type WriteOptions } from '../metadata/write-options.js';
+import type { CommandResult } from '../state/commands.js';
+import type { JournalCommandResult } from '../state/journal-commands.js';
 import { shardExists } from '../state/apply-journal.js';
 import type { NodeRegistry } from '../cluster/node-registry.js';
 import type { Proposer } from '../state/proposer.js';
@@ -76,11 +79,34 @@ export class JournalMetadata {
     return chooseReplicas([...load].map(([nodeId, activeSegments]) => ({ nodeId, activeSegments })), count);
   }
 
-  async createShard(namespaceIn: string, nameIn: string, configIn: ShardConfigInput | null | undefined): Promise<{ shard: StoredShard; segment: StoredSegment }> {
+  /**
+   * The result of the committed write that carried options' request id, or undefined. Writes that check the state
+   * before proposing ask this first: a retry of a write that committed must get its result, not a refusal by the
+   * check (the shard it created exists; the segment it sealed is no longer active).
+   */
+  private async firstAttempt<T extends JournalCommandResult['type']>(options: WriteOptions, type: T): Promise<Extract<CommandResult, { type: T }> | undefined> {
+    await this.proposer.readBarrier();
+    if (!options.requestId) return undefined;
+    const result = await this.sm.rememberedResult(options.requestId);
+    if (!result) return undefined;
+    if (result.type !== type) throw invalid(`request_id "${options.requestId}" was already used by a different write (${result.type})`);
+    return result as Extract<CommandResult, { type: T }>;
+  }
+
+  async createShard(
+    namespaceIn: string,
+    nameIn: string,
+    configIn: ShardConfigInput | null | undefined,
+    options: WriteOptions = {},
+  ): Promise<{ shard: StoredShard; segment: StoredSegment }> {
     const { namespace, name } = checkShardRef(namespaceIn, nameIn);
     const config = checkConfig(configIn);
+    const first = await this.firstAttempt(options, 'journal.shard.create');
+    if (first) {
+      const { shard, segment } = accepted(first);
+      if (shard && segment) return { shard, segment };
+    }
     // answer a duplicate as such even when no journal server is up; apply re-checks against the committed state
-    await this.proposer.readBarrier();
     const existing = await this.sm.getRecord<StoredShard>(shardKey(namespace, name));
     if (existing) {
       const { code, message } = shardExists(existing);
@@ -103,13 +129,14 @@ export class JournalMetadata {
       endTimestampMs: 0,
       createdAtMs: now,
     };
-    accepted(await this.proposer.propose({ type: 'journal.shard.create', shard, segment }));
-    return { shard, segment };
+    const result = accepted(await this.proposer.propose({ type: 'journal.shard.create', shard, segment, ...tagged(options) }));
+    // a retry answered by the state machine gets the records the first attempt stored, not this attempt's
+    return { shard: result.shard ?? shard, segment: result.segment ?? segment };
   }
 
-  async deleteShard(namespaceIn: string, nameIn: string): Promise<void> {
+  async deleteShard(namespaceIn: string, nameIn: string, options: WriteOptions = {}): Promise<void> {
     const { namespace, name } = checkShardRef(namespaceIn, nameIn);
-    accepted(await this.proposer.propose({ type: 'journal.shard.delete', namespace, name }));
+    accepted(await this.proposer.propose({ type: 'journal.shard.delete', namespace, name, ...tagged(options) }));
   }
 
   async getShard(namespaceIn: string, nameIn: string): Promise<StoredShard> {
@@ -143,10 +170,16 @@ export class JournalMetadata {
     endOffset: number;
     startTimestampMs?: number;
     endTimestampMs?: number;
-  }): Promise<{ sealed: StoredSegment; next: StoredSegment }> {
+  }, options: WriteOptions = {}): Promise<{ sealed: StoredSegment; next: StoredSegment }> {
     const { namespace, name } = checkShardRef(input.namespace, input.shardName, 'shard_name');
     const seq = requireUint('segment_seq', input.segmentSeq);
     if (!Number.isSafeInteger(input.endOffset) || input.endOffset < -1) throw invalid(`end_offset must be an integer >= -1, got ${input.endOffset}`);
+    // replicas for the next segment are chosen from the live journal servers, which may fail by now for a retry
+    const first = await this.firstAttempt(options, 'journal.segment.seal');
+    if (first) {
+      const { sealed, next } = accepted(first);
+      return { sealed: sealed!, next: next! };
+    }
     const shard = await this.getShard(namespace, name);
     const replicas = await this.pickReplicas(shard.config.replicaCount, { namespace, shardName: name, seq });
     const result = accepted(
@@ -159,12 +192,16 @@ export class JournalMetadata {
         startTimestampMs: requireUint('start_timestamp_ms', input.startTimestampMs),
         endTimestampMs: requireUint('end_timestamp_ms', input.endTimestampMs),
         next: { replicas, leader: replicas[0]!, createdAtMs: Date.now() },
+        ...tagged(options),
       }),
     );
     return { sealed: result.sealed!, next: result.next! };
   }
 
-  async updateSegmentLeader(input: { namespace: string; shardName: string; segmentSeq: number; leader: number; expectedEpoch?: number }): Promise<StoredSegment> {
+  async updateSegmentLeader(
+    input: { namespace: string; shardName: string; segmentSeq: number; leader: number; expectedEpoch?: number },
+    options: WriteOptions = {},
+  ): Promise<StoredSegment> {
     const { namespace, name } = checkShardRef(input.namespace, input.shardName, 'shard_name');
     const leader = requireUint('leader', input.leader);
     if (leader === 0) throw invalid('leader must be a journal server node id (> 0)');
@@ -176,6 +213,7 @@ export class JournalMetadata {
         seq: requireUint('segment_seq', input.segmentSeq),
         leader,
         expectedEpoch: requireUint('expected_epoch', input.expectedEpoch),
+        ...tagged(options),
       }),
     );
     return result.segment!;

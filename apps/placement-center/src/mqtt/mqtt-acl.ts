@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { requireEnum, requireSegmentName, requireText } from '../metadata/field-checks.js';
 import { accepted, invalid } from '../metadata/metadata-error.js';
+import { tagged, type WriteOptions } from '../metadata/write-options.js';
 import type { Proposer } from '../state/proposer.js';
 import { ACL_ACTIONS, ACL_PERMISSIONS, ACL_SUBJECT_TYPES, MQTT_KEY, type StoredAclRule } from '../state/mqtt-records.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
@@ -50,14 +51,15 @@ export class MqttAcl {
     private readonly proposer: Proposer,
   ) {}
 
-  async create(input: AclRuleInput): Promise<StoredAclRule> {
+  async create(input: AclRuleInput, options: WriteOptions = {}): Promise<StoredAclRule> {
     const rule = validateAclRule(input, Date.now());
-    accepted(await this.proposer.propose({ type: 'mqtt.acl.create', rule }));
-    return rule;
+    const result = accepted(await this.proposer.propose({ type: 'mqtt.acl.create', rule, ...tagged(options) }));
+    // a retry answered by the state machine gets the rule (and generated id) its first attempt stored
+    return result.rule ?? rule;
   }
 
-  async delete(id: string): Promise<void> {
-    accepted(await this.proposer.propose({ type: 'mqtt.acl.delete', id: requireSegmentName('id', id) }));
+  async delete(id: string, options: WriteOptions = {}): Promise<void> {
+    accepted(await this.proposer.propose({ type: 'mqtt.acl.delete', id: requireSegmentName('id', id), ...tagged(options) }));
   }
 
   async list(): Promise<StoredAclRule[]> {

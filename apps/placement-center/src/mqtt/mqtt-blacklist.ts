@@ -2,6 +2,7 @@
 // time. Expired entries stay listed (with their expiry) until deleted; brokers ignore them.
 import { requireEnum, requireText, requireUint } from '../metadata/field-checks.js';
 import { accepted } from '../metadata/metadata-error.js';
+import { tagged, type WriteOptions } from '../metadata/write-options.js';
 import type { Proposer } from '../state/proposer.js';
 import { BLACKLIST_TYPES, MQTT_KEY, type BlacklistTypeName, type StoredBlacklistEntry } from '../state/mqtt-records.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
@@ -26,7 +27,7 @@ export class MqttBlacklist {
     private readonly proposer: Proposer,
   ) {}
 
-  async put(input: BlacklistInput): Promise<{ entry: StoredBlacklistEntry; created: boolean }> {
+  async put(input: BlacklistInput, options: WriteOptions = {}): Promise<{ entry: StoredBlacklistEntry; created: boolean }> {
     const type = requireEnum('type', input.type, BLACKLIST_TYPES);
     const entry: StoredBlacklistEntry = {
       type,
@@ -35,13 +36,13 @@ export class MqttBlacklist {
       reason: input.reason ? requireText('reason', input.reason) : '',
       createdAtMs: Date.now(),
     };
-    const result = await this.proposer.propose({ type: 'mqtt.blacklist.put', entry });
-    return { entry, created: result.created };
+    const result = await this.proposer.propose({ type: 'mqtt.blacklist.put', entry, ...tagged(options) });
+    return { entry: result.entry ?? entry, created: result.created };
   }
 
-  async delete(typeIn: string, value: string): Promise<void> {
+  async delete(typeIn: string, value: string, options: WriteOptions = {}): Promise<void> {
     const type = requireEnum('type', typeIn, BLACKLIST_TYPES);
-    accepted(await this.proposer.propose({ type: 'mqtt.blacklist.delete', entryType: type, value: requireText('value', value) }));
+    accepted(await this.proposer.propose({ type: 'mqtt.blacklist.delete', entryType: type, value: requireText('value', value), ...tagged(options) }));
   }
 
   async list(): Promise<StoredBlacklistEntry[]> {

@@ -3,6 +3,7 @@
 // by resource-schemas.ts.
 import { pageLimit, requireEnum } from '../metadata/field-checks.js';
 import { accepted, invalid, notFound } from '../metadata/metadata-error.js';
+import { tagged, type WriteOptions } from '../metadata/write-options.js';
 import type { Proposer } from '../state/proposer.js';
 import { RESOURCE_TYPES, resourceKey, resourcePrefix, type ResourceTypeName, type StoredResource } from '../state/mqtt-records.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
@@ -25,7 +26,10 @@ export class MqttResources {
     private readonly proposer: Proposer,
   ) {}
 
-  async put(input: { type: string; key: string; json: string; payload?: Buffer }): Promise<{ resource: StoredResource; created: boolean }> {
+  async put(
+    input: { type: string; key: string; json: string; payload?: Buffer },
+    options: WriteOptions = {},
+  ): Promise<{ resource: StoredResource; created: boolean }> {
     const type = resourceType(input.type);
     const key = checkKey(type, input.key);
     const record = parseResourceJson(type, input.json);
@@ -33,8 +37,9 @@ export class MqttResources {
     if (payload.length > 0 && !RESOURCE_SPECS[type].hasPayload) throw invalid(`payload is only for RETAINED_MESSAGE and WILL_MESSAGE, not ${type}`);
     if (payload.length > MAX_PAYLOAD_BYTES) throw invalid(`payload is larger than ${MAX_PAYLOAD_BYTES} bytes`);
     const resource: StoredResource = { type, key, record, payload: payload.toString('base64'), updatedAtMs: Date.now() };
-    const result = await this.proposer.propose({ type: 'mqtt.resource.put', resource });
-    return { resource, created: result.created };
+    const result = await this.proposer.propose({ type: 'mqtt.resource.put', resource, ...tagged(options) });
+    // a retry carries the same content; only the time is the first attempt's
+    return { resource: { ...resource, updatedAtMs: result.updatedAtMs ?? resource.updatedAtMs }, created: result.created };
   }
 
   async get(typeIn: string, keyIn: string): Promise<StoredResource> {
@@ -46,9 +51,9 @@ export class MqttResources {
     return resource;
   }
 
-  async delete(typeIn: string, keyIn: string): Promise<void> {
+  async delete(typeIn: string, keyIn: string, options: WriteOptions = {}): Promise<void> {
     const type = resourceType(typeIn);
-    accepted(await this.proposer.propose({ type: 'mqtt.resource.delete', resourceType: type, key: checkKey(type, keyIn) }));
+    accepted(await this.proposer.propose({ type: 'mqtt.resource.delete', resourceType: type, key: checkKey(type, keyIn), ...tagged(options) }));
   }
 
   async list(typeIn: string, options: { keyPrefix?: string; startAfter?: string; limit?: number }): Promise<{ resources: StoredResource[]; more: boolean }> {

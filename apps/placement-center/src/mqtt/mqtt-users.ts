@@ -2,6 +2,7 @@
 // here, on the proposing member, before the command is proposed; the hash never leaves placement.
 import { pageLimit, requireText } from '../metadata/field-checks.js';
 import { accepted, invalid, notFound } from '../metadata/metadata-error.js';
+import { tagged, type WriteOptions } from '../metadata/write-options.js';
 import type { Proposer } from '../state/proposer.js';
 import { MQTT_KEY, userKey, type StoredUser } from '../state/mqtt-records.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
@@ -33,16 +34,17 @@ export class MqttUsers {
     private readonly proposer: Proposer,
   ) {}
 
-  async create(input: { username: string; password: string; superuser?: boolean }): Promise<UserView> {
+  async create(input: { username: string; password: string; superuser?: boolean }, options: WriteOptions = {}): Promise<UserView> {
     const username = requireText('username', input.username);
     const password = checkPassword(input.password);
     const now = Date.now();
     const user: StoredUser = { username, password: await hashPassword(password), superuser: input.superuser ?? false, createdAtMs: now, updatedAtMs: now };
-    accepted(await this.proposer.propose({ type: 'mqtt.user.create', user }));
-    return toUserView(user);
+    const result = accepted(await this.proposer.propose({ type: 'mqtt.user.create', user, ...tagged(options) }));
+    // a retry answered by the state machine shows the user its first attempt stored
+    return toUserView(result.user ?? user);
   }
 
-  async update(usernameIn: string, input: { password?: string; superuser?: boolean }): Promise<UserView> {
+  async update(usernameIn: string, input: { password?: string; superuser?: boolean }, options: WriteOptions = {}): Promise<UserView> {
     const username = requireText('username', usernameIn);
     if (!input.password && input.superuser === undefined) throw invalid('nothing to update: give password and/or superuser');
     const password = input.password ? await hashPassword(checkPassword(input.password)) : undefined;
@@ -53,13 +55,14 @@ export class MqttUsers {
         ...(password ? { password } : {}),
         ...(input.superuser !== undefined ? { superuser: input.superuser } : {}),
         updatedAtMs: Date.now(),
+        ...tagged(options),
       }),
     );
     return toUserView(result.user!);
   }
 
-  async delete(usernameIn: string): Promise<void> {
-    accepted(await this.proposer.propose({ type: 'mqtt.user.delete', username: requireText('username', usernameIn) }));
+  async delete(usernameIn: string, options: WriteOptions = {}): Promise<void> {
+    accepted(await this.proposer.propose({ type: 'mqtt.user.delete', username: requireText('username', usernameIn), ...tagged(options) }));
   }
 
   async get(usernameIn: string): Promise<UserView> {

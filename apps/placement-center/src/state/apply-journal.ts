@@ -24,7 +24,7 @@ export async function applyJournal(ctx: ApplyContext, c: JournalCommand): Promis
       if (existing) return { type: c.type, rejection: shardExists(existing) };
       putJson(ctx, shardKey(namespace, name), c.shard);
       putJson(ctx, segmentKey(namespace, name, c.segment.seq), c.segment);
-      return { type: c.type };
+      return { type: c.type, shard: c.shard, segment: c.segment };
     }
     case 'journal.shard.delete': {
       const key = shardKey(c.namespace, c.name);
@@ -111,7 +111,7 @@ export async function applyJournal(ctx: ApplyContext, c: JournalCommand): Promis
       const shard = await readJson<StoredShard>(ctx, shardKey(o.namespace, o.shardName));
       if (!shard) return { type: c.type, rejection: shardMissing(o.namespace, o.shardName) };
       putJson(ctx, offsetKey(o.group, o.namespace, o.shardName), o);
-      return { type: c.type };
+      return { type: c.type, offset: o };
     }
   }
 }

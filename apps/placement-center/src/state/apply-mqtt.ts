@@ -11,7 +11,7 @@ export async function applyMqtt(ctx: ApplyContext, c: MqttCommand): Promise<Mqtt
         return { type: c.type, rejection: { code: 'ALREADY_EXISTS', message: `user "${c.user.username}" already exists` } };
       }
       putJson(ctx, key, c.user);
-      return { type: c.type };
+      return { type: c.type, user: c.user };
     }
     case 'mqtt.user.update': {
       const key = userKey(c.username);
@@ -38,7 +38,7 @@ export async function applyMqtt(ctx: ApplyContext, c: MqttCommand): Promise<Mqtt
         return { type: c.type, rejection: { code: 'ALREADY_EXISTS', message: `ACL rule "${c.rule.id}" already exists` } };
       }
       putJson(ctx, key, c.rule);
-      return { type: c.type };
+      return { type: c.type, rule: c.rule };
     }
     case 'mqtt.acl.delete': {
       const key = aclKey(c.id);
@@ -50,7 +50,7 @@ export async function applyMqtt(ctx: ApplyContext, c: MqttCommand): Promise<Mqtt
       const key = blacklistKey(c.entry.type, c.entry.value);
       const created = !(await ctx.read(key));
       putJson(ctx, key, c.entry);
-      return { type: c.type, created };
+      return { type: c.type, created, entry: c.entry };
     }
     case 'mqtt.blacklist.delete': {
       const key = blacklistKey(c.entryType, c.value);
@@ -64,7 +64,8 @@ export async function applyMqtt(ctx: ApplyContext, c: MqttCommand): Promise<Mqtt
       const key = resourceKey(c.resource.type, c.resource.key);
       const created = !(await ctx.read(key));
       putJson(ctx, key, c.resource);
-      return { type: c.type, created };
+      // not the resource itself: its payload may be megabytes, and a retry carries the same content anyway
+      return { type: c.type, created, updatedAtMs: c.resource.updatedAtMs };
     }
     case 'mqtt.resource.delete': {
       const key = resourceKey(c.resourceType, c.key);

@@ -9,8 +9,8 @@ export type PlacementCommand =
   | { type: 'kv.set'; key: string; value: Buffer; requestId?: string }
   | { type: 'kv.delete'; key: string; requestId?: string }
   | { type: 'kv.cas'; key: string; expectedModRevision: number; value: Buffer; requestId?: string }
-  | { type: 'node.register'; node: StoredNode }
-  | { type: 'node.unregister'; clusterType: string; clusterName: string; nodeId: number; reason: 'unregister' | 'expired' }
+  | { type: 'node.register'; node: StoredNode; requestId?: string }
+  | { type: 'node.unregister'; clusterType: string; clusterName: string; nodeId: number; reason: 'unregister' | 'expired'; requestId?: string }
   | MqttCommand
   | JournalCommand;
 

@@ -2,9 +2,10 @@
 // timestamps are chosen by the proposing member (the leader) and travel inside the command; apply only checks
 // that the state still allows the change, so every member reaches the same state.
 import type { Rejection } from '../metadata/metadata-error.js';
+import type { RequestTagged } from './request-id.js';
 import type { StoredOffset, StoredSegment, StoredShard } from './journal-records.js';
 
-export type JournalCommand =
+export type JournalCommand = (
   | { type: 'journal.shard.create'; shard: StoredShard; segment: StoredSegment }
   | { type: 'journal.shard.delete'; namespace: string; name: string }
   | {
@@ -19,14 +20,16 @@ export type JournalCommand =
       next: Pick<StoredSegment, 'replicas' | 'leader' | 'createdAtMs'>;
     }
   | { type: 'journal.segment.leader'; namespace: string; shardName: string; seq: number; leader: number; expectedEpoch: number }
-  | { type: 'journal.offset.commit'; offset: StoredOffset };
+  | { type: 'journal.offset.commit'; offset: StoredOffset }
+) &
+  RequestTagged;
 
 export type JournalCommandResult =
-  | { type: 'journal.shard.create'; rejection?: Rejection }
+  | { type: 'journal.shard.create'; rejection?: Rejection; shard?: StoredShard; segment?: StoredSegment }
   | { type: 'journal.shard.delete'; rejection?: Rejection }
   | { type: 'journal.segment.seal'; rejection?: Rejection; sealed?: StoredSegment; next?: StoredSegment }
   | { type: 'journal.segment.leader'; rejection?: Rejection; segment?: StoredSegment }
-  | { type: 'journal.offset.commit'; rejection?: Rejection };
+  | { type: 'journal.offset.commit'; rejection?: Rejection; offset?: StoredOffset };
 
 const JOURNAL_TYPES = new Set<string>([
   'journal.shard.create',

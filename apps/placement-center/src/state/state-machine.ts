@@ -281,6 +281,12 @@ export class PlacementStateMachine extends EventEmitter {
     return { items, lastKey, more };
   }
 
+  /** The result remembered for a request id (a committed write that carried it), or undefined. */
+  async rememberedResult(requestId: string): Promise<CommandResult | undefined> {
+    const data = await this.engine.get(KEY.dedup + requestId);
+    return data ? (decodeJson(data) as CommandResult) : undefined;
+  }
+
   async listNodes(): Promise<StoredNode[]> {
     const nodes: StoredNode[] = [];
     for await (const [, value] of this.engine.scan({ prefix: KEY.node })) nodes.push(JSON.parse(value.toString()) as StoredNode);

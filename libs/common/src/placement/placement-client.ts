@@ -116,7 +116,10 @@ export class PlacementClient {
   private readonly clientId = randomUUID();
   private requestSeq = 0;
 
-  /** One id per logical write, reused by its retries, so placement applies it at most once. */
+  /**
+   * One id per logical write, reused by its retries (call() resends the same request object), so placement applies
+   * it at most once and a retry whose first attempt committed gets that attempt's answer. Every write RPC sends one.
+   */
   private requestId(): string {
     return `${this.clientId}:${++this.requestSeq}`;
   }
@@ -177,7 +180,7 @@ export class PlacementClient {
   }
 
   registerNode(node: NodeInfo): Promise<{ heartbeatIntervalMs: number; heartbeatTimeoutMs: number }> {
-    return this.call('cluster', 'RegisterNode', { node });
+    return this.call('cluster', 'RegisterNode', { node, requestId: this.requestId() });
   }
 
   async heartbeat(clusterType: ClusterTypeName, clusterName: string, nodeId: number, timeoutMs?: number): Promise<void> {
@@ -187,7 +190,7 @@ export class PlacementClient {
   }
 
   async unregisterNode(clusterType: ClusterTypeName, clusterName: string, nodeId: number, timeoutMs?: number): Promise<void> {
-    await this.call('cluster', 'UnregisterNode', { clusterType, clusterName, nodeId },
+    await this.call('cluster', 'UnregisterNode', { clusterType, clusterName, nodeId, requestId: this.requestId() },
       timeoutMs,
     );
   }
@@ -317,18 +320,23 @@ export class PlacementClient {
 
   /** Fails with ALREADY_EXISTS when the username is taken. */
   async createUser(username: string, password: string, superuser = false): Promise<MqttUser__Output> {
-    return (await this.call<{ user: MqttUser__Output }>('mqtt', 'CreateUser', { username, password, superuser })).user;
+    return (await this.call<{ user: MqttUser__Output }>('mqtt', 'CreateUser', { username, password, superuser, requestId: this.requestId() })).user;
   }
 
   /** Changes the password and/or the superuser flag; NOT_FOUND when the user is unknown. */
   async updateUser(username: string, change: { password?: string; superuser?: boolean }): Promise<MqttUser__Output> {
-    const request = { username, password: change.password ?? '', ...(change.superuser !== undefined ? { superuser: { value: change.superuser } } : {}) };
+    const request = {
+      username,
+      password: change.password ?? '',
+      ...(change.superuser !== undefined ? { superuser: { value: change.superuser } } : {}),
+      requestId: this.requestId(),
+    };
     return (await this.call<{ user: MqttUser__Output }>('mqtt', 'UpdateUser', request)).user;
   }
 
   /** NOT_FOUND when the user is unknown. */
   async deleteUser(username: string): Promise<void> {
-    await this.call('mqtt', 'DeleteUser', { username });
+    await this.call('mqtt', 'DeleteUser', { username, requestId: this.requestId() });
   }
 
   /** The user (never its password hash), or undefined when unknown. */
@@ -349,11 +357,11 @@ export class PlacementClient {
 
   /** An empty id is assigned by placement; ALREADY_EXISTS when the id is taken. */
   async createAclRule(rule: Omit<AclRule, 'createdAtMs'>): Promise<AclRule__Output> {
-    return (await this.call<{ rule: AclRule__Output }>('mqtt', 'CreateAclRule', { rule })).rule;
+    return (await this.call<{ rule: AclRule__Output }>('mqtt', 'CreateAclRule', { rule, requestId: this.requestId() })).rule;
   }
 
   async deleteAclRule(id: string): Promise<void> {
-    await this.call('mqtt', 'DeleteAclRule', { id });
+    await this.call('mqtt', 'DeleteAclRule', { id, requestId: this.requestId() });
   }
 
   /** Every rule in evaluation order (priority, then id). */
@@ -363,11 +371,11 @@ export class PlacementClient {
 
   /** Adds an entry or replaces the one with the same type and value. */
   async createBlacklistEntry(entry: Omit<BlacklistEntry, 'createdAtMs'>): Promise<BlacklistEntry__Output> {
-    return (await this.call<{ entry: BlacklistEntry__Output }>('mqtt', 'CreateBlacklistEntry', { entry })).entry;
+    return (await this.call<{ entry: BlacklistEntry__Output }>('mqtt', 'CreateBlacklistEntry', { entry, requestId: this.requestId() })).entry;
   }
 
   async deleteBlacklistEntry(type: BlacklistType, value: string): Promise<void> {
-    await this.call('mqtt', 'DeleteBlacklistEntry', { type, value });
+    await this.call('mqtt', 'DeleteBlacklistEntry', { type, value, requestId: this.requestId() });
   }
 
   async listBlacklist(): Promise<BlacklistEntry__Output[]> {
@@ -379,6 +387,7 @@ export class PlacementClient {
   async putResource(type: MqttResourceType, key: string, record: object, payload?: Buffer): Promise<{ resource: MqttResourceRecord; created: boolean }> {
     const reply = await this.call<{ resource: MqttResource__Output; created: boolean }>('mqtt', 'PutResource', {
       resource: { type, key, json: JSON.stringify(record), payload: payload ?? Buffer.alloc(0) },
+      requestId: this.requestId(),
     });
     return { resource: parseResource(reply.resource), created: reply.created };
   }
@@ -390,7 +399,7 @@ export class PlacementClient {
 
   /** True when the resource existed. */
   async deleteResource(type: MqttResourceType, key: string): Promise<boolean> {
-    return (await this.orUndefined(this.call('mqtt', 'DeleteResource', { type, key }).then(() => true))) ?? false;
+    return (await this.orUndefined(this.call('mqtt', 'DeleteResource', { type, key, requestId: this.requestId() }).then(() => true))) ?? false;
   }
 
   async listResources(
@@ -410,11 +419,11 @@ export class PlacementClient {
 
   /** Creates the shard and opens segment 0; FAILED_PRECONDITION when too few journal servers are registered. */
   async createShard(namespace: string, name: string, config: ShardConfig): Promise<{ shard: Shard__Output; segment: Segment__Output }> {
-    return this.call('journal', 'CreateShard', { namespace, name, config });
+    return this.call('journal', 'CreateShard', { namespace, name, config, requestId: this.requestId() });
   }
 
   async deleteShard(namespace: string, name: string): Promise<void> {
-    await this.call('journal', 'DeleteShard', { namespace, name });
+    await this.call('journal', 'DeleteShard', { namespace, name, requestId: this.requestId() });
   }
 
   /** The shard, or undefined when it does not exist. */
@@ -439,18 +448,18 @@ export class PlacementClient {
     startTimestampMs?: number;
     endTimestampMs?: number;
   }): Promise<{ sealed: Segment__Output; next: Segment__Output }> {
-    return this.call('journal', 'SealAndOpenNext', request);
+    return this.call('journal', 'SealAndOpenNext', { ...request, requestId: this.requestId() });
   }
 
   /** Moves the segment's leadership to another replica and bumps its epoch (only from expectedEpoch when given). */
   async updateSegmentLeader(request: { namespace: string; shardName: string; segmentSeq: number; leader: number; expectedEpoch?: number }): Promise<Segment__Output> {
-    return (await this.call<{ segment: Segment__Output }>('journal', 'UpdateSegmentLeader', request)).segment;
+    return (await this.call<{ segment: Segment__Output }>('journal', 'UpdateSegmentLeader', { ...request, requestId: this.requestId() })).segment;
   }
 
   // ---- consumer offsets ----
 
   async commitOffset(group: string, namespace: string, shardName: string, offset: number): Promise<void> {
-    await this.call('journal', 'CommitOffset', { group, namespace, shardName, offset });
+    await this.call('journal', 'CommitOffset', { group, namespace, shardName, offset, requestId: this.requestId() });
   }
 
   /** The group's committed offset in the shard, or undefined when it has committed none. */
