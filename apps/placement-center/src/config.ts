@@ -21,6 +21,15 @@ export const placementCenterConfigSchema = z.strictObject({
     /** the interval told to nodes at registration. */
     interval_ms: positiveMs().default(1_000),
   }),
+  scheduler: section({
+    /** how often a member checks whether it leads: leader-only work (will messages, session expiry) starts and stops
+     * with leadership. */
+    leader_check_ms: positiveMs().default(200),
+    /** a scheduled step that failed (no live broker, a broker call or a write failed) is tried again after this long. */
+    retry_ms: positiveMs().default(1_000),
+    /** deadline of one call to an MQTT broker's inner gRPC service (publishing a will, dropping a session). */
+    broker_call_timeout_ms: positiveMs().default(3_000),
+  }),
   kv: section({
     /** KV change history kept for watches, in revisions behind the current one. */
     history_revisions: z.number().int().min(1, 'must keep at least one revision').default(100_000),

@@ -29,7 +29,9 @@ import { journalServiceHandlers } from './grpc/journal-service.js';
 import { MqttUsers } from './mqtt/mqtt-users.js';
 import { MqttAcl } from './mqtt/mqtt-acl.js';
 import { MqttBlacklist } from './mqtt/mqtt-blacklist.js';
-import { MqttResources } from './mqtt/mqtt-resources.js';
+import { ObservedMqttResources } from './mqtt/observed-resources.js';
+import { LeaderControllers } from './scheduler/leader-controllers.js';
+import { MqttSessionScheduler } from './scheduler/mqtt-session-scheduler.js';
 import { JournalMetadata } from './journal/journal-metadata.js';
 import { ConsumerOffsets } from './journal/consumer-offsets.js';
 import { raftStatus, singleNodeStatus } from './cluster/cluster-status.js';
@@ -96,8 +98,17 @@ export async function startPlacementCenter(
     users: new MqttUsers(sm, proposer),
     acl: new MqttAcl(sm, proposer),
     blacklist: new MqttBlacklist(sm, proposer),
-    resources: new MqttResources(sm, proposer),
+    resources: new ObservedMqttResources(sm, proposer),
   };
+  // leader-only scheduling: delayed wills, session expiry, a dead broker's sessions (more controllers join here)
+  const controllers = new LeaderControllers(proposer, { checkIntervalMs: config.scheduler.leader_check_ms, logger });
+  const mqttScheduler = new MqttSessionScheduler(sm, mqtt.resources, registry, {
+    retryMs: config.scheduler.retry_ms,
+    brokerCallTimeoutMs: config.scheduler.broker_call_timeout_ms,
+    orphanGraceMs: config.heartbeat.timeout_ms,
+    logger: logger.child({ component: 'mqtt-scheduler' }),
+  });
+  controllers.add(mqttScheduler);
   const journal = new JournalMetadata(sm, proposer, registry);
   const offsets = new ConsumerOffsets(sm, proposer);
 
@@ -169,6 +180,7 @@ export async function startPlacementCenter(
   if (raftNode) await http.register(membershipRoutes, { node: raftNode, proposer });
   const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
 
+  controllers.start();
   logger.info({ grpcPort, httpPort, dataDir: config.node.data_dir }, 'placement center started');
 
   let closing: Promise<void> | undefined;
@@ -189,6 +201,8 @@ export async function startPlacementCenter(
             resolve();
           });
         });
+        await controllers.close();
+        mqttScheduler.close();
         registry.close();
         clearInterval(compaction);
         await proposer.close();

@@ -160,9 +160,11 @@ describe('broker state resources', () => {
     const put = await client.putResource('SESSION', 'client-1', session);
     expect(put.created).toBe(true);
     expect(put.resource.record).toEqual(session);
-    const again = await client.putResource('SESSION', 'client-1', { ...session, connected: false, lastDisconnectAtMs: 1_700_000_000_000 });
+    // a recent disconnect: the leader's scheduler would expire a session whose expiry had already passed
+    const disconnectedAt = Date.now();
+    const again = await client.putResource('SESSION', 'client-1', { ...session, connected: false, lastDisconnectAtMs: disconnectedAt });
     expect(again.created).toBe(false);
-    expect((await client.getResource('SESSION', 'client-1'))?.record).toMatchObject({ connected: false, lastDisconnectAtMs: 1_700_000_000_000 });
+    expect((await client.getResource('SESSION', 'client-1'))?.record).toMatchObject({ connected: false, lastDisconnectAtMs: disconnectedAt });
 
     await client.putResource('SUBSCRIPTION', 'client-1', { subscriptions: [{ topicFilter: 'a/+', qos: 1, noLocal: true }, { topicFilter: '#', qos: 0, identifier: 7 }] });
     await client.putResource('TOPIC', 'sensors/t1', { createdAtMs: 1 });
