@@ -12,6 +12,6 @@ export type { GroupCommitStats } from './group-commit-queue.js';
 export * from './journal-adapter.js';
 export * from './journal-protocol.js';
 export * from './journal-connection.js';
-export { assignOffset, decodeRecord, encodeRecord, type RecordFields } from './record-codec.js';
-export { crc32 } from './crc32.js';
+export { assignOffset, assignOffsetAt, decodeRecord, encodeRecord, encodeRecordBatch, readU64, writeU64, type RecordFields } from './record-codec.js';
+export { crc32, crc32Range } from './crc32.js';
 export { advanceRetentionMark, retentionMarkKey } from './journal-catalog.js';

@@ -11,9 +11,9 @@
 import { PlacementClient, type Logger } from '@robustmq/common';
 import { advanceRetentionMark, catalogKey, catalogPrefix, newPlacementName, placementGroupName, readRetentionMark, type CatalogEntry } from './journal-catalog.js';
 import { JournalConnectionPool, type JournalReply } from './journal-connection.js';
-import { JOURNAL_MESSAGE, JournalError, batchParts, isJournalError, splitBatch, toStorageError, type Header } from './journal-protocol.js';
+import { JOURNAL_MESSAGE, JournalError, isJournalError, toStorageError, type Header } from './journal-protocol.js';
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
-import { decodeRecord, encodeRecord } from './record-codec.js';
+import { decodeRecord, encodeRecordBatch, readU64 } from './record-codec.js';
 import type {
   AppendRecord,
   IndexReadOptions,
@@ -316,11 +316,12 @@ export class JournalStorageAdapter implements StorageAdapter {
 
   append(shard: string, records: AppendRecord[]): Promise<number[]> {
     if (this.closed) return Promise.reject(adapterClosed(this.type));
-    let encoded: Buffer[];
+    let encoded: { data: Buffer; starts: number[] };
     try {
       checkShardName(shard);
-      // encode now: the stored bytes are what the payload held at the call
-      encoded = normalizeRecords(records, Date.now()).map((r) => encodeRecord(0, r));
+      // encode now, into the framed batch the leader writes to its segment file as is: the stored bytes are what
+      // the payload held at the call, and nobody downstream encodes them again
+      encoded = encodeRecordBatch(normalizeRecords(records, Date.now()));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -331,13 +332,15 @@ export class JournalStorageAdapter implements StorageAdapter {
     return p;
   }
 
-  private async appendEncoded(shard: string, encoded: Buffer[]): Promise<number[]> {
+  private async appendEncoded(shard: string, encoded: { data: Buffer; starts: number[] }): Promise<number[]> {
     const h = await this.handle(shard);
     const offsets: number[] = [];
-    let remaining = encoded;
+    const total = encoded.starts.length - 1;
+    let sentRecords = 0;
+    let remaining = encoded.data;
     let release: (() => void) | undefined;
     try {
-      while (remaining.length > 0) {
+      while (sentRecords < total) {
         while (h.gate && !release) await h.gate;
         const reply = await this.withRetry(h, async () => {
           while (h.gate && !release) await h.gate;
@@ -348,7 +351,7 @@ export class JournalStorageAdapter implements StorageAdapter {
               seg.leader,
               JOURNAL_MESSAGE.Append,
               { ...this.target(h, seg), epoch: seg.epoch, maxSegmentRecords: h.entry.options.maxRecordsPerSegment },
-              batchParts(remaining),
+              [remaining],
             );
           } catch (err) {
             const next = isJournalError(err, 'SEGMENT_SEALED') ? (err.details['next'] as SegmentView | undefined) : undefined;
@@ -364,8 +367,9 @@ export class JournalStorageAdapter implements StorageAdapter {
         const base = reply.header['baseOffset'] as number;
         const count = reply.header['count'] as number;
         for (let i = 0; i < count; i++) offsets.push(base + i);
-        remaining = remaining.slice(count);
-        if (remaining.length > 0 && !release) {
+        sentRecords += count;
+        remaining = encoded.data.subarray(encoded.starts[sentRecords]!);
+        if (sentRecords < total && !release) {
           // the segment filled up mid-batch: hold other appends back until the rest is written after it
           h.gate = new Promise<void>((resolve) => (release = resolve));
         }
@@ -406,11 +410,21 @@ export class JournalStorageAdapter implements StorageAdapter {
   }
 
   private decode(shard: string, data: Buffer): StoredRecord[] {
-    return splitBatch(data).map((buf) => {
-      const offset = buf.length >= 13 ? Number(buf.readBigUInt64BE(5)) : -1;
-      // copy: the record must not keep the whole answer frame alive, nor change if the caller mutates it
-      return decodeRecord(Buffer.from(buf), `shard ${shard} offset ${offset}`);
-    });
+    // one copy of the answer's records (not one per record): they must not keep the whole answer frame alive; each
+    // record's payload is its own disjoint view of the copy
+    const copy = Buffer.from(data);
+    const out: StoredRecord[] = [];
+    let pos = 0;
+    while (pos < copy.length) {
+      if (pos + 4 > copy.length) throw new JournalError('CORRUPT_RECORD', `shard ${shard}: read answer has ${copy.length - pos} stray bytes`);
+      const end = pos + 4 + copy.readUInt32BE(pos);
+      if (end > copy.length) throw new JournalError('CORRUPT_RECORD', `shard ${shard}: a record length in the read answer runs past its end`);
+      const buf = copy.subarray(pos + 4, end);
+      const offset = buf.length >= 13 ? readU64(buf, 5) : -1;
+      out.push(decodeRecord(buf, `shard ${shard} offset ${offset}`));
+      pos = end;
+    }
+    return out;
   }
 
   read(shard: string, fromOffset: number, options?: ReadOptions): Promise<StoredRecord[]> {

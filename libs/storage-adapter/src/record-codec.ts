@@ -11,7 +11,7 @@
 //       u16 tag count,    each [u16 len, utf8]
 //       u16 header count, each [u16 len, utf8 name][u32 len, utf8 value]
 //       u32 payload length, payload bytes
-import { crc32 } from './crc32.js';
+import { crc32Range } from './crc32.js';
 import { StorageError } from './storage-error.js';
 import type { StoredRecord } from './storage-adapter.js';
 
@@ -22,44 +22,93 @@ const CRC_START = 5;
 export type RecordFields = Omit<StoredRecord, 'offset' | 'crc'>;
 
 export function encodeRecord(offset: number, record: RecordFields): Buffer {
-  const key = record.key === undefined ? undefined : Buffer.from(record.key, 'utf8');
-  const tags = record.tags.map((t) => Buffer.from(t, 'utf8'));
-  const headers = record.headers.map(
-    (h) => [Buffer.from(h.name, 'utf8'), Buffer.from(h.value, 'utf8')] as const,
-  );
-  let size = 22 + (key ? 4 + key.length : 0) + 2 + 2 + 4 + record.payload.length;
-  for (const t of tags) size += 2 + t.length;
-  for (const [n, v] of headers) size += 2 + n.length + 4 + v.length;
-
+  const size = encodedSize(record);
   const buf = Buffer.allocUnsafe(size);
-  buf.writeUInt8(RECORD_FORMAT_VERSION, 0);
-  buf.writeBigUInt64BE(BigInt(offset), 5);
-  buf.writeBigUInt64BE(BigInt(record.timestamp), 13);
-  buf.writeUInt8(key ? 1 : 0, 21);
-  let pos = 22;
-  if (key) {
-    buf.writeUInt32BE(key.length, pos);
-    pos += 4 + key.copy(buf, pos + 4);
-  }
-  buf.writeUInt16BE(tags.length, pos);
-  pos += 2;
-  for (const t of tags) {
-    buf.writeUInt16BE(t.length, pos);
-    pos += 2 + t.copy(buf, pos + 2);
-  }
-  buf.writeUInt16BE(headers.length, pos);
-  pos += 2;
-  for (const [n, v] of headers) {
-    buf.writeUInt16BE(n.length, pos);
-    pos += 2 + n.copy(buf, pos + 2);
-    buf.writeUInt32BE(v.length, pos);
-    pos += 4 + v.copy(buf, pos + 4);
-  }
-  buf.writeUInt32BE(record.payload.length, pos);
-  pos += 4 + record.payload.copy(buf, pos + 4);
-  if (pos !== size) throw new Error(`record encoder size mismatch: wrote ${pos} of ${size} bytes`);
+  const end = writeRecord(buf, 0, record);
+  if (end !== size) throw new Error(`record encoder size mismatch: wrote ${end} of ${size} bytes`);
   assignOffset(buf, offset);
   return buf;
+}
+
+/** bytes of the encoded record (without a length prefix). */
+function encodedSize(record: RecordFields): number {
+  let size = 22 + (record.key === undefined ? 0 : 4 + Buffer.byteLength(record.key, 'utf8')) + 2 + 2 + 4 + record.payload.length;
+  for (const t of record.tags) size += 2 + Buffer.byteLength(t, 'utf8');
+  for (const h of record.headers) size += 2 + Buffer.byteLength(h.name, 'utf8') + 4 + Buffer.byteLength(h.value, 'utf8');
+  return size;
+}
+
+/** writes the record's fields at `at` (offset 0, CRC not set); returns the end position. */
+function writeRecord(buf: Buffer, at: number, record: RecordFields): number {
+  buf[at] = RECORD_FORMAT_VERSION;
+  writeU64(buf, at + 5, 0);
+  writeU64(buf, at + 13, record.timestamp);
+  let pos = at + 22;
+  if (record.key === undefined) buf[at + 21] = 0;
+  else {
+    buf[at + 21] = 1;
+    const n = buf.write(record.key, pos + 4, 'utf8');
+    buf.writeUInt32BE(n, pos);
+    pos += 4 + n;
+  }
+  buf.writeUInt16BE(record.tags.length, pos);
+  pos += 2;
+  for (const t of record.tags) {
+    const n = buf.write(t, pos + 2, 'utf8');
+    buf.writeUInt16BE(n, pos);
+    pos += 2 + n;
+  }
+  buf.writeUInt16BE(record.headers.length, pos);
+  pos += 2;
+  for (const h of record.headers) {
+    const n = buf.write(h.name, pos + 2, 'utf8');
+    buf.writeUInt16BE(n, pos);
+    pos += 2 + n;
+    const v = buf.write(h.value, pos + 4, 'utf8');
+    buf.writeUInt32BE(v, pos);
+    pos += 4 + v;
+  }
+  buf.writeUInt32BE(record.payload.length, pos);
+  pos += 4;
+  pos += record.payload.copy(buf, pos);
+  return pos;
+}
+
+/**
+ * encodes records into one buffer in the framed batch layout the journal uses on the wire and on disk
+ * (repeated [u32 length][record]), each with offset 0 and its CRC set. One allocation for the whole batch;
+ * `starts[i]` is where record i's length prefix begins (and `starts[n]` the end), so a tail can be re-sent.
+ */
+export function encodeRecordBatch(records: RecordFields[]): { data: Buffer; starts: number[] } {
+  let total = 0;
+  const sizes = new Array<number>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    sizes[i] = encodedSize(records[i]!);
+    total += 4 + sizes[i]!;
+  }
+  const data = Buffer.allocUnsafe(total);
+  const starts = new Array<number>(records.length + 1);
+  let pos = 0;
+  for (let i = 0; i < records.length; i++) {
+    starts[i] = pos;
+    data.writeUInt32BE(sizes[i]!, pos);
+    const end = writeRecord(data, pos + 4, records[i]!);
+    if (end !== pos + 4 + sizes[i]!) throw new Error(`record encoder size mismatch: wrote ${end - pos - 4} of ${sizes[i]} bytes`);
+    data.writeUInt32BE(crc32Range(data, pos + 4 + CRC_START, end), pos + 5);
+    pos = end;
+  }
+  starts[records.length] = pos;
+  return { data, starts };
+}
+
+/** a u64 as two u32 halves: exact for every safe integer, and no BigInt on the hot path. */
+export function writeU64(buf: Buffer, at: number, n: number): void {
+  buf.writeUInt32BE(Math.floor(n / 0x1_0000_0000) >>> 0, at);
+  buf.writeUInt32BE(n >>> 0, at + 4);
+}
+
+export function readU64(buf: Buffer, at: number): number {
+  return buf.readUInt32BE(at) * 0x1_0000_0000 + buf.readUInt32BE(at + 4);
 }
 
 /**
@@ -67,8 +116,13 @@ export function encodeRecord(offset: number, record: RecordFields): Buffer {
  * (capturing the caller's payload as it was then) and assign the offset later, when its batch is written.
  */
 export function assignOffset(buf: Buffer, offset: number): void {
-  buf.writeBigUInt64BE(BigInt(offset), 5);
-  buf.writeUInt32BE(crc32(buf.subarray(CRC_START)), 1);
+  assignOffsetAt(buf, 0, buf.length, offset);
+}
+
+/** assignOffset for a record at buf[start, end) inside a larger buffer (a framed batch), without a view. */
+export function assignOffsetAt(buf: Buffer, start: number, end: number, offset: number): void {
+  writeU64(buf, start + 5, offset);
+  buf.writeUInt32BE(crc32Range(buf, start + CRC_START, end), start + 1);
 }
 
 /**
@@ -84,7 +138,7 @@ export function decodeRecord(buf: Buffer, where: string): StoredRecord {
   if (buf.length < 22 + 8) throw corrupt(`only ${buf.length} bytes`);
   if (buf[0] !== RECORD_FORMAT_VERSION) throw corrupt(`unknown format version ${buf[0]}`);
   const stored = buf.readUInt32BE(1);
-  const actual = crc32(buf.subarray(CRC_START));
+  const actual = crc32Range(buf, CRC_START, buf.length);
   if (stored !== actual)
     throw corrupt(`CRC mismatch: stored ${stored.toString(16)}, computed ${actual.toString(16)}`);
 
@@ -101,8 +155,8 @@ export function decodeRecord(buf: Buffer, where: string): StoredRecord {
     pos += len;
     return s;
   };
-  const offset = Number(buf.readBigUInt64BE(5));
-  const timestamp = Number(buf.readBigUInt64BE(13));
+  const offset = readU64(buf, 5);
+  const timestamp = readU64(buf, 13);
   const key = buf[21]! & 1 ? str(4) : undefined;
   need(2);
   const tagCount = buf.readUInt16BE(pos);

@@ -6,13 +6,14 @@
 //   npx tsc -b apps/journal-server apps/placement-center && node apps/journal-server/dist/bench/journal-bench.js \
 //     [--records 1000000] [--batch 1000] [--producers 8] [--payload 100]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from '@robustmq/common';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
+import { printSummary } from './cpu-profile-summary.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const { values } = parseArgs({
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '1000' },
     producers: { type: 'string', default: '8' },
     payload: { type: 'string', default: '100' },
+    /** write V8 CPU profiles of the journal servers into this folder (and print their top self-time functions). */
+    profile: { type: 'string' },
   },
 });
 const RECORDS = Number(values.records);
@@ -47,7 +50,8 @@ async function healthy(port: number): Promise<void> {
 function start(script: string, toml: string[], name: string): ChildProcess {
   const file = join(dir, `${name}.toml`);
   writeFileSync(file, toml.join('\n'));
-  const child = spawn(process.execPath, [join(ROOT, script), '--config', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const prof = values.profile && name.startsWith('js') ? ['--cpu-prof', '--cpu-prof-dir', join(values.profile, name)] : [];
+  const child = spawn(process.execPath, [...prof, join(ROOT, script), '--config', file], { stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
   return child;
 }
@@ -62,7 +66,7 @@ async function cluster(): Promise<string> {
     const data = await freePort();
     start(
       'apps/journal-server/dist/main.js',
-      ['[node]', `id = ${id}`, `data_dir = "${join(dir, `js${id}`)}"`, '[network]', 'host = "127.0.0.1"', `data_port = ${data}`, `http_port = ${jhttp}`, '[placement]', `addresses = ["127.0.0.1:${grpc}"]`, '[log]', 'level = "warn"'],
+      ['[node]', `id = ${id}`, `data_dir = "${join(dir, `js${id}`)}"`, '[network]', 'host = "127.0.0.1"', `data_port = ${data}`, 'grpc_port = 0', `http_port = ${jhttp}`, '[placement]', `addresses = ["127.0.0.1:${grpc}"]`, '[log]', 'level = "warn"'],
       `js${id}`,
     );
     await healthy(jhttp);
@@ -125,6 +129,23 @@ try {
     `command: npx tsc -b apps/journal-server apps/placement-center && node apps/journal-server/dist/bench/journal-bench.js --records ${RECORDS} --batch ${BATCH} --producers ${PRODUCERS} --payload ${PAYLOAD}`,
   );
 } finally {
-  for (const c of children) c.kill('SIGKILL');
+  // profiled servers must exit cleanly to write their profiles; the rest need no courtesy
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          const timer = setTimeout(() => c.kill('SIGKILL'), values.profile ? 10_000 : 0);
+          c.once('exit', () => (clearTimeout(timer), resolve()));
+          c.kill(values.profile ? 'SIGTERM' : 'SIGKILL');
+        }),
+    ),
+  );
   rmSync(dir, { recursive: true, force: true });
+}
+if (values.profile) {
+  for (const name of ['js1', 'js2', 'js3']) {
+    const folder = join(values.profile, name);
+    for (const f of existsSync(folder) ? readdirSync(folder).filter((x) => x.endsWith('.cpuprofile')) : []) printSummary(join(folder, f), 20, `${name} ${f}`);
+  }
 }

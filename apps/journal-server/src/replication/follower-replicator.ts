@@ -1,10 +1,14 @@
 // The leader's push loop towards one follower of a segment: a handshake (fence with the leader's epoch, learn the
-// follower's end and last epoch, cut its diverged tail KIP-101 style), then Replicate requests carrying everything
-// from the follower's end onward read back from the leader's file — so a follower that fell behind, restarted or
-// was cut off catches up by the same loop that streams new appends. Idle followers get heartbeats, which also tell
-// them the leader is alive and where the high watermark is.
-import { JOURNAL_MESSAGE, batchParts, isJournalError } from '@robustmq/storage-adapter';
+// follower's end and last epoch, cut its diverged tail KIP-101 style), then pipelined Replicate requests (up to
+// MAX_IN_FLIGHT) carrying everything from the follower's end onward — the leader's just-written buffers while the
+// follower keeps up, bytes read back from the leader's file when it fell behind, restarted or was cut off, so one
+// loop both streams and catches up. A failed request drains the window and starts over with a handshake. Idle
+// followers get heartbeats, which also tell them the leader is alive and where the high watermark is.
+import { JOURNAL_MESSAGE, isJournalError, type JournalConnection } from '@robustmq/storage-adapter';
 import type { LeaderContext, SegmentLeader } from './segment-leader.js';
+
+/** Replicate requests in flight per follower: the follower writes one while it syncs the previous ones. */
+const MAX_IN_FLIGHT = 4;
 
 export class FollowerReplicator {
   /** exclusive end offset known to be on the follower's disk (valid once handshaken). */
@@ -16,6 +20,11 @@ export class FollowerReplicator {
   private sealAnnounced = false;
   private wakeUp: (() => void) | undefined;
   private kicked = false;
+  /** exclusive end of what has been sent (>= match while requests are in flight). */
+  private sent: number;
+  private inFlight = 0;
+  /** the first failure among the requests in flight; the loop drains the rest and starts over with a handshake. */
+  private failure: unknown;
 
   constructor(
     private readonly ctx: LeaderContext,
@@ -23,6 +32,7 @@ export class FollowerReplicator {
     readonly nodeId: number,
   ) {
     this.match = leader.seg.meta.startOffset;
+    this.sent = this.match;
   }
 
   wake(): void {
@@ -39,7 +49,7 @@ export class FollowerReplicator {
   }
 
   async run(): Promise<void> {
-    const { store, directory, pool, settings, logger } = this.ctx;
+    const { directory, pool, settings, logger } = this.ctx;
     const seg = this.leader.seg;
     let failures = 0;
     let address = '';
@@ -47,33 +57,55 @@ export class FollowerReplicator {
       try {
         address = await directory.address(this.nodeId, failures > 0);
         const conn = pool.get(address);
-        if (!this.handshaken) await this.handshake(address);
-        const end = seg.endOffset;
+        if (!this.handshaken) {
+          await this.handshake(address);
+          this.sent = this.match;
+        }
         const sealedEnd = this.leader.state === 'sealed' ? seg.meta.sealedEnd : null;
-        if (this.match < end || (sealedEnd !== null && !this.sealAnnounced)) {
-          const records = this.match < end ? await store.readForReplication(seg, this.match, end, settings.maxReplicateBytes) : [];
-          const reply = await conn.request(
-            JOURNAL_MESSAGE.Replicate,
-            this.leader.header({ startOffset: seg.meta.startOffset, baseOffset: this.match, highWatermark: this.leader.hw, sealedEnd }),
-            batchParts(records),
-            settings.requestTimeoutMs,
-          );
-          this.progress(reply.header['endOffset'] as number);
-          if (sealedEnd !== null && this.match >= sealedEnd) this.sealAnnounced = true;
+        // keep up to MAX_IN_FLIGHT requests going: the leader's buffers as written, or the file for a laggard
+        while (this.failure === undefined && this.inFlight < MAX_IN_FLIGHT && this.sent < seg.endOffset && this.running) {
+          const from = this.sent;
+          const chunk = await this.nextChunk(from);
+          if (chunk.end <= from) break;
+          this.sent = chunk.end;
+          this.send(conn, from, chunk.parts, sealedEnd);
+        }
+        if (this.failure !== undefined) {
+          const err = this.failure;
+          await this.drain();
+          this.failure = undefined;
+          throw err;
+        }
+        if (this.inFlight > 0 || this.sent < seg.endOffset) {
+          await this.idle(settings.heartbeatIntervalMs);
           failures = 0;
           continue;
         }
-        if (sealedEnd !== null) return; // the follower has the whole sealed segment
+        if (sealedEnd !== null) {
+          if (this.match >= sealedEnd && this.sealAnnounced) return; // the follower has the whole sealed segment
+          const reply = await conn.request(
+            JOURNAL_MESSAGE.Replicate,
+            this.leader.header({ startOffset: seg.meta.startOffset, baseOffset: this.sent, highWatermark: this.leader.hw, sealedEnd }),
+            [],
+            settings.requestTimeoutMs,
+          );
+          this.progress(reply.header['endOffset'] as number);
+          if (this.match >= sealedEnd) this.sealAnnounced = true;
+          continue;
+        }
         if (!(await this.idle(settings.heartbeatIntervalMs))) {
           const reply = await conn.request(
             JOURNAL_MESSAGE.Replicate,
-            this.leader.header({ startOffset: seg.meta.startOffset, baseOffset: this.match, highWatermark: this.leader.hw, sealedEnd: null }),
+            this.leader.header({ startOffset: seg.meta.startOffset, baseOffset: this.sent, highWatermark: this.leader.hw, sealedEnd: null }),
             [],
             settings.requestTimeoutMs,
           );
           this.progress(reply.header['endOffset'] as number);
         }
+        failures = 0;
       } catch (err) {
+        await this.drain();
+        this.failure = undefined;
         if (!this.running) return;
         this.lastError = (err as Error).message;
         if (isJournalError(err, 'FENCED')) {
@@ -92,8 +124,58 @@ export class FollowerReplicator {
     }
   }
 
+  /** what to send from `from`: whole groups from the leader's in-memory tail, else framed bytes read from its file. */
+  private async nextChunk(from: number): Promise<{ parts: Buffer[]; end: number }> {
+    const { store, settings } = this.ctx;
+    const parts: Buffer[] = [];
+    let at = from;
+    let bytes = 0;
+    for (const c of this.leader.tail) {
+      if (c.end <= at) continue;
+      if (c.base !== at || (bytes > 0 && bytes + c.bytes > settings.maxReplicateBytes)) break;
+      parts.push(...c.parts);
+      bytes += c.bytes;
+      at = c.end;
+    }
+    if (parts.length > 0) return { parts, end: at };
+    const seg = this.leader.seg;
+    const read = await store.readFramed(seg, from, seg.endOffset, Number.MAX_SAFE_INTEGER, settings.maxReplicateBytes, true);
+    return { parts: read.parts, end: from + read.count };
+  }
+
+  private send(conn: JournalConnection, baseOffset: number, parts: Buffer[], sealedEnd: number | null): void {
+    const { settings } = this.ctx;
+    const seg = this.leader.seg;
+    this.inFlight++;
+    conn
+      .request(
+        JOURNAL_MESSAGE.Replicate,
+        this.leader.header({ startOffset: seg.meta.startOffset, baseOffset, highWatermark: this.leader.hw, sealedEnd }),
+        parts,
+        settings.requestTimeoutMs,
+      )
+      .then(
+        (reply) => {
+          this.inFlight--;
+          if (this.failure === undefined) this.progress(reply.header['endOffset'] as number);
+          this.wake();
+        },
+        (err: unknown) => {
+          this.inFlight--;
+          this.failure ??= err;
+          this.wake();
+        },
+      );
+  }
+
+  /** waits until no request is in flight (after a failure, before the next handshake). */
+  private async drain(): Promise<void> {
+    while (this.inFlight > 0) await this.idle(50);
+  }
+
   private progress(endOffset: number): void {
-    this.match = endOffset;
+    // answers of pipelined requests come in order; the max keeps a late heartbeat answer from moving it back
+    if (endOffset > this.match) this.match = endOffset;
     this.lastContactMs = Date.now();
     this.leader.recomputeHw();
   }

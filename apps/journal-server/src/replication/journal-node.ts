@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { PlacementError, type Logger, type PlacementClient } from '@robustmq/common';
 import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/storage-adapter';
 import type { LocalSegment, SegmentStore } from '../storage/segment-store.js';
+import { checkBatch } from '../storage/framed-batch.js';
 import { SegmentLeader, endForEpoch, verifyBatch, type LeaderSettings } from './segment-leader.js';
 import type { SegmentDirectory, SegmentMeta } from './segment-directory.js';
 
@@ -174,27 +175,32 @@ export class JournalNode {
   // ---- follower side ----
 
   async replicate(h: { namespace: string; shard: string; segment: number; epoch: number; leader: number; startOffset: number; baseOffset: number; highWatermark: number; sealedEnd: number | null }, data: Buffer): Promise<{ endOffset: number }> {
-    const records = splitBatch(data);
     const seg = await this.localOrCreate(h.namespace, h.shard, h.segment, h.startOffset);
-    return this.serialize(seg.key, async () => {
+    const f = this.follower(seg.key);
+    // the write is ordered under the segment's lock; its fsync is not, so pipelined requests share one (group commit)
+    const wrote = await this.serialize(seg.key, async () => {
       await this.adoptEpoch(seg, h.epoch);
       if (h.baseOffset !== seg.endOffset) {
         throw new JournalError('OUT_OF_ORDER', `segment ${seg.id} ends at ${seg.endOffset}, not ${h.baseOffset}`, { endOffset: seg.endOffset });
       }
-      if (records.length > 0) {
-        verifyBatch(records, h.baseOffset, seg.id);
-        await this.store.append(seg, records, h.epoch);
-      }
-      const f = this.follower(seg.key);
       f.lastContactMs = Date.now();
       f.leader = h.leader;
-      f.knownHw = Math.max(f.knownHw, Math.min(h.highWatermark, seg.durableEnd));
-      if (h.sealedEnd !== null && h.sealedEnd !== undefined && seg.durableEnd === h.sealedEnd && seg.meta.sealedEnd === null) {
+      if (data.length === 0) return false;
+      // the leader's bytes go to the file as they are, after every record's CRC and offset is checked
+      const count = checkBatch(data, `segment ${seg.id}`, h.baseOffset);
+      await this.store.write(seg, [data], count, h.epoch);
+      return true;
+    });
+    if (wrote) await this.store.sync(seg);
+    f.knownHw = Math.max(f.knownHw, Math.min(h.highWatermark, seg.durableEnd));
+    if (h.sealedEnd !== null && h.sealedEnd !== undefined && seg.durableEnd === h.sealedEnd && seg.meta.sealedEnd === null) {
+      await this.serialize(seg.key, async () => {
+        if (seg.durableEnd !== h.sealedEnd || seg.meta.sealedEnd !== null) return;
         seg.meta.sealedEnd = h.sealedEnd;
         await this.store.saveMeta(seg);
-      }
-      return { endOffset: seg.durableEnd };
-    });
+      });
+    }
+    return { endOffset: seg.durableEnd };
   }
 
   async fence(h: { namespace: string; shard: string; segment: number; epoch: number; startOffset: number }): Promise<{ endOffset: number; lastEpoch: number; epochs: Array<[number, number]> }> {
@@ -350,6 +356,60 @@ export class JournalNode {
     this.leaders.get(seg.key)?.stop('segment deleted');
     await this.serialize(seg.key, () => this.store.delete(seg));
     this.followers.delete(seg.key);
+  }
+
+  // ---- what placement asks (the inner gRPC service) ----
+
+  /** this server's copy of a segment, for placement choosing a new leader; SEGMENT_NOT_FOUND when it holds none. */
+  segmentState(namespace: string, shard: string, seq: number): {
+    leading: boolean;
+    startOffset: number;
+    durableEnd: number;
+    epoch: number;
+    lastEpoch: number;
+    sealedEnd: number | null;
+    hw: number | null;
+  } {
+    const seg = this.requireLocal(namespace, shard, seq);
+    const leader = this.leaders.get(seg.key);
+    const leading = leader !== undefined && leader.state !== 'stopped' && leader.state !== 'recovering';
+    return {
+      leading,
+      startOffset: seg.meta.startOffset,
+      durableEnd: seg.durableEnd,
+      epoch: seg.meta.epoch,
+      lastEpoch: seg.lastEpoch,
+      sealedEnd: seg.meta.sealedEnd,
+      hw: leading ? leader.hw : null,
+    };
+  }
+
+  /** placement made this server the segment's leader at `epoch`: take over now rather than at the first request. */
+  async activateAt(namespace: string, shard: string, seq: number, epoch: number): Promise<SegmentLeader> {
+    const meta = await this.directory.segment(namespace, shard, seq, true);
+    if (meta.status !== 'SEGMENT_WRITE') {
+      throw new JournalError('SEGMENT_SEALED', `segment ${seq} of ${namespace}/${shard} is ${meta.status}, not writable`, { sealedEnd: meta.endOffset + 1 });
+    }
+    if (meta.leader !== this.settings.nodeId || meta.epoch !== epoch) {
+      throw new JournalError('NOT_LEADER', `placement has node ${meta.leader} leading segment ${seq} of ${namespace}/${shard} at epoch ${meta.epoch}, not node ${this.settings.nodeId} at epoch ${epoch}`, { leader: meta.leader, epoch: meta.epoch });
+    }
+    return this.activate(meta);
+  }
+
+  /** placement says a segment's metadata changed: re-read it and act on it now, not at the next lease check. */
+  async refreshSegment(namespace: string, shard: string, seq: number): Promise<SegmentMeta> {
+    const meta = await this.directory.segment(namespace, shard, seq, true);
+    const local = this.store.get(namespace, shard, seq);
+    if (local) {
+      const leader = this.leaders.get(local.key);
+      if (leader && leader.epoch < meta.epoch) leader.stop(`placement moved the segment to node ${meta.leader} at epoch ${meta.epoch}`);
+      // a new leader gets a full lease before this replica checks on it
+      this.follower(local.key).lastContactMs = Date.now();
+      if (meta.status === 'SEGMENT_DELETING') await this.dropLocal(local);
+      else if (meta.status === 'SEGMENT_SEALED') await this.repair(local, meta);
+    }
+    if (meta.status === 'SEGMENT_WRITE' && meta.leader === this.settings.nodeId) await this.activate(meta);
+    return meta;
   }
 
   async close(): Promise<void> {

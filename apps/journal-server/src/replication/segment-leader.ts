@@ -5,15 +5,8 @@
 // its record, size or age limit by asking placement to open the next one.
 import * as grpc from '@grpc/grpc-js';
 import { PlacementError, type Logger, type PlacementClient } from '@robustmq/common';
-import {
-  JOURNAL_MESSAGE,
-  JournalError,
-  assignOffset,
-  crc32,
-  isJournalError,
-  splitBatch,
-  type JournalConnectionPool,
-} from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/storage-adapter';
+import { prefixBytes, stampOffsets } from '../storage/framed-batch.js';
 import { checkRecord, recordOffset } from '../storage/record-view.js';
 import type { LocalSegment, SegmentStore } from '../storage/segment-store.js';
 import { FollowerReplicator } from './follower-replicator.js';
@@ -37,7 +30,9 @@ export interface LeaderContext {
 }
 
 interface PendingAppend {
-  records: Buffer[];
+  /** the client's framed batch (checked), stamped with offsets in place when written. */
+  data: Buffer;
+  count: number;
   taken: number;
   baseOffset: number;
   end: number;
@@ -54,6 +49,16 @@ type LeaderState = 'recovering' | 'leading' | 'sealing' | 'sealed' | 'stopped';
 
 /** most bytes one group commit writes; later appends wait for the next round. */
 const MAX_GROUP_BYTES = 4 * 1024 * 1024;
+/** recent writes kept in memory for followers, so streaming replication never reads the file back. */
+const MAX_TAIL_BYTES = 32 * 1024 * 1024;
+
+/** one group commit's bytes, as written: [base, end) offsets in framed batches. */
+export interface TailChunk {
+  base: number;
+  end: number;
+  parts: Buffer[];
+  bytes: number;
+}
 
 export class SegmentLeader {
   state: LeaderState = 'recovering';
@@ -63,6 +68,9 @@ export class SegmentLeader {
   readonly replicas: number[];
   readonly followers = new Map<number, FollowerReplicator>();
   next: SegmentMeta | undefined;
+  /** the latest writes, oldest first, for the follower loops (bounded by MAX_TAIL_BYTES). */
+  readonly tail: TailChunk[] = [];
+  private tailBytes = 0;
   private readonly queue: PendingAppend[] = [];
   private acking: PendingAppend[] = [];
   private readonly readers = new Set<ReadWaiter>();
@@ -197,8 +205,11 @@ export class SegmentLeader {
     return endForEpoch(this.seg.meta.epochs, epoch, this.seg.endOffset);
   }
 
-  /** queues records (encoded, offsets unassigned, already checked) and resolves once committed at the shard's acks. */
-  append(records: Buffer[], maxSegmentRecords: number): Promise<{ baseOffset: number; count: number }> {
+  /**
+   * queues a framed batch of `count` records (encoded, offsets unassigned, already checked) and resolves once
+   * committed at the shard's acks. Fewer than `count` are taken when the segment fills up.
+   */
+  append(data: Buffer, count: number, maxSegmentRecords: number): Promise<{ baseOffset: number; count: number }> {
     if (this.state === 'sealed' || this.state === 'sealing') return this.sealedError();
     if (this.state !== 'leading') return Promise.reject(this.notLeader());
     if (maxSegmentRecords > 0 && this.seg.meta.maxRecords === 0) {
@@ -207,7 +218,7 @@ export class SegmentLeader {
       void this.ctx.store.saveMeta(this.seg).catch(() => {});
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ records, taken: 0, baseOffset: -1, end: -1, resolve, reject });
+      this.queue.push({ data, count, taken: 0, baseOffset: -1, end: -1, resolve, reject });
       if (!this.writing) {
         this.writing = true;
         // start on a microtask so appends of the same tick share a group commit
@@ -216,43 +227,52 @@ export class SegmentLeader {
     });
   }
 
+  /**
+   * the group-commit loop: takes queued appends (up to MAX_GROUP_BYTES), stamps their offsets into the client's
+   * bytes, writes them with one writev, hands the same buffers to the follower loops at once, and starts an fsync
+   * without waiting for it: the next group is written while the previous one syncs (syncs coalesce in the store),
+   * and followers replicate in parallel with the leader's own fsync. The high watermark still counts the leader only
+   * once its fsync is done.
+   */
   private async writeLoop(): Promise<void> {
     const seg = this.seg;
     try {
       while (this.queue.length > 0 && this.state === 'leading') {
         const batch: PendingAppend[] = [];
-        const records: Buffer[] = [];
+        const parts: Buffer[] = [];
         let bytes = 0;
         let capacity = seg.meta.maxRecords > 0 ? seg.meta.maxRecords - seg.recordCount : Number.MAX_SAFE_INTEGER;
-        let next = seg.endOffset;
-        while (this.queue.length > 0 && capacity > 0 && (bytes < MAX_GROUP_BYTES || records.length === 0)) {
+        const base = seg.endOffset;
+        let next = base;
+        while (this.queue.length > 0 && capacity > 0 && (bytes < MAX_GROUP_BYTES || parts.length === 0)) {
           const p = this.queue.shift()!;
-          const n = Math.min(p.records.length, capacity);
+          const n = Math.min(p.count, capacity);
+          const part = n === p.count ? p.data : p.data.subarray(0, prefixBytes(p.data, n));
+          stampOffsets(part, next);
           p.taken = n;
           p.baseOffset = next;
-          for (let i = 0; i < n; i++) {
-            const r = p.records[i]!;
-            assignOffset(r, next++);
-            records.push(r);
-            bytes += r.length;
-          }
+          next += n;
           p.end = next;
           capacity -= n;
+          bytes += part.length;
+          parts.push(part);
           batch.push(p);
         }
-        if (records.length === 0) break;
+        if (parts.length === 0) break;
         try {
-          await this.ctx.store.append(seg, records, this.epoch);
+          await this.ctx.store.write(seg, parts, next - base, this.epoch);
         } catch (err) {
           // the file's tail is unknown now: refuse these appends and stop leading; a new leader recovers from replicas
-          const error = new JournalError('WRITE_FAILED', `segment ${this.id}: write failed (${(err as Error).message}); nothing of it is acknowledged`);
-          for (const p of batch) p.reject(error);
-          this.stop(`write failed: ${(err as Error).message}`);
+          this.failWrite(batch, err);
           return;
         }
         this.acking.push(...batch);
+        this.remember({ base, end: next, parts, bytes });
         for (const f of this.followers.values()) f.wake();
-        this.recomputeHw();
+        this.ctx.store.sync(seg).then(
+          () => this.state !== 'stopped' && this.recomputeHw(),
+          (err: unknown) => this.failWrite(this.acking.splice(0), err),
+        );
         this.maybeSeal();
       }
     } finally {
@@ -261,6 +281,23 @@ export class SegmentLeader {
     if (this.queue.length > 0) {
       if (this.state === 'leading') this.maybeSeal();
       else if (this.state === 'stopped') this.failQueued(this.notLeader());
+    }
+  }
+
+  private failWrite(appends: PendingAppend[], err: unknown): void {
+    const error = new JournalError('WRITE_FAILED', `segment ${this.id}: write failed (${(err as Error).message}); nothing of it is acknowledged`);
+    for (const p of appends) p.reject(error);
+    this.stop(`write failed: ${(err as Error).message}`);
+  }
+
+  /** keeps a written group for the follower loops; drops what every follower has, and the oldest past the bound. */
+  private remember(chunk: TailChunk): void {
+    this.tail.push(chunk);
+    this.tailBytes += chunk.bytes;
+    let slowest = Number.MAX_SAFE_INTEGER;
+    for (const f of this.followers.values()) slowest = Math.min(slowest, f.match);
+    while (this.tail.length > 0 && (this.tail[0]!.end <= slowest || this.tailBytes > MAX_TAIL_BYTES)) {
+      this.tailBytes -= this.tail.shift()!.bytes;
     }
   }
 
@@ -425,7 +462,7 @@ export function endForEpoch(epochs: Array<[number, number]>, epoch: number, end:
 export function verifyBatch(records: Buffer[], first: number, where: string): void {
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    const bad = checkRecord(r, crc32);
+    const bad = checkRecord(r);
     if (bad) throw new JournalError('CORRUPT_RECORD', `record ${i} for ${where} is not acceptable: ${bad}`);
     if (recordOffset(r) !== first + i) {
       throw new JournalError('BAD_REQUEST', `record ${i} for ${where} has offset ${recordOffset(r)}, expected ${first + i}`);

@@ -1,17 +1,8 @@
 // One function per data-port request type: reads the header fields it needs (a missing or mistyped field is
 // BAD_REQUEST naming it), does the work through the JournalNode, and returns the answer header and record data.
-import {
-  JOURNAL_MESSAGE,
-  JournalError,
-  batchParts,
-  crc32,
-  splitBatch,
-  str,
-  uint,
-  type Header,
-} from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE, JournalError, batchParts, str, uint, type Header } from '@robustmq/storage-adapter';
 import type { JournalNode } from '../replication/journal-node.js';
-import { checkRecord } from '../storage/record-view.js';
+import { checkBatch } from '../storage/framed-batch.js';
 import type { JournalMetrics } from './journal-metrics.js';
 
 export interface Answer {
@@ -41,17 +32,14 @@ const append: Handler = async (node, h, data, metrics) => {
   const t = target(h);
   const epoch = uint(h, 'epoch', 0);
   const maxSegmentRecords = uint(h, 'maxSegmentRecords', 0);
-  const records = splitBatch(data);
-  if (records.length === 0) throw new JournalError('BAD_REQUEST', 'an Append must carry at least one record');
-  for (let i = 0; i < records.length; i++) {
-    const bad = checkRecord(records[i]!, crc32);
-    if (bad) throw new JournalError('CORRUPT_RECORD', `record ${i} of the Append is not acceptable: ${bad}`);
-  }
+  // the batch is written to the segment file as it came, so every record is checked here first
+  const count = checkBatch(data, 'the Append');
+  if (count === 0) throw new JournalError('BAD_REQUEST', 'an Append must carry at least one record');
   const leader = await node.leaderFor(t.namespace, t.shard, t.segment);
   if (epoch !== 0 && epoch !== leader.epoch) {
     throw new JournalError('NOT_LEADER', `segment ${leader.id} is at epoch ${leader.epoch}, the request was for epoch ${epoch}; refresh from placement`, { leader: node.settings.nodeId, epoch: leader.epoch });
   }
-  const result = await leader.append(records, maxSegmentRecords);
+  const result = await leader.append(data, count, maxSegmentRecords);
   metrics.appendedRecords.inc(result.count);
   return { header: result };
 };
@@ -71,9 +59,10 @@ const read: Handler = async (node, h, _data, metrics) => {
     await r.leader.waitFor(offset, waitMs);
     r = await node.readable(t.namespace, t.shard, t.segment);
   }
-  const records = offset < r.limit ? await node.store.read(r.seg, offset, r.limit, maxRecords, maxBytes) : [];
-  metrics.readRecords.inc(records.length);
-  return { header: { highWatermark: r.limit, sealed: r.sealed, startOffset: start }, data: batchParts(records) };
+  const { parts, count } = offset < r.limit ? await node.store.readFramed(r.seg, offset, r.limit, maxRecords, maxBytes) : { parts: [], count: 0 };
+  metrics.readRecords.inc(count);
+  // file bytes are already the wire's batch layout: the answer carries them as read
+  return { header: { highWatermark: r.limit, sealed: r.sealed, startOffset: start }, data: parts };
 };
 
 function byTerm(kind: 'key' | 'tag'): Handler {
@@ -168,8 +157,8 @@ const replicaFetch: Handler = async (node, h) => {
   if (offset < seg.meta.startOffset || offset > seg.durableEnd) {
     throw new JournalError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside segment ${seg.id}'s stored range [${seg.meta.startOffset}, ${seg.durableEnd}]`);
   }
-  const records = await node.store.readForReplication(seg, offset, seg.durableEnd, maxBytes);
-  return { header: { endOffset: seg.durableEnd }, data: batchParts(records) };
+  const { parts } = await node.store.readFramed(seg, offset, seg.durableEnd, Number.MAX_SAFE_INTEGER, maxBytes, true);
+  return { header: { endOffset: seg.durableEnd }, data: parts };
 };
 
 const epochEndOffset: Handler = async (node, h) => ({ header: node.epochEndOffset({ ...target(h), epoch: uint(h, 'epoch') }) });

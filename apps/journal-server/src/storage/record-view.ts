@@ -1,22 +1,33 @@
 // Cheap looks into an encoded record (record-codec.ts layout) without verifying its CRC: the server needs offsets,
 // timestamps and payload sizes to index and page, while CRC verification happens where records are accepted (append,
 // replicate, recovery) and again in the client that reads them.
+import { crc32Range, readU64 } from '@robustmq/storage-adapter';
+
 export const RECORD_OFFSET_AT = 5;
 export const RECORD_TIMESTAMP_AT = 13;
 
 export function recordOffset(record: Buffer): number {
-  return Number(record.readBigUInt64BE(RECORD_OFFSET_AT));
+  return readU64(record, RECORD_OFFSET_AT);
 }
 
 export function recordTimestamp(record: Buffer): number {
-  return Number(record.readBigUInt64BE(RECORD_TIMESTAMP_AT));
+  return readU64(record, RECORD_TIMESTAMP_AT);
 }
 
 /** the payload length, found by walking the variable-length fields; -1 if the record is too short to say. */
 export function payloadLength(record: Buffer): number {
+  return payloadLengthAt(record, 0);
+}
+
+/** payloadLength of the record starting at `start` inside a larger buffer. */
+export function payloadLengthAt(record: Buffer, start: number): number {
   try {
-    let pos = 22;
-    if (record[21]! & 1) pos += 4 + record.readUInt32BE(pos);
+    // the common record has no key, tags or headers: its payload length sits right after the two counts
+    if ((record[start + 21]! & 1) === 0 && record.readUInt16BE(start + 22) === 0 && record.readUInt16BE(start + 24) === 0) {
+      return record.readUInt32BE(start + 26);
+    }
+    let pos = start + 22;
+    if (record[start + 21]! & 1) pos += 4 + record.readUInt32BE(pos);
     const tags = record.readUInt16BE(pos);
     pos += 2;
     for (let i = 0; i < tags; i++) pos += 2 + record.readUInt16BE(pos);
@@ -33,10 +44,10 @@ export function payloadLength(record: Buffer): number {
 }
 
 /** the key and tags of a record (for the key and tag indexes); tags repeated within the record are counted once. */
-export function recordKeyAndTags(record: Buffer): { key: string | undefined; tags: string[] } {
-  let pos = 22;
+export function recordKeyAndTags(record: Buffer, start = 0): { key: string | undefined; tags: string[] } {
+  let pos = start + 22;
   let key: string | undefined;
-  if (record[21]! & 1) {
+  if (record[start + 21]! & 1) {
     const len = record.readUInt32BE(pos);
     key = record.toString('utf8', pos + 4, pos + 4 + len);
     pos += 4 + len;
@@ -56,12 +67,17 @@ export function recordKeyAndTags(record: Buffer): { key: string | undefined; tag
  * checks an encoded record from the network without building objects: known version, every length inside the
  * buffer, nothing trailing, and the CRC. Returns a reason when it is not acceptable.
  */
-export function checkRecord(record: Buffer, crc32: (b: Buffer) => number): string | undefined {
-  if (record.length < 30) return `record of ${record.length} bytes is shorter than the 30-byte minimum`;
-  if (record[0] !== 1) return `unknown record format version ${record[0]}`;
-  let pos = 22;
-  const need = (n: number) => pos + n <= record.length;
-  if (record[21]! & 1) {
+export function checkRecord(record: Buffer): string | undefined {
+  return checkRecordAt(record, 0, record.length);
+}
+
+/** checkRecord for the record at record[start, end) inside a larger buffer (a framed batch). */
+export function checkRecordAt(record: Buffer, start: number, end: number): string | undefined {
+  if (end - start < 30) return `record of ${end - start} bytes is shorter than the 30-byte minimum`;
+  if (record[start] !== 1) return `unknown record format version ${record[start]}`;
+  let pos = start + 22;
+  const need = (n: number) => pos + n <= end;
+  if (record[start + 21]! & 1) {
     if (!need(4)) return 'key length past the end';
     pos += 4 + record.readUInt32BE(pos);
   }
@@ -83,7 +99,7 @@ export function checkRecord(record: Buffer, crc32: (b: Buffer) => number): strin
   }
   if (!need(4)) return 'payload length past the end';
   pos += 4 + record.readUInt32BE(pos);
-  if (pos !== record.length) return pos > record.length ? 'payload past the end' : `${record.length - pos} trailing bytes`;
-  if (crc32(record.subarray(5)) !== record.readUInt32BE(1)) return 'CRC mismatch';
+  if (pos !== end) return pos > end ? 'payload past the end' : `${end - pos} trailing bytes`;
+  if (crc32Range(record, start + 5, end) !== record.readUInt32BE(start + 1)) return 'CRC mismatch';
   return undefined;
 }

@@ -5,7 +5,8 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RocksDbEngine, type BatchOp, type KvEngine, type Logger } from '@robustmq/common';
-import { batchParts, decodeRecord } from '@robustmq/storage-adapter';
+import { batchParts, decodeRecord, readU64 } from '@robustmq/storage-adapter';
+import { MIN_RECORD_BYTES, firstOffsetOf } from './framed-batch.js';
 import {
   ALL_PREFIXES,
   checkpointKey,
@@ -21,13 +22,12 @@ import {
   timePrefix,
   u64,
 } from './index-keys.js';
-import { payloadLength, recordKeyAndTags, recordOffset, recordTimestamp } from './record-view.js';
+import { payloadLength, payloadLengthAt, recordKeyAndTags, recordOffset } from './record-view.js';
 import { SegmentFile } from './segment-file.js';
 
-/** a sparse offset-index entry is added once this many bytes were written since the previous one. */
+/** a sparse offset-index entry is added once this many bytes were written since the previous one (as Kafka's index.interval.bytes). */
 const INDEX_INTERVAL_BYTES = 4096;
 const READ_CHUNK_BYTES = 1024 * 1024;
-const MIN_RECORD_BYTES = 30;
 
 /** what a replica remembers about its segment besides the records. */
 export interface ReplicaMeta {
@@ -65,6 +65,14 @@ export class LocalSegment {
   minTimestamp = -1;
   maxTimestamp = -1;
   lastAppendAtMs = Date.now();
+  /** bytes of the file covered by finished writes (the file's size may include a write still in progress). */
+  writtenSize = 0;
+  /** index entries of written records, flushed with the next sync. */
+  pendingOps: BatchOp[] = [];
+  /** bumped by truncation: a sync that began before it must not claim the records written after it. */
+  generation = 0;
+  syncWaiters: Array<{ resolve(): void; reject(err: unknown): void }> = [];
+  syncing = false;
 
   constructor(
     readonly key: string,
@@ -242,6 +250,7 @@ export class SegmentStore {
       await seg.file.truncate(cut);
     }
     seg.durableEnd = seg.endOffset;
+    seg.writtenSize = seg.file.size;
     if (ops.length > 0 || cut !== undefined) {
       ops.push(this.checkpointOp(seg));
       await this.db.batch(ops, { sync: true });
@@ -249,11 +258,16 @@ export class SegmentStore {
   }
 
   private checkpointOp(seg: LocalSegment): BatchOp {
-    const ck: Checkpoint = { end: seg.endOffset, size: seg.file.size, minTs: seg.minTimestamp, maxTs: seg.maxTimestamp };
+    const ck: Checkpoint = { end: seg.endOffset, size: seg.writtenSize, minTs: seg.minTimestamp, maxTs: seg.maxTimestamp };
     return { type: 'put', key: checkpointKey(seg.key), value: JSON.stringify(ck) };
   }
 
   private indexRecord(seg: LocalSegment, record: Buffer, position: number, ops: BatchOp[]): void {
+    this.indexRecordAt(seg, record, 0, record.length, position, ops);
+  }
+
+  /** index entries for the record at buf[start, end), stored at file `position` as offset seg.endOffset. */
+  private indexRecordAt(seg: LocalSegment, buf: Buffer, start: number, end: number, position: number, ops: BatchOp[]): void {
     const offset = seg.endOffset;
     if (seg.bytesSinceEntry >= INDEX_INTERVAL_BYTES) {
       seg.offsets.push(offset);
@@ -261,16 +275,16 @@ export class SegmentStore {
       ops.push({ type: 'put', key: offsetKey(seg.key, offset), value: String(position) });
       seg.bytesSinceEntry = 0;
     }
-    seg.bytesSinceEntry += 4 + record.length;
-    const ts = recordTimestamp(record);
+    seg.bytesSinceEntry += 4 + end - start;
+    const ts = readU64(buf, start + 13);
     if (ts > seg.maxTimestamp) {
       seg.maxTimestamp = ts;
       ops.push({ type: 'put', key: timeKey(seg.key, ts, offset), value: '' });
     }
     if (seg.minTimestamp < 0 || ts < seg.minTimestamp) seg.minTimestamp = ts;
     // records without key or tags (flag byte 0, tag count 0) are the common case: skip the parse
-    if ((record[21]! & 1) === 0 && record.readUInt16BE(22) === 0) return;
-    const { key, tags } = recordKeyAndTags(record);
+    if ((buf[start + 21]! & 1) === 0 && buf.readUInt16BE(start + 22) === 0) return;
+    const { key, tags } = recordKeyAndTags(buf, start);
     const where = u64(position);
     if (key !== undefined) ops.push({ type: 'put', key: keyIndexKey(seg.key, key, offset), value: where });
     for (const tag of tags) ops.push({ type: 'put', key: tagIndexKey(seg.key, tag, offset), value: where });
@@ -278,30 +292,78 @@ export class SegmentStore {
 
   /**
    * appends encoded records (offsets already assigned, consecutive from seg.endOffset) and resolves once they are on
-   * disk. The index is written in the same step without its own sync: it can be rebuilt from the file.
+   * disk: write() then sync(). Recovery, repair and tests use it; the data path calls the two halves itself.
    */
   async append(seg: LocalSegment, records: Buffer[], epoch: number): Promise<void> {
     if (records.length === 0) return;
-    const first = recordOffset(records[0]!);
+    await this.write(seg, [Buffer.concat(batchParts(records))], records.length, epoch);
+    await this.sync(seg);
+  }
+
+  /**
+   * writes framed batches (repeated [u32 length][record], offsets assigned and consecutive from seg.endOffset, `count`
+   * records in all) at the end of the file as they are — one writev, no re-encoding — and indexes them. Not durable
+   * until sync(). Writes to one segment must not overlap: each segment is written from one loop.
+   */
+  async write(seg: LocalSegment, parts: Buffer[], count: number, epoch: number): Promise<void> {
+    if (count === 0) return;
+    const first = firstOffsetOf(parts[0]!);
     if (first !== seg.endOffset) throw new Error(`append at offset ${first} to ${seg.id} whose end is ${seg.endOffset}`);
     if (seg.lastEpoch !== epoch) {
       seg.meta.epochs.push([epoch, first]);
       await this.saveMeta(seg);
     }
-    const parts = batchParts(records);
     const base = await seg.file.append(parts);
-    const ops: BatchOp[] = [];
-    let pos = base;
-    for (const r of records) {
-      this.indexRecord(seg, r, pos, ops);
-      seg.endOffset++;
-      pos += 4 + r.length;
+    let position = base;
+    for (const part of parts) {
+      let at = 0;
+      while (at < part.length) {
+        const end = at + 4 + part.readUInt32BE(at);
+        this.indexRecordAt(seg, part, at + 4, end, position + at, seg.pendingOps);
+        seg.endOffset++;
+        at = end;
+      }
+      position += part.length;
     }
-    ops.push(this.checkpointOp(seg));
+    if (seg.endOffset !== first + count) throw new Error(`wrote ${seg.endOffset - first} records to ${seg.id}, expected ${count}`);
+    seg.writtenSize = position;
     seg.lastAppendAtMs = Date.now();
-    const end = seg.endOffset;
-    await Promise.all([seg.file.sync(), this.db.batch(ops, { sync: false })]);
-    if (end > seg.durableEnd) seg.durableEnd = end;
+  }
+
+  /**
+   * resolves once everything written to the segment before the call is on disk. Callers that arrive while an
+   * fdatasync runs share the next one (group commit across appends and across pipelined replication requests);
+   * the index entries of those writes go to RocksDB unsynced alongside, since they can be rebuilt from the file.
+   */
+  sync(seg: LocalSegment): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      seg.syncWaiters.push({ resolve, reject });
+      if (!seg.syncing) void this.syncLoop(seg);
+    });
+  }
+
+  private async syncLoop(seg: LocalSegment): Promise<void> {
+    seg.syncing = true;
+    try {
+      while (seg.syncWaiters.length > 0) {
+        const waiters = seg.syncWaiters;
+        seg.syncWaiters = [];
+        const end = seg.endOffset;
+        const generation = seg.generation;
+        const ops = seg.pendingOps;
+        seg.pendingOps = [];
+        ops.push(this.checkpointOp(seg));
+        try {
+          await Promise.all([seg.file.sync(), this.db.batch(ops, { sync: false })]);
+          if (seg.generation === generation && end > seg.durableEnd) seg.durableEnd = end;
+          for (const w of waiters) w.resolve();
+        } catch (err) {
+          for (const w of waiters) w.reject(err);
+        }
+      }
+    } finally {
+      seg.syncing = false;
+    }
   }
 
   /**
@@ -310,7 +372,7 @@ export class SegmentStore {
    */
   async scan(seg: LocalSegment, fromOffset: number, endOffset: number, visit: (record: Buffer, position: number) => boolean): Promise<void> {
     let pos = seg.floorPosition(fromOffset);
-    const fileEnd = seg.file.size;
+    const fileEnd = seg.writtenSize;
     while (pos < fileEnd) {
       const chunk = await seg.file.read(pos, Math.min(READ_CHUNK_BYTES, fileEnd - pos));
       let at = 0;
@@ -355,6 +417,67 @@ export class SegmentStore {
     return out;
   }
 
+  /**
+   * records [fromOffset, endOffset) as framed file bytes, up to maxRecords and maxBytes (of payload, or of frames when
+   * `frameBytes`; the first record always): contiguous views of what was read from the file, no per-record copies.
+   */
+  async readFramed(
+    seg: LocalSegment,
+    fromOffset: number,
+    endOffset: number,
+    maxRecords: number,
+    maxBytes: number,
+    frameBytes = false,
+  ): Promise<{ parts: Buffer[]; count: number }> {
+    const parts: Buffer[] = [];
+    let count = 0;
+    let bytes = 0;
+    let pos = seg.floorPosition(fromOffset);
+    const fileEnd = seg.writtenSize;
+    while (pos < fileEnd) {
+      let chunk = await seg.file.read(pos, Math.min(READ_CHUNK_BYTES, fileEnd - pos));
+      if (chunk.length >= 4) {
+        const first = chunk.readUInt32BE(0);
+        // a record larger than the chunk: read it whole
+        if (first >= MIN_RECORD_BYTES && 4 + first > chunk.length && pos + 4 + first <= fileEnd) chunk = await seg.file.read(pos, 4 + first);
+      }
+      let at = 0;
+      let from = -1;
+      let done = false;
+      while (at + 4 <= chunk.length) {
+        const len = chunk.readUInt32BE(at);
+        if (len < MIN_RECORD_BYTES || at + 4 + len > chunk.length) {
+          done = len < MIN_RECORD_BYTES; // zeros: space of a write in progress, nothing there yet
+          break;
+        }
+        const off = readU64(chunk, at + 4 + 5);
+        if (off >= endOffset) {
+          done = true;
+          break;
+        }
+        if (off >= fromOffset) {
+          const size = frameBytes ? 4 + len : Math.max(0, payloadLengthAt(chunk, at + 4));
+          if (count > 0 && bytes + size > maxBytes) {
+            done = true;
+            break;
+          }
+          if (from < 0) from = at;
+          count++;
+          bytes += size;
+        }
+        at += 4 + len;
+        if (count >= maxRecords || (frameBytes && bytes >= maxBytes)) {
+          done = true;
+          break;
+        }
+      }
+      if (from >= 0) parts.push(chunk.subarray(from, at));
+      if (done || at === 0) break;
+      pos += at;
+    }
+    return { parts, count };
+  }
+
   /** raw bytes budget variant for replication: whole records up to about maxBytes of frames. */
   async readForReplication(seg: LocalSegment, fromOffset: number, endOffset: number, maxBytes: number): Promise<Buffer[]> {
     const out: Buffer[] = [];
@@ -397,12 +520,16 @@ export class SegmentStore {
   async truncate(seg: LocalSegment, offset: number): Promise<void> {
     if (offset >= seg.endOffset) return;
     if (offset < seg.meta.startOffset) offset = seg.meta.startOffset;
+    // let syncs of earlier writes land first (their index entries included), then make them unable to claim more
+    await this.sync(seg);
+    seg.generation++;
     let cutAt = seg.file.size;
     await this.scan(seg, offset, Number.MAX_SAFE_INTEGER, (_r, position) => {
       cutAt = position;
       return false;
     });
     await seg.file.truncate(cutAt);
+    seg.writtenSize = cutAt;
     // drop index entries at and after offset; rebuild the running timestamps from what remains
     const ops: BatchOp[] = [];
     while (seg.offsets.length > 0 && seg.offsets[seg.offsets.length - 1]! >= offset) {
