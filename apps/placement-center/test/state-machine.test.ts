@@ -29,6 +29,26 @@ describe('PlacementStateMachine', () => {
     expect(decodeCommand(encodeCommand(command))).toEqual(command);
   });
 
+  it('applies commands that share a log index (proposed together) and skips them all on replay', async () => {
+    const { engine } = await open();
+    const sm = await PlacementStateMachine.open(engine, { sync: true });
+    const entry = [
+      { index: 5, command: set('x', '1') },
+      { index: 5, command: { ...set('x', '2'), requestId: 'r-1' } },
+      { index: 5, command: { type: 'kv.cas' as const, key: 'x', expectedModRevision: 2, value: Buffer.from('3') } },
+    ];
+    expect(await sm.applyBatch(entry)).toEqual([
+      { type: 'kv.set', revision: 1 },
+      { type: 'kv.set', revision: 2 },
+      { type: 'kv.cas', succeeded: true, revision: 3 },
+    ]);
+    expect(sm.appliedIndex).toBe(5);
+    // the same entry again (a replay after a restart) changes nothing
+    await sm.applyBatch(entry);
+    expect(sm.currentRevision).toBe(3);
+    expect(await sm.kvGet('x')).toMatchObject({ value: Buffer.from('3'), createRevision: 1, modRevision: 3, version: 3 });
+  });
+
   it('applies a batch atomically, skips already-applied entries and rejects gaps', async () => {
     const { sm } = await open();
     const results = await sm.applyBatch([

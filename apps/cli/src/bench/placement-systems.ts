@@ -13,6 +13,9 @@ export const PLACEMENT_SYSTEMS = ['robustmq', 'etcd'] as const;
 export type PlacementSystem = (typeof PLACEMENT_SYSTEMS)[number];
 
 const PLACEMENT_MAIN = fileURLToPath(new URL('../../../placement-center/dist/main.js', import.meta.url));
+/** Extra node flags for the placement members, e.g. PLACEMENT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to
+ * profile them (NODE_OPTIONS does not allow --cpu-prof). */
+const NODE_ARGS = (process.env.PLACEMENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 export interface KvClient {
   put(key: string, value: Buffer): Promise<void>;
@@ -90,7 +93,7 @@ export async function startRobustmq(members: number, dir: string): Promise<Runni
         'level = "warn"',
       ].join('\n'),
     );
-    return startProcess(process.execPath, [PLACEMENT_MAIN, '--config', file], `placement member ${i + 1}`);
+    return startProcess(process.execPath, [...NODE_ARGS, PLACEMENT_MAIN, '--config', file], `placement member ${i + 1}`);
   });
   const addresses = ports.map((p) => `127.0.0.1:${p.grpc}`);
   const probe = new PlacementClient({ addresses, callTimeoutMs: 2_000 });

@@ -8,16 +8,52 @@ export type AddressBook = Map<NodeId, string>;
 
 const TAG_APP = 0;
 const TAG_MEMBERS = 1;
+const TAG_APP_BATCH = 2;
 
-/** A normal entry is an application command or an address-book update; the leader's empty no-op is neither. */
+/**
+ * A normal entry is an application command, several commands proposed together (one log entry, so one message
+ * and one append per follower for all of them), or an address-book update; the leader's empty no-op is none.
+ */
 export type EntryPayload =
-  { kind: 'app'; data: Uint8Array } | { kind: 'members'; members: AddressBook } | { kind: 'noop' };
+  | { kind: 'app'; data: Uint8Array }
+  | { kind: 'batch'; items: Uint8Array[] }
+  | { kind: 'members'; members: AddressBook }
+  | { kind: 'noop' };
 
 export function encodeAppPayload(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(data.byteLength + 1);
   out[0] = TAG_APP;
   out.set(data, 1);
   return out;
+}
+
+/** Several application commands in one entry: [tag][u32 length][bytes]... */
+export function encodeAppBatchPayload(items: readonly Uint8Array[]): Uint8Array {
+  let size = 1;
+  for (const item of items) size += 4 + item.byteLength;
+  const out = Buffer.allocUnsafe(size);
+  out[0] = TAG_APP_BATCH;
+  let offset = 1;
+  for (const item of items) {
+    out.writeUInt32BE(item.byteLength, offset);
+    out.set(item, offset + 4);
+    offset += 4 + item.byteLength;
+  }
+  return out;
+}
+
+function decodeBatch(data: Uint8Array): Uint8Array[] {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const items: Uint8Array[] = [];
+  let offset = 1;
+  while (offset < buf.length) {
+    invariant(offset + 4 <= buf.length, () => 'batched raft entry: truncated item header');
+    const n = buf.readUInt32BE(offset);
+    invariant(offset + 4 + n <= buf.length, () => `batched raft entry: item of ${n} bytes overruns the entry`);
+    items.push(data.subarray(offset + 4, offset + 4 + n));
+    offset += 4 + n;
+  }
+  return items;
 }
 
 export function encodeMembersPayload(members: AddressBook): Uint8Array {
@@ -31,6 +67,7 @@ export function encodeMembersPayload(members: AddressBook): Uint8Array {
 export function decodeEntryPayload(data: Uint8Array): EntryPayload {
   if (data.byteLength === 0) return { kind: 'noop' };
   if (data[0] === TAG_APP) return { kind: 'app', data: data.subarray(1) };
+  if (data[0] === TAG_APP_BATCH) return { kind: 'batch', items: decodeBatch(data) };
   invariant(data[0] === TAG_MEMBERS, () => `raft entry payload has unknown tag ${data[0]}`);
   return { kind: 'members', members: parseBook(data.subarray(1)) };
 }

@@ -16,6 +16,7 @@ import { ProposalSupersededError, RaftNodeError } from './errors.js';
 import {
   decodeEntryPayload,
   decodeSnapshotPayload,
+  encodeAppBatchPayload,
   encodeAppPayload,
   encodeMembersPayload,
   encodeSnapshotPayload,
@@ -26,7 +27,11 @@ import type { RaftTransport } from './transport.js';
 
 /** The replicated state machine a RaftNode drives. */
 export interface RaftApplication {
-  /** Applies application entries (never no-ops or membership entries), in log order; one result per entry. */
+  /**
+   * Applies application commands (never no-ops or membership entries), in log order; one result per command.
+   * Commands proposed together travel in one log entry: they arrive as consecutive items with the same index,
+   * always within one call.
+   */
   applyEntries(entries: { index: number; term: number; data: Uint8Array }[]): Promise<unknown[]>;
   /** An image of the applied state; `index` is the last index applied to it. */
   snapshot(): Promise<{ index: number; data: Uint8Array }>;
@@ -107,6 +112,14 @@ interface ReadWaiter extends Waiter {
   index?: number;
 }
 
+interface QueuedProposal extends Waiter {
+  data: Uint8Array;
+}
+
+/** Proposals queued during one loop turn go into one log entry, up to these limits. */
+const MAX_BATCH_ITEMS = 4096;
+const MAX_BATCH_BYTES = 256 * 1024;
+
 export class RaftNode extends EventEmitter<RaftNodeEvents> {
   readonly id: NodeId;
   private readonly raw: RawNode;
@@ -130,6 +143,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private role: StateType = 'follower';
 
   private readonly proposals = new Map<number, ProposalWaiter>();
+  /** Proposals not yet handed to the core; each loop turn proposes them together as one entry. */
+  private proposeQueue: QueuedProposal[] = [];
   /** Reads not yet handed to the core; they share one ReadIndex round per loop turn. */
   private readQueue: ReadWaiter[] = [];
   private readonly readsInFlight = new Map<string, ReadWaiter[]>();
@@ -240,16 +255,16 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     return this.role === 'leader';
   }
 
-  /** Resolves with the application's result for `data` once this node has applied it. */
+  /**
+   * Resolves with the application's result for `data` once this node has applied it. Proposals made in the same
+   * loop turn share one log entry (one append and one message per follower for all of them).
+   */
   propose(data: Uint8Array, opts: { timeoutMs?: number } = {}): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stoppedError());
-    let r;
-    try {
-      r = this.raw.propose(encodeAppPayload(data));
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
-    return this.waitApplied(r.index, r.term, opts.timeoutMs);
+    return new Promise((resolve, reject) => {
+      this.proposeQueue.push({ data, resolve, reject, deadline: Date.now() + (opts.timeoutMs ?? this.defaultTimeoutMs) });
+      this.schedule();
+    });
   }
 
   /** Linearizable barrier: resolves once this node has applied everything committed when the call was made. */
@@ -429,23 +444,61 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   private waitApplied(index: number, term: number, timeoutMs?: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      // An older proposal at this index can only be one whose entry was replaced and is not applied yet.
-      this.proposals
-        .get(index)
-        ?.reject(
-          new RaftNodeError(
-            'OUTCOME_UNKNOWN',
-            `log index ${index} was reused before the proposal there was applied`,
-          ),
-        );
-      this.proposals.set(index, {
-        term,
-        resolve,
-        reject,
-        deadline: Date.now() + (timeoutMs ?? this.defaultTimeoutMs),
-      });
+      this.addProposal(index, { term, resolve, reject, deadline: Date.now() + (timeoutMs ?? this.defaultTimeoutMs) });
       this.schedule();
     });
+  }
+
+  private addProposal(index: number, waiter: ProposalWaiter): void {
+    // An older proposal at this index can only be one whose entry was replaced and is not applied yet.
+    this.proposals
+      .get(index)
+      ?.reject(
+        new RaftNodeError('OUTCOME_UNKNOWN', `log index ${index} was reused before the proposal there was applied`),
+      );
+    this.proposals.set(index, waiter);
+  }
+
+  /** Hands the queued proposals to the core, as few entries as the batch limits allow. */
+  private flushProposals(): void {
+    const queue = this.proposeQueue;
+    if (queue.length === 0) return;
+    this.proposeQueue = [];
+    let start = 0;
+    while (start < queue.length) {
+      let end = start + 1;
+      let bytes = queue[start]!.data.byteLength;
+      while (
+        end < queue.length &&
+        end - start < MAX_BATCH_ITEMS &&
+        bytes + queue[end]!.data.byteLength <= MAX_BATCH_BYTES
+      ) {
+        bytes += queue[end]!.data.byteLength;
+        end++;
+      }
+      const group = queue.slice(start, end);
+      start = end;
+      let r;
+      try {
+        r = this.raw.propose(
+          group.length === 1 ? encodeAppPayload(group[0]!.data) : encodeAppBatchPayload(group.map((p) => p.data)),
+        );
+      } catch (err) {
+        for (const p of group) p.reject(err as Error);
+        continue;
+      }
+      if (group.length === 1) {
+        this.addProposal(r.index, { ...group[0]!, term: r.term });
+        continue;
+      }
+      // one waiter for the entry; the application returns one result per command, handed out in order
+      this.addProposal(r.index, {
+        term: r.term,
+        deadline: Math.min(...group.map((p) => p.deadline)),
+        resolve: (results) => group.forEach((p, k) => p.resolve((results as unknown[])[k])),
+        reject: (err) => group.forEach((p) => p.reject(err)),
+      });
+    }
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -461,6 +514,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private async runLoop(): Promise<void> {
     try {
       while (!this.stopped) {
+        this.flushProposals();
         this.issueReads();
         if (this.compactRequests.length > 0) {
           const requests = this.compactRequests;
@@ -585,34 +639,47 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         continue;
       }
       const p = decodeEntryPayload(e.data);
-      if (p.kind !== 'app') {
+      if (p.kind !== 'app' && p.kind !== 'batch') {
         if (p.kind === 'members') this.learnAddresses([e]);
         this.complete(e, undefined);
         this.applied = e.index;
         i++;
         continue;
       }
-      // A run of application entries goes to the application in one call.
+      // A run of application entries goes to the application in one call; a batched entry adds all its commands.
       const run: { index: number; term: number; data: Uint8Array }[] = [];
+      /** Per entry of the run: how many commands it holds (0 = a single command, not a batch). */
+      const shape: number[] = [];
       let j = i;
       while (j < entries.length && entries[j]!.type === 'normal') {
         const ej = entries[j]!;
         const pj = decodeEntryPayload(ej.data);
-        if (pj.kind !== 'app') break;
+        if (pj.kind !== 'app' && pj.kind !== 'batch') break;
         // Keep already-applied (pre-restart) entries and new ones in separate runs.
         if (run.length > 0 && ej.index <= this.appAppliedFloor !== run[0]!.index <= this.appAppliedFloor)
           break;
-        run.push({ index: ej.index, term: ej.term, data: pj.data });
+        if (pj.kind === 'app') {
+          run.push({ index: ej.index, term: ej.term, data: pj.data });
+          shape.push(0);
+        } else {
+          for (const data of pj.items) run.push({ index: ej.index, term: ej.term, data });
+          shape.push(pj.items.length);
+        }
         j++;
       }
       const skip = run.length > 0 && run[0]!.index <= this.appAppliedFloor;
       const results = skip ? run.map(() => undefined) : await this.app.applyEntries(run);
       invariant(
         results.length === run.length,
-        () => `application returned ${results.length} results for ${run.length} entries`,
+        () => `application returned ${results.length} results for ${run.length} commands`,
       );
-      for (let k = 0; k < run.length; k++) this.complete(entries[i + k]!, results[k]);
-      this.applied = run[run.length - 1]!.index;
+      let at = 0;
+      for (let k = 0; k < shape.length; k++) {
+        const n = shape[k]!;
+        this.complete(entries[i + k]!, n === 0 ? results[at] : results.slice(at, at + n));
+        at += Math.max(n, 1);
+      }
+      this.applied = entries[j - 1]!.index;
       i = j;
     }
   }
@@ -728,6 +795,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private rejectAll(err: Error): void {
     for (const w of this.proposals.values()) w.reject(err);
     this.proposals.clear();
+    for (const p of this.proposeQueue) p.reject(err);
+    this.proposeQueue = [];
     for (const w of [...this.readQueue, ...this.readsReady, ...this.compactRequests]) w.reject(err);
     for (const ws of this.readsInFlight.values()) for (const w of ws) w.reject(err);
     this.readQueue = [];

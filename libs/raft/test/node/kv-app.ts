@@ -17,8 +17,10 @@ export class KvApp implements RaftApplication {
 
   async applyEntries(entries: { index: number; term: number; data: Uint8Array }[]): Promise<unknown[]> {
     this.applyCalls++;
+    // commands proposed together share their entry's index
+    const floor = this.applied;
     return entries.map((e) => {
-      if (e.index <= this.applied)
+      if (e.index <= floor)
         throw new Error(`entry ${e.index} applied twice (applied ${this.applied})`);
       this.applied = e.index;
       const c = JSON.parse(dec.decode(e.data)) as KvCommand;
