@@ -10,6 +10,7 @@
 //     time (through Raft), so their wills fire after their delay and the sessions expire like any other.
 // Due times: a disconnected session expires at disconnectedAt + expiry (0xFFFFFFFF: never); its will is due at
 // disconnectedAt + will delay, or at the session's expiry if that is earlier. A connected session schedules nothing.
+import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@robustmq/common';
 import { ClusterTypes, type LastWill } from '@robustmq/protocol';
 import type { NodeRegistry } from '../cluster/node-registry.js';
@@ -17,7 +18,7 @@ import { MetadataError } from '../metadata/metadata-error.js';
 import type { ObservedMqttResources, ResourceChange } from '../mqtt/observed-resources.js';
 import { resourceKey, resourcePrefix, type StoredResource } from '../state/mqtt-records.js';
 import type { NodeChange, PlacementStateMachine } from '../state/state-machine.js';
-import { BrokerClients, brokerInnerAddress } from './broker-clients.js';
+import { BrokerCallError, BrokerClients, brokerInnerAddress } from './broker-clients.js';
 import type { LeaderController } from './controller.js';
 import { DueQueue } from './due-queue.js';
 
@@ -282,6 +283,8 @@ export class MqttSessionScheduler implements LeaderController {
         break;
       } catch (err) {
         lastError = err;
+        // the client is back on that broker: the will is not due after all (the session record will say so)
+        if (err instanceof BrokerCallError && err.code === grpc.status.FAILED_PRECONDITION) break;
         this.options.logger.warn({ err, clientId, broker: target.nodeId }, 'broker could not publish a will; trying another');
       }
     }
