@@ -14,7 +14,8 @@ import { startListeners, type ListenerPorts, type Listeners } from './listeners.
 import { createBrokerMetrics } from './metrics.js';
 import { registerWithPlacement, type PlacementRegistration } from './registration.js';
 import { AccessControl } from './auth/access-control.js';
-import { createAuthStorage } from './auth/auth-storage-adapter.js';
+import type { AuthStorageAdapter } from './auth/auth-storage-adapter.js';
+import { openAuthStorage } from './auth/open-auth-storage.js';
 import { BrokerRules } from './rules/broker-rules.js';
 import { restoreSessions } from './session-lifecycle.js';
 import { MessageLog } from './storage/message-log.js';
@@ -90,6 +91,7 @@ export async function startMqttBroker(
   let http: FastifyInstance | undefined;
   let registration: PlacementRegistration | undefined;
   let authClient: PlacementClient | undefined;
+  let authStorage: AuthStorageAdapter | undefined;
 
   const shutdown = async (): Promise<void> => {
     await registration?.stop();
@@ -102,6 +104,8 @@ export async function startMqttBroker(
     const listenersClosed = listeners?.close() ?? Promise.resolve();
     await broker.closeAll();
     await listenersClosed;
+    // after the listeners: a CONNECT still being checked gets its answer rather than "auth unavailable"
+    await authStorage?.close().catch((err: unknown) => logger.warn({ err }, 'closing the auth storage failed'));
     await http?.close();
     clearInterval(commitTimer);
     clearInterval(retentionTimer);
@@ -113,10 +117,12 @@ export async function startMqttBroker(
   };
 
   try {
-    if (config.placement.enabled) {
-      // users, ACL and blacklist come from placement; loaded before the first client is accepted
-      authClient = new PlacementClient({ addresses: config.placement.addresses, logger });
-      const access = new AccessControl(createAuthStorage(config.auth.storage, authClient), {
+    if (config.placement.enabled) authClient = new PlacementClient({ addresses: config.placement.addresses, logger });
+    if (authClient || config.auth.storage !== 'placement') {
+      // users, ACL and blacklist come from the auth storage (placement or MySQL); loaded before the first client is
+      // accepted, so an unreachable store is a start-up error
+      authStorage = await openAuthStorage(config.auth, authClient, logger);
+      const access = new AccessControl(authStorage, {
         allowAnonymous: config.auth.allow_anonymous,
         aclDefault: config.auth.acl_default,
         refreshIntervalMs: config.auth.refresh_interval_ms,
@@ -124,12 +130,14 @@ export async function startMqttBroker(
       });
       await access.start();
       broker.accessControl = access;
-      // topic rewrite and auto-subscribe rules live there too, refreshed on the same interval
+    } else if (!config.auth.allow_anonymous) {
+      throw new Error('[auth] allow_anonymous = false needs [placement] enabled = true (or [auth] storage = "mysql"): users live in the placement center');
+    }
+    if (authClient) {
+      // topic rewrite and auto-subscribe rules live in placement, refreshed on the auth interval
       const rules = new BrokerRules(authClient, { refreshIntervalMs: config.auth.refresh_interval_ms, logger });
       await rules.start();
       broker.rules = rules;
-    } else if (!config.auth.allow_anonymous) {
-      throw new Error('[auth] allow_anonymous = false needs [placement] enabled = true: users live in the placement center');
     }
     listeners = await startListeners(config, broker, logger);
 

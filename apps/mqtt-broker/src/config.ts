@@ -10,9 +10,13 @@ import {
   z,
   type LoadConfigOptions,
 } from '@robustmq/common';
+import { AUTH_STORAGE_TYPES } from './auth/auth-storage-adapter.js';
 
 /** the storage adapters the broker can run on (the rest of @robustmq/storage-adapter's types are not built yet). */
 export const STORAGE_TYPES = ['rocksdb', 'memory'] as const;
+
+/** a MySQL database or table name, kept to characters that need no quoting anywhere. */
+const sqlName = () => z.string().regex(/^[A-Za-z0-9_$]{1,64}$/, "must be 1-64 letters, digits, '_' or '$'");
 
 const seconds = () => z.number().int().min(0, 'must be a number of seconds >= 0').max(65535, 'must be at most 65535 seconds');
 
@@ -97,14 +101,32 @@ export const mqttBrokerConfigSchema = z.strictObject({
     message_retention_s: z.number().int().min(0, 'must be a number of seconds >= 0').default(7 * 24 * 3600),
   }),
   auth: section({
-    /** clients without a username may connect; with a username they are always checked against placement. */
+    /** clients without a username may connect; with a username they are always checked against the auth storage. */
     allow_anonymous: z.boolean().default(true),
     /** what an ACL check answers when no rule matches. */
     acl_default: z.enum(['allow', 'deny']).default('allow'),
-    /** where users, ACL rules and the blacklist live. */
-    storage: z.enum(['placement']).default('placement'),
+    /** where users, ACL rules and the blacklist live: "placement" or "mysql" (the mysql_* keys). */
+    storage: z
+      .enum(AUTH_STORAGE_TYPES, { error: () => `must be one of ${AUTH_STORAGE_TYPES.map((t) => `"${t}"`).join(', ')}` })
+      .default('placement'),
     /** how often ACL rules and the blacklist are re-read. */
     refresh_interval_ms: positiveMs().default(5_000),
+    /** storage = "mysql": mysql://user:password@host:3306/database; when set it replaces mysql_host … mysql_database
+     * (a URL without a database uses mysql_database). */
+    mysql_url: z
+      .string()
+      .refine((v) => v === '' || (/^(mysql|mariadb):\/\/[^/]/.test(v) && URL.canParse(v)), 'must be empty or mysql://user:password@host:3306/database')
+      .default(''),
+    mysql_host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+    mysql_port: z.number().int().min(1, 'must be a port number 1-65535').max(65535, 'must be a port number 1-65535').default(3306),
+    mysql_user: z.string().min(1, 'must not be empty').default('root'),
+    mysql_password: z.string().default(''),
+    /** created when missing (with the tables), if the user may. */
+    mysql_database: sqlName().default('robustmq'),
+    mysql_pool_size: z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(4),
+    mysql_user_table: sqlName().default('mqtt_user'),
+    mysql_acl_table: sqlName().default('mqtt_acl'),
+    mysql_blacklist_table: sqlName().default('mqtt_blacklist'),
   }),
   placement: section({
     /** false runs the broker alone (tests of pure MQTT, or a broker without a cluster). */

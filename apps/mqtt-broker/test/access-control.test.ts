@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlacementClient, createLogger } from '@robustmq/common';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { AccessControl } from '../src/auth/access-control.js';
-import { createAuthStorage } from '../src/auth/auth-storage-adapter.js';
+import { openAuthStorage } from '../src/auth/open-auth-storage.js';
+import { PlacementAuthStorage } from '../src/auth/placement-auth-storage.js';
+import { loadMqttBrokerConfig } from '../src/config.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-acl-'));
@@ -41,7 +43,7 @@ afterAll(async () => {
 });
 
 function control(options: { allowAnonymous?: boolean; aclDefault?: 'allow' | 'deny' } = {}) {
-  return new AccessControl(createAuthStorage('placement', client), {
+  return new AccessControl(new PlacementAuthStorage(client), {
     allowAnonymous: options.allowAnonymous ?? false,
     aclDefault: options.aclDefault ?? 'deny',
     refreshIntervalMs: 60_000,
@@ -92,8 +94,9 @@ describe('AccessControl', () => {
     permissive.close();
   });
 
-  it('refuses an unknown auth storage type, naming the valid ones', () => {
-    expect(() => createAuthStorage('ldap', client)).toThrow(/unknown \[auth\] storage "ldap"; valid: placement/);
+  it('refuses an unknown auth storage type, naming the valid ones', async () => {
+    const auth = { ...loadMqttBrokerConfig({ env: {} }).auth, storage: 'ldap' } as never;
+    await expect(openAuthStorage(auth, client, logger)).rejects.toThrow(/unknown \[auth\] storage "ldap"; valid: "placement", "mysql"/);
   });
 });
 

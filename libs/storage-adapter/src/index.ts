@@ -15,3 +15,12 @@ export * from './journal-connection.js';
 export { assignOffset, assignOffsetAt, decodeRecord, encodeRecord, encodeRecordBatch, readU64, writeU64, type RecordFields } from './record-codec.js';
 export { crc32, crc32Range } from './crc32.js';
 export { advanceRetentionMark, retentionMarkKey } from './journal-catalog.js';
+// test support (no vitest inside): a private MariaDB for the mysql tests of this package and of the broker
+export {
+  MARIADB_INSTALL_HINT,
+  dropDatabase,
+  freshDatabaseName,
+  mysqlTestMode,
+  startMariaDb,
+  type MariaDbServer,
+} from './testing/mariadb-server.js';

@@ -1,5 +1,5 @@
 // Runs the StorageAdapter conformance suite against the mysql adapter on a private MariaDB server started for this
-// run (test/support/mariadb.ts; or ROBUSTMQ_MYSQL_URL), each test in a fresh database dropped afterwards, plus what
+// run (src/testing/mariadb-server.ts; or ROBUSTMQ_MYSQL_URL), each test in a fresh database dropped afterwards, plus what
 // only this adapter promises: group commit, several adapters on one database, cross-process long polls, and never
 // acknowledging a write whose connection was lost.
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
@@ -14,7 +14,7 @@ import {
   mysqlTestMode,
   startMariaDb,
   type MariaDbServer,
-} from './support/mariadb.js';
+} from '../src/testing/mariadb-server.js';
 
 const mode = mysqlTestMode(); // throws, with the apt-get hint, when MariaDB is missing and skipping was not asked for
 

@@ -1,6 +1,6 @@
-// Where the broker's user and access-control data live: placement by default (more implementations, e.g. MySQL,
-// plug in here). One adapter is shared by every connection handler; it is chosen by `[auth] storage`.
-import type { PlacementClient } from '@robustmq/common';
+// Where the broker's user and access-control data live: placement by default (placement-auth-storage.ts) or MySQL
+// (mysql-auth-storage.ts). One adapter is shared by every connection handler; it is chosen by `[auth] storage`
+// (open-auth-storage.ts).
 
 export type AclPermission = 'ALLOW' | 'DENY';
 export type AclAction = 'PUBLISH' | 'SUBSCRIBE' | 'ALL';
@@ -29,39 +29,9 @@ export interface AuthStorageAdapter {
   authenticate(username: string, password: string): Promise<{ authenticated: boolean; superuser: boolean }>;
   listAcl(): Promise<AclRule[]>;
   listBlacklist(): Promise<BlacklistEntry[]>;
+  /** releases what the adapter opened (connections); the broker calls it once on shutdown. */
+  close(): Promise<void>;
 }
 
-export const AUTH_STORAGE_TYPES = ['placement'] as const;
+export const AUTH_STORAGE_TYPES = ['placement', 'mysql'] as const;
 export type AuthStorageType = (typeof AUTH_STORAGE_TYPES)[number];
-
-export class PlacementAuthStorage implements AuthStorageAdapter {
-  constructor(private readonly client: PlacementClient) {}
-
-  authenticate(username: string, password: string) {
-    return this.client.authenticateUser(username, password);
-  }
-
-  async listAcl(): Promise<AclRule[]> {
-    return (await this.client.listAclRules()).map((r) => ({
-      id: r.id,
-      permission: r.permission as AclPermission,
-      action: r.action as AclAction,
-      subjectType: r.subjectType as AclSubject,
-      subjectValue: r.subjectValue,
-      topicFilter: r.topicFilter,
-      priority: r.priority,
-    }));
-  }
-
-  async listBlacklist(): Promise<BlacklistEntry[]> {
-    return (await this.client.listBlacklist()).map((e) => ({ type: e.type as BlacklistType, value: e.value, expiresAtMs: e.expiresAtMs }));
-  }
-}
-
-export function createAuthStorage(type: string, client: PlacementClient | undefined): AuthStorageAdapter {
-  if (type === 'placement') {
-    if (!client) throw new Error('[auth] storage = "placement" needs [placement] enabled = true');
-    return new PlacementAuthStorage(client);
-  }
-  throw new Error(`unknown [auth] storage "${type}"; valid: ${AUTH_STORAGE_TYPES.join(', ')}`);
-}

@@ -1,6 +1,8 @@
-// Test helper: a private MariaDB server per test run, so the mysql adapter's tests never depend on (or touch) a system
-// service. It initialises a temp data dir with mariadb-install-db, starts mariadbd on a free 127.0.0.1 port, waits
-// until it accepts connections, and on stop() sends SIGTERM, waits for the exit and removes the dir.
+// Test support: a private MariaDB server per test run, so the mysql tests (this package's storage adapter, the
+// broker's MySQL auth storage) never depend on (or touch) a system service. Exported from the package index (it needs
+// no vitest) so every project's tests start MariaDB the same way. It initialises a temp data dir with
+// mariadb-install-db, starts mariadbd on a free 127.0.0.1 port, waits until it accepts connections, and on stop()
+// sends SIGTERM, waits for the exit and removes the dir.
 //
 // Environment:
 //   ROBUSTMQ_MYSQL_URL=mysql://user:pass@host:port   use that server instead of starting one (the user must be allowed
@@ -21,8 +23,8 @@ export interface MariaDbServer {
   stop(): Promise<void>;
 }
 
-export const INSTALL_HINT =
-  'MariaDB is not installed: the mysql storage tests start a private MariaDB server and need the binaries ' +
+export const MARIADB_INSTALL_HINT =
+  'MariaDB is not installed: the mysql tests start a private MariaDB server and need the binaries ' +
   '`mariadbd` and `mariadb-install-db`. Install them with `apt-get install mariadb-server` (no running service is ' +
   'needed), or point the tests at a server with ROBUSTMQ_MYSQL_URL=mysql://user:pass@host:3306, or set ' +
   'ROBUSTMQ_SKIP_MYSQL=1 to skip these tests.';
@@ -57,13 +59,13 @@ function findBinaries(): Binaries | undefined {
 
 /**
  * what the mysql tests should do on this machine: use a given server, start a private one, or skip. Throws with
- * INSTALL_HINT when MariaDB is missing and skipping was not asked for, so a CI machine without it fails loudly.
+ * MARIADB_INSTALL_HINT when MariaDB is missing and skipping was not asked for, so a CI machine without it fails loudly.
  */
 export function mysqlTestMode(): 'url' | 'private' | 'skip' {
   if (process.env.ROBUSTMQ_MYSQL_URL) return 'url';
   if (findBinaries()) return 'private';
   if (process.env.ROBUSTMQ_SKIP_MYSQL === '1') return 'skip';
-  throw new Error(INSTALL_HINT);
+  throw new Error(MARIADB_INSTALL_HINT);
 }
 
 async function freePort(): Promise<number> {
@@ -115,7 +117,7 @@ export async function startMariaDb(): Promise<MariaDbServer> {
   const given = process.env.ROBUSTMQ_MYSQL_URL;
   if (given) return { url: given.replace(/\/+$/, ''), stop: async () => {} };
   const binaries = findBinaries();
-  if (!binaries) throw new Error(INSTALL_HINT);
+  if (!binaries) throw new Error(MARIADB_INSTALL_HINT);
 
   const dir = await mkdtemp(join(tmpdir(), 'robustmq-mariadb-'));
   const dataDir = join(dir, 'data');
