@@ -10,6 +10,8 @@ export const placementCenterConfigSchema = z.strictObject({
   }),
   network: section({
     host: z.string().min(1).default('0.0.0.0'),
+    /** the host other members and clients reach this node at, reported in cluster status (host is a bind address). */
+    advertise_host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
     grpc_port: port().default(1228),
     http_port: port().default(1227),
   }),

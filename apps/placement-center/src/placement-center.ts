@@ -26,6 +26,7 @@ import { membershipRoutes } from './http/membership-routes.js';
 import { installAdminAuth } from './http/admin-auth.js';
 import { mqttServiceHandlers } from './grpc/mqtt-service.js';
 import { journalServiceHandlers } from './grpc/journal-service.js';
+import { grpcMetrics } from './grpc/grpc-metrics.js';
 import { MqttUsers } from './mqtt/mqtt-users.js';
 import { MqttAcl } from './mqtt/mqtt-acl.js';
 import { MqttBlacklist } from './mqtt/mqtt-blacklist.js';
@@ -157,13 +158,17 @@ export async function startPlacementCenter(
       this.set(sm.currentRevision);
     },
   });
+  const grpcRequests = grpcMetrics(metrics);
   server.addService(
     clusterServiceDefinition(),
-    clusterServiceHandlers(registry, { intervalMs: config.heartbeat.interval_ms, timeoutMs: config.heartbeat.timeout_ms }),
+    grpcRequests.instrument(
+      clusterServiceDefinition(),
+      clusterServiceHandlers(registry, { intervalMs: config.heartbeat.interval_ms, timeoutMs: config.heartbeat.timeout_ms }),
+    ),
   );
-  server.addService(kvServiceDefinition(), kvServiceHandlers(sm, proposer));
-  server.addService(mqttServiceDefinition(), mqttServiceHandlers(mqtt));
-  server.addService(journalServiceDefinition(), journalServiceHandlers(journal, offsets));
+  server.addService(kvServiceDefinition(), grpcRequests.instrument(kvServiceDefinition(), kvServiceHandlers(sm, proposer)));
+  server.addService(mqttServiceDefinition(), grpcRequests.instrument(mqttServiceDefinition(), mqttServiceHandlers(mqtt)));
+  server.addService(journalServiceDefinition(), grpcRequests.instrument(journalServiceDefinition(), journalServiceHandlers(journal, offsets)));
   const grpcPort = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${config.network.host}:${config.network.grpc_port}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
       err ? reject(new Error(`cannot bind gRPC port ${config.network.grpc_port}: ${err.message}`)) : resolve(port),
@@ -174,7 +179,7 @@ export async function startPlacementCenter(
   installAdminAuth(http, config.http.admin_token);
   await http.register(observabilityPlugin, { registry: metrics, health: () => ({ status: 'ok', nodes: registry.list().length }) });
   await http.register(adminRoutes, { registry, sm, proposer });
-  const self = { nodeId: config.node.id, clusterName: config.node.cluster_name, grpcAddress: () => `${config.network.host}:${grpcPort}` };
+  const self = { nodeId: config.node.id, clusterName: config.node.cluster_name, grpcAddress: () => `${config.network.advertise_host}:${grpcPort}` };
   const status = raftNode ? raftStatus(raftNode, sm, self) : singleNodeStatus(sm, self);
   await http.register(metadataApi, { status, ...mqtt, journal });
   if (raftNode) await http.register(membershipRoutes, { node: raftNode, proposer });

@@ -1,0 +1,50 @@
+// gRPC request metrics on /metrics: real calls through PlacementClient and a raw Watch stream, then a scrape.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlacementClient, PlacementError } from '@robustmq/common';
+import { startTestPlacement, type TestPlacement } from './helpers.js';
+
+/** The value of the first sample whose name and labels contain every `parts` substring (0 when absent). */
+function sample(text: string, name: string, parts: string[]): number {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name + '{')) continue;
+    if (parts.every((p) => line.includes(p))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return 0;
+}
+
+describe('placement gRPC request metrics', () => {
+  let placement: TestPlacement;
+  let client: PlacementClient;
+  beforeAll(async () => {
+    placement = await startTestPlacement();
+    client = new PlacementClient({ addresses: [placement.handle.grpcAddress], callTimeoutMs: 2_000 });
+  });
+  afterAll(async () => {
+    client.close();
+    await placement.stop();
+  });
+
+  it('counts calls by service, method and status code and times them', async () => {
+    for (let i = 0; i < 5; i++) await client.kvSet(`m/${i}`, 'v');
+    expect(await client.kvGet('m/missing')).toBeUndefined(); // NOT_FOUND
+    await expect(client.kvSet('', 'v')).rejects.toBeInstanceOf(PlacementError); // INVALID_ARGUMENT
+    // a watch the client cancels is counted when it ends
+    const watch = client.watch('m/', { onEvent: () => undefined });
+    await new Promise((r) => setTimeout(r, 200));
+    watch.cancel();
+    await new Promise((r) => setTimeout(r, 200));
+
+    const text = await (await fetch(`${placement.http}/metrics`)).text();
+    const kv = 'grpc_service="robustmq.placement.KvService"';
+    const handled = 'placement_grpc_server_handled_total';
+    expect(sample(text, handled, [kv, 'grpc_method="Set"', 'grpc_code="OK"'])).toBeGreaterThanOrEqual(5);
+    expect(sample(text, handled, [kv, 'grpc_method="Set"', 'grpc_code="INVALID_ARGUMENT"'])).toBe(1);
+    expect(sample(text, handled, [kv, 'grpc_method="Get"', 'grpc_code="NOT_FOUND"'])).toBe(1);
+    expect(sample(text, handled, [kv, 'grpc_method="Watch"', 'grpc_type="server_stream"', 'grpc_code="CANCELLED"'])).toBe(1);
+    const count = sample(text, 'placement_grpc_server_handling_seconds_count', [kv, 'grpc_method="Set"']);
+    expect(count).toBeGreaterThanOrEqual(6);
+    // every call took some time, and all of them well under the top bucket
+    expect(sample(text, 'placement_grpc_server_handling_seconds_sum', [kv, 'grpc_method="Set"'])).toBeGreaterThan(0);
+    expect(sample(text, 'placement_grpc_server_handling_seconds_bucket', [kv, 'grpc_method="Set"', 'le="10"'])).toBe(count);
+  });
+});
