@@ -1,5 +1,5 @@
 // StorageAdapter embedded in the process over RocksDB (through @robustmq/common's KvEngine): the default for a
-// single machine. Key layout: rocksdb-keys.ts. Appends go through a group-commit queue: concurrent append() and
+// single machine. Key layout: rocksdb-keys.ts; the records of one append share one key (rocksdb-chunk.ts). Appends go through a group-commit queue: concurrent append() and
 // commitOffset() calls share one synced RocksDB batch, and each resolves only after its batch is durable. Offsets are
 // assigned in the batch writer, which is the only place that advances a shard's nextOffset, and only after the
 // batch is on disk — so readers never see a record that could still be lost. On open the next offset of every shard
@@ -9,7 +9,14 @@ import { RocksDbEngine } from '@robustmq/common';
 import { GroupCommitQueue, type GroupCommitStats, type QueuedWrite } from './group-commit-queue.js';
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
 import { OffsetWaiters } from './offset-waiters.js';
-import { assignOffset, decodeRecord, encodeRecord, type RecordFields } from './record-codec.js';
+import type { RecordFields } from './record-codec.js';
+import {
+  assignChunkOffsets,
+  encodeChunks,
+  lastOffsetInValue,
+  recordsInValue,
+  type EncodedChunk,
+} from './rocksdb-chunk.js';
 import * as keys from './rocksdb-keys.js';
 import { retentionStart, segmentCount, segmentsOf } from './segments.js';
 import type {
@@ -63,7 +70,7 @@ interface AppendWrite extends QueuedWrite {
   kind: 'append';
   shard: RocksShard;
   fields: RecordFields[];
-  encoded: Buffer[];
+  chunks: EncodedChunk[];
   resolve(offsets: number[]): void;
 }
 
@@ -162,12 +169,13 @@ export class RocksDbStorageAdapter implements StorageAdapter {
       const name = keys.shardNameOfMetaKey(key);
       const meta = decodeMeta(name, value);
       let nextOffset = meta.startOffset;
-      for await (const [recordKey] of this.engine.scan({
+      for await (const [recordKey, value] of this.engine.scan({
         prefix: keys.recordPrefix(name),
         reverse: true,
         limit: 1,
       })) {
-        nextOffset = Math.max(nextOffset, keys.readBe64(recordKey) + 1);
+        const last = lastOffsetInValue(value, keys.readBe64(recordKey), (o) => `shard '${name}' offset ${o}`);
+        nextOffset = Math.max(nextOffset, last + 1);
       }
       let maxTimestamp = -1;
       for await (const [timeKey] of this.engine.scan({
@@ -254,11 +262,12 @@ export class RocksDbStorageAdapter implements StorageAdapter {
       const shard = this.shard(shardName);
       const fields = normalizeRecords(records, Date.now());
       this.checkWritable();
-      // Encode now, with a placeholder offset: this captures the caller's buffers as they are at the call.
-      const encoded = fields.map((f) => encodeRecord(0, f));
-      const bytes = encoded.reduce((sum, b) => sum + b.length, 0);
+      // Encode now, with placeholder offsets: this captures the caller's buffers as they are at the call.
+      const chunks = encodeChunks(fields);
+      let bytes = 0;
+      for (const chunk of chunks) bytes += chunk.value.length;
       return new Promise<number[]>((resolve, reject) =>
-        this.queue.submit({ kind: 'append', shard, fields, encoded, bytes, resolve, reject }),
+        this.queue.submit({ kind: 'append', shard, fields, chunks, bytes, resolve, reject }),
       );
     });
   }
@@ -275,21 +284,24 @@ export class RocksDbStorageAdapter implements StorageAdapter {
       }
       const end = Math.min(shard.nextOffset, fromOffset + opts.maxRecords);
       const out: StoredRecord[] = [];
+      if (fromOffset >= end) return out;
       let bytes = 0;
       let full = false;
-      for await (const [key, value] of this.engine.scan({
-        gte: keys.recordKey(shardName, fromOffset),
+      // the chunk holding fromOffset may start below it
+      const first = (await this.chunkAt(shard, fromOffset))?.[0] ?? keys.recordKey(shardName, fromOffset);
+      scan: for await (const [key, value] of this.engine.scan({
+        gte: first,
         lt: keys.recordKey(shardName, end),
       })) {
-        const offset = keys.readBe64(key);
-        if (offset !== fromOffset + out.length) this.missing(shard, fromOffset + out.length);
-        const record = this.decode(shard, offset, value);
-        if (out.length > 0 && bytes + record.payload.length > opts.maxBytes) {
-          full = true;
-          break;
+        for (const record of this.recordsIn(shard, key, value, fromOffset, end)) {
+          if (record.offset !== fromOffset + out.length) this.missing(shard, fromOffset + out.length);
+          if (out.length > 0 && bytes + record.payload.length > opts.maxBytes) {
+            full = true;
+            break scan;
+          }
+          bytes += record.payload.length;
+          out.push(record);
         }
-        bytes += record.payload.length;
-        out.push(record);
       }
       // every offset below nextOffset is committed, so a scan that ends early has lost a record
       if (!full && fromOffset + out.length < end) this.missing(shard, fromOffset + out.length);
@@ -425,27 +437,33 @@ export class RocksDbStorageAdapter implements StorageAdapter {
           value: keys.be64(write.offset),
         });
       } else {
-        const assigned: number[] = [];
-        write.fields.forEach((f, i) => {
-          const offset = state.next++;
-          const buf = write.encoded[i]!;
-          assignOffset(buf, offset);
-          ops.push({ type: 'put', key: keys.recordKey(shard.name, offset), value: buf });
-          if (f.key !== undefined)
-            ops.push({ type: 'put', key: keys.keyIndexKey(shard.name, f.key, offset), value: '' });
-          for (const tag of new Set(f.tags)) {
-            ops.push({ type: 'put', key: keys.tagIndexKey(shard.name, tag, offset), value: '' });
+        const fields = write.fields;
+        const assigned = new Array<number>(fields.length);
+        let i = 0;
+        for (const chunk of write.chunks) {
+          assignChunkOffsets(chunk.value, state.next);
+          ops.push({ type: 'put', key: keys.recordKey(shard.name, state.next), value: chunk.value });
+          for (const chunkEnd = i + chunk.count; i < chunkEnd; i++) {
+            const f = fields[i]!;
+            const offset = state.next++;
+            if (f.key !== undefined)
+              ops.push({ type: 'put', key: keys.keyIndexKey(shard.name, f.key, offset), value: '' });
+            if (f.tags.length > 0) {
+              for (const tag of new Set(f.tags)) {
+                ops.push({ type: 'put', key: keys.tagIndexKey(shard.name, tag, offset), value: '' });
+              }
+            }
+            if (f.timestamp > state.maxTimestamp) {
+              state.maxTimestamp = f.timestamp;
+              ops.push({
+                type: 'put',
+                key: keys.timeIndexKey(shard.name, f.timestamp),
+                value: keys.be64(offset),
+              });
+            }
+            assigned[i] = offset;
           }
-          if (f.timestamp > state.maxTimestamp) {
-            state.maxTimestamp = f.timestamp;
-            ops.push({
-              type: 'put',
-              key: keys.timeIndexKey(shard.name, f.timestamp),
-              value: keys.be64(offset),
-            });
-          }
-          assigned.push(offset);
-        });
+        }
         offsets.set(write, assigned);
       }
       accepted.push(write);
@@ -490,15 +508,38 @@ export class RocksDbStorageAdapter implements StorageAdapter {
       if (wanted.length >= maxRecords) break;
     }
     const out: StoredRecord[] = [];
+    let chunk: [Buffer, Buffer] | undefined;
     for (const offset of wanted) {
-      const value = await this.engine.get(keys.recordKey(shard.name, offset));
-      if (value === undefined) {
+      // consecutive hits often share a chunk
+      let record = chunk && this.recordsIn(shard, chunk[0], chunk[1], offset, offset + 1)[0];
+      if (!record) {
+        chunk = await this.chunkAt(shard, offset);
+        record = chunk && this.recordsIn(shard, chunk[0], chunk[1], offset, offset + 1)[0];
+      }
+      if (!record) {
         if (offset < shard.startOffset) continue; // removed by retention since the index scan
         this.missing(shard, offset);
       }
-      out.push(this.decode(shard, offset, value));
+      out.push(record);
     }
     return out;
+  }
+
+  /** The stored [key, value] whose records include `offset` (the last key at or below it), if any. */
+  private async chunkAt(shard: RocksShard, offset: number): Promise<[Buffer, Buffer] | undefined> {
+    for await (const entry of this.engine.scan({
+      prefix: keys.recordPrefix(shard.name),
+      lt: keys.recordKey(shard.name, offset + 1),
+      reverse: true,
+      limit: 1,
+    })) {
+      return entry;
+    }
+    return undefined;
+  }
+
+  private recordsIn(shard: RocksShard, key: Buffer, value: Buffer, from: number, to: number): StoredRecord[] {
+    return recordsInValue(value, keys.readBe64(key), from, to, (o) => `shard '${shard.name}' offset ${o}`);
   }
 
   private async firstOffsetAtOrAfter(shard: RocksShard, timestamp: number): Promise<number | undefined> {
@@ -516,17 +557,22 @@ export class RocksDbStorageAdapter implements StorageAdapter {
   /** deletes records [startOffset, newStart) with their index entries, and moves startOffset, in one batch. */
   private async removeBefore(shard: RocksShard, newStart: number): Promise<void> {
     const ops: BatchOp[] = [];
+    // from the first stored key: a chunk that reached past an earlier retention point is still there
     for await (const [key, value] of this.engine.scan({
-      gte: keys.recordKey(shard.name, shard.startOffset),
+      prefix: keys.recordPrefix(shard.name),
       lt: keys.recordKey(shard.name, newStart),
     })) {
-      const offset = keys.readBe64(key);
-      const record = this.decode(shard, offset, value);
-      ops.push({ type: 'del', key });
-      if (record.key !== undefined)
-        ops.push({ type: 'del', key: keys.keyIndexKey(shard.name, record.key, offset) });
-      for (const tag of new Set(record.tags))
-        ops.push({ type: 'del', key: keys.tagIndexKey(shard.name, tag, offset) });
+      const records = this.recordsIn(shard, key, value, 0, Number.MAX_SAFE_INTEGER);
+      for (const record of records) {
+        if (record.offset >= newStart) break;
+        if (record.key !== undefined)
+          ops.push({ type: 'del', key: keys.keyIndexKey(shard.name, record.key, record.offset) });
+        for (const tag of new Set(record.tags))
+          ops.push({ type: 'del', key: keys.tagIndexKey(shard.name, tag, record.offset) });
+      }
+      // a chunk that also holds records from newStart on stays; reads skip what lies below startOffset
+      if (records.length === 0 || records[records.length - 1]!.offset < newStart)
+        ops.push({ type: 'del', key });
     }
     // Time-index entries pointing below newStart go, except the last: it still holds the running maximum that
     // answers offsetForTimestamp for the records right after newStart.
@@ -564,17 +610,6 @@ export class RocksDbStorageAdapter implements StorageAdapter {
         cause: err,
       });
     }
-  }
-
-  private decode(shard: RocksShard, offset: number, value: Buffer): StoredRecord {
-    const record = decodeRecord(value, `shard '${shard.name}' offset ${offset}`);
-    if (record.offset !== offset) {
-      throw new StorageError(
-        'CORRUPT_RECORD',
-        `record stored at offset ${offset} of shard '${shard.name}' says it is offset ${record.offset}; the database is damaged`,
-      );
-    }
-    return record;
   }
 
   private missing(shard: RocksShard, offset: number): never {

@@ -22,12 +22,18 @@ function str(s: string): Buffer {
 
 export function be64(n: number): Buffer {
   const buf = Buffer.allocUnsafe(8);
-  buf.writeBigUInt64BE(BigInt(n), 0);
+  writeBe64(buf, 0, n);
   return buf;
 }
 
+/** a u64 as two u32 halves: exact for every safe integer (offsets, timestamps), no BigInt on the append path. */
+function writeBe64(buf: Buffer, at: number, n: number): void {
+  buf.writeUInt32BE(Math.floor(n / 0x1_0000_0000) >>> 0, at);
+  buf.writeUInt32BE(n >>> 0, at + 4);
+}
+
 export function readBe64(buf: Buffer, at = buf.length - 8): number {
-  return Number(buf.readBigUInt64BE(at));
+  return buf.readUInt32BE(at) * 0x1_0000_0000 + buf.readUInt32BE(at + 4);
 }
 
 const SHARD_META = enc('s/');
@@ -45,7 +51,21 @@ export function shardNameOfMetaKey(key: Buffer): string {
 }
 
 export const recordPrefix = (shard: string) => Buffer.concat([RECORD, str(shard)]);
-export const recordKey = (shard: string, offset: number) => Buffer.concat([RECORD, str(shard), be64(offset)]);
+/** record prefixes by shard name: every appended record needs its key, and building the prefix is most of it. */
+const recordPrefixes = new Map<string, Buffer>();
+
+export function recordKey(shard: string, offset: number): Buffer {
+  let prefix = recordPrefixes.get(shard);
+  if (prefix === undefined) {
+    if (recordPrefixes.size >= 1024) recordPrefixes.clear();
+    prefix = recordPrefix(shard);
+    recordPrefixes.set(shard, prefix);
+  }
+  const key = Buffer.allocUnsafe(prefix.length + 8);
+  prefix.copy(key, 0);
+  writeBe64(key, prefix.length, offset);
+  return key;
+}
 
 export const keyIndexShardPrefix = (shard: string) => Buffer.concat([KEY_INDEX, str(shard)]);
 export const keyIndexPrefix = (shard: string, key: string) =>

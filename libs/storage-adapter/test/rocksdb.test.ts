@@ -7,7 +7,8 @@ import { RocksDbEngine, type BatchOp, type KvEngine, type WriteOptions } from '@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runStorageConformance } from '../src/conformance/suite.js';
 import { RocksDbStorageAdapter } from '../src/rocksdb-adapter.js';
-import { recordKey } from '../src/rocksdb-keys.js';
+import { encodeRecord } from '../src/record-codec.js';
+import { readBe64, recordKey, recordPrefix } from '../src/rocksdb-keys.js';
 
 runStorageConformance('rocksdb', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'robustmq-storage-'));
@@ -22,10 +23,21 @@ runStorageConformance('rocksdb', async () => {
     corrupt: async (shard, offset) => {
       await current.close();
       const engine = await RocksDbEngine.open(dir);
-      const key = recordKey(shard, offset);
-      const value = await engine.get(key);
-      if (!value) throw new Error(`test setup: no record ${offset} in shard ${shard}`);
-      value[value.length - 1]! ^= 0xff;
+      // the chunk holding the offset (rocksdb-chunk.ts): the last record key at or below it
+      let found: [Buffer, Buffer] | undefined;
+      for await (const entry of engine.scan({
+        prefix: recordPrefix(shard),
+        lt: recordKey(shard, offset + 1),
+        reverse: true,
+        limit: 1,
+      }))
+        found = entry;
+      if (!found) throw new Error(`test setup: no record ${offset} in shard ${shard}`);
+      const [key, value] = found;
+      // walk its [u32 length][record] frames to the record and flip its last byte
+      let pos = 1;
+      for (let o = readBe64(key); o < offset; o++) pos += 4 + value.readUInt32BE(pos);
+      value[pos + 4 + value.readUInt32BE(pos) - 1]! ^= 0xff;
       await engine.put(key, value);
       await engine.close();
       current = await RocksDbStorageAdapter.open(dir);
@@ -150,6 +162,81 @@ describe('RocksDbStorageAdapter specifics', () => {
     adapter = await RocksDbStorageAdapter.open(dir);
     try {
       expect(await adapter.append('s', [{ payload: Buffer.from('next') }])).toEqual([1]);
+    } finally {
+      await adapter.close();
+    }
+  });
+
+  it('stores an append as chunks: reads from inside and across chunks, index reads, recovery and retention inside a chunk', async () => {
+    let adapter = await RocksDbStorageAdapter.open(dir);
+    try {
+      await adapter.createShard('s', { maxRecordsPerSegment: 100, retentionMs: 1_000 });
+      const total = 2_500; // three chunks of at most 1,024 records
+      const records = Array.from({ length: total }, (_, i) => ({
+        timestamp: i < 1_500 ? 1_000 : 10_000_000,
+        ...(i % 10 === 0 ? { key: `k${i % 3}` } : {}),
+        ...(i % 7 === 0 ? { tags: ['seven'] } : {}),
+        payload: Buffer.from(`r${i}`),
+      }));
+      const batch = adapter.groupCommitStats.batches;
+      expect(await adapter.append('s', records)).toEqual(Array.from({ length: total }, (_, i) => i));
+      expect(adapter.groupCommitStats.batches - batch).toBe(1);
+      const payloads = (rs: { payload: Buffer }[]) => rs.map((r) => r.payload.toString());
+      const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `r${from + i}`);
+      expect(payloads(await adapter.read('s', 1_000, { maxRecords: 50 }))).toEqual(range(1_000, 1_050));
+      expect(payloads(await adapter.read('s', 2_047, { maxRecords: 3 }))).toEqual(range(2_047, 2_050));
+      expect(payloads(await adapter.read('s', 2_499))).toEqual(['r2499']);
+      expect(
+        (await adapter.readByKey('s', 'k1', { fromOffset: 1_020, maxRecords: 3 })).map((r) => r.offset),
+      ).toEqual([1_030, 1_060, 1_090]);
+      expect((await adapter.readByTag('s', 'seven', { fromOffset: 2_400 })).map((r) => r.offset)).toEqual(
+        Array.from({ length: 15 }, (_, i) => 2_401 + i * 7),
+      );
+
+      await adapter.close();
+      adapter = await RocksDbStorageAdapter.open(dir);
+      expect((await adapter.describeShard('s')).nextOffset).toBe(total);
+      expect(await adapter.append('s', [{ payload: Buffer.from('next') }])).toEqual([total]);
+
+      // records below 1,500 are old: retention drops whole segments up to 1,500, which lies inside the 2nd chunk
+      const [result] = await adapter.enforceRetention(5_000_000);
+      expect(result).toMatchObject({ shard: 's', startOffset: 1_500 });
+      expect(payloads(await adapter.read('s', 1_500, { maxRecords: 2 }))).toEqual(range(1_500, 1_502));
+      await expect(adapter.read('s', 1_499)).rejects.toMatchObject({ code: 'OFFSET_OUT_OF_RANGE' });
+      expect((await adapter.readByKey('s', 'k0', { maxRecords: 1 }))[0]!.offset).toBe(1_500);
+      await adapter.close();
+      adapter = await RocksDbStorageAdapter.open(dir);
+      const description = await adapter.describeShard('s');
+      expect([description.startOffset, description.nextOffset]).toEqual([1_500, total + 1]);
+      expect(payloads(await adapter.read('s', 1_500, { maxRecords: 1 }))).toEqual(['r1500']);
+    } finally {
+      await adapter.close();
+    }
+  });
+
+  it('reads records stored one per key (the layout before chunks) alongside chunks', async () => {
+    let adapter = await RocksDbStorageAdapter.open(dir);
+    await adapter.createShard('s');
+    await adapter.close();
+    const engine = await RocksDbEngine.open(dir);
+    for (let offset = 0; offset < 3; offset++) {
+      await engine.put(
+        recordKey('s', offset),
+        encodeRecord(offset, { timestamp: 1, tags: [], headers: [], payload: Buffer.from(`old${offset}`) }),
+      );
+    }
+    await engine.close();
+    adapter = await RocksDbStorageAdapter.open(dir);
+    try {
+      expect(
+        await adapter.append('s', [{ payload: Buffer.from('new3') }, { payload: Buffer.from('new4') }]),
+      ).toEqual([3, 4]);
+      expect((await adapter.read('s', 1)).map((r) => r.payload.toString())).toEqual([
+        'old1',
+        'old2',
+        'new3',
+        'new4',
+      ]);
     } finally {
       await adapter.close();
     }
