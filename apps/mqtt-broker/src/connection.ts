@@ -4,6 +4,10 @@
 // protocol violation — closes this connection only. The will belongs here, not to the session: it is the connection
 // whose end publishes it. So do the MQTT 5 limits the client announced in CONNECT and its topic aliases, which are
 // per network connection, not per session.
+//
+// Writes are coalesced per event-loop turn: everything written to a connection while the current I/O callbacks run
+// (every PUBLISH routed to it, every PUBACK that became ready) goes to the socket as one write in the check phase
+// right after, instead of one syscall per packet.
 import type { ClientIdentity } from './auth/access-control.js';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@robustmq/common';
@@ -22,6 +26,18 @@ export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
 const CLOSE_GRACE_MS = 1_000;
 
 let nextConnectionId = 1;
+
+/** connections with coalesced writes waiting for the end of this turn, and whether the flush is scheduled. */
+const unflushed: Connection[] = [];
+let flushScheduled = false;
+
+function flushAll(): void {
+  flushScheduled = false;
+  // a flush can run code that writes again (never in practice: socket.write is synchronous up to the kernel), so
+  // take the list as it is now
+  const connections = unflushed.splice(0);
+  for (const connection of connections) connection.flushWrites();
+}
 
 export class Connection {
   readonly id = nextConnectionId++;
@@ -53,6 +69,9 @@ export class Connection {
   /** incoming QoS 1 PUBLISH whose PUBACK has not been sent yet (with the session's QoS 2 ids: Receive Maximum). */
   pendingQos1 = 0;
   private closing = false;
+  /** bytes written this turn, not yet handed to the socket. */
+  private out: Buffer[] = [];
+  private outBytes = 0;
   private lastPacketAt = Date.now();
   private keepAliveLimitMs = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -95,7 +114,7 @@ export class Connection {
    * subscriber must not make the broker buffer without bound). */
   canAcceptMessage(): boolean {
     if (this.closing) return false;
-    if (this.socket.writableLength > this.broker.settings.maxWriteBufferBytes) {
+    if (this.socket.writableLength + this.outBytes > this.broker.settings.maxWriteBufferBytes) {
       this.broker.stats.messagesDropped++;
       return false;
     }
@@ -104,11 +123,13 @@ export class Connection {
 
   /** Whether the socket is so far behind on writes that nothing more should be queued to it now. */
   get congested(): boolean {
-    return this.socket.writableLength > this.broker.settings.maxWriteBufferBytes;
+    return this.socket.writableLength + this.outBytes > this.broker.settings.maxWriteBufferBytes;
   }
 
   /** Resolves when the socket has flushed its write buffer, or has closed. */
   waitForDrain(): Promise<void> {
+    // 'drain' only follows a socket write that filled the buffer: bytes still waiting for this turn's flush go now
+    this.flushWrites();
     if (this.closing || !this.congested) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
@@ -141,10 +162,29 @@ export class Connection {
     }
   }
 
+  /** Queues bytes for the socket; they are written together with everything else written in this turn. */
   write(bytes: Buffer): void {
     if (this.closing) return;
     this.broker.stats.bytesSent += bytes.length;
-    this.socket.write(bytes);
+    if (this.out.length === 0) {
+      unflushed.push(this);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushAll);
+      }
+    }
+    this.out.push(bytes);
+    this.outBytes += bytes.length;
+  }
+
+  /** Hands the bytes written this turn to the socket, as one write. */
+  flushWrites(): void {
+    const out = this.out;
+    if (out.length === 0) return;
+    const bytes = out.length === 1 ? out[0]! : Buffer.concat(out, this.outBytes);
+    this.out = [];
+    this.outBytes = 0;
+    if (!this.socket.destroyed) this.socket.write(bytes);
   }
 
   /** Encodes and writes a packet. For MQTT 5 a packet over the client's Maximum Packet Size first loses its Reason
@@ -197,6 +237,7 @@ export class Connection {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.logger.debug({ clientId: this.session?.clientId, why }, 'closing connection');
+    this.flushWrites(); // what was written before the close goes out before DISCONNECT and FIN
     if (v5ReasonCode !== undefined && this.session && this.protocolVersion === 5) {
       const disconnect = this.encode({ cmd: 'disconnect', reasonCode: v5ReasonCode, properties: this.reason(why, true) });
       if (disconnect) this.socket.write(disconnect);
@@ -228,6 +269,7 @@ export class Connection {
     if (this.closing) return;
     if (!this.session && error.message === 'Invalid protocol version') {
       // MQTT-3.1.2-2: answer an unsupported protocol level with CONNACK 0x01 before closing
+      this.flushWrites();
       this.socket.write(CONNACK_UNACCEPTABLE_PROTOCOL_VERSION);
     }
     this.close(`undecodable input: ${error.message}`, error.reasonCode);
@@ -246,6 +288,8 @@ export class Connection {
 
   private onSocketClosed(): void {
     this.closing = true;
+    this.out = [];
+    this.outBytes = 0;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.broker.detach(this);

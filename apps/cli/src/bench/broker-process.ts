@@ -47,7 +47,10 @@ export async function startBroker(
       configFile,
       robustmqToml({ storage, tcpPort: port, httpPort: await freePort(), dataDir: join(dir, 'data') }),
     );
-    child = spawn(process.execPath, [ROBUSTMQ_MAIN, '--config', configFile], {
+    // e.g. ROBUSTMQ_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile our broker under load (Node
+    // refuses --cpu-prof in NODE_OPTIONS); the profile is written when the bench stops the broker
+    const nodeArgs = (process.env.ROBUSTMQ_BENCH_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
+    child = spawn(process.execPath, [...nodeArgs, ROBUSTMQ_MAIN, '--config', configFile], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
