@@ -1,19 +1,22 @@
 // Journal benchmark: starts 1 placement center + 3 journal servers as separate processes (from dist/, on free
 // ports, data in a temp dir), then measures append throughput of 100-byte records from batched producers through the
-// journal StorageAdapter at acks=1 and acks=quorum (3 replicas), and read throughput of what was written. Prints the
-// numbers and the command that made them.
+// journal StorageAdapter at acks=1 and acks=quorum (3 replicas), and read throughput of what was written; in the same
+// run, as a reference, NATS JetStream (nats-server -js, file storage, R1 and a 3-node R3 cluster) with the same
+// records and producers (nats-reference.ts; skipped with a message when nats-server is missing). --runs N repeats
+// every measurement N times, interleaved, and prints medians and the journal/NATS ratios.
 //
 //   npx tsc -b apps/journal-server apps/placement-center && node apps/journal-server/dist/bench/journal-bench.js \
-//     [--records 1000000] [--batch 1000] [--producers 8] [--payload 100]
+//     [--records 1000000] [--batch 1000] [--producers 8] [--payload 100] [--runs 1] [--nats true] [--profile DIR]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from '@robustmq/common';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { printSummary } from './cpu-profile-summary.js';
+import { natsServerVersion, natsUnavailable, runNats } from './nats-reference.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const { values } = parseArgs({
@@ -22,6 +25,9 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '1000' },
     producers: { type: 'string', default: '8' },
     payload: { type: 'string', default: '100' },
+    runs: { type: 'string', default: '1' },
+    /** run the NATS JetStream reference too ('false' to leave it out). */
+    nats: { type: 'string', default: 'true' },
     /** write V8 CPU profiles of the journal servers into this folder (and print their top self-time functions). */
     profile: { type: 'string' },
   },
@@ -30,6 +36,7 @@ const RECORDS = Number(values.records);
 const BATCH = Number(values.batch);
 const PRODUCERS = Number(values.producers);
 const PAYLOAD = Number(values.payload);
+const RUNS = Math.max(1, Number(values.runs));
 
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-journal-bench-'));
 const children: ChildProcess[] = [];
@@ -53,6 +60,7 @@ function start(script: string, toml: string[], name: string): ChildProcess {
   const prof = values.profile && name.startsWith('js') ? ['--cpu-prof', '--cpu-prof-dir', join(values.profile, name)] : [];
   const child = spawn(process.execPath, [...prof, join(ROOT, script), '--config', file], { stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
+  if (name.startsWith('js') && child.pid !== undefined) journalPids.push(child.pid);
   return child;
 }
 
@@ -76,14 +84,53 @@ async function cluster(): Promise<string> {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
-async function appendRun(placement: string, acks: 'one' | 'quorum'): Promise<JournalStorageAdapter> {
-  const adapter = new JournalStorageAdapter({ placementAddresses: [placement], namespace: `bench-${acks}`, replicaCount: 3, acks });
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const results = new Map<string, number[]>();
+const journalPids: number[] = [];
+
+/**
+ * CPU seconds used so far by the journal servers (from /proc) and this load generator: on a shared, noisy machine
+ * the CPU cost per record is steadier than wall-clock throughput, and 2 cores / cost is the ceiling when alone.
+ */
+function cpuSeconds(): { servers: number; serversSys: number; client: number } {
+  let ticks = 0;
+  let sys = 0;
+  for (const pid of journalPids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+      sys += Number(fields[12]);
+    } catch {
+      // not Linux, or the process is gone: servers' CPU is then not reported
+    }
+  }
+  const c = process.cpuUsage();
+  return { servers: ticks / 100, serversSys: sys / 100, client: (c.user + c.system) / 1e6 };
+}
+
+function cpuNote(before: ReturnType<typeof cpuSeconds>, records: number, name: string): string {
+  const after = cpuSeconds();
+  const servers = ((after.servers - before.servers) / records) * 1e6;
+  const client = ((after.client - before.client) / records) * 1e6;
+  const kernel = ((after.serversSys - before.serversSys) / records) * 1e6;
+  if (servers > 0) record(`${name} CPU us/record`, servers + client);
+  return servers > 0 ? `; CPU ${servers.toFixed(2)} us/record in the 3 servers (${kernel.toFixed(2)} of it in the kernel) + ${client.toFixed(2)} in the client` : '';
+}
+const record = (name: string, value: number) => results.set(name, [...(results.get(name) ?? []), value]);
+
+async function appendRun(placement: string, acks: 'one' | 'quorum', run: number): Promise<JournalStorageAdapter> {
+  const adapter = new JournalStorageAdapter({ placementAddresses: [placement], namespace: `bench-${acks}-${run}`, replicaCount: 3, acks });
   await adapter.createShard('bench', { maxRecordsPerSegment: 10_000_000 });
   const payload = Buffer.alloc(PAYLOAD, 0x61);
   const batch = Array.from({ length: BATCH }, () => ({ payload, timestamp: Date.now() }));
   await adapter.append('bench', batch.slice(0, 1)); // warm up: leader takes over, connections open
   let issued = 0;
   const latencies: number[] = [];
+  const cpu = cpuSeconds();
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: PRODUCERS }, async () => {
@@ -98,15 +145,18 @@ async function appendRun(placement: string, acks: 'one' | 'quorum'): Promise<Jou
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
+  record(`journal append acks=${acks}`, RECORDS / seconds);
   console.log(
-    `append acks=${acks.padEnd(6)} ${RECORDS} records in ${seconds.toFixed(2)} s: ${Math.round(RECORDS / seconds).toLocaleString('en-US')} records/s, ` +
-      `${((RECORDS * PAYLOAD) / seconds / 1e6).toFixed(1)} MB/s payload; batch latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+    `journal append acks=${acks.padEnd(6)} ${RECORDS} records in ${seconds.toFixed(2)} s: ${fmt(RECORDS / seconds)} records/s, ` +
+      `${((RECORDS * PAYLOAD) / seconds / 1e6).toFixed(1)} MB/s payload; batch latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms` +
+      cpuNote(cpu, RECORDS, `journal append acks=${acks}`),
   );
   return adapter;
 }
 
 async function readRun(adapter: JournalStorageAdapter): Promise<void> {
   const end = (await adapter.describeShard('bench')).nextOffset;
+  const cpu = cpuSeconds();
   const started = process.hrtime.bigint();
   let offset = 0;
   while (offset < end) {
@@ -114,20 +164,60 @@ async function readRun(adapter: JournalStorageAdapter): Promise<void> {
     offset += got.length;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(`read (one reader, CRC-checked) ${end} records in ${seconds.toFixed(2)} s: ${Math.round(end / seconds).toLocaleString('en-US')} records/s`);
+  record('journal read', end / seconds);
+  console.log(`journal read (one reader, CRC-checked) ${end} records in ${seconds.toFixed(2)} s: ${fmt(end / seconds)} records/s${cpuNote(cpu, end, 'journal read')}`);
 }
 
+const command =
+  `npx tsc -b apps/journal-server apps/placement-center && node apps/journal-server/dist/bench/journal-bench.js --records ${RECORDS} --batch ${BATCH} ` +
+  `--producers ${PRODUCERS} --payload ${PAYLOAD} --runs ${RUNS}${values.nats === 'false' ? ' --nats false' : ''}`;
 try {
+  const natsMissing = values.nats === 'false' ? 'left out (--nats false)' : await natsUnavailable();
   const placement = await cluster();
-  console.log(`journal bench: ${RECORDS} records of ${PAYLOAD} B, ${PRODUCERS} producers x batches of ${BATCH}, 3 journal server processes, 3 replicas`);
-  const one = await appendRun(placement, 'one');
-  await one.close();
-  const quorum = await appendRun(placement, 'quorum');
-  await readRun(quorum);
-  await quorum.close();
-  console.log(
-    `command: npx tsc -b apps/journal-server apps/placement-center && node apps/journal-server/dist/bench/journal-bench.js --records ${RECORDS} --batch ${BATCH} --producers ${PRODUCERS} --payload ${PAYLOAD}`,
-  );
+  console.log(`journal bench: ${RECORDS} records of ${PAYLOAD} B, ${PRODUCERS} producers x batches of ${BATCH}, 3 journal server processes, 3 replicas; ${RUNS} run(s)`);
+  console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${cpus().length} CPUs)`);
+  if (natsMissing) console.log(`NATS JetStream reference skipped: ${natsMissing}`);
+  else console.log(`NATS JetStream reference: ${natsServerVersion()}, file storage, same records and producers`);
+  for (let run = 1; run <= RUNS; run++) {
+    if (RUNS > 1) console.log(`-- run ${run}/${RUNS}`);
+    const one = await appendRun(placement, 'one', run);
+    await one.close();
+    const quorum = await appendRun(placement, 'quorum', run);
+    await readRun(quorum);
+    await quorum.close();
+    if (natsMissing) continue;
+    for (const replicas of [1, 3] as const) {
+      try {
+        const r = await runNats({ dir: join(dir, `nats-${run}`), records: RECORDS, batch: BATCH, producers: PRODUCERS, payload: PAYLOAD, replicas });
+        record(`nats append R${replicas}`, r.appendPerSec);
+        if (r.serverCpuUs > 0) record(`nats append R${replicas} CPU us/record`, r.serverCpuUs + r.clientCpuUs);
+        if (r.readPerSec !== undefined) record(`nats read R${replicas}`, r.readPerSec);
+        console.log(
+          `nats jetstream R${replicas} publish ${RECORDS} records: ${fmt(r.appendPerSec)} records/s; batch latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; ` +
+            `CPU ${r.serverCpuUs.toFixed(2)} us/record in nats-server + ${r.clientCpuUs.toFixed(2)} in the client` +
+            (r.readPerSec !== undefined ? `; read (ordered consumer) ${fmt(r.readPerSec)} records/s` : ''),
+        );
+      } catch (err) {
+        console.log(`nats jetstream R${replicas} failed: ${(err as Error).message}`);
+      }
+    }
+  }
+  console.log(`medians over ${RUNS} run(s):`);
+  for (const [name, xs] of results) {
+    if (name.endsWith('CPU us/record')) console.log(`  ${name.padEnd(42)} ${median(xs).toFixed(2).padStart(10)}   (runs: ${xs.map((x) => x.toFixed(2)).join(', ')})`);
+    else console.log(`  ${name.padEnd(42)} ${fmt(median(xs)).padStart(10)} records/s   (runs: ${xs.map(fmt).join(', ')})`);
+  }
+  const ratio = (a: string, b: string) => {
+    const x = median(results.get(a) ?? []);
+    const y = median(results.get(b) ?? []);
+    if (Number.isFinite(x) && Number.isFinite(y)) console.log(`  ${a} / ${b} = ${(x / y).toFixed(2)}`);
+  };
+  ratio('journal append acks=quorum', 'nats append R3');
+  ratio('journal append acks=one', 'nats append R1');
+  ratio('journal read', 'nats read R3');
+  ratio('nats append R3 CPU us/record', 'journal append acks=quorum CPU us/record');
+  console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`command: ${command}`);
 } finally {
   // profiled servers must exit cleanly to write their profiles; the rest need no courtesy
   await Promise.all(
