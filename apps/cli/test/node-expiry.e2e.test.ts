@@ -45,6 +45,7 @@ async function startBroker(id: number) {
       'host = "127.0.0.1"',
       `tcp_port = ${await freePort()}`,
       'ws_port = 0',
+      'grpc_port = 0',
       `http_port = ${await freePort()}`,
       '[placement]',
       `addresses = ["${placement.grpcAddress}"]`,

@@ -12,6 +12,7 @@ import type { QoS } from '@robustmq/protocol';
 import type { StorageAdapter } from '@robustmq/storage-adapter';
 import { Connection, type Transport } from './connection.js';
 import type { DelayedPublisher } from './delayed-publish.js';
+import type { PlacementSessions } from './grpc/placement-sessions.js';
 import type { OutgoingPublish } from './outgoing-publish.js';
 import { ReasonCode } from './reason-codes.js';
 import { retainedPacket } from './retained.js';
@@ -110,6 +111,9 @@ export class Broker {
   accessControl: AccessControl | undefined;
   /** topic rewrite and auto-subscribe rules from placement; undefined without placement (no rules) */
   rules: BrokerRules | undefined;
+  /** persistent sessions mirrored into placement, whose leader fires their delayed wills and expires them (set at
+   * start-up when placement is enabled). */
+  sessionSync: PlacementSessions | undefined;
   /** every open socket, connected or still before CONNECT. */
   private readonly connections = new Set<Connection>();
   /** connected clients by client id. */

@@ -18,6 +18,8 @@ import type { AuthStorageAdapter } from './auth/auth-storage-adapter.js';
 import { openAuthStorage } from './auth/open-auth-storage.js';
 import { BrokerRules } from './rules/broker-rules.js';
 import { restoreSessions } from './session-lifecycle.js';
+import { startInnerGrpc, type InnerGrpcServer } from './grpc/inner-service.js';
+import { PlacementSessions } from './grpc/placement-sessions.js';
 import { MessageLog } from './storage/message-log.js';
 import { SessionPersistence } from './storage/session-persistence.js';
 import { startSysTopics } from './sys-topics.js';
@@ -31,8 +33,9 @@ export interface StartMqttBrokerOptions {
 }
 
 export interface MqttBrokerHandle {
-  /** the bound ports (the real ones when the config asked for port 0); tls/ws/wss only when served. */
-  ports: ListenerPorts & { http: number };
+  /** the bound ports (the real ones when the config asked for port 0); tls/ws/wss only when served, grpc (the inner
+   * service the placement leader calls) only with placement enabled. */
+  ports: ListenerPorts & { http: number; grpc?: number };
   /** the broker core, for composition and tests. */
   broker: Broker;
   /** Unregisters from placement, disconnects every client and closes the listeners. Safe to call twice. */
@@ -91,10 +94,11 @@ export async function startMqttBroker(
   let http: FastifyInstance | undefined;
   let registration: PlacementRegistration | undefined;
   let authClient: PlacementClient | undefined;
+  let sessionClient: PlacementClient | undefined;
+  let inner: InnerGrpcServer | undefined;
   let authStorage: AuthStorageAdapter | undefined;
 
   const shutdown = async (): Promise<void> => {
-    await registration?.stop();
     broker.accessControl?.close();
     broker.rules?.close();
     authClient?.close();
@@ -104,6 +108,12 @@ export async function startMqttBroker(
     const listenersClosed = listeners?.close() ?? Promise.resolve();
     await broker.closeAll();
     await listenersClosed;
+    // the ended connections are handed to placement before this broker leaves the cluster, so the leader fires their
+    // delayed wills from the hand-off instead of taking the sessions over as a dead broker's
+    await broker.sessionSync?.drain();
+    await registration?.stop();
+    await inner?.close();
+    sessionClient?.close();
     // after the listeners: a CONNECT still being checked gets its answer rather than "auth unavailable"
     await authStorage?.close().catch((err: unknown) => logger.warn({ err }, 'closing the auth storage failed'));
     await http?.close();
@@ -139,13 +149,20 @@ export async function startMqttBroker(
       await rules.start();
       broker.rules = rules;
     }
+    if (config.placement.enabled) {
+      // persistent sessions and wills are mirrored into placement, whose leader fires delayed wills and expires
+      // sessions through the inner gRPC service (short deadlines: a slow placement leaves the local timers in charge)
+      sessionClient = new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 5_000 });
+      broker.sessionSync = new PlacementSessions(sessionClient, config.node.id, logger);
+      inner = await startInnerGrpc(broker, config.network.host, config.network.grpc_port, logger);
+    }
     listeners = await startListeners(config, broker, logger);
 
     http = await createHttpServer(broker, createBrokerMetrics(broker, config.node.id), logger);
     await http.listen({ port: config.network.http_port, host: config.network.host });
     const httpPort = (http.server.address() as AddressInfo).port;
 
-    const ports = { ...listeners.ports, http: httpPort };
+    const ports = { ...listeners.ports, http: httpPort, ...(inner ? { grpc: inner.port } : {}) };
     stopSys = startSysTopics(broker, config);
     if (config.placement.enabled) registration = await registerWithPlacement(config, ports, logger);
     logger.info({ ...ports, host: config.network.host, placement: config.placement.enabled }, 'MQTT broker started');

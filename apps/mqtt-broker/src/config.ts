@@ -41,7 +41,8 @@ export const mqttBrokerConfigSchema = z.strictObject({
     /** false: no plain WebSocket listener (TLS listeners follow the certificate instead). */
     ws_enabled: z.boolean().default(true),
     http_port: port().default(9982),
-    /** reserved for the broker's inner gRPC service (not served by the walking skeleton yet). */
+    /** the broker's inner gRPC service (proto/mqtt/broker-inner.proto), which the placement leader calls to publish due
+     * wills and drop expired sessions; served (and registered) only with placement enabled. */
     grpc_port: port().default(9981),
   }),
   mqtt: section({

@@ -10,7 +10,7 @@ export interface PlacementRegistration {
 
 export async function registerWithPlacement(
   config: MqttBrokerConfig,
-  ports: { mqtt: number; http: number; tls?: number; ws?: number; wss?: number },
+  ports: { mqtt: number; http: number; tls?: number; ws?: number; wss?: number; grpc?: number },
   logger: Logger,
 ): Promise<PlacementRegistration> {
   const client = new PlacementClient({ addresses: config.placement.addresses, logger });
@@ -21,7 +21,7 @@ export async function registerWithPlacement(
       clusterName: config.node.cluster_name,
       nodeId: config.node.id,
       host: config.network.advertise_host,
-      // only ports actually served are advertised; grpc joins when the broker's inner service exists
+      // only ports actually served are advertised; `grpc` is the inner service the placement leader calls
       ports: Object.fromEntries(Object.entries(ports).filter(([, port]) => port !== undefined)) as Record<string, number>,
       labels: {},
     },

@@ -1,6 +1,9 @@
 // How sessions begin and end: opening (new, resumed or replaced) at CONNECT, what happens when a connection ends
 // (the session is kept or dropped, the will is published, delayed or cancelled), expiry of persistent sessions,
-// and restoring every persistent session and unpublished will after a restart.
+// and restoring every persistent session and unpublished will after a restart. With placement, persistent sessions
+// and their wills are mirrored there (grpc/placement-sessions.ts): once placement has a disconnect, its leader owns
+// the delayed will and the expiry, and the local timers set here are cancelled; when placement cannot be told, they
+// stay and this broker fires the will and expires the session itself (then deletes placement's copies).
 import { OutgoingPublish } from './outgoing-publish.js';
 import type { Broker } from './broker-core.js';
 import type { Connection } from './connection.js';
@@ -18,6 +21,8 @@ export async function openSession(
   cleanStart: boolean,
   expiry: number,
 ): Promise<{ session: Session; present: boolean }> {
+  const sync = broker.sessionSync;
+  const mirrored = sync !== undefined && (sync.mirrors(clientId) || broker.persistence.getSession(clientId) !== undefined);
   // an older connection with this client id goes first (MQTT-3.1.4-2), so its session is settled before we look
   broker.connectionOf(clientId)?.close('client id taken over by a new connection', 0x8e);
   let session = broker.sessions.get(clientId);
@@ -54,6 +59,9 @@ export async function openSession(
   // the will is stored so that a broker crash does not lose it (it is published at the next start)
   const will = connection.will;
   writes.push(will ? persistence.putWill({ id: clientId }, willPacket(will)) : persistence.delWill({ id: clientId }));
+  // in the background: a clean session (the common case) costs no placement round trip at all
+  if (sync && session.persistent) sync.connected(clientId, expiry, will, connection.protocolVersion);
+  else if (sync && mirrored) sync.ended(clientId);
   await Promise.all(writes);
   return { session, present };
 }
@@ -71,15 +79,45 @@ export function connectionEnded(broker: Broker, connection: Connection, session:
     if (broker.sessions.get(session.clientId) === session) broker.sessions.delete(session.clientId);
     if (will) publishWill(broker, session.clientId, will);
     if (broker.persistence.getSession(session.clientId)) void forget(broker, broker.persistence.deleteSession(session.clientId));
+    // an MQTT 5 DISCONNECT may have set the expiry to 0: the session placement knew has ended
+    if (broker.sessionSync?.mirrors(session.clientId)) broker.sessionSync.ended(session.clientId);
     return;
   }
-  void forget(broker, broker.persistence.putSession(session.clientId, { expiry: session.expiry, disconnectedAt: Date.now() }));
+  const disconnectedAt = Date.now();
+  void forget(broker, broker.persistence.putSession(session.clientId, { expiry: session.expiry, disconnectedAt }));
   session.commit();
   if (will) {
     if (will.delay === 0) publishWill(broker, session.clientId, will);
     else scheduleWill(broker, session, will, will.delay * 1000);
   }
   scheduleExpiry(broker, session, session.expiry === NEVER_EXPIRES ? undefined : session.expiry * 1000);
+  if (broker.sessionSync) handOff(broker, session, will, disconnectedAt, connection.protocolVersion);
+}
+
+/** The disconnect of each session's latest hand-off; an older hand-off that completes late changes nothing. */
+const handOffs = new WeakMap<Session, object>();
+
+/** Tells placement the session is disconnected. Once placement has it, its leader fires the delayed will and
+ * expires the session, so the local timers (the fallback while placement is unreachable) are cancelled. */
+function handOff(broker: Broker, session: Session, will: WillMessage | undefined, disconnectedAt: number, protocolVersion: number): void {
+  const token = {};
+  handOffs.set(session, token);
+  const willGone = !will || will.delay === 0;
+  void broker.sessionSync!.disconnected(session.clientId, session.expiry, protocolVersion, disconnectedAt, willGone).then((result) => {
+    if (handOffs.get(session) !== token || session.connection || broker.sessions.get(session.clientId) !== session) return;
+    if (result === 'failed') return;
+    clearTimeout(session.willTimer);
+    session.willTimer = undefined;
+    if (result === 'superseded') {
+      // the client is connected to another broker: its will is cancelled by that connection (MQTT-3.1.3-9)
+      session.pendingWill = undefined;
+      return;
+    }
+    // placement is in charge; the will stays pending here so that a clean start on this broker still publishes it
+    clearTimeout(session.expiryTimer);
+    session.expiryTimer = undefined;
+    if (will && will.delay > 0 && session.pendingWill !== will) broker.sessionSync!.willPublished(session.clientId);
+  });
 }
 
 /** Restores every persistent session and handles the wills of connections that died with the previous process. */
@@ -142,6 +180,7 @@ function scheduleWill(broker: Broker, session: Session, will: WillMessage, delay
     if (session.pendingWill !== will) return;
     session.pendingWill = undefined;
     publishWill(broker, session.clientId, will);
+    broker.sessionSync?.willPublished(session.clientId);
   });
 }
 
@@ -152,6 +191,7 @@ function scheduleExpiry(broker: Broker, session: Session, delayMs: number | unde
     if (session.connection) return;
     broker.logger.debug({ clientId: session.clientId }, 'session expired');
     void forget(broker, endSession(broker, session));
+    broker.sessionSync?.ended(session.clientId);
   });
 }
 

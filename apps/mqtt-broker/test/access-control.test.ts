@@ -110,7 +110,7 @@ describe('a broker enforcing placement users, ACL and blacklist', () => {
         env: {},
         overrides: {
           node: { data_dir: brokerDir },
-          network: { host: '127.0.0.1', tcp_port: 0, http_port: 0, ws_enabled: false },
+          network: { host: '127.0.0.1', tcp_port: 0, http_port: 0, grpc_port: 0, ws_enabled: false },
           placement: { enabled: true, addresses: [placement.grpcAddress] },
           auth: { allow_anonymous: false, acl_default: 'deny' },
           log: { level: 'silent' },

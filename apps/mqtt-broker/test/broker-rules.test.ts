@@ -34,7 +34,7 @@ beforeAll(async () => {
       env: {},
       overrides: {
         node: { data_dir: brokerDir },
-        network: { host: '127.0.0.1', tcp_port: 0, http_port: 0, ws_enabled: false },
+        network: { host: '127.0.0.1', tcp_port: 0, http_port: 0, grpc_port: 0, ws_enabled: false },
         placement: { enabled: true, addresses: [placement.grpcAddress] },
         auth: { allow_anonymous: true, acl_default: 'allow' },
         log: { level: 'silent' },

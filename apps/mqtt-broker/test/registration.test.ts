@@ -34,7 +34,7 @@ it('registers the bound ports, heartbeats, and unregisters on close', async () =
     env: {},
     overrides: {
       node: { id: 7, cluster_name: 'test-cluster', data_dir: join(dir, 'broker') },
-      network: { host: '127.0.0.1', advertise_host: '127.0.0.1', tcp_port: 0, http_port: 0, ws_port: 0 },
+      network: { host: '127.0.0.1', advertise_host: '127.0.0.1', tcp_port: 0, http_port: 0, ws_port: 0, grpc_port: 0 },
       placement: { enabled: true, addresses: [placement.grpcAddress], heartbeat_interval_ms: 50 },
       log: { level: 'silent' },
     },
@@ -46,9 +46,10 @@ it('registers the bound ports, heartbeats, and unregisters on close', async () =
     clusterName: 'test-cluster',
     nodeId: 7,
     host: '127.0.0.1',
-    ports: { mqtt: handle.ports.mqtt, http: handle.ports.http, ws: handle.ports.ws },
+    ports: { mqtt: handle.ports.mqtt, http: handle.ports.http, ws: handle.ports.ws, grpc: handle.ports.grpc },
   });
   expect(handle.ports.ws).toBeGreaterThan(0);
+  expect(handle.ports.grpc).toBeGreaterThan(0);
   // heartbeats move last_heartbeat forward
   const first = registered!.lastHeartbeatMs;
   await expect

@@ -112,13 +112,16 @@ export class MqttSessionScheduler implements LeaderController {
 
   async start(): Promise<void> {
     this.running = true;
+    this.sessions.clear();
+    this.wills.clear();
+    this.queue.clear();
     this.buffered = [];
     this.brokers = new BrokerClients(this.options.brokerCallTimeoutMs);
     try {
       for await (const resource of this.scan('SESSION')) this.sessions.set(resource.key, sessionView(resource));
       for await (const resource of this.scan('WILL_MESSAGE')) this.wills.set(resource.key, willDelaySec(resource));
     } finally {
-      const buffered = this.buffered;
+      const buffered = this.buffered ?? []; // stop() may have come meanwhile
       this.buffered = undefined;
       for (const change of buffered) this.apply(change);
     }

@@ -1,0 +1,136 @@
+// The broker's inner gRPC service (proto/mqtt/broker-inner.proto) on [network] grpc_port, called by the placement
+// leader: SendLastWill publishes a due will here as if its client had published it; DeleteSession drops an expired
+// session's state. Requests are checked before anything is done: a bad one gets INVALID_ARGUMENT naming the field.
+import * as grpc from '@grpc/grpc-js';
+import { z, type Logger } from '@robustmq/common';
+import { brokerInnerServiceDefinition, type BrokerInnerServiceHandlers, type LastWill__Output } from '@robustmq/protocol';
+import type { Broker } from '../broker-core.js';
+import { forwardedProperties } from '../forwarded-properties.js';
+import { endSession, publishWill } from '../session-lifecycle.js';
+import type { WillMessage } from '../session.js';
+import { fromJson } from '../storage/packet-json.js';
+import { isValidTopicName } from '../topic-validation.js';
+
+class InvalidArgument extends Error {}
+class FailedPrecondition extends Error {}
+
+/** MQTT 5 properties a will may carry on to subscribers; anything else in the JSON is refused. */
+const propertiesSchema = z.strictObject({
+  payloadFormatIndicator: z.boolean().optional(),
+  messageExpiryInterval: z.number().int().min(0).max(0xffffffff).optional(),
+  contentType: z.string().optional(),
+  responseTopic: z.string().refine(isValidTopicName, 'must be a topic name without wildcards').optional(),
+  correlationData: z.instanceof(Buffer).optional(),
+  userProperties: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+});
+
+function requireClientId(clientId: string): string {
+  if (clientId === '') throw new InvalidArgument('client_id must not be empty');
+  if (Buffer.byteLength(clientId) > 65_535) throw new InvalidArgument('client_id is longer than 65535 bytes');
+  return clientId;
+}
+
+function parseWill(will: LastWill__Output | null): WillMessage {
+  if (!will) throw new InvalidArgument('will is required');
+  if (will.topic === '' || !isValidTopicName(will.topic)) throw new InvalidArgument(`will.topic ${JSON.stringify(will.topic)} is not a valid topic name`);
+  if (will.qos > 2) throw new InvalidArgument(`will.qos must be 0, 1 or 2, not ${will.qos}`);
+  let properties: WillMessage['properties'];
+  if (will.propertiesJson !== '') {
+    let value: unknown;
+    try {
+      value = fromJson(Buffer.from(will.propertiesJson));
+    } catch (err) {
+      throw new InvalidArgument(`will.properties_json is not valid JSON: ${(err as Error).message}`);
+    }
+    const parsed = propertiesSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new InvalidArgument(`will.properties_json${issue.path.map((p) => `.${String(p)}`).join('')}: ${issue.message}`);
+    }
+    properties = forwardedProperties(parsed.data);
+  }
+  return { topic: will.topic, payload: will.payload, qos: will.qos as 0 | 1 | 2, retain: will.retain, properties, delay: 0 };
+}
+
+function unary<Req, Res>(logger: Logger, handler: (request: Req) => Res | Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => handler(call.request))
+      .then((reply) => callback(null, reply), (err: unknown) => {
+      const code =
+        err instanceof InvalidArgument ? grpc.status.INVALID_ARGUMENT : err instanceof FailedPrecondition ? grpc.status.FAILED_PRECONDITION : grpc.status.INTERNAL;
+      if (code === grpc.status.INTERNAL) logger.error({ err }, 'inner gRPC call failed');
+      const message = code === grpc.status.INTERNAL ? `internal error: ${(err as Error).message}` : (err as Error).message;
+      callback({ code, details: message, message, metadata: new grpc.Metadata() });
+    });
+  };
+}
+
+export function innerServiceHandlers(broker: Broker, logger: Logger): BrokerInnerServiceHandlers {
+  return {
+    SendLastWill: unary(logger, (request) => {
+      const clientId = requireClientId(request.clientId);
+      const will = parseWill(request.will);
+      // placement saw the session disconnected; a client back on this broker means its view is stale (MQTT-3.1.3-9)
+      if (broker.connectionOf(clientId)) throw new FailedPrecondition(`client "${clientId}" is connected to this broker; its will is not due`);
+      const session = broker.sessions.get(clientId);
+      if (session?.pendingWill) {
+        // this broker was holding the same will as a fallback: it goes out once, now
+        clearTimeout(session.willTimer);
+        session.willTimer = undefined;
+        session.pendingWill = undefined;
+      }
+      broker.sessionSync?.forget(clientId);
+      publishWill(broker, clientId, will);
+      logger.info({ clientId, topic: will.topic }, 'will published for the placement center');
+      return {};
+    }),
+    DeleteSession: unary(logger, async (request) => {
+      const clientId = requireClientId(request.clientId);
+      if (broker.connectionOf(clientId)) return { deleted: false };
+      const session = broker.sessions.get(clientId);
+      broker.sessionSync?.forget(clientId);
+      if (session) {
+        // placement published the will before expiring the session; it must not go out again from here
+        session.pendingWill = undefined;
+        await endSession(broker, session);
+        logger.debug({ clientId }, 'session expired by the placement center');
+        return { deleted: true };
+      }
+      if (broker.persistence.getSession(clientId)) {
+        await broker.persistence.deleteSession(clientId);
+        return { deleted: true };
+      }
+      return { deleted: false };
+    }),
+  };
+}
+
+export interface InnerGrpcServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startInnerGrpc(broker: Broker, host: string, port: number, logger: Logger): Promise<InnerGrpcServer> {
+  const server = new grpc.Server();
+  server.addService(brokerInnerServiceDefinition(), innerServiceHandlers(broker, logger));
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, actual) =>
+      err ? reject(new Error(`cannot bind the inner gRPC port ${port}: ${err.message}`)) : resolve(actual),
+    ),
+  );
+  return {
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 1_000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}

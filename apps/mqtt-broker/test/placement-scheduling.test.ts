@@ -1,0 +1,221 @@
+// Delayed wills and session expiry scheduled by the placement leader, with a real placement center and two real
+// brokers in-process (placement enabled, inner gRPC served on a free port): a will with a delay fires through
+// placement after an abnormal disconnect, a reconnect before the delay cancels it, a session with expiry 1 s is gone
+// from placement and from its broker after it expires, and the inner gRPC service answers bad input with
+// INVALID_ARGUMENT. The death of a broker process is in will-takeover.test.ts.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { PlacementClient, createLogger } from '@robustmq/common';
+import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
+import { newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/protocol';
+import mqtt, { type IConnackPacket, type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
+import { collect, connectClient, sleep } from './support/mqtt-clients.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'robustmq-broker-sched-'));
+const quiet = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+let placement: PlacementCenterHandle;
+let client: PlacementClient;
+const brokers: MqttBrokerHandle[] = [];
+const clients: MqttClient[] = [];
+
+async function startBroker(id: number): Promise<MqttBrokerHandle> {
+  const handle = await startMqttBroker(
+    loadMqttBrokerConfig({
+      env: {},
+      overrides: {
+        node: { id, data_dir: join(dir, `broker-${id}`) },
+        network: { host: '127.0.0.1', tcp_port: 0, http_port: 0, ws_port: 0, grpc_port: 0 },
+        placement: { enabled: true, addresses: [placement.grpcAddress], heartbeat_interval_ms: 200 },
+        mqtt: { sys_interval_s: 0 },
+        log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
+      },
+    }),
+    { logger: quiet },
+  );
+  brokers.push(handle);
+  return handle;
+}
+
+const url = (b: MqttBrokerHandle) => `mqtt://127.0.0.1:${b.ports.mqtt}`;
+
+async function connect(b: MqttBrokerHandle, options: Parameters<typeof connectClient>[1]): Promise<MqttClient> {
+  const c = await connectClient(url(b), { protocolVersion: 5, ...options });
+  clients.push(c);
+  return c;
+}
+
+/** A client whose connection ends without DISCONNECT: the socket just goes. */
+function dropConnection(c: MqttClient): void {
+  c.stream.destroy();
+  c.end(true);
+}
+
+let a: MqttBrokerHandle;
+let b: MqttBrokerHandle;
+
+beforeAll(async () => {
+  placement = await startPlacementCenter(
+    loadPlacementCenterConfig({
+      env: {},
+      overrides: {
+        node: { data_dir: join(dir, 'pc') },
+        network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 },
+        scheduler: { leader_check_ms: 50, retry_ms: 200 },
+      },
+    }),
+    { logger: quiet },
+  );
+  client = new PlacementClient({ addresses: [placement.grpcAddress] });
+  a = await startBroker(1);
+  b = await startBroker(2);
+});
+
+afterAll(async () => {
+  for (const c of clients) c.end(true);
+  for (const handle of brokers) await handle.close();
+  client.close();
+  await placement.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('registers the inner gRPC port with placement', async () => {
+  const nodes = await client.listNodes('MQTT_BROKER');
+  expect(nodes.find((n) => n.nodeId === 1)?.ports).toMatchObject({ grpc: a.ports.grpc, mqtt: a.ports.mqtt });
+  expect(a.ports.grpc).toBeGreaterThan(0);
+});
+
+describe('delayed will', () => {
+  it('is published through placement after its delay when the connection drops', async () => {
+    const sub = await connect(a, { clientId: 'will-sub-1' });
+    await sub.subscribeAsync('wills/one', { qos: 1 });
+    const got = collect(sub);
+    const dying = await connect(a, {
+      clientId: 'dying-1',
+      properties: { sessionExpiryInterval: 60 },
+      will: { topic: 'wills/one', payload: Buffer.from('gone'), qos: 1, retain: false, properties: { willDelayInterval: 1, contentType: 'text/plain' } },
+    });
+    await expect.poll(async () => (await client.getResource('WILL_MESSAGE', 'dying-1'))?.record, { timeout: 3_000 }).toMatchObject({
+      topic: 'wills/one',
+      delayIntervalSec: 1,
+    });
+    const droppedAt = Date.now();
+    dropConnection(dying);
+    // placement takes the disconnect over: the broker cancels its local fallback timer
+    await expect.poll(() => client.getResource('SESSION', 'dying-1').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
+    await expect.poll(() => a.broker.sessions.get('dying-1')?.willTimer, { timeout: 3_000 }).toBeUndefined();
+
+    const [message] = await got.waitFor(1, 5_000);
+    expect(message).toMatchObject({ topic: 'wills/one', payload: 'gone', qos: 1 });
+    expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(900);
+    // published once, and placement forgot it
+    await expect.poll(() => client.getResource('WILL_MESSAGE', 'dying-1'), { timeout: 3_000 }).toBeUndefined();
+    await sleep(500);
+    expect(got.messages).toHaveLength(1);
+  });
+
+  it('is cancelled by a reconnect (to another broker) before the delay', async () => {
+    const subA = await connect(a, { clientId: 'will-sub-2a' });
+    const subB = await connect(b, { clientId: 'will-sub-2b' });
+    await subA.subscribeAsync('wills/two', { qos: 1 });
+    await subB.subscribeAsync('wills/two', { qos: 1 });
+    const gotA = collect(subA);
+    const gotB = collect(subB);
+    const options = {
+      clientId: 'dying-2',
+      properties: { sessionExpiryInterval: 60 },
+      will: { topic: 'wills/two', payload: Buffer.from('gone'), qos: 1 as const, retain: false, properties: { willDelayInterval: 1 } },
+    };
+    const first = await connect(a, options);
+    await expect.poll(() => client.getResource('WILL_MESSAGE', 'dying-2'), { timeout: 3_000 }).toBeDefined();
+    dropConnection(first);
+    await expect.poll(() => client.getResource('SESSION', 'dying-2').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
+    const back = await connect(b, { ...options, will: undefined });
+    await expect.poll(() => client.getResource('SESSION', 'dying-2').then((r) => r?.record), { timeout: 3_000 }).toMatchObject({
+      connected: true,
+      brokerNodeId: 2,
+    });
+    await sleep(2_000);
+    expect(gotA.messages).toEqual([]);
+    expect(gotB.messages).toEqual([]);
+    expect(await client.getResource('WILL_MESSAGE', 'dying-2')).toBeUndefined();
+    back.end(true);
+  });
+});
+
+describe('session expiry', () => {
+  it('removes an expired session from placement and has its broker drop the state', async () => {
+    const c = await connect(a, { clientId: 'expiring-1', clean: false, properties: { sessionExpiryInterval: 1 } });
+    await c.subscribeAsync('expiry/t', { qos: 1 });
+    await expect.poll(() => client.getResource('SESSION', 'expiring-1').then((r) => r?.record), { timeout: 3_000 }).toMatchObject({
+      connected: true,
+      brokerNodeId: 1,
+      sessionExpiryIntervalSec: 1,
+    });
+    await c.endAsync(); // a clean DISCONNECT: the session stays for its expiry
+    await expect.poll(() => client.getResource('SESSION', 'expiring-1').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
+    // placement owns the expiry now, not a local timer
+    await expect.poll(() => a.broker.sessions.get('expiring-1')?.expiryTimer, { timeout: 3_000 }).toBeUndefined();
+    expect(a.broker.sessions.has('expiring-1')).toBe(true);
+
+    await expect.poll(() => client.getResource('SESSION', 'expiring-1'), { timeout: 5_000 }).toBeUndefined();
+    await expect.poll(() => a.broker.sessions.has('expiring-1'), { timeout: 3_000 }).toBe(false);
+    expect(a.broker.persistence.getSession('expiring-1')).toBeUndefined();
+    // the client comes back to a new, empty session: no session present, no subscription left
+    const again = mqtt.connect(url(a), { protocolVersion: 5, clientId: 'expiring-1', clean: false, reconnectPeriod: 0, properties: { sessionExpiryInterval: 60 } });
+    clients.push(again);
+    const connack = await new Promise<IConnackPacket>((resolve, reject) => {
+      again.once('connect', resolve);
+      again.once('error', reject);
+    });
+    expect(connack.sessionPresent).toBe(false);
+    expect(a.broker.sessions.get('expiring-1')?.subscriptions.size).toBe(0);
+  });
+});
+
+describe('inner gRPC service', () => {
+  let inner: BrokerInnerServiceClient;
+  beforeAll(() => {
+    inner = newBrokerInnerClient(`127.0.0.1:${b.ports.grpc!}`, grpc.credentials.createInsecure());
+  });
+  afterAll(() => inner.close());
+
+  const call = <Res>(method: 'SendLastWill' | 'DeleteSession', request: object) =>
+    new Promise<Res>((resolve, reject) =>
+      (inner as unknown as Record<string, (r: object, cb: (err: grpc.ServiceError | null, res?: Res) => void) => void>)[method]!.call(
+        inner,
+        request,
+        (err: grpc.ServiceError | null, res?: Res) => (err ? reject(err) : resolve(res as Res)),
+      ),
+    );
+  const expectInvalid = (p: Promise<unknown>, message: RegExp) =>
+    expect(p).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: expect.stringMatching(message) as unknown });
+
+  it('publishes a will as if its client had published it', async () => {
+    const sub = await connect(b, { clientId: 'inner-sub' });
+    await sub.subscribeAsync('inner/#', { qos: 1 });
+    const got = collect(sub);
+    await call('SendLastWill', {
+      clientId: 'someone',
+      will: { topic: 'inner/w', payload: Buffer.from('bye'), qos: 1, retain: false, propertiesJson: '{"userProperties":{"k":"v"}}' },
+    });
+    expect((await got.waitFor(1))[0]).toMatchObject({ topic: 'inner/w', payload: 'bye', qos: 1 });
+    expect(await call<{ deleted: boolean }>('DeleteSession', { clientId: 'nobody' })).toEqual({ deleted: false });
+  });
+
+  it('answers bad requests with INVALID_ARGUMENT', async () => {
+    const will = { topic: 'inner/w', payload: Buffer.from('x'), qos: 0, retain: false, propertiesJson: '' };
+    await expectInvalid(call('SendLastWill', { clientId: '', will }), /client_id must not be empty/);
+    await expectInvalid(call('SendLastWill', { clientId: 'c' }), /will is required/);
+    await expectInvalid(call('SendLastWill', { clientId: 'c', will: { ...will, topic: 'a/#' } }), /will.topic "a\/#" is not a valid topic name/);
+    await expectInvalid(call('SendLastWill', { clientId: 'c', will: { ...will, topic: '' } }), /will.topic/);
+    await expectInvalid(call('SendLastWill', { clientId: 'c', will: { ...will, qos: 3 } }), /will.qos must be 0, 1 or 2/);
+    await expectInvalid(call('SendLastWill', { clientId: 'c', will: { ...will, propertiesJson: 'not json' } }), /properties_json is not valid JSON/);
+    await expectInvalid(call('SendLastWill', { clientId: 'c', will: { ...will, propertiesJson: '{"bogus":1}' } }), /properties_json: .*bogus/);
+    await expectInvalid(call('SendLastWill', { clientId: 'c', will: { ...will, propertiesJson: '{"contentType":5}' } }), /properties_json.contentType/);
+    await expectInvalid(call('DeleteSession', { clientId: '' }), /client_id must not be empty/);
+  });
+});
