@@ -27,6 +27,8 @@ import { startSysTopics } from './sys-topics.js';
 /** how often connected persistent sessions commit their log position, and retention runs on the message log. */
 const COMMIT_INTERVAL_MS = 1_000;
 const RETENTION_INTERVAL_MS = 3_600_000;
+/** how long a shutdown waits for its sessions to be handed to placement. */
+const SESSION_HAND_OFF_DRAIN_MS = 2_000;
 
 export interface StartMqttBrokerOptions {
   logger?: Logger;
@@ -110,7 +112,7 @@ export async function startMqttBroker(
     await listenersClosed;
     // the ended connections are handed to placement before this broker leaves the cluster, so the leader fires their
     // delayed wills from the hand-off instead of taking the sessions over as a dead broker's
-    await broker.sessionSync?.drain();
+    await broker.sessionSync?.drain(SESSION_HAND_OFF_DRAIN_MS);
     await registration?.stop();
     await inner?.close();
     sessionClient?.close();

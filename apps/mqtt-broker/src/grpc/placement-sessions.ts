@@ -94,9 +94,17 @@ export class PlacementSessions {
     this.connectedAt.delete(clientId);
   }
 
-  /** Resolves once every write queued so far has finished (or failed). */
-  async drain(): Promise<void> {
-    await Promise.all([...this.chains.values()]);
+  /** Resolves once every write queued so far has finished (or failed), or after `timeoutMs` — a shutdown must not
+   * wait out the retries of an unreachable placement. */
+  async drain(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.chains.values()]),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   private base(expiry: number, protocolVersion: number, connectedAtMs: number) {
