@@ -17,6 +17,7 @@ import { clusterMembers, type PlacementCenterConfig } from './config.js';
 import { PlacementStateMachine } from './state/state-machine.js';
 import { LocalProposer, type Proposer } from './state/proposer.js';
 import { RaftProposer, placementApplication } from './state/raft-proposer.js';
+import { openRaftLogEngine } from './state/raft-log-engine.js';
 import { NodeRegistry } from './cluster/node-registry.js';
 import { clusterServiceHandlers } from './grpc/cluster-service.js';
 import { kvServiceHandlers } from './grpc/kv-service.js';
@@ -59,8 +60,10 @@ export async function startPlacementCenter(
   const server = new grpc.Server();
   let proposer: Proposer;
   let raftNode: RaftNode | undefined;
+  let raftLog: RocksDbEngine | undefined;
   if (raftMode) {
-    const storage = await RocksDbRaftStorage.open(engine, 'placement');
+    raftLog = await openRaftLogEngine(config.node.data_dir, engine, logger);
+    const storage = await RocksDbRaftStorage.open(raftLog, 'placement');
     const transport = new GrpcRaftTransport({
       selfId: config.node.id,
       group: 'placement',
@@ -211,6 +214,7 @@ export async function startPlacementCenter(
         registry.close();
         clearInterval(compaction);
         await proposer.close();
+        await raftLog?.close();
         await engine.close();
         logger.info('placement center stopped');
       })();
