@@ -8,6 +8,7 @@ import { PlacementError, type Logger, type PlacementClient } from '@robustmq/com
 import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/storage-adapter';
 import type { LocalSegment, SegmentStore } from '../storage/segment-store.js';
 import { checkBatch } from '../storage/framed-batch.js';
+import { removedByRetention } from '../storage/retention.js';
 import { SegmentLeader, endForEpoch, verifyBatch, type LeaderSettings } from './segment-leader.js';
 import type { SegmentDirectory, SegmentMeta } from './segment-directory.js';
 
@@ -153,6 +154,11 @@ export class JournalNode {
     if (meta.status === 'SEGMENT_SEALED' && local && local.durableEnd >= meta.endOffset + 1) {
       await this.markSealed(local, meta.endOffset + 1);
       return { seg: local, limit: meta.endOffset + 1, sealed: true, leader: undefined };
+    }
+    if (meta.status === 'SEGMENT_SEALED' && !local) {
+      // retention removed it (here and on every replica): say where the shard starts now instead of "ask node N"
+      const removed = await removedByRetention(this.placement, this.directory, namespace, shard, seq);
+      if (removed) throw removed;
     }
     if (meta.status === 'SEGMENT_SEALED' && meta.endOffset + 1 === meta.startOffset) {
       // a sealed empty segment: nothing to read, wherever it is asked

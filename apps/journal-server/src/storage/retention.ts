@@ -2,10 +2,41 @@
 // removed whole, oldest first — by age when every record in them is older than retention_ms (placement records the
 // newest record time of a sealed segment), by size while the shard's sealed segments here exceed retention_bytes.
 // Before deleting, the shard's retention mark in placement KV (`journal-retention/<namespace>/<shard>` = the first
-// kept segment) is moved forward, so readers learn the new start offset instead of finding a hole.
+// kept segment) is moved forward, so readers learn the new start offset instead of finding a hole; a read of a removed
+// segment is answered OFFSET_OUT_OF_RANGE naming that start (`removedByRetention`). Each pass also drops this server's
+// copies of segments below the mark, however the mark got there.
 import type { Logger, PlacementClient } from '@robustmq/common';
-import { advanceRetentionMark, isJournalError } from '@robustmq/storage-adapter';
+import { JournalError, advanceRetentionMark, isJournalError, retentionMarkKey } from '@robustmq/storage-adapter';
 import type { JournalNode } from '../replication/journal-node.js';
+import type { SegmentDirectory } from '../replication/segment-directory.js';
+
+/** the shard's first kept segment (0 when retention never removed anything). */
+async function firstKeptSegment(placement: PlacementClient, namespace: string, shard: string): Promise<number> {
+  const mark = await placement.kvGet(retentionMarkKey(namespace, shard));
+  return mark ? Number(mark.toString('utf8')) : 0;
+}
+
+/**
+ * when segment `seq` lies below the shard's retention mark: the OFFSET_OUT_OF_RANGE error to answer a read of it with,
+ * naming where the shard now starts (segment and offset). undefined when retention did not remove it.
+ */
+export async function removedByRetention(
+  placement: PlacementClient,
+  directory: SegmentDirectory,
+  namespace: string,
+  shard: string,
+  seq: number,
+): Promise<JournalError | undefined> {
+  const firstSeq = await firstKeptSegment(placement, namespace, shard);
+  if (!(seq < firstSeq)) return undefined;
+  const first = await directory.segment(namespace, shard, firstSeq).catch(() => undefined);
+  const start = first ? `offset ${first.startOffset} (segment ${firstSeq})` : `segment ${firstSeq}`;
+  return new JournalError(
+    'OFFSET_OUT_OF_RANGE',
+    `segment ${seq} of ${namespace}/${shard} was removed by retention; the shard now starts at ${start}`,
+    { firstSegment: firstSeq, ...(first ? { startOffset: first.startOffset } : {}) },
+  );
+}
 
 export async function enforceRetention(node: JournalNode, placement: PlacementClient, logger: Logger, now = Date.now()): Promise<number> {
   const byShard = new Map<string, ReturnType<JournalNode['store']['list']>>();
@@ -26,8 +57,18 @@ export async function enforceRetention(node: JournalNode, placement: PlacementCl
       }
       continue;
     }
+    // whatever lies below the shard's retention mark is gone for readers, whoever moved the mark (another replica's
+    // pass while this server was down, or the journal StorageAdapter's enforceRetention): drop this server's copy too,
+    // or it would stay on disk forever
+    const firstKept = await firstKeptSegment(placement, namespace, shard);
+    const below = segs.filter((s) => s.meta.seq < firstKept);
+    for (const seg of below) await node.dropLocal(seg);
+    if (below.length > 0) {
+      removed += below.length;
+      logger.info({ namespace, shard, segments: below.map((s) => s.meta.seq) }, 'dropped local segments below the retention mark');
+    }
     if (!config || (!config.retentionMs && !config.retentionBytes)) continue;
-    const sealed = segs.filter((s) => s.meta.sealedEnd !== null).sort((a, b) => a.meta.seq - b.meta.seq);
+    const sealed = segs.filter((s) => s.meta.seq >= firstKept && s.meta.sealedEnd !== null).sort((a, b) => a.meta.seq - b.meta.seq);
     let bytes = sealed.reduce((sum, s) => sum + s.file.size, 0);
     const doomed = [];
     for (const seg of sealed) {

@@ -1,0 +1,157 @@
+// In-process servers for proof tests that need no signals: one placement center and N journal servers on fixed free
+// ports (so a stopped server comes back at the same address with its data dir), plus a small data-port client that
+// appends to and reads from a placement shard the way a producer does — active segment from placement, Append to its
+// leader, on to the next segment after a seal — without the StorageAdapter's shard catalog in between, so tests can
+// create shards with any placement config (segment size, retention, acks).
+import { join } from 'node:path';
+import { PlacementClient, createLogger, freePort } from '@robustmq/common';
+import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
+import {
+  JOURNAL_MESSAGE,
+  JournalConnectionPool,
+  batchParts,
+  decodeRecord,
+  encodeRecord,
+  isJournalError,
+  splitBatch,
+  type JournalReply,
+} from '@robustmq/storage-adapter';
+import { loadJournalServerConfig, startJournalServer, type JournalServerHandle } from '../../src/index.js';
+
+const logger = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface InProcessJournal {
+  id: number;
+  dataDir: string;
+  ports: { data: number; http: number; grpc: number };
+  handle: JournalServerHandle | undefined;
+}
+
+export class InProcessCluster {
+  placement!: PlacementCenterHandle;
+  client!: PlacementClient;
+  readonly journals: InProcessJournal[] = [];
+  private readonly pool = new JournalConnectionPool();
+
+  constructor(
+    private readonly dir: string,
+    private readonly journalOverrides: Record<string, Record<string, unknown>> = {},
+  ) {}
+
+  async start(journalCount: number): Promise<void> {
+    this.placement = await startPlacementCenter(
+      loadPlacementCenterConfig({
+        env: {},
+        overrides: {
+          node: { data_dir: join(this.dir, 'pc') },
+          network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 },
+          log: { level: 'silent' },
+        },
+      }),
+      { logger },
+    );
+    this.client = new PlacementClient({ addresses: [this.placement.grpcAddress] });
+    for (let id = 1; id <= journalCount; id++) {
+      const journal: InProcessJournal = {
+        id,
+        dataDir: join(this.dir, `js${id}`),
+        ports: { data: await freePort(), http: await freePort(), grpc: await freePort() },
+        handle: undefined,
+      };
+      this.journals.push(journal);
+      await this.startJournal(journal);
+    }
+  }
+
+  journal(id: number): InProcessJournal {
+    const j = this.journals.find((x) => x.id === id);
+    if (!j) throw new Error(`test setup: no journal server ${id}`);
+    return j;
+  }
+
+  async startJournal(j: InProcessJournal): Promise<void> {
+    const o = this.journalOverrides;
+    j.handle = await startJournalServer(
+      loadJournalServerConfig({
+        env: {},
+        overrides: {
+          ...o,
+          node: { id: j.id, data_dir: j.dataDir },
+          network: { host: '127.0.0.1', data_port: j.ports.data, http_port: j.ports.http, grpc_port: j.ports.grpc },
+          placement: { addresses: [this.placement.grpcAddress], heartbeat_interval_ms: 300 },
+          replication: { heartbeat_interval_ms: 100, leader_check_interval_ms: 200, leader_lease_ms: 1000, ...o['replication'] },
+          log: { level: 'silent' },
+        },
+      }),
+      { logger },
+    );
+  }
+
+  async stopJournal(j: InProcessJournal): Promise<void> {
+    const handle = j.handle;
+    j.handle = undefined;
+    await handle?.close();
+  }
+
+  async close(): Promise<void> {
+    this.pool.closeAll();
+    for (const j of this.journals) await this.stopJournal(j);
+    this.client?.close();
+    await this.placement?.close();
+  }
+
+  private async dataAddress(nodeId: number): Promise<string> {
+    const node = (await this.client.listNodes('JOURNAL_SERVER')).find((n) => n.nodeId === nodeId);
+    const port = node?.ports['data'];
+    if (!port) throw new Error(`journal server ${nodeId} is not registered with placement`);
+    return `127.0.0.1:${port}`;
+  }
+
+  /** sends one request to a journal server's data port. */
+  async request(nodeId: number, type: number, header: Record<string, unknown>, data: Buffer[] = [], timeoutMs = 10_000): Promise<JournalReply> {
+    return this.pool.get(await this.dataAddress(nodeId)).request(type, header, data, timeoutMs);
+  }
+
+  /**
+   * appends `payloads` as one batch to the shard's active segment and returns the first offset. Retries through
+   * seals and leader changes (as a producer does) until `timeoutMs`; each request waits at most `requestTimeoutMs`.
+   */
+  async append(
+    namespace: string,
+    shard: string,
+    payloads: Buffer[],
+    options: { timeoutMs?: number; requestTimeoutMs?: number } = {},
+  ): Promise<{ baseOffset: number; segment: number }> {
+    const now = Date.now();
+    const data = Buffer.concat(batchParts(payloads.map((payload) => encodeRecord(0, { timestamp: now, tags: [], headers: [], payload }))));
+    const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+    for (;;) {
+      const active = (await this.client.listSegments(namespace, shard)).filter((s) => s.status === 'SEGMENT_WRITE').pop();
+      try {
+        if (!active) throw new Error('no writable segment yet');
+        const reply = await this.request(
+          active.leader,
+          JOURNAL_MESSAGE.Append,
+          { namespace, shard, segment: active.seq, epoch: active.epoch },
+          [data],
+          options.requestTimeoutMs ?? 10_000,
+        );
+        const count = reply.header['count'] as number;
+        if (count !== payloads.length) throw new Error(`test setup: the segment took ${count} of ${payloads.length} records; append smaller batches`);
+        return { baseOffset: reply.header['baseOffset'] as number, segment: active.seq };
+      } catch (err) {
+        const moving = !active || isJournalError(err, 'SEGMENT_SEALED') || isJournalError(err, 'NOT_LEADER') || isJournalError(err, 'SEGMENT_NOT_FOUND');
+        if (!moving || Date.now() > deadline) throw err;
+        await sleep(20);
+      }
+    }
+  }
+
+  /** reads from `offset` of one segment on one server: the answer header and the records' offsets and payloads. */
+  async read(nodeId: number, namespace: string, shard: string, segment: number, offset: number, maxRecords = 1000) {
+    const reply = await this.request(nodeId, JOURNAL_MESSAGE.Read, { namespace, shard, segment, offset, maxRecords, maxBytes: 16 * 1024 * 1024 });
+    const records = splitBatch(reply.data).map((r) => decodeRecord(r, `${namespace}/${shard}`));
+    return { header: reply.header, records: records.map((r) => ({ offset: r.offset, payload: r.payload.toString() })) };
+  }
+}
