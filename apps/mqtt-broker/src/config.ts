@@ -112,8 +112,8 @@ export const mqttBrokerConfigSchema = z.strictObject({
       .default('placement'),
     /** how often ACL rules and the blacklist are re-read. */
     refresh_interval_ms: positiveMs().default(5_000),
-    /** storage = "mysql": mysql://user:password@host:3306/database; when set it replaces mysql_host … mysql_database
-     * (a URL without a database uses mysql_database). */
+    /** storage = "mysql": mysql://user:password@host:3306/database; when set, host and port come from it, and user,
+     * password and database too when it has them (else from the mysql_* keys). */
     mysql_url: z
       .string()
       .refine((v) => v === '' || (/^(mysql|mariadb):\/\/[^/]/.test(v) && URL.canParse(v)), 'must be empty or mysql://user:password@host:3306/database')

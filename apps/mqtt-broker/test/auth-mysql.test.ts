@@ -227,6 +227,29 @@ if (mode === 'skip') {
       expect(Date.now() - started).toBeLessThan(15_000);
     });
 
+    it('connects as a MySQL user whose password comes from mysql_password, and names the failure when it is wrong', async () => {
+      const user = `rmq_${process.pid}`;
+      await sql.query(`CREATE USER IF NOT EXISTS ?@'127.0.0.1' IDENTIFIED BY 'p4ss'`, [user]);
+      await sql.query(`GRANT ALL PRIVILEGES ON ${sql.escapeId(database)}.* TO ?@'127.0.0.1'`, [user]);
+      try {
+        const where = new URL(server.url);
+        const url = `mysql://${user}@${where.hostname}:${where.port}/${database}`;
+        const other = await startMqttBroker(brokerConfig({ mysql_url: url, mysql_password: 'p4ss' }, dataDir));
+        try {
+          const ok = await connect(`mqtt://127.0.0.1:${other.ports.mqtt}`, { protocolVersion: 5, clientId: 'pw1', username: 'alice', password: 'wonderland' });
+          expect(ok.code).toBe(0);
+          await ok.client.endAsync();
+        } finally {
+          await other.close();
+        }
+        await expect(startMqttBroker(brokerConfig({ mysql_url: url, mysql_password: 'wrong' }, dataDir))).rejects.toThrow(
+          /\[auth\] storage = "mysql": cannot open the auth tables on .*ER_ACCESS_DENIED_ERROR/,
+        );
+      } finally {
+        await sql.query(`DROP USER IF EXISTS ?@'127.0.0.1'`, [user]);
+      }
+    });
+
     it('refuses a malformed mysql_url and table name, naming the key', () => {
       expect(() => loadMqttBrokerConfig({ env: { ROBUSTMQ_AUTH_MYSQL_URL: 'http://x/y' } })).toThrow(/auth\.mysql_url.*mysql:\/\//);
       expect(() => loadMqttBrokerConfig({ env: { ROBUSTMQ_AUTH_MYSQL_ACL_TABLE: 'acl; DROP' } })).toThrow(/auth\.mysql_acl_table/);

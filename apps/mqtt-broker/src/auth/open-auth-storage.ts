@@ -9,7 +9,8 @@ import { PlacementAuthStorage } from './placement-auth-storage.js';
 
 type AuthConfig = MqttBrokerConfig['auth'];
 
-/** the connection from mysql_url when set (its user, password and database win), else from the separate keys. */
+/** the connection from mysql_url when set (host and port from it; user, password and database from it when it has
+ * them, else from the separate keys, so a password can stay out of the URL), else from the separate keys. */
 export function mysqlAuthOptions(auth: AuthConfig): MySqlAuthOptions {
   const tables = { user: auth.mysql_user_table, acl: auth.mysql_acl_table, blacklist: auth.mysql_blacklist_table };
   const base = {
@@ -32,7 +33,7 @@ export function mysqlAuthOptions(auth: AuthConfig): MySqlAuthOptions {
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port ? Number(url.port) : 3306,
     user: url.username ? decodeURIComponent(url.username) : base.user,
-    password: url.password ? decodeURIComponent(url.password) : '',
+    password: url.password ? decodeURIComponent(url.password) : base.password,
     database: database || base.database,
   };
 }
