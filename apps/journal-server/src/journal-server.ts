@@ -1,6 +1,7 @@
 // Assembles a journal server: the segment store (files + RocksDB indexes, recovered at start), the replication node
-// (leadership, followers, watchdog), the data port (1778), the HTTP admin server (2227) and membership in the
-// placement center's node registry (registered with its data port, so peers and clients can find it).
+// (leadership, followers, watchdog), the data port (1778), the inner gRPC service placement calls (2228), the HTTP
+// admin server (2227) and membership in the placement center's node registry (registered with its data and gRPC
+// ports, so peers, clients and placement can find it).
 import {
   NodeRegistrar,
   PlacementClient,
@@ -14,6 +15,7 @@ import {
 } from '@robustmq/common';
 import { JournalConnectionPool } from '@robustmq/storage-adapter';
 import type { JournalServerConfig } from './config.js';
+import { startInnerGrpcServer } from './grpc/grpc-server.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { JournalNode } from './replication/journal-node.js';
 import { SegmentDirectory } from './replication/segment-directory.js';
@@ -23,7 +25,7 @@ import { enforceRetention } from './storage/retention.js';
 import { SegmentStore } from './storage/segment-store.js';
 
 export interface JournalServerHandle {
-  ports: { http: number; data: number };
+  ports: { http: number; data: number; grpc: number };
   /** host:port of the data port, as registered with placement. */
   dataAddress: string;
   node: JournalNode;
@@ -77,6 +79,8 @@ export async function startJournalServer(
     });
     cleanups.push(() => data.close());
     cleanups.push(() => node.close());
+    const inner = await startInnerGrpcServer(node, { host: config.network.host, port: config.network.grpc_port });
+    cleanups.push(() => inner.close());
     cleanups.push(() => pool.closeAll());
 
     const http = createHttpServer(logger);
@@ -98,7 +102,7 @@ export async function startJournalServer(
         clusterName: config.node.cluster_name,
         nodeId: config.node.id,
         host: config.network.advertise_host,
-        ports: { http: httpPort, data: data.port },
+        ports: { http: httpPort, data: data.port, grpc: inner.port },
         labels: { version: '0.1.0' },
       },
       heartbeatIntervalMs: config.placement.heartbeat_interval_ms,
@@ -114,11 +118,11 @@ export async function startJournalServer(
     }, config.storage.retention_check_interval_ms);
     retention.unref();
     cleanups.push(() => clearInterval(retention));
-    logger.info({ httpPort, dataPort: data.port, segments: store.list().length }, 'journal server started');
+    logger.info({ httpPort, dataPort: data.port, grpcPort: inner.port, segments: store.list().length }, 'journal server started');
 
     let closing: Promise<void> | undefined;
     return {
-      ports: { http: httpPort, data: data.port },
+      ports: { http: httpPort, data: data.port, grpc: inner.port },
       dataAddress: `${config.network.advertise_host}:${data.port}`,
       node,
       close() {

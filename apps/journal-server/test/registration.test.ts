@@ -39,14 +39,14 @@ it('registers, serves /health, survives expiry by registering again, and unregis
       env: {},
       overrides: {
         node: { id: 5, data_dir: join(dir, 'js') },
-        network: { host: '127.0.0.1', http_port: 0, data_port: 0 },
+        network: { host: '127.0.0.1', http_port: 0, data_port: 0, grpc_port: 0 },
         placement: { addresses: [placement.grpcAddress], heartbeat_interval_ms: 100 },
       },
     }),
     { logger },
   );
   const nodes = await client.listNodes('JOURNAL_SERVER');
-  expect(nodes).toEqual([expect.objectContaining({ nodeId: 5, host: '127.0.0.1', ports: { http: journal.ports.http, data: journal.ports.data } })]);
+  expect(nodes).toEqual([expect.objectContaining({ nodeId: 5, host: '127.0.0.1', ports: { http: journal.ports.http, data: journal.ports.data, grpc: journal.ports.grpc } })]);
   const health = await fetch(`http://127.0.0.1:${journal.ports.http}/health`);
   expect(await health.json()).toMatchObject({ status: 'ok', registered: true });
 

@@ -34,6 +34,7 @@ import { MqttBlacklist } from './mqtt/mqtt-blacklist.js';
 import { ObservedMqttResources } from './mqtt/observed-resources.js';
 import { LeaderControllers } from './scheduler/leader-controllers.js';
 import { MqttSessionScheduler } from './scheduler/mqtt-session-scheduler.js';
+import { JournalSegmentHandover } from './scheduler/journal-segment-handover.js';
 import { JournalMetadata } from './journal/journal-metadata.js';
 import { ConsumerOffsets } from './journal/consumer-offsets.js';
 import { raftStatus, singleNodeStatus } from './cluster/cluster-status.js';
@@ -114,6 +115,10 @@ export async function startPlacementCenter(
   });
   controllers.add(mqttScheduler);
   const journal = new JournalMetadata(sm, proposer, registry);
+  // an expired journal server's writable segments go to their most caught-up live replica
+  controllers.add(
+    new JournalSegmentHandover(sm, journal, registry, { retryMs: config.scheduler.retry_ms, callTimeoutMs: 1_000, logger: logger.child({ component: 'journal-handover' }) }),
+  );
   const offsets = new ConsumerOffsets(sm, proposer);
 
   // history older than the retention is dropped; watchers that far behind get OUT_OF_RANGE and re-list

@@ -37,7 +37,7 @@ beforeAll(async () => {
           env: {},
           overrides: {
             node: { id, data_dir: join(dir, `js${id}`) },
-            network: { host: '127.0.0.1', data_port: 0, http_port: 0 },
+            network: { host: '127.0.0.1', data_port: 0, http_port: 0, grpc_port: 0 },
             placement: { addresses: [placement.grpcAddress], heartbeat_interval_ms: 500 },
           },
         }),

@@ -17,6 +17,7 @@ export interface ProcessNode {
   id: number;
   http: number;
   data: number;
+  grpc: number;
   child: ChildProcess | undefined;
   dataDir: string;
 }
@@ -43,7 +44,11 @@ export class ProcessCluster {
   readonly journals: ProcessNode[] = [];
   readonly output: string[] = [];
 
-  constructor(readonly dir: string) {}
+  /** leaderLeaseMs: how long followers wait for a silent segment leader before taking over themselves. */
+  constructor(
+    readonly dir: string,
+    readonly options: { leaderLeaseMs?: number } = {},
+  ) {}
 
   get placementAddress(): string {
     return `127.0.0.1:${this.placementGrpc}`;
@@ -86,7 +91,7 @@ export class ProcessCluster {
   }
 
   async addJournal(id: number): Promise<ProcessNode> {
-    const node: ProcessNode = { id, http: await freePort(), data: await freePort(), child: undefined, dataDir: join(this.dir, `js${id}`) };
+    const node: ProcessNode = { id, http: await freePort(), data: await freePort(), grpc: await freePort(), child: undefined, dataDir: join(this.dir, `js${id}`) };
     this.journals.push(node);
     await this.startJournal(node);
     return node;
@@ -104,12 +109,13 @@ export class ProcessCluster {
         'host = "127.0.0.1"',
         'advertise_host = "127.0.0.1"',
         `data_port = ${node.data}`,
+        `grpc_port = ${node.grpc}`,
         `http_port = ${node.http}`,
         '[placement]',
         `addresses = ["${this.placementAddress}"]`,
         'heartbeat_interval_ms = 300',
         '[replication]',
-        'leader_lease_ms = 1000',
+        `leader_lease_ms = ${this.options.leaderLeaseMs ?? 1000}`,
         'leader_check_interval_ms = 200',
         'heartbeat_interval_ms = 100',
         '[log]',
