@@ -11,7 +11,7 @@
 //       u16 tag count,    each [u16 len, utf8]
 //       u16 header count, each [u16 len, utf8 name][u32 len, utf8 value]
 //       u32 payload length, payload bytes
-import { crc32Range } from './crc32.js';
+import { crc32Range, crc32WithNewPrefix } from './crc32.js';
 import { StorageError } from './storage-error.js';
 import type { StoredRecord } from './storage-adapter.js';
 
@@ -44,6 +44,23 @@ function writeRecord(buf: Buffer, at: number, record: RecordFields): number {
   writeU64(buf, at + 5, 0);
   writeU64(buf, at + 13, record.timestamp);
   let pos = at + 22;
+  if (record.key === undefined && record.tags.length === 0 && record.headers.length === 0) {
+    // the common record: flags and both counts are zero
+    buf[at + 21] = 0;
+    buf[at + 22] = 0;
+    buf[at + 23] = 0;
+    buf[at + 24] = 0;
+    buf[at + 25] = 0;
+    pos = at + 26;
+  } else pos = writeVariableFields(buf, at, record);
+  writeU32(buf, pos, record.payload.length);
+  pos += 4;
+  buf.set(record.payload, pos);
+  return pos + record.payload.length;
+}
+
+function writeVariableFields(buf: Buffer, at: number, record: RecordFields): number {
+  let pos = at + 22;
   if (record.key === undefined) buf[at + 21] = 0;
   else {
     buf[at + 21] = 1;
@@ -68,9 +85,6 @@ function writeRecord(buf: Buffer, at: number, record: RecordFields): number {
     buf.writeUInt32BE(v, pos);
     pos += 4 + v;
   }
-  buf.writeUInt32BE(record.payload.length, pos);
-  pos += 4;
-  pos += record.payload.copy(buf, pos);
   return pos;
 }
 
@@ -91,10 +105,10 @@ export function encodeRecordBatch(records: RecordFields[]): { data: Buffer; star
   let pos = 0;
   for (let i = 0; i < records.length; i++) {
     starts[i] = pos;
-    data.writeUInt32BE(sizes[i]!, pos);
+    writeU32(data, pos, sizes[i]!);
     const end = writeRecord(data, pos + 4, records[i]!);
     if (end !== pos + 4 + sizes[i]!) throw new Error(`record encoder size mismatch: wrote ${end - pos - 4} of ${sizes[i]} bytes`);
-    data.writeUInt32BE(crc32Range(data, pos + 4 + CRC_START, end), pos + 5);
+    writeU32(data, pos + 5, crc32Range(data, pos + 4 + CRC_START, end));
     pos = end;
   }
   starts[records.length] = pos;
@@ -103,12 +117,20 @@ export function encodeRecordBatch(records: RecordFields[]): { data: Buffer; star
 
 /** a u64 as two u32 halves: exact for every safe integer, and no BigInt on the hot path. */
 export function writeU64(buf: Buffer, at: number, n: number): void {
-  buf.writeUInt32BE(Math.floor(n / 0x1_0000_0000) >>> 0, at);
-  buf.writeUInt32BE(n >>> 0, at + 4);
+  writeU32(buf, at, n < 0x1_0000_0000 ? 0 : Math.floor(n / 0x1_0000_0000));
+  writeU32(buf, at + 4, n >>> 0);
 }
 
 export function readU64(buf: Buffer, at: number): number {
   return buf.readUInt32BE(at) * 0x1_0000_0000 + buf.readUInt32BE(at + 4);
+}
+
+/** big-endian u32 by plain byte stores: per-record hot paths call this, where writeUInt32BE's checks show up. */
+function writeU32(buf: Buffer, at: number, n: number): void {
+  buf[at] = n >>> 24;
+  buf[at + 1] = n >>> 16;
+  buf[at + 2] = n >>> 8;
+  buf[at + 3] = n;
 }
 
 /**
@@ -122,7 +144,24 @@ export function assignOffset(buf: Buffer, offset: number): void {
 /** assignOffset for a record at buf[start, end) inside a larger buffer (a framed batch), without a view. */
 export function assignOffsetAt(buf: Buffer, start: number, end: number, offset: number): void {
   writeU64(buf, start + 5, offset);
-  buf.writeUInt32BE(crc32Range(buf, start + CRC_START, end), start + 1);
+  writeU32(buf, start + 1, crc32Range(buf, start + CRC_START, end));
+}
+
+/**
+ * assignOffsetAt for a record whose CRC is known to be correct (it was just verified): the CRC is patched for the
+ * changed offset bytes without reading the rest of the record (crc32WithNewPrefix), so it is not computed again.
+ */
+export function restampOffsetAt(buf: Buffer, start: number, end: number, offset: number): void {
+  const oldHi = buf.readUInt32BE(start + 5);
+  const oldLo = buf.readUInt32BE(start + 9);
+  writeU64(buf, start + 5, offset);
+  const patched = crc32WithNewPrefix(
+    buf.readUInt32BE(start + 1),
+    (oldHi ^ buf.readUInt32BE(start + 5)) >>> 0,
+    (oldLo ^ buf.readUInt32BE(start + 9)) >>> 0,
+    end - start - CRC_START - 8,
+  );
+  writeU32(buf, start + 1, patched ?? crc32Range(buf, start + CRC_START, end));
 }
 
 /**

@@ -3,8 +3,8 @@
 // encodeRecord does, each behind its u32 length, so the leader can store them as they arrive.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { crc32, crc32Range } from '../src/crc32.js';
-import { assignOffset, assignOffsetAt, decodeRecord, encodeRecord, encodeRecordBatch, readU64, writeU64, type RecordFields } from '../src/record-codec.js';
+import { crc32, crc32Range, crc32WithNewPrefix } from '../src/crc32.js';
+import { assignOffset, assignOffsetAt, decodeRecord, encodeRecord, encodeRecordBatch, readU64, restampOffsetAt, writeU64, type RecordFields } from '../src/record-codec.js';
 
 describe('crc32Range', () => {
   it('equals crc32 of the subarray for every length and alignment', () => {
@@ -12,6 +12,20 @@ describe('crc32Range', () => {
     for (const start of [0, 1, 3, 7]) {
       for (let len = 0; len < 1100; len += len < 40 ? 1 : 37) {
         expect(crc32Range(data, start, start + len), `start ${start} len ${len}`).toBe(crc32(data.subarray(start, start + len)));
+      }
+    }
+  });
+});
+
+describe('crc32WithNewPrefix', () => {
+  it('gives the CRC of the message with its first 8 bytes changed, for any length and change', () => {
+    for (const rest of [0, 1, 7, 8, 92, 125, 700]) {
+      for (let trial = 0; trial < 20; trial++) {
+        const a = randomBytes(8 + rest);
+        const b = Buffer.from(a);
+        randomBytes(8).copy(b, 0);
+        const patched = crc32WithNewPrefix(crc32(a), (a.readUInt32BE(0) ^ b.readUInt32BE(0)) >>> 0, (a.readUInt32BE(4) ^ b.readUInt32BE(4)) >>> 0, rest);
+        expect(patched, `rest ${rest}`).toBe(crc32(b));
       }
     }
   });
@@ -42,6 +56,18 @@ describe('encodeRecordBatch', () => {
       expect(decoded.payload.equals(r.payload)).toBe(true);
       expect(decoded.key).toBe(r.key);
     });
+  });
+
+  it('restampOffsetAt patches each CRC to what assignOffsetAt computes', () => {
+    const { data, starts } = encodeRecordBatch(records);
+    const expected = Buffer.from(data);
+    for (let i = 0; i < records.length; i++) {
+      for (const offset of [7, 2 ** 33 + 1, 123_456_789 + i]) {
+        restampOffsetAt(data, starts[i]! + 4, starts[i + 1]!, offset);
+        assignOffsetAt(expected, starts[i]! + 4, starts[i + 1]!, offset);
+        expect(data.equals(expected)).toBe(true);
+      }
+    }
   });
 
   it('writes and reads u64 values exactly up to the largest safe integer', () => {

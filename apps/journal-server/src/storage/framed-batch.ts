@@ -3,7 +3,7 @@
 // segment file, forwards the same buffers to followers, and reads answer with file bytes in the same layout. These
 // walks look at each record through offsets into the batch, never through a per-record view, because at ~100-byte
 // records the view would cost more than the work.
-import { JournalError, assignOffsetAt, readU64 } from '@robustmq/storage-adapter';
+import { JournalError, readU64, restampOffsetAt } from '@robustmq/storage-adapter';
 import { checkRecordAt } from './record-view.js';
 
 /** smallest encoded record (version, CRC, offset, timestamp, flags, two counts, payload length). */
@@ -40,13 +40,16 @@ export function prefixBytes(data: Buffer, n: number): number {
   return pos;
 }
 
-/** writes consecutive offsets from `first` into a (checked) batch, with each record's new CRC; returns the count. */
+/**
+ * writes consecutive offsets from `first` into a batch checked by checkBatch (so every CRC in it is correct), patching
+ * each record's CRC for its new offset instead of computing it again; returns the count.
+ */
 export function stampOffsets(data: Buffer, first: number): number {
   let pos = 0;
   let n = 0;
   while (pos < data.length) {
     const end = pos + 4 + data.readUInt32BE(pos);
-    assignOffsetAt(data, pos + 4, end, first + n);
+    restampOffsetAt(data, pos + 4, end, first + n);
     n++;
     pos = end;
   }

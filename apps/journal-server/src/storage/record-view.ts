@@ -75,6 +75,14 @@ export function checkRecord(record: Buffer): string | undefined {
 export function checkRecordAt(record: Buffer, start: number, end: number): string | undefined {
   if (end - start < 30) return `record of ${end - start} bytes is shorter than the 30-byte minimum`;
   if (record[start] !== 1) return `unknown record format version ${record[start]}`;
+  // the common record (no key, tags or headers) is checked with plain byte reads: this runs for every record
+  // arriving at a leader or follower
+  if ((record[start + 21]! | record[start + 22]! | record[start + 23]! | record[start + 24]! | record[start + 25]!) === 0) {
+    const payload = record[start + 26]! * 0x1000000 + ((record[start + 27]! << 16) | (record[start + 28]! << 8) | record[start + 29]!);
+    if (start + 30 + payload !== end) return start + 30 + payload > end ? 'payload past the end' : `${end - start - 30 - payload} trailing bytes`;
+    const stored = record[start + 1]! * 0x1000000 + ((record[start + 2]! << 16) | (record[start + 3]! << 8) | record[start + 4]!);
+    return crc32Range(record, start + 5, end) === stored ? undefined : 'CRC mismatch';
+  }
   let pos = start + 22;
   const need = (n: number) => pos + n <= end;
   if (record[start + 21]! & 1) {
