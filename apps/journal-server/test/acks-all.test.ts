@@ -25,8 +25,8 @@ it('does not acknowledge an acks=all append while a replica is down, acks=quorum
   const ns = 'acks';
   await cluster.client.createShard(ns, 'all', { replicaCount: 3, acks: 'ACKS_ALL' });
   await cluster.client.createShard(ns, 'quorum', { replicaCount: 3, acks: 'ACKS_QUORUM' });
-  expect((await cluster.append(ns, 'all', rec('a0'))).baseOffset).toBe(0);
-  expect((await cluster.append(ns, 'quorum', rec('q0'))).baseOffset).toBe(0);
+  expect((await cluster.data.append(ns, 'all', rec('a0'))).baseOffset).toBe(0);
+  expect((await cluster.data.append(ns, 'quorum', rec('q0'))).baseOffset).toBe(0);
 
   // stop a server that follows both shards' segments (leads neither)
   const leaders = new Set<number>();
@@ -35,7 +35,7 @@ it('does not acknowledge an acks=all append while a replica is down, acks=quorum
   await cluster.stopJournal(victim);
 
   const started = Date.now();
-  const failed = await cluster.append(ns, 'all', rec('a1'), { timeoutMs: 0, requestTimeoutMs: 3_000 }).then(
+  const failed = await cluster.data.append(ns, 'all', rec('a1'), { timeoutMs: 0, requestTimeoutMs: 3_000 }).then(
     () => undefined,
     (err: Error & { code?: string }) => err,
   );
@@ -44,13 +44,13 @@ it('does not acknowledge an acks=all append while a replica is down, acks=quorum
   expect(failed!.message).toMatch(/replica|did not answer within 3000 ms/);
   expect(Date.now() - started).toBeLessThan(5_000);
   // quorum (2 of 3) is still there
-  expect((await cluster.append(ns, 'quorum', rec('q1'))).baseOffset).toBe(1);
+  expect((await cluster.data.append(ns, 'quorum', rec('q1'))).baseOffset).toBe(1);
 
   await cluster.startJournal(victim);
   // the follower catches up; acks=all is acknowledged again (retrying while the leader reconnects to it)
-  const { baseOffset } = await cluster.append(ns, 'all', rec('a2'), { timeoutMs: 20_000, requestTimeoutMs: 20_000 });
+  const { baseOffset } = await cluster.data.append(ns, 'all', rec('a2'), { timeoutMs: 20_000, requestTimeoutMs: 20_000 });
   const segment = (await cluster.client.listSegments(ns, 'all'))[0]!;
-  const read = await cluster.read(segment.leader, ns, 'all', 0, 0);
+  const read = await cluster.data.read(segment.leader, ns, 'all', 0, 0);
   const payloads = read.records.map((r) => r.payload);
   // a1 was never acknowledged, but the leader had written it and kept waiting for the missing replica: it is
   // committed once that replica has it (a timed-out append may still land — producers retry at-least-once)
@@ -58,7 +58,7 @@ it('does not acknowledge an acks=all append while a replica is down, acks=quorum
   expect(read.records.at(-1)!.offset).toBe(baseOffset);
   // everything acknowledged at acks=all is on every replica, the restarted one included
   for (const j of cluster.journals) {
-    const state = await cluster.request(j.id, JOURNAL_MESSAGE.SegmentState, { namespace: ns, shard: 'all', segment: 0 });
+    const state = await cluster.data.request(j.id, JOURNAL_MESSAGE.SegmentState, { namespace: ns, shard: 'all', segment: 0 });
     expect(state.header['endOffset'] as number, `end offset on node ${j.id}`).toBeGreaterThanOrEqual(baseOffset + 1);
   }
 }, 60_000);

@@ -53,7 +53,7 @@ async function settledSegments(namespace: string, shard: string) {
 /** appends records `from`..`to`-1 one at a time (each ~1 KB, so a segment seals every few records). */
 async function appendRange(namespace: string, shard: string, from: number, to: number): Promise<Map<number, number>> {
   const offsets = new Map<number, number>();
-  for (let i = from; i < to; i++) offsets.set(i, (await cluster.append(namespace, shard, [payload(i)])).baseOffset);
+  for (let i = from; i < to; i++) offsets.set(i, (await cluster.data.append(namespace, shard, [payload(i)])).baseOffset);
   return offsets;
 }
 
@@ -62,7 +62,7 @@ async function readFrom(namespace: string, shard: string, firstSeq: number) {
   const out: Array<{ offset: number; payload: string }> = [];
   for (const seg of await cluster.client.listSegments(namespace, shard)) {
     if (seg.seq < firstSeq) continue;
-    const { records } = await cluster.read(seg.leader, namespace, shard, seg.seq, seg.startOffset);
+    const { records } = await cluster.data.read(seg.leader, namespace, shard, seg.seq, seg.startOffset);
     out.push(...records);
   }
   return out;
@@ -84,7 +84,7 @@ async function expectRemoved(namespace: string, shard: string, firstKept: number
     // a read of what retention removed names the new start instead of pointing somewhere else
     for (const nodeId of seg.replicas) {
       await expect(
-        cluster.request(nodeId, JOURNAL_MESSAGE.Read, { namespace, shard, segment: seg.seq, offset: seg.startOffset, maxRecords: 10 }),
+        cluster.data.request(nodeId, JOURNAL_MESSAGE.Read, { namespace, shard, segment: seg.seq, offset: seg.startOffset, maxRecords: 10 }),
       ).rejects.toMatchObject({
         code: 'OFFSET_OUT_OF_RANGE',
         message: expect.stringMatching(new RegExp(`removed by retention.*starts at offset ${kept.startOffset}`)),

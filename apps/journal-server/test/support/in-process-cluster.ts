@@ -1,25 +1,12 @@
 // In-process servers for proof tests that need no signals: one placement center and N journal servers on fixed free
-// ports (so a stopped server comes back at the same address with its data dir), plus a small data-port client that
-// appends to and reads from a placement shard the way a producer does — active segment from placement, Append to its
-// leader, on to the next segment after a seal — without the StorageAdapter's shard catalog in between, so tests can
-// create shards with any placement config (segment size, retention, acks).
+// ports (so a stopped server comes back at the same address with its data dir), and a DataPortClient over them.
 import { join } from 'node:path';
 import { PlacementClient, createLogger, freePort } from '@robustmq/common';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
-import {
-  JOURNAL_MESSAGE,
-  JournalConnectionPool,
-  batchParts,
-  decodeRecord,
-  encodeRecord,
-  isJournalError,
-  splitBatch,
-  type JournalReply,
-} from '@robustmq/storage-adapter';
 import { loadJournalServerConfig, startJournalServer, type JournalServerHandle } from '../../src/index.js';
+import { DataPortClient } from './data-port-client.js';
 
 const logger = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface InProcessJournal {
   id: number;
@@ -31,8 +18,9 @@ export interface InProcessJournal {
 export class InProcessCluster {
   placement!: PlacementCenterHandle;
   client!: PlacementClient;
+  /** appends and reads over the data port, finding segments and leaders through placement. */
+  data!: DataPortClient;
   readonly journals: InProcessJournal[] = [];
-  private readonly pool = new JournalConnectionPool();
 
   constructor(
     private readonly dir: string,
@@ -52,6 +40,7 @@ export class InProcessCluster {
       { logger },
     );
     this.client = new PlacementClient({ addresses: [this.placement.grpcAddress] });
+    this.data = new DataPortClient(this.client);
     for (let id = 1; id <= journalCount; id++) {
       const journal: InProcessJournal = {
         id,
@@ -95,63 +84,9 @@ export class InProcessCluster {
   }
 
   async close(): Promise<void> {
-    this.pool.closeAll();
+    this.data?.close();
     for (const j of this.journals) await this.stopJournal(j);
     this.client?.close();
     await this.placement?.close();
-  }
-
-  private async dataAddress(nodeId: number): Promise<string> {
-    const node = (await this.client.listNodes('JOURNAL_SERVER')).find((n) => n.nodeId === nodeId);
-    const port = node?.ports['data'];
-    if (!port) throw new Error(`journal server ${nodeId} is not registered with placement`);
-    return `127.0.0.1:${port}`;
-  }
-
-  /** sends one request to a journal server's data port. */
-  async request(nodeId: number, type: number, header: Record<string, unknown>, data: Buffer[] = [], timeoutMs = 10_000): Promise<JournalReply> {
-    return this.pool.get(await this.dataAddress(nodeId)).request(type, header, data, timeoutMs);
-  }
-
-  /**
-   * appends `payloads` as one batch to the shard's active segment and returns the first offset. Retries through
-   * seals and leader changes (as a producer does) until `timeoutMs`; each request waits at most `requestTimeoutMs`.
-   */
-  async append(
-    namespace: string,
-    shard: string,
-    payloads: Buffer[],
-    options: { timeoutMs?: number; requestTimeoutMs?: number } = {},
-  ): Promise<{ baseOffset: number; segment: number }> {
-    const now = Date.now();
-    const data = Buffer.concat(batchParts(payloads.map((payload) => encodeRecord(0, { timestamp: now, tags: [], headers: [], payload }))));
-    const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-    for (;;) {
-      const active = (await this.client.listSegments(namespace, shard)).filter((s) => s.status === 'SEGMENT_WRITE').pop();
-      try {
-        if (!active) throw new Error('no writable segment yet');
-        const reply = await this.request(
-          active.leader,
-          JOURNAL_MESSAGE.Append,
-          { namespace, shard, segment: active.seq, epoch: active.epoch },
-          [data],
-          options.requestTimeoutMs ?? 10_000,
-        );
-        const count = reply.header['count'] as number;
-        if (count !== payloads.length) throw new Error(`test setup: the segment took ${count} of ${payloads.length} records; append smaller batches`);
-        return { baseOffset: reply.header['baseOffset'] as number, segment: active.seq };
-      } catch (err) {
-        const moving = !active || isJournalError(err, 'SEGMENT_SEALED') || isJournalError(err, 'NOT_LEADER') || isJournalError(err, 'SEGMENT_NOT_FOUND');
-        if (!moving || Date.now() > deadline) throw err;
-        await sleep(20);
-      }
-    }
-  }
-
-  /** reads from `offset` of one segment on one server: the answer header and the records' offsets and payloads. */
-  async read(nodeId: number, namespace: string, shard: string, segment: number, offset: number, maxRecords = 1000) {
-    const reply = await this.request(nodeId, JOURNAL_MESSAGE.Read, { namespace, shard, segment, offset, maxRecords, maxBytes: 16 * 1024 * 1024 });
-    const records = splitBatch(reply.data).map((r) => decodeRecord(r, `${namespace}/${shard}`));
-    return { header: reply.header, records: records.map((r) => ({ offset: r.offset, payload: r.payload.toString() })) };
   }
 }
