@@ -30,6 +30,18 @@ describe('RocksDbEngine', () => {
     await db.close();
   });
 
+  it('reads several keys in one getMany, absent ones as undefined, in the order asked', async () => {
+    const db = await RocksDbEngine.open(tempDir());
+    await db.batch([
+      { type: 'put', key: 'a', value: 'one' },
+      { type: 'put', key: Buffer.from([0, 255]), value: Buffer.from([1, 2, 3]) },
+    ]);
+    const values = await db.getMany(['missing', Buffer.from([0, 255]), 'a']);
+    expect(values).toEqual([undefined, Buffer.from([1, 2, 3]), Buffer.from('one')]);
+    expect(await db.getMany([])).toEqual([]);
+    await db.close();
+  });
+
   it('applies batches atomically and scans by prefix, bounds, limit and in reverse', async () => {
     const db = await RocksDbEngine.open(tempDir());
     await db.batch([

@@ -242,7 +242,9 @@ export class PlacementStateMachine extends EventEmitter {
       if (c.type === 'kv.set' || c.type === 'kv.delete' || c.type === 'kv.cas') keys.add(KEY.kv + c.key);
     }
     const list = [...keys];
-    const values = await Promise.all(list.map((key) => this.engine.get(key)));
+    const values = this.engine.getMany
+      ? await this.engine.getMany(list)
+      : await Promise.all(list.map((key) => this.engine.get(key)));
     return new Map(list.map((key, i) => [key, values[i]]));
   }
 

@@ -21,6 +21,8 @@ export interface ScanOptions {
 
 export interface KvEngine {
   get(key: Bytes): Promise<Buffer | undefined>;
+  /** several point reads in one call (one trip to the engine's thread instead of one per key). */
+  getMany?(keys: Bytes[]): Promise<(Buffer | undefined)[]>;
   put(key: Bytes, value: Bytes, options?: WriteOptions): Promise<void>;
   delete(key: Bytes, options?: WriteOptions): Promise<void>;
   /** applies all operations atomically. */

@@ -45,6 +45,16 @@ export class RocksDbEngine implements KvEngine {
     });
   }
 
+  getMany(keys: Bytes[]): Promise<(Buffer | undefined)[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.db.getMany(keys.map(toBuffer), { asBuffer: true }, (err, values) => {
+        if (err) return reject(err);
+        resolve((values as (Buffer | undefined)[]).map((v) => v ?? undefined));
+      });
+    });
+  }
+
   put(key: Bytes, value: Bytes, options: WriteOptions = {}): Promise<void> {
     return new Promise((resolve, reject) =>
       this.db.put(toBuffer(key), toBuffer(value), { sync: options.sync ?? true }, (err) =>
