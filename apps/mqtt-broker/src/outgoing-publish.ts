@@ -13,8 +13,11 @@ export type ForwardedProperties = Pick<
 >;
 
 export class OutgoingPublish {
-  /** index: (v5 ? 6 : 0) + qos * 2 + (retain ? 1 : 0) */
-  private readonly encoded: (Buffer | undefined)[] = new Array<Buffer | undefined>(12);
+  /** index: (v5 ? 6 : 0) + qos * 2 + (retain ? 1 : 0); most messages go out in one variant, so the first one is a
+   * field and the array exists only once a second variant is asked for. */
+  private encodedIndex = -1;
+  private encodedFirst: Buffer | undefined;
+  private encoded: (Buffer | undefined)[] | undefined;
   /** the message's offset in the message log; -1 when it has none (the log is failing). Set by MessageLog.append. */
   offset = -1;
   /** MQTT 5 encodings carrying a topic alias and/or subscription identifiers, by variantKey(). */
@@ -38,7 +41,7 @@ export class OutgoingPublish {
    * send `withPacketId(bytes, id)` instead. */
   bytes(v5: boolean, qos: QoS, retain: boolean): Buffer {
     const index = (v5 ? 6 : 0) + qos * 2 + (retain ? 1 : 0);
-    let bytes = this.encoded[index];
+    let bytes = index === this.encodedIndex ? this.encodedFirst : this.encoded?.[index];
     if (!bytes) {
       const packet: IPublishPacket = {
         cmd: 'publish',
@@ -52,7 +55,12 @@ export class OutgoingPublish {
         ...(v5 && this.properties ? { properties: this.properties } : {}),
       };
       bytes = encodePacket(packet, v5 ? 5 : 4);
-      this.encoded[index] = bytes;
+      if (this.encodedIndex < 0) {
+        this.encodedIndex = index;
+        this.encodedFirst = bytes;
+      } else {
+        (this.encoded ??= new Array<Buffer | undefined>(12))[index] = bytes;
+      }
     }
     return bytes;
   }

@@ -69,7 +69,10 @@ interface RocksShard {
 interface AppendWrite extends QueuedWrite {
   kind: 'append';
   shard: RocksShard;
-  fields: RecordFields[];
+  /** per record: its timestamp (for the time index) */
+  timestamps: number[];
+  /** the records that have a key or tags, by their index in the append (most appends have none) */
+  indexed: { at: number; key: string | undefined; tags: string[] }[];
   chunks: EncodedChunk[];
   resolve(offsets: number[]): void;
 }
@@ -124,6 +127,18 @@ function decodeMeta(name: string, value: Buffer): ShardMeta {
     );
   }
   return meta;
+}
+
+/** What the batch writer needs of an append's records besides their bytes; the records themselves are not kept. */
+function indexInfo(fields: RecordFields[]): Pick<AppendWrite, 'timestamps' | 'indexed'> {
+  const timestamps = new Array<number>(fields.length);
+  const indexed: AppendWrite['indexed'] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    timestamps[i] = f.timestamp;
+    if (f.key !== undefined || f.tags.length > 0) indexed.push({ at: i, key: f.key, tags: f.tags });
+  }
+  return { timestamps, indexed };
 }
 
 export class RocksDbStorageAdapter implements StorageAdapter {
@@ -267,7 +282,7 @@ export class RocksDbStorageAdapter implements StorageAdapter {
       let bytes = 0;
       for (const chunk of chunks) bytes += chunk.value.length;
       return new Promise<number[]>((resolve, reject) =>
-        this.queue.submit({ kind: 'append', shard, fields, chunks, bytes, resolve, reject }),
+        this.queue.submit({ kind: 'append', shard, ...indexInfo(fields), chunks, bytes, resolve, reject }),
       );
     });
   }
@@ -437,32 +452,32 @@ export class RocksDbStorageAdapter implements StorageAdapter {
           value: keys.be64(write.offset),
         });
       } else {
-        const fields = write.fields;
-        const assigned = new Array<number>(fields.length);
-        let i = 0;
+        const first = state.next;
+        const { timestamps } = write;
+        const assigned = new Array<number>(timestamps.length);
         for (const chunk of write.chunks) {
           assignChunkOffsets(chunk.value, state.next);
           ops.push({ type: 'put', key: keys.recordKey(shard.name, state.next), value: chunk.value });
-          for (const chunkEnd = i + chunk.count; i < chunkEnd; i++) {
-            const f = fields[i]!;
-            const offset = state.next++;
-            if (f.key !== undefined)
-              ops.push({ type: 'put', key: keys.keyIndexKey(shard.name, f.key, offset), value: '' });
-            if (f.tags.length > 0) {
-              for (const tag of new Set(f.tags)) {
-                ops.push({ type: 'put', key: keys.tagIndexKey(shard.name, tag, offset), value: '' });
-              }
-            }
-            if (f.timestamp > state.maxTimestamp) {
-              state.maxTimestamp = f.timestamp;
-              ops.push({
-                type: 'put',
-                key: keys.timeIndexKey(shard.name, f.timestamp),
-                value: keys.be64(offset),
-              });
-            }
-            assigned[i] = offset;
+          state.next += chunk.count;
+        }
+        for (const { at, key, tags } of write.indexed) {
+          if (key !== undefined)
+            ops.push({ type: 'put', key: keys.keyIndexKey(shard.name, key, first + at), value: '' });
+          for (const tag of new Set(tags)) {
+            ops.push({ type: 'put', key: keys.tagIndexKey(shard.name, tag, first + at), value: '' });
           }
+        }
+        for (let i = 0; i < timestamps.length; i++) {
+          const offset = first + i;
+          if (timestamps[i]! > state.maxTimestamp) {
+            state.maxTimestamp = timestamps[i]!;
+            ops.push({
+              type: 'put',
+              key: keys.timeIndexKey(shard.name, timestamps[i]!),
+              value: keys.be64(offset),
+            });
+          }
+          assigned[i] = offset;
         }
         offsets.set(write, assigned);
       }

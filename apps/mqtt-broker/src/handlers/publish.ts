@@ -7,6 +7,7 @@
 // clients get reason 0x80, 3.x clients a closed connection. QoS 2 packet ids are remembered until PUBREL so a
 // resent PUBLISH is not delivered twice.
 import type { IPublishPacket } from '@robustmq/protocol';
+import type { AckSlot } from '../ack-queue.js';
 import type { Connection } from '../connection.js';
 import { parseDelayedTopic } from '../delayed-publish.js';
 import { PUBACK, PUBREC, ackPacket } from '../fixed-packets.js';
@@ -131,6 +132,17 @@ export function handlePublish(connection: Connection, packet: IPublishPacket): v
     retainedWrite?.catch((err: unknown) => connection.logger.error({ err, topic }, 'retained message not stored'));
     return;
   }
+  if (!retainedWrite && qos === 1) {
+    // the common case waits for one thing only: no closures beyond the one the log calls back
+    const slot = connection.acks.reserve();
+    connection.pendingQos1++;
+    broker.log.onDurable(message.offset, (err) => {
+      connection.pendingQos1--;
+      if (err === undefined) connection.acks.settle(slot, ackPacket(PUBACK, packetId));
+      else notStored(connection, session, qos, packetId, topic, slot, err);
+    });
+    return;
+  }
   acknowledge(connection, session, qos, packetId, topic, (settled) => {
     let waits = 1;
     if (retainedWrite) {
@@ -167,11 +179,7 @@ function acknowledge(
   const finish = (): void => {
     if (qos === 1) connection.pendingQos1--;
     if (failure === undefined) return connection.acks.settle(slot, ackPacket(type, packetId));
-    connection.logger.error({ err: failure, topic }, 'message not stored: not acknowledged');
-    if (qos === 2) session.awaitingRelease.delete(packetId);
-    if (connection.protocolVersion === 5) return connection.acks.settle(slot, ackPacket(type, packetId, ReasonCode.UNSPECIFIED_ERROR));
-    connection.acks.settle(slot, undefined);
-    connection.close('message could not be stored');
+    notStored(connection, session, qos, packetId, topic, slot, failure);
   };
   const settled = (err: unknown): void => {
     if (err) failure ??= err;
@@ -179,6 +187,16 @@ function acknowledge(
   };
   waiting = start(settled);
   if (done === waiting) finish();
+}
+
+/** A write the acknowledgement waited for failed: never acknowledged as done — MQTT 5 gets reason 0x80, 3.x clients
+ * lose the connection (they have no way to hear it), and a QoS 2 packet id is forgotten so a resend is taken anew. */
+function notStored(connection: Connection, session: Session, qos: 1 | 2, packetId: number, topic: string, slot: AckSlot, err: unknown): void {
+  connection.logger.error({ err, topic }, 'message not stored: not acknowledged');
+  if (qos === 2) session.awaitingRelease.delete(packetId);
+  if (connection.protocolVersion === 5) return connection.acks.settle(slot, ackPacket(qos === 1 ? PUBACK : PUBREC, packetId, ReasonCode.UNSPECIFIED_ERROR));
+  connection.acks.settle(slot, undefined);
+  connection.close('message could not be stored');
 }
 
 /** A QoS 1/2 PUBLISH the broker does not take: an MQTT 5 PUBACK/PUBREC with an error reason (and a reason string if
