@@ -10,7 +10,7 @@
 // record under its own offset (the layout before chunks): both are read.
 import {
   RECORD_FORMAT_VERSION,
-  assignOffsetAt,
+  restampOffsetAt,
   decodeRecord,
   encodeRecordBatch,
   readU64,
@@ -47,13 +47,14 @@ export function encodeChunks(fields: RecordFields[]): EncodedChunk[] {
   return chunks;
 }
 
-/** Gives the chunk's records the offsets first, first + 1, … (and their CRCs). */
+/** Gives the chunk's records the offsets first, first + 1, … (and their CRCs: encodeChunks made them correct for
+ * offset 0, so each is patched for the new offset instead of computed again). */
 export function assignChunkOffsets(value: Buffer, first: number): void {
   let pos = 1;
   let offset = first;
   while (pos < value.length) {
     const end = pos + 4 + value.readUInt32BE(pos);
-    assignOffsetAt(value, pos + 4, end, offset++);
+    restampOffsetAt(value, pos + 4, end, offset++);
     pos = end;
   }
 }
