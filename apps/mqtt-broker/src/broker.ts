@@ -74,15 +74,23 @@ export async function startMqttBroker(
     options.logger ?? createLogger({ service: 'mqtt-broker', nodeId: config.node.id, level: config.log.level });
   const storage: StorageAdapter = await createStorageAdapter({ type: config.storage.type, dataDir: config.node.data_dir });
   let broker: Broker;
+  // persistent sessions and wills are mirrored into placement, whose leader fires delayed wills and expires sessions
+  // through the inner gRPC service (short deadlines: a slow placement leaves the local timers in charge); created
+  // before the sessions are restored, which asks placement who owns each of them now
+  const sessionClient = config.placement.enabled
+    ? new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 5_000 })
+    : undefined;
   try {
     const log = await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
     const persistence = await SessionPersistence.open(storage, logger);
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
     broker = new Broker(brokerSettings(config), logger, { storage, log, persistence });
+    if (sessionClient) broker.sessionSync = new PlacementSessions(sessionClient, config.node.id, logger);
     await restoreSessions(broker);
     broker.delayed = new DelayedPublisher(broker);
     broker.delayed.restore();
   } catch (err) {
+    sessionClient?.close();
     await storage.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing storage failed'));
     throw err;
   }
@@ -96,7 +104,6 @@ export async function startMqttBroker(
   let http: FastifyInstance | undefined;
   let registration: PlacementRegistration | undefined;
   let authClient: PlacementClient | undefined;
-  let sessionClient: PlacementClient | undefined;
   let inner: InnerGrpcServer | undefined;
   let authStorage: AuthStorageAdapter | undefined;
 
@@ -151,13 +158,7 @@ export async function startMqttBroker(
       await rules.start();
       broker.rules = rules;
     }
-    if (config.placement.enabled) {
-      // persistent sessions and wills are mirrored into placement, whose leader fires delayed wills and expires
-      // sessions through the inner gRPC service (short deadlines: a slow placement leaves the local timers in charge)
-      sessionClient = new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 5_000 });
-      broker.sessionSync = new PlacementSessions(sessionClient, config.node.id, logger);
-      inner = await startInnerGrpc(broker, config.network.host, config.network.grpc_port, logger);
-    }
+    if (config.placement.enabled) inner = await startInnerGrpc(broker, config.network.host, config.network.grpc_port, logger);
     listeners = await startListeners(config, broker, logger);
 
     http = await createHttpServer(broker, createBrokerMetrics(broker, config.node.id), logger);

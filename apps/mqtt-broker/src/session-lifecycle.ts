@@ -120,10 +120,14 @@ function handOff(broker: Broker, session: Session, will: WillMessage | undefined
   });
 }
 
-/** Restores every persistent session and handles the wills of connections that died with the previous process. */
+/** Restores every persistent session and handles the wills of connections that died with the previous process. With
+ * placement, a session placement knows is left to its leader (which may have fired the will already, when this
+ * broker's node expired while it was down); only sessions placement does not know, or cannot be asked about, get
+ * local timers. */
 export async function restoreSessions(broker: Broker): Promise<void> {
   const { persistence, storage, log } = broker;
   const now = Date.now();
+  const owners = new Map<string, { owner: 'placement' | 'elsewhere' | 'local'; willInPlacement: boolean }>();
   for (const [clientId, record] of [...persistence.sessionRecords()]) {
     const session = new Session(clientId, broker);
     session.expiry = record.expiry;
@@ -145,12 +149,27 @@ export async function restoreSessions(broker: Broker): Promise<void> {
     broker.sessions.set(clientId, session);
     const disconnectedAt = record.disconnectedAt ?? now;
     if (record.disconnectedAt === undefined) await persistence.putSession(clientId, { ...record, disconnectedAt });
-    if (record.expiry !== NEVER_EXPIRES) scheduleExpiry(broker, session, Math.max(0, disconnectedAt + record.expiry * 1000 - now));
+    const ownership = broker.sessionSync ? await broker.sessionSync.adopt(clientId, disconnectedAt) : undefined;
+    if (ownership) owners.set(clientId, ownership);
+    // placement's leader expires the sessions it owns (and tells this broker)
+    if (record.expiry !== NEVER_EXPIRES && ownership?.owner !== 'placement') {
+      scheduleExpiry(broker, session, Math.max(0, disconnectedAt + record.expiry * 1000 - now));
+    }
   }
   for (const packet of await wills(broker)) {
     const clientId = packet.clientId as string;
     const will = willFromPacket(packet);
     const session = broker.sessions.get(clientId);
+    const ownership = owners.get(clientId);
+    if (session && ownership && ownership.owner !== 'local') {
+      if (ownership.owner === 'placement' && ownership.willInPlacement) {
+        session.pendingWill = will; // placement fires it; kept so that a clean start here still publishes it
+      } else {
+        // placement already fired (or cancelled) it, or the client is connected elsewhere: it must not go out again
+        void forget(broker, broker.persistence.delWill({ id: clientId }));
+      }
+      continue;
+    }
     if (session && will.delay > 0) scheduleWill(broker, session, will, will.delay * 1000);
     else publishWill(broker, clientId, will);
   }

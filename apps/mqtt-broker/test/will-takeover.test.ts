@@ -1,7 +1,9 @@
 // A broker that dies hands its clients' wills to the placement leader: broker 1 runs as a child process
 // (node dist/main.js) and is killed with SIGKILL, so it never unregisters nor publishes anything; once its
 // heartbeats stop, placement expires the node, marks its sessions disconnected and, after the will delay, publishes
-// the will through the other broker (in-process), where an MQTT.js subscriber receives it exactly once.
+// the will through the other broker (in-process), where an MQTT.js subscriber receives it exactly once. Restarted
+// on its data, the broker finds the session and will in its own storage, learns from placement that the will went
+// out already, and does not publish it a second time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,7 +101,7 @@ it('publishes the will of a client whose broker was killed, through another brok
     clientId: 'doomed',
     protocolVersion: 5,
     properties: { sessionExpiryInterval: 300 },
-    will: { topic: 'takeover/status', payload: Buffer.from('offline'), qos: 1, retain: false, properties: { willDelayInterval: 1 } },
+    will: { topic: 'takeover/status', payload: Buffer.from('offline'), qos: 1, retain: true, properties: { willDelayInterval: 1 } },
   });
   clients.push(doomed);
   await expect.poll(() => client.getResource('WILL_MESSAGE', 'doomed'), { timeout: 5_000 }).toBeDefined();
@@ -119,5 +121,15 @@ it('publishes the will of a client whose broker was killed, through another brok
   await expect.poll(() => client.getResource('WILL_MESSAGE', 'doomed'), { timeout: 3_000 }).toBeUndefined();
   expect((await client.getResource('SESSION', 'doomed'))?.record).toMatchObject({ connected: false, brokerNodeId: 1 });
   await sleep(700);
+  expect(got.messages).toHaveLength(1);
+
+  // the restarted broker restores the session and the will from its storage; placement says the will is gone
+  child = await startBrokerProcess(1, mqttPort);
+  const late = await connectClient(`mqtt://127.0.0.1:${mqttPort}`, { clientId: 'late-sub', protocolVersion: 5 });
+  clients.push(late);
+  const retained = collect(late);
+  await late.subscribeAsync('takeover/status', { qos: 1 });
+  await sleep(700);
+  expect(retained.messages).toEqual([]); // it would be there, retained, had the restarted broker published the will
   expect(got.messages).toHaveLength(1);
 }, 60_000);

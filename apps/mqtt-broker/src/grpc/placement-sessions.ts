@@ -65,6 +65,27 @@ export class PlacementSessions {
     }).then((result) => result ?? 'failed');
   }
 
+  /** A persistent session restored from this broker's storage at start-up: who owns it now? 'placement' when placement
+   * knows it and it is not connected elsewhere — a session it still had connected here is handed off as disconnected
+   * at `disconnectedAt` (its will, if placement still holds one, fires from there); 'elsewhere' when its client is
+   * connected to another broker; 'local' when placement does not know it or cannot be asked (local timers decide). */
+  async adopt(clientId: string, disconnectedAt: number): Promise<{ owner: 'placement' | 'elsewhere' | 'local'; willInPlacement: boolean }> {
+    try {
+      const stored = await this.client.getResource('SESSION', clientId);
+      if (!stored) return { owner: 'local', willInPlacement: false };
+      const record = stored.record as { brokerNodeId?: number; connected?: boolean; connectedAtMs?: number };
+      if (record.connected && record.brokerNodeId !== this.nodeId) return { owner: 'elsewhere', willInPlacement: false };
+      if (record.connected) await this.client.putResource('SESSION', clientId, { ...record, connected: false, lastDisconnectAtMs: disconnectedAt });
+      const will = await this.client.getResource('WILL_MESSAGE', clientId);
+      this.connectedAt.set(clientId, record.connectedAtMs ?? disconnectedAt);
+      if (will) this.willsStored.add(clientId);
+      return { owner: 'placement', willInPlacement: will !== undefined };
+    } catch (err) {
+      this.logger.warn({ err, clientId }, 'could not ask placement about a restored session; its local timers stay in charge');
+      return { owner: 'local', willInPlacement: false };
+    }
+  }
+
   /** The session ended here (clean start, local expiry, or it stopped being persistent): placement forgets it. */
   ended(clientId: string): void {
     this.willsStored.delete(clientId);
