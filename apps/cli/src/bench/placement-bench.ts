@@ -1,7 +1,7 @@
 // `robust-bench placement`: writes/s and linearizable reads/s of our placement center and etcd 3.4, 1 and 3
 // members, with 1, 100 and 1000 concurrent clients, driven by the same closed-loop load generator, in one run.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installCleanup, onBenchExit } from './child-processes.js';
 import { percentile } from './statistics.js';
@@ -28,6 +28,8 @@ interface Row {
   p99: number;
   errors: number;
   cpuPerOpUs: number;
+  /** CPU of this process (the load generator and the system's client library) per operation. */
+  clientCpuPerOpUs: number;
 }
 
 const VALUE = Buffer.alloc(100, 'v');
@@ -68,10 +70,12 @@ async function measure(cluster: RunningCluster, options: PlacementBenchOptions):
       for (const kind of ['write', 'read'] as const) {
         process.stderr.write(`  ${cluster.system} × ${cluster.members}: ${concurrency} clients, ${kind}s …\n`);
         const cpuBefore = cluster.pids.reduce((s, pid) => s + cpuTimeMs(pid) / 1000, 0);
+        const clientCpuBefore = process.cpuUsage();
         const result = await closedLoop(clients, concurrency, options.durationS, (client, i) =>
           kind === 'write' ? client.put(`bench/k${i % 10_000}`, VALUE) : client.get(`bench/k${i % 10_000}`),
         );
         const cpu = cluster.pids.reduce((s, pid) => s + cpuTimeMs(pid) / 1000, 0) - cpuBefore;
+        const clientCpu = process.cpuUsage(clientCpuBefore);
         const sorted = result.latencies.sort((a, b) => a - b);
         rows.push({
           system: cluster.system,
@@ -83,6 +87,7 @@ async function measure(cluster: RunningCluster, options: PlacementBenchOptions):
           p99: percentile(sorted, 0.99),
           errors: result.errors,
           cpuPerOpUs: result.ops ? (cpu / result.ops) * 1e6 : 0,
+          clientCpuPerOpUs: result.ops ? (clientCpu.user + clientCpu.system) / result.ops : 0,
         });
       }
     }
@@ -104,12 +109,14 @@ function report(rows: Row[], options: PlacementBenchOptions): string {
     '',
     '- robustmq: our placement center (writes through the Raft log when 3 members; reads linearizable via ReadIndex)',
     '- etcd: Debian etcd 3.4.23 through the etcd3 npm client (writes through Raft; reads linearizable by default)',
+    '- CPU µs/op: summed over the system\'s member processes; client CPU: this load-generator process, client libraries included',
+    `- load average at the end: ${loadavg().map((n) => n.toFixed(2)).join(', ')} on ${availableParallelism()} CPUs`,
     '',
   );
   for (const op of ['write', 'read'] as const) {
     lines.push(`### ${op === 'write' ? 'Writes' : 'Linearizable reads'}`, '');
-    lines.push('| members | clients | robustmq ops/s | etcd ops/s | ours/etcd | robustmq p50 / p99 ms | etcd p50 / p99 ms | robustmq CPU µs/op | etcd CPU µs/op | errors (ours / etcd) |');
-    lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    lines.push('| members | clients | robustmq ops/s | etcd ops/s | ours/etcd | robustmq p50 / p99 ms | etcd p50 / p99 ms | robustmq CPU µs/op | etcd CPU µs/op | client CPU µs/op (ours / etcd) | errors (ours / etcd) |');
+    lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const members of options.members) {
       for (const clients of options.clients) {
         const ours = rows.find((r) => r.system === 'robustmq' && r.members === members && r.clients === clients && r.op === op);
@@ -118,7 +125,7 @@ function report(rows: Row[], options: PlacementBenchOptions): string {
         lines.push(
           `| ${members} | ${clients} | ${cell(ours, (r) => fmt(r.opsPerSec))} | ${cell(theirs, (r) => fmt(r.opsPerSec))} | ${
             ours && theirs ? `${fmt(ours.opsPerSec / theirs.opsPerSec, 2)}×` : '–'
-          } | ${cell(ours, (r) => `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)}`)} | ${cell(theirs, (r) => `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)}`)} | ${cell(ours, (r) => fmt(r.cpuPerOpUs))} | ${cell(theirs, (r) => fmt(r.cpuPerOpUs))} | ${cell(ours, (r) => String(r.errors))} / ${cell(theirs, (r) => String(r.errors))} |`,
+          } | ${cell(ours, (r) => `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)}`)} | ${cell(theirs, (r) => `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)}`)} | ${cell(ours, (r) => fmt(r.cpuPerOpUs))} | ${cell(theirs, (r) => fmt(r.cpuPerOpUs))} | ${cell(ours, (r) => fmt(r.clientCpuPerOpUs))} / ${cell(theirs, (r) => fmt(r.clientCpuPerOpUs))} | ${cell(ours, (r) => String(r.errors))} / ${cell(theirs, (r) => String(r.errors))} |`,
         );
       }
     }
