@@ -214,6 +214,9 @@ export class JournalNode {
     return this.serialize(seg.key, async () => {
       await this.adoptEpoch(seg, h.epoch);
       this.follower(seg.key).lastContactMs = Date.now();
+      // pipelined writes may still be syncing: answer once they are durable, so the leader resumes right after them
+      // instead of at a durable end this replica's written end has already passed (OUT_OF_ORDER until the sync lands)
+      if (seg.endOffset > seg.durableEnd) await this.store.sync(seg);
       return { endOffset: seg.durableEnd, lastEpoch: seg.lastEpoch, epochs: seg.meta.epochs };
     });
   }
