@@ -1,7 +1,7 @@
 // The shared PUBLISH encoding: one encoding per wire variant, and packet ids patched into copies correctly for
 // MQTT 3.1.1 and 5 (with properties, and with a multi-byte remaining length).
 import mqttPacket from 'mqtt-packet';
-import type { IPublishPacket, Packet } from '@robustmq/protocol';
+import { encodePacket, type IPublishPacket, type Packet, type QoS } from '@robustmq/protocol';
 import { describe, expect, it } from 'vitest';
 import { OutgoingPublish, withPacketId } from '../src/outgoing-publish.js';
 
@@ -41,5 +41,28 @@ describe('OutgoingPublish', () => {
     else expect(first.properties).toBeUndefined();
     // the shared template is untouched
     expect(decode(template, version).messageId).toBe(1);
+  });
+
+  it.each([
+    ['a/b', 0],
+    ['sensors/ü/温度', 64],
+    ['t', 127 - 5],
+    ['t', 200],
+    ['x/'.repeat(100), 20_000],
+    ['big', 2_200_000],
+  ])('encodes a PUBLISH without properties exactly as mqtt-packet does (topic %s, %i payload bytes)', (topic, size) => {
+    for (const v5 of [false, true]) {
+      for (const qos of [0, 1, 2] as QoS[]) {
+        for (const retain of [false, true]) {
+          const payload = Buffer.alloc(size, 3);
+          const ours = new OutgoingPublish(topic, payload, 2, true, undefined).bytes(v5, qos, retain);
+          const theirs = encodePacket(
+            { cmd: 'publish', topic, payload, qos, retain, dup: false, ...(qos > 0 ? { messageId: 1 } : {}) },
+            v5 ? 5 : 4,
+          );
+          expect(ours.equals(theirs)).toBe(true);
+        }
+      }
+    }
   });
 });
