@@ -176,6 +176,33 @@ describe('session expiry', () => {
   });
 });
 
+describe('session expiry with a pending will', () => {
+  it('publishes the will when the session ends before the will delay (MQTT 5 §3.1.3.2.2)', async () => {
+    const sub = await connect(a, { clientId: 'expiry-will-sub' });
+    await sub.subscribeAsync('expiry/will', { qos: 1 });
+    const got = collect(sub);
+    const c = await connect(a, {
+      clientId: 'expiring-will',
+      properties: { sessionExpiryInterval: 1 },
+      will: { topic: 'expiry/will', payload: Buffer.from('ended'), qos: 1, retain: false, properties: { willDelayInterval: 30 } },
+    });
+    await expect.poll(() => client.getResource('WILL_MESSAGE', 'expiring-will'), { timeout: 3_000 }).toBeDefined();
+    const droppedAt = Date.now();
+    dropConnection(c);
+    const [will] = await got.waitFor(1, 5_000);
+    expect(will).toMatchObject({ topic: 'expiry/will', payload: 'ended' });
+    expect(Date.now() - droppedAt).toBeLessThan(5_000); // at the session's end, not after the 30 s delay
+    await expect.poll(() => client.getResource('SESSION', 'expiring-will'), { timeout: 3_000 }).toBeUndefined();
+    expect(await client.getResource('WILL_MESSAGE', 'expiring-will')).toBeUndefined();
+    await expect.poll(() => a.broker.sessions.has('expiring-will'), { timeout: 3_000 }).toBe(false);
+    const stored: unknown[] = [];
+    for await (const packet of a.broker.persistence.streamWill()) stored.push(packet);
+    expect(stored.filter((p) => (p as { clientId?: string }).clientId === 'expiring-will')).toEqual([]);
+    await sleep(300);
+    expect(got.messages).toHaveLength(1);
+  });
+});
+
 describe('inner gRPC service', () => {
   let inner: BrokerInnerServiceClient;
   beforeAll(() => {

@@ -90,6 +90,8 @@ export function innerServiceHandlers(broker: Broker, logger: Logger): BrokerInne
       if (broker.connectionOf(clientId)) return { deleted: false };
       const session = broker.sessions.get(clientId);
       broker.sessionSync?.forget(clientId);
+      // the will went out through placement before the session expired (or was cancelled): its stored copy goes too
+      const hadWill = (await broker.persistence.delWill({ id: clientId })) !== undefined;
       if (session) {
         // placement published the will before expiring the session; it must not go out again from here
         session.pendingWill = undefined;
@@ -101,7 +103,7 @@ export function innerServiceHandlers(broker: Broker, logger: Logger): BrokerInne
         await broker.persistence.deleteSession(clientId);
         return { deleted: true };
       }
-      return { deleted: false };
+      return { deleted: hadWill };
     }),
   };
 }

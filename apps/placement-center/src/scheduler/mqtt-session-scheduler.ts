@@ -238,7 +238,21 @@ export class MqttSessionScheduler implements LeaderController {
     }
   }
 
-  private async handle(key: string): Promise<void> {
+  /** One client's work at a time: a will and the session's expiry due together must not both publish the will. */
+  private readonly clientWork = new Map<string, Promise<void>>();
+
+  private handle(key: string): Promise<void> {
+    const clientId = key.slice(key.indexOf(':') + 1);
+    const previous = this.clientWork.get(clientId) ?? Promise.resolve();
+    const next = previous.then(() => this.handleNow(key));
+    this.clientWork.set(clientId, next);
+    void next.then(() => {
+      if (this.clientWork.get(clientId) === next) this.clientWork.delete(clientId);
+    });
+    return next;
+  }
+
+  private async handleNow(key: string): Promise<void> {
     const at = key.indexOf(':');
     const kind = key.slice(0, at) as WorkKind;
     const clientId = key.slice(at + 1);
