@@ -138,10 +138,14 @@ describe('delayed will', () => {
       connected: true,
       brokerNodeId: 2,
     });
+    // the broker the session left drops its copy
+    await expect.poll(() => a.broker.sessions.has('dying-2'), { timeout: 3_000 }).toBe(false);
+    expect(b.broker.sessions.has('dying-2')).toBe(true);
     await sleep(2_000);
     expect(gotA.messages).toEqual([]);
     expect(gotB.messages).toEqual([]);
     expect(await client.getResource('WILL_MESSAGE', 'dying-2')).toBeUndefined();
+    expect(b.broker.sessions.has('dying-2')).toBe(true);
     back.end(true);
   });
 });

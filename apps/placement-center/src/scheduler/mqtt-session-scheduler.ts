@@ -7,7 +7,8 @@
 //   - a session: fires its pending will first (the session's end publishes it, MQTT 5 §3.1.3.2.2), tells the owning
 //     broker (if alive) to drop the session's state, then deletes SESSION (and SUBSCRIPTION) through Raft;
 //   - a broker node that expires or unregisters: its sessions still marked connected become disconnected at that
-//     time (through Raft), so their wills fire after their delay and the sessions expire like any other.
+//     time (through Raft), so their wills fire after their delay and the sessions expire like any other;
+//   - a session that moved (its client connected to another broker): the broker it left, if alive, drops its copy.
 // Due times: a disconnected session expires at disconnectedAt + expiry (0xFFFFFFFF: never); its will is due at
 // disconnectedAt + will delay, or at the session's expiry if that is earlier. A connected session schedules nothing.
 import * as grpc from '@grpc/grpc-js';
@@ -48,7 +49,7 @@ export interface MqttSchedulerOptions {
   logger: Logger;
 }
 
-type WorkKind = 'will' | 'expire' | 'orphan';
+type WorkKind = 'will' | 'expire' | 'orphan' | 'moved';
 const workKey = (kind: WorkKind, clientId: string) => `${kind}:${clientId}`;
 
 function sessionView(resource: StoredResource): SessionView {
@@ -70,6 +71,8 @@ export class MqttSessionScheduler implements LeaderController {
   private running = false;
   private readonly sessions = new Map<string, SessionView>();
   private readonly wills = new Map<string, number>();
+  /** client id → the broker its session left, waiting to be told to drop its copy. */
+  private readonly movedFrom = new Map<string, number>();
   private readonly queue = new DueQueue();
   private timer: NodeJS.Timeout | undefined;
   /** changes seen while the maps are being rebuilt, replayed after the scan. */
@@ -146,6 +149,7 @@ export class MqttSessionScheduler implements LeaderController {
     this.queue.clear();
     this.sessions.clear();
     this.wills.clear();
+    this.movedFrom.clear();
     this.brokers?.close();
     this.brokers = undefined;
   }
@@ -176,9 +180,15 @@ export class MqttSessionScheduler implements LeaderController {
     if (change.kind === 'put') {
       const { resource } = change;
       if (resource.type === 'SESSION') {
-        this.sessions.set(resource.key, sessionView(resource));
+        const previous = this.sessions.get(resource.key);
+        const view = sessionView(resource);
+        this.sessions.set(resource.key, view);
         // the session is back (or its broker recorded it): it is no longer an orphan to take over
-        if (sessionView(resource).connected) this.queue.delete(workKey('orphan', resource.key));
+        if (view.connected) this.queue.delete(workKey('orphan', resource.key));
+        if (view.connected && previous && previous.brokerNodeId !== view.brokerNodeId) {
+          this.movedFrom.set(resource.key, previous.brokerNodeId);
+          this.queue.set(workKey('moved', resource.key), 0);
+        }
       } else if (resource.type === 'WILL_MESSAGE') this.wills.set(resource.key, willDelaySec(resource));
       else return;
       this.reschedule(resource.key);
@@ -259,6 +269,7 @@ export class MqttSessionScheduler implements LeaderController {
     try {
       if (kind === 'will') await this.fireWill(clientId);
       else if (kind === 'expire') await this.expireSession(clientId);
+      else if (kind === 'moved') await this.dropMovedSession(clientId);
       else await this.takeOver(clientId);
     } catch (err) {
       if (!this.running) return;
@@ -334,6 +345,20 @@ export class MqttSessionScheduler implements LeaderController {
     } else {
       this.resync(clientId, current, await this.readRecord('WILL_MESSAGE', clientId));
     }
+  }
+
+  /** The broker a session moved away from drops its copy (subscriptions, queue, a will it still held). A broker the
+   * client is connected to again keeps it (DeleteSession answers deleted = false). */
+  private async dropMovedSession(clientId: string): Promise<void> {
+    const from = this.movedFrom.get(clientId);
+    if (from === undefined) return;
+    const current = this.sessions.get(clientId);
+    const owner = this.liveBroker(from);
+    if (owner && current?.brokerNodeId !== from) {
+      const deleted = await this.brokers!.deleteSession(owner.address, clientId);
+      this.options.logger.debug({ clientId, from, deleted }, 'the broker a session moved away from dropped its copy');
+    }
+    if (this.movedFrom.get(clientId) === from) this.movedFrom.delete(clientId);
   }
 
   /** A session marked connected on a broker that is gone becomes disconnected now. */
