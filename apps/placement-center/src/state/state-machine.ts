@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { BatchOp, KvEngine } from '@robustmq/common';
 import { decodeJson, encodeJson, type CommandResult, type PlacementCommand } from './commands.js';
 import type { ApplyContext } from './apply-context.js';
+import { WriteBehindEngine } from './write-behind-engine.js';
 import { applyMqtt } from './apply-mqtt.js';
 import { applyJournal } from './apply-journal.js';
 import { isMqttCommand } from './mqtt-commands.js';
@@ -44,12 +45,16 @@ export class PlacementStateMachine extends EventEmitter {
   private applied = 0;
   private compactedRevision = 0;
 
+  private readonly engine: KvEngine;
+
   private constructor(
-    private readonly engine: KvEngine,
+    engine: KvEngine,
     private readonly options: { sync: boolean; contiguous?: boolean },
   ) {
     super();
     this.setMaxListeners(0);
+    // unsynced (the Raft log is the durable record): applied batches are written behind, reads wait for them
+    this.engine = options.sync ? engine : new WriteBehindEngine(engine);
   }
 
   static async open(engine: KvEngine, options: { sync: boolean; contiguous?: boolean }): Promise<PlacementStateMachine> {
@@ -226,7 +231,8 @@ export class PlacementStateMachine extends EventEmitter {
 
     ops.push({ type: 'put', key: KEY.applied, value: be64(applied) });
     if (revision !== this.revision) ops.push({ type: 'put', key: KEY.revision, value: be64(revision) });
-    await this.engine.batch(ops, { sync: this.options.sync });
+    if (this.engine instanceof WriteBehindEngine) this.engine.writeBehind(ops);
+    else await this.engine.batch(ops, { sync: this.options.sync });
     this.applied = applied;
     this.revision = revision;
     for (const event of events) this.emit('kv', event);
