@@ -237,6 +237,17 @@ describe('inner gRPC service', () => {
     expect(await call<{ deleted: boolean }>('DeleteSession', { clientId: 'nobody' })).toEqual({ deleted: false });
   });
 
+  it('publishes no will and drops no session of a client connected here', async () => {
+    await connect(b, { clientId: 'connected-here', properties: { sessionExpiryInterval: 60 } });
+    const will = { topic: 'inner/x', payload: Buffer.from('x'), qos: 0, retain: false, propertiesJson: '' };
+    await expect(call('SendLastWill', { clientId: 'connected-here', will })).rejects.toMatchObject({
+      code: grpc.status.FAILED_PRECONDITION,
+      details: expect.stringMatching(/connected to this broker/) as unknown,
+    });
+    expect(await call<{ deleted: boolean }>('DeleteSession', { clientId: 'connected-here' })).toEqual({ deleted: false });
+    expect(b.broker.sessions.has('connected-here')).toBe(true);
+  });
+
   it('answers bad requests with INVALID_ARGUMENT', async () => {
     const will = { topic: 'inner/w', payload: Buffer.from('x'), qos: 0, retain: false, propertiesJson: '' };
     await expectInvalid(call('SendLastWill', { clientId: '', will }), /client_id must not be empty/);
