@@ -114,6 +114,7 @@ export async function startPlacementCenter(
     logger: logger.child({ component: 'mqtt-scheduler' }),
   });
   controllers.add(mqttScheduler);
+  raftNode?.on('leader-change', () => controllers.leadershipChanged());
   const journal = new JournalMetadata(sm, proposer, registry);
   // an expired journal server's writable segments go to their most caught-up live replica
   controllers.add(

@@ -1,7 +1,9 @@
 // Runs the leader-only controllers (controller.ts): watches this member's leadership and starts every controller
 // when it becomes leader (after a read barrier, so the state written under earlier leaders is applied), stops them
 // when it is deposed, and stops them for good on close. Leadership is polled, like node expiry does, so the same
-// runner works over the single-node proposer (always leader) and Raft.
+// runner works over the single-node proposer (always leader) and Raft; with Raft, every leader change is also
+// reported at once (leadershipChanged), so losing and regaining leadership between two polls still restarts the
+// controllers (their state may have missed writes made under the other leader).
 import type { Logger } from '@robustmq/common';
 import type { Proposer } from '../state/proposer.js';
 import type { LeaderController } from './controller.js';
@@ -34,6 +36,11 @@ export class LeaderControllers {
   /** Whether the controllers are running on this member now. */
   get leading(): boolean {
     return this.running;
+  }
+
+  /** Called on every leader change seen by the consensus layer. */
+  leadershipChanged(): void {
+    this.check();
   }
 
   private check(): void {
