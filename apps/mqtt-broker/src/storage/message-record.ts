@@ -1,12 +1,15 @@
-// A published message as one record of the message log, and back. Everything but the payload travels in record
-// headers (short names, no JSON), so writing a message costs one small array and reading it back no parsing beyond
-// the record codec. MQTT 5 user properties become one `u:<name>` header per value, which keeps repeats and order.
+// A published message as one record of the message log, and back. The hot fields travel in front of the payload in
+// one pre-sized buffer — a magic byte, flags (QoS, retain, has publisher), the topic and the publisher client id, each
+// u16-length-prefixed — so writing a message costs one allocation and two string writes, and the record carries no
+// headers the storage codec would have to validate and encode one by one. MQTT 5 properties (rare) stay record
+// headers (short names, no JSON); user properties become one `u:<name>` header per value, which keeps repeats and
+// order. Records written before this layout (topic, flags and publisher as headers `t`, `f`, `c`) are still read.
 import type { AppendRecord, RecordHeader, StoredRecord } from '@robustmq/storage-adapter';
 import type { QoS } from '@robustmq/protocol';
 import { OutgoingPublish, type ForwardedProperties } from '../outgoing-publish.js';
 
+/** the layout before the framed payload: topic, flags (QoS digit, then '1' if RETAIN) and publisher as headers */
 const TOPIC = 't';
-/** QoS digit, then '1' if published with RETAIN */
 const FLAGS = 'f';
 const PUBLISHER = 'c';
 const FORMAT = 'pf';
@@ -16,32 +19,52 @@ const RESPONSE_TOPIC = 'rt';
 const CORRELATION = 'cd';
 const USER = 'u:';
 
-const FLAG_STRINGS = ['00', '01', '10', '11', '20', '21'];
+
+/** first byte of a record payload in the framed layout. */
+const FRAMED = 0xb2;
+const HAS_PUBLISHER = 0x08;
+const RETAIN = 0x04;
+const NO_HEADERS: RecordHeader[] = [];
+
+function framedPayload(message: OutgoingPublish): Buffer {
+  const topicBytes = Buffer.byteLength(message.topic, 'utf8');
+  const publisher = message.publisher;
+  const publisherBytes = publisher === undefined ? 0 : Buffer.byteLength(publisher, 'utf8');
+  const payload = message.payload;
+  const head = 4 + topicBytes + (publisher === undefined ? 0 : 2 + publisherBytes);
+  const bytes = Buffer.allocUnsafe(head + payload.length);
+  bytes[0] = FRAMED;
+  bytes[1] = message.qos | (message.retain ? RETAIN : 0) | (publisher === undefined ? 0 : HAS_PUBLISHER);
+  bytes.writeUInt16BE(topicBytes, 2);
+  let pos = 4 + bytes.write(message.topic, 4, 'utf8');
+  if (publisher !== undefined) {
+    bytes.writeUInt16BE(publisherBytes, pos);
+    pos += 2 + bytes.write(publisher, pos + 2, 'utf8');
+  }
+  payload.copy(bytes, pos);
+  return bytes;
+}
 
 export function messageToRecord(message: OutgoingPublish): AppendRecord {
-  const headers: RecordHeader[] = [
-    { name: TOPIC, value: message.topic },
-    { name: FLAGS, value: FLAG_STRINGS[message.qos * 2 + (message.retain ? 1 : 0)]! },
-  ];
-  if (message.publisher !== undefined) headers.push({ name: PUBLISHER, value: message.publisher });
+  const payload = framedPayload(message);
   const p = message.properties;
-  if (p) {
-    // `!= null`: mqtt-packet can hand back null for properties of a mangled packet; such a value must not reach
-    // storage, where one rejected record would stop the whole log
-    if (p.payloadFormatIndicator != null) headers.push({ name: FORMAT, value: p.payloadFormatIndicator ? '1' : '0' });
-    if (p.messageExpiryInterval != null) headers.push({ name: EXPIRY, value: String(p.messageExpiryInterval) });
-    if (typeof p.contentType === 'string') headers.push({ name: CONTENT_TYPE, value: p.contentType });
-    if (typeof p.responseTopic === 'string') headers.push({ name: RESPONSE_TOPIC, value: p.responseTopic });
-    if (Buffer.isBuffer(p.correlationData)) headers.push({ name: CORRELATION, value: p.correlationData.toString('base64') });
-    if (p.userProperties && typeof p.userProperties === 'object') {
-      for (const [name, value] of Object.entries(p.userProperties)) {
-        for (const v of Array.isArray(value) ? value : [value]) {
-          if (typeof v === 'string') headers.push({ name: USER + name, value: v });
-        }
+  if (!p) return { timestamp: message.timestamp, headers: NO_HEADERS, payload };
+  const headers: RecordHeader[] = [];
+  // `!= null`: mqtt-packet can hand back null for properties of a mangled packet; such a value must not reach
+  // storage, where one rejected record would fail its whole batch
+  if (p.payloadFormatIndicator != null) headers.push({ name: FORMAT, value: p.payloadFormatIndicator ? '1' : '0' });
+  if (p.messageExpiryInterval != null) headers.push({ name: EXPIRY, value: String(p.messageExpiryInterval) });
+  if (typeof p.contentType === 'string') headers.push({ name: CONTENT_TYPE, value: p.contentType });
+  if (typeof p.responseTopic === 'string') headers.push({ name: RESPONSE_TOPIC, value: p.responseTopic });
+  if (Buffer.isBuffer(p.correlationData)) headers.push({ name: CORRELATION, value: p.correlationData.toString('base64') });
+  if (p.userProperties && typeof p.userProperties === 'object') {
+    for (const [name, value] of Object.entries(p.userProperties)) {
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (typeof v === 'string') headers.push({ name: USER + name, value: v });
       }
     }
   }
-  return { timestamp: message.timestamp, headers, payload: message.payload };
+  return { timestamp: message.timestamp, headers, payload };
 }
 
 /** The message a record holds; undefined for a record this broker did not write (no topic header). */
@@ -82,8 +105,28 @@ export function recordToMessage(record: StoredRecord): OutgoingPublish | undefin
         if (name.startsWith(USER)) addUserProperty(((properties ??= {}).userProperties ??= {}), name.slice(USER.length), value);
     }
   }
-  if (topic === undefined) return undefined;
-  const message = new OutgoingPublish(topic, record.payload, qos, retain, properties, publisher, record.timestamp);
+  let payload = record.payload;
+  if (topic === undefined) {
+    // the framed layout; anything else (a placeholder for a failed append, a record not written by a broker) is
+    // not a message. Every length is checked: the bytes come from storage.
+    const framed = record.payload;
+    if (framed.length < 4 || framed[0] !== FRAMED) return undefined;
+    const flags = framed[1]!;
+    let pos = 4 + framed.readUInt16BE(2);
+    if (pos > framed.length) return undefined;
+    topic = framed.toString('utf8', 4, pos);
+    qos = Math.min(2, flags & 0x03) as QoS;
+    retain = (flags & RETAIN) !== 0;
+    if (flags & HAS_PUBLISHER) {
+      if (pos + 2 > framed.length) return undefined;
+      const end = pos + 2 + framed.readUInt16BE(pos);
+      if (end > framed.length) return undefined;
+      publisher = framed.toString('utf8', pos + 2, end);
+      pos = end;
+    }
+    payload = framed.subarray(pos);
+  }
+  const message = new OutgoingPublish(topic, payload, qos, retain, properties, publisher, record.timestamp);
   message.offset = record.offset;
   return message;
 }
