@@ -51,7 +51,9 @@ async function closedLoop(
       while (performance.now() < end) {
         const t = performance.now();
         try {
-          await op(client, worker * 1_000_000 + i++);
+          // workers start 7,919 keys apart (a prime), so concurrent clients spread over the key space instead of
+          // writing the same keys in step
+          await op(client, worker * 7_919 + i++);
           latencies.push(performance.now() - t);
         } catch {
           errors++;
