@@ -11,7 +11,7 @@ import {
   Gauge,
   type Logger,
 } from '@robustmq/common';
-import { clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition } from '@robustmq/protocol';
+import { bindGrpcServer, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
 import { GrpcRaftTransport, RaftNode, RocksDbRaftStorage } from '@robustmq/raft';
 import { clusterMembers, type PlacementCenterConfig } from './config.js';
 import { PlacementStateMachine } from './state/state-machine.js';
@@ -178,11 +178,7 @@ export async function startPlacementCenter(
   server.addService(kvServiceDefinition(), grpcRequests.instrument(kvServiceDefinition(), kvServiceHandlers(sm, proposer)));
   server.addService(mqttServiceDefinition(), grpcRequests.instrument(mqttServiceDefinition(), mqttServiceHandlers(mqtt)));
   server.addService(journalServiceDefinition(), grpcRequests.instrument(journalServiceDefinition(), journalServiceHandlers(journal, offsets)));
-  const grpcPort = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${config.network.host}:${config.network.grpc_port}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
-      err ? reject(new Error(`cannot bind gRPC port ${config.network.grpc_port}: ${err.message}`)) : resolve(port),
-    ),
-  );
+  const grpcPort = await bindGrpcServer(server, config.network.host, config.network.grpc_port);
 
   const http = createHttpServer(logger);
   installAdminAuth(http, config.http.admin_token);
@@ -205,16 +201,7 @@ export async function startPlacementCenter(
       closing ??= (async () => {
         await http.close();
         // watches are endless streams: give unary calls a moment to finish, then cut what is left
-        await new Promise<void>((resolve) => {
-          const force = setTimeout(() => {
-            server.forceShutdown();
-            resolve();
-          }, 1_000);
-          server.tryShutdown(() => {
-            clearTimeout(force);
-            resolve();
-          });
-        });
+        await shutdownGrpcServer(server, 1_000);
         await controllers.close();
         mqttScheduler.close();
         registry.close();

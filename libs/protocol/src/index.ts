@@ -5,3 +5,4 @@ export * from './mqtt/codec.js';
 export * from './grpc/raft.js';
 export * from './grpc/journal-inner.js';
 export * from './grpc/broker-inner.js';
+export * from './grpc/server-lifecycle.js';

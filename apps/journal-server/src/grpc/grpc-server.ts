@@ -1,6 +1,6 @@
 // Serves the journal server's inner gRPC service (port 2228) with @grpc/grpc-js.
 import * as grpc from '@grpc/grpc-js';
-import { journalInnerServiceDefinition } from '@robustmq/protocol';
+import { bindGrpcServer, journalInnerServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
 import type { JournalNode } from '../replication/journal-node.js';
 import { innerServiceHandlers } from './inner-service.js';
 
@@ -12,21 +12,10 @@ export interface InnerGrpcServer {
 export async function startInnerGrpcServer(node: JournalNode, options: { host: string; port: number }): Promise<InnerGrpcServer> {
   const server = new grpc.Server();
   server.addService(journalInnerServiceDefinition(), innerServiceHandlers(node));
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${options.host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(new Error(`cannot bind gRPC port ${options.port}: ${err.message}`)) : resolve(bound),
-    ),
-  );
+  const port = await bindGrpcServer(server, options.host, options.port);
   return {
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        // in-flight calls (an activation recovering a segment) may take long: give them a moment, then cut them
-        const force = setTimeout(() => server.forceShutdown(), 2_000);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      }),
+    // in-flight calls (an activation recovering a segment) may take long: give them a moment, then cut them
+    close: () => shutdownGrpcServer(server, 2_000),
   };
 }

@@ -3,7 +3,7 @@
 // session's state. Requests are checked before anything is done: a bad one gets INVALID_ARGUMENT naming the field.
 import * as grpc from '@grpc/grpc-js';
 import { z, type Logger } from '@robustmq/common';
-import { brokerInnerServiceDefinition, type BrokerInnerServiceHandlers, type LastWill__Output } from '@robustmq/protocol';
+import { bindGrpcServer, brokerInnerServiceDefinition, shutdownGrpcServer, type BrokerInnerServiceHandlers, type LastWill__Output } from '@robustmq/protocol';
 import type { Broker } from '../broker-core.js';
 import { forwardedProperties } from '../forwarded-properties.js';
 import { endSession, publishWill } from '../session-lifecycle.js';
@@ -116,23 +116,9 @@ export interface InnerGrpcServer {
 export async function startInnerGrpc(broker: Broker, host: string, port: number, logger: Logger): Promise<InnerGrpcServer> {
   const server = new grpc.Server();
   server.addService(brokerInnerServiceDefinition(), innerServiceHandlers(broker, logger));
-  const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, actual) =>
-      err ? reject(new Error(`cannot bind the inner gRPC port ${port}: ${err.message}`)) : resolve(actual),
-    ),
-  );
+  const bound = await bindGrpcServer(server, host, port, 'the inner gRPC port');
   return {
     port: bound,
-    close: () =>
-      new Promise<void>((resolve) => {
-        const force = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, 1_000);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      }),
+    close: () => shutdownGrpcServer(server, 1_000),
   };
 }

@@ -4,18 +4,9 @@
 //   mqtt/bl/<type>/<value>               StoredBlacklistEntry
 //   mqtt/res/<resource type>/<key>       StoredResource (sessions, subscriptions, topics, retained and will
 //                                        messages, topic-rewrite and auto-subscribe rules, shared-group leaders)
-export interface PasswordHash {
-  algorithm: 'scrypt';
-  /** scrypt cost parameters, kept with each hash so they can be raised without invalidating old passwords. */
-  n: number;
-  r: number;
-  p: number;
-  keyLength: number;
-  /** base64 */
-  salt: string;
-  /** base64 */
-  hash: string;
-}
+import type { PasswordHash } from '@robustmq/common';
+
+export type { PasswordHash };
 
 export interface StoredUser {
   username: string;
