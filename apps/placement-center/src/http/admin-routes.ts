@@ -7,6 +7,7 @@ import type { Proposer } from '../state/proposer.js';
 import { installMetadataErrors } from './metadata-errors.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
 import { DEFAULT_LIST_LIMIT, MAX_KEY_BYTES, MAX_LIST_LIMIT, MAX_VALUE_BYTES } from '../grpc/kv-service.js';
+import { idempotencyOf } from './idempotency-key.js';
 
 const nodeSchema = {
   type: 'object',
@@ -129,7 +130,7 @@ export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRe
       const body = request.body as { value: string; encoding: 'utf8' | 'base64' };
       const value = Buffer.from(body.value, body.encoding);
       if (value.length > MAX_VALUE_BYTES) throw new HttpError(400, 'INVALID_ARGUMENT', `value is larger than ${MAX_VALUE_BYTES} bytes`);
-      const result = await deps.proposer.propose({ type: 'kv.set', key, value });
+      const result = await deps.proposer.propose({ type: 'kv.set', key, value, ...idempotencyOf(request) });
       return { key, revision: result.revision };
     },
   );
@@ -138,7 +139,7 @@ export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRe
     '/api/v1/kv/*',
     { schema: { response: { 200: { type: 'object', properties: { deleted: { type: 'boolean' }, revision: { type: 'integer' } } } } } },
     async (request) => {
-      const result = await deps.proposer.propose({ type: 'kv.delete', key: keyOf(request.params) });
+      const result = await deps.proposer.propose({ type: 'kv.delete', key: keyOf(request.params), ...idempotencyOf(request) });
       return { deleted: result.deleted, revision: result.revision };
     },
   );

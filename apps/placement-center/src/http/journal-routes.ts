@@ -5,6 +5,7 @@ import { errorResponseSchema } from '@robustmq/common';
 import { MAX_PAGE_LIMIT } from '../metadata/field-checks.js';
 import type { JournalMetadata, ShardConfigInput } from '../journal/journal-metadata.js';
 import { ACKS_MODES } from '../state/journal-records.js';
+import { idempotencyOf } from './idempotency-key.js';
 
 const configSchema = {
   type: 'object',
@@ -109,7 +110,7 @@ export async function journalRoutes(app: FastifyInstance, deps: { journal: Journ
     },
     async (request, reply) => {
       const body = request.body as { namespace: string; name: string; config: ShardConfigInput };
-      return reply.status(201).send(await deps.journal.createShard(body.namespace, body.name, body.config));
+      return reply.status(201).send(await deps.journal.createShard(body.namespace, body.name, body.config, idempotencyOf(request)));
     },
   );
 
@@ -133,7 +134,7 @@ export async function journalRoutes(app: FastifyInstance, deps: { journal: Journ
     { schema: { params: shardParams, response: { 204: { type: 'null' }, ...errors } } },
     async (request, reply) => {
       const { namespace, name } = request.params as { namespace: string; name: string };
-      await deps.journal.deleteShard(namespace, name);
+      await deps.journal.deleteShard(namespace, name, idempotencyOf(request));
       return reply.status(204).send();
     },
   );

@@ -4,6 +4,7 @@ import { errorResponseSchema } from '@robustmq/common';
 import { notFound } from '../metadata/metadata-error.js';
 import type { AclRuleInput, MqttAcl } from '../mqtt/mqtt-acl.js';
 import { ACL_ACTIONS, ACL_PERMISSIONS, ACL_SUBJECT_TYPES } from '../state/mqtt-records.js';
+import { idempotencyOf } from './idempotency-key.js';
 
 const ruleSchema = {
   type: 'object',
@@ -44,7 +45,7 @@ export async function mqttAclRoutes(app: FastifyInstance, deps: { acl: MqttAcl }
         response: { 201: ruleSchema, ...errors },
       },
     },
-    async (request, reply) => reply.status(201).send(await deps.acl.create(request.body as AclRuleInput)),
+    async (request, reply) => reply.status(201).send(await deps.acl.create(request.body as AclRuleInput, idempotencyOf(request))),
   );
 
   app.get(
@@ -61,7 +62,7 @@ export async function mqttAclRoutes(app: FastifyInstance, deps: { acl: MqttAcl }
   });
 
   app.delete('/api/v1/mqtt/acl/:id', { schema: { params: idParams, response: { 204: { type: 'null' }, ...errors } } }, async (request, reply) => {
-    await deps.acl.delete((request.params as { id: string }).id);
+    await deps.acl.delete((request.params as { id: string }).id, idempotencyOf(request));
     return reply.status(204).send();
   });
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { errorResponseSchema } from '@robustmq/common';
 import type { BlacklistInput, MqttBlacklist } from '../mqtt/mqtt-blacklist.js';
 import { BLACKLIST_TYPES } from '../state/mqtt-records.js';
+import { idempotencyOf } from './idempotency-key.js';
 
 const entrySchema = {
   type: 'object',
@@ -42,7 +43,7 @@ export async function mqttBlacklistRoutes(app: FastifyInstance, deps: { blacklis
       },
     },
     async (request, reply) => {
-      const result = await deps.blacklist.put(request.body as BlacklistInput);
+      const result = await deps.blacklist.put(request.body as BlacklistInput, idempotencyOf(request));
       return reply.status(result.created ? 201 : 200).send(result);
     },
   );
@@ -63,7 +64,7 @@ export async function mqttBlacklistRoutes(app: FastifyInstance, deps: { blacklis
     },
     async (request, reply) => {
       const params = request.params as { type: string; '*': string };
-      await deps.blacklist.delete(params.type, params['*']);
+      await deps.blacklist.delete(params.type, params['*'], idempotencyOf(request));
       return reply.status(204).send();
     },
   );

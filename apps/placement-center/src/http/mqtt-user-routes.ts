@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { errorResponseSchema } from '@robustmq/common';
 import { MAX_PAGE_LIMIT } from '../metadata/field-checks.js';
 import type { MqttUsers } from '../mqtt/mqtt-users.js';
+import { idempotencyOf } from './idempotency-key.js';
 
 export const userSchema = {
   type: 'object',
@@ -35,7 +36,7 @@ export async function mqttUserRoutes(app: FastifyInstance, deps: { users: MqttUs
     },
     async (request, reply) => {
       const body = request.body as { username: string; password: string; superuser: boolean };
-      return reply.status(201).send(await deps.users.create(body));
+      return reply.status(201).send(await deps.users.create(body, idempotencyOf(request)));
     },
   );
 
@@ -77,14 +78,15 @@ export async function mqttUserRoutes(app: FastifyInstance, deps: { users: MqttUs
         response: { 200: userSchema, ...errors },
       },
     },
-    async (request) => deps.users.update((request.params as { username: string }).username, request.body as { password?: string; superuser?: boolean }),
+    async (request) =>
+      deps.users.update((request.params as { username: string }).username, request.body as { password?: string; superuser?: boolean }, idempotencyOf(request)),
   );
 
   app.delete(
     '/api/v1/mqtt/users/:username',
     { schema: { params: usernameParams, response: { 204: { type: 'null' }, ...errors } } },
     async (request, reply) => {
-      await deps.users.delete((request.params as { username: string }).username);
+      await deps.users.delete((request.params as { username: string }).username, idempotencyOf(request));
       return reply.status(204).send();
     },
   );
