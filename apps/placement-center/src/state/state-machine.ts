@@ -4,7 +4,7 @@
 // Reads here serve the local applied state; linearizable reads are the caller's business (ReadIndex).
 import { EventEmitter } from 'node:events';
 import type { BatchOp, KvEngine } from '@robustmq/common';
-import { decodeJson, encodeJson, type CommandResult, type PlacementCommand } from './commands.js';
+import type { CommandResult, PlacementCommand } from './commands.js';
 import type { ApplyContext } from './apply-context.js';
 import { WriteBehindEngine } from './write-behind-engine.js';
 import { applyMqtt } from './apply-mqtt.js';
@@ -21,8 +21,12 @@ import {
   historyKey,
   nodeKey,
   DEDUP_WINDOW,
+  decodeResult,
   dedupIndexKey,
+  encodeRequestIds,
+  encodeResult,
   readBe64,
+  requestIdsOfIndexKey,
   type KvEntry,
   type KvEvent,
   type StoredNode,
@@ -88,6 +92,13 @@ export class PlacementStateMachine extends EventEmitter {
     let applied = this.applied;
     const nodeChanges: NodeChange[] = [];
     let forgotAt = 0;
+    // request ids applied at the current log index, written under one index key when the index changes
+    let idsIndex = 0;
+    let ids: string[] = [];
+    const flushIds = () => {
+      if (ids.length > 0) ops.push({ type: 'put', key: dedupIndexKey(idsIndex), value: encodeRequestIds(ids) });
+      ids = [];
+    };
 
     // the keys KV commands and retries will read are fetched all at once, so applying a batch costs one round of
     // parallel engine reads instead of one awaited read per command
@@ -128,7 +139,7 @@ export class PlacementStateMachine extends EventEmitter {
       if (requestId) {
         const seen = await read(KEY.dedup + requestId);
         if (seen) {
-          results.push(decodeJson(seen) as CommandResult);
+          results.push(decodeResult(seen));
           continue;
         }
       }
@@ -214,18 +225,23 @@ export class PlacementStateMachine extends EventEmitter {
         }
       }
       if (requestId) {
-        put(KEY.dedup + requestId, encodeJson(results[resultAt]));
-        ops.push({ type: 'put', key: dedupIndexKey(applied, requestId), value: '' });
+        put(KEY.dedup + requestId, encodeResult(results[resultAt]!));
+        if (applied !== idsIndex) {
+          flushIds();
+          idsIndex = applied;
+        }
+        ids.push(requestId);
       }
       // forget old request ids at fixed log positions, so every member forgets the same ones
       if (applied % 1000 === 0 && applied > DEDUP_WINDOW && applied !== forgotAt) {
         forgotAt = applied;
-        for await (const [key] of this.engine.scan({ gte: KEY.dedupIndex, lt: dedupIndexKey(applied - DEDUP_WINDOW, '') })) {
+        for await (const [key, value] of this.engine.scan({ gte: KEY.dedupIndex, lt: dedupIndexKey(applied - DEDUP_WINDOW) })) {
           ops.push({ type: 'del', key });
-          ops.push({ type: 'del', key: KEY.dedup + key.subarray(KEY.dedupIndex.length + 9).toString() });
+          for (const id of requestIdsOfIndexKey(key, value)) ops.push({ type: 'del', key: KEY.dedup + id });
         }
       }
     }
+    flushIds();
     if (applied === this.applied) return results;
     if (revision < this.revision) throw new StateMachineInvariantError('revision went backwards');
 
@@ -311,7 +327,7 @@ export class PlacementStateMachine extends EventEmitter {
   /** The result remembered for a request id (a committed write that carried it), or undefined. */
   async rememberedResult(requestId: string): Promise<CommandResult | undefined> {
     const data = await this.engine.get(KEY.dedup + requestId);
-    return data ? (decodeJson(data) as CommandResult) : undefined;
+    return data ? decodeResult(data) : undefined;
   }
 
   async listNodes(): Promise<StoredNode[]> {
