@@ -21,8 +21,6 @@ interface FollowerState {
   lastContactMs: number;
   leader: number;
   knownHw: number;
-  /** serializes writes to the segment from replication, truncation and repair. */
-  lock: Promise<unknown>;
   checking: boolean;
 }
 
@@ -61,17 +59,20 @@ export class JournalNode {
   private follower(key: string): FollowerState {
     let f = this.followers.get(key);
     if (!f) {
-      f = { lastContactMs: Date.now(), leader: 0, knownHw: 0, lock: Promise.resolve(), checking: false };
+      f = { lastContactMs: Date.now(), leader: 0, knownHw: 0, checking: false };
       this.followers.set(key, f);
     }
     return f;
   }
 
-  private serialize<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const f = this.follower(key);
-    const run = f.lock.then(task, task);
-    f.lock = run.catch(() => {});
-    return run;
+  /**
+   * runs a task that writes, truncates or deletes the segment file under the segment's lock — the same lock the
+   * leader's group commit takes, so a leader deposed here (adoptEpoch) has finished its in-flight write before the
+   * follower side touches the file, whichever way the role changed.
+   */
+  private serialize<T>(seg: LocalSegment, task: () => Promise<T>): Promise<T> {
+    this.follower(seg.key);
+    return this.store.exclusive(seg, task);
   }
 
   /** the leader of a writable segment this server leads, taking it over if placement names this server. */
@@ -117,7 +118,7 @@ export class JournalNode {
           f.knownHw,
         );
         this.leaders.set(seg.key, leader);
-        await this.serialize(seg.key, async () => {
+        await this.serialize(seg, async () => {
           try {
             await leader.start();
           } catch (err) {
@@ -171,7 +172,7 @@ export class JournalNode {
 
   private async markSealed(seg: LocalSegment, end: number): Promise<void> {
     if (seg.meta.sealedEnd === end) return;
-    await this.serialize(seg.key, async () => {
+    await this.serialize(seg, async () => {
       if (seg.endOffset > end) await this.store.truncate(seg, end);
       seg.meta.sealedEnd = end;
       await this.store.saveMeta(seg);
@@ -184,8 +185,11 @@ export class JournalNode {
     const seg = await this.localOrCreate(h.namespace, h.shard, h.segment, h.startOffset);
     const f = this.follower(seg.key);
     // the write is ordered under the segment's lock; its fsync is not, so pipelined requests share one (group commit)
-    const wrote = await this.serialize(seg.key, async () => {
+    const wrote = await this.serialize(seg, async () => {
       await this.adoptEpoch(seg, h.epoch);
+      // after a failed fdatasync the unsynced tail is cut first (normally already done), so the end checked below
+      // is what is on disk and the leader re-sends from there
+      await this.store.dropUnsynced(seg);
       if (h.baseOffset !== seg.endOffset) {
         throw new JournalError('OUT_OF_ORDER', `segment ${seg.id} ends at ${seg.endOffset}, not ${h.baseOffset}`, { endOffset: seg.endOffset });
       }
@@ -200,7 +204,7 @@ export class JournalNode {
     if (wrote) await this.store.sync(seg);
     f.knownHw = Math.max(f.knownHw, Math.min(h.highWatermark, seg.durableEnd));
     if (h.sealedEnd !== null && h.sealedEnd !== undefined && seg.durableEnd === h.sealedEnd && seg.meta.sealedEnd === null) {
-      await this.serialize(seg.key, async () => {
+      await this.serialize(seg, async () => {
         if (seg.durableEnd !== h.sealedEnd || seg.meta.sealedEnd !== null) return;
         seg.meta.sealedEnd = h.sealedEnd;
         await this.store.saveMeta(seg);
@@ -211,19 +215,22 @@ export class JournalNode {
 
   async fence(h: { namespace: string; shard: string; segment: number; epoch: number; startOffset: number }): Promise<{ endOffset: number; lastEpoch: number; epochs: Array<[number, number]> }> {
     const seg = await this.localOrCreate(h.namespace, h.shard, h.segment, h.startOffset);
-    return this.serialize(seg.key, async () => {
+    return this.serialize(seg, async () => {
       await this.adoptEpoch(seg, h.epoch);
       this.follower(seg.key).lastContactMs = Date.now();
       // pipelined writes may still be syncing: answer once they are durable, so the leader resumes right after them
-      // instead of at a durable end this replica's written end has already passed (OUT_OF_ORDER until the sync lands)
-      if (seg.endOffset > seg.durableEnd) await this.store.sync(seg);
+      // instead of at a durable end this replica's written end has already passed (OUT_OF_ORDER until the sync lands).
+      // If that fdatasync fails, the unsynced tail is lost: it is cut, and the answer is the durable end, from which
+      // the new leader re-sends — never offsets that are only written
+      if (seg.endOffset > seg.durableEnd) await this.store.sync(seg).catch(() => {});
+      await this.store.dropUnsynced(seg);
       return { endOffset: seg.durableEnd, lastEpoch: seg.lastEpoch, epochs: seg.meta.epochs };
     });
   }
 
   async truncate(h: { namespace: string; shard: string; segment: number; epoch: number; offset: number }): Promise<{ endOffset: number }> {
     const seg = this.requireLocal(h.namespace, h.shard, h.segment);
-    return this.serialize(seg.key, async () => {
+    return this.serialize(seg, async () => {
       await this.adoptEpoch(seg, h.epoch);
       if (this.leaders.get(seg.key)?.state === 'leading') throw new JournalError('FENCED', `segment ${seg.id} is led here; a leader does not truncate`);
       await this.store.truncate(seg, h.offset);
@@ -341,7 +348,7 @@ export class JournalNode {
       if (nodeId === this.settings.nodeId) continue;
       try {
         const address = await this.directory.address(nodeId);
-        await this.serialize(seg.key, async () => {
+        await this.serialize(seg, async () => {
           while (seg.endOffset < end) {
             const reply = await this.pool
               .get(address)
@@ -363,7 +370,7 @@ export class JournalNode {
 
   async dropLocal(seg: LocalSegment): Promise<void> {
     this.leaders.get(seg.key)?.stop('segment deleted');
-    await this.serialize(seg.key, () => this.store.delete(seg));
+    await this.serialize(seg, () => this.store.delete(seg));
     this.followers.delete(seg.key);
   }
 
@@ -425,6 +432,7 @@ export class JournalNode {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     for (const leader of [...this.leaders.values()]) leader.stop('journal server closing');
-    await Promise.all([...this.followers.values()].map((f) => f.lock));
+    // a stopped leader's write in flight holds the lock too: wait for it as for the follower side's tasks
+    await Promise.all(this.store.list().map((seg) => seg.lock));
   }
 }

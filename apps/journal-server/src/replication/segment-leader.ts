@@ -117,6 +117,9 @@ export class SegmentLeader {
       this.seg.meta.epoch = this.epoch;
       await store.saveMeta(this.seg);
     }
+    // (runs under the segment's lock) a failed fdatasync — e.g. the one that made a previous leader of this server
+    // step down — lost the unsynced tail: cut it before this log is compared with the replicas' or written to
+    await store.dropUnsynced(this.seg);
     if (this.seg.meta.sealedEnd !== null) {
       this.state = 'sealed';
       this.hw = this.seg.meta.sealedEnd;
@@ -235,45 +238,11 @@ export class SegmentLeader {
    * once its fsync is done.
    */
   private async writeLoop(): Promise<void> {
-    const seg = this.seg;
     try {
+      // each group is written under the segment's lock, which the follower role (fence, replicate, truncate) shares:
+      // if this leader is deposed while a write runs, the new epoch's writes and truncations wait for that write
       while (this.queue.length > 0 && this.state === 'leading') {
-        const batch: PendingAppend[] = [];
-        const parts: Buffer[] = [];
-        let bytes = 0;
-        let capacity = seg.meta.maxRecords > 0 ? seg.meta.maxRecords - seg.recordCount : Number.MAX_SAFE_INTEGER;
-        const base = seg.endOffset;
-        let next = base;
-        while (this.queue.length > 0 && capacity > 0 && (bytes < MAX_GROUP_BYTES || parts.length === 0)) {
-          const p = this.queue.shift()!;
-          const n = Math.min(p.count, capacity);
-          const part = n === p.count ? p.data : p.data.subarray(0, prefixBytes(p.data, n));
-          stampOffsets(part, next);
-          p.taken = n;
-          p.baseOffset = next;
-          next += n;
-          p.end = next;
-          capacity -= n;
-          bytes += part.length;
-          parts.push(part);
-          batch.push(p);
-        }
-        if (parts.length === 0) break;
-        try {
-          await this.ctx.store.write(seg, parts, next - base, this.epoch);
-        } catch (err) {
-          // the file's tail is unknown now: refuse these appends and stop leading; a new leader recovers from replicas
-          this.failWrite(batch, err);
-          return;
-        }
-        this.acking.push(...batch);
-        this.remember({ base, end: next, parts, bytes });
-        for (const f of this.followers.values()) f.wake();
-        this.ctx.store.sync(seg).then(
-          () => this.state !== 'stopped' && this.recomputeHw(),
-          (err: unknown) => this.failWrite(this.acking.splice(0), err),
-        );
-        this.maybeSeal();
+        if (!(await this.ctx.store.exclusive(this.seg, () => this.writeGroup()))) break;
       }
     } finally {
       this.writing = false;
@@ -282,6 +251,58 @@ export class SegmentLeader {
       if (this.state === 'leading') this.maybeSeal();
       else if (this.state === 'stopped') this.failQueued(this.notLeader());
     }
+  }
+
+  /** one group commit, under the segment's lock; false when there is nothing (more) this leader may write. */
+  private async writeGroup(): Promise<boolean> {
+    // checked again under the lock: a fence may have deposed this leader while it waited, and then the file
+    // belongs to the follower role (the queued appends are failed by the loop)
+    if (this.state !== 'leading') return false;
+    const seg = this.seg;
+    const batch: PendingAppend[] = [];
+    const parts: Buffer[] = [];
+    let bytes = 0;
+    let capacity = seg.meta.maxRecords > 0 ? seg.meta.maxRecords - seg.recordCount : Number.MAX_SAFE_INTEGER;
+    const base = seg.endOffset;
+    let next = base;
+    while (this.queue.length > 0 && capacity > 0 && (bytes < MAX_GROUP_BYTES || parts.length === 0)) {
+      const p = this.queue.shift()!;
+      const n = Math.min(p.count, capacity);
+      const part = n === p.count ? p.data : p.data.subarray(0, prefixBytes(p.data, n));
+      stampOffsets(part, next);
+      p.taken = n;
+      p.baseOffset = next;
+      next += n;
+      p.end = next;
+      capacity -= n;
+      bytes += part.length;
+      parts.push(part);
+      batch.push(p);
+    }
+    if (parts.length === 0) return false;
+    try {
+      await this.ctx.store.write(seg, parts, next - base, this.epoch);
+    } catch (err) {
+      // the file's tail is unknown now: refuse these appends and stop leading; a new leader recovers from replicas
+      this.failWrite(batch, err);
+      return false;
+    }
+    if ((this.state as LeaderState) === 'stopped') {
+      // stopped while the write ran (placement moved the segment, shutdown): stop() failed what it knew of, not
+      // this group; it is not acknowledged either
+      const err = this.notLeader();
+      for (const p of batch) p.reject(err);
+      return false;
+    }
+    this.acking.push(...batch);
+    this.remember({ base, end: next, parts, bytes });
+    for (const f of this.followers.values()) f.wake();
+    this.ctx.store.sync(seg).then(
+      () => this.state !== 'stopped' && this.recomputeHw(),
+      (err: unknown) => this.failWrite(this.acking.splice(0), err),
+    );
+    this.maybeSeal();
+    return true;
   }
 
   private failWrite(appends: PendingAppend[], err: unknown): void {

@@ -1,11 +1,12 @@
 // Every segment replica this journal server holds: append-only files plus RocksDB indexes, opened and recovered at
 // start (a torn tail is cut, missing index entries are rebuilt from the file), appended to, read, truncated (when a
-// new leader's log disagrees) and deleted (retention, shard deletion). Appends to one segment must not overlap: the
-// replication layer writes each segment from one loop.
+// new leader's log disagrees) and deleted (retention, shard deletion). Writes and truncations of one segment must not
+// overlap: both replica roles (the leader's group commit, the follower's replicate / truncate / repair) run them
+// through the segment's lock (`exclusive`), so a role change cannot interleave the old role's write with the new one's.
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RocksDbEngine, type BatchOp, type KvEngine, type Logger } from '@robustmq/common';
-import { batchParts, decodeRecord, readU64 } from '@robustmq/storage-adapter';
+import { JournalError, batchParts, decodeRecord, readU64 } from '@robustmq/storage-adapter';
 import { MIN_RECORD_BYTES, firstOffsetOf } from './framed-batch.js';
 import {
   ALL_PREFIXES,
@@ -58,6 +59,18 @@ export class LocalSegment {
   endOffset: number;
   /** exclusive end offset of the records known to be on disk. */
   durableEnd: number;
+  /** file bytes known to be on disk (the position of record durableEnd): where a failed fdatasync cuts back to. */
+  durableSize = 0;
+  /**
+   * set when an fdatasync (or its index batch) failed: what was written past durableEnd may be gone from the page
+   * cache without a trace (a later fdatasync can succeed without it), so that tail is treated as lost. Until it is
+   * cut (dropUnsynced) no sync may claim anything and no write may land on top of it.
+   */
+  syncFailed: Error | undefined;
+  /** the tail of the segment's lock: every write / truncate / delete of the file is chained here (see exclusive). */
+  lock: Promise<void> = Promise.resolve();
+  /** tasks waiting for or holding the lock (diagnostics; tests use it to see a task queued behind a held write). */
+  lockQueue = 0;
   /** sparse offset index kept in memory: offsets[i] starts at positions[i]. */
   readonly offsets: number[] = [];
   readonly positions: number[] = [];
@@ -250,7 +263,7 @@ export class SegmentStore {
       await seg.file.truncate(cut);
     }
     seg.durableEnd = seg.endOffset;
-    seg.writtenSize = seg.file.size;
+    seg.writtenSize = seg.durableSize = seg.file.size;
     if (ops.length > 0 || cut !== undefined) {
       ops.push(this.checkpointOp(seg));
       await this.db.batch(ops, { sync: true });
@@ -303,10 +316,11 @@ export class SegmentStore {
   /**
    * writes framed batches (repeated [u32 length][record], offsets assigned and consecutive from seg.endOffset, `count`
    * records in all) at the end of the file as they are — one writev, no re-encoding — and indexes them. Not durable
-   * until sync(). Writes to one segment must not overlap: each segment is written from one loop.
+   * until sync(). Run it under the segment's lock (exclusive): writes must not overlap each other or a truncation.
    */
   async write(seg: LocalSegment, parts: Buffer[], count: number, epoch: number): Promise<void> {
     if (count === 0) return;
+    if (seg.syncFailed) throw this.syncFailedError(seg);
     const first = firstOffsetOf(parts[0]!);
     if (first !== seg.endOffset) throw new Error(`append at offset ${first} to ${seg.id} whose end is ${seg.endOffset}`);
     if (seg.lastEpoch !== epoch) {
@@ -334,6 +348,7 @@ export class SegmentStore {
    * resolves once everything written to the segment before the call is on disk. Callers that arrive while an
    * fdatasync runs share the next one (group commit across appends and across pipelined replication requests);
    * the index entries of those writes go to RocksDB unsynced alongside, since they can be rebuilt from the file.
+   * Rejects with WRITE_FAILED when that fdatasync fails, and from then on until the lost tail is cut (failSync).
    */
   sync(seg: LocalSegment): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -348,22 +363,81 @@ export class SegmentStore {
       while (seg.syncWaiters.length > 0) {
         const waiters = seg.syncWaiters;
         seg.syncWaiters = [];
+        if (seg.syncFailed) {
+          // the unsynced tail is lost: a successful fdatasync now would not bring it back, so nothing is claimed
+          const err = this.syncFailedError(seg);
+          for (const w of waiters) w.reject(err);
+          continue;
+        }
         const end = seg.endOffset;
+        const size = seg.writtenSize;
         const generation = seg.generation;
         const ops = seg.pendingOps;
         seg.pendingOps = [];
         ops.push(this.checkpointOp(seg));
         try {
           await Promise.all([seg.file.sync(), this.db.batch(ops, { sync: false })]);
-          if (seg.generation === generation && end > seg.durableEnd) seg.durableEnd = end;
+          if (seg.generation === generation && end > seg.durableEnd && end <= seg.endOffset) {
+            seg.durableEnd = end;
+            seg.durableSize = size;
+          }
           for (const w of waiters) w.resolve();
         } catch (err) {
-          for (const w of waiters) w.reject(err);
+          this.failSync(seg, err as Error);
+          const failed = this.syncFailedError(seg);
+          for (const w of waiters) w.reject(failed);
         }
       }
     } finally {
       seg.syncing = false;
     }
+  }
+
+  /**
+   * a failed fdatasync: the kernel may already have dropped the dirty pages (and reports the error once), so the
+   * written-but-not-durable tail is unknown and is treated as lost. durableEnd stays where the last good sync put it;
+   * the tail is cut under the segment's lock once the writes queued before it are done, and the replica's end
+   * falls back to durableEnd, from where its leader re-sends (or, on a leader, a new leader recovers).
+   */
+  private failSync(seg: LocalSegment, err: Error): void {
+    if (seg.syncFailed) return;
+    seg.syncFailed = err;
+    seg.generation++; // nothing that began before the failure may claim durability afterwards
+    this.logger.error({ segment: seg.id, durableEnd: seg.durableEnd, endOffset: seg.endOffset, err: err.message }, 'fdatasync failed; dropping the unsynced tail');
+    void this.exclusive(seg, () => this.dropUnsynced(seg)).catch((cutErr: unknown) => {
+      this.logger.error({ segment: seg.id, err: (cutErr as Error).message }, 'cutting the unsynced tail after a failed fdatasync failed; the replica refuses writes until a retry succeeds');
+    });
+  }
+
+  private syncFailedError(seg: LocalSegment): JournalError {
+    return new JournalError('WRITE_FAILED', `segment ${seg.id}: an fdatasync failed (${seg.syncFailed?.message}); records from ${seg.durableEnd} are not durable and are being dropped`);
+  }
+
+  /**
+   * runs `task` once every earlier task of this segment's lock has settled, and holds the lock until it settles:
+   * the one queue through which both replica roles write, truncate and delete the segment file, so a leader that
+   * is deposed while a write runs finishes that write before the follower role may write or truncate.
+   * Tasks must not call exclusive() for the same segment themselves (they would wait for themselves).
+   */
+  exclusive<T>(seg: LocalSegment, task: () => Promise<T>): Promise<T> {
+    seg.lockQueue++;
+    const run = seg.lock.then(task).finally(() => seg.lockQueue--);
+    seg.lock = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  /**
+   * after a failed fdatasync: cuts the file back to its durable size and the segment to durableEnd (records past it
+   * may be lost), and lets writes and syncs go on. A no-op when no sync failed. Run it under the segment's lock.
+   */
+  async dropUnsynced(seg: LocalSegment): Promise<void> {
+    if (!seg.syncFailed) return;
+    await this.cut(seg, seg.durableEnd, seg.durableSize);
+    seg.syncFailed = undefined;
+    this.logger.warn({ segment: seg.id, end: seg.durableEnd }, 'dropped the unsynced tail of a segment after a failed fdatasync');
   }
 
   /**
@@ -516,18 +590,29 @@ export class SegmentStore {
     return undefined;
   }
 
-  /** drops the records at and after `offset` (a diverged tail a new leader does not have). */
+  /** drops the records at and after `offset` (a diverged tail a new leader does not have). Run it under the lock. */
   async truncate(seg: LocalSegment, offset: number): Promise<void> {
-    if (offset >= seg.endOffset) return;
+    if (offset >= seg.endOffset && !seg.syncFailed) return;
     if (offset < seg.meta.startOffset) offset = seg.meta.startOffset;
-    // let syncs of earlier writes land first (their index entries included), then make them unable to claim more
-    await this.sync(seg);
-    seg.generation++;
+    // let syncs of earlier writes land first (their index entries included), then make them unable to claim more;
+    // a failing one marks the segment, and then the unsynced tail goes too (below)
+    await this.sync(seg).catch(() => {});
+    if (seg.syncFailed && offset >= seg.durableEnd) return this.dropUnsynced(seg);
+    if (offset >= seg.endOffset) return;
     let cutAt = seg.file.size;
     await this.scan(seg, offset, Number.MAX_SAFE_INTEGER, (_r, position) => {
       cutAt = position;
       return false;
     });
+    await this.cut(seg, offset, cutAt);
+    // a cut inside the durable part removed any tail a failed fdatasync lost as well; cleared only now, so no sync
+    // that runs during the cut can claim that tail
+    seg.syncFailed = undefined;
+  }
+
+  /** cuts the file at byte `cutAt`, where record `offset` starts, and the indexes and metadata with it. */
+  private async cut(seg: LocalSegment, offset: number, cutAt: number): Promise<void> {
+    seg.generation++;
     await seg.file.truncate(cutAt);
     seg.writtenSize = cutAt;
     // drop index entries at and after offset; rebuild the running timestamps from what remains
@@ -545,6 +630,10 @@ export class SegmentStore {
       }
     }
     seg.endOffset = seg.durableEnd = offset;
+    seg.durableSize = cutAt;
+    // index entries not yet flushed can only be of records past the cut (the sync before it, or the last good one
+    // before a failed fdatasync, took every earlier write's), so none of them may reach RocksDB now
+    seg.pendingOps = [];
     seg.bytesSinceEntry = seg.positions.length === 0 ? INDEX_INTERVAL_BYTES : cutAt - seg.positions[seg.positions.length - 1]!;
     seg.meta.epochs = seg.meta.epochs.filter(([, start]) => start < offset);
     ops.push(this.checkpointOp(seg), { type: 'put', key: metaKey(seg.key), value: JSON.stringify(seg.meta) });
