@@ -143,6 +143,9 @@ it('recovers a segment file cut in the middle of a record while its server was s
     const { name } = await adapter.placementShard('t');
     const seg = (await placement.listSegments('torn', name))[0]!;
     const victim = cluster.journal(seg.replicas.find((r) => r !== seg.leader)!);
+    // a quorum ack does not wait for this follower: let it hold the whole segment first, so the cut below is of its
+    // last record and `size` is the size of the complete file
+    await expect.poll(async () => (await segmentsOn(victim.http, name))[0]?.endOffset, { timeout: 15_000 }).toBe(1000);
     await cluster.kill(victim);
     const shardDir = join(victim.dataDir, 'segments', 'torn', name);
     const file = join(shardDir, (await readdir(shardDir))[0]!);
