@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RocksDbEngine } from '@robustmq/common';
 import { PlacementStateMachine } from '../src/state/state-machine.js';
-import { encodeJson } from '../src/state/commands.js';
+import { decodeCommand, decodeJson, encodeCommand, encodeJson } from '../src/state/commands.js';
 import {
   KEY,
   be64,
@@ -68,6 +68,26 @@ describe('record layouts', () => {
 
     const ids = ['c1:1', 'c2:ü', ''.padEnd(128, 'x')];
     expect(requestIdsOfIndexKey(dedupIndexKey(7), encodeRequestIds(ids))).toEqual(ids);
+  });
+
+  it('encodes commands byte for byte as older members did, so members of both versions read each other\'s log', () => {
+    // the layout written by the JSON.stringify replacer this encoder replaced
+    expect(encodeCommand({ type: 'kv.set', key: 'k', value: Buffer.from([0, 1, 255]), requestId: 'r' }).toString()).toBe(
+      '{"type":"kv.set","key":"k","value":{"$b64":"AAH/"},"requestId":"r"}',
+    );
+    const nested = { type: 'x', list: [Buffer.from('a'), { p: Buffer.from('b'), n: null, u: undefined }, 'text', 5], deep: { d: { b: Buffer.alloc(0) } } };
+    const encoded = encodeJson(nested);
+    expect(encoded.toString()).toBe(
+      '{"type":"x","list":[{"$b64":"YQ=="},{"p":{"$b64":"Yg=="},"n":null},"text",5],"deep":{"d":{"b":{"$b64":""}}}}',
+    );
+    expect(decodeJson(encoded)).toEqual({ type: 'x', list: [Buffer.from('a'), { p: Buffer.from('b'), n: null }, 'text', 5], deep: { d: { b: Buffer.alloc(0) } } });
+    // a user-supplied map key named __proto__ stays a plain key both ways and changes no prototype
+    const labels = JSON.parse('{"__proto__":{"polluted":"yes"},"zone":"a"}') as Record<string, unknown>;
+    const node = { clusterType: 'MQTT_BROKER', clusterName: 'c', nodeId: 1, host: 'h', ports: {}, labels: labels as Record<string, string>, registeredAtMs: 1 };
+    const decoded = decodeCommand(encodeCommand({ type: 'node.register', node })) as { node: { labels: Record<string, unknown> } };
+    expect(Object.keys(decoded.node.labels)).toEqual(['__proto__', 'zone']);
+    expect(Object.getPrototypeOf(decoded.node.labels)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('reads a data dir written in the older JSON layout, answers its retries and forgets its request ids on schedule', async () => {
