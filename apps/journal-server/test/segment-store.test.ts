@@ -131,3 +131,28 @@ it('truncates a tail with its index entries and epoch history', async () => {
   expect(await store.offsetForTimestamp(seg, 1050, 1000)).toBe(105);
   await store.close();
 });
+
+it('lands metadata writes in the order they were made, even when the first one is slow', async () => {
+  const { store, seg } = await openWith(10);
+  // hold the first put so the second one would overtake it if nothing ordered them
+  const realPut = store.db.put.bind(store.db);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let puts = 0;
+  store.db.put = async (key, value, options) => {
+    if (puts++ === 0) await gate;
+    return realPut(key, value, options);
+  };
+  const first = store.saveMeta(seg); // epochs [[1, 0]]
+  seg.meta.epochs.push([2, 10]);
+  const second = store.saveMeta(seg); // epochs [[1, 0], [2, 10]]
+  await new Promise((resolve) => setTimeout(resolve, 20)); // room for an unordered second put to land first
+  release();
+  await Promise.all([first, second]);
+  const again = await reopen(store);
+  expect(again.seg.meta.epochs).toEqual([
+    [1, 0],
+    [2, 10],
+  ]);
+  await again.store.close();
+});

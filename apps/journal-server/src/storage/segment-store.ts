@@ -131,6 +131,8 @@ export class SegmentCorrupt extends Error {}
 
 export class SegmentStore {
   private readonly segments = new Map<string, LocalSegment>();
+  /** per segment key: the tail of its queue of metadata writes (see inMetaOrder). */
+  private readonly metaWrites = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly dir: string,
@@ -172,7 +174,25 @@ export class SegmentStore {
   }
 
   async saveMeta(seg: LocalSegment): Promise<void> {
-    await this.db.put(metaKey(seg.key), JSON.stringify(seg.meta));
+    const value = JSON.stringify(seg.meta); // the state as of this call, whatever changes before the write runs
+    await this.inMetaOrder(seg.key, () => this.db.put(metaKey(seg.key), value));
+  }
+
+  /**
+   * Runs one segment's metadata writes in the order they were asked for. The rocksdb binding runs concurrent writes on
+   * several threads, so without this a snapshot taken earlier (an older epoch history) could land after a newer one.
+   */
+  private inMetaOrder(key: string, write: () => Promise<void>): Promise<void> {
+    const next = (this.metaWrites.get(key) ?? Promise.resolve()).then(write);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.metaWrites.set(key, settled);
+    void settled.then(() => {
+      if (this.metaWrites.get(key) === settled) this.metaWrites.delete(key);
+    });
+    return next;
   }
 
   private filePath(meta: ReplicaMeta): string {
@@ -637,7 +657,7 @@ export class SegmentStore {
     seg.bytesSinceEntry = seg.positions.length === 0 ? INDEX_INTERVAL_BYTES : cutAt - seg.positions[seg.positions.length - 1]!;
     seg.meta.epochs = seg.meta.epochs.filter(([, start]) => start < offset);
     ops.push(this.checkpointOp(seg), { type: 'put', key: metaKey(seg.key), value: JSON.stringify(seg.meta) });
-    await this.db.batch(ops, { sync: true });
+    await this.inMetaOrder(seg.key, () => this.db.batch(ops, { sync: true }));
   }
 
   /** removes the replica: its file, indexes and metadata. */
@@ -646,7 +666,7 @@ export class SegmentStore {
     await seg.file.close().catch(() => {});
     await rm(seg.file.path, { force: true });
     await this.dropIndex(seg.key);
-    await this.db.batch([{ type: 'del', key: metaKey(seg.key) }, { type: 'del', key: checkpointKey(seg.key) }]);
+    await this.inMetaOrder(seg.key, () => this.db.batch([{ type: 'del', key: metaKey(seg.key) }, { type: 'del', key: checkpointKey(seg.key) }]));
   }
 
   private async dropIndex(key: string): Promise<void> {
