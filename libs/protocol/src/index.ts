@@ -6,3 +6,4 @@ export * from './grpc/raft.js';
 export * from './grpc/journal-inner.js';
 export * from './grpc/broker-inner.js';
 export * from './grpc/server-lifecycle.js';
+export * from './grpc/unary-handler.js';

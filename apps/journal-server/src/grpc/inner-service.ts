@@ -3,7 +3,7 @@
 // committed, and tells it a segment's metadata changed. Bad input → INVALID_ARGUMENT naming the field; journal
 // errors → the gRPC status a caller can act on.
 import * as grpc from '@grpc/grpc-js';
-import type { JournalInnerServiceHandlers } from '@robustmq/protocol';
+import { grpcError, unaryHandler, type JournalInnerServiceHandlers } from '@robustmq/protocol';
 import { JournalError, type JournalErrorCode } from '@robustmq/storage-adapter';
 import type { JournalNode } from '../replication/journal-node.js';
 
@@ -21,23 +21,12 @@ const STATUS: Partial<Record<JournalErrorCode, grpc.status>> = {
   CLOSED: grpc.status.UNAVAILABLE,
 };
 
-function serviceError(code: grpc.status, details: string): Partial<grpc.ServiceError> {
-  return { code, details, message: details, metadata: new grpc.Metadata() };
-}
-
 function unary<Req, Res>(handler: (request: Req) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    Promise.resolve()
-      .then(() => handler(call.request))
-      .then(
-        (reply) => callback(null, reply),
-        (err: unknown) => {
-          if (err instanceof InvalidArgument) return callback(serviceError(grpc.status.INVALID_ARGUMENT, err.message));
-          if (err instanceof JournalError) return callback(serviceError(STATUS[err.code] ?? grpc.status.INTERNAL, `${err.code}: ${err.message}`));
-          callback(serviceError(grpc.status.INTERNAL, `internal error: ${(err as Error).message}`));
-        },
-      );
-  };
+  return unaryHandler(handler, (err) => {
+    if (err instanceof InvalidArgument) return grpcError(grpc.status.INVALID_ARGUMENT, err.message);
+    if (err instanceof JournalError) return grpcError(STATUS[err.code] ?? grpc.status.INTERNAL, `${err.code}: ${err.message}`);
+    return undefined;
+  });
 }
 
 /** namespace and shard name are path segments on disk: no '/', whitespace or control characters. */

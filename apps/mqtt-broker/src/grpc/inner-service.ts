@@ -3,7 +3,15 @@
 // session's state. Requests are checked before anything is done: a bad one gets INVALID_ARGUMENT naming the field.
 import * as grpc from '@grpc/grpc-js';
 import { z, type Logger } from '@robustmq/common';
-import { bindGrpcServer, brokerInnerServiceDefinition, shutdownGrpcServer, type BrokerInnerServiceHandlers, type LastWill__Output } from '@robustmq/protocol';
+import {
+  bindGrpcServer,
+  brokerInnerServiceDefinition,
+  grpcError,
+  shutdownGrpcServer,
+  unaryHandler,
+  type BrokerInnerServiceHandlers,
+  type LastWill__Output,
+} from '@robustmq/protocol';
 import type { Broker } from '../broker-core.js';
 import { forwardedProperties } from '../forwarded-properties.js';
 import { endSession, publishWill } from '../session-lifecycle.js';
@@ -53,17 +61,16 @@ function parseWill(will: LastWill__Output | null): WillMessage {
 }
 
 function unary<Req, Res>(logger: Logger, handler: (request: Req) => Res | Promise<Res>): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    Promise.resolve()
-      .then(() => handler(call.request))
-      .then((reply) => callback(null, reply), (err: unknown) => {
-      const code =
-        err instanceof InvalidArgument ? grpc.status.INVALID_ARGUMENT : err instanceof FailedPrecondition ? grpc.status.FAILED_PRECONDITION : grpc.status.INTERNAL;
-      if (code === grpc.status.INTERNAL) logger.error({ err }, 'inner gRPC call failed');
-      const message = code === grpc.status.INTERNAL ? `internal error: ${(err as Error).message}` : (err as Error).message;
-      callback({ code, details: message, message, metadata: new grpc.Metadata() });
-    });
-  };
+  return unaryHandler(
+    handler,
+    (err) =>
+      err instanceof InvalidArgument
+        ? grpcError(grpc.status.INVALID_ARGUMENT, err.message)
+        : err instanceof FailedPrecondition
+          ? grpcError(grpc.status.FAILED_PRECONDITION, err.message)
+          : undefined,
+    (err) => logger.error({ err }, 'inner gRPC call failed'),
+  );
 }
 
 export function innerServiceHandlers(broker: Broker, logger: Logger): BrokerInnerServiceHandlers {

@@ -1,6 +1,6 @@
 // gRPC error helpers: a ServiceError with a status code and a message the caller can act on.
 import * as grpc from '@grpc/grpc-js';
-import { LEADER_HINT_KEY } from '@robustmq/protocol';
+import { LEADER_HINT_KEY, grpcError, unaryHandler } from '@robustmq/protocol';
 import { MetadataError, type MetadataErrorCode } from '../metadata/metadata-error.js';
 import { NotLeaderError } from '../state/proposer.js';
 import { RetryableError } from '../state/raft-proposer.js';
@@ -13,9 +13,7 @@ const METADATA_STATUS: Record<MetadataErrorCode, grpc.status> = {
   FAILED_PRECONDITION: grpc.status.FAILED_PRECONDITION,
 };
 
-export function grpcError(code: grpc.status, details: string): Partial<grpc.ServiceError> {
-  return { code, details, message: details, metadata: new grpc.Metadata() };
-}
+export { grpcError };
 
 export class InvalidArgument extends Error {}
 
@@ -27,20 +25,15 @@ export function unary<Req, Res>(
   handler: (request: Req) => Promise<Res>,
   mapError: (err: unknown) => Partial<grpc.ServiceError> | undefined = () => undefined,
 ): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    handler(call.request).then(
-      (reply) => callback(null, reply),
-      (err: unknown) => {
-        if (err instanceof InvalidArgument) return callback(grpcError(grpc.status.INVALID_ARGUMENT, err.message));
-        if (err instanceof NotLeaderError) return callback(notLeaderError(err));
-        if (err instanceof RetryableError) return callback(grpcError(grpc.status.UNAVAILABLE, err.message));
-        if (err instanceof MetadataError) return callback(grpcError(METADATA_STATUS[err.code], err.message));
-        const mapped = mapError(err);
-        if (mapped) return callback(mapped);
-        callback(grpcError(grpc.status.INTERNAL, `internal error: ${(err as Error).message}`));
-      },
-    );
-  };
+  return unaryHandler(handler, (err) => placementError(err) ?? mapError(err));
+}
+
+function placementError(err: unknown): Partial<grpc.ServiceError> | undefined {
+  if (err instanceof InvalidArgument) return grpcError(grpc.status.INVALID_ARGUMENT, err.message);
+  if (err instanceof NotLeaderError) return notLeaderError(err);
+  if (err instanceof RetryableError) return grpcError(grpc.status.UNAVAILABLE, err.message);
+  if (err instanceof MetadataError) return grpcError(METADATA_STATUS[err.code], err.message);
+  return undefined;
 }
 
 /** UNAVAILABLE (clients retry elsewhere) with the leader's address in the trailing metadata when it is known. */

@@ -4,7 +4,12 @@
 import * as grpc from '@grpc/grpc-js';
 
 /** binds an insecure listener and resolves with the port actually bound (useful when `port` is 0). */
-export function bindGrpcServer(server: grpc.Server, host: string, port: number, what = 'gRPC port'): Promise<number> {
+export function bindGrpcServer(
+  server: grpc.Server,
+  host: string,
+  port: number,
+  what = 'gRPC port',
+): Promise<number> {
   return new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
       err ? reject(new Error(`cannot bind ${what} ${port}: ${err.message}`)) : resolve(bound),
