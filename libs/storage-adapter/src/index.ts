@@ -14,7 +14,7 @@ export * from './journal-protocol.js';
 export * from './journal-connection.js';
 export { assignOffset, assignOffsetAt, decodeRecord, encodeRecord, encodeRecordBatch, readU64, restampOffsetAt, writeU64, type RecordFields } from './record-codec.js';
 export { crc32, crc32Range, crc32WithNewPrefix } from './crc32.js';
-export { advanceRetentionMark, retentionMarkKey } from './journal-catalog.js';
+export { advanceRetentionMark, readRetentionMark, retentionMarkKey } from './journal-catalog.js';
 // test support (no vitest inside): a private MariaDB for the mysql tests of this package and of the broker
 export {
   MARIADB_INSTALL_HINT,

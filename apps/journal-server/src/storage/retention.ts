@@ -6,15 +6,9 @@
 // segment is answered OFFSET_OUT_OF_RANGE naming that start (`removedByRetention`). Each pass also drops this server's
 // copies of segments below the mark, however the mark got there.
 import type { Logger, PlacementClient } from '@robustmq/common';
-import { JournalError, advanceRetentionMark, isJournalError, retentionMarkKey } from '@robustmq/storage-adapter';
+import { JournalError, advanceRetentionMark, isJournalError, readRetentionMark } from '@robustmq/storage-adapter';
 import type { JournalNode } from '../replication/journal-node.js';
 import type { SegmentDirectory } from '../replication/segment-directory.js';
-
-/** the shard's first kept segment (0 when retention never removed anything). */
-async function firstKeptSegment(placement: PlacementClient, namespace: string, shard: string): Promise<number> {
-  const mark = await placement.kvGet(retentionMarkKey(namespace, shard));
-  return mark ? Number(mark.toString('utf8')) : 0;
-}
 
 /**
  * when segment `seq` lies below the shard's retention mark: the OFFSET_OUT_OF_RANGE error to answer a read of it with,
@@ -27,7 +21,7 @@ export async function removedByRetention(
   shard: string,
   seq: number,
 ): Promise<JournalError | undefined> {
-  const firstSeq = await firstKeptSegment(placement, namespace, shard);
+  const firstSeq = await readRetentionMark(placement, namespace, shard);
   if (!(seq < firstSeq)) return undefined;
   const first = await directory.segment(namespace, shard, firstSeq).catch(() => undefined);
   const start = first ? `offset ${first.startOffset} (segment ${firstSeq})` : `segment ${firstSeq}`;
@@ -60,7 +54,7 @@ export async function enforceRetention(node: JournalNode, placement: PlacementCl
     // whatever lies below the shard's retention mark is gone for readers, whoever moved the mark (another replica's
     // pass while this server was down, or the journal StorageAdapter's enforceRetention): drop this server's copy too,
     // or it would stay on disk forever
-    const firstKept = await firstKeptSegment(placement, namespace, shard);
+    const firstKept = await readRetentionMark(placement, namespace, shard);
     const below = segs.filter((s) => s.meta.seq < firstKept);
     for (const seg of below) await node.dropLocal(seg);
     if (below.length > 0) {
