@@ -66,8 +66,10 @@ export async function enforceRetention(node: JournalNode, placement: PlacementCl
     let bytes = sealed.reduce((sum, s) => sum + s.file.size, 0);
     const doomed = [];
     for (const seg of sealed) {
-      const meta = await node.directory.segment(namespace, shard, seg.meta.seq).catch(() => undefined);
-      const old = config.retentionMs > 0 && meta !== undefined && meta.endTimestampMs < now - config.retentionMs;
+      let meta = await node.directory.segment(namespace, shard, seg.meta.seq).catch(() => undefined);
+      // an entry cached before the seal has no end time yet (0 would read as "ancient"): ask placement again
+      if (meta !== undefined && meta.status !== 'SEGMENT_SEALED') meta = await node.directory.segment(namespace, shard, seg.meta.seq, true).catch(() => undefined);
+      const old = config.retentionMs > 0 && meta?.status === 'SEGMENT_SEALED' && meta.endTimestampMs < now - config.retentionMs;
       const over = config.retentionBytes > 0 && bytes > config.retentionBytes;
       if (!old && !over) break;
       doomed.push(seg);
