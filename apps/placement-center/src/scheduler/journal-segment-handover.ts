@@ -1,5 +1,6 @@
-// Leader-only controller: when placement expires a journal server, the writable segments it led are handed to a
-// live replica at once instead of waiting for a follower's lease to run out. For each such segment it asks the live
+// Leader-only controller: when a journal server leaves placement — expired (heartbeats stopped) or unregistered (clean
+// shutdown) — the writable segments it led are handed to a live replica at once instead of waiting for a follower's
+// lease to run out. For each such segment it asks the live
 // replicas over their inner gRPC port (2228) how far their copy reaches, picks the most caught-up one (highest last
 // epoch, then longest; ties to the lowest node id, so the choice is reproducible), commits the move through Raft as a
 // compare-and-set on the segment's epoch (a follower taking over by itself at the same moment makes one of the two
@@ -45,8 +46,12 @@ export class JournalSegmentHandover implements LeaderController {
   private again = false;
   private retryTimer: NodeJS.Timeout | undefined;
 
+  // Both ways out count: a cleanly stopping server unregisters before it closes its ports, and its followers would
+  // otherwise wait out their lease. The state machine reports a node's removal once (an expiry after an unregister
+  // finds nothing to remove), and a pass only moves segments whose leader is not registered, each by an epoch
+  // compare-and-set, so overlapping kicks cannot hand a segment over twice.
   private readonly onNode = (change: NodeChange) => {
-    if (change.type === 'unregister' && change.clusterType === 'JOURNAL_SERVER' && change.reason === 'expired') this.kick();
+    if (change.type === 'unregister' && change.clusterType === 'JOURNAL_SERVER') this.kick();
   };
 
   constructor(
@@ -140,7 +145,7 @@ export class JournalSegmentHandover implements LeaderController {
       logger.warn({ ...where, err }, 'segment hand-over could not be committed; retried later');
       return false;
     }
-    logger.warn({ ...where, leader: moved.leader, newEpoch: moved.epoch, durableEnd: best.durableEnd }, 'segment leader expired; leadership handed to the most caught-up replica');
+    logger.warn({ ...where, leader: moved.leader, newEpoch: moved.epoch, durableEnd: best.durableEnd }, 'segment leader left; leadership handed to the most caught-up replica');
     const ref = { namespace: moved.namespace, shardName: moved.shardName, segmentSeq: moved.seq };
     // the move is committed; if the activation does not get through, the new leader takes over at its first request
     // or at its own check, so neither call is retried here

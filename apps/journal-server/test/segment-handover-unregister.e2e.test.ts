@@ -1,0 +1,108 @@
+// Placement hands a cleanly stopping journal server's segments over, against real processes (1 placement center + 3
+// journal servers, each `node dist/main.js`): appends run at acks=quorum, the segment leader gets SIGTERM, unregisters
+// from placement on its way out, and placement moves the segment to the most caught-up live replica at once — no
+// heartbeat timeout to wait out (an unregistered node never expires), and followers' own lease is set far beyond the
+// test, so the move can only be placement's reaction to the unregister. The epoch goes up by exactly one, appends
+// resume under the new leader, and every acknowledged record reads back.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PlacementClient } from '@robustmq/common';
+import { JournalStorageAdapter } from '@robustmq/storage-adapter';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ProcessCluster, buildApps, type ProcessNode } from './support/process-cluster.js';
+
+const EXPIRY_MS = 2_000; // the placement heartbeat timeout ProcessCluster configures
+const dir = mkdtempSync(join(tmpdir(), 'robustmq-journal-unregister-'));
+const cluster = new ProcessCluster(dir, { leaderLeaseMs: 600_000 });
+let placement: PlacementClient;
+
+/** SIGTERM: the server closes cleanly, unregistering from placement first. */
+function terminate(node: ProcessNode): Promise<void> {
+  const child = node.child;
+  node.child = undefined;
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+beforeAll(async () => {
+  buildApps();
+  await cluster.startPlacement();
+  for (const id of [1, 2, 3]) await cluster.addJournal(id);
+  placement = new PlacementClient({ addresses: [cluster.placementAddress] });
+}, 120_000);
+
+afterAll(async () => {
+  placement?.close();
+  await cluster.stopAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('moves a cleanly unregistered leader’s segment to a live replica before any expiry and loses no acknowledged record', async () => {
+  const adapter = new JournalStorageAdapter({ placementAddresses: [cluster.placementAddress], namespace: 'unregister', replicaCount: 3, acks: 'quorum', requestTimeoutMs: 30_000 });
+  let stop = false;
+  let producers: Array<Promise<void>> = [];
+  try {
+    await adapter.createShard('orders');
+    const { name } = await adapter.placementShard('orders');
+    const acked = new Map<number, string>();
+    let failures = 0;
+    const producer = async (p: number) => {
+      for (let n = 0; !stop; n++) {
+        const texts = Array.from({ length: 50 }, (_, i) => `${p}:${n}:${i}`);
+        try {
+          const offsets = await adapter.append('orders', texts.map((t) => ({ payload: Buffer.from(t) })));
+          offsets.forEach((o, i) => acked.set(o, texts[i]!));
+        } catch {
+          failures++; // not acknowledged: may or may not be stored, and is not checked below
+        }
+      }
+    };
+    producers = [0, 1, 2, 3].map(producer);
+
+    await expect.poll(() => acked.size, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(5_000);
+    const [before] = (await placement.listSegments('unregister', name)).filter((s) => s.status === 'SEGMENT_WRITE');
+    const stoppedAt = Date.now();
+    await terminate(cluster.journal(before!.leader));
+    const ackedAtStop = acked.size;
+    // it left through Unregister, not by expiring
+    expect((await placement.listNodes('JOURNAL_SERVER')).map((n) => n.nodeId)).not.toContain(before!.leader);
+
+    const after = await expect
+      .poll(async () => (await placement.listSegments('unregister', name)).find((s) => s.seq === before!.seq && s.leader !== before!.leader), { timeout: 15_000, interval: 25 })
+      .toBeDefined()
+      .then(async () => (await placement.listSegments('unregister', name)).find((s) => s.seq === before!.seq)!);
+    const elapsed = Date.now() - stoppedAt;
+    expect(elapsed, `new leader after ${elapsed} ms`).toBeLessThan(EXPIRY_MS);
+    expect(after.epoch).toBe(before!.epoch + 1);
+    expect(before!.replicas).toContain(after.leader);
+    expect(after.status).toBe('SEGMENT_WRITE');
+
+    // appends resume under the new leader
+    await expect.poll(() => acked.size, { timeout: 20_000, interval: 20 }).toBeGreaterThanOrEqual(ackedAtStop + 2_000);
+    stop = true;
+    await Promise.all(producers);
+    // handed over once: no second move after the dust settled
+    expect((await placement.listSegments('unregister', name)).find((s) => s.seq === before!.seq)!.epoch).toBe(before!.epoch + 1);
+
+    const { nextOffset } = await adapter.describeShard('orders');
+    const all: string[] = [];
+    while (all.length < nextOffset) {
+      const got = await adapter.read('orders', all.length, { maxRecords: 5_000, maxBytes: 4 << 20 });
+      expect(got.length, `read from ${all.length} of ${nextOffset}`).toBeGreaterThan(0);
+      for (const r of got) {
+        expect(r.offset).toBe(all.length);
+        all.push(r.payload.toString());
+      }
+    }
+    for (const [offset, text] of acked) expect(all[offset], `acknowledged offset ${offset}`).toBe(text);
+    expect(failures, 'appends that failed while the leader moved').toBeLessThan(100);
+  } finally {
+    stop = true;
+    await Promise.race([Promise.all(producers), new Promise((r) => setTimeout(r, 5_000))]);
+    await adapter.close();
+  }
+}, 120_000);
