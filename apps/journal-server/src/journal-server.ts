@@ -5,12 +5,14 @@
 import {
   NodeRegistrar,
   PlacementClient,
+  clusterAuthToken,
   collectProcessMetrics,
   createHttpServer,
   createLogger,
   createMetricsRegistry,
   listenHttp,
   observabilityPlugin,
+  warnIfClusterAuthOff,
   type Logger,
 } from '@robustmq/common';
 import { JournalConnectionPool } from '@robustmq/storage-adapter';
@@ -42,8 +44,9 @@ export async function startJournalServer(
   collectProcessMetrics(metrics);
   const journalMetrics = createJournalMetrics(metrics);
 
+  const clusterToken = clusterAuthToken(config.cluster);
   const store = await SegmentStore.open(config.node.data_dir, logger);
-  const placement = new PlacementClient({ addresses: config.placement.addresses, logger });
+  const placement = new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken });
   const pool = new JournalConnectionPool({ maxFrameBytes: config.storage.max_frame_bytes * 2 });
   const node = new JournalNode(
     store,
@@ -79,7 +82,8 @@ export async function startJournalServer(
     });
     cleanups.push(() => data.close());
     cleanups.push(() => node.close());
-    const inner = await startInnerGrpcServer(node, { host: config.network.host, port: config.network.grpc_port });
+    const inner = await startInnerGrpcServer(node, { host: config.network.host, port: config.network.grpc_port, authToken: clusterToken, logger });
+    warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the journal inner gRPC service (port ${inner.port})`);
     cleanups.push(() => inner.close());
     cleanups.push(() => pool.closeAll());
 

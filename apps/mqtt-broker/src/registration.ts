@@ -12,8 +12,9 @@ export async function registerWithPlacement(
   config: MqttBrokerConfig,
   ports: { mqtt: number; http: number; tls?: number; ws?: number; wss?: number; grpc?: number },
   logger: Logger,
+  authToken?: string,
 ): Promise<PlacementRegistration> {
-  const client = new PlacementClient({ addresses: config.placement.addresses, logger });
+  const client = new PlacementClient({ addresses: config.placement.addresses, logger, authToken });
   const registrar = new NodeRegistrar({
     client,
     node: {

@@ -1,6 +1,6 @@
 // The placement center's configuration: schema (with defaults), type and loader. Keys are documented in
 // docs/configuration.md; every key can be overridden by ROBUSTMQ_<SECTION>_<KEY>.
-import { ConfigError, loadConfig, logSection, port, positiveMs, section, z, type LoadConfigOptions } from '@robustmq/common';
+import { ConfigError, clusterAuthKeys, loadConfig, logSection, port, positiveMs, section, z, type LoadConfigOptions } from '@robustmq/common';
 
 export const placementCenterConfigSchema = z.strictObject({
   node: section({
@@ -51,6 +51,7 @@ export const placementCenterConfigSchema = z.strictObject({
     election_ticks: z.number().int().min(2, 'must be at least 2').default(10),
     /** take a state snapshot and compact the Raft log after this many applied entries. */
     snapshot_entries: z.number().int().min(10, 'must be at least 10').default(10_000),
+    ...clusterAuthKeys(),
   }),
   log: logSection(),
 });

@@ -2,16 +2,18 @@
 import * as grpc from '@grpc/grpc-js';
 import {
   RocksDbEngine,
+  clusterAuthToken,
   collectProcessMetrics,
   createLogger,
   createMetricsRegistry,
   createHttpServer,
   listenHttp,
   observabilityPlugin,
+  warnIfClusterAuthOff,
   Gauge,
   type Logger,
 } from '@robustmq/common';
-import { bindGrpcServer, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
+import { bindGrpcServer, clusterServerOptions, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
 import { GrpcRaftTransport, RaftNode, RocksDbRaftStorage } from '@robustmq/raft';
 import { clusterMembers, type PlacementCenterConfig } from './config.js';
 import { PlacementStateMachine } from './state/state-machine.js';
@@ -52,13 +54,18 @@ export async function startPlacementCenter(
 ): Promise<PlacementCenterHandle> {
   const logger =
     options.logger ?? createLogger({ service: 'placement-center', nodeId: config.node.id, level: config.log.level });
+  // resolved before anything is opened: an unreadable token file stops the start cleanly
+  const clusterToken = clusterAuthToken(config.cluster);
   const engine = await RocksDbEngine.open(config.node.data_dir);
   const members = clusterMembers(config);
   const raftMode = members.size > 0;
   // with Raft the synced log is the durable record; the state machine's writes need no fsync of their own, and
   // entries that are not commands (leader no-ops, membership changes) leave gaps in the applied indexes
   const sm = await PlacementStateMachine.open(engine, { sync: !raftMode, contiguous: !raftMode });
-  const server = new grpc.Server();
+  // one check for every service on the port, the Raft transport included
+  const server = new grpc.Server(
+    clusterServerOptions(clusterToken, (peer, method, reason) => logger.warn({ peer, method, reason }, 'rejected a gRPC call without the cluster auth token')),
+  );
   let proposer: Proposer;
   let raftNode: RaftNode | undefined;
   let raftLog: RocksDbEngine | undefined;
@@ -71,6 +78,7 @@ export async function startPlacementCenter(
       peers: new Map([...members].filter(([id]) => id !== config.node.id)),
       server,
       logger,
+      authToken: clusterToken,
     });
     raftNode = await RaftNode.start({
       id: config.node.id,
@@ -111,6 +119,7 @@ export async function startPlacementCenter(
     retryMs: config.scheduler.retry_ms,
     brokerCallTimeoutMs: config.scheduler.broker_call_timeout_ms,
     orphanGraceMs: config.heartbeat.timeout_ms,
+    authToken: clusterToken,
     logger: logger.child({ component: 'mqtt-scheduler' }),
   });
   controllers.add(mqttScheduler);
@@ -118,7 +127,7 @@ export async function startPlacementCenter(
   const journal = new JournalMetadata(sm, proposer, registry);
   // an expired journal server's writable segments go to their most caught-up live replica
   controllers.add(
-    new JournalSegmentHandover(sm, journal, registry, { retryMs: config.scheduler.retry_ms, callTimeoutMs: 1_000, logger: logger.child({ component: 'journal-handover' }) }),
+    new JournalSegmentHandover(sm, journal, registry, { retryMs: config.scheduler.retry_ms, callTimeoutMs: 1_000, authToken: clusterToken, logger: logger.child({ component: 'journal-handover' }) }),
   );
   const offsets = new ConsumerOffsets(sm, proposer);
 
@@ -179,6 +188,7 @@ export async function startPlacementCenter(
   server.addService(mqttServiceDefinition(), grpcRequests.instrument(mqttServiceDefinition(), mqttServiceHandlers(mqtt)));
   server.addService(journalServiceDefinition(), grpcRequests.instrument(journalServiceDefinition(), journalServiceHandlers(journal, offsets)));
   const grpcPort = await bindGrpcServer(server, config.network.host, config.network.grpc_port);
+  warnIfClusterAuthOff(logger, clusterToken, config.network.host, `placement gRPC (port ${grpcPort}: metadata services and Raft)`);
 
   const http = createHttpServer(logger);
   installAdminAuth(http, config.http.admin_token);

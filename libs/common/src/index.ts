@@ -2,6 +2,7 @@
 // client and the local key-value engine.
 export * from './config/load.js';
 export * from './config/schema-helpers.js';
+export * from './config/cluster-auth.js';
 export * from './log/logger.js';
 export * from './metrics/registry.js';
 export * from './http/errors.js';

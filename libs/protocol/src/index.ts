@@ -7,3 +7,4 @@ export * from './grpc/journal-inner.js';
 export * from './grpc/broker-inner.js';
 export * from './grpc/server-lifecycle.js';
 export * from './grpc/unary-handler.js';
+export * from './grpc/cluster-auth.js';

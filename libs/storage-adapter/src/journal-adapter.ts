@@ -51,6 +51,8 @@ export interface JournalStorageOptions {
   /** how long one call keeps retrying through leader changes and seals before failing with UNAVAILABLE; default 30 s. */
   requestTimeoutMs?: number;
   logger?: Logger;
+  /** the cluster secret ([cluster] auth_token) for placement's gRPC; the journal data port does not check it. */
+  authToken?: string | undefined;
 }
 
 interface SegmentView {
@@ -96,7 +98,7 @@ export class JournalStorageAdapter implements StorageAdapter {
     if (options.acks !== undefined && !(options.acks in ACKS)) {
       throw new StorageError('INVALID_ARGUMENT', `acks must be 'one', 'quorum' or 'all', got ${JSON.stringify(options.acks)}`);
     }
-    this.placement = new PlacementClient({ addresses: options.placementAddresses, callTimeoutMs: options.requestTimeoutMs ?? 30_000, ...(options.logger ? { logger: options.logger } : {}) });
+    this.placement = new PlacementClient({ addresses: options.placementAddresses, callTimeoutMs: options.requestTimeoutMs ?? 30_000, authToken: options.authToken, ...(options.logger ? { logger: options.logger } : {}) });
     this.namespace = options.namespace ?? 'storage';
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
   }

@@ -6,6 +6,7 @@ import { z, type Logger } from '@robustmq/common';
 import {
   bindGrpcServer,
   brokerInnerServiceDefinition,
+  clusterServerOptions,
   grpcError,
   shutdownGrpcServer,
   unaryHandler,
@@ -120,8 +121,10 @@ export interface InnerGrpcServer {
   close(): Promise<void>;
 }
 
-export async function startInnerGrpc(broker: Broker, host: string, port: number, logger: Logger): Promise<InnerGrpcServer> {
-  const server = new grpc.Server();
+export async function startInnerGrpc(broker: Broker, host: string, port: number, logger: Logger, authToken?: string): Promise<InnerGrpcServer> {
+  const server = new grpc.Server(
+    clusterServerOptions(authToken, (peer, method, reason) => logger.warn({ peer, method, reason }, 'rejected a gRPC call without the cluster auth token')),
+  );
   server.addService(brokerInnerServiceDefinition(), innerServiceHandlers(broker, logger));
   const bound = await bindGrpcServer(server, host, port, 'the inner gRPC port');
   return {

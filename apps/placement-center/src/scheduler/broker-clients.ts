@@ -2,7 +2,7 @@
 // address, used by the leader to publish due wills and to drop expired sessions. Every call has a deadline, so a
 // broker that hangs delays only its own work.
 import * as grpc from '@grpc/grpc-js';
-import { newBrokerInnerClient, type BrokerInnerServiceClient, type LastWill } from '@robustmq/protocol';
+import { clusterClientOptions, newBrokerInnerClient, type BrokerInnerServiceClient, type LastWill } from '@robustmq/protocol';
 import type { StoredNode } from '../state/records.js';
 
 export class BrokerCallError extends Error {
@@ -24,7 +24,10 @@ export function brokerInnerAddress(node: StoredNode): string | undefined {
 export class BrokerClients {
   private readonly clients = new Map<string, BrokerInnerServiceClient>();
 
-  constructor(private readonly callTimeoutMs: number) {}
+  constructor(
+    private readonly callTimeoutMs: number,
+    private readonly authToken?: string,
+  ) {}
 
   async sendLastWill(address: string, clientId: string, will: LastWill): Promise<void> {
     await this.call(address, 'SendLastWill', { clientId, will });
@@ -38,7 +41,7 @@ export class BrokerClients {
   private client(address: string): BrokerInnerServiceClient {
     let client = this.clients.get(address);
     if (!client) {
-      client = newBrokerInnerClient(address, grpc.credentials.createInsecure());
+      client = newBrokerInnerClient(address, grpc.credentials.createInsecure(), clusterClientOptions(this.authToken));
       this.clients.set(address, client);
     }
     return client;

@@ -46,6 +46,8 @@ export interface MqttSchedulerOptions {
   /** a connected session on a broker that is not registered is taken over only when its record is at least this
    * old (a broker may record sessions a moment before its registration is applied). */
   orphanGraceMs: number;
+  /** the cluster secret sent to the brokers' inner service (undefined: none). */
+  authToken?: string | undefined;
   logger: Logger;
 }
 
@@ -119,7 +121,7 @@ export class MqttSessionScheduler implements LeaderController {
     this.wills.clear();
     this.queue.clear();
     this.buffered = [];
-    this.brokers = new BrokerClients(this.options.brokerCallTimeoutMs);
+    this.brokers = new BrokerClients(this.options.brokerCallTimeoutMs, this.options.authToken);
     try {
       for await (const resource of this.scan('SESSION')) this.sessions.set(resource.key, sessionView(resource));
       for await (const resource of this.scan('WILL_MESSAGE')) this.wills.set(resource.key, willDelaySec(resource));

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import {
   LEADER_HINT_KEY,
+  clusterClientOptions,
   newClusterClient,
   newJournalClient,
   newKvClient,
@@ -41,6 +42,8 @@ export interface PlacementClientOptions {
   /** overall deadline of a call, retries included. */
   callTimeoutMs?: number;
   logger?: Logger;
+  /** the cluster secret ([cluster] auth_token) sent with every call; undefined = none. */
+  authToken?: string | undefined;
 }
 
 /** A gRPC failure from placement that retrying would not fix (bad request, unknown node, missing key...). */
@@ -104,10 +107,10 @@ export class PlacementClient {
     const credentials = grpc.credentials.createInsecure();
     this.members = options.addresses.map((address) => ({
       address,
-      cluster: newClusterClient(address, credentials),
-      kv: newKvClient(address, credentials),
-      mqtt: newMqttClient(address, credentials),
-      journal: newJournalClient(address, credentials),
+      cluster: newClusterClient(address, credentials, clusterClientOptions(options.authToken)),
+      kv: newKvClient(address, credentials, clusterClientOptions(options.authToken)),
+      mqtt: newMqttClient(address, credentials, clusterClientOptions(options.authToken)),
+      journal: newJournalClient(address, credentials, clusterClientOptions(options.authToken)),
     }));
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 3_000;
     this.callTimeoutMs = options.callTimeoutMs ?? 15_000;

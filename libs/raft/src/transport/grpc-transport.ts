@@ -1,6 +1,7 @@
 // RaftTransport over gRPC: one long-lived client stream per peer (order kept per peer), inbound batches routed by group.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@robustmq/common';
+import { clusterClientOptions, clusterServerOptions } from '@robustmq/protocol';
 import type { Message } from '../message.js';
 import type { RaftTransport } from '../node/transport.js';
 import type { NodeId } from '../types.js';
@@ -49,6 +50,9 @@ export interface GrpcRaftTransportOptions {
   logger: Logger;
   /** Per peer: bytes written but not yet handed to the socket above which new messages are dropped (64 MiB). */
   maxBufferedBytes?: number;
+  /** The cluster secret sent to peers and, on a server of the transport's own, required from them. A shared
+   * server checks it itself (see clusterServerOptions). */
+  authToken?: string | undefined;
 }
 
 /** Per-server registry so several groups can share one service registration. */
@@ -129,6 +133,7 @@ export class GrpcRaftTransport implements RaftTransport {
   private readonly ownServer: boolean;
   private readonly logger: Logger;
   private readonly maxBufferedBytes: number;
+  private readonly authToken: string | undefined;
   private closed = false;
 
   constructor(opts: GrpcRaftTransportOptions) {
@@ -136,8 +141,9 @@ export class GrpcRaftTransport implements RaftTransport {
     this.group = opts.group ?? 'default';
     this.logger = opts.logger;
     this.maxBufferedBytes = opts.maxBufferedBytes ?? 64 * 1024 * 1024;
+    this.authToken = opts.authToken;
     this.ownServer = opts.server === undefined;
-    this.server = opts.server ?? new grpc.Server();
+    this.server = opts.server ?? new grpc.Server(clusterServerOptions(opts.authToken));
     register(this.server, this.group, this);
     for (const [id, address] of opts.peers ?? []) this.addPeer(id, address);
   }
@@ -260,11 +266,11 @@ export class GrpcRaftTransport implements RaftTransport {
 
   private streamFor(to: NodeId, link: PeerLink): grpc.ClientWritableStream<OutgoingBatch> {
     if (link.stream) return link.stream;
-    link.client ??= new RaftTransportClient(link.address, grpc.credentials.createInsecure(), {
+    link.client ??= new RaftTransportClient(link.address, grpc.credentials.createInsecure(), clusterClientOptions(this.authToken, {
       'grpc.max_send_message_length': 256 * 1024 * 1024,
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,
-    });
+    }));
     const stream = link.client.Send((err) => {
       if (link.stream === stream) {
         link.stream = undefined;
@@ -274,7 +280,7 @@ export class GrpcRaftTransport implements RaftTransport {
         // There is no unreachable-report in the core: the leader's progress tracking notices on its own.
         link.reachable = false;
         this.logger.info(
-          { to, address: link.address, code: err.code },
+          { to, address: link.address, code: err.code, details: err.details },
           'raft peer unreachable; dropping until it returns',
         );
       }
