@@ -37,6 +37,8 @@ import { ObservedMqttResources } from './mqtt/observed-resources.js';
 import { LeaderControllers } from './scheduler/leader-controllers.js';
 import { MqttSessionScheduler } from './scheduler/mqtt-session-scheduler.js';
 import { JournalSegmentHandover } from './scheduler/journal-segment-handover.js';
+import { SharedGroupLeaderScheduler } from './scheduler/shared-group-leader-scheduler.js';
+import { SharedGroupLeaders } from './mqtt/shared-group-leaders.js';
 import { JournalMetadata } from './journal/journal-metadata.js';
 import { ConsumerOffsets } from './journal/consumer-offsets.js';
 import { raftStatus, singleNodeStatus } from './cluster/cluster-status.js';
@@ -130,6 +132,9 @@ export async function startPlacementCenter(
     new JournalSegmentHandover(sm, journal, registry, { retryMs: config.scheduler.retry_ms, callTimeoutMs: 1_000, authToken: clusterToken, logger: logger.child({ component: 'journal-handover' }) }),
   );
   const offsets = new ConsumerOffsets(sm, proposer);
+  // shared-subscription groups: the leader picks each group's broker and moves the groups of a broker that leaves
+  const sharedGroups = new SharedGroupLeaders(sm, proposer, mqtt.resources, registry);
+  controllers.add(new SharedGroupLeaderScheduler(sm, sharedGroups, { retryMs: config.scheduler.retry_ms, logger: logger.child({ component: 'shared-groups' }) }));
 
   // history older than the retention is dropped; watchers that far behind get OUT_OF_RANGE and re-list
   const compaction = setInterval(() => {
@@ -185,7 +190,7 @@ export async function startPlacementCenter(
     ),
   );
   server.addService(kvServiceDefinition(), grpcRequests.instrument(kvServiceDefinition(), kvServiceHandlers(sm, proposer)));
-  server.addService(mqttServiceDefinition(), grpcRequests.instrument(mqttServiceDefinition(), mqttServiceHandlers(mqtt)));
+  server.addService(mqttServiceDefinition(), grpcRequests.instrument(mqttServiceDefinition(), mqttServiceHandlers({ ...mqtt, sharedGroups })));
   server.addService(journalServiceDefinition(), grpcRequests.instrument(journalServiceDefinition(), journalServiceHandlers(journal, offsets)));
   const grpcPort = await bindGrpcServer(server, config.network.host, config.network.grpc_port);
   warnIfClusterAuthOff(logger, clusterToken, config.network.host, `placement gRPC (port ${grpcPort}: metadata services and Raft)`);

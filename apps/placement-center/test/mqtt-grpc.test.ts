@@ -222,6 +222,8 @@ describe('restart', () => {
     await client.createUser('durable', 'pw-d', true);
     await client.createAclRule({ id: 'keep', permission: 'DENY', action: 'SUBSCRIBE', subjectType: 'SUBJECT_CLIENT_ID', subjectValue: 'c9', topicFilter: '$SYS/#' });
     await client.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '198.51.100.0/24' });
+    // the group's broker is registered: the leader moves the groups of brokers that are not (shared-group scheduling)
+    await client.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'c', nodeId: 9, host: 'h', ports: {}, labels: {} });
     await client.putResource('SHARED_GROUP_LEADER', 'durable-group', { brokerNodeId: 9 });
     await placement.restart();
     client.close();

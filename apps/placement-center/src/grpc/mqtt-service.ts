@@ -1,12 +1,14 @@
-// gRPC MqttService: users (with broker authentication), ACL rules, the blacklist and broker state resources, over
-// the MQTT metadata classes (which validate, hash passwords and propose the commands). Writes pass the request's
-// request_id on, so a retried write takes effect once and answers like its first attempt.
+// gRPC MqttService: users (with broker authentication), ACL rules, the blacklist, broker state resources and
+// shared-subscription group leaders, over the MQTT metadata classes (which validate, hash passwords and propose the
+// commands). Writes pass the request's request_id on, so a retried write takes effect once and answers like its first
+// attempt.
 import type { MqttResource, MqttServiceHandlers } from '@robustmq/protocol';
 import { invalid } from '../metadata/metadata-error.js';
 import type { MqttAcl } from '../mqtt/mqtt-acl.js';
 import type { MqttBlacklist } from '../mqtt/mqtt-blacklist.js';
 import type { MqttResources } from '../mqtt/mqtt-resources.js';
 import type { MqttUsers } from '../mqtt/mqtt-users.js';
+import type { SharedGroupLeaders } from '../mqtt/shared-group-leaders.js';
 import type { StoredResource } from '../state/mqtt-records.js';
 import { writeOptions } from '../metadata/write-options.js';
 import { unary } from './grpc-errors.js';
@@ -16,6 +18,7 @@ export interface MqttMetadata {
   acl: MqttAcl;
   blacklist: MqttBlacklist;
   resources: MqttResources;
+  sharedGroups: SharedGroupLeaders;
 }
 
 function toResource(r: StoredResource): MqttResource {
@@ -73,6 +76,11 @@ export function mqttServiceHandlers(mqtt: MqttMetadata): MqttServiceHandlers {
     ListResources: unary(async (request) => {
       const page = await mqtt.resources.list(request.type, { keyPrefix: request.keyPrefix, startAfter: request.startAfter, limit: request.limit });
       return { resources: page.resources.map(toResource), more: page.more };
+    }),
+
+    GetShareSubLeader: unary(async (request) => {
+      const broker = await mqtt.sharedGroups.leaderOf(request.groupName, writeOptions(request));
+      return { brokerNodeId: broker.nodeId, host: broker.host, ports: broker.ports };
     }),
   };
 }

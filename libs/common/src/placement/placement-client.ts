@@ -418,6 +418,12 @@ export class PlacementClient {
     return { resources: reply.resources.map(parseResource), more: reply.more };
   }
 
+  /** The broker leading a shared-subscription group, assigned by the placement leader when it has none alive;
+   * FAILED_PRECONDITION when no MQTT broker is registered. */
+  async getShareSubLeader(groupName: string): Promise<{ brokerNodeId: number; host: string; ports: Record<string, number> }> {
+    return this.call('mqtt', 'GetShareSubLeader', { groupName, requestId: this.requestId() });
+  }
+
   // ---- journal shards and segments ----
 
   /** Creates the shard and opens segment 0; FAILED_PRECONDITION when too few journal servers are registered. */

@@ -20,6 +20,8 @@ import type { DeleteUserReply as _robustmq_placement_DeleteUserReply, DeleteUser
 import type { DeleteUserRequest as _robustmq_placement_DeleteUserRequest, DeleteUserRequest__Output as _robustmq_placement_DeleteUserRequest__Output } from '../../robustmq/placement/DeleteUserRequest.js';
 import type { GetResourceReply as _robustmq_placement_GetResourceReply, GetResourceReply__Output as _robustmq_placement_GetResourceReply__Output } from '../../robustmq/placement/GetResourceReply.js';
 import type { GetResourceRequest as _robustmq_placement_GetResourceRequest, GetResourceRequest__Output as _robustmq_placement_GetResourceRequest__Output } from '../../robustmq/placement/GetResourceRequest.js';
+import type { GetShareSubLeaderReply as _robustmq_placement_GetShareSubLeaderReply, GetShareSubLeaderReply__Output as _robustmq_placement_GetShareSubLeaderReply__Output } from '../../robustmq/placement/GetShareSubLeaderReply.js';
+import type { GetShareSubLeaderRequest as _robustmq_placement_GetShareSubLeaderRequest, GetShareSubLeaderRequest__Output as _robustmq_placement_GetShareSubLeaderRequest__Output } from '../../robustmq/placement/GetShareSubLeaderRequest.js';
 import type { GetUserReply as _robustmq_placement_GetUserReply, GetUserReply__Output as _robustmq_placement_GetUserReply__Output } from '../../robustmq/placement/GetUserReply.js';
 import type { GetUserRequest as _robustmq_placement_GetUserRequest, GetUserRequest__Output as _robustmq_placement_GetUserRequest__Output } from '../../robustmq/placement/GetUserRequest.js';
 import type { ListAclRulesReply as _robustmq_placement_ListAclRulesReply, ListAclRulesReply__Output as _robustmq_placement_ListAclRulesReply__Output } from '../../robustmq/placement/ListAclRulesReply.js';
@@ -140,6 +142,31 @@ export interface MqttServiceClient extends grpc.Client {
   getResource(argument: _robustmq_placement_GetResourceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_robustmq_placement_GetResourceReply__Output>): grpc.ClientUnaryCall;
   getResource(argument: _robustmq_placement_GetResourceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_GetResourceReply__Output>): grpc.ClientUnaryCall;
   getResource(argument: _robustmq_placement_GetResourceRequest, callback: grpc.requestCallback<_robustmq_placement_GetResourceReply__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The broker that leads a shared-subscription group ($share/<group>/...), served by the placement leader: the one
+   * recorded (SHARED_GROUP_LEADER) while it is a registered MQTT broker; otherwise a registered broker is chosen now —
+   * the one leading the fewest groups, ties to the lowest node id — and recorded through Raft before the answer.
+   * When a leader broker expires or unregisters, placement moves its groups to the other brokers by itself.
+   * FAILED_PRECONDITION when no MQTT broker is registered; INVALID_ARGUMENT for an empty group name or one with '/'
+   * or whitespace.
+   */
+  GetShareSubLeader(argument: _robustmq_placement_GetShareSubLeaderRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_GetShareSubLeaderReply__Output>): grpc.ClientUnaryCall;
+  GetShareSubLeader(argument: _robustmq_placement_GetShareSubLeaderRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_robustmq_placement_GetShareSubLeaderReply__Output>): grpc.ClientUnaryCall;
+  GetShareSubLeader(argument: _robustmq_placement_GetShareSubLeaderRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_GetShareSubLeaderReply__Output>): grpc.ClientUnaryCall;
+  GetShareSubLeader(argument: _robustmq_placement_GetShareSubLeaderRequest, callback: grpc.requestCallback<_robustmq_placement_GetShareSubLeaderReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * The broker that leads a shared-subscription group ($share/<group>/...), served by the placement leader: the one
+   * recorded (SHARED_GROUP_LEADER) while it is a registered MQTT broker; otherwise a registered broker is chosen now —
+   * the one leading the fewest groups, ties to the lowest node id — and recorded through Raft before the answer.
+   * When a leader broker expires or unregisters, placement moves its groups to the other brokers by itself.
+   * FAILED_PRECONDITION when no MQTT broker is registered; INVALID_ARGUMENT for an empty group name or one with '/'
+   * or whitespace.
+   */
+  getShareSubLeader(argument: _robustmq_placement_GetShareSubLeaderRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_GetShareSubLeaderReply__Output>): grpc.ClientUnaryCall;
+  getShareSubLeader(argument: _robustmq_placement_GetShareSubLeaderRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_robustmq_placement_GetShareSubLeaderReply__Output>): grpc.ClientUnaryCall;
+  getShareSubLeader(argument: _robustmq_placement_GetShareSubLeaderRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_GetShareSubLeaderReply__Output>): grpc.ClientUnaryCall;
+  getShareSubLeader(argument: _robustmq_placement_GetShareSubLeaderRequest, callback: grpc.requestCallback<_robustmq_placement_GetShareSubLeaderReply__Output>): grpc.ClientUnaryCall;
   
   GetUser(argument: _robustmq_placement_GetUserRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_GetUserReply__Output>): grpc.ClientUnaryCall;
   GetUser(argument: _robustmq_placement_GetUserRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_robustmq_placement_GetUserReply__Output>): grpc.ClientUnaryCall;
@@ -273,6 +300,16 @@ export interface MqttServiceHandlers extends grpc.UntypedServiceImplementation {
   
   GetResource: grpc.handleUnaryCall<_robustmq_placement_GetResourceRequest__Output, _robustmq_placement_GetResourceReply>;
   
+  /**
+   * The broker that leads a shared-subscription group ($share/<group>/...), served by the placement leader: the one
+   * recorded (SHARED_GROUP_LEADER) while it is a registered MQTT broker; otherwise a registered broker is chosen now —
+   * the one leading the fewest groups, ties to the lowest node id — and recorded through Raft before the answer.
+   * When a leader broker expires or unregisters, placement moves its groups to the other brokers by itself.
+   * FAILED_PRECONDITION when no MQTT broker is registered; INVALID_ARGUMENT for an empty group name or one with '/'
+   * or whitespace.
+   */
+  GetShareSubLeader: grpc.handleUnaryCall<_robustmq_placement_GetShareSubLeaderRequest__Output, _robustmq_placement_GetShareSubLeaderReply>;
+  
   GetUser: grpc.handleUnaryCall<_robustmq_placement_GetUserRequest__Output, _robustmq_placement_GetUserReply>;
   
   /**
@@ -317,6 +354,7 @@ export interface MqttServiceDefinition extends grpc.ServiceDefinition {
   DeleteResource: MethodDefinition<_robustmq_placement_DeleteResourceRequest, _robustmq_placement_DeleteResourceReply, _robustmq_placement_DeleteResourceRequest__Output, _robustmq_placement_DeleteResourceReply__Output>
   DeleteUser: MethodDefinition<_robustmq_placement_DeleteUserRequest, _robustmq_placement_DeleteUserReply, _robustmq_placement_DeleteUserRequest__Output, _robustmq_placement_DeleteUserReply__Output>
   GetResource: MethodDefinition<_robustmq_placement_GetResourceRequest, _robustmq_placement_GetResourceReply, _robustmq_placement_GetResourceRequest__Output, _robustmq_placement_GetResourceReply__Output>
+  GetShareSubLeader: MethodDefinition<_robustmq_placement_GetShareSubLeaderRequest, _robustmq_placement_GetShareSubLeaderReply, _robustmq_placement_GetShareSubLeaderRequest__Output, _robustmq_placement_GetShareSubLeaderReply__Output>
   GetUser: MethodDefinition<_robustmq_placement_GetUserRequest, _robustmq_placement_GetUserReply, _robustmq_placement_GetUserRequest__Output, _robustmq_placement_GetUserReply__Output>
   ListAclRules: MethodDefinition<_robustmq_placement_ListAclRulesRequest, _robustmq_placement_ListAclRulesReply, _robustmq_placement_ListAclRulesRequest__Output, _robustmq_placement_ListAclRulesReply__Output>
   ListBlacklist: MethodDefinition<_robustmq_placement_ListBlacklistRequest, _robustmq_placement_ListBlacklistReply, _robustmq_placement_ListBlacklistRequest__Output, _robustmq_placement_ListBlacklistReply__Output>
