@@ -103,32 +103,40 @@ function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
+const SYSTEM_LABEL: Record<PlacementSystem, string> = {
+  robustmq: 'robustmq',
+  'robustmq-unbatched': 'robustmq, one RPC per call',
+  etcd: 'etcd 3.4',
+};
+
 function report(rows: Row[], options: PlacementBenchOptions): string {
   const lines: string[] = [];
   lines.push('## robust-bench placement', '');
   lines.push(
     `${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} · 100-byte values over 10,000 keys · closed loop: each client issues its next request when the previous answers · ${options.durationS} s per cell · ${options.connections} client connections shared by the clients`,
     '',
-    '- robustmq: our placement center (writes through the Raft log when 3 members; reads linearizable via ReadIndex)',
-    '- etcd: Debian etcd 3.4.23 through the etcd3 npm client (writes through Raft; reads linearizable by default)',
-    '- CPU µs/op: summed over the system\'s member processes; client CPU: this load-generator process, client libraries included',
+    '- robustmq: our placement center through PlacementClient, which sends the KV calls of one event-loop turn as one Batch RPC (each call keeps its own result and request id); writes through the Raft log when 3 members; reads linearizable via ReadIndex',
+    '- robustmq, one RPC per call: the same with PlacementClient batching off',
+    '- etcd 3.4: Debian etcd 3.4.23 through the etcd3 npm client (one RPC per call; writes through Raft; reads linearizable by default)',
+    "- server CPU µs/op: summed over the system's member processes; client CPU: this load-generator process, client library included",
     `- load average at the end: ${loadavg().map((n) => n.toFixed(2)).join(', ')} on ${availableParallelism()} CPUs`,
     '',
   );
   for (const op of ['write', 'read'] as const) {
     lines.push(`### ${op === 'write' ? 'Writes' : 'Linearizable reads'}`, '');
-    lines.push('| members | clients | robustmq ops/s | etcd ops/s | ours/etcd | robustmq p50 / p99 ms | etcd p50 / p99 ms | robustmq CPU µs/op | etcd CPU µs/op | client CPU µs/op (ours / etcd) | errors (ours / etcd) |');
-    lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    lines.push('| members | clients | system | ops/s | vs etcd | p50 / p99 ms | server CPU µs/op | client CPU µs/op | errors |');
+    lines.push('| ---: | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const members of options.members) {
       for (const clients of options.clients) {
-        const ours = rows.find((r) => r.system === 'robustmq' && r.members === members && r.clients === clients && r.op === op);
-        const theirs = rows.find((r) => r.system === 'etcd' && r.members === members && r.clients === clients && r.op === op);
-        const cell = (r: Row | undefined, f: (r: Row) => string) => (r ? f(r) : '–');
-        lines.push(
-          `| ${members} | ${clients} | ${cell(ours, (r) => fmt(r.opsPerSec))} | ${cell(theirs, (r) => fmt(r.opsPerSec))} | ${
-            ours && theirs ? `${fmt(ours.opsPerSec / theirs.opsPerSec, 2)}×` : '–'
-          } | ${cell(ours, (r) => `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)}`)} | ${cell(theirs, (r) => `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)}`)} | ${cell(ours, (r) => fmt(r.cpuPerOpUs))} | ${cell(theirs, (r) => fmt(r.cpuPerOpUs))} | ${cell(ours, (r) => fmt(r.clientCpuPerOpUs))} / ${cell(theirs, (r) => fmt(r.clientCpuPerOpUs))} | ${cell(ours, (r) => String(r.errors))} / ${cell(theirs, (r) => String(r.errors))} |`,
-        );
+        const etcd = rows.find((r) => r.system === 'etcd' && r.members === members && r.clients === clients && r.op === op);
+        for (const system of options.systems) {
+          const r = rows.find((x) => x.system === system && x.members === members && x.clients === clients && x.op === op);
+          if (!r) continue;
+          const ratio = etcd && system !== 'etcd' ? `${fmt(r.opsPerSec / etcd.opsPerSec, 2)}×` : '–';
+          lines.push(
+            `| ${members} | ${clients} | ${SYSTEM_LABEL[system]} | ${fmt(r.opsPerSec)} | ${ratio} | ${fmt(r.p50, 2)} / ${fmt(r.p99, 2)} | ${fmt(r.cpuPerOpUs)} | ${fmt(r.clientCpuPerOpUs)} | ${r.errors} |`,
+          );
+        }
       }
     }
     lines.push('');
@@ -154,7 +162,8 @@ export async function runPlacementBench(options: PlacementBenchOptions): Promise
     for (const system of systems) {
       process.stderr.write(`starting ${system} with ${members} member(s)\n`);
       const runDir = mkdtempSync(join(dir, `${system}-${members}-`));
-      const cluster = system === 'robustmq' ? await startRobustmq(members, runDir) : await startEtcd(members, runDir);
+      const cluster =
+        system === 'etcd' ? await startEtcd(members, runDir) : await startRobustmq(members, runDir, { batching: system === 'robustmq' });
       try {
         rows.push(...(await measure(cluster, options)));
       } finally {

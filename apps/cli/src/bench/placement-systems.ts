@@ -1,5 +1,5 @@
 // The two metadata stores the placement benchmark compares, behind one small client interface: our placement
-// center (PlacementClient over gRPC) and etcd 3.4 (the etcd3 npm client). Both are started here as real processes
+// center (PlacementClient over gRPC, with or without its auto-batching) and etcd 3.4 (the etcd3 npm client). Both are started here as real processes
 // on loopback, 1 or 3 members, with fresh data directories.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { Etcd3 } from 'etcd3';
 import { PlacementClient, freePort } from '@robustmq/common';
 import { trackChild } from './child-processes.js';
 
-export const PLACEMENT_SYSTEMS = ['robustmq', 'etcd'] as const;
+export const PLACEMENT_SYSTEMS = ['robustmq', 'robustmq-unbatched', 'etcd'] as const;
 export type PlacementSystem = (typeof PLACEMENT_SYSTEMS)[number];
 
 const PLACEMENT_MAIN = fileURLToPath(new URL('../../../placement-center/dist/main.js', import.meta.url));
@@ -72,7 +72,7 @@ async function stopAll(children: ReturnType<typeof startProcess>[]): Promise<voi
   );
 }
 
-export async function startRobustmq(members: number, dir: string): Promise<RunningCluster> {
+export async function startRobustmq(members: number, dir: string, options: { batching: boolean } = { batching: true }): Promise<RunningCluster> {
   const ports = await Promise.all(Array.from({ length: members }, async () => ({ grpc: await freePort(), http: await freePort() })));
   const memberList = ports.map((p, i) => `"${i + 1}@127.0.0.1:${p.grpc}"`).join(', ');
   const children = ports.map((p, i) => {
@@ -103,11 +103,11 @@ export async function startRobustmq(members: number, dir: string): Promise<Runni
   });
   probe.close();
   return {
-    system: 'robustmq',
+    system: options.batching ? 'robustmq' : 'robustmq-unbatched',
     members,
     pids: children.map((c) => c.pid!),
     newClient() {
-      const client = new PlacementClient({ addresses, callTimeoutMs: 10_000 });
+      const client = new PlacementClient({ addresses, callTimeoutMs: 10_000, batching: options.batching });
       return {
         put: (key, value) => client.kvSet(key, value),
         get: async (key) => {

@@ -25,10 +25,11 @@ export function unary<Req, Res>(
   handler: (request: Req) => Promise<Res>,
   mapError: (err: unknown) => Partial<grpc.ServiceError> | undefined = () => undefined,
 ): grpc.handleUnaryCall<Req, Res> {
-  return unaryHandler(handler, (err) => placementError(err) ?? mapError(err));
+  return unaryHandler(handler, (err) => placementErrorOf(err) ?? mapError(err));
 }
 
-function placementError(err: unknown): Partial<grpc.ServiceError> | undefined {
+/** The gRPC answer for the placement center's own error types, or undefined for others. */
+export function placementErrorOf(err: unknown): Partial<grpc.ServiceError> | undefined {
   if (err instanceof InvalidArgument) return grpcError(grpc.status.INVALID_ARGUMENT, err.message);
   if (err instanceof NotLeaderError) return notLeaderError(err);
   if (err instanceof RetryableError) return grpcError(grpc.status.UNAVAILABLE, err.message);

@@ -1,12 +1,27 @@
-// gRPC KvService: set / get / delete / exists / list-by-prefix / compare-and-set / watch. Writes go through the
+// gRPC KvService: set / get / delete / exists / list-by-prefix / compare-and-set / watch / batch. Writes go through the
 // proposer; reads wait for the read barrier (linearizable) unless the request asks for a stale read.
 import * as grpc from '@grpc/grpc-js';
-import type { KvServiceHandlers } from '@robustmq/protocol';
+import type {
+  BatchOpResult,
+  BatchReply,
+  BatchRequest__Output,
+  CompareAndSetReply,
+  CompareAndSetRequest__Output,
+  DeleteReply,
+  DeleteRequest__Output,
+  ExistsReply,
+  ExistsRequest__Output,
+  GetReply,
+  GetRequest__Output,
+  KvServiceHandlers,
+  SetReply,
+  SetRequest__Output,
+} from '@robustmq/protocol';
 import type { Proposer } from '../state/proposer.js';
 import type { KvEntry } from '../state/records.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
 import { WatchCompactedError, startWatch } from '../state/watch-hub.js';
-import { InvalidArgument, grpcError, unary } from './grpc-errors.js';
+import { InvalidArgument, grpcError, placementErrorOf, unary } from './grpc-errors.js';
 
 export const MAX_KEY_BYTES = 4096;
 export const MAX_VALUE_BYTES = 4 * 1024 * 1024;
@@ -36,42 +51,41 @@ function toKeyValue(kv: KvEntry) {
   return { key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version };
 }
 
-export function kvServiceHandlers(sm: PlacementStateMachine, proposer: Proposer): KvServiceHandlers {
-  const barrier = (read: { stale: boolean } | null) => (read?.stale ? Promise.resolve() : proposer.readBarrier());
+/** One KV operation of a unary call or of a Batch: a reply, or an error the unary handler or the batch maps. */
+interface KvOperations {
+  set(request: SetRequest__Output): Promise<SetReply>;
+  get(request: GetRequest__Output): Promise<GetReply>;
+  delete(request: DeleteRequest__Output): Promise<DeleteReply>;
+  exists(request: ExistsRequest__Output): Promise<ExistsReply>;
+  compareAndSet(request: CompareAndSetRequest__Output): Promise<CompareAndSetReply>;
+}
+
+function kvOperations(sm: PlacementStateMachine, proposer: Proposer, barrier: (read: { stale: boolean } | null) => Promise<void>): KvOperations {
   return {
-    Set: unary(async (request) => {
+    async set(request) {
       checkKey(request.key);
       checkValue(request.value);
       const result = await proposer.propose({ type: 'kv.set', key: request.key, value: request.value, ...requestIdOf(request) });
       return { revision: result.revision };
-    }),
-    Get: unary(
-      async (request) => {
-        checkKey(request.key);
-        await barrier(request.read);
-        const kv = await sm.kvGet(request.key);
-        if (kv === undefined) throw new KeyNotFound(`key "${request.key}" not found`);
-        return { value: kv.value, kv: toKeyValue(kv) };
-      },
-      (err) => (err instanceof KeyNotFound ? grpcError(grpc.status.NOT_FOUND, err.message) : undefined),
-    ),
-    Delete: unary(async (request) => {
+    },
+    async get(request) {
+      checkKey(request.key);
+      await barrier(request.read);
+      const kv = await sm.kvGet(request.key);
+      if (kv === undefined) throw new KeyNotFound(`key "${request.key}" not found`);
+      return { value: kv.value, kv: toKeyValue(kv) };
+    },
+    async delete(request) {
       checkKey(request.key);
       const result = await proposer.propose({ type: 'kv.delete', key: request.key, ...requestIdOf(request) });
       return { deleted: result.deleted, revision: result.revision };
-    }),
-    Exists: unary(async (request) => {
+    },
+    async exists(request) {
       checkKey(request.key);
       await barrier(request.read);
       return { exists: (await sm.kvGet(request.key)) !== undefined };
-    }),
-    ListPrefix: unary(async (request) => {
-      if (request.limit > MAX_LIST_LIMIT) throw new InvalidArgument(`limit must be at most ${MAX_LIST_LIMIT}`);
-      await barrier(request.read);
-      const page = await sm.kvList(request.prefix, request.startAfter, request.limit || DEFAULT_LIST_LIMIT);
-      return { items: page.items.map(toKeyValue), more: page.more, revision: page.revision };
-    }),
-    CompareAndSet: unary(async (request) => {
+    },
+    async compareAndSet(request) {
       checkKey(request.key);
       checkValue(request.value);
       const result = await proposer.propose({
@@ -86,7 +100,68 @@ export function kvServiceHandlers(sm: PlacementStateMachine, proposer: Proposer)
         revision: result.revision,
         ...(result.current ? { current: { key: request.key, ...result.current } } : {}),
       };
+    },
+  };
+}
+
+const kvError = (err: unknown) => (err instanceof KeyNotFound ? grpcError(grpc.status.NOT_FOUND, err.message) : undefined);
+
+export const MAX_BATCH_OPS = 10_000;
+
+/**
+ * Runs a Batch: every operation starts in this turn of the event loop, in request order, so the writes are proposed
+ * together (one Raft entry) in that order and the reads share one read barrier. An operation's own failure (a bad
+ * key, an absent key) is its result; a failure that says "not here, not now" (this member is not the leader, the
+ * proposal was dropped) fails the whole call so the client retries it elsewhere — its writes carry request ids, so
+ * the ones that did commit are not applied twice.
+ */
+async function runBatch(ops: KvOperations, request: BatchRequest__Output): Promise<BatchReply> {
+  if (request.ops.length > MAX_BATCH_OPS) throw new InvalidArgument(`a batch holds at most ${MAX_BATCH_OPS} operations, got ${request.ops.length}`);
+  let retryElsewhere: unknown;
+  const results = await Promise.all(
+    request.ops.map(async (op): Promise<BatchOpResult> => {
+      try {
+        switch (op.op) {
+          case 'set':
+            return { code: 0, message: '', set: await ops.set(op.set!) };
+          case 'get':
+            return { code: 0, message: '', get: await ops.get(op.get!) };
+          case 'delete':
+            return { code: 0, message: '', delete: await ops.delete(op.delete!) };
+          case 'exists':
+            return { code: 0, message: '', exists: await ops.exists(op.exists!) };
+          case 'compareAndSet':
+            return { code: 0, message: '', compareAndSet: await ops.compareAndSet(op.compareAndSet!) };
+          default:
+            throw new InvalidArgument('batch operation names no operation (set, get, delete, exists or compare_and_set)');
+        }
+      } catch (err) {
+        const mapped = placementErrorOf(err) ?? kvError(err);
+        if (mapped === undefined || mapped.code === grpc.status.UNAVAILABLE) retryElsewhere ??= err;
+        return { code: mapped?.code ?? grpc.status.INTERNAL, message: mapped?.details ?? (err as Error).message };
+      }
     }),
+  );
+  if (retryElsewhere !== undefined) throw retryElsewhere;
+  return { results };
+}
+
+export function kvServiceHandlers(sm: PlacementStateMachine, proposer: Proposer): KvServiceHandlers {
+  const barrier = (read: { stale: boolean } | null) => (read?.stale ? Promise.resolve() : proposer.readBarrier());
+  const ops = kvOperations(sm, proposer, barrier);
+  return {
+    Set: unary(ops.set),
+    Get: unary(ops.get, kvError),
+    Delete: unary(ops.delete),
+    Exists: unary(ops.exists),
+    ListPrefix: unary(async (request) => {
+      if (request.limit > MAX_LIST_LIMIT) throw new InvalidArgument(`limit must be at most ${MAX_LIST_LIMIT}`);
+      await barrier(request.read);
+      const page = await sm.kvList(request.prefix, request.startAfter, request.limit || DEFAULT_LIST_LIMIT);
+      return { items: page.items.map(toKeyValue), more: page.more, revision: page.revision };
+    }),
+    CompareAndSet: unary(ops.compareAndSet),
+    Batch: unary((request) => runBatch(ops, request)),
     Watch: (call) => {
       const { prefix, startRevision } = call.request;
       const watch = startWatch(sm, prefix, startRevision, (event) => {

@@ -30,8 +30,10 @@ import {
   type NodeInfo,
   type NodeInfo__Output,
   type KeyValue__Output,
+  type BatchOpResult__Output,
 } from '@robustmq/protocol';
 import { Backoff, sleep } from './backoff.js';
+import { KV_METHOD, KvBatcher, type KvOpKind, type KvOpRequest } from './kv-batcher.js';
 import type { Logger } from '../log/logger.js';
 
 export interface PlacementClientOptions {
@@ -44,6 +46,11 @@ export interface PlacementClientOptions {
   logger?: Logger;
   /** the cluster secret ([cluster] auth_token) sent with every call; undefined = none. */
   authToken?: string | undefined;
+  /**
+   * KV calls made during one event-loop turn travel in one Batch RPC (default true); each keeps its own result,
+   * error and request id. false: one RPC per call.
+   */
+  batching?: boolean;
 }
 
 /** A gRPC failure from placement that retrying would not fix (bad request, unknown node, missing key...). */
@@ -114,6 +121,21 @@ export class PlacementClient {
     }));
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 3_000;
     this.callTimeoutMs = options.callTimeoutMs ?? 15_000;
+    this.batcher =
+      options.batching === false
+        ? undefined
+        : new KvBatcher({
+            single: (kind, request) => this.call('kv', KV_METHOD[kind], request),
+            batch: async (ops) => (await this.call<{ results: BatchOpResult__Output[] }>('kv', 'Batch', { ops })).results,
+            opError: (code, method, message) => new PlacementError(code, `${method}: ${message}`),
+          });
+  }
+
+  private readonly batcher: KvBatcher | undefined;
+
+  /** A KV operation: batched with the other KV calls of this event-loop turn unless batching is off. */
+  private kv<Res>(kind: KvOpKind, request: KvOpRequest): Promise<Res> {
+    return (this.batcher ? this.batcher.run(kind, request) : this.call('kv', KV_METHOD[kind], request)) as Promise<Res>;
   }
 
   private readonly clientId = randomUUID();
@@ -205,13 +227,13 @@ export class PlacementClient {
   }
 
   async kvSet(key: string, value: Buffer | string): Promise<void> {
-    await this.call('kv', 'Set', { key, value: Buffer.from(value), requestId: this.requestId() });
+    await this.kv('set', { key, value: Buffer.from(value), requestId: this.requestId() });
   }
 
   /** The value, or undefined when the key is absent. */
   async kvGet(key: string): Promise<Buffer | undefined> {
     try {
-      const reply = await this.call<{ value: Buffer }>('kv', 'Get', { key });
+      const reply = await this.kv<{ value: Buffer }>('get', { key });
       return reply.value;
     } catch (err) {
       if (err instanceof PlacementError && err.code === grpc.status.NOT_FOUND) return undefined;
@@ -222,7 +244,7 @@ export class PlacementClient {
   /** The entry with its revisions, or undefined when the key is absent. `stale` reads may lag the leader. */
   async kvGetEntry(key: string, options: { stale?: boolean } = {}): Promise<KvEntry | undefined> {
     try {
-      const reply = await this.call<{ kv: KvEntry }>('kv', 'Get', { key, read: { stale: options.stale ?? false } });
+      const reply = await this.kv<{ kv: KvEntry }>('get', { key, read: { stale: options.stale ?? false } });
       return reply.kv;
     } catch (err) {
       if (err instanceof PlacementError && err.code === grpc.status.NOT_FOUND) return undefined;
@@ -236,7 +258,7 @@ export class PlacementClient {
     expectedModRevision: number,
     value: Buffer | string,
   ): Promise<{ succeeded: boolean; revision: number; current: KvEntry | null }> {
-    return this.call('kv', 'CompareAndSet', { key, expectedModRevision, value: Buffer.from(value), requestId: this.requestId() });
+    return this.kv('compareAndSet', { key, expectedModRevision, value: Buffer.from(value), requestId: this.requestId() });
   }
 
   /**
@@ -296,12 +318,12 @@ export class PlacementClient {
   }
 
   async kvDelete(key: string): Promise<boolean> {
-    const reply = await this.call<{ deleted: boolean }>('kv', 'Delete', { key, requestId: this.requestId() });
+    const reply = await this.kv<{ deleted: boolean }>('delete', { key, requestId: this.requestId() });
     return reply.deleted;
   }
 
   async kvExists(key: string): Promise<boolean> {
-    const reply = await this.call<{ exists: boolean }>('kv', 'Exists', { key });
+    const reply = await this.kv<{ exists: boolean }>('exists', { key });
     return reply.exists;
   }
 

@@ -1,6 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { BatchOp as _robustmq_placement_BatchOp, BatchOp__Output as _robustmq_placement_BatchOp__Output } from './robustmq/placement/BatchOp.js';
+import type { BatchOpResult as _robustmq_placement_BatchOpResult, BatchOpResult__Output as _robustmq_placement_BatchOpResult__Output } from './robustmq/placement/BatchOpResult.js';
+import type { BatchReply as _robustmq_placement_BatchReply, BatchReply__Output as _robustmq_placement_BatchReply__Output } from './robustmq/placement/BatchReply.js';
+import type { BatchRequest as _robustmq_placement_BatchRequest, BatchRequest__Output as _robustmq_placement_BatchRequest__Output } from './robustmq/placement/BatchRequest.js';
 import type { CompareAndSetReply as _robustmq_placement_CompareAndSetReply, CompareAndSetReply__Output as _robustmq_placement_CompareAndSetReply__Output } from './robustmq/placement/CompareAndSetReply.js';
 import type { CompareAndSetRequest as _robustmq_placement_CompareAndSetRequest, CompareAndSetRequest__Output as _robustmq_placement_CompareAndSetRequest__Output } from './robustmq/placement/CompareAndSetRequest.js';
 import type { DeleteReply as _robustmq_placement_DeleteReply, DeleteReply__Output as _robustmq_placement_DeleteReply__Output } from './robustmq/placement/DeleteReply.js';
@@ -26,6 +30,10 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   robustmq: {
     placement: {
+      BatchOp: MessageTypeDefinition<_robustmq_placement_BatchOp, _robustmq_placement_BatchOp__Output>
+      BatchOpResult: MessageTypeDefinition<_robustmq_placement_BatchOpResult, _robustmq_placement_BatchOpResult__Output>
+      BatchReply: MessageTypeDefinition<_robustmq_placement_BatchReply, _robustmq_placement_BatchReply__Output>
+      BatchRequest: MessageTypeDefinition<_robustmq_placement_BatchRequest, _robustmq_placement_BatchRequest__Output>
       CompareAndSetReply: MessageTypeDefinition<_robustmq_placement_CompareAndSetReply, _robustmq_placement_CompareAndSetReply__Output>
       CompareAndSetRequest: MessageTypeDefinition<_robustmq_placement_CompareAndSetRequest, _robustmq_placement_CompareAndSetRequest__Output>
       DeleteReply: MessageTypeDefinition<_robustmq_placement_DeleteReply, _robustmq_placement_DeleteReply__Output>

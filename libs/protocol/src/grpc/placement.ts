@@ -9,6 +9,20 @@ export type { KvServiceClient, KvServiceHandlers } from '../generated/robustmq/p
 export type { NodeInfo, NodeInfo__Output } from '../generated/robustmq/placement/NodeInfo.js';
 export type { ClusterType } from '../generated/robustmq/placement/ClusterType.js';
 export type { KeyValue__Output } from '../generated/robustmq/placement/KeyValue.js';
+export type { SetRequest__Output } from '../generated/robustmq/placement/SetRequest.js';
+export type { SetReply } from '../generated/robustmq/placement/SetReply.js';
+export type { GetRequest__Output } from '../generated/robustmq/placement/GetRequest.js';
+export type { GetReply } from '../generated/robustmq/placement/GetReply.js';
+export type { DeleteRequest__Output } from '../generated/robustmq/placement/DeleteRequest.js';
+export type { DeleteReply } from '../generated/robustmq/placement/DeleteReply.js';
+export type { ExistsRequest__Output } from '../generated/robustmq/placement/ExistsRequest.js';
+export type { ExistsReply } from '../generated/robustmq/placement/ExistsReply.js';
+export type { CompareAndSetRequest__Output } from '../generated/robustmq/placement/CompareAndSetRequest.js';
+export type { CompareAndSetReply } from '../generated/robustmq/placement/CompareAndSetReply.js';
+export type { BatchOp } from '../generated/robustmq/placement/BatchOp.js';
+export type { BatchRequest__Output } from '../generated/robustmq/placement/BatchRequest.js';
+export type { BatchOpResult, BatchOpResult__Output } from '../generated/robustmq/placement/BatchOpResult.js';
+export type { BatchReply, BatchReply__Output } from '../generated/robustmq/placement/BatchReply.js';
 
 export * from './placement-mqtt.js';
 export * from './placement-journal.js';

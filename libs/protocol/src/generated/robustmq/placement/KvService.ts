@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { BatchReply as _robustmq_placement_BatchReply, BatchReply__Output as _robustmq_placement_BatchReply__Output } from '../../robustmq/placement/BatchReply.js';
+import type { BatchRequest as _robustmq_placement_BatchRequest, BatchRequest__Output as _robustmq_placement_BatchRequest__Output } from '../../robustmq/placement/BatchRequest.js';
 import type { CompareAndSetReply as _robustmq_placement_CompareAndSetReply, CompareAndSetReply__Output as _robustmq_placement_CompareAndSetReply__Output } from '../../robustmq/placement/CompareAndSetReply.js';
 import type { CompareAndSetRequest as _robustmq_placement_CompareAndSetRequest, CompareAndSetRequest__Output as _robustmq_placement_CompareAndSetRequest__Output } from '../../robustmq/placement/CompareAndSetRequest.js';
 import type { DeleteReply as _robustmq_placement_DeleteReply, DeleteReply__Output as _robustmq_placement_DeleteReply__Output } from '../../robustmq/placement/DeleteReply.js';
@@ -18,6 +20,29 @@ import type { WatchEvent as _robustmq_placement_WatchEvent, WatchEvent__Output a
 import type { WatchRequest as _robustmq_placement_WatchRequest, WatchRequest__Output as _robustmq_placement_WatchRequest__Output } from '../../robustmq/placement/WatchRequest.js';
 
 export interface KvServiceClient extends grpc.Client {
+  /**
+   * Several independent operations in one call, so a client can carry many concurrent callers' requests at once
+   * (PlacementClient batches calls made in the same event-loop turn). Not a transaction: each operation succeeds or
+   * fails on its own, with its own result. Writes are applied in the order given, one revision each, and each write
+   * keeps its own request_id for exactly-once retries. Reads wait for one shared read barrier (linearizable unless
+   * the read asks for a stale read); they need not see the writes of the same batch. At most 10000 operations.
+   */
+  Batch(argument: _robustmq_placement_BatchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_BatchReply__Output>): grpc.ClientUnaryCall;
+  Batch(argument: _robustmq_placement_BatchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_robustmq_placement_BatchReply__Output>): grpc.ClientUnaryCall;
+  Batch(argument: _robustmq_placement_BatchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_BatchReply__Output>): grpc.ClientUnaryCall;
+  Batch(argument: _robustmq_placement_BatchRequest, callback: grpc.requestCallback<_robustmq_placement_BatchReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * Several independent operations in one call, so a client can carry many concurrent callers' requests at once
+   * (PlacementClient batches calls made in the same event-loop turn). Not a transaction: each operation succeeds or
+   * fails on its own, with its own result. Writes are applied in the order given, one revision each, and each write
+   * keeps its own request_id for exactly-once retries. Reads wait for one shared read barrier (linearizable unless
+   * the read asks for a stale read); they need not see the writes of the same batch. At most 10000 operations.
+   */
+  batch(argument: _robustmq_placement_BatchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_BatchReply__Output>): grpc.ClientUnaryCall;
+  batch(argument: _robustmq_placement_BatchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_robustmq_placement_BatchReply__Output>): grpc.ClientUnaryCall;
+  batch(argument: _robustmq_placement_BatchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_BatchReply__Output>): grpc.ClientUnaryCall;
+  batch(argument: _robustmq_placement_BatchRequest, callback: grpc.requestCallback<_robustmq_placement_BatchReply__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Sets the key only if its mod_revision equals expected_mod_revision (0: only if the key does not exist).
    */
@@ -115,6 +140,15 @@ export interface KvServiceClient extends grpc.Client {
 
 export interface KvServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Several independent operations in one call, so a client can carry many concurrent callers' requests at once
+   * (PlacementClient batches calls made in the same event-loop turn). Not a transaction: each operation succeeds or
+   * fails on its own, with its own result. Writes are applied in the order given, one revision each, and each write
+   * keeps its own request_id for exactly-once retries. Reads wait for one shared read barrier (linearizable unless
+   * the read asks for a stale read); they need not see the writes of the same batch. At most 10000 operations.
+   */
+  Batch: grpc.handleUnaryCall<_robustmq_placement_BatchRequest__Output, _robustmq_placement_BatchReply>;
+  
+  /**
    * Sets the key only if its mod_revision equals expected_mod_revision (0: only if the key does not exist).
    */
   CompareAndSet: grpc.handleUnaryCall<_robustmq_placement_CompareAndSetRequest__Output, _robustmq_placement_CompareAndSetReply>;
@@ -148,6 +182,7 @@ export interface KvServiceHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface KvServiceDefinition extends grpc.ServiceDefinition {
+  Batch: MethodDefinition<_robustmq_placement_BatchRequest, _robustmq_placement_BatchReply, _robustmq_placement_BatchRequest__Output, _robustmq_placement_BatchReply__Output>
   CompareAndSet: MethodDefinition<_robustmq_placement_CompareAndSetRequest, _robustmq_placement_CompareAndSetReply, _robustmq_placement_CompareAndSetRequest__Output, _robustmq_placement_CompareAndSetReply__Output>
   Delete: MethodDefinition<_robustmq_placement_DeleteRequest, _robustmq_placement_DeleteReply, _robustmq_placement_DeleteRequest__Output, _robustmq_placement_DeleteReply__Output>
   Exists: MethodDefinition<_robustmq_placement_ExistsRequest, _robustmq_placement_ExistsReply, _robustmq_placement_ExistsRequest__Output, _robustmq_placement_ExistsReply__Output>
