@@ -47,7 +47,7 @@ export async function startJournalServer(
   const clusterToken = clusterAuthToken(config.cluster);
   const store = await SegmentStore.open(config.node.data_dir, logger);
   const placement = new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken });
-  const pool = new JournalConnectionPool({ maxFrameBytes: config.storage.max_frame_bytes * 2 });
+  const pool = new JournalConnectionPool({ maxFrameBytes: config.storage.max_frame_bytes * 2, authToken: clusterToken });
   const node = new JournalNode(
     store,
     new SegmentDirectory(placement),
@@ -79,11 +79,12 @@ export async function startJournalServer(
       maxFrameBytes: config.storage.max_frame_bytes,
       logger,
       metrics: journalMetrics,
+      authToken: clusterToken,
     });
     cleanups.push(() => data.close());
     cleanups.push(() => node.close());
     const inner = await startInnerGrpcServer(node, { host: config.network.host, port: config.network.grpc_port, authToken: clusterToken, logger });
-    warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the journal inner gRPC service (port ${inner.port})`);
+    warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the journal data port (${data.port}) and inner gRPC service (port ${inner.port})`);
     cleanups.push(() => inner.close());
     cleanups.push(() => pool.closeAll());
 

@@ -1,7 +1,8 @@
 // The cluster secret across placement and the journal cluster (one placement center, three journal servers, all
-// with `[cluster] auth_token`): the journal servers register with it, a storage adapter with it stores and reads,
-// the journal inner service refuses calls without it or with a wrong one (UNAUTHENTICATED naming the key), and the
-// placement leader's own calls carry it — a leader that shuts down has its segment handed over through the inner
+// with `[cluster] auth_token`): the journal servers register with it, a storage adapter with it stores and reads
+// (acks = quorum, so the servers' replication connections carry it too), the journal inner service and the data
+// port refuse requests without it or with a wrong one (UNAUTHENTICATED naming the key), and the placement leader's
+// own calls carry it — a leader that shuts down has its segment handed over through the inner
 // service (leases are too long for the followers to take over by themselves) and appends go on.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import { PlacementClient, createLogger } from '@robustmq/common';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { clusterClientOptions, newJournalInnerClient, type JournalInnerServiceClient } from '@robustmq/protocol';
-import { JournalStorageAdapter } from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE, JournalConnection, JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadJournalServerConfig, startJournalServer, type JournalServerHandle } from '../src/index.js';
 
@@ -99,6 +100,26 @@ it('the inner service refuses calls without the token or with a wrong one, and a
   expect(wrong.code).toBe(grpc.status.UNAUTHENTICATED);
   // past the check: the handler itself answers (no such segment)
   expect((await getState(inner(3, TOKEN), ref)).code).toBe(grpc.status.NOT_FOUND);
+});
+
+it('the data port answers UNAUTHENTICATED until a connection has sent the right token', async () => {
+  const address = `127.0.0.1:${servers.get(1)!.ports.data}`;
+  const read = { namespace: 'auth', shard: 'none', segment: 0, offset: 0, maxRecords: 1, maxBytes: 1024, waitMs: 0 };
+  const attempt = async (token?: string) => {
+    const conn = new JournalConnection(address, { authToken: token });
+    try {
+      return await conn.request(JOURNAL_MESSAGE.Read, read, [], 5_000).then(
+        () => 'OK',
+        (err: { code: string; message: string }) => `${err.code}: ${err.message}`,
+      );
+    } finally {
+      conn.close();
+    }
+  };
+  expect(await attempt()).toMatch(/^UNAUTHENTICATED: .*\[cluster\] auth_token/);
+  expect(await attempt('not-the-secret')).toMatch(/^UNAUTHENTICATED: .*\[cluster\] auth_token/);
+  // past the check: the handler itself answers (no such shard, as placement says)
+  expect(await attempt(TOKEN)).toMatch(/^SHARD_NOT_FOUND/);
 });
 
 it("placement's handover reaches the journal servers with the token when a segment leader shuts down", async () => {

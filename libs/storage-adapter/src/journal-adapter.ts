@@ -51,7 +51,7 @@ export interface JournalStorageOptions {
   /** how long one call keeps retrying through leader changes and seals before failing with UNAVAILABLE; default 30 s. */
   requestTimeoutMs?: number;
   logger?: Logger;
-  /** the cluster secret ([cluster] auth_token) for placement's gRPC; the journal data port does not check it. */
+  /** the cluster secret ([cluster] auth_token), sent to placement's gRPC and the journal servers' data ports. */
   authToken?: string | undefined;
 }
 
@@ -81,7 +81,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class JournalStorageAdapter implements StorageAdapter {
   readonly type = 'journal';
   private readonly placement: PlacementClient;
-  private readonly pool = new JournalConnectionPool();
+  private readonly pool: JournalConnectionPool;
   private readonly namespace: string;
   private readonly timeoutMs: number;
   private readonly shards = new Map<string, ShardHandle>();
@@ -99,6 +99,7 @@ export class JournalStorageAdapter implements StorageAdapter {
       throw new StorageError('INVALID_ARGUMENT', `acks must be 'one', 'quorum' or 'all', got ${JSON.stringify(options.acks)}`);
     }
     this.placement = new PlacementClient({ addresses: options.placementAddresses, callTimeoutMs: options.requestTimeoutMs ?? 30_000, authToken: options.authToken, ...(options.logger ? { logger: options.logger } : {}) });
+    this.pool = new JournalConnectionPool({ authToken: options.authToken });
     this.namespace = options.namespace ?? 'storage';
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
   }

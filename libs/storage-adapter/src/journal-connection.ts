@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_FRAME_BYTES,
   ERROR_TYPE,
   FrameDecoder,
+  JOURNAL_MESSAGE,
   JournalError,
   REPLY_FLAG,
   encodeFrame,
@@ -29,6 +30,8 @@ interface Pending {
 export interface JournalConnectionOptions {
   connectTimeoutMs?: number;
   maxFrameBytes?: number;
+  /** the cluster secret ([cluster] auth_token), sent in an Auth frame first on every connection. */
+  authToken?: string | undefined;
 }
 
 export class JournalConnection {
@@ -51,6 +54,10 @@ export class JournalConnection {
   async request(type: number, header: Header, data: Buffer | Buffer[] = [], timeoutMs = 30_000): Promise<JournalReply> {
     if (this.closed) throw new JournalError('CLOSED', `connection to ${this.address} is closed`);
     const socket = await this.open();
+    return this.send(socket, type, header, data, timeoutMs);
+  }
+
+  private send(socket: Socket, type: number, header: Header, data: Buffer | Buffer[], timeoutMs: number): Promise<JournalReply> {
     const id = this.nextId;
     this.nextId = this.nextId >= 0xfffffffe ? 1 : this.nextId + 1;
     return new Promise<JournalReply>((resolve, reject) => {
@@ -96,6 +103,9 @@ export class JournalConnection {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         this.attach(socket);
+        // written before any request (the server takes a connection's frames in order), so nothing waits for its
+        // answer; a refused token shows up as UNAUTHENTICATED on the requests that follow
+        if (this.options.authToken) this.send(socket, JOURNAL_MESSAGE.Auth, { token: this.options.authToken }, [], 0).catch(() => undefined);
         this.connecting = undefined;
         resolve(socket);
       });

@@ -10,6 +10,8 @@
 //   batch  := repeated { u32 recordLength | record (record-codec.ts: version, CRC-32, offset, fields) }
 //
 // An answer has type (request type | 0x80) and the request's id; a failure has type 0xFF with header {code, message}.
+// A server with a cluster auth token answers every request with UNAUTHENTICATED until the connection has sent an
+// Auth frame carrying that token (clients with a token send it first on every connection).
 // A frame whose length is out of range cannot be skipped safely, so it is answered with FRAME_TOO_LARGE / BAD_FRAME
 // (id 0) and the connection is closed; any other bad frame (unknown type, bad header, bad records) gets an error
 // answer and the connection stays usable.
@@ -40,6 +42,9 @@ export const JOURNAL_MESSAGE = {
   ReplicaFetch: 0x0b,
   /** follower → leader (KIP-101): {namespace, shard, segment, epoch} → {endOffset}: where the leader's log for that epoch ends */
   EpochEndOffset: 0x0c,
+  /** client → server, first on a connection: {token} → {}; a wrong token → UNAUTHENTICATED (and the connection stays
+   * unauthenticated). Accepted by a server without a token. */
+  Auth: 0x0d,
 } as const;
 
 export type JournalMessageName = keyof typeof JOURNAL_MESSAGE;
@@ -74,6 +79,7 @@ export type JournalErrorCode =
   | 'NOT_ENOUGH_REPLICAS'
   | 'UNAVAILABLE'
   | 'CLOSED'
+  | 'UNAUTHENTICATED'
   | 'INTERNAL';
 
 /** a failure answered by a journal server (or a transport failure, as UNAVAILABLE). */

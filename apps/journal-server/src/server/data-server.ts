@@ -5,9 +5,11 @@
 // connection stays open.
 import { createServer, type Server, type Socket } from 'node:net';
 import { closeServer, listen, type Logger } from '@robustmq/common';
+import { secretsEqual } from '@robustmq/protocol';
 import {
   ERROR_TYPE,
   FrameDecoder,
+  JOURNAL_MESSAGE,
   JournalError,
   REPLY_FLAG,
   encodeFrame,
@@ -19,6 +21,8 @@ import type { JournalNode } from '../replication/journal-node.js';
 import type { JournalMetrics } from './journal-metrics.js';
 import { HANDLERS } from './request-handlers.js';
 
+const TOKEN_KEY = '[cluster] auth_token (env ROBUSTMQ_CLUSTER_AUTH_TOKEN)';
+
 export interface DataServer {
   port: number;
   close(): Promise<void>;
@@ -26,7 +30,15 @@ export interface DataServer {
 
 export async function startDataServer(
   node: JournalNode,
-  options: { host: string; port: number; maxFrameBytes: number; logger: Logger; metrics: JournalMetrics },
+  options: {
+    host: string;
+    port: number;
+    maxFrameBytes: number;
+    logger: Logger;
+    metrics: JournalMetrics;
+    /** [cluster] auth_token: when set, a connection is served only after an Auth frame carrying it. */
+    authToken?: string | undefined;
+  },
 ): Promise<DataServer> {
   const { logger, metrics } = options;
   const sockets = new Set<Socket>();
@@ -40,9 +52,32 @@ export async function startDataServer(
       for (const p of parts) socket.write(p);
       socket.uncork();
     };
+    // frames are taken in arrival order, so a request right behind a good Auth frame is already admitted
+    let authenticated = !options.authToken;
     const decoder = new FrameDecoder(
       options.maxFrameBytes,
       (type, id, body) => {
+        if (type === JOURNAL_MESSAGE.Auth) {
+          let token: unknown;
+          try {
+            token = parseBody(body).header['token'];
+          } catch {
+            token = undefined;
+          }
+          if (!options.authToken || (typeof token === 'string' && secretsEqual(token, options.authToken))) {
+            authenticated = true;
+            send(encodeFrame(type | REPLY_FLAG, id, {}));
+          } else {
+            logger.warn({ remote: socket.remoteAddress }, 'data connection sent a wrong cluster auth token');
+            send(errorFrame(id, 'UNAUTHENTICATED', `wrong cluster auth token: set ${TOKEN_KEY} to the same value on every service`));
+          }
+          return;
+        }
+        if (!authenticated) {
+          metrics.requestErrors.inc({ code: 'UNAUTHENTICATED' });
+          send(errorFrame(id, 'UNAUTHENTICATED', `this journal server requires the cluster auth token (an Auth frame first on the connection): set ${TOKEN_KEY} on the client`));
+          return;
+        }
         const handler = HANDLERS.get(type);
         if (!handler) {
           metrics.badFrames.inc();

@@ -9,7 +9,7 @@ import type { Logger } from '../log/logger.js';
 
 /** The two keys, spread into each service's `[cluster]` section. */
 export const clusterAuthKeys = () => ({
-  /** shared secret every cluster-internal gRPC call must carry; empty = no check. */
+  /** shared secret every cluster-internal gRPC call (and journal data-port connection) must carry; empty = no check. */
   auth_token: z.string().default(''),
   /** a file holding the secret (trailing whitespace ignored); for secrets mounted by Docker / Kubernetes. */
   auth_token_file: z.string().default(''),

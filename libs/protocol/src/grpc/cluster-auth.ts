@@ -14,6 +14,12 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
+/** Compares a presented secret with the expected one in constant time (for checks outside gRPC, e.g. the journal
+ * data port's Auth frame). */
+export function secretsEqual(presented: string, expected: string): boolean {
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
 /**
  * A server interceptor admitting only calls that carry the token. Hashing both sides first gives equal-length inputs
  * to timingSafeEqual, so neither the token's content nor its length leaks through response times.
