@@ -2,7 +2,7 @@
 // under ./data — wiring the broker and journal server to the in-process placement center.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createLogger, type LoadConfigOptions, type Logger } from '@robustmq/common';
+import { clusterAuthToken, createLogger, type ClusterAuthConfig, type LoadConfigOptions, type Logger } from '@robustmq/common';
 import { loadPlacementCenterConfig, startPlacementCenter } from '@robustmq/placement-center';
 import { loadJournalServerConfig, startJournalServer } from '@robustmq/journal-server';
 import { loadMqttBrokerConfig, startMqttBroker } from '@robustmq/mqtt-broker';
@@ -32,6 +32,13 @@ function configOptions(options: StartOptions, role: Role, overrides: LoadConfigO
   return { ...(existsSync(file) ? { file } : {}), ...(options.env ? { env: options.env } : {}), overrides };
 }
 
+/** A role that sets no cluster token of its own takes the in-process placement center's, so a token set only in
+ * placement-center.toml still lets the three services of one process talk to each other. */
+function withClusterToken<C extends { cluster: ClusterAuthConfig }>(config: C, token: string | undefined): C {
+  if (!token || clusterAuthToken(config.cluster)) return config;
+  return { ...config, cluster: { auth_token: token, auth_token_file: '' } };
+}
+
 export async function startServices(options: StartOptions, logger?: Logger): Promise<RunningServices> {
   const handles: { role: Role; close(): Promise<void> }[] = [];
   const ports: RunningServices['ports'] = {};
@@ -46,10 +53,12 @@ export async function startServices(options: StartOptions, logger?: Logger): Pro
 
   try {
     let placement = options.placement;
+    let clusterToken: string | undefined;
     if (options.roles.includes('placement-center')) {
       const config = loadPlacementCenterConfig(
         configOptions(options, 'placement-center', { node: { data_dir: join(dataDir, 'placement-center') } }),
       );
+      clusterToken = clusterAuthToken(config.cluster);
       const handle = await startPlacementCenter(config, { logger: log('placement-center', config.node.id, config.log.level) });
       handles.push({ role: 'placement-center', close: () => handle.close() });
       ports['placement-center'] = handle.ports;
@@ -57,22 +66,28 @@ export async function startServices(options: StartOptions, logger?: Logger): Pro
     }
     const placementOverride: Record<string, Record<string, unknown>> = placement ? { placement: { addresses: placement } } : {};
     if (options.roles.includes('journal-server')) {
-      const config = loadJournalServerConfig(
-        configOptions(options, 'journal-server', {
-          node: { data_dir: join(dataDir, 'journal-server') },
-          ...placementOverride,
-        }),
+      const config = withClusterToken(
+        loadJournalServerConfig(
+          configOptions(options, 'journal-server', {
+            node: { data_dir: join(dataDir, 'journal-server') },
+            ...placementOverride,
+          }),
+        ),
+        clusterToken,
       );
       const handle = await startJournalServer(config, { logger: log('journal-server', config.node.id, config.log.level) });
       handles.push({ role: 'journal-server', close: () => handle.close() });
       ports['journal-server'] = handle.ports;
     }
     if (options.roles.includes('mqtt-broker')) {
-      const config = loadMqttBrokerConfig(
-        configOptions(options, 'mqtt-broker', {
-          node: { data_dir: join(dataDir, 'mqtt-broker') },
-          ...placementOverride,
-        }),
+      const config = withClusterToken(
+        loadMqttBrokerConfig(
+          configOptions(options, 'mqtt-broker', {
+            node: { data_dir: join(dataDir, 'mqtt-broker') },
+            ...placementOverride,
+          }),
+        ),
+        clusterToken,
       );
       const handle = await startMqttBroker(config, { logger: log('mqtt-broker', config.node.id, config.log.level) });
       handles.push({ role: 'mqtt-broker', close: () => handle.close() });
