@@ -94,6 +94,9 @@ export async function startPlacementCenter(
       heartbeatTicks: 1,
       snapshotEntries: config.cluster.snapshot_entries,
       compactKeepEntries: Math.min(1000, Math.floor(config.cluster.snapshot_entries / 2)),
+      // followers learn a commit with the next append or heartbeat instead of an extra message per write: they
+      // apply (and serve stale reads and watches) up to a tick later, and every write costs them half the work
+      raft: { lazyCommitBroadcast: true },
       logger: logger.child({ component: 'raft' }),
     });
     raftNode.on('fatal', (err: Error) => logger.fatal({ err }, 'placement raft node stopped'));

@@ -779,7 +779,12 @@ export class Raft {
 
   private onCommitAdvanced(): void {
     this.releasePendingReadIndexRequests();
-    this.bcastAppend();
+    if (!this.cfg.lazyCommitBroadcast) {
+      this.bcastAppend();
+      return;
+    }
+    // only followers owed entries hear now (the append carries the new commit); the rest at the next heartbeat
+    for (const id of this.trk.progress.keys()) if (id !== this.id) this.maybeSendAppend(id, false);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -42,7 +42,12 @@ export class RocksDbRaftStorage implements Storage {
     /** Snapshot chunk keys currently on disk, so a smaller snapshot deletes the surplus. */
     private chunksOnDisk: number,
     private readonly chunkBytes: number,
-  ) {}
+  ) {
+    this.diskHardState = mem.hardStateValue();
+  }
+
+  /** The hard state as last written: commit-only changes wait for the next write that must happen anyway. */
+  private diskHardState: HardState;
 
   /** Loads group `group` from `engine` (an empty group if nothing is stored). */
   static async open(
@@ -175,6 +180,14 @@ export class RocksDbRaftStorage implements Storage {
    */
   async persist(rd: PersistableReady): Promise<void> {
     if (!rd.snapshot && rd.entries.length === 0 && !rd.hardState) return;
+    if (!rd.snapshot && rd.entries.length === 0 && rd.hardState && sameTermAndVote(rd.hardState, this.diskHardState)) {
+      // Only the commit index moved. etcd writes that without fsync; we do not write it on its own at all (it goes
+      // with the next entries, term or vote): a restart may then come back with an older commit index, which Raft
+      // allows — commit is re-learnt from the leader, and RaftNode.start skips what the application already has.
+      // That saves every member a write per commit.
+      this.mem.setHardState(rd.hardState);
+      return;
+    }
     this.enter();
     try {
       const ops: BatchOp[] = [];
@@ -210,9 +223,12 @@ export class RocksDbRaftStorage implements Storage {
             ops.push({ type: 'put', key: this.keys.entry(e.index), value: encodeEntry(e) });
         }
       }
-      if (rd.hardState)
-        ops.push({ type: 'put', key: this.keys.hardState, value: encodeHardState(rd.hardState) });
+      // the newest hard state, including a commit index that moved since the last write
+      const hardState = rd.hardState ?? this.mem.hardStateValue();
+      const writeHardState = rd.hardState !== undefined || hardState.commit !== this.diskHardState.commit;
+      if (writeHardState) ops.push({ type: 'put', key: this.keys.hardState, value: encodeHardState(hardState) });
       await this.engine.batch(ops, { sync: rd.mustSync });
+      if (writeHardState) this.diskHardState = hardState;
       this.chunksOnDisk = chunks;
       if (rd.snapshot) this.mem.applySnapshot(rd.snapshot);
       this.mem.append(rd.entries);
@@ -297,4 +313,8 @@ async function readChunks(engine: KvEngine, keys: GroupKeys, meta: StoredSnapsho
     () => `raft/${keys.group}: snapshot data is ${off} bytes, expected ${meta.size}`,
   );
   return data;
+}
+
+function sameTermAndVote(a: HardState, b: HardState): boolean {
+  return a.term === b.term && a.vote === b.vote;
 }

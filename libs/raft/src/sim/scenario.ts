@@ -1,5 +1,5 @@
 // The randomized parameters of one simulation run, derived from its seed alone (so the seed is the whole bug report).
-import type { Xoshiro128 } from '../rng.js';
+import { Xoshiro128 } from '../rng.js';
 import type { ReadOnlyOption } from '../read-only.js';
 
 export const TICK = 10; // simulated time units per Raft tick
@@ -28,6 +28,8 @@ export interface Scenario {
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
   readonly readOnlyOption: ReadOnlyOption;
+  /** Drawn from its own generator (seeded from the run's seed), so adding it kept every older seed's scenario. */
+  readonly lazyCommitBroadcast: boolean;
   readonly maxSizePerMsg: number;
   readonly maxEntriesPerMsg: number;
   readonly maxInflightMsgs: number;
@@ -60,7 +62,7 @@ export interface Scenario {
   readonly faultWeights: readonly number[];
 }
 
-export function drawScenario(rng: Xoshiro128): Scenario {
+export function drawScenario(rng: Xoshiro128, seed: number): Scenario {
   const initialVoters = rng.pick([1, 3, 3, 3, 3, 5, 5, 5]);
   const checkQuorum = rng.chance(0.8);
   const lease = checkQuorum && rng.chance(0.3);
@@ -73,6 +75,7 @@ export function drawScenario(rng: Xoshiro128): Scenario {
     preVote: rng.chance(0.8),
     checkQuorum,
     readOnlyOption: lease ? 'lease' : 'safe',
+    lazyCommitBroadcast: new Xoshiro128((seed ^ 0x5bd1e995) >>> 0).chance(0.5),
     maxSizePerMsg: rng.pick([64, 256, 1024, 1 << 20]),
     maxEntriesPerMsg: rng.pick([1, 4, 16, 1024]),
     maxInflightMsgs: rng.pick([1, 2, 8, 256]),
@@ -101,7 +104,7 @@ function drawFaultWeights(rng: Xoshiro128): number[] {
 export function describeScenario(s: Scenario): string {
   return (
     `voters=${s.initialVoters} election=${s.electionTick} heartbeat=${s.heartbeatTick} ` +
-    `preVote=${s.preVote} checkQuorum=${s.checkQuorum} reads=${s.readOnlyOption} ` +
+    `preVote=${s.preVote} checkQuorum=${s.checkQuorum} reads=${s.readOnlyOption} lazyCommit=${s.lazyCommitBroadcast} ` +
     `msg=${s.maxSizePerMsg}B/${s.maxEntriesPerMsg} inflight=${s.maxInflightMsgs} chunk=${s.maxSnapshotChunkBytes}B ` +
     `snapEvery=${s.snapshotInterval} keep=${s.compactKeep} clients=${s.clients} keys=${s.keys} ` +
     `faultRate=${s.faultRate} delay<=${s.maxDelay} sync<=${s.maxSyncDelay} membership=${s.membershipChanges} ` +

@@ -149,7 +149,7 @@ class Simulation {
 
   constructor(private readonly options: SimOptions) {
     this.rng = new Xoshiro128(options.seed);
-    this.sc = drawScenario(this.rng);
+    this.sc = drawScenario(this.rng, options.seed);
     this.steps = options.steps ?? 300;
     this.livenessTicks = options.livenessTicks ?? 60 * this.sc.electionTick;
     this.net = new SimNetwork(this.rng.fork(), this.sc.maxDelay, 8 * TICK);
@@ -338,6 +338,7 @@ class Simulation {
       preVote: this.sc.preVote,
       checkQuorum: this.sc.checkQuorum,
       readOnlyOption: this.sc.readOnlyOption,
+      lazyCommitBroadcast: this.sc.lazyCommitBroadcast,
       maxSizePerMsg: this.sc.maxSizePerMsg,
       maxEntriesPerMsg: this.sc.maxEntriesPerMsg,
       maxInflightMsgs: this.sc.maxInflightMsgs,

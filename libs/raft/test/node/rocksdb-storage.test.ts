@@ -86,10 +86,23 @@ describe('RocksDbRaftStorage', () => {
     expect(st.lastIndex()).toBe(4);
     expect(new TextDecoder().decode(st.entries(4, 5)[0]!.data)).toBe('x');
     expect(st.hardState()).toEqual({ term: 2, vote: 3, commit: 3 });
-    // Only the hard state changed (commit advanced): no entries, no sync.
+    // Only the commit index advanced: nothing is written for that alone (a restart may see an older commit, which
+    // Raft allows); the next write that must happen anyway carries it.
     await st.persist({ entries: [], hardState: { term: 2, vote: 3, commit: 4 }, mustSync: false });
-    st = await reopen(st);
     expect(st.hardState().commit).toBe(4);
+    await engine.close();
+    engine = await RocksDbEngine.open(dir);
+    st = await RocksDbRaftStorage.open(engine, 'g1', { snapshotChunkBytes: 7 });
+    expect(st.hardState()).toEqual({ term: 2, vote: 3, commit: 3 });
+    await st.persist({ entries: [], hardState: { term: 2, vote: 3, commit: 4 }, mustSync: false });
+    await st.persist({ entries: [ent(5, 2)], mustSync: true });
+    st = await reopen(st);
+    expect(st.hardState()).toEqual({ term: 2, vote: 3, commit: 4 });
+    expect(st.lastIndex()).toBe(5);
+    // a term or vote change is written at once
+    await st.persist({ entries: [], hardState: { term: 3, vote: 0, commit: 4 }, mustSync: true });
+    st = await reopen(st);
+    expect(st.hardState()).toEqual({ term: 3, vote: 0, commit: 4 });
   });
 
   it('compacts behind a chunked snapshot atomically and reloads it', async () => {
