@@ -16,6 +16,8 @@ const PLACEMENT_MAIN = fileURLToPath(new URL('../../../placement-center/dist/mai
 /** Extra node flags for the placement members, e.g. PLACEMENT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to
  * profile them (NODE_OPTIONS does not allow --cpu-prof). */
 const NODE_ARGS = (process.env.PLACEMENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** The members inherit ROBUSTMQ_CLUSTER_AUTH_TOKEN from this process's environment; the clients must send it too. */
+const AUTH_TOKEN = process.env.ROBUSTMQ_CLUSTER_AUTH_TOKEN || undefined;
 
 export interface KvClient {
   put(key: string, value: Buffer): Promise<void>;
@@ -96,7 +98,7 @@ export async function startRobustmq(members: number, dir: string, options: { bat
     return startProcess(process.execPath, [...NODE_ARGS, PLACEMENT_MAIN, '--config', file], `placement member ${i + 1}`);
   });
   const addresses = ports.map((p) => `127.0.0.1:${p.grpc}`);
-  const probe = new PlacementClient({ addresses, callTimeoutMs: 2_000 });
+  const probe = new PlacementClient({ addresses, callTimeoutMs: 2_000, authToken: AUTH_TOKEN });
   await waitUntil('placement to accept writes', async () => {
     await probe.kvSet('bench/ready', 'x');
     return true;
@@ -107,7 +109,7 @@ export async function startRobustmq(members: number, dir: string, options: { bat
     members,
     pids: children.map((c) => c.pid!),
     newClient() {
-      const client = new PlacementClient({ addresses, callTimeoutMs: 10_000, batching: options.batching });
+      const client = new PlacementClient({ addresses, callTimeoutMs: 10_000, batching: options.batching, authToken: AUTH_TOKEN });
       return {
         put: (key, value) => client.kvSet(key, value),
         get: async (key) => {
