@@ -24,6 +24,7 @@ it('has documented defaults', () => {
       grpc_port: 9981,
     },
     tls: { cert_file: '', key_file: '', ca_file: '', verify_client: false },
+    cluster: { auth_token: '', auth_token_file: '' },
     mqtt: {
       max_packet_size: 1_048_576,
       max_connections: 100_000,
