@@ -141,6 +141,9 @@ program
   .description('benchmark the placement center against etcd 3.4: writes/s and linearizable reads/s, 1 and 3 members')
   .addOption(new Option('--duration <s>', 'seconds per cell').default(10).argParser(number('--duration', 0.1)))
   .addOption(
+    new Option('--warmup <s>', 'unmeasured load per cluster before its first cell (JIT warm-up)').default(8).argParser(number('--warmup', 0)),
+  )
+  .addOption(
     new Option('--systems <list>', `systems to measure (${PLACEMENT_SYSTEMS.join(',')})`)
       .default([...PLACEMENT_SYSTEMS], PLACEMENT_SYSTEMS.join(','))
       .argParser(listOf(PLACEMENT_SYSTEMS, 'system')),
@@ -152,13 +155,14 @@ program
       .default(8)
       .argParser(number('--connections', 1, 1000, true)),
   )
-  .action(async (opts: { duration: number; systems: PlacementSystem[]; members: number[]; clients: number[]; connections: number }) => {
+  .action(async (opts: { duration: number; warmup: number; systems: PlacementSystem[]; members: number[]; clients: number[]; connections: number }) => {
     try {
       const report = await runPlacementBench({
         systems: opts.systems,
         members: opts.members,
         clients: opts.clients,
         durationS: opts.duration,
+        warmupS: opts.warmup,
         connections: opts.connections,
         command: commandLine(),
       });

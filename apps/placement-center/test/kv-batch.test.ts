@@ -96,12 +96,16 @@ describe('PlacementClient auto-batching', () => {
     try {
       const batchesBefore = await handled('Batch');
       const setsBefore = await handled('Set');
+      // from idle, the first call goes at once on its own; the 299 made while it is out go as one Batch
       await Promise.all(Array.from({ length: 300 }, (_, i) => client.kvSet(`auto/${i}`, `v${i}`)));
       expect(await handled('Batch')).toBe(batchesBefore + 1);
-      expect(await handled('Set')).toBe(setsBefore);
+      expect(await handled('Set')).toBe(setsBefore + 1);
 
-      // mixed calls: a missing key, a failing CAS and a bad key do not disturb the others
-      const [value, absent, cas, exists, bad] = await Promise.allSettled([
+      // mixed calls (behind a first one that goes alone): a missing key, a failing CAS and a bad key do not disturb
+      // the others
+      const batchesNow = await handled('Batch');
+      const [, value, absent, cas, exists, bad] = await Promise.allSettled([
+        client.kvSet('auto/first', 'x'),
         client.kvGet('auto/7'),
         client.kvGet('auto/none'),
         client.kvCompareAndSet('auto/8', 1, 'x'),
@@ -117,6 +121,7 @@ describe('PlacementClient auto-batching', () => {
       expect(err).toBeInstanceOf(PlacementError);
       expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
       expect(err.message).toBe('Set: key must not be empty');
+      expect(await handled('Batch')).toBe(batchesNow + 1);
 
       // a lone call goes as its plain RPC
       const setsNow = await handled('Set');

@@ -13,6 +13,8 @@ export interface PlacementBenchOptions {
   members: number[];
   clients: number[];
   durationS: number;
+  /** Unmeasured load before the first cell of each cluster (seconds), so JIT-compiled servers are measured warm. */
+  warmupS: number;
   /** gRPC/HTTP2 connections the clients share (one client object each). */
   connections: number;
   command: string;
@@ -68,6 +70,16 @@ async function measure(cluster: RunningCluster, options: PlacementBenchOptions):
   const rows: Row[] = [];
   const clients = Array.from({ length: options.connections }, () => cluster.newClient());
   try {
+    if (options.warmupS > 0) {
+      // Node's JIT keeps optimising for many seconds after start (a fresh member spends a fifth of its CPU compiling
+      // at first): warm both paths — one caller at a time and many at once — before measuring. etcd gets the same.
+      process.stderr.write(`  ${cluster.system} × ${cluster.members}: warming up for ${options.warmupS} s …\n`);
+      const quarter = options.warmupS / 4;
+      for (const concurrency of [1, 100]) {
+        await closedLoop(clients, concurrency, quarter, (client, i) => client.put(`bench/k${i % 10_000}`, VALUE));
+        await closedLoop(clients, concurrency, quarter, (client, i) => client.get(`bench/k${i % 10_000}`));
+      }
+    }
     for (const concurrency of options.clients) {
       for (const kind of ['write', 'read'] as const) {
         process.stderr.write(`  ${cluster.system} × ${cluster.members}: ${concurrency} clients, ${kind}s …\n`);
@@ -113,7 +125,7 @@ function report(rows: Row[], options: PlacementBenchOptions): string {
   const lines: string[] = [];
   lines.push('## robust-bench placement', '');
   lines.push(
-    `${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} · 100-byte values over 10,000 keys · closed loop: each client issues its next request when the previous answers · ${options.durationS} s per cell · ${options.connections} client connections shared by the clients`,
+    `${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} · 100-byte values over 10,000 keys · closed loop: each client issues its next request when the previous answers · ${options.durationS} s per cell after ${options.warmupS} s of unmeasured warm-up per cluster · ${options.connections} client connections shared by the clients`,
     '',
     '- robustmq: our placement center through PlacementClient, which sends the KV calls of one event-loop turn as one Batch RPC (each call keeps its own result and request id); writes through the Raft log when 3 members; reads linearizable via ReadIndex',
     '- robustmq, one RPC per call: the same with PlacementClient batching off',

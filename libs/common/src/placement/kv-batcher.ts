@@ -3,7 +3,9 @@
 // (HTTP/2 stream, headers, deadline timer, callbacks — on the client and on the server) is most of what a small KV
 // call costs, so a thousand concurrent callers cost a handful of RPCs. A lone call still goes as its plain RPC, so a
 // single caller's latency is unchanged. Each operation keeps its own result, error and request id (a batch is not a
-// transaction), and a member without the Batch method (older code) gets one RPC per call from then on.
+// transaction), and a member without the Batch method (older code) gets one RPC per call from then on. A call that
+// finds nothing queued and nothing in flight goes at once (a lone caller waits for nobody); the calls that arrive
+// while it is out are the ones batched.
 import * as grpc from '@grpc/grpc-js';
 import type { BatchOp, BatchOpResult__Output } from '@robustmq/protocol';
 
@@ -54,11 +56,20 @@ export class KvBatcher {
   private scheduled = false;
   /** Set when a member answered UNIMPLEMENTED for Batch: every call goes alone from then on. */
   private batchUnsupported = false;
+  /** RPCs (single or Batch) sent and not yet answered. */
+  private inFlight = 0;
+
+  private single(kind: KvOpKind, request: KvOpRequest): Promise<unknown> {
+    this.inFlight++;
+    return this.transport.single(kind, request).finally(() => this.inFlight--);
+  }
 
   constructor(private readonly transport: KvBatcherTransport) {}
 
   run(kind: KvOpKind, request: KvOpRequest): Promise<unknown> {
-    if (this.batchUnsupported) return this.transport.single(kind, request);
+    // Nothing queued and nothing in flight: a lone caller, who would only wait for the end of the turn — send now.
+    // Callers arriving while this one is out queue up and go together.
+    if (this.batchUnsupported || (this.queue.length === 0 && this.inFlight === 0)) return this.single(kind, request);
     return new Promise((resolve, reject) => {
       const bytes = Buffer.byteLength(request.key) + (request.value?.length ?? 0) + 48;
       this.queue.push({ kind, request, bytes, resolve, reject });
@@ -81,10 +92,11 @@ export class KvBatcher {
     this.queue = [];
     this.queuedBytes = 0;
     if (ops.length === 1 || this.batchUnsupported) {
-      for (const op of ops) this.transport.single(op.kind, op.request).then(op.resolve, op.reject);
+      for (const op of ops) this.single(op.kind, op.request).then(op.resolve, op.reject);
       return;
     }
-    void this.send(ops);
+    this.inFlight++;
+    void this.send(ops).finally(() => this.inFlight--);
   }
 
   private async send(ops: Queued[]): Promise<void> {
@@ -94,7 +106,7 @@ export class KvBatcher {
     } catch (err) {
       if ((err as { code?: unknown }).code === grpc.status.UNIMPLEMENTED) {
         this.batchUnsupported = true;
-        for (const op of ops) this.transport.single(op.kind, op.request).then(op.resolve, op.reject);
+        for (const op of ops) this.single(op.kind, op.request).then(op.resolve, op.reject);
         return;
       }
       for (const op of ops) op.reject(err as Error);
