@@ -46,6 +46,6 @@ export function warnIfClusterAuthOff(logger: Logger, token: string | undefined, 
   if (token || isLoopback(host)) return;
   logger.warn(
     { host },
-    `${what} accepts calls from anyone who can reach it: set [cluster] auth_token (or ROBUSTMQ_CLUSTER_AUTH_TOKEN) to the same secret on every service, and keep these ports on a private network`,
+    `${what}: open to anyone who can reach it (no cluster auth token): set [cluster] auth_token (or ROBUSTMQ_CLUSTER_AUTH_TOKEN) to the same secret on every service, and keep these ports on a private network`,
   );
 }
