@@ -29,7 +29,7 @@ import { membershipRoutes } from './http/membership-routes.js';
 import { installAdminAuth } from './http/admin-auth.js';
 import { mqttServiceHandlers } from './grpc/mqtt-service.js';
 import { journalServiceHandlers } from './grpc/journal-service.js';
-import { grpcMetrics } from './grpc/grpc-metrics.js';
+import { grpcAuthRejections, grpcMetrics } from './grpc/grpc-metrics.js';
 import { MqttUsers } from './mqtt/mqtt-users.js';
 import { MqttAcl } from './mqtt/mqtt-acl.js';
 import { MqttBlacklist } from './mqtt/mqtt-blacklist.js';
@@ -64,9 +64,14 @@ export async function startPlacementCenter(
   // with Raft the synced log is the durable record; the state machine's writes need no fsync of their own, and
   // entries that are not commands (leader no-ops, membership changes) leave gaps in the applied indexes
   const sm = await PlacementStateMachine.open(engine, { sync: !raftMode, contiguous: !raftMode });
+  const metrics = createMetricsRegistry('placement-center', config.node.id);
   // one check for every service on the port, the Raft transport included
+  const authRejected = grpcAuthRejections(metrics);
   const server = new grpc.Server(
-    clusterServerOptions(clusterToken, (peer, method, reason) => logger.warn({ peer, method, reason }, 'rejected a gRPC call without the cluster auth token')),
+    clusterServerOptions(clusterToken, (peer, method, reason) => {
+      authRejected(reason);
+      logger.warn({ peer, method, reason }, 'rejected a gRPC call without the cluster auth token');
+    }),
   );
   let proposer: Proposer;
   let raftNode: RaftNode | undefined;
@@ -145,7 +150,6 @@ export async function startPlacementCenter(
   }, 60_000);
   compaction.unref();
 
-  const metrics = createMetricsRegistry('placement-center', config.node.id);
   collectProcessMetrics(metrics);
   new Gauge({
     name: 'placement_registered_nodes',

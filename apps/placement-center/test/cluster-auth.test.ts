@@ -104,6 +104,12 @@ it('rejects unary calls without the token or with a wrong one, on every member, 
   } finally {
     client.close();
   }
+  // each member counted its two rejections by reason
+  for (const member of members) {
+    const text = await (await fetch(`http://127.0.0.1:${member.ports.http}/metrics`)).text();
+    expect(text).toMatch(/placement_grpc_auth_rejected_total\{[^}]*reason="missing"[^}]*\} [1-9]/);
+    expect(text).toMatch(/placement_grpc_auth_rejected_total\{[^}]*reason="wrong"[^}]*\} [1-9]/);
+  }
 });
 
 it('a PlacementClient without the token fails at once with UNAUTHENTICATED instead of retrying', async () => {

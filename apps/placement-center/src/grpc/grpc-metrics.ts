@@ -80,3 +80,16 @@ export function grpcMetrics(registry: Registry): GrpcMetrics {
     },
   };
 }
+
+/** Counts calls the cluster auth check turned away (before any handler, so `instrument` never sees them). */
+export function grpcAuthRejections(registry: Registry): (reason: 'missing' | 'wrong') => void {
+  const rejected = new Counter({
+    name: 'placement_grpc_auth_rejected_total',
+    help: 'gRPC calls rejected with UNAUTHENTICATED because they carried no cluster auth token or a wrong one',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const missing = rejected.labels('missing');
+  const wrong = rejected.labels('wrong');
+  return (reason) => (reason === 'missing' ? missing : wrong).inc();
+}
