@@ -15,6 +15,7 @@ import { MetadataError } from '../metadata/metadata-error.js';
 import { JOURNAL_KEY, type StoredSegment } from '../state/journal-records.js';
 import type { NodeChange, PlacementStateMachine } from '../state/state-machine.js';
 import type { LeaderController } from './controller.js';
+import { RepeatingPass } from './repeating-pass.js';
 
 export interface HandoverOptions {
   /** after a pass that could not hand every segment over (no replica reachable), try again this much later. */
@@ -44,16 +45,14 @@ export class JournalSegmentHandover implements LeaderController {
   readonly name = 'journal-segment-handover';
   private running = false;
   private readonly clients = new Map<string, JournalInnerServiceClient>();
-  private pass: Promise<void> | undefined;
-  private again = false;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly passes: RepeatingPass;
 
   // Both ways out count: a cleanly stopping server unregisters before it closes its ports, and its followers would
   // otherwise wait out their lease. The state machine reports a node's removal once (an expiry after an unregister
   // finds nothing to remove), and a pass only moves segments whose leader is not registered, each by an epoch
   // compare-and-set, so overlapping kicks cannot hand a segment over twice.
   private readonly onNode = (change: NodeChange) => {
-    if (change.type === 'unregister' && change.clusterType === 'JOURNAL_SERVER') this.kick();
+    if (change.type === 'unregister' && change.clusterType === 'JOURNAL_SERVER') this.passes.kick();
   };
 
   constructor(
@@ -61,50 +60,23 @@ export class JournalSegmentHandover implements LeaderController {
     private readonly journal: JournalMetadata,
     private readonly registry: NodeRegistry,
     private readonly options: HandoverOptions,
-  ) {}
+  ) {
+    this.passes = new RepeatingPass(() => this.runPass(), { what: 'segment hand-over pass', retryMs: options.retryMs, logger: options.logger });
+  }
 
   start(): void {
     this.running = true;
     this.sm.on('node', this.onNode);
     // a previous leader may have expired a node and died before handing its segments over
-    this.kick();
+    this.passes.start();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.sm.off('node', this.onNode);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    await this.pass;
+    await this.passes.stop();
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
-  }
-
-  /** Runs a pass now, or right after the one in progress (passes never overlap). */
-  private kick(): void {
-    if (!this.running) return;
-    if (this.pass) {
-      this.again = true;
-      return;
-    }
-    this.pass = (async () => {
-      do {
-        this.again = false;
-        const complete = await this.runPass().catch((err: unknown) => {
-          this.options.logger.warn({ err }, 'segment hand-over pass failed');
-          return false;
-        });
-        if (!complete && this.running && !this.retryTimer) {
-          this.retryTimer = setTimeout(() => {
-            this.retryTimer = undefined;
-            this.kick();
-          }, this.options.retryMs);
-          this.retryTimer.unref();
-        }
-      } while (this.again && this.running);
-    })().finally(() => {
-      this.pass = undefined;
-    });
   }
 
   /** Hands over every writable segment whose leader is not a registered journal server; false if some could not be. */

@@ -8,6 +8,7 @@ import { ClusterTypes } from '@robustmq/protocol';
 import type { SharedGroupLeaders } from '../mqtt/shared-group-leaders.js';
 import type { NodeChange, PlacementStateMachine } from '../state/state-machine.js';
 import type { LeaderController } from './controller.js';
+import { RepeatingPass } from './repeating-pass.js';
 
 export interface SharedGroupSchedulerOptions {
   /** a pass that failed (a write did not commit) runs again this much later. */
@@ -17,60 +18,34 @@ export interface SharedGroupSchedulerOptions {
 
 export class SharedGroupLeaderScheduler implements LeaderController {
   readonly name = 'shared-group-leaders';
-  private running = false;
-  private pass: Promise<void> | undefined;
-  private again = false;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly passes: RepeatingPass;
 
   private readonly onNode = (change: NodeChange) => {
-    if (change.type === 'unregister' && change.clusterType === ClusterTypes.mqttBroker) this.kick();
+    if (change.type === 'unregister' && change.clusterType === ClusterTypes.mqttBroker) this.passes.kick();
   };
 
   constructor(
     private readonly sm: PlacementStateMachine,
     private readonly groups: SharedGroupLeaders,
     private readonly options: SharedGroupSchedulerOptions,
-  ) {}
+  ) {
+    // a broker that leaves mid-pass gets a pass of its own
+    this.passes = new RepeatingPass(() => this.reassign(), { what: 'shared-subscription group reassignment', retryMs: options.retryMs, logger: options.logger });
+  }
 
   start(): void {
-    this.running = true;
     this.sm.on('node', this.onNode);
-    this.kick();
+    this.passes.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
     this.sm.off('node', this.onNode);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    await this.pass;
+    await this.passes.stop();
   }
 
-  /** Runs a pass now, or right after the one in progress (a broker that leaves mid-pass gets a pass of its own). */
-  private kick(): void {
-    if (!this.running) return;
-    if (this.pass) {
-      this.again = true;
-      return;
-    }
-    this.pass = (async () => {
-      do {
-        this.again = false;
-        try {
-          const { moved, deleted } = await this.groups.reassignOrphans();
-          if (moved || deleted) this.options.logger.info({ moved, deleted }, 'shared-subscription groups of departed brokers reassigned');
-        } catch (err) {
-          if (!this.running) return;
-          this.options.logger.warn({ err }, `shared-subscription group reassignment failed; retrying in ${this.options.retryMs} ms`);
-          this.retryTimer ??= setTimeout(() => {
-            this.retryTimer = undefined;
-            this.kick();
-          }, this.options.retryMs);
-          this.retryTimer.unref();
-        }
-      } while (this.again && this.running);
-    })().finally(() => {
-      this.pass = undefined;
-    });
+  private async reassign(): Promise<boolean> {
+    const { moved, deleted } = await this.groups.reassignOrphans();
+    if (moved || deleted) this.options.logger.info({ moved, deleted }, 'shared-subscription groups of departed brokers reassigned');
+    return true;
   }
 }
