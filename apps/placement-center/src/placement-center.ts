@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import {
   RocksDbEngine,
   clusterAuthToken,
+  clusterGrpcServerOptions,
   collectProcessMetrics,
   createLogger,
   createMetricsRegistry,
@@ -13,7 +14,7 @@ import {
   Gauge,
   type Logger,
 } from '@robustmq/common';
-import { bindGrpcServer, clusterServerOptions, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
+import { bindGrpcServer, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
 import { GrpcRaftTransport, RaftNode, RocksDbRaftStorage } from '@robustmq/raft';
 import { clusterMembers, type PlacementCenterConfig } from './config.js';
 import { PlacementStateMachine } from './state/state-machine.js';
@@ -67,12 +68,7 @@ export async function startPlacementCenter(
   const metrics = createMetricsRegistry('placement-center', config.node.id);
   // one check for every service on the port, the Raft transport included
   const authRejected = grpcAuthRejections(metrics);
-  const server = new grpc.Server(
-    clusterServerOptions(clusterToken, (peer, method, reason) => {
-      authRejected(reason);
-      logger.warn({ peer, method, reason }, 'rejected a gRPC call without the cluster auth token');
-    }),
-  );
+  const server = new grpc.Server(clusterGrpcServerOptions(clusterToken, logger, authRejected));
   let proposer: Proposer;
   let raftNode: RaftNode | undefined;
   let raftLog: RocksDbEngine | undefined;

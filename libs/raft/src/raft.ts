@@ -616,8 +616,8 @@ export class Raft {
     return { index: newLast, term: this.term };
   }
 
-  private bcastAppend(): void {
-    for (const id of this.trk.progress.keys()) if (id !== this.id) this.maybeSendAppend(id, true);
+  private bcastAppend(sendIfEmpty = true): void {
+    for (const id of this.trk.progress.keys()) if (id !== this.id) this.maybeSendAppend(id, sendIfEmpty);
   }
 
   /**
@@ -779,12 +779,8 @@ export class Raft {
 
   private onCommitAdvanced(): void {
     this.releasePendingReadIndexRequests();
-    if (!this.cfg.lazyCommitBroadcast) {
-      this.bcastAppend();
-      return;
-    }
-    // only followers owed entries hear now (the append carries the new commit); the rest at the next heartbeat
-    for (const id of this.trk.progress.keys()) if (id !== this.id) this.maybeSendAppend(id, false);
+    // lazily, only followers owed entries hear now (the append carries the new commit); the rest at the next heartbeat
+    this.bcastAppend(!this.cfg.lazyCommitBroadcast);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

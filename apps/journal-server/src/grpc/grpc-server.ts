@@ -1,7 +1,7 @@
 // Serves the journal server's inner gRPC service (port 2228) with @grpc/grpc-js.
 import * as grpc from '@grpc/grpc-js';
-import type { Logger } from '@robustmq/common';
-import { bindGrpcServer, clusterServerOptions, journalInnerServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
+import { clusterGrpcServerOptions, type Logger } from '@robustmq/common';
+import { bindGrpcServer, journalInnerServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
 import type { JournalNode } from '../replication/journal-node.js';
 import { innerServiceHandlers } from './inner-service.js';
 
@@ -14,11 +14,7 @@ export async function startInnerGrpcServer(
   node: JournalNode,
   options: { host: string; port: number; authToken?: string | undefined; logger?: Logger },
 ): Promise<InnerGrpcServer> {
-  const server = new grpc.Server(
-    clusterServerOptions(options.authToken, (peer, method, reason) =>
-      options.logger?.warn({ peer, method, reason }, 'rejected a gRPC call without the cluster auth token'),
-    ),
-  );
+  const server = new grpc.Server(clusterGrpcServerOptions(options.authToken, options.logger));
   server.addService(journalInnerServiceDefinition(), innerServiceHandlers(node));
   const port = await bindGrpcServer(server, options.host, options.port);
   return {

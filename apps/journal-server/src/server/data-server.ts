@@ -5,7 +5,7 @@
 // connection stays open.
 import { createServer, type Server, type Socket } from 'node:net';
 import { closeServer, listen, type Logger } from '@robustmq/common';
-import { secretsEqual } from '@robustmq/protocol';
+import { CLUSTER_AUTH_CONFIG_KEY, secretsEqual } from '@robustmq/protocol';
 import {
   ERROR_TYPE,
   FrameDecoder,
@@ -20,8 +20,6 @@ import {
 import type { JournalNode } from '../replication/journal-node.js';
 import type { JournalMetrics } from './journal-metrics.js';
 import { HANDLERS } from './request-handlers.js';
-
-const TOKEN_KEY = '[cluster] auth_token (env ROBUSTMQ_CLUSTER_AUTH_TOKEN)';
 
 export interface DataServer {
   port: number;
@@ -69,13 +67,13 @@ export async function startDataServer(
             send(encodeFrame(type | REPLY_FLAG, id, {}));
           } else {
             logger.warn({ remote: socket.remoteAddress }, 'data connection sent a wrong cluster auth token');
-            send(errorFrame(id, 'UNAUTHENTICATED', `wrong cluster auth token: set ${TOKEN_KEY} to the same value on every service`));
+            send(errorFrame(id, 'UNAUTHENTICATED', `wrong cluster auth token: set ${CLUSTER_AUTH_CONFIG_KEY} to the same value on every service`));
           }
           return;
         }
         if (!authenticated) {
           metrics.requestErrors.inc({ code: 'UNAUTHENTICATED' });
-          send(errorFrame(id, 'UNAUTHENTICATED', `this journal server requires the cluster auth token (an Auth frame first on the connection): set ${TOKEN_KEY} on the client`));
+          send(errorFrame(id, 'UNAUTHENTICATED', `this journal server requires the cluster auth token (an Auth frame first on the connection): set ${CLUSTER_AUTH_CONFIG_KEY} on the client`));
           return;
         }
         const handler = HANDLERS.get(type);

@@ -2,11 +2,10 @@
 // leader: SendLastWill publishes a due will here as if its client had published it; DeleteSession drops an expired
 // session's state. Requests are checked before anything is done: a bad one gets INVALID_ARGUMENT naming the field.
 import * as grpc from '@grpc/grpc-js';
-import { z, type Logger } from '@robustmq/common';
+import { clusterGrpcServerOptions, z, type Logger } from '@robustmq/common';
 import {
   bindGrpcServer,
   brokerInnerServiceDefinition,
-  clusterServerOptions,
   grpcError,
   shutdownGrpcServer,
   unaryHandler,
@@ -122,9 +121,7 @@ export interface InnerGrpcServer {
 }
 
 export async function startInnerGrpc(broker: Broker, host: string, port: number, logger: Logger, authToken?: string): Promise<InnerGrpcServer> {
-  const server = new grpc.Server(
-    clusterServerOptions(authToken, (peer, method, reason) => logger.warn({ peer, method, reason }, 'rejected a gRPC call without the cluster auth token')),
-  );
+  const server = new grpc.Server(clusterGrpcServerOptions(authToken, logger));
   server.addService(brokerInnerServiceDefinition(), innerServiceHandlers(broker, logger));
   const bound = await bindGrpcServer(server, host, port, 'the inner gRPC port');
   return {

@@ -16,8 +16,6 @@ import type { StoredNode } from '../state/records.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
 import type { MqttResources } from './mqtt-resources.js';
 
-const SCAN_PAGE = 1_000;
-
 /** The broker leading the fewest groups; ties to the lowest node id. */
 export function leastLoaded(brokers: Iterable<StoredNode>, groupsLed: Map<number, number>): StoredNode | undefined {
   let best: StoredNode | undefined;
@@ -113,14 +111,8 @@ export class SharedGroupLeaders {
 
   /** group name → broker node id, every group. */
   private async allGroups(): Promise<Map<string, number>> {
-    const groups = new Map<string, number>();
-    let startAfter: string | undefined;
-    for (;;) {
-      const page = await this.sm.scanRecords<StoredResource>(resourcePrefix('SHARED_GROUP_LEADER'), { ...(startAfter ? { startAfter } : {}), limit: SCAN_PAGE });
-      for (const r of page.items) groups.set(r.key, (r.record as { brokerNodeId: number }).brokerNodeId);
-      if (!page.more) return groups;
-      startAfter = page.lastKey;
-    }
+    const { items } = await this.sm.scanRecords<StoredResource>(resourcePrefix('SHARED_GROUP_LEADER'));
+    return new Map(items.map((r) => [r.key, (r.record as { brokerNodeId: number }).brokerNodeId] as const));
   }
 
   /** registered MQTT brokers by node id (of any cluster name: a group name is global). */

@@ -3,6 +3,8 @@
 // is open, which is only safe when nobody else can reach those ports — so an open service that binds a non-loopback
 // host says so at start.
 import { readFileSync } from 'node:fs';
+import type * as grpc from '@grpc/grpc-js';
+import { CLUSTER_AUTH_CONFIG_KEY, clusterServerOptions } from '@robustmq/protocol';
 import { z } from 'zod';
 import { ConfigError } from './load.js';
 import type { Logger } from '../log/logger.js';
@@ -46,6 +48,19 @@ export function warnIfClusterAuthOff(logger: Logger, token: string | undefined, 
   if (token || isLoopback(host)) return;
   logger.warn(
     { host },
-    `${what}: open to anyone who can reach it (no cluster auth token): set [cluster] auth_token (or ROBUSTMQ_CLUSTER_AUTH_TOKEN) to the same secret on every service, and keep these ports on a private network`,
+    `${what}: open to anyone who can reach it (no cluster auth token): set ${CLUSTER_AUTH_CONFIG_KEY} to the same secret on every service, and keep these ports on a private network`,
   );
+}
+
+/** Options for a cluster-internal `grpc.Server`: the token check when a token is set, each rejected call logged (and
+ * handed to `onReject`, e.g. a metric). */
+export function clusterGrpcServerOptions(
+  token: string | undefined,
+  logger: Logger | undefined,
+  onReject?: (reason: 'missing' | 'wrong') => void,
+): grpc.ServerOptions {
+  return clusterServerOptions(token, (peer, method, reason) => {
+    onReject?.(reason);
+    logger?.warn({ peer, method, reason }, 'rejected a gRPC call without the cluster auth token');
+  });
 }
