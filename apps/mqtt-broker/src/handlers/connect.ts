@@ -7,14 +7,14 @@
 import type { ConnectVerdict } from '../auth/access-control.js';
 import { randomUUID } from 'node:crypto';
 import type { IConnackPacket, IConnectPacket, MqttVersion } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
-import { forwardedProperties } from '../forwarded-properties.js';
-import { ConnackReturnCode, ReasonCode } from '../reason-codes.js';
-import { NEVER_EXPIRES } from '../session.js';
+import type { Connection } from '../transport/connection.js';
+import { forwardedProperties } from '../packets/forwarded-properties.js';
+import { ConnackReturnCode, ReasonCode } from '../packets/reason-codes.js';
+import { NEVER_EXPIRES } from '../session/session.js';
 import { applyAutoSubscribe } from '../rules/auto-subscribe.js';
-import { openSession } from '../session-lifecycle.js';
-import { OutboundAliases } from '../topic-alias.js';
-import { isValidTopicName } from '../topic-validation.js';
+import { openSession } from '../session/session-lifecycle.js';
+import { OutboundAliases } from '../transport/topic-alias.js';
+import { isValidTopicName } from '../routing/topic-validation.js';
 
 /** MQTT 3.1 limits client ids to 23 bytes (MQTT 3.1 §3.1). */
 const MQTT31_MAX_CLIENT_ID_BYTES = 23;

@@ -2,8 +2,8 @@
 // message" (0x04), which asks for it to be published. An MQTT 5 DISCONNECT may change the session expiry interval,
 // but not from 0 to non-zero (MQTT-3.14.2-2).
 import type { IDisconnectPacket } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
-import { ReasonCode } from '../reason-codes.js';
+import type { Connection } from '../transport/connection.js';
+import { ReasonCode } from '../packets/reason-codes.js';
 import { grantSessionExpiry } from './connect.js';
 
 export function handleDisconnect(connection: Connection, packet: IDisconnectPacket): void {

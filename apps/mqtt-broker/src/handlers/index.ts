@@ -1,8 +1,8 @@
 // Routes each decoded packet to the handler of its type, enforcing the packet order every version shares: CONNECT
 // first and only once, and only packets a client may send.
 import type { Packet } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
-import { ReasonCode } from '../reason-codes.js';
+import type { Connection } from '../transport/connection.js';
+import { ReasonCode } from '../packets/reason-codes.js';
 import { handleAuth } from './auth.js';
 import { handleConnect } from './connect.js';
 import { handleDisconnect } from './disconnect.js';

@@ -1,6 +1,6 @@
 // PINGREQ → PINGRESP: the client's keep-alive signal (receiving it already reset the keep-alive clock).
-import type { Connection } from '../connection.js';
-import { PINGRESP } from '../fixed-packets.js';
+import type { Connection } from '../transport/connection.js';
+import { PINGRESP } from '../packets/fixed-packets.js';
 
 export function handlePingreq(connection: Connection): void {
   connection.write(PINGRESP);

@@ -1,7 +1,7 @@
 // PUBCOMP from a client: an outgoing QoS 2 message is complete; it leaves the in-flight window and a persistent
 // session's position in the message log moves on.
 import type { IPubcompPacket } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
+import type { Connection } from '../transport/connection.js';
 
 export function handlePubcomp(connection: Connection, packet: IPubcompPacket): void {
   const session = connection.session!;

@@ -7,15 +7,15 @@
 // clients get reason 0x80, 3.x clients a closed connection. QoS 2 packet ids are remembered until PUBREL so a
 // resent PUBLISH is not delivered twice.
 import type { IPublishPacket } from '@robustmq/protocol';
-import type { AckSlot } from '../ack-queue.js';
-import type { Connection } from '../connection.js';
-import { parseDelayedTopic } from '../delayed-publish.js';
-import { PUBACK, PUBREC, ackPacket } from '../fixed-packets.js';
-import { forwardedProperties } from '../forwarded-properties.js';
-import { OutgoingPublish } from '../outgoing-publish.js';
-import { ReasonCode } from '../reason-codes.js';
-import type { Session } from '../session.js';
-import { isValidTopicName, topicLimitProblem } from '../topic-validation.js';
+import type { AckSlot } from '../transport/ack-queue.js';
+import type { Connection } from '../transport/connection.js';
+import { parseDelayedTopic } from '../core/delayed-publish.js';
+import { PUBACK, PUBREC, ackPacket } from '../packets/fixed-packets.js';
+import { forwardedProperties } from '../packets/forwarded-properties.js';
+import { OutgoingPublish } from '../packets/outgoing-publish.js';
+import { ReasonCode } from '../packets/reason-codes.js';
+import type { Session } from '../session/session.js';
+import { isValidTopicName, topicLimitProblem } from '../routing/topic-validation.js';
 
 export function handlePublish(connection: Connection, packet: IPublishPacket): void {
   const session = connection.session!;

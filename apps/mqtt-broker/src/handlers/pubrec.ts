@@ -1,9 +1,9 @@
 // PUBREC from a client: the first answer to an outgoing QoS 2 message. The broker answers PUBREL and from then on
 // resends PUBREL, never the PUBLISH (MQTT-4.3.3-5). An MQTT 5 PUBREC with an error reason ends the exchange.
 import type { IPubrecPacket } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
-import { PUBREL, ackPacket } from '../fixed-packets.js';
-import { ReasonCode } from '../reason-codes.js';
+import type { Connection } from '../transport/connection.js';
+import { PUBREL, ackPacket } from '../packets/fixed-packets.js';
+import { ReasonCode } from '../packets/reason-codes.js';
 
 export function handlePubrec(connection: Connection, packet: IPubrecPacket): void {
   const session = connection.session!;

@@ -1,9 +1,9 @@
 // PUBREL from a client: the second half of an incoming QoS 2 exchange. Forgets the packet id (the message was
 // delivered at PUBLISH) and answers PUBCOMP — for a persistent session once the forgetting is durable.
 import type { IPubrelPacket } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
-import { PUBCOMP, ackPacket } from '../fixed-packets.js';
-import { ReasonCode } from '../reason-codes.js';
+import type { Connection } from '../transport/connection.js';
+import { PUBCOMP, ackPacket } from '../packets/fixed-packets.js';
+import { ReasonCode } from '../packets/reason-codes.js';
 
 export function handlePubrel(connection: Connection, packet: IPubrelPacket): void {
   const session = connection.session!;

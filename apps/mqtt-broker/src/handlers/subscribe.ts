@@ -4,13 +4,13 @@
 // the messages they match. A persistent session's subscriptions are durable before SUBACK. Retained messages
 // matching a (non-shared) filter follow the SUBACK, as Retain Handling says.
 import type { ISubscribePacket, QoS } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
-import { ReasonCode, SUBACK_FAILURE } from '../reason-codes.js';
-import { retainedMessage } from '../retained.js';
-import type { Subscription } from '../session.js';
-import { parseSharedFilter } from '../shared-subscription.js';
+import type { Connection } from '../transport/connection.js';
+import { ReasonCode, SUBACK_FAILURE } from '../packets/reason-codes.js';
+import { retainedMessage } from '../packets/retained.js';
+import type { Subscription } from '../session/session.js';
+import { parseSharedFilter } from '../routing/shared-subscription.js';
 import type { StoredSubscription } from '../storage/session-persistence.js';
-import { isValidTopicFilter, topicLimitProblem } from '../topic-validation.js';
+import { isValidTopicFilter, topicLimitProblem } from '../routing/topic-validation.js';
 
 export function handleSubscribe(connection: Connection, packet: ISubscribePacket): void {
   const session = connection.session!;

@@ -1,8 +1,8 @@
 // UNSUBSCRIBE → UNSUBACK: removes each filter (durably first, for a persistent session); MQTT 5 clients learn per
 // filter whether it existed.
 import type { IUnsubscribePacket } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
-import { ReasonCode } from '../reason-codes.js';
+import type { Connection } from '../transport/connection.js';
+import { ReasonCode } from '../packets/reason-codes.js';
 
 export function handleUnsubscribe(connection: Connection, packet: IUnsubscribePacket): void {
   const session = connection.session!;

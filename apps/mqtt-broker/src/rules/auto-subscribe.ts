@@ -4,12 +4,12 @@
 // filter comes out invalid (or names `%u` for a client without a username) is skipped for that client only.
 // Operator-configured, so neither ACL nor rewrite rules apply to these subscriptions (as in EMQX).
 import type { QoS } from '@robustmq/protocol';
-import type { Broker } from '../broker-core.js';
-import { retainedMessage } from '../retained.js';
-import type { Session, Subscription } from '../session.js';
-import { parseSharedFilter } from '../shared-subscription.js';
+import type { Broker } from '../core/broker-core.js';
+import { retainedMessage } from '../packets/retained.js';
+import type { Session, Subscription } from '../session/session.js';
+import { parseSharedFilter } from '../routing/shared-subscription.js';
 import type { StoredSubscription } from '../storage/session-persistence.js';
-import { isValidTopicFilter, topicLimitProblem } from '../topic-validation.js';
+import { isValidTopicFilter, topicLimitProblem } from '../routing/topic-validation.js';
 
 /** An AUTO_SUBSCRIBE_RULE record as placement stores it (see placement-center's resource-schemas.ts). */
 export interface AutoSubscribeRuleRecord {

@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import type { QoS } from '@robustmq/protocol';
 import type { Broker } from './broker-core.js';
-import { longTimeout } from './long-timeout.js';
-import { OutgoingPublish, type ForwardedProperties } from './outgoing-publish.js';
-import type { PacketObject } from './storage/session-persistence.js';
+import { longTimeout } from '../session/long-timeout.js';
+import { OutgoingPublish, type ForwardedProperties } from '../packets/outgoing-publish.js';
+import type { PacketObject } from '../storage/session-persistence.js';
 
 const PREFIX = '$delayed/';
 

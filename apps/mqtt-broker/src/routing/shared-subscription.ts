@@ -8,8 +8,8 @@
 // restarts, but do not get, on reconnecting, what the group missed while they were away: the message log is read
 // per session, and replaying group traffic per member would hand the same message to several members.
 import type { QoS } from '@robustmq/protocol';
-import type { OutgoingPublish } from './outgoing-publish.js';
-import type { Session, Subscription } from './session.js';
+import type { OutgoingPublish } from '../packets/outgoing-publish.js';
+import type { Session, Subscription } from '../session/session.js';
 
 /** `$share/<group>/<filter>` split; undefined for a filter that is not shared; 'invalid' for a malformed one. */
 export function parseSharedFilter(filter: string): { group: string; filter: string } | 'invalid' | undefined {

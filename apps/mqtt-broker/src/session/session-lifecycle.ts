@@ -4,13 +4,13 @@
 // and their wills are mirrored there (grpc/placement-sessions.ts): once placement has a disconnect, its leader owns
 // the delayed will and the expiry, and the local timers set here are cancelled; when placement cannot be told, they
 // stay and this broker fires the will and expires the session itself (then deletes placement's copies).
-import { OutgoingPublish } from './outgoing-publish.js';
-import type { Broker } from './broker-core.js';
-import type { Connection } from './connection.js';
+import { OutgoingPublish } from '../packets/outgoing-publish.js';
+import type { Broker } from '../core/broker-core.js';
+import type { Connection } from '../transport/connection.js';
 import { NEVER_EXPIRES, Session, type WillMessage } from './session.js';
-import type { PacketObject } from './storage/session-persistence.js';
+import type { PacketObject } from '../storage/session-persistence.js';
 import { longTimeout } from './long-timeout.js';
-import { parseSharedFilter } from './shared-subscription.js';
+import { parseSharedFilter } from '../routing/shared-subscription.js';
 
 /** Finds or creates the session for a CONNECT and binds the connection to it; the returned promise settles once
  * the session's records are durable, after which the caller sends CONNACK and calls `session.resume()`. */

@@ -8,16 +8,16 @@
 // Writes are coalesced per event-loop turn: everything written to a connection while the current I/O callbacks run
 // (every PUBLISH routed to it, every PUBACK that became ready) goes to the socket as one write in the check phase
 // right after, instead of one syscall per packet.
-import type { ClientIdentity } from './auth/access-control.js';
+import type { ClientIdentity } from '../auth/access-control.js';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@robustmq/common';
 import { MqttDecoder, encodePacket, type MqttCodecError, type MqttVersion, type Packet } from '@robustmq/protocol';
 import { AckQueue } from './ack-queue.js';
-import type { Broker } from './broker-core.js';
-import { CONNACK_UNACCEPTABLE_PROTOCOL_VERSION } from './fixed-packets.js';
-import { handlePacket } from './handlers/index.js';
-import { ReasonCode } from './reason-codes.js';
-import type { Session, WillMessage } from './session.js';
+import type { Broker } from '../core/broker-core.js';
+import { CONNACK_UNACCEPTABLE_PROTOCOL_VERSION } from '../packets/fixed-packets.js';
+import { handlePacket } from '../handlers/index.js';
+import { ReasonCode } from '../packets/reason-codes.js';
+import type { Session, WillMessage } from '../session/session.js';
 import type { OutboundAliases } from './topic-alias.js';
 
 export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';

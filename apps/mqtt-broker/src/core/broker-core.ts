@@ -3,26 +3,26 @@
 // message log, into the retained store, and to every matching online session and shared group. Protocol
 // conversations live in handlers/; transports in listeners.ts and connection.ts; session lifetimes (expiry, wills)
 // in session-lifecycle.ts.
-import type { AccessControl } from './auth/access-control.js';
-import type { BrokerRules } from './rules/broker-rules.js';
+import type { AccessControl } from '../auth/access-control.js';
+import type { BrokerRules } from '../rules/broker-rules.js';
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@robustmq/common';
 import type { QoS } from '@robustmq/protocol';
 import type { StorageAdapter } from '@robustmq/storage-adapter';
-import { Connection, type Transport } from './connection.js';
+import { Connection, type Transport } from '../transport/connection.js';
 import type { DelayedPublisher } from './delayed-publish.js';
-import type { PlacementSessions } from './grpc/placement-sessions.js';
-import type { OutgoingPublish } from './outgoing-publish.js';
-import { ReasonCode } from './reason-codes.js';
-import { retainedPacket } from './retained.js';
-import type { Session, Subscription } from './session.js';
-import { connectionEnded } from './session-lifecycle.js';
-import { SharedGroup } from './shared-subscription.js';
-import type { MessageLog } from './storage/message-log.js';
-import type { SessionPersistence } from './storage/session-persistence.js';
-import { TopicStats } from './topic-stats.js';
-import { TopicTrie } from './topic-trie.js';
+import type { PlacementSessions } from '../cluster/placement-sessions.js';
+import type { OutgoingPublish } from '../packets/outgoing-publish.js';
+import { ReasonCode } from '../packets/reason-codes.js';
+import { retainedPacket } from '../packets/retained.js';
+import type { Session, Subscription } from '../session/session.js';
+import { connectionEnded } from '../session/session-lifecycle.js';
+import { SharedGroup } from '../routing/shared-subscription.js';
+import type { MessageLog } from '../storage/message-log.js';
+import type { SessionPersistence } from '../storage/session-persistence.js';
+import { TopicStats } from '../admin/topic-stats.js';
+import { TopicTrie } from '../routing/topic-trie.js';
 
 export interface BrokerSettings {
   maxPacketSize: number;

@@ -10,12 +10,12 @@
 // never buffers them per session in memory.
 import type { QoS } from '@robustmq/protocol';
 import { StorageError } from '@robustmq/storage-adapter';
-import type { Broker } from './broker-core.js';
-import type { Connection } from './connection.js';
-import { PUBREL, ackPacket } from './fixed-packets.js';
-import { withDup, withPacketId, type ForwardedProperties, type OutgoingPublish } from './outgoing-publish.js';
-import { recordToMessage } from './storage/message-record.js';
-import { levelsMatch } from './topic-match.js';
+import type { Broker } from '../core/broker-core.js';
+import type { Connection } from '../transport/connection.js';
+import { PUBREL, ackPacket } from '../packets/fixed-packets.js';
+import { withDup, withPacketId, type ForwardedProperties, type OutgoingPublish } from '../packets/outgoing-publish.js';
+import { recordToMessage } from '../storage/message-record.js';
+import { levelsMatch } from '../routing/topic-match.js';
 
 /** What is stored per (session, topic filter) in the subscription trie. */
 export interface Subscription {
