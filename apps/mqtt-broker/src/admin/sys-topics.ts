@@ -7,9 +7,9 @@ import type { Broker } from '../core/broker-core.js';
 import type { MqttBrokerConfig } from '../config.js';
 import { OutgoingPublish } from '../packets/outgoing-publish.js';
 
-/** the package version: package.json sits next to both src/ and dist/. */
+/** the package version: package.json sits next to both src/ and dist/ (this file is one folder below them). */
 export const BROKER_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
 /** Starts publishing; returns the function that stops it. */

@@ -2,8 +2,9 @@
 // session's position in the message log moves on.
 import type { IPubcompPacket } from '@robustmq/protocol';
 import type { Connection } from '../transport/connection.js';
+import type { HandlerContext } from './context.js';
 
-export function handlePubcomp(connection: Connection, packet: IPubcompPacket): void {
+export function handlePubcomp(_ctx: HandlerContext, connection: Connection, packet: IPubcompPacket): void {
   const session = connection.session!;
   if (session.finish(packet.messageId!)) session.commit();
 }
