@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { PlacementClient, createLogger } from '@robustmq/common';
+import { createLogger } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startServices, type RunningServices } from '../src/start.js';
 
@@ -32,9 +33,9 @@ it('the broker and journal server of the process register with the token placeme
   const client = new PlacementClient({ addresses: [address], authToken: TOKEN });
   const outsider = new PlacementClient({ addresses: [address] });
   try {
-    expect((await client.listNodes('MQTT_BROKER')).length).toBe(1);
-    expect((await client.listNodes('JOURNAL_SERVER')).length).toBe(1);
-    await expect(outsider.listNodes()).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
+    expect((await client.cluster.listNodes('MQTT_BROKER')).length).toBe(1);
+    expect((await client.cluster.listNodes('JOURNAL_SERVER')).length).toBe(1);
+    await expect(outsider.cluster.listNodes()).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
   } finally {
     client.close();
     outsider.close();

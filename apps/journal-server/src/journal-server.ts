@@ -2,19 +2,8 @@
 // (leadership, followers, watchdog), the data port (1778), the inner gRPC service placement calls (2228), the HTTP
 // admin server (2227) and membership in the placement center's node registry (registered with its data and gRPC
 // ports, so peers, clients and placement can find it).
-import {
-  NodeRegistrar,
-  PlacementClient,
-  clusterAuthToken,
-  collectProcessMetrics,
-  createHttpServer,
-  createLogger,
-  createMetricsRegistry,
-  listenHttp,
-  observabilityPlugin,
-  warnIfClusterAuthOff,
-  type Logger,
-} from '@robustmq/common';
+import { clusterAuthToken, collectProcessMetrics, createHttpServer, createLogger, createMetricsRegistry, listenHttp, observabilityPlugin, warnIfClusterAuthOff, type Logger } from '@robustmq/common';
+import { NodeRegistrar, PlacementClient } from '@robustmq/placement-client';
 import { JournalConnectionPool } from '@robustmq/protocol/journal';
 import type { JournalServerConfig } from './config.js';
 import { startInnerGrpcServer } from './grpc/grpc-server.js';

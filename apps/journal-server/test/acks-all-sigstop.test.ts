@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlacementClient } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { JOURNAL_MESSAGE } from '@robustmq/protocol/journal';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DataPortClient } from './support/data-port-client.js';
@@ -38,13 +38,13 @@ const rec = (s: string) => [Buffer.from(s)];
 
 it('holds acks=all appends while a follower is frozen (SIGSTOP), acknowledges acks=quorum, and acks=all again after SIGCONT', async () => {
   const ns = 'sigstop';
-  await placement.createShard(ns, 'all', { replicaCount: 3, acks: 'ACKS_ALL' });
-  await placement.createShard(ns, 'quorum', { replicaCount: 3, acks: 'ACKS_QUORUM' });
+  await placement.journal.createShard(ns, 'all', { replicaCount: 3, acks: 'ACKS_ALL' });
+  await placement.journal.createShard(ns, 'quorum', { replicaCount: 3, acks: 'ACKS_QUORUM' });
   expect((await data.append(ns, 'all', rec('a0'))).baseOffset).toBe(0);
   expect((await data.append(ns, 'quorum', rec('q0'))).baseOffset).toBe(0);
 
   const leaders = new Set<number>();
-  for (const shard of ['all', 'quorum']) leaders.add((await placement.listSegments(ns, shard))[0]!.leader);
+  for (const shard of ['all', 'quorum']) leaders.add((await placement.journal.listSegments(ns, shard))[0]!.leader);
   frozen = cluster.journals.find((j) => !leaders.has(j.id))!;
   frozen.child!.kill('SIGSTOP');
 
@@ -60,7 +60,7 @@ it('holds acks=all appends while a follower is frozen (SIGSTOP), acknowledges ac
 
   frozen.child!.kill('SIGCONT');
   const { baseOffset } = await data.append(ns, 'all', rec('a2'), { timeoutMs: 30_000, requestTimeoutMs: 30_000 });
-  const segment = (await placement.listSegments(ns, 'all'))[0]!;
+  const segment = (await placement.journal.listSegments(ns, 'all'))[0]!;
   const read = await data.read(segment.leader, ns, 'all', 0, 0);
   // a1 was held, not dropped: committed once the frozen replica had it too
   expect(read.records.map((r) => r.payload)).toEqual(['a0', 'a1', 'a2']);

@@ -23,14 +23,14 @@ const rec = (s: string) => [Buffer.from(s)];
 
 it('does not acknowledge an acks=all append while a replica is down, acks=quorum does, and acks=all works again once it is back', async () => {
   const ns = 'acks';
-  await cluster.client.createShard(ns, 'all', { replicaCount: 3, acks: 'ACKS_ALL' });
-  await cluster.client.createShard(ns, 'quorum', { replicaCount: 3, acks: 'ACKS_QUORUM' });
+  await cluster.client.journal.createShard(ns, 'all', { replicaCount: 3, acks: 'ACKS_ALL' });
+  await cluster.client.journal.createShard(ns, 'quorum', { replicaCount: 3, acks: 'ACKS_QUORUM' });
   expect((await cluster.data.append(ns, 'all', rec('a0'))).baseOffset).toBe(0);
   expect((await cluster.data.append(ns, 'quorum', rec('q0'))).baseOffset).toBe(0);
 
   // stop a server that follows both shards' segments (leads neither)
   const leaders = new Set<number>();
-  for (const shard of ['all', 'quorum']) leaders.add((await cluster.client.listSegments(ns, shard))[0]!.leader);
+  for (const shard of ['all', 'quorum']) leaders.add((await cluster.client.journal.listSegments(ns, shard))[0]!.leader);
   const victim = cluster.journals.find((j) => !leaders.has(j.id))!;
   await cluster.stopJournal(victim);
 
@@ -49,7 +49,7 @@ it('does not acknowledge an acks=all append while a replica is down, acks=quorum
   await cluster.startJournal(victim);
   // the follower catches up; acks=all is acknowledged again (retrying while the leader reconnects to it)
   const { baseOffset } = await cluster.data.append(ns, 'all', rec('a2'), { timeoutMs: 20_000, requestTimeoutMs: 20_000 });
-  const segment = (await cluster.client.listSegments(ns, 'all'))[0]!;
+  const segment = (await cluster.client.journal.listSegments(ns, 'all'))[0]!;
   const read = await cluster.data.read(segment.leader, ns, 'all', 0, 0);
   const payloads = read.records.map((r) => r.payload);
   // a1 was never acknowledged, but the leader had written it and kept waiting for the missing replica: it is

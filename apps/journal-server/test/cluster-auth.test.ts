@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { PlacementClient, createLogger } from '@robustmq/common';
+import { createLogger } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { clusterClientOptions, newJournalInnerClient, type JournalInnerServiceClient } from '@robustmq/protocol';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
@@ -78,7 +79,7 @@ function getState(c: JournalInnerServiceClient, ref: object): Promise<{ reply?: 
 }
 
 it('journal servers register, and an adapter with the token stores and reads; one without it is refused', async () => {
-  expect((await client.listNodes('JOURNAL_SERVER')).map((n) => n.nodeId)).toEqual([1, 2, 3]);
+  expect((await client.cluster.listNodes('JOURNAL_SERVER')).map((n) => n.nodeId)).toEqual([1, 2, 3]);
   const adapter = new JournalStorageAdapter({ placementAddresses: [placement.grpcAddress], namespace: 'auth', replicaCount: 3, acks: 'quorum', authToken: TOKEN });
   const outsider = new JournalStorageAdapter({ placementAddresses: [placement.grpcAddress], namespace: 'auth', replicaCount: 3, requestTimeoutMs: 5_000 });
   try {
@@ -129,11 +130,11 @@ it("placement's handover reaches the journal servers with the token when a segme
     await adapter.createShard('h');
     const { name } = await adapter.placementShard('h');
     await adapter.append('h', Array.from({ length: 20 }, (_, i) => ({ payload: Buffer.from(`r${i}`) })));
-    const [before] = await client.listSegments('handover', name);
+    const [before] = await client.journal.listSegments('handover', name);
     await servers.get(before!.leader)!.close();
     servers.delete(before!.leader);
     await expect
-      .poll(async () => (await client.listSegments('handover', name))[0]!.leader, { timeout: 15_000, interval: 100 })
+      .poll(async () => (await client.journal.listSegments('handover', name))[0]!.leader, { timeout: 15_000, interval: 100 })
       .not.toBe(before!.leader);
     await adapter.append('h', Array.from({ length: 20 }, (_, i) => ({ payload: Buffer.from(`r${20 + i}`) })));
     const read = await adapter.read('h', 0, { maxRecords: 100 });

@@ -10,7 +10,7 @@ import { readdir, stat, truncate } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlacementClient } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { JOURNAL_MESSAGE, JournalConnection, encodeFrame } from '@robustmq/protocol/journal';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ it('keeps every acknowledged record through SIGKILLs of a follower and the leade
   try {
     await adapter.createShard('orders', { maxRecordsPerSegment: 45_000 });
     const { name } = await adapter.placementShard('orders');
-    const activeSegment = async () => (await placement.listSegments('kill', name)).filter((s) => s.status === 'SEGMENT_WRITE').pop()!;
+    const activeSegment = async () => (await placement.journal.listSegments('kill', name)).filter((s) => s.status === 'SEGMENT_WRITE').pop()!;
 
     const total = 100_000;
     const batch = 250;
@@ -116,7 +116,7 @@ it('keeps every acknowledged record through SIGKILLs of a follower and the leade
     all.forEach((r, i) => expect(r.offset).toBe(i));
     for (const [offset, text] of acked) expect(all[offset]!.text).toBe(text);
     // the leader change happened through placement, with a newer epoch
-    const after = (await placement.listSegments('kill', name)).find((s) => s.seq === killed.seq)!;
+    const after = (await placement.journal.listSegments('kill', name)).find((s) => s.seq === killed.seq)!;
     expect(after.epoch).toBeGreaterThan(killed.leaderEpoch);
 
     // restarted servers catch up: every server holds every segment of the shard with the same end
@@ -142,7 +142,7 @@ it('recovers a segment file cut in the middle of a record while its server was s
     await adapter.createShard('t');
     for (let i = 0; i < 10; i++) await adapter.append('t', Array.from({ length: 100 }, (_, j) => ({ payload: Buffer.from(`r${i * 100 + j}`) })));
     const { name } = await adapter.placementShard('t');
-    const seg = (await placement.listSegments('torn', name))[0]!;
+    const seg = (await placement.journal.listSegments('torn', name))[0]!;
     const victim = cluster.journal(seg.replicas.find((r) => r !== seg.leader)!);
     // a quorum ack does not wait for this follower: let it hold the whole segment first, so the cut below is of its
     // last record and `size` is the size of the complete file

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { PlacementClient, createLogger } from '@robustmq/common';
+import { createLogger } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { newJournalInnerClient, type JournalInnerServiceClient } from '@robustmq/protocol';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
@@ -63,7 +64,7 @@ function call<T = Record<string, unknown>>(nodeId: number, method: string, reque
 }
 
 it('registers each journal server with its gRPC port', async () => {
-  const nodes = await client.listNodes('JOURNAL_SERVER');
+  const nodes = await client.cluster.listNodes('JOURNAL_SERVER');
   expect(nodes.map((n) => [n.nodeId, n.ports['grpc']])).toEqual([...servers].map(([id, s]) => [id, s.ports.grpc]));
 });
 
@@ -79,7 +80,7 @@ it('reports replica state, and moves leadership when placement activates a repli
       offsets.forEach((o, i) => (acked[o] = texts[i]!));
     };
     await append(0, 100);
-    const [segment] = await client.listSegments('inner', name);
+    const [segment] = await client.journal.listSegments('inner', name);
     const ref = { namespace: 'inner', shardName: name, segmentSeq: segment!.seq };
 
     // followers catch up right after the ack; every replica then reports the same durable end
@@ -94,7 +95,7 @@ it('reports replica state, and moves leadership when placement activates a repli
     expect(refused).toMatchObject({ code: grpc.status.FAILED_PRECONDITION, details: expect.stringMatching(/NOT_LEADER: placement has node \d+ leading/) });
 
     // placement moves the segment, then tells the new leader and the deposed one
-    const moved = await client.updateSegmentLeader({ ...ref, leader: follower, expectedEpoch: segment!.epoch });
+    const moved = await client.journal.updateSegmentLeader({ ...ref, leader: follower, expectedEpoch: segment!.epoch });
     const activated = await call(follower, 'ActivateSegmentLeader', { ...ref, epoch: moved.epoch });
     expect(activated.reply).toMatchObject({ durableEndOffset: 100 });
     expect((await call(follower, 'GetSegmentState', ref)).reply).toMatchObject({ role: 'ROLE_LEADER', epoch: moved.epoch });

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PlacementClient, createLogger } from '@robustmq/common';
+import { createLogger } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { loadJournalServerConfig, startJournalServer } from '@robustmq/journal-server';
 
@@ -45,15 +46,15 @@ it('registers, serves /health, survives expiry by registering again, and unregis
     }),
     { logger },
   );
-  const nodes = await client.listNodes('JOURNAL_SERVER');
+  const nodes = await client.cluster.listNodes('JOURNAL_SERVER');
   expect(nodes).toEqual([expect.objectContaining({ nodeId: 5, host: '127.0.0.1', ports: { http: journal.ports.http, data: journal.ports.data, grpc: journal.ports.grpc } })]);
   const health = await fetch(`http://127.0.0.1:${journal.ports.http}/health`);
   expect(await health.json()).toMatchObject({ status: 'ok', registered: true });
 
   // placement forgets the node (as after an expiry); the next heartbeat gets NOT_FOUND and it registers again
-  await client.unregisterNode('JOURNAL_SERVER', 'robustmq', 5);
-  await expect.poll(async () => (await client.listNodes('JOURNAL_SERVER')).length, { timeout: 3000 }).toBe(1);
+  await client.cluster.unregisterNode('JOURNAL_SERVER', 'robustmq', 5);
+  await expect.poll(async () => (await client.cluster.listNodes('JOURNAL_SERVER')).length, { timeout: 3000 }).toBe(1);
 
   await journal.close();
-  expect(await client.listNodes('JOURNAL_SERVER')).toEqual([]);
+  expect(await client.cluster.listNodes('JOURNAL_SERVER')).toEqual([]);
 });

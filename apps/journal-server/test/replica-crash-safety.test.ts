@@ -10,7 +10,8 @@
 import { open as openFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, type PlacementClient } from '@robustmq/common';
+import { createLogger } from '@robustmq/common';
+import { type PlacementClient } from '@robustmq/placement-client';
 import { decodeRecord, encodeRecordBatch, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { stampOffsets } from '../src/storage/framed-batch.js';

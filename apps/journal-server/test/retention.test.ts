@@ -24,7 +24,7 @@ afterAll(async () => {
 const payload = (i: number) => Buffer.from(`${String(i).padStart(6, '0')}:${'x'.repeat(900)}`);
 
 async function mark(namespace: string, shard: string): Promise<number> {
-  const value = await cluster.client.kvGet(retentionMarkKey(namespace, shard));
+  const value = await cluster.client.kv.get(retentionMarkKey(namespace, shard));
   return value ? Number(value.toString()) : 0;
 }
 
@@ -42,7 +42,7 @@ function filesOn(nodeId: number, namespace: string, shard: string): number[] {
 async function settledSegments(namespace: string, shard: string) {
   let last = '';
   for (;;) {
-    const segments = await cluster.client.listSegments(namespace, shard);
+    const segments = await cluster.client.journal.listSegments(namespace, shard);
     const now = JSON.stringify(segments.map((s) => [s.seq, s.status]));
     if (now === last) return segments;
     last = now;
@@ -60,7 +60,7 @@ async function appendRange(namespace: string, shard: string, from: number, to: n
 /** every record from `offset` to the shard's end, segment by segment, from the segments' leaders. */
 async function readFrom(namespace: string, shard: string, firstSeq: number) {
   const out: Array<{ offset: number; payload: string }> = [];
-  for (const seg of await cluster.client.listSegments(namespace, shard)) {
+  for (const seg of await cluster.client.journal.listSegments(namespace, shard)) {
     if (seg.seq < firstSeq) continue;
     const { records } = await cluster.data.read(seg.leader, namespace, shard, seg.seq, seg.startOffset);
     out.push(...records);
@@ -69,7 +69,7 @@ async function readFrom(namespace: string, shard: string, firstSeq: number) {
 }
 
 async function expectRemoved(namespace: string, shard: string, firstKept: number): Promise<void> {
-  const segments = await cluster.client.listSegments(namespace, shard);
+  const segments = await cluster.client.journal.listSegments(namespace, shard);
   const kept = segments.find((s) => s.seq === firstKept)!;
   // the removed segments' files are gone from both replicas; every kept sealed one is still there (the active segment's
   // file appears on a follower only with its first replication, so it is not counted)
@@ -97,7 +97,7 @@ it('removes the oldest sealed segments beyond retention_bytes, on every replica,
   const ns = 'ret';
   const shard = 'by-size';
   const retentionBytes = 3 * SEGMENT_BYTES;
-  await cluster.client.createShard(ns, shard, { replicaCount: 2, acks: 'ACKS_QUORUM', maxSegmentBytes: SEGMENT_BYTES, retentionBytes });
+  await cluster.client.journal.createShard(ns, shard, { replicaCount: 2, acks: 'ACKS_QUORUM', maxSegmentBytes: SEGMENT_BYTES, retentionBytes });
   const offsets = await appendRange(ns, shard, 0, 60);
   const sealed = (await settledSegments(ns, shard)).filter((s) => s.status === 'SEGMENT_SEALED');
   expect(sealed.length).toBeGreaterThanOrEqual(8);
@@ -114,7 +114,7 @@ it('removes the oldest sealed segments beyond retention_bytes, on every replica,
   }
   await expectRemoved(ns, shard, firstKept);
 
-  const start = (await cluster.client.listSegments(ns, shard)).find((s) => s.seq === firstKept)!.startOffset;
+  const start = (await cluster.client.journal.listSegments(ns, shard)).find((s) => s.seq === firstKept)!.startOffset;
   const rest = await readFrom(ns, shard, firstKept);
   const expected = [...offsets].filter(([, offset]) => offset >= start).map(([i, offset]) => ({ offset, payload: payload(i).toString() }));
   expect(rest).toEqual(expected);
@@ -125,7 +125,7 @@ it('removes sealed segments older than retention_ms and keeps younger ones', asy
   const ns = 'ret';
   const shard = 'by-age';
   const retentionMs = 5_000;
-  await cluster.client.createShard(ns, shard, { replicaCount: 2, acks: 'ACKS_QUORUM', maxSegmentBytes: SEGMENT_BYTES, retentionMs });
+  await cluster.client.journal.createShard(ns, shard, { replicaCount: 2, acks: 'ACKS_QUORUM', maxSegmentBytes: SEGMENT_BYTES, retentionMs });
   const older = await appendRange(ns, shard, 0, 20);
   // the young records must stay younger than retention_ms for the whole check below, even on a loaded machine: they
   // are 4 s younger, so the checks have ~4 s after the old segments go before the young ones would follow
@@ -159,7 +159,7 @@ it('drops the copies below the retention mark that a replica kept while it was d
   const shard = 'rejoin';
   // no retention in the shard's config: the mark is moved from outside, as the journal StorageAdapter's
   // enforceRetention does (or another replica's pass while this one was down)
-  await cluster.client.createShard(ns, shard, { replicaCount: 2, acks: 'ACKS_QUORUM', maxSegmentBytes: SEGMENT_BYTES });
+  await cluster.client.journal.createShard(ns, shard, { replicaCount: 2, acks: 'ACKS_QUORUM', maxSegmentBytes: SEGMENT_BYTES });
   const offsets = await appendRange(ns, shard, 0, 20);
   const segments = await settledSegments(ns, shard);
   const sealed = segments.filter((s) => s.status === 'SEGMENT_SEALED');
@@ -171,7 +171,7 @@ it('drops the copies below the retention mark that a replica kept while it was d
 
   await cluster.stopJournal(away);
   const firstKept = sealed.at(-1)!.seq;
-  await advanceRetentionMark(cluster.client, ns, shard, firstKept);
+  await advanceRetentionMark(cluster.client.kv, ns, shard, firstKept);
   await expect.poll(() => filesOn(stays.id, ns, shard)[0], { timeout: 5_000, interval: 100 }).toBe(firstKept);
   // the stopped server's files are untouched until it runs again
   expect(filesOn(away.id, ns, shard)[0]).toBe(sealed[0]!.seq);

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlacementClient } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ProcessCluster, buildApps, type ProcessNode } from './support/process-cluster.js';
@@ -64,17 +64,17 @@ it('moves a cleanly unregistered leader’s segment to a live replica before any
     producers = [0, 1, 2, 3].map(producer);
 
     await expect.poll(() => acked.size, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(5_000);
-    const [before] = (await placement.listSegments('unregister', name)).filter((s) => s.status === 'SEGMENT_WRITE');
+    const [before] = (await placement.journal.listSegments('unregister', name)).filter((s) => s.status === 'SEGMENT_WRITE');
     const stoppedAt = Date.now();
     await terminate(cluster.journal(before!.leader));
     const ackedAtStop = acked.size;
     // it left through Unregister, not by expiring
-    expect((await placement.listNodes('JOURNAL_SERVER')).map((n) => n.nodeId)).not.toContain(before!.leader);
+    expect((await placement.cluster.listNodes('JOURNAL_SERVER')).map((n) => n.nodeId)).not.toContain(before!.leader);
 
     const after = await expect
-      .poll(async () => (await placement.listSegments('unregister', name)).find((s) => s.seq === before!.seq && s.leader !== before!.leader), { timeout: 15_000, interval: 25 })
+      .poll(async () => (await placement.journal.listSegments('unregister', name)).find((s) => s.seq === before!.seq && s.leader !== before!.leader), { timeout: 15_000, interval: 25 })
       .toBeDefined()
-      .then(async () => (await placement.listSegments('unregister', name)).find((s) => s.seq === before!.seq)!);
+      .then(async () => (await placement.journal.listSegments('unregister', name)).find((s) => s.seq === before!.seq)!);
     const elapsed = Date.now() - stoppedAt;
     expect(elapsed, `new leader after ${elapsed} ms`).toBeLessThan(EXPIRY_MS);
     expect(after.epoch).toBe(before!.epoch + 1);
@@ -86,7 +86,7 @@ it('moves a cleanly unregistered leader’s segment to a live replica before any
     stop = true;
     await Promise.all(producers);
     // handed over once: no second move after the dust settled
-    expect((await placement.listSegments('unregister', name)).find((s) => s.seq === before!.seq)!.epoch).toBe(before!.epoch + 1);
+    expect((await placement.journal.listSegments('unregister', name)).find((s) => s.seq === before!.seq)!.epoch).toBe(before!.epoch + 1);
 
     const { nextOffset } = await adapter.describeShard('orders');
     const all: string[] = [];

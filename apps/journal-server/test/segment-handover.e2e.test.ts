@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlacementClient } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ProcessCluster, buildApps } from './support/process-cluster.js';
@@ -52,15 +52,15 @@ it('moves a SIGKILLed leader’s segment to a live replica within the expiry tim
     producers = [0, 1, 2, 3].map(producer);
 
     await expect.poll(() => acked.size, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(5_000);
-    const [before] = (await placement.listSegments('handover', name)).filter((s) => s.status === 'SEGMENT_WRITE');
+    const [before] = (await placement.journal.listSegments('handover', name)).filter((s) => s.status === 'SEGMENT_WRITE');
     const killedAt = Date.now();
     await cluster.kill(cluster.journal(before!.leader));
     const ackedAtKill = acked.size;
 
     const after = await expect
-      .poll(async () => (await placement.listSegments('handover', name)).find((s) => s.seq === before!.seq && s.leader !== before!.leader), { timeout: 15_000, interval: 25 })
+      .poll(async () => (await placement.journal.listSegments('handover', name)).find((s) => s.seq === before!.seq && s.leader !== before!.leader), { timeout: 15_000, interval: 25 })
       .toBeDefined()
-      .then(async () => (await placement.listSegments('handover', name)).find((s) => s.seq === before!.seq)!);
+      .then(async () => (await placement.journal.listSegments('handover', name)).find((s) => s.seq === before!.seq)!);
     const elapsed = Date.now() - killedAt;
     expect(elapsed, `new leader after ${elapsed} ms`).toBeLessThan(EXPIRY_MS + 1_500);
     expect(after.epoch).toBe(before!.epoch + 1);

@@ -3,7 +3,8 @@
 // server, the `$SYS` publisher, delayed messages and (when enabled) registration with the placement center — and
 // stops it again. `robustmq start`, main.ts and tests all start brokers through `startMqttBroker`.
 import type { AddressInfo } from 'node:net';
-import { PlacementClient, clusterAuthToken, createLogger, warnIfClusterAuthOff, type Logger } from '@robustmq/common';
+import { clusterAuthToken, createLogger, warnIfClusterAuthOff, type Logger } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import type { FastifyInstance } from 'fastify';
 import { createStorageAdapter, type StorageAdapter } from '@robustmq/storage-adapter';
 import { Broker, type BrokerSettings } from './core/broker-core.js';

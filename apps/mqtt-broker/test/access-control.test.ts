@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient, createLogger } from '@robustmq/common';
+import { createLogger } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { AccessControl } from '../src/auth/access-control.js';
 import { openAuthStorage } from '../src/auth/open-auth-storage.js';
@@ -23,17 +24,17 @@ beforeAll(async () => {
     { logger },
   );
   client = new PlacementClient({ addresses: [placement.grpcAddress] });
-  await client.createUser('alice', 'wonderland');
-  await client.createUser('root', 'toor', true);
+  await client.mqtt.createUser('alice', 'wonderland');
+  await client.mqtt.createUser('root', 'toor', true);
   const rule = (r: { permission: string; action: string; subjectType: string; subjectValue: string; topicFilter: string; priority: number }) =>
-    client.createAclRule({ id: '', ...r } as never);
+    client.mqtt.createAclRule({ id: '', ...r } as never);
   await rule({ permission: 'ALLOW', action: 'ALL', subjectType: 'SUBJECT_USER', subjectValue: 'alice', topicFilter: 'users/%u/#', priority: 1 });
   await rule({ permission: 'DENY', action: 'PUBLISH', subjectType: 'SUBJECT_ALL', subjectValue: '', topicFilter: 'users/#', priority: 2 });
   await rule({ permission: 'ALLOW', action: 'SUBSCRIBE', subjectType: 'SUBJECT_CLIENT_ID', subjectValue: 'dash', topicFilter: 'metrics/+', priority: 3 });
   await rule({ permission: 'DENY', action: 'ALL', subjectType: 'SUBJECT_IP', subjectValue: '10.9.0.0/16', topicFilter: '#', priority: 4 });
-  await client.createBlacklistEntry({ type: 'BLACKLIST_CLIENT_ID', value: 'evil', expiresAtMs: 0, reason: 'test' } as never);
-  await client.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '192.0.2.0/24', expiresAtMs: 0, reason: 'test' } as never);
-  await client.createBlacklistEntry({ type: 'BLACKLIST_USER', value: 'mallory', expiresAtMs: Date.now() - 1000, reason: 'expired' } as never);
+  await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CLIENT_ID', value: 'evil', expiresAtMs: 0, reason: 'test' } as never);
+  await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '192.0.2.0/24', expiresAtMs: 0, reason: 'test' } as never);
+  await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_USER', value: 'mallory', expiresAtMs: Date.now() - 1000, reason: 'expired' } as never);
 });
 
 afterAll(async () => {

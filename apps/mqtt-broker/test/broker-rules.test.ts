@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PlacementClient, createLogger, type Logger } from '@robustmq/common';
+import { createLogger, type Logger } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
 import { autoSubscribeFilter } from '../src/rules/auto-subscribe.js';
@@ -26,9 +27,9 @@ beforeAll(async () => {
     { logger },
   );
   client = new PlacementClient({ addresses: [placement.grpcAddress] });
-  await client.putResource('TOPIC_REWRITE_RULE', 'raw-to-clean', { action: 'publish', sourceTopic: 'x/+/raw', regex: '^x/(.+)/raw$', destTopic: 'x/$1/clean' });
-  await client.putResource('TOPIC_REWRITE_RULE', 'old-to-new', { action: 'subscribe', sourceTopic: 'old/#', regex: '^old/(.+)$', destTopic: 'new/$1' });
-  await client.putResource('AUTO_SUBSCRIBE_RULE', 'inbox', { topicFilter: 'inbox/%c', qos: 1 });
+  await client.mqtt.putResource('TOPIC_REWRITE_RULE', 'raw-to-clean', { action: 'publish', sourceTopic: 'x/+/raw', regex: '^x/(.+)/raw$', destTopic: 'x/$1/clean' });
+  await client.mqtt.putResource('TOPIC_REWRITE_RULE', 'old-to-new', { action: 'subscribe', sourceTopic: 'old/#', regex: '^old/(.+)$', destTopic: 'new/$1' });
+  await client.mqtt.putResource('AUTO_SUBSCRIBE_RULE', 'inbox', { topicFilter: 'inbox/%c', qos: 1 });
   broker = await startMqttBroker(
     loadMqttBrokerConfig({
       env: {},
@@ -101,11 +102,11 @@ describe('rules from placement applied by the broker', () => {
   });
 
   it('picks up rules added in placement on refresh', async () => {
-    await client.putResource('TOPIC_REWRITE_RULE', 'late', { action: 'all', sourceTopic: 'late/in', regex: '^late/in$', destTopic: 'late/out' });
+    await client.mqtt.putResource('TOPIC_REWRITE_RULE', 'late', { action: 'all', sourceTopic: 'late/in', regex: '^late/in$', destTopic: 'late/out' });
     await broker.broker.rules!.refresh();
     expect(broker.broker.rules!.rewrite('publish', 'late/in')).toBe('late/out');
     expect(broker.broker.rules!.rewrite('subscribe', '$share/g/late/in')).toBe('$share/g/late/out');
-    await client.deleteResource('TOPIC_REWRITE_RULE', 'late');
+    await client.mqtt.deleteResource('TOPIC_REWRITE_RULE', 'late');
     await broker.broker.rules!.refresh();
     expect(broker.broker.rules!.rewrite('publish', 'late/in')).toBe('late/in');
   });

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { PlacementClient, createLogger } from '@robustmq/common';
+import { createLogger } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { clusterClientOptions, newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/protocol';
 import type { MqttClient } from 'mqtt';
@@ -72,7 +73,7 @@ function deleteSession(c: BrokerInnerServiceClient, clientId: string): Promise<{
 }
 
 it('registers with placement using the token', async () => {
-  const nodes = await client.listNodes('MQTT_BROKER');
+  const nodes = await client.cluster.listNodes('MQTT_BROKER');
   expect(nodes.map((n) => n.nodeId)).toEqual([1]);
 });
 
@@ -96,13 +97,13 @@ it("a delayed will fires through the placement leader's SendLastWill, which carr
     properties: { sessionExpiryInterval: 60 },
     will: { topic: 'auth/wills', payload: Buffer.from('gone'), qos: 1, retain: false, properties: { willDelayInterval: 1 } },
   });
-  await expect.poll(async () => (await client.getResource('WILL_MESSAGE', 'auth-dying'))?.record, { timeout: 3_000 }).toMatchObject({ delayIntervalSec: 1 });
+  await expect.poll(async () => (await client.mqtt.getResource('WILL_MESSAGE', 'auth-dying'))?.record, { timeout: 3_000 }).toMatchObject({ delayIntervalSec: 1 });
   dying.stream.destroy();
   dying.end(true);
   // placement took the disconnect over: only its leader can publish the will now
-  await expect.poll(() => client.getResource('SESSION', 'auth-dying').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
+  await expect.poll(() => client.mqtt.getResource('SESSION', 'auth-dying').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
   await expect.poll(() => broker.broker.sessions.get('auth-dying')?.willTimer, { timeout: 3_000 }).toBeUndefined();
   const [message] = await got.waitFor(1, 5_000);
   expect(message).toMatchObject({ topic: 'auth/wills', payload: 'gone' });
-  await expect.poll(() => client.getResource('WILL_MESSAGE', 'auth-dying'), { timeout: 3_000 }).toBeUndefined();
+  await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'auth-dying'), { timeout: 3_000 }).toBeUndefined();
 });

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { PlacementClient, createLogger } from '@robustmq/common';
+import { createLogger } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/protocol';
 import mqtt, { type IConnackPacket, type MqttClient } from 'mqtt';
@@ -83,7 +84,7 @@ afterAll(async () => {
 });
 
 it('registers the inner gRPC port with placement', async () => {
-  const nodes = await client.listNodes('MQTT_BROKER');
+  const nodes = await client.cluster.listNodes('MQTT_BROKER');
   expect(nodes.find((n) => n.nodeId === 1)?.ports).toMatchObject({ grpc: a.ports.grpc, mqtt: a.ports.mqtt });
   expect(a.ports.grpc).toBeGreaterThan(0);
 });
@@ -98,21 +99,21 @@ describe('delayed will', () => {
       properties: { sessionExpiryInterval: 60 },
       will: { topic: 'wills/one', payload: Buffer.from('gone'), qos: 1, retain: false, properties: { willDelayInterval: 1, contentType: 'text/plain' } },
     });
-    await expect.poll(async () => (await client.getResource('WILL_MESSAGE', 'dying-1'))?.record, { timeout: 3_000 }).toMatchObject({
+    await expect.poll(async () => (await client.mqtt.getResource('WILL_MESSAGE', 'dying-1'))?.record, { timeout: 3_000 }).toMatchObject({
       topic: 'wills/one',
       delayIntervalSec: 1,
     });
     const droppedAt = Date.now();
     dropConnection(dying);
     // placement takes the disconnect over: the broker cancels its local fallback timer
-    await expect.poll(() => client.getResource('SESSION', 'dying-1').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
+    await expect.poll(() => client.mqtt.getResource('SESSION', 'dying-1').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
     await expect.poll(() => a.broker.sessions.get('dying-1')?.willTimer, { timeout: 3_000 }).toBeUndefined();
 
     const [message] = await got.waitFor(1, 5_000);
     expect(message).toMatchObject({ topic: 'wills/one', payload: 'gone', qos: 1 });
     expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(900);
     // published once, and placement forgot it
-    await expect.poll(() => client.getResource('WILL_MESSAGE', 'dying-1'), { timeout: 3_000 }).toBeUndefined();
+    await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'dying-1'), { timeout: 3_000 }).toBeUndefined();
     await sleep(500);
     expect(got.messages).toHaveLength(1);
   });
@@ -130,11 +131,11 @@ describe('delayed will', () => {
       will: { topic: 'wills/two', payload: Buffer.from('gone'), qos: 1 as const, retain: false, properties: { willDelayInterval: 1 } },
     };
     const first = await connect(a, options);
-    await expect.poll(() => client.getResource('WILL_MESSAGE', 'dying-2'), { timeout: 3_000 }).toBeDefined();
+    await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'dying-2'), { timeout: 3_000 }).toBeDefined();
     dropConnection(first);
-    await expect.poll(() => client.getResource('SESSION', 'dying-2').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
+    await expect.poll(() => client.mqtt.getResource('SESSION', 'dying-2').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
     const back = await connect(b, { ...options, will: undefined });
-    await expect.poll(() => client.getResource('SESSION', 'dying-2').then((r) => r?.record), { timeout: 3_000 }).toMatchObject({
+    await expect.poll(() => client.mqtt.getResource('SESSION', 'dying-2').then((r) => r?.record), { timeout: 3_000 }).toMatchObject({
       connected: true,
       brokerNodeId: 2,
     });
@@ -144,7 +145,7 @@ describe('delayed will', () => {
     await sleep(2_000);
     expect(gotA.messages).toEqual([]);
     expect(gotB.messages).toEqual([]);
-    expect(await client.getResource('WILL_MESSAGE', 'dying-2')).toBeUndefined();
+    expect(await client.mqtt.getResource('WILL_MESSAGE', 'dying-2')).toBeUndefined();
     expect(b.broker.sessions.has('dying-2')).toBe(true);
     back.end(true);
   });
@@ -154,18 +155,18 @@ describe('session expiry', () => {
   it('removes an expired session from placement and has its broker drop the state', async () => {
     const c = await connect(a, { clientId: 'expiring-1', clean: false, properties: { sessionExpiryInterval: 1 } });
     await c.subscribeAsync('expiry/t', { qos: 1 });
-    await expect.poll(() => client.getResource('SESSION', 'expiring-1').then((r) => r?.record), { timeout: 3_000 }).toMatchObject({
+    await expect.poll(() => client.mqtt.getResource('SESSION', 'expiring-1').then((r) => r?.record), { timeout: 3_000 }).toMatchObject({
       connected: true,
       brokerNodeId: 1,
       sessionExpiryIntervalSec: 1,
     });
     await c.endAsync(); // a clean DISCONNECT: the session stays for its expiry
-    await expect.poll(() => client.getResource('SESSION', 'expiring-1').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
+    await expect.poll(() => client.mqtt.getResource('SESSION', 'expiring-1').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
     // placement owns the expiry now, not a local timer
     await expect.poll(() => a.broker.sessions.get('expiring-1')?.expiryTimer, { timeout: 3_000 }).toBeUndefined();
     expect(a.broker.sessions.has('expiring-1')).toBe(true);
 
-    await expect.poll(() => client.getResource('SESSION', 'expiring-1'), { timeout: 5_000 }).toBeUndefined();
+    await expect.poll(() => client.mqtt.getResource('SESSION', 'expiring-1'), { timeout: 5_000 }).toBeUndefined();
     await expect.poll(() => a.broker.sessions.has('expiring-1'), { timeout: 3_000 }).toBe(false);
     expect(a.broker.persistence.getSession('expiring-1')).toBeUndefined();
     // the client comes back to a new, empty session: no session present, no subscription left
@@ -190,14 +191,14 @@ describe('session expiry with a pending will', () => {
       properties: { sessionExpiryInterval: 1 },
       will: { topic: 'expiry/will', payload: Buffer.from('ended'), qos: 1, retain: false, properties: { willDelayInterval: 30 } },
     });
-    await expect.poll(() => client.getResource('WILL_MESSAGE', 'expiring-will'), { timeout: 3_000 }).toBeDefined();
+    await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'expiring-will'), { timeout: 3_000 }).toBeDefined();
     const droppedAt = Date.now();
     dropConnection(c);
     const [will] = await got.waitFor(1, 5_000);
     expect(will).toMatchObject({ topic: 'expiry/will', payload: 'ended' });
     expect(Date.now() - droppedAt).toBeLessThan(5_000); // at the session's end, not after the 30 s delay
-    await expect.poll(() => client.getResource('SESSION', 'expiring-will'), { timeout: 3_000 }).toBeUndefined();
-    expect(await client.getResource('WILL_MESSAGE', 'expiring-will')).toBeUndefined();
+    await expect.poll(() => client.mqtt.getResource('SESSION', 'expiring-will'), { timeout: 3_000 }).toBeUndefined();
+    expect(await client.mqtt.getResource('WILL_MESSAGE', 'expiring-will')).toBeUndefined();
     await expect.poll(() => a.broker.sessions.has('expiring-will'), { timeout: 3_000 }).toBe(false);
     const stored: unknown[] = [];
     for await (const packet of a.broker.persistence.streamWill()) stored.push(packet);

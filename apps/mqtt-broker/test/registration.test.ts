@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PlacementClient, createLogger } from '@robustmq/common';
+import { createLogger } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { loadMqttBrokerConfig, startMqttBroker } from '../src/index.js';
 
@@ -40,7 +41,7 @@ it('registers the bound ports, heartbeats, and unregisters on close', async () =
     },
   });
   const handle = await startMqttBroker(config);
-  const [registered] = await client.listNodes('MQTT_BROKER', 'test-cluster');
+  const [registered] = await client.cluster.listNodes('MQTT_BROKER', 'test-cluster');
   expect(registered).toMatchObject({
     clusterType: 'MQTT_BROKER',
     clusterName: 'test-cluster',
@@ -53,9 +54,9 @@ it('registers the bound ports, heartbeats, and unregisters on close', async () =
   // heartbeats move last_heartbeat forward
   const first = registered!.lastHeartbeatMs;
   await expect
-    .poll(async () => (await client.listNodes('MQTT_BROKER', 'test-cluster'))[0]?.lastHeartbeatMs ?? 0, { timeout: 3000 })
+    .poll(async () => (await client.cluster.listNodes('MQTT_BROKER', 'test-cluster'))[0]?.lastHeartbeatMs ?? 0, { timeout: 3000 })
     .toBeGreaterThan(first);
 
   await handle.close();
-  expect(await client.listNodes('MQTT_BROKER', 'test-cluster')).toEqual([]);
+  expect(await client.cluster.listNodes('MQTT_BROKER', 'test-cluster')).toEqual([]);
 });

@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlacementClient, createLogger, freePort } from '@robustmq/common';
+import { createLogger, freePort } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -86,11 +87,11 @@ it('publishes a delayed will once after leadership moved before it was due', asy
     will: { topic: 'leader/status', payload: Buffer.from('offline'), qos: 1, retain: false, properties: { willDelayInterval: 2 } },
   });
   clients.push(dying);
-  await expect.poll(() => client.getResource('WILL_MESSAGE', 'leader-dying'), { timeout: 5_000 }).toBeDefined();
+  await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'leader-dying'), { timeout: 5_000 }).toBeDefined();
   const droppedAt = Date.now();
   dying.stream.destroy();
   dying.end(true);
-  await expect.poll(() => client.getResource('SESSION', 'leader-dying').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
+  await expect.poll(() => client.mqtt.getResource('SESSION', 'leader-dying').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
   // the local fallback timer is gone: only placement can publish the will now
   await expect.poll(() => broker.broker.sessions.get('leader-dying')?.willTimer, { timeout: 3_000 }).toBeUndefined();
 
@@ -108,7 +109,7 @@ it('publishes a delayed will once after leadership moved before it was due', asy
   const [will] = await got.waitFor(1, 6_000);
   expect(will).toMatchObject({ topic: 'leader/status', payload: 'offline' });
   expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(1_900);
-  await expect.poll(() => client.getResource('WILL_MESSAGE', 'leader-dying'), { timeout: 3_000 }).toBeUndefined();
+  await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'leader-dying'), { timeout: 3_000 }).toBeUndefined();
   await sleep(1_000);
   expect(got.messages).toHaveLength(1);
 }, 30_000);

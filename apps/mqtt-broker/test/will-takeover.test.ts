@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PlacementClient, createLogger, freePort } from '@robustmq/common';
+import { createLogger, freePort } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -82,7 +83,7 @@ async function startBrokerProcess(id: number, mqttPort: number): Promise<ChildPr
   await expect
     .poll(async () => {
       if (proc.exitCode !== null) throw new Error(`broker ${id} exited with ${proc.exitCode}`);
-      return (await client.listNodes('MQTT_BROKER')).find((n) => n.nodeId === id)?.ports.grpc ?? 0;
+      return (await client.cluster.listNodes('MQTT_BROKER')).find((n) => n.nodeId === id)?.ports.grpc ?? 0;
     }, { timeout: 15_000, interval: 100 })
     .toBeGreaterThan(0);
   return proc;
@@ -104,8 +105,8 @@ it('publishes the will of a client whose broker was killed, through another brok
     will: { topic: 'takeover/status', payload: Buffer.from('offline'), qos: 1, retain: true, properties: { willDelayInterval: 1 } },
   });
   clients.push(doomed);
-  await expect.poll(() => client.getResource('WILL_MESSAGE', 'doomed'), { timeout: 5_000 }).toBeDefined();
-  await expect.poll(() => client.getResource('SESSION', 'doomed').then((r) => r?.record), { timeout: 5_000 }).toMatchObject({
+  await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'doomed'), { timeout: 5_000 }).toBeDefined();
+  await expect.poll(() => client.mqtt.getResource('SESSION', 'doomed').then((r) => r?.record), { timeout: 5_000 }).toMatchObject({
     connected: true,
     brokerNodeId: 1,
   });
@@ -118,8 +119,8 @@ it('publishes the will of a client whose broker was killed, through another brok
   expect(Date.now() - killedAt).toBeGreaterThanOrEqual(HEARTBEAT_TIMEOUT_MS + 1_000 - 300);
 
   // the session outlives its will, now disconnected, and the will is gone from placement
-  await expect.poll(() => client.getResource('WILL_MESSAGE', 'doomed'), { timeout: 3_000 }).toBeUndefined();
-  expect((await client.getResource('SESSION', 'doomed'))?.record).toMatchObject({ connected: false, brokerNodeId: 1 });
+  await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'doomed'), { timeout: 3_000 }).toBeUndefined();
+  expect((await client.mqtt.getResource('SESSION', 'doomed'))?.record).toMatchObject({ connected: false, brokerNodeId: 1 });
   await sleep(700);
   expect(got.messages).toHaveLength(1);
 

@@ -4,7 +4,7 @@
 // key to set, and change nothing.
 import * as grpc from '@grpc/grpc-js';
 import { beforeAll, expect, it } from 'vitest';
-import { PlacementError } from '@robustmq/common';
+import { PlacementError } from '@robustmq/placement-client';
 import { clusterClientOptions, newKvClient, type KvServiceClient } from '@robustmq/protocol';
 import { testScope, unary } from '@robustmq/testing';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
@@ -31,9 +31,9 @@ it('a group with a token elects a leader and serves clients that send it', async
   const client = cluster.client({ callTimeoutMs: 10_000 });
   try {
     const seen: string[] = [];
-    const watch = client.watch('auth/', { onEvent: (e) => seen.push(e.kv.key) });
-    await client.kvSet('auth/a', 'one');
-    expect((await client.kvGet('auth/a'))?.toString()).toBe('one');
+    const watch = client.kv.watch('auth/', { onEvent: (e) => seen.push(e.kv.key) });
+    await client.kv.set('auth/a', 'one');
+    expect((await client.kv.get('auth/a'))?.toString()).toBe('one');
     // the server stream carries the token too: it delivers the write
     const deadline = Date.now() + 5_000;
     while (!seen.includes('auth/a') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -56,7 +56,7 @@ it('rejects unary calls without the token or with a wrong one, on every member, 
   }
   const client = cluster.client();
   try {
-    expect(await client.kvExists('auth/intruder')).toBe(false);
+    expect(await client.kv.exists('auth/intruder')).toBe(false);
   } finally {
     client.close();
   }
@@ -72,7 +72,7 @@ it('a PlacementClient without the token fails at once with UNAUTHENTICATED inste
   const client = cluster.client({ authToken: undefined, callTimeoutMs: 30_000 });
   try {
     const started = Date.now();
-    const err = await client.kvGet('auth/a').catch((e: unknown) => e);
+    const err = await client.kv.get('auth/a').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PlacementError);
     expect((err as PlacementError).code).toBe(grpc.status.UNAUTHENTICATED);
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -1,6 +1,6 @@
 // gRPC request metrics on /metrics: real calls through PlacementClient and a raw Watch stream, then a scrape.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PlacementError, type PlacementClient } from '@robustmq/common';
+import { PlacementError, type PlacementClient } from '@robustmq/placement-client';
 import { testScope } from '@robustmq/testing';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
@@ -23,11 +23,11 @@ describe('placement gRPC request metrics', () => {
   });
 
   it('counts calls by service, method and status code and times them', async () => {
-    for (let i = 0; i < 5; i++) await client.kvSet(`m/${i}`, 'v');
-    expect(await client.kvGet('m/missing')).toBeUndefined(); // NOT_FOUND
-    await expect(client.kvSet('', 'v')).rejects.toBeInstanceOf(PlacementError); // INVALID_ARGUMENT
+    for (let i = 0; i < 5; i++) await client.kv.set(`m/${i}`, 'v');
+    expect(await client.kv.get('m/missing')).toBeUndefined(); // NOT_FOUND
+    await expect(client.kv.set('', 'v')).rejects.toBeInstanceOf(PlacementError); // INVALID_ARGUMENT
     // a watch the client cancels is counted when it ends
-    const watch = client.watch('m/', { onEvent: () => undefined });
+    const watch = client.kv.watch('m/', { onEvent: () => undefined });
     await new Promise((r) => setTimeout(r, 200));
     watch.cancel();
     await new Promise((r) => setTimeout(r, 200));

@@ -1,7 +1,8 @@
 // The placement center's gRPC services, driven by the real PlacementClient over a real gRPC connection.
 import * as grpc from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient, freePort } from '@robustmq/common';
+import { freePort } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { newClusterClient, newKvClient } from '@robustmq/protocol';
 import { expectCode, testScope } from '@robustmq/testing';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
@@ -26,29 +27,29 @@ const broker = {
 
 describe('ClusterService', () => {
   it('registers, heartbeats, lists and unregisters a node', async () => {
-    const reply = await client.registerNode(broker);
+    const reply = await client.cluster.registerNode(broker);
     expect(reply.heartbeatTimeoutMs).toBe(10_000);
-    await client.heartbeat('MQTT_BROKER', 'c1', 7);
-    const nodes = await client.listNodes('MQTT_BROKER');
+    await client.cluster.heartbeat('MQTT_BROKER', 'c1', 7);
+    const nodes = await client.cluster.listNodes('MQTT_BROKER');
     expect(nodes).toHaveLength(1);
     expect(nodes[0]).toMatchObject({ clusterType: 'MQTT_BROKER', nodeId: 7, host: '127.0.0.1', ports: { mqtt: 1883 }, labels: { zone: 'a' } });
     expect(nodes[0]!.lastHeartbeatMs).toBeGreaterThan(0);
-    expect(await client.listNodes('JOURNAL_SERVER')).toEqual([]);
-    await client.unregisterNode('MQTT_BROKER', 'c1', 7);
-    expect(await client.listNodes()).toEqual([]);
+    expect(await client.cluster.listNodes('JOURNAL_SERVER')).toEqual([]);
+    await client.cluster.unregisterNode('MQTT_BROKER', 'c1', 7);
+    expect(await client.cluster.listNodes()).toEqual([]);
   });
 
   it('answers NOT_FOUND to heartbeats and unregistration of unknown nodes', async () => {
-    await expectCode(client.heartbeat('MQTT_BROKER', 'c1', 99), grpc.status.NOT_FOUND, /node 99 .* not registered/);
-    await expectCode(client.unregisterNode('JOURNAL_SERVER', 'c1', 99), grpc.status.NOT_FOUND);
+    await expectCode(client.cluster.heartbeat('MQTT_BROKER', 'c1', 99), grpc.status.NOT_FOUND, /node 99 .* not registered/);
+    await expectCode(client.cluster.unregisterNode('JOURNAL_SERVER', 'c1', 99), grpc.status.NOT_FOUND);
   });
 
   it('rejects bad registrations with INVALID_ARGUMENT naming the field', async () => {
-    await expectCode(client.registerNode({ ...broker, nodeId: 0 }), grpc.status.INVALID_ARGUMENT, /node_id must be a positive/);
-    await expectCode(client.registerNode({ ...broker, clusterType: 'CLUSTER_TYPE_UNSPECIFIED' }), grpc.status.INVALID_ARGUMENT, /cluster_type/);
-    await expectCode(client.registerNode({ ...broker, host: '' }), grpc.status.INVALID_ARGUMENT, /host/);
-    await expectCode(client.registerNode({ ...broker, clusterName: '' }), grpc.status.INVALID_ARGUMENT, /cluster_name/);
-    await expectCode(client.registerNode({ ...broker, ports: { mqtt: 70000 } }), grpc.status.INVALID_ARGUMENT, /ports\.mqtt/);
+    await expectCode(client.cluster.registerNode({ ...broker, nodeId: 0 }), grpc.status.INVALID_ARGUMENT, /node_id must be a positive/);
+    await expectCode(client.cluster.registerNode({ ...broker, clusterType: 'CLUSTER_TYPE_UNSPECIFIED' }), grpc.status.INVALID_ARGUMENT, /cluster_type/);
+    await expectCode(client.cluster.registerNode({ ...broker, host: '' }), grpc.status.INVALID_ARGUMENT, /host/);
+    await expectCode(client.cluster.registerNode({ ...broker, clusterName: '' }), grpc.status.INVALID_ARGUMENT, /cluster_name/);
+    await expectCode(client.cluster.registerNode({ ...broker, ports: { mqtt: 70000 } }), grpc.status.INVALID_ARGUMENT, /ports\.mqtt/);
   });
 
   it('answers INVALID_ARGUMENT when the request has no node at all', async () => {
@@ -61,28 +62,28 @@ describe('ClusterService', () => {
 
 describe('KvService', () => {
   it('sets, gets, checks, lists and deletes keys', async () => {
-    await client.kvSet('cfg/a', 'one');
-    await client.kvSet('cfg/b', Buffer.from([0, 1, 2]));
-    await client.kvSet('other', 'x');
-    expect((await client.kvGet('cfg/a'))?.toString()).toBe('one');
-    expect(await client.kvGet('cfg/b')).toEqual(Buffer.from([0, 1, 2]));
-    expect(await client.kvGet('cfg/missing')).toBeUndefined();
-    expect(await client.kvExists('cfg/a')).toBe(true);
-    expect(await client.kvExists('cfg/missing')).toBe(false);
-    const page = await client.kvListPrefix('cfg/');
+    await client.kv.set('cfg/a', 'one');
+    await client.kv.set('cfg/b', Buffer.from([0, 1, 2]));
+    await client.kv.set('other', 'x');
+    expect((await client.kv.get('cfg/a'))?.toString()).toBe('one');
+    expect(await client.kv.get('cfg/b')).toEqual(Buffer.from([0, 1, 2]));
+    expect(await client.kv.get('cfg/missing')).toBeUndefined();
+    expect(await client.kv.exists('cfg/a')).toBe(true);
+    expect(await client.kv.exists('cfg/missing')).toBe(false);
+    const page = await client.kv.listPrefix('cfg/');
     expect(page.items.map((i) => i.key)).toEqual(['cfg/a', 'cfg/b']);
     expect(page.more).toBe(false);
-    expect(await client.kvDelete('cfg/a')).toBe(true);
-    expect(await client.kvDelete('cfg/a')).toBe(false);
-    expect(await client.kvExists('cfg/a')).toBe(false);
+    expect(await client.kv.delete('cfg/a')).toBe(true);
+    expect(await client.kv.delete('cfg/a')).toBe(false);
+    expect(await client.kv.exists('cfg/a')).toBe(false);
   });
 
   it('pages through a prefix with start_after and limit', async () => {
-    for (let i = 0; i < 25; i++) await client.kvSet(`page/${String(i).padStart(2, '0')}`, String(i));
+    for (let i = 0; i < 25; i++) await client.kv.set(`page/${String(i).padStart(2, '0')}`, String(i));
     const seen: string[] = [];
     let after = '';
     for (;;) {
-      const page = await client.kvListPrefix('page/', after, 10);
+      const page = await client.kv.listPrefix('page/', after, 10);
       seen.push(...page.items.map((i) => i.key));
       if (!page.more) break;
       after = page.items.at(-1)!.key;
@@ -92,10 +93,10 @@ describe('KvService', () => {
   });
 
   it('rejects an empty key, an oversized key and an excessive limit', async () => {
-    await expectCode(client.kvSet('', 'x'), grpc.status.INVALID_ARGUMENT, /key must not be empty/);
-    await expectCode(client.kvGet(''), grpc.status.INVALID_ARGUMENT);
-    await expectCode(client.kvSet('k'.repeat(5000), 'x'), grpc.status.INVALID_ARGUMENT, /longer than/);
-    await expectCode(client.kvListPrefix('', '', 20_000), grpc.status.INVALID_ARGUMENT, /limit/);
+    await expectCode(client.kv.set('', 'x'), grpc.status.INVALID_ARGUMENT, /key must not be empty/);
+    await expectCode(client.kv.get(''), grpc.status.INVALID_ARGUMENT);
+    await expectCode(client.kv.set('k'.repeat(5000), 'x'), grpc.status.INVALID_ARGUMENT, /longer than/);
+    await expectCode(client.kv.listPrefix('', '', 20_000), grpc.status.INVALID_ARGUMENT, /limit/);
   });
 
   it('reports a missing key as NOT_FOUND on the wire', async () => {
@@ -106,12 +107,12 @@ describe('KvService', () => {
   });
 
   it('keeps data and registered nodes across a restart', async () => {
-    await client.kvSet('durable', 'yes');
-    await client.registerNode({ ...broker, nodeId: 42 });
+    await client.kv.set('durable', 'yes');
+    await client.cluster.registerNode({ ...broker, nodeId: 42 });
     await placement.restart();
     const again = placement.client();
-    expect((await again.kvGet('durable'))?.toString()).toBe('yes');
-    expect((await again.listNodes('MQTT_BROKER')).map((n) => n.nodeId)).toContain(42);
+    expect((await again.kv.get('durable'))?.toString()).toBe('yes');
+    expect((await again.cluster.listNodes('MQTT_BROKER')).map((n) => n.nodeId)).toContain(42);
     again.close();
     client.close();
     client = placement.client({ callTimeoutMs: 3000 });
@@ -122,15 +123,15 @@ describe('PlacementClient', () => {
   it('moves past an unreachable member to a live one', async () => {
     const dead = `127.0.0.1:${await freePort()}`;
     const multi = new PlacementClient({ addresses: [dead, placement.handle.grpcAddress], callTimeoutMs: 5000 });
-    await multi.kvSet('via-second', 'ok');
-    expect((await multi.kvGet('via-second'))?.toString()).toBe('ok');
+    await multi.kv.set('via-second', 'ok');
+    expect((await multi.kv.get('via-second'))?.toString()).toBe('ok');
     multi.close();
   });
 
   it('gives up with UNAVAILABLE after its deadline when no member answers', async () => {
     const dead = new PlacementClient({ addresses: [`127.0.0.1:${await freePort()}`], callTimeoutMs: 500, attemptTimeoutMs: 200 });
     const started = Date.now();
-    await expectCode(dead.kvGet('x'), grpc.status.UNAVAILABLE, /no placement member answered/);
+    await expectCode(dead.kv.get('x'), grpc.status.UNAVAILABLE, /no placement member answered/);
     expect(Date.now() - started).toBeLessThan(3000);
     dead.close();
   });
@@ -138,40 +139,40 @@ describe('PlacementClient', () => {
 
 describe('KV revisions, compare-and-set and watch', () => {
   it('gives every change a higher revision and tracks create/mod revision and version', async () => {
-    await client.kvSet('rev/a', '1');
-    const first = (await client.kvGetEntry('rev/a'))!;
-    await client.kvSet('rev/a', '2');
-    const second = (await client.kvGetEntry('rev/a'))!;
+    await client.kv.set('rev/a', '1');
+    const first = (await client.kv.getEntry('rev/a'))!;
+    await client.kv.set('rev/a', '2');
+    const second = (await client.kv.getEntry('rev/a'))!;
     expect(second.modRevision).toBeGreaterThan(first.modRevision);
     expect(second.createRevision).toBe(first.createRevision);
     expect(second.version).toBe(first.version + 1);
-    expect((await client.kvGetEntry('rev/a', { stale: true }))!.value.toString()).toBe('2');
+    expect((await client.kv.getEntry('rev/a', { stale: true }))!.value.toString()).toBe('2');
   });
 
   it('sets only when the expected mod revision matches, and reports the current entry when not', async () => {
-    const created = await client.kvCompareAndSet('cas/k', 0, 'v1');
+    const created = await client.kv.compareAndSet('cas/k', 0, 'v1');
     expect(created.succeeded).toBe(true);
-    const again = await client.kvCompareAndSet('cas/k', 0, 'v-other');
+    const again = await client.kv.compareAndSet('cas/k', 0, 'v-other');
     expect(again.succeeded).toBe(false);
     expect(again.current?.value.toString()).toBe('v1');
     expect(again.current?.modRevision).toBe(created.revision);
-    const updated = await client.kvCompareAndSet('cas/k', created.revision, 'v2');
+    const updated = await client.kv.compareAndSet('cas/k', created.revision, 'v2');
     expect(updated.succeeded).toBe(true);
-    const stale = await client.kvCompareAndSet('cas/k', created.revision, 'v3');
+    const stale = await client.kv.compareAndSet('cas/k', created.revision, 'v3');
     expect(stale.succeeded).toBe(false);
-    expect((await client.kvGet('cas/k'))?.toString()).toBe('v2');
-    expect((await client.kvCompareAndSet('cas/absent', 5, 'x')).current).toBeNull();
+    expect((await client.kv.get('cas/k'))?.toString()).toBe('v2');
+    expect((await client.kv.compareAndSet('cas/absent', 5, 'x')).current).toBeNull();
   });
 
   it('replays a prefix from a revision, then follows live changes, in order and without duplicates', async () => {
-    const start = (await client.kvListPrefix('w/', '', 1)).revision + 1;
-    await client.kvSet('w/1', 'a');
-    await client.kvSet('other/x', 'ignored');
-    await client.kvSet('w/2', 'b');
-    await client.kvDelete('w/1');
+    const start = (await client.kv.listPrefix('w/', '', 1)).revision + 1;
+    await client.kv.set('w/1', 'a');
+    await client.kv.set('other/x', 'ignored');
+    await client.kv.set('w/2', 'b');
+    await client.kv.delete('w/1');
     const events: string[] = [];
     const revisions: number[] = [];
-    const watch = client.watch('w/', {
+    const watch = client.kv.watch('w/', {
       startRevision: start,
       onEvent: (e) => {
         events.push(`${e.type} ${e.kv.key} ${e.kv.value.toString()}`);
@@ -179,7 +180,7 @@ describe('KV revisions, compare-and-set and watch', () => {
       },
     });
     await expect.poll(() => events.length).toBe(3);
-    await client.kvSet('w/3', 'c');
+    await client.kv.set('w/3', 'c');
     await expect.poll(() => events.length).toBe(4);
     watch.cancel();
     expect(events).toEqual(['PUT w/1 a', 'PUT w/2 b', 'DELETE w/1 ', 'PUT w/3 c']);
@@ -188,14 +189,14 @@ describe('KV revisions, compare-and-set and watch', () => {
 
   it('resumes after a placement restart from the last revision it saw, seeing each change exactly once', async () => {
     const seen: string[] = [];
-    const watch = client.watch('resume/', { onEvent: (e) => seen.push(e.kv.key) });
+    const watch = client.kv.watch('resume/', { onEvent: (e) => seen.push(e.kv.key) });
     await new Promise((r) => setTimeout(r, 200));
-    for (let i = 0; i < 5; i++) await client.kvSet(`resume/${i}`, 'x');
+    for (let i = 0; i < 5; i++) await client.kv.set(`resume/${i}`, 'x');
     await expect.poll(() => seen.length).toBe(5);
     await placement.restart();
     // the client's channel reconnects to the restarted server on the same port
     const writer = placement.client();
-    for (let i = 5; i < 10; i++) await writer.kvSet(`resume/${i}`, 'x');
+    for (let i = 5; i < 10; i++) await writer.kv.set(`resume/${i}`, 'x');
     await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(10);
     watch.cancel();
     writer.close();

@@ -38,8 +38,8 @@ describe('HTTP admin', () => {
 
   it('sees what gRPC clients write', async () => {
     const client = placement.client();
-    await client.kvSet('from-grpc', 'v');
-    await client.registerNode({ clusterType: 'JOURNAL_SERVER', clusterName: 'c', nodeId: 3, host: 'h', ports: { http: 2227 }, labels: {} });
+    await client.kv.set('from-grpc', 'v');
+    await client.cluster.registerNode({ clusterType: 'JOURNAL_SERVER', clusterName: 'c', nodeId: 3, host: 'h', ports: { http: 2227 }, labels: {} });
     client.close();
     expect((await call('GET', '/api/v1/kv/from-grpc')).body.value).toBe('v');
     const nodes = (await call('GET', '/api/v1/cluster/nodes?cluster_type=JOURNAL_SERVER')).body.nodes;

@@ -2,7 +2,7 @@
 // event-loop turn (counted on the server's own /metrics).
 import * as grpc from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient, PlacementError } from '@robustmq/common';
+import { PlacementClient, PlacementError } from '@robustmq/placement-client';
 import {
   kvServiceDefinition,
   newKvClient,
@@ -95,7 +95,7 @@ describe('PlacementClient auto-batching', () => {
       const batchesBefore = await handled('Batch');
       const setsBefore = await handled('Set');
       // from idle, the first call goes at once on its own; the 299 made while it is out go as one Batch
-      await Promise.all(Array.from({ length: 300 }, (_, i) => client.kvSet(`auto/${i}`, `v${i}`)));
+      await Promise.all(Array.from({ length: 300 }, (_, i) => client.kv.set(`auto/${i}`, `v${i}`)));
       expect(await handled('Batch')).toBe(batchesBefore + 1);
       expect(await handled('Set')).toBe(setsBefore + 1);
 
@@ -103,12 +103,12 @@ describe('PlacementClient auto-batching', () => {
       // the others
       const batchesNow = await handled('Batch');
       const [, value, absent, cas, exists, bad] = await Promise.allSettled([
-        client.kvSet('auto/first', 'x'),
-        client.kvGet('auto/7'),
-        client.kvGet('auto/none'),
-        client.kvCompareAndSet('auto/8', 1, 'x'),
-        client.kvExists('auto/9'),
-        client.kvSet('', 'x'),
+        client.kv.set('auto/first', 'x'),
+        client.kv.get('auto/7'),
+        client.kv.get('auto/none'),
+        client.kv.compareAndSet('auto/8', 1, 'x'),
+        client.kv.exists('auto/9'),
+        client.kv.set('', 'x'),
       ]);
       expect(value).toEqual({ status: 'fulfilled', value: Buffer.from('v7') });
       expect(absent).toEqual({ status: 'fulfilled', value: undefined });
@@ -123,7 +123,7 @@ describe('PlacementClient auto-batching', () => {
 
       // a lone call goes as its plain RPC
       const setsNow = await handled('Set');
-      await client.kvSet('auto/alone', 'x');
+      await client.kv.set('auto/alone', 'x');
       expect(await handled('Set')).toBe(setsNow + 1);
     } finally {
       client.close();
@@ -135,7 +135,7 @@ describe('PlacementClient auto-batching', () => {
     try {
       const batchesBefore = await handled('Batch');
       const setsBefore = await handled('Set');
-      await Promise.all(Array.from({ length: 20 }, (_, i) => client.kvSet(`plain/${i}`, 'x')));
+      await Promise.all(Array.from({ length: 20 }, (_, i) => client.kv.set(`plain/${i}`, 'x')));
       expect(await handled('Set')).toBe(setsBefore + 20);
       expect(await handled('Batch')).toBe(batchesBefore);
     } finally {
@@ -164,9 +164,9 @@ describe('PlacementClient auto-batching', () => {
     );
     const client = new PlacementClient({ addresses: [`127.0.0.1:${port}`], callTimeoutMs: 3_000 });
     try {
-      await Promise.all(Array.from({ length: 10 }, (_, i) => client.kvSet(`old/${i}`, `v${i}`)));
+      await Promise.all(Array.from({ length: 10 }, (_, i) => client.kv.set(`old/${i}`, `v${i}`)));
       expect(store.size).toBe(10);
-      const values = await Promise.all([client.kvGet('old/3'), client.kvGet('old/none')]);
+      const values = await Promise.all([client.kv.get('old/3'), client.kv.get('old/none')]);
       expect(values).toEqual([Buffer.from('v3'), undefined]);
     } finally {
       client.close();

@@ -65,7 +65,7 @@ describe('/api/v1/mqtt/users', () => {
     expect(updated).toMatchObject({ status: 200, body: { username: 'web-alice', superuser: false } });
 
     const client = placement.client();
-    expect((await client.authenticateUser('web-alice', 'pw1-new')).authenticated).toBe(true);
+    expect((await client.mqtt.authenticateUser('web-alice', 'pw1-new')).authenticated).toBe(true);
     client.close();
 
     for (const text of [created.text, list.text, updated.text, (await call('GET', '/api/v1/mqtt/users/web-bob')).text]) {
@@ -144,7 +144,7 @@ describe('/api/v1/journal/shards', () => {
   it('refuses a shard while no journal server is registered, then creates, lists, shows and deletes it', async () => {
     expectError(await call('POST', '/api/v1/journal/shards', shard), 400, 'FAILED_PRECONDITION', /needs 1 distinct journal servers for its replicas but only 0 are registered/);
     const client = placement.client();
-    await client.registerNode({ clusterType: 'JOURNAL_SERVER', clusterName: 'c', nodeId: 11, host: '127.0.0.1', ports: { data: 1778 }, labels: {} });
+    await client.cluster.registerNode({ clusterType: 'JOURNAL_SERVER', clusterName: 'c', nodeId: 11, host: '127.0.0.1', ports: { data: 1778 }, labels: {} });
     client.close();
 
     const created = await call('POST', '/api/v1/journal/shards', shard);

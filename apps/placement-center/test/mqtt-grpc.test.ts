@@ -2,7 +2,7 @@
 // blacklist and broker state resources, their validation errors, and survival across a restart.
 import * as grpc from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PlacementClient } from '@robustmq/common';
+import type { PlacementClient } from '@robustmq/placement-client';
 import { newMqttClient } from '@robustmq/protocol';
 import { expectCode, testScope } from '@robustmq/testing';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
@@ -24,51 +24,51 @@ function expectNoHash(value: unknown) {
 
 describe('MQTT users', () => {
   it('creates, gets, lists, authenticates, updates and deletes a user', async () => {
-    const created = await client.createUser('alice', 's3cret');
+    const created = await client.mqtt.createUser('alice', 's3cret');
     expect(created).toMatchObject({ username: 'alice', superuser: false });
     expect(created.createdAtMs).toBeGreaterThan(0);
     expectNoHash(created);
-    expectNoHash(await client.getUser('alice'));
+    expectNoHash(await client.mqtt.getUser('alice'));
 
-    expect(await client.authenticateUser('alice', 's3cret')).toEqual({ authenticated: true, superuser: false });
-    expect(await client.authenticateUser('alice', 'wrong')).toEqual({ authenticated: false, superuser: false });
-    expect(await client.authenticateUser('nobody', 's3cret')).toEqual({ authenticated: false, superuser: false });
-    expect(await client.authenticateUser('alice', '')).toEqual({ authenticated: false, superuser: false });
+    expect(await client.mqtt.authenticateUser('alice', 's3cret')).toEqual({ authenticated: true, superuser: false });
+    expect(await client.mqtt.authenticateUser('alice', 'wrong')).toEqual({ authenticated: false, superuser: false });
+    expect(await client.mqtt.authenticateUser('nobody', 's3cret')).toEqual({ authenticated: false, superuser: false });
+    expect(await client.mqtt.authenticateUser('alice', '')).toEqual({ authenticated: false, superuser: false });
 
-    const updated = await client.updateUser('alice', { password: 'n3w', superuser: true });
+    const updated = await client.mqtt.updateUser('alice', { password: 'n3w', superuser: true });
     expect(updated).toMatchObject({ username: 'alice', superuser: true, createdAtMs: created.createdAtMs });
-    expect((await client.authenticateUser('alice', 's3cret')).authenticated).toBe(false);
-    expect(await client.authenticateUser('alice', 'n3w')).toEqual({ authenticated: true, superuser: true });
+    expect((await client.mqtt.authenticateUser('alice', 's3cret')).authenticated).toBe(false);
+    expect(await client.mqtt.authenticateUser('alice', 'n3w')).toEqual({ authenticated: true, superuser: true });
     // the flag alone, password kept
-    await client.updateUser('alice', { superuser: false });
-    expect(await client.authenticateUser('alice', 'n3w')).toEqual({ authenticated: true, superuser: false });
+    await client.mqtt.updateUser('alice', { superuser: false });
+    expect(await client.mqtt.authenticateUser('alice', 'n3w')).toEqual({ authenticated: true, superuser: false });
 
-    await client.deleteUser('alice');
-    expect(await client.getUser('alice')).toBeUndefined();
-    expect((await client.authenticateUser('alice', 'n3w')).authenticated).toBe(false);
+    await client.mqtt.deleteUser('alice');
+    expect(await client.mqtt.getUser('alice')).toBeUndefined();
+    expect((await client.mqtt.authenticateUser('alice', 'n3w')).authenticated).toBe(false);
   });
 
   it('pages through users in name order', async () => {
-    for (const name of ['u3', 'u1', 'u2', 'u4', 'u5']) await client.createUser(name, 'pw');
-    const first = await client.listUsers('', 2);
+    for (const name of ['u3', 'u1', 'u2', 'u4', 'u5']) await client.mqtt.createUser(name, 'pw');
+    const first = await client.mqtt.listUsers('', 2);
     expect(first.users.map((u) => u.username)).toEqual(['u1', 'u2']);
     expect(first.more).toBe(true);
-    const rest = await client.listUsers('u2', 10);
+    const rest = await client.mqtt.listUsers('u2', 10);
     expect(rest.users.map((u) => u.username)).toEqual(['u3', 'u4', 'u5']);
     expect(rest.more).toBe(false);
     expectNoHash(rest);
   });
 
   it('answers ALREADY_EXISTS, NOT_FOUND and INVALID_ARGUMENT naming the field', async () => {
-    await client.createUser('bob', 'pw');
-    await expectCode(client.createUser('bob', 'other'), grpc.status.ALREADY_EXISTS, /user "bob" already exists/);
-    await expectCode(client.updateUser('ghost', { password: 'x' }), grpc.status.NOT_FOUND, /user "ghost" not found/);
-    await expectCode(client.deleteUser('ghost'), grpc.status.NOT_FOUND);
-    await expectCode(client.createUser('', 'pw'), grpc.status.INVALID_ARGUMENT, /username must not be empty/);
-    await expectCode(client.createUser('carol', ''), grpc.status.INVALID_ARGUMENT, /password must not be empty/);
-    await expectCode(client.updateUser('bob', {}), grpc.status.INVALID_ARGUMENT, /nothing to update/);
-    await expectCode(client.listUsers('', 20_000), grpc.status.INVALID_ARGUMENT, /limit/);
-    await expectCode(client.authenticateUser('', 'pw'), grpc.status.INVALID_ARGUMENT, /username/);
+    await client.mqtt.createUser('bob', 'pw');
+    await expectCode(client.mqtt.createUser('bob', 'other'), grpc.status.ALREADY_EXISTS, /user "bob" already exists/);
+    await expectCode(client.mqtt.updateUser('ghost', { password: 'x' }), grpc.status.NOT_FOUND, /user "ghost" not found/);
+    await expectCode(client.mqtt.deleteUser('ghost'), grpc.status.NOT_FOUND);
+    await expectCode(client.mqtt.createUser('', 'pw'), grpc.status.INVALID_ARGUMENT, /username must not be empty/);
+    await expectCode(client.mqtt.createUser('carol', ''), grpc.status.INVALID_ARGUMENT, /password must not be empty/);
+    await expectCode(client.mqtt.updateUser('bob', {}), grpc.status.INVALID_ARGUMENT, /nothing to update/);
+    await expectCode(client.mqtt.listUsers('', 20_000), grpc.status.INVALID_ARGUMENT, /limit/);
+    await expectCode(client.mqtt.authenticateUser('', 'pw'), grpc.status.INVALID_ARGUMENT, /username/);
   });
 
   it('reports NOT_FOUND for GetUser on the wire', async () => {
@@ -86,113 +86,113 @@ describe('ACL rules', () => {
   const base = { permission: 'ALLOW', action: 'PUBLISH', subjectType: 'SUBJECT_USER', subjectValue: 'alice', topicFilter: 'devices/%u/#' } as const;
 
   it('creates rules (with given or generated ids), lists them by priority and deletes them', async () => {
-    const a = await client.createAclRule({ ...base, id: 'r-a', priority: 10 });
-    const b = await client.createAclRule({ ...base, permission: 'DENY', action: 'ALL', subjectType: 'SUBJECT_ALL', subjectValue: '', topicFilter: '#', priority: 100 });
-    const c = await client.createAclRule({ ...base, id: 'r-c', subjectType: 'SUBJECT_IP', subjectValue: '10.0.0.0/8', action: 'SUBSCRIBE', topicFilter: 'x/+/%c', priority: 1 });
+    const a = await client.mqtt.createAclRule({ ...base, id: 'r-a', priority: 10 });
+    const b = await client.mqtt.createAclRule({ ...base, permission: 'DENY', action: 'ALL', subjectType: 'SUBJECT_ALL', subjectValue: '', topicFilter: '#', priority: 100 });
+    const c = await client.mqtt.createAclRule({ ...base, id: 'r-c', subjectType: 'SUBJECT_IP', subjectValue: '10.0.0.0/8', action: 'SUBSCRIBE', topicFilter: 'x/+/%c', priority: 1 });
     expect(b.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(a.createdAtMs).toBeGreaterThan(0);
-    expect((await client.listAclRules()).map((r) => r.id)).toEqual(['r-c', 'r-a', b.id]);
-    expect((await client.listAclRules())[0]).toMatchObject({ subjectType: 'SUBJECT_IP', subjectValue: '10.0.0.0/8', topicFilter: 'x/+/%c' });
-    await client.deleteAclRule('r-a');
-    await client.deleteAclRule(b.id);
-    await client.deleteAclRule(c.id);
-    expect(await client.listAclRules()).toEqual([]);
+    expect((await client.mqtt.listAclRules()).map((r) => r.id)).toEqual(['r-c', 'r-a', b.id]);
+    expect((await client.mqtt.listAclRules())[0]).toMatchObject({ subjectType: 'SUBJECT_IP', subjectValue: '10.0.0.0/8', topicFilter: 'x/+/%c' });
+    await client.mqtt.deleteAclRule('r-a');
+    await client.mqtt.deleteAclRule(b.id);
+    await client.mqtt.deleteAclRule(c.id);
+    expect(await client.mqtt.listAclRules()).toEqual([]);
   });
 
   it('refuses bad rules with INVALID_ARGUMENT naming the field, duplicates and unknown ids', async () => {
-    await client.createAclRule({ ...base, id: 'dup' });
-    await expectCode(client.createAclRule({ ...base, id: 'dup' }), grpc.status.ALREADY_EXISTS);
-    await expectCode(client.deleteAclRule('missing'), grpc.status.NOT_FOUND);
-    await expectCode(client.createAclRule({ ...base, permission: 'ACL_PERMISSION_UNSPECIFIED' }), grpc.status.INVALID_ARGUMENT, /permission must be one of ALLOW, DENY/);
-    await expectCode(client.createAclRule({ ...base, action: 'ACL_ACTION_UNSPECIFIED' }), grpc.status.INVALID_ARGUMENT, /action/);
-    await expectCode(client.createAclRule({ ...base, subjectType: 'SUBJECT_IP', subjectValue: '10.0.0.0/33' }), grpc.status.INVALID_ARGUMENT, /subject_value must be a CIDR/);
-    await expectCode(client.createAclRule({ ...base, subjectType: 'SUBJECT_IP', subjectValue: '300.1.1.1' }), grpc.status.INVALID_ARGUMENT, /subject_value/);
-    await expectCode(client.createAclRule({ ...base, subjectValue: '' }), grpc.status.INVALID_ARGUMENT, /subject_value must not be empty/);
-    await expectCode(client.createAclRule({ ...base, subjectType: 'SUBJECT_ALL' }), grpc.status.INVALID_ARGUMENT, /subject_value must be empty/);
-    await expectCode(client.createAclRule({ ...base, topicFilter: 'a/#/b' }), grpc.status.INVALID_ARGUMENT, /topic_filter .* '#'/);
-    await expectCode(client.createAclRule({ ...base, topicFilter: 'a/b+' }), grpc.status.INVALID_ARGUMENT, /topic_filter .* '\+'/);
-    await expectCode(client.createAclRule({ ...base, topicFilter: '' }), grpc.status.INVALID_ARGUMENT, /topic_filter must not be empty/);
-    await expectCode(client.createAclRule({ ...base, id: 'a/b' }), grpc.status.INVALID_ARGUMENT, /id must not contain/);
-    await client.deleteAclRule('dup');
+    await client.mqtt.createAclRule({ ...base, id: 'dup' });
+    await expectCode(client.mqtt.createAclRule({ ...base, id: 'dup' }), grpc.status.ALREADY_EXISTS);
+    await expectCode(client.mqtt.deleteAclRule('missing'), grpc.status.NOT_FOUND);
+    await expectCode(client.mqtt.createAclRule({ ...base, permission: 'ACL_PERMISSION_UNSPECIFIED' }), grpc.status.INVALID_ARGUMENT, /permission must be one of ALLOW, DENY/);
+    await expectCode(client.mqtt.createAclRule({ ...base, action: 'ACL_ACTION_UNSPECIFIED' }), grpc.status.INVALID_ARGUMENT, /action/);
+    await expectCode(client.mqtt.createAclRule({ ...base, subjectType: 'SUBJECT_IP', subjectValue: '10.0.0.0/33' }), grpc.status.INVALID_ARGUMENT, /subject_value must be a CIDR/);
+    await expectCode(client.mqtt.createAclRule({ ...base, subjectType: 'SUBJECT_IP', subjectValue: '300.1.1.1' }), grpc.status.INVALID_ARGUMENT, /subject_value/);
+    await expectCode(client.mqtt.createAclRule({ ...base, subjectValue: '' }), grpc.status.INVALID_ARGUMENT, /subject_value must not be empty/);
+    await expectCode(client.mqtt.createAclRule({ ...base, subjectType: 'SUBJECT_ALL' }), grpc.status.INVALID_ARGUMENT, /subject_value must be empty/);
+    await expectCode(client.mqtt.createAclRule({ ...base, topicFilter: 'a/#/b' }), grpc.status.INVALID_ARGUMENT, /topic_filter .* '#'/);
+    await expectCode(client.mqtt.createAclRule({ ...base, topicFilter: 'a/b+' }), grpc.status.INVALID_ARGUMENT, /topic_filter .* '\+'/);
+    await expectCode(client.mqtt.createAclRule({ ...base, topicFilter: '' }), grpc.status.INVALID_ARGUMENT, /topic_filter must not be empty/);
+    await expectCode(client.mqtt.createAclRule({ ...base, id: 'a/b' }), grpc.status.INVALID_ARGUMENT, /id must not contain/);
+    await client.mqtt.deleteAclRule('dup');
   });
 });
 
 describe('blacklist', () => {
   it('adds, replaces, lists and deletes entries of every type', async () => {
-    await client.createBlacklistEntry({ type: 'BLACKLIST_CLIENT_ID', value: 'bad-client', reason: 'abuse' });
-    await client.createBlacklistEntry({ type: 'BLACKLIST_USER', value: 'mallory', expiresAtMs: 4_102_444_800_000 });
-    await client.createBlacklistEntry({ type: 'BLACKLIST_IP', value: '192.0.2.7' });
-    await client.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '2001:db8::/32' });
-    const replaced = await client.createBlacklistEntry({ type: 'BLACKLIST_USER', value: 'mallory', expiresAtMs: 1 });
+    await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CLIENT_ID', value: 'bad-client', reason: 'abuse' });
+    await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_USER', value: 'mallory', expiresAtMs: 4_102_444_800_000 });
+    await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_IP', value: '192.0.2.7' });
+    await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '2001:db8::/32' });
+    const replaced = await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_USER', value: 'mallory', expiresAtMs: 1 });
     expect(replaced.expiresAtMs).toBe(1);
-    const entries = await client.listBlacklist();
+    const entries = await client.mqtt.listBlacklist();
     expect(entries).toHaveLength(4);
     expect(entries.find((e) => e.value === 'mallory')).toMatchObject({ type: 'BLACKLIST_USER', expiresAtMs: 1 });
     expect(entries.find((e) => e.value === 'bad-client')).toMatchObject({ reason: 'abuse', expiresAtMs: 0 });
-    await client.deleteBlacklistEntry('BLACKLIST_CIDR', '2001:db8::/32');
-    expect((await client.listBlacklist()).map((e) => e.value)).not.toContain('2001:db8::/32');
+    await client.mqtt.deleteBlacklistEntry('BLACKLIST_CIDR', '2001:db8::/32');
+    expect((await client.mqtt.listBlacklist()).map((e) => e.value)).not.toContain('2001:db8::/32');
   });
 
   it('refuses bad entries and unknown deletions', async () => {
-    await expectCode(client.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '10.0.0.1' }), grpc.status.INVALID_ARGUMENT, /value must be a CIDR block/);
-    await expectCode(client.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: 'nonsense/8' }), grpc.status.INVALID_ARGUMENT, /CIDR/);
-    await expectCode(client.createBlacklistEntry({ type: 'BLACKLIST_IP', value: '10.0.0.0/8' }), grpc.status.INVALID_ARGUMENT, /value must be an IPv4 or IPv6 address/);
-    await expectCode(client.createBlacklistEntry({ type: 'BLACKLIST_TYPE_UNSPECIFIED', value: 'x' }), grpc.status.INVALID_ARGUMENT, /type must be one of/);
-    await expectCode(client.createBlacklistEntry({ type: 'BLACKLIST_USER', value: '' }), grpc.status.INVALID_ARGUMENT, /value must not be empty/);
-    await expectCode(client.deleteBlacklistEntry('BLACKLIST_USER', 'never-added'), grpc.status.NOT_FOUND);
+    await expectCode(client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '10.0.0.1' }), grpc.status.INVALID_ARGUMENT, /value must be a CIDR block/);
+    await expectCode(client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: 'nonsense/8' }), grpc.status.INVALID_ARGUMENT, /CIDR/);
+    await expectCode(client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_IP', value: '10.0.0.0/8' }), grpc.status.INVALID_ARGUMENT, /value must be an IPv4 or IPv6 address/);
+    await expectCode(client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_TYPE_UNSPECIFIED', value: 'x' }), grpc.status.INVALID_ARGUMENT, /type must be one of/);
+    await expectCode(client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_USER', value: '' }), grpc.status.INVALID_ARGUMENT, /value must not be empty/);
+    await expectCode(client.mqtt.deleteBlacklistEntry('BLACKLIST_USER', 'never-added'), grpc.status.NOT_FOUND);
   });
 });
 
 describe('broker state resources', () => {
   it('puts, gets, lists and deletes sessions, subscriptions, topics, retained and will messages, rules and group leaders', async () => {
     const session = { brokerNodeId: 3, connected: true, sessionExpiryIntervalSec: 3600 };
-    const put = await client.putResource('SESSION', 'client-1', session);
+    const put = await client.mqtt.putResource('SESSION', 'client-1', session);
     expect(put.created).toBe(true);
     expect(put.resource.record).toEqual(session);
     // a recent disconnect: the leader's scheduler would expire a session whose expiry had already passed
     const disconnectedAt = Date.now();
-    const again = await client.putResource('SESSION', 'client-1', { ...session, connected: false, lastDisconnectAtMs: disconnectedAt });
+    const again = await client.mqtt.putResource('SESSION', 'client-1', { ...session, connected: false, lastDisconnectAtMs: disconnectedAt });
     expect(again.created).toBe(false);
-    expect((await client.getResource('SESSION', 'client-1'))?.record).toMatchObject({ connected: false, lastDisconnectAtMs: disconnectedAt });
+    expect((await client.mqtt.getResource('SESSION', 'client-1'))?.record).toMatchObject({ connected: false, lastDisconnectAtMs: disconnectedAt });
 
-    await client.putResource('SUBSCRIPTION', 'client-1', { subscriptions: [{ topicFilter: 'a/+', qos: 1, noLocal: true }, { topicFilter: '#', qos: 0, identifier: 7 }] });
-    await client.putResource('TOPIC', 'sensors/t1', { createdAtMs: 1 });
-    await client.putResource('RETAINED_MESSAGE', 'sensors/t1', { qos: 1, properties: { contentType: 'text/plain' } }, Buffer.from([0, 1, 2, 255]));
-    await client.putResource('WILL_MESSAGE', 'client-1', { topic: 'status/client-1', qos: 1, retain: true, delayIntervalSec: 30 }, Buffer.from('gone'));
-    await client.putResource('TOPIC_REWRITE_RULE', 'r1', { action: 'publish', sourceTopic: 'old/#', destTopic: 'new/$1', regex: '^old/(.*)$' });
-    await client.putResource('AUTO_SUBSCRIBE_RULE', 'a1', { topicFilter: 'welcome/%c', qos: 0 });
-    await client.putResource('SHARED_GROUP_LEADER', 'g1', { brokerNodeId: 2 });
+    await client.mqtt.putResource('SUBSCRIPTION', 'client-1', { subscriptions: [{ topicFilter: 'a/+', qos: 1, noLocal: true }, { topicFilter: '#', qos: 0, identifier: 7 }] });
+    await client.mqtt.putResource('TOPIC', 'sensors/t1', { createdAtMs: 1 });
+    await client.mqtt.putResource('RETAINED_MESSAGE', 'sensors/t1', { qos: 1, properties: { contentType: 'text/plain' } }, Buffer.from([0, 1, 2, 255]));
+    await client.mqtt.putResource('WILL_MESSAGE', 'client-1', { topic: 'status/client-1', qos: 1, retain: true, delayIntervalSec: 30 }, Buffer.from('gone'));
+    await client.mqtt.putResource('TOPIC_REWRITE_RULE', 'r1', { action: 'publish', sourceTopic: 'old/#', destTopic: 'new/$1', regex: '^old/(.*)$' });
+    await client.mqtt.putResource('AUTO_SUBSCRIBE_RULE', 'a1', { topicFilter: 'welcome/%c', qos: 0 });
+    await client.mqtt.putResource('SHARED_GROUP_LEADER', 'g1', { brokerNodeId: 2 });
 
-    expect((await client.getResource('RETAINED_MESSAGE', 'sensors/t1'))?.payload).toEqual(Buffer.from([0, 1, 2, 255]));
-    expect((await client.getResource('WILL_MESSAGE', 'client-1'))?.payload.toString()).toBe('gone');
-    expect((await client.getResource('SHARED_GROUP_LEADER', 'g1'))?.record).toEqual({ brokerNodeId: 2 });
-    expect((await client.getResource('TOPIC', 'sensors/t1'))?.updatedAtMs).toBeGreaterThan(0);
+    expect((await client.mqtt.getResource('RETAINED_MESSAGE', 'sensors/t1'))?.payload).toEqual(Buffer.from([0, 1, 2, 255]));
+    expect((await client.mqtt.getResource('WILL_MESSAGE', 'client-1'))?.payload.toString()).toBe('gone');
+    expect((await client.mqtt.getResource('SHARED_GROUP_LEADER', 'g1'))?.record).toEqual({ brokerNodeId: 2 });
+    expect((await client.mqtt.getResource('TOPIC', 'sensors/t1'))?.updatedAtMs).toBeGreaterThan(0);
 
-    for (const id of ['c-a', 'c-b', 'other']) await client.putResource('SESSION', id, session);
-    const page = await client.listResources('SESSION', { keyPrefix: 'c', limit: 2 });
+    for (const id of ['c-a', 'c-b', 'other']) await client.mqtt.putResource('SESSION', id, session);
+    const page = await client.mqtt.listResources('SESSION', { keyPrefix: 'c', limit: 2 });
     expect(page.resources.map((r) => r.key)).toEqual(['c-a', 'c-b']);
     expect(page.more).toBe(true);
-    const next = await client.listResources('SESSION', { keyPrefix: 'c', startAfter: 'c-b' });
+    const next = await client.mqtt.listResources('SESSION', { keyPrefix: 'c', startAfter: 'c-b' });
     expect(next.resources.map((r) => r.key)).toEqual(['client-1']);
 
-    expect(await client.deleteResource('SESSION', 'c-a')).toBe(true);
-    expect(await client.deleteResource('SESSION', 'c-a')).toBe(false);
-    expect(await client.getResource('SESSION', 'c-a')).toBeUndefined();
+    expect(await client.mqtt.deleteResource('SESSION', 'c-a')).toBe(true);
+    expect(await client.mqtt.deleteResource('SESSION', 'c-a')).toBe(false);
+    expect(await client.mqtt.getResource('SESSION', 'c-a')).toBeUndefined();
   });
 
   it('validates each type: key, JSON fields and payload', async () => {
-    await expectCode(client.putResource('SESSION', 'c', { brokerNodeId: 1, connected: 'yes', sessionExpiryIntervalSec: 0 }), grpc.status.INVALID_ARGUMENT, /json\.connected/);
-    await expectCode(client.putResource('SESSION', 'c', { brokerNodeId: 1, connected: true }), grpc.status.INVALID_ARGUMENT, /json\.sessionExpiryIntervalSec/);
-    await expectCode(client.putResource('SESSION', 'c', { brokerNodeId: 1, connected: true, sessionExpiryIntervalSec: 0, typo: 1 }), grpc.status.INVALID_ARGUMENT, /typo/);
-    await expectCode(client.putResource('SESSION', '', { brokerNodeId: 1, connected: true, sessionExpiryIntervalSec: 0 }), grpc.status.INVALID_ARGUMENT, /key \(client id\) must not be empty/);
-    await expectCode(client.putResource('SUBSCRIPTION', 'c', { subscriptions: [{ topicFilter: 'a/#/b', qos: 0 }] }), grpc.status.INVALID_ARGUMENT, /json\.subscriptions\.0\.topicFilter/);
-    await expectCode(client.putResource('SUBSCRIPTION', 'c', { subscriptions: [{ topicFilter: 'a', qos: 3 }] }), grpc.status.INVALID_ARGUMENT, /json\.subscriptions\.0\.qos/);
-    await expectCode(client.putResource('TOPIC', 'a/+', { createdAtMs: 1 }), grpc.status.INVALID_ARGUMENT, /not a valid topic name/);
-    await expectCode(client.putResource('TOPIC', 't', { createdAtMs: 1 }, Buffer.from('x')), grpc.status.INVALID_ARGUMENT, /payload is only for/);
-    await expectCode(client.putResource('TOPIC_REWRITE_RULE', 'r', { action: 'publish', sourceTopic: 'a', destTopic: 'b', regex: '(' }), grpc.status.INVALID_ARGUMENT, /json\.regex: not a valid regular expression/);
-    await expectCode(client.putResource('SHARED_GROUP_LEADER', 'g/1', { brokerNodeId: 1 }), grpc.status.INVALID_ARGUMENT, /must not contain '\/'/);
-    await expectCode(client.putResource('MQTT_RESOURCE_TYPE_UNSPECIFIED', 'k', {}), grpc.status.INVALID_ARGUMENT, /type must be one of SESSION/);
-    await expectCode(client.getResource('TOPIC', ''), grpc.status.INVALID_ARGUMENT);
+    await expectCode(client.mqtt.putResource('SESSION', 'c', { brokerNodeId: 1, connected: 'yes', sessionExpiryIntervalSec: 0 }), grpc.status.INVALID_ARGUMENT, /json\.connected/);
+    await expectCode(client.mqtt.putResource('SESSION', 'c', { brokerNodeId: 1, connected: true }), grpc.status.INVALID_ARGUMENT, /json\.sessionExpiryIntervalSec/);
+    await expectCode(client.mqtt.putResource('SESSION', 'c', { brokerNodeId: 1, connected: true, sessionExpiryIntervalSec: 0, typo: 1 }), grpc.status.INVALID_ARGUMENT, /typo/);
+    await expectCode(client.mqtt.putResource('SESSION', '', { brokerNodeId: 1, connected: true, sessionExpiryIntervalSec: 0 }), grpc.status.INVALID_ARGUMENT, /key \(client id\) must not be empty/);
+    await expectCode(client.mqtt.putResource('SUBSCRIPTION', 'c', { subscriptions: [{ topicFilter: 'a/#/b', qos: 0 }] }), grpc.status.INVALID_ARGUMENT, /json\.subscriptions\.0\.topicFilter/);
+    await expectCode(client.mqtt.putResource('SUBSCRIPTION', 'c', { subscriptions: [{ topicFilter: 'a', qos: 3 }] }), grpc.status.INVALID_ARGUMENT, /json\.subscriptions\.0\.qos/);
+    await expectCode(client.mqtt.putResource('TOPIC', 'a/+', { createdAtMs: 1 }), grpc.status.INVALID_ARGUMENT, /not a valid topic name/);
+    await expectCode(client.mqtt.putResource('TOPIC', 't', { createdAtMs: 1 }, Buffer.from('x')), grpc.status.INVALID_ARGUMENT, /payload is only for/);
+    await expectCode(client.mqtt.putResource('TOPIC_REWRITE_RULE', 'r', { action: 'publish', sourceTopic: 'a', destTopic: 'b', regex: '(' }), grpc.status.INVALID_ARGUMENT, /json\.regex: not a valid regular expression/);
+    await expectCode(client.mqtt.putResource('SHARED_GROUP_LEADER', 'g/1', { brokerNodeId: 1 }), grpc.status.INVALID_ARGUMENT, /must not contain '\/'/);
+    await expectCode(client.mqtt.putResource('MQTT_RESOURCE_TYPE_UNSPECIFIED', 'k', {}), grpc.status.INVALID_ARGUMENT, /type must be one of SESSION/);
+    await expectCode(client.mqtt.getResource('TOPIC', ''), grpc.status.INVALID_ARGUMENT);
   });
 
   it('rejects text that is not JSON', async () => {
@@ -208,18 +208,18 @@ describe('broker state resources', () => {
 
 describe('restart', () => {
   it('keeps users (with working passwords), ACL rules, blacklist entries and resources', async () => {
-    await client.createUser('durable', 'pw-d', true);
-    await client.createAclRule({ id: 'keep', permission: 'DENY', action: 'SUBSCRIBE', subjectType: 'SUBJECT_CLIENT_ID', subjectValue: 'c9', topicFilter: '$SYS/#' });
-    await client.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '198.51.100.0/24' });
+    await client.mqtt.createUser('durable', 'pw-d', true);
+    await client.mqtt.createAclRule({ id: 'keep', permission: 'DENY', action: 'SUBSCRIBE', subjectType: 'SUBJECT_CLIENT_ID', subjectValue: 'c9', topicFilter: '$SYS/#' });
+    await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '198.51.100.0/24' });
     // the group's broker is registered: the leader moves the groups of brokers that are not (shared-group scheduling)
-    await client.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'c', nodeId: 9, host: 'h', ports: {}, labels: {} });
-    await client.putResource('SHARED_GROUP_LEADER', 'durable-group', { brokerNodeId: 9 });
+    await client.cluster.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'c', nodeId: 9, host: 'h', ports: {}, labels: {} });
+    await client.mqtt.putResource('SHARED_GROUP_LEADER', 'durable-group', { brokerNodeId: 9 });
     await placement.restart();
     client.close();
     client = placement.client({ callTimeoutMs: 5000 });
-    expect(await client.authenticateUser('durable', 'pw-d')).toEqual({ authenticated: true, superuser: true });
-    expect((await client.listAclRules()).map((r) => r.id)).toContain('keep');
-    expect((await client.listBlacklist()).map((e) => e.value)).toContain('198.51.100.0/24');
-    expect((await client.getResource('SHARED_GROUP_LEADER', 'durable-group'))?.record).toEqual({ brokerNodeId: 9 });
+    expect(await client.mqtt.authenticateUser('durable', 'pw-d')).toEqual({ authenticated: true, superuser: true });
+    expect((await client.mqtt.listAclRules()).map((r) => r.id)).toContain('keep');
+    expect((await client.mqtt.listBlacklist()).map((e) => e.value)).toContain('198.51.100.0/24');
+    expect((await client.mqtt.getResource('SHARED_GROUP_LEADER', 'durable-group'))?.record).toEqual({ brokerNodeId: 9 });
   });
 });

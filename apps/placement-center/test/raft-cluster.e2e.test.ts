@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PlacementClient, freePort } from '@robustmq/common';
+import { freePort } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { checkOperations, kvModel, type KvInput, type KvOutput, type Operation } from '@robustmq/raft/linearizability';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -88,7 +89,7 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
         if (n % 3 === 2) {
           const call = now();
           try {
-            const value = await client.kvGet(key);
+            const value = await client.kv.get(key);
             history.push({ clientId, input: { op: 'get', key }, call, output: { op: 'get', value: value?.toString() ?? null }, return: now() });
           } catch {
             // a failed read changed nothing: leave it out of the history
@@ -100,7 +101,7 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
         attempted.add(`${key}=${value}`);
         const call = now();
         try {
-          await client.kvSet(key, value);
+          await client.kv.set(key, value);
           const ret = now();
           history.push({ clientId, input: { op: 'put', key, value }, call, output: { op: 'put' }, return: ret });
           if (!acked.has(key)) acked.set(key, new Set());
@@ -127,14 +128,14 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
   // write would make some final value impossible under any linearization)
   for (const key of acked.keys()) {
     const call = now();
-    const value = (await client.kvGet(key))?.toString() ?? null;
+    const value = (await client.kv.get(key))?.toString() ?? null;
     history.push({ clientId: 1000, input: { op: 'get', key }, call, output: { op: 'get', value }, return: now() });
     expect(value === null ? false : attempted.has(`${key}=${value}`), `${key} holds a value somebody wrote`).toBe(true);
   }
   const result = checkOperations(kvModel, history, { timeoutMs: 60_000 });
   expect(result.outcome, result.detail).not.toBe('not-linearizable');
 
-  const all = await client.kvListPrefix('lin/', '', 100);
+  const all = await client.kv.listPrefix('lin/', '', 100);
   expect(all.items.length).toBe(acked.size);
   client.close();
 
@@ -179,7 +180,7 @@ it('adds a 4th member, removes one and transfers leadership while writes continu
   let written = 0;
   const writer = (async () => {
     while (writing) {
-      await client.kvSet(`member-test/${written % 50}`, String(written));
+      await client.kv.set(`member-test/${written % 50}`, String(written));
       written++;
     }
   })();
@@ -211,18 +212,18 @@ it('a SIGSTOPped leader serves no stale linearizable read after SIGCONT, and rej
     return s.leader > 0 ? s.leader : undefined;
   });
   const all = new PlacementClient({ addresses: ports.map((p) => `127.0.0.1:${p.grpc}`), callTimeoutMs: 15_000 });
-  await all.kvSet('stop-test', 'before');
+  await all.kv.set('stop-test', 'before');
   procs.get(leader)!.kill('SIGSTOP');
   try {
     // the majority elects a new leader and accepts a newer value
-    await all.kvSet('stop-test', 'after');
+    await all.kv.set('stop-test', 'after');
   } finally {
     procs.get(leader)!.kill('SIGCONT');
   }
   // the old leader, asked right away and only it, must not answer with the old value
   const onlyOld = new PlacementClient({ addresses: [`127.0.0.1:${ports[leader - 1]!.grpc}`], callTimeoutMs: 3_000, attemptTimeoutMs: 1_000 });
   try {
-    const value = await onlyOld.kvGet('stop-test');
+    const value = await onlyOld.kv.get('stop-test');
     expect(value?.toString()).toBe('after');
   } catch (err) {
     // refusing is fine too: it is not the leader any more (or cannot prove it is)

@@ -25,8 +25,8 @@ describe('raft log store', () => {
       await cluster.startMember(1);
       const client = cluster.client({ callTimeoutMs: 5_000 });
       try {
-        for (const key of keys) await client.kvSet(key, `v-${key}`);
-        return await Promise.all(['a', 'b', 'c'].map((k) => client.kvGet(k)));
+        for (const key of keys) await client.kv.set(key, `v-${key}`);
+        return await Promise.all(['a', 'b', 'c'].map((k) => client.kv.get(k)));
       } finally {
         client.close();
         await cluster.stopMember(1);

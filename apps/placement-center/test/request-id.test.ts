@@ -5,7 +5,7 @@
 // ALREADY_EXISTS / NOT_FOUND / FAILED_PRECONDITION.
 import * as grpc from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { newClusterClient, newJournalClient, newMqttClient } from '@robustmq/protocol';
 import { testScope } from '@robustmq/testing';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
@@ -28,7 +28,7 @@ beforeAll(async () => {
     cluster: scope.add(newClusterClient(address, credentials) as unknown as grpc.Client),
   };
   for (const nodeId of [1, 2, 3]) {
-    await client.registerNode({ clusterType: 'JOURNAL_SERVER', clusterName: 'jc', nodeId, host: '127.0.0.1', ports: { data: 1778 + nodeId }, labels: {} });
+    await client.cluster.registerNode({ clusterType: 'JOURNAL_SERVER', clusterName: 'jc', nodeId, host: '127.0.0.1', ports: { data: 1778 + nodeId }, labels: {} });
   }
 });
 
@@ -53,8 +53,8 @@ describe('the same request_id sent twice over gRPC', () => {
     // a different logical call for the same shard is a real duplicate
     const other = await send('journal', 'CreateShard', { ...request, requestId: 'create-2' });
     expect(other.code).toBe(grpc.status.ALREADY_EXISTS);
-    expect((await client.listShards({ namespace: 'ns' })).shards.map((s) => s.name)).toEqual(['twice']);
-    expect(await client.listSegments('ns', 'twice')).toHaveLength(1);
+    expect((await client.journal.listShards({ namespace: 'ns' })).shards.map((s) => s.name)).toEqual(['twice']);
+    expect(await client.journal.listSegments('ns', 'twice')).toHaveLength(1);
   });
 
   it('creates a user and an ACL rule with a generated id once', async () => {
@@ -69,7 +69,7 @@ describe('the same request_id sent twice over gRPC', () => {
     const again = await send('mqtt', 'CreateAclRule', rule);
     // the retry gets the id placement generated the first time, and no second rule exists
     expect(again).toEqual(created);
-    const rules = await client.listAclRules();
+    const rules = await client.mqtt.listAclRules();
     expect(rules.map((r) => r.id)).toEqual([(created.reply as { rule: { id: string } }).rule.id]);
   });
 
@@ -79,7 +79,7 @@ describe('the same request_id sent twice over gRPC', () => {
     expect(first.code).toBeUndefined();
     expect(first.reply).toMatchObject({ sealed: { seq: 0, status: 'SEGMENT_SEALED', endOffset: 41 }, next: { seq: 1, startOffset: 42 } });
     expect(await send('journal', 'SealAndOpenNext', seal)).toEqual(first);
-    const segments = await client.listSegments('ns', 'twice');
+    const segments = await client.journal.listSegments('ns', 'twice');
     expect(segments.map((s) => [s.seq, s.status])).toEqual([
       [0, 'SEGMENT_SEALED'],
       [1, 'SEGMENT_WRITE'],
@@ -89,13 +89,13 @@ describe('the same request_id sent twice over gRPC', () => {
   });
 
   it('moves a segment leader from an expected epoch once (the retry is not refused as a stale epoch)', async () => {
-    const [segment] = (await client.listSegments('ns', 'twice')).filter((s) => s.seq === 1);
+    const [segment] = (await client.journal.listSegments('ns', 'twice')).filter((s) => s.seq === 1);
     const to = segment!.replicas.find((r) => r !== segment!.leader)!;
     const move = { namespace: 'ns', shardName: 'twice', segmentSeq: 1, leader: to, expectedEpoch: segment!.epoch, requestId: 'leader-1' };
     const first = await send('journal', 'UpdateSegmentLeader', move);
     expect(first.reply).toMatchObject({ segment: { leader: to, epoch: segment!.epoch + 1 } });
     expect(await send('journal', 'UpdateSegmentLeader', move)).toEqual(first);
-    expect((await client.listSegments('ns', 'twice'))[1]).toMatchObject({ leader: to, epoch: segment!.epoch + 1 });
+    expect((await client.journal.listSegments('ns', 'twice'))[1]).toMatchObject({ leader: to, epoch: segment!.epoch + 1 });
     expect((await send('journal', 'UpdateSegmentLeader', { ...move, requestId: 'leader-2' })).code).toBe(grpc.status.FAILED_PRECONDITION);
   });
 
@@ -105,7 +105,7 @@ describe('the same request_id sent twice over gRPC', () => {
     expect((await send('mqtt', 'DeleteUser', del)).code).toBeUndefined();
     expect((await send('mqtt', 'DeleteUser', { ...del, requestId: 'del-2' })).code).toBe(grpc.status.NOT_FOUND);
 
-    await client.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'jc', nodeId: 9, host: 'h', ports: {}, labels: {} });
+    await client.cluster.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'jc', nodeId: 9, host: 'h', ports: {}, labels: {} });
     const unregister = { clusterType: 'MQTT_BROKER', clusterName: 'jc', nodeId: 9, requestId: 'unreg-1' };
     expect((await send('cluster', 'UnregisterNode', unregister)).code).toBeUndefined();
     expect((await send('cluster', 'UnregisterNode', unregister)).code).toBeUndefined();
@@ -127,7 +127,7 @@ describe('a PlacementClient whose first reply is lost', () => {
   beforeAll(async () => {
     proxy = scope.add(await ReplyDroppingProxy.start({ host: '127.0.0.1', port: cluster.member(1).grpcPort }));
     lossy = scope.add(new PlacementClient({ addresses: [proxy.address], callTimeoutMs: 10_000 }));
-    await lossy.listShards(); // connect before arming, so the dropped frame is a reply
+    await lossy.journal.listShards(); // connect before arming, so the dropped frame is a reply
   });
 
   async function withLostReply<T>(call: () => Promise<T>): Promise<T> {
@@ -139,36 +139,36 @@ describe('a PlacementClient whose first reply is lost', () => {
   }
 
   it('sees its shard created, not ALREADY_EXISTS', async () => {
-    const { shard, segment } = await withLostReply(() => lossy.createShard('lost', 'orders', { replicaCount: 2, acks: 'ACKS_QUORUM' }));
+    const { shard, segment } = await withLostReply(() => lossy.journal.createShard('lost', 'orders', { replicaCount: 2, acks: 'ACKS_QUORUM' }));
     expect(shard).toMatchObject({ namespace: 'lost', name: 'orders', activeSegmentSeq: 0 });
     // the answer is what the first attempt stored, not replicas re-chosen by the retry
-    expect(await client.listSegments('lost', 'orders')).toEqual([segment]);
+    expect(await client.journal.listSegments('lost', 'orders')).toEqual([segment]);
   });
 
   it('sees its user and ACL rule created once', async () => {
-    const user = await withLostReply(() => lossy.createUser('bob', 'pw'));
-    expect(await client.getUser('bob')).toEqual(user);
-    const before = (await client.listAclRules()).length;
-    const rule = await withLostReply(() => lossy.createAclRule({ permission: 'DENY', action: 'ALL', subjectType: 'SUBJECT_ALL', subjectValue: '', topicFilter: '#', priority: 5 }));
-    const rules = await client.listAclRules();
+    const user = await withLostReply(() => lossy.mqtt.createUser('bob', 'pw'));
+    expect(await client.mqtt.getUser('bob')).toEqual(user);
+    const before = (await client.mqtt.listAclRules()).length;
+    const rule = await withLostReply(() => lossy.mqtt.createAclRule({ permission: 'DENY', action: 'ALL', subjectType: 'SUBJECT_ALL', subjectValue: '', topicFilter: '#', priority: 5 }));
+    const rules = await client.mqtt.listAclRules();
     expect(rules).toHaveLength(before + 1);
     expect(rules.find((r) => r.id === rule.id)).toEqual(rule);
   });
 
   it('sees its seal and its leader change succeed, each applied once', async () => {
-    const { sealed, next } = await withLostReply(() => lossy.sealAndOpenNext({ namespace: 'lost', shardName: 'orders', segmentSeq: 0, endOffset: 9 }));
+    const { sealed, next } = await withLostReply(() => lossy.journal.sealAndOpenNext({ namespace: 'lost', shardName: 'orders', segmentSeq: 0, endOffset: 9 }));
     expect(sealed).toMatchObject({ seq: 0, endOffset: 9 });
-    expect((await client.listSegments('lost', 'orders')).map((s) => s.seq)).toEqual([0, 1]);
+    expect((await client.journal.listSegments('lost', 'orders')).map((s) => s.seq)).toEqual([0, 1]);
     const to = next.replicas.find((r) => r !== next.leader)!;
-    const moved = await withLostReply(() => lossy.updateSegmentLeader({ namespace: 'lost', shardName: 'orders', segmentSeq: 1, leader: to, expectedEpoch: next.epoch }));
+    const moved = await withLostReply(() => lossy.journal.updateSegmentLeader({ namespace: 'lost', shardName: 'orders', segmentSeq: 1, leader: to, expectedEpoch: next.epoch }));
     expect(moved).toMatchObject({ leader: to, epoch: next.epoch + 1 });
-    expect((await client.listSegments('lost', 'orders'))[1]).toMatchObject({ leader: to, epoch: next.epoch + 1 });
+    expect((await client.journal.listSegments('lost', 'orders'))[1]).toMatchObject({ leader: to, epoch: next.epoch + 1 });
   });
 
   it('sees its delete succeed, not NOT_FOUND', async () => {
-    await withLostReply(() => lossy.deleteUser('bob'));
-    expect(await client.getUser('bob')).toBeUndefined();
-    await withLostReply(() => lossy.commitOffset('g', 'lost', 'orders', 7));
-    expect(await client.fetchOffset('g', 'lost', 'orders')).toBe(7);
+    await withLostReply(() => lossy.mqtt.deleteUser('bob'));
+    expect(await client.mqtt.getUser('bob')).toBeUndefined();
+    await withLostReply(() => lossy.journal.commitOffset('g', 'lost', 'orders', 7));
+    expect(await client.journal.fetchOffset('g', 'lost', 'orders')).toBe(7);
   });
 });

@@ -7,7 +7,7 @@ import { LEADER_HINT_KEY, newMqttClient } from '@robustmq/protocol';
 import { testScope } from '@robustmq/testing';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
 import { beforeAll, expect, it } from 'vitest';
-import type { PlacementClient } from '@robustmq/common';
+import type { PlacementClient } from '@robustmq/placement-client';
 
 const scope = testScope();
 let cluster: TestPlacementCluster;
@@ -26,14 +26,14 @@ beforeAll(async () => {
   grpcPorts = cluster.members.map((m) => m.grpcPort);
   client = cluster.client({ callTimeoutMs: 10_000 });
   const beat = setInterval(() => {
-    for (const id of beating) void client.heartbeat('MQTT_BROKER', 'c', id).catch(() => undefined);
+    for (const id of beating) void client.cluster.heartbeat('MQTT_BROKER', 'c', id).catch(() => undefined);
   }, 200);
   scope.defer(() => clearInterval(beat));
 }, 30_000);
 
 it('is answered by the leader only, survives a placement leader change, and the new leader moves a departed broker’s groups', async () => {
   for (const nodeId of [1, 2]) {
-    await client.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'c', nodeId, host: '127.0.0.1', ports: { mqtt: 1880 + nodeId }, labels: {} });
+    await client.cluster.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'c', nodeId, host: '127.0.0.1', ports: { mqtt: 1880 + nodeId }, labels: {} });
     beating.add(nodeId);
   }
   const leader = await cluster.leader();
@@ -49,8 +49,8 @@ it('is answered by the leader only, survives a placement leader change, and the 
   // a client that starts at the follower is sent on to the leader
   const viaFollower = cluster.client({ addresses: [follower, leader].map((id) => `127.0.0.1:${grpcPorts[id - 1]}`), callTimeoutMs: 10_000 });
   try {
-    expect((await viaFollower.getShareSubLeader('g0')).brokerNodeId).toBe(1);
-    expect((await viaFollower.getShareSubLeader('g1')).brokerNodeId).toBe(2);
+    expect((await viaFollower.mqtt.getShareSubLeader('g0')).brokerNodeId).toBe(1);
+    expect((await viaFollower.mqtt.getShareSubLeader('g1')).brokerNodeId).toBe(2);
   } finally {
     viaFollower.close();
   }
@@ -58,14 +58,14 @@ it('is answered by the leader only, survives a placement leader change, and the 
   // the placement leader goes away; the next one answers from the replicated record
   await cluster.stopMember(leader);
   expect(await cluster.leader(10_000)).not.toBe(leader);
-  expect((await client.getShareSubLeader('g0')).brokerNodeId).toBe(1);
-  expect((await client.getShareSubLeader('g1')).brokerNodeId).toBe(2);
+  expect((await client.mqtt.getShareSubLeader('g0')).brokerNodeId).toBe(1);
+  expect((await client.mqtt.getShareSubLeader('g1')).brokerNodeId).toBe(2);
 
   // broker 1 leaves: the new leader's controller moves g0 without being asked
   beating.delete(1);
-  await client.unregisterNode('MQTT_BROKER', 'c', 1);
+  await client.cluster.unregisterNode('MQTT_BROKER', 'c', 1);
   await expect
-    .poll(async () => (await client.getResource('SHARED_GROUP_LEADER', 'g0'))?.record, { timeout: 5_000, interval: 50 })
+    .poll(async () => (await client.mqtt.getResource('SHARED_GROUP_LEADER', 'g0'))?.record, { timeout: 5_000, interval: 50 })
     .toEqual({ brokerNodeId: 2 });
-  expect(await client.getShareSubLeader('g0')).toEqual({ brokerNodeId: 2, host: '127.0.0.1', ports: { mqtt: 1882 } });
+  expect(await client.mqtt.getShareSubLeader('g0')).toEqual({ brokerNodeId: 2, host: '127.0.0.1', ports: { mqtt: 1882 } });
 }, 60_000);

@@ -1,5 +1,5 @@
-// @robustmq/common: what every service shares — config loading, logging, metrics, HTTP conventions, the placement
-// client and the local key-value engine.
+// @robustmq/common: what every service shares — config loading, logging, metrics, HTTP conventions and the local
+// key-value engine. The placement client is @robustmq/placement-client.
 export * from './config/load.js';
 export * from './config/schema-helpers.js';
 export * from './config/cluster-auth.js';
@@ -7,9 +7,6 @@ export * from './log/logger.js';
 export * from './metrics/registry.js';
 export * from './http/errors.js';
 export * from './http/observability.js';
-export * from './placement/backoff.js';
-export * from './placement/placement-client.js';
-export * from './placement/node-registrar.js';
 export * from './kv-engine/kv-engine.js';
 export * from './kv-engine/rocksdb-engine.js';
 export * from './net/listen.js';

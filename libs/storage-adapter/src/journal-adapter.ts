@@ -8,7 +8,8 @@
 //   segment boundary is written as one run of consecutive offsets, but not atomically: if the cluster fails between
 //   the two parts, the first part stays. A retry after a lost answer may store a batch twice (at least once).
 // - Each adapter shard maps to a placement shard with a generated name (see journal-catalog.ts).
-import { PlacementClient, type Logger } from '@robustmq/common';
+import { type Logger } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import {
   JOURNAL_MESSAGE,
   JournalConnectionPool,
@@ -133,7 +134,7 @@ export class JournalStorageAdapter implements StorageAdapter {
   private async handle(name: string, refresh = false): Promise<ShardHandle> {
     let h = this.shards.get(name);
     if (!h || refresh) {
-      const raw = await this.placement.kvGet(catalogKey(this.namespace, name));
+      const raw = await this.placement.kv.get(catalogKey(this.namespace, name));
       if (!raw) {
         this.shards.delete(name);
         throw shardNotFound(name);
@@ -149,8 +150,8 @@ export class JournalStorageAdapter implements StorageAdapter {
 
   private async refreshSegments(h: ShardHandle): Promise<void> {
     const [segments, firstSeq] = await Promise.all([
-      this.placement.listSegments(this.namespace, h.entry.placementName),
-      readRetentionMark(this.placement, this.namespace, h.entry.placementName),
+      this.placement.journal.listSegments(this.namespace, h.entry.placementName),
+      readRetentionMark(this.placement.kv, this.namespace, h.entry.placementName),
     ]);
     h.firstSeq = firstSeq;
     h.segments = segments
@@ -175,7 +176,7 @@ export class JournalStorageAdapter implements StorageAdapter {
   private async address(nodeId: number, refresh = false): Promise<string> {
     let address = this.nodes.get(nodeId);
     if (!address || refresh) {
-      const nodes = await this.placement.listNodes('JOURNAL_SERVER');
+      const nodes = await this.placement.cluster.listNodes('JOURNAL_SERVER');
       this.nodes = new Map(nodes.filter((n) => n.ports['data']).map((n) => [n.nodeId, `${n.host}:${n.ports['data']}`] as const));
       address = this.nodes.get(nodeId);
     }
@@ -239,14 +240,14 @@ export class JournalStorageAdapter implements StorageAdapter {
     return this.guard(async () => {
       checkShardName(name);
       const resolved = resolveShardOptions(options);
-      const registered = (await this.placement.listNodes('JOURNAL_SERVER')).length;
+      const registered = (await this.placement.cluster.listNodes('JOURNAL_SERVER')).length;
       const replicaCount = this.options.replicaCount ?? Math.max(1, Math.min(3, registered));
       const entry: CatalogEntry = { name, placementName: newPlacementName(), options: resolved, createdAtMs: Date.now() };
       const key = catalogKey(this.namespace, name);
-      const { succeeded } = await this.placement.kvCompareAndSet(key, 0, JSON.stringify(entry));
+      const { succeeded } = await this.placement.kv.compareAndSet(key, 0, JSON.stringify(entry));
       if (!succeeded) throw shardExists(name);
       try {
-        await this.placement.createShard(this.namespace, entry.placementName, {
+        await this.placement.journal.createShard(this.namespace, entry.placementName, {
           replicaCount,
           acks: ACKS[this.options.acks ?? 'quorum'],
           maxSegmentBytes: 0,
@@ -256,7 +257,7 @@ export class JournalStorageAdapter implements StorageAdapter {
           retentionBytes: 0,
         });
       } catch (err) {
-        await this.placement.kvDelete(key).catch(() => {});
+        await this.placement.kv.delete(key).catch(() => {});
         throw new StorageError('UNAVAILABLE', `cannot create shard '${name}' in the journal cluster: ${(err as Error).message}`);
       }
       return { name, options: resolved, startOffset: 0, nextOffset: 0, segmentCount: 0 };
@@ -268,7 +269,7 @@ export class JournalStorageAdapter implements StorageAdapter {
       const names: string[] = [];
       let startAfter = '';
       for (;;) {
-        const page = await this.placement.kvListPrefix(catalogPrefix(this.namespace), startAfter);
+        const page = await this.placement.kv.listPrefix(catalogPrefix(this.namespace), startAfter);
         for (const kv of page.items) names.push((JSON.parse(kv.value.toString('utf8')) as CatalogEntry).name);
         if (!page.more || page.items.length === 0) break;
         startAfter = page.items[page.items.length - 1]!.key;
@@ -310,11 +311,11 @@ export class JournalStorageAdapter implements StorageAdapter {
     return this.guard(async () => {
       checkShardName(name);
       const h = await this.handle(name, true);
-      const deleted = await this.placement.kvDelete(catalogKey(this.namespace, name));
+      const deleted = await this.placement.kv.delete(catalogKey(this.namespace, name));
       if (!deleted) throw shardNotFound(name);
       this.shards.delete(name);
       this.failWaiting(name, shardNotFound(name));
-      await this.placement.deleteShard(this.namespace, h.entry.placementName).catch((err: unknown) =>
+      await this.placement.journal.deleteShard(this.namespace, h.entry.placementName).catch((err: unknown) =>
         this.options.logger?.warn({ err, shard: name }, 'placement did not mark the deleted shard; journal servers keep its data until they see it gone'),
       );
       // tell the replicas now rather than waiting for their next retention pass
@@ -592,7 +593,7 @@ export class JournalStorageAdapter implements StorageAdapter {
       const h = await this.handle(shard, true);
       const last = h.segments[h.segments.length - 1];
       checkCommitOffset(shard, offset, last ? await this.segmentEnd(h, last) : 0);
-      await this.placement.commitOffset(placementGroupName(group), this.namespace, h.entry.placementName, offset);
+      await this.placement.journal.commitOffset(placementGroupName(group), this.namespace, h.entry.placementName, offset);
     });
   }
 
@@ -601,7 +602,7 @@ export class JournalStorageAdapter implements StorageAdapter {
       checkGroupName(group);
       checkShardName(shard);
       const h = await this.handle(shard, true);
-      return this.placement.fetchOffset(placementGroupName(group), this.namespace, h.entry.placementName);
+      return this.placement.journal.fetchOffset(placementGroupName(group), this.namespace, h.entry.placementName);
     });
   }
 
@@ -610,7 +611,7 @@ export class JournalStorageAdapter implements StorageAdapter {
   enforceRetention(now = Date.now()): Promise<RetentionResult[]> {
     return this.guard(async () => {
       const results: RetentionResult[] = [];
-      const page = await this.placement.kvListPrefix(catalogPrefix(this.namespace));
+      const page = await this.placement.kv.listPrefix(catalogPrefix(this.namespace));
       for (const kv of page.items) {
         const entry = JSON.parse(kv.value.toString('utf8')) as CatalogEntry;
         if (entry.options.retentionMs === undefined) continue;
@@ -623,7 +624,7 @@ export class JournalStorageAdapter implements StorageAdapter {
         }
         if (doomed.length === 0) continue;
         const firstKept = doomed[doomed.length - 1]!.seq + 1;
-        await advanceRetentionMark(this.placement, this.namespace, entry.placementName, firstKept);
+        await advanceRetentionMark(this.placement.kv, this.namespace, entry.placementName, firstKept);
         const removedRecords = doomed.reduce((n, s) => n + (s.end - s.startOffset), 0);
         h.segments = h.segments.filter((s) => s.seq >= firstKept);
         h.firstSeq = firstKept;

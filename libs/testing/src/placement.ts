@@ -1,7 +1,7 @@
 // Placement centers for tests, in-process through `startPlacementCenter(config)`: one node (ports 0, a temp data dir)
 // or a Raft group of N members (gRPC ports fixed in advance, since the member list names them), with placement
 // clients that close with them. A stopped member can be started again at the same address over its data.
-import { PlacementClient, type PlacementClientOptions } from '@robustmq/common';
+import { PlacementClient, type PlacementClientOptions } from '@robustmq/placement-client';
 import {
   loadPlacementCenterConfig,
   startPlacementCenter,

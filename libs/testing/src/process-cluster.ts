@@ -2,7 +2,7 @@
 // server can be SIGKILLed, SIGSTOPped or restarted with the same ports and data dir.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { PlacementClient } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { freePort } from './ports.js';
 import { ServiceProcess } from './processes.js';
 import { removeDir, tempDir } from './temp-dir.js';

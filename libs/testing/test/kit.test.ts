@@ -57,12 +57,12 @@ describe('a placement center', () => {
   it('answers through its client; expectCode checks the status and message', async () => {
     const placement = scope.add(await startTestPlacement());
     const client = placement.client();
-    await expectCode(client.heartbeat('MQTT_BROKER', 'c1', 99), grpc.status.NOT_FOUND, /not registered/);
+    await expectCode(client.cluster.heartbeat('MQTT_BROKER', 'c1', 99), grpc.status.NOT_FOUND, /not registered/);
     // a wrong code or a call that succeeds fails the assertion
     await expect(
-      expectCode(client.heartbeat('MQTT_BROKER', 'c1', 99), grpc.status.INVALID_ARGUMENT),
+      expectCode(client.cluster.heartbeat('MQTT_BROKER', 'c1', 99), grpc.status.INVALID_ARGUMENT),
     ).rejects.toThrow();
-    await expect(expectCode(client.listNodes('MQTT_BROKER'), grpc.status.NOT_FOUND)).rejects.toThrow(
+    await expect(expectCode(client.cluster.listNodes('MQTT_BROKER'), grpc.status.NOT_FOUND)).rejects.toThrow(
       /succeeded/,
     );
   });
@@ -71,11 +71,11 @@ describe('a placement center', () => {
     const cluster = scope.add(await startPlacementCluster(3));
     const first = await cluster.leader();
     const client = cluster.client({ callTimeoutMs: 10_000 });
-    await client.kvSet('k', 'v1');
+    await client.kv.set('k', 'v1');
     await cluster.stopMember(first);
     const second = await cluster.leader();
     expect(second).not.toBe(first);
-    expect(String(await client.kvGet('k'))).toBe('v1');
+    expect(String(await client.kv.get('k'))).toBe('v1');
   });
 });
 

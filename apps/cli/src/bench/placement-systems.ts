@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Etcd3 } from 'etcd3';
-import { PlacementClient, freePort } from '@robustmq/common';
+import { freePort } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { trackChild } from './child-processes.js';
 
 export const PLACEMENT_SYSTEMS = ['robustmq', 'robustmq-unbatched', 'etcd'] as const;
@@ -100,7 +101,7 @@ export async function startRobustmq(members: number, dir: string, options: { bat
   const addresses = ports.map((p) => `127.0.0.1:${p.grpc}`);
   const probe = new PlacementClient({ addresses, callTimeoutMs: 2_000, authToken: AUTH_TOKEN });
   await waitUntil('placement to accept writes', async () => {
-    await probe.kvSet('bench/ready', 'x');
+    await probe.kv.set('bench/ready', 'x');
     return true;
   });
   probe.close();
@@ -111,9 +112,9 @@ export async function startRobustmq(members: number, dir: string, options: { bat
     newClient() {
       const client = new PlacementClient({ addresses, callTimeoutMs: 10_000, batching: options.batching, authToken: AUTH_TOKEN });
       return {
-        put: (key, value) => client.kvSet(key, value),
+        put: (key, value) => client.kv.set(key, value),
         get: async (key) => {
-          await client.kvGet(key);
+          await client.kv.get(key);
         },
         close: () => client.close(),
       };

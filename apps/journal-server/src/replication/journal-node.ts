@@ -4,7 +4,8 @@
 // (compare-and-set on the epoch, so only one replica wins). Sealed segments a replica is missing records of are
 // repaired from the other replicas by the same watchdog.
 import * as grpc from '@grpc/grpc-js';
-import { PlacementError, type Logger, type PlacementClient } from '@robustmq/common';
+import { type Logger } from '@robustmq/common';
+import { PlacementError, type PlacementClient } from '@robustmq/placement-client';
 import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
 import type { LocalSegment, SegmentStore } from '../storage/segment-store.js';
 import { checkBatch } from '../storage/framed-batch.js';
@@ -321,7 +322,7 @@ export class JournalNode {
       // unreachable or not registered: take over below
     }
     try {
-      const updated = await this.placement.updateSegmentLeader({
+      const updated = await this.placement.journal.updateSegmentLeader({
         namespace: meta.namespace,
         shardName: meta.shardName,
         segmentSeq: meta.seq,

@@ -2,7 +2,7 @@
 // and where the other journal servers' data ports are. Cached, and refreshed whenever a caller says its copy looks
 // stale (a peer named another leader, a connection failed), so placement is asked only when something changed.
 import * as grpc from '@grpc/grpc-js';
-import { PlacementError, type PlacementClient } from '@robustmq/common';
+import { PlacementError, type PlacementClient } from '@robustmq/placement-client';
 import type { Segment__Output, Shard__Output } from '@robustmq/protocol';
 import { JournalError } from '@robustmq/protocol/journal';
 
@@ -23,7 +23,7 @@ export class SegmentDirectory {
     const key = `${namespace}/${name}`;
     const cached = this.shards.get(key);
     if (cached && !refresh && Date.now() - cached.at < SHARD_TTL_MS) return cached.shard;
-    const shard = await this.placementCall(() => this.placement.getShard(namespace, name));
+    const shard = await this.placementCall(() => this.placement.journal.getShard(namespace, name));
     if (!shard || shard.status === 'SHARD_DELETING') {
       this.shards.delete(key);
       throw new JournalError('SHARD_NOT_FOUND', `shard ${namespace}/${name} does not exist${shard ? ' (it is being deleted)' : ''}`);
@@ -38,7 +38,7 @@ export class SegmentDirectory {
     let list = this.segments.get(key);
     let found = list?.find((s) => s.seq === seq);
     if (!found || refresh) {
-      list = await this.placementCall(() => this.placement.listSegments(namespace, name));
+      list = await this.placementCall(() => this.placement.journal.listSegments(namespace, name));
       this.segments.set(key, list);
       found = list.find((s) => s.seq === seq);
     }
@@ -64,7 +64,7 @@ export class SegmentDirectory {
   async address(nodeId: number, refresh = false): Promise<string> {
     let address = this.nodes.get(nodeId);
     if (!address || refresh) {
-      const nodes = await this.placementCall(() => this.placement.listNodes('JOURNAL_SERVER'));
+      const nodes = await this.placementCall(() => this.placement.cluster.listNodes('JOURNAL_SERVER'));
       this.nodes = new Map(
         nodes.filter((n) => n.ports['data']).map((n) => [n.nodeId, `${n.host}:${n.ports['data']}`] as const),
       );

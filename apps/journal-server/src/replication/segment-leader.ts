@@ -4,7 +4,8 @@
 // the records on disk, acknowledges appends and wakes long-polling readers at that moment, and seals the segment at
 // its record, size or age limit by asking placement to open the next one.
 import * as grpc from '@grpc/grpc-js';
-import { PlacementError, type Logger, type PlacementClient } from '@robustmq/common';
+import { type Logger } from '@robustmq/common';
+import { PlacementError, type PlacementClient } from '@robustmq/placement-client';
 import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
 import { prefixBytes, stampOffsets } from '../storage/framed-batch.js';
 import { checkRecord, recordOffset } from '../storage/record-view.js';
@@ -388,7 +389,7 @@ export class SegmentLeader {
       const end = this.seg.endOffset;
       for (let attempt = 0; this.state === 'sealing'; attempt++) {
         try {
-          const { sealed, next } = await placement.sealAndOpenNext({
+          const { sealed, next } = await placement.journal.sealAndOpenNext({
             namespace: this.seg.meta.namespace,
             shardName: this.seg.meta.shard,
             segmentSeq: this.seg.meta.seq,

@@ -5,7 +5,8 @@
 // kept segment) is moved forward, so readers learn the new start offset instead of finding a hole; a read of a removed
 // segment is answered OFFSET_OUT_OF_RANGE naming that start (`removedByRetention`). Each pass also drops this server's
 // copies of segments below the mark, however the mark got there.
-import type { Logger, PlacementClient } from '@robustmq/common';
+import type { Logger } from '@robustmq/common';
+import type { PlacementClient } from '@robustmq/placement-client';
 import { JournalError, advanceRetentionMark, isJournalError, readRetentionMark } from '@robustmq/protocol/journal';
 import type { JournalNode } from '../replication/journal-node.js';
 import type { SegmentDirectory } from '../replication/segment-directory.js';
@@ -21,7 +22,7 @@ export async function removedByRetention(
   shard: string,
   seq: number,
 ): Promise<JournalError | undefined> {
-  const firstSeq = await readRetentionMark(placement, namespace, shard);
+  const firstSeq = await readRetentionMark(placement.kv, namespace, shard);
   if (!(seq < firstSeq)) return undefined;
   const first = await directory.segment(namespace, shard, firstSeq).catch(() => undefined);
   const start = first ? `offset ${first.startOffset} (segment ${firstSeq})` : `segment ${firstSeq}`;
@@ -54,7 +55,7 @@ export async function enforceRetention(node: JournalNode, placement: PlacementCl
     // whatever lies below the shard's retention mark is gone for readers, whoever moved the mark (another replica's
     // pass while this server was down, or the journal StorageAdapter's enforceRetention): drop this server's copy too,
     // or it would stay on disk forever
-    const firstKept = await readRetentionMark(placement, namespace, shard);
+    const firstKept = await readRetentionMark(placement.kv, namespace, shard);
     const below = segs.filter((s) => s.meta.seq < firstKept);
     for (const seg of below) await node.dropLocal(seg);
     if (below.length > 0) {
@@ -76,7 +77,7 @@ export async function enforceRetention(node: JournalNode, placement: PlacementCl
       bytes -= seg.file.size;
     }
     if (doomed.length === 0) continue;
-    await advanceRetentionMark(placement, namespace, shard, doomed[doomed.length - 1]!.meta.seq + 1);
+    await advanceRetentionMark(placement.kv, namespace, shard, doomed[doomed.length - 1]!.meta.seq + 1);
     for (const seg of doomed) await node.dropLocal(seg);
     removed += doomed.length;
     logger.info({ namespace, shard, segments: doomed.map((s) => s.meta.seq) }, 'retention removed sealed segments');

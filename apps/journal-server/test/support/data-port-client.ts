@@ -2,7 +2,7 @@
 // active segment from placement, Append to its leader, on to the next segment after a seal — without the journal
 // StorageAdapter's shard catalog in between, so tests can create shards with any placement config (segment size,
 // retention, acks) and talk to in-process servers and child processes alike.
-import type { PlacementClient } from '@robustmq/common';
+import type { PlacementClient } from '@robustmq/placement-client';
 import { JOURNAL_MESSAGE, JournalConnectionPool, batchParts, decodeRecord, encodeRecord, isJournalError, splitBatch, type JournalReply } from '@robustmq/protocol/journal';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -17,7 +17,7 @@ export class DataPortClient {
   }
 
   private async dataAddress(nodeId: number): Promise<string> {
-    const node = (await this.client.listNodes('JOURNAL_SERVER')).find((n) => n.nodeId === nodeId);
+    const node = (await this.client.cluster.listNodes('JOURNAL_SERVER')).find((n) => n.nodeId === nodeId);
     const port = node?.ports['data'];
     if (!port) throw new Error(`journal server ${nodeId} is not registered with placement`);
     return `127.0.0.1:${port}`;
@@ -42,7 +42,7 @@ export class DataPortClient {
     const data = Buffer.concat(batchParts(payloads.map((payload) => encodeRecord(0, { timestamp: now, tags: [], headers: [], payload }))));
     const deadline = Date.now() + (options.timeoutMs ?? 10_000);
     for (;;) {
-      const active = (await this.client.listSegments(namespace, shard)).filter((s) => s.status === 'SEGMENT_WRITE').pop();
+      const active = (await this.client.journal.listSegments(namespace, shard)).filter((s) => s.status === 'SEGMENT_WRITE').pop();
       try {
         if (!active) throw new Error('no writable segment yet');
         const reply = await this.request(

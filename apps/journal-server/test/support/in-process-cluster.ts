@@ -1,7 +1,8 @@
 // In-process servers for proof tests that need no signals: one placement center and N journal servers on fixed free
 // ports (so a stopped server comes back at the same address with its data dir), and a DataPortClient over them.
 import { join } from 'node:path';
-import { PlacementClient, createLogger, freePort } from '@robustmq/common';
+import { createLogger, freePort } from '@robustmq/common';
+import { PlacementClient } from '@robustmq/placement-client';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { loadJournalServerConfig, startJournalServer, type JournalServerHandle } from '../../src/index.js';
 import { DataPortClient } from './data-port-client.js';

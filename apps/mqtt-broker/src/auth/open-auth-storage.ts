@@ -1,7 +1,8 @@
 // Picks and opens the broker's AuthStorageAdapter from `[auth] storage`: "placement" over the broker's placement
 // client, "mysql" from the mysql_* keys. Any other value is a start-up error naming the valid ones (the config schema
 // refuses it too; this covers configs built in code).
-import type { Logger, PlacementClient } from '@robustmq/common';
+import type { Logger } from '@robustmq/common';
+import type { PlacementClient } from '@robustmq/placement-client';
 import type { MqttBrokerConfig } from '../config.js';
 import { AUTH_STORAGE_TYPES, type AuthStorageAdapter } from './auth-storage-adapter.js';
 import { MySqlAuthStorage, type MySqlAuthOptions } from './mysql-auth-storage.js';

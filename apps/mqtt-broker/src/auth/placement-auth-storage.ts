@@ -1,6 +1,6 @@
 // The default AuthStorageAdapter: users (salted scrypt hashes, checked by the placement center), ACL rules and the
 // blacklist kept in the placement center and read over its gRPC API.
-import type { PlacementClient } from '@robustmq/common';
+import type { PlacementClient } from '@robustmq/placement-client';
 import type { AclAction, AclPermission, AclRule, AclSubject, AuthStorageAdapter, BlacklistEntry, BlacklistType } from './auth-storage-adapter.js';
 
 export class PlacementAuthStorage implements AuthStorageAdapter {
@@ -8,11 +8,11 @@ export class PlacementAuthStorage implements AuthStorageAdapter {
   constructor(private readonly client: PlacementClient) {}
 
   authenticate(username: string, password: string) {
-    return this.client.authenticateUser(username, password);
+    return this.client.mqtt.authenticateUser(username, password);
   }
 
   async listAcl(): Promise<AclRule[]> {
-    return (await this.client.listAclRules()).map((r) => ({
+    return (await this.client.mqtt.listAclRules()).map((r) => ({
       id: r.id,
       permission: r.permission as AclPermission,
       action: r.action as AclAction,
@@ -24,7 +24,7 @@ export class PlacementAuthStorage implements AuthStorageAdapter {
   }
 
   async listBlacklist(): Promise<BlacklistEntry[]> {
-    return (await this.client.listBlacklist()).map((e) => ({ type: e.type as BlacklistType, value: e.value, expiresAtMs: e.expiresAtMs }));
+    return (await this.client.mqtt.listBlacklist()).map((e) => ({ type: e.type as BlacklistType, value: e.value, expiresAtMs: e.expiresAtMs }));
   }
 
   async close(): Promise<void> {}

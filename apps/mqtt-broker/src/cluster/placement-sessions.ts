@@ -9,7 +9,8 @@
 // placement could not be told, the local timers stay and this broker fires the will and expires the session itself,
 // deleting placement's copies afterwards.
 import * as grpc from '@grpc/grpc-js';
-import { PlacementError, type PlacementClient, type Logger } from '@robustmq/common';
+import { type Logger } from '@robustmq/common';
+import { PlacementError, type PlacementClient } from '@robustmq/placement-client';
 import { NEVER_EXPIRES, type WillMessage } from '../session/session.js';
 import { toJson } from '../storage/packet-json.js';
 
@@ -39,10 +40,10 @@ export class PlacementSessions {
     if (will) this.willsStored.add(clientId);
     else this.willsStored.delete(clientId);
     void this.enqueue(clientId, 'record a connected session', async () => {
-      await this.client.putResource('SESSION', clientId, record);
-      if (will) await this.client.putResource('WILL_MESSAGE', clientId, willRecord(will), will.payload);
+      await this.client.mqtt.putResource('SESSION', clientId, record);
+      if (will) await this.client.mqtt.putResource('WILL_MESSAGE', clientId, willRecord(will), will.payload);
       // a will of an earlier connection (maybe on another broker) must not fire after this will-less one ends
-      else await this.client.deleteResource('WILL_MESSAGE', clientId);
+      else await this.client.mqtt.deleteResource('WILL_MESSAGE', clientId);
     });
   }
 
@@ -53,9 +54,9 @@ export class PlacementSessions {
     const record = { ...this.base(expiry, protocolVersion, connectedAtMs), connected: false, lastDisconnectAtMs: atMs };
     const deleteWill = willGone && this.willsStored.delete(clientId);
     return this.enqueue(clientId, 'hand a disconnected session to placement', async () => {
-      if (deleteWill) await this.client.deleteResource('WILL_MESSAGE', clientId);
+      if (deleteWill) await this.client.mqtt.deleteResource('WILL_MESSAGE', clientId);
       try {
-        await this.client.putResource('SESSION', clientId, record);
+        await this.client.mqtt.putResource('SESSION', clientId, record);
       } catch (err) {
         // the client is connected to another broker now: the session is no longer ours to hand on
         if (err instanceof PlacementError && err.code === grpc.status.FAILED_PRECONDITION) return 'superseded' as const;
@@ -71,12 +72,12 @@ export class PlacementSessions {
    * connected to another broker; 'local' when placement does not know it or cannot be asked (local timers decide). */
   async adopt(clientId: string, disconnectedAt: number): Promise<{ owner: 'placement' | 'elsewhere' | 'local'; willInPlacement: boolean }> {
     try {
-      const stored = await this.client.getResource('SESSION', clientId);
+      const stored = await this.client.mqtt.getResource('SESSION', clientId);
       if (!stored) return { owner: 'local', willInPlacement: false };
       const record = stored.record as { brokerNodeId?: number; connected?: boolean; connectedAtMs?: number };
       if (record.connected && record.brokerNodeId !== this.nodeId) return { owner: 'elsewhere', willInPlacement: false };
-      if (record.connected) await this.client.putResource('SESSION', clientId, { ...record, connected: false, lastDisconnectAtMs: disconnectedAt });
-      const will = await this.client.getResource('WILL_MESSAGE', clientId);
+      if (record.connected) await this.client.mqtt.putResource('SESSION', clientId, { ...record, connected: false, lastDisconnectAtMs: disconnectedAt });
+      const will = await this.client.mqtt.getResource('WILL_MESSAGE', clientId);
       this.connectedAt.set(clientId, record.connectedAtMs ?? disconnectedAt);
       if (will) this.willsStored.add(clientId);
       return { owner: 'placement', willInPlacement: will !== undefined };
@@ -91,8 +92,8 @@ export class PlacementSessions {
     this.willsStored.delete(clientId);
     this.connectedAt.delete(clientId);
     void this.enqueue(clientId, 'delete an ended session', async () => {
-      await this.client.deleteResource('WILL_MESSAGE', clientId);
-      await this.client.deleteResource('SESSION', clientId);
+      await this.client.mqtt.deleteResource('WILL_MESSAGE', clientId);
+      await this.client.mqtt.deleteResource('SESSION', clientId);
     });
   }
 
@@ -100,7 +101,7 @@ export class PlacementSessions {
   willPublished(clientId: string): void {
     this.willsStored.delete(clientId);
     void this.enqueue(clientId, 'delete a published will', async () => {
-      await this.client.deleteResource('WILL_MESSAGE', clientId);
+      await this.client.mqtt.deleteResource('WILL_MESSAGE', clientId);
     });
   }
 

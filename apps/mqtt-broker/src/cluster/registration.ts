@@ -1,6 +1,7 @@
 // Membership in the cluster: registers this broker with the placement center under its real bound ports, keeps it
 // alive with heartbeats (NodeRegistrar re-registers if placement forgets it) and unregisters on close.
-import { NodeRegistrar, PlacementClient, type Logger } from '@robustmq/common';
+import { type Logger } from '@robustmq/common';
+import { NodeRegistrar, PlacementClient } from '@robustmq/placement-client';
 import { ClusterTypes } from '@robustmq/protocol';
 import type { MqttBrokerConfig } from '../config.js';
 

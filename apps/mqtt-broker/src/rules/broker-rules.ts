@@ -1,7 +1,8 @@
 // The topic rewrite and auto-subscribe rules the broker reads from the placement center (TOPIC_REWRITE_RULE and
 // AUTO_SUBSCRIBE_RULE resources). Like ACL rules they are cached and refreshed on an interval, so applying them to
 // a PUBLISH, SUBSCRIBE or CONNECT costs no round trip; a failed refresh keeps the last copy.
-import type { Logger, MqttResourceRecord, PlacementClient } from '@robustmq/common';
+import type { Logger } from '@robustmq/common';
+import type { MqttResourceRecord, PlacementClient } from '@robustmq/placement-client';
 import type { AutoSubscribeRuleRecord } from './auto-subscribe.js';
 import { compileRewriteRules, rewriteTopic, type CompiledRewriteRule, type RewriteAction, type TopicRewriteRuleRecord } from './topic-rewrite.js';
 
@@ -15,7 +16,7 @@ async function listAll(client: PlacementClient, type: 'TOPIC_REWRITE_RULE' | 'AU
   const all: MqttResourceRecord[] = [];
   let startAfter = '';
   for (;;) {
-    const page = await client.listResources(type, startAfter ? { startAfter } : {});
+    const page = await client.mqtt.listResources(type, startAfter ? { startAfter } : {});
     all.push(...page.resources);
     if (!page.more || page.resources.length === 0) return all;
     startAfter = page.resources[page.resources.length - 1]!.key;

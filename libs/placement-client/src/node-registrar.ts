@@ -4,11 +4,13 @@
 import * as grpc from '@grpc/grpc-js';
 import type { NodeInfo } from '@robustmq/protocol';
 import type { ClusterTypeName } from '@robustmq/protocol';
-import type { Logger } from '../log/logger.js';
-import { PlacementError, type PlacementClient } from './placement-client.js';
+import type { Logger } from '@robustmq/common';
+import { PlacementError } from './connection.js';
+import type { PlacementClient } from './placement-client.js';
 
 export interface NodeRegistrarOptions {
-  client: PlacementClient;
+  /** only its cluster service is used. */
+  client: Pick<PlacementClient, 'cluster'>;
   node: NodeInfo & { clusterType: ClusterTypeName; nodeId: number; clusterName: string };
   heartbeatIntervalMs: number;
   logger: Logger;
@@ -39,7 +41,7 @@ export class NodeRegistrar {
 
   private async register(): Promise<void> {
     const { client, node, logger } = this.options;
-    await client.registerNode(node);
+    await client.cluster.registerNode(node);
     this.registered = true;
     logger.info({ clusterType: node.clusterType, nodeId: node.nodeId }, 'registered with placement center');
   }
@@ -47,7 +49,7 @@ export class NodeRegistrar {
   private async beat(): Promise<void> {
     const { client, node, logger, heartbeatIntervalMs } = this.options;
     try {
-      await client.heartbeat(node.clusterType, node.clusterName, node.nodeId, Math.max(heartbeatIntervalMs * 3, 1000));
+      await client.cluster.heartbeat(node.clusterType, node.clusterName, node.nodeId, Math.max(heartbeatIntervalMs * 3, 1000));
     } catch (err) {
       if (this.stopped) return;
       if (err instanceof PlacementError && err.code === grpc.status.NOT_FOUND) {
@@ -72,7 +74,7 @@ export class NodeRegistrar {
     await this.inFlight;
     const { client, node, logger } = this.options;
     try {
-      await client.unregisterNode(node.clusterType, node.clusterName, node.nodeId, timeoutMs);
+      await client.cluster.unregisterNode(node.clusterType, node.clusterName, node.nodeId, timeoutMs);
       logger.info({ nodeId: node.nodeId }, 'unregistered from placement center');
     } catch (err) {
       logger.warn({ err }, 'unregister from placement center failed; placement will expire the node');

@@ -1,4 +1,4 @@
-// Auto-batching of KV calls (like ioredis' auto-pipelining): the KV calls one PlacementClient receives during one
+// Auto-batching of KV calls (like ioredis' auto-pipelining): the KV calls one placement KvClient receives during one
 // turn of the event loop travel together in one KvService.Batch RPC instead of one RPC each. Per-call gRPC work
 // (HTTP/2 stream, headers, deadline timer, callbacks — on the client and on the server) is most of what a small KV
 // call costs, so a thousand concurrent callers cost a handful of RPCs. A lone call still goes as its plain RPC, so a

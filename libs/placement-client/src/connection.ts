@@ -1,0 +1,182 @@
+// The connection and failover core every placement service client shares: one gRPC channel per placement member
+// per service, the member currently used, and call(): each call goes to the current member and, when that member is
+// unreachable (or answers that it is not the leader), moves on — to the leader it named, else the next member — with
+// backoff until the call's overall deadline. Also the request ids that make retried writes apply at most once.
+import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import {
+  LEADER_HINT_KEY,
+  clusterClientOptions,
+  newClusterClient,
+  newJournalClient,
+  newKvClient,
+  newMqttClient,
+  type ClusterServiceClient,
+  type JournalServiceClient,
+  type KvServiceClient,
+  type MqttServiceClient,
+} from '@robustmq/protocol';
+import type { Logger } from '@robustmq/common';
+import { Backoff, sleep } from './backoff.js';
+
+export interface PlacementClientOptions {
+  /** host:port of every placement member's gRPC port. */
+  addresses: string[];
+  /** per-attempt deadline. */
+  attemptTimeoutMs?: number;
+  /** overall deadline of a call, retries included. */
+  callTimeoutMs?: number;
+  logger?: Logger;
+  /** the cluster secret ([cluster] auth_token) sent with every call; undefined = none. */
+  authToken?: string | undefined;
+  /**
+   * KV calls made during one event-loop turn travel in one Batch RPC (default true); each keeps its own result,
+   * error and request id. false: one RPC per call.
+   */
+  batching?: boolean;
+}
+
+/** A gRPC failure from placement that retrying would not fix (bad request, unknown node, missing key...). */
+export class PlacementError extends Error {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PlacementError';
+  }
+}
+
+const RETRYABLE = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.RESOURCE_EXHAUSTED]);
+
+type UnaryMethod = (
+  request: unknown,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: (error: grpc.ServiceError | null, response?: unknown) => void,
+) => grpc.ClientUnaryCall;
+
+interface ServiceClients {
+  cluster: ClusterServiceClient;
+  kv: KvServiceClient;
+  mqtt: MqttServiceClient;
+  journal: JournalServiceClient;
+}
+
+export type PlacementService = keyof ServiceClients;
+
+interface Member extends ServiceClients {
+  address: string;
+}
+
+export class PlacementConnection {
+  private readonly members: Member[];
+  private current = 0;
+  private closed = false;
+  private readonly attemptTimeoutMs: number;
+  private readonly callTimeoutMs: number;
+  private readonly clientId = randomUUID();
+  private requestSeq = 0;
+
+  constructor(readonly options: PlacementClientOptions) {
+    if (options.addresses.length === 0) throw new Error('PlacementClient needs at least one address');
+    const credentials = grpc.credentials.createInsecure();
+    this.members = options.addresses.map((address) => ({
+      address,
+      cluster: newClusterClient(address, credentials, clusterClientOptions(options.authToken)),
+      kv: newKvClient(address, credentials, clusterClientOptions(options.authToken)),
+      mqtt: newMqttClient(address, credentials, clusterClientOptions(options.authToken)),
+      journal: newJournalClient(address, credentials, clusterClientOptions(options.authToken)),
+    }));
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 3_000;
+    this.callTimeoutMs = options.callTimeoutMs ?? 15_000;
+  }
+
+  get addresses(): string[] {
+    return this.members.map((m) => m.address);
+  }
+
+  /**
+   * One id per logical write, reused by its retries (call() resends the same request object), so placement applies
+   * it at most once and a retry whose first attempt committed gets that attempt's answer. Every write RPC sends one.
+   */
+  requestId(): string {
+    return `${this.clientId}:${++this.requestSeq}`;
+  }
+
+  /** The stub of `service` on the member in use (for streams, which do their own reconnecting). */
+  currentStub<S extends PlacementService>(service: S): ServiceClients[S] {
+    return this.members[this.current]![service];
+  }
+
+  /** Moves to the next member (a stream broke on the current one). */
+  rotate(): void {
+    this.current = (this.current + 1) % this.members.length;
+  }
+
+  async call<Res>(service: PlacementService, name: string, request: object, callTimeoutMs = this.callTimeoutMs): Promise<Res> {
+    const started = Date.now();
+    const backoff = new Backoff({ initialMs: 50, maxMs: 2_000 });
+    let lastError: grpc.ServiceError | undefined;
+    let redirected = false;
+    for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new PlacementError(grpc.status.CANCELLED, `${name}: placement client closed`);
+      const member = this.members[this.current]!;
+      const remaining = callTimeoutMs - (Date.now() - started);
+      const deadline = Date.now() + Math.max(1, Math.min(this.attemptTimeoutMs, remaining));
+      try {
+        return await new Promise<Res>((resolve, reject) => {
+          const client = member[service];
+          const method = (client as unknown as Record<string, UnaryMethod>)[name]!;
+          method.call(client, request, new grpc.Metadata(), { deadline }, (err, res) =>
+            err ? reject(err) : resolve(res as Res),
+          );
+        });
+      } catch (err) {
+        const error = err as grpc.ServiceError;
+        if (!RETRYABLE.has(error.code)) throw new PlacementError(error.code, `${name}: ${error.details || error.message}`);
+        lastError = error;
+        // go to the leader when the member named it, else try the next member (this one may be down or cut off)
+        const hint = error.metadata?.get(LEADER_HINT_KEY)[0]?.toString();
+        const hinted = hint ? this.members.findIndex((m) => m.address === hint) : -1;
+        // follow a hint at once, but not twice in a row (two members with stale views must not ping-pong)
+        if (hinted >= 0 && hinted !== this.current && !redirected) {
+          redirected = true;
+          this.current = hinted;
+          this.options.logger?.debug({ leader: hint }, `${name}: redirected to the leader`);
+          continue;
+        }
+        redirected = false;
+        this.rotate();
+        const delay = backoff.next();
+        if (Date.now() - started + delay >= callTimeoutMs) break;
+        this.options.logger?.debug({ address: member.address, attempt, code: error.code }, `${name} failed, retrying`);
+        await sleep(delay);
+      }
+    }
+    throw new PlacementError(
+      lastError?.code ?? grpc.status.UNAVAILABLE,
+      `${name}: no placement member answered within ${callTimeoutMs} ms (tried ${this.addresses.join(', ')}): ${lastError?.details ?? lastError?.message ?? 'unknown error'}`,
+    );
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const member of this.members) {
+      member.cluster.close();
+      member.kv.close();
+      member.mqtt.close();
+      member.journal.close();
+    }
+  }
+}
+
+/** Runs a call whose NOT_FOUND answer means "absent". */
+export async function orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof PlacementError && err.code === grpc.status.NOT_FOUND) return undefined;
+    throw err;
+  }
+}
