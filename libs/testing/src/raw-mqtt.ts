@@ -3,6 +3,7 @@
 import { connect, type Socket } from 'node:net';
 import { encodePacket, type MqttVersion, type Packet } from '@robustmq/protocol';
 import mqttPacket from 'mqtt-packet';
+import type { Scope } from './scope.js';
 
 export class RawClient {
   readonly packets: Packet[] = [];
@@ -25,9 +26,14 @@ export class RawClient {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
-  static open(port: number, version: MqttVersion = 4): Promise<RawClient> {
+  /** Connects to 127.0.0.1:port; destroyed when `scope` closes, if one is given. */
+  static open(port: number, version: MqttVersion = 4, scope?: Scope): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(new RawClient(socket, version)));
+      const socket = connect(port, '127.0.0.1', () => {
+        const client = new RawClient(socket, version);
+        scope?.add(client, (c) => c.destroy(), 'raw MQTT client');
+        resolve(client);
+      });
       socket.once('error', reject);
     });
   }
