@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { PlacementClient, clusterAuthToken, createLogger, warnIfClusterAuthOff, type Logger } from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
-import { createStorageAdapter, type StorageAdapter } from '@robustmq/storage-adapter';
+import type { StorageAdapter } from '@robustmq/storage-adapter';
 import { Broker, type BrokerSettings } from './broker-core.js';
 import type { MqttBrokerConfig } from './config.js';
 import { DelayedPublisher } from './delayed-publish.js';
@@ -21,6 +21,7 @@ import { restoreSessions } from './session-lifecycle.js';
 import { startInnerGrpc, type InnerGrpcServer } from './grpc/inner-service.js';
 import { PlacementSessions } from './grpc/placement-sessions.js';
 import { MessageLog } from './storage/message-log.js';
+import { openBrokerStorage } from './storage/open-storage.js';
 import { SessionPersistence } from './storage/session-persistence.js';
 import { startSysTopics } from './sys-topics.js';
 
@@ -73,7 +74,9 @@ export async function startMqttBroker(
   const logger =
     options.logger ?? createLogger({ service: 'mqtt-broker', nodeId: config.node.id, level: config.log.level });
   const clusterToken = config.placement.enabled ? clusterAuthToken(config.cluster) : undefined;
-  const storage: StorageAdapter = await createStorageAdapter({ type: config.storage.type, dataDir: config.node.data_dir });
+  const opened = await openBrokerStorage(config, logger, clusterToken);
+  const storage: StorageAdapter = opened.storage;
+  logger.info({ storage: opened.type, chosenBy: opened.chosenBy }, 'message and session storage opened');
   let broker: Broker;
   // persistent sessions and wills are mirrored into placement, whose leader fires delayed wills and expires sessions
   // through the inner gRPC service (short deadlines: a slow placement leaves the local timers in charge); created
