@@ -4,7 +4,10 @@ import { defineProject } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-export function projectConfig(name: string, extra: { testTimeout?: number; fileParallelism?: boolean } = {}) {
+export function projectConfig(
+  name: string,
+  extra: { testTimeout?: number; fileParallelism?: boolean; include?: string[]; env?: Record<string, string> } = {},
+) {
   return defineProject({
     resolve: {
       alias: [
@@ -14,7 +17,8 @@ export function projectConfig(name: string, extra: { testTimeout?: number; fileP
     },
     test: {
       name,
-      include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+      include: extra.include ?? ['test/**/*.test.ts', 'src/**/*.test.ts'],
+      ...(extra.env ? { env: extra.env } : {}),
       testTimeout: extra.testTimeout ?? 30_000,
       hookTimeout: 60_000,
       fileParallelism: extra.fileParallelism ?? true,
