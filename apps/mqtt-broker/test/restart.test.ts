@@ -2,8 +2,9 @@
 // (MQTT_TEST_STORAGE: rocksdb by default, journal in the mqtt-broker-journal project). QoS 1 and QoS 2 messages for
 // an offline persistent session are acknowledged, the broker is killed with SIGKILL right after the last
 // acknowledgement, restarted, and the session receives all of them, in order per QoS level. On journal storage the
-// placement center and the journal server are processes too, and the journal server is SIGKILLed as well, after its
-// last acknowledgement.
+// placement center and the journal server are processes too, and the journal server is SIGKILLed as well: once after
+// its last acknowledgement, and once in the middle of a stream (the publisher's messages wait for it to come back:
+// every one is acknowledged and arrives once the broker's retried appends go through).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,7 +73,7 @@ interface Cluster {
 async function setUp(): Promise<Cluster> {
   const [mqttPort, httpPort] = [await freePort(), await freePort()];
   const url = `mqtt://127.0.0.1:${mqttPort}`;
-  const log = '[log]\nlevel = "info"';
+  const log = '[log]\nlevel = "warn"';
   const brokerConfig = join(dir, 'broker.toml');
   const broker = [`[node]\ndata_dir = ${JSON.stringify(join(dir, 'broker'))}`, `[network]\nhost = "127.0.0.1"\ntcp_port = ${mqttPort}\nhttp_port = ${httpPort}\nws_port = 0\ngrpc_port = 0`, log];
   if (storage !== 'journal') {
@@ -136,12 +137,22 @@ it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broke
   broker = await cluster.startBroker();
 
   if (cluster.startJournal) {
-    // the journal server dies right after acknowledging
+    // the journal server dies right after acknowledging, and then again in the middle of a stream
     const pub2 = await connectClient(cluster.url, { clientId: 'crash-pub2' });
     expected.push(...(await publishStream(pub2, 'j1', 2_000, 1)));
     const journal = [...children].find((c) => c.spawnargs.some((a) => a.includes('journal-server')))!;
     await kill(journal, 'SIGKILL');
     await cluster.startJournal();
+    const stream = publishStream(pub2, 'j2', 6_000, 1);
+    await sleep(300);
+    const again = [...children].find((c) => c.spawnargs.some((a) => a.includes('journal-server')))!;
+    await kill(again, 'SIGKILL');
+    await sleep(500);
+    await cluster.startJournal();
+    const acked = await stream;
+    // the publisher waited through the journal's restart: every message of the stream was acknowledged in the end
+    expect(acked).toHaveLength(6_000);
+    expected.push(...acked.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3))));
     await pub2.endAsync();
   }
 

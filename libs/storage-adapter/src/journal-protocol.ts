@@ -74,6 +74,8 @@ export type JournalErrorCode =
   | 'SEGMENT_SEALED'
   | 'OUT_OF_ORDER'
   | 'OFFSET_OUT_OF_RANGE'
+  /** an Append with expectedOffset found the segment ending elsewhere (details.endOffset). */
+  | 'OFFSET_MISMATCH'
   | 'CORRUPT_RECORD'
   | 'WRITE_FAILED'
   | 'NOT_ENOUGH_REPLICAS'
@@ -263,6 +265,8 @@ export function toStorageError(err: unknown): StorageError {
         return new StorageError('OFFSET_OUT_OF_RANGE', err.message);
       case 'CORRUPT_RECORD':
         return new StorageError('CORRUPT_RECORD', err.message);
+      case 'OFFSET_MISMATCH':
+        return new StorageError('OFFSET_MISMATCH', err.message);
       case 'BAD_REQUEST':
         return new StorageError('INVALID_ARGUMENT', err.message);
       case 'WRITE_FAILED':
