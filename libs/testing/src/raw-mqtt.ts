@@ -49,7 +49,10 @@ export class RawClient {
       const index = this.packets.findIndex((p) => p.cmd === cmd);
       if (index >= 0) return this.packets.splice(index, 1)[0]!;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${cmd} within ${timeoutMs} ms (got ${this.packets.map((p) => p.cmd).join(', ') || 'nothing'})`);
+      if (left <= 0)
+        throw new Error(
+          `no ${cmd} within ${timeoutMs} ms (got ${this.packets.map((p) => p.cmd).join(', ') || 'nothing'})`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -74,7 +77,10 @@ export class RawClient {
   }
 }
 
-export function connectPacket(clientId: string, options: { keepalive?: number; clean?: boolean; version?: MqttVersion } = {}): Packet {
+export function connectPacket(
+  clientId: string,
+  options: { keepalive?: number; clean?: boolean; version?: MqttVersion } = {},
+): Packet {
   const version = options.version ?? 4;
   return {
     cmd: 'connect',
