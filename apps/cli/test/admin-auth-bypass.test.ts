@@ -175,11 +175,11 @@ function variants(method: string, path: string, port: number, body?: string): At
   return attempts;
 }
 
-const codeOf = (r: RawResponse): unknown => {
+const codeOf = (r: RawResponse): string => {
   try {
-    return (JSON.parse(r.body) as { code?: unknown }).code;
+    return String((JSON.parse(r.body) as { code?: unknown }).code);
   } catch {
-    return undefined;
+    return '';
   }
 };
 

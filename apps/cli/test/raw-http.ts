@@ -19,7 +19,8 @@ export function rawRequest(
 ): Promise<RawResponse> {
   const lines = [`${method} ${target} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: close'];
   for (const [name, value] of headers) lines.push(`${name}: ${value}`);
-  if (body !== undefined) lines.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
+  if (body !== undefined)
+    lines.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
   const request = `${lines.join('\r\n')}\r\n\r\n${body ?? ''}`;
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
@@ -33,7 +34,10 @@ export function rawRequest(
       const head = headEnd < 0 ? text : text.slice(0, headEnd);
       const [statusLine, ...headerLines] = head.split('\r\n');
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine ?? '')?.[1]);
-      if (!status) return reject(new Error(`no HTTP answer to ${method} ${target}: ${JSON.stringify(text.slice(0, 200))}`));
+      if (!status)
+        return reject(
+          new Error(`no HTTP answer to ${method} ${target}: ${JSON.stringify(text.slice(0, 200))}`),
+        );
       const responseHeaders: Record<string, string> = {};
       for (const line of headerLines) {
         const colon = line.indexOf(':');

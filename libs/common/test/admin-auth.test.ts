@@ -4,21 +4,43 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { expect, it } from 'vitest';
-import { ConfigError, adminAuthKeys, adminTokens, loadConfig, section, warnIfAdminApiOpen, z, type AdminAuth, type Logger } from '@robustmq/common';
+import {
+  ConfigError,
+  adminAuthKeys,
+  adminTokens,
+  loadConfig,
+  section,
+  warnIfAdminApiOpen,
+  z,
+  type AdminAuth,
+  type Logger,
+} from '@robustmq/common';
 
 const schema = z.strictObject({ http: section(adminAuthKeys()) });
 
 it('is off by default; tokens come from the keys and ROBUSTMQ_HTTP_* (comma-separated lists)', () => {
   expect(adminTokens(loadConfig(schema, { env: {} }).http)).toEqual({ full: [], read: [] });
-  const env = { ROBUSTMQ_HTTP_ADMIN_TOKEN: 'old', ROBUSTMQ_HTTP_ADMIN_TOKENS: 'new,old', ROBUSTMQ_HTTP_ADMIN_READ_TOKENS: 'ro' };
+  const env = {
+    ROBUSTMQ_HTTP_ADMIN_TOKEN: 'old',
+    ROBUSTMQ_HTTP_ADMIN_TOKENS: 'new,old',
+    ROBUSTMQ_HTTP_ADMIN_READ_TOKENS: 'ro',
+  };
   expect(adminTokens(loadConfig(schema, { env }).http)).toEqual({ full: ['old', 'new'], read: ['ro'] });
 });
 
 it('refuses a token that cannot travel in a header, and one listed as both full and read-only', () => {
-  expect(() => loadConfig(schema, { env: {}, overrides: { http: { admin_tokens: ['has space'] } } })).toThrow(/http.admin_tokens.0 .*printable ASCII/);
-  expect(() => loadConfig(schema, { env: {}, overrides: { http: { admin_read_tokens: [''] } } })).toThrow(/must not be empty/);
-  expect(() => adminTokens({ admin_token: 'a b', admin_tokens: [], admin_read_tokens: [] })).toThrow(ConfigError);
-  expect(() => adminTokens({ admin_token: 'x', admin_tokens: [], admin_read_tokens: ['x'] })).toThrow(/also a full admin token/);
+  expect(() => loadConfig(schema, { env: {}, overrides: { http: { admin_tokens: ['has space'] } } })).toThrow(
+    /http.admin_tokens.0 .*printable ASCII/,
+  );
+  expect(() => loadConfig(schema, { env: {}, overrides: { http: { admin_read_tokens: [''] } } })).toThrow(
+    /must not be empty/,
+  );
+  expect(() => adminTokens({ admin_token: 'a b', admin_tokens: [], admin_read_tokens: [] })).toThrow(
+    ConfigError,
+  );
+  expect(() => adminTokens({ admin_token: 'x', admin_tokens: [], admin_read_tokens: ['x'] })).toThrow(
+    /also a full admin token/,
+  );
 });
 
 it('warns at start only when no token is set and the host is not loopback', () => {

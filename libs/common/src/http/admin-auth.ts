@@ -25,7 +25,10 @@ const tokenText = () =>
   z
     .string()
     .min(1, 'must not be empty')
-    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it travels in an Authorization header)');
+    .regex(
+      /^[\x21-\x7e]+$/,
+      'must be printable ASCII without spaces (it travels in an Authorization header)',
+    );
 
 /** The keys spread into each service's `[http]` section. */
 export const adminAuthKeys = () => ({
@@ -55,10 +58,14 @@ export function adminTokens(http: AdminAuthConfig): AdminTokens {
   const full = [...new Set([...(http.admin_token ? [http.admin_token] : []), ...http.admin_tokens])];
   const read = [...new Set(http.admin_read_tokens)];
   if (http.admin_token && !tokenText().safeParse(http.admin_token).success) {
-    throw new ConfigError('invalid configuration:\n  http.admin_token: must be printable ASCII without spaces');
+    throw new ConfigError(
+      'invalid configuration:\n  http.admin_token: must be printable ASCII without spaces',
+    );
   }
   if (read.some((token) => full.includes(token))) {
-    throw new ConfigError('invalid configuration:\n  http.admin_read_tokens: a token is also a full admin token; list it once');
+    throw new ConfigError(
+      'invalid configuration:\n  http.admin_read_tokens: a token is also a full admin token; list it once',
+    );
   }
   return { full, read };
 }
@@ -118,14 +125,20 @@ export function installAdminAuth(app: FastifyInstance, tokens: AdminTokens): Adm
         if (matchesAny(candidate, full)) return;
         if (matchesAny(candidate, read)) {
           if (READ_METHODS.has(request.method)) return;
-          throw new HttpError(403, 'PERMISSION_DENIED', `a read-only admin token may not ${request.method}; use a full admin token`);
+          throw new HttpError(
+            403,
+            'PERMISSION_DENIED',
+            `a read-only admin token may not ${request.method}; use a full admin token`,
+          );
         }
       }
       reply.header('www-authenticate', 'Bearer realm="robustmq-admin"');
       throw new HttpError(
         401,
         'UNAUTHENTICATED',
-        match ? 'the bearer token is not valid' : 'this API needs an "Authorization: Bearer <admin token>" header',
+        match
+          ? 'the bearer token is not valid'
+          : 'this API needs an "Authorization: Bearer <admin token>" header',
       );
     });
   }
@@ -133,7 +146,13 @@ export function installAdminAuth(app: FastifyInstance, tokens: AdminTokens): Adm
 }
 
 /** Warns when an admin API with no token listens where others may reach it. */
-export function warnIfAdminApiOpen(logger: Logger, auth: AdminAuth, host: string, port: number, what: string): void {
+export function warnIfAdminApiOpen(
+  logger: Logger,
+  auth: AdminAuth,
+  host: string,
+  port: number,
+  what: string,
+): void {
   if (auth.enabled || isLoopbackHost(host)) return;
   logger.warn(
     { host, port },

@@ -54,12 +54,18 @@ export function installErrorHandlers(app: FastifyInstance): void {
 
 /** fastify's `frameworkErrors` option: a URL fastify cannot decode (`%E0%A4%A`) or a parameter over the length limit,
  * answered before routing. */
-export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrorHandler(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     void reply.status(414).send({ code: 'URI_TOO_LONG', message: 'a path segment of the URL is too long' });
     return;
   }
-  void reply.status(400).send({ code: 'INVALID_ARGUMENT', message: `the URL is not valid: ${error.message}` });
+  void reply
+    .status(400)
+    .send({ code: 'INVALID_ARGUMENT', message: `the URL is not valid: ${error.message}` });
 }
 
 /** fastify's `clientErrorHandler` option: a request node's HTTP parser refused (malformed, headers too large, too

@@ -13,7 +13,10 @@ export interface ObservabilityOptions {
 }
 
 /** A fastify plugin; register it on the service's admin server. */
-export async function observabilityPlugin(app: FastifyInstance, options: ObservabilityOptions): Promise<void> {
+export async function observabilityPlugin(
+  app: FastifyInstance,
+  options: ObservabilityOptions,
+): Promise<void> {
   // probes and Prometheus need no secret (admin-auth.ts)
   app.get('/metrics', { config: { adminAccess: 'public' } }, async (_request, reply) => {
     reply.header('content-type', options.registry.contentType);
