@@ -3,7 +3,7 @@
 // out as `{ code, message }`.
 import { createHttpServer, observabilityPlugin, type AdminHttpServer, type AdminTokens, type Logger, type Registry } from '@robustmq/common';
 import { adminApi } from './admin-api.js';
-import type { Broker } from './broker-core.js';
+import type { Broker } from '../core/broker-core.js';
 
 export async function createBrokerHttpServer(broker: Broker, registry: Registry, logger: Logger, tokens: AdminTokens): Promise<AdminHttpServer> {
   const server = createHttpServer(logger, { tokens });
