@@ -14,7 +14,7 @@ import {
   type RegisteredRoute,
 } from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
-import { createStorageAdapter, type StorageAdapter } from '@robustmq/storage-adapter';
+import type { StorageAdapter } from '@robustmq/storage-adapter';
 import { Broker, type BrokerSettings } from './core/broker-core.js';
 import type { MqttBrokerConfig } from './config.js';
 import { createBrokerHttpServer } from './admin/http-server.js';
@@ -29,6 +29,7 @@ import { restoreSessions } from './session/session-lifecycle.js';
 import { startInnerGrpc, type InnerGrpcServer } from './cluster/inner-service.js';
 import { PlacementSessions } from './cluster/placement-sessions.js';
 import { MessageLog } from './storage/message-log.js';
+import { openBrokerStorage } from './storage/open-storage.js';
 import { SessionPersistence } from './storage/session-persistence.js';
 import { startSysTopics } from './admin/sys-topics.js';
 
@@ -125,7 +126,9 @@ export async function startMqttBroker(
       rules = new BrokerRules(authClient, { refreshIntervalMs: config.auth.refresh_interval_ms, logger });
       await rules.start();
     }
-    storage = await createStorageAdapter({ type: config.storage.type, dataDir: config.node.data_dir });
+    const opened = await openBrokerStorage(config, logger, clusterToken);
+    storage = opened.storage;
+    logger.info({ storage: opened.type, chosenBy: opened.chosenBy }, 'message and session storage opened');
     const log = await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
     const persistence = await SessionPersistence.open(storage, logger);
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
