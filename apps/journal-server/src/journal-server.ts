@@ -2,7 +2,20 @@
 // (leadership, followers, watchdog), the data port (1778), the inner gRPC service placement calls (2228), the HTTP
 // admin server (2227) and membership in the placement center's node registry (registered with its data and gRPC
 // ports, so peers, clients and placement can find it).
-import { clusterAuthToken, collectProcessMetrics, createHttpServer, createLogger, createMetricsRegistry, listenHttp, observabilityPlugin, warnIfClusterAuthOff, type Logger } from '@robustmq/common';
+import {
+  adminTokens,
+  clusterAuthToken,
+  collectProcessMetrics,
+  createHttpServer,
+  createLogger,
+  createMetricsRegistry,
+  listenHttp,
+  observabilityPlugin,
+  warnIfAdminApiOpen,
+  warnIfClusterAuthOff,
+  type Logger,
+  type RegisteredRoute,
+} from '@robustmq/common';
 import { NodeRegistrar, PlacementClient } from '@robustmq/placement-client';
 import { JournalConnectionPool } from '@robustmq/protocol/journal';
 import type { JournalServerConfig } from './config.js';
@@ -17,6 +30,8 @@ import { SegmentStore } from './storage/segment-store.js';
 
 export interface JournalServerHandle {
   ports: { http: number; data: number; grpc: number };
+  /** every route of the HTTP admin API and who may call it. */
+  httpRoutes: readonly RegisteredRoute[];
   /** host:port of the data port, as registered with placement. */
   dataAddress: string;
   node: JournalNode;
@@ -34,6 +49,7 @@ export async function startJournalServer(
   const journalMetrics = createJournalMetrics(metrics);
 
   const clusterToken = clusterAuthToken(config.cluster);
+  const httpTokens = adminTokens(config.http);
   const store = await SegmentStore.open(config.node.data_dir, logger);
   const placement = new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken });
   const pool = new JournalConnectionPool({ maxFrameBytes: config.storage.max_frame_bytes * 2, authToken: clusterToken });
@@ -77,7 +93,7 @@ export async function startJournalServer(
     cleanups.push(() => inner.close());
     cleanups.push(() => pool.closeAll());
 
-    const http = createHttpServer(logger);
+    const { app: http, auth: httpAuth } = createHttpServer(logger, { tokens: httpTokens });
     await http.register(observabilityPlugin, {
       registry: metrics,
       health: () => {
@@ -88,6 +104,7 @@ export async function startJournalServer(
     await http.register(adminRoutes, { node });
     const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
     cleanups.push(() => http.close());
+    warnIfAdminApiOpen(logger, httpAuth, config.network.host, httpPort, 'the journal server');
 
     const registrar = new NodeRegistrar({
       client: placement,
@@ -117,6 +134,7 @@ export async function startJournalServer(
     let closing: Promise<void> | undefined;
     return {
       ports: { http: httpPort, data: data.port, grpc: inner.port },
+      httpRoutes: httpAuth.routes,
       dataAddress: `${config.network.advertise_host}:${data.port}`,
       node,
       close() {
