@@ -98,6 +98,8 @@ export class Broker {
     packetsTooLarge: 0,
     sharedDropped: 0,
   };
+  /** packets refused for breaking a rule of the spec, by kind (validate.ts kinds, plus 'ack_kind' and 'order'). */
+  readonly protocolViolations = new Map<string, number>();
   readonly startedAt = Date.now();
   readonly topics = new TopicStats();
   /** every session by client id: connected ones, and persistent ones whose client is away. */
@@ -133,6 +135,11 @@ export class Broker {
     this.storage = stores.storage;
     this.log = stores.log;
     this.persistence = stores.persistence;
+  }
+
+  /** Counts a packet refused for breaking the spec, for mqtt_protocol_violations_total{kind}. */
+  countViolation(kind: string): void {
+    this.protocolViolations.set(kind, (this.protocolViolations.get(kind) ?? 0) + 1);
   }
 
   get connectionCount(): number {

@@ -57,7 +57,9 @@ export function brokerSettings(config: MqttBrokerConfig): BrokerSettings {
     maxInflight: mqtt.max_inflight,
     sessionExpiryMax: mqtt.session_expiry_max,
     topicAliasMax: mqtt.topic_alias_max,
-    receiveMaximum: mqtt.receive_maximum,
+    // the Receive Maximum announced in CONNACK is a promise: a client inside it must never meet the QoS 2 limit
+    // (PUBREC 0x97) — so never announce more than max_awaiting_rel
+    receiveMaximum: Math.min(mqtt.receive_maximum, mqtt.max_awaiting_rel),
     maxAwaitingRel: mqtt.max_awaiting_rel,
     maxQueuedMessages: mqtt.max_queued_messages,
     maxTopicLevels: mqtt.max_topic_levels,
