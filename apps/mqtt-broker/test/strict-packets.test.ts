@@ -319,4 +319,13 @@ it('answers every malformed or out-of-order packet as the spec says, and accepts
   console.log(`strict-packets: failing / cases per kind\n${table.join('\n')}`);
   if (failures.length > 0) console.log(`failing cases:\n${failures.join('\n')}`);
   if (!REPORT_ONLY) expect(failures).toEqual([]);
+
+  if (broker) {
+    // every refusal is counted by kind; the broker's own rule (ack_kind) and the codec's alike
+    const metrics = await (await fetch(`http://127.0.0.1:${broker.handle.ports.http}/metrics`)).text();
+    for (const kind of ['property', 'ack', 'topic_filter', 'utf8', 'publish_header', 'connect', 'fixed_header', 'ack_kind']) {
+      const m = new RegExp(`mqtt_protocol_violations_total\\{kind="${kind}"[^}]*\\} (\\d+)`).exec(metrics);
+      expect(Number(m?.[1] ?? 0), kind).toBeGreaterThan(0);
+    }
+  }
 }, 120_000);

@@ -31,8 +31,9 @@ export interface PropertyDeclaration {
   readonly in: readonly PropertyContext[];
   /** may appear more than once; every other property more than once is a Protocol Error (each property's clause). */
   readonly repeatable?: boolean;
-  /** numeric values the spec calls a Protocol Error, as a predicate on the value, with the clause that says so. */
-  readonly forbidden?: { readonly test: (value: number) => boolean; readonly rule: string };
+  /** numeric values the spec calls a Protocol Error, as a predicate on the value, with the clause that says so, and
+   * the reason code when the spec names a more precise one than 0x82. */
+  readonly forbidden?: { readonly test: (value: number) => boolean; readonly rule: string; readonly reasonCode?: number };
   /** a UTF-8 value that must be a topic name without wildcards (Response Topic, MQTT-3.3.2-14). */
   readonly topicName?: boolean;
 }
@@ -86,7 +87,8 @@ export const MQTT5_PROPERTIES: readonly PropertyDeclaration[] = [
     name: 'Topic Alias',
     type: 'two-byte',
     in: ['publish'],
-    forbidden: { test: (v) => v === 0, rule: 'must not be 0 (§3.3.2.3.4)' },
+    // 0x94 Topic Alias invalid is the code the spec gives for an alias the receiver cannot accept (Table 2-6)
+    forbidden: { test: (v) => v === 0, rule: 'must not be 0: there is no alias 0 (MQTT-3.3.2-8)', reasonCode: 0x94 },
   },
   { id: 0x24, name: 'Maximum QoS', type: 'byte', in: ['connack'], forbidden: zeroOrOne },
   { id: 0x25, name: 'Retain Available', type: 'byte', in: ['connack'], forbidden: zeroOrOne },

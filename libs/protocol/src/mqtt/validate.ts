@@ -34,8 +34,8 @@ export const PROTOCOL_ERROR = 0x82;
 
 export interface MqttViolation {
   kind: MqttViolationKind;
-  /** MQTT 5 reason code for the DISCONNECT (or CONNACK): 0x81 or 0x82. */
-  reasonCode: typeof MALFORMED_PACKET | typeof PROTOCOL_ERROR;
+  /** MQTT 5 reason code for the DISCONNECT (or CONNACK): 0x81, 0x82, or a more precise one the spec names. */
+  reasonCode: number;
   /** what is wrong, with the spec clause. */
   message: string;
 }
@@ -44,7 +44,7 @@ export interface MqttViolation {
 class Violation extends Error {
   constructor(
     readonly kind: MqttViolationKind,
-    readonly reasonCode: typeof MALFORMED_PACKET | typeof PROTOCOL_ERROR,
+    readonly reasonCode: number,
     message: string,
   ) {
     super(message);
@@ -206,7 +206,7 @@ function walkProperties(c: Cursor, context: PropertyContext, version: MqttVersio
         break;
     }
     if (numeric !== undefined && decl.forbidden?.test(numeric)) {
-      throw protocolError('property', `${what} ${decl.forbidden.rule}`);
+      throw new Violation('property', decl.forbidden.reasonCode ?? PROTOCOL_ERROR, `${what} ${decl.forbidden.rule}`);
     }
     if (id === 0x0b) walk.subscriptionIdentifier = true;
     if (id === 0x23) walk.topicAlias = true;
