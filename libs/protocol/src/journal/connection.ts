@@ -13,7 +13,7 @@ import {
   parseBody,
   type Header,
   type JournalErrorCode,
-} from './journal-protocol.js';
+} from './frames.js';
 
 export interface JournalReply {
   header: Header;
