@@ -1,9 +1,10 @@
 // PUBACK from a client: it has taken an outgoing QoS 1 message, which leaves the in-flight window; a persistent
 // session's position in the message log moves on.
 import type { IPubackPacket } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
+import type { Connection } from '../transport/connection.js';
+import type { HandlerContext } from './context.js';
 
-export function handlePuback(connection: Connection, packet: IPubackPacket): void {
+export function handlePuback(_ctx: HandlerContext, connection: Connection, packet: IPubackPacket): void {
   const session = connection.session!;
   const packetId = packet.messageId!;
   // §4.3.3: a QoS 2 delivery is answered with PUBREC, never PUBACK
