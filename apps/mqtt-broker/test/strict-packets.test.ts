@@ -7,10 +7,10 @@
 // Against another broker (to compare, or to measure a build without the checks):
 //   STRICT_TARGET_PORT=1884 STRICT_REPORT_ONLY=1 npx vitest run apps/mqtt-broker/test/strict-packets.test.ts
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { MQTT5_PROPERTIES, type IConnackPacket, type IDisconnectPacket, type MqttVersion, type Packet, type PropertyContext } from '@robustmq/protocol';
-import { RawClient } from './support/raw-client.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
+import { RawClient, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
 interface Case {
   line: string;
@@ -177,6 +177,7 @@ function generatedCases(): Case[] {
 
 const TARGET_PORT = process.env.STRICT_TARGET_PORT;
 const REPORT_ONLY = process.env.STRICT_REPORT_ONLY === '1';
+const scope = testScope();
 let broker: TestBroker | undefined;
 let port: number;
 let seq = 0;
@@ -186,12 +187,8 @@ beforeAll(async () => {
     port = Number(TARGET_PORT); // a broker on 127.0.0.1 started by hand
     return;
   }
-  broker = await startTestBroker({ connect_timeout_ms: 2_000, topic_alias_max: 10 }, { storage: 'memory' });
+  broker = scope.add(await startTestBroker({ connect_timeout_ms: 2_000, topic_alias_max: 10 }, { storage: 'memory' }));
   port = broker.handle.ports.mqtt;
-});
-
-afterAll(async () => {
-  await broker?.stop();
 });
 
 const WAIT_MS = 2_000;
@@ -322,7 +319,7 @@ it('answers every malformed or out-of-order packet as the spec says, and accepts
 
   if (broker) {
     // every refusal is counted by kind; the broker's own rule (ack_kind) and the codec's alike
-    const metrics = await (await fetch(`http://127.0.0.1:${broker.handle.ports.http}/metrics`)).text();
+    const metrics = await (await fetch(`${broker.http}/metrics`)).text();
     for (const kind of ['property', 'ack', 'topic_filter', 'utf8', 'publish_header', 'connect', 'fixed_header', 'ack_kind']) {
       const m = new RegExp(`mqtt_protocol_violations_total\\{kind="${kind}"[^}]*\\} (\\d+)`).exec(metrics);
       expect(Number(m?.[1] ?? 0), kind).toBeGreaterThan(0);
