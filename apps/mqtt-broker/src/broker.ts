@@ -3,7 +3,7 @@
 // server, the `$SYS` publisher, delayed messages and (when enabled) registration with the placement center — and
 // stops it again. `robustmq start`, main.ts and tests all start brokers through `startMqttBroker`.
 import type { AddressInfo } from 'node:net';
-import { PlacementClient, clusterAuthToken, createLogger, warnIfClusterAuthOff, type Logger } from '@robustmq/common';
+import { PlacementClient, clusterAuthToken, clusterTls, createLogger, warnIfClusterAuthOff, type Logger } from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
 import { createStorageAdapter, type StorageAdapter } from '@robustmq/storage-adapter';
 import { Broker, type BrokerSettings } from './broker-core.js';
@@ -73,13 +73,15 @@ export async function startMqttBroker(
   const logger =
     options.logger ?? createLogger({ service: 'mqtt-broker', nodeId: config.node.id, level: config.log.level });
   const clusterToken = config.placement.enabled ? clusterAuthToken(config.cluster) : undefined;
+  // cluster TLS is for the channels to placement and the inner gRPC port, which only exist with placement
+  const tls = config.placement.enabled ? clusterTls(config.cluster, logger) : undefined;
   const storage: StorageAdapter = await createStorageAdapter({ type: config.storage.type, dataDir: config.node.data_dir });
   let broker: Broker;
   // persistent sessions and wills are mirrored into placement, whose leader fires delayed wills and expires sessions
   // through the inner gRPC service (short deadlines: a slow placement leaves the local timers in charge); created
   // before the sessions are restored, which asks placement who owns each of them now
   const sessionClient = config.placement.enabled
-    ? new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 5_000, authToken: clusterToken })
+    ? new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 5_000, authToken: clusterToken, tls })
     : undefined;
   try {
     const log = await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
@@ -92,6 +94,7 @@ export async function startMqttBroker(
     broker.delayed.restore();
   } catch (err) {
     sessionClient?.close();
+    tls?.close();
     await storage.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing storage failed'));
     throw err;
   }
@@ -134,10 +137,11 @@ export async function startMqttBroker(
     await broker.drainCommits();
     await broker.persistence.destroy();
     await storage.close();
+    tls?.close();
   };
 
   try {
-    if (config.placement.enabled) authClient = new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken });
+    if (config.placement.enabled) authClient = new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken, tls });
     if (authClient || config.auth.storage !== 'placement') {
       // users, ACL and blacklist come from the auth storage (placement or MySQL); loaded before the first client is
       // accepted, so an unreachable store is a start-up error
@@ -160,8 +164,8 @@ export async function startMqttBroker(
       broker.rules = rules;
     }
     if (config.placement.enabled) {
-      inner = await startInnerGrpc(broker, config.network.host, config.network.grpc_port, logger, clusterToken);
-      warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the broker inner gRPC service (port ${inner.port})`);
+      inner = await startInnerGrpc(broker, config.network.host, config.network.grpc_port, logger, clusterToken, tls);
+      warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the broker inner gRPC service (port ${inner.port})`, tls);
     }
     listeners = await startListeners(config, broker, logger);
 
@@ -171,7 +175,7 @@ export async function startMqttBroker(
 
     const ports = { ...listeners.ports, http: httpPort, ...(inner ? { grpc: inner.port } : {}) };
     stopSys = startSysTopics(broker, config);
-    if (config.placement.enabled) registration = await registerWithPlacement(config, ports, logger, clusterToken);
+    if (config.placement.enabled) registration = await registerWithPlacement(config, ports, logger, clusterToken, tls);
     logger.info({ ...ports, host: config.network.host, placement: config.placement.enabled }, 'MQTT broker started');
 
     let closing: Promise<void> | undefined;

@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import {
   RocksDbEngine,
   clusterAuthToken,
+  clusterTls,
   clusterGrpcServerOptions,
   collectProcessMetrics,
   createLogger,
@@ -14,7 +15,7 @@ import {
   Gauge,
   type Logger,
 } from '@robustmq/common';
-import { bindGrpcServer, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
+import { bindGrpcServer, clusterServerCredentials, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
 import { GrpcRaftTransport, RaftNode, RocksDbRaftStorage } from '@robustmq/raft';
 import { clusterMembers, type PlacementCenterConfig } from './config.js';
 import { PlacementStateMachine } from './state/state-machine.js';
@@ -59,6 +60,7 @@ export async function startPlacementCenter(
     options.logger ?? createLogger({ service: 'placement-center', nodeId: config.node.id, level: config.log.level });
   // resolved before anything is opened: an unreadable token file stops the start cleanly
   const clusterToken = clusterAuthToken(config.cluster);
+  const tls = clusterTls(config.cluster, logger);
   const engine = await RocksDbEngine.open(config.node.data_dir);
   const members = clusterMembers(config);
   const raftMode = members.size > 0;
@@ -82,6 +84,7 @@ export async function startPlacementCenter(
       server,
       logger,
       authToken: clusterToken,
+      tls,
     });
     raftNode = await RaftNode.start({
       id: config.node.id,
@@ -126,6 +129,7 @@ export async function startPlacementCenter(
     brokerCallTimeoutMs: config.scheduler.broker_call_timeout_ms,
     orphanGraceMs: config.heartbeat.timeout_ms,
     authToken: clusterToken,
+    tls,
     logger: logger.child({ component: 'mqtt-scheduler' }),
   });
   controllers.add(mqttScheduler);
@@ -133,7 +137,7 @@ export async function startPlacementCenter(
   const journal = new JournalMetadata(sm, proposer, registry);
   // an expired journal server's writable segments go to their most caught-up live replica
   controllers.add(
-    new JournalSegmentHandover(sm, journal, registry, { retryMs: config.scheduler.retry_ms, callTimeoutMs: 1_000, authToken: clusterToken, logger: logger.child({ component: 'journal-handover' }) }),
+    new JournalSegmentHandover(sm, journal, registry, { retryMs: config.scheduler.retry_ms, callTimeoutMs: 1_000, authToken: clusterToken, tls, logger: logger.child({ component: 'journal-handover' }) }),
   );
   const offsets = new ConsumerOffsets(sm, proposer);
   // shared-subscription groups: the leader picks each group's broker and moves the groups of a broker that leaves
@@ -195,8 +199,8 @@ export async function startPlacementCenter(
   server.addService(kvServiceDefinition(), grpcRequests.instrument(kvServiceDefinition(), kvServiceHandlers(sm, proposer)));
   server.addService(mqttServiceDefinition(), grpcRequests.instrument(mqttServiceDefinition(), mqttServiceHandlers({ ...mqtt, sharedGroups })));
   server.addService(journalServiceDefinition(), grpcRequests.instrument(journalServiceDefinition(), journalServiceHandlers(journal, offsets)));
-  const grpcPort = await bindGrpcServer(server, config.network.host, config.network.grpc_port);
-  warnIfClusterAuthOff(logger, clusterToken, config.network.host, `placement gRPC (port ${grpcPort}: metadata services and Raft)`);
+  const grpcPort = await bindGrpcServer(server, config.network.host, config.network.grpc_port, 'gRPC port', clusterServerCredentials(tls));
+  warnIfClusterAuthOff(logger, clusterToken, config.network.host, `placement gRPC (port ${grpcPort}: metadata services and Raft)`, tls);
 
   const http = createHttpServer(logger);
   installAdminAuth(http, config.http.admin_token);
@@ -227,6 +231,7 @@ export async function startPlacementCenter(
         await proposer.close();
         await raftLog?.close();
         await engine.close();
+        tls?.close();
         logger.info('placement center stopped');
       })();
       return closing;

@@ -8,7 +8,7 @@
 //   segment boundary is written as one run of consecutive offsets, but not atomically: if the cluster fails between
 //   the two parts, the first part stays. A retry after a lost answer may store a batch twice (at least once).
 // - Each adapter shard maps to a placement shard with a generated name (see journal-catalog.ts).
-import { PlacementClient, type Logger } from '@robustmq/common';
+import { PlacementClient, type ClusterTls, type Logger } from '@robustmq/common';
 import { advanceRetentionMark, catalogKey, catalogPrefix, newPlacementName, placementGroupName, readRetentionMark, type CatalogEntry } from './journal-catalog.js';
 import { JournalConnectionPool, type JournalReply } from './journal-connection.js';
 import { JOURNAL_MESSAGE, JournalError, isJournalError, toStorageError, type Header } from './journal-protocol.js';
@@ -53,6 +53,8 @@ export interface JournalStorageOptions {
   logger?: Logger;
   /** the cluster secret ([cluster] auth_token), sent to placement's gRPC and the journal servers' data ports. */
   authToken?: string | undefined;
+  /** cluster TLS ([cluster] tls_*) for placement's gRPC and the data ports; the caller keeps it open until close(). */
+  tls?: ClusterTls | undefined;
 }
 
 interface SegmentView {
@@ -98,8 +100,8 @@ export class JournalStorageAdapter implements StorageAdapter {
     if (options.acks !== undefined && !(options.acks in ACKS)) {
       throw new StorageError('INVALID_ARGUMENT', `acks must be 'one', 'quorum' or 'all', got ${JSON.stringify(options.acks)}`);
     }
-    this.placement = new PlacementClient({ addresses: options.placementAddresses, callTimeoutMs: options.requestTimeoutMs ?? 30_000, authToken: options.authToken, ...(options.logger ? { logger: options.logger } : {}) });
-    this.pool = new JournalConnectionPool({ authToken: options.authToken });
+    this.placement = new PlacementClient({ addresses: options.placementAddresses, callTimeoutMs: options.requestTimeoutMs ?? 30_000, authToken: options.authToken, tls: options.tls, ...(options.logger ? { logger: options.logger } : {}) });
+    this.pool = new JournalConnectionPool({ authToken: options.authToken, tls: options.tls });
     this.namespace = options.namespace ?? 'storage';
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
   }
