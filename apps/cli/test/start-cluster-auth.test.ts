@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { PlacementClient, clusterTls, createLogger, type ClusterTls } from '@robustmq/common';
-import { clusterClientOptions, makeTestPki, newKvClient, type TestPki } from '@robustmq/protocol';
+import { clusterClientOptions, newKvClient } from '@robustmq/protocol';
+import { makeTestPki, type TestPki } from '@robustmq/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startServices, type RunningServices } from '../src/start.js';
 
@@ -37,7 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await running?.close();
   tls?.close();
-  pki?.remove();
+  pki?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -16,7 +16,7 @@ import {
   warnIfClusterAuthOff,
   type Logger,
 } from '@robustmq/common';
-import { JournalConnectionPool } from '@robustmq/storage-adapter';
+import { JournalConnectionPool } from '@robustmq/protocol/journal';
 import type { JournalServerConfig } from './config.js';
 import { startInnerGrpcServer } from './grpc/grpc-server.js';
 import { adminRoutes } from './http/admin-routes.js';

@@ -13,7 +13,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPasswordHash, freePort, hashPassword } from '@robustmq/common';
-import { dropDatabase, freshDatabaseName, mysqlTestMode, startMariaDb, type MariaDbServer } from '@robustmq/storage-adapter';
+import { dropDatabase, freshDatabaseName, mysqlTestMode, startMariaDb, type MariaDbServer } from '@robustmq/storage-adapter/testing';
 import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
 import { buildBroker } from './support/build-once.js';
 import { sleep } from './support/mqtt-clients.js';

@@ -4,7 +4,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeTestPki } from '@robustmq/protocol';
+import { makeTestPki } from '@robustmq/testing';
 import { afterAll, expect, it } from 'vitest';
 import { ConfigError, clusterAuthKeys, clusterTls, loadConfig, section, z, type ClusterAuthConfig } from '@robustmq/common';
 
@@ -12,7 +12,7 @@ const schema = z.strictObject({ cluster: section(clusterAuthKeys()) });
 const pki = makeTestPki();
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-cluster-tls-'));
 afterAll(() => {
-  pki.remove();
+  pki.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -9,4 +9,3 @@ export * from './grpc/server-lifecycle.js';
 export * from './grpc/unary-handler.js';
 export * from './grpc/cluster-auth.js';
 export * from './tls/cluster-tls.js';
-export * from './testing/test-pki.js';

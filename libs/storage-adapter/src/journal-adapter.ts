@@ -9,11 +9,22 @@
 //   the two parts, the first part stays. A retry after a lost answer may store a batch twice (at least once).
 // - Each adapter shard maps to a placement shard with a generated name (see journal-catalog.ts).
 import { PlacementClient, type ClusterTls, type Logger } from '@robustmq/common';
-import { advanceRetentionMark, catalogKey, catalogPrefix, newPlacementName, placementGroupName, readRetentionMark, type CatalogEntry } from './journal-catalog.js';
-import { JournalConnectionPool, type JournalReply } from './journal-connection.js';
-import { JOURNAL_MESSAGE, JournalError, isJournalError, toStorageError, type Header } from './journal-protocol.js';
+import {
+  JOURNAL_MESSAGE,
+  JournalConnectionPool,
+  JournalError,
+  advanceRetentionMark,
+  decodeRecord,
+  encodeRecordBatch,
+  isJournalError,
+  readRetentionMark,
+  readU64,
+  type Header,
+  type JournalReply,
+} from '@robustmq/protocol/journal';
+import { catalogKey, catalogPrefix, newPlacementName, placementGroupName, type CatalogEntry } from './journal-catalog.js';
+import { toStorageError } from './journal-errors.js';
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
-import { decodeRecord, encodeRecordBatch, readU64 } from './record-codec.js';
 import type {
   AppendRecord,
   IndexReadOptions,

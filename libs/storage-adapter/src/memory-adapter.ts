@@ -1,7 +1,8 @@
 // StorageAdapter kept in process memory: for tests and ephemeral brokers. Records are stored encoded (same format
 // and CRC as on disk) so corruption checks and byte accounting behave like the persistent adapters; nothing survives
 // close().
-import { assignOffset, decodeRecord, encodeRecord } from './record-codec.js';
+import { assignOffset, encodeRecord } from '@robustmq/protocol/journal';
+import { decodeStoredRecord } from './stored-record.js';
 import { OffsetWaiters } from './offset-waiters.js';
 import { retentionStart, segmentCount, segmentsOf } from './segments.js';
 import type {
@@ -286,7 +287,7 @@ export class MemoryStorageAdapter implements StorageAdapter {
       );
     }
     // decode a copy: the returned payload must not alias what we store
-    const record = decodeRecord(Buffer.from(buf), `shard '${shard.name}' offset ${offset}`);
+    const record = decodeStoredRecord(Buffer.from(buf), `shard '${shard.name}' offset ${offset}`);
     if (record.offset !== offset) {
       throw new StorageError(
         'CORRUPT_RECORD',

@@ -34,7 +34,8 @@ import { resolveMySqlOptions, type MySqlStorageOptions, type ResolvedMySqlOption
 import { SCHEMA_DDL, SCHEMA_VERSION, SHARD_DATA_TABLES } from './mysql-schema.js';
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
 import { OffsetWaiters } from './offset-waiters.js';
-import { assignOffset, decodeRecord, encodeRecord, type RecordFields } from './record-codec.js';
+import { assignOffset, encodeRecord, type RecordFields } from '@robustmq/protocol/journal';
+import { decodeStoredRecord } from './stored-record.js';
 import { retentionStart, segmentCount, segmentsOf } from './segments.js';
 import type {
   AppendRecord,
@@ -932,8 +933,8 @@ export class MySqlStorageAdapter implements StorageAdapter {
         { cause: err },
       );
     }
-    buf.writeUInt32BE(Number(row.crc) >>> 0, 1); // the stored CRC, which decodeRecord checks against the bytes
-    return decodeRecord(buf, where);
+    buf.writeUInt32BE(Number(row.crc) >>> 0, 1); // the stored CRC, which decodeStoredRecord checks against the bytes
+    return decodeStoredRecord(buf, where);
   }
 
   /** a record below nextOffset is not there: removed by retention meanwhile, or lost. */

@@ -9,7 +9,7 @@ import { RocksDbEngine } from '@robustmq/common';
 import { GroupCommitQueue, type GroupCommitStats, type QueuedWrite } from './group-commit-queue.js';
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
 import { OffsetWaiters } from './offset-waiters.js';
-import type { RecordFields } from './record-codec.js';
+import type { RecordFields } from '@robustmq/protocol/journal';
 import {
   assignChunkOffsets,
   encodeChunks,

@@ -1,5 +1,5 @@
 // The StorageAdapter interface: the broker's only way to message storage. Every implementation (memory, rocksdb,
-// journal, mysql) keeps these promises and proves it by passing src/conformance/suite.ts.
+// journal, mysql) keeps these promises and proves it by passing src/testing/conformance-suite.ts.
 //
 // Promises every implementation keeps:
 // - Offsets are assigned by storage: dense (no gaps), starting at 0, increasing by one per record, per shard, and

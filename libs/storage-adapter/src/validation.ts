@@ -7,7 +7,7 @@ import type {
   ResolvedShardOptions,
   ShardOptions,
 } from './storage-adapter.js';
-import type { RecordFields } from './record-codec.js';
+import type { RecordFields } from '@robustmq/protocol/journal';
 import { StorageError } from './storage-error.js';
 
 export const DEFAULT_MAX_RECORDS_PER_SEGMENT = 10_000;

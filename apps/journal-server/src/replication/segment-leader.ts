@@ -5,7 +5,7 @@
 // its record, size or age limit by asking placement to open the next one.
 import * as grpc from '@grpc/grpc-js';
 import { PlacementError, type Logger, type PlacementClient } from '@robustmq/common';
-import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
 import { prefixBytes, stampOffsets } from '../storage/framed-batch.js';
 import { checkRecord, recordOffset } from '../storage/record-view.js';
 import type { LocalSegment, SegmentStore } from '../storage/segment-store.js';

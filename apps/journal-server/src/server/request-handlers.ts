@@ -1,6 +1,6 @@
 // One function per data-port request type: reads the header fields it needs (a missing or mistyped field is
 // BAD_REQUEST naming it), does the work through the JournalNode, and returns the answer header and record data.
-import { JOURNAL_MESSAGE, JournalError, batchParts, str, uint, type Header } from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE, JournalError, batchParts, str, uint, type Header } from '@robustmq/protocol/journal';
 import type { JournalNode } from '../replication/journal-node.js';
 import { checkBatch } from '../storage/framed-batch.js';
 import type { JournalMetrics } from './journal-metrics.js';

@@ -1,5 +1,5 @@
-// The conformance suite every StorageAdapter implementation must pass (memory, rocksdb, mysql now; journal when
-// it lands): one vitest describe block per implementation, run from that implementation's test file with
+// The conformance suite every StorageAdapter implementation must pass (memory, rocksdb, journal, mysql; imported
+// from @robustmq/storage-adapter/testing): one vitest describe block per implementation, run from its test file with
 //   runStorageConformance('rocksdb', async () => ({ adapter, reopen, corrupt, cleanup }))
 // It checks the promises written in storage-adapter.ts — ordering, dense offsets, segments, limits, indexes, group
 // offsets, concurrency, long polls, durability across reopen, CRC checks, retention and argument validation.

@@ -1,8 +1,8 @@
 // The stored record format: round trip, CRC coverage of every byte, and bounds checks on damaged input.
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32, crc32Portable } from '../src/crc32.js';
-import { assignOffset, decodeRecord, encodeRecord, type RecordFields } from '../src/record-codec.js';
+import { crc32, crc32Portable } from '../src/journal/crc32.js';
+import { assignOffset, decodeRecord, encodeRecord, type RecordFields } from '../src/journal/record-codec.js';
 
 const sample: RecordFields = {
   key: 'sensors/1',

@@ -1,6 +1,7 @@
 // The binary form of a stored record, shared by every adapter that stores bytes: one version byte, a CRC-32 over all
 // that follows, then offset, timestamp, key, tags, headers and payload. Decoding checks the CRC first and every
-// length before using it, so a damaged value is reported as CORRUPT_RECORD instead of being misread.
+// length before using it, so a damaged value is reported as CORRUPT_RECORD (a JournalError; each storage adapter
+// reports it as its own StorageError) instead of being misread.
 //
 //   0   u8   version (1)
 //   1   u32  crc32 of bytes [5, end)
@@ -12,14 +13,29 @@
 //       u16 header count, each [u16 len, utf8 name][u32 len, utf8 value]
 //       u32 payload length, payload bytes
 import { crc32Range, crc32WithNewPrefix } from './crc32.js';
-import { StorageError } from './storage-error.js';
-import type { StoredRecord } from './storage-adapter.js';
+import { JournalError } from './frames.js';
 
 export const RECORD_FORMAT_VERSION = 1;
 const CRC_START = 5;
 
+export interface RecordHeader {
+  name: string;
+  value: string;
+}
+
+/** a record as decoded: its fields, the offset stamped into it and the CRC it carries (already verified). */
+export interface DecodedRecord {
+  offset: number;
+  key?: string;
+  tags: string[];
+  timestamp: number;
+  headers: RecordHeader[];
+  payload: Buffer;
+  crc: number;
+}
+
 /** a validated record without the fields storage assigns. */
-export type RecordFields = Omit<StoredRecord, 'offset' | 'crc'>;
+export type RecordFields = Omit<DecodedRecord, 'offset' | 'crc'>;
 
 export function encodeRecord(offset: number, record: RecordFields): Buffer {
   const size = encodedSize(record);
@@ -168,7 +184,7 @@ export function restampOffsetAt(buf: Buffer, start: number, end: number, offset:
  * decodes and verifies a stored record. `where` names the record in error messages (e.g. "shard s offset 7").
  * The returned payload is a view into `buf`; callers that keep `buf` themselves must pass a copy.
  */
-export function decodeRecord(buf: Buffer, where: string): StoredRecord {
+export function decodeRecord(buf: Buffer, where: string): DecodedRecord {
   // the common record (no key, tags or headers), well formed and intact, without the general path's closures;
   // anything else, including every failure, goes through the general path, which names what is wrong
   if (
@@ -185,9 +201,9 @@ export function decodeRecord(buf: Buffer, where: string): StoredRecord {
   return decodeGeneral(buf, where);
 }
 
-function decodeGeneral(buf: Buffer, where: string): StoredRecord {
+function decodeGeneral(buf: Buffer, where: string): DecodedRecord {
   const corrupt = (why: string) =>
-    new StorageError(
+    new JournalError(
       'CORRUPT_RECORD',
       `stored record at ${where} is corrupt (${why}); the data on disk is damaged — restore the shard from a replica or backup`,
     );
@@ -234,7 +250,7 @@ function decodeGeneral(buf: Buffer, where: string): StoredRecord {
   const payload = buf.subarray(pos, pos + payloadLen);
   pos += payloadLen;
   if (pos !== buf.length) throw corrupt(`${buf.length - pos} trailing bytes`);
-  const record: StoredRecord = { offset, tags, timestamp, headers, payload, crc: stored };
+  const record: DecodedRecord = { offset, tags, timestamp, headers, payload, crc: stored };
   if (key !== undefined) record.key = key;
   return record;
 }

@@ -3,8 +3,8 @@
 // encodeRecord does, each behind its u32 length, so the leader can store them as they arrive.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { crc32, crc32Range, crc32WithNewPrefix } from '../src/crc32.js';
-import { assignOffset, assignOffsetAt, decodeRecord, encodeRecord, encodeRecordBatch, readU64, restampOffsetAt, writeU64, type RecordFields } from '../src/record-codec.js';
+import { crc32, crc32Range, crc32WithNewPrefix } from '../src/journal/crc32.js';
+import { assignOffset, assignOffsetAt, decodeRecord, encodeRecord, encodeRecordBatch, readU64, restampOffsetAt, writeU64, type RecordFields } from '../src/journal/record-codec.js';
 
 describe('crc32Range', () => {
   it('equals crc32 of the subarray for every length and alignment', () => {

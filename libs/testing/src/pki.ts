@@ -18,13 +18,18 @@ export interface TestPki {
   /** issues a node certificate signed by this CA (written to new files, or over `into`'s files by rename, the way
    * a rotation replaces them). */
   issue(name: string, into?: { certFile: string; keyFile: string }): TestNodeCert;
-  remove(): void;
+  /** `[cluster]` keys that put a service on mutual TLS with a new certificate `name` from this CA (reloaded every
+   * 200 ms, so rotations show quickly). */
+  clusterKeys(name: string): { cert: TestNodeCert; keys: Record<string, unknown> };
+  /** removes the CA's dir (keys and certificates). */
+  close(): void;
 }
 
 function openssl(args: string[]): void {
   execFileSync('openssl', args, { stdio: 'ignore' });
 }
 
+/** A new CA in a temp dir; close() removes it. */
 export function makeTestPki(name = 'robustmq-test-ca'): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'robustmq-pki-'));
   const caFile = join(dir, 'ca.pem');
@@ -52,6 +57,11 @@ export function makeTestPki(name = 'robustmq-test-ca'): TestPki {
       renameSync(`${base}.pem`, into.certFile);
       return { ...into, cert: readFileSync(into.certFile) };
     },
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    clusterKeys(nodeName) {
+      const cert = this.issue(nodeName);
+      const keys = { tls_cert_file: cert.certFile, tls_key_file: cert.keyFile, tls_ca_file: caFile, tls_require_client_cert: true, tls_reload_interval_ms: 200 };
+      return { cert, keys };
+    },
+    close: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

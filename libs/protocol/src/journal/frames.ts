@@ -1,6 +1,6 @@
 // The journal data-port wire protocol (port 1778), shared by the journal server and its clients (the journal
-// StorageAdapter, and journal servers replicating to each other). It lives here, not in the server, because the
-// server already depends on this package for the record codec; the adapter importing the server would be a cycle.
+// StorageAdapter, and journal servers replicating to each other). It is a wire format, so it lives in
+// @robustmq/protocol beside the gRPC definitions: the server and the adapter both import it, neither imports the other.
 //
 // A connection carries pipelined frames in both directions; answers may come back in any order and are matched by id.
 //
@@ -15,8 +15,6 @@
 // A frame whose length is out of range cannot be skipped safely, so it is answered with FRAME_TOO_LARGE / BAD_FRAME
 // (id 0) and the connection is closed; any other bad frame (unknown type, bad header, bad records) gets an error
 // answer and the connection stays usable.
-import { StorageError } from './storage-error.js';
-
 export const JOURNAL_MESSAGE = {
   /** client → segment leader: {namespace, shard, segment, epoch, maxSegmentRecords?} + records → {baseOffset, count} */
   Append: 0x01,
@@ -252,26 +250,4 @@ export function uint(header: Header, field: string, fallback?: number): number {
     throw new JournalError('BAD_REQUEST', `${field} must be a non-negative integer, got ${JSON.stringify(header[field])}`);
   }
   return v;
-}
-
-/** maps a journal error to the StorageError the adapter reports. */
-export function toStorageError(err: unknown): StorageError {
-  if (err instanceof StorageError) return err;
-  if (err instanceof JournalError) {
-    switch (err.code) {
-      case 'OFFSET_OUT_OF_RANGE':
-        return new StorageError('OFFSET_OUT_OF_RANGE', err.message);
-      case 'CORRUPT_RECORD':
-        return new StorageError('CORRUPT_RECORD', err.message);
-      case 'BAD_REQUEST':
-        return new StorageError('INVALID_ARGUMENT', err.message);
-      case 'WRITE_FAILED':
-        return new StorageError('WRITE_FAILED', err.message);
-      case 'CLOSED':
-        return new StorageError('CLOSED', err.message);
-      default:
-        return new StorageError('UNAVAILABLE', `journal cluster: ${err.code}: ${err.message}`);
-    }
-  }
-  return new StorageError('UNAVAILABLE', `journal cluster: ${(err as Error)?.message ?? String(err)}`, { cause: err });
 }

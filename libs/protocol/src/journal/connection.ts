@@ -4,7 +4,7 @@
 // TLS, the server verified against the cluster CA and this node's certificate presented (the latest one, per dial).
 import { connect, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import type { ClusterTls } from '@robustmq/common';
+import type { ClusterTls } from '../tls/cluster-tls.js';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   ERROR_TYPE,
@@ -16,7 +16,7 @@ import {
   parseBody,
   type Header,
   type JournalErrorCode,
-} from './journal-protocol.js';
+} from './frames.js';
 
 export interface JournalReply {
   header: Header;
