@@ -15,7 +15,7 @@
 // the log, because from then on no position could be trusted.
 import type { Logger } from '@robustmq/common';
 import type { AppendRecord, StorageAdapter, StoredRecord } from '@robustmq/storage-adapter';
-import type { OutgoingPublish } from '../outgoing-publish.js';
+import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import { messageToRecord } from './message-record.js';
 
 export const MESSAGE_SHARD = 'mqtt-messages';

@@ -8,8 +8,13 @@
 // restarts, but do not get, on reconnecting, what the group missed while they were away: the message log is read
 // per session, and replaying group traffic per member would hand the same message to several members.
 import type { QoS } from '@robustmq/protocol';
-import type { OutgoingPublish } from './outgoing-publish.js';
-import type { Session, Subscription } from './session.js';
+import type { OutgoingPublish } from '../packets/outgoing-publish.js';
+import type { Subscription } from './subscription.js';
+
+/** What a group needs of a member: delivery only if it can take the message right now. */
+export interface SharedMember {
+  deliverShared(message: OutgoingPublish, qos: QoS, retain: boolean, ids: number[] | undefined): boolean;
+}
 
 /** `$share/<group>/<filter>` split; undefined for a filter that is not shared; 'invalid' for a malformed one. */
 export function parseSharedFilter(filter: string): { group: string; filter: string } | 'invalid' | undefined {
@@ -24,10 +29,10 @@ export function parseSharedFilter(filter: string): { group: string; filter: stri
   return { group, filter: inner };
 }
 
-export class SharedGroup {
+export class SharedGroup<M extends SharedMember> {
   /** the members in join order; `next` walks them round robin. */
-  private readonly members: Session[] = [];
-  private readonly subscriptions = new Map<Session, Subscription>();
+  private readonly members: M[] = [];
+  private readonly subscriptions = new Map<M, Subscription>();
   private next = 0;
 
   constructor(
@@ -40,12 +45,12 @@ export class SharedGroup {
   }
 
   /** Adds a member, or updates its subscription options. */
-  add(session: Session, subscription: Subscription): void {
+  add(session: M, subscription: Subscription): void {
     if (!this.subscriptions.has(session)) this.members.push(session);
     this.subscriptions.set(session, subscription);
   }
 
-  remove(session: Session): boolean {
+  remove(session: M): boolean {
     if (!this.subscriptions.delete(session)) return false;
     const index = this.members.indexOf(session);
     this.members.splice(index, 1);

@@ -14,12 +14,12 @@ import {
   type BrokerInnerServiceHandlers,
   type LastWill__Output,
 } from '@robustmq/protocol';
-import type { Broker } from '../broker-core.js';
-import { forwardedProperties } from '../forwarded-properties.js';
-import { endSession, publishWill } from '../session-lifecycle.js';
-import type { WillMessage } from '../session.js';
+import type { Broker } from '../core/broker-core.js';
+import { forwardedProperties } from '../packets/forwarded-properties.js';
+import { endSession, publishWill } from '../session/session-lifecycle.js';
+import type { WillMessage } from '../session/session.js';
 import { fromJson } from '../storage/packet-json.js';
-import { isValidTopicName } from '../topic-validation.js';
+import { isValidTopicName } from '../routing/topic-validation.js';
 
 class InvalidArgument extends Error {}
 class FailedPrecondition extends Error {}

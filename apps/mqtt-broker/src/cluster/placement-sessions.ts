@@ -10,7 +10,7 @@
 // deleting placement's copies afterwards.
 import * as grpc from '@grpc/grpc-js';
 import { PlacementError, type PlacementClient, type Logger } from '@robustmq/common';
-import { NEVER_EXPIRES, type WillMessage } from '../session.js';
+import { NEVER_EXPIRES, type WillMessage } from '../session/session.js';
 import { toJson } from '../storage/packet-json.js';
 
 /** MQTT 5 "never expires", as placement stores it. */

@@ -2,7 +2,7 @@
 // alive with heartbeats (NodeRegistrar re-registers if placement forgets it) and unregisters on close.
 import { NodeRegistrar, PlacementClient, type ClusterTls, type Logger } from '@robustmq/common';
 import { ClusterTypes } from '@robustmq/protocol';
-import type { MqttBrokerConfig } from './config.js';
+import type { MqttBrokerConfig } from '../config.js';
 
 export interface PlacementRegistration {
   stop(): Promise<void>;

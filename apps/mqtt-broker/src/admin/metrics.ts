@@ -1,7 +1,7 @@
 // The broker's Prometheus metrics. The hot path bumps plain numbers in Broker.stats; these metrics read them only
 // when scraped, so publishing a message costs no metric-library call.
 import { Counter, Gauge, collectProcessMetrics, createMetricsRegistry, type Registry } from '@robustmq/common';
-import type { Broker, BrokerStats } from './broker-core.js';
+import type { Broker, BrokerStats } from '../core/broker-core.js';
 
 export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
   const registry = createMetricsRegistry('mqtt-broker', nodeId);

@@ -10,9 +10,9 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { closeServer, listen, type Logger } from '@robustmq/common';
 import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
-import type { Broker } from './broker-core.js';
+import type { Broker } from '../core/broker-core.js';
 import type { Transport } from './connection.js';
-import type { MqttBrokerConfig } from './config.js';
+import type { MqttBrokerConfig } from '../config.js';
 
 export const WEBSOCKET_PATH = '/mqtt';
 /** subprotocols MQTT clients offer: `mqtt` (3.1.1 and 5), `mqttv3.1` (3.1). */

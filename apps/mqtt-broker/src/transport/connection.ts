@@ -8,19 +8,30 @@
 // Writes are coalesced per event-loop turn: everything written to a connection while the current I/O callbacks run
 // (every PUBLISH routed to it, every PUBACK that became ready) goes to the socket as one write in the check phase
 // right after, instead of one syscall per packet.
-import type { ClientIdentity } from './auth/access-control.js';
+import type { ClientIdentity } from '../auth/access-control.js';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@robustmq/common';
 import { MqttDecoder, encodePacket, type MqttCodecError, type MqttVersion, type Packet } from '@robustmq/protocol';
 import { AckQueue } from './ack-queue.js';
-import type { Broker } from './broker-core.js';
-import { CONNACK_UNACCEPTABLE_PROTOCOL_VERSION } from './fixed-packets.js';
-import { handlePacket } from './handlers/index.js';
-import { ReasonCode } from './reason-codes.js';
-import type { Session, WillMessage } from './session.js';
+import type { BrokerSettings, BrokerStats } from '../core/broker-settings.js';
+import { CONNACK_UNACCEPTABLE_PROTOCOL_VERSION } from '../packets/fixed-packets.js';
+import { ReasonCode } from '../packets/reason-codes.js';
+import type { Session, WillMessage } from '../session/session.js';
 import type { OutboundAliases } from './topic-alias.js';
 
 export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
+
+/** What a connection needs of the broker that accepted it. */
+export interface ConnectionHost {
+  readonly settings: BrokerSettings;
+  readonly stats: BrokerStats;
+  /** Hands a decoded packet to the handler of its type; may throw (the connection is then closed). */
+  handlePacket(connection: Connection, packet: Packet): void;
+  /** The connection is leaving (closing, or its socket closed): its client's part in the broker ends. Idempotent. */
+  detach(connection: Connection): void;
+  /** The socket is gone. */
+  connectionClosed(connection: Connection): void;
+}
 
 /** A closing socket that does not finish its FIN exchange in time is destroyed. */
 const CLOSE_GRACE_MS = 1_000;
@@ -84,25 +95,25 @@ export class Connection {
     readonly socket: Duplex,
     remoteAddress: string,
     readonly transport: Transport,
-    readonly broker: Broker,
+    private readonly host: ConnectionHost,
     logger: Logger,
   ) {
     this.remoteAddress = remoteAddress;
     this.logger = logger.child({ conn: this.id, remote: this.remoteAddress, transport });
     this.decoder = new MqttDecoder({
-      maxPacketSize: broker.settings.maxPacketSize,
+      maxPacketSize: host.settings.maxPacketSize,
       onPacket: (packet) => this.onPacket(packet),
       onError: (error) => this.onCodecError(error),
     });
     socket.on('data', (chunk: Buffer) => {
-      broker.stats.bytesReceived += chunk.length;
+      host.stats.bytesReceived += chunk.length;
       this.decoder.push(chunk);
     });
     socket.on('error', (err) => this.logger.debug({ err: err.message }, 'socket error'));
     socket.on('close', () => this.onSocketClosed());
     this.timer = setTimeout(
-      () => this.close(`no CONNECT within ${broker.settings.connectTimeoutMs} ms`),
-      broker.settings.connectTimeoutMs,
+      () => this.close(`no CONNECT within ${host.settings.connectTimeoutMs} ms`),
+      host.settings.connectTimeoutMs,
     );
   }
 
@@ -114,8 +125,8 @@ export class Connection {
    * subscriber must not make the broker buffer without bound). */
   canAcceptMessage(): boolean {
     if (this.closing) return false;
-    if (this.socket.writableLength + this.outBytes > this.broker.settings.maxWriteBufferBytes) {
-      this.broker.stats.messagesDropped++;
+    if (this.socket.writableLength + this.outBytes > this.host.settings.maxWriteBufferBytes) {
+      this.host.stats.messagesDropped++;
       return false;
     }
     return true;
@@ -123,7 +134,7 @@ export class Connection {
 
   /** Whether the socket is so far behind on writes that nothing more should be queued to it now. */
   get congested(): boolean {
-    return this.socket.writableLength + this.outBytes > this.broker.settings.maxWriteBufferBytes;
+    return this.socket.writableLength + this.outBytes > this.host.settings.maxWriteBufferBytes;
   }
 
   /** Resolves when the socket has flushed its write buffer, or has closed. */
@@ -165,7 +176,7 @@ export class Connection {
   /** Queues bytes for the socket; they are written together with everything else written in this turn. */
   write(bytes: Buffer): void {
     if (this.closing) return;
-    this.broker.stats.bytesSent += bytes.length;
+    this.host.stats.bytesSent += bytes.length;
     if (this.out.length === 0) {
       unflushed.push(this);
       if (!flushScheduled) {
@@ -216,7 +227,7 @@ export class Connection {
       const smaller = encodePacket({ ...packet, properties: rest } as Packet, this.protocolVersion);
       if (smaller.length <= this.clientMaxPacketSize) return smaller;
     }
-    this.broker.stats.packetsTooLarge++;
+    this.host.stats.packetsTooLarge++;
     return undefined;
   }
 
@@ -243,7 +254,7 @@ export class Connection {
       if (disconnect) this.socket.write(disconnect);
     }
     // leave the broker now, not at socket close, so no more messages are routed to a closing connection
-    this.broker.detach(this);
+    this.host.detach(this);
     this.socket.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
@@ -256,7 +267,7 @@ export class Connection {
       return;
     }
     try {
-      handlePacket(this, packet);
+      this.host.handlePacket(this, packet);
     } catch (err) {
       // a bug in one handler must cost one connection, never the process
       this.logger.warn({ err, cmd: packet.cmd, clientId: this.session?.clientId }, 'packet handler failed');
@@ -292,7 +303,7 @@ export class Connection {
     this.outBytes = 0;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.broker.detach(this);
-    this.broker.connectionClosed(this);
+    this.host.detach(this);
+    this.host.connectionClosed(this);
   }
 }

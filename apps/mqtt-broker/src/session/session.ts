@@ -8,32 +8,44 @@
 // A session catches up after a reconnect (from where it was) and whenever its in-flight window or socket is full
 // (from the message it could not take), so a slow or offline subscriber loses no QoS 1/2 message and the broker
 // never buffers them per session in memory.
-import type { QoS } from '@robustmq/protocol';
+import type { MqttVersion, QoS } from '@robustmq/protocol';
 import { StorageError } from '@robustmq/storage-adapter';
-import type { Broker } from './broker-core.js';
-import type { Connection } from './connection.js';
-import { PUBREL, ackPacket } from './fixed-packets.js';
-import { withDup, withPacketId, type ForwardedProperties, type OutgoingPublish } from './outgoing-publish.js';
-import { recordToMessage } from './storage/message-record.js';
-import { levelsMatch } from './topic-match.js';
+import type { Logger } from '@robustmq/common';
+import type { StorageAdapter } from '@robustmq/storage-adapter';
+import type { BrokerSettings, BrokerStats } from '../core/broker-settings.js';
+import type { Subscription } from '../routing/subscription.js';
+import type { MessageLog } from '../storage/message-log.js';
+import type { OutboundAliases } from '../transport/topic-alias.js';
+import { PUBREL, ackPacket } from '../packets/fixed-packets.js';
+import { withDup, withPacketId, type ForwardedProperties, type OutgoingPublish } from '../packets/outgoing-publish.js';
+import { recordToMessage } from '../storage/message-record.js';
+import { levelsMatch } from '../routing/topic-match.js';
 
-/** What is stored per (session, topic filter) in the subscription trie. */
-export interface Subscription {
-  /** the QoS granted in SUBACK. */
-  qos: QoS;
-  /** MQTT 5 No Local: do not deliver the session's own messages. */
-  noLocal: boolean;
-  /** MQTT 5 Retain As Published: keep the RETAIN flag the message was published with. */
-  retainAsPublished: boolean;
-  /** MQTT 5 Retain Handling: 0 send retained messages on subscribe, 1 only for a new subscription, 2 never. */
-  retainHandling: number;
-  /** the filter split into levels, for matching records read from the log (for a shared subscription: the filter
-   * after `$share/<group>/`). */
-  levels: string[];
-  /** MQTT 5 Subscription Identifier given in SUBSCRIBE, sent back with every message this subscription matches. */
-  identifier?: number | undefined;
-  /** the share name of a `$share/<group>/<filter>` subscription: the group gets each message once, not the session. */
-  share?: string | undefined;
+export type { Subscription };
+
+/** What a session needs of the broker it lives in. */
+export interface SessionEnv {
+  readonly settings: BrokerSettings;
+  readonly stats: BrokerStats;
+  readonly logger: Logger;
+  readonly log: MessageLog;
+  readonly storage: StorageAdapter;
+  /** the consumer group under which a session's position in the message log is committed. */
+  sessionGroup(clientId: string): string;
+}
+
+/** What a session needs of the connection of its client (transport/connection.ts). */
+export interface SessionLink {
+  readonly protocolVersion: MqttVersion;
+  readonly clientReceiveMaximum: number;
+  readonly clientMaxPacketSize: number;
+  readonly outboundAliases: OutboundAliases | undefined;
+  readonly isClosing: boolean;
+  readonly congested: boolean;
+  canAcceptMessage(): boolean;
+  write(bytes: Buffer): void;
+  waitForDrain(): Promise<void>;
+  close(why: string, v5ReasonCode?: number): void;
 }
 
 export interface WillMessage {
@@ -73,20 +85,13 @@ export class Session {
   readonly inflight = new Map<number, InflightMessage>();
   /** incoming QoS 2 packet ids already delivered and answered with PUBREC, until the client's PUBREL. */
   readonly awaitingRelease = new Set<number>();
-  connection: Connection | undefined;
+  connection: SessionLink | undefined;
   /** session expiry interval in seconds: 0 ends the session with its connection, NEVER_EXPIRES never. */
   expiry = 0;
   /** the will of the last connection, waiting for its delay or the end of the session. */
   pendingWill: WillMessage | undefined;
   willTimer: NodeJS.Timeout | undefined;
   expiryTimer: NodeJS.Timeout | undefined;
-
-  /** Scratch fields of Broker.publish, which merges a session's overlapping subscriptions into one delivery without
-   * allocating a map per message. Valid only while `matchEpoch` equals the broker's current publish epoch. */
-  matchEpoch = 0;
-  matchQos: QoS = 0;
-  matchRetain = false;
-  matchIds: number[] | undefined;
 
   /** true: messages arrive from routing; false: catching up from the log at `position`. */
   private live = true;
@@ -102,7 +107,7 @@ export class Session {
 
   constructor(
     readonly clientId: string,
-    private readonly broker: Broker,
+    private readonly broker: SessionEnv,
   ) {
     this.position = broker.log.nextOffset;
   }
@@ -112,7 +117,7 @@ export class Session {
   }
 
   /** QoS 1/2 messages in flight at most: ours, or the client's Receive Maximum (MQTT-3.3.4-9). */
-  private windowOf(connection: Connection): number {
+  private windowOf(connection: SessionLink): number {
     const max = this.broker.settings.maxInflight;
     return connection.clientReceiveMaximum < max ? connection.clientReceiveMaximum : max;
   }
@@ -154,7 +159,7 @@ export class Session {
   }
 
   /** Binds a connection that is completing CONNECT; nothing is sent to it until `resume()` (after CONNACK). */
-  bind(connection: Connection): void {
+  bind(connection: SessionLink): void {
     this.connection = connection;
     if (this.live) {
       this.live = false;
@@ -324,7 +329,7 @@ export class Session {
   }
 
   /** Sends a message read from the log if it matches; false when there is no room for it now (try again later). */
-  private consider(connection: Connection, message: OutgoingPublish): boolean {
+  private consider(connection: SessionLink, message: OutgoingPublish): boolean {
     let qos = -1;
     let retain = false;
     let ids: number[] | undefined;
@@ -359,7 +364,7 @@ export class Session {
   /** The PUBLISH bytes for this client (QoS > 0 with a placeholder packet id), or undefined when they exceed its
    * Maximum Packet Size. `useAlias` assigns or uses a topic alias when the client accepts them. */
   private encode(
-    connection: Connection,
+    connection: SessionLink,
     message: OutgoingPublish,
     qos: QoS,
     retain: boolean,
@@ -391,7 +396,7 @@ export class Session {
   }
 
   private send(
-    connection: Connection,
+    connection: SessionLink,
     message: OutgoingPublish,
     qos: QoS,
     retain: boolean,

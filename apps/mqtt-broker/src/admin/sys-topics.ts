@@ -3,13 +3,13 @@
 // (0 = off). They go through the normal publish path, so `$SYS/#` subscribers and retained lookups see them; a
 // leading wildcard does not match them (MQTT-4.7.2-1).
 import { readFileSync } from 'node:fs';
-import type { Broker } from './broker-core.js';
-import type { MqttBrokerConfig } from './config.js';
-import { OutgoingPublish } from './outgoing-publish.js';
+import type { Broker } from '../core/broker-core.js';
+import type { MqttBrokerConfig } from '../config.js';
+import { OutgoingPublish } from '../packets/outgoing-publish.js';
 
-/** the package version: package.json sits next to both src/ and dist/. */
+/** the package version: package.json sits next to both src/ and dist/ (this file is one folder below them). */
 export const BROKER_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
 /** Starts publishing; returns the function that stops it. */

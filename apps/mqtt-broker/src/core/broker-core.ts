@@ -1,62 +1,34 @@
 // The broker core: the connected clients by client id, the sessions (connected, and persistent ones waiting for
-// their client), the subscription tries (plain and shared), and the way a published message goes out — into the
-// message log, into the retained store, and to every matching online session and shared group. Protocol
-// conversations live in handlers/; transports in listeners.ts and connection.ts; session lifetimes (expiry, wills)
-// in session-lifecycle.ts.
-import type { AccessControl } from './auth/access-control.js';
-import type { BrokerRules } from './rules/broker-rules.js';
+// their client), and the way an accepted message goes out — into the message log, into the retained store, and to
+// the router, which fans it out to the matching subscribers (routing/router.ts). Its collaborators come in through
+// the constructor. It is the context packet handlers work through (handlers/context.ts), the host of every
+// connection (transport/connection.ts) and of session lifetimes (session/session-lifecycle.ts); protocol
+// conversations live in handlers/, transports in transport/, session lifetimes in session/.
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@robustmq/common';
-import type { QoS } from '@robustmq/protocol';
+import type { Packet } from '@robustmq/protocol';
 import type { StorageAdapter } from '@robustmq/storage-adapter';
-import { Connection, type Transport } from './connection.js';
-import type { DelayedPublisher } from './delayed-publish.js';
-import type { PlacementSessions } from './grpc/placement-sessions.js';
-import type { OutgoingPublish } from './outgoing-publish.js';
-import { ReasonCode } from './reason-codes.js';
-import { retainedPacket } from './retained.js';
-import type { Session, Subscription } from './session.js';
-import { connectionEnded } from './session-lifecycle.js';
-import { SharedGroup } from './shared-subscription.js';
-import type { MessageLog } from './storage/message-log.js';
-import type { SessionPersistence } from './storage/session-persistence.js';
-import { TopicStats } from './topic-stats.js';
-import { TopicTrie } from './topic-trie.js';
+import type { AccessControl } from '../auth/access-control.js';
+import type { PlacementSessions } from '../cluster/placement-sessions.js';
+import type { HandlerContext } from '../handlers/context.js';
+import { handlePacket } from '../handlers/index.js';
+import type { OutgoingPublish } from '../packets/outgoing-publish.js';
+import { ReasonCode } from '../packets/reason-codes.js';
+import { retainedPacket } from '../packets/retained.js';
+import type { BrokerRules } from '../rules/broker-rules.js';
+import { LocalRouter, type Router, type SharedGroupInfo } from '../routing/router.js';
+import type { Subscription } from '../routing/subscription.js';
+import type { Session } from '../session/session.js';
+import { connectionEnded, openSession, type SessionHost } from '../session/session-lifecycle.js';
+import type { DurableCallback, MessageLog } from '../storage/message-log.js';
+import type { SessionPersistence } from '../storage/session-persistence.js';
+import { Connection, type ConnectionHost, type Transport } from '../transport/connection.js';
+import { TopicStats } from '../admin/topic-stats.js';
+import { newBrokerStats, type BrokerSettings, type BrokerStats } from './broker-settings.js';
+import { DelayedPublisher } from './delayed-publish.js';
 
-export interface BrokerSettings {
-  maxPacketSize: number;
-  maxConnections: number;
-  keepAliveMax: number;
-  defaultKeepAlive: number;
-  connectTimeoutMs: number;
-  maxClientIdLength: number;
-  maxWriteBufferBytes: number;
-  maxInflight: number;
-  /** seconds; 0 = no limit. */
-  sessionExpiryMax: number;
-  topicAliasMax: number;
-  receiveMaximum: number;
-  maxAwaitingRel: number;
-  maxQueuedMessages: number;
-  maxTopicLevels: number;
-  maxTopicLength: number;
-  delayedPublishMaxS: number;
-}
-
-/** Plain counters bumped on the hot path; metrics.ts reads them when Prometheus scrapes. */
-export interface BrokerStats {
-  connectionsAccepted: number;
-  messagesReceived: number;
-  messagesSent: number;
-  messagesDropped: number;
-  bytesReceived: number;
-  bytesSent: number;
-  /** packets not sent because they exceeded a client's Maximum Packet Size. */
-  packetsTooLarge: number;
-  /** messages published to a shared subscription group no member could take. */
-  sharedDropped: number;
-}
+export type { BrokerSettings, BrokerStats };
 
 export interface ClientInfo {
   clientId: string;
@@ -87,17 +59,21 @@ export interface BrokerStorage {
   persistence: SessionPersistence;
 }
 
-export class Broker {
-  readonly stats: BrokerStats = {
-    connectionsAccepted: 0,
-    messagesReceived: 0,
-    messagesSent: 0,
-    messagesDropped: 0,
-    bytesReceived: 0,
-    bytesSent: 0,
-    packetsTooLarge: 0,
-    sharedDropped: 0,
-  };
+/** The broker's optional collaborators, each present only when its part is configured. */
+export interface BrokerCollaborators {
+  /** authentication, blacklist and ACL; absent when the broker runs without placement (everyone allowed). */
+  accessControl?: AccessControl | undefined;
+  /** topic rewrite and auto-subscribe rules from placement; absent without placement (no rules). */
+  rules?: BrokerRules | undefined;
+  /** persistent sessions mirrored into placement, whose leader fires their delayed wills and expires them; absent
+   * without placement. */
+  sessionSync?: PlacementSessions | undefined;
+  /** where accepted messages are fanned out; a LocalRouter (this broker's subscribers) unless given. */
+  router?: Router<Session> | undefined;
+}
+
+export class Broker implements HandlerContext, ConnectionHost, SessionHost {
+  readonly stats: BrokerStats = newBrokerStats();
   readonly startedAt = Date.now();
   readonly topics = new TopicStats();
   /** every session by client id: connected ones, and persistent ones whose client is away. */
@@ -105,34 +81,52 @@ export class Broker {
   readonly storage: StorageAdapter;
   readonly log: MessageLog;
   readonly persistence: SessionPersistence;
-  /** `$delayed/N/topic` messages waiting for their time (set at start-up). */
-  delayed: DelayedPublisher | undefined;
-  /** authentication, blacklist and ACL; undefined when the broker runs without placement (everyone allowed) */
-  accessControl: AccessControl | undefined;
-  /** topic rewrite and auto-subscribe rules from placement; undefined without placement (no rules) */
-  rules: BrokerRules | undefined;
-  /** persistent sessions mirrored into placement, whose leader fires their delayed wills and expires them (set at
-   * start-up when placement is enabled). */
-  sessionSync: PlacementSessions | undefined;
+  /** `$delayed/N/topic` messages waiting for their time. */
+  readonly delayed: DelayedPublisher;
+  readonly accessControl: AccessControl | undefined;
+  readonly rules: BrokerRules | undefined;
+  readonly sessionSync: PlacementSessions | undefined;
+  readonly router: Router<Session>;
   /** every open socket, connected or still before CONNECT. */
   private readonly connections = new Set<Connection>();
   /** connected clients by client id. */
   private readonly clients = new Map<string, Connection>();
-  private readonly trie = new TopicTrie<Session, Subscription>();
-  /** shared subscription groups by `<group>/<filter>`, indexed by filter in `sharedTrie`. */
-  private readonly groups = new Map<string, SharedGroup>();
-  private readonly sharedTrie = new TopicTrie<SharedGroup, SharedGroup>();
-  private sharedMembers = 0;
-  private publishEpoch = 0;
 
   constructor(
     readonly settings: BrokerSettings,
     readonly logger: Logger,
     stores: BrokerStorage,
+    collaborators: BrokerCollaborators = {},
   ) {
     this.storage = stores.storage;
     this.log = stores.log;
     this.persistence = stores.persistence;
+    this.accessControl = collaborators.accessControl;
+    this.rules = collaborators.rules;
+    this.sessionSync = collaborators.sessionSync;
+    this.router = collaborators.router ?? new LocalRouter<Session>(this.stats);
+    this.delayed = new DelayedPublisher(this);
+  }
+
+  /** the session records packet handlers read and write. */
+  get store(): SessionPersistence {
+    return this.persistence;
+  }
+
+  handlePacket(connection: Connection, packet: Packet): void {
+    handlePacket(this, connection, packet);
+  }
+
+  openSession(connection: Connection, clientId: string, cleanStart: boolean, expiry: number): Promise<{ session: Session; present: boolean }> {
+    return openSession(this, connection, clientId, cleanStart, expiry);
+  }
+
+  onDurable(offset: number, callback: DurableCallback): void {
+    this.log.onDurable(offset, callback);
+  }
+
+  scheduleDelayed(message: OutgoingPublish, delaySeconds: number): Promise<void> {
+    return this.delayed.schedule(message, delaySeconds);
   }
 
   get connectionCount(): number {
@@ -145,7 +139,7 @@ export class Broker {
 
   /** subscriptions of connected sessions (plain and shared), as routing sees them. */
   get subscriptionCount(): number {
-    return this.trie.size + this.sharedMembers;
+    return this.router.subscriptionCount;
   }
 
   hasClient(clientId: string): boolean {
@@ -196,7 +190,7 @@ export class Broker {
     connection.session = undefined;
     if (this.clients.get(session.clientId) === connection) this.clients.delete(session.clientId);
     if (session.connection === connection) {
-      for (const [filter, subscription] of session.subscriptions) this.unindex(filter, session, subscription);
+      for (const [filter, subscription] of session.subscriptions) this.router.remove(filter, session, subscription);
       session.detach();
     }
     connectionEnded(this, connection, session);
@@ -204,14 +198,14 @@ export class Broker {
 
   /** Puts a session's subscriptions into the trie (its connection is attached). */
   activate(session: Session): void {
-    for (const [filter, subscription] of session.subscriptions) this.index(filter, session, subscription);
+    for (const [filter, subscription] of session.subscriptions) this.router.add(filter, session, subscription);
   }
 
   /** Adds or replaces a subscription; returns true if the filter is new for the session. */
   subscribe(session: Session, filter: string, subscription: Subscription): boolean {
     const isNew = !session.subscriptions.has(filter);
     session.subscriptions.set(filter, subscription);
-    if (session.connection) this.index(filter, session, subscription);
+    if (session.connection) this.router.add(filter, session, subscription);
     return isNew;
   }
 
@@ -219,48 +213,13 @@ export class Broker {
     const subscription = session.subscriptions.get(filter);
     if (!subscription) return false;
     session.subscriptions.delete(filter);
-    this.unindex(filter, session, subscription);
+    this.router.remove(filter, session, subscription);
     return true;
   }
 
   /** Shared subscription groups with their connected member count. */
-  listSharedGroups(): { group: string; filter: string; members: number }[] {
-    return [...this.groups.values()].map((g) => ({ group: g.group, filter: g.filter, members: g.size }));
-  }
-
-  /** Puts one subscription of a connected session into routing. `filter` is the session's key for it. */
-  private index(filter: string, session: Session, subscription: Subscription): void {
-    if (subscription.share === undefined) {
-      this.trie.add(filter, session, subscription);
-      return;
-    }
-    const inner = subscription.levels.join('/');
-    const key = `${subscription.share}/${inner}`;
-    let group = this.groups.get(key);
-    if (!group) {
-      group = new SharedGroup(subscription.share, inner);
-      this.groups.set(key, group);
-      this.sharedTrie.add(inner, group, group);
-    }
-    const before = group.size;
-    group.add(session, subscription);
-    this.sharedMembers += group.size - before;
-  }
-
-  private unindex(filter: string, session: Session, subscription: Subscription): void {
-    if (subscription.share === undefined) {
-      this.trie.remove(filter, session);
-      return;
-    }
-    const inner = subscription.levels.join('/');
-    const key = `${subscription.share}/${inner}`;
-    const group = this.groups.get(key);
-    if (!group?.remove(session)) return;
-    this.sharedMembers--;
-    if (group.size === 0) {
-      this.groups.delete(key);
-      this.sharedTrie.remove(inner, group);
-    }
+  listSharedGroups(): SharedGroupInfo[] {
+    return this.router.sharedGroups();
   }
 
   /** Accepts a message: appends it to the message log, stores it as retained if flagged, and routes it to online
@@ -270,52 +229,8 @@ export class Broker {
     this.log.append(message);
     this.topics.record(message.topic, message.timestamp);
     const retainedWrite = message.retain ? this.persistence.storeRetained(retainedPacket(message)) : undefined;
-    this.publish(message, from);
+    this.router.route(message, from);
     return retainedWrite;
-  }
-
-  /** Delivers a message to every matching online session, once per session even when several of its filters
-   * match (at the highest of their QoS, MQTT-3.3.4-2 / 5.0 §3.3.4). `from` is the publishing session, for No
-   * Local. Returns the number of sessions it went to. */
-  publish(message: OutgoingPublish, from?: Session): number {
-    const epoch = ++this.publishEpoch;
-    const targets: Session[] = [];
-    const messageQos = message.qos;
-    const messageRetain = message.retain;
-    this.trie.match(message.topic, (session, subscription) => {
-      if (subscription.noLocal && session === from) return;
-      const qos: QoS = subscription.qos < messageQos ? subscription.qos : messageQos;
-      const retain = subscription.retainAsPublished && messageRetain;
-      const id = subscription.identifier;
-      if (session.matchEpoch !== epoch) {
-        session.matchEpoch = epoch;
-        session.matchQos = qos;
-        session.matchRetain = retain;
-        session.matchIds = id === undefined ? undefined : [id];
-        targets.push(session);
-      } else {
-        if (qos > session.matchQos) session.matchQos = qos;
-        if (retain) session.matchRetain = true;
-        // every matching subscription's identifier goes with the one copy (MQTT-3.3.4-3/-5)
-        if (id !== undefined) (session.matchIds ??= []).push(id);
-      }
-    });
-    let delivered = 0;
-    for (const session of targets) {
-      if (session.deliver(message, session.matchQos, session.matchRetain, session.matchIds)) delivered++;
-    }
-    if (this.groups.size > 0) {
-      this.sharedTrie.match(message.topic, (group) => {
-        if (group.deliver(message)) {
-          delivered++;
-        } else {
-          this.stats.sharedDropped++;
-          this.stats.messagesDropped++;
-        }
-      });
-    }
-    this.stats.messagesSent += delivered;
-    return delivered;
   }
 
   /** Commits the log position of every persistent session that is connected (a periodic tick, so a crash replays

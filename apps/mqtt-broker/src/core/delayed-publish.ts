@@ -5,10 +5,12 @@
 // durable, so a crash in between publishes it again rather than losing it (at least once).
 import { randomBytes } from 'node:crypto';
 import type { QoS } from '@robustmq/protocol';
-import type { Broker } from './broker-core.js';
-import { longTimeout } from './long-timeout.js';
-import { OutgoingPublish, type ForwardedProperties } from './outgoing-publish.js';
-import type { PacketObject } from './storage/session-persistence.js';
+import type { Logger } from '@robustmq/common';
+import type { BrokerStats } from './broker-settings.js';
+import { longTimeout } from '../session/long-timeout.js';
+import { OutgoingPublish, type ForwardedProperties } from '../packets/outgoing-publish.js';
+import type { MessageLog } from '../storage/message-log.js';
+import type { PacketObject, SessionPersistence } from '../storage/session-persistence.js';
 
 const PREFIX = '$delayed/';
 
@@ -22,12 +24,21 @@ export function parseDelayedTopic(topic: string): { delay: number; topic: string
   return { delay: Number(digits), topic: topic.slice(slash + 1) };
 }
 
+/** What the delayed publisher needs of the broker. */
+export interface DelayedHost {
+  readonly persistence: Pick<SessionPersistence, 'putDelayed' | 'delayedEntries' | 'deleteDelayed'>;
+  readonly stats: BrokerStats;
+  readonly logger: Logger;
+  readonly log: Pick<MessageLog, 'whenDurable'>;
+  acceptPublish(message: OutgoingPublish): Promise<void> | undefined;
+}
+
 export class DelayedPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private seq = 0;
   private stopped = false;
 
-  constructor(private readonly broker: Broker) {}
+  constructor(private readonly broker: DelayedHost) {}
 
   get pending(): number {
     return this.timers.size;

@@ -3,8 +3,8 @@
 // serialisation); errors are `{ code, message }` like every other admin API of the project.
 import { HttpError, errorResponseSchema } from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
-import type { Broker } from './broker-core.js';
-import { NEVER_EXPIRES } from './session.js';
+import type { Broker } from '../core/broker-core.js';
+import { NEVER_EXPIRES } from '../session/session.js';
 
 const clientSchema = {
   type: 'object',

@@ -3,7 +3,7 @@
 // counting across restarts).
 import type { QoS } from '@robustmq/protocol';
 import { OutgoingPublish, type ForwardedProperties } from './outgoing-publish.js';
-import type { PacketObject } from './storage/session-persistence.js';
+import type { PacketObject } from '../storage/session-persistence.js';
 
 export function retainedPacket(message: OutgoingPublish): PacketObject {
   const packet: PacketObject = {

@@ -3,7 +3,7 @@
 import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { installErrorHandlers, observabilityPlugin, type Logger, type Registry } from '@robustmq/common';
 import { adminApi } from './admin-api.js';
-import type { Broker } from './broker-core.js';
+import type { Broker } from '../core/broker-core.js';
 
 export async function createHttpServer(broker: Broker, registry: Registry, logger: Logger): Promise<FastifyInstance> {
   // typed as fastify's logger so the instance keeps fastify's default generics (pino's Logger is a wider type)

@@ -4,18 +4,33 @@
 // and their wills are mirrored there (grpc/placement-sessions.ts): once placement has a disconnect, its leader owns
 // the delayed will and the expiry, and the local timers set here are cancelled; when placement cannot be told, they
 // stay and this broker fires the will and expires the session itself (then deletes placement's copies).
-import { OutgoingPublish } from './outgoing-publish.js';
-import type { Broker } from './broker-core.js';
-import type { Connection } from './connection.js';
-import { NEVER_EXPIRES, Session, type WillMessage } from './session.js';
-import type { PacketObject } from './storage/session-persistence.js';
+import { OutgoingPublish } from '../packets/outgoing-publish.js';
+import type { PlacementSessions } from '../cluster/placement-sessions.js';
+import type { Subscription } from '../routing/subscription.js';
+import type { Connection } from '../transport/connection.js';
+import { NEVER_EXPIRES, Session, type SessionEnv, type WillMessage } from './session.js';
+import type { PacketObject, SessionPersistence } from '../storage/session-persistence.js';
 import { longTimeout } from './long-timeout.js';
-import { parseSharedFilter } from './shared-subscription.js';
+import { parseSharedFilter } from '../routing/shared-subscription.js';
+
+/** What session lifetimes need of the broker. */
+export interface SessionHost extends SessionEnv {
+  /** every session by client id: connected ones, and persistent ones whose client is away. */
+  readonly sessions: Map<string, Session>;
+  readonly persistence: SessionPersistence;
+  /** persistent sessions mirrored into placement; undefined without placement. */
+  readonly sessionSync: PlacementSessions | undefined;
+  connectionOf(clientId: string): Connection | undefined;
+  /** Makes a connection the client id's current one, closing an older one. */
+  attach(connection: Connection): void;
+  subscribe(session: Session, filter: string, subscription: Subscription): boolean;
+  acceptPublish(message: OutgoingPublish): Promise<void> | undefined;
+}
 
 /** Finds or creates the session for a CONNECT and binds the connection to it; the returned promise settles once
  * the session's records are durable, after which the caller sends CONNACK and calls `session.resume()`. */
 export async function openSession(
-  broker: Broker,
+  broker: SessionHost,
   connection: Connection,
   clientId: string,
   cleanStart: boolean,
@@ -67,7 +82,7 @@ export async function openSession(
 }
 
 /** A connection has ended (detach has already taken it out of routing). */
-export function connectionEnded(broker: Broker, connection: Connection, session: Session): void {
+export function connectionEnded(broker: SessionHost, connection: Connection, session: Session): void {
   const will = connection.will;
   connection.will = undefined;
   if (session.connection && session.connection !== connection) {
@@ -99,7 +114,7 @@ const handOffs = new WeakMap<Session, object>();
 
 /** Tells placement the session is disconnected. Once placement has it, its leader fires the delayed will and
  * expires the session, so the local timers (the fallback while placement is unreachable) are cancelled. */
-function handOff(broker: Broker, session: Session, will: WillMessage | undefined, disconnectedAt: number, protocolVersion: number): void {
+function handOff(broker: SessionHost, session: Session, will: WillMessage | undefined, disconnectedAt: number, protocolVersion: number): void {
   const token = {};
   handOffs.set(session, token);
   const willGone = !will || will.delay === 0;
@@ -124,7 +139,7 @@ function handOff(broker: Broker, session: Session, will: WillMessage | undefined
  * placement, a session placement knows is left to its leader (which may have fired the will already, when this
  * broker's node expired while it was down); only sessions placement does not know, or cannot be asked about, get
  * local timers. */
-export async function restoreSessions(broker: Broker): Promise<void> {
+export async function restoreSessions(broker: SessionHost): Promise<void> {
   const { persistence, storage, log } = broker;
   const now = Date.now();
   const owners = new Map<string, { owner: 'placement' | 'elsewhere' | 'local'; willInPlacement: boolean }>();
@@ -176,7 +191,7 @@ export async function restoreSessions(broker: Broker): Promise<void> {
 }
 
 /** Ends a session: its pending will is published and everything stored for it is deleted. */
-export function endSession(broker: Broker, session: Session): Promise<void> {
+export function endSession(broker: SessionHost, session: Session): Promise<void> {
   clearTimers(session);
   if (broker.sessions.get(session.clientId) === session) broker.sessions.delete(session.clientId);
   const will = session.pendingWill;
@@ -192,7 +207,7 @@ export function clearTimers(session: Session): void {
   session.expiryTimer = undefined;
 }
 
-function scheduleWill(broker: Broker, session: Session, will: WillMessage, delayMs: number): void {
+function scheduleWill(broker: SessionHost, session: Session, will: WillMessage, delayMs: number): void {
   session.pendingWill = will;
   session.willTimer = longTimeout(delayMs, () => {
     session.willTimer = undefined;
@@ -203,7 +218,7 @@ function scheduleWill(broker: Broker, session: Session, will: WillMessage, delay
   });
 }
 
-function scheduleExpiry(broker: Broker, session: Session, delayMs: number | undefined): void {
+function scheduleExpiry(broker: SessionHost, session: Session, delayMs: number | undefined): void {
   if (delayMs === undefined) return;
   session.expiryTimer = longTimeout(delayMs, () => {
     session.expiryTimer = undefined;
@@ -216,7 +231,7 @@ function scheduleExpiry(broker: Broker, session: Session, delayMs: number | unde
 
 /** Publishes a will like any message from its client, and forgets the stored copy unless a newer connection of
  * the same client has stored its own. */
-export function publishWill(broker: Broker, clientId: string, will: WillMessage): void {
+export function publishWill(broker: SessionHost, clientId: string, will: WillMessage): void {
   const message = new OutgoingPublish(will.topic, will.payload, will.qos, will.retain, will.properties, clientId);
   const retainedWrite = broker.acceptPublish(message);
   if (retainedWrite) void forget(broker, retainedWrite);
@@ -240,14 +255,14 @@ function willFromPacket(packet: PacketObject): WillMessage {
   };
 }
 
-async function wills(broker: Broker): Promise<PacketObject[]> {
+async function wills(broker: SessionHost): Promise<PacketObject[]> {
   const out: PacketObject[] = [];
   for await (const packet of broker.persistence.streamWill()) out.push(packet as PacketObject);
   return out;
 }
 
 /** Logs a background write that failed; its caller has nothing to report it to (no client waits for it). */
-function forget(broker: Broker, write: Promise<unknown>): Promise<void> {
+function forget(broker: SessionHost, write: Promise<unknown>): Promise<void> {
   return write.then(
     () => undefined,
     (err: unknown) => broker.logger.error({ err }, 'session state write failed'),
