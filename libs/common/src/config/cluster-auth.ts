@@ -9,6 +9,7 @@ import { CLUSTER_AUTH_CONFIG_KEY, ClusterTls, clusterServerOptions } from '@robu
 import { z } from 'zod';
 import { ConfigError } from './load.js';
 import type { Logger } from '../log/logger.js';
+import { isLoopbackHost } from '../net/listen.js';
 
 /** Re-exported for libraries that take the material but do not depend on @robustmq/protocol themselves. */
 export type { ClusterTls };
@@ -100,13 +101,9 @@ export function clusterAuthToken(cluster: Pick<ClusterAuthConfig, 'auth_token' |
   return token;
 }
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
 /** Warns when cluster gRPC is open on an address others may reach (neither a token nor mutual TLS guards it). */
 export function warnIfClusterAuthOff(logger: Logger, token: string | undefined, host: string, what: string, tls?: ClusterTls): void {
-  if (token || tls?.requireClientCert || isLoopback(host)) return;
+  if (token || tls?.requireClientCert || isLoopbackHost(host)) return;
   logger.warn(
     { host },
     `${what}: open to anyone who can reach it (no cluster auth token): set ${CLUSTER_AUTH_CONFIG_KEY} to the same secret on every service, and keep these ports on a private network`,
