@@ -19,6 +19,8 @@ export {
   type MqttClient,
   type IClientOptions,
 } from './mqtt.js';
+export { RawClient, connectPacket } from './raw-mqtt.js';
+export { makeSelfSignedCert, type TestCert } from './tls-cert.js';
 export {
   ROOT,
   ServiceProcess,
