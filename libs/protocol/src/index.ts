@@ -10,3 +10,4 @@ export * from './grpc/unary-handler.js';
 export * from './grpc/cluster-auth.js';
 export * from './mqtt/validate.js';
 export * from './mqtt/properties.js';
+export * from './tls/cluster-tls.js';
