@@ -5,6 +5,7 @@
 import {
   NodeRegistrar,
   PlacementClient,
+  adminTokens,
   clusterAuthToken,
   collectProcessMetrics,
   createHttpServer,
@@ -12,10 +13,12 @@ import {
   createMetricsRegistry,
   listenHttp,
   observabilityPlugin,
+  warnIfAdminApiOpen,
   warnIfClusterAuthOff,
   type Logger,
+  type RegisteredRoute,
 } from '@robustmq/common';
-import { JournalConnectionPool } from '@robustmq/storage-adapter';
+import { JournalConnectionPool } from '@robustmq/protocol/journal';
 import type { JournalServerConfig } from './config.js';
 import { startInnerGrpcServer } from './grpc/grpc-server.js';
 import { adminRoutes } from './http/admin-routes.js';
@@ -28,6 +31,8 @@ import { SegmentStore } from './storage/segment-store.js';
 
 export interface JournalServerHandle {
   ports: { http: number; data: number; grpc: number };
+  /** every route of the HTTP admin API and who may call it. */
+  httpRoutes: readonly RegisteredRoute[];
   /** host:port of the data port, as registered with placement. */
   dataAddress: string;
   node: JournalNode;
@@ -45,6 +50,7 @@ export async function startJournalServer(
   const journalMetrics = createJournalMetrics(metrics);
 
   const clusterToken = clusterAuthToken(config.cluster);
+  const httpTokens = adminTokens(config.http);
   const store = await SegmentStore.open(config.node.data_dir, logger);
   const placement = new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken });
   const pool = new JournalConnectionPool({ maxFrameBytes: config.storage.max_frame_bytes * 2, authToken: clusterToken });
@@ -89,7 +95,7 @@ export async function startJournalServer(
     cleanups.push(() => inner.close());
     cleanups.push(() => pool.closeAll());
 
-    const http = createHttpServer(logger);
+    const { app: http, auth: httpAuth } = createHttpServer(logger, { tokens: httpTokens });
     await http.register(observabilityPlugin, {
       registry: metrics,
       health: () => {
@@ -100,6 +106,7 @@ export async function startJournalServer(
     await http.register(adminRoutes, { node });
     const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
     cleanups.push(() => http.close());
+    warnIfAdminApiOpen(logger, httpAuth, config.network.host, httpPort, 'the journal server');
 
     const registrar = new NodeRegistrar({
       client: placement,
@@ -129,6 +136,7 @@ export async function startJournalServer(
     let closing: Promise<void> | undefined;
     return {
       ports: { http: httpPort, data: data.port, grpc: inner.port },
+      httpRoutes: httpAuth.routes,
       dataAddress: `${config.network.advertise_host}:${data.port}`,
       node,
       close() {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlacementClient } from '@robustmq/common';
-import { JOURNAL_MESSAGE } from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE } from '@robustmq/protocol/journal';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DataPortClient } from './support/data-port-client.js';
 import { ProcessCluster, buildApps, type ProcessNode } from './support/process-cluster.js';

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JOURNAL_MESSAGE } from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE } from '@robustmq/protocol/journal';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { InProcessCluster } from './support/in-process-cluster.js';
 

@@ -11,7 +11,8 @@ import * as grpc from '@grpc/grpc-js';
 import { PlacementClient, createLogger } from '@robustmq/common';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { clusterClientOptions, newJournalInnerClient, type JournalInnerServiceClient } from '@robustmq/protocol';
-import { JOURNAL_MESSAGE, JournalConnection, JournalStorageAdapter } from '@robustmq/storage-adapter';
+import { JournalStorageAdapter } from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE, JournalConnection } from '@robustmq/protocol/journal';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadJournalServerConfig, startJournalServer, type JournalServerHandle } from '../src/index.js';
 

@@ -11,7 +11,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlacementClient } from '@robustmq/common';
-import { JOURNAL_MESSAGE, JournalConnection, JournalStorageAdapter, encodeFrame } from '@robustmq/storage-adapter';
+import { JournalStorageAdapter } from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE, JournalConnection, encodeFrame } from '@robustmq/protocol/journal';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ProcessCluster, buildApps } from './support/process-cluster.js';
 

@@ -11,7 +11,7 @@ import { open as openFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type PlacementClient } from '@robustmq/common';
-import { decodeRecord, encodeRecordBatch, splitBatch, type JournalConnectionPool } from '@robustmq/storage-adapter';
+import { decodeRecord, encodeRecordBatch, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { stampOffsets } from '../src/storage/framed-batch.js';
 import { SegmentStore, type LocalSegment } from '../src/storage/segment-store.js';

@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JOURNAL_MESSAGE, advanceRetentionMark, retentionMarkKey } from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE, advanceRetentionMark, retentionMarkKey } from '@robustmq/protocol/journal';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { InProcessCluster } from './support/in-process-cluster.js';
 

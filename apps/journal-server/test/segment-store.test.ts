@@ -5,7 +5,7 @@ import { mkdtemp, rm, truncate, open, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@robustmq/common';
-import { assignOffset, encodeRecord } from '@robustmq/storage-adapter';
+import { assignOffset, encodeRecord } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SegmentStore, type LocalSegment } from '../src/storage/segment-store.js';
 import { checkpointKey } from '../src/storage/index-keys.js';

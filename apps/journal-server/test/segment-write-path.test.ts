@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@robustmq/common';
-import { decodeRecord, encodeRecordBatch, splitBatch } from '@robustmq/storage-adapter';
+import { decodeRecord, encodeRecordBatch, splitBatch } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { checkBatch, stampOffsets } from '../src/storage/framed-batch.js';
 import { SegmentStore, type LocalSegment } from '../src/storage/segment-store.js';

@@ -2,27 +2,36 @@
 // persistence, with every persistent session restored), the MQTT listeners (TCP, TLS, WebSocket, WSS), the HTTP admin
 // server, the `$SYS` publisher, delayed messages and (when enabled) registration with the placement center — and
 // stops it again. `robustmq start`, main.ts and tests all start brokers through `startMqttBroker`.
-import type { AddressInfo } from 'node:net';
-import { PlacementClient, clusterAuthToken, createLogger, warnIfClusterAuthOff, type Logger } from '@robustmq/common';
+import {
+  PlacementClient,
+  adminTokens,
+  clusterAuthToken,
+  createLogger,
+  listenHttp,
+  warnIfAdminApiOpen,
+  warnIfClusterAuthOff,
+  type Logger,
+  type RegisteredRoute,
+} from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
-import { createStorageAdapter, type StorageAdapter } from '@robustmq/storage-adapter';
-import { Broker, type BrokerSettings } from './broker-core.js';
+import type { StorageAdapter } from '@robustmq/storage-adapter';
+import { Broker, type BrokerSettings } from './core/broker-core.js';
 import type { MqttBrokerConfig } from './config.js';
-import { DelayedPublisher } from './delayed-publish.js';
-import { createHttpServer } from './http-server.js';
-import { startListeners, type ListenerPorts, type Listeners } from './listeners.js';
-import { createBrokerMetrics } from './metrics.js';
-import { registerWithPlacement, type PlacementRegistration } from './registration.js';
+import { createBrokerHttpServer } from './admin/http-server.js';
+import { startListeners, type ListenerPorts, type Listeners } from './transport/listeners.js';
+import { createBrokerMetrics } from './admin/metrics.js';
+import { registerWithPlacement, type PlacementRegistration } from './cluster/registration.js';
 import { AccessControl } from './auth/access-control.js';
 import type { AuthStorageAdapter } from './auth/auth-storage-adapter.js';
 import { openAuthStorage } from './auth/open-auth-storage.js';
 import { BrokerRules } from './rules/broker-rules.js';
-import { restoreSessions } from './session-lifecycle.js';
-import { startInnerGrpc, type InnerGrpcServer } from './grpc/inner-service.js';
-import { PlacementSessions } from './grpc/placement-sessions.js';
+import { restoreSessions } from './session/session-lifecycle.js';
+import { startInnerGrpc, type InnerGrpcServer } from './cluster/inner-service.js';
+import { PlacementSessions } from './cluster/placement-sessions.js';
 import { MessageLog } from './storage/message-log.js';
+import { openBrokerStorage } from './storage/open-storage.js';
 import { SessionPersistence } from './storage/session-persistence.js';
-import { startSysTopics } from './sys-topics.js';
+import { startSysTopics } from './admin/sys-topics.js';
 
 /** how often connected persistent sessions commit their log position, and retention runs on the message log. */
 const COMMIT_INTERVAL_MS = 1_000;
@@ -38,6 +47,8 @@ export interface MqttBrokerHandle {
   /** the bound ports (the real ones when the config asked for port 0); tls/ws/wss only when served, grpc (the inner
    * service the placement leader calls) only with placement enabled. */
   ports: ListenerPorts & { http: number; grpc?: number };
+  /** every route of the HTTP admin API and who may call it. */
+  httpRoutes: readonly RegisteredRoute[];
   /** the broker core, for composition and tests. */
   broker: Broker;
   /** Unregisters from placement, disconnects every client and closes the listeners. Safe to call twice. */
@@ -73,47 +84,81 @@ export async function startMqttBroker(
   const logger =
     options.logger ?? createLogger({ service: 'mqtt-broker', nodeId: config.node.id, level: config.log.level });
   const clusterToken = config.placement.enabled ? clusterAuthToken(config.cluster) : undefined;
-  const storage: StorageAdapter = await createStorageAdapter({ type: config.storage.type, dataDir: config.node.data_dir });
-  let broker: Broker;
+  const httpTokens = adminTokens(config.http);
   // persistent sessions and wills are mirrored into placement, whose leader fires delayed wills and expires sessions
   // through the inner gRPC service (short deadlines: a slow placement leaves the local timers in charge); created
   // before the sessions are restored, which asks placement who owns each of them now
   const sessionClient = config.placement.enabled
     ? new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 5_000, authToken: clusterToken })
     : undefined;
+  const authClient = config.placement.enabled
+    ? new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken })
+    : undefined;
+  let authStorage: AuthStorageAdapter | undefined;
+  let accessControl: AccessControl | undefined;
+  let rules: BrokerRules | undefined;
+  let storage: StorageAdapter | undefined;
+  let broker: Broker;
+  const closeCollaborators = async (): Promise<void> => {
+    accessControl?.close();
+    rules?.close();
+    authClient?.close();
+    sessionClient?.close();
+    await authStorage?.close().catch((err: unknown) => logger.warn({ err }, 'closing the auth storage failed'));
+  };
   try {
+    if (authClient || config.auth.storage !== 'placement') {
+      // users, ACL and blacklist come from the auth storage (placement or MySQL); loaded before the first client is
+      // accepted, so an unreachable store is a start-up error
+      authStorage = await openAuthStorage(config.auth, authClient, logger);
+      accessControl = new AccessControl(authStorage, {
+        allowAnonymous: config.auth.allow_anonymous,
+        aclDefault: config.auth.acl_default,
+        refreshIntervalMs: config.auth.refresh_interval_ms,
+        logger,
+      });
+      await accessControl.start();
+    } else if (!config.auth.allow_anonymous) {
+      throw new Error('[auth] allow_anonymous = false needs [placement] enabled = true (or [auth] storage = "mysql"): users live in the placement center');
+    }
+    if (authClient) {
+      // topic rewrite and auto-subscribe rules live in placement, refreshed on the auth interval
+      rules = new BrokerRules(authClient, { refreshIntervalMs: config.auth.refresh_interval_ms, logger });
+      await rules.start();
+    }
+    const opened = await openBrokerStorage(config, logger, clusterToken);
+    storage = opened.storage;
+    logger.info({ storage: opened.type, chosenBy: opened.chosenBy }, 'message and session storage opened');
     const log = await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
     const persistence = await SessionPersistence.open(storage, logger);
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
-    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence });
-    if (sessionClient) broker.sessionSync = new PlacementSessions(sessionClient, config.node.id, logger);
+    const sessionSync = sessionClient ? new PlacementSessions(sessionClient, config.node.id, logger) : undefined;
+    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync });
     await restoreSessions(broker);
-    broker.delayed = new DelayedPublisher(broker);
     broker.delayed.restore();
   } catch (err) {
-    sessionClient?.close();
-    await storage.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing storage failed'));
+    await closeCollaborators();
+    await storage?.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing storage failed'));
     throw err;
   }
+  const store = storage;
   const commitTimer = setInterval(() => broker.commitSessions(), COMMIT_INTERVAL_MS).unref();
   const retentionTimer = setInterval(() => {
-    storage.enforceRetention().catch((err: unknown) => logger.warn({ err }, 'message log retention failed'));
+    store.enforceRetention().catch((err: unknown) => logger.warn({ err }, 'message log retention failed'));
   }, RETENTION_INTERVAL_MS).unref();
 
   let listeners: Listeners | undefined;
   let stopSys: (() => void) | undefined;
   let http: FastifyInstance | undefined;
   let registration: PlacementRegistration | undefined;
-  let authClient: PlacementClient | undefined;
   let inner: InnerGrpcServer | undefined;
-  let authStorage: AuthStorageAdapter | undefined;
 
   const shutdown = async (): Promise<void> => {
-    broker.accessControl?.close();
-    broker.rules?.close();
+    accessControl?.close();
+    rules?.close();
     authClient?.close();
     stopSys?.();
-    broker.delayed?.stop();
+    broker.delayed.stop();
     // stop accepting first, so clients that reconnect on disconnect do not land here again
     const listenersClosed = listeners?.close() ?? Promise.resolve();
     await broker.closeAll();
@@ -133,41 +178,20 @@ export async function startMqttBroker(
     await broker.log.drain();
     await broker.drainCommits();
     await broker.persistence.destroy();
-    await storage.close();
+    await store.close();
   };
 
   try {
-    if (config.placement.enabled) authClient = new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken });
-    if (authClient || config.auth.storage !== 'placement') {
-      // users, ACL and blacklist come from the auth storage (placement or MySQL); loaded before the first client is
-      // accepted, so an unreachable store is a start-up error
-      authStorage = await openAuthStorage(config.auth, authClient, logger);
-      const access = new AccessControl(authStorage, {
-        allowAnonymous: config.auth.allow_anonymous,
-        aclDefault: config.auth.acl_default,
-        refreshIntervalMs: config.auth.refresh_interval_ms,
-        logger,
-      });
-      await access.start();
-      broker.accessControl = access;
-    } else if (!config.auth.allow_anonymous) {
-      throw new Error('[auth] allow_anonymous = false needs [placement] enabled = true (or [auth] storage = "mysql"): users live in the placement center');
-    }
-    if (authClient) {
-      // topic rewrite and auto-subscribe rules live in placement, refreshed on the auth interval
-      const rules = new BrokerRules(authClient, { refreshIntervalMs: config.auth.refresh_interval_ms, logger });
-      await rules.start();
-      broker.rules = rules;
-    }
     if (config.placement.enabled) {
       inner = await startInnerGrpc(broker, config.network.host, config.network.grpc_port, logger, clusterToken);
       warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the broker inner gRPC service (port ${inner.port})`);
     }
     listeners = await startListeners(config, broker, logger);
 
-    http = await createHttpServer(broker, createBrokerMetrics(broker, config.node.id), logger);
-    await http.listen({ port: config.network.http_port, host: config.network.host });
-    const httpPort = (http.server.address() as AddressInfo).port;
+    const admin = await createBrokerHttpServer(broker, createBrokerMetrics(broker, config.node.id), logger, httpTokens);
+    http = admin.app;
+    const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
+    warnIfAdminApiOpen(logger, admin.auth, config.network.host, httpPort, 'the MQTT broker');
 
     const ports = { ...listeners.ports, http: httpPort, ...(inner ? { grpc: inner.port } : {}) };
     stopSys = startSysTopics(broker, config);
@@ -177,6 +201,7 @@ export async function startMqttBroker(
     let closing: Promise<void> | undefined;
     return {
       ports,
+      httpRoutes: admin.auth.routes,
       broker,
       close() {
         closing ??= shutdown().then(() => logger.info('MQTT broker stopped'));

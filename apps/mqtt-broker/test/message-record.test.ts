@@ -3,7 +3,7 @@
 // append, a record some other writer put there, a damaged framed payload — is "not a message", never an exception.
 import { describe, expect, it } from 'vitest';
 import type { StoredRecord } from '@robustmq/storage-adapter';
-import { OutgoingPublish } from '../src/outgoing-publish.js';
+import { OutgoingPublish } from '../src/packets/outgoing-publish.js';
 import { messageToRecord, recordToMessage } from '../src/storage/message-record.js';
 
 function stored(record: ReturnType<typeof messageToRecord>, offset = 7): StoredRecord {

@@ -3,7 +3,7 @@
 import mqttPacket from 'mqtt-packet';
 import { encodePacket, type IPublishPacket, type Packet, type QoS } from '@robustmq/protocol';
 import { describe, expect, it } from 'vitest';
-import { OutgoingPublish, withPacketId } from '../src/outgoing-publish.js';
+import { OutgoingPublish, withPacketId } from '../src/packets/outgoing-publish.js';
 
 function decode(bytes: Buffer, protocolVersion: number): IPublishPacket {
   const parser = mqttPacket.parser({ protocolVersion });

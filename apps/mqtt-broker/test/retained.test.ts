@@ -1,29 +1,20 @@
 // Retained messages with real clients: set, replace, clear with an empty payload, delivery on subscribe (with
 // RETAIN = 1, also to mosquitto_sub), MQTT 5 Retain Handling 0/1/2 and Retain As Published, message expiry, and
-// survival across a broker restart on the rocksdb adapter.
+// survival across a broker restart (the suite runs on rocksdb and on journal storage: MQTT_TEST_STORAGE).
 import { spawn, spawnSync } from 'node:child_process';
 import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
+import { beforeAll, expect, it } from 'vitest';
+import { collect, mqttClients, sleep, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
+const scope = testScope();
 let broker: TestBroker;
-const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  broker = await startTestBroker();
+  broker = scope.add(await startTestBroker());
 });
 
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await broker.stop();
-});
-
-async function client(options: Parameters<typeof connectClient>[1] = {}): Promise<MqttClient> {
-  const c = await connectClient(broker.url, options);
-  clients.push(c);
-  return c;
-}
+const client = mqttClients(scope, () => broker.url);
 
 interface RetainedSeen {
   payload: string;
@@ -122,7 +113,7 @@ it.skipIf(spawnSync('mosquitto_sub', ['--help']).error !== undefined)('mosquitto
   expect(out.stdout.trim()).toBe('ret/mosq for mosquitto');
 });
 
-it('retained messages survive a restart (rocksdb)', async () => {
+it('retained messages survive a restart', async () => {
   const pub = await client({ clientId: 'ret-durable' });
   await pub.publishAsync('durable/r', 'still here', { qos: 1, retain: true });
   await pub.publishAsync('durable/gone', 'x', { qos: 1, retain: true });

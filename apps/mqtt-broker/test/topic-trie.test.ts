@@ -1,7 +1,7 @@
 // Unit tests of the subscription trie and the topic name/filter rules.
 import { describe, expect, it } from 'vitest';
-import { TopicTrie } from '../src/topic-trie.js';
-import { isValidTopicFilter, isValidTopicName } from '../src/topic-validation.js';
+import { TopicTrie } from '../src/routing/topic-trie.js';
+import { isValidTopicFilter, isValidTopicName } from '../src/routing/topic-validation.js';
 
 function matches(trie: TopicTrie<string, string>, topic: string): string[] {
   const found: string[] = [];

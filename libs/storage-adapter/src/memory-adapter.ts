@@ -1,10 +1,12 @@
 // StorageAdapter kept in process memory: for tests and ephemeral brokers. Records are stored encoded (same format
 // and CRC as on disk) so corruption checks and byte accounting behave like the persistent adapters; nothing survives
 // close().
-import { assignOffset, decodeRecord, encodeRecord } from './record-codec.js';
+import { assignOffset, encodeRecord } from '@robustmq/protocol/journal';
+import { decodeStoredRecord } from './stored-record.js';
 import { OffsetWaiters } from './offset-waiters.js';
 import { retentionStart, segmentCount, segmentsOf } from './segments.js';
 import type {
+  AppendOptions,
   AppendRecord,
   IndexReadOptions,
   ReadOptions,
@@ -19,6 +21,7 @@ import type {
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
 import { adapterClosed, shardExists, shardNotFound, StorageError } from './storage-error.js';
 import {
+  checkExpectedOffset,
   checkGroupName,
   checkKey,
   checkNonNegativeInteger,
@@ -123,9 +126,10 @@ export class MemoryStorageAdapter implements StorageAdapter {
     this.waiters.fail(name, shardNotFound(name));
   }
 
-  async append(shardName: string, records: AppendRecord[]): Promise<number[]> {
+  async append(shardName: string, records: AppendRecord[], options?: AppendOptions): Promise<number[]> {
     const shard = this.shard(shardName);
     const fields = normalizeRecords(records, Date.now());
+    checkExpectedOffset(shardName, options, nextOffsetOf(shard));
     // encode everything before storing anything, so a failure leaves the shard untouched
     const encoded = fields.map((f) => encodeRecord(0, f));
     const offsets: number[] = [];
@@ -286,7 +290,7 @@ export class MemoryStorageAdapter implements StorageAdapter {
       );
     }
     // decode a copy: the returned payload must not alias what we store
-    const record = decodeRecord(Buffer.from(buf), `shard '${shard.name}' offset ${offset}`);
+    const record = decodeStoredRecord(Buffer.from(buf), `shard '${shard.name}' offset ${offset}`);
     if (record.offset !== offset) {
       throw new StorageError(
         'CORRUPT_RECORD',

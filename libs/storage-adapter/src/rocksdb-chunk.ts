@@ -3,7 +3,7 @@
 // batch (building the op, the binding converting it, the memtable insert) was most of the append path. Chunks are
 // cut at CHUNK_MAX_RECORDS / CHUNK_MAX_BYTES so reading one record never decodes a huge value.
 //
-//   u8 CHUNK_FORMAT, then per record: [u32 length][record (record-codec.ts: CRC, offset, fields)]
+//   u8 CHUNK_FORMAT, then per record: [u32 length][record (@robustmq/protocol/journal record-codec: CRC, offset, fields)]
 //
 // Offsets inside a chunk are consecutive from the key's offset, and each record keeps its own CRC and offset, so a
 // damaged chunk is reported per record. A value that starts with the record format version instead is a single
@@ -11,12 +11,12 @@
 import {
   RECORD_FORMAT_VERSION,
   restampOffsetAt,
-  decodeRecord,
   encodeRecordBatch,
   readU64,
   type RecordFields,
-} from './record-codec.js';
+} from '@robustmq/protocol/journal';
 import type { StoredRecord } from './storage-adapter.js';
+import { decodeStoredRecord } from './stored-record.js';
 import { StorageError } from './storage-error.js';
 
 export const CHUNK_FORMAT = 0x80;
@@ -79,7 +79,7 @@ export function recordsInValue(
 ): StoredRecord[] {
   if (value[0] !== CHUNK_FORMAT) {
     if (keyOffset < from || keyOffset >= to) return [];
-    return [checked(decodeRecord(value, where(keyOffset)), keyOffset, where)];
+    return [checked(decodeStoredRecord(value, where(keyOffset)), keyOffset, where)];
   }
   const out: StoredRecord[] = [];
   let pos = 1;
@@ -90,7 +90,7 @@ export function recordsInValue(
     if (end > value.length)
       throw corrupt(where(offset), `chunk length field points past the end at byte ${pos}`);
     if (offset >= from)
-      out.push(checked(decodeRecord(value.subarray(pos + 4, end), where(offset)), offset, where));
+      out.push(checked(decodeStoredRecord(value.subarray(pos + 4, end), where(offset)), offset, where));
     pos = end;
     offset++;
   }

@@ -12,7 +12,7 @@ import { createLogger } from '@robustmq/common';
 import { loadJournalServerConfig, startJournalServer, type JournalServerHandle } from '@robustmq/journal-server';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runStorageConformance } from '../src/conformance/suite.js';
+import { runStorageConformance } from '../src/testing/conformance-suite.js';
 import { createStorageAdapter } from '../src/factory.js';
 import { JournalStorageAdapter } from '../src/journal-adapter.js';
 

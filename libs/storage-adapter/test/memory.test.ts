@@ -1,5 +1,5 @@
 // Runs the StorageAdapter conformance suite against the in-memory adapter.
-import { runStorageConformance } from '../src/conformance/suite.js';
+import { runStorageConformance } from '../src/testing/conformance-suite.js';
 import { MemoryStorageAdapter } from '../src/memory-adapter.js';
 
 runStorageConformance('memory', async () => {

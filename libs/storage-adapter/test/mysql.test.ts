@@ -4,7 +4,7 @@
 // acknowledging a write whose connection was lost.
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runStorageConformance } from '../src/conformance/suite.js';
+import { runStorageConformance } from '../src/testing/conformance-suite.js';
 import { createStorageAdapter } from '../src/factory.js';
 import { MemoryStorageAdapter } from '../src/memory-adapter.js';
 import { MySqlStorageAdapter } from '../src/mysql-adapter.js';

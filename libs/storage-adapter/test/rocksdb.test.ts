@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RocksDbEngine, type BatchOp, type KvEngine, type WriteOptions } from '@robustmq/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runStorageConformance } from '../src/conformance/suite.js';
+import { runStorageConformance } from '../src/testing/conformance-suite.js';
 import { RocksDbStorageAdapter } from '../src/rocksdb-adapter.js';
-import { encodeRecord } from '../src/record-codec.js';
+import { encodeRecord } from '@robustmq/protocol/journal';
 import { readBe64, recordKey, recordPrefix } from '../src/rocksdb-keys.js';
 
 runStorageConformance('rocksdb', async () => {

@@ -4,7 +4,7 @@
 // errors → the gRPC status a caller can act on.
 import * as grpc from '@grpc/grpc-js';
 import { grpcError, unaryHandler, type JournalInnerServiceHandlers } from '@robustmq/protocol';
-import { JournalError, type JournalErrorCode } from '@robustmq/storage-adapter';
+import { JournalError, type JournalErrorCode } from '@robustmq/protocol/journal';
 import type { JournalNode } from '../replication/journal-node.js';
 
 class InvalidArgument extends Error {}

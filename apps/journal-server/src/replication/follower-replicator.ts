@@ -4,7 +4,7 @@
 // follower keeps up, bytes read back from the leader's file when it fell behind, restarted or was cut off, so one
 // loop both streams and catches up. A failed request drains the window and starts over with a handshake. Idle
 // followers get heartbeats, which also tell them the leader is alive and where the high watermark is.
-import { JOURNAL_MESSAGE, isJournalError, type JournalConnection } from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE, isJournalError, type JournalConnection } from '@robustmq/protocol/journal';
 import type { LeaderContext, SegmentLeader } from './segment-leader.js';
 
 /** Replicate requests in flight per follower: the follower writes one while it syncs the previous ones. */

@@ -5,7 +5,7 @@
 // repaired from the other replicas by the same watchdog.
 import * as grpc from '@grpc/grpc-js';
 import { PlacementError, type Logger, type PlacementClient } from '@robustmq/common';
-import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
 import type { LocalSegment, SegmentStore } from '../storage/segment-store.js';
 import { checkBatch } from '../storage/framed-batch.js';
 import { removedByRetention } from '../storage/retention.js';

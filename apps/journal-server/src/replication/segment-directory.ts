@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { PlacementError, type PlacementClient } from '@robustmq/common';
 import type { Segment__Output, Shard__Output } from '@robustmq/protocol';
-import { JournalError } from '@robustmq/storage-adapter';
+import { JournalError } from '@robustmq/protocol/journal';
 
 export type SegmentMeta = Segment__Output;
 export type ShardMeta = Shard__Output;

@@ -1,4 +1,4 @@
-// The data port (1778): a TCP server speaking the frame protocol of journal-protocol.ts. Requests on a connection
+// The data port (1778): a TCP server speaking the frame protocol of @robustmq/protocol/journal (frames.ts). Requests on a connection
 // run concurrently and are answered as they finish (pipelining), except that each connection's requests start in
 // arrival order, which keeps one producer's appends in its order. Bad input never reaches a handler unchecked: an
 // unreadable length closes the connection after an error answer; anything else gets an error answer and the
@@ -6,17 +6,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { closeServer, listen, type Logger } from '@robustmq/common';
 import { CLUSTER_AUTH_CONFIG_KEY, secretsEqual } from '@robustmq/protocol';
-import {
-  ERROR_TYPE,
-  FrameDecoder,
-  JOURNAL_MESSAGE,
-  JournalError,
-  REPLY_FLAG,
-  encodeFrame,
-  errorFrame,
-  messageName,
-  parseBody,
-} from '@robustmq/storage-adapter';
+import { ERROR_TYPE, FrameDecoder, JOURNAL_MESSAGE, JournalError, REPLY_FLAG, encodeFrame, errorFrame, messageName, parseBody } from '@robustmq/protocol/journal';
 import type { JournalNode } from '../replication/journal-node.js';
 import type { JournalMetrics } from './journal-metrics.js';
 import { HANDLERS } from './request-handlers.js';
@@ -79,7 +69,7 @@ export async function startDataServer(
         const handler = HANDLERS.get(type);
         if (!handler) {
           metrics.badFrames.inc();
-          send(errorFrame(id, 'UNKNOWN_TYPE', `unknown request type ${type}; see journal-protocol.ts for the valid ones`));
+          send(errorFrame(id, 'UNKNOWN_TYPE', `unknown request type ${type}; see the journal protocol (frames.ts) for the valid ones`));
           return;
         }
         let parsed: ReturnType<typeof parseBody>;

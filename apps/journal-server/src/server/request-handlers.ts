@@ -1,6 +1,6 @@
 // One function per data-port request type: reads the header fields it needs (a missing or mistyped field is
 // BAD_REQUEST naming it), does the work through the JournalNode, and returns the answer header and record data.
-import { JOURNAL_MESSAGE, JournalError, batchParts, str, uint, type Header } from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE, JournalError, batchParts, str, uint, type Header } from '@robustmq/protocol/journal';
 import type { JournalNode } from '../replication/journal-node.js';
 import { checkBatch } from '../storage/framed-batch.js';
 import type { JournalMetrics } from './journal-metrics.js';
@@ -32,6 +32,7 @@ const append: Handler = async (node, h, data, metrics) => {
   const t = target(h);
   const epoch = uint(h, 'epoch', 0);
   const maxSegmentRecords = uint(h, 'maxSegmentRecords', 0);
+  const expectedOffset = h['expectedOffset'] === undefined ? -1 : uint(h, 'expectedOffset');
   // the batch is written to the segment file as it came, so every record is checked here first
   const count = checkBatch(data, 'the Append');
   if (count === 0) throw new JournalError('BAD_REQUEST', 'an Append must carry at least one record');
@@ -40,7 +41,7 @@ const append: Handler = async (node, h, data, metrics) => {
     throw new JournalError('NOT_LEADER', `segment ${leader.id} is at epoch ${leader.epoch}, the request was for epoch ${epoch}; refresh from placement`, { leader: node.settings.nodeId, epoch: leader.epoch });
   }
   const stopTimer = metrics.appendSeconds.startTimer();
-  const result = await leader.append(data, count, maxSegmentRecords);
+  const result = await leader.append(data, count, maxSegmentRecords, expectedOffset);
   stopTimer();
   metrics.appendedRecords.inc(result.count);
   return { header: result };

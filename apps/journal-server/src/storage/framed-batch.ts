@@ -3,7 +3,7 @@
 // segment file, forwards the same buffers to followers, and reads answer with file bytes in the same layout. These
 // walks look at each record through offsets into the batch, never through a per-record view, because at ~100-byte
 // records the view would cost more than the work.
-import { JournalError, readU64, restampOffsetAt } from '@robustmq/storage-adapter';
+import { JournalError, readU64, restampOffsetAt } from '@robustmq/protocol/journal';
 import { checkRecordAt } from './record-view.js';
 
 /** smallest encoded record (version, CRC, offset, timestamp, flags, two counts, payload length). */

@@ -1,7 +1,7 @@
-// Cheap looks into an encoded record (record-codec.ts layout) without verifying its CRC: the server needs offsets,
-// timestamps and payload sizes to index and page, while CRC verification happens where records are accepted (append,
+// Cheap looks into an encoded record (the record-codec.ts layout of @robustmq/protocol/journal) without verifying its
+// CRC: the server needs offsets, timestamps and payload sizes to index and page, while CRC verification happens where records are accepted (append,
 // replicate, recovery) and again in the client that reads them.
-import { crc32Range, readU64 } from '@robustmq/storage-adapter';
+import { crc32Range, readU64 } from '@robustmq/protocol/journal';
 
 export const RECORD_OFFSET_AT = 5;
 export const RECORD_TIMESTAMP_AT = 13;

@@ -6,7 +6,7 @@
 // segment is answered OFFSET_OUT_OF_RANGE naming that start (`removedByRetention`). Each pass also drops this server's
 // copies of segments below the mark, however the mark got there.
 import type { Logger, PlacementClient } from '@robustmq/common';
-import { JournalError, advanceRetentionMark, isJournalError, readRetentionMark } from '@robustmq/storage-adapter';
+import { JournalError, advanceRetentionMark, isJournalError, readRetentionMark } from '@robustmq/protocol/journal';
 import type { JournalNode } from '../replication/journal-node.js';
 import type { SegmentDirectory } from '../replication/segment-directory.js';
 

@@ -6,7 +6,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RocksDbEngine, type BatchOp, type KvEngine, type Logger } from '@robustmq/common';
-import { JournalError, batchParts, decodeRecord, readU64 } from '@robustmq/storage-adapter';
+import { JournalError, batchParts, decodeRecord, readU64 } from '@robustmq/protocol/journal';
 import { MIN_RECORD_BYTES, firstOffsetOf } from './framed-batch.js';
 import {
   ALL_PREFIXES,

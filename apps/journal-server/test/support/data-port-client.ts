@@ -3,16 +3,7 @@
 // StorageAdapter's shard catalog in between, so tests can create shards with any placement config (segment size,
 // retention, acks) and talk to in-process servers and child processes alike.
 import type { PlacementClient } from '@robustmq/common';
-import {
-  JOURNAL_MESSAGE,
-  JournalConnectionPool,
-  batchParts,
-  decodeRecord,
-  encodeRecord,
-  isJournalError,
-  splitBatch,
-  type JournalReply,
-} from '@robustmq/storage-adapter';
+import { JOURNAL_MESSAGE, JournalConnectionPool, batchParts, decodeRecord, encodeRecord, isJournalError, splitBatch, type JournalReply } from '@robustmq/protocol/journal';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

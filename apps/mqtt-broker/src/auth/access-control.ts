@@ -4,7 +4,7 @@
 // the blacklist are cached and refreshed on an interval, so a connection check costs no round trip.
 import { BlockList, isIP } from 'node:net';
 import type { Logger } from '@robustmq/common';
-import { topicMatches } from '../topic-match.js';
+import { topicMatches } from '../routing/topic-match.js';
 import type { AclRule, AuthStorageAdapter, BlacklistEntry } from './auth-storage-adapter.js';
 
 export interface AccessControlOptions {

@@ -7,21 +7,20 @@
 import type { ConnectVerdict } from '../auth/access-control.js';
 import { randomUUID } from 'node:crypto';
 import type { IConnackPacket, IConnectPacket, MqttVersion } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
-import { forwardedProperties } from '../forwarded-properties.js';
-import { ConnackReturnCode, ReasonCode } from '../reason-codes.js';
-import { NEVER_EXPIRES } from '../session.js';
+import type { Connection } from '../transport/connection.js';
+import type { HandlerContext } from './context.js';
+import { forwardedProperties } from '../packets/forwarded-properties.js';
+import { ConnackReturnCode, ReasonCode } from '../packets/reason-codes.js';
+import { NEVER_EXPIRES } from '../session/session.js';
 import { applyAutoSubscribe } from '../rules/auto-subscribe.js';
-import { openSession } from '../session-lifecycle.js';
-import { OutboundAliases } from '../topic-alias.js';
-import { isValidTopicName } from '../topic-validation.js';
+import { OutboundAliases } from '../transport/topic-alias.js';
+import { isValidTopicName } from '../routing/topic-validation.js';
 
 /** MQTT 3.1 limits client ids to 23 bytes (MQTT 3.1 §3.1). */
 const MQTT31_MAX_CLIENT_ID_BYTES = 23;
 
-export function handleConnect(connection: Connection, packet: IConnectPacket): void {
-  const { broker } = connection;
-  const settings = broker.settings;
+export function handleConnect(ctx: HandlerContext, connection: Connection, packet: IConnectPacket): void {
+  const settings = ctx.settings;
   const version: MqttVersion = packet.protocolVersion ?? 4;
   connection.protocolVersion = version;
   const v5 = version === 5;
@@ -66,7 +65,7 @@ export function handleConnect(connection: Connection, packet: IConnectPacket): v
     if (v5) assignedClientId = clientId;
   }
 
-  if (broker.clientCount >= settings.maxConnections && !broker.hasClient(clientId)) {
+  if (ctx.clientCount >= settings.maxConnections && !ctx.hasClient(clientId)) {
     return refuse(ConnackReturnCode.SERVER_UNAVAILABLE, ReasonCode.SERVER_BUSY, `max_connections (${settings.maxConnections}) reached`);
   }
   if (v5 && packet.properties?.authenticationMethod !== undefined) {
@@ -94,14 +93,14 @@ export function handleConnect(connection: Connection, packet: IConnectPacket): v
 
   // the session's records must be durable before CONNACK; packets the client sends meanwhile wait their turn
   connection.hold();
-  const access = broker.accessControl;
+  const access = ctx.accessControl;
   const username = packet.username === undefined || packet.username === '' ? undefined : packet.username;
   const password = typeof packet.password === 'string' ? Buffer.from(packet.password) : packet.password;
   const admitted: Promise<ConnectVerdict> = access
     ? access.authorizeConnect({ clientId, ...(username ? { username } : {}), ...(password ? { password } : {}), ip: connection.remoteAddress })
     : Promise.resolve({ ok: true, superuser: false });
   admitted
-    .then<Awaited<ReturnType<typeof openSession>> | undefined, undefined>(
+    .then<Awaited<ReturnType<HandlerContext['openSession']>> | undefined, undefined>(
       (verdict) => {
         if (connection.isClosing) return undefined;
         if (!verdict.ok) {
@@ -112,7 +111,7 @@ export function handleConnect(connection: Connection, packet: IConnectPacket): v
           return undefined;
         }
         connection.identity = { clientId, ...(username ? { username } : {}), ip: connection.remoteAddress, superuser: verdict.superuser };
-        return openSession(broker, connection, clientId, cleanStart, expiry);
+        return ctx.openSession(connection, clientId, cleanStart, expiry);
       },
       (err: unknown) => {
         connection.logger.error({ err, clientId }, 'authentication storage unreachable');
@@ -149,10 +148,10 @@ export function handleConnect(connection: Connection, packet: IConnectPacket): v
         return connection.close(`CONNACK does not fit the client's Maximum Packet Size (${connection.clientMaxPacketSize})`);
       }
       connection.startKeepAlive(keepAlive);
-      broker.activate(session);
+      ctx.activate(session);
       session.resume();
       // after CONNACK, so the retained messages of auto-subscriptions follow it
-      if (broker.rules) applyAutoSubscribe(broker, session, broker.rules.autoSubscribeRules, { clientId, username });
+      if (ctx.rules) applyAutoSubscribe(ctx, session, ctx.rules.autoSubscribeRules, { clientId, username });
       connection.logger.debug({ clientId, version, keepAlive, present, expiry }, 'client connected');
       connection.resume();
     },

@@ -2,16 +2,17 @@
 // message" (0x04), which asks for it to be published. An MQTT 5 DISCONNECT may change the session expiry interval,
 // but not from 0 to non-zero (MQTT-3.14.2-2).
 import type { IDisconnectPacket } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
-import { ReasonCode } from '../reason-codes.js';
+import type { Connection } from '../transport/connection.js';
+import type { HandlerContext } from './context.js';
+import { ReasonCode } from '../packets/reason-codes.js';
 import { grantSessionExpiry } from './connect.js';
 
-export function handleDisconnect(connection: Connection, packet: IDisconnectPacket): void {
+export function handleDisconnect(ctx: HandlerContext, connection: Connection, packet: IDisconnectPacket): void {
   const session = connection.session!;
   const v5 = connection.protocolVersion === 5;
   if (!(v5 && packet.reasonCode === ReasonCode.DISCONNECT_WITH_WILL)) {
     connection.will = undefined;
-    connection.broker.persistence
+    ctx.store
       .delWill({ id: session.clientId })
       .catch((err: unknown) => connection.logger.error({ err }, 'could not delete the stored will'));
   }
@@ -20,7 +21,7 @@ export function handleDisconnect(connection: Connection, packet: IDisconnectPack
     if (session.expiry === 0 && requested !== 0) {
       return connection.close('DISCONNECT set a session expiry on a session that had none', ReasonCode.PROTOCOL_ERROR);
     }
-    session.expiry = grantSessionExpiry(requested, connection.broker.settings.sessionExpiryMax);
+    session.expiry = grantSessionExpiry(requested, ctx.settings.sessionExpiryMax);
   }
   connection.close('client sent DISCONNECT');
 }

@@ -1,8 +1,9 @@
 // Routes each decoded packet to the handler of its type, enforcing the packet order every version shares: CONNECT
 // first and only once, and only packets a client may send.
 import type { Packet } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
-import { ReasonCode } from '../reason-codes.js';
+import type { Connection } from '../transport/connection.js';
+import type { HandlerContext } from './context.js';
+import { ReasonCode } from '../packets/reason-codes.js';
 import { handleAuth } from './auth.js';
 import { handleConnect } from './connect.js';
 import { handleDisconnect } from './disconnect.js';
@@ -15,33 +16,33 @@ import { handlePubrel } from './pubrel.js';
 import { handleSubscribe } from './subscribe.js';
 import { handleUnsubscribe } from './unsubscribe.js';
 
-export function handlePacket(connection: Connection, packet: Packet): void {
+export function handlePacket(ctx: HandlerContext, connection: Connection, packet: Packet): void {
   if (!connection.session) {
     // MQTT-3.1.0-1: the first packet must be CONNECT
-    if (packet.cmd === 'connect') return handleConnect(connection, packet);
+    if (packet.cmd === 'connect') return handleConnect(ctx, connection, packet);
     return connection.close(`first packet was ${packet.cmd}, not connect`);
   }
   switch (packet.cmd) {
     case 'publish':
-      return handlePublish(connection, packet);
+      return handlePublish(ctx, connection, packet);
     case 'puback':
-      return handlePuback(connection, packet);
+      return handlePuback(ctx, connection, packet);
     case 'pubrel':
-      return handlePubrel(connection, packet);
+      return handlePubrel(ctx, connection, packet);
     case 'pubrec':
-      return handlePubrec(connection, packet);
+      return handlePubrec(ctx, connection, packet);
     case 'pubcomp':
-      return handlePubcomp(connection, packet);
+      return handlePubcomp(ctx, connection, packet);
     case 'subscribe':
-      return handleSubscribe(connection, packet);
+      return handleSubscribe(ctx, connection, packet);
     case 'unsubscribe':
-      return handleUnsubscribe(connection, packet);
+      return handleUnsubscribe(ctx, connection, packet);
     case 'pingreq':
-      return handlePingreq(connection);
+      return handlePingreq(ctx, connection);
     case 'disconnect':
-      return handleDisconnect(connection, packet);
+      return handleDisconnect(ctx, connection, packet);
     case 'auth':
-      return handleAuth(connection);
+      return handleAuth(ctx, connection);
     case 'connect':
       // MQTT-3.1.0-2: a second CONNECT is a protocol violation
       return connection.close('second CONNECT on one connection', ReasonCode.PROTOCOL_ERROR);

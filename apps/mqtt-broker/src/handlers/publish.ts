@@ -7,20 +7,20 @@
 // clients get reason 0x80, 3.x clients a closed connection. QoS 2 packet ids are remembered until PUBREL so a
 // resent PUBLISH is not delivered twice.
 import type { IPublishPacket } from '@robustmq/protocol';
-import type { AckSlot } from '../ack-queue.js';
-import type { Connection } from '../connection.js';
-import { parseDelayedTopic } from '../delayed-publish.js';
-import { PUBACK, PUBREC, ackPacket } from '../fixed-packets.js';
-import { forwardedProperties } from '../forwarded-properties.js';
-import { OutgoingPublish } from '../outgoing-publish.js';
-import { ReasonCode } from '../reason-codes.js';
-import type { Session } from '../session.js';
-import { isValidTopicName, topicLimitProblem } from '../topic-validation.js';
+import type { AckSlot } from '../transport/ack-queue.js';
+import type { Connection } from '../transport/connection.js';
+import type { HandlerContext } from './context.js';
+import { parseDelayedTopic } from '../core/delayed-publish.js';
+import { PUBACK, PUBREC, ackPacket } from '../packets/fixed-packets.js';
+import { forwardedProperties } from '../packets/forwarded-properties.js';
+import { OutgoingPublish } from '../packets/outgoing-publish.js';
+import { ReasonCode } from '../packets/reason-codes.js';
+import type { Session } from '../session/session.js';
+import { isValidTopicName, topicLimitProblem } from '../routing/topic-validation.js';
 
-export function handlePublish(connection: Connection, packet: IPublishPacket): void {
+export function handlePublish(ctx: HandlerContext, connection: Connection, packet: IPublishPacket): void {
   const session = connection.session!;
-  const { broker } = connection;
-  const settings = broker.settings;
+  const settings = ctx.settings;
   const v5 = connection.protocolVersion === 5;
   let topic = packet.topic;
   const alias = v5 ? packet.properties?.topicAlias : undefined;
@@ -43,9 +43,9 @@ export function handlePublish(connection: Connection, packet: IPublishPacket): v
   const limit = topicLimitProblem(topic, settings.maxTopicLevels, settings.maxTopicLength);
   if (limit) return connection.close(limit, ReasonCode.TOPIC_NAME_INVALID);
   if (alias !== undefined && packet.topic.length > 0) (connection.inboundAliases ??= new Map()).set(alias, topic);
-  if (broker.rules) {
+  if (ctx.rules) {
     // the alias keeps the client's own topic; the rewritten one is what ACL and routing see, and must be valid too
-    const rewritten = broker.rules.rewrite('publish', topic);
+    const rewritten = ctx.rules.rewrite('publish', topic);
     if (rewritten !== topic) {
       const problem = !isValidTopicName(rewritten)
         ? `invalid topic name ${JSON.stringify(rewritten.slice(0, 100))} after rewriting ${JSON.stringify(topic.slice(0, 100))}`
@@ -55,7 +55,7 @@ export function handlePublish(connection: Connection, packet: IPublishPacket): v
     }
   }
 
-  broker.stats.messagesReceived++;
+  ctx.stats.messagesReceived++;
   const qos = packet.qos;
   const packetId = packet.messageId!;
   if (qos === 2 && session.awaitingRelease.has(packetId)) {
@@ -72,25 +72,25 @@ export function handlePublish(connection: Connection, packet: IPublishPacket): v
     if (qos === 2 && session.awaitingRelease.size >= settings.maxAwaitingRel) {
       const why = `more than ${settings.maxAwaitingRel} QoS 2 messages awaiting PUBREL`;
       if (!v5) return connection.close(why);
-      return refuse(connection, qos, packetId, ReasonCode.QUOTA_EXCEEDED, why);
+      return refuse(ctx, connection, qos, packetId, ReasonCode.QUOTA_EXCEEDED, why);
     }
   }
 
-  const acl = broker.accessControl;
+  const acl = ctx.accessControl;
   if (acl && connection.identity) {
     const target = parseDelayedTopic(topic);
     const checked = target !== undefined && typeof target !== 'string' ? target.topic : topic;
     if (!acl.allows(connection.identity, 'publish', checked)) {
       // MQTT 5 says why; 3.x has no way to, so the message is acknowledged and dropped (like EMQX's "ignore")
       if (qos === 0 || !v5) {
-        broker.stats.messagesDropped++;
+        ctx.stats.messagesDropped++;
         if (qos > 0) {
           const slot = connection.acks.reserve();
           connection.acks.settle(slot, ackPacket(qos === 1 ? PUBACK : PUBREC, packetId));
         }
         return;
       }
-      return refuse(connection, qos, packetId, ReasonCode.NOT_AUTHORIZED, `not authorized to publish to ${checked}`);
+      return refuse(ctx, connection, qos, packetId, ReasonCode.NOT_AUTHORIZED, `not authorized to publish to ${checked}`);
     }
   }
 
@@ -107,14 +107,14 @@ export function handlePublish(connection: Connection, packet: IPublishPacket): v
             : `invalid topic name ${JSON.stringify(delayed.topic.slice(0, 100))} after $delayed/N/`;
       const code = typeof delayed !== 'string' && delayed.delay > settings.delayedPublishMaxS ? ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR : ReasonCode.TOPIC_NAME_INVALID;
       if (qos === 0) {
-        broker.stats.messagesDropped++;
+        ctx.stats.messagesDropped++;
         return;
       }
       if (!v5) return connection.close(why);
-      return refuse(connection, qos, packetId, code, why);
+      return refuse(ctx, connection, qos, packetId, code, why);
     }
     const message = new OutgoingPublish(delayed.topic, payload, qos, packet.retain, properties, session.clientId);
-    const stored = broker.delayed!.schedule(message, delayed.delay);
+    const stored = ctx.scheduleDelayed(message, delayed.delay);
     if (qos === 0) {
       stored.catch((err: unknown) => connection.logger.error({ err, topic }, 'delayed message not stored'));
       return;
@@ -127,7 +127,7 @@ export function handlePublish(connection: Connection, packet: IPublishPacket): v
 
   const message = new OutgoingPublish(topic, payload, qos, packet.retain, properties, session.clientId);
   if (qos === 2) session.awaitingRelease.add(packetId);
-  const retainedWrite = broker.acceptPublish(message, session);
+  const retainedWrite = ctx.acceptPublish(message, session);
   if (qos === 0) {
     retainedWrite?.catch((err: unknown) => connection.logger.error({ err, topic }, 'retained message not stored'));
     return;
@@ -136,7 +136,7 @@ export function handlePublish(connection: Connection, packet: IPublishPacket): v
     // the common case waits for one thing only: no closures beyond the one the log calls back
     const slot = connection.acks.reserve();
     connection.pendingQos1++;
-    broker.log.onDurable(message.offset, (err) => {
+    ctx.onDurable(message.offset, (err) => {
       connection.pendingQos1--;
       if (err === undefined) connection.acks.settle(slot, ackPacket(PUBACK, packetId));
       else notStored(connection, session, qos, packetId, topic, slot, err);
@@ -152,11 +152,11 @@ export function handlePublish(connection: Connection, packet: IPublishPacket): v
     if (qos === 2 && session.persistent) {
       // the packet id must survive a restart, or a PUBLISH resent after it would be delivered twice
       waits++;
-      broker.persistence
+      ctx.store
         .incomingStorePacket({ id: session.clientId }, { cmd: 'publish', topic, qos: 2, messageId: packetId })
         .then(() => settled(undefined), settled);
     }
-    broker.log.onDurable(message.offset, settled);
+    ctx.onDurable(message.offset, settled);
     return waits;
   });
 }
@@ -201,8 +201,8 @@ function notStored(connection: Connection, session: Session, qos: 1 | 2, packetI
 
 /** A QoS 1/2 PUBLISH the broker does not take: an MQTT 5 PUBACK/PUBREC with an error reason (and a reason string if
  * the client accepts one), in arrival order. The message is not delivered. */
-function refuse(connection: Connection, qos: 1 | 2, packetId: number, reasonCode: number, why: string): void {
-  connection.broker.stats.messagesDropped++;
+function refuse(ctx: HandlerContext, connection: Connection, qos: 1 | 2, packetId: number, reasonCode: number, why: string): void {
+  ctx.stats.messagesDropped++;
   const slot = connection.acks.reserve();
   const properties = connection.reason(why);
   const bytes = properties

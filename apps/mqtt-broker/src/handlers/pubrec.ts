@@ -1,11 +1,12 @@
 // PUBREC from a client: the first answer to an outgoing QoS 2 message. The broker answers PUBREL and from then on
 // resends PUBREL, never the PUBLISH (MQTT-4.3.3-5). An MQTT 5 PUBREC with an error reason ends the exchange.
 import type { IPubrecPacket } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
-import { PUBREL, ackPacket } from '../fixed-packets.js';
-import { ReasonCode } from '../reason-codes.js';
+import type { Connection } from '../transport/connection.js';
+import type { HandlerContext } from './context.js';
+import { PUBREL, ackPacket } from '../packets/fixed-packets.js';
+import { ReasonCode } from '../packets/reason-codes.js';
 
-export function handlePubrec(connection: Connection, packet: IPubrecPacket): void {
+export function handlePubrec(_ctx: HandlerContext, connection: Connection, packet: IPubrecPacket): void {
   const session = connection.session!;
   const packetId = packet.messageId!;
   if ((packet.reasonCode ?? 0) >= 0x80) {

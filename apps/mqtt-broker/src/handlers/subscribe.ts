@@ -4,18 +4,18 @@
 // the messages they match. A persistent session's subscriptions are durable before SUBACK. Retained messages
 // matching a (non-shared) filter follow the SUBACK, as Retain Handling says.
 import type { ISubscribePacket, QoS } from '@robustmq/protocol';
-import type { Connection } from '../connection.js';
-import { ReasonCode, SUBACK_FAILURE } from '../reason-codes.js';
-import { retainedMessage } from '../retained.js';
-import type { Subscription } from '../session.js';
-import { parseSharedFilter } from '../shared-subscription.js';
+import type { Connection } from '../transport/connection.js';
+import type { HandlerContext } from './context.js';
+import { ReasonCode, SUBACK_FAILURE } from '../packets/reason-codes.js';
+import { retainedMessage } from '../packets/retained.js';
+import type { Subscription } from '../session/session.js';
+import { parseSharedFilter } from '../routing/shared-subscription.js';
 import type { StoredSubscription } from '../storage/session-persistence.js';
-import { isValidTopicFilter, topicLimitProblem } from '../topic-validation.js';
+import { isValidTopicFilter, topicLimitProblem } from '../routing/topic-validation.js';
 
-export function handleSubscribe(connection: Connection, packet: ISubscribePacket): void {
+export function handleSubscribe(ctx: HandlerContext, connection: Connection, packet: ISubscribePacket): void {
   const session = connection.session!;
-  const { broker } = connection;
-  const settings = broker.settings;
+  const settings = ctx.settings;
   const v5 = connection.protocolVersion === 5;
   const rawId = v5 ? packet.properties?.subscriptionIdentifier : undefined;
   const identifier = Array.isArray(rawId) ? rawId[0] : rawId;
@@ -34,7 +34,7 @@ export function handleSubscribe(connection: Connection, packet: ISubscribePacket
   const problems: string[] = [];
   const granted = packet.subscriptions.map(({ topic: asked, qos, nl, rap, rh }) => {
     // rewrite rules apply before validation and ACL, so the rewritten filter is what is checked and stored
-    const topic = broker.rules ? broker.rules.rewrite('subscribe', asked) : asked;
+    const topic = ctx.rules ? ctx.rules.rewrite('subscribe', asked) : asked;
     const shared = parseSharedFilter(topic);
     const filter = shared === undefined || shared === 'invalid' ? topic : shared.filter;
     const problem =
@@ -47,7 +47,7 @@ export function handleSubscribe(connection: Connection, packet: ISubscribePacket
       problems.push(problem);
       return v5 ? ReasonCode.TOPIC_FILTER_INVALID : SUBACK_FAILURE;
     }
-    if (broker.accessControl && connection.identity && !broker.accessControl.allows(connection.identity, 'subscribe', filter)) {
+    if (ctx.accessControl && connection.identity && !ctx.accessControl.allows(connection.identity, 'subscribe', filter)) {
       problems.push(`not authorized to subscribe to ${filter}`);
       return v5 ? ReasonCode.NOT_AUTHORIZED : SUBACK_FAILURE;
     }
@@ -61,7 +61,7 @@ export function handleSubscribe(connection: Connection, packet: ISubscribePacket
       identifier,
       share: shared === undefined || shared === 'invalid' ? undefined : shared.group,
     };
-    const isNew = broker.subscribe(session, topic, subscription);
+    const isNew = ctx.subscribe(session, topic, subscription);
     const record: StoredSubscription = { topic, qos, rh: retainHandling, rap: subscription.retainAsPublished, nl: subscription.noLocal };
     if (identifier !== undefined) record.subscriptionIdentifier = identifier;
     stored.push(record);
@@ -78,7 +78,7 @@ export function handleSubscribe(connection: Connection, packet: ISubscribePacket
     const now = Date.now();
     for (const { filter, subscription } of retainedFor) {
       const ids = subscription.identifier !== undefined ? [subscription.identifier] : undefined;
-      for (const retained of broker.persistence.retainedMatching([filter])) {
+      for (const retained of ctx.store.retainedMatching([filter])) {
         const message = retainedMessage(retained, now);
         // MQTT-3.3.1-8: a retained message sent for a new subscription carries RETAIN = 1
         if (message) session.deliverRetained(message, (message.qos < subscription.qos ? message.qos : subscription.qos) as QoS, ids);
@@ -86,7 +86,7 @@ export function handleSubscribe(connection: Connection, packet: ISubscribePacket
     }
   };
   if (!session.persistent || stored.length === 0) return answer();
-  broker.persistence.addSubscriptions({ id: session.clientId }, stored).then(
+  ctx.store.addSubscriptions({ id: session.clientId }, stored).then(
     () => {
       if (connection.session === session) answer();
     },

@@ -4,12 +4,13 @@
 // filter comes out invalid (or names `%u` for a client without a username) is skipped for that client only.
 // Operator-configured, so neither ACL nor rewrite rules apply to these subscriptions (as in EMQX).
 import type { QoS } from '@robustmq/protocol';
-import type { Broker } from '../broker-core.js';
-import { retainedMessage } from '../retained.js';
-import type { Session, Subscription } from '../session.js';
-import { parseSharedFilter } from '../shared-subscription.js';
-import type { StoredSubscription } from '../storage/session-persistence.js';
-import { isValidTopicFilter, topicLimitProblem } from '../topic-validation.js';
+import type { Logger } from '@robustmq/common';
+import { retainedMessage } from '../packets/retained.js';
+import type { Session } from '../session/session.js';
+import type { Subscription } from '../routing/subscription.js';
+import { parseSharedFilter } from '../routing/shared-subscription.js';
+import type { PacketObject, StoredSubscription } from '../storage/session-persistence.js';
+import { isValidTopicFilter, topicLimitProblem } from '../routing/topic-validation.js';
 
 /** An AUTO_SUBSCRIBE_RULE record as placement stores it (see placement-center's resource-schemas.ts). */
 export interface AutoSubscribeRuleRecord {
@@ -36,9 +37,20 @@ export function autoSubscribeFilter(
   return topic;
 }
 
+/** What applying the rules needs of the broker (the packet handlers' context provides it). */
+export interface AutoSubscribeHost {
+  readonly settings: { maxTopicLevels: number; maxTopicLength: number };
+  readonly logger: Logger;
+  readonly store: {
+    retainedMatching(filters: string[]): Iterable<PacketObject>;
+    addSubscriptions(client: { id: string }, subscriptions: StoredSubscription[]): Promise<unknown>;
+  };
+  subscribe(session: Session, filter: string, subscription: Subscription): boolean;
+}
+
 /** Subscribes a just-connected session to every rule's filter; call after CONNACK, so retained messages follow it. */
 export function applyAutoSubscribe(
-  broker: Broker,
+  ctx: AutoSubscribeHost,
   session: Session,
   rules: readonly AutoSubscribeRuleRecord[],
   client: { clientId: string; username?: string | undefined },
@@ -47,9 +59,9 @@ export function applyAutoSubscribe(
   const stored: StoredSubscription[] = [];
   const retainedFor: { filter: string; subscription: Subscription }[] = [];
   for (const rule of rules) {
-    const topic = autoSubscribeFilter(rule, client, broker.settings);
+    const topic = autoSubscribeFilter(rule, client, ctx.settings);
     if (topic === undefined) {
-      broker.logger.debug({ rule: rule.id, clientId: client.clientId, topicFilter: rule.topicFilter }, 'auto-subscribe rule gives no valid filter; skipped');
+      ctx.logger.debug({ rule: rule.id, clientId: client.clientId, topicFilter: rule.topicFilter }, 'auto-subscribe rule gives no valid filter; skipped');
       continue;
     }
     const shared = parseSharedFilter(topic);
@@ -64,21 +76,21 @@ export function applyAutoSubscribe(
       levels: (group?.filter ?? topic).split('/'),
       share: group?.group,
     };
-    const isNew = broker.subscribe(session, topic, subscription);
+    const isNew = ctx.subscribe(session, topic, subscription);
     stored.push({ topic, qos: rule.qos, rh: retainHandling, rap: subscription.retainAsPublished, nl: subscription.noLocal });
     if (group === undefined && (retainHandling === 0 || (retainHandling === 1 && isNew))) retainedFor.push({ filter: topic, subscription });
   }
   const now = Date.now();
   for (const { filter, subscription } of retainedFor) {
-    for (const retained of broker.persistence.retainedMatching([filter])) {
+    for (const retained of ctx.store.retainedMatching([filter])) {
       const message = retainedMessage(retained, now);
       if (message) session.deliverRetained(message, (message.qos < subscription.qos ? message.qos : subscription.qos) as QoS, undefined);
     }
   }
   if (session.persistent && stored.length > 0) {
     // the subscriptions are live already; a failed write only means a restart would not restore them
-    broker.persistence.addSubscriptions({ id: session.clientId }, stored).catch((err: unknown) => {
-      broker.logger.error({ err, clientId: session.clientId }, 'could not store auto-subscriptions');
+    ctx.store.addSubscriptions({ id: session.clientId }, stored).catch((err: unknown) => {
+      ctx.logger.error({ err, clientId: session.clientId }, 'could not store auto-subscriptions');
     });
   }
 }

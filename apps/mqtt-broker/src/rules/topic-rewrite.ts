@@ -4,8 +4,8 @@
 // rules are not tried). Rules whose regex does not compile are skipped with a warning rather than failing the load,
 // because one bad rule in placement must not take down routing for every other rule.
 import type { Logger } from '@robustmq/common';
-import { parseSharedFilter } from '../shared-subscription.js';
-import { topicMatches } from '../topic-match.js';
+import { parseSharedFilter } from '../routing/shared-subscription.js';
+import { topicMatches } from '../routing/topic-match.js';
 
 export type RewriteAction = 'publish' | 'subscribe';
 

@@ -15,7 +15,7 @@
 // the log, because from then on no position could be trusted.
 import type { Logger } from '@robustmq/common';
 import type { AppendRecord, StorageAdapter, StoredRecord } from '@robustmq/storage-adapter';
-import type { OutgoingPublish } from '../outgoing-publish.js';
+import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import { messageToRecord } from './message-record.js';
 
 export const MESSAGE_SHARD = 'mqtt-messages';
@@ -181,7 +181,9 @@ export class MessageLog {
     this.appendStats.messages += batch.length;
     let offsets: number[];
     try {
-      offsets = await this.storage.append(MESSAGE_SHARD, records);
+      // the log is the shard's single writer: storage refuses a batch that would not start where the log says, and a
+      // journal append retried after a lost answer counts what its first attempt wrote instead of storing it twice
+      offsets = await this.storage.append(MESSAGE_SHARD, records, { expectedOffset: first - fill });
     } catch (err) {
       return this.failBatch(batch, asError(err));
     }

@@ -6,7 +6,7 @@
 // order. Records written before this layout (topic, flags and publisher as headers `t`, `f`, `c`) are still read.
 import type { AppendRecord, RecordHeader, StoredRecord } from '@robustmq/storage-adapter';
 import type { QoS } from '@robustmq/protocol';
-import { OutgoingPublish, type ForwardedProperties } from '../outgoing-publish.js';
+import { OutgoingPublish, type ForwardedProperties } from '../packets/outgoing-publish.js';
 
 /** the layout before the framed payload: topic, flags (QoS digit, then '1' if RETAIN) and publisher as headers */
 const TOPIC = 't';

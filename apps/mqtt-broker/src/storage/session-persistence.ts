@@ -15,8 +15,8 @@
 import { Readable } from 'node:stream';
 import type { Logger } from '@robustmq/common';
 import type { StorageAdapter } from '@robustmq/storage-adapter';
-import { levelsMatch } from '../topic-match.js';
-import { TopicTrie } from '../topic-trie.js';
+import { levelsMatch } from '../routing/topic-match.js';
+import { TopicTrie } from '../routing/topic-trie.js';
 import { fromJson, toJson } from './packet-json.js';
 import { StateLog } from './state-log.js';
 

@@ -1,6 +1,6 @@
 // Test support: a private MariaDB server per test run, so the mysql tests (this package's storage adapter, the
-// broker's MySQL auth storage) never depend on (or touch) a system service. Exported from the package index (it needs
-// no vitest) so every project's tests start MariaDB the same way. It initialises a temp data dir with
+// broker's MySQL auth storage) never depend on (or touch) a system service. Exported from
+// @robustmq/storage-adapter/testing (never the package index) so every project's tests start MariaDB the same way. It initialises a temp data dir with
 // mariadb-install-db, starts mariadbd on a free 127.0.0.1 port, waits until it accepts connections, and on stop()
 // sends SIGTERM, waits for the exit and removes the dir.
 //

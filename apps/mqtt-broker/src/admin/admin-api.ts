@@ -1,0 +1,249 @@
+// The broker's admin API under /api/v1, as a fastify plugin: clients (list, detail, kick), sessions, subscriptions,
+// topics and retained messages (list, delete). Every route declares its JSON schema (input validation and output
+// serialisation); errors are `{ code, message }` like every other admin API of the project.
+import { HttpError, errorResponseSchema } from '@robustmq/common';
+import type { FastifyInstance } from 'fastify';
+import type { Broker } from '../core/broker-core.js';
+import { NEVER_EXPIRES } from '../session/session.js';
+
+const clientSchema = {
+  type: 'object',
+  properties: {
+    clientId: { type: 'string' },
+    protocolVersion: { type: 'integer' },
+    remoteAddress: { type: 'string' },
+    transport: { type: 'string', enum: ['tcp', 'tls', 'ws', 'wss'] },
+    keepAlive: { type: 'integer' },
+    connectedAt: { type: 'string' },
+    subscriptions: { type: 'integer' },
+  },
+  required: ['clientId', 'protocolVersion', 'remoteAddress', 'transport', 'keepAlive', 'connectedAt', 'subscriptions'],
+} as const;
+
+const sessionSchema = {
+  type: 'object',
+  properties: {
+    clientId: { type: 'string' },
+    connected: { type: 'boolean' },
+    persistent: { type: 'boolean' },
+    /** seconds; -1 = never expires. */
+    expiryInterval: { type: 'integer' },
+    subscriptions: { type: 'integer' },
+    inflight: { type: 'integer' },
+    awaitingRelease: { type: 'integer' },
+  },
+  required: ['clientId', 'connected', 'persistent', 'expiryInterval', 'subscriptions', 'inflight', 'awaitingRelease'],
+} as const;
+
+const subscriptionSchema = {
+  type: 'object',
+  properties: {
+    clientId: { type: 'string' },
+    topic: { type: 'string' },
+    qos: { type: 'integer' },
+    noLocal: { type: 'boolean' },
+    retainAsPublished: { type: 'boolean' },
+    retainHandling: { type: 'integer' },
+    identifier: { type: 'integer' },
+    shareGroup: { type: 'string' },
+  },
+  required: ['clientId', 'topic', 'qos', 'noLocal', 'retainAsPublished', 'retainHandling'],
+} as const;
+
+const retainedSchema = {
+  type: 'object',
+  properties: {
+    topic: { type: 'string' },
+    qos: { type: 'integer' },
+    payloadBytes: { type: 'integer' },
+    /** the payload as base64 (it may be binary). */
+    payload: { type: 'string' },
+    publishedAt: { type: 'string' },
+  },
+  required: ['topic', 'qos', 'payloadBytes', 'payload'],
+} as const;
+
+const clientIdParams = {
+  type: 'object',
+  properties: { clientId: { type: 'string', minLength: 1 } },
+  required: ['clientId'],
+} as const;
+
+const topicQuery = {
+  type: 'object',
+  properties: { topic: { type: 'string', minLength: 1 } },
+  required: ['topic'],
+} as const;
+
+const errors = { 400: errorResponseSchema, 404: errorResponseSchema } as const;
+
+function listOf(name: string, item: object): object {
+  return {
+    type: 'object',
+    properties: { total: { type: 'integer' }, [name]: { type: 'array', items: item } },
+    required: ['total', name],
+  };
+}
+
+export function adminApi(broker: Broker) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    app.get('/api/v1/clients', { schema: { response: { 200: listOf('clients', clientSchema) } } }, async () => {
+      const clients = broker.listClients();
+      return { total: clients.length, clients };
+    });
+
+    app.get<{ Params: { clientId: string } }>(
+      '/api/v1/clients/:clientId',
+      {
+        schema: {
+          params: clientIdParams,
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                ...clientSchema.properties,
+                session: sessionSchema,
+                subscriptionList: { type: 'array', items: subscriptionSchema },
+              },
+              required: [...clientSchema.required, 'session', 'subscriptionList'],
+            },
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { clientId } = request.params;
+        const info = broker.clientInfo(clientId);
+        const session = broker.sessions.get(clientId);
+        if (!info || !session) throw new HttpError(404, 'NOT_FOUND', `client ${JSON.stringify(clientId)} is not connected`);
+        return { ...info, session: sessionInfo(clientId), subscriptionList: subscriptionsOf(clientId) };
+      },
+    );
+
+    app.delete<{ Params: { clientId: string } }>(
+      '/api/v1/clients/:clientId',
+      {
+        schema: {
+          params: clientIdParams,
+          response: {
+            200: {
+              type: 'object',
+              properties: { clientId: { type: 'string' }, disconnected: { type: 'boolean' } },
+              required: ['clientId', 'disconnected'],
+            },
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { clientId } = request.params;
+        if (!broker.kick(clientId)) throw new HttpError(404, 'NOT_FOUND', `client ${JSON.stringify(clientId)} is not connected`);
+        return { clientId, disconnected: true };
+      },
+    );
+
+    app.get('/api/v1/sessions', { schema: { response: { 200: listOf('sessions', sessionSchema) } } }, async () => {
+      const sessions = [...broker.sessions.keys()].map(sessionInfo);
+      return { total: sessions.length, sessions };
+    });
+
+    app.get('/api/v1/subscriptions', { schema: { response: { 200: listOf('subscriptions', subscriptionSchema) } } }, async () => {
+      const subscriptions = [...broker.sessions.keys()].flatMap(subscriptionsOf);
+      return { total: subscriptions.length, subscriptions };
+    });
+
+    app.get(
+      '/api/v1/topics',
+      {
+        schema: {
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                total: { type: 'integer' },
+                /** messages to topics published after the table (10,000 topics) was full. */
+                untrackedMessages: { type: 'integer' },
+                topics: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: { topic: { type: 'string' }, messages: { type: 'integer' }, lastPublishedAt: { type: 'string' } },
+                    required: ['topic', 'messages', 'lastPublishedAt'],
+                  },
+                },
+              },
+              required: ['total', 'untrackedMessages', 'topics'],
+            },
+          },
+        },
+      },
+      async () => ({ total: broker.topics.size, untrackedMessages: broker.topics.untracked, topics: broker.topics.list() }),
+    );
+
+    app.get('/api/v1/retained', { schema: { response: { 200: listOf('retained', retainedSchema) } } }, async () => {
+      const retained = [];
+      for (const packet of broker.persistence.retainedMessages()) {
+        const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(String(packet.payload ?? ''));
+        retained.push({
+          topic: packet.topic as string,
+          qos: (packet.qos as number) ?? 0,
+          payloadBytes: payload.length,
+          payload: payload.toString('base64'),
+          ...(typeof packet.ts === 'number' ? { publishedAt: new Date(packet.ts).toISOString() } : {}),
+        });
+      }
+      return { total: retained.length, retained };
+    });
+
+    app.delete<{ Querystring: { topic: string } }>(
+      '/api/v1/retained',
+      {
+        schema: {
+          querystring: topicQuery,
+          response: {
+            200: {
+              type: 'object',
+              properties: { topic: { type: 'string' }, deleted: { type: 'boolean' } },
+              required: ['topic', 'deleted'],
+            },
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { topic } = request.query;
+        if (!broker.persistence.getRetained(topic)) throw new HttpError(404, 'NOT_FOUND', `no retained message on ${JSON.stringify(topic)}`);
+        await broker.persistence.storeRetained({ topic, payload: Buffer.alloc(0) });
+        return { topic, deleted: true };
+      },
+    );
+  };
+
+  function sessionInfo(clientId: string) {
+    const session = broker.sessions.get(clientId)!;
+    return {
+      clientId,
+      connected: session.connection !== undefined,
+      persistent: session.persistent,
+      expiryInterval: session.expiry === NEVER_EXPIRES ? -1 : session.expiry,
+      subscriptions: session.subscriptions.size,
+      inflight: session.inflight.size,
+      awaitingRelease: session.awaitingRelease.size,
+    };
+  }
+
+  function subscriptionsOf(clientId: string) {
+    const session = broker.sessions.get(clientId);
+    if (!session) return [];
+    return [...session.subscriptions].map(([topic, sub]) => ({
+      clientId,
+      topic,
+      qos: sub.qos,
+      noLocal: sub.noLocal,
+      retainAsPublished: sub.retainAsPublished,
+      retainHandling: sub.retainHandling,
+      ...(sub.identifier !== undefined ? { identifier: sub.identifier } : {}),
+      ...(sub.share !== undefined ? { shareGroup: sub.share } : {}),
+    }));
+  }
+}

@@ -1,0 +1,59 @@
+// The broker's Prometheus metrics. The hot path bumps plain numbers in Broker.stats; these metrics read them only
+// when scraped, so publishing a message costs no metric-library call.
+import { Counter, Gauge, collectProcessMetrics, createMetricsRegistry, type Registry } from '@robustmq/common';
+import type { Broker, BrokerStats } from '../core/broker-core.js';
+
+export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
+  const registry = createMetricsRegistry('mqtt-broker', nodeId);
+  collectProcessMetrics(registry);
+
+  new Gauge({
+    name: 'mqtt_connections',
+    help: 'Open client sockets (connected or awaiting CONNECT)',
+    registers: [registry],
+    collect() {
+      this.set(broker.connectionCount);
+    },
+  });
+  new Gauge({
+    name: 'mqtt_clients_connected',
+    help: 'Clients that completed CONNECT',
+    registers: [registry],
+    collect() {
+      this.set(broker.clientCount);
+    },
+  });
+  new Gauge({
+    name: 'mqtt_subscriptions',
+    help: 'Subscriptions (client, topic filter) held',
+    registers: [registry],
+    collect() {
+      this.set(broker.subscriptionCount);
+    },
+  });
+
+  const counter = (name: string, help: string, stat: keyof BrokerStats) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        // mirror the monotonic stat: reset + inc keeps prom-client's counter type without a second source of truth
+        this.reset();
+        this.inc(broker.stats[stat]);
+      },
+    });
+  counter('mqtt_connections_accepted_total', 'Connections accepted (TCP, TLS, WebSocket, WSS)', 'connectionsAccepted');
+  counter('mqtt_messages_received_total', 'PUBLISH packets received from clients', 'messagesReceived');
+  counter('mqtt_messages_sent_total', 'PUBLISH packets sent to subscribers', 'messagesSent');
+  counter(
+    'mqtt_messages_dropped_total',
+    'Messages not sent: slow subscriber, session too far behind (QoS 0), too large for the client, no shared-group member free, refused $delayed',
+    'messagesDropped',
+  );
+  counter('mqtt_packets_too_large_total', "Packets not sent because they exceeded the client's Maximum Packet Size", 'packetsTooLarge');
+  counter('mqtt_shared_dropped_total', 'Messages to a shared subscription group that no member could take', 'sharedDropped');
+  counter('mqtt_bytes_received_total', 'Bytes read from client sockets', 'bytesReceived');
+  counter('mqtt_bytes_sent_total', 'Bytes written to client sockets', 'bytesSent');
+  return registry;
+}

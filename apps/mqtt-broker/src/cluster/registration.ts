@@ -1,0 +1,44 @@
+// Membership in the cluster: registers this broker with the placement center under its real bound ports, keeps it
+// alive with heartbeats (NodeRegistrar re-registers if placement forgets it) and unregisters on close.
+import { NodeRegistrar, PlacementClient, type Logger } from '@robustmq/common';
+import { ClusterTypes } from '@robustmq/protocol';
+import type { MqttBrokerConfig } from '../config.js';
+
+export interface PlacementRegistration {
+  stop(): Promise<void>;
+}
+
+export async function registerWithPlacement(
+  config: MqttBrokerConfig,
+  ports: { mqtt: number; http: number; tls?: number; ws?: number; wss?: number; grpc?: number },
+  logger: Logger,
+  authToken?: string,
+): Promise<PlacementRegistration> {
+  const client = new PlacementClient({ addresses: config.placement.addresses, logger, authToken });
+  const registrar = new NodeRegistrar({
+    client,
+    node: {
+      clusterType: ClusterTypes.mqttBroker,
+      clusterName: config.node.cluster_name,
+      nodeId: config.node.id,
+      host: config.network.advertise_host,
+      // only ports actually served are advertised; `grpc` is the inner service the placement leader calls
+      ports: Object.fromEntries(Object.entries(ports).filter(([, port]) => port !== undefined)) as Record<string, number>,
+      labels: {},
+    },
+    heartbeatIntervalMs: config.placement.heartbeat_interval_ms,
+    logger,
+  });
+  try {
+    await registrar.start();
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+  return {
+    async stop() {
+      await registrar.stop();
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,284 @@
+// The broker core: the connected clients by client id, the sessions (connected, and persistent ones waiting for
+// their client), and the way an accepted message goes out — into the message log, into the retained store, and to
+// the router, which fans it out to the matching subscribers (routing/router.ts). Its collaborators come in through
+// the constructor. It is the context packet handlers work through (handlers/context.ts), the host of every
+// connection (transport/connection.ts) and of session lifetimes (session/session-lifecycle.ts); protocol
+// conversations live in handlers/, transports in transport/, session lifetimes in session/.
+import { createHash } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '@robustmq/common';
+import type { Packet } from '@robustmq/protocol';
+import type { StorageAdapter } from '@robustmq/storage-adapter';
+import type { AccessControl } from '../auth/access-control.js';
+import type { PlacementSessions } from '../cluster/placement-sessions.js';
+import type { HandlerContext } from '../handlers/context.js';
+import { handlePacket } from '../handlers/index.js';
+import type { OutgoingPublish } from '../packets/outgoing-publish.js';
+import { ReasonCode } from '../packets/reason-codes.js';
+import { retainedPacket } from '../packets/retained.js';
+import type { BrokerRules } from '../rules/broker-rules.js';
+import { LocalRouter, type Router, type SharedGroupInfo } from '../routing/router.js';
+import type { Subscription } from '../routing/subscription.js';
+import type { Session } from '../session/session.js';
+import { connectionEnded, openSession, type SessionHost } from '../session/session-lifecycle.js';
+import type { DurableCallback, MessageLog } from '../storage/message-log.js';
+import type { SessionPersistence } from '../storage/session-persistence.js';
+import { Connection, type ConnectionHost, type Transport } from '../transport/connection.js';
+import { TopicStats } from '../admin/topic-stats.js';
+import { newBrokerStats, type BrokerSettings, type BrokerStats } from './broker-settings.js';
+import { DelayedPublisher } from './delayed-publish.js';
+
+export type { BrokerSettings, BrokerStats };
+
+export interface ClientInfo {
+  clientId: string;
+  protocolVersion: number;
+  remoteAddress: string;
+  transport: Transport;
+  keepAlive: number;
+  connectedAt: string;
+  subscriptions: number;
+}
+
+function clientInfo(clientId: string, connection: Connection): ClientInfo {
+  return {
+    clientId,
+    protocolVersion: connection.protocolVersion,
+    remoteAddress: connection.remoteAddress,
+    transport: connection.transport,
+    keepAlive: connection.keepAliveSeconds,
+    connectedAt: new Date(connection.connectedAt).toISOString(),
+    subscriptions: connection.session?.subscriptions.size ?? 0,
+  };
+}
+
+/** Where the broker keeps what must survive it. */
+export interface BrokerStorage {
+  storage: StorageAdapter;
+  log: MessageLog;
+  persistence: SessionPersistence;
+}
+
+/** The broker's optional collaborators, each present only when its part is configured. */
+export interface BrokerCollaborators {
+  /** authentication, blacklist and ACL; absent when the broker runs without placement (everyone allowed). */
+  accessControl?: AccessControl | undefined;
+  /** topic rewrite and auto-subscribe rules from placement; absent without placement (no rules). */
+  rules?: BrokerRules | undefined;
+  /** persistent sessions mirrored into placement, whose leader fires their delayed wills and expires them; absent
+   * without placement. */
+  sessionSync?: PlacementSessions | undefined;
+  /** where accepted messages are fanned out; a LocalRouter (this broker's subscribers) unless given. */
+  router?: Router<Session> | undefined;
+}
+
+export class Broker implements HandlerContext, ConnectionHost, SessionHost {
+  readonly stats: BrokerStats = newBrokerStats();
+  readonly startedAt = Date.now();
+  readonly topics = new TopicStats();
+  /** every session by client id: connected ones, and persistent ones whose client is away. */
+  readonly sessions = new Map<string, Session>();
+  readonly storage: StorageAdapter;
+  readonly log: MessageLog;
+  readonly persistence: SessionPersistence;
+  /** `$delayed/N/topic` messages waiting for their time. */
+  readonly delayed: DelayedPublisher;
+  readonly accessControl: AccessControl | undefined;
+  readonly rules: BrokerRules | undefined;
+  readonly sessionSync: PlacementSessions | undefined;
+  readonly router: Router<Session>;
+  /** every open socket, connected or still before CONNECT. */
+  private readonly connections = new Set<Connection>();
+  /** connected clients by client id. */
+  private readonly clients = new Map<string, Connection>();
+
+  constructor(
+    readonly settings: BrokerSettings,
+    readonly logger: Logger,
+    stores: BrokerStorage,
+    collaborators: BrokerCollaborators = {},
+  ) {
+    this.storage = stores.storage;
+    this.log = stores.log;
+    this.persistence = stores.persistence;
+    this.accessControl = collaborators.accessControl;
+    this.rules = collaborators.rules;
+    this.sessionSync = collaborators.sessionSync;
+    this.router = collaborators.router ?? new LocalRouter<Session>(this.stats);
+    this.delayed = new DelayedPublisher(this);
+  }
+
+  /** the session records packet handlers read and write. */
+  get store(): SessionPersistence {
+    return this.persistence;
+  }
+
+  handlePacket(connection: Connection, packet: Packet): void {
+    handlePacket(this, connection, packet);
+  }
+
+  openSession(connection: Connection, clientId: string, cleanStart: boolean, expiry: number): Promise<{ session: Session; present: boolean }> {
+    return openSession(this, connection, clientId, cleanStart, expiry);
+  }
+
+  onDurable(offset: number, callback: DurableCallback): void {
+    this.log.onDurable(offset, callback);
+  }
+
+  scheduleDelayed(message: OutgoingPublish, delaySeconds: number): Promise<void> {
+    return this.delayed.schedule(message, delaySeconds);
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** subscriptions of connected sessions (plain and shared), as routing sees them. */
+  get subscriptionCount(): number {
+    return this.router.subscriptionCount;
+  }
+
+  hasClient(clientId: string): boolean {
+    return this.clients.has(clientId);
+  }
+
+  /** The consumer group under which a session's position in the message log is committed. Long client ids are
+   * hashed: group names are limited to 255 bytes. */
+  sessionGroup(clientId: string): string {
+    return Buffer.byteLength(clientId) <= 200
+      ? `mqtt/${clientId}`
+      : `mqtt#${createHash('sha256').update(clientId).digest('hex')}`;
+  }
+
+  /** Takes a new connection under management: any duplex byte stream from one of the listeners. */
+  accept(stream: Duplex, remoteAddress: string, transport: Transport = 'tcp'): Connection {
+    const connection = new Connection(stream, remoteAddress, transport, this, this.logger);
+    this.connections.add(connection);
+    this.stats.connectionsAccepted++;
+    return connection;
+  }
+
+  connectionClosed(connection: Connection): void {
+    this.connections.delete(connection);
+  }
+
+  /** Makes an accepted CONNECT the client id's current connection; an older connection with the same id is closed
+   * (MQTT-3.1.4-2). */
+  attach(connection: Connection): void {
+    const clientId = connection.session!.clientId;
+    const previous = this.clients.get(clientId);
+    this.clients.set(clientId, connection);
+    if (previous && previous !== connection) {
+      previous.close('client id taken over by a new connection', ReasonCode.SESSION_TAKEN_OVER);
+    }
+  }
+
+  /** The connection now in charge of a client id, if any. */
+  connectionOf(clientId: string): Connection | undefined {
+    return this.clients.get(clientId);
+  }
+
+  /** Ends a connection's part in the broker: its subscriptions leave the trie, its session is kept (persistent) or
+   * ended, and its will is published or scheduled. Idempotent. */
+  detach(connection: Connection): void {
+    const session = connection.session;
+    if (!session) return;
+    connection.session = undefined;
+    if (this.clients.get(session.clientId) === connection) this.clients.delete(session.clientId);
+    if (session.connection === connection) {
+      for (const [filter, subscription] of session.subscriptions) this.router.remove(filter, session, subscription);
+      session.detach();
+    }
+    connectionEnded(this, connection, session);
+  }
+
+  /** Puts a session's subscriptions into the trie (its connection is attached). */
+  activate(session: Session): void {
+    for (const [filter, subscription] of session.subscriptions) this.router.add(filter, session, subscription);
+  }
+
+  /** Adds or replaces a subscription; returns true if the filter is new for the session. */
+  subscribe(session: Session, filter: string, subscription: Subscription): boolean {
+    const isNew = !session.subscriptions.has(filter);
+    session.subscriptions.set(filter, subscription);
+    if (session.connection) this.router.add(filter, session, subscription);
+    return isNew;
+  }
+
+  unsubscribe(session: Session, filter: string): boolean {
+    const subscription = session.subscriptions.get(filter);
+    if (!subscription) return false;
+    session.subscriptions.delete(filter);
+    this.router.remove(filter, session, subscription);
+    return true;
+  }
+
+  /** Shared subscription groups with their connected member count. */
+  listSharedGroups(): SharedGroupInfo[] {
+    return this.router.sharedGroups();
+  }
+
+  /** Accepts a message: appends it to the message log, stores it as retained if flagged, and routes it to online
+   * subscribers at once (they do not wait for storage). Returns the pending retained-store write, if any; the
+   * caller waits for it and for `log.onDurable(message.offset)` before acknowledging. */
+  acceptPublish(message: OutgoingPublish, from?: Session): Promise<void> | undefined {
+    this.log.append(message);
+    this.topics.record(message.topic, message.timestamp);
+    const retainedWrite = message.retain ? this.persistence.storeRetained(retainedPacket(message)) : undefined;
+    this.router.route(message, from);
+    return retainedWrite;
+  }
+
+  /** Commits the log position of every persistent session that is connected (a periodic tick, so a crash replays
+   * little that was already delivered). */
+  commitSessions(): void {
+    for (const session of this.sessions.values()) if (session.connection) session.commit();
+  }
+
+  /** Commits every persistent session's position and waits for it (shutdown). */
+  async drainCommits(): Promise<void> {
+    const commits: Promise<void>[] = [];
+    for (const session of this.sessions.values()) {
+      if (!session.persistent) continue;
+      commits.push(
+        session.commitNow().catch((err: unknown) => this.logger.warn({ err, clientId: session.clientId }, 'could not commit session position')),
+      );
+    }
+    await Promise.all(commits);
+  }
+
+  listClients(): ClientInfo[] {
+    const list: ClientInfo[] = [];
+    for (const [clientId, connection] of this.clients) list.push(clientInfo(clientId, connection));
+    return list;
+  }
+
+  clientInfo(clientId: string): ClientInfo | undefined {
+    const connection = this.clients.get(clientId);
+    return connection ? clientInfo(clientId, connection) : undefined;
+  }
+
+  /** Disconnects a client on an administrator's request (MQTT 5: DISCONNECT 0x98). False if it is not connected. */
+  kick(clientId: string): boolean {
+    const connection = this.clients.get(clientId);
+    if (!connection) return false;
+    connection.close('disconnected by an administrator', ReasonCode.ADMINISTRATIVE_ACTION);
+    return true;
+  }
+
+  /** Closes every connection (MQTT 5 clients are told the server is shutting down) and waits until their sockets
+   * are gone. */
+  async closeAll(): Promise<void> {
+    const closed: Promise<void>[] = [];
+    for (const connection of this.connections) {
+      closed.push(new Promise((resolve) => connection.socket.once('close', () => resolve())));
+      connection.close('broker shutting down', ReasonCode.SERVER_SHUTTING_DOWN);
+    }
+    await Promise.all(closed);
+  }
+}
+

@@ -1,0 +1,48 @@
+// The broker's limits (from [mqtt] in the config) and its hot-path counters: plain data every part of the broker
+// reads, kept apart from the Broker class so that sessions, connections and handlers depend on them and not on it.
+export interface BrokerSettings {
+  maxPacketSize: number;
+  maxConnections: number;
+  keepAliveMax: number;
+  defaultKeepAlive: number;
+  connectTimeoutMs: number;
+  maxClientIdLength: number;
+  maxWriteBufferBytes: number;
+  maxInflight: number;
+  /** seconds; 0 = no limit. */
+  sessionExpiryMax: number;
+  topicAliasMax: number;
+  receiveMaximum: number;
+  maxAwaitingRel: number;
+  maxQueuedMessages: number;
+  maxTopicLevels: number;
+  maxTopicLength: number;
+  delayedPublishMaxS: number;
+}
+
+/** Plain counters bumped on the hot path; metrics.ts reads them when Prometheus scrapes. */
+export interface BrokerStats {
+  connectionsAccepted: number;
+  messagesReceived: number;
+  messagesSent: number;
+  messagesDropped: number;
+  bytesReceived: number;
+  bytesSent: number;
+  /** packets not sent because they exceeded a client's Maximum Packet Size. */
+  packetsTooLarge: number;
+  /** messages published to a shared subscription group no member could take. */
+  sharedDropped: number;
+}
+
+export function newBrokerStats(): BrokerStats {
+  return {
+    connectionsAccepted: 0,
+    messagesReceived: 0,
+    messagesSent: 0,
+    messagesDropped: 0,
+    bytesReceived: 0,
+    bytesSent: 0,
+    packetsTooLarge: 0,
+    sharedDropped: 0,
+  };
+}

@@ -1,0 +1,138 @@
+// Routing behind one interface (the seam aedes calls `mq`): the broker hands every accepted message to its Router and
+// indexes the subscriptions of connected sessions in it; what the router does with them is its own business.
+// LocalRouter fans a message out to the matching subscribers of this broker — plain subscriptions through a topic
+// trie (one copy per subscriber however many of its filters match), `$share/<group>/<filter>` groups one member
+// each. A cluster router puts messages that other brokers accepted through the same local fan-out.
+import type { QoS } from '@robustmq/protocol';
+import type { BrokerStats } from '../core/broker-settings.js';
+import type { OutgoingPublish } from '../packets/outgoing-publish.js';
+import { SharedGroup, type SharedMember } from './shared-subscription.js';
+import type { Subscription } from './subscription.js';
+import { TopicTrie } from './topic-trie.js';
+
+/** What routing needs of a session: live delivery, plain and as a shared group's chosen member. */
+export interface Subscriber extends SharedMember {
+  readonly clientId: string;
+  /** False when the message was not sent now (it may still be, from the log). */
+  deliver(message: OutgoingPublish, qos: QoS, retain: boolean, ids?: number[]): boolean;
+}
+
+export interface SharedGroupInfo {
+  group: string;
+  filter: string;
+  members: number;
+}
+
+export interface Router<S extends Subscriber> {
+  /** subscriptions in routing (plain and shared members). */
+  readonly subscriptionCount: number;
+  /** Puts one subscription of a connected subscriber into routing. `filter` is the subscriber's key for it. */
+  add(filter: string, subscriber: S, subscription: Subscription): void;
+  remove(filter: string, subscriber: S, subscription: Subscription): void;
+  /** Delivers a message to every matching subscriber; `from` is the publishing one (No Local). Returns how many it
+   * went to. */
+  route(message: OutgoingPublish, from?: S): number;
+  sharedGroups(): SharedGroupInfo[];
+}
+
+/** How one subscriber is matched by one message: the merge of all its matching subscriptions. */
+interface Match {
+  qos: QoS;
+  retain: boolean;
+  ids: number[] | undefined;
+}
+
+export class LocalRouter<S extends Subscriber> implements Router<S> {
+  private readonly trie = new TopicTrie<S, Subscription>();
+  /** shared subscription groups by `<group>/<filter>`, indexed by filter in `sharedTrie`. */
+  private readonly groups = new Map<string, SharedGroup<S>>();
+  private readonly sharedTrie = new TopicTrie<SharedGroup<S>, SharedGroup<S>>();
+  private sharedMembers = 0;
+  /** reused by every route(): the subscribers one message matches, in match order. */
+  private readonly matches = new Map<S, Match>();
+
+  constructor(private readonly stats: BrokerStats) {}
+
+  get subscriptionCount(): number {
+    return this.trie.size + this.sharedMembers;
+  }
+
+  add(filter: string, subscriber: S, subscription: Subscription): void {
+    if (subscription.share === undefined) {
+      this.trie.add(filter, subscriber, subscription);
+      return;
+    }
+    const inner = subscription.levels.join('/');
+    const key = `${subscription.share}/${inner}`;
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new SharedGroup<S>(subscription.share, inner);
+      this.groups.set(key, group);
+      this.sharedTrie.add(inner, group, group);
+    }
+    const before = group.size;
+    group.add(subscriber, subscription);
+    this.sharedMembers += group.size - before;
+  }
+
+  remove(filter: string, subscriber: S, subscription: Subscription): void {
+    if (subscription.share === undefined) {
+      this.trie.remove(filter, subscriber);
+      return;
+    }
+    const inner = subscription.levels.join('/');
+    const key = `${subscription.share}/${inner}`;
+    const group = this.groups.get(key);
+    if (!group?.remove(subscriber)) return;
+    this.sharedMembers--;
+    if (group.size === 0) {
+      this.groups.delete(key);
+      this.sharedTrie.remove(inner, group);
+    }
+  }
+
+  /** Once per subscriber even when several of its filters match, at the highest of their QoS (MQTT-3.3.4-2 / 5.0
+   * §3.3.4), with every matching subscription's identifier (MQTT-3.3.4-3/-5). */
+  route(message: OutgoingPublish, from?: S): number {
+    const matches = this.matches;
+    const messageQos = message.qos;
+    const messageRetain = message.retain;
+    this.trie.match(message.topic, (subscriber, subscription) => {
+      if (subscription.noLocal && subscriber === from) return;
+      const qos: QoS = subscription.qos < messageQos ? subscription.qos : messageQos;
+      const retain = subscription.retainAsPublished && messageRetain;
+      const id = subscription.identifier;
+      const match = matches.get(subscriber);
+      if (match === undefined) {
+        matches.set(subscriber, { qos, retain, ids: id === undefined ? undefined : [id] });
+        return;
+      }
+      if (qos > match.qos) match.qos = qos;
+      if (retain) match.retain = true;
+      if (id !== undefined) (match.ids ??= []).push(id);
+    });
+    let delivered = 0;
+    if (matches.size > 0) {
+      for (const [subscriber, match] of matches) {
+        if (subscriber.deliver(message, match.qos, match.retain, match.ids)) delivered++;
+      }
+      matches.clear();
+    }
+    if (this.groups.size > 0) {
+      this.sharedTrie.match(message.topic, (group) => {
+        if (group.deliver(message)) {
+          delivered++;
+        } else {
+          this.stats.sharedDropped++;
+          this.stats.messagesDropped++;
+        }
+      });
+    }
+    this.stats.messagesSent += delivered;
+    return delivered;
+  }
+
+  sharedGroups(): SharedGroupInfo[] {
+    return [...this.groups.values()].map((g) => ({ group: g.group, filter: g.filter, members: g.size }));
+  }
+}

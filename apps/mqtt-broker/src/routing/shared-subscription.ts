@@ -1,0 +1,75 @@
+// MQTT 5 shared subscriptions (§4.8.2), also accepted from 3.1.1 clients as most brokers do: `$share/<group>/<filter>`
+// subscriptions of several sessions form one group, and each message matching the filter goes to exactly one of
+// the group's connected members, in turn (round robin), at that member's subscription QoS.
+//
+// Choice: a group is served by routing only. A message goes to a member that can take it now (connected, live,
+// room in its in-flight window); when none can — or the group has no connected member — the message is not queued
+// for the group (counted as dropped). Persistent members keep their shared subscription across reconnects and
+// restarts, but do not get, on reconnecting, what the group missed while they were away: the message log is read
+// per session, and replaying group traffic per member would hand the same message to several members.
+import type { QoS } from '@robustmq/protocol';
+import type { OutgoingPublish } from '../packets/outgoing-publish.js';
+import type { Subscription } from './subscription.js';
+
+/** What a group needs of a member: delivery only if it can take the message right now. */
+export interface SharedMember {
+  deliverShared(message: OutgoingPublish, qos: QoS, retain: boolean, ids: number[] | undefined): boolean;
+}
+
+/** `$share/<group>/<filter>` split; undefined for a filter that is not shared; 'invalid' for a malformed one. */
+export function parseSharedFilter(filter: string): { group: string; filter: string } | 'invalid' | undefined {
+  if (!filter.startsWith('$share/')) return undefined;
+  const rest = filter.slice('$share/'.length);
+  const slash = rest.indexOf('/');
+  if (slash <= 0) return 'invalid'; // no share name, or no filter after it (MQTT-4.8.2-1)
+  const group = rest.slice(0, slash);
+  if (group.includes('+') || group.includes('#')) return 'invalid';
+  const inner = rest.slice(slash + 1);
+  if (inner.length === 0) return 'invalid';
+  return { group, filter: inner };
+}
+
+export class SharedGroup<M extends SharedMember> {
+  /** the members in join order; `next` walks them round robin. */
+  private readonly members: M[] = [];
+  private readonly subscriptions = new Map<M, Subscription>();
+  private next = 0;
+
+  constructor(
+    readonly group: string,
+    readonly filter: string,
+  ) {}
+
+  get size(): number {
+    return this.members.length;
+  }
+
+  /** Adds a member, or updates its subscription options. */
+  add(session: M, subscription: Subscription): void {
+    if (!this.subscriptions.has(session)) this.members.push(session);
+    this.subscriptions.set(session, subscription);
+  }
+
+  remove(session: M): boolean {
+    if (!this.subscriptions.delete(session)) return false;
+    const index = this.members.indexOf(session);
+    this.members.splice(index, 1);
+    if (index < this.next) this.next--;
+    return true;
+  }
+
+  /** Gives the message to the next member that can take it; false when none could (the message is dropped). */
+  deliver(message: OutgoingPublish): boolean {
+    const count = this.members.length;
+    for (let tried = 0; tried < count; tried++) {
+      if (this.next >= count) this.next = 0;
+      const session = this.members[this.next++]!;
+      const subscription = this.subscriptions.get(session)!;
+      const qos: QoS = subscription.qos < message.qos ? subscription.qos : message.qos;
+      const retain = subscription.retainAsPublished && message.retain;
+      const ids = subscription.identifier !== undefined ? [subscription.identifier] : undefined;
+      if (session.deliverShared(message, qos, retain, ids)) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,270 @@
+// How sessions begin and end: opening (new, resumed or replaced) at CONNECT, what happens when a connection ends
+// (the session is kept or dropped, the will is published, delayed or cancelled), expiry of persistent sessions,
+// and restoring every persistent session and unpublished will after a restart. With placement, persistent sessions
+// and their wills are mirrored there (grpc/placement-sessions.ts): once placement has a disconnect, its leader owns
+// the delayed will and the expiry, and the local timers set here are cancelled; when placement cannot be told, they
+// stay and this broker fires the will and expires the session itself (then deletes placement's copies).
+import { OutgoingPublish } from '../packets/outgoing-publish.js';
+import type { PlacementSessions } from '../cluster/placement-sessions.js';
+import type { Subscription } from '../routing/subscription.js';
+import type { Connection } from '../transport/connection.js';
+import { NEVER_EXPIRES, Session, type SessionEnv, type WillMessage } from './session.js';
+import type { PacketObject, SessionPersistence } from '../storage/session-persistence.js';
+import { longTimeout } from './long-timeout.js';
+import { parseSharedFilter } from '../routing/shared-subscription.js';
+
+/** What session lifetimes need of the broker. */
+export interface SessionHost extends SessionEnv {
+  /** every session by client id: connected ones, and persistent ones whose client is away. */
+  readonly sessions: Map<string, Session>;
+  readonly persistence: SessionPersistence;
+  /** persistent sessions mirrored into placement; undefined without placement. */
+  readonly sessionSync: PlacementSessions | undefined;
+  connectionOf(clientId: string): Connection | undefined;
+  /** Makes a connection the client id's current one, closing an older one. */
+  attach(connection: Connection): void;
+  subscribe(session: Session, filter: string, subscription: Subscription): boolean;
+  acceptPublish(message: OutgoingPublish): Promise<void> | undefined;
+}
+
+/** Finds or creates the session for a CONNECT and binds the connection to it; the returned promise settles once
+ * the session's records are durable, after which the caller sends CONNACK and calls `session.resume()`. */
+export async function openSession(
+  broker: SessionHost,
+  connection: Connection,
+  clientId: string,
+  cleanStart: boolean,
+  expiry: number,
+): Promise<{ session: Session; present: boolean }> {
+  const sync = broker.sessionSync;
+  const mirrored = sync !== undefined && (sync.mirrors(clientId) || broker.persistence.getSession(clientId) !== undefined);
+  // an older connection with this client id goes first (MQTT-3.1.4-2), so its session is settled before we look
+  broker.connectionOf(clientId)?.close('client id taken over by a new connection', 0x8e);
+  let session = broker.sessions.get(clientId);
+  const writes: Promise<unknown>[] = [];
+  if (session && cleanStart) {
+    writes.push(endSession(broker, session));
+    session = undefined;
+  }
+  const present = session !== undefined;
+  if (session) {
+    clearTimers(session);
+    session.pendingWill = undefined; // MQTT-3.1.3-9: reconnecting before the will delay cancels the will
+  } else {
+    session = new Session(clientId, broker);
+    broker.sessions.set(clientId, session);
+    if (broker.persistence.getSession(clientId) && !cleanStart) {
+      // known to storage but not to us cannot happen (all are restored at start-up); be safe and start clean
+      writes.push(broker.persistence.deleteSession(clientId));
+    }
+  }
+  session.expiry = expiry;
+  connection.session = session;
+  session.bind(connection);
+  broker.attach(connection);
+
+  const { persistence } = broker;
+  if (session.persistent) {
+    writes.push(persistence.putSession(clientId, { expiry }));
+    // a new session must not inherit the log position of an older one with the same id
+    if (!present) writes.push(session.commitNow());
+  } else if (persistence.getSession(clientId)) {
+    writes.push(persistence.deleteSession(clientId));
+  }
+  // the will is stored so that a broker crash does not lose it (it is published at the next start)
+  const will = connection.will;
+  writes.push(will ? persistence.putWill({ id: clientId }, willPacket(will)) : persistence.delWill({ id: clientId }));
+  // in the background: a clean session (the common case) costs no placement round trip at all
+  if (sync && session.persistent) sync.connected(clientId, expiry, will, connection.protocolVersion);
+  else if (sync && mirrored) sync.ended(clientId);
+  await Promise.all(writes);
+  return { session, present };
+}
+
+/** A connection has ended (detach has already taken it out of routing). */
+export function connectionEnded(broker: SessionHost, connection: Connection, session: Session): void {
+  const will = connection.will;
+  connection.will = undefined;
+  if (session.connection && session.connection !== connection) {
+    // taken over: the session lives on, which cancels a delayed will (MQTT 5 §3.1.3.2.2)
+    if (will && will.delay === 0) publishWill(broker, session.clientId, will);
+    return;
+  }
+  if (!session.persistent) {
+    if (broker.sessions.get(session.clientId) === session) broker.sessions.delete(session.clientId);
+    if (will) publishWill(broker, session.clientId, will);
+    if (broker.persistence.getSession(session.clientId)) void forget(broker, broker.persistence.deleteSession(session.clientId));
+    // an MQTT 5 DISCONNECT may have set the expiry to 0: the session placement knew has ended
+    if (broker.sessionSync?.mirrors(session.clientId)) broker.sessionSync.ended(session.clientId);
+    return;
+  }
+  const disconnectedAt = Date.now();
+  void forget(broker, broker.persistence.putSession(session.clientId, { expiry: session.expiry, disconnectedAt }));
+  session.commit();
+  if (will) {
+    if (will.delay === 0) publishWill(broker, session.clientId, will);
+    else scheduleWill(broker, session, will, will.delay * 1000);
+  }
+  scheduleExpiry(broker, session, session.expiry === NEVER_EXPIRES ? undefined : session.expiry * 1000);
+  if (broker.sessionSync) handOff(broker, session, will, disconnectedAt, connection.protocolVersion);
+}
+
+/** The disconnect of each session's latest hand-off; an older hand-off that completes late changes nothing. */
+const handOffs = new WeakMap<Session, object>();
+
+/** Tells placement the session is disconnected. Once placement has it, its leader fires the delayed will and
+ * expires the session, so the local timers (the fallback while placement is unreachable) are cancelled. */
+function handOff(broker: SessionHost, session: Session, will: WillMessage | undefined, disconnectedAt: number, protocolVersion: number): void {
+  const token = {};
+  handOffs.set(session, token);
+  const willGone = !will || will.delay === 0;
+  void broker.sessionSync!.disconnected(session.clientId, session.expiry, protocolVersion, disconnectedAt, willGone).then((result) => {
+    if (handOffs.get(session) !== token || session.connection || broker.sessions.get(session.clientId) !== session) return;
+    if (result === 'failed') return;
+    clearTimeout(session.willTimer);
+    session.willTimer = undefined;
+    if (result === 'superseded') {
+      // the client is connected to another broker: its will is cancelled by that connection (MQTT-3.1.3-9)
+      session.pendingWill = undefined;
+      return;
+    }
+    // placement is in charge; the will stays pending here so that a clean start on this broker still publishes it
+    clearTimeout(session.expiryTimer);
+    session.expiryTimer = undefined;
+    if (will && will.delay > 0 && session.pendingWill !== will) broker.sessionSync!.willPublished(session.clientId);
+  });
+}
+
+/** Restores every persistent session and handles the wills of connections that died with the previous process. With
+ * placement, a session placement knows is left to its leader (which may have fired the will already, when this
+ * broker's node expired while it was down); only sessions placement does not know, or cannot be asked about, get
+ * local timers. */
+export async function restoreSessions(broker: SessionHost): Promise<void> {
+  const { persistence, storage, log } = broker;
+  const now = Date.now();
+  const owners = new Map<string, { owner: 'placement' | 'elsewhere' | 'local'; willInPlacement: boolean }>();
+  for (const [clientId, record] of [...persistence.sessionRecords()]) {
+    const session = new Session(clientId, broker);
+    session.expiry = record.expiry;
+    for (const sub of await persistence.subscriptionsByClient({ id: clientId })) {
+      const shared = parseSharedFilter(sub.topic);
+      if (shared === 'invalid') continue; // never stored by this broker
+      broker.subscribe(session, sub.topic, {
+        qos: Math.min(2, sub.qos) as 0 | 1 | 2,
+        noLocal: sub.nl === true,
+        retainAsPublished: sub.rap === true,
+        retainHandling: sub.rh ?? 0,
+        levels: (shared?.filter ?? sub.topic).split('/'),
+        identifier: sub.subscriptionIdentifier,
+        share: shared?.group,
+      });
+    }
+    for (const id of persistence.incomingIds(clientId)) session.awaitingRelease.add(id);
+    session.restorePosition((await storage.fetchOffset(broker.sessionGroup(clientId), log.shard)) ?? log.nextOffset);
+    broker.sessions.set(clientId, session);
+    const disconnectedAt = record.disconnectedAt ?? now;
+    if (record.disconnectedAt === undefined) await persistence.putSession(clientId, { ...record, disconnectedAt });
+    const ownership = broker.sessionSync ? await broker.sessionSync.adopt(clientId, disconnectedAt) : undefined;
+    if (ownership) owners.set(clientId, ownership);
+    // placement's leader expires the sessions it owns (and tells this broker)
+    if (record.expiry !== NEVER_EXPIRES && ownership?.owner !== 'placement') {
+      scheduleExpiry(broker, session, Math.max(0, disconnectedAt + record.expiry * 1000 - now));
+    }
+  }
+  for (const packet of await wills(broker)) {
+    const clientId = packet.clientId as string;
+    const will = willFromPacket(packet);
+    const session = broker.sessions.get(clientId);
+    const ownership = owners.get(clientId);
+    if (session && ownership && ownership.owner !== 'local') {
+      if (ownership.owner === 'placement' && ownership.willInPlacement) {
+        session.pendingWill = will; // placement fires it; kept so that a clean start here still publishes it
+      } else {
+        // placement already fired (or cancelled) it, or the client is connected elsewhere: it must not go out again
+        void forget(broker, broker.persistence.delWill({ id: clientId }));
+      }
+      continue;
+    }
+    if (session && will.delay > 0) scheduleWill(broker, session, will, will.delay * 1000);
+    else publishWill(broker, clientId, will);
+  }
+}
+
+/** Ends a session: its pending will is published and everything stored for it is deleted. */
+export function endSession(broker: SessionHost, session: Session): Promise<void> {
+  clearTimers(session);
+  if (broker.sessions.get(session.clientId) === session) broker.sessions.delete(session.clientId);
+  const will = session.pendingWill;
+  session.pendingWill = undefined;
+  if (will) publishWill(broker, session.clientId, will);
+  return broker.persistence.deleteSession(session.clientId);
+}
+
+export function clearTimers(session: Session): void {
+  clearTimeout(session.willTimer);
+  clearTimeout(session.expiryTimer);
+  session.willTimer = undefined;
+  session.expiryTimer = undefined;
+}
+
+function scheduleWill(broker: SessionHost, session: Session, will: WillMessage, delayMs: number): void {
+  session.pendingWill = will;
+  session.willTimer = longTimeout(delayMs, () => {
+    session.willTimer = undefined;
+    if (session.pendingWill !== will) return;
+    session.pendingWill = undefined;
+    publishWill(broker, session.clientId, will);
+    broker.sessionSync?.willPublished(session.clientId);
+  });
+}
+
+function scheduleExpiry(broker: SessionHost, session: Session, delayMs: number | undefined): void {
+  if (delayMs === undefined) return;
+  session.expiryTimer = longTimeout(delayMs, () => {
+    session.expiryTimer = undefined;
+    if (session.connection) return;
+    broker.logger.debug({ clientId: session.clientId }, 'session expired');
+    void forget(broker, endSession(broker, session));
+    broker.sessionSync?.ended(session.clientId);
+  });
+}
+
+/** Publishes a will like any message from its client, and forgets the stored copy unless a newer connection of
+ * the same client has stored its own. */
+export function publishWill(broker: SessionHost, clientId: string, will: WillMessage): void {
+  const message = new OutgoingPublish(will.topic, will.payload, will.qos, will.retain, will.properties, clientId);
+  const retainedWrite = broker.acceptPublish(message);
+  if (retainedWrite) void forget(broker, retainedWrite);
+  if (!broker.connectionOf(clientId)) void forget(broker, broker.persistence.delWill({ id: clientId }));
+}
+
+function willPacket(will: WillMessage): PacketObject {
+  const packet: PacketObject = { topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain, delay: will.delay };
+  if (will.properties) packet.properties = will.properties;
+  return packet;
+}
+
+function willFromPacket(packet: PacketObject): WillMessage {
+  return {
+    topic: packet.topic as string,
+    payload: packet.payload as Buffer,
+    qos: (packet.qos as 0 | 1 | 2) ?? 0,
+    retain: packet.retain === true,
+    properties: packet.properties as WillMessage['properties'],
+    delay: (packet.delay as number) ?? 0,
+  };
+}
+
+async function wills(broker: SessionHost): Promise<PacketObject[]> {
+  const out: PacketObject[] = [];
+  for await (const packet of broker.persistence.streamWill()) out.push(packet as PacketObject);
+  return out;
+}
+
+/** Logs a background write that failed; its caller has nothing to report it to (no client waits for it). */
+function forget(broker: SessionHost, write: Promise<unknown>): Promise<void> {
+  return write.then(
+    () => undefined,
+    (err: unknown) => broker.logger.error({ err }, 'session state write failed'),
+  );
+}

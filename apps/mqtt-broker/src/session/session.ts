@@ -1,0 +1,427 @@
+// A client's MQTT session: its subscriptions, the QoS 1/2 messages it has not acknowledged, the QoS 2 packet ids
+// awaiting PUBREL, and its place in the message log. A session outlives its connection when it is persistent
+// (clean session 0 / session expiry > 0) and is then resumed by the next connection with its client id.
+//
+// Delivery has two modes. Live: the broker routes each message to the session as it is published. Catching up:
+// the session reads the message log from `position`, matching records against its own subscriptions, until it
+// reaches the end of the log and goes live again — all synchronously at the end, so no message falls in between.
+// A session catches up after a reconnect (from where it was) and whenever its in-flight window or socket is full
+// (from the message it could not take), so a slow or offline subscriber loses no QoS 1/2 message and the broker
+// never buffers them per session in memory.
+import type { MqttVersion, QoS } from '@robustmq/protocol';
+import { StorageError } from '@robustmq/storage-adapter';
+import type { Logger } from '@robustmq/common';
+import type { StorageAdapter } from '@robustmq/storage-adapter';
+import type { BrokerSettings, BrokerStats } from '../core/broker-settings.js';
+import type { Subscription } from '../routing/subscription.js';
+import type { MessageLog } from '../storage/message-log.js';
+import type { OutboundAliases } from '../transport/topic-alias.js';
+import { PUBREL, ackPacket } from '../packets/fixed-packets.js';
+import { withDup, withPacketId, type ForwardedProperties, type OutgoingPublish } from '../packets/outgoing-publish.js';
+import { recordToMessage } from '../storage/message-record.js';
+import { levelsMatch } from '../routing/topic-match.js';
+
+export type { Subscription };
+
+/** What a session needs of the broker it lives in. */
+export interface SessionEnv {
+  readonly settings: BrokerSettings;
+  readonly stats: BrokerStats;
+  readonly logger: Logger;
+  readonly log: MessageLog;
+  readonly storage: StorageAdapter;
+  /** the consumer group under which a session's position in the message log is committed. */
+  sessionGroup(clientId: string): string;
+}
+
+/** What a session needs of the connection of its client (transport/connection.ts). */
+export interface SessionLink {
+  readonly protocolVersion: MqttVersion;
+  readonly clientReceiveMaximum: number;
+  readonly clientMaxPacketSize: number;
+  readonly outboundAliases: OutboundAliases | undefined;
+  readonly isClosing: boolean;
+  readonly congested: boolean;
+  canAcceptMessage(): boolean;
+  write(bytes: Buffer): void;
+  waitForDrain(): Promise<void>;
+  close(why: string, v5ReasonCode?: number): void;
+}
+
+export interface WillMessage {
+  topic: string;
+  payload: Buffer;
+  qos: QoS;
+  retain: boolean;
+  properties: ForwardedProperties | undefined;
+  /** MQTT 5 Will Delay Interval, seconds. */
+  delay: number;
+}
+
+/** An outgoing QoS 1/2 message the client has not finished acknowledging. */
+export interface InflightMessage {
+  packetId: number;
+  /** its offset in the message log; -1 for a retained message sent on subscribe (not part of the log position). */
+  offset: number;
+  qos: 1 | 2;
+  /** the message and how it was sent, to send it again with DUP after a reconnect — encoded again, because the new
+   * connection may speak another version and has none of the old one's topic aliases. */
+  message: OutgoingPublish;
+  retain: boolean;
+  ids: number[] | undefined;
+  /** QoS 2: PUBREC arrived and PUBREL was sent; a resend is then PUBREL, never the PUBLISH again. */
+  released: boolean;
+}
+
+const MAX_PACKET_ID = 0xffff;
+const READ_BATCH = 500;
+/** session expiry value meaning "never" (MQTT 5 0xFFFFFFFF, or a 3.x persistent session without a configured max). */
+export const NEVER_EXPIRES = -1;
+
+export class Session {
+  /** topic filter → subscription, mirrored in the broker's trie while a connection is attached. */
+  readonly subscriptions = new Map<string, Subscription>();
+  /** outgoing QoS 1/2 messages by packet id, in the order they were sent (= log order). */
+  readonly inflight = new Map<number, InflightMessage>();
+  /** incoming QoS 2 packet ids already delivered and answered with PUBREC, until the client's PUBREL. */
+  readonly awaitingRelease = new Set<number>();
+  connection: SessionLink | undefined;
+  /** session expiry interval in seconds: 0 ends the session with its connection, NEVER_EXPIRES never. */
+  expiry = 0;
+  /** the will of the last connection, waiting for its delay or the end of the session. */
+  pendingWill: WillMessage | undefined;
+  willTimer: NodeJS.Timeout | undefined;
+  expiryTimer: NodeJS.Timeout | undefined;
+
+  /** true: messages arrive from routing; false: catching up from the log at `position`. */
+  private live = true;
+  /** the next log offset to read while catching up. */
+  position: number;
+  private reading = false;
+  /** retained messages (sent on subscribe) waiting for room in the in-flight window. */
+  private readonly retainedBacklog: { message: OutgoingPublish; qos: QoS; ids: number[] | undefined }[] = [];
+  private nextPacketId = 1;
+  private committed = -1;
+  private committing = false;
+  private commitAgain = false;
+
+  constructor(
+    readonly clientId: string,
+    private readonly broker: SessionEnv,
+  ) {
+    this.position = broker.log.nextOffset;
+  }
+
+  get persistent(): boolean {
+    return this.expiry !== 0;
+  }
+
+  /** QoS 1/2 messages in flight at most: ours, or the client's Receive Maximum (MQTT-3.3.4-9). */
+  private windowOf(connection: SessionLink): number {
+    const max = this.broker.settings.maxInflight;
+    return connection.clientReceiveMaximum < max ? connection.clientReceiveMaximum : max;
+  }
+
+  /** Live delivery from Broker.publish. False when the message was not sent now (it may still be, from the log). */
+  deliver(message: OutgoingPublish, qos: QoS, retain: boolean, ids?: number[]): boolean {
+    if (!this.live) return false;
+    const connection = this.connection!;
+    if (qos === 0) {
+      if (!connection.canAcceptMessage()) return false;
+      return this.send(connection, message, 0, retain, message.offset, ids);
+    }
+    if (this.inflight.size >= this.windowOf(connection) || connection.congested) {
+      if (message.offset < 0) return false; // not in the log: nothing to catch up from
+      this.catchUpFrom(message.offset);
+      return false;
+    }
+    return this.send(connection, message, qos, retain, message.offset, ids);
+  }
+
+  /** Delivery to this session as the chosen member of a shared subscription group: only if it can take the message
+   * right now — the log cannot give it back later, because reading the log never matches shared subscriptions. */
+  deliverShared(message: OutgoingPublish, qos: QoS, retain: boolean, ids: number[] | undefined): boolean {
+    const connection = this.connection;
+    if (!this.live || !connection || connection.isClosing || connection.congested) return false;
+    if (qos > 0 && this.inflight.size >= this.windowOf(connection)) return false;
+    return this.send(connection, message, qos, retain, -1, ids);
+  }
+
+  /** A retained message for a new subscription: sent now, or as soon as the in-flight window has room. */
+  deliverRetained(message: OutgoingPublish, qos: QoS, ids: number[] | undefined): void {
+    const connection = this.connection;
+    if (!connection) return;
+    if (qos > 0 && (this.inflight.size >= this.windowOf(connection) || this.retainedBacklog.length > 0)) {
+      this.retainedBacklog.push({ message, qos, ids });
+      return;
+    }
+    if (this.send(connection, message, qos, true, -1, ids)) this.broker.stats.messagesSent++;
+  }
+
+  /** Binds a connection that is completing CONNECT; nothing is sent to it until `resume()` (after CONNACK). */
+  bind(connection: SessionLink): void {
+    this.connection = connection;
+    if (this.live) {
+      this.live = false;
+      this.position = this.broker.log.nextOffset;
+    }
+  }
+
+  /** After CONNACK: unfinished messages are sent again (PUBLISH with DUP, or PUBREL), then the log catches the
+   * session up from where it was and it goes live. */
+  resume(): void {
+    const connection = this.connection;
+    if (!connection) return;
+    for (const message of this.inflight.values()) {
+      if (message.released) {
+        connection.write(ackPacket(PUBREL, message.packetId));
+        continue;
+      }
+      const bytes = this.encode(connection, message.message, message.qos, message.retain, message.ids, false);
+      if (bytes) connection.write(withDup(withPacketId(bytes, message.packetId)));
+    }
+    void this.readLog();
+  }
+
+  /** The connection is gone; the session keeps its place (everything routed so far was considered). */
+  detach(): void {
+    this.connection = undefined;
+    if (this.live) {
+      this.live = false;
+      this.position = this.broker.log.nextOffset;
+    }
+    this.retainedBacklog.length = 0;
+  }
+
+  /** PUBACK, PUBCOMP, or a failed PUBREC: the message leaves the window. */
+  finish(packetId: number): boolean {
+    if (!this.inflight.delete(packetId)) return false;
+    this.windowOpened();
+    return true;
+  }
+
+  /** PUBREC for an outgoing QoS 2 message: answer PUBREL and remember it was released. */
+  release(packetId: number): boolean {
+    const message = this.inflight.get(packetId);
+    if (!message || message.qos !== 2) return false;
+    message.released = true;
+    return true;
+  }
+
+  /** Durably records the session's position in the log: the oldest unacknowledged message, or everything it has
+   * considered. One commit at a time; a change meanwhile is committed after it. Only persistent sessions. */
+  commit(): void {
+    if (!this.persistent) return;
+    if (this.committing) {
+      this.commitAgain = true;
+      return;
+    }
+    const point = this.commitPoint();
+    if (point <= this.committed || point < 0) return;
+    this.committing = true;
+    const done = (): void => {
+      this.committing = false;
+      if (this.commitAgain) {
+        this.commitAgain = false;
+        this.commit();
+      }
+    };
+    this.broker.log.onDurable(point - 1, (err) => {
+      if (err) return done();
+      this.broker.storage.commitOffset(this.broker.sessionGroup(this.clientId), this.broker.log.shard, point).then(
+        () => {
+          this.committed = point;
+          done();
+        },
+        (commitErr: unknown) => {
+          this.broker.logger.warn({ err: commitErr, clientId: this.clientId }, 'could not commit session position');
+          done();
+        },
+      );
+    });
+  }
+
+  /** Commits and resolves once this position is durable (a new session must not inherit an old one's offset). */
+  async commitNow(): Promise<void> {
+    const point = this.commitPoint();
+    await this.broker.log.whenDurable(point - 1);
+    await this.broker.storage.commitOffset(this.broker.sessionGroup(this.clientId), this.broker.log.shard, point);
+    this.committed = point;
+  }
+
+  /** Restores the committed position after a restart. */
+  restorePosition(offset: number): void {
+    this.position = offset;
+    this.committed = offset;
+    this.live = false;
+  }
+
+  private commitPoint(): number {
+    for (const message of this.inflight.values()) if (message.offset >= 0) return message.offset;
+    return this.live && this.connection ? this.broker.log.nextOffset : this.position;
+  }
+
+  private windowOpened(): void {
+    const connection = this.connection;
+    if (!connection) return;
+    while (this.retainedBacklog.length > 0 && this.inflight.size < this.windowOf(connection)) {
+      const { message, qos, ids } = this.retainedBacklog.shift()!;
+      if (this.send(connection, message, qos, true, -1, ids)) this.broker.stats.messagesSent++;
+    }
+    if (!this.live) void this.readLog();
+  }
+
+  private catchUpFrom(offset: number): void {
+    this.live = false;
+    this.position = offset;
+    void this.readLog();
+  }
+
+  /** Reads the log from `position` while there is room, until it reaches the end and the session goes live. */
+  private async readLog(): Promise<void> {
+    if (this.reading) return;
+    this.reading = true;
+    try {
+      const log = this.broker.log;
+      while (this.connection && !this.live) {
+        const connection = this.connection;
+        if (this.inflight.size >= this.windowOf(connection) || this.retainedBacklog.length > 0) return; // an ack resumes us
+        if (connection.congested) {
+          await connection.waitForDrain();
+          continue;
+        }
+        if (log.failed) return;
+        if (this.position >= log.durableOffset) {
+          // the rest is routed but not yet durable, and held in memory: finish in this turn and go live
+          while (this.position < log.nextOffset) {
+            // no message at an offset whose append failed: nothing to send there
+            const message = log.tailAt(this.position);
+            if (message && !this.consider(connection, message)) return;
+            this.position++;
+          }
+          this.live = true;
+          return;
+        }
+        let records;
+        try {
+          records = await log.read(this.position, READ_BATCH);
+        } catch (err) {
+          if (err instanceof StorageError && err.code === 'OFFSET_OUT_OF_RANGE') {
+            // retention removed what this session had not read: continue with the oldest message left
+            this.position = Math.max(this.position, await log.startOffset());
+            continue;
+          }
+          this.broker.logger.error({ err, clientId: this.clientId }, 'reading the message log failed');
+          this.connection?.close('message log read failed', 0x80);
+          return;
+        }
+        for (const record of records) {
+          const current = this.connection;
+          if (!current || record.offset !== this.position) break;
+          const message = recordToMessage(record);
+          if (message && !this.consider(current, message)) break;
+          this.position++;
+        }
+      }
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  /** Sends a message read from the log if it matches; false when there is no room for it now (try again later). */
+  private consider(connection: SessionLink, message: OutgoingPublish): boolean {
+    let qos = -1;
+    let retain = false;
+    let ids: number[] | undefined;
+    const messageQos = message.qos;
+    let levels: string[] | undefined;
+    for (const sub of this.subscriptions.values()) {
+      // shared subscriptions are served by routing only: a member reading the log would take every message
+      if (sub.share !== undefined) continue;
+      if (qos >= sub.qos && qos >= messageQos && sub.identifier === undefined) continue;
+      if (sub.noLocal && message.publisher === this.clientId) continue;
+      levels ??= message.topic.split('/');
+      if (!levelsMatch(sub.levels, levels)) continue;
+      const granted = sub.qos < messageQos ? sub.qos : messageQos;
+      if (granted > qos) qos = granted;
+      if (sub.retainAsPublished && message.retain) retain = true;
+      if (sub.identifier !== undefined) (ids ??= []).push(sub.identifier);
+    }
+    if (qos < 0) return true;
+    if (qos === 0 && this.broker.log.nextOffset - this.position > this.broker.settings.maxQueuedMessages) {
+      // too far behind: QoS 0 is what a session loses first (QoS 1/2 stay in the log)
+      this.broker.stats.messagesDropped++;
+      return true;
+    }
+    if (connection.congested) return false;
+    if (qos > 0 && this.inflight.size >= this.windowOf(connection)) return false;
+    const forwardable = message.forwardableAt(Date.now());
+    if (!forwardable) return true; // expired while waiting (MQTT-3.3.2-5)
+    if (this.send(connection, forwardable, qos as QoS, retain, message.offset, ids)) this.broker.stats.messagesSent++;
+    return true;
+  }
+
+  /** The PUBLISH bytes for this client (QoS > 0 with a placeholder packet id), or undefined when they exceed its
+   * Maximum Packet Size. `useAlias` assigns or uses a topic alias when the client accepts them. */
+  private encode(
+    connection: SessionLink,
+    message: OutgoingPublish,
+    qos: QoS,
+    retain: boolean,
+    ids: number[] | undefined,
+    useAlias: boolean,
+  ): Buffer | undefined {
+    if (connection.protocolVersion !== 5) return message.bytes(false, qos, retain);
+    const aliases = useAlias ? connection.outboundAliases : undefined;
+    let bytes: Buffer;
+    if (aliases) {
+      const known = aliases.known(message.topic);
+      if (known !== undefined) {
+        bytes = message.variant(qos, retain, known, true, ids);
+      } else {
+        const alias = aliases.candidate();
+        bytes = message.variant(qos, retain, alias, false, ids);
+        if (bytes.length <= connection.clientMaxPacketSize) aliases.assign(message.topic, alias);
+      }
+    } else {
+      bytes = message.variant(qos, retain, 0, false, ids);
+    }
+    if (bytes.length > connection.clientMaxPacketSize) {
+      // MQTT-3.1.2-25: discarded for this client, as if it had been sent; counted
+      this.broker.stats.packetsTooLarge++;
+      this.broker.stats.messagesDropped++;
+      return undefined;
+    }
+    return bytes;
+  }
+
+  private send(
+    connection: SessionLink,
+    message: OutgoingPublish,
+    qos: QoS,
+    retain: boolean,
+    offset = message.offset,
+    ids?: number[],
+  ): boolean {
+    let bytes = this.encode(connection, message, qos, retain, ids, true);
+    if (!bytes) return false;
+    if (qos > 0) {
+      const packetId = this.allocatePacketId();
+      if (packetId === 0) return false;
+      bytes = withPacketId(bytes, packetId);
+      this.inflight.set(packetId, { packetId, offset, qos: qos as 1 | 2, message, retain, ids, released: false });
+    }
+    connection.write(bytes);
+    return true;
+  }
+
+  /** A packet id no in-flight message uses, or 0 when all are taken. */
+  private allocatePacketId(): number {
+    for (let tries = 0; tries < MAX_PACKET_ID; tries++) {
+      const id = this.nextPacketId;
+      this.nextPacketId = id === MAX_PACKET_ID ? 1 : id + 1;
+      if (!this.inflight.has(id)) return id;
+    }
+    return 0;
+  }
+}

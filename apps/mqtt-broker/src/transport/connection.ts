@@ -1,0 +1,309 @@
+// One client's connection: feeds the bytes of its transport (TCP, TLS or a WebSocket — any duplex byte stream) to
+// its MQTT decoder, hands each packet to the handler of its type, writes packets back in the negotiated protocol
+// version, and enforces the connect timeout and keep-alive. Any failure — malformed bytes, a handler that throws, a
+// protocol violation — closes this connection only. The will belongs here, not to the session: it is the connection
+// whose end publishes it. So do the MQTT 5 limits the client announced in CONNECT and its topic aliases, which are
+// per network connection, not per session.
+//
+// Writes are coalesced per event-loop turn: everything written to a connection while the current I/O callbacks run
+// (every PUBLISH routed to it, every PUBACK that became ready) goes to the socket as one write in the check phase
+// right after, instead of one syscall per packet.
+import type { ClientIdentity } from '../auth/access-control.js';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '@robustmq/common';
+import { MqttDecoder, encodePacket, type MqttCodecError, type MqttVersion, type Packet } from '@robustmq/protocol';
+import { AckQueue } from './ack-queue.js';
+import type { BrokerSettings, BrokerStats } from '../core/broker-settings.js';
+import { CONNACK_UNACCEPTABLE_PROTOCOL_VERSION } from '../packets/fixed-packets.js';
+import { ReasonCode } from '../packets/reason-codes.js';
+import type { Session, WillMessage } from '../session/session.js';
+import type { OutboundAliases } from './topic-alias.js';
+
+export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
+
+/** What a connection needs of the broker that accepted it. */
+export interface ConnectionHost {
+  readonly settings: BrokerSettings;
+  readonly stats: BrokerStats;
+  /** Hands a decoded packet to the handler of its type; may throw (the connection is then closed). */
+  handlePacket(connection: Connection, packet: Packet): void;
+  /** The connection is leaving (closing, or its socket closed): its client's part in the broker ends. Idempotent. */
+  detach(connection: Connection): void;
+  /** The socket is gone. */
+  connectionClosed(connection: Connection): void;
+}
+
+/** A closing socket that does not finish its FIN exchange in time is destroyed. */
+const CLOSE_GRACE_MS = 1_000;
+
+let nextConnectionId = 1;
+
+/** connections with coalesced writes waiting for the end of this turn, and whether the flush is scheduled. */
+const unflushed: Connection[] = [];
+let flushScheduled = false;
+
+function flushAll(): void {
+  flushScheduled = false;
+  // a flush can run code that writes again (never in practice: socket.write is synchronous up to the kernel), so
+  // take the list as it is now
+  const connections = unflushed.splice(0);
+  for (const connection of connections) connection.flushWrites();
+}
+
+export class Connection {
+  readonly id = nextConnectionId++;
+  readonly connectedAt = Date.now();
+  readonly remoteAddress: string;
+  /** who this client is, for ACL checks; set once CONNECT is accepted */
+  identity: ClientIdentity | undefined;
+  readonly logger: Logger;
+  /** set by the CONNECT handler once the client is accepted. */
+  session: Session | undefined;
+  /** the will of this connection, published when it ends without DISCONNECT (or with MQTT 5 reason 0x04). */
+  will: WillMessage | undefined;
+  /** acknowledgements of PUBLISH, kept in arrival order while each waits for its storage write. */
+  readonly acks = new AckQueue((bytes) => this.write(bytes));
+  /** the version of the CONNECT; packets are encoded with it. */
+  protocolVersion: MqttVersion = 4;
+  /** the keep-alive in force, in seconds (0 = none). */
+  keepAliveSeconds = 0;
+  /** MQTT 5 Maximum Packet Size of the client: nothing larger is sent to it (MQTT-3.1.2-24). */
+  clientMaxPacketSize = Number.POSITIVE_INFINITY;
+  /** MQTT 5 Receive Maximum of the client: our QoS 1/2 messages in flight to it at most. */
+  clientReceiveMaximum = 0xffff;
+  /** MQTT 5 Request Problem Information: false forbids reason strings except on CONNACK/DISCONNECT (MQTT-3.1.2-29). */
+  problemInformation = true;
+  /** topic aliases the client set up towards us (alias → topic); MQTT 5 only. */
+  inboundAliases: Map<number, string> | undefined;
+  /** topic aliases we assign towards the client, when its CONNECT allowed some. */
+  outboundAliases: OutboundAliases | undefined;
+  /** incoming QoS 1 PUBLISH whose PUBACK has not been sent yet (with the session's QoS 2 ids: Receive Maximum). */
+  pendingQos1 = 0;
+  private closing = false;
+  /** bytes written this turn, not yet handed to the socket. */
+  private out: Buffer[] = [];
+  private outBytes = 0;
+  private lastPacketAt = Date.now();
+  private keepAliveLimitMs = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly decoder: MqttDecoder;
+  /** packets that arrived while a handler that must finish first (CONNECT) was waiting for storage. */
+  private held: Packet[] | undefined;
+
+  constructor(
+    /** the byte stream: a net.Socket, tls.TLSSocket or a WebSocket stream (listeners set TCP_NODELAY). */
+    readonly socket: Duplex,
+    remoteAddress: string,
+    readonly transport: Transport,
+    private readonly host: ConnectionHost,
+    logger: Logger,
+  ) {
+    this.remoteAddress = remoteAddress;
+    this.logger = logger.child({ conn: this.id, remote: this.remoteAddress, transport });
+    this.decoder = new MqttDecoder({
+      maxPacketSize: host.settings.maxPacketSize,
+      onPacket: (packet) => this.onPacket(packet),
+      onError: (error) => this.onCodecError(error),
+    });
+    socket.on('data', (chunk: Buffer) => {
+      host.stats.bytesReceived += chunk.length;
+      this.decoder.push(chunk);
+    });
+    socket.on('error', (err) => this.logger.debug({ err: err.message }, 'socket error'));
+    socket.on('close', () => this.onSocketClosed());
+    this.timer = setTimeout(
+      () => this.close(`no CONNECT within ${host.settings.connectTimeoutMs} ms`),
+      host.settings.connectTimeoutMs,
+    );
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /** Whether a message may be queued to this client now: open, and not too far behind on writes (a slow
+   * subscriber must not make the broker buffer without bound). */
+  canAcceptMessage(): boolean {
+    if (this.closing) return false;
+    if (this.socket.writableLength + this.outBytes > this.host.settings.maxWriteBufferBytes) {
+      this.host.stats.messagesDropped++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether the socket is so far behind on writes that nothing more should be queued to it now. */
+  get congested(): boolean {
+    return this.socket.writableLength + this.outBytes > this.host.settings.maxWriteBufferBytes;
+  }
+
+  /** Resolves when the socket has flushed its write buffer, or has closed. */
+  waitForDrain(): Promise<void> {
+    // 'drain' only follows a socket write that filled the buffer: bytes still waiting for this turn's flush go now
+    this.flushWrites();
+    if (this.closing || !this.congested) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  /** Holds further packets until `resume()`: for a handler that must finish its storage writes first. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  resume(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (!held) return;
+    for (let i = 0; i < held.length; i++) {
+      this.onPacket(held[i]!);
+      const again = this.held as Packet[] | undefined;
+      if (again) {
+        // a handler held packets again: keep the rest in order behind it
+        again.push(...held.slice(i + 1));
+        return;
+      }
+    }
+  }
+
+  /** Queues bytes for the socket; they are written together with everything else written in this turn. */
+  write(bytes: Buffer): void {
+    if (this.closing) return;
+    this.host.stats.bytesSent += bytes.length;
+    if (this.out.length === 0) {
+      unflushed.push(this);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushAll);
+      }
+    }
+    this.out.push(bytes);
+    this.outBytes += bytes.length;
+  }
+
+  /** Hands the bytes written this turn to the socket, as one write. */
+  flushWrites(): void {
+    const out = this.out;
+    if (out.length === 0) return;
+    const bytes = out.length === 1 ? out[0]! : Buffer.concat(out, this.outBytes);
+    this.out = [];
+    this.outBytes = 0;
+    if (!this.socket.destroyed) this.socket.write(bytes);
+  }
+
+  /** Encodes and writes a packet. For MQTT 5 a packet over the client's Maximum Packet Size first loses its Reason
+   * String and User Properties (MQTT-3.1.2-25 allows dropping those), and is not sent at all if still too large. */
+  send(packet: Packet): boolean {
+    const bytes = this.encode(packet);
+    if (!bytes) return false;
+    this.write(bytes);
+    return true;
+  }
+
+  /** A reason string for a negative answer, when the client allows one on this packet type. */
+  reason(why: string, alwaysAllowed = false): { reasonString: string } | undefined {
+    if (this.protocolVersion !== 5 || (!alwaysAllowed && !this.problemInformation)) return undefined;
+    return { reasonString: why.length > 200 ? `${why.slice(0, 197)}...` : why };
+  }
+
+  /** The packet encoded for this client, or undefined when even without reason string it is too large. */
+  encodeOrUndefined(packet: Packet): Buffer | undefined {
+    return this.encode(packet);
+  }
+
+  private encode(packet: Packet): Buffer | undefined {
+    const bytes = encodePacket(packet, this.protocolVersion);
+    if (bytes.length <= this.clientMaxPacketSize) return bytes;
+    const properties = (packet as { properties?: Record<string, unknown> }).properties;
+    if (properties && (properties.reasonString !== undefined || properties.userProperties !== undefined)) {
+      const { reasonString: _r, userProperties: _u, ...rest } = properties;
+      const smaller = encodePacket({ ...packet, properties: rest } as Packet, this.protocolVersion);
+      if (smaller.length <= this.clientMaxPacketSize) return smaller;
+    }
+    this.host.stats.packetsTooLarge++;
+    return undefined;
+  }
+
+  /** Starts keep-alive enforcement: no packet for 1.5 × keep-alive closes the connection (MQTT-3.1.2-24). */
+  startKeepAlive(seconds: number): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.keepAliveSeconds = seconds;
+    if (seconds === 0) return;
+    this.keepAliveLimitMs = seconds * 1500;
+    this.timer = setTimeout(this.checkKeepAlive, this.keepAliveLimitMs);
+  }
+
+  /** Closes the connection, first telling an MQTT 5 client why with DISCONNECT when a reason code is given. */
+  close(why: string, v5ReasonCode?: number): void {
+    if (this.closing) return;
+    this.closing = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.logger.debug({ clientId: this.session?.clientId, why }, 'closing connection');
+    this.flushWrites(); // what was written before the close goes out before DISCONNECT and FIN
+    if (v5ReasonCode !== undefined && this.session && this.protocolVersion === 5) {
+      const disconnect = this.encode({ cmd: 'disconnect', reasonCode: v5ReasonCode, properties: this.reason(why, true) });
+      if (disconnect) this.socket.write(disconnect);
+    }
+    // leave the broker now, not at socket close, so no more messages are routed to a closing connection
+    this.host.detach(this);
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  private onPacket(packet: Packet): void {
+    if (this.closing) return;
+    this.lastPacketAt = Date.now();
+    if (this.held) {
+      this.held.push(packet);
+      return;
+    }
+    try {
+      this.host.handlePacket(this, packet);
+    } catch (err) {
+      // a bug in one handler must cost one connection, never the process
+      this.logger.warn({ err, cmd: packet.cmd, clientId: this.session?.clientId }, 'packet handler failed');
+      this.close(`handler for ${packet.cmd} failed`, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR);
+    }
+  }
+
+  private onCodecError(error: MqttCodecError): void {
+    this.logger.debug({ err: error.message, clientId: this.session?.clientId }, 'undecodable input');
+    if (this.closing) return;
+    if (!this.session && error.message === 'Invalid protocol version') {
+      // MQTT-3.1.2-2: answer an unsupported protocol level with CONNACK 0x01 before closing
+      this.flushWrites();
+      this.socket.write(CONNACK_UNACCEPTABLE_PROTOCOL_VERSION);
+    }
+    this.close(`undecodable input: ${error.message}`, error.reasonCode);
+  }
+
+  private readonly checkKeepAlive = (): void => {
+    this.timer = undefined;
+    if (this.closing) return;
+    const idle = Date.now() - this.lastPacketAt;
+    if (idle >= this.keepAliveLimitMs) {
+      this.close(`keep-alive timeout (${this.keepAliveSeconds} s)`, ReasonCode.KEEP_ALIVE_TIMEOUT);
+      return;
+    }
+    this.timer = setTimeout(this.checkKeepAlive, this.keepAliveLimitMs - idle);
+  };
+
+  private onSocketClosed(): void {
+    this.closing = true;
+    this.out = [];
+    this.outBytes = 0;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.host.detach(this);
+    this.host.connectionClosed(this);
+  }
+}

@@ -1,0 +1,36 @@
+// @robustmq/testing: the one kit every test's set-up comes from. This entry holds what needs no service (scopes,
+// temp dirs, free ports, waits, gRPC status assertions, MQTT clients, child processes); the services live behind
+// subpaths so a test loads only what it starts: `@robustmq/testing/placement`, `/journal`, `/broker`.
+export { Scope, testScope, type Closeable } from './scope.js';
+export { tempDir, removeDir } from './temp-dir.js';
+export { freePort, freePorts } from './ports.js';
+export { sleep, waitFor, waitUntil, waitForHttp, type WaitOptions } from './wait.js';
+export { expectCode, unary, type UnaryOutcome } from './grpc.js';
+export { quietLogger, testLogLevel } from './logger.js';
+export { mergeSections, type Sections } from './sections.js';
+export {
+  collect,
+  connackCode,
+  connectClient,
+  connectResult,
+  mqttClients,
+  type Received,
+  type MqttClient,
+  type IClientOptions,
+} from './mqtt.js';
+export { RawClient, connectPacket } from './raw-mqtt.js';
+export { makeSelfSignedCert, type TestCert } from './tls-cert.js';
+export {
+  ROOT,
+  ServiceProcess,
+  buildOnce,
+  haveMosquitto,
+  killAll,
+  runCommand,
+  runNode,
+  waitForHealthy,
+  writeToml,
+  type Proc,
+  type ServiceName,
+} from './processes.js';
+export { ProcessCluster, type ProcessClusterOptions, type ProcessNode } from './process-cluster.js';

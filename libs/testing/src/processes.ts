@@ -1,0 +1,212 @@
+// Services as real child processes (`node apps/<service>/dist/main.js --config <generated TOML>`), for the tests
+// that need what only a process has: SIGKILL with no chance to clean up, SIGSTOP, a clean exit code, start-up from
+// a config file. The apps are built once per test run (`tsc -b apps/cli` builds every app), however many test
+// files ask: the first one builds under a lock, the others find the run's stamp and go on.
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { stringify } from 'smol-toml';
+import type { Scope } from './scope.js';
+import type { Sections } from './sections.js';
+
+/** the repository root (with a trailing slash). */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+// vitest.shared.ts sets ROBUSTMQ_TEST_RUN in the vitest main process, and every worker inherits it: one id per run.
+const runId = process.env.ROBUSTMQ_TEST_RUN ?? String(process.ppid);
+const lock = join(tmpdir(), 'robustmq-test-build.lock');
+const stamp = join(tmpdir(), `robustmq-test-build-${runId}.done`);
+let built: Promise<void> | undefined;
+
+/** Builds every app's dist/ (incrementally) unless this test run has built them already. */
+export function buildOnce(): Promise<void> {
+  built ??= build().catch((err: unknown) => {
+    built = undefined;
+    throw err;
+  });
+  return built;
+}
+
+async function build(): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (existsSync(stamp)) return;
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) throw err;
+      // a lock left by a run that was killed mid-build
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - since > 150_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    if (existsSync(stamp)) return;
+    await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsc'), ['-b', 'apps/cli'], { cwd: ROOT });
+    writeFileSync(stamp, '');
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export interface Proc {
+  child: ChildProcess;
+  /** everything it printed (stdout and stderr), for failure messages. */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends `signal` (default SIGKILL) and waits for the exit; at once if it has exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+
+/** Runs `node <script> ...args` from the repository root; `script` is relative to it and must be built. */
+export function runNode(
+  script: string,
+  args: string[],
+  options: { env?: Record<string, string>; scope?: Scope } = {},
+): Proc {
+  const path = join(ROOT, script);
+  if (!existsSync(path))
+    throw new Error(`${script} is not built; call buildOnce() in beforeAll (or run \`npm run build\`)`);
+  const child = spawn(process.execPath, [path, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let out = '';
+  const keep = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  const proc: Proc = {
+    child,
+    output: () => out,
+    exited,
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+  options.scope?.add(proc, (p) => p.kill(), `process ${script}`);
+  return proc;
+}
+
+/** SIGKILLs every child process this worker started that is still running (a last resort in afterAll). */
+export function killAll(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+/** Runs a command to completion (e.g. mosquitto_pub), killed after `timeoutMs`. */
+export function runCommand(
+  cmd: string,
+  args: string[],
+  timeoutMs = 10_000,
+): Promise<{ code: number | null; stdout: string; stderr: string; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, output: stdout + stderr });
+    });
+  });
+}
+
+/** whether the mosquitto command-line clients are installed. */
+export const haveMosquitto =
+  spawnSync('mosquitto_pub', ['--help']).error === undefined &&
+  spawnSync('mosquitto_sub', ['--help']).error === undefined;
+
+/** Writes config sections as a TOML file (creating its directory); returns the path. */
+export function writeToml(path: string, sections: Sections): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, stringify(sections));
+  return path;
+}
+
+export type ServiceName = 'placement-center' | 'journal-server' | 'mqtt-broker';
+
+/**
+ * One service as a child process with a config file of its own: `start()` writes the config and spawns it,
+ * `kill()` stops it with a signal, and `start()` again brings it back with the same config (ports, data dir).
+ */
+export class ServiceProcess {
+  proc: Proc | undefined;
+
+  constructor(
+    readonly service: ServiceName,
+    /** the TOML file written at start. */
+    readonly configFile: string,
+    public sections: Sections,
+    scope?: Scope,
+  ) {
+    scope?.add(this, (s) => s.kill(), `${service} process`);
+  }
+
+  get running(): boolean {
+    return (
+      this.proc !== undefined && this.proc.child.exitCode === null && this.proc.child.signalCode === null
+    );
+  }
+
+  output(): string {
+    return this.proc?.output() ?? '';
+  }
+
+  /** Spawns it; with `healthPort`, resolves once its /health says ok. */
+  async start(healthPort?: number): Promise<Proc> {
+    writeToml(this.configFile, this.sections);
+    const proc = runNode(`apps/${this.service}/dist/main.js`, ['--config', this.configFile]);
+    this.proc = proc;
+    if (healthPort !== undefined) await waitForHealthy(healthPort, proc);
+    return proc;
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.proc?.kill(signal);
+  }
+}
+
+/** Waits for `GET /health` on `port` to say `status: ok`; fails at once, with its output, if `proc` exits first. */
+export async function waitForHealthy(port: number, proc?: Proc, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc && (proc.child.exitCode !== null || proc.child.signalCode !== null)) {
+      throw new Error(
+        `the process with HTTP port ${port} exited before it was healthy\n--- output ---\n${proc.output()}`,
+      );
+    }
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      if (((await res.json()) as { status?: string }).status === 'ok') return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the process with HTTP port ${port} was not healthy after ${timeoutMs} ms${proc ? `\n--- output ---\n${proc.output()}` : ''}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
