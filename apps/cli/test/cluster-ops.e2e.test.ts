@@ -170,10 +170,10 @@ describe('robust-ctl', { timeout: 90_000 }, () => {
     const created = await ctl(['journal', 'create', 'ops', 'log', '--replicas', '2', '--acks', 'ACKS_ALL']);
     expect(created.code, created.output).toBe(0);
     expect((await ctl(['journal', 'create', 'ops', 'big', '--replicas', '5'])).output).toMatch(/FAILED_PRECONDITION/);
-    expect((await ctlJson(['journal', 'shards'])).shards).toMatchObject([{ namespace: 'ops', name: 'log' }]);
+    expect((await ctlJson(['journal', 'shards', '--namespace', 'ops'])).shards).toMatchObject([{ namespace: 'ops', name: 'log' }]);
     expect((await ctlJson(['journal', 'segments', 'ops', 'log'])).segments[0].replicas).toHaveLength(2);
     // records through the journal StorageAdapter (as a broker stores them) make a segment leader with a follower
-    const storage = new JournalStorageAdapter({ placementAddresses: placementGrpc, replicaCount: 2, acks: 'all', authToken: env.ROBUSTMQ_CLUSTER_AUTH_TOKEN });
+    const storage = new JournalStorageAdapter({ placementAddresses: placementGrpc, namespace: 'ops-storage', replicaCount: 2, acks: 'all', authToken: env.ROBUSTMQ_CLUSTER_AUTH_TOKEN });
     try {
       await storage.createShard('ops-messages');
       expect(await storage.append('ops-messages', [{ payload: Buffer.from('a') }, { payload: Buffer.from('b') }])).toEqual([0, 1]);
@@ -181,9 +181,11 @@ describe('robust-ctl', { timeout: 90_000 }, () => {
       await storage.close();
     }
     const replicas = await ctlJson(['journal', 'replicas']);
-    const roles = Object.values(replicas.journalServers as Record<string, { segments: { role: string }[] }>).flatMap((s) => s.segments.map((g) => g.role));
+    const roles = Object.values(replicas.journalServers as Record<string, { segments: { namespace: string; role: string }[] }>).flatMap((s) =>
+      s.segments.filter((g) => g.namespace === 'ops-storage').map((g) => g.role),
+    );
     expect(roles.sort()).toEqual(['follower', 'leader']);
-    expect((await ctl(['journal', 'replicas'])).output).toMatch(/leader\s+\d+\s+2\s+2\s+\d+:0/);
+    expect((await ctl(['journal', 'replicas'])).output).toMatch(/ops-storage\s+\S+\s+0\s+leader\s+\d+\s+2\s+2\s+\d+:0/);
     expect((await ctl(['journal', 'segments', 'ops', 'nope'])).code).toBe(1);
   });
 

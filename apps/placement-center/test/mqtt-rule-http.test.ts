@@ -1,19 +1,16 @@
 // Topic-rewrite and auto-subscribe rules over the HTTP admin API: create/replace, list, get, delete against a real
 // placement center, the same records a broker reads over gRPC, bad input as 400 {code,message}, and the admin token.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient } from '@robustmq/common';
-import { startTestPlacement, type TestPlacement } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testScope } from '@robustmq/testing';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
+const scope = testScope();
 let placement: TestPlacement;
 let secured: TestPlacement;
 
 beforeAll(async () => {
-  placement = await startTestPlacement({ timeout_ms: 600_000 });
-  secured = await startTestPlacement({}, { adminToken: 'rules-token' });
-});
-afterAll(async () => {
-  await placement.stop();
-  await secured.stop();
+  placement = scope.add(await startTestPlacement({ heartbeat: { timeout_ms: 600_000 } }));
+  secured = scope.add(await startTestPlacement({ adminToken: 'rules-token' }));
 });
 
 async function call(method: string, path: string, body?: unknown, base = placement.http, token?: string) {
@@ -36,13 +33,8 @@ describe('/api/v1/mqtt/topic-rewrite-rules', () => {
     expect(replaced.status).toBe(200);
     expect(replaced.body.priority).toBe(5);
 
-    const client = new PlacementClient({ addresses: [placement.handle.grpcAddress] });
-    try {
-      const page = await client.listResources('TOPIC_REWRITE_RULE');
-      expect(page.resources.map((r) => [r.key, r.record.priority])).toEqual([['r1', 5]]);
-    } finally {
-      client.close();
-    }
+    const page = await placement.client().listResources('TOPIC_REWRITE_RULE');
+    expect(page.resources.map((r) => [r.key, r.record.priority])).toEqual([['r1', 5]]);
 
     expect((await call('GET', '/api/v1/mqtt/topic-rewrite-rules')).body).toEqual({ rules: [replaced.body], more: false });
     expect((await call('GET', '/api/v1/mqtt/topic-rewrite-rules/r1')).body).toEqual(replaced.body);

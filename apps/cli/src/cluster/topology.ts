@@ -56,6 +56,9 @@ export function buildTopology(options: TopologyOptions): MemberSpec[] {
   return [
     ...range(options.placement).map((n) => member('placement-center', n, members ? { ROBUSTMQ_CLUSTER_MEMBERS: members } : {})),
     ...range(options.journal).map((n) => member('journal-server', n, { ROBUSTMQ_PLACEMENT_ADDRESSES: placementGrpc.join(',') })),
-    ...range(options.brokers).map((n) => member('mqtt-broker', n, { ROBUSTMQ_PLACEMENT_ADDRESSES: placementGrpc.join(',') })),
+    // brokers keep messages and sessions on the journal cluster when there is one (a broker's death loses nothing)
+    ...range(options.brokers).map((n) =>
+      member('mqtt-broker', n, { ROBUSTMQ_PLACEMENT_ADDRESSES: placementGrpc.join(','), ROBUSTMQ_STORAGE_TYPE: options.journal > 0 ? 'journal' : 'rocksdb' }),
+    ),
   ];
 }
