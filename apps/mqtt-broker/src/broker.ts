@@ -131,7 +131,7 @@ export async function startMqttBroker(
       rules = new BrokerRules(authClient, { refreshIntervalMs: config.auth.refresh_interval_ms, logger });
       await rules.start();
     }
-    const opened = await openBrokerStorage(config, logger, clusterToken);
+    const opened = await openBrokerStorage(config, logger, { authToken: clusterToken, tls });
     storage = opened.storage;
     logger.info({ storage: opened.type, chosenBy: opened.chosenBy }, 'message and session storage opened');
     const log = await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
