@@ -6,12 +6,14 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import {
   LEADER_HINT_KEY,
+  clusterChannelCredentials,
   clusterClientOptions,
   newClusterClient,
   newJournalClient,
   newKvClient,
   newMqttClient,
   type ClusterServiceClient,
+  type ClusterTls,
   type JournalServiceClient,
   type KvServiceClient,
   type MqttServiceClient,
@@ -29,6 +31,8 @@ export interface PlacementClientOptions {
   logger?: Logger;
   /** the cluster secret ([cluster] auth_token) sent with every call; undefined = none. */
   authToken?: string | undefined;
+  /** cluster TLS ([cluster] tls_*): when set, every member is reached over TLS with this node's certificate. */
+  tls?: ClusterTls | undefined;
   /**
    * KV calls made during one event-loop turn travel in one Batch RPC (default true); each keeps its own result,
    * error and request id. false: one RPC per call.
@@ -80,7 +84,7 @@ export class PlacementConnection {
 
   constructor(readonly options: PlacementClientOptions) {
     if (options.addresses.length === 0) throw new Error('PlacementClient needs at least one address');
-    const credentials = grpc.credentials.createInsecure();
+    const credentials = clusterChannelCredentials(options.tls);
     this.members = options.addresses.map((address) => ({
       address,
       cluster: newClusterClient(address, credentials, clusterClientOptions(options.authToken)),
