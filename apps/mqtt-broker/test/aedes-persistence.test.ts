@@ -1,18 +1,32 @@
 // aedes-persistence's own abstract test suite (node:test, 50 tests) against the SessionPersistence the broker uses,
-// over the real rocksdb and memory adapters: test/aedes-abstract-runner.mjs runs it in a child `node --test`.
+// over the real rocksdb, memory and journal adapters (journal: an in-process placement center and journal server):
+// test/aedes-abstract-runner.mjs runs it in a child `node --test`.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildBroker } from './support/build-once.js';
+import { startTestJournalCluster, type TestJournalCluster } from './support/test-storage.js';
 
 const runner = fileURLToPath(new URL('./aedes-abstract-runner.mjs', import.meta.url));
 
+const dir = mkdtempSync(join(tmpdir(), 'robustmq-aedes-journal-'));
+let journal: TestJournalCluster | undefined;
+
 beforeAll(() => buildBroker(), 120_000);
 
-it.each(['rocksdb', 'memory'])('passes the upstream abstract suite over the %s adapter', async (adapter) => {
+afterAll(async () => {
+  await journal?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it.each(['rocksdb', 'memory', 'journal'])('passes the upstream abstract suite over the %s adapter', async (adapter) => {
+  if (adapter === 'journal') journal = await startTestJournalCluster(dir);
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn(process.execPath, ['--test', '--test-reporter=tap', runner], {
-      env: { ...process.env, ADAPTER: adapter },
+      env: { ...process.env, ADAPTER: adapter, ...(journal ? { PLACEMENT: journal.placementAddress } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
