@@ -2,13 +2,22 @@
 // persistence, with every persistent session restored), the MQTT listeners (TCP, TLS, WebSocket, WSS), the HTTP admin
 // server, the `$SYS` publisher, delayed messages and (when enabled) registration with the placement center — and
 // stops it again. `robustmq start`, main.ts and tests all start brokers through `startMqttBroker`.
-import type { AddressInfo } from 'node:net';
-import { PlacementClient, clusterAuthToken, createLogger, warnIfClusterAuthOff, type Logger } from '@robustmq/common';
+import {
+  PlacementClient,
+  adminTokens,
+  clusterAuthToken,
+  createLogger,
+  listenHttp,
+  warnIfAdminApiOpen,
+  warnIfClusterAuthOff,
+  type Logger,
+  type RegisteredRoute,
+} from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
 import type { StorageAdapter } from '@robustmq/storage-adapter';
 import { Broker, type BrokerSettings } from './core/broker-core.js';
 import type { MqttBrokerConfig } from './config.js';
-import { createHttpServer } from './admin/http-server.js';
+import { createBrokerHttpServer } from './admin/http-server.js';
 import { startListeners, type ListenerPorts, type Listeners } from './transport/listeners.js';
 import { createBrokerMetrics } from './admin/metrics.js';
 import { registerWithPlacement, type PlacementRegistration } from './cluster/registration.js';
@@ -38,6 +47,8 @@ export interface MqttBrokerHandle {
   /** the bound ports (the real ones when the config asked for port 0); tls/ws/wss only when served, grpc (the inner
    * service the placement leader calls) only with placement enabled. */
   ports: ListenerPorts & { http: number; grpc?: number };
+  /** every route of the HTTP admin API and who may call it. */
+  httpRoutes: readonly RegisteredRoute[];
   /** the broker core, for composition and tests. */
   broker: Broker;
   /** Unregisters from placement, disconnects every client and closes the listeners. Safe to call twice. */
@@ -73,6 +84,7 @@ export async function startMqttBroker(
   const logger =
     options.logger ?? createLogger({ service: 'mqtt-broker', nodeId: config.node.id, level: config.log.level });
   const clusterToken = config.placement.enabled ? clusterAuthToken(config.cluster) : undefined;
+  const httpTokens = adminTokens(config.http);
   // persistent sessions and wills are mirrored into placement, whose leader fires delayed wills and expires sessions
   // through the inner gRPC service (short deadlines: a slow placement leaves the local timers in charge); created
   // before the sessions are restored, which asks placement who owns each of them now
@@ -176,9 +188,10 @@ export async function startMqttBroker(
     }
     listeners = await startListeners(config, broker, logger);
 
-    http = await createHttpServer(broker, createBrokerMetrics(broker, config.node.id), logger);
-    await http.listen({ port: config.network.http_port, host: config.network.host });
-    const httpPort = (http.server.address() as AddressInfo).port;
+    const admin = await createBrokerHttpServer(broker, createBrokerMetrics(broker, config.node.id), logger, httpTokens);
+    http = admin.app;
+    const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
+    warnIfAdminApiOpen(logger, admin.auth, config.network.host, httpPort, 'the MQTT broker');
 
     const ports = { ...listeners.ports, http: httpPort, ...(inner ? { grpc: inner.port } : {}) };
     stopSys = startSysTopics(broker, config);
@@ -188,6 +201,7 @@ export async function startMqttBroker(
     let closing: Promise<void> | undefined;
     return {
       ports,
+      httpRoutes: admin.auth.routes,
       broker,
       close() {
         closing ??= shutdown().then(() => logger.info('MQTT broker stopped'));

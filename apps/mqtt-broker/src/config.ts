@@ -2,6 +2,7 @@
 // type it infers, and the loader that applies TOML file, ROBUSTMQ_<SECTION>_<KEY> environment and overrides.
 import {
   address,
+  adminAuthKeys,
   clusterAuthKeys,
   loadConfig,
   logSection,
@@ -149,6 +150,8 @@ export const mqttBrokerConfigSchema = z.strictObject({
     addresses: z.array(address()).min(1, 'needs at least one placement address').default(['127.0.0.1:1228']),
     heartbeat_interval_ms: positiveMs().default(1000),
   }),
+  /** admin tokens of the HTTP API (see docs/admin-api.md); none = open. */
+  http: section(adminAuthKeys()),
   /** the shared secret of cluster-internal gRPC (see docs/configuration.md). */
   cluster: section(clusterAuthKeys()),
   log: logSection(),

@@ -25,6 +25,7 @@ it('has documented defaults', () => {
     },
     tls: { cert_file: '', key_file: '', ca_file: '', verify_client: false },
     cluster: { auth_token: '', auth_token_file: '' },
+    http: { admin_token: '', admin_tokens: [], admin_read_tokens: [] },
     mqtt: {
       max_packet_size: 1_048_576,
       max_connections: 100_000,
