@@ -3,27 +3,21 @@
 // test/aedes-abstract-runner.mjs runs it in a child `node --test`.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildBroker } from './support/build-once.js';
-import { startTestJournalCluster, type TestJournalCluster } from './support/test-storage.js';
+import { buildOnce } from '@robustmq/testing';
+import { startTestJournalCluster, type TestJournalCluster } from '@robustmq/testing/broker';
 
 const runner = fileURLToPath(new URL('./aedes-abstract-runner.mjs', import.meta.url));
-
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-aedes-journal-'));
 let journal: TestJournalCluster | undefined;
 
-beforeAll(() => buildBroker(), 120_000);
+beforeAll(() => buildOnce(), 120_000);
 
 afterAll(async () => {
   await journal?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 it.each(['rocksdb', 'memory', 'journal'])('passes the upstream abstract suite over the %s adapter', async (adapter) => {
-  if (adapter === 'journal') journal = await startTestJournalCluster(dir);
+  if (adapter === 'journal') journal = await startTestJournalCluster();
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn(process.execPath, ['--test', '--test-reporter=tap', runner], {
       env: { ...process.env, ADAPTER: adapter, ...(journal ? { PLACEMENT: journal.placementAddress } : {}) },
