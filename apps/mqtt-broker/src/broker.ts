@@ -20,6 +20,7 @@ import { restoreSessions } from './session/session-lifecycle.js';
 import { startInnerGrpc, type InnerGrpcServer } from './cluster/inner-service.js';
 import { PlacementSessions } from './cluster/placement-sessions.js';
 import { MessageLog } from './storage/message-log.js';
+import { isClustered, openSharedLog, startSharedRouting, type SharedLog } from './cluster/shared-log.js';
 import { SessionPersistence } from './storage/session-persistence.js';
 import { startSysTopics } from './admin/sys-topics.js';
 
@@ -85,6 +86,8 @@ export async function startMqttBroker(
   let accessControl: AccessControl | undefined;
   let rules: BrokerRules | undefined;
   let storage: StorageAdapter | undefined;
+  let shared: SharedLog | undefined;
+  let stopSharedRouting: (() => Promise<void>) | undefined;
   let broker: Broker;
   const closeCollaborators = async (): Promise<void> => {
     accessControl?.close();
@@ -113,16 +116,25 @@ export async function startMqttBroker(
       rules = new BrokerRules(authClient, { refreshIntervalMs: config.auth.refresh_interval_ms, logger });
       await rules.start();
     }
-    storage = await createStorageAdapter({ type: config.storage.type, dataDir: config.node.data_dir });
-    const log = await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
+    storage = await createStorageAdapter(
+      config.storage.type === 'journal'
+        ? { type: 'journal', journal: { placementAddresses: config.placement.addresses, namespace: `mqtt-broker-${config.node.id}`, logger, authToken: clusterToken } }
+        : { type: config.storage.type, dataDir: config.node.data_dir },
+    );
+    // with the journal as storage, the broker is one of a cluster: messages go through the cluster's shared log
+    shared = isClustered(config, config.storage.type) ? await openSharedLog(config, logger, clusterToken) : undefined;
+    const log = shared?.log ?? (await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger));
     const persistence = await SessionPersistence.open(storage, logger);
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
     const sessionSync = sessionClient ? new PlacementSessions(sessionClient, config.node.id, logger) : undefined;
     broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync });
     await restoreSessions(broker);
     broker.delayed.restore();
+    if (shared) stopSharedRouting = await startSharedRouting(shared.log, broker, config.node.id, logger);
   } catch (err) {
     await closeCollaborators();
+    await shared?.log.stop();
+    await shared?.storage.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing the cluster storage failed'));
     await storage?.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing storage failed'));
     throw err;
   }
@@ -161,9 +173,11 @@ export async function startMqttBroker(
     clearInterval(retentionTimer);
     // what was accepted is made durable, and the sessions' positions committed, before storage closes
     await broker.log.drain();
+    await stopSharedRouting?.();
     await broker.drainCommits();
     await broker.persistence.destroy();
     await store.close();
+    await shared?.storage.close();
   };
 
   try {

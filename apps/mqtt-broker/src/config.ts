@@ -14,7 +14,7 @@ import {
 import { AUTH_STORAGE_TYPES } from './auth/auth-storage-adapter.js';
 
 /** the storage adapters the broker can run on (the rest of @robustmq/storage-adapter's types are not built yet). */
-export const STORAGE_TYPES = ['rocksdb', 'memory'] as const;
+export const STORAGE_TYPES = ['rocksdb', 'memory', 'journal'] as const;
 
 /** a MySQL database or table name, kept to characters that need no quoting anywhere. */
 const sqlName = () => z.string().regex(/^[A-Za-z0-9_$]{1,64}$/, "must be 1-64 letters, digits, '_' or '$'");

@@ -140,7 +140,7 @@ function handOff(broker: SessionHost, session: Session, will: WillMessage | unde
  * broker's node expired while it was down); only sessions placement does not know, or cannot be asked about, get
  * local timers. */
 export async function restoreSessions(broker: SessionHost): Promise<void> {
-  const { persistence, storage, log } = broker;
+  const { persistence, log } = broker;
   const now = Date.now();
   const owners = new Map<string, { owner: 'placement' | 'elsewhere' | 'local'; willInPlacement: boolean }>();
   for (const [clientId, record] of [...persistence.sessionRecords()]) {
@@ -160,7 +160,7 @@ export async function restoreSessions(broker: SessionHost): Promise<void> {
       });
     }
     for (const id of persistence.incomingIds(clientId)) session.awaitingRelease.add(id);
-    session.restorePosition((await storage.fetchOffset(broker.sessionGroup(clientId), log.shard)) ?? log.nextOffset);
+    session.restorePosition((await log.fetchPosition(broker.sessionGroup(clientId))) ?? log.nextOffset);
     broker.sessions.set(clientId, session);
     const disconnectedAt = record.disconnectedAt ?? now;
     if (record.disconnectedAt === undefined) await persistence.putSession(clientId, { ...record, disconnectedAt });
