@@ -20,6 +20,7 @@ import { restoreSessions } from './session/session-lifecycle.js';
 import { startInnerGrpc, type InnerGrpcServer } from './cluster/inner-service.js';
 import { PlacementSessions } from './cluster/placement-sessions.js';
 import { MessageLog } from './storage/message-log.js';
+import { ClusterSessions } from './cluster/cluster-sessions.js';
 import { isClustered, openSharedLog, startSharedRouting, type SharedLog } from './cluster/shared-log.js';
 import { SessionPersistence } from './storage/session-persistence.js';
 import { startSysTopics } from './admin/sys-topics.js';
@@ -88,6 +89,7 @@ export async function startMqttBroker(
   let storage: StorageAdapter | undefined;
   let shared: SharedLog | undefined;
   let stopSharedRouting: (() => Promise<void>) | undefined;
+  let clusterSessions: ClusterSessions | undefined;
   let broker: Broker;
   const closeCollaborators = async (): Promise<void> => {
     accessControl?.close();
@@ -127,7 +129,9 @@ export async function startMqttBroker(
     const persistence = await SessionPersistence.open(storage, logger);
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
     const sessionSync = sessionClient ? new PlacementSessions(sessionClient, config.node.id, logger) : undefined;
-    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync });
+    clusterSessions = shared && sessionClient ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken) : undefined;
+    const takeOver = clusterSessions ? (clientId: string) => clusterSessions!.takeOver(clientId) : undefined;
+    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync, takeOver });
     await restoreSessions(broker);
     broker.delayed.restore();
     if (shared) stopSharedRouting = await startSharedRouting(shared.log, broker, config.node.id, logger);
@@ -165,6 +169,7 @@ export async function startMqttBroker(
     await broker.sessionSync?.drain(SESSION_HAND_OFF_DRAIN_MS);
     await registration?.stop();
     await inner?.close();
+    clusterSessions?.close();
     sessionClient?.close();
     // after the listeners: a CONNECT still being checked gets its answer rather than "auth unavailable"
     await authStorage?.close().catch((err: unknown) => logger.warn({ err }, 'closing the auth storage failed'));

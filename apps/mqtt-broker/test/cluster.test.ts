@@ -108,3 +108,38 @@ describe('cross-broker delivery', () => {
     expect(out.stdout.trim().split('\n').sort()).toEqual(['xb/mosquitto/a one', 'xb/mosquitto/b two']);
   });
 });
+
+describe('sessions belong to the cluster', () => {
+  test('a persistent session moves from one broker to another with its subscriptions and queued messages; the old connection gets DISCONNECT 0x8E', async () => {
+    const options = { clientId: 'mover', clean: false, properties: { sessionExpiryInterval: 600 } } as const;
+    const first = await client(0, options);
+    await first.subscribeAsync('xb/move/#', { qos: 1 });
+    const onFirst = collect(first);
+    const publisher = await client(2);
+    await publisher.publishAsync('xb/move/a', 'before', { qos: 1 });
+    await onFirst.waitFor(1, 10_000);
+
+    // the client leaves broker 1 without a clean disconnect; messages published meanwhile queue in the shared log
+    first.end(true);
+    await waitFor('broker 1 to see the client go', () => !brokers[0]!.handle.broker.hasClient('mover'));
+    for (let i = 0; i < 5; i++) await publisher.publishAsync('xb/move/b', `queued${i}`, { qos: 1 });
+
+    const second = await connectClient(brokers[1]!.url, { protocolVersion: 5, ...options, clean: false }, scope);
+    const onSecond = collect(second);
+    await onSecond.waitFor(5, 10_000);
+    expect(onSecond.messages.map((m) => m.payload)).toEqual(['queued0', 'queued1', 'queued2', 'queued3', 'queued4']);
+    // the subscription came along: a new message reaches the client on broker 2
+    await publisher.publishAsync('xb/move/c', 'after', { qos: 1 });
+    await onSecond.waitFor(6, 10_000);
+
+    // and a third connection on broker 3 takes the session over from the live one on broker 2
+    const disconnected = new Promise<number | undefined>((resolve) => second.once('disconnect', (packet) => resolve(packet.reasonCode)));
+    const third = await connectClient(brokers[2]!.url, { protocolVersion: 5, ...options, clean: false }, scope);
+    expect(await disconnected).toBe(0x8e);
+    const onThird = collect(third);
+    await publisher.publishAsync('xb/move/d', 'third', { qos: 1 });
+    await onThird.waitFor(1, 10_000);
+    expect(onThird.messages.map((m) => m.payload)).toEqual(['third']);
+    expect(brokers[1]!.handle.broker.sessions.has('mover')).toBe(false);
+  });
+});

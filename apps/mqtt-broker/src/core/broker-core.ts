@@ -20,7 +20,7 @@ import type { BrokerRules } from '../rules/broker-rules.js';
 import { LocalRouter, type Router, type SharedGroupInfo } from '../routing/router.js';
 import type { Subscription } from '../routing/subscription.js';
 import type { Session } from '../session/session.js';
-import { connectionEnded, openSession, type SessionHost } from '../session/session-lifecycle.js';
+import { connectionEnded, openSession, type HandedSession, type SessionHost } from '../session/session-lifecycle.js';
 import type { BrokerLog, DurableCallback } from '../storage/broker-log.js';
 import type { SessionPersistence } from '../storage/session-persistence.js';
 import { Connection, type ConnectionHost, type Transport } from '../transport/connection.js';
@@ -68,6 +68,8 @@ export interface BrokerCollaborators {
   /** persistent sessions mirrored into placement, whose leader fires their delayed wills and expires them; absent
    * without placement. */
   sessionSync?: PlacementSessions | undefined;
+  /** asks the broker of the cluster that holds a client's persistent session for it; absent for a lone broker. */
+  takeOver?: ((clientId: string) => Promise<HandedSession | undefined>) | undefined;
   /** where accepted messages are fanned out; a LocalRouter (this broker's subscribers) unless given. */
   router?: Router<Session> | undefined;
 }
@@ -87,6 +89,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   readonly rules: BrokerRules | undefined;
   readonly sessionSync: PlacementSessions | undefined;
   readonly router: Router<Session>;
+  readonly takeOver: ((clientId: string) => Promise<HandedSession | undefined>) | undefined;
   private lastRetainedWrite: Promise<boolean> = Promise.resolve(true);
   private retainedViewFailed = false;
   /** every open socket, connected or still before CONNECT. */
@@ -107,6 +110,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     this.rules = collaborators.rules;
     this.sessionSync = collaborators.sessionSync;
     this.router = collaborators.router ?? new LocalRouter<Session>(this.stats);
+    this.takeOver = collaborators.takeOver;
     this.delayed = new DelayedPublisher(this);
   }
 
