@@ -15,7 +15,9 @@ import {
   type Logger,
 } from '@robustmq/common';
 import { bindGrpcServer, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
-import { GrpcRaftTransport, RaftNode, RocksDbRaftStorage } from '@robustmq/raft';
+import { RaftNode } from '@robustmq/raft/node';
+import { RocksDbRaftStorage } from '@robustmq/raft/rocksdb';
+import { GrpcRaftTransport } from '@robustmq/raft/transport';
 import { clusterMembers, type PlacementCenterConfig } from './config.js';
 import { PlacementStateMachine } from './state/state-machine.js';
 import { LocalProposer, type Proposer } from './state/proposer.js';

@@ -1,28 +1,17 @@
 // [network] advertise_host: the address cluster status reports for this node, instead of the bind host.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
-import { quietLogger } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { loadPlacementCenterConfig, type PlacementCenterHandle } from '@robustmq/placement-center';
+import { testScope } from '@robustmq/testing';
+import { startTestPlacement } from '@robustmq/testing/placement';
 
 describe('network.advertise_host', () => {
+  const scope = testScope('each');
   let handle: PlacementCenterHandle | undefined;
-  let dataDir = '';
-  afterEach(async () => {
-    await handle?.close();
-    handle = undefined;
-    rmSync(dataDir, { recursive: true, force: true });
-  });
 
   async function statusWith(network: Record<string, unknown>): Promise<{ members: { grpcAddress: string; self: boolean }[] }> {
-    dataDir = mkdtempSync(join(tmpdir(), 'robustmq-pc-advertise-'));
-    const config = loadPlacementCenterConfig({
-      env: {},
-      overrides: { node: { data_dir: dataDir }, network: { host: '0.0.0.0', grpc_port: 0, http_port: 0, ...network } },
-    });
-    handle = await startPlacementCenter(config, { logger: quietLogger });
-    const res = await fetch(`http://127.0.0.1:${handle.ports.http}/api/v1/cluster`);
+    const placement = scope.add(await startTestPlacement({ overrides: { network: { host: '0.0.0.0', ...network } } }));
+    handle = placement.handle;
+    const res = await fetch(`${placement.http}/api/v1/cluster`);
     expect(res.status).toBe(200);
     return (await res.json()) as { members: { grpcAddress: string; self: boolean }[] };
   }

@@ -1,17 +1,15 @@
 // A node whose heartbeats stop is removed after the configured timeout; one that keeps beating stays.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PlacementClient } from '@robustmq/common';
-import { startTestPlacement, type TestPlacement } from './helpers.js';
+import { beforeAll, expect, it } from 'vitest';
+import type { PlacementClient } from '@robustmq/common';
+import { testScope } from '@robustmq/testing';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
+const scope = testScope();
 let placement: TestPlacement;
 let client: PlacementClient;
 beforeAll(async () => {
-  placement = await startTestPlacement({ timeout_ms: 600, check_interval_ms: 100 });
-  client = new PlacementClient({ addresses: [placement.handle.grpcAddress] });
-});
-afterAll(async () => {
-  client.close();
-  await placement.stop();
+  placement = scope.add(await startTestPlacement({ heartbeat: { timeout_ms: 600, check_interval_ms: 100 } }));
+  client = placement.client();
 });
 
 it('expires a silent node and keeps a beating one', async () => {

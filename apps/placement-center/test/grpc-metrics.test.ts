@@ -1,7 +1,8 @@
 // gRPC request metrics on /metrics: real calls through PlacementClient and a raw Watch stream, then a scrape.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient, PlacementError } from '@robustmq/common';
-import { startTestPlacement, type TestPlacement } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PlacementError, type PlacementClient } from '@robustmq/common';
+import { testScope } from '@robustmq/testing';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
 /** The value of the first sample whose name and labels contain every `parts` substring (0 when absent). */
 function sample(text: string, name: string, parts: string[]): number {
@@ -13,15 +14,12 @@ function sample(text: string, name: string, parts: string[]): number {
 }
 
 describe('placement gRPC request metrics', () => {
+  const scope = testScope();
   let placement: TestPlacement;
   let client: PlacementClient;
   beforeAll(async () => {
-    placement = await startTestPlacement();
-    client = new PlacementClient({ addresses: [placement.handle.grpcAddress], callTimeoutMs: 2_000 });
-  });
-  afterAll(async () => {
-    client.close();
-    await placement.stop();
+    placement = scope.add(await startTestPlacement());
+    client = placement.client({ callTimeoutMs: 2_000 });
   });
 
   it('counts calls by service, method and status code and times them', async () => {

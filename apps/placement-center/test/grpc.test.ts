@@ -1,30 +1,19 @@
 // The placement center's gRPC services, driven by the real PlacementClient over a real gRPC connection.
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient, PlacementError, freePort } from '@robustmq/common';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PlacementClient, freePort } from '@robustmq/common';
 import { newClusterClient, newKvClient } from '@robustmq/protocol';
-import { startTestPlacement, type TestPlacement } from './helpers.js';
+import { expectCode, testScope } from '@robustmq/testing';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
+const scope = testScope();
 let placement: TestPlacement;
 let client: PlacementClient;
 
 beforeAll(async () => {
-  placement = await startTestPlacement();
-  client = new PlacementClient({ addresses: [placement.handle.grpcAddress], callTimeoutMs: 3000 });
+  placement = scope.add(await startTestPlacement());
+  client = placement.client({ callTimeoutMs: 3000 });
 });
-afterAll(async () => {
-  client.close();
-  await placement.stop();
-});
-
-function expectCode(promise: Promise<unknown>, code: grpc.status, message?: RegExp) {
-  return expect(promise).rejects.toSatisfy((err: unknown) => {
-    expect(err).toBeInstanceOf(PlacementError);
-    expect((err as PlacementError).code).toBe(code);
-    if (message) expect((err as PlacementError).message).toMatch(message);
-    return true;
-  });
-}
 
 const broker = {
   clusterType: 'MQTT_BROKER' as const,
@@ -120,12 +109,12 @@ describe('KvService', () => {
     await client.kvSet('durable', 'yes');
     await client.registerNode({ ...broker, nodeId: 42 });
     await placement.restart();
-    const again = new PlacementClient({ addresses: [placement.handle.grpcAddress] });
+    const again = placement.client();
     expect((await again.kvGet('durable'))?.toString()).toBe('yes');
     expect((await again.listNodes('MQTT_BROKER')).map((n) => n.nodeId)).toContain(42);
     again.close();
     client.close();
-    client = new PlacementClient({ addresses: [placement.handle.grpcAddress], callTimeoutMs: 3000 });
+    client = placement.client({ callTimeoutMs: 3000 });
   });
 });
 
@@ -205,7 +194,7 @@ describe('KV revisions, compare-and-set and watch', () => {
     await expect.poll(() => seen.length).toBe(5);
     await placement.restart();
     // the client's channel reconnects to the restarted server on the same port
-    const writer = new PlacementClient({ addresses: [placement.handle.grpcAddress] });
+    const writer = placement.client();
     for (let i = 5; i < 10; i++) await writer.kvSet(`resume/${i}`, 'x');
     await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(10);
     watch.cancel();

@@ -1,13 +1,13 @@
 // The HTTP admin API over real HTTP (fetch): routes, JSON schemas and the {code,message} error shape.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient } from '@robustmq/common';
-import { startTestPlacement, type TestPlacement } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testScope } from '@robustmq/testing';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
+const scope = testScope();
 let placement: TestPlacement;
 beforeAll(async () => {
-  placement = await startTestPlacement();
+  placement = scope.add(await startTestPlacement());
 });
-afterAll(() => placement.stop());
 
 async function call(method: string, path: string, body?: string, contentType = 'application/json') {
   const response = await fetch(placement.http + path, {
@@ -37,7 +37,7 @@ describe('HTTP admin', () => {
   });
 
   it('sees what gRPC clients write', async () => {
-    const client = new PlacementClient({ addresses: [placement.handle.grpcAddress] });
+    const client = placement.client();
     await client.kvSet('from-grpc', 'v');
     await client.registerNode({ clusterType: 'JOURNAL_SERVER', clusterName: 'c', nodeId: 3, host: 'h', ports: { http: 2227 }, labels: {} });
     client.close();

@@ -1,14 +1,13 @@
 // Idempotency-Key on the HTTP admin API: a write sent again with the same key takes effect once and answers like the
 // first time (a client whose request timed out can simply retry); without a key the retry meets the first write.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestPlacement, type TestPlacement } from './helpers.js';
+import { beforeAll, expect, it } from 'vitest';
+import { testScope } from '@robustmq/testing';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
+const scope = testScope();
 let placement: TestPlacement;
 beforeAll(async () => {
-  placement = await startTestPlacement({ timeout_ms: 600_000 });
-});
-afterAll(async () => {
-  await placement.stop();
+  placement = scope.add(await startTestPlacement({ heartbeat: { timeout_ms: 600_000 } }));
 });
 
 async function call(method: string, path: string, body?: unknown, key?: string) {

@@ -1,30 +1,19 @@
 // JournalService over a real gRPC connection: shards and segments with replicas chosen from journal servers
 // registered through the real ClusterService, sealing and leader changes, consumer offsets, errors and restart.
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient, PlacementError } from '@robustmq/common';
-import { startTestPlacement, type TestPlacement } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PlacementClient } from '@robustmq/common';
+import { expectCode, testScope } from '@robustmq/testing';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
+const scope = testScope();
 let placement: TestPlacement;
 let client: PlacementClient;
 
 beforeAll(async () => {
-  placement = await startTestPlacement({ timeout_ms: 600_000 });
-  client = new PlacementClient({ addresses: [placement.handle.grpcAddress], callTimeoutMs: 5000 });
+  placement = scope.add(await startTestPlacement({ heartbeat: { timeout_ms: 600_000 } }));
+  client = placement.client({ callTimeoutMs: 5000 });
 });
-afterAll(async () => {
-  client.close();
-  await placement.stop();
-});
-
-function expectCode(promise: Promise<unknown>, code: grpc.status, message?: RegExp) {
-  return expect(promise).rejects.toSatisfy((err: unknown) => {
-    expect(err).toBeInstanceOf(PlacementError);
-    expect((err as PlacementError).code).toBe(code);
-    if (message) expect((err as PlacementError).message).toMatch(message);
-    return true;
-  });
-}
 
 const registerJournal = (nodeId: number) =>
   client.registerNode({ clusterType: 'JOURNAL_SERVER', clusterName: 'jc', nodeId, host: '127.0.0.1', ports: { data: 1778 + nodeId }, labels: {} });
@@ -152,7 +141,7 @@ describe('restart', () => {
     const before = await client.listSegments('ns', 'orders');
     await placement.restart();
     client.close();
-    client = new PlacementClient({ addresses: [placement.handle.grpcAddress], callTimeoutMs: 5000 });
+    client = placement.client({ callTimeoutMs: 5000 });
     expect(await client.listSegments('ns', 'orders')).toEqual(before);
     expect((await client.getShard('ns', 'payments'))?.status).toBe('SHARD_DELETING');
     expect(await client.fetchOffset('g1', 'ns', 'orders')).toBe(43);

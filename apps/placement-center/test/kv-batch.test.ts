@@ -1,7 +1,7 @@
 // KvService.Batch over a real gRPC connection, and PlacementClient's auto-batching of the KV calls made in one
 // event-loop turn (counted on the server's own /metrics).
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PlacementClient, PlacementError } from '@robustmq/common';
 import {
   kvServiceDefinition,
@@ -11,18 +11,16 @@ import {
   type KvServiceClient,
   type KvServiceHandlers,
 } from '@robustmq/protocol';
-import { startTestPlacement, type TestPlacement } from './helpers.js';
+import { testScope } from '@robustmq/testing';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
+const scope = testScope();
 let placement: TestPlacement;
 let raw: KvServiceClient;
 
 beforeAll(async () => {
-  placement = await startTestPlacement();
-  raw = newKvClient(placement.handle.grpcAddress, grpc.credentials.createInsecure());
-});
-afterAll(async () => {
-  raw.close();
-  await placement.stop();
+  placement = scope.add(await startTestPlacement());
+  raw = scope.add(newKvClient(placement.grpcAddress, grpc.credentials.createInsecure()));
 });
 
 function batch(ops: BatchOp[]): Promise<BatchReply__Output> {
@@ -92,7 +90,7 @@ describe('KvService.Batch', () => {
 
 describe('PlacementClient auto-batching', () => {
   it('sends the KV calls of one event-loop turn as one Batch, each with its own answer', async () => {
-    const client = new PlacementClient({ addresses: [placement.handle.grpcAddress], callTimeoutMs: 5_000 });
+    const client = placement.client({ callTimeoutMs: 5_000 });
     try {
       const batchesBefore = await handled('Batch');
       const setsBefore = await handled('Set');
@@ -133,7 +131,7 @@ describe('PlacementClient auto-batching', () => {
   });
 
   it('sends one RPC per call with batching off', async () => {
-    const client = new PlacementClient({ addresses: [placement.handle.grpcAddress], batching: false });
+    const client = placement.client({ batching: false });
     try {
       const batchesBefore = await handled('Batch');
       const setsBefore = await handled('Set');

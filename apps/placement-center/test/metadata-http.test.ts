@@ -1,20 +1,17 @@
 // The HTTP admin API for cluster status, MQTT users / ACL / blacklist and journal shards over real HTTP (fetch),
 // including the optional bearer token, the {code,message} errors and that no password hash is ever served.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient } from '@robustmq/common';
-import { startTestPlacement, type TestPlacement } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testScope } from '@robustmq/testing';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
+const scope = testScope();
 let placement: TestPlacement;
 let secured: TestPlacement;
 const TOKEN = 'let-me-in';
 
 beforeAll(async () => {
-  placement = await startTestPlacement({ timeout_ms: 600_000 });
-  secured = await startTestPlacement({}, { adminToken: TOKEN });
-});
-afterAll(async () => {
-  await placement.stop();
-  await secured.stop();
+  placement = scope.add(await startTestPlacement({ heartbeat: { timeout_ms: 600_000 } }));
+  secured = scope.add(await startTestPlacement({ adminToken: TOKEN }));
 });
 
 async function call(method: string, path: string, body?: unknown, options: { base?: string; token?: string; raw?: string } = {}) {
@@ -67,7 +64,7 @@ describe('/api/v1/mqtt/users', () => {
     const updated = await call('PUT', '/api/v1/mqtt/users/web-alice', { password: 'pw1-new', superuser: false });
     expect(updated).toMatchObject({ status: 200, body: { username: 'web-alice', superuser: false } });
 
-    const client = new PlacementClient({ addresses: [placement.handle.grpcAddress] });
+    const client = placement.client();
     expect((await client.authenticateUser('web-alice', 'pw1-new')).authenticated).toBe(true);
     client.close();
 
@@ -146,7 +143,7 @@ describe('/api/v1/journal/shards', () => {
 
   it('refuses a shard while no journal server is registered, then creates, lists, shows and deletes it', async () => {
     expectError(await call('POST', '/api/v1/journal/shards', shard), 400, 'FAILED_PRECONDITION', /needs 1 distinct journal servers for its replicas but only 0 are registered/);
-    const client = new PlacementClient({ addresses: [placement.handle.grpcAddress] });
+    const client = placement.client();
     await client.registerNode({ clusterType: 'JOURNAL_SERVER', clusterName: 'c', nodeId: 11, host: '127.0.0.1', ports: { data: 1778 }, labels: {} });
     client.close();
 

@@ -1,31 +1,20 @@
 // MqttService over a real gRPC connection with the real PlacementClient: users and authentication, ACL rules, the
 // blacklist and broker state resources, their validation errors, and survival across a restart.
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient, PlacementError } from '@robustmq/common';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PlacementClient } from '@robustmq/common';
 import { newMqttClient } from '@robustmq/protocol';
-import { startTestPlacement, type TestPlacement } from './helpers.js';
+import { expectCode, testScope } from '@robustmq/testing';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
+const scope = testScope();
 let placement: TestPlacement;
 let client: PlacementClient;
 
 beforeAll(async () => {
-  placement = await startTestPlacement();
-  client = new PlacementClient({ addresses: [placement.handle.grpcAddress], callTimeoutMs: 5000 });
+  placement = scope.add(await startTestPlacement());
+  client = placement.client({ callTimeoutMs: 5000 });
 });
-afterAll(async () => {
-  client.close();
-  await placement.stop();
-});
-
-function expectCode(promise: Promise<unknown>, code: grpc.status, message?: RegExp) {
-  return expect(promise).rejects.toSatisfy((err: unknown) => {
-    expect(err).toBeInstanceOf(PlacementError);
-    expect((err as PlacementError).code).toBe(code);
-    if (message) expect((err as PlacementError).message).toMatch(message);
-    return true;
-  });
-}
 
 /** Every reply must be free of password material, whatever the call. */
 function expectNoHash(value: unknown) {
@@ -227,7 +216,7 @@ describe('restart', () => {
     await client.putResource('SHARED_GROUP_LEADER', 'durable-group', { brokerNodeId: 9 });
     await placement.restart();
     client.close();
-    client = new PlacementClient({ addresses: [placement.handle.grpcAddress], callTimeoutMs: 5000 });
+    client = placement.client({ callTimeoutMs: 5000 });
     expect(await client.authenticateUser('durable', 'pw-d')).toEqual({ authenticated: true, superuser: true });
     expect((await client.listAclRules()).map((r) => r.id)).toContain('keep');
     expect((await client.listBlacklist()).map((e) => e.value)).toContain('198.51.100.0/24');

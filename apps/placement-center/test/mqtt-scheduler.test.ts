@@ -3,20 +3,18 @@
 // session expires after its interval even when its broker is gone, a silent broker's connected sessions become
 // disconnected when its node expires, a due will stays stored while no broker can publish it, and a stale
 // disconnect from a broker that no longer owns the session is refused. Plus the due-time queue on its own.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient } from '@robustmq/common';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PlacementClient } from '@robustmq/common';
 import { DueQueue } from '../src/scheduler/due-queue.js';
-import { startTestPlacement, type TestPlacement } from './helpers.js';
+import { testScope } from '@robustmq/testing';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
+const scope = testScope();
 let placement: TestPlacement;
 let client: PlacementClient;
 beforeAll(async () => {
-  placement = await startTestPlacement({ timeout_ms: 600, check_interval_ms: 100 });
-  client = new PlacementClient({ addresses: [placement.handle.grpcAddress] });
-});
-afterAll(async () => {
-  client.close();
-  await placement.stop();
+  placement = scope.add(await startTestPlacement({ heartbeat: { timeout_ms: 600, check_interval_ms: 100 } }));
+  client = placement.client();
 });
 
 const session = (over: Record<string, unknown>) => ({ brokerNodeId: 1, connected: true, sessionExpiryIntervalSec: 60, ...over });

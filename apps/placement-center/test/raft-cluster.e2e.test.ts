@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PlacementClient, freePort } from '@robustmq/common';
-import { checkOperations, kvModel, type KvInput, type KvOutput, type Operation } from '@robustmq/raft';
+import { checkOperations, kvModel, type KvInput, type KvOutput, type Operation } from '@robustmq/raft/linearizability';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-raft-e2e-'));

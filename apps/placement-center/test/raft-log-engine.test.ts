@@ -1,18 +1,13 @@
 // The Raft log lives in its own RocksDB (<data_dir>/raft-log); a member whose log an older version kept inside the
 // state RocksDB gets it moved on start and carries on with its data.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { PlacementClient, RocksDbEngine, freePort } from '@robustmq/common';
-import { loadPlacementCenterConfig, startPlacementCenter } from '@robustmq/placement-center';
+import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RocksDbEngine } from '@robustmq/common';
+import { testScope } from '@robustmq/testing';
+import { startPlacementCluster } from '@robustmq/testing/placement';
 import { raftLogDir } from '../src/state/raft-log-engine.js';
-import { quietLogger } from './helpers.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const scope = testScope('each');
 
 async function keysUnder(engine: RocksDbEngine, prefix: string): Promise<number> {
   let n = 0;
@@ -22,26 +17,19 @@ async function keysUnder(engine: RocksDbEngine, prefix: string): Promise<number>
 
 describe('raft log store', () => {
   it('moves a log kept in the state store by an older version into raft-log/ and keeps every write', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'robustmq-pc-raftlog-'));
-    dirs.push(dataDir);
-    const port = await freePort();
-    const config = loadPlacementCenterConfig({
-      env: {},
-      overrides: {
-        node: { data_dir: dataDir },
-        network: { host: '127.0.0.1', grpc_port: port, http_port: 0 },
-        cluster: { members: [`1@127.0.0.1:${port}`], tick_ms: 20 },
-      },
-    });
+    // a one-member Raft group, stopped between the writes so its stores can be rearranged
+    const cluster = scope.add(await startPlacementCluster(1, { electionTicks: 10 }));
+    await cluster.stopMember(1);
+    const dataDir = cluster.member(1).dataDir;
     const write = async (keys: string[]) => {
-      const handle = await startPlacementCenter(config, { logger: quietLogger });
-      const client = new PlacementClient({ addresses: [handle.grpcAddress], callTimeoutMs: 5_000 });
+      await cluster.startMember(1);
+      const client = cluster.client({ callTimeoutMs: 5_000 });
       try {
         for (const key of keys) await client.kvSet(key, `v-${key}`);
         return await Promise.all(['a', 'b', 'c'].map((k) => client.kvGet(k)));
       } finally {
         client.close();
-        await handle.close();
+        await cluster.stopMember(1);
       }
     };
     expect((await write(['a', 'b'])).map(String)).toEqual(['v-a', 'v-b', 'undefined']);

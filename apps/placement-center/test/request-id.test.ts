@@ -3,54 +3,35 @@
 // creates, a seal, a compare-and-set-like leader change, deletes and unregistration; and a PlacementClient whose
 // first attempt's reply is lost (a proxy cuts the connection as the reply comes back) sees success, not
 // ALREADY_EXISTS / NOT_FOUND / FAILED_PRECONDITION.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient, freePort } from '@robustmq/common';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PlacementClient } from '@robustmq/common';
 import { newClusterClient, newJournalClient, newMqttClient } from '@robustmq/protocol';
-import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
-import { quietLogger } from './helpers.js';
+import { testScope } from '@robustmq/testing';
+import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
 import { ReplyDroppingProxy } from './reply-dropping-proxy.js';
 
-let dataDir: string;
-let placement: PlacementCenterHandle;
+const scope = testScope();
+let cluster: TestPlacementCluster;
 let client: PlacementClient;
 const credentials = grpc.credentials.createInsecure();
 let raw: { journal: grpc.Client; mqtt: grpc.Client; cluster: grpc.Client };
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'robustmq-pc-reqid-'));
-  const grpcPort = await freePort();
-  const config = loadPlacementCenterConfig({
-    env: {},
-    overrides: {
-      node: { data_dir: dataDir },
-      network: { host: '127.0.0.1', grpc_port: grpcPort, http_port: 0 },
-      heartbeat: { timeout_ms: 600_000 },
-      // a one-member Raft group: every write is encoded into the log and decoded to apply, request id included
-      cluster: { members: [`1@127.0.0.1:${grpcPort}`], tick_ms: 20, election_ticks: 5 },
-    },
-  });
-  placement = await startPlacementCenter(config, { logger: quietLogger });
-  client = new PlacementClient({ addresses: [placement.grpcAddress], callTimeoutMs: 10_000 });
+  // a one-member Raft group: every write is encoded into the log and decoded to apply, request id included
+  cluster = scope.add(await startPlacementCluster(1, { heartbeat: { timeout_ms: 600_000 } }));
+  const address = cluster.addresses[0]!;
+  client = cluster.client({ callTimeoutMs: 10_000 });
   raw = {
-    journal: newJournalClient(placement.grpcAddress, credentials) as unknown as grpc.Client,
-    mqtt: newMqttClient(placement.grpcAddress, credentials) as unknown as grpc.Client,
-    cluster: newClusterClient(placement.grpcAddress, credentials) as unknown as grpc.Client,
+    journal: scope.add(newJournalClient(address, credentials) as unknown as grpc.Client),
+    mqtt: scope.add(newMqttClient(address, credentials) as unknown as grpc.Client),
+    cluster: scope.add(newClusterClient(address, credentials) as unknown as grpc.Client),
   };
   for (const nodeId of [1, 2, 3]) {
     await client.registerNode({ clusterType: 'JOURNAL_SERVER', clusterName: 'jc', nodeId, host: '127.0.0.1', ports: { data: 1778 + nodeId }, labels: {} });
   }
 });
 
-afterAll(async () => {
-  client.close();
-  for (const c of Object.values(raw)) c.close();
-  await placement.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 /** One raw unary call; resolves with the reply or the gRPC error (code + details). */
 function send(service: keyof typeof raw, method: string, request: object): Promise<{ reply?: unknown; code?: grpc.status; details?: string }> {
@@ -144,13 +125,9 @@ describe('a PlacementClient whose first reply is lost', () => {
   let lossy: PlacementClient;
 
   beforeAll(async () => {
-    proxy = await ReplyDroppingProxy.start({ host: '127.0.0.1', port: placement.ports.grpc });
-    lossy = new PlacementClient({ addresses: [proxy.address], callTimeoutMs: 10_000 });
+    proxy = scope.add(await ReplyDroppingProxy.start({ host: '127.0.0.1', port: cluster.member(1).grpcPort }));
+    lossy = scope.add(new PlacementClient({ addresses: [proxy.address], callTimeoutMs: 10_000 }));
     await lossy.listShards(); // connect before arming, so the dropped frame is a reply
-  });
-  afterAll(async () => {
-    lossy.close();
-    await proxy.close();
   });
 
   async function withLostReply<T>(call: () => Promise<T>): Promise<T> {

@@ -4,11 +4,13 @@
 // expires, the leader moves its groups to live brokers by itself (the records change without anyone asking), and
 // drops them when no broker is left.
 import * as grpc from '@grpc/grpc-js';
-import { PlacementClient, PlacementError } from '@robustmq/common';
+import { PlacementError, type PlacementClient } from '@robustmq/common';
 import { newMqttClient, type MqttServiceClient } from '@robustmq/protocol';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestPlacement, type TestPlacement } from './helpers.js';
+import { beforeAll, expect, it } from 'vitest';
+import { testScope } from '@robustmq/testing';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
+const scope = testScope();
 let placement: TestPlacement;
 let client: PlacementClient;
 let raw: MqttServiceClient;
@@ -36,19 +38,13 @@ function rawGet(groupName: string, requestId: string): Promise<{ brokerNodeId: n
 }
 
 beforeAll(async () => {
-  placement = await startTestPlacement({ timeout_ms: 600, check_interval_ms: 100 });
-  client = new PlacementClient({ addresses: [placement.handle.grpcAddress], callTimeoutMs: 5_000 });
-  raw = newMqttClient(placement.handle.grpcAddress, grpc.credentials.createInsecure());
+  placement = scope.add(await startTestPlacement({ heartbeat: { timeout_ms: 600, check_interval_ms: 100 } }));
+  client = placement.client({ callTimeoutMs: 5_000 });
+  raw = scope.add(newMqttClient(placement.grpcAddress, grpc.credentials.createInsecure()));
   beat = setInterval(() => {
     for (const id of beating) void client.heartbeat('MQTT_BROKER', 'c', id).catch(() => undefined);
   }, 100);
-});
-
-afterAll(async () => {
-  clearInterval(beat);
-  raw?.close();
-  client?.close();
-  await placement?.stop();
+  scope.defer(() => clearInterval(beat));
 });
 
 it('answers FAILED_PRECONDITION while no broker is registered', async () => {

@@ -1,4 +1,6 @@
-// Public API of @robustmq/raft: the pure Raft core, its storage seam, the linearizability checker and the simulator.
+// Public API of @robustmq/raft: the pure Raft core and its storage seam — no I/O, no native modules. The rest are
+// subpaths, each loaded only by who needs it: /node (RaftNode and its seams), /rocksdb (durable log storage),
+// /transport (gRPC), /sim (the deterministic simulator), /linearizability (the history checker).
 export * from './types.js';
 export * from './message.js';
 export * from './errors.js';
@@ -21,6 +23,3 @@ export {
   type ConfChangeType,
 } from './conf-change.js';
 export { Xoshiro128, type Rng } from './rng.js';
-export * from './linearizability/index.js';
-export * from './sim/index.js';
-export * from './node/index.js';

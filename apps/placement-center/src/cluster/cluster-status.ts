@@ -1,7 +1,7 @@
 // What /api/v1/cluster reports about the placement group. The shape holds a full Raft group (members, leader,
 // term, commit/applied index, per-member replication lag); the single-node status below fills it for one member
 // that leads itself, and the Raft-backed proposer will supply a real one through the same `ClusterStatusSource`.
-import type { RaftNode } from '@robustmq/raft';
+import type { RaftNode } from '@robustmq/raft/node';
 import type { PlacementStateMachine } from '../state/state-machine.js';
 
 export interface ClusterMemberStatus {

@@ -2,7 +2,8 @@
 // Only the leader changes membership; a follower answers 503 NOT_LEADER naming the leader.
 import type { FastifyInstance } from 'fastify';
 import { errorResponseSchema } from '@robustmq/common';
-import { ConfChangeRejectedError, type RaftNode } from '@robustmq/raft';
+import { ConfChangeRejectedError } from '@robustmq/raft';
+import type { RaftNode } from '@robustmq/raft/node';
 import { NotLeaderError, type Proposer } from '../state/proposer.js';
 import { RetryableError } from '../state/raft-proposer.js';
 import { installMetadataErrors } from './metadata-errors.js';

@@ -1,13 +1,8 @@
 // The Raft-backed Proposer: commands are replicated through libs/raft before the state machine applies them, and
 // reads wait for a ReadIndex barrier. Also the RaftApplication adapter that lets RaftNode drive the state machine
 // and snapshot / restore it.
-import {
-  NotLeaderError as RaftNotLeaderError,
-  ProposalDroppedError,
-  RaftNodeError,
-  type RaftApplication,
-  type RaftNode,
-} from '@robustmq/raft';
+import { NotLeaderError as RaftNotLeaderError, ProposalDroppedError } from '@robustmq/raft';
+import { RaftNodeError, type RaftApplication, type RaftNode } from '@robustmq/raft/node';
 import { decodeCommand, encodeCommand, type PlacementCommand, type ResultOf } from './commands.js';
 import { NotLeaderError, type LeaderInfo, type Proposer } from './proposer.js';
 import type { PlacementStateMachine } from './state-machine.js';

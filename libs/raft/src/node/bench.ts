@@ -11,7 +11,7 @@ import { createLogger, RocksDbEngine } from '@robustmq/common';
 import { GrpcRaftTransport } from '../transport/grpc-transport.js';
 import type { NodeId } from '../types.js';
 import { RaftNode, type RaftApplication } from './raft-node.js';
-import { RocksDbRaftStorage } from './rocksdb-storage.js';
+import { RocksDbRaftStorage } from '../rocksdb/rocksdb-storage.js';
 
 interface LoadResult {
   concurrency: number;

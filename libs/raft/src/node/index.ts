@@ -1,13 +1,8 @@
-// Public API of the real-I/O side of @robustmq/raft: RocksDB log storage, the transport seam and its gRPC
-// implementation, and RaftNode, the driver that runs the core over them.
-export {
-  RocksDbRaftStorage,
-  type PersistableReady,
-  type RocksDbRaftStorageOptions,
-} from './rocksdb-storage.js';
+// @robustmq/raft/node: RaftNode, the driver that runs the core with real time, storage and network, and the two
+// seams it is given at construction — RaftLogStore (the RocksDB one is @robustmq/raft/rocksdb) and RaftTransport
+// (the gRPC one is @robustmq/raft/transport). Loading this entry loads neither RocksDB nor gRPC.
+export type { PersistableReady, RaftLogStore } from './log-store.js';
 export type { RaftTransport } from './transport.js';
-export { GrpcRaftTransport, type GrpcRaftTransportOptions } from '../transport/grpc-transport.js';
-export { messageFromProto, messageToProto, MessageDecodeError } from '../transport/message-codec.js';
 export {
   RaftNode,
   type MemberRole,

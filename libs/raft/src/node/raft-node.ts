@@ -22,7 +22,7 @@ import {
   encodeSnapshotPayload,
   type AddressBook,
 } from './payload.js';
-import type { RocksDbRaftStorage } from './rocksdb-storage.js';
+import type { RaftLogStore } from './log-store.js';
 import type { RaftTransport } from './transport.js';
 
 /** The replicated state machine a RaftNode drives. */
@@ -46,7 +46,7 @@ export interface RaftNodeOptions {
   /** Founding voters (including this node) with their addresses; used to bootstrap an empty log and as the
    * initial address book. */
   peers: readonly { id: NodeId; address: string }[];
-  storage: RocksDbRaftStorage;
+  storage: RaftLogStore;
   transport: RaftTransport;
   app: RaftApplication;
   logger: Logger;
@@ -123,7 +123,7 @@ const MAX_BATCH_BYTES = 256 * 1024;
 export class RaftNode extends EventEmitter<RaftNodeEvents> {
   readonly id: NodeId;
   private readonly raw: RawNode;
-  private readonly storage: RocksDbRaftStorage;
+  private readonly storage: RaftLogStore;
   private readonly transport: RaftTransport;
   private readonly app: RaftApplication;
   private readonly log: Logger;

@@ -3,12 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, RocksDbEngine } from '@robustmq/common';
-import {
-  GrpcRaftTransport,
-  RaftNode,
-  RocksDbRaftStorage,
-  type RaftNodeOptions,
-} from '../../src/node/index.js';
+import { RaftNode, type RaftNodeOptions } from '../../src/node/index.js';
+import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
+import { GrpcRaftTransport } from '../../src/transport/index.js';
 import type { NodeId } from '../../src/types.js';
 import { KvApp } from './kv-app.js';
 

@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { createLogger } from '@robustmq/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../src/message.js';
-import { GrpcRaftTransport } from '../../src/node/index.js';
+import { GrpcRaftTransport } from '../../src/transport/index.js';
 import { waitFor } from './cluster.js';
 
 const logger = createLogger({ service: 'raft-transport-test', level: 'silent' });

@@ -2,7 +2,7 @@
 import { raftTransportDefinition, type RaftBatch, type RaftBatch__Output } from '@robustmq/protocol';
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/message.js';
-import { MessageDecodeError, messageFromProto, messageToProto } from '../../src/node/index.js';
+import { MessageDecodeError, messageFromProto, messageToProto } from '../../src/transport/index.js';
 import { decodeBatch, encodeBatch } from '../../src/transport/wire-codec.js';
 
 const bytes = (...b: number[]): Uint8Array => new Uint8Array(b);

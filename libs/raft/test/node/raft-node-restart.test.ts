@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { createLogger, RocksDbEngine } from '@robustmq/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeAppPayload } from '../../src/node/payload.js';
-import { GrpcRaftTransport, RaftNode, RocksDbRaftStorage } from '../../src/node/index.js';
+import { RaftNode } from '../../src/node/index.js';
+import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
+import { GrpcRaftTransport } from '../../src/transport/index.js';
 import { waitFor } from './cluster.js';
 import { KvApp, kvCommand } from './kv-app.js';
 

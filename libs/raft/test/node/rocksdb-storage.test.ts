@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { RocksDbEngine } from '@robustmq/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors.js';
-import { RocksDbRaftStorage } from '../../src/node/index.js';
+import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
 import type { Entry, Snapshot } from '../../src/types.js';
 
 const ent = (index: number, term: number, s = `e${index}`): Entry => ({

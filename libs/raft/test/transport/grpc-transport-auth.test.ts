@@ -3,7 +3,7 @@
 import { createLogger } from '@robustmq/common';
 import { afterEach, expect, it } from 'vitest';
 import type { Message } from '../../src/message.js';
-import { GrpcRaftTransport } from '../../src/node/index.js';
+import { GrpcRaftTransport } from '../../src/transport/index.js';
 import { waitFor } from '../node/cluster.js';
 
 const logger = createLogger({ service: 'raft-transport-auth-test', level: 'silent' });

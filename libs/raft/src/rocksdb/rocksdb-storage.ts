@@ -4,8 +4,7 @@ import type { BatchOp, KvEngine } from '@robustmq/common';
 import { StorageError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import { MemoryStorage, normalizeConfState } from '../memory-storage.js';
-import type { Ready } from '../ready.js';
-import type { Storage } from '../storage.js';
+import type { PersistableReady, RaftLogStore } from '../node/log-store.js';
 import { isEmptyHardState, type ConfState, type Entry, type HardState, type Snapshot } from '../types.js';
 import {
   GroupKeys,
@@ -23,16 +22,13 @@ export interface RocksDbRaftStorageOptions {
   snapshotChunkBytes?: number;
 }
 
-/** The parts of a Ready that reach the disk. */
-export type PersistableReady = Pick<Ready, 'snapshot' | 'entries' | 'hardState' | 'mustSync'>;
-
 /**
  * The log of one Raft group. The disk is the truth; `mem` mirrors it so the pure core can read synchronously (the
  * same split as etcd's MemoryStorage + WAL). Writes go to disk first and reach `mem` only once the batch is durable,
  * so the core never sees state a crash could take back. persist() and compact() must not overlap (the driver runs
  * one at a time); that is asserted.
  */
-export class RocksDbRaftStorage implements Storage {
+export class RocksDbRaftStorage implements RaftLogStore {
   private busy = false;
 
   private constructor(

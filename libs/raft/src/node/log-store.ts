@@ -1,0 +1,32 @@
+// The log storage a RaftNode drives: what the core reads synchronously (Storage) plus the asynchronous writes of the
+// Ready protocol. RaftNode takes this interface, not a concrete store, so the node runs over RocksDB in production
+// (@robustmq/raft/rocksdb) and over any other durable store a caller brings.
+import type { Ready } from '../ready.js';
+import type { Storage } from '../storage.js';
+import type { ConfState, HardState, Snapshot } from '../types.js';
+
+/** The parts of a Ready that reach the disk. */
+export type PersistableReady = Pick<Ready, 'snapshot' | 'entries' | 'hardState' | 'mustSync'>;
+
+/**
+ * Durable log storage for one Raft group. Reads (the Storage half) are answered from memory and reflect only what
+ * is durable; persist() and compact() never overlap (the node runs one at a time).
+ */
+export interface RaftLogStore extends Storage {
+  /** Nothing was ever written for this group: a brand-new member. */
+  isEmpty(): boolean;
+  /** Makes a brand-new group's founding membership durable (only when isEmpty()). */
+  bootstrap(confState: ConfState): Promise<void>;
+  /** The hard state as durable now. */
+  hardState(): HardState;
+  /**
+   * Step 2 of the Ready protocol: snapshot, entries (dropping any conflicting suffix) and hard state, atomically,
+   * fsynced when `mustSync`. Resolves only once durable; reads change only then.
+   */
+  persist(rd: PersistableReady): Promise<void>;
+  /**
+   * Records the application's image at applied index `index` as the snapshot and deletes log entries up to
+   * `compactTo` (default `index`). Atomic: a crash leaves either the old snapshot and log or the new ones.
+   */
+  compact(index: number, data: Uint8Array, confState: ConfState, compactTo?: number): Promise<Snapshot>;
+}
