@@ -7,7 +7,10 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 // One id per vitest run, inherited by every worker: @robustmq/testing builds the apps once per run with it.
 process.env.ROBUSTMQ_TEST_RUN ??= `${process.pid}-${Date.now()}`;
 
-export function projectConfig(name: string, extra: { testTimeout?: number; fileParallelism?: boolean } = {}) {
+export function projectConfig(
+  name: string,
+  extra: { testTimeout?: number; fileParallelism?: boolean; include?: string[]; env?: Record<string, string> } = {},
+) {
   return defineProject({
     resolve: {
       alias: [
@@ -21,7 +24,8 @@ export function projectConfig(name: string, extra: { testTimeout?: number; fileP
     },
     test: {
       name,
-      include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+      include: extra.include ?? ['test/**/*.test.ts', 'src/**/*.test.ts'],
+      ...(extra.env ? { env: extra.env } : {}),
       testTimeout: extra.testTimeout ?? 30_000,
       hookTimeout: 60_000,
       fileParallelism: extra.fileParallelism ?? true,

@@ -27,6 +27,14 @@ it.each([
   expect(fromEnv.output()).toMatch(/log\.level = "chatty" \(from env ROBUSTMQ_LOG_LEVEL\)/);
 });
 
+it('the broker exits 2 for an unknown [storage] type, naming the valid ones', async () => {
+  const file = join(dir, 'tape.toml');
+  writeFileSync(file, '[storage]\ntype = "tape"\n');
+  const proc = runNode('apps/mqtt-broker/dist/main.js', ['--config', file]);
+  expect((await proc.exited).code).toBe(2);
+  expect(proc.output()).toMatch(/storage\.type = "tape" .*"memory", "rocksdb", "journal", "mysql"/);
+});
+
 it('robustmq start exits 2 naming the bad key of any role', async () => {
   writeFileSync(join(dir, 'mqtt-broker.toml'), '[network]\ntcp_port = 99999\n');
   const proc = runNode('apps/cli/dist/robustmq.js', ['start', '--config-dir', dir, '--data-dir', join(dir, 'data'), '--roles', 'mqtt-broker', '--placement', '127.0.0.1:1']);

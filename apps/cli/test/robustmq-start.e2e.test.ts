@@ -1,5 +1,6 @@
 // `robustmq start` as a user runs it: all three services in one process, then mosquitto_pub → mosquitto_sub through
-// the broker, both data-plane services listed by placement, and a clean stop on SIGTERM.
+// the broker, both data-plane services listed by placement, the broker's messages stored on the journal server (the
+// designed data path: no [storage] type set, a journal role in the process), and a clean stop on SIGTERM.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,17 @@ it('delivers mosquitto_pub → mosquitto_sub through the broker', async () => {
   }, 10_000);
   expect(received!.code).toBe(0);
   expect(received!.output.trim()).toBe('a/b hi');
+});
+
+it('stores the broker\'s messages on the journal server', async () => {
+  expect(proc.output()).toMatch(/"storage":"journal","chosenBy":"journal servers registered"/);
+  const published = await runCommand('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(ports.mqtt), '-t', 'j/1', '-m', 'durable', '-q', '1']);
+  expect(published.code, published.output).toBe(0);
+  const shards = (await (await fetch(`http://127.0.0.1:${ports.pcHttp}/api/v1/journal/shards?namespace=mqtt-broker-1`)).json()) as { shards: unknown[] };
+  expect(shards.shards.length).toBeGreaterThanOrEqual(2); // the message log and the session state log
+  const metrics = await (await fetch(`http://127.0.0.1:${ports.jsHttp}/metrics`)).text();
+  const appended = Number(/^journal_appended_records_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0);
+  expect(appended).toBeGreaterThanOrEqual(1);
 });
 
 it('writes its data under --data-dir and stops cleanly on SIGTERM', async () => {

@@ -5,6 +5,7 @@
 import {
   NodeRegistrar,
   PlacementClient,
+  adminTokens,
   clusterAuthToken,
   collectProcessMetrics,
   createHttpServer,
@@ -12,8 +13,10 @@ import {
   createMetricsRegistry,
   listenHttp,
   observabilityPlugin,
+  warnIfAdminApiOpen,
   warnIfClusterAuthOff,
   type Logger,
+  type RegisteredRoute,
 } from '@robustmq/common';
 import { JournalConnectionPool } from '@robustmq/protocol/journal';
 import type { JournalServerConfig } from './config.js';
@@ -28,6 +31,8 @@ import { SegmentStore } from './storage/segment-store.js';
 
 export interface JournalServerHandle {
   ports: { http: number; data: number; grpc: number };
+  /** every route of the HTTP admin API and who may call it. */
+  httpRoutes: readonly RegisteredRoute[];
   /** host:port of the data port, as registered with placement. */
   dataAddress: string;
   node: JournalNode;
@@ -45,6 +50,7 @@ export async function startJournalServer(
   const journalMetrics = createJournalMetrics(metrics);
 
   const clusterToken = clusterAuthToken(config.cluster);
+  const httpTokens = adminTokens(config.http);
   const store = await SegmentStore.open(config.node.data_dir, logger);
   const placement = new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken });
   const pool = new JournalConnectionPool({ maxFrameBytes: config.storage.max_frame_bytes * 2, authToken: clusterToken });
@@ -88,7 +94,7 @@ export async function startJournalServer(
     cleanups.push(() => inner.close());
     cleanups.push(() => pool.closeAll());
 
-    const http = createHttpServer(logger);
+    const { app: http, auth: httpAuth } = createHttpServer(logger, { tokens: httpTokens });
     await http.register(observabilityPlugin, {
       registry: metrics,
       health: () => {
@@ -99,6 +105,7 @@ export async function startJournalServer(
     await http.register(adminRoutes, { node });
     const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
     cleanups.push(() => http.close());
+    warnIfAdminApiOpen(logger, httpAuth, config.network.host, httpPort, 'the journal server');
 
     const registrar = new NodeRegistrar({
       client: placement,
@@ -128,6 +135,7 @@ export async function startJournalServer(
     let closing: Promise<void> | undefined;
     return {
       ports: { http: httpPort, data: data.port, grpc: inner.port },
+      httpRoutes: httpAuth.routes,
       dataAddress: `${config.network.advertise_host}:${data.port}`,
       node,
       close() {

@@ -2,13 +2,22 @@
 // persistence, with every persistent session restored), the MQTT listeners (TCP, TLS, WebSocket, WSS), the HTTP admin
 // server, the `$SYS` publisher, delayed messages and (when enabled) registration with the placement center — and
 // stops it again. `robustmq start`, main.ts and tests all start brokers through `startMqttBroker`.
-import type { AddressInfo } from 'node:net';
-import { PlacementClient, clusterAuthToken, createLogger, warnIfClusterAuthOff, type Logger } from '@robustmq/common';
+import {
+  PlacementClient,
+  adminTokens,
+  clusterAuthToken,
+  createLogger,
+  listenHttp,
+  warnIfAdminApiOpen,
+  warnIfClusterAuthOff,
+  type Logger,
+  type RegisteredRoute,
+} from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
-import { createStorageAdapter, type StorageAdapter } from '@robustmq/storage-adapter';
+import type { StorageAdapter } from '@robustmq/storage-adapter';
 import { Broker, type BrokerSettings } from './core/broker-core.js';
 import type { MqttBrokerConfig } from './config.js';
-import { createHttpServer } from './admin/http-server.js';
+import { createBrokerHttpServer } from './admin/http-server.js';
 import { startListeners, type ListenerPorts, type Listeners } from './transport/listeners.js';
 import { createBrokerMetrics } from './admin/metrics.js';
 import { registerWithPlacement, type PlacementRegistration } from './cluster/registration.js';
@@ -22,6 +31,7 @@ import { PlacementSessions } from './cluster/placement-sessions.js';
 import { MessageLog } from './storage/message-log.js';
 import { ClusterSessions } from './cluster/cluster-sessions.js';
 import { isClustered, openSharedLog, startSharedRouting, type SharedLog } from './cluster/shared-log.js';
+import { openBrokerStorage } from './storage/open-storage.js';
 import { SessionPersistence } from './storage/session-persistence.js';
 import { startSysTopics } from './admin/sys-topics.js';
 
@@ -39,6 +49,8 @@ export interface MqttBrokerHandle {
   /** the bound ports (the real ones when the config asked for port 0); tls/ws/wss only when served, grpc (the inner
    * service the placement leader calls) only with placement enabled. */
   ports: ListenerPorts & { http: number; grpc?: number };
+  /** every route of the HTTP admin API and who may call it. */
+  httpRoutes: readonly RegisteredRoute[];
   /** the broker core, for composition and tests. */
   broker: Broker;
   /** Unregisters from placement, disconnects every client and closes the listeners. Safe to call twice. */
@@ -74,6 +86,7 @@ export async function startMqttBroker(
   const logger =
     options.logger ?? createLogger({ service: 'mqtt-broker', nodeId: config.node.id, level: config.log.level });
   const clusterToken = config.placement.enabled ? clusterAuthToken(config.cluster) : undefined;
+  const httpTokens = adminTokens(config.http);
   // persistent sessions and wills are mirrored into placement, whose leader fires delayed wills and expires sessions
   // through the inner gRPC service (short deadlines: a slow placement leaves the local timers in charge); created
   // before the sessions are restored, which asks placement who owns each of them now
@@ -118,13 +131,11 @@ export async function startMqttBroker(
       rules = new BrokerRules(authClient, { refreshIntervalMs: config.auth.refresh_interval_ms, logger });
       await rules.start();
     }
-    storage = await createStorageAdapter(
-      config.storage.type === 'journal'
-        ? { type: 'journal', journal: { placementAddresses: config.placement.addresses, namespace: `mqtt-broker-${config.node.id}`, logger, authToken: clusterToken } }
-        : { type: config.storage.type, dataDir: config.node.data_dir },
-    );
+    const opened = await openBrokerStorage(config, logger, clusterToken);
+    storage = opened.storage;
+    logger.info({ storage: opened.type, chosenBy: opened.chosenBy }, 'message and session storage opened');
     // with the journal as storage, the broker is one of a cluster: messages go through the cluster's shared log
-    shared = isClustered(config, config.storage.type) ? await openSharedLog(config, logger, clusterToken) : undefined;
+    shared = isClustered(config, opened.type) ? await openSharedLog(config, logger, clusterToken) : undefined;
     const log = shared?.log ?? (await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger));
     const persistence = await SessionPersistence.open(storage, logger);
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
@@ -192,9 +203,10 @@ export async function startMqttBroker(
     }
     listeners = await startListeners(config, broker, logger);
 
-    http = await createHttpServer(broker, createBrokerMetrics(broker, config.node.id), logger);
-    await http.listen({ port: config.network.http_port, host: config.network.host });
-    const httpPort = (http.server.address() as AddressInfo).port;
+    const admin = await createBrokerHttpServer(broker, createBrokerMetrics(broker, config.node.id), logger, httpTokens);
+    http = admin.app;
+    const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
+    warnIfAdminApiOpen(logger, admin.auth, config.network.host, httpPort, 'the MQTT broker');
 
     const ports = { ...listeners.ports, http: httpPort, ...(inner ? { grpc: inner.port } : {}) };
     stopSys = startSysTopics(broker, config);
@@ -204,6 +216,7 @@ export async function startMqttBroker(
     let closing: Promise<void> | undefined;
     return {
       ports,
+      httpRoutes: admin.auth.routes,
       broker,
       close() {
         closing ??= shutdown().then(() => logger.info('MQTT broker stopped'));

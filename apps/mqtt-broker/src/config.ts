@@ -2,6 +2,7 @@
 // type it infers, and the loader that applies TOML file, ROBUSTMQ_<SECTION>_<KEY> environment and overrides.
 import {
   address,
+  adminAuthKeys,
   clusterAuthKeys,
   loadConfig,
   logSection,
@@ -11,10 +12,11 @@ import {
   z,
   type LoadConfigOptions,
 } from '@robustmq/common';
+import { STORAGE_TYPES } from '@robustmq/storage-adapter';
 import { AUTH_STORAGE_TYPES } from './auth/auth-storage-adapter.js';
 
-/** the storage adapters the broker can run on (the rest of @robustmq/storage-adapter's types are not built yet). */
-export const STORAGE_TYPES = ['rocksdb', 'memory', 'journal'] as const;
+/** the storage adapters the broker can run on: every type @robustmq/storage-adapter's factory builds. */
+export { STORAGE_TYPES };
 
 /** a MySQL database or table name, kept to characters that need no quoting anywhere. */
 const sqlName = () => z.string().regex(/^[A-Za-z0-9_$]{1,64}$/, "must be 1-64 letters, digits, '_' or '$'");
@@ -96,11 +98,23 @@ export const mqttBrokerConfigSchema = z.strictObject({
     verify_client: z.boolean().default(false),
   }),
   storage: section({
-    /** where messages, retained messages and sessions are kept: "rocksdb" (durable, under node.data_dir) or
-     * "memory" (lost on restart). */
-    type: z.enum(STORAGE_TYPES, { error: () => `must be one of ${STORAGE_TYPES.map((t) => `"${t}"`).join(', ')}` }).default('rocksdb'),
+    /** where messages and session state are kept: "journal" (the journal cluster found through placement),
+     * "rocksdb" (embedded, under node.data_dir), "mysql" (the [auth] mysql_* connection keys) or "memory" (lost on
+     * restart). Unset: chosen at the first start-up (journal when placement lists a journal server, else rocksdb)
+     * and remembered in node.data_dir, so a later start never silently switches stores. */
+    type: z.enum(STORAGE_TYPES, { error: () => `must be one of ${STORAGE_TYPES.map((t) => `"${t}"`).join(', ')}` }).optional(),
     /** sealed segments of the message log older than this are removed (hourly); 0 = keep forever. */
     message_retention_s: z.number().int().min(0, 'must be a number of seconds >= 0').default(7 * 24 * 3600),
+    /** type "journal": replicas of each shard's segments; 0 = min(3, journal servers registered at shard creation). */
+    journal_replicas: z.number().int().min(0, 'must be 0 (automatic) or a replica count').max(5, 'must be at most 5').default(0),
+    /** type "journal": when an append (and so a QoS 1/2 acknowledgement) counts as durable: "one" (leader on disk),
+     * "quorum" or "all" replicas on disk. */
+    journal_acks: z.enum(['one', 'quorum', 'all'], { error: () => 'must be one of "one", "quorum", "all"' }).default('quorum'),
+    /** type "journal": placement namespace of this broker's shards; empty = "mqtt-broker-<node.id>". */
+    journal_namespace: z
+      .string()
+      .regex(/^([A-Za-z0-9][A-Za-z0-9._-]{0,127})?$/, "must be empty or 1-128 letters, digits, '.', '_' or '-' (starting with a letter or digit)")
+      .default(''),
   }),
   auth: section({
     /** clients without a username may connect; with a username they are always checked against the auth storage. */
@@ -136,6 +150,8 @@ export const mqttBrokerConfigSchema = z.strictObject({
     addresses: z.array(address()).min(1, 'needs at least one placement address').default(['127.0.0.1:1228']),
     heartbeat_interval_ms: positiveMs().default(1000),
   }),
+  /** admin tokens of the HTTP API (see docs/admin-api.md); none = open. */
+  http: section(adminAuthKeys()),
   /** the shared secret of cluster-internal gRPC (see docs/configuration.md). */
   cluster: section(clusterAuthKeys()),
   log: logSection(),

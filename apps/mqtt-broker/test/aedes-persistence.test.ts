@@ -7,7 +7,7 @@ import { buildBroker } from './support/build-once.js';
 
 const runner = fileURLToPath(new URL('./aedes-abstract-runner.mjs', import.meta.url));
 
-beforeAll(buildBroker, 120_000);
+beforeAll(() => buildBroker(), 120_000);
 
 it.each(['rocksdb', 'memory'])('passes the upstream abstract suite over the %s adapter', async (adapter) => {
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {

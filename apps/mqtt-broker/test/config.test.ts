@@ -25,6 +25,7 @@ it('has documented defaults', () => {
     },
     tls: { cert_file: '', key_file: '', ca_file: '', verify_client: false },
     cluster: { auth_token: '', auth_token_file: '' },
+    http: { admin_token: '', admin_tokens: [], admin_read_tokens: [] },
     mqtt: {
       max_packet_size: 1_048_576,
       max_connections: 100_000,
@@ -44,7 +45,7 @@ it('has documented defaults', () => {
       delayed_publish_max_s: 604_800,
       sys_interval_s: 10,
     },
-    storage: { type: 'rocksdb', message_retention_s: 604_800 },
+    storage: { message_retention_s: 604_800, journal_replicas: 0, journal_acks: 'quorum', journal_namespace: '' },
     auth: {
       allow_anonymous: true,
       acl_default: 'allow',
@@ -81,8 +82,10 @@ it('names the offending key', () => {
 });
 
 it('refuses an unknown storage type, naming the valid ones', () => {
-  expect(() => loadMqttBrokerConfig({ env: {}, overrides: { storage: { type: 'mysql' } } })).toThrow(
-    /storage\.type.*"rocksdb", "memory"/,
+  expect(() => loadMqttBrokerConfig({ env: {}, overrides: { storage: { type: 'tape' } } })).toThrow(
+    /storage\.type.*"memory", "rocksdb", "journal", "mysql"/,
   );
-  expect(loadMqttBrokerConfig({ env: { ROBUSTMQ_STORAGE_TYPE: 'memory' } }).storage.type).toBe('memory');
+  for (const type of ['memory', 'rocksdb', 'journal', 'mysql']) {
+    expect(loadMqttBrokerConfig({ env: { ROBUSTMQ_STORAGE_TYPE: type } }).storage.type).toBe(type);
+  }
 });

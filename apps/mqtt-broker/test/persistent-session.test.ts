@@ -1,6 +1,7 @@
 // Persistent sessions with real clients: messages missed while offline come back from the log in order, unacked
 // QoS 1 messages are resent with DUP, QoS 2 is exactly once both ways, and session expiry, will delay and message
-// expiry behave as MQTT 5 says. Also: a QoS 1 PUBACK is sent only once the message is durable in RocksDB.
+// expiry behave as MQTT 5 says. Also: a QoS 1 PUBACK is sent only once the message is durable in
+// storage (the suite runs on rocksdb and on journal storage: MQTT_TEST_STORAGE, test/support/test-storage.ts).
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IPublishPacket } from '@robustmq/protocol';
@@ -180,7 +181,7 @@ it('MQTT 5 message expiry: a message that expires while the subscriber is away i
   expect(got[0]!.expiry).toBeLessThanOrEqual(58);
 });
 
-it('sends PUBACK only once the message is readable from RocksDB', async () => {
+it('sends PUBACK only once the message is readable from storage', async () => {
   const own = await startTestBroker();
   try {
     const storage = own.handle.broker.storage;

@@ -1,6 +1,6 @@
 // Retained messages with real clients: set, replace, clear with an empty payload, delivery on subscribe (with
 // RETAIN = 1, also to mosquitto_sub), MQTT 5 Retain Handling 0/1/2 and Retain As Published, message expiry, and
-// survival across a broker restart on the rocksdb adapter.
+// survival across a broker restart (the suite runs on rocksdb and on journal storage: MQTT_TEST_STORAGE).
 import { spawn, spawnSync } from 'node:child_process';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -122,7 +122,7 @@ it.skipIf(spawnSync('mosquitto_sub', ['--help']).error !== undefined)('mosquitto
   expect(out.stdout.trim()).toBe('ret/mosq for mosquitto');
 });
 
-it('retained messages survive a restart (rocksdb)', async () => {
+it('retained messages survive a restart', async () => {
   const pub = await client({ clientId: 'ret-durable' });
   await pub.publishAsync('durable/r', 'still here', { qos: 1, retain: true });
   await pub.publishAsync('durable/gone', 'x', { qos: 1, retain: true });

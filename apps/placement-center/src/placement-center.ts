@@ -2,6 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import {
   RocksDbEngine,
+  adminTokens,
   clusterAuthToken,
   clusterGrpcServerOptions,
   collectProcessMetrics,
@@ -10,9 +11,11 @@ import {
   createHttpServer,
   listenHttp,
   observabilityPlugin,
+  warnIfAdminApiOpen,
   warnIfClusterAuthOff,
   Gauge,
   type Logger,
+  type RegisteredRoute,
 } from '@robustmq/common';
 import { bindGrpcServer, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
 import { RaftNode } from '@robustmq/raft/node';
@@ -29,7 +32,6 @@ import { kvServiceHandlers } from './grpc/kv-service.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { metadataApi } from './http/admin-api.js';
 import { membershipRoutes } from './http/membership-routes.js';
-import { installAdminAuth } from './http/admin-auth.js';
 import { mqttServiceHandlers } from './grpc/mqtt-service.js';
 import { journalServiceHandlers } from './grpc/journal-service.js';
 import { grpcAuthRejections, grpcMetrics } from './grpc/grpc-metrics.js';
@@ -48,6 +50,8 @@ import { raftStatus, singleNodeStatus } from './cluster/cluster-status.js';
 
 export interface PlacementCenterHandle {
   ports: { grpc: number; http: number };
+  /** every route of the HTTP admin API and who may call it. */
+  httpRoutes: readonly RegisteredRoute[];
   /** host:port of the gRPC server, for clients in the same process. */
   grpcAddress: string;
   close(): Promise<void>;
@@ -61,6 +65,7 @@ export async function startPlacementCenter(
     options.logger ?? createLogger({ service: 'placement-center', nodeId: config.node.id, level: config.log.level });
   // resolved before anything is opened: an unreadable token file stops the start cleanly
   const clusterToken = clusterAuthToken(config.cluster);
+  const httpTokens = adminTokens(config.http);
   const engine = await RocksDbEngine.open(config.node.data_dir);
   const members = clusterMembers(config);
   const raftMode = members.size > 0;
@@ -200,8 +205,7 @@ export async function startPlacementCenter(
   const grpcPort = await bindGrpcServer(server, config.network.host, config.network.grpc_port);
   warnIfClusterAuthOff(logger, clusterToken, config.network.host, `placement gRPC (port ${grpcPort}: metadata services and Raft)`);
 
-  const http = createHttpServer(logger);
-  installAdminAuth(http, config.http.admin_token);
+  const { app: http, auth: httpAuth } = createHttpServer(logger, { tokens: httpTokens });
   await http.register(observabilityPlugin, { registry: metrics, health: () => ({ status: 'ok', nodes: registry.list().length }) });
   await http.register(adminRoutes, { registry, sm, proposer });
   const self = { nodeId: config.node.id, clusterName: config.node.cluster_name, grpcAddress: () => `${config.network.advertise_host}:${grpcPort}` };
@@ -209,6 +213,7 @@ export async function startPlacementCenter(
   await http.register(metadataApi, { status, ...mqtt, journal });
   if (raftNode) await http.register(membershipRoutes, { node: raftNode, proposer });
   const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
+  warnIfAdminApiOpen(logger, httpAuth, config.network.host, httpPort, 'the placement center');
 
   controllers.start();
   logger.info({ grpcPort, httpPort, dataDir: config.node.data_dir }, 'placement center started');
@@ -216,6 +221,7 @@ export async function startPlacementCenter(
   let closing: Promise<void> | undefined;
   return {
     ports: { grpc: grpcPort, http: httpPort },
+    httpRoutes: httpAuth.routes,
     grpcAddress: `127.0.0.1:${grpcPort}`,
     close() {
       closing ??= (async () => {

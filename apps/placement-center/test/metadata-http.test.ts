@@ -179,7 +179,7 @@ describe('/api/v1/journal/shards', () => {
 describe('admin token', () => {
   const base = () => ({ base: secured.http });
 
-  it('requires the bearer token on every /api route, known or not', async () => {
+  it('requires the bearer token on every /api route; a path no route matches is a 404 for everyone', async () => {
     for (const [method, path] of [
       ['GET', '/api/v1/cluster'],
       ['GET', '/api/v1/mqtt/users'],
@@ -188,13 +188,13 @@ describe('admin token', () => {
       ['GET', '/api/v1/journal/shards'],
       ['GET', '/api/v1/cluster/nodes'],
       ['GET', '/api/v1/kv'],
-      ['GET', '/api/v1/unknown'],
     ] as const) {
       const response = await call(method, path, undefined, base());
       expectError(response, 401, 'UNAUTHENTICATED', /Authorization: Bearer/);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
     expectError(await call('POST', '/api/v1/mqtt/users', { username: 'x', password: 'y' }, base()), 401, 'UNAUTHENTICATED');
+    expectError(await call('GET', '/api/v1/unknown', undefined, base()), 404, 'NOT_FOUND');
   });
 
   it('rejects a wrong token and a non-bearer scheme', async () => {

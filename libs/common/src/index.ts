@@ -16,4 +16,5 @@ export * from './net/listen.js';
 export { z } from 'zod';
 export * from './process/run-service.js';
 export * from './http/http-server.js';
+export * from './http/admin-auth.js';
 export * from './auth/password-hash.js';

@@ -6,7 +6,10 @@
 // What it promises beyond storage-adapter.ts, and where it differs:
 // - append() resolves once the shard's acks (quorum by default) have the records on disk. A batch that spans a
 //   segment boundary is written as one run of consecutive offsets, but not atomically: if the cluster fails between
-//   the two parts, the first part stays. A retry after a lost answer may store a batch twice (at least once).
+//   the two parts, the first part stays. A retry after a lost answer may store a batch twice (at least once) —
+//   unless the caller gives AppendOptions.expectedOffset: every attempt then carries it to the leader, which refuses
+//   a batch that would not start there (OFFSET_MISMATCH with its end), and records of the call that a lost attempt
+//   already wrote are counted instead of written again.
 // - Each adapter shard maps to a placement shard with a generated name (see journal-catalog.ts).
 import { PlacementClient, type Logger } from '@robustmq/common';
 import {
@@ -26,6 +29,7 @@ import { catalogKey, catalogPrefix, newPlacementName, placementGroupName, type C
 import { toStorageError } from './journal-errors.js';
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
 import type {
+  AppendOptions,
   AppendRecord,
   IndexReadOptions,
   ReadOptions,
@@ -39,6 +43,7 @@ import type {
 } from './storage-adapter.js';
 import { StorageError, adapterClosed, shardExists, shardNotFound } from './storage-error.js';
 import {
+  checkExpectedOffset,
   checkGroupName,
   checkKey,
   checkNonNegativeInteger,
@@ -88,6 +93,7 @@ interface ShardHandle {
 
 const ACKS = { one: 'ACKS_ONE', quorum: 'ACKS_QUORUM', all: 'ACKS_ALL' } as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const EMPTY = Buffer.alloc(0);
 
 export class JournalStorageAdapter implements StorageAdapter {
   readonly type = 'journal';
@@ -328,26 +334,32 @@ export class JournalStorageAdapter implements StorageAdapter {
 
   // ---- append ----
 
-  append(shard: string, records: AppendRecord[]): Promise<number[]> {
+  append(shard: string, records: AppendRecord[], options?: AppendOptions): Promise<number[]> {
     if (this.closed) return Promise.reject(adapterClosed(this.type));
     let encoded: { data: Buffer; starts: number[] };
+    let expected: number;
     try {
       checkShardName(shard);
+      expected = checkExpectedOffset(shard, options, undefined);
       // encode now, into the framed batch the leader writes to its segment file as is: the stored bytes are what
       // the payload held at the call, and nobody downstream encodes them again
       encoded = encodeRecordBatch(normalizeRecords(records, Date.now()));
     } catch (err) {
       return Promise.reject(err);
     }
-    const p = this.guard(() => this.appendEncoded(shard, encoded));
+    const p = this.guard(() => this.appendEncoded(shard, encoded, expected));
     this.inflight.add(p);
     const done = () => this.inflight.delete(p);
     p.then(done, done);
     return p;
   }
 
-  private async appendEncoded(shard: string, encoded: { data: Buffer; starts: number[] }): Promise<number[]> {
+  /** `expected` >= 0: the single writer's expectedOffset (see AppendOptions), sent with every attempt. */
+  private async appendEncoded(shard: string, encoded: { data: Buffer; starts: number[] }, expected: number): Promise<number[]> {
     const h = await this.handle(shard);
+    // an attempt failed after it may have reached the leader (a lost answer, a leader that died mid-write): from then
+    // on, records of this call found stored from the expected offset on are the ones that attempt wrote
+    let uncertain = false;
     const offsets: number[] = [];
     const total = encoded.starts.length - 1;
     let sentRecords = 0;
@@ -360,14 +372,31 @@ export class JournalStorageAdapter implements StorageAdapter {
           while (h.gate && !release) await h.gate;
           const seg = this.active(h);
           if (!seg) throw new JournalError('SEGMENT_SEALED', `shard '${shard}' has no writable segment yet`);
+          const at = expected >= 0 ? expected + sentRecords : -1;
           try {
             return await this.send(
               seg.leader,
               JOURNAL_MESSAGE.Append,
-              { ...this.target(h, seg), epoch: seg.epoch, maxSegmentRecords: h.entry.options.maxRecordsPerSegment },
+              {
+                ...this.target(h, seg),
+                epoch: seg.epoch,
+                maxSegmentRecords: h.entry.options.maxRecordsPerSegment,
+                ...(at >= 0 ? { expectedOffset: at } : {}),
+              },
               [remaining],
             );
           } catch (err) {
+            if (at >= 0 && isJournalError(err, 'OFFSET_MISMATCH')) {
+              const end = err.details['endOffset'];
+              if (uncertain && typeof end === 'number' && end > at && end <= expected + total) {
+                // a lost attempt of this call wrote [at, end): count those records as written, send only the rest.
+                // (They are on the leader's disk; a later append of this writer commits them with it at the acks.)
+                this.options.logger?.info({ shard, from: at, to: end }, 'journal append: records of a retried batch were already written');
+                return { header: { baseOffset: at, count: end - at } as Header, data: EMPTY };
+              }
+              throw err;
+            }
+            uncertain = true;
             const next = isJournalError(err, 'SEGMENT_SEALED') ? (err.details['next'] as SegmentView | undefined) : undefined;
             if (next && !h.segments.some((s) => s.seq === next.seq)) {
               // the seal answer names the next segment: use it without asking placement

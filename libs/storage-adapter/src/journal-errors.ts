@@ -10,6 +10,8 @@ export function toStorageError(err: unknown): StorageError {
     switch (err.code) {
       case 'OFFSET_OUT_OF_RANGE':
         return new StorageError('OFFSET_OUT_OF_RANGE', err.message);
+      case 'OFFSET_MISMATCH':
+        return new StorageError('OFFSET_MISMATCH', err.message);
       case 'CORRUPT_RECORD':
         return new StorageError('CORRUPT_RECORD', err.message);
       case 'BAD_REQUEST':

@@ -6,6 +6,7 @@ import { decodeStoredRecord } from './stored-record.js';
 import { OffsetWaiters } from './offset-waiters.js';
 import { retentionStart, segmentCount, segmentsOf } from './segments.js';
 import type {
+  AppendOptions,
   AppendRecord,
   IndexReadOptions,
   ReadOptions,
@@ -20,6 +21,7 @@ import type {
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
 import { adapterClosed, shardExists, shardNotFound, StorageError } from './storage-error.js';
 import {
+  checkExpectedOffset,
   checkGroupName,
   checkKey,
   checkNonNegativeInteger,
@@ -124,9 +126,10 @@ export class MemoryStorageAdapter implements StorageAdapter {
     this.waiters.fail(name, shardNotFound(name));
   }
 
-  async append(shardName: string, records: AppendRecord[]): Promise<number[]> {
+  async append(shardName: string, records: AppendRecord[], options?: AppendOptions): Promise<number[]> {
     const shard = this.shard(shardName);
     const fields = normalizeRecords(records, Date.now());
+    checkExpectedOffset(shardName, options, nextOffsetOf(shard));
     // encode everything before storing anything, so a failure leaves the shard untouched
     const encoded = fields.map((f) => encodeRecord(0, f));
     const offsets: number[] = [];

@@ -38,6 +38,7 @@ import { assignOffset, encodeRecord, type RecordFields } from '@robustmq/protoco
 import { decodeStoredRecord } from './stored-record.js';
 import { retentionStart, segmentCount, segmentsOf } from './segments.js';
 import type {
+  AppendOptions,
   AppendRecord,
   IndexReadOptions,
   ReadOptions,
@@ -52,12 +53,14 @@ import type {
 } from './storage-adapter.js';
 import { adapterClosed, shardExists, shardNotFound, StorageError } from './storage-error.js';
 import {
+  checkExpectedOffset,
   checkGroupName,
   checkKey,
   checkNonNegativeInteger,
   checkShardName,
   checkTag,
   normalizeRecords,
+  offsetMismatch,
   resolveIndexReadOptions,
   resolveReadOptions,
   resolveShardOptions,
@@ -102,6 +105,8 @@ interface AppendWrite extends QueuedWrite {
   fields: RecordFields[];
   /** encoded at the call (capturing the caller's payload); offset and CRC are filled in by the batch writer. */
   encoded: Buffer[];
+  /** AppendOptions.expectedOffset, checked in the transaction that assigns offsets; -1 for none. */
+  expectedOffset: number;
   resolve(offsets: number[]): void;
 }
 
@@ -314,10 +319,11 @@ export class MySqlStorageAdapter implements StorageAdapter {
     });
   }
 
-  async append(shardName: string, records: AppendRecord[]): Promise<number[]> {
+  async append(shardName: string, records: AppendRecord[], options?: AppendOptions): Promise<number[]> {
     return this.track(async () => {
       checkShardName(shardName);
       const fields = normalizeRecords(records, Date.now());
+      const expectedOffset = checkExpectedOffset(shardName, options, undefined);
       // Encode now with a placeholder offset: this captures the caller's buffers as they are at the call.
       const encoded = fields.map((f) => encodeRecord(0, f));
       let bytes = 0;
@@ -336,7 +342,7 @@ export class MySqlStorageAdapter implements StorageAdapter {
         shardName,
         (queue) =>
           new Promise<number[]>((resolve, reject) =>
-            queue.submit({ fields, encoded, bytes, resolve, reject }),
+            queue.submit({ fields, encoded, bytes, expectedOffset, resolve, reject }),
           ),
       );
     });
@@ -534,7 +540,9 @@ export class MySqlStorageAdapter implements StorageAdapter {
     this.counters.batches++;
     this.counters.writes += writes.length;
     this.counters.largestBatch = Math.max(this.counters.largestBatch, writes.length);
-    const offsets: number[][] = [];
+    const offsets: (number[] | undefined)[] = [];
+    /** for a write refused by its expectedOffset: where the shard ended when it came up */
+    const endAt = new Map<AppendWrite, number>();
     let conn: PoolConnection | undefined;
     let next = 0;
     try {
@@ -558,6 +566,11 @@ export class MySqlStorageAdapter implements StorageAdapter {
       const tags: unknown[][] = [];
       const times: unknown[][] = [];
       for (const write of writes) {
+        if (write.expectedOffset >= 0 && write.expectedOffset !== next) {
+          offsets.push(undefined); // refused below, after the transaction of the others
+          endAt.set(write, next);
+          continue;
+        }
         const assigned: number[] = [];
         write.fields.forEach((f, i) => {
           const offset = next++;
@@ -618,7 +631,11 @@ export class MySqlStorageAdapter implements StorageAdapter {
     } finally {
       conn?.release();
     }
-    writes.forEach((write, i) => write.resolve(offsets[i]!));
+    writes.forEach((write, i) => {
+      const assigned = offsets[i];
+      if (assigned) write.resolve(assigned);
+      else write.reject(offsetMismatch(shardName, write.expectedOffset, endAt.get(write)!));
+    });
     if (next > (this.knownNext.get(shardName) ?? -1)) this.knownNext.set(shardName, next);
     this.waiters.notify(shardName, next);
   }

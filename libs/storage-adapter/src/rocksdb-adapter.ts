@@ -20,6 +20,7 @@ import {
 import * as keys from './rocksdb-keys.js';
 import { retentionStart, segmentCount, segmentsOf } from './segments.js';
 import type {
+  AppendOptions,
   AppendRecord,
   IndexReadOptions,
   ReadOptions,
@@ -33,12 +34,14 @@ import type {
 } from './storage-adapter.js';
 import { adapterClosed, shardExists, shardNotFound, StorageError } from './storage-error.js';
 import {
+  checkExpectedOffset,
   checkGroupName,
   checkKey,
   checkNonNegativeInteger,
   checkShardName,
   checkTag,
   normalizeRecords,
+  offsetMismatch,
   resolveIndexReadOptions,
   resolveReadOptions,
   resolveShardOptions,
@@ -74,6 +77,8 @@ interface AppendWrite extends QueuedWrite {
   /** the records that have a key or tags, by their index in the append (most appends have none) */
   indexed: { at: number; key: string | undefined; tags: string[] }[];
   chunks: EncodedChunk[];
+  /** AppendOptions.expectedOffset, checked where offsets are assigned; -1 for none. */
+  expectedOffset: number;
   resolve(offsets: number[]): void;
 }
 
@@ -272,17 +277,18 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     });
   }
 
-  async append(shardName: string, records: AppendRecord[]): Promise<number[]> {
+  async append(shardName: string, records: AppendRecord[], options?: AppendOptions): Promise<number[]> {
     return this.track(async () => {
       const shard = this.shard(shardName);
       const fields = normalizeRecords(records, Date.now());
+      const expectedOffset = checkExpectedOffset(shardName, options, undefined);
       this.checkWritable();
       // Encode now, with placeholder offsets: this captures the caller's buffers as they are at the call.
       const chunks = encodeChunks(fields);
       let bytes = 0;
       for (const chunk of chunks) bytes += chunk.value.length;
       return new Promise<number[]>((resolve, reject) =>
-        this.queue.submit({ kind: 'append', shard, ...indexInfo(fields), chunks, bytes, resolve, reject }),
+        this.queue.submit({ kind: 'append', shard, ...indexInfo(fields), chunks, bytes, expectedOffset, resolve, reject }),
       );
     });
   }
@@ -452,6 +458,10 @@ export class RocksDbStorageAdapter implements StorageAdapter {
           value: keys.be64(write.offset),
         });
       } else {
+        if (write.expectedOffset >= 0 && write.expectedOffset !== state.next) {
+          write.reject(offsetMismatch(shard.name, write.expectedOffset, state.next));
+          continue;
+        }
         const first = state.next;
         const { timestamps } = write;
         const assigned = new Array<number>(timestamps.length);

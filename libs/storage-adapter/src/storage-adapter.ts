@@ -31,6 +31,18 @@ export interface AppendRecord {
   payload: Buffer;
 }
 
+/** Options of one append() call. */
+export interface AppendOptions {
+  /**
+   * the offset the first record must get: the single writer of a shard (the broker's message log) says where it
+   * believes the shard ends. If the shard ends elsewhere the call fails with OFFSET_MISMATCH and writes nothing — with
+   * one exception that makes retries safe: an adapter that retried the call after losing an answer and finds its own
+   * records already stored from expectedOffset on counts them as written (and writes only the rest), so a retried
+   * call is stored once. Without it, a retry after a lost answer may store a batch twice.
+   */
+  expectedOffset?: number;
+}
+
 /** A record as read back: what was appended, plus the offset storage assigned and the CRC it stored. */
 export interface StoredRecord {
   offset: number;
@@ -127,7 +139,7 @@ export interface StorageAdapter {
    * appends the records in order and resolves with their offsets (consecutive). An empty array is INVALID_ARGUMENT:
    * it is almost always a caller bug, and resolving it with [] would hide that.
    */
-  append(shard: string, records: AppendRecord[]): Promise<number[]>;
+  append(shard: string, records: AppendRecord[], options?: AppendOptions): Promise<number[]>;
   /**
    * records from fromOffset on, in offset order. fromOffset must lie in [startOffset, nextOffset]; outside that it is
    * OFFSET_OUT_OF_RANGE (below: removed by retention — restart from describeShard().startOffset).

@@ -9,6 +9,8 @@ export type StorageErrorCode =
   | 'INVALID_ARGUMENT'
   /** an offset outside [startOffset, nextOffset]: removed by retention, or not written yet. */
   | 'OFFSET_OUT_OF_RANGE'
+  /** append() with expectedOffset found the shard ending at another offset; nothing of that call was written. */
+  | 'OFFSET_MISMATCH'
   /** a stored record failed its CRC check or is missing from a range that must be dense. */
   | 'CORRUPT_RECORD'
   /** the underlying store refused a write; nothing of that write is acknowledged. */

@@ -1,5 +1,6 @@
 // Argument checks shared by every adapter, so each one rejects the same bad input with the same code and message.
 import type {
+  AppendOptions,
   AppendRecord,
   IndexReadOptions,
   ReadOptions,
@@ -203,4 +204,18 @@ export function normalizeRecords(records: unknown, now: number): RecordFields[] 
     if (rec.key !== undefined) fields.key = checkString(`records[${i}].key`, rec.key, false);
     return fields;
   });
+}
+
+/** AppendOptions.expectedOffset checked for its type, and against the shard's end when `end` is known here: returns
+ * the expected offset, or -1 for none. */
+export function checkExpectedOffset(shard: string, options: AppendOptions | undefined, end: number | undefined): number {
+  const expected = options?.expectedOffset;
+  if (expected === undefined) return -1;
+  checkNonNegativeInteger('expectedOffset', expected);
+  if (end !== undefined && expected !== end) throw offsetMismatch(shard, expected, end);
+  return expected;
+}
+
+export function offsetMismatch(shard: string, expected: number, end: number): StorageError {
+  return new StorageError('OFFSET_MISMATCH', `shard '${shard}' ends at offset ${end}, the append expected ${expected}; nothing was written`);
 }

@@ -33,6 +33,8 @@ interface PendingAppend {
   /** the client's framed batch (checked), stamped with offsets in place when written. */
   data: Buffer;
   count: number;
+  /** the offset the writer says its first record must get (its single-writer check), or -1 for any. */
+  expectedOffset: number;
   taken: number;
   baseOffset: number;
   end: number;
@@ -210,9 +212,11 @@ export class SegmentLeader {
 
   /**
    * queues a framed batch of `count` records (encoded, offsets unassigned, already checked) and resolves once
-   * committed at the shard's acks. Fewer than `count` are taken when the segment fills up.
+   * committed at the shard's acks. Fewer than `count` are taken when the segment fills up. With `expectedOffset` >= 0
+   * the batch is refused (OFFSET_MISMATCH, with the segment's endOffset) unless its first record gets that offset: a
+   * single writer retrying a batch whose answer it lost learns that way which of its records are already written.
    */
-  append(data: Buffer, count: number, maxSegmentRecords: number): Promise<{ baseOffset: number; count: number }> {
+  append(data: Buffer, count: number, maxSegmentRecords: number, expectedOffset = -1): Promise<{ baseOffset: number; count: number }> {
     if (this.state === 'sealed' || this.state === 'sealing') return this.sealedError();
     if (this.state !== 'leading') return Promise.reject(this.notLeader());
     if (maxSegmentRecords > 0 && this.seg.meta.maxRecords === 0) {
@@ -221,7 +225,7 @@ export class SegmentLeader {
       void this.ctx.store.saveMeta(this.seg).catch(() => {});
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ data, count, taken: 0, baseOffset: -1, end: -1, resolve, reject });
+      this.queue.push({ data, count, expectedOffset, taken: 0, baseOffset: -1, end: -1, resolve, reject });
       if (!this.writing) {
         this.writing = true;
         // start on a microtask so appends of the same tick share a group commit
@@ -267,6 +271,10 @@ export class SegmentLeader {
     let next = base;
     while (this.queue.length > 0 && capacity > 0 && (bytes < MAX_GROUP_BYTES || parts.length === 0)) {
       const p = this.queue.shift()!;
+      if (p.expectedOffset >= 0 && p.expectedOffset !== next) {
+        p.reject(new JournalError('OFFSET_MISMATCH', `segment ${seg.id} ends at offset ${next}, the append expected ${p.expectedOffset}`, { endOffset: next }));
+        continue;
+      }
       const n = Math.min(p.count, capacity);
       const part = n === p.count ? p.data : p.data.subarray(0, prefixBytes(p.data, n));
       stampOffsets(part, next);

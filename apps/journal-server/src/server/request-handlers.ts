@@ -32,6 +32,7 @@ const append: Handler = async (node, h, data, metrics) => {
   const t = target(h);
   const epoch = uint(h, 'epoch', 0);
   const maxSegmentRecords = uint(h, 'maxSegmentRecords', 0);
+  const expectedOffset = h['expectedOffset'] === undefined ? -1 : uint(h, 'expectedOffset');
   // the batch is written to the segment file as it came, so every record is checked here first
   const count = checkBatch(data, 'the Append');
   if (count === 0) throw new JournalError('BAD_REQUEST', 'an Append must carry at least one record');
@@ -39,7 +40,7 @@ const append: Handler = async (node, h, data, metrics) => {
   if (epoch !== 0 && epoch !== leader.epoch) {
     throw new JournalError('NOT_LEADER', `segment ${leader.id} is at epoch ${leader.epoch}, the request was for epoch ${epoch}; refresh from placement`, { leader: node.settings.nodeId, epoch: leader.epoch });
   }
-  const result = await leader.append(data, count, maxSegmentRecords);
+  const result = await leader.append(data, count, maxSegmentRecords, expectedOffset);
   metrics.appendedRecords.inc(result.count);
   return { header: result };
 };

@@ -31,7 +31,14 @@ export function isClustered(config: MqttBrokerConfig, storageType: string): bool
 export async function openSharedLog(config: MqttBrokerConfig, logger: Logger, authToken: string | undefined): Promise<SharedLog> {
   const storage = await createStorageAdapter({
     type: 'journal',
-    journal: { placementAddresses: config.placement.addresses, namespace: CLUSTER_NAMESPACE, logger, authToken },
+    journal: {
+      placementAddresses: config.placement.addresses,
+      namespace: CLUSTER_NAMESPACE,
+      acks: config.storage.journal_acks,
+      ...(config.storage.journal_replicas > 0 ? { replicaCount: config.storage.journal_replicas } : {}),
+      logger,
+      authToken,
+    },
   });
   try {
     const log = await ClusterLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);

@@ -197,7 +197,9 @@ export class MessageLog implements BrokerLog {
     this.appendStats.messages += batch.length;
     let offsets: number[];
     try {
-      offsets = await this.storage.append(MESSAGE_SHARD, records);
+      // the log is the shard's single writer: storage refuses a batch that would not start where the log says, and a
+      // journal append retried after a lost answer counts what its first attempt wrote instead of storing it twice
+      offsets = await this.storage.append(MESSAGE_SHARD, records, { expectedOffset: first - fill });
     } catch (err) {
       return this.failBatch(batch, asError(err));
     }

@@ -11,7 +11,8 @@ import { promisify } from 'node:util';
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const lock = join(tmpdir(), 'robustmq-mqtt-broker-build.lock');
 
-export async function buildBroker(): Promise<void> {
+/** builds the broker (and, with `withCluster`, the placement center and journal server its journal tests spawn). */
+export async function buildBroker(withCluster = false): Promise<void> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     try {
@@ -26,7 +27,7 @@ export async function buildBroker(): Promise<void> {
     }
   }
   try {
-    await promisify(execFile)(join(root, 'node_modules/.bin/tsc'), ['-b', 'apps/mqtt-broker'], { cwd: root });
+    await promisify(execFile)(join(root, 'node_modules/.bin/tsc'), ['-b', 'apps/mqtt-broker', ...(withCluster === true ? ['apps/placement-center', 'apps/journal-server'] : [])], { cwd: root });
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import { CLUSTER_AUTH_CONFIG_KEY, clusterServerOptions } from '@robustmq/protoco
 import { z } from 'zod';
 import { ConfigError } from './load.js';
 import type { Logger } from '../log/logger.js';
+import { isLoopbackHost } from '../net/listen.js';
 
 /** The two keys, spread into each service's `[cluster]` section. */
 export const clusterAuthKeys = () => ({
@@ -39,13 +40,9 @@ export function clusterAuthToken(cluster: ClusterAuthConfig): string | undefined
   return token;
 }
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
 /** Warns when cluster gRPC is open on an address others may reach. */
 export function warnIfClusterAuthOff(logger: Logger, token: string | undefined, host: string, what: string): void {
-  if (token || isLoopback(host)) return;
+  if (token || isLoopbackHost(host)) return;
   logger.warn(
     { host },
     `${what}: open to anyone who can reach it (no cluster auth token): set ${CLUSTER_AUTH_CONFIG_KEY} to the same secret on every service, and keep these ports on a private network`,

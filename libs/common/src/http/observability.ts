@@ -13,14 +13,19 @@ export interface ObservabilityOptions {
 }
 
 /** A fastify plugin; register it on the service's admin server. */
-export async function observabilityPlugin(app: FastifyInstance, options: ObservabilityOptions): Promise<void> {
-  app.get('/metrics', async (_request, reply) => {
+export async function observabilityPlugin(
+  app: FastifyInstance,
+  options: ObservabilityOptions,
+): Promise<void> {
+  // probes and Prometheus need no secret (admin-auth.ts)
+  app.get('/metrics', { config: { adminAccess: 'public' } }, async (_request, reply) => {
     reply.header('content-type', options.registry.contentType);
     return options.registry.metrics();
   });
   app.get(
     '/health',
     {
+      config: { adminAccess: 'public' },
       schema: {
         response: {
           200: { type: 'object', properties: { status: { type: 'string' } }, additionalProperties: true },

@@ -72,6 +72,8 @@ export type JournalErrorCode =
   | 'SEGMENT_SEALED'
   | 'OUT_OF_ORDER'
   | 'OFFSET_OUT_OF_RANGE'
+  /** an Append with expectedOffset found the segment ending elsewhere (details.endOffset). */
+  | 'OFFSET_MISMATCH'
   | 'CORRUPT_RECORD'
   | 'WRITE_FAILED'
   | 'NOT_ENOUGH_REPLICAS'

@@ -189,6 +189,26 @@ export function runStorageConformance(
         expect((await a.describeShard('s')).nextOffset).toBe(14);
       });
 
+      it('appends with expectedOffset only where the shard ends: OFFSET_MISMATCH and nothing written elsewhere', async () => {
+        await a.createShard('s');
+        expect(await a.append('s', [{ payload: payload('a') }, { payload: payload('b') }], { expectedOffset: 0 })).toEqual([0, 1]);
+        for (const wrong of [0, 1, 3]) {
+          await expect(a.append('s', [{ payload: payload('x') }], { expectedOffset: wrong })).rejects.toMatchObject({ code: 'OFFSET_MISMATCH' });
+        }
+        await expect(a.append('s', [{ payload: payload('x') }], { expectedOffset: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+        expect(await a.append('s', [{ payload: payload('c') }], { expectedOffset: 2 })).toEqual([2]);
+        // concurrent calls of one writer: the second expects where the first ends
+        const [first, second, stale] = await Promise.allSettled([
+          a.append('s', [{ payload: payload('d') }, { payload: payload('e') }], { expectedOffset: 3 }),
+          a.append('s', [{ payload: payload('f') }], { expectedOffset: 5 }),
+          a.append('s', [{ payload: payload('y') }], { expectedOffset: 3 }),
+        ]);
+        expect(first).toEqual({ status: 'fulfilled', value: [3, 4] });
+        expect(second).toEqual({ status: 'fulfilled', value: [5] });
+        expect(stale).toMatchObject({ status: 'rejected', reason: { code: 'OFFSET_MISMATCH' } });
+        expect((await a.read('s', 0, { maxRecords: 100 })).map(text)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+      });
+
       it('stores what the payload held at the call, not what the caller changes it to later', async () => {
         await a.createShard('s');
         const buf = payload('original');
