@@ -30,7 +30,7 @@ import { startInnerGrpc, type InnerGrpcServer } from './cluster/inner-service.js
 import { PlacementSessions } from './cluster/placement-sessions.js';
 import { MessageLog } from './storage/message-log.js';
 import { ClusterSessions } from './cluster/cluster-sessions.js';
-import { isClustered, openSharedLog, startSharedRouting, type SharedLog } from './cluster/shared-log.js';
+import { isClustered, openJournalNamespace, openSharedLog, startSharedRouting, type SharedLog } from './cluster/shared-log.js';
 import { openBrokerStorage } from './storage/open-storage.js';
 import { SessionPersistence } from './storage/session-persistence.js';
 import { startSysTopics } from './admin/sys-topics.js';
@@ -140,7 +140,9 @@ export async function startMqttBroker(
     const persistence = await SessionPersistence.open(storage, logger);
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
     const sessionSync = sessionClient ? new PlacementSessions(sessionClient, config.node.id, logger) : undefined;
-    clusterSessions = shared && sessionClient ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken) : undefined;
+    // another broker's own namespace (read only when that broker is gone) is named as storage/open-storage.ts names ours
+    const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> => openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, clusterToken);
+    clusterSessions = shared && sessionClient ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken, otherBrokerStorage) : undefined;
     const takeOver = clusterSessions ? (clientId: string) => clusterSessions!.takeOver(clientId) : undefined;
     broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync, takeOver });
     await restoreSessions(broker);

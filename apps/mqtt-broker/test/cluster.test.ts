@@ -131,6 +131,8 @@ describe('sessions belong to the cluster', () => {
     // the subscription came along: a new message reaches the client on broker 2
     await publisher.publishAsync('xb/move/c', 'after', { qos: 1 });
     await onSecond.waitFor(6, 10_000);
+    // (its PUBACK reached broker 2: otherwise 'after' is rightly sent again after the next takeover, QoS 1)
+    await waitFor('broker 2 to have the PUBACK', () => brokers[1]!.handle.broker.sessions.get('mover')?.inflight.size === 0);
 
     // and a third connection on broker 3 takes the session over from the live one on broker 2
     const disconnected = new Promise<number | undefined>((resolve) => second.once('disconnect', (packet) => resolve(packet.reasonCode)));

@@ -5,7 +5,6 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IPublishPacket } from '@robustmq/protocol';
-import { MESSAGE_SHARD } from '../src/index.js';
 import { collect, connectClient, sleep } from './support/mqtt-clients.js';
 import { RawClient, connectPacket } from './support/raw-client.js';
 import { startTestBroker, type TestBroker } from './support/test-broker.js';
@@ -184,8 +183,9 @@ it('MQTT 5 message expiry: a message that expires while the subscriber is away i
 it('sends PUBACK only once the message is readable from storage', async () => {
   const own = await startTestBroker();
   try {
-    const storage = own.handle.broker.storage;
-    const base = own.handle.broker.log.nextOffset;
+    // the log's own durable read: the broker's storage, or the cluster's shared log when the storage is the journal
+    const log = own.handle.broker.log;
+    const base = log.nextOffset;
     const pub = await connectClient(own.url, { clientId: 'durable-pub' });
     const checks: Promise<unknown>[] = [];
     let acks = 0;
@@ -194,7 +194,7 @@ it('sends PUBACK only once the message is readable from storage', async () => {
       // issued synchronously when the PUBACK arrives: storage shows only durable records, so this sees the state
       // at that moment (messages are acked in order, so the n-th PUBACK is for offset base + n)
       const offset = base + acks++;
-      checks.push(storage.read(MESSAGE_SHARD, offset, { maxRecords: 1 }).then((records) => records[0]?.offset));
+      checks.push(log.read(offset, 1).then((records) => records[0]?.offset));
     });
     const total = 200;
     await Promise.all(Array.from({ length: total }, (_, i) => pub.publishAsync('durable/t', `m${i}`, { qos: 1 })));

@@ -28,18 +28,23 @@ export function isClustered(config: MqttBrokerConfig, storageType: string): bool
   return config.placement.enabled && storageType === 'journal';
 }
 
-export async function openSharedLog(config: MqttBrokerConfig, logger: Logger, authToken: string | undefined): Promise<SharedLog> {
-  const storage = await createStorageAdapter({
+/** The journal namespace `namespace` of the cluster's journal, with this broker's journal settings. */
+export function openJournalNamespace(config: MqttBrokerConfig, namespace: string, logger: Logger, authToken: string | undefined): Promise<StorageAdapter> {
+  return createStorageAdapter({
     type: 'journal',
     journal: {
       placementAddresses: config.placement.addresses,
-      namespace: CLUSTER_NAMESPACE,
+      namespace,
       acks: config.storage.journal_acks,
       ...(config.storage.journal_replicas > 0 ? { replicaCount: config.storage.journal_replicas } : {}),
       logger,
       authToken,
     },
   });
+}
+
+export async function openSharedLog(config: MqttBrokerConfig, logger: Logger, authToken: string | undefined): Promise<SharedLog> {
+  const storage = await openJournalNamespace(config, CLUSTER_NAMESPACE, logger, authToken);
   try {
     const log = await ClusterLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
     return { storage, log };
