@@ -118,6 +118,7 @@ describe('sessions belong to the cluster', () => {
     const publisher = await client(2);
     await publisher.publishAsync('xb/move/a', 'before', { qos: 1 });
     await onFirst.waitFor(1, 10_000);
+    await waitFor('broker 1 to have the PUBACK', () => brokers[0]!.handle.broker.sessions.get('mover')?.inflight.size === 0);
 
     // the client leaves broker 1 without a clean disconnect; messages published meanwhile queue in the shared log
     first.end(true);
