@@ -6,6 +6,7 @@ import {
   PlacementClient,
   adminTokens,
   clusterAuthToken,
+  clusterTls,
   createLogger,
   listenHttp,
   warnIfAdminApiOpen,
@@ -86,15 +87,17 @@ export async function startMqttBroker(
   const logger =
     options.logger ?? createLogger({ service: 'mqtt-broker', nodeId: config.node.id, level: config.log.level });
   const clusterToken = config.placement.enabled ? clusterAuthToken(config.cluster) : undefined;
+  // cluster TLS is for the channels to placement and the inner gRPC port, which only exist with placement
+  const tls = config.placement.enabled ? clusterTls(config.cluster, logger) : undefined;
   const httpTokens = adminTokens(config.http);
   // persistent sessions and wills are mirrored into placement, whose leader fires delayed wills and expires sessions
   // through the inner gRPC service (short deadlines: a slow placement leaves the local timers in charge); created
   // before the sessions are restored, which asks placement who owns each of them now
   const sessionClient = config.placement.enabled
-    ? new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 5_000, authToken: clusterToken })
+    ? new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 5_000, authToken: clusterToken, tls })
     : undefined;
   const authClient = config.placement.enabled
-    ? new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken })
+    ? new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken, tls })
     : undefined;
   let authStorage: AuthStorageAdapter | undefined;
   let accessControl: AccessControl | undefined;
@@ -153,6 +156,7 @@ export async function startMqttBroker(
     await shared?.log.stop();
     await shared?.storage.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing the cluster storage failed'));
     await storage?.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing storage failed'));
+    tls?.close();
     throw err;
   }
   const store = storage;
@@ -196,12 +200,13 @@ export async function startMqttBroker(
     await broker.persistence.destroy();
     await store.close();
     await shared?.storage.close();
+    tls?.close();
   };
 
   try {
     if (config.placement.enabled) {
-      inner = await startInnerGrpc(broker, config.network.host, config.network.grpc_port, logger, clusterToken);
-      warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the broker inner gRPC service (port ${inner.port})`);
+      inner = await startInnerGrpc(broker, config.network.host, config.network.grpc_port, logger, clusterToken, tls);
+      warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the broker inner gRPC service (port ${inner.port})`, tls);
     }
     listeners = await startListeners(config, broker, logger);
 
@@ -212,7 +217,7 @@ export async function startMqttBroker(
 
     const ports = { ...listeners.ports, http: httpPort, ...(inner ? { grpc: inner.port } : {}) };
     stopSys = startSysTopics(broker, config);
-    if (config.placement.enabled) registration = await registerWithPlacement(config, ports, logger, clusterToken);
+    if (config.placement.enabled) registration = await registerWithPlacement(config, ports, logger, clusterToken, tls);
     logger.info({ ...ports, host: config.network.host, placement: config.placement.enabled }, 'MQTT broker started');
 
     let closing: Promise<void> | undefined;

@@ -15,8 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPasswordHash, freePort, hashPassword } from '@robustmq/common';
 import { dropDatabase, freshDatabaseName, mysqlTestMode, startMariaDb, type MariaDbServer } from '@robustmq/storage-adapter/testing';
 import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
-import { buildBroker } from './support/build-once.js';
-import { sleep } from './support/mqtt-clients.js';
+import { buildOnce, sleep } from '@robustmq/testing';
 
 const REFRESH_MS = 300;
 const mode = mysqlTestMode(); // throws, with the apt-get hint, when MariaDB is missing and skipping was not asked for
@@ -188,7 +187,7 @@ if (mode === 'skip') {
     });
 
     it('accepts a user created with the hash-password tool, and the broker process refuses an unknown storage type', async () => {
-      await buildBroker();
+      await buildOnce();
       const { stdout } = await run(process.execPath, [dist('auth/hash-password.js'), 's3cret']);
       await sql.query('INSERT INTO mqtt_user (username, password_hash) VALUES (?, ?)', ['erin', stdout.trim()]);
       const erin = await connect(url, { protocolVersion: 4, clientId: 'e1', username: 'erin', password: 's3cret' });

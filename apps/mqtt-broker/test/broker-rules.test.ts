@@ -10,7 +10,7 @@ import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHa
 import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
 import { autoSubscribeFilter } from '../src/rules/auto-subscribe.js';
 import { compileRewriteRules, rewriteTopic } from '../src/rules/topic-rewrite.js';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
+import { collect, connectClient, sleep } from '@robustmq/testing';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-rules-'));

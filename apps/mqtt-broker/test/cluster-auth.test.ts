@@ -12,7 +12,7 @@ import { clusterClientOptions, newBrokerInnerClient, type BrokerInnerServiceClie
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
-import { collect, connectClient } from './support/mqtt-clients.js';
+import { collect, connectClient } from '@robustmq/testing';
 
 const TOKEN = 'broker-test-secret';
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-broker-auth-'));

@@ -2,31 +2,20 @@
 // Packet Size both ways, subscription identifiers (several for overlapping subscriptions, kept across a restart),
 // request/response and the other forwarded properties, AUTH, and reason strings on negative answers (unless the
 // client asked for none). MQTT.js and mosquitto_pub/sub for the well-behaved side, a raw socket for the rest.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodePacket, type IConnackPacket, type IDisconnectPacket, type IPublishPacket, type IPubrecPacket, type ISubackPacket, type Packet } from '@robustmq/protocol';
-import type { IClientOptions, MqttClient } from 'mqtt';
-import { connectClient, sleep } from './support/mqtt-clients.js';
-import { RawClient } from './support/raw-client.js';
-import { haveMosquitto, run } from './support/run-command.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
+import type { MqttClient } from 'mqtt';
+import { connectClient, haveMosquitto, mqttClients, RawClient, runCommand, sleep, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
+const scope = testScope();
 let broker: TestBroker;
-const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  broker = await startTestBroker({ topic_alias_max: 10, receive_maximum: 3, max_awaiting_rel: 2 });
+  broker = scope.add(await startTestBroker({ topic_alias_max: 10, receive_maximum: 3, max_awaiting_rel: 2 }));
 });
 
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await broker.stop();
-});
-
-async function client(options: IClientOptions = {}): Promise<MqttClient> {
-  const c = await connectClient(broker.url, { protocolVersion: 5, ...options });
-  clients.push(c);
-  return c;
-}
+const client = mqttClients(scope, () => broker.url, { protocolVersion: 5 });
 
 /** A raw MQTT 5 connection, CONNECTed with the given properties. */
 async function raw5(clientId: string, properties: Record<string, unknown> = {}): Promise<RawClient> {
@@ -260,8 +249,7 @@ describe('subscription identifiers and forwarded properties', () => {
     await broker.restart();
     const pub = await client();
     await pub.publishAsync('sidp/t', 'after-restart', { qos: 1 });
-    const again = await connectClient(broker.url, { protocolVersion: 5, ...options });
-    clients.push(again);
+    const again = await connectClient(broker.url, { protocolVersion: 5, ...options }, scope);
     const got = messages(again);
     await until(() => got.length === 1);
     expect(got[0]!.properties!.subscriptionIdentifier).toBe(42);
@@ -302,9 +290,9 @@ describe('subscription identifiers and forwarded properties', () => {
 
   it.skipIf(!haveMosquitto)('mosquitto_sub -V mqttv5 sees subscription identifier and properties from mosquitto_pub', async () => {
     const port = String(broker.handle.ports.mqtt);
-    const sub = run('mosquitto_sub', ['-p', port, '-V', 'mqttv5', '-t', 'mosq5/#', '-C', '1', '-W', '8', '-D', 'subscribe', 'subscription-identifier', '9', '-F', '%S|%C|%R|%D|%F|%P|%p']);
+    const sub = runCommand('mosquitto_sub', ['-p', port, '-V', 'mqttv5', '-t', 'mosq5/#', '-C', '1', '-W', '8', '-D', 'subscribe', 'subscription-identifier', '9', '-F', '%S|%C|%R|%D|%F|%P|%p']);
     await sleep(400);
-    const pub = await run('mosquitto_pub', [
+    const pub = await runCommand('mosquitto_pub', [
       '-p', port, '-V', 'mqttv5', '-t', 'mosq5/x', '-m', 'hello', '-q', '1',
       '-D', 'publish', 'content-type', 'text/plain',
       '-D', 'publish', 'response-topic', 'mosq5/reply',

@@ -13,7 +13,7 @@ import { newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/p
 import mqtt, { type IConnackPacket, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
+import { collect, connectClient, sleep } from '@robustmq/testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-broker-sched-'));
 const quiet = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });

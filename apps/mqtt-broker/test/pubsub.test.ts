@@ -1,27 +1,17 @@
 // Publish/subscribe through a real broker with MQTT.js clients of each protocol version: wildcards, unsubscribe,
 // $-topics, QoS 1, overlapping subscriptions and will messages.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MqttClient } from 'mqtt';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { collect, connectClient, mqttClients, sleep, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
+const scope = testScope();
 let broker: TestBroker;
-const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  broker = await startTestBroker();
+  broker = scope.add(await startTestBroker());
 });
 
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await broker.stop();
-});
-
-async function client(options: Parameters<typeof connectClient>[1] = {}): Promise<MqttClient> {
-  const c = await connectClient(broker.url, options);
-  clients.push(c);
-  return c;
-}
+const client = mqttClients(scope, () => broker.url);
 
 const versions = [
   { name: 'MQTT 3.1', options: { protocolVersion: 3, protocolId: 'MQIsdp' } },

@@ -9,7 +9,7 @@ import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHa
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
+import { collect, connectClient, sleep } from '@robustmq/testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-will-fallback-'));
 const quiet = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });

@@ -14,8 +14,7 @@ import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHa
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
-import { buildBroker } from './support/build-once.js';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
+import { buildOnce, collect, connectClient, sleep } from '@robustmq/testing';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-will-takeover-'));
@@ -28,7 +27,7 @@ let child: ChildProcess | undefined;
 const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  await buildBroker();
+  await buildOnce();
   placement = await startPlacementCenter(
     loadPlacementCenterConfig({
       env: {},

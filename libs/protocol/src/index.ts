@@ -8,3 +8,4 @@ export * from './grpc/broker-inner.js';
 export * from './grpc/server-lifecycle.js';
 export * from './grpc/unary-handler.js';
 export * from './grpc/cluster-auth.js';
+export * from './tls/cluster-tls.js';
