@@ -8,6 +8,7 @@ export { sleep, waitFor, waitUntil, waitForHttp, type WaitOptions } from './wait
 export { expectCode, unary, type UnaryOutcome } from './grpc.js';
 export { quietLogger, testLogLevel } from './logger.js';
 export { mergeSections, type Sections } from './sections.js';
+export { makeTestPki, type TestNodeCert, type TestPki } from './pki.js';
 export {
   collect,
   connackCode,
