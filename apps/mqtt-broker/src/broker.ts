@@ -71,7 +71,9 @@ export function brokerSettings(config: MqttBrokerConfig): BrokerSettings {
     maxInflight: mqtt.max_inflight,
     sessionExpiryMax: mqtt.session_expiry_max,
     topicAliasMax: mqtt.topic_alias_max,
-    receiveMaximum: mqtt.receive_maximum,
+    // the Receive Maximum announced in CONNACK is a promise: a client inside it must never meet the QoS 2 limit
+    // (PUBREC 0x97) — so never announce more than max_awaiting_rel
+    receiveMaximum: Math.min(mqtt.receive_maximum, mqtt.max_awaiting_rel),
     maxAwaitingRel: mqtt.max_awaiting_rel,
     maxQueuedMessages: mqtt.max_queued_messages,
     maxTopicLevels: mqtt.max_topic_levels,
@@ -134,7 +136,7 @@ export async function startMqttBroker(
       rules = new BrokerRules(authClient, { refreshIntervalMs: config.auth.refresh_interval_ms, logger });
       await rules.start();
     }
-    const opened = await openBrokerStorage(config, logger, clusterToken);
+    const opened = await openBrokerStorage(config, logger, { authToken: clusterToken, tls });
     storage = opened.storage;
     logger.info({ storage: opened.type, chosenBy: opened.chosenBy }, 'message and session storage opened');
     // with the journal as storage, the broker is one of a cluster: messages go through the cluster's shared log
