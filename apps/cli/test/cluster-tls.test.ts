@@ -1,8 +1,8 @@
 // A cluster on mutual TLS, in one process: three placement members (Raft), three journal servers and a broker, each
 // with its own certificate from one test CA, `tls_require_client_cert = true` and the cluster token on top. Raft
 // replicates, the journal servers and the broker register and heartbeat, a storage adapter appends (the journal
-// servers replicating to each other over the data port), placement calls the broker (a delayed will) and the journal
-// servers (a segment hand-over) — all over TLS. Every internal port refuses a plaintext client and a client whose
+// servers replicating to each other over the data port), the broker keeps its messages on the journal, placement
+// calls the broker (a delayed will) and the journal servers (a segment hand-over) — all over TLS. Every internal port refuses a plaintext client and a client whose
 // certificate comes from another CA, and certificates replaced on disk are served without a restart.
 import { connect as connectTls, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
@@ -58,7 +58,8 @@ beforeAll(async () => {
     // long leases: a leader change here can only be placement's hand-over over the inner service
     journals.set(id, scope.add(await startTestJournal({ id, placement: placement.addresses, overrides: { ...sections, replication: { leader_lease_ms: 600_000 } } })));
   }
-  broker = scope.add(await startTestBroker({}, { id: 1, storage: 'memory', placement: placement.addresses, sections: tlsSections('broker-1') }));
+  // on the journal: its message log and sessions go through the journal adapter over TLS too
+  broker = scope.add(await startTestBroker({}, { id: 1, placement: placement.addresses, sections: { ...tlsSections('broker-1'), storage: { type: 'journal' } } }));
 }, 60_000);
 
 const client = () => placement.client({ authToken: TOKEN, tls: tester, callTimeoutMs: 20_000 });
