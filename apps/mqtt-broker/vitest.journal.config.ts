@@ -1,5 +1,5 @@
 // The broker's main single-broker suites once more on journal storage (MQTT_TEST_STORAGE=journal): each file's broker
-// gets an in-process placement center and journal server (test/support/test-storage.ts). The default project runs
+// gets an in-process placement center and journal server (@robustmq/testing/broker). The default project runs
 // every suite on rocksdb; this one proves the same behaviour over the journal, the designed data path.
 import { projectConfig } from '../../vitest.shared.js';
 

@@ -2,7 +2,7 @@
 // under ./data — wiring the broker and journal server to the in-process placement center.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { clusterAuthToken, createLogger, type ClusterAuthConfig, type LoadConfigOptions, type Logger } from '@robustmq/common';
+import { clusterAuthToken, clusterTlsConfigured, createLogger, type ClusterAuthConfig, type LoadConfigOptions, type Logger } from '@robustmq/common';
 import { loadPlacementCenterConfig, startPlacementCenter } from '@robustmq/placement-center';
 import { loadJournalServerConfig, startJournalServer } from '@robustmq/journal-server';
 import { loadMqttBrokerConfig, startMqttBroker } from '@robustmq/mqtt-broker';
@@ -32,11 +32,25 @@ function configOptions(options: StartOptions, role: Role, overrides: LoadConfigO
   return { ...(existsSync(file) ? { file } : {}), ...(options.env ? { env: options.env } : {}), overrides };
 }
 
-/** A role that sets no cluster token of its own takes the in-process placement center's, so a token set only in
- * placement-center.toml still lets the three services of one process talk to each other. */
-function withClusterToken<C extends { cluster: ClusterAuthConfig }>(config: C, token: string | undefined): C {
-  if (!token || clusterAuthToken(config.cluster)) return config;
-  return { ...config, cluster: { auth_token: token, auth_token_file: '' } };
+/** A role that sets no cluster token (or no cluster TLS files) of its own takes the in-process placement center's,
+ * so a token or certificates set only in placement-center.toml still let the three services of one process talk to
+ * each other. */
+function withClusterSecurity<C extends { cluster: ClusterAuthConfig }>(config: C, placement: ClusterAuthConfig | undefined): C {
+  if (!placement) return config;
+  let cluster = config.cluster;
+  const token = clusterAuthToken(placement);
+  if (token && !clusterAuthToken(cluster)) cluster = { ...cluster, auth_token: token, auth_token_file: '' };
+  if (clusterTlsConfigured(placement) && !clusterTlsConfigured(cluster)) {
+    cluster = {
+      ...cluster,
+      tls_cert_file: placement.tls_cert_file,
+      tls_key_file: placement.tls_key_file,
+      tls_ca_file: placement.tls_ca_file,
+      tls_require_client_cert: placement.tls_require_client_cert,
+      tls_reload_interval_ms: placement.tls_reload_interval_ms,
+    };
+  }
+  return cluster === config.cluster ? config : { ...config, cluster };
 }
 
 export async function startServices(options: StartOptions, logger?: Logger): Promise<RunningServices> {
@@ -53,12 +67,12 @@ export async function startServices(options: StartOptions, logger?: Logger): Pro
 
   try {
     let placement = options.placement;
-    let clusterToken: string | undefined;
+    let placementCluster: ClusterAuthConfig | undefined;
     if (options.roles.includes('placement-center')) {
       const config = loadPlacementCenterConfig(
         configOptions(options, 'placement-center', { node: { data_dir: join(dataDir, 'placement-center') } }),
       );
-      clusterToken = clusterAuthToken(config.cluster);
+      placementCluster = config.cluster;
       const handle = await startPlacementCenter(config, { logger: log('placement-center', config.node.id, config.log.level) });
       handles.push({ role: 'placement-center', close: () => handle.close() });
       ports['placement-center'] = handle.ports;
@@ -66,28 +80,28 @@ export async function startServices(options: StartOptions, logger?: Logger): Pro
     }
     const placementOverride: Record<string, Record<string, unknown>> = placement ? { placement: { addresses: placement } } : {};
     if (options.roles.includes('journal-server')) {
-      const config = withClusterToken(
+      const config = withClusterSecurity(
         loadJournalServerConfig(
           configOptions(options, 'journal-server', {
             node: { data_dir: join(dataDir, 'journal-server') },
             ...placementOverride,
           }),
         ),
-        clusterToken,
+        placementCluster,
       );
       const handle = await startJournalServer(config, { logger: log('journal-server', config.node.id, config.log.level) });
       handles.push({ role: 'journal-server', close: () => handle.close() });
       ports['journal-server'] = handle.ports;
     }
     if (options.roles.includes('mqtt-broker')) {
-      const config = withClusterToken(
+      const config = withClusterSecurity(
         loadMqttBrokerConfig(
           configOptions(options, 'mqtt-broker', {
             node: { data_dir: join(dataDir, 'mqtt-broker') },
             ...placementOverride,
           }),
         ),
-        clusterToken,
+        placementCluster,
       );
       const handle = await startMqttBroker(config, { logger: log('mqtt-broker', config.node.id, config.log.level) });
       handles.push({ role: 'mqtt-broker', close: () => handle.close() });

@@ -7,6 +7,7 @@ import {
   PlacementClient,
   adminTokens,
   clusterAuthToken,
+  clusterTls,
   collectProcessMetrics,
   createHttpServer,
   createLogger,
@@ -25,7 +26,7 @@ import { adminRoutes } from './http/admin-routes.js';
 import { JournalNode } from './replication/journal-node.js';
 import { SegmentDirectory } from './replication/segment-directory.js';
 import { startDataServer, type DataServer } from './server/data-server.js';
-import { createJournalMetrics } from './server/journal-metrics.js';
+import { createJournalMetrics, registerReplicaLag } from './server/journal-metrics.js';
 import { enforceRetention } from './storage/retention.js';
 import { SegmentStore } from './storage/segment-store.js';
 
@@ -50,10 +51,11 @@ export async function startJournalServer(
   const journalMetrics = createJournalMetrics(metrics);
 
   const clusterToken = clusterAuthToken(config.cluster);
+  const tls = clusterTls(config.cluster, logger);
   const httpTokens = adminTokens(config.http);
   const store = await SegmentStore.open(config.node.data_dir, logger);
-  const placement = new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken });
-  const pool = new JournalConnectionPool({ maxFrameBytes: config.storage.max_frame_bytes * 2, authToken: clusterToken });
+  const placement = new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken, tls });
+  const pool = new JournalConnectionPool({ maxFrameBytes: config.storage.max_frame_bytes * 2, authToken: clusterToken, tls });
   const node = new JournalNode(
     store,
     new SegmentDirectory(placement),
@@ -69,11 +71,13 @@ export async function startJournalServer(
     },
     logger,
   );
+  registerReplicaLag(metrics, node);
 
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c();
   };
+  cleanups.push(() => tls?.close());
   cleanups.push(() => store.close());
   cleanups.push(() => placement.close());
   let data: DataServer;
@@ -86,11 +90,12 @@ export async function startJournalServer(
       logger,
       metrics: journalMetrics,
       authToken: clusterToken,
+      tls,
     });
     cleanups.push(() => data.close());
     cleanups.push(() => node.close());
-    const inner = await startInnerGrpcServer(node, { host: config.network.host, port: config.network.grpc_port, authToken: clusterToken, logger });
-    warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the journal data port (${data.port}) and inner gRPC service (port ${inner.port})`);
+    const inner = await startInnerGrpcServer(node, { host: config.network.host, port: config.network.grpc_port, authToken: clusterToken, tls, logger });
+    warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the journal data port (${data.port}) and inner gRPC service (port ${inner.port})`, tls);
     cleanups.push(() => inner.close());
     cleanups.push(() => pool.closeAll());
 

@@ -6,6 +6,7 @@ import {
   PlacementClient,
   adminTokens,
   clusterAuthToken,
+  clusterTls,
   createLogger,
   listenHttp,
   warnIfAdminApiOpen,
@@ -68,7 +69,9 @@ export function brokerSettings(config: MqttBrokerConfig): BrokerSettings {
     maxInflight: mqtt.max_inflight,
     sessionExpiryMax: mqtt.session_expiry_max,
     topicAliasMax: mqtt.topic_alias_max,
-    receiveMaximum: mqtt.receive_maximum,
+    // the Receive Maximum announced in CONNACK is a promise: a client inside it must never meet the QoS 2 limit
+    // (PUBREC 0x97) — so never announce more than max_awaiting_rel
+    receiveMaximum: Math.min(mqtt.receive_maximum, mqtt.max_awaiting_rel),
     maxAwaitingRel: mqtt.max_awaiting_rel,
     maxQueuedMessages: mqtt.max_queued_messages,
     maxTopicLevels: mqtt.max_topic_levels,
@@ -84,15 +87,17 @@ export async function startMqttBroker(
   const logger =
     options.logger ?? createLogger({ service: 'mqtt-broker', nodeId: config.node.id, level: config.log.level });
   const clusterToken = config.placement.enabled ? clusterAuthToken(config.cluster) : undefined;
+  // cluster TLS is for the channels to placement and the inner gRPC port, which only exist with placement
+  const tls = config.placement.enabled ? clusterTls(config.cluster, logger) : undefined;
   const httpTokens = adminTokens(config.http);
   // persistent sessions and wills are mirrored into placement, whose leader fires delayed wills and expires sessions
   // through the inner gRPC service (short deadlines: a slow placement leaves the local timers in charge); created
   // before the sessions are restored, which asks placement who owns each of them now
   const sessionClient = config.placement.enabled
-    ? new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 5_000, authToken: clusterToken })
+    ? new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 5_000, authToken: clusterToken, tls })
     : undefined;
   const authClient = config.placement.enabled
-    ? new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken })
+    ? new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken, tls })
     : undefined;
   let authStorage: AuthStorageAdapter | undefined;
   let accessControl: AccessControl | undefined;
@@ -126,7 +131,7 @@ export async function startMqttBroker(
       rules = new BrokerRules(authClient, { refreshIntervalMs: config.auth.refresh_interval_ms, logger });
       await rules.start();
     }
-    const opened = await openBrokerStorage(config, logger, clusterToken);
+    const opened = await openBrokerStorage(config, logger, { authToken: clusterToken, tls });
     storage = opened.storage;
     logger.info({ storage: opened.type, chosenBy: opened.chosenBy }, 'message and session storage opened');
     const log = await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
@@ -139,6 +144,7 @@ export async function startMqttBroker(
   } catch (err) {
     await closeCollaborators();
     await storage?.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing storage failed'));
+    tls?.close();
     throw err;
   }
   const store = storage;
@@ -179,12 +185,13 @@ export async function startMqttBroker(
     await broker.drainCommits();
     await broker.persistence.destroy();
     await store.close();
+    tls?.close();
   };
 
   try {
     if (config.placement.enabled) {
-      inner = await startInnerGrpc(broker, config.network.host, config.network.grpc_port, logger, clusterToken);
-      warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the broker inner gRPC service (port ${inner.port})`);
+      inner = await startInnerGrpc(broker, config.network.host, config.network.grpc_port, logger, clusterToken, tls);
+      warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the broker inner gRPC service (port ${inner.port})`, tls);
     }
     listeners = await startListeners(config, broker, logger);
 
@@ -195,7 +202,7 @@ export async function startMqttBroker(
 
     const ports = { ...listeners.ports, http: httpPort, ...(inner ? { grpc: inner.port } : {}) };
     stopSys = startSysTopics(broker, config);
-    if (config.placement.enabled) registration = await registerWithPlacement(config, ports, logger, clusterToken);
+    if (config.placement.enabled) registration = await registerWithPlacement(config, ports, logger, clusterToken, tls);
     logger.info({ ...ports, host: config.network.host, placement: config.placement.enabled }, 'MQTT broker started');
 
     let closing: Promise<void> | undefined;

@@ -3,11 +3,11 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
-import { buildBroker } from './support/build-once.js';
+import { buildOnce } from '@robustmq/testing';
 
 const runner = fileURLToPath(new URL('./aedes-abstract-runner.mjs', import.meta.url));
 
-beforeAll(() => buildBroker(), 120_000);
+beforeAll(() => buildOnce(), 120_000);
 
 it.each(['rocksdb', 'memory'])('passes the upstream abstract suite over the %s adapter', async (adapter) => {
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {

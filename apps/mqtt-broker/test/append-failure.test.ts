@@ -4,14 +4,13 @@
 // stored message and nothing of the failed batch. Storage really fails here: the broker's own memory adapter has its
 // append() wrapped so that the next calls on the message shard reject — before writing, or after writing (a storage
 // that wrote but could not say so).
-import mqtt, { type MqttClient } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodePacket, type IPubackPacket, type IPubrecPacket, type Packet } from '@robustmq/protocol';
 import type { StorageAdapter } from '@robustmq/storage-adapter';
 import { MESSAGE_SHARD } from '../src/index.js';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
-import { RawClient, connectPacket } from './support/raw-client.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
+import { collect, connectClient, connectPacket, RawClient, sleep, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
 type FailMode = 'before-write' | 'after-write';
 
@@ -42,28 +41,18 @@ function sendTogether(client: RawClient, packets: Packet[], version: 4 | 5): voi
   client.socket.write(Buffer.concat(packets.map((p) => encodePacket(p, version))));
 }
 
+const scope = testScope();
+const eachTest = testScope('each');
 let broker: TestBroker;
 let failures: ReturnType<typeof failingAppends>;
-const clients: MqttClient[] = [];
-const raws: RawClient[] = [];
 
 beforeAll(async () => {
-  broker = await startTestBroker({}, { storage: 'memory' });
+  broker = scope.add(await startTestBroker({}, { storage: 'memory' }));
   failures = failingAppends(broker.handle.broker.storage);
 });
 
-afterEach(() => {
-  for (const raw of raws.splice(0)) raw.destroy();
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await broker.stop();
-});
-
 async function raw(clientId: string, version: 4 | 5): Promise<RawClient> {
-  const client = await RawClient.open(broker.handle.ports.mqtt, version);
-  raws.push(client);
+  const client = await RawClient.open(broker.handle.ports.mqtt, version, eachTest);
   client.send(connectPacket(clientId, { version }), version);
   await client.next('connack');
   return client;
@@ -72,8 +61,7 @@ async function raw(clientId: string, version: 4 | 5): Promise<RawClient> {
 describe.each(['before-write', 'after-write'] as const)('an append that fails %s', (mode) => {
   it('MQTT 5: the failed QoS 1 and QoS 2 publishes get reason 0x80, the next ones are stored and acknowledged', async () => {
     const topic = `fail5/${mode}`;
-    const sub = await connectClient(broker.url, { protocolVersion: 5, clientId: `sub5-${mode}` });
-    clients.push(sub);
+    const sub = await connectClient(broker.url, { protocolVersion: 5, clientId: `sub5-${mode}` }, scope);
     await sub.subscribeAsync(topic, { qos: 1 });
     const got = collect(sub);
     const pub = await raw(`pub5-${mode}`, 5);
@@ -149,8 +137,7 @@ it('a persistent session offline across failed appends gets every stored message
   expect(await acks(2)).toEqual([0, 0]);
 
   // listening before CONNECT: the stored messages follow the CONNACK at once
-  const again = mqtt.connect(broker.url, { ...options, reconnectPeriod: 0 });
-  clients.push(again);
+  const again = scope.add(mqtt.connect(broker.url, { ...options, reconnectPeriod: 0 }), (c) => c.endAsync(true));
   const got = collect(again);
   const messages = await got.waitFor(3);
   await sleep(200);

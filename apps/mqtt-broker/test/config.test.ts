@@ -24,7 +24,7 @@ it('has documented defaults', () => {
       grpc_port: 9981,
     },
     tls: { cert_file: '', key_file: '', ca_file: '', verify_client: false },
-    cluster: { auth_token: '', auth_token_file: '' },
+    cluster: { auth_token: '', auth_token_file: '', tls_cert_file: '', tls_key_file: '', tls_ca_file: '', tls_require_client_cert: false, tls_reload_interval_ms: 5000 },
     http: { admin_token: '', admin_tokens: [], admin_read_tokens: [] },
     mqtt: {
       max_packet_size: 1_048_576,

@@ -1,28 +1,18 @@
 // `$delayed/N/topic`: delivered to `topic` N seconds later, kept across a restart, and refused with a reason when
 // N is not a number (0x90) or longer than mqtt.delayed_publish_max_s (0x83).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { MqttClient } from 'mqtt';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
-import { haveMosquitto, run } from './support/run-command.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
+import { beforeAll, expect, it } from 'vitest';
+import { collect, connectClient, haveMosquitto, mqttClients, runCommand, sleep, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
+const scope = testScope();
 let broker: TestBroker;
-const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  broker = await startTestBroker({ delayed_publish_max_s: 60 });
+  broker = scope.add(await startTestBroker({ delayed_publish_max_s: 60 }));
 });
 
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await broker.stop();
-});
-
-async function client(protocolVersion: 4 | 5 = 5): Promise<MqttClient> {
-  const c = await connectClient(broker.url, { protocolVersion });
-  clients.push(c);
-  return c;
-}
+const connect = mqttClients(scope, () => broker.url);
+const client = (protocolVersion: 4 | 5 = 5) => connect({ protocolVersion });
 
 it('delivers $delayed/1/topic to topic after about a second, with its properties', async () => {
   const sub = await client();
@@ -58,9 +48,9 @@ it('a delayed message survives a restart', async () => {
 
 it.skipIf(!haveMosquitto)('mosquitto_pub to $delayed/1/… reaches mosquitto_sub', async () => {
   const port = String(broker.handle.ports.mqtt);
-  const sub = run('mosquitto_sub', ['-p', port, '-V', 'mqttv5', '-t', 'mosq-later/t', '-C', '1', '-W', '6']);
+  const sub = runCommand('mosquitto_sub', ['-p', port, '-V', 'mqttv5', '-t', 'mosq-later/t', '-C', '1', '-W', '6']);
   await sleep(400);
-  const pub = await run('mosquitto_pub', ['-p', port, '-V', 'mqttv5', '-t', '$delayed/1/mosq-later/t', '-m', 'late', '-q', '1']);
+  const pub = await runCommand('mosquitto_pub', ['-p', port, '-V', 'mqttv5', '-t', '$delayed/1/mosq-later/t', '-m', 'late', '-q', '1']);
   expect(pub.code, pub.stderr).toBe(0);
   const result = await sub;
   expect(result.stdout.trim()).toBe('late');

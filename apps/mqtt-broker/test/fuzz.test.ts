@@ -5,11 +5,11 @@
 //
 // Run more, or replay a seed:   FUZZ_SEED=1234 FUZZ_PACKETS=10000000 npx vitest run --project mqtt-broker test/fuzz.test.ts
 // Against a broker you started: FUZZ_TARGET=127.0.0.1:1883 FUZZ_SEED=1234 npx vitest run --project mqtt-broker test/fuzz.test.ts
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { connectClient, sleep } from './support/mqtt-clients.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
 import { runFuzz } from './fuzz/fuzzer.js';
+import { connectClient, sleep, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
 // CI replays a fixed seed (one that once found a bug: a null property value poisoning the message log), so main
 // stays reproducible; a developer's run explores a fresh seed each time and prints it.
@@ -17,6 +17,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? (process.env.CI ? 2084401390 : Math
 const PACKETS = Number(process.env.FUZZ_PACKETS ?? 1_000_000);
 const TARGET = process.env.FUZZ_TARGET;
 
+const scope = testScope();
 let broker: TestBroker | undefined;
 let url: string;
 let port: number;
@@ -30,13 +31,9 @@ beforeAll(async () => {
     url = `mqtt://${TARGET}`;
     return;
   }
-  broker = await startTestBroker({ connect_timeout_ms: 2_000, session_expiry_max: 1, topic_alias_max: 10 });
+  broker = scope.add(await startTestBroker({ connect_timeout_ms: 2_000, session_expiry_max: 1, topic_alias_max: 10 }));
   port = broker.handle.ports.mqtt;
   url = broker.url;
-});
-
-afterAll(async () => {
-  await broker?.stop();
 });
 
 /** A well-behaved client that publishes QoS 1 to itself the whole time and checks it gets every message in order. */

@@ -1,22 +1,18 @@
 // The HTTP admin server: /health, /metrics with the broker's metrics, /api/v1/clients, and the error shape.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { collect, connectClient } from './support/mqtt-clients.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
+import { collect, connectClient, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
+const scope = testScope();
 let broker: TestBroker;
 let client: MqttClient;
 let base: string;
 
 beforeAll(async () => {
-  broker = await startTestBroker();
-  base = `http://127.0.0.1:${broker.handle.ports.http}`;
-  client = await connectClient(broker.url, { clientId: 'http-test-client' });
-});
-
-afterAll(async () => {
-  await client.endAsync(true);
-  await broker.stop();
+  broker = scope.add(await startTestBroker());
+  base = broker.http;
+  client = await connectClient(broker.url, { clientId: 'http-test-client' }, scope);
 });
 
 it('reports health', async () => {

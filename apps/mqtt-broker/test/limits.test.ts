@@ -1,32 +1,21 @@
 // Configured limits: topic levels and length (PUBLISH → DISCONNECT 0x90, SUBSCRIBE → SUBACK 0x8F/0x80), how far a
 // session may fall behind before QoS 0 is dropped for it (mqtt.max_queued_messages, counted), and a subscriber that
 // stops reading its socket, which must not stall the publisher or a fast subscriber.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import type { IDisconnectPacket, Packet } from '@robustmq/protocol';
 import { encodePacket } from '@robustmq/protocol';
-import type { MqttClient } from 'mqtt';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
-import { RawClient } from './support/raw-client.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
+import { collect, connectClient, mqttClients, RawClient, sleep, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
+const scope = testScope();
 let broker: TestBroker;
-const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  broker = await startTestBroker({ max_topic_levels: 4, max_topic_length: 40, max_write_buffer_bytes: 256 * 1024 });
+  broker = scope.add(await startTestBroker({ max_topic_levels: 4, max_topic_length: 40, max_write_buffer_bytes: 256 * 1024 }));
 });
 
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await broker.stop();
-});
-
-async function client(options: Parameters<typeof connectClient>[1] = {}): Promise<MqttClient> {
-  const c = await connectClient(broker.url, { protocolVersion: 5, ...options });
-  clients.push(c);
-  return c;
-}
+const client = mqttClients(scope, () => broker.url, { protocolVersion: 5 });
 
 it.each([
   ['too many levels', 'a/b/c/d/e', /5 levels/],

@@ -2,27 +2,19 @@
 // (3.1.1 and 5) and mosquitto_pub/sub (TLS with --cafile and --insecure) publish and subscribe across them. Port 0
 // works for each and the handle reports the bound ports; without a certificate TLS and WSS are off.
 import { connect as tlsConnect } from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MqttClient } from 'mqtt';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { WebSocket } from 'ws';
-import { collect, connectClient } from './support/mqtt-clients.js';
-import { haveMosquitto, run } from './support/run-command.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
-import { makeSelfSignedCert, type TestCert } from './support/tls-cert.js';
+import { collect, connectClient, haveMosquitto, makeSelfSignedCert, runCommand, type TestCert, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
+const scope = testScope();
 let cert: TestCert;
 let broker: TestBroker;
-const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  cert = makeSelfSignedCert();
-  broker = await startTestBroker({}, { tls: { cert_file: cert.certFile, key_file: cert.keyFile } });
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await broker.stop();
-  cert.remove();
+  cert = makeSelfSignedCert(scope);
+  broker = scope.add(await startTestBroker({}, { tls: { cert_file: cert.certFile, key_file: cert.keyFile } }));
 });
 
 function urls(): Record<string, string> {
@@ -35,10 +27,8 @@ function urls(): Record<string, string> {
   };
 }
 
-async function client(transport: string, options: Parameters<typeof connectClient>[1] = {}): Promise<MqttClient> {
-  const c = await connectClient(urls()[transport]!, { ca: cert.cert, ...options });
-  clients.push(c);
-  return c;
+function client(transport: string, options: IClientOptions = {}): Promise<MqttClient> {
+  return connectClient(urls()[transport]!, { ca: cert.cert, ...options }, scope);
 }
 
 it('binds every listener on port 0 and reports the bound ports', () => {
@@ -64,8 +54,7 @@ describe.each([3, 4, 5] as const)('MQTT.js protocol version %s', (protocolVersio
 it('TLS verification: a client trusting the certificate connects; rejectUnauthorized false also works', async () => {
   const trusting = await client('tls', { clientId: 'tls-ca' });
   expect(trusting.connected).toBe(true);
-  const insecure = await connectClient(urls().tls!, { rejectUnauthorized: false, clientId: 'tls-insecure' });
-  clients.push(insecure);
+  const insecure = await connectClient(urls().tls!, { rejectUnauthorized: false, clientId: 'tls-insecure' }, scope);
   expect(insecure.connected).toBe(true);
   // a client that neither trusts nor skips verification fails the handshake, and the broker lives on
   await expect(connectClient(urls().tls!, { clientId: 'tls-untrusting', connectTimeout: 2000 })).rejects.toThrow();
@@ -119,10 +108,10 @@ describe.skipIf(!haveMosquitto)('mosquitto over TLS', () => {
   ])('mosquitto_sub/pub %s, MQTT 5', async (_label, flags) => {
     const port = String(broker.handle.ports.tls);
     const tlsArgs = [...flags, cert.certFile];
-    const sub = run('mosquitto_sub', ['-h', 'localhost', '-p', port, ...tlsArgs, '-V', 'mqttv5', '-t', 'tls/mosq', '-C', '1', '-W', '8', '-q', '1']);
+    const sub = runCommand('mosquitto_sub', ['-h', 'localhost', '-p', port, ...tlsArgs, '-V', 'mqttv5', '-t', 'tls/mosq', '-C', '1', '-W', '8', '-q', '1']);
     // give the subscriber time to subscribe
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const pub = await run('mosquitto_pub', ['-h', 'localhost', '-p', port, ...tlsArgs, '-V', 'mqttv5', '-t', 'tls/mosq', '-m', 'over-tls', '-q', '1']);
+    const pub = await runCommand('mosquitto_pub', ['-h', 'localhost', '-p', port, ...tlsArgs, '-V', 'mqttv5', '-t', 'tls/mosq', '-m', 'over-tls', '-q', '1']);
     expect(pub.code, pub.stderr).toBe(0);
     const result = await sub;
     expect(result.code, result.stderr).toBe(0);

@@ -1,32 +1,21 @@
 // Persistent sessions with real clients: messages missed while offline come back from the log in order, unacked
 // QoS 1 messages are resent with DUP, QoS 2 is exactly once both ways, and session expiry, will delay and message
 // expiry behave as MQTT 5 says. Also: a QoS 1 PUBACK is sent only once the message is durable in
-// storage (the suite runs on rocksdb and on journal storage: MQTT_TEST_STORAGE, test/support/test-storage.ts).
-import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// storage (the suite runs on rocksdb and on journal storage: MQTT_TEST_STORAGE, see @robustmq/testing/broker).
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { IPublishPacket } from '@robustmq/protocol';
 import { MESSAGE_SHARD } from '../src/index.js';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
-import { RawClient, connectPacket } from './support/raw-client.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
+import { collect, connectClient, connectPacket, mqttClients, RawClient, sleep, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
+const scope = testScope();
 let broker: TestBroker;
-const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  broker = await startTestBroker();
+  broker = scope.add(await startTestBroker());
 });
 
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await broker.stop();
-});
-
-async function client(options: Parameters<typeof connectClient>[1] = {}): Promise<MqttClient> {
-  const c = await connectClient(broker.url, options);
-  clients.push(c);
-  return c;
-}
+const client = mqttClients(scope, () => broker.url);
 
 async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

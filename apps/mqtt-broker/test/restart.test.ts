@@ -13,16 +13,15 @@ import { fileURLToPath } from 'node:url';
 import type { MqttClient } from 'mqtt';
 import { freePort } from '@robustmq/common';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildBroker } from './support/build-once.js';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
-import { testStorageType } from './support/test-storage.js';
+import { buildOnce, collect, connectClient, sleep } from '@robustmq/testing';
+import { testStorageType } from '@robustmq/testing/broker';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const storage = testStorageType();
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-mqtt-restart-'));
 const children = new Set<ChildProcess>();
 
-beforeAll(() => buildBroker(storage === 'journal'), 120_000);
+beforeAll(() => buildOnce(), 120_000);
 
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');

@@ -3,27 +3,18 @@
 // survival across a broker restart (the suite runs on rocksdb and on journal storage: MQTT_TEST_STORAGE).
 import { spawn, spawnSync } from 'node:child_process';
 import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
+import { beforeAll, expect, it } from 'vitest';
+import { collect, mqttClients, sleep, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
+const scope = testScope();
 let broker: TestBroker;
-const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  broker = await startTestBroker();
+  broker = scope.add(await startTestBroker());
 });
 
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await broker.stop();
-});
-
-async function client(options: Parameters<typeof connectClient>[1] = {}): Promise<MqttClient> {
-  const c = await connectClient(broker.url, options);
-  clients.push(c);
-  return c;
-}
+const client = mqttClients(scope, () => broker.url);
 
 interface RetainedSeen {
   payload: string;

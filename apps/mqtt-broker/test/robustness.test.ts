@@ -1,27 +1,22 @@
 // Bad input over raw sockets: garbage, wrong packet order, silence, unsupported versions and client ids. Each must
 // close (or refuse) that connection only, with the protocol's answer, while other clients keep working.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { IConnackPacket, IDisconnectPacket, ISubackPacket } from '@robustmq/protocol';
 import type { MqttClient } from 'mqtt';
-import { collect, connectClient } from './support/mqtt-clients.js';
-import { RawClient, connectPacket } from './support/raw-client.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
+import { collect, connectClient, connectPacket, RawClient, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
+const scope = testScope();
 let broker: TestBroker;
 let healthy: MqttClient;
 let healthyMessages: ReturnType<typeof collect>;
 let sent = 0;
 
 beforeAll(async () => {
-  broker = await startTestBroker({ max_client_id_length: 32, connect_timeout_ms: 1_000 });
-  healthy = await connectClient(broker.url, { clientId: 'healthy' });
+  broker = scope.add(await startTestBroker({ max_client_id_length: 32, connect_timeout_ms: 1_000 }));
+  healthy = await connectClient(broker.url, { clientId: 'healthy' }, scope);
   healthyMessages = collect(healthy);
   await healthy.subscribeAsync('healthy/#');
-});
-
-afterAll(async () => {
-  await healthy.endAsync(true);
-  await broker.stop();
 });
 
 /** The well-behaved client still gets its messages after each bad connection. */

@@ -1,31 +1,19 @@
 // Shared subscriptions `$share/<group>/<filter>`: each message goes to exactly one member of a group, round robin,
 // at that member's QoS; groups are independent of each other and of plain subscriptions; when a member leaves the
 // others carry on; bad share names get SUBACK 0x8F (MQTT 5) / 0x80 (3.1.1). MQTT.js 5 and 3.1.1, and mosquitto_sub.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { IClientOptions, MqttClient } from 'mqtt';
+import { beforeAll, expect, it } from 'vitest';
 import type { ISubackPacket, Packet } from '@robustmq/protocol';
-import { RawClient } from './support/raw-client.js';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
-import { haveMosquitto, run } from './support/run-command.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
+import { collect, connectClient, haveMosquitto, mqttClients, RawClient, runCommand, sleep, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
+const scope = testScope();
 let broker: TestBroker;
-const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  broker = await startTestBroker();
+  broker = scope.add(await startTestBroker());
 });
 
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await broker.stop();
-});
-
-async function client(options: IClientOptions = {}): Promise<MqttClient> {
-  const c = await connectClient(broker.url, { protocolVersion: 5, ...options });
-  clients.push(c);
-  return c;
-}
+const client = mqttClients(scope, () => broker.url, { protocolVersion: 5 });
 
 it('is announced, and a group gets each message exactly once, round robin, next to a plain subscriber', async () => {
   const members = await Promise.all([client(), client(), client({ protocolVersion: 4 })]);
@@ -110,7 +98,7 @@ it('a persistent member keeps its shared subscription across a reconnect', async
 
 it.skipIf(!haveMosquitto)('mosquitto_sub -V mqttv5 members of a group split the messages', async () => {
   const port = String(broker.handle.ports.mqtt);
-  const subs = [0, 1].map(() => run('mosquitto_sub', ['-p', port, '-V', 'mqttv5', '-t', '$share/mq/mosq/share', '-W', '3', '-q', '1']));
+  const subs = [0, 1].map(() => runCommand('mosquitto_sub', ['-p', port, '-V', 'mqttv5', '-t', '$share/mq/mosq/share', '-W', '3', '-q', '1']));
   await sleep(500);
   const pub = await client();
   for (let i = 0; i < 10; i++) await pub.publishAsync('mosq/share', `m${i}`, { qos: 1 });

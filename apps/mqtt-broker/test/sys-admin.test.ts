@@ -1,29 +1,19 @@
 // `$SYS/brokers/<node>/…` topics (retained, periodic) and the HTTP admin API: clients (list, detail, kick with
 // DISCONNECT 0x98), sessions, subscriptions, topics and retained messages (list, delete), errors as {code,message}.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MqttClient } from 'mqtt';
-import { collect, connectClient, sleep } from './support/mqtt-clients.js';
-import { startTestBroker, type TestBroker } from './support/test-broker.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { collect, mqttClients, sleep, testScope } from '@robustmq/testing';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
+const scope = testScope();
 let broker: TestBroker;
 let base: string;
-const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  broker = await startTestBroker({ sys_interval_s: 0.2 }, { sections: { node: { id: 3 } } });
-  base = `http://127.0.0.1:${broker.handle.ports.http}/api/v1`;
+  broker = scope.add(await startTestBroker({ sys_interval_s: 0.2 }, { id: 3 }));
+  base = `${broker.http}/api/v1`;
 });
 
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await broker.stop();
-});
-
-async function client(options: Parameters<typeof connectClient>[1] = {}): Promise<MqttClient> {
-  const c = await connectClient(broker.url, { protocolVersion: 5, ...options });
-  clients.push(c);
-  return c;
-}
+const client = mqttClients(scope, () => broker.url, { protocolVersion: 5 });
 
 async function json(path: string, init?: RequestInit): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${base}${path}`, init);

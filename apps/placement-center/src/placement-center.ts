@@ -4,6 +4,7 @@ import {
   RocksDbEngine,
   adminTokens,
   clusterAuthToken,
+  clusterTls,
   clusterGrpcServerOptions,
   collectProcessMetrics,
   createLogger,
@@ -17,7 +18,7 @@ import {
   type Logger,
   type RegisteredRoute,
 } from '@robustmq/common';
-import { bindGrpcServer, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
+import { bindGrpcServer, clusterServerCredentials, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
 import { RaftNode } from '@robustmq/raft/node';
 import { RocksDbRaftStorage } from '@robustmq/raft/rocksdb';
 import { GrpcRaftTransport } from '@robustmq/raft/transport';
@@ -65,6 +66,7 @@ export async function startPlacementCenter(
     options.logger ?? createLogger({ service: 'placement-center', nodeId: config.node.id, level: config.log.level });
   // resolved before anything is opened: an unreadable token file stops the start cleanly
   const clusterToken = clusterAuthToken(config.cluster);
+  const tls = clusterTls(config.cluster, logger);
   const httpTokens = adminTokens(config.http);
   const engine = await RocksDbEngine.open(config.node.data_dir);
   const members = clusterMembers(config);
@@ -89,6 +91,7 @@ export async function startPlacementCenter(
       server,
       logger,
       authToken: clusterToken,
+      tls,
     });
     raftNode = await RaftNode.start({
       id: config.node.id,
@@ -133,6 +136,7 @@ export async function startPlacementCenter(
     brokerCallTimeoutMs: config.scheduler.broker_call_timeout_ms,
     orphanGraceMs: config.heartbeat.timeout_ms,
     authToken: clusterToken,
+    tls,
     logger: logger.child({ component: 'mqtt-scheduler' }),
   });
   controllers.add(mqttScheduler);
@@ -140,7 +144,7 @@ export async function startPlacementCenter(
   const journal = new JournalMetadata(sm, proposer, registry);
   // an expired journal server's writable segments go to their most caught-up live replica
   controllers.add(
-    new JournalSegmentHandover(sm, journal, registry, { retryMs: config.scheduler.retry_ms, callTimeoutMs: 1_000, authToken: clusterToken, logger: logger.child({ component: 'journal-handover' }) }),
+    new JournalSegmentHandover(sm, journal, registry, { retryMs: config.scheduler.retry_ms, callTimeoutMs: 1_000, authToken: clusterToken, tls, logger: logger.child({ component: 'journal-handover' }) }),
   );
   const offsets = new ConsumerOffsets(sm, proposer);
   // shared-subscription groups: the leader picks each group's broker and moves the groups of a broker that leaves
@@ -202,8 +206,8 @@ export async function startPlacementCenter(
   server.addService(kvServiceDefinition(), grpcRequests.instrument(kvServiceDefinition(), kvServiceHandlers(sm, proposer)));
   server.addService(mqttServiceDefinition(), grpcRequests.instrument(mqttServiceDefinition(), mqttServiceHandlers({ ...mqtt, sharedGroups })));
   server.addService(journalServiceDefinition(), grpcRequests.instrument(journalServiceDefinition(), journalServiceHandlers(journal, offsets)));
-  const grpcPort = await bindGrpcServer(server, config.network.host, config.network.grpc_port);
-  warnIfClusterAuthOff(logger, clusterToken, config.network.host, `placement gRPC (port ${grpcPort}: metadata services and Raft)`);
+  const grpcPort = await bindGrpcServer(server, config.network.host, config.network.grpc_port, 'gRPC port', clusterServerCredentials(tls));
+  warnIfClusterAuthOff(logger, clusterToken, config.network.host, `placement gRPC (port ${grpcPort}: metadata services and Raft)`, tls);
 
   const { app: http, auth: httpAuth } = createHttpServer(logger, { tokens: httpTokens });
   await http.register(observabilityPlugin, { registry: metrics, health: () => ({ status: 'ok', nodes: registry.list().length }) });
@@ -235,6 +239,7 @@ export async function startPlacementCenter(
         await proposer.close();
         await raftLog?.close();
         await engine.close();
+        tls?.close();
         logger.info('placement center stopped');
       })();
       return closing;

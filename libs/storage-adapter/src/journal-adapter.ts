@@ -11,7 +11,7 @@
 //   a batch that would not start there (OFFSET_MISMATCH with its end), and records of the call that a lost attempt
 //   already wrote are counted instead of written again.
 // - Each adapter shard maps to a placement shard with a generated name (see journal-catalog.ts).
-import { PlacementClient, type Logger } from '@robustmq/common';
+import { PlacementClient, type ClusterTls, type Logger } from '@robustmq/common';
 import {
   JOURNAL_MESSAGE,
   JournalConnectionPool,
@@ -69,6 +69,8 @@ export interface JournalStorageOptions {
   logger?: Logger;
   /** the cluster secret ([cluster] auth_token), sent to placement's gRPC and the journal servers' data ports. */
   authToken?: string | undefined;
+  /** cluster TLS ([cluster] tls_*) for placement's gRPC and the data ports; the caller keeps it open until close(). */
+  tls?: ClusterTls | undefined;
 }
 
 interface SegmentView {
@@ -115,8 +117,8 @@ export class JournalStorageAdapter implements StorageAdapter {
     if (options.acks !== undefined && !(options.acks in ACKS)) {
       throw new StorageError('INVALID_ARGUMENT', `acks must be 'one', 'quorum' or 'all', got ${JSON.stringify(options.acks)}`);
     }
-    this.placement = new PlacementClient({ addresses: options.placementAddresses, callTimeoutMs: options.requestTimeoutMs ?? 30_000, authToken: options.authToken, ...(options.logger ? { logger: options.logger } : {}) });
-    this.pool = new JournalConnectionPool({ authToken: options.authToken });
+    this.placement = new PlacementClient({ addresses: options.placementAddresses, callTimeoutMs: options.requestTimeoutMs ?? 30_000, authToken: options.authToken, tls: options.tls, ...(options.logger ? { logger: options.logger } : {}) });
+    this.pool = new JournalConnectionPool({ authToken: options.authToken, tls: options.tls });
     this.namespace = options.namespace ?? 'storage';
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
   }

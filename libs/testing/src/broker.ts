@@ -1,15 +1,64 @@
 // MQTT brokers for tests, in-process through `startMqttBroker(config)`: ports 0 on 127.0.0.1, logs silent, $SYS
-// publishing off, a temp data dir removed on stop, and either standalone (placement off) or registered with a
-// placement center given by address.
+// publishing off, a temp data dir removed on stop. Standalone (placement off) on rocksdb or memory storage;
+// registered with a placement center given by address; or, on journal storage with no placement given, with a
+// placement center and a journal server of its own, started here, kept across restarts and closed by `stop()`.
+// The storage is the suite's (MQTT_TEST_STORAGE, rocksdb by default) unless the test asks for one: the
+// `mqtt-broker-journal` vitest project runs the broker's main suites again over the journal that way.
+import { join } from 'node:path';
 import {
   loadMqttBrokerConfig,
   startMqttBroker,
   type MqttBrokerConfig,
   type MqttBrokerHandle,
 } from '@robustmq/mqtt-broker';
+import { startTestJournal, type TestJournal } from './journal.js';
 import { testLogLevel } from './logger.js';
+import { startTestPlacement, type TestPlacement } from './placement.js';
 import { mergeSections, type Sections } from './sections.js';
 import { removeDir, tempDir } from './temp-dir.js';
+
+export const TEST_STORAGE_TYPES = ['rocksdb', 'memory', 'journal'] as const;
+export type TestStorageType = (typeof TEST_STORAGE_TYPES)[number];
+
+/** the storage the broker suites run on: MQTT_TEST_STORAGE, else rocksdb. */
+export function testStorageType(): TestStorageType {
+  const value = process.env.MQTT_TEST_STORAGE ?? 'rocksdb';
+  if (!(TEST_STORAGE_TYPES as readonly string[]).includes(value)) {
+    throw new Error(`MQTT_TEST_STORAGE=${value}: valid values are ${TEST_STORAGE_TYPES.join(', ')}`);
+  }
+  return value as TestStorageType;
+}
+
+/** The placement center and journal server under a broker on journal storage. */
+export interface TestJournalCluster {
+  placement: TestPlacement;
+  journal: TestJournal;
+  placementAddress: string;
+  close(): Promise<void>;
+}
+
+/** One placement center and one journal server (node 1), silent, on free ports. */
+export async function startTestJournalCluster(): Promise<TestJournalCluster> {
+  const placement = await startTestPlacement();
+  try {
+    const journal = await startTestJournal({
+      placement: [placement.grpcAddress],
+      overrides: { placement: { heartbeat_interval_ms: 500 } },
+    });
+    return {
+      placement,
+      journal,
+      placementAddress: placement.grpcAddress,
+      async close() {
+        await journal.close();
+        await placement.stop();
+      },
+    };
+  } catch (err) {
+    await placement.stop();
+    throw err;
+  }
+}
 
 export interface TestBroker {
   handle: MqttBrokerHandle;
@@ -19,6 +68,9 @@ export interface TestBroker {
   /** http://127.0.0.1:<http port> */
   readonly http: string;
   dataDir: string;
+  storage: TestStorageType;
+  /** the placement center and journal server started for it (journal storage with no `placement` given). */
+  journal: TestJournalCluster | undefined;
   /** closes the broker and starts a new one over the same data dir (ports change unless fixed in the config). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -27,7 +79,8 @@ export interface TestBroker {
 }
 
 export interface TestBrokerOptions {
-  storage?: 'rocksdb' | 'memory';
+  /** default: the suite's storage (MQTT_TEST_STORAGE, else rocksdb). */
+  storage?: TestStorageType;
   /** `[tls]` keys: with cert_file/key_file the TLS and WSS listeners are served too. */
   tls?: Record<string, unknown>;
   /** placement gRPC addresses: the broker registers there (with `[node] id`) and serves its inner gRPC service. */
@@ -47,11 +100,14 @@ export async function startTestBroker(
   options: TestBrokerOptions = {},
 ): Promise<TestBroker> {
   const dataDir = options.dataDir ?? tempDir('mqtt-broker');
+  const storage = options.storage ?? testStorageType();
+  const journal = storage === 'journal' && !options.placement ? await startTestJournalCluster() : undefined;
+  const placement = options.placement ?? (journal ? [journal.placementAddress] : undefined);
   const config = loadMqttBrokerConfig({
     env: {},
     overrides: mergeSections(
       {
-        node: { ...(options.id ? { id: options.id } : {}), data_dir: dataDir },
+        node: { ...(options.id ? { id: options.id } : {}), data_dir: join(dataDir, 'broker') },
         network: {
           host: '127.0.0.1',
           tcp_port: 0,
@@ -62,11 +118,11 @@ export async function startTestBroker(
           grpc_port: 0,
         },
         tls: options.tls ?? {},
-        placement: options.placement
-          ? { enabled: true, addresses: options.placement, heartbeat_interval_ms: 200 }
+        placement: placement
+          ? { enabled: true, addresses: placement, heartbeat_interval_ms: journal ? 500 : 200 }
           : { enabled: false },
         log: { level: testLogLevel },
-        storage: { type: options.storage ?? 'rocksdb' },
+        storage: { type: storage },
         // $SYS messages would show up in tests subscribed to '$SYS/#' or counting retained messages; opt in per test
         mqtt: { sys_interval_s: 0 },
       },
@@ -75,10 +131,21 @@ export async function startTestBroker(
       { mqtt },
     ),
   });
+  let handle: MqttBrokerHandle;
+  try {
+    handle = await startMqttBroker(config);
+  } catch (err) {
+    await journal?.close();
+    if (!options.dataDir) removeDir(dataDir);
+    throw err;
+  }
+  let stopped = false;
   const broker: TestBroker = {
-    handle: await startMqttBroker(config),
+    handle,
     config,
     url: '',
+    storage,
+    journal,
     get http() {
       return `http://127.0.0.1:${broker.handle.ports.http}`;
     },
@@ -89,7 +156,10 @@ export async function startTestBroker(
       broker.url = `mqtt://127.0.0.1:${broker.handle.ports.mqtt}`;
     },
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await broker.handle.close();
+      await journal?.close();
       if (!options.dataDir) removeDir(dataDir);
     },
     close: () => broker.stop(),

@@ -8,6 +8,7 @@ export { sleep, waitFor, waitUntil, waitForHttp, type WaitOptions } from './wait
 export { expectCode, unary, type UnaryOutcome } from './grpc.js';
 export { quietLogger, testLogLevel } from './logger.js';
 export { mergeSections, type Sections } from './sections.js';
+export { makeTestPki, type TestNodeCert, type TestPki } from './pki.js';
 export {
   collect,
   connackCode,
@@ -18,6 +19,8 @@ export {
   type MqttClient,
   type IClientOptions,
 } from './mqtt.js';
+export { RawClient, connectPacket } from './raw-mqtt.js';
+export { makeSelfSignedCert, type TestCert } from './tls-cert.js';
 export {
   ROOT,
   ServiceProcess,

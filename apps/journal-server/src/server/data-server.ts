@@ -2,10 +2,12 @@
 // run concurrently and are answered as they finish (pipelining), except that each connection's requests start in
 // arrival order, which keeps one producer's appends in its order. Bad input never reaches a handler unchecked: an
 // unreadable length closes the connection after an error answer; anything else gets an error answer and the
-// connection stays open.
+// connection stays open. With cluster TLS the port speaks TLS only (mutual when [cluster] tls_require_client_cert),
+// and a replaced certificate applies to the next handshake.
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { closeServer, listen, type Logger } from '@robustmq/common';
-import { CLUSTER_AUTH_CONFIG_KEY, secretsEqual } from '@robustmq/protocol';
+import { CLUSTER_AUTH_CONFIG_KEY, secretsEqual, type ClusterTls } from '@robustmq/protocol';
 import { ERROR_TYPE, FrameDecoder, JOURNAL_MESSAGE, JournalError, REPLY_FLAG, encodeFrame, errorFrame, messageName, parseBody } from '@robustmq/protocol/journal';
 import type { JournalNode } from '../replication/journal-node.js';
 import type { JournalMetrics } from './journal-metrics.js';
@@ -26,11 +28,13 @@ export async function startDataServer(
     metrics: JournalMetrics;
     /** [cluster] auth_token: when set, a connection is served only after an Auth frame carrying it. */
     authToken?: string | undefined;
+    /** [cluster] tls_*: serve TLS only. */
+    tls?: ClusterTls | undefined;
   },
 ): Promise<DataServer> {
   const { logger, metrics } = options;
   const sockets = new Set<Socket>();
-  const server: Server = createServer({ noDelay: true }, (socket) => {
+  const onConnection = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', (err) => logger.debug({ err: err.message }, 'data connection error'));
@@ -102,12 +106,25 @@ export async function startDataServer(
       },
     );
     socket.on('data', (chunk: Buffer) => decoder.push(chunk));
-  });
+  };
+  const { tls } = options;
+  let server: Server;
+  let stopReloads: (() => void) | undefined;
+  if (tls) {
+    const tlsServer = createTlsServer({ ...tls.serverOptions(), noDelay: true }, onConnection);
+    // a plaintext client, or one whose certificate the CA did not sign, fails the handshake and is cut here
+    tlsServer.on('tlsClientError', (err, socket) => logger.debug({ err: err.message, remote: socket.remoteAddress }, 'data connection failed the TLS handshake'));
+    stopReloads = tls.onChange(() => tlsServer.setSecureContext(tls.contextOptions()));
+    server = tlsServer;
+  } else {
+    server = createServer({ noDelay: true }, onConnection);
+  }
   const port = await listen(server, options.port, options.host);
   void ERROR_TYPE;
   return {
     port,
     async close() {
+      stopReloads?.();
       const closing = closeServer(server);
       for (const s of sockets) s.destroy();
       await closing;

@@ -5,6 +5,8 @@ import * as grpc from '@grpc/grpc-js';
 import { clusterGrpcServerOptions, z, type Logger } from '@robustmq/common';
 import {
   bindGrpcServer,
+  clusterServerCredentials,
+  type ClusterTls,
   brokerInnerServiceDefinition,
   grpcError,
   shutdownGrpcServer,
@@ -120,10 +122,10 @@ export interface InnerGrpcServer {
   close(): Promise<void>;
 }
 
-export async function startInnerGrpc(broker: Broker, host: string, port: number, logger: Logger, authToken?: string): Promise<InnerGrpcServer> {
+export async function startInnerGrpc(broker: Broker, host: string, port: number, logger: Logger, authToken?: string, tls?: ClusterTls): Promise<InnerGrpcServer> {
   const server = new grpc.Server(clusterGrpcServerOptions(authToken, logger));
   server.addService(brokerInnerServiceDefinition(), innerServiceHandlers(broker, logger));
-  const bound = await bindGrpcServer(server, host, port, 'the inner gRPC port');
+  const bound = await bindGrpcServer(server, host, port, 'the inner gRPC port', clusterServerCredentials(tls));
   return {
     port: bound,
     close: () => shutdownGrpcServer(server, 1_000),

@@ -1,6 +1,6 @@
 // Membership in the cluster: registers this broker with the placement center under its real bound ports, keeps it
 // alive with heartbeats (NodeRegistrar re-registers if placement forgets it) and unregisters on close.
-import { NodeRegistrar, PlacementClient, type Logger } from '@robustmq/common';
+import { NodeRegistrar, PlacementClient, type ClusterTls, type Logger } from '@robustmq/common';
 import { ClusterTypes } from '@robustmq/protocol';
 import type { MqttBrokerConfig } from '../config.js';
 
@@ -13,8 +13,9 @@ export async function registerWithPlacement(
   ports: { mqtt: number; http: number; tls?: number; ws?: number; wss?: number; grpc?: number },
   logger: Logger,
   authToken?: string,
+  tls?: ClusterTls,
 ): Promise<PlacementRegistration> {
-  const client = new PlacementClient({ addresses: config.placement.addresses, logger, authToken });
+  const client = new PlacementClient({ addresses: config.placement.addresses, logger, authToken, tls });
   const registrar = new NodeRegistrar({
     client,
     node: {

@@ -74,6 +74,8 @@ export interface BrokerCollaborators {
 
 export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   readonly stats: BrokerStats = newBrokerStats();
+  /** packets refused for breaking a rule of the spec, by kind (the codec's validation kinds, and 'ack_kind'). */
+  readonly protocolViolations = new Map<string, number>();
   readonly startedAt = Date.now();
   readonly topics = new TopicStats();
   /** every session by client id: connected ones, and persistent ones whose client is away. */
@@ -127,6 +129,11 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
 
   scheduleDelayed(message: OutgoingPublish, delaySeconds: number): Promise<void> {
     return this.delayed.schedule(message, delaySeconds);
+  }
+
+  /** Counts a packet refused for breaking the spec, for mqtt_protocol_violations_total{kind}. */
+  countViolation(kind: string): void {
+    this.protocolViolations.set(kind, (this.protocolViolations.get(kind) ?? 0) + 1);
   }
 
   get connectionCount(): number {

@@ -9,7 +9,7 @@
 // rocksdb one). A data dir that already holds a rocksdb store from before the marker existed stays on rocksdb.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PlacementClient, type Logger } from '@robustmq/common';
+import { PlacementClient, type ClusterTls, type Logger } from '@robustmq/common';
 import { STORAGE_TYPES, createStorageAdapter, rocksDbStoragePath, type StorageAdapter, type StorageType } from '@robustmq/storage-adapter';
 import { mysqlAuthOptions } from '../auth/open-auth-storage.js';
 import type { MqttBrokerConfig } from '../config.js';
@@ -28,13 +28,19 @@ export function journalNamespace(config: MqttBrokerConfig): string {
   return config.storage.journal_namespace || `mqtt-broker-${config.node.id}`;
 }
 
-export async function openBrokerStorage(config: MqttBrokerConfig, logger: Logger, clusterToken: string | undefined): Promise<OpenedStorage> {
-  const { type, chosenBy } = await resolveStorageType(config, logger, clusterToken);
-  const storage = await createStorageAdapter(adapterConfig(config, type, logger, clusterToken));
+/** `cluster`: the cluster token and TLS the journal adapter and the placement probe use (as every cluster client). */
+export async function openBrokerStorage(config: MqttBrokerConfig, logger: Logger, cluster: ClusterSecurity): Promise<OpenedStorage> {
+  const { type, chosenBy } = await resolveStorageType(config, logger, cluster);
+  const storage = await createStorageAdapter(adapterConfig(config, type, logger, cluster));
   return { storage, type, chosenBy };
 }
 
-function adapterConfig(config: MqttBrokerConfig, type: StorageType, logger: Logger, clusterToken: string | undefined): Parameters<typeof createStorageAdapter>[0] {
+interface ClusterSecurity {
+  authToken: string | undefined;
+  tls: ClusterTls | undefined;
+}
+
+function adapterConfig(config: MqttBrokerConfig, type: StorageType, logger: Logger, cluster: ClusterSecurity): Parameters<typeof createStorageAdapter>[0] {
   switch (type) {
     case 'journal':
       if (!config.placement.enabled) {
@@ -48,7 +54,8 @@ function adapterConfig(config: MqttBrokerConfig, type: StorageType, logger: Logg
           acks: config.storage.journal_acks,
           ...(config.storage.journal_replicas > 0 ? { replicaCount: config.storage.journal_replicas } : {}),
           logger,
-          authToken: clusterToken,
+          authToken: cluster.authToken,
+          tls: cluster.tls,
         },
       };
     case 'mysql': {
@@ -63,7 +70,7 @@ function adapterConfig(config: MqttBrokerConfig, type: StorageType, logger: Logg
 async function resolveStorageType(
   config: MqttBrokerConfig,
   logger: Logger,
-  clusterToken: string | undefined,
+  cluster: ClusterSecurity,
 ): Promise<{ type: StorageType; chosenBy: OpenedStorage['chosenBy'] }> {
   const marker = join(config.node.data_dir, MARKER);
   const configured = config.storage.type;
@@ -82,7 +89,7 @@ async function resolveStorageType(
   if (existsSync(rocksDbStoragePath(config.node.data_dir))) chosen = { type: 'rocksdb', chosenBy: 'existing rocksdb data' };
   else if (!config.placement.enabled) chosen = { type: 'rocksdb', chosenBy: 'placement disabled' };
   else {
-    const placement = new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 10_000, authToken: clusterToken });
+    const placement = new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 10_000, authToken: cluster.authToken, tls: cluster.tls });
     let journals: number;
     try {
       journals = (await placement.listNodes('JOURNAL_SERVER')).length;

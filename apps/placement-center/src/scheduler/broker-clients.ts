@@ -2,7 +2,7 @@
 // address, used by the leader to publish due wills and to drop expired sessions. Every call has a deadline, so a
 // broker that hangs delays only its own work.
 import * as grpc from '@grpc/grpc-js';
-import { clusterClientOptions, newBrokerInnerClient, type BrokerInnerServiceClient, type LastWill } from '@robustmq/protocol';
+import { clusterChannelCredentials, clusterClientOptions, newBrokerInnerClient, type BrokerInnerServiceClient, type ClusterTls, type LastWill } from '@robustmq/protocol';
 import type { StoredNode } from '../state/records.js';
 
 export class BrokerCallError extends Error {
@@ -27,6 +27,7 @@ export class BrokerClients {
   constructor(
     private readonly callTimeoutMs: number,
     private readonly authToken?: string,
+    private readonly tls?: ClusterTls,
   ) {}
 
   async sendLastWill(address: string, clientId: string, will: LastWill): Promise<void> {
@@ -41,7 +42,7 @@ export class BrokerClients {
   private client(address: string): BrokerInnerServiceClient {
     let client = this.clients.get(address);
     if (!client) {
-      client = newBrokerInnerClient(address, grpc.credentials.createInsecure(), clusterClientOptions(this.authToken));
+      client = newBrokerInnerClient(address, clusterChannelCredentials(this.tls), clusterClientOptions(this.authToken));
       this.clients.set(address, client);
     }
     return client;

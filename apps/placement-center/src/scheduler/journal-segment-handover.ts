@@ -8,7 +8,7 @@
 // lease-based takeover stays as the fallback when placement cannot reach anyone.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@robustmq/common';
-import { clusterClientOptions, newJournalInnerClient, type GetSegmentStateReply__Output, type JournalInnerServiceClient } from '@robustmq/protocol';
+import { clusterChannelCredentials, clusterClientOptions, newJournalInnerClient, type ClusterTls, type GetSegmentStateReply__Output, type JournalInnerServiceClient } from '@robustmq/protocol';
 import type { NodeRegistry, RegisteredNode } from '../cluster/node-registry.js';
 import type { JournalMetadata } from '../journal/journal-metadata.js';
 import { MetadataError } from '../metadata/metadata-error.js';
@@ -24,6 +24,7 @@ export interface HandoverOptions {
   callTimeoutMs: number;
   /** the cluster secret sent to the journal servers' inner service (undefined: none). */
   authToken?: string | undefined;
+  tls?: ClusterTls | undefined;
   logger: Logger;
 }
 
@@ -153,7 +154,7 @@ export class JournalSegmentHandover implements LeaderController {
     const address = `${node.host}:${node.ports['grpc']}`;
     let client = this.clients.get(address);
     if (!client) {
-      client = newJournalInnerClient(address, grpc.credentials.createInsecure(), clusterClientOptions(this.options.authToken));
+      client = newJournalInnerClient(address, clusterChannelCredentials(this.options.tls), clusterClientOptions(this.options.authToken));
       this.clients.set(address, client);
     }
     const c = client as unknown as Record<string, (req: object, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: T) => void) => void>;

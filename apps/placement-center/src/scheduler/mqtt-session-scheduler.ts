@@ -13,7 +13,7 @@
 // disconnectedAt + will delay, or at the session's expiry if that is earlier. A connected session schedules nothing.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@robustmq/common';
-import { ClusterTypes, type LastWill } from '@robustmq/protocol';
+import { ClusterTypes, type ClusterTls, type LastWill } from '@robustmq/protocol';
 import type { NodeRegistry } from '../cluster/node-registry.js';
 import { MetadataError } from '../metadata/metadata-error.js';
 import type { ObservedMqttResources, ResourceChange } from '../mqtt/observed-resources.js';
@@ -48,6 +48,7 @@ export interface MqttSchedulerOptions {
   orphanGraceMs: number;
   /** the cluster secret sent to the brokers' inner service (undefined: none). */
   authToken?: string | undefined;
+  tls?: ClusterTls | undefined;
   logger: Logger;
 }
 
@@ -121,7 +122,7 @@ export class MqttSessionScheduler implements LeaderController {
     this.wills.clear();
     this.queue.clear();
     this.buffered = [];
-    this.brokers = new BrokerClients(this.options.brokerCallTimeoutMs, this.options.authToken);
+    this.brokers = new BrokerClients(this.options.brokerCallTimeoutMs, this.options.authToken, this.options.tls);
     try {
       for await (const resource of this.scan('SESSION')) this.sessions.set(resource.key, sessionView(resource));
       for await (const resource of this.scan('WILL_MESSAGE')) this.wills.set(resource.key, willDelaySec(resource));

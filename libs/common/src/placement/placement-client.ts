@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import {
   LEADER_HINT_KEY,
+  clusterChannelCredentials,
   clusterClientOptions,
   newClusterClient,
   newJournalClient,
@@ -31,6 +32,7 @@ import {
   type NodeInfo__Output,
   type KeyValue__Output,
   type BatchOpResult__Output,
+  type ClusterTls,
 } from '@robustmq/protocol';
 import { Backoff, sleep } from './backoff.js';
 import { KV_METHOD, KvBatcher, type KvOpKind, type KvOpRequest } from './kv-batcher.js';
@@ -46,6 +48,8 @@ export interface PlacementClientOptions {
   logger?: Logger;
   /** the cluster secret ([cluster] auth_token) sent with every call; undefined = none. */
   authToken?: string | undefined;
+  /** cluster TLS ([cluster] tls_*): when set, every member is reached over TLS with this node's certificate. */
+  tls?: ClusterTls | undefined;
   /**
    * KV calls made during one event-loop turn travel in one Batch RPC (default true); each keeps its own result,
    * error and request id. false: one RPC per call.
@@ -111,7 +115,7 @@ export class PlacementClient {
 
   constructor(private readonly options: PlacementClientOptions) {
     if (options.addresses.length === 0) throw new Error('PlacementClient needs at least one address');
-    const credentials = grpc.credentials.createInsecure();
+    const credentials = clusterChannelCredentials(options.tls);
     this.members = options.addresses.map((address) => ({
       address,
       cluster: newClusterClient(address, credentials, clusterClientOptions(options.authToken)),

@@ -3,15 +3,17 @@
 // on their own).
 import * as grpc from '@grpc/grpc-js';
 
-/** binds an insecure listener and resolves with the port actually bound (useful when `port` is 0). */
+/** binds a listener (plaintext unless credentials are given, see clusterServerCredentials) and resolves with the
+ * port actually bound (useful when `port` is 0). */
 export function bindGrpcServer(
   server: grpc.Server,
   host: string,
   port: number,
   what = 'gRPC port',
+  credentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure(),
 ): Promise<number> {
   return new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+    server.bindAsync(`${host}:${port}`, credentials, (err, bound) =>
       err ? reject(new Error(`cannot bind ${what} ${port}: ${err.message}`)) : resolve(bound),
     ),
   );

@@ -1,7 +1,10 @@
 // A client connection to one journal server's data port: many requests in flight at once (pipelined), answers
 // matched by request id, a deadline per request, and every pending request failed with UNAVAILABLE the moment the
-// socket breaks — so a caller never waits on a dead peer longer than its deadline.
+// socket breaks — so a caller never waits on a dead peer longer than its deadline. With cluster TLS the connection is
+// TLS, the server verified against the cluster CA and this node's certificate presented (the latest one, per dial).
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import type { ClusterTls } from '../tls/cluster-tls.js';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   ERROR_TYPE,
@@ -32,6 +35,8 @@ export interface JournalConnectionOptions {
   maxFrameBytes?: number;
   /** the cluster secret ([cluster] auth_token), sent in an Auth frame first on every connection. */
   authToken?: string | undefined;
+  /** [cluster] tls_*: dial with TLS. */
+  tls?: ClusterTls | undefined;
 }
 
 export class JournalConnection {
@@ -88,7 +93,10 @@ export class JournalConnection {
     if (this.socket) return Promise.resolve(this.socket);
     this.connecting ??= new Promise<Socket>((resolve, reject) => {
       const [host, portText] = splitAddress(this.address);
-      const socket = connect({ host, port: Number(portText), noDelay: true });
+      const { tls } = this.options;
+      const socket = tls
+        ? connectTls({ host, port: Number(portText), ...tls.clientOptions(host) }).setNoDelay(true)
+        : connect({ host, port: Number(portText), noDelay: true });
       const timer = setTimeout(() => {
         socket.destroy();
         fail(new JournalError('UNAVAILABLE', `cannot connect to journal server ${this.address}: timed out`));
@@ -99,7 +107,7 @@ export class JournalConnection {
         reject(err);
       };
       socket.once('error', (err) => fail(new JournalError('UNAVAILABLE', `cannot connect to journal server ${this.address}: ${err.message}`)));
-      socket.once('connect', () => {
+      socket.once(tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         this.attach(socket);

@@ -1,7 +1,7 @@
 // RaftTransport over gRPC: one long-lived client stream per peer (order kept per peer), inbound batches routed by group.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@robustmq/common';
-import { clusterClientOptions, clusterServerOptions } from '@robustmq/protocol';
+import { clusterChannelCredentials, clusterClientOptions, clusterServerCredentials, clusterServerOptions, type ClusterTls } from '@robustmq/protocol';
 import type { Message } from '../message.js';
 import type { RaftTransport } from '../node/transport.js';
 import type { NodeId } from '../types.js';
@@ -53,6 +53,9 @@ export interface GrpcRaftTransportOptions {
   /** The cluster secret sent to peers and, on a server of the transport's own, required from them. A shared
    * server checks it itself (see clusterServerOptions). */
   authToken?: string | undefined;
+  /** Cluster TLS for the streams to peers and, on a server of the transport's own, for listen(). A shared server is
+   * bound by its owner with its own credentials. */
+  tls?: ClusterTls | undefined;
 }
 
 /** Per-server registry so several groups can share one service registration. */
@@ -134,6 +137,7 @@ export class GrpcRaftTransport implements RaftTransport {
   private readonly logger: Logger;
   private readonly maxBufferedBytes: number;
   private readonly authToken: string | undefined;
+  private readonly tls: ClusterTls | undefined;
   private closed = false;
 
   constructor(opts: GrpcRaftTransportOptions) {
@@ -142,6 +146,7 @@ export class GrpcRaftTransport implements RaftTransport {
     this.logger = opts.logger;
     this.maxBufferedBytes = opts.maxBufferedBytes ?? 64 * 1024 * 1024;
     this.authToken = opts.authToken;
+    this.tls = opts.tls;
     this.ownServer = opts.server === undefined;
     this.server = opts.server ?? new grpc.Server(clusterServerOptions(opts.authToken));
     register(this.server, this.group, this);
@@ -152,7 +157,7 @@ export class GrpcRaftTransport implements RaftTransport {
   listen(address = '127.0.0.1:0'): Promise<number> {
     if (!this.ownServer) throw new Error('this transport shares a gRPC server; bind that server instead');
     return new Promise((resolve, reject) =>
-      this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) =>
+      this.server.bindAsync(address, clusterServerCredentials(this.tls), (err, port) =>
         err ? reject(new Error(`raft transport cannot listen on ${address}: ${err.message}`)) : resolve(port),
       ),
     );
@@ -266,7 +271,7 @@ export class GrpcRaftTransport implements RaftTransport {
 
   private streamFor(to: NodeId, link: PeerLink): grpc.ClientWritableStream<OutgoingBatch> {
     if (link.stream) return link.stream;
-    link.client ??= new RaftTransportClient(link.address, grpc.credentials.createInsecure(), clusterClientOptions(this.authToken, {
+    link.client ??= new RaftTransportClient(link.address, clusterChannelCredentials(this.tls), clusterClientOptions(this.authToken, {
       'grpc.max_send_message_length': 256 * 1024 * 1024,
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,

@@ -3,6 +3,7 @@
 import { connect, type Socket } from 'node:net';
 import { encodePacket, type MqttVersion, type Packet } from '@robustmq/protocol';
 import mqttPacket from 'mqtt-packet';
+import type { Scope } from './scope.js';
 
 export class RawClient {
   readonly packets: Packet[] = [];
@@ -25,9 +26,14 @@ export class RawClient {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
-  static open(port: number, version: MqttVersion = 4): Promise<RawClient> {
+  /** Connects to 127.0.0.1:port; destroyed when `scope` closes, if one is given. */
+  static open(port: number, version: MqttVersion = 4, scope?: Scope): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(new RawClient(socket, version)));
+      const socket = connect(port, '127.0.0.1', () => {
+        const client = new RawClient(socket, version);
+        scope?.add(client, (c) => c.destroy(), 'raw MQTT client');
+        resolve(client);
+      });
       socket.once('error', reject);
     });
   }
@@ -43,7 +49,10 @@ export class RawClient {
       const index = this.packets.findIndex((p) => p.cmd === cmd);
       if (index >= 0) return this.packets.splice(index, 1)[0]!;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${cmd} within ${timeoutMs} ms (got ${this.packets.map((p) => p.cmd).join(', ') || 'nothing'})`);
+      if (left <= 0)
+        throw new Error(
+          `no ${cmd} within ${timeoutMs} ms (got ${this.packets.map((p) => p.cmd).join(', ') || 'nothing'})`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -68,7 +77,10 @@ export class RawClient {
   }
 }
 
-export function connectPacket(clientId: string, options: { keepalive?: number; clean?: boolean; version?: MqttVersion } = {}): Packet {
+export function connectPacket(
+  clientId: string,
+  options: { keepalive?: number; clean?: boolean; version?: MqttVersion } = {},
+): Packet {
   const version = options.version ?? 4;
   return {
     cmd: 'connect',
