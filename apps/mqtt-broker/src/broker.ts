@@ -30,6 +30,8 @@ import { restoreSessions } from './session/session-lifecycle.js';
 import { startInnerGrpc, type InnerGrpcServer } from './cluster/inner-service.js';
 import { PlacementSessions } from './cluster/placement-sessions.js';
 import { MessageLog } from './storage/message-log.js';
+import { ClusterSessions } from './cluster/cluster-sessions.js';
+import { isClustered, openJournalNamespace, openSharedLog, startSharedRouting, type SharedLog } from './cluster/shared-log.js';
 import { openBrokerStorage } from './storage/open-storage.js';
 import { SessionPersistence } from './storage/session-persistence.js';
 import { startSysTopics } from './admin/sys-topics.js';
@@ -103,6 +105,9 @@ export async function startMqttBroker(
   let accessControl: AccessControl | undefined;
   let rules: BrokerRules | undefined;
   let storage: StorageAdapter | undefined;
+  let shared: SharedLog | undefined;
+  let stopSharedRouting: (() => Promise<void>) | undefined;
+  let clusterSessions: ClusterSessions | undefined;
   let broker: Broker;
   const closeCollaborators = async (): Promise<void> => {
     accessControl?.close();
@@ -134,15 +139,24 @@ export async function startMqttBroker(
     const opened = await openBrokerStorage(config, logger, { authToken: clusterToken, tls });
     storage = opened.storage;
     logger.info({ storage: opened.type, chosenBy: opened.chosenBy }, 'message and session storage opened');
-    const log = await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
+    // with the journal as storage, the broker is one of a cluster: messages go through the cluster's shared log
+    shared = isClustered(config, opened.type) ? await openSharedLog(config, logger, clusterToken) : undefined;
+    const log = shared?.log ?? (await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger));
     const persistence = await SessionPersistence.open(storage, logger);
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
     const sessionSync = sessionClient ? new PlacementSessions(sessionClient, config.node.id, logger) : undefined;
-    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync });
+    // another broker's own namespace (read only when that broker is gone) is named as storage/open-storage.ts names ours
+    const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> => openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, clusterToken);
+    clusterSessions = shared && sessionClient ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken, otherBrokerStorage) : undefined;
+    const takeOver = clusterSessions ? (clientId: string) => clusterSessions!.takeOver(clientId) : undefined;
+    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync, takeOver });
     await restoreSessions(broker);
     broker.delayed.restore();
+    if (shared) stopSharedRouting = await startSharedRouting(shared.log, broker, config.node.id, logger);
   } catch (err) {
     await closeCollaborators();
+    await shared?.log.stop();
+    await shared?.storage.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing the cluster storage failed'));
     await storage?.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing storage failed'));
     tls?.close();
     throw err;
@@ -174,6 +188,7 @@ export async function startMqttBroker(
     await broker.sessionSync?.drain(SESSION_HAND_OFF_DRAIN_MS);
     await registration?.stop();
     await inner?.close();
+    clusterSessions?.close();
     sessionClient?.close();
     // after the listeners: a CONNECT still being checked gets its answer rather than "auth unavailable"
     await authStorage?.close().catch((err: unknown) => logger.warn({ err }, 'closing the auth storage failed'));
@@ -182,9 +197,11 @@ export async function startMqttBroker(
     clearInterval(retentionTimer);
     // what was accepted is made durable, and the sessions' positions committed, before storage closes
     await broker.log.drain();
+    await stopSharedRouting?.();
     await broker.drainCommits();
     await broker.persistence.destroy();
     await store.close();
+    await shared?.storage.close();
     tls?.close();
   };
 
