@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `robustmq`: the command that runs RobustMQ. `robustmq start` runs all three services in this process.
-import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError } from '@robustmq/common';
+import { ConfigError, InvalidArgumentError, cliProgram } from '@robustmq/common';
 import { resolve } from 'node:path';
 import { probeHealth, readPortsFile, removePortsFile, writePortsFile } from './health.js';
 import { ROLES, startServices, type Role } from './start.js';
@@ -18,9 +17,8 @@ function parseRoles(value: string): Role[] {
   return roles as Role[];
 }
 
-const program = new Command('robustmq').description('RobustMQ-TS: a cloud-native message queue').version('0.1.0');
-// usage errors exit 2, like a bad configuration, so scripts can tell them from a failed start
-program.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+// usage errors exit 2, like a bad configuration, so scripts can tell them from a failed start (cliProgram)
+const program = cliProgram('robustmq', 'RobustMQ-TS: a cloud-native message queue').version('0.1.0');
 
 program
   .command('start')
