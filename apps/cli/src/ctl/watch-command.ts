@@ -2,7 +2,7 @@
 // KvService.Watch; the HTTP admin API has no push), so this command talks to the placement gRPC port with the
 // cluster auth token — the one robust-ctl command that needs it.
 import { Option, type Command } from 'commander';
-import type { WatchEvent } from '@robustmq/common';
+import type { WatchEvent } from '@robustmq/placement-client';
 import { CtlError } from './admin-client.js';
 import { integer, list, type GlobalOptions } from './context.js';
 
@@ -32,7 +32,7 @@ export function watchCommand(kv: Command): void {
     .action(async (prefix: string, opts: WatchOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       // loaded here, not at the top: gRPC and protobuf would add their start-up time to every other command
-      const { PlacementClient, PlacementError } = await import('@robustmq/common');
+      const { PlacementClient, PlacementError } = await import('@robustmq/placement-client');
       const client = new PlacementClient({
         addresses: opts.placementGrpc,
         authToken: opts.clusterToken || undefined,
@@ -43,14 +43,14 @@ export function watchCommand(kv: Command): void {
         // one read first: a wrong token or an unreachable group fails here with one line instead of a silent retry loop
         let start = opts.fromRevision;
         try {
-          start ??= (await client.kvListPrefix(prefix, '', 1)).revision + 1;
+          start ??= (await client.kv.listPrefix(prefix, '', 1)).revision + 1;
         } catch (err) {
           const reason = err instanceof PlacementError ? err.message : (err as Error).message;
           throw new CtlError(`cannot watch through ${opts.placementGrpc.join(', ')}: ${reason}`);
         }
         let seen = 0;
         await new Promise<void>((resolve, reject) => {
-          const watch = client.watch(prefix, {
+          const watch = client.kv.watch(prefix, {
             startRevision: start,
             onEvent: (event) => {
               process.stdout.write(line(event, global.output) + '\n');
