@@ -29,6 +29,7 @@ interface CliOptions {
   runs: number;
   json?: string;
   robustmqStorage: RobustmqStorage;
+  perPacketWrites?: boolean;
 }
 
 const program = cliProgram('robust-bench', 'RobustMQ load and benchmark tool').version('0.1.0');
@@ -75,6 +76,7 @@ program
       .choices(ROBUSTMQ_STORAGE_TYPES)
       .default('rocksdb'),
   )
+  .option('--per-packet-writes', 'throughput publishers write each PUBLISH on its own, like a real client (default: 64 per write)')
   .option('--json <file>', 'also write the raw results of every run to this file')
   .action(async (opts: CliOptions) => {
     const options: MqttBenchOptions = {
@@ -85,6 +87,7 @@ program
       connections: opts.connections,
       runs: opts.runs,
       robustmqStorage: opts.robustmqStorage,
+      perPacketWrites: opts.perPacketWrites === true,
     };
     const command = commandLine();
     try {
