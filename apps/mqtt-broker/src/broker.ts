@@ -164,13 +164,13 @@ export async function startMqttBroker(
     storage = opened.storage;
     logger.info({ storage: opened.type, chosenBy: opened.chosenBy }, 'message and session storage opened');
     // with the journal as storage, the broker is one of a cluster: messages go through the cluster's shared log
-    shared = isClustered(config, opened.type) ? await openSharedLog(config, logger, clusterToken) : undefined;
+    shared = isClustered(config, opened.type) ? await openSharedLog(config, logger, { authToken: clusterToken, tls }) : undefined;
     const log = shared?.log ?? (await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger));
     const persistence = await SessionPersistence.open(storage, logger);
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
     const sessionSync = sessionClient ? new PlacementSessions(sessionClient, config.node.id, logger) : undefined;
     // another broker's own namespace (read only when that broker is gone) is named as storage/open-storage.ts names ours
-    const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> => openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, clusterToken);
+    const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> => openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, { authToken: clusterToken, tls });
     clusterSessions = shared && sessionClient ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken, otherBrokerStorage) : undefined;
     const takeOver = clusterSessions ? (clientId: string) => clusterSessions!.takeOver(clientId) : undefined;
     broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync, takeOver, clientLimits });
