@@ -4,53 +4,25 @@
 //
 // Every conformance case applies. `corrupt` flips a payload byte of the record in the segment file of every replica
 // (servers read records from their files, and the adapter verifies each record's CRC as it arrives).
-import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '@robustmq/common';
-import { loadJournalServerConfig, startJournalServer, type JournalServerHandle } from '@robustmq/journal-server';
-import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JournalServerHandle } from '@robustmq/journal-server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testScope } from '@robustmq/testing';
+import { startTestJournals } from '@robustmq/testing/journal';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 import { runStorageConformance } from '../src/testing/conformance-suite.js';
 import { createStorageAdapter } from '../src/factory.js';
 import { JournalStorageAdapter } from '../src/journal-adapter.js';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-journal-adapter-'));
-let placement: PlacementCenterHandle;
+const scope = testScope();
+let placement: TestPlacement;
 const servers: JournalServerHandle[] = [];
 let namespaces = 0;
 
 beforeAll(async () => {
-  placement = await startPlacementCenter(
-    loadPlacementCenterConfig({
-      env: {},
-      overrides: { node: { data_dir: join(dir, 'pc') }, network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 } },
-    }),
-    { logger },
-  );
-  for (const id of [1, 2, 3]) {
-    servers.push(
-      await startJournalServer(
-        loadJournalServerConfig({
-          env: {},
-          overrides: {
-            node: { id, data_dir: join(dir, `js${id}`) },
-            network: { host: '127.0.0.1', data_port: 0, http_port: 0, grpc_port: 0 },
-            placement: { addresses: [placement.grpcAddress], heartbeat_interval_ms: 500 },
-          },
-        }),
-        { logger },
-      ),
-    );
-  }
-});
-
-afterAll(async () => {
-  for (const s of servers) await s.close();
-  await placement?.close();
-  rmSync(dir, { recursive: true, force: true });
+  placement = scope.add(await startTestPlacement());
+  const journals = await startTestJournals(3, { placement: [placement.grpcAddress], overrides: { placement: { heartbeat_interval_ms: 500 } } });
+  for (const j of journals) servers.push(scope.add(j).server);
 });
 
 function adapterFor(namespace: string): JournalStorageAdapter {

@@ -18,6 +18,7 @@ import { CONNACK_UNACCEPTABLE_PROTOCOL_VERSION } from '../packets/fixed-packets.
 import { ReasonCode } from '../packets/reason-codes.js';
 import type { Session, WillMessage } from '../session/session.js';
 import type { OutboundAliases } from './topic-alias.js';
+import type { ClientLimits, PublishLimiter } from '../limits/client-limits.js';
 
 export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
 
@@ -33,6 +34,8 @@ export interface ConnectionHost {
   connectionClosed(connection: Connection): void;
   /** Counts a packet refused for breaking the spec, by kind of rule. */
   countViolation(kind: string): void;
+  /** `[limits]` per client; absent = none. */
+  readonly clientLimits?: ClientLimits | undefined;
 }
 
 /** A closing socket that does not finish its FIN exchange in time is destroyed. */
@@ -91,6 +94,10 @@ export class Connection {
   private readonly decoder: MqttDecoder;
   /** packets that arrived while a handler that must finish first (CONNECT) was waiting for storage. */
   private held: Packet[] | undefined;
+  /** `[limits]` publish rate and bandwidth of this connection; undefined when off. */
+  private readonly publishLimiter: PublishLimiter | undefined;
+  /** packets read while over the publish limits, handled in order once the client is back within them. */
+  private throttled: Packet[] | undefined;
 
   constructor(
     /** the byte stream: a net.Socket, tls.TLSSocket or a WebSocket stream (listeners set TCP_NODELAY). */
@@ -102,6 +109,7 @@ export class Connection {
   ) {
     this.remoteAddress = remoteAddress;
     this.logger = logger.child({ conn: this.id, remote: this.remoteAddress, transport });
+    this.publishLimiter = host.clientLimits?.publishLimiter();
     this.decoder = new MqttDecoder({
       maxPacketSize: host.settings.maxPacketSize,
       onPacket: (packet) => this.onPacket(packet),
@@ -264,16 +272,48 @@ export class Connection {
   private onPacket(packet: Packet): void {
     if (this.closing) return;
     this.lastPacketAt = Date.now();
+    if (this.throttled) {
+      this.throttled.push(packet);
+      return;
+    }
     if (this.held) {
       this.held.push(packet);
       return;
     }
+    if (packet.cmd === 'publish' && this.publishLimiter) this.throttle(packet.length ?? packet.payload.length);
     try {
       this.host.handlePacket(this, packet);
     } catch (err) {
       // a bug in one handler must cost one connection, never the process
       this.logger.warn({ err, cmd: packet.cmd, clientId: this.session?.clientId }, 'packet handler failed');
       this.close(`handler for ${packet.cmd} failed`, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR);
+    }
+  }
+
+  /** Over the publish rate or bandwidth: the packet that went over is handled, the socket stops being read and the
+   * packets already read behind it wait, until the debt is paid — so the client is slowed down (TCP flow control
+   * does the rest) and nothing is dropped. */
+  private throttle(size: number): void {
+    const waitMs = this.publishLimiter!.take(size, this.session?.clientId);
+    if (waitMs <= 0) return;
+    this.throttled = [];
+    this.socket.pause();
+    setTimeout(() => this.unthrottle(), waitMs).unref();
+  }
+
+  private unthrottle(): void {
+    const waiting = this.throttled ?? [];
+    this.throttled = undefined;
+    if (this.closing) return;
+    this.socket.resume();
+    for (let i = 0; i < waiting.length; i++) {
+      this.onPacket(waiting[i]!);
+      const again = this.throttled as Packet[] | undefined;
+      if (again) {
+        // over the limit again: the rest keep their order behind the new pause
+        again.push(...waiting.slice(i + 1));
+        return;
+      }
     }
   }
 
