@@ -12,6 +12,7 @@ import type { Logger } from '@robustmq/common';
 import type { MqttBrokerConfig } from '../config.js';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import { ClusterLog } from '../storage/cluster-log.js';
+import { journalAdapterConfig, type ClusterSecurity } from '../storage/open-storage.js';
 
 /** the placement namespace of the journal shards every broker of the cluster shares. */
 export const CLUSTER_NAMESPACE = 'mqtt-cluster';
@@ -28,23 +29,13 @@ export function isClustered(config: MqttBrokerConfig, storageType: string): bool
   return config.placement.enabled && storageType === 'journal';
 }
 
-/** The journal namespace `namespace` of the cluster's journal, with this broker's journal settings. */
-export function openJournalNamespace(config: MqttBrokerConfig, namespace: string, logger: Logger, authToken: string | undefined): Promise<StorageAdapter> {
-  return createStorageAdapter({
-    type: 'journal',
-    journal: {
-      placementAddresses: config.placement.addresses,
-      namespace,
-      acks: config.storage.journal_acks,
-      ...(config.storage.journal_replicas > 0 ? { replicaCount: config.storage.journal_replicas } : {}),
-      logger,
-      authToken,
-    },
-  });
+/** The journal namespace `namespace` of the cluster's journal, with this broker's journal settings, token and TLS. */
+export function openJournalNamespace(config: MqttBrokerConfig, namespace: string, logger: Logger, cluster: ClusterSecurity): Promise<StorageAdapter> {
+  return createStorageAdapter(journalAdapterConfig(config, namespace, logger, cluster));
 }
 
-export async function openSharedLog(config: MqttBrokerConfig, logger: Logger, authToken: string | undefined): Promise<SharedLog> {
-  const storage = await openJournalNamespace(config, CLUSTER_NAMESPACE, logger, authToken);
+export async function openSharedLog(config: MqttBrokerConfig, logger: Logger, cluster: ClusterSecurity): Promise<SharedLog> {
+  const storage = await openJournalNamespace(config, CLUSTER_NAMESPACE, logger, cluster);
   try {
     const log = await ClusterLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
     return { storage, log };
