@@ -141,4 +141,29 @@ describe('journal adapter specifics', () => {
       await adapter.close();
     }
   });
+
+  it('sends an append larger than maxAppendBytes as consecutive requests, under the server frame limit', async () => {
+    const adapter = new JournalStorageAdapter({ placementAddresses: [placement.grpcAddress], namespace: 'big', replicaCount: 3, acks: 'quorum', maxAppendBytes: 2_000 });
+    try {
+      await adapter.createShard('b', { maxRecordsPerSegment: 70 });
+      await adapter.describeShard('b'); // the shard's metadata cached, so the two calls below start in call order
+      const payload = (i: number) => Buffer.from(`${i}:`.padEnd(100, 'x'));
+      // ~50 requests of ~18 records, crossing two segment boundaries; a concurrent append lands after the whole batch
+      const [first, second] = await Promise.all([
+        adapter.append('b', Array.from({ length: 900 }, (_, i) => ({ payload: payload(i) })), { expectedOffset: 0 }),
+        adapter.append('b', [{ payload: payload(900) }]),
+      ]);
+      expect(first).toEqual(Array.from({ length: 900 }, (_, i) => i));
+      expect(second).toEqual([900]);
+      const got = [];
+      for (let from = 0; from < 901; ) {
+        const records = await adapter.read('b', from, { maxRecords: 1000 });
+        got.push(...records.map((r) => Number(r.payload.toString().split(':')[0])));
+        from += records.length;
+      }
+      expect(got).toEqual(Array.from({ length: 901 }, (_, i) => i));
+    } finally {
+      await adapter.close();
+    }
+  });
 });
