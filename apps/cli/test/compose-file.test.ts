@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildTopology } from '../src/cluster/topology.js';
-import { ROOT } from './processes.js';
+import { ROOT } from '@robustmq/testing';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const load = (file: string): any => parse(readFileSync(join(ROOT, 'deploy', file), 'utf8'), { merge: true });
