@@ -25,6 +25,7 @@ import { registerWithPlacement, type PlacementRegistration } from './cluster/reg
 import { AccessControl } from './auth/access-control.js';
 import type { AuthStorageAdapter } from './auth/auth-storage-adapter.js';
 import { openAuthStorage } from './auth/open-auth-storage.js';
+import { openAuthenticators } from './auth/open-authenticators.js';
 import { BrokerRules } from './rules/broker-rules.js';
 import { restoreSessions } from './session/session-lifecycle.js';
 import { startInnerGrpc, type InnerGrpcServer } from './cluster/inner-service.js';
@@ -114,7 +115,7 @@ export async function startMqttBroker(
       // users, ACL and blacklist come from the auth storage (placement or MySQL); loaded before the first client is
       // accepted, so an unreachable store is a start-up error
       authStorage = await openAuthStorage(config.auth, authClient, logger);
-      accessControl = new AccessControl(authStorage, {
+      accessControl = new AccessControl(authStorage, openAuthenticators(config.auth, authStorage), {
         allowAnonymous: config.auth.allow_anonymous,
         aclDefault: config.auth.acl_default,
         refreshIntervalMs: config.auth.refresh_interval_ms,
@@ -123,6 +124,9 @@ export async function startMqttBroker(
       await accessControl.start();
     } else if (!config.auth.allow_anonymous) {
       throw new Error('[auth] allow_anonymous = false needs [placement] enabled = true (or [auth] storage = "mysql"): users live in the placement center');
+    } else if (config.auth.chain.some((a) => a !== 'storage')) {
+      // never start with credentials configured but unchecked
+      throw new Error(`[auth] chain = ${JSON.stringify(config.auth.chain)} needs an auth storage for ACL rules and the blacklist: [placement] enabled = true or [auth] storage = "mysql"`);
     }
     if (authClient) {
       // topic rewrite and auto-subscribe rules live in placement, refreshed on the auth interval

@@ -9,6 +9,7 @@ import { PlacementClient, createLogger } from '@robustmq/common';
 import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
 import { AccessControl } from '../src/auth/access-control.js';
 import { openAuthStorage } from '../src/auth/open-auth-storage.js';
+import { StorageAuthenticator } from '../src/auth/storage-authenticator.js';
 import { PlacementAuthStorage } from '../src/auth/placement-auth-storage.js';
 import { loadMqttBrokerConfig } from '../src/config.js';
 
@@ -43,7 +44,8 @@ afterAll(async () => {
 });
 
 function control(options: { allowAnonymous?: boolean; aclDefault?: 'allow' | 'deny' } = {}) {
-  return new AccessControl(new PlacementAuthStorage(client), {
+  const storage = new PlacementAuthStorage(client);
+  return new AccessControl(storage, [new StorageAuthenticator(storage)], {
     allowAnonymous: options.allowAnonymous ?? false,
     aclDefault: options.aclDefault ?? 'deny',
     refreshIntervalMs: 60_000,
@@ -55,7 +57,7 @@ describe('AccessControl', () => {
   it('authenticates against salted hashes in placement and refuses anonymity unless allowed', async () => {
     const ac = control();
     await ac.start();
-    expect(await ac.authorizeConnect({ clientId: 'c1', username: 'alice', password: Buffer.from('wonderland'), ip: '127.0.0.1' })).toEqual({ ok: true, superuser: false });
+    expect(await ac.authorizeConnect({ clientId: 'c1', username: 'alice', password: Buffer.from('wonderland'), ip: '127.0.0.1' })).toEqual({ ok: true, superuser: false, username: 'alice' });
     expect(await ac.authorizeConnect({ clientId: 'c1', username: 'alice', password: Buffer.from('nope'), ip: '127.0.0.1' })).toEqual({ ok: false, reason: 'bad-credentials' });
     expect(await ac.authorizeConnect({ clientId: 'c1', username: 'nobody', password: Buffer.from('x'), ip: '127.0.0.1' })).toEqual({ ok: false, reason: 'bad-credentials' });
     expect(await ac.authorizeConnect({ clientId: 'c1', ip: '127.0.0.1' })).toEqual({ ok: false, reason: 'not-authorized' });
