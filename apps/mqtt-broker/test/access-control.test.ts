@@ -28,6 +28,8 @@ beforeAll(async () => {
   await client.createUser('root', 'toor', true);
   const rule = (r: { permission: string; action: string; subjectType: string; subjectValue: string; topicFilter: string; priority: number }) =>
     client.createAclRule({ id: '', ...r } as never);
+  // loopback clients (every real connection in this file) may not subscribe here: IP subjects see the client's address
+  await rule({ permission: 'DENY', action: 'SUBSCRIBE', subjectType: 'SUBJECT_IP', subjectValue: '127.0.0.1', topicFilter: 'users/alice/local', priority: 0 });
   await rule({ permission: 'ALLOW', action: 'ALL', subjectType: 'SUBJECT_USER', subjectValue: 'alice', topicFilter: 'users/%u/#', priority: 1 });
   await rule({ permission: 'DENY', action: 'PUBLISH', subjectType: 'SUBJECT_ALL', subjectValue: '', topicFilter: 'users/#', priority: 2 });
   await rule({ permission: 'ALLOW', action: 'SUBSCRIBE', subjectType: 'SUBJECT_CLIENT_ID', subjectValue: 'dash', topicFilter: 'metrics/+', priority: 3 });
@@ -145,6 +147,7 @@ describe('a broker enforcing placement users, ACL and blacklist', () => {
       expect((await client.subscribeAsync('users/alice/inbox', { qos: 1 })).map((g) => g.qos)).toEqual([1]);
       // MQTT.js turns a SUBACK 0x87 into an error naming it
       await expect(client.subscribeAsync('users/bob/inbox', { qos: 1 })).rejects.toThrow(/Not authorized/);
+      await expect(client.subscribeAsync('users/alice/local', { qos: 1 })).rejects.toThrow(/Not authorized/);
       await expect(client.publishAsync('users/alice/inbox', 'mine', { qos: 1 })).resolves.toBeDefined();
       await expect(client.publishAsync('elsewhere', 'nope', { qos: 1 })).rejects.toMatchObject({ code: 0x87 });
       await client.endAsync();

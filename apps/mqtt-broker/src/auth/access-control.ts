@@ -47,6 +47,13 @@ export function normaliseIp(ip: string): string {
   return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
 }
 
+/** The IP of a connection's "address:port" (IPv6 addresses keep their colons; a bare IP is returned as it is). */
+export function clientIp(remote: string): string {
+  if (isIP(remote) !== 0) return remote;
+  const i = remote.lastIndexOf(':');
+  return i > 0 ? remote.slice(0, i) : remote;
+}
+
 function inRange(ip: string, range: string): boolean {
   const list = new BlockList();
   const [net, bits] = range.split('/');
