@@ -3,7 +3,7 @@
 // one run (throughput, latency, idle connections) and prints Markdown tables with the command that made them.
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Option, cliProgram, listArg as listOf, numberArg as number } from '@robustmq/common';
 import { SCENARIOS, type MqttBenchOptions, type ScenarioName } from './bench/bench-results.js';
 import { ROBUSTMQ_STORAGE_TYPES, type RobustmqStorage } from './bench/broker-configs.js';
 import { BROKER_KINDS, type BrokerKind } from './bench/broker-process.js';
@@ -13,34 +13,6 @@ import { PLACEMENT_SYSTEMS, type PlacementSystem } from './bench/placement-syste
 
 /** Connections one broker process can hold here: 20,000 open files, less what the broker itself keeps open. */
 const MAX_CONNECTIONS = 19_000;
-
-function listOf<T extends string>(valid: readonly T[], what: string) {
-  return (value: string): T[] => {
-    const items = value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    if (items.length === 0)
-      throw new InvalidArgumentError(`needs at least one ${what}; valid: ${valid.join(', ')}`);
-    for (const item of items) {
-      if (!(valid as readonly string[]).includes(item))
-        throw new InvalidArgumentError(`unknown ${what} "${item}"; valid: ${valid.join(', ')}`);
-    }
-    return [...new Set(items)] as T[];
-  };
-}
-
-function number(what: string, min: number, max = Infinity, integer = false) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-      throw new InvalidArgumentError(
-        `${what} must be ${integer ? 'an integer' : 'a number'} from ${min}${max < Infinity ? ` to ${max}` : ' up'}`,
-      );
-    }
-    return n;
-  };
-}
 
 /** The command line as typed, relative to the current directory, so the report says how to reproduce it. */
 function commandLine(): string {
@@ -57,9 +29,10 @@ interface CliOptions {
   runs: number;
   json?: string;
   robustmqStorage: RobustmqStorage;
+  perPacketWrites?: boolean;
 }
 
-const program = new Command('robust-bench').description('RobustMQ load and benchmark tool').version('0.1.0');
+const program = cliProgram('robust-bench', 'RobustMQ load and benchmark tool').version('0.1.0');
 
 program
   .command('mqtt')
@@ -103,6 +76,7 @@ program
       .choices(ROBUSTMQ_STORAGE_TYPES)
       .default('rocksdb'),
   )
+  .option('--per-packet-writes', 'throughput publishers write each PUBLISH on its own, like a real client (default: 64 per write)')
   .option('--json <file>', 'also write the raw results of every run to this file')
   .action(async (opts: CliOptions) => {
     const options: MqttBenchOptions = {
@@ -113,6 +87,7 @@ program
       connections: opts.connections,
       runs: opts.runs,
       robustmqStorage: opts.robustmqStorage,
+      perPacketWrites: opts.perPacketWrites === true,
     };
     const command = commandLine();
     try {
@@ -138,40 +113,65 @@ program
 
 program
   .command('placement')
-  .description('benchmark the placement center against etcd 3.4: writes/s and linearizable reads/s, 1 and 3 members')
-  .addOption(new Option('--duration <s>', 'seconds per cell').default(10).argParser(number('--duration', 0.1)))
+  .description(
+    'benchmark the placement center against etcd 3.4: writes/s and linearizable reads/s, 1 and 3 members',
+  )
   .addOption(
-    new Option('--warmup <s>', 'unmeasured load per cluster before its first cell (JIT warm-up)').default(8).argParser(number('--warmup', 0)),
+    new Option('--duration <s>', 'seconds per cell').default(10).argParser(number('--duration', 0.1)),
+  )
+  .addOption(
+    new Option('--warmup <s>', 'unmeasured load per cluster before its first cell (JIT warm-up)')
+      .default(8)
+      .argParser(number('--warmup', 0)),
   )
   .addOption(
     new Option('--systems <list>', `systems to measure (${PLACEMENT_SYSTEMS.join(',')})`)
       .default([...PLACEMENT_SYSTEMS], PLACEMENT_SYSTEMS.join(','))
       .argParser(listOf(PLACEMENT_SYSTEMS, 'system')),
   )
-  .option('--members <list>', 'cluster sizes (1, 3 or 5)', (v) => v.split(',').map(number('--members', 1, 5, true)), [1, 3])
-  .option('--clients <list>', 'concurrent clients per cell', (v) => v.split(',').map(number('--clients', 1, 100_000, true)), [1, 100, 1000])
+  .option(
+    '--members <list>',
+    'cluster sizes (1, 3 or 5)',
+    (v) => v.split(',').map(number('--members', 1, 5, true)),
+    [1, 3],
+  )
+  .option(
+    '--clients <list>',
+    'concurrent clients per cell',
+    (v) => v.split(',').map(number('--clients', 1, 100_000, true)),
+    [1, 100, 1000],
+  )
   .addOption(
     new Option('--connections <n>', 'client connections the concurrent clients share')
       .default(8)
       .argParser(number('--connections', 1, 1000, true)),
   )
-  .action(async (opts: { duration: number; warmup: number; systems: PlacementSystem[]; members: number[]; clients: number[]; connections: number }) => {
-    try {
-      const report = await runPlacementBench({
-        systems: opts.systems,
-        members: opts.members,
-        clients: opts.clients,
-        durationS: opts.duration,
-        warmupS: opts.warmup,
-        connections: opts.connections,
-        command: commandLine(),
-      });
-      process.stdout.write(report);
-      process.exit(0);
-    } catch (err) {
-      process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
-      process.exit(1);
-    }
-  });
+  .action(
+    async (opts: {
+      duration: number;
+      warmup: number;
+      systems: PlacementSystem[];
+      members: number[];
+      clients: number[];
+      connections: number;
+    }) => {
+      try {
+        const report = await runPlacementBench({
+          systems: opts.systems,
+          members: opts.members,
+          clients: opts.clients,
+          durationS: opts.duration,
+          warmupS: opts.warmup,
+          connections: opts.connections,
+          command: commandLine(),
+        });
+        process.stdout.write(report);
+        process.exit(0);
+      } catch (err) {
+        process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
+        process.exit(1);
+      }
+    },
+  );
 
 await program.parseAsync();

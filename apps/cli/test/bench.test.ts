@@ -175,6 +175,7 @@ describe('a broker without QoS 1', () => {
       durationMs: 100,
       inflightWindow: 10,
       replyTimeoutMs: 300,
+      perPacketWrites: false,
     }) as const;
 
   it('is reported as not supported when SUBACK downgrades QoS 1', async () => {
@@ -251,4 +252,15 @@ describe.skipIf(!hasMosquitto)('robust-bench mqtt against mosquitto', () => {
       }
     }
   }, 60_000);
+
+  it('measures our broker on journal storage (robustmq start, as the quick start) next to mosquitto, per-packet writes', async () => {
+    const args = ['mqtt', '--brokers', 'robustmq-journal,mosquitto', '--scenarios', 'throughput', '--duration', '1', '--warmup', '0', '--runs', '1', '--per-packet-writes'];
+    const proc = runNode('apps/cli/dist/robust-bench.js', args);
+    const { code } = await proc.exited;
+    const output = proc.output();
+    expect(code, output).toBe(0);
+    expect(output).toContain('robustmq-journal: `node apps/cli/dist/robustmq.js start`');
+    expect(output).toContain('every PUBLISH is a socket write of its own');
+    expect(output).toMatch(/\| QoS 1, 1 pub → 1 sub \| [\d,]+ \| [\d,]+ \| [\d.]+× \|/);
+  }, 90_000);
 });

@@ -26,7 +26,7 @@ import { adminRoutes } from './http/admin-routes.js';
 import { JournalNode } from './replication/journal-node.js';
 import { SegmentDirectory } from './replication/segment-directory.js';
 import { startDataServer, type DataServer } from './server/data-server.js';
-import { createJournalMetrics } from './server/journal-metrics.js';
+import { createJournalMetrics, registerReplicaLag } from './server/journal-metrics.js';
 import { enforceRetention } from './storage/retention.js';
 import { SegmentStore } from './storage/segment-store.js';
 
@@ -71,6 +71,7 @@ export async function startJournalServer(
     },
     logger,
   );
+  registerReplicaLag(metrics, node);
 
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanup = async () => {

@@ -3,35 +3,28 @@
 // is gone. An acks=all append is then not acknowledged (the producer times out) while an acks=quorum append to a shard
 // on the same servers is; after SIGCONT the follower catches up and acks=all appends are acknowledged again, with
 // every replica holding them.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PlacementClient } from '@robustmq/common';
+import type { PlacementClient } from '@robustmq/common';
 import { JOURNAL_MESSAGE } from '@robustmq/protocol/journal';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DataPortClient } from './support/data-port-client.js';
-import { ProcessCluster, buildApps, type ProcessNode } from './support/process-cluster.js';
+import { buildOnce, ProcessCluster, testScope, type ProcessNode } from '@robustmq/testing';
 
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-journal-sigstop-'));
-const cluster = new ProcessCluster(dir);
+const scope = testScope();
+const cluster = scope.add(new ProcessCluster());
 let placement: PlacementClient;
 let data: DataPortClient;
 let frozen: ProcessNode | undefined;
 
 beforeAll(async () => {
-  buildApps();
-  await cluster.startPlacement();
-  for (const id of [1, 2, 3]) await cluster.addJournal(id);
-  placement = new PlacementClient({ addresses: [cluster.placementAddress] });
+  await buildOnce();
+  await cluster.start(3);
+  placement = cluster.client();
   data = new DataPortClient(placement);
 }, 180_000);
 
 afterAll(async () => {
   frozen?.child?.kill('SIGCONT');
   data?.close();
-  placement?.close();
-  await cluster.stopAll();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const rec = (s: string) => [Buffer.from(s)];

@@ -3,21 +3,14 @@
 // acks=quorum append to a shard on the same servers is; once the follower is back, acks=all appends succeed again and
 // every replica holds every acknowledged record. (A stopped in-process server stands for a killed one: the leader
 // only sees its connection refused; no signal is needed, so no child processes.)
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { JOURNAL_MESSAGE } from '@robustmq/protocol/journal';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { testScope } from '@robustmq/testing';
 import { InProcessCluster } from './support/in-process-cluster.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-journal-acks-'));
-const cluster = new InProcessCluster(dir);
+const cluster = testScope().add(new InProcessCluster());
 
 beforeAll(() => cluster.start(3), 60_000);
-afterAll(async () => {
-  await cluster.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const rec = (s: string) => [Buffer.from(s)];
 

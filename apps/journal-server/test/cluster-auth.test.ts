@@ -4,78 +4,42 @@
 // port refuse requests without it or with a wrong one (UNAUTHENTICATED naming the key), and the placement leader's
 // own calls carry it — a leader that shuts down has its segment handed over through the inner
 // service (leases are too long for the followers to take over by themselves) and appends go on.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { PlacementClient, createLogger } from '@robustmq/common';
-import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
+import type { PlacementClient } from '@robustmq/common';
 import { clusterClientOptions, newJournalInnerClient, type JournalInnerServiceClient } from '@robustmq/protocol';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { JOURNAL_MESSAGE, JournalConnection } from '@robustmq/protocol/journal';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadJournalServerConfig, startJournalServer, type JournalServerHandle } from '../src/index.js';
+import { beforeAll, expect, it } from 'vitest';
+import { testScope, unary } from '@robustmq/testing';
+import { startTestJournal, type TestJournal } from '@robustmq/testing/journal';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
 const TOKEN = 'journal-test-secret';
-const logger = createLogger({ service: 'test', level: 'silent' });
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-journal-auth-'));
-let placement: PlacementCenterHandle;
+const scope = testScope();
+let placement: TestPlacement;
 let client: PlacementClient;
-const servers = new Map<number, JournalServerHandle>();
-const grpcClients: grpc.Client[] = [];
+const servers = new Map<number, TestJournal>();
 
 beforeAll(async () => {
-  placement = await startPlacementCenter(
-    loadPlacementCenterConfig({
-      env: {},
-      overrides: {
-        node: { data_dir: join(dir, 'pc') },
-        network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 },
-        heartbeat: { timeout_ms: 600_000 },
-        cluster: { auth_token: TOKEN },
-      },
-    }),
-    { logger },
-  );
-  client = new PlacementClient({ addresses: [placement.grpcAddress], authToken: TOKEN });
+  placement = scope.add(await startTestPlacement({ heartbeat: { timeout_ms: 600_000 }, authToken: TOKEN }));
+  client = placement.client();
   for (const id of [1, 2, 3]) {
-    const server = await startJournalServer(
-      loadJournalServerConfig({
-        env: {},
-        overrides: {
-          node: { id, data_dir: join(dir, `js${id}`) },
-          network: { host: '127.0.0.1', data_port: 0, http_port: 0, grpc_port: 0 },
-          placement: { addresses: [placement.grpcAddress], heartbeat_interval_ms: 500 },
-          // long leases: a leader change in this test can only be placement's handover over the inner service
-          replication: { leader_lease_ms: 600_000 },
-          cluster: { auth_token: TOKEN },
-        },
-      }),
-      { logger },
-    );
-    servers.set(id, server);
+    const server = await startTestJournal({
+      id,
+      placement: [placement.grpcAddress],
+      authToken: TOKEN,
+      // long leases: a leader change in this test can only be placement's handover over the inner service
+      overrides: { placement: { heartbeat_interval_ms: 500 }, replication: { leader_lease_ms: 600_000 } },
+    });
+    servers.set(id, scope.add(server));
   }
 });
 
-afterAll(async () => {
-  for (const c of grpcClients) c.close();
-  for (const s of servers.values()) await s.close();
-  client?.close();
-  await placement?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 function inner(nodeId: number, token?: string): JournalInnerServiceClient {
-  const c = newJournalInnerClient(`127.0.0.1:${servers.get(nodeId)!.ports.grpc}`, grpc.credentials.createInsecure(), clusterClientOptions(token));
-  grpcClients.push(c as unknown as grpc.Client);
-  return c;
+  return scope.add(newJournalInnerClient(`127.0.0.1:${servers.get(nodeId)!.ports.grpc}`, grpc.credentials.createInsecure(), clusterClientOptions(token)));
 }
 
-function getState(c: JournalInnerServiceClient, ref: object): Promise<{ reply?: Record<string, unknown>; code?: grpc.status; details?: string }> {
-  return new Promise((resolve) =>
-    c.GetSegmentState(ref, (err, res) => resolve(err ? { code: err.code, details: err.details } : { reply: res as unknown as Record<string, unknown> })),
-  );
-}
+const getState = (c: JournalInnerServiceClient, ref: object) => unary(c, c.GetSegmentState, ref);
 
 it('journal servers register, and an adapter with the token stores and reads; one without it is refused', async () => {
   expect((await client.listNodes('JOURNAL_SERVER')).map((n) => n.nodeId)).toEqual([1, 2, 3]);
@@ -130,7 +94,7 @@ it("placement's handover reaches the journal servers with the token when a segme
     const { name } = await adapter.placementShard('h');
     await adapter.append('h', Array.from({ length: 20 }, (_, i) => ({ payload: Buffer.from(`r${i}`) })));
     const [before] = await client.listSegments('handover', name);
-    await servers.get(before!.leader)!.close();
+    await servers.get(before!.leader)!.stop();
     servers.delete(before!.leader);
     await expect
       .poll(async () => (await client.listSegments('handover', name))[0]!.leader, { timeout: 15_000, interval: 100 })

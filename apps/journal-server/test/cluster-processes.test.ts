@@ -5,33 +5,24 @@
 // - a segment file cut mid-record while its server is stopped is recovered when it starts again;
 // - garbage, oversized and unknown-type frames and unknown shards on the data port get error answers with codes, and
 //   the server stays up.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readdir, stat, truncate } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlacementClient } from '@robustmq/common';
+import type { PlacementClient } from '@robustmq/common';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { JOURNAL_MESSAGE, JournalConnection, encodeFrame } from '@robustmq/protocol/journal';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ProcessCluster, buildApps } from './support/process-cluster.js';
+import { beforeAll, expect, it } from 'vitest';
+import { buildOnce, ProcessCluster, testScope } from '@robustmq/testing';
 
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-journal-proc-'));
-const cluster = new ProcessCluster(dir);
+const scope = testScope();
+const cluster = scope.add(new ProcessCluster());
 let placement: PlacementClient;
 
 beforeAll(async () => {
-  buildApps();
-  await cluster.startPlacement();
-  for (const id of [1, 2, 3]) await cluster.addJournal(id);
-  placement = new PlacementClient({ addresses: [cluster.placementAddress] });
+  await buildOnce();
+  await cluster.start(3);
+  placement = cluster.client();
 }, 120_000);
-
-afterAll(async () => {
-  placement?.close();
-  await cluster.stopAll();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 interface SegmentRow {
   namespace: string;

@@ -3,58 +3,36 @@
 // and role; a leader moved in placement and activated over gRPC leads at once (appends keep working, nothing
 // acknowledged is lost) and the deposed leader steps down on UpdateCache; bad input gets INVALID_ARGUMENT, unknown
 // segments NOT_FOUND, an activation placement does not back FAILED_PRECONDITION.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { PlacementClient, createLogger } from '@robustmq/common';
-import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
+import type { PlacementClient } from '@robustmq/common';
 import { newJournalInnerClient, type JournalInnerServiceClient } from '@robustmq/protocol';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadJournalServerConfig, startJournalServer, type JournalServerHandle } from '../src/index.js';
+import { beforeAll, expect, it } from 'vitest';
+import { testScope } from '@robustmq/testing';
+import { startTestJournal, type TestJournal } from '@robustmq/testing/journal';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-journal-inner-'));
-let placement: PlacementCenterHandle;
+const scope = testScope();
+let placement: TestPlacement;
 let client: PlacementClient;
-const servers = new Map<number, JournalServerHandle>();
+const servers = new Map<number, TestJournal>();
 const inner = new Map<number, JournalInnerServiceClient>();
 
 beforeAll(async () => {
-  placement = await startPlacementCenter(
-    loadPlacementCenterConfig({
-      env: {},
-      overrides: { node: { data_dir: join(dir, 'pc') }, network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 }, heartbeat: { timeout_ms: 600_000 } },
-    }),
-    { logger },
-  );
-  client = new PlacementClient({ addresses: [placement.grpcAddress] });
+  placement = scope.add(await startTestPlacement({ heartbeat: { timeout_ms: 600_000 } }));
+  client = placement.client();
   for (const id of [1, 2, 3]) {
-    const server = await startJournalServer(
-      loadJournalServerConfig({
-        env: {},
-        overrides: {
-          node: { id, data_dir: join(dir, `js${id}`) },
-          network: { host: '127.0.0.1', data_port: 0, http_port: 0, grpc_port: 0 },
-          placement: { addresses: [placement.grpcAddress], heartbeat_interval_ms: 500 },
-          // long leases: every leader change in this test is placement's doing
-          replication: { leader_lease_ms: 600_000 },
-        },
+    const server = scope.add(
+      await startTestJournal({
+        id,
+        placement: [placement.grpcAddress],
+        // long leases: every leader change in this test is placement's doing
+        overrides: { placement: { heartbeat_interval_ms: 500 }, replication: { leader_lease_ms: 600_000 } },
       }),
-      { logger },
     );
     servers.set(id, server);
-    inner.set(id, newJournalInnerClient(`127.0.0.1:${server.ports.grpc}`, grpc.credentials.createInsecure()));
+    inner.set(id, scope.add(newJournalInnerClient(`127.0.0.1:${server.ports.grpc}`, grpc.credentials.createInsecure())));
   }
-});
-
-afterAll(async () => {
-  for (const c of inner.values()) c.close();
-  for (const s of servers.values()) await s.close();
-  client?.close();
-  await placement?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function call<T = Record<string, unknown>>(nodeId: number, method: string, request: object): Promise<{ reply?: T; code?: grpc.status; details?: string }> {

@@ -1,50 +1,24 @@
 // A journal server registers with a real placement center at start, heartbeats, comes back after being expired,
 // and unregisters on close.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PlacementClient, createLogger } from '@robustmq/common';
-import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
-import { loadJournalServerConfig, startJournalServer } from '@robustmq/journal-server';
+import { beforeAll, expect, it } from 'vitest';
+import type { PlacementClient } from '@robustmq/common';
+import { testScope } from '@robustmq/testing';
+import { startTestJournal } from '@robustmq/testing/journal';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-js-'));
-let placement: PlacementCenterHandle;
+const scope = testScope();
+let placement: TestPlacement;
 let client: PlacementClient;
 
 beforeAll(async () => {
-  placement = await startPlacementCenter(
-    loadPlacementCenterConfig({
-      env: {},
-      overrides: {
-        node: { data_dir: join(dir, 'pc') },
-        network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 },
-        heartbeat: { timeout_ms: 800, check_interval_ms: 100 },
-      },
-    }),
-    { logger },
-  );
-  client = new PlacementClient({ addresses: [placement.grpcAddress] });
-});
-afterAll(async () => {
-  client.close();
-  await placement.close();
-  rmSync(dir, { recursive: true, force: true });
+  placement = scope.add(await startTestPlacement({ heartbeat: { timeout_ms: 800, check_interval_ms: 100 } }));
+  client = placement.client();
 });
 
 it('registers, serves /health, survives expiry by registering again, and unregisters on close', async () => {
-  const journal = await startJournalServer(
-    loadJournalServerConfig({
-      env: {},
-      overrides: {
-        node: { id: 5, data_dir: join(dir, 'js') },
-        network: { host: '127.0.0.1', http_port: 0, data_port: 0, grpc_port: 0 },
-        placement: { addresses: [placement.grpcAddress], heartbeat_interval_ms: 100 },
-      },
-    }),
-    { logger },
-  );
+  const journal = scope.add(
+    await startTestJournal({ id: 5, placement: [placement.grpcAddress], overrides: { placement: { heartbeat_interval_ms: 100 } } }),
+  ).server;
   const nodes = await client.listNodes('JOURNAL_SERVER');
   expect(nodes).toEqual([expect.objectContaining({ nodeId: 5, host: '127.0.0.1', ports: { http: journal.ports.http, data: journal.ports.data, grpc: journal.ports.grpc } })]);
   const health = await fetch(`http://127.0.0.1:${journal.ports.http}/health`);

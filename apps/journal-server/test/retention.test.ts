@@ -4,22 +4,17 @@
 // Each time: the shard's retention mark in placement moves to the first kept segment, the removed segments' files are
 // gone from both replicas, a read of a removed segment is answered OFFSET_OUT_OF_RANGE naming the new start, and the
 // kept data reads back whole. And a replica that was down while the mark moved drops its copies when it is back.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { JOURNAL_MESSAGE, advanceRetentionMark, retentionMarkKey } from '@robustmq/protocol/journal';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { testScope } from '@robustmq/testing';
 import { InProcessCluster } from './support/in-process-cluster.js';
 
 const SEGMENT_BYTES = 4096;
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-journal-retention-'));
-const cluster = new InProcessCluster(dir, { storage: { retention_check_interval_ms: 200 } });
+const cluster = testScope().add(new InProcessCluster({ storage: { retention_check_interval_ms: 200 } }));
 
 beforeAll(() => cluster.start(2), 60_000);
-afterAll(async () => {
-  await cluster.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const payload = (i: number) => Buffer.from(`${String(i).padStart(6, '0')}:${'x'.repeat(900)}`);
 

@@ -4,42 +4,26 @@
 // heartbeat timeout to wait out (an unregistered node never expires), and followers' own lease is set far beyond the
 // test, so the move can only be placement's reaction to the unregister. The epoch goes up by exactly one, appends
 // resume under the new leader, and every acknowledged record reads back.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PlacementClient } from '@robustmq/common';
+import type { PlacementClient } from '@robustmq/common';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ProcessCluster, buildApps, type ProcessNode } from './support/process-cluster.js';
+import { beforeAll, expect, it } from 'vitest';
+import { buildOnce, ProcessCluster, testScope, type ProcessNode } from '@robustmq/testing';
 
 const EXPIRY_MS = 2_000; // the placement heartbeat timeout ProcessCluster configures
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-journal-unregister-'));
-const cluster = new ProcessCluster(dir, { leaderLeaseMs: 600_000 });
+const scope = testScope();
+const cluster = scope.add(new ProcessCluster({ leaderLeaseMs: 600_000 }));
 let placement: PlacementClient;
 
 /** SIGTERM: the server closes cleanly, unregistering from placement first. */
 function terminate(node: ProcessNode): Promise<void> {
-  const child = node.child;
-  node.child = undefined;
-  if (!child || child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  return cluster.kill(node, 'SIGTERM');
 }
 
 beforeAll(async () => {
-  buildApps();
-  await cluster.startPlacement();
-  for (const id of [1, 2, 3]) await cluster.addJournal(id);
-  placement = new PlacementClient({ addresses: [cluster.placementAddress] });
+  await buildOnce();
+  await cluster.start(3);
+  placement = cluster.client();
 }, 120_000);
-
-afterAll(async () => {
-  placement?.close();
-  await cluster.stopAll();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 it('moves a cleanly unregistered leader’s segment to a live replica before any expiry and loses no acknowledged record', async () => {
   const adapter = new JournalStorageAdapter({ placementAddresses: [cluster.placementAddress], namespace: 'unregister', replicaCount: 3, acks: 'quorum', requestTimeoutMs: 30_000 });

@@ -3,31 +3,21 @@
 // it (heartbeat timeout 2 s) and moves the segment to the most caught-up live replica — within the timeout + ~1 s,
 // with the epoch bumped once — and tells that replica to lead. Followers' own lease is set far beyond the test, so
 // the move can only be placement's. Appends resume under the new leader; every acknowledged record reads back.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PlacementClient } from '@robustmq/common';
+import type { PlacementClient } from '@robustmq/common';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ProcessCluster, buildApps } from './support/process-cluster.js';
+import { beforeAll, expect, it } from 'vitest';
+import { buildOnce, ProcessCluster, testScope } from '@robustmq/testing';
 
 const EXPIRY_MS = 2_000; // the placement heartbeat timeout ProcessCluster configures
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-journal-handover-'));
-const cluster = new ProcessCluster(dir, { leaderLeaseMs: 600_000 });
+const scope = testScope();
+const cluster = scope.add(new ProcessCluster({ leaderLeaseMs: 600_000 }));
 let placement: PlacementClient;
 
 beforeAll(async () => {
-  buildApps();
-  await cluster.startPlacement();
-  for (const id of [1, 2, 3]) await cluster.addJournal(id);
-  placement = new PlacementClient({ addresses: [cluster.placementAddress] });
+  await buildOnce();
+  await cluster.start(3);
+  placement = cluster.client();
 }, 120_000);
-
-afterAll(async () => {
-  placement?.close();
-  await cluster.stopAll();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 it('moves a SIGKILLed leader’s segment to a live replica within the expiry timeout + 1 s and loses no acknowledged record', async () => {
   const adapter = new JournalStorageAdapter({ placementAddresses: [cluster.placementAddress], namespace: 'handover', replicaCount: 3, acks: 'quorum', requestTimeoutMs: 30_000 });

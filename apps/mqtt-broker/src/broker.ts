@@ -31,6 +31,8 @@ import { restoreSessions } from './session/session-lifecycle.js';
 import { startInnerGrpc, type InnerGrpcServer } from './cluster/inner-service.js';
 import { PlacementSessions } from './cluster/placement-sessions.js';
 import { MessageLog } from './storage/message-log.js';
+import { ClusterSessions } from './cluster/cluster-sessions.js';
+import { isClustered, openJournalNamespace, openSharedLog, startSharedRouting, type SharedLog } from './cluster/shared-log.js';
 import { openBrokerStorage } from './storage/open-storage.js';
 import { SessionPersistence } from './storage/session-persistence.js';
 import { startSysTopics } from './admin/sys-topics.js';
@@ -70,7 +72,9 @@ export function brokerSettings(config: MqttBrokerConfig): BrokerSettings {
     maxInflight: mqtt.max_inflight,
     sessionExpiryMax: mqtt.session_expiry_max,
     topicAliasMax: mqtt.topic_alias_max,
-    receiveMaximum: mqtt.receive_maximum,
+    // the Receive Maximum announced in CONNACK is a promise: a client inside it must never meet the QoS 2 limit
+    // (PUBREC 0x97) — so never announce more than max_awaiting_rel
+    receiveMaximum: Math.min(mqtt.receive_maximum, mqtt.max_awaiting_rel),
     maxAwaitingRel: mqtt.max_awaiting_rel,
     maxQueuedMessages: mqtt.max_queued_messages,
     maxTopicLevels: mqtt.max_topic_levels,
@@ -102,6 +106,9 @@ export async function startMqttBroker(
   let accessControl: AccessControl | undefined;
   let rules: BrokerRules | undefined;
   let storage: StorageAdapter | undefined;
+  let shared: SharedLog | undefined;
+  let stopSharedRouting: (() => Promise<void>) | undefined;
+  let clusterSessions: ClusterSessions | undefined;
   let broker: Broker;
   const closeCollaborators = async (): Promise<void> => {
     accessControl?.close();
@@ -136,15 +143,24 @@ export async function startMqttBroker(
     const opened = await openBrokerStorage(config, logger, { authToken: clusterToken, tls });
     storage = opened.storage;
     logger.info({ storage: opened.type, chosenBy: opened.chosenBy }, 'message and session storage opened');
-    const log = await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
+    // with the journal as storage, the broker is one of a cluster: messages go through the cluster's shared log
+    shared = isClustered(config, opened.type) ? await openSharedLog(config, logger, clusterToken) : undefined;
+    const log = shared?.log ?? (await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger));
     const persistence = await SessionPersistence.open(storage, logger);
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
     const sessionSync = sessionClient ? new PlacementSessions(sessionClient, config.node.id, logger) : undefined;
-    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync });
+    // another broker's own namespace (read only when that broker is gone) is named as storage/open-storage.ts names ours
+    const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> => openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, clusterToken);
+    clusterSessions = shared && sessionClient ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken, otherBrokerStorage) : undefined;
+    const takeOver = clusterSessions ? (clientId: string) => clusterSessions!.takeOver(clientId) : undefined;
+    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync, takeOver });
     await restoreSessions(broker);
     broker.delayed.restore();
+    if (shared) stopSharedRouting = await startSharedRouting(shared.log, broker, config.node.id, logger);
   } catch (err) {
     await closeCollaborators();
+    await shared?.log.stop();
+    await shared?.storage.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing the cluster storage failed'));
     await storage?.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing storage failed'));
     tls?.close();
     throw err;
@@ -176,6 +192,7 @@ export async function startMqttBroker(
     await broker.sessionSync?.drain(SESSION_HAND_OFF_DRAIN_MS);
     await registration?.stop();
     await inner?.close();
+    clusterSessions?.close();
     sessionClient?.close();
     // after the listeners: a CONNECT still being checked gets its answer rather than "auth unavailable"
     await authStorage?.close().catch((err: unknown) => logger.warn({ err }, 'closing the auth storage failed'));
@@ -184,9 +201,11 @@ export async function startMqttBroker(
     clearInterval(retentionTimer);
     // what was accepted is made durable, and the sessions' positions committed, before storage closes
     await broker.log.drain();
+    await stopSharedRouting?.();
     await broker.drainCommits();
     await broker.persistence.destroy();
     await store.close();
+    await shared?.storage.close();
     tls?.close();
   };
 

@@ -1,29 +1,23 @@
 // Authentication, blacklist and ACL decisions against a real placement center (users with hashed passwords, ACL
 // rules and blacklist entries created through its gRPC API).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient, createLogger } from '@robustmq/common';
-import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PlacementClient } from '@robustmq/common';
+import { connectResult, quietLogger as logger, testScope } from '@robustmq/testing';
+import { startTestBroker } from '@robustmq/testing/broker';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 import { AccessControl } from '../src/auth/access-control.js';
 import { openAuthStorage } from '../src/auth/open-auth-storage.js';
 import { StorageAuthenticator } from '../src/auth/storage-authenticator.js';
 import { PlacementAuthStorage } from '../src/auth/placement-auth-storage.js';
 import { loadMqttBrokerConfig } from '../src/config.js';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-acl-'));
-let placement: PlacementCenterHandle;
+const scope = testScope();
+let placement: TestPlacement;
 let client: PlacementClient;
 
 beforeAll(async () => {
-  placement = await startPlacementCenter(
-    loadPlacementCenterConfig({ env: {}, overrides: { node: { data_dir: dir }, network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 } } }),
-    { logger },
-  );
-  client = new PlacementClient({ addresses: [placement.grpcAddress] });
+  placement = scope.add(await startTestPlacement());
+  client = placement.client();
   await client.createUser('alice', 'wonderland');
   await client.createUser('root', 'toor', true);
   const rule = (r: { permission: string; action: string; subjectType: string; subjectValue: string; topicFilter: string; priority: number }) =>
@@ -37,12 +31,6 @@ beforeAll(async () => {
   await client.createBlacklistEntry({ type: 'BLACKLIST_CLIENT_ID', value: 'evil', expiresAtMs: 0, reason: 'test' } as never);
   await client.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '192.0.2.0/24', expiresAtMs: 0, reason: 'test' } as never);
   await client.createBlacklistEntry({ type: 'BLACKLIST_USER', value: 'mallory', expiresAtMs: Date.now() - 1000, reason: 'expired' } as never);
-});
-
-afterAll(async () => {
-  client.close();
-  await placement.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function control(options: { allowAnonymous?: boolean; aclDefault?: 'allow' | 'deny' } = {}) {
@@ -106,29 +94,11 @@ describe('AccessControl', () => {
 
 describe('a broker enforcing placement users, ACL and blacklist', () => {
   it('answers CONNECT, SUBSCRIBE and PUBLISH with the right reason codes', async () => {
-    const { loadMqttBrokerConfig, startMqttBroker } = await import('../src/index.js');
-    const mqtt = await import('mqtt');
-    const brokerDir = mkdtempSync(join(tmpdir(), 'robustmq-acl-broker-'));
-    const broker = await startMqttBroker(
-      loadMqttBrokerConfig({
-        env: {},
-        overrides: {
-          node: { data_dir: brokerDir },
-          network: { host: '127.0.0.1', tcp_port: 0, http_port: 0, grpc_port: 0, ws_enabled: false },
-          placement: { enabled: true, addresses: [placement.grpcAddress] },
-          auth: { allow_anonymous: false, acl_default: 'deny' },
-          log: { level: 'silent' },
-        },
-      }),
+    const broker = scope.add(
+      await startTestBroker({}, { placement: [placement.grpcAddress], sections: { auth: { allow_anonymous: false, acl_default: 'deny' } } }),
     );
-    const url = `mqtt://127.0.0.1:${broker.ports.mqtt}`;
-    const connect = (options: Record<string, unknown>) =>
-      new Promise<{ client: MqttClient; code: number }>((resolve) => {
-        const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
-        client.once('connect', (connack) => resolve({ client, code: connack.reasonCode ?? connack.returnCode ?? 0 }));
-        client.once('error', (err) => resolve({ client, code: (err as { code?: number }).code ?? -1 }));
-      });
-    try {
+    const connect = (options: Record<string, unknown>) => connectResult(broker.url, options, scope);
+    {
       const bad5 = await connect({ protocolVersion: 5, clientId: 'b1', username: 'alice', password: 'nope' });
       expect(bad5.code).toBe(0x86);
       bad5.client.end(true);
@@ -151,9 +121,6 @@ describe('a broker enforcing placement users, ACL and blacklist', () => {
       await expect(client.publishAsync('users/alice/inbox', 'mine', { qos: 1 })).resolves.toBeDefined();
       await expect(client.publishAsync('elsewhere', 'nope', { qos: 1 })).rejects.toMatchObject({ code: 0x87 });
       await client.endAsync();
-    } finally {
-      await broker.close();
-      rmSync(brokerDir, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,7 @@
 // Runs aedes-persistence's upstream abstract test suite (node:test) against the broker's SessionPersistence, as
 // compiled to dist/ — the same class the broker uses — over a real StorageAdapter. Started by
-// aedes-persistence.test.ts with `node --test`; ADAPTER=memory|rocksdb picks the adapter.
+// aedes-persistence.test.ts with `node --test`; ADAPTER=memory|rocksdb|journal picks the adapter (journal: PLACEMENT
+// names the placement center of a running journal cluster, and every instance gets a placement namespace of its own).
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,6 +16,7 @@ const require = createRequire(import.meta.url);
 const abstractPersistence = require('aedes-persistence/abstract.js');
 const type = process.env.ADAPTER ?? 'rocksdb';
 const logger = createLogger({ service: 'aedes-abstract', level: 'silent' });
+let instances = 0;
 
 abstractPersistence({
   test,
@@ -24,7 +26,11 @@ abstractPersistence({
   buildEmitter: () => new EventEmitter(),
   persistence: async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'robustmq-aedes-abstract-'));
-    const storage = await createStorageAdapter({ type, dataDir });
+    const storage = await createStorageAdapter(
+      type === 'journal'
+        ? { type, journal: { placementAddresses: [process.env.PLACEMENT], namespace: `aedes-${process.pid}-${++instances}` } }
+        : { type, dataDir },
+    );
     const persistence = await SessionPersistence.open(storage, logger);
     const destroy = persistence.destroy.bind(persistence);
     // the broker owns its storage; here each instance owns a fresh one, released with it

@@ -1,18 +1,26 @@
 // aedes-persistence's own abstract test suite (node:test, 50 tests) against the SessionPersistence the broker uses,
-// over the real rocksdb and memory adapters: test/aedes-abstract-runner.mjs runs it in a child `node --test`.
+// over the real rocksdb, memory and journal adapters (journal: an in-process placement center and journal server):
+// test/aedes-abstract-runner.mjs runs it in a child `node --test`.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildOnce } from '@robustmq/testing';
+import { startTestJournalCluster, type TestJournalCluster } from '@robustmq/testing/broker';
 
 const runner = fileURLToPath(new URL('./aedes-abstract-runner.mjs', import.meta.url));
+let journal: TestJournalCluster | undefined;
 
 beforeAll(() => buildOnce(), 120_000);
 
-it.each(['rocksdb', 'memory'])('passes the upstream abstract suite over the %s adapter', async (adapter) => {
+afterAll(async () => {
+  await journal?.close();
+});
+
+it.each(['rocksdb', 'memory', 'journal'])('passes the upstream abstract suite over the %s adapter', async (adapter) => {
+  if (adapter === 'journal') journal = await startTestJournalCluster();
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn(process.execPath, ['--test', '--test-reporter=tap', runner], {
-      env: { ...process.env, ADAPTER: adapter },
+      env: { ...process.env, ADAPTER: adapter, ...(journal ? { PLACEMENT: journal.placementAddress } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -4,18 +4,15 @@
 // 0x87 for an ACL deny, 0x8A for a blacklisted client, a change picked up after the refresh interval; plus the
 // start-up errors for an unknown storage type and an unreachable MySQL, and the hash-password tool of the how-to.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPasswordHash, freePort, hashPassword } from '@robustmq/common';
 import { dropDatabase, freshDatabaseName, mysqlTestMode, startMariaDb, type MariaDbServer } from '@robustmq/storage-adapter/testing';
-import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
-import { buildOnce, sleep } from '@robustmq/testing';
+import { loadMqttBrokerConfig, startMqttBroker } from '../src/index.js';
+import { buildOnce, connackCode as refused, connectResult as connect, sleep, tempDir, testScope } from '@robustmq/testing';
+import { startTestBroker } from '@robustmq/testing/broker';
 
 const REFRESH_MS = 300;
 const mode = mysqlTestMode(); // throws, with the apt-get hint, when MariaDB is missing and skipping was not asked for
@@ -31,25 +28,14 @@ function brokerConfig(auth: Record<string, unknown>, dataDir: string) {
       placement: { enabled: false },
       storage: { type: 'memory' },
       mqtt: { sys_interval_s: 0 },
-      auth: { storage: 'mysql', allow_anonymous: false, acl_default: 'allow', refresh_interval_ms: REFRESH_MS, ...auth },
+      auth: authSection(auth),
       log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
     },
   });
 }
 
-/** connects and reports the CONNACK code (0 = accepted), keeping the client when accepted. */
-function connect(url: string, options: IClientOptions): Promise<{ client: MqttClient; code: number }> {
-  return new Promise((resolve) => {
-    const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5_000, ...options });
-    client.once('connect', (connack) => resolve({ client, code: connack.reasonCode ?? connack.returnCode ?? 0 }));
-    client.once('error', (err) => resolve({ client, code: (err as { code?: number }).code ?? -1 }));
-  });
-}
-
-async function refused(url: string, options: IClientOptions): Promise<number> {
-  const { client, code } = await connect(url, options);
-  client.end(true);
-  return code;
+function authSection(auth: Record<string, unknown>) {
+  return { storage: 'mysql', allow_anonymous: false, acl_default: 'allow', refresh_interval_ms: REFRESH_MS, ...auth };
 }
 
 if (mode === 'skip') {
@@ -57,12 +43,12 @@ if (mode === 'skip') {
     it('needs MariaDB', () => {});
   });
 } else {
+  const scope = testScope();
   let server: MariaDbServer;
   let database: string;
   let sql: Connection;
-  let broker: MqttBrokerHandle;
   let url: string;
-  const dataDir = mkdtempSync(join(tmpdir(), 'robustmq-auth-mysql-'));
+  const dataDir = tempDir('auth-mysql', scope);
 
   const addUser = async (username: string, password: string, superuser = false) =>
     sql.query('INSERT INTO mqtt_user (username, password_hash, is_superuser) VALUES (?, ?, ?)', [
@@ -75,8 +61,12 @@ if (mode === 'skip') {
     server = await startMariaDb();
     database = freshDatabaseName('robustmq_auth');
     // the broker creates the database and its tables on start
-    broker = await startMqttBroker(brokerConfig({ mysql_url: `${server.url}/${database}`, mysql_pool_size: 2 }, dataDir));
-    url = `mqtt://127.0.0.1:${broker.ports.mqtt}`;
+    const broker = await startTestBroker(
+      {},
+      { storage: 'memory', sections: { auth: authSection({ mysql_url: `${server.url}/${database}`, mysql_pool_size: 2 }) } },
+    );
+    scope.add(broker);
+    url = broker.url;
     sql = await createConnection({ uri: `${server.url}/${database}` });
     await addUser('alice', 'wonderland');
     await addUser('root', 'toor', true);
@@ -96,10 +86,9 @@ if (mode === 'skip') {
 
   afterAll(async () => {
     await sql?.end();
-    await broker?.close();
+    await scope.close(); // the broker, before its database goes
     if (server && database) await dropDatabase(server.url, database);
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   describe('MySQL auth storage', () => {

@@ -1,55 +1,29 @@
 // Topic rewrite and auto-subscribe rules stored as resources in a real placement center, applied by a broker to
 // real MQTT.js clients; plus the rewrite semantics (first matching rule, `$N`, invalid regexes skipped) on their own.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PlacementClient, createLogger, type Logger } from '@robustmq/common';
-import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
-import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Logger, PlacementClient } from '@robustmq/common';
+import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
+import { startTestPlacement } from '@robustmq/testing/placement';
 import { autoSubscribeFilter } from '../src/rules/auto-subscribe.js';
 import { compileRewriteRules, rewriteTopic } from '../src/rules/topic-rewrite.js';
-import { collect, connectClient, sleep } from '@robustmq/testing';
+import { collect, connectClient, quietLogger as logger, sleep, testScope } from '@robustmq/testing';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-rules-'));
-const brokerDir = mkdtempSync(join(tmpdir(), 'robustmq-rules-broker-'));
-let placement: PlacementCenterHandle;
+const scope = testScope();
 let client: PlacementClient;
-let broker: MqttBrokerHandle;
+let broker: TestBroker;
 let url: string;
 
 beforeAll(async () => {
-  placement = await startPlacementCenter(
-    loadPlacementCenterConfig({ env: {}, overrides: { node: { data_dir: dir }, network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 } } }),
-    { logger },
-  );
-  client = new PlacementClient({ addresses: [placement.grpcAddress] });
+  const placement = scope.add(await startTestPlacement());
+  client = placement.client();
   await client.putResource('TOPIC_REWRITE_RULE', 'raw-to-clean', { action: 'publish', sourceTopic: 'x/+/raw', regex: '^x/(.+)/raw$', destTopic: 'x/$1/clean' });
   await client.putResource('TOPIC_REWRITE_RULE', 'old-to-new', { action: 'subscribe', sourceTopic: 'old/#', regex: '^old/(.+)$', destTopic: 'new/$1' });
   await client.putResource('AUTO_SUBSCRIBE_RULE', 'inbox', { topicFilter: 'inbox/%c', qos: 1 });
-  broker = await startMqttBroker(
-    loadMqttBrokerConfig({
-      env: {},
-      overrides: {
-        node: { data_dir: brokerDir },
-        network: { host: '127.0.0.1', tcp_port: 0, http_port: 0, grpc_port: 0, ws_enabled: false },
-        placement: { enabled: true, addresses: [placement.grpcAddress] },
-        auth: { allow_anonymous: true, acl_default: 'allow' },
-        log: { level: 'silent' },
-      },
-    }),
+  broker = scope.add(
+    await startTestBroker({}, { placement: [placement.grpcAddress], sections: { auth: { allow_anonymous: true, acl_default: 'allow' } } }),
   );
-  url = `mqtt://127.0.0.1:${broker.ports.mqtt}`;
-});
-
-afterAll(async () => {
-  await broker?.close();
-  client?.close();
-  await placement?.close();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(brokerDir, { recursive: true, force: true });
+  url = broker.url;
 });
 
 describe('rules from placement applied by the broker', () => {
@@ -76,10 +50,10 @@ describe('rules from placement applied by the broker', () => {
     await sleep(100);
     expect(got.messages).toEqual([{ topic: 'new/a', payload: 'me', qos: 0 }]);
     // (inbox/rs-sub is the auto-subscription every client gets)
-    expect([...broker.broker.sessions.get('rs-sub')!.subscriptions.keys()].sort()).toEqual(['inbox/rs-sub', 'new/a']);
+    expect([...broker.handle.broker.sessions.get('rs-sub')!.subscriptions.keys()].sort()).toEqual(['inbox/rs-sub', 'new/a']);
     // unsubscribing the filter as the client knows it removes the rewritten subscription
     await sub.unsubscribeAsync('old/a');
-    expect([...broker.broker.sessions.get('rs-sub')!.subscriptions.keys()]).toEqual(['inbox/rs-sub']);
+    expect([...broker.handle.broker.sessions.get('rs-sub')!.subscriptions.keys()]).toEqual(['inbox/rs-sub']);
     await Promise.all([sub.endAsync(), pub.endAsync()]);
   });
 
@@ -102,12 +76,12 @@ describe('rules from placement applied by the broker', () => {
 
   it('picks up rules added in placement on refresh', async () => {
     await client.putResource('TOPIC_REWRITE_RULE', 'late', { action: 'all', sourceTopic: 'late/in', regex: '^late/in$', destTopic: 'late/out' });
-    await broker.broker.rules!.refresh();
-    expect(broker.broker.rules!.rewrite('publish', 'late/in')).toBe('late/out');
-    expect(broker.broker.rules!.rewrite('subscribe', '$share/g/late/in')).toBe('$share/g/late/out');
+    await broker.handle.broker.rules!.refresh();
+    expect(broker.handle.broker.rules!.rewrite('publish', 'late/in')).toBe('late/out');
+    expect(broker.handle.broker.rules!.rewrite('subscribe', '$share/g/late/in')).toBe('$share/g/late/out');
     await client.deleteResource('TOPIC_REWRITE_RULE', 'late');
-    await broker.broker.rules!.refresh();
-    expect(broker.broker.rules!.rewrite('publish', 'late/in')).toBe('late/in');
+    await broker.handle.broker.rules!.refresh();
+    expect(broker.handle.broker.rules!.rewrite('publish', 'late/in')).toBe('late/in');
   });
 });
 

@@ -2,74 +2,33 @@
 // hands its sessions to placement with it, the placement leader's SendLastWill reaches the broker's inner service
 // with it (a delayed will fires through placement), and the inner service refuses calls without it or with a wrong
 // one with UNAUTHENTICATED naming the key.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { PlacementClient, createLogger } from '@robustmq/common';
-import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
+import type { PlacementClient } from '@robustmq/common';
 import { clusterClientOptions, newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/protocol';
-import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
-import { collect, connectClient } from '@robustmq/testing';
+import { beforeAll, expect, it } from 'vitest';
+import type { MqttBrokerHandle } from '../src/index.js';
+import { collect, connectClient, testScope, unary } from '@robustmq/testing';
+import { startTestBroker } from '@robustmq/testing/broker';
+import { startTestPlacement } from '@robustmq/testing/placement';
 
 const TOKEN = 'broker-test-secret';
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-broker-auth-'));
-const quiet = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-let placement: PlacementCenterHandle;
+const scope = testScope();
 let client: PlacementClient;
 let broker: MqttBrokerHandle;
-const mqttClients: MqttClient[] = [];
-const grpcClients: grpc.Client[] = [];
 
 beforeAll(async () => {
-  placement = await startPlacementCenter(
-    loadPlacementCenterConfig({
-      env: {},
-      overrides: {
-        node: { data_dir: join(dir, 'pc') },
-        network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 },
-        scheduler: { leader_check_ms: 50, retry_ms: 200 },
-        cluster: { auth_token: TOKEN },
-      },
-    }),
-    { logger: quiet },
+  const placement = scope.add(
+    await startTestPlacement({ authToken: TOKEN, overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } } }),
   );
-  client = new PlacementClient({ addresses: [placement.grpcAddress], authToken: TOKEN });
-  broker = await startMqttBroker(
-    loadMqttBrokerConfig({
-      env: {},
-      overrides: {
-        node: { id: 1, data_dir: join(dir, 'broker') },
-        network: { host: '127.0.0.1', tcp_port: 0, http_port: 0, ws_port: 0, grpc_port: 0 },
-        placement: { enabled: true, addresses: [placement.grpcAddress], heartbeat_interval_ms: 200 },
-        mqtt: { sys_interval_s: 0 },
-        cluster: { auth_token: TOKEN },
-      },
-    }),
-    { logger: quiet },
-  );
-});
-
-afterAll(async () => {
-  for (const c of mqttClients) c.end(true);
-  for (const c of grpcClients) c.close();
-  await broker?.close();
-  client?.close();
-  await placement?.close();
-  rmSync(dir, { recursive: true, force: true });
+  client = placement.client();
+  broker = scope.add(await startTestBroker({}, { id: 1, placement: [placement.grpcAddress], authToken: TOKEN })).handle;
 });
 
 function inner(token?: string): BrokerInnerServiceClient {
-  const c = newBrokerInnerClient(`127.0.0.1:${broker.ports.grpc!}`, grpc.credentials.createInsecure(), clusterClientOptions(token));
-  grpcClients.push(c as unknown as grpc.Client);
-  return c;
+  return scope.add(newBrokerInnerClient(`127.0.0.1:${broker.ports.grpc!}`, grpc.credentials.createInsecure(), clusterClientOptions(token)));
 }
 
-function deleteSession(c: BrokerInnerServiceClient, clientId: string): Promise<{ reply?: unknown; code?: grpc.status; details?: string }> {
-  return new Promise((resolve) => c.DeleteSession({ clientId }, (err, res) => resolve(err ? { code: err.code, details: err.details } : { reply: res })));
-}
+const deleteSession = (c: BrokerInnerServiceClient, clientId: string) => unary(c, c.DeleteSession, { clientId });
 
 it('registers with placement using the token', async () => {
   const nodes = await client.listNodes('MQTT_BROKER');
@@ -86,8 +45,7 @@ it('the inner service refuses calls without the token or with a wrong one, and a
 
 it("a delayed will fires through the placement leader's SendLastWill, which carries the token", async () => {
   const url = `mqtt://127.0.0.1:${broker.ports.mqtt}`;
-  const sub = await connectClient(url, { protocolVersion: 5, clientId: 'auth-will-sub' });
-  mqttClients.push(sub);
+  const sub = await connectClient(url, { protocolVersion: 5, clientId: 'auth-will-sub' }, scope);
   await sub.subscribeAsync('auth/wills', { qos: 1 });
   const got = collect(sub);
   const dying = await connectClient(url, {

@@ -48,3 +48,9 @@ it('answers unknown routes with { code, message }', async () => {
   expect(res.status).toBe(404);
   expect(await res.json()).toMatchObject({ code: 'NOT_FOUND' });
 });
+
+it("answers a URL with a bad escape with { code, message }, not in fastify's own shape", async () => {
+  const res = await fetch(`${base}/api/v1/clients/%E0%A4%A`);
+  expect(res.status).toBe(400);
+  expect(await res.json()).toEqual({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/URL is not valid/) });
+});

@@ -4,7 +4,6 @@
 // storage (the suite runs on rocksdb and on journal storage: MQTT_TEST_STORAGE, see @robustmq/testing/broker).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IPublishPacket } from '@robustmq/protocol';
-import { MESSAGE_SHARD } from '../src/index.js';
 import { collect, connectClient, connectPacket, mqttClients, RawClient, sleep, testScope } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
@@ -173,8 +172,9 @@ it('MQTT 5 message expiry: a message that expires while the subscriber is away i
 it('sends PUBACK only once the message is readable from storage', async () => {
   const own = await startTestBroker();
   try {
-    const storage = own.handle.broker.storage;
-    const base = own.handle.broker.log.nextOffset;
+    // the log's own durable read: the broker's storage, or the cluster's shared log when the storage is the journal
+    const log = own.handle.broker.log;
+    const base = log.nextOffset;
     const pub = await connectClient(own.url, { clientId: 'durable-pub' });
     const checks: Promise<unknown>[] = [];
     let acks = 0;
@@ -183,7 +183,7 @@ it('sends PUBACK only once the message is readable from storage', async () => {
       // issued synchronously when the PUBACK arrives: storage shows only durable records, so this sees the state
       // at that moment (messages are acked in order, so the n-th PUBACK is for offset base + n)
       const offset = base + acks++;
-      checks.push(storage.read(MESSAGE_SHARD, offset, { maxRecords: 1 }).then((records) => records[0]?.offset));
+      checks.push(log.read(offset, 1).then((records) => records[0]?.offset));
     });
     const total = 200;
     await Promise.all(Array.from({ length: total }, (_, i) => pub.publishAsync('durable/t', `m${i}`, { qos: 1 })));

@@ -3,49 +3,28 @@
 // placement after an abnormal disconnect, a reconnect before the delay cancels it, a session with expiry 1 s is gone
 // from placement and from its broker after it expires, and the inner gRPC service answers bad input with
 // INVALID_ARGUMENT. The death of a broker process is in will-takeover.test.ts.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { PlacementClient, createLogger } from '@robustmq/common';
-import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
+import type { PlacementClient } from '@robustmq/common';
 import { newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/protocol';
 import mqtt, { type IConnackPacket, type MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
-import { collect, connectClient, sleep } from '@robustmq/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { MqttBrokerHandle } from '../src/index.js';
+import { collect, connectClient, sleep, testScope, type IClientOptions } from '@robustmq/testing';
+import { startTestBroker } from '@robustmq/testing/broker';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-broker-sched-'));
-const quiet = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-let placement: PlacementCenterHandle;
+const scope = testScope();
+let placement: TestPlacement;
 let client: PlacementClient;
-const brokers: MqttBrokerHandle[] = [];
-const clients: MqttClient[] = [];
 
 async function startBroker(id: number): Promise<MqttBrokerHandle> {
-  const handle = await startMqttBroker(
-    loadMqttBrokerConfig({
-      env: {},
-      overrides: {
-        node: { id, data_dir: join(dir, `broker-${id}`) },
-        network: { host: '127.0.0.1', tcp_port: 0, http_port: 0, ws_port: 0, grpc_port: 0 },
-        placement: { enabled: true, addresses: [placement.grpcAddress], heartbeat_interval_ms: 200 },
-        mqtt: { sys_interval_s: 0 },
-        log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
-      },
-    }),
-    { logger: quiet },
-  );
-  brokers.push(handle);
-  return handle;
+  return scope.add(await startTestBroker({}, { id, placement: [placement.grpcAddress] })).handle;
 }
 
 const url = (b: MqttBrokerHandle) => `mqtt://127.0.0.1:${b.ports.mqtt}`;
 
-async function connect(b: MqttBrokerHandle, options: Parameters<typeof connectClient>[1]): Promise<MqttClient> {
-  const c = await connectClient(url(b), { protocolVersion: 5, ...options });
-  clients.push(c);
-  return c;
+function connect(b: MqttBrokerHandle, options: IClientOptions): Promise<MqttClient> {
+  return connectClient(url(b), { protocolVersion: 5, ...options }, scope);
 }
 
 /** A client whose connection ends without DISCONNECT: the socket just goes. */
@@ -58,28 +37,10 @@ let a: MqttBrokerHandle;
 let b: MqttBrokerHandle;
 
 beforeAll(async () => {
-  placement = await startPlacementCenter(
-    loadPlacementCenterConfig({
-      env: {},
-      overrides: {
-        node: { data_dir: join(dir, 'pc') },
-        network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 },
-        scheduler: { leader_check_ms: 50, retry_ms: 200 },
-      },
-    }),
-    { logger: quiet },
-  );
-  client = new PlacementClient({ addresses: [placement.grpcAddress] });
+  placement = scope.add(await startTestPlacement({ overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } } }));
+  client = placement.client();
   a = await startBroker(1);
   b = await startBroker(2);
-});
-
-afterAll(async () => {
-  for (const c of clients) c.end(true);
-  for (const handle of brokers) await handle.close();
-  client.close();
-  await placement.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 it('registers the inner gRPC port with placement', async () => {
@@ -170,7 +131,7 @@ describe('session expiry', () => {
     expect(a.broker.persistence.getSession('expiring-1')).toBeUndefined();
     // the client comes back to a new, empty session: no session present, no subscription left
     const again = mqtt.connect(url(a), { protocolVersion: 5, clientId: 'expiring-1', clean: false, reconnectPeriod: 0, properties: { sessionExpiryInterval: 60 } });
-    clients.push(again);
+    scope.add(again, (c) => c.endAsync(true));
     const connack = await new Promise<IConnackPacket>((resolve, reject) => {
       again.once('connect', resolve);
       again.once('error', reject);
@@ -210,9 +171,8 @@ describe('session expiry with a pending will', () => {
 describe('inner gRPC service', () => {
   let inner: BrokerInnerServiceClient;
   beforeAll(() => {
-    inner = newBrokerInnerClient(`127.0.0.1:${b.ports.grpc!}`, grpc.credentials.createInsecure());
+    inner = scope.add(newBrokerInnerClient(`127.0.0.1:${b.ports.grpc!}`, grpc.credentials.createInsecure()));
   });
-  afterAll(() => inner.close());
 
   const call = <Res>(method: 'SendLastWill' | 'DeleteSession', request: object) =>
     new Promise<Res>((resolve, reject) =>

@@ -1,45 +1,31 @@
 // Registration with a real placement center: the broker registers its real bound ports after binding, keeps its
 // registration fresh with heartbeats, and unregisters on close.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PlacementClient, createLogger } from '@robustmq/common';
-import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
-import { loadMqttBrokerConfig, startMqttBroker } from '../src/index.js';
+import { beforeAll, expect, it } from 'vitest';
+import type { PlacementClient } from '@robustmq/common';
+import { testScope } from '@robustmq/testing';
+import { startTestBroker } from '@robustmq/testing/broker';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-broker-reg-'));
-let placement: PlacementCenterHandle;
+const scope = testScope();
+let placement: TestPlacement;
 let client: PlacementClient;
 
 beforeAll(async () => {
-  placement = await startPlacementCenter(
-    loadPlacementCenterConfig({
-      env: {},
-      overrides: { node: { data_dir: join(dir, 'pc') }, network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 } },
-    }),
-    { logger: createLogger({ service: 'test', level: 'silent' }) },
-  );
-  client = new PlacementClient({ addresses: [placement.grpcAddress] });
-});
-
-afterAll(async () => {
-  client.close();
-  await placement.close();
-  rmSync(dir, { recursive: true, force: true });
+  placement = scope.add(await startTestPlacement());
+  client = placement.client();
 });
 
 it('registers the bound ports, heartbeats, and unregisters on close', async () => {
-  const config = loadMqttBrokerConfig({
-    env: {},
-    overrides: {
-      node: { id: 7, cluster_name: 'test-cluster', data_dir: join(dir, 'broker') },
-      network: { host: '127.0.0.1', advertise_host: '127.0.0.1', tcp_port: 0, http_port: 0, ws_port: 0, grpc_port: 0 },
-      placement: { enabled: true, addresses: [placement.grpcAddress], heartbeat_interval_ms: 50 },
-      log: { level: 'silent' },
-    },
-  });
-  const handle = await startMqttBroker(config);
+  const { handle } = scope.add(
+    await startTestBroker(
+      {},
+      {
+        id: 7,
+        placement: [placement.grpcAddress],
+        sections: { node: { cluster_name: 'test-cluster' }, network: { advertise_host: '127.0.0.1' }, placement: { heartbeat_interval_ms: 50 } },
+      },
+    ),
+  );
   const [registered] = await client.listNodes('MQTT_BROKER', 'test-cluster');
   expect(registered).toMatchObject({
     clusterType: 'MQTT_BROKER',

@@ -1,58 +1,25 @@
 // A broker whose placement center is unreachable keeps working on its own: clients still connect (a clean session
 // never waits for placement; a persistent one mirrors in the background), and a delayed will whose hand-off to
 // placement fails is published by the broker's local timer, once.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '@robustmq/common';
-import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
-import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '../src/index.js';
-import { collect, connectClient, sleep } from '@robustmq/testing';
+import { beforeAll, expect, it } from 'vitest';
+import type { MqttBrokerHandle } from '../src/index.js';
+import { collect, connectClient, sleep, testScope } from '@robustmq/testing';
+import { startTestBroker } from '@robustmq/testing/broker';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-will-fallback-'));
-const quiet = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-let placement: PlacementCenterHandle | undefined;
+const scope = testScope();
+let placement: TestPlacement;
 let broker: MqttBrokerHandle;
-const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  placement = await startPlacementCenter(
-    loadPlacementCenterConfig({
-      env: {},
-      overrides: { node: { data_dir: join(dir, 'pc') }, network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 } },
-    }),
-    { logger: quiet },
-  );
-  broker = await startMqttBroker(
-    loadMqttBrokerConfig({
-      env: {},
-      overrides: {
-        node: { id: 1, data_dir: join(dir, 'broker') },
-        network: { host: '127.0.0.1', tcp_port: 0, http_port: 0, ws_port: 0, grpc_port: 0 },
-        placement: { enabled: true, addresses: [placement.grpcAddress], heartbeat_interval_ms: 200 },
-        mqtt: { sys_interval_s: 0 },
-        log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
-      },
-    }),
-    { logger: quiet },
-  );
-});
-
-afterAll(async () => {
-  for (const c of clients) c.end(true);
-  await broker.close();
-  await placement?.close();
-  rmSync(dir, { recursive: true, force: true });
+  placement = scope.add(await startTestPlacement());
+  broker = scope.add(await startTestBroker({}, { id: 1, placement: [placement.grpcAddress] })).handle;
 });
 
 it('publishes a delayed will from its local timer when placement cannot be told', async () => {
-  await placement!.close();
-  placement = undefined;
+  await placement.stop();
   const url = `mqtt://127.0.0.1:${broker.ports.mqtt}`;
-  const sub = await connectClient(url, { clientId: 'fallback-sub', protocolVersion: 5 });
-  clients.push(sub);
+  const sub = await connectClient(url, { clientId: 'fallback-sub', protocolVersion: 5 }, scope);
   await sub.subscribeAsync('fallback/status', { qos: 1 });
   const got = collect(sub);
 
@@ -62,8 +29,7 @@ it('publishes a delayed will from its local timer when placement cannot be told'
     protocolVersion: 5,
     properties: { sessionExpiryInterval: 60 },
     will: { topic: 'fallback/status', payload: Buffer.from('offline'), qos: 1, retain: false, properties: { willDelayInterval: 1 } },
-  });
-  clients.push(dying);
+  }, scope);
   // CONNECT of a persistent session did not wait for the unreachable placement
   expect(Date.now() - startedAt).toBeLessThan(1_000);
   const droppedAt = Date.now();

@@ -36,6 +36,17 @@ describe('HTTP admin', () => {
     expect(await call('GET', '/api/v1/kv/app/x')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
   });
 
+  it('decodes a key exactly once, and answers a bad escape with {code,message}', async () => {
+    expect(await call('PUT', '/api/v1/kv/100%25', JSON.stringify({ value: 'percent' }))).toMatchObject({ status: 200, body: { key: '100%' } });
+    expect(await call('PUT', '/api/v1/kv/a%2541', JSON.stringify({ value: 'literal' }))).toMatchObject({ status: 200, body: { key: 'a%41' } });
+    expect((await call('GET', '/api/v1/kv/100%25')).body).toMatchObject({ key: '100%', value: 'percent' });
+    expect((await call('GET', '/api/v1/kv/a%2541')).body).toMatchObject({ key: 'a%41', value: 'literal' });
+    expect(await call('GET', '/api/v1/kv/aA')).toMatchObject({ status: 404 });
+    const bad = await call('PUT', '/api/v1/kv/%E0%A4%A', JSON.stringify({ value: 'x' }));
+    expect(bad).toMatchObject({ status: 400, body: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/URL is not valid/) } });
+    expect(Object.keys(bad.body).sort()).toEqual(['code', 'message']);
+  });
+
   it('sees what gRPC clients write', async () => {
     const client = placement.client();
     await client.kvSet('from-grpc', 'v');

@@ -18,3 +18,4 @@ export * from './process/run-service.js';
 export * from './http/http-server.js';
 export * from './http/admin-auth.js';
 export * from './auth/password-hash.js';
+export * from './cli/command.js';

@@ -139,6 +139,7 @@ export async function startTestBroker(
     if (!options.dataDir) removeDir(dataDir);
     throw err;
   }
+  let stopped = false;
   const broker: TestBroker = {
     handle,
     config,
@@ -155,6 +156,8 @@ export async function startTestBroker(
       broker.url = `mqtt://127.0.0.1:${broker.handle.ports.mqtt}`;
     },
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await broker.handle.close();
       await journal?.close();
       if (!options.dataDir) removeDir(dataDir);

@@ -40,7 +40,7 @@ export interface TestPlacement {
   client(options?: Partial<PlacementClientOptions>): PlacementClient;
   /** Closes it and starts it again on the same ports and data dir. */
   restart(): Promise<void>;
-  /** Closes it and its clients and removes its temp data dir. */
+  /** Closes it and its clients and removes its temp data dir; a second call does nothing. */
   stop(): Promise<void>;
   /** the same as stop(), so a scope can close it. */
   close(): Promise<void>;
@@ -81,6 +81,7 @@ export async function startTestPlacement(options: TestPlacementOptions = {}): Pr
   const dataDir = options.dataDir ?? tempDir('pc');
   const config = placementConfig(dataDir, options, {});
   const clients: PlacementClient[] = [];
+  let stopped = false;
   const t: TestPlacement = {
     handle: await startPlacementCenter(config, { logger: quietLogger }),
     config,
@@ -100,6 +101,8 @@ export async function startTestPlacement(options: TestPlacementOptions = {}): Pr
       t.handle = await startPlacementCenter(t.config, { logger: quietLogger });
     },
     async stop() {
+      if (stopped) return;
+      stopped = true;
       for (const c of clients.splice(0)) c.close();
       await t.handle.close();
       if (!options.dataDir) removeDir(dataDir);

@@ -28,6 +28,8 @@ export interface MqttBenchOptions {
   runs: number;
   /** the storage our broker runs on */
   robustmqStorage: RobustmqStorage;
+  /** throughput publishers write each PUBLISH on its own (like a real client) instead of 64 per write */
+  perPacketWrites?: boolean;
 }
 
 /** A case of a scenario, e.g. "QoS 1, 4 publishers → 1 subscriber". */

@@ -33,6 +33,29 @@ export function robustmqToml(config: RobustmqBenchConfig): string {
   ].join('\n');
 }
 
+export interface RobustmqJournalBenchConfig {
+  tcpPort: number;
+  /** free ports of the placement center, the journal server and the broker's other listeners */
+  ports: { pcGrpc: number; pcHttp: number; jsData: number; jsGrpc: number; jsHttp: number; brokerHttp: number; brokerGrpc: number };
+}
+
+/**
+ * The config dir of `robustmq start` as the quick start runs it — placement center, journal server and broker in one
+ * process — on free ports: the broker's storage is left unset, so it picks the journal server it finds (one replica),
+ * with acks = all of that replica before a QoS 1/2 PUBACK.
+ */
+export function robustmqJournalConfigs(config: RobustmqJournalBenchConfig): Record<string, string> {
+  const { ports } = config;
+  const log = '[log]\nlevel = "warn"\n';
+  return {
+    'placement-center.toml': `[network]\nhost = "127.0.0.1"\ngrpc_port = ${ports.pcGrpc}\nhttp_port = ${ports.pcHttp}\n${log}`,
+    'journal-server.toml': `[network]\nhost = "127.0.0.1"\ndata_port = ${ports.jsData}\ngrpc_port = ${ports.jsGrpc}\nhttp_port = ${ports.jsHttp}\n${log}`,
+    'mqtt-broker.toml':
+      `[network]\nhost = "127.0.0.1"\ntcp_port = ${config.tcpPort}\nws_enabled = false\nhttp_port = ${ports.brokerHttp}\ngrpc_port = ${ports.brokerGrpc}\n` +
+      `[storage]\njournal_acks = "all"\n${log}`,
+  };
+}
+
 /**
  * mosquitto.conf for the comparison broker. Its defaults would drop QoS 0 and QoS 1 messages once 1,000 are queued
  * for a client and cap in-flight QoS 1 at 20, which would make it look faster or slower for reasons that are not
@@ -56,6 +79,9 @@ export const BROKER_SETUP_NOTES = {
   robustmq: (storage: RobustmqStorage) =>
     `robustmq: \`node apps/mqtt-broker/dist/main.js\`, storage \`${storage}\`, placement disabled (lone broker), ` +
     'log level warn',
+  'robustmq-journal': (_storage: RobustmqStorage) =>
+    'robustmq-journal: `node apps/cli/dist/robustmq.js start` (the quick start: placement center, journal server and ' +
+    'broker in one process), broker storage `journal` (1 replica, acks = all), log level warn; its CPU is the whole process',
   mosquitto: (_storage: RobustmqStorage) =>
     'mosquitto: `max_queued_messages 0` (unlimited queue, so neither QoS 0 nor QoS 1 messages are dropped), ' +
     '`max_inflight_messages 0`, `set_tcp_nodelay true`, `persistence false`, `log_dest none`',

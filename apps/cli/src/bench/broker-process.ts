@@ -6,16 +6,18 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@robustmq/common';
-import { mosquittoConf, robustmqToml, type RobustmqStorage } from './broker-configs.js';
+import { mosquittoConf, robustmqJournalConfigs, robustmqToml, type RobustmqStorage } from './broker-configs.js';
 import { trackChild } from './child-processes.js';
 import { sleep } from './measure-window.js';
 import { RawMqttClient } from './raw-mqtt-client.js';
 
-export const BROKER_KINDS = ['robustmq', 'mosquitto'] as const;
+export const BROKER_KINDS = ['robustmq', 'robustmq-journal', 'mosquitto'] as const;
 export type BrokerKind = (typeof BROKER_KINDS)[number];
 
 /** Where our broker's entry point is, next to this package in the monorepo (apps/cli/dist/bench → apps/mqtt-broker). */
 export const ROBUSTMQ_MAIN = fileURLToPath(new URL('../../../mqtt-broker/dist/main.js', import.meta.url));
+/** `robustmq start` (all roles in one process), for the broker on journal storage. */
+export const ROBUSTMQ_CLI = fileURLToPath(new URL('../robustmq.js', import.meta.url));
 export const MOSQUITTO_BIN = 'mosquitto';
 
 const START_TIMEOUT_MS = 20_000;
@@ -51,6 +53,19 @@ export async function startBroker(
     // refuses --cpu-prof in NODE_OPTIONS); the profile is written when the bench stops the broker
     const nodeArgs = (process.env.ROBUSTMQ_BENCH_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
     child = spawn(process.execPath, [...nodeArgs, ROBUSTMQ_MAIN, '--config', configFile], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } else if (kind === 'robustmq-journal') {
+    const ports = {
+      pcGrpc: await freePort(), pcHttp: await freePort(), jsData: await freePort(), jsGrpc: await freePort(),
+      jsHttp: await freePort(), brokerHttp: await freePort(), brokerGrpc: await freePort(),
+    };
+    const configDir = join(dir, 'config');
+    mkdirSync(configDir);
+    for (const [file, text] of Object.entries(robustmqJournalConfigs({ tcpPort: port, ports }))) writeFileSync(join(configDir, file), text);
+    const nodeArgs = (process.env.ROBUSTMQ_BENCH_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
+    child = spawn(process.execPath, [...nodeArgs, ROBUSTMQ_CLI, 'start', '--config-dir', configDir, '--data-dir', join(dir, 'data')], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -113,6 +128,9 @@ export async function startBroker(
 
 /** Fails early, with what to do, when a broker the run needs is not there. */
 export function checkBrokerAvailable(kind: BrokerKind): void {
+  if (kind === 'robustmq-journal' && !existsSync(ROBUSTMQ_CLI)) {
+    throw new Error(`${ROBUSTMQ_CLI} is not built; run \`npm run build\` first`);
+  }
   if (kind === 'robustmq' && !existsSync(ROBUSTMQ_MAIN)) {
     throw new Error(
       `${ROBUSTMQ_MAIN} is not built; run \`npx tsc -b apps/mqtt-broker\` (or \`npm run build\`) first`,

@@ -127,8 +127,8 @@ export async function runThroughput(
 
     const publishers: Publisher[] = pubClients.map((client) =>
       job.qos === 1
-        ? new Qos1Publisher(client, template, job.inflightWindow)
-        : new Qos0Publisher(client, template),
+        ? new Qos1Publisher(client, template, job.inflightWindow, job.perPacketWrites)
+        : new Qos0Publisher(client, template, job.perPacketWrites),
     );
     const sentNow = () => publishers.reduce((sum, p) => sum + p.sent, 0);
     let lastDelivered = counter.delivered;

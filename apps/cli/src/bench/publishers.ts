@@ -1,7 +1,9 @@
 // The two ways the load generator publishes. QoS 0 writes a pre-built batch of PUBLISHes again and again, pausing
 // when the socket pushes back (`write()` false → 'drain'), so a broker receives exactly as fast as TCP lets it.
 // QoS 1 keeps a window of unacknowledged PUBLISHes per publisher and refills it as PUBACKs arrive; packet ids (and,
-// for latency, a send timestamp) are patched into copies of one pre-encoded template.
+// for latency, a send timestamp) are patched into copies of one pre-encoded template. With `perPacket` both write
+// every PUBLISH with a socket write of its own, as a real client (MQTT.js, an embedded device) does: the broker then
+// gets many small reads instead of few large ones.
 import type { RawMqttClient } from './raw-mqtt-client.js';
 import { PacketType } from './frame-reader.js';
 import { repeatTemplate, type PublishTemplate } from './mqtt-packets.js';
@@ -25,12 +27,17 @@ export class Qos0Publisher implements Publisher {
   lastProgressAt = performance.now();
   private running = false;
   private readonly batch: Buffer;
+  private readonly perWrite: number;
+  private readonly writesPerTurn: number;
 
   constructor(
     private readonly client: RawMqttClient,
     template: PublishTemplate,
+    perPacket = false,
   ) {
-    this.batch = repeatTemplate(template, QOS0_BATCH);
+    this.perWrite = perPacket ? 1 : QOS0_BATCH;
+    this.writesPerTurn = perPacket ? QOS0_BATCH * QOS0_WRITES_PER_TURN : QOS0_WRITES_PER_TURN;
+    this.batch = repeatTemplate(template, this.perWrite);
   }
 
   start(): void {
@@ -46,8 +53,8 @@ export class Qos0Publisher implements Publisher {
     if (!this.running || this.client.closedReason) return;
     const socket = this.client.socket;
     this.lastProgressAt = performance.now();
-    for (let i = 0; i < QOS0_WRITES_PER_TURN; i++) {
-      this.sent += QOS0_BATCH;
+    for (let i = 0; i < this.writesPerTurn; i++) {
+      this.sent += this.perWrite;
       if (!socket.write(this.batch)) {
         socket.once('drain', this.pump);
         return;
@@ -91,6 +98,7 @@ export class Qos1Publisher implements Publisher {
     private readonly client: RawMqttClient,
     template: PublishTemplate,
     private readonly window: number,
+    private readonly perPacket = false,
   ) {
     this.batcher = new Qos1Batcher(template);
     client.onFrame = (type) => {
@@ -101,7 +109,7 @@ export class Qos1Publisher implements Publisher {
     };
     // refill only once a quarter of the window is free: every write is a syscall that on loopback also runs the
     // receiver's TCP path, so topping up one message per PUBACK would make the load generator the bottleneck
-    this.refillAt = Math.max(1, Math.floor(window / 4));
+    this.refillAt = perPacket ? 1 : Math.max(1, Math.floor(window / 4));
     client.onChunkEnd = () => {
       this.lastProgressAt = performance.now();
       if (this.window - this.inflight >= this.refillAt) this.refill();
@@ -123,6 +131,10 @@ export class Qos1Publisher implements Publisher {
     if (free <= 0) return;
     this.inflight += free;
     this.sent += free;
-    this.client.socket.write(this.batcher.build(free, null));
+    if (!this.perPacket) {
+      this.client.socket.write(this.batcher.build(free, null));
+      return;
+    }
+    for (let i = 0; i < free; i++) this.client.socket.write(this.batcher.build(1, null));
   }
 }

@@ -103,13 +103,18 @@ function backlogNotes(records: RunRecord[], cases: BenchCase[]): string[] {
     });
 }
 
-function bothBrokers(brokers: BrokerKind[]): boolean {
-  return brokers.includes('robustmq') && brokers.includes('mosquitto');
+/** our brokers compared with mosquitto in a ratio column each (none without mosquitto in the run). */
+function oursVsMosquitto(brokers: BrokerKind[]): BrokerKind[] {
+  return brokers.includes('mosquitto') ? brokers.filter((b) => b !== 'mosquitto') : [];
+}
+
+function ratioTitle(ours: BrokerKind): string {
+  return ours === 'robustmq' ? 'ours/mosquitto' : `${ours}/mosquitto`;
 }
 
 function throughputSection(records: RunRecord[], cases: BenchCase[], options: MqttBenchOptions): string {
   const { brokers } = options;
-  const both = bothBrokers(brokers);
+  const ours = oursVsMosquitto(brokers);
   const columns: { key: string; title: string; format: (n: number) => string; ratio: boolean }[] = [
     { key: 'msgPerSec', title: 'delivered msg/s', format: fmt.int, ratio: true },
     { key: 'msgPerBrokerCpuSec', title: 'msg per broker CPU-s', format: fmt.int, ratio: true },
@@ -120,7 +125,7 @@ function throughputSection(records: RunRecord[], cases: BenchCase[], options: Mq
   const header = ['case'];
   for (const col of columns) {
     for (const b of brokers) header.push(`${col.title} ${b}`);
-    if (col.ratio && both) header.push('ours/mosquitto');
+    if (col.ratio) for (const o of ours) header.push(ratioTitle(o));
   }
   const rows = cases.map((c) => {
     const s = Object.fromEntries(brokers.map((b) => [b, summarize(records, c.id, b)])) as Record<
@@ -130,7 +135,7 @@ function throughputSection(records: RunRecord[], cases: BenchCase[], options: Mq
     const row = [c.label];
     for (const col of columns) {
       for (const b of brokers) row.push(cell(s[b], col.key, col.format));
-      if (col.ratio && both) row.push(ratio(s.robustmq, s.mosquitto, col.key));
+      if (col.ratio) for (const o of ours) row.push(ratio(s[o], s.mosquitto, col.key));
     }
     return row;
   });
@@ -156,16 +161,16 @@ function metricRowsSection(
   brokers: BrokerKind[],
   footer: string,
 ): string {
-  const both = bothBrokers(brokers);
+  const ours = oursVsMosquitto(brokers);
   const s = Object.fromEntries(brokers.map((b) => [b, summarize(records, c.id, b)])) as Record<
     BrokerKind,
     Summary
   >;
-  const header = ['', ...brokers, ...(both ? ['ours/mosquitto'] : [])];
+  const header = ['', ...brokers, ...ours.map(ratioTitle)];
   const body = rows.map((r) => [
     r.title,
     ...brokers.map((b) => cell(s[b], r.key, r.format)),
-    ...(both ? [r.ratio ? ratio(s.robustmq, s.mosquitto, r.key) : ''] : []),
+    ...ours.map((o) => (r.ratio ? ratio(s[o], s.mosquitto, r.key) : '')),
   ]);
   return [title, '', table(header, body), '', footer, ...problemNotes(records, [c], brokers)].join('\n');
 }
@@ -185,6 +190,9 @@ export function renderReport(
     '',
     ...options.brokers.map((b) => `- ${BROKER_SETUP_NOTES[b](options.robustmqStorage)}`),
     '- every measurement starts a fresh broker; runs alternate between brokers; each cell is the median over runs',
+    options.perPacketWrites
+      ? '- throughput load like a real client: every PUBLISH is a socket write of its own (`--per-packet-writes`)'
+      : '- throughput load: QoS 0 PUBLISHes 64 per socket write, QoS 1 refilled a quarter window per write',
   ];
   if (options.scenarios.includes('throughput'))
     sections.push('', throughputSection(records, casesByScenario.throughput, options));

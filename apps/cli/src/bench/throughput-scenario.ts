@@ -27,6 +27,7 @@ async function measure(
     durationMs: options.durationS * 1000,
     inflightWindow: INFLIGHT_WINDOW,
     replyTimeoutMs: REPLY_TIMEOUT_MS,
+    perPacketWrites: options.perPacketWrites ?? false,
   };
   const timeoutMs = job.warmupMs + job.durationMs + 6 * REPLY_TIMEOUT_MS + 30_000;
   const outcome = await startLoadWorker(job, progress, timeoutMs).outcome;

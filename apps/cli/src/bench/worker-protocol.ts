@@ -15,6 +15,8 @@ export interface ThroughputJob {
   inflightWindow: number;
   /** how long a CONNACK/SUBACK/PUBACK may take before the broker is reported as not supporting the scenario */
   replyTimeoutMs: number;
+  /** one socket write per PUBLISH (a real client's pattern) instead of batches of pre-built PUBLISHes */
+  perPacketWrites: boolean;
 }
 
 export interface LatencyJob {

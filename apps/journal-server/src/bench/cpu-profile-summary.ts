@@ -2,9 +2,10 @@
 // benchmark run can say where each process spent its CPU. Used by journal-bench.ts --profile and on its own:
 //
 //   node apps/journal-server/dist/bench/cpu-profile-summary.js <file.cpuprofile | dir> [--top 15]
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliProgram, integerArg, parseCli, usageError } from '@robustmq/common';
 
 interface ProfileNode {
   id: number;
@@ -59,19 +60,32 @@ export function selfTimes(path: string): { totalMs: number; idleMs: number; top:
 
 export function printSummary(path: string, limit: number, label = basename(path)): void {
   const { totalMs, idleMs, top } = selfTimes(path);
-  console.log(`${label}: ${(totalMs / 1000).toFixed(1)} s sampled, ${(((totalMs - idleMs) / totalMs) * 100).toFixed(0)}% busy`);
+  console.log(
+    `${label}: ${(totalMs / 1000).toFixed(1)} s sampled, ${(((totalMs - idleMs) / totalMs) * 100).toFixed(0)}% busy`,
+  );
   for (const t of top.slice(0, limit)) {
-    console.log(`  ${(t.share * 100).toFixed(1).padStart(5)}%  ${t.ms.toFixed(0).padStart(6)} ms  ${t.name}  ${t.where}`);
+    console.log(
+      `  ${(t.share * 100).toFixed(1).padStart(5)}%  ${t.ms.toFixed(0).padStart(6)} ms  ${t.name}  ${t.where}`,
+    );
   }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const args = process.argv.slice(2);
-  const topAt = args.indexOf('--top');
-  const limit = topAt >= 0 ? Number(args[topAt + 1]) : 15;
-  const targets = args.filter((a, i) => a !== '--top' && i !== topAt + 1);
-  for (const target of targets) {
-    const files = statSync(target).isDirectory() ? readdirSync(target).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(target, f)) : [target];
+  const program = cliProgram(
+    'cpu-profile-summary',
+    'prints the functions with the most self time of V8 .cpuprofile files',
+  )
+    .argument('<targets...>', '.cpuprofile files, or folders holding them')
+    .option('--top <n>', 'functions to print per profile', integerArg('--top', 1), 15);
+  parseCli(program);
+  const limit = program.opts<{ top: number }>().top;
+  for (const target of program.args) {
+    if (!existsSync(target)) usageError(program, `no such file or folder: ${target}`);
+    const files = statSync(target).isDirectory()
+      ? readdirSync(target)
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .map((f) => join(target, f))
+      : [target];
     for (const f of files) printSummary(f, limit);
   }
 }

@@ -12,31 +12,51 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { freePort } from '@robustmq/common';
+import { cliProgram, freePort, integerArg, parseCli } from '@robustmq/common';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { printSummary } from './cpu-profile-summary.js';
 import { natsServerVersion, natsUnavailable, runNats } from './nats-reference.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const { values } = parseArgs({
-  options: {
-    records: { type: 'string', default: '1000000' },
-    batch: { type: 'string', default: '1000' },
-    producers: { type: 'string', default: '8' },
-    payload: { type: 'string', default: '100' },
-    runs: { type: 'string', default: '1' },
-    /** run the NATS JetStream reference too ('false' to leave it out). */
-    nats: { type: 'string', default: 'true' },
-    /** write V8 CPU profiles of the journal servers into this folder (and print their top self-time functions). */
-    profile: { type: 'string' },
-  },
-});
-const RECORDS = Number(values.records);
-const BATCH = Number(values.batch);
-const PRODUCERS = Number(values.producers);
-const PAYLOAD = Number(values.payload);
-const RUNS = Math.max(1, Number(values.runs));
+const values = parseCli(
+  cliProgram(
+    'journal-bench',
+    'append and read throughput of 3 journal servers (acks=1 and quorum) through the journal StorageAdapter, next to NATS JetStream',
+  )
+    .option('--records <n>', 'records appended per measurement', integerArg('--records', 1), 1_000_000)
+    .option('--batch <n>', 'records per append batch', integerArg('--batch', 1), 1000)
+    .option('--producers <n>', 'concurrent producers', integerArg('--producers', 1, 10_000), 8)
+    .option(
+      '--payload <bytes>',
+      'payload bytes per record',
+      integerArg('--payload', 0, 16 * 1024 * 1024),
+      100,
+    )
+    .option(
+      '--runs <n>',
+      'repeat every measurement this often, interleaved; medians are printed',
+      integerArg('--runs', 1, 100),
+      1,
+    )
+    .option('--nats <bool>', "run the NATS JetStream reference too ('false' to leave it out)", 'true')
+    .option(
+      '--profile <dir>',
+      'write V8 CPU profiles of the journal servers here and print their top self-time functions',
+    ),
+).opts<{
+  records: number;
+  batch: number;
+  producers: number;
+  payload: number;
+  runs: number;
+  nats: string;
+  profile?: string;
+}>();
+const RECORDS = values.records;
+const BATCH = values.batch;
+const PRODUCERS = values.producers;
+const PAYLOAD = values.payload;
+const RUNS = values.runs;
 
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-journal-bench-'));
 const children: ChildProcess[] = [];
@@ -57,8 +77,13 @@ async function healthy(port: number): Promise<void> {
 function start(script: string, toml: string[], name: string): ChildProcess {
   const file = join(dir, `${name}.toml`);
   writeFileSync(file, toml.join('\n'));
-  const prof = values.profile && name.startsWith('js') ? ['--cpu-prof', '--cpu-prof-dir', join(values.profile, name)] : [];
-  const child = spawn(process.execPath, [...prof, join(ROOT, script), '--config', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const prof =
+    values.profile && name.startsWith('js')
+      ? ['--cpu-prof', '--cpu-prof-dir', join(values.profile, name)]
+      : [];
+  const child = spawn(process.execPath, [...prof, join(ROOT, script), '--config', file], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.push(child);
   if (name.startsWith('js') && child.pid !== undefined) journalPids.push(child.pid);
   return child;
@@ -67,14 +92,40 @@ function start(script: string, toml: string[], name: string): ChildProcess {
 async function cluster(): Promise<string> {
   const grpc = await freePort();
   const http = await freePort();
-  start('apps/placement-center/dist/main.js', ['[node]', `data_dir = "${join(dir, 'pc')}"`, '[network]', 'host = "127.0.0.1"', `grpc_port = ${grpc}`, `http_port = ${http}`, '[log]', 'level = "warn"'], 'pc');
+  start(
+    'apps/placement-center/dist/main.js',
+    [
+      '[node]',
+      `data_dir = "${join(dir, 'pc')}"`,
+      '[network]',
+      'host = "127.0.0.1"',
+      `grpc_port = ${grpc}`,
+      `http_port = ${http}`,
+      '[log]',
+      'level = "warn"',
+    ],
+    'pc',
+  );
   await healthy(http);
   for (const id of [1, 2, 3]) {
     const jhttp = await freePort();
     const data = await freePort();
     start(
       'apps/journal-server/dist/main.js',
-      ['[node]', `id = ${id}`, `data_dir = "${join(dir, `js${id}`)}"`, '[network]', 'host = "127.0.0.1"', `data_port = ${data}`, 'grpc_port = 0', `http_port = ${jhttp}`, '[placement]', `addresses = ["127.0.0.1:${grpc}"]`, '[log]', 'level = "warn"'],
+      [
+        '[node]',
+        `id = ${id}`,
+        `data_dir = "${join(dir, `js${id}`)}"`,
+        '[network]',
+        'host = "127.0.0.1"',
+        `data_port = ${data}`,
+        'grpc_port = 0',
+        `http_port = ${jhttp}`,
+        '[placement]',
+        `addresses = ["127.0.0.1:${grpc}"]`,
+        '[log]',
+        'level = "warn"',
+      ],
       `js${id}`,
     );
     await healthy(jhttp);
@@ -82,12 +133,17 @@ async function cluster(): Promise<string> {
   return `127.0.0.1:${grpc}`;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return s.length === 0
+    ? NaN
+    : s.length % 2
+      ? s[(s.length - 1) / 2]!
+      : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const results = new Map<string, number[]>();
 const journalPids: number[] = [];
@@ -118,12 +174,23 @@ function cpuNote(before: ReturnType<typeof cpuSeconds>, records: number, name: s
   const client = ((after.client - before.client) / records) * 1e6;
   const kernel = ((after.serversSys - before.serversSys) / records) * 1e6;
   if (servers > 0) record(`${name} CPU us/record`, servers + client);
-  return servers > 0 ? `; CPU ${servers.toFixed(2)} us/record in the 3 servers (${kernel.toFixed(2)} of it in the kernel) + ${client.toFixed(2)} in the client` : '';
+  return servers > 0
+    ? `; CPU ${servers.toFixed(2)} us/record in the 3 servers (${kernel.toFixed(2)} of it in the kernel) + ${client.toFixed(2)} in the client`
+    : '';
 }
 const record = (name: string, value: number) => results.set(name, [...(results.get(name) ?? []), value]);
 
-async function appendRun(placement: string, acks: 'one' | 'quorum', run: number): Promise<JournalStorageAdapter> {
-  const adapter = new JournalStorageAdapter({ placementAddresses: [placement], namespace: `bench-${acks}-${run}`, replicaCount: 3, acks });
+async function appendRun(
+  placement: string,
+  acks: 'one' | 'quorum',
+  run: number,
+): Promise<JournalStorageAdapter> {
+  const adapter = new JournalStorageAdapter({
+    placementAddresses: [placement],
+    namespace: `bench-${acks}-${run}`,
+    replicaCount: 3,
+    acks,
+  });
   await adapter.createShard('bench', { maxRecordsPerSegment: 10_000_000 });
   const payload = Buffer.alloc(PAYLOAD, 0x61);
   const batch = Array.from({ length: BATCH }, () => ({ payload, timestamp: Date.now() }));
@@ -165,7 +232,9 @@ async function readRun(adapter: JournalStorageAdapter): Promise<void> {
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   record('journal read', end / seconds);
-  console.log(`journal read (one reader, CRC-checked) ${end} records in ${seconds.toFixed(2)} s: ${fmt(end / seconds)} records/s${cpuNote(cpu, end, 'journal read')}`);
+  console.log(
+    `journal read (one reader, CRC-checked) ${end} records in ${seconds.toFixed(2)} s: ${fmt(end / seconds)} records/s${cpuNote(cpu, end, 'journal read')}`,
+  );
 }
 
 const command =
@@ -174,10 +243,17 @@ const command =
 try {
   const natsMissing = values.nats === 'false' ? 'left out (--nats false)' : await natsUnavailable();
   const placement = await cluster();
-  console.log(`journal bench: ${RECORDS} records of ${PAYLOAD} B, ${PRODUCERS} producers x batches of ${BATCH}, 3 journal server processes, 3 replicas; ${RUNS} run(s)`);
-  console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${cpus().length} CPUs)`);
+  console.log(
+    `journal bench: ${RECORDS} records of ${PAYLOAD} B, ${PRODUCERS} producers x batches of ${BATCH}, 3 journal server processes, 3 replicas; ${RUNS} run(s)`,
+  );
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (${cpus().length} CPUs)`,
+  );
   if (natsMissing) console.log(`NATS JetStream reference skipped: ${natsMissing}`);
-  else console.log(`NATS JetStream reference: ${natsServerVersion()}, file storage, same records and producers`);
+  else
+    console.log(`NATS JetStream reference: ${natsServerVersion()}, file storage, same records and producers`);
   for (let run = 1; run <= RUNS; run++) {
     if (RUNS > 1) console.log(`-- run ${run}/${RUNS}`);
     const one = await appendRun(placement, 'one', run);
@@ -188,9 +264,17 @@ try {
     if (natsMissing) continue;
     for (const replicas of [1, 3] as const) {
       try {
-        const r = await runNats({ dir: join(dir, `nats-${run}`), records: RECORDS, batch: BATCH, producers: PRODUCERS, payload: PAYLOAD, replicas });
+        const r = await runNats({
+          dir: join(dir, `nats-${run}`),
+          records: RECORDS,
+          batch: BATCH,
+          producers: PRODUCERS,
+          payload: PAYLOAD,
+          replicas,
+        });
         record(`nats append R${replicas}`, r.appendPerSec);
-        if (r.serverCpuUs > 0) record(`nats append R${replicas} CPU us/record`, r.serverCpuUs + r.clientCpuUs);
+        if (r.serverCpuUs > 0)
+          record(`nats append R${replicas} CPU us/record`, r.serverCpuUs + r.clientCpuUs);
         if (r.readPerSec !== undefined) record(`nats read R${replicas}`, r.readPerSec);
         console.log(
           `nats jetstream R${replicas} publish ${RECORDS} records: ${fmt(r.appendPerSec)} records/s; batch latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; ` +
@@ -204,8 +288,14 @@ try {
   }
   console.log(`medians over ${RUNS} run(s):`);
   for (const [name, xs] of results) {
-    if (name.endsWith('CPU us/record')) console.log(`  ${name.padEnd(42)} ${median(xs).toFixed(2).padStart(10)}   (runs: ${xs.map((x) => x.toFixed(2)).join(', ')})`);
-    else console.log(`  ${name.padEnd(42)} ${fmt(median(xs)).padStart(10)} records/s   (runs: ${xs.map(fmt).join(', ')})`);
+    if (name.endsWith('CPU us/record'))
+      console.log(
+        `  ${name.padEnd(42)} ${median(xs).toFixed(2).padStart(10)}   (runs: ${xs.map((x) => x.toFixed(2)).join(', ')})`,
+      );
+    else
+      console.log(
+        `  ${name.padEnd(42)} ${fmt(median(xs)).padStart(10)} records/s   (runs: ${xs.map(fmt).join(', ')})`,
+      );
   }
   const ratio = (a: string, b: string) => {
     const x = median(results.get(a) ?? []);
@@ -216,7 +306,11 @@ try {
   ratio('journal append acks=one', 'nats append R1');
   ratio('journal read', 'nats read R3');
   ratio('nats append R3 CPU us/record', 'journal append acks=quorum CPU us/record');
-  console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`command: ${command}`);
 } finally {
   // profiled servers must exit cleanly to write their profiles; the rest need no courtesy
@@ -236,6 +330,7 @@ try {
 if (values.profile) {
   for (const name of ['js1', 'js2', 'js3']) {
     const folder = join(values.profile, name);
-    for (const f of existsSync(folder) ? readdirSync(folder).filter((x) => x.endsWith('.cpuprofile')) : []) printSummary(join(folder, f), 20, `${name} ${f}`);
+    for (const f of existsSync(folder) ? readdirSync(folder).filter((x) => x.endsWith('.cpuprofile')) : [])
+      printSummary(join(folder, f), 20, `${name} ${f}`);
   }
 }

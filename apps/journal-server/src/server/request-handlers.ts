@@ -40,7 +40,9 @@ const append: Handler = async (node, h, data, metrics) => {
   if (epoch !== 0 && epoch !== leader.epoch) {
     throw new JournalError('NOT_LEADER', `segment ${leader.id} is at epoch ${leader.epoch}, the request was for epoch ${epoch}; refresh from placement`, { leader: node.settings.nodeId, epoch: leader.epoch });
   }
+  const stopTimer = metrics.appendSeconds.startTimer();
   const result = await leader.append(data, count, maxSegmentRecords, expectedOffset);
+  stopTimer();
   metrics.appendedRecords.inc(result.count);
   return { header: result };
 };

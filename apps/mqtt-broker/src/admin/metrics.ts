@@ -53,6 +53,16 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
   );
   counter('mqtt_packets_too_large_total', "Packets not sent because they exceeded the client's Maximum Packet Size", 'packetsTooLarge');
   counter('mqtt_shared_dropped_total', 'Messages to a shared subscription group that no member could take', 'sharedDropped');
+  new Counter({
+    name: 'mqtt_protocol_violations_total',
+    help: 'Connections closed for a packet that breaks the MQTT spec (malformed or protocol error), by kind of rule',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [kind, count] of broker.protocolViolations) this.inc({ kind }, count);
+    },
+  });
   counter('mqtt_bytes_received_total', 'Bytes read from client sockets', 'bytesReceived');
   counter('mqtt_bytes_sent_total', 'Bytes written to client sockets', 'bytesSent');
   return registry;

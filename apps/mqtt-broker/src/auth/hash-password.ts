@@ -1,7 +1,7 @@
 // `node apps/mqtt-broker/dist/auth/hash-password.js <password>` (or the password on stdin) prints the salted scrypt
 // hash to store in the MySQL auth storage's `password_hash` column: operators create users with plain SQL, and SQL
 // cannot compute scrypt. Same scheme and parameters as the placement center's users.
-import { formatPasswordHash, hashPassword } from '@robustmq/common';
+import { cliProgram, formatPasswordHash, hashPassword, parseCli, usageError } from '@robustmq/common';
 
 async function readStdin(): Promise<string> {
   let text = '';
@@ -11,16 +11,13 @@ async function readStdin(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args.length > 1 || args[0] === '--help' || args[0] === '-h') {
-    console.error('usage: hash-password.js <password>   (or the password on stdin)');
-    process.exit(2);
-  }
-  const password = args[0] ?? (await readStdin());
-  if (password === '') {
-    console.error('hash-password: the password is empty');
-    process.exit(2);
-  }
+  const program = cliProgram(
+    'hash-password',
+    'prints the salted scrypt hash of a password, for the MySQL auth storage',
+  ).argument('[password]', 'the password (default: read from stdin)');
+  parseCli(program);
+  const password = (program.args[0] as string | undefined) ?? (await readStdin());
+  if (password === '') usageError(program, 'the password is empty');
   console.log(formatPasswordHash(await hashPassword(password)));
 }
 

@@ -16,7 +16,7 @@ import {
 } from '@robustmq/protocol';
 import type { Broker } from '../core/broker-core.js';
 import { forwardedProperties } from '../packets/forwarded-properties.js';
-import { endSession, publishWill } from '../session/session-lifecycle.js';
+import { endSession, handSessionOver, publishWill } from '../session/session-lifecycle.js';
 import type { WillMessage } from '../session/session.js';
 import { fromJson } from '../storage/packet-json.js';
 import { isValidTopicName } from '../routing/topic-validation.js';
@@ -113,6 +113,18 @@ export function innerServiceHandlers(broker: Broker, logger: Logger): BrokerInne
         return { deleted: true };
       }
       return { deleted: hadWill };
+    }),
+    TakeOverSession: unary(logger, async (request) => {
+      const clientId = requireClientId(request.clientId);
+      const handed = await handSessionOver(broker, clientId);
+      if (!handed) return { found: false, subscriptionsJson: '', awaitingRelease: [], expiry: 0 };
+      logger.debug({ clientId, to: Number(request.brokerNodeId) }, 'session handed over to another broker');
+      return {
+        found: true,
+        subscriptionsJson: JSON.stringify(handed.subscriptions),
+        awaitingRelease: handed.awaitingRelease,
+        expiry: handed.expiry,
+      };
     }),
   };
 }

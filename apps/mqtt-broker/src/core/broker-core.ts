@@ -20,8 +20,8 @@ import type { BrokerRules } from '../rules/broker-rules.js';
 import { LocalRouter, type Router, type SharedGroupInfo } from '../routing/router.js';
 import type { Subscription } from '../routing/subscription.js';
 import type { Session } from '../session/session.js';
-import { connectionEnded, openSession, type SessionHost } from '../session/session-lifecycle.js';
-import type { DurableCallback, MessageLog } from '../storage/message-log.js';
+import { connectionEnded, openSession, type HandedSession, type SessionHost } from '../session/session-lifecycle.js';
+import type { BrokerLog, DurableCallback } from '../storage/broker-log.js';
 import type { SessionPersistence } from '../storage/session-persistence.js';
 import { Connection, type ConnectionHost, type Transport } from '../transport/connection.js';
 import { TopicStats } from '../admin/topic-stats.js';
@@ -55,7 +55,7 @@ function clientInfo(clientId: string, connection: Connection): ClientInfo {
 /** Where the broker keeps what must survive it. */
 export interface BrokerStorage {
   storage: StorageAdapter;
-  log: MessageLog;
+  log: BrokerLog;
   persistence: SessionPersistence;
 }
 
@@ -68,18 +68,22 @@ export interface BrokerCollaborators {
   /** persistent sessions mirrored into placement, whose leader fires their delayed wills and expires them; absent
    * without placement. */
   sessionSync?: PlacementSessions | undefined;
+  /** asks the broker of the cluster that holds a client's persistent session for it; absent for a lone broker. */
+  takeOver?: ((clientId: string) => Promise<HandedSession | undefined>) | undefined;
   /** where accepted messages are fanned out; a LocalRouter (this broker's subscribers) unless given. */
   router?: Router<Session> | undefined;
 }
 
 export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   readonly stats: BrokerStats = newBrokerStats();
+  /** packets refused for breaking a rule of the spec, by kind (the codec's validation kinds, and 'ack_kind'). */
+  readonly protocolViolations = new Map<string, number>();
   readonly startedAt = Date.now();
   readonly topics = new TopicStats();
   /** every session by client id: connected ones, and persistent ones whose client is away. */
   readonly sessions = new Map<string, Session>();
   readonly storage: StorageAdapter;
-  readonly log: MessageLog;
+  readonly log: BrokerLog;
   readonly persistence: SessionPersistence;
   /** `$delayed/N/topic` messages waiting for their time. */
   readonly delayed: DelayedPublisher;
@@ -87,6 +91,9 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   readonly rules: BrokerRules | undefined;
   readonly sessionSync: PlacementSessions | undefined;
   readonly router: Router<Session>;
+  readonly takeOver: ((clientId: string) => Promise<HandedSession | undefined>) | undefined;
+  private lastRetainedWrite: Promise<boolean> = Promise.resolve(true);
+  private retainedViewFailed = false;
   /** every open socket, connected or still before CONNECT. */
   private readonly connections = new Set<Connection>();
   /** connected clients by client id. */
@@ -105,6 +112,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     this.rules = collaborators.rules;
     this.sessionSync = collaborators.sessionSync;
     this.router = collaborators.router ?? new LocalRouter<Session>(this.stats);
+    this.takeOver = collaborators.takeOver;
     this.delayed = new DelayedPublisher(this);
   }
 
@@ -121,12 +129,17 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     return openSession(this, connection, clientId, cleanStart, expiry);
   }
 
-  onDurable(offset: number, callback: DurableCallback): void {
-    this.log.onDurable(offset, callback);
+  onStored(message: OutgoingPublish, callback: DurableCallback): void {
+    this.log.onStored(message, callback);
   }
 
   scheduleDelayed(message: OutgoingPublish, delaySeconds: number): Promise<void> {
     return this.delayed.schedule(message, delaySeconds);
+  }
+
+  /** Counts a packet refused for breaking the spec, for mqtt_protocol_violations_total{kind}. */
+  countViolation(kind: string): void {
+    this.protocolViolations.set(kind, (this.protocolViolations.get(kind) ?? 0) + 1);
   }
 
   get connectionCount(): number {
@@ -222,15 +235,44 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     return this.router.sharedGroups();
   }
 
-  /** Accepts a message: appends it to the message log, stores it as retained if flagged, and routes it to online
-   * subscribers at once (they do not wait for storage). Returns the pending retained-store write, if any; the
-   * caller waits for it and for `log.onDurable(message.offset)` before acknowledging. */
-  acceptPublish(message: OutgoingPublish, from?: Session): Promise<void> | undefined {
+  /** Accepts a message: appends it to the message log and, with the broker's own log, stores it as retained if
+   * flagged and routes it to online subscribers at once (they do not wait for storage). With the cluster's shared
+   * log both happen when the log hands the message back (`fromSharedLog`), on every broker alike. Returns the
+   * pending retained-store write, if any; the caller waits for it and for `log.onStored(message)` before
+   * acknowledging. `_from` (the publishing session) is implied by `message.publisher`. */
+  acceptPublish(message: OutgoingPublish, _from?: Session): Promise<void> | undefined {
     this.log.append(message);
     this.topics.record(message.topic, message.timestamp);
+    if (this.log.shared) return undefined;
     const retainedWrite = message.retain ? this.persistence.storeRetained(retainedPacket(message)) : undefined;
-    this.router.route(message, from);
+    this.router.route(message);
     return retainedWrite;
+  }
+
+  /** A message read from the cluster's shared log (accepted here or on another broker): the retained view follows
+   * it, and it goes to this broker's subscribers. */
+  fromSharedLog(message: OutgoingPublish): void {
+    if (message.retain) this.keepRetained(message);
+    this.router.route(message);
+  }
+
+  /** The retained view: every broker keeps the retained messages of the shared log in its own state; the log is
+   * their durable copy, so a failed write here is repaired by replaying the log at the next start. */
+  keepRetained(message: OutgoingPublish): void {
+    this.lastRetainedWrite = this.persistence.storeRetained(retainedPacket(message)).then(
+      () => true,
+      (err: unknown) => {
+        this.retainedViewFailed = true;
+        this.logger.warn({ err, topic: message.topic }, 'retained view not stored; the next start replays it from the log');
+        return false;
+      },
+    );
+  }
+
+  /** Resolves once every retained-view write begun so far has settled: false if any failed since start-up. */
+  async retainedWritten(): Promise<boolean> {
+    await this.lastRetainedWrite;
+    return !this.retainedViewFailed;
   }
 
   /** Commits the log position of every persistent session that is connected (a periodic tick, so a crash replays

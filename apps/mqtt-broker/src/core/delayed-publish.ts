@@ -9,7 +9,7 @@ import type { Logger } from '@robustmq/common';
 import type { BrokerStats } from './broker-settings.js';
 import { longTimeout } from '../session/long-timeout.js';
 import { OutgoingPublish, type ForwardedProperties } from '../packets/outgoing-publish.js';
-import type { MessageLog } from '../storage/message-log.js';
+import type { BrokerLog } from '../storage/broker-log.js';
 import type { PacketObject, SessionPersistence } from '../storage/session-persistence.js';
 
 const PREFIX = '$delayed/';
@@ -29,7 +29,7 @@ export interface DelayedHost {
   readonly persistence: Pick<SessionPersistence, 'putDelayed' | 'delayedEntries' | 'deleteDelayed'>;
   readonly stats: BrokerStats;
   readonly logger: Logger;
-  readonly log: Pick<MessageLog, 'whenDurable'>;
+  readonly log: Pick<BrokerLog, 'whenStored'>;
   acceptPublish(message: OutgoingPublish): Promise<void> | undefined;
 }
 
@@ -95,7 +95,7 @@ export class DelayedPublisher {
     const forgetRecord = (): void => {
       broker.persistence.deleteDelayed(id).catch((err: unknown) => broker.logger.error({ err, id }, 'could not delete a delayed message'));
     };
-    Promise.all([retainedWrite, broker.log.whenDurable(message.offset)]).then(forgetRecord, (err: unknown) =>
+    Promise.all([retainedWrite, broker.log.whenStored(message)]).then(forgetRecord, (err: unknown) =>
       // kept: it is published again at the next start
       broker.logger.error({ err, topic: message.topic }, 'delayed message not stored; kept for the next start'),
     );

@@ -135,13 +135,12 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
             sessionPresent: present,
             reasonCode: ReasonCode.SUCCESS,
             properties: {
+              // only what differs from the spec's defaults (§3.2.2.3): Retain, Wildcard, Shared Subscriptions and
+              // Subscription Identifiers are available, which is what their absence means, and every byte left
+              // out is one a client with a small Maximum Packet Size does not have to refuse
               maximumPacketSize: settings.maxPacketSize,
-              receiveMaximum: settings.receiveMaximum,
-              retainAvailable: true,
-              wildcardSubscriptionAvailable: true,
-              sharedSubscriptionAvailable: true,
-              subscriptionIdentifiersAvailable: true,
-              topicAliasMaximum: settings.topicAliasMax,
+              ...(settings.receiveMaximum !== 0xffff ? { receiveMaximum: settings.receiveMaximum } : {}),
+              ...(settings.topicAliasMax !== 0 ? { topicAliasMaximum: settings.topicAliasMax } : {}),
               ...(expiry !== requestedExpiry ? { sessionExpiryInterval: expiry === NEVER_EXPIRES ? 0xffffffff : expiry } : {}),
               ...(assignedClientId !== undefined ? { assignedClientIdentifier: assignedClientId } : {}),
               ...(keepAlive !== (packet.keepalive ?? 0) ? { serverKeepAlive: keepAlive } : {}),

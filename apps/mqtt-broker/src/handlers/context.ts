@@ -8,7 +8,7 @@ import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import type { BrokerRules } from '../rules/broker-rules.js';
 import type { Subscription } from '../routing/subscription.js';
 import type { Session } from '../session/session.js';
-import type { DurableCallback } from '../storage/message-log.js';
+import type { DurableCallback } from '../storage/broker-log.js';
 import type { PacketObject, StoredSubscription } from '../storage/session-persistence.js';
 import type { Connection } from '../transport/connection.js';
 
@@ -43,8 +43,8 @@ export interface HandlerContext {
   unsubscribe(session: Session, filter: string): boolean;
   /** Accepts a message (log, retained store, routing); returns the pending retained write, if any. */
   acceptPublish(message: OutgoingPublish, from?: Session): Promise<void> | undefined;
-  /** Calls back once the message at a log offset is durable, or with the error that means it never will be. */
-  onDurable(offset: number, callback: DurableCallback): void;
+  /** Calls back once an accepted message is durable, or with the error that means it never will be. */
+  onStored(message: OutgoingPublish, callback: DurableCallback): void;
   /** Stores a `$delayed/N/topic` message to be published after `delaySeconds`; resolves once it is durable. */
   scheduleDelayed(message: OutgoingPublish, delaySeconds: number): Promise<void>;
 }

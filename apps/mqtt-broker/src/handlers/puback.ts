@@ -5,7 +5,12 @@ import type { Connection } from '../transport/connection.js';
 import type { HandlerContext } from './context.js';
 
 export function handlePuback(_ctx: HandlerContext, connection: Connection, packet: IPubackPacket): void {
-  // an unknown id is harmless (a late ack after a resend), so it is ignored rather than treated as an error
   const session = connection.session!;
-  if (session.finish(packet.messageId!)) session.commit();
+  const packetId = packet.messageId!;
+  // §4.3.3: a QoS 2 delivery is answered with PUBREC, never PUBACK
+  if (session.inflight.get(packetId)?.qos === 2) {
+    return connection.protocolViolation('ack_kind', `PUBACK for QoS 2 message ${packetId} (§4.3.3)`);
+  }
+  // an unknown id is harmless (a late ack after a resend), so it is ignored rather than treated as an error
+  if (session.finish(packetId)) session.commit();
 }

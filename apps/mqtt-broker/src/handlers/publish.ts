@@ -136,7 +136,7 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
     // the common case waits for one thing only: no closures beyond the one the log calls back
     const slot = connection.acks.reserve();
     connection.pendingQos1++;
-    ctx.onDurable(message.offset, (err) => {
+    ctx.onStored(message, (err) => {
       connection.pendingQos1--;
       if (err === undefined) connection.acks.settle(slot, ackPacket(PUBACK, packetId));
       else notStored(connection, session, qos, packetId, topic, slot, err);
@@ -156,7 +156,7 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
         .incomingStorePacket({ id: session.clientId }, { cmd: 'publish', topic, qos: 2, messageId: packetId })
         .then(() => settled(undefined), settled);
     }
-    ctx.onDurable(message.offset, settled);
+    ctx.onStored(message, settled);
     return waits;
   });
 }

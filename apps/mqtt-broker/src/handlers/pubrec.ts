@@ -9,6 +9,10 @@ import { ReasonCode } from '../packets/reason-codes.js';
 export function handlePubrec(_ctx: HandlerContext, connection: Connection, packet: IPubrecPacket): void {
   const session = connection.session!;
   const packetId = packet.messageId!;
+  // §4.3.2: a QoS 1 delivery is answered with PUBACK, never PUBREC
+  if (session.inflight.get(packetId)?.qos === 1) {
+    return connection.protocolViolation('ack_kind', `PUBREC for QoS 1 message ${packetId} (§4.3.2)`);
+  }
   if ((packet.reasonCode ?? 0) >= 0x80) {
     if (session.finish(packetId)) session.commit();
     return;

@@ -29,9 +29,9 @@ export interface Router<S extends Subscriber> {
   /** Puts one subscription of a connected subscriber into routing. `filter` is the subscriber's key for it. */
   add(filter: string, subscriber: S, subscription: Subscription): void;
   remove(filter: string, subscriber: S, subscription: Subscription): void;
-  /** Delivers a message to every matching subscriber; `from` is the publishing one (No Local). Returns how many it
-   * went to. */
-  route(message: OutgoingPublish, from?: S): number;
+  /** Delivers a message to every matching subscriber (not to its publisher's own session where No Local is set).
+   * Returns how many it went to. */
+  route(message: OutgoingPublish): number;
   sharedGroups(): SharedGroupInfo[];
 }
 
@@ -93,12 +93,13 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
 
   /** Once per subscriber even when several of its filters match, at the highest of their QoS (MQTT-3.3.4-2 / 5.0
    * §3.3.4), with every matching subscription's identifier (MQTT-3.3.4-3/-5). */
-  route(message: OutgoingPublish, from?: S): number {
+  route(message: OutgoingPublish): number {
     const matches = this.matches;
     const messageQos = message.qos;
     const messageRetain = message.retain;
     this.trie.match(message.topic, (subscriber, subscription) => {
-      if (subscription.noLocal && subscriber === from) return;
+      // MQTT-3.8.3-3: not to a connection with the publisher's client id (on whichever broker it was published)
+      if (subscription.noLocal && subscriber.clientId === message.publisher) return;
       const qos: QoS = subscription.qos < messageQos ? subscription.qos : messageQos;
       const retain = subscription.retainAsPublished && messageRetain;
       const id = subscription.identifier;

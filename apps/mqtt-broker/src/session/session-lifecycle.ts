@@ -9,7 +9,7 @@ import type { PlacementSessions } from '../cluster/placement-sessions.js';
 import type { Subscription } from '../routing/subscription.js';
 import type { Connection } from '../transport/connection.js';
 import { NEVER_EXPIRES, Session, type SessionEnv, type WillMessage } from './session.js';
-import type { PacketObject, SessionPersistence } from '../storage/session-persistence.js';
+import type { PacketObject, SessionPersistence, StoredSubscription } from '../storage/session-persistence.js';
 import { longTimeout } from './long-timeout.js';
 import { parseSharedFilter } from '../routing/shared-subscription.js';
 
@@ -25,6 +25,17 @@ export interface SessionHost extends SessionEnv {
   attach(connection: Connection): void;
   subscribe(session: Session, filter: string, subscription: Subscription): boolean;
   acceptPublish(message: OutgoingPublish): Promise<void> | undefined;
+  /** Asks the broker of the cluster that holds a client's persistent session for it (cluster/cluster-sessions.ts);
+   * undefined for a lone broker. */
+  readonly takeOver: ((clientId: string) => Promise<HandedSession | undefined>) | undefined;
+}
+
+/** A persistent session as one broker hands it to another. */
+export interface HandedSession {
+  subscriptions: StoredSubscription[];
+  awaitingRelease: number[];
+  /** session expiry interval in seconds; NEVER_EXPIRES = never. */
+  expiry: number;
 }
 
 /** Finds or creates the session for a CONNECT and binds the connection to it; the returned promise settles once
@@ -36,6 +47,9 @@ export async function openSession(
   cleanStart: boolean,
   expiry: number,
 ): Promise<{ session: Session; present: boolean }> {
+  // a persistent session held by another broker of the cluster comes here first (its old connection is closed there)
+  const handed = broker.takeOver && !broker.sessions.has(clientId) ? await broker.takeOver(clientId) : undefined;
+  if (handed && !cleanStart) await adoptSession(broker, clientId, handed);
   const sync = broker.sessionSync;
   const mirrored = sync !== undefined && (sync.mirrors(clientId) || broker.persistence.getSession(clientId) !== undefined);
   // an older connection with this client id goes first (MQTT-3.1.4-2), so its session is settled before we look
@@ -79,6 +93,56 @@ export async function openSession(
   else if (sync && mirrored) sync.ended(clientId);
   await Promise.all(writes);
   return { session, present };
+}
+
+/** Makes a session handed over by another broker this broker's: its subscriptions, QoS 2 packet ids and position in
+ * the shared log (committed there by the other broker), stored here like any persistent session of ours. */
+async function adoptSession(broker: SessionHost, clientId: string, handed: HandedSession): Promise<void> {
+  const session = new Session(clientId, broker);
+  session.expiry = handed.expiry;
+  restoreSubscriptions(broker, session, handed.subscriptions);
+  for (const id of handed.awaitingRelease) session.awaitingRelease.add(id);
+  session.restorePosition((await broker.log.fetchPosition(broker.sessionGroup(clientId))) ?? broker.log.nextOffset);
+  broker.sessions.set(clientId, session);
+  const { persistence } = broker;
+  await persistence.putSession(clientId, { expiry: handed.expiry, disconnectedAt: Date.now() });
+  if (handed.subscriptions.length > 0) await persistence.addSubscriptions({ id: clientId }, handed.subscriptions);
+  for (const id of handed.awaitingRelease) await persistence.incomingStorePacket({ id: clientId }, { cmd: 'publish', qos: 2, messageId: id });
+}
+
+/** Hands a persistent session to another broker of the cluster (TakeOverSession): the client's connection here is
+ * closed (MQTT 5: DISCONNECT 0x8E), the session's position committed, and its state returned and dropped here. */
+export async function handSessionOver(broker: SessionHost, clientId: string): Promise<HandedSession | undefined> {
+  broker.connectionOf(clientId)?.close('session taken over by another broker', 0x8e);
+  const session = broker.sessions.get(clientId);
+  if (!session) return undefined;
+  clearTimers(session);
+  // the session lives on elsewhere, which cancels a delayed will (MQTT 5 §3.1.3.2.2)
+  session.pendingWill = undefined;
+  const subscriptions = await broker.persistence.subscriptionsByClient({ id: clientId });
+  const handed: HandedSession = { subscriptions, awaitingRelease: [...session.awaitingRelease], expiry: session.expiry };
+  await session.commitNow();
+  if (broker.sessions.get(clientId) === session) broker.sessions.delete(clientId);
+  broker.sessionSync?.forget(clientId);
+  await broker.persistence.delWill({ id: clientId });
+  await broker.persistence.deleteSession(clientId);
+  return handed;
+}
+
+function restoreSubscriptions(broker: SessionHost, session: Session, subscriptions: StoredSubscription[]): void {
+  for (const sub of subscriptions) {
+    const shared = parseSharedFilter(sub.topic);
+    if (shared === 'invalid') continue; // never stored by a broker
+    broker.subscribe(session, sub.topic, {
+      qos: Math.min(2, sub.qos) as 0 | 1 | 2,
+      noLocal: sub.nl === true,
+      retainAsPublished: sub.rap === true,
+      retainHandling: sub.rh ?? 0,
+      levels: (shared?.filter ?? sub.topic).split('/'),
+      identifier: sub.subscriptionIdentifier,
+      share: shared?.group,
+    });
+  }
 }
 
 /** A connection has ended (detach has already taken it out of routing). */
@@ -140,27 +204,15 @@ function handOff(broker: SessionHost, session: Session, will: WillMessage | unde
  * broker's node expired while it was down); only sessions placement does not know, or cannot be asked about, get
  * local timers. */
 export async function restoreSessions(broker: SessionHost): Promise<void> {
-  const { persistence, storage, log } = broker;
+  const { persistence, log } = broker;
   const now = Date.now();
   const owners = new Map<string, { owner: 'placement' | 'elsewhere' | 'local'; willInPlacement: boolean }>();
   for (const [clientId, record] of [...persistence.sessionRecords()]) {
     const session = new Session(clientId, broker);
     session.expiry = record.expiry;
-    for (const sub of await persistence.subscriptionsByClient({ id: clientId })) {
-      const shared = parseSharedFilter(sub.topic);
-      if (shared === 'invalid') continue; // never stored by this broker
-      broker.subscribe(session, sub.topic, {
-        qos: Math.min(2, sub.qos) as 0 | 1 | 2,
-        noLocal: sub.nl === true,
-        retainAsPublished: sub.rap === true,
-        retainHandling: sub.rh ?? 0,
-        levels: (shared?.filter ?? sub.topic).split('/'),
-        identifier: sub.subscriptionIdentifier,
-        share: shared?.group,
-      });
-    }
+    restoreSubscriptions(broker, session, await persistence.subscriptionsByClient({ id: clientId }));
     for (const id of persistence.incomingIds(clientId)) session.awaitingRelease.add(id);
-    session.restorePosition((await storage.fetchOffset(broker.sessionGroup(clientId), log.shard)) ?? log.nextOffset);
+    session.restorePosition((await log.fetchPosition(broker.sessionGroup(clientId))) ?? log.nextOffset);
     broker.sessions.set(clientId, session);
     const disconnectedAt = record.disconnectedAt ?? now;
     if (record.disconnectedAt === undefined) await persistence.putSession(clientId, { ...record, disconnectedAt });

@@ -11,10 +11,9 @@
 import type { MqttVersion, QoS } from '@robustmq/protocol';
 import { StorageError } from '@robustmq/storage-adapter';
 import type { Logger } from '@robustmq/common';
-import type { StorageAdapter } from '@robustmq/storage-adapter';
 import type { BrokerSettings, BrokerStats } from '../core/broker-settings.js';
 import type { Subscription } from '../routing/subscription.js';
-import type { MessageLog } from '../storage/message-log.js';
+import type { BrokerLog } from '../storage/broker-log.js';
 import type { OutboundAliases } from '../transport/topic-alias.js';
 import { PUBREL, ackPacket } from '../packets/fixed-packets.js';
 import { withDup, withPacketId, type ForwardedProperties, type OutgoingPublish } from '../packets/outgoing-publish.js';
@@ -28,8 +27,7 @@ export interface SessionEnv {
   readonly settings: BrokerSettings;
   readonly stats: BrokerStats;
   readonly logger: Logger;
-  readonly log: MessageLog;
-  readonly storage: StorageAdapter;
+  readonly log: BrokerLog;
   /** the consumer group under which a session's position in the message log is committed. */
   sessionGroup(clientId: string): string;
 }
@@ -228,7 +226,7 @@ export class Session {
     };
     this.broker.log.onDurable(point - 1, (err) => {
       if (err) return done();
-      this.broker.storage.commitOffset(this.broker.sessionGroup(this.clientId), this.broker.log.shard, point).then(
+      this.broker.log.commitPosition(this.broker.sessionGroup(this.clientId), point).then(
         () => {
           this.committed = point;
           done();
@@ -245,7 +243,7 @@ export class Session {
   async commitNow(): Promise<void> {
     const point = this.commitPoint();
     await this.broker.log.whenDurable(point - 1);
-    await this.broker.storage.commitOffset(this.broker.sessionGroup(this.clientId), this.broker.log.shard, point);
+    await this.broker.log.commitPosition(this.broker.sessionGroup(this.clientId), point);
     this.committed = point;
   }
 

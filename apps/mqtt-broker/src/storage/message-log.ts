@@ -16,12 +16,11 @@
 import type { Logger } from '@robustmq/common';
 import type { AppendRecord, StorageAdapter, StoredRecord } from '@robustmq/storage-adapter';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
+import type { BrokerLog, DurableCallback } from './broker-log.js';
 import { messageToRecord } from './message-record.js';
 
 export const MESSAGE_SHARD = 'mqtt-messages';
-
-/** called once the message at an offset is durable, or with the error that means it never will be. */
-export type DurableCallback = (err: Error | undefined) => void;
+export type { DurableCallback };
 
 interface Waiter {
   offset: number;
@@ -33,8 +32,9 @@ export interface MessageLogOptions {
   retentionMs: number;
 }
 
-export class MessageLog {
+export class MessageLog implements BrokerLog {
   readonly shard = MESSAGE_SHARD;
+  readonly shared = false;
   /** the offset the next appended message gets. */
   private next: number;
   /** every offset below this is durable. */
@@ -124,6 +124,14 @@ export class MessageLog {
     waiters.splice(i, 0, { offset, callback });
   }
 
+  onStored(message: OutgoingPublish, callback: DurableCallback): void {
+    this.onDurable(message.offset, callback);
+  }
+
+  whenStored(message: OutgoingPublish): Promise<void> {
+    return this.whenDurable(message.offset);
+  }
+
   whenDurable(offset: number): Promise<void> {
     return new Promise((resolve, reject) => this.onDurable(offset, (err) => (err ? reject(err) : resolve())));
   }
@@ -142,6 +150,14 @@ export class MessageLog {
   async startOffset(): Promise<number> {
     return (await this.storage.describeShard(MESSAGE_SHARD)).startOffset;
   }
+  commitPosition(group: string, offset: number): Promise<void> {
+    return this.storage.commitOffset(group, MESSAGE_SHARD, offset);
+  }
+
+  fetchPosition(group: string): Promise<number | undefined> {
+    return this.storage.fetchOffset(group, MESSAGE_SHARD);
+  }
+
 
   /** Resolves once everything appended so far is durable (or failed). */
   async drain(): Promise<void> {

@@ -83,6 +83,16 @@ export class SessionPersistence {
     return persistence;
   }
 
+  /** A read-only snapshot of the persistence kept in `storage` (another broker's, while it is down); undefined when it
+   * has none. Nothing may be written through it. */
+  static async snapshot(storage: StorageAdapter, shardBase = 'mqtt-state'): Promise<SessionPersistence | undefined> {
+    const state = await StateLog.read(storage, shardBase);
+    if (!state) return undefined;
+    const persistence = new SessionPersistence(state);
+    persistence.load();
+    return persistence;
+  }
+
   async setup(broker: PersistenceBroker): Promise<void> {
     this.broker = broker;
   }

@@ -58,6 +58,22 @@ export class StateLog {
     return chosen;
   }
 
+  /** The newest complete generation as it is now, read-only: nothing is deleted or compacted (another broker's state,
+   * read while that broker is down). */
+  static async read(storage: StorageAdapter, base: string): Promise<StateLog | undefined> {
+    const generations = (await storage.listShards())
+      .map((s) => s.name)
+      .filter((name) => name.startsWith(`${base}.`) && /^\d+$/.test(name.slice(base.length + 1)))
+      .map((name) => Number(name.slice(base.length + 1)))
+      .sort((a, b) => b - a);
+    for (const generation of generations) {
+      const log = new StateLog(storage, `${base}.${generation}`);
+      const { complete } = await log.load();
+      if (complete || generation === generations[generations.length - 1]) return log;
+    }
+    return undefined;
+  }
+
   get(key: string): Buffer | undefined {
     return this.map.get(key);
   }

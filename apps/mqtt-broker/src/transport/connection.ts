@@ -31,6 +31,8 @@ export interface ConnectionHost {
   detach(connection: Connection): void;
   /** The socket is gone. */
   connectionClosed(connection: Connection): void;
+  /** Counts a packet refused for breaking the spec, by kind of rule. */
+  countViolation(kind: string): void;
 }
 
 /** A closing socket that does not finish its FIN exchange in time is destroyed. */
@@ -290,13 +292,25 @@ export class Connection {
     }
   }
 
+  /** A packet broke a rule of the spec that needs session state (which ack fits an in-flight message): counted,
+   * and the connection closed — MQTT 5 with DISCONNECT and the reason code, 3.1.1 without (MQTT-4.13.1-1). */
+  protocolViolation(kind: string, why: string, reasonCode: number = ReasonCode.PROTOCOL_ERROR): void {
+    this.host.countViolation(kind);
+    this.close(why, reasonCode);
+  }
+
   private onCodecError(error: MqttCodecError): void {
-    this.logger.debug({ err: error.message, clientId: this.session?.clientId }, 'undecodable input');
+    this.logger.debug({ err: error.message, kind: error.kind, clientId: this.session?.clientId }, 'undecodable input');
     if (this.closing) return;
+    this.host.countViolation(error.kind);
     if (!this.session && error.message === 'Invalid protocol version') {
       // MQTT-3.1.2-2: answer an unsupported protocol level with CONNACK 0x01 before closing
       this.flushWrites();
       this.socket.write(CONNACK_UNACCEPTABLE_PROTOCOL_VERSION);
+    } else if (!this.session && error.packetType === 1 && error.connectLevel === 5) {
+      // §4.13.1: an error in an MQTT 5 CONNECT may be answered with a CONNACK carrying the reason code
+      this.flushWrites();
+      this.socket.write(encodePacket({ cmd: 'connack', sessionPresent: false, reasonCode: error.reasonCode }, 5));
     }
     this.close(`undecodable input: ${error.message}`, error.reasonCode);
   }

@@ -42,7 +42,9 @@ function showValue(value: Buffer): { value: string; encoding: 'utf8' | 'base64' 
 }
 
 function keyOf(params: unknown): string {
-  const key = decodeURIComponent((params as { '*': string })['*'] ?? '');
+  // the router has already percent-decoded the wildcard once; decoding again would turn `100%25` into an error and
+  // `a%2541` into `aA`
+  const key = (params as { '*': string })['*'] ?? '';
   if (!key) throw new HttpError(400, 'INVALID_ARGUMENT', 'key must not be empty');
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new HttpError(400, 'INVALID_ARGUMENT', `key is longer than ${MAX_KEY_BYTES} bytes`);
   return key;

@@ -1,6 +1,6 @@
-// The shared `main` of every service: parse --config, load and validate it (exit 2 with the message on error),
-// start, and close cleanly on SIGINT/SIGTERM (a second signal forces exit).
-import { parseArgs } from 'node:util';
+// The shared `main` of every service: parse --config (and --help), load and validate it (exit 2 with the message on
+// error), start, and close cleanly on SIGINT/SIGTERM (a second signal forces exit).
+import { cliProgram, parseCli, USAGE_EXIT_CODE } from '../cli/command.js';
 import { ConfigError, type LoadConfigOptions } from '../config/load.js';
 
 export async function runService<C>(
@@ -9,19 +9,28 @@ export async function runService<C>(
   start: (config: C) => Promise<{ close(): Promise<void> }>,
   argv = process.argv.slice(2),
 ): Promise<void> {
+  const program = cliProgram(
+    name,
+    `runs the ${name}; configuration from a TOML file and ROBUSTMQ_<SECTION>_<KEY> environment variables (docs/configuration.md)`,
+  ).option('-c, --config <file>', 'TOML configuration file (default: built-in defaults + environment)');
+  const values = parseCli(program, argv).opts<{ config?: string }>();
   let config: C;
   try {
-    const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } });
     config = load(values.config ? { file: values.config } : {});
   } catch (err) {
-    const message = err instanceof ConfigError || err instanceof TypeError ? err.message : String(err);
+    const message = err instanceof ConfigError ? err.message : String(err);
     process.stderr.write(`${name}: ${message}\n`);
-    process.exit(2);
+    process.exit(USAGE_EXIT_CODE);
   }
   let handle: { close(): Promise<void> };
   try {
     handle = await start(config);
   } catch (err) {
+    // a configuration mistake found while starting (an unreadable token file, ...) is still a usage error
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${name}: ${err.message}\n`);
+      process.exit(USAGE_EXIT_CODE);
+    }
     process.stderr.write(`${name}: failed to start: ${(err as Error).message}\n`);
     process.exit(1);
   }

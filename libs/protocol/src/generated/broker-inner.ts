@@ -7,6 +7,8 @@ import type { DeleteSessionRequest as _robustmq_broker_DeleteSessionRequest, Del
 import type { LastWill as _robustmq_broker_LastWill, LastWill__Output as _robustmq_broker_LastWill__Output } from './robustmq/broker/LastWill.js';
 import type { SendLastWillReply as _robustmq_broker_SendLastWillReply, SendLastWillReply__Output as _robustmq_broker_SendLastWillReply__Output } from './robustmq/broker/SendLastWillReply.js';
 import type { SendLastWillRequest as _robustmq_broker_SendLastWillRequest, SendLastWillRequest__Output as _robustmq_broker_SendLastWillRequest__Output } from './robustmq/broker/SendLastWillRequest.js';
+import type { TakeOverSessionReply as _robustmq_broker_TakeOverSessionReply, TakeOverSessionReply__Output as _robustmq_broker_TakeOverSessionReply__Output } from './robustmq/broker/TakeOverSessionReply.js';
+import type { TakeOverSessionRequest as _robustmq_broker_TakeOverSessionRequest, TakeOverSessionRequest__Output as _robustmq_broker_TakeOverSessionRequest__Output } from './robustmq/broker/TakeOverSessionRequest.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -21,6 +23,8 @@ export interface ProtoGrpcType {
       LastWill: MessageTypeDefinition<_robustmq_broker_LastWill, _robustmq_broker_LastWill__Output>
       SendLastWillReply: MessageTypeDefinition<_robustmq_broker_SendLastWillReply, _robustmq_broker_SendLastWillReply__Output>
       SendLastWillRequest: MessageTypeDefinition<_robustmq_broker_SendLastWillRequest, _robustmq_broker_SendLastWillRequest__Output>
+      TakeOverSessionReply: MessageTypeDefinition<_robustmq_broker_TakeOverSessionReply, _robustmq_broker_TakeOverSessionReply__Output>
+      TakeOverSessionRequest: MessageTypeDefinition<_robustmq_broker_TakeOverSessionRequest, _robustmq_broker_TakeOverSessionRequest__Output>
     }
   }
 }

@@ -1,6 +1,7 @@
-// A thin per-connection wrapper over mqtt-packet: one streaming parser per connection that learns the protocol
-// version from CONNECT, enforces a maximum packet size before buffering a whole oversized packet, and an encoder
-// that writes packets for the connection's negotiated version.
+// A per-connection wrapper over mqtt-packet: one streaming decoder per connection that frames packets itself,
+// enforces a maximum packet size before buffering a whole oversized packet, holds every packet to the spec's
+// stateless rules (validate.ts) before mqtt-packet decodes it, and learns the protocol version from CONNECT; and an
+// encoder that writes packets for the connection's negotiated version.
 import mqttPacket from 'mqtt-packet';
 import type { Packet, Parser } from 'mqtt-packet';
 
@@ -24,14 +25,22 @@ export type {
   QoS,
 } from 'mqtt-packet';
 
-export type MqttVersion = 3 | 4 | 5;
+import { validateMqttPacket, type MqttVersion, type MqttViolationKind } from './validate.js';
+
+export type { MqttVersion };
 
 /** Why the codec gave up on a byte stream; the connection must be closed after any of these. */
 export class MqttCodecError extends Error {
   constructor(
     message: string,
-    /** an MQTT 5 reason code describing the problem (0x81 malformed packet, 0x95 packet too large). */
+    /** an MQTT 5 reason code describing the problem (0x81 malformed packet, 0x82 protocol error, 0x95 packet too large). */
     readonly reasonCode: number,
+    /** which rule was broken, for metrics; 'malformed' when mqtt-packet itself refused the bytes. */
+    readonly kind: MqttViolationKind | 'malformed' | 'too_large' = 'malformed',
+    /** the packet type (1..15) of the offending packet, when its fixed header was read. */
+    readonly packetType?: number,
+    /** for a refused CONNECT: the protocol level it asked for, so a v5 client can be answered with CONNACK. */
+    readonly connectLevel?: number,
   ) {
     super(message);
     this.name = 'MqttCodecError';
@@ -45,10 +54,23 @@ export interface MqttDecoderOptions {
   onError: (error: MqttCodecError) => void;
 }
 
-/** A streaming decoder for one connection. Feed it socket chunks; it calls back per packet or once on error. */
+/**
+ * A streaming decoder for one connection. Feed it socket chunks; it calls back per packet or once on error.
+ *
+ * It frames packets itself (fixed header and remaining length) so each whole packet's raw bytes pass the strict
+ * validator (validate.ts) before mqtt-packet decodes them: a packet either satisfies every stateless rule of the
+ * spec or is never delivered. Framing copies nothing when a chunk holds whole packets; a packet split across
+ * chunks is joined once, when its last byte has arrived.
+ */
 export class MqttDecoder {
-  private readonly parser: Parser & { settings: { protocolVersion?: number }; packet: { length: number } };
+  private readonly parser: Parser & { settings: { protocolVersion?: number } };
   private failed = false;
+  /** received bytes not yet framed into a whole packet. */
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** the packet mqtt-packet is decoding, to describe its error. */
+  private current: Buffer | undefined;
+  private currentHeaderLength = 0;
 
   constructor(private readonly options: MqttDecoderOptions) {
     this.parser = mqttPacket.parser({ protocolVersion: 4 }) as MqttDecoder['parser'];
@@ -60,7 +82,7 @@ export class MqttDecoder {
       }
       this.options.onPacket(packet);
     });
-    this.parser.on('error', (err: Error) => this.fail(new MqttCodecError(err.message, 0x81)));
+    this.parser.on('error', (err: Error) => this.parserFailed(err));
   }
 
   get protocolVersion(): MqttVersion {
@@ -69,25 +91,100 @@ export class MqttDecoder {
 
   /** Parses a chunk. After an error no more packets are delivered. */
   push(chunk: Buffer): void {
-    if (this.failed) return;
-    try {
-      this.parser.parse(chunk);
-    } catch (err) {
-      // mqtt-packet reports most problems through 'error', but a few malformed inputs throw instead.
-      this.fail(new MqttCodecError((err as Error).message, 0x81));
+    if (this.failed || chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (!this.failed && this.buffered > 0) {
+      let head = this.chunks[0]!;
+      // the fixed header is at most 5 bytes; join the first chunks when it straddles them
+      if (head.length < 5 && this.chunks.length > 1) head = this.join();
+      const header = readFixedHeader(head);
+      if (header === undefined) return; // wait for more header bytes
+      if (typeof header === 'string') {
+        this.fail(new MqttCodecError(header, 0x81, 'fixed_header', head[0]! >> 4));
+        return;
+      }
+      if (header.remaining > this.options.maxPacketSize) {
+        const message = `packet of ${header.remaining} bytes exceeds the maximum of ${this.options.maxPacketSize}`;
+        this.fail(new MqttCodecError(message, 0x95, 'too_large', head[0]! >> 4));
+        return;
+      }
+      const total = header.length + header.remaining;
+      if (this.buffered < total) return; // wait for the rest of the packet
+      if (head.length < total) head = this.join();
+      const packet = total === head.length ? head : head.subarray(0, total);
+      if (total === head.length) this.chunks.shift();
+      else this.chunks[0] = head.subarray(total);
+      this.buffered -= total;
+      this.deliver(packet, header.length);
+    }
+  }
+
+  private deliver(packet: Buffer, headerLength: number): void {
+    const type = packet[0]! >> 4;
+    const violation = validateMqttPacket(packet, headerLength, this.protocolVersion);
+    if (violation) {
+      const level = type === 1 ? connectLevel(packet, headerLength) : undefined;
+      this.fail(new MqttCodecError(violation.message, violation.reasonCode, violation.kind, type, level));
       return;
     }
-    const pending = this.parser.packet.length;
-    if (!this.failed && pending > this.options.maxPacketSize) {
-      this.fail(new MqttCodecError(`packet of ${pending} bytes exceeds the maximum of ${this.options.maxPacketSize}`, 0x95));
+    this.current = packet;
+    this.currentHeaderLength = headerLength;
+    try {
+      this.parser.parse(packet);
+    } catch (err) {
+      // mqtt-packet reports most problems through 'error', but a few malformed inputs throw instead.
+      this.parserFailed(err as Error);
     }
+    this.current = undefined;
+  }
+
+  private parserFailed(err: Error): void {
+    const packet = this.current;
+    const type = packet ? packet[0]! >> 4 : undefined;
+    const level = packet && type === 1 ? connectLevel(packet, this.currentHeaderLength) : undefined;
+    this.fail(new MqttCodecError(err.message, 0x81, 'malformed', type, level));
+  }
+
+  /** Joins the buffered chunks into one. */
+  private join(): Buffer {
+    const joined = Buffer.concat(this.chunks, this.buffered);
+    this.chunks = [joined];
+    return joined;
   }
 
   private fail(error: MqttCodecError): void {
     if (this.failed) return;
     this.failed = true;
+    this.chunks = [];
+    this.buffered = 0;
     this.options.onError(error);
   }
+}
+
+/** The fixed header (§2.1): its length and the remaining length; undefined when incomplete, a message when broken.
+ * The remaining length is a Variable Byte Integer of at most 4 bytes in its shortest form (MQTT-1.5.5-1). */
+function readFixedHeader(bytes: Buffer): { length: number; remaining: number } | string | undefined {
+  let remaining = 0;
+  let multiplier = 1;
+  for (let i = 1; i <= 4; i++) {
+    if (i >= bytes.length) return undefined;
+    const b = bytes[i]!;
+    remaining += (b & 0x7f) * multiplier;
+    if ((b & 0x80) === 0) {
+      if (i > 1 && b === 0) return 'remaining length not in its shortest encoding (MQTT-1.5.5-1)';
+      return { length: i + 1, remaining };
+    }
+    multiplier *= 128;
+  }
+  return 'remaining length longer than 4 bytes (§1.5.5)';
+}
+
+/** The protocol level of a CONNECT, when it has one. */
+function connectLevel(packet: Buffer, headerLength: number): number | undefined {
+  if (packet.length < headerLength + 2) return undefined;
+  const at = headerLength + 2 + packet.readUInt16BE(headerLength);
+  return at < packet.length ? packet[at] : undefined;
 }
 
 /** Encodes a packet for the given protocol version. */

@@ -6,8 +6,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { createLogger, RocksDbEngine } from '@robustmq/common';
+import {
+  Option,
+  RocksDbEngine,
+  cliProgram,
+  createLogger,
+  integerArg,
+  numberArg,
+  numberListArg,
+  parseCli,
+} from '@robustmq/common';
 import { GrpcRaftTransport } from '../transport/grpc-transport.js';
 import type { NodeId } from '../types.js';
 import { RaftNode, type RaftApplication } from './raft-node.js';
@@ -193,22 +201,37 @@ class ChildNode {
 // Parent
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      child: { type: 'string' },
-      dir: { type: 'string' },
-      'single-process': { type: 'boolean', default: false },
-      seconds: { type: 'string', default: '5' },
-      concurrency: { type: 'string', default: '1,100,1000' },
-      size: { type: 'string', default: '100' },
-    },
-  });
+  const values = parseCli(
+    cliProgram('raft-bench', 'committed entries/s and latency of a 3-voter Raft group over gRPC and RocksDB')
+      .addOption(new Option('--child <id>', 'internal: run as node <id> of a parent bench').hideHelp())
+      .addOption(new Option('--dir <dir>', "internal: the child node's data dir").hideHelp())
+      .option(
+        '--single-process',
+        'run the three nodes in this process instead of three child processes',
+        false,
+      )
+      .option('--seconds <s>', 'measured seconds per concurrency level', numberArg('--seconds', 0.1), 5)
+      .option(
+        '--concurrency <list>',
+        'concurrent proposers, one measurement per level',
+        numberListArg(integerArg('--concurrency', 1, 1_000_000)),
+        [1, 100, 1000],
+      )
+      .option('--size <bytes>', 'bytes per entry', integerArg('--size', 1, 16 * 1024 * 1024), 100),
+  ).opts<{
+    child?: string;
+    dir?: string;
+    singleProcess: boolean;
+    seconds: number;
+    concurrency: number[];
+    size: number;
+  }>();
   if (values.child) return child(Number(values.child), values.dir!);
 
-  const seconds = Number(values.seconds);
-  const size = Number(values.size);
-  const levels = values.concurrency.split(',').map(Number);
-  const single = values['single-process'];
+  const seconds = values.seconds;
+  const size = values.size;
+  const levels = values.concurrency;
+  const single = values.singleProcess;
   const root = mkdtempSync(join(tmpdir(), 'raft-bench-'));
   const ids = [1, 2, 3];
   const results: LoadResult[] = [];

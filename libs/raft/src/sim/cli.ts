@@ -1,51 +1,37 @@
 #!/usr/bin/env node
 // Command line for the Raft simulator: run many seeds (or replay one with a trace) and print failing seeds' replay commands.
-import { parseArgs } from 'node:util';
+import { cliProgram, integerArg, parseCli } from '@robustmq/common';
 import { directReplayCommand, replayCommand } from './replay-command.js';
 import { runSimulation, type SimResult } from './simulator.js';
 
-const usage = `usage: node libs/raft/dist/sim/cli.js [--seeds N] [--seed S] [--steps K] [--trace] [--quiet]
-  --seeds N   run N seeds, starting at --seed (default: 1000 seeds from seed 1)
-  --seed S    first seed (with no --seeds: replay just this seed, with a trace of what happened)
-  --steps K   ticks of fault injection per seed before healing (default 300)
-  --trace     print every notable event (default when replaying a single seed)
-  --quiet     print only failures and the summary`;
-
 function main(): number {
-  let args;
-  try {
-    args = parseArgs({
-      options: {
-        seeds: { type: 'string' },
-        seed: { type: 'string' },
-        steps: { type: 'string' },
-        trace: { type: 'boolean', default: false },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(usage);
-    return 0;
-  }
-  const int = (name: string, v: string | undefined, dflt: number): number => {
-    if (v === undefined) return dflt;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) {
-      console.error(`--${name} must be a non-negative integer, got '${v}'\n${usage}`);
-      process.exit(2);
-    }
-    return n;
-  };
+  const args = parseCli(
+    cliProgram(
+      'raft-sim',
+      'runs the seeded Raft simulator over many seeds (or replays one with a trace) and prints failing seeds',
+    )
+      .option(
+        '--seeds <n>',
+        'run N seeds, starting at --seed (default: 1000 seeds from seed 1)',
+        integerArg('--seeds', 0),
+      )
+      .option(
+        '--seed <s>',
+        'first seed (with no --seeds: replay just this seed, with a trace of what happened)',
+        integerArg('--seed', 0),
+      )
+      .option(
+        '--steps <k>',
+        'ticks of fault injection per seed before healing (default 300)',
+        integerArg('--steps', 0),
+      )
+      .option('--trace', 'print every notable event (default when replaying a single seed)', false)
+      .option('--quiet', 'print only failures and the summary', false),
+  ).opts<{ seeds?: number; seed?: number; steps?: number; trace: boolean; quiet: boolean }>();
   const single = args.seed !== undefined && args.seeds === undefined;
-  const first = int('seed', args.seed, 1);
-  const count = single ? 1 : int('seeds', args.seeds, 1000);
-  const steps = args.steps === undefined ? undefined : int('steps', args.steps, 300);
+  const first = args.seed ?? 1;
+  const count = single ? 1 : (args.seeds ?? 1000);
+  const steps = args.steps;
   const trace = args.trace || single;
 
   const started = Date.now();

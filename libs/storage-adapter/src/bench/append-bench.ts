@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { cliProgram, integerArg, listArg, parseCli, usageError } from '@robustmq/common';
 import { createConnection } from 'mysql2/promise';
 import { MemoryStorageAdapter } from '../memory-adapter.js';
 import { MySqlStorageAdapter } from '../mysql-adapter.js';
@@ -37,45 +37,45 @@ interface BenchResult {
   note: string;
 }
 
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0)
-    throw new Error(`--${name} must be a positive integer, got '${value}'`);
-  return n;
-}
+const ADAPTERS = ['rocksdb', 'memory', 'mysql'] as const;
 
 function parseConfig(argv: string[]): BenchConfig {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      producers: { type: 'string', default: '16' },
-      batch: { type: 'string', default: '10' },
-      records: { type: 'string', default: '200000' },
-      payload: { type: 'string', default: '100' },
-      adapters: { type: 'string', default: 'rocksdb,memory' },
-      'mysql-url': { type: 'string', default: process.env.ROBUSTMQ_MYSQL_URL },
-    },
-  });
-  const adapters = values.adapters.split(',').filter(Boolean);
-  for (const a of adapters) {
-    if (a !== 'rocksdb' && a !== 'memory' && a !== 'mysql')
-      throw new Error(`--adapters: unknown adapter '${a}'; use rocksdb, memory and/or mysql`);
-  }
-  const mysqlUrl = values['mysql-url']?.replace(/\/+$/, '');
-  if (adapters.includes('mysql') && !mysqlUrl) {
-    throw new Error(
+  const program = cliProgram(
+    'append-bench',
+    'records/s and append latency of the StorageAdapter implementations',
+  )
+    .option('--producers <n>', 'concurrent producers', integerArg('--producers', 1), 16)
+    .option('--batch <n>', 'records per append() call', integerArg('--batch', 1), 10)
+    .option('--records <n>', 'records appended per adapter', integerArg('--records', 1), 200_000)
+    .option('--payload <bytes>', 'payload bytes per record', integerArg('--payload', 1), 100)
+    .option(
+      '--adapters <list>',
+      `adapters to measure (${ADAPTERS.join(',')})`,
+      listArg(ADAPTERS, 'adapter'),
+      ['rocksdb', 'memory'],
+    )
+    .option(
+      '--mysql-url <url>',
+      'for mysql: mysql://user:password@host:port (default: ROBUSTMQ_MYSQL_URL)',
+      process.env.ROBUSTMQ_MYSQL_URL,
+    );
+  const values = parseCli(program, argv).opts<{
+    producers: number;
+    batch: number;
+    records: number;
+    payload: number;
+    adapters: string[];
+    mysqlUrl?: string;
+  }>();
+  const mysqlUrl = values.mysqlUrl?.replace(/\/+$/, '');
+  if (values.adapters.includes('mysql') && !mysqlUrl) {
+    usageError(
+      program,
       '--adapters mysql needs --mysql-url mysql://user:password@host:port (or ROBUSTMQ_MYSQL_URL); the benchmark ' +
         'creates and drops a database of its own there',
     );
   }
-  return {
-    producers: positiveInt('producers', values.producers),
-    batch: positiveInt('batch', values.batch),
-    records: positiveInt('records', values.records),
-    payload: positiveInt('payload', values.payload),
-    adapters,
-    mysqlUrl,
-  };
+  return { ...values, mysqlUrl };
 }
 
 function percentile(sorted: number[], p: number): number {

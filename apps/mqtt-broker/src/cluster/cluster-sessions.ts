@@ -1,0 +1,127 @@
+// Sessions belong to the cluster: when a client connects here and placement's SESSION record says its persistent
+// session lives on another broker, this broker asks that broker (its inner gRPC service, TakeOverSession) to close
+// the client's old connection (MQTT 5: DISCONNECT 0x8E), commit the session's position in the shared message log and
+// hand over the session's subscriptions and QoS 2 packet ids; the new connection then resumes the session here,
+// reading the shared log from that position — so messages queued while the client was away, and those it had not
+// acknowledged, follow it. When that broker is dead (unregistered, or not answering), the session's state is read
+// from that broker's own journal namespace (`mqtt-broker-<node id>`, read-only: nothing there is changed) and its
+// position from the shared log, where the dead broker committed it. See docs/architecture.md "The broker cluster".
+import * as grpc from '@grpc/grpc-js';
+import type { Logger, PlacementClient } from '@robustmq/common';
+import { ClusterTypes, clusterClientOptions, newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/protocol';
+import type { StorageAdapter } from '@robustmq/storage-adapter';
+import type { HandedSession } from '../session/session-lifecycle.js';
+import { SessionPersistence, type StoredSubscription } from '../storage/session-persistence.js';
+
+const TAKE_OVER_TIMEOUT_MS = 3_000;
+/** a dead broker's state snapshot is read again after this long (its sessions reconnect within seconds). */
+const SNAPSHOT_TTL_MS = 30_000;
+
+/** How to open another broker's storage (its journal namespace) for reading. */
+export type OpenBrokerStorage = (nodeId: number) => Promise<StorageAdapter>;
+
+export class ClusterSessions {
+  private readonly clients = new Map<string, BrokerInnerServiceClient>();
+  /** read-only snapshots of dead brokers' session state, by node id. */
+  private readonly snapshots = new Map<number, { at: number; persistence: Promise<SessionPersistence | undefined> }>();
+
+  constructor(
+    private readonly placement: PlacementClient,
+    private readonly nodeId: number,
+    private readonly logger: Logger,
+    private readonly authToken: string | undefined,
+    private readonly openBrokerStorage: OpenBrokerStorage,
+  ) {}
+
+  /** The session of `clientId` from the broker placement says holds it, or undefined when no other broker does (or
+   * it cannot be reached: then the session starts here from what this broker knows). */
+  async takeOver(clientId: string): Promise<HandedSession | undefined> {
+    let owner: number | undefined;
+    try {
+      const record = await this.placement.getResource('SESSION', clientId);
+      if (!record) return undefined;
+      owner = Number(record.record.brokerNodeId);
+    } catch (err) {
+      this.logger.warn({ err, clientId }, 'could not ask placement where the session lives; it starts here');
+      return undefined;
+    }
+    if (!Number.isInteger(owner) || owner === this.nodeId) return undefined;
+    const address = await this.innerAddress(owner).catch(() => undefined);
+    if (!address) return this.fromDeadBroker(owner, clientId);
+    try {
+      const reply = await this.call(address, clientId);
+      if (!reply.found) return undefined;
+      this.logger.debug({ clientId, from: owner }, 'session taken over from another broker');
+      return {
+        subscriptions: JSON.parse(reply.subscriptionsJson || '[]') as StoredSubscription[],
+        awaitingRelease: reply.awaitingRelease,
+        expiry: Number(reply.expiry),
+      };
+    } catch (err) {
+      this.logger.warn({ err, clientId, owner }, 'the broker holding the session did not hand it over; reading its state');
+      return this.fromDeadBroker(owner, clientId);
+    }
+  }
+
+  /** The session as the dead broker `owner` last stored it, or undefined (then it starts here). */
+  private async fromDeadBroker(owner: number, clientId: string): Promise<HandedSession | undefined> {
+    try {
+      let entry = this.snapshots.get(owner);
+      if (!entry || Date.now() - entry.at > SNAPSHOT_TTL_MS) {
+        entry = { at: Date.now(), persistence: this.readSnapshot(owner) };
+        this.snapshots.set(owner, entry);
+      }
+      const persistence = await entry.persistence;
+      const record = persistence?.getSession(clientId);
+      if (!persistence || !record) return undefined;
+      this.logger.info({ clientId, owner }, 'session resumed from the state of a broker that is gone');
+      return {
+        subscriptions: await persistence.subscriptionsByClient({ id: clientId }),
+        awaitingRelease: persistence.incomingIds(clientId),
+        expiry: record.expiry,
+      };
+    } catch (err) {
+      this.snapshots.delete(owner);
+      this.logger.warn({ err, clientId, owner }, 'could not read the session state of a broker that is gone; it starts here');
+      return undefined;
+    }
+  }
+
+  private async readSnapshot(owner: number): Promise<SessionPersistence | undefined> {
+    const storage = await this.openBrokerStorage(owner);
+    try {
+      return await SessionPersistence.snapshot(storage);
+    } finally {
+      await storage.close().catch(() => undefined);
+    }
+  }
+
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+
+  private async innerAddress(nodeId: number): Promise<string | undefined> {
+    const nodes = await this.placement.listNodes(ClusterTypes.mqttBroker);
+    const node = nodes.find((n) => n.nodeId === nodeId);
+    const port = node?.ports.grpc;
+    return node && port ? `${node.host}:${port}` : undefined;
+  }
+
+  private call(address: string, clientId: string): Promise<{ found: boolean; subscriptionsJson: string; awaitingRelease: number[]; expiry: number | string }> {
+    let client = this.clients.get(address);
+    if (!client) {
+      client = newBrokerInnerClient(address, grpc.credentials.createInsecure(), clusterClientOptions(this.authToken));
+      this.clients.set(address, client);
+    }
+    const inner = client;
+    return new Promise((resolve, reject) => {
+      inner.TakeOverSession(
+        { clientId, brokerNodeId: this.nodeId },
+        new grpc.Metadata(),
+        { deadline: Date.now() + TAKE_OVER_TIMEOUT_MS },
+        (err, reply) => (err || !reply ? reject(err ?? new Error('empty reply')) : resolve(reply)),
+      );
+    });
+  }
+}

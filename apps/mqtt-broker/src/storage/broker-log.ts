@@ -1,0 +1,40 @@
+// What the broker, its sessions and handlers need of the message log, whichever kind it is: the broker's own log
+// (message-log.ts — one writer, offsets known before the append completes, messages routed at once) or the
+// cluster's shared log (cluster-log.ts — every broker appends to one shard and routes what it reads back from it).
+import type { StoredRecord } from '@robustmq/storage-adapter';
+import type { OutgoingPublish } from '../packets/outgoing-publish.js';
+
+/** called once the message at an offset is durable, or with the error that means it never will be. */
+export type DurableCallback = (err: Error | undefined) => void;
+
+export interface BrokerLog {
+  readonly shard: string;
+  /** true when other brokers append to the same log: a message reaches subscribers (here too) only once it has been
+   * read back from the log, in the log's order; false when the broker routes a message as it accepts it. */
+  readonly shared: boolean;
+  /** every message at a lower offset has been routed by this broker (sessions resume reading here). */
+  readonly nextOffset: number;
+  /** every offset below this is durable. */
+  readonly durableOffset: number;
+  /** set when the log can no longer be trusted; it then refuses to append. */
+  readonly failed: Error | undefined;
+  /** Queues a message for storage. */
+  append(message: OutgoingPublish): void;
+  /** Calls back once an appended message is durable, or with the error that means it never will be. */
+  onStored(message: OutgoingPublish, callback: DurableCallback): void;
+  whenStored(message: OutgoingPublish): Promise<void>;
+  /** Calls back once every offset up to `offset` is durable (a session's commit point). */
+  onDurable(offset: number, callback: DurableCallback): void;
+  whenDurable(offset: number): Promise<void>;
+  /** A message routed but not durable yet, by offset; undefined when there is none. */
+  tailAt(offset: number): OutgoingPublish | undefined;
+  /** Durable records from `from` on. */
+  read(from: number, maxRecords: number): Promise<StoredRecord[]>;
+  startOffset(): Promise<number>;
+  /** Durably records a consumer's position in this log (a session's, under its group). */
+  commitPosition(group: string, offset: number): Promise<void>;
+  /** The position last committed under `group`, if any. */
+  fetchPosition(group: string): Promise<number | undefined>;
+  /** Resolves once everything appended so far is durable (or failed). */
+  drain(): Promise<void>;
+}

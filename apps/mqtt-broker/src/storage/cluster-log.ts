@@ -1,0 +1,292 @@
+// The cluster's shared message log: every broker of a cluster appends the messages it accepts to one shard of the
+// shared storage (the journal, or MySQL), and every broker routes to its own subscribers what it reads back from
+// that shard, in the shard's order — its own messages included. So a message accepted anywhere reaches every
+// matching session everywhere, every broker sees the messages in the same order, a session's position is one offset
+// that means the same on every broker (it resumes anywhere from it), and a subscriber is only ever sent what is
+// durable: a broker's death loses nothing that was acknowledged (see docs/architecture.md "The broker cluster").
+//
+// Appends are group-committed like the lone broker's log (one append() in flight, everything accepted meanwhile in
+// the next one), but offsets are assigned by storage, so a message gets its offset when its append completes. The
+// reader long-polls the shard from `routed`; a batch of our own that directly follows what was routed is routed as
+// soon as its append completes (no wait for the read to bring it back), and the read skips what was routed so.
+import type { Logger } from '@robustmq/common';
+import { isStorageError, type AppendRecord, type StorageAdapter, type StoredRecord } from '@robustmq/storage-adapter';
+import type { OutgoingPublish } from '../packets/outgoing-publish.js';
+import type { BrokerLog, DurableCallback } from './broker-log.js';
+import { messageToRecord, recordToMessage } from './message-record.js';
+import { MESSAGE_SHARD } from './message-log.js';
+
+const READ_BATCH = 1000;
+const READ_MAX_BYTES = 4 * 1024 * 1024;
+/** how long one read waits for new records (long poll); also how long stop() may wait for the reader. */
+const READ_WAIT_MS = 500;
+/** pause after a failed read before trying again (storage unreachable, leader change). */
+const READ_RETRY_MS = 200;
+
+export interface ClusterLogOptions {
+  /** sealed segments older than this are removed by the storage's retention; 0 keeps everything. */
+  retentionMs: number;
+}
+
+/** Receives each message of the log once, in offset order (undefined for a record that holds no message). */
+export type LogConsumer = (message: OutgoingPublish) => void;
+
+interface OffsetWaiter {
+  offset: number;
+  callback: DurableCallback;
+}
+
+export class ClusterLog implements BrokerLog {
+  readonly shard = MESSAGE_SHARD;
+  readonly shared = true;
+  /** the next offset to route: everything below it has been handed to the consumer. */
+  private routed: number;
+  private pending: OutgoingPublish[] = [];
+  private flushScheduled = false;
+  private appending = false;
+  /** callbacks of accepted messages whose append has not completed. */
+  private readonly storedWaiters = new Map<OutgoingPublish, DurableCallback[]>();
+  /** our appended messages not routed yet, by offset: routed as they are (no decoding of what we encoded). */
+  private readonly own = new Map<number, OutgoingPublish>();
+  private offsetWaiters: OffsetWaiter[] = [];
+  private consumer: LogConsumer | undefined;
+  private stopped = false;
+  private reader: Promise<void> | undefined;
+  private readonly idle: (() => void)[] = [];
+  readonly appendStats = { appends: 0, messages: 0, failedAppends: 0 };
+
+  private constructor(
+    readonly storage: StorageAdapter,
+    nextOffset: number,
+    private readonly logger: Logger,
+  ) {
+    this.routed = nextOffset;
+  }
+
+  /** Opens the shared shard (creating it if no broker has yet); routing starts at its current end. */
+  static async open(storage: StorageAdapter, options: ClusterLogOptions, logger: Logger): Promise<ClusterLog> {
+    let info = (await storage.listShards()).find((s) => s.name === MESSAGE_SHARD);
+    if (!info) {
+      try {
+        info = await storage.createShard(MESSAGE_SHARD, {
+          maxRecordsPerSegment: 100_000,
+          ...(options.retentionMs > 0 ? { retentionMs: options.retentionMs } : {}),
+        });
+      } catch (err) {
+        // another broker created it at the same moment
+        if (!isStorageError(err, 'SHARD_EXISTS')) throw err;
+        info = await storage.describeShard(MESSAGE_SHARD);
+      }
+    }
+    return new ClusterLog(storage, info.nextOffset, logger);
+  }
+
+  get nextOffset(): number {
+    return this.routed;
+  }
+
+  /** Everything routed is durable (only durable records are read back). */
+  get durableOffset(): number {
+    return this.routed;
+  }
+
+  get failed(): Error | undefined {
+    return undefined;
+  }
+
+  /** Hands every message from [from, the current end) to `replay` (start-up catch-up of the retained view), without
+   * routing it. */
+  async replay(from: number, replay: LogConsumer): Promise<void> {
+    let offset = Math.max(from, await this.startOffset());
+    while (offset < this.routed) {
+      const records = await this.read(offset, Math.min(READ_BATCH, this.routed - offset));
+      if (records.length === 0) break;
+      for (const record of records) {
+        if (record.offset >= this.routed) break;
+        const message = recordToMessage(record);
+        if (message) {
+          message.offset = record.offset;
+          replay(message);
+        }
+        offset = record.offset + 1;
+      }
+    }
+  }
+
+  /** Starts routing: every message from the current end on goes to `consumer`, once, in offset order. */
+  start(consumer: LogConsumer): void {
+    this.consumer = consumer;
+    this.reader ??= this.readLoop();
+  }
+
+  /** Stops the reader (appends still complete); resolves once it has stopped. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.reader;
+  }
+
+  append(message: OutgoingPublish): void {
+    message.offset = -1;
+    this.storedWaiters.set(message, []);
+    this.pending.push(message);
+    if (!this.flushScheduled && !this.appending) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  onStored(message: OutgoingPublish, callback: DurableCallback): void {
+    if (message.offset >= 0) return callback(undefined);
+    const waiters = this.storedWaiters.get(message);
+    if (!waiters) return callback(new Error('message was not appended to the log'));
+    waiters.push(callback);
+  }
+
+  whenStored(message: OutgoingPublish): Promise<void> {
+    return new Promise((resolve, reject) => this.onStored(message, (err) => (err ? reject(err) : resolve())));
+  }
+
+  onDurable(offset: number, callback: DurableCallback): void {
+    if (offset < this.routed) return callback(undefined);
+    const waiters = this.offsetWaiters;
+    let i = waiters.length;
+    while (i > 0 && waiters[i - 1]!.offset > offset) i--;
+    waiters.splice(i, 0, { offset, callback });
+  }
+
+  whenDurable(offset: number): Promise<void> {
+    return new Promise((resolve, reject) => this.onDurable(offset, (err) => (err ? reject(err) : resolve())));
+  }
+
+  tailAt(): OutgoingPublish | undefined {
+    return undefined;
+  }
+
+  read(from: number, maxRecords: number): Promise<StoredRecord[]> {
+    return this.storage.read(MESSAGE_SHARD, from, { maxRecords, maxBytes: READ_MAX_BYTES });
+  }
+
+  async startOffset(): Promise<number> {
+    return (await this.storage.describeShard(MESSAGE_SHARD)).startOffset;
+  }
+  commitPosition(group: string, offset: number): Promise<void> {
+    return this.storage.commitOffset(group, MESSAGE_SHARD, offset);
+  }
+
+  fetchPosition(group: string): Promise<number | undefined> {
+    return this.storage.fetchOffset(group, MESSAGE_SHARD);
+  }
+
+
+  async drain(): Promise<void> {
+    if (!this.appending && this.pending.length > 0) this.flush();
+    if (!this.appending) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    if (this.appending || this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.appending = true;
+    void this.write(batch).finally(() => {
+      this.appending = false;
+      if (this.pending.length > 0) this.flush();
+      else for (const resolve of this.idle.splice(0)) resolve();
+    });
+  };
+
+  /** One append() call for `batch`. Never rejects. */
+  private async write(batch: OutgoingPublish[]): Promise<void> {
+    const records = new Array<AppendRecord>(batch.length);
+    for (let i = 0; i < batch.length; i++) records[i] = messageToRecord(batch[i]!);
+    this.appendStats.appends++;
+    this.appendStats.messages += batch.length;
+    let offsets: number[];
+    try {
+      offsets = await this.storage.append(MESSAGE_SHARD, records);
+    } catch (err) {
+      // all or nothing (StorageAdapter): none of the batch is in the log, so none of it is acknowledged or routed
+      this.appendStats.failedAppends++;
+      this.logger.error({ err, messages: batch.length }, 'shared message log append failed: the batch is not acknowledged');
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const message of batch) this.settleStored(message, error);
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const message = batch[i]!;
+      message.offset = offsets[i]!;
+      // (the read may have brought a record back before its append was confirmed: then it is routed already)
+      if (message.offset >= this.routed) this.own.set(message.offset, message);
+    }
+    for (const message of batch) this.settleStored(message, undefined);
+    // our batch follows directly what was routed: route it now rather than when the read brings it back
+    if (this.consumer && offsets[0] === this.routed) this.routeOwn();
+  }
+
+  private settleStored(message: OutgoingPublish, err: Error | undefined): void {
+    const waiters = this.storedWaiters.get(message);
+    this.storedWaiters.delete(message);
+    if (waiters) for (const callback of waiters) callback(err);
+  }
+
+  /** Routes our own messages from `routed` on while they are contiguous. */
+  private routeOwn(): void {
+    let message = this.own.get(this.routed);
+    while (message !== undefined) {
+      this.own.delete(this.routed);
+      this.routed++;
+      this.consumer!(message);
+      message = this.own.get(this.routed);
+    }
+    this.offsetsRouted();
+  }
+
+  private async readLoop(): Promise<void> {
+    while (!this.stopped) {
+      let records: StoredRecord[];
+      const from = this.routed;
+      try {
+        records = await this.storage.read(MESSAGE_SHARD, from, { maxRecords: READ_BATCH, maxBytes: READ_MAX_BYTES, waitMs: READ_WAIT_MS });
+      } catch (err) {
+        if (this.stopped) return;
+        if (isStorageError(err, 'OFFSET_OUT_OF_RANGE')) {
+          // retention removed what no broker had routed yet (a long stop): continue with the oldest record left
+          const start = await this.startOffset().catch(() => this.routed);
+          if (start > this.routed) {
+            this.logger.warn({ from: this.routed, to: start }, 'shared message log: records removed by retention were never routed here');
+            this.routed = start;
+          }
+          continue;
+        }
+        this.logger.warn({ err }, 'reading the shared message log failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, READ_RETRY_MS));
+        continue;
+      }
+      for (const record of records) {
+        // routed meanwhile as our own append (or a read overlapped): each offset goes to the consumer once
+        if (record.offset < this.routed) continue;
+        if (record.offset > this.routed) break; // never happens with dense offsets; re-read from routed
+        const message = this.own.get(record.offset) ?? recordToMessage(record);
+        this.own.delete(record.offset);
+        this.routed++;
+        if (message) {
+          message.offset = record.offset;
+          this.consumer!(message);
+        }
+      }
+      this.offsetsRouted();
+    }
+  }
+
+  private offsetsRouted(): void {
+    const waiters = this.offsetWaiters;
+    let done = 0;
+    while (done < waiters.length && waiters[done]!.offset < this.routed) done++;
+    if (done === 0) return;
+    const ready = waiters.slice(0, done);
+    this.offsetWaiters = waiters.slice(done);
+    for (const waiter of ready) waiter.callback(undefined);
+  }
+}
