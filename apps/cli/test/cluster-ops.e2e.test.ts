@@ -116,6 +116,13 @@ describe('robust-ctl', { timeout: 90_000 }, () => {
     expect((await ctlJson(['kv', 'get', 'ops/a'])).value).toBe('one');
     expect((await ctlJson(['kv', 'list', '--prefix', 'ops/'])).items.map((i: { key: string }) => i.key)).toEqual(['ops/a']);
     expect((await ctl(['kv', 'del', 'ops/a'])).output).toMatch(/ops\/a deleted/);
+    // watching is gRPC: it takes the cluster token (from ROBUSTMQ_CLUSTER_AUTH_TOKEN here), and a wrong one is one line
+    const grpc = ['--placement-grpc', placementGrpc.join(',')];
+    const replay = await ctl(['kv', 'watch', 'ops/', ...grpc, '--from-revision', '1', '--count', '2', '-o', 'json']);
+    expect(replay.output.trim().split('\n').map((l) => JSON.parse(l).type)).toEqual(['PUT', 'DELETE']);
+    const wrong = await ctl(['kv', 'watch', 'ops/', ...grpc, '--cluster-token', 'not-it', '--count', '1']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.output.trim()).toMatch(/^robust-ctl: cannot watch through .*cluster auth token does not match[^\n]*$/);
 
     expect((await ctl(['user', 'create', 'ops-alice', '--password', 'pw'])).code).toBe(0);
     expect((await ctlJson(['user', 'list'])).users.map((u: { username: string }) => u.username)).toContain('ops-alice');

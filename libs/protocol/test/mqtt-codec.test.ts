@@ -61,4 +61,37 @@ describe('MqttDecoder', () => {
     d.push(big.subarray(0, 10));
     expect(errors.map((e) => e.reasonCode)).toEqual([0x95]);
   });
+
+  it('holds each packet to the spec before mqtt-packet sees it: a v5 PUBREC of remaining length 0 is malformed, not id 0xFFFF', () => {
+    const { d, packets, errors } = decoder();
+    d.push(encodePacket(connect5, 5));
+    d.push(Buffer.from([0x50, 0x00])); // mqtt-packet alone decodes this as PUBREC 0xFFFF
+    d.push(encodePacket({ cmd: 'pingreq' }, 5));
+    expect(packets.map((p) => p.cmd)).toEqual(['connect']);
+    expect(errors.map((e) => [e.reasonCode, e.kind, e.packetType])).toEqual([[0x81, 'ack', 5]]);
+  });
+
+  it('names the kind and code of a violation, and the protocol level of a refused CONNECT', () => {
+    const cases: [Buffer, number, string][] = [
+      [Buffer.from([0xc0, 0x80, 0x00]), 0x81, 'fixed_header'], // remaining length not in its shortest form
+      [Buffer.from([0x10, 0x0e, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x05, 0x1e, 0x00, 0x3c, 0x00, 0x00, 0x01, 0x63]), 0x81, 'connect'], // Will QoS 3
+    ];
+    for (const [bytes, reasonCode, kind] of cases) {
+      const { d, errors } = decoder();
+      d.push(bytes);
+      expect(errors.map((e) => [e.reasonCode, e.kind])).toEqual([[reasonCode, kind]]);
+    }
+    const { d, errors } = decoder();
+    d.push(Buffer.from([0x10, 0x0e, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x05, 0x1e, 0x00, 0x3c, 0x00, 0x00, 0x01, 0x63]));
+    expect(errors[0]!.connectLevel).toBe(5);
+  });
+
+  it('checks UTF-8 on the bytes: a lone surrogate in a topic is refused, a valid multi-byte topic decoded', () => {
+    const { d, packets, errors } = decoder();
+    d.push(encodePacket({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'c', keepalive: 10 }, 4));
+    d.push(encodePacket({ cmd: 'publish', topic: 'é/€/𝄞', payload: Buffer.from('x'), qos: 0, retain: false, dup: false }, 4));
+    d.push(Buffer.from([0x30, 0x06, 0x00, 0x03, 0xed, 0xa0, 0x80, 0x78])); // U+D800 encoded, which Node would make U+FFFD
+    expect(packets.map((p) => (p.cmd === 'publish' ? p.topic : p.cmd))).toEqual(['connect', 'é/€/𝄞']);
+    expect(errors.map((e) => [e.reasonCode, e.kind])).toEqual([[0x81, 'utf8']]);
+  });
 });

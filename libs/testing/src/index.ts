@@ -34,4 +34,4 @@ export {
   type Proc,
   type ServiceName,
 } from './processes.js';
-export { ProcessCluster, type ProcessClusterOptions, type ProcessNode } from './process-cluster.js';
+export { ProcessCluster, type BrokerNode, type PlacementNode, type ProcessClusterOptions, type ProcessNode } from './process-cluster.js';

@@ -1,5 +1,6 @@
-// A placement center and N journal servers as child processes on free ports, for the journal's crash tests: any
-// server can be SIGKILLed, SIGSTOPped or restarted with the same ports and data dir.
+// A placement center (one member, or a Raft group of several) and N journal servers as child processes on free
+// ports, for crash tests: any server can be SIGKILLed, SIGSTOPped or restarted with the same ports and data dir.
+// MQTT brokers on the journal (one MQTT cluster) can be added as processes too (`addBroker`).
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PlacementClient } from '@robustmq/common';
@@ -18,7 +19,26 @@ export interface ProcessNode {
   readonly child: ChildProcess | undefined;
 }
 
+/** An MQTT broker process of the cluster (journal storage). */
+export interface BrokerNode {
+  id: number;
+  mqtt: number;
+  http: number;
+  grpc: number;
+  process: ServiceProcess;
+}
+
+/** A placement member process. */
+export interface PlacementNode {
+  id: number;
+  grpc: number;
+  http: number;
+  process: ServiceProcess;
+}
+
 export interface ProcessClusterOptions {
+  /** placement members (a Raft group when more than one); default 1. */
+  placementMembers?: number;
   /** how long followers wait for a silent segment leader before taking over themselves (default 1000 ms). */
   leaderLeaseMs?: number;
   /** where configs and data dirs go; default a temp dir removed by close(). */
@@ -30,7 +50,9 @@ export class ProcessCluster {
   placementGrpc = 0;
   placementHttp = 0;
   placement: ServiceProcess | undefined;
+  readonly placements: PlacementNode[] = [];
   readonly journals: ProcessNode[] = [];
+  readonly brokers: BrokerNode[] = [];
   private readonly clients: PlacementClient[] = [];
 
   constructor(private readonly options: ProcessClusterOptions = {}) {
@@ -41,6 +63,11 @@ export class ProcessCluster {
     return `127.0.0.1:${this.placementGrpc}`;
   }
 
+  /** host:port of every placement member's gRPC port. */
+  get placementAddresses(): string[] {
+    return this.placements.map((p) => `127.0.0.1:${p.grpc}`);
+  }
+
   /** The placement center and journal servers 1..journalCount, each healthy. */
   async start(journalCount: number): Promise<void> {
     await this.startPlacement();
@@ -49,21 +76,83 @@ export class ProcessCluster {
 
   /** A PlacementClient to the placement center, closed by close(). */
   client(): PlacementClient {
-    const c = new PlacementClient({ addresses: [this.placementAddress] });
+    const c = new PlacementClient({ addresses: this.placementAddresses });
     this.clients.push(c);
     return c;
   }
 
   async startPlacement(): Promise<void> {
-    this.placementGrpc = await freePort();
-    this.placementHttp = await freePort();
-    this.placement = new ServiceProcess('placement-center', join(this.dir, 'pc.toml'), {
-      node: { id: 1, data_dir: join(this.dir, 'pc') },
-      network: { host: '127.0.0.1', grpc_port: this.placementGrpc, http_port: this.placementHttp },
-      heartbeat: { timeout_ms: 2000, check_interval_ms: 200 },
+    const count = this.options.placementMembers ?? 1;
+    for (let id = 1; id <= count; id++) {
+      this.placements.push({ id, grpc: await freePort(), http: await freePort(), process: undefined as unknown as ServiceProcess });
+    }
+    const members = this.placements.map((p) => `${p.id}@127.0.0.1:${p.grpc}`);
+    for (const node of this.placements) {
+      node.process = new ServiceProcess('placement-center', join(this.dir, `pc${node.id}.toml`), {
+        node: { id: node.id, data_dir: join(this.dir, `pc${node.id}`) },
+        network: { host: '127.0.0.1', grpc_port: node.grpc, http_port: node.http },
+        heartbeat: { timeout_ms: 2000, check_interval_ms: 200 },
+        ...(count > 1 ? { cluster: { members, tick_ms: 50, election_ticks: 10 } } : {}),
+        log: { level: 'warn' },
+      });
+    }
+    this.placementGrpc = this.placements[0]!.grpc;
+    this.placementHttp = this.placements[0]!.http;
+    this.placement = this.placements[0]!.process;
+    // members of a Raft group wait for each other: start them all, then wait for each to be healthy
+    await Promise.all(this.placements.map((p) => p.process.start(p.http)));
+    if (count > 1) await this.placementLeader();
+  }
+
+  /** The node id of the placement leader all running members agree on. */
+  async placementLeader(timeoutMs = 20_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const running = this.placements.filter((p) => p.process.running);
+      const seen = await Promise.all(
+        running.map(async (p) => {
+          try {
+            const res = await fetch(`http://127.0.0.1:${p.http}/api/v1/cluster`);
+            return ((await res.json()) as { leader?: number }).leader;
+          } catch {
+            return undefined;
+          }
+        }),
+      );
+      const first = seen[0];
+      if (first && running.some((p) => p.id === first) && seen.every((l) => l === first)) return first;
+      if (Date.now() > deadline) throw new Error(`test kit: no placement leader agreed on after ${timeoutMs} ms (seen ${JSON.stringify(seen)})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  placementMember(id: number): PlacementNode {
+    const node = this.placements.find((p) => p.id === id);
+    if (!node) throw new Error(`test kit: no placement member ${id}`);
+    return node;
+  }
+
+  /** An MQTT broker process with journal storage, registered with every placement member; resolves when healthy. */
+  async addBroker(id: number, sections: Record<string, Record<string, unknown>> = {}): Promise<BrokerNode> {
+    const node: BrokerNode = { id, mqtt: await freePort(), http: await freePort(), grpc: await freePort(), process: undefined as unknown as ServiceProcess };
+    node.process = new ServiceProcess('mqtt-broker', join(this.dir, `broker${id}.toml`), {
+      node: { id, data_dir: join(this.dir, `broker${id}`) },
+      network: { host: '127.0.0.1', tcp_port: node.mqtt, http_port: node.http, grpc_port: node.grpc, tls_port: 0, ws_port: 0, wss_port: 0 },
+      placement: { enabled: true, addresses: this.placementAddresses, heartbeat_interval_ms: 300 },
+      storage: { type: 'journal' },
+      mqtt: { sys_interval_s: 0 },
       log: { level: 'warn' },
+      ...sections,
     });
-    await this.placement.start(this.placementHttp);
+    this.brokers.push(node);
+    await node.process.start(node.http);
+    return node;
+  }
+
+  broker(id: number): BrokerNode {
+    const node = this.brokers.find((b) => b.id === id);
+    if (!node) throw new Error(`test kit: no broker ${id}`);
+    return node;
   }
 
   async addJournal(id: number): Promise<ProcessNode> {
@@ -78,7 +167,7 @@ export class ProcessCluster {
         grpc_port: ports.grpc,
         http_port: ports.http,
       },
-      placement: { addresses: [this.placementAddress], heartbeat_interval_ms: 300 },
+      placement: { addresses: this.placementAddresses, heartbeat_interval_ms: 300 },
       replication: {
         leader_lease_ms: this.options.leaderLeaseMs ?? 1000,
         leader_check_interval_ms: 200,
@@ -119,8 +208,9 @@ export class ProcessCluster {
   /** SIGKILLs every process (a SIGSTOPped one too) and closes the clients. */
   async stopAll(): Promise<void> {
     for (const c of this.clients.splice(0)) c.close();
+    await Promise.all(this.brokers.map((b) => b.process.kill('SIGKILL')));
     await Promise.all(this.journals.map((j) => j.process.kill('SIGKILL')));
-    await this.placement?.kill('SIGKILL');
+    await Promise.all(this.placements.map((p) => p.process.kill('SIGKILL')));
   }
 
   /** stopAll(), then removes the temp dir (when the cluster made it). */

@@ -3,6 +3,7 @@
 // ones docs/admin-api.md documents.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type Ctx, integer } from './context.js';
+import { watchCommand } from './watch-command.js';
 
 type Action = (ctx: Ctx, ...args: never[]) => Promise<void>;
 export type Wrap = (action: Action) => (...args: unknown[]) => Promise<void>;
@@ -149,6 +150,8 @@ export function placementCommands(program: Command, wrap: Wrap): void {
         ctx.print({ json: body, rows: body.items, columns: ['key', 'value', 'encoding', 'modRevision', 'version'] });
       }),
     );
+
+  watchCommand(kv);
 
   // ---- MQTT users
   const user = program.command('user').description('MQTT users (passwords are stored as scrypt hashes, never shown)');

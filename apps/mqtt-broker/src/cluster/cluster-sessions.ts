@@ -55,6 +55,7 @@ export class ClusterSessions {
       return {
         subscriptions: JSON.parse(reply.subscriptionsJson || '[]') as StoredSubscription[],
         awaitingRelease: reply.awaitingRelease,
+        released: JSON.parse(reply.releasedJson || '[]') as [number, number][],
         expiry: Number(reply.expiry),
       };
     } catch (err) {
@@ -78,6 +79,7 @@ export class ClusterSessions {
       return {
         subscriptions: await persistence.subscriptionsByClient({ id: clientId }),
         awaitingRelease: persistence.incomingIds(clientId),
+        released: persistence.releasedOf(clientId),
         expiry: record.expiry,
       };
     } catch (err) {
@@ -108,7 +110,7 @@ export class ClusterSessions {
     return node && port ? `${node.host}:${port}` : undefined;
   }
 
-  private call(address: string, clientId: string): Promise<{ found: boolean; subscriptionsJson: string; awaitingRelease: number[]; expiry: number | string }> {
+  private call(address: string, clientId: string): Promise<{ found: boolean; subscriptionsJson: string; awaitingRelease: number[]; releasedJson: string; expiry: number | string }> {
     let client = this.clients.get(address);
     if (!client) {
       client = newBrokerInnerClient(address, grpc.credentials.createInsecure(), clusterClientOptions(this.authToken));

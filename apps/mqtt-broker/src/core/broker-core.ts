@@ -167,6 +167,10 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
       : `mqtt#${createHash('sha256').update(clientId).digest('hex')}`;
   }
 
+  positionCommitted(clientId: string, offset: number): void {
+    this.persistence.forgetReleasedBelow(clientId, offset).catch((err: unknown) => this.logger.warn({ err, clientId }, 'could not forget released QoS 2 messages'));
+  }
+
   /** Takes a new connection under management: any duplex byte stream from one of the listeners. */
   accept(stream: Duplex, remoteAddress: string, transport: Transport = 'tcp'): Connection {
     const connection = new Connection(stream, remoteAddress, transport, this, this.logger);

@@ -21,6 +21,7 @@ export interface HandlerStore {
   incomingStorePacket(client: { id: string }, packet: PacketObject): Promise<unknown>;
   hasIncoming(clientId: string, packetId: number): boolean;
   incomingDelPacket(client: { id: string }, packet: PacketObject): Promise<unknown>;
+  putReleased(clientId: string, offset: number, packetId: number): Promise<unknown>;
 }
 
 export interface HandlerContext {

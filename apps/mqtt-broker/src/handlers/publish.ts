@@ -150,11 +150,14 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
       retainedWrite.then(() => settled(undefined), settled);
     }
     if (qos === 2 && session.persistent) {
-      // the packet id must survive a restart, or a PUBLISH resent after it would be delivered twice
-      waits++;
-      ctx.store
-        .incomingStorePacket({ id: session.clientId }, { cmd: 'publish', topic, qos: 2, messageId: packetId })
-        .then(() => settled(undefined), settled);
+      // the packet id must survive a restart, or a PUBLISH resent after it would be delivered twice — and only once
+      // the message is in the log: a stored id whose message is not makes the resent PUBLISH look like a duplicate
+      // to the broker that resumes the session, which would acknowledge it without ever delivering it
+      ctx.onStored(message, (err) => {
+        if (err) return settled(err);
+        ctx.store.incomingStorePacket({ id: session.clientId }, { cmd: 'publish', topic, qos: 2, messageId: packetId }).then(() => settled(undefined), settled);
+      });
+      return waits;
     }
     ctx.onStored(message, settled);
     return waits;

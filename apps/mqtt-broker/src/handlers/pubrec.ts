@@ -6,7 +6,7 @@ import type { HandlerContext } from './context.js';
 import { PUBREL, ackPacket } from '../packets/fixed-packets.js';
 import { ReasonCode } from '../packets/reason-codes.js';
 
-export function handlePubrec(_ctx: HandlerContext, connection: Connection, packet: IPubrecPacket): void {
+export function handlePubrec(ctx: HandlerContext, connection: Connection, packet: IPubrecPacket): void {
   const session = connection.session!;
   const packetId = packet.messageId!;
   // §4.3.2: a QoS 1 delivery is answered with PUBACK, never PUBREC
@@ -19,5 +19,17 @@ export function handlePubrec(_ctx: HandlerContext, connection: Connection, packe
   }
   const known = session.release(packetId);
   const reasonCode = known || connection.protocolVersion !== 5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND;
-  connection.write(ackPacket(PUBREL, packetId, reasonCode));
+  const offset = known ? session.inflight.get(packetId)!.offset : -1;
+  if (!session.persistent || offset < 0) return connection.write(ackPacket(PUBREL, packetId, reasonCode));
+  // exactly once across a crash or a takeover: once PUBREL is out, the message must never be sent again, so its
+  // release is durable first (a broker that resumes the session sends PUBREL again instead of the PUBLISH)
+  const slot = connection.acks.reserve();
+  ctx.store.putReleased(session.clientId, offset, packetId).then(
+    () => connection.acks.settle(slot, ackPacket(PUBREL, packetId, reasonCode)),
+    (err: unknown) => {
+      connection.logger.error({ err }, 'could not store a QoS 2 release');
+      connection.acks.settle(slot, undefined);
+      connection.close('session storage failed', ReasonCode.UNSPECIFIED_ERROR);
+    },
+  );
 }

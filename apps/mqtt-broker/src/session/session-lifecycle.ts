@@ -34,6 +34,8 @@ export interface SessionHost extends SessionEnv {
 export interface HandedSession {
   subscriptions: StoredSubscription[];
   awaitingRelease: number[];
+  /** outgoing QoS 2 messages the client answered with PUBREC: [log offset, packet id]. */
+  released: [number, number][];
   /** session expiry interval in seconds; NEVER_EXPIRES = never. */
   expiry: number;
 }
@@ -103,11 +105,13 @@ async function adoptSession(broker: SessionHost, clientId: string, handed: Hande
   restoreSubscriptions(broker, session, handed.subscriptions);
   for (const id of handed.awaitingRelease) session.awaitingRelease.add(id);
   session.restorePosition((await broker.log.fetchPosition(broker.sessionGroup(clientId))) ?? broker.log.nextOffset);
+  session.restoreReleased(handed.released);
   broker.sessions.set(clientId, session);
   const { persistence } = broker;
   await persistence.putSession(clientId, { expiry: handed.expiry, disconnectedAt: Date.now() });
   if (handed.subscriptions.length > 0) await persistence.addSubscriptions({ id: clientId }, handed.subscriptions);
   for (const id of handed.awaitingRelease) await persistence.incomingStorePacket({ id: clientId }, { cmd: 'publish', qos: 2, messageId: id });
+  for (const [offset, packetId] of handed.released) await persistence.putReleased(clientId, offset, packetId);
 }
 
 /** Hands a persistent session to another broker of the cluster (TakeOverSession): the client's connection here is
@@ -120,7 +124,12 @@ export async function handSessionOver(broker: SessionHost, clientId: string): Pr
   // the session lives on elsewhere, which cancels a delayed will (MQTT 5 §3.1.3.2.2)
   session.pendingWill = undefined;
   const subscriptions = await broker.persistence.subscriptionsByClient({ id: clientId });
-  const handed: HandedSession = { subscriptions, awaitingRelease: [...session.awaitingRelease], expiry: session.expiry };
+  const handed: HandedSession = {
+    subscriptions,
+    awaitingRelease: [...session.awaitingRelease],
+    released: broker.persistence.releasedOf(clientId),
+    expiry: session.expiry,
+  };
   await session.commitNow();
   if (broker.sessions.get(clientId) === session) broker.sessions.delete(clientId);
   broker.sessionSync?.forget(clientId);
@@ -213,6 +222,7 @@ export async function restoreSessions(broker: SessionHost): Promise<void> {
     restoreSubscriptions(broker, session, await persistence.subscriptionsByClient({ id: clientId }));
     for (const id of persistence.incomingIds(clientId)) session.awaitingRelease.add(id);
     session.restorePosition((await log.fetchPosition(broker.sessionGroup(clientId))) ?? log.nextOffset);
+    session.restoreReleased(persistence.releasedOf(clientId));
     broker.sessions.set(clientId, session);
     const disconnectedAt = record.disconnectedAt ?? now;
     if (record.disconnectedAt === undefined) await persistence.putSession(clientId, { ...record, disconnectedAt });

@@ -30,6 +30,8 @@ export interface SessionEnv {
   readonly log: BrokerLog;
   /** the consumer group under which a session's position in the message log is committed. */
   sessionGroup(clientId: string): string;
+  /** The session's position was committed at `offset`: released QoS 2 records below it are no longer needed. */
+  positionCommitted(clientId: string, offset: number): void;
 }
 
 /** What a session needs of the connection of its client (transport/connection.ts). */
@@ -63,8 +65,9 @@ export interface InflightMessage {
   offset: number;
   qos: 1 | 2;
   /** the message and how it was sent, to send it again with DUP after a reconnect — encoded again, because the new
-   * connection may speak another version and has none of the old one's topic aliases. */
-  message: OutgoingPublish;
+   * connection may speak another version and has none of the old one's topic aliases. Undefined only for a released
+   * QoS 2 message restored from storage (only PUBREL is ever sent again for it). */
+  message: OutgoingPublish | undefined;
   retain: boolean;
   ids: number[] | undefined;
   /** QoS 2: PUBREC arrived and PUBREL was sent; a resend is then PUBREL, never the PUBLISH again. */
@@ -91,6 +94,8 @@ export class Session {
   willTimer: NodeJS.Timeout | undefined;
   expiryTimer: NodeJS.Timeout | undefined;
 
+  /** log offsets of released QoS 2 messages restored from storage: never sent again (they are in `inflight`). */
+  private readonly releasedOffsets = new Set<number>();
   /** true: messages arrive from routing; false: catching up from the log at `position`. */
   private live = true;
   /** the next log offset to read while catching up. */
@@ -123,6 +128,7 @@ export class Session {
   /** Live delivery from Broker.publish. False when the message was not sent now (it may still be, from the log). */
   deliver(message: OutgoingPublish, qos: QoS, retain: boolean, ids?: number[]): boolean {
     if (!this.live) return false;
+    if (this.releasedOffsets.size > 0 && this.releasedOffsets.has(message.offset)) return true;
     const connection = this.connection!;
     if (qos === 0) {
       if (!connection.canAcceptMessage()) return false;
@@ -175,6 +181,7 @@ export class Session {
         connection.write(ackPacket(PUBREL, message.packetId));
         continue;
       }
+      if (!message.message) continue;
       const bytes = this.encode(connection, message.message, message.qos, message.retain, message.ids, false);
       if (bytes) connection.write(withDup(withPacketId(bytes, message.packetId)));
     }
@@ -229,6 +236,7 @@ export class Session {
       this.broker.log.commitPosition(this.broker.sessionGroup(this.clientId), point).then(
         () => {
           this.committed = point;
+          this.broker.positionCommitted(this.clientId, point);
           done();
         },
         (commitErr: unknown) => {
@@ -245,6 +253,16 @@ export class Session {
     await this.broker.log.whenDurable(point - 1);
     await this.broker.log.commitPosition(this.broker.sessionGroup(this.clientId), point);
     this.committed = point;
+  }
+
+  /** Restores QoS 2 messages the client had answered with PUBREC (`[offset, packet id]`): they are in flight as
+   * released (PUBREL is sent again at resume), and the log reader skips their offsets. */
+  restoreReleased(released: [number, number][]): void {
+    for (const [offset, packetId] of released) {
+      if (offset < this.position || this.inflight.has(packetId)) continue;
+      this.inflight.set(packetId, { packetId, offset, qos: 2, message: undefined, retain: false, ids: undefined, released: true });
+      this.releasedOffsets.add(offset);
+    }
   }
 
   /** Restores the committed position after a restart. */
@@ -328,6 +346,8 @@ export class Session {
 
   /** Sends a message read from the log if it matches; false when there is no room for it now (try again later). */
   private consider(connection: SessionLink, message: OutgoingPublish): boolean {
+    // released before a crash or takeover: its PUBREL was sent again instead
+    if (this.releasedOffsets.size > 0 && this.releasedOffsets.delete(message.offset)) return true;
     let qos = -1;
     let retain = false;
     let ids: number[] | undefined;

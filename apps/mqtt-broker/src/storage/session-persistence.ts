@@ -9,6 +9,8 @@
 //   m/<clientId>             session record: { expiry (s, -1 = never), disconnectedAt? (ms) }
 //   w/<clientId>             will: { topic, payload, qos, retain, properties?, delay?, brokerId, clientId }
 //   i/<clientId>/<packetId>  incoming QoS 2 packet awaiting PUBREL
+//   q/<clientId>/<offset>    outgoing QoS 2 message at a log offset that the client answered with PUBREC (value: its
+//                            packet id): after a crash or takeover it gets PUBREL again, never the PUBLISH (exactly once)
 //   o/<clientId>/<seq>       aedes outgoing queue entry (the broker's own queue is the message log, see README)
 //   d/<id>                   `$delayed/N/topic` message waiting for its time (packet JSON with `due`, ms)
 // Client ids may contain '/', so keys that carry a second part are parsed from the last '/'.
@@ -71,6 +73,7 @@ export class SessionPersistence {
   private readonly wills = new Map<string, PacketObject>();
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly delayed = new Map<string, PacketObject>();
+  private readonly released = new Map<string, Map<number, number>>();
   private outgoingSeq = 0;
   private destroyed = false;
 
@@ -122,6 +125,11 @@ export class SessionPersistence {
         case 'd/':
           this.delayed.set(rest, fromJson(value));
           break;
+        case 'q/': {
+          const [clientId, offset] = splitLast(rest);
+          mapOf(this.released, clientId).set(Number(offset), fromJson<number>(value));
+          break;
+        }
         case 'o/': {
           const [clientId, seq] = splitLast(rest);
           const queue = listOf(this.outgoing, clientId);
@@ -347,6 +355,34 @@ export class SessionPersistence {
     return this.incoming.get(clientId)?.has(messageId) ?? false;
   }
 
+  // ---- outgoing QoS 2 messages released (PUBREC received, PUBREL sent)
+
+  /** Records that the client answered the QoS 2 message at `offset` (sent with `packetId`) with PUBREC; resolves once
+   * durable, and only then is PUBREL sent. */
+  async putReleased(clientId: string, offset: number, packetId: number): Promise<void> {
+    mapOf(this.released, clientId).set(offset, packetId);
+    return this.state.put(`q/${clientId}/${offset}`, toJson(packetId));
+  }
+
+  /** [offset, packet id] of the client's released QoS 2 messages. */
+  releasedOf(clientId: string): [number, number][] {
+    return [...(this.released.get(clientId) ?? [])];
+  }
+
+  /** Forgets released messages below `offset` (the session's committed position is past them). */
+  async forgetReleasedBelow(clientId: string, offset: number): Promise<void> {
+    const entries = this.released.get(clientId);
+    if (!entries) return;
+    const keys: string[] = [];
+    for (const at of entries.keys()) {
+      if (at >= offset) continue;
+      entries.delete(at);
+      keys.push(`q/${clientId}/${at}`);
+    }
+    if (entries.size === 0) this.released.delete(clientId);
+    if (keys.length > 0) await this.state.deleteMany(keys);
+  }
+
   /** packet ids of incoming QoS 2 messages awaiting PUBREL (the broker restores them into a session). */
   incomingIds(clientId: string): number[] {
     return [...(this.incoming.get(clientId)?.keys() ?? [])];
@@ -404,6 +440,8 @@ export class SessionPersistence {
     this.incoming.delete(clientId);
     for (const entry of this.outgoing.get(clientId) ?? []) keys.push(outgoingKey(clientId, entry.seq));
     this.outgoing.delete(clientId);
+    for (const offset of this.released.get(clientId)?.keys() ?? []) keys.push(`q/${clientId}/${offset}`);
+    this.released.delete(clientId);
     await this.state.deleteMany(keys);
   }
 

@@ -129,13 +129,18 @@ class Cursor {
 /** MQTT-1.5.4-1 / -2 (3.1.1: MQTT-1.5.3-1 / -2): ill-formed UTF-8, surrogates (U+D800..U+DFFF) and U+0000 make the
  * packet malformed. Checked on the bytes, because Node's decoder silently turns bad sequences into U+FFFD. */
 function checkUtf8(bytes: Buffer, start: number, end: number, what: string, version: MqttVersion): void {
-  if (start === end) return;
-  const clause = version === 5 ? 'MQTT-1.5.4' : 'MQTT-1.5.3';
-  const slice = bytes.subarray(start, end);
-  if (slice.includes(0)) throw malformed('utf8', `${what} contains U+0000 (${clause}-2)`);
+  // one pass for the common case, plain ASCII (every topic on the hot path): no NUL, nothing at or above 0x80
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b === 0) throw malformed('utf8', `${what} contains U+0000 (${version === 5 ? 'MQTT-1.5.4-2' : 'MQTT-1.5.3-2'})`);
+    if (b >= 0x80) ascii = false;
+  }
   // isUtf8 follows the WHATWG/Unicode definition of well-formed: no overlong forms, no surrogates, nothing above
   // U+10FFFF, no truncated sequences
-  if (!isUtf8(slice)) throw malformed('utf8', `${what} is not well-formed UTF-8 (${clause}-1)`);
+  if (!ascii && !isUtf8(bytes.subarray(start, end))) {
+    throw malformed('utf8', `${what} is not well-formed UTF-8 (${version === 5 ? 'MQTT-1.5.4-1' : 'MQTT-1.5.3-1'})`);
+  }
 }
 
 function hasWildcard(bytes: Buffer, start: number, end: number): boolean {
@@ -236,50 +241,55 @@ function validate(bytes: Buffer, headerLength: number, version: MqttVersion): vo
   const flags = bytes[0]! & 0x0f;
   const c = new Cursor(bytes, headerLength, bytes.length);
   const v5 = version === 5;
-  // MQTT-2.1.3-1 (3.1.1: MQTT-2.2.2-1/-2): the reserved flag bits must have the listed values
-  const expectFlags = (expected: number, name: string): void => {
-    if (flags !== expected) throw malformed('fixed_header', `${name} with fixed header flags ${flags} instead of ${expected} (MQTT-2.1.3-1)`);
-  };
   switch (type) {
     case 0:
       throw malformed('fixed_header', 'reserved packet type 0 (§2.1.2)');
     case 1:
-      expectFlags(0, 'CONNECT');
+      expectFlags(flags, 0, type);
       return validateConnect(c);
     case 3:
       return validatePublish(c, flags, version);
     case 4:
     case 5:
     case 7:
-      expectFlags(0, ACK_NAMES[type]!.toUpperCase());
+      expectFlags(flags, 0, type);
       return validateAck(c, type, version);
     case 6:
-      expectFlags(2, 'PUBREL'); // MQTT-3.6.1-1
+      expectFlags(flags, 2, type); // MQTT-3.6.1-1
       return validateAck(c, type, version);
     case 8:
-      expectFlags(2, 'SUBSCRIBE'); // MQTT-3.8.1-1
+      expectFlags(flags, 2, type); // MQTT-3.8.1-1
       return validateSubscribe(c, version);
     case 10:
-      expectFlags(2, 'UNSUBSCRIBE'); // MQTT-3.10.1-1
+      expectFlags(flags, 2, type); // MQTT-3.10.1-1
       return validateUnsubscribe(c, version);
     case 12:
-      expectFlags(0, 'PINGREQ');
+      expectFlags(flags, 0, type);
       // §3.12: no variable header and no payload
       if (c.left !== 0) throw malformed('fixed_header', `PINGREQ with remaining length ${c.left} instead of 0 (§3.12)`);
       return;
     case 14:
-      expectFlags(0, 'DISCONNECT');
+      expectFlags(flags, 0, type);
       return validateDisconnect(c, version);
     case 15:
       if (!v5) throw malformed('fixed_header', 'reserved packet type 15 (§2.2.1)');
-      expectFlags(0, 'AUTH');
+      expectFlags(flags, 0, type);
       return validateAuth(c);
     default:
       // CONNACK, SUBACK, UNSUBACK, PINGRESP: packets only a server sends. They are decoded and refused by the broker
       // as a protocol error; only their flags are checked here.
-      expectFlags(0, `packet type ${type}`);
+      expectFlags(flags, 0, type);
   }
 }
+
+/** MQTT-2.1.3-1 (3.1.1: MQTT-2.2.2-1/-2): the reserved flag bits must have the listed values. */
+function expectFlags(flags: number, expected: number, type: number): void {
+  if (flags !== expected) {
+    throw malformed('fixed_header', `${PACKET_NAMES[type]} with fixed header flags ${flags} instead of ${expected} (MQTT-2.1.3-1)`);
+  }
+}
+
+const PACKET_NAMES = ['RESERVED', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
 
 function validateConnect(c: Cursor): void {
   const [nameStart, nameEnd] = c.binary('protocol name', 'connect');
@@ -345,7 +355,7 @@ function validatePublish(c: Cursor, flags: number, version: MqttVersion): void {
 
 function validateAck(c: Cursor, type: number, version: MqttVersion): void {
   const name = ACK_NAMES[type]!;
-  const NAME = name.toUpperCase();
+  const NAME = PACKET_NAMES[type]!;
   if (version !== 5) {
     // 3.1.1 §3.4.1–3.7.1: remaining length 2, the packet identifier only
     if (c.left !== 2) throw malformed('ack', `${NAME} with remaining length ${c.left} instead of 2 (§3.${type}.1)`);

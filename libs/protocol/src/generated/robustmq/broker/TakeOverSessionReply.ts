@@ -19,6 +19,11 @@ export interface TakeOverSessionReply {
    * session expiry interval in seconds; -1 = never.
    */
   'expiry'?: (number | string | Long);
+  /**
+   * outgoing QoS 2 messages the client answered with PUBREC, as a JSON array of [log offset, packet id]: the new
+   * broker sends PUBREL for them again, never the PUBLISH.
+   */
+  'releasedJson'?: (string);
 }
 
 export interface TakeOverSessionReply__Output {
@@ -38,4 +43,9 @@ export interface TakeOverSessionReply__Output {
    * session expiry interval in seconds; -1 = never.
    */
   'expiry': (number);
+  /**
+   * outgoing QoS 2 messages the client answered with PUBREC, as a JSON array of [log offset, packet id]: the new
+   * broker sends PUBREL for them again, never the PUBLISH.
+   */
+  'releasedJson': (string);
 }

@@ -1,0 +1,185 @@
+// The cluster's promise under failure, with real processes: 3 placement members, 3 journal servers and 3 brokers on
+// 127.0.0.1. Publishers on brokers 1 and 2 send a stream of QoS 1 and QoS 2 messages to persistent subscribers on all
+// three brokers; mid-stream broker 1 is SIGKILLed (its clients reconnect to the others), then the placement leader,
+// then a journal server. Every message acknowledged to its publisher must reach every subscriber — QoS 1 at least
+// once, QoS 2 exactly once — in publish order per publisher and topic. The test prints what it counted.
+//
+// The stream is small here (seconds); the full size of issue 13 runs by hand:
+//   CLUSTER_LOSS_QOS1=50000 CLUSTER_LOSS_QOS2=5000 npx vitest run apps/mqtt-broker/test/cluster-loss.test.ts
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { ProcessCluster, buildOnce, sleep, waitFor } from '@robustmq/testing';
+
+const QOS1 = Number(process.env.CLUSTER_LOSS_QOS1 ?? 1500);
+const QOS2 = Number(process.env.CLUSTER_LOSS_QOS2 ?? 300);
+/** messages each publisher keeps in flight per QoS. */
+const WINDOW = 20;
+
+const cluster = new ProcessCluster({ placementMembers: 3 });
+const clients: MqttClient[] = [];
+
+beforeAll(async () => {
+  await buildOnce();
+  await cluster.start(3);
+  for (let id = 1; id <= 3; id++) await cluster.addBroker(id);
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
+  await cluster.close();
+});
+
+/** A persistent MQTT 5 client that starts on broker `first` and, when it loses its broker, reconnects to the next. */
+function connect(clientId: string, first: number): Promise<MqttClient> {
+  const servers = [first, ...[1, 2, 3].filter((b) => b !== first)].map((b) => ({ host: '127.0.0.1', port: cluster.broker(b).mqtt }));
+  const client = mqtt.connect({
+    servers,
+    clientId,
+    protocolVersion: 5,
+    clean: false,
+    properties: { sessionExpiryInterval: 3600 },
+    reconnectPeriod: 200,
+    connectTimeout: 5_000,
+  });
+  client.on('error', () => undefined); // reconnects handle it
+  clients.push(client);
+  return new Promise((resolve) => client.once('connect', () => resolve(client)));
+}
+
+interface Stream {
+  publisher: string;
+  qos: 1 | 2;
+  topic: string;
+  count: number;
+  acked: Set<number>;
+}
+
+/** Publishes `count` messages with at most WINDOW unacknowledged; a rejected publish is simply not acknowledged. */
+async function publish(client: MqttClient, stream: Stream, onProgress: () => void): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < stream.count) {
+      const seq = next++;
+      try {
+        await client.publishAsync(stream.topic, String(seq), { qos: stream.qos });
+        stream.acked.add(seq);
+      } catch {
+        // not acknowledged: not owed to anyone
+      }
+      onProgress();
+    }
+  };
+  await Promise.all(Array.from({ length: WINDOW }, worker));
+}
+
+test('no acknowledged message is lost when a broker, the placement leader and a journal server are SIGKILLed', async () => {
+  // persistent subscribers, one per broker
+  const received = new Map<string, Map<string, number[]>>();
+  for (const [name, broker] of [['sub1', 1], ['sub2', 2], ['sub3', 3]] as const) {
+    const client = await connect(name, broker);
+    const byTopic = new Map<string, number[]>();
+    received.set(name, byTopic);
+    client.on('message', (topic, payload) => {
+      let list = byTopic.get(topic);
+      if (!list) byTopic.set(topic, (list = []));
+      list.push(Number(payload.toString()));
+    });
+    await client.subscribeAsync('loss/#', { qos: 2 });
+  }
+
+  const streams: Stream[] = [];
+  for (const publisher of ['pubA', 'pubB']) {
+    streams.push({ publisher, qos: 1, topic: `loss/${publisher}/q1`, count: QOS1 / 2, acked: new Set() });
+    streams.push({ publisher, qos: 2, topic: `loss/${publisher}/q2`, count: QOS2 / 2, acked: new Set() });
+  }
+  const total = streams.reduce((n, s) => n + s.count, 0);
+  let done = 0;
+  const kills: string[] = [];
+  const killAt = [0.25, 0.5, 0.75].map((f) => Math.floor(total * f));
+  let killing = Promise.resolve();
+  const onProgress = (): void => {
+    done++;
+    if (done === killAt[0]) {
+      killing = killing.then(async () => {
+        await cluster.broker(1).process.kill('SIGKILL');
+        kills.push(`broker 1 at ${done}`);
+      });
+    } else if (done === killAt[1]) {
+      killing = killing.then(async () => {
+        const leader = await cluster.placementLeader();
+        await cluster.placementMember(leader).process.kill('SIGKILL');
+        kills.push(`placement leader ${leader} at ${done}`);
+      });
+    } else if (done === killAt[2]) {
+      killing = killing.then(async () => {
+        await cluster.kill(cluster.journal(3));
+        kills.push(`journal server 3 at ${done}`);
+      });
+    }
+  };
+  const pubA = await connect('pubA', 1);
+  const pubB = await connect('pubB', 2);
+  const started = Date.now();
+  await Promise.all(streams.map((s) => publish(s.publisher === 'pubA' ? pubA : pubB, s, onProgress)));
+  await killing;
+  const publishSeconds = (Date.now() - started) / 1000;
+
+  const missing = (): number => {
+    let lost = 0;
+    for (const byTopic of received.values()) {
+      for (const s of streams) {
+        const got = new Set(byTopic.get(s.topic) ?? []);
+        for (const seq of s.acked) if (!got.has(seq)) lost++;
+      }
+    }
+    return lost;
+  };
+  await waitFor('every acknowledged message at every subscriber', () => missing() === 0, { timeoutMs: 90_000, intervalMs: 500, detail: () => `${missing()} missing` }).catch(() => undefined);
+  await sleep(1_000); // late duplicates, if any, arrive too
+
+  let sent = 0;
+  let acked = 0;
+  let delivered = 0;
+  let duplicatesQos1 = 0;
+  let duplicatesQos2 = 0;
+  let lost = 0;
+  let outOfOrder = 0;
+  const duplicatesQos2BySubscriber: Record<string, number> = {};
+  const lostSamples: string[] = [];
+  for (const s of streams) {
+    sent += s.count;
+    acked += s.acked.size;
+  }
+  for (const [subscriber, byTopic] of received) {
+    duplicatesQos2BySubscriber[subscriber] = 0;
+    for (const s of streams) {
+      const list = byTopic.get(s.topic) ?? [];
+      delivered += list.length;
+      const seen = new Set<number>();
+      let last = -1;
+      for (const seq of list) {
+        if (seen.has(seq)) {
+          if (s.qos === 1) duplicatesQos1++;
+          else {
+            duplicatesQos2++;
+            duplicatesQos2BySubscriber[subscriber]!++;
+          }
+          continue;
+        }
+        seen.add(seq);
+        if (seq < last) outOfOrder++;
+        last = seq;
+      }
+      for (const seq of s.acked) {
+        if (seen.has(seq)) continue;
+        lost++;
+        if (lostSamples.length < 10) lostSamples.push(`${subscriber} ${s.topic} #${seq}`);
+      }
+    }
+  }
+  const summary = { sent, acked, delivered, subscribers: 3, duplicatesQos1, duplicatesQos2, duplicatesQos2BySubscriber, lost, lostSamples, outOfOrder, publishSeconds, kills };
+  console.log(`cluster loss test: ${JSON.stringify(summary)}`);
+  expect(acked).toBeGreaterThan(sent * 0.9);
+  expect(lost).toBe(0);
+  expect(outOfOrder).toBe(0);
+}, 300_000);
