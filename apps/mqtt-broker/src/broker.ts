@@ -92,6 +92,7 @@ export async function startMqttBroker(
   const clusterToken = config.placement.enabled ? clusterAuthToken(config.cluster) : undefined;
   // cluster TLS is for the channels to placement and the inner gRPC port, which only exist with placement
   const tls = config.placement.enabled ? clusterTls(config.cluster, logger) : undefined;
+  const clusterSecurity = { authToken: clusterToken, tls };
   const httpTokens = adminTokens(config.http);
   // persistent sessions and wills are mirrored into placement, whose leader fires delayed wills and expires sessions
   // through the inner gRPC service (short deadlines: a slow placement leaves the local timers in charge); created
@@ -140,17 +141,17 @@ export async function startMqttBroker(
       rules = new BrokerRules(authClient, { refreshIntervalMs: config.auth.refresh_interval_ms, logger });
       await rules.start();
     }
-    const opened = await openBrokerStorage(config, logger, { authToken: clusterToken, tls });
+    const opened = await openBrokerStorage(config, logger, clusterSecurity);
     storage = opened.storage;
     logger.info({ storage: opened.type, chosenBy: opened.chosenBy }, 'message and session storage opened');
     // with the journal as storage, the broker is one of a cluster: messages go through the cluster's shared log
-    shared = isClustered(config, opened.type) ? await openSharedLog(config, logger, clusterToken) : undefined;
+    shared = isClustered(config, opened.type) ? await openSharedLog(config, logger, clusterSecurity) : undefined;
     const log = shared?.log ?? (await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger));
     const persistence = await SessionPersistence.open(storage, logger);
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
     const sessionSync = sessionClient ? new PlacementSessions(sessionClient, config.node.id, logger) : undefined;
     // another broker's own namespace (read only when that broker is gone) is named as storage/open-storage.ts names ours
-    const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> => openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, clusterToken);
+    const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> => openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, clusterSecurity);
     clusterSessions = shared && sessionClient ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken, otherBrokerStorage) : undefined;
     const takeOver = clusterSessions ? (clientId: string) => clusterSessions!.takeOver(clientId) : undefined;
     broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync, takeOver });

@@ -16,6 +16,9 @@ import { connectResult, sleep, tempDir, testScope } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 import { startTestPlacement } from '@robustmq/testing/placement';
 
+/** jose's key type (a WebCrypto PrivateKey; the DOM lib that names it is not loaded here). */
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
 const SECRET = 'a-long-enough-hmac-secret-for-hs256';
 const scope = testScope();
 const dir = tempDir('auth-chain', scope);
@@ -24,13 +27,13 @@ let jwksBroker: TestBroker;
 let rsaHttpBroker: TestBroker;
 let http: Server;
 let httpRequests = 0;
-let ecKey: CryptoKey;
-let otherEcKey: CryptoKey;
-let rsaKey: CryptoKey;
+let ecKey: PrivateKey;
+let otherEcKey: PrivateKey;
+let rsaKey: PrivateKey;
 
 const nowS = () => Math.floor(Date.now() / 1000);
 
-function sign(claims: JWTPayload, key: CryptoKey | Uint8Array, alg: string, options: { kid?: string; expiresInS?: number } = {}): Promise<string> {
+function sign(claims: JWTPayload, key: PrivateKey | Uint8Array, alg: string, options: { kid?: string; expiresInS?: number } = {}): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg, ...(options.kid ? { kid: options.kid } : {}) })
     .setIssuedAt()

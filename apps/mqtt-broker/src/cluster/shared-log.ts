@@ -8,7 +8,7 @@
 // are durable; at start-up it replays the log from there before it routes anything, so a broker that joins late or
 // was down has every retained message before its first client connects.
 import { createStorageAdapter, type StorageAdapter } from '@robustmq/storage-adapter';
-import type { Logger } from '@robustmq/common';
+import type { ClusterSecurity, Logger } from '@robustmq/common';
 import type { MqttBrokerConfig } from '../config.js';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import { ClusterLog } from '../storage/cluster-log.js';
@@ -29,7 +29,7 @@ export function isClustered(config: MqttBrokerConfig, storageType: string): bool
 }
 
 /** The journal namespace `namespace` of the cluster's journal, with this broker's journal settings. */
-export function openJournalNamespace(config: MqttBrokerConfig, namespace: string, logger: Logger, authToken: string | undefined): Promise<StorageAdapter> {
+export function openJournalNamespace(config: MqttBrokerConfig, namespace: string, logger: Logger, cluster: ClusterSecurity): Promise<StorageAdapter> {
   return createStorageAdapter({
     type: 'journal',
     journal: {
@@ -38,13 +38,14 @@ export function openJournalNamespace(config: MqttBrokerConfig, namespace: string
       acks: config.storage.journal_acks,
       ...(config.storage.journal_replicas > 0 ? { replicaCount: config.storage.journal_replicas } : {}),
       logger,
-      authToken,
+      authToken: cluster.authToken,
+      tls: cluster.tls,
     },
   });
 }
 
-export async function openSharedLog(config: MqttBrokerConfig, logger: Logger, authToken: string | undefined): Promise<SharedLog> {
-  const storage = await openJournalNamespace(config, CLUSTER_NAMESPACE, logger, authToken);
+export async function openSharedLog(config: MqttBrokerConfig, logger: Logger, cluster: ClusterSecurity): Promise<SharedLog> {
+  const storage = await openJournalNamespace(config, CLUSTER_NAMESPACE, logger, cluster);
   try {
     const log = await ClusterLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
     return { storage, log };

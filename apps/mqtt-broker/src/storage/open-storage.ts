@@ -9,7 +9,7 @@
 // rocksdb one). A data dir that already holds a rocksdb store from before the marker existed stays on rocksdb.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PlacementClient, type ClusterTls, type Logger } from '@robustmq/common';
+import { PlacementClient, type ClusterSecurity, type Logger } from '@robustmq/common';
 import { STORAGE_TYPES, createStorageAdapter, rocksDbStoragePath, type StorageAdapter, type StorageType } from '@robustmq/storage-adapter';
 import { mysqlAuthOptions } from '../auth/open-auth-storage.js';
 import type { MqttBrokerConfig } from '../config.js';
@@ -33,11 +33,6 @@ export async function openBrokerStorage(config: MqttBrokerConfig, logger: Logger
   const { type, chosenBy } = await resolveStorageType(config, logger, cluster);
   const storage = await createStorageAdapter(adapterConfig(config, type, logger, cluster));
   return { storage, type, chosenBy };
-}
-
-interface ClusterSecurity {
-  authToken: string | undefined;
-  tls: ClusterTls | undefined;
 }
 
 function adapterConfig(config: MqttBrokerConfig, type: StorageType, logger: Logger, cluster: ClusterSecurity): Parameters<typeof createStorageAdapter>[0] {
