@@ -2,7 +2,7 @@
 # `npm run test:deploy`: the whole MQ through `docker-compose up`, as a user runs it. Brings up a Docker engine if
 # none answers, builds the local base image if absent (BASE_IMAGE set = use that image instead), builds the project
 # image from deploy/Dockerfile, starts deploy/docker-compose.yml, waits for every health check, then: MQTT through
-# each broker with mosquitto_pub/sub, nodes through placement's HTTP admin and robust-ctl (the image's own), a
+# each broker and from one broker to another with mosquitto_pub/sub, nodes through placement's HTTP admin and robust-ctl (the image's own), a
 # broker stopped with `docker-compose stop` unregistering at once (SIGTERM reaches Node), the placement leader
 # stopped and metadata writes and MQTT still working, and `docker-compose down -v`. Uses the default ports.
 set -euo pipefail
@@ -56,7 +56,7 @@ step "docker-compose up -d (dependents start once what they depend on is healthy
 
 step "waiting for every health check"
 containers=$("${compose[@]}" ps -q)
-[ "$(echo "$containers" | wc -l)" -eq 8 ] || fail "expected 8 containers, got: $containers"
+[ "$(echo "$containers" | wc -l)" -eq 9 ] || fail "expected 9 containers, got: $containers"
 deadline=$(($(date +%s) + 180))
 while :; do
   unhealthy=$(for c in $containers; do
@@ -67,7 +67,7 @@ while :; do
   [ "$(date +%s)" -lt "$deadline" ] || fail "not healthy after 180 s: $unhealthy"
   sleep 2
 done
-step "all 8 containers healthy"
+step "all 9 containers healthy"
 
 placement_get() { # first member that answers
   for port in "${PLACEMENT_HTTP[@]}"; do
@@ -94,22 +94,19 @@ pubsub() { # pubsub <sub port> <pub port> <topic>: one QoS 1 message from a publ
   [ "$got" = "hello via $2" ]
 }
 
-step "MQTT: mosquitto_pub -> mosquitto_sub through broker 1 (1883) and through broker 2 (1893)"
+step "MQTT: mosquitto_pub -> mosquitto_sub through each broker (1883, 1893, 1903)"
 pubsub 1883 1883 deploy/test/one || fail "no message through broker 1"
 pubsub 1893 1893 deploy/test/two || fail "no message through broker 2"
-if [ "${DEPLOY_TEST_CROSS_BROKER:-auto}" != off ]; then
-  if pubsub 1893 1883 deploy/test/cross; then
-    step "MQTT: published on broker 1, received on broker 2"
-  elif [ "${DEPLOY_TEST_CROSS_BROKER:-auto}" = on ]; then
-    fail "a message published on broker 1 did not reach a subscriber on broker 2"
-  else
-    step "MQTT: across brokers not delivered (brokers do not form a cluster in this build; DEPLOY_TEST_CROSS_BROKER=on requires it)"
-  fi
+pubsub 1903 1903 deploy/test/three || fail "no message through broker 3"
+if [ "${DEPLOY_TEST_CROSS_BROKER:-on}" = on ]; then
+  step "MQTT: published on broker 1, received on broker 2; published on broker 3, received on broker 1"
+  pubsub 1893 1883 deploy/test/cross-1-2 || fail "a message published on broker 1 did not reach a subscriber on broker 2"
+  pubsub 1883 1903 deploy/test/cross-3-1 || fail "a message published on broker 3 did not reach a subscriber on broker 1"
 fi
 
 step "nodes through placement's HTTP admin"
 [ "$(count_nodes JOURNAL_SERVER)" -eq 3 ] || fail "expected 3 journal servers: $(placement_get /api/v1/cluster/nodes)"
-[ "$(count_nodes MQTT_BROKER)" -eq 2 ] || fail "expected 2 brokers: $(placement_get /api/v1/cluster/nodes)"
+[ "$(count_nodes MQTT_BROKER)" -eq 3 ] || fail "expected 3 brokers: $(placement_get /api/v1/cluster/nodes)"
 curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:1227/api/v1/cluster/nodes | grep -q 401 || fail "the admin API answered without the token"
 
 step "nodes and cluster status through robust-ctl (the image's)"
@@ -120,12 +117,12 @@ ctl() {
 ctl_service=journal-server-1
 ctl nodes
 ctl cluster status
-ctl nodes --type MQTT_BROKER | grep -c '^MQTT_BROKER' | grep -qx 2 || fail "robust-ctl does not list 2 brokers"
+ctl nodes --type MQTT_BROKER | grep -c '^MQTT_BROKER' | grep -qx 3 || fail "robust-ctl does not list 3 brokers"
 
 step "docker-compose stop mqtt-broker-2: SIGTERM reaches Node, the broker unregisters"
 "${compose[@]}" stop -t 30 mqtt-broker-2
 # the heartbeat timeout is 10 s; an unregistered broker is gone at once
-[ "$(count_nodes MQTT_BROKER)" -eq 1 ] || fail "mqtt-broker-2 still registered after a clean stop"
+[ "$(count_nodes MQTT_BROKER)" -eq 2 ] || fail "mqtt-broker-2 still registered after a clean stop"
 exit_code=$(docker inspect -f '{{.State.ExitCode}}' "$("${compose[@]}" ps -q mqtt-broker-2)")
 [ "$exit_code" -eq 0 ] || fail "mqtt-broker-2 exited with $exit_code on docker stop"
 
@@ -145,3 +142,6 @@ ctl user create deploy-user --password pw >/dev/null || fail "user create after 
 new_leader=$(placement_get /api/v1/cluster | sed -n 's/.*"leader":\([0-9]*\).*/\1/p')
 step "placement leader $leader stopped, new leader $new_leader, writes accepted"
 pubsub 1883 1883 deploy/test/after || fail "no MQTT message through broker 1 after the placement leader stopped"
+if [ "${DEPLOY_TEST_CROSS_BROKER:-on}" = on ]; then
+  pubsub 1883 1903 deploy/test/after-cross || fail "no message from broker 3 to broker 1 after the placement leader stopped"
+fi

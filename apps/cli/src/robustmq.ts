@@ -97,7 +97,7 @@ cluster
   .option('-c, --config-dir <dir>', 'directory holding <role>.toml config files', './config')
   .option('--placement <n>', 'placement-center members (1 = no Raft)', (v) => memberCount('--placement', v, 1), 3)
   .option('--journal <n>', 'journal servers', (v) => memberCount('--journal', v, 0), 3)
-  .option('--brokers <n>', 'MQTT brokers', (v) => memberCount('--brokers', v, 0), 2)
+  .option('--brokers <n>', 'MQTT brokers', (v) => memberCount('--brokers', v, 0), 3)
   .option('--port-offset <n>', 'added to every port (member n of a kind: default port + 10·(n-1) + offset)', (v) => portOffset(v), 0)
   .option('--host <host>', 'bind and advertise host', '127.0.0.1')
   .option('--timeout <ms>', 'how long to wait for every member to be healthy', (v) => positiveInt('--timeout', v), 60_000)

@@ -1,6 +1,6 @@
 // The journal server's configuration: schema (with defaults), type and loader. Keys are documented in
 // docs/configuration.md; every key can be overridden by ROBUSTMQ_<SECTION>_<KEY>.
-import { address, adminAuthKeys, clusterAuthKeys, loadConfig, logSection, port, positiveMs, section, z, type LoadConfigOptions } from '@robustmq/common';
+import { address, adminAuthKeys, adminHttpLimitKeys, clusterAuthKeys, loadConfig, logSection, port, positiveMs, section, z, type LoadConfigOptions } from '@robustmq/common';
 
 export const journalServerConfigSchema = z.strictObject({
   node: section({
@@ -38,8 +38,8 @@ export const journalServerConfigSchema = z.strictObject({
     /** most record bytes in one Replicate request. */
     max_replicate_bytes: z.number().int().min(4096).default(2 * 1024 * 1024),
   }),
-  /** admin tokens of the HTTP API (see docs/admin-api.md); none = open. */
-  http: section(adminAuthKeys()),
+  /** admin tokens and connection limits of the HTTP API (see docs/admin-api.md); no token = open. */
+  http: section({ ...adminAuthKeys(), ...adminHttpLimitKeys() }),
   /** the shared secret of cluster-internal gRPC (see docs/configuration.md). */
   cluster: section(clusterAuthKeys()),
   log: logSection(),

@@ -10,6 +10,7 @@ import {
   clusterTls,
   collectProcessMetrics,
   createHttpServer,
+  LimitReporter,
   createLogger,
   createMetricsRegistry,
   listenHttp,
@@ -99,7 +100,10 @@ export async function startJournalServer(
     cleanups.push(() => inner.close());
     cleanups.push(() => pool.closeAll());
 
-    const { app: http, auth: httpAuth } = createHttpServer(logger, { tokens: httpTokens });
+    const limits = new LimitReporter(logger);
+    limits.register(metrics, 'journal_limit_hits_total');
+    cleanups.push(() => limits.close());
+    const { app: http, auth: httpAuth } = createHttpServer(logger, { tokens: httpTokens, limits: config.http, reporter: limits });
     await http.register(observabilityPlugin, {
       registry: metrics,
       health: () => {

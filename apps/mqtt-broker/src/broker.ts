@@ -8,6 +8,8 @@ import {
   clusterAuthToken,
   clusterTls,
   createLogger,
+  LimitReporter,
+  fdBudget,
   listenHttp,
   warnIfAdminApiOpen,
   warnIfClusterAuthOff,
@@ -19,6 +21,7 @@ import type { StorageAdapter } from '@robustmq/storage-adapter';
 import { Broker, type BrokerSettings } from './core/broker-core.js';
 import type { MqttBrokerConfig } from './config.js';
 import { createBrokerHttpServer } from './admin/http-server.js';
+import { ClientLimits } from './limits/client-limits.js';
 import { startListeners, type ListenerPorts, type Listeners } from './transport/listeners.js';
 import { createBrokerMetrics } from './admin/metrics.js';
 import { registerWithPlacement, type PlacementRegistration } from './cluster/registration.js';
@@ -59,11 +62,16 @@ export interface MqttBrokerHandle {
   close(): Promise<void>;
 }
 
+/** Sockets open at once across the MQTT listeners: `network.max_sockets`, or what the fd limit leaves for clients. */
+export function maxClientSockets(config: MqttBrokerConfig): number {
+  return config.network.max_sockets || fdBudget().clientConnections;
+}
+
 export function brokerSettings(config: MqttBrokerConfig): BrokerSettings {
   const mqtt = config.mqtt;
   return {
     maxPacketSize: mqtt.max_packet_size,
-    maxConnections: mqtt.max_connections,
+    maxConnections: mqtt.max_connections || maxClientSockets(config),
     keepAliveMax: mqtt.keep_alive_max,
     defaultKeepAlive: mqtt.default_keep_alive,
     connectTimeoutMs: mqtt.connect_timeout_ms,
@@ -94,6 +102,22 @@ export async function startMqttBroker(
   const tls = config.placement.enabled ? clusterTls(config.cluster, logger) : undefined;
   const clusterSecurity = { authToken: clusterToken, tls };
   const httpTokens = adminTokens(config.http);
+  const limits = new LimitReporter(logger);
+  const clientLimits = new ClientLimits(config, limits);
+  const maxSockets = maxClientSockets(config);
+  const budget = fdBudget();
+  if (config.mqtt.max_connections > maxSockets) {
+    logger.warn(
+      { max_connections: config.mqtt.max_connections, max_sockets: maxSockets, openFileLimit: budget.limit },
+      'mqtt.max_connections is above the socket cap network.max_sockets, which wins: raise the open-file limit (ulimit -n) and network.max_sockets for more clients',
+    );
+  }
+  if (maxSockets > budget.clientConnections) {
+    logger.warn(
+      { max_sockets: maxSockets, openFileLimit: budget.limit, budget: budget.clientConnections },
+      'network.max_sockets leaves too few file descriptors for storage and the cluster: a flood of clients could exhaust them; raise the open-file limit (ulimit -n)',
+    );
+  }
   // persistent sessions and wills are mirrored into placement, whose leader fires delayed wills and expires sessions
   // through the inner gRPC service (short deadlines: a slow placement leaves the local timers in charge); created
   // before the sessions are restored, which asks placement who owns each of them now
@@ -154,7 +178,7 @@ export async function startMqttBroker(
     const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> => openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, clusterSecurity);
     clusterSessions = shared && sessionClient ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken, otherBrokerStorage) : undefined;
     const takeOver = clusterSessions ? (clientId: string) => clusterSessions!.takeOver(clientId) : undefined;
-    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync, takeOver });
+    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync, takeOver, clientLimits });
     await restoreSessions(broker);
     broker.delayed.restore();
     if (shared) stopSharedRouting = await startSharedRouting(shared.log, broker, config.node.id, logger);
@@ -198,6 +222,7 @@ export async function startMqttBroker(
     // after the listeners: a CONNECT still being checked gets its answer rather than "auth unavailable"
     await authStorage?.close().catch((err: unknown) => logger.warn({ err }, 'closing the auth storage failed'));
     await http?.close();
+    limits.close();
     clearInterval(commitTimer);
     clearInterval(retentionTimer);
     // what was accepted is made durable, and the sessions' positions committed, before storage closes
@@ -215,9 +240,15 @@ export async function startMqttBroker(
       inner = await startInnerGrpc(broker, config.network.host, config.network.grpc_port, logger, clusterToken, tls);
       warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the broker inner gRPC service (port ${inner.port})`, tls);
     }
-    listeners = await startListeners(config, broker, logger);
+    listeners = await startListeners(config, broker, logger, {
+      maxSockets,
+      reporter: limits,
+      admit: (remoteHost, listener) => clientLimits.admitSocket(remoteHost, listener),
+    });
 
-    const admin = await createBrokerHttpServer(broker, createBrokerMetrics(broker, config.node.id), logger, httpTokens);
+    const registry = createBrokerMetrics(broker, config.node.id);
+    limits.register(registry, 'mqtt_limit_hits_total');
+    const admin = await createBrokerHttpServer(broker, registry, logger, { tokens: httpTokens, limits: config.http, reporter: limits });
     http = admin.app;
     const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
     warnIfAdminApiOpen(logger, admin.auth, config.network.host, httpPort, 'the MQTT broker');

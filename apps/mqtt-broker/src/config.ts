@@ -2,7 +2,7 @@
 // type it infers, and the loader that applies TOML file, ROBUSTMQ_<SECTION>_<KEY> environment and overrides.
 import {
   address,
-  adminAuthKeys,
+  adminAuthKeys, adminHttpLimitKeys,
   clusterAuthKeys,
   loadConfig,
   logSection,
@@ -45,6 +45,9 @@ export const mqttBrokerConfigSchema = z.strictObject({
     /** false: no plain WebSocket listener (TLS listeners follow the certificate instead). */
     ws_enabled: z.boolean().default(true),
     http_port: port().default(9982),
+    /** sockets open at once across the MQTT listeners (TCP, TLS, WS, WSS), before or after CONNECT; more are closed
+     * on accept (counted in mqtt_limit_hits_total). 0 = derived from the process's open-file limit. */
+    max_sockets: z.number().int().min(0, 'must be >= 0 (0 = derived from the open-file limit)').default(0),
     /** the broker's inner gRPC service (proto/mqtt/broker-inner.proto), which the placement leader calls to publish due
      * wills and drop expired sessions; served (and registered) only with placement enabled. */
     grpc_port: port().default(9981),
@@ -52,8 +55,9 @@ export const mqttBrokerConfigSchema = z.strictObject({
   mqtt: section({
     /** largest packet accepted from a client, in bytes; also announced to MQTT 5 clients in CONNACK. */
     max_packet_size: z.number().int().min(64, 'must be at least 64 bytes').max(268_435_455, 'must be at most 268435455 bytes (the MQTT limit)').default(1_048_576),
-    /** connected clients at most; further CONNECTs are answered "server unavailable" / "server busy". */
-    max_connections: z.number().int().positive('must be a positive number of connections').default(100_000),
+    /** connected clients at most; further CONNECTs are answered "server unavailable" / "server busy". 0 = the
+     * socket cap (`network.max_sockets`). */
+    max_connections: z.number().int().min(0, 'must be a number of connections >= 0 (0 = network.max_sockets)').default(0),
     /** the longest keep-alive granted to MQTT 5 clients (via Server Keep Alive); 0 = no limit. MQTT 3.1/3.1.1 clients
      * cannot be told a different value, so theirs is used as asked. */
     keep_alive_max: seconds().default(3600),
@@ -182,8 +186,29 @@ export const mqttBrokerConfigSchema = z.strictObject({
     addresses: z.array(address()).min(1, 'needs at least one placement address').default(['127.0.0.1:1228']),
     heartbeat_interval_ms: positiveMs().default(1000),
   }),
-  /** admin tokens of the HTTP API (see docs/admin-api.md); none = open. */
-  http: section(adminAuthKeys()),
+  /** admin tokens and connection limits of the HTTP API (see docs/admin-api.md); no token = open. */
+  http: section({ ...adminAuthKeys(), ...adminHttpLimitKeys() }),
+  /** limits on what one client or one address may do; all off (0) by default. See docs/configuration.md. */
+  limits: section({
+    /** new connections per second from one IP address (sustained); more are closed on accept. 0 = no limit. */
+    connect_rate: z.number().min(0, 'must be >= 0 (0 = off)').default(0),
+    /** connections one address may open in a burst above connect_rate (default: connect_rate, at least 1). */
+    connect_burst: z.number().int().min(0).default(0),
+    /** a client id that connects this many times within flapping_window_s is banned (0 = no flapping detection). */
+    flapping_max_connects: z.number().int().min(0, 'must be >= 0 (0 = off)').default(0),
+    flapping_window_s: z.number().positive('must be a positive number of seconds').default(60),
+    /** how long a flapping client id is refused: CONNACK 0x8A Banned (MQTT 5) / 0x05 not authorized (3.x). */
+    flapping_ban_s: z.number().positive('must be a positive number of seconds').default(300),
+    /** PUBLISH packets per second one connection may send (sustained); beyond it the broker stops reading from the
+     * client until it is back within the rate. 0 = no limit. */
+    publish_rate: z.number().min(0, 'must be >= 0 (0 = off)').default(0),
+    /** PUBLISH packets in a burst above publish_rate (default: publish_rate, at least 1). */
+    publish_burst: z.number().int().min(0).default(0),
+    /** PUBLISH bytes (whole packets) per second one connection may send; beyond it reading pauses likewise. 0 = no limit. */
+    publish_bytes_rate: z.number().min(0, 'must be >= 0 (0 = off)').default(0),
+    /** bytes in a burst above publish_bytes_rate (default: one second's worth, at least max_packet_size). */
+    publish_bytes_burst: z.number().int().min(0).default(0),
+  }),
   /** the shared secret of cluster-internal gRPC (see docs/configuration.md). */
   cluster: section(clusterAuthKeys()),
   log: logSection(),

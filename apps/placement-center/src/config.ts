@@ -1,6 +1,6 @@
 // The placement center's configuration: schema (with defaults), type and loader. Keys are documented in
 // docs/configuration.md; every key can be overridden by ROBUSTMQ_<SECTION>_<KEY>.
-import { ConfigError, adminAuthKeys, clusterAuthKeys, loadConfig, logSection, port, positiveMs, section, z, type LoadConfigOptions } from '@robustmq/common';
+import { ConfigError, adminAuthKeys, adminHttpLimitKeys, clusterAuthKeys, loadConfig, logSection, port, positiveMs, section, z, type LoadConfigOptions } from '@robustmq/common';
 
 export const placementCenterConfigSchema = z.strictObject({
   node: section({
@@ -36,8 +36,8 @@ export const placementCenterConfigSchema = z.strictObject({
     /** KV change history kept for watches, in revisions behind the current one. */
     history_revisions: z.number().int().min(1, 'must keep at least one revision').default(100_000),
   }),
-  /** admin tokens of the HTTP API (see docs/admin-api.md); none = open. */
-  http: section(adminAuthKeys()),
+  /** admin tokens and connection limits of the HTTP API (see docs/admin-api.md); no token = open. */
+  http: section({ ...adminAuthKeys(), ...adminHttpLimitKeys() }),
   cluster: section({
     /** members of the placement Raft group as "id@host:grpc_port", this node included; empty = one node, no Raft. */
     members: z.array(z.string().regex(/^\d+@[^\s:@]+:\d{1,5}$/, 'must be "id@host:port", e.g. "1@127.0.0.1:1228"')).default([]),

@@ -10,6 +10,7 @@ import {
   createLogger,
   createMetricsRegistry,
   createHttpServer,
+  LimitReporter,
   listenHttp,
   observabilityPlugin,
   warnIfAdminApiOpen,
@@ -209,7 +210,9 @@ export async function startPlacementCenter(
   const grpcPort = await bindGrpcServer(server, config.network.host, config.network.grpc_port, 'gRPC port', clusterServerCredentials(tls));
   warnIfClusterAuthOff(logger, clusterToken, config.network.host, `placement gRPC (port ${grpcPort}: metadata services and Raft)`, tls);
 
-  const { app: http, auth: httpAuth } = createHttpServer(logger, { tokens: httpTokens });
+  const limits = new LimitReporter(logger);
+  limits.register(metrics, 'placement_limit_hits_total');
+  const { app: http, auth: httpAuth } = createHttpServer(logger, { tokens: httpTokens, limits: config.http, reporter: limits });
   await http.register(observabilityPlugin, { registry: metrics, health: () => ({ status: 'ok', nodes: registry.list().length }) });
   await http.register(adminRoutes, { registry, sm, proposer });
   const self = { nodeId: config.node.id, clusterName: config.node.cluster_name, grpcAddress: () => `${config.network.advertise_host}:${grpcPort}` };
@@ -230,6 +233,7 @@ export async function startPlacementCenter(
     close() {
       closing ??= (async () => {
         await http.close();
+        limits.close();
         // watches are endless streams: give unary calls a moment to finish, then cut what is left
         await shutdownGrpcServer(server, 1_000);
         await controllers.close();

@@ -19,3 +19,7 @@ export * from './http/http-server.js';
 export * from './http/admin-auth.js';
 export * from './auth/password-hash.js';
 export * from './cli/command.js';
+export * from './net/fd-budget.js';
+export * from './limits/limit-reporter.js';
+export * from './net/stream-listeners.js';
+export * from './limits/token-bucket.js';

@@ -8,10 +8,11 @@
 // are durable; at start-up it replays the log from there before it routes anything, so a broker that joins late or
 // was down has every retained message before its first client connects.
 import { createStorageAdapter, type StorageAdapter } from '@robustmq/storage-adapter';
-import type { ClusterSecurity, Logger } from '@robustmq/common';
+import type { Logger } from '@robustmq/common';
 import type { MqttBrokerConfig } from '../config.js';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import { ClusterLog } from '../storage/cluster-log.js';
+import { journalAdapterConfig, type ClusterSecurity } from '../storage/open-storage.js';
 
 /** the placement namespace of the journal shards every broker of the cluster shares. */
 export const CLUSTER_NAMESPACE = 'mqtt-cluster';
@@ -28,20 +29,9 @@ export function isClustered(config: MqttBrokerConfig, storageType: string): bool
   return config.placement.enabled && storageType === 'journal';
 }
 
-/** The journal namespace `namespace` of the cluster's journal, with this broker's journal settings. */
+/** The journal namespace `namespace` of the cluster's journal, with this broker's journal settings, token and TLS. */
 export function openJournalNamespace(config: MqttBrokerConfig, namespace: string, logger: Logger, cluster: ClusterSecurity): Promise<StorageAdapter> {
-  return createStorageAdapter({
-    type: 'journal',
-    journal: {
-      placementAddresses: config.placement.addresses,
-      namespace,
-      acks: config.storage.journal_acks,
-      ...(config.storage.journal_replicas > 0 ? { replicaCount: config.storage.journal_replicas } : {}),
-      logger,
-      authToken: cluster.authToken,
-      tls: cluster.tls,
-    },
-  });
+  return createStorageAdapter(journalAdapterConfig(config, namespace, logger, cluster));
 }
 
 export async function openSharedLog(config: MqttBrokerConfig, logger: Logger, cluster: ClusterSecurity): Promise<SharedLog> {

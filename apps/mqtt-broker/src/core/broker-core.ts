@@ -16,6 +16,7 @@ import { handlePacket } from '../handlers/index.js';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import { ReasonCode } from '../packets/reason-codes.js';
 import { retainedPacket } from '../packets/retained.js';
+import type { ClientLimits } from '../limits/client-limits.js';
 import type { BrokerRules } from '../rules/broker-rules.js';
 import { LocalRouter, type Router, type SharedGroupInfo } from '../routing/router.js';
 import type { Subscription } from '../routing/subscription.js';
@@ -72,6 +73,8 @@ export interface BrokerCollaborators {
   takeOver?: ((clientId: string) => Promise<HandedSession | undefined>) | undefined;
   /** where accepted messages are fanned out; a LocalRouter (this broker's subscribers) unless given. */
   router?: Router<Session> | undefined;
+  /** `[limits]`: flapping detection and publish rates per client; absent = none. */
+  clientLimits?: ClientLimits | undefined;
 }
 
 export class Broker implements HandlerContext, ConnectionHost, SessionHost {
@@ -92,6 +95,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   readonly sessionSync: PlacementSessions | undefined;
   readonly router: Router<Session>;
   readonly takeOver: ((clientId: string) => Promise<HandedSession | undefined>) | undefined;
+  readonly clientLimits: ClientLimits | undefined;
   private lastRetainedWrite: Promise<boolean> = Promise.resolve(true);
   private retainedViewFailed = false;
   /** every open socket, connected or still before CONNECT. */
@@ -113,6 +117,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     this.sessionSync = collaborators.sessionSync;
     this.router = collaborators.router ?? new LocalRouter<Session>(this.stats);
     this.takeOver = collaborators.takeOver;
+    this.clientLimits = collaborators.clientLimits;
     this.delayed = new DelayedPublisher(this);
   }
 

@@ -3,8 +3,7 @@
 // (MQTT-4.12.0-... "if the Client did not include an Authentication Method in CONNECT, AUTH is a Protocol Error").
 import type { Connection } from '../transport/connection.js';
 import type { HandlerContext } from './context.js';
-import { ReasonCode } from '../packets/reason-codes.js';
 
 export function handleAuth(_ctx: HandlerContext, connection: Connection): void {
-  connection.close('AUTH without an authentication method in CONNECT (no enhanced authentication is offered)', ReasonCode.PROTOCOL_ERROR);
+  connection.protocolViolation('order', 'AUTH without an authentication method in CONNECT (no enhanced authentication is offered)');
 }

@@ -65,6 +65,10 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
     if (v5) assignedClientId = clientId;
   }
 
+  // flapping detection (EMQX's flapping_detect): counted on every CONNECT, before anything costs storage
+  if (ctx.clientLimits && !ctx.clientLimits.admitConnect(clientId)) {
+    return refuse(ConnackReturnCode.NOT_AUTHORIZED, ReasonCode.BANNED, 'client id banned for a while: it reconnected too often');
+  }
   if (ctx.clientCount >= settings.maxConnections && !ctx.hasClient(clientId)) {
     return refuse(ConnackReturnCode.SERVER_UNAVAILABLE, ReasonCode.SERVER_BUSY, `max_connections (${settings.maxConnections}) reached`);
   }

@@ -5,6 +5,7 @@ import type { Logger } from '@robustmq/common';
 import type { AccessControl } from '../auth/access-control.js';
 import type { BrokerSettings, BrokerStats } from '../core/broker-settings.js';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
+import type { ClientLimits } from '../limits/client-limits.js';
 import type { BrokerRules } from '../rules/broker-rules.js';
 import type { Subscription } from '../routing/subscription.js';
 import type { Session } from '../session/session.js';
@@ -33,6 +34,8 @@ export interface HandlerContext {
   /** topic rewrite and auto-subscribe rules; undefined without placement. */
   readonly rules: BrokerRules | undefined;
   readonly store: HandlerStore;
+  /** `[limits]` per client (flapping detection); absent = none. */
+  readonly clientLimits: ClientLimits | undefined;
   readonly clientCount: number;
   hasClient(clientId: string): boolean;
   /** Finds or creates the session for an accepted CONNECT and binds the connection to it; settles once the

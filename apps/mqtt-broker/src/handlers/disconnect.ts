@@ -19,7 +19,7 @@ export function handleDisconnect(ctx: HandlerContext, connection: Connection, pa
   const requested = v5 ? packet.properties?.sessionExpiryInterval : undefined;
   if (requested !== undefined) {
     if (session.expiry === 0 && requested !== 0) {
-      return connection.close('DISCONNECT set a session expiry on a session that had none', ReasonCode.PROTOCOL_ERROR);
+      return connection.protocolViolation('session_expiry', 'DISCONNECT set a session expiry on a session that had none (MQTT-3.14.2-2)');
     }
     session.expiry = grantSessionExpiry(requested, ctx.settings.sessionExpiryMax);
   }

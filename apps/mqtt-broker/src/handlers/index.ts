@@ -3,7 +3,6 @@
 import type { Packet } from '@robustmq/protocol';
 import type { Connection } from '../transport/connection.js';
 import type { HandlerContext } from './context.js';
-import { ReasonCode } from '../packets/reason-codes.js';
 import { handleAuth } from './auth.js';
 import { handleConnect } from './connect.js';
 import { handleDisconnect } from './disconnect.js';
@@ -20,7 +19,7 @@ export function handlePacket(ctx: HandlerContext, connection: Connection, packet
   if (!connection.session) {
     // MQTT-3.1.0-1: the first packet must be CONNECT
     if (packet.cmd === 'connect') return handleConnect(ctx, connection, packet);
-    return connection.close(`first packet was ${packet.cmd}, not connect`);
+    return connection.protocolViolation('order', `first packet was ${packet.cmd}, not connect`);
   }
   switch (packet.cmd) {
     case 'publish':
@@ -45,9 +44,9 @@ export function handlePacket(ctx: HandlerContext, connection: Connection, packet
       return handleAuth(ctx, connection);
     case 'connect':
       // MQTT-3.1.0-2: a second CONNECT is a protocol violation
-      return connection.close('second CONNECT on one connection', ReasonCode.PROTOCOL_ERROR);
+      return connection.protocolViolation('order', 'second CONNECT on one connection');
     default:
       // server-to-client packets
-      return connection.close(`unexpected ${packet.cmd} from a client`, ReasonCode.PROTOCOL_ERROR);
+      return connection.protocolViolation('order', `unexpected ${packet.cmd} from a client`);
   }
 }

@@ -27,18 +27,18 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
   if (alias !== undefined) {
     if (alias === 0 || alias > settings.topicAliasMax) {
       // MQTT-3.3.2-8/-9: 0 and anything above our Topic Alias Maximum are invalid
-      return connection.close(`topic alias ${alias} is outside 1..${settings.topicAliasMax}`, ReasonCode.TOPIC_ALIAS_INVALID);
+      return connection.protocolViolation('topic_alias', `topic alias ${alias} is outside 1..${settings.topicAliasMax}`, ReasonCode.TOPIC_ALIAS_INVALID);
     }
     if (topic.length === 0) {
       const known = connection.inboundAliases?.get(alias);
-      if (known === undefined) return connection.close(`topic alias ${alias} was never set`, ReasonCode.PROTOCOL_ERROR);
+      if (known === undefined) return connection.protocolViolation('topic_alias', `topic alias ${alias} was never set`);
       topic = known;
     }
   } else if (v5 && topic.length === 0) {
-    return connection.close('empty topic name without a topic alias', ReasonCode.PROTOCOL_ERROR);
+    return connection.protocolViolation('topic_alias', 'empty topic name without a topic alias');
   }
   if (!isValidTopicName(topic)) {
-    return connection.close(`invalid topic name ${JSON.stringify(topic.slice(0, 100))}`, ReasonCode.TOPIC_NAME_INVALID);
+    return connection.protocolViolation('topic_name', `invalid topic name ${JSON.stringify(topic.slice(0, 100))}`, ReasonCode.TOPIC_NAME_INVALID);
   }
   const limit = topicLimitProblem(topic, settings.maxTopicLevels, settings.maxTopicLength);
   if (limit) return connection.close(limit, ReasonCode.TOPIC_NAME_INVALID);
@@ -67,7 +67,7 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
   if (qos > 0) {
     if (v5 && connection.pendingQos1 + session.awaitingRelease.size >= settings.receiveMaximum) {
       // MQTT-3.3.4-8: more unacknowledged QoS 1/2 PUBLISH than our Receive Maximum
-      return connection.close(`more than ${settings.receiveMaximum} QoS 1/2 messages unacknowledged`, ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
+      return connection.protocolViolation('receive_maximum', `more than ${settings.receiveMaximum} QoS 1/2 messages unacknowledged`, ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
     }
     if (qos === 2 && session.awaitingRelease.size >= settings.maxAwaitingRel) {
       const why = `more than ${settings.maxAwaitingRel} QoS 2 messages awaiting PUBREL`;

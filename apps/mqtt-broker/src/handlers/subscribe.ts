@@ -21,12 +21,12 @@ export function handleSubscribe(ctx: HandlerContext, connection: Connection, pac
   const identifier = Array.isArray(rawId) ? rawId[0] : rawId;
   if (identifier === 0 || (Array.isArray(rawId) && rawId.length > 1)) {
     // MQTT-3.8.2-... : 1..268435455, and at most one per SUBSCRIBE
-    return connection.close('invalid subscription identifier', ReasonCode.PROTOCOL_ERROR);
+    return connection.protocolViolation('topic_filter', 'invalid subscription identifier');
   }
   for (const { topic, nl } of packet.subscriptions) {
     if (v5 && nl === true && parseSharedFilter(topic) !== undefined) {
       // MQTT-3.8.3-4: No Local on a shared subscription is a protocol error
-      return connection.close(`No Local on shared subscription ${topic}`, ReasonCode.PROTOCOL_ERROR);
+      return connection.protocolViolation('topic_filter', `No Local on shared subscription ${topic}`);
     }
   }
   const stored: StoredSubscription[] = [];

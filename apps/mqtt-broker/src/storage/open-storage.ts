@@ -9,7 +9,7 @@
 // rocksdb one). A data dir that already holds a rocksdb store from before the marker existed stays on rocksdb.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PlacementClient, type ClusterSecurity, type Logger } from '@robustmq/common';
+import { PlacementClient, type ClusterTls, type Logger } from '@robustmq/common';
 import { STORAGE_TYPES, createStorageAdapter, rocksDbStoragePath, type StorageAdapter, type StorageType } from '@robustmq/storage-adapter';
 import { mysqlAuthOptions } from '../auth/open-auth-storage.js';
 import type { MqttBrokerConfig } from '../config.js';
@@ -35,24 +35,34 @@ export async function openBrokerStorage(config: MqttBrokerConfig, logger: Logger
   return { storage, type, chosenBy };
 }
 
+export interface ClusterSecurity {
+  authToken: string | undefined;
+  tls: ClusterTls | undefined;
+}
+
+/** The journal adapter's settings for the journal namespace `namespace`, with this broker's journal keys. */
+export function journalAdapterConfig(config: MqttBrokerConfig, namespace: string, logger: Logger, cluster: ClusterSecurity): Parameters<typeof createStorageAdapter>[0] {
+  if (!config.placement.enabled) {
+    throw new Error('[storage] type = "journal" needs [placement] enabled = true: the journal cluster is found through the placement center');
+  }
+  return {
+    type: 'journal',
+    journal: {
+      placementAddresses: config.placement.addresses,
+      namespace,
+      acks: config.storage.journal_acks,
+      ...(config.storage.journal_replicas > 0 ? { replicaCount: config.storage.journal_replicas } : {}),
+      logger,
+      authToken: cluster.authToken,
+      tls: cluster.tls,
+    },
+  };
+}
+
 function adapterConfig(config: MqttBrokerConfig, type: StorageType, logger: Logger, cluster: ClusterSecurity): Parameters<typeof createStorageAdapter>[0] {
   switch (type) {
     case 'journal':
-      if (!config.placement.enabled) {
-        throw new Error('[storage] type = "journal" needs [placement] enabled = true: the journal cluster is found through the placement center');
-      }
-      return {
-        type,
-        journal: {
-          placementAddresses: config.placement.addresses,
-          namespace: journalNamespace(config),
-          acks: config.storage.journal_acks,
-          ...(config.storage.journal_replicas > 0 ? { replicaCount: config.storage.journal_replicas } : {}),
-          logger,
-          authToken: cluster.authToken,
-          tls: cluster.tls,
-        },
-      };
+      return journalAdapterConfig(config, journalNamespace(config), logger, cluster);
     case 'mysql': {
       const { host, port, user, password, database, poolSize } = mysqlAuthOptions(config.auth);
       return { type, host, port, user, password, database, poolSize };

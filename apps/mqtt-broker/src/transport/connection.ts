@@ -18,6 +18,7 @@ import { CONNACK_UNACCEPTABLE_PROTOCOL_VERSION } from '../packets/fixed-packets.
 import { ReasonCode } from '../packets/reason-codes.js';
 import type { Session, WillMessage } from '../session/session.js';
 import type { OutboundAliases } from './topic-alias.js';
+import type { ClientLimits, PublishLimiter } from '../limits/client-limits.js';
 
 export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
 
@@ -33,6 +34,8 @@ export interface ConnectionHost {
   connectionClosed(connection: Connection): void;
   /** Counts a packet refused for breaking the spec, by kind of rule. */
   countViolation(kind: string): void;
+  /** `[limits]` per client; absent = none. */
+  readonly clientLimits?: ClientLimits | undefined;
 }
 
 /** A closing socket that does not finish its FIN exchange in time is destroyed. */
@@ -93,6 +96,10 @@ export class Connection {
   private held: Packet[] | undefined;
   /** closeAt's timer. */
   private deadline: NodeJS.Timeout | undefined;
+  /** `[limits]` publish rate and bandwidth of this connection; undefined when off. */
+  private readonly publishLimiter: PublishLimiter | undefined;
+  /** reading is paused until then (publish limits), or 0. */
+  private pausedUntil = 0;
 
   constructor(
     /** the byte stream: a net.Socket, tls.TLSSocket or a WebSocket stream (listeners set TCP_NODELAY). */
@@ -104,6 +111,7 @@ export class Connection {
   ) {
     this.remoteAddress = remoteAddress;
     this.logger = logger.child({ conn: this.id, remote: this.remoteAddress, transport });
+    this.publishLimiter = host.clientLimits?.publishLimiter();
     this.decoder = new MqttDecoder({
       maxPacketSize: host.settings.maxPacketSize,
       onPacket: (packet) => this.onPacket(packet),
@@ -283,6 +291,7 @@ export class Connection {
       this.held.push(packet);
       return;
     }
+    if (packet.cmd === 'publish' && this.publishLimiter) this.throttle(packet.length ?? packet.payload.length);
     try {
       this.host.handlePacket(this, packet);
     } catch (err) {
@@ -290,6 +299,29 @@ export class Connection {
       this.logger.warn({ err, cmd: packet.cmd, clientId: this.session?.clientId }, 'packet handler failed');
       this.close(`handler for ${packet.cmd} failed`, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR);
     }
+  }
+
+  /** Over the publish rate or bandwidth: stop reading from the client until it is back within them (the packet at
+   * hand and the rest of its chunk are handled; TCP flow control then slows the client down). */
+  private throttle(size: number): void {
+    const waitMs = this.publishLimiter!.take(size, this.session?.clientId);
+    if (waitMs <= 0) return;
+    const until = Date.now() + waitMs;
+    if (until <= this.pausedUntil) return;
+    const wasPaused = this.pausedUntil > Date.now();
+    this.pausedUntil = until;
+    if (wasPaused) return;
+    this.socket.pause();
+    const resume = (): void => {
+      const left = this.pausedUntil - Date.now();
+      if (left > 0) {
+        setTimeout(resume, left).unref();
+        return;
+      }
+      this.pausedUntil = 0;
+      if (!this.closing) this.socket.resume();
+    };
+    setTimeout(resume, waitMs).unref();
   }
 
   /** A packet broke a rule of the spec that needs session state (which ack fits an in-flight message): counted,

@@ -1,15 +1,17 @@
 // The MQTT listeners: TCP (tcp_port), TLS (tls_port), WebSocket (ws_port) and secure WebSocket (wss_port), the
-// WebSocket ones at path /mqtt with subprotocol `mqtt`. Each turns its transport into a duplex byte stream and hands
-// it to Broker.accept, so one Connection class serves them all. Every TCP-based listener disables Nagle
-// (TCP_NODELAY): MQTT packets are small and latency matters more than packing them. TLS and WSS are served only when
-// a certificate is configured.
+// WebSocket ones at path /mqtt with subprotocol `mqtt`, built on the protocol-neutral listeners of @robustmq/common
+// (which turn each transport into a duplex byte stream, cap the sockets of all four together and apply the connect
+// rate per address). Each stream goes to Broker.accept, so one Connection class serves them all. TLS and WSS are
+// served only when a certificate is configured.
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
-import { closeServer, listen, type Logger } from '@robustmq/common';
-import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
+import type { TlsOptions } from 'node:tls';
+import {
+  ConnectionGate,
+  startStreamListeners,
+  type LimitReporter,
+  type ListenerSpec,
+  type Logger,
+} from '@robustmq/common';
 import type { Broker } from '../core/broker-core.js';
 import type { Transport } from './connection.js';
 import type { MqttBrokerConfig } from '../config.js';
@@ -27,59 +29,59 @@ export interface ListenerPorts {
 
 export interface Listeners {
   ports: ListenerPorts;
+  /** the sockets of all MQTT listeners together. */
+  gate: ConnectionGate;
   /** Stops accepting; resolves once the servers are closed (connections are closed by the broker). */
   close(): Promise<void>;
 }
 
-export async function startListeners(config: MqttBrokerConfig, broker: Broker, logger: Logger): Promise<Listeners> {
+export interface ListenerLimits {
+  /** sockets open at once across the four listeners. */
+  maxSockets: number;
+  reporter: LimitReporter;
+  /** per-address connect rate check; false refuses the socket. */
+  admit?: (remoteHost: string, listener: string) => boolean;
+}
+
+export async function startListeners(
+  config: MqttBrokerConfig,
+  broker: Broker,
+  logger: Logger,
+  limits: ListenerLimits,
+): Promise<Listeners> {
   const { network } = config;
-  const servers: Server[] = [];
-  const webSockets: WebSocketServer[] = [];
-  const close = async (): Promise<void> => {
-    for (const wss of webSockets) wss.close();
-    await Promise.all(
-      servers.map(async (server) => {
-        const closed = server.listening ? closeServer(server) : Promise.resolve();
-        // HTTP servers keep idle keep-alive sockets; upgraded ones are closed by the broker
-        (server as HttpServer).closeIdleConnections?.();
-        await closed;
-      }),
-    );
+  const tlsOptions = loadTls(config);
+  const webSocket = {
+    path: WEBSOCKET_PATH,
+    subprotocols: SUBPROTOCOLS,
+    // a WebSocket message carries at most one MQTT packet's worth of bytes in practice; the decoder checks the rest
+    maxPayload: config.mqtt.max_packet_size + 8,
+    upgradeRequiredMessage: JSON.stringify({
+      code: 'UPGRADE_REQUIRED',
+      message: `MQTT over WebSocket is served at ${WEBSOCKET_PATH}`,
+    }),
   };
-  const serve = async <S extends Server>(server: S, port: number, name: string): Promise<number> => {
-    servers.push(server);
-    server.on('error', (err) => logger.error({ err, listener: name }, 'MQTT listener error'));
-    return listen(server, port, network.host);
+  const specs: ListenerSpec[] = [{ name: 'tcp', kind: 'tcp', port: network.tcp_port }];
+  if (tlsOptions) specs.push({ name: 'tls', kind: 'tls', port: network.tls_port, tls: tlsOptions });
+  if (network.ws_enabled) specs.push({ name: 'ws', kind: 'ws', port: network.ws_port, webSocket });
+  if (tlsOptions)
+    specs.push({ name: 'wss', kind: 'wss', port: network.wss_port, tls: tlsOptions, webSocket });
+
+  const gate = new ConnectionGate(limits.maxSockets, limits.reporter);
+  const started = await startStreamListeners({
+    host: network.host,
+    listeners: specs,
+    gate,
+    ...(limits.admit ? { admit: limits.admit } : {}),
+    onStream: (stream, info) => broker.accept(stream, info.remoteAddress, info.kind as Transport),
+    logger,
+  });
+  const { tcp, tls, ws, wss } = started.ports;
+  return {
+    ports: { mqtt: tcp!, ...(tls ? { tls } : {}), ...(ws ? { ws } : {}), ...(wss ? { wss } : {}) },
+    gate,
+    close: () => started.close(),
   };
-
-  try {
-    const ports: ListenerPorts = { mqtt: 0 };
-    const tcp = createTcpServer({ noDelay: true }, (socket) => broker.accept(socket, addressOf(socket), 'tcp'));
-    ports.mqtt = await serve(tcp, network.tcp_port, 'tcp');
-
-    const tlsOptions = loadTls(config);
-    if (tlsOptions) {
-      const tls = createTlsServer({ ...tlsOptions, noDelay: true }, (socket) => broker.accept(socket, addressOf(socket), 'tls'));
-      // a failed handshake is the client's problem, not a listener error
-      tls.on('tlsClientError', (err) => logger.debug({ err: err.message }, 'TLS handshake failed'));
-      ports.tls = await serve(tls, network.tls_port, 'tls');
-    }
-    if (network.ws_enabled) {
-      const http = createHttpServer({ noDelay: true }, upgradeRequired);
-      webSockets.push(attachWebSocket(http, broker, config, 'ws'));
-      ports.ws = await serve(http, network.ws_port, 'ws');
-    }
-    if (tlsOptions) {
-      const https = createHttpsServer({ ...tlsOptions, noDelay: true }, upgradeRequired);
-      https.on('tlsClientError', (err) => logger.debug({ err: err.message }, 'TLS handshake failed'));
-      webSockets.push(attachWebSocket(https, broker, config, 'wss'));
-      ports.wss = await serve(https, network.wss_port, 'wss');
-    }
-    return { ports, close };
-  } catch (err) {
-    await close();
-    throw err;
-  }
 }
 
 /** The TLS options from `[tls]`, or undefined when no certificate is configured (TLS and WSS are then off). */
@@ -91,7 +93,9 @@ function loadTls(config: MqttBrokerConfig): TlsOptions | undefined {
     try {
       return readFileSync(file);
     } catch (err) {
-      throw new Error(`tls.${key} = ${JSON.stringify(file)} cannot be read: ${(err as Error).message}`, { cause: err });
+      throw new Error(`tls.${key} = ${JSON.stringify(file)} cannot be read: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   };
   return {
@@ -101,32 +105,4 @@ function loadTls(config: MqttBrokerConfig): TlsOptions | undefined {
     requestCert: verify_client,
     rejectUnauthorized: verify_client,
   };
-}
-
-function attachWebSocket(server: HttpServer, broker: Broker, config: MqttBrokerConfig, transport: Transport): WebSocketServer {
-  const wss = new WebSocketServer({
-    server,
-    path: WEBSOCKET_PATH,
-    // a WebSocket message carries at most one MQTT packet's worth of bytes in practice; the decoder checks the rest
-    maxPayload: config.mqtt.max_packet_size + 8,
-    perMessageDeflate: false,
-    handleProtocols: (offered) => {
-      for (const protocol of offered) if (SUBPROTOCOLS.includes(protocol)) return protocol;
-      return false;
-    },
-  });
-  wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
-    const stream = createWebSocketStream(ws);
-    broker.accept(stream, addressOf(request.socket), transport);
-  });
-  return wss;
-}
-
-function upgradeRequired(_request: IncomingMessage, response: ServerResponse): void {
-  response.writeHead(426, { 'content-type': 'application/json', upgrade: 'websocket' });
-  response.end(JSON.stringify({ code: 'UPGRADE_REQUIRED', message: `MQTT over WebSocket is served at ${WEBSOCKET_PATH}` }));
-}
-
-function addressOf(socket: Socket): string {
-  return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
 }

@@ -14,12 +14,6 @@ import { isLoopbackHost } from '../net/listen.js';
 /** Re-exported for libraries that take the material but do not depend on @robustmq/protocol themselves. */
 export type { ClusterTls };
 
-/** What every cluster-internal client of a service carries: the token and the TLS material (each may be off). */
-export interface ClusterSecurity {
-  authToken: string | undefined;
-  tls: ClusterTls | undefined;
-}
-
 /** The two keys, spread into each service's `[cluster]` section. */
 export const clusterAuthKeys = () => ({
   /** shared secret every cluster-internal gRPC call (and journal data-port connection) must carry; empty = no check. */
