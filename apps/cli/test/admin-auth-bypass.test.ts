@@ -5,30 +5,22 @@
 // what the holder of a token gets when the router itself refuses the target (404, 400, 431). Then every route the
 // router registered (listed by fastify's onRoute, so a new route cannot be left out) is called with no token, a
 // read-only token and a full token.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger, freePort, type RegisteredRoute } from '@robustmq/common';
-import {
-  loadJournalServerConfig,
-  startJournalServer,
-  type JournalServerHandle,
-} from '@robustmq/journal-server';
-import { loadMqttBrokerConfig, startMqttBroker, type MqttBrokerHandle } from '@robustmq/mqtt-broker';
-import {
-  loadPlacementCenterConfig,
-  startPlacementCenter,
-  type PlacementCenterHandle,
-} from '@robustmq/placement-center';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RegisteredRoute } from '@robustmq/common';
+import type { JournalServerHandle } from '@robustmq/journal-server';
+import type { MqttBrokerHandle } from '@robustmq/mqtt-broker';
+import type { PlacementCenterHandle } from '@robustmq/placement-center';
+import { testScope } from '@robustmq/testing';
+import { startTestBroker } from '@robustmq/testing/broker';
+import { startTestJournal } from '@robustmq/testing/journal';
+import { startPlacementCluster } from '@robustmq/testing/placement';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, type RawResponse } from './raw-http.js';
 
 const FULL = 'full-token-1';
 const ROTATED = 'full-token-2';
 const READ = 'read-only-token';
 const http = { admin_token: FULL, admin_tokens: [ROTATED], admin_read_tokens: [READ] };
-const logger = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-admin-auth-'));
+const scope = testScope();
 
 let placement: PlacementCenterHandle;
 let journal: JournalServerHandle;
@@ -36,52 +28,12 @@ let broker: MqttBrokerHandle;
 
 beforeAll(async () => {
   // a one-member Raft group, so the membership routes (Raft mode only) are registered and walked too
-  const grpcPort = await freePort();
-  placement = await startPlacementCenter(
-    loadPlacementCenterConfig({
-      env: {},
-      overrides: {
-        node: { data_dir: join(dir, 'pc') },
-        network: { host: '127.0.0.1', grpc_port: grpcPort, http_port: 0 },
-        cluster: { members: [`1@127.0.0.1:${grpcPort}`], tick_ms: 20 },
-        http,
-      },
-    }),
-    { logger },
+  const cluster = scope.add(
+    await startPlacementCluster(1, { adminToken: FULL, electionTicks: 10, overrides: { http: { admin_tokens: [ROTATED], admin_read_tokens: [READ] } } }),
   );
-  journal = await startJournalServer(
-    loadJournalServerConfig({
-      env: {},
-      overrides: {
-        node: { data_dir: join(dir, 'js') },
-        network: { host: '127.0.0.1', data_port: 0, grpc_port: 0, http_port: 0 },
-        placement: { addresses: [placement.grpcAddress] },
-        http,
-      },
-    }),
-    { logger },
-  );
-  broker = await startMqttBroker(
-    loadMqttBrokerConfig({
-      env: {},
-      overrides: {
-        node: { data_dir: join(dir, 'mb') },
-        network: { host: '127.0.0.1', tcp_port: 0, ws_port: 0, http_port: 0 },
-        placement: { enabled: false },
-        storage: { type: 'memory' },
-        mqtt: { sys_interval_s: 0 },
-        http,
-      },
-    }),
-    { logger },
-  );
-});
-
-afterAll(async () => {
-  await broker?.close();
-  await journal?.close();
-  await placement?.close();
-  rmSync(dir, { recursive: true, force: true });
+  placement = cluster.member(1).handle!;
+  journal = scope.add(await startTestJournal({ placement: cluster.addresses, overrides: { http } })).server;
+  broker = scope.add(await startTestBroker({}, { storage: 'memory', sections: { http } })).handle;
 });
 
 const bearer = (token: string): [string, string][] => [['Authorization', `Bearer ${token}`]];

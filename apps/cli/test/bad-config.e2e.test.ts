@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { killAll, runNode } from './processes.js';
+import { killAll, runNode } from '@robustmq/testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-badcfg-'));
 afterAll(() => {
@@ -22,7 +22,7 @@ it.each([
   expect((await fromFile.exited).code).toBe(2);
   expect(fromFile.output()).toMatch(/network\.http_port = "eighty" \(from .*bad\.toml\)/);
 
-  const fromEnv = runNode(script, [], { ROBUSTMQ_LOG_LEVEL: 'chatty' });
+  const fromEnv = runNode(script, [], { env: { ROBUSTMQ_LOG_LEVEL: 'chatty' } });
   expect((await fromEnv.exited).code).toBe(2);
   expect(fromEnv.output()).toMatch(/log\.level = "chatty" \(from env ROBUSTMQ_LOG_LEVEL\)/);
 });

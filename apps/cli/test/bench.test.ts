@@ -15,7 +15,7 @@ import { UnsupportedError } from '../src/bench/unsupported-error.js';
 import { closeServer, listen } from '@robustmq/common';
 import { median, percentile } from '../src/bench/statistics.js';
 import type { RunRecord } from '../src/bench/bench-results.js';
-import { ROOT, killAll, runNode } from './processes.js';
+import { killAll, ROOT, runNode } from '@robustmq/testing';
 
 interface Frame {
   type: number;

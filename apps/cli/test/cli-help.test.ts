@@ -2,7 +2,7 @@
 // password hasher) answers --help with its usage and exit 0, and an unknown option or a bad value with a one-line
 // error, a pointer to --help and exit 2 — never a stack trace (issue 11 item 5: journal-bench --help died).
 import { afterAll, expect, it } from 'vitest';
-import { killAll, runNode } from './processes.js';
+import { killAll, runNode } from '@robustmq/testing';
 
 afterAll(() => killAll());
 

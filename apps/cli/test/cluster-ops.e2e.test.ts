@@ -2,7 +2,6 @@
 // 2 brokers on loopback, with admin and cluster tokens), `robust-ctl` against it — reads, writes, kicking a client,
 // a leader transfer, and bad input (usage → exit 2, errors and an unreachable cluster → one line, exit 1) — and a real
 // Prometheus (Debian's) scraping every member with the shipped rules, holding every metric the dashboard names.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,7 @@ import mqtt from 'mqtt';
 import { freePort } from '@robustmq/common';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { buildTopology } from '../src/cluster/topology.js';
-import { ROOT, runCommand, runNode, waitFor, type Proc } from './processes.js';
+import { ROOT, runCommand, runNode, spawnProcess, waitFor } from '@robustmq/testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-cluster-'));
 const clusterDir = join(dir, 'cluster');
@@ -43,7 +42,7 @@ async function freeOffset(): Promise<number> {
 }
 
 async function run(script: string, args: string[], extraEnv: Record<string, string> = {}, timeoutMs = 90_000) {
-  const proc = runNode(script, args, { ...env, ...extraEnv });
+  const proc = runNode(script, args, { env: { ...env, ...extraEnv } });
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs);
   const { code } = await proc.exited;
   clearTimeout(timer);
@@ -248,18 +247,14 @@ describe('monitoring', () => {
     }
 
     const port = await freePort();
-    const prometheus: Proc = {
-      child: spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' }),
-      output: () => '',
-      exited: Promise.resolve({ code: null, signal: null }),
-    };
+    const prometheus = spawnProcess('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`]);
     try {
       const api = async (path: string) => (await (await fetch(`http://127.0.0.1:${port}${path}`)).json()) as { data: Record<string, unknown> & { result?: unknown[] } };
       await waitFor('all 7 targets up', async () => {
         const body = await api('/api/v1/targets');
         const active = body.data.activeTargets as { health: string }[];
         return active.length === 7 && active.every((t) => t.health === 'up') ? true : undefined;
-      }, 30_000);
+      }, { timeoutMs: 30_000 });
       const rules = await api('/api/v1/rules');
       expect((rules.data.groups as { rules: unknown[] }[])[0]!.rules).toHaveLength(6);
 

@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { loadPlacementCenterConfig } from '@robustmq/placement-center';
 import { loadJournalServerConfig } from '@robustmq/journal-server';
 import { loadMqttBrokerConfig } from '@robustmq/mqtt-broker';
-import { ROOT } from './processes.js';
+import { ROOT } from '@robustmq/testing';
 
 const docs = readFileSync(join(ROOT, 'docs/configuration.md'), 'utf8');
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ROOT, waitFor } from './processes.js';
+import { ROOT, waitFor } from '@robustmq/testing';
 
 const FD_LIMIT = 400;
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-fd-flood-'));
@@ -59,7 +59,7 @@ beforeAll(async () => {
         ? (JSON.parse(readFileSync(file, 'utf8')) as { ports: Record<string, Record<string, number>> })
         : undefined;
     },
-    30_000,
+    { timeoutMs: 30_000 },
   );
   ports = {
     placement: record.ports['placement-center']!['http']!,
@@ -152,7 +152,7 @@ it('keeps MQTT and placement writes working while the admin port is flooded with
       });
       return res.status === 200 ? res.text() : undefined;
     },
-    15_000,
+    { timeoutMs: 15_000 },
   );
   const refused = /mqtt_limit_hits_total\{limit="connection_cap",scope="http"[^}]*\} (\d+)/.exec(metrics);
   expect(Number(refused?.[1])).toBeGreaterThan(500);

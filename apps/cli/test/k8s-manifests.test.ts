@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { ROOT } from './processes.js';
+import { ROOT } from '@robustmq/testing';
 
 interface K8sObject {
   apiVersion: string;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '@robustmq/common';
-import { killAll, nodesOf, runCommand, runNode, waitFor, type Proc } from './processes.js';
+import { killAll, type Proc, registeredNodes, runCommand, runNode, waitFor } from '@robustmq/testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-start-'));
 let proc: Proc;
@@ -27,10 +27,10 @@ afterAll(() => {
 it('runs all three services; the broker and journal server register with placement', async () => {
   const http = `http://127.0.0.1:${ports.pcHttp}`;
   await waitFor('broker and journal server registered', async () => {
-    const [brokers, journals] = await Promise.all([nodesOf(http, 'MQTT_BROKER'), nodesOf(http, 'JOURNAL_SERVER')]);
+    const [brokers, journals] = await Promise.all([registeredNodes(http, 'MQTT_BROKER'), registeredNodes(http, 'JOURNAL_SERVER')]);
     return brokers.length === 1 && journals.length === 1;
-  }, 20_000, proc);
-  const [broker] = await nodesOf(http, 'MQTT_BROKER');
+  }, { timeoutMs: 20_000, detail: proc.output });
+  const [broker] = await registeredNodes(http, 'MQTT_BROKER');
   expect(broker!.ports).toMatchObject({ mqtt: ports.mqtt, http: ports.brokerHttp });
 });
 
@@ -43,7 +43,7 @@ it('delivers mosquitto_pub → mosquitto_sub through the broker', async () => {
     if (received) return true;
     await runCommand('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(ports.mqtt), '-t', 'a/b', '-m', 'hi']);
     return undefined;
-  }, 10_000);
+  }, { timeoutMs: 10_000 });
   expect(received!.code).toBe(0);
   expect(received!.output.trim()).toBe('a/b hi');
 });

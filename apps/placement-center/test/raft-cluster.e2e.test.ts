@@ -1,69 +1,56 @@
 // Three placement processes forming a Raft group: SIGKILL the leader during concurrent KV writes; writes resume
 // under a new leader within 3 s, the whole client history is linearizable, every acknowledged write is readable,
 // and the killed member rejoins and catches up after a restart.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PlacementClient, freePort } from '@robustmq/common';
+import { beforeAll, expect, it } from 'vitest';
+import { PlacementClient } from '@robustmq/common';
 import { checkOperations, kvModel, type KvInput, type KvOutput, type Operation } from '@robustmq/raft/linearizability';
+import { buildOnce, freePort, ServiceProcess, tempDir, testScope, waitFor as waitUntilValue } from '@robustmq/testing';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-raft-e2e-'));
-const procs = new Map<number, ChildProcess>();
-const outputs = new Map<number, string>();
+const scope = testScope();
+const dir = tempDir('raft-e2e', scope);
+const members = new Map<number, ServiceProcess>();
 let ports: { grpc: number; http: number }[] = [];
-let membersToml = '';
+let memberList: string[] = [];
 
-function start(id: number): void {
-  const child = spawn(process.execPath, [MAIN, '--config', join(dir, `pc-${id}.toml`)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  outputs.set(id, '');
-  const keep = (d: Buffer) => outputs.set(id, (outputs.get(id)! + d.toString()).slice(-20_000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  procs.set(id, child);
+/** Member `id` as a process (`node apps/placement-center/dist/main.js --config pc-<id>.toml`). */
+function addMember(id: number, cluster: Record<string, unknown>): void {
+  const p = ports[id - 1]!;
+  const sections = {
+    node: { id, data_dir: join(dir, `pc-${id}`) },
+    network: { host: '127.0.0.1', grpc_port: p.grpc, http_port: p.http },
+    cluster: { tick_ms: 50, election_ticks: 10, snapshot_entries: 300, ...cluster },
+    log: { level: 'warn' },
+  };
+  members.set(id, new ServiceProcess('placement-center', join(dir, `pc-${id}.toml`), sections, scope));
 }
+
+function start(id: number): Promise<unknown> {
+  return members.get(id)!.start();
+}
+
+const child = (id: number) => members.get(id)!.proc!.child;
 
 async function cluster(id: number): Promise<{ leader: number; term: number; commitIndex: number; appliedIndex: number }> {
   const r = await fetch(`http://127.0.0.1:${ports[id - 1]!.http}/api/v1/cluster`);
   return (await r.json()) as { leader: number; term: number; commitIndex: number; appliedIndex: number };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch {
-      // not ready yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}\n${[...outputs].map(([id, o]) => `--- member ${id}\n${o.slice(-3000)}`).join('\n')}`);
+/** Waits for `probe` to return a value; a timeout shows the end of every member's output. */
+function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const detail = () => [...members].map(([id, m]) => `--- member ${id}\n${m.output().slice(-3000)}`).join('\n');
+  return waitUntilValue(what, probe, { timeoutMs, detail });
 }
 
 beforeAll(async () => {
+  await buildOnce();
   ports = await Promise.all([1, 2, 3].map(async () => ({ grpc: await freePort(), http: await freePort() })));
-  const members = ports.map((p, i) => `"${i + 1}@127.0.0.1:${p.grpc}"`).join(', ');
-  membersToml = members;
+  memberList = ports.map((p, i) => `${i + 1}@127.0.0.1:${p.grpc}`);
   for (const id of [1, 2, 3]) {
-    const p = ports[id - 1]!;
-    writeFileSync(
-      join(dir, `pc-${id}.toml`),
-      `[node]\nid = ${id}\ndata_dir = "${join(dir, `pc-${id}`)}"\n[network]\nhost = "127.0.0.1"\ngrpc_port = ${p.grpc}\nhttp_port = ${p.http}\n` +
-        `[cluster]\nmembers = [${members}]\ntick_ms = 50\nelection_ticks = 10\nsnapshot_entries = 300\n[log]\nlevel = "warn"\n`,
-    );
-    start(id);
+    addMember(id, { members: memberList });
+    await start(id);
   }
-});
-
-afterAll(() => {
-  for (const p of procs.values()) p.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
+}, 120_000);
 
 it('survives a leader SIGKILL under load with a linearizable history and no lost acknowledged write', async () => {
   const leader = await waitFor('a leader', async () => {
@@ -110,7 +97,7 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
           history.push({ clientId, input: { op: 'put', key, value }, call, output: undefined, return: Infinity });
         }
         if (writes >= 300 && killedAt === Infinity) {
-          procs.get(leader)!.kill('SIGKILL');
+          child(leader).kill('SIGKILL');
           killedAt = now();
         }
       }
@@ -139,7 +126,7 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
   client.close();
 
   // the killed member restarts and catches up with the others (by snapshot: the log was compacted meanwhile)
-  start(leader);
+  await start(leader);
   const survivor = [1, 2, 3].find((id) => id !== leader)!;
   const target = (await cluster(survivor)).commitIndex;
   await waitFor('the restarted member to catch up', async () => ((await cluster(leader)).appliedIndex >= target ? true : undefined));
@@ -156,12 +143,8 @@ async function admin(id: number, method: string, path: string, body?: unknown) {
 it('adds a 4th member, removes one and transfers leadership while writes continue', async () => {
   const p4 = { grpc: await freePort(), http: await freePort() };
   ports.push(p4);
-  writeFileSync(
-    join(dir, 'pc-4.toml'),
-    `[node]\nid = 4\ndata_dir = "${join(dir, 'pc-4')}"\n[network]\nhost = "127.0.0.1"\ngrpc_port = ${p4.grpc}\nhttp_port = ${p4.http}\n` +
-      `[cluster]\nmembers = [${membersToml}, "4@127.0.0.1:${p4.grpc}"]\njoin = true\ntick_ms = 50\nelection_ticks = 10\nsnapshot_entries = 300\n[log]\nlevel = "warn"\n`,
-  );
-  start(4);
+  addMember(4, { members: [...memberList, `4@127.0.0.1:${p4.grpc}`], join: true });
+  await start(4);
   const leader = await waitFor('a leader', async () => {
     const s = await cluster(1);
     return s.leader > 0 ? s.leader : undefined;
@@ -191,7 +174,7 @@ it('adds a 4th member, removes one and transfers leadership while writes continu
   });
   const removed = [1, 2, 3].find((id) => id !== leader && id !== follower)!;
   expect(await admin(leader, 'DELETE', `/api/v1/cluster/members/${removed}`)).toMatchObject({ status: 200 });
-  procs.get(removed)!.kill('SIGKILL');
+  child(removed).kill('SIGKILL');
   const status = (await admin(leader, 'GET', '/api/v1/cluster')).body as { members: { nodeId: number }[] };
   expect(status.members.map((m) => m.nodeId).sort()).toEqual([1, 2, 3, 4].filter((id) => id !== removed));
 
@@ -212,12 +195,12 @@ it('a SIGSTOPped leader serves no stale linearizable read after SIGCONT, and rej
   });
   const all = new PlacementClient({ addresses: ports.map((p) => `127.0.0.1:${p.grpc}`), callTimeoutMs: 15_000 });
   await all.kvSet('stop-test', 'before');
-  procs.get(leader)!.kill('SIGSTOP');
+  child(leader).kill('SIGSTOP');
   try {
     // the majority elects a new leader and accepts a newer value
     await all.kvSet('stop-test', 'after');
   } finally {
-    procs.get(leader)!.kill('SIGCONT');
+    child(leader).kill('SIGCONT');
   }
   // the old leader, asked right away and only it, must not answer with the old value
   const onlyOld = new PlacementClient({ addresses: [`127.0.0.1:${ports[leader - 1]!.grpc}`], callTimeoutMs: 3_000, attemptTimeoutMs: 1_000 });

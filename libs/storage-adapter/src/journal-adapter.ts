@@ -6,7 +6,8 @@
 // What it promises beyond storage-adapter.ts, and where it differs:
 // - append() resolves once the shard's acks (quorum by default) have the records on disk. A batch that spans a
 //   segment boundary is written as one run of consecutive offsets, but not atomically: if the cluster fails between
-//   the two parts, the first part stays. A retry after a lost answer may store a batch twice (at least once) —
+//   the two parts, the first part stays; so does a batch larger than maxAppendBytes (4 MiB), sent as several
+//   consecutive requests. A retry after a lost answer may store a batch twice (at least once) —
 //   unless the caller gives AppendOptions.expectedOffset: every attempt then carries it to the leader, which refuses
 //   a batch that would not start there (OFFSET_MISMATCH with its end), and records of the call that a lost attempt
 //   already wrote are counted instead of written again.
@@ -66,6 +67,9 @@ export interface JournalStorageOptions {
   acks?: 'one' | 'quorum' | 'all';
   /** how long one call keeps retrying through leader changes and seals before failing with UNAVAILABLE; default 30 s. */
   requestTimeoutMs?: number;
+  /** largest Append frame sent, in bytes: a bigger append() goes out in several consecutive requests (the journal
+   * server refuses frames over its storage.max_frame_bytes, 16 MiB by default); default 4 MiB. */
+  maxAppendBytes?: number;
   logger?: Logger;
   /** the cluster secret ([cluster] auth_token), sent to placement's gRPC and the journal servers' data ports. */
   authToken?: string | undefined;
@@ -96,6 +100,7 @@ interface ShardHandle {
 const ACKS = { one: 'ACKS_ONE', quorum: 'ACKS_QUORUM', all: 'ACKS_ALL' } as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const EMPTY = Buffer.alloc(0);
+const DEFAULT_MAX_APPEND_BYTES = 4 * 1024 * 1024;
 
 export class JournalStorageAdapter implements StorageAdapter {
   readonly type = 'journal';
@@ -147,6 +152,9 @@ export class JournalStorageAdapter implements StorageAdapter {
         throw shardNotFound(name);
       }
       const entry = JSON.parse(raw.toString('utf8')) as CatalogEntry;
+      // read again after the await: a concurrent call may have made the handle meanwhile, and two handles of one
+      // shard would keep two gates (and let an append slip between the requests of another)
+      h = this.shards.get(name);
       if (h && h.entry.placementName === entry.placementName) h.entry = entry;
       else h = { entry, segments: [], firstSeq: 0, gate: undefined };
       this.shards.set(name, h);
@@ -364,9 +372,22 @@ export class JournalStorageAdapter implements StorageAdapter {
     let uncertain = false;
     const offsets: number[] = [];
     const total = encoded.starts.length - 1;
+    const maxBytes = this.options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES;
     let sentRecords = 0;
-    let remaining = encoded.data;
+    // the records of the next request: as many as fit in maxBytes (at least one), from sentRecords on
+    const chunk = (): Buffer => {
+      const from = encoded.starts[sentRecords]!;
+      let to = sentRecords + 1;
+      while (to < total && encoded.starts[to + 1]! - from <= maxBytes) to++;
+      return encoded.data.subarray(from, encoded.starts[to]!);
+    };
+    let remaining = chunk();
     let release: (() => void) | undefined;
+    if (remaining.length < encoded.data.length) {
+      // several requests from the start: no other append of this shard may go between them
+      while (h.gate) await h.gate;
+      h.gate = new Promise<void>((resolve) => (release = resolve));
+    }
     try {
       while (sentRecords < total) {
         while (h.gate && !release) await h.gate;
@@ -413,9 +434,10 @@ export class JournalStorageAdapter implements StorageAdapter {
         const count = reply.header['count'] as number;
         for (let i = 0; i < count; i++) offsets.push(base + i);
         sentRecords += count;
-        remaining = encoded.data.subarray(encoded.starts[sentRecords]!);
+        if (sentRecords < total) remaining = chunk();
         if (sentRecords < total && !release) {
-          // the segment filled up mid-batch: hold other appends back until the rest is written after it
+          // a large batch goes in several requests, or the segment filled up mid-batch: hold other appends back until
+          // the rest is written after it, so the call's records stay consecutive
           h.gate = new Promise<void>((resolve) => (release = resolve));
         }
       }

@@ -4,53 +4,25 @@
 //
 // Every conformance case applies. `corrupt` flips a payload byte of the record in the segment file of every replica
 // (servers read records from their files, and the adapter verifies each record's CRC as it arrives).
-import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '@robustmq/common';
-import { loadJournalServerConfig, startJournalServer, type JournalServerHandle } from '@robustmq/journal-server';
-import { loadPlacementCenterConfig, startPlacementCenter, type PlacementCenterHandle } from '@robustmq/placement-center';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JournalServerHandle } from '@robustmq/journal-server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testScope } from '@robustmq/testing';
+import { startTestJournals } from '@robustmq/testing/journal';
+import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 import { runStorageConformance } from '../src/testing/conformance-suite.js';
 import { createStorageAdapter } from '../src/factory.js';
 import { JournalStorageAdapter } from '../src/journal-adapter.js';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-journal-adapter-'));
-let placement: PlacementCenterHandle;
+const scope = testScope();
+let placement: TestPlacement;
 const servers: JournalServerHandle[] = [];
 let namespaces = 0;
 
 beforeAll(async () => {
-  placement = await startPlacementCenter(
-    loadPlacementCenterConfig({
-      env: {},
-      overrides: { node: { data_dir: join(dir, 'pc') }, network: { host: '127.0.0.1', grpc_port: 0, http_port: 0 } },
-    }),
-    { logger },
-  );
-  for (const id of [1, 2, 3]) {
-    servers.push(
-      await startJournalServer(
-        loadJournalServerConfig({
-          env: {},
-          overrides: {
-            node: { id, data_dir: join(dir, `js${id}`) },
-            network: { host: '127.0.0.1', data_port: 0, http_port: 0, grpc_port: 0 },
-            placement: { addresses: [placement.grpcAddress], heartbeat_interval_ms: 500 },
-          },
-        }),
-        { logger },
-      ),
-    );
-  }
-});
-
-afterAll(async () => {
-  for (const s of servers) await s.close();
-  await placement?.close();
-  rmSync(dir, { recursive: true, force: true });
+  placement = scope.add(await startTestPlacement());
+  const journals = await startTestJournals(3, { placement: [placement.grpcAddress], overrides: { placement: { heartbeat_interval_ms: 500 } } });
+  for (const j of journals) servers.push(scope.add(j).server);
 });
 
 function adapterFor(namespace: string): JournalStorageAdapter {
@@ -165,6 +137,31 @@ describe('journal adapter specifics', () => {
       delays.sort((a, b) => a - b);
       // the reader is woken by the commit itself, so it sees the record about when the writer sees its ack
       expect(delays[10]).toBeLessThanOrEqual(5);
+    } finally {
+      await adapter.close();
+    }
+  });
+
+  it('sends an append larger than maxAppendBytes as consecutive requests, under the server frame limit', async () => {
+    const adapter = new JournalStorageAdapter({ placementAddresses: [placement.grpcAddress], namespace: 'big', replicaCount: 3, acks: 'quorum', maxAppendBytes: 2_000 });
+    try {
+      await adapter.createShard('b', { maxRecordsPerSegment: 70 });
+      await adapter.describeShard('b'); // the shard's metadata cached, so the two calls below start in call order
+      const payload = (i: number) => Buffer.from(`${i}:`.padEnd(100, 'x'));
+      // ~50 requests of ~18 records, crossing two segment boundaries; a concurrent append lands after the whole batch
+      const [first, second] = await Promise.all([
+        adapter.append('b', Array.from({ length: 900 }, (_, i) => ({ payload: payload(i) })), { expectedOffset: 0 }),
+        adapter.append('b', [{ payload: payload(900) }]),
+      ]);
+      expect(first).toEqual(Array.from({ length: 900 }, (_, i) => i));
+      expect(second).toEqual([900]);
+      const got = [];
+      for (let from = 0; from < 901; ) {
+        const records = await adapter.read('b', from, { maxRecords: 1000 });
+        got.push(...records.map((r) => Number(r.payload.toString().split(':')[0])));
+        from += records.length;
+      }
+      expect(got).toEqual(Array.from({ length: 901 }, (_, i) => i));
     } finally {
       await adapter.close();
     }

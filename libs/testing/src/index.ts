@@ -29,9 +29,11 @@ export {
   killAll,
   runCommand,
   runNode,
+  spawnProcess,
   waitForHealthy,
   writeToml,
   type Proc,
   type ServiceName,
 } from './processes.js';
+export { registeredNodes, type RegisteredNode } from './placement-http.js';
 export { ProcessCluster, type BrokerNode, type PlacementNode, type ProcessClusterOptions, type ProcessNode } from './process-cluster.js';

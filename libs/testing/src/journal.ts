@@ -1,6 +1,7 @@
 // Journal servers for tests, in-process through `startJournalServer(config)`: registered with a placement center,
 // on ports fixed in advance so a stopped server comes back at the same address over the same data dir (what a
-// restart after a crash looks like to its peers), with replication timers short enough for tests.
+// restart after a crash looks like to its peers). Replication timers are the production defaults unless a test
+// asks for others (FAST_FAILOVER: followers take over a silent leader within about a second).
 import {
   loadJournalServerConfig,
   startJournalServer,
@@ -13,6 +14,13 @@ import { freePort } from './ports.js';
 import { mergeSections, type Sections } from './sections.js';
 import { removeDir, tempDir } from './temp-dir.js';
 
+/** `[replication]` timers for tests of leader failover: a silent segment leader is replaced within about a second. */
+export const FAST_FAILOVER = {
+  heartbeat_interval_ms: 100,
+  leader_check_interval_ms: 200,
+  leader_lease_ms: 1000,
+};
+
 export interface TestJournalOptions {
   /** `[node] id` (default 1). */
   id?: number;
@@ -20,7 +28,7 @@ export interface TestJournalOptions {
   placement: string[];
   /** `[cluster] auth_token`. */
   authToken?: string;
-  /** further config sections, merged over the kit's (short heartbeats and leases). */
+  /** further config sections, merged over the kit's. */
   overrides?: Sections;
   /** a data dir of its own (kept on close); default: a temp dir removed on close. */
   dataDir?: string;
@@ -56,7 +64,6 @@ export async function startTestJournal(options: TestJournalOptions): Promise<Tes
         node: { id, data_dir: dataDir },
         network: { host: '127.0.0.1', data_port: ports.data, http_port: ports.http, grpc_port: ports.grpc },
         placement: { addresses: options.placement, heartbeat_interval_ms: 300 },
-        replication: { heartbeat_interval_ms: 100, leader_check_interval_ms: 200, leader_lease_ms: 1000 },
         log: { level: 'silent' },
       },
       options.authToken ? { cluster: { auth_token: options.authToken } } : undefined,

@@ -35,12 +35,31 @@ export function makeTestPki(name = 'robustmq-test-ca'): TestPki {
   const caFile = join(dir, 'ca.pem');
   const caKey = join(dir, 'ca-key.pem');
   openssl([
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-    '-subj', `/CN=${name}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    '-keyout', caKey, '-out', caFile,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-keyout',
+    caKey,
+    '-out',
+    caFile,
   ]);
   const ext = join(dir, 'node.ext');
-  writeFileSync(ext, 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  writeFileSync(
+    ext,
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n',
+  );
   let serial = 0;
   return {
     dir,
@@ -49,9 +68,41 @@ export function makeTestPki(name = 'robustmq-test-ca'): TestPki {
       serial += 1;
       const base = join(dir, `${nodeName}-${serial}`);
       const csr = `${base}.csr`;
-      openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', `/CN=${nodeName}`, '-keyout', `${base}-key.pem`, '-out', csr]);
-      openssl(['x509', '-req', '-in', csr, '-CA', caFile, '-CAkey', caKey, '-set_serial', String(Date.now() * 100 + serial), '-days', '2', '-extfile', ext, '-out', `${base}.pem`]);
-      if (!into) return { certFile: `${base}.pem`, keyFile: `${base}-key.pem`, cert: readFileSync(`${base}.pem`) };
+      openssl([
+        'req',
+        '-new',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-subj',
+        `/CN=${nodeName}`,
+        '-keyout',
+        `${base}-key.pem`,
+        '-out',
+        csr,
+      ]);
+      openssl([
+        'x509',
+        '-req',
+        '-in',
+        csr,
+        '-CA',
+        caFile,
+        '-CAkey',
+        caKey,
+        '-set_serial',
+        String(Date.now() * 100 + serial),
+        '-days',
+        '2',
+        '-extfile',
+        ext,
+        '-out',
+        `${base}.pem`,
+      ]);
+      if (!into)
+        return { certFile: `${base}.pem`, keyFile: `${base}-key.pem`, cert: readFileSync(`${base}.pem`) };
       // key first: in between the old certificate and the new key do not fit, which the reload must ride out
       renameSync(`${base}-key.pem`, into.keyFile);
       renameSync(`${base}.pem`, into.certFile);
@@ -59,7 +110,13 @@ export function makeTestPki(name = 'robustmq-test-ca'): TestPki {
     },
     clusterKeys(nodeName) {
       const cert = this.issue(nodeName);
-      const keys = { tls_cert_file: cert.certFile, tls_key_file: cert.keyFile, tls_ca_file: caFile, tls_require_client_cert: true, tls_reload_interval_ms: 200 };
+      const keys = {
+        tls_cert_file: cert.certFile,
+        tls_key_file: cert.keyFile,
+        tls_ca_file: caFile,
+        tls_require_client_cert: true,
+        tls_reload_interval_ms: 200,
+      };
       return { cert, keys };
     },
     close: () => rmSync(dir, { recursive: true, force: true }),

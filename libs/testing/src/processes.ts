@@ -71,10 +71,19 @@ export function runNode(
   args: string[],
   options: { env?: Record<string, string>; scope?: Scope } = {},
 ): Proc {
-  const path = join(ROOT, script);
-  if (!existsSync(path))
+  if (!existsSync(join(ROOT, script))) {
     throw new Error(`${script} is not built; call buildOnce() in beforeAll (or run \`npm run build\`)`);
-  const child = spawn(process.execPath, [path, ...args], {
+  }
+  return spawnProcess(process.execPath, [join(ROOT, script), ...args], { ...options, what: script });
+}
+
+/** Starts any command (from the repository root) with its output kept; killed when `scope` closes. */
+export function spawnProcess(
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string>; scope?: Scope; what?: string } = {},
+): Proc {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -93,16 +102,23 @@ export function runNode(
       resolve({ code, signal });
     }),
   );
+  // a command that is not installed: an exit without a code, not an unhandled error event
+  child.on('error', (err) => {
+    out += `${String(err)}\n`;
+    running.delete(child);
+  });
   const proc: Proc = {
     child,
     output: () => out,
     exited,
     async kill(signal = 'SIGKILL') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        child.kill(signal);
+        await exited;
+      }
     },
   };
-  options.scope?.add(proc, (p) => p.kill(), `process ${script}`);
+  options.scope?.add(proc, (p) => p.kill(), `process ${options.what ?? command}`);
   return proc;
 }
 

@@ -1,9 +1,9 @@
 // In-process servers for proof tests that need no signals: one placement center and N journal servers from the test
-// kit (fixed ports, so a stopped server comes back at the same address with its data dir), and a DataPortClient
-// over them.
+// kit (fixed ports, so a stopped server comes back at the same address with its data dir; fast failover timers), and
+// a DataPortClient over them.
 import type { PlacementClient } from '@robustmq/common';
-import type { Sections } from '@robustmq/testing';
-import { startTestJournal, type TestJournal } from '@robustmq/testing/journal';
+import { mergeSections, type Sections } from '@robustmq/testing';
+import { FAST_FAILOVER, startTestJournal, type TestJournal } from '@robustmq/testing/journal';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 import { DataPortClient } from './data-port-client.js';
 
@@ -22,7 +22,13 @@ export class InProcessCluster {
     this.client = this.placement.client();
     this.data = new DataPortClient(this.client);
     for (let id = 1; id <= journalCount; id++) {
-      this.journals.push(await startTestJournal({ id, placement: [this.placement.grpcAddress], overrides: this.journalOverrides }));
+      this.journals.push(
+        await startTestJournal({
+          id,
+          placement: [this.placement.grpcAddress],
+          overrides: mergeSections({ replication: FAST_FAILOVER }, this.journalOverrides),
+        }),
+      );
     }
   }
 

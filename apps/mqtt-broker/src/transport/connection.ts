@@ -98,8 +98,8 @@ export class Connection {
   private deadline: NodeJS.Timeout | undefined;
   /** `[limits]` publish rate and bandwidth of this connection; undefined when off. */
   private readonly publishLimiter: PublishLimiter | undefined;
-  /** reading is paused until then (publish limits), or 0. */
-  private pausedUntil = 0;
+  /** packets read while over the publish limits, handled in order once the client is back within them. */
+  private throttled: Packet[] | undefined;
 
   constructor(
     /** the byte stream: a net.Socket, tls.TLSSocket or a WebSocket stream (listeners set TCP_NODELAY). */
@@ -287,6 +287,10 @@ export class Connection {
   private onPacket(packet: Packet): void {
     if (this.closing) return;
     this.lastPacketAt = Date.now();
+    if (this.throttled) {
+      this.throttled.push(packet);
+      return;
+    }
     if (this.held) {
       this.held.push(packet);
       return;
@@ -301,27 +305,31 @@ export class Connection {
     }
   }
 
-  /** Over the publish rate or bandwidth: stop reading from the client until it is back within them (the packet at
-   * hand and the rest of its chunk are handled; TCP flow control then slows the client down). */
+  /** Over the publish rate or bandwidth: the packet that went over is handled, the socket stops being read and the
+   * packets already read behind it wait, until the debt is paid — so the client is slowed down (TCP flow control
+   * does the rest) and nothing is dropped. */
   private throttle(size: number): void {
     const waitMs = this.publishLimiter!.take(size, this.session?.clientId);
     if (waitMs <= 0) return;
-    const until = Date.now() + waitMs;
-    if (until <= this.pausedUntil) return;
-    const wasPaused = this.pausedUntil > Date.now();
-    this.pausedUntil = until;
-    if (wasPaused) return;
+    this.throttled = [];
     this.socket.pause();
-    const resume = (): void => {
-      const left = this.pausedUntil - Date.now();
-      if (left > 0) {
-        setTimeout(resume, left).unref();
+    setTimeout(() => this.unthrottle(), waitMs).unref();
+  }
+
+  private unthrottle(): void {
+    const waiting = this.throttled ?? [];
+    this.throttled = undefined;
+    if (this.closing) return;
+    this.socket.resume();
+    for (let i = 0; i < waiting.length; i++) {
+      this.onPacket(waiting[i]!);
+      const again = this.throttled as Packet[] | undefined;
+      if (again) {
+        // over the limit again: the rest keep their order behind the new pause
+        again.push(...waiting.slice(i + 1));
         return;
       }
-      this.pausedUntil = 0;
-      if (!this.closing) this.socket.resume();
-    };
-    setTimeout(resume, waitMs).unref();
+    }
   }
 
   /** A packet broke a rule of the spec that needs session state (which ack fits an in-flight message): counted,
