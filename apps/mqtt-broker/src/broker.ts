@@ -34,6 +34,7 @@ import { startInnerGrpc, type InnerGrpcServer } from './cluster/inner-service.js
 import { PlacementSessions } from './cluster/placement-sessions.js';
 import { MessageLog } from './storage/message-log.js';
 import { ClusterSessions } from './cluster/cluster-sessions.js';
+import { ClusterSharedGroups } from './cluster/shared-groups.js';
 import { isClustered, openJournalNamespace, openSharedLog, startSharedRouting, type SharedLog } from './cluster/shared-log.js';
 import { openBrokerStorage } from './storage/open-storage.js';
 import { SessionPersistence } from './storage/session-persistence.js';
@@ -132,6 +133,7 @@ export async function startMqttBroker(
   let shared: SharedLog | undefined;
   let stopSharedRouting: (() => Promise<void>) | undefined;
   let clusterSessions: ClusterSessions | undefined;
+  let sharedGroups: ClusterSharedGroups | undefined;
   let broker: Broker;
   const closeCollaborators = async (): Promise<void> => {
     accessControl?.close();
@@ -171,13 +173,18 @@ export async function startMqttBroker(
     const sessionSync = sessionClient ? new PlacementSessions(sessionClient, config.node.id, logger) : undefined;
     // another broker's own namespace (read only when that broker is gone) is named as storage/open-storage.ts names ours
     const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> => openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, { authToken: clusterToken, tls });
-    clusterSessions = shared && sessionClient ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken, otherBrokerStorage) : undefined;
+    clusterSessions = shared && sessionClient ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken, otherBrokerStorage, tls) : undefined;
     const takeOver = clusterSessions ? (clientId: string) => clusterSessions!.takeOver(clientId) : undefined;
-    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync, takeOver, clientLimits });
+    if (shared && sessionClient) {
+      sharedGroups = new ClusterSharedGroups(sessionClient, config.node.id, logger);
+      await sharedGroups.start();
+    }
+    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync, takeOver, sharedGroups, clientLimits });
     await restoreSessions(broker);
     broker.delayed.restore();
     if (shared) stopSharedRouting = await startSharedRouting(shared.log, broker, config.node.id, logger);
   } catch (err) {
+    await sharedGroups?.stop();
     await closeCollaborators();
     await shared?.log.stop();
     await shared?.storage.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing the cluster storage failed'));
@@ -210,6 +217,7 @@ export async function startMqttBroker(
     // the ended connections are handed to placement before this broker leaves the cluster, so the leader fires their
     // delayed wills from the hand-off instead of taking the sessions over as a dead broker's
     await broker.sessionSync?.drain(SESSION_HAND_OFF_DRAIN_MS);
+    await sharedGroups?.stop();
     await registration?.stop();
     await inner?.close();
     clusterSessions?.close();

@@ -2,7 +2,8 @@
 // 127.0.0.1. Publishers on brokers 1 and 2 send a stream of QoS 1 and QoS 2 messages to persistent subscribers on all
 // three brokers; mid-stream broker 1 is SIGKILLed (its clients reconnect to the others), then the placement leader,
 // then a journal server. Every message acknowledged to its publisher must reach every subscriber — QoS 1 at least
-// once, QoS 2 exactly once — in publish order per publisher and topic. The test prints what it counted.
+// once, QoS 2 exactly once — in publish order per publisher and topic. The test prints what it counted. Then the will
+// of a client whose broker is SIGKILLed reaches a subscriber on another broker, once.
 //
 // The stream is small here (seconds); the full size of issue 13 runs by hand:
 //   CLUSTER_LOSS_QOS1=50000 CLUSTER_LOSS_QOS2=5000 npx vitest run apps/mqtt-broker/test/cluster-loss.test.ts
@@ -182,4 +183,33 @@ test('no acknowledged message is lost when a broker, the placement leader and a 
   expect(acked).toBeGreaterThan(sent * 0.9);
   expect(lost).toBe(0);
   expect(outOfOrder).toBe(0);
-}, 300_000);
+}, 300_000 + (QOS1 + QOS2) * 10);
+
+test('the will of a client whose broker is SIGKILLed is published once, on another broker', async () => {
+  // (after the test above: brokers 2 and 3, two placement members and two journal servers are left)
+  const watcher = await connect('will-watcher', 2);
+  const wills: string[] = [];
+  watcher.on('message', (topic, payload) => {
+    if (topic === 'wills/dying') wills.push(payload.toString());
+  });
+  await watcher.subscribeAsync('wills/dying', { qos: 1 });
+  const dying = mqtt.connect({
+    host: '127.0.0.1',
+    port: cluster.broker(3).mqtt,
+    clientId: 'dying',
+    protocolVersion: 5,
+    clean: false,
+    properties: { sessionExpiryInterval: 60 },
+    will: { topic: 'wills/dying', payload: Buffer.from('gone'), qos: 1, retain: false },
+    reconnectPeriod: 0,
+  });
+  dying.on('error', () => undefined);
+  clients.push(dying);
+  await new Promise((resolve) => dying.once('connect', resolve));
+  await sleep(500); // the session (and its will) reach placement
+  await cluster.broker(3).process.kill('SIGKILL');
+  // placement expires the broker (heartbeat timeout 2 s) and has its will published through a live broker
+  await waitFor('the will on broker 2', () => wills.length > 0, { timeoutMs: 20_000 });
+  await sleep(2_000);
+  expect(wills).toEqual(['gone']);
+}, 60_000);

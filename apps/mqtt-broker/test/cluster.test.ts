@@ -3,7 +3,7 @@
 // mosquitto_pub/mosquitto_sub on different brokers talk to each other. Real placement center, three journal
 // servers and three brokers in this process, real MQTT clients.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { collect, connectClient, haveMosquitto, runCommand, testScope, waitFor, type MqttClient } from '@robustmq/testing';
+import { collect, connectClient, haveMosquitto, runCommand, sleep, testScope, waitFor, type MqttClient } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 import { startTestJournals } from '@robustmq/testing/journal';
 import { startTestPlacement } from '@robustmq/testing/placement';
@@ -144,5 +144,26 @@ describe('sessions belong to the cluster', () => {
     await onThird.waitFor(1, 10_000);
     expect(onThird.messages.map((m) => m.payload)).toEqual(['third']);
     expect(brokers[1]!.handle.broker.sessions.has('mover')).toBe(false);
+  });
+});
+
+describe('shared subscriptions across brokers', () => {
+  test('members of one $share group on different brokers split the stream: each message to one member', async () => {
+    const members = [await client(1), await client(2), await client(2)];
+    const got = members.map((m) => collect(m));
+    for (const m of members) await m.subscribeAsync('$share/xg/xb/shared/+', { qos: 1 });
+    // every broker sees the group's members on brokers 2 and 3 (placement records, refreshed every 500 ms)
+    await sleep(1_500);
+    const publisher = await client(0);
+    const count = 60;
+    for (let i = 0; i < count; i++) await publisher.publishAsync(`xb/shared/${i % 3}`, `s${i}`, { qos: 1 });
+    await waitFor('every shared message delivered', () => got.reduce((n, g) => n + g.messages.length, 0) >= count, { timeoutMs: 10_000 });
+    await sleep(500);
+    const all = got.flatMap((g) => g.messages.map((m) => m.payload));
+    expect(all.length).toBe(count);
+    expect(new Set(all).size).toBe(count);
+    // both brokers' members took part
+    expect(got[0]!.messages.length).toBeGreaterThan(0);
+    expect(got[1]!.messages.length + got[2]!.messages.length).toBeGreaterThan(0);
   });
 });

@@ -23,3 +23,4 @@ export * from './net/fd-budget.js';
 export * from './limits/limit-reporter.js';
 export * from './net/stream-listeners.js';
 export * from './limits/token-bucket.js';
+export * from './net/coalescing-writer.js';

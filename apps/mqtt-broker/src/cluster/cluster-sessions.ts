@@ -8,7 +8,7 @@
 // position from the shared log, where the dead broker committed it. See docs/architecture.md "The broker cluster".
 import * as grpc from '@grpc/grpc-js';
 import type { Logger, PlacementClient } from '@robustmq/common';
-import { ClusterTypes, clusterClientOptions, newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/protocol';
+import { ClusterTypes, clusterChannelCredentials, clusterClientOptions, newBrokerInnerClient, type BrokerInnerServiceClient, type ClusterTls } from '@robustmq/protocol';
 import type { StorageAdapter } from '@robustmq/storage-adapter';
 import type { HandedSession } from '../session/session-lifecycle.js';
 import { SessionPersistence, type StoredSubscription } from '../storage/session-persistence.js';
@@ -31,6 +31,8 @@ export class ClusterSessions {
     private readonly logger: Logger,
     private readonly authToken: string | undefined,
     private readonly openBrokerStorage: OpenBrokerStorage,
+    /** the cluster's TLS settings for the inner gRPC channel; undefined = plaintext. */
+    private readonly tls: ClusterTls | undefined,
   ) {}
 
   /** The session of `clientId` from the broker placement says holds it, or undefined when no other broker does (or
@@ -113,7 +115,7 @@ export class ClusterSessions {
   private call(address: string, clientId: string): Promise<{ found: boolean; subscriptionsJson: string; awaitingRelease: number[]; releasedJson: string; expiry: number | string }> {
     let client = this.clients.get(address);
     if (!client) {
-      client = newBrokerInnerClient(address, grpc.credentials.createInsecure(), clusterClientOptions(this.authToken));
+      client = newBrokerInnerClient(address, clusterChannelCredentials(this.tls), clusterClientOptions(this.authToken));
       this.clients.set(address, client);
     }
     const inner = client;

@@ -18,7 +18,7 @@ import { ReasonCode } from '../packets/reason-codes.js';
 import { retainedPacket } from '../packets/retained.js';
 import type { ClientLimits } from '../limits/client-limits.js';
 import type { BrokerRules } from '../rules/broker-rules.js';
-import { LocalRouter, type Router, type SharedGroupInfo } from '../routing/router.js';
+import { LocalRouter, type Router, type SharedGroupCoordinator, type SharedGroupInfo } from '../routing/router.js';
 import type { Subscription } from '../routing/subscription.js';
 import type { Session } from '../session/session.js';
 import { connectionEnded, openSession, type HandedSession, type SessionHost } from '../session/session-lifecycle.js';
@@ -71,6 +71,8 @@ export interface BrokerCollaborators {
   sessionSync?: PlacementSessions | undefined;
   /** asks the broker of the cluster that holds a client's persistent session for it; absent for a lone broker. */
   takeOver?: ((clientId: string) => Promise<HandedSession | undefined>) | undefined;
+  /** which broker of the cluster serves a shared subscription group with each message; absent for a lone broker. */
+  sharedGroups?: SharedGroupCoordinator | undefined;
   /** where accepted messages are fanned out; a LocalRouter (this broker's subscribers) unless given. */
   router?: Router<Session> | undefined;
   /** `[limits]`: flapping detection and publish rates per client; absent = none. */
@@ -115,7 +117,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     this.accessControl = collaborators.accessControl;
     this.rules = collaborators.rules;
     this.sessionSync = collaborators.sessionSync;
-    this.router = collaborators.router ?? new LocalRouter<Session>(this.stats);
+    this.router = collaborators.router ?? new LocalRouter<Session>(this.stats, collaborators.sharedGroups);
     this.takeOver = collaborators.takeOver;
     this.clientLimits = collaborators.clientLimits;
     this.delayed = new DelayedPublisher(this);

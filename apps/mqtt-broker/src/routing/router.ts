@@ -35,6 +35,17 @@ export interface Router<S extends Subscriber> {
   sharedGroups(): SharedGroupInfo[];
 }
 
+/** Decides which broker of a cluster serves a shared subscription group with a given message, so that each message
+ * goes to one member cluster-wide (cluster/shared-groups.ts); a lone broker has none and serves every message. */
+export interface SharedGroupCoordinator {
+  /** this broker now has connected members of the group `<share>/<filter>`. */
+  groupOpened(key: string): void;
+  /** this broker no longer has any. */
+  groupClosed(key: string): void;
+  /** whether this broker gives `message` to one of its members of the group. */
+  serves(key: string, message: OutgoingPublish): boolean;
+}
+
 /** How one subscriber is matched by one message: the merge of all its matching subscriptions. */
 interface Match {
   qos: QoS;
@@ -51,7 +62,10 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
   /** reused by every route(): the subscribers one message matches, in match order. */
   private readonly matches = new Map<S, Match>();
 
-  constructor(private readonly stats: BrokerStats) {}
+  constructor(
+    private readonly stats: BrokerStats,
+    private readonly coordinator?: SharedGroupCoordinator,
+  ) {}
 
   get subscriptionCount(): number {
     return this.trie.size + this.sharedMembers;
@@ -69,6 +83,7 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
       group = new SharedGroup<S>(subscription.share, inner);
       this.groups.set(key, group);
       this.sharedTrie.add(inner, group, group);
+      this.coordinator?.groupOpened(key);
     }
     const before = group.size;
     group.add(subscriber, subscription);
@@ -88,6 +103,7 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
     if (group.size === 0) {
       this.groups.delete(key);
       this.sharedTrie.remove(inner, group);
+      this.coordinator?.groupClosed(key);
     }
   }
 
@@ -120,7 +136,9 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
       matches.clear();
     }
     if (this.groups.size > 0) {
+      const coordinator = this.coordinator;
       this.sharedTrie.match(message.topic, (group) => {
+        if (coordinator && !coordinator.serves(`${group.group}/${group.filter}`, message)) return;
         if (group.deliver(message)) {
           delivered++;
         } else {

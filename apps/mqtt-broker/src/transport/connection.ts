@@ -5,12 +5,12 @@
 // whose end publishes it. So do the MQTT 5 limits the client announced in CONNECT and its topic aliases, which are
 // per network connection, not per session.
 //
-// Writes are coalesced per event-loop turn: everything written to a connection while the current I/O callbacks run
-// (every PUBLISH routed to it, every PUBACK that became ready) goes to the socket as one write in the check phase
-// right after, instead of one syscall per packet.
+// Writes are coalesced per event-loop turn (CoalescingWriter of @robustmq/common): everything written to a connection
+// while the current I/O callbacks run (every PUBLISH routed to it, every PUBACK that became ready) goes to the socket
+// as one write in the check phase right after, instead of one syscall per packet.
 import type { ClientIdentity } from '../auth/access-control.js';
 import type { Duplex } from 'node:stream';
-import type { Logger } from '@robustmq/common';
+import { CoalescingWriter, type Logger } from '@robustmq/common';
 import { MqttDecoder, encodePacket, type MqttCodecError, type MqttVersion, type Packet } from '@robustmq/protocol';
 import { AckQueue } from './ack-queue.js';
 import type { BrokerSettings, BrokerStats } from '../core/broker-settings.js';
@@ -43,18 +43,6 @@ const CLOSE_GRACE_MS = 1_000;
 
 let nextConnectionId = 1;
 
-/** connections with coalesced writes waiting for the end of this turn, and whether the flush is scheduled. */
-const unflushed: Connection[] = [];
-let flushScheduled = false;
-
-function flushAll(): void {
-  flushScheduled = false;
-  // a flush can run code that writes again (never in practice: socket.write is synchronous up to the kernel), so
-  // take the list as it is now
-  const connections = unflushed.splice(0);
-  for (const connection of connections) connection.flushWrites();
-}
-
 export class Connection {
   readonly id = nextConnectionId++;
   readonly connectedAt = Date.now();
@@ -86,8 +74,7 @@ export class Connection {
   pendingQos1 = 0;
   private closing = false;
   /** bytes written this turn, not yet handed to the socket. */
-  private out: Buffer[] = [];
-  private outBytes = 0;
+  private readonly out: CoalescingWriter;
   private lastPacketAt = Date.now();
   private keepAliveLimitMs = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -109,6 +96,7 @@ export class Connection {
   ) {
     this.remoteAddress = remoteAddress;
     this.logger = logger.child({ conn: this.id, remote: this.remoteAddress, transport });
+    this.out = new CoalescingWriter(socket);
     this.publishLimiter = host.clientLimits?.publishLimiter();
     this.decoder = new MqttDecoder({
       maxPacketSize: host.settings.maxPacketSize,
@@ -135,7 +123,7 @@ export class Connection {
    * subscriber must not make the broker buffer without bound). */
   canAcceptMessage(): boolean {
     if (this.closing) return false;
-    if (this.socket.writableLength + this.outBytes > this.host.settings.maxWriteBufferBytes) {
+    if (this.socket.writableLength + this.out.pendingBytes > this.host.settings.maxWriteBufferBytes) {
       this.host.stats.messagesDropped++;
       return false;
     }
@@ -144,7 +132,7 @@ export class Connection {
 
   /** Whether the socket is so far behind on writes that nothing more should be queued to it now. */
   get congested(): boolean {
-    return this.socket.writableLength + this.outBytes > this.host.settings.maxWriteBufferBytes;
+    return this.socket.writableLength + this.out.pendingBytes > this.host.settings.maxWriteBufferBytes;
   }
 
   /** Resolves when the socket has flushed its write buffer, or has closed. */
@@ -187,25 +175,12 @@ export class Connection {
   write(bytes: Buffer): void {
     if (this.closing) return;
     this.host.stats.bytesSent += bytes.length;
-    if (this.out.length === 0) {
-      unflushed.push(this);
-      if (!flushScheduled) {
-        flushScheduled = true;
-        setImmediate(flushAll);
-      }
-    }
-    this.out.push(bytes);
-    this.outBytes += bytes.length;
+    this.out.write(bytes);
   }
 
   /** Hands the bytes written this turn to the socket, as one write. */
   flushWrites(): void {
-    const out = this.out;
-    if (out.length === 0) return;
-    const bytes = out.length === 1 ? out[0]! : Buffer.concat(out, this.outBytes);
-    this.out = [];
-    this.outBytes = 0;
-    if (!this.socket.destroyed) this.socket.write(bytes);
+    this.out.flush();
   }
 
   /** Encodes and writes a packet. For MQTT 5 a packet over the client's Maximum Packet Size first loses its Reason
@@ -353,8 +328,7 @@ export class Connection {
 
   private onSocketClosed(): void {
     this.closing = true;
-    this.out = [];
-    this.outBytes = 0;
+    this.out.discard();
     clearTimeout(this.timer);
     this.timer = undefined;
     this.host.detach(this);

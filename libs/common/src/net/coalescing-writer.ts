@@ -1,0 +1,58 @@
+// Write coalescing for a connection's byte stream, the same for any protocol: everything written to a stream while
+// the current I/O callbacks run (every message routed to it, every acknowledgement that became ready) goes to the
+// stream as one write in the check phase right after, instead of one syscall per packet. One setImmediate serves
+// every stream with bytes waiting.
+import type { Writable } from 'node:stream';
+
+/** writers with bytes waiting for the end of this turn, and whether the flush is scheduled. */
+const unflushed: CoalescingWriter[] = [];
+let flushScheduled = false;
+
+function flushAll(): void {
+  flushScheduled = false;
+  // a flush can run code that writes again (never in practice: socket.write is synchronous up to the kernel), so
+  // take the list as it is now
+  const writers = unflushed.splice(0);
+  for (const writer of writers) writer.flush();
+}
+
+export class CoalescingWriter {
+  private out: Buffer[] = [];
+  private outBytes = 0;
+
+  constructor(private readonly stream: Writable) {}
+
+  /** bytes written this turn, not yet handed to the stream. */
+  get pendingBytes(): number {
+    return this.outBytes;
+  }
+
+  /** Queues bytes; they go to the stream together with everything else written in this turn. */
+  write(bytes: Buffer): void {
+    if (this.out.length === 0) {
+      unflushed.push(this);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushAll);
+      }
+    }
+    this.out.push(bytes);
+    this.outBytes += bytes.length;
+  }
+
+  /** Hands the bytes written this turn to the stream now, as one write. */
+  flush(): void {
+    const out = this.out;
+    if (out.length === 0) return;
+    const bytes = out.length === 1 ? out[0]! : Buffer.concat(out, this.outBytes);
+    this.out = [];
+    this.outBytes = 0;
+    if (!this.stream.destroyed) this.stream.write(bytes);
+  }
+
+  /** Drops what was not flushed (the stream is gone). */
+  discard(): void {
+    this.out = [];
+    this.outBytes = 0;
+  }
+}
