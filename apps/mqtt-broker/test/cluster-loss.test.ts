@@ -2,7 +2,8 @@
 // 127.0.0.1. Publishers on brokers 1 and 2 send a stream of QoS 1 and QoS 2 messages to persistent subscribers on all
 // three brokers; mid-stream broker 1 is SIGKILLed (its clients reconnect to the others), then the placement leader,
 // then a journal server. Every message acknowledged to its publisher must reach every subscriber — QoS 1 at least
-// once, QoS 2 exactly once — in publish order per publisher and topic. The test prints what it counted.
+// once, QoS 2 exactly once — in publish order per publisher and topic. The test prints what it counted. Then the will
+// of a client whose broker is SIGKILLed reaches a subscriber on another broker, once.
 //
 // The stream is small here (seconds); the full size of issue 13 runs by hand:
 //   CLUSTER_LOSS_QOS1=50000 CLUSTER_LOSS_QOS2=5000 npx vitest run apps/mqtt-broker/test/cluster-loss.test.ts
@@ -75,16 +76,23 @@ async function publish(client: MqttClient, stream: Stream, onProgress: () => voi
 test('no acknowledged message is lost when a broker, the placement leader and a journal server are SIGKILLed', async () => {
   // persistent subscribers, one per broker
   const received = new Map<string, Map<string, number[]>>();
+  // what a broker's death costs: from SIGKILL of broker 1 to the first message its subscriber gets elsewhere
+  let broker1KilledAt = 0;
+  let sub1ResumedAfterMs = -1;
+  /** set when sub1's connection to broker 1 is gone: what it receives from then on comes through another broker */
+  let sub1LostConnection = false;
   for (const [name, broker] of [['sub1', 1], ['sub2', 2], ['sub3', 3]] as const) {
     const client = await connect(name, broker);
     const byTopic = new Map<string, number[]>();
     received.set(name, byTopic);
     client.on('message', (topic, payload) => {
+      if (sub1LostConnection && sub1ResumedAfterMs < 0 && name === 'sub1') sub1ResumedAfterMs = Date.now() - broker1KilledAt;
       let list = byTopic.get(topic);
       if (!list) byTopic.set(topic, (list = []));
       list.push(Number(payload.toString()));
     });
     await client.subscribeAsync('loss/#', { qos: 2 });
+    if (name === 'sub1') client.on('close', () => (sub1LostConnection = broker1KilledAt > 0));
   }
 
   const streams: Stream[] = [];
@@ -101,6 +109,7 @@ test('no acknowledged message is lost when a broker, the placement leader and a 
     done++;
     if (done === killAt[0]) {
       killing = killing.then(async () => {
+        broker1KilledAt = Date.now();
         await cluster.broker(1).process.kill('SIGKILL');
         kills.push(`broker 1 at ${done}`);
       });
@@ -177,9 +186,38 @@ test('no acknowledged message is lost when a broker, the placement leader and a 
       }
     }
   }
-  const summary = { sent, acked, delivered, subscribers: 3, duplicatesQos1, duplicatesQos2, duplicatesQos2BySubscriber, lost, lostSamples, outOfOrder, publishSeconds, kills };
+  const summary = { sent, acked, delivered, subscribers: 3, duplicatesQos1, duplicatesQos2, duplicatesQos2BySubscriber, lost, lostSamples, outOfOrder, publishSeconds, sub1ResumedAfterMs, kills };
   console.log(`cluster loss test: ${JSON.stringify(summary)}`);
   expect(acked).toBeGreaterThan(sent * 0.9);
   expect(lost).toBe(0);
   expect(outOfOrder).toBe(0);
-}, 300_000);
+}, 300_000 + (QOS1 + QOS2) * 10);
+
+test('the will of a client whose broker is SIGKILLed is published once, on another broker', async () => {
+  // (after the test above: brokers 2 and 3, two placement members and two journal servers are left)
+  const watcher = await connect('will-watcher', 2);
+  const wills: string[] = [];
+  watcher.on('message', (topic, payload) => {
+    if (topic === 'wills/dying') wills.push(payload.toString());
+  });
+  await watcher.subscribeAsync('wills/dying', { qos: 1 });
+  const dying = mqtt.connect({
+    host: '127.0.0.1',
+    port: cluster.broker(3).mqtt,
+    clientId: 'dying',
+    protocolVersion: 5,
+    clean: false,
+    properties: { sessionExpiryInterval: 60 },
+    will: { topic: 'wills/dying', payload: Buffer.from('gone'), qos: 1, retain: false },
+    reconnectPeriod: 0,
+  });
+  dying.on('error', () => undefined);
+  clients.push(dying);
+  await new Promise((resolve) => dying.once('connect', resolve));
+  await sleep(500); // the session (and its will) reach placement
+  await cluster.broker(3).process.kill('SIGKILL');
+  // placement expires the broker (heartbeat timeout 2 s) and has its will published through a live broker
+  await waitFor('the will on broker 2', () => wills.length > 0, { timeoutMs: 20_000 });
+  await sleep(2_000);
+  expect(wills).toEqual(['gone']);
+}, 60_000);

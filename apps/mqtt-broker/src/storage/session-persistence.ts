@@ -14,6 +14,14 @@
 //   o/<clientId>/<seq>       aedes outgoing queue entry (the broker's own queue is the message log, see README)
 //   d/<id>                   `$delayed/N/topic` message waiting for its time (packet JSON with `due`, ms)
 // Client ids may contain '/', so keys that carry a second part are parsed from the last '/'.
+//
+// Methods only the upstream suite calls: the broker itself never calls outgoingEnqueue(Combi), outgoingUpdate,
+// outgoingClearMessageId, outgoingStream (its outgoing queue is the message log plus a session's log position),
+// createRetainedStream(Combi), retainedCount, subscriptionsByTopic, cleanSubscriptions, countOffline, getClientList,
+// incomingGetPacket or getWill. They stay because aedes-persistence's abstract suite (test/aedes-persistence.test.ts
+// runs it over the rocksdb and memory adapters) needs the whole interface, and it is the independent check that the
+// store behaves as a reference MQTT persistence does: retained wildcard reads, subscription matching, QoS 2 bookkeeping
+// and wills across restarts. They are small views over the same maps, so they cost no second code path for the data.
 import { Readable } from 'node:stream';
 import type { Logger } from '@robustmq/common';
 import type { StorageAdapter } from '@robustmq/storage-adapter';
