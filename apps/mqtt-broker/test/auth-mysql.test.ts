@@ -3,6 +3,7 @@
 // operator would, and MQTT.js clients checking the answers: CONNACK 0x86 / 4 for a bad password, SUBACK and PUBACK
 // 0x87 for an ACL deny, 0x8A for a blacklisted client, a change picked up after the refresh interval; plus the
 // start-up errors for an unknown storage type and an unreachable MySQL, and the hash-password tool of the how-to.
+// Also `[storage] type = "mysql"`: the broker's messages and sessions in the same database, across a restart.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPasswordHash, freePort, hashPassword } from '@robustmq/common';
 import { dropDatabase, freshDatabaseName, mysqlTestMode, startMariaDb, type MariaDbServer } from '@robustmq/storage-adapter/testing';
 import { loadMqttBrokerConfig, startMqttBroker } from '../src/index.js';
-import { buildOnce, connackCode as refused, connectResult as connect, sleep, tempDir, testScope } from '@robustmq/testing';
+import { buildOnce, collect, connackCode as refused, connectClient, connectResult as connect, sleep, tempDir, testScope } from '@robustmq/testing';
 import { startTestBroker } from '@robustmq/testing/broker';
 
 const REFRESH_MS = 300;
@@ -241,6 +242,33 @@ if (mode === 'skip') {
     it('refuses a malformed mysql_url and table name, naming the key', () => {
       expect(() => loadMqttBrokerConfig({ env: { ROBUSTMQ_AUTH_MYSQL_URL: 'http://x/y' } })).toThrow(/auth\.mysql_url.*mysql:\/\//);
       expect(() => loadMqttBrokerConfig({ env: { ROBUSTMQ_AUTH_MYSQL_ACL_TABLE: 'acl; DROP' } })).toThrow(/auth\.mysql_acl_table/);
+    });
+  });
+
+  describe('MySQL message storage', () => {
+    it('[storage] type = "mysql" keeps messages and sessions in the database of the [auth] mysql_* keys, across a restart', async () => {
+      const broker = await startTestBroker(
+        {},
+        { storage: 'memory', sections: { storage: { type: 'mysql' }, auth: authSection({ mysql_url: `${server.url}/${database}`, mysql_pool_size: 2 }) } },
+      );
+      try {
+        const login = { username: 'root', password: 'toor' };
+        const sub = await connectClient(broker.url, { ...login, clientId: 'mysql-sub', clean: false });
+        await sub.subscribeAsync('stored/t', { qos: 1 });
+        await sub.endAsync();
+        const pub = await connectClient(broker.url, { ...login, clientId: 'mysql-pub' });
+        await Promise.all(Array.from({ length: 100 }, (_, i) => pub.publishAsync('stored/t', String(i), { qos: 1 })));
+        await pub.endAsync();
+        const [shards] = await sql.query<RowDataPacket[]>('SELECT name, next_offset FROM rmq_shards ORDER BY name');
+        expect(shards.find((r) => String(r.name) === 'mqtt-messages')?.next_offset).toBeGreaterThanOrEqual(100);
+        await broker.restart();
+        const again = await connectClient(broker.url, { ...login, clientId: 'mysql-sub', clean: false });
+        const got = collect(again);
+        expect((await got.waitFor(100, 10_000)).map((m) => Number(m.payload))).toEqual(Array.from({ length: 100 }, (_, i) => i));
+        await again.endAsync();
+      } finally {
+        await broker.stop();
+      }
     });
   });
 }
