@@ -7,11 +7,10 @@
 import type { PlacementClient } from '@robustmq/placement-client';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { beforeAll, expect, it } from 'vitest';
-import { buildOnce, ProcessCluster, testScope, type ProcessNode } from '@robustmq/testing';
+import { useProcessCluster, type ProcessNode } from '@robustmq/testing';
 
 const EXPIRY_MS = 2_000; // the placement heartbeat timeout ProcessCluster configures
-const scope = testScope();
-const cluster = scope.add(new ProcessCluster({ leaderLeaseMs: 600_000 }));
+const cluster = useProcessCluster(3, { leaderLeaseMs: 600_000 });
 let placement: PlacementClient;
 
 /** SIGTERM: the server closes cleanly, unregistering from placement first. */
@@ -19,11 +18,9 @@ function terminate(node: ProcessNode): Promise<void> {
   return cluster.kill(node, 'SIGTERM');
 }
 
-beforeAll(async () => {
-  await buildOnce();
-  await cluster.start(3);
+beforeAll(() => {
   placement = cluster.client();
-}, 120_000);
+});
 
 it('moves a cleanly unregistered leader’s segment to a live replica before any expiry and loses no acknowledged record', async () => {
   const adapter = new JournalStorageAdapter({ placementAddresses: [cluster.placementAddress], namespace: 'unregister', replicaCount: 3, acks: 'quorum', requestTimeoutMs: 30_000 });

@@ -6,18 +6,15 @@
 import type { PlacementClient } from '@robustmq/placement-client';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { beforeAll, expect, it } from 'vitest';
-import { buildOnce, ProcessCluster, testScope } from '@robustmq/testing';
+import { useProcessCluster } from '@robustmq/testing';
 
 const EXPIRY_MS = 2_000; // the placement heartbeat timeout ProcessCluster configures
-const scope = testScope();
-const cluster = scope.add(new ProcessCluster({ leaderLeaseMs: 600_000 }));
+const cluster = useProcessCluster(3, { leaderLeaseMs: 600_000 });
 let placement: PlacementClient;
 
-beforeAll(async () => {
-  await buildOnce();
-  await cluster.start(3);
+beforeAll(() => {
   placement = cluster.client();
-}, 120_000);
+});
 
 it('moves a SIGKILLed leader’s segment to a live replica within the expiry timeout + 1 s and loses no acknowledged record', async () => {
   const adapter = new JournalStorageAdapter({ placementAddresses: [cluster.placementAddress], namespace: 'handover', replicaCount: 3, acks: 'quorum', requestTimeoutMs: 30_000 });

@@ -36,4 +36,11 @@ export {
   type ServiceName,
 } from './processes.js';
 export { registeredNodes, type RegisteredNode } from './placement-http.js';
-export { ProcessCluster, type BrokerNode, type PlacementNode, type ProcessClusterOptions, type ProcessNode } from './process-cluster.js';
+export {
+  ProcessCluster,
+  useProcessCluster,
+  type BrokerNode,
+  type PlacementNode,
+  type ProcessClusterOptions,
+  type ProcessNode,
+} from './process-cluster.js';
