@@ -6,7 +6,7 @@ export { tempDir, removeDir } from './temp-dir.js';
 export { freePort, freePorts } from './ports.js';
 export { sleep, waitFor, waitUntil, waitForHttp, type WaitOptions } from './wait.js';
 export { expectCode, unary, type UnaryOutcome } from './grpc.js';
-export { quietLogger, testLogLevel } from './logger.js';
+export { captureLogger, quietLogger, testLogLevel } from './logger.js';
 export { mergeSections, type Sections } from './sections.js';
 export { makeTestPki, type TestNodeCert, type TestPki } from './pki.js';
 export {
