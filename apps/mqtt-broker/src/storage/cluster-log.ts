@@ -67,7 +67,8 @@ export class ClusterLog implements BrokerLog {
   private stopped = false;
   private reader: Promise<void> | undefined;
   private readonly idle: (() => void)[] = [];
-  readonly appendStats = { appends: 0, messages: 0, failedAppends: 0 };
+  /** largestBatch: the most messages one append carried (flow control keeps it near BACKLOG_HIGH). */
+  readonly appendStats = { appends: 0, messages: 0, failedAppends: 0, largestBatch: 0 };
 
   private constructor(
     readonly storage: StorageAdapter,
@@ -245,6 +246,7 @@ export class ClusterLog implements BrokerLog {
     for (let i = 0; i < batch.length; i++) records[i] = messageToRecord(batch[i]!);
     this.appendStats.appends++;
     this.appendStats.messages += batch.length;
+    if (batch.length > this.appendStats.largestBatch) this.appendStats.largestBatch = batch.length;
     let offsets: number[];
     try {
       offsets = await this.storage.append(MESSAGE_SHARD, records);
