@@ -7,6 +7,7 @@ import { Option, cliProgram, listArg as listOf, numberArg as number } from '@rob
 import { SCENARIOS, type MqttBenchOptions, type ScenarioName } from './bench/bench-results.js';
 import { ROBUSTMQ_STORAGE_TYPES, type RobustmqStorage } from './bench/broker-configs.js';
 import { BROKER_KINDS, type BrokerKind } from './bench/broker-process.js';
+import { runClusterBench } from './bench/cluster-bench.js';
 import { runMqttBench } from './bench/mqtt-bench.js';
 import { runPlacementBench } from './bench/placement-bench.js';
 import { PLACEMENT_SYSTEMS, type PlacementSystem } from './bench/placement-systems.js';
@@ -173,5 +174,25 @@ program
       }
     },
   );
+
+program
+  .command('mqtt-cluster')
+  .description('what crossing brokers costs in a running MQTT cluster: QoS 1 latency at a fixed rate and throughput, same broker vs another')
+  .requiredOption('--publisher <url>', 'mqtt://host:port of the broker the publisher (and the same-broker subscriber) uses')
+  .requiredOption('--other <url>', 'mqtt://host:port of another broker of the cluster')
+  .addOption(new Option('--rate <n>', 'messages per second in the latency phase').default(2000).argParser(number('--rate', 1, 100_000, true)))
+  .addOption(new Option('--duration <s>', 'seconds per phase').default(10).argParser(number('--duration', 0.1)))
+  .addOption(new Option('--window <n>', 'QoS 1 messages in flight in the throughput phase').default(100).argParser(number('--window', 1, 10_000, true)))
+  .action(async (opts: { publisher: string; other: string; rate: number; duration: number; window: number }) => {
+    try {
+      const print = (line: string) => process.stdout.write(`${line}\n`);
+      print(`\`${commandLine()}\``);
+      await runClusterBench({ ...opts, print });
+      process.exit(0);
+    } catch (err) {
+      process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  });
 
 await program.parseAsync();

@@ -15,6 +15,9 @@ export const journalServerConfigSchema = z.strictObject({
     data_port: port().default(1778),
     grpc_port: port().default(2228),
     http_port: port().default(2227),
+    /** sockets open at once on the data port; more are closed on accept (journal_limit_hits_total). 0 = derived from
+     * the open-file limit. */
+    max_data_connections: z.number().int().min(0, 'must be >= 0 (0 = derived from the open-file limit)').default(0),
   }),
   placement: section({
     addresses: z.array(address()).min(1, 'needs at least one placement address').default(['127.0.0.1:1228']),

@@ -11,6 +11,7 @@ import {
   collectProcessMetrics,
   createHttpServer,
   LimitReporter,
+  fdBudget,
   createLogger,
   createMetricsRegistry,
   listenHttp,
@@ -82,6 +83,9 @@ export async function startJournalServer(
   cleanups.push(() => store.close());
   cleanups.push(() => placement.close());
   let data: DataServer;
+  const limits = new LimitReporter(logger);
+  limits.register(metrics, 'journal_limit_hits_total');
+  cleanups.push(() => limits.close());
   const membership: { registrar?: NodeRegistrar } = {};
   try {
     data = await startDataServer(node, {
@@ -92,6 +96,8 @@ export async function startJournalServer(
       metrics: journalMetrics,
       authToken: clusterToken,
       tls,
+      maxConnections: config.network.max_data_connections || fdBudget().clusterConnections,
+      reporter: limits,
     });
     cleanups.push(() => data.close());
     cleanups.push(() => node.close());
@@ -100,9 +106,6 @@ export async function startJournalServer(
     cleanups.push(() => inner.close());
     cleanups.push(() => pool.closeAll());
 
-    const limits = new LimitReporter(logger);
-    limits.register(metrics, 'journal_limit_hits_total');
-    cleanups.push(() => limits.close());
     const { app: http, auth: httpAuth } = createHttpServer(logger, { tokens: httpTokens, limits: config.http, reporter: limits });
     await http.register(observabilityPlugin, {
       registry: metrics,

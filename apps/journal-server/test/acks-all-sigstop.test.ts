@@ -7,20 +7,17 @@ import type { PlacementClient } from '@robustmq/common';
 import { JOURNAL_MESSAGE } from '@robustmq/protocol/journal';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DataPortClient } from './support/data-port-client.js';
-import { buildOnce, ProcessCluster, testScope, type ProcessNode } from '@robustmq/testing';
+import { useProcessCluster, type ProcessNode } from '@robustmq/testing';
 
-const scope = testScope();
-const cluster = scope.add(new ProcessCluster());
+const cluster = useProcessCluster(3);
 let placement: PlacementClient;
 let data: DataPortClient;
 let frozen: ProcessNode | undefined;
 
-beforeAll(async () => {
-  await buildOnce();
-  await cluster.start(3);
+beforeAll(() => {
   placement = cluster.client();
   data = new DataPortClient(placement);
-}, 180_000);
+});
 
 afterAll(async () => {
   frozen?.child?.kill('SIGCONT');

@@ -12,17 +12,14 @@ import type { PlacementClient } from '@robustmq/common';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { JOURNAL_MESSAGE, JournalConnection, encodeFrame } from '@robustmq/protocol/journal';
 import { beforeAll, expect, it } from 'vitest';
-import { buildOnce, ProcessCluster, testScope } from '@robustmq/testing';
+import { useProcessCluster } from '@robustmq/testing';
 
-const scope = testScope();
-const cluster = scope.add(new ProcessCluster());
+const cluster = useProcessCluster(3);
 let placement: PlacementClient;
 
-beforeAll(async () => {
-  await buildOnce();
-  await cluster.start(3);
+beforeAll(() => {
   placement = cluster.client();
-}, 120_000);
+});
 
 interface SegmentRow {
   namespace: string;

@@ -6,40 +6,25 @@
 import type { PlacementClient } from '@robustmq/common';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { beforeAll, expect, it } from 'vitest';
-import { buildOnce, ProcessCluster, testScope } from '@robustmq/testing';
+import { useProcessCluster } from '@robustmq/testing';
+import { readAll, startProducers, type Producers } from './support/producers.js';
 
 const EXPIRY_MS = 2_000; // the placement heartbeat timeout ProcessCluster configures
-const scope = testScope();
-const cluster = scope.add(new ProcessCluster({ leaderLeaseMs: 600_000 }));
+const cluster = useProcessCluster(3, { leaderLeaseMs: 600_000 });
 let placement: PlacementClient;
 
-beforeAll(async () => {
-  await buildOnce();
-  await cluster.start(3);
+beforeAll(() => {
   placement = cluster.client();
-}, 120_000);
+});
 
 it('moves a SIGKILLed leader’s segment to a live replica within the expiry timeout + 1 s and loses no acknowledged record', async () => {
   const adapter = new JournalStorageAdapter({ placementAddresses: [cluster.placementAddress], namespace: 'handover', replicaCount: 3, acks: 'quorum', requestTimeoutMs: 30_000 });
-  let stop = false;
-  let producers: Array<Promise<void>> = [];
+  let producers: Producers | undefined;
   try {
     await adapter.createShard('orders');
     const { name } = await adapter.placementShard('orders');
-    const acked = new Map<number, string>();
-    let failures = 0;
-    const producer = async (p: number) => {
-      for (let n = 0; !stop; n++) {
-        const texts = Array.from({ length: 50 }, (_, i) => `${p}:${n}:${i}`);
-        try {
-          const offsets = await adapter.append('orders', texts.map((t) => ({ payload: Buffer.from(t) })));
-          offsets.forEach((o, i) => acked.set(o, texts[i]!));
-        } catch {
-          failures++; // not acknowledged: may or may not be stored, and is not checked below
-        }
-      }
-    };
-    producers = [0, 1, 2, 3].map(producer);
+    producers = startProducers(adapter, 'orders');
+    const { acked } = producers;
 
     await expect.poll(() => acked.size, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(5_000);
     const [before] = (await placement.listSegments('handover', name)).filter((s) => s.status === 'SEGMENT_WRITE');
@@ -59,25 +44,14 @@ it('moves a SIGKILLed leader’s segment to a live replica within the expiry tim
 
     // appends resume under the new leader
     await expect.poll(() => acked.size, { timeout: 20_000, interval: 20 }).toBeGreaterThanOrEqual(ackedAtKill + 2_000);
-    stop = true;
-    await Promise.all(producers);
+    await producers.stop();
 
-    const { nextOffset } = await adapter.describeShard('orders');
-    const all: string[] = [];
-    while (all.length < nextOffset) {
-      const got = await adapter.read('orders', all.length, { maxRecords: 5_000, maxBytes: 4 << 20 });
-      expect(got.length, `read from ${all.length} of ${nextOffset}`).toBeGreaterThan(0);
-      for (const r of got) {
-        expect(r.offset).toBe(all.length);
-        all.push(r.payload.toString());
-      }
-    }
+    const all = await readAll(adapter, 'orders');
     for (const [offset, text] of acked) expect(all[offset], `acknowledged offset ${offset}`).toBe(text);
-    expect(failures, 'appends that failed while the leader was down').toBeLessThan(100);
+    expect(producers.failures, 'appends that failed while the leader was down').toBeLessThan(100);
   } finally {
     // on failure too: stop the producers (an append may wait out its timeout) before closing the adapter
-    stop = true;
-    await Promise.race([Promise.all(producers), new Promise((r) => setTimeout(r, 5_000))]);
+    await producers?.stop(5_000);
     await adapter.close();
   }
 }, 120_000);

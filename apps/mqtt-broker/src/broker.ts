@@ -28,6 +28,7 @@ import { registerWithPlacement, type PlacementRegistration } from './cluster/reg
 import { AccessControl } from './auth/access-control.js';
 import type { AuthStorageAdapter } from './auth/auth-storage-adapter.js';
 import { openAuthStorage } from './auth/open-auth-storage.js';
+import { openAuthenticators } from './auth/open-authenticators.js';
 import { BrokerRules } from './rules/broker-rules.js';
 import { restoreSessions } from './session/session-lifecycle.js';
 import { startInnerGrpc, type InnerGrpcServer } from './cluster/inner-service.js';
@@ -100,6 +101,7 @@ export async function startMqttBroker(
   const clusterToken = config.placement.enabled ? clusterAuthToken(config.cluster) : undefined;
   // cluster TLS is for the channels to placement and the inner gRPC port, which only exist with placement
   const tls = config.placement.enabled ? clusterTls(config.cluster, logger) : undefined;
+  const clusterSecurity = { authToken: clusterToken, tls };
   const httpTokens = adminTokens(config.http);
   const limits = new LimitReporter(logger);
   const clientLimits = new ClientLimits(config, limits);
@@ -147,7 +149,7 @@ export async function startMqttBroker(
       // users, ACL and blacklist come from the auth storage (placement or MySQL); loaded before the first client is
       // accepted, so an unreachable store is a start-up error
       authStorage = await openAuthStorage(config.auth, authClient, logger);
-      accessControl = new AccessControl(authStorage, {
+      accessControl = new AccessControl(authStorage, openAuthenticators(config.auth, authStorage), {
         allowAnonymous: config.auth.allow_anonymous,
         aclDefault: config.auth.acl_default,
         refreshIntervalMs: config.auth.refresh_interval_ms,
@@ -156,23 +158,26 @@ export async function startMqttBroker(
       await accessControl.start();
     } else if (!config.auth.allow_anonymous) {
       throw new Error('[auth] allow_anonymous = false needs [placement] enabled = true (or [auth] storage = "mysql"): users live in the placement center');
+    } else if (config.auth.chain.some((a) => a !== 'storage')) {
+      // never start with credentials configured but unchecked
+      throw new Error(`[auth] chain = ${JSON.stringify(config.auth.chain)} needs an auth storage for ACL rules and the blacklist: [placement] enabled = true or [auth] storage = "mysql"`);
     }
     if (authClient) {
       // topic rewrite and auto-subscribe rules live in placement, refreshed on the auth interval
       rules = new BrokerRules(authClient, { refreshIntervalMs: config.auth.refresh_interval_ms, logger });
       await rules.start();
     }
-    const opened = await openBrokerStorage(config, logger, { authToken: clusterToken, tls });
+    const opened = await openBrokerStorage(config, logger, clusterSecurity);
     storage = opened.storage;
     logger.info({ storage: opened.type, chosenBy: opened.chosenBy }, 'message and session storage opened');
     // with the journal as storage, the broker is one of a cluster: messages go through the cluster's shared log
-    shared = isClustered(config, opened.type) ? await openSharedLog(config, logger, { authToken: clusterToken, tls }) : undefined;
+    shared = isClustered(config, opened.type) ? await openSharedLog(config, logger, clusterSecurity) : undefined;
     const log = shared?.log ?? (await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger));
     const persistence = await SessionPersistence.open(storage, logger);
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
     const sessionSync = sessionClient ? new PlacementSessions(sessionClient, config.node.id, logger) : undefined;
     // another broker's own namespace (read only when that broker is gone) is named as storage/open-storage.ts names ours
-    const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> => openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, { authToken: clusterToken, tls });
+    const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> => openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, clusterSecurity);
     clusterSessions = shared && sessionClient ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken, otherBrokerStorage, tls) : undefined;
     const takeOver = clusterSessions ? (clientId: string) => clusterSessions!.takeOver(clientId) : undefined;
     if (shared && sessionClient) {

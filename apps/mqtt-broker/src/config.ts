@@ -14,6 +14,7 @@ import {
 } from '@robustmq/common';
 import { STORAGE_TYPES } from '@robustmq/storage-adapter';
 import { AUTH_STORAGE_TYPES } from './auth/auth-storage-adapter.js';
+import { AUTHENTICATOR_TYPES } from './auth/authenticator.js';
 
 /** the storage adapters the broker can run on: every type @robustmq/storage-adapter's factory builds. */
 export { STORAGE_TYPES };
@@ -131,6 +132,37 @@ export const mqttBrokerConfigSchema = z.strictObject({
       .default('placement'),
     /** how often ACL rules and the blacklist are re-read. */
     refresh_interval_ms: positiveMs().default(5_000),
+    /** how a CONNECT's credentials are checked, in order; the first authenticator that allows or denies decides:
+     * "storage" (passwords in the auth storage), "jwt" (the jwt_* keys), "http" (the http_* keys). */
+    chain: z
+      .array(z.enum(AUTHENTICATOR_TYPES, { error: () => `each entry must be one of ${AUTHENTICATOR_TYPES.map((t) => `"${t}"`).join(', ')}` }))
+      .min(1, 'needs at least one authenticator')
+      .refine((list) => new Set(list).size === list.length, 'lists an authenticator twice')
+      .default(['storage']),
+    /** jwt: HMAC secret (HS256/384/512); set one of jwt_secret, jwt_public_key_file, jwt_jwks_file. */
+    jwt_secret: z.string().default(''),
+    /** jwt: PEM public key (RSA, EC or Ed25519). */
+    jwt_public_key_file: z.string().default(''),
+    /** jwt: a JWKS file ({"keys": [...]}), the token's kid picks the key. */
+    jwt_jwks_file: z.string().default(''),
+    /** jwt: the CONNECT field carrying the token. */
+    jwt_from: z.enum(['password', 'username']).default('password'),
+    /** jwt: claim holding the client's user name (falls back to sub). */
+    jwt_username_claim: z.string().min(1).default('username'),
+    /** jwt: boolean claim making the client a superuser. */
+    jwt_superuser_claim: z.string().min(1).default('superuser'),
+    /** jwt: claim holding the client's ACL ({"pub": [...], "sub": [...], "all": [...]}). */
+    jwt_acl_claim: z.string().min(1).default('acl'),
+    /** jwt: required iss / aud claims when not empty. */
+    jwt_issuer: z.string().default(''),
+    jwt_audience: z.string().default(''),
+    /** http: the URL credentials are POSTed to (http:// or https://). */
+    http_url: z.string().default(''),
+    /** http: a CONNECT fails as "server unavailable" when the service takes longer. */
+    http_timeout_ms: positiveMs().default(5_000),
+    /** http: how long an answer is reused for the same client id, credentials and address; 0 = never. */
+    http_cache_ttl_ms: z.number().int().min(0).default(60_000),
+    http_cache_max_entries: z.number().int().min(1).default(10_000),
     /** storage = "mysql": mysql://user:password@host:3306/database; when set, host and port come from it, and user,
      * password and database too when it has them (else from the mysql_* keys). */
     mysql_url: z

@@ -7,6 +7,7 @@ import { startTestBroker } from '@robustmq/testing/broker';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 import { AccessControl } from '../src/auth/access-control.js';
 import { openAuthStorage } from '../src/auth/open-auth-storage.js';
+import { StorageAuthenticator } from '../src/auth/storage-authenticator.js';
 import { PlacementAuthStorage } from '../src/auth/placement-auth-storage.js';
 import { loadMqttBrokerConfig } from '../src/config.js';
 
@@ -21,6 +22,8 @@ beforeAll(async () => {
   await client.createUser('root', 'toor', true);
   const rule = (r: { permission: string; action: string; subjectType: string; subjectValue: string; topicFilter: string; priority: number }) =>
     client.createAclRule({ id: '', ...r } as never);
+  // loopback clients (every real connection in this file) may not subscribe here: IP subjects see the client's address
+  await rule({ permission: 'DENY', action: 'SUBSCRIBE', subjectType: 'SUBJECT_IP', subjectValue: '127.0.0.1', topicFilter: 'users/alice/local', priority: 0 });
   await rule({ permission: 'ALLOW', action: 'ALL', subjectType: 'SUBJECT_USER', subjectValue: 'alice', topicFilter: 'users/%u/#', priority: 1 });
   await rule({ permission: 'DENY', action: 'PUBLISH', subjectType: 'SUBJECT_ALL', subjectValue: '', topicFilter: 'users/#', priority: 2 });
   await rule({ permission: 'ALLOW', action: 'SUBSCRIBE', subjectType: 'SUBJECT_CLIENT_ID', subjectValue: 'dash', topicFilter: 'metrics/+', priority: 3 });
@@ -31,7 +34,8 @@ beforeAll(async () => {
 });
 
 function control(options: { allowAnonymous?: boolean; aclDefault?: 'allow' | 'deny' } = {}) {
-  return new AccessControl(new PlacementAuthStorage(client), {
+  const storage = new PlacementAuthStorage(client);
+  return new AccessControl(storage, [new StorageAuthenticator(storage)], {
     allowAnonymous: options.allowAnonymous ?? false,
     aclDefault: options.aclDefault ?? 'deny',
     refreshIntervalMs: 60_000,
@@ -43,7 +47,7 @@ describe('AccessControl', () => {
   it('authenticates against salted hashes in placement and refuses anonymity unless allowed', async () => {
     const ac = control();
     await ac.start();
-    expect(await ac.authorizeConnect({ clientId: 'c1', username: 'alice', password: Buffer.from('wonderland'), ip: '127.0.0.1' })).toEqual({ ok: true, superuser: false });
+    expect(await ac.authorizeConnect({ clientId: 'c1', username: 'alice', password: Buffer.from('wonderland'), ip: '127.0.0.1' })).toEqual({ ok: true, superuser: false, username: 'alice' });
     expect(await ac.authorizeConnect({ clientId: 'c1', username: 'alice', password: Buffer.from('nope'), ip: '127.0.0.1' })).toEqual({ ok: false, reason: 'bad-credentials' });
     expect(await ac.authorizeConnect({ clientId: 'c1', username: 'nobody', password: Buffer.from('x'), ip: '127.0.0.1' })).toEqual({ ok: false, reason: 'bad-credentials' });
     expect(await ac.authorizeConnect({ clientId: 'c1', ip: '127.0.0.1' })).toEqual({ ok: false, reason: 'not-authorized' });
@@ -113,6 +117,7 @@ describe('a broker enforcing placement users, ACL and blacklist', () => {
       expect((await client.subscribeAsync('users/alice/inbox', { qos: 1 })).map((g) => g.qos)).toEqual([1]);
       // MQTT.js turns a SUBACK 0x87 into an error naming it
       await expect(client.subscribeAsync('users/bob/inbox', { qos: 1 })).rejects.toThrow(/Not authorized/);
+      await expect(client.subscribeAsync('users/alice/local', { qos: 1 })).rejects.toThrow(/Not authorized/);
       await expect(client.publishAsync('users/alice/inbox', 'mine', { qos: 1 })).resolves.toBeDefined();
       await expect(client.publishAsync('elsewhere', 'nope', { qos: 1 })).rejects.toMatchObject({ code: 0x87 });
       await client.endAsync();

@@ -1,19 +1,12 @@
 // Registration with a real placement center: the broker registers its real bound ports after binding, keeps its
 // registration fresh with heartbeats, and unregisters on close.
-import { beforeAll, expect, it } from 'vitest';
-import type { PlacementClient } from '@robustmq/common';
+import { expect, it } from 'vitest';
 import { testScope } from '@robustmq/testing';
 import { startTestBroker } from '@robustmq/testing/broker';
-import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
+import { usePlacement } from '@robustmq/testing/placement';
 
 const scope = testScope();
-let placement: TestPlacement;
-let client: PlacementClient;
-
-beforeAll(async () => {
-  placement = scope.add(await startTestPlacement());
-  client = placement.client();
-});
+const pc = usePlacement();
 
 it('registers the bound ports, heartbeats, and unregisters on close', async () => {
   const { handle } = scope.add(
@@ -21,12 +14,12 @@ it('registers the bound ports, heartbeats, and unregisters on close', async () =
       {},
       {
         id: 7,
-        placement: [placement.grpcAddress],
+        placement: [pc.placement.grpcAddress],
         sections: { node: { cluster_name: 'test-cluster' }, network: { advertise_host: '127.0.0.1' }, placement: { heartbeat_interval_ms: 50 } },
       },
     ),
   );
-  const [registered] = await client.listNodes('MQTT_BROKER', 'test-cluster');
+  const [registered] = await pc.client.listNodes('MQTT_BROKER', 'test-cluster');
   expect(registered).toMatchObject({
     clusterType: 'MQTT_BROKER',
     clusterName: 'test-cluster',
@@ -39,9 +32,9 @@ it('registers the bound ports, heartbeats, and unregisters on close', async () =
   // heartbeats move last_heartbeat forward
   const first = registered!.lastHeartbeatMs;
   await expect
-    .poll(async () => (await client.listNodes('MQTT_BROKER', 'test-cluster'))[0]?.lastHeartbeatMs ?? 0, { timeout: 3000 })
+    .poll(async () => (await pc.client.listNodes('MQTT_BROKER', 'test-cluster'))[0]?.lastHeartbeatMs ?? 0, { timeout: 3000 })
     .toBeGreaterThan(first);
 
   await handle.close();
-  expect(await client.listNodes('MQTT_BROKER', 'test-cluster')).toEqual([]);
+  expect(await pc.client.listNodes('MQTT_BROKER', 'test-cluster')).toEqual([]);
 });

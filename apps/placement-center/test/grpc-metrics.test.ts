@@ -1,8 +1,7 @@
 // gRPC request metrics on /metrics: real calls through PlacementClient and a raw Watch stream, then a scrape.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { PlacementError, type PlacementClient } from '@robustmq/common';
-import { testScope } from '@robustmq/testing';
-import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
+import { describe, expect, it } from 'vitest';
+import { PlacementError } from '@robustmq/common';
+import { usePlacement } from '@robustmq/testing/placement';
 
 /** The value of the first sample whose name and labels contain every `parts` substring (0 when absent). */
 function sample(text: string, name: string, parts: string[]): number {
@@ -14,25 +13,19 @@ function sample(text: string, name: string, parts: string[]): number {
 }
 
 describe('placement gRPC request metrics', () => {
-  const scope = testScope();
-  let placement: TestPlacement;
-  let client: PlacementClient;
-  beforeAll(async () => {
-    placement = scope.add(await startTestPlacement());
-    client = placement.client({ callTimeoutMs: 2_000 });
-  });
+  const pc = usePlacement({}, { callTimeoutMs: 2_000 });
 
   it('counts calls by service, method and status code and times them', async () => {
-    for (let i = 0; i < 5; i++) await client.kvSet(`m/${i}`, 'v');
-    expect(await client.kvGet('m/missing')).toBeUndefined(); // NOT_FOUND
-    await expect(client.kvSet('', 'v')).rejects.toBeInstanceOf(PlacementError); // INVALID_ARGUMENT
+    for (let i = 0; i < 5; i++) await pc.client.kvSet(`m/${i}`, 'v');
+    expect(await pc.client.kvGet('m/missing')).toBeUndefined(); // NOT_FOUND
+    await expect(pc.client.kvSet('', 'v')).rejects.toBeInstanceOf(PlacementError); // INVALID_ARGUMENT
     // a watch the client cancels is counted when it ends
-    const watch = client.watch('m/', { onEvent: () => undefined });
+    const watch = pc.client.watch('m/', { onEvent: () => undefined });
     await new Promise((r) => setTimeout(r, 200));
     watch.cancel();
     await new Promise((r) => setTimeout(r, 200));
 
-    const text = await (await fetch(`${placement.http}/metrics`)).text();
+    const text = await (await fetch(`${pc.placement.http}/metrics`)).text();
     const kv = 'grpc_service="robustmq.placement.KvService"';
     const handled = 'placement_grpc_server_handled_total';
     expect(sample(text, handled, [kv, 'grpc_method="Set"', 'grpc_code="OK"'])).toBeGreaterThanOrEqual(5);

@@ -3,17 +3,13 @@ import * as grpc from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PlacementClient, freePort } from '@robustmq/common';
 import { newClusterClient, newKvClient } from '@robustmq/protocol';
-import { expectCode, testScope } from '@robustmq/testing';
-import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
+import { expectCode } from '@robustmq/testing';
+import { usePlacement } from '@robustmq/testing/placement';
 
-const scope = testScope();
-let placement: TestPlacement;
+const pc = usePlacement();
+// replaced after a restart in a test below, so a variable of its own rather than a second fixture client
 let client: PlacementClient;
-
-beforeAll(async () => {
-  placement = scope.add(await startTestPlacement());
-  client = placement.client({ callTimeoutMs: 3000 });
-});
+beforeAll(() => void (client = pc.placement.client({ callTimeoutMs: 3000 })));
 
 const broker = {
   clusterType: 'MQTT_BROKER' as const,
@@ -52,7 +48,7 @@ describe('ClusterService', () => {
   });
 
   it('answers INVALID_ARGUMENT when the request has no node at all', async () => {
-    const raw = newClusterClient(placement.handle.grpcAddress, grpc.credentials.createInsecure());
+    const raw = newClusterClient(pc.placement.handle.grpcAddress, grpc.credentials.createInsecure());
     const err = await new Promise<grpc.ServiceError | null>((resolve) => raw.RegisterNode({}, (e) => resolve(e)));
     raw.close();
     expect(err?.code).toBe(grpc.status.INVALID_ARGUMENT);
@@ -99,7 +95,7 @@ describe('KvService', () => {
   });
 
   it('reports a missing key as NOT_FOUND on the wire', async () => {
-    const raw = newKvClient(placement.handle.grpcAddress, grpc.credentials.createInsecure());
+    const raw = newKvClient(pc.placement.handle.grpcAddress, grpc.credentials.createInsecure());
     const err = await new Promise<grpc.ServiceError | null>((resolve) => raw.Get({ key: 'nope' }, (e) => resolve(e)));
     raw.close();
     expect(err?.code).toBe(grpc.status.NOT_FOUND);
@@ -108,20 +104,20 @@ describe('KvService', () => {
   it('keeps data and registered nodes across a restart', async () => {
     await client.kvSet('durable', 'yes');
     await client.registerNode({ ...broker, nodeId: 42 });
-    await placement.restart();
-    const again = placement.client();
+    await pc.placement.restart();
+    const again = pc.placement.client();
     expect((await again.kvGet('durable'))?.toString()).toBe('yes');
     expect((await again.listNodes('MQTT_BROKER')).map((n) => n.nodeId)).toContain(42);
     again.close();
     client.close();
-    client = placement.client({ callTimeoutMs: 3000 });
+    client = pc.placement.client({ callTimeoutMs: 3000 });
   });
 });
 
 describe('PlacementClient', () => {
   it('moves past an unreachable member to a live one', async () => {
     const dead = `127.0.0.1:${await freePort()}`;
-    const multi = new PlacementClient({ addresses: [dead, placement.handle.grpcAddress], callTimeoutMs: 5000 });
+    const multi = new PlacementClient({ addresses: [dead, pc.placement.handle.grpcAddress], callTimeoutMs: 5000 });
     await multi.kvSet('via-second', 'ok');
     expect((await multi.kvGet('via-second'))?.toString()).toBe('ok');
     multi.close();
@@ -192,9 +188,9 @@ describe('KV revisions, compare-and-set and watch', () => {
     await new Promise((r) => setTimeout(r, 200));
     for (let i = 0; i < 5; i++) await client.kvSet(`resume/${i}`, 'x');
     await expect.poll(() => seen.length).toBe(5);
-    await placement.restart();
+    await pc.placement.restart();
     // the client's channel reconnects to the restarted server on the same port
-    const writer = placement.client();
+    const writer = pc.placement.client();
     for (let i = 5; i < 10; i++) await writer.kvSet(`resume/${i}`, 'x');
     await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(10);
     watch.cancel();

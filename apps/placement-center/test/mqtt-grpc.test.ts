@@ -4,17 +4,13 @@ import * as grpc from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlacementClient } from '@robustmq/common';
 import { newMqttClient } from '@robustmq/protocol';
-import { expectCode, testScope } from '@robustmq/testing';
-import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
+import { expectCode } from '@robustmq/testing';
+import { usePlacement } from '@robustmq/testing/placement';
 
-const scope = testScope();
-let placement: TestPlacement;
+const pc = usePlacement();
+// replaced after a restart in a test below, so a variable of its own rather than a second fixture client
 let client: PlacementClient;
-
-beforeAll(async () => {
-  placement = scope.add(await startTestPlacement());
-  client = placement.client({ callTimeoutMs: 5000 });
-});
+beforeAll(() => void (client = pc.placement.client({ callTimeoutMs: 5000 })));
 
 /** Every reply must be free of password material, whatever the call. */
 function expectNoHash(value: unknown) {
@@ -72,7 +68,7 @@ describe('MQTT users', () => {
   });
 
   it('reports NOT_FOUND for GetUser on the wire', async () => {
-    const raw = newMqttClient(placement.handle.grpcAddress, grpc.credentials.createInsecure());
+    const raw = newMqttClient(pc.placement.handle.grpcAddress, grpc.credentials.createInsecure());
     const err = await new Promise<grpc.ServiceError | null>((resolve) => raw.GetUser({ username: 'nope' }, (e) => resolve(e)));
     const empty = await new Promise<grpc.ServiceError | null>((resolve) => raw.CreateAclRule({}, (e) => resolve(e)));
     raw.close();
@@ -196,7 +192,7 @@ describe('broker state resources', () => {
   });
 
   it('rejects text that is not JSON', async () => {
-    const raw = newMqttClient(placement.handle.grpcAddress, grpc.credentials.createInsecure());
+    const raw = newMqttClient(pc.placement.handle.grpcAddress, grpc.credentials.createInsecure());
     const err = await new Promise<grpc.ServiceError | null>((resolve) =>
       raw.PutResource({ resource: { type: 'TOPIC', key: 't', json: '{nope' } }, (e) => resolve(e)),
     );
@@ -214,9 +210,9 @@ describe('restart', () => {
     // the group's broker is registered: the leader moves the groups of brokers that are not (shared-group scheduling)
     await client.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'c', nodeId: 9, host: 'h', ports: {}, labels: {} });
     await client.putResource('SHARED_GROUP_LEADER', 'durable-group', { brokerNodeId: 9 });
-    await placement.restart();
+    await pc.placement.restart();
     client.close();
-    client = placement.client({ callTimeoutMs: 5000 });
+    client = pc.placement.client({ callTimeoutMs: 5000 });
     expect(await client.authenticateUser('durable', 'pw-d')).toEqual({ authenticated: true, superuser: true });
     expect((await client.listAclRules()).map((r) => r.id)).toContain('keep');
     expect((await client.listBlacklist()).map((e) => e.value)).toContain('198.51.100.0/24');

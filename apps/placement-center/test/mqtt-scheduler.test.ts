@@ -3,61 +3,53 @@
 // session expires after its interval even when its broker is gone, a silent broker's connected sessions become
 // disconnected when its node expires, a due will stays stored while no broker can publish it, and a stale
 // disconnect from a broker that no longer owns the session is refused. Plus the due-time queue on its own.
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { PlacementClient } from '@robustmq/common';
+import { describe, expect, it } from 'vitest';
 import { DueQueue } from '../src/scheduler/due-queue.js';
-import { testScope } from '@robustmq/testing';
-import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
+import { usePlacement } from '@robustmq/testing/placement';
 
-const scope = testScope();
-let placement: TestPlacement;
-let client: PlacementClient;
-beforeAll(async () => {
-  placement = scope.add(await startTestPlacement({ heartbeat: { timeout_ms: 600, check_interval_ms: 100 } }));
-  client = placement.client();
-});
+const pc = usePlacement({ heartbeat: { timeout_ms: 600, check_interval_ms: 100 } });
 
 const session = (over: Record<string, unknown>) => ({ brokerNodeId: 1, connected: true, sessionExpiryIntervalSec: 60, ...over });
 
 describe('scheduler', () => {
   it('expires a disconnected session (and its subscriptions) whose broker is gone', async () => {
-    await client.putResource('SESSION', 'exp-1', session({ brokerNodeId: 42, connected: false, lastDisconnectAtMs: Date.now(), sessionExpiryIntervalSec: 1 }));
-    await client.putResource('SUBSCRIPTION', 'exp-1', { subscriptions: [{ topicFilter: 'a/#', qos: 1 }] });
-    await client.putResource('SESSION', 'exp-never', session({ connected: false, lastDisconnectAtMs: Date.now() - 10_000, sessionExpiryIntervalSec: 0xffffffff }));
-    expect(await client.getResource('SESSION', 'exp-1')).toBeDefined();
-    await expect.poll(() => client.getResource('SESSION', 'exp-1'), { timeout: 4_000 }).toBeUndefined();
-    expect(await client.getResource('SUBSCRIPTION', 'exp-1')).toBeUndefined();
+    await pc.client.putResource('SESSION', 'exp-1', session({ brokerNodeId: 42, connected: false, lastDisconnectAtMs: Date.now(), sessionExpiryIntervalSec: 1 }));
+    await pc.client.putResource('SUBSCRIPTION', 'exp-1', { subscriptions: [{ topicFilter: 'a/#', qos: 1 }] });
+    await pc.client.putResource('SESSION', 'exp-never', session({ connected: false, lastDisconnectAtMs: Date.now() - 10_000, sessionExpiryIntervalSec: 0xffffffff }));
+    expect(await pc.client.getResource('SESSION', 'exp-1')).toBeDefined();
+    await expect.poll(() => pc.client.getResource('SESSION', 'exp-1'), { timeout: 4_000 }).toBeUndefined();
+    expect(await pc.client.getResource('SUBSCRIPTION', 'exp-1')).toBeUndefined();
     // 0xFFFFFFFF never expires
-    expect(await client.getResource('SESSION', 'exp-never')).toBeDefined();
+    expect(await pc.client.getResource('SESSION', 'exp-never')).toBeDefined();
   });
 
   it('disconnects the sessions of a broker whose node expired, then expires them', async () => {
-    await client.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'c', nodeId: 5, host: '127.0.0.1', ports: {}, labels: {} });
-    await client.putResource('SESSION', 'orphan-1', session({ brokerNodeId: 5, sessionExpiryIntervalSec: 2, connectedAtMs: Date.now() }));
+    await pc.client.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'c', nodeId: 5, host: '127.0.0.1', ports: {}, labels: {} });
+    await pc.client.putResource('SESSION', 'orphan-1', session({ brokerNodeId: 5, sessionExpiryIntervalSec: 2, connectedAtMs: Date.now() }));
     // no heartbeats: the node expires after 600 ms, its session is disconnected at that time
-    await expect.poll(() => client.getResource('SESSION', 'orphan-1').then((r) => r?.record.connected), { timeout: 4_000 }).toBe(false);
-    const record = (await client.getResource('SESSION', 'orphan-1'))!.record;
+    await expect.poll(() => pc.client.getResource('SESSION', 'orphan-1').then((r) => r?.record.connected), { timeout: 4_000 }).toBe(false);
+    const record = (await pc.client.getResource('SESSION', 'orphan-1'))!.record;
     expect(record).toMatchObject({ brokerNodeId: 5, sessionExpiryIntervalSec: 2 });
     expect(record.lastDisconnectAtMs).toBeGreaterThan(Date.now() - 3_000);
-    await expect.poll(() => client.getResource('SESSION', 'orphan-1'), { timeout: 5_000 }).toBeUndefined();
+    await expect.poll(() => pc.client.getResource('SESSION', 'orphan-1'), { timeout: 5_000 }).toBeUndefined();
   });
 
   it('keeps a due will stored while no live broker can publish it', async () => {
-    await client.putResource('SESSION', 'will-1', session({ brokerNodeId: 77, connected: false, lastDisconnectAtMs: Date.now() }));
-    await client.putResource('WILL_MESSAGE', 'will-1', { topic: 'w', qos: 1, retain: false, delayIntervalSec: 0 }, Buffer.from('bye'));
+    await pc.client.putResource('SESSION', 'will-1', session({ brokerNodeId: 77, connected: false, lastDisconnectAtMs: Date.now() }));
+    await pc.client.putResource('WILL_MESSAGE', 'will-1', { topic: 'w', qos: 1, retain: false, delayIntervalSec: 0 }, Buffer.from('bye'));
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(await client.getResource('WILL_MESSAGE', 'will-1')).toMatchObject({ payload: Buffer.from('bye') });
+    expect(await pc.client.getResource('WILL_MESSAGE', 'will-1')).toMatchObject({ payload: Buffer.from('bye') });
   });
 
   it('refuses a disconnect from a broker that no longer owns the session', async () => {
     const connectedAtMs = Date.now();
-    await client.putResource('SESSION', 'moved-1', session({ brokerNodeId: 2, connectedAtMs }));
-    const stale = client.putResource('SESSION', 'moved-1', session({ brokerNodeId: 1, connected: false, lastDisconnectAtMs: Date.now(), connectedAtMs: connectedAtMs - 5_000 }));
+    await pc.client.putResource('SESSION', 'moved-1', session({ brokerNodeId: 2, connectedAtMs }));
+    const stale = pc.client.putResource('SESSION', 'moved-1', session({ brokerNodeId: 1, connected: false, lastDisconnectAtMs: Date.now(), connectedAtMs: connectedAtMs - 5_000 }));
     await expect(stale).rejects.toMatchObject({ code: 9, message: expect.stringMatching(/connected on broker 2 by a newer connection/) as unknown });
-    const older = client.putResource('SESSION', 'moved-1', session({ brokerNodeId: 2, connected: false, lastDisconnectAtMs: Date.now(), connectedAtMs: connectedAtMs - 1 }));
+    const older = pc.client.putResource('SESSION', 'moved-1', session({ brokerNodeId: 2, connected: false, lastDisconnectAtMs: Date.now(), connectedAtMs: connectedAtMs - 1 }));
     await expect(older).rejects.toMatchObject({ code: 9 });
-    await client.putResource('SESSION', 'moved-1', session({ brokerNodeId: 2, connected: false, lastDisconnectAtMs: Date.now(), connectedAtMs }));
-    expect((await client.getResource('SESSION', 'moved-1'))?.record.connected).toBe(false);
+    await pc.client.putResource('SESSION', 'moved-1', session({ brokerNodeId: 2, connected: false, lastDisconnectAtMs: Date.now(), connectedAtMs }));
+    expect((await pc.client.getResource('SESSION', 'moved-1'))?.record.connected).toBe(false);
   });
 });
 

@@ -1,9 +1,8 @@
 // `[http] admin_token` / `admin_tokens` / `admin_read_tokens` as services resolve them (env overrides, merging,
 // clear errors), and the start-up warning only for an open admin API on a non-loopback host. The check itself is
 // attacked against the three real servers in apps/cli/test/admin-auth-bypass.test.ts.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { expect, it } from 'vitest';
+import { captureLogger } from '@robustmq/testing';
 import {
   ConfigError,
   adminAuthKeys,
@@ -13,7 +12,6 @@ import {
   warnIfAdminApiOpen,
   z,
   type AdminAuth,
-  type Logger,
 } from '@robustmq/common';
 
 const schema = z.strictObject({ http: section(adminAuthKeys()) });
@@ -44,16 +42,7 @@ it('refuses a token that cannot travel in a header, and one listed as both full 
 });
 
 it('warns at start only when no token is set and the host is not loopback', () => {
-  const lines: string[] = [];
-  const logger = pino(
-    { level: 'warn' },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    }),
-  ) as unknown as Logger;
+  const { logger, lines } = captureLogger();
   const open: AdminAuth = { enabled: false, routes: [] };
   warnIfAdminApiOpen(logger, open, '127.0.0.1', 9982, 'the MQTT broker');
   warnIfAdminApiOpen(logger, { enabled: true, routes: [] }, '0.0.0.0', 9982, 'the MQTT broker');

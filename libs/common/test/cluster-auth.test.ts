@@ -4,10 +4,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, expect, it } from 'vitest';
-import { ConfigError, clusterAuthKeys, clusterAuthToken, loadConfig, section, warnIfClusterAuthOff, z, type Logger } from '@robustmq/common';
+import { captureLogger } from '@robustmq/testing';
+import { ConfigError, clusterAuthKeys, clusterAuthToken, loadConfig, section, warnIfClusterAuthOff, z } from '@robustmq/common';
 
 const schema = z.strictObject({ cluster: section(clusterAuthKeys()) });
 const dir = mkdtempSync(join(tmpdir(), 'robustmq-cluster-auth-'));
@@ -34,16 +33,7 @@ it('refuses both keys at once, a missing file and an empty one, naming the key',
 });
 
 it('warns at start only when the token is off and the host is not loopback', () => {
-  const lines: string[] = [];
-  const logger = pino(
-    { level: 'warn' },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    }),
-  ) as unknown as Logger;
+  const { logger, lines } = captureLogger();
   warnIfClusterAuthOff(logger, undefined, '127.0.0.1', 'x');
   warnIfClusterAuthOff(logger, 'set', '0.0.0.0', 'x');
   expect(lines).toHaveLength(0);

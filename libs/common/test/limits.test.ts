@@ -26,12 +26,14 @@ it('reads the soft open-file limit and derives the caps from it', () => {
     reserved: 4000,
     adminHttpConnections: 256,
     clientConnections: 15_232,
+    clusterConnections: 1250,
   });
   expect(fdBudget(400)).toEqual({
     limit: 400,
     reserved: 256,
     adminHttpConnections: 16,
     clientConnections: 96,
+    clusterConnections: 64,
   });
   // a tiny limit still serves someone; a huge one keeps at most 8192 back
   expect(fdBudget(100).clientConnections).toBe(64);

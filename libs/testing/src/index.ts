@@ -6,7 +6,7 @@ export { tempDir, removeDir } from './temp-dir.js';
 export { freePort, freePorts } from './ports.js';
 export { sleep, waitFor, waitUntil, waitForHttp, type WaitOptions } from './wait.js';
 export { expectCode, unary, type UnaryOutcome } from './grpc.js';
-export { quietLogger, testLogLevel } from './logger.js';
+export { captureLogger, quietLogger, testLogLevel } from './logger.js';
 export { mergeSections, type Sections } from './sections.js';
 export { makeTestPki, type TestNodeCert, type TestPki } from './pki.js';
 export {
@@ -36,4 +36,11 @@ export {
   type ServiceName,
 } from './processes.js';
 export { registeredNodes, type RegisteredNode } from './placement-http.js';
-export { ProcessCluster, type BrokerNode, type PlacementNode, type ProcessClusterOptions, type ProcessNode } from './process-cluster.js';
+export {
+  ProcessCluster,
+  useProcessCluster,
+  type BrokerNode,
+  type PlacementNode,
+  type ProcessClusterOptions,
+  type ProcessNode,
+} from './process-cluster.js';

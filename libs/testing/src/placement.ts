@@ -10,6 +10,8 @@ import {
 } from '@robustmq/placement-center';
 import { join } from 'node:path';
 import { quietLogger } from './logger.js';
+import { testScope } from './scope.js';
+import { beforeAll } from 'vitest';
 import { freePorts } from './ports.js';
 import { mergeSections, type Sections } from './sections.js';
 import { removeDir, tempDir } from './temp-dir.js';
@@ -220,4 +222,40 @@ export async function startPlacementCluster(
     throw err;
   }
   return cluster;
+}
+
+/** A placement center and a client to it, for the tests of the enclosing file or describe block. */
+export interface PlacementFixture {
+  readonly placement: TestPlacement;
+  readonly client: PlacementClient;
+}
+
+/**
+ * Starts a placement center in `beforeAll` of the enclosing block and stops it (and the client) after the block:
+ * `const pc = usePlacement({ heartbeat: { timeout_ms: 600 } });` then `pc.client.kvSet(...)` in the tests.
+ */
+export function usePlacement(
+  options: TestPlacementOptions = {},
+  clientOptions: Partial<PlacementClientOptions> = {},
+): PlacementFixture {
+  const scope = testScope();
+  let placement: TestPlacement | undefined;
+  let client: PlacementClient | undefined;
+  beforeAll(async () => {
+    placement = scope.add(await startTestPlacement(options));
+    client = placement.client(clientOptions);
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined)
+      throw new Error('test kit: usePlacement() is ready in tests and in hooks after its beforeAll');
+    return value;
+  };
+  return {
+    get placement() {
+      return ready(placement);
+    },
+    get client() {
+      return ready(client);
+    },
+  };
 }

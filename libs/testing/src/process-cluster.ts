@@ -5,7 +5,9 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PlacementClient } from '@robustmq/common';
 import { freePort } from './ports.js';
-import { ServiceProcess } from './processes.js';
+import { buildOnce, ServiceProcess } from './processes.js';
+import { testScope } from './scope.js';
+import { beforeAll } from 'vitest';
 import { removeDir, tempDir } from './temp-dir.js';
 
 export interface ProcessNode {
@@ -84,7 +86,12 @@ export class ProcessCluster {
   async startPlacement(): Promise<void> {
     const count = this.options.placementMembers ?? 1;
     for (let id = 1; id <= count; id++) {
-      this.placements.push({ id, grpc: await freePort(), http: await freePort(), process: undefined as unknown as ServiceProcess });
+      this.placements.push({
+        id,
+        grpc: await freePort(),
+        http: await freePort(),
+        process: undefined as unknown as ServiceProcess,
+      });
     }
     const members = this.placements.map((p) => `${p.id}@127.0.0.1:${p.grpc}`);
     for (const node of this.placements) {
@@ -121,7 +128,10 @@ export class ProcessCluster {
       );
       const first = seen[0];
       if (first && running.some((p) => p.id === first) && seen.every((l) => l === first)) return first;
-      if (Date.now() > deadline) throw new Error(`test kit: no placement leader agreed on after ${timeoutMs} ms (seen ${JSON.stringify(seen)})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `test kit: no placement leader agreed on after ${timeoutMs} ms (seen ${JSON.stringify(seen)})`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -134,10 +144,24 @@ export class ProcessCluster {
 
   /** An MQTT broker process with journal storage, registered with every placement member; resolves when healthy. */
   async addBroker(id: number, sections: Record<string, Record<string, unknown>> = {}): Promise<BrokerNode> {
-    const node: BrokerNode = { id, mqtt: await freePort(), http: await freePort(), grpc: await freePort(), process: undefined as unknown as ServiceProcess };
+    const node: BrokerNode = {
+      id,
+      mqtt: await freePort(),
+      http: await freePort(),
+      grpc: await freePort(),
+      process: undefined as unknown as ServiceProcess,
+    };
     node.process = new ServiceProcess('mqtt-broker', join(this.dir, `broker${id}.toml`), {
       node: { id, data_dir: join(this.dir, `broker${id}`) },
-      network: { host: '127.0.0.1', tcp_port: node.mqtt, http_port: node.http, grpc_port: node.grpc, tls_port: 0, ws_port: 0, wss_port: 0 },
+      network: {
+        host: '127.0.0.1',
+        tcp_port: node.mqtt,
+        http_port: node.http,
+        grpc_port: node.grpc,
+        tls_port: 0,
+        ws_port: 0,
+        wss_port: 0,
+      },
       placement: { enabled: true, addresses: this.placementAddresses, heartbeat_interval_ms: 300 },
       storage: { type: 'journal' },
       mqtt: { sys_interval_s: 0 },
@@ -218,4 +242,21 @@ export class ProcessCluster {
     await this.stopAll();
     if (!this.options.dir) removeDir(this.dir);
   }
+}
+
+/**
+ * A ProcessCluster for the tests of the enclosing file or describe block: the apps are built (once per run) and the
+ * placement center and `journalCount` journal servers started in `beforeAll`, everything killed after the block.
+ */
+export function useProcessCluster(
+  journalCount: number,
+  options: ProcessClusterOptions = {},
+  timeoutMs = 180_000,
+): ProcessCluster {
+  const cluster = testScope().add(new ProcessCluster(options));
+  beforeAll(async () => {
+    await buildOnce();
+    await cluster.start(journalCount);
+  }, timeoutMs);
+  return cluster;
 }

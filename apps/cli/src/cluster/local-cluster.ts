@@ -174,7 +174,14 @@ export async function clusterStatus(dir: string): Promise<{ record: ClusterRecor
         healthy = health!.ok;
         detail = health!.detail;
       }
-      const endpoints = Object.entries(m.ports)
+      // the ports the member really bound (TLS and WSS only with a certificate), else the ones it was given
+      let bound: Record<string, number> | undefined;
+      try {
+        bound = readPortsFile(m.dataDir).ports[m.kind];
+      } catch {
+        bound = undefined;
+      }
+      const endpoints = Object.entries(bound ?? m.ports)
         .map(([k, p]) => `${k.replace(/_port$/, '')}=${p}`)
         .join(' ');
       return { name: m.name, pid: m.pid, alive, healthy, endpoints, detail };

@@ -6,7 +6,7 @@
 // and a replaced certificate applies to the next handshake.
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { closeServer, listen, type Logger } from '@robustmq/common';
+import { closeServer, listen, type LimitReporter, type Logger } from '@robustmq/common';
 import { CLUSTER_AUTH_CONFIG_KEY, secretsEqual, type ClusterTls } from '@robustmq/protocol';
 import { ERROR_TYPE, FrameDecoder, JOURNAL_MESSAGE, JournalError, REPLY_FLAG, encodeFrame, errorFrame, messageName, parseBody } from '@robustmq/protocol/journal';
 import type { JournalNode } from '../replication/journal-node.js';
@@ -30,6 +30,10 @@ export async function startDataServer(
     authToken?: string | undefined;
     /** [cluster] tls_*: serve TLS only. */
     tls?: ClusterTls | undefined;
+    /** sockets open at once at most (node closes more on accept); 0 = no cap. */
+    maxConnections?: number;
+    /** counts and logs sockets refused over the cap. */
+    reporter?: LimitReporter | undefined;
   },
 ): Promise<DataServer> {
   const { logger, metrics } = options;
@@ -119,6 +123,9 @@ export async function startDataServer(
   } else {
     server = createServer({ noDelay: true }, onConnection);
   }
+  // a flood of sockets must not take the descriptors the segment files and RocksDB need
+  if (options.maxConnections) server.maxConnections = options.maxConnections;
+  server.on('drop', (data?: { remoteAddress?: string }) => options.reporter?.hit('connection_cap', 'data', data?.remoteAddress));
   const port = await listen(server, options.port, options.host);
   void ERROR_TYPE;
   return {

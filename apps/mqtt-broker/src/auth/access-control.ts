@@ -1,11 +1,13 @@
-// Decides who may connect and what they may publish or subscribe to: password authentication through the
-// AuthStorageAdapter, the blacklist (client id, user, IP, CIDR; with expiry) and ACL rules (first matching rule by
+// Decides who may connect and what they may publish or subscribe to: credentials through the authenticator chain
+// (`[auth] chain`: the AuthStorageAdapter's passwords, JWT, HTTP — see authenticator.ts), the blacklist (client id, user, IP, CIDR; with expiry) and ACL rules (first matching rule by
 // priority wins; `%u` / `%c` in a rule's topic filter stand for the client's username and client id). ACL rules and
-// the blacklist are cached and refreshed on an interval, so a connection check costs no round trip.
+// the blacklist are cached and refreshed on an interval, so a connection check costs no round trip. A client whose
+// authenticator handed out an ACL of its own (a JWT's acl claim) is checked against that instead of the rules.
 import { BlockList, isIP } from 'node:net';
 import type { Logger } from '@robustmq/common';
 import { topicMatches } from '../routing/topic-match.js';
 import type { AclRule, AuthStorageAdapter, BlacklistEntry } from './auth-storage-adapter.js';
+import { clientAclAllows, runChain, type Authenticator, type ClientAcl } from './authenticator.js';
 
 export interface AccessControlOptions {
   allowAnonymous: boolean;
@@ -20,9 +22,21 @@ export interface ClientIdentity {
   username?: string;
   ip: string;
   superuser: boolean;
+  /** the authenticator's grant, replacing the ACL rules for this client. */
+  acl?: ClientAcl | undefined;
 }
 
-export type ConnectVerdict = { ok: true; superuser: boolean } | { ok: false; reason: 'bad-credentials' | 'not-authorized' | 'banned' };
+export type ConnectVerdict =
+  | {
+      ok: true;
+      superuser: boolean;
+      /** the client's user name from now on (a JWT's claim may name it), undefined = anonymous. */
+      username: string | undefined;
+      acl?: ClientAcl | undefined;
+      /** when the credentials expire (ms since the epoch): the connection is closed then. */
+      expiresAtMs?: number | undefined;
+    }
+  | { ok: false; reason: 'bad-credentials' | 'not-authorized' | 'banned'; message?: string };
 
 function ipFamily(ip: string): 'ipv4' | 'ipv6' {
   return isIP(ip) === 6 ? 'ipv6' : 'ipv4';
@@ -31,6 +45,13 @@ function ipFamily(ip: string): 'ipv4' | 'ipv6' {
 /** Normalises IPv4-mapped IPv6 addresses (::ffff:1.2.3.4) as sockets report them. */
 export function normaliseIp(ip: string): string {
   return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
+}
+
+/** The IP of a connection's "address:port" (IPv6 addresses keep their colons; a bare IP is returned as it is). */
+export function clientIp(remote: string): string {
+  if (isIP(remote) !== 0) return remote;
+  const i = remote.lastIndexOf(':');
+  return i > 0 ? remote.slice(0, i) : remote;
 }
 
 function inRange(ip: string, range: string): boolean {
@@ -50,6 +71,8 @@ export class AccessControl {
 
   constructor(
     private readonly storage: AuthStorageAdapter,
+    /** `[auth] chain`, in order. */
+    private readonly chain: readonly Authenticator[],
     private readonly options: AccessControlOptions,
   ) {}
 
@@ -89,19 +112,33 @@ export class AccessControl {
     });
   }
 
-  /** Checks a CONNECT: banned first, then credentials (or anonymity when allowed). */
-  async authorizeConnect(identity: { clientId: string; username?: string; password?: Buffer; ip: string }): Promise<ConnectVerdict> {
+  /** Checks a CONNECT: banned first, then the credentials through the chain (or anonymity when allowed). Throws when
+   * an authenticator cannot answer (the caller refuses the client as "server unavailable"). */
+  async authorizeConnect(identity: { clientId: string; username?: string; password?: Buffer; ip: string; protocolVersion?: number }): Promise<ConnectVerdict> {
     if (this.isBanned(identity)) return { ok: false, reason: 'banned' };
-    if (identity.username === undefined || identity.username === '') {
-      return this.options.allowAnonymous ? { ok: true, superuser: false } : { ok: false, reason: 'not-authorized' };
-    }
-    const result = await this.storage.authenticate(identity.username, identity.password?.toString('utf8') ?? '');
-    return result.authenticated ? { ok: true, superuser: result.superuser } : { ok: false, reason: 'bad-credentials' };
+    const username = identity.username === '' ? undefined : identity.username;
+    const anonymous: ConnectVerdict = this.options.allowAnonymous ? { ok: true, superuser: false, username: undefined } : { ok: false, reason: 'not-authorized' };
+    if (username === undefined && (identity.password === undefined || identity.password.length === 0)) return anonymous;
+    const outcome = await runChain(this.chain, {
+      clientId: identity.clientId,
+      username,
+      password: identity.password,
+      ip: identity.ip,
+      protocolVersion: identity.protocolVersion ?? 4,
+    });
+    if (outcome.result === 'deny') return { ok: false, reason: 'bad-credentials', message: outcome.message };
+    // nobody vouched for the credentials: a named client is refused, a nameless one is anonymous
+    if (outcome.result === 'ignore') return username === undefined ? anonymous : { ok: false, reason: 'bad-credentials' };
+    if (outcome.expiresAtMs !== undefined && outcome.expiresAtMs <= Date.now()) return { ok: false, reason: 'bad-credentials', message: 'credentials expired' };
+    const who = 'username' in outcome ? outcome.username : username;
+    if (who !== username && who !== undefined && this.isBanned({ ...identity, username: who })) return { ok: false, reason: 'banned' };
+    return { ok: true, superuser: outcome.superuser, username: who, acl: outcome.acl, expiresAtMs: outcome.expiresAtMs };
   }
 
   /** Whether the client may publish to `topic` (action 'publish') or subscribe to `filter` (action 'subscribe'). */
   allows(identity: ClientIdentity, action: 'publish' | 'subscribe', topic: string): boolean {
     if (identity.superuser) return true;
+    if (identity.acl) return clientAclAllows(identity.acl, identity, action, topic);
     const ip = normaliseIp(identity.ip);
     for (const rule of this.rules) {
       if (rule.action !== 'ALL' && rule.action !== (action === 'publish' ? 'PUBLISH' : 'SUBSCRIBE')) continue;
@@ -116,6 +153,7 @@ export class AccessControl {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    for (const a of this.chain) a.close?.();
   }
 }
 

@@ -4,7 +4,7 @@
 // reason string), then close. MQTT 5 limits the client announces (Maximum Packet Size, Receive Maximum, Topic Alias
 // Maximum, Request Problem Information) are kept on the connection; ours go out in CONNACK. After CONNACK the
 // auto-subscribe rules (rules/auto-subscribe.ts) subscribe the session.
-import type { ConnectVerdict } from '../auth/access-control.js';
+import { clientIp, type ConnectVerdict } from '../auth/access-control.js';
 import { randomUUID } from 'node:crypto';
 import type { IConnackPacket, IConnectPacket, MqttVersion } from '@robustmq/protocol';
 import type { Connection } from '../transport/connection.js';
@@ -97,12 +97,15 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
 
   // the session's records must be durable before CONNACK; packets the client sends meanwhile wait their turn
   connection.hold();
+  let expiresAtMs: number | undefined;
   const access = ctx.accessControl;
+  // IP blacklist entries, IP ACL subjects and the HTTP auth service see the address without the port
+  const ip = clientIp(connection.remoteAddress);
   const username = packet.username === undefined || packet.username === '' ? undefined : packet.username;
   const password = typeof packet.password === 'string' ? Buffer.from(packet.password) : packet.password;
   const admitted: Promise<ConnectVerdict> = access
-    ? access.authorizeConnect({ clientId, ...(username ? { username } : {}), ...(password ? { password } : {}), ip: connection.remoteAddress })
-    : Promise.resolve({ ok: true, superuser: false });
+    ? access.authorizeConnect({ clientId, ...(username ? { username } : {}), ...(password ? { password } : {}), ip, protocolVersion: version })
+    : Promise.resolve({ ok: true, superuser: false, username });
   admitted
     .then<Awaited<ReturnType<HandlerContext['openSession']>> | undefined, undefined>(
       (verdict) => {
@@ -110,11 +113,13 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
         if (!verdict.ok) {
           if (verdict.reason === 'banned') refuse(ConnackReturnCode.NOT_AUTHORIZED, ReasonCode.BANNED, 'client is blacklisted');
           else if (verdict.reason === 'bad-credentials') {
-            refuse(ConnackReturnCode.BAD_USERNAME_OR_PASSWORD, ReasonCode.BAD_USER_NAME_OR_PASSWORD, 'bad user name or password');
+            refuse(ConnackReturnCode.BAD_USERNAME_OR_PASSWORD, ReasonCode.BAD_USER_NAME_OR_PASSWORD, verdict.message ?? 'bad user name or password');
           } else refuse(ConnackReturnCode.NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED, 'anonymous clients are not allowed');
           return undefined;
         }
-        connection.identity = { clientId, ...(username ? { username } : {}), ip: connection.remoteAddress, superuser: verdict.superuser };
+        const who = verdict.username;
+        connection.identity = { clientId, ...(who ? { username: who } : {}), ip, superuser: verdict.superuser, ...(verdict.acl ? { acl: verdict.acl } : {}) };
+        expiresAtMs = verdict.expiresAtMs;
         return ctx.openSession(connection, clientId, cleanStart, expiry);
       },
       (err: unknown) => {
@@ -151,6 +156,8 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
         return connection.close(`CONNACK does not fit the client's Maximum Packet Size (${connection.clientMaxPacketSize})`);
       }
       connection.startKeepAlive(keepAlive);
+      // MQTT 5 0xA0 Maximum connect time: the credentials (a JWT's exp) ran out
+      if (expiresAtMs !== undefined) connection.closeAt(expiresAtMs, 'credentials expired', ReasonCode.MAXIMUM_CONNECT_TIME);
       ctx.activate(session);
       session.resume();
       // after CONNACK, so the retained messages of auto-subscriptions follow it

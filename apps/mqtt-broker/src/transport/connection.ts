@@ -85,6 +85,8 @@ export class Connection {
   private readonly decoder: MqttDecoder;
   /** packets that arrived while a handler that must finish first (CONNECT) was waiting for storage. */
   private held: Packet[] | undefined;
+  /** closeAt's timer. */
+  private deadline: NodeJS.Timeout | undefined;
   /** `[limits]` publish rate and bandwidth of this connection; undefined when off. */
   private readonly publishLimiter: PublishLimiter | undefined;
   /** packets read while over the publish limits, handled in order once the client is back within them. */
@@ -230,10 +232,23 @@ export class Connection {
     this.timer = setTimeout(this.checkKeepAlive, this.keepAliveLimitMs);
   }
 
+  /** Closes the connection at `atMs` (ms since the epoch): credentials that expire end the connection with them. */
+  closeAt(atMs: number, why: string, v5ReasonCode: number): void {
+    clearTimeout(this.deadline);
+    const arm = (): void => {
+      const left = atMs - Date.now();
+      if (left <= 0) return this.close(why, v5ReasonCode);
+      // setTimeout holds at most ~24.8 days; longer deadlines are re-armed
+      this.deadline = setTimeout(arm, Math.min(left, 0x7fffffff));
+    };
+    arm();
+  }
+
   /** Closes the connection, first telling an MQTT 5 client why with DISCONNECT when a reason code is given. */
   close(why: string, v5ReasonCode?: number): void {
     if (this.closing) return;
     this.closing = true;
+    clearTimeout(this.deadline);
     clearTimeout(this.timer);
     this.timer = undefined;
     this.logger.debug({ clientId: this.session?.clientId, why }, 'closing connection');
@@ -343,6 +358,7 @@ export class Connection {
 
   private onSocketClosed(): void {
     this.closing = true;
+    clearTimeout(this.deadline);
     this.out.discard();
     clearTimeout(this.timer);
     this.timer = undefined;

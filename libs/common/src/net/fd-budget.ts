@@ -33,6 +33,8 @@ export interface FdBudget {
   adminHttpConnections: number;
   /** default cap of the client-facing sockets (all MQTT listeners together; a Kafka broker's, later). */
   clientConnections: number;
+  /** default cap of a cluster-internal data listener (the journal data port: brokers' and peers' connections). */
+  clusterConnections: number;
 }
 
 const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
@@ -40,11 +42,13 @@ const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(mi
 /**
  * The budget for a given limit: a fifth of it (at least 256, at most 8192) reserved, each admin HTTP listener 1/64
  * (16..256), and the client listeners the rest less three admin listeners' worth (placement, journal and broker can
- * share one process) — at least 64, so a tiny limit still serves someone.
+ * share one process) — at least 64, so a tiny limit still serves someone. A cluster data listener (the journal data
+ * port) gets 1/16 (64..2048), taken from the reserved part: its peers are brokers and journal servers, not clients.
  */
 export function fdBudget(limit = openFileLimit() ?? FALLBACK_LIMIT): FdBudget {
   const reserved = clamp(Math.floor(limit / 5), 256, 8192);
   const adminHttpConnections = clamp(Math.floor(limit / 64), 16, 256);
   const clientConnections = Math.max(64, limit - reserved - 3 * adminHttpConnections);
-  return { limit, reserved, adminHttpConnections, clientConnections };
+  const clusterConnections = clamp(Math.floor(limit / 16), 64, 2048);
+  return { limit, reserved, adminHttpConnections, clientConnections, clusterConnections };
 }
