@@ -193,7 +193,7 @@ test('no acknowledged message is lost when a broker, the placement leader and a 
   expect(outOfOrder).toBe(0);
 }, 300_000 + (QOS1 + QOS2) * 10);
 
-test('the will of a client whose broker is SIGKILLed is published once, on another broker', async () => {
+test('the wills of clients whose broker is SIGKILLed are published once, on another broker', async () => {
   // (after the test above: brokers 2 and 3, two placement members and two journal servers are left)
   const watcher = await connect('will-watcher', 2);
   const wills: string[] = [];
@@ -214,10 +214,23 @@ test('the will of a client whose broker is SIGKILLed is published once, on anoth
   dying.on('error', () => undefined);
   clients.push(dying);
   await new Promise((resolve) => dying.once('connect', resolve));
-  await sleep(500); // the session (and its will) reach placement
+  // a clean session with a will, on the same broker: its will is placement's to publish too
+  const cleanDying = mqtt.connect({
+    host: '127.0.0.1',
+    port: cluster.broker(3).mqtt,
+    clientId: 'dying-clean',
+    protocolVersion: 4,
+    clean: true,
+    will: { topic: 'wills/dying', payload: Buffer.from('gone-clean'), qos: 1, retain: false },
+    reconnectPeriod: 0,
+  });
+  cleanDying.on('error', () => undefined);
+  clients.push(cleanDying);
+  await new Promise((resolve) => cleanDying.once('connect', resolve));
+  await sleep(500); // the sessions (and their wills) reach placement
   await cluster.broker(3).process.kill('SIGKILL');
   // placement expires the broker (heartbeat timeout 2 s) and has its will published through a live broker
-  await waitFor('the will on broker 2', () => wills.length > 0, { timeoutMs: 20_000 });
+  await waitFor('the wills on broker 2', () => wills.length >= 2, { timeoutMs: 20_000 });
   await sleep(2_000);
-  expect(wills).toEqual(['gone']);
+  expect(wills.sort()).toEqual(['gone', 'gone-clean']);
 }, 60_000);

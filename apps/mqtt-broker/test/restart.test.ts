@@ -5,51 +5,52 @@
 // placement center and the journal server are processes too, and the journal server is SIGKILLed as well: once after
 // its last acknowledgement, and once in the middle of a stream (the publisher's messages wait for it to come back:
 // every one is acknowledged and arrives once the broker's retried appends go through).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MqttClient } from 'mqtt';
-import { freePort } from '@robustmq/common';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildOnce, collect, connectClient, sleep } from '@robustmq/testing';
+import { beforeAll, expect, it } from 'vitest';
+import {
+  buildOnce,
+  collect,
+  connectClient,
+  freePort,
+  ServiceProcess,
+  sleep,
+  tempDir,
+  testScope,
+  waitFor,
+  type Sections,
+  type ServiceName,
+} from '@robustmq/testing';
 import { testStorageType } from '@robustmq/testing/broker';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const storage = testStorageType();
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-mqtt-restart-'));
-const children = new Set<ChildProcess>();
+const scope = testScope();
+// RESTART_TEST_KEEP=1 keeps the data dirs and each service's log (<dir>/<service>.log) for a look after a failure
+const keep = Boolean(process.env.RESTART_TEST_KEEP);
+const dir = keep ? mkdtempSync(join(tmpdir(), 'robustmq-mqtt-restart-')) : tempDir('mqtt-restart', scope);
+if (keep) scope.defer(() => console.log(`restart test: data and logs kept in ${dir}`));
 
 beforeAll(() => buildOnce(), 120_000);
 
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-  if (process.env.RESTART_TEST_KEEP) console.log(`restart test: data and logs kept in ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
-});
-
-/** `node apps/<app>/dist/main.js --config <file>`; resolves once `ready` says so. */
-async function spawnService(app: string, config: string, ready: () => Promise<boolean>): Promise<ChildProcess> {
-  // each service's log goes to <dir>/<app>.log (kept with RESTART_TEST_KEEP=1 for a look after a failure)
-  const out = openSync(join(dir, `${app}.log`), 'a');
-  const proc = spawn(process.execPath, [join(root, `apps/${app}/dist/main.js`), '--config', config], { stdio: ['ignore', out, out] });
-  closeSync(out);
-  children.add(proc);
-  proc.once('exit', () => children.delete(proc));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (await ready().catch(() => false)) return proc;
-    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`${app} did not come up (exit code ${proc.exitCode})`);
-    await sleep(100);
-  }
+/** `node apps/<service>/dist/main.js --config <dir>/<service>.toml`, its output also in <dir>/<service>.log. */
+function service(name: ServiceName, sections: Sections): ServiceProcess {
+  return new ServiceProcess(name, join(dir, `${name}.toml`), sections, scope, join(dir, `${name}.log`));
 }
 
-async function kill(proc: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill(signal);
-  await exited;
+/** Starts `s` and waits until `ready` says so; fails at once, with its output, if it exits first. */
+async function startUntil(s: ServiceProcess, ready: () => Promise<boolean>): Promise<ServiceProcess> {
+  const proc = await s.start();
+  await waitFor(
+    `${s.service} to come up`,
+    async () => {
+      if (!s.running) throw new Error(`${s.service} exited (code ${proc.child.exitCode})`);
+      return (await ready()) || undefined;
+    },
+    { timeoutMs: 20_000, intervalMs: 100, detail: proc.output },
+  );
+  return s;
 }
 
 const httpOk = (url: string) => async () => (await fetch(url)).ok;
@@ -63,41 +64,46 @@ function mqttUp(url: string) {
 }
 
 interface Cluster {
-  brokerConfig: string;
   url: string;
-  startBroker(): Promise<ChildProcess>;
-  startJournal?: () => Promise<ChildProcess>;
+  startBroker(): Promise<ServiceProcess>;
+  /** the journal server process (journal storage only). */
+  journal?: ServiceProcess;
+  startJournal?: () => Promise<ServiceProcess>;
 }
 
 async function setUp(): Promise<Cluster> {
   const [mqttPort, httpPort] = [await freePort(), await freePort()];
   const url = `mqtt://127.0.0.1:${mqttPort}`;
-  const log = '[log]\nlevel = "warn"';
-  const brokerConfig = join(dir, 'broker.toml');
-  const broker = [`[node]\ndata_dir = ${JSON.stringify(join(dir, 'broker'))}`, `[network]\nhost = "127.0.0.1"\ntcp_port = ${mqttPort}\nhttp_port = ${httpPort}\nws_port = 0\ngrpc_port = 0`, log];
+  const log = { level: 'warn' };
+  const broker = {
+    node: { data_dir: join(dir, 'broker') },
+    network: { host: '127.0.0.1', tcp_port: mqttPort, http_port: httpPort, ws_port: 0, grpc_port: 0 },
+    log,
+  };
   if (storage !== 'journal') {
-    writeFileSync(brokerConfig, [...broker, '[placement]\nenabled = false', `[storage]\ntype = "${storage}"`].join('\n'));
-    return { brokerConfig, url, startBroker: () => spawnService('mqtt-broker', brokerConfig, mqttUp(url)) };
+    const b = service('mqtt-broker', { ...broker, placement: { enabled: false }, storage: { type: storage } });
+    return { url, startBroker: () => startUntil(b, mqttUp(url)) };
   }
   const pc = { grpc: await freePort(), http: await freePort() };
   const js = { data: await freePort(), grpc: await freePort(), http: await freePort() };
-  const placement = `["127.0.0.1:${pc.grpc}"]`;
-  writeFileSync(join(dir, 'pc.toml'), [`[node]\ndata_dir = ${JSON.stringify(join(dir, 'pc'))}`, `[network]\nhost = "127.0.0.1"\ngrpc_port = ${pc.grpc}\nhttp_port = ${pc.http}`, log].join('\n'));
-  writeFileSync(
-    join(dir, 'js.toml'),
-    [
-      `[node]\ndata_dir = ${JSON.stringify(join(dir, 'js'))}`,
-      `[network]\nhost = "127.0.0.1"\ndata_port = ${js.data}\ngrpc_port = ${js.grpc}\nhttp_port = ${js.http}`,
-      `[placement]\naddresses = ${placement}\nheartbeat_interval_ms = 500`,
-      log,
-    ].join('\n'),
-  );
+  const placement = { addresses: [`127.0.0.1:${pc.grpc}`], heartbeat_interval_ms: 500 };
+  const center = service('placement-center', {
+    node: { data_dir: join(dir, 'pc') },
+    network: { host: '127.0.0.1', grpc_port: pc.grpc, http_port: pc.http },
+    log,
+  });
+  const journal = service('journal-server', {
+    node: { data_dir: join(dir, 'js') },
+    network: { host: '127.0.0.1', data_port: js.data, grpc_port: js.grpc, http_port: js.http },
+    placement,
+    log,
+  });
   // storage type unset on purpose: a broker whose placement lists a journal server picks journal by itself
-  writeFileSync(brokerConfig, [...broker, `[placement]\naddresses = ${placement}\nheartbeat_interval_ms = 500`].join('\n'));
-  await spawnService('placement-center', join(dir, 'pc.toml'), httpOk(`http://127.0.0.1:${pc.http}/health`));
-  const startJournal = () => spawnService('journal-server', join(dir, 'js.toml'), httpOk(`http://127.0.0.1:${js.http}/health`));
+  const b = service('mqtt-broker', { ...broker, placement });
+  await startUntil(center, httpOk(`http://127.0.0.1:${pc.http}/health`));
+  const startJournal = () => startUntil(journal, httpOk(`http://127.0.0.1:${js.http}/health`));
   await startJournal();
-  return { brokerConfig, url, startBroker: () => spawnService('mqtt-broker', brokerConfig, mqttUp(url)), startJournal };
+  return { url, startBroker: () => startUntil(b, mqttUp(url)), journal, startJournal };
 }
 
 /** publishes `count` messages `<tag>-<i>` at `qos`, at most `window` unacknowledged; returns the acknowledged ones. */
@@ -131,7 +137,7 @@ it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broke
   const pub = await connectClient(cluster.url, { clientId: 'crash-pub' });
   const expected = [...(await publishStream(pub, 'q1', 10_000, 1)), ...(await publishStream(pub, 'q2', 1_000, 2))];
   expect(expected).toHaveLength(11_000);
-  await kill(broker, 'SIGKILL'); // every acknowledgement is in: nothing acknowledged may be lost now
+  await broker.kill('SIGKILL'); // every acknowledgement is in: nothing acknowledged may be lost now
   pub.end(true);
   broker = await cluster.startBroker();
 
@@ -139,13 +145,11 @@ it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broke
     // the journal server dies right after acknowledging, and then again in the middle of a stream
     const pub2 = await connectClient(cluster.url, { clientId: 'crash-pub2' });
     expected.push(...(await publishStream(pub2, 'j1', 2_000, 1)));
-    const journal = [...children].find((c) => c.spawnargs.some((a) => a.includes('journal-server')))!;
-    await kill(journal, 'SIGKILL');
+    await cluster.journal!.kill('SIGKILL');
     await cluster.startJournal();
     const stream = publishStream(pub2, 'j2', 6_000, 1);
     await sleep(300);
-    const again = [...children].find((c) => c.spawnargs.some((a) => a.includes('journal-server')))!;
-    await kill(again, 'SIGKILL');
+    await cluster.journal!.kill('SIGKILL');
     await sleep(500);
     await cluster.startJournal();
     const acked = await stream;
@@ -171,5 +175,5 @@ it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broke
   expect(firstSeen).toHaveLength(expected.length);
   expect(messages.filter((m) => isQos2(m.payload) && payloads.indexOf(m.payload) !== payloads.lastIndexOf(m.payload))).toEqual([]);
   await resumed.endAsync();
-  await kill(broker, 'SIGTERM');
+  await broker.kill('SIGTERM');
 }, 120_000);

@@ -3,7 +3,7 @@
 // a config file. The apps are built once per test run (`tsc -b apps/cli` builds every app), however many test
 // files ask: the first one builds under a lock, the others find the run's stamp and go on.
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +69,7 @@ const running = new Set<ChildProcess>();
 export function runNode(
   script: string,
   args: string[],
-  options: { env?: Record<string, string>; scope?: Scope } = {},
+  options: { env?: Record<string, string>; scope?: Scope; logFile?: string } = {},
 ): Proc {
   if (!existsSync(join(ROOT, script))) {
     throw new Error(`${script} is not built; call buildOnce() in beforeAll (or run \`npm run build\`)`);
@@ -77,11 +77,14 @@ export function runNode(
   return spawnProcess(process.execPath, [join(ROOT, script), ...args], { ...options, what: script });
 }
 
-/** Starts any command (from the repository root) with its output kept; killed when `scope` closes. */
+/**
+ * Starts any command (from the repository root) with its output kept (and appended to `logFile`, if given, for a
+ * look after the test); killed when `scope` closes.
+ */
 export function spawnProcess(
   command: string,
   args: string[],
-  options: { env?: Record<string, string>; scope?: Scope; what?: string } = {},
+  options: { env?: Record<string, string>; scope?: Scope; what?: string; logFile?: string } = {},
 ): Proc {
   const child = spawn(command, args, {
     cwd: ROOT,
@@ -91,6 +94,7 @@ export function spawnProcess(
   running.add(child);
   let out = '';
   const keep = (d: Buffer) => {
+    if (options.logFile) appendFileSync(options.logFile, d);
     out += d.toString();
     if (out.length > 200_000) out = out.slice(-100_000);
   };
@@ -175,6 +179,8 @@ export class ServiceProcess {
     readonly configFile: string,
     public sections: Sections,
     scope?: Scope,
+    /** where its output is appended too (it is always kept in memory for `output()`). */
+    private readonly logFile?: string,
   ) {
     scope?.add(this, (s) => s.kill(), `${service} process`);
   }
@@ -192,7 +198,9 @@ export class ServiceProcess {
   /** Spawns it; with `healthPort`, resolves once its /health says ok. */
   async start(healthPort?: number): Promise<Proc> {
     writeToml(this.configFile, this.sections);
-    const proc = runNode(`apps/${this.service}/dist/main.js`, ['--config', this.configFile]);
+    const proc = runNode(`apps/${this.service}/dist/main.js`, ['--config', this.configFile], {
+      ...(this.logFile ? { logFile: this.logFile } : {}),
+    });
     this.proc = proc;
     if (healthPort !== undefined) await waitForHealthy(healthPort, proc);
     return proc;

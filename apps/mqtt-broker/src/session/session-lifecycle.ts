@@ -90,8 +90,9 @@ export async function openSession(
   // the will is stored so that a broker crash does not lose it (it is published at the next start)
   const will = connection.will;
   writes.push(will ? persistence.putWill({ id: clientId }, willPacket(will)) : persistence.delWill({ id: clientId }));
-  // in the background: a clean session (the common case) costs no placement round trip at all
-  if (sync && session.persistent) sync.connected(clientId, expiry, will, connection.protocolVersion);
+  // in the background: a clean session (the common case) costs no placement round trip at all — except, in a
+  // cluster, one with a will: if this broker dies, placement's leader must still publish it through another broker
+  if (sync && (session.persistent || (will !== undefined && broker.log.shared))) sync.connected(clientId, expiry, will, connection.protocolVersion);
   else if (sync && mirrored) sync.ended(clientId);
   await Promise.all(writes);
   return { session, present };
