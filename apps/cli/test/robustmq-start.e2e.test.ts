@@ -15,7 +15,7 @@ let ports: { pcGrpc: number; pcHttp: number; jsHttp: number; mqtt: number; broke
 beforeAll(async () => {
   ports = { pcGrpc: await freePort(), pcHttp: await freePort(), jsHttp: await freePort(), mqtt: await freePort(), brokerHttp: await freePort() };
   writeFileSync(join(dir, 'placement-center.toml'), `[network]\nhost = "127.0.0.1"\ngrpc_port = ${ports.pcGrpc}\nhttp_port = ${ports.pcHttp}\n`);
-  writeFileSync(join(dir, 'journal-server.toml'), `[network]\nhost = "127.0.0.1"\nhttp_port = ${ports.jsHttp}\n`);
+  writeFileSync(join(dir, 'journal-server.toml'), `[network]\nhost = "127.0.0.1"\nhttp_port = ${ports.jsHttp}\ndata_port = 0\ngrpc_port = 0\n`);
   writeFileSync(join(dir, 'mqtt-broker.toml'), `[network]\nhost = "127.0.0.1"\ntcp_port = ${ports.mqtt}\nhttp_port = ${ports.brokerHttp}\nws_port = 0\ngrpc_port = 0\n`);
   proc = runNode('apps/cli/dist/robustmq.js', ['start', '--config-dir', dir, '--data-dir', join(dir, 'data')]);
 });
