@@ -1,14 +1,13 @@
 // A bad configuration value stops every command at start-up with exit code 2 and a message naming the key.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { killAll, runNode } from '@robustmq/testing';
+import { killAll, runNode, tempDir, testScope } from '@robustmq/testing';
 
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-badcfg-'));
+const scope = testScope();
+const dir = tempDir('badcfg', scope);
 afterAll(() => {
   killAll();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 it.each([

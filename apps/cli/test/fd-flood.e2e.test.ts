@@ -3,20 +3,18 @@
 // each — nearly twice the process's descriptors. The admin listener's cap (derived from the limit) closes what is over
 // it at once and its idle timeout reaps the rest, so MQTT publish/subscribe and placement writes keep working
 // throughout, the process never holds more descriptors than its limit, and the refusals are counted in /metrics.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ROOT, waitFor } from '@robustmq/testing';
+import { buildOnce, ROOT, spawnProcess, tempDir, testScope, waitFor, type Proc } from '@robustmq/testing';
 
 const FD_LIMIT = 400;
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-fd-flood-'));
+const scope = testScope();
+const dir = tempDir('fd-flood', scope);
 const dataDir = join(dir, 'data');
-let child: ReturnType<typeof spawn>;
-let output = '';
+let proc: Proc;
 let ports: { placement: number; brokerHttp: number; mqtt: number };
 const flood: Socket[] = [];
 
@@ -29,9 +27,9 @@ beforeAll(async () => {
     join(dir, 'mqtt-broker.toml'),
     '[network]\nhost = "127.0.0.1"\ntcp_port = 0\nws_enabled = false\ngrpc_port = 0\nhttp_port = 0\n[http]\nidle_timeout_ms = 1500\n[mqtt]\nsys_interval_s = 0\n',
   );
+  await buildOnce();
   const script = join(ROOT, 'apps/cli/dist/robustmq.js');
-  if (!existsSync(script)) throw new Error('apps/cli is not built; run `npm run build` first');
-  child = spawn(
+  proc = spawnProcess(
     'prlimit',
     [
       `--nofile=${FD_LIMIT}:${FD_LIMIT}`,
@@ -47,10 +45,8 @@ beforeAll(async () => {
       '-l',
       'warn',
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { scope },
   );
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const record = await waitFor(
     'robustmq start to write its ports',
     () => {
@@ -70,11 +66,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of flood) s.destroy();
-  if (child && child.exitCode === null) {
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Opens `count` sockets to `port` that never send a byte; resolves once each is connected or refused. */
@@ -94,11 +85,11 @@ function openIdle(port: number, count: number): Promise<void> {
   ).then(() => undefined);
 }
 
-const descriptors = () => readdirSync(`/proc/${child.pid}/fd`).length;
+const descriptors = () => readdirSync(`/proc/${proc.child.pid}/fd`).length;
 
 it('keeps MQTT and placement writes working while the admin port is flooded with idle sockets', async () => {
   // the child really runs under the lowered limit
-  expect(readFileSync(`/proc/${child.pid}/limits`, 'utf8')).toMatch(
+  expect(readFileSync(`/proc/${proc.child.pid}/limits`, 'utf8')).toMatch(
     new RegExp(`Max open files\\s+${FD_LIMIT}\\s+${FD_LIMIT}`),
   );
 
@@ -157,6 +148,6 @@ it('keeps MQTT and placement writes working while the admin port is flooded with
   const refused = /mqtt_limit_hits_total\{limit="connection_cap",scope="http"[^}]*\} (\d+)/.exec(metrics);
   expect(Number(refused?.[1])).toBeGreaterThan(500);
   // logged once per interval, not once per refused socket
-  expect(output.match(/limit connection_cap \(http\) refused/g)?.length ?? 0).toBeLessThan(5);
-  expect(child.exitCode).toBeNull();
+  expect(proc.output().match(/limit connection_cap \(http\) refused/g)?.length ?? 0).toBeLessThan(5);
+  expect(proc.child.exitCode).toBeNull();
 }, 60_000);

@@ -1,27 +1,26 @@
 // `robustmq start` as a user runs it: all three services in one process, then mosquitto_pub → mosquitto_sub through
 // the broker, both data-plane services listed by placement, the broker's messages stored on the journal server (the
 // designed data path: no [storage] type set, a journal role in the process), and a clean stop on SIGTERM.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '@robustmq/common';
-import { killAll, type Proc, registeredNodes, runCommand, runNode, waitFor } from '@robustmq/testing';
+import { killAll, type Proc, registeredNodes, runCommand, runNode, tempDir, testScope, waitFor } from '@robustmq/testing';
 
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-start-'));
+const scope = testScope();
+const dir = tempDir('start', scope);
 let proc: Proc;
 let ports: { pcGrpc: number; pcHttp: number; jsHttp: number; mqtt: number; brokerHttp: number };
 
 beforeAll(async () => {
   ports = { pcGrpc: await freePort(), pcHttp: await freePort(), jsHttp: await freePort(), mqtt: await freePort(), brokerHttp: await freePort() };
   writeFileSync(join(dir, 'placement-center.toml'), `[network]\nhost = "127.0.0.1"\ngrpc_port = ${ports.pcGrpc}\nhttp_port = ${ports.pcHttp}\n`);
-  writeFileSync(join(dir, 'journal-server.toml'), `[network]\nhost = "127.0.0.1"\nhttp_port = ${ports.jsHttp}\n`);
+  writeFileSync(join(dir, 'journal-server.toml'), `[network]\nhost = "127.0.0.1"\nhttp_port = ${ports.jsHttp}\ndata_port = 0\ngrpc_port = 0\n`);
   writeFileSync(join(dir, 'mqtt-broker.toml'), `[network]\nhost = "127.0.0.1"\ntcp_port = ${ports.mqtt}\nhttp_port = ${ports.brokerHttp}\nws_port = 0\ngrpc_port = 0\n`);
   proc = runNode('apps/cli/dist/robustmq.js', ['start', '--config-dir', dir, '--data-dir', join(dir, 'data')]);
 });
 afterAll(() => {
   killAll();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 it('runs all three services; the broker and journal server register with placement', async () => {

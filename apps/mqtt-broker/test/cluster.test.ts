@@ -3,10 +3,12 @@
 // mosquitto_pub/mosquitto_sub on different brokers talk to each other. Real placement center, three journal
 // servers and three brokers in this process, real MQTT clients.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { collect, connectClient, haveMosquitto, runCommand, sleep, testScope, waitFor, type MqttClient } from '@robustmq/testing';
+import { encodePacket } from '@robustmq/protocol';
+import { collect, connectClient, connectPacket, haveMosquitto, RawClient, runCommand, sleep, testScope, waitFor, type MqttClient } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 import { startTestJournals } from '@robustmq/testing/journal';
 import { startTestPlacement } from '@robustmq/testing/placement';
+import type { ClusterLog } from '../src/storage/cluster-log.js';
 
 const scope = testScope();
 let brokers: TestBroker[] = [];
@@ -60,6 +62,31 @@ describe('cross-broker delivery', () => {
     await got.waitFor(300, 15_000);
     expect(got.messages.map((m) => m.payload)).toEqual(sent);
   });
+
+  test('a QoS 0 flood is paced by flow control, not queued: appends stay bounded and every message arrives in order', async () => {
+    const local = await client(0);
+    const remote = await client(2);
+    await local.subscribeAsync('xb/flood', { qos: 0 });
+    await remote.subscribeAsync('xb/flood', { qos: 0 });
+    const gotLocal = collect(local);
+    const gotRemote = collect(remote);
+    const publisher = await RawClient.open(brokers[0]!.handle.ports.mqtt, 4, scope);
+    publisher.send(connectPacket('xb-flood'));
+    await publisher.next('connack');
+    const log = brokers[0]!.handle.broker.log as ClusterLog;
+    const before = log.appendStats.largestBatch;
+    // one socket write: without flow control the broker decodes all of it while its first append is in flight
+    const count = 20_000;
+    const packets = Array.from({ length: count }, (_, i) => encodePacket({ cmd: 'publish', topic: 'xb/flood', payload: Buffer.from(`f${i}`), qos: 0, retain: false, dup: false }, 4));
+    publisher.socket.write(Buffer.concat(packets));
+    await gotLocal.waitFor(count, 30_000);
+    await gotRemote.waitFor(count, 30_000);
+    const sent = Array.from({ length: count }, (_, i) => `f${i}`);
+    expect(gotLocal.messages.map((m) => m.payload)).toEqual(sent);
+    expect(gotRemote.messages.map((m) => m.payload)).toEqual(sent);
+    // the publisher's socket stopped being read at 8,000 waiting messages (BACKLOG_HIGH in storage/cluster-log.ts)
+    expect(Math.max(before, log.appendStats.largestBatch)).toBeLessThanOrEqual(8_000);
+  }, 60_000);
 
   test('`#` does not match `$` topics on any broker; a `$` filter does', async () => {
     const all = await client(1);

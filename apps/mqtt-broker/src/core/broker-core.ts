@@ -144,6 +144,15 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     return this.delayed.schedule(message, delaySeconds);
   }
 
+  /** Whether publishers must wait: the shared log has too many accepted messages waiting for their append. */
+  publishBacklogged(): boolean {
+    return this.log.backlogged;
+  }
+
+  onPublishRelief(callback: () => void): void {
+    this.log.onRelief(callback);
+  }
+
   /** Counts a packet refused for breaking the spec, for mqtt_protocol_violations_total{kind}. */
   countViolation(kind: string): void {
     this.protocolViolations.set(kind, (this.protocolViolations.get(kind) ?? 0) + 1);

@@ -9,6 +9,12 @@
 // the next one), but offsets are assigned by storage, so a message gets its offset when its append completes. The
 // reader long-polls the shard from `routed`; a batch of our own that directly follows what was routed is routed as
 // soon as its append completes (no wait for the read to bring it back), and the read skips what was routed so.
+//
+// Flow control: a QoS 0 publisher waits for nothing, so without a bound the messages waiting for their append grow
+// as fast as publishers send, each append gets bigger and slower, and — with the journal server in the same process
+// — the socket reads crowd out the append's own round trips until subscribers get next to nothing. So while
+// BACKLOG_HIGH accepted messages are not routed yet the log is `backlogged`, and connections stop reading their
+// publishers' sockets (TCP pushes back) until it is down to BACKLOG_LOW (transport/connection.ts).
 import type { Logger } from '@robustmq/common';
 import { isStorageError, type AppendRecord, type StorageAdapter, type StoredRecord } from '@robustmq/storage-adapter';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
@@ -22,6 +28,10 @@ const READ_MAX_BYTES = 4 * 1024 * 1024;
 const READ_WAIT_MS = 500;
 /** pause after a failed read before trying again (storage unreachable, leader change). */
 const READ_RETRY_MS = 200;
+/** accepted messages not routed yet at which publishers are paused, and to which the backlog must fall to resume
+ * them. Large enough for one append to carry a good batch; small enough that one takes a few ms, not seconds. */
+const BACKLOG_HIGH = 8_000;
+const BACKLOG_LOW = 4_000;
 
 export interface ClusterLogOptions {
   /** sealed segments older than this are removed by the storage's retention; 0 keeps everything. */
@@ -44,6 +54,10 @@ export class ClusterLog implements BrokerLog {
   private pending: OutgoingPublish[] = [];
   private flushScheduled = false;
   private appending = false;
+  /** messages of the append in flight. */
+  private appendingCount = 0;
+  /** called once the backlog has fallen to BACKLOG_LOW. */
+  private reliefWaiters: (() => void)[] = [];
   /** callbacks of accepted messages whose append has not completed. */
   private readonly storedWaiters = new Map<OutgoingPublish, DurableCallback[]>();
   /** our appended messages not routed yet, by offset: routed as they are (no decoding of what we encoded). */
@@ -53,7 +67,8 @@ export class ClusterLog implements BrokerLog {
   private stopped = false;
   private reader: Promise<void> | undefined;
   private readonly idle: (() => void)[] = [];
-  readonly appendStats = { appends: 0, messages: 0, failedAppends: 0 };
+  /** largestBatch: the most messages one append carried (flow control keeps it near BACKLOG_HIGH). */
+  readonly appendStats = { appends: 0, messages: 0, failedAppends: 0, largestBatch: 0 };
 
   private constructor(
     readonly storage: StorageAdapter,
@@ -123,6 +138,31 @@ export class ClusterLog implements BrokerLog {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.reader;
+    // nothing is routed any more: paused publishers are let go (their connections are closing)
+    const waiters = this.reliefWaiters;
+    this.reliefWaiters = [];
+    for (const callback of waiters) callback();
+  }
+
+  /** Accepted messages not routed yet: queued, being appended, or appended and waiting for their turn. */
+  get backlog(): number {
+    return this.pending.length + this.appendingCount + this.own.size;
+  }
+
+  get backlogged(): boolean {
+    return this.backlog >= BACKLOG_HIGH;
+  }
+
+  onRelief(callback: () => void): void {
+    if (this.backlog <= BACKLOG_LOW) setImmediate(callback);
+    else this.reliefWaiters.push(callback);
+  }
+
+  private relieve(): void {
+    if (this.reliefWaiters.length === 0 || this.backlog > BACKLOG_LOW) return;
+    const waiters = this.reliefWaiters;
+    this.reliefWaiters = [];
+    for (const callback of waiters) callback();
   }
 
   append(message: OutgoingPublish): void {
@@ -190,8 +230,11 @@ export class ClusterLog implements BrokerLog {
     const batch = this.pending;
     this.pending = [];
     this.appending = true;
+    this.appendingCount = batch.length;
     void this.write(batch).finally(() => {
       this.appending = false;
+      this.appendingCount = 0;
+      this.relieve();
       if (this.pending.length > 0) this.flush();
       else for (const resolve of this.idle.splice(0)) resolve();
     });
@@ -203,17 +246,20 @@ export class ClusterLog implements BrokerLog {
     for (let i = 0; i < batch.length; i++) records[i] = messageToRecord(batch[i]!);
     this.appendStats.appends++;
     this.appendStats.messages += batch.length;
+    if (batch.length > this.appendStats.largestBatch) this.appendStats.largestBatch = batch.length;
     let offsets: number[];
     try {
       offsets = await this.storage.append(MESSAGE_SHARD, records);
     } catch (err) {
       // all or nothing (StorageAdapter): none of the batch is in the log, so none of it is acknowledged or routed
+      this.appendingCount = 0;
       this.appendStats.failedAppends++;
       this.logger.error({ err, messages: batch.length }, 'shared message log append failed: the batch is not acknowledged');
       const error = err instanceof Error ? err : new Error(String(err));
       for (const message of batch) this.settleStored(message, error);
       return;
     }
+    this.appendingCount = 0;
     for (let i = 0; i < batch.length; i++) {
       const message = batch[i]!;
       message.offset = offsets[i]!;
@@ -241,6 +287,7 @@ export class ClusterLog implements BrokerLog {
       message = this.own.get(this.routed);
     }
     this.offsetsRouted();
+    this.relieve();
   }
 
   private async readLoop(): Promise<void> {
@@ -277,6 +324,7 @@ export class ClusterLog implements BrokerLog {
         }
       }
       this.offsetsRouted();
+      this.relieve();
     }
   }
 

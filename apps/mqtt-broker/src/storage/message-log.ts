@@ -85,6 +85,15 @@ export class MessageLog implements BrokerLog {
     return this.durable;
   }
 
+  /** The broker's own log routes a message as it accepts it: subscribers never wait for its appends. */
+  get backlogged(): boolean {
+    return false;
+  }
+
+  onRelief(callback: () => void): void {
+    setImmediate(callback);
+  }
+
   /** set once storage's offsets disagreed with the log's; the log then refuses to append. A failed append alone
    * does not set it: it fails its own batch only. */
   get failed(): Error | undefined {

@@ -36,6 +36,10 @@ export interface ConnectionHost {
   countViolation(kind: string): void;
   /** `[limits]` per client; absent = none. */
   readonly clientLimits?: ClientLimits | undefined;
+  /** true while accepted messages pile up waiting for storage: publishers' sockets are then not read. */
+  publishBacklogged(): boolean;
+  /** Calls back once accepted messages no longer pile up. */
+  onPublishRelief(callback: () => void): void;
 }
 
 /** A closing socket that does not finish its FIN exchange in time is destroyed. */
@@ -277,7 +281,18 @@ export class Connection {
       // a bug in one handler must cost one connection, never the process
       this.logger.warn({ err, cmd: packet.cmd, clientId: this.session?.clientId }, 'packet handler failed');
       this.close(`handler for ${packet.cmd} failed`, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR);
+      return;
     }
+    if (packet.cmd === 'publish' && !this.throttled && this.host.publishBacklogged()) this.holdForBacklog();
+  }
+
+  /** Too many accepted messages wait for storage (storage/cluster-log.ts): like a rate-limited client, this one is
+   * not read until the backlog has shrunk — the packets already decoded wait in order, TCP slows the client down,
+   * and nothing is dropped. QoS 0 publishers need this: nothing else makes them wait. */
+  private holdForBacklog(): void {
+    this.throttled = [];
+    this.socket.pause();
+    this.host.onPublishRelief(() => this.unthrottle());
   }
 
   /** Over the publish rate or bandwidth: the packet that went over is handled, the socket stops being read and the
