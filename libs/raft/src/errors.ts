@@ -55,12 +55,12 @@ export class ConfChangeRejectedError extends RaftError {
 export type StorageErrorCode = 'COMPACTED' | 'UNAVAILABLE' | 'SNAPSHOT_OUT_OF_DATE';
 
 /** Raised by Storage implementations; the core handles COMPACTED/UNAVAILABLE by falling back to snapshots. */
-export class StorageError extends Error {
+export class RaftStorageError extends Error {
   constructor(
     readonly code: StorageErrorCode,
     message: string,
   ) {
     super(message);
-    this.name = 'StorageError';
+    this.name = 'RaftStorageError';
   }
 }

@@ -1,5 +1,5 @@
 // In-memory Storage (like etcd's MemoryStorage): the simulator's durable store and the RocksDB driver's log index.
-import { StorageError } from './errors.js';
+import { RaftStorageError } from './errors.js';
 import { invariant } from './invariant.js';
 import { limitSize } from './limit-size.js';
 import type { WritableStorage } from './storage.js';
@@ -56,18 +56,18 @@ export class MemoryStorage implements WritableStorage {
 
   term(index: number): number {
     const offset = this.offset;
-    if (index < offset) throw new StorageError('COMPACTED', `term(${index}): compacted below ${offset}`);
+    if (index < offset) throw new RaftStorageError('COMPACTED', `term(${index}): compacted below ${offset}`);
     if (index - offset >= this.ents.length) {
-      throw new StorageError('UNAVAILABLE', `term(${index}): beyond last index ${this.lastIndex()}`);
+      throw new RaftStorageError('UNAVAILABLE', `term(${index}): beyond last index ${this.lastIndex()}`);
     }
     return this.ents[index - offset]!.term;
   }
 
   entries(lo: number, hi: number, maxBytes = Infinity): Entry[] {
     const offset = this.offset;
-    if (lo <= offset) throw new StorageError('COMPACTED', `entries(${lo}): compacted up to ${offset}`);
+    if (lo <= offset) throw new RaftStorageError('COMPACTED', `entries(${lo}): compacted up to ${offset}`);
     if (hi > this.lastIndex() + 1) {
-      throw new StorageError('UNAVAILABLE', `entries(${lo}, ${hi}): beyond last index ${this.lastIndex()}`);
+      throw new RaftStorageError('UNAVAILABLE', `entries(${lo}, ${hi}): beyond last index ${this.lastIndex()}`);
     }
     if (lo >= hi) return [];
     return limitSize(this.ents.slice(lo - offset, hi - offset), maxBytes);
@@ -80,7 +80,7 @@ export class MemoryStorage implements WritableStorage {
   /** Replaces the whole log with `snap` (a follower installing the leader's snapshot). */
   applySnapshot(snap: Snapshot): void {
     if (snap.metadata.index <= this.snap.metadata.index) {
-      throw new StorageError(
+      throw new RaftStorageError(
         'SNAPSHOT_OUT_OF_DATE',
         `snapshot at ${snap.metadata.index} is not newer than ${this.snap.metadata.index}`,
       );
@@ -97,7 +97,7 @@ export class MemoryStorage implements WritableStorage {
    */
   createSnapshot(index: number, confState: ConfState, data: Uint8Array): Snapshot {
     if (index <= this.snap.metadata.index) {
-      throw new StorageError(
+      throw new RaftStorageError(
         'SNAPSHOT_OUT_OF_DATE',
         `snapshot at ${index} is not newer than ${this.snap.metadata.index}`,
       );
@@ -115,7 +115,7 @@ export class MemoryStorage implements WritableStorage {
   compact(compactIndex: number): void {
     const offset = this.offset;
     if (compactIndex <= offset)
-      throw new StorageError('COMPACTED', `compact(${compactIndex}): already at ${offset}`);
+      throw new RaftStorageError('COMPACTED', `compact(${compactIndex}): already at ${offset}`);
     invariant(
       compactIndex <= this.lastIndex(),
       () => `compact(${compactIndex}) beyond last index ${this.lastIndex()}`,

@@ -1,5 +1,5 @@
 // The node's view of the whole log: stable storage plus the unstable tail, with commit/applied bookkeeping.
-import { StorageError } from './errors.js';
+import { RaftStorageError } from './errors.js';
 import { invariant } from './invariant.js';
 import { limitSize } from './limit-size.js';
 import { UnstableLog } from './log-unstable.js';
@@ -54,7 +54,7 @@ export class RaftLog {
     try {
       return this.storage.term(i);
     } catch (e) {
-      if (e instanceof StorageError && (e.code === 'COMPACTED' || e.code === 'UNAVAILABLE')) return undefined;
+      if (e instanceof RaftStorageError && (e.code === 'COMPACTED' || e.code === 'UNAVAILABLE')) return undefined;
       throw e;
     }
   }
@@ -201,7 +201,7 @@ export class RaftLog {
     this.unstable.restore(s);
   }
 
-  /** Entries [lo, lastIndex], limited in bytes and count; throws StorageError('COMPACTED') if lo is compacted. */
+  /** Entries [lo, lastIndex], limited in bytes and count; throws RaftStorageError('COMPACTED') if lo is compacted. */
   entriesFrom(lo: number, maxBytes: number, maxCount = Infinity): Entry[] {
     if (lo > this.lastIndex()) return [];
     return this.slice(lo, this.lastIndex() + 1, maxBytes, maxCount);
@@ -210,7 +210,7 @@ export class RaftLog {
   slice(lo: number, hi: number, maxBytes = Infinity, maxCount = Infinity): Entry[] {
     invariant(lo <= hi, () => `invalid slice ${lo} > ${hi}`);
     const first = this.firstIndex();
-    if (lo < first) throw new StorageError('COMPACTED', `slice(${lo}) below first index ${first}`);
+    if (lo < first) throw new RaftStorageError('COMPACTED', `slice(${lo}) below first index ${first}`);
     invariant(hi <= this.lastIndex() + 1, () => `slice(${lo}, ${hi}) beyond last index ${this.lastIndex()}`);
     if (lo === hi) return [];
     const hiCapped = Math.min(hi, lo + Math.max(1, maxCount === Infinity ? hi - lo : maxCount));

@@ -6,7 +6,7 @@ import {
   type ConfChange,
 } from './conf-change.js';
 import { resolveConfig, type RaftConfig, type ResolvedRaftConfig } from './config.js';
-import { ConfChangeRejectedError, NotLeaderError, ProposalDroppedError, StorageError } from './errors.js';
+import { ConfChangeRejectedError, NotLeaderError, ProposalDroppedError, RaftStorageError } from './errors.js';
 import { invariant } from './invariant.js';
 import {
   mustSendAfterPersist,
@@ -639,7 +639,7 @@ export class Raft {
       try {
         ents = this.log.entriesFrom(pr.next, this.cfg.maxSizePerMsg, this.cfg.maxEntriesPerMsg);
       } catch (e) {
-        if (!(e instanceof StorageError && e.code === 'COMPACTED')) throw e;
+        if (!(e instanceof RaftStorageError && e.code === 'COMPACTED')) throw e;
         compacted = true;
       }
     }

@@ -7,8 +7,8 @@ import type { ConfState, Entry, HardState, Snapshot } from './types.js';
  * calls `RawNode.advance()`.
  *
  * Index space: entries live in [firstIndex(), lastIndex()]; `firstIndex() - 1` is the snapshot's index, whose term
- * is still answerable by `term()`. Methods throw StorageError('COMPACTED') for indexes below that and
- * StorageError('UNAVAILABLE') for indexes past lastIndex().
+ * is still answerable by `term()`. Methods throw RaftStorageError('COMPACTED') for indexes below that and
+ * RaftStorageError('UNAVAILABLE') for indexes past lastIndex().
  */
 export interface Storage {
   /** Persisted hard state and the membership in the latest snapshot (the core replays config entries after it). */

@@ -1,6 +1,6 @@
 // Snapshots: MemoryStorage compaction semantics, chunked InstallSnapshot to a lagging follower, lost chunks, restarts.
 import { describe, expect, it } from 'vitest';
-import { MemoryStorage, StorageError, type MsgSnap } from '../src/index.js';
+import { MemoryStorage, RaftStorageError, type MsgSnap } from '../src/index.js';
 import { bytes, entriesWithTerms, TestCluster } from './helpers/cluster.js';
 
 describe('MemoryStorage', () => {
@@ -16,7 +16,7 @@ describe('MemoryStorage', () => {
     s.compact(2);
     expect([s.firstIndex(), s.lastIndex()]).toEqual([3, 4]);
     expect(s.term(2)).toBe(1);
-    expect(() => s.term(1)).toThrow(StorageError);
+    expect(() => s.term(1)).toThrow(RaftStorageError);
     expect(() => s.entries(2, 4)).toThrow(/compacted/);
     expect(() => s.entries(3, 6)).toThrow(/beyond last index/);
   });

@@ -2,7 +2,7 @@
 // (they change every second and matter only to the member that judges expiry). A node silent for longer than the
 // timeout is removed through a replicated command, so every member agrees on who is registered.
 import type { Logger } from '@robustmq/common';
-import { NotLeaderError, type Proposer } from '../state/proposer.js';
+import { NotPlacementLeaderError, type Proposer } from '../state/proposer.js';
 import type { StoredNode } from '../state/records.js';
 import type { RequestTagged } from '../state/request-id.js';
 import type { NodeChange, PlacementStateMachine } from '../state/state-machine.js';
@@ -70,7 +70,7 @@ export class NodeRegistry {
   /** Heartbeats go to the leader, the only member that judges expiry. */
   heartbeat(clusterType: string, clusterName: string, nodeId: number): void {
     const leader = this.proposer.leader();
-    if (!leader.isLeader) throw new NotLeaderError(leader);
+    if (!leader.isLeader) throw new NotPlacementLeaderError(leader);
     const key = id(clusterType, clusterName, nodeId);
     if (!this.nodes.has(key)) throw new UnknownNodeError(clusterType, clusterName, nodeId);
     this.heartbeats.set(key, Date.now());

@@ -2,7 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { LEADER_HINT_KEY, grpcError, unaryHandler } from '@robustmq/protocol';
 import { MetadataError, type MetadataErrorCode } from '../metadata/metadata-error.js';
-import { NotLeaderError } from '../state/proposer.js';
+import { NotPlacementLeaderError } from '../state/proposer.js';
 import { RetryableError } from '../state/raft-proposer.js';
 
 
@@ -31,14 +31,14 @@ export function unary<Req, Res>(
 /** The gRPC answer for the placement center's own error types, or undefined for others. */
 export function placementErrorOf(err: unknown): Partial<grpc.ServiceError> | undefined {
   if (err instanceof InvalidArgument) return grpcError(grpc.status.INVALID_ARGUMENT, err.message);
-  if (err instanceof NotLeaderError) return notLeaderError(err);
+  if (err instanceof NotPlacementLeaderError) return notLeaderError(err);
   if (err instanceof RetryableError) return grpcError(grpc.status.UNAVAILABLE, err.message);
   if (err instanceof MetadataError) return grpcError(METADATA_STATUS[err.code], err.message);
   return undefined;
 }
 
 /** UNAVAILABLE (clients retry elsewhere) with the leader's address in the trailing metadata when it is known. */
-export function notLeaderError(err: NotLeaderError): Partial<grpc.ServiceError> {
+export function notLeaderError(err: NotPlacementLeaderError): Partial<grpc.ServiceError> {
   const error = grpcError(grpc.status.UNAVAILABLE, err.message);
   if (err.leader.leaderAddress) error.metadata!.set(LEADER_HINT_KEY, err.leader.leaderAddress);
   return error;

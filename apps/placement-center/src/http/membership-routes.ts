@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { errorResponseSchema } from '@robustmq/common';
 import { ConfChangeRejectedError } from '@robustmq/raft';
 import type { RaftNode } from '@robustmq/raft/node';
-import { NotLeaderError, type Proposer } from '../state/proposer.js';
+import { NotPlacementLeaderError, type Proposer } from '../state/proposer.js';
 import { RetryableError } from '../state/raft-proposer.js';
 import { installMetadataErrors } from './metadata-errors.js';
 import { MetadataError } from '../metadata/metadata-error.js';
@@ -15,7 +15,7 @@ export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftN
   installMetadataErrors(app);
   const requireLeader = () => {
     const leader = deps.proposer.leader();
-    if (!leader.isLeader) throw new NotLeaderError(leader);
+    if (!leader.isLeader) throw new NotPlacementLeaderError(leader);
   };
   const change = async (run: () => Promise<void>) => {
     try {

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LEADER_HINT_KEY } from '@robustmq/protocol';
 import { MetadataError, type MetadataErrorCode } from '../metadata/metadata-error.js';
-import { NotLeaderError } from '../state/proposer.js';
+import { NotPlacementLeaderError } from '../state/proposer.js';
 import { RetryableError } from '../state/raft-proposer.js';
 
 const HTTP_STATUS: Record<MetadataErrorCode, number> = {
@@ -16,7 +16,7 @@ const HTTP_STATUS: Record<MetadataErrorCode, number> = {
 export function installMetadataErrors(app: FastifyInstance): void {
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof MetadataError) return reply.status(HTTP_STATUS[error.code]).send({ code: error.code, message: error.message });
-    if (error instanceof NotLeaderError) {
+    if (error instanceof NotPlacementLeaderError) {
       if (error.leader.leaderAddress) void reply.header(LEADER_HINT_KEY, error.leader.leaderAddress);
       return reply.status(503).send({ code: 'NOT_LEADER', message: error.message });
     }

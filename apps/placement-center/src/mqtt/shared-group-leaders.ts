@@ -4,13 +4,13 @@
 // (ties to the lowest node id, so the choice is reproducible) written through Raft before anyone is told.
 // Choices are made only on the placement leader and one at a time there: two calls counting the groups at once
 // would both pick the same "least loaded" broker, and two calls for a new group could record different brokers.
-// A deposed leader's writes fail (NotLeaderError), so two members never assign side by side either.
+// A deposed leader's writes fail (NotPlacementLeaderError), so two members never assign side by side either.
 import { ClusterTypes } from '@robustmq/protocol';
 import type { NodeRegistry } from '../cluster/node-registry.js';
 import { requireSegmentName } from '../metadata/field-checks.js';
 import { MetadataError } from '../metadata/metadata-error.js';
 import type { WriteOptions } from '../metadata/write-options.js';
-import { NotLeaderError, type Proposer } from '../state/proposer.js';
+import { NotPlacementLeaderError, type Proposer } from '../state/proposer.js';
 import { resourceKey, resourcePrefix, type StoredResource } from '../state/mqtt-records.js';
 import type { StoredNode } from '../state/records.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
@@ -43,7 +43,7 @@ export class SharedGroupLeaders {
     const groupName = requireSegmentName('group_name', groupNameIn);
     const leader = this.proposer.leader();
     // only the leader knows which brokers are alive now (heartbeats) and may choose
-    if (!leader.isLeader) throw new NotLeaderError(leader);
+    if (!leader.isLeader) throw new NotPlacementLeaderError(leader);
     await this.proposer.readBarrier();
     const current = this.liveBrokers().get((await this.recorded(groupName)) ?? -1);
     return current ?? this.exclusive(() => this.assign(groupName, options));

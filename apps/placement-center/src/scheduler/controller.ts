@@ -1,7 +1,7 @@
 // The seam for leader-only background work on the placement center (session expiry, delayed wills, node hand-off,
 // and later controllers such as the journal's). The LeaderControllers runner starts every controller when this
 // member becomes the Raft leader and stops them when it loses leadership or shuts down, so at most one member
-// schedules at a time (a deposed leader's in-flight proposals fail with NotLeaderError and change nothing).
+// schedules at a time (a deposed leader's in-flight proposals fail with NotPlacementLeaderError and change nothing).
 export interface LeaderController {
   /** a short name for logs. */
   readonly name: string;

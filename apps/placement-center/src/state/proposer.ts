@@ -14,14 +14,14 @@ export interface LeaderInfo {
 }
 
 /** A write (or a leader-only operation) reached a member that is not the leader. */
-export class NotLeaderError extends Error {
+export class NotPlacementLeaderError extends Error {
   constructor(readonly leader: LeaderInfo) {
     super(
       leader.leaderId
         ? `this member is not the leader; the leader is node ${leader.leaderId}${leader.leaderAddress ? ` at ${leader.leaderAddress}` : ''}`
         : 'this member is not the leader and no leader is known yet (election in progress); retry shortly',
     );
-    this.name = 'NotLeaderError';
+    this.name = 'NotPlacementLeaderError';
   }
 }
 

@@ -1,10 +1,10 @@
 // The Raft-backed Proposer: commands are replicated through libs/raft before the state machine applies them, and
 // reads wait for a ReadIndex barrier. Also the RaftApplication adapter that lets RaftNode drive the state machine
 // and snapshot / restore it.
-import { NotLeaderError as RaftNotLeaderError, ProposalDroppedError } from '@robustmq/raft';
+import { NotLeaderError, ProposalDroppedError } from '@robustmq/raft';
 import { RaftNodeError, type RaftApplication, type RaftNode } from '@robustmq/raft/node';
 import { decodeCommand, encodeCommand, type PlacementCommand, type ResultOf } from './commands.js';
-import { NotLeaderError, type LeaderInfo, type Proposer } from './proposer.js';
+import { NotPlacementLeaderError, type LeaderInfo, type Proposer } from './proposer.js';
 import type { PlacementStateMachine } from './state-machine.js';
 
 /** A write or read that may succeed if retried (lost leadership mid-way, no quorum yet). */
@@ -38,7 +38,7 @@ export class RaftProposer implements Proposer {
   }
 
   private translate(err: unknown): Error {
-    if (err instanceof RaftNotLeaderError) return new NotLeaderError(this.leader());
+    if (err instanceof NotLeaderError) return new NotPlacementLeaderError(this.leader());
     if (err instanceof ProposalDroppedError || (err instanceof RaftNodeError && err.code !== 'STOPPED')) return new RetryableError(err.message);
     return err as Error;
   }

@@ -1,7 +1,7 @@
 // Durable Raft log storage over a KvEngine (RocksDB): an in-memory index answers the core's synchronous reads, and
 // every Ready is written in one atomic batch before the index is updated.
 import type { BatchOp, KvEngine } from '@robustmq/common';
-import { StorageError } from '../errors.js';
+import { RaftStorageError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import { MemoryStorage, normalizeConfState } from '../memory-storage.js';
 import type { PersistableReady, RaftLogStore } from '../node/log-store.js';
@@ -193,7 +193,7 @@ export class RocksDbRaftStorage implements RaftLogStore {
       if (rd.snapshot) {
         const cur = this.mem.snapshot().metadata.index;
         if (rd.snapshot.metadata.index <= cur) {
-          throw new StorageError(
+          throw new RaftStorageError(
             'SNAPSHOT_OUT_OF_DATE',
             `snapshot at ${rd.snapshot.metadata.index} is not newer than ${cur}`,
           );
@@ -242,7 +242,7 @@ export class RocksDbRaftStorage implements RaftLogStore {
   async compact(index: number, data: Uint8Array, confState: ConfState, compactTo = index): Promise<Snapshot> {
     const cur = this.mem.snapshot().metadata.index;
     if (index <= cur) {
-      throw new StorageError('SNAPSHOT_OUT_OF_DATE', `snapshot at ${index} is not newer than ${cur}`);
+      throw new RaftStorageError('SNAPSHOT_OUT_OF_DATE', `snapshot at ${index} is not newer than ${cur}`);
     }
     invariant(compactTo <= index, () => `compactTo ${compactTo} beyond snapshot index ${index}`);
     this.enter();

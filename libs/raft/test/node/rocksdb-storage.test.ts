@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RocksDbEngine } from '@robustmq/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StorageError } from '../../src/errors.js';
+import { RaftStorageError } from '../../src/errors.js';
 import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
 import type { Entry, Snapshot } from '../../src/types.js';
 
@@ -121,7 +121,7 @@ describe('RocksDbRaftStorage', () => {
       term: 1,
       confState: { voters: [1, 2], learners: [3] },
     });
-    expect(() => st.entries(12, 13)).toThrow(StorageError);
+    expect(() => st.entries(12, 13)).toThrow(RaftStorageError);
     st = await reopen(st);
     expect(new TextDecoder().decode(st.snapshot().data)).toBe('application image, 36 bytes long..!');
     // A smaller snapshot later leaves no stale chunks behind.
