@@ -4,8 +4,40 @@
 // follower keeps up, bytes read back from the leader's file when it fell behind, restarted or was cut off, so one
 // loop both streams and catches up. A failed request drains the window and starts over with a handshake. Idle
 // followers get heartbeats, which also tell them the leader is alive and where the high watermark is.
-import { JOURNAL_MESSAGE, isJournalError, type JournalConnection } from '@robustmq/protocol/journal';
-import type { LeaderContext, SegmentLeader } from './segment-leader.js';
+import type { Logger } from '@robustmq/common';
+import { JOURNAL_MESSAGE, isJournalError, type JournalConnection, type JournalConnectionPool } from '@robustmq/protocol/journal';
+import type { LocalSegment, SegmentStore } from '../storage/segment-store.js';
+import type { SegmentDirectory } from './segment-directory.js';
+
+/** a run of batches the leader wrote but has not synced yet (SegmentLeader keeps them, followers send them). */
+export interface TailChunk {
+  base: number;
+  end: number;
+  parts: Buffer[];
+  bytes: number;
+}
+
+/** what a follower loop needs of its segment leader: SegmentLeader has it, and imports this file (not vice versa). */
+export interface ReplicationLeader {
+  readonly seg: LocalSegment;
+  readonly state: string;
+  readonly hw: number;
+  readonly id: string;
+  readonly tail: readonly TailChunk[];
+  header(extra?: Record<string, unknown>): Record<string, unknown>;
+  endOffsetForEpoch(epoch: number): number;
+  recomputeHw(): void;
+  stop(reason: string): void;
+}
+
+/** the node's parts a follower loop uses (a subset of the leader's context). */
+export interface ReplicatorContext {
+  store: SegmentStore;
+  directory: SegmentDirectory;
+  pool: JournalConnectionPool;
+  settings: { heartbeatIntervalMs: number; maxReplicateBytes: number; requestTimeoutMs: number };
+  logger: Logger;
+}
 
 /** Replicate requests in flight per follower: the follower writes one while it syncs the previous ones. */
 const MAX_IN_FLIGHT = 4;
@@ -27,8 +59,8 @@ export class FollowerReplicator {
   private failure: unknown;
 
   constructor(
-    private readonly ctx: LeaderContext,
-    private readonly leader: SegmentLeader,
+    private readonly ctx: ReplicatorContext,
+    private readonly leader: ReplicationLeader,
     readonly nodeId: number,
   ) {
     this.match = leader.seg.meta.startOffset;

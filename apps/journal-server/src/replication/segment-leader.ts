@@ -10,7 +10,7 @@ import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type Journal
 import { prefixBytes, stampOffsets } from '../storage/framed-batch.js';
 import { checkRecord, recordOffset } from '../storage/record-view.js';
 import type { LocalSegment, SegmentStore } from '../storage/segment-store.js';
-import { FollowerReplicator } from './follower-replicator.js';
+import { FollowerReplicator, type ReplicationLeader, type TailChunk } from './follower-replicator.js';
 import type { SegmentDirectory, SegmentMeta, ShardMeta } from './segment-directory.js';
 
 export interface LeaderSettings {
@@ -56,14 +56,8 @@ const MAX_GROUP_BYTES = 4 * 1024 * 1024;
 const MAX_TAIL_BYTES = 32 * 1024 * 1024;
 
 /** one group commit's bytes, as written: [base, end) offsets in framed batches. */
-export interface TailChunk {
-  base: number;
-  end: number;
-  parts: Buffer[];
-  bytes: number;
-}
 
-export class SegmentLeader {
+export class SegmentLeader implements ReplicationLeader {
   state: LeaderState = 'recovering';
   /** exclusive end of the committed records: what readers may see and what acknowledged appends reach. */
   hw: number;

@@ -8,8 +8,15 @@
 import type { Logger } from '@robustmq/common';
 import type { PlacementClient } from '@robustmq/placement-client';
 import { JournalError, advanceRetentionMark, isJournalError, readRetentionMark } from '@robustmq/protocol/journal';
-import type { JournalNode } from '../replication/journal-node.js';
 import type { SegmentDirectory } from '../replication/segment-directory.js';
+import type { LocalSegment, SegmentStore } from './segment-store.js';
+
+/** what a retention pass needs of the journal node (the JournalNode, which imports this file, has it). */
+export interface RetentionHost {
+  readonly store: SegmentStore;
+  readonly directory: SegmentDirectory;
+  dropLocal(seg: LocalSegment): Promise<void>;
+}
 
 /**
  * when segment `seq` lies below the shard's retention mark: the OFFSET_OUT_OF_RANGE error to answer a read of it with,
@@ -33,8 +40,8 @@ export async function removedByRetention(
   );
 }
 
-export async function enforceRetention(node: JournalNode, placement: PlacementClient, logger: Logger, now = Date.now()): Promise<number> {
-  const byShard = new Map<string, ReturnType<JournalNode['store']['list']>>();
+export async function enforceRetention(node: RetentionHost, placement: PlacementClient, logger: Logger, now = Date.now()): Promise<number> {
+  const byShard = new Map<string, ReturnType<SegmentStore['list']>>();
   for (const seg of node.store.list()) {
     const key = `${seg.meta.namespace}/${seg.meta.shard}`;
     byShard.set(key, [...(byShard.get(key) ?? []), seg]);

@@ -1,7 +1,7 @@
 // The placement center's write commands: every change to replicated state is one of these, encoded into a log
 // entry, and applied by PlacementStateMachine in log order on every member. Keep them deterministic: no clocks,
 // no randomness at apply time (timestamps travel inside the command).
-import type { StoredNode } from './records.js';
+import type { StoredNode } from './node-record.js';
 import type { MqttCommand, MqttCommandResult } from './mqtt-commands.js';
 import type { JournalCommand, JournalCommandResult } from './journal-commands.js';
 

@@ -15,15 +15,7 @@
 //   journal/...                  journal shards, segments and consumer offsets (see journal-records.ts)
 import { decodeJson, encodeJson, type CommandResult } from './commands.js';
 
-export interface StoredNode {
-  clusterType: string;
-  clusterName: string;
-  nodeId: number;
-  host: string;
-  ports: Record<string, number>;
-  labels: Record<string, string>;
-  registeredAtMs: number;
-}
+export type { StoredNode } from './node-record.js';
 
 export const KEY = {
   revision: 'm/revision',
