@@ -13,8 +13,9 @@
 // Flow control: a QoS 0 publisher waits for nothing, so without a bound the messages waiting for their append grow
 // as fast as publishers send, each append gets bigger and slower, and — with the journal server in the same process
 // — the socket reads crowd out the append's own round trips until subscribers get next to nothing. So while
-// BACKLOG_HIGH accepted messages are not routed yet the log is `backlogged`, and connections stop reading their
-// publishers' sockets (TCP pushes back) until it is down to BACKLOG_LOW (transport/connection.ts).
+// BACKLOG_HIGH accepted messages are not routed yet (or BACKLOG_HIGH_BYTES of payload wait for an append) the log is
+// `backlogged`, and connections stop reading their publishers' sockets (TCP pushes back) until it is down to
+// BACKLOG_LOW (and BACKLOG_LOW_BYTES) (transport/connection.ts).
 import type { Logger } from '@robustmq/common';
 import { isStorageError, type AppendRecord, type StorageAdapter, type StoredRecord } from '@robustmq/storage-adapter';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
@@ -32,6 +33,9 @@ const READ_RETRY_MS = 200;
  * them. Large enough for one append to carry a good batch; small enough that one takes a few ms, not seconds. */
 const BACKLOG_HIGH = 8_000;
 const BACKLOG_LOW = 4_000;
+/** the same in payload bytes of the messages queued or being appended: large messages fill memory long before 8,000. */
+const BACKLOG_HIGH_BYTES = 16 * 1024 * 1024;
+const BACKLOG_LOW_BYTES = 8 * 1024 * 1024;
 
 export interface ClusterLogOptions {
   /** sealed segments older than this are removed by the storage's retention; 0 keeps everything. */
@@ -56,7 +60,10 @@ export class ClusterLog implements BrokerLog {
   private appending = false;
   /** messages of the append in flight. */
   private appendingCount = 0;
-  /** called once the backlog has fallen to BACKLOG_LOW. */
+  /** payload bytes of `pending`, and of the append in flight. */
+  private pendingBytes = 0;
+  private appendingBytes = 0;
+  /** called once the backlog has fallen to BACKLOG_LOW (and BACKLOG_LOW_BYTES). */
   private reliefWaiters: (() => void)[] = [];
   /** callbacks of accepted messages whose append has not completed. */
   private readonly storedWaiters = new Map<OutgoingPublish, DurableCallback[]>();
@@ -150,16 +157,20 @@ export class ClusterLog implements BrokerLog {
   }
 
   get backlogged(): boolean {
-    return this.backlog >= BACKLOG_HIGH;
+    return this.backlog >= BACKLOG_HIGH || this.pendingBytes + this.appendingBytes >= BACKLOG_HIGH_BYTES;
   }
 
   onRelief(callback: () => void): void {
-    if (this.backlog <= BACKLOG_LOW) setImmediate(callback);
+    if (this.relieved) setImmediate(callback);
     else this.reliefWaiters.push(callback);
   }
 
+  private get relieved(): boolean {
+    return this.backlog <= BACKLOG_LOW && this.pendingBytes + this.appendingBytes <= BACKLOG_LOW_BYTES;
+  }
+
   private relieve(): void {
-    if (this.reliefWaiters.length === 0 || this.backlog > BACKLOG_LOW) return;
+    if (this.reliefWaiters.length === 0 || !this.relieved) return;
     const waiters = this.reliefWaiters;
     this.reliefWaiters = [];
     for (const callback of waiters) callback();
@@ -169,6 +180,7 @@ export class ClusterLog implements BrokerLog {
     message.offset = -1;
     this.storedWaiters.set(message, []);
     this.pending.push(message);
+    this.pendingBytes += message.payload.length;
     if (!this.flushScheduled && !this.appending) {
       this.flushScheduled = true;
       setImmediate(this.flush);
@@ -231,9 +243,12 @@ export class ClusterLog implements BrokerLog {
     this.pending = [];
     this.appending = true;
     this.appendingCount = batch.length;
+    this.appendingBytes = this.pendingBytes;
+    this.pendingBytes = 0;
     void this.write(batch).finally(() => {
       this.appending = false;
       this.appendingCount = 0;
+      this.appendingBytes = 0;
       this.relieve();
       if (this.pending.length > 0) this.flush();
       else for (const resolve of this.idle.splice(0)) resolve();
@@ -253,6 +268,7 @@ export class ClusterLog implements BrokerLog {
     } catch (err) {
       // all or nothing (StorageAdapter): none of the batch is in the log, so none of it is acknowledged or routed
       this.appendingCount = 0;
+      this.appendingBytes = 0;
       this.appendStats.failedAppends++;
       this.logger.error({ err, messages: batch.length }, 'shared message log append failed: the batch is not acknowledged');
       const error = err instanceof Error ? err : new Error(String(err));
@@ -260,6 +276,7 @@ export class ClusterLog implements BrokerLog {
       return;
     }
     this.appendingCount = 0;
+    this.appendingBytes = 0;
     for (let i = 0; i < batch.length; i++) {
       const message = batch[i]!;
       message.offset = offsets[i]!;
