@@ -1,12 +1,12 @@
 // gRPC ClusterService: node registration, heartbeats, unregistration and listing, over the NodeRegistry.
 import * as grpc from '@grpc/grpc-js';
-import type { ClusterServiceHandlers, NodeInfo } from '@robustmq/protocol';
+import { CLUSTER_TYPE_NAMES, type ClusterServiceHandlers, type NodeInfo } from '@robustmq/protocol';
 import type { NodeRegistry} from '../cluster/node-registry.js';
 import { UnknownNodeError, type RegisteredNode } from '../cluster/node-registry.js';
 import { writeOptions } from '../metadata/write-options.js';
 import { InvalidArgument, grpcError, unary } from './grpc-errors.js';
 
-const CLUSTER_TYPES = new Set(['PLACEMENT_CENTER', 'JOURNAL_SERVER', 'MQTT_BROKER']);
+const CLUSTER_TYPES: ReadonlySet<string> = new Set(CLUSTER_TYPE_NAMES);
 
 function checkNodeRef(clusterType: string, clusterName: string, nodeId: number): void {
   if (!CLUSTER_TYPES.has(clusterType)) {

@@ -2,6 +2,7 @@
 // schema; errors are `{code, message}` (see installErrorHandlers).
 import type { FastifyInstance } from 'fastify';
 import { HttpError, errorResponseSchema } from '@robustmq/common';
+import { CLUSTER_TYPE_NAMES } from '@robustmq/protocol';
 import type { NodeRegistry } from '../cluster/node-registry.js';
 import type { Proposer } from '../state/proposer.js';
 import { installMetadataErrors } from './metadata-errors.js';
@@ -59,7 +60,7 @@ export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRe
         querystring: {
           type: 'object',
           properties: {
-            cluster_type: { type: 'string', enum: ['PLACEMENT_CENTER', 'JOURNAL_SERVER', 'MQTT_BROKER'] },
+            cluster_type: { type: 'string', enum: [...CLUSTER_TYPE_NAMES] },
             cluster_name: { type: 'string' },
           },
           additionalProperties: false,

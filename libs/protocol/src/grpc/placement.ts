@@ -1,6 +1,7 @@
 // Typed entry points to the placement center's gRPC services: definitions for servers, client classes for callers.
 import type * as grpc from '@grpc/grpc-js';
 import { placementProtos } from './loader.js';
+import { ClusterType } from '../generated/robustmq/placement/ClusterType.js';
 import type { ClusterServiceClient } from '../generated/robustmq/placement/ClusterService.js';
 import type { KvServiceClient } from '../generated/robustmq/placement/KvService.js';
 
@@ -53,13 +54,21 @@ export function newKvClient(
   return new Ctor(address, credentials, options);
 }
 
-/** Cluster types as the string enum values proto-loader decodes them to. */
+/**
+ * Every node kind, as the string enum values proto-loader decodes them to — derived from the one declaration, the
+ * ClusterType enum in proto/placement/common.proto (a new kind is one line there and `npm run proto`).
+ */
+export type ClusterTypeName = Exclude<(typeof ClusterType)[keyof typeof ClusterType], 'CLUSTER_TYPE_UNSPECIFIED'>;
+export const CLUSTER_TYPE_NAMES: readonly ClusterTypeName[] = Object.values(ClusterType).filter(
+  (t): t is ClusterTypeName => t !== ClusterType.CLUSTER_TYPE_UNSPECIFIED,
+);
+
+/** Named constants for code that refers to one kind; `satisfies` keeps them in step with the proto enum. */
 export const ClusterTypes = {
   placementCenter: 'PLACEMENT_CENTER',
   journalServer: 'JOURNAL_SERVER',
   mqttBroker: 'MQTT_BROKER',
-} as const;
-export type ClusterTypeName = (typeof ClusterTypes)[keyof typeof ClusterTypes];
+} as const satisfies Record<string, ClusterTypeName>;
 
 /**
  * gRPC metadata key (and HTTP header) with which a placement member that is not the leader names the leader's
