@@ -1,5 +1,5 @@
-// `robustmq start`: runs any of the three services in one process — by default all of them, single node, data
-// under ./data — wiring the broker and journal server to the in-process placement center.
+// `robustmq start`: runs any of the services in one process — by default all of them, single node, data under
+// ./data — wiring the others to the in-process placement center. The services come from one registry (SERVICES).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { clusterAuthToken, clusterTlsConfigured, createLogger, type ClusterAuthConfig, type LoadConfigOptions, type Logger } from '@robustmq/common';
@@ -7,8 +7,29 @@ import { loadPlacementCenterConfig, startPlacementCenter } from '@robustmq/place
 import { loadJournalServerConfig, startJournalServer } from '@robustmq/journal-server';
 import { loadMqttBrokerConfig, startMqttBroker } from '@robustmq/mqtt-broker';
 
-export const ROLES = ['placement-center', 'journal-server', 'mqtt-broker'] as const;
-export type Role = (typeof ROLES)[number];
+/** What `robustmq start` needs of one service: its config loader and its start function. */
+type ServiceConfig = { node: { id: number }; log: { level: string }; cluster: ClusterAuthConfig };
+interface ServiceEntry<R extends string, C extends ServiceConfig> {
+  role: R;
+  load(options: LoadConfigOptions): C;
+  start(config: C, deps: { logger: Logger }): Promise<{ close(): Promise<void>; ports: object; grpcAddress?: string }>;
+  /** the placement center: started first; the others are pointed at it and take its cluster security. */
+  placement?: true;
+}
+
+function service<const R extends string, C extends ServiceConfig>(entry: ServiceEntry<R, C>): ServiceEntry<R, C> {
+  return entry;
+}
+
+/** Every service `robustmq start` can run, in start order (reverse close order); a new service is one entry here. */
+const SERVICES = [
+  service({ role: 'placement-center', load: loadPlacementCenterConfig, start: startPlacementCenter, placement: true }),
+  service({ role: 'journal-server', load: loadJournalServerConfig, start: startJournalServer }),
+  service({ role: 'mqtt-broker', load: loadMqttBrokerConfig, start: startMqttBroker }),
+] as const;
+
+export type Role = (typeof SERVICES)[number]['role'];
+export const ROLES: readonly Role[] = SERVICES.map((s) => s.role);
 
 export interface StartOptions {
   roles: Role[];
@@ -68,44 +89,20 @@ export async function startServices(options: StartOptions, logger?: Logger): Pro
   try {
     let placement = options.placement;
     let placementCluster: ClusterAuthConfig | undefined;
-    if (options.roles.includes('placement-center')) {
-      const config = loadPlacementCenterConfig(
-        configOptions(options, 'placement-center', { node: { data_dir: join(dataDir, 'placement-center') } }),
-      );
-      placementCluster = config.cluster;
-      const handle = await startPlacementCenter(config, { logger: log('placement-center', config.node.id, config.log.level) });
-      handles.push({ role: 'placement-center', close: () => handle.close() });
-      ports['placement-center'] = handle.ports;
-      placement ??= [handle.grpcAddress];
-    }
-    const placementOverride: Record<string, Record<string, unknown>> = placement ? { placement: { addresses: placement } } : {};
-    if (options.roles.includes('journal-server')) {
-      const config = withClusterSecurity(
-        loadJournalServerConfig(
-          configOptions(options, 'journal-server', {
-            node: { data_dir: join(dataDir, 'journal-server') },
-            ...placementOverride,
-          }),
-        ),
-        placementCluster,
-      );
-      const handle = await startJournalServer(config, { logger: log('journal-server', config.node.id, config.log.level) });
-      handles.push({ role: 'journal-server', close: () => handle.close() });
-      ports['journal-server'] = handle.ports;
-    }
-    if (options.roles.includes('mqtt-broker')) {
-      const config = withClusterSecurity(
-        loadMqttBrokerConfig(
-          configOptions(options, 'mqtt-broker', {
-            node: { data_dir: join(dataDir, 'mqtt-broker') },
-            ...placementOverride,
-          }),
-        ),
-        placementCluster,
-      );
-      const handle = await startMqttBroker(config, { logger: log('mqtt-broker', config.node.id, config.log.level) });
-      handles.push({ role: 'mqtt-broker', close: () => handle.close() });
-      ports['mqtt-broker'] = { ...handle.ports } as Record<string, number>;
+    for (const entry of SERVICES as readonly ServiceEntry<Role, ServiceConfig>[]) {
+      const role = entry.role;
+      if (!options.roles.includes(role)) continue;
+      const overrides: Record<string, Record<string, unknown>> = { node: { data_dir: join(dataDir, role) } };
+      if (!entry.placement && placement) overrides.placement = { addresses: placement };
+      const loaded = entry.load(configOptions(options, role, overrides));
+      const config = entry.placement ? loaded : withClusterSecurity(loaded, placementCluster);
+      const handle = await entry.start(config, { logger: log(role, config.node.id, config.log.level) });
+      handles.push({ role, close: () => handle.close() });
+      ports[role] = { ...handle.ports } as Record<string, number>;
+      if (entry.placement) {
+        placementCluster = config.cluster;
+        placement ??= handle.grpcAddress ? [handle.grpcAddress] : undefined;
+      }
     }
   } catch (err) {
     await close();
