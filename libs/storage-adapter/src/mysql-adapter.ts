@@ -13,9 +13,10 @@
 // producer may store a record twice (at-least-once), but a write is never reported as done unless it is. The next
 // transaction reads next_offset from the database again, so a failure never leaves a gap in the offsets.
 //
-// Long polls: a read at the end of a shard waits on in-process waiters, woken by this adapter's appends the moment
-// they commit. Appends by other processes are noticed by one shared poll (one query for all shards with waiting
-// readers) every pollIntervalMs (default 200 ms), so a cross-process reader wakes within about that interval.
+// Long polls (mysql-long-poll.ts): a read at the end of a shard waits on in-process waiters, woken by this adapter's
+// appends the moment they commit. Appends by other processes are noticed by one shared poll (one query for all shards
+// with waiting readers) every pollIntervalMs (default 200 ms), so a cross-process reader wakes within about that
+// interval.
 //
 // CRCs: records are encoded with the shared record codec at append time; its CRC-32 (over offset and fields) is stored
 // in the crc column, and every read re-encodes the columns and checks them against it — the same CRC the memory and
@@ -33,7 +34,7 @@ import { GroupCommitQueue, type GroupCommitStats, type QueuedWrite } from './gro
 import { resolveMySqlOptions, type MySqlStorageOptions, type ResolvedMySqlOptions } from './mysql-config.js';
 import { SCHEMA_DDL, SCHEMA_VERSION, SHARD_DATA_TABLES } from './mysql-schema.js';
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
-import { OffsetWaiters } from './offset-waiters.js';
+import { MySqlLongPoll } from './mysql-long-poll.js';
 import { assignOffset, encodeRecord, type RecordFields } from '@robustmq/protocol/journal';
 import { decodeStoredRecord } from './stored-record.js';
 import { retentionStart, segmentCount, segmentsOf } from './segments.js';
@@ -158,15 +159,10 @@ function rowSqlBytes(fields: RecordFields, encodedLength: number): number {
 export class MySqlStorageAdapter implements StorageAdapter {
   readonly type = 'mysql';
   private readonly queues = new Map<string, ShardQueue>();
-  private readonly waiters = new OffsetWaiters();
-  /** shards with waiting readers → how many; the poller watches these for appends by other processes. */
-  private readonly waiting = new Map<string, number>();
   /** the highest next offset this adapter has seen committed per shard; lets a reader skip a wait it would miss. */
   private readonly knownNext = new Map<string, number>();
   /** shard ids whose rows this adapter is purging right now. */
   private readonly purging = new Set<number>();
-  private poller: NodeJS.Timeout | undefined;
-  private polling = false;
   private closed = false;
   private closing: Promise<void> | undefined;
   private inflight = 0;
@@ -178,7 +174,19 @@ export class MySqlStorageAdapter implements StorageAdapter {
     private readonly options: ResolvedMySqlOptions,
     /** the largest SQL statement the server accepts (its max_allowed_packet, less headroom). */
     private readonly maxStatementBytes: number,
-  ) {}
+  ) {
+    this.longPoll = new MySqlLongPoll({
+      intervalMs: options.pollIntervalMs,
+      fetchNextOffsets: (names) => this.fetchNextOffsets(names),
+      onNext: (name, next) => {
+        if (next > (this.knownNext.get(name) ?? -1)) this.knownNext.set(name, next);
+      },
+      unavailable: (err) => this.unavailable('waiting for new records', err),
+    });
+  }
+
+  /** the waiting readers of long polls and the cross-process poll that wakes them. */
+  private readonly longPoll: MySqlLongPoll;
 
   /**
    * connects, creates the database and tables if missing (CREATE … IF NOT EXISTS), and returns the adapter. Fails
@@ -314,7 +322,7 @@ export class MySqlStorageAdapter implements StorageAdapter {
         }),
       );
       this.knownNext.delete(name);
-      this.waiters.fail(name, shardNotFound(name));
+      this.longPoll.fail(name, shardNotFound(name));
       await this.purge(id, name);
     });
   }
@@ -523,12 +531,12 @@ export class MySqlStorageAdapter implements StorageAdapter {
   async close(): Promise<void> {
     if (!this.closing) {
       this.closed = true;
+      this.longPoll.stop();
       this.closing = (async () => {
         // accepted appends still complete (they are in flight); waiting reads end now
         await Promise.all([...this.queues.values()].map((q) => q.queue.drained()));
-        this.waiters.fail(undefined, adapterClosed(this.type));
+        this.longPoll.fail(undefined, adapterClosed(this.type));
         if (this.inflight > 0) await new Promise<void>((resolve) => this.inflightIdle.push(resolve));
-        this.stopPoller();
         await this.pool.end().catch(() => {}); // nothing left to fail: every operation has settled
       })();
     }
@@ -637,7 +645,7 @@ export class MySqlStorageAdapter implements StorageAdapter {
       else write.reject(offsetMismatch(shardName, write.expectedOffset, endAt.get(write)!));
     });
     if (next > (this.knownNext.get(shardName) ?? -1)) this.knownNext.set(shardName, next);
-    this.waiters.notify(shardName, next);
+    this.longPoll.notify(shardName, next);
   }
 
   /** multi-row INSERTs, each kept under the server's max_allowed_packet. */
@@ -816,56 +824,18 @@ export class MySqlStorageAdapter implements StorageAdapter {
     }
   }
 
-  private async waitForAppend(shardName: string, fromOffset: number, ms: number): Promise<boolean> {
-    this.waiting.set(shardName, (this.waiting.get(shardName) ?? 0) + 1);
-    if (!this.poller) {
-      this.poller = setInterval(() => void this.poll(), this.options.pollIntervalMs);
-      this.poller.unref();
-    }
-    try {
-      return await this.waiters.wait(shardName, fromOffset, ms);
-    } finally {
-      const left = (this.waiting.get(shardName) ?? 1) - 1;
-      if (left > 0) this.waiting.set(shardName, left);
-      else this.waiting.delete(shardName);
-      if (this.waiting.size === 0) this.stopPoller();
-    }
+  private waitForAppend(shardName: string, fromOffset: number, ms: number): Promise<boolean> {
+    return this.longPoll.wait(shardName, fromOffset, ms);
   }
 
-  /** one query for every shard with waiting readers: wakes them for appends made by other processes. */
-  private async poll(): Promise<void> {
-    if (this.polling || this.closed || this.waiting.size === 0) return;
-    this.polling = true;
-    const names = [...this.waiting.keys()];
-    try {
-      const [rows] = await this.pool.query<Array<{ name: Buffer; next_offset: number } & RowDataPacket>>({
-        sql: 'SELECT name, next_offset FROM rmq_shards WHERE name IN (?)',
-        values: [names.map((n) => Buffer.from(n, 'utf8'))],
-        timeout: this.options.queryTimeoutMs,
-      });
-      const seen = new Set<string>();
-      for (const row of rows) {
-        const name = row.name.toString('utf8');
-        const next = Number(row.next_offset);
-        seen.add(name);
-        if (next > (this.knownNext.get(name) ?? -1)) this.knownNext.set(name, next);
-        this.waiters.notify(name, next);
-      }
-      for (const name of names) if (!seen.has(name)) this.waiters.fail(name, shardNotFound(name));
-    } catch (err) {
-      // a reader must not wait out its time on a database it cannot see: tell it
-      if (!this.closed) {
-        const failure = this.unavailable('waiting for new records', err);
-        for (const name of names) this.waiters.fail(name, failure);
-      }
-    } finally {
-      this.polling = false;
-    }
-  }
-
-  private stopPoller(): void {
-    if (this.poller) clearInterval(this.poller);
-    this.poller = undefined;
+  /** next_offset of the named shards that still exist: the long poll's one query. */
+  private async fetchNextOffsets(names: string[]): Promise<Map<string, number>> {
+    const [rows] = await this.pool.query<Array<{ name: Buffer; next_offset: number } & RowDataPacket>>({
+      sql: 'SELECT name, next_offset FROM rmq_shards WHERE name IN (?)',
+      values: [names.map((n) => Buffer.from(n, 'utf8'))],
+      timeout: this.options.queryTimeoutMs,
+    });
+    return new Map(rows.map((row) => [row.name.toString('utf8'), Number(row.next_offset)]));
   }
 
   /** the queue of appends to one shard, kept only while something uses it. */
