@@ -21,10 +21,9 @@ import { isStorageError, type AppendRecord, type StorageAdapter, type StoredReco
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import type { BrokerLog, DurableCallback } from './broker-log.js';
 import { messageToRecord, recordToMessage } from './message-record.js';
-import { MESSAGE_SHARD } from './message-log.js';
+import { MESSAGE_SHARD, MessageShardLog, READ_MAX_BYTES, openMessageShard } from './message-shard.js';
 
 const READ_BATCH = 1000;
-const READ_MAX_BYTES = 4 * 1024 * 1024;
 /** how long one read waits for new records (long poll); also how long stop() may wait for the reader. */
 const READ_WAIT_MS = 500;
 /** pause after a failed read before trying again (storage unreachable, leader change). */
@@ -50,8 +49,7 @@ interface OffsetWaiter {
   callback: DurableCallback;
 }
 
-export class ClusterLog implements BrokerLog {
-  readonly shard = MESSAGE_SHARD;
+export class ClusterLog extends MessageShardLog implements BrokerLog {
   readonly shared = true;
   /** the next offset to route: everything below it has been handed to the consumer. */
   private routed: number;
@@ -78,28 +76,17 @@ export class ClusterLog implements BrokerLog {
   readonly appendStats = { appends: 0, messages: 0, failedAppends: 0, largestBatch: 0 };
 
   private constructor(
-    readonly storage: StorageAdapter,
+    storage: StorageAdapter,
     nextOffset: number,
     private readonly logger: Logger,
   ) {
+    super(storage);
     this.routed = nextOffset;
   }
 
   /** Opens the shared shard (creating it if no broker has yet); routing starts at its current end. */
   static async open(storage: StorageAdapter, options: ClusterLogOptions, logger: Logger): Promise<ClusterLog> {
-    let info = (await storage.listShards()).find((s) => s.name === MESSAGE_SHARD);
-    if (!info) {
-      try {
-        info = await storage.createShard(MESSAGE_SHARD, {
-          maxRecordsPerSegment: 100_000,
-          ...(options.retentionMs > 0 ? { retentionMs: options.retentionMs } : {}),
-        });
-      } catch (err) {
-        // another broker created it at the same moment
-        if (!isStorageError(err, 'SHARD_EXISTS')) throw err;
-        info = await storage.describeShard(MESSAGE_SHARD);
-      }
-    }
+    const info = await openMessageShard(storage, options.retentionMs);
     return new ClusterLog(storage, info.nextOffset, logger);
   }
 
@@ -213,22 +200,6 @@ export class ClusterLog implements BrokerLog {
   tailAt(): OutgoingPublish | undefined {
     return undefined;
   }
-
-  read(from: number, maxRecords: number): Promise<StoredRecord[]> {
-    return this.storage.read(MESSAGE_SHARD, from, { maxRecords, maxBytes: READ_MAX_BYTES });
-  }
-
-  async startOffset(): Promise<number> {
-    return (await this.storage.describeShard(MESSAGE_SHARD)).startOffset;
-  }
-  commitPosition(group: string, offset: number): Promise<void> {
-    return this.storage.commitOffset(group, MESSAGE_SHARD, offset);
-  }
-
-  fetchPosition(group: string): Promise<number | undefined> {
-    return this.storage.fetchOffset(group, MESSAGE_SHARD);
-  }
-
 
   async drain(): Promise<void> {
     if (!this.appending && this.pending.length > 0) this.flush();

@@ -14,12 +14,13 @@
 // log's numbering in a way no failure explains (offsets it assigned elsewhere, or a shard end past the hole) stops
 // the log, because from then on no position could be trusted.
 import type { Logger } from '@robustmq/common';
-import type { AppendRecord, StorageAdapter, StoredRecord } from '@robustmq/storage-adapter';
+import type { AppendRecord, StorageAdapter } from '@robustmq/storage-adapter';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import type { BrokerLog, DurableCallback } from './broker-log.js';
 import { messageToRecord } from './message-record.js';
+import { MESSAGE_SHARD, MessageShardLog, openMessageShard } from './message-shard.js';
 
-export const MESSAGE_SHARD = 'mqtt-messages';
+export { MESSAGE_SHARD } from './message-shard.js';
 export type { DurableCallback };
 
 interface Waiter {
@@ -32,8 +33,7 @@ export interface MessageLogOptions {
   retentionMs: number;
 }
 
-export class MessageLog implements BrokerLog {
-  readonly shard = MESSAGE_SHARD;
+export class MessageLog extends MessageShardLog implements BrokerLog {
   readonly shared = false;
   /** the offset the next appended message gets. */
   private next: number;
@@ -58,21 +58,17 @@ export class MessageLog implements BrokerLog {
   readonly appendStats = { appends: 0, messages: 0, failedAppends: 0 };
 
   private constructor(
-    readonly storage: StorageAdapter,
+    storage: StorageAdapter,
     startOffset: number,
     private readonly logger: Logger,
   ) {
+    super(storage);
     this.next = startOffset;
     this.durable = startOffset;
   }
 
   static async open(storage: StorageAdapter, options: MessageLogOptions, logger: Logger): Promise<MessageLog> {
-    const shards = await storage.listShards();
-    let info = shards.find((s) => s.name === MESSAGE_SHARD);
-    info ??= await storage.createShard(MESSAGE_SHARD, {
-      maxRecordsPerSegment: 100_000,
-      ...(options.retentionMs > 0 ? { retentionMs: options.retentionMs } : {}),
-    });
+    const info = await openMessageShard(storage, options.retentionMs);
     return new MessageLog(storage, info.nextOffset, logger);
   }
 
@@ -152,22 +148,6 @@ export class MessageLog implements BrokerLog {
   }
 
   /** Durable records from `from` on. */
-  read(from: number, maxRecords: number): Promise<StoredRecord[]> {
-    return this.storage.read(MESSAGE_SHARD, from, { maxRecords, maxBytes: 4 * 1024 * 1024 });
-  }
-
-  async startOffset(): Promise<number> {
-    return (await this.storage.describeShard(MESSAGE_SHARD)).startOffset;
-  }
-  commitPosition(group: string, offset: number): Promise<void> {
-    return this.storage.commitOffset(group, MESSAGE_SHARD, offset);
-  }
-
-  fetchPosition(group: string): Promise<number | undefined> {
-    return this.storage.fetchOffset(group, MESSAGE_SHARD);
-  }
-
-
   /** Resolves once everything appended so far is durable (or failed). */
   async drain(): Promise<void> {
     if (!this.appending && this.pending.length > 0) this.flush();
