@@ -93,23 +93,43 @@ describe('packet order', () => {
 describe('keep-alive', () => {
   it('closes a connection silent for 1.5 × keep-alive, and keeps one that pings', async () => {
     const silent = await open();
+    const started = Date.now();
     silent.send(connectPacket('silent', { keepalive: 1 }));
     await silent.next('connack');
     const pinging = await open();
     pinging.send(connectPacket('pinging', { keepalive: 1 }));
     await pinging.next('connack');
-    const started = Date.now();
     const timer = setInterval(() => pinging.send({ cmd: 'pingreq' }), 500);
     try {
       expect(await silent.closesWithin(3_000)).toBe(true);
+      // MQTT-3.1.2-24: not before 1.5 × keep-alive after the last packet (CONNECT); the broker's one timer wheel
+      // (transport/timer-wheel.ts) closes it within about a tick (100 ms) after that
       const elapsed = Date.now() - started;
-      expect(elapsed).toBeGreaterThanOrEqual(1_300);
+      expect(elapsed).toBeGreaterThanOrEqual(1_500);
+      expect(elapsed).toBeLessThan(2_500);
       await pinging.next('pingresp');
       expect(pinging.socket.destroyed).toBe(false);
     } finally {
       clearInterval(timer);
       pinging.destroy();
     }
+  });
+
+  it('counts 1.5 × keep-alive from the last packet received, and tells an MQTT 5 client why it closes', async () => {
+    const raw = await open(5);
+    const started = Date.now();
+    raw.send(connectPacket('late-ping', { keepalive: 1, version: 5 }));
+    await raw.next('connack');
+    // one packet at ~1.2 s moves the deadline to ~2.7 s; silence after it
+    await new Promise((resolve) => setTimeout(resolve, 1_200 - (Date.now() - started)));
+    const pinged = Date.now();
+    raw.send({ cmd: 'pingreq' });
+    await raw.next('pingresp');
+    const disconnect = (await raw.next('disconnect')) as IDisconnectPacket;
+    expect(disconnect.reasonCode).toBe(0x8d); // Keep Alive timeout
+    expect(Date.now() - pinged).toBeGreaterThanOrEqual(1_500);
+    expect(Date.now() - started).toBeLessThan(3_700);
+    expect(await raw.closesWithin(2_000)).toBe(true);
   });
 });
 

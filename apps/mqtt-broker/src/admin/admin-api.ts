@@ -226,16 +226,16 @@ export function adminApi(broker: Broker) {
       connected: session.connection !== undefined,
       persistent: session.persistent,
       expiryInterval: session.expiry === NEVER_EXPIRES ? -1 : session.expiry,
-      subscriptions: session.subscriptions.size,
-      inflight: session.inflight.size,
-      awaitingRelease: session.awaitingRelease.size,
+      subscriptions: session.subscriptionCount,
+      inflight: session.inflightCount,
+      awaitingRelease: session.awaitingReleaseCount,
     };
   }
 
   function subscriptionsOf(clientId: string) {
     const session = broker.sessions.get(clientId);
     if (!session) return [];
-    return [...session.subscriptions].map(([topic, sub]) => ({
+    return [...session.subscriptionEntries()].map(([topic, sub]) => ({
       clientId,
       topic,
       qos: sub.qos,

@@ -25,6 +25,7 @@ import { connectionEnded, openSession, type HandedSession, type SessionHost } fr
 import type { BrokerLog, DurableCallback } from '../storage/broker-log.js';
 import type { SessionPersistence } from '../storage/session-persistence.js';
 import { Connection, type ConnectionHost, type Transport } from '../transport/connection.js';
+import { TimerWheel } from '../transport/timer-wheel.js';
 import { TopicStats } from '../admin/topic-stats.js';
 import { newBrokerStats, type BrokerSettings, type BrokerStats } from './broker-settings.js';
 import { DelayedPublisher } from './delayed-publish.js';
@@ -49,7 +50,7 @@ function clientInfo(clientId: string, connection: Connection): ClientInfo {
     transport: connection.transport,
     keepAlive: connection.keepAliveSeconds,
     connectedAt: new Date(connection.connectedAt).toISOString(),
-    subscriptions: connection.session?.subscriptions.size ?? 0,
+    subscriptions: connection.session?.subscriptionCount ?? 0,
   };
 }
 
@@ -98,6 +99,8 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   readonly router: Router<Session>;
   readonly takeOver: ((clientId: string) => Promise<HandedSession | undefined>) | undefined;
   readonly clientLimits: ClientLimits | undefined;
+  /** the connect timeout and keep-alive of every connection, on one timer. */
+  readonly timers: TimerWheel;
   private lastRetainedWrite: Promise<boolean> = Promise.resolve(true);
   private retainedViewFailed = false;
   /** every open socket, connected or still before CONNECT. */
@@ -121,6 +124,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     this.takeOver = collaborators.takeOver;
     this.clientLimits = collaborators.clientLimits;
     this.delayed = new DelayedPublisher(this);
+    this.timers = new TimerWheel((err) => this.logger.error({ err }, 'connection deadline check failed'));
   }
 
   /** the session records packet handlers read and write. */
@@ -223,7 +227,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     connection.session = undefined;
     if (this.clients.get(session.clientId) === connection) this.clients.delete(session.clientId);
     if (session.connection === connection) {
-      for (const [filter, subscription] of session.subscriptions) this.router.remove(filter, session, subscription);
+      for (const [filter, subscription] of session.subscriptionEntries()) this.router.remove(filter, session, subscription);
       session.detach();
     }
     connectionEnded(this, connection, session);
@@ -231,7 +235,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
 
   /** Puts a session's subscriptions into the trie (its connection is attached). */
   activate(session: Session): void {
-    for (const [filter, subscription] of session.subscriptions) this.router.add(filter, session, subscription);
+    for (const [filter, subscription] of session.subscriptionEntries()) this.router.add(filter, session, subscription);
   }
 
   /** Adds or replaces a subscription; returns true if the filter is new for the session. */
@@ -243,6 +247,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   }
 
   unsubscribe(session: Session, filter: string): boolean {
+    if (session.subscriptionCount === 0) return false;
     const subscription = session.subscriptions.get(filter);
     if (!subscription) return false;
     session.subscriptions.delete(filter);
@@ -341,6 +346,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
       connection.close('broker shutting down', ReasonCode.SERVER_SHUTTING_DOWN);
     }
     await Promise.all(closed);
+    this.timers.clear();
   }
 }
 

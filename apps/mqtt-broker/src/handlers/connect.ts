@@ -162,7 +162,7 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
       session.resume();
       // after CONNACK, so the retained messages of auto-subscriptions follow it
       if (ctx.rules) applyAutoSubscribe(ctx, session, ctx.rules.autoSubscribeRules, { clientId, username });
-      connection.logger.debug({ clientId, version, keepAlive, present, expiry }, 'client connected');
+      connection.debug({ clientId, version, keepAlive, present, expiry }, 'client connected');
       connection.resume();
     },
     (err: unknown) => {

@@ -79,13 +79,14 @@ const READ_BATCH = 500;
 /** session expiry value meaning "never" (MQTT 5 0xFFFFFFFF, or a 3.x persistent session without a configured max). */
 export const NEVER_EXPIRES = -1;
 
+/** What an empty collection of a session reads as before it exists: most sessions of a large fleet never need some
+ * of them (a publisher has no subscriptions, a QoS 0 client nothing in flight), so they are made on first write. */
+const NO_INFLIGHT: ReadonlyMap<number, InflightMessage> = new Map();
+
 export class Session {
-  /** topic filter → subscription, mirrored in the broker's trie while a connection is attached. */
-  readonly subscriptions = new Map<string, Subscription>();
-  /** outgoing QoS 1/2 messages by packet id, in the order they were sent (= log order). */
-  readonly inflight = new Map<number, InflightMessage>();
-  /** incoming QoS 2 packet ids already delivered and answered with PUBREC, until the client's PUBREL. */
-  readonly awaitingRelease = new Set<number>();
+  private subs: Map<string, Subscription> | undefined;
+  private outgoing: Map<number, InflightMessage> | undefined;
+  private awaiting: Set<number> | undefined;
   connection: SessionLink | undefined;
   /** session expiry interval in seconds: 0 ends the session with its connection, NEVER_EXPIRES never. */
   expiry = 0;
@@ -95,14 +96,14 @@ export class Session {
   expiryTimer: NodeJS.Timeout | undefined;
 
   /** log offsets of released QoS 2 messages restored from storage: never sent again (they are in `inflight`). */
-  private readonly releasedOffsets = new Set<number>();
+  private releasedOffsets: Set<number> | undefined;
   /** true: messages arrive from routing; false: catching up from the log at `position`. */
   private live = true;
   /** the next log offset to read while catching up. */
   position: number;
   private reading = false;
-  /** retained messages (sent on subscribe) waiting for room in the in-flight window. */
-  private readonly retainedBacklog: { message: OutgoingPublish; qos: QoS; ids: number[] | undefined }[] = [];
+  /** retained messages (sent on subscribe) waiting for room in the in-flight window; undefined while none wait. */
+  private retainedBacklog: { message: OutgoingPublish; qos: QoS; ids: number[] | undefined }[] | undefined;
   private nextPacketId = 1;
   private committed = -1;
   private committing = false;
@@ -119,6 +120,43 @@ export class Session {
     return this.expiry !== 0;
   }
 
+  /** topic filter → subscription, mirrored in the broker's trie while a connection is attached. */
+  get subscriptions(): Map<string, Subscription> {
+    return (this.subs ??= new Map());
+  }
+
+  /** outgoing QoS 1/2 messages by packet id, in the order they were sent (= log order). */
+  get inflight(): Map<number, InflightMessage> {
+    return (this.outgoing ??= new Map());
+  }
+
+  /** incoming QoS 2 packet ids already delivered and answered with PUBREC, until the client's PUBREL. */
+  get awaitingRelease(): Set<number> {
+    return (this.awaiting ??= new Set());
+  }
+
+  get subscriptionCount(): number {
+    return this.subs?.size ?? 0;
+  }
+
+  get inflightCount(): number {
+    return this.outgoing?.size ?? 0;
+  }
+
+  get awaitingReleaseCount(): number {
+    return this.awaiting?.size ?? 0;
+  }
+
+  /** The subscriptions, without making the map when there are none. */
+  subscriptionEntries(): Iterable<[string, Subscription]> {
+    return this.subs ?? [];
+  }
+
+  /** The in-flight messages, without making the map when there are none. */
+  private inflightMessages(): Iterable<InflightMessage> {
+    return (this.outgoing ?? NO_INFLIGHT).values();
+  }
+
   /** QoS 1/2 messages in flight at most: ours, or the client's Receive Maximum (MQTT-3.3.4-9). */
   private windowOf(connection: SessionLink): number {
     const max = this.broker.settings.maxInflight;
@@ -128,13 +166,13 @@ export class Session {
   /** Live delivery from Broker.publish. False when the message was not sent now (it may still be, from the log). */
   deliver(message: OutgoingPublish, qos: QoS, retain: boolean, ids?: number[]): boolean {
     if (!this.live) return false;
-    if (this.releasedOffsets.size > 0 && this.releasedOffsets.has(message.offset)) return true;
+    if (this.releasedOffsets !== undefined && this.releasedOffsets.has(message.offset)) return true;
     const connection = this.connection!;
     if (qos === 0) {
       if (!connection.canAcceptMessage()) return false;
       return this.send(connection, message, 0, retain, message.offset, ids);
     }
-    if (this.inflight.size >= this.windowOf(connection) || connection.congested) {
+    if (this.inflightCount >= this.windowOf(connection) || connection.congested) {
       if (message.offset < 0) return false; // not in the log: nothing to catch up from
       this.catchUpFrom(message.offset);
       return false;
@@ -147,7 +185,7 @@ export class Session {
   deliverShared(message: OutgoingPublish, qos: QoS, retain: boolean, ids: number[] | undefined): boolean {
     const connection = this.connection;
     if (!this.live || !connection || connection.isClosing || connection.congested) return false;
-    if (qos > 0 && this.inflight.size >= this.windowOf(connection)) return false;
+    if (qos > 0 && this.inflightCount >= this.windowOf(connection)) return false;
     return this.send(connection, message, qos, retain, -1, ids);
   }
 
@@ -155,8 +193,8 @@ export class Session {
   deliverRetained(message: OutgoingPublish, qos: QoS, ids: number[] | undefined): void {
     const connection = this.connection;
     if (!connection) return;
-    if (qos > 0 && (this.inflight.size >= this.windowOf(connection) || this.retainedBacklog.length > 0)) {
-      this.retainedBacklog.push({ message, qos, ids });
+    if (qos > 0 && (this.inflightCount >= this.windowOf(connection) || this.retainedBacklog !== undefined)) {
+      (this.retainedBacklog ??= []).push({ message, qos, ids });
       return;
     }
     if (this.send(connection, message, qos, true, -1, ids)) this.broker.stats.messagesSent++;
@@ -176,7 +214,7 @@ export class Session {
   resume(): void {
     const connection = this.connection;
     if (!connection) return;
-    for (const message of this.inflight.values()) {
+    for (const message of this.inflightMessages()) {
       if (message.released) {
         connection.write(ackPacket(PUBREL, message.packetId));
         continue;
@@ -195,19 +233,19 @@ export class Session {
       this.live = false;
       this.position = this.broker.log.nextOffset;
     }
-    this.retainedBacklog.length = 0;
+    this.retainedBacklog = undefined;
   }
 
   /** PUBACK, PUBCOMP, or a failed PUBREC: the message leaves the window. */
   finish(packetId: number): boolean {
-    if (!this.inflight.delete(packetId)) return false;
+    if (this.outgoing === undefined || !this.outgoing.delete(packetId)) return false;
     this.windowOpened();
     return true;
   }
 
   /** PUBREC for an outgoing QoS 2 message: answer PUBREL and remember it was released. */
   release(packetId: number): boolean {
-    const message = this.inflight.get(packetId);
+    const message = this.outgoing?.get(packetId);
     if (!message || message.qos !== 2) return false;
     message.released = true;
     return true;
@@ -261,7 +299,7 @@ export class Session {
     for (const [offset, packetId] of released) {
       if (offset < this.position || this.inflight.has(packetId)) continue;
       this.inflight.set(packetId, { packetId, offset, qos: 2, message: undefined, retain: false, ids: undefined, released: true });
-      this.releasedOffsets.add(offset);
+      (this.releasedOffsets ??= new Set()).add(offset);
     }
   }
 
@@ -273,17 +311,19 @@ export class Session {
   }
 
   private commitPoint(): number {
-    for (const message of this.inflight.values()) if (message.offset >= 0) return message.offset;
+    for (const message of this.inflightMessages()) if (message.offset >= 0) return message.offset;
     return this.live && this.connection ? this.broker.log.nextOffset : this.position;
   }
 
   private windowOpened(): void {
     const connection = this.connection;
     if (!connection) return;
-    while (this.retainedBacklog.length > 0 && this.inflight.size < this.windowOf(connection)) {
-      const { message, qos, ids } = this.retainedBacklog.shift()!;
+    const backlog = this.retainedBacklog;
+    while (backlog !== undefined && backlog.length > 0 && this.inflightCount < this.windowOf(connection)) {
+      const { message, qos, ids } = backlog.shift()!;
       if (this.send(connection, message, qos, true, -1, ids)) this.broker.stats.messagesSent++;
     }
+    if (backlog !== undefined && backlog.length === 0 && this.retainedBacklog === backlog) this.retainedBacklog = undefined;
     if (!this.live) void this.readLog();
   }
 
@@ -301,7 +341,7 @@ export class Session {
       const log = this.broker.log;
       while (this.connection && !this.live) {
         const connection = this.connection;
-        if (this.inflight.size >= this.windowOf(connection) || this.retainedBacklog.length > 0) return; // an ack resumes us
+        if (this.inflightCount >= this.windowOf(connection) || this.retainedBacklog !== undefined) return; // an ack resumes us
         if (connection.congested) {
           await connection.waitForDrain();
           continue;
@@ -347,13 +387,18 @@ export class Session {
   /** Sends a message read from the log if it matches; false when there is no room for it now (try again later). */
   private consider(connection: SessionLink, message: OutgoingPublish): boolean {
     // released before a crash or takeover: its PUBREL was sent again instead
-    if (this.releasedOffsets.size > 0 && this.releasedOffsets.delete(message.offset)) return true;
+    if (this.releasedOffsets !== undefined && this.releasedOffsets.delete(message.offset)) {
+      if (this.releasedOffsets.size === 0) this.releasedOffsets = undefined;
+      return true;
+    }
     let qos = -1;
     let retain = false;
     let ids: number[] | undefined;
     const messageQos = message.qos;
     let levels: string[] | undefined;
-    for (const sub of this.subscriptions.values()) {
+    const subs = this.subs;
+    if (subs === undefined) return true;
+    for (const sub of subs.values()) {
       // shared subscriptions are served by routing only: a member reading the log would take every message
       if (sub.share !== undefined) continue;
       if (qos >= sub.qos && qos >= messageQos && sub.identifier === undefined) continue;
@@ -372,7 +417,7 @@ export class Session {
       return true;
     }
     if (connection.congested) return false;
-    if (qos > 0 && this.inflight.size >= this.windowOf(connection)) return false;
+    if (qos > 0 && this.inflightCount >= this.windowOf(connection)) return false;
     const forwardable = message.forwardableAt(Date.now());
     if (!forwardable) return true; // expired while waiting (MQTT-3.3.2-5)
     if (this.send(connection, forwardable, qos as QoS, retain, message.offset, ids)) this.broker.stats.messagesSent++;
@@ -438,7 +483,7 @@ export class Session {
     for (let tries = 0; tries < MAX_PACKET_ID; tries++) {
       const id = this.nextPacketId;
       this.nextPacketId = id === MAX_PACKET_ID ? 1 : id + 1;
-      if (!this.inflight.has(id)) return id;
+      if (this.outgoing === undefined || !this.outgoing.has(id)) return id;
     }
     return 0;
   }

@@ -11,7 +11,8 @@ export class AckQueue {
   private slots: AckSlot[] = [];
   private head = 0;
 
-  constructor(private readonly write: (bytes: Buffer) => void) {}
+  /** `out`: where settled acknowledgements are written (the connection). */
+  constructor(private readonly out: { write(bytes: Buffer): void }) {}
 
   /** Reserves the next place in line. */
   reserve(): AckSlot {
@@ -27,7 +28,7 @@ export class AckQueue {
     const slots = this.slots;
     while (this.head < slots.length && slots[this.head]!.settled) {
       const ready = slots[this.head++]!;
-      if (ready.bytes) this.write(ready.bytes);
+      if (ready.bytes) this.out.write(ready.bytes);
     }
     if (this.head === slots.length) {
       this.slots = [];

@@ -8,6 +8,12 @@
 // Writes are coalesced per event-loop turn (CoalescingWriter of @robustmq/common): everything written to a connection
 // while the current I/O callbacks run (every PUBLISH routed to it, every PUBACK that became ready) goes to the socket
 // as one write in the check phase right after, instead of one syscall per packet.
+//
+// A broker holds tens of thousands of mostly idle connections, so an idle one must cost little (issue 16): no
+// closure or Node timer of its own — the socket's listeners are shared functions that find their Connection through
+// a symbol on the stream, the decoder calls methods of this class, and the connect timeout and keep-alive are
+// entries of the broker's one TimerWheel — and what only some connections need (the child logger, the
+// acknowledgement queue, held packets) is created on first use.
 import type { ClientIdentity } from '../auth/access-control.js';
 import type { Duplex } from 'node:stream';
 import { CoalescingWriter, type Logger } from '@robustmq/common';
@@ -19,6 +25,7 @@ import { ReasonCode } from '../packets/reason-codes.js';
 import type { Session, WillMessage } from '../session/session.js';
 import type { OutboundAliases } from './topic-alias.js';
 import type { ClientLimits, PublishLimiter } from '../limits/client-limits.js';
+import type { TimerWheel, WheelEntry } from './timer-wheel.js';
 
 export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
 
@@ -40,6 +47,8 @@ export interface ConnectionHost {
   publishBacklogged(): boolean;
   /** Calls back once accepted messages no longer pile up. */
   onPublishRelief(callback: () => void): void;
+  /** the one timer of every connection's connect timeout and keep-alive. */
+  readonly timers: TimerWheel;
 }
 
 /** A closing socket that does not finish its FIN exchange in time is destroyed. */
@@ -47,19 +56,34 @@ const CLOSE_GRACE_MS = 1_000;
 
 let nextConnectionId = 1;
 
-export class Connection {
+/** The Connection of a stream, for the stream's listeners (shared by all connections, so none holds a closure). */
+const CONNECTION = Symbol('mqtt.connection');
+type ConnectedStream = Duplex & { [CONNECTION]: Connection };
+
+function onStreamData(this: ConnectedStream, chunk: Buffer): void {
+  const connection = this[CONNECTION];
+  connection.host.stats.bytesReceived += chunk.length;
+  connection.decoder.push(chunk);
+}
+
+function onStreamError(this: ConnectedStream, err: Error): void {
+  this[CONNECTION].debug({ err: err.message }, 'socket error');
+}
+
+function onStreamClose(this: ConnectedStream): void {
+  this[CONNECTION].socketClosed();
+}
+
+export class Connection implements WheelEntry {
   readonly id = nextConnectionId++;
   readonly connectedAt = Date.now();
   readonly remoteAddress: string;
   /** who this client is, for ACL checks; set once CONNECT is accepted */
   identity: ClientIdentity | undefined;
-  readonly logger: Logger;
   /** set by the CONNECT handler once the client is accepted. */
   session: Session | undefined;
   /** the will of this connection, published when it ends without DISCONNECT (or with MQTT 5 reason 0x04). */
   will: WillMessage | undefined;
-  /** acknowledgements of PUBLISH, kept in arrival order while each waits for its storage write. */
-  readonly acks = new AckQueue((bytes) => this.write(bytes));
   /** the version of the CONNECT; packets are encoded with it. */
   protocolVersion: MqttVersion = 4;
   /** the keep-alive in force, in seconds (0 = none). */
@@ -76,13 +100,18 @@ export class Connection {
   outboundAliases: OutboundAliases | undefined;
   /** incoming QoS 1 PUBLISH whose PUBACK has not been sent yet (with the session's QoS 2 ids: Receive Maximum). */
   pendingQos1 = 0;
+  /** the TimerWheel slot of this connection's connect timeout or keep-alive check. */
+  wheelSlot: Set<WheelEntry> | undefined;
+  readonly decoder: MqttDecoder;
   private closing = false;
   /** bytes written this turn, not yet handed to the socket. */
   private readonly out: CoalescingWriter;
-  private lastPacketAt = Date.now();
+  private lastPacketAt = this.connectedAt;
+  /** 1.5 × keep-alive in ms once CONNECT is accepted; 0 before it (the connect timeout runs) or without keep-alive. */
   private keepAliveLimitMs = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly decoder: MqttDecoder;
+  private keepAliveStarted = false;
+  private ackQueue: AckQueue | undefined;
+  private childLogger: Logger | undefined;
   /** packets that arrived while a handler that must finish first (CONNECT) was waiting for storage. */
   private held: Packet[] | undefined;
   /** closeAt's timer. */
@@ -97,28 +126,39 @@ export class Connection {
     readonly socket: Duplex,
     remoteAddress: string,
     readonly transport: Transport,
-    private readonly host: ConnectionHost,
-    logger: Logger,
+    readonly host: ConnectionHost,
+    /** the broker's logger; this connection's child of it is made when first needed. */
+    private readonly baseLogger: Logger,
   ) {
     this.remoteAddress = remoteAddress;
-    this.logger = logger.child({ conn: this.id, remote: this.remoteAddress, transport });
     this.out = new CoalescingWriter(socket);
     this.publishLimiter = host.clientLimits?.publishLimiter();
-    this.decoder = new MqttDecoder({
-      maxPacketSize: host.settings.maxPacketSize,
-      onPacket: (packet) => this.onPacket(packet),
-      onError: (error) => this.onCodecError(error),
-    });
-    socket.on('data', (chunk: Buffer) => {
-      host.stats.bytesReceived += chunk.length;
-      this.decoder.push(chunk);
-    });
-    socket.on('error', (err) => this.logger.debug({ err: err.message }, 'socket error'));
-    socket.on('close', () => this.onSocketClosed());
-    this.timer = setTimeout(
-      () => this.close(`no CONNECT within ${host.settings.connectTimeoutMs} ms`),
-      host.settings.connectTimeoutMs,
-    );
+    this.decoder = new MqttDecoder(this);
+    (socket as ConnectedStream)[CONNECTION] = this;
+    socket.on('data', onStreamData);
+    socket.on('error', onStreamError);
+    socket.on('close', onStreamClose);
+    host.timers.schedule(this, this.connectedAt + host.settings.connectTimeoutMs);
+  }
+
+  /** this connection's logger (its bindings name the connection). */
+  get logger(): Logger {
+    return (this.childLogger ??= this.baseLogger.child({ conn: this.id, remote: this.remoteAddress, transport: this.transport }));
+  }
+
+  /** Logs at debug level without creating this connection's logger when debug is off. */
+  debug(fields: Record<string, unknown>, message: string): void {
+    if (this.baseLogger.isLevelEnabled('debug')) this.logger.debug(fields, message);
+  }
+
+  /** acknowledgements of PUBLISH, kept in arrival order while each waits for its storage write. */
+  get acks(): AckQueue {
+    return (this.ackQueue ??= new AckQueue(this));
+  }
+
+  /** the decoder's limit: larger packets are refused before they are buffered. */
+  get maxPacketSize(): number {
+    return this.host.settings.maxPacketSize;
   }
 
   get isClosing(): boolean {
@@ -222,14 +262,34 @@ export class Connection {
     return undefined;
   }
 
-  /** Starts keep-alive enforcement: no packet for 1.5 × keep-alive closes the connection (MQTT-3.1.2-24). */
+  /** Starts keep-alive enforcement: no packet for 1.5 × keep-alive closes the connection (MQTT-3.1.2-24). Ends the
+   * connect timeout. */
   startKeepAlive(seconds: number): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.keepAliveStarted = true;
     this.keepAliveSeconds = seconds;
-    if (seconds === 0) return;
+    if (seconds === 0) {
+      this.host.timers.cancel(this);
+      return;
+    }
     this.keepAliveLimitMs = seconds * 1500;
-    this.timer = setTimeout(this.checkKeepAlive, this.keepAliveLimitMs);
+    this.host.timers.schedule(this, this.lastPacketAt + this.keepAliveLimitMs);
+  }
+
+  /** The wheel's call at this connection's deadline: before CONNECT was accepted, the connect timeout; after, the
+   * keep-alive check, which re-arms for the last packet's time + 1.5 × keep-alive while the client is active. */
+  onWheelDue(now: number): void {
+    if (this.closing) return;
+    if (!this.keepAliveStarted) {
+      this.close(`no CONNECT within ${this.host.settings.connectTimeoutMs} ms`);
+      return;
+    }
+    if (this.keepAliveLimitMs === 0) return;
+    const due = this.lastPacketAt + this.keepAliveLimitMs;
+    if (now >= due) {
+      this.close(`keep-alive timeout (${this.keepAliveSeconds} s)`, ReasonCode.KEEP_ALIVE_TIMEOUT);
+      return;
+    }
+    this.host.timers.schedule(this, due);
   }
 
   /** Closes the connection at `atMs` (ms since the epoch): credentials that expire end the connection with them. */
@@ -249,9 +309,8 @@ export class Connection {
     if (this.closing) return;
     this.closing = true;
     clearTimeout(this.deadline);
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.logger.debug({ clientId: this.session?.clientId, why }, 'closing connection');
+    this.host.timers.cancel(this);
+    this.debug({ clientId: this.session?.clientId, why }, 'closing connection');
     this.flushWrites(); // what was written before the close goes out before DISCONNECT and FIN
     if (v5ReasonCode !== undefined && this.session && this.protocolVersion === 5) {
       const disconnect = this.encode({ cmd: 'disconnect', reasonCode: v5ReasonCode, properties: this.reason(why, true) });
@@ -263,7 +322,8 @@ export class Connection {
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
-  private onPacket(packet: Packet): void {
+  /** The decoder's call for each packet (it is also how held and throttled packets are replayed). */
+  onPacket(packet: Packet): void {
     if (this.closing) return;
     this.lastPacketAt = Date.now();
     if (this.throttled) {
@@ -329,8 +389,9 @@ export class Connection {
     this.close(why, reasonCode);
   }
 
-  private onCodecError(error: MqttCodecError): void {
-    this.logger.debug({ err: error.message, kind: error.kind, clientId: this.session?.clientId }, 'undecodable input');
+  /** The decoder's call when the input cannot be decoded: nothing more is decoded after it. */
+  onError(error: MqttCodecError): void {
+    this.debug({ err: error.message, kind: error.kind, clientId: this.session?.clientId }, 'undecodable input');
     if (this.closing) return;
     this.host.countViolation(error.kind);
     if (!this.session && error.message === 'Invalid protocol version') {
@@ -345,23 +406,12 @@ export class Connection {
     this.close(`undecodable input: ${error.message}`, error.reasonCode);
   }
 
-  private readonly checkKeepAlive = (): void => {
-    this.timer = undefined;
-    if (this.closing) return;
-    const idle = Date.now() - this.lastPacketAt;
-    if (idle >= this.keepAliveLimitMs) {
-      this.close(`keep-alive timeout (${this.keepAliveSeconds} s)`, ReasonCode.KEEP_ALIVE_TIMEOUT);
-      return;
-    }
-    this.timer = setTimeout(this.checkKeepAlive, this.keepAliveLimitMs - idle);
-  };
-
-  private onSocketClosed(): void {
+  /** The stream closed (its 'close' event). */
+  socketClosed(): void {
     this.closing = true;
     clearTimeout(this.deadline);
     this.out.discard();
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.host.timers.cancel(this);
     this.host.detach(this);
     this.host.connectionClosed(this);
   }

@@ -17,7 +17,8 @@ function flushAll(): void {
 }
 
 export class CoalescingWriter {
-  private out: Buffer[] = [];
+  /** bytes waiting for the end of this turn; undefined while none are (an idle connection holds no array). */
+  private out: Buffer[] | undefined;
   private outBytes = 0;
 
   constructor(private readonly stream: Writable) {}
@@ -29,30 +30,32 @@ export class CoalescingWriter {
 
   /** Queues bytes; they go to the stream together with everything else written in this turn. */
   write(bytes: Buffer): void {
-    if (this.out.length === 0) {
+    if (this.out === undefined) {
+      this.out = [bytes];
       unflushed.push(this);
       if (!flushScheduled) {
         flushScheduled = true;
         setImmediate(flushAll);
       }
+    } else {
+      this.out.push(bytes);
     }
-    this.out.push(bytes);
     this.outBytes += bytes.length;
   }
 
   /** Hands the bytes written this turn to the stream now, as one write. */
   flush(): void {
     const out = this.out;
-    if (out.length === 0) return;
+    if (out === undefined) return;
     const bytes = out.length === 1 ? out[0]! : Buffer.concat(out, this.outBytes);
-    this.out = [];
+    this.out = undefined;
     this.outBytes = 0;
     if (!this.stream.destroyed) this.stream.write(bytes);
   }
 
   /** Drops what was not flushed (the stream is gone). */
   discard(): void {
-    this.out = [];
+    this.out = undefined;
     this.outBytes = 0;
   }
 }

@@ -55,6 +55,10 @@ export interface StreamInfo {
 /** Caps the sockets open at once across every listener it is given to. */
 export class ConnectionGate {
   private openSockets = 0;
+  /** one 'close' listener for every socket admitted, rather than a closure (and a once-wrapper) each. */
+  private readonly release = (): void => {
+    this.openSockets--;
+  };
 
   constructor(
     /** sockets open at once at most; 0 = no cap. */
@@ -73,7 +77,8 @@ export class ConnectionGate {
       return false;
     }
     this.openSockets++;
-    socket.once('close', () => this.openSockets--);
+    // 'close' is emitted once per socket, so `on` needs no once-wrapper
+    socket.on('close', this.release);
     return true;
   }
 }

@@ -2,6 +2,10 @@
 // enforces a maximum packet size before buffering a whole oversized packet, holds every packet to the spec's
 // stateless rules (validate.ts) before mqtt-packet decodes it, and learns the protocol version from CONNECT; and an
 // encoder that writes packets for the connection's negotiated version.
+//
+// A decoder holds no mqtt-packet parser of its own: since it hands mqtt-packet one whole packet at a time, which is
+// parsed synchronously, the decoders of all connections share one (a parser and its buffer-list stream cost ~1.5 KB
+// per idle connection otherwise, issue 16); it holds no buffer while no partial packet is waiting.
 import mqttPacket from 'mqtt-packet';
 import type { Packet, Parser } from 'mqtt-packet';
 
@@ -47,11 +51,34 @@ export class MqttCodecError extends Error {
   }
 }
 
+/** Called as methods of this object, so a connection can pass itself rather than closures of its own. */
 export interface MqttDecoderOptions {
   /** largest packet accepted, in bytes of remaining length; larger ones are rejected as soon as the header is read. */
-  maxPacketSize: number;
-  onPacket: (packet: Packet) => void;
-  onError: (error: MqttCodecError) => void;
+  readonly maxPacketSize: number;
+  onPacket(packet: Packet): void;
+  onError(error: MqttCodecError): void;
+}
+
+type PooledParser = Parser & {
+  settings: { protocolVersion?: number };
+  error: Error | null;
+  /** the decoder whose packet it is parsing now. */
+  owner: MqttDecoder | undefined;
+  // mqtt-packet's own state, read to tell whether the parser is back at the start of a packet
+  _list: { length: number };
+  _stateCounter: number;
+};
+
+/** The parser not in use; a parse that finds none (a packet handler that decodes another connection's input
+ * synchronously) makes one. */
+let freeParser: PooledParser | undefined;
+
+function newParser(): PooledParser {
+  const parser = mqttPacket.parser({ protocolVersion: 4 }) as PooledParser;
+  parser.owner = undefined;
+  parser.on('packet', (packet: Packet) => parser.owner?.parsed(packet));
+  parser.on('error', (err: Error) => parser.owner?.parserFailed(err));
+  return parser;
 }
 
 /**
@@ -63,41 +90,37 @@ export interface MqttDecoderOptions {
  * chunks is joined once, when its last byte has arrived.
  */
 export class MqttDecoder {
-  private readonly parser: Parser & { settings: { protocolVersion?: number } };
   private failed = false;
-  /** received bytes not yet framed into a whole packet. */
-  private chunks: Buffer[] = [];
+  /** the version of the CONNECT: later packets are parsed with it. */
+  private version: MqttVersion = 4;
+  /** received bytes not yet framed into a whole packet; undefined while there are none. */
+  private chunks: Buffer[] | undefined;
   private buffered = 0;
   /** the packet mqtt-packet is decoding, to describe its error. */
   private current: Buffer | undefined;
   private currentHeaderLength = 0;
 
-  constructor(private readonly options: MqttDecoderOptions) {
-    this.parser = mqttPacket.parser({ protocolVersion: 4 }) as MqttDecoder['parser'];
-    this.parser.on('packet', (packet: Packet) => {
-      if (this.failed) return;
-      if (packet.cmd === 'connect') {
-        // mqtt-packet does not switch versions by itself; later packets must be parsed with CONNECT's version.
-        this.parser.settings.protocolVersion = packet.protocolVersion ?? 4;
-      }
-      this.options.onPacket(packet);
-    });
-    this.parser.on('error', (err: Error) => this.parserFailed(err));
-  }
+  constructor(private readonly options: MqttDecoderOptions) {}
 
   get protocolVersion(): MqttVersion {
-    return (this.parser.settings.protocolVersion ?? 4) as MqttVersion;
+    return this.version;
   }
 
   /** Parses a chunk. After an error no more packets are delivered. */
   push(chunk: Buffer): void {
     if (this.failed || chunk.length === 0) return;
-    this.chunks.push(chunk);
+    if (this.chunks === undefined) this.chunks = [chunk];
+    else this.chunks.push(chunk);
     this.buffered += chunk.length;
+    this.frame(this.chunks);
+    if (this.buffered === 0) this.chunks = undefined;
+  }
+
+  private frame(chunks: Buffer[]): void {
     while (!this.failed && this.buffered > 0) {
-      let head = this.chunks[0]!;
+      let head = chunks[0]!;
       // the fixed header is at most 5 bytes; join the first chunks when it straddles them
-      if (head.length < 5 && this.chunks.length > 1) head = this.join();
+      if (head.length < 5 && chunks.length > 1) head = this.join(chunks);
       const header = readFixedHeader(head);
       if (header === undefined) return; // wait for more header bytes
       if (typeof header === 'string') {
@@ -111,10 +134,10 @@ export class MqttDecoder {
       }
       const total = header.length + header.remaining;
       if (this.buffered < total) return; // wait for the rest of the packet
-      if (head.length < total) head = this.join();
+      if (head.length < total) head = this.join(chunks);
       const packet = total === head.length ? head : head.subarray(0, total);
-      if (total === head.length) this.chunks.shift();
-      else this.chunks[0] = head.subarray(total);
+      if (total === head.length) chunks.shift();
+      else chunks[0] = head.subarray(total);
       this.buffered -= total;
       this.deliver(packet, header.length);
     }
@@ -130,16 +153,32 @@ export class MqttDecoder {
     }
     this.current = packet;
     this.currentHeaderLength = headerLength;
+    const parser = freeParser ?? newParser();
+    freeParser = undefined;
+    parser.owner = this;
+    // mqtt-packet does not switch versions by itself; every packet after CONNECT is parsed with CONNECT's version
+    parser.settings.protocolVersion = this.version;
     try {
-      this.parser.parse(packet);
+      parser.parse(packet);
     } catch (err) {
       // mqtt-packet reports most problems through 'error', but a few malformed inputs throw instead.
       this.parserFailed(err as Error);
     }
+    parser.owner = undefined;
+    // a parser left inside a packet (an error, a throwing handler) is not reused: its state is not the start
+    if (parser._list.length === 0 && parser._stateCounter === 0 && !parser.error) freeParser = parser;
     this.current = undefined;
   }
 
-  private parserFailed(err: Error): void {
+  /** The shared parser decoded this decoder's packet. */
+  parsed(packet: Packet): void {
+    if (this.failed) return;
+    if (packet.cmd === 'connect') this.version = (packet.protocolVersion ?? 4) as MqttVersion;
+    this.options.onPacket(packet);
+  }
+
+  /** The shared parser refused this decoder's packet (or threw). */
+  parserFailed(err: Error): void {
     const packet = this.current;
     const type = packet ? packet[0]! >> 4 : undefined;
     const level = packet && type === 1 ? connectLevel(packet, this.currentHeaderLength) : undefined;
@@ -147,16 +186,17 @@ export class MqttDecoder {
   }
 
   /** Joins the buffered chunks into one. */
-  private join(): Buffer {
-    const joined = Buffer.concat(this.chunks, this.buffered);
-    this.chunks = [joined];
+  private join(chunks: Buffer[]): Buffer {
+    const joined = Buffer.concat(chunks, this.buffered);
+    chunks.length = 1;
+    chunks[0] = joined;
     return joined;
   }
 
   private fail(error: MqttCodecError): void {
     if (this.failed) return;
     this.failed = true;
-    this.chunks = [];
+    this.chunks = undefined;
     this.buffered = 0;
     this.options.onError(error);
   }

@@ -1,0 +1,42 @@
+// The broker's one timer for every connection's deadline: an entry is never called before its due time, about a
+// tick after it at most, and not at all once cancelled or moved.
+import { describe, expect, it } from 'vitest';
+import { TimerWheel, type WheelEntry } from '../src/transport/timer-wheel.js';
+
+function entry(calls: number[]): WheelEntry {
+  return { wheelSlot: undefined, onWheelDue: (now) => calls.push(now) };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('TimerWheel', () => {
+  it('calls entries at or after their due time, skips cancelled ones and stops when empty', async () => {
+    const errors: unknown[] = [];
+    const wheel = new TimerWheel((err) => errors.push(err), 20);
+    const due = Date.now() + 100;
+    const early: number[] = [];
+    const cancelled: number[] = [];
+    const moved: number[] = [];
+    const a = entry(early);
+    const b = entry(cancelled);
+    const c = entry(moved);
+    wheel.schedule(a, due);
+    wheel.schedule(b, due);
+    wheel.schedule(c, due);
+    wheel.cancel(b);
+    wheel.schedule(c, due + 200); // rescheduling replaces the earlier slot
+    const throwing: WheelEntry = { wheelSlot: undefined, onWheelDue: () => { throw new Error('boom'); } };
+    wheel.schedule(throwing, due);
+    await sleep(180);
+    expect(early).toHaveLength(1);
+    expect(early[0]).toBeGreaterThanOrEqual(due);
+    expect(cancelled).toHaveLength(0);
+    expect(moved).toHaveLength(0);
+    expect(errors).toHaveLength(1);
+    await sleep(200);
+    expect(moved).toHaveLength(1);
+    expect(moved[0]).toBeGreaterThanOrEqual(due + 200);
+    expect(wheel.size).toBe(0);
+    wheel.clear();
+  });
+});
