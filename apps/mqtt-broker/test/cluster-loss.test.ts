@@ -3,13 +3,14 @@
 // three brokers; mid-stream broker 1 is SIGKILLed (its clients reconnect to the others), then the placement leader,
 // then a journal server. Every message acknowledged to its publisher must reach every subscriber — QoS 1 at least
 // once, QoS 2 exactly once — in publish order per publisher and topic. The test prints what it counted. Then the will
-// of a client whose broker is SIGKILLed reaches a subscriber on another broker, once.
+// of a client whose broker is SIGKILLed reaches a subscriber on another broker, once; and a QoS 2 message whose
+// publisher never saw its broker's PUBREC, resent to another broker after that broker's SIGKILL, is delivered once.
 //
 // The stream is small here (seconds); the full size of issue 13 runs by hand:
 //   CLUSTER_LOSS_QOS1=50000 CLUSTER_LOSS_QOS2=5000 npx vitest run apps/mqtt-broker/test/cluster-loss.test.ts
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { ProcessCluster, buildOnce, sleep, waitFor } from '@robustmq/testing';
+import { ProcessCluster, RawClient, buildOnce, connectPacket, sleep, waitFor } from '@robustmq/testing';
 
 const QOS1 = Number(process.env.CLUSTER_LOSS_QOS1 ?? 1500);
 const QOS2 = Number(process.env.CLUSTER_LOSS_QOS2 ?? 300);
@@ -233,4 +234,39 @@ test('the wills of clients whose broker is SIGKILLed are published once, on anot
   await waitFor('the wills on broker 2', () => wills.length >= 2, { timeoutMs: 20_000 });
   await sleep(2_000);
   expect(wills.sort()).toEqual(['gone', 'gone-clean']);
+}, 60_000);
+
+test('a QoS 2 message resent to another broker after its broker was SIGKILLed before the PUBREC reached the client is delivered once', async () => {
+  // (after the tests above: broker 2 is left; broker 4 joins for this test)
+  const broker4 = await cluster.addBroker(4);
+  const watcher = await connect('qos2-watcher', 2);
+  const got: string[] = [];
+  watcher.on('message', (topic, payload) => {
+    if (topic === 'once/resent') got.push(payload.toString());
+  });
+  await watcher.subscribeAsync('once/resent', { qos: 2 });
+  const publish = { cmd: 'publish', topic: 'once/resent', payload: Buffer.from('m7'), qos: 2, messageId: 7, retain: false, dup: false } as const;
+  const first = await RawClient.open(broker4.mqtt, 4);
+  first.send(connectPacket('qos2-resender', { clean: false }));
+  await first.next('connack', 10_000);
+  first.send(publish);
+  // the message is in the log once PUBREC is sent; the client acts as if it had not arrived: its broker dies now
+  await first.next('pubrec', 10_000);
+  await broker4.process.kill('SIGKILL');
+  first.destroy();
+
+  const second = await RawClient.open(cluster.broker(2).mqtt, 4);
+  try {
+    second.send(connectPacket('qos2-resender', { clean: false }));
+    expect(((await second.next('connack', 15_000)) as { sessionPresent: boolean }).sessionPresent).toBe(true);
+    second.send({ ...publish, dup: true });
+    expect((await second.next('pubrec', 10_000)).messageId).toBe(7);
+    second.send({ cmd: 'pubrel', messageId: 7 });
+    await second.next('pubcomp', 10_000);
+    await waitFor('the message at the subscriber', () => got.length >= 1, { timeoutMs: 10_000 });
+    await sleep(1_000);
+    expect(got).toEqual(['m7']);
+  } finally {
+    second.destroy();
+  }
 }, 60_000);
