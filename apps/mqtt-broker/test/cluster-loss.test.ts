@@ -74,7 +74,13 @@ async function publish(client: MqttClient, stream: Stream, onProgress: () => voi
   await Promise.all(Array.from({ length: WINDOW }, worker));
 }
 
+/** which broker (1..3) listens on an MQTT port. */
+function brokerOfPort(port: number): number {
+  return cluster.brokers.find((b) => b.mqtt === port)?.id ?? 0;
+}
+
 test('no acknowledged message is lost when a broker, the placement leader and a journal server are SIGKILLed', async () => {
+  const duplicateSamples: string[] = [];
   // persistent subscribers, one per broker
   const received = new Map<string, Map<string, number[]>>();
   // what a broker's death costs: from SIGKILL of broker 1 to the first message its subscriber gets elsewhere
@@ -86,11 +92,27 @@ test('no acknowledged message is lost when a broker, the placement leader and a 
     const client = await connect(name, broker);
     const byTopic = new Map<string, number[]>();
     received.set(name, byTopic);
-    client.on('message', (topic, payload) => {
+    // where each QoS 2 message came from (broker, packet id, connection number), to say where a duplicate came from
+    const seenQos2 = new Map<string, string>();
+    let connections = 0;
+    let brokerPort = 0;
+    client.on('connect', () => {
+      connections++;
+      brokerPort = (client.options as { port?: number }).port ?? 0;
+    });
+    client.on('message', (topic, payload, packet) => {
       if (sub1LostConnection && sub1ResumedAfterMs < 0 && name === 'sub1') sub1ResumedAfterMs = Date.now() - broker1KilledAt;
       let list = byTopic.get(topic);
       if (!list) byTopic.set(topic, (list = []));
-      list.push(Number(payload.toString()));
+      const seq = Number(payload.toString());
+      list.push(seq);
+      if (packet.qos === 2) {
+        const key = `${topic}#${seq}`;
+        const here = `broker ${brokerOfPort(brokerPort)} id ${packet.messageId} conn ${connections}`;
+        const first = seenQos2.get(key);
+        if (first === undefined) seenQos2.set(key, here);
+        else if (duplicateSamples.length < 10) duplicateSamples.push(`${name} ${key}: first ${first}, again ${here}`);
+      }
     });
     await client.subscribeAsync('loss/#', { qos: 2 });
     if (name === 'sub1') client.on('close', () => (sub1LostConnection = broker1KilledAt > 0));
@@ -187,8 +209,15 @@ test('no acknowledged message is lost when a broker, the placement leader and a 
       }
     }
   }
-  const summary = { sent, acked, delivered, subscribers: 3, duplicatesQos1, duplicatesQos2, duplicatesQos2BySubscriber, lost, lostSamples, outOfOrder, publishSeconds, sub1ResumedAfterMs, kills };
+  const summary = { sent, acked, delivered, subscribers: 3, duplicatesQos1, duplicatesQos2, duplicatesQos2BySubscriber, duplicateSamples, lost, lostSamples, outOfOrder, publishSeconds, sub1ResumedAfterMs, kills };
   console.log(`cluster loss test: ${JSON.stringify(summary)}`);
+  if (duplicatesQos2 > 0) {
+    // what the brokers said about sessions moving, to find where a QoS 2 duplicate came from
+    for (const b of cluster.brokers) {
+      const lines = b.process.output().split('\n').filter((l) => /session|hand|take/i.test(l));
+      console.log(`broker ${b.id} session log:\n${lines.slice(0, 30).join('\n')}`);
+    }
+  }
   expect(acked).toBeGreaterThan(sent * 0.9);
   expect(lost).toBe(0);
   expect(outOfOrder).toBe(0);
