@@ -51,6 +51,12 @@ export const placementCenterConfigSchema = z.strictObject({
     snapshot_entries: z.number().int().min(10, 'must be at least 10').default(10_000),
     ...clusterAuthKeys(),
   }),
+  /** the web console (docs/console.md), served on the HTTP port at `/`. */
+  console: section({
+    enabled: z.boolean().default(true),
+    /** the built console's folder; empty = the one built with this package (apps/console/dist). */
+    dir: z.string().default(''),
+  }),
   log: logSection(),
 });
 
