@@ -240,6 +240,7 @@ export async function startPlacementCenter(
         registry.close();
         clearInterval(compaction);
         await proposer.close();
+        await sm.close();
         await raftLog?.close();
         await engine.close();
         tls?.close();

@@ -81,7 +81,7 @@ export class PlacementStateMachine extends EventEmitter {
   /** Fills the in-memory KV index and request-id filter from the engine (at open and after a snapshot install). */
   private async loadMemoryIndexes(): Promise<void> {
     const kv = new Map<string, Buffer>();
-    for await (const [key, value] of this.engine.scan({ prefix: KEY.kv })) kv.set(key.toString('utf8', KEY.kv.length), value);
+    for await (const [key, value] of this.engine.scan({ prefix: KEY.kv })) kv.set(key.toString('utf8', KEY.kv.length), ownBuffer(value));
     this.kvIndex = kv;
     this.requestIds.clear();
     const base = KEY.dedupIndex.length;
@@ -277,7 +277,7 @@ export class PlacementStateMachine extends EventEmitter {
     else await this.engine.batch(ops, { sync: this.options.sync });
     for (const [key, value] of overlay) {
       if (key.startsWith(KEY.kv)) {
-        if (value) this.kvIndex.set(key.slice(KEY.kv.length), value);
+        if (value) this.kvIndex.set(key.slice(KEY.kv.length), ownBuffer(value));
         else this.kvIndex.delete(key.slice(KEY.kv.length));
       } else if (value && key.startsWith(KEY.dedup)) {
         this.requestIds.add(key.slice(KEY.dedup.length), applied);
@@ -388,6 +388,11 @@ export class PlacementStateMachine extends EventEmitter {
     this.compactedRevision = upTo;
   }
 
+  /** Writes what is still queued behind (before the engine is closed; the engine belongs to the caller). */
+  async close(): Promise<void> {
+    if (this.engine instanceof WriteBehindEngine) await this.engine.close();
+  }
+
   // ---- snapshots (Raft log compaction and InstallSnapshot) ----
 
   /** Every key of the replicated state, as length-prefixed key/value pairs. Call only between applies. */
@@ -425,6 +430,17 @@ export class PlacementStateMachine extends EventEmitter {
 /** Raft's own keys (log, hard state) share the engine but are not part of the state machine's image. */
 export const RAFT_PREFIX = 'raft/';
 const RAFT_PREFIX_END = 'raft0'; // '0' follows '/' in byte order
+
+/**
+ * A record kept for long in the index gets memory of its own: a small Buffer is usually a slice of Node's shared 8 KiB
+ * pool, and holding it would keep the whole slab (and everything else allocated in it) alive.
+ */
+function ownBuffer(b: Buffer): Buffer {
+  if (b.buffer.byteLength === b.length) return b;
+  const own = Buffer.allocUnsafeSlow(b.length);
+  b.copy(own);
+  return own;
+}
 
 function pair(key: Buffer, value: Buffer): Buffer {
   const header = Buffer.alloc(4);
