@@ -388,6 +388,11 @@ export class PlacementStateMachine extends EventEmitter {
     this.compactedRevision = upTo;
   }
 
+  /** Resolves once every applied batch has landed in the engine (they are written behind, coalesced, with Raft). */
+  async flush(): Promise<void> {
+    if (this.engine instanceof WriteBehindEngine) await this.engine.settled();
+  }
+
   /** Writes what is still queued behind (before the engine is closed; the engine belongs to the caller). */
   async close(): Promise<void> {
     if (this.engine instanceof WriteBehindEngine) await this.engine.close();
