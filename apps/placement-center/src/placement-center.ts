@@ -21,13 +21,12 @@ import {
 } from '@robustmq/common';
 import { bindGrpcServer, clusterServerCredentials, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
 import { RaftNode } from '@robustmq/raft/node';
-import { RocksDbRaftStorage } from '@robustmq/raft/rocksdb';
 import { GrpcRaftTransport } from '@robustmq/raft/transport';
 import { clusterMembers, type PlacementCenterConfig } from './config.js';
 import { PlacementStateMachine } from './state/state-machine.js';
 import { LocalProposer, type Proposer } from './state/proposer.js';
 import { RaftProposer, placementApplication } from './state/raft-proposer.js';
-import { openRaftLogEngine } from './state/raft-log-engine.js';
+import { openRaftLogStore, type OpenedRaftLog } from './state/raft-log-store.js';
 import { NodeRegistry } from './cluster/node-registry.js';
 import { clusterServiceHandlers } from './grpc/cluster-service.js';
 import { kvServiceHandlers } from './grpc/kv-service.js';
@@ -84,10 +83,10 @@ export async function startPlacementCenter(
   const server = new grpc.Server(clusterGrpcServerOptions(clusterToken, logger, authRejected));
   let proposer: Proposer;
   let raftNode: RaftNode | undefined;
-  let raftLog: RocksDbEngine | undefined;
+  let raftLog: OpenedRaftLog | undefined;
   if (raftMode) {
-    raftLog = await openRaftLogEngine(config.node.data_dir, engine, logger);
-    const storage = await RocksDbRaftStorage.open(raftLog, 'placement');
+    raftLog = await openRaftLogStore(config.node.data_dir, engine, config.cluster.raft_log_store, logger);
+    const storage = raftLog.storage;
     const transport = new GrpcRaftTransport({
       selfId: config.node.id,
       group: 'placement',
@@ -246,6 +245,7 @@ export async function startPlacementCenter(
         registry.close();
         clearInterval(compaction);
         await proposer.close();
+        await sm.close();
         await raftLog?.close();
         await engine.close();
         tls?.close();
