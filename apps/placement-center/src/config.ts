@@ -54,6 +54,12 @@ export const placementCenterConfigSchema = z.strictObject({
     raft_log_store: z.enum(['auto', 'segment', 'rocksdb']).default('auto'),
     ...clusterAuthKeys(),
   }),
+  /** the web console (docs/console.md), served on the HTTP port at `/`. */
+  console: section({
+    enabled: z.boolean().default(true),
+    /** the built console's folder; empty = the one built with this package (apps/console/dist). */
+    dir: z.string().default(''),
+  }),
   log: logSection(),
 });
 

@@ -33,6 +33,9 @@ import { kvServiceHandlers } from './grpc/kv-service.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { metadataApi } from './http/admin-api.js';
 import { membershipRoutes } from './http/membership-routes.js';
+import { consoleRoutes } from './http/console-routes.js';
+import { builtConsoleDir, consoleStatic } from './http/console-static.js';
+import { DataPlaneAdmin } from './console/data-plane-admin.js';
 import { mqttServiceHandlers } from './grpc/mqtt-service.js';
 import { journalServiceHandlers } from './grpc/journal-service.js';
 import { grpcAuthRejections, grpcMetrics } from './grpc/grpc-metrics.js';
@@ -218,6 +221,8 @@ export async function startPlacementCenter(
   const status = raftNode ? raftStatus(raftNode, sm, self) : singleNodeStatus(sm, self);
   await http.register(metadataApi, { status, ...mqtt, journal });
   if (raftNode) await http.register(membershipRoutes, { node: raftNode, proposer });
+  await http.register(consoleRoutes, { dataPlane: new DataPlaneAdmin(registry) });
+  if (config.console.enabled) await http.register(consoleStatic, { dir: config.console.dir || builtConsoleDir() });
   const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
   warnIfAdminApiOpen(logger, httpAuth, config.network.host, httpPort, 'the placement center');
 
