@@ -25,7 +25,7 @@ export interface SharedGroupInfo {
   members: number;
 }
 
-export interface Router<S extends Subscriber> {
+export interface Router<S extends Subscriber> extends SharedGroupMembers {
   /** subscriptions in routing (plain and shared members). */
   readonly subscriptionCount: number;
   /** Puts one subscription of a connected subscriber into routing. `filter` is the subscriber's key for it. */
@@ -35,6 +35,16 @@ export interface Router<S extends Subscriber> {
    * Returns how many it went to. */
   route(message: OutgoingPublish): number;
   sharedGroups(): SharedGroupInfo[];
+}
+
+/** This broker's shared subscription groups, as the cluster's coordinator sees them. */
+export interface SharedGroupMembers {
+  /** The log offset of the oldest message of group `key` its members here have not acknowledged; undefined when none
+   * (or no such group here). */
+  oldestPending(key: string): number | undefined;
+  /** Gives a message to one member of group `key` here: true if one took it, false if none can now, undefined when
+   * the broker has no members of the group any more. */
+  deliverToGroup(key: string, message: OutgoingPublish): boolean | undefined;
 }
 
 /** Decides which broker of a cluster serves a shared subscription group with a given message, so that each message
@@ -181,5 +191,17 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
 
   sharedGroups(): SharedGroupInfo[] {
     return [...this.groups.values()].map((g) => ({ group: g.group, filter: g.filter, members: g.size }));
+  }
+
+  oldestPending(key: string): number | undefined {
+    return this.groups.get(key)?.oldestPending();
+  }
+
+  deliverToGroup(key: string, message: OutgoingPublish): boolean | undefined {
+    const group = this.groups.get(key);
+    if (!group) return undefined;
+    const delivered = group.deliver(message);
+    if (delivered) this.stats.messagesSent++;
+    return delivered;
   }
 }
