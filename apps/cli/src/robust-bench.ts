@@ -54,7 +54,7 @@ program
   .addOption(
     new Option(
       '--scenarios <list>',
-      `scenarios to run (${SCENARIOS.join(',')}): ordinary = MQTT.js clients, one packet per write; rates = QoS 1 latency at 1k/2k/10k/50k msg/s`,
+      `scenarios to run (${SCENARIOS.join(',')}): ordinary = MQTT.js clients, one packet per write; rates = QoS 1 latency at 1k/2k/10k/50k msg/s; fanin = 10,000 publishers at 1–10 msg/s → 1 subscriber; fanout = 1 publisher → 1,000 subscribers; topics = 100,000 wildcard subscriptions, 100,000 topics`,
     )
       .default([...DEFAULT_SCENARIOS], DEFAULT_SCENARIOS.join(','))
       .argParser(listOf(SCENARIOS, 'scenario')),

@@ -10,6 +10,7 @@ import { CONNECTIONS_CASES } from './connections-scenario.js';
 import { LATENCY_CASES } from './latency-scenario.js';
 import { ORDINARY_CASES } from './ordinary-scenario.js';
 import { RATES_CASES } from './rates-scenario.js';
+import { FANIN_CASES, FANOUT_CASES, TOPICS_CASES } from './scale-scenarios.js';
 import { renderReport, type BenchEnvironment } from './report.js';
 import { THROUGHPUT_CASES } from './throughput-scenario.js';
 
@@ -19,6 +20,9 @@ export const CASES: Record<ScenarioName, BenchCase[]> = {
   connections: CONNECTIONS_CASES,
   ordinary: ORDINARY_CASES,
   rates: RATES_CASES,
+  fanin: FANIN_CASES,
+  fanout: FANOUT_CASES,
+  topics: TOPICS_CASES,
 };
 
 export interface MqttBenchRun {
@@ -37,6 +41,9 @@ function describe(outcome: RunRecord['outcome'], c: BenchCase): string {
   }
   if (c.scenario === 'latency' || c.scenario === 'rates') {
     return `p50 ${m.p50!.toFixed(2)} ms, p99 ${m.p99!.toFixed(2)} ms, max ${m.max!.toFixed(1)} ms, broker CPU ${pct(m.brokerCpuPct)}`;
+  }
+  if (c.scenario === 'fanin' || c.scenario === 'fanout' || c.scenario === 'topics') {
+    return `${Math.round(m.deliveredPerSec!).toLocaleString('en-US')} msg/s delivered, ${Math.round(m.msgPerBrokerCpuSec!).toLocaleString('en-US')} per broker CPU-s, ${m.notDelivered} not delivered`;
   }
   return `${m.connections} connections, ${Math.round(m.bytesPerConnection!).toLocaleString('en-US')} bytes each`;
 }

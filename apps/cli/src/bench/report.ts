@@ -4,6 +4,7 @@ import type { BenchCase, Metrics, MqttBenchOptions, RunRecord, ScenarioName } fr
 import { BROKER_SETUP_NOTES } from './broker-configs.js';
 import { OTHER_BROKERS, type BrokerKind } from './broker-process.js';
 import { EXTRAPOLATE_TO } from './connections-scenario.js';
+import { SCALE_FOOTER, SCALE_ROWS } from './scale-scenarios.js';
 import { median } from './statistics.js';
 import { INFLIGHT_WINDOW, PAYLOAD_BYTES } from './throughput-scenario.js';
 
@@ -297,6 +298,22 @@ export function renderReport(
           options.brokers,
           'RSS = VmRSS of the broker process; per connection = (after − before) / connections held; the extrapolation ' +
             'is before + per connection × 100,000 (a process here may hold at most 20,000 open files).',
+        ),
+      );
+    }
+  }
+  for (const scenario of ['fanin', 'fanout', 'topics'] as const) {
+    if (!options.scenarios.includes(scenario)) continue;
+    for (const c of casesByScenario[scenario]) {
+      sections.push(
+        '',
+        metricRowsSection(
+          `### ${c.label} (${options.durationS} s of publishing, median of ${options.runs} runs)`,
+          SCALE_ROWS.map((r) => ({ ...r, format: fmt[r.format] })),
+          records,
+          c,
+          options.brokers,
+          SCALE_FOOTER,
         ),
       );
     }
