@@ -23,6 +23,9 @@ export function robustmqToml(config: RobustmqBenchConfig): string {
     `tcp_port = ${config.tcpPort}`,
     'ws_enabled = false',
     `http_port = ${config.httpPort}`,
+    // a lone broker on local storage needs few descriptors of its own: let clients have nearly all of the 20,000
+    // this machine allows a process (the default budget keeps a fifth back for storage and the cluster)
+    'max_sockets = 19500',
     '[storage]',
     `type = ${JSON.stringify(config.storage)}`,
     '[placement]',
