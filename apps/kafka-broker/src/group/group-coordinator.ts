@@ -5,7 +5,7 @@
 // with a Kafka error code, never an exception.
 import type { Clock } from './clock.js';
 import { ConsumerGroup } from './consumer-group.js';
-import { ErrorCode } from './error-codes.js';
+import { ErrorCode } from '../error-codes.js';
 import type { OffsetStore } from './offset-store.js';
 import type {
   DescribedGroup,
