@@ -10,7 +10,7 @@
 // the unit tests run it on a fake one.
 import { randomUUID } from 'node:crypto';
 import type { Clock, Timer } from './clock.js';
-import { ErrorCode } from '../error-codes.js';
+import { ErrorCode } from '@robustmq/protocol/kafka';
 import type {
   DescribedGroup,
   GroupProtocol,

@@ -5,7 +5,7 @@
 // with a Kafka error code, never an exception.
 import type { Clock } from './clock.js';
 import { ConsumerGroup } from './consumer-group.js';
-import { ErrorCode } from '../error-codes.js';
+import { ErrorCode } from '@robustmq/protocol/kafka';
 import type { OffsetStore } from './offset-store.js';
 import type {
   DescribedGroup,
@@ -199,16 +199,16 @@ export class GroupCoordinator {
   }
 
   async offsetFetch(req: OffsetFetchRequest): Promise<OffsetFetchResponse> {
+    // a group-level error is also given to every asked partition: OffsetFetch v0/v1 have no top-level error field
+    const failed = (errorCode: number): OffsetFetchResponse => ({
+      errorCode,
+      topics: (req.topics ?? []).map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: null, errorCode })),
+      })),
+    });
     const pre = this.precheck(req.groupId);
-    if (pre !== ErrorCode.NONE) {
-      return {
-        errorCode: pre,
-        topics: (req.topics ?? []).map((t) => ({
-          name: t.name,
-          partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: null, errorCode: pre })),
-        })),
-      };
-    }
+    if (pre !== ErrorCode.NONE) return failed(pre);
     let stored;
     try {
       stored = await this.offsets.fetch(
@@ -217,7 +217,8 @@ export class GroupCoordinator {
       );
     } catch (err) {
       this.onStoreError(err);
-      return { errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, topics: [] };
+      // retriable: the consumer asks again
+      return failed(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
     }
     const byKey = new Map(stored.map((s) => [`${s.topic}/${s.partition}`, s]));
     const topics =

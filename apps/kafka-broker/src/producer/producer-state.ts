@@ -14,7 +14,7 @@
 // before its first idempotent batch), so it lives exactly as long as the data it protects. The check and the append
 // of one partition's idempotent batches run one at a time (a promise chain per partition): a batch is judged
 // against everything stored before it, and a failed append leaves no trace, so its retry is judged afresh.
-import { ErrorCode } from '../error-codes.js';
+import { ErrorCode } from '@robustmq/protocol/kafka';
 
 /** The producer fields of a record batch (v2 header). */
 export interface ProducerBatch {

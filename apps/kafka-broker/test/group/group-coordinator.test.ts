@@ -2,7 +2,7 @@
 // initial-delay / sync timeouts and offset commits, each step with the error code Kafka's coordinator gives there.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/group/clock.js';
-import { ErrorCode } from '../../src/error-codes.js';
+import { ErrorCode } from '@robustmq/protocol/kafka';
 import { GroupCoordinator, type GroupCoordinatorConfig } from '../../src/group/group-coordinator.js';
 import { MemoryOffsetStore } from '../../src/group/offset-store.js';
 import type { JoinGroupRequest, JoinGroupResponse } from '../../src/group/types.js';

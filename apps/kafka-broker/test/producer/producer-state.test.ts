@@ -1,7 +1,7 @@
 // Idempotent produce's sequence checks (the calls Kafka's ProducerAppendInfo makes) and the per-partition chain that
 // stores each batch once, rebuilt from the log after a restart.
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/error-codes.js';
+import { ErrorCode } from '@robustmq/protocol/kafka';
 import { IdempotentProducers, PartitionProducers, type AppendedBatch, type ProducerBatch } from '../../src/producer/producer-state.js';
 
 const batch = (baseSequence: number, recordCount = 2, producerEpoch = 0, producerId = 7): ProducerBatch => ({ producerId, producerEpoch, baseSequence, recordCount });
