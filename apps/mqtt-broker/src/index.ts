@@ -6,6 +6,7 @@ export { TopicTrie } from './routing/topic-trie.js';
 export { isValidTopicFilter, isValidTopicName } from './routing/topic-validation.js';
 export { SessionPersistence, type SessionRecord, type StoredSubscription } from './storage/session-persistence.js';
 export { MessageLog, MESSAGE_SHARD } from './storage/message-log.js';
+export { mqttBrokerService } from './service.js';
 // the message log's record format and topic matching, for the Kafka broker's MQTT ↔ Kafka bridge, which reads and
 // writes the cluster's message shard (cluster/shared-log.ts) as one more broker would
 export { OutgoingPublish, type ForwardedProperties } from './packets/outgoing-publish.js';
