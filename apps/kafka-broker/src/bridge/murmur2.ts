@@ -18,17 +18,14 @@ export function murmur2(data: Buffer): number {
     h = Math.imul(h, M);
     h ^= k;
   }
+  // the 1-3 bytes after the last full word, as Java's switch with fall-through does them
   const tail = length & ~3;
-  switch (length & 3) {
-    case 3:
-      h ^= data[tail + 2]! << 16;
-    // falls through
-    case 2:
-      h ^= data[tail + 1]! << 8;
-    // falls through
-    case 1:
-      h ^= data[tail]!;
-      h = Math.imul(h, M);
+  const left = length & 3;
+  if (left === 3) h ^= data[tail + 2]! << 16;
+  if (left >= 2) h ^= data[tail + 1]! << 8;
+  if (left >= 1) {
+    h ^= data[tail]!;
+    h = Math.imul(h, M);
   }
   h ^= h >>> 13;
   h = Math.imul(h, M);

@@ -23,7 +23,7 @@ export class CoordinatorPlacement {
   constructor(
     private readonly selfId: number,
     /** the live kafka-broker nodes, this one included (a cached view, refreshed by the caller). */
-    private readonly brokers: () => BrokerAddress[],
+    private readonly brokers: () => readonly BrokerAddress[],
   ) {}
 
   /** the coordinator of a group (or transactional id), or undefined while no broker is known. */
