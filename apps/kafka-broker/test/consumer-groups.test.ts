@@ -47,7 +47,7 @@ interface Member {
   assigned: number[];
 }
 
-async function member(bootstrap: string, group: string, topic: string, name: string): Promise<Member> {
+async function member(bootstrap: string, group: string, topic: string, name: string, commit: { autoCommitThreshold?: number } = {}): Promise<Member> {
   const consumer = client(bootstrap, name).consumer({ groupId: group, sessionTimeout: 3_000, rebalanceTimeout: 3_000, heartbeatInterval: 200, maxWaitTimeInMs: 200 });
   const m: Member = { consumer, got: [], assigned: [] };
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
@@ -55,7 +55,7 @@ async function member(bootstrap: string, group: string, topic: string, name: str
   });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ autoCommitInterval: 100, eachMessage: async ({ message }: EachMessagePayload) => void m.got.push(message.value!.toString()) });
+  await consumer.run({ autoCommitInterval: 100, ...commit, eachMessage: async ({ message }: EachMessagePayload) => void m.got.push(message.value!.toString()) });
   return m;
 }
 
@@ -99,6 +99,51 @@ describe('consumer groups', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(c.got.sort()).toEqual(Array.from({ length: 8 }, (_, i) => `m${60 + i}`).sort());
     await c.consumer.disconnect();
+  });
+
+  it('kafkajs: three members joining and leaving while records stream in; committed offsets lose nothing and repeat nothing', async () => {
+    const topic = 'cg-three';
+    const admin = client(broker.bootstrap, 'admin').admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }] });
+    await admin.disconnect();
+    const producer = client(broker.bootstrap, 'streamer').producer();
+    await producer.connect();
+    let sent = 0;
+    let streaming = true;
+    const stream = (async () => {
+      while (streaming) {
+        await producer.send({ topic, messages: Array.from({ length: 6 }, (_, i) => ({ partition: i, value: `s${sent + i}` })) });
+        sent += 6;
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    })();
+    const members: Member[] = [];
+    const join = async (name: string) => {
+      const m = await member(broker.bootstrap, 'g-three', topic, name, { autoCommitThreshold: 1 });
+      members.push(m);
+      return m;
+    };
+    const a = await join('a');
+    await waitFor('a owns all six partitions', () => a.assigned.length === 6);
+    const b = await join('b');
+    await waitFor('a and b split them', () => a.assigned.length === 3 && b.assigned.length === 3);
+    const c = await join('c');
+    await waitFor('three members, two partitions each', () => [a, b, c].every((m) => m.assigned.length === 2));
+    await b.consumer.disconnect();
+    await waitFor('a and c split them', () => a.assigned.length === 3 && c.assigned.length === 3);
+    await a.consumer.disconnect();
+    await waitFor('c owns all six', () => c.assigned.length === 6);
+    streaming = false;
+    await stream;
+    await producer.disconnect();
+    const consumed = () => members.reduce((n, m) => n + m.got.length, 0);
+    await waitFor('every streamed record consumed', () => consumed() >= sent, { timeoutMs: 20_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    await c.consumer.disconnect();
+    const all = members.flatMap((m) => m.got);
+    expect(new Set(all).size).toBe(sent);
+    expect(all.length - sent).toBe(0);
   });
 
   it('kcat -G (librdkafka): a balanced consumer group reads everything once and resumes after its commits', async () => {
@@ -145,12 +190,15 @@ c.close()
       return JSON.parse(stdout) as { got: string[]; assigned: number[] };
     };
     const all = Array.from({ length: 30 }, (_, i) => `m${i}`).sort();
-    for (const assignor of ['range', 'roundrobin']) {
-      const first = await python(`g-python-${assignor}`, assignor);
-      expect(first.assigned).toEqual([0, 1, 2]);
-      expect(first.got.slice().sort()).toEqual(all);
-      const again = await python(`g-python-${assignor}`, assignor);
-      expect(again.got).toEqual([]);
-    }
+    // the two assignors in two groups at once
+    await Promise.all(
+      ['range', 'roundrobin'].map(async (assignor) => {
+        const first = await python(`g-python-${assignor}`, assignor);
+        expect(first.assigned).toEqual([0, 1, 2]);
+        expect(first.got.slice().sort()).toEqual(all);
+        const again = await python(`g-python-${assignor}`, assignor);
+        expect(again.got).toEqual([]);
+      }),
+    );
   });
 });
