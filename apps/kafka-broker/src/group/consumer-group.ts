@@ -27,8 +27,6 @@ export interface GroupTimeouts {
    * the rebalance timeout) for more members before its first generation, so a fleet starting together gets one
    * rebalance instead of one per member. */
   initialRebalanceDelayMs: number;
-  /** how long a member id handed out with MEMBER_ID_REQUIRED stays valid without the member joining with it. */
-  pendingMemberTimeoutMs: number;
 }
 
 type JoinCallback = (response: JoinGroupResponse) => void;
@@ -102,6 +100,11 @@ export class ConsumerGroup {
     return this.protocolType;
   }
 
+  /** members plus member ids handed out and not joined with yet: what a group's size limit counts. */
+  get size(): number {
+    return this.members.size + this.pending.size;
+  }
+
   hasMember(memberId: string): boolean {
     return this.members.has(memberId);
   }
@@ -142,7 +145,8 @@ export class ConsumerGroup {
     const memberId = `${req.clientId || 'member'}-${randomUUID()}`;
     if (req.requireKnownMemberId) {
       // KIP-394: the member gets its id first and joins with it, so a join whose answer is lost leaves no orphan
-      const timer = this.clock.setTimer(this.timeouts.pendingMemberTimeoutMs, () => {
+      // the id stays valid for one session timeout without the member joining with it (as in Kafka)
+      const timer = this.clock.setTimer(req.sessionTimeoutMs, () => {
         this.pending.delete(memberId);
         if (this.stateValue === 'PreparingRebalance') this.tryCompleteJoin();
         else if (this.stateValue === 'Empty' && this.members.size === 0 && this.pending.size === 0) this.onEmpty(this);

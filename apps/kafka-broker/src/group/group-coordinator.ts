@@ -33,6 +33,8 @@ export interface GroupCoordinatorConfig {
   maxGroupSize: number;
   /** offset.metadata.max.bytes: a commit with longer metadata is OFFSET_METADATA_TOO_LARGE. */
   maxOffsetMetadataBytes: number;
+  /** groups with members this broker keeps at most (each costs memory); a join to one more is refused, retriably. */
+  maxGroups: number;
 }
 
 export const DEFAULT_GROUP_COORDINATOR_CONFIG: GroupCoordinatorConfig = {
@@ -41,6 +43,7 @@ export const DEFAULT_GROUP_COORDINATOR_CONFIG: GroupCoordinatorConfig = {
   initialRebalanceDelayMs: 3_000,
   maxGroupSize: 1_000,
   maxOffsetMetadataBytes: 4_096,
+  maxGroups: 100_000,
 };
 
 export interface GroupCoordinatorOptions {
@@ -49,8 +52,8 @@ export interface GroupCoordinatorOptions {
   config?: Partial<GroupCoordinatorConfig>;
   /** whether this broker coordinates the group now (coordinator placement); others answer NOT_COORDINATOR. */
   owns?: (groupId: string) => boolean;
-  /** told when a commit fails to be stored, with the error (the member sees UNKNOWN_SERVER_ERROR / retries). */
-  onStoreError?: (err: unknown) => void;
+  /** told what the members only see as a retriable error code: the offset store failing, the group limit reached. */
+  onWarning?: (err: unknown) => void;
 }
 
 export class GroupCoordinator {
@@ -59,14 +62,14 @@ export class GroupCoordinator {
   private readonly clock: Clock;
   private readonly offsets: OffsetStore;
   private readonly owns: (groupId: string) => boolean;
-  private readonly onStoreError: (err: unknown) => void;
+  private readonly onWarning: (err: unknown) => void;
 
   constructor(options: GroupCoordinatorOptions) {
     this.clock = options.clock;
     this.offsets = options.offsets;
     this.config = { ...DEFAULT_GROUP_COORDINATOR_CONFIG, ...options.config };
     this.owns = options.owns ?? (() => true);
-    this.onStoreError = options.onStoreError ?? (() => {});
+    this.onWarning = options.onWarning ?? (() => {});
   }
 
   /** the group's state machine, if this broker has one in memory (tests, admin). */
@@ -80,7 +83,7 @@ export class GroupCoordinator {
       group = new ConsumerGroup(
         groupId,
         this.clock,
-        { initialRebalanceDelayMs: this.config.initialRebalanceDelayMs, pendingMemberTimeoutMs: this.config.maxSessionTimeoutMs },
+        { initialRebalanceDelayMs: this.config.initialRebalanceDelayMs },
         (g) => {
           // an Empty group holds nothing but its offsets, which live in the store: forget it
           if (this.groups.get(g.groupId) === g) this.groups.delete(g.groupId);
@@ -107,8 +110,10 @@ export class GroupCoordinator {
       return fail(ErrorCode.INVALID_SESSION_TIMEOUT);
     }
     const existing = this.groups.get(req.groupId);
-    if (existing && !existing.hasMember(req.memberId) && existing.memberIds.length >= this.config.maxGroupSize) {
-      return fail(ErrorCode.GROUP_MAX_SIZE_REACHED);
+    if (existing && req.memberId === '' && existing.size >= this.config.maxGroupSize) return fail(ErrorCode.GROUP_MAX_SIZE_REACHED);
+    if (!existing && this.groups.size >= this.config.maxGroups) {
+      this.onWarning(new Error(`this broker coordinates ${this.groups.size} groups ([groups] max_groups); refusing group ${req.groupId}`));
+      return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     }
     // a known member id on a group this broker does not have (it restarted, or the group moved here) is unknown:
     // the member starts over with an empty id, as Kafka clients do on UNKNOWN_MEMBER_ID
@@ -176,7 +181,7 @@ export class GroupCoordinator {
     try {
       if (offsets.length > 0) await this.offsets.commit(req.groupId, offsets);
     } catch (err) {
-      this.onStoreError(err);
+      this.onWarning(err);
       // retriable for every client: it commits again
       return answer(() => ErrorCode.COORDINATOR_NOT_AVAILABLE);
     }
@@ -216,7 +221,7 @@ export class GroupCoordinator {
         req.topics === null ? null : req.topics.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition }))),
       );
     } catch (err) {
-      this.onStoreError(err);
+      this.onWarning(err);
       // retriable: the consumer asks again
       return failed(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
     }

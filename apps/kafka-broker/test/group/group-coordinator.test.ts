@@ -269,9 +269,10 @@ describe('GroupCoordinator', () => {
     const { coordinator: other } = setup({}, () => false);
     expect((await other.joinGroup(joinReq(''))).errorCode).toBe(ErrorCode.NOT_COORDINATOR);
     expect(other.heartbeat({ groupId: G, generationId: 1, memberId: 'x', groupInstanceId: null })).toBe(ErrorCode.NOT_COORDINATOR);
-    const { coordinator: small } = setup({ maxGroupSize: 1 });
+    const { coordinator: small } = setup({ maxGroupSize: 1, maxGroups: 1 });
     await small.joinGroup(joinReq(''));
     expect((await small.joinGroup(joinReq(''))).errorCode).toBe(ErrorCode.GROUP_MAX_SIZE_REACHED);
+    expect((await small.joinGroup(joinReq('', ['range'], { groupId: 'another' }))).errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
   });
 
   it('offsets: members of the current generation commit; stale generations and strangers do not; fetch by partition or all', async () => {
