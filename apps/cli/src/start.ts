@@ -1,35 +1,50 @@
 // `robustmq start`: runs any of the services in one process — by default all of them, single node, data under
-// ./data — wiring the others to the in-process placement center. The services come from one registry (SERVICES).
+// ./data — wiring the others to the in-process placement center. Each service describes itself (its package exports
+// a ServiceDescriptor: role, config loader, start function, which roles start before it); this file only lists them.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { clusterAuthToken, clusterTlsConfigured, createLogger, type ClusterAuthConfig, type LoadConfigOptions, type Logger } from '@robustmq/common';
-import { loadPlacementCenterConfig, startPlacementCenter } from '@robustmq/placement-center';
-import { loadJournalServerConfig, startJournalServer } from '@robustmq/journal-server';
-import { loadMqttBrokerConfig, startMqttBroker } from '@robustmq/mqtt-broker';
+import {
+  clusterAuthToken,
+  clusterTlsConfigured,
+  createLogger,
+  type ClusterAuthConfig,
+  type LoadConfigOptions,
+  type Logger,
+  type ServiceDescriptor,
+} from '@robustmq/common';
+import { placementCenterService } from '@robustmq/placement-center';
+import { journalServerService } from '@robustmq/journal-server';
+import { mqttBrokerService } from '@robustmq/mqtt-broker';
 
-/** What `robustmq start` needs of one service: its config loader and its start function. */
-type ServiceConfig = { node: { id: number }; log: { level: string }; cluster: ClusterAuthConfig };
-interface ServiceEntry<R extends string, C extends ServiceConfig> {
-  role: R;
-  load(options: LoadConfigOptions): C;
-  start(config: C, deps: { logger: Logger }): Promise<{ close(): Promise<void>; ports: object; grpcAddress?: string }>;
-  /** the placement center: started first; the others are pointed at it and take its cluster security. */
-  placement?: true;
-}
-
-function service<const R extends string, C extends ServiceConfig>(entry: ServiceEntry<R, C>): ServiceEntry<R, C> {
-  return entry;
-}
-
-/** Every service `robustmq start` can run, in start order (reverse close order); a new service is one entry here. */
-const SERVICES = [
-  service({ role: 'placement-center', load: loadPlacementCenterConfig, start: startPlacementCenter, placement: true }),
-  service({ role: 'journal-server', load: loadJournalServerConfig, start: startJournalServer }),
-  service({ role: 'mqtt-broker', load: loadMqttBrokerConfig, start: startMqttBroker }),
-] as const;
+/** Every service `robustmq start` can run; a new service is one entry here. */
+const SERVICES = [placementCenterService, journalServerService, mqttBrokerService] as const;
 
 export type Role = (typeof SERVICES)[number]['role'];
-export const ROLES: readonly Role[] = SERVICES.map((s) => s.role);
+
+/** The services in start order (close order is the reverse): each after the roles it names in `after`, otherwise in
+ * list order. A role named in `after` that is not in the list constrains nothing; a cycle is a programming error. */
+export function startOrder<S extends Pick<ServiceDescriptor, 'role' | 'after'>>(services: readonly S[]): S[] {
+  const byRole = new Map(services.map((s) => [s.role, s]));
+  const ordered: S[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (service: S, path: string[]) => {
+    const seen = state.get(service.role);
+    if (seen === 'done') return;
+    if (seen === 'visiting') throw new Error(`services depend on each other in a cycle: ${[...path, service.role].join(' → ')}`);
+    state.set(service.role, 'visiting');
+    for (const role of service.after) {
+      const dependency = byRole.get(role);
+      if (dependency) visit(dependency, [...path, service.role]);
+    }
+    state.set(service.role, 'done');
+    ordered.push(service);
+  };
+  for (const service of services) visit(service, []);
+  return ordered;
+}
+
+/** The roles in start order. */
+export const ROLES: readonly Role[] = startOrder<ServiceDescriptor<Role>>(SERVICES).map((s) => s.role);
 
 export interface StartOptions {
   roles: Role[];
@@ -89,17 +104,17 @@ export async function startServices(options: StartOptions, logger?: Logger): Pro
   try {
     let placement = options.placement;
     let placementCluster: ClusterAuthConfig | undefined;
-    for (const entry of SERVICES as readonly ServiceEntry<Role, ServiceConfig>[]) {
+    for (const entry of startOrder<ServiceDescriptor<Role>>(SERVICES)) {
       const role = entry.role;
       if (!options.roles.includes(role)) continue;
       const overrides: Record<string, Record<string, unknown>> = { node: { data_dir: join(dataDir, role) } };
-      if (!entry.placement && placement) overrides.placement = { addresses: placement };
+      if (!entry.providesPlacement && placement) overrides.placement = { addresses: placement };
       const loaded = entry.load(configOptions(options, role, overrides));
-      const config = entry.placement ? loaded : withClusterSecurity(loaded, placementCluster);
+      const config = entry.providesPlacement ? loaded : withClusterSecurity(loaded, placementCluster);
       const handle = await entry.start(config, { logger: log(role, config.node.id, config.log.level) });
       handles.push({ role, close: () => handle.close() });
       ports[role] = { ...handle.ports } as Record<string, number>;
-      if (entry.placement) {
+      if (entry.providesPlacement) {
         placementCluster = config.cluster;
         placement ??= handle.grpcAddress ? [handle.grpcAddress] : undefined;
       }

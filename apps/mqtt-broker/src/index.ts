@@ -6,3 +6,4 @@ export { TopicTrie } from './routing/topic-trie.js';
 export { isValidTopicFilter, isValidTopicName } from './routing/topic-validation.js';
 export { SessionPersistence, type SessionRecord, type StoredSubscription } from './storage/session-persistence.js';
 export { MessageLog, MESSAGE_SHARD } from './storage/message-log.js';
+export { mqttBrokerService } from './service.js';

@@ -12,6 +12,7 @@ export * from './kv-engine/rocksdb-engine.js';
 export * from './net/listen.js';
 export { z } from 'zod';
 export * from './process/run-service.js';
+export * from './process/service-descriptor.js';
 export * from './http/http-server.js';
 export * from './http/admin-auth.js';
 export * from './auth/password-hash.js';
