@@ -220,3 +220,19 @@ export function encodeBatch(input: EncodeBatchInput): Buffer {
   out.writeUInt32BE(crc32c(out, crcAt + 4), crcAt);
   return out;
 }
+
+/** One record alone (offset and timestamp deltas 0): how a record that a storage record cannot hold field by field
+ * (a binary key, a null value or header value) is kept whole. */
+export function encodeRecordBody(rec: { key: Buffer | null; value: Buffer | null; headers?: KafkaRecordHeader[] }): Buffer {
+  const w = new KafkaWriter(32 + (rec.value?.length ?? 0) + (rec.key?.length ?? 0));
+  encodeRecord(w, { timestamp: 0, ...rec }, 0, 0);
+  return Buffer.from(w.result());
+}
+
+/** Reads what encodeRecordBody wrote; `offset` and `timestamp` are the caller's. */
+export function decodeRecordBody(data: Buffer, offset: number, timestamp: number): KafkaRecord {
+  const r = new KafkaReader(data);
+  const [rec] = decodeRecords(r, 1, offset, timestamp);
+  if (r.remaining !== 0) throw new KafkaDecodeError(`${r.remaining} bytes after a stored record`);
+  return rec!;
+}
