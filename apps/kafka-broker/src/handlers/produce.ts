@@ -4,10 +4,10 @@
 // acks=-1 both wait for the journal's acks, which are never weaker than the client asked for with the default "all".
 import {
   ApiKey,
-  CompressionError,
   CorruptRecordError,
   ErrorCode,
   KafkaDecodeError,
+  UnavailableCodecError,
   UnsupportedMagicError,
   decodeBatches,
   type ProducePartitionResponseData,
@@ -23,7 +23,7 @@ import type { ApiHandler, BrokerContext } from './context.js';
 function decodeErrorCode(err: unknown): number {
   if (err instanceof CorruptRecordError) return ErrorCode.CORRUPT_MESSAGE;
   if (err instanceof UnsupportedMagicError) return ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT;
-  if (err instanceof CompressionError && /unknown compression/.test(err.message)) return ErrorCode.UNSUPPORTED_COMPRESSION_TYPE;
+  if (err instanceof UnavailableCodecError) return ErrorCode.UNSUPPORTED_COMPRESSION_TYPE;
   if (err instanceof KafkaDecodeError) return ErrorCode.CORRUPT_MESSAGE;
   throw err;
 }

@@ -3,14 +3,38 @@
 // KIP-57) and zstd, through maintained native packages: `snappy` and `lz4-napi` (napi-rs) and `zstd-napi` (the zstd
 // library's bindings; node 20 has no zstd of its own).
 //
+// The native packages are loaded on first use, not at import: a machine where one of them has no binary (an image
+// built with --ignore-scripts leaves zstd-napi uncompiled) still runs everything else, and a batch in that codec is
+// refused as an unsupported compression type instead of the process failing to start.
+//
 // Decompression is bounded: `maxBytes` is what the caller allows a batch to expand to, checked from the codec's own
 // size header before decompressing where the format has one (snappy, zstd frames that carry a content size) and by
 // zlib's output limit for gzip; an lz4 frame or zstd frame without a size is decompressed and then measured.
+import { createRequire } from 'node:module';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { compressSync as snappyCompress, uncompressSync as snappyUncompress } from 'snappy';
-import { compressFrameSync as lz4Compress, decompressFrameSync as lz4Decompress } from 'lz4-napi';
-import { compress as zstdCompress, decompress as zstdDecompress } from 'zstd-napi';
 import { KafkaDecodeError, KafkaReader } from './wire.js';
+
+interface NativeCodecs {
+  snappy: { compressSync(data: Buffer): Buffer; uncompressSync(data: Buffer, options: { asBuffer: true }): Buffer | string };
+  lz4: { compressFrameSync(data: Buffer): Buffer; decompressFrameSync(data: Buffer): Buffer };
+  zstd: { compress(data: Buffer): Buffer; decompress(data: Buffer): Buffer };
+}
+
+const requireNative = createRequire(import.meta.url);
+const PACKAGES: Record<keyof NativeCodecs, string> = { snappy: 'snappy', lz4: 'lz4-napi', zstd: 'zstd-napi' };
+const loaded: Partial<NativeCodecs> = {};
+
+function native<K extends keyof NativeCodecs>(name: K): NativeCodecs[K] {
+  const cached = loaded[name];
+  if (cached) return cached as NativeCodecs[K];
+  try {
+    const codec = requireNative(PACKAGES[name]) as NativeCodecs[K];
+    loaded[name] = codec;
+    return codec;
+  } catch (err) {
+    throw new UnavailableCodecError(`${name} compression is not available on this machine (package ${PACKAGES[name]} did not load: ${(err as Error).message})`);
+  }
+}
 
 export const Compression = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
 export type CompressionName = keyof typeof Compression;
@@ -18,6 +42,8 @@ export const COMPRESSION_NAMES: readonly CompressionName[] = ['none', 'gzip', 's
 
 /** the error an unknown codec id or corrupt data is reported as. */
 export class CompressionError extends KafkaDecodeError {}
+/** a codec this process cannot run (its native package is missing): Kafka's UNSUPPORTED_COMPRESSION_TYPE. */
+export class UnavailableCodecError extends CompressionError {}
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
 
@@ -29,7 +55,7 @@ function snappyBlock(data: Buffer, max: number): Buffer {
   // a raw snappy block starts with its uncompressed length as an unsigned varint
   const declared = new KafkaReader(data).uvarint();
   if (declared > max) throw tooLarge('snappy', declared, max);
-  return snappyUncompress(data, { asBuffer: true }) as Buffer;
+  return native('snappy').uncompressSync(data, { asBuffer: true }) as Buffer;
 }
 
 function snappyDecode(data: Buffer, max: number): Buffer {
@@ -86,16 +112,16 @@ export function decompress(id: number, data: Buffer, maxBytes: number): Buffer {
       case Compression.snappy:
         return snappyDecode(data, maxBytes);
       case Compression.lz4:
-        out = lz4Decompress(data);
+        out = native('lz4').decompressFrameSync(data);
         break;
       case Compression.zstd: {
         const size = zstdContentSize(data);
         if (size !== undefined && size > maxBytes) throw tooLarge('zstd', size, maxBytes);
-        out = zstdDecompress(data);
+        out = native('zstd').decompress(data);
         break;
       }
       default:
-        throw new CompressionError(`unknown compression codec ${id}`);
+        throw new UnavailableCodecError(`unknown compression codec ${id}`);
     }
   } catch (err) {
     if (err instanceof CompressionError) throw err;
@@ -114,7 +140,7 @@ export function compress(id: number, data: Buffer): Buffer {
     case Compression.gzip:
       return gzipSync(data);
     case Compression.snappy: {
-      const block = snappyCompress(data);
+      const block = native('snappy').compressSync(data);
       const head = Buffer.alloc(20);
       XERIAL_MAGIC.copy(head, 0);
       head.writeInt32BE(1, 8);
@@ -123,9 +149,9 @@ export function compress(id: number, data: Buffer): Buffer {
       return Buffer.concat([head, block]);
     }
     case Compression.lz4:
-      return lz4Compress(data);
+      return native('lz4').compressFrameSync(data);
     case Compression.zstd:
-      return zstdCompress(data);
+      return native('zstd').compress(data);
     default:
       throw new CompressionError(`unknown compression codec ${id}`);
   }
