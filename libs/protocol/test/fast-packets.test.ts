@@ -104,3 +104,16 @@ describe('the fast path for PUBLISH and acknowledgements', () => {
     expect(errors.map((e) => e.message)).toEqual(['handler bug']);
   });
 });
+
+describe('the last PUBLISH topic of a connection', () => {
+  it('is given back as the same string while it repeats, and decoded anew when it changes', () => {
+    const got: Packet[] = [];
+    const d = new MqttDecoder({ maxPacketSize: 1024, onPacket: (p) => got.push(p), onError: (e) => { throw e; } });
+    d.push(encodePacket(connect(4), 4));
+    const publish = (topic: string) => encodePacket({ cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, retain: false, dup: false }, 4);
+    // each from a buffer of its own, so a match can only come from the remembered bytes
+    for (const topic of ['a/b', 'a/b', 'a/c', 'a/b', 'a/b', 'ä/b']) d.push(Buffer.from(publish(topic)));
+    const topics = got.slice(1).map((p) => (p as { topic: string }).topic);
+    expect(topics).toEqual(['a/b', 'a/b', 'a/c', 'a/b', 'a/b', 'ä/b']);
+  });
+});
