@@ -31,6 +31,7 @@ import { LastTopic, decodeFastPacket } from './fast-packets.js';
 import { validateMqttPacket, type MqttVersion, type MqttViolationKind } from './validate.js';
 
 export type { MqttVersion };
+export type { WirePublish } from './fast-packets.js';
 
 /** Why the codec gave up on a byte stream; the connection must be closed after any of these. */
 export class MqttCodecError extends Error {

@@ -3,7 +3,8 @@
 // same values; test/fast-packets.test.ts compares them). mqtt-packet's general parser costs several times more per
 // packet (a state machine over a BufferList, a `debug()` call per field, a property walk), and these packets are
 // nearly all of a broker's input. Anything with MQTT 5 properties is left to mqtt-packet: the caller falls back
-// when this returns undefined.
+// when this returns undefined. A fast-decoded PUBLISH also carries `wire`, its own bytes (WirePublish): without
+// properties they are exactly what an encoder would write for the same version, QoS and flags.
 import type { IPublishPacket, Packet } from 'mqtt-packet';
 import type { MqttVersion } from './validate.js';
 
@@ -15,6 +16,9 @@ export class LastTopic {
   bytes: Buffer | undefined = undefined;
   topic = '';
 }
+
+/** A PUBLISH from the fast path: its fields plus the packet's bytes as received (a view, no copy). */
+export type WirePublish = IPublishPacket & { wire?: Buffer };
 
 /** topics longer than this are decoded every time rather than remembered */
 const LAST_TOPIC_MAX_BYTES = 256;
@@ -83,8 +87,9 @@ function decodePublish(
     at += 1;
   }
   const payload = bytes.subarray(at);
-  if (qos === 0) return { cmd: 'publish', retain, qos, dup, length, topic, payload };
-  return { cmd: 'publish', retain, qos, dup, length, topic, payload, messageId };
+  // `wire`: the packet's own bytes, which a broker may send on as they are to subscribers of the same variant
+  if (qos === 0) return { cmd: 'publish', retain, qos, dup, length, topic, payload, wire: bytes } as IPublishPacket;
+  return { cmd: 'publish', retain, qos, dup, length, topic, payload, messageId, wire: bytes } as IPublishPacket;
 }
 
 function sameBytes(bytes: Buffer, at: number, known: Buffer): boolean {
