@@ -4,15 +4,18 @@
 // is sent twice — without a token, then with one — and the rule is: without a token the answer is 401, or exactly
 // what the holder of a token gets when the router itself refuses the target (404, 400, 431). Then every route the
 // router registered (listed by fastify's onRoute, so a new route cannot be left out) is called with no token, a
-// read-only token and a full token.
+// read-only token and a full token. Last, the placement center's console routes, which read the brokers' admin APIs
+// for the web console: they are guarded at placement like every route, and pass on the caller's own token, so a
+// broker still refuses a token it does not hold — the console is no way around a broker's token check.
 import type { RegisteredRoute } from '@robustmq/common';
 import type { JournalServerHandle } from '@robustmq/journal-server';
 import type { MqttBrokerHandle } from '@robustmq/mqtt-broker';
 import type { PlacementCenterHandle } from '@robustmq/placement-center';
 import { testScope } from '@robustmq/testing';
+import { connectClient, waitFor } from '@robustmq/testing';
 import { startTestBroker } from '@robustmq/testing/broker';
 import { startTestJournal } from '@robustmq/testing/journal';
-import { startPlacementCluster } from '@robustmq/testing/placement';
+import { startPlacementCluster, startTestPlacement } from '@robustmq/testing/placement';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, type RawResponse } from './raw-http.js';
 
@@ -179,10 +182,14 @@ async function attack(port: number, attempts: Attempt[]): Promise<void> {
 /** A concrete path for a route pattern: every parameter and wildcard filled in. */
 const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, 'x').replace(/\*$/, 'x');
 
-async function walkRoutes(port: number, routes: readonly RegisteredRoute[]): Promise<void> {
+const PROBES = ['GET /health', 'GET /metrics', 'HEAD /health', 'HEAD /metrics'];
+/** the web console's static files (placement only): no data in them, and every API call they make needs a token */
+const CONSOLE_FILES = ['GET /', 'GET /assets/*', 'HEAD /', 'HEAD /assets/*'];
+
+async function walkRoutes(port: number, routes: readonly RegisteredRoute[], publicOnPurpose = PROBES): Promise<void> {
   const publicRoutes = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
   // a route made public on purpose must be added here on purpose
-  expect(publicRoutes.sort()).toEqual(['GET /health', 'GET /metrics', 'HEAD /health', 'HEAD /metrics']);
+  expect(publicRoutes.sort()).toEqual([...publicOnPurpose].sort());
   const guarded = routes.filter((r) => r.access === 'token');
   expect(guarded.length).toBeGreaterThan(0);
   const notRouted = (r: RawResponse) => r.status === 404 && /no route/.test(r.body);
@@ -239,12 +246,18 @@ describe('placement center (1227)', () => {
       ),
       ...variants('PUT', '/api/v1/kv/bypass', port, '{"value":"evil"}'),
       ...variants('GET', '/api/v1/cluster', port),
+      // the console's routes to the brokers and journal servers
+      ...variants('DELETE', '/api/v1/console/brokers/1/clients/victim', port),
+      ...variants('GET', '/api/v1/console/clients', port),
+      ...variants('DELETE', '/api/v1/console/retained?topic=a', port),
+      ...variants('GET', '/api/v1/console/journals/1/segments', port),
     ]);
   });
 
   it('guards every route it registered', async () => {
     expect(placement.httpRoutes.some((r) => r.url === '/api/v1/cluster/members')).toBe(true);
-    await walkRoutes(placement.ports.http, placement.httpRoutes);
+    expect(placement.httpRoutes.some((r) => r.url === '/api/v1/console/brokers/:nodeId/clients/:clientId')).toBe(true);
+    await walkRoutes(placement.ports.http, placement.httpRoutes, [...PROBES, ...CONSOLE_FILES]);
   });
 });
 
@@ -274,5 +287,67 @@ describe('MQTT broker (9982)', () => {
 
   it('guards every route it registered', async () => {
     await walkRoutes(broker.ports.http, broker.httpRoutes);
+  });
+});
+
+describe('placement console routes to a broker with its own token', () => {
+  const PLACEMENT_ONLY = 'placement-only-token';
+  let port: number;
+  let brokerId: number;
+  let mqttUrl: string;
+
+  beforeAll(async () => {
+    // placement accepts FULL, PLACEMENT_ONLY and READ; the broker only FULL and READ
+    const pc = scope.add(await startTestPlacement({ adminToken: FULL, overrides: { http: { admin_tokens: [PLACEMENT_ONLY], admin_read_tokens: [READ] } } }));
+    port = pc.handle.ports.http;
+    const b = scope.add(
+      await startTestBroker({}, { storage: 'memory', placement: [pc.grpcAddress], id: 7, sections: { http: { admin_token: FULL, admin_read_tokens: [READ] } } }),
+    );
+    brokerId = 7;
+    mqttUrl = b.url;
+    await waitFor('the broker to register', async () => {
+      const answer = await rawRequest(port, 'GET', '/api/v1/cluster/nodes?cluster_type=MQTT_BROKER', bearer(FULL));
+      return (JSON.parse(answer.body) as { nodes: unknown[] }).nodes.length === 1;
+    });
+  });
+
+  it('kicks only with a token both placement and the broker accept for a write', async () => {
+    const victim = await connectClient(mqttUrl, { clientId: 'proxy-victim' }, scope);
+    let closed = false;
+    victim.on('close', () => (closed = true));
+    const kick = `/api/v1/console/brokers/${brokerId}/clients/proxy-victim`;
+    const none = await rawRequest(port, 'DELETE', kick);
+    expect([none.status, JSON.parse(none.body).code]).toEqual([401, 'UNAUTHENTICATED']);
+    const read = await rawRequest(port, 'DELETE', kick, bearer(READ));
+    expect([read.status, JSON.parse(read.body).code]).toEqual([403, 'PERMISSION_DENIED']);
+    // valid at placement, not at the broker: the broker's refusal comes back, naming the broker
+    const placementOnly = await rawRequest(port, 'DELETE', kick, bearer(PLACEMENT_ONLY));
+    expect(placementOnly.status).toBe(401);
+    expect(JSON.parse(placementOnly.body)).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/^broker 7: /) });
+    expect((await rawRequest(port, 'GET', '/api/v1/console/clients', bearer(PLACEMENT_ONLY))).status).toBe(401);
+    expect(closed).toBe(false);
+    // a read token both hold may list, a full token both hold may kick
+    const listed = await rawRequest(port, 'GET', '/api/v1/console/clients?search=proxy', bearer(READ));
+    expect(listed.status).toBe(200);
+    expect(JSON.parse(listed.body)).toMatchObject({ total: 1, rows: [{ clientId: 'proxy-victim', brokerId: 7 }], errors: [] });
+    const kicked = await rawRequest(port, 'DELETE', kick, bearer(FULL));
+    expect(kicked.status, kicked.body).toBe(200);
+    await waitFor('the client to be disconnected', () => closed);
+  });
+
+  it('serves no file outside the console folder, however the path is spelled', async () => {
+    for (const target of [
+      '/assets/../../../package.json',
+      '/assets/%2e%2e/%2e%2e/%2e%2e/package.json',
+      '/assets/..%2f..%2f..%2fpackage.json',
+      '/assets/%2e%2e%2f%2e%2e%2f%2e%2e%2fpackage.json',
+      '/assets/....//....//package.json',
+      '/assets//etc/passwd',
+      '/assets/%00',
+    ]) {
+      const answer = await rawRequest(port, 'GET', target);
+      expect(answer.body, target).not.toMatch(/"name"|root:/);
+      expect(answer.status, target).toBeGreaterThanOrEqual(400);
+    }
   });
 });

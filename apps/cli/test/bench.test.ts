@@ -263,4 +263,17 @@ describe.skipIf(!hasMosquitto)('robust-bench mqtt against mosquitto', () => {
     expect(output).toContain('every PUBLISH is a socket write of its own');
     expect(output).toMatch(/\| QoS 1, 1 pub → 1 sub \| [\d,]+ \| [\d,]+ \| [\d.]+× \|/);
   }, 90_000);
+
+  it('drives brokers with MQTT.js clients (ordinary) and at fixed rates, aedes beside mosquitto', async () => {
+    const args = ['mqtt', '--brokers', 'mosquitto,aedes', '--scenarios', 'ordinary,rates', '--duration', '0.5', '--warmup', '0', '--runs', '1'];
+    const proc = runNode('apps/cli/dist/robust-bench.js', args);
+    const { code } = await proc.exited;
+    const output = proc.output();
+    expect(code, output).toBe(0);
+    expect(output).toContain('aedes: aedes 1.x');
+    expect(output).toMatch(/\| MQTT\.js QoS 1, 4 pub → 1 sub \| [\d,]+ \| [\d,]+ \|/);
+    expect(output).toContain('### Latency at a fixed rate (QoS 1 at 50,000 msg/s');
+    expect(output).toMatch(/\| p99\.9 ms \| [\d.]+ \| [\d.]+ \|/);
+    expect(output).toMatch(/\| lost \| 0 \| 0 \|/);
+  }, 90_000);
 });

@@ -15,7 +15,8 @@ import { type PlacementClient } from '@robustmq/placement-client';
 import { decodeRecord, encodeRecordBatch, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { stampOffsets } from '../src/storage/framed-batch.js';
-import { SegmentStore, type LocalSegment } from '../src/storage/segment-store.js';
+import type { LocalSegment } from '../src/storage/local-segment.js';
+import { SegmentStore } from '../src/storage/segment-store.js';
 import { JournalNode } from '../src/replication/journal-node.js';
 import { endForEpoch } from '../src/replication/segment-leader.js';
 import type { SegmentDirectory, SegmentMeta } from '../src/replication/segment-directory.js';
@@ -61,8 +62,8 @@ const truncateHeader = (epoch: number, offset: number) => ({ ...header(epoch), o
 const replicateHeader = (epoch: number, baseOffset: number, highWatermark: number) => ({ ...header(epoch), leader: 2, baseOffset, highWatermark, sealedEnd: null });
 
 /** payloads of the records [0, end) of the replica, each decoded (so its CRC and offset are checked). */
-async function payloads(store: SegmentStore, seg: LocalSegment, end: number): Promise<string[]> {
-  const { parts } = await store.readFramed(seg, 0, end, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+async function payloads(seg: LocalSegment, end: number): Promise<string[]> {
+  const { parts } = await seg.readFramed(0, end, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   return parts.flatMap((p) => splitBatch(p)).map((r, i) => {
     const rec = decodeRecord(r, `record ${i}`);
     expect(rec.offset).toBe(i);
@@ -167,7 +168,7 @@ it('a leader deposed by a Fence while its write runs finishes that write before 
   expect(await oldOutcome).toBe('NOT_LEADER'); // the deposed leader acknowledged nothing of what it wrote last
   expect(seg.endOffset).toBe(5);
   expect(seg.durableEnd).toBe(5);
-  expect(await payloads(store, seg, 5)).toEqual(['acked0', 'acked1', 'new2', 'new3', 'new4']);
+  expect(await payloads(seg, 5)).toEqual(['acked0', 'acked1', 'new2', 'new3', 'new4']);
   expect(seg.meta.epochs).toEqual(newLeaderEpochs);
 
   // and the file on disk says the same after a restart
@@ -176,7 +177,7 @@ it('a leader deposed by a Fence while its write runs finishes that write before 
   const again = await SegmentStore.open(dir, logger);
   const reopened = again.get(NS, SHARD, 0)!;
   expect(reopened.endOffset).toBe(5);
-  expect(await payloads(again, reopened, 5)).toEqual(['acked0', 'acked1', 'new2', 'new3', 'new4']);
+  expect(await payloads(reopened, 5)).toEqual(['acked0', 'acked1', 'new2', 'new3', 'new4']);
   await again.close();
 });
 
@@ -210,17 +211,17 @@ it('a leader stopped by placement while its write runs finishes that write befor
   expect(await oldOutcome).toBe('NOT_LEADER');
   expect(seg.endOffset).toBe(1);
   expect(seg.file.size).toBe(seg.writtenSize);
-  expect(await payloads(store, seg, 1)).toEqual(['acked0']);
+  expect(await payloads(seg, 1)).toEqual(['acked0']);
   // the replica goes on from there with the new leader's records
   expect(await node.replicate(replicateHeader(2, 1, 1), records('new', 1, 2))).toEqual({ endOffset: 3 });
-  expect(await payloads(store, seg, 3)).toEqual(['acked0', 'new1', 'new2']);
+  expect(await payloads(seg, 3)).toEqual(['acked0', 'new1', 'new2']);
 
   await node.close();
   await store.close();
   const again = await SegmentStore.open(dir, logger);
   const reopened = again.get(NS, SHARD, 0)!;
   expect(reopened.endOffset).toBe(3);
-  expect(await payloads(again, reopened, 3)).toEqual(['acked0', 'new1', 'new2']);
+  expect(await payloads(reopened, 3)).toEqual(['acked0', 'new1', 'new2']);
   await again.close();
 });
 
@@ -276,14 +277,14 @@ it('a follower whose fdatasync fails drops the unsynced tail, never reports it d
   // and it re-sends from there
   expect(await node.replicate(replicateHeader(1, 10, 10), records('r', 10, 10))).toEqual({ endOffset: 20 });
   const expected = Array.from({ length: 20 }, (_, i) => `r${i}`);
-  expect(await payloads(store, seg, 20)).toEqual(expected);
+  expect(await payloads(seg, 20)).toEqual(expected);
 
   await node.close();
   await store.close();
   const again = await SegmentStore.open(dir, logger);
   const reopened = again.get(NS, SHARD, 0)!;
   expect(reopened.endOffset).toBe(20);
-  expect(await payloads(again, reopened, 20)).toEqual(expected);
+  expect(await payloads(reopened, 20)).toEqual(expected);
   await again.close();
 });
 
@@ -309,13 +310,13 @@ it('a leader whose fdatasync fails acknowledges nothing of the lost tail, steps 
   expect(await again.append(records('b', 10, 3, true), 3, 0)).toEqual({ baseOffset: 10, count: 3 });
   expect(again.hw).toBe(13);
   const expected = [...Array.from({ length: 10 }, (_, i) => `a${i}`), 'b10', 'b11', 'b12'];
-  expect(await payloads(store, seg, 13)).toEqual(expected);
+  expect(await payloads(seg, 13)).toEqual(expected);
 
   await node.close();
   await store.close();
   const reopenedStore = await SegmentStore.open(dir, logger);
   const reopened = reopenedStore.get(NS, SHARD, 0)!;
   expect(reopened.endOffset).toBe(13);
-  expect(await payloads(reopenedStore, reopened, 13)).toEqual(expected);
+  expect(await payloads(reopened, 13)).toEqual(expected);
   await reopenedStore.close();
 });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { createLogger } from '@robustmq/common';
 import { assignOffset, encodeRecord } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { SegmentStore, type LocalSegment } from '../src/storage/segment-store.js';
+import type { LocalSegment } from '../src/storage/local-segment.js';
+import { SegmentStore } from '../src/storage/segment-store.js';
 import { checkpointKey } from '../src/storage/index-keys.js';
 import { recordOffset } from '../src/storage/record-view.js';
 
@@ -39,7 +40,7 @@ function records(seg: LocalSegment, n: number, opts: { key?: string; tag?: strin
 async function openWith(n: number): Promise<{ store: SegmentStore; seg: LocalSegment }> {
   const store = await SegmentStore.open(dir, logger);
   const seg = await store.create({ namespace: 'ns', shard: 's', seq: 0, startOffset: 0, epoch: 1, maxRecords: 0 });
-  for (let done = 0; done < n; done += 100) await store.append(seg, records(seg, Math.min(100, n - done), { key: 'k', tag: 't' }), 1);
+  for (let done = 0; done < n; done += 100) await seg.append(records(seg, Math.min(100, n - done), { key: 'k', tag: 't' }), 1);
   return { store, seg };
 }
 
@@ -55,9 +56,9 @@ it('keeps records, indexes and epochs across a reopen', async () => {
   let { store, seg } = await openWith(1000);
   ({ store, seg } = await reopen(store));
   expect(seg.endOffset).toBe(1000);
-  expect(offsets(await store.read(seg, 500, 1000, 3, 1 << 20))).toEqual([500, 501, 502]);
-  expect((await store.lookupTerm(seg, 'key', 'k', 998, 1000, 10)).length).toBe(2);
-  expect(await store.offsetForTimestamp(seg, 1500, 1000)).toBe(500);
+  expect(offsets(await seg.read(500, 1000, 3, 1 << 20))).toEqual([500, 501, 502]);
+  expect((await seg.lookupTerm('key', 'k', 998, 1000, 10)).length).toBe(2);
+  expect(await seg.offsetForTimestamp(1500, 1000)).toBe(500);
   expect(seg.meta.epochs).toEqual([[1, 0]]);
   await store.close();
 });
@@ -72,10 +73,10 @@ it('cuts a half-written last record on open', async () => {
   seg = store.get('ns', 's', 0)!;
   expect(seg.endOffset).toBe(299);
   expect((await stat(path)).size).toBeLessThan(size - 7);
-  expect(offsets(await store.read(seg, 297, seg.endOffset, 10, 1 << 20))).toEqual([297, 298]);
+  expect(offsets(await seg.read(297, seg.endOffset, 10, 1 << 20))).toEqual([297, 298]);
   // the log continues densely after the cut
-  await store.append(seg, records(seg, 2), 1);
-  expect(offsets(await store.read(seg, 298, seg.endOffset, 10, 1 << 20))).toEqual([298, 299, 300]);
+  await seg.append(records(seg, 2), 1);
+  expect(offsets(await seg.read(298, seg.endOffset, 10, 1 << 20))).toEqual([298, 299, 300]);
   await store.close();
 });
 
@@ -92,7 +93,7 @@ it('cuts a last record whose CRC does not match (a torn sector) when it is past 
   const again = await SegmentStore.open(dir, logger);
   const s = again.get('ns', 's', 0)!;
   expect(s.endOffset).toBe(49);
-  expect((await again.lookupTerm(s, 'tag', 't', 0, s.endOffset, 1000)).length).toBe(49); // index rebuilt from the file
+  expect((await s.lookupTerm('tag', 't', 0, s.endOffset, 1000)).length).toBe(49); // index rebuilt from the file
   await again.close();
 });
 
@@ -106,29 +107,29 @@ it('rebuilds the whole index when the file is shorter than the checkpoint says',
   const s = again.get('ns', 's', 0)!;
   expect(s.endOffset).toBeLessThan(400);
   expect(s.endOffset).toBeGreaterThan(300);
-  const all = await again.read(s, 0, s.endOffset, 1000, 1 << 30);
+  const all = await s.read(0, s.endOffset, 1000, 1 << 30);
   expect(offsets(all)).toEqual(Array.from({ length: s.endOffset }, (_, i) => i));
-  expect((await again.lookupTerm(s, 'key', 'k', 0, 1000, 1000)).length).toBe(s.endOffset);
+  expect((await s.lookupTerm('key', 'k', 0, 1000, 1000)).length).toBe(s.endOffset);
   await again.close();
 });
 
 it('truncates a tail with its index entries and epoch history', async () => {
   const store = await SegmentStore.open(dir, logger);
   const seg = await store.create({ namespace: 'ns', shard: 's', seq: 0, startOffset: 100, epoch: 1, maxRecords: 0 });
-  await store.append(seg, records(seg, 10, { key: 'a', ts: (o) => o * 10 }), 1);
-  await store.append(seg, records(seg, 10, { key: 'a', ts: (o) => o * 10 }), 2);
+  await seg.append(records(seg, 10, { key: 'a', ts: (o) => o * 10 }), 1);
+  await seg.append(records(seg, 10, { key: 'a', ts: (o) => o * 10 }), 2);
   expect(seg.meta.epochs).toEqual([
     [1, 100],
     [2, 110],
   ]);
-  await store.truncate(seg, 105);
+  await seg.truncate(105);
   expect(seg.endOffset).toBe(105);
   expect(seg.meta.epochs).toEqual([[1, 100]]);
-  expect((await store.lookupTerm(seg, 'key', 'a', 0, 1000, 100)).length).toBe(5);
-  expect(await store.offsetForTimestamp(seg, 1040, 1000)).toBe(104);
-  expect(await store.offsetForTimestamp(seg, 1050, 1000)).toBeUndefined();
-  await store.append(seg, records(seg, 1, { ts: () => 5000 }), 3);
-  expect(await store.offsetForTimestamp(seg, 1050, 1000)).toBe(105);
+  expect((await seg.lookupTerm('key', 'a', 0, 1000, 100)).length).toBe(5);
+  expect(await seg.offsetForTimestamp(1040, 1000)).toBe(104);
+  expect(await seg.offsetForTimestamp(1050, 1000)).toBeUndefined();
+  await seg.append(records(seg, 1, { ts: () => 5000 }), 3);
+  expect(await seg.offsetForTimestamp(1050, 1000)).toBe(105);
   await store.close();
 });
 
@@ -143,9 +144,9 @@ it('lands metadata writes in the order they were made, even when the first one i
     if (puts++ === 0) await gate;
     return realPut(key, value, options);
   };
-  const first = store.saveMeta(seg); // epochs [[1, 0]]
+  const first = seg.saveMeta(); // epochs [[1, 0]]
   seg.meta.epochs.push([2, 10]);
-  const second = store.saveMeta(seg); // epochs [[1, 0], [2, 10]]
+  const second = seg.saveMeta(); // epochs [[1, 0], [2, 10]]
   await new Promise((resolve) => setTimeout(resolve, 20)); // room for an unordered second put to land first
   release();
   await Promise.all([first, second]);

@@ -8,7 +8,8 @@ import { createLogger } from '@robustmq/common';
 import { decodeRecord, encodeRecordBatch, splitBatch } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { checkBatch, stampOffsets } from '../src/storage/framed-batch.js';
-import { SegmentStore, type LocalSegment } from '../src/storage/segment-store.js';
+import type { LocalSegment } from '../src/storage/local-segment.js';
+import { SegmentStore } from '../src/storage/segment-store.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 let dir: string;
@@ -42,14 +43,14 @@ it('makes writes durable only through sync, one fdatasync for the syncs that que
     return realSync();
   };
 
-  await store.write(seg, [batch(seg, 10)], 10, 1);
+  await seg.write([batch(seg, 10)], 10, 1);
   expect(seg.endOffset).toBe(10);
   expect(seg.durableEnd).toBe(0);
-  const first = store.sync(seg);
+  const first = seg.sync();
   const waits: Promise<void>[] = [];
   for (let i = 0; i < 5; i++) {
-    await store.write(seg, [batch(seg, 10)], 10, 1);
-    waits.push(store.sync(seg));
+    await seg.write([batch(seg, 10)], 10, 1);
+    waits.push(seg.sync());
   }
   expect(seg.durableEnd).toBe(0);
   release();
@@ -58,14 +59,14 @@ it('makes writes durable only through sync, one fdatasync for the syncs that que
   await Promise.all(waits);
   expect(seg.durableEnd).toBe(60);
   expect(fsyncs).toBe(2); // the five syncs asked for while the first ran shared one
-  await expect(store.write(seg, [batch(seg, 1, 99)], 1, 1)).rejects.toThrow(/offset 99/);
+  await expect(seg.write([batch(seg, 1, 99)], 1, 1)).rejects.toThrow(/offset 99/);
 
   // everything survives a reopen, CRC-checked
   await store.close();
   const again = await SegmentStore.open(dir, logger);
   const s = again.get('ns', 's', 0)!;
   expect(s.endOffset).toBe(60);
-  const { parts, count } = await again.readFramed(s, 0, 60, 1000, 1 << 20);
+  const { parts, count } = await s.readFramed(0, 60, 1000, 1 << 20);
   expect(count).toBe(60);
   const records = parts.flatMap((p) => splitBatch(p)).map((r, i) => decodeRecord(r, `record ${i}`));
   expect(records.map((r) => r.offset)).toEqual(Array.from({ length: 60 }, (_, i) => i));
@@ -75,28 +76,28 @@ it('makes writes durable only through sync, one fdatasync for the syncs that que
 it('answers reads with contiguous framed bytes, honouring the offset range, record and byte limits', async () => {
   const store = await SegmentStore.open(dir, logger);
   const seg = await store.create({ namespace: 'ns', shard: 's', seq: 0, startOffset: 0, epoch: 1, maxRecords: 0 });
-  await store.append(seg, splitBatch(batch(seg, 200)), 1);
-  const mid = await store.readFramed(seg, 37, 200, 5, 1 << 20);
+  await seg.append(splitBatch(batch(seg, 200)), 1);
+  const mid = await seg.readFramed(37, 200, 5, 1 << 20);
   expect(mid.count).toBe(5);
   expect(mid.parts.length).toBe(1);
   expect(splitBatch(mid.parts[0]!).map((r) => decodeRecord(r, 'r').offset)).toEqual([37, 38, 39, 40, 41]);
-  expect((await store.readFramed(seg, 195, 198, 100, 1 << 20)).count).toBe(3); // stops at the end offset
-  expect((await store.readFramed(seg, 0, 200, 100, 1)).count).toBe(1); // the first record always, then the byte limit
+  expect((await seg.readFramed(195, 198, 100, 1 << 20)).count).toBe(3); // stops at the end offset
+  expect((await seg.readFramed(0, 200, 100, 1)).count).toBe(1); // the first record always, then the byte limit
   await store.close();
 });
 
 it('does not let a sync that began before a truncation claim records written after it', async () => {
   const store = await SegmentStore.open(dir, logger);
   const seg = await store.create({ namespace: 'ns', shard: 's', seq: 0, startOffset: 0, epoch: 1, maxRecords: 0 });
-  await store.write(seg, [batch(seg, 20)], 20, 1);
-  const pending = store.sync(seg);
-  await store.truncate(seg, 5); // waits for the pending sync, then cuts
+  await seg.write([batch(seg, 20)], 20, 1);
+  const pending = seg.sync();
+  await seg.truncate(5); // waits for the pending sync, then cuts
   await pending;
   expect(seg.durableEnd).toBe(5);
-  await store.write(seg, [batch(seg, 3)], 3, 2);
+  await seg.write([batch(seg, 3)], 3, 2);
   expect(seg.endOffset).toBe(8);
   expect(seg.durableEnd).toBe(5);
-  await store.sync(seg);
+  await seg.sync();
   expect(seg.durableEnd).toBe(8);
   expect(seg.meta.epochs).toEqual([
     [1, 0],

@@ -3,13 +3,14 @@
 // three brokers; mid-stream broker 1 is SIGKILLed (its clients reconnect to the others), then the placement leader,
 // then a journal server. Every message acknowledged to its publisher must reach every subscriber — QoS 1 at least
 // once, QoS 2 exactly once — in publish order per publisher and topic. The test prints what it counted. Then the will
-// of a client whose broker is SIGKILLed reaches a subscriber on another broker, once.
+// of a client whose broker is SIGKILLed reaches a subscriber on another broker, once; and a QoS 2 message whose
+// publisher never saw its broker's PUBREC, resent to another broker after that broker's SIGKILL, is delivered once.
 //
 // The stream is small here (seconds); the full size of issue 13 runs by hand:
 //   CLUSTER_LOSS_QOS1=50000 CLUSTER_LOSS_QOS2=5000 npx vitest run apps/mqtt-broker/test/cluster-loss.test.ts
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { ProcessCluster, buildOnce, sleep, waitFor } from '@robustmq/testing';
+import { ProcessCluster, RawClient, buildOnce, connectPacket, sleep, waitFor } from '@robustmq/testing';
 
 const QOS1 = Number(process.env.CLUSTER_LOSS_QOS1 ?? 1500);
 const QOS2 = Number(process.env.CLUSTER_LOSS_QOS2 ?? 300);
@@ -73,7 +74,13 @@ async function publish(client: MqttClient, stream: Stream, onProgress: () => voi
   await Promise.all(Array.from({ length: WINDOW }, worker));
 }
 
+/** which broker (1..3) listens on an MQTT port. */
+function brokerOfPort(port: number): number {
+  return cluster.brokers.find((b) => b.mqtt === port)?.id ?? 0;
+}
+
 test('no acknowledged message is lost when a broker, the placement leader and a journal server are SIGKILLed', async () => {
+  const duplicateSamples: string[] = [];
   // persistent subscribers, one per broker
   const received = new Map<string, Map<string, number[]>>();
   // what a broker's death costs: from SIGKILL of broker 1 to the first message its subscriber gets elsewhere
@@ -85,11 +92,27 @@ test('no acknowledged message is lost when a broker, the placement leader and a 
     const client = await connect(name, broker);
     const byTopic = new Map<string, number[]>();
     received.set(name, byTopic);
-    client.on('message', (topic, payload) => {
+    // where each QoS 2 message came from (broker, packet id, connection number), to say where a duplicate came from
+    const seenQos2 = new Map<string, string>();
+    let connections = 0;
+    let brokerPort = 0;
+    client.on('connect', () => {
+      connections++;
+      brokerPort = (client.options as { port?: number }).port ?? 0;
+    });
+    client.on('message', (topic, payload, packet) => {
       if (sub1LostConnection && sub1ResumedAfterMs < 0 && name === 'sub1') sub1ResumedAfterMs = Date.now() - broker1KilledAt;
       let list = byTopic.get(topic);
       if (!list) byTopic.set(topic, (list = []));
-      list.push(Number(payload.toString()));
+      const seq = Number(payload.toString());
+      list.push(seq);
+      if (packet.qos === 2) {
+        const key = `${topic}#${seq}`;
+        const here = `broker ${brokerOfPort(brokerPort)} id ${packet.messageId} conn ${connections}`;
+        const first = seenQos2.get(key);
+        if (first === undefined) seenQos2.set(key, here);
+        else if (duplicateSamples.length < 10) duplicateSamples.push(`${name} ${key}: first ${first}, again ${here}`);
+      }
     });
     await client.subscribeAsync('loss/#', { qos: 2 });
     if (name === 'sub1') client.on('close', () => (sub1LostConnection = broker1KilledAt > 0));
@@ -186,8 +209,15 @@ test('no acknowledged message is lost when a broker, the placement leader and a 
       }
     }
   }
-  const summary = { sent, acked, delivered, subscribers: 3, duplicatesQos1, duplicatesQos2, duplicatesQos2BySubscriber, lost, lostSamples, outOfOrder, publishSeconds, sub1ResumedAfterMs, kills };
+  const summary = { sent, acked, delivered, subscribers: 3, duplicatesQos1, duplicatesQos2, duplicatesQos2BySubscriber, duplicateSamples, lost, lostSamples, outOfOrder, publishSeconds, sub1ResumedAfterMs, kills };
   console.log(`cluster loss test: ${JSON.stringify(summary)}`);
+  if (duplicatesQos2 > 0) {
+    // what the brokers said about sessions moving, to find where a QoS 2 duplicate came from
+    for (const b of cluster.brokers) {
+      const lines = b.process.output().split('\n').filter((l) => /session|hand|take/i.test(l));
+      console.log(`broker ${b.id} session log:\n${lines.slice(0, 30).join('\n')}`);
+    }
+  }
   expect(acked).toBeGreaterThan(sent * 0.9);
   expect(lost).toBe(0);
   expect(outOfOrder).toBe(0);
@@ -233,4 +263,39 @@ test('the wills of clients whose broker is SIGKILLed are published once, on anot
   await waitFor('the wills on broker 2', () => wills.length >= 2, { timeoutMs: 20_000 });
   await sleep(2_000);
   expect(wills.sort()).toEqual(['gone', 'gone-clean']);
+}, 60_000);
+
+test('a QoS 2 message resent to another broker after its broker was SIGKILLed before the PUBREC reached the client is delivered once', async () => {
+  // (after the tests above: broker 2 is left; broker 4 joins for this test)
+  const broker4 = await cluster.addBroker(4);
+  const watcher = await connect('qos2-watcher', 2);
+  const got: string[] = [];
+  watcher.on('message', (topic, payload) => {
+    if (topic === 'once/resent') got.push(payload.toString());
+  });
+  await watcher.subscribeAsync('once/resent', { qos: 2 });
+  const publish = { cmd: 'publish', topic: 'once/resent', payload: Buffer.from('m7'), qos: 2, messageId: 7, retain: false, dup: false } as const;
+  const first = await RawClient.open(broker4.mqtt, 4);
+  first.send(connectPacket('qos2-resender', { clean: false }));
+  await first.next('connack', 10_000);
+  first.send(publish);
+  // the message is in the log once PUBREC is sent; the client acts as if it had not arrived: its broker dies now
+  await first.next('pubrec', 10_000);
+  await broker4.process.kill('SIGKILL');
+  first.destroy();
+
+  const second = await RawClient.open(cluster.broker(2).mqtt, 4);
+  try {
+    second.send(connectPacket('qos2-resender', { clean: false }));
+    expect(((await second.next('connack', 15_000)) as { sessionPresent: boolean }).sessionPresent).toBe(true);
+    second.send({ ...publish, dup: true });
+    expect((await second.next('pubrec', 10_000)).messageId).toBe(7);
+    second.send({ cmd: 'pubrel', messageId: 7 });
+    await second.next('pubcomp', 10_000);
+    await waitFor('the message at the subscriber', () => got.length >= 1, { timeoutMs: 10_000 });
+    await sleep(1_000);
+    expect(got).toEqual(['m7']);
+  } finally {
+    second.destroy();
+  }
 }, 60_000);

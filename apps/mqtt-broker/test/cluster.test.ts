@@ -8,6 +8,7 @@ import { collect, connectClient, connectPacket, haveMosquitto, RawClient, runCom
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 import { startTestJournals } from '@robustmq/testing/journal';
 import { startTestPlacement } from '@robustmq/testing/placement';
+import { MESSAGE_SHARD } from '../src/index.js';
 import type { ClusterLog } from '../src/storage/cluster-log.js';
 
 const scope = testScope();
@@ -171,6 +172,59 @@ describe('sessions belong to the cluster', () => {
     await onThird.waitFor(1, 10_000);
     expect(onThird.messages.map((m) => m.payload)).toEqual(['third']);
     expect(brokers[1]!.handle.broker.sessions.has('mover')).toBe(false);
+  });
+});
+
+describe('QoS 2 from a publisher is exactly once across brokers', () => {
+  // The broker stores a QoS 2 packet id as a marker before the message's append (session/incoming-qos2.ts). Here the
+  // append to the shared log really fails — after writing (storage wrote the batch but the answer was lost) or
+  // before — so the 3.1.1 publisher gets no PUBREC and resends the message to another broker, which must deliver it
+  // once: not again when it is in the log after all, and not never when it is not.
+  test.each(['after-write', 'before-write'] as const)('an append that failed %s, resent to another broker: delivered once', async (mode) => {
+    const topic = `xb/once/${mode}`;
+    const sub = await client(2);
+    await sub.subscribeAsync(topic, { qos: 2 });
+    const got = collect(sub);
+    const clientId = `xb-once-${mode}`;
+    const publish = { cmd: 'publish', topic, payload: Buffer.from('once'), qos: 2, messageId: 7, retain: false, dup: false } as const;
+
+    const storage = (brokers[0]!.handle.broker.log as ClusterLog).storage;
+    const realAppend = storage.append.bind(storage);
+    let failNext = true;
+    storage.append = async (shard, records, options) => {
+      if (shard !== MESSAGE_SHARD || !failNext) return realAppend(shard, records, options);
+      failNext = false;
+      if (mode === 'after-write') await realAppend(shard, records, options);
+      throw new Error('injected storage failure');
+    };
+    try {
+      const first = await RawClient.open(brokers[0]!.handle.ports.mqtt, 4, scope);
+      first.send(connectPacket(clientId, { clean: false }));
+      await first.next('connack');
+      first.send(publish);
+      // 3.1.1 cannot be told the message was not stored: the broker closes the connection instead of PUBREC
+      expect(await first.closesWithin(10_000)).toBe(true);
+      expect(first.packets.filter((p) => p.cmd === 'pubrec')).toEqual([]);
+    } finally {
+      storage.append = realAppend;
+    }
+
+    const second = await RawClient.open(brokers[1]!.handle.ports.mqtt, 4, scope);
+    second.send(connectPacket(clientId, { clean: false }));
+    expect(((await second.next('connack', 10_000)) as { sessionPresent: boolean }).sessionPresent).toBe(true);
+    second.send({ ...publish, dup: true });
+    expect((await second.next('pubrec', 10_000)).messageId).toBe(7);
+    second.send({ cmd: 'pubrel', messageId: 7 });
+    await second.next('pubcomp');
+    // the exchange is over: the same packet id now starts a new message
+    second.send({ ...publish, payload: Buffer.from('again') });
+    await second.next('pubrec', 10_000);
+    second.send({ cmd: 'pubrel', messageId: 7 });
+    await second.next('pubcomp');
+
+    await got.waitFor(2, 10_000);
+    await sleep(500);
+    expect(got.messages.map((m) => m.payload)).toEqual(['once', 'again']);
   });
 });
 

@@ -1,4 +1,5 @@
-// The HTTP admin server: /health, /metrics with the broker's metrics, /api/v1/clients, and the error shape.
+// The HTTP admin server: /health, /metrics with the broker's metrics, /api/v1/clients (with search and paging), and the
+// error shape.
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { collect, connectClient, testScope } from '@robustmq/testing';
@@ -41,6 +42,25 @@ it('exposes broker metrics', async () => {
   expect(text).toMatch(/^mqtt_messages_sent_total\{[^}]*\} [1-9]/m);
   expect(text).toMatch(/^mqtt_bytes_received_total\{[^}]*\} [1-9]/m);
   expect(text).toMatch(/^mqtt_bytes_sent_total\{[^}]*\} [1-9]/m);
+});
+
+it('searches and pages the client list in client-id order', async () => {
+  const others = [];
+  for (const id of ['page-c', 'page-a', 'page-b', 'other-1']) others.push(await connectClient(broker.url, { clientId: id }, scope));
+  const page = async (q: string) =>
+    (await (await fetch(`${base}/api/v1/clients?${q}`)).json()) as { total: number; more: boolean; clients: { clientId: string }[] };
+  const first = await page('search=PAGE-&limit=2');
+  expect(first).toMatchObject({ total: 3, more: true });
+  expect(first.clients.map((c) => c.clientId)).toEqual(['page-a', 'page-b']);
+  const second = await page('search=page-&limit=2&start_after=page-b');
+  expect(second).toMatchObject({ total: 3, more: false });
+  expect(second.clients.map((c) => c.clientId)).toEqual(['page-c']);
+  // the address is searched too; a limit out of range is a 400 naming it
+  expect((await page('search=127.0.0.1')).total).toBe(5);
+  const bad = await fetch(`${base}/api/v1/clients?limit=0`);
+  expect(bad.status).toBe(400);
+  expect(await bad.json()).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/limit/) });
+  for (const c of others) await c.endAsync();
 });
 
 it('answers unknown routes with { code, message }', async () => {

@@ -49,7 +49,16 @@ export const placementCenterConfigSchema = z.strictObject({
     election_ticks: z.number().int().min(2, 'must be at least 2').default(10),
     /** take a state snapshot and compact the Raft log after this many applied entries. */
     snapshot_entries: z.number().int().min(10, 'must be at least 10').default(10_000),
+    /** where the Raft log lives: "segment" (append-only files in <data_dir>/raft-wal), "rocksdb" (the older log in
+     * <data_dir>/raft-log), or "auto": the store a data dir already has, the segment log for a new one. */
+    raft_log_store: z.enum(['auto', 'segment', 'rocksdb']).default('auto'),
     ...clusterAuthKeys(),
+  }),
+  /** the web console (docs/console.md), served on the HTTP port at `/`. */
+  console: section({
+    enabled: z.boolean().default(true),
+    /** the built console's folder; empty = the one built with this package (apps/console/dist). */
+    dir: z.string().default(''),
   }),
   log: logSection(),
 });

@@ -21,19 +21,21 @@ import {
 } from '@robustmq/common';
 import { bindGrpcServer, clusterServerCredentials, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
 import { RaftNode } from '@robustmq/raft/node';
-import { RocksDbRaftStorage } from '@robustmq/raft/rocksdb';
 import { GrpcRaftTransport } from '@robustmq/raft/transport';
 import { clusterMembers, type PlacementCenterConfig } from './config.js';
 import { PlacementStateMachine } from './state/state-machine.js';
 import { LocalProposer, type Proposer } from './state/proposer.js';
 import { RaftProposer, placementApplication } from './state/raft-proposer.js';
-import { openRaftLogEngine } from './state/raft-log-engine.js';
+import { openRaftLogStore, type OpenedRaftLog } from './state/raft-log-store.js';
 import { NodeRegistry } from './cluster/node-registry.js';
 import { clusterServiceHandlers } from './grpc/cluster-service.js';
 import { kvServiceHandlers } from './grpc/kv-service.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { metadataApi } from './http/admin-api.js';
 import { membershipRoutes } from './http/membership-routes.js';
+import { consoleRoutes } from './http/console-routes.js';
+import { builtConsoleDir, consoleStatic } from './http/console-static.js';
+import { DataPlaneAdmin } from './console/data-plane-admin.js';
 import { mqttServiceHandlers } from './grpc/mqtt-service.js';
 import { journalServiceHandlers } from './grpc/journal-service.js';
 import { grpcAuthRejections, grpcMetrics } from './grpc/grpc-metrics.js';
@@ -81,10 +83,10 @@ export async function startPlacementCenter(
   const server = new grpc.Server(clusterGrpcServerOptions(clusterToken, logger, authRejected));
   let proposer: Proposer;
   let raftNode: RaftNode | undefined;
-  let raftLog: RocksDbEngine | undefined;
+  let raftLog: OpenedRaftLog | undefined;
   if (raftMode) {
-    raftLog = await openRaftLogEngine(config.node.data_dir, engine, logger);
-    const storage = await RocksDbRaftStorage.open(raftLog, 'placement');
+    raftLog = await openRaftLogStore(config.node.data_dir, engine, config.cluster.raft_log_store, logger);
+    const storage = raftLog.storage;
     const transport = new GrpcRaftTransport({
       selfId: config.node.id,
       group: 'placement',
@@ -219,6 +221,8 @@ export async function startPlacementCenter(
   const status = raftNode ? raftStatus(raftNode, sm, self) : singleNodeStatus(sm, self);
   await http.register(metadataApi, { status, ...mqtt, journal });
   if (raftNode) await http.register(membershipRoutes, { node: raftNode, proposer });
+  await http.register(consoleRoutes, { dataPlane: new DataPlaneAdmin(registry) });
+  if (config.console.enabled) await http.register(consoleStatic, { dir: config.console.dir || builtConsoleDir() });
   const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
   warnIfAdminApiOpen(logger, httpAuth, config.network.host, httpPort, 'the placement center');
 
@@ -241,6 +245,7 @@ export async function startPlacementCenter(
         registry.close();
         clearInterval(compaction);
         await proposer.close();
+        await sm.close();
         await raftLog?.close();
         await engine.close();
         tls?.close();

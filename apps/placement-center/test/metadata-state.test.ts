@@ -92,6 +92,8 @@ describe('metadata commands in the state machine', () => {
     const b = await open();
     const results = await a.sm.applyBatch(entries);
     for (const entry of entries) await b.sm.applyBatch([entry]);
+    await a.sm.flush();
+    await b.sm.flush();
     expect(await dump(a.engine)).toEqual(await dump(b.engine));
 
     expect(results[1]).toMatchObject({ rejection: { code: 'ALREADY_EXISTS' } });

@@ -1,11 +1,13 @@
-// The Raft log lives in its own RocksDB (<data_dir>/raft-log); a member whose log an older version kept inside the
-// state RocksDB gets it moved on start and carries on with its data.
-import { rmSync } from 'node:fs';
+// The older RocksDB Raft log (<data_dir>/raft-log) stays usable: a member whose log an older version kept inside
+// the state RocksDB gets it moved on start and carries on with its data, and `raft_log_store = "auto"` keeps such a
+// data dir on its RocksDB log instead of starting an empty segment log next to it.
+import { existsSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RocksDbEngine } from '@robustmq/common';
 import { testScope } from '@robustmq/testing';
 import { startPlacementCluster } from '@robustmq/testing/placement';
 import { raftLogDir } from '../src/state/raft-log-engine.js';
+import { segmentLogDir } from '../src/state/raft-log-store.js';
 
 const scope = testScope('each');
 
@@ -18,7 +20,7 @@ async function keysUnder(engine: RocksDbEngine, prefix: string): Promise<number>
 describe('raft log store', () => {
   it('moves a log kept in the state store by an older version into raft-log/ and keeps every write', async () => {
     // a one-member Raft group, stopped between the writes so its stores can be rearranged
-    const cluster = scope.add(await startPlacementCluster(1, { electionTicks: 10 }));
+    const cluster = scope.add(await startPlacementCluster(1, { electionTicks: 10, overrides: { cluster: { raft_log_store: 'rocksdb' } } }));
     await cluster.stopMember(1);
     const dataDir = cluster.member(1).dataDir;
     const write = async (keys: string[]) => {
@@ -52,5 +54,23 @@ describe('raft log store', () => {
     await after.close();
     // and it starts again from the moved log
     expect((await write([])).map(String)).toEqual(['v-a', 'v-b', 'v-c']);
+  });
+
+  it('keeps a RocksDB data dir on its log under "auto", and refuses to start it as a segment log', async () => {
+    const cluster = scope.add(await startPlacementCluster(1, { electionTicks: 10, overrides: { cluster: { raft_log_store: 'rocksdb' } } }));
+    const m = cluster.member(1);
+    const client = cluster.client({ callTimeoutMs: 5_000 });
+    await client.kv.set('kept', 'yes');
+    client.close();
+    await cluster.stopMember(1);
+    m.config = { ...m.config, cluster: { ...m.config.cluster, raft_log_store: 'auto' } };
+    await cluster.startMember(1);
+    const again = cluster.client({ callTimeoutMs: 5_000 });
+    expect(String(await again.kv.get('kept'))).toBe('yes');
+    again.close();
+    await cluster.stopMember(1);
+    expect(existsSync(segmentLogDir(m.dataDir))).toBe(false);
+    m.config = { ...m.config, cluster: { ...m.config.cluster, raft_log_store: 'segment' } };
+    await expect(cluster.startMember(1)).rejects.toThrow(/raft_log_store = "segment", but .* holds a RocksDB Raft log/);
   });
 });

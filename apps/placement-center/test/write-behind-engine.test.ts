@@ -34,6 +34,27 @@ describe('write-behind state writes', () => {
     await db.close();
   });
 
+  it('batches applied within the delay land as one engine write, and a read flushes them at once', async () => {
+    const db = await engine();
+    let writes = 0;
+    const counting = Object.assign(Object.create(db) as RocksDbEngine, {
+      batch: (...args: Parameters<RocksDbEngine['batch']>) => {
+        writes++;
+        return db.batch(...args);
+      },
+    });
+    const wb = new WriteBehindEngine(counting, { delayMs: 60_000 });
+    const landed = [1, 2, 3, 4, 5].map((i) => wb.writeBehind([{ type: 'put', key: `k${i}`, value: String(i) }]));
+    expect(writes).toBe(0);
+    // the read does not wait for the (minute-long) delay: it hands the queue over and waits for it
+    expect((await wb.get('k5'))?.toString()).toBe('5');
+    expect(writes).toBe(1);
+    await Promise.all(landed);
+    expect((await db.get('k1'))?.toString()).toBe('1');
+    await wb.close();
+    await db.close();
+  });
+
   it('a write that failed fails the reads and writes after it', async () => {
     const db = await engine();
     // the real engine, with its next batch failing as a full or broken disk would

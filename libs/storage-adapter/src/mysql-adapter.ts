@@ -18,6 +18,9 @@
 // with waiting readers) every pollIntervalMs (default 200 ms), so a cross-process reader wakes within about that
 // interval.
 //
+// Retention and the purge of deleted shards (mysql-retention.ts) delete rows apart from the write path: under a
+// shard's row lock start_offset moves first (readers refuse what is below it), then the rows go in chunks.
+//
 // CRCs: records are encoded with the shared record codec at append time; its CRC-32 (over offset and fields) is stored
 // in the crc column, and every read re-encodes the columns and checks them against it — the same CRC the memory and
 // rocksdb adapters store for the same record.
@@ -32,19 +35,20 @@ import {
 } from 'mysql2/promise';
 import { GroupCommitQueue, type GroupCommitStats, type QueuedWrite } from './group-commit-queue.js';
 import { resolveMySqlOptions, type MySqlStorageOptions, type ResolvedMySqlOptions } from './mysql-config.js';
-import { SCHEMA_DDL, SCHEMA_VERSION, SHARD_DATA_TABLES } from './mysql-schema.js';
+import { SCHEMA_DDL, SCHEMA_VERSION } from './mysql-schema.js';
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
 import { MySqlLongPoll } from './mysql-long-poll.js';
+import { MySqlRetention } from './mysql-retention.js';
+import { SHARD_COLUMNS, shardOf, type Shard, type ShardRow } from './mysql-shard-row.js';
 import { assignOffset, encodeRecord, type RecordFields } from '@robustmq/protocol/journal';
 import { decodeStoredRecord } from './stored-record.js';
-import { retentionStart, segmentCount, segmentsOf } from './segments.js';
+import { segmentCount, segmentsOf } from './segments.js';
 import type {
   AppendOptions,
   AppendRecord,
   IndexReadOptions,
   ReadOptions,
   RecordHeader,
-  ResolvedShardOptions,
   RetentionResult,
   ShardDescription,
   ShardInfo,
@@ -67,22 +71,11 @@ import {
   resolveShardOptions,
 } from './validation.js';
 
-/** rows deleted per statement when purging a shard or applying retention, so no transaction grows unbounded. */
-const DELETE_CHUNK = 10_000;
 /** bytes of appends one transaction takes before the rest waits for the next one. */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 const ER_DUP_ENTRY = 1062;
 
 const RECORD_COLUMNS = 'r.`offset`, r.`timestamp`, r.record_key, r.tags, r.headers, r.payload, r.crc';
-
-interface ShardRow {
-  id: number;
-  name: Buffer;
-  max_records_per_segment: number;
-  retention_ms: number | null;
-  start_offset: number;
-  next_offset: number;
-}
 
 interface RecordRow {
   offset: number;
@@ -92,14 +85,6 @@ interface RecordRow {
   headers: string;
   payload: Buffer;
   crc: number;
-}
-
-interface Shard {
-  id: number;
-  name: string;
-  options: ResolvedShardOptions;
-  startOffset: number;
-  nextOffset: number;
 }
 
 interface AppendWrite extends QueuedWrite {
@@ -115,20 +100,6 @@ interface ShardQueue {
   queue: GroupCommitQueue<AppendWrite>;
   /** appends and exclusive tasks not settled yet; the queue is dropped when it reaches 0. */
   users: number;
-}
-
-const SHARD_COLUMNS = 'id, name, max_records_per_segment, retention_ms, start_offset, next_offset';
-
-function shardOf(row: ShardRow): Shard {
-  const options: ResolvedShardOptions = { maxRecordsPerSegment: Number(row.max_records_per_segment) };
-  if (row.retention_ms !== null) options.retentionMs = Number(row.retention_ms);
-  return {
-    id: Number(row.id),
-    name: row.name.toString('utf8'),
-    options,
-    startOffset: Number(row.start_offset),
-    nextOffset: Number(row.next_offset),
-  };
 }
 
 function infoOf(shard: Shard): ShardInfo {
@@ -161,8 +132,6 @@ export class MySqlStorageAdapter implements StorageAdapter {
   private readonly queues = new Map<string, ShardQueue>();
   /** the highest next offset this adapter has seen committed per shard; lets a reader skip a wait it would miss. */
   private readonly knownNext = new Map<string, number>();
-  /** shard ids whose rows this adapter is purging right now. */
-  private readonly purging = new Set<number>();
   private closed = false;
   private closing: Promise<void> | undefined;
   private inflight = 0;
@@ -183,10 +152,19 @@ export class MySqlStorageAdapter implements StorageAdapter {
       },
       unavailable: (err) => this.unavailable('waiting for new records', err),
     });
+    this.retention = new MySqlRetention({
+      pool,
+      queryTimeoutMs: options.queryTimeoutMs,
+      select: (sql, values, what) => this.select(sql, values, what),
+      firstOffsetAtOrAfter: (on, id, timestamp) => this.firstOffsetAtOrAfter(on, id, timestamp),
+      writeFailed: (what, err) => this.writeFailed(what, err),
+    });
   }
 
   /** the waiting readers of long polls and the cross-process poll that wakes them. */
   private readonly longPoll: MySqlLongPoll;
+  /** retention and the purge of deleted shards. */
+  private readonly retention: MySqlRetention;
 
   /**
    * connects, creates the database and tables if missing (CREATE … IF NOT EXISTS), and returns the adapter. Fails
@@ -323,7 +301,7 @@ export class MySqlStorageAdapter implements StorageAdapter {
       );
       this.knownNext.delete(name);
       this.longPoll.fail(name, shardNotFound(name));
-      await this.purge(id, name);
+      await this.retention.purge(id, name);
     });
   }
 
@@ -505,26 +483,7 @@ export class MySqlStorageAdapter implements StorageAdapter {
   async enforceRetention(now: number = Date.now()): Promise<RetentionResult[]> {
     return this.track(async () => {
       checkNonNegativeInteger('now', now);
-      // finish purges a failed or interrupted deleteShard left behind (this is the owner's maintenance timer)
-      const orphans = await this.select<{ id: number }>(
-        'SELECT id FROM rmq_shards WHERE name IS NULL',
-        [],
-        'looking for deleted shards',
-      );
-      for (const { id } of orphans) {
-        if (!this.purging.has(Number(id))) await this.purge(Number(id), `#${id}`);
-      }
-      const candidates = await this.select<ShardRow>(
-        `SELECT ${SHARD_COLUMNS} FROM rmq_shards WHERE name IS NOT NULL AND retention_ms IS NOT NULL ORDER BY name`,
-        [],
-        'listing shards for retention',
-      );
-      const results: RetentionResult[] = [];
-      for (const row of candidates) {
-        const result = await this.applyRetention(Number(row.id), now);
-        if (result) results.push(result);
-      }
-      return results;
+      return this.retention.run(now);
     });
   }
 
@@ -672,117 +631,6 @@ export class MySqlStorageAdapter implements StorageAdapter {
 
   private async exec(conn: PoolConnection, sql: string, values: unknown[]): Promise<void> {
     await conn.query({ sql, values, timeout: this.options.queryTimeoutMs });
-  }
-
-  /** retention for one shard: under its row lock, move start_offset past old sealed segments, then delete them. */
-  private async applyRetention(id: number, now: number): Promise<RetentionResult | undefined> {
-    let conn: PoolConnection | undefined;
-    let result: RetentionResult | undefined;
-    try {
-      conn = await this.pool.getConnection();
-      await this.exec(conn, 'START TRANSACTION', []);
-      const [rows] = await conn.query<Array<ShardRow & RowDataPacket>>({
-        sql: `SELECT ${SHARD_COLUMNS} FROM rmq_shards WHERE id = ? AND name IS NOT NULL FOR UPDATE`,
-        values: [id],
-        timeout: this.options.queryTimeoutMs,
-      });
-      const shard = rows[0] ? shardOf(rows[0]) : undefined;
-      if (shard?.options.retentionMs !== undefined) {
-        const firstYoung =
-          (await this.firstOffsetAtOrAfter(conn, id, now - shard.options.retentionMs)) ?? shard.nextOffset;
-        const newStart = retentionStart(
-          shard.startOffset,
-          shard.nextOffset,
-          shard.options.maxRecordsPerSegment,
-          firstYoung,
-        );
-        if (newStart > shard.startOffset) {
-          await this.exec(conn, 'UPDATE rmq_shards SET start_offset = ? WHERE id = ?', [newStart, id]);
-          result = { shard: shard.name, removedRecords: newStart - shard.startOffset, startOffset: newStart };
-        }
-      }
-      await this.exec(conn, 'COMMIT', []);
-    } catch (err) {
-      conn?.destroy();
-      conn = undefined;
-      throw this.writeFailed('applying retention', err);
-    } finally {
-      conn?.release();
-    }
-    // Readers already refuse offsets below the new start; the rows themselves go now, in chunks. If this is cut
-    // short, the next run deletes the rest (everything below start_offset is garbage).
-    await this.deleteBelowStart(id);
-    return result;
-  }
-
-  private async deleteBelowStart(id: number): Promise<void> {
-    const [row] = await this.select<{ start_offset: number }>(
-      'SELECT start_offset FROM rmq_shards WHERE id = ?',
-      [id],
-      'applying retention',
-    );
-    if (!row) return;
-    const start = Number(row.start_offset);
-    const chunks = async (sql: string, values: unknown[]) => {
-      while (true) {
-        const [result] = await this.pool
-          .query<ResultSetHeader>({ sql, values, timeout: this.options.queryTimeoutMs })
-          .catch((err: unknown) => {
-            throw this.writeFailed('applying retention', err);
-          });
-        if (result.affectedRows < DELETE_CHUNK) return;
-      }
-    };
-    await chunks(
-      `DELETE FROM rmq_records WHERE shard_id = ? AND \`offset\` < ? ORDER BY \`offset\` LIMIT ${DELETE_CHUNK}`,
-      [id, start],
-    );
-    await chunks(`DELETE FROM rmq_record_tags WHERE shard_id = ? AND \`offset\` < ? LIMIT ${DELETE_CHUNK}`, [
-      id,
-      start,
-    ]);
-    // Time-index entries pointing below start go, except the last: it still holds the running maximum that answers
-    // offsetForTimestamp for the records right after start.
-    const [last] = await this.select<{ ts: number | null }>(
-      'SELECT MAX(`timestamp`) AS ts FROM rmq_time_index WHERE shard_id = ? AND `offset` < ?',
-      [id, start],
-      'applying retention',
-    );
-    if (last?.ts !== null && last?.ts !== undefined) {
-      await chunks(
-        `DELETE FROM rmq_time_index WHERE shard_id = ? AND \`timestamp\` < ? LIMIT ${DELETE_CHUNK}`,
-        [id, Number(last.ts)],
-      );
-    }
-  }
-
-  /** deletes every row of a deleted shard, then the shard row itself. */
-  private async purge(id: number, what: string): Promise<void> {
-    this.purging.add(id);
-    try {
-      for (const table of SHARD_DATA_TABLES) {
-        while (true) {
-          const [result] = await this.pool.query<ResultSetHeader>({
-            sql: `DELETE FROM ${table} WHERE shard_id = ? LIMIT ${DELETE_CHUNK}`,
-            values: [id],
-            timeout: this.options.queryTimeoutMs,
-          });
-          if (result.affectedRows < DELETE_CHUNK) break;
-        }
-      }
-      await this.pool.query({
-        sql: 'DELETE FROM rmq_shards WHERE id = ? AND name IS NULL',
-        values: [id],
-        timeout: this.options.queryTimeoutMs,
-      });
-    } catch (err) {
-      throw this.writeFailed(
-        `removing the records of deleted shard ${what} (the shard is gone; enforceRetention() removes the rest)`,
-        err,
-      );
-    } finally {
-      this.purging.delete(id);
-    }
   }
 
   private async firstOffsetAtOrAfter(

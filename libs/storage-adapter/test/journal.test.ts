@@ -37,7 +37,7 @@ async function corruptOnDisk(namespace: string, placementName: string, offset: n
       if (seg.meta.namespace !== namespace || seg.meta.shard !== placementName) continue;
       let position = -1;
       let length = 0;
-      await server.node.store.scan(seg, offset, offset + 1, (record, pos) => {
+      await seg.scan(offset, offset + 1, (record, pos) => {
         position = pos;
         length = record.length;
         return false;

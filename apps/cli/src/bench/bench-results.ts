@@ -4,8 +4,10 @@ import type { RobustmqStorage } from './broker-configs.js';
 import type { BrokerKind } from './broker-process.js';
 import type { Outcome } from './run-worker.js';
 
-export const SCENARIOS = ['throughput', 'latency', 'connections'] as const;
+export const SCENARIOS = ['throughput', 'latency', 'connections', 'ordinary', 'rates'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+/** what `robust-bench mqtt` runs without --scenarios; the others are asked for by name */
+export const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['throughput', 'latency', 'connections'];
 
 /** Named numbers of one measurement, e.g. { msgPerSec, brokerCpuPct }. */
 export type Metrics = Record<string, number>;

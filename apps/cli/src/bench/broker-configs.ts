@@ -85,4 +85,6 @@ export const BROKER_SETUP_NOTES = {
   mosquitto: (_storage: RobustmqStorage) =>
     'mosquitto: `max_queued_messages 0` (unlimited queue, so neither QoS 0 nor QoS 1 messages are dropped), ' +
     '`max_inflight_messages 0`, `set_tcp_nodelay true`, `persistence false`, `log_dest none`',
+  aedes: (_storage: RobustmqStorage) =>
+    'aedes: aedes 1.x with its in-memory persistence and mqemitter defaults, TCP no-delay (`apps/cli/dist/bench/aedes-broker.js`)',
 } as const;

@@ -1,5 +1,5 @@
 // Starting and stopping the brokers under test, each as a child process on free ports with a generated config:
-// ours (`node apps/mqtt-broker/dist/main.js --config …`) and mosquitto. A broker counts as up once it answers a real
+// ours (`node apps/mqtt-broker/dist/main.js --config …`), mosquitto and aedes (aedes-broker.js). A broker counts as up once it answers a real
 // CONNECT with CONNACK; if it exits first, its own output says why.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -11,13 +11,17 @@ import { trackChild } from './child-processes.js';
 import { sleep } from './measure-window.js';
 import { RawMqttClient } from './raw-mqtt-client.js';
 
-export const BROKER_KINDS = ['robustmq', 'robustmq-journal', 'mosquitto'] as const;
+export const BROKER_KINDS = ['robustmq', 'robustmq-journal', 'mosquitto', 'aedes'] as const;
+/** the brokers that are not ours: the report compares ours with each of them */
+export const OTHER_BROKERS: readonly BrokerKind[] = ['mosquitto', 'aedes'];
 export type BrokerKind = (typeof BROKER_KINDS)[number];
 
 /** Where our broker's entry point is, next to this package in the monorepo (apps/cli/dist/bench → apps/mqtt-broker). */
 export const ROBUSTMQ_MAIN = fileURLToPath(new URL('../../../mqtt-broker/dist/main.js', import.meta.url));
 /** `robustmq start` (all roles in one process), for the broker on journal storage. */
 export const ROBUSTMQ_CLI = fileURLToPath(new URL('../robustmq.js', import.meta.url));
+/** aedes in memory, in a process of its own */
+export const AEDES_MAIN = fileURLToPath(new URL('./aedes-broker.js', import.meta.url));
 export const MOSQUITTO_BIN = 'mosquitto';
 
 const START_TIMEOUT_MS = 20_000;
@@ -69,6 +73,8 @@ export async function startBroker(
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+  } else if (kind === 'aedes') {
+    child = spawn(process.execPath, [AEDES_MAIN, String(port)], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   } else {
     const configFile = join(dir, 'mosquitto.conf');
     writeFileSync(configFile, mosquittoConf(port));

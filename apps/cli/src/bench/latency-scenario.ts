@@ -8,22 +8,29 @@ import type { LatencyJob } from './worker-protocol.js';
 export const LATENCY_RATE = 2000;
 const DRAIN_MS = 3000;
 
-async function measure(
+/** Runs one latency measurement; `shape` sets the rate, window and write pattern (default: 2,000 msg/s, batched). */
+export async function measureLatency(
   broker: { pid: number; port: number },
   options: MqttBenchOptions,
   progress: (text: string) => void,
+  shape: { rate: number; inflightWindow: number; perPacketWrites: boolean } = {
+    rate: LATENCY_RATE,
+    inflightWindow: INFLIGHT_WINDOW,
+    perPacketWrites: false,
+  },
 ): Promise<Outcome<Metrics>> {
   const job: LatencyJob = {
     kind: 'latency',
     port: broker.port,
     brokerPid: broker.pid,
-    rate: LATENCY_RATE,
+    rate: shape.rate,
     payloadBytes: PAYLOAD_BYTES,
     warmupMs: options.warmupS * 1000,
     durationMs: options.durationS * 1000,
-    inflightWindow: INFLIGHT_WINDOW,
+    inflightWindow: shape.inflightWindow,
     replyTimeoutMs: REPLY_TIMEOUT_MS,
     drainMs: DRAIN_MS,
+    perPacketWrites: shape.perPacketWrites,
   };
   const timeoutMs = job.warmupMs + job.durationMs + DRAIN_MS + 4 * REPLY_TIMEOUT_MS + 30_000;
   const outcome = await startLoadWorker(job, progress, timeoutMs).outcome;
@@ -44,6 +51,7 @@ async function measure(
       lost: r.lost,
       deferred: r.deferred,
       brokerCpuPct: (r.brokerCpuMs / r.windowMs) * 100,
+      msgPerBrokerCpuSec: r.brokerCpuMs > 0 ? r.samples / (r.brokerCpuMs / 1000) : NaN,
       loadCpuPct: (r.loadCpuMs / r.windowMs) * 100,
     },
   };
@@ -54,6 +62,6 @@ export const LATENCY_CASES: BenchCase[] = [
     scenario: 'latency',
     id: 'qos1-2000',
     label: `QoS 1 at ${LATENCY_RATE.toLocaleString('en-US')} msg/s, 1 pub → 1 sub`,
-    measure,
+    measure: (broker, options, progress) => measureLatency(broker, options, progress),
   },
 ];

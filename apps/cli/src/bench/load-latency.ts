@@ -36,7 +36,7 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
       if (end - payloadAt < 8) return;
       const sentAt = buf.readDoubleLE(payloadAt);
       if (sentAt >= windowStart && sentAt < windowEnd) latencies.push(performance.now() - sentAt);
-    });
+    }, job.perPacketWrites === true);
 
     const publisher = await RawMqttClient.open(
       job.port,
@@ -84,7 +84,8 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
       owed -= n;
       inflight += n;
       if (now >= windowStart && now < windowEnd) sentInWindow += n;
-      publisher.socket.write(batcher.build(n, now));
+      if (job.perPacketWrites) for (let i = 0; i < n; i++) publisher.socket.write(batcher.build(1, now));
+      else publisher.socket.write(batcher.build(n, now));
     };
     publisher.onFrame = (type) => {
       if (type === PacketType.PUBACK) inflight--;

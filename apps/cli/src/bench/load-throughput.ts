@@ -12,13 +12,15 @@ import type { ThroughputJob, ThroughputResult } from './worker-protocol.js';
 const KEEP_ALIVE_SECONDS = 600;
 
 /**
- * A subscriber that counts PUBLISH frames and acknowledges QoS 1 ones right away — but in one PUBACK write per
+ * A subscriber that counts PUBLISH frames and acknowledges QoS 1 ones right away — by default in one PUBACK write per
  * event-loop turn rather than per frame or chunk, since on loopback each write costs the load process a syscall
- * that also runs the broker's receive path.
+ * that also runs the broker's receive path; with `perPacketAcks` each PUBACK is a write of its own, as a real
+ * client answers.
  */
 export function countingSubscriber(
   client: RawMqttClient,
   onPublish?: (buf: Buffer, payloadAt: number, end: number) => void,
+  perPacketAcks = false,
 ) {
   const counter = { delivered: 0 };
   const acks: number[] = [];
@@ -27,7 +29,8 @@ export function countingSubscriber(
     counter.delivered++;
     const topicEnd = afterTopic(buf, start, end);
     if (publishQos(flags) > 0) {
-      acks.push(buf.readUInt16BE(topicEnd));
+      if (perPacketAcks) client.socket.write(pubackBatch([buf.readUInt16BE(topicEnd)]));
+      else acks.push(buf.readUInt16BE(topicEnd));
       if (onPublish) onPublish(buf, topicEnd + 2, end);
     } else if (onPublish) {
       onPublish(buf, topicEnd, end);
@@ -91,7 +94,7 @@ export async function runThroughput(
     );
     clients.push(subscriber);
     await subscribeOrUnsupported(subscriber, job.qos, job.replyTimeoutMs);
-    const counter = countingSubscriber(subscriber);
+    const counter = countingSubscriber(subscriber, undefined, job.perPacketWrites);
 
     const pubClients: RawMqttClient[] = [];
     for (let i = 0; i < job.publishers; i++) {

@@ -3,6 +3,7 @@
 // until told to close. Keeping load apart from orchestrator and broker lets each one's CPU time be read on its own.
 import { runLatency } from './load-latency.js';
 import { openIdleConnections } from './load-connections.js';
+import { runOrdinary } from './load-ordinary.js';
 import { runThroughput } from './load-throughput.js';
 import { UnsupportedError } from './unsupported-error.js';
 import type { Job, JobResult, ParentMessage, WorkerMessage } from './worker-protocol.js';
@@ -21,6 +22,7 @@ async function run(job: Job): Promise<void> {
   try {
     let result: JobResult;
     if (job.kind === 'throughput') result = await runThroughput(job, progress);
+    else if (job.kind === 'ordinary') result = await runOrdinary(job, progress);
     else if (job.kind === 'latency') result = await runLatency(job, progress);
     else {
       const opened = await openIdleConnections(job, progress);

@@ -8,6 +8,8 @@ import { checkBrokerAvailable, mosquittoVersion, startBroker, type BrokerKind } 
 import { installCleanup, onBenchExit } from './child-processes.js';
 import { CONNECTIONS_CASES } from './connections-scenario.js';
 import { LATENCY_CASES } from './latency-scenario.js';
+import { ORDINARY_CASES } from './ordinary-scenario.js';
+import { RATES_CASES } from './rates-scenario.js';
 import { renderReport, type BenchEnvironment } from './report.js';
 import { THROUGHPUT_CASES } from './throughput-scenario.js';
 
@@ -15,6 +17,8 @@ export const CASES: Record<ScenarioName, BenchCase[]> = {
   throughput: THROUGHPUT_CASES,
   latency: LATENCY_CASES,
   connections: CONNECTIONS_CASES,
+  ordinary: ORDINARY_CASES,
+  rates: RATES_CASES,
 };
 
 export interface MqttBenchRun {
@@ -28,10 +32,10 @@ function describe(outcome: RunRecord['outcome'], c: BenchCase): string {
   if (outcome.status === 'error') return `error: ${outcome.message}`;
   const m = outcome.value;
   const pct = (n: number | undefined) => `${(n ?? NaN).toFixed(0)} %`;
-  if (c.scenario === 'throughput') {
+  if (c.scenario === 'throughput' || c.scenario === 'ordinary') {
     return `${Math.round(m.msgPerSec!).toLocaleString('en-US')} msg/s delivered, broker CPU ${pct(m.brokerCpuPct)}, load CPU ${pct(m.loadCpuPct)}`;
   }
-  if (c.scenario === 'latency') {
+  if (c.scenario === 'latency' || c.scenario === 'rates') {
     return `p50 ${m.p50!.toFixed(2)} ms, p99 ${m.p99!.toFixed(2)} ms, max ${m.max!.toFixed(1)} ms, broker CPU ${pct(m.brokerCpuPct)}`;
   }
   return `${m.connections} connections, ${Math.round(m.bytesPerConnection!).toLocaleString('en-US')} bytes each`;

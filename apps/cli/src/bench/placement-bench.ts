@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { installCleanup, onBenchExit } from './child-processes.js';
 import { percentile } from './statistics.js';
 import { etcdAvailable, startEtcd, startRobustmq, type KvClient, type PlacementSystem, type RunningCluster } from './placement-systems.js';
-import { cpuTimeMs } from './proc-stats.js';
+import { cpuTimeMs, voluntaryContextSwitches } from './proc-stats.js';
 
 export interface PlacementBenchOptions {
   systems: PlacementSystem[];
@@ -32,6 +32,8 @@ interface Row {
   cpuPerOpUs: number;
   /** CPU of this process (the load generator and the system's client library) per operation. */
   clientCpuPerOpUs: number;
+  /** Voluntary context switches (thread wake-ups) summed over the member processes, per operation. */
+  wakeupsPerOp: number;
 }
 
 const VALUE = Buffer.alloc(100, 'v');
@@ -84,11 +86,13 @@ async function measure(cluster: RunningCluster, options: PlacementBenchOptions):
       for (const kind of ['write', 'read'] as const) {
         process.stderr.write(`  ${cluster.system} × ${cluster.members}: ${concurrency} clients, ${kind}s …\n`);
         const cpuBefore = cluster.pids.reduce((s, pid) => s + cpuTimeMs(pid) / 1000, 0);
+        const switchesBefore = cluster.pids.reduce((s, pid) => s + voluntaryContextSwitches(pid), 0);
         const clientCpuBefore = process.cpuUsage();
         const result = await closedLoop(clients, concurrency, options.durationS, (client, i) =>
           kind === 'write' ? client.put(`bench/k${i % 10_000}`, VALUE) : client.get(`bench/k${i % 10_000}`),
         );
         const cpu = cluster.pids.reduce((s, pid) => s + cpuTimeMs(pid) / 1000, 0) - cpuBefore;
+        const switches = cluster.pids.reduce((s, pid) => s + voluntaryContextSwitches(pid), 0) - switchesBefore;
         const clientCpu = process.cpuUsage(clientCpuBefore);
         const sorted = result.latencies.sort((a, b) => a - b);
         rows.push({
@@ -102,6 +106,7 @@ async function measure(cluster: RunningCluster, options: PlacementBenchOptions):
           errors: result.errors,
           cpuPerOpUs: result.ops ? (cpu / result.ops) * 1e6 : 0,
           clientCpuPerOpUs: result.ops ? (clientCpu.user + clientCpu.system) / result.ops : 0,
+          wakeupsPerOp: result.ops ? switches / result.ops : 0,
         });
       }
     }
@@ -131,13 +136,14 @@ function report(rows: Row[], options: PlacementBenchOptions): string {
     '- robustmq, one RPC per call: the same with PlacementClient batching off',
     '- etcd 3.4: Debian etcd 3.4.23 through the etcd3 npm client (one RPC per call; writes through Raft; reads linearizable by default)',
     "- server CPU µs/op: summed over the system's member processes; client CPU: this load-generator process, client library included",
+    "- server wake-ups/op: voluntary context switches summed over the member processes' threads, per operation (each is a thread that slept waiting for a socket, a pool job or a disk flush and was woken: the hops an operation crosses)",
     `- load average at the end: ${loadavg().map((n) => n.toFixed(2)).join(', ')} on ${availableParallelism()} CPUs`,
     '',
   );
   for (const op of ['write', 'read'] as const) {
     lines.push(`### ${op === 'write' ? 'Writes' : 'Linearizable reads'}`, '');
-    lines.push('| members | clients | system | ops/s | vs etcd | p50 / p99 ms | server CPU µs/op | client CPU µs/op | errors |');
-    lines.push('| ---: | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    lines.push('| members | clients | system | ops/s | vs etcd | p50 / p99 ms | server CPU µs/op | server wake-ups/op | client CPU µs/op | errors |');
+    lines.push('| ---: | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const members of options.members) {
       for (const clients of options.clients) {
         const etcd = rows.find((r) => r.system === 'etcd' && r.members === members && r.clients === clients && r.op === op);
@@ -146,7 +152,7 @@ function report(rows: Row[], options: PlacementBenchOptions): string {
           if (!r) continue;
           const ratio = etcd && system !== 'etcd' ? `${fmt(r.opsPerSec / etcd.opsPerSec, 2)}×` : '–';
           lines.push(
-            `| ${members} | ${clients} | ${SYSTEM_LABEL[system]} | ${fmt(r.opsPerSec)} | ${ratio} | ${fmt(r.p50, 2)} / ${fmt(r.p99, 2)} | ${fmt(r.cpuPerOpUs)} | ${fmt(r.clientCpuPerOpUs)} | ${r.errors} |`,
+            `| ${members} | ${clients} | ${SYSTEM_LABEL[system]} | ${fmt(r.opsPerSec)} | ${ratio} | ${fmt(r.p50, 2)} / ${fmt(r.p99, 2)} | ${fmt(r.cpuPerOpUs)} | ${fmt(r.wakeupsPerOp, 1)} | ${fmt(r.clientCpuPerOpUs)} | ${r.errors} |`,
           );
         }
       }

@@ -13,7 +13,8 @@ import { trackChild } from './child-processes.js';
 export const PLACEMENT_SYSTEMS = ['robustmq', 'robustmq-unbatched', 'etcd'] as const;
 export type PlacementSystem = (typeof PLACEMENT_SYSTEMS)[number];
 
-const PLACEMENT_MAIN = fileURLToPath(new URL('../../../placement-center/dist/main.js', import.meta.url));
+/** ROBUST_BENCH_PLACEMENT_MAIN runs another build's placement center (an A/B against a scratch copy of an older commit). */
+const PLACEMENT_MAIN = process.env.ROBUST_BENCH_PLACEMENT_MAIN || fileURLToPath(new URL('../../../placement-center/dist/main.js', import.meta.url));
 /** Extra node flags for the placement members, e.g. PLACEMENT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to
  * profile them (NODE_OPTIONS does not allow --cpu-prof). */
 const NODE_ARGS = (process.env.PLACEMENT_NODE_ARGS ?? '').split(' ').filter(Boolean);

@@ -1,7 +1,7 @@
 // Readings of another process's resource use from /proc (Linux): CPU time (utime + stime over all threads, from
 // /proc/<pid>/stat) and resident memory (VmRSS from /proc/<pid>/status). The bench compares brokers by these.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 let ticksPerSecond: number | undefined;
 
@@ -36,4 +36,30 @@ export function rssBytes(pid: number | 'self'): number {
   const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
   if (!match) throw new Error(`no VmRSS in /proc/${pid}/status (has the process exited?)`);
   return Number(match[1]) * 1024;
+}
+
+/**
+ * Voluntary context switches summed over the process's threads (/proc/<pid>/task/<tid>/status): each is a thread
+ * going to sleep to wait — for a socket, a thread-pool job, a disk flush — and being woken again, so the count per
+ * operation is the number of wake-ups (hops) an operation costs across the process. Threads that exited are not
+ * counted.
+ */
+export function voluntaryContextSwitches(pid: number): number {
+  let total = 0;
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  for (const tid of tasks) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+      const match = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(status);
+      if (match) total += Number(match[1]);
+    } catch {
+      // the thread exited between the listing and the read
+    }
+  }
+  return total;
 }

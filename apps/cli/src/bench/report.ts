@@ -2,7 +2,7 @@
 // the notes a reader needs to trust it (how brokers were configured, which cells failed and why), and the command.
 import type { BenchCase, Metrics, MqttBenchOptions, RunRecord, ScenarioName } from './bench-results.js';
 import { BROKER_SETUP_NOTES } from './broker-configs.js';
-import type { BrokerKind } from './broker-process.js';
+import { OTHER_BROKERS, type BrokerKind } from './broker-process.js';
 import { EXTRAPOLATE_TO } from './connections-scenario.js';
 import { median } from './statistics.js';
 import { INFLIGHT_WINDOW, PAYLOAD_BYTES } from './throughput-scenario.js';
@@ -105,14 +105,20 @@ function backlogNotes(records: RunRecord[], cases: BenchCase[]): string[] {
 
 /** our brokers compared with mosquitto in a ratio column each (none without mosquitto in the run). */
 function oursVsMosquitto(brokers: BrokerKind[]): BrokerKind[] {
-  return brokers.includes('mosquitto') ? brokers.filter((b) => b !== 'mosquitto') : [];
+  return brokers.includes('mosquitto') ? brokers.filter((b) => !OTHER_BROKERS.includes(b)) : [];
 }
 
 function ratioTitle(ours: BrokerKind): string {
   return ours === 'robustmq' ? 'ours/mosquitto' : `${ours}/mosquitto`;
 }
 
-function throughputSection(records: RunRecord[], cases: BenchCase[], options: MqttBenchOptions): string {
+function throughputSection(
+  records: RunRecord[],
+  cases: BenchCase[],
+  options: MqttBenchOptions,
+  title = `### Throughput (${PAYLOAD_BYTES}-byte payloads, 1 subscriber, ${options.durationS} s window after ${options.warmupS} s warm-up, median of ${options.runs} runs)`,
+  load = `QoS 0 publishers write as fast as the socket accepts; QoS 1 publishers keep ${INFLIGHT_WINDOW} unacknowledged messages each.`,
+): string {
   const { brokers } = options;
   const ours = oursVsMosquitto(brokers);
   const columns: { key: string; title: string; format: (n: number) => string; ratio: boolean }[] = [
@@ -140,13 +146,12 @@ function throughputSection(records: RunRecord[], cases: BenchCase[], options: Mq
     return row;
   });
   return [
-    `### Throughput (${PAYLOAD_BYTES}-byte payloads, 1 subscriber, ${options.durationS} s window after ${options.warmupS} s warm-up, median of ${options.runs} runs)`,
+    title,
     '',
     table(header, rows),
     '',
     'Delivered = PUBLISH frames received by the subscriber in the window. CPU is user + system time of the process ' +
-      'over the window as a share of one core (100 % = one core busy). QoS 0 publishers write as fast as the socket ' +
-      `accepts; QoS 1 publishers keep ${INFLIGHT_WINDOW} unacknowledged messages each. "published" above "delivered" ` +
+      `over the window as a share of one core (100 % = one core busy). ${load} "published" above "delivered" ` +
       'means the broker is queueing (or dropping) what it cannot deliver.',
     ...problemNotes(records, cases, brokers),
     ...backlogNotes(records, cases),
@@ -196,6 +201,45 @@ export function renderReport(
   ];
   if (options.scenarios.includes('throughput'))
     sections.push('', throughputSection(records, casesByScenario.throughput, options));
+  if (options.scenarios.includes('ordinary'))
+    sections.push(
+      '',
+      throughputSection(
+        records,
+        casesByScenario.ordinary,
+        options,
+        `### Ordinary clients: MQTT.js 5 (${PAYLOAD_BYTES}-byte payloads, 1 subscriber, ${options.durationS} s window after ${options.warmupS} s warm-up, median of ${options.runs} runs)`,
+        'Every client is MQTT.js with its defaults; each PUBLISH is issued on an event-loop turn of its own (one ' +
+          'socket write per packet) and the subscriber answers each QoS 1 message with its own PUBACK; QoS 1 ' +
+          `publishers keep ${INFLIGHT_WINDOW} unacknowledged messages each. Load and broker share the machine's cores.`,
+      ),
+    );
+  if (options.scenarios.includes('rates')) {
+    for (const c of casesByScenario.rates) {
+      sections.push(
+        '',
+        metricRowsSection(
+          `### Latency at a fixed rate (${c.label}, ${PAYLOAD_BYTES}-byte payloads, ${options.durationS} s window, median of ${options.runs} runs)`,
+          [
+            { key: 'p50', title: 'p50 ms', format: fmt.ms, ratio: true },
+            { key: 'p99', title: 'p99 ms', format: fmt.ms, ratio: true },
+            { key: 'p999', title: 'p99.9 ms', format: fmt.ms, ratio: true },
+            { key: 'max', title: 'max ms', format: fmt.ms, ratio: true },
+            { key: 'achievedRate', title: 'achieved msg/s', format: fmt.int, ratio: false },
+            { key: 'lost', title: 'lost', format: fmt.int, ratio: false },
+            { key: 'deferred', title: 'sends deferred by a full window', format: fmt.int, ratio: false },
+            { key: 'brokerCpuPct', title: 'broker CPU', format: fmt.pct, ratio: true },
+            { key: 'msgPerBrokerCpuSec', title: 'msg per broker CPU-s', format: fmt.int, ratio: true },
+          ],
+          records,
+          c,
+          options.brokers,
+          'Raw client, publisher and subscriber in one process (one clock); every PUBLISH and every PUBACK is a socket ' +
+            'write of its own; in-flight window 1,000.',
+        ),
+      );
+    }
+  }
   if (options.scenarios.includes('latency')) {
     for (const c of casesByScenario.latency) {
       sections.push(

@@ -3,7 +3,7 @@
 // reader can tell whether the load generator, not the broker, was the limit.
 import type { BenchCase, Metrics, MqttBenchOptions } from './bench-results.js';
 import { startLoadWorker, type Outcome } from './run-worker.js';
-import type { ThroughputJob } from './worker-protocol.js';
+import type { OrdinaryJob, ThroughputJob } from './worker-protocol.js';
 
 export const PAYLOAD_BYTES = 64;
 export const INFLIGHT_WINDOW = 100;
@@ -29,6 +29,14 @@ async function measure(
     replyTimeoutMs: REPLY_TIMEOUT_MS,
     perPacketWrites: options.perPacketWrites ?? false,
   };
+  return runThroughputJob(job, progress);
+}
+
+/** Runs a throughput-shaped job (raw or MQTT.js clients) in a load worker and turns its counts into rates. */
+export async function runThroughputJob(
+  job: ThroughputJob | OrdinaryJob,
+  progress: (text: string) => void,
+): Promise<Outcome<Metrics>> {
   const timeoutMs = job.warmupMs + job.durationMs + 6 * REPLY_TIMEOUT_MS + 30_000;
   const outcome = await startLoadWorker(job, progress, timeoutMs).outcome;
   if (outcome.status !== 'ok') return outcome;

@@ -19,6 +19,11 @@ export interface ThroughputJob {
   perPacketWrites: boolean;
 }
 
+/** Throughput with MQTT.js clients used as an application uses them (see load-ordinary.ts); answers a ThroughputResult. */
+export interface OrdinaryJob extends Omit<ThroughputJob, 'kind' | 'perPacketWrites'> {
+  kind: 'ordinary';
+}
+
 export interface LatencyJob {
   kind: 'latency';
   port: number;
@@ -32,6 +37,8 @@ export interface LatencyJob {
   replyTimeoutMs: number;
   /** how long to wait after the window for messages still in flight before counting them lost */
   drainMs: number;
+  /** every PUBLISH and every PUBACK a socket write of its own, as a real client writes them */
+  perPacketWrites?: boolean;
 }
 
 export interface ConnectionsJob {
@@ -45,7 +52,7 @@ export interface ConnectionsJob {
   replyTimeoutMs: number;
 }
 
-export type Job = ThroughputJob | LatencyJob | ConnectionsJob;
+export type Job = ThroughputJob | OrdinaryJob | LatencyJob | ConnectionsJob;
 
 /** CPU use over the measured window, in milliseconds of CPU time (user + system, all threads). */
 export interface WindowCpu {

@@ -4,7 +4,7 @@
 import { HttpError, errorResponseSchema } from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
 import type { JournalNode } from '../replication/journal-node.js';
-import type { LocalSegment } from '../storage/segment-store.js';
+import type { LocalSegment } from '../storage/local-segment.js';
 
 const followerSchema = {
   type: 'object',

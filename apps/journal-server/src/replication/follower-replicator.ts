@@ -6,7 +6,8 @@
 // followers get heartbeats, which also tell them the leader is alive and where the high watermark is.
 import type { Logger } from '@robustmq/common';
 import { JOURNAL_MESSAGE, isJournalError, type JournalConnection, type JournalConnectionPool } from '@robustmq/protocol/journal';
-import type { LocalSegment, SegmentStore } from '../storage/segment-store.js';
+import type { LocalSegment } from '../storage/local-segment.js';
+import type { SegmentStore } from '../storage/segment-store.js';
 import type { SegmentDirectory } from './segment-directory.js';
 
 /** a run of batches the leader wrote but has not synced yet (SegmentLeader keeps them, followers send them). */
@@ -158,7 +159,7 @@ export class FollowerReplicator {
 
   /** what to send from `from`: whole groups from the leader's in-memory tail, else framed bytes read from its file. */
   private async nextChunk(from: number): Promise<{ parts: Buffer[]; end: number }> {
-    const { store, settings } = this.ctx;
+    const { settings } = this.ctx;
     const parts: Buffer[] = [];
     let at = from;
     let bytes = 0;
@@ -171,7 +172,7 @@ export class FollowerReplicator {
     }
     if (parts.length > 0) return { parts, end: at };
     const seg = this.leader.seg;
-    const read = await store.readFramed(seg, from, seg.endOffset, Number.MAX_SAFE_INTEGER, settings.maxReplicateBytes, true);
+    const read = await seg.readFramed(from, seg.endOffset, Number.MAX_SAFE_INTEGER, settings.maxReplicateBytes, true);
     return { parts: read.parts, end: from + read.count };
   }
 

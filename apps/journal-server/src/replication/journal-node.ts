@@ -7,7 +7,8 @@ import * as grpc from '@grpc/grpc-js';
 import { type Logger } from '@robustmq/common';
 import { PlacementError, type PlacementClient } from '@robustmq/placement-client';
 import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
-import type { LocalSegment, SegmentStore } from '../storage/segment-store.js';
+import type { LocalSegment } from '../storage/local-segment.js';
+import type { SegmentStore } from '../storage/segment-store.js';
 import { checkBatch } from '../storage/framed-batch.js';
 import { removedByRetention } from '../storage/retention.js';
 import { SegmentLeader, endForEpoch, verifyBatch, type LeaderSettings } from './segment-leader.js';
@@ -73,7 +74,7 @@ export class JournalNode {
    */
   private serialize<T>(seg: LocalSegment, task: () => Promise<T>): Promise<T> {
     this.follower(seg.key);
-    return this.store.exclusive(seg, task);
+    return seg.exclusive(task);
   }
 
   /** the leader of a writable segment this server leads, taking it over if placement names this server. */
@@ -174,9 +175,9 @@ export class JournalNode {
   private async markSealed(seg: LocalSegment, end: number): Promise<void> {
     if (seg.meta.sealedEnd === end) return;
     await this.serialize(seg, async () => {
-      if (seg.endOffset > end) await this.store.truncate(seg, end);
+      if (seg.endOffset > end) await seg.truncate(end);
       seg.meta.sealedEnd = end;
-      await this.store.saveMeta(seg);
+      await seg.saveMeta();
     });
   }
 
@@ -190,7 +191,7 @@ export class JournalNode {
       await this.adoptEpoch(seg, h.epoch);
       // after a failed fdatasync the unsynced tail is cut first (normally already done), so the end checked below
       // is what is on disk and the leader re-sends from there
-      await this.store.dropUnsynced(seg);
+      await seg.dropUnsynced();
       if (h.baseOffset !== seg.endOffset) {
         throw new JournalError('OUT_OF_ORDER', `segment ${seg.id} ends at ${seg.endOffset}, not ${h.baseOffset}`, { endOffset: seg.endOffset });
       }
@@ -199,16 +200,16 @@ export class JournalNode {
       if (data.length === 0) return false;
       // the leader's bytes go to the file as they are, after every record's CRC and offset is checked
       const count = checkBatch(data, `segment ${seg.id}`, h.baseOffset);
-      await this.store.write(seg, [data], count, h.epoch);
+      await seg.write([data], count, h.epoch);
       return true;
     });
-    if (wrote) await this.store.sync(seg);
+    if (wrote) await seg.sync();
     f.knownHw = Math.max(f.knownHw, Math.min(h.highWatermark, seg.durableEnd));
     if (h.sealedEnd !== null && h.sealedEnd !== undefined && seg.durableEnd === h.sealedEnd && seg.meta.sealedEnd === null) {
       await this.serialize(seg, async () => {
         if (seg.durableEnd !== h.sealedEnd || seg.meta.sealedEnd !== null) return;
         seg.meta.sealedEnd = h.sealedEnd;
-        await this.store.saveMeta(seg);
+        await seg.saveMeta();
       });
     }
     return { endOffset: seg.durableEnd };
@@ -223,8 +224,8 @@ export class JournalNode {
       // instead of at a durable end this replica's written end has already passed (OUT_OF_ORDER until the sync lands).
       // If that fdatasync fails, the unsynced tail is lost: it is cut, and the answer is the durable end, from which
       // the new leader re-sends — never offsets that are only written
-      if (seg.endOffset > seg.durableEnd) await this.store.sync(seg).catch(() => {});
-      await this.store.dropUnsynced(seg);
+      if (seg.endOffset > seg.durableEnd) await seg.sync().catch(() => {});
+      await seg.dropUnsynced();
       return { endOffset: seg.durableEnd, lastEpoch: seg.lastEpoch, epochs: seg.meta.epochs };
     });
   }
@@ -234,7 +235,7 @@ export class JournalNode {
     return this.serialize(seg, async () => {
       await this.adoptEpoch(seg, h.epoch);
       if (this.leaders.get(seg.key)?.state === 'leading') throw new JournalError('FENCED', `segment ${seg.id} is led here; a leader does not truncate`);
-      await this.store.truncate(seg, h.offset);
+      await seg.truncate(h.offset);
       return { endOffset: seg.durableEnd };
     });
   }
@@ -265,7 +266,7 @@ export class JournalNode {
     if (leader && epoch > leader.epoch) leader.stop(`fenced by epoch ${epoch}`);
     if (epoch > seg.meta.epoch) {
       seg.meta.epoch = epoch;
-      await this.store.saveMeta(seg);
+      await seg.saveMeta();
     }
   }
 
@@ -358,7 +359,7 @@ export class JournalNode {
             if (records.length === 0) throw new Error(`node ${nodeId} has no records from ${seg.endOffset}`);
             const usable = records.slice(0, end - seg.endOffset);
             verifyBatch(usable, seg.endOffset, seg.id);
-            await this.store.append(seg, usable.map((r) => Buffer.from(r)), meta.epoch);
+            await seg.append(usable.map((r) => Buffer.from(r)), meta.epoch);
           }
         });
         this.logger.info({ segment: seg.id, from: nodeId, end }, 'repaired sealed segment from a replica');

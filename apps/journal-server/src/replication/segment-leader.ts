@@ -9,7 +9,8 @@ import { PlacementError, type PlacementClient } from '@robustmq/placement-client
 import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
 import { prefixBytes, stampOffsets } from '../storage/framed-batch.js';
 import { checkRecord, recordOffset } from '../storage/record-view.js';
-import type { LocalSegment, SegmentStore } from '../storage/segment-store.js';
+import type { LocalSegment } from '../storage/local-segment.js';
+import type { SegmentStore } from '../storage/segment-store.js';
 import { FollowerReplicator, type ReplicationLeader, type TailChunk } from './follower-replicator.js';
 import type { SegmentDirectory, SegmentMeta, ShardMeta } from './segment-directory.js';
 
@@ -106,17 +107,17 @@ export class SegmentLeader implements ReplicationLeader {
 
   /** takes over: fences the other replicas, adopts the longest log among a majority, then starts serving. */
   async start(): Promise<void> {
-    const { store, logger } = this.ctx;
+    const { logger } = this.ctx;
     if (this.seg.meta.epoch > this.epoch) {
       throw new JournalError('FENCED', `segment ${this.id} has seen epoch ${this.seg.meta.epoch}, newer than this leader's ${this.epoch}`);
     }
     if (this.seg.meta.epoch < this.epoch) {
       this.seg.meta.epoch = this.epoch;
-      await store.saveMeta(this.seg);
+      await this.seg.saveMeta();
     }
     // (runs under the segment's lock) a failed fdatasync — e.g. the one that made a previous leader of this server
     // step down — lost the unsynced tail: cut it before this log is compared with the replicas' or written to
-    await store.dropUnsynced(this.seg);
+    await this.seg.dropUnsynced();
     if (this.seg.meta.sealedEnd !== null) {
       this.state = 'sealed';
       this.hw = this.seg.meta.sealedEnd;
@@ -144,7 +145,7 @@ export class SegmentLeader implements ReplicationLeader {
    * any tail of ours it does not share.
    */
   private async recover(others: number[]): Promise<void> {
-    const { store, directory, pool, settings, logger } = this.ctx;
+    const { directory, pool, settings, logger } = this.ctx;
     const n = this.replicas.length;
     // answers (self included) that must intersect every set of replicas that acknowledged a record; acks=1 can
     // promise nothing once its leader is gone, so it takes a majority when it can and what it has after a while
@@ -174,7 +175,7 @@ export class SegmentLeader implements ReplicationLeader {
         }, undefined);
         if (best) {
           const agreed = endForEpoch(best.epochs, this.seg.lastEpoch, best.endOffset);
-          if (this.seg.endOffset > agreed) await store.truncate(this.seg, agreed);
+          if (this.seg.endOffset > agreed) await this.seg.truncate(agreed);
           while (this.seg.endOffset < best.endOffset) {
             const reply = await pool
               .get(best.address)
@@ -182,7 +183,7 @@ export class SegmentLeader implements ReplicationLeader {
             const records = splitBatch(reply.data);
             if (records.length === 0) break;
             verifyBatch(records, this.seg.endOffset, this.id);
-            await store.append(this.seg, records.map((r) => Buffer.from(r)), best.lastEpoch);
+            await this.seg.append(records.map((r) => Buffer.from(r)), best.lastEpoch);
           }
           logger.info({ segment: this.id, from: best.nodeId, end: this.seg.endOffset }, 'recovered segment tail from a replica');
         }
@@ -217,7 +218,7 @@ export class SegmentLeader implements ReplicationLeader {
     if (maxSegmentRecords > 0 && this.seg.meta.maxRecords === 0) {
       // the writer's record limit is remembered with the replica, so a restarted leader seals at the same place
       this.seg.meta.maxRecords = maxSegmentRecords;
-      void this.ctx.store.saveMeta(this.seg).catch(() => {});
+      void this.seg.saveMeta().catch(() => {});
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ data, count, expectedOffset, taken: 0, baseOffset: -1, end: -1, resolve, reject });
@@ -241,7 +242,7 @@ export class SegmentLeader implements ReplicationLeader {
       // each group is written under the segment's lock, which the follower role (fence, replicate, truncate) shares:
       // if this leader is deposed while a write runs, the new epoch's writes and truncations wait for that write
       while (this.queue.length > 0 && this.state === 'leading') {
-        if (!(await this.ctx.store.exclusive(this.seg, () => this.writeGroup()))) break;
+        if (!(await this.seg.exclusive(() => this.writeGroup()))) break;
       }
     } finally {
       this.writing = false;
@@ -284,7 +285,7 @@ export class SegmentLeader implements ReplicationLeader {
     }
     if (parts.length === 0) return false;
     try {
-      await this.ctx.store.write(seg, parts, next - base, this.epoch);
+      await seg.write(parts, next - base, this.epoch);
     } catch (err) {
       // the file's tail is unknown now: refuse these appends and stop leading; a new leader recovers from replicas
       this.failWrite(batch, err);
@@ -300,7 +301,7 @@ export class SegmentLeader implements ReplicationLeader {
     this.acking.push(...batch);
     this.remember({ base, end: next, parts, bytes });
     for (const f of this.followers.values()) f.wake();
-    this.ctx.store.sync(seg).then(
+    seg.sync().then(
       () => this.state !== 'stopped' && this.recomputeHw(),
       (err: unknown) => this.failWrite(this.acking.splice(0), err),
     );
@@ -383,7 +384,7 @@ export class SegmentLeader implements ReplicationLeader {
   seal(): Promise<void> {
     this.sealing ??= (async () => {
       this.state = 'sealing';
-      const { placement, directory, store, logger } = this.ctx;
+      const { placement, directory, logger } = this.ctx;
       while (this.hw < this.seg.endOffset || this.writing) {
         if (this.state !== 'sealing') return;
         await new Promise((r) => setTimeout(r, 2));
@@ -425,7 +426,7 @@ export class SegmentLeader implements ReplicationLeader {
       }
       if (this.state !== 'sealing') return;
       this.seg.meta.sealedEnd = end;
-      await store.saveMeta(this.seg);
+      await this.seg.saveMeta();
       this.state = 'sealed';
       logger.info({ segment: this.id, end }, 'sealed segment');
       this.failQueued(this.sealedErrorValue());

@@ -62,7 +62,7 @@ const read: Handler = async (node, h, _data, metrics) => {
     await r.leader.waitFor(offset, waitMs);
     r = await node.readable(t.namespace, t.shard, t.segment);
   }
-  const { parts, count } = offset < r.limit ? await node.store.readFramed(r.seg, offset, r.limit, maxRecords, maxBytes) : { parts: [], count: 0 };
+  const { parts, count } = offset < r.limit ? await r.seg.readFramed(offset, r.limit, maxRecords, maxBytes) : { parts: [], count: 0 };
   metrics.readRecords.inc(count);
   // file bytes are already the wire's batch layout: the answer carries them as read
   return { header: { highWatermark: r.limit, sealed: r.sealed, startOffset: start }, data: parts };
@@ -75,9 +75,9 @@ function byTerm(kind: 'key' | 'tag'): Handler {
     const fromOffset = uint(h, 'fromOffset', 0);
     const maxRecords = Math.max(1, uint(h, 'maxRecords', 100));
     const r = await node.readable(t.namespace, t.shard, t.segment);
-    const positions = await node.store.lookupTerm(r.seg, kind, term, fromOffset, r.limit, maxRecords);
+    const positions = await r.seg.lookupTerm(kind, term, fromOffset, r.limit, maxRecords);
     const records: Buffer[] = [];
-    for (const p of positions) records.push(await node.store.readAt(r.seg, p));
+    for (const p of positions) records.push(await r.seg.readAt(p));
     return { header: { highWatermark: r.limit, sealed: r.sealed }, data: batchParts(records) };
   };
 }
@@ -86,7 +86,7 @@ const offsetForTimestamp: Handler = async (node, h) => {
   const t = target(h);
   const timestamp = uint(h, 'timestamp');
   const r = await node.readable(t.namespace, t.shard, t.segment);
-  const offset = await node.store.offsetForTimestamp(r.seg, timestamp, r.limit);
+  const offset = await r.seg.offsetForTimestamp(timestamp, r.limit);
   return { header: { offset: offset ?? null, highWatermark: r.limit, sealed: r.sealed } };
 };
 
@@ -160,7 +160,7 @@ const replicaFetch: Handler = async (node, h) => {
   if (offset < seg.meta.startOffset || offset > seg.durableEnd) {
     throw new JournalError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside segment ${seg.id}'s stored range [${seg.meta.startOffset}, ${seg.durableEnd}]`);
   }
-  const { parts } = await node.store.readFramed(seg, offset, seg.durableEnd, Number.MAX_SAFE_INTEGER, maxBytes, true);
+  const { parts } = await seg.readFramed(offset, seg.durableEnd, Number.MAX_SAFE_INTEGER, maxBytes, true);
   return { header: { endOffset: seg.durableEnd }, data: parts };
 };
 

@@ -9,7 +9,8 @@ import type { Logger } from '@robustmq/common';
 import type { PlacementClient } from '@robustmq/placement-client';
 import { JournalError, advanceRetentionMark, isJournalError, readRetentionMark } from '@robustmq/protocol/journal';
 import type { SegmentDirectory } from '../replication/segment-directory.js';
-import type { LocalSegment, SegmentStore } from './segment-store.js';
+import type { LocalSegment } from './local-segment.js';
+import type { SegmentStore } from './segment-store.js';
 
 /** what a retention pass needs of the journal node (the JournalNode, which imports this file, has it). */
 export interface RetentionHost {

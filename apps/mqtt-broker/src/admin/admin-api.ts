@@ -1,10 +1,11 @@
 // The broker's admin API under /api/v1, as a fastify plugin: clients (list, detail, kick), sessions, subscriptions,
-// topics and retained messages (list, delete). Every route declares its JSON schema (input validation and output
+// topics and retained messages (list, delete). Lists take `search`, `start_after` and `limit` (list-page.ts). Every route declares its JSON schema (input validation and output
 // serialisation); errors are `{ code, message }` like every other admin API of the project.
 import { HttpError, errorResponseSchema } from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
 import type { Broker } from '../core/broker-core.js';
 import { NEVER_EXPIRES } from '../session/session.js';
+import { pageOf, pageQuerySchema, type PageQuery } from './list-page.js';
 
 const clientSchema = {
   type: 'object',
@@ -80,17 +81,24 @@ const errors = { 400: errorResponseSchema, 404: errorResponseSchema } as const;
 function listOf(name: string, item: object): object {
   return {
     type: 'object',
-    properties: { total: { type: 'integer' }, [name]: { type: 'array', items: item } },
-    required: ['total', name],
+    properties: { total: { type: 'integer' }, more: { type: 'boolean' }, [name]: { type: 'array', items: item } },
+    required: ['total', 'more', name],
   };
 }
 
+/** the key subscriptions are ordered and paged by: client id, then topic filter. */
+export const subscriptionKey = (s: { clientId: string; topic: string }) => `${s.clientId}\n${s.topic}`;
+
 export function adminApi(broker: Broker) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get('/api/v1/clients', { schema: { response: { 200: listOf('clients', clientSchema) } } }, async () => {
-      const clients = broker.listClients();
-      return { total: clients.length, clients };
-    });
+    app.get<{ Querystring: PageQuery }>(
+      '/api/v1/clients',
+      { schema: { querystring: pageQuerySchema, response: { 200: listOf('clients', clientSchema) } } },
+      async (request) => {
+        const page = pageOf(broker.listClients(), (c) => c.clientId, (c) => [c.clientId, c.remoteAddress], request.query);
+        return { total: page.total, more: page.more, clients: page.rows };
+      },
+    );
 
     app.get<{ Params: { clientId: string } }>(
       '/api/v1/clients/:clientId',
@@ -142,25 +150,36 @@ export function adminApi(broker: Broker) {
       },
     );
 
-    app.get('/api/v1/sessions', { schema: { response: { 200: listOf('sessions', sessionSchema) } } }, async () => {
-      const sessions = [...broker.sessions.keys()].map(sessionInfo);
-      return { total: sessions.length, sessions };
-    });
+    app.get<{ Querystring: PageQuery }>(
+      '/api/v1/sessions',
+      { schema: { querystring: pageQuerySchema, response: { 200: listOf('sessions', sessionSchema) } } },
+      async (request) => {
+        const page = pageOf([...broker.sessions.keys()].map(sessionInfo), (s) => s.clientId, (s) => [s.clientId], request.query);
+        return { total: page.total, more: page.more, sessions: page.rows };
+      },
+    );
 
-    app.get('/api/v1/subscriptions', { schema: { response: { 200: listOf('subscriptions', subscriptionSchema) } } }, async () => {
-      const subscriptions = [...broker.sessions.keys()].flatMap(subscriptionsOf);
-      return { total: subscriptions.length, subscriptions };
-    });
+    app.get<{ Querystring: PageQuery }>(
+      '/api/v1/subscriptions',
+      { schema: { querystring: pageQuerySchema, response: { 200: listOf('subscriptions', subscriptionSchema) } } },
+      async (request) => {
+        const all = [...broker.sessions.keys()].flatMap(subscriptionsOf);
+        const page = pageOf(all, subscriptionKey, (s) => [s.clientId, s.topic, s.shareGroup ?? ''], request.query);
+        return { total: page.total, more: page.more, subscriptions: page.rows };
+      },
+    );
 
-    app.get(
+    app.get<{ Querystring: PageQuery }>(
       '/api/v1/topics',
       {
         schema: {
+          querystring: pageQuerySchema,
           response: {
             200: {
               type: 'object',
               properties: {
                 total: { type: 'integer' },
+                more: { type: 'boolean' },
                 /** messages to topics published after the table (10,000 topics) was full. */
                 untrackedMessages: { type: 'integer' },
                 topics: {
@@ -172,28 +191,36 @@ export function adminApi(broker: Broker) {
                   },
                 },
               },
-              required: ['total', 'untrackedMessages', 'topics'],
+              required: ['total', 'more', 'untrackedMessages', 'topics'],
             },
           },
         },
       },
-      async () => ({ total: broker.topics.size, untrackedMessages: broker.topics.untracked, topics: broker.topics.list() }),
+      async (request) => {
+        const page = pageOf(broker.topics.list(), (t) => t.topic, (t) => [t.topic], request.query);
+        return { total: page.total, more: page.more, untrackedMessages: broker.topics.untracked, topics: page.rows };
+      },
     );
 
-    app.get('/api/v1/retained', { schema: { response: { 200: listOf('retained', retainedSchema) } } }, async () => {
-      const retained = [];
-      for (const packet of broker.persistence.retainedMessages()) {
-        const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(String(packet.payload ?? ''));
-        retained.push({
-          topic: packet.topic as string,
-          qos: (packet.qos as number) ?? 0,
-          payloadBytes: payload.length,
-          payload: payload.toString('base64'),
-          ...(typeof packet.ts === 'number' ? { publishedAt: new Date(packet.ts).toISOString() } : {}),
-        });
-      }
-      return { total: retained.length, retained };
-    });
+    app.get<{ Querystring: PageQuery }>(
+      '/api/v1/retained',
+      { schema: { querystring: pageQuerySchema, response: { 200: listOf('retained', retainedSchema) } } },
+      async (request) => {
+        const retained = [];
+        for (const packet of broker.persistence.retainedMessages()) {
+          const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(String(packet.payload ?? ''));
+          retained.push({
+            topic: packet.topic as string,
+            qos: (packet.qos as number) ?? 0,
+            payloadBytes: payload.length,
+            payload: payload.toString('base64'),
+            ...(typeof packet.ts === 'number' ? { publishedAt: new Date(packet.ts).toISOString() } : {}),
+          });
+        }
+        const page = pageOf(retained, (r) => r.topic, (r) => [r.topic], request.query);
+        return { total: page.total, more: page.more, retained: page.rows };
+      },
+    );
 
     app.delete<{ Querystring: { topic: string } }>(
       '/api/v1/retained',

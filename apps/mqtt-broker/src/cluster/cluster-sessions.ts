@@ -12,7 +12,7 @@ import type { PlacementClient } from '@robustmq/placement-client';
 import { ClusterTypes, clusterChannelCredentials, clusterClientOptions, newBrokerInnerClient, type BrokerInnerServiceClient, type ClusterTls } from '@robustmq/protocol';
 import type { StorageAdapter } from '@robustmq/storage-adapter';
 import type { HandedSession } from '../session/session-lifecycle.js';
-import { SessionPersistence, type StoredSubscription } from '../storage/session-persistence.js';
+import { SessionPersistence, type IncomingMarker, type StoredSubscription } from '../storage/session-persistence.js';
 
 const TAKE_OVER_TIMEOUT_MS = 3_000;
 /** a dead broker's state snapshot is read again after this long (its sessions reconnect within seconds). */
@@ -57,7 +57,7 @@ export class ClusterSessions {
       this.logger.debug({ clientId, from: owner }, 'session taken over from another broker');
       return {
         subscriptions: JSON.parse(reply.subscriptionsJson || '[]') as StoredSubscription[],
-        awaitingRelease: reply.awaitingRelease,
+        awaitingRelease: reply.incomingJson ? parseMarkers(reply.incomingJson) : reply.awaitingRelease.map((id) => ({ id })),
         released: JSON.parse(reply.releasedJson || '[]') as [number, number][],
         expiry: Number(reply.expiry),
       };
@@ -81,7 +81,7 @@ export class ClusterSessions {
       this.logger.info({ clientId, owner }, 'session resumed from the state of a broker that is gone');
       return {
         subscriptions: await persistence.subscriptionsByClient({ id: clientId }),
-        awaitingRelease: persistence.incomingIds(clientId),
+        awaitingRelease: persistence.incomingMarkers(clientId),
         released: persistence.releasedOf(clientId),
         expiry: record.expiry,
       };
@@ -113,7 +113,10 @@ export class ClusterSessions {
     return node && port ? `${node.host}:${port}` : undefined;
   }
 
-  private call(address: string, clientId: string): Promise<{ found: boolean; subscriptionsJson: string; awaitingRelease: number[]; releasedJson: string; expiry: number | string }> {
+  private call(
+    address: string,
+    clientId: string,
+  ): Promise<{ found: boolean; subscriptionsJson: string; awaitingRelease: number[]; releasedJson: string; expiry: number | string; incomingJson: string }> {
     let client = this.clients.get(address);
     if (!client) {
       client = newBrokerInnerClient(address, clusterChannelCredentials(this.tls), clusterClientOptions(this.authToken));
@@ -129,4 +132,20 @@ export class ClusterSessions {
       );
     });
   }
+}
+
+/** The incoming QoS 2 markers of a TakeOverSession reply; anything malformed is an error (the takeover then reads
+ * the other broker's stored state instead). */
+function parseMarkers(json: string): IncomingMarker[] {
+  const value: unknown = JSON.parse(json);
+  if (!Array.isArray(value)) throw new Error('incoming_json is not an array');
+  return value.map((entry: unknown) => {
+    const m = entry as Partial<IncomingMarker> | null;
+    if (!m || !Number.isInteger(m.id) || m.id! < 1 || m.id! > 0xffff) throw new Error('incoming_json: bad packet id');
+    if (m.tag === undefined) return { id: m.id! };
+    if (typeof m.tag !== 'string' || !/^[0-9a-f]{16}$/.test(m.tag) || !Number.isInteger(m.from) || !Number.isFinite(m.at)) {
+      throw new Error('incoming_json: bad marker');
+    }
+    return { id: m.id!, from: m.from!, at: m.at!, tag: m.tag };
+  });
 }

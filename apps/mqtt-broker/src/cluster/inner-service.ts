@@ -117,12 +117,13 @@ export function innerServiceHandlers(broker: Broker, logger: Logger): BrokerInne
     TakeOverSession: unary(logger, async (request) => {
       const clientId = requireClientId(request.clientId);
       const handed = await handSessionOver(broker, clientId);
-      if (!handed) return { found: false, subscriptionsJson: '', awaitingRelease: [], releasedJson: '', expiry: 0 };
+      if (!handed) return { found: false, subscriptionsJson: '', awaitingRelease: [], releasedJson: '', expiry: 0, incomingJson: '' };
       logger.debug({ clientId, to: Number(request.brokerNodeId) }, 'session handed over to another broker');
       return {
         found: true,
         subscriptionsJson: JSON.stringify(handed.subscriptions),
-        awaitingRelease: handed.awaitingRelease,
+        awaitingRelease: handed.awaitingRelease.map((marker) => marker.id),
+        incomingJson: JSON.stringify(handed.awaitingRelease),
         releasedJson: JSON.stringify(handed.released),
         expiry: handed.expiry,
       };

@@ -21,6 +21,7 @@ import type { BrokerRules } from '../rules/broker-rules.js';
 import { LocalRouter, type Router, type SharedGroupCoordinator, type SharedGroupInfo } from '../routing/router.js';
 import type { Subscription } from '../routing/subscription.js';
 import type { Session } from '../session/session.js';
+import { markIncoming } from '../session/incoming-qos2.js';
 import { connectionEnded, openSession, type HandedSession, type SessionHost } from '../session/session-lifecycle.js';
 import type { BrokerLog, DurableCallback } from '../storage/broker-log.js';
 import type { SessionPersistence } from '../storage/session-persistence.js';
@@ -134,6 +135,13 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
 
   openSession(connection: Connection, clientId: string, cleanStart: boolean, expiry: number): Promise<{ session: Session; present: boolean }> {
     return openSession(this, connection, clientId, cleanStart, expiry);
+  }
+
+  markIncoming(session: Session, packetId: number, message: OutgoingPublish): Promise<void> {
+    const marked = markIncoming(this.persistence, this.log, session.clientId, packetId, message);
+    // (the message is accepted right after this returns: by the time the marker is durable the log knows it)
+    session.trackIncoming(packetId, marked.then(() => this.log.whenStored(message)));
+    return marked;
   }
 
   onStored(message: OutgoingPublish, callback: DurableCallback): void {

@@ -19,7 +19,6 @@ export interface HandlerStore {
   removeSubscriptions(client: { id: string }, topics: string[]): Promise<unknown>;
   retainedMatching(filters: string[]): Iterable<PacketObject>;
   delWill(client: { id: string }): Promise<unknown>;
-  incomingStorePacket(client: { id: string }, packet: PacketObject): Promise<unknown>;
   hasIncoming(clientId: string, packetId: number): boolean;
   incomingDelPacket(client: { id: string }, packet: PacketObject): Promise<unknown>;
   putReleased(clientId: string, offset: number, packetId: number): Promise<unknown>;
@@ -47,6 +46,9 @@ export interface HandlerContext {
   unsubscribe(session: Session, filter: string): boolean;
   /** Accepts a message (log, retained store, routing); returns the pending retained write, if any. */
   acceptPublish(message: OutgoingPublish, from?: Session): Promise<void> | undefined;
+  /** Stores the marker of a persistent session's incoming QoS 2 exchange before `message` is accepted (the log
+   * appends it only once the marker is durable; session/incoming-qos2.ts); resolves once the marker is durable. */
+  markIncoming(session: Session, packetId: number, message: OutgoingPublish): Promise<void>;
   /** Calls back once an accepted message is durable, or with the error that means it never will be. */
   onStored(message: OutgoingPublish, callback: DurableCallback): void;
   /** Stores a `$delayed/N/topic` message to be published after `delaySeconds`; resolves once it is durable. */

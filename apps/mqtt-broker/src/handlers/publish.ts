@@ -3,7 +3,7 @@
 // Receive Maximum and the QoS 2 cap, hands the message to the broker (message log, retained store, online
 // subscribers — who get it at once) or, for `$delayed/N/topic`, to the delayed publisher, and acknowledges by QoS
 // once what it must wait for is durable: QoS 1 PUBACK and QoS 2 PUBREC only after the log append (and the retained
-// write, and for a persistent session the QoS 2 packet id) is on disk. A failed write is never acknowledged: MQTT 5
+// write, and for a persistent session the QoS 2 packet id's marker, written before the append) is on disk. A failed write is never acknowledged: MQTT 5
 // clients get reason 0x80, 3.x clients a closed connection. QoS 2 packet ids are remembered until PUBREL so a
 // resent PUBLISH is not delivered twice.
 import type { IPublishPacket } from '@robustmq/protocol';
@@ -126,7 +126,13 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
   }
 
   const message = new OutgoingPublish(topic, payload, qos, packet.retain, properties, session.clientId);
-  if (qos === 2) session.awaitingRelease.add(packetId);
+  let marked: Promise<void> | undefined;
+  if (qos === 2) {
+    session.awaitingRelease.add(packetId);
+    // the packet id must survive the broker exactly when the message does: a marker first, the append after it
+    // (session/incoming-qos2.ts), or a resend to the broker that resumes the session is delivered twice or never
+    if (session.persistent) marked = ctx.markIncoming(session, packetId, message);
+  }
   const retainedWrite = ctx.acceptPublish(message, session);
   if (qos === 0) {
     retainedWrite?.catch((err: unknown) => connection.logger.error({ err, topic }, 'retained message not stored'));
@@ -149,15 +155,9 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
       waits++;
       retainedWrite.then(() => settled(undefined), settled);
     }
-    if (qos === 2 && session.persistent) {
-      // the packet id must survive a restart, or a PUBLISH resent after it would be delivered twice — and only once
-      // the message is in the log: a stored id whose message is not makes the resent PUBLISH look like a duplicate
-      // to the broker that resumes the session, which would acknowledge it without ever delivering it
-      ctx.onStored(message, (err) => {
-        if (err) return settled(err);
-        ctx.store.incomingStorePacket({ id: session.clientId }, { cmd: 'publish', topic, qos: 2, messageId: packetId }).then(() => settled(undefined), settled);
-      });
-      return waits;
+    if (marked) {
+      waits++;
+      marked.then(() => settled(undefined), settled);
     }
     ctx.onStored(message, settled);
     return waits;

@@ -22,6 +22,12 @@ export class OutgoingPublish {
   offset = -1;
   /** MQTT 5 encodings carrying a topic alias and/or subscription identifiers, by variantKey(). */
   private variants: Map<string, Buffer> | undefined;
+  /** QoS 2 from a persistent session: 8 bytes unique to this exchange, stored with the publisher's packet id before
+   * the append and carried in the record, so a broker resuming the session can tell whether the message reached the
+   * log (session/incoming-qos2.ts). */
+  incomingTag: Buffer | undefined = undefined;
+  /** a write that must be durable before the log appends this message (the tag's marker); a failed one fails it. */
+  appendAfter: Promise<unknown> | undefined = undefined;
 
   constructor(
     readonly topic: string,

@@ -9,7 +9,8 @@ import type { PlacementSessions } from '../cluster/placement-sessions.js';
 import type { Subscription } from '../routing/subscription.js';
 import type { Connection } from '../transport/connection.js';
 import { NEVER_EXPIRES, Session, type SessionEnv, type WillMessage } from './session.js';
-import type { PacketObject, SessionPersistence, StoredSubscription } from '../storage/session-persistence.js';
+import type { IncomingMarker, PacketObject, SessionPersistence, StoredSubscription } from '../storage/session-persistence.js';
+import { confirmIncoming } from './incoming-qos2.js';
 import { longTimeout } from './long-timeout.js';
 import { parseSharedFilter } from '../routing/shared-subscription.js';
 
@@ -33,7 +34,9 @@ export interface SessionHost extends SessionEnv {
 /** A persistent session as one broker hands it to another. */
 export interface HandedSession {
   subscriptions: StoredSubscription[];
-  awaitingRelease: number[];
+  /** incoming QoS 2 exchanges awaiting PUBREL: exact ids from a live broker, markers to confirm from a dead one's
+   * storage (session/incoming-qos2.ts). */
+  awaitingRelease: IncomingMarker[];
   /** outgoing QoS 2 messages the client answered with PUBREC: [log offset, packet id]. */
   released: [number, number][];
   /** session expiry interval in seconds; NEVER_EXPIRES = never. */
@@ -104,14 +107,16 @@ async function adoptSession(broker: SessionHost, clientId: string, handed: Hande
   const session = new Session(clientId, broker);
   session.expiry = handed.expiry;
   restoreSubscriptions(broker, session, handed.subscriptions);
-  for (const id of handed.awaitingRelease) session.awaitingRelease.add(id);
+  // a dead broker's markers name messages that may never have reached the log: only those that did await PUBREL
+  const { confirmed } = await confirmIncoming(broker.log, clientId, handed.awaitingRelease);
+  for (const id of confirmed) session.awaitingRelease.add(id);
   session.restorePosition((await broker.log.fetchPosition(broker.sessionGroup(clientId))) ?? broker.log.nextOffset);
   session.restoreReleased(handed.released);
   broker.sessions.set(clientId, session);
   const { persistence } = broker;
   await persistence.putSession(clientId, { expiry: handed.expiry, disconnectedAt: Date.now() });
   if (handed.subscriptions.length > 0) await persistence.addSubscriptions({ id: clientId }, handed.subscriptions);
-  for (const id of handed.awaitingRelease) await persistence.incomingStorePacket({ id: clientId }, { cmd: 'publish', qos: 2, messageId: id });
+  for (const id of confirmed) await persistence.markIncoming(clientId, { id });
   for (const [offset, packetId] of handed.released) await persistence.putReleased(clientId, offset, packetId);
 }
 
@@ -125,9 +130,12 @@ export async function handSessionOver(broker: SessionHost, clientId: string): Pr
   // the session lives on elsewhere, which cancels a delayed will (MQTT 5 §3.1.3.2.2)
   session.pendingWill = undefined;
   const subscriptions = await broker.persistence.subscriptionsByClient({ id: clientId });
+  // QoS 2 messages of the client's still being appended settle first; then the stored markers go (a failed append
+  // may have written its message after all: the new broker looks for it in the log, session/incoming-qos2.ts)
+  await session.incomingSettled();
   const handed: HandedSession = {
     subscriptions,
-    awaitingRelease: [...session.awaitingRelease],
+    awaitingRelease: broker.persistence.incomingMarkers(clientId),
     released: broker.persistence.releasedOf(clientId),
     expiry: session.expiry,
   };
@@ -221,7 +229,10 @@ export async function restoreSessions(broker: SessionHost): Promise<void> {
     const session = new Session(clientId, broker);
     session.expiry = record.expiry;
     restoreSubscriptions(broker, session, await persistence.subscriptionsByClient({ id: clientId }));
-    for (const id of persistence.incomingIds(clientId)) session.awaitingRelease.add(id);
+    // markers of QoS 2 messages whose append the previous process may not have completed are confirmed in the log
+    const incoming = await confirmIncoming(log, clientId, persistence.incomingMarkers(clientId));
+    for (const id of incoming.confirmed) session.awaitingRelease.add(id);
+    for (const id of incoming.absent) await persistence.incomingDelPacket({ id: clientId }, { messageId: id });
     session.restorePosition((await log.fetchPosition(broker.sessionGroup(clientId))) ?? log.nextOffset);
     session.restoreReleased(persistence.releasedOf(clientId));
     broker.sessions.set(clientId, session);

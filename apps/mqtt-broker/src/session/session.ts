@@ -94,6 +94,8 @@ export class Session {
   willTimer: NodeJS.Timeout | undefined;
   expiryTimer: NodeJS.Timeout | undefined;
 
+  /** incoming QoS 2 exchanges whose marker or append is still being written (a handover waits for them). */
+  private readonly incomingWrites = new Set<Promise<void>>();
   /** log offsets of released QoS 2 messages restored from storage: never sent again (they are in `inflight`). */
   private readonly releasedOffsets = new Set<number>();
   /** true: messages arrive from routing; false: catching up from the log at `position`. */
@@ -253,6 +255,23 @@ export class Session {
     await this.broker.log.whenDurable(point - 1);
     await this.broker.log.commitPosition(this.broker.sessionGroup(this.clientId), point);
     this.committed = point;
+  }
+
+  /** An incoming QoS 2 exchange's writes (marker, append): if they fail, its packet id no longer awaits PUBREL. */
+  trackIncoming(packetId: number, writes: Promise<unknown>): void {
+    const tracked = writes.then(
+      () => undefined,
+      () => {
+        this.awaitingRelease.delete(packetId);
+      },
+    );
+    this.incomingWrites.add(tracked);
+    void tracked.then(() => this.incomingWrites.delete(tracked));
+  }
+
+  /** Resolves once every incoming QoS 2 exchange begun so far is stored or failed: `awaitingRelease` is then exact. */
+  async incomingSettled(): Promise<void> {
+    while (this.incomingWrites.size > 0) await Promise.all([...this.incomingWrites]);
   }
 
   /** Restores QoS 2 messages the client had answered with PUBREC (`[offset, packet id]`): they are in flight as

@@ -228,6 +228,13 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
 
   /** One append() call for `batch`. Never rejects. */
   private async write(batch: OutgoingPublish[]): Promise<void> {
+    for (const message of batch) {
+      if (message.appendAfter) {
+        batch = await this.afterMarkers(batch);
+        if (batch.length === 0) return;
+        break;
+      }
+    }
     const records = new Array<AppendRecord>(batch.length);
     for (let i = 0; i < batch.length; i++) records[i] = messageToRecord(batch[i]!);
     this.appendStats.appends++;
@@ -257,6 +264,22 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     for (const message of batch) this.settleStored(message, undefined);
     // our batch follows directly what was routed: route it now rather than when the read brings it back
     if (this.consumer && offsets[0] === this.routed) this.routeOwn();
+  }
+
+  /** Waits for the writes messages of `batch` must follow (a publisher's QoS 2 marker, session/incoming-qos2.ts);
+   * a message whose write failed is not appended and fails. Returns the rest. */
+  private async afterMarkers(batch: OutgoingPublish[]): Promise<OutgoingPublish[]> {
+    const results = await Promise.allSettled(batch.map((message) => message.appendAfter));
+    const kept: OutgoingPublish[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const result = results[i]!;
+      const message = batch[i]!;
+      message.appendAfter = undefined;
+      if (result.status === 'fulfilled') kept.push(message);
+      else this.settleStored(message, result.reason instanceof Error ? result.reason : new Error(String(result.reason)));
+    }
+    this.appendingCount = kept.length;
+    return kept;
   }
 
   private settleStored(message: OutgoingPublish, err: Error | undefined): void {

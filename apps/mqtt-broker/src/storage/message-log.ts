@@ -171,6 +171,15 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
 
   /** One append() call: placeholders for the hole (if any), then `batch`. Never rejects. */
   private async write(batch: OutgoingPublish[]): Promise<void> {
+    for (const message of batch) {
+      if (message.appendAfter) {
+        // a publisher's QoS 2 marker goes first (session/incoming-qos2.ts); a failed one fails that message's
+        // acknowledgement, but its offset is taken, so it is appended all the same
+        await Promise.allSettled(batch.map((m) => m.appendAfter));
+        for (const m of batch) m.appendAfter = undefined;
+        break;
+      }
+    }
     const first = batch[0]!.offset;
     let fill = 0;
     let records: AppendRecord[];

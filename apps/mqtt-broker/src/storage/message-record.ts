@@ -1,6 +1,7 @@
 // A published message as one record of the message log, and back. The hot fields travel in front of the payload in
-// one pre-sized buffer — a magic byte, flags (QoS, retain, has publisher), the topic and the publisher client id, each
-// u16-length-prefixed — so writing a message costs one allocation and two string writes, and the record carries no
+// one pre-sized buffer — a magic byte, flags (QoS, retain, has publisher, has tag), the topic and the publisher client
+// id, each u16-length-prefixed, and for a QoS 2 message of a persistent session the 8-byte tag of its exchange
+// (session/incoming-qos2.ts) — so writing a message costs one allocation and two string writes, and the record carries no
 // headers the storage codec would have to validate and encode one by one. MQTT 5 properties (rare) stay record
 // headers (short names, no JSON); user properties become one `u:<name>` header per value, which keeps repeats and
 // order. Records written before this layout (topic, flags and publisher as headers `t`, `f`, `c`) are still read.
@@ -24,6 +25,9 @@ const USER = 'u:';
 const FRAMED = 0xb2;
 const HAS_PUBLISHER = 0x08;
 const RETAIN = 0x04;
+/** followed (after the publisher) by the 8-byte tag of a publisher's QoS 2 exchange (session/incoming-qos2.ts) */
+const HAS_TAG = 0x10;
+export const INCOMING_TAG_BYTES = 8;
 const NO_HEADERS: RecordHeader[] = [];
 
 function framedPayload(message: OutgoingPublish): Buffer {
@@ -31,15 +35,17 @@ function framedPayload(message: OutgoingPublish): Buffer {
   const publisher = message.publisher;
   const publisherBytes = publisher === undefined ? 0 : Buffer.byteLength(publisher, 'utf8');
   const payload = message.payload;
-  const head = 4 + topicBytes + (publisher === undefined ? 0 : 2 + publisherBytes);
+  const tag = publisher === undefined ? undefined : message.incomingTag;
+  const head = 4 + topicBytes + (publisher === undefined ? 0 : 2 + publisherBytes) + (tag ? INCOMING_TAG_BYTES : 0);
   const bytes = Buffer.allocUnsafe(head + payload.length);
   bytes[0] = FRAMED;
-  bytes[1] = message.qos | (message.retain ? RETAIN : 0) | (publisher === undefined ? 0 : HAS_PUBLISHER);
+  bytes[1] = message.qos | (message.retain ? RETAIN : 0) | (publisher === undefined ? 0 : HAS_PUBLISHER) | (tag ? HAS_TAG : 0);
   bytes.writeUInt16BE(topicBytes, 2);
   let pos = 4 + bytes.write(message.topic, 4, 'utf8');
   if (publisher !== undefined) {
     bytes.writeUInt16BE(publisherBytes, pos);
     pos += 2 + bytes.write(publisher, pos + 2, 'utf8');
+    if (tag) pos += tag.copy(bytes, pos, 0, INCOMING_TAG_BYTES);
   }
   payload.copy(bytes, pos);
   return bytes;
@@ -123,12 +129,30 @@ export function recordToMessage(record: StoredRecord): OutgoingPublish | undefin
       if (end > framed.length) return undefined;
       publisher = framed.toString('utf8', pos + 2, end);
       pos = end;
+      if (flags & HAS_TAG) {
+        if (pos + INCOMING_TAG_BYTES > framed.length) return undefined;
+        pos += INCOMING_TAG_BYTES;
+      }
     }
     payload = framed.subarray(pos);
   }
   const message = new OutgoingPublish(topic, payload, qos, retain, properties, publisher, record.timestamp);
   message.offset = record.offset;
   return message;
+}
+
+/** The tag of a publisher's QoS 2 exchange a record carries (hex), if it is one of `publisher`'s; read without
+ * decoding the message. */
+export function recordIncomingTag(record: StoredRecord, publisher: string): string | undefined {
+  const framed = record.payload;
+  if (framed.length < 4 || framed[0] !== FRAMED) return undefined;
+  const flags = framed[1]!;
+  if ((flags & HAS_PUBLISHER) === 0 || (flags & HAS_TAG) === 0) return undefined;
+  const pos = 4 + framed.readUInt16BE(2);
+  if (pos + 2 > framed.length) return undefined;
+  const end = pos + 2 + framed.readUInt16BE(pos);
+  if (end + INCOMING_TAG_BYTES > framed.length || framed.toString('utf8', pos + 2, end) !== publisher) return undefined;
+  return framed.toString('hex', end, end + INCOMING_TAG_BYTES);
 }
 
 function addUserProperty(target: Record<string, string | string[]>, name: string, value: string): void {

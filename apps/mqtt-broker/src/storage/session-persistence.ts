@@ -8,7 +8,8 @@
 //   s/<clientId>             the client's subscriptions: [{ topic, qos, rh, rap, nl, subscriptionIdentifier? }]
 //   m/<clientId>             session record: { expiry (s, -1 = never), disconnectedAt? (ms) }
 //   w/<clientId>             will: { topic, payload, qos, retain, properties?, delay?, brokerId, clientId }
-//   i/<clientId>/<packetId>  incoming QoS 2 packet awaiting PUBREL
+//   i/<clientId>/<packetId>  incoming QoS 2 packet awaiting PUBREL; the broker's own are markers written before the
+//                            message's append: { messageId, from, at, tag } (session/incoming-qos2.ts)
 //   q/<clientId>/<offset>    outgoing QoS 2 message at a log offset that the client answered with PUBREC (value: its
 //                            packet id): after a crash or takeover it gets PUBREL again, never the PUBLISH (exactly once)
 //   o/<clientId>/<seq>       aedes outgoing queue entry (the broker's own queue is the message log, see README)
@@ -61,6 +62,16 @@ export interface TopicSubscription {
 
 /** any MQTT packet object (aedes passes mqtt-packet objects and aedes-packet instances). */
 export type PacketObject = Record<string, unknown> & { messageId?: number; cmd?: string };
+
+/** A publisher's QoS 2 exchange awaiting PUBREL. With a tag it is the marker written before the message's append:
+ * the message is in the log if and only if a record of the client's at or after offset `from` carries `tag` (hex);
+ * `at` is when the marker was written (ms). Without one, the message is known to be in the log. */
+export interface IncomingMarker {
+  id: number;
+  from?: number;
+  at?: number;
+  tag?: string;
+}
 
 export interface SessionRecord {
   /** session expiry interval in seconds; -1 = never expires. */
@@ -359,6 +370,24 @@ export class SessionPersistence {
     return this.state.deleteMany([...store.keys()].map((id) => incomingKey(client.id, id)));
   }
 
+  /** Stores the marker of a publisher's QoS 2 exchange (before its message is appended; see IncomingMarker). */
+  async markIncoming(clientId: string, marker: IncomingMarker): Promise<void> {
+    const stored: PacketObject = { cmd: 'publish', qos: 2, messageId: marker.id };
+    if (marker.tag !== undefined) Object.assign(stored, { from: marker.from, at: marker.at, tag: marker.tag });
+    mapOf(this.incoming, clientId).set(marker.id, stored);
+    return this.state.put(incomingKey(clientId, marker.id), toJson(stored));
+  }
+
+  /** The client's incoming QoS 2 exchanges awaiting PUBREL, as markers (a packet id alone: known to be in the log). */
+  incomingMarkers(clientId: string): IncomingMarker[] {
+    const out: IncomingMarker[] = [];
+    for (const [id, packet] of this.incoming.get(clientId) ?? []) {
+      const { from, at, tag } = packet;
+      out.push(typeof tag === 'string' && typeof from === 'number' && typeof at === 'number' ? { id, from, at, tag } : { id });
+    }
+    return out;
+  }
+
   hasIncoming(clientId: string, messageId: number): boolean {
     return this.incoming.get(clientId)?.has(messageId) ?? false;
   }
@@ -389,11 +418,6 @@ export class SessionPersistence {
     }
     if (entries.size === 0) this.released.delete(clientId);
     if (keys.length > 0) await this.state.deleteMany(keys);
-  }
-
-  /** packet ids of incoming QoS 2 messages awaiting PUBREL (the broker restores them into a session). */
-  incomingIds(clientId: string): number[] {
-    return [...(this.incoming.get(clientId)?.keys() ?? [])];
   }
 
   // ---- wills

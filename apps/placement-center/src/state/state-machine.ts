@@ -2,11 +2,15 @@
 // engine. A batch of entries becomes one atomic engine write together with the applied index and the revision
 // counter, so a crash leaves the state at a batch boundary and a restart resumes from the recorded applied index.
 // Reads here serve the local applied state; linearizable reads are the caller's business (ReadIndex).
+// The KV keyspace (keys and values) is also held in memory, and request ids are tested against an in-memory filter,
+// so applying a KV write and answering a KV get read nothing from disk (etcd keeps its treeIndex in memory for the
+// same reason): a disk read costs a thread-pool round trip, two wake-ups, on the write's critical path.
 import { EventEmitter } from 'node:events';
 import type { BatchOp, KvEngine } from '@robustmq/common';
 import type { CommandResult, PlacementCommand } from './commands.js';
 import type { ApplyContext } from './apply-context.js';
 import { WriteBehindEngine } from './write-behind-engine.js';
+import { RequestIdFilter } from './request-id-filter.js';
 import { applyMqtt } from './apply-mqtt.js';
 import { applyJournal } from './apply-journal.js';
 import { isMqttCommand } from './mqtt-commands.js';
@@ -48,6 +52,10 @@ export class PlacementStateMachine extends EventEmitter {
   private revision = 0;
   private applied = 0;
   private compactedRevision = 0;
+  /** Every `kv/` record of the applied state, by user key (the record as stored: layout byte, revisions, value). */
+  private kvIndex = new Map<string, Buffer>();
+  /** A superset of the request ids the engine remembers (DEDUP_WINDOW indexes, forgotten every 1,000). */
+  private readonly requestIds = new RequestIdFilter(DEDUP_WINDOW, 1000);
 
   private readonly engine: KvEngine;
 
@@ -66,7 +74,21 @@ export class PlacementStateMachine extends EventEmitter {
     sm.revision = readBe64(await engine.get(KEY.revision));
     sm.applied = readBe64(await engine.get(KEY.applied));
     sm.compactedRevision = readBe64(await engine.get(KEY.compacted));
+    await sm.loadMemoryIndexes();
     return sm;
+  }
+
+  /** Fills the in-memory KV index and request-id filter from the engine (at open and after a snapshot install). */
+  private async loadMemoryIndexes(): Promise<void> {
+    const kv = new Map<string, Buffer>();
+    for await (const [key, value] of this.engine.scan({ prefix: KEY.kv })) kv.set(key.toString('utf8', KEY.kv.length), ownBuffer(value));
+    this.kvIndex = kv;
+    this.requestIds.clear();
+    const base = KEY.dedupIndex.length;
+    for await (const [key, value] of this.engine.scan({ prefix: KEY.dedupIndex })) {
+      const index = key.readUInt32BE(base) * 0x1_0000_0000 + key.readUInt32BE(base + 4);
+      for (const id of requestIdsOfIndexKey(key, value)) this.requestIds.add(id, index);
+    }
   }
 
   get appliedIndex(): number {
@@ -105,7 +127,10 @@ export class PlacementStateMachine extends EventEmitter {
     const prefetched = await this.prefetch(entries);
     const read = async (key: string): Promise<Buffer | undefined> => {
       if (overlay.has(key)) return overlay.get(key) ?? undefined;
+      if (key.startsWith(KEY.kv)) return this.kvIndex.get(key.slice(KEY.kv.length));
       if (prefetched.has(key)) return prefetched.get(key);
+      // an id the filter has never seen is new: no disk read
+      if (key.startsWith(KEY.dedup) && !this.requestIds.mightContain(key.slice(KEY.dedup.length))) return undefined;
       return this.engine.get(key);
     };
     const put = (key: string, value: Buffer) => {
@@ -235,6 +260,7 @@ export class PlacementStateMachine extends EventEmitter {
       // forget old request ids at fixed log positions, so every member forgets the same ones
       if (applied % 1000 === 0 && applied > DEDUP_WINDOW && applied !== forgotAt) {
         forgotAt = applied;
+        this.requestIds.forgetBefore(applied);
         for await (const [key, value] of this.engine.scan({ gte: KEY.dedupIndex, lt: dedupIndexKey(applied - DEDUP_WINDOW) })) {
           ops.push({ type: 'del', key });
           for (const id of requestIdsOfIndexKey(key, value)) ops.push({ type: 'del', key: KEY.dedup + id });
@@ -249,6 +275,14 @@ export class PlacementStateMachine extends EventEmitter {
     if (revision !== this.revision) ops.push({ type: 'put', key: KEY.revision, value: be64(revision) });
     if (this.engine instanceof WriteBehindEngine) this.engine.writeBehind(ops);
     else await this.engine.batch(ops, { sync: this.options.sync });
+    for (const [key, value] of overlay) {
+      if (key.startsWith(KEY.kv)) {
+        if (value) this.kvIndex.set(key.slice(KEY.kv.length), ownBuffer(value));
+        else this.kvIndex.delete(key.slice(KEY.kv.length));
+      } else if (value && key.startsWith(KEY.dedup)) {
+        this.requestIds.add(key.slice(KEY.dedup.length), applied);
+      }
+    }
     this.applied = applied;
     this.revision = revision;
     for (const event of events) this.emit('kv', event);
@@ -257,12 +291,13 @@ export class PlacementStateMachine extends EventEmitter {
   }
 
   private async prefetch(entries: LogEntry[]): Promise<Map<string, Buffer | undefined>> {
+    // KV keys are in memory; of the request ids only those the filter may have seen need the disk
     const keys = new Set<string>();
     for (const { index, command: c } of entries) {
       if (index <= this.applied) continue;
-      if ('requestId' in c && typeof c.requestId === 'string' && c.requestId) keys.add(KEY.dedup + c.requestId);
-      if (c.type === 'kv.set' || c.type === 'kv.delete' || c.type === 'kv.cas') keys.add(KEY.kv + c.key);
+      if ('requestId' in c && typeof c.requestId === 'string' && c.requestId && this.requestIds.mightContain(c.requestId)) keys.add(KEY.dedup + c.requestId);
     }
+    if (keys.size === 0) return new Map();
     const list = [...keys];
     const values = this.engine.getMany
       ? await this.engine.getMany(list)
@@ -272,9 +307,10 @@ export class PlacementStateMachine extends EventEmitter {
 
   // ---- reads of the local applied state ----
 
-  async kvGet(key: string): Promise<KvEntry | undefined> {
-    const data = await this.engine.get(KEY.kv + key);
-    return data ? decodeKvEntry(key, data) : undefined;
+  /** From memory: the applied state as of now (what a write-behind engine will hold once its queue lands). */
+  kvGet(key: string): Promise<KvEntry | undefined> {
+    const data = this.kvIndex.get(key);
+    return Promise.resolve(data ? decodeKvEntry(key, data) : undefined);
   }
 
   async kvList(prefix: string, startAfter: string, limit: number): Promise<{ items: KvEntry[]; more: boolean; revision: number }> {
@@ -352,6 +388,16 @@ export class PlacementStateMachine extends EventEmitter {
     this.compactedRevision = upTo;
   }
 
+  /** Resolves once every applied batch has landed in the engine (they are written behind, coalesced, with Raft). */
+  async flush(): Promise<void> {
+    if (this.engine instanceof WriteBehindEngine) await this.engine.settled();
+  }
+
+  /** Writes what is still queued behind (before the engine is closed; the engine belongs to the caller). */
+  async close(): Promise<void> {
+    if (this.engine instanceof WriteBehindEngine) await this.engine.close();
+  }
+
   // ---- snapshots (Raft log compaction and InstallSnapshot) ----
 
   /** Every key of the replicated state, as length-prefixed key/value pairs. Call only between applies. */
@@ -378,6 +424,7 @@ export class PlacementStateMachine extends EventEmitter {
       ops.push({ type: 'put', key: Buffer.from(key), value: Buffer.from(value) });
     }
     await this.engine.batch(ops, { sync: true });
+    await this.loadMemoryIndexes();
     this.revision = readBe64(await this.engine.get(KEY.revision));
     this.applied = readBe64(await this.engine.get(KEY.applied));
     this.compactedRevision = readBe64(await this.engine.get(KEY.compacted));
@@ -388,6 +435,17 @@ export class PlacementStateMachine extends EventEmitter {
 /** Raft's own keys (log, hard state) share the engine but are not part of the state machine's image. */
 export const RAFT_PREFIX = 'raft/';
 const RAFT_PREFIX_END = 'raft0'; // '0' follows '/' in byte order
+
+/**
+ * A record kept for long in the index gets memory of its own: a small Buffer is usually a slice of Node's shared 8 KiB
+ * pool, and holding it would keep the whole slab (and everything else allocated in it) alive.
+ */
+function ownBuffer(b: Buffer): Buffer {
+  if (b.buffer.byteLength === b.length) return b;
+  const own = Buffer.allocUnsafeSlow(b.length);
+  b.copy(own);
+  return own;
+}
 
 function pair(key: Buffer, value: Buffer): Buffer {
   const header = Buffer.alloc(4);

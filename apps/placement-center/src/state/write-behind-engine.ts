@@ -1,18 +1,66 @@
-// The state machine's view of its KvEngine when the Raft log is the durable record: an applied batch may be written
-// behind (the callers' answers do not wait for the engine's thread), and every read or write that comes after it
-// waits until it has landed, so no reader ever sees the state without a batch that was already applied.
+// The state machine's view of its KvEngine when the Raft log is the durable record: applied batches are written
+// behind (the callers' answers do not wait for the engine's thread) and coalesced — the batches applied within a few
+// milliseconds go to RocksDB as one write, so a lone client's write no longer costs every member a RocksDB batch and
+// a thread-pool round trip of its own (etcd's backend commits every 100 ms for the same reason). Nothing is lost
+// by a crash: the state records its applied index in the same write, and the Raft log keeps every entry above the
+// last snapshot, which flushes first, so a restart re-applies what had not landed. Every read or write through this
+// engine flushes and waits first, so no reader ever sees the state without a batch that was already applied.
 import type { BatchOp, Bytes, KvEngine, ScanOptions, WriteOptions } from '@robustmq/common';
+
+/** How long applied batches may wait to be written together, and how many operations force a write at once. */
+export interface WriteBehindOptions {
+  delayMs?: number;
+  maxOps?: number;
+}
 
 export class WriteBehindEngine implements KvEngine {
   /** The last write handed to the engine; a failed one fails everything after it (the owner must stop). */
   private last: Promise<void> = Promise.resolve();
+  private pending: BatchOp[] = [];
+  private pendingLanded: { promise: Promise<void>; resolve(): void; reject(err: unknown): void } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly delayMs: number;
+  private readonly maxOps: number;
 
-  constructor(private readonly inner: KvEngine) {}
+  constructor(
+    private readonly inner: KvEngine,
+    options: WriteBehindOptions = {},
+  ) {
+    this.delayMs = options.delayMs ?? 20;
+    this.maxOps = options.maxOps ?? 20_000;
+  }
 
   /** Queues an unsynced batch and returns at once; what is read or written after this call sees it. */
   writeBehind(ops: BatchOp[]): Promise<void> {
+    for (const op of ops) this.pending.push(op);
+    if (!this.pendingLanded) {
+      let resolve!: () => void;
+      let reject!: (err: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      // the failure is reported to whoever reads or writes next; keep it from being an unhandled rejection meanwhile
+      promise.catch(() => undefined);
+      this.pendingLanded = { promise, resolve, reject };
+    }
+    const landed = this.pendingLanded.promise;
+    if (this.pending.length >= this.maxOps) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.delayMs);
+    return landed;
+  }
+
+  /** Hands the queued batches to the engine as one write; returns the promise of the last write. */
+  private flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const waiter = this.pendingLanded;
+    if (!waiter) return this.last;
+    const ops = this.pending;
+    this.pending = [];
+    this.pendingLanded = undefined;
     const landed = this.last.then(() => this.inner.batch(ops, { sync: false }));
-    // the failure is reported to whoever reads or writes next; keep it from being an unhandled rejection meanwhile
+    landed.then(waiter.resolve, waiter.reject);
     landed.catch(() => undefined);
     this.last = landed;
     return landed;
@@ -20,41 +68,41 @@ export class WriteBehindEngine implements KvEngine {
 
   /** Resolves once every queued write has landed (rejects if one failed). */
   settled(): Promise<void> {
-    return this.last;
+    return this.flush();
   }
 
   async get(key: Bytes): Promise<Buffer | undefined> {
-    await this.last;
+    await this.flush();
     return this.inner.get(key);
   }
 
   async getMany(keys: Bytes[]): Promise<(Buffer | undefined)[]> {
-    await this.last;
+    await this.flush();
     return this.inner.getMany ? this.inner.getMany(keys) : Promise.all(keys.map((key) => this.inner.get(key)));
   }
 
   async put(key: Bytes, value: Bytes, options?: WriteOptions): Promise<void> {
-    await this.last;
+    await this.flush();
     return this.inner.put(key, value, options);
   }
 
   async delete(key: Bytes, options?: WriteOptions): Promise<void> {
-    await this.last;
+    await this.flush();
     return this.inner.delete(key, options);
   }
 
   async batch(ops: BatchOp[], options?: WriteOptions): Promise<void> {
-    await this.last;
+    await this.flush();
     return this.inner.batch(ops, options);
   }
 
   async *scan(options: ScanOptions): AsyncIterable<[Buffer, Buffer]> {
-    await this.last;
+    await this.flush();
     yield* this.inner.scan(options);
   }
 
-  /** The engine belongs to the caller that opened it; this only waits for the writes queued here. */
+  /** The engine belongs to the caller that opened it; this only writes and waits for what is queued here. */
   async close(): Promise<void> {
-    await this.last.catch(() => undefined);
+    await this.flush().catch(() => undefined);
   }
 }

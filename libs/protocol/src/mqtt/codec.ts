@@ -1,7 +1,9 @@
 // A per-connection wrapper over mqtt-packet: one streaming decoder per connection that frames packets itself,
 // enforces a maximum packet size before buffering a whole oversized packet, holds every packet to the spec's
-// stateless rules (validate.ts) before mqtt-packet decodes it, and learns the protocol version from CONNECT; and an
-// encoder that writes packets for the connection's negotiated version.
+// stateless rules (validate.ts) before it is decoded, and learns the protocol version from CONNECT; and an encoder
+// that writes packets for the connection's negotiated version. The packets of the message flow — PUBLISH without
+// MQTT 5 properties and PUBACK/PUBREC/PUBREL/PUBCOMP without properties — are decoded here directly from the
+// validated bytes (fast-packets.ts: no copy, no per-field debug calls); every other packet goes to mqtt-packet.
 import mqttPacket from 'mqtt-packet';
 import type { Packet, Parser } from 'mqtt-packet';
 
@@ -25,6 +27,7 @@ export type {
   QoS,
 } from 'mqtt-packet';
 
+import { decodeFastPacket } from './fast-packets.js';
 import { validateMqttPacket, type MqttVersion, type MqttViolationKind } from './validate.js';
 
 export type { MqttVersion };
@@ -122,10 +125,21 @@ export class MqttDecoder {
 
   private deliver(packet: Buffer, headerLength: number): void {
     const type = packet[0]! >> 4;
-    const violation = validateMqttPacket(packet, headerLength, this.protocolVersion);
+    const version = this.protocolVersion;
+    const violation = validateMqttPacket(packet, headerLength, version);
     if (violation) {
       const level = type === 1 ? connectLevel(packet, headerLength) : undefined;
       this.fail(new MqttCodecError(violation.message, violation.reasonCode, violation.kind, type, level));
+      return;
+    }
+    const fast = type >= 3 && type <= 7 ? decodeFastPacket(packet, headerLength, type, version) : undefined;
+    if (fast !== undefined) {
+      try {
+        this.options.onPacket(fast);
+      } catch (err) {
+        // as when mqtt-packet's 'packet' listener throws: the connection ends, the process does not
+        this.parserFailed(err as Error);
+      }
       return;
     }
     this.current = packet;

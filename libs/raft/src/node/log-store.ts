@@ -13,6 +13,11 @@ export type PersistableReady = Pick<Ready, 'snapshot' | 'entries' | 'hardState' 
  * is durable; persist() and compact() never overlap (the node runs one at a time).
  */
 export interface RaftLogStore extends Storage {
+  /**
+   * persist() does its disk work on the calling thread before it returns (no thread-pool hand-off): the driver
+   * then lets the Ready's messages leave first, so followers write in parallel with the leader's fdatasync.
+   */
+  readonly persistsInline?: boolean;
   /** Nothing was ever written for this group: a brand-new member. */
   isEmpty(): boolean;
   /** Makes a brand-new group's founding membership durable (only when isEmpty()). */

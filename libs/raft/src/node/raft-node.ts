@@ -557,6 +557,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     while (split < rd.committedEntries.length && rd.committedEntries[split]!.index <= durable) split++;
     const early =
       split === rd.committedEntries.length ? rd.committedEntries : rd.committedEntries.slice(0, split);
+    if (this.storage.persistsInline && rd.messages.length > 0 && (rd.entries.length > 0 || rd.snapshot)) {
+      // A store that blocks this thread for its fdatasync would hold the messages above until it returns (HTTP/2
+      // writes leave in the next check phase): let them out first, so the followers' writes overlap ours.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     await settleBoth(this.storage.persist(rd), this.applyCommitted(early));
     this.learnAddresses(rd.entries);
     // 3. Acknowledgements of what we just persisted.

@@ -24,6 +24,13 @@ export interface TakeOverSessionReply {
    * broker sends PUBREL for them again, never the PUBLISH.
    */
   'releasedJson'?: (string);
+  /**
+   * the incoming QoS 2 exchanges of awaiting_release and those whose append failed, as the markers stored for them:
+   * a JSON array of {id, from?, at?, tag?}. The new broker takes a marker with a tag only if its message is in the
+   * shared log (a record of the client's at or after offset `from` carrying the tag), so an append that failed after
+   * all is neither delivered twice nor lost. Empty from an older broker: awaiting_release is then used as it is.
+   */
+  'incomingJson'?: (string);
 }
 
 export interface TakeOverSessionReply__Output {
@@ -48,4 +55,11 @@ export interface TakeOverSessionReply__Output {
    * broker sends PUBREL for them again, never the PUBLISH.
    */
   'releasedJson': (string);
+  /**
+   * the incoming QoS 2 exchanges of awaiting_release and those whose append failed, as the markers stored for them:
+   * a JSON array of {id, from?, at?, tag?}. The new broker takes a marker with a tag only if its message is in the
+   * shared log (a record of the client's at or after offset `from` carrying the tag), so an append that failed after
+   * all is neither delivered twice nor lost. Empty from an older broker: awaiting_release is then used as it is.
+   */
+  'incomingJson': (string);
 }

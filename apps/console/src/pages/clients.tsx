@@ -1,0 +1,190 @@
+// Clients and sessions across every broker: search and server-side paging (the placement center merges the
+// brokers' pages), a client's details (protocol, keep-alive, subscriptions, in-flight, queued) and kicking it.
+import { useState } from 'preact/hooks';
+import { ApiError, api, query, seg } from '../api';
+import { PagedTable, Table, usePaged } from '../components/table';
+
+interface ClientRow {
+  clientId: string;
+  brokerId: number;
+  protocolVersion: number;
+  remoteAddress: string;
+  transport: string;
+  keepAlive: number;
+  connectedAt: string;
+  subscriptions: number;
+}
+interface SessionRow {
+  clientId: string;
+  brokerId: number;
+  connected: boolean;
+  persistent: boolean;
+  expiryInterval: number;
+  subscriptions: number;
+  inflight: number;
+  awaitingRelease: number;
+}
+interface ClientDetail extends ClientRow {
+  session: SessionRow;
+  subscriptionList: { topic: string; qos: number; shareGroup?: string; noLocal: boolean; retainAsPublished: boolean }[];
+}
+interface Merged<R> {
+  rows: R[];
+  more: boolean;
+  total: number;
+  errors: { nodeId: number; message: string }[];
+}
+
+const PAGE = 100;
+const MQTT_VERSIONS: Record<number, string> = { 3: '3.1', 4: '3.1.1', 5: '5.0' };
+
+export function Clients() {
+  const [selected, setSelected] = useState<ClientRow>();
+  const [detail, setDetail] = useState<ClientDetail>();
+  const [message, setMessage] = useState<string>();
+  const clients = usePaged(
+    (search, startAfter) => api<Merged<ClientRow>>('GET', `/api/v1/console/clients${query({ search, start_after: startAfter, limit: PAGE })}`),
+    (r) => r.clientId,
+  );
+  const sessions = usePaged(
+    (search, startAfter) => api<Merged<SessionRow>>('GET', `/api/v1/console/sessions${query({ search, start_after: startAfter, limit: PAGE })}`),
+    (r) => r.clientId,
+  );
+
+  const open = async (row: ClientRow) => {
+    setSelected(row);
+    setDetail(undefined);
+    setMessage(undefined);
+    try {
+      setDetail(await api<ClientDetail>('GET', `/api/v1/console/brokers/${row.brokerId}/clients/${seg(row.clientId)}`));
+    } catch (err) {
+      setMessage(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+  const kick = async (row: ClientRow) => {
+    if (!confirm(`Disconnect client ${row.clientId}?`)) return;
+    try {
+      await api('DELETE', `/api/v1/console/brokers/${row.brokerId}/clients/${seg(row.clientId)}`);
+      setMessage(`client ${row.clientId} disconnected`);
+      setDetail(undefined);
+      clients.reload();
+      sessions.reload();
+    } catch (err) {
+      setMessage(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+
+  return (
+    <div class="stack">
+      {message && (
+        <p class="notice" role="status">
+          {message}
+        </p>
+      )}
+      <PagedTable
+        caption="Connected clients"
+        searchLabel="Search clients (id or address)"
+        paged={clients}
+        rowKey={(r) => `${r.brokerId}/${r.clientId}`}
+        empty="no client connected"
+        columns={[
+          {
+            label: 'client id',
+            value: (r) => (
+              <button type="button" class="link" onClick={() => void open(r)} aria-label={`details of ${r.clientId}`}>
+                {r.clientId}
+              </button>
+            ),
+          },
+          { label: 'broker', value: (r) => r.brokerId },
+          { label: 'MQTT', value: (r) => MQTT_VERSIONS[r.protocolVersion] ?? r.protocolVersion },
+          { label: 'address', value: (r) => `${r.transport} ${r.remoteAddress}` },
+          { label: 'keep-alive', value: (r) => `${r.keepAlive} s` },
+          { label: 'subscriptions', value: (r) => r.subscriptions },
+          { label: 'connected at', value: (r) => new Date(r.connectedAt).toLocaleString() },
+          {
+            label: 'actions',
+            value: (r) => (
+              <button type="button" class="danger" onClick={() => void kick(r)} aria-label={`kick ${r.clientId}`}>
+                Kick
+              </button>
+            ),
+          },
+        ]}
+      />
+      {selected && (
+        <section class="card" aria-label={`Client ${selected.clientId}`}>
+          <h2>Client {selected.clientId}</h2>
+          {detail ? (
+            <>
+              <dl class="facts">
+                <div>
+                  <dt>broker</dt>
+                  <dd>{selected.brokerId}</dd>
+                </div>
+                <div>
+                  <dt>protocol</dt>
+                  <dd>MQTT {MQTT_VERSIONS[detail.protocolVersion] ?? detail.protocolVersion}</dd>
+                </div>
+                <div>
+                  <dt>keep-alive</dt>
+                  <dd>{detail.keepAlive} s</dd>
+                </div>
+                <div>
+                  <dt>persistent session</dt>
+                  <dd>{detail.session.persistent ? 'yes' : 'no'}</dd>
+                </div>
+                <div>
+                  <dt>session expiry</dt>
+                  <dd>{detail.session.expiryInterval < 0 ? 'never' : `${detail.session.expiryInterval} s`}</dd>
+                </div>
+                <div>
+                  <dt>in flight</dt>
+                  <dd>{detail.session.inflight}</dd>
+                </div>
+                <div>
+                  <dt>awaiting release (QoS 2)</dt>
+                  <dd>{detail.session.awaitingRelease}</dd>
+                </div>
+              </dl>
+              <Table
+                caption="Subscriptions"
+                rows={detail.subscriptionList}
+                rowKey={(s) => s.topic}
+                empty="no subscriptions"
+                columns={[
+                  { label: 'topic filter', value: (s) => s.topic },
+                  { label: 'QoS', value: (s) => s.qos },
+                  { label: 'shared group', value: (s) => s.shareGroup ?? '—' },
+                  { label: 'no local', value: (s) => (s.noLocal ? 'yes' : 'no') },
+                ]}
+              />
+              <button type="button" class="danger" onClick={() => void kick(selected)}>
+                Kick {selected.clientId}
+              </button>
+            </>
+          ) : (
+            !message && <p class="muted">loading…</p>
+          )}
+        </section>
+      )}
+      <PagedTable
+        caption="Sessions"
+        searchLabel="Search sessions (client id)"
+        paged={sessions}
+        rowKey={(r) => `${r.brokerId}/${r.clientId}`}
+        empty="no session"
+        columns={[
+          { label: 'client id', value: (r) => r.clientId },
+          { label: 'broker', value: (r) => r.brokerId },
+          { label: 'connected', value: (r) => (r.connected ? 'yes' : 'no') },
+          { label: 'persistent', value: (r) => (r.persistent ? 'yes' : 'no') },
+          { label: 'expiry', value: (r) => (r.expiryInterval < 0 ? 'never' : `${r.expiryInterval} s`) },
+          { label: 'subscriptions', value: (r) => r.subscriptions },
+          { label: 'in flight', value: (r) => r.inflight },
+          { label: 'awaiting release', value: (r) => r.awaitingRelease },
+        ]}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+// Direct decoding of the packets every message crosses — PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP — from bytes the
+// strict validator (validate.ts) has already accepted, into the very objects mqtt-packet would build (same fields,
+// same values; test/fast-packets.test.ts compares them). mqtt-packet's general parser costs several times more per
+// packet (a state machine over a BufferList, a `debug()` call per field, a property walk), and these packets are
+// nearly all of a broker's input. Anything with MQTT 5 properties is left to mqtt-packet: the caller falls back
+// when this returns undefined.
+import type { IPublishPacket, Packet } from 'mqtt-packet';
+import type { MqttVersion } from './validate.js';
+
+const ACK_COMMANDS = [undefined, undefined, undefined, undefined, 'puback', 'pubrec', 'pubrel', 'pubcomp'] as const;
+
+/**
+ * The packet of type 3..7 in `bytes` (one whole, validated packet whose fixed header is `headerLength` bytes), or
+ * undefined when it carries MQTT 5 properties. Only to be called on packets validateMqttPacket() accepted: lengths
+ * and fields are not checked again.
+ */
+export function decodeFastPacket(bytes: Buffer, headerLength: number, type: number, version: MqttVersion): Packet | undefined {
+  const length = bytes.length - headerLength;
+  if (type === 3) return decodePublish(bytes, headerLength, length, version);
+  // PUBACK/PUBREC/PUBREL/PUBCOMP: packet id, then (MQTT 5) an optional reason code and optional properties
+  if (length > 3) return undefined;
+  const messageId = (bytes[headerLength]! << 8) | bytes[headerLength + 1]!;
+  const cmd = ACK_COMMANDS[type]!;
+  // PUBREL's fixed flags 0b0010 read as QoS 1, as mqtt-packet reads them
+  const qos = type === 6 ? 1 : 0;
+  if (version !== 5) {
+    return { cmd, retain: false, qos, dup: false, length, topic: null, payload: null, messageId } as unknown as Packet;
+  }
+  const reasonCode = length === 3 ? bytes[headerLength + 2]! : 0;
+  return { cmd, retain: false, qos, dup: false, length, topic: null, payload: null, messageId, reasonCode } as unknown as Packet;
+}
+
+function decodePublish(bytes: Buffer, headerLength: number, length: number, version: MqttVersion): IPublishPacket | undefined {
+  const flags = bytes[0]!;
+  const qos = ((flags >> 1) & 0x03) as 0 | 1 | 2;
+  const retain = (flags & 0x01) !== 0;
+  const dup = (flags & 0x08) !== 0;
+  const topicStart = headerLength + 2;
+  let at = topicStart + ((bytes[headerLength]! << 8) | bytes[headerLength + 1]!);
+  const topic = bytes.toString('utf8', topicStart, at);
+  let messageId = 0;
+  if (qos > 0) {
+    messageId = (bytes[at]! << 8) | bytes[at + 1]!;
+    at += 2;
+  }
+  if (version === 5) {
+    if (bytes[at] !== 0) return undefined; // properties: mqtt-packet decodes them
+    at += 1;
+  }
+  const payload = bytes.subarray(at);
+  if (qos === 0) return { cmd: 'publish', retain, qos, dup, length, topic, payload };
+  return { cmd: 'publish', retain, qos, dup, length, topic, payload, messageId };
+}
