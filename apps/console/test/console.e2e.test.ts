@@ -179,6 +179,23 @@ describe('web console', () => {
     await expect(alice.publishAsync('open/plans', 'x', { qos: 1 })).resolves.toBeDefined();
   });
 
+  it('security: the blacklist and password forms show the API messages too', async () => {
+    const blacklist = page.getByRole('form', { name: 'Add a blacklist entry' });
+    await blacklist.getByLabel('Type').selectOption('BLACKLIST_CIDR');
+    await blacklist.getByLabel('Value').fill('10.0.0.0/99');
+    await blacklist.getByRole('button', { name: 'Add entry' }).click();
+    expect(await fieldError('Add a blacklist entry', 'Value')).toMatch(/CIDR|prefix|block/i);
+    await blacklist.getByLabel('Value').fill('10.0.0.0/8');
+    await blacklist.getByLabel('Reason').fill('lab network');
+    await blacklist.getByRole('button', { name: 'Add entry' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Blacklist entries' }).textContent()).toContain('lab network');
+    const change = page.getByRole('form', { name: 'Change a password' });
+    await change.getByLabel('Username').fill('nobody-here');
+    await change.getByLabel('New password').fill('x');
+    await change.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => change.getByRole('alert').first().textContent()).toMatch(/nobody-here/);
+  });
+
   it('rules: a topic-rewrite rule added in the console is applied by the broker', async () => {
     await go('rules', 'Rules');
     const form = page.getByRole('form', { name: 'Add or replace a topic-rewrite rule' });
@@ -191,6 +208,14 @@ describe('web console', () => {
     await form.getByLabel('Regular expression').fill('^old/(.+)$');
     await form.getByRole('button', { name: 'Save rule' }).click();
     await expect.poll(() => page.getByRole('table', { name: 'Topic-rewrite rules' }).textContent()).toContain('new/$1');
+    const auto = page.getByRole('form', { name: 'Add or replace an auto-subscribe rule' });
+    await auto.getByLabel('Id').fill('alerts');
+    await auto.getByLabel('Topic filter').fill('alerts/#/bad');
+    await auto.getByRole('button', { name: 'Save rule' }).click();
+    expect(await fieldError('Add or replace an auto-subscribe rule', 'Topic filter')).toMatch(/#|filter/i);
+    await auto.getByLabel('Topic filter').fill('alerts/#');
+    await auto.getByRole('button', { name: 'Save rule' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Auto-subscribe rules' }).textContent()).toContain('alerts/#');
     await shot('rules');
     const sub = await connectClient(mqttUrl, { clientId: 'rewrite-sub' }, scope);
     const got = collect(sub);
@@ -227,7 +252,11 @@ describe('web console', () => {
     await page.getByLabel('Search retained messages (topic)').fill('r/console');
     await page.getByRole('button', { name: 'view retained message on r/console' }).click();
     await expect.poll(() => page.getByRole('region', { name: 'Retained message on r/console' }).textContent()).toContain('kept for later');
+    // the topic's levels walk the topic tree: "r/" narrows the list to the topics under it
+    await page.getByRole('button', { name: 'topics under r/' }).first().click();
+    await expect.poll(() => page.getByLabel('Search topics').inputValue()).toBe('r/');
     await expect.poll(() => page.getByRole('table', { name: 'Topics' }).textContent()).toContain('r/console');
+    await expect.poll(() => page.getByRole('table', { name: 'Topics' }).textContent()).not.toContain('overview/load');
     await shot('topics');
     await page.getByRole('button', { name: 'delete retained message on r/console' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('deleted');

@@ -42,6 +42,8 @@ interface Services {
 
 const POLL_MS = 2000;
 const POINTS = 100;
+/** the charts' history, kept while the tab is open so that leaving the Overview and coming back keeps the lines */
+const samples: { last: Services | undefined; series: (number | null)[][] } = { last: undefined, series: [[], [], [], [], [], []] };
 const sum = (list: Service[], key: string) => list.reduce((s, n) => s + (n.metrics[key] ?? 0), 0);
 
 function ServiceTable({ caption, list, now, port }: { caption: string; list: Service[]; now: number; port: string }) {
@@ -67,15 +69,16 @@ function ServiceTable({ caption, list, now, port }: { caption: string; list: Ser
 export function Overview() {
   const cluster = usePoll(() => api<ClusterStatus>('GET', '/api/v1/cluster'), POLL_MS);
   const services = usePoll(() => api<Services>('GET', '/api/v1/console/services'), POLL_MS);
-  const previous = useRef<Services>();
-  const [series, setSeries] = useState<(number | null)[][]>(() => [[], [], [], [], [], []]);
+  const previous = useRef<Services | undefined>(samples.last);
+  const [series, setSeries] = useState<(number | null)[][]>(samples.series);
 
   useEffect(() => {
     const s = services.data;
     if (!s) return;
     const before = previous.current;
-    previous.current = s;
-    const push = (point: (number | null)[]) => setSeries((old) => old.map((values, i) => [...values, point[i]!].slice(-POINTS)));
+    previous.current = samples.last = s;
+    const push = (point: (number | null)[]) =>
+      setSeries((old) => (samples.series = old.map((values, i) => [...values, point[i]!].slice(-POINTS))));
     // rates need two samples: the first shows the connections at once and the rates as a gap
     if (!before) return push([s.now / 1000, sum(s.brokers, 'connections'), null, null, null, null]);
     const dt = (s.now - before.now) / 1000;

@@ -46,6 +46,30 @@ function payloadText(base64: string): string {
   }
 }
 
+/** A topic as its levels, each a button that narrows the list to the topics under it: the topic tree, walked down. */
+function TopicPath({ topic, onPick }: { topic: string; onPick: (prefix: string) => void }) {
+  const levels = topic.split('/');
+  return (
+    <span class="topic-path">
+      {levels.map((level, i) => {
+        const prefix = levels.slice(0, i + 1).join('/');
+        return (
+          <span key={prefix}>
+            {i > 0 && '/'}
+            {i < levels.length - 1 ? (
+              <button type="button" class="link" onClick={() => onPick(`${prefix}/`)} aria-label={`topics under ${prefix}/`}>
+                {level || '(empty)'}
+              </button>
+            ) : (
+              level
+            )}
+          </span>
+        );
+      })}
+    </span>
+  );
+}
+
 export function Topics() {
   const [message, setMessage] = useState<string>();
   const [viewing, setViewing] = useState<RetainedRow>();
@@ -103,7 +127,7 @@ export function Topics() {
         rowKey={(r) => r.topic}
         empty="no message published yet"
         columns={[
-          { label: 'topic', value: (r) => r.topic },
+          { label: 'topic', value: (r) => <TopicPath topic={r.topic} onPick={topics.setSearch} /> },
           { label: 'messages', value: (r) => r.messages },
           { label: 'rate (msg/s, since last refresh)', value: (r) => (rates.has(r.topic) ? rates.get(r.topic)!.toFixed(1) : '—') },
           { label: 'brokers', value: (r) => (r.brokerIds ?? [r.brokerId]).join(', ') },

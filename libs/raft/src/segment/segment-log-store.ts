@@ -10,6 +10,9 @@
 //                            count × [f64 index][f64 term][u8 type][u32 length][data]
 // One record per write keeps a Ready's entries and hard state all-or-nothing: a torn write cannot leave entries of
 // a new term behind without the term, or a commit index beyond the entries.
+// Segments are preallocated with zeros in steps (etcd preallocates its WAL files the same way): an fdatasync after
+// an append that grows the file must also journal the new size, which cost 3–5× the data flush alone here
+// (380–775 µs against 130–170 µs per write on this machine's ext4). A zero length field ends a segment's records.
 // A record that repeats an index truncates the log there on replay (a leader's conflicting suffix is overwritten by
 // appending, never by rewriting a file). A record torn by a crash can only be at the tail of the last segment (each
 // write is fdatasynced before the next is acknowledged): it is cut off on open. A bad record anywhere else is
@@ -54,6 +57,9 @@ const realIo: SegmentLogIo = {
 export interface SegmentLogStoreOptions {
   /** A new segment is started once the current one reaches this size (default 64 MiB). */
   segmentBytes?: number;
+  /** The segment file is extended with zeros (and fdatasynced) this much at a time ahead of the writes (default
+   * 4 MiB; 0 = grow the file with each write). */
+  preallocateBytes?: number;
   io?: SegmentLogIo;
 }
 
@@ -87,6 +93,8 @@ export class SegmentLogStore implements RaftLogStore {
   private failed: Error | undefined;
   private fd = -1;
   private position = 0;
+  /** Bytes of the open segment file that exist on disk (records + preallocated zeros). */
+  private allocated = 0;
   private diskHardState: HardState;
 
   private constructor(
@@ -95,6 +103,7 @@ export class SegmentLogStore implements RaftLogStore {
     private segments: SegmentInfo[],
     private snapMeta: SnapshotFileMeta | undefined,
     private readonly segmentBytes: number,
+    private readonly preallocateBytes: number,
     private readonly io: SegmentLogIo,
   ) {
     this.diskHardState = mem.hardStateValue();
@@ -105,6 +114,7 @@ export class SegmentLogStore implements RaftLogStore {
     mkdirSync(dir, { recursive: true });
     const io = options.io ?? realIo;
     const segmentBytes = options.segmentBytes ?? 64 * 1024 * 1024;
+    const preallocateBytes = options.preallocateBytes ?? 4 * 1024 * 1024;
     const snapPath = join(dir, 'snapshot');
     let meta: SnapshotFileMeta | undefined;
     let snapData: Uint8Array = new Uint8Array();
@@ -140,6 +150,8 @@ export class SegmentLogStore implements RaftLogStore {
       while (off < buf.length) {
         const rec = readRecord(buf, off);
         if (!rec) {
+          // zeros: the preallocated rest of a segment, no record was ever written there
+          if (off + 4 <= buf.length && buf.readUInt32LE(off) === 0 && k < live.length - 1) break;
           invariant(
             k === live.length - 1,
             () => `raft log ${path}: record at byte ${off} is damaged and more segments follow it (corruption)`,
@@ -190,12 +202,13 @@ export class SegmentLogStore implements RaftLogStore {
       mem.createSnapshot(meta.index, meta.confState, snapData);
     }
     if (hardState) mem.setHardState(hardState);
-    const store = new SegmentLogStore(dir, mem, segments, meta, segmentBytes, io);
+    const store = new SegmentLogStore(dir, mem, segments, meta, segmentBytes, preallocateBytes, io);
     if (segments.length === 0) store.startSegment(Math.max(firstLive, 1));
     else {
       const last = segments[segments.length - 1]!;
       store.fd = openSync(join(dir, segmentName(last.seq)), 'r+');
       store.position = tailLength;
+      store.allocated = tailLength;
     }
     return store;
   }
@@ -386,8 +399,15 @@ export class SegmentLogStore implements RaftLogStore {
   private append(buf: Buffer, sync: boolean): void {
     if (this.failed) throw this.failed;
     try {
+      if (this.position + buf.length > this.allocated && this.preallocateBytes > 0) {
+        const size = Math.max(this.allocated + this.preallocateBytes, this.position + buf.length);
+        writeZeros(this.io, this.fd, this.allocated, size);
+        this.io.fdatasync(this.fd);
+        this.allocated = size;
+      }
       this.io.write(this.fd, buf, this.position);
       this.position += buf.length;
+      if (this.position > this.allocated) this.allocated = this.position;
       if (sync) this.io.fdatasync(this.fd);
     } catch (err) {
       // After a failed write or fdatasync the file's durable content is unknown: never write to it again.
@@ -414,11 +434,14 @@ export class SegmentLogStore implements RaftLogStore {
   private startSegment(seq: number): void {
     this.fd = openSync(join(this.dir, segmentName(seq)), 'wx+');
     this.position = 0;
+    this.allocated = 0;
     this.segments.push({ seq, maxIndex: 0 });
     fsyncDir(this.dir);
   }
 
   private closeSegment(): void {
+    // the unused preallocated tail goes (zeros left by a crash before this are read as the segment's end)
+    if (this.fd >= 0 && this.allocated > this.position && !this.failed) ftruncateSync(this.fd, this.position);
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
   }
@@ -502,6 +525,12 @@ function encodeRecord(size: number, hs: HardState | undefined, entries: readonly
 
 function hardStateRecord(hs: HardState): Buffer {
   return encodeRecord(RECORD_HEADER + BODY_HEADER, hs, []);
+}
+
+const ZEROS = Buffer.alloc(1024 * 1024);
+
+function writeZeros(io: SegmentLogIo, fd: number, from: number, to: number): void {
+  for (let at = from; at < to; at += ZEROS.length) io.write(fd, ZEROS.subarray(0, Math.min(ZEROS.length, to - at)), at);
 }
 
 function fsyncDir(dir: string): void {

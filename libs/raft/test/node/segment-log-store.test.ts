@@ -1,7 +1,17 @@
 // SegmentLogStore on real files: the same operation sequences give the same observable log as RocksDbRaftStorage
 // (before and after restarts), and the crash cases of a hand-written log — a torn tail, a failed fdatasync, a
 // conflicting suffix after a leader change, a crash in the middle of installing a snapshot — recover correctly.
-import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  fdatasyncSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RocksDbEngine } from '@robustmq/common';
@@ -10,7 +20,6 @@ import type { RaftLogStore } from '../../src/node/log-store.js';
 import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
 import { SegmentLogStore, type SegmentLogIo } from '../../src/segment/index.js';
 import type { Entry, HardState } from '../../src/types.js';
-import { writeSync, fdatasyncSync } from 'node:fs';
 
 const ent = (index: number, term: number, s = `e${index}`): Entry => ({
   index,
@@ -74,7 +83,7 @@ describe('SegmentLogStore', () => {
       let engine = await RocksDbEngine.open(dbDir);
       let db: RaftLogStore = await RocksDbRaftStorage.open(engine, 'g');
       // tiny segments: rolling and whole-segment deletion happen many times
-      let seg: SegmentLogStore = SegmentLogStore.open(segDir, { segmentBytes: 300 });
+      let seg: SegmentLogStore = SegmentLogStore.open(segDir, { segmentBytes: 300, preallocateBytes: 200 });
       const both = async (f: (st: RaftLogStore) => Promise<unknown>) => {
         await f(db);
         await f(seg);
@@ -126,7 +135,7 @@ describe('SegmentLogStore', () => {
           await engine.close();
           engine = await RocksDbEngine.open(dbDir);
           db = await RocksDbRaftStorage.open(engine, 'g');
-          seg = SegmentLogStore.open(segDir, { segmentBytes: 300 });
+          seg = SegmentLogStore.open(segDir, { segmentBytes: 300, preallocateBytes: 200 });
           expect(dump(seg)).toEqual(dump(db));
         }
       }
@@ -136,7 +145,8 @@ describe('SegmentLogStore', () => {
   });
 
   it('cuts a torn write off the tail and keeps appending after it', async () => {
-    let st = SegmentLogStore.open(dir);
+    // no preallocation: the file ends where the last record does
+    let st = SegmentLogStore.open(dir, { preallocateBytes: 0 });
     await st.bootstrap({ voters: [1], learners: [] });
     await st.persist({ entries: [ent(1, 1), ent(2, 1)], hardState: { term: 1, vote: 1, commit: 1 }, mustSync: true });
     await st.persist({ entries: [ent(3, 1), ent(4, 1)], hardState: { term: 1, vote: 1, commit: 3 }, mustSync: true });
@@ -184,7 +194,7 @@ describe('SegmentLogStore', () => {
   });
 
   it('truncates a conflicting suffix after a leader change, across a segment boundary, and reloads it', async () => {
-    let st = SegmentLogStore.open(dir, { segmentBytes: 120 });
+    let st = SegmentLogStore.open(dir, { segmentBytes: 120, preallocateBytes: 64 });
     await st.bootstrap({ voters: [1, 2, 3], learners: [] });
     await st.persist({ entries: [1, 2, 3, 4, 5, 6].map((i) => ent(i, 1)), hardState: { term: 1, vote: 1, commit: 2 }, mustSync: true });
     await st.persist({ entries: [ent(7, 1), ent(8, 1)], mustSync: true });
@@ -194,13 +204,31 @@ describe('SegmentLogStore', () => {
     const before = dump(st);
     st.close();
     expect(readdirSync(dir).filter((f) => f.endsWith('.wal')).length).toBeGreaterThan(1);
-    st = SegmentLogStore.open(dir, { segmentBytes: 120 });
+    st = SegmentLogStore.open(dir, { segmentBytes: 120, preallocateBytes: 64 });
     expect(dump(st)).toEqual(before);
     expect(st.entries(4, 6).map((e) => [e.term, new TextDecoder().decode(e.data)])).toEqual([
       [2, 'new4'],
       [2, 'new5'],
     ]);
     st.close();
+  });
+
+  it('reads the preallocated zeros after the records of a segment as its end, also when a crash left them mid-log', async () => {
+    let st = SegmentLogStore.open(dir, { segmentBytes: 200, preallocateBytes: 4096 });
+    await st.bootstrap({ voters: [1], learners: [] });
+    for (let i = 1; i <= 12; i++) await st.persist({ entries: [ent(i, 1)], hardState: { term: 1, vote: 1, commit: i - 1 }, mustSync: true });
+    const before = dump(st);
+    st.close();
+    const wals = readdirSync(dir).filter((f) => f.endsWith('.wal')).sort();
+    expect(wals.length).toBeGreaterThan(2);
+    // a crash before a rolled segment's unused tail was cut off leaves zeros in the middle of the log
+    appendFileSync(join(dir, wals[0]!), Buffer.alloc(1000));
+    expect(statSync(join(dir, wals[wals.length - 1]!)).size).toBe(4096);
+    st = SegmentLogStore.open(dir, { segmentBytes: 200, preallocateBytes: 4096 });
+    expect(dump(st)).toEqual(before);
+    await st.persist({ entries: [ent(13, 1)], mustSync: true });
+    st.close();
+    expect(SegmentLogStore.open(dir).lastIndex()).toBe(13);
   });
 
   it('recovers from a crash after a snapshot install was recorded but before the old segments were deleted', async () => {
