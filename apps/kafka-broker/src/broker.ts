@@ -23,7 +23,17 @@ import { createStorageAdapter, type StorageAdapter, type StorageConfig } from '@
 import type { FastifyInstance } from 'fastify';
 import { createKafkaHttpServer } from './admin/http-server.js';
 import { createKafkaMetrics } from './admin/metrics.js';
+import { bridgeProblems, type BridgeConfig } from './bridge/bridge-config.js';
+import { BridgeManager } from './bridge/bridge-runner.js';
+import { PartitionTopicAccess } from './bridge/partition-access.js';
 import { BrokerDirectory } from './cluster/broker-directory.js';
+import { systemClock } from './group/clock.js';
+import { CoordinatorPlacement } from './group/coordinator-placement.js';
+import { GroupCoordinator } from './group/group-coordinator.js';
+import { PlacementOffsetStore } from './group/offset-store.js';
+import { ProducerIdAllocator } from './producer/producer-id-allocator.js';
+import { recoverProducerBatches } from './producer/producer-log.js';
+import { IdempotentProducers } from './producer/producer-state.js';
 import type { KafkaBrokerConfig } from './config.js';
 import type { ApiHandler, BrokerContext } from './handlers/context.js';
 import { HANDLERS } from './handlers/index.js';
@@ -72,6 +82,25 @@ function storageConfig(config: KafkaBrokerConfig, logger: Logger, authToken: str
   return { type: s.type, dataDir: config.node.data_dir };
 }
 
+/** The configured bridges, checked: a bad one is a start-up error naming it. */
+function bridgesOf(config: KafkaBrokerConfig): BridgeConfig[] {
+  const bridges = config.kafka.bridges.map((b) => ({
+    name: b.name,
+    mqttFilter: b.mqtt_filter,
+    kafkaTopic: b.kafka_topic,
+    direction: b.direction,
+    mqttTopic: b.mqtt_topic || `kafka/${b.kafka_topic}`,
+    qos: b.qos,
+    partitions: b.partitions,
+  }));
+  const problems = bridges.flatMap((b) => bridgeProblems(b).map((p) => `[[kafka.bridges]] ${b.name}: ${p}`));
+  const names = bridges.map((b) => b.name);
+  for (const [i, name] of names.entries()) if (names.indexOf(name) !== i) problems.push(`[[kafka.bridges]] name ${name} is used twice`);
+  if (bridges.length > 0 && config.storage.type !== 'journal') problems.push('[[kafka.bridges]] need [storage] type = "journal": the MQTT messages are in the journal');
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return bridges;
+}
+
 export async function startKafkaBroker(config: KafkaBrokerConfig, options: StartKafkaBrokerOptions = {}): Promise<KafkaBrokerHandle> {
   const logger = options.logger ?? createLogger({ service: 'kafka-broker', nodeId: config.node.id, level: config.log.level });
   const authToken = clusterAuthToken(config.cluster);
@@ -91,13 +120,21 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
   let registrar: NodeRegistrar | undefined;
   let directory: BrokerDirectory | undefined;
   let retentionTimer: NodeJS.Timeout | undefined;
+  let groups: GroupCoordinator | undefined;
+  let releaseTimer: NodeJS.Timeout | undefined;
+  let mqttStorage: StorageAdapter | undefined;
+  let bridges: BridgeManager | undefined;
 
   const shutdown = async (): Promise<void> => {
     clearInterval(retentionTimer);
+    clearInterval(releaseTimer);
     const listenersClosed = listeners?.close() ?? Promise.resolve();
     for (const conn of connections) conn.close();
     await listenersClosed;
     directory?.stop();
+    groups?.close();
+    await bridges?.close();
+    await mqttStorage?.close().catch((err: unknown) => logger.warn({ err }, 'closing the MQTT storage of the bridges failed'));
     await registrar?.stop().catch((err: unknown) => logger.warn({ err }, 'unregistering from placement failed'));
     await http?.close();
     limits.close();
@@ -107,11 +144,28 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
   };
 
   try {
+    const bridgeConfigs = bridgesOf(config);
     storage = await createStorageAdapter(storageConfig(config, logger, authToken, tls));
     const catalog = new TopicCatalog(placement.kv, storage, { clusterName: config.node.cluster_name, segmentRecords: config.storage.segment_records, cacheMs: TOPIC_CACHE_MS }, logger);
     const partitions = new PartitionStore(storage, catalog);
     const self = { nodeId: config.node.id, host: config.network.advertise_host, port: config.network.port };
     directory = new BrokerDirectory(self, placement, config.node.cluster_name, config.placement.refresh_interval_ms, logger);
+    const live = directory;
+    const coordinators = new CoordinatorPlacement(config.node.id, () => live.brokers);
+    groups = new GroupCoordinator({
+      clock: systemClock,
+      offsets: new PlacementOffsetStore(placement.kv),
+      owns: (groupId) => coordinators.owns(groupId),
+      config: {
+        minSessionTimeoutMs: config.groups.min_session_timeout_ms,
+        maxSessionTimeoutMs: config.groups.max_session_timeout_ms,
+        initialRebalanceDelayMs: config.groups.initial_rebalance_delay_ms,
+        maxGroupSize: config.groups.max_size,
+        maxOffsetMetadataBytes: config.groups.max_offset_metadata_bytes,
+        maxGroups: config.groups.max_groups,
+      },
+      onWarning: (err) => logger.warn({ err }, 'group coordinator'),
+    });
     const offered = [...handlers.values()].sort((a, b) => a.apiKey - b.apiKey).map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
     const context: BrokerContext = {
       config,
@@ -121,6 +175,10 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
       directory,
       authenticator: config.sasl.enabled ? new PlainAuthenticator(placement) : undefined,
       stats,
+      groups,
+      coordinators,
+      producerIds: new ProducerIdAllocator(placement.kv),
+      idempotence: new IdempotentProducers((key) => recoverProducerBatches(partitions, key)),
       apiVersions: () => offered,
     };
 
@@ -163,6 +221,22 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
     });
     await registrar.start();
     await directory.start();
+    // groups this broker no longer coordinates (a node joined or came back) are let go: their members find the new one
+    const coordinator = groups;
+    releaseTimer = setInterval(() => coordinator.releaseMoved(), config.placement.refresh_interval_ms).unref();
+    if (bridgeConfigs.length > 0) {
+      const journal = storageConfig(config, logger, authToken, tls).journal!;
+      mqttStorage = await createStorageAdapter({ type: 'journal', journal: { ...journal, namespace: config.kafka.bridge_mqtt_namespace } });
+      bridges = new BridgeManager({
+        bridges: bridgeConfigs,
+        owns: (key) => coordinators.owns(key),
+        mqtt: mqttStorage,
+        kafka: new PartitionTopicAccess(storage, catalog, partitions, config.kafka.max_partitions),
+        logger,
+        checkMs: config.placement.refresh_interval_ms,
+      });
+      bridges.start();
+    }
     const store = storage;
     retentionTimer = setInterval(() => {
       store.enforceRetention().catch((err: unknown) => logger.warn({ err }, 'partition retention failed'));

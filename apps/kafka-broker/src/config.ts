@@ -52,6 +52,40 @@ export const kafkaBrokerConfigSchema = z.strictObject({
     max_inflight_requests: z.number().int().min(1).max(1000).default(32),
     /** a connection that sends nothing for this long is closed (Kafka's connections.max.idle.ms). */
     idle_timeout_ms: positiveMs().default(600_000),
+    /** MQTT ↔ Kafka bridges (`[[kafka.bridges]]`, docs/kafka.md): MQTT messages on a topic filter copied into a Kafka
+     * topic (key = MQTT topic, headers = MQTT 5 properties) and/or Kafka records of that topic published to MQTT. */
+    bridges: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "must be 1-128 letters, digits, '.', '_' or '-'"),
+          mqtt_filter: z.string().min(1),
+          kafka_topic: z.string().min(1),
+          direction: z.enum(['mqtt-to-kafka', 'kafka-to-mqtt', 'both'], { error: () => 'must be one of "mqtt-to-kafka", "kafka-to-mqtt", "both"' }).default('both'),
+          /** Kafka → MQTT: the topic of a record whose key is not an MQTT topic matching mqtt_filter. */
+          mqtt_topic: z.string().default(''),
+          qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+          /** partitions of the Kafka topic when the bridge creates it. */
+          partitions: z.number().int().min(1).max(10_000).default(1),
+        }),
+      )
+      .default([]),
+    /** the journal namespace of the MQTT cluster's message shard the bridges read and write (the MQTT brokers' shared
+     * log, "mqtt-cluster" unless the MQTT brokers were configured otherwise). */
+    bridge_mqtt_namespace: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/).default('mqtt-cluster'),
+  }),
+  /** the group coordinator (consumer groups), with Kafka's group.* broker settings. */
+  groups: section({
+    /** group.min.session.timeout.ms / group.max.session.timeout.ms: a JoinGroup outside is INVALID_SESSION_TIMEOUT. */
+    min_session_timeout_ms: positiveMs().default(6_000),
+    max_session_timeout_ms: positiveMs().default(1_800_000),
+    /** group.initial.rebalance.delay.ms: an empty group waits this long for more members before its first generation. */
+    initial_rebalance_delay_ms: z.number().int().min(0).max(300_000).default(3_000),
+    /** group.max.size: members of one group; one more is GROUP_MAX_SIZE_REACHED. */
+    max_size: z.number().int().min(1).max(100_000).default(1_000),
+    /** offset.metadata.max.bytes: longer commit metadata is OFFSET_METADATA_TOO_LARGE. */
+    max_offset_metadata_bytes: z.number().int().min(0).max(1_048_576).default(4_096),
+    /** groups with members one broker keeps in memory; a JoinGroup for one more gets COORDINATOR_NOT_AVAILABLE. */
+    max_groups: z.number().int().min(1).max(10_000_000).default(100_000),
   }),
   sasl: section({
     /** require SASL/PLAIN before any request but ApiVersions and the SASL exchange; users are the MQTT users kept in

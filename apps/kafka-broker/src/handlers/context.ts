@@ -4,6 +4,10 @@
 import type { Logger } from '@robustmq/common';
 import type { KafkaValue, RequestHeader } from '@robustmq/protocol/kafka';
 import type { BrokerDirectory } from '../cluster/broker-directory.js';
+import type { CoordinatorPlacement } from '../group/coordinator-placement.js';
+import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { ProducerIdAllocator } from '../producer/producer-id-allocator.js';
+import type { IdempotentProducers } from '../producer/producer-state.js';
 import type { KafkaBrokerConfig } from '../config.js';
 import type { PlainAuthenticator } from '../server/sasl-plain.js';
 import type { KafkaStats } from '../server/stats.js';
@@ -19,6 +23,12 @@ export interface BrokerContext {
   /** checks SASL/PLAIN credentials; present when `[sasl] enabled`. */
   authenticator: PlainAuthenticator | undefined;
   stats: KafkaStats;
+  /** the consumer groups this broker coordinates, and which broker coordinates which group. */
+  groups: GroupCoordinator;
+  coordinators: CoordinatorPlacement;
+  /** producer ids for InitProducerId, and the sequence state of idempotent producers per partition. */
+  producerIds: ProducerIdAllocator;
+  idempotence: IdempotentProducers;
   /** the APIs and versions offered (the ApiVersions answer). */
   apiVersions(): { apiKey: number; minVersion: number; maxVersion: number }[];
 }

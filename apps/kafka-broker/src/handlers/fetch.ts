@@ -102,7 +102,8 @@ export const fetch: ApiHandler = {
     for (const w of wanted) {
       let list = byTopic.get(w.topic);
       if (!list) byTopic.set(w.topic, (list = []));
-      list.push(w.result!);
+      // an empty partition answers an empty record set, not null: Kafka does, and kafka-python cannot read a null one
+      list.push(w.result!.records === null ? { ...w.result!, records: Buffer.alloc(0) } : w.result!);
     }
     return {
       throttleTimeMs: 0,

@@ -3,6 +3,11 @@
 import { apiVersions } from './api-versions.js';
 import type { ApiHandler } from './context.js';
 import { fetch } from './fetch.js';
+import { findCoordinator } from './find-coordinator.js';
+import { deleteGroups, describeGroups, listGroups } from './group-admin.js';
+import { heartbeat, joinGroup, leaveGroup, syncGroup } from './group-membership.js';
+import { offsetCommit, offsetFetch } from './group-offsets.js';
+import { initProducerId } from './init-producer-id.js';
 import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
 import { produce } from './produce.js';
@@ -20,4 +25,15 @@ export const HANDLERS: readonly ApiHandler[] = [
   deleteTopics,
   saslAuthenticate,
   createPartitions,
+  offsetCommit,
+  offsetFetch,
+  findCoordinator,
+  joinGroup,
+  heartbeat,
+  leaveGroup,
+  syncGroup,
+  describeGroups,
+  listGroups,
+  initProducerId,
+  deleteGroups,
 ];

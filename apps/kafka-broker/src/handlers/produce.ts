@@ -16,6 +16,7 @@ import {
 } from '@robustmq/protocol/kafka';
 import type { AppendRecord } from '@robustmq/storage-adapter';
 import { kafkaCodeOf } from '../topics/partition-store.js';
+import { tagBatch } from '../producer/producer-log.js';
 import { toAppendRecord } from '../topics/record-mapping.js';
 import type { ApiHandler, BrokerContext } from './context.js';
 
@@ -87,6 +88,7 @@ function producePartition(ctx: BrokerContext, acks: number, topic: string, parti
   } catch (err) {
     return Promise.resolve(partitionAnswer(partition, decodeErrorCode(err), -1, (err as Error).message));
   }
+  if (batches.some((b) => b.producerId >= 0)) return produceIdempotent(ctx, topic, partition, batches);
   const records = appendRecordsOf(batches, false, Date.now());
   let bytes = 0;
   for (const r of records) bytes += r.payload.length;
@@ -102,4 +104,38 @@ function producePartition(ctx: BrokerContext, acks: number, topic: string, parti
       return partitionAnswer(partition, code, -1, (err as Error).message);
     },
   );
+}
+
+/**
+ * Batches of an idempotent producer (producer id >= 0, KIP-98): each one's sequence is checked against what the
+ * partition has stored (producer/producer-state.ts) before it is appended — a retry of a stored batch is answered
+ * with its first offset and not stored again — and its first record is tagged with its producer fields, from which
+ * the state is rebuilt after a restart (producer/producer-log.ts).
+ */
+async function produceIdempotent(ctx: BrokerContext, topic: string, partition: number, batches: RecordBatch[]): Promise<ProducePartitionResponseData> {
+  const key = `${topic}/${partition}`;
+  // another broker may have led this partition meanwhile: judge against the log, not what this broker remembers
+  if (ctx.directory.leaderOf(topic, partition) !== ctx.config.node.id) ctx.idempotence.forget(key);
+  let baseOffset = -1;
+  for (const batch of batches) {
+    const identity = { producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence, recordCount: batch.lastOffsetDelta + 1 };
+    const records = appendRecordsOf([batch], false, Date.now());
+    if (records.length === 0) continue;
+    tagBatch(records, identity);
+    let result;
+    try {
+      result = await ctx.idempotence.append(key, identity, () => ctx.partitions.append(topic, partition, records));
+    } catch (err) {
+      const code = kafkaCodeOf(err);
+      if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.logger.warn({ err, topic, partition }, 'kafka produce failed');
+      return partitionAnswer(partition, code, -1, (err as Error).message);
+    }
+    if (result.errorCode !== ErrorCode.NONE) return partitionAnswer(partition, result.errorCode, -1, result.message ?? null);
+    if (!result.duplicate) {
+      ctx.stats.producedRecords += records.length;
+      for (const r of records) ctx.stats.producedBytes += r.payload.length;
+    }
+    if (baseOffset < 0) baseOffset = result.baseOffset;
+  }
+  return partitionAnswer(partition, ErrorCode.NONE, baseOffset);
 }

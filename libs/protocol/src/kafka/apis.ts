@@ -4,6 +4,29 @@
 import { compileMessage, type CompiledMessage, type MessageSpec } from './schema.js';
 import { ApiVersionsRequest, ApiVersionsResponse } from './messages/api-versions.js';
 import { FetchRequest, FetchResponse } from './messages/fetch.js';
+import {
+  DeleteGroupsRequest,
+  DeleteGroupsResponse,
+  DescribeGroupsRequest,
+  DescribeGroupsResponse,
+  FindCoordinatorRequest,
+  FindCoordinatorResponse,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  JoinGroupRequest,
+  JoinGroupResponse,
+  LeaveGroupRequest,
+  LeaveGroupResponse,
+  ListGroupsRequest,
+  ListGroupsResponse,
+  OffsetCommitRequest,
+  OffsetCommitResponse,
+  OffsetFetchRequest,
+  OffsetFetchResponse,
+  SyncGroupRequest,
+  SyncGroupResponse,
+} from './messages/group.js';
+import { InitProducerIdRequest, InitProducerIdResponse } from './messages/init-producer-id.js';
 import { ListOffsetsRequest, ListOffsetsResponse } from './messages/list-offsets.js';
 import { MetadataRequest, MetadataResponse } from './messages/metadata.js';
 import { ProduceRequest, ProduceResponse } from './messages/produce.js';
@@ -42,6 +65,7 @@ export const ApiKey = {
   DescribeConfigs: 32,
   CreatePartitions: 37,
   SaslAuthenticate: 36,
+  DeleteGroups: 42,
 } as const;
 
 export interface ApiSpec {
@@ -62,6 +86,17 @@ const API_LIST: [MessageSpec, MessageSpec][] = [
   [DeleteTopicsRequest, DeleteTopicsResponse],
   [SaslAuthenticateRequest, SaslAuthenticateResponse],
   [CreatePartitionsRequest, CreatePartitionsResponse],
+  [FindCoordinatorRequest, FindCoordinatorResponse],
+  [JoinGroupRequest, JoinGroupResponse],
+  [SyncGroupRequest, SyncGroupResponse],
+  [HeartbeatRequest, HeartbeatResponse],
+  [LeaveGroupRequest, LeaveGroupResponse],
+  [OffsetCommitRequest, OffsetCommitResponse],
+  [OffsetFetchRequest, OffsetFetchResponse],
+  [DescribeGroupsRequest, DescribeGroupsResponse],
+  [ListGroupsRequest, ListGroupsResponse],
+  [DeleteGroupsRequest, DeleteGroupsResponse],
+  [InitProducerIdRequest, InitProducerIdResponse],
 ];
 
 /** every API the codec can read and write, by key. */

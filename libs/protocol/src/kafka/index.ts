@@ -15,3 +15,5 @@ export * from './messages/fetch.js';
 export * from './messages/list-offsets.js';
 export * from './messages/topics-admin.js';
 export * from './messages/sasl.js';
+export * from './messages/group.js';
+export * from './messages/init-producer-id.js';
