@@ -37,7 +37,7 @@ export async function openRaftLogStore(
   state: KvEngine,
   kind: RaftLogStoreKind,
   logger: Logger,
-  flush: SegmentLogFlush = 'inline',
+  flush: SegmentLogFlush = 'pool',
 ): Promise<OpenedRaftLog> {
   const segmentExists = existsSync(segmentLogDir(dataDir));
   const rocksExists = await hasRocksDbLog(dataDir, state);

@@ -1,6 +1,7 @@
-// The Raft log of its own (issue #19): append-only segment files written with one write() and one fdatasync() per
-// Ready from the calling thread — no RocksDB, no thread-pool hand-off per write. A write through RocksDB crossed
-// the libuv pool (two wake-ups) and RocksDB's own WAL; this is the WAL alone, as etcd's wal package keeps it.
+// The Raft log of its own (issue #19): append-only segment files, one record per Ready written by the calling thread
+// and one fdatasync() — on the calling thread (flush "inline", no hand-off at all) or on the libuv pool (flush
+// "pool", one hand-off per Ready, never per entry). No RocksDB in the write path: a write through RocksDB paid for
+// its memtable and its own WAL too; this is the WAL alone, as etcd's wal package keeps it.
 //
 // Layout of `dir`:
 //   snapshot                 the latest snapshot: magic, meta length, CRC-32 of the rest, JSON meta, data
