@@ -180,11 +180,9 @@ export async function startMqttBroker(
     const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> => openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, clusterSecurity);
     clusterSessions = shared && sessionClient ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken, otherBrokerStorage, tls) : undefined;
     const takeOver = clusterSessions ? (clientId: string) => clusterSessions!.takeOver(clientId) : undefined;
-    if (shared && sessionClient) {
-      sharedGroups = new ClusterSharedGroups(sessionClient, config.node.id, logger);
-      await sharedGroups.start();
-    }
+    if (shared && sessionClient) sharedGroups = new ClusterSharedGroups(sessionClient, config.node.id, shared.log, logger);
     broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync, takeOver, sharedGroups, clientLimits });
+    await sharedGroups?.start(broker.router);
     await restoreSessions(broker);
     broker.delayed.restore();
     if (shared) stopSharedRouting = await startSharedRouting(shared.log, broker, config.node.id, logger);

@@ -61,6 +61,11 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
       `the subscriber got no message within ${job.replyTimeoutMs} ms`,
     );
 
+    // publish → PUBACK, the time a publisher waits for "stored" (durable before PUBACK on a persistent broker)
+    const sentAtById = new Float64Array(65536);
+    const ackLatencies: number[] = [];
+    const { packetIdOffset } = template;
+    const size = template.bytes.length;
     let inflight = 0;
     let lastAckAt = performance.now();
     let owed = 0; // fallen due but not yet sent
@@ -84,11 +89,23 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
       owed -= n;
       inflight += n;
       if (now >= windowStart && now < windowEnd) sentInWindow += n;
-      if (job.perPacketWrites) for (let i = 0; i < n; i++) publisher.socket.write(batcher.build(1, now));
-      else publisher.socket.write(batcher.build(n, now));
+      if (job.perPacketWrites) {
+        for (let i = 0; i < n; i++) {
+          const bytes = batcher.build(1, now);
+          sentAtById[bytes.readUInt16BE(packetIdOffset)] = now;
+          publisher.socket.write(bytes);
+        }
+      } else {
+        const bytes = batcher.build(n, now);
+        for (let i = 0; i < n; i++) sentAtById[bytes.readUInt16BE(i * size + packetIdOffset)] = now;
+        publisher.socket.write(bytes);
+      }
     };
-    publisher.onFrame = (type) => {
-      if (type === PacketType.PUBACK) inflight--;
+    publisher.onFrame = (type, _flags, buf, start) => {
+      if (type !== PacketType.PUBACK) return;
+      inflight--;
+      const sentAt = sentAtById[buf.readUInt16BE(start)]!;
+      if (sentAt >= windowStart && sentAt < windowEnd) ackLatencies.push(performance.now() - sentAt);
     };
     publisher.onChunkEnd = () => {
       lastAckAt = performance.now();
@@ -126,6 +143,7 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
     while (latencies.length < sentInWindow && performance.now() < drainUntil) await sleep(10);
 
     const sorted = Float64Array.from(latencies).sort();
+    const acks = Float64Array.from(ackLatencies).sort();
     return {
       kind: 'latency',
       p50: percentile(sorted, 0.5),
@@ -133,6 +151,9 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
       p99: percentile(sorted, 0.99),
       p999: percentile(sorted, 0.999),
       max: sorted.length > 0 ? sorted[sorted.length - 1]! : NaN,
+      ackP50: percentile(acks, 0.5),
+      ackP99: percentile(acks, 0.99),
+      ackP999: percentile(acks, 0.999),
       samples: sorted.length,
       sentInWindow,
       lost: Math.max(0, sentInWindow - sorted.length),

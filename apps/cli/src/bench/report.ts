@@ -225,6 +225,9 @@ export function renderReport(
             { key: 'p99', title: 'p99 ms', format: fmt.ms, ratio: true },
             { key: 'p999', title: 'p99.9 ms', format: fmt.ms, ratio: true },
             { key: 'max', title: 'max ms', format: fmt.ms, ratio: true },
+            { key: 'ackP50', title: 'PUBACK p50 ms', format: fmt.ms, ratio: true },
+            { key: 'ackP99', title: 'PUBACK p99 ms', format: fmt.ms, ratio: true },
+            { key: 'ackP999', title: 'PUBACK p99.9 ms', format: fmt.ms, ratio: true },
             { key: 'achievedRate', title: 'achieved msg/s', format: fmt.int, ratio: false },
             { key: 'lost', title: 'lost', format: fmt.int, ratio: false },
             { key: 'deferred', title: 'sends deferred by a full window', format: fmt.int, ratio: false },
@@ -234,8 +237,9 @@ export function renderReport(
           records,
           c,
           options.brokers,
-          'Raw client, publisher and subscriber in one process (one clock); every PUBLISH and every PUBACK is a socket ' +
-            'write of its own; in-flight window 1,000.',
+          'Latency = publish → delivery at the subscriber; PUBACK = publish → PUBACK at the publisher (on a broker that ' +
+            'stores before acknowledging, this includes the durable write). Raw client, publisher and subscriber in one ' +
+            'process (one clock); every PUBLISH and every PUBACK is a socket write of its own; in-flight window 1,000.',
         ),
       );
     }

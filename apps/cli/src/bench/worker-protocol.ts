@@ -77,6 +77,10 @@ export interface LatencyResult extends WindowCpu {
   p99: number;
   p999: number;
   max: number;
+  /** milliseconds from a PUBLISH to its PUBACK, over the messages sent inside the window */
+  ackP50: number;
+  ackP99: number;
+  ackP999: number;
   samples: number;
   sentInWindow: number;
   /** sent inside the window but not delivered by the end of the drain time */

@@ -152,10 +152,18 @@ export function PagedTable<R>(props: {
       <div class="toolbar">
         <label>
           <span>{props.searchLabel}</span>
-          <input type="search" value={p.search} onInput={(e) => p.setSearch((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            type="search"
+            value={p.search}
+            onInput={(e) => p.setSearch((e.currentTarget as HTMLInputElement).value)}
+          />
         </label>
         <span class="muted" aria-live="polite">
-          {p.loading ? 'loading…' : p.total !== undefined ? `${p.total} in all · page ${p.page}` : `page ${p.page}`}
+          {p.loading
+            ? 'loading…'
+            : p.total !== undefined
+              ? `${p.total} in all · page ${p.page}`
+              : `page ${p.page}`}
         </span>
         <button type="button" onClick={p.prev} disabled={p.page <= 1}>
           ← previous
@@ -177,7 +185,13 @@ export function PagedTable<R>(props: {
           {w}
         </p>
       ))}
-      <Table caption={props.caption} columns={props.columns} rows={p.rows} rowKey={props.rowKey} {...(props.empty ? { empty: props.empty } : {})} />
+      <Table
+        caption={props.caption}
+        columns={props.columns}
+        rows={p.rows}
+        rowKey={props.rowKey}
+        {...(props.empty ? { empty: props.empty } : {})}
+      />
     </section>
   );
 }

@@ -2,7 +2,9 @@
 // indexes the subscriptions of connected sessions in it; what the router does with them is its own business.
 // LocalRouter fans a message out to the matching subscribers of this broker — plain subscriptions through a topic
 // trie (one copy per subscriber however many of its filters match), `$share/<group>/<filter>` groups one member
-// each. A cluster router puts messages that other brokers accepted through the same local fan-out.
+// each. A cluster router puts messages that other brokers accepted through the same local fan-out. What a topic
+// matches in the trie is remembered until the subscriptions change: traffic repeats its topics, and walking the trie
+// (splitting the topic, a map lookup per level and branch) was the largest part of routing a message.
 import type { QoS } from '@robustmq/protocol';
 import type { BrokerStats } from '../core/broker-settings.js';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
@@ -23,7 +25,7 @@ export interface SharedGroupInfo {
   members: number;
 }
 
-export interface Router<S extends Subscriber> {
+export interface Router<S extends Subscriber> extends SharedGroupMembers {
   /** subscriptions in routing (plain and shared members). */
   readonly subscriptionCount: number;
   /** Puts one subscription of a connected subscriber into routing. `filter` is the subscriber's key for it. */
@@ -33,6 +35,16 @@ export interface Router<S extends Subscriber> {
    * Returns how many it went to. */
   route(message: OutgoingPublish): number;
   sharedGroups(): SharedGroupInfo[];
+}
+
+/** This broker's shared subscription groups, as the cluster's coordinator sees them. */
+export interface SharedGroupMembers {
+  /** The log offset of the oldest message of group `key` its members here have not acknowledged; undefined when none
+   * (or no such group here). */
+  oldestPending(key: string): number | undefined;
+  /** Gives a message to one member of group `key` here: true if one took it, false if none can now, undefined when
+   * the broker has no members of the group any more. */
+  deliverToGroup(key: string, message: OutgoingPublish): boolean | undefined;
 }
 
 /** Decides which broker of a cluster serves a shared subscription group with a given message, so that each message
@@ -53,8 +65,15 @@ interface Match {
   ids: number[] | undefined;
 }
 
+/** topics whose trie matches are remembered; past this many the memory starts afresh (a broker with more distinct
+ * live topics than this pays one extra array per routed message, nothing more). */
+const MATCH_CACHE_TOPICS = 4096;
+
 export class LocalRouter<S extends Subscriber> implements Router<S> {
   private readonly trie = new TopicTrie<S, Subscription>();
+  /** topic → its plain subscriptions in trie visiting order, flat: subscriber, subscription, subscriber, …; cleared
+   * whenever a plain subscription is added or removed. */
+  private readonly matchCache = new Map<string, (S | Subscription)[]>();
   /** shared subscription groups by `<group>/<filter>`, indexed by filter in `sharedTrie`. */
   private readonly groups = new Map<string, SharedGroup<S>>();
   private readonly sharedTrie = new TopicTrie<SharedGroup<S>, SharedGroup<S>>();
@@ -74,6 +93,7 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
   add(filter: string, subscriber: S, subscription: Subscription): void {
     if (subscription.share === undefined) {
       this.trie.add(filter, subscriber, subscription);
+      this.matchCache.clear();
       return;
     }
     const inner = subscription.levels.join('/');
@@ -93,6 +113,7 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
   remove(filter: string, subscriber: S, subscription: Subscription): void {
     if (subscription.share === undefined) {
       this.trie.remove(filter, subscriber);
+      this.matchCache.clear();
       return;
     }
     const inner = subscription.levels.join('/');
@@ -113,21 +134,24 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
     const matches = this.matches;
     const messageQos = message.qos;
     const messageRetain = message.retain;
-    this.trie.match(message.topic, (subscriber, subscription) => {
+    const found = this.plainMatches(message.topic);
+    for (let i = 0; i < found.length; i += 2) {
+      const subscriber = found[i] as S;
+      const subscription = found[i + 1] as Subscription;
       // MQTT-3.8.3-3: not to a connection with the publisher's client id (on whichever broker it was published)
-      if (subscription.noLocal && subscriber.clientId === message.publisher) return;
+      if (subscription.noLocal && subscriber.clientId === message.publisher) continue;
       const qos: QoS = subscription.qos < messageQos ? subscription.qos : messageQos;
       const retain = subscription.retainAsPublished && messageRetain;
       const id = subscription.identifier;
       const match = matches.get(subscriber);
       if (match === undefined) {
         matches.set(subscriber, { qos, retain, ids: id === undefined ? undefined : [id] });
-        return;
+        continue;
       }
       if (qos > match.qos) match.qos = qos;
       if (retain) match.retain = true;
       if (id !== undefined) (match.ids ??= []).push(id);
-    });
+    }
     let delivered = 0;
     if (matches.size > 0) {
       for (const [subscriber, match] of matches) {
@@ -151,7 +175,33 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
     return delivered;
   }
 
+  /** The plain subscriptions matching `topic`, from the cache or from the trie. */
+  private plainMatches(topic: string): (S | Subscription)[] {
+    let found = this.matchCache.get(topic);
+    if (found !== undefined) return found;
+    found = [];
+    const out = found;
+    this.trie.match(topic, (subscriber, subscription) => {
+      out.push(subscriber, subscription);
+    });
+    if (this.matchCache.size >= MATCH_CACHE_TOPICS) this.matchCache.clear();
+    this.matchCache.set(topic, found);
+    return found;
+  }
+
   sharedGroups(): SharedGroupInfo[] {
     return [...this.groups.values()].map((g) => ({ group: g.group, filter: g.filter, members: g.size }));
+  }
+
+  oldestPending(key: string): number | undefined {
+    return this.groups.get(key)?.oldestPending();
+  }
+
+  deliverToGroup(key: string, message: OutgoingPublish): boolean | undefined {
+    const group = this.groups.get(key);
+    if (!group) return undefined;
+    const delivered = group.deliver(message);
+    if (delivered) this.stats.messagesSent++;
+    return delivered;
   }
 }

@@ -6,14 +6,19 @@
 // room in its in-flight window); when none can — or the group has no connected member — the message is not queued
 // for the group (counted as dropped). Persistent members keep their shared subscription across reconnects and
 // restarts, but do not get, on reconnecting, what the group missed while they were away: the message log is read
-// per session, and replaying group traffic per member would hand the same message to several members.
+// per session, and replaying group traffic per member would hand the same message to several members. In a cluster,
+// a message in flight to a member is the group's (its offset is kept with it) until acknowledged, so that a broker
+// that dies hands it to the remaining members (cluster/shared-groups.ts).
 import type { QoS } from '@robustmq/protocol';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import type { Subscription } from './subscription.js';
 
 /** What a group needs of a member: delivery only if it can take the message right now. */
 export interface SharedMember {
-  deliverShared(message: OutgoingPublish, qos: QoS, retain: boolean, ids: number[] | undefined): boolean;
+  /** `key` (`<group>/<filter>`) marks the in-flight message as the group's, so the group knows what is unacknowledged. */
+  deliverShared(message: OutgoingPublish, qos: QoS, retain: boolean, ids: number[] | undefined, key: string): boolean;
+  /** The log offset of the oldest message of the group `key` this member has not acknowledged, if any. */
+  oldestShared(key: string): number | undefined;
 }
 
 /** `$share/<group>/<filter>` split; undefined for a filter that is not shared; 'invalid' for a malformed one. */
@@ -34,11 +39,15 @@ export class SharedGroup<M extends SharedMember> {
   private readonly members: M[] = [];
   private readonly subscriptions = new Map<M, Subscription>();
   private next = 0;
+  /** `<group>/<filter>`. */
+  readonly key: string;
 
   constructor(
     readonly group: string,
     readonly filter: string,
-  ) {}
+  ) {
+    this.key = `${group}/${filter}`;
+  }
 
   get size(): number {
     return this.members.length;
@@ -68,8 +77,18 @@ export class SharedGroup<M extends SharedMember> {
       const qos: QoS = subscription.qos < message.qos ? subscription.qos : message.qos;
       const retain = subscription.retainAsPublished && message.retain;
       const ids = subscription.identifier !== undefined ? [subscription.identifier] : undefined;
-      if (session.deliverShared(message, qos, retain, ids)) return true;
+      if (session.deliverShared(message, qos, retain, ids, this.key)) return true;
     }
     return false;
+  }
+
+  /** The log offset of the oldest message the group's members here have not acknowledged, if any. */
+  oldestPending(): number | undefined {
+    let oldest: number | undefined;
+    for (const member of this.members) {
+      const offset = member.oldestShared(this.key);
+      if (offset !== undefined && (oldest === undefined || offset < oldest)) oldest = offset;
+    }
+    return oldest;
   }
 }

@@ -72,6 +72,9 @@ export interface InflightMessage {
   ids: number[] | undefined;
   /** QoS 2: PUBREC arrived and PUBREL was sent; a resend is then PUBREL, never the PUBLISH again. */
   released: boolean;
+  /** sent as the chosen member of a shared group (`offset` is then -1: not part of the session's position): the
+   * group's key and the message's log offset, which the group's position in the log is held at until acknowledged. */
+  share?: { key: string; offset: number };
 }
 
 const MAX_PACKET_ID = 0xffff;
@@ -146,11 +149,20 @@ export class Session {
 
   /** Delivery to this session as the chosen member of a shared subscription group: only if it can take the message
    * right now — the log cannot give it back later, because reading the log never matches shared subscriptions. */
-  deliverShared(message: OutgoingPublish, qos: QoS, retain: boolean, ids: number[] | undefined): boolean {
+  deliverShared(message: OutgoingPublish, qos: QoS, retain: boolean, ids: number[] | undefined, key: string): boolean {
     const connection = this.connection;
     if (!this.live || !connection || connection.isClosing || connection.congested) return false;
     if (qos > 0 && this.inflight.size >= this.windowOf(connection)) return false;
-    return this.send(connection, message, qos, retain, -1, ids);
+    return this.send(connection, message, qos, retain, -1, ids, message.offset >= 0 ? { key, offset: message.offset } : undefined);
+  }
+
+  oldestShared(key: string): number | undefined {
+    let oldest: number | undefined;
+    for (const message of this.inflight.values()) {
+      const share = message.share;
+      if (share !== undefined && share.key === key && (oldest === undefined || share.offset < oldest)) oldest = share.offset;
+    }
+    return oldest;
   }
 
   /** A retained message for a new subscription: sent now, or as soon as the in-flight window has room. */
@@ -439,6 +451,7 @@ export class Session {
     retain: boolean,
     offset = message.offset,
     ids?: number[],
+    share?: { key: string; offset: number },
   ): boolean {
     let bytes = this.encode(connection, message, qos, retain, ids, true);
     if (!bytes) return false;
@@ -446,7 +459,9 @@ export class Session {
       const packetId = this.allocatePacketId();
       if (packetId === 0) return false;
       bytes = withPacketId(bytes, packetId);
-      this.inflight.set(packetId, { packetId, offset, qos: qos as 1 | 2, message, retain, ids, released: false });
+      const entry: InflightMessage = { packetId, offset, qos: qos as 1 | 2, message, retain, ids, released: false };
+      if (share) entry.share = share;
+      this.inflight.set(packetId, entry);
     }
     connection.write(bytes);
     return true;
