@@ -198,7 +198,12 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
       logger.warn({ host: config.network.host, port: kafkaPort }, 'the Kafka listener takes clients without authentication: set [sasl] enabled = true to require SASL/PLAIN');
     }
 
-    const registry = createKafkaMetrics(stats, config.node.id);
+    const groupCoordinator = groups;
+    const registry = createKafkaMetrics(stats, config.node.id, {
+      groups: () => groupCoordinator.summary(),
+      // bridges start once the broker is registered; until then there is nothing to report
+      bridges: () => bridges?.stats() ?? new Map(),
+    });
     limits.register(registry, 'kafka_limit_hits_total');
     const admin = await createKafkaHttpServer(stats, registry, logger, { tokens: adminTokens(config.http), limits: config.http, reporter: limits });
     http = admin.app;

@@ -75,6 +75,9 @@ describe('consumer groups', () => {
     const described = await admin.describeGroups(['g-kafkajs']);
     expect(described.groups[0]).toMatchObject({ groupId: 'g-kafkajs', state: 'Stable', protocolType: 'consumer' });
     expect(described.groups[0]!.members).toHaveLength(2);
+    const metrics = await (await fetch(`${broker.http}/metrics`)).text();
+    expect(metrics).toMatch(/^kafka_groups\{[^}]*state="Stable"[^}]*\} 1$/m);
+    expect(metrics).toMatch(/^kafka_group_members\S* 2$/m);
 
     // b leaves: a gets all four partitions and everything produced from now on
     await b.consumer.disconnect();

@@ -142,5 +142,9 @@ describe('idempotent producers', () => {
     expect(await produce(batch(6, ['f']))).toMatchObject({ errorCode: 0, baseOffset: '6' });
     conn.close();
     expect((await kcatRead(topic)).map((l) => l.split('|')[1])).toEqual(['a', 'b', 'c', 'd', 'e', 'x', 'f']);
+    // this broker answered two retries from the log it read back, and refused one gap
+    const metrics = await (await fetch(`${broker.http}/metrics`)).text();
+    expect(metrics).toMatch(/^kafka_idempotent_duplicates_total\S* 2$/m);
+    expect(metrics).toMatch(/^kafka_idempotent_sequence_errors_total\S* 1$/m);
   });
 });

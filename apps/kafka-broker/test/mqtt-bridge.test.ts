@@ -85,6 +85,9 @@ describe('MQTT ↔ Kafka bridge', () => {
     expect(rest.map((m) => header(m, 'seq'))).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
     expect(rest.every((m) => m.key!.toString() === 'sensors/room2/hum')).toBe(true);
     expect(got.some((m) => m.value!.toString() === 'not bridged')).toBe(false);
+    const metrics = await (await fetch(`${kafkaBroker.http}/metrics`)).text();
+    const copied = Number(/^kafka_bridge_records_total\{[^}]*bridge="sensors"[^}]*direction="mqtt-to-kafka"[^}]*\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(copied).toBeGreaterThanOrEqual(21);
 
     // librdkafka sees the same records in the same order
     const { stdout } = await run('kcat', ['-b', kafkaBroker.bootstrap, '-C', '-t', 'sensors', '-o', 'beginning', '-e', '-q', '-f', '%k=%s\\n'], { timeout: 20_000 });

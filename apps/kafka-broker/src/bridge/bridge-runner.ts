@@ -29,7 +29,6 @@ export interface BridgeStats {
 export class BridgeRunner {
   private stopped = false;
   private loops: Promise<void>[] = [];
-  readonly stats: BridgeStats = { mqttToKafka: 0, kafkaToMqtt: 0, errors: 0 };
 
   constructor(
     readonly bridge: BridgeConfig,
@@ -37,6 +36,8 @@ export class BridgeRunner {
     private readonly mqtt: StorageAdapter,
     private readonly kafka: KafkaTopicAccess,
     private readonly logger: Logger,
+    /** counts what this runner copies; the manager passes the same object to every runner of one bridge. */
+    readonly stats: BridgeStats = { mqttToKafka: 0, kafkaToMqtt: 0, errors: 0 },
   ) {}
 
   start(): void {
@@ -134,6 +135,8 @@ export class BridgeRunner {
  */
 export class BridgeManager {
   private readonly running = new Map<string, BridgeRunner>();
+  /** per bridge, over every runner it had on this broker. */
+  private readonly totals = new Map<string, BridgeStats>();
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
 
@@ -155,6 +158,11 @@ export class BridgeManager {
     this.timer.unref();
   }
 
+  /** what each bridge this broker has run copied (metrics). */
+  stats(): ReadonlyMap<string, BridgeStats> {
+    return this.totals;
+  }
+
   /** the runner of a bridge this broker runs now (tests, admin). */
   runner(name: string): BridgeRunner | undefined {
     return this.running.get(name);
@@ -166,7 +174,9 @@ export class BridgeManager {
         const mine = this.options.owns(`bridge/${bridge.name}`);
         const runner = this.running.get(bridge.name);
         if (mine && !runner) {
-          const r = new BridgeRunner(bridge, this.options.mqtt, this.options.kafka, this.options.logger);
+          let totals = this.totals.get(bridge.name);
+          if (!totals) this.totals.set(bridge.name, (totals = { mqttToKafka: 0, kafkaToMqtt: 0, errors: 0 }));
+          const r = new BridgeRunner(bridge, this.options.mqtt, this.options.kafka, this.options.logger, totals);
           this.running.set(bridge.name, r);
           r.start();
           this.options.logger.info({ bridge: bridge.name, kafkaTopic: bridge.kafkaTopic, mqttFilter: bridge.mqttFilter }, 'kafka bridge started here');

@@ -74,6 +74,8 @@ export class ConsumerGroup {
     private readonly timeouts: GroupTimeouts,
     /** told when the group has no members left, so the coordinator may forget it. */
     private readonly onEmpty: (group: ConsumerGroup) => void = () => {},
+    /** told each time a rebalance starts (metrics). */
+    private readonly onRebalance: () => void = () => {},
   ) {}
 
   get state(): GroupState {
@@ -222,6 +224,7 @@ export class ConsumerGroup {
     const wasEmpty = this.stateValue === 'Empty';
     this.stateValue = 'PreparingRebalance';
     this.rebalances++;
+    this.onRebalance();
     this.joinTimer?.cancel();
     const rebalanceTimeout = this.rebalanceTimeout();
     if (wasEmpty && this.timeouts.initialRebalanceDelayMs > 0) {

@@ -56,8 +56,17 @@ export interface GroupCoordinatorOptions {
   onWarning?: (err: unknown) => void;
 }
 
+export interface GroupSummary {
+  /** groups with members (or being formed) on this broker, by state. */
+  groups: Record<string, number>;
+  members: number;
+  /** rebalances started since this broker started. */
+  rebalances: number;
+}
+
 export class GroupCoordinator {
   private readonly groups = new Map<string, ConsumerGroup>();
+  private rebalances = 0;
   private readonly config: GroupCoordinatorConfig;
   private readonly clock: Clock;
   private readonly offsets: OffsetStore;
@@ -70,6 +79,17 @@ export class GroupCoordinator {
     this.config = { ...DEFAULT_GROUP_COORDINATOR_CONFIG, ...options.config };
     this.owns = options.owns ?? (() => true);
     this.onWarning = options.onWarning ?? (() => {});
+  }
+
+  /** what the metrics report. */
+  summary(): GroupSummary {
+    const groups: Record<string, number> = {};
+    let members = 0;
+    for (const g of this.groups.values()) {
+      groups[g.state] = (groups[g.state] ?? 0) + 1;
+      members += g.memberIds.length;
+    }
+    return { groups, members, rebalances: this.rebalances };
   }
 
   /** the group's state machine, if this broker has one in memory (tests, admin). */
@@ -88,6 +108,7 @@ export class GroupCoordinator {
           // an Empty group holds nothing but its offsets, which live in the store: forget it
           if (this.groups.get(g.groupId) === g) this.groups.delete(g.groupId);
         },
+        () => this.rebalances++,
       );
       this.groups.set(groupId, group);
     }

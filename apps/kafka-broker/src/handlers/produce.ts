@@ -130,8 +130,12 @@ async function produceIdempotent(ctx: BrokerContext, topic: string, partition: n
       if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.logger.warn({ err, topic, partition }, 'kafka produce failed');
       return partitionAnswer(partition, code, -1, (err as Error).message);
     }
-    if (result.errorCode !== ErrorCode.NONE) return partitionAnswer(partition, result.errorCode, -1, result.message ?? null);
-    if (!result.duplicate) {
+    if (result.errorCode !== ErrorCode.NONE) {
+      ctx.stats.sequenceErrors++;
+      return partitionAnswer(partition, result.errorCode, -1, result.message ?? null);
+    }
+    if (result.duplicate) ctx.stats.duplicateBatches++;
+    else {
       ctx.stats.producedRecords += records.length;
       for (const r of records) ctx.stats.producedBytes += r.payload.length;
     }

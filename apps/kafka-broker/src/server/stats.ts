@@ -11,6 +11,9 @@ export class KafkaStats {
   producedBytes = 0;
   fetchedRecords = 0;
   fetchedBytes = 0;
+  /** idempotent batches answered as already stored (a producer's retry), and refused for their sequence or epoch. */
+  duplicateBatches = 0;
+  sequenceErrors = 0;
 
   countRequest(api: string): void {
     this.requests.set(api, (this.requests.get(api) ?? 0) + 1);
