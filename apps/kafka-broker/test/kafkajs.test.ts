@@ -75,6 +75,20 @@ describe('kafkajs', () => {
     expect(none.find((o) => o.partition === 0)!.offset).toBe('2');
   });
 
+  it('keeps null values (tombstones), binary keys and empty keys exactly', async () => {
+    await producer.send({
+      topic: 'logs',
+      messages: [
+        { partition: 1, key: 'gone', value: null },
+        { partition: 1, key: Buffer.from([0xff, 0x00, 0xfe]), value: 'binary key' },
+        { partition: 1, key: '', value: 'empty key' },
+      ],
+    });
+    // kcat: key length, value length (-1 = null), value
+    const { stdout } = await run('kcat', ['-b', broker.bootstrap, '-C', '-t', 'logs', '-p', '1', '-o', 'beginning', '-e', '-q', '-Z', '-f', '%K %S %s\\n'], { timeout: 20_000 });
+    expect(stdout.split('\n').filter(Boolean)).toEqual(['4 -1 NULL', '3 10 binary key', '0 9 empty key']);
+  });
+
   it('deletes topics', async () => {
     await admin.createTopics({ topics: [{ topic: 'scratch' }] });
     await admin.deleteTopics({ topics: ['scratch'] });

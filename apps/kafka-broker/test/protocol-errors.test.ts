@@ -2,10 +2,9 @@
 // in v0 with UNSUPPORTED_VERSION and the version list (KIP-511); an unknown API key or a version the broker does not
 // offer gets UNSUPPORTED_VERSION on a connection that stays usable; a frame over the size limit, a negative size, a
 // truncated body or a request before SASL closes only that connection, and the broker keeps serving.
-import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKey, ErrorCode, FrameSplitter, decodeResponse, encodeRequest, type KafkaValue } from '@robustmq/protocol/kafka';
-import { startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
+import { ApiKey, ErrorCode, decodeResponse, encodeRequest } from '@robustmq/protocol/kafka';
+import { RawKafkaClient, startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
 
 let broker: TestKafkaBroker;
 
@@ -16,65 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await broker?.stop();
 });
-
-/** a raw connection that sends bytes and reads size-prefixed frames. */
-class Raw {
-  private readonly frames: Buffer[] = [];
-  private readonly splitter = new FrameSplitter(16 * 1024 * 1024);
-  private waiter: (() => void) | undefined;
-  closed = false;
-  private constructor(readonly socket: Socket) {
-    socket.on('data', (d: Buffer) => {
-      this.frames.push(...this.splitter.push(d));
-      this.waiter?.();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.waiter?.();
-    });
-    socket.on('error', () => {});
-  }
-
-  static open(port: number): Promise<Raw> {
-    return new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(new Raw(s)));
-      s.once('error', reject);
-    });
-  }
-
-  send(bytes: Buffer): void {
-    this.socket.write(bytes);
-  }
-
-  async frame(timeoutMs = 5000): Promise<Buffer | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.frames.length === 0 && !this.closed && Date.now() < deadline) {
-      await new Promise<void>((r) => {
-        this.waiter = r;
-        setTimeout(r, 50);
-      });
-    }
-    return this.frames.shift();
-  }
-
-  async request(apiKey: number, apiVersion: number, body: KafkaValue, correlationId = 1): Promise<KafkaValue> {
-    this.send(encodeRequest({ apiKey, apiVersion, correlationId, clientId: 'raw' }, body));
-    const f = await this.frame();
-    if (!f) throw new Error('no response');
-    const decoded = decodeResponse(apiKey, apiVersion, f);
-    expect(decoded.correlationId).toBe(correlationId);
-    return decoded.body;
-  }
-
-  async closedByPeer(): Promise<boolean> {
-    await this.frame(3000);
-    return this.closed;
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
 
 const header = (apiKey: number, apiVersion: number, correlationId: number) => {
   const b = Buffer.alloc(10);
@@ -88,7 +28,7 @@ const framed = (body: Buffer) => Buffer.concat([Buffer.from([body.length >>> 24,
 
 describe('protocol errors', () => {
   it('ApiVersions v0 and v3 list the offered APIs', async () => {
-    const raw = await Raw.open(broker.handle.ports.kafka);
+    const raw = await RawKafkaClient.open(broker.handle.ports.kafka);
     for (const v of [0, 3]) {
       const body = (await raw.request(ApiKey.ApiVersions, v, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' })) as { errorCode: number; apiKeys: { apiKey: number; minVersion: number; maxVersion: number }[] };
       expect(body.errorCode).toBe(0);
@@ -98,7 +38,7 @@ describe('protocol errors', () => {
   });
 
   it('a too-new ApiVersions gets v0 with UNSUPPORTED_VERSION and the list; the connection stays usable', async () => {
-    const raw = await Raw.open(broker.handle.ports.kafka);
+    const raw = await RawKafkaClient.open(broker.handle.ports.kafka);
     // v9 of a request nobody can parse yet: header, then bytes of a body from the future
     raw.send(framed(Buffer.concat([header(ApiKey.ApiVersions, 9, 42), Buffer.from([0, 1, 2, 3])])));
     const body = decodeResponse(ApiKey.ApiVersions, 0, (await raw.frame())!);
@@ -110,7 +50,7 @@ describe('protocol errors', () => {
   });
 
   it('an unknown API key and an unoffered version get UNSUPPORTED_VERSION, not a dropped connection', async () => {
-    const raw = await Raw.open(broker.handle.ports.kafka);
+    const raw = await RawKafkaClient.open(broker.handle.ports.kafka);
     raw.send(framed(Buffer.concat([header(999, 0, 7), Buffer.from('whatever')])));
     const f = (await raw.frame())!;
     expect(f.readInt32BE(0)).toBe(7);
@@ -136,16 +76,16 @@ describe('protocol errors', () => {
     ['an array length larger than the frame', () => framed(Buffer.concat([header(ApiKey.Metadata, 1, 1), Buffer.from([0x7f, 0xff, 0xff, 0xff])]))],
     ['a Produce with a corrupt compact length', () => framed(Buffer.concat([header(ApiKey.Produce, 9, 1).subarray(0, 8), Buffer.from([0xff, 0xff, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])]))],
   ])('%s closes that connection only', async (_name, bytes) => {
-    const raw = await Raw.open(broker.handle.ports.kafka);
+    const raw = await RawKafkaClient.open(broker.handle.ports.kafka);
     raw.send(bytes());
     expect(await raw.closedByPeer()).toBe(true);
-    const ok = await Raw.open(broker.handle.ports.kafka);
+    const ok = await RawKafkaClient.open(broker.handle.ports.kafka);
     expect(await ok.request(ApiKey.ApiVersions, 0, {})).toMatchObject({ errorCode: 0 });
     ok.close();
   });
 
   it('a corrupt record batch is answered CORRUPT_MESSAGE for its partition', async () => {
-    const raw = await Raw.open(broker.handle.ports.kafka);
+    const raw = await RawKafkaClient.open(broker.handle.ports.kafka);
     await raw.request(ApiKey.Metadata, 9, { topics: [{ name: 'crc' }], allowAutoTopicCreation: true });
     const { encodeBatch } = await import('@robustmq/protocol/kafka');
     const batch = encodeBatch({ baseOffset: 0, records: [{ timestamp: Date.now(), key: null, value: Buffer.from('x') }] });

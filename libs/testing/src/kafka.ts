@@ -76,3 +76,4 @@ export async function startTestKafkaBroker(options: TestKafkaBrokerOptions = {})
   return broker;
 }
 
+export { RawKafkaClient } from './raw-kafka.js';
