@@ -3,7 +3,13 @@
 // leading — without a reload. Screenshots before and after go to test-results/console-cluster/.
 import { join } from 'node:path';
 import { testScope } from '@robustmq/testing';
-import { artifactDir, buildConsoleOnce, launchBrowser, watchedPage, type Page } from '@robustmq/testing/browser';
+import {
+  artifactDir,
+  buildConsoleOnce,
+  launchBrowser,
+  watchedPage,
+  type Page,
+} from '@robustmq/testing/browser';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
 import { beforeAll, expect, it } from 'vitest';
 

@@ -1,17 +1,15 @@
 // Runs the StorageAdapter conformance suite against the RocksDB adapter (each test in its own temp dir, removed
 // afterwards), plus what only this adapter promises: group commit and refusing to acknowledge a failed write.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RocksDbEngine, type BatchOp, type KvEngine, type WriteOptions } from '@robustmq/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir, removeDir } from '@robustmq/testing';
 import { runStorageConformance } from '../src/testing/conformance-suite.js';
 import { RocksDbStorageAdapter } from '../src/rocksdb-adapter.js';
 import { encodeRecord } from '@robustmq/protocol/journal';
 import { readBe64, recordKey, recordPrefix } from '../src/rocksdb-keys.js';
 
 runStorageConformance('rocksdb', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'robustmq-storage-'));
+  const dir = tempDir('storage');
   let current = await RocksDbStorageAdapter.open(dir);
   return {
     adapter: current,
@@ -45,7 +43,7 @@ runStorageConformance('rocksdb', async () => {
     },
     cleanup: async () => {
       await current.close();
-      await rm(dir, { recursive: true, force: true });
+      removeDir(dir);
     },
   };
 });
@@ -83,10 +81,10 @@ class FlakyEngine implements KvEngine {
 describe('RocksDbStorageAdapter specifics', () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'robustmq-storage-'));
+    dir = tempDir('storage');
   });
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
 
   it('coalesces concurrent appends into shared synced batches (group commit)', async () => {

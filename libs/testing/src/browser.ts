@@ -12,7 +12,12 @@ import type { Scope } from './scope.js';
 
 export type { Browser, BrowserContext, Page };
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 /** CHROMIUM_PATH, else the first browser installed where Debian and Ubuntu put one. */
 export function chromiumPath(): string {
@@ -22,7 +27,10 @@ export function chromiumPath(): string {
     return given;
   }
   const found = CANDIDATES.find((p) => existsSync(p));
-  if (!found) throw new Error(`no Chromium found (looked for ${CANDIDATES.join(', ')}): apt-get install -y chromium, or set CHROMIUM_PATH`);
+  if (!found)
+    throw new Error(
+      `no Chromium found (looked for ${CANDIDATES.join(', ')}): apt-get install -y chromium, or set CHROMIUM_PATH`,
+    );
   return found;
 }
 
@@ -85,7 +93,10 @@ const consoleLock = join(tmpdir(), 'robustmq-console-build.lock');
 export async function buildConsoleOnce(): Promise<void> {
   const built = join(CONSOLE, 'dist/index.html');
   const fresh = () => {
-    const sources = Math.max(newestMtime(join(CONSOLE, 'src')), statSync(join(CONSOLE, 'index.html')).mtimeMs);
+    const sources = Math.max(
+      newestMtime(join(CONSOLE, 'src')),
+      statSync(join(CONSOLE, 'index.html')).mtimeMs,
+    );
     return existsSync(built) && statSync(built).mtimeMs >= sources;
   };
   if (fresh()) return;
@@ -97,12 +108,16 @@ export async function buildConsoleOnce(): Promise<void> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) throw err;
       // a lock left by a run that was killed mid-build
-      if (Date.now() - (statSync(consoleLock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 60_000) rmSync(consoleLock, { recursive: true, force: true });
+      if (Date.now() - (statSync(consoleLock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 60_000)
+        rmSync(consoleLock, { recursive: true, force: true });
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
   try {
-    if (!fresh()) await promisify(execFile)(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: CONSOLE });
+    if (!fresh())
+      await promisify(execFile)(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], {
+        cwd: CONSOLE,
+      });
   } finally {
     rmSync(consoleLock, { recursive: true, force: true });
   }

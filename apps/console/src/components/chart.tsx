@@ -25,7 +25,10 @@ export function Chart({ title, unit, series, data }: ChartProps) {
         // one sample has no span: show the minute before it rather than a range of years
         scales: { x: { time: true, range: (_u, min, max) => (min === max ? [min - 60, max] : [min, max]) } },
         axes: [{}, { label: unit, size: 56 }],
-        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: false } }))],
+        series: [
+          {},
+          ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: false } })),
+        ],
       },
       data as uPlot.AlignedData,
       el,
