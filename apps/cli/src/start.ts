@@ -15,9 +15,10 @@ import {
 import { placementCenterService } from '@robustmq/placement-center';
 import { journalServerService } from '@robustmq/journal-server';
 import { mqttBrokerService } from '@robustmq/mqtt-broker';
+import { kafkaBrokerService } from '@robustmq/kafka-broker';
 
 /** Every service `robustmq start` can run; a new service is one entry here. */
-const SERVICES = [placementCenterService, journalServerService, mqttBrokerService] as const;
+const SERVICES = [placementCenterService, journalServerService, mqttBrokerService, kafkaBrokerService] as const;
 
 export type Role = (typeof SERVICES)[number]['role'];
 

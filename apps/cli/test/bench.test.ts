@@ -1,9 +1,8 @@
 // robust-bench's pieces, fast: the streaming frame reader on split and coalesced chunks, the pre-encoded packets,
 // the statistics, and a one-second end-to-end `robust-bench mqtt` against mosquitto (skipped if it is not installed).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqttPacket from 'mqtt-packet';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +14,7 @@ import { UnsupportedError } from '../src/bench/unsupported-error.js';
 import { closeServer, listen } from '@robustmq/common';
 import { median, percentile } from '../src/bench/statistics.js';
 import type { RunRecord } from '../src/bench/bench-results.js';
-import { killAll, ROOT, runNode } from '@robustmq/testing';
+import { killAll, ROOT, runNode, tempDir, removeDir } from '@robustmq/testing';
 
 interface Frame {
   type: number;
@@ -198,10 +197,10 @@ describe('a broker without QoS 1', () => {
 const hasMosquitto = !spawnSync('mosquitto', ['-h']).error;
 
 describe.skipIf(!hasMosquitto)('robust-bench mqtt against mosquitto', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'robust-bench-test-'));
+  const dir = tempDir('robust-bench-test');
   afterAll(() => {
     killAll();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
 
   it('measures every scenario and prints the tables and the command', async () => {

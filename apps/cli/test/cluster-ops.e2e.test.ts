@@ -2,18 +2,16 @@
 // 2 brokers on loopback, with admin and cluster tokens), `robust-ctl` against it — reads, writes, kicking a client,
 // a leader transfer, and bad input (usage → exit 2, errors and an unreachable cluster → one line, exit 1) — and a real
 // Prometheus (Debian's) scraping every member with the shipped rules, holding every metric the dashboard names.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
-import { freePort } from '@robustmq/common';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { buildTopology } from '../src/cluster/topology.js';
-import { ROOT, runCommand, runNode, spawnProcess, waitFor } from '@robustmq/testing';
+import { freePort, ROOT, runCommand, runNode, spawnProcess, waitFor, tempDir, removeDir } from '@robustmq/testing';
 
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-cluster-'));
+const dir = tempDir('cluster');
 const clusterDir = join(dir, 'cluster');
 const ADMIN_TOKEN = 'ops-admin-token';
 const env = { ROBUSTMQ_HTTP_ADMIN_TOKEN: ADMIN_TOKEN, ROBUSTMQ_CLUSTER_AUTH_TOKEN: 'ops-cluster-token', ROBUSTMQ_LOG_LEVEL: 'warn' };
@@ -73,7 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const down = await run('apps/cli/dist/robustmq.js', ['cluster', 'down', '--dir', clusterDir, '--purge']);
-  rmSync(dir, { recursive: true, force: true });
+  removeDir(dir);
   expect(down.output).toMatch(/7 member\(s\) stopped/);
 }, 60_000);
 

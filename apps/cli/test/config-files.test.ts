@@ -6,6 +6,7 @@ import { expect, it } from 'vitest';
 import { loadPlacementCenterConfig } from '@robustmq/placement-center';
 import { loadJournalServerConfig } from '@robustmq/journal-server';
 import { loadMqttBrokerConfig } from '@robustmq/mqtt-broker';
+import { loadKafkaBrokerConfig } from '@robustmq/kafka-broker';
 import { ROOT } from '@robustmq/testing';
 
 const docs = readFileSync(join(ROOT, 'docs/configuration.md'), 'utf8');
@@ -14,6 +15,7 @@ it.each([
   ['placement-center', loadPlacementCenterConfig],
   ['journal-server', loadJournalServerConfig],
   ['mqtt-broker', loadMqttBrokerConfig],
+  ['kafka-broker', loadKafkaBrokerConfig],
 ] as const)('config/%s.toml loads, equals the defaults and every key is documented', (name, load) => {
   const fromFile = load({ file: join(ROOT, 'config', `${name}.toml`), env: {} }) as Record<string, Record<string, unknown>>;
   const defaults = load({ env: {} }) as Record<string, Record<string, unknown>>;

@@ -4,8 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from '@robustmq/common';
-import { killAll, type Proc, registeredNodes, runCommand, runNode, tempDir, testScope, waitFor } from '@robustmq/testing';
+import { freePort, killAll, type Proc, registeredNodes, runCommand, runNode, tempDir, testScope, waitFor } from '@robustmq/testing';
 
 const scope = testScope();
 const dir = tempDir('start', scope);
@@ -16,6 +15,7 @@ beforeAll(async () => {
   ports = { pcGrpc: await freePort(), pcHttp: await freePort(), jsHttp: await freePort(), mqtt: await freePort(), brokerHttp: await freePort() };
   writeFileSync(join(dir, 'placement-center.toml'), `[network]\nhost = "127.0.0.1"\ngrpc_port = ${ports.pcGrpc}\nhttp_port = ${ports.pcHttp}\n`);
   writeFileSync(join(dir, 'journal-server.toml'), `[network]\nhost = "127.0.0.1"\nhttp_port = ${ports.jsHttp}\ndata_port = 0\ngrpc_port = 0\n`);
+  writeFileSync(join(dir, 'kafka-broker.toml'), `[network]\nhost = "127.0.0.1"\nport = 0\nhttp_port = 0\n`);
   writeFileSync(join(dir, 'mqtt-broker.toml'), `[network]\nhost = "127.0.0.1"\ntcp_port = ${ports.mqtt}\nhttp_port = ${ports.brokerHttp}\nws_port = 0\ngrpc_port = 0\n`);
   proc = runNode('apps/cli/dist/robustmq.js', ['start', '--config-dir', dir, '--data-dir', join(dir, 'data')]);
 });
@@ -23,7 +23,7 @@ afterAll(() => {
   killAll();
 });
 
-it('runs all three services; the broker and journal server register with placement', async () => {
+it('runs every service; the broker and journal server register with placement', async () => {
   const http = `http://127.0.0.1:${ports.pcHttp}`;
   await waitFor('broker and journal server registered', async () => {
     const [brokers, journals] = await Promise.all([registeredNodes(http, 'MQTT_BROKER'), registeredNodes(http, 'JOURNAL_SERVER')]);
@@ -58,6 +58,17 @@ it('stores the broker\'s messages on the journal server', async () => {
   const metrics = await (await fetch(`http://127.0.0.1:${ports.jsHttp}/metrics`)).text();
   const appended = Number(/^journal_appended_records_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0);
   expect(appended).toBeGreaterThanOrEqual(1);
+});
+
+it('runs the Kafka broker on the journal: kcat produces and consumes through it', async () => {
+  const http = `http://127.0.0.1:${ports.pcHttp}`;
+  await waitFor('kafka broker registered', async () => (await registeredNodes(http, 'KAFKA_BROKER')).length === 1, { timeoutMs: 20_000, detail: proc.output });
+  const [kafka] = await registeredNodes(http, 'KAFKA_BROKER');
+  const bootstrap = `127.0.0.1:${kafka!.ports['kafka']}`;
+  const produced = await runCommand('sh', ['-c', `echo from-kcat | kcat -b ${bootstrap} -P -t quick -p 0`]);
+  expect(produced.code, produced.output).toBe(0);
+  const consumed = await runCommand('kcat', ['-b', bootstrap, '-C', '-t', 'quick', '-p', '0', '-o', 'beginning', '-e', '-q']);
+  expect(consumed.stdout.trim()).toBe('from-kcat');
 });
 
 it('writes its data under --data-dir and stops cleanly on SIGTERM', async () => {

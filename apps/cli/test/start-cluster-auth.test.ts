@@ -1,19 +1,18 @@
 // `robustmq start` with a cluster auth token and cluster TLS (mutual) set only in placement-center.toml: the journal
 // server and broker of the same process take both over (they set none), so they register and work, while a caller
 // without the token, or without TLS, is refused — on placement's port and on the broker's and journal's own.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { clusterTls, createLogger, type ClusterTls } from '@robustmq/common';
 import { clusterClientOptions, newKvClient } from '@robustmq/protocol';
-import { makeTestPki, type TestPki } from '@robustmq/testing';
+import { makeTestPki, type TestPki, tempDir, removeDir } from '@robustmq/testing';
 import { PlacementClient } from '@robustmq/placement-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startServices, type RunningServices } from '../src/start.js';
 
 const TOKEN = 'start-test-secret';
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-start-auth-'));
+const dir = tempDir('start-auth');
 let running: RunningServices;
 let pki: TestPki;
 let tls: ClusterTls;
@@ -40,7 +39,7 @@ afterAll(async () => {
   await running?.close();
   tls?.close();
   pki?.close();
-  rmSync(dir, { recursive: true, force: true });
+  removeDir(dir);
 });
 
 /** UNAVAILABLE: the connection was refused; UNIMPLEMENTED: it got through to a server without the KV service. */

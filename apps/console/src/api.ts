@@ -37,7 +37,11 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    res = await fetch(path, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
   } catch {
     throw new ApiError(0, 'UNAVAILABLE', 'the placement center cannot be reached');
   }
@@ -47,12 +51,20 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
-    throw new ApiError(res.status, 'BAD_RESPONSE', `the server answered ${res.status} with something that is not JSON`);
+    throw new ApiError(
+      res.status,
+      'BAD_RESPONSE',
+      `the server answered ${res.status} with something that is not JSON`,
+    );
   }
   if (!res.ok) {
     const err = (json ?? {}) as { code?: string; message?: string };
     if (res.status === 401) for (const l of unauthorizedListeners) l();
-    throw new ApiError(res.status, err.code ?? 'ERROR', err.message ?? `request failed with status ${res.status}`);
+    throw new ApiError(
+      res.status,
+      err.code ?? 'ERROR',
+      err.message ?? `request failed with status ${res.status}`,
+    );
   }
   return json as T;
 }

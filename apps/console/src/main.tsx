@@ -46,7 +46,9 @@ function Login({ onDone, failed }: { onDone: () => void; failed: string | undefi
     <main class="login">
       <form class="card form" aria-label="Log in" onSubmit={submit}>
         <h1>RobustMQ console</h1>
-        <p>This cluster's admin API needs a token (the placement center's <code>[http] admin_tokens</code>).</p>
+        <p>
+          This cluster's admin API needs a token (the placement center's <code>[http] admin_tokens</code>).
+        </p>
         <div class={`field${error ? ' invalid' : ''}`}>
           <label for="token">Admin token</label>
           <input
@@ -113,7 +115,13 @@ function App() {
         <a class="brand" href="#/overview">
           RobustMQ
         </a>
-        <button type="button" class="menu" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>
+        <button
+          type="button"
+          class="menu"
+          aria-expanded={menuOpen}
+          aria-controls="nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
           Menu
         </button>
         {hasToken() && (

@@ -21,10 +21,18 @@ import {
   writeToml,
   type Proc,
 } from '@robustmq/testing';
-import { artifactDir, buildConsoleOnce, launchBrowser, watchedPage, type Page, type WatchedPage } from '@robustmq/testing/browser';
+import {
+  artifactDir,
+  buildConsoleOnce,
+  launchBrowser,
+  watchedPage,
+  type Page,
+  type WatchedPage,
+} from '@robustmq/testing/browser';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const TOKEN = 'console-e2e-token';
+const READ_TOKEN = 'console-e2e-read-token';
 const scope = testScope();
 const shots = artifactDir('console');
 let proc: Proc;
@@ -41,25 +49,42 @@ beforeAll(async () => {
   await Promise.all([buildOnce(), buildConsoleOnce()]);
   const dir = tempDir('console', scope);
   const [pcGrpc, pcHttp, jsHttp, mqtt, brokerHttp] = await freePorts(5);
-  writeToml(join(dir, 'placement-center.toml'), { network: { host: '127.0.0.1', grpc_port: pcGrpc!, http_port: pcHttp! } });
-  writeToml(join(dir, 'journal-server.toml'), { network: { host: '127.0.0.1', http_port: jsHttp!, data_port: 0, grpc_port: 0 } });
+  writeToml(join(dir, 'placement-center.toml'), {
+    network: { host: '127.0.0.1', grpc_port: pcGrpc!, http_port: pcHttp! },
+  });
+  writeToml(join(dir, 'journal-server.toml'), {
+    network: { host: '127.0.0.1', http_port: jsHttp!, data_port: 0, grpc_port: 0 },
+  });
   writeToml(join(dir, 'mqtt-broker.toml'), {
     network: { host: '127.0.0.1', tcp_port: mqtt!, http_port: brokerHttp!, ws_port: 0, grpc_port: 0 },
     // rules and ACLs changed in the console reach the broker within a fraction of a second
     auth: { refresh_interval_ms: 200 },
     mqtt: { sys_interval_s: 0 },
   });
-  proc = runNode('apps/cli/dist/robustmq.js', ['start', '--config-dir', dir, '--data-dir', join(dir, 'data')], {
-    env: { ROBUSTMQ_HTTP_ADMIN_TOKENS: TOKEN, ROBUSTMQ_LOG_LEVEL: 'warn' },
-    scope,
-  });
+  proc = runNode(
+    'apps/cli/dist/robustmq.js',
+    ['start', '--config-dir', dir, '--data-dir', join(dir, 'data')],
+    {
+      env: {
+        ROBUSTMQ_HTTP_ADMIN_TOKENS: TOKEN,
+        ROBUSTMQ_HTTP_ADMIN_READ_TOKENS: READ_TOKEN,
+        ROBUSTMQ_LOG_LEVEL: 'warn',
+      },
+      scope,
+    },
+  );
   base = `http://127.0.0.1:${pcHttp}`;
   mqttUrl = `mqtt://127.0.0.1:${mqtt}`;
   await waitFor(
     'the broker and the journal server to register',
     async () => {
-      const nodes = ((await (await authed('/api/v1/cluster/nodes')).json()) as { nodes: { clusterType: string }[] }).nodes;
-      return nodes.some((n) => n.clusterType === 'MQTT_BROKER') && nodes.some((n) => n.clusterType === 'JOURNAL_SERVER');
+      const nodes = (
+        (await (await authed('/api/v1/cluster/nodes')).json()) as { nodes: { clusterType: string }[] }
+      ).nodes;
+      return (
+        nodes.some((n) => n.clusterType === 'MQTT_BROKER') &&
+        nodes.some((n) => n.clusterType === 'JOURNAL_SERVER')
+      );
     },
     { timeoutMs: 30_000, detail: () => proc.output() },
   );
@@ -119,7 +144,9 @@ describe('web console', () => {
     const brokers = page.getByRole('table', { name: 'MQTT brokers' });
     await expect.poll(() => brokers.textContent()).toContain(mqttUrl.replace('mqtt://', ''));
     await expect.poll(() => brokers.textContent()).toMatch(/0\.1\.0/);
-    await expect.poll(() => page.getByRole('table', { name: 'Journal servers' }).textContent()).toMatch(/127\.0\.0\.1:\d+/);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Journal servers' }).textContent())
+      .toMatch(/127\.0\.0\.1:\d+/);
     // three charts, filled from the services' counters every 2 s: with messages flowing, the rate charted at the
     // latest point (read from the chart's legend under the cursor) is above zero
     expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(3);
@@ -133,7 +160,12 @@ describe('web console', () => {
         async () => {
           const box = (await chart.locator('.u-over').boundingBox())!;
           await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2);
-          return Number((await chart.locator('.u-legend .u-series').nth(1).locator('.u-value').textContent())?.replace(/,/g, ''));
+          return Number(
+            (await chart.locator('.u-legend .u-series').nth(1).locator('.u-value').textContent())?.replace(
+              /,/g,
+              '',
+            ),
+          );
         },
         { timeout: 15_000, interval: 500 },
       )
@@ -145,15 +177,22 @@ describe('web console', () => {
 
   it('security: a user created in the console logs in over MQTT; bad input is shown at its field', async () => {
     await go('security', 'Security');
-    await page.getByRole('form', { name: 'Create a user' }).getByRole('button', { name: 'Create user' }).click();
+    await page
+      .getByRole('form', { name: 'Create a user' })
+      .getByRole('button', { name: 'Create user' })
+      .click();
     expect(await fieldError('Create a user', 'Username')).toMatch(/username/);
     const form = page.getByRole('form', { name: 'Create a user' });
     await form.getByLabel('Username').fill('alice');
     await form.getByLabel('Password').fill('s3cret-pw');
     await form.getByRole('button', { name: 'Create user' }).click();
     await expect.poll(() => page.getByRole('table', { name: 'MQTT users' }).textContent()).toContain('alice');
-    expect(await connackCode(mqttUrl, { username: 'alice', password: 's3cret-pw', protocolVersion: 5 })).toBe(0);
-    expect(await connackCode(mqttUrl, { username: 'alice', password: 'wrong', protocolVersion: 5 })).not.toBe(0);
+    expect(await connackCode(mqttUrl, { username: 'alice', password: 's3cret-pw', protocolVersion: 5 })).toBe(
+      0,
+    );
+    expect(await connackCode(mqttUrl, { username: 'alice', password: 'wrong', protocolVersion: 5 })).not.toBe(
+      0,
+    );
   });
 
   it('security: an ACL rule added in the console refuses the publish', async () => {
@@ -166,9 +205,15 @@ describe('web console', () => {
     await acl.getByLabel('Subject type').selectOption('SUBJECT_USER');
     await acl.getByLabel('Subject value').fill('alice');
     await acl.getByRole('button', { name: 'Add rule' }).click();
-    await expect.poll(() => page.getByRole('table', { name: 'ACL rules in evaluation order' }).textContent()).toContain('secret/#');
+    await expect
+      .poll(() => page.getByRole('table', { name: 'ACL rules in evaluation order' }).textContent())
+      .toContain('secret/#');
     await shot('security');
-    const alice = await connectClient(mqttUrl, { username: 'alice', password: 's3cret-pw', protocolVersion: 5 }, scope);
+    const alice = await connectClient(
+      mqttUrl,
+      { username: 'alice', password: 's3cret-pw', protocolVersion: 5 },
+      scope,
+    );
     // the broker re-reads ACL rules every 200 ms
     await waitFor('the publish to be refused', () =>
       alice.publishAsync('secret/plans', 'x', { qos: 1 }).then(
@@ -179,6 +224,25 @@ describe('web console', () => {
     await expect(alice.publishAsync('open/plans', 'x', { qos: 1 })).resolves.toBeDefined();
   });
 
+  it('security: the blacklist and password forms show the API messages too', async () => {
+    const blacklist = page.getByRole('form', { name: 'Add a blacklist entry' });
+    await blacklist.getByLabel('Type').selectOption('BLACKLIST_CIDR');
+    await blacklist.getByLabel('Value').fill('10.0.0.0/99');
+    await blacklist.getByRole('button', { name: 'Add entry' }).click();
+    expect(await fieldError('Add a blacklist entry', 'Value')).toMatch(/CIDR|prefix|block/i);
+    await blacklist.getByLabel('Value').fill('10.0.0.0/8');
+    await blacklist.getByLabel('Reason').fill('lab network');
+    await blacklist.getByRole('button', { name: 'Add entry' }).click();
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Blacklist entries' }).textContent())
+      .toContain('lab network');
+    const change = page.getByRole('form', { name: 'Change a password' });
+    await change.getByLabel('Username').fill('nobody-here');
+    await change.getByLabel('New password').fill('x');
+    await change.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => change.getByRole('alert').first().textContent()).toMatch(/nobody-here/);
+  });
+
   it('rules: a topic-rewrite rule added in the console is applied by the broker', async () => {
     await go('rules', 'Rules');
     const form = page.getByRole('form', { name: 'Add or replace a topic-rewrite rule' });
@@ -187,10 +251,24 @@ describe('web console', () => {
     await form.getByLabel('Regular expression').fill('^old/(.+');
     await form.getByLabel('Destination topic').fill('new/$1');
     await form.getByRole('button', { name: 'Save rule' }).click();
-    expect(await fieldError('Add or replace a topic-rewrite rule', 'Regular expression')).toMatch(/regex|regular expression/i);
+    expect(await fieldError('Add or replace a topic-rewrite rule', 'Regular expression')).toMatch(
+      /regex|regular expression/i,
+    );
     await form.getByLabel('Regular expression').fill('^old/(.+)$');
     await form.getByRole('button', { name: 'Save rule' }).click();
-    await expect.poll(() => page.getByRole('table', { name: 'Topic-rewrite rules' }).textContent()).toContain('new/$1');
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Topic-rewrite rules' }).textContent())
+      .toContain('new/$1');
+    const auto = page.getByRole('form', { name: 'Add or replace an auto-subscribe rule' });
+    await auto.getByLabel('Id').fill('alerts');
+    await auto.getByLabel('Topic filter').fill('alerts/#/bad');
+    await auto.getByRole('button', { name: 'Save rule' }).click();
+    expect(await fieldError('Add or replace an auto-subscribe rule', 'Topic filter')).toMatch(/#|filter/i);
+    await auto.getByLabel('Topic filter').fill('alerts/#');
+    await auto.getByRole('button', { name: 'Save rule' }).click();
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Auto-subscribe rules' }).textContent())
+      .toContain('alerts/#');
     await shot('rules');
     const sub = await connectClient(mqttUrl, { clientId: 'rewrite-sub' }, scope);
     const got = collect(sub);
@@ -204,7 +282,11 @@ describe('web console', () => {
   });
 
   it('clients: finds a connected MQTT.js client, shows its details and kicks it', async () => {
-    const victim = await connectClient(mqttUrl, { clientId: 'victim-1', protocolVersion: 5, keepalive: 42 }, scope);
+    const victim = await connectClient(
+      mqttUrl,
+      { clientId: 'victim-1', protocolVersion: 5, keepalive: 42 },
+      scope,
+    );
     await victim.subscribeAsync('victim/inbox', { qos: 1 });
     const closed = new Promise<void>((resolve) => victim.once('close', () => resolve()));
     await go('clients', 'Clients & sessions');
@@ -226,13 +308,25 @@ describe('web console', () => {
     await go('topics', 'Topics & subscriptions');
     await page.getByLabel('Search retained messages (topic)').fill('r/console');
     await page.getByRole('button', { name: 'view retained message on r/console' }).click();
-    await expect.poll(() => page.getByRole('region', { name: 'Retained message on r/console' }).textContent()).toContain('kept for later');
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Retained message on r/console' }).textContent())
+      .toContain('kept for later');
+    // the topic's levels walk the topic tree: "r/" narrows the list to the topics under it
+    await page.getByRole('button', { name: 'topics under r/' }).first().click();
+    await expect.poll(() => page.getByLabel('Search topics').inputValue()).toBe('r/');
     await expect.poll(() => page.getByRole('table', { name: 'Topics' }).textContent()).toContain('r/console');
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Topics' }).textContent())
+      .not.toContain('overview/load');
     await shot('topics');
     await page.getByRole('button', { name: 'delete retained message on r/console' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('deleted');
-    await expect.poll(() => page.getByRole('table', { name: 'Retained messages' }).textContent()).not.toContain('r/console');
-    const left = (await (await authed('/api/v1/console/retained?search=r/console')).json()) as { rows: unknown[] };
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Retained messages' }).textContent())
+      .not.toContain('r/console');
+    const left = (await (await authed('/api/v1/console/retained?search=r/console')).json()) as {
+      rows: unknown[];
+    };
     expect(left.rows).toEqual([]);
   });
 
@@ -261,20 +355,11 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Menu' }).click();
     await nav.getByRole('link', { name: 'Overview' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Overview');
-    await expect.poll(() => page.getByRole('table', { name: 'MQTT brokers' }).textContent()).toMatch(/0\.1\.0/);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'MQTT brokers' }).textContent())
+      .toMatch(/0\.1\.0/);
     await shot('overview-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
-  });
-
-  it('made no request to another origin, hit no script error, and is small', async () => {
-    const foreign = w.requests.filter((url) => !url.startsWith(`${base}/`));
-    expect(foreign).toEqual([]);
-    expect(w.errors).toEqual([]);
-    const assets = join(ROOT, 'apps/console/dist/assets');
-    const gzipped = readdirSync(assets).reduce((sum, f) => sum + gzipSync(readFileSync(join(assets, f))).length, 0);
-    expect(gzipped).toBeLessThan(300 * 1024);
-    timings.bundleGzipBytes = gzipped;
-    writeFileSync(join(shots, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
   });
 
   it('logs out back to the token form', async () => {
@@ -282,5 +367,44 @@ describe('web console', () => {
     await page.getByLabel('Admin token').waitFor();
     await page.reload();
     await page.getByLabel('Admin token').waitFor();
+  });
+
+  it('with a read-only token: every page reads, a write gets the API refusal; the keyboard reaches every page', async () => {
+    await page.getByLabel('Admin token').fill(READ_TOKEN);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Overview');
+    // Tab from the top of the page to the menu, Enter to follow a link
+    await page.locator('body').focus();
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement?.textContent)) === 'Security') break;
+    }
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Security');
+    await expect.poll(() => page.getByRole('table', { name: 'MQTT users' }).textContent()).toContain('alice');
+    const form = page.getByRole('form', { name: 'Create a user' });
+    await form.getByLabel('Username').fill('bob');
+    await form.getByLabel('Password').fill('pw');
+    await form.getByLabel('Password').press('Enter');
+    await expect
+      .poll(() => form.getByRole('alert').textContent())
+      .toMatch(/read-only admin token may not POST/);
+    expect((await (await authed('/api/v1/mqtt/users/bob')).json()) as object).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('made no request to another origin, hit no script error, and is small', async () => {
+    const foreign = w.requests.filter((url) => !url.startsWith(`${base}/`));
+    expect(foreign).toEqual([]);
+    expect(w.errors).toEqual([]);
+    const assets = join(ROOT, 'apps/console/dist/assets');
+    const gzipped = readdirSync(assets).reduce(
+      (sum, f) => sum + gzipSync(readFileSync(join(assets, f))).length,
+      0,
+    );
+    expect(gzipped).toBeLessThan(300 * 1024);
+    timings.bundleGzipBytes = gzipped;
+    writeFileSync(join(shots, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
   });
 });

@@ -7,13 +7,12 @@
 //     successful fdatasync, not in a Fence answer), it is cut back to the durable end, and the leader re-sends it
 //     (follower) or a re-activated leader continues from the durable end (leader).
 // Interleavings are forced with gate promises around the segment file's append / sync, never with sleeps.
-import { open as openFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { open as openFile } from 'node:fs/promises';
 import { createLogger } from '@robustmq/common';
 import { type PlacementClient } from '@robustmq/placement-client';
 import { decodeRecord, encodeRecordBatch, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { tempDir, removeDir } from '@robustmq/testing';
 import { stampOffsets } from '../src/storage/framed-batch.js';
 import type { LocalSegment } from '../src/storage/local-segment.js';
 import { SegmentStore } from '../src/storage/segment-store.js';
@@ -27,10 +26,10 @@ const SHARD = 's';
 let dir: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'robustmq-crashsafe-'));
+  dir = tempDir('crashsafe');
 });
 afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  removeDir(dir);
 });
 
 /** placement's view of segment 0: led by `leader` at `epoch`, this server (node 1) the only replica, acks=1. */

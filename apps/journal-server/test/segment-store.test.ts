@@ -1,12 +1,11 @@
 // The segment store on its own: appends survive a reopen, a torn tail (half a record, or a last record whose CRC
 // does not match) is cut on open, a file shorter than its index makes the index rebuild, lost index entries are
 // rebuilt from the file, and truncation drops a tail with its index entries.
-import { mkdtemp, rm, truncate, open, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { truncate, open, stat } from 'node:fs/promises';
 import { createLogger } from '@robustmq/common';
 import { assignOffset, encodeRecord } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { tempDir, removeDir } from '@robustmq/testing';
 import type { LocalSegment } from '../src/storage/local-segment.js';
 import { SegmentStore } from '../src/storage/segment-store.js';
 import { checkpointKey } from '../src/storage/index-keys.js';
@@ -16,10 +15,10 @@ const logger = createLogger({ service: 'test', level: 'silent' });
 let dir: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'robustmq-segstore-'));
+  dir = tempDir('segstore');
 });
 afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  removeDir(dir);
 });
 
 function records(seg: LocalSegment, n: number, opts: { key?: string; tag?: string; ts?: (i: number) => number } = {}): Buffer[] {

@@ -1,12 +1,10 @@
 // The segment store's data path on its own: framed batches written as they came (write) become durable only with a
 // sync, and syncs asked for while one runs share the next fdatasync; a truncation cannot be outrun by a sync that
 // began before it; readFramed answers with contiguous file bytes in the wire's batch layout, within its limits.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger } from '@robustmq/common';
 import { decodeRecord, encodeRecordBatch, splitBatch } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { tempDir, removeDir } from '@robustmq/testing';
 import { checkBatch, stampOffsets } from '../src/storage/framed-batch.js';
 import type { LocalSegment } from '../src/storage/local-segment.js';
 import { SegmentStore } from '../src/storage/segment-store.js';
@@ -15,10 +13,10 @@ const logger = createLogger({ service: 'test', level: 'silent' });
 let dir: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'robustmq-segwrite-'));
+  dir = tempDir('segwrite');
 });
 afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  removeDir(dir);
 });
 
 /** a framed batch of n records stamped with offsets from the segment's end (as the leader does). */

@@ -1,12 +1,11 @@
 // The broker's config: defaults, TOML file, environment overrides, and errors that name the key.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { tempDir, testScope } from '@robustmq/testing';
 import { loadMqttBrokerConfig } from '../src/config.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-mqtt-config-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('mqtt-config', testScope());
 
 it('has documented defaults', () => {
   const config = loadMqttBrokerConfig({ env: {} });

@@ -5,8 +5,6 @@
 // placement center and the journal server are processes too, and the journal server is SIGKILLed as well: once after
 // its last acknowledgement, and once in the middle of a stream (the publisher's messages wait for it to come back:
 // every one is acknowledged and arrives once the broker's retried appends go through).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { beforeAll, expect, it } from 'vitest';
@@ -29,7 +27,7 @@ const storage = testStorageType();
 const scope = testScope();
 // RESTART_TEST_KEEP=1 keeps the data dirs and each service's log (<dir>/<service>.log) for a look after a failure
 const keep = Boolean(process.env.RESTART_TEST_KEEP);
-const dir = keep ? mkdtempSync(join(tmpdir(), 'robustmq-mqtt-restart-')) : tempDir('mqtt-restart', scope);
+const dir = keep ? tempDir('mqtt-restart') : tempDir('mqtt-restart', scope);
 if (keep) scope.defer(() => console.log(`restart test: data and logs kept in ${dir}`));
 
 beforeAll(() => buildOnce(), 120_000);

@@ -1,10 +1,8 @@
 // The metadata commands at the state-machine seam: deterministic apply (two members applying the same log end in
 // byte-identical state), refusals that do not fail the rest of a batch, and the pure helpers the proposing side
 // uses (password hashing, replica choice, topic filter and CIDR checks).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir, testScope } from '@robustmq/testing';
 import { RocksDbEngine } from '@robustmq/common';
 import { PlacementStateMachine, type LogEntry } from '../src/state/state-machine.js';
 import { decodeCommand, encodeCommand, type PlacementCommand } from '../src/state/commands.js';
@@ -14,19 +12,11 @@ import { checkTopicFilter } from '../src/mqtt/topic-filter.js';
 import { checkCidr, checkIpOrCidr } from '../src/mqtt/ip-address.js';
 import { MetadataError } from '../src/metadata/metadata-error.js';
 
-const dirs: string[] = [];
-const engines: RocksDbEngine[] = [];
+const scope = testScope('each');
 async function open() {
-  const dir = mkdtempSync(join(tmpdir(), 'robustmq-meta-'));
-  dirs.push(dir);
-  const engine = await RocksDbEngine.open(dir);
-  engines.push(engine);
+  const engine = scope.add(await RocksDbEngine.open(tempDir('meta', scope)));
   return { engine, sm: await PlacementStateMachine.open(engine, { sync: false }) };
 }
-afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 async function dump(engine: RocksDbEngine): Promise<string[]> {
   const out: string[] = [];

@@ -1,10 +1,8 @@
 // The state machine's on-disk record layouts: the binary records (KV entry, history event, remembered result, one
 // request-id list per log index) and the JSON layout older members wrote. A member upgraded in place must read its
 // old state, answer retries remembered in the old layout, and forget old request ids on schedule.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir, testScope } from '@robustmq/testing';
 import { RocksDbEngine } from '@robustmq/common';
 import { PlacementStateMachine } from '../src/state/state-machine.js';
 import { decodeCommand, decodeJson, encodeCommand, encodeJson } from '../src/state/commands.js';
@@ -23,15 +21,10 @@ import {
   dedupIndexKey,
 } from '../src/state/records.js';
 
-const dirs: string[] = [];
+const scope = testScope('each');
 async function openEngine() {
-  const dir = mkdtempSync(join(tmpdir(), 'robustmq-layout-'));
-  dirs.push(dir);
-  return RocksDbEngine.open(dir);
+  return RocksDbEngine.open(tempDir('layout', scope));
 }
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 const set = (key: string, value: string, requestId?: string) => ({
   type: 'kv.set' as const,

@@ -1,25 +1,19 @@
 // The state machine over a real RocksDB engine: atomic batches, replay safety, restart from the applied index,
 // and history compaction as seen by watches.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir, testScope } from '@robustmq/testing';
 import { RocksDbEngine } from '@robustmq/common';
 import { PlacementStateMachine, StateMachineInvariantError } from '../src/state/state-machine.js';
 import { LocalProposer } from '../src/state/proposer.js';
 import { decodeCommand, encodeCommand, type PlacementCommand } from '../src/state/commands.js';
 import { WatchCompactedError, startWatch } from '../src/state/watch-hub.js';
 
-const dirs: string[] = [];
+const scope = testScope('each');
 async function open() {
-  const dir = mkdtempSync(join(tmpdir(), 'robustmq-sm-'));
-  dirs.push(dir);
+  const dir = tempDir('sm', scope);
   const engine = await RocksDbEngine.open(dir);
   return { dir, engine, sm: await PlacementStateMachine.open(engine, { sync: true, contiguous: true }) };
 }
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 const set = (key: string, value: string) => ({ type: 'kv.set' as const, key, value: Buffer.from(value) });
 

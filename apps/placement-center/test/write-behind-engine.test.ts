@@ -1,21 +1,14 @@
 // Applied batches written behind (Raft mode): answers do not wait for the engine, but no read can miss a batch
 // applied before it, and a failed write fails what follows instead of being skipped.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir, testScope } from '@robustmq/testing';
 import { RocksDbEngine } from '@robustmq/common';
 import { PlacementStateMachine } from '../src/state/state-machine.js';
 import { WriteBehindEngine } from '../src/state/write-behind-engine.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const scope = testScope('each');
 async function engine(): Promise<RocksDbEngine> {
-  const dir = mkdtempSync(join(tmpdir(), 'robustmq-wb-'));
-  dirs.push(dir);
-  return RocksDbEngine.open(dir);
+  return RocksDbEngine.open(tempDir('wb', scope));
 }
 
 describe('write-behind state writes', () => {

@@ -1,16 +1,14 @@
 // `[cluster] auth_token` / `auth_token_file` as services resolve them: env override, the file (trimmed), clear
 // errors for an unreadable or empty file or both keys at once, and the start-up warning only when the token is off
 // on a non-loopback host.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
-import { captureLogger } from '@robustmq/testing';
+import { expect, it } from 'vitest';
+import { captureLogger, tempDir, testScope } from '@robustmq/testing';
 import { ConfigError, clusterAuthKeys, clusterAuthToken, loadConfig, section, warnIfClusterAuthOff, z } from '@robustmq/common';
 
 const schema = z.strictObject({ cluster: section(clusterAuthKeys()) });
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-cluster-auth-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('cluster-auth', testScope());
 
 it('is off by default and read from ROBUSTMQ_CLUSTER_AUTH_TOKEN', () => {
   expect(clusterAuthToken(loadConfig(schema, { env: {} }).cluster)).toBeUndefined();

@@ -1,20 +1,17 @@
 // `[cluster] tls_*` as services resolve them (env overrides, all three files or none, clear errors naming the key or
 // the file) and the material's reloads: a replaced certificate is picked up on the next pass, a half-written rotation
 // (new key, old certificate) keeps the previous set until the files fit together again.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTestPki } from '@robustmq/testing';
+import { makeTestPki, tempDir, testScope } from '@robustmq/testing';
 import { afterAll, expect, it } from 'vitest';
 import { ConfigError, clusterAuthKeys, clusterTls, loadConfig, section, z, type ClusterAuthConfig } from '@robustmq/common';
 
 const schema = z.strictObject({ cluster: section(clusterAuthKeys()) });
+const scope = testScope();
 const pki = makeTestPki();
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-cluster-tls-'));
-afterAll(() => {
-  pki.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = tempDir('cluster-tls', scope);
+afterAll(() => pki.close());
 
 const config = (over: Partial<ClusterAuthConfig>) => ({ ...loadConfig(schema, { env: {} }).cluster, ...over });
 

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir, testScope } from '@robustmq/testing';
 import { ConfigError, address, envName, loadConfig, logSection, port, section, z } from '@robustmq/common';
 
 const schema = z.strictObject({
@@ -10,8 +10,7 @@ const schema = z.strictObject({
   log: logSection(),
 });
 
-const dir = mkdtempSync(join(tmpdir(), 'robustmq-config-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('config', testScope());
 
 function file(name: string, text: string): string {
   const path = join(dir, name);

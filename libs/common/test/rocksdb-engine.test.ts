@@ -1,18 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir, testScope } from '@robustmq/testing';
 import { RocksDbEngine, prefixUpperBound } from '@robustmq/common';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'robustmq-rocks-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const scope = testScope('each');
+const rocksDir = () => tempDir('rocks', scope);
 
 async function collect(iterable: AsyncIterable<[Buffer, Buffer]>): Promise<string[]> {
   const out: string[] = [];
@@ -22,7 +13,7 @@ async function collect(iterable: AsyncIterable<[Buffer, Buffer]>): Promise<strin
 
 describe('RocksDbEngine', () => {
   it('puts, gets, deletes and reports absent keys as undefined', async () => {
-    const db = await RocksDbEngine.open(tempDir());
+    const db = await RocksDbEngine.open(rocksDir());
     await db.put('a', 'one');
     expect((await db.get('a'))?.toString()).toBe('one');
     await db.delete('a');
@@ -31,7 +22,7 @@ describe('RocksDbEngine', () => {
   });
 
   it('reads several keys in one getMany, absent ones as undefined, in the order asked', async () => {
-    const db = await RocksDbEngine.open(tempDir());
+    const db = await RocksDbEngine.open(rocksDir());
     await db.batch([
       { type: 'put', key: 'a', value: 'one' },
       { type: 'put', key: Buffer.from([0, 255]), value: Buffer.from([1, 2, 3]) },
@@ -43,7 +34,7 @@ describe('RocksDbEngine', () => {
   });
 
   it('applies batches atomically and scans by prefix, bounds, limit and in reverse', async () => {
-    const db = await RocksDbEngine.open(tempDir());
+    const db = await RocksDbEngine.open(rocksDir());
     await db.batch([
       { type: 'put', key: 'p/1', value: 'a' },
       { type: 'put', key: 'p/2', value: 'b' },
@@ -61,7 +52,7 @@ describe('RocksDbEngine', () => {
   });
 
   it('keeps synced writes across close and reopen', async () => {
-    const dir = tempDir();
+    const dir = rocksDir();
     const db = await RocksDbEngine.open(dir);
     await db.put(Buffer.from([0, 1, 255]), Buffer.from('binary'), { sync: true });
     await db.close();

@@ -1,14 +1,13 @@
 // Fails when proto/ changed but `npm run proto` was not run (or the generated files were edited by hand).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { tempDir, testScope } from '@robustmq/testing';
 
 const lib = fileURLToPath(new URL('..', import.meta.url));
-const out = mkdtempSync(join(tmpdir(), 'robustmq-proto-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+const out = tempDir('proto', testScope());
 
 function tree(dir: string): Map<string, string> {
   const files = new Map<string, string>();

@@ -1,8 +1,8 @@
 // createStorageAdapter: picks an implementation by type and refuses unknown or unbuilt ones with a clear error.
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir, removeDir } from '@robustmq/testing';
 import { createStorageAdapter, type StorageConfig } from '../src/factory.js';
 
 describe('createStorageAdapter', () => {
@@ -13,7 +13,7 @@ describe('createStorageAdapter', () => {
   });
 
   it('creates a rocksdb adapter under <dataDir>/storage', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'robustmq-factory-'));
+    const dataDir = tempDir('factory');
     try {
       const adapter = await createStorageAdapter({ type: 'rocksdb', dataDir });
       expect(adapter.type).toBe('rocksdb');
@@ -21,7 +21,7 @@ describe('createStorageAdapter', () => {
       await adapter.close();
       expect((await stat(join(dataDir, 'storage'))).isDirectory()).toBe(true);
     } finally {
-      await rm(dataDir, { recursive: true, force: true });
+      removeDir(dataDir);
     }
   });
 

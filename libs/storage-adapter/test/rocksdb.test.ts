@@ -1,17 +1,16 @@
 // Runs the StorageAdapter conformance suite against the RocksDB adapter (each test in its own temp dir, removed
 // afterwards), plus what only this adapter promises: group commit and refusing to acknowledge a failed write.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RocksDbEngine, type BatchOp, type KvEngine, type WriteOptions } from '@robustmq/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir, removeDir } from '@robustmq/testing';
 import { runStorageConformance } from '../src/testing/conformance-suite.js';
+import { expectAppendsCoalesced } from '../src/testing/group-commit-check.js';
 import { RocksDbStorageAdapter } from '../src/rocksdb-adapter.js';
 import { encodeRecord } from '@robustmq/protocol/journal';
 import { readBe64, recordKey, recordPrefix } from '../src/rocksdb-keys.js';
 
 runStorageConformance('rocksdb', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'robustmq-storage-'));
+  const dir = tempDir('storage');
   let current = await RocksDbStorageAdapter.open(dir);
   return {
     adapter: current,
@@ -45,7 +44,7 @@ runStorageConformance('rocksdb', async () => {
     },
     cleanup: async () => {
       await current.close();
-      await rm(dir, { recursive: true, force: true });
+      removeDir(dir);
     },
   };
 });
@@ -83,26 +82,16 @@ class FlakyEngine implements KvEngine {
 describe('RocksDbStorageAdapter specifics', () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'robustmq-storage-'));
+    dir = tempDir('storage');
   });
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
 
   it('coalesces concurrent appends into shared synced batches (group commit)', async () => {
     const adapter = await RocksDbStorageAdapter.open(dir);
     try {
-      await adapter.createShard('s');
-      const before = adapter.groupCommitStats;
-      const offsets = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => adapter.append('s', [{ payload: Buffer.from(`r${i}`) }])),
-      );
-      expect(offsets.flat().sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-      const after = adapter.groupCommitStats;
-      expect(after.writes - before.writes).toBe(50);
-      // issued in one tick, so they share the first batch
-      expect(after.batches - before.batches).toBe(1);
-      expect(after.largestBatch).toBe(50);
+      await expectAppendsCoalesced(adapter);
     } finally {
       await adapter.close();
     }

@@ -2,7 +2,8 @@
 // (Debian's `chromium`, or CHROMIUM_PATH), never a downloaded one. Each page records every request it makes and
 // every script error, so a test can check that the console talks to its own origin only and never fails silently.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -11,7 +12,12 @@ import type { Scope } from './scope.js';
 
 export type { Browser, BrowserContext, Page };
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 /** CHROMIUM_PATH, else the first browser installed where Debian and Ubuntu put one. */
 export function chromiumPath(): string {
@@ -21,7 +27,10 @@ export function chromiumPath(): string {
     return given;
   }
   const found = CANDIDATES.find((p) => existsSync(p));
-  if (!found) throw new Error(`no Chromium found (looked for ${CANDIDATES.join(', ')}): apt-get install -y chromium, or set CHROMIUM_PATH`);
+  if (!found)
+    throw new Error(
+      `no Chromium found (looked for ${CANDIDATES.join(', ')}): apt-get install -y chromium, or set CHROMIUM_PATH`,
+    );
   return found;
 }
 
@@ -77,10 +86,39 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the web console (apps/console/dist, `vite build`) unless it is newer than every source file. */
+const consoleLock = join(tmpdir(), 'robustmq-console-build.lock');
+
+/** Builds the web console (apps/console/dist, `vite build`) unless it is newer than every source file; one test file
+ * at a time builds (a lock dir), so two browser test files starting together do not write dist/ at once. */
 export async function buildConsoleOnce(): Promise<void> {
   const built = join(CONSOLE, 'dist/index.html');
-  const sources = Math.max(newestMtime(join(CONSOLE, 'src')), statSync(join(CONSOLE, 'index.html')).mtimeMs);
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  await promisify(execFile)(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: CONSOLE });
+  const fresh = () => {
+    const sources = Math.max(
+      newestMtime(join(CONSOLE, 'src')),
+      statSync(join(CONSOLE, 'index.html')).mtimeMs,
+    );
+    return existsSync(built) && statSync(built).mtimeMs >= sources;
+  };
+  if (fresh()) return;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(consoleLock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) throw err;
+      // a lock left by a run that was killed mid-build
+      if (Date.now() - (statSync(consoleLock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 60_000)
+        rmSync(consoleLock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    if (!fresh())
+      await promisify(execFile)(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], {
+        cwd: CONSOLE,
+      });
+  } finally {
+    rmSync(consoleLock, { recursive: true, force: true });
+  }
 }

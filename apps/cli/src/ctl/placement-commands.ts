@@ -43,7 +43,7 @@ export function placementCommands(program: Command, wrap: Wrap): void {
   program
     .command('nodes')
     .description('data-plane nodes registered with placement')
-    .addOption(new Option('-t, --type <type>', 'only this cluster type').choices(['PLACEMENT_CENTER', 'JOURNAL_SERVER', 'MQTT_BROKER']))
+    .addOption(new Option('-t, --type <type>', 'only this cluster type').choices(['PLACEMENT_CENTER', 'JOURNAL_SERVER', 'MQTT_BROKER', 'KAFKA_BROKER']))
     .action(
       wrap(async (ctx, opts: { type?: string }) => {
         const body = (await ctx.client.placement('GET', `/api/v1/cluster/nodes${query({ cluster_type: opts.type })}`)) as { nodes: Record<string, unknown>[] };

@@ -22,9 +22,13 @@ export function Chart({ title, unit, series, data }: ChartProps) {
         width: width(),
         height: 180,
         legend: { show: true },
-        scales: { x: { time: true } },
+        // one sample has no span: show the minute before it rather than a range of years
+        scales: { x: { time: true, range: (_u, min, max) => (min === max ? [min - 60, max] : [min, max]) } },
         axes: [{}, { label: unit, size: 56 }],
-        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: false } }))],
+        series: [
+          {},
+          ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: false } })),
+        ],
       },
       data as uPlot.AlignedData,
       el,

@@ -55,7 +55,11 @@ interface FieldProps {
   label: string;
   error?: string | undefined;
   hint?: string;
-  children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ComponentChildren;
+  children: (props: {
+    id: string;
+    'aria-invalid': boolean;
+    'aria-describedby'?: string;
+  }) => ComponentChildren;
 }
 
 export function Field({ label, error, hint, children }: FieldProps) {
@@ -64,7 +68,11 @@ export function Field({ label, error, hint, children }: FieldProps) {
   return (
     <div class={`field${error ? ' invalid' : ''}`}>
       <label for={id}>{label}</label>
-      {children({ id, 'aria-invalid': Boolean(error), ...(described ? { 'aria-describedby': described } : {}) })}
+      {children({
+        id,
+        'aria-invalid': Boolean(error),
+        ...(described ? { 'aria-describedby': described } : {}),
+      })}
       {hint && (
         <small id={`${id}-hint`} class="hint">
           {hint}

@@ -2,7 +2,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 
-export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unknown[] = []): { data: T | undefined; error: string | undefined; reload: () => void } {
+export function usePoll<T>(
+  load: () => Promise<T>,
+  intervalMs: number,
+  deps: unknown[] = [],
+): { data: T | undefined; error: string | undefined; reload: () => void } {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<string>();
   const [tick, setTick] = useState(0);

@@ -87,12 +87,15 @@ export function usePaged<R>(
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
   const latest = useRef(0);
+  const searched = useRef('');
   const start = starts[starts.length - 1]!;
 
   useEffect(() => {
     const call = ++latest.current;
     setLoading(true);
-    // a search typed quickly asks once, after the typing stops
+    // a search typed quickly asks once, after the typing stops; paging and refreshing ask at once
+    const typing = search !== searched.current;
+    searched.current = search;
     const timer = setTimeout(() => {
       load(search, start).then(
         (a) => {
@@ -107,7 +110,7 @@ export function usePaged<R>(
           setLoading(false);
         },
       );
-    }, 200);
+    }, typing ? 200 : 0);
     return () => clearTimeout(timer);
   }, [search, start, tick]);
 
@@ -152,10 +155,18 @@ export function PagedTable<R>(props: {
       <div class="toolbar">
         <label>
           <span>{props.searchLabel}</span>
-          <input type="search" value={p.search} onInput={(e) => p.setSearch((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            type="search"
+            value={p.search}
+            onInput={(e) => p.setSearch((e.currentTarget as HTMLInputElement).value)}
+          />
         </label>
         <span class="muted" aria-live="polite">
-          {p.loading ? 'loading…' : p.total !== undefined ? `${p.total} in all · page ${p.page}` : `page ${p.page}`}
+          {p.loading
+            ? 'loading…'
+            : p.total !== undefined
+              ? `${p.total} in all · page ${p.page}`
+              : `page ${p.page}`}
         </span>
         <button type="button" onClick={p.prev} disabled={p.page <= 1}>
           ← previous
@@ -177,7 +188,13 @@ export function PagedTable<R>(props: {
           {w}
         </p>
       ))}
-      <Table caption={props.caption} columns={props.columns} rows={p.rows} rowKey={props.rowKey} {...(props.empty ? { empty: props.empty } : {})} />
+      <Table
+        caption={props.caption}
+        columns={props.columns}
+        rows={p.rows}
+        rowKey={props.rowKey}
+        {...(props.empty ? { empty: props.empty } : {})}
+      />
     </section>
   );
 }

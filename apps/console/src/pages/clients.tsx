@@ -26,7 +26,13 @@ interface SessionRow {
 }
 interface ClientDetail extends ClientRow {
   session: SessionRow;
-  subscriptionList: { topic: string; qos: number; shareGroup?: string; noLocal: boolean; retainAsPublished: boolean }[];
+  subscriptionList: {
+    topic: string;
+    qos: number;
+    shareGroup?: string;
+    noLocal: boolean;
+    retainAsPublished: boolean;
+  }[];
 }
 interface Merged<R> {
   rows: R[];
@@ -43,11 +49,19 @@ export function Clients() {
   const [detail, setDetail] = useState<ClientDetail>();
   const [message, setMessage] = useState<string>();
   const clients = usePaged(
-    (search, startAfter) => api<Merged<ClientRow>>('GET', `/api/v1/console/clients${query({ search, start_after: startAfter, limit: PAGE })}`),
+    (search, startAfter) =>
+      api<Merged<ClientRow>>(
+        'GET',
+        `/api/v1/console/clients${query({ search, start_after: startAfter, limit: PAGE })}`,
+      ),
     (r) => r.clientId,
   );
   const sessions = usePaged(
-    (search, startAfter) => api<Merged<SessionRow>>('GET', `/api/v1/console/sessions${query({ search, start_after: startAfter, limit: PAGE })}`),
+    (search, startAfter) =>
+      api<Merged<SessionRow>>(
+        'GET',
+        `/api/v1/console/sessions${query({ search, start_after: startAfter, limit: PAGE })}`,
+      ),
     (r) => r.clientId,
   );
 
@@ -56,7 +70,12 @@ export function Clients() {
     setDetail(undefined);
     setMessage(undefined);
     try {
-      setDetail(await api<ClientDetail>('GET', `/api/v1/console/brokers/${row.brokerId}/clients/${seg(row.clientId)}`));
+      setDetail(
+        await api<ClientDetail>(
+          'GET',
+          `/api/v1/console/brokers/${row.brokerId}/clients/${seg(row.clientId)}`,
+        ),
+      );
     } catch (err) {
       setMessage(err instanceof ApiError ? err.message : String(err));
     }
@@ -91,7 +110,12 @@ export function Clients() {
           {
             label: 'client id',
             value: (r) => (
-              <button type="button" class="link" onClick={() => void open(r)} aria-label={`details of ${r.clientId}`}>
+              <button
+                type="button"
+                class="link"
+                onClick={() => void open(r)}
+                aria-label={`details of ${r.clientId}`}
+              >
                 {r.clientId}
               </button>
             ),
@@ -105,7 +129,12 @@ export function Clients() {
           {
             label: 'actions',
             value: (r) => (
-              <button type="button" class="danger" onClick={() => void kick(r)} aria-label={`kick ${r.clientId}`}>
+              <button
+                type="button"
+                class="danger"
+                onClick={() => void kick(r)}
+                aria-label={`kick ${r.clientId}`}
+              >
                 Kick
               </button>
             ),
@@ -136,7 +165,9 @@ export function Clients() {
                 </div>
                 <div>
                   <dt>session expiry</dt>
-                  <dd>{detail.session.expiryInterval < 0 ? 'never' : `${detail.session.expiryInterval} s`}</dd>
+                  <dd>
+                    {detail.session.expiryInterval < 0 ? 'never' : `${detail.session.expiryInterval} s`}
+                  </dd>
                 </div>
                 <div>
                   <dt>in flight</dt>

@@ -23,7 +23,10 @@ export function KvBrowser() {
   const [notice, setNotice] = useState<string>();
   const kv = usePaged(
     async (prefix, startAfter) => {
-      const page = await api<{ items: Entry[]; more: boolean; revision: number }>('GET', `/api/v1/kv${query({ prefix, start_after: startAfter, limit: PAGE })}`);
+      const page = await api<{ items: Entry[]; more: boolean; revision: number }>(
+        'GET',
+        `/api/v1/kv${query({ prefix, start_after: startAfter, limit: PAGE })}`,
+      );
       setRevision(page.revision);
       return { rows: page.items, more: page.more };
     },
@@ -74,7 +77,8 @@ export function KvBrowser() {
         <section class="card" aria-label={`Key ${viewing.key}`}>
           <h2>{viewing.key}</h2>
           <p class="muted">
-            {viewing.encoding} · created at revision {viewing.createRevision}, modified at {viewing.modRevision}, version {viewing.version}
+            {viewing.encoding} · created at revision {viewing.createRevision}, modified at{' '}
+            {viewing.modRevision}, version {viewing.version}
           </p>
           <pre class="payload">{viewing.value}</pre>
           <span class="actions">
@@ -93,7 +97,10 @@ export function KvBrowser() {
         submitLabel="Put"
         onSubmit={async () => {
           const v = form.values;
-          if (!v.key) return void form.submit(() => Promise.reject(new ApiError(400, 'INVALID_ARGUMENT', 'key must not be empty')));
+          if (!v.key)
+            return void form.submit(() =>
+              Promise.reject(new ApiError(400, 'INVALID_ARGUMENT', 'key must not be empty')),
+            );
           if (await form.submit(() => api('PUT', `/api/v1/kv/${keyPath(v.key)}`, { value: v.value }))) {
             setNotice(`key ${v.key} written`);
             form.reset();

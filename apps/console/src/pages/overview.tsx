@@ -42,9 +42,24 @@ interface Services {
 
 const POLL_MS = 2000;
 const POINTS = 100;
+/** the charts' history, kept while the tab is open so that leaving the Overview and coming back keeps the lines */
+const samples: { last: Services | undefined; series: (number | null)[][] } = {
+  last: undefined,
+  series: [[], [], [], [], [], []],
+};
 const sum = (list: Service[], key: string) => list.reduce((s, n) => s + (n.metrics[key] ?? 0), 0);
 
-function ServiceTable({ caption, list, now, port }: { caption: string; list: Service[]; now: number; port: string }) {
+function ServiceTable({
+  caption,
+  list,
+  now,
+  port,
+}: {
+  caption: string;
+  list: Service[];
+  now: number;
+  port: string;
+}) {
   return (
     <Table
       caption={caption}
@@ -67,23 +82,35 @@ function ServiceTable({ caption, list, now, port }: { caption: string; list: Ser
 export function Overview() {
   const cluster = usePoll(() => api<ClusterStatus>('GET', '/api/v1/cluster'), POLL_MS);
   const services = usePoll(() => api<Services>('GET', '/api/v1/console/services'), POLL_MS);
-  const previous = useRef<Services>();
-  const [series, setSeries] = useState<(number | null)[][]>(() => [[], [], [], [], [], []]);
+  const previous = useRef<Services | undefined>(samples.last);
+  const [series, setSeries] = useState<(number | null)[][]>(samples.series);
 
   useEffect(() => {
     const s = services.data;
     if (!s) return;
     const before = previous.current;
-    previous.current = s;
-    const push = (point: (number | null)[]) => setSeries((old) => old.map((values, i) => [...values, point[i]!].slice(-POINTS)));
+    previous.current = samples.last = s;
+    const push = (point: (number | null)[]) =>
+      setSeries((old) => (samples.series = old.map((values, i) => [...values, point[i]!].slice(-POINTS))));
     // rates need two samples: the first shows the connections at once and the rates as a gap
     if (!before) return push([s.now / 1000, sum(s.brokers, 'connections'), null, null, null, null]);
     const dt = (s.now - before.now) / 1000;
     if (dt <= 0) return;
-    const rate = (list: Service[], old: Service[], key: string) => Math.max(0, (sum(list, key) - sum(old, key)) / dt);
+    const rate = (list: Service[], old: Service[], key: string) =>
+      Math.max(0, (sum(list, key) - sum(old, key)) / dt);
     const appends = sum(s.journals, 'appendCount') - sum(before.journals, 'appendCount');
-    const latency = appends > 0 ? ((sum(s.journals, 'appendSecondsSum') - sum(before.journals, 'appendSecondsSum')) / appends) * 1000 : null;
-    push([s.now / 1000, sum(s.brokers, 'connections'), rate(s.brokers, before.brokers, 'messagesReceived'), rate(s.brokers, before.brokers, 'messagesSent'), latency, rate(s.journals, before.journals, 'appendedRecords')]);
+    const latency =
+      appends > 0
+        ? ((sum(s.journals, 'appendSecondsSum') - sum(before.journals, 'appendSecondsSum')) / appends) * 1000
+        : null;
+    push([
+      s.now / 1000,
+      sum(s.brokers, 'connections'),
+      rate(s.brokers, before.brokers, 'messagesReceived'),
+      rate(s.brokers, before.brokers, 'messagesSent'),
+      latency,
+      rate(s.journals, before.journals, 'appendedRecords'),
+    ]);
   }, [services.data]);
 
   const c = cluster.data;
@@ -137,7 +164,12 @@ export function Overview() {
         )}
       </section>
       <section class="charts" aria-label="Live metrics">
-        <Chart title="Connections" unit="connections" series={[{ label: 'connections', color: '#2b6cb0' }]} data={[series[0]!, series[1]!]} />
+        <Chart
+          title="Connections"
+          unit="connections"
+          series={[{ label: 'connections', color: '#2b6cb0' }]}
+          data={[series[0]!, series[1]!]}
+        />
         <Chart
           title="Messages per second"
           unit="msg/s"
@@ -147,7 +179,12 @@ export function Overview() {
           ]}
           data={[series[0]!, series[2]!, series[3]!]}
         />
-        <Chart title="Storage append latency" unit="ms" series={[{ label: 'journal append (mean)', color: '#6b46c1' }]} data={[series[0]!, series[4]!]} />
+        <Chart
+          title="Storage append latency"
+          unit="ms"
+          series={[{ label: 'journal append (mean)', color: '#6b46c1' }]}
+          data={[series[0]!, series[4]!]}
+        />
       </section>
       {s && (
         <>

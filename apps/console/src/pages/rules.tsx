@@ -26,11 +26,15 @@ interface AutoSubscribeRule {
   updatedAtMs: number;
 }
 
-const asNumber = (text: string) => (text.trim() !== '' && Number.isInteger(Number(text)) ? Number(text) : text);
+const asNumber = (text: string) =>
+  text.trim() !== '' && Number.isInteger(Number(text)) ? Number(text) : text;
 
 function Rewrite() {
   const [notice, setNotice] = useState<string>();
-  const rules = usePoll(() => api<{ rules: RewriteRule[] }>('GET', '/api/v1/mqtt/topic-rewrite-rules?limit=1000'), 10_000);
+  const rules = usePoll(
+    () => api<{ rules: RewriteRule[] }>('GET', '/api/v1/mqtt/topic-rewrite-rules?limit=1000'),
+    10_000,
+  );
   const form = useForm({ id: '', action: 'all', sourceTopic: '', regex: '', destTopic: '', priority: '' });
   const remove = async (id: string) => {
     if (!confirm(`Delete topic-rewrite rule ${id}?`)) return;
@@ -56,8 +60,19 @@ function Rewrite() {
         submitLabel="Save rule"
         onSubmit={async () => {
           const v = form.values;
-          if (!v.id.trim()) return void form.submit(() => Promise.reject(new ApiError(400, 'INVALID_ARGUMENT', 'id: give the rule an id (no / or spaces)')));
-          const body = { action: v.action, sourceTopic: v.sourceTopic, regex: v.regex, destTopic: v.destTopic, ...(v.priority.trim() ? { priority: asNumber(v.priority) } : {}) };
+          if (!v.id.trim())
+            return void form.submit(() =>
+              Promise.reject(
+                new ApiError(400, 'INVALID_ARGUMENT', 'id: give the rule an id (no / or spaces)'),
+              ),
+            );
+          const body = {
+            action: v.action,
+            sourceTopic: v.sourceTopic,
+            regex: v.regex,
+            destTopic: v.destTopic,
+            ...(v.priority.trim() ? { priority: asNumber(v.priority) } : {}),
+          };
           if (await form.submit(() => api('PUT', `/api/v1/mqtt/topic-rewrite-rules/${seg(v.id)}`, body))) {
             setNotice(`rule ${v.id} saved`);
             form.reset();
@@ -69,7 +84,13 @@ function Rewrite() {
         <SelectField form={form} name="action" label="Applies to" options={['all', 'publish', 'subscribe']} />
         <TextField form={form} name="sourceTopic" label="Source topic filter" placeholder="old/#" />
         <TextField form={form} name="regex" label="Regular expression" placeholder="^old/(.+)$" />
-        <TextField form={form} name="destTopic" label="Destination topic" placeholder="new/$1" hint="$1, $2… are the expression's groups" />
+        <TextField
+          form={form}
+          name="destTopic"
+          label="Destination topic"
+          placeholder="new/$1"
+          hint="$1, $2… are the expression's groups"
+        />
         <TextField form={form} name="priority" label="Priority (optional)" />
       </Form>
       {rules.error && (
@@ -93,7 +114,12 @@ function Rewrite() {
           {
             label: 'actions',
             value: (r) => (
-              <button type="button" class="danger" aria-label={`delete rewrite rule ${r.id}`} onClick={() => void remove(r.id)}>
+              <button
+                type="button"
+                class="danger"
+                aria-label={`delete rewrite rule ${r.id}`}
+                onClick={() => void remove(r.id)}
+              >
                 Delete
               </button>
             ),
@@ -106,8 +132,18 @@ function Rewrite() {
 
 function AutoSubscribe() {
   const [notice, setNotice] = useState<string>();
-  const rules = usePoll(() => api<{ rules: AutoSubscribeRule[] }>('GET', '/api/v1/mqtt/auto-subscribe-rules?limit=1000'), 10_000);
-  const form = useForm({ id: '', topicFilter: '', qos: '0', noLocal: false, retainAsPublished: false, retainHandling: '0' });
+  const rules = usePoll(
+    () => api<{ rules: AutoSubscribeRule[] }>('GET', '/api/v1/mqtt/auto-subscribe-rules?limit=1000'),
+    10_000,
+  );
+  const form = useForm({
+    id: '',
+    topicFilter: '',
+    qos: '0',
+    noLocal: false,
+    retainAsPublished: false,
+    retainHandling: '0',
+  });
   const remove = async (id: string) => {
     if (!confirm(`Delete auto-subscribe rule ${id}?`)) return;
     try {
@@ -132,8 +168,19 @@ function AutoSubscribe() {
         submitLabel="Save rule"
         onSubmit={async () => {
           const v = form.values;
-          if (!v.id.trim()) return void form.submit(() => Promise.reject(new ApiError(400, 'INVALID_ARGUMENT', 'id: give the rule an id (no / or spaces)')));
-          const body = { topicFilter: v.topicFilter, qos: asNumber(v.qos), noLocal: v.noLocal, retainAsPublished: v.retainAsPublished, retainHandling: asNumber(v.retainHandling) };
+          if (!v.id.trim())
+            return void form.submit(() =>
+              Promise.reject(
+                new ApiError(400, 'INVALID_ARGUMENT', 'id: give the rule an id (no / or spaces)'),
+              ),
+            );
+          const body = {
+            topicFilter: v.topicFilter,
+            qos: asNumber(v.qos),
+            noLocal: v.noLocal,
+            retainAsPublished: v.retainAsPublished,
+            retainHandling: asNumber(v.retainHandling),
+          };
           if (await form.submit(() => api('PUT', `/api/v1/mqtt/auto-subscribe-rules/${seg(v.id)}`, body))) {
             setNotice(`rule ${v.id} saved`);
             form.reset();
@@ -157,12 +204,27 @@ function AutoSubscribe() {
           { label: 'id', value: (r) => r.id },
           { label: 'topic filter', value: (r) => r.topicFilter },
           { label: 'QoS', value: (r) => r.qos },
-          { label: 'options', value: (r) => [r.noLocal ? 'no-local' : '', r.retainAsPublished ? 'retain-as-published' : '', `retain-handling ${r.retainHandling ?? 0}`].filter(Boolean).join(', ') },
+          {
+            label: 'options',
+            value: (r) =>
+              [
+                r.noLocal ? 'no-local' : '',
+                r.retainAsPublished ? 'retain-as-published' : '',
+                `retain-handling ${r.retainHandling ?? 0}`,
+              ]
+                .filter(Boolean)
+                .join(', '),
+          },
           { label: 'updated', value: (r) => time(r.updatedAtMs) },
           {
             label: 'actions',
             value: (r) => (
-              <button type="button" class="danger" aria-label={`delete auto-subscribe rule ${r.id}`} onClick={() => void remove(r.id)}>
+              <button
+                type="button"
+                class="danger"
+                aria-label={`delete auto-subscribe rule ${r.id}`}
+                onClick={() => void remove(r.id)}
+              >
                 Delete
               </button>
             ),

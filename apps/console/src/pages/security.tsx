@@ -50,7 +50,10 @@ function Users() {
   const { notice, setNotice, run } = useNotice();
   const users = usePaged(
     async (search, startAfter) => {
-      const page = await api<{ users: User[]; more: boolean }>('GET', `/api/v1/mqtt/users${query({ start_after: startAfter, limit: PAGE })}`);
+      const page = await api<{ users: User[]; more: boolean }>(
+        'GET',
+        `/api/v1/mqtt/users${query({ start_after: startAfter, limit: PAGE })}`,
+      );
       // users are listed in name order: the search narrows the page shown
       return { rows: page.users.filter((u) => u.username.includes(search)), more: page.more };
     },
@@ -73,7 +76,15 @@ function Users() {
           submitLabel="Create user"
           onSubmit={async () => {
             const v = create.values;
-            if (await create.submit(() => api('POST', '/api/v1/mqtt/users', { username: v.username, password: v.password, superuser: v.superuser }))) {
+            if (
+              await create.submit(() =>
+                api('POST', '/api/v1/mqtt/users', {
+                  username: v.username,
+                  password: v.password,
+                  superuser: v.superuser,
+                }),
+              )
+            ) {
               setNotice(`user ${v.username} created`);
               create.reset();
               users.reload();
@@ -81,7 +92,13 @@ function Users() {
           }}
         >
           <TextField form={create} name="username" label="Username" />
-          <TextField form={create} name="password" label="Password" type="password" autocomplete="new-password" />
+          <TextField
+            form={create}
+            name="password"
+            label="Password"
+            type="password"
+            autocomplete="new-password"
+          />
           <CheckField form={create} name="superuser" label="Superuser (ACL rules do not apply)" />
         </Form>
         <Form
@@ -90,15 +107,28 @@ function Users() {
           submitLabel="Change password"
           onSubmit={async () => {
             const v = change.values;
-            if (!v.username) return void change.submit(() => Promise.reject(new ApiError(400, 'INVALID_ARGUMENT', 'username: choose a user')));
-            if (await change.submit(() => api('PUT', `/api/v1/mqtt/users/${seg(v.username)}`, { password: v.password }))) {
+            if (!v.username)
+              return void change.submit(() =>
+                Promise.reject(new ApiError(400, 'INVALID_ARGUMENT', 'username: choose a user')),
+              );
+            if (
+              await change.submit(() =>
+                api('PUT', `/api/v1/mqtt/users/${seg(v.username)}`, { password: v.password }),
+              )
+            ) {
               setNotice(`password of ${v.username} changed`);
               change.reset();
             }
           }}
         >
           <TextField form={change} name="username" label="Username" />
-          <TextField form={change} name="password" label="New password" type="password" autocomplete="new-password" />
+          <TextField
+            form={change}
+            name="password"
+            label="New password"
+            type="password"
+            autocomplete="new-password"
+          />
         </Form>
       </div>
       <PagedTable
@@ -119,7 +149,14 @@ function Users() {
                 type="button"
                 class="danger"
                 aria-label={`delete user ${u.username}`}
-                onClick={() => confirm(`Delete user ${u.username}?`) && void run(`user ${u.username} deleted`, () => api('DELETE', `/api/v1/mqtt/users/${seg(u.username)}`), users.reload)}
+                onClick={() =>
+                  confirm(`Delete user ${u.username}?`) &&
+                  void run(
+                    `user ${u.username} deleted`,
+                    () => api('DELETE', `/api/v1/mqtt/users/${seg(u.username)}`),
+                    users.reload,
+                  )
+                }
               >
                 Delete
               </button>
@@ -134,11 +171,22 @@ function Users() {
 function Acl() {
   const { notice, setNotice, run } = useNotice();
   const rules = usePoll(() => api<{ rules: AclRule[] }>('GET', '/api/v1/mqtt/acl'), 10_000);
-  const form = useForm({ id: '', permission: 'DENY', action: 'PUBLISH', subjectType: 'SUBJECT_USER', subjectValue: '', topicFilter: '', priority: '0' });
+  const form = useForm({
+    id: '',
+    permission: 'DENY',
+    action: 'PUBLISH',
+    subjectType: 'SUBJECT_USER',
+    subjectValue: '',
+    topicFilter: '',
+    priority: '0',
+  });
   return (
     <section class="stack" aria-label="ACL rules">
       <h2>ACL rules</h2>
-      <p class="muted">Rules are evaluated lowest priority first; the first that matches decides. To change a rule, delete it and create it again.</p>
+      <p class="muted">
+        Rules are evaluated lowest priority first; the first that matches decides. To change a rule, delete it
+        and create it again.
+      </p>
       {notice && (
         <p class="notice" role="status">
           {notice}
@@ -170,9 +218,24 @@ function Acl() {
         <TextField form={form} name="id" label="Id (optional)" />
         <SelectField form={form} name="permission" label="Permission" options={['ALLOW', 'DENY']} />
         <SelectField form={form} name="action" label="Action" options={['PUBLISH', 'SUBSCRIBE', 'ALL']} />
-        <SelectField form={form} name="subjectType" label="Subject type" options={['SUBJECT_USER', 'SUBJECT_CLIENT_ID', 'SUBJECT_IP', 'SUBJECT_ALL']} />
-        <TextField form={form} name="subjectValue" label="Subject value" hint="username, client id, address or CIDR; empty for SUBJECT_ALL" />
-        <TextField form={form} name="topicFilter" label="Topic filter" hint="+ and # as whole levels; %u and %c for username and client id" />
+        <SelectField
+          form={form}
+          name="subjectType"
+          label="Subject type"
+          options={['SUBJECT_USER', 'SUBJECT_CLIENT_ID', 'SUBJECT_IP', 'SUBJECT_ALL']}
+        />
+        <TextField
+          form={form}
+          name="subjectValue"
+          label="Subject value"
+          hint="username, client id, address or CIDR; empty for SUBJECT_ALL"
+        />
+        <TextField
+          form={form}
+          name="topicFilter"
+          label="Topic filter"
+          hint="+ and # as whole levels; %u and %c for username and client id"
+        />
         <TextField form={form} name="priority" label="Priority" />
       </Form>
       {rules.error && (
@@ -189,13 +252,28 @@ function Acl() {
           { label: 'priority', value: (r) => r.priority },
           { label: 'permission', value: (r) => r.permission },
           { label: 'action', value: (r) => r.action },
-          { label: 'subject', value: (r) => `${r.subjectType.replace('SUBJECT_', '').toLowerCase()} ${r.subjectValue}` },
+          {
+            label: 'subject',
+            value: (r) => `${r.subjectType.replace('SUBJECT_', '').toLowerCase()} ${r.subjectValue}`,
+          },
           { label: 'topic filter', value: (r) => r.topicFilter },
           { label: 'id', value: (r) => <code>{r.id}</code> },
           {
             label: 'actions',
             value: (r) => (
-              <button type="button" class="danger" aria-label={`delete ACL rule ${r.id}`} onClick={() => confirm('Delete this ACL rule?') && void run('ACL rule deleted', () => api('DELETE', `/api/v1/mqtt/acl/${seg(r.id)}`), rules.reload)}>
+              <button
+                type="button"
+                class="danger"
+                aria-label={`delete ACL rule ${r.id}`}
+                onClick={() =>
+                  confirm('Delete this ACL rule?') &&
+                  void run(
+                    'ACL rule deleted',
+                    () => api('DELETE', `/api/v1/mqtt/acl/${seg(r.id)}`),
+                    rules.reload,
+                  )
+                }
+              >
                 Delete
               </button>
             ),
@@ -225,7 +303,12 @@ function Blacklist() {
         onSubmit={async () => {
           const v = form.values;
           const expires = Number(v.expiresAtMs);
-          const body = { type: v.type, value: v.value, reason: v.reason, expiresAtMs: v.expiresAtMs.trim() !== '' && Number.isInteger(expires) ? expires : v.expiresAtMs };
+          const body = {
+            type: v.type,
+            value: v.value,
+            reason: v.reason,
+            expiresAtMs: v.expiresAtMs.trim() !== '' && Number.isInteger(expires) ? expires : v.expiresAtMs,
+          };
           if (await form.submit(() => api('POST', '/api/v1/mqtt/blacklist', body))) {
             setNotice(`${v.value} blacklisted`);
             form.reset();
@@ -233,7 +316,12 @@ function Blacklist() {
           }
         }}
       >
-        <SelectField form={form} name="type" label="Type" options={['BLACKLIST_CLIENT_ID', 'BLACKLIST_USER', 'BLACKLIST_IP', 'BLACKLIST_CIDR']} />
+        <SelectField
+          form={form}
+          name="type"
+          label="Type"
+          options={['BLACKLIST_CLIENT_ID', 'BLACKLIST_USER', 'BLACKLIST_IP', 'BLACKLIST_CIDR']}
+        />
         <TextField form={form} name="value" label="Value" />
         <TextField form={form} name="reason" label="Reason" />
         <TextField form={form} name="expiresAtMs" label="Expires at (ms since epoch, 0 = never)" />
@@ -255,7 +343,18 @@ function Blacklist() {
                 type="button"
                 class="danger"
                 aria-label={`delete blacklist entry ${e.value}`}
-                onClick={() => confirm(`Remove ${e.value} from the blacklist?`) && void run(`${e.value} removed from the blacklist`, () => api('DELETE', `/api/v1/mqtt/blacklist/${e.type}/${e.value.split('/').map(seg).join('/')}`), entries.reload)}
+                onClick={() =>
+                  confirm(`Remove ${e.value} from the blacklist?`) &&
+                  void run(
+                    `${e.value} removed from the blacklist`,
+                    () =>
+                      api(
+                        'DELETE',
+                        `/api/v1/mqtt/blacklist/${e.type}/${e.value.split('/').map(seg).join('/')}`,
+                      ),
+                    entries.reload,
+                  )
+                }
               >
                 Delete
               </button>

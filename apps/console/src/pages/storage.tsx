@@ -13,7 +13,14 @@ interface Shard {
   status: string;
   activeSegmentSeq: number;
   createdAtMs: number;
-  config: { replicaCount: number; acks: string; maxSegmentBytes: number; maxSegmentAgeMs: number; retentionMs: number; retentionBytes: number };
+  config: {
+    replicaCount: number;
+    acks: string;
+    maxSegmentBytes: number;
+    maxSegmentAgeMs: number;
+    retentionMs: number;
+    retentionBytes: number;
+  };
 }
 interface Segment {
   seq: number;
@@ -37,7 +44,9 @@ interface LocalSegment {
 
 const PAGE = 100;
 const retention = (c: Shard['config']) =>
-  [c.retentionMs ? `${age(c.retentionMs)}` : '', c.retentionBytes ? bytes(c.retentionBytes) : ''].filter(Boolean).join(' / ') || 'keep forever';
+  [c.retentionMs ? `${age(c.retentionMs)}` : '', c.retentionBytes ? bytes(c.retentionBytes) : '']
+    .filter(Boolean)
+    .join(' / ') || 'keep forever';
 
 export function Storage() {
   const [open, setOpen] = useState<Shard>();
@@ -45,8 +54,14 @@ export function Storage() {
   const [error, setError] = useState<string>();
   const shards = usePaged(
     async (search, startAfter) => {
-      const page = await api<{ shards: Shard[]; more: boolean }>('GET', `/api/v1/journal/shards${query({ start_after: startAfter, limit: PAGE })}`);
-      return { rows: page.shards.filter((s) => `${s.namespace}/${s.name}`.includes(search)), more: page.more };
+      const page = await api<{ shards: Shard[]; more: boolean }>(
+        'GET',
+        `/api/v1/journal/shards${query({ start_after: startAfter, limit: PAGE })}`,
+      );
+      return {
+        rows: page.shards.filter((s) => `${s.namespace}/${s.name}`.includes(search)),
+        more: page.more,
+      };
     },
     (s) => `${s.namespace}/${s.name}`,
   );
@@ -56,10 +71,16 @@ export function Storage() {
     const sizes = new Map<string, { nodeId: number; role: string; sizeBytes: number }[]>();
     await Promise.all(
       services.journals.map(async (j) => {
-        const answer = await api<{ segments: LocalSegment[] }>('GET', `/api/v1/console/journals/${j.nodeId}/segments`).catch(() => ({ segments: [] }));
+        const answer = await api<{ segments: LocalSegment[] }>(
+          'GET',
+          `/api/v1/console/journals/${j.nodeId}/segments`,
+        ).catch(() => ({ segments: [] }));
         for (const s of answer.segments) {
           const key = `${s.namespace}/${s.shard}/${s.seq}`;
-          sizes.set(key, [...(sizes.get(key) ?? []), { nodeId: j.nodeId, role: s.role, sizeBytes: s.sizeBytes }]);
+          sizes.set(key, [
+            ...(sizes.get(key) ?? []),
+            { nodeId: j.nodeId, role: s.role, sizeBytes: s.sizeBytes },
+          ]);
         }
       }),
     );
@@ -71,7 +92,10 @@ export function Storage() {
     setSegments(undefined);
     setError(undefined);
     try {
-      const answer = await api<{ segments: Segment[] }>('GET', `/api/v1/journal/shards/${seg(shard.namespace)}/${seg(shard.name)}`);
+      const answer = await api<{ segments: Segment[] }>(
+        'GET',
+        `/api/v1/journal/shards/${seg(shard.namespace)}/${seg(shard.name)}`,
+      );
       setSegments(answer.segments);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
@@ -90,7 +114,12 @@ export function Storage() {
           {
             label: 'shard',
             value: (s) => (
-              <button type="button" class="link" onClick={() => void show(s)} aria-label={`segments of ${s.namespace}/${s.name}`}>
+              <button
+                type="button"
+                class="link"
+                onClick={() => void show(s)}
+                aria-label={`segments of ${s.namespace}/${s.name}`}
+              >
                 {s.namespace}/{s.name}
               </button>
             ),
@@ -109,7 +138,8 @@ export function Storage() {
             Segments of {open.namespace}/{open.name}
           </h2>
           <p class="muted">
-            Retention: {retention(open.config)}; a segment is sealed at {open.config.maxSegmentBytes ? bytes(open.config.maxSegmentBytes) : '1 GiB'} or after{' '}
+            Retention: {retention(open.config)}; a segment is sealed at{' '}
+            {open.config.maxSegmentBytes ? bytes(open.config.maxSegmentBytes) : '1 GiB'} or after{' '}
             {age(open.config.maxSegmentAgeMs || 3_600_000)}.
           </p>
           {error && (
@@ -128,11 +158,16 @@ export function Storage() {
               { label: 'leader', value: (s) => s.leader },
               { label: 'replicas', value: (s) => s.replicas.join(', ') },
               { label: 'epoch', value: (s) => s.epoch },
-              { label: 'offsets', value: (s) => `${s.startOffset} – ${s.endOffset < 0 ? 'open' : s.endOffset}` },
+              {
+                label: 'offsets',
+                value: (s) => `${s.startOffset} – ${s.endOffset < 0 ? 'open' : s.endOffset}`,
+              },
               {
                 label: 'size on each replica',
                 value: (s) =>
-                  (local.data?.get(`${open.namespace}/${open.name}/${s.seq}`) ?? []).map((r) => `node ${r.nodeId} (${r.role}): ${bytes(r.sizeBytes)}`).join('; ') || '—',
+                  (local.data?.get(`${open.namespace}/${open.name}/${s.seq}`) ?? [])
+                    .map((r) => `node ${r.nodeId} (${r.role}): ${bytes(r.sizeBytes)}`)
+                    .join('; ') || '—',
               },
             ]}
           />

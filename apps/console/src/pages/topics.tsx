@@ -46,6 +46,35 @@ function payloadText(base64: string): string {
   }
 }
 
+/** A topic as its levels, each a button that narrows the list to the topics under it: the topic tree, walked down. */
+function TopicPath({ topic, onPick }: { topic: string; onPick: (prefix: string) => void }) {
+  const levels = topic.split('/');
+  return (
+    <span class="topic-path">
+      {levels.map((level, i) => {
+        const prefix = levels.slice(0, i + 1).join('/');
+        return (
+          <span key={prefix}>
+            {i > 0 && '/'}
+            {i < levels.length - 1 ? (
+              <button
+                type="button"
+                class="link"
+                onClick={() => onPick(`${prefix}/`)}
+                aria-label={`topics under ${prefix}/`}
+              >
+                {level || '(empty)'}
+              </button>
+            ) : (
+              level
+            )}
+          </span>
+        );
+      })}
+    </span>
+  );
+}
+
 export function Topics() {
   const [message, setMessage] = useState<string>();
   const [viewing, setViewing] = useState<RetainedRow>();
@@ -55,12 +84,16 @@ export function Topics() {
 
   const topics = usePaged(
     async (search, startAfter) => {
-      const page = await api<Merged<TopicRow>>('GET', `/api/v1/console/topics${query({ search, start_after: startAfter, limit: PAGE })}`);
+      const page = await api<Merged<TopicRow>>(
+        'GET',
+        `/api/v1/console/topics${query({ search, start_after: startAfter, limit: PAGE })}`,
+      );
       const now = Date.now();
       const next = new Map<string, number>();
       for (const row of page.rows) {
         const before = seen.current.get(row.topic);
-        if (before && now > before.at) next.set(row.topic, ((row.messages - before.messages) * 1000) / (now - before.at));
+        if (before && now > before.at)
+          next.set(row.topic, ((row.messages - before.messages) * 1000) / (now - before.at));
         seen.current.set(row.topic, { messages: row.messages, at: now });
       }
       setRates(next);
@@ -69,11 +102,19 @@ export function Topics() {
     (r) => r.topic,
   );
   const retained = usePaged(
-    (search, startAfter) => api<Merged<RetainedRow>>('GET', `/api/v1/console/retained${query({ search, start_after: startAfter, limit: PAGE })}`),
+    (search, startAfter) =>
+      api<Merged<RetainedRow>>(
+        'GET',
+        `/api/v1/console/retained${query({ search, start_after: startAfter, limit: PAGE })}`,
+      ),
     (r) => r.topic,
   );
   const subscriptions = usePaged(
-    (search, startAfter) => api<Merged<SubscriptionRow>>('GET', `/api/v1/console/subscriptions${query({ search, start_after: startAfter, limit: PAGE })}`),
+    (search, startAfter) =>
+      api<Merged<SubscriptionRow>>(
+        'GET',
+        `/api/v1/console/subscriptions${query({ search, start_after: startAfter, limit: PAGE })}`,
+      ),
     (r) => `${r.clientId}\n${r.topic}`,
   );
 
@@ -103,9 +144,12 @@ export function Topics() {
         rowKey={(r) => r.topic}
         empty="no message published yet"
         columns={[
-          { label: 'topic', value: (r) => r.topic },
+          { label: 'topic', value: (r) => <TopicPath topic={r.topic} onPick={topics.setSearch} /> },
           { label: 'messages', value: (r) => r.messages },
-          { label: 'rate (msg/s, since last refresh)', value: (r) => (rates.has(r.topic) ? rates.get(r.topic)!.toFixed(1) : '—') },
+          {
+            label: 'rate (msg/s, since last refresh)',
+            value: (r) => (rates.has(r.topic) ? rates.get(r.topic)!.toFixed(1) : '—'),
+          },
           { label: 'brokers', value: (r) => (r.brokerIds ?? [r.brokerId]).join(', ') },
           { label: 'last published', value: (r) => new Date(r.lastPublishedAt).toLocaleString() },
         ]}
@@ -120,15 +164,27 @@ export function Topics() {
           { label: 'topic', value: (r) => r.topic },
           { label: 'QoS', value: (r) => r.qos },
           { label: 'size', value: (r) => `${r.payloadBytes} B` },
-          { label: 'published', value: (r) => (r.publishedAt ? new Date(r.publishedAt).toLocaleString() : '—') },
+          {
+            label: 'published',
+            value: (r) => (r.publishedAt ? new Date(r.publishedAt).toLocaleString() : '—'),
+          },
           {
             label: 'actions',
             value: (r) => (
               <span class="actions">
-                <button type="button" onClick={() => setViewing(r)} aria-label={`view retained message on ${r.topic}`}>
+                <button
+                  type="button"
+                  onClick={() => setViewing(r)}
+                  aria-label={`view retained message on ${r.topic}`}
+                >
                   View
                 </button>
-                <button type="button" class="danger" onClick={() => void remove(r)} aria-label={`delete retained message on ${r.topic}`}>
+                <button
+                  type="button"
+                  class="danger"
+                  onClick={() => void remove(r)}
+                  aria-label={`delete retained message on ${r.topic}`}
+                >
                   Delete
                 </button>
               </span>
@@ -157,7 +213,17 @@ export function Topics() {
           { label: 'shared group', value: (r) => r.shareGroup ?? '—' },
           { label: 'QoS', value: (r) => r.qos },
           { label: 'broker', value: (r) => r.brokerId },
-          { label: 'options', value: (r) => [r.noLocal ? 'no-local' : '', r.retainAsPublished ? 'retain-as-published' : '', `retain-handling ${r.retainHandling}`].filter(Boolean).join(', ') },
+          {
+            label: 'options',
+            value: (r) =>
+              [
+                r.noLocal ? 'no-local' : '',
+                r.retainAsPublished ? 'retain-as-published' : '',
+                `retain-handling ${r.retainHandling}`,
+              ]
+                .filter(Boolean)
+                .join(', '),
+          },
         ]}
       />
     </div>

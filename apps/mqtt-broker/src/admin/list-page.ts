@@ -30,7 +30,12 @@ export interface Page<T> {
 }
 
 /** `key` orders and pages the rows (unique per row); `text` is what the search looks in. */
-export function pageOf<T>(items: Iterable<T>, key: (row: T) => string, text: (row: T) => string[], query: PageQuery): Page<T> {
+export function pageOf<T>(
+  items: Iterable<T>,
+  key: (row: T) => string,
+  text: (row: T) => string[],
+  query: PageQuery,
+): Page<T> {
   const needle = query.search?.toLowerCase() ?? '';
   const matching: { key: string; row: T }[] = [];
   for (const row of items) {
@@ -52,5 +57,9 @@ export function pageOf<T>(items: Iterable<T>, key: (row: T) => string, text: (ro
     from = lo;
   }
   const to = query.limit === undefined ? matching.length : Math.min(matching.length, from + query.limit);
-  return { total: matching.length, rows: matching.slice(from, to).map((m) => m.row), more: to < matching.length };
+  return {
+    total: matching.length,
+    rows: matching.slice(from, to).map((m) => m.row),
+    more: to < matching.length,
+  };
 }

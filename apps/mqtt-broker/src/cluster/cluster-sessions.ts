@@ -3,9 +3,11 @@
 // the client's old connection (MQTT 5: DISCONNECT 0x8E), commit the session's position in the shared message log and
 // hand over the session's subscriptions and QoS 2 packet ids; the new connection then resumes the session here,
 // reading the shared log from that position — so messages queued while the client was away, and those it had not
-// acknowledged, follow it. When that broker is dead (unregistered, or not answering), the session's state is read
-// from that broker's own journal namespace (`mqtt-broker-<node id>`, read-only: nothing there is changed) and its
-// position from the shared log, where the dead broker committed it. See docs/architecture.md "The broker cluster".
+// acknowledged, follow it. When that broker is dead (unregistered, or refusing connections), the session's state is
+// read from that broker's own journal namespace (`mqtt-broker-<node id>`, read-only: nothing there is changed) and
+// its position from the shared log, where the dead broker committed it. A broker that is alive but slow is asked
+// again, never read behind its back; when nothing settles it the CONNECT fails and the client retries. See
+// docs/architecture.md "The broker cluster".
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@robustmq/common';
 import type { PlacementClient } from '@robustmq/placement-client';
@@ -15,6 +17,8 @@ import type { HandedSession } from '../session/session-lifecycle.js';
 import { SessionPersistence, type IncomingMarker, type StoredSubscription } from '../storage/session-persistence.js';
 
 const TAKE_OVER_TIMEOUT_MS = 3_000;
+/** a broker that is alive but slow to hand over (its commit waits for the journal) is asked once more, for longer. */
+const TAKE_OVER_RETRY_TIMEOUT_MS = 10_000;
 /** a dead broker's state snapshot is read again after this long (its sessions reconnect within seconds). */
 const SNAPSHOT_TTL_MS = 30_000;
 
@@ -36,38 +40,43 @@ export class ClusterSessions {
     private readonly tls: ClusterTls | undefined,
   ) {}
 
-  /** The session of `clientId` from the broker placement says holds it, or undefined when no other broker does (or
-   * it cannot be reached: then the session starts here from what this broker knows). */
+  /** The session of `clientId` from the broker placement says holds it, or undefined when no other broker does.
+   * Rejects when that cannot be settled now — placement cannot be asked, the broker holding the session is registered
+   * but does not hand it over, or a dead broker's state cannot be read — so the CONNECT fails and the client tries
+   * again: a session started here meanwhile would be a second copy, and each copy resends from its own position what
+   * the other had completed (QoS 2 duplicates). Only a broker that is gone (not registered, or refusing connections)
+   * has its state read from its storage. */
   async takeOver(clientId: string): Promise<HandedSession | undefined> {
-    let owner: number | undefined;
-    try {
-      const record = await this.placement.mqtt.getResource('SESSION', clientId);
-      if (!record) return undefined;
-      owner = Number(record.record.brokerNodeId);
-    } catch (err) {
-      this.logger.warn({ err, clientId }, 'could not ask placement where the session lives; it starts here');
-      return undefined;
-    }
+    const record = await this.placement.mqtt.getResource('SESSION', clientId);
+    if (!record) return undefined;
+    const owner = Number(record.record.brokerNodeId);
     if (!Number.isInteger(owner) || owner === this.nodeId) return undefined;
-    const address = await this.innerAddress(owner).catch(() => undefined);
+    const address = await this.innerAddress(owner);
     if (!address) return this.fromDeadBroker(owner, clientId);
+    let reply: Awaited<ReturnType<ClusterSessions['call']>>;
     try {
-      const reply = await this.call(address, clientId);
-      if (!reply.found) return undefined;
-      this.logger.debug({ clientId, from: owner }, 'session taken over from another broker');
-      return {
-        subscriptions: JSON.parse(reply.subscriptionsJson || '[]') as StoredSubscription[],
-        awaitingRelease: reply.incomingJson ? parseMarkers(reply.incomingJson) : reply.awaitingRelease.map((id) => ({ id })),
-        released: JSON.parse(reply.releasedJson || '[]') as [number, number][],
-        expiry: Number(reply.expiry),
-      };
+      reply = await this.call(address, clientId, TAKE_OVER_TIMEOUT_MS);
     } catch (err) {
-      this.logger.warn({ err, clientId, owner }, 'the broker holding the session did not hand it over; reading its state');
-      return this.fromDeadBroker(owner, clientId);
+      if ((err as { code?: number }).code === grpc.status.UNAVAILABLE) {
+        this.logger.warn({ err, clientId, owner }, 'the broker holding the session is not reachable; reading its state');
+        return this.fromDeadBroker(owner, clientId);
+      }
+      // alive but slow: asked again, it answers with the same hand-over (inner-service.ts keeps it)
+      this.logger.warn({ err, clientId, owner }, 'the broker holding the session did not hand it over in time; asking again');
+      reply = await this.call(address, clientId, TAKE_OVER_RETRY_TIMEOUT_MS);
     }
+    if (!reply.found) return undefined;
+    this.logger.debug({ clientId, from: owner }, 'session taken over from another broker');
+    return {
+      subscriptions: JSON.parse(reply.subscriptionsJson || '[]') as StoredSubscription[],
+      awaitingRelease: reply.incomingJson ? parseMarkers(reply.incomingJson) : reply.awaitingRelease.map((id) => ({ id })),
+      released: JSON.parse(reply.releasedJson || '[]') as [number, number][],
+      expiry: Number(reply.expiry),
+    };
   }
 
-  /** The session as the dead broker `owner` last stored it, or undefined (then it starts here). */
+  /** The session as the dead broker `owner` last stored it, or undefined when it stored none (then it starts here);
+   * rejects when its state cannot be read. */
   private async fromDeadBroker(owner: number, clientId: string): Promise<HandedSession | undefined> {
     try {
       let entry = this.snapshots.get(owner);
@@ -87,8 +96,8 @@ export class ClusterSessions {
       };
     } catch (err) {
       this.snapshots.delete(owner);
-      this.logger.warn({ err, clientId, owner }, 'could not read the session state of a broker that is gone; it starts here');
-      return undefined;
+      this.logger.warn({ err, clientId, owner }, 'could not read the session state of a broker that is gone; the client is refused for now');
+      throw err;
     }
   }
 
@@ -116,6 +125,7 @@ export class ClusterSessions {
   private call(
     address: string,
     clientId: string,
+    timeoutMs: number,
   ): Promise<{ found: boolean; subscriptionsJson: string; awaitingRelease: number[]; releasedJson: string; expiry: number | string; incomingJson: string }> {
     let client = this.clients.get(address);
     if (!client) {
@@ -127,7 +137,7 @@ export class ClusterSessions {
       inner.TakeOverSession(
         { clientId, brokerNodeId: this.nodeId },
         new grpc.Metadata(),
-        { deadline: Date.now() + TAKE_OVER_TIMEOUT_MS },
+        { deadline: Date.now() + timeoutMs },
         (err, reply) => (err || !reply ? reject(err ?? new Error('empty reply')) : resolve(reply)),
       );
     });

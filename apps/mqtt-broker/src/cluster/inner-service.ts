@@ -16,7 +16,7 @@ import {
 } from '@robustmq/protocol';
 import type { Broker } from '../core/broker-core.js';
 import { forwardedProperties } from '../packets/forwarded-properties.js';
-import { endSession, handSessionOver, publishWill } from '../session/session-lifecycle.js';
+import { endSession, handSessionOver, publishWill, type HandedSession } from '../session/session-lifecycle.js';
 import type { WillMessage } from '../session/session.js';
 import { fromJson } from '../storage/packet-json.js';
 import { isValidTopicName } from '../routing/topic-validation.js';
@@ -75,7 +75,41 @@ function unary<Req, Res>(logger: Logger, handler: (request: Req) => Res | Promis
   );
 }
 
+/** how long a completed hand-over is remembered for a caller that asks again (its first call ran out of time). */
+const HANDED_KEEP_MS = 60_000;
+
+interface HandOver {
+  to: number;
+  at: number;
+  settled: boolean;
+  result: Promise<HandedSession | undefined>;
+}
+
 export function innerServiceHandlers(broker: Broker, logger: Logger): BrokerInnerServiceHandlers {
+  // One hand-over per client at a time, remembered for a while: the broker that asked gets the same session again when
+  // its first call ran out of time (the hand-over completed here meanwhile), and another broker asking for a session
+  // just handed away is told to ask again later (by then placement names the broker that has it).
+  const handOvers = new Map<string, HandOver>();
+  const handOver = (clientId: string, to: number): Promise<HandedSession | undefined> => {
+    const now = Date.now();
+    for (const [id, entry] of handOvers) if (entry.settled && now - entry.at > HANDED_KEEP_MS) handOvers.delete(id);
+    const entry = handOvers.get(clientId);
+    // (a settled one counts only while the session has not come back here)
+    if (entry && (!entry.settled || !broker.sessions.has(clientId))) {
+      if (entry.to === to) return entry.result;
+      throw new FailedPrecondition(`the session of "${clientId}" was just handed over to broker ${entry.to}; ask again`);
+    }
+    const fresh: HandOver = { to, at: now, settled: false, result: handSessionOver(broker, clientId) };
+    void fresh.result.then(
+      () => {
+        fresh.settled = true;
+        fresh.at = Date.now();
+      },
+      () => handOvers.delete(clientId),
+    );
+    handOvers.set(clientId, fresh);
+    return fresh.result;
+  };
   return {
     SendLastWill: unary(logger, (request) => {
       const clientId = requireClientId(request.clientId);
@@ -116,7 +150,7 @@ export function innerServiceHandlers(broker: Broker, logger: Logger): BrokerInne
     }),
     TakeOverSession: unary(logger, async (request) => {
       const clientId = requireClientId(request.clientId);
-      const handed = await handSessionOver(broker, clientId);
+      const handed = await handOver(clientId, Number(request.brokerNodeId));
       if (!handed) return { found: false, subscriptionsJson: '', awaitingRelease: [], releasedJson: '', expiry: 0, incomingJson: '' };
       logger.debug({ clientId, to: Number(request.brokerNodeId) }, 'session handed over to another broker');
       return {

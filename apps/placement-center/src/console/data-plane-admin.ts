@@ -49,7 +49,12 @@ export class DataPlaneAdmin {
   }
 
   /** `path` is built by the caller from fixed text and encoded parts, starting with `/`. */
-  async request(node: DataNode, method: string, path: string, authorization: string | undefined): Promise<NodeAnswer> {
+  async request(
+    node: DataNode,
+    method: string,
+    path: string,
+    authorization: string | undefined,
+  ): Promise<NodeAnswer> {
     try {
       const res = await fetch(node.base + path, {
         method,
@@ -61,17 +66,29 @@ export class DataPlaneAdmin {
       try {
         return { status: res.status, body: JSON.parse(text) as unknown };
       } catch {
-        return { status: res.status, body: { code: 'BAD_GATEWAY', message: `node ${node.nodeId} answered ${res.status} with no JSON` } };
+        return {
+          status: res.status,
+          body: { code: 'BAD_GATEWAY', message: `node ${node.nodeId} answered ${res.status} with no JSON` },
+        };
       }
     } catch (err) {
-      return { status: 0, body: { code: 'UNAVAILABLE', message: `node ${node.nodeId} (${node.base}) is not reachable: ${reason(err)}` } };
+      return {
+        status: 0,
+        body: {
+          code: 'UNAVAILABLE',
+          message: `node ${node.nodeId} (${node.base}) is not reachable: ${reason(err)}`,
+        },
+      };
     }
   }
 
   /** The node's /metrics text (public on every node), or undefined when it cannot be read. */
   async metrics(node: DataNode): Promise<string | undefined> {
     try {
-      const res = await fetch(`${node.base}/metrics`, { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'error' });
+      const res = await fetch(`${node.base}/metrics`, {
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'error',
+      });
       return res.ok ? await res.text() : undefined;
     } catch {
       return undefined;

@@ -47,7 +47,14 @@ const mergedList = {
   required: ['total', 'more', 'rows', 'errors'],
 } as const;
 
-const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 502: errorResponseSchema, 503: errorResponseSchema } as const;
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  502: errorResponseSchema,
+  503: errorResponseSchema,
+} as const;
 
 const serviceSchema = {
   type: 'object',
@@ -107,16 +114,24 @@ export interface ConsoleRouteDeps {
 export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps): Promise<void> {
   const { dataPlane } = deps;
   const auth = (request: FastifyRequest) => request.headers.authorization;
-  const label = (kind: DataPlaneKind, id: number) => `${kind === 'MQTT_BROKER' ? 'broker' : 'journal server'} ${id}`;
+  const label = (kind: DataPlaneKind, id: number) =>
+    `${kind === 'MQTT_BROKER' ? 'broker' : 'journal server'} ${id}`;
 
   function nodeOf(kind: DataPlaneKind, nodeId: number): DataNode {
     const node = dataPlane.node(kind, nodeId);
-    if (!node) throw new HttpError(404, 'NOT_FOUND', `no ${label(kind, nodeId)} is registered with an HTTP port`);
+    if (!node)
+      throw new HttpError(404, 'NOT_FOUND', `no ${label(kind, nodeId)} is registered with an HTTP port`);
     return node;
   }
 
   /** One node's answer, passed on: its body on success, its `{code, message}` (naming the node) otherwise. */
-  async function forward(kind: DataPlaneKind, nodeId: number, method: string, path: string, request: FastifyRequest) {
+  async function forward(
+    kind: DataPlaneKind,
+    nodeId: number,
+    method: string,
+    path: string,
+    request: FastifyRequest,
+  ) {
     const answer = await dataPlane.request(nodeOf(kind, nodeId), method, path, auth(request));
     if (!isOk(answer)) throw answerError(answer, label(kind, nodeId));
     return answer.body;
@@ -139,7 +154,12 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
     const answers = await Promise.all(
       brokers.map(async (n) => ({
         n,
-        a: await dataPlane.request(n, 'GET', path + queryString({ search: query.search, start_after: query.start_after, limit: query.limit }), auth(request)),
+        a: await dataPlane.request(
+          n,
+          'GET',
+          path + queryString({ search: query.search, start_after: query.start_after, limit: query.limit }),
+          auth(request),
+        ),
       })),
     );
     const byKey = new Map<string, Record<string, unknown>>();
@@ -204,25 +224,41 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
             };
           }),
         );
-      const [brokers, journals] = await Promise.all([describe('MQTT_BROKER', BROKER_METRICS), describe('JOURNAL_SERVER', JOURNAL_METRICS)]);
+      const [brokers, journals] = await Promise.all([
+        describe('MQTT_BROKER', BROKER_METRICS),
+        describe('JOURNAL_SERVER', JOURNAL_METRICS),
+      ]);
       return { now: Date.now(), brokers, journals };
     },
   );
 
-  const list = (path: string, listKey: string, key: (row: Record<string, unknown>) => string, merge?: (a: Record<string, unknown>, b: Record<string, unknown>) => Record<string, unknown>) =>
-    app.get(`/api/v1/console${path}`, { schema: { querystring: pageQuery, response: { 200: mergedList, ...errors } } }, (request) =>
-      merged(request, `/api/v1${path}`, listKey, key, merge),
+  const list = (
+    path: string,
+    listKey: string,
+    key: (row: Record<string, unknown>) => string,
+    merge?: (a: Record<string, unknown>, b: Record<string, unknown>) => Record<string, unknown>,
+  ) =>
+    app.get(
+      `/api/v1/console${path}`,
+      { schema: { querystring: pageQuery, response: { 200: mergedList, ...errors } } },
+      (request) => merged(request, `/api/v1${path}`, listKey, key, merge),
     );
   list('/clients', 'clients', (r) => String(r.clientId));
   list('/sessions', 'sessions', (r) => String(r.clientId));
   // the broker's own subscription key: client id, then topic filter
   list('/subscriptions', 'subscriptions', (r) => `${String(r.clientId)}\n${String(r.topic)}`);
-  list('/topics', 'topics', (r) => String(r.topic), (a, b) => ({
-    ...a,
-    messages: Number(a.messages ?? 0) + Number(b.messages ?? 0),
-    lastPublishedAt: String(a.lastPublishedAt) > String(b.lastPublishedAt) ? a.lastPublishedAt : b.lastPublishedAt,
-    brokerIds: [...((a.brokerIds as number[] | undefined) ?? [a.brokerId]), b.brokerId],
-  }));
+  list(
+    '/topics',
+    'topics',
+    (r) => String(r.topic),
+    (a, b) => ({
+      ...a,
+      messages: Number(a.messages ?? 0) + Number(b.messages ?? 0),
+      lastPublishedAt:
+        String(a.lastPublishedAt) > String(b.lastPublishedAt) ? a.lastPublishedAt : b.lastPublishedAt,
+      brokerIds: [...((a.brokerIds as number[] | undefined) ?? [a.brokerId]), b.brokerId],
+    }),
+  );
   // retained messages are the cluster's: the same topic on several brokers is one message
   list('/retained', 'retained', (r) => String(r.topic));
 
@@ -234,23 +270,46 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
   app.get<{ Params: { nodeId: number; clientId: string } }>(
     '/api/v1/console/brokers/:nodeId/clients/:clientId',
     { schema: { params: clientParams, response: { 200: anyObject, ...errors } } },
-    (request) => forward('MQTT_BROKER', request.params.nodeId, 'GET', `/api/v1/clients/${enc(request.params.clientId)}`, request),
+    (request) =>
+      forward(
+        'MQTT_BROKER',
+        request.params.nodeId,
+        'GET',
+        `/api/v1/clients/${enc(request.params.clientId)}`,
+        request,
+      ),
   );
   app.delete<{ Params: { nodeId: number; clientId: string } }>(
     '/api/v1/console/brokers/:nodeId/clients/:clientId',
     { schema: { params: clientParams, response: { 200: anyObject, ...errors } } },
-    (request) => forward('MQTT_BROKER', request.params.nodeId, 'DELETE', `/api/v1/clients/${enc(request.params.clientId)}`, request),
+    (request) =>
+      forward(
+        'MQTT_BROKER',
+        request.params.nodeId,
+        'DELETE',
+        `/api/v1/clients/${enc(request.params.clientId)}`,
+        request,
+      ),
   );
 
   app.delete<{ Querystring: { topic: string } }>(
     '/api/v1/console/retained',
     {
       schema: {
-        querystring: { type: 'object', properties: { topic: { type: 'string', minLength: 1 } }, required: ['topic'], additionalProperties: false },
+        querystring: {
+          type: 'object',
+          properties: { topic: { type: 'string', minLength: 1 } },
+          required: ['topic'],
+          additionalProperties: false,
+        },
         response: {
           200: {
             type: 'object',
-            properties: { topic: { type: 'string' }, deleted: { type: 'boolean' }, brokers: { type: 'array', items: { type: 'integer' } } },
+            properties: {
+              topic: { type: 'string' },
+              deleted: { type: 'boolean' },
+              brokers: { type: 'array', items: { type: 'integer' } },
+            },
             required: ['topic', 'deleted', 'brokers'],
           },
           ...errors,
@@ -262,16 +321,30 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
       const deletedOn: number[] = [];
       // each broker keeps the retained messages it has seen: delete it on every one that has it
       for (const n of dataPlane.nodes('MQTT_BROKER')) {
-        const answer = await dataPlane.request(n, 'DELETE', `/api/v1/retained${queryString({ topic })}`, auth(request));
+        const answer = await dataPlane.request(
+          n,
+          'DELETE',
+          `/api/v1/retained${queryString({ topic })}`,
+          auth(request),
+        );
         if (isOk(answer)) deletedOn.push(n.nodeId);
         else if (answer.status !== 404) throw answerError(answer, label('MQTT_BROKER', n.nodeId));
       }
-      if (deletedOn.length === 0) throw new HttpError(404, 'NOT_FOUND', `no broker holds a retained message on ${JSON.stringify(topic)}`);
+      if (deletedOn.length === 0)
+        throw new HttpError(
+          404,
+          'NOT_FOUND',
+          `no broker holds a retained message on ${JSON.stringify(topic)}`,
+        );
       return { topic, deleted: true, brokers: deletedOn };
     },
   );
 
-  const nodeParams = { type: 'object', properties: { nodeId: { type: 'integer', minimum: 1 } }, required: ['nodeId'] } as const;
+  const nodeParams = {
+    type: 'object',
+    properties: { nodeId: { type: 'integer', minimum: 1 } },
+    required: ['nodeId'],
+  } as const;
   app.get<{ Params: { nodeId: number } }>(
     '/api/v1/console/journals/:nodeId/segments',
     { schema: { params: nodeParams, response: { 200: anyObject, ...errors } } },

@@ -30,18 +30,32 @@ export async function consoleStatic(app: FastifyInstance, options: { dir: string
     await app.register(fastifyStatic, { root, serve: false, index: false, cacheControl: false });
   }
   const notBuilt = () =>
-    new HttpError(503, 'UNAVAILABLE', `the web console is not built (no ${join(root, 'index.html')}): run \`npm run build\``);
+    new HttpError(
+      503,
+      'UNAVAILABLE',
+      `the web console is not built (no ${join(root, 'index.html')}): run \`npm run build\``,
+    );
   app.get('/', { config: { adminAccess: 'public' } }, async (_request, reply) => {
     if (!built) throw notBuilt();
     // a page that names every file it loads by hash: never cached, so a new build is picked up at once
-    return reply.header('cache-control', 'no-cache').header('content-security-policy', CSP).sendFile('index.html');
+    return reply
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', CSP)
+      .sendFile('index.html');
   });
-  app.get<{ Params: { '*': string } }>('/assets/*', { config: { adminAccess: 'public' } }, async (request, reply) => {
-    if (!built) throw notBuilt();
-    // @fastify/send refuses `..` and absolute paths, so nothing outside the console's folder is reachable
-    return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(join('assets', request.params['*']));
-  });
+  app.get<{ Params: { '*': string } }>(
+    '/assets/*',
+    { config: { adminAccess: 'public' } },
+    async (request, reply) => {
+      if (!built) throw notBuilt();
+      // @fastify/send refuses `..` and absolute paths, so nothing outside the console's folder is reachable
+      return reply
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .sendFile(join('assets', request.params['*']));
+    },
+  );
 }
 
 /** The console loads nothing from any other origin, and a browser holds it to that. */
-const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";

@@ -22,7 +22,31 @@ export async function runService<C>(
     process.stderr.write(`${name}: ${message}\n`);
     process.exit(USAGE_EXIT_CODE);
   }
-  let handle: { close(): Promise<void> };
+  // Signal handlers go in before start: a service is visible (registered with placement, listening) before start()
+  // resolves, so a SIGTERM may come while it is still starting — it then stops as soon as start returns, cleanly.
+  let handle: { close(): Promise<void> } | undefined;
+  let stopSignal: string | undefined;
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      process.stderr.write(`${name}: ${signal} again, exiting now\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    if (!handle) {
+      stopSignal = signal;
+      return;
+    }
+    handle.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`${name}: error while stopping: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   try {
     handle = await start(config);
   } catch (err) {
@@ -34,21 +58,8 @@ export async function runService<C>(
     process.stderr.write(`${name}: failed to start: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      process.stderr.write(`${name}: ${signal} again, exiting now\n`);
-      process.exit(130);
-    }
-    stopping = true;
-    handle.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`${name}: error while stopping: ${(err as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  if (stopSignal) {
+    stopping = false;
+    stop(stopSignal);
+  }
 }

@@ -68,6 +68,7 @@ export const ClusterTypes = {
   placementCenter: 'PLACEMENT_CENTER',
   journalServer: 'JOURNAL_SERVER',
   mqttBroker: 'MQTT_BROKER',
+  kafkaBroker: 'KAFKA_BROKER',
 } as const satisfies Record<string, ClusterTypeName>;
 
 /**

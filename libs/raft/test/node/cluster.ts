@@ -1,13 +1,11 @@
 // Starts RaftNodes over real gRPC (loopback, ports from 0) and RocksDB (temp dirs) for the RaftNode tests.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger, RocksDbEngine } from '@robustmq/common';
 import { RaftNode, type RaftNodeOptions } from '../../src/node/index.js';
 import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
 import { GrpcRaftTransport } from '../../src/transport/index.js';
 import type { NodeId } from '../../src/types.js';
 import { KvApp } from './kv-app.js';
+import { tempDir, removeDir } from '@robustmq/testing';
 
 export interface Member {
   id: NodeId;
@@ -67,7 +65,7 @@ export class TestCluster {
       port = await transport.listen(`127.0.0.1:${home?.port ?? 0}`);
     }
     if (!home) {
-      home = { dir: mkdtempSync(join(tmpdir(), `raft-node-${id}-`)), port: port! };
+      home = { dir: tempDir(`raft-node-${id}`), port: port! };
       this.homes.set(id, home);
     }
     const engine = await RocksDbEngine.open(home.dir);
@@ -146,6 +144,6 @@ export class TestCluster {
 
   async close(): Promise<void> {
     for (const id of [...this.members.keys()]) await this.kill(id);
-    for (const h of this.homes.values()) rmSync(h.dir, { recursive: true, force: true });
+    for (const h of this.homes.values()) removeDir(h.dir);
   }
 }

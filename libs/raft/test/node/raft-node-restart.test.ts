@@ -1,10 +1,8 @@
 // RaftNode restart edge cases on one node with a real RocksDB: an application that is durably ahead of the commit
 // index on disk (commit-only writes are not fsynced) must not see entries twice.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger, RocksDbEngine } from '@robustmq/common';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir, removeDir } from '@robustmq/testing';
 import { encodeAppPayload } from '../../src/node/payload.js';
 import { RaftNode } from '../../src/node/index.js';
 import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
@@ -28,11 +26,11 @@ describe('RaftNode restart', () => {
   afterEach(async () => {
     await node?.stop();
     await engine?.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
 
   it('skips entries the application applied beyond the durable commit index', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'raft-restart-'));
+    dir = tempDir('raft-restart');
     engine = await RocksDbEngine.open(dir);
     const storage = await RocksDbRaftStorage.open(engine, 'g');
     await storage.bootstrap({ voters: [1], learners: [] });

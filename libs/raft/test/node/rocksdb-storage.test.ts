@@ -1,9 +1,7 @@
 // RocksDbRaftStorage against a real RocksDB: what persist()/compact() write is exactly what open() reads back.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RocksDbEngine } from '@robustmq/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir, removeDir } from '@robustmq/testing';
 import { RaftStorageError } from '../../src/errors.js';
 import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
 import type { Entry, Snapshot } from '../../src/types.js';
@@ -36,12 +34,12 @@ describe('RocksDbRaftStorage', () => {
   let engine: RocksDbEngine;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'raft-storage-'));
+    dir = tempDir('raft-storage');
     engine = await RocksDbEngine.open(dir);
   });
   afterEach(async () => {
     await engine.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
 
   async function reopen(st: RocksDbRaftStorage, group = 'g1'): Promise<RocksDbRaftStorage> {

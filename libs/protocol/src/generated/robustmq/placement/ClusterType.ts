@@ -8,6 +8,7 @@ export const ClusterType = {
   PLACEMENT_CENTER: 'PLACEMENT_CENTER',
   JOURNAL_SERVER: 'JOURNAL_SERVER',
   MQTT_BROKER: 'MQTT_BROKER',
+  KAFKA_BROKER: 'KAFKA_BROKER',
 } as const;
 
 /**
@@ -22,6 +23,8 @@ export type ClusterType =
   | 2
   | 'MQTT_BROKER'
   | 3
+  | 'KAFKA_BROKER'
+  | 4
 
 /**
  * The kind of service a node runs; one node id space per cluster type.

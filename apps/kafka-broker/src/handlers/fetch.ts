@@ -1,0 +1,115 @@
+// Fetch: records from each asked-for partition, returned as one uncompressed record batch v2 per partition, within the
+// request's max_bytes and each partition's partition_max_bytes (at least one record, KIP-74). When the first pass
+// finds fewer than min_bytes, the broker waits up to max_wait_ms (capped by `[kafka] max_fetch_wait_ms`) on the
+// journal's long poll of every partition that had nothing, and answers as soon as one of them gets records.
+// Fetch sessions (KIP-227) are not kept: every request is a full fetch (session id 0), which clients accept.
+import { ApiKey, ErrorCode, encodeBatch, type FetchPartitionResponseData, type FetchRequestData } from '@robustmq/protocol/kafka';
+import { kafkaCodeOf, type ReadResult } from '../topics/partition-store.js';
+import { toKafkaRecord } from '../topics/record-mapping.js';
+import type { ApiHandler, BrokerContext } from './context.js';
+
+const EMPTY = Buffer.alloc(0);
+
+interface Wanted {
+  topic: string;
+  partition: number;
+  offset: number;
+  maxBytes: number;
+  result: FetchPartitionResponseData | undefined;
+}
+
+function answer(w: Wanted, errorCode: number, read?: ReadResult, records: Buffer | null = null): FetchPartitionResponseData {
+  return {
+    partitionIndex: w.partition,
+    errorCode,
+    highWatermark: read?.highWatermark ?? -1,
+    lastStableOffset: read?.highWatermark ?? -1,
+    logStartOffset: read?.logStartOffset ?? -1,
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records,
+  };
+}
+
+async function readOne(ctx: BrokerContext, w: Wanted, budget: number, waitMs: number): Promise<{ result: FetchPartitionResponseData; bytes: number; count: number }> {
+  try {
+    const read = await ctx.partitions.read(w.topic, w.partition, w.offset, Math.max(1, Math.min(w.maxBytes, budget)), waitMs);
+    if (read.records.length === 0) return { result: answer(w, ErrorCode.NONE, read, EMPTY), bytes: 0, count: 0 };
+    const batch = encodeBatch({
+      baseOffset: read.records[0]!.offset,
+      partitionLeaderEpoch: 0,
+      records: read.records.map((stored) => {
+        const rec = toKafkaRecord(stored);
+        return { timestamp: rec.timestamp, key: rec.key, value: rec.value, headers: rec.headers, offsetDelta: rec.offset - read.records[0]!.offset };
+      }),
+    });
+    return { result: answer(w, ErrorCode.NONE, read, batch), bytes: batch.length, count: read.records.length };
+  } catch (err) {
+    const code = kafkaCodeOf(err);
+    if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.logger.warn({ err, topic: w.topic, partition: w.partition }, 'kafka fetch failed');
+    return { result: answer(w, code), bytes: 0, count: 0 };
+  }
+}
+
+export const fetch: ApiHandler = {
+  apiKey: ApiKey.Fetch,
+  // v4 is the first that carries record batches v2
+  minVersion: 4,
+  maxVersion: 12,
+  async handle(ctx, _conn, body) {
+    const request = body as unknown as FetchRequestData;
+    const wanted: Wanted[] = request.topics.flatMap((t) =>
+      t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.fetchOffset, maxBytes: p.partitionMaxBytes, result: undefined })),
+    );
+    let budget = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff;
+    let total = 0;
+    let records = 0;
+    const take = (w: Wanted, r: { result: FetchPartitionResponseData; bytes: number; count: number }) => {
+      w.result = r.result;
+      budget -= r.bytes;
+      total += r.bytes;
+      records += r.count;
+    };
+    // first pass: whatever is there now, partitions in request order (KIP-74: the budget goes to the first ones)
+    for (const w of wanted) {
+      if (budget <= 0 && total > 0) {
+        // out of budget: no records this time, but the true watermark (a consumer must not think it caught up)
+        try {
+          const { start, next } = await ctx.partitions.offsets(w.topic, w.partition);
+          w.result = answer(w, ErrorCode.NONE, { records: [], highWatermark: next, logStartOffset: start }, EMPTY);
+        } catch (err) {
+          w.result = answer(w, kafkaCodeOf(err));
+        }
+        continue;
+      }
+      take(w, await readOne(ctx, w, budget, 0));
+    }
+    const waitMs = Math.min(Math.max(0, request.maxWaitMs), ctx.config.kafka.max_fetch_wait_ms);
+    const empty = wanted.filter((w) => w.result!.errorCode === ErrorCode.NONE && !w.result!.records?.length);
+    if (total < Math.max(1, request.minBytes) && waitMs > 0 && empty.length > 0) {
+      // long poll: the first partition that gets records answers the request (the others' polls end on their own)
+      const polls = empty.map((w) => readOne(ctx, w, budget, waitMs).then((r) => ({ w, r })));
+      const first = await Promise.race(polls);
+      if (first.r.count > 0 || first.r.result.errorCode !== ErrorCode.NONE) take(first.w, first.r);
+      else {
+        // timed out (all polls share the deadline): collect what the others found meanwhile
+        for (const { w, r } of await Promise.all(polls)) if (r.count > 0 && budget > 0) take(w, r);
+      }
+    }
+    ctx.stats.fetchedRecords += records;
+    ctx.stats.fetchedBytes += total;
+    const byTopic = new Map<string, FetchPartitionResponseData[]>();
+    for (const w of wanted) {
+      let list = byTopic.get(w.topic);
+      if (!list) byTopic.set(w.topic, (list = []));
+      // an empty partition answers an empty record set, not null: Kafka does, and kafka-python cannot read a null one
+      list.push(w.result!.records === null ? { ...w.result!, records: Buffer.alloc(0) } : w.result!);
+    }
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      sessionId: 0,
+      responses: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+    };
+  },
+};

@@ -1,0 +1,51 @@
+// DescribeGroups, ListGroups and DeleteGroups: what admin tools (kafka-consumer-groups, kcat -L, kafkajs admin) ask
+// of the group coordinator. A broker describes and lists the groups it coordinates, as Kafka brokers do (an admin
+// client asks each broker).
+import { ApiKey } from '@robustmq/protocol/kafka';
+import type { ApiHandler } from './context.js';
+
+export const describeGroups: ApiHandler = {
+  apiKey: ApiKey.DescribeGroups,
+  minVersion: 0,
+  maxVersion: 5,
+  async handle(ctx, _conn, body) {
+    const groups = ctx.groups.describeGroups(body.groups as string[]).map((g) => ({
+      errorCode: g.errorCode,
+      groupId: g.groupId,
+      groupState: g.groupState,
+      protocolType: g.protocolType,
+      protocolData: g.protocolData,
+      members: g.members.map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        memberMetadata: m.metadata,
+        memberAssignment: m.assignment,
+      })),
+      authorizedOperations: -2147483648,
+    }));
+    return { throttleTimeMs: 0, groups };
+  },
+};
+
+export const listGroups: ApiHandler = {
+  apiKey: ApiKey.ListGroups,
+  minVersion: 0,
+  maxVersion: 4,
+  async handle(ctx, _conn, body) {
+    const groups = await ctx.groups.listGroups((body.statesFilter as string[] | undefined) ?? []);
+    return { throttleTimeMs: 0, errorCode: 0, groups };
+  },
+};
+
+export const deleteGroups: ApiHandler = {
+  apiKey: ApiKey.DeleteGroups,
+  minVersion: 0,
+  maxVersion: 2,
+  async handle(ctx, _conn, body) {
+    const names = body.groupsNames as string[];
+    const results = await Promise.all(names.map(async (groupId) => ({ groupId, errorCode: await ctx.groups.deleteGroup(groupId) })));
+    return { throttleTimeMs: 0, results };
+  },
+};

@@ -1,0 +1,58 @@
+// OffsetCommit and OffsetFetch: consumer groups' committed offsets, kept in placement by the group coordinator
+// (group/offset-store.ts). OffsetFetch v8 asks for several groups at once (KIP-709); a null topic list (v2+) asks for
+// every partition the group has committed.
+import { ApiKey, ErrorCode } from '@robustmq/protocol/kafka';
+import type { CommitPartition, OffsetFetchResponse } from '../group/types.js';
+import type { ApiHandler, BrokerContext } from './context.js';
+
+export const offsetCommit: ApiHandler = {
+  apiKey: ApiKey.OffsetCommit,
+  minVersion: 0,
+  maxVersion: 8,
+  async handle(ctx, _conn, body, header) {
+    const v = header.apiVersion;
+    const topics = body.topics as { name: string; partitions: (CommitPartition & { committedOffset: number })[] }[];
+    const answer = await ctx.groups.offsetCommit({
+      groupId: body.groupId as string,
+      // v0 commits outside group management
+      generationId: v === 0 ? -1 : (body.generationId as number),
+      memberId: v === 0 ? '' : (body.memberId as string),
+      groupInstanceId: (body.groupInstanceId as string | null) ?? null,
+      topics: topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({
+          partitionIndex: p.partitionIndex,
+          committedOffset: p.committedOffset,
+          committedLeaderEpoch: p.committedLeaderEpoch ?? -1,
+          committedMetadata: p.committedMetadata ?? null,
+        })),
+      })),
+    });
+    return { throttleTimeMs: 0, topics: answer.topics };
+  },
+};
+
+type TopicsAsked = { name: string; partitionIndexes: number[] }[] | null;
+
+function fetchOne(ctx: BrokerContext, groupId: string, topics: TopicsAsked): Promise<OffsetFetchResponse> {
+  return ctx.groups.offsetFetch({ groupId, topics });
+}
+
+export const offsetFetch: ApiHandler = {
+  apiKey: ApiKey.OffsetFetch,
+  minVersion: 0,
+  maxVersion: 8,
+  async handle(ctx, _conn, body, header) {
+    if (header.apiVersion >= 8) {
+      const groups = body.groups as { groupId: string; topics: TopicsAsked }[];
+      const answers = await Promise.all(groups.map((g) => fetchOne(ctx, g.groupId, g.topics)));
+      return {
+        throttleTimeMs: 0,
+        groups: groups.map((g, i) => ({ groupId: g.groupId, topics: answers[i]!.topics, errorCode: answers[i]!.errorCode })),
+      };
+    }
+    const answer = await fetchOne(ctx, body.groupId as string, body.topics as TopicsAsked);
+    // v0/v1 have no top-level error: a group-level one goes to every partition (the answer's partitions carry it)
+    return { throttleTimeMs: 0, topics: answer.topics, errorCode: header.apiVersion >= 2 ? answer.errorCode : ErrorCode.NONE };
+  },
+};

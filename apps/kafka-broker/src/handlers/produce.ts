@@ -1,0 +1,145 @@
+// Produce: each partition's record batches are checked (CRC-32C, structure, decompressed within
+// `[kafka] max_uncompressed_batch_bytes`) and appended to the partition's journal shard; the answer waits until the
+// journal has them durable at the shard's acks (storage.journal_acks). acks=0 gets no answer, as in Kafka; acks=1 and
+// acks=-1 both wait for the journal's acks, which are never weaker than the client asked for with the default "all".
+import {
+  ApiKey,
+  CorruptRecordError,
+  ErrorCode,
+  KafkaDecodeError,
+  UnavailableCodecError,
+  UnsupportedMagicError,
+  decodeBatches,
+  type ProducePartitionResponseData,
+  type ProduceRequestData,
+  type RecordBatch,
+} from '@robustmq/protocol/kafka';
+import type { AppendRecord } from '@robustmq/storage-adapter';
+import { kafkaCodeOf } from '../topics/partition-store.js';
+import { tagBatch } from '../producer/producer-log.js';
+import { toAppendRecord } from '../topics/record-mapping.js';
+import type { ApiHandler, BrokerContext } from './context.js';
+
+function decodeErrorCode(err: unknown): number {
+  if (err instanceof CorruptRecordError) return ErrorCode.CORRUPT_MESSAGE;
+  if (err instanceof UnsupportedMagicError) return ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT;
+  if (err instanceof UnavailableCodecError) return ErrorCode.UNSUPPORTED_COMPRESSION_TYPE;
+  if (err instanceof KafkaDecodeError) return ErrorCode.CORRUPT_MESSAGE;
+  throw err;
+}
+
+/** the storage records of a partition's batches. */
+export function appendRecordsOf(batches: RecordBatch[], logAppendTime: boolean, now: number): AppendRecord[] {
+  const out: AppendRecord[] = [];
+  for (const batch of batches) {
+    const appendTime = logAppendTime || batch.timestampType === 1;
+    for (const rec of batch.records) out.push(toAppendRecord(rec, appendTime || rec.timestamp < 0 ? now : rec.timestamp));
+  }
+  return out;
+}
+
+function partitionAnswer(index: number, errorCode: number, baseOffset = -1, errorMessage: string | null = null): ProducePartitionResponseData {
+  return { index, errorCode, baseOffset, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage };
+}
+
+export const produce: ApiHandler = {
+  apiKey: ApiKey.Produce,
+  // v3 is the first with record batches v2, the only message format stored here
+  minVersion: 3,
+  maxVersion: 9,
+  async handle(ctx, conn, body) {
+    const request = body as unknown as ProduceRequestData;
+    const acks = request.acks;
+    // appends of this connection are issued in request order (a producer's pipelined requests keep their order)
+    const previousTurn = conn.produceTurn;
+    let releaseTurn!: () => void;
+    conn.produceTurn = new Promise<void>((resolve) => (releaseTurn = resolve));
+    const pending: Promise<ProducePartitionResponseData>[][] = [];
+    try {
+      await previousTurn;
+      for (const topic of request.topicData) {
+        const answers: Promise<ProducePartitionResponseData>[] = [];
+        pending.push(answers);
+        for (const part of topic.partitionData) {
+          answers.push(producePartition(ctx, acks, topic.name, part.index, part.records));
+        }
+      }
+    } finally {
+      releaseTurn();
+    }
+    const responses = await Promise.all(
+      request.topicData.map(async (topic, i) => ({ name: topic.name, partitionResponses: await Promise.all(pending[i]!) })),
+    );
+    if (acks === 0) return undefined;
+    return { responses, throttleTimeMs: 0 };
+  },
+};
+
+/** Validates and starts the append of one partition's records synchronously up to the storage call. */
+function producePartition(ctx: BrokerContext, acks: number, topic: string, partition: number, data: Buffer | null): Promise<ProducePartitionResponseData> {
+  if (acks !== 0 && acks !== 1 && acks !== -1) {
+    return Promise.resolve(partitionAnswer(partition, ErrorCode.INVALID_REQUIRED_ACKS, -1, `acks must be -1, 0 or 1, got ${acks}`));
+  }
+  let batches: RecordBatch[];
+  try {
+    if (!data || data.length === 0) throw new KafkaDecodeError('no records');
+    batches = decodeBatches(data, { maxUncompressedBytes: ctx.config.kafka.max_uncompressed_batch_bytes });
+    if (batches.length === 0 || batches.every((b) => b.records.length === 0)) throw new KafkaDecodeError('no records');
+  } catch (err) {
+    return Promise.resolve(partitionAnswer(partition, decodeErrorCode(err), -1, (err as Error).message));
+  }
+  if (batches.some((b) => b.producerId >= 0)) return produceIdempotent(ctx, topic, partition, batches);
+  const records = appendRecordsOf(batches, false, Date.now());
+  let bytes = 0;
+  for (const r of records) bytes += r.payload.length;
+  return ctx.partitions.append(topic, partition, records).then(
+    (baseOffset) => {
+      ctx.stats.producedRecords += records.length;
+      ctx.stats.producedBytes += bytes;
+      return partitionAnswer(partition, ErrorCode.NONE, baseOffset);
+    },
+    (err: unknown) => {
+      const code = kafkaCodeOf(err);
+      if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.logger.warn({ err, topic, partition }, 'kafka produce failed');
+      return partitionAnswer(partition, code, -1, (err as Error).message);
+    },
+  );
+}
+
+/**
+ * Batches of an idempotent producer (producer id >= 0, KIP-98): each one's sequence is checked against what the
+ * partition has stored (producer/producer-state.ts) before it is appended — a retry of a stored batch is answered
+ * with its first offset and not stored again — and its first record is tagged with its producer fields, from which
+ * the state is rebuilt after a restart (producer/producer-log.ts).
+ */
+async function produceIdempotent(ctx: BrokerContext, topic: string, partition: number, batches: RecordBatch[]): Promise<ProducePartitionResponseData> {
+  const key = `${topic}/${partition}`;
+  // another broker may have led this partition meanwhile: judge against the log, not what this broker remembers
+  if (ctx.directory.leaderOf(topic, partition) !== ctx.config.node.id) ctx.idempotence.forget(key);
+  let baseOffset = -1;
+  for (const batch of batches) {
+    const identity = { producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence, recordCount: batch.lastOffsetDelta + 1 };
+    const records = appendRecordsOf([batch], false, Date.now());
+    if (records.length === 0) continue;
+    tagBatch(records, identity);
+    let result;
+    try {
+      result = await ctx.idempotence.append(key, identity, () => ctx.partitions.append(topic, partition, records));
+    } catch (err) {
+      const code = kafkaCodeOf(err);
+      if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.logger.warn({ err, topic, partition }, 'kafka produce failed');
+      return partitionAnswer(partition, code, -1, (err as Error).message);
+    }
+    if (result.errorCode !== ErrorCode.NONE) {
+      ctx.stats.sequenceErrors++;
+      return partitionAnswer(partition, result.errorCode, -1, result.message ?? null);
+    }
+    if (result.duplicate) ctx.stats.duplicateBatches++;
+    else {
+      ctx.stats.producedRecords += records.length;
+      for (const r of records) ctx.stats.producedBytes += r.payload.length;
+    }
+    if (baseOffset < 0) baseOffset = result.baseOffset;
+  }
+  return partitionAnswer(partition, ErrorCode.NONE, baseOffset);
+}
