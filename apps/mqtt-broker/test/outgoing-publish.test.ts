@@ -65,4 +65,26 @@ describe('OutgoingPublish', () => {
       }
     }
   });
+
+  it('sends a PUBLISH on as received where the variant is the publisher\'s own, and encodes every other variant', () => {
+    for (const v5 of [false, true]) {
+      const payload = Buffer.from('on as received');
+      const wire = encodePacket({ cmd: 'publish', topic: 'a/b', payload, qos: 1, messageId: 77, retain: true, dup: false }, v5 ? 5 : 4);
+      const received = new OutgoingPublish('a/b', payload, 1, true, undefined);
+      received.adoptWire(wire, v5);
+      expect(received.bytes(v5, 1, true)).toBe(wire);
+      const fresh = new OutgoingPublish('a/b', payload, 1, true, undefined);
+      for (const [qos, retain] of [[1, false], [0, false], [0, true]] as const) {
+        expect(received.bytes(v5, qos, retain).equals(fresh.bytes(v5, qos, retain))).toBe(true);
+      }
+      expect(received.bytes(!v5, 1, true).equals(fresh.bytes(!v5, 1, true))).toBe(true);
+      // a resend (DUP) is not what subscribers get: encoded anew
+      const dup = Buffer.from(wire);
+      dup[0] = dup[0]! | 0x08;
+      const resent = new OutgoingPublish('a/b', payload, 1, true, undefined);
+      resent.adoptWire(dup, v5);
+      expect(resent.bytes(v5, 1, true).equals(fresh.bytes(v5, 1, true))).toBe(true);
+      expect(decode(withPacketId(received.bytes(v5, 1, true), 9), v5 ? 5 : 4)).toMatchObject({ topic: 'a/b', qos: 1, retain: true, dup: false, messageId: 9 });
+    }
+  });
 });

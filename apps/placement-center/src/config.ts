@@ -52,6 +52,9 @@ export const placementCenterConfigSchema = z.strictObject({
     /** where the Raft log lives: "segment" (append-only files in <data_dir>/raft-wal), "rocksdb" (the older log in
      * <data_dir>/raft-log), or "auto": the store a data dir already has, the segment log for a new one. */
     raft_log_store: z.enum(['auto', 'segment', 'rocksdb']).default('auto'),
+    /** where the segment log's fdatasync runs: "pool" on libuv's thread pool (one hand-off per write; the main thread
+     * keeps serving meanwhile) or "inline" on the main thread (no hand-off; the member stalls for each flush). */
+    raft_log_flush: z.enum(['inline', 'pool']).default('pool'),
     ...clusterAuthKeys(),
   }),
   /** the web console (docs/console.md), served on the HTTP port at `/`. */

@@ -85,7 +85,7 @@ export async function startPlacementCenter(
   let raftNode: RaftNode | undefined;
   let raftLog: OpenedRaftLog | undefined;
   if (raftMode) {
-    raftLog = await openRaftLogStore(config.node.data_dir, engine, config.cluster.raft_log_store, logger);
+    raftLog = await openRaftLogStore(config.node.data_dir, engine, config.cluster.raft_log_store, logger, config.cluster.raft_log_flush);
     const storage = raftLog.storage;
     const transport = new GrpcRaftTransport({
       selfId: config.node.id,

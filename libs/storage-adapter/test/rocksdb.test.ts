@@ -4,6 +4,7 @@ import { RocksDbEngine, type BatchOp, type KvEngine, type WriteOptions } from '@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, removeDir } from '@robustmq/testing';
 import { runStorageConformance } from '../src/testing/conformance-suite.js';
+import { expectAppendsCoalesced } from '../src/testing/group-commit-check.js';
 import { RocksDbStorageAdapter } from '../src/rocksdb-adapter.js';
 import { encodeRecord } from '@robustmq/protocol/journal';
 import { readBe64, recordKey, recordPrefix } from '../src/rocksdb-keys.js';
@@ -90,17 +91,7 @@ describe('RocksDbStorageAdapter specifics', () => {
   it('coalesces concurrent appends into shared synced batches (group commit)', async () => {
     const adapter = await RocksDbStorageAdapter.open(dir);
     try {
-      await adapter.createShard('s');
-      const before = adapter.groupCommitStats;
-      const offsets = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => adapter.append('s', [{ payload: Buffer.from(`r${i}`) }])),
-      );
-      expect(offsets.flat().sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-      const after = adapter.groupCommitStats;
-      expect(after.writes - before.writes).toBe(50);
-      // issued in one tick, so they share the first batch
-      expect(after.batches - before.batches).toBe(1);
-      expect(after.largestBatch).toBe(50);
+      await expectAppendsCoalesced(adapter);
     } finally {
       await adapter.close();
     }

@@ -6,7 +6,7 @@
 // socket takes; QoS 1 publishers keep a window of unacknowledged messages, publishing the next one as each PUBACK
 // comes back.
 import mqtt, { type MqttClient } from 'mqtt';
-import { snapshot, watchedSleep, windowCpu } from './measure-window.js';
+import { measureDelivery } from './measure-window.js';
 import { BENCH_TOPIC } from './mqtt-packets.js';
 import { UnsupportedError } from './unsupported-error.js';
 import type { OrdinaryJob, ThroughputResult } from './worker-protocol.js';
@@ -134,41 +134,18 @@ export async function runOrdinary(job: OrdinaryJob, progress: (text: string) => 
     }
 
     const publishers = pubClients.map((c) => new OrdinaryPublisher(c, payload, job.qos, job.inflightWindow));
-    const sentNow = () => publishers.reduce((sum, p) => sum + p.sent, 0);
-    let lastDelivered = delivered;
-    let lastDeliveryAt = performance.now();
-    const stalled = (): string | null => {
-      const closed = clients.find((c) => !c.connected);
-      if (closed) return `a load connection ended (${closed.options.clientId})`;
-      const now = performance.now();
-      if (delivered !== lastDelivered) {
-        lastDelivered = delivered;
-        lastDeliveryAt = now;
-      } else if (now - lastDeliveryAt > job.replyTimeoutMs) {
-        return `stalled: the subscriber received nothing for ${job.replyTimeoutMs} ms`;
-      }
-      return null;
-    };
-
-    for (const p of publishers) p.start();
-    if (job.warmupMs > 0) {
-      progress(`warming up ${job.warmupMs / 1000} s`);
-      await watchedSleep(job.warmupMs, stalled);
-    }
-    const start = snapshot(job.brokerPid);
-    const delivered0 = delivered;
-    const sent0 = sentNow();
-    progress(`measuring ${job.durationMs / 1000} s`);
-    await watchedSleep(job.durationMs, stalled);
-    const end = snapshot(job.brokerPid);
-    const result: ThroughputResult = {
-      kind: 'throughput',
-      delivered: delivered - delivered0,
-      sent: sentNow() - sent0,
-      ...windowCpu(start, end),
-    };
-    for (const p of publishers) p.stop();
-    return result;
+    return await measureDelivery(
+      job,
+      {
+        publishers,
+        delivered: () => delivered,
+        lostConnection: () => {
+          const closed = clients.find((c) => !c.connected);
+          return closed ? `a load connection ended (${closed.options.clientId})` : null;
+        },
+      },
+      progress,
+    );
   } finally {
     for (const c of clients) c.end(true);
   }

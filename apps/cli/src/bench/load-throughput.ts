@@ -2,7 +2,7 @@
 // path works (and, for QoS 1, that the broker answers PUBACK), the publishers run flat out; the subscriber's count
 // and both processes' CPU time are sampled at the start and end of the measured window that follows the warm-up.
 import { PacketType, afterTopic, publishQos } from './frame-reader.js';
-import { snapshot, watchedSleep, windowCpu } from './measure-window.js';
+import { measureDelivery } from './measure-window.js';
 import { BENCH_TOPIC, publishTemplate, pubackBatch } from './mqtt-packets.js';
 import { Qos0Publisher, Qos1Publisher, type Publisher } from './publishers.js';
 import { NoReplyError, RawMqttClient } from './raw-mqtt-client.js';
@@ -133,41 +133,18 @@ export async function runThroughput(
         ? new Qos1Publisher(client, template, job.inflightWindow, job.perPacketWrites)
         : new Qos0Publisher(client, template, job.perPacketWrites),
     );
-    const sentNow = () => publishers.reduce((sum, p) => sum + p.sent, 0);
-    let lastDelivered = counter.delivered;
-    let lastDeliveryAt = performance.now();
-    const stalled = (): string | null => {
-      const closed = clients.find((c) => c.closedReason);
-      if (closed) return `a load connection ended: ${closed.closedReason}`;
-      const now = performance.now();
-      if (counter.delivered !== lastDelivered) {
-        lastDelivered = counter.delivered;
-        lastDeliveryAt = now;
-      } else if (now - lastDeliveryAt > job.replyTimeoutMs) {
-        return `stalled: the subscriber received nothing for ${job.replyTimeoutMs} ms`;
-      }
-      return null;
-    };
-
-    for (const p of publishers) p.start();
-    if (job.warmupMs > 0) {
-      progress(`warming up ${job.warmupMs / 1000} s`);
-      await watchedSleep(job.warmupMs, stalled);
-    }
-    const start = snapshot(job.brokerPid);
-    const delivered0 = counter.delivered;
-    const sent0 = sentNow();
-    progress(`measuring ${job.durationMs / 1000} s`);
-    await watchedSleep(job.durationMs, stalled);
-    const end = snapshot(job.brokerPid);
-    const result: ThroughputResult = {
-      kind: 'throughput',
-      delivered: counter.delivered - delivered0,
-      sent: sentNow() - sent0,
-      ...windowCpu(start, end),
-    };
-    for (const p of publishers) p.stop();
-    return result;
+    return await measureDelivery(
+      job,
+      {
+        publishers,
+        delivered: () => counter.delivered,
+        lostConnection: () => {
+          const closed = clients.find((c) => c.closedReason);
+          return closed ? `a load connection ended: ${closed.closedReason}` : null;
+        },
+      },
+      progress,
+    );
   } finally {
     for (const c of clients) c.close();
   }

@@ -195,10 +195,13 @@ export function renderReport(
     '',
     ...options.brokers.map((b) => `- ${BROKER_SETUP_NOTES[b](options.robustmqStorage)}`),
     '- every measurement starts a fresh broker; runs alternate between brokers; each cell is the median over runs',
-    options.perPacketWrites
-      ? '- throughput load like a real client: every PUBLISH is a socket write of its own (`--per-packet-writes`)'
-      : '- throughput load: QoS 0 PUBLISHes 64 per socket write, QoS 1 refilled a quarter window per write',
   ];
+  if (options.scenarios.includes('throughput'))
+    sections.push(
+      options.perPacketWrites
+        ? '- throughput load like a real client: every PUBLISH is a socket write of its own (`--per-packet-writes`)'
+        : '- throughput load: QoS 0 PUBLISHes 64 per socket write, QoS 1 refilled a quarter window per write',
+    );
   if (options.scenarios.includes('throughput'))
     sections.push('', throughputSection(records, casesByScenario.throughput, options));
   if (options.scenarios.includes('ordinary'))

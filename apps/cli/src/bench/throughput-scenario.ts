@@ -9,15 +9,16 @@ export const PAYLOAD_BYTES = 64;
 export const INFLIGHT_WINDOW = 100;
 export const REPLY_TIMEOUT_MS = 5000;
 
-async function measure(
+/** The job of one throughput-shaped case: the raw client's pre-built batches ('throughput') or MQTT.js as
+ * applications use it ('ordinary'). */
+function throughputShapedJob(
+  kind: 'throughput' | 'ordinary',
   broker: { pid: number; port: number },
   options: MqttBenchOptions,
-  progress: (text: string) => void,
   qos: 0 | 1,
   publishers: number,
-): Promise<Outcome<Metrics>> {
-  const job: ThroughputJob = {
-    kind: 'throughput',
+): ThroughputJob | OrdinaryJob {
+  const job = {
     port: broker.port,
     brokerPid: broker.pid,
     qos,
@@ -27,9 +28,23 @@ async function measure(
     durationMs: options.durationS * 1000,
     inflightWindow: INFLIGHT_WINDOW,
     replyTimeoutMs: REPLY_TIMEOUT_MS,
-    perPacketWrites: options.perPacketWrites ?? false,
   };
-  return runThroughputJob(job, progress);
+  return kind === 'throughput' ? { ...job, kind, perPacketWrites: options.perPacketWrites ?? false } : { ...job, kind };
+}
+
+/** QoS 0 and QoS 1, 1 and 4 publishers → 1 subscriber, with the raw client or with MQTT.js. */
+export function throughputShapedCases(
+  kind: 'throughput' | 'ordinary',
+  name: (qos: 0 | 1, publishers: number) => { id: string; label: string },
+): BenchCase[] {
+  return ([0, 1] as const).flatMap((qos) =>
+    [1, 4].map((publishers) => ({
+      scenario: kind,
+      ...name(qos, publishers),
+      measure: (broker: { pid: number; port: number }, options: MqttBenchOptions, progress: (text: string) => void) =>
+        runThroughputJob(throughputShapedJob(kind, broker, options, qos, publishers), progress),
+    })),
+  );
 }
 
 /** Runs a throughput-shaped job (raw or MQTT.js clients) in a load worker and turns its counts into rates. */
@@ -57,15 +72,7 @@ export async function runThroughputJob(
   };
 }
 
-export const THROUGHPUT_CASES: BenchCase[] = ([0, 1] as const).flatMap((qos) =>
-  [1, 4].map((publishers) => ({
-    scenario: 'throughput' as const,
-    id: `qos${qos}-${publishers}pub`,
-    label: `QoS ${qos}, ${publishers} pub → 1 sub`,
-    measure: (
-      broker: { pid: number; port: number },
-      options: MqttBenchOptions,
-      progress: (text: string) => void,
-    ) => measure(broker, options, progress, qos, publishers),
-  })),
-);
+export const THROUGHPUT_CASES: BenchCase[] = throughputShapedCases('throughput', (qos, publishers) => ({
+  id: `qos${qos}-${publishers}pub`,
+  label: `QoS ${qos}, ${publishers} pub → 1 sub`,
+}));

@@ -87,12 +87,15 @@ export function usePaged<R>(
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
   const latest = useRef(0);
+  const searched = useRef('');
   const start = starts[starts.length - 1]!;
 
   useEffect(() => {
     const call = ++latest.current;
     setLoading(true);
-    // a search typed quickly asks once, after the typing stops
+    // a search typed quickly asks once, after the typing stops; paging and refreshing ask at once
+    const typing = search !== searched.current;
+    searched.current = search;
     const timer = setTimeout(() => {
       load(search, start).then(
         (a) => {
@@ -107,7 +110,7 @@ export function usePaged<R>(
           setLoading(false);
         },
       );
-    }, 200);
+    }, typing ? 200 : 0);
     return () => clearTimeout(timer);
   }, [search, start, tick]);
 

@@ -19,6 +19,8 @@ const READ_MAX_BYTES = 4 * 1024 * 1024;
 /** one long poll; also how long stop() may wait for a loop to notice. */
 const POLL_MS = 500;
 const RETRY_MS = 500;
+/** how often the Kafka topic's partition count is checked (CreatePartitions may add some). */
+const PARTITION_CHECK_MS = 2_000;
 
 export interface BridgeStats {
   mqttToKafka: number;
@@ -29,6 +31,11 @@ export interface BridgeStats {
 export class BridgeRunner {
   private stopped = false;
   private loops: Promise<void>[] = [];
+  /** the Kafka topic's partitions as last seen: the MQTT → Kafka partitioner spreads over them, and each has a
+   * Kafka → MQTT loop. */
+  private partitions = 0;
+  /** the pending pause()s, ended early by stop(). */
+  private readonly wakers = new Set<() => void>();
 
   constructor(
     readonly bridge: BridgeConfig,
@@ -41,21 +48,59 @@ export class BridgeRunner {
   ) {}
 
   start(): void {
-    this.loops.push(this.retrying('start', async () => {
-      await openMessageShard(this.mqtt, 0);
-      const partitions = await this.kafka.ensureTopic(this.bridge.kafkaTopic, this.bridge.partitions);
-      const loops: Promise<void>[] = [];
-      if (this.bridge.direction !== 'kafka-to-mqtt') loops.push(this.retrying('mqtt-to-kafka', () => this.mqttToKafka(partitions)));
-      if (this.bridge.direction !== 'mqtt-to-kafka') {
-        for (let p = 0; p < partitions; p++) loops.push(this.retrying(`kafka-to-mqtt partition ${p}`, () => this.kafkaToMqtt(p)));
-      }
-      await Promise.all(loops);
-    }));
+    this.loops.push(
+      this.retrying('start', async () => {
+        await openMessageShard(this.mqtt, 0);
+        this.grow(await this.kafka.ensureTopic(this.bridge.kafkaTopic, this.bridge.partitions));
+        if (this.bridge.direction !== 'kafka-to-mqtt') this.loops.push(this.retrying('mqtt-to-kafka', () => this.mqttToKafka()));
+        // partitions added later (CreatePartitions) get their own loop, and MQTT topics spread over them too
+        this.loops.push(
+          this.retrying('partition check', async () => {
+            while (!this.stopped) {
+              await this.pause(PARTITION_CHECK_MS);
+              if (!this.stopped) this.grow(await this.kafka.ensureTopic(this.bridge.kafkaTopic, this.bridge.partitions));
+            }
+          }),
+        );
+      }),
+    );
+  }
+
+  /** takes note of the topic's partition count, starting a Kafka → MQTT loop for each new partition. */
+  private grow(count: number): void {
+    // a partition that appears while the bridge runs is copied from its start: all of it is newer than the bridge
+    const added = this.partitions > 0;
+    if (this.bridge.direction !== 'mqtt-to-kafka') {
+      for (let p = this.partitions; p < count; p++) this.loops.push(this.retrying(`kafka-to-mqtt partition ${p}`, () => this.kafkaToMqtt(p, added)));
+    }
+    this.partitions = Math.max(this.partitions, count);
+  }
+
+  /** waits ms, or less when the runner stops meanwhile. */
+  private pause(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      this.wakers.add(done);
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all(this.loops);
+    for (const wake of [...this.wakers]) wake();
+    // loops may be added while waiting (a partition appeared): wait until every one has ended
+    let waited = 0;
+    while (waited < this.loops.length) {
+      const batch = this.loops.slice(waited);
+      waited = this.loops.length;
+      await Promise.all(batch);
+    }
   }
 
   /** runs `body` until it returns or the runner stops, waiting RETRY_MS after each failure. */
@@ -68,12 +113,12 @@ export class BridgeRunner {
         if (this.stopped) return;
         this.stats.errors++;
         this.logger.warn({ err, bridge: this.bridge.name }, `kafka bridge ${what} failed; retrying`);
-        await new Promise((r) => setTimeout(r, RETRY_MS).unref());
+        await this.pause(RETRY_MS);
       }
     }
   }
 
-  private async mqttToKafka(partitions: number): Promise<void> {
+  private async mqttToKafka(): Promise<void> {
     const group = bridgeGroup(this.bridge.name);
     let position = await this.mqtt.fetchOffset(group, MESSAGE_SHARD);
     if (position === undefined) {
@@ -96,7 +141,7 @@ export class BridgeRunner {
         const message = recordToMessage(record);
         if (!message || message.publisher?.startsWith(BRIDGE_PUBLISHER_PREFIX) || !topicMatches(this.bridge.mqttFilter, message.topic)) continue;
         const kafkaRecord = mqttToKafkaRecord(message, this.bridge.name);
-        const partition = partitionForKey(kafkaRecord.key!, partitions);
+        const partition = partitionForKey(kafkaRecord.key!, this.partitions);
         let list = byPartition.get(partition);
         if (!list) byPartition.set(partition, (list = []));
         list.push(kafkaRecord);
@@ -108,12 +153,12 @@ export class BridgeRunner {
     }
   }
 
-  private async kafkaToMqtt(partition: number): Promise<void> {
+  private async kafkaToMqtt(partition: number, fromStart: boolean): Promise<void> {
     const group = bridgeGroup(this.bridge.name);
     const topic = this.bridge.kafkaTopic;
     let position = await this.kafka.fetchPosition(group, topic, partition);
     if (position === undefined) {
-      position = await this.kafka.endOffset(topic, partition);
+      position = fromStart ? 0 : await this.kafka.endOffset(topic, partition);
       await this.kafka.commitPosition(group, topic, partition, position);
     }
     while (!this.stopped) {

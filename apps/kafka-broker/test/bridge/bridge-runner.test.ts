@@ -11,7 +11,10 @@ import type { BridgeRecord, KafkaTopicAccess, StoredBridgeRecord } from '../../s
 import { partitionForKey } from '../../src/bridge/murmur2.js';
 
 /** Kafka partitions as shards of a StorageAdapter, each record's fields as JSON (enough for the loops under test). */
-function kafkaOn(storage: StorageAdapter): KafkaTopicAccess & { records(topic: string, partition: number): Promise<StoredBridgeRecord[]> } {
+function kafkaOn(storage: StorageAdapter): KafkaTopicAccess & {
+  records(topic: string, partition: number): Promise<StoredBridgeRecord[]>;
+  addPartitions(topic: string, count: number): Promise<void>;
+} {
   const shard = (topic: string, p: number) => `${topic}-${p}`;
   const toStored = (r: { offset: number; payload: Buffer }): StoredBridgeRecord => {
     const j = JSON.parse(r.payload.toString()) as { k: string | null; v: string | null; t: number; h: [string, string | null][] };
@@ -43,6 +46,11 @@ function kafkaOn(storage: StorageAdapter): KafkaTopicAccess & { records(topic: s
     commitPosition: (g: string, topic: string, p: number, o: number) => storage.commitOffset(g, shard(topic, p), o),
     fetchPosition: (g: string, topic: string, p: number) => storage.fetchOffset(g, shard(topic, p)),
     records: async (topic: string, p: number) => (await storage.read(shard(topic, p), 0, { maxRecords: 1000 })).map(toStored),
+    async addPartitions(topic: string, count: number) {
+      const n = partitions.get(topic)!;
+      for (let p = n; p < count; p++) await storage.createShard(shard(topic, p));
+      partitions.set(topic, count);
+    },
   };
   return access;
 }
@@ -102,6 +110,11 @@ describe('BridgeRunner', () => {
     await waitFor('the new message in Kafka', async () => (await kafka.records('sensors', p)).length === 3);
     await new Promise((r) => setTimeout(r, 300));
     expect(again.stats).toMatchObject({ mqttToKafka: 1, kafkaToMqtt: 0, errors: 0 });
+
+    // a partition added to the Kafka topic (CreatePartitions) is followed too, from its start
+    await kafka.addPartitions('sensors', 4);
+    await kafka.append('sensors', 3, [{ key: Buffer.from('sensors/p3'), value: Buffer.from('new partition'), timestamp: Date.now(), headers: [] }]);
+    await waitFor('the copy from partition 3', async () => (await copies()).some((m) => m!.topic === 'sensors/p3'));
     await again.stop();
   });
 });

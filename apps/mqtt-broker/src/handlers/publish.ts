@@ -6,7 +6,7 @@
 // write, and for a persistent session the QoS 2 packet id's marker, written before the append) is on disk. A failed write is never acknowledged: MQTT 5
 // clients get reason 0x80, 3.x clients a closed connection. QoS 2 packet ids are remembered until PUBREL so a
 // resent PUBLISH is not delivered twice.
-import type { IPublishPacket } from '@robustmq/protocol';
+import type { IPublishPacket, WirePublish } from '@robustmq/protocol';
 import type { AckSlot } from '../transport/ack-queue.js';
 import type { Connection } from '../transport/connection.js';
 import type { HandlerContext } from './context.js';
@@ -126,6 +126,9 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
   }
 
   const message = new OutgoingPublish(topic, payload, qos, packet.retain, properties, session.clientId);
+  // sent on as received where a subscriber's variant is the publisher's own (same topic: no alias, no rewrite)
+  const wire = (packet as WirePublish).wire;
+  if (wire !== undefined && topic === packet.topic) message.adoptWire(wire, v5);
   let marked: Promise<void> | undefined;
   if (qos === 2) {
     session.awaitingRelease.add(packetId);

@@ -43,6 +43,18 @@ export class OutgoingPublish {
     readonly timestamp: number = Date.now(),
   ) {}
 
+  /** Takes the PUBLISH as it was received (`wire`, from the codec's fast path: no properties) as this message's
+   * encoding for the publisher's protocol family, when its flags are the ones a subscriber of that variant gets (no
+   * DUP): the most common variant then costs no encoding at all. The caller vouches that topic and payload are the
+   * message's own (no alias, no rewrite). */
+  adoptWire(wire: Buffer, v5: boolean): void {
+    if (this.encodedIndex >= 0 || this.properties) return;
+    const retain = this.retain;
+    if (wire[0] !== (0x30 | (this.qos << 1) | (retain ? 1 : 0))) return;
+    this.encodedIndex = (v5 ? 6 : 0) + this.qos * 2 + (retain ? 1 : 0);
+    this.encodedFirst = wire;
+  }
+
   /** The PUBLISH bytes for one wire variant. For QoS > 0 they carry a placeholder packet id;
    * send `withPacketId(bytes, id)` instead. */
   bytes(v5: boolean, qos: QoS, retain: boolean): Buffer {

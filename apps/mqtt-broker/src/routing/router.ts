@@ -131,29 +131,39 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
   /** Once per subscriber even when several of its filters match, at the highest of their QoS (MQTT-3.3.4-2 / 5.0
    * §3.3.4), with every matching subscription's identifier (MQTT-3.3.4-3/-5). */
   route(message: OutgoingPublish): number {
-    const matches = this.matches;
     const messageQos = message.qos;
     const messageRetain = message.retain;
     const found = this.plainMatches(message.topic);
-    for (let i = 0; i < found.length; i += 2) {
-      const subscriber = found[i] as S;
-      const subscription = found[i + 1] as Subscription;
-      // MQTT-3.8.3-3: not to a connection with the publisher's client id (on whichever broker it was published)
-      if (subscription.noLocal && subscriber.clientId === message.publisher) continue;
-      const qos: QoS = subscription.qos < messageQos ? subscription.qos : messageQos;
-      const retain = subscription.retainAsPublished && messageRetain;
-      const id = subscription.identifier;
-      const match = matches.get(subscriber);
-      if (match === undefined) {
-        matches.set(subscriber, { qos, retain, ids: id === undefined ? undefined : [id] });
-        continue;
-      }
-      if (qos > match.qos) match.qos = qos;
-      if (retain) match.retain = true;
-      if (id !== undefined) (match.ids ??= []).push(id);
-    }
     let delivered = 0;
-    if (matches.size > 0) {
+    if (found.length === 2) {
+      // one subscription matches, the common case: nothing to merge
+      const subscriber = found[0] as S;
+      const subscription = found[1] as Subscription;
+      // MQTT-3.8.3-3: not to a connection with the publisher's client id (on whichever broker it was published)
+      if (!subscription.noLocal || subscriber.clientId !== message.publisher) {
+        const qos: QoS = subscription.qos < messageQos ? subscription.qos : messageQos;
+        const id = subscription.identifier;
+        const retain = subscription.retainAsPublished && messageRetain;
+        if (subscriber.deliver(message, qos, retain, id === undefined ? undefined : [id])) delivered++;
+      }
+    } else if (found.length > 0) {
+      const matches = this.matches;
+      for (let i = 0; i < found.length; i += 2) {
+        const subscriber = found[i] as S;
+        const subscription = found[i + 1] as Subscription;
+        if (subscription.noLocal && subscriber.clientId === message.publisher) continue;
+        const qos: QoS = subscription.qos < messageQos ? subscription.qos : messageQos;
+        const retain = subscription.retainAsPublished && messageRetain;
+        const id = subscription.identifier;
+        const match = matches.get(subscriber);
+        if (match === undefined) {
+          matches.set(subscriber, { qos, retain, ids: id === undefined ? undefined : [id] });
+          continue;
+        }
+        if (qos > match.qos) match.qos = qos;
+        if (retain) match.retain = true;
+        if (id !== undefined) (match.ids ??= []).push(id);
+      }
       for (const [subscriber, match] of matches) {
         if (subscriber.deliver(message, match.qos, match.retain, match.ids)) delivered++;
       }

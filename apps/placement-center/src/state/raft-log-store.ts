@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ConfigError, type KvEngine, type Logger, type RocksDbEngine } from '@robustmq/common';
 import type { RaftLogStore } from '@robustmq/raft/node';
 import { RocksDbRaftStorage } from '@robustmq/raft/rocksdb';
-import { SegmentLogStore } from '@robustmq/raft/segment';
+import { SegmentLogStore, type SegmentLogFlush } from '@robustmq/raft/segment';
 import { openRaftLogEngine, raftLogDir } from './raft-log-engine.js';
 import { RAFT_PREFIX } from './state-machine.js';
 
@@ -32,7 +32,13 @@ async function hasRocksDbLog(dataDir: string, state: KvEngine): Promise<boolean>
   return false;
 }
 
-export async function openRaftLogStore(dataDir: string, state: KvEngine, kind: RaftLogStoreKind, logger: Logger): Promise<OpenedRaftLog> {
+export async function openRaftLogStore(
+  dataDir: string,
+  state: KvEngine,
+  kind: RaftLogStoreKind,
+  logger: Logger,
+  flush: SegmentLogFlush = 'pool',
+): Promise<OpenedRaftLog> {
   const segmentExists = existsSync(segmentLogDir(dataDir));
   const rocksExists = await hasRocksDbLog(dataDir, state);
   if (segmentExists && rocksExists) {
@@ -48,7 +54,7 @@ export async function openRaftLogStore(dataDir: string, state: KvEngine, kind: R
     throw new ConfigError(`cluster.raft_log_store = "rocksdb", but ${dataDir} holds a segment Raft log (raft-wal/): set it to "segment" or "auto" to keep using that log`);
   }
   if (chosen === 'segment') {
-    const store = SegmentLogStore.open(segmentLogDir(dataDir));
+    const store = SegmentLogStore.open(segmentLogDir(dataDir), { flush });
     return { storage: store, kind: chosen, close: () => Promise.resolve(store.close()) };
   }
   if (kind === 'auto') logger.info('this data dir keeps its RocksDB Raft log (raft-log/); new data dirs get the segment log');

@@ -27,10 +27,11 @@ export type {
   QoS,
 } from 'mqtt-packet';
 
-import { decodeFastPacket } from './fast-packets.js';
+import { LastTopic, decodeFastPacket } from './fast-packets.js';
 import { validateMqttPacket, type MqttVersion, type MqttViolationKind } from './validate.js';
 
 export type { MqttVersion };
+export type { WirePublish } from './fast-packets.js';
 
 /** Why the codec gave up on a byte stream; the connection must be closed after any of these. */
 export class MqttCodecError extends Error {
@@ -74,6 +75,8 @@ export class MqttDecoder {
   /** the packet mqtt-packet is decoding, to describe its error. */
   private current: Buffer | undefined;
   private currentHeaderLength = 0;
+  /** the last PUBLISH topic, created with the first PUBLISH (an idle connection never has one) */
+  private lastTopic: LastTopic | undefined;
 
   constructor(private readonly options: MqttDecoderOptions) {
     this.parser = mqttPacket.parser({ protocolVersion: 4 }) as MqttDecoder['parser'];
@@ -132,7 +135,12 @@ export class MqttDecoder {
       this.fail(new MqttCodecError(violation.message, violation.reasonCode, violation.kind, type, level));
       return;
     }
-    const fast = type >= 3 && type <= 7 ? decodeFastPacket(packet, headerLength, type, version) : undefined;
+    const fast =
+      type === 3
+        ? decodeFastPacket(packet, headerLength, type, version, (this.lastTopic ??= new LastTopic()))
+        : type >= 4 && type <= 7
+          ? decodeFastPacket(packet, headerLength, type, version)
+          : undefined;
     if (fast !== undefined) {
       try {
         this.options.onPacket(fast);

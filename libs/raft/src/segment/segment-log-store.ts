@@ -1,6 +1,7 @@
-// The Raft log of its own (issue #19): append-only segment files written with one write() and one fdatasync() per
-// Ready from the calling thread — no RocksDB, no thread-pool hand-off per write. A write through RocksDB crossed
-// the libuv pool (two wake-ups) and RocksDB's own WAL; this is the WAL alone, as etcd's wal package keeps it.
+// The Raft log of its own (issue #19): append-only segment files, one record per Ready written by the calling thread
+// and one fdatasync() — on the calling thread (flush "inline", no hand-off at all) or on the libuv pool (flush
+// "pool", one hand-off per Ready, never per entry). No RocksDB in the write path: a write through RocksDB paid for
+// its memtable and its own WAL too; this is the WAL alone, as etcd's wal package keeps it.
 //
 // Layout of `dir`:
 //   snapshot                 the latest snapshot: magic, meta length, CRC-32 of the rest, JSON meta, data
@@ -32,6 +33,8 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { fdatasync as fdatasyncCallback } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { RaftStorageError } from '../errors.js';
@@ -44,6 +47,8 @@ import { isEmptyHardState, type ConfState, type Entry, type HardState, type Snap
 export interface SegmentLogIo {
   write(fd: number, data: Buffer, position: number): void;
   fdatasync(fd: number): void;
+  /** The same on the libuv thread pool (flush = "pool"); defaults to the real one. */
+  fdatasyncAsync?(fd: number): Promise<void>;
 }
 
 const realIo: SegmentLogIo = {
@@ -52,7 +57,15 @@ const realIo: SegmentLogIo = {
     while (off < data.length) off += writeSync(fd, data, off, data.length - off, position + off);
   },
   fdatasync: (fd) => fdatasyncSync(fd),
+  fdatasyncAsync: (fd) =>
+    new Promise<void>((resolve, reject) => fdatasyncCallback(fd, (err) => (err ? reject(err) : resolve()))),
 };
+
+/**
+ * Where a write's fdatasync runs: "inline" on the calling thread (no hand-off; the thread waits for the disk), or
+ * "pool" on the libuv thread pool (one hand-off per write; the thread keeps serving the network meanwhile).
+ */
+export type SegmentLogFlush = 'inline' | 'pool';
 
 export interface SegmentLogStoreOptions {
   /** A new segment is started once the current one reaches this size (default 64 MiB). */
@@ -60,6 +73,8 @@ export interface SegmentLogStoreOptions {
   /** The segment file is extended with zeros (and fdatasynced) this much at a time ahead of the writes (default
    * 4 MiB; 0 = grow the file with each write). */
   preallocateBytes?: number;
+  /** Default "inline". */
+  flush?: SegmentLogFlush;
   io?: SegmentLogIo;
 }
 
@@ -87,8 +102,8 @@ const ENTRY_HEADER = 8 + 8 + 1 + 4;
 const segmentName = (seq: number): string => `${seq.toString(16).padStart(16, '0')}.wal`;
 
 export class SegmentLogStore implements RaftLogStore {
-  /** Writes run on the calling thread and block it for the fdatasync: the driver lets messages leave first. */
-  readonly persistsInline = true;
+  /** With flush "inline" a write blocks the calling thread for its fdatasync: the driver lets messages leave first. */
+  readonly persistsInline: boolean;
   private busy = false;
   private failed: Error | undefined;
   private fd = -1;
@@ -105,8 +120,10 @@ export class SegmentLogStore implements RaftLogStore {
     private readonly segmentBytes: number,
     private readonly preallocateBytes: number,
     private readonly io: SegmentLogIo,
+    private readonly flushMode: SegmentLogFlush,
   ) {
     this.diskHardState = mem.hardStateValue();
+    this.persistsInline = flushMode === 'inline';
   }
 
   /** Opens (or creates) the log in `dir`, cutting a torn tail off the last segment. */
@@ -202,7 +219,7 @@ export class SegmentLogStore implements RaftLogStore {
       mem.createSnapshot(meta.index, meta.confState, snapData);
     }
     if (hardState) mem.setHardState(hardState);
-    const store = new SegmentLogStore(dir, mem, segments, meta, segmentBytes, preallocateBytes, io);
+    const store = new SegmentLogStore(dir, mem, segments, meta, segmentBytes, preallocateBytes, io, options.flush ?? 'inline');
     if (segments.length === 0) store.startSegment(Math.max(firstLive, 1));
     else {
       const last = segments[segments.length - 1]!;
@@ -268,23 +285,26 @@ export class SegmentLogStore implements RaftLogStore {
   // --- Writes ---
 
   persist(rd: PersistableReady): Promise<void> {
+    let pending: Promise<void> | undefined;
     try {
-      this.persistNow(rd);
-      return Promise.resolve();
+      pending = this.persistNow(rd);
     } catch (err) {
       return Promise.reject(err as Error);
     }
+    return pending ?? Promise.resolve();
   }
 
-  private persistNow(rd: PersistableReady): void {
-    if (!rd.snapshot && rd.entries.length === 0 && !rd.hardState) return;
+  /** Writes `rd`; returns a promise only when its fdatasync runs on the pool (the store stays busy until then). */
+  private persistNow(rd: PersistableReady): Promise<void> | undefined {
+    if (!rd.snapshot && rd.entries.length === 0 && !rd.hardState) return undefined;
     if (!rd.snapshot && rd.entries.length === 0 && rd.hardState && sameTermAndVote(rd.hardState, this.diskHardState)) {
       // Only the commit index moved: not written on its own (as in RocksDbRaftStorage; commit is re-learnt from
       // the leader after a restart).
       this.mem.setHardState(rd.hardState);
-      return;
+      return undefined;
     }
     this.enter();
+    let deferred = false;
     try {
       if (rd.snapshot) this.installSnapshot(rd.snapshot);
       const last = this.mem.lastIndex();
@@ -304,29 +324,47 @@ export class SegmentLogStore implements RaftLogStore {
           size += ENTRY_HEADER + e.data.byteLength;
         }
       }
+      const sync = rd.mustSync || rd.snapshot !== undefined;
+      const pool = sync && this.flushMode === 'pool';
       if (live.length > 0 || writeHardState) {
-        this.append(encodeRecord(size, writeHardState ? hardState : undefined, live), rd.mustSync || rd.snapshot !== undefined);
+        this.append(encodeRecord(size, writeHardState ? hardState : undefined, live), sync && !pool);
         const seg = this.segments[this.segments.length - 1]!;
         if (live.length > 0) seg.maxIndex = Math.max(seg.maxIndex, live[live.length - 1]!.index);
       }
-      if (writeHardState) this.diskHardState = hardState;
-      this.mem.append(rd.entries);
-      if (rd.hardState) this.mem.setHardState(rd.hardState);
-      if (this.position >= this.segmentBytes) this.rollSegment();
+      const done = (): void => {
+        if (writeHardState) this.diskHardState = hardState;
+        this.mem.append(rd.entries);
+        if (rd.hardState) this.mem.setHardState(rd.hardState);
+        if (this.position >= this.segmentBytes) this.rollSegment();
+      };
+      if (!pool || (live.length === 0 && !writeHardState)) {
+        done();
+        return undefined;
+      }
+      deferred = true;
+      return this.flushOnPool().then(done).finally(() => {
+        this.busy = false;
+      });
     } finally {
-      this.busy = false;
+      if (!deferred) this.busy = false;
     }
   }
 
-  compact(index: number, data: Uint8Array, confState: ConfState, compactTo = index): Promise<Snapshot> {
+  private async flushOnPool(): Promise<void> {
+    if (this.failed) throw this.failed;
     try {
-      return Promise.resolve(this.compactNow(index, data, confState, compactTo));
+      await (this.io.fdatasyncAsync ?? realIo.fdatasyncAsync!)(this.fd);
     } catch (err) {
-      return Promise.reject(err as Error);
+      this.failed = new RaftStorageError(
+        'UNAVAILABLE',
+        `raft log ${this.dir}: a write failed (${(err as Error).message}); the log refuses further writes`,
+      );
+      throw this.failed;
     }
   }
 
-  private compactNow(index: number, data: Uint8Array, confState: ConfState, compactTo: number): Snapshot {
+  /** The snapshot file (the whole state image, possibly large) is written and flushed on the thread pool. */
+  async compact(index: number, data: Uint8Array, confState: ConfState, compactTo = index): Promise<Snapshot> {
     const cur = this.mem.snapshot().metadata.index;
     if (index <= cur) {
       throw new RaftStorageError('SNAPSHOT_OUT_OF_DATE', `snapshot at ${index} is not newer than ${cur}`);
@@ -338,7 +376,7 @@ export class SegmentLogStore implements RaftLogStore {
       const cs = normalizeConfState(confState);
       const first = this.mem.firstIndex();
       const start = Math.max(compactTo, first - 1);
-      this.writeSnapshotFile(
+      await this.writeSnapshotFileAsync(
         {
           index,
           term,
@@ -446,17 +484,25 @@ export class SegmentLogStore implements RaftLogStore {
     this.fd = -1;
   }
 
+  private async writeSnapshotFileAsync(meta: SnapshotFileMeta, data: Uint8Array): Promise<void> {
+    const tmp = join(this.dir, 'snapshot.tmp');
+    const fh = await openFile(tmp, 'w');
+    try {
+      await fh.writeFile(snapshotFileBytes(meta, data));
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    renameSync(tmp, join(this.dir, 'snapshot'));
+    fsyncDir(this.dir);
+    this.snapMeta = meta;
+  }
+
   private writeSnapshotFile(meta: SnapshotFileMeta, data: Uint8Array): void {
-    const json = Buffer.from(JSON.stringify(meta));
-    const head = Buffer.allocUnsafe(SNAPSHOT_MAGIC.length + 8);
-    SNAPSHOT_MAGIC.copy(head, 0);
-    head.writeUInt32LE(json.length, SNAPSHOT_MAGIC.length);
-    head.writeUInt32LE(crc32(data, crc32(json)), SNAPSHOT_MAGIC.length + 4);
     const tmp = join(this.dir, 'snapshot.tmp');
     const fd = openSync(tmp, 'w');
     try {
-      const all = Buffer.concat([head, json, data]);
-      realIo.write(fd, all, 0);
+      realIo.write(fd, snapshotFileBytes(meta, data), 0);
       this.io.fdatasync(fd);
     } finally {
       closeSync(fd);
@@ -470,6 +516,15 @@ export class SegmentLogStore implements RaftLogStore {
     invariant(!this.busy, () => `raft log ${this.dir}: overlapping storage writes`);
     this.busy = true;
   }
+}
+
+function snapshotFileBytes(meta: SnapshotFileMeta, data: Uint8Array): Buffer {
+  const json = Buffer.from(JSON.stringify(meta));
+  const head = Buffer.allocUnsafe(SNAPSHOT_MAGIC.length + 8);
+  SNAPSHOT_MAGIC.copy(head, 0);
+  head.writeUInt32LE(json.length, SNAPSHOT_MAGIC.length);
+  head.writeUInt32LE(crc32(data, crc32(json)), SNAPSHOT_MAGIC.length + 4);
+  return Buffer.concat([head, json, data]);
 }
 
 function readSnapshotFile(path: string): { meta: SnapshotFileMeta; data: Uint8Array } {

@@ -76,6 +76,8 @@ describe('SegmentLogStore', () => {
 
   it('matches RocksDbRaftStorage on random operation sequences, before and after restarts', async () => {
     for (const seed of [1, 2, 3]) {
+      // both places an fdatasync can run
+      const flush = seed % 2 === 0 ? 'pool' : 'inline';
       const rand = rng(seed);
       const pick = (lo: number, hi: number) => lo + Math.floor(rand(hi - lo + 1));
       const segDir = join(dir, `seg-${seed}`);
@@ -83,7 +85,7 @@ describe('SegmentLogStore', () => {
       let engine = await RocksDbEngine.open(dbDir);
       let db: RaftLogStore = await RocksDbRaftStorage.open(engine, 'g');
       // tiny segments: rolling and whole-segment deletion happen many times
-      let seg: SegmentLogStore = SegmentLogStore.open(segDir, { segmentBytes: 300, preallocateBytes: 200 });
+      let seg: SegmentLogStore = SegmentLogStore.open(segDir, { segmentBytes: 300, preallocateBytes: 200, flush });
       const both = async (f: (st: RaftLogStore) => Promise<unknown>) => {
         await f(db);
         await f(seg);
@@ -135,7 +137,7 @@ describe('SegmentLogStore', () => {
           await engine.close();
           engine = await RocksDbEngine.open(dbDir);
           db = await RocksDbRaftStorage.open(engine, 'g');
-          seg = SegmentLogStore.open(segDir, { segmentBytes: 300, preallocateBytes: 200 });
+          seg = SegmentLogStore.open(segDir, { segmentBytes: 300, preallocateBytes: 200, flush });
           expect(dump(seg)).toEqual(dump(db));
         }
       }
@@ -165,6 +167,24 @@ describe('SegmentLogStore', () => {
     expect(st.lastIndex()).toBe(3);
     expect(new TextDecoder().decode(st.entries(3, 4)[0]!.data)).toBe('again');
     expect(st.hardState().commit).toBe(3);
+    st.close();
+  });
+
+  it('refuses every write after a failed fdatasync on the thread pool', async () => {
+    let fail = false;
+    const io: SegmentLogIo = {
+      ...realIo,
+      fdatasyncAsync: (fd) =>
+        fail ? Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })) : Promise.resolve(realIo.fdatasync(fd)),
+    };
+    const st = SegmentLogStore.open(dir, { io, flush: 'pool' });
+    await st.bootstrap({ voters: [1], learners: [] });
+    await st.persist({ entries: [ent(1, 1)], hardState: { term: 1, vote: 1, commit: 0 }, mustSync: true });
+    fail = true;
+    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(/refuses further writes/);
+    expect(st.lastIndex()).toBe(1);
+    fail = false;
+    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(/refuses further writes/);
     st.close();
   });
 
