@@ -7,10 +7,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
-import { freePort } from '@robustmq/common';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { buildTopology } from '../src/cluster/topology.js';
-import { ROOT, runCommand, runNode, spawnProcess, waitFor, tempDir, removeDir } from '@robustmq/testing';
+import { freePort, ROOT, runCommand, runNode, spawnProcess, waitFor, tempDir, removeDir } from '@robustmq/testing';
 
 const dir = tempDir('cluster');
 const clusterDir = join(dir, 'cluster');

@@ -4,8 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from '@robustmq/common';
-import { killAll, type Proc, registeredNodes, runCommand, runNode, tempDir, testScope, waitFor } from '@robustmq/testing';
+import { freePort, killAll, type Proc, registeredNodes, runCommand, runNode, tempDir, testScope, waitFor } from '@robustmq/testing';
 
 const scope = testScope();
 const dir = tempDir('start', scope);

@@ -5,8 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from '@robustmq/common';
-import { ProcessCluster, buildOnce, collect, connectClient, registeredNodes, runNode, testScope, waitFor, type Proc } from '@robustmq/testing';
+import { freePort, ProcessCluster, buildOnce, collect, connectClient, registeredNodes, runNode, testScope, waitFor, type Proc } from '@robustmq/testing';
 
 const scope = testScope();
 const cluster = new ProcessCluster({ placementMembers: 3 });

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatPasswordHash, freePort, hashPassword } from '@robustmq/common';
+import { formatPasswordHash, hashPassword } from '@robustmq/common';
 import { dropDatabase, freshDatabaseName, mysqlTestMode, startMariaDb, type MariaDbServer } from '@robustmq/storage-adapter/testing';
 import { loadMqttBrokerConfig, startMqttBroker } from '../src/index.js';
-import { buildOnce, collect, connackCode as refused, connectClient, connectResult as connect, sleep, tempDir, testScope } from '@robustmq/testing';
+import { buildOnce, collect, connackCode as refused, connectClient, connectResult as connect, freePort, sleep, tempDir, testScope } from '@robustmq/testing';
 import { startTestBroker } from '@robustmq/testing/broker';
 
 const REFRESH_MS = 300;

@@ -175,6 +175,24 @@ describe('sessions belong to the cluster', () => {
   });
 });
 
+describe('a clean start ends the session the client has on another broker', () => {
+  test('the old connection gets DISCONNECT 0x8E and that broker drops the session, without holding up the CONNACK', async () => {
+    const first = await client(0, { clientId: 'clean-mover', clean: false, properties: { sessionExpiryInterval: 600 } });
+    await first.subscribeAsync('xb/clean/#', { qos: 1 });
+    await sleep(500); // the session reaches placement (written in the background)
+    const disconnected = new Promise<number | undefined>((resolve) => first.once('disconnect', (packet) => resolve(packet.reasonCode)));
+    const second = await client(1, { clientId: 'clean-mover', clean: true });
+    expect(await disconnected).toBe(0x8e);
+    await waitFor('broker 1 to drop the session', () => !brokers[0]!.handle.broker.sessions.has('clean-mover'), { timeoutMs: 10_000 });
+    // the new session is clean: nothing of the old subscription
+    const publisher = await client(2);
+    const got = collect(second);
+    await publisher.publishAsync('xb/clean/a', 'not for the clean session', { qos: 1 });
+    await sleep(500);
+    expect(got.messages).toEqual([]);
+  });
+});
+
 describe('QoS 2 from a publisher is exactly once across brokers', () => {
   // The broker stores a QoS 2 packet id as a marker before the message's append (session/incoming-qos2.ts). Here the
   // append to the shared log really fails — after writing (storage wrote the batch but the answer was lost) or

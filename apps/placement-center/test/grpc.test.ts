@@ -1,10 +1,9 @@
 // The placement center's gRPC services, driven by the real PlacementClient over a real gRPC connection.
 import * as grpc from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@robustmq/common';
 import { PlacementClient } from '@robustmq/placement-client';
 import { newClusterClient, newKvClient } from '@robustmq/protocol';
-import { expectCode } from '@robustmq/testing';
+import { freePort, expectCode } from '@robustmq/testing';
 import { usePlacement } from '@robustmq/testing/placement';
 
 const pc = usePlacement();

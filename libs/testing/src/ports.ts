@@ -1,20 +1,56 @@
 // Free ports for services that must know their port before they start (a Raft member list, a child process's
 // config, a server restarted at the same address). Port 0 is better wherever the service can report what it bound.
-import { freePort as probeFreePort } from '@robustmq/common';
+//
+// Ports come from below the kernel's ephemeral range (ip_local_port_range, 32768–60999 here): a port the kernel
+// picked for a probe is free only until the kernel picks it again — for another bind(0) or as the local port of an
+// outgoing connection — and a loaded full suite opens thousands of those between our probe and the service's listen
+// (EADDRINUSE seen in e2e tests at load 16–20). Below that range the only competitors are other callers of this
+// function, each starting at a random point and probing before it hands a port out.
+import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 
-// The probe closes its socket before the port is used, so two callers in one process could be handed the same
-// port; never hand one out twice.
+const LOW = 15_000;
+const FALLBACK_EPHEMERAL_LOW = 32_768;
 const handedOut = new Set<number>();
+let high: number | undefined;
+let next = -1;
+
+function rangeEnd(): number {
+  if (high === undefined) {
+    let ephemeralLow = FALLBACK_EPHEMERAL_LOW;
+    try {
+      const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+      if (low && low > LOW + 2_000) ephemeralLow = low;
+    } catch {
+      // not Linux: keep the IANA default
+    }
+    high = ephemeralLow;
+  }
+  return high;
+}
+
+// Bind the wildcard address: it fails if anything listens on the port on any local address.
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '0.0.0.0', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
 
 export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await probeFreePort();
-    if (!handedOut.has(port)) {
+  const end = rangeEnd();
+  const size = end - LOW;
+  if (next < 0) next = Math.floor(Math.random() * size);
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const port = LOW + (next++ % size);
+    if (handedOut.has(port)) continue;
+    if (await canBind(port)) {
       handedOut.add(port);
       return port;
     }
   }
-  throw new Error('test kit: no free port found that was not handed out already');
+  throw new Error(`test kit: no free port in ${LOW}..${end - 1} after 500 probes`);
 }
 
 export async function freePorts(count: number): Promise<number[]> {

@@ -52,9 +52,15 @@ export async function openSession(
   cleanStart: boolean,
   expiry: number,
 ): Promise<{ session: Session; present: boolean }> {
-  // a persistent session held by another broker of the cluster comes here first (its old connection is closed there)
-  const handed = broker.takeOver && !broker.sessions.has(clientId) ? await broker.takeOver(clientId) : undefined;
-  if (handed && !cleanStart) await adoptSession(broker, clientId, handed);
+  // a persistent session held by another broker of the cluster comes here first (its old connection is closed there).
+  // A clean start takes nothing from it: the other broker is told in the background (its connection with this client
+  // id closed, its copy dropped, MQTT-3.1.4-2), so the CONNECT of a clean session waits for no placement read.
+  const elsewhere = broker.takeOver !== undefined && !broker.sessions.has(clientId);
+  if (elsewhere && cleanStart) {
+    broker.takeOver!(clientId).catch((err: unknown) => broker.logger.warn({ err, clientId }, 'could not end the session another broker holds for a clean start'));
+  }
+  const handed = elsewhere && !cleanStart ? await broker.takeOver!(clientId) : undefined;
+  if (handed) await adoptSession(broker, clientId, handed);
   const sync = broker.sessionSync;
   const mirrored = sync !== undefined && (sync.mirrors(clientId) || broker.persistence.getSession(clientId) !== undefined);
   // an older connection with this client id goes first (MQTT-3.1.4-2), so its session is settled before we look
