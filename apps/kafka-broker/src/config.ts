@@ -99,8 +99,10 @@ export const kafkaBrokerConfigSchema = z.strictObject({
     /** type "journal": replicas of each partition's segments; 0 = min(3, journal servers registered at topic creation). */
     journal_replicas: z.number().int().min(0).max(5, 'must be at most 5').default(0),
     /** type "journal": when an append counts as durable, for partitions created from now on: "one", "quorum" or
-     * "all" replicas on disk. Kafka acks=1 and acks=-1 both wait for this; acks=0 answers nothing. */
-    journal_acks: z.enum(['one', 'quorum', 'all'], { error: () => 'must be one of "one", "quorum", "all"' }).default('all'),
+     * "all" replicas on disk. Kafka acks=1 and acks=-1 both wait for this. "quorum" is Kafka's acks=all with
+     * min.insync.replicas at a majority: a partition keeps taking writes when one of three replicas dies ("all"
+     * would stop it until the replica is back). acks=0 answers nothing. */
+    journal_acks: z.enum(['one', 'quorum', 'all'], { error: () => 'must be one of "one", "quorum", "all"' }).default('quorum'),
     /** type "journal": the placement namespace of the partitions' shards, shared by every kafka-broker of the cluster;
      * empty = "kafka-<node.cluster_name>". */
     journal_namespace: z

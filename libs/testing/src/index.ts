@@ -40,6 +40,7 @@ export {
   ProcessCluster,
   useProcessCluster,
   type BrokerNode,
+  type KafkaBrokerNode,
   type PlacementNode,
   type ProcessClusterOptions,
   type ProcessNode,

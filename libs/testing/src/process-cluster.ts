@@ -1,6 +1,7 @@
 // A placement center (one member, or a Raft group of several) and N journal servers as child processes on free
 // ports, for crash tests: any server can be SIGKILLed, SIGSTOPped or restarted with the same ports and data dir.
-// MQTT brokers on the journal (one MQTT cluster) can be added as processes too (`addBroker`).
+// MQTT brokers on the journal (one MQTT cluster) can be added as processes too (`addBroker`), and Kafka brokers
+// (`addKafkaBroker`).
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PlacementClient } from '@robustmq/placement-client';
@@ -30,6 +31,14 @@ export interface BrokerNode {
   process: ServiceProcess;
 }
 
+/** A Kafka broker process of the cluster (journal storage). */
+export interface KafkaBrokerNode {
+  id: number;
+  kafka: number;
+  http: number;
+  process: ServiceProcess;
+}
+
 /** A placement member process. */
 export interface PlacementNode {
   id: number;
@@ -55,6 +64,7 @@ export class ProcessCluster {
   readonly placements: PlacementNode[] = [];
   readonly journals: ProcessNode[] = [];
   readonly brokers: BrokerNode[] = [];
+  readonly kafkaBrokers: KafkaBrokerNode[] = [];
   private readonly clients: PlacementClient[] = [];
 
   constructor(private readonly options: ProcessClusterOptions = {}) {
@@ -173,6 +183,21 @@ export class ProcessCluster {
     return node;
   }
 
+  /** A Kafka broker process on the journal, registered with every placement member; resolves when healthy. */
+  async addKafkaBroker(id: number, sections: Record<string, Record<string, unknown>> = {}): Promise<KafkaBrokerNode> {
+    const node: KafkaBrokerNode = { id, kafka: await freePort(), http: await freePort(), process: undefined as unknown as ServiceProcess };
+    node.process = new ServiceProcess('kafka-broker', join(this.dir, `kafka${id}.toml`), {
+      node: { id, data_dir: join(this.dir, `kafka${id}`) },
+      network: { host: '127.0.0.1', port: node.kafka, http_port: node.http },
+      placement: { addresses: this.placementAddresses, heartbeat_interval_ms: 300, refresh_interval_ms: 300 },
+      log: { level: 'warn' },
+      ...sections,
+    });
+    this.kafkaBrokers.push(node);
+    await node.process.start(node.http);
+    return node;
+  }
+
   broker(id: number): BrokerNode {
     const node = this.brokers.find((b) => b.id === id);
     if (!node) throw new Error(`test kit: no broker ${id}`);
@@ -233,6 +258,7 @@ export class ProcessCluster {
   async stopAll(): Promise<void> {
     for (const c of this.clients.splice(0)) c.close();
     await Promise.all(this.brokers.map((b) => b.process.kill('SIGKILL')));
+    await Promise.all(this.kafkaBrokers.map((b) => b.process.kill('SIGKILL')));
     await Promise.all(this.journals.map((j) => j.process.kill('SIGKILL')));
     await Promise.all(this.placements.map((p) => p.process.kill('SIGKILL')));
   }

@@ -164,7 +164,7 @@ export function writeToml(path: string, sections: Sections): string {
   return path;
 }
 
-export type ServiceName = 'placement-center' | 'journal-server' | 'mqtt-broker';
+export type ServiceName = 'placement-center' | 'journal-server' | 'mqtt-broker' | 'kafka-broker';
 
 /**
  * One service as a child process with a config file of its own: `start()` writes the config and spawns it,

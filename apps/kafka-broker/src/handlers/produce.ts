@@ -1,7 +1,7 @@
 // Produce: each partition's record batches are checked (CRC-32C, structure, decompressed within
 // `[kafka] max_uncompressed_batch_bytes`) and appended to the partition's journal shard; the answer waits until the
 // journal has them durable at the shard's acks (storage.journal_acks). acks=0 gets no answer, as in Kafka; acks=1 and
-// acks=-1 both wait for the journal's acks, which are never weaker than the client asked for with the default "all".
+// acks=-1 both wait for the journal's acks ("quorum" by default: Kafka's acks=all with min.insync.replicas a majority).
 import {
   ApiKey,
   CorruptRecordError,
