@@ -4,7 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Option, cliProgram, listArg as listOf, numberArg as number } from '@robustmq/common';
-import { DEFAULT_SCENARIOS, SCENARIOS, type MqttBenchOptions, type ScenarioName } from './bench/bench-results.js';
+import {
+  DEFAULT_SCENARIOS,
+  SCENARIOS,
+  type MqttBenchOptions,
+  type ScenarioName,
+} from './bench/bench-results.js';
 import { ROBUSTMQ_STORAGE_TYPES, type RobustmqStorage } from './bench/broker-configs.js';
 import { BROKER_KINDS, type BrokerKind } from './bench/broker-process.js';
 import { runClusterBench } from './bench/cluster-bench.js';
@@ -37,7 +42,9 @@ const program = cliProgram('robust-bench', 'RobustMQ load and benchmark tool').v
 
 program
   .command('mqtt')
-  .description('benchmark our MQTT broker against mosquitto and aedes: throughput, latency, idle connections, ordinary clients, latency at fixed rates')
+  .description(
+    'benchmark our MQTT broker against mosquitto and aedes: throughput, latency, idle connections, ordinary clients, latency at fixed rates',
+  )
   .addOption(
     new Option('--duration <s>', 'measured seconds per run').default(10).argParser(number('--duration', 0.1)),
   )
@@ -80,7 +87,10 @@ program
       .choices(ROBUSTMQ_STORAGE_TYPES)
       .default('rocksdb'),
   )
-  .option('--per-packet-writes', 'throughput publishers write each PUBLISH on its own, like a real client (default: 64 per write)')
+  .option(
+    '--per-packet-writes',
+    'throughput publishers write each PUBLISH on its own, like a real client (default: 64 per write)',
+  )
   .option('--json <file>', 'also write the raw results of every run to this file')
   .action(async (opts: CliOptions) => {
     const options: MqttBenchOptions = {
@@ -180,22 +190,39 @@ program
 
 program
   .command('mqtt-cluster')
-  .description('what crossing brokers costs in a running MQTT cluster: QoS 1 latency at a fixed rate and throughput, same broker vs another')
-  .requiredOption('--publisher <url>', 'mqtt://host:port of the broker the publisher (and the same-broker subscriber) uses')
+  .description(
+    'what crossing brokers costs in a running MQTT cluster: QoS 1 latency at a fixed rate and throughput, same broker vs another',
+  )
+  .requiredOption(
+    '--publisher <url>',
+    'mqtt://host:port of the broker the publisher (and the same-broker subscriber) uses',
+  )
   .requiredOption('--other <url>', 'mqtt://host:port of another broker of the cluster')
-  .addOption(new Option('--rate <n>', 'messages per second in the latency phase').default(2000).argParser(number('--rate', 1, 100_000, true)))
-  .addOption(new Option('--duration <s>', 'seconds per phase').default(10).argParser(number('--duration', 0.1)))
-  .addOption(new Option('--window <n>', 'QoS 1 messages in flight in the throughput phase').default(100).argParser(number('--window', 1, 10_000, true)))
-  .action(async (opts: { publisher: string; other: string; rate: number; duration: number; window: number }) => {
-    try {
-      const print = (line: string) => process.stdout.write(`${line}\n`);
-      print(`\`${commandLine()}\``);
-      await runClusterBench({ ...opts, print });
-      process.exit(0);
-    } catch (err) {
-      process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
-      process.exit(1);
-    }
-  });
+  .addOption(
+    new Option('--rate <n>', 'messages per second in the latency phase')
+      .default(2000)
+      .argParser(number('--rate', 1, 100_000, true)),
+  )
+  .addOption(
+    new Option('--duration <s>', 'seconds per phase').default(10).argParser(number('--duration', 0.1)),
+  )
+  .addOption(
+    new Option('--window <n>', 'QoS 1 messages in flight in the throughput phase')
+      .default(100)
+      .argParser(number('--window', 1, 10_000, true)),
+  )
+  .action(
+    async (opts: { publisher: string; other: string; rate: number; duration: number; window: number }) => {
+      try {
+        const print = (line: string) => process.stdout.write(`${line}\n`);
+        print(`\`${commandLine()}\``);
+        await runClusterBench({ ...opts, print });
+        process.exit(0);
+      } catch (err) {
+        process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
+        process.exit(1);
+      }
+    },
+  );
 
 await program.parseAsync();

@@ -79,7 +79,11 @@ async function setUp(): Promise<Cluster> {
     log,
   };
   if (storage !== 'journal') {
-    const b = service('mqtt-broker', { ...broker, placement: { enabled: false }, storage: { type: storage } });
+    const b = service('mqtt-broker', {
+      ...broker,
+      placement: { enabled: false },
+      storage: { type: storage },
+    });
     return { url, startBroker: () => startUntil(b, mqttUp(url)) };
   }
   const pc = { grpc: await freePort(), http: await freePort() };
@@ -105,7 +109,13 @@ async function setUp(): Promise<Cluster> {
 }
 
 /** publishes `count` messages `<tag>-<i>` at `qos`, at most `window` unacknowledged; returns the acknowledged ones. */
-async function publishStream(pub: MqttClient, tag: string, count: number, qos: 1 | 2, window = 500): Promise<string[]> {
+async function publishStream(
+  pub: MqttClient,
+  tag: string,
+  count: number,
+  qos: 1 | 2,
+  window = 500,
+): Promise<string[]> {
   const acked: string[] = [];
   let next = 0;
   await Promise.all(
@@ -133,7 +143,10 @@ it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broke
   await sub.endAsync();
 
   const pub = await connectClient(cluster.url, { clientId: 'crash-pub' });
-  const expected = [...(await publishStream(pub, 'q1', 10_000, 1)), ...(await publishStream(pub, 'q2', 1_000, 2))];
+  const expected = [
+    ...(await publishStream(pub, 'q1', 10_000, 1)),
+    ...(await publishStream(pub, 'q2', 1_000, 2)),
+  ];
   expect(expected).toHaveLength(11_000);
   await broker.kill('SIGKILL'); // every acknowledgement is in: nothing acknowledged may be lost now
   pub.end(true);
@@ -158,7 +171,9 @@ it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broke
   }
 
   const resumed = await connectClient(cluster.url, { clientId: 'crash-sub', clean: false });
-  expect((resumed as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent).toBe(true);
+  expect(
+    (resumed as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent,
+  ).toBe(true);
   const got = collect(resumed);
   const messages = await got.waitFor(expected.length, 30_000);
   await sleep(200);
@@ -171,7 +186,11 @@ it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broke
   expect(firstSeen.filter(isQos2)).toEqual(expected.filter(isQos2));
   expect(firstSeen.filter((p) => !isQos2(p))).toEqual(expected.filter((p) => !isQos2(p)));
   expect(firstSeen).toHaveLength(expected.length);
-  expect(messages.filter((m) => isQos2(m.payload) && payloads.indexOf(m.payload) !== payloads.lastIndexOf(m.payload))).toEqual([]);
+  expect(
+    messages.filter(
+      (m) => isQos2(m.payload) && payloads.indexOf(m.payload) !== payloads.lastIndexOf(m.payload),
+    ),
+  ).toEqual([]);
   await resumed.endAsync();
   await broker.kill('SIGTERM');
 }, 120_000);

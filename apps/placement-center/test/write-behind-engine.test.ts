@@ -16,11 +16,19 @@ describe('write-behind state writes', () => {
     const db = await engine();
     const sm = await PlacementStateMachine.open(db, { sync: false });
     for (let i = 1; i <= 50; i++) {
-      await sm.applyBatch([{ index: i, command: { type: 'kv.set', key: `k${i % 5}`, value: Buffer.from(String(i)) } }]);
+      await sm.applyBatch([
+        { index: i, command: { type: 'kv.set', key: `k${i % 5}`, value: Buffer.from(String(i)) } },
+      ]);
       // no await between the apply and the read: the read must wait for the batch itself
       expect((await sm.kvGet(`k${i % 5}`))?.value.toString()).toBe(String(i));
     }
-    expect((await sm.kvList('k', '', 10)).items.map((kv) => kv.value.toString())).toEqual(['50', '46', '47', '48', '49']);
+    expect((await sm.kvList('k', '', 10)).items.map((kv) => kv.value.toString())).toEqual([
+      '50',
+      '46',
+      '47',
+      '48',
+      '49',
+    ]);
     const again = await PlacementStateMachine.open(db, { sync: false });
     expect(again.appliedIndex).toBe(50);
     expect(again.currentRevision).toBe(50);
@@ -37,7 +45,9 @@ describe('write-behind state writes', () => {
       },
     });
     const wb = new WriteBehindEngine(counting, { delayMs: 60_000 });
-    const landed = [1, 2, 3, 4, 5].map((i) => wb.writeBehind([{ type: 'put', key: `k${i}`, value: String(i) }]));
+    const landed = [1, 2, 3, 4, 5].map((i) =>
+      wb.writeBehind([{ type: 'put', key: `k${i}`, value: String(i) }]),
+    );
     expect(writes).toBe(0);
     // the read does not wait for the (minute-long) delay: it hands the queue over and waits for it
     expect((await wb.get('k5'))?.toString()).toBe('5');

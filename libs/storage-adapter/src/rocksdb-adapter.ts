@@ -288,7 +288,16 @@ export class RocksDbStorageAdapter implements StorageAdapter {
       let bytes = 0;
       for (const chunk of chunks) bytes += chunk.value.length;
       return new Promise<number[]>((resolve, reject) =>
-        this.queue.submit({ kind: 'append', shard, ...indexInfo(fields), chunks, bytes, expectedOffset, resolve, reject }),
+        this.queue.submit({
+          kind: 'append',
+          shard,
+          ...indexInfo(fields),
+          chunks,
+          bytes,
+          expectedOffset,
+          resolve,
+          reject,
+        }),
       );
     });
   }

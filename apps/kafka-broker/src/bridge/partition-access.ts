@@ -34,12 +34,28 @@ export class PartitionTopicAccess implements KafkaTopicAccess {
   }
 
   async append(topic: string, partition: number, records: BridgeRecord[]): Promise<void> {
-    await this.partitions.append(topic, partition, records.map((r) => toAppendRecord(r, r.timestamp)));
+    await this.partitions.append(
+      topic,
+      partition,
+      records.map((r) => toAppendRecord(r, r.timestamp)),
+    );
   }
 
-  async read(topic: string, partition: number, fromOffset: number, options: { maxRecords: number; waitMs: number }): Promise<StoredBridgeRecord[]> {
+  async read(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    options: { maxRecords: number; waitMs: number },
+  ): Promise<StoredBridgeRecord[]> {
     try {
-      const result = await this.partitions.read(topic, partition, fromOffset, READ_MAX_BYTES, options.waitMs, options.maxRecords);
+      const result = await this.partitions.read(
+        topic,
+        partition,
+        fromOffset,
+        READ_MAX_BYTES,
+        options.waitMs,
+        options.maxRecords,
+      );
       return result.records.map(toKafkaRecord);
     } catch (err) {
       // retention removed records not copied yet: go on from the first one left

@@ -3,7 +3,13 @@
 // finds fewer than min_bytes, the broker waits up to max_wait_ms (capped by `[kafka] max_fetch_wait_ms`) on the
 // journal's long poll of every partition that had nothing, and answers as soon as one of them gets records.
 // Fetch sessions (KIP-227) are not kept: every request is a full fetch (session id 0), which clients accept.
-import { ApiKey, ErrorCode, encodeBatch, type FetchPartitionResponseData, type FetchRequestData } from '@robustmq/protocol/kafka';
+import {
+  ApiKey,
+  ErrorCode,
+  encodeBatch,
+  type FetchPartitionResponseData,
+  type FetchRequestData,
+} from '@robustmq/protocol/kafka';
 import { kafkaCodeOf, type ReadResult } from '../topics/partition-store.js';
 import { toKafkaRecord } from '../topics/record-mapping.js';
 import type { ApiHandler, BrokerContext } from './context.js';
@@ -18,7 +24,12 @@ interface Wanted {
   result: FetchPartitionResponseData | undefined;
 }
 
-function answer(w: Wanted, errorCode: number, read?: ReadResult, records: Buffer | null = null): FetchPartitionResponseData {
+function answer(
+  w: Wanted,
+  errorCode: number,
+  read?: ReadResult,
+  records: Buffer | null = null,
+): FetchPartitionResponseData {
   return {
     partitionIndex: w.partition,
     errorCode,
@@ -31,22 +42,45 @@ function answer(w: Wanted, errorCode: number, read?: ReadResult, records: Buffer
   };
 }
 
-async function readOne(ctx: BrokerContext, w: Wanted, budget: number, waitMs: number): Promise<{ result: FetchPartitionResponseData; bytes: number; count: number }> {
+async function readOne(
+  ctx: BrokerContext,
+  w: Wanted,
+  budget: number,
+  waitMs: number,
+): Promise<{ result: FetchPartitionResponseData; bytes: number; count: number }> {
   try {
-    const read = await ctx.partitions.read(w.topic, w.partition, w.offset, Math.max(1, Math.min(w.maxBytes, budget)), waitMs);
-    if (read.records.length === 0) return { result: answer(w, ErrorCode.NONE, read, EMPTY), bytes: 0, count: 0 };
+    const read = await ctx.partitions.read(
+      w.topic,
+      w.partition,
+      w.offset,
+      Math.max(1, Math.min(w.maxBytes, budget)),
+      waitMs,
+    );
+    if (read.records.length === 0)
+      return { result: answer(w, ErrorCode.NONE, read, EMPTY), bytes: 0, count: 0 };
     const batch = encodeBatch({
       baseOffset: read.records[0]!.offset,
       partitionLeaderEpoch: 0,
       records: read.records.map((stored) => {
         const rec = toKafkaRecord(stored);
-        return { timestamp: rec.timestamp, key: rec.key, value: rec.value, headers: rec.headers, offsetDelta: rec.offset - read.records[0]!.offset };
+        return {
+          timestamp: rec.timestamp,
+          key: rec.key,
+          value: rec.value,
+          headers: rec.headers,
+          offsetDelta: rec.offset - read.records[0]!.offset,
+        };
       }),
     });
-    return { result: answer(w, ErrorCode.NONE, read, batch), bytes: batch.length, count: read.records.length };
+    return {
+      result: answer(w, ErrorCode.NONE, read, batch),
+      bytes: batch.length,
+      count: read.records.length,
+    };
   } catch (err) {
     const code = kafkaCodeOf(err);
-    if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.logger.warn({ err, topic: w.topic, partition: w.partition }, 'kafka fetch failed');
+    if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR)
+      ctx.logger.warn({ err, topic: w.topic, partition: w.partition }, 'kafka fetch failed');
     return { result: answer(w, code), bytes: 0, count: 0 };
   }
 }
@@ -59,7 +93,13 @@ export const fetch: ApiHandler = {
   async handle(ctx, _conn, body) {
     const request = body as unknown as FetchRequestData;
     const wanted: Wanted[] = request.topics.flatMap((t) =>
-      t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.fetchOffset, maxBytes: p.partitionMaxBytes, result: undefined })),
+      t.partitions.map((p) => ({
+        topic: t.topic,
+        partition: p.partition,
+        offset: p.fetchOffset,
+        maxBytes: p.partitionMaxBytes,
+        result: undefined,
+      })),
     );
     let budget = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff;
     let total = 0;
@@ -76,7 +116,12 @@ export const fetch: ApiHandler = {
         // out of budget: no records this time, but the true watermark (a consumer must not think it caught up)
         try {
           const { start, next } = await ctx.partitions.offsets(w.topic, w.partition);
-          w.result = answer(w, ErrorCode.NONE, { records: [], highWatermark: next, logStartOffset: start }, EMPTY);
+          w.result = answer(
+            w,
+            ErrorCode.NONE,
+            { records: [], highWatermark: next, logStartOffset: start },
+            EMPTY,
+          );
         } catch (err) {
           w.result = answer(w, kafkaCodeOf(err));
         }

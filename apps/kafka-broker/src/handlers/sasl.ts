@@ -18,7 +18,10 @@ export const saslHandshake: ApiHandler = {
     }
     if (conn.authenticated || !MECHANISMS.includes(mechanism)) {
       conn.closeAfterResponse = true;
-      return { errorCode: conn.authenticated ? ErrorCode.ILLEGAL_SASL_STATE : ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: MECHANISMS };
+      return {
+        errorCode: conn.authenticated ? ErrorCode.ILLEGAL_SASL_STATE : ErrorCode.UNSUPPORTED_SASL_MECHANISM,
+        mechanisms: MECHANISMS,
+      };
     }
     conn.saslMechanism = mechanism;
     conn.saslRawNext = header.apiVersion === 0;
@@ -33,18 +36,34 @@ export const saslAuthenticate: ApiHandler = {
   async handle(ctx, conn, body) {
     if (!ctx.authenticator || conn.saslMechanism !== 'PLAIN' || conn.authenticated) {
       conn.closeAfterResponse = true;
-      return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: 'SaslAuthenticate needs a SaslHandshake for PLAIN first', authBytes: Buffer.alloc(0) };
+      return {
+        errorCode: ErrorCode.ILLEGAL_SASL_STATE,
+        errorMessage: 'SaslAuthenticate needs a SaslHandshake for PLAIN first',
+        authBytes: Buffer.alloc(0),
+      };
     }
     const outcome = await ctx.authenticator.authenticate(body['authBytes'] as Buffer);
     conn.saslMechanism = undefined;
     if (!outcome.ok) {
       ctx.stats.authFailures++;
-      ctx.logger.info({ client: conn.remoteAddress, user: outcome.user }, 'kafka SASL/PLAIN authentication failed');
+      ctx.logger.info(
+        { client: conn.remoteAddress, user: outcome.user },
+        'kafka SASL/PLAIN authentication failed',
+      );
       conn.closeAfterResponse = true;
-      return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: outcome.message ?? 'Authentication failed', authBytes: Buffer.alloc(0) };
+      return {
+        errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
+        errorMessage: outcome.message ?? 'Authentication failed',
+        authBytes: Buffer.alloc(0),
+      };
     }
     conn.authenticated = true;
     conn.principal = outcome.user;
-    return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 };
+    return {
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      authBytes: Buffer.alloc(0),
+      sessionLifetimeMs: 0,
+    };
   },
 };

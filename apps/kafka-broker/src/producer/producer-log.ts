@@ -25,16 +25,28 @@ export function tagBatch(records: AppendRecord[], batch: ProducerBatch): void {
 export function batchOf(record: StoredRecord): AppendedBatch | undefined {
   for (const tag of record.tags) {
     if (!tag.startsWith(PREFIX)) continue;
-    const [producerId, producerEpoch, baseSequence, recordCount] = tag.slice(PREFIX.length).split(':').map(Number);
+    const [producerId, producerEpoch, baseSequence, recordCount] = tag
+      .slice(PREFIX.length)
+      .split(':')
+      .map(Number);
     if ([producerId, producerEpoch, baseSequence, recordCount].every((n) => Number.isSafeInteger(n))) {
-      return { producerId: producerId!, producerEpoch: producerEpoch!, baseSequence: baseSequence!, recordCount: recordCount!, baseOffset: record.offset };
+      return {
+        producerId: producerId!,
+        producerEpoch: producerEpoch!,
+        baseSequence: baseSequence!,
+        recordCount: recordCount!,
+        baseOffset: record.offset,
+      };
     }
   }
   return undefined;
 }
 
 /** the idempotent batches at the end of a partition, oldest first. `key` is "<topic>/<partition>". */
-export async function recoverProducerBatches(partitions: PartitionStore, key: string): Promise<AppendedBatch[]> {
+export async function recoverProducerBatches(
+  partitions: PartitionStore,
+  key: string,
+): Promise<AppendedBatch[]> {
   const slash = key.lastIndexOf('/');
   const topic = key.slice(0, slash);
   const partition = Number(key.slice(slash + 1));

@@ -3,7 +3,12 @@
 // topic metadata is created and the call retried; what a client can retry (storage unavailable, closing) maps to a
 // retriable code so producers and consumers try again instead of giving up.
 import { ErrorCode } from '@robustmq/protocol/kafka';
-import { StorageError, type AppendRecord, type StorageAdapter, type StoredRecord } from '@robustmq/storage-adapter';
+import {
+  StorageError,
+  type AppendRecord,
+  type StorageAdapter,
+  type StoredRecord,
+} from '@robustmq/storage-adapter';
 import { TopicError, partitionShard, type TopicCatalog, type TopicMeta } from './topic-catalog.js';
 
 /** A partition-level failure with its Kafka error code. */
@@ -53,12 +58,16 @@ export class PartitionStore {
   /** The topic, if `partition` is one of its partitions; PartitionError otherwise. */
   async partitionOf(topic: string, partition: number): Promise<TopicMeta> {
     const meta = await this.catalog.get(topic);
-    if (!meta) throw new PartitionError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${topic} does not exist`);
+    if (!meta)
+      throw new PartitionError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${topic} does not exist`);
     if (!Number.isInteger(partition) || partition < 0 || partition >= meta.partitions) {
       // partitions may have been added through another broker
       const fresh = await this.catalog.get(topic, true);
       if (!fresh || partition < 0 || partition >= fresh.partitions) {
-        throw new PartitionError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${topic} has no partition ${partition}`);
+        throw new PartitionError(
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          `topic ${topic} has no partition ${partition}`,
+        );
       }
       return fresh;
     }
@@ -66,7 +75,11 @@ export class PartitionStore {
   }
 
   /** Runs op on the partition's shard; creates the shard once if it is missing behind existing metadata. */
-  private async withShard<T>(topic: string, partition: number, op: (shard: string) => Promise<T>): Promise<T> {
+  private async withShard<T>(
+    topic: string,
+    partition: number,
+    op: (shard: string) => Promise<T>,
+  ): Promise<T> {
     const meta = await this.partitionOf(topic, partition);
     const shard = partitionShard(topic, partition);
     try {
@@ -76,7 +89,10 @@ export class PartitionStore {
       const fresh = await this.catalog.get(topic, true);
       if (!fresh || fresh.topicId !== meta.topicId || partition >= fresh.partitions) {
         this.catalog.invalidate(topic);
-        throw new PartitionError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${topic} partition ${partition} does not exist`);
+        throw new PartitionError(
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          `topic ${topic} partition ${partition} does not exist`,
+        );
       }
       await this.catalog.ensureShard(fresh, partition);
       return op(shard);
@@ -95,7 +111,9 @@ export class PartitionStore {
   }
 
   async offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | undefined> {
-    return this.withShard(topic, partition, (shard) => this.storage.offsetForTimestamp(shard, Math.max(0, timestamp)));
+    return this.withShard(topic, partition, (shard) =>
+      this.storage.offsetForTimestamp(shard, Math.max(0, timestamp)),
+    );
   }
 
   /**
@@ -103,11 +121,22 @@ export class PartitionStore {
    * there is none yet. The high watermark is asked of storage after the read (a read may stop short of the end for
    * its own limits, and a consumer told a watermark below the end would think it has caught up).
    */
-  async read(topic: string, partition: number, fromOffset: number, maxBytes: number, waitMs: number, maxRecords = 10_000): Promise<ReadResult> {
+  async read(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    maxBytes: number,
+    waitMs: number,
+    maxRecords = 10_000,
+  ): Promise<ReadResult> {
     return this.withShard(topic, partition, async (shard) => {
       let records: StoredRecord[];
       try {
-        records = await this.storage.read(shard, fromOffset, { maxBytes: Math.max(1, maxBytes), maxRecords, waitMs });
+        records = await this.storage.read(shard, fromOffset, {
+          maxBytes: Math.max(1, maxBytes),
+          maxRecords,
+          waitMs,
+        });
       } catch (err) {
         if (err instanceof StorageError && err.code === 'OFFSET_OUT_OF_RANGE') {
           throw new PartitionError(ErrorCode.OFFSET_OUT_OF_RANGE, err.message);

@@ -3,7 +3,12 @@
 // value → payload; timestamp → timestamp), which is also how any other writer of the journal (the MQTT side) can make
 // records a Kafka consumer reads. A record those fields cannot hold exactly (a key or header value that is not
 // UTF-8 or longer than 64 KiB, an empty key or header name, a null value or header value) is stored whole in the payload, tagged RAW_TAG.
-import { decodeRecordBody, encodeRecordBody, type KafkaRecord, type KafkaRecordHeader } from '@robustmq/protocol/kafka';
+import {
+  decodeRecordBody,
+  encodeRecordBody,
+  type KafkaRecord,
+  type KafkaRecordHeader,
+} from '@robustmq/protocol/kafka';
 import type { AppendRecord, StoredRecord } from '@robustmq/storage-adapter';
 
 export const RAW_TAG = 'kafka:raw';
@@ -17,7 +22,10 @@ function utf8Exact(b: Buffer): string | undefined {
   return Buffer.byteLength(s) === b.length && Buffer.from(s, 'utf8').equals(b) ? s : undefined;
 }
 
-export function toAppendRecord(rec: { key: Buffer | null; value: Buffer | null; headers: KafkaRecordHeader[] }, timestamp: number): AppendRecord {
+export function toAppendRecord(
+  rec: { key: Buffer | null; value: Buffer | null; headers: KafkaRecordHeader[] },
+  timestamp: number,
+): AppendRecord {
   let plain = rec.value !== null && (rec.key === null || rec.key.length > 0);
   const key = rec.key === null ? undefined : plain ? utf8Exact(rec.key) : undefined;
   if (rec.key !== null && key === undefined) plain = false;

@@ -10,7 +10,14 @@ export type PlacementCommand =
   | { type: 'kv.delete'; key: string; requestId?: string }
   | { type: 'kv.cas'; key: string; expectedModRevision: number; value: Buffer; requestId?: string }
   | { type: 'node.register'; node: StoredNode; requestId?: string }
-  | { type: 'node.unregister'; clusterType: string; clusterName: string; nodeId: number; reason: 'unregister' | 'expired'; requestId?: string }
+  | {
+      type: 'node.unregister';
+      clusterType: string;
+      clusterName: string;
+      nodeId: number;
+      reason: 'unregister' | 'expired';
+      requestId?: string;
+    }
   | MqttCommand
   | JournalCommand;
 
@@ -44,7 +51,10 @@ export function decodeCommand(data: Uint8Array): PlacementCommand {
 export function encodeJson(value: unknown): Buffer {
   return Buffer.from(
     JSON.stringify(value, (_key, value: unknown) =>
-      value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)
+      value &&
+      typeof value === 'object' &&
+      (value as { type?: string }).type === 'Buffer' &&
+      Array.isArray((value as { data?: unknown }).data)
         ? { $b64: Buffer.from((value as { data: number[] }).data).toString('base64') }
         : value,
     ),
@@ -52,9 +62,11 @@ export function encodeJson(value: unknown): Buffer {
 }
 
 export function decodeJson(data: Uint8Array): unknown {
-  return JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'), (_key, value: unknown) =>
-    value && typeof value === 'object' && typeof (value as { $b64?: unknown }).$b64 === 'string'
-      ? Buffer.from((value as { $b64: string }).$b64, 'base64')
-      : value,
+  return JSON.parse(
+    Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'),
+    (_key, value: unknown) =>
+      value && typeof value === 'object' && typeof (value as { $b64?: unknown }).$b64 === 'string'
+        ? Buffer.from((value as { $b64: string }).$b64, 'base64')
+        : value,
   );
 }
