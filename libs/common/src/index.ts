@@ -20,5 +20,6 @@ export * from './cli/command.js';
 export * from './net/fd-budget.js';
 export * from './limits/limit-reporter.js';
 export * from './net/stream-listeners.js';
+export * from './net/client-tls.js';
 export * from './limits/token-bucket.js';
 export * from './net/coalescing-writer.js';

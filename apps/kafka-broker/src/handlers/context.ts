@@ -3,7 +3,7 @@
 // in handlers/index.ts says which APIs and versions this broker offers.
 import type { Logger } from '@robustmq/common';
 import type { KafkaValue, RequestHeader } from '@robustmq/protocol/kafka';
-import type { BrokerDirectory } from '../cluster/broker-directory.js';
+import type { BrokerDirectory, KafkaListener } from '../cluster/broker-directory.js';
 import type { CoordinatorPlacement } from '../group/coordinator-placement.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { ProducerIdAllocator } from '../producer/producer-id-allocator.js';
@@ -35,6 +35,8 @@ export interface BrokerContext {
 
 export interface ConnectionState {
   remoteAddress: string;
+  /** the listener the connection came in on: Metadata and FindCoordinator name that listener's ports. */
+  listener: KafkaListener;
   clientId: string | null;
   /** SASL done (or not required). */
   authenticated: boolean;

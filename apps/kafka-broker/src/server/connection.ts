@@ -20,6 +20,7 @@ import {
   type KafkaValue,
   type RequestHeader,
 } from '@robustmq/protocol/kafka';
+import type { KafkaListener } from '../cluster/broker-directory.js';
 import type { ApiHandler, BrokerContext, ConnectionState } from '../handlers/context.js';
 
 /** APIs a connection may use before SASL authentication. */
@@ -44,12 +45,14 @@ export class KafkaConnection {
   constructor(
     private readonly stream: Duplex,
     remoteAddress: string,
+    listener: KafkaListener,
     private readonly ctx: BrokerContext,
     private readonly handlers: ReadonlyMap<number, ApiHandler>,
     private readonly onClose: (conn: KafkaConnection) => void,
   ) {
     this.state = {
       remoteAddress,
+      listener,
       clientId: null,
       authenticated: ctx.authenticator === undefined,
       principal: undefined,
