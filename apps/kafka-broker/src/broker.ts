@@ -41,7 +41,7 @@ import type { KafkaBrokerConfig } from './config.js';
 import type { ApiHandler, BrokerContext } from './handlers/context.js';
 import { HANDLERS } from './handlers/index.js';
 import { KafkaConnection } from './server/connection.js';
-import { PlainAuthenticator } from './server/sasl-plain.js';
+import { SaslAuthenticator } from './server/sasl.js';
 import { KafkaStats } from './server/stats.js';
 import { PartitionStore } from './topics/partition-store.js';
 import { TopicCatalog } from './topics/topic-catalog.js';
@@ -181,7 +181,7 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
       catalog,
       partitions,
       directory,
-      authenticator: config.sasl.enabled ? new PlainAuthenticator(placement) : undefined,
+      authenticator: config.sasl.enabled ? new SaslAuthenticator(placement) : undefined,
       stats,
       groups,
       coordinators,
