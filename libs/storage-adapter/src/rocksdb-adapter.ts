@@ -647,7 +647,8 @@ export class RocksDbStorageAdapter implements StorageAdapter {
    * exclusive task), and before any write that goes to RocksDB directly, so replay never undoes such a write.
    */
   private async checkpoint(): Promise<void> {
-    if (!this.wal) return;
+    // nothing written to the log since the last checkpoint: RocksDB has nothing unsynced
+    if (!this.wal || (this.wal.size === 0 && !this.flushing && this.unflushed.length === 0)) return;
     await this.flushEngine();
     await this.engine.put(CHECKPOINT_KEY, keys.be64(Date.now()), { sync: true });
     await this.wal.rotate();

@@ -115,6 +115,8 @@ export class RocksDbWal {
         off = end;
       }
     }
+    // segments without a record (a clean close leaves one) are not needed for anything
+    if (batches.length === 0) for (const seq of seqs) unlinkSync(join(dir, segmentName(seq)));
     const wal = new RocksDbWal(dir, (seqs[seqs.length - 1] ?? 0) + 1, options.preallocateBytes ?? 4 * 1024 * 1024, options.io ?? realIo);
     wal.startSegment();
     return { wal, batches };
