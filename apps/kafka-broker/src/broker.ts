@@ -41,7 +41,7 @@ import type { KafkaBrokerConfig } from './config.js';
 import type { ApiHandler, BrokerContext } from './handlers/context.js';
 import { HANDLERS } from './handlers/index.js';
 import { KafkaConnection } from './server/connection.js';
-import { PlainAuthenticator } from './server/sasl-plain.js';
+import { SaslAuthenticator } from './server/sasl.js';
 import { KafkaStats } from './server/stats.js';
 import { PartitionStore } from './topics/partition-store.js';
 import { TopicCatalog } from './topics/topic-catalog.js';
@@ -181,7 +181,9 @@ export async function startKafkaBroker(
       },
       logger,
     );
-    const partitions = new PartitionStore(storage, catalog);
+    const partitions = new PartitionStore(storage, catalog, {
+      maxUncompressedBytes: config.kafka.max_uncompressed_batch_bytes,
+    });
     // the advertised ports are filled in once the listeners are bound
     const self: KafkaNode = {
       nodeId: config.node.id,
@@ -197,10 +199,11 @@ export async function startKafkaBroker(
       logger,
     );
     const live = directory;
+    const groupOffsets = new PlacementOffsetStore(placement.kv);
     const coordinators = new CoordinatorPlacement(config.node.id, () => live.brokers);
     groups = new GroupCoordinator({
       clock: systemClock,
-      offsets: new PlacementOffsetStore(placement.kv),
+      offsets: groupOffsets,
       owns: (groupId) => coordinators.owns(groupId),
       config: {
         minSessionTimeoutMs: config.groups.min_session_timeout_ms,
@@ -221,7 +224,7 @@ export async function startKafkaBroker(
       catalog,
       partitions,
       directory,
-      authenticator: config.sasl.enabled ? new PlainAuthenticator(placement) : undefined,
+      authenticator: config.sasl.enabled ? new SaslAuthenticator(placement) : undefined,
       stats,
       groups,
       coordinators,
@@ -332,7 +335,10 @@ export async function startKafkaBroker(
         bridges: bridgeConfigs,
         owns: (key) => coordinators.owns(key),
         mqtt: mqttStorage,
-        kafka: new PartitionTopicAccess(storage, catalog, partitions, config.kafka.max_partitions),
+        kafka: new PartitionTopicAccess(catalog, partitions, groupOffsets, {
+          maxPartitions: config.kafka.max_partitions,
+          maxUncompressedBytes: config.kafka.max_uncompressed_batch_bytes,
+        }),
         logger,
         checkMs: config.placement.refresh_interval_ms,
       });
@@ -340,7 +346,11 @@ export async function startKafkaBroker(
     }
     const store = storage;
     retentionTimer = setInterval(() => {
-      store.enforceRetention().catch((err: unknown) => logger.warn({ err }, 'partition retention failed'));
+      // partitions that retention may empty first write where their offsets continue
+      partitions
+        .markLogEnds()
+        .then(() => store.enforceRetention())
+        .catch((err: unknown) => logger.warn({ err }, 'partition retention failed'));
     }, RETENTION_INTERVAL_MS).unref();
     logger.info(
       { ...ports, host: config.network.host, storage: config.storage.type, sasl: config.sasl.enabled },

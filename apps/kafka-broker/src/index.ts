@@ -10,6 +10,5 @@ export {
   type TopicMeta,
 } from './topics/topic-catalog.js';
 export { PartitionStore, PartitionError, kafkaCodeOf, type ReadResult } from './topics/partition-store.js';
-export { toAppendRecord, toKafkaRecord, RAW_TAG } from './topics/record-mapping.js';
 export { BrokerDirectory, type KafkaNode } from './cluster/broker-directory.js';
 export { kafkaBrokerService } from './service.js';

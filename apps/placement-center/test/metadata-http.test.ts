@@ -33,9 +33,9 @@ async function call(
         : {}),
   });
   const text = await response.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return {
     status: response.status,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     body: (text ? JSON.parse(text) : undefined) as any,
     text,
     headers: response.headers,
@@ -69,6 +69,8 @@ describe('cluster status', () => {
         matchIndex: body.appliedIndex,
         lag: 0,
         self: true,
+        lastContactMs: 0,
+        reachable: true,
       },
     ]);
   });

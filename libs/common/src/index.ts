@@ -16,6 +16,7 @@ export * from './process/service-descriptor.js';
 export * from './http/http-server.js';
 export * from './http/admin-auth.js';
 export * from './auth/password-hash.js';
+export * from './auth/scram.js';
 export * from './cli/command.js';
 export * from './net/fd-budget.js';
 export * from './limits/limit-reporter.js';

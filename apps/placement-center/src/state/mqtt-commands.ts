@@ -6,6 +6,7 @@ import type {
   BlacklistTypeName,
   PasswordHash,
   ResourceTypeName,
+  ScramCredentials,
   StoredAclRule,
   StoredBlacklistEntry,
   StoredResource,
@@ -18,6 +19,7 @@ export type MqttCommand = (
       type: 'mqtt.user.update';
       username: string;
       password?: PasswordHash;
+      scram?: ScramCredentials;
       superuser?: boolean;
       updatedAtMs: number;
     }
