@@ -33,9 +33,9 @@ async function call(
         : {}),
   });
   const text = await response.text();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return {
     status: response.status,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     body: (text ? JSON.parse(text) : undefined) as any,
     text,
     headers: response.headers,
