@@ -153,15 +153,16 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
     if (!config.network.plaintext_enabled && !tlsOptions) throw new Error('network.plaintext_enabled = false needs tls.cert_file and tls.key_file: the broker would have no Kafka listener');
     storage = await createStorageAdapter(storageConfig(config, logger, authToken, tls));
     const catalog = new TopicCatalog(placement.kv, storage, { clusterName: config.node.cluster_name, segmentRecords: config.storage.segment_records, cacheMs: TOPIC_CACHE_MS }, logger);
-    const partitions = new PartitionStore(storage, catalog);
+    const partitions = new PartitionStore(storage, catalog, { maxUncompressedBytes: config.kafka.max_uncompressed_batch_bytes });
     // the advertised ports are filled in once the listeners are bound
     const self: KafkaNode = { nodeId: config.node.id, host: config.network.advertise_host, port: 0, tlsPort: 0 };
     directory = new BrokerDirectory(self, placement, config.node.cluster_name, config.placement.refresh_interval_ms, logger);
     const live = directory;
+    const groupOffsets = new PlacementOffsetStore(placement.kv);
     const coordinators = new CoordinatorPlacement(config.node.id, () => live.brokers);
     groups = new GroupCoordinator({
       clock: systemClock,
-      offsets: new PlacementOffsetStore(placement.kv),
+      offsets: groupOffsets,
       owns: (groupId) => coordinators.owns(groupId),
       config: {
         minSessionTimeoutMs: config.groups.min_session_timeout_ms,
@@ -252,7 +253,7 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
         bridges: bridgeConfigs,
         owns: (key) => coordinators.owns(key),
         mqtt: mqttStorage,
-        kafka: new PartitionTopicAccess(storage, catalog, partitions, config.kafka.max_partitions),
+        kafka: new PartitionTopicAccess(catalog, partitions, groupOffsets, { maxPartitions: config.kafka.max_partitions, maxUncompressedBytes: config.kafka.max_uncompressed_batch_bytes }),
         logger,
         checkMs: config.placement.refresh_interval_ms,
       });
@@ -260,7 +261,11 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
     }
     const store = storage;
     retentionTimer = setInterval(() => {
-      store.enforceRetention().catch((err: unknown) => logger.warn({ err }, 'partition retention failed'));
+      // partitions that retention may empty first write where their offsets continue
+      partitions
+        .markLogEnds()
+        .then(() => store.enforceRetention())
+        .catch((err: unknown) => logger.warn({ err }, 'partition retention failed'));
     }, RETENTION_INTERVAL_MS).unref();
     logger.info({ ...ports, host: config.network.host, storage: config.storage.type, sasl: config.sasl.enabled }, 'Kafka broker started');
 
