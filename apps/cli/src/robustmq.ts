@@ -129,6 +129,12 @@ cluster
   .option('--journal <n>', 'journal servers', (v) => memberCount('--journal', v, 0), 3)
   .option('--brokers <n>', 'MQTT brokers', (v) => memberCount('--brokers', v, 0), 3)
   .option(
+    '--kafka-brokers <n>',
+    'Kafka brokers (need --journal >= 1)',
+    (v) => memberCount('--kafka-brokers', v, 0),
+    0,
+  )
+  .option(
     '--port-offset <n>',
     'added to every port (member n of a kind: default port + 10·(n-1) + offset)',
     (v) => portOffset(v),
@@ -148,6 +154,7 @@ cluster
       placement: number;
       journal: number;
       brokers: number;
+      kafkaBrokers: number;
       portOffset: number;
       host: string;
       timeout: number;
@@ -163,6 +170,7 @@ cluster
             .join(', ');
         print(`  placement admin HTTP: ${endpoints('placement-center', 'http_port')}`);
         if (opts.brokers) print(`  MQTT (TCP):           ${endpoints('mqtt-broker', 'tcp_port')}`);
+        if (opts.kafkaBrokers) print(`  Kafka:                ${endpoints('kafka-broker', 'port')}`);
       } catch (err) {
         process.stderr.write(`robustmq cluster up: ${(err as Error).message}\n`);
         process.exit(1);

@@ -57,6 +57,7 @@ describe.each(['base', 'overlays/dev', 'overlays/production'])('deploy/k8s/%s', 
     const sets = byKind('StatefulSet');
     expect(sets.map((s) => s.metadata.name).sort()).toEqual([
       'journal-server',
+      'kafka-broker',
       'mqtt-broker',
       'placement-center',
     ]);
@@ -88,12 +89,14 @@ describe.each(['base', 'overlays/dev', 'overlays/production'])('deploy/k8s/%s', 
         expect(members).toHaveLength(set.spec.replicas);
         members.forEach((m, i) => expect(m).toBe(`${i + 1}@placement-center-${i}.placement-center:1228`));
       }
-      if (name !== 'mqtt-broker') {
+      if (name !== 'mqtt-broker' && name !== 'kafka-broker') {
         expect(set.spec.volumeClaimTemplates[0].metadata.name, `${name}: a PVC per member`).toBe('data');
       }
     }
     const mqtt = byKind('Service').find((s) => s.metadata.name === 'mqtt');
     expect(mqtt?.spec.ports.map((p: { port: number }) => p.port)).toEqual([1883, 8083]);
+    const kafka = byKind('Service').find((s) => s.metadata.name === 'kafka');
+    expect(kafka?.spec.ports.map((p: { port: number }) => p.port)).toEqual([9092]);
   });
 });
 

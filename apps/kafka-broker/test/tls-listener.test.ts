@@ -218,6 +218,48 @@ describe('the Kafka TLS listener', () => {
     }
   });
 
+  it('FindCoordinator names the port of the listener asked on; advertise_port / advertise_tls_port replace the bound ports', async () => {
+    const coordinatorPort = async (client: RawKafkaClient) =>
+      (await client.request(ApiKey.FindCoordinator, 1, { key: 'a-group', keyType: 0 }))['port'];
+    const plain = await RawKafkaClient.open(open.handle.ports.kafka);
+    const tls = await RawKafkaClient.openTls(open.handle.ports.kafka_tls!, { ca });
+    try {
+      expect(await coordinatorPort(plain)).toBe(open.handle.ports.kafka);
+      expect(await coordinatorPort(tls)).toBe(open.handle.ports.kafka_tls);
+    } finally {
+      plain.socket.destroy();
+      tls.socket.destroy();
+    }
+
+    const cert = pki.issue('natted');
+    const natted = await startTestKafkaBroker({
+      placement: [open.placementAddress],
+      id: 5,
+      sections: {
+        node: { cluster_name: 'natted' },
+        network: { advertise_port: 19092, advertise_tls_port: 19093 },
+        tls: { cert_file: cert.certFile, key_file: cert.keyFile },
+      },
+    });
+    const brokersSeen = async (client: RawKafkaClient) =>
+      (
+        (await client.request(ApiKey.Metadata, 1, { topics: [] }))['brokers'] as {
+          nodeId: number;
+          port: number;
+        }[]
+      ).map((b) => [b.nodeId, b.port]);
+    const viaPlain = await RawKafkaClient.open(natted.handle.ports.kafka);
+    const viaTls = await RawKafkaClient.openTls(natted.handle.ports.kafka_tls!, { ca });
+    try {
+      expect(await brokersSeen(viaPlain)).toEqual([[5, 19092]]);
+      expect(await brokersSeen(viaTls)).toEqual([[5, 19093]]);
+    } finally {
+      viaPlain.socket.destroy();
+      viaTls.socket.destroy();
+      await natted.stop();
+    }
+  });
+
   it('a broker told to serve no plaintext listener and given no certificate does not start', async () => {
     await expect(
       startTestKafkaBroker({
