@@ -31,6 +31,7 @@ interface CliOptions {
   json?: string;
   robustmqStorage: RobustmqStorage;
   perPacketWrites?: boolean;
+  stageTimings?: boolean;
 }
 
 const program = cliProgram('robust-bench', 'RobustMQ load and benchmark tool').version('0.1.0');
@@ -82,6 +83,7 @@ program
   )
   .option('--per-packet-writes', 'throughput publishers write each PUBLISH on its own, like a real client (default: 64 per write)')
   .option('--json <file>', 'also write the raw results of every run to this file')
+  .option('--stage-timings', 'our brokers record where a message\'s time goes (per-stage latency histograms); latency runs print them for the measured window')
   .action(async (opts: CliOptions) => {
     const options: MqttBenchOptions = {
       durationS: opts.duration,
@@ -92,6 +94,7 @@ program
       runs: opts.runs,
       robustmqStorage: opts.robustmqStorage,
       perPacketWrites: opts.perPacketWrites === true,
+      stageTimings: opts.stageTimings === true,
     };
     const command = commandLine();
     try {

@@ -4,7 +4,7 @@
 // the records on disk, acknowledges appends and wakes long-polling readers at that moment, and seals the segment at
 // its record, size or age limit by asking placement to open the next one.
 import * as grpc from '@grpc/grpc-js';
-import { type Logger } from '@robustmq/common';
+import { stageTimings, type Logger } from '@robustmq/common';
 import { PlacementError, type PlacementClient } from '@robustmq/placement-client';
 import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
 import { prefixBytes, stampOffsets } from '../storage/framed-batch.js';
@@ -40,6 +40,9 @@ interface PendingAppend {
   taken: number;
   baseOffset: number;
   end: number;
+  /** performance.now() when queued and when written (only while stage timings are on: ROBUSTMQ_STAGE_TIMINGS). */
+  queuedAt: number;
+  writtenAt: number;
   resolve(result: { baseOffset: number; count: number }): void;
   reject(err: unknown): void;
 }
@@ -221,7 +224,7 @@ export class SegmentLeader implements ReplicationLeader {
       void this.seg.saveMeta().catch(() => {});
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ data, count, expectedOffset, taken: 0, baseOffset: -1, end: -1, resolve, reject });
+      this.queue.push({ data, count, expectedOffset, taken: 0, baseOffset: -1, end: -1, queuedAt: stageTimings ? performance.now() : 0, writtenAt: 0, resolve, reject });
       if (!this.writing) {
         this.writing = true;
         // start on a microtask so appends of the same tick share a group commit
@@ -284,6 +287,7 @@ export class SegmentLeader implements ReplicationLeader {
       batch.push(p);
     }
     if (parts.length === 0) return false;
+    const writeAt = stageTimings ? performance.now() : 0;
     try {
       await seg.write(parts, next - base, this.epoch);
     } catch (err) {
@@ -297,6 +301,14 @@ export class SegmentLeader implements ReplicationLeader {
       const err = this.notLeader();
       for (const p of batch) p.reject(err);
       return false;
+    }
+    if (stageTimings) {
+      const now = performance.now();
+      stageTimings.record('journal.write', now - writeAt, next - base);
+      for (const p of batch) {
+        stageTimings.record('journal.append.queued', writeAt - p.queuedAt, p.taken);
+        p.writtenAt = now;
+      }
     }
     this.acking.push(...batch);
     this.remember({ base, end: next, parts, bytes });
@@ -339,6 +351,8 @@ export class SegmentLeader implements ReplicationLeader {
     while (done < this.acking.length && this.acking[done]!.end <= committed) {
       const p = this.acking[done]!;
       const result = { baseOffset: p.baseOffset, count: p.taken };
+      // written → committed at the shard's acks: the leader's fdatasync and the followers' (a quorum's)
+      if (stageTimings) stageTimings.record('journal.append.commit', performance.now() - p.writtenAt, p.taken);
       // the append that fills the segment is answered after the seal, so its writer finds the next segment open;
       // its records are committed either way, so the answer is the same if sealing fails
       if (p.end === limit) void this.seal().finally(() => p.resolve(result));
