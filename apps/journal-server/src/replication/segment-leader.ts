@@ -6,9 +6,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { stageTimings, type Logger } from '@robustmq/common';
 import { PlacementError, type PlacementClient } from '@robustmq/placement-client';
-import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
+import { JOURNAL_MESSAGE, JournalError, isJournalError, readU64, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
 import { prefixBytes, stampOffsets } from '../storage/framed-batch.js';
-import { checkRecord, recordOffset } from '../storage/record-view.js';
+import { RECORD_OFFSET_AT, checkRecord, payloadLengthAt, recordOffset } from '../storage/record-view.js';
 import type { LocalSegment } from '../storage/local-segment.js';
 import type { SegmentStore } from '../storage/segment-store.js';
 import { FollowerReplicator, type ReplicationLeader, type TailChunk } from './follower-replicator.js';
@@ -58,6 +58,10 @@ type LeaderState = 'recovering' | 'leading' | 'sealing' | 'sealed' | 'stopped';
 const MAX_GROUP_BYTES = 4 * 1024 * 1024;
 /** recent writes kept in memory for followers, so streaming replication never reads the file back. */
 const MAX_TAIL_BYTES = 32 * 1024 * 1024;
+/** recent writes kept in memory even when every follower has them (or there is none): a long-polling reader woken
+ * by a commit gets the records it waited for from memory — no file read through the thread pool, which the writes
+ * and fdatasyncs of every segment share (the cross-broker hop of the MQTT cluster is exactly such a read). */
+const READ_TAIL_BYTES = 256 * 1024;
 
 /** one group commit's bytes, as written: [base, end) offsets in framed batches. */
 
@@ -333,9 +337,45 @@ export class SegmentLeader implements ReplicationLeader {
     this.tailBytes += chunk.bytes;
     let slowest = Number.MAX_SAFE_INTEGER;
     for (const f of this.followers.values()) slowest = Math.min(slowest, f.match);
-    while (this.tail.length > 0 && (this.tail[0]!.end <= slowest || this.tailBytes > MAX_TAIL_BYTES)) {
+    while (this.tail.length > 0 && ((this.tail[0]!.end <= slowest && this.tailBytes > READ_TAIL_BYTES) || this.tailBytes > MAX_TAIL_BYTES)) {
       this.tailBytes -= this.tail.shift()!.bytes;
     }
+  }
+
+  /**
+   * the committed records [from, end) as framed bytes from the in-memory tail (the same bytes the file holds, so the
+   * answer is what readFramed would give), at most maxRecords and about maxBytes of payload (at least one record);
+   * undefined when the tail does not reach back to `from` (read the file then).
+   */
+  readTail(from: number, end: number, maxRecords: number, maxBytes: number): { parts: Buffer[]; count: number } | undefined {
+    const first = this.tail.findIndex((c) => c.end > from);
+    if (first < 0 || this.tail[first]!.base > from) return undefined;
+    const parts: Buffer[] = [];
+    let count = 0;
+    let bytes = 0;
+    for (let i = first; i < this.tail.length; i++) {
+      for (const part of this.tail[i]!.parts) {
+        let at = 0;
+        let start = -1;
+        while (at < part.length) {
+          const len = part.readUInt32BE(at);
+          const offset = readU64(part, at + 4 + RECORD_OFFSET_AT);
+          if (offset >= end) break;
+          if (offset >= from) {
+            const size = Math.max(0, payloadLengthAt(part, at + 4));
+            if (count > 0 && bytes + size > maxBytes) break;
+            if (start < 0) start = at;
+            count++;
+            bytes += size;
+          }
+          at += 4 + len;
+          if (count >= maxRecords) break;
+        }
+        if (start >= 0) parts.push(part.subarray(start, at));
+        if (at < part.length || count >= maxRecords) return { parts, count };
+      }
+    }
+    return { parts, count };
   }
 
   /** called whenever a follower reports progress. */

@@ -61,13 +61,18 @@ const read: Handler = async (node, h, _data, metrics) => {
   if (offset < start || offset > r.limit) {
     throw new JournalError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside segment ${r.seg.id}'s readable range [${start}, ${r.limit}]`, { startOffset: start, endOffset: r.limit });
   }
+  let waited = false;
   let wokeAt = -1;
   if (offset === r.limit && !r.sealed && waitMs > 0 && r.leader) {
     await r.leader.waitFor(offset, waitMs);
+    waited = true;
     if (stageTimings) wokeAt = performance.now();
     r = await node.readable(t.namespace, t.shard, t.segment);
   }
-  const { parts, count } = offset < r.limit ? await r.seg.readFramed(offset, r.limit, maxRecords, maxBytes) : { parts: [], count: 0 };
+  // a long poll woken by a commit (the shared log's readers, every record): what was just committed is still in the
+  // leader's memory, so it reads no file; other reads go to the file (and see its CRCs)
+  const fromTail = waited && offset < r.limit ? r.leader?.readTail(offset, r.limit, maxRecords, maxBytes) : undefined;
+  const { parts, count } = fromTail ?? (offset < r.limit ? await r.seg.readFramed(offset, r.limit, maxRecords, maxBytes) : { parts: [], count: 0 });
   // a long poll woken by a commit: how long until its answer is ready (the records read back from the file)
   if (stageTimings && wokeAt >= 0 && count > 0) stageTimings.record('journal.read.woken_to_answer', performance.now() - wokeAt, count);
   metrics.readRecords.inc(count);
