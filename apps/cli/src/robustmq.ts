@@ -98,10 +98,11 @@ cluster
   .option('--placement <n>', 'placement-center members (1 = no Raft)', (v) => memberCount('--placement', v, 1), 3)
   .option('--journal <n>', 'journal servers', (v) => memberCount('--journal', v, 0), 3)
   .option('--brokers <n>', 'MQTT brokers', (v) => memberCount('--brokers', v, 0), 3)
+  .option('--kafka-brokers <n>', 'Kafka brokers (need --journal >= 1)', (v) => memberCount('--kafka-brokers', v, 0), 0)
   .option('--port-offset <n>', 'added to every port (member n of a kind: default port + 10·(n-1) + offset)', (v) => portOffset(v), 0)
   .option('--host <host>', 'bind and advertise host', '127.0.0.1')
   .option('--timeout <ms>', 'how long to wait for every member to be healthy', (v) => positiveInt('--timeout', v), 60_000)
-  .action(async (opts: { dir: string; configDir: string; placement: number; journal: number; brokers: number; portOffset: number; host: string; timeout: number }) => {
+  .action(async (opts: { dir: string; configDir: string; placement: number; journal: number; brokers: number; kafkaBrokers: number; portOffset: number; host: string; timeout: number }) => {
     const print = (line: string) => process.stdout.write(`${line}\n`);
     try {
       const record = await clusterUp({ ...opts, timeoutMs: opts.timeout, print });
@@ -110,6 +111,7 @@ cluster
         record.members.filter((m) => m.kind === kind).map((m) => `${opts.host}:${m.ports[key]}`).join(', ');
       print(`  placement admin HTTP: ${endpoints('placement-center', 'http_port')}`);
       if (opts.brokers) print(`  MQTT (TCP):           ${endpoints('mqtt-broker', 'tcp_port')}`);
+      if (opts.kafkaBrokers) print(`  Kafka:                ${endpoints('kafka-broker', 'port')}`);
     } catch (err) {
       process.stderr.write(`robustmq cluster up: ${(err as Error).message}\n`);
       process.exit(1);

@@ -1,7 +1,9 @@
 // Operating a real multi-process cluster: `robustmq cluster up|status|down` (3 placement members, 2 journal servers,
-// 2 brokers on loopback, with admin and cluster tokens), `robust-ctl` against it — reads, writes, kicking a client,
-// a leader transfer, and bad input (usage → exit 2, errors and an unreachable cluster → one line, exit 1) — and a real
-// Prometheus (Debian's) scraping every member with the shipped rules, holding every metric the dashboard names.
+// 2 MQTT brokers and a Kafka broker on loopback, with admin and cluster tokens; kcat through the Kafka broker),
+// `robust-ctl` against it — reads, writes, kicking a client, a leader transfer, and bad input (usage → exit 2, errors
+// and an unreachable cluster → one line, exit 1) — and a real Prometheus (Debian's) scraping every member with the
+// shipped rules, holding every metric the dashboard names.
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -15,10 +17,11 @@ const dir = tempDir('cluster');
 const clusterDir = join(dir, 'cluster');
 const ADMIN_TOKEN = 'ops-admin-token';
 const env = { ROBUSTMQ_HTTP_ADMIN_TOKEN: ADMIN_TOKEN, ROBUSTMQ_CLUSTER_AUTH_TOKEN: 'ops-cluster-token', ROBUSTMQ_LOG_LEVEL: 'warn' };
-const shape = { placement: 3, journal: 2, brokers: 2, host: '127.0.0.1' };
+const shape = { placement: 3, journal: 2, brokers: 2, kafkaBrokers: 1, host: '127.0.0.1' };
 let offset = 0;
 let placementHttp: string[] = [];
 let brokerTcp: number[] = [];
+let kafkaPort = 0;
 let placementGrpc: string[] = [];
 
 async function isFree(port: number): Promise<boolean> {
@@ -61,27 +64,39 @@ beforeAll(async () => {
   placementHttp = topology.filter((m) => m.kind === 'placement-center').map((m) => `127.0.0.1:${m.ports.http_port}`);
   placementGrpc = topology.filter((m) => m.kind === 'placement-center').map((m) => `127.0.0.1:${m.ports.grpc_port}`);
   brokerTcp = topology.filter((m) => m.kind === 'mqtt-broker').map((m) => m.ports.tcp_port!);
+  kafkaPort = topology.find((m) => m.kind === 'kafka-broker')!.ports.port!;
   const up = await run('apps/cli/dist/robustmq.js', [
     'cluster', 'up', '--dir', clusterDir, '--port-offset', String(offset),
-    '--placement', '3', '--journal', '2', '--brokers', '2', '--timeout', '80000',
+    '--placement', '3', '--journal', '2', '--brokers', '2', '--kafka-brokers', '1', '--timeout', '80000',
   ]);
   expect(up.code, up.output).toBe(0);
-  expect(up.output).toMatch(/cluster up \(7 processes\)/);
+  expect(up.output).toMatch(/cluster up \(8 processes\)/);
+  expect(up.output).toContain(`Kafka:                127.0.0.1:${kafkaPort}`);
 }, 100_000);
 
 afterAll(async () => {
   const down = await run('apps/cli/dist/robustmq.js', ['cluster', 'down', '--dir', clusterDir, '--purge']);
   removeDir(dir);
-  expect(down.output).toMatch(/7 member\(s\) stopped/);
+  expect(down.output).toMatch(/8 member\(s\) stopped/);
 }, 60_000);
 
 describe('robustmq cluster', { timeout: 60_000 }, () => {
   it('status lists every member healthy with its ports', async () => {
     const r = await run('apps/cli/dist/robustmq.js', ['cluster', 'status', '--dir', clusterDir]);
     expect(r.code, r.output).toBe(0);
-    for (const name of ['placement-center-1', 'placement-center-3', 'journal-server-2', 'mqtt-broker-2']) {
+    for (const name of ['placement-center-1', 'placement-center-3', 'journal-server-2', 'mqtt-broker-2', 'kafka-broker-1']) {
       expect(r.output).toMatch(new RegExp(`${name}\\s+\\d+\\s+healthy`));
     }
+  });
+
+  it('the Kafka broker serves kcat: produce, then consume back from the journal', async () => {
+    const kcat = (args: string[], input = '') =>
+      new Promise<string>((resolve, reject) => {
+        const child = execFile('kcat', ['-b', `127.0.0.1:${kafkaPort}`, ...args], { timeout: 30_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout)));
+        child.stdin!.end(input);
+      });
+    await kcat(['-P', '-t', 'ops-kafka', '-K', ':'], 'a:1\nb:2\n');
+    expect(await kcat(['-C', '-t', 'ops-kafka', '-o', 'beginning', '-e', '-q', '-f', '%k=%s\n'])).toBe('a=1\nb=2\n');
   });
 
   it('refuses a second `up` on the same dir and rejects bad flags with exit 2', async () => {
@@ -103,7 +118,7 @@ describe('robust-ctl', { timeout: 90_000 }, () => {
     expect(table.output).toMatch(/^leader\s+\d/m);
     const nodes = await ctlJson(['nodes']);
     const kinds = nodes.nodes.map((n: { clusterType: string; nodeId: number }) => `${n.clusterType}/${n.nodeId}`).sort();
-    expect(kinds).toEqual(['JOURNAL_SERVER/1', 'JOURNAL_SERVER/2', 'MQTT_BROKER/1', 'MQTT_BROKER/2']);
+    expect(kinds).toEqual(['JOURNAL_SERVER/1', 'JOURNAL_SERVER/2', 'KAFKA_BROKER/1', 'MQTT_BROKER/1', 'MQTT_BROKER/2']);
     const brokers = await ctl(['nodes', '--type', 'MQTT_BROKER']);
     expect(brokers.output).not.toMatch(/JOURNAL_SERVER/);
   });
@@ -234,6 +249,7 @@ describe('monitoring', () => {
       .replace(/targets: \[[^\]]*placement-center[^\]]*\]/, `targets: [${targets('placement-center')}]`)
       .replace(/targets: \[[^\]]*journal-server[^\]]*\]/, `targets: [${targets('journal-server')}]`)
       .replace(/targets: \[[^\]]*mqtt-broker[^\]]*\]/, `targets: [${targets('mqtt-broker')}]`)
+      .replace(/targets: \[[^\]]*kafka-broker[^\]]*\]/, `targets: [${targets('kafka-broker')}]`)
       .replace('scrape_interval: 10s', 'scrape_interval: 1s')
       .replace('evaluation_interval: 10s', 'evaluation_interval: 1s');
     writeFileSync(join(dir, 'prometheus.yml'), config);
@@ -248,10 +264,10 @@ describe('monitoring', () => {
     const prometheus = spawnProcess('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`]);
     try {
       const api = async (path: string) => (await (await fetch(`http://127.0.0.1:${port}${path}`)).json()) as { data: Record<string, unknown> & { result?: unknown[] } };
-      await waitFor('all 7 targets up', async () => {
+      await waitFor('all 8 targets up', async () => {
         const body = await api('/api/v1/targets');
         const active = body.data.activeTargets as { health: string }[];
-        return active.length === 7 && active.every((t) => t.health === 'up') ? true : undefined;
+        return active.length === 8 && active.every((t) => t.health === 'up') ? true : undefined;
       }, { timeoutMs: 30_000 });
       const rules = await api('/api/v1/rules');
       expect((rules.data.groups as { rules: unknown[] }[])[0]!.rules).toHaveLength(6);

@@ -13,16 +13,18 @@ const load = (file: string): any => parse(readFileSync(join(ROOT, 'deploy', file
 const compose = load('docker-compose.yml');
 const host = load('docker-compose.host.yml');
 const bridge = load('docker-compose.bridge.yml');
-const robustmq = Object.keys(compose.services).filter((name) => /^(placement-center|journal-server|mqtt-broker)-\d+$/.test(name));
+const robustmq = Object.keys(compose.services).filter((name) => /^(placement-center|journal-server|mqtt-broker|kafka-broker)-\d+$/.test(name));
 
 it('every member has the ports, id and addresses of the shared topology', () => {
   const count = (kind: string) => robustmq.filter((n) => n.startsWith(kind)).length;
-  const topology = buildTopology({ placement: count('placement-center'), journal: count('journal-server'), brokers: count('mqtt-broker'), portOffset: 0, host: '127.0.0.1' });
+  const topology = buildTopology({ placement: count('placement-center'), journal: count('journal-server'), brokers: count('mqtt-broker'), kafkaBrokers: count('kafka-broker'), portOffset: 0, host: '127.0.0.1' });
+  expect(count('kafka-broker')).toBeGreaterThan(0);
   expect(robustmq.sort()).toEqual(topology.map((m) => m.name).sort());
   for (const member of topology) {
     const env = compose.services[member.name].environment as Record<string, string>;
     expect(env.ROBUSTMQ_NODE_ID, member.name).toBe(String(member.nodeId));
-    expect(env.ROBUSTMQ_NETWORK_ADVERTISE_HOST).toBe(member.name);
+    // Kafka brokers advertise the host Kafka clients dial (Metadata), the others their service name
+    expect(env.ROBUSTMQ_NETWORK_ADVERTISE_HOST).toBe(member.kind === 'kafka-broker' ? '${KAFKA_ADVERTISE_HOST:-127.0.0.1}' : member.name);
     for (const [key, port] of Object.entries(member.ports)) expect(env[`ROBUSTMQ_NETWORK_${key.toUpperCase()}`], `${member.name} ${key}`).toBe(String(port));
     // the same addresses as the topology, with service names for 127.0.0.1
     const named = (value: string | undefined) =>

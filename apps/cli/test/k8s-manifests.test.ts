@@ -48,7 +48,7 @@ describe.each(['base', 'overlays/dev', 'overlays/production'])('deploy/k8s/%s', 
 
     const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
     const sets = byKind('StatefulSet');
-    expect(sets.map((s) => s.metadata.name).sort()).toEqual(['journal-server', 'mqtt-broker', 'placement-center']);
+    expect(sets.map((s) => s.metadata.name).sort()).toEqual(['journal-server', 'kafka-broker', 'mqtt-broker', 'placement-center']);
     for (const set of sets) {
       const name = set.metadata.name;
       const service = byKind('Service').find((s) => s.metadata.name === set.spec.serviceName);
@@ -70,12 +70,14 @@ describe.each(['base', 'overlays/dev', 'overlays/production'])('deploy/k8s/%s', 
         expect(members).toHaveLength(set.spec.replicas);
         members.forEach((m, i) => expect(m).toBe(`${i + 1}@placement-center-${i}.placement-center:1228`));
       }
-      if (name !== 'mqtt-broker') {
+      if (name !== 'mqtt-broker' && name !== 'kafka-broker') {
         expect(set.spec.volumeClaimTemplates[0].metadata.name, `${name}: a PVC per member`).toBe('data');
       }
     }
     const mqtt = byKind('Service').find((s) => s.metadata.name === 'mqtt');
     expect(mqtt?.spec.ports.map((p: { port: number }) => p.port)).toEqual([1883, 8083]);
+    const kafka = byKind('Service').find((s) => s.metadata.name === 'kafka');
+    expect(kafka?.spec.ports.map((p: { port: number }) => p.port)).toEqual([9092]);
   });
 });
 

@@ -1,6 +1,7 @@
 // The console's Overview on a 3-member placement group in headless Chromium: the page is opened on a follower, the
 // leader is stopped, and the page shows what happened — a new leader at a higher term, the stopped member no longer
-// leading — without a reload. Screenshots before and after go to test-results/console-cluster/.
+// leading — without a reload; on the new leader's console the stopped member is marked down (a follower knows only
+// the leader's liveness). Screenshots before and after go to test-results/console-cluster/.
 import { join } from 'node:path';
 import { testScope } from '@robustmq/testing';
 import {
@@ -27,12 +28,12 @@ beforeAll(async () => {
 }, 60_000);
 
 const fact = (name: string) => page.locator('.facts div', { hasText: name }).locator('dd').textContent();
-const roleOf = (id: number) =>
+const memberRow = (id: number) =>
   page
     .getByRole('table', { name: 'Placement members' })
-    .locator('tr', { has: page.locator('td[data-label="node"]', { hasText: new RegExp(`^${id}( |$)`) }) })
-    .locator('.role')
-    .textContent();
+    .locator('tr', { has: page.locator('td[data-label="node"]', { hasText: new RegExp(`^${id}( |$)`) }) });
+const roleOf = (id: number) => memberRow(id).locator('.role').textContent();
+const statusOf = (id: number) => memberRow(id).locator('td[data-label="status"]').textContent();
 
 it('shows a new leader and term when the leader is stopped', async () => {
   const leader = await cluster.leader();
@@ -52,4 +53,10 @@ it('shows a new leader and term when the leader is stopped', async () => {
   expect(await roleOf(leader)).not.toBe('leader');
   expect(Number(await fact('term'))).toBeGreaterThan(termBefore);
   await page.screenshot({ path: join(shots, 'after.png'), fullPage: true });
+
+  // the leader hears from every member: its console marks the stopped one down and the others up
+  await page.goto(`http://127.0.0.1:${cluster.member(next).handle!.ports.http}/`);
+  await expect.poll(() => statusOf(leader), { timeout: 10_000 }).toBe('down');
+  for (const m of cluster.members.filter((x) => x.id !== leader)) expect(await statusOf(m.id)).toBe('up');
+  await page.screenshot({ path: join(shots, 'member-down.png'), fullPage: true });
 });

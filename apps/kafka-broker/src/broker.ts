@@ -1,5 +1,6 @@
 // Starts a whole Kafka broker node from its config: the partitions' storage (the journal by default), the topic
-// catalog in placement, the Kafka listener (one TCP port, its sockets capped like every client listener), the HTTP
+// catalog in placement, the Kafka listeners (plaintext and TLS, their sockets capped together like every client
+// listener; each advertises its own ports to the clients that came in on it), the HTTP
 // admin server, registration with placement (heartbeats) and the live-broker list that decides partition leadership
 // — and stops it again. `robustmq start`, main.ts and tests all start Kafka brokers through `startKafkaBroker`.
 import {
@@ -10,9 +11,11 @@ import {
   clusterTls,
   createLogger,
   fdBudget,
+  loadClientTls,
   listenHttp,
   startStreamListeners,
   warnIfAdminApiOpen,
+  type ListenerSpec,
   type Logger,
   type RegisteredRoute,
   type StreamListeners,
@@ -26,7 +29,7 @@ import { createKafkaMetrics } from './admin/metrics.js';
 import { bridgeProblems, type BridgeConfig } from './bridge/bridge-config.js';
 import { BridgeManager } from './bridge/bridge-runner.js';
 import { PartitionTopicAccess } from './bridge/partition-access.js';
-import { BrokerDirectory } from './cluster/broker-directory.js';
+import { BrokerDirectory, type KafkaListener, type KafkaNode } from './cluster/broker-directory.js';
 import { systemClock } from './group/clock.js';
 import { CoordinatorPlacement } from './group/coordinator-placement.js';
 import { GroupCoordinator } from './group/group-coordinator.js';
@@ -38,7 +41,7 @@ import type { KafkaBrokerConfig } from './config.js';
 import type { ApiHandler, BrokerContext } from './handlers/context.js';
 import { HANDLERS } from './handlers/index.js';
 import { KafkaConnection } from './server/connection.js';
-import { PlainAuthenticator } from './server/sasl-plain.js';
+import { SaslAuthenticator } from './server/sasl.js';
 import { KafkaStats } from './server/stats.js';
 import { PartitionStore } from './topics/partition-store.js';
 import { TopicCatalog } from './topics/topic-catalog.js';
@@ -54,8 +57,9 @@ export interface StartKafkaBrokerOptions {
 }
 
 export interface KafkaBrokerHandle {
-  /** the bound ports (the real ones when the config asked for port 0). */
-  ports: { kafka: number; http: number };
+  /** the bound ports (the real ones when the config asked for port 0); `kafka` is 0 with plaintext_enabled = false,
+   * `kafka_tls` is present when the TLS listener runs. */
+  ports: { kafka: number; kafka_tls?: number; http: number };
   httpRoutes: readonly RegisteredRoute[];
   /** the collaborators the handlers use, for composition (the group coordinator) and tests. */
   context: BrokerContext;
@@ -145,16 +149,20 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
 
   try {
     const bridgeConfigs = bridgesOf(config);
+    const tlsOptions = loadClientTls(config.tls);
+    if (!config.network.plaintext_enabled && !tlsOptions) throw new Error('network.plaintext_enabled = false needs tls.cert_file and tls.key_file: the broker would have no Kafka listener');
     storage = await createStorageAdapter(storageConfig(config, logger, authToken, tls));
     const catalog = new TopicCatalog(placement.kv, storage, { clusterName: config.node.cluster_name, segmentRecords: config.storage.segment_records, cacheMs: TOPIC_CACHE_MS }, logger);
-    const partitions = new PartitionStore(storage, catalog);
-    const self = { nodeId: config.node.id, host: config.network.advertise_host, port: config.network.port };
+    const partitions = new PartitionStore(storage, catalog, { maxUncompressedBytes: config.kafka.max_uncompressed_batch_bytes });
+    // the advertised ports are filled in once the listeners are bound
+    const self: KafkaNode = { nodeId: config.node.id, host: config.network.advertise_host, port: 0, tlsPort: 0 };
     directory = new BrokerDirectory(self, placement, config.node.cluster_name, config.placement.refresh_interval_ms, logger);
     const live = directory;
+    const groupOffsets = new PlacementOffsetStore(placement.kv);
     const coordinators = new CoordinatorPlacement(config.node.id, () => live.brokers);
     groups = new GroupCoordinator({
       clock: systemClock,
-      offsets: new PlacementOffsetStore(placement.kv),
+      offsets: groupOffsets,
       owns: (groupId) => coordinators.owns(groupId),
       config: {
         minSessionTimeoutMs: config.groups.min_session_timeout_ms,
@@ -173,7 +181,7 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
       catalog,
       partitions,
       directory,
-      authenticator: config.sasl.enabled ? new PlainAuthenticator(placement) : undefined,
+      authenticator: config.sasl.enabled ? new SaslAuthenticator(placement) : undefined,
       stats,
       groups,
       coordinators,
@@ -183,19 +191,27 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
     };
 
     const maxSockets = config.network.max_sockets || fdBudget().clientConnections;
+    const specs: ListenerSpec[] = [];
+    if (config.network.plaintext_enabled) specs.push({ name: 'kafka', kind: 'tcp', port: config.network.port });
+    if (tlsOptions) specs.push({ name: 'kafka_tls', kind: 'tls', port: config.network.tls_port, tls: tlsOptions });
     listeners = await startStreamListeners({
       host: config.network.host,
-      listeners: [{ name: 'kafka', kind: 'tcp', port: config.network.port }],
+      listeners: specs,
+      // one cap across both listeners, checked on the raw socket before the TLS handshake
       gate: new ConnectionGate(maxSockets, limits),
       logger,
       onStream: (stream, info) => {
-        connections.add(new KafkaConnection(stream, info.remoteAddress, context, handlers, (c) => connections.delete(c)));
+        connections.add(new KafkaConnection(stream, info.remoteAddress, info.listener as KafkaListener, context, handlers, (c) => connections.delete(c)));
       },
     });
-    const kafkaPort = listeners.ports['kafka']!;
-    self.port = kafkaPort;
+    const kafkaPort = listeners.ports['kafka'] ?? 0;
+    const tlsPort = listeners.ports['kafka_tls'];
+    self.port = kafkaPort > 0 ? config.network.advertise_port || kafkaPort : 0;
+    self.tlsPort = tlsPort !== undefined ? config.network.advertise_tls_port || tlsPort : 0;
     if (!config.sasl.enabled && !['127.0.0.1', 'localhost', '::1'].includes(config.network.host)) {
-      logger.warn({ host: config.network.host, port: kafkaPort }, 'the Kafka listener takes clients without authentication: set [sasl] enabled = true to require SASL/PLAIN');
+      logger.warn({ host: config.network.host, port: kafkaPort, tlsPort }, 'the Kafka listeners take clients without authentication: set [sasl] enabled = true to require SASL');
+    } else if (config.sasl.enabled && kafkaPort > 0 && !['127.0.0.1', 'localhost', '::1'].includes(config.network.host)) {
+      logger.warn({ host: config.network.host, port: kafkaPort }, 'SASL passwords on the plaintext Kafka listener cross the network in clear (PLAIN): prefer the TLS listener (tls.cert_file) and set network.plaintext_enabled = false');
     }
 
     const groupCoordinator = groups;
@@ -210,7 +226,7 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
     const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
     warnIfAdminApiOpen(logger, admin.auth, config.network.host, httpPort, 'the Kafka broker');
 
-    const ports = { kafka: kafkaPort, http: httpPort };
+    const ports = { kafka: kafkaPort, ...(tlsPort !== undefined ? { kafka_tls: tlsPort } : {}), http: httpPort };
     registrar = new NodeRegistrar({
       client: placement,
       node: {
@@ -218,7 +234,8 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
         clusterName: config.node.cluster_name,
         nodeId: config.node.id,
         host: config.network.advertise_host,
-        ports,
+        // what other brokers advertise for this one: the advertised ports, and only the listeners that run
+        ports: { ...(self.port > 0 ? { kafka: self.port } : {}), ...(self.tlsPort > 0 ? { kafka_tls: self.tlsPort } : {}), http: httpPort },
         labels: {},
       },
       heartbeatIntervalMs: config.placement.heartbeat_interval_ms,
@@ -236,7 +253,7 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
         bridges: bridgeConfigs,
         owns: (key) => coordinators.owns(key),
         mqtt: mqttStorage,
-        kafka: new PartitionTopicAccess(storage, catalog, partitions, config.kafka.max_partitions),
+        kafka: new PartitionTopicAccess(catalog, partitions, groupOffsets, { maxPartitions: config.kafka.max_partitions, maxUncompressedBytes: config.kafka.max_uncompressed_batch_bytes }),
         logger,
         checkMs: config.placement.refresh_interval_ms,
       });
@@ -244,7 +261,11 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
     }
     const store = storage;
     retentionTimer = setInterval(() => {
-      store.enforceRetention().catch((err: unknown) => logger.warn({ err }, 'partition retention failed'));
+      // partitions that retention may empty first write where their offsets continue
+      partitions
+        .markLogEnds()
+        .then(() => store.enforceRetention())
+        .catch((err: unknown) => logger.warn({ err }, 'partition retention failed'));
     }, RETENTION_INTERVAL_MS).unref();
     logger.info({ ...ports, host: config.network.host, storage: config.storage.type, sasl: config.sasl.enabled }, 'Kafka broker started');
 

@@ -5,6 +5,7 @@ import {
   address,
   adminAuthKeys,
   adminHttpLimitKeys,
+  clientTlsKeys,
   clusterAuthKeys,
   loadConfig,
   logSection,
@@ -28,11 +29,21 @@ export const kafkaBrokerConfigSchema = z.strictObject({
     host: z.string().min(1, 'must not be empty').default('0.0.0.0'),
     /** the host clients should dial: what Metadata tells them and what is registered with placement. */
     advertise_host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
-    /** the Kafka protocol listener. */
+    /** the Kafka protocol listener, plaintext (Kafka's PLAINTEXT, or SASL_PLAINTEXT with [sasl] enabled). */
     port: port().default(9092),
+    /** false: no plaintext listener; clients connect over TLS only (tls_port). */
+    plaintext_enabled: z.boolean().default(true),
+    /** the Kafka protocol over TLS (Kafka's SSL, or SASL_SSL with [sasl] enabled); served only when tls.cert_file is set. */
+    tls_port: port().default(9093),
+    /** the port Metadata and FindCoordinator name for the plaintext listener (Kafka's advertised.listeners): what
+     * clients dial when it differs from `port` (NAT, a published container port); 0 = the bound port. */
+    advertise_port: port().default(0),
+    /** likewise for the TLS listener; 0 = the bound tls_port. */
+    advertise_tls_port: port().default(0),
     /** the HTTP admin API (/health, /metrics). */
     http_port: port().default(9095),
-    /** sockets open at once on the Kafka listener; more are closed on accept. 0 = derived from the open-file limit. */
+    /** sockets open at once on the Kafka listeners (plaintext and TLS together); more are closed on accept, before any
+     * TLS handshake. 0 = derived from the open-file limit. */
     max_sockets: z.number().int().min(0, 'must be >= 0 (0 = derived from the open-file limit)').default(0),
   }),
   kafka: section({
@@ -87,6 +98,8 @@ export const kafkaBrokerConfigSchema = z.strictObject({
     /** groups with members one broker keeps in memory; a JoinGroup for one more gets COORDINATOR_NOT_AVAILABLE. */
     max_groups: z.number().int().min(1).max(10_000_000).default(100_000),
   }),
+  /** the TLS listener's certificate (same keys as the MQTT broker's [tls]); no cert_file = no TLS listener. */
+  tls: section(clientTlsKeys()),
   sasl: section({
     /** require SASL/PLAIN before any request but ApiVersions and the SASL exchange; users are the MQTT users kept in
      * placement (robust-ctl user add). false: no authentication. */

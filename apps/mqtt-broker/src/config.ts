@@ -3,6 +3,7 @@
 import {
   address,
   adminAuthKeys, adminHttpLimitKeys,
+  clientTlsKeys,
   clusterAuthKeys,
   loadConfig,
   logSection,
@@ -92,16 +93,8 @@ export const mqttBrokerConfigSchema = z.strictObject({
     /** period of the retained `$SYS/brokers/<node>/…` topics, seconds; 0 = not published. */
     sys_interval_s: z.number().min(0, 'must be a number of seconds >= 0').default(10),
   }),
-  tls: section({
-    /** PEM certificate (chain) of the TLS and WSS listeners; empty = those listeners are off. */
-    cert_file: z.string().default(''),
-    /** PEM private key of cert_file. */
-    key_file: z.string().default(''),
-    /** PEM CA bundle: sent with the certificate chain and, with verify_client, used to check client certificates. */
-    ca_file: z.string().default(''),
-    /** require clients to present a certificate signed by ca_file (mutual TLS). */
-    verify_client: z.boolean().default(false),
-  }),
+  /** the TLS and WSS listeners' certificate; no cert_file = those listeners are off. */
+  tls: section(clientTlsKeys()),
   storage: section({
     /** where messages and session state are kept: "journal" (the journal cluster found through placement),
      * "rocksdb" (embedded, under node.data_dir), "mysql" (the [auth] mysql_* connection keys) or "memory" (lost on

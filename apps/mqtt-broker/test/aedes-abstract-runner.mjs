@@ -3,13 +3,12 @@
 // aedes-persistence.test.ts with `node --test`; ADAPTER=memory|rocksdb|journal picks the adapter (journal: PLACEMENT
 // names the placement center of a running journal cluster, and every instance gets a placement namespace of its own).
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger } from '@robustmq/common';
 import { createStorageAdapter } from '@robustmq/storage-adapter';
+// the kit's subpath without vitest: this file runs under node --test
+import { removeDir, tempDir } from '@robustmq/testing/temp-dir';
 import { SessionPersistence } from '../dist/storage/session-persistence.js';
 
 const require = createRequire(import.meta.url);
@@ -25,7 +24,7 @@ abstractPersistence({
   // does not use, and an EventEmitter offers the same emit/on/removeListener
   buildEmitter: () => new EventEmitter(),
   persistence: async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'robustmq-aedes-abstract-'));
+    const dataDir = tempDir('aedes-abstract');
     const storage = await createStorageAdapter(
       type === 'journal'
         ? { type, journal: { placementAddresses: [process.env.PLACEMENT], namespace: `aedes-${process.pid}-${++instances}` } }
@@ -37,7 +36,7 @@ abstractPersistence({
     persistence.destroy = async () => {
       await destroy();
       await storage.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      removeDir(dataDir);
     };
     return persistence;
   },

@@ -9,10 +9,12 @@ import { collect, connectClient, mqttClients, RawClient, sleep, testScope } from
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
 const scope = testScope();
+/** the broker's Receive Maximum here: small, so the flood below always runs into it (a publisher must respect it). */
+const RECEIVE_MAXIMUM = 100;
 let broker: TestBroker;
 
 beforeAll(async () => {
-  broker = scope.add(await startTestBroker({ max_topic_levels: 4, max_topic_length: 40, max_write_buffer_bytes: 256 * 1024 }));
+  broker = scope.add(await startTestBroker({ max_topic_levels: 4, max_topic_length: 40, max_write_buffer_bytes: 256 * 1024, receive_maximum: RECEIVE_MAXIMUM }));
 });
 
 const client = mqttClients(scope, () => broker.url, { protocolVersion: 5 });
@@ -79,14 +81,27 @@ it('a subscriber that stops reading does not stall the publisher or a fast subsc
   const got = collect(fast);
   await fast.subscribeAsync('flood/#', { qos: 1 });
   const pub = await client();
+  // the publisher is gone if the broker disconnected it (MQTT.js would leave its publishes pending forever)
+  const disconnected = new Promise<never>((_resolve, reject) => {
+    pub.once('disconnect', (packet) => reject(new Error(`publisher disconnected: reason 0x${packet.reasonCode?.toString(16)} ${packet.properties?.reasonString ?? ''}`)));
+    pub.once('close', () => reject(new Error('publisher connection closed')));
+  });
   const payload = Buffer.alloc(8 * 1024, 7);
   const count = 2000; // ~16 MB: the QoS 0 half alone (8 MB) is beyond what the kernel buffers of the stalled socket hold (4 MB send + its receive buffer)
   const start = Date.now();
-  const sends: Promise<unknown>[] = [];
   // the QoS 0 half first: while the stalled session only gets QoS 0 it stays live, so what its full socket cannot
-  // take is dropped and counted (once its QoS 1 window is full it reads the log instead, where nothing is dropped)
-  for (let i = 0; i < count; i++) sends.push(pub.publishAsync(`flood/${i < count / 2 ? 0 : 1}`, payload, { qos: 1 }));
-  await Promise.all(sends);
+  // take is dropped and counted (once its QoS 1 window is full it reads the log instead, where nothing is dropped).
+  // As fast as MQTT 5 lets it: at most Receive Maximum unacknowledged (MQTT-3.3.4-7). MQTT.js does not keep to the
+  // server's Receive Maximum itself, and the broker rightly disconnects a client that sends more (0x93) — which is
+  // what made this test hang under load, when durable appends (and so PUBACKs) fell 1,000 messages behind.
+  let next = 0;
+  const sender = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++;
+      await pub.publishAsync(`flood/${i < count / 2 ? 0 : 1}`, payload, { qos: 1 });
+    }
+  };
+  await Promise.race([Promise.all(Array.from({ length: RECEIVE_MAXIMUM }, sender)), disconnected]);
   await got.waitFor(count, 20_000);
   expect(Date.now() - start).toBeLessThan(20_000);
   expect(got.messages).toHaveLength(count);

@@ -67,16 +67,41 @@ export async function startPlacementCenter(
 ): Promise<PlacementCenterHandle> {
   const logger =
     options.logger ?? createLogger({ service: 'placement-center', nodeId: config.node.id, level: config.log.level });
+  const opened: (() => Promise<void> | void)[] = [];
+  try {
+    return await assemble(config, logger, opened);
+  } catch (err) {
+    // a failed start closes what it had opened, newest first: a RocksDB left open keeps its lock, and a second start
+    // in this process (or a test's next step) could not open the data dir again
+    for (const close of opened.reverse()) {
+      try {
+        await close();
+      } catch (closeErr) {
+        logger.warn({ err: closeErr }, 'placement center: cleanup after a failed start failed');
+      }
+    }
+    throw err;
+  }
+}
+
+async function assemble(
+  config: PlacementCenterConfig,
+  logger: Logger,
+  opened: (() => Promise<void> | void)[],
+): Promise<PlacementCenterHandle> {
   // resolved before anything is opened: an unreadable token file stops the start cleanly
   const clusterToken = clusterAuthToken(config.cluster);
   const tls = clusterTls(config.cluster, logger);
+  opened.push(() => tls?.close());
   const httpTokens = adminTokens(config.http);
   const engine = await RocksDbEngine.open(config.node.data_dir);
+  opened.push(() => engine.close());
   const members = clusterMembers(config);
   const raftMode = members.size > 0;
   // with Raft the synced log is the durable record; the state machine's writes need no fsync of their own, and
   // entries that are not commands (leader no-ops, membership changes) leave gaps in the applied indexes
   const sm = await PlacementStateMachine.open(engine, { sync: !raftMode, contiguous: !raftMode });
+  opened.push(() => sm.close());
   const metrics = createMetricsRegistry('placement-center', config.node.id);
   // one check for every service on the port, the Raft transport included
   const authRejected = grpcAuthRejections(metrics);
@@ -85,7 +110,9 @@ export async function startPlacementCenter(
   let raftNode: RaftNode | undefined;
   let raftLog: OpenedRaftLog | undefined;
   if (raftMode) {
-    raftLog = await openRaftLogStore(config.node.data_dir, engine, config.cluster.raft_log_store, logger, config.cluster.raft_log_flush);
+    const log = await openRaftLogStore(config.node.data_dir, engine, config.cluster.raft_log_store, logger, config.cluster.raft_log_flush);
+    raftLog = log;
+    opened.push(() => log.close());
     const storage = raftLog.storage;
     const transport = new GrpcRaftTransport({
       selfId: config.node.id,
@@ -113,6 +140,8 @@ export async function startPlacementCenter(
       raft: { lazyCommitBroadcast: true },
       logger: logger.child({ component: 'raft' }),
     });
+    const node = raftNode;
+    opened.push(() => node.stop());
     raftNode.on('fatal', (err: Error) => logger.fatal({ err }, 'placement raft node stopped'));
     raftNode.on('leader-change', (leader: number) => logger.info({ leader }, 'placement leader changed'));
     proposer = new RaftProposer(raftNode);
@@ -124,6 +153,7 @@ export async function startPlacementCenter(
     checkIntervalMs: config.heartbeat.check_interval_ms,
     logger,
   });
+  opened.push(() => registry.close());
   await registry.load();
   // every metadata service writes through the proposer and reads the applied state, so a Raft proposer slots in
   const mqtt = {
@@ -143,6 +173,7 @@ export async function startPlacementCenter(
     logger: logger.child({ component: 'mqtt-scheduler' }),
   });
   controllers.add(mqttScheduler);
+  opened.push(() => mqttScheduler.close());
   raftNode?.on('leader-change', () => controllers.leadershipChanged());
   const journal = new JournalMetadata(sm, proposer, registry);
   // an expired journal server's writable segments go to their most caught-up live replica
@@ -159,6 +190,7 @@ export async function startPlacementCenter(
     sm.compactHistory(config.kv.history_revisions).catch((err: unknown) => logger.error({ err }, 'history compaction failed'));
   }, 60_000);
   compaction.unref();
+  opened.push(() => clearInterval(compaction));
 
   collectProcessMetrics(metrics);
   new Gauge({
@@ -209,16 +241,19 @@ export async function startPlacementCenter(
   server.addService(kvServiceDefinition(), grpcRequests.instrument(kvServiceDefinition(), kvServiceHandlers(sm, proposer)));
   server.addService(mqttServiceDefinition(), grpcRequests.instrument(mqttServiceDefinition(), mqttServiceHandlers({ ...mqtt, sharedGroups })));
   server.addService(journalServiceDefinition(), grpcRequests.instrument(journalServiceDefinition(), journalServiceHandlers(journal, offsets)));
+  opened.push(() => server.forceShutdown());
   const grpcPort = await bindGrpcServer(server, config.network.host, config.network.grpc_port, 'gRPC port', clusterServerCredentials(tls));
   warnIfClusterAuthOff(logger, clusterToken, config.network.host, `placement gRPC (port ${grpcPort}: metadata services and Raft)`, tls);
 
   const limits = new LimitReporter(logger);
   limits.register(metrics, 'placement_limit_hits_total');
+  opened.push(() => limits.close());
   const { app: http, auth: httpAuth } = createHttpServer(logger, { tokens: httpTokens, limits: config.http, reporter: limits });
+  opened.push(() => http.close());
   await http.register(observabilityPlugin, { registry: metrics, health: () => ({ status: 'ok', nodes: registry.list().length }) });
   await http.register(adminRoutes, { registry, sm, proposer });
   const self = { nodeId: config.node.id, clusterName: config.node.cluster_name, grpcAddress: () => `${config.network.advertise_host}:${grpcPort}` };
-  const status = raftNode ? raftStatus(raftNode, sm, self) : singleNodeStatus(sm, self);
+  const status = raftNode ? raftStatus(raftNode, self) : singleNodeStatus(sm, self);
   await http.register(metadataApi, { status, ...mqtt, journal });
   if (raftNode) await http.register(membershipRoutes, { node: raftNode, proposer });
   await http.register(consoleRoutes, { dataPlane: new DataPlaneAdmin(registry) });

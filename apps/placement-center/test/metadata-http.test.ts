@@ -43,7 +43,7 @@ describe('cluster status', () => {
     expect(body.appliedIndex).toBeGreaterThan(0);
     expect(body.commitIndex).toBe(body.appliedIndex);
     expect(body.members).toEqual([
-      { nodeId: 1, grpcAddress: `127.0.0.1:${placement.handle.ports.grpc}`, role: 'leader', matchIndex: body.appliedIndex, lag: 0, self: true },
+      { nodeId: 1, grpcAddress: `127.0.0.1:${placement.handle.ports.grpc}`, role: 'leader', matchIndex: body.appliedIndex, lag: 0, self: true, lastContactMs: 0, reachable: true },
     ]);
   });
 });

@@ -3,6 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlacementClient } from '@robustmq/placement-client';
+import { scramCredential } from '@robustmq/common';
 import { newMqttClient } from '@robustmq/protocol';
 import { expectCode } from '@robustmq/testing';
 import { usePlacement } from '@robustmq/testing/placement';
@@ -42,6 +43,27 @@ describe('MQTT users', () => {
     await client.mqtt.deleteUser('alice');
     expect(await client.mqtt.getUser('alice')).toBeUndefined();
     expect((await client.mqtt.authenticateUser('alice', 'n3w')).authenticated).toBe(false);
+  });
+
+  it('keeps SCRAM credentials derived from the password (Kafka SASL/SCRAM), replaced with it, never the password', async () => {
+    await client.mqtt.createUser('scram-user', 'pencil');
+    const c256 = await client.mqtt.getScramCredential('scram-user', 'SCRAM-SHA-256');
+    const c512 = await client.mqtt.getScramCredential('scram-user', 'SCRAM-SHA-512');
+    expect(c256).toMatchObject({ iterations: 4096 });
+    // the keys are the ones the password derives with the stored salt, not the password
+    expect(c256).toEqual(await scramCredential('pencil', 'SCRAM-SHA-256', c256!.iterations, Buffer.from(c256!.salt, 'base64')));
+    expect(c512).toEqual(await scramCredential('pencil', 'SCRAM-SHA-512', c512!.iterations, Buffer.from(c512!.salt, 'base64')));
+    expect(JSON.stringify([c256, c512])).not.toContain('pencil');
+    await client.mqtt.updateUser('scram-user', { password: 'pen' });
+    const after = await client.mqtt.getScramCredential('scram-user', 'SCRAM-SHA-256');
+    expect(after).toEqual(await scramCredential('pen', 'SCRAM-SHA-256', after!.iterations, Buffer.from(after!.salt, 'base64')));
+    // the superuser flag alone keeps them
+    await client.mqtt.updateUser('scram-user', { superuser: true });
+    expect(await client.mqtt.getScramCredential('scram-user', 'SCRAM-SHA-256')).toEqual(after);
+    expect(await client.mqtt.getScramCredential('nobody', 'SCRAM-SHA-256')).toBeUndefined();
+    await expectCode(client.mqtt.getScramCredential('scram-user', 'SCRAM-MD5' as 'SCRAM-SHA-256'), grpc.status.INVALID_ARGUMENT);
+    expectNoHash(await client.mqtt.getUser('scram-user'));
+    await client.mqtt.deleteUser('scram-user');
   });
 
   it('pages through users in name order', async () => {

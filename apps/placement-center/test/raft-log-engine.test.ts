@@ -72,5 +72,9 @@ describe('raft log store', () => {
     expect(existsSync(segmentLogDir(m.dataDir))).toBe(false);
     m.config = { ...m.config, cluster: { ...m.config.cluster, raft_log_store: 'segment' } };
     await expect(cluster.startMember(1)).rejects.toThrow(/raft_log_store = "segment", but .* holds a RocksDB Raft log/);
+    // the failed start closed the state RocksDB it had opened: RocksDB refuses a second open of a locked data dir,
+    // even from the same process, so this open fails if the start left it open
+    const state = await RocksDbEngine.open(m.dataDir);
+    await state.close();
   });
 });

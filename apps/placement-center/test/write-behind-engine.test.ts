@@ -27,6 +27,32 @@ describe('write-behind state writes', () => {
     await db.close();
   });
 
+  it('a key queued again before its write landed is written once, with its last operation', async () => {
+    const db = await engine();
+    const batches: number[] = [];
+    const counting = Object.assign(Object.create(db) as RocksDbEngine, {
+      batch: (...args: Parameters<RocksDbEngine['batch']>) => {
+        batches.push(args[0].length);
+        return db.batch(...args);
+      },
+    });
+    await db.put('gone', 'old');
+    const wb = new WriteBehindEngine(counting, { delayMs: 60_000 });
+    void wb.writeBehind([{ type: 'put', key: 'applied', value: '1' }, { type: 'put', key: 'a', value: 'x' }]);
+    void wb.writeBehind([{ type: 'put', key: 'applied', value: '2' }, { type: 'del', key: 'a' }, { type: 'put', key: 'gone', value: 'new' }]);
+    // the same bytes as a Buffer key are not merged, but the order of the last operations is kept
+    void wb.writeBehind([{ type: 'put', key: Buffer.from('b'), value: 'buf' }, { type: 'del', key: 'gone' }]);
+    void wb.writeBehind([{ type: 'put', key: 'applied', value: '3' }, { type: 'put', key: 'a', value: 'z' }, { type: 'put', key: 'b', value: 'str' }]);
+    await wb.settled();
+    expect(batches).toEqual([5]);
+    expect((await db.get('applied'))?.toString()).toBe('3');
+    expect((await db.get('a'))?.toString()).toBe('z');
+    expect((await db.get('b'))?.toString()).toBe('str');
+    expect(await db.get('gone')).toBeUndefined();
+    await wb.close();
+    await db.close();
+  });
+
   it('batches applied within the delay land as one engine write, and a read flushes them at once', async () => {
     const db = await engine();
     let writes = 0;

@@ -10,6 +10,7 @@ import type {
   MqttResourceType,
   MqttUser__Output,
 } from '@robustmq/protocol';
+import type { ScramCredential, ScramMechanism } from '@robustmq/common';
 import { orUndefined, type PlacementConnection } from './connection.js';
 
 /** A broker state resource with its JSON record parsed. */
@@ -63,6 +64,14 @@ export class MqttMetadataClient {
   /** For brokers: whether the password is right (unknown users are simply not authenticated). */
   async authenticateUser(username: string, password: string): Promise<{ authenticated: boolean; superuser: boolean }> {
     return this.conn.call('mqtt', 'AuthenticateUser', { username, password });
+  }
+
+  /** For Kafka brokers' SASL/SCRAM: the user's SCRAM keys for `mechanism`, or undefined (unknown user, or a password
+   * set before SCRAM keys were kept). */
+  async getScramCredential(username: string, mechanism: ScramMechanism): Promise<ScramCredential | undefined> {
+    const r = await this.conn.call<{ found: boolean; salt: Buffer; iterations: number; storedKey: Buffer; serverKey: Buffer }>('mqtt', 'GetScramCredential', { username, mechanism });
+    if (!r.found) return undefined;
+    return { salt: r.salt.toString('base64'), iterations: r.iterations, storedKey: r.storedKey.toString('base64'), serverKey: r.serverKey.toString('base64') };
   }
 
   // ---- ACL and blacklist ----

@@ -14,6 +14,8 @@ export interface TestKafkaBroker {
   config: KafkaBrokerConfig;
   /** "127.0.0.1:<kafka port>", what clients bootstrap from. */
   bootstrap: string;
+  /** "127.0.0.1:<kafka TLS port>" when the broker was given a certificate (`sections: { tls: {...} }`). */
+  tlsBootstrap: string | undefined;
   /** http://127.0.0.1:<http port> */
   http: string;
   /** the placement center and journal server started for it (none when `placement` was given). */
@@ -43,7 +45,7 @@ export async function startTestKafkaBroker(options: TestKafkaBrokerOptions = {})
       overrides: mergeSections(
         {
           node: { ...(options.id !== undefined ? { id: options.id } : {}), data_dir: dataDir },
-          network: { host: '127.0.0.1', port: 0, http_port: 0 },
+          network: { host: '127.0.0.1', port: 0, tls_port: 0, http_port: 0 },
           placement: { addresses: placementAddresses, heartbeat_interval_ms: 500, refresh_interval_ms: 500 },
           log: { level: testLogLevel },
         },
@@ -61,6 +63,7 @@ export async function startTestKafkaBroker(options: TestKafkaBrokerOptions = {})
     handle,
     config,
     bootstrap: `127.0.0.1:${handle.ports.kafka}`,
+    tlsBootstrap: handle.ports.kafka_tls !== undefined ? `127.0.0.1:${handle.ports.kafka_tls}` : undefined,
     http: `http://127.0.0.1:${handle.ports.http}`,
     cluster,
     placementAddress: placementAddresses[0]!,

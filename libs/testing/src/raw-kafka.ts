@@ -2,6 +2,7 @@
 // body, an API from the future) or requests encoded by the codec, and reads back size-prefixed frames. Real clients
 // (kafkajs, kcat, kafka-python) are what the other tests use; this is for what no real client sends.
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import { FrameSplitter, decodeResponse, encodeRequest, type KafkaValue } from '@robustmq/protocol/kafka';
 
 export class RawKafkaClient {
@@ -26,6 +27,15 @@ export class RawKafkaClient {
     return new Promise((resolve, reject) => {
       const s = connect(port, host, () => resolve(new RawKafkaClient(s)));
       s.once('error', reject);
+    });
+  }
+
+  /** over TLS (the broker's TLS listener); resolves once the handshake is done, rejects when it fails. */
+  static openTls(port: number, options: ConnectionOptions, host = '127.0.0.1'): Promise<RawKafkaClient> {
+    return new Promise((resolve, reject) => {
+      const s = connectTls({ port, host, ...options }, () => resolve(new RawKafkaClient(s)));
+      s.once('error', reject);
+      s.once('close', () => reject(new Error('the connection closed before the TLS handshake finished')));
     });
   }
 

@@ -1,5 +1,5 @@
-// `robustmq cluster up|down|status`: the compose topology (3 placement members, 3 journal servers, brokers) as local
-// processes on loopback, each a stock `robustmq start --roles <kind>` with its own ports (topology.ts), data dir and
+// `robustmq cluster up|down|status`: the compose topology (3 placement members, 3 journal servers, MQTT and Kafka
+// brokers) as local processes on loopback, each a stock `robustmq start --roles <kind>` with its own ports (topology.ts), data dir and
 // log file under one cluster dir — the way to try a real cluster on one machine without Docker. <dir>/cluster.json
 // records the members and their pids, so `status` and `down` work from any later shell.
 import { spawn } from 'node:child_process';
@@ -105,10 +105,13 @@ export async function clusterUp(options: UpOptions): Promise<ClusterRecord> {
     throw new ClusterError(`a cluster is already running from ${dir} (robustmq cluster status --dir ${options.dir}; down it first)`);
   }
   const env = options.env ?? process.env;
+  if ((options.kafkaBrokers ?? 0) > 0 && options.journal === 0) {
+    throw new ClusterError('--kafka-brokers needs --journal >= 1: Kafka partitions are journal shards');
+  }
   const specs = buildTopology(options);
   const running: RunningMember[] = [];
-  const { placement: p, journal: j, brokers: b, portOffset, host } = options;
-  const record: ClusterRecord = { startedAt: new Date().toISOString(), options: { placement: p, journal: j, brokers: b, portOffset, host }, members: running };
+  const { placement: p, journal: j, brokers: b, kafkaBrokers: k = 0, portOffset, host } = options;
+  const record: ClusterRecord = { startedAt: new Date().toISOString(), options: { placement: p, journal: j, brokers: b, kafkaBrokers: k, portOffset, host }, members: running };
   mkdirSync(dir, { recursive: true });
   const save = () => writeFileSync(join(dir, CLUSTER_FILE), JSON.stringify(record, null, 2) + '\n');
   const probeHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
@@ -144,6 +147,9 @@ export async function clusterUp(options: UpOptions): Promise<ClusterRecord> {
     const brokers = specs.filter((s) => s.kind === 'mqtt-broker').map(launch);
     await waitHealthy(brokers, options.host, deadline);
     if (brokers.length) print(`${brokers.length} MQTT broker(s) healthy`);
+    const kafka = specs.filter((s) => s.kind === 'kafka-broker').map(launch);
+    await waitHealthy(kafka, options.host, deadline);
+    if (kafka.length) print(`${kafka.length} Kafka broker(s) healthy`);
   } catch (err) {
     await clusterDown(dir, { purge: false });
     throw err;
@@ -197,7 +203,7 @@ export async function clusterDown(dir: string, options: { purge: boolean; timeou
   const print = options.print ?? (() => {});
   let stopped = 0;
   if (record) {
-    const order = ['mqtt-broker', 'journal-server', 'placement-center'];
+    const order = ['kafka-broker', 'mqtt-broker', 'journal-server', 'placement-center'];
     for (const kind of order) {
       const members = record.members.filter((m) => m.kind === kind && isAlive(m.pid));
       for (const m of members) process.kill(m.pid, 'SIGTERM');

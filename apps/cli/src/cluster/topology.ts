@@ -2,7 +2,7 @@
 // ports each one gets. Member n of a kind uses the default ports + 10·(n-1) (placement-center-2: gRPC 1238, HTTP
 // 1237), and `portOffset` shifts every port (tests and a second local cluster use it to stay off the defaults).
 
-export type MemberKind = 'placement-center' | 'journal-server' | 'mqtt-broker';
+export type MemberKind = 'placement-center' | 'journal-server' | 'mqtt-broker' | 'kafka-broker';
 
 export interface MemberSpec {
   /** `<kind>-<n>`, also the name of its data dir and compose service */
@@ -19,6 +19,8 @@ export interface TopologyOptions {
   placement: number;
   journal: number;
   brokers: number;
+  /** kafka-broker nodes (partitions on the journal cluster); absent = 0. */
+  kafkaBrokers?: number;
   portOffset: number;
   host: string;
 }
@@ -27,6 +29,7 @@ const BASE_PORTS: Record<MemberKind, Record<string, number>> = {
   'placement-center': { grpc_port: 1228, http_port: 1227 },
   'journal-server': { data_port: 1778, grpc_port: 2228, http_port: 2227 },
   'mqtt-broker': { tcp_port: 1883, tls_port: 8883, ws_port: 8083, wss_port: 8084, grpc_port: 9981, http_port: 9982 },
+  'kafka-broker': { port: 9092, tls_port: 9093, http_port: 9095 },
 };
 
 export const MAX_MEMBERS = 9;
@@ -60,5 +63,7 @@ export function buildTopology(options: TopologyOptions): MemberSpec[] {
     ...range(options.brokers).map((n) =>
       member('mqtt-broker', n, { ROBUSTMQ_PLACEMENT_ADDRESSES: placementGrpc.join(','), ROBUSTMQ_STORAGE_TYPE: options.journal > 0 ? 'journal' : 'rocksdb' }),
     ),
+    // Kafka partitions are journal shards, so kafka-brokers need the journal cluster (checked by the caller)
+    ...range(options.kafkaBrokers ?? 0).map((n) => member('kafka-broker', n, { ROBUSTMQ_PLACEMENT_ADDRESSES: placementGrpc.join(',') })),
   ];
 }

@@ -1,6 +1,7 @@
-// Overview: the placement group (members, roles, term, commit, lag, leader), every broker and journal server
-// (address, uptime since registration, heartbeat age, version, reachable), and live charts of connections,
-// messages in/out per second and journal append latency, from the services' metrics every few seconds.
+// Overview: the placement group (members, roles, term, commit, lag, leader, each member up or down as the answering
+// member sees it), every broker and journal server (address, uptime since registration, heartbeat age, version,
+// reachable), and live charts of connections, messages in/out per second and journal append latency, from the
+// services' metrics every few seconds.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { Chart } from '../components/chart';
@@ -15,6 +16,9 @@ interface Member {
   matchIndex: number;
   lag: number;
   self?: boolean;
+  /** ms since the answering member heard from it; null where it cannot know (a follower about other followers) */
+  lastContactMs?: number | null;
+  reachable?: boolean | null;
 }
 interface ClusterStatus {
   clusterName: string;
@@ -77,6 +81,13 @@ function ServiceTable({
       ]}
     />
   );
+}
+
+/** a placement member's liveness from the answering member's view */
+function liveness(m: Member) {
+  if (m.reachable === true) return <span class="up">up</span>;
+  if (m.reachable === false) return <span class="bad">down</span>;
+  return <span title="only the leader hears from every member">unknown</span>;
 }
 
 export function Overview() {
@@ -158,8 +169,19 @@ export function Overview() {
                 { label: 'role', value: (m) => <span class={`role ${m.role}`}>{m.role}</span> },
                 { label: 'match index', value: (m) => m.matchIndex },
                 { label: 'lag', value: (m) => m.lag },
+                { label: 'status', value: liveness },
+                {
+                  label: 'last contact',
+                  value: (m) => (m.lastContactMs === null || m.lastContactMs === undefined ? '—' : `${age(m.lastContactMs)} ago`),
+                },
               ]}
             />
+            {c.members.some((m) => m.reachable === null) && (
+              <p class="hint">
+                Liveness as seen by this member: a follower hears only from the leader. Open the console on the leader to
+                see every member's.
+              </p>
+            )}
           </>
         )}
       </section>

@@ -7,10 +7,26 @@ import type { Logger } from '@robustmq/common';
 import type { PlacementClient } from '@robustmq/placement-client';
 import { ClusterTypes } from '@robustmq/protocol';
 
+/** The Kafka listeners a broker may serve, named as their ports are registered with placement. */
+export type KafkaListener = 'kafka' | 'kafka_tls';
+
 export interface KafkaNode {
   nodeId: number;
   host: string;
+  /** the advertised plaintext port; 0 = none. */
   port: number;
+  /** the advertised TLS port; 0 = none. */
+  tlsPort: number;
+}
+
+/**
+ * The port of `node` a client that came in on `listener` is told to dial: the same kind of listener, as Kafka's
+ * advertised listeners are matched by name. Every broker of a cluster should serve the same listeners (as Kafka
+ * requires); a node without that one is named with its other port, which that client will fail to use.
+ */
+export function advertisedPort(node: KafkaNode, listener: KafkaListener): number {
+  const want = listener === 'kafka_tls' ? node.tlsPort : node.port;
+  return want > 0 ? want : node.port || node.tlsPort;
 }
 
 /** FNV-1a of the topic name: spreads partition 0 of different topics over different brokers. */
@@ -50,8 +66,11 @@ export class BrokerDirectory {
     try {
       const listed = await this.placement.cluster.listNodes(ClusterTypes.kafkaBroker, this.clusterName);
       const nodes = listed
-        .map((n) => ({ nodeId: n.nodeId, host: n.host, port: (n.ports as Record<string, number>)['kafka'] ?? 0 }))
-        .filter((n) => n.port > 0 && n.nodeId !== this.self.nodeId);
+        .map((n) => {
+          const ports = n.ports as Record<string, number>;
+          return { nodeId: n.nodeId, host: n.host, port: ports['kafka'] ?? 0, tlsPort: ports['kafka_tls'] ?? 0 };
+        })
+        .filter((n) => (n.port > 0 || n.tlsPort > 0) && n.nodeId !== this.self.nodeId);
       this.nodes = [...nodes, this.self].sort((a, b) => a.nodeId - b.nodeId);
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'could not refresh the kafka-broker list from placement; keeping the last one');

@@ -3,13 +3,14 @@
 // in handlers/index.ts says which APIs and versions this broker offers.
 import type { Logger } from '@robustmq/common';
 import type { KafkaValue, RequestHeader } from '@robustmq/protocol/kafka';
-import type { BrokerDirectory } from '../cluster/broker-directory.js';
+import type { BrokerDirectory, KafkaListener } from '../cluster/broker-directory.js';
 import type { CoordinatorPlacement } from '../group/coordinator-placement.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { ProducerIdAllocator } from '../producer/producer-id-allocator.js';
 import type { IdempotentProducers } from '../producer/producer-state.js';
 import type { KafkaBrokerConfig } from '../config.js';
-import type { PlainAuthenticator } from '../server/sasl-plain.js';
+import type { SaslAuthenticator } from '../server/sasl.js';
+import type { SaslExchange } from '../server/sasl-exchange.js';
 import type { KafkaStats } from '../server/stats.js';
 import type { PartitionStore } from '../topics/partition-store.js';
 import type { TopicCatalog } from '../topics/topic-catalog.js';
@@ -20,8 +21,8 @@ export interface BrokerContext {
   catalog: TopicCatalog;
   partitions: PartitionStore;
   directory: BrokerDirectory;
-  /** checks SASL/PLAIN credentials; present when `[sasl] enabled`. */
-  authenticator: PlainAuthenticator | undefined;
+  /** the SASL mechanisms (PLAIN, SCRAM-SHA-256/512) and their exchanges; present when `[sasl] enabled`. */
+  authenticator: SaslAuthenticator | undefined;
   stats: KafkaStats;
   /** the consumer groups this broker coordinates, and which broker coordinates which group. */
   groups: GroupCoordinator;
@@ -35,13 +36,16 @@ export interface BrokerContext {
 
 export interface ConnectionState {
   remoteAddress: string;
+  /** the listener the connection came in on: Metadata and FindCoordinator name that listener's ports. */
+  listener: KafkaListener;
   clientId: string | null;
   /** SASL done (or not required). */
   authenticated: boolean;
   /** the authenticated user name. */
   principal: string | undefined;
-  /** the mechanism chosen by SaslHandshake, until authentication ends. */
+  /** the mechanism chosen by SaslHandshake and its exchange, until authentication ends. */
   saslMechanism: string | undefined;
+  saslExchange: SaslExchange | undefined;
   /** after a SaslHandshake v0 the next frame is a bare SASL token, not a Kafka request (KIP-43's original flow). */
   saslRawNext: boolean;
   /** set by a handler: close the connection once its response has been written (failed authentication). */

@@ -2,6 +2,7 @@
 // kafka-brokers (group/coordinator-placement.ts), so groups spread over the nodes. v4 asks for several keys at once
 // (KIP-699). Transactional ids (key type 1) are refused: this broker does not implement transactions.
 import { ApiKey, ErrorCode } from '@robustmq/protocol/kafka';
+import { advertisedPort, type KafkaListener } from '../cluster/broker-directory.js';
 import type { ApiHandler, BrokerContext } from './context.js';
 
 const GROUP = 0;
@@ -15,25 +16,28 @@ interface Found {
   errorMessage: string | null;
 }
 
-function find(ctx: BrokerContext, key: string, keyType: number): Found {
+function find(ctx: BrokerContext, key: string, keyType: number, listener: KafkaListener): Found {
   const none = { key, nodeId: -1, host: '', port: -1 };
   if (keyType !== GROUP) return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'transactions are not supported by this broker (key type 1)' };
   if (key === '') return { ...none, errorCode: ErrorCode.INVALID_GROUP_ID, errorMessage: 'the group id is empty' };
   const owner = ctx.coordinators.coordinatorFor(key) ?? ctx.directory.brokers.find((b) => b.nodeId === ctx.config.node.id);
   if (!owner) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'no live kafka-broker known yet' };
-  return { key, nodeId: owner.nodeId, host: owner.host, port: owner.port, errorCode: ErrorCode.NONE, errorMessage: null };
+  // the owner's port of the listener this client came in on
+  const node = ctx.directory.brokers.find((b) => b.nodeId === owner.nodeId);
+  const port = node ? advertisedPort(node, listener) : owner.port;
+  return { key, nodeId: owner.nodeId, host: owner.host, port, errorCode: ErrorCode.NONE, errorMessage: null };
 }
 
 export const findCoordinator: ApiHandler = {
   apiKey: ApiKey.FindCoordinator,
   minVersion: 0,
   maxVersion: 4,
-  async handle(ctx, _conn, body, header) {
+  async handle(ctx, conn, body, header) {
     const keyType = body.keyType as number;
     if (header.apiVersion >= 4) {
-      return { throttleTimeMs: 0, coordinators: (body.coordinatorKeys as string[]).map((k) => find(ctx, k, keyType)) };
+      return { throttleTimeMs: 0, coordinators: (body.coordinatorKeys as string[]).map((k) => find(ctx, k, keyType, conn.listener)) };
     }
-    const { key: _key, ...found } = find(ctx, body.key as string, keyType);
+    const { key: _key, ...found } = find(ctx, body.key as string, keyType, conn.listener);
     return { throttleTimeMs: 0, ...found };
   },
 };

@@ -1,5 +1,6 @@
 // ListOffsets: a partition's earliest (-2) or latest (-1) offset, the offset of its newest record by timestamp (-3,
-// v7), or the first offset whose record timestamp is at or after a given time (offset -1 when there is none yet).
+// v7), or the first offset whose record timestamp is at or after a given time (offset -1 when there is none yet): the
+// storage finds the batch by its max timestamp, and that batch's records give the exact offset.
 import { ApiKey, ErrorCode, type ListOffsetsPartitionResponseData, type ListOffsetsRequestData } from '@robustmq/protocol/kafka';
 import { kafkaCodeOf } from '../topics/partition-store.js';
 import type { ApiHandler, BrokerContext } from './context.js';
@@ -13,18 +14,9 @@ async function lookup(ctx: BrokerContext, topic: string, partition: number, time
     const { start, next } = await ctx.partitions.offsets(topic, partition);
     return { offset: timestamp === LATEST ? next : start, timestamp: -1 };
   }
-  if (timestamp === MAX_TIMESTAMP) {
-    const { start, next } = await ctx.partitions.offsets(topic, partition);
-    if (next === start) return { offset: -1, timestamp: -1 };
-    const read = await ctx.partitions.read(topic, partition, next - 1, 1, 0, 1);
-    const last = read.records[0];
-    return last ? { offset: last.offset, timestamp: last.timestamp } : { offset: -1, timestamp: -1 };
-  }
+  if (timestamp === MAX_TIMESTAMP) return (await ctx.partitions.newestRecord(topic, partition)) ?? { offset: -1, timestamp: -1 };
   if (timestamp < 0) throw Object.assign(new Error(`unknown special timestamp ${timestamp}`), { kafkaCode: ErrorCode.INVALID_REQUEST });
-  const offset = await ctx.partitions.offsetForTimestamp(topic, partition, timestamp);
-  if (offset === undefined) return { offset: -1, timestamp: -1 };
-  const read = await ctx.partitions.read(topic, partition, offset, 1, 0, 1);
-  return { offset, timestamp: read.records[0]?.timestamp ?? -1 };
+  return (await ctx.partitions.offsetForTimestamp(topic, partition, timestamp)) ?? { offset: -1, timestamp: -1 };
 }
 
 export const listOffsets: ApiHandler = {

@@ -2,6 +2,7 @@
 // kafka-broker list, see cluster/broker-directory.ts). An unknown topic is created when the client allows it and
 // `[kafka] auto_create_topics` is on, as Kafka's auto.create.topics.enable does.
 import { ApiKey, ErrorCode, ZERO_UUID, type MetadataRequestData, type MetadataResponseData, type MetadataTopicData } from '@robustmq/protocol/kafka';
+import { advertisedPort } from '../cluster/broker-directory.js';
 import { kafkaCodeOf } from '../topics/partition-store.js';
 import { TopicError, type TopicMeta } from '../topics/topic-catalog.js';
 import type { ApiHandler, BrokerContext } from './context.js';
@@ -27,7 +28,7 @@ export const metadata: ApiHandler = {
   apiKey: ApiKey.Metadata,
   minVersion: 0,
   maxVersion: 12,
-  async handle(ctx, _conn, body, header) {
+  async handle(ctx, conn, body, header) {
     const request = body as unknown as MetadataRequestData;
     // v0: an empty list means every topic; v1+: null does
     const all = request.topics === null || (header.apiVersion === 0 && request.topics.length === 0);
@@ -59,7 +60,8 @@ export const metadata: ApiHandler = {
     }
     const response: MetadataResponseData = {
       throttleTimeMs: 0,
-      brokers: ctx.directory.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: null })),
+      // each broker's port of the listener this client came in on (TLS clients are sent to TLS ports)
+      brokers: ctx.directory.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: advertisedPort(b, conn.listener), rack: null })),
       clusterId: ctx.config.node.cluster_name,
       controllerId: ctx.directory.controllerId,
       topics,

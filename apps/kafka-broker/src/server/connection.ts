@@ -20,7 +20,9 @@ import {
   type KafkaValue,
   type RequestHeader,
 } from '@robustmq/protocol/kafka';
+import type { KafkaListener } from '../cluster/broker-directory.js';
 import type { ApiHandler, BrokerContext, ConnectionState } from '../handlers/context.js';
+import { saslStep } from '../handlers/sasl.js';
 
 /** APIs a connection may use before SASL authentication. */
 const BEFORE_AUTH = new Set<number>([ApiKey.ApiVersions, ApiKey.SaslHandshake, ApiKey.SaslAuthenticate]);
@@ -44,16 +46,19 @@ export class KafkaConnection {
   constructor(
     private readonly stream: Duplex,
     remoteAddress: string,
+    listener: KafkaListener,
     private readonly ctx: BrokerContext,
     private readonly handlers: ReadonlyMap<number, ApiHandler>,
     private readonly onClose: (conn: KafkaConnection) => void,
   ) {
     this.state = {
       remoteAddress,
+      listener,
       clientId: null,
       authenticated: ctx.authenticator === undefined,
       principal: undefined,
       saslMechanism: undefined,
+      saslExchange: undefined,
       saslRawNext: false,
       closeAfterResponse: false,
       produceTurn: Promise.resolve(),
@@ -229,22 +234,20 @@ export class KafkaConnection {
   }
 
   /** A bare SASL token after SaslHandshake v0: an empty frame answers success; failure closes the connection. */
+  /** A bare SASL token after a SaslHandshake v0: answered with a bare, size-prefixed token; a failure closes the
+   * connection without an answer (there is no error field in this flow). */
   private async rawSaslToken(token: Buffer): Promise<Buffer | undefined> {
-    const auth = this.ctx.authenticator;
-    if (!auth || this.state.saslMechanism !== 'PLAIN') {
+    if (!this.ctx.authenticator || !this.state.saslExchange) {
       this.state.closeAfterResponse = true;
       return undefined;
     }
-    const outcome = await auth.authenticate(token);
-    this.state.saslMechanism = undefined;
-    if (!outcome.ok) {
-      this.ctx.stats.authFailures++;
-      this.ctx.logger.info({ client: this.state.remoteAddress, user: outcome.user }, 'kafka SASL/PLAIN authentication failed');
-      this.state.closeAfterResponse = true;
-      return undefined;
-    }
-    this.state.authenticated = true;
-    this.state.principal = outcome.user;
-    return Buffer.alloc(4);
+    const step = await saslStep(this.ctx, this.state, token);
+    if (step.done && !step.ok) return undefined;
+    // the exchange goes on (SCRAM): the next frame is its next bare token
+    if (!step.done) this.state.saslRawNext = true;
+    const framed = Buffer.alloc(4 + step.response.length);
+    framed.writeInt32BE(step.response.length);
+    step.response.copy(framed, 4);
+    return framed;
   }
 }

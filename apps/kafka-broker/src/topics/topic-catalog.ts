@@ -1,7 +1,9 @@
 // Kafka topics: their metadata (partition count, id, configs) kept in the placement center's KV store so every
 // kafka-broker sees the same topics, and their partitions, each one a shard of the StorageAdapter (the journal):
 //   kafka/<cluster>/topic/<name>  →  {"name", "topicId", "partitions", "configs", "createdAtMs"}
-//   partition p of topic t        →  storage shard "<t>/<p>"
+//   partition p of topic t        →  storage shard "<t>/<p>" (one storage record per record batch: partition-store.ts)
+//   kafka/<cluster>/log-end/<topic id>/<p>  →  {"position", "offset"}: where offsets continue once retention has
+//                                              removed every batch (written before each retention run)
 // Creation writes the metadata with compare-and-set (so two brokers creating one name race cleanly) and then creates
 // the shards; a shard missing behind existing metadata (a creation cut short, partitions added elsewhere) is created
 // on first use, so the metadata is what decides whether a partition exists.
@@ -17,6 +19,13 @@ export interface TopicMeta {
   partitions: number;
   configs: Record<string, string>;
   createdAtMs: number;
+}
+
+/** Where a partition's offsets continue when retention has removed all its batches: the storage position of its
+ * next batch and the Kafka offset that batch gets. */
+export interface LogEndMark {
+  position: number;
+  offset: number;
 }
 
 /** A topic-level failure that maps onto one Kafka error code. */
@@ -141,6 +150,7 @@ export class TopicCatalog {
       await this.storage.deleteShard(partitionShard(name, p)).catch((err: unknown) => {
         if (!(err instanceof StorageError && err.code === 'SHARD_NOT_FOUND')) throw err;
       });
+      await this.kv.delete(this.logEndKey(meta, p));
     }
     this.logger.info({ topic: name }, 'topic deleted');
   }
@@ -173,6 +183,20 @@ export class TopicCatalog {
     } catch (err) {
       if (!(err instanceof StorageError && err.code === 'SHARD_EXISTS')) throw err;
     }
+  }
+
+  private logEndKey(meta: TopicMeta, partition: number): string {
+    return `kafka/${this.options.clusterName}/log-end/${meta.topicId}/${partition}`;
+  }
+
+  /** The log end marked for a partition before retention (partition-store.ts markLogEnds), if any. */
+  async logEnd(meta: TopicMeta, partition: number): Promise<LogEndMark | undefined> {
+    const value = await this.kv.get(this.logEndKey(meta, partition));
+    return value ? (JSON.parse(value.toString('utf8')) as LogEndMark) : undefined;
+  }
+
+  async setLogEnd(meta: TopicMeta, partition: number, mark: LogEndMark): Promise<void> {
+    await this.kv.set(this.logEndKey(meta, partition), JSON.stringify(mark));
   }
 
   /** Forgets a cached topic (after storage said its shard is gone). */

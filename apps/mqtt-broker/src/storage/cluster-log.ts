@@ -5,8 +5,8 @@
 // that means the same on every broker (it resumes anywhere from it), and a subscriber is only ever sent what is
 // durable: a broker's death loses nothing that was acknowledged (see docs/architecture.md "The broker cluster").
 //
-// Appends are group-committed like the lone broker's log (one append() in flight, everything accepted meanwhile in
-// the next one), but offsets are assigned by storage, so a message gets its offset when its append completes. The
+// Appends are group-committed like the lone broker's log (append-batcher.ts: one append() in flight, everything
+// accepted meanwhile in the next one), but offsets are assigned by storage, so a message gets its offset when its append completes. The
 // reader long-polls the shard from `routed`; a batch of our own that directly follows what was routed is routed as
 // soon as its append completes (no wait for the read to bring it back), and the read skips what was routed so.
 //
@@ -19,6 +19,7 @@
 import { stageTimings, type Logger } from '@robustmq/common';
 import { isStorageError, type AppendRecord, type StorageAdapter, type StoredRecord } from '@robustmq/storage-adapter';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
+import { AppendBatcher } from './append-batcher.js';
 import type { BrokerLog, DurableCallback } from './broker-log.js';
 import { messageToRecord, recordToMessage } from './message-record.js';
 import { MESSAGE_SHARD, MessageShardLog, READ_MAX_BYTES, openMessageShard } from './message-shard.js';
@@ -53,14 +54,12 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   readonly shared = true;
   /** the next offset to route: everything below it has been handed to the consumer. */
   private routed: number;
-  private pending: OutgoingPublish[] = [];
-  /** when each pending message was queued (only while stage timings are on: ROBUSTMQ_STAGE_TIMINGS). */
-  private pendingAt: number[] = [];
-  private flushScheduled = false;
-  private appending = false;
+  private readonly batcher = new AppendBatcher<OutgoingPublish>((batch) => this.write(batch));
+  /** when each message in the batcher was queued (only while stage timings are on: ROBUSTMQ_STAGE_TIMINGS). */
+  private queuedAt: number[] = [];
   /** messages of the append in flight. */
   private appendingCount = 0;
-  /** payload bytes of `pending`, and of the append in flight. */
+  /** payload bytes of the messages queued in the batcher, and of the append in flight. */
   private pendingBytes = 0;
   private appendingBytes = 0;
   /** called once the backlog has fallen to BACKLOG_LOW (and BACKLOG_LOW_BYTES). */
@@ -73,7 +72,6 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   private consumer: LogConsumer | undefined;
   private stopped = false;
   private reader: Promise<void> | undefined;
-  private readonly idle: (() => void)[] = [];
   /** largestBatch: the most messages one append carried (flow control keeps it near BACKLOG_HIGH). */
   readonly appendStats = { appends: 0, messages: 0, failedAppends: 0, largestBatch: 0 };
 
@@ -142,7 +140,7 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
 
   /** Accepted messages not routed yet: queued, being appended, or appended and waiting for their turn. */
   get backlog(): number {
-    return this.pending.length + this.appendingCount + this.own.size;
+    return this.batcher.queued + this.appendingCount + this.own.size;
   }
 
   get backlogged(): boolean {
@@ -168,13 +166,9 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   append(message: OutgoingPublish): void {
     message.offset = -1;
     this.storedWaiters.set(message, []);
-    this.pending.push(message);
-    if (stageTimings) this.pendingAt.push(performance.now());
     this.pendingBytes += message.payload.length;
-    if (!this.flushScheduled && !this.appending) {
-      this.flushScheduled = true;
-      setImmediate(this.flush);
-    }
+    if (stageTimings) this.queuedAt.push(performance.now());
+    this.batcher.add(message);
   }
 
   onStored(message: OutgoingPublish, callback: DurableCallback): void {
@@ -204,38 +198,30 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     return undefined;
   }
 
-  async drain(): Promise<void> {
-    if (!this.appending && this.pending.length > 0) this.flush();
-    if (!this.appending) return;
-    await new Promise<void>((resolve) => this.idle.push(resolve));
+  drain(): Promise<void> {
+    return this.batcher.drain();
   }
 
-  private readonly flush = (): void => {
-    this.flushScheduled = false;
-    if (this.appending || this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
+  /** One append() call for `batch` (the batcher hands over everything queued). Never rejects. */
+  private async write(batch: OutgoingPublish[]): Promise<void> {
     if (stageTimings) {
       const now = performance.now();
-      for (const at of this.pendingAt) stageTimings.record('broker.log.queued', now - at);
-      this.pendingAt = [];
+      for (const at of this.queuedAt.splice(0, batch.length)) stageTimings.record('broker.log.queued', now - at);
     }
-    this.appending = true;
     this.appendingCount = batch.length;
     this.appendingBytes = this.pendingBytes;
     this.pendingBytes = 0;
-    void this.write(batch).finally(() => {
-      this.appending = false;
+    try {
+      await this.appendBatch(batch);
+    } finally {
       this.appendingCount = 0;
       this.appendingBytes = 0;
       this.relieve();
-      if (this.pending.length > 0) this.flush();
-      else for (const resolve of this.idle.splice(0)) resolve();
-    });
-  };
+    }
+  }
 
-  /** One append() call for `batch`. Never rejects. */
-  private async write(batch: OutgoingPublish[]): Promise<void> {
+  /** The append itself; write() keeps the backlog counts around it. */
+  private async appendBatch(batch: OutgoingPublish[]): Promise<void> {
     for (const message of batch) {
       if (message.appendAfter) {
         batch = await this.afterMarkers(batch);

@@ -1,9 +1,8 @@
 // The message log: every PUBLISH the broker accepts is appended here, in the order it was routed. Offline and
 // lagging sessions read it from their own position; a QoS 1/2 publisher is acknowledged once its message is durable.
 //
-// Appends are group-committed here: one append() is in flight at a time, and every message routed meanwhile waits
-// in `pending` and goes to storage as the next single append() call (so the batch grows with the load, and one
-// failed call has a clear extent). Offsets are known synchronously: the log has one shard, the adapter assigns
+// Appends are group-committed (append-batcher.ts): one append() is in flight at a time, and every message routed
+// meanwhile goes to storage as the next single append() call. Offsets are known synchronously: the log has one shard, the adapter assigns
 // offsets densely in call order, so the n-th message appended since start-up gets startOffset + n. That lets
 // routing, readers and commits agree on positions before the append is durable.
 //
@@ -16,6 +15,7 @@
 import type { Logger } from '@robustmq/common';
 import type { AppendRecord, StorageAdapter } from '@robustmq/storage-adapter';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
+import { AppendBatcher } from './append-batcher.js';
 import type { BrokerLog, DurableCallback } from './broker-log.js';
 import { messageToRecord } from './message-record.js';
 import { MESSAGE_SHARD, MessageShardLog, openMessageShard } from './message-shard.js';
@@ -42,18 +42,14 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
   /** messages in [durable, next): routed but not yet durable, so a reader that reached `durable` continues here;
    * undefined for the offsets of a failed append (the hole), which hold no message. */
   private tail: (OutgoingPublish | undefined)[] = [];
-  /** messages of `tail` not yet handed to storage. */
-  private pending: OutgoingPublish[] = [];
-  private flushScheduled = false;
-  /** an append() call is in flight; `pending` waits for it. */
-  private appending = false;
+  /** messages of `tail` on their way to storage. */
+  private readonly batcher = new AppendBatcher<OutgoingPublish>((batch) => this.write(batch));
   /** offsets from `durable` on that belong to failed appends and have no record in storage (as far as we know). */
   private hole = 0;
   /** callbacks waiting for durability, in offset order. */
   private waiters: Waiter[] = [];
   /** set when storage's numbering can no longer be trusted; the log then refuses to append. */
   private failure: Error | undefined;
-  private readonly idle: (() => void)[] = [];
   /** append() calls made, and messages they carried: the average batch size, for benchmarks and tests. */
   readonly appendStats = { appends: 0, messages: 0, failedAppends: 0 };
 
@@ -103,12 +99,7 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     const offset = this.next++;
     message.offset = offset;
     this.tail.push(message);
-    this.pending.push(message);
-    if (!this.flushScheduled && !this.appending) {
-      this.flushScheduled = true;
-      // after the current I/O phase, so everything routed from the sockets read in this turn shares one append
-      setImmediate(this.flush);
-    }
+    this.batcher.add(message);
     return offset;
   }
 
@@ -147,30 +138,15 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     return this.tail[offset - this.durable];
   }
 
-  /** Durable records from `from` on. */
   /** Resolves once everything appended so far is durable (or failed). */
-  async drain(): Promise<void> {
-    if (!this.appending && this.pending.length > 0) this.flush();
-    if (!this.appending) return;
-    await new Promise<void>((resolve) => this.idle.push(resolve));
+  drain(): Promise<void> {
+    return this.batcher.drain();
   }
 
-  private readonly flush = (): void => {
-    this.flushScheduled = false;
-    if (this.appending || this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    if (this.failure) return this.settled();
-    this.appending = true;
-    void this.write(batch).finally(() => {
-      this.appending = false;
-      if (this.pending.length > 0 && !this.failure) this.flush();
-      else this.settled();
-    });
-  };
-
-  /** One append() call: placeholders for the hole (if any), then `batch`. Never rejects. */
+  /** One append() call: placeholders for the hole (if any), then `batch`. Never rejects. A log that has failed
+   * drops the batch (its waiters heard of the failure already). */
   private async write(batch: OutgoingPublish[]): Promise<void> {
+    if (this.failure) return;
     for (const message of batch) {
       if (message.appendAfter) {
         // a publisher's QoS 2 marker goes first (session/incoming-qos2.ts); a failed one fails that message's
@@ -259,11 +235,6 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     this.waiters = [];
     for (const waiter of waiters) waiter.callback(err);
     return err;
-  }
-
-  private settled(): void {
-    if (this.appending || (this.pending.length > 0 && !this.failure)) return;
-    for (const resolve of this.idle.splice(0)) resolve();
   }
 }
 

@@ -3,10 +3,9 @@
 // (which turn each transport into a duplex byte stream, cap the sockets of all four together and apply the connect
 // rate per address). Each stream goes to Broker.accept, so one Connection class serves them all. TLS and WSS are
 // served only when a certificate is configured.
-import { readFileSync } from 'node:fs';
-import type { TlsOptions } from 'node:tls';
 import {
   ConnectionGate,
+  loadClientTls,
   startStreamListeners,
   type LimitReporter,
   type ListenerSpec,
@@ -50,7 +49,7 @@ export async function startListeners(
   limits: ListenerLimits,
 ): Promise<Listeners> {
   const { network } = config;
-  const tlsOptions = loadTls(config);
+  const tlsOptions = loadClientTls(config.tls);
   const webSocket = {
     path: WEBSOCKET_PATH,
     subprotocols: SUBPROTOCOLS,
@@ -81,28 +80,5 @@ export async function startListeners(
     ports: { mqtt: tcp!, ...(tls ? { tls } : {}), ...(ws ? { ws } : {}), ...(wss ? { wss } : {}) },
     gate,
     close: () => started.close(),
-  };
-}
-
-/** The TLS options from `[tls]`, or undefined when no certificate is configured (TLS and WSS are then off). */
-function loadTls(config: MqttBrokerConfig): TlsOptions | undefined {
-  const { cert_file, key_file, ca_file, verify_client } = config.tls;
-  if (!cert_file) return undefined;
-  if (!key_file) throw new Error('tls.cert_file is set but tls.key_file is not: the TLS listeners need both');
-  const read = (file: string, key: string): Buffer => {
-    try {
-      return readFileSync(file);
-    } catch (err) {
-      throw new Error(`tls.${key} = ${JSON.stringify(file)} cannot be read: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-  };
-  return {
-    cert: read(cert_file, 'cert_file'),
-    key: read(key_file, 'key_file'),
-    ...(ca_file ? { ca: read(ca_file, 'ca_file') } : {}),
-    requestCert: verify_client,
-    rejectUnauthorized: verify_client,
   };
 }

@@ -14,6 +14,13 @@ export interface ClusterMemberStatus {
   /** entries the member is behind the leader's commit index. */
   lag: number;
   self: boolean;
+  /**
+   * milliseconds since this member last heard from it: known on the leader for every member, on a follower only for
+   * the leader (followers do not talk to each other), 0 for the member answering; null where unknown.
+   */
+  lastContactMs: number | null;
+  /** heard from within an election timeout; false = down or cut off; null where unknown (ask the leader). */
+  reachable: boolean | null;
 }
 
 export interface ClusterStatus {
@@ -38,12 +45,12 @@ export function singleNodeStatus(sm: PlacementStateMachine, self: { nodeId: numb
       term: 0,
       commitIndex: applied,
       appliedIndex: applied,
-      members: [{ nodeId: self.nodeId, grpcAddress: self.grpcAddress(), role: 'leader', matchIndex: applied, lag: 0, self: true }],
+      members: [{ nodeId: self.nodeId, grpcAddress: self.grpcAddress(), role: 'leader', matchIndex: applied, lag: 0, self: true, lastContactMs: 0, reachable: true }],
     };
   };
 }
 
-export function raftStatus(node: RaftNode, sm: PlacementStateMachine, self: { nodeId: number; clusterName: string }): ClusterStatusSource {
+export function raftStatus(node: RaftNode, self: { nodeId: number; clusterName: string }): ClusterStatusSource {
   return () => {
     const s = node.status();
     return {
@@ -51,7 +58,9 @@ export function raftStatus(node: RaftNode, sm: PlacementStateMachine, self: { no
       leader: s.leaderId,
       term: s.term,
       commitIndex: s.commitIndex,
-      appliedIndex: sm.appliedIndex,
+      // the Raft node's applied index: the state machine's own counts only its commands, so on a member that has
+      // applied only leader no-ops and membership entries it stayed 0 while the commit index moved on
+      appliedIndex: s.appliedIndex,
       members: s.members.map((m) => {
         const isSelf = m.id === self.nodeId;
         const role: ClusterMemberStatus['role'] =
@@ -64,6 +73,8 @@ export function raftStatus(node: RaftNode, sm: PlacementStateMachine, self: { no
           matchIndex: m.match ?? (isSelf ? s.lastIndex : 0),
           lag: m.lag ?? 0,
           self: isSelf,
+          lastContactMs: m.lastContactMs ?? null,
+          reachable: m.reachable ?? null,
         };
       }),
     };

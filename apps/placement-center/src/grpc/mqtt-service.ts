@@ -41,6 +41,12 @@ export function mqttServiceHandlers(mqtt: MqttMetadata): MqttServiceHandlers {
     GetUser: unary(async (request) => ({ user: await mqtt.users.get(request.username) })),
     ListUsers: unary(async (request) => mqtt.users.list(request.startAfter, request.limit)),
     AuthenticateUser: unary(async (request) => mqtt.users.authenticate(request.username, request.password)),
+    GetScramCredential: unary(async (request) => {
+      const c = await mqtt.users.scramCredential(request.username, request.mechanism);
+      if (!c) return { found: false };
+      const b = (s: string) => Buffer.from(s, 'base64');
+      return { found: true, salt: b(c.salt), iterations: c.iterations, storedKey: b(c.storedKey), serverKey: b(c.serverKey) };
+    }),
 
     CreateAclRule: unary(async (request) => {
       if (!request.rule) throw invalid('rule is required');

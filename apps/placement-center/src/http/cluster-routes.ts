@@ -11,6 +11,8 @@ const memberSchema = {
     matchIndex: { type: 'integer' },
     lag: { type: 'integer' },
     self: { type: 'boolean' },
+    lastContactMs: { type: ['integer', 'null'] },
+    reachable: { type: ['boolean', 'null'] },
   },
 } as const;
 

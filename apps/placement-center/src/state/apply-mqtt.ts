@@ -19,7 +19,8 @@ export async function applyMqtt(ctx: ApplyContext, c: MqttCommand): Promise<Mqtt
       if (!user) return { type: c.type, rejection: { code: 'NOT_FOUND', message: `user "${c.username}" not found` } };
       const updated: StoredUser = {
         ...user,
-        ...(c.password ? { password: c.password } : {}),
+        // a new password replaces the SCRAM keys too (none in the command: the old ones must not outlive it)
+        ...(c.password ? { password: c.password, scram: c.scram } : {}),
         ...(c.superuser !== undefined ? { superuser: c.superuser } : {}),
         updatedAtMs: c.updatedAtMs,
       };

@@ -1,16 +1,19 @@
 // MQTT metadata records and their key layout (see records.ts for the other keyspaces):
-//   mqtt/user/<username>                 StoredUser (JSON; the password only as a salted scrypt hash)
+//   mqtt/user/<username>                 StoredUser (JSON; the password only as a salted scrypt hash and SCRAM keys)
 //   mqtt/acl/<id>                        StoredAclRule
 //   mqtt/bl/<type>/<value>               StoredBlacklistEntry
 //   mqtt/res/<resource type>/<key>       StoredResource (sessions, subscriptions, topics, retained and will
 //                                        messages, topic-rewrite and auto-subscribe rules, shared-group leaders)
-import type { PasswordHash } from '@robustmq/common';
+import type { PasswordHash, ScramCredentials } from '@robustmq/common';
 
-export type { PasswordHash };
+export type { PasswordHash, ScramCredentials };
 
 export interface StoredUser {
   username: string;
   password: PasswordHash;
+  /** SCRAM-SHA-256/512 credentials derived from the same password (Kafka SASL/SCRAM); absent for users whose password
+   * was set before they existed, until it is set again. */
+  scram?: ScramCredentials;
   superuser: boolean;
   createdAtMs: number;
   updatedAtMs: number;

@@ -5,6 +5,8 @@
 // by a crash: the state records its applied index in the same write, and the Raft log keeps every entry above the
 // last snapshot, which flushes first, so a restart re-applies what had not landed. Every read or write through this
 // engine flushes and waits first, so no reader ever sees the state without a batch that was already applied.
+// A key written again before its write landed (the applied index and the revision, every batch) goes to RocksDB once,
+// with its last value: every operation costs the engine's binding a conversion on this thread.
 import type { BatchOp, Bytes, KvEngine, ScanOptions, WriteOptions } from '@robustmq/common';
 
 /** How long applied batches may wait to be written together, and how many operations force a write at once. */
@@ -16,7 +18,9 @@ export interface WriteBehindOptions {
 export class WriteBehindEngine implements KvEngine {
   /** The last write handed to the engine; a failed one fails everything after it (the owner must stop). */
   private last: Promise<void> = Promise.resolve();
-  private pending: BatchOp[] = [];
+  private pending: (BatchOp | undefined)[] = [];
+  /** Where each string key's latest queued operation sits in `pending`. */
+  private pendingAt = new Map<string, number>();
   private pendingLanded: { promise: Promise<void>; resolve(): void; reject(err: unknown): void } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly delayMs: number;
@@ -32,7 +36,15 @@ export class WriteBehindEngine implements KvEngine {
 
   /** Queues an unsynced batch and returns at once; what is read or written after this call sees it. */
   writeBehind(ops: BatchOp[]): Promise<void> {
-    for (const op of ops) this.pending.push(op);
+    for (const op of ops) {
+      if (typeof op.key === 'string') {
+        const at = this.pendingAt.get(op.key);
+        // the earlier operation is dropped, not overwritten in place: the last one of a key stays last in the batch
+        if (at !== undefined) this.pending[at] = undefined;
+        this.pendingAt.set(op.key, this.pending.length);
+      }
+      this.pending.push(op);
+    }
     if (!this.pendingLanded) {
       let resolve!: () => void;
       let reject!: (err: unknown) => void;
@@ -56,8 +68,9 @@ export class WriteBehindEngine implements KvEngine {
     this.timer = undefined;
     const waiter = this.pendingLanded;
     if (!waiter) return this.last;
-    const ops = this.pending;
+    const ops = this.pending.filter((op): op is BatchOp => op !== undefined);
     this.pending = [];
+    this.pendingAt.clear();
     this.pendingLanded = undefined;
     const landed = this.last.then(() => this.inner.batch(ops, { sync: false }));
     landed.then(waiter.resolve, waiter.reject);

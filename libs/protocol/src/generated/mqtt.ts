@@ -22,6 +22,8 @@ import type { DeleteUserReply as _robustmq_placement_DeleteUserReply, DeleteUser
 import type { DeleteUserRequest as _robustmq_placement_DeleteUserRequest, DeleteUserRequest__Output as _robustmq_placement_DeleteUserRequest__Output } from './robustmq/placement/DeleteUserRequest.js';
 import type { GetResourceReply as _robustmq_placement_GetResourceReply, GetResourceReply__Output as _robustmq_placement_GetResourceReply__Output } from './robustmq/placement/GetResourceReply.js';
 import type { GetResourceRequest as _robustmq_placement_GetResourceRequest, GetResourceRequest__Output as _robustmq_placement_GetResourceRequest__Output } from './robustmq/placement/GetResourceRequest.js';
+import type { GetScramCredentialReply as _robustmq_placement_GetScramCredentialReply, GetScramCredentialReply__Output as _robustmq_placement_GetScramCredentialReply__Output } from './robustmq/placement/GetScramCredentialReply.js';
+import type { GetScramCredentialRequest as _robustmq_placement_GetScramCredentialRequest, GetScramCredentialRequest__Output as _robustmq_placement_GetScramCredentialRequest__Output } from './robustmq/placement/GetScramCredentialRequest.js';
 import type { GetShareSubLeaderReply as _robustmq_placement_GetShareSubLeaderReply, GetShareSubLeaderReply__Output as _robustmq_placement_GetShareSubLeaderReply__Output } from './robustmq/placement/GetShareSubLeaderReply.js';
 import type { GetShareSubLeaderRequest as _robustmq_placement_GetShareSubLeaderRequest, GetShareSubLeaderRequest__Output as _robustmq_placement_GetShareSubLeaderRequest__Output } from './robustmq/placement/GetShareSubLeaderRequest.js';
 import type { GetUserReply as _robustmq_placement_GetUserReply, GetUserReply__Output as _robustmq_placement_GetUserReply__Output } from './robustmq/placement/GetUserReply.js';
@@ -74,6 +76,8 @@ export interface ProtoGrpcType {
       DeleteUserRequest: MessageTypeDefinition<_robustmq_placement_DeleteUserRequest, _robustmq_placement_DeleteUserRequest__Output>
       GetResourceReply: MessageTypeDefinition<_robustmq_placement_GetResourceReply, _robustmq_placement_GetResourceReply__Output>
       GetResourceRequest: MessageTypeDefinition<_robustmq_placement_GetResourceRequest, _robustmq_placement_GetResourceRequest__Output>
+      GetScramCredentialReply: MessageTypeDefinition<_robustmq_placement_GetScramCredentialReply, _robustmq_placement_GetScramCredentialReply__Output>
+      GetScramCredentialRequest: MessageTypeDefinition<_robustmq_placement_GetScramCredentialRequest, _robustmq_placement_GetScramCredentialRequest__Output>
       GetShareSubLeaderReply: MessageTypeDefinition<_robustmq_placement_GetShareSubLeaderReply, _robustmq_placement_GetShareSubLeaderReply__Output>
       GetShareSubLeaderRequest: MessageTypeDefinition<_robustmq_placement_GetShareSubLeaderRequest, _robustmq_placement_GetShareSubLeaderRequest__Output>
       GetUserReply: MessageTypeDefinition<_robustmq_placement_GetUserReply, _robustmq_placement_GetUserReply__Output>

@@ -75,6 +75,14 @@ export interface MemberStatus {
   match: number | undefined;
   /** Leader's last index minus match (only known on the leader). */
   lag: number | undefined;
+  /**
+   * Milliseconds since this node last heard from the member: 0 for itself; on the leader for every member (counted
+   * from when it became leader if never heard since); on a follower only for the leader it follows, since followers
+   * do not talk to each other (undefined for the rest).
+   */
+  lastContactMs: number | undefined;
+  /** Heard from within an election timeout (undefined where `lastContactMs` is). */
+  reachable: boolean | undefined;
 }
 
 export interface RaftNodeStatus {
@@ -128,6 +136,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private readonly app: RaftApplication;
   private readonly log: Logger;
   private readonly tickMs: number;
+  private readonly electionTimeoutMs: number;
+  /** When each peer's last message arrived (Date.now()), for the liveness in status(). */
+  private readonly lastHeard = new Map<NodeId, number>();
+  /** When this node last became leader (Date.now()). */
+  private leaderSince = 0;
   private readonly snapshotEntries: number;
   private readonly compactKeep: number;
   private readonly defaultTimeoutMs: number;
@@ -173,6 +186,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.app = opts.app;
     this.log = opts.logger;
     this.tickMs = opts.tickMs ?? 100;
+    this.electionTimeoutMs = (opts.electionTicks ?? 10) * this.tickMs;
     this.snapshotEntries = opts.snapshotEntries ?? 10_000;
     this.compactKeep = opts.compactKeepEntries ?? 0;
     this.defaultTimeoutMs = opts.defaultTimeoutMs ?? 10_000;
@@ -336,14 +350,24 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   status(): RaftNodeStatus {
     const s = this.raw.status();
+    const now = Date.now();
+    const contact = (id: NodeId): number | undefined => {
+      if (id === this.id) return 0;
+      const heard = this.lastHeard.get(id);
+      if (s.raftState === 'leader') return now - Math.max(heard ?? 0, this.leaderSince);
+      return id === s.lead && heard !== undefined ? now - heard : undefined;
+    };
     const member = (id: NodeId, role: MemberRole): MemberStatus => {
       const match = id === this.id && s.raftState === 'leader' ? s.lastIndex : s.progress?.get(id)?.match;
+      const lastContactMs = contact(id);
       return {
         id,
         address: this.members.get(id) ?? '',
         role,
         match,
         lag: match === undefined ? undefined : s.lastIndex - match,
+        lastContactMs,
+        reachable: lastContactMs === undefined ? undefined : lastContactMs <= this.electionTimeoutMs,
       };
     };
     return {
@@ -379,6 +403,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   private onMessage(m: Message): void {
     if (this.stopped) return;
+    this.lastHeard.set(m.from, Date.now());
     this.guard(() => this.raw.step(m));
     this.schedule();
   }
@@ -581,6 +606,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   private onSoftState(lead: NodeId, role: StateType): void {
     const leaderChanged = lead !== this.lead;
+    if (role === 'leader' && this.role !== 'leader') this.leaderSince = Date.now();
     this.role = role;
     this.lead = lead;
     if (!leaderChanged) return;

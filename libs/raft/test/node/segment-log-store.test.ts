@@ -5,16 +5,15 @@ import {
   appendFileSync,
   copyFileSync,
   fdatasyncSync,
-  mkdtempSync,
   readdirSync,
   rmSync,
   statSync,
   truncateSync,
   writeSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RocksDbEngine } from '@robustmq/common';
+import { removeDir, tempDir } from '@robustmq/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RaftLogStore } from '../../src/node/log-store.js';
 import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
@@ -68,10 +67,10 @@ describe('SegmentLogStore', () => {
   let dir: string;
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'raft-segment-'));
+    dir = tempDir('raft-segment');
   });
   afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
 
   it('matches RocksDbRaftStorage on random operation sequences, before and after restarts', async () => {

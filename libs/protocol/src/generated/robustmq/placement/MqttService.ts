@@ -20,6 +20,8 @@ import type { DeleteUserReply as _robustmq_placement_DeleteUserReply, DeleteUser
 import type { DeleteUserRequest as _robustmq_placement_DeleteUserRequest, DeleteUserRequest__Output as _robustmq_placement_DeleteUserRequest__Output } from '../../robustmq/placement/DeleteUserRequest.js';
 import type { GetResourceReply as _robustmq_placement_GetResourceReply, GetResourceReply__Output as _robustmq_placement_GetResourceReply__Output } from '../../robustmq/placement/GetResourceReply.js';
 import type { GetResourceRequest as _robustmq_placement_GetResourceRequest, GetResourceRequest__Output as _robustmq_placement_GetResourceRequest__Output } from '../../robustmq/placement/GetResourceRequest.js';
+import type { GetScramCredentialReply as _robustmq_placement_GetScramCredentialReply, GetScramCredentialReply__Output as _robustmq_placement_GetScramCredentialReply__Output } from '../../robustmq/placement/GetScramCredentialReply.js';
+import type { GetScramCredentialRequest as _robustmq_placement_GetScramCredentialRequest, GetScramCredentialRequest__Output as _robustmq_placement_GetScramCredentialRequest__Output } from '../../robustmq/placement/GetScramCredentialRequest.js';
 import type { GetShareSubLeaderReply as _robustmq_placement_GetShareSubLeaderReply, GetShareSubLeaderReply__Output as _robustmq_placement_GetShareSubLeaderReply__Output } from '../../robustmq/placement/GetShareSubLeaderReply.js';
 import type { GetShareSubLeaderRequest as _robustmq_placement_GetShareSubLeaderRequest, GetShareSubLeaderRequest__Output as _robustmq_placement_GetShareSubLeaderRequest__Output } from '../../robustmq/placement/GetShareSubLeaderRequest.js';
 import type { GetUserReply as _robustmq_placement_GetUserReply, GetUserReply__Output as _robustmq_placement_GetUserReply__Output } from '../../robustmq/placement/GetUserReply.js';
@@ -142,6 +144,23 @@ export interface MqttServiceClient extends grpc.Client {
   getResource(argument: _robustmq_placement_GetResourceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_robustmq_placement_GetResourceReply__Output>): grpc.ClientUnaryCall;
   getResource(argument: _robustmq_placement_GetResourceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_GetResourceReply__Output>): grpc.ClientUnaryCall;
   getResource(argument: _robustmq_placement_GetResourceRequest, callback: grpc.requestCallback<_robustmq_placement_GetResourceReply__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * For Kafka brokers' SASL/SCRAM: a user's salted SCRAM keys for one mechanism (never the password); found = false
+   * for an unknown user or one whose password was set before SCRAM keys were kept (set it again).
+   */
+  GetScramCredential(argument: _robustmq_placement_GetScramCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_GetScramCredentialReply__Output>): grpc.ClientUnaryCall;
+  GetScramCredential(argument: _robustmq_placement_GetScramCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_robustmq_placement_GetScramCredentialReply__Output>): grpc.ClientUnaryCall;
+  GetScramCredential(argument: _robustmq_placement_GetScramCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_GetScramCredentialReply__Output>): grpc.ClientUnaryCall;
+  GetScramCredential(argument: _robustmq_placement_GetScramCredentialRequest, callback: grpc.requestCallback<_robustmq_placement_GetScramCredentialReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * For Kafka brokers' SASL/SCRAM: a user's salted SCRAM keys for one mechanism (never the password); found = false
+   * for an unknown user or one whose password was set before SCRAM keys were kept (set it again).
+   */
+  getScramCredential(argument: _robustmq_placement_GetScramCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_GetScramCredentialReply__Output>): grpc.ClientUnaryCall;
+  getScramCredential(argument: _robustmq_placement_GetScramCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_robustmq_placement_GetScramCredentialReply__Output>): grpc.ClientUnaryCall;
+  getScramCredential(argument: _robustmq_placement_GetScramCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_robustmq_placement_GetScramCredentialReply__Output>): grpc.ClientUnaryCall;
+  getScramCredential(argument: _robustmq_placement_GetScramCredentialRequest, callback: grpc.requestCallback<_robustmq_placement_GetScramCredentialReply__Output>): grpc.ClientUnaryCall;
   
   /**
    * The broker that leads a shared-subscription group ($share/<group>/...), served by the placement leader: the one
@@ -301,6 +320,12 @@ export interface MqttServiceHandlers extends grpc.UntypedServiceImplementation {
   GetResource: grpc.handleUnaryCall<_robustmq_placement_GetResourceRequest__Output, _robustmq_placement_GetResourceReply>;
   
   /**
+   * For Kafka brokers' SASL/SCRAM: a user's salted SCRAM keys for one mechanism (never the password); found = false
+   * for an unknown user or one whose password was set before SCRAM keys were kept (set it again).
+   */
+  GetScramCredential: grpc.handleUnaryCall<_robustmq_placement_GetScramCredentialRequest__Output, _robustmq_placement_GetScramCredentialReply>;
+  
+  /**
    * The broker that leads a shared-subscription group ($share/<group>/...), served by the placement leader: the one
    * recorded (SHARED_GROUP_LEADER) while it is a registered MQTT broker; otherwise a registered broker is chosen now —
    * the one leading the fewest groups, ties to the lowest node id — and recorded through Raft before the answer.
@@ -354,6 +379,7 @@ export interface MqttServiceDefinition extends grpc.ServiceDefinition {
   DeleteResource: MethodDefinition<_robustmq_placement_DeleteResourceRequest, _robustmq_placement_DeleteResourceReply, _robustmq_placement_DeleteResourceRequest__Output, _robustmq_placement_DeleteResourceReply__Output>
   DeleteUser: MethodDefinition<_robustmq_placement_DeleteUserRequest, _robustmq_placement_DeleteUserReply, _robustmq_placement_DeleteUserRequest__Output, _robustmq_placement_DeleteUserReply__Output>
   GetResource: MethodDefinition<_robustmq_placement_GetResourceRequest, _robustmq_placement_GetResourceReply, _robustmq_placement_GetResourceRequest__Output, _robustmq_placement_GetResourceReply__Output>
+  GetScramCredential: MethodDefinition<_robustmq_placement_GetScramCredentialRequest, _robustmq_placement_GetScramCredentialReply, _robustmq_placement_GetScramCredentialRequest__Output, _robustmq_placement_GetScramCredentialReply__Output>
   GetShareSubLeader: MethodDefinition<_robustmq_placement_GetShareSubLeaderRequest, _robustmq_placement_GetShareSubLeaderReply, _robustmq_placement_GetShareSubLeaderRequest__Output, _robustmq_placement_GetShareSubLeaderReply__Output>
   GetUser: MethodDefinition<_robustmq_placement_GetUserRequest, _robustmq_placement_GetUserReply, _robustmq_placement_GetUserRequest__Output, _robustmq_placement_GetUserReply__Output>
   ListAclRules: MethodDefinition<_robustmq_placement_ListAclRulesRequest, _robustmq_placement_ListAclRulesReply, _robustmq_placement_ListAclRulesRequest__Output, _robustmq_placement_ListAclRulesReply__Output>
