@@ -36,6 +36,7 @@ interface CliOptions {
   json?: string;
   robustmqStorage: RobustmqStorage;
   perPacketWrites?: boolean;
+  stageTimings?: boolean;
 }
 
 const program = cliProgram('robust-bench', 'RobustMQ load and benchmark tool').version('0.1.0');
@@ -92,6 +93,10 @@ program
     'throughput publishers write each PUBLISH on its own, like a real client (default: 64 per write)',
   )
   .option('--json <file>', 'also write the raw results of every run to this file')
+  .option(
+    '--stage-timings',
+    "our brokers record where a message's time goes (per-stage latency histograms); latency runs print them for the measured window",
+  )
   .action(async (opts: CliOptions) => {
     const options: MqttBenchOptions = {
       durationS: opts.duration,
@@ -102,6 +107,7 @@ program
       runs: opts.runs,
       robustmqStorage: opts.robustmqStorage,
       perPacketWrites: opts.perPacketWrites === true,
+      stageTimings: opts.stageTimings === true,
     };
     const command = commandLine();
     try {
@@ -211,12 +217,28 @@ program
       .default(100)
       .argParser(number('--window', 1, 10_000, true)),
   )
+  .option(
+    '--stage-pids <list>',
+    'pids of cluster processes started with ROBUSTMQ_STAGE_TIMINGS=<dir> (the same dir set for this command): their per-stage latencies over the latency phase are printed',
+    (v: string) =>
+      v
+        .split(',')
+        .map((p) => Number(p.trim()))
+        .filter((p) => Number.isInteger(p) && p > 0),
+  )
   .action(
-    async (opts: { publisher: string; other: string; rate: number; duration: number; window: number }) => {
+    async (opts: {
+      publisher: string;
+      other: string;
+      rate: number;
+      duration: number;
+      window: number;
+      stagePids?: number[];
+    }) => {
       try {
         const print = (line: string) => process.stdout.write(`${line}\n`);
         print(`\`${commandLine()}\``);
-        await runClusterBench({ ...opts, print });
+        await runClusterBench({ ...opts, stagePids: opts.stagePids ?? [], print });
         process.exit(0);
       } catch (err) {
         process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
