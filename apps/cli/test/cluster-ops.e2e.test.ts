@@ -274,7 +274,7 @@ describe('monitoring', () => {
 
       const dashboard = readFileSync(join(ROOT, 'deploy/grafana/robustmq.json'), 'utf8');
       const rulesText = readFileSync(join(ROOT, 'deploy/prometheus/rules.yml'), 'utf8');
-      const named = new Set([...`${dashboard}\n${rulesText}`.matchAll(/\b((?:placement|journal|mqtt|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]!));
+      const named = new Set([...`${dashboard}\n${rulesText}`.matchAll(/\b((?:placement|journal|mqtt|kafka|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]!));
       expect(named.size).toBeGreaterThan(20);
       const missing: string[] = [];
       for (const metric of named) {
