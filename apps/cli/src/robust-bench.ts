@@ -31,6 +31,7 @@ interface CliOptions {
   json?: string;
   robustmqStorage: RobustmqStorage;
   perPacketWrites?: boolean;
+  stageTimings?: boolean;
 }
 
 const program = cliProgram('robust-bench', 'RobustMQ load and benchmark tool').version('0.1.0');
@@ -82,6 +83,7 @@ program
   )
   .option('--per-packet-writes', 'throughput publishers write each PUBLISH on its own, like a real client (default: 64 per write)')
   .option('--json <file>', 'also write the raw results of every run to this file')
+  .option('--stage-timings', 'our brokers record where a message\'s time goes (per-stage latency histograms); latency runs print them for the measured window')
   .action(async (opts: CliOptions) => {
     const options: MqttBenchOptions = {
       durationS: opts.duration,
@@ -92,6 +94,7 @@ program
       runs: opts.runs,
       robustmqStorage: opts.robustmqStorage,
       perPacketWrites: opts.perPacketWrites === true,
+      stageTimings: opts.stageTimings === true,
     };
     const command = commandLine();
     try {
@@ -186,11 +189,16 @@ program
   .addOption(new Option('--rate <n>', 'messages per second in the latency phase').default(2000).argParser(number('--rate', 1, 100_000, true)))
   .addOption(new Option('--duration <s>', 'seconds per phase').default(10).argParser(number('--duration', 0.1)))
   .addOption(new Option('--window <n>', 'QoS 1 messages in flight in the throughput phase').default(100).argParser(number('--window', 1, 10_000, true)))
-  .action(async (opts: { publisher: string; other: string; rate: number; duration: number; window: number }) => {
+  .option(
+    '--stage-pids <list>',
+    'pids of cluster processes started with ROBUSTMQ_STAGE_TIMINGS=<dir> (the same dir set for this command): their per-stage latencies over the latency phase are printed',
+    (v: string) => v.split(',').map((p) => Number(p.trim())).filter((p) => Number.isInteger(p) && p > 0),
+  )
+  .action(async (opts: { publisher: string; other: string; rate: number; duration: number; window: number; stagePids?: number[] }) => {
     try {
       const print = (line: string) => process.stdout.write(`${line}\n`);
       print(`\`${commandLine()}\``);
-      await runClusterBench({ ...opts, print });
+      await runClusterBench({ ...opts, stagePids: opts.stagePids ?? [], print });
       process.exit(0);
     } catch (err) {
       process.stderr.write(`robust-bench: ${(err as Error).message}\n`);

@@ -12,7 +12,7 @@
 //   a batch that would not start there (OFFSET_MISMATCH with its end), and records of the call that a lost attempt
 //   already wrote are counted instead of written again.
 // - Each adapter shard maps to a placement shard with a generated name (see journal-catalog.ts).
-import { type ClusterTls, type Logger } from '@robustmq/common';
+import { stageTimings, type ClusterTls, type Logger } from '@robustmq/common';
 import { PlacementClient } from '@robustmq/placement-client';
 import {
   JOURNAL_MESSAGE,
@@ -239,13 +239,23 @@ export class JournalStorageAdapter implements StorageAdapter {
         const retryable =
           isJournalError(err, 'NOT_LEADER') ||
           isJournalError(err, 'UNAVAILABLE') ||
+          // the connection was closed under the request: by another request's reset after a transport failure
+          // (this adapter's own close() sets `closed` first, and is never retried)
+          isJournalError(err, 'CLOSED') ||
           isJournalError(err, 'SEGMENT_SEALED') ||
           isJournalError(err, 'FENCED') ||
           isJournalError(err, 'NOT_ENOUGH_REPLICAS') ||
           isJournalError(err, 'SEGMENT_NOT_FOUND');
         if (!retryable || this.closed || Date.now() > deadline) throw err;
         if (attempt > 0) await sleep(Math.min(500, 10 * 2 ** Math.min(attempt, 6)));
-        await this.handle(h.entry.name, true);
+        try {
+          await this.handle(h.entry.name, true);
+        } catch (refreshErr) {
+          // placement unreachable for a moment (its leader died, it is restarting): one more failed attempt, not
+          // the end of the call — the deadline decides; a shard deleted meanwhile ends it
+          if (refreshErr instanceof StorageError && refreshErr.code === 'SHARD_NOT_FOUND') throw refreshErr;
+          if (this.closed || Date.now() > deadline) throw refreshErr;
+        }
       }
     }
   }
@@ -397,8 +407,9 @@ export class JournalStorageAdapter implements StorageAdapter {
           const seg = this.active(h);
           if (!seg) throw new JournalError('SEGMENT_SEALED', `shard '${shard}' has no writable segment yet`);
           const at = expected >= 0 ? expected + sentRecords : -1;
+          const sentAt = stageTimings ? performance.now() : 0;
           try {
-            return await this.send(
+            const reply = await this.send(
               seg.leader,
               JOURNAL_MESSAGE.Append,
               {
@@ -409,6 +420,8 @@ export class JournalStorageAdapter implements StorageAdapter {
               },
               [remaining],
             );
+            stageTimings?.record('adapter.append.request', performance.now() - sentAt);
+            return reply;
           } catch (err) {
             if (at >= 0 && isJournalError(err, 'OFFSET_MISMATCH')) {
               const end = err.details['endOffset'];
@@ -471,7 +484,7 @@ export class JournalStorageAdapter implements StorageAdapter {
         return await this.send(nodeId, type, { ...this.target(h, seg), ...header }, [], timeoutMs);
       } catch (err) {
         lastError = err;
-        if (!isJournalError(err, 'UNAVAILABLE') && !isJournalError(err, 'NOT_LEADER') && !isJournalError(err, 'SEGMENT_NOT_FOUND')) throw err;
+        if (!isJournalError(err, 'UNAVAILABLE') && !isJournalError(err, 'CLOSED') && !isJournalError(err, 'NOT_LEADER') && !isJournalError(err, 'SEGMENT_NOT_FOUND')) throw err;
       }
     }
     throw lastError;

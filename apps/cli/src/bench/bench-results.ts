@@ -32,6 +32,8 @@ export interface MqttBenchOptions {
   robustmqStorage: RobustmqStorage;
   /** throughput publishers write each PUBLISH on its own (like a real client) instead of 64 per write */
   perPacketWrites?: boolean;
+  /** our brokers record per-stage latency histograms, printed after each latency run (stage-report.ts) */
+  stageTimings?: boolean;
 }
 
 /** A case of a scenario, e.g. "QoS 1, 4 publishers → 1 subscriber". */

@@ -3,6 +3,7 @@
 // publisher's clock to the subscriber's — one process, one clock), then throughput (a publisher with a window of
 // unacknowledged messages, as fast as the brokers take them) delivered per second to each subscriber.
 import mqtt, { type MqttClient } from 'mqtt';
+import { formatStageReport, markStageWindow, takeStageReport } from './stage-report.js';
 import { percentile } from './statistics.js';
 
 export interface ClusterBenchOptions {
@@ -16,6 +17,8 @@ export interface ClusterBenchOptions {
   duration: number;
   /** unacknowledged QoS 1 messages the throughput publisher keeps in flight. */
   window: number;
+  /** cluster processes recording stage timings (ROBUSTMQ_STAGE_TIMINGS): signalled at the latency phase's edges */
+  stagePids: number[];
   print: (line: string) => void;
 }
 
@@ -57,6 +60,7 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
   try {
     // latency at a fixed rate
     const total = Math.round(options.rate * options.duration);
+    for (const pid of options.stagePids) markStageWindow(pid);
     const started = performance.now();
     const acks: Promise<unknown>[] = [];
     for (let i = 0; i < total; i++) {
@@ -67,6 +71,7 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
     }
     await Promise.all(acks);
     await settle([same, other], total);
+    for (const pid of options.stagePids) markStageWindow(pid);
     options.print(`QoS 1 latency at ${options.rate} msg/s for ${options.duration} s (publisher on ${options.publisher}):`);
     options.print('| subscriber | delivered | p50 ms | p99 ms | max ms |');
     options.print('| --- | --- | --- | --- | --- |');
@@ -75,6 +80,14 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
       options.print(
         `| ${side.name === 'same' ? 'same broker' : `other broker (${options.other})`} | ${side.received}/${total} | ${percentile(sorted, 0.5).toFixed(2)} | ${percentile(sorted, 0.99).toFixed(2)} | ${sorted[sorted.length - 1]?.toFixed(2) ?? '-'} |`,
       );
+    }
+
+    if (options.stagePids.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the reports are written on the signal
+      for (const pid of options.stagePids) {
+        const report = takeStageReport(pid);
+        for (const line of report ? formatStageReport(report) : [`no stage timings from pid ${pid} (started with ROBUSTMQ_STAGE_TIMINGS?)`]) options.print(line);
+      }
     }
 
     // throughput: as fast as the window allows

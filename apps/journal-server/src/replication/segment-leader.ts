@@ -4,11 +4,11 @@
 // the records on disk, acknowledges appends and wakes long-polling readers at that moment, and seals the segment at
 // its record, size or age limit by asking placement to open the next one.
 import * as grpc from '@grpc/grpc-js';
-import { type Logger } from '@robustmq/common';
+import { stageTimings, type Logger } from '@robustmq/common';
 import { PlacementError, type PlacementClient } from '@robustmq/placement-client';
-import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
+import { JOURNAL_MESSAGE, JournalError, isJournalError, readU64, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
 import { prefixBytes, stampOffsets } from '../storage/framed-batch.js';
-import { checkRecord, recordOffset } from '../storage/record-view.js';
+import { RECORD_OFFSET_AT, checkRecord, payloadLengthAt, recordOffset } from '../storage/record-view.js';
 import type { LocalSegment } from '../storage/local-segment.js';
 import type { SegmentStore } from '../storage/segment-store.js';
 import { FollowerReplicator, type ReplicationLeader, type TailChunk } from './follower-replicator.js';
@@ -40,6 +40,9 @@ interface PendingAppend {
   taken: number;
   baseOffset: number;
   end: number;
+  /** performance.now() when queued and when written (only while stage timings are on: ROBUSTMQ_STAGE_TIMINGS). */
+  queuedAt: number;
+  writtenAt: number;
   resolve(result: { baseOffset: number; count: number }): void;
   reject(err: unknown): void;
 }
@@ -55,6 +58,10 @@ type LeaderState = 'recovering' | 'leading' | 'sealing' | 'sealed' | 'stopped';
 const MAX_GROUP_BYTES = 4 * 1024 * 1024;
 /** recent writes kept in memory for followers, so streaming replication never reads the file back. */
 const MAX_TAIL_BYTES = 32 * 1024 * 1024;
+/** recent writes kept in memory even when every follower has them (or there is none): a long-polling reader woken
+ * by a commit gets the records it waited for from memory — no file read through the thread pool, which the writes
+ * and fdatasyncs of every segment share (the cross-broker hop of the MQTT cluster is exactly such a read). */
+const READ_TAIL_BYTES = 256 * 1024;
 
 /** one group commit's bytes, as written: [base, end) offsets in framed batches. */
 
@@ -221,7 +228,7 @@ export class SegmentLeader implements ReplicationLeader {
       void this.seg.saveMeta().catch(() => {});
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ data, count, expectedOffset, taken: 0, baseOffset: -1, end: -1, resolve, reject });
+      this.queue.push({ data, count, expectedOffset, taken: 0, baseOffset: -1, end: -1, queuedAt: stageTimings ? performance.now() : 0, writtenAt: 0, resolve, reject });
       if (!this.writing) {
         this.writing = true;
         // start on a microtask so appends of the same tick share a group commit
@@ -284,6 +291,7 @@ export class SegmentLeader implements ReplicationLeader {
       batch.push(p);
     }
     if (parts.length === 0) return false;
+    const writeAt = stageTimings ? performance.now() : 0;
     try {
       await seg.write(parts, next - base, this.epoch);
     } catch (err) {
@@ -297,6 +305,14 @@ export class SegmentLeader implements ReplicationLeader {
       const err = this.notLeader();
       for (const p of batch) p.reject(err);
       return false;
+    }
+    if (stageTimings) {
+      const now = performance.now();
+      stageTimings.record('journal.write', now - writeAt, next - base);
+      for (const p of batch) {
+        stageTimings.record('journal.append.queued', writeAt - p.queuedAt, p.taken);
+        p.writtenAt = now;
+      }
     }
     this.acking.push(...batch);
     this.remember({ base, end: next, parts, bytes });
@@ -321,9 +337,45 @@ export class SegmentLeader implements ReplicationLeader {
     this.tailBytes += chunk.bytes;
     let slowest = Number.MAX_SAFE_INTEGER;
     for (const f of this.followers.values()) slowest = Math.min(slowest, f.match);
-    while (this.tail.length > 0 && (this.tail[0]!.end <= slowest || this.tailBytes > MAX_TAIL_BYTES)) {
+    while (this.tail.length > 0 && ((this.tail[0]!.end <= slowest && this.tailBytes > READ_TAIL_BYTES) || this.tailBytes > MAX_TAIL_BYTES)) {
       this.tailBytes -= this.tail.shift()!.bytes;
     }
+  }
+
+  /**
+   * the committed records [from, end) as framed bytes from the in-memory tail (the same bytes the file holds, so the
+   * answer is what readFramed would give), at most maxRecords and about maxBytes of payload (at least one record);
+   * undefined when the tail does not reach back to `from` (read the file then).
+   */
+  readTail(from: number, end: number, maxRecords: number, maxBytes: number): { parts: Buffer[]; count: number } | undefined {
+    const first = this.tail.findIndex((c) => c.end > from);
+    if (first < 0 || this.tail[first]!.base > from) return undefined;
+    const parts: Buffer[] = [];
+    let count = 0;
+    let bytes = 0;
+    for (let i = first; i < this.tail.length; i++) {
+      for (const part of this.tail[i]!.parts) {
+        let at = 0;
+        let start = -1;
+        while (at < part.length) {
+          const len = part.readUInt32BE(at);
+          const offset = readU64(part, at + 4 + RECORD_OFFSET_AT);
+          if (offset >= end) break;
+          if (offset >= from) {
+            const size = Math.max(0, payloadLengthAt(part, at + 4));
+            if (count > 0 && bytes + size > maxBytes) break;
+            if (start < 0) start = at;
+            count++;
+            bytes += size;
+          }
+          at += 4 + len;
+          if (count >= maxRecords) break;
+        }
+        if (start >= 0) parts.push(part.subarray(start, at));
+        if (at < part.length || count >= maxRecords) return { parts, count };
+      }
+    }
+    return { parts, count };
   }
 
   /** called whenever a follower reports progress. */
@@ -339,6 +391,8 @@ export class SegmentLeader implements ReplicationLeader {
     while (done < this.acking.length && this.acking[done]!.end <= committed) {
       const p = this.acking[done]!;
       const result = { baseOffset: p.baseOffset, count: p.taken };
+      // written → committed at the shard's acks: the leader's fdatasync and the followers' (a quorum's)
+      if (stageTimings) stageTimings.record('journal.append.commit', performance.now() - p.writtenAt, p.taken);
       // the append that fills the segment is answered after the seal, so its writer finds the next segment open;
       // its records are committed either way, so the answer is the same if sealing fails
       if (p.end === limit) void this.seal().finally(() => p.resolve(result));

@@ -1,5 +1,6 @@
 // One function per data-port request type: reads the header fields it needs (a missing or mistyped field is
 // BAD_REQUEST naming it), does the work through the JournalNode, and returns the answer header and record data.
+import { stageTimings } from '@robustmq/common';
 import { JOURNAL_MESSAGE, JournalError, batchParts, str, uint, type Header } from '@robustmq/protocol/journal';
 import type { JournalNode } from '../replication/journal-node.js';
 import { checkBatch } from '../storage/framed-batch.js';
@@ -41,7 +42,9 @@ const append: Handler = async (node, h, data, metrics) => {
     throw new JournalError('NOT_LEADER', `segment ${leader.id} is at epoch ${leader.epoch}, the request was for epoch ${epoch}; refresh from placement`, { leader: node.settings.nodeId, epoch: leader.epoch });
   }
   const stopTimer = metrics.appendSeconds.startTimer();
+  const receivedAt = stageTimings ? performance.now() : 0;
   const result = await leader.append(data, count, maxSegmentRecords, expectedOffset);
+  stageTimings?.record('journal.append', performance.now() - receivedAt);
   stopTimer();
   metrics.appendedRecords.inc(result.count);
   return { header: result };
@@ -58,11 +61,20 @@ const read: Handler = async (node, h, _data, metrics) => {
   if (offset < start || offset > r.limit) {
     throw new JournalError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside segment ${r.seg.id}'s readable range [${start}, ${r.limit}]`, { startOffset: start, endOffset: r.limit });
   }
+  let waited = false;
+  let wokeAt = -1;
   if (offset === r.limit && !r.sealed && waitMs > 0 && r.leader) {
     await r.leader.waitFor(offset, waitMs);
+    waited = true;
+    if (stageTimings) wokeAt = performance.now();
     r = await node.readable(t.namespace, t.shard, t.segment);
   }
-  const { parts, count } = offset < r.limit ? await r.seg.readFramed(offset, r.limit, maxRecords, maxBytes) : { parts: [], count: 0 };
+  // a long poll woken by a commit (the shared log's readers, every record): what was just committed is still in the
+  // leader's memory, so it reads no file; other reads go to the file (and see its CRCs)
+  const fromTail = waited && offset < r.limit ? r.leader?.readTail(offset, r.limit, maxRecords, maxBytes) : undefined;
+  const { parts, count } = fromTail ?? (offset < r.limit ? await r.seg.readFramed(offset, r.limit, maxRecords, maxBytes) : { parts: [], count: 0 });
+  // a long poll woken by a commit: how long until its answer is ready (the records read back from the file)
+  if (stageTimings && wokeAt >= 0 && count > 0) stageTimings.record('journal.read.woken_to_answer', performance.now() - wokeAt, count);
   metrics.readRecords.inc(count);
   // file bytes are already the wire's batch layout: the answer carries them as read
   return { header: { highWatermark: r.limit, sealed: r.sealed, startOffset: start }, data: parts };
@@ -91,6 +103,7 @@ const offsetForTimestamp: Handler = async (node, h) => {
 };
 
 const replicate: Handler = async (node, h, data, metrics) => {
+  const receivedAt = stageTimings ? performance.now() : 0;
   const t = target(h);
   const sealedEnd = h['sealedEnd'] === null || h['sealedEnd'] === undefined ? null : uint(h, 'sealedEnd');
   const reply = await node.replicate(
@@ -106,6 +119,7 @@ const replicate: Handler = async (node, h, data, metrics) => {
     data,
   );
   metrics.replicatedBatches.inc();
+  stageTimings?.record('journal.follower.replicate', performance.now() - receivedAt);
   return { header: reply };
 };
 

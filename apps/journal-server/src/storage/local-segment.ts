@@ -6,7 +6,7 @@
 // replicate / truncate / repair) run them through the segment's lock (`exclusive`), so a role change cannot
 // interleave the old role's write with the new one's. The set of segments is SegmentStore's.
 import { rm, stat } from 'node:fs/promises';
-import type { BatchOp, KvEngine, Logger } from '@robustmq/common';
+import { stageTimings, type BatchOp, type KvEngine, type Logger } from '@robustmq/common';
 import { JournalError, batchParts, decodeRecord, readU64 } from '@robustmq/protocol/journal';
 import { MIN_RECORD_BYTES, firstOffsetOf } from './framed-batch.js';
 import {
@@ -321,8 +321,10 @@ export class LocalSegment {
         const ops = this.pendingOps;
         this.pendingOps = [];
         ops.push(this.checkpointOp());
+        const syncAt = stageTimings ? performance.now() : 0;
         try {
           await Promise.all([this.file.sync(), this.db.batch(ops, { sync: false })]);
+          stageTimings?.record('journal.fdatasync', performance.now() - syncAt, waiters.length);
           if (this.generation === generation && end > this.durableEnd && end <= this.endOffset) {
             this.durableEnd = end;
             this.durableSize = size;

@@ -53,6 +53,7 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
   );
   counter('mqtt_packets_too_large_total', "Packets not sent because they exceeded the client's Maximum Packet Size", 'packetsTooLarge');
   counter('mqtt_shared_dropped_total', 'Messages to a shared subscription group that no member could take', 'sharedDropped');
+  counter('mqtt_log_read_retries_total', "A session's read of the message log that failed (storage unreachable) and was tried again", 'logReadRetries');
   new Counter({
     name: 'mqtt_protocol_violations_total',
     help: 'Connections closed for a packet that breaks the MQTT spec (malformed or protocol error), by kind of rule',

@@ -79,6 +79,10 @@ export interface InflightMessage {
 
 const MAX_PACKET_ID = 0xffff;
 const READ_BATCH = 500;
+/** pauses between attempts when reading the log fails (a journal server died, leadership moving, placement
+ * electing): from the first to the longest, doubling. */
+const READ_RETRY_FIRST_MS = 100;
+const READ_RETRY_MAX_MS = 2_000;
 /** session expiry value meaning "never" (MQTT 5 0xFFFFFFFF, or a 3.x persistent session without a configured max). */
 export const NEVER_EXPIRES = -1;
 
@@ -370,6 +374,7 @@ export class Session {
   private async readLog(): Promise<void> {
     if (this.reading) return;
     this.reading = true;
+    let retryMs = 0;
     try {
       const log = this.broker.log;
       while (this.connection && !this.live) {
@@ -400,10 +405,16 @@ export class Session {
             this.position = Math.max(this.position, await log.startOffset());
             continue;
           }
-          this.broker.logger.error({ err, clientId: this.clientId }, 'reading the message log failed');
-          this.connection?.close('message log read failed', 0x80);
-          return;
+          // the log is still there, the way to it is not (a journal server died, its segment's leadership is moving,
+          // placement is electing): read again after a pause, keeping the connection — closing it would only send
+          // the client to reconnect and read the same log again (every session of a broker at once)
+          retryMs = retryMs === 0 ? READ_RETRY_FIRST_MS : Math.min(READ_RETRY_MAX_MS, retryMs * 2);
+          if (retryMs === READ_RETRY_FIRST_MS) this.broker.logger.warn({ err, clientId: this.clientId, offset: this.position }, 'reading the message log failed; retrying');
+          this.broker.stats.logReadRetries++;
+          await new Promise((resolve) => setTimeout(resolve, retryMs));
+          continue;
         }
+        retryMs = 0;
         for (const record of records) {
           const current = this.connection;
           if (!current || record.offset !== this.position) break;
