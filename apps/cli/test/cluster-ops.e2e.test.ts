@@ -478,7 +478,7 @@ describe('monitoring', () => {
       const named = new Set(
         [
           ...`${dashboard}\n${rulesText}`.matchAll(
-            /\b((?:placement|journal|mqtt|process|nodejs)_[a-z0-9_]+)/g,
+            /\b((?:placement|journal|mqtt|kafka|process|nodejs)_[a-z0-9_]+)/g,
           ),
         ].map((m) => m[1]!),
       );
