@@ -89,22 +89,13 @@ describe('GrpcRaftTransport', () => {
         e ? reject(e) : resolve(p),
       ),
     );
-    const sa = scope.add(
-      new GrpcRaftTransport({
-        selfId: 1,
-        group: 'a',
-        logger,
-        peers: new Map([[2, `127.0.0.1:${port}`]]),
-      }),
-    );
-    const sb = scope.add(
-      new GrpcRaftTransport({
-        selfId: 1,
-        group: 'b',
-        logger,
-        peers: new Map([[2, `127.0.0.1:${port}`]]),
-      }),
-    );
+    // node 1 of each group, sending to node 2 of that group on the shared server
+    const sender = (group: string) =>
+      scope.add(
+        new GrpcRaftTransport({ selfId: 1, group, logger, peers: new Map([[2, `127.0.0.1:${port}`]]) }),
+      );
+    const sa = sender('a');
+    const sb = sender('b');
     sa.send([hb(1, 2, 1)]);
     sb.send([hb(1, 2, 2), hb(1, 2, 3)]);
     await waitFor(() => gotA.length === 1 && gotB.length === 2, 5000, 'both groups');
