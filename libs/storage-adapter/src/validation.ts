@@ -153,7 +153,8 @@ function normalizeHeaders(index: number, headers: AppendRecord['headers']): Reco
     const pairs = new Array<RecordHeader>(headers.length);
     for (let i = 0; i < headers.length; i++) {
       const h: unknown = headers[i];
-      if (typeof h !== 'object' || h === null) throw invalid(`${where()}[${i}] must be { name, value }, got ${describe(h)}`);
+      if (typeof h !== 'object' || h === null)
+        throw invalid(`${where()}[${i}] must be { name, value }, got ${describe(h)}`);
       const { name, value } = h as Partial<RecordHeader>;
       pairs[i] = {
         name: checkStringLazy(() => `${where()}[${i}].name`, name, false),
@@ -173,14 +174,17 @@ function normalizeHeaders(index: number, headers: AppendRecord['headers']): Reco
     if (pairs.length > 0xffff) throw invalid(`${where()} has ${pairs.length} entries; at most 65535`);
     return pairs;
   }
-  throw invalid(`${where()} must be an array of { name, value } or an object of strings, got ${describe(headers)}`);
+  throw invalid(
+    `${where()} must be an array of { name, value } or an object of strings, got ${describe(headers)}`,
+  );
 }
 
 /** checkString with the name built only for the error: the append path checks every record and must not pay for
  * a string per field. */
 function checkStringLazy(what: () => string, value: unknown, allowEmpty: boolean): string {
   // a string of at most MAX/3 UTF-16 units is at most MAX UTF-8 bytes: no need to count them
-  if (typeof value === 'string' && (allowEmpty || value.length > 0) && value.length <= MAX_STRING_BYTES / 3) return value;
+  if (typeof value === 'string' && (allowEmpty || value.length > 0) && value.length <= MAX_STRING_BYTES / 3)
+    return value;
   return checkString(what(), value, allowEmpty);
 }
 
@@ -199,7 +203,8 @@ export function normalizeRecords(records: unknown, now: number): RecordFields[] 
   const out = new Array<RecordFields>(records.length);
   for (let i = 0; i < records.length; i++) {
     const r: unknown = records[i];
-    if (typeof r !== 'object' || r === null) throw invalid(`records[${i}] must be an object, got ${describe(r)}`);
+    if (typeof r !== 'object' || r === null)
+      throw invalid(`records[${i}] must be an object, got ${describe(r)}`);
     const rec = r as AppendRecord;
     if (!Buffer.isBuffer(rec.payload)) {
       throw invalid(
@@ -207,11 +212,15 @@ export function normalizeRecords(records: unknown, now: number): RecordFields[] 
       );
     }
     const tags = rec.tags ?? NO_TAGS;
-    if (!Array.isArray(tags)) throw invalid(`records[${i}].tags must be an array of strings, got ${describe(tags)}`);
+    if (!Array.isArray(tags))
+      throw invalid(`records[${i}].tags must be an array of strings, got ${describe(tags)}`);
     if (tags.length > 0xffff) throw invalid(`records[${i}].tags has ${tags.length} entries; at most 65535`);
     const timestamp = rec.timestamp;
     const fields: RecordFields = {
-      tags: tags.length === 0 ? NO_TAGS : tags.map((t: unknown, j) => checkString(`records[${i}].tags[${j}]`, t, false)),
+      tags:
+        tags.length === 0
+          ? NO_TAGS
+          : tags.map((t: unknown, j) => checkString(`records[${i}].tags[${j}]`, t, false)),
       timestamp:
         timestamp === undefined
           ? now
@@ -229,7 +238,11 @@ export function normalizeRecords(records: unknown, now: number): RecordFields[] 
 
 /** AppendOptions.expectedOffset checked for its type, and against the shard's end when `end` is known here: returns
  * the expected offset, or -1 for none. */
-export function checkExpectedOffset(shard: string, options: AppendOptions | undefined, end: number | undefined): number {
+export function checkExpectedOffset(
+  shard: string,
+  options: AppendOptions | undefined,
+  end: number | undefined,
+): number {
   const expected = options?.expectedOffset;
   if (expected === undefined) return -1;
   checkNonNegativeInteger('expectedOffset', expected);
@@ -238,5 +251,8 @@ export function checkExpectedOffset(shard: string, options: AppendOptions | unde
 }
 
 export function offsetMismatch(shard: string, expected: number, end: number): StorageError {
-  return new StorageError('OFFSET_MISMATCH', `shard '${shard}' ends at offset ${end}, the append expected ${expected}; nothing was written`);
+  return new StorageError(
+    'OFFSET_MISMATCH',
+    `shard '${shard}' ends at offset ${end}, the append expected ${expected}; nothing was written`,
+  );
 }
