@@ -24,7 +24,14 @@ afterAll(async () => {
 });
 
 function connect(port: number, clientId: string, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
-  const client = mqtt.connect({ host: '127.0.0.1', port, clientId, protocolVersion: 5, reconnectPeriod: 0, ...options });
+  const client = mqtt.connect({
+    host: '127.0.0.1',
+    port,
+    clientId,
+    protocolVersion: 5,
+    reconnectPeriod: 0,
+    ...options,
+  });
   client.on('error', () => undefined);
   clients.push(client);
   return new Promise((resolve, reject) => {
@@ -35,7 +42,10 @@ function connect(port: number, clientId: string, options: mqtt.IClientOptions = 
 
 /** the journal server leading the shared message log's active segment. */
 async function sharedLogLeader(): Promise<number> {
-  const adapter = new JournalStorageAdapter({ placementAddresses: cluster.placementAddresses, namespace: 'mqtt-cluster' });
+  const adapter = new JournalStorageAdapter({
+    placementAddresses: cluster.placementAddresses,
+    namespace: 'mqtt-cluster',
+  });
   try {
     const { namespace, name } = await adapter.placementShard('mqtt-messages');
     const segments = await cluster.client().journal.listSegments(namespace, name);
@@ -50,7 +60,10 @@ const READERS = 4;
 /** Persistent sessions on broker 2 that missed `MESSAGES` messages published on broker 1 catch up from the log with
  * a window of 5 (a few messages per read, so they are still reading — several reads in flight on the broker's
  * connection to the leader — when `fail` runs); resolves with what each received and how often it was closed. */
-async function catchUpThrough(round: string, fail: () => Promise<void>): Promise<{ got: number[]; closed: number[] }> {
+async function catchUpThrough(
+  round: string,
+  fail: () => Promise<void>,
+): Promise<{ got: number[]; closed: number[] }> {
   const topic = `failover/${round}`;
   const session = { clean: false, properties: { sessionExpiryInterval: 600 } };
   for (let r = 0; r < READERS; r++) {
@@ -67,7 +80,15 @@ async function catchUpThrough(round: string, fail: () => Promise<void>): Promise
 
   const readers = Array.from({ length: READERS }, (_, r) => {
     const state = { got: new Set<number>(), closed: 0 };
-    const reader = mqtt.connect({ host: '127.0.0.1', port: cluster.broker(2).mqtt, clientId: `${round}-reader-${r}`, protocolVersion: 5, reconnectPeriod: 0, ...session, properties: { ...session.properties, receiveMaximum: 5 } });
+    const reader = mqtt.connect({
+      host: '127.0.0.1',
+      port: cluster.broker(2).mqtt,
+      clientId: `${round}-reader-${r}`,
+      protocolVersion: 5,
+      reconnectPeriod: 0,
+      ...session,
+      properties: { ...session.properties, receiveMaximum: 5 },
+    });
     clients.push(reader);
     reader.on('error', () => undefined);
     reader.on('close', () => state.closed++);
@@ -75,7 +96,9 @@ async function catchUpThrough(round: string, fail: () => Promise<void>): Promise
     return { reader, state };
   });
   await Promise.all(readers.map(({ reader }) => new Promise((resolve) => reader.once('connect', resolve))));
-  await waitFor('the first messages read from the log', () => readers.every(({ state }) => state.got.size > 0));
+  await waitFor('the first messages read from the log', () =>
+    readers.every(({ state }) => state.got.size > 0),
+  );
 
   await fail();
   const atFailure = readers.map(({ state }) => state.got.size);
@@ -85,7 +108,9 @@ async function catchUpThrough(round: string, fail: () => Promise<void>): Promise
   await waitFor('every message at every reader, or a connection closed', settled, { timeoutMs: 60_000 });
   const got = readers.map(({ state }) => state.got.size);
   const closed = readers.map(({ state }) => state.closed);
-  console.log(`${round}: failure with ${atFailure.join(' / ')} of ${MESSAGES} messages read; then received ${got.join(' / ')}, connections closed ${closed.join(' / ')} times`);
+  console.log(
+    `${round}: failure with ${atFailure.join(' / ')} of ${MESSAGES} messages read; then received ${got.join(' / ')}, connections closed ${closed.join(' / ')} times`,
+  );
   for (const { reader } of readers) await reader.endAsync();
   return { got, closed };
 }

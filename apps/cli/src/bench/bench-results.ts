@@ -4,7 +4,16 @@ import type { RobustmqStorage } from './broker-configs.js';
 import type { BrokerKind } from './broker-process.js';
 import type { Outcome } from './run-worker.js';
 
-export const SCENARIOS = ['throughput', 'latency', 'connections', 'ordinary', 'rates', 'fanin', 'fanout', 'topics'] as const;
+export const SCENARIOS = [
+  'throughput',
+  'latency',
+  'connections',
+  'ordinary',
+  'rates',
+  'fanin',
+  'fanout',
+  'topics',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 /** what `robust-bench mqtt` runs without --scenarios; the others are asked for by name */
 export const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['throughput', 'latency', 'connections'];

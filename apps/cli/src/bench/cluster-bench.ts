@@ -72,7 +72,9 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
     await Promise.all(acks);
     await settle([same, other], total);
     for (const pid of options.stagePids) markStageWindow(pid);
-    options.print(`QoS 1 latency at ${options.rate} msg/s for ${options.duration} s (publisher on ${options.publisher}):`);
+    options.print(
+      `QoS 1 latency at ${options.rate} msg/s for ${options.duration} s (publisher on ${options.publisher}):`,
+    );
     options.print('| subscriber | delivered | p50 ms | p99 ms | max ms |');
     options.print('| --- | --- | --- | --- | --- |');
     for (const side of [same, other]) {
@@ -86,7 +88,10 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
       await new Promise((resolve) => setTimeout(resolve, 500)); // the reports are written on the signal
       for (const pid of options.stagePids) {
         const report = takeStageReport(pid);
-        for (const line of report ? formatStageReport(report) : [`no stage timings from pid ${pid} (started with ROBUSTMQ_STAGE_TIMINGS?)`]) options.print(line);
+        for (const line of report
+          ? formatStageReport(report)
+          : [`no stage timings from pid ${pid} (started with ROBUSTMQ_STAGE_TIMINGS?)`])
+          options.print(line);
       }
     }
 
@@ -110,7 +115,10 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
     options.print(`QoS 1 throughput, ${options.window} in flight, ${options.duration} s:`);
     options.print('| subscriber | delivered msg/s |');
     options.print('| --- | --- |');
-    for (const side of [same, other]) options.print(`| ${side.name === 'same' ? 'same broker' : 'other broker'} | ${Math.round(side.received / seconds)} |`);
+    for (const side of [same, other])
+      options.print(
+        `| ${side.name === 'same' ? 'same broker' : 'other broker'} | ${Math.round(side.received / seconds)} |`,
+      );
   } finally {
     await Promise.all([publisher, same.client, other.client].map((c) => c.endAsync(true)));
   }

@@ -33,11 +33,15 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
     let windowStart = Infinity;
     let windowEnd = Infinity;
     const latencies: number[] = [];
-    const counter = countingSubscriber(subscriber, (buf, payloadAt, end) => {
-      if (end - payloadAt < 8) return;
-      const sentAt = buf.readDoubleLE(payloadAt);
-      if (sentAt >= windowStart && sentAt < windowEnd) latencies.push(performance.now() - sentAt);
-    }, job.perPacketWrites === true);
+    const counter = countingSubscriber(
+      subscriber,
+      (buf, payloadAt, end) => {
+        if (end - payloadAt < 8) return;
+        const sentAt = buf.readDoubleLE(payloadAt);
+        if (sentAt >= windowStart && sentAt < windowEnd) latencies.push(performance.now() - sentAt);
+      },
+      job.perPacketWrites === true,
+    );
 
     const publisher = await RawMqttClient.open(
       job.port,

@@ -17,7 +17,12 @@
 // `backlogged`, and connections stop reading their publishers' sockets (TCP pushes back) until it is down to
 // BACKLOG_LOW (and BACKLOG_LOW_BYTES) (transport/connection.ts).
 import { stageTimings, type Logger } from '@robustmq/common';
-import { isStorageError, type AppendRecord, type StorageAdapter, type StoredRecord } from '@robustmq/storage-adapter';
+import {
+  isStorageError,
+  type AppendRecord,
+  type StorageAdapter,
+  type StoredRecord,
+} from '@robustmq/storage-adapter';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import { AppendBatcher } from './append-batcher.js';
 import type { BrokerLog, DurableCallback } from './broker-log.js';
@@ -85,7 +90,11 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   }
 
   /** Opens the shared shard (creating it if no broker has yet); routing starts at its current end. */
-  static async open(storage: StorageAdapter, options: ClusterLogOptions, logger: Logger): Promise<ClusterLog> {
+  static async open(
+    storage: StorageAdapter,
+    options: ClusterLogOptions,
+    logger: Logger,
+  ): Promise<ClusterLog> {
     const info = await openMessageShard(storage, options.retentionMs);
     return new ClusterLog(storage, info.nextOffset, logger);
   }
@@ -206,7 +215,8 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   private async write(batch: OutgoingPublish[]): Promise<void> {
     if (stageTimings) {
       const now = performance.now();
-      for (const at of this.queuedAt.splice(0, batch.length)) stageTimings.record('broker.log.queued', now - at);
+      for (const at of this.queuedAt.splice(0, batch.length))
+        stageTimings.record('broker.log.queued', now - at);
     }
     this.appendingCount = batch.length;
     this.appendingBytes = this.pendingBytes;
@@ -243,7 +253,10 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
       this.appendingCount = 0;
       this.appendingBytes = 0;
       this.appendStats.failedAppends++;
-      this.logger.error({ err, messages: batch.length }, 'shared message log append failed: the batch is not acknowledged');
+      this.logger.error(
+        { err, messages: batch.length },
+        'shared message log append failed: the batch is not acknowledged',
+      );
       const error = err instanceof Error ? err : new Error(String(err));
       for (const message of batch) this.settleStored(message, error);
       return;
@@ -278,7 +291,11 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
       const message = batch[i]!;
       message.appendAfter = undefined;
       if (result.status === 'fulfilled') kept.push(message);
-      else this.settleStored(message, result.reason instanceof Error ? result.reason : new Error(String(result.reason)));
+      else
+        this.settleStored(
+          message,
+          result.reason instanceof Error ? result.reason : new Error(String(result.reason)),
+        );
     }
     this.appendingCount = kept.length;
     return kept;
@@ -308,14 +325,21 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
       let records: StoredRecord[];
       const from = this.routed;
       try {
-        records = await this.storage.read(MESSAGE_SHARD, from, { maxRecords: READ_BATCH, maxBytes: READ_MAX_BYTES, waitMs: READ_WAIT_MS });
+        records = await this.storage.read(MESSAGE_SHARD, from, {
+          maxRecords: READ_BATCH,
+          maxBytes: READ_MAX_BYTES,
+          waitMs: READ_WAIT_MS,
+        });
       } catch (err) {
         if (this.stopped) return;
         if (isStorageError(err, 'OFFSET_OUT_OF_RANGE')) {
           // retention removed what no broker had routed yet (a long stop): continue with the oldest record left
           const start = await this.startOffset().catch(() => this.routed);
           if (start > this.routed) {
-            this.logger.warn({ from: this.routed, to: start }, 'shared message log: records removed by retention were never routed here');
+            this.logger.warn(
+              { from: this.routed, to: start },
+              'shared message log: records removed by retention were never routed here',
+            );
             this.routed = start;
           }
           continue;
@@ -346,7 +370,8 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
       }
       this.offsetsRouted();
       this.relieve();
-      if (stageTimings && fromOthers > 0) stageTimings.record('broker.log.read_routed', performance.now() - readAt, fromOthers);
+      if (stageTimings && fromOthers > 0)
+        stageTimings.record('broker.log.read_routed', performance.now() - readAt, fromOthers);
     }
   }
 

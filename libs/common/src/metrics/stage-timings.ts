@@ -80,7 +80,14 @@ export class StageTimings {
   report(): StageReport {
     const stages: Record<string, StageSummary> = {};
     for (const [name, h] of [...this.stages].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      stages[name] = { count: h.total, p50: h.quantile(0.5), p90: h.quantile(0.9), p99: h.quantile(0.99), p999: h.quantile(0.999), max: h.max };
+      stages[name] = {
+        count: h.total,
+        p50: h.quantile(0.5),
+        p90: h.quantile(0.9),
+        p99: h.quantile(0.99),
+        p999: h.quantile(0.999),
+        max: h.max,
+      };
     }
     const l = this.loop;
     // the histogram holds each timer turn's whole interval: the delay is what exceeds the sampling period
@@ -88,7 +95,14 @@ export class StageTimings {
     return {
       pid: process.pid,
       windowMs: performance.now() - this.since,
-      eventLoopDelay: { count: l.count, p50: ns(l.percentile(50)), p90: ns(l.percentile(90)), p99: ns(l.percentile(99)), p999: ns(l.percentile(99.9)), max: ns(l.max) },
+      eventLoopDelay: {
+        count: l.count,
+        p50: ns(l.percentile(50)),
+        p90: ns(l.percentile(90)),
+        p99: ns(l.percentile(99)),
+        p999: ns(l.percentile(99.9)),
+        max: ns(l.max),
+      },
       stages,
     };
   }
