@@ -6,7 +6,7 @@
 // certificate comes from another CA, and certificates replaced on disk are served without a restart.
 import { connect as connectTls, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import { clusterTls, type ClusterTls } from '@robustmq/common';
+import type { ClusterTls } from '@robustmq/common';
 import { JOURNAL_MESSAGE, JournalConnection } from '@robustmq/protocol/journal';
 import { clusterClientOptions, newKvClient } from '@robustmq/protocol';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
@@ -47,20 +47,7 @@ function tlsSections(name: string): Record<string, Record<string, unknown>> {
 
 /** A client's TLS material built the way a service builds its own from `[cluster]`. */
 function clientTls(cert: TestNodeCert): ClusterTls {
-  const base = {
-    auth_token: '',
-    auth_token_file: '',
-    tls_require_client_cert: true,
-    tls_reload_interval_ms: 5_000,
-  };
-  return scope.add(
-    clusterTls({
-      ...base,
-      tls_cert_file: cert.certFile,
-      tls_key_file: cert.keyFile,
-      tls_ca_file: pki.caFile,
-    })!,
-  );
+  return scope.add(pki.clusterTls(cert));
 }
 
 beforeAll(async () => {
