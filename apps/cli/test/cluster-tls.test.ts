@@ -19,7 +19,7 @@ import {
   type TestPki,
 } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
-import { startTestJournal, type TestJournal } from '@robustmq/testing/journal';
+import { expectHandoverOnLeaderStop, startTestJournal, type TestJournal } from '@robustmq/testing/journal';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
@@ -322,29 +322,11 @@ it("placement's hand-over reaches the journal servers' inner service over TLS wh
     authToken: TOKEN,
     tls: tester,
   });
-  try {
-    await adapter.createShard('h');
-    const { name } = await adapter.placementShard('h');
-    await adapter.append(
-      'h',
-      Array.from({ length: 10 }, (_, i) => ({ payload: Buffer.from(`r${i}`) })),
-    );
-    const c = client();
-    const [segment] = await c.journal.listSegments('handover', name);
-    await journals.get(segment!.leader)!.stop();
-    await expect
-      .poll(async () => (await c.journal.listSegments('handover', name))[0]!.leader, {
-        timeout: 15_000,
-        interval: 100,
-      })
-      .not.toBe(segment!.leader);
-    await adapter.append(
-      'h',
-      Array.from({ length: 10 }, (_, i) => ({ payload: Buffer.from(`r${10 + i}`) })),
-    );
-    const read = await adapter.read('h', 0, { maxRecords: 100 });
-    expect(read.map((r) => r.payload.toString())).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`));
-  } finally {
-    await adapter.close();
-  }
+  await expectHandoverOnLeaderStop(
+    adapter,
+    client(),
+    'handover',
+    (leader) => journals.get(leader)!.stop(),
+    10,
+  );
 });
