@@ -77,7 +77,9 @@ export function findAclRule(
   for (const rule of sorted) {
     if (rule.action !== 'ALL' && rule.action !== wanted) continue;
     if (!subjectMatches(rule, identity)) continue;
-    const filter = rule.topicFilter.replaceAll('%u', identity.username ?? '').replaceAll('%c', identity.clientId);
+    const filter = rule.topicFilter
+      .replaceAll('%u', identity.username ?? '')
+      .replaceAll('%c', identity.clientId);
     if (!(filter === topic || topicMatches(filter, topic))) continue;
     return rule;
   }
