@@ -56,18 +56,12 @@ export function clusterAuthServerInterceptor(
     });
 }
 
-/**
- * grpc-js keeps channelz statistics by default (a tracker per call and a timestamp per message on both ends); no
- * service here exposes channelz, so our servers and clients turn it off and skip that work on every call.
- */
-export const GRPC_CHANNELZ_OFF = { 'grpc.enable_channelz': 0 } as const;
-
-/** Options for `new grpc.Server(...)`: the auth interceptor when a token is set (an open server otherwise). */
+/** Options for `new grpc.Server(...)`: the auth interceptor when a token is set, nothing (open server) otherwise. */
 export function clusterServerOptions(
   token: string | undefined,
   onReject?: Parameters<typeof clusterAuthServerInterceptor>[1],
 ): grpc.ServerOptions {
-  return token ? { ...GRPC_CHANNELZ_OFF, interceptors: [clusterAuthServerInterceptor(token, onReject)] } : { ...GRPC_CHANNELZ_OFF };
+  return token ? { interceptors: [clusterAuthServerInterceptor(token, onReject)] } : {};
 }
 
 /** A client interceptor that puts the token on every call (unary and streaming) of the client it is given to. */
@@ -88,6 +82,6 @@ export function clusterAuthClientInterceptor(token: string): grpc.Interceptor {
  * per client: grpc-js deletes `interceptors` from the options it is given.
  */
 export function clusterClientOptions(token: string | undefined, options: grpc.ClientOptions = {}): grpc.ClientOptions {
-  if (!token) return { ...GRPC_CHANNELZ_OFF, ...options };
-  return { ...GRPC_CHANNELZ_OFF, ...options, interceptors: [...(options.interceptors ?? []), clusterAuthClientInterceptor(token)] };
+  if (!token) return { ...options };
+  return { ...options, interceptors: [...(options.interceptors ?? []), clusterAuthClientInterceptor(token)] };
 }
