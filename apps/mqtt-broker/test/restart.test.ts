@@ -33,8 +33,8 @@ if (keep) scope.defer(() => console.log(`restart test: data and logs kept in ${d
 beforeAll(() => buildOnce(), 120_000);
 
 /** `node apps/<service>/dist/main.js --config <dir>/<service>.toml`, its output also in <dir>/<service>.log. */
-function service(name: ServiceName, sections: Sections): ServiceProcess {
-  return new ServiceProcess(name, join(dir, `${name}.toml`), sections, scope, join(dir, `${name}.log`));
+function service(name: ServiceName, sections: Sections, under: string): ServiceProcess {
+  return new ServiceProcess(name, join(under, `${name}.toml`), sections, scope, join(under, `${name}.log`));
 }
 
 /** Starts `s` and waits until `ready` says so; fails at once, with its output, if it exits first. */
@@ -69,35 +69,49 @@ interface Cluster {
   startJournal?: () => Promise<ServiceProcess>;
 }
 
-async function setUp(): Promise<Cluster> {
+/** `name`: each test's own directory under the file's, so two tests never share data or a process. */
+async function setUp(name: string): Promise<Cluster> {
+  const under = join(dir, name);
   const [mqttPort, httpPort] = [await freePort(), await freePort()];
   const url = `mqtt://127.0.0.1:${mqttPort}`;
   const log = { level: 'warn' };
   const broker = {
-    node: { data_dir: join(dir, 'broker') },
+    node: { data_dir: join(under, 'broker') },
     network: { host: '127.0.0.1', tcp_port: mqttPort, http_port: httpPort, ws_port: 0, grpc_port: 0 },
     log,
   };
   if (storage !== 'journal') {
-    const b = service('mqtt-broker', { ...broker, placement: { enabled: false }, storage: { type: storage } });
+    const b = service(
+      'mqtt-broker',
+      { ...broker, placement: { enabled: false }, storage: { type: storage } },
+      under,
+    );
     return { url, startBroker: () => startUntil(b, mqttUp(url)) };
   }
   const pc = { grpc: await freePort(), http: await freePort() };
   const js = { data: await freePort(), grpc: await freePort(), http: await freePort() };
   const placement = { addresses: [`127.0.0.1:${pc.grpc}`], heartbeat_interval_ms: 500 };
-  const center = service('placement-center', {
-    node: { data_dir: join(dir, 'pc') },
-    network: { host: '127.0.0.1', grpc_port: pc.grpc, http_port: pc.http },
-    log,
-  });
-  const journal = service('journal-server', {
-    node: { data_dir: join(dir, 'js') },
-    network: { host: '127.0.0.1', data_port: js.data, grpc_port: js.grpc, http_port: js.http },
-    placement,
-    log,
-  });
+  const center = service(
+    'placement-center',
+    {
+      node: { data_dir: join(under, 'pc') },
+      network: { host: '127.0.0.1', grpc_port: pc.grpc, http_port: pc.http },
+      log,
+    },
+    under,
+  );
+  const journal = service(
+    'journal-server',
+    {
+      node: { data_dir: join(under, 'js') },
+      network: { host: '127.0.0.1', data_port: js.data, grpc_port: js.grpc, http_port: js.http },
+      placement,
+      log,
+    },
+    under,
+  );
   // storage type unset on purpose: a broker whose placement lists a journal server picks journal by itself
-  const b = service('mqtt-broker', { ...broker, placement });
+  const b = service('mqtt-broker', { ...broker, placement }, under);
   await startUntil(center, httpOk(`http://127.0.0.1:${pc.http}/health`));
   const startJournal = () => startUntil(journal, httpOk(`http://127.0.0.1:${js.http}/health`));
   await startJournal();
@@ -105,7 +119,13 @@ async function setUp(): Promise<Cluster> {
 }
 
 /** publishes `count` messages `<tag>-<i>` at `qos`, at most `window` unacknowledged; returns the acknowledged ones. */
-async function publishStream(pub: MqttClient, tag: string, count: number, qos: 1 | 2, window = 500): Promise<string[]> {
+async function publishStream(
+  pub: MqttClient,
+  tag: string,
+  count: number,
+  qos: 1 | 2,
+  window = 500,
+): Promise<string[]> {
   const acked: string[] = [];
   let next = 0;
   await Promise.all(
@@ -125,7 +145,7 @@ async function publishStream(pub: MqttClient, tag: string, count: number, qos: 1
 }
 
 it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broker${storage === 'journal' ? ' and of the journal server' : ''} (${storage})`, async () => {
-  const cluster = await setUp();
+  const cluster = await setUp('after-acks');
   let broker = await cluster.startBroker();
 
   const sub = await connectClient(cluster.url, { clientId: 'crash-sub', clean: false });
@@ -133,7 +153,10 @@ it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broke
   await sub.endAsync();
 
   const pub = await connectClient(cluster.url, { clientId: 'crash-pub' });
-  const expected = [...(await publishStream(pub, 'q1', 10_000, 1)), ...(await publishStream(pub, 'q2', 1_000, 2))];
+  const expected = [
+    ...(await publishStream(pub, 'q1', 10_000, 1)),
+    ...(await publishStream(pub, 'q2', 1_000, 2)),
+  ];
   expect(expected).toHaveLength(11_000);
   await broker.kill('SIGKILL'); // every acknowledgement is in: nothing acknowledged may be lost now
   pub.end(true);
@@ -158,7 +181,9 @@ it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broke
   }
 
   const resumed = await connectClient(cluster.url, { clientId: 'crash-sub', clean: false });
-  expect((resumed as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent).toBe(true);
+  expect(
+    (resumed as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent,
+  ).toBe(true);
   const got = collect(resumed);
   const messages = await got.waitFor(expected.length, 30_000);
   await sleep(200);
@@ -171,7 +196,60 @@ it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broke
   expect(firstSeen.filter(isQos2)).toEqual(expected.filter(isQos2));
   expect(firstSeen.filter((p) => !isQos2(p))).toEqual(expected.filter((p) => !isQos2(p)));
   expect(firstSeen).toHaveLength(expected.length);
-  expect(messages.filter((m) => isQos2(m.payload) && payloads.indexOf(m.payload) !== payloads.lastIndexOf(m.payload))).toEqual([]);
+  expect(
+    messages.filter(
+      (m) => isQos2(m.payload) && payloads.indexOf(m.payload) !== payloads.lastIndexOf(m.payload),
+    ),
+  ).toEqual([]);
+  await resumed.endAsync();
+  await broker.kill('SIGTERM');
+}, 120_000);
+
+it(`delivers every QoS 1 message acknowledged before a SIGKILL of the broker in the middle of a stream (${storage})`, async () => {
+  const cluster = await setUp('mid-stream');
+  let broker = await cluster.startBroker();
+  const sub = await connectClient(cluster.url, { clientId: 'mid-sub', clean: false });
+  await sub.subscribeAsync('mid/t', { qos: 1 });
+  await sub.endAsync();
+
+  // 200 messages in flight when the broker dies: some acknowledged a moment ago, some still on their way
+  const pub = await connectClient(cluster.url, { clientId: 'mid-pub' });
+  const acked: string[] = [];
+  let next = 0;
+  let stopped = false;
+  for (let w = 0; w < 200; w++) {
+    void (async () => {
+      while (!stopped) {
+        const payload = `m-${next++}`;
+        try {
+          await pub.publishAsync('mid/t', payload, { qos: 1 });
+          acked.push(payload);
+        } catch {
+          return;
+        }
+      }
+    })();
+  }
+  await waitFor('3,000 acknowledged messages', () => acked.length >= 3_000 || undefined, {
+    timeoutMs: 30_000,
+  });
+  await broker.kill('SIGKILL');
+  await new Promise<void>((resolve) => (pub.connected ? pub.once('close', () => resolve()) : resolve()));
+  stopped = true;
+  const expected = new Set(acked);
+  pub.end(true);
+  broker = await cluster.startBroker();
+
+  const resumed = await connectClient(cluster.url, { clientId: 'mid-sub', clean: false });
+  const got = collect(resumed);
+  await waitFor(
+    `all ${expected.size} acknowledged messages`,
+    () => {
+      const seen = new Set(got.messages.map((m) => m.payload));
+      return [...expected].every((p) => seen.has(p)) || undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 250, detail: () => `${got.messages.length} received` },
+  );
   await resumed.endAsync();
   await broker.kill('SIGTERM');
 }, 120_000);

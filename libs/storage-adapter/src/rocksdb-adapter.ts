@@ -1,9 +1,17 @@
 // StorageAdapter embedded in the process over RocksDB (through @robustmq/common's KvEngine): the default for a
 // single machine. Key layout: rocksdb-keys.ts; the records of one append share one key (rocksdb-chunk.ts). Appends go through a group-commit queue: concurrent append() and
-// commitOffset() calls share one synced RocksDB batch, and each resolves only after its batch is durable. Offsets are
+// commitOffset() calls share one batch, and each resolves only after its batch is durable. Offsets are
 // assigned in the batch writer, which is the only place that advances a shard's nextOffset, and only after the
 // batch is on disk — so readers never see a record that could still be lost. On open the next offset of every shard
 // is recovered from its last stored record, so offsets stay dense across restarts.
+//
+// What makes a batch durable: by default the adapter's own write-ahead log (rocksdb-wal.ts: one record written by
+// this thread into a preallocated file and one fdatasync on the pool per batch); the batch's operations then reach
+// RocksDB unsynced and coalesced (at most ENGINE_FLUSH_MS later, or ENGINE_FLUSH_BYTES), and every read, and every
+// write that goes to RocksDB directly (shard create/delete, retention), first moves them there. A checkpoint (a
+// synced RocksDB write, then a new log segment) ends the log's need for its older records. Without the log (`wal:
+// false`, or openOnEngine without a directory) each batch is one synced RocksDB write, as before.
+import { join } from 'node:path';
 import type { BatchOp, KvEngine } from '@robustmq/common';
 import { RocksDbEngine } from '@robustmq/common';
 import { GroupCommitQueue, type GroupCommitStats, type QueuedWrite } from './group-commit-queue.js';
@@ -18,6 +26,7 @@ import {
   type EncodedChunk,
 } from './rocksdb-chunk.js';
 import * as keys from './rocksdb-keys.js';
+import { RocksDbWal, type WalOptions } from './rocksdb-wal.js';
 import { retentionStart, segmentCount, segmentsOf } from './segments.js';
 import type {
   AppendOptions,
@@ -50,6 +59,22 @@ import {
 const META_VERSION = 1;
 /** deletes of a dropped shard go to RocksDB in chunks of this many keys, so one huge shard is not one huge batch. */
 const DELETE_CHUNK = 10_000;
+/** durable operations wait at most this long before they are written to RocksDB (unsynced)… */
+const ENGINE_FLUSH_MS = 50;
+/** …or until this many bytes of them wait. */
+const ENGINE_FLUSH_BYTES = 1024 * 1024;
+/** the write-ahead log is checkpointed and starts a new segment once its segment holds this much. */
+const WAL_SEGMENT_BYTES = 64 * 1024 * 1024;
+/** written (synced) by a checkpoint: a synced RocksDB write makes every earlier unsynced one durable too. Outside
+ * every key range of rocksdb-keys.ts. */
+const CHECKPOINT_KEY = Buffer.from('w/checkpoint');
+
+export interface RocksDbAdapterOptions {
+  /** make appends durable through the adapter's own write-ahead log (default true); false: synced RocksDB batches. */
+  wal?: boolean;
+  /** options of the write-ahead log (tests). */
+  walOptions?: WalOptions;
+}
 
 interface ShardMeta {
   version: number;
@@ -157,26 +182,55 @@ export class RocksDbStorageAdapter implements StorageAdapter {
   private writeFailure: StorageError | undefined;
   private inflight = 0;
   private inflightIdle: Array<() => void> = [];
+  /** durable (in the write-ahead log) operations not yet written to RocksDB, in order. */
+  private unflushed: BatchOp[] = [];
+  private unflushedBytes = 0;
+  private flushing: Promise<void> | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  /** set when writing durable operations to RocksDB failed: reads could miss acknowledged records until reopen. */
+  private engineFailure: StorageError | undefined;
 
-  private constructor(private readonly engine: KvEngine) {
+  private constructor(
+    private readonly engine: KvEngine,
+    private readonly wal: RocksDbWal | undefined,
+  ) {
     this.queue = new GroupCommitQueue<PendingWrite>((writes) => this.writeBatch(writes));
   }
 
-  /** opens (creating if needed) a RocksDB database at `path` and recovers every shard's offsets from it. */
-  static async open(path: string): Promise<RocksDbStorageAdapter> {
-    return RocksDbStorageAdapter.openOnEngine(await RocksDbEngine.open(path));
+  /** opens (creating if needed) a RocksDB database at `path` and recovers every shard's offsets from it; the
+   * write-ahead log lives in `path`/wal. */
+  static async open(path: string, options: RocksDbAdapterOptions = {}): Promise<RocksDbStorageAdapter> {
+    const engine = await RocksDbEngine.open(path);
+    return RocksDbStorageAdapter.openOnEngine(
+      engine,
+      options.wal === false ? undefined : join(path, 'wal'),
+      options.walOptions,
+    );
   }
 
-  /** builds the adapter over an engine that is already open; the adapter owns it from now on and closes it. */
-  static async openOnEngine(engine: KvEngine): Promise<RocksDbStorageAdapter> {
-    const adapter = new RocksDbStorageAdapter(engine);
+  /** builds the adapter over an engine that is already open; the adapter owns it from now on and closes it.
+   * `walDir`: where its write-ahead log is (none: every batch is a synced RocksDB write). */
+  static async openOnEngine(
+    engine: KvEngine,
+    walDir?: string,
+    walOptions?: WalOptions,
+  ): Promise<RocksDbStorageAdapter> {
+    let wal: RocksDbWal | undefined;
     try {
+      let batches: BatchOp[][] = [];
+      if (walDir !== undefined) ({ wal, batches } = RocksDbWal.open(walDir, walOptions));
+      const adapter = new RocksDbStorageAdapter(engine, wal);
+      // what the log holds may be missing from RocksDB (a crash lost its unsynced tail): applying it again is
+      // harmless, because the log holds every operation since the last checkpoint, in order
+      for (const ops of batches) adapter.toEngine(ops, false);
+      if (wal) await adapter.checkpoint();
       await adapter.recover();
+      return adapter;
     } catch (err) {
+      await wal?.close().catch(() => {});
       await engine.close();
       throw err;
     }
-    return adapter;
   }
 
   /** how well group commit is coalescing: for benchmarks, tests and metrics. */
@@ -223,6 +277,7 @@ export class RocksDbStorageAdapter implements StorageAdapter {
       this.checkWritable();
       return this.queue.exclusive(async () => {
         if (this.shards.has(name)) throw shardExists(name);
+        await this.checkpoint();
         // A delete that failed half-way may have left data behind; a new shard must start empty.
         await this.deleteRanges(keys.shardDataPrefixes(name));
         const shard: RocksShard = {
@@ -266,6 +321,7 @@ export class RocksDbStorageAdapter implements StorageAdapter {
       await this.queue.exclusive(async () => {
         const shard = this.shards.get(name);
         if (!shard) throw shardNotFound(name);
+        await this.checkpoint();
         // Meta first: once it is gone the shard is gone, even if removing its data fails below (createShard of the
         // same name clears any leftovers).
         await this.engineWrite([{ type: 'del', key: keys.shardMetaKey(name) }], 'delete');
@@ -288,7 +344,16 @@ export class RocksDbStorageAdapter implements StorageAdapter {
       let bytes = 0;
       for (const chunk of chunks) bytes += chunk.value.length;
       return new Promise<number[]>((resolve, reject) =>
-        this.queue.submit({ kind: 'append', shard, ...indexInfo(fields), chunks, bytes, expectedOffset, resolve, reject }),
+        this.queue.submit({
+          kind: 'append',
+          shard,
+          ...indexInfo(fields),
+          chunks,
+          bytes,
+          expectedOffset,
+          resolve,
+          reject,
+        }),
       );
     });
   }
@@ -306,6 +371,7 @@ export class RocksDbStorageAdapter implements StorageAdapter {
       const end = Math.min(shard.nextOffset, fromOffset + opts.maxRecords);
       const out: StoredRecord[] = [];
       if (fromOffset >= end) return out;
+      await this.readable();
       let bytes = 0;
       let full = false;
       // the chunk holding fromOffset may start below it
@@ -384,6 +450,7 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     return this.track(async () => {
       checkGroupName(group);
       this.shard(shardName);
+      await this.readable();
       const value = await this.engine.get(keys.groupKey(shardName, group));
       return value === undefined ? undefined : keys.readBe64(value, 0);
     });
@@ -407,6 +474,7 @@ export class RocksDbStorageAdapter implements StorageAdapter {
             firstYoung,
           );
           if (newStart === shard.startOffset) continue;
+          if (results.length === 0) await this.checkpoint();
           await this.removeBefore(shard, newStart);
           results.push({
             shard: shard.name,
@@ -427,6 +495,14 @@ export class RocksDbStorageAdapter implements StorageAdapter {
         await this.queue.drained(); // writes already accepted still complete
         this.waiters.fail(undefined, adapterClosed(this.type));
         if (this.inflight > 0) await new Promise<void>((resolve) => this.inflightIdle.push(resolve));
+        if (this.wal) {
+          // a clean close leaves RocksDB complete and synced and the log empty; after a failure the log keeps its
+          // records for the next open to apply
+          if (!this.writeFailure && !this.engineFailure) await this.checkpoint().catch(() => {});
+          else await this.flushEngine().catch(() => {});
+          clearTimeout(this.flushTimer);
+          await this.wal.close();
+        }
         await this.engine.close();
       })();
     }
@@ -495,17 +571,25 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     }
     if (accepted.length === 0) return;
     try {
-      await this.engine.batch(ops, { sync: true });
+      if (this.wal) {
+        if (this.wal.size >= WAL_SEGMENT_BYTES) await this.checkpoint();
+        await this.wal.append(ops);
+        await this.wal.sync();
+      } else await this.engine.batch(ops, { sync: true });
     } catch (err) {
-      this.writeFailure = new StorageError(
-        'WRITE_FAILED',
-        `RocksDB refused a write (${(err as Error).message}); nothing of it is acknowledged, and this adapter accepts ` +
-          `no more writes — fix the disk problem and reopen it`,
-        { cause: err },
-      );
+      this.writeFailure =
+        err instanceof StorageError
+          ? err
+          : new StorageError(
+              'WRITE_FAILED',
+              `RocksDB refused a write (${(err as Error).message}); nothing of it is acknowledged, and this adapter accepts ` +
+                `no more writes — fix the disk problem and reopen it`,
+              { cause: err },
+            );
       for (const write of accepted) write.reject(this.writeFailure);
       return;
     }
+    if (this.wal) this.toEngine(ops, true);
     for (const [shard, state] of pending) {
       shard.nextOffset = state.next;
       shard.maxTimestamp = state.maxTimestamp;
@@ -517,12 +601,83 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     for (const shard of pending.keys()) this.waiters.notify(shard.name, shard.nextOffset);
   }
 
+  /** Queues durable operations for RocksDB; `soon`: write them within ENGINE_FLUSH_MS (else at the next read). */
+  private toEngine(ops: BatchOp[], soon: boolean): void {
+    for (const op of ops) {
+      this.unflushed.push(op);
+      this.unflushedBytes += op.key.length + (op.type === 'put' ? op.value.length : 0) + 16;
+    }
+    if (!soon) return;
+    if (this.unflushedBytes >= ENGINE_FLUSH_BYTES) {
+      this.flushEngine().catch(() => {}); // a failure is kept in engineFailure and reported by reads
+    } else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flushEngine().catch(() => {});
+      }, ENGINE_FLUSH_MS).unref();
+    }
+  }
+
+  /** Writes every queued durable operation to RocksDB (unsynced: the write-ahead log has them). */
+  private async flushEngine(): Promise<void> {
+    while (this.flushing || this.unflushed.length > 0) {
+      if (this.engineFailure) throw this.engineFailure;
+      if (this.flushing) {
+        await this.flushing;
+        continue;
+      }
+      const ops = this.unflushed;
+      this.unflushed = [];
+      this.unflushedBytes = 0;
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      this.flushing = this.engine.batch(ops, { sync: false }).then(
+        () => {
+          this.flushing = undefined;
+        },
+        (err: unknown) => {
+          this.flushing = undefined;
+          this.engineFailure ??= new StorageError(
+            'WRITE_FAILED',
+            `RocksDB refused acknowledged records from the write-ahead log (${(err as Error).message}); reads could ` +
+              `miss them, so this adapter refuses reads and writes — fix the disk problem and reopen it (the log ` +
+              `still holds them)`,
+            { cause: err },
+          );
+          this.writeFailure ??= this.engineFailure;
+          throw this.engineFailure;
+        },
+      );
+      await this.flushing;
+    }
+  }
+
+  /** Before RocksDB is read: everything acknowledged must be in it. */
+  private async readable(): Promise<void> {
+    if (this.flushing || this.unflushed.length > 0) await this.flushEngine();
+    if (this.engineFailure) throw this.engineFailure;
+  }
+
+  /**
+   * Makes RocksDB hold every acknowledged operation durably (one synced write, which syncs the unsynced ones before
+   * it), then starts a new log segment and drops the older ones. Runs between batches (the queue's writer or an
+   * exclusive task), and before any write that goes to RocksDB directly, so replay never undoes such a write.
+   */
+  private async checkpoint(): Promise<void> {
+    // nothing written to the log since the last checkpoint: RocksDB has nothing unsynced
+    if (!this.wal || (this.wal.size === 0 && !this.flushing && this.unflushed.length === 0)) return;
+    await this.flushEngine();
+    await this.engine.put(CHECKPOINT_KEY, keys.be64(Date.now()), { sync: true });
+    await this.wal.rotate();
+  }
+
   private async readIndexed(
     shard: RocksShard,
     prefix: Buffer,
     from: Buffer,
     maxRecords: number,
   ): Promise<StoredRecord[]> {
+    await this.readable();
     const wanted: number[] = [];
     for await (const [key] of this.engine.scan({ prefix, gte: from })) {
       const offset = keys.readBe64(key);
@@ -568,6 +723,7 @@ export class RocksDbStorageAdapter implements StorageAdapter {
   }
 
   private async firstOffsetAtOrAfter(shard: RocksShard, timestamp: number): Promise<number | undefined> {
+    await this.readable();
     for await (const [, value] of this.engine.scan({
       prefix: keys.timeIndexPrefix(shard.name),
       gte: keys.timeIndexKey(shard.name, timestamp),

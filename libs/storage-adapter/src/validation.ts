@@ -208,7 +208,11 @@ export function normalizeRecords(records: unknown, now: number): RecordFields[] 
 
 /** AppendOptions.expectedOffset checked for its type, and against the shard's end when `end` is known here: returns
  * the expected offset, or -1 for none. */
-export function checkExpectedOffset(shard: string, options: AppendOptions | undefined, end: number | undefined): number {
+export function checkExpectedOffset(
+  shard: string,
+  options: AppendOptions | undefined,
+  end: number | undefined,
+): number {
   const expected = options?.expectedOffset;
   if (expected === undefined) return -1;
   checkNonNegativeInteger('expectedOffset', expected);
@@ -217,5 +221,8 @@ export function checkExpectedOffset(shard: string, options: AppendOptions | unde
 }
 
 export function offsetMismatch(shard: string, expected: number, end: number): StorageError {
-  return new StorageError('OFFSET_MISMATCH', `shard '${shard}' ends at offset ${end}, the append expected ${expected}; nothing was written`);
+  return new StorageError(
+    'OFFSET_MISMATCH',
+    `shard '${shard}' ends at offset ${end}, the append expected ${expected}; nothing was written`,
+  );
 }

@@ -1,11 +1,17 @@
-// Fetch: records from each asked-for partition, returned as one uncompressed record batch v2 per partition, within the
-// request's max_bytes and each partition's partition_max_bytes (at least one record, KIP-74). When the first pass
+// Fetch: the stored record batches of each asked-for partition, returned as the producers wrote them (base offsets
+// written in at append, no record decoded or encoded here), within the request's max_bytes and each partition's
+// partition_max_bytes (at least one batch, KIP-74). A fetch from an offset inside a batch gets the whole batch, as
+// from Kafka: clients skip the records before the offset they asked for. When the first pass
 // finds fewer than min_bytes, the broker waits up to max_wait_ms (capped by `[kafka] max_fetch_wait_ms`) on the
 // journal's long poll of every partition that had nothing, and answers as soon as one of them gets records.
 // Fetch sessions (KIP-227) are not kept: every request is a full fetch (session id 0), which clients accept.
-import { ApiKey, ErrorCode, encodeBatch, type FetchPartitionResponseData, type FetchRequestData } from '@robustmq/protocol/kafka';
-import { kafkaCodeOf, type ReadResult } from '../topics/partition-store.js';
-import { toKafkaRecord } from '../topics/record-mapping.js';
+import {
+  ApiKey,
+  ErrorCode,
+  type FetchPartitionResponseData,
+  type FetchRequestData,
+} from '@robustmq/protocol/kafka';
+import { kafkaCodeOf } from '../topics/partition-store.js';
 import type { ApiHandler, BrokerContext } from './context.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -18,7 +24,12 @@ interface Wanted {
   result: FetchPartitionResponseData | undefined;
 }
 
-function answer(w: Wanted, errorCode: number, read?: ReadResult, records: Buffer | null = null): FetchPartitionResponseData {
+function answer(
+  w: Wanted,
+  errorCode: number,
+  read?: { highWatermark: number; logStartOffset: number },
+  records: Buffer | null = null,
+): FetchPartitionResponseData {
   return {
     partitionIndex: w.partition,
     errorCode,
@@ -31,22 +42,28 @@ function answer(w: Wanted, errorCode: number, read?: ReadResult, records: Buffer
   };
 }
 
-async function readOne(ctx: BrokerContext, w: Wanted, budget: number, waitMs: number): Promise<{ result: FetchPartitionResponseData; bytes: number; count: number }> {
+async function readOne(
+  ctx: BrokerContext,
+  w: Wanted,
+  budget: number,
+  waitMs: number,
+): Promise<{ result: FetchPartitionResponseData; bytes: number; count: number }> {
   try {
-    const read = await ctx.partitions.read(w.topic, w.partition, w.offset, Math.max(1, Math.min(w.maxBytes, budget)), waitMs);
-    if (read.records.length === 0) return { result: answer(w, ErrorCode.NONE, read, EMPTY), bytes: 0, count: 0 };
-    const batch = encodeBatch({
-      baseOffset: read.records[0]!.offset,
-      partitionLeaderEpoch: 0,
-      records: read.records.map((stored) => {
-        const rec = toKafkaRecord(stored);
-        return { timestamp: rec.timestamp, key: rec.key, value: rec.value, headers: rec.headers, offsetDelta: rec.offset - read.records[0]!.offset };
-      }),
-    });
-    return { result: answer(w, ErrorCode.NONE, read, batch), bytes: batch.length, count: read.records.length };
+    const read = await ctx.partitions.read(
+      w.topic,
+      w.partition,
+      w.offset,
+      Math.max(1, Math.min(w.maxBytes, budget)),
+      waitMs,
+    );
+    if (read.batches.length === 0)
+      return { result: answer(w, ErrorCode.NONE, read, EMPTY), bytes: 0, count: 0 };
+    const records = read.batches.length === 1 ? read.batches[0]! : Buffer.concat(read.batches, read.bytes);
+    return { result: answer(w, ErrorCode.NONE, read, records), bytes: read.bytes, count: read.records };
   } catch (err) {
     const code = kafkaCodeOf(err);
-    if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.logger.warn({ err, topic: w.topic, partition: w.partition }, 'kafka fetch failed');
+    if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR)
+      ctx.logger.warn({ err, topic: w.topic, partition: w.partition }, 'kafka fetch failed');
     return { result: answer(w, code), bytes: 0, count: 0 };
   }
 }
@@ -59,7 +76,13 @@ export const fetch: ApiHandler = {
   async handle(ctx, _conn, body) {
     const request = body as unknown as FetchRequestData;
     const wanted: Wanted[] = request.topics.flatMap((t) =>
-      t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.fetchOffset, maxBytes: p.partitionMaxBytes, result: undefined })),
+      t.partitions.map((p) => ({
+        topic: t.topic,
+        partition: p.partition,
+        offset: p.fetchOffset,
+        maxBytes: p.partitionMaxBytes,
+        result: undefined,
+      })),
     );
     let budget = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff;
     let total = 0;
@@ -76,7 +99,7 @@ export const fetch: ApiHandler = {
         // out of budget: no records this time, but the true watermark (a consumer must not think it caught up)
         try {
           const { start, next } = await ctx.partitions.offsets(w.topic, w.partition);
-          w.result = answer(w, ErrorCode.NONE, { records: [], highWatermark: next, logStartOffset: start }, EMPTY);
+          w.result = answer(w, ErrorCode.NONE, { highWatermark: next, logStartOffset: start }, EMPTY);
         } catch (err) {
           w.result = answer(w, kafkaCodeOf(err));
         }

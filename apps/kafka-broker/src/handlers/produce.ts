@@ -1,7 +1,9 @@
-// Produce: each partition's record batches are checked (CRC-32C, structure, decompressed within
-// `[kafka] max_uncompressed_batch_bytes`) and appended to the partition's journal shard; the answer waits until the
-// journal has them durable at the shard's acks (storage.journal_acks). acks=0 gets no answer, as in Kafka; acks=1 and
-// acks=-1 both wait for the journal's acks ("quorum" by default: Kafka's acks=all with min.insync.replicas a majority).
+// Produce: each partition's record batches are checked as Kafka's LogValidator checks them (CRC-32C, sizes, record
+// count against the offset range, each record's structure — decompressed within `[kafka] max_uncompressed_batch_bytes`
+// — without building a record object) and stored as they came, one storage record per batch, with their base offsets
+// written in (topics/partition-store.ts); the answer waits until the journal has them durable at the shard's acks
+// (storage.journal_acks). acks=0 gets no answer, as in Kafka; acks=1 and acks=-1 both wait for the journal's acks
+// ("quorum" by default: Kafka's acks=all with min.insync.replicas a majority).
 import {
   ApiKey,
   CorruptRecordError,
@@ -9,15 +11,12 @@ import {
   KafkaDecodeError,
   UnavailableCodecError,
   UnsupportedMagicError,
-  decodeBatches,
+  checkBatches,
+  type CheckedBatch,
   type ProducePartitionResponseData,
   type ProduceRequestData,
-  type RecordBatch,
 } from '@robustmq/protocol/kafka';
-import type { AppendRecord } from '@robustmq/storage-adapter';
 import { kafkaCodeOf } from '../topics/partition-store.js';
-import { tagBatch } from '../producer/producer-log.js';
-import { toAppendRecord } from '../topics/record-mapping.js';
 import type { ApiHandler, BrokerContext } from './context.js';
 
 function decodeErrorCode(err: unknown): number {
@@ -28,18 +27,21 @@ function decodeErrorCode(err: unknown): number {
   throw err;
 }
 
-/** the storage records of a partition's batches. */
-export function appendRecordsOf(batches: RecordBatch[], logAppendTime: boolean, now: number): AppendRecord[] {
-  const out: AppendRecord[] = [];
-  for (const batch of batches) {
-    const appendTime = logAppendTime || batch.timestampType === 1;
-    for (const rec of batch.records) out.push(toAppendRecord(rec, appendTime || rec.timestamp < 0 ? now : rec.timestamp));
-  }
-  return out;
-}
-
-function partitionAnswer(index: number, errorCode: number, baseOffset = -1, errorMessage: string | null = null): ProducePartitionResponseData {
-  return { index, errorCode, baseOffset, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage };
+function partitionAnswer(
+  index: number,
+  errorCode: number,
+  baseOffset = -1,
+  errorMessage: string | null = null,
+): ProducePartitionResponseData {
+  return {
+    index,
+    errorCode,
+    baseOffset,
+    logAppendTimeMs: -1,
+    logStartOffset: -1,
+    recordErrors: [],
+    errorMessage,
+  };
 }
 
 export const produce: ApiHandler = {
@@ -68,7 +70,10 @@ export const produce: ApiHandler = {
       releaseTurn();
     }
     const responses = await Promise.all(
-      request.topicData.map(async (topic, i) => ({ name: topic.name, partitionResponses: await Promise.all(pending[i]!) })),
+      request.topicData.map(async (topic, i) => ({
+        name: topic.name,
+        partitionResponses: await Promise.all(pending[i]!),
+      })),
     );
     if (acks === 0) return undefined;
     return { responses, throttleTimeMs: 0 };
@@ -76,31 +81,38 @@ export const produce: ApiHandler = {
 };
 
 /** Validates and starts the append of one partition's records synchronously up to the storage call. */
-function producePartition(ctx: BrokerContext, acks: number, topic: string, partition: number, data: Buffer | null): Promise<ProducePartitionResponseData> {
+function producePartition(
+  ctx: BrokerContext,
+  acks: number,
+  topic: string,
+  partition: number,
+  data: Buffer | null,
+): Promise<ProducePartitionResponseData> {
   if (acks !== 0 && acks !== 1 && acks !== -1) {
-    return Promise.resolve(partitionAnswer(partition, ErrorCode.INVALID_REQUIRED_ACKS, -1, `acks must be -1, 0 or 1, got ${acks}`));
+    return Promise.resolve(
+      partitionAnswer(partition, ErrorCode.INVALID_REQUIRED_ACKS, -1, `acks must be -1, 0 or 1, got ${acks}`),
+    );
   }
-  let batches: RecordBatch[];
+  let batches: CheckedBatch[];
   try {
     if (!data || data.length === 0) throw new KafkaDecodeError('no records');
-    batches = decodeBatches(data, { maxUncompressedBytes: ctx.config.kafka.max_uncompressed_batch_bytes });
-    if (batches.length === 0 || batches.every((b) => b.records.length === 0)) throw new KafkaDecodeError('no records');
+    batches = checkBatches(data, { maxUncompressedBytes: ctx.config.kafka.max_uncompressed_batch_bytes });
   } catch (err) {
     return Promise.resolve(partitionAnswer(partition, decodeErrorCode(err), -1, (err as Error).message));
   }
-  if (batches.some((b) => b.producerId >= 0)) return produceIdempotent(ctx, topic, partition, batches);
-  const records = appendRecordsOf(batches, false, Date.now());
-  let bytes = 0;
-  for (const r of records) bytes += r.payload.length;
-  return ctx.partitions.append(topic, partition, records).then(
+  if (batches.some((b) => b.producerId >= 0)) return produceIdempotent(ctx, topic, partition, data, batches);
+  let records = 0;
+  for (const b of batches) records += b.recordCount;
+  return ctx.partitions.append(topic, partition, data, batches).then(
     (baseOffset) => {
-      ctx.stats.producedRecords += records.length;
-      ctx.stats.producedBytes += bytes;
+      ctx.stats.producedRecords += records;
+      ctx.stats.producedBytes += data.length;
       return partitionAnswer(partition, ErrorCode.NONE, baseOffset);
     },
     (err: unknown) => {
       const code = kafkaCodeOf(err);
-      if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.logger.warn({ err, topic, partition }, 'kafka produce failed');
+      if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR)
+        ctx.logger.warn({ err, topic, partition }, 'kafka produce failed');
       return partitionAnswer(partition, code, -1, (err as Error).message);
     },
   );
@@ -109,25 +121,36 @@ function producePartition(ctx: BrokerContext, acks: number, topic: string, parti
 /**
  * Batches of an idempotent producer (producer id >= 0, KIP-98): each one's sequence is checked against what the
  * partition has stored (producer/producer-state.ts) before it is appended — a retry of a stored batch is answered
- * with its first offset and not stored again — and its first record is tagged with its producer fields, from which
- * the state is rebuilt after a restart (producer/producer-log.ts).
+ * with its first offset and not stored again. The stored batch keeps its producer fields, from which the state is
+ * rebuilt after a restart (producer/producer-log.ts).
  */
-async function produceIdempotent(ctx: BrokerContext, topic: string, partition: number, batches: RecordBatch[]): Promise<ProducePartitionResponseData> {
+async function produceIdempotent(
+  ctx: BrokerContext,
+  topic: string,
+  partition: number,
+  data: Buffer,
+  batches: CheckedBatch[],
+): Promise<ProducePartitionResponseData> {
   const key = `${topic}/${partition}`;
   // another broker may have led this partition meanwhile: judge against the log, not what this broker remembers
   if (ctx.directory.leaderOf(topic, partition) !== ctx.config.node.id) ctx.idempotence.forget(key);
   let baseOffset = -1;
   for (const batch of batches) {
-    const identity = { producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence, recordCount: batch.lastOffsetDelta + 1 };
-    const records = appendRecordsOf([batch], false, Date.now());
-    if (records.length === 0) continue;
-    tagBatch(records, identity);
+    const identity = {
+      producerId: batch.producerId,
+      producerEpoch: batch.producerEpoch,
+      baseSequence: batch.baseSequence,
+      recordCount: batch.recordCount,
+    };
     let result;
     try {
-      result = await ctx.idempotence.append(key, identity, () => ctx.partitions.append(topic, partition, records));
+      result = await ctx.idempotence.append(key, identity, () =>
+        ctx.partitions.append(topic, partition, data, [batch]),
+      );
     } catch (err) {
       const code = kafkaCodeOf(err);
-      if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.logger.warn({ err, topic, partition }, 'kafka produce failed');
+      if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR)
+        ctx.logger.warn({ err, topic, partition }, 'kafka produce failed');
       return partitionAnswer(partition, code, -1, (err as Error).message);
     }
     if (result.errorCode !== ErrorCode.NONE) {
@@ -136,8 +159,8 @@ async function produceIdempotent(ctx: BrokerContext, topic: string, partition: n
     }
     if (result.duplicate) ctx.stats.duplicateBatches++;
     else {
-      ctx.stats.producedRecords += records.length;
-      for (const r of records) ctx.stats.producedBytes += r.payload.length;
+      ctx.stats.producedRecords += batch.recordCount;
+      ctx.stats.producedBytes += batch.end - batch.start;
     }
     if (baseOffset < 0) baseOffset = result.baseOffset;
   }

@@ -1,7 +1,9 @@
 // Kafka topics: their metadata (partition count, id, configs) kept in the placement center's KV store so every
 // kafka-broker sees the same topics, and their partitions, each one a shard of the StorageAdapter (the journal):
 //   kafka/<cluster>/topic/<name>  →  {"name", "topicId", "partitions", "configs", "createdAtMs"}
-//   partition p of topic t        →  storage shard "<t>/<p>"
+//   partition p of topic t        →  storage shard "<t>/<p>" (one storage record per record batch: partition-store.ts)
+//   kafka/<cluster>/log-end/<topic id>/<p>  →  {"position", "offset"}: where offsets continue once retention has
+//                                              removed every batch (written before each retention run)
 // Creation writes the metadata with compare-and-set (so two brokers creating one name race cleanly) and then creates
 // the shards; a shard missing behind existing metadata (a creation cut short, partitions added elsewhere) is created
 // on first use, so the metadata is what decides whether a partition exists.
@@ -17,6 +19,13 @@ export interface TopicMeta {
   partitions: number;
   configs: Record<string, string>;
   createdAtMs: number;
+}
+
+/** Where a partition's offsets continue when retention has removed all its batches: the storage position of its
+ * next batch and the Kafka offset that batch gets. */
+export interface LogEndMark {
+  position: number;
+  offset: number;
 }
 
 /** A topic-level failure that maps onto one Kafka error code. */
@@ -39,13 +48,31 @@ const INVALID_CONFIG = 40;
 
 /** Kafka's legal topic names (Topic.validate): 1-249 of [a-zA-Z0-9._-], not "." or "..". */
 export function checkTopicName(name: string): void {
-  if (name.length === 0 || name.length > 249 || !/^[a-zA-Z0-9._-]+$/.test(name) || name === '.' || name === '..') {
-    throw new TopicError(INVALID_TOPIC_EXCEPTION, `invalid topic name ${JSON.stringify(name)}: 1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'`);
+  if (
+    name.length === 0 ||
+    name.length > 249 ||
+    !/^[a-zA-Z0-9._-]+$/.test(name) ||
+    name === '.' ||
+    name === '..'
+  ) {
+    throw new TopicError(
+      INVALID_TOPIC_EXCEPTION,
+      `invalid topic name ${JSON.stringify(name)}: 1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'`,
+    );
   }
 }
 
 /** topic configs this broker understands; others are refused (INVALID_CONFIG) rather than silently ignored. */
-const KNOWN_CONFIGS = new Set(['retention.ms', 'cleanup.policy', 'compression.type', 'max.message.bytes', 'min.insync.replicas', 'segment.bytes', 'retention.bytes', 'message.timestamp.type']);
+const KNOWN_CONFIGS = new Set([
+  'retention.ms',
+  'cleanup.policy',
+  'compression.type',
+  'max.message.bytes',
+  'min.insync.replicas',
+  'segment.bytes',
+  'retention.bytes',
+  'message.timestamp.type',
+]);
 
 export function partitionShard(topic: string, partition: number): string {
   return `${topic}/${partition}`;
@@ -78,7 +105,10 @@ export class TopicCatalog {
 
   private shardOptions(meta: TopicMeta): ShardOptions {
     const retention = Number(meta.configs['retention.ms']);
-    return { maxRecordsPerSegment: this.options.segmentRecords, ...(retention > 0 ? { retentionMs: retention } : {}) };
+    return {
+      maxRecordsPerSegment: this.options.segmentRecords,
+      ...(retention > 0 ? { retentionMs: retention } : {}),
+    };
   }
 
   /** The topic, or undefined. Served from a short cache; `fresh` asks placement. */
@@ -109,18 +139,29 @@ export class TopicCatalog {
   }
 
   /** Creates a topic and its partition shards; TopicError on a bad name, count, config, or a taken name. */
-  async create(name: string, partitions: number, configs: Record<string, string>, maxPartitions: number, validateOnly = false): Promise<TopicMeta> {
+  async create(
+    name: string,
+    partitions: number,
+    configs: Record<string, string>,
+    maxPartitions: number,
+    validateOnly = false,
+  ): Promise<TopicMeta> {
     checkTopicName(name);
     if (!Number.isInteger(partitions) || partitions < 1 || partitions > maxPartitions) {
-      throw new TopicError(INVALID_PARTITIONS, `number of partitions must be 1-${maxPartitions}, got ${partitions}`);
+      throw new TopicError(
+        INVALID_PARTITIONS,
+        `number of partitions must be 1-${maxPartitions}, got ${partitions}`,
+      );
     }
     for (const [key, value] of Object.entries(configs)) {
       if (!KNOWN_CONFIGS.has(key)) throw new TopicError(INVALID_CONFIG, `unknown topic config ${key}`);
-      if (key === 'retention.ms' && !/^-?\d+$/.test(value)) throw new TopicError(INVALID_CONFIG, `retention.ms must be a number of milliseconds, got ${value}`);
+      if (key === 'retention.ms' && !/^-?\d+$/.test(value))
+        throw new TopicError(INVALID_CONFIG, `retention.ms must be a number of milliseconds, got ${value}`);
     }
     const meta: TopicMeta = { name, topicId: randomUUID(), partitions, configs, createdAtMs: Date.now() };
     if (validateOnly) {
-      if (await this.get(name, true)) throw new TopicError(TOPIC_ALREADY_EXISTS, `topic ${name} already exists`);
+      if (await this.get(name, true))
+        throw new TopicError(TOPIC_ALREADY_EXISTS, `topic ${name} already exists`);
       return meta;
     }
     const { succeeded } = await this.kv.compareAndSet(this.key(name), 0, JSON.stringify(meta));
@@ -141,23 +182,40 @@ export class TopicCatalog {
       await this.storage.deleteShard(partitionShard(name, p)).catch((err: unknown) => {
         if (!(err instanceof StorageError && err.code === 'SHARD_NOT_FOUND')) throw err;
       });
+      await this.kv.delete(this.logEndKey(meta, p));
     }
     this.logger.info({ topic: name }, 'topic deleted');
   }
 
   /** Raises the topic's partition count to `count` (Kafka never lowers it). */
-  async addPartitions(name: string, count: number, maxPartitions: number, validateOnly = false): Promise<void> {
+  async addPartitions(
+    name: string,
+    count: number,
+    maxPartitions: number,
+    validateOnly = false,
+  ): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const entry = await this.kv.getEntry(this.key(name));
       if (!entry) throw new TopicError(UNKNOWN_TOPIC_OR_PARTITION, `topic ${name} does not exist`);
       const meta = JSON.parse(entry.value.toString('utf8')) as TopicMeta;
       if (count <= meta.partitions) {
-        throw new TopicError(INVALID_PARTITIONS, `topic ${name} has ${meta.partitions} partitions; the new count must be larger, got ${count}`);
+        throw new TopicError(
+          INVALID_PARTITIONS,
+          `topic ${name} has ${meta.partitions} partitions; the new count must be larger, got ${count}`,
+        );
       }
-      if (count > maxPartitions) throw new TopicError(INVALID_PARTITIONS, `number of partitions must be at most ${maxPartitions}, got ${count}`);
+      if (count > maxPartitions)
+        throw new TopicError(
+          INVALID_PARTITIONS,
+          `number of partitions must be at most ${maxPartitions}, got ${count}`,
+        );
       if (validateOnly) return;
       const next = { ...meta, partitions: count };
-      const { succeeded } = await this.kv.compareAndSet(this.key(name), entry.modRevision, JSON.stringify(next));
+      const { succeeded } = await this.kv.compareAndSet(
+        this.key(name),
+        entry.modRevision,
+        JSON.stringify(next),
+      );
       if (!succeeded) continue;
       this.cache.set(name, { meta: next, at: Date.now() });
       for (let p = meta.partitions; p < count; p++) await this.ensureShard(next, p);
@@ -173,6 +231,20 @@ export class TopicCatalog {
     } catch (err) {
       if (!(err instanceof StorageError && err.code === 'SHARD_EXISTS')) throw err;
     }
+  }
+
+  private logEndKey(meta: TopicMeta, partition: number): string {
+    return `kafka/${this.options.clusterName}/log-end/${meta.topicId}/${partition}`;
+  }
+
+  /** The log end marked for a partition before retention (partition-store.ts markLogEnds), if any. */
+  async logEnd(meta: TopicMeta, partition: number): Promise<LogEndMark | undefined> {
+    const value = await this.kv.get(this.logEndKey(meta, partition));
+    return value ? (JSON.parse(value.toString('utf8')) as LogEndMark) : undefined;
+  }
+
+  async setLogEnd(meta: TopicMeta, partition: number, mark: LogEndMark): Promise<void> {
+    await this.kv.set(this.logEndKey(meta, partition), JSON.stringify(mark));
   }
 
   /** Forgets a cached topic (after storage said its shard is gone). */

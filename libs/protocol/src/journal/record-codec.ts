@@ -48,9 +48,16 @@ export function encodeRecord(offset: number, record: RecordFields): Buffer {
 
 /** bytes of the encoded record (without a length prefix). */
 function encodedSize(record: RecordFields): number {
-  let size = 22 + (record.key === undefined ? 0 : 4 + Buffer.byteLength(record.key, 'utf8')) + 2 + 2 + 4 + record.payload.length;
+  let size =
+    22 +
+    (record.key === undefined ? 0 : 4 + Buffer.byteLength(record.key, 'utf8')) +
+    2 +
+    2 +
+    4 +
+    record.payload.length;
   for (const t of record.tags) size += 2 + Buffer.byteLength(t, 'utf8');
-  for (const h of record.headers) size += 2 + Buffer.byteLength(h.name, 'utf8') + 4 + Buffer.byteLength(h.value, 'utf8');
+  for (const h of record.headers)
+    size += 2 + Buffer.byteLength(h.name, 'utf8') + 4 + Buffer.byteLength(h.value, 'utf8');
   return size;
 }
 
@@ -123,7 +130,8 @@ export function encodeRecordBatch(records: RecordFields[]): { data: Buffer; star
     starts[i] = pos;
     writeU32(data, pos, sizes[i]!);
     const end = writeRecord(data, pos + 4, records[i]!);
-    if (end !== pos + 4 + sizes[i]!) throw new Error(`record encoder size mismatch: wrote ${end - pos - 4} of ${sizes[i]} bytes`);
+    if (end !== pos + 4 + sizes[i]!)
+      throw new Error(`record encoder size mismatch: wrote ${end - pos - 4} of ${sizes[i]} bytes`);
     writeU32(data, pos + 5, crc32Range(data, pos + 4 + CRC_START, end));
     pos = end;
   }
@@ -195,7 +203,14 @@ export function decodeRecord(buf: Buffer, where: string): DecodedRecord {
   ) {
     const stored = buf.readUInt32BE(1);
     if (crc32Range(buf, CRC_START, buf.length) === stored) {
-      return { offset: readU64(buf, 5), tags: [], timestamp: readU64(buf, 13), headers: [], payload: buf.subarray(30), crc: stored };
+      return {
+        offset: readU64(buf, 5),
+        tags: [],
+        timestamp: readU64(buf, 13),
+        headers: [],
+        payload: buf.subarray(30),
+        crc: stored,
+      };
     }
   }
   return decodeGeneral(buf, where);

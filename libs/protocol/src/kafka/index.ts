@@ -8,6 +8,7 @@ export * from './error-codes.js';
 export * from './crc32c.js';
 export * from './compression.js';
 export * from './record-batch.js';
+export * from './batch-bytes.js';
 export * from './messages/api-versions.js';
 export * from './messages/metadata.js';
 export * from './messages/produce.js';
