@@ -1,7 +1,7 @@
 // The Kafka broker's TLS listener with real clients: kcat (librdkafka, security.protocol SSL and SASL_SSL) and kafkajs
-// (`ssl` option) trust a CA this test makes with openssl; Metadata names each broker's TLS port to TLS clients and its
-// plaintext port to plaintext ones; the socket cap and the request size limit hold on the TLS listener as on the
-// plaintext one.
+// (`ssl` option) trust a CA this test makes with openssl, and with verify_client present a certificate of it; Metadata
+// and FindCoordinator name each broker's TLS port to TLS clients and its plaintext port to plaintext ones (or the
+// advertised ports); the socket cap and the request size limit hold on the TLS listener as on the plaintext one.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,7 +113,7 @@ describe('the Kafka TLS listener', () => {
     expect(lines(out)).toEqual(['0 k1 over-tls-1', '1 k2 over-tls-2']);
     // a client that does not trust the CA gets no connection
     await expect(
-      kcat(open.tlsBootstrap!, ['-X', 'security.protocol=SSL', '-L', '-m', '3']),
+      kcat(open.tlsBootstrap!, ['-X', 'security.protocol=SSL', '-L', '-m', '2']),
     ).rejects.toThrow();
   });
 
@@ -136,7 +136,7 @@ describe('the Kafka TLS listener', () => {
       '-q',
     ]);
     expect(lines(out)).toEqual(['under-tls-and-sasl']);
-    const refused = await kcat(secure.tlsBootstrap!, [...saslSsl('wrong'), '-L', '-m', '3']).then(
+    const refused = await kcat(secure.tlsBootstrap!, [...saslSsl('wrong'), '-L', '-m', '2']).then(
       () => '',
       (err: { stderr: string }) => err.stderr,
     );
@@ -257,6 +257,54 @@ describe('the Kafka TLS listener', () => {
       viaPlain.socket.destroy();
       viaTls.socket.destroy();
       await natted.stop();
+    }
+  });
+
+  it('mutual TLS (verify_client): kcat with a client certificate from the CA gets in, one without is refused in the handshake', async () => {
+    const server = pki.issue('mtls-broker');
+    const client = pki.issue('kcat-client');
+    const mtls = await startTestKafkaBroker({
+      placement: [open.placementAddress],
+      id: 6,
+      sections: {
+        node: { cluster_name: 'mtls' },
+        network: { plaintext_enabled: false },
+        tls: {
+          cert_file: server.certFile,
+          key_file: server.keyFile,
+          ca_file: pki.caFile,
+          verify_client: true,
+        },
+      },
+    });
+    try {
+      const withCert = [
+        ...ssl(),
+        '-X',
+        `ssl.certificate.location=${client.certFile}`,
+        '-X',
+        `ssl.key.location=${client.keyFile}`,
+      ];
+      await kcat(mtls.tlsBootstrap!, [...withCert, '-P', '-t', 'mtls', '-p', '0'], 'signed\n');
+      expect(
+        lines(
+          await kcat(mtls.tlsBootstrap!, [
+            ...withCert,
+            '-C',
+            '-t',
+            'mtls',
+            '-p',
+            '0',
+            '-o',
+            'beginning',
+            '-e',
+            '-q',
+          ]),
+        ),
+      ).toEqual(['signed']);
+      await expect(kcat(mtls.tlsBootstrap!, [...ssl(), '-L', '-m', '2'])).rejects.toThrow();
+    } finally {
+      await mtls.stop();
     }
   });
 

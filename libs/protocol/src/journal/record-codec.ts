@@ -115,9 +115,10 @@ function writeVariableFields(buf: Buffer, at: number, record: RecordFields): num
  * encodes records into one buffer in the framed batch layout the journal uses on the wire and on disk
  * (repeated [u32 length][record]), each with offset 0 and its CRC set. One allocation for the whole batch;
  * `starts[i]` is where record i's length prefix begins (and `starts[n]` the end), so a tail can be re-sent.
+ * `reserve`: bytes left free in front of the first record for the caller's own header (starts[0] = reserve).
  */
-export function encodeRecordBatch(records: RecordFields[]): { data: Buffer; starts: number[] } {
-  let total = 0;
+export function encodeRecordBatch(records: RecordFields[], reserve = 0): { data: Buffer; starts: number[] } {
+  let total = reserve;
   const sizes = new Array<number>(records.length);
   for (let i = 0; i < records.length; i++) {
     sizes[i] = encodedSize(records[i]!);
@@ -125,7 +126,7 @@ export function encodeRecordBatch(records: RecordFields[]): { data: Buffer; star
   }
   const data = Buffer.allocUnsafe(total);
   const starts = new Array<number>(records.length + 1);
-  let pos = 0;
+  let pos = reserve;
   for (let i = 0; i < records.length; i++) {
     starts[i] = pos;
     writeU32(data, pos, sizes[i]!);
