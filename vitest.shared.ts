@@ -9,15 +9,29 @@ process.env.ROBUSTMQ_TEST_RUN ??= `${process.pid}-${Date.now()}`;
 
 export function projectConfig(
   name: string,
-  extra: { testTimeout?: number; fileParallelism?: boolean; include?: string[]; env?: Record<string, string> } = {},
+  extra: {
+    testTimeout?: number;
+    fileParallelism?: boolean;
+    include?: string[];
+    env?: Record<string, string>;
+  } = {},
 ) {
   return defineProject({
     resolve: {
       alias: [
-        { find: /^@robustmq\/(common|placement-client|protocol|raft|storage-adapter)$/, replacement: `${root}libs/$1/src/index.ts` },
+        {
+          find: /^@robustmq\/(common|placement-client|protocol|raft|storage-adapter)$/,
+          replacement: `${root}libs/$1/src/index.ts`,
+        },
         // a subpath export (`@robustmq/raft/sim`) is the folder of that name with its own index.ts
-        { find: /^@robustmq\/(common|protocol|raft|storage-adapter)\/([a-z-]+)$/, replacement: `${root}libs/$1/src/$2/index.ts` },
-        { find: /^@robustmq\/(placement-center|journal-server|mqtt-broker|kafka-broker)$/, replacement: `${root}apps/$1/src/index.ts` },
+        {
+          find: /^@robustmq\/(common|protocol|raft|storage-adapter)\/([a-z-]+)$/,
+          replacement: `${root}libs/$1/src/$2/index.ts`,
+        },
+        {
+          find: /^@robustmq\/(placement-center|journal-server|mqtt-broker|kafka-broker)$/,
+          replacement: `${root}apps/$1/src/index.ts`,
+        },
         { find: /^@robustmq\/testing$/, replacement: `${root}libs/testing/src/index.ts` },
         { find: /^@robustmq\/testing\/(.+)$/, replacement: `${root}libs/testing/src/$1.ts` },
       ],

@@ -11,4 +11,7 @@ export const JOURNAL_SUITES = [
   'test/restart.test.ts',
 ];
 
-export default projectConfig('mqtt-broker-journal', { include: JOURNAL_SUITES, env: { MQTT_TEST_STORAGE: 'journal' } });
+export default projectConfig('mqtt-broker-journal', {
+  include: JOURNAL_SUITES,
+  env: { MQTT_TEST_STORAGE: 'journal' },
+});

@@ -2,7 +2,9 @@
 # `npm run test:deploy`: the whole MQ through `docker-compose up`, as a user runs it. Brings up a Docker engine if
 # none answers, builds the local base image if absent (BASE_IMAGE set = use that image instead), builds the project
 # image from deploy/Dockerfile, starts deploy/docker-compose.yml, waits for every health check, then: MQTT through
-# each broker and from one broker to another with mosquitto_pub/sub, nodes through placement's HTTP admin and robust-ctl (the image's own), a
+# each broker and from one broker to another with mosquitto_pub/sub, Kafka with kcat (SASL/SCRAM as a user made with
+# robust-ctl: produce through one kafka-broker, consume back through the other), nodes through placement's HTTP admin
+# and robust-ctl (the image's own), a
 # broker stopped with `docker-compose stop` unregistering at once (SIGTERM reaches Node), the placement leader
 # stopped and metadata writes and MQTT still working, and `docker-compose down -v`. Uses the default ports.
 set -euo pipefail
@@ -16,13 +18,14 @@ export ROBUSTMQ_IMAGE="${ROBUSTMQ_IMAGE:-robustmq:test-deploy}"
 export ROBUSTMQ_CLUSTER_AUTH_TOKEN="deploy-test-cluster-token"
 export ROBUSTMQ_ADMIN_TOKEN="deploy-test-admin-token"
 export ROBUSTMQ_LOG_LEVEL=warn
+export KAFKA_SASL_ENABLED=true
 project=robustmq-test-deploy
 compose=(docker-compose -f deploy/docker-compose.yml -f deploy/docker-compose.host.yml -p "$project")
 PLACEMENT_HTTP=(1227 1237 1247)
 auth=(-H "Authorization: Bearer $ROBUSTMQ_ADMIN_TOKEN")
 
-for tool in docker docker-compose mosquitto_pub mosquitto_sub curl; do
-  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (apt-get install docker.io docker-compose mosquitto-clients curl)"
+for tool in docker docker-compose mosquitto_pub mosquitto_sub curl kcat; do
+  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (apt-get install docker.io docker-compose mosquitto-clients curl kcat)"
 done
 
 step "Docker engine"
@@ -56,7 +59,7 @@ step "docker-compose up -d (dependents start once what they depend on is healthy
 
 step "waiting for every health check"
 containers=$("${compose[@]}" ps -q)
-[ "$(echo "$containers" | wc -l)" -eq 9 ] || fail "expected 9 containers, got: $containers"
+[ "$(echo "$containers" | wc -l)" -eq 11 ] || fail "expected 11 containers, got: $containers"
 deadline=$(($(date +%s) + 180))
 while :; do
   unhealthy=$(for c in $containers; do
@@ -67,7 +70,7 @@ while :; do
   [ "$(date +%s)" -lt "$deadline" ] || fail "not healthy after 180 s: $unhealthy"
   sleep 2
 done
-step "all 9 containers healthy"
+step "all 11 containers healthy"
 
 placement_get() { # first member that answers
   for port in "${PLACEMENT_HTTP[@]}"; do
@@ -107,6 +110,7 @@ fi
 step "nodes through placement's HTTP admin"
 [ "$(count_nodes JOURNAL_SERVER)" -eq 3 ] || fail "expected 3 journal servers: $(placement_get /api/v1/cluster/nodes)"
 [ "$(count_nodes MQTT_BROKER)" -eq 3 ] || fail "expected 3 brokers: $(placement_get /api/v1/cluster/nodes)"
+[ "$(count_nodes KAFKA_BROKER)" -eq 2 ] || fail "expected 2 kafka-brokers: $(placement_get /api/v1/cluster/nodes)"
 curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:1227/api/v1/cluster/nodes | grep -q 401 || fail "the admin API answered without the token"
 
 step "nodes and cluster status through robust-ctl (the image's)"
@@ -118,6 +122,19 @@ ctl_service=journal-server-1
 ctl nodes
 ctl cluster status
 ctl nodes --type MQTT_BROKER | grep -c '^MQTT_BROKER' | grep -qx 3 || fail "robust-ctl does not list 3 brokers"
+
+step "Kafka: kcat as a robust-ctl user (SASL/SCRAM-SHA-256): produce through kafka-broker-1, consume back through kafka-broker-2"
+ctl user create kafka-user --password kafka-pw >/dev/null || fail "robust-ctl user create kafka-user"
+kafka_auth() { echo -X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=SCRAM-SHA-256 -X sasl.username=kafka-user -X "sasl.password=$1"; }
+# shellcheck disable=SC2046
+printf 'k1:first\nk2:second\nk3:third\n' | timeout 60 kcat -b 127.0.0.1:9092 $(kafka_auth kafka-pw) -X message.timeout.ms=30000 \
+  -P -t deploy-test -K : || fail "kcat could not produce through kafka-broker-1"
+# shellcheck disable=SC2046
+got=$(timeout 60 kcat -b 127.0.0.1:9102 $(kafka_auth kafka-pw) -C -t deploy-test -o beginning -e -q -f '%k=%s\n') ||
+  fail "kcat could not consume through kafka-broker-2"
+[ "$got" = "$(printf 'k1=first\nk2=second\nk3=third')" ] || fail "kcat read back: $got"
+# shellcheck disable=SC2046
+if timeout 30 kcat -b 127.0.0.1:9092 $(kafka_auth wrong) -L -m 3 >/dev/null 2>&1; then fail "kafka-broker-1 took a wrong password"; fi
 
 step "docker-compose stop mqtt-broker-2: SIGTERM reaches Node, the broker unregisters"
 "${compose[@]}" stop -t 30 mqtt-broker-2

@@ -13,7 +13,14 @@ if (!Number.isInteger(port) || port <= 0 || !Number.isInteger(count) || count <=
 const times = [];
 for (let i = 0; i < count; i++) {
   const started = process.hrtime.bigint();
-  const client = await mqtt.connectAsync({ host, port, clientId: `connect-latency-${i}`, clean: true, reconnectPeriod: 0, protocolVersion: 4 });
+  const client = await mqtt.connectAsync({
+    host,
+    port,
+    clientId: `connect-latency-${i}`,
+    clean: true,
+    reconnectPeriod: 0,
+    protocolVersion: 4,
+  });
   times.push(Number(process.hrtime.bigint() - started) / 1e6);
   await client.endAsync(true);
 }

@@ -7,7 +7,8 @@ import { probeHealth, readPortsFile } from './health.js';
 const dataDir = process.argv[2] ?? '/data';
 try {
   const results = await probeHealth(readPortsFile(dataDir), '127.0.0.1', 3000);
-  for (const r of results) process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.role} ${r.url}: ${r.detail}\n`);
+  for (const r of results)
+    process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.role} ${r.url}: ${r.detail}\n`);
   process.exit(results.every((r) => r.ok) ? 0 : 1);
 } catch (err) {
   process.stderr.write(`health-probe: ${(err as Error).message}\n`);

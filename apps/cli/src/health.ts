@@ -26,7 +26,9 @@ export function readPortsFile(dataDir: string): PortsRecord {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new Error(`${path} not found: no \`robustmq start\` is running with this data dir (or it has not started yet)`);
+    throw new Error(
+      `${path} not found: no \`robustmq start\` is running with this data dir (or it has not started yet)`,
+    );
   }
   return JSON.parse(text) as PortsRecord;
 }
@@ -39,7 +41,11 @@ export interface RoleHealth {
 }
 
 /** GETs /health of every role in the record, in parallel; a role is healthy on a 200 answer. */
-export async function probeHealth(record: PortsRecord, host = '127.0.0.1', timeoutMs = 3000): Promise<RoleHealth[]> {
+export async function probeHealth(
+  record: PortsRecord,
+  host = '127.0.0.1',
+  timeoutMs = 3000,
+): Promise<RoleHealth[]> {
   return Promise.all(
     record.roles.map(async (role) => {
       const port = record.ports[role]?.http;

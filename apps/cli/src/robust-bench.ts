@@ -4,7 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Option, cliProgram, listArg as listOf, numberArg as number } from '@robustmq/common';
-import { DEFAULT_SCENARIOS, SCENARIOS, type MqttBenchOptions, type ScenarioName } from './bench/bench-results.js';
+import {
+  DEFAULT_SCENARIOS,
+  SCENARIOS,
+  type MqttBenchOptions,
+  type ScenarioName,
+} from './bench/bench-results.js';
 import { ROBUSTMQ_STORAGE_TYPES, type RobustmqStorage } from './bench/broker-configs.js';
 import { BROKER_KINDS, type BrokerKind } from './bench/broker-process.js';
 import { runClusterBench } from './bench/cluster-bench.js';
@@ -31,13 +36,16 @@ interface CliOptions {
   json?: string;
   robustmqStorage: RobustmqStorage;
   perPacketWrites?: boolean;
+  stageTimings?: boolean;
 }
 
 const program = cliProgram('robust-bench', 'RobustMQ load and benchmark tool').version('0.1.0');
 
 program
   .command('mqtt')
-  .description('benchmark our MQTT broker against mosquitto and aedes: throughput, latency, idle connections, ordinary clients, latency at fixed rates')
+  .description(
+    'benchmark our MQTT broker against mosquitto and aedes: throughput, latency, idle connections, ordinary clients, latency at fixed rates',
+  )
   .addOption(
     new Option('--duration <s>', 'measured seconds per run').default(10).argParser(number('--duration', 0.1)),
   )
@@ -80,8 +88,15 @@ program
       .choices(ROBUSTMQ_STORAGE_TYPES)
       .default('rocksdb'),
   )
-  .option('--per-packet-writes', 'throughput publishers write each PUBLISH on its own, like a real client (default: 64 per write)')
+  .option(
+    '--per-packet-writes',
+    'throughput publishers write each PUBLISH on its own, like a real client (default: 64 per write)',
+  )
   .option('--json <file>', 'also write the raw results of every run to this file')
+  .option(
+    '--stage-timings',
+    "our brokers record where a message's time goes (per-stage latency histograms); latency runs print them for the measured window",
+  )
   .action(async (opts: CliOptions) => {
     const options: MqttBenchOptions = {
       durationS: opts.duration,
@@ -92,6 +107,7 @@ program
       runs: opts.runs,
       robustmqStorage: opts.robustmqStorage,
       perPacketWrites: opts.perPacketWrites === true,
+      stageTimings: opts.stageTimings === true,
     };
     const command = commandLine();
     try {
@@ -180,22 +196,55 @@ program
 
 program
   .command('mqtt-cluster')
-  .description('what crossing brokers costs in a running MQTT cluster: QoS 1 latency at a fixed rate and throughput, same broker vs another')
-  .requiredOption('--publisher <url>', 'mqtt://host:port of the broker the publisher (and the same-broker subscriber) uses')
+  .description(
+    'what crossing brokers costs in a running MQTT cluster: QoS 1 latency at a fixed rate and throughput, same broker vs another',
+  )
+  .requiredOption(
+    '--publisher <url>',
+    'mqtt://host:port of the broker the publisher (and the same-broker subscriber) uses',
+  )
   .requiredOption('--other <url>', 'mqtt://host:port of another broker of the cluster')
-  .addOption(new Option('--rate <n>', 'messages per second in the latency phase').default(2000).argParser(number('--rate', 1, 100_000, true)))
-  .addOption(new Option('--duration <s>', 'seconds per phase').default(10).argParser(number('--duration', 0.1)))
-  .addOption(new Option('--window <n>', 'QoS 1 messages in flight in the throughput phase').default(100).argParser(number('--window', 1, 10_000, true)))
-  .action(async (opts: { publisher: string; other: string; rate: number; duration: number; window: number }) => {
-    try {
-      const print = (line: string) => process.stdout.write(`${line}\n`);
-      print(`\`${commandLine()}\``);
-      await runClusterBench({ ...opts, print });
-      process.exit(0);
-    } catch (err) {
-      process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
-      process.exit(1);
-    }
-  });
+  .addOption(
+    new Option('--rate <n>', 'messages per second in the latency phase')
+      .default(2000)
+      .argParser(number('--rate', 1, 100_000, true)),
+  )
+  .addOption(
+    new Option('--duration <s>', 'seconds per phase').default(10).argParser(number('--duration', 0.1)),
+  )
+  .addOption(
+    new Option('--window <n>', 'QoS 1 messages in flight in the throughput phase')
+      .default(100)
+      .argParser(number('--window', 1, 10_000, true)),
+  )
+  .option(
+    '--stage-pids <list>',
+    'pids of cluster processes started with ROBUSTMQ_STAGE_TIMINGS=<dir> (the same dir set for this command): their per-stage latencies over the latency phase are printed',
+    (v: string) =>
+      v
+        .split(',')
+        .map((p) => Number(p.trim()))
+        .filter((p) => Number.isInteger(p) && p > 0),
+  )
+  .action(
+    async (opts: {
+      publisher: string;
+      other: string;
+      rate: number;
+      duration: number;
+      window: number;
+      stagePids?: number[];
+    }) => {
+      try {
+        const print = (line: string) => process.stdout.write(`${line}\n`);
+        print(`\`${commandLine()}\``);
+        await runClusterBench({ ...opts, stagePids: opts.stagePids ?? [], print });
+        process.exit(0);
+      } catch (err) {
+        process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
+        process.exit(1);
+      }
+    },
+  );
 
 await program.parseAsync();

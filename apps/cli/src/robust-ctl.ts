@@ -16,10 +16,13 @@ const program = addGlobalOptions(
 );
 program.exitOverride();
 
-const wrap: Wrap = (action) =>
+const wrap: Wrap =
+  (action) =>
   async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
-    const ctx = new Ctx(command.optsWithGlobals<GlobalOptions>(), (text) => process.stdout.write(text + '\n'));
+    const ctx = new Ctx(command.optsWithGlobals<GlobalOptions>(), (text) =>
+      process.stdout.write(text + '\n'),
+    );
     // commander passes the arguments, then the options object, then the command
     await action(ctx, ...(args.slice(0, -1) as never[]));
   };

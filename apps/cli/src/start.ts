@@ -18,7 +18,12 @@ import { mqttBrokerService } from '@robustmq/mqtt-broker';
 import { kafkaBrokerService } from '@robustmq/kafka-broker';
 
 /** Every service `robustmq start` can run; a new service is one entry here. */
-const SERVICES = [placementCenterService, journalServerService, mqttBrokerService, kafkaBrokerService] as const;
+const SERVICES = [
+  placementCenterService,
+  journalServerService,
+  mqttBrokerService,
+  kafkaBrokerService,
+] as const;
 
 export type Role = (typeof SERVICES)[number]['role'];
 
@@ -31,7 +36,8 @@ export function startOrder<S extends Pick<ServiceDescriptor, 'role' | 'after'>>(
   const visit = (service: S, path: string[]) => {
     const seen = state.get(service.role);
     if (seen === 'done') return;
-    if (seen === 'visiting') throw new Error(`services depend on each other in a cycle: ${[...path, service.role].join(' → ')}`);
+    if (seen === 'visiting')
+      throw new Error(`services depend on each other in a cycle: ${[...path, service.role].join(' → ')}`);
     state.set(service.role, 'visiting');
     for (const role of service.after) {
       const dependency = byRole.get(role);
@@ -64,7 +70,11 @@ export interface RunningServices {
   ports: Partial<Record<Role, Record<string, number>>>;
 }
 
-function configOptions(options: StartOptions, role: Role, overrides: LoadConfigOptions['overrides']): LoadConfigOptions {
+function configOptions(
+  options: StartOptions,
+  role: Role,
+  overrides: LoadConfigOptions['overrides'],
+): LoadConfigOptions {
   const file = join(options.configDir, `${role}.toml`);
   return { ...(existsSync(file) ? { file } : {}), ...(options.env ? { env: options.env } : {}), overrides };
 }
@@ -72,7 +82,10 @@ function configOptions(options: StartOptions, role: Role, overrides: LoadConfigO
 /** A role that sets no cluster token (or no cluster TLS files) of its own takes the in-process placement center's,
  * so a token or certificates set only in placement-center.toml still let the three services of one process talk to
  * each other. */
-function withClusterSecurity<C extends { cluster: ClusterAuthConfig }>(config: C, placement: ClusterAuthConfig | undefined): C {
+function withClusterSecurity<C extends { cluster: ClusterAuthConfig }>(
+  config: C,
+  placement: ClusterAuthConfig | undefined,
+): C {
   if (!placement) return config;
   let cluster = config.cluster;
   const token = clusterAuthToken(placement);
@@ -95,7 +108,8 @@ export async function startServices(options: StartOptions, logger?: Logger): Pro
   const ports: RunningServices['ports'] = {};
   const dataDir = resolve(options.dataDir);
   const log = (role: Role, nodeId: number, level: string) =>
-    logger?.child({ service: role }) ?? createLogger({ service: role, nodeId, level: options.logLevel ?? level });
+    logger?.child({ service: role }) ??
+    createLogger({ service: role, nodeId, level: options.logLevel ?? level });
 
   const close = async () => {
     // reverse order: brokers and journals unregister while placement is still up

@@ -32,7 +32,11 @@ let broker: MqttBrokerHandle;
 beforeAll(async () => {
   // a one-member Raft group, so the membership routes (Raft mode only) are registered and walked too
   const cluster = scope.add(
-    await startPlacementCluster(1, { adminToken: FULL, electionTicks: 10, overrides: { http: { admin_tokens: [ROTATED], admin_read_tokens: [READ] } } }),
+    await startPlacementCluster(1, {
+      adminToken: FULL,
+      electionTicks: 10,
+      overrides: { http: { admin_tokens: [ROTATED], admin_read_tokens: [READ] } },
+    }),
   );
   placement = cluster.member(1).handle!;
   journal = scope.add(await startTestJournal({ placement: cluster.addresses, overrides: { http } })).server;
@@ -186,7 +190,11 @@ const PROBES = ['GET /health', 'GET /metrics', 'HEAD /health', 'HEAD /metrics'];
 /** the web console's static files (placement only): no data in them, and every API call they make needs a token */
 const CONSOLE_FILES = ['GET /', 'GET /assets/*', 'HEAD /', 'HEAD /assets/*'];
 
-async function walkRoutes(port: number, routes: readonly RegisteredRoute[], publicOnPurpose = PROBES): Promise<void> {
+async function walkRoutes(
+  port: number,
+  routes: readonly RegisteredRoute[],
+  publicOnPurpose = PROBES,
+): Promise<void> {
   const publicRoutes = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
   // a route made public on purpose must be added here on purpose
   expect(publicRoutes.sort()).toEqual([...publicOnPurpose].sort());
@@ -256,7 +264,9 @@ describe('placement center (1227)', () => {
 
   it('guards every route it registered', async () => {
     expect(placement.httpRoutes.some((r) => r.url === '/api/v1/cluster/members')).toBe(true);
-    expect(placement.httpRoutes.some((r) => r.url === '/api/v1/console/brokers/:nodeId/clients/:clientId')).toBe(true);
+    expect(
+      placement.httpRoutes.some((r) => r.url === '/api/v1/console/brokers/:nodeId/clients/:clientId'),
+    ).toBe(true);
     await walkRoutes(placement.ports.http, placement.httpRoutes, [...PROBES, ...CONSOLE_FILES]);
   });
 });
@@ -298,15 +308,33 @@ describe('placement console routes to a broker with its own token', () => {
 
   beforeAll(async () => {
     // placement accepts FULL, PLACEMENT_ONLY and READ; the broker only FULL and READ
-    const pc = scope.add(await startTestPlacement({ adminToken: FULL, overrides: { http: { admin_tokens: [PLACEMENT_ONLY], admin_read_tokens: [READ] } } }));
+    const pc = scope.add(
+      await startTestPlacement({
+        adminToken: FULL,
+        overrides: { http: { admin_tokens: [PLACEMENT_ONLY], admin_read_tokens: [READ] } },
+      }),
+    );
     port = pc.handle.ports.http;
     const b = scope.add(
-      await startTestBroker({}, { storage: 'memory', placement: [pc.grpcAddress], id: 7, sections: { http: { admin_token: FULL, admin_read_tokens: [READ] } } }),
+      await startTestBroker(
+        {},
+        {
+          storage: 'memory',
+          placement: [pc.grpcAddress],
+          id: 7,
+          sections: { http: { admin_token: FULL, admin_read_tokens: [READ] } },
+        },
+      ),
     );
     brokerId = 7;
     mqttUrl = b.url;
     await waitFor('the broker to register', async () => {
-      const answer = await rawRequest(port, 'GET', '/api/v1/cluster/nodes?cluster_type=MQTT_BROKER', bearer(FULL));
+      const answer = await rawRequest(
+        port,
+        'GET',
+        '/api/v1/cluster/nodes?cluster_type=MQTT_BROKER',
+        bearer(FULL),
+      );
       return (JSON.parse(answer.body) as { nodes: unknown[] }).nodes.length === 1;
     });
   });
@@ -323,13 +351,22 @@ describe('placement console routes to a broker with its own token', () => {
     // valid at placement, not at the broker: the broker's refusal comes back, naming the broker
     const placementOnly = await rawRequest(port, 'DELETE', kick, bearer(PLACEMENT_ONLY));
     expect(placementOnly.status).toBe(401);
-    expect(JSON.parse(placementOnly.body)).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/^broker 7: /) });
-    expect((await rawRequest(port, 'GET', '/api/v1/console/clients', bearer(PLACEMENT_ONLY))).status).toBe(401);
+    expect(JSON.parse(placementOnly.body)).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/^broker 7: /),
+    });
+    expect((await rawRequest(port, 'GET', '/api/v1/console/clients', bearer(PLACEMENT_ONLY))).status).toBe(
+      401,
+    );
     expect(closed).toBe(false);
     // a read token both hold may list, a full token both hold may kick
     const listed = await rawRequest(port, 'GET', '/api/v1/console/clients?search=proxy', bearer(READ));
     expect(listed.status).toBe(200);
-    expect(JSON.parse(listed.body)).toMatchObject({ total: 1, rows: [{ clientId: 'proxy-victim', brokerId: 7 }], errors: [] });
+    expect(JSON.parse(listed.body)).toMatchObject({
+      total: 1,
+      rows: [{ clientId: 'proxy-victim', brokerId: 7 }],
+      errors: [],
+    });
     const kicked = await rawRequest(port, 'DELETE', kick, bearer(FULL));
     expect(kicked.status, kicked.body).toBe(200);
     await waitFor('the client to be disconnected', () => closed);

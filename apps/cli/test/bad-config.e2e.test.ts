@@ -36,7 +36,17 @@ it('the broker exits 2 for an unknown [storage] type, naming the valid ones', as
 
 it('robustmq start exits 2 naming the bad key of any role', async () => {
   writeFileSync(join(dir, 'mqtt-broker.toml'), '[network]\ntcp_port = 99999\n');
-  const proc = runNode('apps/cli/dist/robustmq.js', ['start', '--config-dir', dir, '--data-dir', join(dir, 'data'), '--roles', 'mqtt-broker', '--placement', '127.0.0.1:1']);
+  const proc = runNode('apps/cli/dist/robustmq.js', [
+    'start',
+    '--config-dir',
+    dir,
+    '--data-dir',
+    join(dir, 'data'),
+    '--roles',
+    'mqtt-broker',
+    '--placement',
+    '127.0.0.1:1',
+  ]);
   expect((await proc.exited).code).toBe(2);
   expect(proc.output()).toMatch(/network\.tcp_port = 99999/);
 });

@@ -253,7 +253,20 @@ describe.skipIf(!hasMosquitto)('robust-bench mqtt against mosquitto', () => {
   }, 60_000);
 
   it('measures our broker on journal storage (robustmq start, as the quick start) next to mosquitto, per-packet writes', async () => {
-    const args = ['mqtt', '--brokers', 'robustmq-journal,mosquitto', '--scenarios', 'throughput', '--duration', '1', '--warmup', '0', '--runs', '1', '--per-packet-writes'];
+    const args = [
+      'mqtt',
+      '--brokers',
+      'robustmq-journal,mosquitto',
+      '--scenarios',
+      'throughput',
+      '--duration',
+      '1',
+      '--warmup',
+      '0',
+      '--runs',
+      '1',
+      '--per-packet-writes',
+    ];
     const proc = runNode('apps/cli/dist/robust-bench.js', args);
     const { code } = await proc.exited;
     const output = proc.output();
@@ -264,7 +277,19 @@ describe.skipIf(!hasMosquitto)('robust-bench mqtt against mosquitto', () => {
   }, 90_000);
 
   it('drives brokers with MQTT.js clients (ordinary) and at fixed rates, aedes beside mosquitto', async () => {
-    const args = ['mqtt', '--brokers', 'mosquitto,aedes', '--scenarios', 'ordinary,rates', '--duration', '0.5', '--warmup', '0', '--runs', '1'];
+    const args = [
+      'mqtt',
+      '--brokers',
+      'mosquitto,aedes',
+      '--scenarios',
+      'ordinary,rates',
+      '--duration',
+      '0.5',
+      '--warmup',
+      '0',
+      '--runs',
+      '1',
+    ];
     const proc = runNode('apps/cli/dist/robust-bench.js', args);
     const { code } = await proc.exited;
     const output = proc.output();

@@ -10,7 +10,14 @@ import { clusterTls, type ClusterTls } from '@robustmq/common';
 import { JOURNAL_MESSAGE, JournalConnection } from '@robustmq/protocol/journal';
 import { clusterClientOptions, newKvClient } from '@robustmq/protocol';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
-import { makeTestPki, mqttClients, sleep, testScope, type TestNodeCert, type TestPki } from '@robustmq/testing';
+import {
+  makeTestPki,
+  mqttClients,
+  sleep,
+  testScope,
+  type TestNodeCert,
+  type TestPki,
+} from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 import { startTestJournal, type TestJournal } from '@robustmq/testing/journal';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
@@ -40,8 +47,20 @@ function tlsSections(name: string): Record<string, Record<string, unknown>> {
 
 /** A client's TLS material built the way a service builds its own from `[cluster]`. */
 function clientTls(cert: TestNodeCert): ClusterTls {
-  const base = { auth_token: '', auth_token_file: '', tls_require_client_cert: true, tls_reload_interval_ms: 5_000 };
-  return scope.add(clusterTls({ ...base, tls_cert_file: cert.certFile, tls_key_file: cert.keyFile, tls_ca_file: pki.caFile })!);
+  const base = {
+    auth_token: '',
+    auth_token_file: '',
+    tls_require_client_cert: true,
+    tls_reload_interval_ms: 5_000,
+  };
+  return scope.add(
+    clusterTls({
+      ...base,
+      tls_cert_file: cert.certFile,
+      tls_key_file: cert.keyFile,
+      tls_ca_file: pki.caFile,
+    })!,
+  );
 }
 
 beforeAll(async () => {
@@ -51,21 +70,47 @@ beforeAll(async () => {
   // trusts our CA (so it accepts our servers) but presents a certificate our CA never signed
   intruder = clientTls(foreignPki.issue('intruder'));
   placement = scope.add(
-    await startPlacementCluster(3, { authToken: TOKEN, heartbeat: { timeout_ms: HEARTBEAT_TIMEOUT_MS, check_interval_ms: 100 }, tickMs: 50, electionTicks: 10, overrides: { ...tlsSections('placement'), scheduler: { leader_check_ms: 50, retry_ms: 200 } } }),
+    await startPlacementCluster(3, {
+      authToken: TOKEN,
+      heartbeat: { timeout_ms: HEARTBEAT_TIMEOUT_MS, check_interval_ms: 100 },
+      tickMs: 50,
+      electionTicks: 10,
+      overrides: { ...tlsSections('placement'), scheduler: { leader_check_ms: 50, retry_ms: 200 } },
+    }),
   );
   for (const id of [1, 2, 3]) {
     const sections = tlsSections(`journal-${id}`);
     // long leases: a leader change here can only be placement's hand-over over the inner service
-    journals.set(id, scope.add(await startTestJournal({ id, placement: placement.addresses, overrides: { ...sections, replication: { leader_lease_ms: 600_000 } } })));
+    journals.set(
+      id,
+      scope.add(
+        await startTestJournal({
+          id,
+          placement: placement.addresses,
+          overrides: { ...sections, replication: { leader_lease_ms: 600_000 } },
+        }),
+      ),
+    );
   }
   // on the journal: its message log and sessions go through the journal adapter over TLS too
-  broker = scope.add(await startTestBroker({}, { id: 1, placement: placement.addresses, sections: { ...tlsSections('broker-1'), storage: { type: 'journal' } } }));
+  broker = scope.add(
+    await startTestBroker(
+      {},
+      {
+        id: 1,
+        placement: placement.addresses,
+        sections: { ...tlsSections('broker-1'), storage: { type: 'journal' } },
+      },
+    ),
+  );
 }, 60_000);
 
 const client = () => placement.client({ authToken: TOKEN, tls: tester, callTimeoutMs: 20_000 });
 const mqtt = mqttClients(scope, () => broker.url, { protocolVersion: 5 });
 
-async function clusterStatus(id: number): Promise<{ leader: number; commitIndex: number; appliedIndex: number }> {
+async function clusterStatus(
+  id: number,
+): Promise<{ leader: number; commitIndex: number; appliedIndex: number }> {
   const res = await fetch(`http://127.0.0.1:${placement.member(id).handle!.ports.http}/api/v1/cluster`);
   return (await res.json()) as { leader: number; commitIndex: number; appliedIndex: number };
 }
@@ -95,7 +140,15 @@ function probeGrpc(port: number, credentials: grpc.ChannelCredentials): Promise<
 async function probeData(port: number, tls: ClusterTls | undefined): Promise<string> {
   const conn = new JournalConnection(`127.0.0.1:${port}`, { authToken: TOKEN, tls, connectTimeoutMs: 3_000 });
   try {
-    const read = { namespace: 'tls', shard: 'none', segment: 0, offset: 0, maxRecords: 1, maxBytes: 1024, waitMs: 0 };
+    const read = {
+      namespace: 'tls',
+      shard: 'none',
+      segment: 0,
+      offset: 0,
+      maxRecords: 1,
+      maxBytes: 1024,
+      waitMs: 0,
+    };
     return await conn.request(JOURNAL_MESSAGE.Read, read, [], 5_000).then(
       () => 'OK',
       (err: { code: string }) => err.code,
@@ -108,11 +161,14 @@ async function probeData(port: number, tls: ClusterTls | undefined): Promise<str
 /** The certificate a port presents (the handshake made with the tester's valid client certificate). */
 function servedCert(port: number): Promise<PeerCertificate> {
   return new Promise((resolve, reject) => {
-    const socket = connectTls({ host: '127.0.0.1', port, secureContext: tester.secureContext(), ALPNProtocols: ['h2'] }, () => {
-      const cert = socket.getPeerCertificate();
-      socket.destroy();
-      resolve(cert);
-    });
+    const socket = connectTls(
+      { host: '127.0.0.1', port, secureContext: tester.secureContext(), ALPNProtocols: ['h2'] },
+      () => {
+        const cert = socket.getPeerCertificate();
+        socket.destroy();
+        resolve(cert);
+      },
+    );
     socket.on('error', reject);
   });
 }
@@ -122,7 +178,9 @@ it('Raft replicates between the three members over TLS', async () => {
   await client().kv.set('tls/replicated', 'v1');
   const { commitIndex } = await clusterStatus(1);
   for (const id of [1, 2, 3]) {
-    await expect.poll(async () => (await clusterStatus(id)).appliedIndex, { timeout: 5_000 }).toBeGreaterThanOrEqual(commitIndex);
+    await expect
+      .poll(async () => (await clusterStatus(id)).appliedIndex, { timeout: 5_000 })
+      .toBeGreaterThanOrEqual(commitIndex);
   }
   const leaders = await Promise.all([1, 2, 3].map(async (id) => (await clusterStatus(id)).leader));
   expect(new Set(leaders).size).toBe(1);
@@ -132,20 +190,37 @@ it('Raft replicates between the three members over TLS', async () => {
 it('the journal servers and the broker register and keep heartbeating', async () => {
   const c = client();
   const registered = async () =>
-    (await c.cluster.listNodes()).map((n) => `${n.clusterType}/${n.nodeId}@${String(n.registeredAtMs)}`).sort();
+    (await c.cluster.listNodes())
+      .map((n) => `${n.clusterType}/${n.nodeId}@${String(n.registeredAtMs)}`)
+      .sort();
   const before = await registered();
-  expect(before.map((n) => n.split('@')[0])).toEqual(['JOURNAL_SERVER/1', 'JOURNAL_SERVER/2', 'JOURNAL_SERVER/3', 'MQTT_BROKER/1']);
+  expect(before.map((n) => n.split('@')[0])).toEqual([
+    'JOURNAL_SERVER/1',
+    'JOURNAL_SERVER/2',
+    'JOURNAL_SERVER/3',
+    'MQTT_BROKER/1',
+  ]);
   // past twice the heartbeat timeout: still there, under the same registration (kept alive, not re-registered)
   await sleep(2 * HEARTBEAT_TIMEOUT_MS);
   expect(await registered()).toEqual(before);
 });
 
 it('a storage adapter appends and reads through placement and the data ports, replicas following over TLS', async () => {
-  const adapter = new JournalStorageAdapter({ placementAddresses: placement.addresses, namespace: 'tls', replicaCount: 3, acks: 'all', authToken: TOKEN, tls: tester });
+  const adapter = new JournalStorageAdapter({
+    placementAddresses: placement.addresses,
+    namespace: 'tls',
+    replicaCount: 3,
+    acks: 'all',
+    authToken: TOKEN,
+    tls: tester,
+  });
   try {
     await adapter.createShard('s');
     await adapter.append('s', [{ payload: Buffer.from('a') }, { payload: Buffer.from('b') }]);
-    expect((await adapter.read('s', 0, { maxRecords: 10 })).map((r) => r.payload.toString())).toEqual(['a', 'b']);
+    expect((await adapter.read('s', 0, { maxRecords: 10 })).map((r) => r.payload.toString())).toEqual([
+      'a',
+      'b',
+    ]);
   } finally {
     await adapter.close();
   }
@@ -155,23 +230,38 @@ it("placement's leader calls the broker over TLS (a delayed will it fires)", asy
   const c = client();
   const sub = await mqtt({ clientId: 'tls-will-sub' });
   await sub.subscribeAsync('tls/will', { qos: 1 });
-  const got = new Promise<string>((resolve) => sub.on('message', (_t, payload) => resolve(payload.toString())));
+  const got = new Promise<string>((resolve) =>
+    sub.on('message', (_t, payload) => resolve(payload.toString())),
+  );
   const dying = await mqtt({
     clientId: 'tls-dying',
     properties: { sessionExpiryInterval: 60 },
-    will: { topic: 'tls/will', payload: Buffer.from('gone'), qos: 1, retain: false, properties: { willDelayInterval: 1 } },
+    will: {
+      topic: 'tls/will',
+      payload: Buffer.from('gone'),
+      qos: 1,
+      retain: false,
+      properties: { willDelayInterval: 1 },
+    },
   });
-  await expect.poll(async () => (await c.mqtt.getResource('WILL_MESSAGE', 'tls-dying'))?.record, { timeout: 5_000 }).toBeDefined();
+  await expect
+    .poll(async () => (await c.mqtt.getResource('WILL_MESSAGE', 'tls-dying'))?.record, { timeout: 5_000 })
+    .toBeDefined();
   dying.stream.destroy();
   dying.end(true);
   expect(await got).toBe('gone');
   // placement sent it (the broker's own fallback timer is cancelled once placement holds the will)
-  await expect.poll(() => c.mqtt.getResource('WILL_MESSAGE', 'tls-dying'), { timeout: 5_000 }).toBeUndefined();
+  await expect
+    .poll(() => c.mqtt.getResource('WILL_MESSAGE', 'tls-dying'), { timeout: 5_000 })
+    .toBeUndefined();
 });
 
 it('every internal port refuses plaintext clients', async () => {
   for (const [what, port] of grpcPorts()) {
-    expect([what, await probeGrpc(port, grpc.credentials.createInsecure())]).toEqual([what, grpc.status.UNAVAILABLE]);
+    expect([what, await probeGrpc(port, grpc.credentials.createInsecure())]).toEqual([
+      what,
+      grpc.status.UNAVAILABLE,
+    ]);
   }
   for (const [id, j] of journals) {
     expect([id, await probeData(j.ports.data, undefined)]).toEqual([id, 'UNAVAILABLE']);
@@ -180,9 +270,15 @@ it('every internal port refuses plaintext clients', async () => {
 
 it('every internal port refuses a peer whose certificate comes from another CA, and admits ours', async () => {
   for (const [what, port] of grpcPorts()) {
-    expect([what, await probeGrpc(port, intruder.channelCredentials())]).toEqual([what, grpc.status.UNAVAILABLE]);
+    expect([what, await probeGrpc(port, intruder.channelCredentials())]).toEqual([
+      what,
+      grpc.status.UNAVAILABLE,
+    ]);
     // with our CA's certificate the call gets through TLS and the token check to a handler
-    expect([what, await probeGrpc(port, tester.channelCredentials())]).not.toEqual([what, grpc.status.UNAVAILABLE]);
+    expect([what, await probeGrpc(port, tester.channelCredentials())]).not.toEqual([
+      what,
+      grpc.status.UNAVAILABLE,
+    ]);
   }
   for (const [id, j] of journals) {
     expect([id, await probeData(j.ports.data, intruder)]).toEqual([id, 'UNAVAILABLE']);
@@ -205,31 +301,60 @@ it('certificates replaced on disk are served without a restart, and the cluster 
     rotated.set(name, fresh.cert.toString());
   }
   for (const [name, port] of targets) {
-    await expect.poll(async () => (await servedCert(port)).serialNumber, { timeout: 5_000 }).not.toBe(before.get(port));
+    await expect
+      .poll(async () => (await servedCert(port)).serialNumber, { timeout: 5_000 })
+      .not.toBe(before.get(port));
     expect((await servedCert(port)).subject.CN).toBe(`${name}-rotated`);
   }
   // new connections everywhere (a fresh client and adapter) still work with the rotated certificates
-  const adapter = new JournalStorageAdapter({ placementAddresses: placement.addresses, namespace: 'tls2', replicaCount: 3, acks: 'all', authToken: TOKEN, tls: tester });
+  const adapter = new JournalStorageAdapter({
+    placementAddresses: placement.addresses,
+    namespace: 'tls2',
+    replicaCount: 3,
+    acks: 'all',
+    authToken: TOKEN,
+    tls: tester,
+  });
   try {
     await adapter.createShard('r');
     await adapter.append('r', [{ payload: Buffer.from('after-rotation') }]);
-    expect((await adapter.read('r', 0, { maxRecords: 10 })).map((r) => r.payload.toString())).toEqual(['after-rotation']);
+    expect((await adapter.read('r', 0, { maxRecords: 10 })).map((r) => r.payload.toString())).toEqual([
+      'after-rotation',
+    ]);
   } finally {
     await adapter.close();
   }
 });
 
 it("placement's hand-over reaches the journal servers' inner service over TLS when a segment leader shuts down", async () => {
-  const adapter = new JournalStorageAdapter({ placementAddresses: placement.addresses, namespace: 'handover', replicaCount: 3, acks: 'quorum', authToken: TOKEN, tls: tester });
+  const adapter = new JournalStorageAdapter({
+    placementAddresses: placement.addresses,
+    namespace: 'handover',
+    replicaCount: 3,
+    acks: 'quorum',
+    authToken: TOKEN,
+    tls: tester,
+  });
   try {
     await adapter.createShard('h');
     const { name } = await adapter.placementShard('h');
-    await adapter.append('h', Array.from({ length: 10 }, (_, i) => ({ payload: Buffer.from(`r${i}`) })));
+    await adapter.append(
+      'h',
+      Array.from({ length: 10 }, (_, i) => ({ payload: Buffer.from(`r${i}`) })),
+    );
     const c = client();
     const [segment] = await c.journal.listSegments('handover', name);
     await journals.get(segment!.leader)!.stop();
-    await expect.poll(async () => (await c.journal.listSegments('handover', name))[0]!.leader, { timeout: 15_000, interval: 100 }).not.toBe(segment!.leader);
-    await adapter.append('h', Array.from({ length: 10 }, (_, i) => ({ payload: Buffer.from(`r${10 + i}`) })));
+    await expect
+      .poll(async () => (await c.journal.listSegments('handover', name))[0]!.leader, {
+        timeout: 15_000,
+        interval: 100,
+      })
+      .not.toBe(segment!.leader);
+    await adapter.append(
+      'h',
+      Array.from({ length: 10 }, (_, i) => ({ payload: Buffer.from(`r${10 + i}`) })),
+    );
     const read = await adapter.read('h', 0, { maxRecords: 100 });
     expect(read.map((r) => r.payload.toString())).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`));
   } finally {

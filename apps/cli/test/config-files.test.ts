@@ -17,10 +17,14 @@ it.each([
   ['mqtt-broker', loadMqttBrokerConfig],
   ['kafka-broker', loadKafkaBrokerConfig],
 ] as const)('config/%s.toml loads, equals the defaults and every key is documented', (name, load) => {
-  const fromFile = load({ file: join(ROOT, 'config', `${name}.toml`), env: {} }) as Record<string, Record<string, unknown>>;
+  const fromFile = load({ file: join(ROOT, 'config', `${name}.toml`), env: {} }) as Record<
+    string,
+    Record<string, unknown>
+  >;
   const defaults = load({ env: {} }) as Record<string, Record<string, unknown>>;
   expect(fromFile).toEqual(defaults);
   for (const [section, keys] of Object.entries(defaults)) {
-    for (const key of Object.keys(keys)) expect(docs, `${section}.${key} in docs/configuration.md`).toContain(`\`${section}.${key}\``);
+    for (const key of Object.keys(keys))
+      expect(docs, `${section}.${key} in docs/configuration.md`).toContain(`\`${section}.${key}\``);
   }
 });

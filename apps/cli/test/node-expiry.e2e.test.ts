@@ -2,7 +2,15 @@
 // timeout; one stopped with SIGTERM unregisters at once.
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { buildOnce, freePort, registeredNodes, ServiceProcess, tempDir, testScope, waitFor } from '@robustmq/testing';
+import {
+  buildOnce,
+  freePort,
+  registeredNodes,
+  ServiceProcess,
+  tempDir,
+  testScope,
+  waitFor,
+} from '@robustmq/testing';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
 const TIMEOUT_MS = 2_000;
@@ -13,7 +21,9 @@ let http: string;
 
 beforeAll(async () => {
   await buildOnce();
-  placement = scope.add(await startTestPlacement({ heartbeat: { timeout_ms: TIMEOUT_MS, check_interval_ms: 100 } }));
+  placement = scope.add(
+    await startTestPlacement({ heartbeat: { timeout_ms: TIMEOUT_MS, check_interval_ms: 100 } }),
+  );
   http = placement.http;
 }, 120_000);
 
@@ -23,13 +33,23 @@ async function startBroker(id: number) {
     join(dir, `broker-${id}.toml`),
     {
       node: { id, data_dir: join(dir, `broker-${id}`) },
-      network: { host: '127.0.0.1', tcp_port: await freePort(), ws_port: 0, grpc_port: 0, http_port: await freePort() },
+      network: {
+        host: '127.0.0.1',
+        tcp_port: await freePort(),
+        ws_port: 0,
+        grpc_port: 0,
+        http_port: await freePort(),
+      },
       placement: { addresses: [placement.grpcAddress], heartbeat_interval_ms: 200 },
     },
     scope,
   );
   const proc = await broker.start();
-  await waitFor(`broker ${id} registered`, async () => (await registeredNodes(http, 'MQTT_BROKER')).some((n) => n.nodeId === id), { timeoutMs: 15_000, detail: proc.output });
+  await waitFor(
+    `broker ${id} registered`,
+    async () => (await registeredNodes(http, 'MQTT_BROKER')).some((n) => n.nodeId === id),
+    { timeoutMs: 15_000, detail: proc.output },
+  );
   return proc;
 }
 
@@ -38,7 +58,11 @@ it('removes a SIGKILLed broker after the heartbeat timeout, not before', async (
   proc.child.kill('SIGKILL');
   const killedAt = Date.now();
   await proc.exited;
-  await waitFor('killed broker to expire', async () => !(await registeredNodes(http, 'MQTT_BROKER')).some((n) => n.nodeId === 11), { timeoutMs: TIMEOUT_MS + 5_000 });
+  await waitFor(
+    'killed broker to expire',
+    async () => !(await registeredNodes(http, 'MQTT_BROKER')).some((n) => n.nodeId === 11),
+    { timeoutMs: TIMEOUT_MS + 5_000 },
+  );
   // it was still listed for most of the timeout (heartbeats had refreshed it up to the kill)
   expect(Date.now() - killedAt).toBeGreaterThanOrEqual(TIMEOUT_MS - 500);
 });

@@ -21,16 +21,35 @@ beforeAll(async () => {
   pki = makeTestPki();
   const node = pki.issue('node');
   const client = pki.issue('client');
-  tls = clusterTls({ auth_token: '', auth_token_file: '', tls_cert_file: client.certFile, tls_key_file: client.keyFile, tls_ca_file: pki.caFile, tls_require_client_cert: true, tls_reload_interval_ms: 5_000 })!;
+  tls = clusterTls({
+    auth_token: '',
+    auth_token_file: '',
+    tls_cert_file: client.certFile,
+    tls_key_file: client.keyFile,
+    tls_ca_file: pki.caFile,
+    tls_require_client_cert: true,
+    tls_reload_interval_ms: 5_000,
+  })!;
   writeFileSync(
     join(dir, 'placement-center.toml'),
     `[network]\nhost = "127.0.0.1"\ngrpc_port = 0\nhttp_port = 0\n[cluster]\nauth_token = "${TOKEN}"\n` +
       `tls_cert_file = "${node.certFile}"\ntls_key_file = "${node.keyFile}"\ntls_ca_file = "${pki.caFile}"\ntls_require_client_cert = true\n`,
   );
-  writeFileSync(join(dir, 'journal-server.toml'), `[network]\nhost = "127.0.0.1"\ndata_port = 0\ngrpc_port = 0\nhttp_port = 0\n`);
-  writeFileSync(join(dir, 'mqtt-broker.toml'), `[network]\nhost = "127.0.0.1"\ntcp_port = 0\nws_port = 0\ngrpc_port = 0\nhttp_port = 0\n`);
+  writeFileSync(
+    join(dir, 'journal-server.toml'),
+    `[network]\nhost = "127.0.0.1"\ndata_port = 0\ngrpc_port = 0\nhttp_port = 0\n`,
+  );
+  writeFileSync(
+    join(dir, 'mqtt-broker.toml'),
+    `[network]\nhost = "127.0.0.1"\ntcp_port = 0\nws_port = 0\ngrpc_port = 0\nhttp_port = 0\n`,
+  );
   running = await startServices(
-    { roles: ['placement-center', 'journal-server', 'mqtt-broker'], dataDir: join(dir, 'data'), configDir: dir, env: {} },
+    {
+      roles: ['placement-center', 'journal-server', 'mqtt-broker'],
+      dataDir: join(dir, 'data'),
+      configDir: dir,
+      env: {},
+    },
     createLogger({ service: 'test', level: 'silent' }),
   );
 });
@@ -45,7 +64,13 @@ afterAll(async () => {
 /** UNAVAILABLE: the connection was refused; UNIMPLEMENTED: it got through to a server without the KV service. */
 function probe(port: number, credentials: grpc.ChannelCredentials): Promise<grpc.status> {
   const c = newKvClient(`127.0.0.1:${port}`, credentials, clusterClientOptions(TOKEN));
-  return new Promise((resolve) => c.Get({ key: 'k' }, { deadline: Date.now() + 5_000 }, (err) => (c.close(), resolve(err ? err.code : grpc.status.OK))));
+  return new Promise((resolve) =>
+    c.Get(
+      { key: 'k' },
+      { deadline: Date.now() + 5_000 },
+      (err) => (c.close(), resolve(err ? err.code : grpc.status.OK)),
+    ),
+  );
 }
 
 it('the broker and journal server of the process register with the token and TLS placement requires', async () => {

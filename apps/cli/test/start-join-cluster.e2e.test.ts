@@ -5,7 +5,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort, ProcessCluster, buildOnce, collect, connectClient, registeredNodes, runNode, testScope, waitFor, type Proc } from '@robustmq/testing';
+import {
+  freePort,
+  ProcessCluster,
+  buildOnce,
+  collect,
+  connectClient,
+  registeredNodes,
+  runNode,
+  testScope,
+  waitFor,
+  type Proc,
+} from '@robustmq/testing';
 
 const scope = testScope();
 const cluster = new ProcessCluster({ placementMembers: 3 });
@@ -44,10 +55,14 @@ afterAll(async () => {
 
 it('registers with the running placement group and picks journal storage', async () => {
   const http = `http://127.0.0.1:${cluster.placements[0]!.http}`;
-  await waitFor('both brokers registered', async () => (await registeredNodes(http, 'MQTT_BROKER')).length === 2, {
-    timeoutMs: 30_000,
-    detail: joined.output,
-  });
+  await waitFor(
+    'both brokers registered',
+    async () => (await registeredNodes(http, 'MQTT_BROKER')).length === 2,
+    {
+      timeoutMs: 30_000,
+      detail: joined.output,
+    },
+  );
   const node = (await registeredNodes(http, 'MQTT_BROKER')).find((n) => n.nodeId === 2);
   expect(node?.ports).toMatchObject({ mqtt: ports.mqtt, http: ports.http });
   expect(joined.output()).toMatch(/"storage":"journal","chosenBy":"journal servers registered"/);
@@ -55,7 +70,11 @@ it('registers with the running placement group and picks journal storage', async
 
 it('is one MQTT cluster with the broker that was running: messages cross both ways', async () => {
   const onJoined = await connectClient(`mqtt://127.0.0.1:${ports.mqtt}`, { protocolVersion: 5 }, scope);
-  const onFirst = await connectClient(`mqtt://127.0.0.1:${cluster.broker(1).mqtt}`, { protocolVersion: 5 }, scope);
+  const onFirst = await connectClient(
+    `mqtt://127.0.0.1:${cluster.broker(1).mqtt}`,
+    { protocolVersion: 5 },
+    scope,
+  );
   await onJoined.subscribeAsync('join/to-new', { qos: 1 });
   await onFirst.subscribeAsync('join/to-old', { qos: 1 });
   const gotJoined = collect(onJoined);
@@ -73,5 +92,9 @@ it('leaves the cluster on SIGTERM: unregistered, exit 0', async () => {
   const { code } = await joined.exited;
   expect(code, joined.output()).toBe(0);
   const http = `http://127.0.0.1:${cluster.placements[0]!.http}`;
-  await waitFor('the joined broker unregistered', async () => (await registeredNodes(http, 'MQTT_BROKER')).every((n) => n.nodeId !== 2), { timeoutMs: 10_000 });
+  await waitFor(
+    'the joined broker unregistered',
+    async () => (await registeredNodes(http, 'MQTT_BROKER')).every((n) => n.nodeId !== 2),
+    { timeoutMs: 10_000 },
+  );
 });

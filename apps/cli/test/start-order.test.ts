@@ -24,6 +24,11 @@ describe('startOrder', () => {
   });
 
   it('refuses services that wait for each other', () => {
-    expect(() => startOrder([{ role: 'a', after: ['b'] }, { role: 'b', after: ['a'] }])).toThrow(/cycle: a → b → a/);
+    expect(() =>
+      startOrder([
+        { role: 'a', after: ['b'] },
+        { role: 'b', after: ['a'] },
+      ]),
+    ).toThrow(/cycle: a → b → a/);
   });
 });

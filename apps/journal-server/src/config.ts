@@ -1,6 +1,18 @@
 // The journal server's configuration: schema (with defaults), type and loader. Keys are documented in
 // docs/configuration.md; every key can be overridden by ROBUSTMQ_<SECTION>_<KEY>.
-import { address, adminAuthKeys, adminHttpLimitKeys, clusterAuthKeys, loadConfig, logSection, port, positiveMs, section, z, type LoadConfigOptions } from '@robustmq/common';
+import {
+  address,
+  adminAuthKeys,
+  adminHttpLimitKeys,
+  clusterAuthKeys,
+  loadConfig,
+  logSection,
+  port,
+  positiveMs,
+  section,
+  z,
+  type LoadConfigOptions,
+} from '@robustmq/common';
 
 export const journalServerConfigSchema = z.strictObject({
   node: section({
@@ -17,7 +29,11 @@ export const journalServerConfigSchema = z.strictObject({
     http_port: port().default(2227),
     /** sockets open at once on the data port; more are closed on accept (journal_limit_hits_total). 0 = derived from
      * the open-file limit. */
-    max_data_connections: z.number().int().min(0, 'must be >= 0 (0 = derived from the open-file limit)').default(0),
+    max_data_connections: z
+      .number()
+      .int()
+      .min(0, 'must be >= 0 (0 = derived from the open-file limit)')
+      .default(0),
   }),
   placement: section({
     addresses: z.array(address()).min(1, 'needs at least one placement address').default(['127.0.0.1:1228']),
@@ -25,7 +41,11 @@ export const journalServerConfigSchema = z.strictObject({
   }),
   storage: section({
     /** largest data-port frame accepted; a longer length prefix is answered with FRAME_TOO_LARGE and the connection closed. */
-    max_frame_bytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+    max_frame_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(16 * 1024 * 1024),
     /** how often sealed segments are checked against their shard's retention (placement retention_ms / retention_bytes). */
     retention_check_interval_ms: positiveMs().default(60_000),
   }),
@@ -39,7 +59,11 @@ export const journalServerConfigSchema = z.strictObject({
     /** deadline of one replication request. */
     request_timeout_ms: positiveMs().default(10_000),
     /** most record bytes in one Replicate request. */
-    max_replicate_bytes: z.number().int().min(4096).default(2 * 1024 * 1024),
+    max_replicate_bytes: z
+      .number()
+      .int()
+      .min(4096)
+      .default(2 * 1024 * 1024),
   }),
   /** admin tokens and connection limits of the HTTP API (see docs/admin-api.md); no token = open. */
   http: section({ ...adminAuthKeys(), ...adminHttpLimitKeys() }),

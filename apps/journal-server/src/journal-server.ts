@@ -46,7 +46,8 @@ export async function startJournalServer(
   options: { logger?: Logger } = {},
 ): Promise<JournalServerHandle> {
   const logger =
-    options.logger ?? createLogger({ service: 'journal-server', nodeId: config.node.id, level: config.log.level });
+    options.logger ??
+    createLogger({ service: 'journal-server', nodeId: config.node.id, level: config.log.level });
   const metrics = createMetricsRegistry('journal-server', config.node.id);
   collectProcessMetrics(metrics);
   const journalMetrics = createJournalMetrics(metrics);
@@ -55,8 +56,17 @@ export async function startJournalServer(
   const tls = clusterTls(config.cluster, logger);
   const httpTokens = adminTokens(config.http);
   const store = await SegmentStore.open(config.node.data_dir, logger);
-  const placement = new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken, tls });
-  const pool = new JournalConnectionPool({ maxFrameBytes: config.storage.max_frame_bytes * 2, authToken: clusterToken, tls });
+  const placement = new PlacementClient({
+    addresses: config.placement.addresses,
+    logger,
+    authToken: clusterToken,
+    tls,
+  });
+  const pool = new JournalConnectionPool({
+    maxFrameBytes: config.storage.max_frame_bytes * 2,
+    authToken: clusterToken,
+    tls,
+  });
   const node = new JournalNode(
     store,
     new SegmentDirectory(placement),
@@ -100,17 +110,38 @@ export async function startJournalServer(
     });
     cleanups.push(() => data.close());
     cleanups.push(() => node.close());
-    const inner = await startInnerGrpcServer(node, { host: config.network.host, port: config.network.grpc_port, authToken: clusterToken, tls, logger });
-    warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the journal data port (${data.port}) and inner gRPC service (port ${inner.port})`, tls);
+    const inner = await startInnerGrpcServer(node, {
+      host: config.network.host,
+      port: config.network.grpc_port,
+      authToken: clusterToken,
+      tls,
+      logger,
+    });
+    warnIfClusterAuthOff(
+      logger,
+      clusterToken,
+      config.network.host,
+      `the journal data port (${data.port}) and inner gRPC service (port ${inner.port})`,
+      tls,
+    );
     cleanups.push(() => inner.close());
     cleanups.push(() => pool.closeAll());
 
-    const { app: http, auth: httpAuth } = createHttpServer(logger, { tokens: httpTokens, limits: config.http, reporter: limits });
+    const { app: http, auth: httpAuth } = createHttpServer(logger, {
+      tokens: httpTokens,
+      limits: config.http,
+      reporter: limits,
+    });
     await http.register(observabilityPlugin, {
       registry: metrics,
       health: () => {
         const registered = membership.registrar?.isRegistered ?? false;
-        return { status: registered ? 'ok' : 'degraded', registered, segments: store.list().length, leading: node.leaders.size };
+        return {
+          status: registered ? 'ok' : 'degraded',
+          registered,
+          segments: store.list().length,
+          leading: node.leaders.size,
+        };
       },
     });
     await http.register(adminRoutes, { node });
@@ -137,11 +168,16 @@ export async function startJournalServer(
     node.start();
 
     const retention = setInterval(() => {
-      enforceRetention(node, placement, logger).catch((err: unknown) => logger.warn({ err }, 'retention pass failed'));
+      enforceRetention(node, placement, logger).catch((err: unknown) =>
+        logger.warn({ err }, 'retention pass failed'),
+      );
     }, config.storage.retention_check_interval_ms);
     retention.unref();
     cleanups.push(() => clearInterval(retention));
-    logger.info({ httpPort, dataPort: data.port, grpcPort: inner.port, segments: store.list().length }, 'journal server started');
+    logger.info(
+      { httpPort, dataPort: data.port, grpcPort: inner.port, segments: store.list().length },
+      'journal server started',
+    );
 
     let closing: Promise<void> | undefined;
     return {

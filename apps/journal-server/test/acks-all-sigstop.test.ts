@@ -34,7 +34,8 @@ it('holds acks=all appends while a follower is frozen (SIGSTOP), acknowledges ac
   expect((await data.append(ns, 'quorum', rec('q0'))).baseOffset).toBe(0);
 
   const leaders = new Set<number>();
-  for (const shard of ['all', 'quorum']) leaders.add((await placement.journal.listSegments(ns, shard))[0]!.leader);
+  for (const shard of ['all', 'quorum'])
+    leaders.add((await placement.journal.listSegments(ns, shard))[0]!.leader);
   frozen = cluster.journals.find((j) => !leaders.has(j.id))!;
   frozen.child!.kill('SIGSTOP');
 
@@ -43,13 +44,19 @@ it('holds acks=all appends while a follower is frozen (SIGSTOP), acknowledges ac
     (err: Error & { code?: string }) => err,
   );
   expect(failed, 'an acks=all append with a frozen replica must not be acknowledged').toBeDefined();
-  expect(failed).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/did not answer within 3000 ms/) });
+  expect(failed).toMatchObject({
+    code: 'UNAVAILABLE',
+    message: expect.stringMatching(/did not answer within 3000 ms/),
+  });
   const started = Date.now();
   expect((await data.append(ns, 'quorum', rec('q1'), { requestTimeoutMs: 5_000 })).baseOffset).toBe(1);
   expect(Date.now() - started).toBeLessThan(5_000);
 
   frozen.child!.kill('SIGCONT');
-  const { baseOffset } = await data.append(ns, 'all', rec('a2'), { timeoutMs: 30_000, requestTimeoutMs: 30_000 });
+  const { baseOffset } = await data.append(ns, 'all', rec('a2'), {
+    timeoutMs: 30_000,
+    requestTimeoutMs: 30_000,
+  });
   const segment = (await placement.journal.listSegments(ns, 'all'))[0]!;
   const read = await data.read(segment.leader, ns, 'all', 0, 0);
   // a1 was held, not dropped: committed once the frozen replica had it too
@@ -57,9 +64,19 @@ it('holds acks=all appends while a follower is frozen (SIGSTOP), acknowledges ac
   expect(read.records.at(-1)!.offset).toBe(baseOffset);
   for (const j of cluster.journals) {
     await expect
-      .poll(async () => (await data.request(j.id, JOURNAL_MESSAGE.SegmentState, { namespace: ns, shard: 'all', segment: 0 })).header['endOffset'], {
-        timeout: 10_000,
-      })
+      .poll(
+        async () =>
+          (
+            await data.request(j.id, JOURNAL_MESSAGE.SegmentState, {
+              namespace: ns,
+              shard: 'all',
+              segment: 0,
+            })
+          ).header['endOffset'],
+        {
+          timeout: 10_000,
+        },
+      )
       .toBe(baseOffset + 1);
   }
 }, 120_000);

@@ -23,15 +23,18 @@ it('does not acknowledge an acks=all append while a replica is down, acks=quorum
 
   // stop a server that follows both shards' segments (leads neither)
   const leaders = new Set<number>();
-  for (const shard of ['all', 'quorum']) leaders.add((await cluster.client.journal.listSegments(ns, shard))[0]!.leader);
+  for (const shard of ['all', 'quorum'])
+    leaders.add((await cluster.client.journal.listSegments(ns, shard))[0]!.leader);
   const victim = cluster.journals.find((j) => !leaders.has(j.id))!;
   await cluster.stopJournal(victim);
 
   const started = Date.now();
-  const failed = await cluster.data.append(ns, 'all', rec('a1'), { timeoutMs: 0, requestTimeoutMs: 3_000 }).then(
-    () => undefined,
-    (err: Error & { code?: string }) => err,
-  );
+  const failed = await cluster.data
+    .append(ns, 'all', rec('a1'), { timeoutMs: 0, requestTimeoutMs: 3_000 })
+    .then(
+      () => undefined,
+      (err: Error & { code?: string }) => err,
+    );
   expect(failed, 'an acks=all append with a replica down must not be acknowledged').toBeDefined();
   expect(failed!.code).toMatch(/NOT_ENOUGH_REPLICAS|UNAVAILABLE/);
   expect(failed!.message).toMatch(/replica|did not answer within 3000 ms/);
@@ -41,7 +44,10 @@ it('does not acknowledge an acks=all append while a replica is down, acks=quorum
 
   await cluster.startJournal(victim);
   // the follower catches up; acks=all is acknowledged again (retrying while the leader reconnects to it)
-  const { baseOffset } = await cluster.data.append(ns, 'all', rec('a2'), { timeoutMs: 20_000, requestTimeoutMs: 20_000 });
+  const { baseOffset } = await cluster.data.append(ns, 'all', rec('a2'), {
+    timeoutMs: 20_000,
+    requestTimeoutMs: 20_000,
+  });
   const segment = (await cluster.client.journal.listSegments(ns, 'all'))[0]!;
   const read = await cluster.data.read(segment.leader, ns, 'all', 0, 0);
   const payloads = read.records.map((r) => r.payload);
@@ -51,7 +57,13 @@ it('does not acknowledge an acks=all append while a replica is down, acks=quorum
   expect(read.records.at(-1)!.offset).toBe(baseOffset);
   // everything acknowledged at acks=all is on every replica, the restarted one included
   for (const j of cluster.journals) {
-    const state = await cluster.data.request(j.id, JOURNAL_MESSAGE.SegmentState, { namespace: ns, shard: 'all', segment: 0 });
-    expect(state.header['endOffset'] as number, `end offset on node ${j.id}`).toBeGreaterThanOrEqual(baseOffset + 1);
+    const state = await cluster.data.request(j.id, JOURNAL_MESSAGE.SegmentState, {
+      namespace: ns,
+      shard: 'all',
+      segment: 0,
+    });
+    expect(state.header['endOffset'] as number, `end offset on node ${j.id}`).toBeGreaterThanOrEqual(
+      baseOffset + 1,
+    );
   }
 }, 60_000);

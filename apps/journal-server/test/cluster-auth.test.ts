@@ -6,7 +6,11 @@
 // service (leases are too long for the followers to take over by themselves) and appends go on.
 import * as grpc from '@grpc/grpc-js';
 import type { PlacementClient } from '@robustmq/placement-client';
-import { clusterClientOptions, newJournalInnerClient, type JournalInnerServiceClient } from '@robustmq/protocol';
+import {
+  clusterClientOptions,
+  newJournalInnerClient,
+  type JournalInnerServiceClient,
+} from '@robustmq/protocol';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { JOURNAL_MESSAGE, JournalConnection } from '@robustmq/protocol/journal';
 import { beforeAll, expect, it } from 'vitest';
@@ -36,19 +40,39 @@ beforeAll(async () => {
 });
 
 function inner(nodeId: number, token?: string): JournalInnerServiceClient {
-  return scope.add(newJournalInnerClient(`127.0.0.1:${servers.get(nodeId)!.ports.grpc}`, grpc.credentials.createInsecure(), clusterClientOptions(token)));
+  return scope.add(
+    newJournalInnerClient(
+      `127.0.0.1:${servers.get(nodeId)!.ports.grpc}`,
+      grpc.credentials.createInsecure(),
+      clusterClientOptions(token),
+    ),
+  );
 }
 
 const getState = (c: JournalInnerServiceClient, ref: object) => unary(c, c.GetSegmentState, ref);
 
 it('journal servers register, and an adapter with the token stores and reads; one without it is refused', async () => {
   expect((await client.cluster.listNodes('JOURNAL_SERVER')).map((n) => n.nodeId)).toEqual([1, 2, 3]);
-  const adapter = new JournalStorageAdapter({ placementAddresses: [placement.grpcAddress], namespace: 'auth', replicaCount: 3, acks: 'quorum', authToken: TOKEN });
-  const outsider = new JournalStorageAdapter({ placementAddresses: [placement.grpcAddress], namespace: 'auth', replicaCount: 3, requestTimeoutMs: 5_000 });
+  const adapter = new JournalStorageAdapter({
+    placementAddresses: [placement.grpcAddress],
+    namespace: 'auth',
+    replicaCount: 3,
+    acks: 'quorum',
+    authToken: TOKEN,
+  });
+  const outsider = new JournalStorageAdapter({
+    placementAddresses: [placement.grpcAddress],
+    namespace: 'auth',
+    replicaCount: 3,
+    requestTimeoutMs: 5_000,
+  });
   try {
     await adapter.createShard('s');
     await adapter.append('s', [{ payload: Buffer.from('a') }, { payload: Buffer.from('b') }]);
-    expect((await adapter.read('s', 0, { maxRecords: 10 })).map((r) => r.payload.toString())).toEqual(['a', 'b']);
+    expect((await adapter.read('s', 0, { maxRecords: 10 })).map((r) => r.payload.toString())).toEqual([
+      'a',
+      'b',
+    ]);
     await expect(outsider.createShard('t')).rejects.toThrow(/auth_token/);
   } finally {
     await outsider.close();
@@ -69,7 +93,15 @@ it('the inner service refuses calls without the token or with a wrong one, and a
 
 it('the data port answers UNAUTHENTICATED until a connection has sent the right token', async () => {
   const address = `127.0.0.1:${servers.get(1)!.ports.data}`;
-  const read = { namespace: 'auth', shard: 'none', segment: 0, offset: 0, maxRecords: 1, maxBytes: 1024, waitMs: 0 };
+  const read = {
+    namespace: 'auth',
+    shard: 'none',
+    segment: 0,
+    offset: 0,
+    maxRecords: 1,
+    maxBytes: 1024,
+    waitMs: 0,
+  };
   const attempt = async (token?: string) => {
     const conn = new JournalConnection(address, { authToken: token });
     try {
@@ -88,18 +120,33 @@ it('the data port answers UNAUTHENTICATED until a connection has sent the right 
 });
 
 it("placement's handover reaches the journal servers with the token when a segment leader shuts down", async () => {
-  const adapter = new JournalStorageAdapter({ placementAddresses: [placement.grpcAddress], namespace: 'handover', replicaCount: 3, acks: 'quorum', authToken: TOKEN });
+  const adapter = new JournalStorageAdapter({
+    placementAddresses: [placement.grpcAddress],
+    namespace: 'handover',
+    replicaCount: 3,
+    acks: 'quorum',
+    authToken: TOKEN,
+  });
   try {
     await adapter.createShard('h');
     const { name } = await adapter.placementShard('h');
-    await adapter.append('h', Array.from({ length: 20 }, (_, i) => ({ payload: Buffer.from(`r${i}`) })));
+    await adapter.append(
+      'h',
+      Array.from({ length: 20 }, (_, i) => ({ payload: Buffer.from(`r${i}`) })),
+    );
     const [before] = await client.journal.listSegments('handover', name);
     await servers.get(before!.leader)!.stop();
     servers.delete(before!.leader);
     await expect
-      .poll(async () => (await client.journal.listSegments('handover', name))[0]!.leader, { timeout: 15_000, interval: 100 })
+      .poll(async () => (await client.journal.listSegments('handover', name))[0]!.leader, {
+        timeout: 15_000,
+        interval: 100,
+      })
       .not.toBe(before!.leader);
-    await adapter.append('h', Array.from({ length: 20 }, (_, i) => ({ payload: Buffer.from(`r${20 + i}`) })));
+    await adapter.append(
+      'h',
+      Array.from({ length: 20 }, (_, i) => ({ payload: Buffer.from(`r${20 + i}`) })),
+    );
     const read = await adapter.read('h', 0, { maxRecords: 100 });
     expect(read.map((r) => r.payload.toString())).toEqual(Array.from({ length: 40 }, (_, i) => `r${i}`));
   } finally {

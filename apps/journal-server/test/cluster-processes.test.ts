@@ -35,11 +35,18 @@ async function segmentsOn(port: number, shard: string): Promise<SegmentRow[]> {
 }
 
 it('keeps every acknowledged record through SIGKILLs of a follower and the leader, and restarted nodes catch up', async () => {
-  const adapter = new JournalStorageAdapter({ placementAddresses: [cluster.placementAddress], namespace: 'kill', replicaCount: 3, acks: 'quorum', requestTimeoutMs: 60_000 });
+  const adapter = new JournalStorageAdapter({
+    placementAddresses: [cluster.placementAddress],
+    namespace: 'kill',
+    replicaCount: 3,
+    acks: 'quorum',
+    requestTimeoutMs: 60_000,
+  });
   try {
     await adapter.createShard('orders', { maxRecordsPerSegment: 45_000 });
     const { name } = await adapter.placementShard('orders');
-    const activeSegment = async () => (await placement.journal.listSegments('kill', name)).filter((s) => s.status === 'SEGMENT_WRITE').pop()!;
+    const activeSegment = async () =>
+      (await placement.journal.listSegments('kill', name)).filter((s) => s.status === 'SEGMENT_WRITE').pop()!;
 
     const total = 100_000;
     const batch = 250;
@@ -58,7 +65,10 @@ it('keeps every acknowledged record through SIGKILLs of a follower and the leade
         const n = Math.min(batch, total - issued);
         issued += n;
         const payloads = Array.from({ length: n }, (_, i) => `${p}:${issued - n + i}`);
-        const offsets = await adapter.append('orders', payloads.map((t) => ({ payload: Buffer.from(t) })));
+        const offsets = await adapter.append(
+          'orders',
+          payloads.map((t) => ({ payload: Buffer.from(t) })),
+        );
         offsets.forEach((o, i) => acked.set(o, payloads[i]!));
         while (thresholds.length > 0 && acked.size >= thresholds[0]! && !hold) {
           thresholds.shift();
@@ -116,7 +126,11 @@ it('keeps every acknowledged record through SIGKILLs of a follower and the leade
         },
         { timeout: 30_000, interval: 250 },
       )
-      .toEqual(Array(3).fill((await segmentsOn(cluster.journals[0]!.http, name)).map((s) => `${s.seq}:${s.endOffset}`).join(',')));
+      .toEqual(
+        Array(3).fill(
+          (await segmentsOn(cluster.journals[0]!.http, name)).map((s) => `${s.seq}:${s.endOffset}`).join(','),
+        ),
+      );
     const final = await segmentsOn(cluster.journals[0]!.http, name);
     expect(final.reduce((m, s) => Math.max(m, s.endOffset), 0)).toBe(d.nextOffset);
   } finally {
@@ -125,16 +139,26 @@ it('keeps every acknowledged record through SIGKILLs of a follower and the leade
 }, 120_000);
 
 it('recovers a segment file cut in the middle of a record while its server was stopped', async () => {
-  const adapter = new JournalStorageAdapter({ placementAddresses: [cluster.placementAddress], namespace: 'torn', replicaCount: 3 });
+  const adapter = new JournalStorageAdapter({
+    placementAddresses: [cluster.placementAddress],
+    namespace: 'torn',
+    replicaCount: 3,
+  });
   try {
     await adapter.createShard('t');
-    for (let i = 0; i < 10; i++) await adapter.append('t', Array.from({ length: 100 }, (_, j) => ({ payload: Buffer.from(`r${i * 100 + j}`) })));
+    for (let i = 0; i < 10; i++)
+      await adapter.append(
+        't',
+        Array.from({ length: 100 }, (_, j) => ({ payload: Buffer.from(`r${i * 100 + j}`) })),
+      );
     const { name } = await adapter.placementShard('t');
     const seg = (await placement.journal.listSegments('torn', name))[0]!;
     const victim = cluster.journal(seg.replicas.find((r) => r !== seg.leader)!);
     // a quorum ack does not wait for this follower: let it hold the whole segment first, so the cut below is of its
     // last record and `size` is the size of the complete file
-    await expect.poll(async () => (await segmentsOn(victim.http, name))[0]?.endOffset, { timeout: 15_000 }).toBe(1000);
+    await expect
+      .poll(async () => (await segmentsOn(victim.http, name))[0]?.endOffset, { timeout: 15_000 })
+      .toBe(1000);
     await cluster.kill(victim);
     const shardDir = join(victim.dataDir, 'segments', 'torn', name);
     const file = join(shardDir, (await readdir(shardDir))[0]!);
@@ -142,9 +166,17 @@ it('recovers a segment file cut in the middle of a record while its server was s
     await truncate(file, size - 5);
     await cluster.startJournal(victim);
     // it came up, cut the torn record, and the leader brought it back to the full segment
-    await expect.poll(async () => (await segmentsOn(victim.http, name))[0]?.endOffset, { timeout: 15_000 }).toBe(1000);
+    await expect
+      .poll(async () => (await segmentsOn(victim.http, name))[0]?.endOffset, { timeout: 15_000 })
+      .toBe(1000);
     expect((await stat(file)).size).toBe(size);
-    expect((await adapter.read('t', 995)).map((r) => r.payload.toString())).toEqual(['r995', 'r996', 'r997', 'r998', 'r999']);
+    expect((await adapter.read('t', 995)).map((r) => r.payload.toString())).toEqual([
+      'r995',
+      'r996',
+      'r997',
+      'r998',
+      'r999',
+    ]);
   } finally {
     await adapter.close();
   }
@@ -198,17 +230,30 @@ it('answers bad frames with error codes and stays up', async () => {
   const conn = new JournalConnection(`127.0.0.1:${node.data}`);
   try {
     await expect(conn.request(0x42, {})).rejects.toMatchObject({ code: 'UNKNOWN_TYPE' });
-    await expect(conn.request(JOURNAL_MESSAGE.Read, { namespace: 'x' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/shard/) });
-    await expect(conn.request(JOURNAL_MESSAGE.Read, { namespace: 'nope', shard: 'nope', segment: 0, offset: 0 })).rejects.toMatchObject({ code: 'SHARD_NOT_FOUND' });
-    await expect(conn.request(JOURNAL_MESSAGE.Append, { namespace: 'nope', shard: 'nope', segment: 0 }, [Buffer.from([0, 0, 0, 3, 1, 2, 3])])).rejects.toMatchObject({ code: 'CORRUPT_RECORD' });
-    await expect(conn.request(JOURNAL_MESSAGE.Append, { namespace: '../x', shard: 'y', segment: 0 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(conn.request(JOURNAL_MESSAGE.Read, { namespace: 'x' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/shard/),
+    });
+    await expect(
+      conn.request(JOURNAL_MESSAGE.Read, { namespace: 'nope', shard: 'nope', segment: 0, offset: 0 }),
+    ).rejects.toMatchObject({ code: 'SHARD_NOT_FOUND' });
+    await expect(
+      conn.request(JOURNAL_MESSAGE.Append, { namespace: 'nope', shard: 'nope', segment: 0 }, [
+        Buffer.from([0, 0, 0, 3, 1, 2, 3]),
+      ]),
+    ).rejects.toMatchObject({ code: 'CORRUPT_RECORD' });
+    await expect(
+      conn.request(JOURNAL_MESSAGE.Append, { namespace: '../x', shard: 'y', segment: 0 }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     // a header that is not JSON
     const frame = Buffer.concat(encodeFrame(JOURNAL_MESSAGE.Read, 1, {}));
     frame.write('{', 13);
     res = await raw(node.data, frame);
     expect(errorCodeOf(res.data)).toBe('BAD_REQUEST');
     expect(res.closed).toBe(false);
-    const state = await conn.request(JOURNAL_MESSAGE.SegmentState, { namespace: 'nope', shard: 'nope', segment: 0 }).catch((e: { code: string }) => e.code);
+    const state = await conn
+      .request(JOURNAL_MESSAGE.SegmentState, { namespace: 'nope', shard: 'nope', segment: 0 })
+      .catch((e: { code: string }) => e.code);
     expect(state).toBe('SHARD_NOT_FOUND');
   } finally {
     conn.close();

@@ -10,7 +10,12 @@
 import { open as openFile } from 'node:fs/promises';
 import { createLogger } from '@robustmq/common';
 import { type PlacementClient } from '@robustmq/placement-client';
-import { decodeRecord, encodeRecordBatch, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
+import {
+  decodeRecord,
+  encodeRecordBatch,
+  splitBatch,
+  type JournalConnectionPool,
+} from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { tempDir, removeDir } from '@robustmq/testing';
 import { stampOffsets } from '../src/storage/framed-batch.js';
@@ -34,7 +39,18 @@ afterEach(async () => {
 
 /** placement's view of segment 0: led by `leader` at `epoch`, this server (node 1) the only replica, acks=1. */
 function segmentMeta(epoch: number, leader = 1): SegmentMeta {
-  return { namespace: NS, shardName: SHARD, seq: 0, replicas: [1], leader, epoch, status: 'SEGMENT_WRITE', startOffset: 0, endOffset: -1, createdAtMs: Date.now() } as unknown as SegmentMeta;
+  return {
+    namespace: NS,
+    shardName: SHARD,
+    seq: 0,
+    replicas: [1],
+    leader,
+    epoch,
+    status: 'SEGMENT_WRITE',
+    startOffset: 0,
+    endOffset: -1,
+    createdAtMs: Date.now(),
+  } as unknown as SegmentMeta;
 }
 
 function newNode(store: SegmentStore, meta: () => SegmentMeta): JournalNode {
@@ -44,30 +60,59 @@ function newNode(store: SegmentStore, meta: () => SegmentMeta): JournalNode {
     address: () => Promise.reject(new Error('no other journal servers in this test')),
     remember: () => {},
   } as unknown as SegmentDirectory;
-  const settings = { nodeId: 1, heartbeatIntervalMs: 100, requestTimeoutMs: 5_000, maxReplicateBytes: 1 << 20, leaderLeaseMs: 60_000, leaderCheckIntervalMs: 60_000 };
+  const settings = {
+    nodeId: 1,
+    heartbeatIntervalMs: 100,
+    requestTimeoutMs: 5_000,
+    maxReplicateBytes: 1 << 20,
+    leaderLeaseMs: 60_000,
+    leaderCheckIntervalMs: 60_000,
+  };
   // node.start() (the watchdog) is not called: nothing here may ask placement or other servers anything
-  return new JournalNode(store, directory, {} as PlacementClient, {} as JournalConnectionPool, settings, logger);
+  return new JournalNode(
+    store,
+    directory,
+    {} as PlacementClient,
+    {} as JournalConnectionPool,
+    settings,
+    logger,
+  );
 }
 
 /** a framed batch of records with payloads `${tag}${offset}`; stamped with offsets from `from` unless `unstamped`. */
 function records(tag: string, from: number, n: number, unstamped = false): Buffer {
-  const { data } = encodeRecordBatch(Array.from({ length: n }, (_, i) => ({ tags: [], headers: [], timestamp: 1000 + from + i, payload: Buffer.from(`${tag}${from + i}`) })));
+  const { data } = encodeRecordBatch(
+    Array.from({ length: n }, (_, i) => ({
+      tags: [],
+      headers: [],
+      timestamp: 1000 + from + i,
+      payload: Buffer.from(`${tag}${from + i}`),
+    })),
+  );
   if (!unstamped) stampOffsets(data, from);
   return data;
 }
 
 const header = (epoch: number) => ({ namespace: NS, shard: SHARD, segment: 0, epoch, startOffset: 0 });
 const truncateHeader = (epoch: number, offset: number) => ({ ...header(epoch), offset });
-const replicateHeader = (epoch: number, baseOffset: number, highWatermark: number) => ({ ...header(epoch), leader: 2, baseOffset, highWatermark, sealedEnd: null });
+const replicateHeader = (epoch: number, baseOffset: number, highWatermark: number) => ({
+  ...header(epoch),
+  leader: 2,
+  baseOffset,
+  highWatermark,
+  sealedEnd: null,
+});
 
 /** payloads of the records [0, end) of the replica, each decoded (so its CRC and offset are checked). */
 async function payloads(seg: LocalSegment, end: number): Promise<string[]> {
   const { parts } = await seg.readFramed(0, end, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  return parts.flatMap((p) => splitBatch(p)).map((r, i) => {
-    const rec = decodeRecord(r, `record ${i}`);
-    expect(rec.offset).toBe(i);
-    return rec.payload.toString();
-  });
+  return parts
+    .flatMap((p) => splitBatch(p))
+    .map((r, i) => {
+      const rec = decodeRecord(r, `record ${i}`);
+      expect(rec.offset).toBe(i);
+      return rec.payload.toString();
+    });
 }
 
 /** turns of the event loop until `done()` holds: both outcomes the tests wait for are certain to happen. */

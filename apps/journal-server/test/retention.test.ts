@@ -46,9 +46,15 @@ async function settledSegments(namespace: string, shard: string) {
 }
 
 /** appends records `from`..`to`-1 one at a time (each ~1 KB, so a segment seals every few records). */
-async function appendRange(namespace: string, shard: string, from: number, to: number): Promise<Map<number, number>> {
+async function appendRange(
+  namespace: string,
+  shard: string,
+  from: number,
+  to: number,
+): Promise<Map<number, number>> {
   const offsets = new Map<number, number>();
-  for (let i = from; i < to; i++) offsets.set(i, (await cluster.data.append(namespace, shard, [payload(i)])).baseOffset);
+  for (let i = from; i < to; i++)
+    offsets.set(i, (await cluster.data.append(namespace, shard, [payload(i)])).baseOffset);
   return offsets;
 }
 
@@ -70,19 +76,35 @@ async function expectRemoved(namespace: string, shard: string, firstKept: number
   // file appears on a follower only with its first replication, so it is not counted)
   for (const nodeId of [1, 2]) {
     const files = filesOn(nodeId, namespace, shard);
-    expect(files.filter((seq) => seq < firstKept), `removed segment files on node ${nodeId}`).toEqual([]);
-    const keptSealed = segments.filter((s) => s.status === 'SEGMENT_SEALED' && s.seq >= firstKept).map((s) => s.seq);
-    expect(files.filter((seq) => keptSealed.includes(seq)), `kept segment files on node ${nodeId}`).toEqual(keptSealed);
+    expect(
+      files.filter((seq) => seq < firstKept),
+      `removed segment files on node ${nodeId}`,
+    ).toEqual([]);
+    const keptSealed = segments
+      .filter((s) => s.status === 'SEGMENT_SEALED' && s.seq >= firstKept)
+      .map((s) => s.seq);
+    expect(
+      files.filter((seq) => keptSealed.includes(seq)),
+      `kept segment files on node ${nodeId}`,
+    ).toEqual(keptSealed);
   }
   for (const seg of segments) {
     if (seg.seq >= firstKept) continue;
     // a read of what retention removed names the new start instead of pointing somewhere else
     for (const nodeId of seg.replicas) {
       await expect(
-        cluster.data.request(nodeId, JOURNAL_MESSAGE.Read, { namespace, shard, segment: seg.seq, offset: seg.startOffset, maxRecords: 10 }),
+        cluster.data.request(nodeId, JOURNAL_MESSAGE.Read, {
+          namespace,
+          shard,
+          segment: seg.seq,
+          offset: seg.startOffset,
+          maxRecords: 10,
+        }),
       ).rejects.toMatchObject({
         code: 'OFFSET_OUT_OF_RANGE',
-        message: expect.stringMatching(new RegExp(`removed by retention.*starts at offset ${kept.startOffset}`)),
+        message: expect.stringMatching(
+          new RegExp(`removed by retention.*starts at offset ${kept.startOffset}`),
+        ),
       });
     }
   }
@@ -92,7 +114,12 @@ it('removes the oldest sealed segments beyond retention_bytes, on every replica,
   const ns = 'ret';
   const shard = 'by-size';
   const retentionBytes = 3 * SEGMENT_BYTES;
-  await cluster.client.journal.createShard(ns, shard, { replicaCount: 2, acks: 'ACKS_QUORUM', maxSegmentBytes: SEGMENT_BYTES, retentionBytes });
+  await cluster.client.journal.createShard(ns, shard, {
+    replicaCount: 2,
+    acks: 'ACKS_QUORUM',
+    maxSegmentBytes: SEGMENT_BYTES,
+    retentionBytes,
+  });
   const offsets = await appendRange(ns, shard, 0, 60);
   const sealed = (await settledSegments(ns, shard)).filter((s) => s.status === 'SEGMENT_SEALED');
   expect(sealed.length).toBeGreaterThanOrEqual(8);
@@ -103,15 +130,21 @@ it('removes the oldest sealed segments beyond retention_bytes, on every replica,
   for (const nodeId of [1, 2]) {
     await expect.poll(() => filesOn(nodeId, ns, shard)[0], { timeout: 5_000, interval: 100 }).toBe(firstKept);
     const store = cluster.journal(nodeId).handle!.node.store;
-    const keptBytes = sealed.filter((s) => s.seq >= firstKept).reduce((sum, s) => sum + store.get(ns, shard, s.seq)!.file.size, 0);
+    const keptBytes = sealed
+      .filter((s) => s.seq >= firstKept)
+      .reduce((sum, s) => sum + store.get(ns, shard, s.seq)!.file.size, 0);
     expect(keptBytes).toBeLessThanOrEqual(retentionBytes);
     expect(keptBytes + store.get(ns, shard, sealed.at(-1)!.seq)!.file.size).toBeGreaterThan(retentionBytes);
   }
   await expectRemoved(ns, shard, firstKept);
 
-  const start = (await cluster.client.journal.listSegments(ns, shard)).find((s) => s.seq === firstKept)!.startOffset;
+  const start = (await cluster.client.journal.listSegments(ns, shard)).find(
+    (s) => s.seq === firstKept,
+  )!.startOffset;
   const rest = await readFrom(ns, shard, firstKept);
-  const expected = [...offsets].filter(([, offset]) => offset >= start).map(([i, offset]) => ({ offset, payload: payload(i).toString() }));
+  const expected = [...offsets]
+    .filter(([, offset]) => offset >= start)
+    .map(([i, offset]) => ({ offset, payload: payload(i).toString() }));
   expect(rest).toEqual(expected);
   expect(rest.at(-1)?.payload).toBe(payload(59).toString());
 }, 60_000);
@@ -120,7 +153,12 @@ it('removes sealed segments older than retention_ms and keeps younger ones', asy
   const ns = 'ret';
   const shard = 'by-age';
   const retentionMs = 5_000;
-  await cluster.client.journal.createShard(ns, shard, { replicaCount: 2, acks: 'ACKS_QUORUM', maxSegmentBytes: SEGMENT_BYTES, retentionMs });
+  await cluster.client.journal.createShard(ns, shard, {
+    replicaCount: 2,
+    acks: 'ACKS_QUORUM',
+    maxSegmentBytes: SEGMENT_BYTES,
+    retentionMs,
+  });
   const older = await appendRange(ns, shard, 0, 20);
   // the young records must stay younger than retention_ms for the whole check below, even on a loaded machine: they
   // are 4 s younger, so the checks have ~4 s after the old segments go before the young ones would follow
@@ -133,18 +171,25 @@ it('removes sealed segments older than retention_ms and keeps younger ones', asy
   const old = segments.filter((s) => s.status === 'SEGMENT_SEALED' && s.endOffset < firstYoungOffset);
   const firstKept = old.at(-1)!.seq + 1;
   expect(old.length).toBeGreaterThanOrEqual(3);
-  expect(segments.filter((s) => s.status === 'SEGMENT_SEALED' && s.seq >= firstKept).length).toBeGreaterThanOrEqual(3);
+  expect(
+    segments.filter((s) => s.status === 'SEGMENT_SEALED' && s.seq >= firstKept).length,
+  ).toBeGreaterThanOrEqual(3);
   expect(older.size).toBe(20);
 
-  await expect.poll(() => mark(ns, shard), { timeout: 10_000, interval: 100 }).toBeGreaterThanOrEqual(firstKept);
+  await expect
+    .poll(() => mark(ns, shard), { timeout: 10_000, interval: 100 })
+    .toBeGreaterThanOrEqual(firstKept);
   expect(await mark(ns, shard)).toBe(firstKept);
-  for (const nodeId of [1, 2]) await expect.poll(() => filesOn(nodeId, ns, shard)[0], { timeout: 5_000, interval: 100 }).toBe(firstKept);
+  for (const nodeId of [1, 2])
+    await expect.poll(() => filesOn(nodeId, ns, shard)[0], { timeout: 5_000, interval: 100 }).toBe(firstKept);
   await expectRemoved(ns, shard, firstKept);
 
   const rest = await readFrom(ns, shard, firstKept);
   const startOffset = segments.find((s) => s.seq === firstKept)!.startOffset;
   const all = new Map([...older, ...young]);
-  const expected = [...all].filter(([, offset]) => offset >= startOffset).map(([i, offset]) => ({ offset, payload: payload(i).toString() }));
+  const expected = [...all]
+    .filter(([, offset]) => offset >= startOffset)
+    .map(([i, offset]) => ({ offset, payload: payload(i).toString() }));
   expect(rest).toEqual(expected);
   expect(rest.at(-1)?.payload).toBe(payload(39).toString());
 }, 60_000);
@@ -154,7 +199,11 @@ it('drops the copies below the retention mark that a replica kept while it was d
   const shard = 'rejoin';
   // no retention in the shard's config: the mark is moved from outside, as the journal StorageAdapter's
   // enforceRetention does (or another replica's pass while this one was down)
-  await cluster.client.journal.createShard(ns, shard, { replicaCount: 2, acks: 'ACKS_QUORUM', maxSegmentBytes: SEGMENT_BYTES });
+  await cluster.client.journal.createShard(ns, shard, {
+    replicaCount: 2,
+    acks: 'ACKS_QUORUM',
+    maxSegmentBytes: SEGMENT_BYTES,
+  });
   const offsets = await appendRange(ns, shard, 0, 20);
   const segments = await settledSegments(ns, shard);
   const sealed = segments.filter((s) => s.status === 'SEGMENT_SEALED');
@@ -176,5 +225,9 @@ it('drops the copies below the retention mark that a replica kept while it was d
   await expectRemoved(ns, shard, firstKept);
   const start = sealed.at(-1)!.startOffset;
   const rest = await readFrom(ns, shard, firstKept);
-  expect(rest).toEqual([...offsets].filter(([, o]) => o >= start).map(([i, offset]) => ({ offset, payload: payload(i).toString() })));
+  expect(rest).toEqual(
+    [...offsets]
+      .filter(([, o]) => o >= start)
+      .map(([i, offset]) => ({ offset, payload: payload(i).toString() })),
+  );
 }, 60_000);

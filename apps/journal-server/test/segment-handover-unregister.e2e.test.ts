@@ -18,9 +18,14 @@ it('moves a cleanly unregistered leader’s segment to a live replica before any
     // SIGTERM: the server closes cleanly, unregistering from placement first
     stop: (leader) => cluster.kill(leader, 'SIGTERM'),
     // it left through Unregister, not by expiring
-    afterStop: async (leader) => expect((await placement.cluster.listNodes('JOURNAL_SERVER')).map((n) => n.nodeId)).not.toContain(leader),
+    afterStop: async (leader) =>
+      expect((await placement.cluster.listNodes('JOURNAL_SERVER')).map((n) => n.nodeId)).not.toContain(
+        leader,
+      ),
     withinMs: EXPIRY_MS,
   });
   // handed over once: no second move after the dust settled
-  expect((await placement.journal.listSegments('unregister', name)).find((s) => s.seq === before.seq)!.epoch).toBe(before.epoch + 1);
+  expect(
+    (await placement.journal.listSegments('unregister', name)).find((s) => s.seq === before.seq)!.epoch,
+  ).toBe(before.epoch + 1);
 }, 120_000);

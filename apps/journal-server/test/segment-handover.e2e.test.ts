@@ -11,5 +11,9 @@ const EXPIRY_MS = 2_000; // the placement heartbeat timeout ProcessCluster confi
 const cluster = useProcessCluster(3, { leaderLeaseMs: 600_000 });
 
 it('moves a SIGKILLed leader’s segment to a live replica within the expiry timeout + 1 s and loses no acknowledged record', async () => {
-  await expectHandoverUnderLoad(cluster, { namespace: 'handover', stop: (leader) => cluster.kill(leader), withinMs: EXPIRY_MS + 1_500 });
+  await expectHandoverUnderLoad(cluster, {
+    namespace: 'handover',
+    stop: (leader) => cluster.kill(leader),
+    withinMs: EXPIRY_MS + 1_500,
+  });
 }, 120_000);

@@ -21,7 +21,11 @@ afterEach(async () => {
   removeDir(dir);
 });
 
-function records(seg: LocalSegment, n: number, opts: { key?: string; tag?: string; ts?: (i: number) => number } = {}): Buffer[] {
+function records(
+  seg: LocalSegment,
+  n: number,
+  opts: { key?: string; tag?: string; ts?: (i: number) => number } = {},
+): Buffer[] {
   return Array.from({ length: n }, (_, i) => {
     const offset = seg.endOffset + i;
     const r = encodeRecord(offset, {
@@ -38,8 +42,16 @@ function records(seg: LocalSegment, n: number, opts: { key?: string; tag?: strin
 
 async function openWith(n: number): Promise<{ store: SegmentStore; seg: LocalSegment }> {
   const store = await SegmentStore.open(dir, logger);
-  const seg = await store.create({ namespace: 'ns', shard: 's', seq: 0, startOffset: 0, epoch: 1, maxRecords: 0 });
-  for (let done = 0; done < n; done += 100) await seg.append(records(seg, Math.min(100, n - done), { key: 'k', tag: 't' }), 1);
+  const seg = await store.create({
+    namespace: 'ns',
+    shard: 's',
+    seq: 0,
+    startOffset: 0,
+    epoch: 1,
+    maxRecords: 0,
+  });
+  for (let done = 0; done < n; done += 100)
+    await seg.append(records(seg, Math.min(100, n - done), { key: 'k', tag: 't' }), 1);
   return { store, seg };
 }
 
@@ -114,7 +126,14 @@ it('rebuilds the whole index when the file is shorter than the checkpoint says',
 
 it('truncates a tail with its index entries and epoch history', async () => {
   const store = await SegmentStore.open(dir, logger);
-  const seg = await store.create({ namespace: 'ns', shard: 's', seq: 0, startOffset: 100, epoch: 1, maxRecords: 0 });
+  const seg = await store.create({
+    namespace: 'ns',
+    shard: 's',
+    seq: 0,
+    startOffset: 100,
+    epoch: 1,
+    maxRecords: 0,
+  });
   await seg.append(records(seg, 10, { key: 'a', ts: (o) => o * 10 }), 1);
   await seg.append(records(seg, 10, { key: 'a', ts: (o) => o * 10 }), 2);
   expect(seg.meta.epochs).toEqual([

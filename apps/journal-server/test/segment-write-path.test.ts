@@ -21,7 +21,14 @@ afterEach(async () => {
 
 /** a framed batch of n records stamped with offsets from the segment's end (as the leader does). */
 function batch(seg: LocalSegment, n: number, from = seg.endOffset): Buffer {
-  const { data } = encodeRecordBatch(Array.from({ length: n }, (_, i) => ({ tags: [], headers: [], timestamp: 1000 + from + i, payload: Buffer.from(`p${from + i}`) })));
+  const { data } = encodeRecordBatch(
+    Array.from({ length: n }, (_, i) => ({
+      tags: [],
+      headers: [],
+      timestamp: 1000 + from + i,
+      payload: Buffer.from(`p${from + i}`),
+    })),
+  );
   expect(checkBatch(data, 'test')).toBe(n);
   stampOffsets(data, from);
   expect(checkBatch(data, 'test', from)).toBe(n); // the stamped CRCs hold
@@ -30,7 +37,14 @@ function batch(seg: LocalSegment, n: number, from = seg.endOffset): Buffer {
 
 it('makes writes durable only through sync, one fdatasync for the syncs that queued behind a running one', async () => {
   const store = await SegmentStore.open(dir, logger);
-  const seg = await store.create({ namespace: 'ns', shard: 's', seq: 0, startOffset: 0, epoch: 1, maxRecords: 0 });
+  const seg = await store.create({
+    namespace: 'ns',
+    shard: 's',
+    seq: 0,
+    startOffset: 0,
+    epoch: 1,
+    maxRecords: 0,
+  });
   // hold the first fdatasync until the later writes have asked for theirs, so the test does not race the disk
   let fsyncs = 0;
   let release!: () => void;
@@ -73,7 +87,14 @@ it('makes writes durable only through sync, one fdatasync for the syncs that que
 
 it('answers reads with contiguous framed bytes, honouring the offset range, record and byte limits', async () => {
   const store = await SegmentStore.open(dir, logger);
-  const seg = await store.create({ namespace: 'ns', shard: 's', seq: 0, startOffset: 0, epoch: 1, maxRecords: 0 });
+  const seg = await store.create({
+    namespace: 'ns',
+    shard: 's',
+    seq: 0,
+    startOffset: 0,
+    epoch: 1,
+    maxRecords: 0,
+  });
   await seg.append(splitBatch(batch(seg, 200)), 1);
   const mid = await seg.readFramed(37, 200, 5, 1 << 20);
   expect(mid.count).toBe(5);
@@ -86,7 +107,14 @@ it('answers reads with contiguous framed bytes, honouring the offset range, reco
 
 it('does not let a sync that began before a truncation claim records written after it', async () => {
   const store = await SegmentStore.open(dir, logger);
-  const seg = await store.create({ namespace: 'ns', shard: 's', seq: 0, startOffset: 0, epoch: 1, maxRecords: 0 });
+  const seg = await store.create({
+    namespace: 'ns',
+    shard: 's',
+    seq: 0,
+    startOffset: 0,
+    epoch: 1,
+    maxRecords: 0,
+  });
   await seg.write([batch(seg, 20)], 20, 1);
   const pending = seg.sync();
   await seg.truncate(5); // waits for the pending sync, then cuts

@@ -33,7 +33,8 @@ if (values.mode === 'read') {
   const end = (await adapter.describeShard('bench')).nextOffset;
   const t = performance.now();
   let offset = 0;
-  while (offset < end) offset += (await adapter.read('bench', offset, { maxRecords: 10_000, maxBytes: 8 << 20 })).length;
+  while (offset < end)
+    offset += (await adapter.read('bench', offset, { maxRecords: 10_000, maxBytes: 8 << 20 })).length;
   console.log(`RESULT read ${end} records in ${((performance.now() - t) / 1000).toFixed(3)} s`);
   process.exit(0);
 }

@@ -23,7 +23,11 @@ const seconds = Number(values.seconds);
 const tick = Number(values.tick);
 const value = Buffer.alloc(Number(values.payload), 'x');
 
-const kafka = new Kafka({ clientId: 'produce-latency', brokers: [values.broker], logLevel: logLevel.NOTHING });
+const kafka = new Kafka({
+  clientId: 'produce-latency',
+  brokers: [values.broker],
+  logLevel: logLevel.NOTHING,
+});
 const producer = kafka.producer({ allowAutoTopicCreation: true });
 await producer.connect();
 // warm-up: topic creation and metadata are not part of the measurement

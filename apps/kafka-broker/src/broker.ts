@@ -67,7 +67,12 @@ export interface KafkaBrokerHandle {
   close(): Promise<void>;
 }
 
-function storageConfig(config: KafkaBrokerConfig, logger: Logger, authToken: string | undefined, tls: ReturnType<typeof clusterTls>): StorageConfig {
+function storageConfig(
+  config: KafkaBrokerConfig,
+  logger: Logger,
+  authToken: string | undefined,
+  tls: ReturnType<typeof clusterTls>,
+): StorageConfig {
   const s = config.storage;
   if (s.type === 'journal') {
     return {
@@ -99,14 +104,21 @@ function bridgesOf(config: KafkaBrokerConfig): BridgeConfig[] {
   }));
   const problems = bridges.flatMap((b) => bridgeProblems(b).map((p) => `[[kafka.bridges]] ${b.name}: ${p}`));
   const names = bridges.map((b) => b.name);
-  for (const [i, name] of names.entries()) if (names.indexOf(name) !== i) problems.push(`[[kafka.bridges]] name ${name} is used twice`);
-  if (bridges.length > 0 && config.storage.type !== 'journal') problems.push('[[kafka.bridges]] need [storage] type = "journal": the MQTT messages are in the journal');
+  for (const [i, name] of names.entries())
+    if (names.indexOf(name) !== i) problems.push(`[[kafka.bridges]] name ${name} is used twice`);
+  if (bridges.length > 0 && config.storage.type !== 'journal')
+    problems.push('[[kafka.bridges]] need [storage] type = "journal": the MQTT messages are in the journal');
   if (problems.length > 0) throw new Error(problems.join('; '));
   return bridges;
 }
 
-export async function startKafkaBroker(config: KafkaBrokerConfig, options: StartKafkaBrokerOptions = {}): Promise<KafkaBrokerHandle> {
-  const logger = options.logger ?? createLogger({ service: 'kafka-broker', nodeId: config.node.id, level: config.log.level });
+export async function startKafkaBroker(
+  config: KafkaBrokerConfig,
+  options: StartKafkaBrokerOptions = {},
+): Promise<KafkaBrokerHandle> {
+  const logger =
+    options.logger ??
+    createLogger({ service: 'kafka-broker', nodeId: config.node.id, level: config.log.level });
   const authToken = clusterAuthToken(config.cluster);
   const tls = clusterTls(config.cluster, logger);
   const handlers = new Map<number, ApiHandler>();
@@ -138,8 +150,12 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
     directory?.stop();
     groups?.close();
     await bridges?.close();
-    await mqttStorage?.close().catch((err: unknown) => logger.warn({ err }, 'closing the MQTT storage of the bridges failed'));
-    await registrar?.stop().catch((err: unknown) => logger.warn({ err }, 'unregistering from placement failed'));
+    await mqttStorage
+      ?.close()
+      .catch((err: unknown) => logger.warn({ err }, 'closing the MQTT storage of the bridges failed'));
+    await registrar
+      ?.stop()
+      .catch((err: unknown) => logger.warn({ err }, 'unregistering from placement failed'));
     await http?.close();
     limits.close();
     await storage?.close().catch((err: unknown) => logger.warn({ err }, 'closing storage failed'));
@@ -150,13 +166,38 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
   try {
     const bridgeConfigs = bridgesOf(config);
     const tlsOptions = loadClientTls(config.tls);
-    if (!config.network.plaintext_enabled && !tlsOptions) throw new Error('network.plaintext_enabled = false needs tls.cert_file and tls.key_file: the broker would have no Kafka listener');
+    if (!config.network.plaintext_enabled && !tlsOptions)
+      throw new Error(
+        'network.plaintext_enabled = false needs tls.cert_file and tls.key_file: the broker would have no Kafka listener',
+      );
     storage = await createStorageAdapter(storageConfig(config, logger, authToken, tls));
-    const catalog = new TopicCatalog(placement.kv, storage, { clusterName: config.node.cluster_name, segmentRecords: config.storage.segment_records, cacheMs: TOPIC_CACHE_MS }, logger);
-    const partitions = new PartitionStore(storage, catalog, { maxUncompressedBytes: config.kafka.max_uncompressed_batch_bytes });
+    const catalog = new TopicCatalog(
+      placement.kv,
+      storage,
+      {
+        clusterName: config.node.cluster_name,
+        segmentRecords: config.storage.segment_records,
+        cacheMs: TOPIC_CACHE_MS,
+      },
+      logger,
+    );
+    const partitions = new PartitionStore(storage, catalog, {
+      maxUncompressedBytes: config.kafka.max_uncompressed_batch_bytes,
+    });
     // the advertised ports are filled in once the listeners are bound
-    const self: KafkaNode = { nodeId: config.node.id, host: config.network.advertise_host, port: 0, tlsPort: 0 };
-    directory = new BrokerDirectory(self, placement, config.node.cluster_name, config.placement.refresh_interval_ms, logger);
+    const self: KafkaNode = {
+      nodeId: config.node.id,
+      host: config.network.advertise_host,
+      port: 0,
+      tlsPort: 0,
+    };
+    directory = new BrokerDirectory(
+      self,
+      placement,
+      config.node.cluster_name,
+      config.placement.refresh_interval_ms,
+      logger,
+    );
     const live = directory;
     const groupOffsets = new PlacementOffsetStore(placement.kv);
     const coordinators = new CoordinatorPlacement(config.node.id, () => live.brokers);
@@ -174,7 +215,9 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
       },
       onWarning: (err) => logger.warn({ err }, 'group coordinator'),
     });
-    const offered = [...handlers.values()].sort((a, b) => a.apiKey - b.apiKey).map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
+    const offered = [...handlers.values()]
+      .sort((a, b) => a.apiKey - b.apiKey)
+      .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
     const context: BrokerContext = {
       config,
       logger,
@@ -192,8 +235,10 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
 
     const maxSockets = config.network.max_sockets || fdBudget().clientConnections;
     const specs: ListenerSpec[] = [];
-    if (config.network.plaintext_enabled) specs.push({ name: 'kafka', kind: 'tcp', port: config.network.port });
-    if (tlsOptions) specs.push({ name: 'kafka_tls', kind: 'tls', port: config.network.tls_port, tls: tlsOptions });
+    if (config.network.plaintext_enabled)
+      specs.push({ name: 'kafka', kind: 'tcp', port: config.network.port });
+    if (tlsOptions)
+      specs.push({ name: 'kafka_tls', kind: 'tls', port: config.network.tls_port, tls: tlsOptions });
     listeners = await startStreamListeners({
       host: config.network.host,
       listeners: specs,
@@ -201,7 +246,16 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
       gate: new ConnectionGate(maxSockets, limits),
       logger,
       onStream: (stream, info) => {
-        connections.add(new KafkaConnection(stream, info.remoteAddress, info.listener as KafkaListener, context, handlers, (c) => connections.delete(c)));
+        connections.add(
+          new KafkaConnection(
+            stream,
+            info.remoteAddress,
+            info.listener as KafkaListener,
+            context,
+            handlers,
+            (c) => connections.delete(c),
+          ),
+        );
       },
     });
     const kafkaPort = listeners.ports['kafka'] ?? 0;
@@ -209,9 +263,19 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
     self.port = kafkaPort > 0 ? config.network.advertise_port || kafkaPort : 0;
     self.tlsPort = tlsPort !== undefined ? config.network.advertise_tls_port || tlsPort : 0;
     if (!config.sasl.enabled && !['127.0.0.1', 'localhost', '::1'].includes(config.network.host)) {
-      logger.warn({ host: config.network.host, port: kafkaPort, tlsPort }, 'the Kafka listeners take clients without authentication: set [sasl] enabled = true to require SASL');
-    } else if (config.sasl.enabled && kafkaPort > 0 && !['127.0.0.1', 'localhost', '::1'].includes(config.network.host)) {
-      logger.warn({ host: config.network.host, port: kafkaPort }, 'SASL passwords on the plaintext Kafka listener cross the network in clear (PLAIN): prefer the TLS listener (tls.cert_file) and set network.plaintext_enabled = false');
+      logger.warn(
+        { host: config.network.host, port: kafkaPort, tlsPort },
+        'the Kafka listeners take clients without authentication: set [sasl] enabled = true to require SASL',
+      );
+    } else if (
+      config.sasl.enabled &&
+      kafkaPort > 0 &&
+      !['127.0.0.1', 'localhost', '::1'].includes(config.network.host)
+    ) {
+      logger.warn(
+        { host: config.network.host, port: kafkaPort },
+        'SASL passwords on the plaintext Kafka listener cross the network in clear (PLAIN): prefer the TLS listener (tls.cert_file) and set network.plaintext_enabled = false',
+      );
     }
 
     const groupCoordinator = groups;
@@ -221,12 +285,20 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
       bridges: () => bridges?.stats() ?? new Map(),
     });
     limits.register(registry, 'kafka_limit_hits_total');
-    const admin = await createKafkaHttpServer(stats, registry, logger, { tokens: adminTokens(config.http), limits: config.http, reporter: limits });
+    const admin = await createKafkaHttpServer(stats, registry, logger, {
+      tokens: adminTokens(config.http),
+      limits: config.http,
+      reporter: limits,
+    });
     http = admin.app;
     const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
     warnIfAdminApiOpen(logger, admin.auth, config.network.host, httpPort, 'the Kafka broker');
 
-    const ports = { kafka: kafkaPort, ...(tlsPort !== undefined ? { kafka_tls: tlsPort } : {}), http: httpPort };
+    const ports = {
+      kafka: kafkaPort,
+      ...(tlsPort !== undefined ? { kafka_tls: tlsPort } : {}),
+      http: httpPort,
+    };
     registrar = new NodeRegistrar({
       client: placement,
       node: {
@@ -235,7 +307,11 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
         nodeId: config.node.id,
         host: config.network.advertise_host,
         // what other brokers advertise for this one: the advertised ports, and only the listeners that run
-        ports: { ...(self.port > 0 ? { kafka: self.port } : {}), ...(self.tlsPort > 0 ? { kafka_tls: self.tlsPort } : {}), http: httpPort },
+        ports: {
+          ...(self.port > 0 ? { kafka: self.port } : {}),
+          ...(self.tlsPort > 0 ? { kafka_tls: self.tlsPort } : {}),
+          http: httpPort,
+        },
         labels: {},
       },
       heartbeatIntervalMs: config.placement.heartbeat_interval_ms,
@@ -245,15 +321,24 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
     await directory.start();
     // groups this broker no longer coordinates (a node joined or came back) are let go: their members find the new one
     const coordinator = groups;
-    releaseTimer = setInterval(() => coordinator.releaseMoved(), config.placement.refresh_interval_ms).unref();
+    releaseTimer = setInterval(
+      () => coordinator.releaseMoved(),
+      config.placement.refresh_interval_ms,
+    ).unref();
     if (bridgeConfigs.length > 0) {
       const journal = storageConfig(config, logger, authToken, tls).journal!;
-      mqttStorage = await createStorageAdapter({ type: 'journal', journal: { ...journal, namespace: config.kafka.bridge_mqtt_namespace } });
+      mqttStorage = await createStorageAdapter({
+        type: 'journal',
+        journal: { ...journal, namespace: config.kafka.bridge_mqtt_namespace },
+      });
       bridges = new BridgeManager({
         bridges: bridgeConfigs,
         owns: (key) => coordinators.owns(key),
         mqtt: mqttStorage,
-        kafka: new PartitionTopicAccess(catalog, partitions, groupOffsets, { maxPartitions: config.kafka.max_partitions, maxUncompressedBytes: config.kafka.max_uncompressed_batch_bytes }),
+        kafka: new PartitionTopicAccess(catalog, partitions, groupOffsets, {
+          maxPartitions: config.kafka.max_partitions,
+          maxUncompressedBytes: config.kafka.max_uncompressed_batch_bytes,
+        }),
         logger,
         checkMs: config.placement.refresh_interval_ms,
       });
@@ -267,7 +352,10 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
         .then(() => store.enforceRetention())
         .catch((err: unknown) => logger.warn({ err }, 'partition retention failed'));
     }, RETENTION_INTERVAL_MS).unref();
-    logger.info({ ...ports, host: config.network.host, storage: config.storage.type, sasl: config.sasl.enabled }, 'Kafka broker started');
+    logger.info(
+      { ...ports, host: config.network.host, storage: config.storage.type, sasl: config.sasl.enabled },
+      'Kafka broker started',
+    );
 
     let closing: Promise<void> | undefined;
     return {
@@ -280,7 +368,9 @@ export async function startKafkaBroker(config: KafkaBrokerConfig, options: Start
       },
     };
   } catch (err) {
-    await shutdown().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'cleanup after failed start failed'));
+    await shutdown().catch((closeErr: unknown) =>
+      logger.warn({ err: closeErr }, 'cleanup after failed start failed'),
+    );
     throw err;
   }
 }

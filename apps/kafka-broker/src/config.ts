@@ -48,9 +48,18 @@ export const kafkaBrokerConfigSchema = z.strictObject({
   }),
   kafka: section({
     /** largest request a client may send, bytes (Kafka's socket.request.max.bytes); a larger size closes the connection. */
-    max_request_bytes: z.number().int().min(1024, 'must be at least 1024 bytes').max(1024 * 1024 * 1024).default(100 * 1024 * 1024),
+    max_request_bytes: z
+      .number()
+      .int()
+      .min(1024, 'must be at least 1024 bytes')
+      .max(1024 * 1024 * 1024)
+      .default(100 * 1024 * 1024),
     /** largest size a produced batch's records may decompress to, bytes; more is CORRUPT_MESSAGE. */
-    max_uncompressed_batch_bytes: z.number().int().min(1024).default(64 * 1024 * 1024),
+    max_uncompressed_batch_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024 * 1024),
     /** partitions of a topic created by Metadata/Produce for a name that does not exist (auto_create_topics). */
     default_partitions: z.number().int().min(1, 'must be at least 1').max(10_000).default(1),
     /** create a topic on first use (Metadata with allowAutoTopicCreation, Produce) like Kafka's auto.create.topics.enable. */
@@ -68,10 +77,16 @@ export const kafkaBrokerConfigSchema = z.strictObject({
     bridges: z
       .array(
         z.strictObject({
-          name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "must be 1-128 letters, digits, '.', '_' or '-'"),
+          name: z
+            .string()
+            .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "must be 1-128 letters, digits, '.', '_' or '-'"),
           mqtt_filter: z.string().min(1),
           kafka_topic: z.string().min(1),
-          direction: z.enum(['mqtt-to-kafka', 'kafka-to-mqtt', 'both'], { error: () => 'must be one of "mqtt-to-kafka", "kafka-to-mqtt", "both"' }).default('both'),
+          direction: z
+            .enum(['mqtt-to-kafka', 'kafka-to-mqtt', 'both'], {
+              error: () => 'must be one of "mqtt-to-kafka", "kafka-to-mqtt", "both"',
+            })
+            .default('both'),
           /** Kafka → MQTT: the topic of a record whose key is not an MQTT topic matching mqtt_filter. */
           mqtt_topic: z.string().default(''),
           qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
@@ -82,7 +97,10 @@ export const kafkaBrokerConfigSchema = z.strictObject({
       .default([]),
     /** the journal namespace of the MQTT cluster's message shard the bridges read and write (the MQTT brokers' shared
      * log, "mqtt-cluster" unless the MQTT brokers were configured otherwise). */
-    bridge_mqtt_namespace: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/).default('mqtt-cluster'),
+    bridge_mqtt_namespace: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/)
+      .default('mqtt-cluster'),
   }),
   /** the group coordinator (consumer groups), with Kafka's group.* broker settings. */
   groups: section({
@@ -108,19 +126,26 @@ export const kafkaBrokerConfigSchema = z.strictObject({
   storage: section({
     /** where partitions' records live: "journal" (the journal cluster found through placement, the designed data path),
      * or "rocksdb", "memory", "mysql" for a lone broker. */
-    type: z.enum(STORAGE_TYPES, { error: () => `must be one of ${STORAGE_TYPES.map((t) => `"${t}"`).join(', ')}` }).default('journal'),
+    type: z
+      .enum(STORAGE_TYPES, { error: () => `must be one of ${STORAGE_TYPES.map((t) => `"${t}"`).join(', ')}` })
+      .default('journal'),
     /** type "journal": replicas of each partition's segments; 0 = min(3, journal servers registered at topic creation). */
     journal_replicas: z.number().int().min(0).max(5, 'must be at most 5').default(0),
     /** type "journal": when an append counts as durable, for partitions created from now on: "one", "quorum" or
      * "all" replicas on disk. Kafka acks=1 and acks=-1 both wait for this. "quorum" is Kafka's acks=all with
      * min.insync.replicas at a majority: a partition keeps taking writes when one of three replicas dies ("all"
      * would stop it until the replica is back). acks=0 answers nothing. */
-    journal_acks: z.enum(['one', 'quorum', 'all'], { error: () => 'must be one of "one", "quorum", "all"' }).default('quorum'),
+    journal_acks: z
+      .enum(['one', 'quorum', 'all'], { error: () => 'must be one of "one", "quorum", "all"' })
+      .default('quorum'),
     /** type "journal": the placement namespace of the partitions' shards, shared by every kafka-broker of the cluster;
      * empty = "kafka-<node.cluster_name>". */
     journal_namespace: z
       .string()
-      .regex(/^([A-Za-z0-9][A-Za-z0-9._-]{0,127})?$/, "must be empty or 1-128 letters, digits, '.', '_' or '-' (starting with a letter or digit)")
+      .regex(
+        /^([A-Za-z0-9][A-Za-z0-9._-]{0,127})?$/,
+        "must be empty or 1-128 letters, digits, '.', '_' or '-' (starting with a letter or digit)",
+      )
       .default(''),
     /** records per journal segment (a segment is sealed after this many and the next one starts). */
     segment_records: z.number().int().min(100).default(100_000),

@@ -30,13 +30,31 @@ afterAll(async () => {
 });
 
 function client(bootstrap: string, clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } });
+  return new Kafka({
+    clientId,
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 5, initialRetryTime: 100 },
+  });
 }
 
-async function produce(bootstrap: string, topic: string, from: number, count: number, partitions: number): Promise<void> {
+async function produce(
+  bootstrap: string,
+  topic: string,
+  from: number,
+  count: number,
+  partitions: number,
+): Promise<void> {
   const producer = client(bootstrap, 'producer').producer();
   await producer.connect();
-  await producer.send({ topic, acks: -1, messages: Array.from({ length: count }, (_, i) => ({ partition: (from + i) % partitions, value: `m${from + i}` })) });
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: Array.from({ length: count }, (_, i) => ({
+      partition: (from + i) % partitions,
+      value: `m${from + i}`,
+    })),
+  });
   await producer.disconnect();
 }
 
@@ -47,15 +65,31 @@ interface Member {
   assigned: number[];
 }
 
-async function member(bootstrap: string, group: string, topic: string, name: string, commit: { autoCommitThreshold?: number } = {}): Promise<Member> {
-  const consumer = client(bootstrap, name).consumer({ groupId: group, sessionTimeout: 3_000, rebalanceTimeout: 3_000, heartbeatInterval: 200, maxWaitTimeInMs: 200 });
+async function member(
+  bootstrap: string,
+  group: string,
+  topic: string,
+  name: string,
+  commit: { autoCommitThreshold?: number } = {},
+): Promise<Member> {
+  const consumer = client(bootstrap, name).consumer({
+    groupId: group,
+    sessionTimeout: 3_000,
+    rebalanceTimeout: 3_000,
+    heartbeatInterval: 200,
+    maxWaitTimeInMs: 200,
+  });
   const m: Member = { consumer, got: [], assigned: [] };
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     m.assigned = ((e.payload.memberAssignment as Record<string, number[]>)[topic] ?? []).slice().sort();
   });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ autoCommitInterval: 100, ...commit, eachMessage: async ({ message }: EachMessagePayload) => void m.got.push(message.value!.toString()) });
+  await consumer.run({
+    autoCommitInterval: 100,
+    ...commit,
+    eachMessage: async ({ message }: EachMessagePayload) => void m.got.push(message.value!.toString()),
+  });
   return m;
 }
 
@@ -69,11 +103,18 @@ describe('consumer groups', () => {
 
     const a = await member(broker.bootstrap, 'g-kafkajs', topic, 'member-a');
     const b = await member(broker.bootstrap, 'g-kafkajs', topic, 'member-b');
-    await waitFor('both members assigned two partitions each', () => a.assigned.length === 2 && b.assigned.length === 2);
+    await waitFor(
+      'both members assigned two partitions each',
+      () => a.assigned.length === 2 && b.assigned.length === 2,
+    );
     expect([...a.assigned, ...b.assigned].sort()).toEqual([0, 1, 2, 3]);
     await waitFor('40 messages consumed', () => a.got.length + b.got.length >= 40);
     const described = await admin.describeGroups(['g-kafkajs']);
-    expect(described.groups[0]).toMatchObject({ groupId: 'g-kafkajs', state: 'Stable', protocolType: 'consumer' });
+    expect(described.groups[0]).toMatchObject({
+      groupId: 'g-kafkajs',
+      state: 'Stable',
+      protocolType: 'consumer',
+    });
     expect(described.groups[0]!.members).toHaveLength(2);
     const metrics = await (await fetch(`${broker.http}/metrics`)).text();
     expect(metrics).toMatch(/^kafka_groups\{[^}]*state="Stable"[^}]*\} 1$/m);
@@ -116,7 +157,10 @@ describe('consumer groups', () => {
     let streaming = true;
     const stream = (async () => {
       while (streaming) {
-        await producer.send({ topic, messages: Array.from({ length: 6 }, (_, i) => ({ partition: i, value: `s${sent + i}` })) });
+        await producer.send({
+          topic,
+          messages: Array.from({ length: 6 }, (_, i) => ({ partition: i, value: `s${sent + i}` })),
+        });
         sent += 6;
         await new Promise((r) => setTimeout(r, 30));
       }
@@ -132,7 +176,9 @@ describe('consumer groups', () => {
     const b = await join('b');
     await waitFor('a and b split them', () => a.assigned.length === 3 && b.assigned.length === 3);
     const c = await join('c');
-    await waitFor('three members, two partitions each', () => [a, b, c].every((m) => m.assigned.length === 2));
+    await waitFor('three members, two partitions each', () =>
+      [a, b, c].every((m) => m.assigned.length === 2),
+    );
     await b.consumer.disconnect();
     await waitFor('a and c split them', () => a.assigned.length === 3 && c.assigned.length === 3);
     await a.consumer.disconnect();
@@ -155,7 +201,23 @@ describe('consumer groups', () => {
     const kcat = async () => {
       const { stdout } = await run(
         'kcat',
-        ['-b', broker.bootstrap, '-G', 'g-kcat', '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-X', 'topic.metadata.refresh.interval.ms=1000', '-e', '-q', '-f', '%p|%o|%s\\n', topic],
+        [
+          '-b',
+          broker.bootstrap,
+          '-G',
+          'g-kcat',
+          '-X',
+          'auto.offset.reset=earliest',
+          '-X',
+          'session.timeout.ms=6000',
+          '-X',
+          'topic.metadata.refresh.interval.ms=1000',
+          '-e',
+          '-q',
+          '-f',
+          '%p|%o|%s\\n',
+          topic,
+        ],
         { timeout: 20_000 },
       );
       return stdout.split('\n').filter((l) => l.length > 0);
@@ -189,7 +251,9 @@ print(json.dumps({'got': got, 'assigned': sorted(p.partition for p in c.assignme
 c.close()
 `;
     const python = async (group: string, assignor: string) => {
-      const { stdout } = await run(PYTHON, ['-c', script, broker.bootstrap, topic, group, assignor], { timeout: 30_000 });
+      const { stdout } = await run(PYTHON, ['-c', script, broker.bootstrap, topic, group, assignor], {
+        timeout: 30_000,
+      });
       return JSON.parse(stdout) as { got: string[]; assigned: number[] };
     };
     const all = Array.from({ length: 30 }, (_, i) => `m${i}`).sort();

@@ -17,7 +17,13 @@ it('every record acknowledged with acks=all is read back in order after a kafka-
   const storage = { storage: { journal_acks: 'quorum', journal_replicas: 3 } };
   const [k1, k2] = [await cluster.addKafkaBroker(1, storage), await cluster.addKafkaBroker(2, storage)];
   const brokers = [`127.0.0.1:${k1.kafka}`, `127.0.0.1:${k2.kafka}`];
-  const kafka = new Kafka({ clientId: 'crash', brokers, logLevel: logLevel.NOTHING, requestTimeout: 10_000, retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 500 } });
+  const kafka = new Kafka({
+    clientId: 'crash',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    requestTimeout: 10_000,
+    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 500 },
+  });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: 'durable', numPartitions: 2 }] });
@@ -33,7 +39,12 @@ it('every record acknowledged with acks=all is read back in order after a kafka-
       const n = next++;
       const partition = n % 2;
       try {
-        await producer.send({ topic: 'durable', acks: -1, timeout: 10_000, messages: [{ partition, value: String(n) }] });
+        await producer.send({
+          topic: 'durable',
+          acks: -1,
+          timeout: 10_000,
+          messages: [{ partition, value: String(n) }],
+        });
         acked[partition]!.push(n);
       } catch {
         // not acknowledged: it may or may not be stored, and is not checked
@@ -56,13 +67,19 @@ it('every record acknowledged with acks=all is read back in order after a kafka-
 
   expect(acked[0]!.length + acked[1]!.length).toBeGreaterThan(20);
   for (const partition of [0, 1]) {
-    const { stdout } = await run('kcat', ['-b', brokers[1]!, '-C', '-t', 'durable', '-p', String(partition), '-o', 'beginning', '-e', '-q'], { timeout: 60_000 });
+    const { stdout } = await run(
+      'kcat',
+      ['-b', brokers[1]!, '-C', '-t', 'durable', '-p', String(partition), '-o', 'beginning', '-e', '-q'],
+      { timeout: 60_000 },
+    );
     const stored = stdout.split('\n').filter(Boolean).map(Number);
     const firstSeen = new Map<number, number>();
     stored.forEach((n, i) => firstSeen.has(n) || firstSeen.set(n, i));
     const missing = acked[partition]!.filter((n) => !firstSeen.has(n));
     expect(missing, `partition ${partition}: acknowledged but not stored`).toEqual([]);
     const positions = acked[partition]!.map((n) => firstSeen.get(n)!);
-    expect(positions, `partition ${partition}: acknowledged records out of order`).toEqual([...positions].sort((a, b) => a - b));
+    expect(positions, `partition ${partition}: acknowledged records out of order`).toEqual(
+      [...positions].sort((a, b) => a - b),
+    );
   }
 }, 120_000);

@@ -12,7 +12,10 @@ let producer: RawKafkaClient;
 beforeAll(async () => {
   broker = await startTestKafkaBroker();
   producer = await RawKafkaClient.open(broker.handle.ports.kafka);
-  await producer.request(ApiKey.CreateTopics, 4, { topics: [{ name: 'poll', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000 });
+  await producer.request(ApiKey.CreateTopics, 4, {
+    topics: [{ name: 'poll', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }],
+    timeoutMs: 5000,
+  });
 });
 
 afterAll(async () => {
@@ -25,7 +28,20 @@ const produce = (partition: number, values: string[]) =>
     transactionalId: null,
     acks: -1,
     timeoutMs: 5000,
-    topicData: [{ name: 'poll', partitionData: [{ index: partition, records: encodeBatch({ baseOffset: 0, records: values.map((v) => ({ timestamp: Date.now(), key: null, value: Buffer.from(v) })) }) }] }],
+    topicData: [
+      {
+        name: 'poll',
+        partitionData: [
+          {
+            index: partition,
+            records: encodeBatch({
+              baseOffset: 0,
+              records: values.map((v) => ({ timestamp: Date.now(), key: null, value: Buffer.from(v) })),
+            }),
+          },
+        ],
+      },
+    ],
   });
 
 const fetchRequest = (offsets: [number, number], maxWaitMs: number, maxBytes = 1 << 20) => ({
@@ -34,7 +50,16 @@ const fetchRequest = (offsets: [number, number], maxWaitMs: number, maxBytes = 1
   minBytes: 1,
   maxBytes,
   isolationLevel: 0,
-  topics: [{ topic: 'poll', partitions: offsets.map((fetchOffset, partition) => ({ partition, fetchOffset, partitionMaxBytes: maxBytes })) }],
+  topics: [
+    {
+      topic: 'poll',
+      partitions: offsets.map((fetchOffset, partition) => ({
+        partition,
+        fetchOffset,
+        partitionMaxBytes: maxBytes,
+      })),
+    },
+  ],
 });
 
 it('answers a waiting fetch as soon as a record arrives on any of its partitions', async () => {
@@ -54,9 +79,15 @@ it('answers a waiting fetch as soon as a record arrives on any of its partitions
 it('answers empty at max_wait_ms when nothing arrives', async () => {
   const consumer = await RawKafkaClient.open(broker.handle.ports.kafka);
   const started = Date.now();
-  const response = (await consumer.request(ApiKey.Fetch, 12, fetchRequest([0, 1], 600))) as unknown as FetchResponseData;
+  const response = (await consumer.request(
+    ApiKey.Fetch,
+    12,
+    fetchRequest([0, 1], 600),
+  )) as unknown as FetchResponseData;
   expect(Date.now() - started).toBeGreaterThanOrEqual(550);
-  expect(response.responses[0]!.partitions.map((p) => [p.partitionIndex, p.records?.length ?? 0, p.highWatermark])).toEqual([
+  expect(
+    response.responses[0]!.partitions.map((p) => [p.partitionIndex, p.records?.length ?? 0, p.highWatermark]),
+  ).toEqual([
     [0, 0, 0],
     [1, 0, 1],
   ]);
@@ -65,17 +96,33 @@ it('answers empty at max_wait_ms when nothing arrives', async () => {
 
 it('reports the true high watermark when max_bytes cuts the answer', async () => {
   // five batches of ten: max_bytes below one batch still gets the first whole batch (KIP-74), and no more
-  for (let b = 0; b < 5; b++) await produce(0, Array.from({ length: 10 }, (_, i) => `record-${b * 10 + i}-${'x'.repeat(200)}`));
+  for (let b = 0; b < 5; b++)
+    await produce(
+      0,
+      Array.from({ length: 10 }, (_, i) => `record-${b * 10 + i}-${'x'.repeat(200)}`),
+    );
   const consumer = await RawKafkaClient.open(broker.handle.ports.kafka);
-  const response = (await consumer.request(ApiKey.Fetch, 11, fetchRequest([0, 1], 0, 1000))) as unknown as FetchResponseData;
+  const response = (await consumer.request(
+    ApiKey.Fetch,
+    11,
+    fetchRequest([0, 1], 0, 1000),
+  )) as unknown as FetchResponseData;
   const p0 = response.responses[0]!.partitions.find((p) => p.partitionIndex === 0)!;
   const batches = decodeBatches(p0.records!, { allowPartial: true });
   expect(batches.map((b) => [b.baseOffset, b.records.length])).toEqual([[0, 10]]);
   expect(p0.highWatermark).toBe(50);
   // from inside a batch: the whole batch that holds the offset, as Kafka answers
-  const mid = (await consumer.request(ApiKey.Fetch, 11, fetchRequest([25, 1], 0, 1000))) as unknown as FetchResponseData;
-  const inner = decodeBatches(mid.responses[0]!.partitions.find((p) => p.partitionIndex === 0)!.records!, { allowPartial: true });
-  expect(inner.map((b) => [b.baseOffset, b.records[0]!.offset, b.records.at(-1)!.offset])).toEqual([[20, 20, 29]]);
+  const mid = (await consumer.request(
+    ApiKey.Fetch,
+    11,
+    fetchRequest([25, 1], 0, 1000),
+  )) as unknown as FetchResponseData;
+  const inner = decodeBatches(mid.responses[0]!.partitions.find((p) => p.partitionIndex === 0)!.records!, {
+    allowPartial: true,
+  });
+  expect(inner.map((b) => [b.baseOffset, b.records[0]!.offset, b.records.at(-1)!.offset])).toEqual([
+    [20, 20, 29],
+  ]);
   expect(inner[0]!.records[5]!.value!.toString()).toMatch(/^record-25-/);
   consumer.close();
 });

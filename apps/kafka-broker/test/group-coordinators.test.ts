@@ -11,10 +11,18 @@ import { startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/ka
 import { waitFor } from '@robustmq/testing';
 
 const require = createRequire(import.meta.url);
-const kjsRequest = require('kafkajs/src/protocol/request') as (o: { correlationId: number; clientId: string; request: unknown }) => Promise<{ buffer: Buffer }>;
-const kjsFindCoordinator = require('kafkajs/src/protocol/requests/findCoordinator/v2/request') as (o: unknown) => unknown;
+const kjsRequest = require('kafkajs/src/protocol/request') as (o: {
+  correlationId: number;
+  clientId: string;
+  request: unknown;
+}) => Promise<{ buffer: Buffer }>;
+const kjsFindCoordinator = require('kafkajs/src/protocol/requests/findCoordinator/v2/request') as (
+  o: unknown,
+) => unknown;
 const kjsFindCoordinatorResponse = require('kafkajs/src/protocol/requests/findCoordinator/v2/response') as {
-  decode(b: Buffer): Promise<{ errorCode: number; coordinator: { nodeId: number; host: string; port: number } }>;
+  decode(
+    b: Buffer,
+  ): Promise<{ errorCode: number; coordinator: { nodeId: number; host: string; port: number } }>;
 };
 
 const GROUPS = { groups: { min_session_timeout_ms: 1_000, initial_rebalance_delay_ms: 200 } };
@@ -26,7 +34,11 @@ beforeAll(async () => {
   cluster = await startTestJournalCluster();
   one = await startTestKafkaBroker({ placement: [cluster.placementAddress], id: 1, sections: GROUPS });
   two = await startTestKafkaBroker({ placement: [cluster.placementAddress], id: 2, sections: GROUPS });
-  await waitFor('both brokers see each other', () => one.handle.context.directory.brokers.length === 2 && two.handle.context.directory.brokers.length === 2);
+  await waitFor(
+    'both brokers see each other',
+    () =>
+      one.handle.context.directory.brokers.length === 2 && two.handle.context.directory.brokers.length === 2,
+  );
 });
 
 afterAll(async () => {
@@ -38,7 +50,13 @@ afterAll(async () => {
 /** FindCoordinator v2 for a group, asked of one broker over a fresh connection. */
 async function coordinatorOf(bootstrap: string, group: string): Promise<number> {
   const [host, port] = bootstrap.split(':');
-  const frame = (await kjsRequest({ correlationId: 1, clientId: 'find', request: kjsFindCoordinator({ coordinatorKey: group, coordinatorType: 0 }) })).buffer;
+  const frame = (
+    await kjsRequest({
+      correlationId: 1,
+      clientId: 'find',
+      request: kjsFindCoordinator({ coordinatorKey: group, coordinatorType: 0 }),
+    })
+  ).buffer;
   const body = await new Promise<Buffer>((resolve, reject) => {
     const socket = connect(Number(port), host!, () => socket.write(frame));
     let data = Buffer.alloc(0);
@@ -66,20 +84,38 @@ describe('group coordinators on several brokers', () => {
 
     // a consumer group coordinated by broker 2, its members bootstrapping from broker 1
     const group = groups[fromOne.indexOf(2)]!;
-    const kafka = new Kafka({ clientId: 'moving', brokers: [one.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 100 } });
+    const kafka = new Kafka({
+      clientId: 'moving',
+      brokers: [one.bootstrap],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 10, initialRetryTime: 100 },
+    });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'moving', numPartitions: 2 }] });
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();
-    const send = (from: number, n: number) => producer.send({ topic: 'moving', messages: Array.from({ length: n }, (_, i) => ({ partition: (from + i) % 2, value: `m${from + i}` })) });
+    const send = (from: number, n: number) =>
+      producer.send({
+        topic: 'moving',
+        messages: Array.from({ length: n }, (_, i) => ({ partition: (from + i) % 2, value: `m${from + i}` })),
+      });
     await send(0, 10);
     const got: KafkaMessage[] = [];
-    const consumer = kafka.consumer({ groupId: group, sessionTimeout: 3_000, rebalanceTimeout: 3_000, heartbeatInterval: 200, maxWaitTimeInMs: 100 });
+    const consumer = kafka.consumer({
+      groupId: group,
+      sessionTimeout: 3_000,
+      rebalanceTimeout: 3_000,
+      heartbeatInterval: 200,
+      maxWaitTimeInMs: 100,
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: 'moving', fromBeginning: true });
-    await consumer.run({ autoCommitInterval: 100, eachMessage: async ({ message }) => void got.push(message) });
+    await consumer.run({
+      autoCommitInterval: 100,
+      eachMessage: async ({ message }) => void got.push(message),
+    });
     await waitFor('10 messages', () => got.length >= 10);
     expect(two.handle.context.groups.group(group)?.state).toBe('Stable');
     expect(one.handle.context.groups.group(group)).toBeUndefined();
@@ -91,7 +127,10 @@ describe('group coordinators on several brokers', () => {
     expect(await coordinatorOf(one.bootstrap, group)).toBe(1);
     await send(10, 6);
     await waitFor('the 6 new messages', () => got.length >= 16, { timeoutMs: 20_000 });
-    await waitFor('the group stable on broker 1', () => one.handle.context.groups.group(group)?.state === 'Stable');
+    await waitFor(
+      'the group stable on broker 1',
+      () => one.handle.context.groups.group(group)?.state === 'Stable',
+    );
     const values = got.map((m) => m.value!.toString());
     expect(new Set(values)).toEqual(new Set(Array.from({ length: 16 }, (_, i) => `m${i}`)));
     await consumer.disconnect();

@@ -15,9 +15,17 @@ import { startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/ka
 const require = createRequire(import.meta.url);
 const run = promisify(execFile);
 type Encoded = { buffer: Buffer };
-const kjsRequest = require('kafkajs/src/protocol/request') as (o: { correlationId: number; clientId: string; request: unknown }) => Promise<Encoded>;
-const kjsInitProducerId = require('kafkajs/src/protocol/requests/initProducerId/v1/request') as (o: unknown) => unknown;
-const kjsInitProducerIdResponse = require('kafkajs/src/protocol/requests/initProducerId/v1/response') as { decode(b: Buffer): Promise<{ errorCode: number; producerId: string; producerEpoch: number }> };
+const kjsRequest = require('kafkajs/src/protocol/request') as (o: {
+  correlationId: number;
+  clientId: string;
+  request: unknown;
+}) => Promise<Encoded>;
+const kjsInitProducerId = require('kafkajs/src/protocol/requests/initProducerId/v1/request') as (
+  o: unknown,
+) => unknown;
+const kjsInitProducerIdResponse = require('kafkajs/src/protocol/requests/initProducerId/v1/response') as {
+  decode(b: Buffer): Promise<{ errorCode: number; producerId: string; producerEpoch: number }>;
+};
 const kjsProduce = require('kafkajs/src/protocol/requests/produce/v3/request') as (o: unknown) => unknown;
 const kjsProduceResponse = require('kafkajs/src/protocol/requests/produce/v3/response') as {
   decode(b: Buffer): Promise<{ topics: { partitions: { errorCode: number; baseOffset: string }[] }[] }>;
@@ -79,7 +87,11 @@ class RawConnection {
 }
 
 async function kcatRead(topic: string): Promise<string[]> {
-  const { stdout } = await run('kcat', ['-b', broker.bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o|%s\\n'], { timeout: 20_000 });
+  const { stdout } = await run(
+    'kcat',
+    ['-b', broker.bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o|%s\\n'],
+    { timeout: 20_000 },
+  );
   return stdout.split('\n').filter((l) => l.length > 0);
 }
 
@@ -89,36 +101,78 @@ describe('idempotent producers', () => {
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
     for (let b = 0; b < 5; b++) {
-      await producer.send({ topic: 'idem-kafkajs', messages: Array.from({ length: 20 }, (_, i) => ({ partition: 0, value: `v${b * 20 + i}` })) });
+      await producer.send({
+        topic: 'idem-kafkajs',
+        messages: Array.from({ length: 20 }, (_, i) => ({ partition: 0, value: `v${b * 20 + i}` })),
+      });
     }
     await producer.disconnect();
-    expect((await kcatRead('idem-kafkajs')).map((l) => l.split('|')[1])).toEqual(Array.from({ length: 100 }, (_, i) => `v${i}`));
+    expect((await kcatRead('idem-kafkajs')).map((l) => l.split('|')[1])).toEqual(
+      Array.from({ length: 100 }, (_, i) => `v${i}`),
+    );
 
     // librdkafka pipelines up to five idempotent requests per partition
     const lines = Array.from({ length: 300 }, (_, i) => `r${i}`).join('\n');
     await new Promise<void>((resolve, reject) => {
-      const child = execFile('kcat', ['-b', broker.bootstrap, '-P', '-t', 'idem-kcat', '-p', '0', '-X', 'enable.idempotence=true', '-X', 'linger.ms=5', '-X', 'batch.num.messages=20'], { timeout: 20_000 }, (err) =>
-        err ? reject(err) : resolve(),
+      const child = execFile(
+        'kcat',
+        [
+          '-b',
+          broker.bootstrap,
+          '-P',
+          '-t',
+          'idem-kcat',
+          '-p',
+          '0',
+          '-X',
+          'enable.idempotence=true',
+          '-X',
+          'linger.ms=5',
+          '-X',
+          'batch.num.messages=20',
+        ],
+        { timeout: 20_000 },
+        (err) => (err ? reject(err) : resolve()),
       );
       child.stdin!.end(`${lines}\n`);
     });
-    expect((await kcatRead('idem-kcat')).map((l) => l.split('|')[1])).toEqual(Array.from({ length: 300 }, (_, i) => `r${i}`));
+    expect((await kcatRead('idem-kcat')).map((l) => l.split('|')[1])).toEqual(
+      Array.from({ length: 300 }, (_, i) => `r${i}`),
+    );
   });
 
   it('a retried batch is stored once, before and after a broker restart; gaps and old epochs are refused', async () => {
     const topic = 'idem-raw';
-    const admin = new Kafka({ clientId: 'admin', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'admin',
+      brokers: [broker.bootstrap],
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
     await admin.disconnect();
 
     let conn = await RawConnection.open(broker.bootstrap);
-    const init = await kjsInitProducerIdResponse.decode(await conn.call(kjsInitProducerId({ transactionalId: null, transactionTimeout: 5000 })));
+    const init = await kjsInitProducerIdResponse.decode(
+      await conn.call(kjsInitProducerId({ transactionalId: null, transactionTimeout: 5000 })),
+    );
     expect(init.errorCode).toBe(0);
     const producerId = Long.fromValue(init.producerId);
     const batch = (firstSequence: number, values: string[], producerEpoch = init.producerEpoch) =>
-      kjsProduce({ acks: -1, timeout: 5000, producerId, producerEpoch, topicData: [{ topic, partitions: [{ partition: 0, firstSequence, messages: values.map((value) => ({ value })) }] }] });
-    const produce = async (request: unknown) => (await kjsProduceResponse.decode(await conn.call(request))).topics[0]!.partitions[0]!;
+      kjsProduce({
+        acks: -1,
+        timeout: 5000,
+        producerId,
+        producerEpoch,
+        topicData: [
+          {
+            topic,
+            partitions: [{ partition: 0, firstSequence, messages: values.map((value) => ({ value })) }],
+          },
+        ],
+      });
+    const produce = async (request: unknown) =>
+      (await kjsProduceResponse.decode(await conn.call(request))).topics[0]!.partitions[0]!;
 
     expect(await produce(batch(0, ['a', 'b', 'c']))).toMatchObject({ errorCode: 0, baseOffset: '0' });
     // the same batch again (its answer was "lost"): the first offset, nothing stored
@@ -134,7 +188,10 @@ describe('idempotent producers', () => {
     // a new broker process over the same journal: the producer's last batches are read back from the log
     const port = broker.handle.ports.kafka;
     await broker.stop();
-    broker = await startTestKafkaBroker({ placement: [cluster.placementAddress], sections: { network: { port } } });
+    broker = await startTestKafkaBroker({
+      placement: [cluster.placementAddress],
+      sections: { network: { port } },
+    });
     conn = await RawConnection.open(broker.bootstrap);
     expect(await produce(batch(3, ['d', 'e']))).toMatchObject({ errorCode: 0, baseOffset: '3' });
     expect(await produce(batch(5, ['x']))).toMatchObject({ errorCode: 0, baseOffset: '5' });

@@ -13,7 +13,11 @@ let sasl: TestKafkaBroker;
 
 beforeAll(async () => {
   broker = await startTestKafkaBroker();
-  sasl = await startTestKafkaBroker({ placement: [broker.placementAddress], id: 2, sections: { node: { cluster_name: 'secure' }, sasl: { enabled: true } } });
+  sasl = await startTestKafkaBroker({
+    placement: [broker.placementAddress],
+    id: 2,
+    sections: { node: { cluster_name: 'secure' }, sasl: { enabled: true } },
+  });
   await broker.cluster!.placement.client().mqtt.createUser('bob', 'pa55');
 });
 

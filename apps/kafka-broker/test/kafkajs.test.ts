@@ -15,7 +15,12 @@ const run = promisify(execFile);
 
 beforeAll(async () => {
   broker = await startTestKafkaBroker();
-  kafka = new Kafka({ clientId: 'kafkajs-test', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100 } });
+  kafka = new Kafka({
+    clientId: 'kafkajs-test',
+    brokers: [broker.bootstrap],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 100 },
+  });
   admin = kafka.admin();
   await admin.connect();
   producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -30,15 +35,37 @@ afterAll(async () => {
 
 /** what kcat (librdkafka) reads from one partition from the start to its end: offset, key, value, headers per line. */
 async function kcatRead(topic: string, partition: number): Promise<string[]> {
-  const { stdout } = await run('kcat', ['-b', broker.bootstrap, '-C', '-t', topic, '-p', String(partition), '-o', 'beginning', '-e', '-q', '-f', '%o|%k|%s|%h\\n'], { timeout: 20_000 });
+  const { stdout } = await run(
+    'kcat',
+    [
+      '-b',
+      broker.bootstrap,
+      '-C',
+      '-t',
+      topic,
+      '-p',
+      String(partition),
+      '-o',
+      'beginning',
+      '-e',
+      '-q',
+      '-f',
+      '%o|%k|%s|%h\\n',
+    ],
+    { timeout: 20_000 },
+  );
   return stdout.split('\n').filter((l) => l.length > 0);
 }
 
 describe('kafkajs', () => {
   it('negotiates versions, creates topics and sees them in metadata with this broker as leader', async () => {
-    expect(await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 3 }, { topic: 'logs' }] })).toBe(true);
+    expect(
+      await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 3 }, { topic: 'logs' }] }),
+    ).toBe(true);
     // a second create of the same name is refused, not a crash
-    await expect(admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 3 }] })).resolves.toBe(false);
+    await expect(admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 3 }] })).resolves.toBe(
+      false,
+    );
     const meta = await admin.fetchTopicMetadata({ topics: ['orders', 'logs'] });
     const orders = meta.topics.find((t) => t.name === 'orders')!;
     expect(orders.partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2]);
@@ -52,10 +79,19 @@ describe('kafkajs', () => {
     const sent = await producer.send({
       topic: 'orders',
       acks: -1,
-      messages: Array.from({ length: 50 }, (_, i) => ({ partition: 1, key: `k${i}`, value: `v${i}`, headers: { n: String(i) } })),
+      messages: Array.from({ length: 50 }, (_, i) => ({
+        partition: 1,
+        key: `k${i}`,
+        value: `v${i}`,
+        headers: { n: String(i) },
+      })),
     });
     expect(sent[0]).toMatchObject({ topicName: 'orders', partition: 1, errorCode: 0, baseOffset: '0' });
-    await producer.send({ topic: 'orders', compression: CompressionTypes.GZIP, messages: [{ partition: 1, key: null, value: 'zipped' }] });
+    await producer.send({
+      topic: 'orders',
+      compression: CompressionTypes.GZIP,
+      messages: [{ partition: 1, key: null, value: 'zipped' }],
+    });
     // read back by another client: librdkafka through kcat
     const lines = await kcatRead('orders', 1);
     expect(lines).toHaveLength(51);
@@ -65,11 +101,19 @@ describe('kafkajs', () => {
 
   it('lists earliest, latest and by-timestamp offsets', async () => {
     const before = Date.now();
-    await producer.send({ topic: 'logs', messages: [{ partition: 0, value: 'a' }, { partition: 0, value: 'b' }] });
+    await producer.send({
+      topic: 'logs',
+      messages: [
+        { partition: 0, value: 'a' },
+        { partition: 0, value: 'b' },
+      ],
+    });
     const offsets = await admin.fetchTopicOffsets('logs');
     expect(offsets.find((o) => o.partition === 0)).toMatchObject({ low: '0', high: '2', offset: '2' });
     const later = Date.now() + 60_000;
-    await expect(admin.fetchTopicOffsetsByTimestamp('logs', before - 1000)).resolves.toEqual(expect.arrayContaining([{ partition: 0, offset: '0' }]));
+    await expect(admin.fetchTopicOffsetsByTimestamp('logs', before - 1000)).resolves.toEqual(
+      expect.arrayContaining([{ partition: 0, offset: '0' }]),
+    );
     const none = await admin.fetchTopicOffsetsByTimestamp('logs', later);
     // kafkajs reports "no record that late" as the latest offset
     expect(none.find((o) => o.partition === 0)!.offset).toBe('2');
@@ -85,7 +129,26 @@ describe('kafkajs', () => {
       ],
     });
     // kcat: key length, value length (-1 = null), value
-    const { stdout } = await run('kcat', ['-b', broker.bootstrap, '-C', '-t', 'logs', '-p', '1', '-o', 'beginning', '-e', '-q', '-Z', '-f', '%K %S %s\\n'], { timeout: 20_000 });
+    const { stdout } = await run(
+      'kcat',
+      [
+        '-b',
+        broker.bootstrap,
+        '-C',
+        '-t',
+        'logs',
+        '-p',
+        '1',
+        '-o',
+        'beginning',
+        '-e',
+        '-q',
+        '-Z',
+        '-f',
+        '%K %S %s\\n',
+      ],
+      { timeout: 20_000 },
+    );
     expect(stdout.split('\n').filter(Boolean)).toEqual(['4 -1 NULL', '3 10 binary key', '0 9 empty key']);
   });
 

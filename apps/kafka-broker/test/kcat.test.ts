@@ -13,7 +13,11 @@ let sasl: TestKafkaBroker;
 beforeAll(async () => {
   broker = await startTestKafkaBroker();
   // a second cluster name on the same placement and journal: its own topics and broker list, SASL required
-  sasl = await startTestKafkaBroker({ placement: [broker.placementAddress], id: 2, sections: { node: { cluster_name: 'secure' }, sasl: { enabled: true } } });
+  sasl = await startTestKafkaBroker({
+    placement: [broker.placementAddress],
+    id: 2,
+    sections: { node: { cluster_name: 'secure' }, sasl: { enabled: true } },
+  });
   await broker.cluster!.placement.client().mqtt.createUser('alice', 's3cret');
 });
 
@@ -22,14 +26,22 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-function kcat(target: TestKafkaBroker, args: string[], input?: string): Promise<{ stdout: string; stderr: string }> {
+function kcat(
+  target: TestKafkaBroker,
+  args: string[],
+  input?: string,
+): Promise<{ stdout: string; stderr: string }> {
   const child = execFile('kcat', ['-b', target.bootstrap, ...args], { timeout: 20_000 });
   const done = new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(Object.assign(new Error(`kcat exited ${code}: ${stderr}`), { stdout, stderr }))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve({ stdout, stderr })
+        : reject(Object.assign(new Error(`kcat exited ${code}: ${stderr}`), { stdout, stderr })),
+    );
   });
   child.stdin!.end(input ?? '');
   return done;
@@ -41,25 +53,61 @@ describe('kcat (librdkafka)', () => {
   it('lists brokers and auto-created topics (kcat -L)', async () => {
     await kcat(broker, ['-P', '-t', 'auto', '-p', '0'], 'first\n');
     const { stdout } = await kcat(broker, ['-L', '-J']);
-    const meta = JSON.parse(stdout) as { brokers: { id: number; name: string }[]; topics: { topic: string; partitions: { partition: number; leader: number }[] }[] };
+    const meta = JSON.parse(stdout) as {
+      brokers: { id: number; name: string }[];
+      topics: { topic: string; partitions: { partition: number; leader: number }[] }[];
+    };
     expect(meta.brokers).toEqual([{ id: 1, name: broker.bootstrap }]);
-    expect(meta.topics.find((t) => t.topic === 'auto')!.partitions).toEqual([expect.objectContaining({ partition: 0, leader: 1 })]);
+    expect(meta.topics.find((t) => t.topic === 'auto')!.partitions).toEqual([
+      expect.objectContaining({ partition: 0, leader: 1 }),
+    ]);
   });
 
-  it.each(['none', 'gzip', 'snappy', 'lz4', 'zstd'])('produces %s batches with keys and reads them back from the beginning', async (codec) => {
-    const topic = `codec-${codec}`;
-    const input = Array.from({ length: 200 }, (_, i) => `key${i}:value-${i}-${'x'.repeat(i % 50)}`).join('\n') + '\n';
-    await kcat(broker, ['-P', '-t', topic, '-p', '0', '-K', ':', '-z', codec, '-X', 'linger.ms=50'], input);
-    const { stdout } = await kcat(broker, ['-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o %k %s\n']);
-    const got = lines(stdout);
-    expect(got).toHaveLength(200);
-    expect(got[0]).toBe('0 key0 value-0-');
-    expect(got[199]).toBe(`199 key199 value-199-${'x'.repeat(49)}`);
-  });
+  it.each(['none', 'gzip', 'snappy', 'lz4', 'zstd'])(
+    'produces %s batches with keys and reads them back from the beginning',
+    async (codec) => {
+      const topic = `codec-${codec}`;
+      const input =
+        Array.from({ length: 200 }, (_, i) => `key${i}:value-${i}-${'x'.repeat(i % 50)}`).join('\n') + '\n';
+      await kcat(broker, ['-P', '-t', topic, '-p', '0', '-K', ':', '-z', codec, '-X', 'linger.ms=50'], input);
+      const { stdout } = await kcat(broker, [
+        '-C',
+        '-t',
+        topic,
+        '-p',
+        '0',
+        '-o',
+        'beginning',
+        '-e',
+        '-q',
+        '-f',
+        '%o %k %s\n',
+      ]);
+      const got = lines(stdout);
+      expect(got).toHaveLength(200);
+      expect(got[0]).toBe('0 key0 value-0-');
+      expect(got[199]).toBe(`199 key199 value-199-${'x'.repeat(49)}`);
+    },
+  );
 
   it('a consumer from the end sees only what is produced after it started', async () => {
     await kcat(broker, ['-P', '-t', 'tail', '-p', '0'], 'old-1\nold-2\n');
-    const consumer = spawn('kcat', ['-b', broker.bootstrap, '-C', '-t', 'tail', '-p', '0', '-o', 'end', '-c', '2', '-q', '-f', '%o %s\n']);
+    const consumer = spawn('kcat', [
+      '-b',
+      broker.bootstrap,
+      '-C',
+      '-t',
+      'tail',
+      '-p',
+      '0',
+      '-o',
+      'end',
+      '-c',
+      '2',
+      '-q',
+      '-f',
+      '%o %s\n',
+    ]);
     let out = '';
     consumer.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => consumer.on('close', resolve));
@@ -76,9 +124,29 @@ describe('kcat (librdkafka)', () => {
   });
 
   it('SASL/PLAIN: the MQTT user with the right password gets in, a wrong password is refused', async () => {
-    const auth = (password: string) => ['-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=PLAIN', '-X', 'sasl.username=alice', '-X', `sasl.password=${password}`];
+    const auth = (password: string) => [
+      '-X',
+      'security.protocol=SASL_PLAINTEXT',
+      '-X',
+      'sasl.mechanisms=PLAIN',
+      '-X',
+      'sasl.username=alice',
+      '-X',
+      `sasl.password=${password}`,
+    ];
     await kcat(sasl, [...auth('s3cret'), '-P', '-t', 'secret', '-p', '0'], 'classified\n');
-    const { stdout } = await kcat(sasl, [...auth('s3cret'), '-C', '-t', 'secret', '-p', '0', '-o', 'beginning', '-e', '-q']);
+    const { stdout } = await kcat(sasl, [
+      ...auth('s3cret'),
+      '-C',
+      '-t',
+      'secret',
+      '-p',
+      '0',
+      '-o',
+      'beginning',
+      '-e',
+      '-q',
+    ]);
     expect(lines(stdout)).toEqual(['classified']);
     const refused = await kcat(sasl, [...auth('wrong'), '-L', '-m', '2']).then(
       () => undefined,
@@ -89,4 +157,3 @@ describe('kcat (librdkafka)', () => {
     await expect(kcat(sasl, ['-L', '-m', '2'])).rejects.toThrow();
   });
 });
-

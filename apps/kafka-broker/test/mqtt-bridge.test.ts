@@ -6,7 +6,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
-import { startTestBroker, startTestJournalCluster, type TestBroker, type TestJournalCluster } from '@robustmq/testing/broker';
+import {
+  startTestBroker,
+  startTestJournalCluster,
+  type TestBroker,
+  type TestJournalCluster,
+} from '@robustmq/testing/broker';
 import { startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
 import { collect, connectClient, sleep, waitFor, type MqttClient } from '@robustmq/testing';
 
@@ -22,15 +27,41 @@ let publisher: MqttClient;
 
 beforeAll(async () => {
   cluster = await startTestJournalCluster();
-  mqttBroker = await startTestBroker({}, { storage: 'journal', placement: [cluster.placementAddress], sections: { auth: { allow_anonymous: true, acl_default: 'allow' } } });
+  mqttBroker = await startTestBroker(
+    {},
+    {
+      storage: 'journal',
+      placement: [cluster.placementAddress],
+      sections: { auth: { allow_anonymous: true, acl_default: 'allow' } },
+    },
+  );
   kafkaBroker = await startTestKafkaBroker({
     placement: [cluster.placementAddress],
-    sections: { kafka: { bridges: [{ name: 'sensors', mqtt_filter: 'sensors/#', kafka_topic: 'sensors', mqtt_topic: 'sensors/from-kafka', qos: 1 }] } },
+    sections: {
+      kafka: {
+        bridges: [
+          {
+            name: 'sensors',
+            mqtt_filter: 'sensors/#',
+            kafka_topic: 'sensors',
+            mqtt_topic: 'sensors/from-kafka',
+            qos: 1,
+          },
+        ],
+      },
+    },
   });
-  kafka = new Kafka({ clientId: 'bridge-test', brokers: [kafkaBroker.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+  kafka = new Kafka({
+    clientId: 'bridge-test',
+    brokers: [kafkaBroker.bootstrap],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 100 },
+  });
   const admin = kafka.admin();
   await admin.connect();
-  await waitFor('the bridge created its Kafka topic', async () => (await admin.listTopics()).includes('sensors'));
+  await waitFor('the bridge created its Kafka topic', async () =>
+    (await admin.listTopics()).includes('sensors'),
+  );
   await admin.disconnect();
   consumer = kafka.consumer({ groupId: 'bridge-readers', maxWaitTimeInMs: 100 });
   await consumer.connect();
@@ -61,11 +92,35 @@ const header = (m: KafkaMessage, name: string) => {
 describe('MQTT ↔ Kafka bridge', () => {
   it('MQTT messages on the filter are Kafka records: key = MQTT topic, headers = MQTT 5 properties, order kept', async () => {
     const before = fromMqtt.length;
-    await run('mosquitto_pub', ['-V', 'mqttv5', '-h', '127.0.0.1', '-p', new URL(mqttBroker.url).port, '-q', '1', '-t', 'sensors/room1/temp', '-m', '21.5',
-      '-D', 'publish', 'user-property', 'site', 'berlin', '-D', 'publish', 'content-type', 'text/plain']);
+    await run('mosquitto_pub', [
+      '-V',
+      'mqttv5',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      new URL(mqttBroker.url).port,
+      '-q',
+      '1',
+      '-t',
+      'sensors/room1/temp',
+      '-m',
+      '21.5',
+      '-D',
+      'publish',
+      'user-property',
+      'site',
+      'berlin',
+      '-D',
+      'publish',
+      'content-type',
+      'text/plain',
+    ]);
     await publisher.publishAsync('elsewhere/x', 'not bridged', { qos: 1 });
     for (let i = 0; i < 20; i++) {
-      await publisher.publishAsync('sensors/room2/hum', `h${i}`, { qos: 1, properties: { userProperties: { seq: String(i) }, correlationData: Buffer.from([i]) } });
+      await publisher.publishAsync('sensors/room2/hum', `h${i}`, {
+        qos: 1,
+        properties: { userProperties: { seq: String(i) }, correlationData: Buffer.from([i]) },
+      });
     }
     await waitFor('21 bridged records', () => fromMqtt.length - before >= 21);
     const got = fromMqtt.slice(before).filter((m) => m.key!.toString() !== 'sensors/probe');
@@ -86,11 +141,19 @@ describe('MQTT ↔ Kafka bridge', () => {
     expect(rest.every((m) => m.key!.toString() === 'sensors/room2/hum')).toBe(true);
     expect(got.some((m) => m.value!.toString() === 'not bridged')).toBe(false);
     const metrics = await (await fetch(`${kafkaBroker.http}/metrics`)).text();
-    const copied = Number(/^kafka_bridge_records_total\{[^}]*bridge="sensors"[^}]*direction="mqtt-to-kafka"[^}]*\} (\d+)$/m.exec(metrics)?.[1]);
+    const copied = Number(
+      /^kafka_bridge_records_total\{[^}]*bridge="sensors"[^}]*direction="mqtt-to-kafka"[^}]*\} (\d+)$/m.exec(
+        metrics,
+      )?.[1],
+    );
     expect(copied).toBeGreaterThanOrEqual(21);
 
     // librdkafka sees the same records in the same order
-    const { stdout } = await run('kcat', ['-b', kafkaBroker.bootstrap, '-C', '-t', 'sensors', '-o', 'beginning', '-e', '-q', '-f', '%k=%s\\n'], { timeout: 20_000 });
+    const { stdout } = await run(
+      'kcat',
+      ['-b', kafkaBroker.bootstrap, '-C', '-t', 'sensors', '-o', 'beginning', '-e', '-q', '-f', '%k=%s\\n'],
+      { timeout: 20_000 },
+    );
     const kcatLines = stdout.split('\n').filter((l) => l.length > 0 && !l.startsWith('sensors/probe='));
     expect(kcatLines).toEqual(got.map((m) => `${m.key!.toString()}=${m.value!.toString()}`));
   });
@@ -118,9 +181,15 @@ describe('MQTT ↔ Kafka bridge', () => {
       ],
     });
     await producer.disconnect();
-    await waitFor('2 messages from Kafka', () => got.messages.slice(mark).filter((m) => m.topic !== 'sensors/kprobe').length >= 2);
+    await waitFor(
+      '2 messages from Kafka',
+      () => got.messages.slice(mark).filter((m) => m.topic !== 'sensors/kprobe').length >= 2,
+    );
     const fromKafka = got.messages.slice(mark).filter((m) => m.topic !== 'sensors/kprobe');
-    expect(fromKafka.map((m) => `${m.topic}=${m.payload}@${m.qos}`)).toEqual(['sensors/cmd/fan=on@1', 'sensors/from-kafka=no key@1']);
+    expect(fromKafka.map((m) => `${m.topic}=${m.payload}@${m.qos}`)).toEqual([
+      'sensors/cmd/fan=on@1',
+      'sensors/from-kafka=no key@1',
+    ]);
     expect(properties.get('sensors/cmd/fan')).toEqual({ trace: 't-1' });
     // what came from Kafka is not copied back into Kafka: the topic holds the produced record once
     await sleep(500);

@@ -22,13 +22,20 @@ afterAll(async () => {
   await first?.stop();
 });
 
-async function metadata(via: TestKafkaBroker): Promise<{ brokers: { id: number }[]; topics: { topic: string; partitions: { partition: number; leader: number }[] }[] }> {
+async function metadata(via: TestKafkaBroker): Promise<{
+  brokers: { id: number }[];
+  topics: { topic: string; partitions: { partition: number; leader: number }[] }[];
+}> {
   const { stdout } = await run('kcat', ['-b', via.bootstrap, '-L', '-J'], { timeout: 15_000 });
   return JSON.parse(stdout) as never;
 }
 
 it('spreads partition leaders over the live brokers and serves a partition through either', async () => {
-  await waitFor('both brokers in each other\'s list', async () => (await metadata(first)).brokers.length === 2 && (await metadata(second)).brokers.length === 2, { timeoutMs: 10_000 });
+  await waitFor(
+    "both brokers in each other's list",
+    async () => (await metadata(first)).brokers.length === 2 && (await metadata(second)).brokers.length === 2,
+    { timeoutMs: 10_000 },
+  );
   const admin = new Kafka({ brokers: [first.bootstrap], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: 'spread', numPartitions: 4 }] });
@@ -39,15 +46,25 @@ it('spreads partition leaders over the live brokers and serves a partition throu
   // the same answer from both brokers
   expect((await metadata(first)).topics).toEqual(meta.topics);
   for (let p = 0; p < 4; p++) {
-    await run('sh', ['-c', `echo m${p} | kcat -b ${first.bootstrap} -P -t spread -p ${p}`], { timeout: 15_000 });
+    await run('sh', ['-c', `echo m${p} | kcat -b ${first.bootstrap} -P -t spread -p ${p}`], {
+      timeout: 15_000,
+    });
   }
-  const { stdout } = await run('kcat', ['-b', second.bootstrap, '-C', '-t', 'spread', '-o', 'beginning', '-e', '-q', '-f', '%p:%s\\n'], { timeout: 15_000 });
+  const { stdout } = await run(
+    'kcat',
+    ['-b', second.bootstrap, '-C', '-t', 'spread', '-o', 'beginning', '-e', '-q', '-f', '%p:%s\\n'],
+    { timeout: 15_000 },
+  );
   expect(stdout.split('\n').filter(Boolean).sort()).toEqual(['0:m0', '1:m1', '2:m2', '3:m3']);
 });
 
-it('moves a stopped broker\'s partitions to the one left', async () => {
+it("moves a stopped broker's partitions to the one left", async () => {
   await second.stop();
-  await waitFor('broker 2 gone from metadata', async () => (await metadata(first)).brokers.length === 1, { timeoutMs: 10_000 });
-  const leaders = (await metadata(first)).topics.find((t) => t.topic === 'spread')!.partitions.map((p) => p.leader);
+  await waitFor('broker 2 gone from metadata', async () => (await metadata(first)).brokers.length === 1, {
+    timeoutMs: 10_000,
+  });
+  const leaders = (await metadata(first)).topics
+    .find((t) => t.topic === 'spread')!
+    .partitions.map((p) => p.leader);
   expect(leaders).toEqual([1, 1, 1, 1]);
 });

@@ -24,15 +24,32 @@ const header = (apiKey: number, apiVersion: number, correlationId: number) => {
   b.writeInt16BE(-1, 8);
   return b;
 };
-const framed = (body: Buffer) => Buffer.concat([Buffer.from([body.length >>> 24, (body.length >> 16) & 0xff, (body.length >> 8) & 0xff, body.length & 0xff]), body]);
+const framed = (body: Buffer) =>
+  Buffer.concat([
+    Buffer.from([
+      body.length >>> 24,
+      (body.length >> 16) & 0xff,
+      (body.length >> 8) & 0xff,
+      body.length & 0xff,
+    ]),
+    body,
+  ]);
 
 describe('protocol errors', () => {
   it('ApiVersions v0 and v3 list the offered APIs', async () => {
     const raw = await RawKafkaClient.open(broker.handle.ports.kafka);
     for (const v of [0, 3]) {
-      const body = (await raw.request(ApiKey.ApiVersions, v, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' })) as { errorCode: number; apiKeys: { apiKey: number; minVersion: number; maxVersion: number }[] };
+      const body = (await raw.request(ApiKey.ApiVersions, v, {
+        clientSoftwareName: 'raw',
+        clientSoftwareVersion: '1',
+      })) as { errorCode: number; apiKeys: { apiKey: number; minVersion: number; maxVersion: number }[] };
       expect(body.errorCode).toBe(0);
-      expect(body.apiKeys).toEqual(expect.arrayContaining([{ apiKey: ApiKey.Produce, minVersion: 3, maxVersion: 9 }, { apiKey: ApiKey.Metadata, minVersion: 0, maxVersion: 12 }]));
+      expect(body.apiKeys).toEqual(
+        expect.arrayContaining([
+          { apiKey: ApiKey.Produce, minVersion: 3, maxVersion: 9 },
+          { apiKey: ApiKey.Metadata, minVersion: 0, maxVersion: 12 },
+        ]),
+      );
     }
     raw.close();
   });
@@ -45,7 +62,9 @@ describe('protocol errors', () => {
     expect(body.correlationId).toBe(42);
     expect(body.body).toMatchObject({ errorCode: ErrorCode.UNSUPPORTED_VERSION });
     expect((body.body['apiKeys'] as unknown[]).length).toBeGreaterThan(5);
-    expect(await raw.request(ApiKey.Metadata, 1, { topics: [] })).toMatchObject({ brokers: [expect.objectContaining({ nodeId: 1 })] });
+    expect(await raw.request(ApiKey.Metadata, 1, { topics: [] })).toMatchObject({
+      brokers: [expect.objectContaining({ nodeId: 1 })],
+    });
     raw.close();
   });
 
@@ -56,14 +75,21 @@ describe('protocol errors', () => {
     expect(f.readInt32BE(0)).toBe(7);
     expect(f.readInt16BE(4)).toBe(ErrorCode.UNSUPPORTED_VERSION);
     // Fetch v2 is below what this broker offers (record batches v2 need Fetch v4): answered, in Fetch v2's shape
-    raw.send(encodeRequest({ apiKey: ApiKey.Fetch, apiVersion: 2, correlationId: 8, clientId: null }, { replicaId: -1, maxWaitMs: 0, minBytes: 0, topics: [] }));
+    raw.send(
+      encodeRequest(
+        { apiKey: ApiKey.Fetch, apiVersion: 2, correlationId: 8, clientId: null },
+        { replicaId: -1, maxWaitMs: 0, minBytes: 0, topics: [] },
+      ),
+    );
     expect(decodeResponse(ApiKey.Fetch, 2, (await raw.frame())!).correlationId).toBe(8);
     // a too-new Metadata: header v0 and the error
     raw.send(framed(Buffer.concat([header(ApiKey.Metadata, 77, 9), Buffer.alloc(3)])));
     const g = (await raw.frame())!;
     expect([g.readInt32BE(0), g.readInt16BE(4)]).toEqual([9, ErrorCode.UNSUPPORTED_VERSION]);
     expect(raw.closed).toBe(false);
-    expect(await raw.request(ApiKey.Metadata, 9, { topics: [], allowAutoTopicCreation: false })).toMatchObject({ topics: [] });
+    expect(
+      await raw.request(ApiKey.Metadata, 9, { topics: [], allowAutoTopicCreation: false }),
+    ).toMatchObject({ topics: [] });
     raw.close();
   });
 
@@ -72,9 +98,24 @@ describe('protocol errors', () => {
     ['a negative size', () => Buffer.from([0xff, 0xff, 0xff, 0xf0])],
     ['an absurd size', () => Buffer.from([0x7f, 0xff, 0xff, 0xff])],
     ['a frame shorter than a header', () => framed(Buffer.from([0, 3, 0]))],
-    ['a truncated Metadata body', () => framed(Buffer.concat([header(ApiKey.Metadata, 1, 1), Buffer.from([0, 0, 0, 5, 0])]))],
-    ['an array length larger than the frame', () => framed(Buffer.concat([header(ApiKey.Metadata, 1, 1), Buffer.from([0x7f, 0xff, 0xff, 0xff])]))],
-    ['a Produce with a corrupt compact length', () => framed(Buffer.concat([header(ApiKey.Produce, 9, 1).subarray(0, 8), Buffer.from([0xff, 0xff, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])]))],
+    [
+      'a truncated Metadata body',
+      () => framed(Buffer.concat([header(ApiKey.Metadata, 1, 1), Buffer.from([0, 0, 0, 5, 0])])),
+    ],
+    [
+      'an array length larger than the frame',
+      () => framed(Buffer.concat([header(ApiKey.Metadata, 1, 1), Buffer.from([0x7f, 0xff, 0xff, 0xff])])),
+    ],
+    [
+      'a Produce with a corrupt compact length',
+      () =>
+        framed(
+          Buffer.concat([
+            header(ApiKey.Produce, 9, 1).subarray(0, 8),
+            Buffer.from([0xff, 0xff, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]),
+          ]),
+        ),
+    ],
   ])('%s closes that connection only', async (_name, bytes) => {
     const raw = await RawKafkaClient.open(broker.handle.ports.kafka);
     raw.send(bytes());
@@ -88,9 +129,17 @@ describe('protocol errors', () => {
     const raw = await RawKafkaClient.open(broker.handle.ports.kafka);
     await raw.request(ApiKey.Metadata, 9, { topics: [{ name: 'crc' }], allowAutoTopicCreation: true });
     const { encodeBatch } = await import('@robustmq/protocol/kafka');
-    const batch = encodeBatch({ baseOffset: 0, records: [{ timestamp: Date.now(), key: null, value: Buffer.from('x') }] });
+    const batch = encodeBatch({
+      baseOffset: 0,
+      records: [{ timestamp: Date.now(), key: null, value: Buffer.from('x') }],
+    });
     batch[batch.length - 1] ^= 1;
-    const body = (await raw.request(ApiKey.Produce, 7, { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: 'crc', partitionData: [{ index: 0, records: batch }] }] })) as {
+    const body = (await raw.request(ApiKey.Produce, 7, {
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 1000,
+      topicData: [{ name: 'crc', partitionData: [{ index: 0, records: batch }] }],
+    })) as {
       responses: { partitionResponses: { errorCode: number }[] }[];
     };
     expect(body.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);

@@ -23,42 +23,92 @@ afterAll(async () => {
 
 function kcat(args: string[], input = ''): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile('kcat', ['-b', broker.bootstrap, ...args], { timeout: 20_000 }, (err, stdout, stderr) =>
-      err ? reject(Object.assign(new Error(`kcat failed: ${stderr}`), { stderr })) : resolve(stdout),
+    const child = execFile(
+      'kcat',
+      ['-b', broker.bootstrap, ...args],
+      { timeout: 20_000 },
+      (err, stdout, stderr) =>
+        err ? reject(Object.assign(new Error(`kcat failed: ${stderr}`), { stderr })) : resolve(stdout),
     );
     child.stdin!.end(input);
   });
 }
 
 const scram = (mechanism: string, user: string, password: string) => [
-  '-X', 'security.protocol=SASL_PLAINTEXT', '-X', `sasl.mechanisms=${mechanism}`, '-X', `sasl.username=${user}`, '-X', `sasl.password=${password}`,
+  '-X',
+  'security.protocol=SASL_PLAINTEXT',
+  '-X',
+  `sasl.mechanisms=${mechanism}`,
+  '-X',
+  `sasl.username=${user}`,
+  '-X',
+  `sasl.password=${password}`,
 ];
 const lines = (s: string) => s.split('\n').filter((l) => l.length > 0);
-const refusal = (p: Promise<unknown>) => p.then(() => 'accepted', (err: { stderr?: string; message: string }) => err.stderr ?? err.message);
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => 'accepted',
+    (err: { stderr?: string; message: string }) => err.stderr ?? err.message,
+  );
 
 describe('SASL/SCRAM', () => {
-  it.each(['SCRAM-SHA-256', 'SCRAM-SHA-512'])('kcat %s: right password produces and consumes, wrong password and unknown user are refused', async (mechanism) => {
-    const topic = `kcat-${mechanism}`;
-    await kcat([...scram(mechanism, 'sam', 'scram-pw'), '-P', '-t', topic, '-p', '0'], 'one\ntwo\n');
-    const out = await kcat([...scram(mechanism, 'sam', 'scram-pw'), '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q']);
-    expect(lines(out)).toEqual(['one', 'two']);
-    expect(await refusal(kcat([...scram(mechanism, 'sam', 'wrong'), '-L', '-m', '2']))).toMatch(/Authentication failed|SASL authentication error/i);
-    expect(await refusal(kcat([...scram(mechanism, 'nobody', 'scram-pw'), '-L', '-m', '2']))).toMatch(/Authentication failed|SASL authentication error/i);
-  });
+  it.each(['SCRAM-SHA-256', 'SCRAM-SHA-512'])(
+    'kcat %s: right password produces and consumes, wrong password and unknown user are refused',
+    async (mechanism) => {
+      const topic = `kcat-${mechanism}`;
+      await kcat([...scram(mechanism, 'sam', 'scram-pw'), '-P', '-t', topic, '-p', '0'], 'one\ntwo\n');
+      const out = await kcat([
+        ...scram(mechanism, 'sam', 'scram-pw'),
+        '-C',
+        '-t',
+        topic,
+        '-p',
+        '0',
+        '-o',
+        'beginning',
+        '-e',
+        '-q',
+      ]);
+      expect(lines(out)).toEqual(['one', 'two']);
+      expect(await refusal(kcat([...scram(mechanism, 'sam', 'wrong'), '-L', '-m', '2']))).toMatch(
+        /Authentication failed|SASL authentication error/i,
+      );
+      expect(await refusal(kcat([...scram(mechanism, 'nobody', 'scram-pw'), '-L', '-m', '2']))).toMatch(
+        /Authentication failed|SASL authentication error/i,
+      );
+    },
+  );
 
   it('kafkajs scram-sha-256 and scram-sha-512: right password works, wrong one is refused; a password change replaces the keys', async () => {
-    const client = (sasl: SASLOptions) => new Kafka({ clientId: 'scram', brokers: [broker.bootstrap], sasl, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+    const client = (sasl: SASLOptions) =>
+      new Kafka({
+        clientId: 'scram',
+        brokers: [broker.bootstrap],
+        sasl,
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+      });
     for (const mechanism of ['scram-sha-256', 'scram-sha-512'] as const) {
       const producer = client({ mechanism, username: 'sam', password: 'scram-pw' }).producer();
       await producer.connect();
-      const [meta] = await producer.send({ topic: `kafkajs-${mechanism}`, acks: -1, messages: [{ value: 'scram' }] });
+      const [meta] = await producer.send({
+        topic: `kafkajs-${mechanism}`,
+        acks: -1,
+        messages: [{ value: 'scram' }],
+      });
       expect(meta!.errorCode).toBe(0);
       await producer.disconnect();
-      await expect(client({ mechanism, username: 'sam', password: 'nope' }).admin().connect()).rejects.toThrow(/SASL|Authentication/i);
+      await expect(
+        client({ mechanism, username: 'sam', password: 'nope' }).admin().connect(),
+      ).rejects.toThrow(/SASL|Authentication/i);
     }
-    await expect(client({ mechanism: 'scram-sha-256', username: 'carol', password: 'old-pw' }).admin().connect()).resolves.toBeUndefined();
+    await expect(
+      client({ mechanism: 'scram-sha-256', username: 'carol', password: 'old-pw' }).admin().connect(),
+    ).resolves.toBeUndefined();
     await broker.cluster!.placement.client().mqtt.updateUser('carol', { password: 'new-pw' });
-    await expect(client({ mechanism: 'scram-sha-256', username: 'carol', password: 'old-pw' }).admin().connect()).rejects.toThrow(/SASL|Authentication/i);
+    await expect(
+      client({ mechanism: 'scram-sha-256', username: 'carol', password: 'old-pw' }).admin().connect(),
+    ).rejects.toThrow(/SASL|Authentication/i);
     const admin = client({ mechanism: 'scram-sha-512', username: 'carol', password: 'new-pw' }).admin();
     await admin.connect();
     await admin.disconnect();
@@ -79,7 +129,12 @@ except Exception as e:
 `;
     const python = (password: string) =>
       new Promise<string>((resolve, reject) =>
-        execFile('/usr/bin/python3', ['-c', script, broker.bootstrap, password], { timeout: 30_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout.trim()))),
+        execFile(
+          '/usr/bin/python3',
+          ['-c', script, broker.bootstrap, password],
+          { timeout: 30_000 },
+          (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout.trim())),
+        ),
       );
     expect(await python('scram-pw')).toBe('ok');
     expect(await python('bad')).toMatch(/^refused/);
@@ -91,7 +146,12 @@ except Exception as e:
       const hs = await raw.request(ApiKey.SaslHandshake, 1, { mechanism: 'SCRAM-SHA-512' });
       expect(hs['errorCode']).toBe(ErrorCode.NONE);
       expect(hs['mechanisms']).toEqual(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']);
-      const auth = await raw.request(ApiKey.SaslAuthenticate, 2, { authBytes: Buffer.from('not scram at all') }, 2);
+      const auth = await raw.request(
+        ApiKey.SaslAuthenticate,
+        2,
+        { authBytes: Buffer.from('not scram at all') },
+        2,
+      );
       expect(auth['errorCode']).toBe(ErrorCode.SASL_AUTHENTICATION_FAILED);
       expect(await raw.closedByPeer()).toBe(true);
     } finally {

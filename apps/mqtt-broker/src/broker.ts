@@ -36,7 +36,13 @@ import { PlacementSessions } from './cluster/placement-sessions.js';
 import { MessageLog } from './storage/message-log.js';
 import { ClusterSessions } from './cluster/cluster-sessions.js';
 import { ClusterSharedGroups } from './cluster/shared-groups.js';
-import { isClustered, openJournalNamespace, openSharedLog, startSharedRouting, type SharedLog } from './cluster/shared-log.js';
+import {
+  isClustered,
+  openJournalNamespace,
+  openSharedLog,
+  startSharedRouting,
+  type SharedLog,
+} from './cluster/shared-log.js';
 import { openBrokerStorage } from './storage/open-storage.js';
 import { SessionPersistence } from './storage/session-persistence.js';
 import { startSysTopics } from './admin/sys-topics.js';
@@ -97,7 +103,8 @@ export async function startMqttBroker(
   options: StartMqttBrokerOptions = {},
 ): Promise<MqttBrokerHandle> {
   const logger =
-    options.logger ?? createLogger({ service: 'mqtt-broker', nodeId: config.node.id, level: config.log.level });
+    options.logger ??
+    createLogger({ service: 'mqtt-broker', nodeId: config.node.id, level: config.log.level });
   const clusterToken = config.placement.enabled ? clusterAuthToken(config.cluster) : undefined;
   // cluster TLS is for the channels to placement and the inner gRPC port, which only exist with placement
   const tls = config.placement.enabled ? clusterTls(config.cluster, logger) : undefined;
@@ -123,7 +130,14 @@ export async function startMqttBroker(
   // through the inner gRPC service (short deadlines: a slow placement leaves the local timers in charge); created
   // before the sessions are restored, which asks placement who owns each of them now
   const sessionClient = config.placement.enabled
-    ? new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 5_000, authToken: clusterToken, tls })
+    ? new PlacementClient({
+        addresses: config.placement.addresses,
+        logger,
+        attemptTimeoutMs: 2_000,
+        callTimeoutMs: 5_000,
+        authToken: clusterToken,
+        tls,
+      })
     : undefined;
   const authClient = config.placement.enabled
     ? new PlacementClient({ addresses: config.placement.addresses, logger, authToken: clusterToken, tls })
@@ -142,7 +156,9 @@ export async function startMqttBroker(
     rules?.close();
     authClient?.close();
     sessionClient?.close();
-    await authStorage?.close().catch((err: unknown) => logger.warn({ err }, 'closing the auth storage failed'));
+    await authStorage
+      ?.close()
+      .catch((err: unknown) => logger.warn({ err }, 'closing the auth storage failed'));
   };
   try {
     if (authClient || config.auth.storage !== 'placement') {
@@ -157,10 +173,14 @@ export async function startMqttBroker(
       });
       await accessControl.start();
     } else if (!config.auth.allow_anonymous) {
-      throw new Error('[auth] allow_anonymous = false needs [placement] enabled = true (or [auth] storage = "mysql"): users live in the placement center');
+      throw new Error(
+        '[auth] allow_anonymous = false needs [placement] enabled = true (or [auth] storage = "mysql"): users live in the placement center',
+      );
     } else if (config.auth.chain.some((a) => a !== 'storage')) {
       // never start with credentials configured but unchecked
-      throw new Error(`[auth] chain = ${JSON.stringify(config.auth.chain)} needs an auth storage for ACL rules and the blacklist: [placement] enabled = true or [auth] storage = "mysql"`);
+      throw new Error(
+        `[auth] chain = ${JSON.stringify(config.auth.chain)} needs an auth storage for ACL rules and the blacklist: [placement] enabled = true or [auth] storage = "mysql"`,
+      );
     }
     if (authClient) {
       // topic rewrite and auto-subscribe rules live in placement, refreshed on the auth interval
@@ -171,17 +191,33 @@ export async function startMqttBroker(
     storage = opened.storage;
     logger.info({ storage: opened.type, chosenBy: opened.chosenBy }, 'message and session storage opened');
     // with the journal as storage, the broker is one of a cluster: messages go through the cluster's shared log
-    shared = isClustered(config, opened.type) ? await openSharedLog(config, logger, clusterSecurity) : undefined;
-    const log = shared?.log ?? (await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger));
+    shared = isClustered(config, opened.type)
+      ? await openSharedLog(config, logger, clusterSecurity)
+      : undefined;
+    const log =
+      shared?.log ??
+      (await MessageLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger));
     const persistence = await SessionPersistence.open(storage, logger);
     await persistence.setup({ id: `mqtt-broker-${config.node.id}` });
-    const sessionSync = sessionClient ? new PlacementSessions(sessionClient, config.node.id, logger) : undefined;
+    const sessionSync = sessionClient
+      ? new PlacementSessions(sessionClient, config.node.id, logger)
+      : undefined;
     // another broker's own namespace (read only when that broker is gone) is named as storage/open-storage.ts names ours
-    const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> => openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, clusterSecurity);
-    clusterSessions = shared && sessionClient ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken, otherBrokerStorage, tls) : undefined;
+    const otherBrokerStorage = (nodeId: number): Promise<StorageAdapter> =>
+      openJournalNamespace(config, `mqtt-broker-${nodeId}`, logger, clusterSecurity);
+    clusterSessions =
+      shared && sessionClient
+        ? new ClusterSessions(sessionClient, config.node.id, logger, clusterToken, otherBrokerStorage, tls)
+        : undefined;
     const takeOver = clusterSessions ? (clientId: string) => clusterSessions!.takeOver(clientId) : undefined;
-    if (shared && sessionClient) sharedGroups = new ClusterSharedGroups(sessionClient, config.node.id, shared.log, logger);
-    broker = new Broker(brokerSettings(config), logger, { storage, log, persistence }, { accessControl, rules, sessionSync, takeOver, sharedGroups, clientLimits });
+    if (shared && sessionClient)
+      sharedGroups = new ClusterSharedGroups(sessionClient, config.node.id, shared.log, logger);
+    broker = new Broker(
+      brokerSettings(config),
+      logger,
+      { storage, log, persistence },
+      { accessControl, rules, sessionSync, takeOver, sharedGroups, clientLimits },
+    );
     await sharedGroups?.start(broker.router);
     await restoreSessions(broker);
     broker.delayed.restore();
@@ -190,8 +226,12 @@ export async function startMqttBroker(
     await sharedGroups?.stop();
     await closeCollaborators();
     await shared?.log.stop();
-    await shared?.storage.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing the cluster storage failed'));
-    await storage?.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing storage failed'));
+    await shared?.storage
+      .close()
+      .catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing the cluster storage failed'));
+    await storage
+      ?.close()
+      .catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing storage failed'));
     tls?.close();
     throw err;
   }
@@ -226,7 +266,9 @@ export async function startMqttBroker(
     clusterSessions?.close();
     sessionClient?.close();
     // after the listeners: a CONNECT still being checked gets its answer rather than "auth unavailable"
-    await authStorage?.close().catch((err: unknown) => logger.warn({ err }, 'closing the auth storage failed'));
+    await authStorage
+      ?.close()
+      .catch((err: unknown) => logger.warn({ err }, 'closing the auth storage failed'));
     await http?.close();
     limits.close();
     clearInterval(commitTimer);
@@ -243,8 +285,21 @@ export async function startMqttBroker(
 
   try {
     if (config.placement.enabled) {
-      inner = await startInnerGrpc(broker, config.network.host, config.network.grpc_port, logger, clusterToken, tls);
-      warnIfClusterAuthOff(logger, clusterToken, config.network.host, `the broker inner gRPC service (port ${inner.port})`, tls);
+      inner = await startInnerGrpc(
+        broker,
+        config.network.host,
+        config.network.grpc_port,
+        logger,
+        clusterToken,
+        tls,
+      );
+      warnIfClusterAuthOff(
+        logger,
+        clusterToken,
+        config.network.host,
+        `the broker inner gRPC service (port ${inner.port})`,
+        tls,
+      );
     }
     listeners = await startListeners(config, broker, logger, {
       maxSockets,
@@ -254,15 +309,23 @@ export async function startMqttBroker(
 
     const registry = createBrokerMetrics(broker, config.node.id);
     limits.register(registry, 'mqtt_limit_hits_total');
-    const admin = await createBrokerHttpServer(broker, registry, logger, { tokens: httpTokens, limits: config.http, reporter: limits });
+    const admin = await createBrokerHttpServer(broker, registry, logger, {
+      tokens: httpTokens,
+      limits: config.http,
+      reporter: limits,
+    });
     http = admin.app;
     const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
     warnIfAdminApiOpen(logger, admin.auth, config.network.host, httpPort, 'the MQTT broker');
 
     const ports = { ...listeners.ports, http: httpPort, ...(inner ? { grpc: inner.port } : {}) };
     stopSys = startSysTopics(broker, config);
-    if (config.placement.enabled) registration = await registerWithPlacement(config, ports, logger, clusterToken, tls);
-    logger.info({ ...ports, host: config.network.host, placement: config.placement.enabled }, 'MQTT broker started');
+    if (config.placement.enabled)
+      registration = await registerWithPlacement(config, ports, logger, clusterToken, tls);
+    logger.info(
+      { ...ports, host: config.network.host, placement: config.placement.enabled },
+      'MQTT broker started',
+    );
 
     let closing: Promise<void> | undefined;
     return {
@@ -275,7 +338,9 @@ export async function startMqttBroker(
       },
     };
   } catch (err) {
-    await shutdown().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'cleanup after failed start failed'));
+    await shutdown().catch((closeErr: unknown) =>
+      logger.warn({ err: closeErr }, 'cleanup after failed start failed'),
+    );
     throw err;
   }
 }

@@ -2,7 +2,8 @@
 // type it infers, and the loader that applies TOML file, ROBUSTMQ_<SECTION>_<KEY> environment and overrides.
 import {
   address,
-  adminAuthKeys, adminHttpLimitKeys,
+  adminAuthKeys,
+  adminHttpLimitKeys,
   clientTlsKeys,
   clusterAuthKeys,
   loadConfig,
@@ -23,7 +24,8 @@ export { STORAGE_TYPES };
 /** a MySQL database or table name, kept to characters that need no quoting anywhere. */
 const sqlName = () => z.string().regex(/^[A-Za-z0-9_$]{1,64}$/, "must be 1-64 letters, digits, '_' or '$'");
 
-const seconds = () => z.number().int().min(0, 'must be a number of seconds >= 0').max(65535, 'must be at most 65535 seconds');
+const seconds = () =>
+  z.number().int().min(0, 'must be a number of seconds >= 0').max(65535, 'must be at most 65535 seconds');
 
 export const mqttBrokerConfigSchema = z.strictObject({
   node: section({
@@ -55,10 +57,19 @@ export const mqttBrokerConfigSchema = z.strictObject({
   }),
   mqtt: section({
     /** largest packet accepted from a client, in bytes; also announced to MQTT 5 clients in CONNACK. */
-    max_packet_size: z.number().int().min(64, 'must be at least 64 bytes').max(268_435_455, 'must be at most 268435455 bytes (the MQTT limit)').default(1_048_576),
+    max_packet_size: z
+      .number()
+      .int()
+      .min(64, 'must be at least 64 bytes')
+      .max(268_435_455, 'must be at most 268435455 bytes (the MQTT limit)')
+      .default(1_048_576),
     /** connected clients at most; further CONNECTs are answered "server unavailable" / "server busy". 0 = the
      * socket cap (`network.max_sockets`). */
-    max_connections: z.number().int().min(0, 'must be a number of connections >= 0 (0 = network.max_sockets)').default(0),
+    max_connections: z
+      .number()
+      .int()
+      .min(0, 'must be a number of connections >= 0 (0 = network.max_sockets)')
+      .default(0),
     /** the longest keep-alive granted to MQTT 5 clients (via Server Keep Alive); 0 = no limit. MQTT 3.1/3.1.1 clients
      * cannot be told a different value, so theirs is used as asked. */
     keep_alive_max: seconds().default(3600),
@@ -67,21 +78,50 @@ export const mqttBrokerConfigSchema = z.strictObject({
     /** a socket that has not sent CONNECT after this long is closed. */
     connect_timeout_ms: positiveMs().default(10_000),
     /** longest client id accepted (MQTT 3.1 always limits it to 23). */
-    max_client_id_length: z.number().int().min(23, 'must be at least 23 (the MQTT minimum)').max(65535).default(65535),
+    max_client_id_length: z
+      .number()
+      .int()
+      .min(23, 'must be at least 23 (the MQTT minimum)')
+      .max(65535)
+      .default(65535),
     /** bytes queued to a slow subscriber's socket beyond which new messages to it are dropped (and counted). */
-    max_write_buffer_bytes: z.number().int().positive('must be a positive number of bytes').default(16 * 1024 * 1024),
+    max_write_buffer_bytes: z
+      .number()
+      .int()
+      .positive('must be a positive number of bytes')
+      .default(16 * 1024 * 1024),
     /** outgoing QoS 1/2 messages in flight per client at most (MQTT 5 clients may lower it with Receive Maximum);
      * further messages wait in the message log and are read from it as acknowledgements arrive. */
-    max_inflight: z.number().int().min(1, 'must be at least 1').max(65535, 'must be at most 65535').default(1000),
+    max_inflight: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(65535, 'must be at most 65535')
+      .default(1000),
     /** longest session expiry granted, in seconds; 0 = no limit. MQTT 3.x persistent sessions (clean session = 0)
      * get exactly this (0: they never expire); MQTT 5 clients asking for more are told this in CONNACK. */
-    session_expiry_max: z.number().int().min(0, 'must be a number of seconds >= 0').max(0xffffffff).default(0),
+    session_expiry_max: z
+      .number()
+      .int()
+      .min(0, 'must be a number of seconds >= 0')
+      .max(0xffffffff)
+      .default(0),
     /** topic aliases an MQTT 5 client may use towards us (Topic Alias Maximum in CONNACK); 0 = none. */
     topic_alias_max: z.number().int().min(0).max(65535, 'must be at most 65535').default(65535),
     /** incoming QoS 1/2 PUBLISH not yet acknowledged per MQTT 5 client (Receive Maximum in CONNACK); more → 0x93. */
-    receive_maximum: z.number().int().min(1, 'must be at least 1').max(65535, 'must be at most 65535').default(65535),
+    receive_maximum: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(65535, 'must be at most 65535')
+      .default(65535),
     /** incoming QoS 2 messages awaiting PUBREL per session, any protocol version; more → PUBREC 0x97 (5) / close (3.x). */
-    max_awaiting_rel: z.number().int().min(1, 'must be at least 1').max(65535, 'must be at most 65535').default(1000),
+    max_awaiting_rel: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(65535, 'must be at most 65535')
+      .default(1000),
     /** a session further behind the message log than this many messages skips QoS 0 messages (counted as dropped). */
     max_queued_messages: z.number().int().min(1, 'must be at least 1').default(100_000),
     /** most levels in a topic name or filter; more → 0x90 / SUBACK 0x8F. */
@@ -89,7 +129,12 @@ export const mqttBrokerConfigSchema = z.strictObject({
     /** longest topic name or filter, bytes; longer → 0x90 / SUBACK 0x8F. */
     max_topic_length: z.number().int().min(1, 'must be at least 1').max(65535).default(65535),
     /** longest delay of `$delayed/N/topic`, seconds. */
-    delayed_publish_max_s: z.number().int().min(0).max(0xffffffff).default(86_400 * 7),
+    delayed_publish_max_s: z
+      .number()
+      .int()
+      .min(0)
+      .max(0xffffffff)
+      .default(86_400 * 7),
     /** period of the retained `$SYS/brokers/<node>/…` topics, seconds; 0 = not published. */
     sys_interval_s: z.number().min(0, 'must be a number of seconds >= 0').default(10),
   }),
@@ -100,18 +145,34 @@ export const mqttBrokerConfigSchema = z.strictObject({
      * "rocksdb" (embedded, under node.data_dir), "mysql" (the [auth] mysql_* connection keys) or "memory" (lost on
      * restart). Unset: chosen at the first start-up (journal when placement lists a journal server, else rocksdb)
      * and remembered in node.data_dir, so a later start never silently switches stores. */
-    type: z.enum(STORAGE_TYPES, { error: () => `must be one of ${STORAGE_TYPES.map((t) => `"${t}"`).join(', ')}` }).optional(),
+    type: z
+      .enum(STORAGE_TYPES, { error: () => `must be one of ${STORAGE_TYPES.map((t) => `"${t}"`).join(', ')}` })
+      .optional(),
     /** sealed segments of the message log older than this are removed (hourly); 0 = keep forever. */
-    message_retention_s: z.number().int().min(0, 'must be a number of seconds >= 0').default(7 * 24 * 3600),
+    message_retention_s: z
+      .number()
+      .int()
+      .min(0, 'must be a number of seconds >= 0')
+      .default(7 * 24 * 3600),
     /** type "journal": replicas of each shard's segments; 0 = min(3, journal servers registered at shard creation). */
-    journal_replicas: z.number().int().min(0, 'must be 0 (automatic) or a replica count').max(5, 'must be at most 5').default(0),
+    journal_replicas: z
+      .number()
+      .int()
+      .min(0, 'must be 0 (automatic) or a replica count')
+      .max(5, 'must be at most 5')
+      .default(0),
     /** type "journal": when an append (and so a QoS 1/2 acknowledgement) counts as durable: "one" (leader on disk),
      * "quorum" or "all" replicas on disk. */
-    journal_acks: z.enum(['one', 'quorum', 'all'], { error: () => 'must be one of "one", "quorum", "all"' }).default('quorum'),
+    journal_acks: z
+      .enum(['one', 'quorum', 'all'], { error: () => 'must be one of "one", "quorum", "all"' })
+      .default('quorum'),
     /** type "journal": placement namespace of this broker's shards; empty = "mqtt-broker-<node.id>". */
     journal_namespace: z
       .string()
-      .regex(/^([A-Za-z0-9][A-Za-z0-9._-]{0,127})?$/, "must be empty or 1-128 letters, digits, '.', '_' or '-' (starting with a letter or digit)")
+      .regex(
+        /^([A-Za-z0-9][A-Za-z0-9._-]{0,127})?$/,
+        "must be empty or 1-128 letters, digits, '.', '_' or '-' (starting with a letter or digit)",
+      )
       .default(''),
   }),
   auth: section({
@@ -121,14 +182,20 @@ export const mqttBrokerConfigSchema = z.strictObject({
     acl_default: z.enum(['allow', 'deny']).default('allow'),
     /** where users, ACL rules and the blacklist live: "placement" or "mysql" (the mysql_* keys). */
     storage: z
-      .enum(AUTH_STORAGE_TYPES, { error: () => `must be one of ${AUTH_STORAGE_TYPES.map((t) => `"${t}"`).join(', ')}` })
+      .enum(AUTH_STORAGE_TYPES, {
+        error: () => `must be one of ${AUTH_STORAGE_TYPES.map((t) => `"${t}"`).join(', ')}`,
+      })
       .default('placement'),
     /** how often ACL rules and the blacklist are re-read. */
     refresh_interval_ms: positiveMs().default(5_000),
     /** how a CONNECT's credentials are checked, in order; the first authenticator that allows or denies decides:
      * "storage" (passwords in the auth storage), "jwt" (the jwt_* keys), "http" (the http_* keys). */
     chain: z
-      .array(z.enum(AUTHENTICATOR_TYPES, { error: () => `each entry must be one of ${AUTHENTICATOR_TYPES.map((t) => `"${t}"`).join(', ')}` }))
+      .array(
+        z.enum(AUTHENTICATOR_TYPES, {
+          error: () => `each entry must be one of ${AUTHENTICATOR_TYPES.map((t) => `"${t}"`).join(', ')}`,
+        }),
+      )
       .min(1, 'needs at least one authenticator')
       .refine((list) => new Set(list).size === list.length, 'lists an authenticator twice')
       .default(['storage']),
@@ -160,15 +227,28 @@ export const mqttBrokerConfigSchema = z.strictObject({
      * password and database too when it has them (else from the mysql_* keys). */
     mysql_url: z
       .string()
-      .refine((v) => v === '' || (/^(mysql|mariadb):\/\/[^/]/.test(v) && URL.canParse(v)), 'must be empty or mysql://user:password@host:3306/database')
+      .refine(
+        (v) => v === '' || (/^(mysql|mariadb):\/\/[^/]/.test(v) && URL.canParse(v)),
+        'must be empty or mysql://user:password@host:3306/database',
+      )
       .default(''),
     mysql_host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
-    mysql_port: z.number().int().min(1, 'must be a port number 1-65535').max(65535, 'must be a port number 1-65535').default(3306),
+    mysql_port: z
+      .number()
+      .int()
+      .min(1, 'must be a port number 1-65535')
+      .max(65535, 'must be a port number 1-65535')
+      .default(3306),
     mysql_user: z.string().min(1, 'must not be empty').default('root'),
     mysql_password: z.string().default(''),
     /** created when missing (with the tables), if the user may. */
     mysql_database: sqlName().default('robustmq'),
-    mysql_pool_size: z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(4),
+    mysql_pool_size: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(1000, 'must be at most 1000')
+      .default(4),
     mysql_user_table: sqlName().default('mqtt_user'),
     mysql_acl_table: sqlName().default('mqtt_acl'),
     mysql_blacklist_table: sqlName().default('mqtt_blacklist'),

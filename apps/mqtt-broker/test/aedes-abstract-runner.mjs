@@ -27,7 +27,13 @@ abstractPersistence({
     const dataDir = tempDir('aedes-abstract');
     const storage = await createStorageAdapter(
       type === 'journal'
-        ? { type, journal: { placementAddresses: [process.env.PLACEMENT], namespace: `aedes-${process.pid}-${++instances}` } }
+        ? {
+            type,
+            journal: {
+              placementAddresses: [process.env.PLACEMENT],
+              namespace: `aedes-${process.pid}-${++instances}`,
+            },
+          }
         : { type, dataDir },
     );
     const persistence = await SessionPersistence.open(storage, logger);

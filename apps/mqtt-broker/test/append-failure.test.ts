@@ -15,7 +15,10 @@ import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 type FailMode = 'before-write' | 'after-write';
 
 /** Makes the next `count` appends to the message shard fail, in the given way. */
-function failingAppends(storage: StorageAdapter): { failNext(count: number, mode: FailMode): void; failed: number } {
+function failingAppends(storage: StorageAdapter): {
+  failNext(count: number, mode: FailMode): void;
+  failed: number;
+} {
   const realAppend = storage.append.bind(storage);
   const state = { left: 0, mode: 'before-write' as FailMode, failed: 0 };
   storage.append = async (shard, records) => {
@@ -70,15 +73,42 @@ describe.each(['before-write', 'after-write'] as const)('an append that fails %s
     sendTogether(
       pub,
       [
-        { cmd: 'publish', topic, payload: Buffer.from('lost-1'), qos: 1, messageId: 1, retain: false, dup: false },
-        { cmd: 'publish', topic, payload: Buffer.from('lost-2'), qos: 2, messageId: 2, retain: false, dup: false },
+        {
+          cmd: 'publish',
+          topic,
+          payload: Buffer.from('lost-1'),
+          qos: 1,
+          messageId: 1,
+          retain: false,
+          dup: false,
+        },
+        {
+          cmd: 'publish',
+          topic,
+          payload: Buffer.from('lost-2'),
+          qos: 2,
+          messageId: 2,
+          retain: false,
+          dup: false,
+        },
       ],
       5,
     );
     expect(((await pub.next('puback')) as IPubackPacket).reasonCode).toBe(0x80);
     expect(((await pub.next('pubrec')) as IPubrecPacket).reasonCode).toBe(0x80);
 
-    pub.send({ cmd: 'publish', topic, payload: Buffer.from('kept'), qos: 1, messageId: 3, retain: false, dup: false }, 5);
+    pub.send(
+      {
+        cmd: 'publish',
+        topic,
+        payload: Buffer.from('kept'),
+        qos: 1,
+        messageId: 3,
+        retain: false,
+        dup: false,
+      },
+      5,
+    );
     const ack = (await pub.next('puback')) as IPubackPacket;
     expect(ack.messageId).toBe(3);
     expect(ack.reasonCode ?? 0).toBe(0);
@@ -92,19 +122,40 @@ describe.each(['before-write', 'after-write'] as const)('an append that fails %s
     const topic = `fail4/${mode}`;
     const pub = await raw(`pub4-${mode}`, 4);
     failures.failNext(1, mode);
-    pub.send({ cmd: 'publish', topic, payload: Buffer.from('lost'), qos: 1, messageId: 7, retain: false, dup: false });
+    pub.send({
+      cmd: 'publish',
+      topic,
+      payload: Buffer.from('lost'),
+      qos: 1,
+      messageId: 7,
+      retain: false,
+      dup: false,
+    });
     expect(await pub.closesWithin(2_000)).toBe(true);
     expect(pub.packets.filter((p) => p.cmd === 'puback')).toEqual([]);
 
     const again = await raw(`pub4-${mode}`, 4);
-    again.send({ cmd: 'publish', topic, payload: Buffer.from('kept'), qos: 1, messageId: 8, retain: false, dup: false });
+    again.send({
+      cmd: 'publish',
+      topic,
+      payload: Buffer.from('kept'),
+      qos: 1,
+      messageId: 8,
+      retain: false,
+      dup: false,
+    });
     expect((await again.next('puback')).messageId).toBe(8);
   });
 });
 
 it('a persistent session offline across failed appends gets every stored message in order and none of the failed', async () => {
   const topic = 'fail/offline';
-  const options = { protocolVersion: 5 as const, clean: false, clientId: 'offline-sub', properties: { sessionExpiryInterval: 300 } };
+  const options = {
+    protocolVersion: 5 as const,
+    clean: false,
+    clientId: 'offline-sub',
+    properties: { sessionExpiryInterval: 300 },
+  };
   const first = await connectClient(broker.url, options);
   await first.subscribeAsync(topic, { qos: 1 });
   await first.endAsync();
@@ -114,7 +165,15 @@ it('a persistent session offline across failed appends gets every stored message
   const publish = (...payloads: string[]): void =>
     sendTogether(
       pub,
-      payloads.map((p) => ({ cmd: 'publish', topic, payload: Buffer.from(p), qos: 1, messageId: id++, retain: false, dup: false })),
+      payloads.map((p) => ({
+        cmd: 'publish',
+        topic,
+        payload: Buffer.from(p),
+        qos: 1,
+        messageId: id++,
+        retain: false,
+        dup: false,
+      })),
       5,
     );
   const acks = async (count: number): Promise<number[]> => {
@@ -137,7 +196,9 @@ it('a persistent session offline across failed appends gets every stored message
   expect(await acks(2)).toEqual([0, 0]);
 
   // listening before CONNECT: the stored messages follow the CONNACK at once
-  const again = scope.add(mqtt.connect(broker.url, { ...options, reconnectPeriod: 0 }), (c) => c.endAsync(true));
+  const again = scope.add(mqtt.connect(broker.url, { ...options, reconnectPeriod: 0 }), (c) =>
+    c.endAsync(true),
+  );
   const got = collect(again);
   const messages = await got.waitFor(3);
   await sleep(200);

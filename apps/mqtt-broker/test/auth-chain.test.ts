@@ -33,7 +33,12 @@ let rsaKey: PrivateKey;
 
 const nowS = () => Math.floor(Date.now() / 1000);
 
-function sign(claims: JWTPayload, key: PrivateKey | Uint8Array, alg: string, options: { kid?: string; expiresInS?: number } = {}): Promise<string> {
+function sign(
+  claims: JWTPayload,
+  key: PrivateKey | Uint8Array,
+  alg: string,
+  options: { kid?: string; expiresInS?: number } = {},
+): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg, ...(options.kid ? { kid: options.kid } : {}) })
     .setIssuedAt()
@@ -54,7 +59,8 @@ async function startHttpAuth(): Promise<string> {
   http = createServer((req, res) => {
     httpRequests++;
     void body(req).then(async (b) => {
-      const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      const json = (status: number, value: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       switch (b['username']) {
         case 'http-user':
           return b['password'] === 'right' && b['clientId'] !== undefined && b['ip'] !== undefined
@@ -91,7 +97,10 @@ beforeAll(async () => {
   ecKey = ec.privateKey;
   otherEcKey = (await generateKeyPair('ES256')).privateKey;
   const jwksFile = join(dir, 'jwks.json');
-  writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(ec.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] }));
+  writeFileSync(
+    jwksFile,
+    JSON.stringify({ keys: [{ ...(await exportJWK(ec.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] }),
+  );
   const rsa = await generateKeyPair('RS256');
   rsaKey = rsa.privateKey;
   const pemFile = join(dir, 'rsa.pem');
@@ -99,10 +108,24 @@ beforeAll(async () => {
   const httpUrl = await startHttpAuth();
 
   const broker = async (auth: Record<string, unknown>) =>
-    scope.add(await startTestBroker({}, { storage: 'memory', placement: [placement.grpcAddress], sections: { auth: { allow_anonymous: false, acl_default: 'allow', ...auth } } }));
+    scope.add(
+      await startTestBroker(
+        {},
+        {
+          storage: 'memory',
+          placement: [placement.grpcAddress],
+          sections: { auth: { allow_anonymous: false, acl_default: 'allow', ...auth } },
+        },
+      ),
+    );
   hmacBroker = await broker({ chain: ['jwt', 'storage'], jwt_secret: SECRET });
   jwksBroker = await broker({ chain: ['jwt'], jwt_jwks_file: jwksFile, jwt_audience: 'robustmq' });
-  rsaHttpBroker = await broker({ chain: ['jwt', 'http', 'storage'], jwt_public_key_file: pemFile, http_url: httpUrl, http_timeout_ms: 300 });
+  rsaHttpBroker = await broker({
+    chain: ['jwt', 'http', 'storage'],
+    jwt_public_key_file: pemFile,
+    http_url: httpUrl,
+    http_timeout_ms: 300,
+  });
 });
 
 /** The CONNACK a CONNECT gets (MQTT 5, to read its reason string); the client stays with the scope. */
@@ -131,18 +154,44 @@ const UNAVAILABLE: [number, number] = [0x88, 3];
 describe('JWT with an HMAC secret, chained before placement passwords', () => {
   it('admits a right token under its username claim and refuses a wrong or expired one', async () => {
     const token = await hs256({ username: 'alice' });
-    expect(await codes(hmacBroker, { clientId: 'jwt-1', username: 'alice', password: token })).toEqual(ACCEPTED);
-    expect(await codes(hmacBroker, { clientId: 'jwt-3', username: 'mallory', password: token })).toEqual(BAD_CREDENTIALS);
-    expect(await codes(hmacBroker, { clientId: 'jwt-4', username: 'alice', password: await hs256({ username: 'alice' }, 60, 'another-secret-of-enough-length!') })).toEqual(BAD_CREDENTIALS);
-    expect(await codes(hmacBroker, { clientId: 'jwt-5', username: 'alice', password: await hs256({ username: 'alice' }, -10) })).toEqual(BAD_CREDENTIALS);
+    expect(await codes(hmacBroker, { clientId: 'jwt-1', username: 'alice', password: token })).toEqual(
+      ACCEPTED,
+    );
+    expect(await codes(hmacBroker, { clientId: 'jwt-3', username: 'mallory', password: token })).toEqual(
+      BAD_CREDENTIALS,
+    );
+    expect(
+      await codes(hmacBroker, {
+        clientId: 'jwt-4',
+        username: 'alice',
+        password: await hs256({ username: 'alice' }, 60, 'another-secret-of-enough-length!'),
+      }),
+    ).toEqual(BAD_CREDENTIALS);
+    expect(
+      await codes(hmacBroker, {
+        clientId: 'jwt-5',
+        username: 'alice',
+        password: await hs256({ username: 'alice' }, -10),
+      }),
+    ).toEqual(BAD_CREDENTIALS);
   });
 
   it('says why in the MQTT 5 CONNACK', async () => {
-    const expired = await connackOf(hmacBroker, { clientId: 'jwt-why-1', username: 'alice', password: await hs256({ username: 'alice' }, -10) });
+    const expired = await connackOf(hmacBroker, {
+      clientId: 'jwt-why-1',
+      username: 'alice',
+      password: await hs256({ username: 'alice' }, -10),
+    });
     expect(expired.reasonCode).toBe(0x86);
     expect(expired.properties?.reasonString).toBe('token expired');
-    const forged = await connackOf(hmacBroker, { clientId: 'jwt-why-2', username: 'alice', password: await hs256({ username: 'alice' }, 60, 'another-secret-of-enough-length!') });
-    expect(forged.properties?.reasonString).toMatch(/invalid token \(ERR_JWS_SIGNATURE_VERIFICATION_FAILED\)/);
+    const forged = await connackOf(hmacBroker, {
+      clientId: 'jwt-why-2',
+      username: 'alice',
+      password: await hs256({ username: 'alice' }, 60, 'another-secret-of-enough-length!'),
+    });
+    expect(forged.properties?.reasonString).toMatch(
+      /invalid token \(ERR_JWS_SIGNATURE_VERIFICATION_FAILED\)/,
+    );
   });
 
   it("applies the token's ACL claim and superuser flag", async () => {
@@ -158,19 +207,41 @@ describe('JWT with an HMAC secret, chained before placement passwords', () => {
     await expect(limited.subscribeAsync('carol/out/x', { qos: 1 })).rejects.toThrow(/Not authorized/);
     await limited.publishAsync('carol/out/1', 'ok', { qos: 1 });
     await expect(limited.publishAsync('elsewhere', 'no', { qos: 1 })).rejects.toMatchObject({ code: 0x87 });
-    const root = await mqtt.connectAsync(hmacBroker.url, { protocolVersion: 5, clientId: 'jwt-root', reconnectPeriod: 0, username: 'root', password: await hs256({ username: 'root', superuser: true, acl: { pub: [] } }) });
+    const root = await mqtt.connectAsync(hmacBroker.url, {
+      protocolVersion: 5,
+      clientId: 'jwt-root',
+      reconnectPeriod: 0,
+      username: 'root',
+      password: await hs256({ username: 'root', superuser: true, acl: { pub: [] } }),
+    });
     scope.add(root, (c) => c.endAsync(true));
     expect((await root.subscribeAsync('anything/#', { qos: 1 }))[0]?.qos).toBe(1);
   });
 
   it('passes a password that is no token on to placement users', async () => {
-    expect(await codes(hmacBroker, { clientId: 'st-1', username: 'stored', password: 'stored-pw' })).toEqual(ACCEPTED);
-    expect(await codes(hmacBroker, { clientId: 'st-2', username: 'stored', password: 'wrong' })).toEqual(BAD_CREDENTIALS);
+    expect(await codes(hmacBroker, { clientId: 'st-1', username: 'stored', password: 'stored-pw' })).toEqual(
+      ACCEPTED,
+    );
+    expect(await codes(hmacBroker, { clientId: 'st-2', username: 'stored', password: 'wrong' })).toEqual(
+      BAD_CREDENTIALS,
+    );
   });
 
   it('ends the connection when the token expires (MQTT 5: DISCONNECT Maximum connect time)', async () => {
-    const v5 = await mqtt.connectAsync(hmacBroker.url, { protocolVersion: 5, clientId: 'exp-5', reconnectPeriod: 0, username: 'dave', password: await hs256({ username: 'dave' }, 2) });
-    const v4 = await mqtt.connectAsync(hmacBroker.url, { protocolVersion: 4, clientId: 'exp-4', reconnectPeriod: 0, username: 'dave', password: await hs256({ username: 'dave' }, 2) });
+    const v5 = await mqtt.connectAsync(hmacBroker.url, {
+      protocolVersion: 5,
+      clientId: 'exp-5',
+      reconnectPeriod: 0,
+      username: 'dave',
+      password: await hs256({ username: 'dave' }, 2),
+    });
+    const v4 = await mqtt.connectAsync(hmacBroker.url, {
+      protocolVersion: 4,
+      clientId: 'exp-4',
+      reconnectPeriod: 0,
+      username: 'dave',
+      password: await hs256({ username: 'dave' }, 2),
+    });
     scope.add(v5, (c) => c.endAsync(true));
     scope.add(v4, (c) => c.endAsync(true));
     const connectedAt = Date.now();
@@ -186,55 +257,137 @@ describe('JWT with an HMAC secret, chained before placement passwords', () => {
 describe('JWT with a JWKS file (ES256)', () => {
   it('admits a token from the published key with the right audience and refuses others', async () => {
     const right = await sign({ username: 'erin', aud: 'robustmq' }, ecKey, 'ES256', { kid: 'k1' });
-    expect(await codes(jwksBroker, { clientId: 'jwks-1', username: 'erin', password: right })).toEqual(ACCEPTED);
-    expect(await codes(jwksBroker, { clientId: 'jwks-2', username: 'erin', password: await sign({ username: 'erin', aud: 'robustmq' }, otherEcKey, 'ES256', { kid: 'k1' }) })).toEqual(BAD_CREDENTIALS);
-    expect(await codes(jwksBroker, { clientId: 'jwks-3', username: 'erin', password: await sign({ username: 'erin', aud: 'elsewhere' }, ecKey, 'ES256', { kid: 'k1' }) })).toEqual(BAD_CREDENTIALS);
-    expect(await codes(jwksBroker, { clientId: 'jwks-4', username: 'erin', password: await sign({ username: 'erin', aud: 'robustmq' }, ecKey, 'ES256', { kid: 'k1', expiresInS: -5 }) })).toEqual(BAD_CREDENTIALS);
+    expect(await codes(jwksBroker, { clientId: 'jwks-1', username: 'erin', password: right })).toEqual(
+      ACCEPTED,
+    );
+    expect(
+      await codes(jwksBroker, {
+        clientId: 'jwks-2',
+        username: 'erin',
+        password: await sign({ username: 'erin', aud: 'robustmq' }, otherEcKey, 'ES256', { kid: 'k1' }),
+      }),
+    ).toEqual(BAD_CREDENTIALS);
+    expect(
+      await codes(jwksBroker, {
+        clientId: 'jwks-3',
+        username: 'erin',
+        password: await sign({ username: 'erin', aud: 'elsewhere' }, ecKey, 'ES256', { kid: 'k1' }),
+      }),
+    ).toEqual(BAD_CREDENTIALS);
+    expect(
+      await codes(jwksBroker, {
+        clientId: 'jwks-4',
+        username: 'erin',
+        password: await sign({ username: 'erin', aud: 'robustmq' }, ecKey, 'ES256', {
+          kid: 'k1',
+          expiresInS: -5,
+        }),
+      }),
+    ).toEqual(BAD_CREDENTIALS);
     // a chain of only "jwt": a plain password is nobody's to accept
-    expect(await codes(jwksBroker, { clientId: 'jwks-5', username: 'stored', password: 'stored-pw' })).toEqual(BAD_CREDENTIALS);
+    expect(
+      await codes(jwksBroker, { clientId: 'jwks-5', username: 'stored', password: 'stored-pw' }),
+    ).toEqual(BAD_CREDENTIALS);
   });
 });
 
 describe('JWT with an RSA public key, then an HTTP service, then placement users', () => {
   it('admits an RS256 token and refuses one signed with another key type', async () => {
-    expect(await codes(rsaHttpBroker, { clientId: 'rsa-1', username: 'frank', password: await sign({ username: 'frank' }, rsaKey, 'RS256') })).toEqual(ACCEPTED);
-    expect(await codes(rsaHttpBroker, { clientId: 'rsa-2', username: 'frank', password: await sign({ username: 'frank' }, ecKey, 'ES256') })).toEqual(BAD_CREDENTIALS);
+    expect(
+      await codes(rsaHttpBroker, {
+        clientId: 'rsa-1',
+        username: 'frank',
+        password: await sign({ username: 'frank' }, rsaKey, 'RS256'),
+      }),
+    ).toEqual(ACCEPTED);
+    expect(
+      await codes(rsaHttpBroker, {
+        clientId: 'rsa-2',
+        username: 'frank',
+        password: await sign({ username: 'frank' }, ecKey, 'ES256'),
+      }),
+    ).toEqual(BAD_CREDENTIALS);
     // alg confusion: an HMAC token "signed" with the public key text is refused
-    expect(await codes(rsaHttpBroker, { clientId: 'rsa-3', username: 'frank', password: await hs256({ username: 'frank' }) })).toEqual(BAD_CREDENTIALS);
+    expect(
+      await codes(rsaHttpBroker, {
+        clientId: 'rsa-3',
+        username: 'frank',
+        password: await hs256({ username: 'frank' }),
+      }),
+    ).toEqual(BAD_CREDENTIALS);
   });
 
   it('asks the HTTP service: right and wrong passwords, 401, and its ACL', async () => {
-    expect(await codes(rsaHttpBroker, { clientId: 'h-1', username: 'http-user', password: 'right' })).toEqual(ACCEPTED);
-    expect(await codes(rsaHttpBroker, { clientId: 'h-2', username: 'http-user', password: 'wrong' })).toEqual(BAD_CREDENTIALS);
-    expect(await codes(rsaHttpBroker, { clientId: 'h-3', username: 'http-401', password: 'x' })).toEqual(BAD_CREDENTIALS);
-    const c = await mqtt.connectAsync(rsaHttpBroker.url, { protocolVersion: 5, clientId: 'h-acl', username: 'http-user', password: 'right', reconnectPeriod: 0 });
+    expect(await codes(rsaHttpBroker, { clientId: 'h-1', username: 'http-user', password: 'right' })).toEqual(
+      ACCEPTED,
+    );
+    expect(await codes(rsaHttpBroker, { clientId: 'h-2', username: 'http-user', password: 'wrong' })).toEqual(
+      BAD_CREDENTIALS,
+    );
+    expect(await codes(rsaHttpBroker, { clientId: 'h-3', username: 'http-401', password: 'x' })).toEqual(
+      BAD_CREDENTIALS,
+    );
+    const c = await mqtt.connectAsync(rsaHttpBroker.url, {
+      protocolVersion: 5,
+      clientId: 'h-acl',
+      username: 'http-user',
+      password: 'right',
+      reconnectPeriod: 0,
+    });
     scope.add(c, (x) => x.endAsync(true));
     expect((await c.subscribeAsync('http/http-user/#', { qos: 1 }))[0]?.qos).toBe(1);
     await expect(c.subscribeAsync('http/other/#', { qos: 1 })).rejects.toThrow(/Not authorized/);
   });
 
   it('passes an "ignore" answer on to placement users', async () => {
-    expect(await codes(rsaHttpBroker, { clientId: 'i-1', username: 'ignored-by-http', password: 'pw' })).toEqual(ACCEPTED);
-    expect(await codes(rsaHttpBroker, { clientId: 'i-2', username: 'ignored-by-http', password: 'nope' })).toEqual(BAD_CREDENTIALS);
+    expect(
+      await codes(rsaHttpBroker, { clientId: 'i-1', username: 'ignored-by-http', password: 'pw' }),
+    ).toEqual(ACCEPTED);
+    expect(
+      await codes(rsaHttpBroker, { clientId: 'i-2', username: 'ignored-by-http', password: 'nope' }),
+    ).toEqual(BAD_CREDENTIALS);
   });
 
   it('caches answers for the same credentials', async () => {
     const before = httpRequests;
-    for (let i = 0; i < 3; i++) expect((await connectResult(rsaHttpBroker.url, { protocolVersion: 5, clientId: 'cached', username: 'http-user', password: 'right' }, scope)).code).toBe(0);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (
+          await connectResult(
+            rsaHttpBroker.url,
+            { protocolVersion: 5, clientId: 'cached', username: 'http-user', password: 'right' },
+            scope,
+          )
+        ).code,
+      ).toBe(0);
     expect(httpRequests - before).toBe(1);
   });
 
   it('refuses as Server unavailable when the service is slow or answers outside the contract', async () => {
-    expect(await codes(rsaHttpBroker, { clientId: 's-1', username: 'http-slow', password: 'x' })).toEqual(UNAVAILABLE);
-    expect(await codes(rsaHttpBroker, { clientId: 's-2', username: 'http-garbage', password: 'x' })).toEqual(UNAVAILABLE);
+    expect(await codes(rsaHttpBroker, { clientId: 's-1', username: 'http-slow', password: 'x' })).toEqual(
+      UNAVAILABLE,
+    );
+    expect(await codes(rsaHttpBroker, { clientId: 's-2', username: 'http-garbage', password: 'x' })).toEqual(
+      UNAVAILABLE,
+    );
   });
 
   it('refuses as Server unavailable when the service is down (fail-closed), tokens still work', async () => {
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
-    expect(await codes(rsaHttpBroker, { clientId: 'd-1', username: 'http-user', password: 'not-cached' })).toEqual(UNAVAILABLE);
+    expect(
+      await codes(rsaHttpBroker, { clientId: 'd-1', username: 'http-user', password: 'not-cached' }),
+    ).toEqual(UNAVAILABLE);
     // placement users come after the HTTP service in this chain: they are not reached either
-    expect(await codes(rsaHttpBroker, { clientId: 'd-2', username: 'stored', password: 'stored-pw' })).toEqual(UNAVAILABLE);
-    expect(await codes(rsaHttpBroker, { clientId: 'd-3', username: 'frank', password: await sign({ username: 'frank' }, rsaKey, 'RS256') })).toEqual(ACCEPTED);
+    expect(
+      await codes(rsaHttpBroker, { clientId: 'd-2', username: 'stored', password: 'stored-pw' }),
+    ).toEqual(UNAVAILABLE);
+    expect(
+      await codes(rsaHttpBroker, {
+        clientId: 'd-3',
+        username: 'frank',
+        password: await sign({ username: 'frank' }, rsaKey, 'RS256'),
+      }),
+    ).toEqual(ACCEPTED);
   });
 });

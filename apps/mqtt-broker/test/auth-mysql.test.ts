@@ -10,9 +10,25 @@ import { promisify } from 'node:util';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPasswordHash, hashPassword } from '@robustmq/common';
-import { dropDatabase, freshDatabaseName, mysqlTestMode, startMariaDb, type MariaDbServer } from '@robustmq/storage-adapter/testing';
+import {
+  dropDatabase,
+  freshDatabaseName,
+  mysqlTestMode,
+  startMariaDb,
+  type MariaDbServer,
+} from '@robustmq/storage-adapter/testing';
 import { loadMqttBrokerConfig, startMqttBroker } from '../src/index.js';
-import { buildOnce, collect, connackCode as refused, connectClient, connectResult as connect, freePort, sleep, tempDir, testScope } from '@robustmq/testing';
+import {
+  buildOnce,
+  collect,
+  connackCode as refused,
+  connectClient,
+  connectResult as connect,
+  freePort,
+  sleep,
+  tempDir,
+  testScope,
+} from '@robustmq/testing';
 import { startTestBroker } from '@robustmq/testing/broker';
 
 const REFRESH_MS = 300;
@@ -36,7 +52,13 @@ function brokerConfig(auth: Record<string, unknown>, dataDir: string) {
 }
 
 function authSection(auth: Record<string, unknown>) {
-  return { storage: 'mysql', allow_anonymous: false, acl_default: 'allow', refresh_interval_ms: REFRESH_MS, ...auth };
+  return {
+    storage: 'mysql',
+    allow_anonymous: false,
+    acl_default: 'allow',
+    refresh_interval_ms: REFRESH_MS,
+    ...auth,
+  };
 }
 
 if (mode === 'skip') {
@@ -64,7 +86,10 @@ if (mode === 'skip') {
     // the broker creates the database and its tables on start
     const broker = await startTestBroker(
       {},
-      { storage: 'memory', sections: { auth: authSection({ mysql_url: `${server.url}/${database}`, mysql_pool_size: 2 }) } },
+      {
+        storage: 'memory',
+        sections: { auth: authSection({ mysql_url: `${server.url}/${database}`, mysql_pool_size: 2 }) },
+      },
     );
     scope.add(broker);
     url = broker.url;
@@ -95,83 +120,173 @@ if (mode === 'skip') {
   describe('MySQL auth storage', () => {
     it('creates its tables on start', async () => {
       const [rows] = await sql.query<RowDataPacket[]>('SHOW TABLES');
-      expect(rows.map((r) => Object.values(r)[0]).sort()).toEqual(['mqtt_acl', 'mqtt_blacklist', 'mqtt_user']);
+      expect(rows.map((r) => Object.values(r)[0]).sort()).toEqual([
+        'mqtt_acl',
+        'mqtt_blacklist',
+        'mqtt_user',
+      ]);
     });
 
     it('accepts a MySQL user with the right password and refuses a wrong one (0x86 in 5.0, 4 in 3.1.1)', async () => {
       for (const protocolVersion of [5, 4] as const) {
-        const good = await connect(url, { protocolVersion, clientId: `good${protocolVersion}`, username: 'alice', password: 'wonderland' });
+        const good = await connect(url, {
+          protocolVersion,
+          clientId: `good${protocolVersion}`,
+          username: 'alice',
+          password: 'wonderland',
+        });
         expect(good.code).toBe(0);
         await good.client.endAsync();
       }
-      expect(await refused(url, { protocolVersion: 5, clientId: 'b5', username: 'alice', password: 'nope' })).toBe(0x86);
-      expect(await refused(url, { protocolVersion: 4, clientId: 'b4', username: 'alice', password: 'nope' })).toBe(4);
-      expect(await refused(url, { protocolVersion: 5, clientId: 'u5', username: 'nobody', password: 'x' })).toBe(0x86);
+      expect(
+        await refused(url, { protocolVersion: 5, clientId: 'b5', username: 'alice', password: 'nope' }),
+      ).toBe(0x86);
+      expect(
+        await refused(url, { protocolVersion: 4, clientId: 'b4', username: 'alice', password: 'nope' }),
+      ).toBe(4);
+      expect(
+        await refused(url, { protocolVersion: 5, clientId: 'u5', username: 'nobody', password: 'x' }),
+      ).toBe(0x86);
       // anonymous clients are refused with allow_anonymous = false
       expect(await refused(url, { protocolVersion: 5, clientId: 'anon' })).toBe(0x87);
     });
 
     it('refuses a subscribe and a publish an ACL row denies (SUBACK / PUBACK 0x87) and lets a superuser through', async () => {
-      const { client, code } = await connect(url, { protocolVersion: 5, clientId: 'a1', username: 'alice', password: 'wonderland' });
+      const { client, code } = await connect(url, {
+        protocolVersion: 5,
+        clientId: 'a1',
+        username: 'alice',
+        password: 'wonderland',
+      });
       expect(code).toBe(0);
       expect((await client.subscribeAsync('users/alice/inbox', { qos: 1 })).map((g) => g.qos)).toEqual([1]);
-      await expect(client.subscribeAsync('users/bob/inbox', { qos: 1 })).rejects.toMatchObject({ packet: { granted: [0x87] } });
+      await expect(client.subscribeAsync('users/bob/inbox', { qos: 1 })).rejects.toMatchObject({
+        packet: { granted: [0x87] },
+      });
       await expect(client.publishAsync('users/alice/inbox', 'mine', { qos: 1 })).resolves.toBeDefined();
-      await expect(client.publishAsync('users/bob/inbox', 'theirs', { qos: 1 })).rejects.toMatchObject({ code: 0x87 });
+      await expect(client.publishAsync('users/bob/inbox', 'theirs', { qos: 1 })).rejects.toMatchObject({
+        code: 0x87,
+      });
       await client.endAsync();
 
       // the client_id subject: 'ro' may subscribe but not publish
-      const ro = await connect(url, { protocolVersion: 5, clientId: 'ro', username: 'alice', password: 'wonderland' });
+      const ro = await connect(url, {
+        protocolVersion: 5,
+        clientId: 'ro',
+        username: 'alice',
+        password: 'wonderland',
+      });
       expect(ro.code).toBe(0);
-      await expect(ro.client.publishAsync('free/topic', 'x', { qos: 1 })).rejects.toMatchObject({ code: 0x87 });
+      await expect(ro.client.publishAsync('free/topic', 'x', { qos: 1 })).rejects.toMatchObject({
+        code: 0x87,
+      });
       expect((await ro.client.subscribeAsync('free/topic', { qos: 1 })).map((g) => g.qos)).toEqual([1]);
       await ro.client.endAsync();
 
-      const root = await connect(url, { protocolVersion: 5, clientId: 'r1', username: 'root', password: 'toor' });
+      const root = await connect(url, {
+        protocolVersion: 5,
+        clientId: 'r1',
+        username: 'root',
+        password: 'toor',
+      });
       expect(root.code).toBe(0);
-      expect((await root.client.subscribeAsync('users/bob/inbox', { qos: 1 })).map((g) => g.qos)).toEqual([1]);
+      expect((await root.client.subscribeAsync('users/bob/inbox', { qos: 1 })).map((g) => g.qos)).toEqual([
+        1,
+      ]);
       await expect(root.client.publishAsync('users/bob/inbox', 'admin', { qos: 1 })).resolves.toBeDefined();
       await root.client.endAsync();
     });
 
     it('refuses a blacklisted client id (0x8A in 5.0, 5 in 3.1.1) but not an expired entry', async () => {
-      expect(await refused(url, { protocolVersion: 5, clientId: 'evil', username: 'alice', password: 'wonderland' })).toBe(0x8a);
-      expect(await refused(url, { protocolVersion: 4, clientId: 'evil', username: 'alice', password: 'wonderland' })).toBe(5);
+      expect(
+        await refused(url, {
+          protocolVersion: 5,
+          clientId: 'evil',
+          username: 'alice',
+          password: 'wonderland',
+        }),
+      ).toBe(0x8a);
+      expect(
+        await refused(url, {
+          protocolVersion: 4,
+          clientId: 'evil',
+          username: 'alice',
+          password: 'wonderland',
+        }),
+      ).toBe(5);
       // alice's user entry expired an hour ago
-      const ok = await connect(url, { protocolVersion: 5, clientId: 'fine', username: 'alice', password: 'wonderland' });
+      const ok = await connect(url, {
+        protocolVersion: 5,
+        clientId: 'fine',
+        username: 'alice',
+        password: 'wonderland',
+      });
       expect(ok.code).toBe(0);
       await ok.client.endAsync();
     });
 
     it('picks up rows changed in MySQL after the refresh interval', async () => {
-      const carol = await connect(url, { protocolVersion: 5, clientId: 'c1', username: 'alice', password: 'wonderland' });
+      const carol = await connect(url, {
+        protocolVersion: 5,
+        clientId: 'c1',
+        username: 'alice',
+        password: 'wonderland',
+      });
       expect(carol.code).toBe(0);
       expect((await carol.client.subscribeAsync('news/today', { qos: 1 })).map((g) => g.qos)).toEqual([1]);
 
-      await sql.query("INSERT INTO mqtt_acl (permission, action, subject_type, subject_value, topic, priority) VALUES ('deny', 'subscribe', 'all', '', 'news/#', 0)");
+      await sql.query(
+        "INSERT INTO mqtt_acl (permission, action, subject_type, subject_value, topic, priority) VALUES ('deny', 'subscribe', 'all', '', 'news/#', 0)",
+      );
       await sql.query("INSERT INTO mqtt_blacklist (type, value) VALUES ('client_id', 'late')");
       await sleep(REFRESH_MS * 3);
-      await expect(carol.client.subscribeAsync('news/today', { qos: 1 })).rejects.toMatchObject({ packet: { granted: [0x87] } });
+      await expect(carol.client.subscribeAsync('news/today', { qos: 1 })).rejects.toMatchObject({
+        packet: { granted: [0x87] },
+      });
       await carol.client.endAsync();
-      expect(await refused(url, { protocolVersion: 5, clientId: 'late', username: 'alice', password: 'wonderland' })).toBe(0x8a);
+      expect(
+        await refused(url, {
+          protocolVersion: 5,
+          clientId: 'late',
+          username: 'alice',
+          password: 'wonderland',
+        }),
+      ).toBe(0x8a);
 
       // passwords are checked against the table on each CONNECT: a new user counts at once
       await addUser('dave', 'new-user');
-      const dave = await connect(url, { protocolVersion: 5, clientId: 'd1', username: 'dave', password: 'new-user' });
+      const dave = await connect(url, {
+        protocolVersion: 5,
+        clientId: 'd1',
+        username: 'dave',
+        password: 'new-user',
+      });
       expect(dave.code).toBe(0);
       await dave.client.endAsync();
 
       await sql.query("DELETE FROM mqtt_blacklist WHERE value = 'late'");
       await sleep(REFRESH_MS * 3);
-      const late = await connect(url, { protocolVersion: 5, clientId: 'late', username: 'alice', password: 'wonderland' });
+      const late = await connect(url, {
+        protocolVersion: 5,
+        clientId: 'late',
+        username: 'alice',
+        password: 'wonderland',
+      });
       expect(late.code).toBe(0);
       await late.client.endAsync();
     });
 
     it('refuses a user whose password_hash is not a hash, without failing other users', async () => {
       await sql.query("INSERT INTO mqtt_user (username, password_hash) VALUES ('typo', 'plaintext')");
-      expect(await refused(url, { protocolVersion: 5, clientId: 't1', username: 'typo', password: 'plaintext' })).toBe(0x86);
-      const ok = await connect(url, { protocolVersion: 5, clientId: 't2', username: 'alice', password: 'wonderland' });
+      expect(
+        await refused(url, { protocolVersion: 5, clientId: 't1', username: 'typo', password: 'plaintext' }),
+      ).toBe(0x86);
+      const ok = await connect(url, {
+        protocolVersion: 5,
+        clientId: 't2',
+        username: 'alice',
+        password: 'wonderland',
+      });
       expect(ok.code).toBe(0);
       await ok.client.endAsync();
     });
@@ -179,8 +294,16 @@ if (mode === 'skip') {
     it('accepts a user created with the hash-password tool, and the broker process refuses an unknown storage type', async () => {
       await buildOnce();
       const { stdout } = await run(process.execPath, [dist('auth/hash-password.js'), 's3cret']);
-      await sql.query('INSERT INTO mqtt_user (username, password_hash) VALUES (?, ?)', ['erin', stdout.trim()]);
-      const erin = await connect(url, { protocolVersion: 4, clientId: 'e1', username: 'erin', password: 's3cret' });
+      await sql.query('INSERT INTO mqtt_user (username, password_hash) VALUES (?, ?)', [
+        'erin',
+        stdout.trim(),
+      ]);
+      const erin = await connect(url, {
+        protocolVersion: 4,
+        clientId: 'e1',
+        username: 'erin',
+        password: 's3cret',
+      });
       expect(erin.code).toBe(0);
       await erin.client.endAsync();
 
@@ -203,15 +326,22 @@ if (mode === 'skip') {
       // a config built in code, past the schema, is refused by the broker itself
       const config = { ...brokerConfig({}, dataDir) };
       config.auth = { ...config.auth, storage: 'ldap' as never };
-      await expect(startMqttBroker(config)).rejects.toThrow(/unknown \[auth\] storage "ldap"; valid: "placement", "mysql"/);
+      await expect(startMqttBroker(config)).rejects.toThrow(
+        /unknown \[auth\] storage "ldap"; valid: "placement", "mysql"/,
+      );
     });
 
     it('fails clearly when MySQL cannot be reached, and leaves nothing listening', async () => {
       const port = await freePort();
-      const config = brokerConfig({ mysql_host: '127.0.0.1', mysql_port: port, mysql_database: 'unreachable' }, dataDir);
+      const config = brokerConfig(
+        { mysql_host: '127.0.0.1', mysql_port: port, mysql_database: 'unreachable' },
+        dataDir,
+      );
       const started = Date.now();
       await expect(startMqttBroker(config)).rejects.toThrow(
-        new RegExp(`\\[auth\\] storage = "mysql": cannot open the auth tables on root@127\\.0\\.0\\.1:${port}/unreachable \\(ECONNREFUSED`),
+        new RegExp(
+          `\\[auth\\] storage = "mysql": cannot open the auth tables on root@127\\.0\\.0\\.1:${port}/unreachable \\(ECONNREFUSED`,
+        ),
       );
       expect(Date.now() - started).toBeLessThan(15_000);
     });
@@ -223,15 +353,24 @@ if (mode === 'skip') {
       try {
         const where = new URL(server.url);
         const url = `mysql://${user}@${where.hostname}:${where.port}/${database}`;
-        const other = await startMqttBroker(brokerConfig({ mysql_url: url, mysql_password: 'p4ss' }, dataDir));
+        const other = await startMqttBroker(
+          brokerConfig({ mysql_url: url, mysql_password: 'p4ss' }, dataDir),
+        );
         try {
-          const ok = await connect(`mqtt://127.0.0.1:${other.ports.mqtt}`, { protocolVersion: 5, clientId: 'pw1', username: 'alice', password: 'wonderland' });
+          const ok = await connect(`mqtt://127.0.0.1:${other.ports.mqtt}`, {
+            protocolVersion: 5,
+            clientId: 'pw1',
+            username: 'alice',
+            password: 'wonderland',
+          });
           expect(ok.code).toBe(0);
           await ok.client.endAsync();
         } finally {
           await other.close();
         }
-        await expect(startMqttBroker(brokerConfig({ mysql_url: url, mysql_password: 'wrong' }, dataDir))).rejects.toThrow(
+        await expect(
+          startMqttBroker(brokerConfig({ mysql_url: url, mysql_password: 'wrong' }, dataDir)),
+        ).rejects.toThrow(
           /\[auth\] storage = "mysql": cannot open the auth tables on .*ER_ACCESS_DENIED_ERROR/,
         );
       } finally {
@@ -240,8 +379,12 @@ if (mode === 'skip') {
     });
 
     it('refuses a malformed mysql_url and table name, naming the key', () => {
-      expect(() => loadMqttBrokerConfig({ env: { ROBUSTMQ_AUTH_MYSQL_URL: 'http://x/y' } })).toThrow(/auth\.mysql_url.*mysql:\/\//);
-      expect(() => loadMqttBrokerConfig({ env: { ROBUSTMQ_AUTH_MYSQL_ACL_TABLE: 'acl; DROP' } })).toThrow(/auth\.mysql_acl_table/);
+      expect(() => loadMqttBrokerConfig({ env: { ROBUSTMQ_AUTH_MYSQL_URL: 'http://x/y' } })).toThrow(
+        /auth\.mysql_url.*mysql:\/\//,
+      );
+      expect(() => loadMqttBrokerConfig({ env: { ROBUSTMQ_AUTH_MYSQL_ACL_TABLE: 'acl; DROP' } })).toThrow(
+        /auth\.mysql_acl_table/,
+      );
     });
   });
 
@@ -249,7 +392,13 @@ if (mode === 'skip') {
     it('[storage] type = "mysql" keeps messages and sessions in the database of the [auth] mysql_* keys, across a restart', async () => {
       const broker = await startTestBroker(
         {},
-        { storage: 'memory', sections: { storage: { type: 'mysql' }, auth: authSection({ mysql_url: `${server.url}/${database}`, mysql_pool_size: 2 }) } },
+        {
+          storage: 'memory',
+          sections: {
+            storage: { type: 'mysql' },
+            auth: authSection({ mysql_url: `${server.url}/${database}`, mysql_pool_size: 2 }),
+          },
+        },
       );
       try {
         const login = { username: 'root', password: 'toor' };
@@ -257,14 +406,22 @@ if (mode === 'skip') {
         await sub.subscribeAsync('stored/t', { qos: 1 });
         await sub.endAsync();
         const pub = await connectClient(broker.url, { ...login, clientId: 'mysql-pub' });
-        await Promise.all(Array.from({ length: 100 }, (_, i) => pub.publishAsync('stored/t', String(i), { qos: 1 })));
+        await Promise.all(
+          Array.from({ length: 100 }, (_, i) => pub.publishAsync('stored/t', String(i), { qos: 1 })),
+        );
         await pub.endAsync();
-        const [shards] = await sql.query<RowDataPacket[]>('SELECT name, next_offset FROM rmq_shards ORDER BY name');
-        expect(shards.find((r) => String(r.name) === 'mqtt-messages')?.next_offset).toBeGreaterThanOrEqual(100);
+        const [shards] = await sql.query<RowDataPacket[]>(
+          'SELECT name, next_offset FROM rmq_shards ORDER BY name',
+        );
+        expect(shards.find((r) => String(r.name) === 'mqtt-messages')?.next_offset).toBeGreaterThanOrEqual(
+          100,
+        );
         await broker.restart();
         const again = await connectClient(broker.url, { ...login, clientId: 'mysql-sub', clean: false });
         const got = collect(again);
-        expect((await got.waitFor(100, 10_000)).map((m) => Number(m.payload))).toEqual(Array.from({ length: 100 }, (_, i) => i));
+        expect((await got.waitFor(100, 10_000)).map((m) => Number(m.payload))).toEqual(
+          Array.from({ length: 100 }, (_, i) => i),
+        );
         await again.endAsync();
       } finally {
         await broker.stop();

@@ -18,11 +18,27 @@ let url: string;
 beforeAll(async () => {
   const placement = scope.add(await startTestPlacement());
   client = placement.client();
-  await client.mqtt.putResource('TOPIC_REWRITE_RULE', 'raw-to-clean', { action: 'publish', sourceTopic: 'x/+/raw', regex: '^x/(.+)/raw$', destTopic: 'x/$1/clean' });
-  await client.mqtt.putResource('TOPIC_REWRITE_RULE', 'old-to-new', { action: 'subscribe', sourceTopic: 'old/#', regex: '^old/(.+)$', destTopic: 'new/$1' });
+  await client.mqtt.putResource('TOPIC_REWRITE_RULE', 'raw-to-clean', {
+    action: 'publish',
+    sourceTopic: 'x/+/raw',
+    regex: '^x/(.+)/raw$',
+    destTopic: 'x/$1/clean',
+  });
+  await client.mqtt.putResource('TOPIC_REWRITE_RULE', 'old-to-new', {
+    action: 'subscribe',
+    sourceTopic: 'old/#',
+    regex: '^old/(.+)$',
+    destTopic: 'new/$1',
+  });
   await client.mqtt.putResource('AUTO_SUBSCRIBE_RULE', 'inbox', { topicFilter: 'inbox/%c', qos: 1 });
   broker = scope.add(
-    await startTestBroker({}, { placement: [placement.grpcAddress], sections: { auth: { allow_anonymous: true, acl_default: 'allow' } } }),
+    await startTestBroker(
+      {},
+      {
+        placement: [placement.grpcAddress],
+        sections: { auth: { allow_anonymous: true, acl_default: 'allow' } },
+      },
+    ),
   );
   url = broker.url;
 });
@@ -51,7 +67,10 @@ describe('rules from placement applied by the broker', () => {
     await sleep(100);
     expect(got.messages).toEqual([{ topic: 'new/a', payload: 'me', qos: 0 }]);
     // (inbox/rs-sub is the auto-subscription every client gets)
-    expect([...broker.handle.broker.sessions.get('rs-sub')!.subscriptions.keys()].sort()).toEqual(['inbox/rs-sub', 'new/a']);
+    expect([...broker.handle.broker.sessions.get('rs-sub')!.subscriptions.keys()].sort()).toEqual([
+      'inbox/rs-sub',
+      'new/a',
+    ]);
     // unsubscribing the filter as the client knows it removes the rewritten subscription
     await sub.unsubscribeAsync('old/a');
     expect([...broker.handle.broker.sessions.get('rs-sub')!.subscriptions.keys()]).toEqual(['inbox/rs-sub']);
@@ -76,7 +95,12 @@ describe('rules from placement applied by the broker', () => {
   });
 
   it('picks up rules added in placement on refresh', async () => {
-    await client.mqtt.putResource('TOPIC_REWRITE_RULE', 'late', { action: 'all', sourceTopic: 'late/in', regex: '^late/in$', destTopic: 'late/out' });
+    await client.mqtt.putResource('TOPIC_REWRITE_RULE', 'late', {
+      action: 'all',
+      sourceTopic: 'late/in',
+      regex: '^late/in$',
+      destTopic: 'late/out',
+    });
     await broker.handle.broker.rules!.refresh();
     expect(broker.handle.broker.rules!.rewrite('publish', 'late/in')).toBe('late/out');
     expect(broker.handle.broker.rules!.rewrite('subscribe', '$share/g/late/in')).toBe('$share/g/late/out');
@@ -105,8 +129,22 @@ describe('rewrite semantics', () => {
   it('uses the first rule by priority whose action and source match; a regex miss leaves the topic alone', () => {
     const rules = compileRewriteRules(
       [
-        { id: 'z', action: 'publish', sourceTopic: 't/#', regex: '^t/(\\d+)$', destTopic: 'num/$1', priority: 1 },
-        { id: 'y', action: 'publish', sourceTopic: 't/#', regex: '^t/(.*)$', destTopic: 'any/$1', priority: 2 },
+        {
+          id: 'z',
+          action: 'publish',
+          sourceTopic: 't/#',
+          regex: '^t/(\\d+)$',
+          destTopic: 'num/$1',
+          priority: 1,
+        },
+        {
+          id: 'y',
+          action: 'publish',
+          sourceTopic: 't/#',
+          regex: '^t/(.*)$',
+          destTopic: 'any/$1',
+          priority: 2,
+        },
         { id: 'x', action: 'subscribe', sourceTopic: 't/#', regex: '^t/(.*)$', destTopic: 'sub/$1' },
       ],
       logger,
@@ -119,8 +157,18 @@ describe('rewrite semantics', () => {
 
   it('fills %u and %c into auto-subscribe filters and skips ones that cannot be made valid', () => {
     const limits = { maxTopicLevels: 128, maxTopicLength: 65535 };
-    expect(autoSubscribeFilter({ id: 'r', topicFilter: 'u/%u/c/%c', qos: 0 }, { clientId: 'c1', username: 'al' }, limits)).toBe('u/al/c/c1');
-    expect(autoSubscribeFilter({ id: 'r', topicFilter: 'u/%u', qos: 0 }, { clientId: 'c1' }, limits)).toBeUndefined();
-    expect(autoSubscribeFilter({ id: 'r', topicFilter: 'in/%c', qos: 0 }, { clientId: 'a#b' }, limits)).toBeUndefined();
+    expect(
+      autoSubscribeFilter(
+        { id: 'r', topicFilter: 'u/%u/c/%c', qos: 0 },
+        { clientId: 'c1', username: 'al' },
+        limits,
+      ),
+    ).toBe('u/al/c/c1');
+    expect(
+      autoSubscribeFilter({ id: 'r', topicFilter: 'u/%u', qos: 0 }, { clientId: 'c1' }, limits),
+    ).toBeUndefined();
+    expect(
+      autoSubscribeFilter({ id: 'r', topicFilter: 'in/%c', qos: 0 }, { clientId: 'a#b' }, limits),
+    ).toBeUndefined();
   });
 });

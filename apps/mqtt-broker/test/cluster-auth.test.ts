@@ -4,7 +4,11 @@
 // one with UNAUTHENTICATED naming the key.
 import * as grpc from '@grpc/grpc-js';
 import type { PlacementClient } from '@robustmq/placement-client';
-import { clusterClientOptions, newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/protocol';
+import {
+  clusterClientOptions,
+  newBrokerInnerClient,
+  type BrokerInnerServiceClient,
+} from '@robustmq/protocol';
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttBrokerHandle } from '../src/index.js';
 import { collect, connectClient, testScope, unary } from '@robustmq/testing';
@@ -18,17 +22,29 @@ let broker: MqttBrokerHandle;
 
 beforeAll(async () => {
   const placement = scope.add(
-    await startTestPlacement({ authToken: TOKEN, overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } } }),
+    await startTestPlacement({
+      authToken: TOKEN,
+      overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } },
+    }),
   );
   client = placement.client();
-  broker = scope.add(await startTestBroker({}, { id: 1, placement: [placement.grpcAddress], authToken: TOKEN })).handle;
+  broker = scope.add(
+    await startTestBroker({}, { id: 1, placement: [placement.grpcAddress], authToken: TOKEN }),
+  ).handle;
 });
 
 function inner(token?: string): BrokerInnerServiceClient {
-  return scope.add(newBrokerInnerClient(`127.0.0.1:${broker.ports.grpc!}`, grpc.credentials.createInsecure(), clusterClientOptions(token)));
+  return scope.add(
+    newBrokerInnerClient(
+      `127.0.0.1:${broker.ports.grpc!}`,
+      grpc.credentials.createInsecure(),
+      clusterClientOptions(token),
+    ),
+  );
 }
 
-const deleteSession = (c: BrokerInnerServiceClient, clientId: string) => unary(c, c.DeleteSession, { clientId });
+const deleteSession = (c: BrokerInnerServiceClient, clientId: string) =>
+  unary(c, c.DeleteSession, { clientId });
 
 it('registers with placement using the token', async () => {
   const nodes = await client.cluster.listNodes('MQTT_BROKER');
@@ -52,15 +68,33 @@ it("a delayed will fires through the placement leader's SendLastWill, which carr
     protocolVersion: 5,
     clientId: 'auth-dying',
     properties: { sessionExpiryInterval: 60 },
-    will: { topic: 'auth/wills', payload: Buffer.from('gone'), qos: 1, retain: false, properties: { willDelayInterval: 1 } },
+    will: {
+      topic: 'auth/wills',
+      payload: Buffer.from('gone'),
+      qos: 1,
+      retain: false,
+      properties: { willDelayInterval: 1 },
+    },
   });
-  await expect.poll(async () => (await client.mqtt.getResource('WILL_MESSAGE', 'auth-dying'))?.record, { timeout: 3_000 }).toMatchObject({ delayIntervalSec: 1 });
+  await expect
+    .poll(async () => (await client.mqtt.getResource('WILL_MESSAGE', 'auth-dying'))?.record, {
+      timeout: 3_000,
+    })
+    .toMatchObject({ delayIntervalSec: 1 });
   dying.stream.destroy();
   dying.end(true);
   // placement took the disconnect over: only its leader can publish the will now
-  await expect.poll(() => client.mqtt.getResource('SESSION', 'auth-dying').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
-  await expect.poll(() => broker.broker.sessions.get('auth-dying')?.willTimer, { timeout: 3_000 }).toBeUndefined();
+  await expect
+    .poll(() => client.mqtt.getResource('SESSION', 'auth-dying').then((r) => r?.record.connected), {
+      timeout: 3_000,
+    })
+    .toBe(false);
+  await expect
+    .poll(() => broker.broker.sessions.get('auth-dying')?.willTimer, { timeout: 3_000 })
+    .toBeUndefined();
   const [message] = await got.waitFor(1, 5_000);
   expect(message).toMatchObject({ topic: 'auth/wills', payload: 'gone' });
-  await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'auth-dying'), { timeout: 3_000 }).toBeUndefined();
+  await expect
+    .poll(() => client.mqtt.getResource('WILL_MESSAGE', 'auth-dying'), { timeout: 3_000 })
+    .toBeUndefined();
 });

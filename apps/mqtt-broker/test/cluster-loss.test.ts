@@ -34,7 +34,10 @@ afterAll(async () => {
 
 /** A persistent MQTT 5 client that starts on broker `first` and, when it loses its broker, reconnects to the next. */
 function connect(clientId: string, first: number): Promise<MqttClient> {
-  const servers = [first, ...[1, 2, 3].filter((b) => b !== first)].map((b) => ({ host: '127.0.0.1', port: cluster.broker(b).mqtt }));
+  const servers = [first, ...[1, 2, 3].filter((b) => b !== first)].map((b) => ({
+    host: '127.0.0.1',
+    port: cluster.broker(b).mqtt,
+  }));
   const client = mqtt.connect({
     servers,
     clientId,
@@ -80,151 +83,183 @@ function brokerOfPort(port: number): number {
   return cluster.brokers.find((b) => b.mqtt === port)?.id ?? 0;
 }
 
-test('no acknowledged message is lost when a broker, the placement leader and a journal server are SIGKILLed', async () => {
-  const duplicateSamples: string[] = [];
-  // persistent subscribers, one per broker
-  const received = new Map<string, Map<string, number[]>>();
-  // what a broker's death costs: from SIGKILL of broker 1 to the first message its subscriber gets elsewhere
-  let broker1KilledAt = 0;
-  let sub1ResumedAfterMs = -1;
-  /** set when sub1's connection to broker 1 is gone: what it receives from then on comes through another broker */
-  let sub1LostConnection = false;
-  for (const [name, broker] of [['sub1', 1], ['sub2', 2], ['sub3', 3]] as const) {
-    const client = await connect(name, broker);
-    const byTopic = new Map<string, number[]>();
-    received.set(name, byTopic);
-    // where each QoS 2 message came from (broker, packet id, connection number), to say where a duplicate came from
-    const seenQos2 = new Map<string, string>();
-    let connections = 0;
-    let brokerPort = 0;
-    client.on('connect', () => {
-      connections++;
-      brokerPort = (client.options as { port?: number }).port ?? 0;
-    });
-    client.on('message', (topic, payload, packet) => {
-      if (sub1LostConnection && sub1ResumedAfterMs < 0 && name === 'sub1') sub1ResumedAfterMs = Date.now() - broker1KilledAt;
-      let list = byTopic.get(topic);
-      if (!list) byTopic.set(topic, (list = []));
-      const seq = Number(payload.toString());
-      list.push(seq);
-      if (packet.qos === 2) {
-        const key = `${topic}#${seq}`;
-        const here = `broker ${brokerOfPort(brokerPort)} id ${packet.messageId} conn ${connections}`;
-        const first = seenQos2.get(key);
-        if (first === undefined) seenQos2.set(key, here);
-        else if (duplicateSamples.length < 10) duplicateSamples.push(`${name} ${key}: first ${first}, again ${here}`);
-      }
-    });
-    await client.subscribeAsync('loss/#', { qos: 2 });
-    if (name === 'sub1') client.on('close', () => (sub1LostConnection = broker1KilledAt > 0));
-  }
-
-  const streams: Stream[] = [];
-  for (const publisher of ['pubA', 'pubB']) {
-    streams.push({ publisher, qos: 1, topic: `loss/${publisher}/q1`, count: QOS1 / 2, acked: new Set() });
-    streams.push({ publisher, qos: 2, topic: `loss/${publisher}/q2`, count: QOS2 / 2, acked: new Set() });
-  }
-  const total = streams.reduce((n, s) => n + s.count, 0);
-  let done = 0;
-  const kills: string[] = [];
-  const killAt = [0.25, 0.5, 0.75].map((f) => Math.floor(total * f));
-  let killing = Promise.resolve();
-  const onProgress = (): void => {
-    done++;
-    if (done === killAt[0]) {
-      killing = killing.then(async () => {
-        broker1KilledAt = Date.now();
-        await cluster.broker(1).process.kill('SIGKILL');
-        kills.push(`broker 1 at ${done}`);
+test(
+  'no acknowledged message is lost when a broker, the placement leader and a journal server are SIGKILLed',
+  async () => {
+    const duplicateSamples: string[] = [];
+    // persistent subscribers, one per broker
+    const received = new Map<string, Map<string, number[]>>();
+    // what a broker's death costs: from SIGKILL of broker 1 to the first message its subscriber gets elsewhere
+    let broker1KilledAt = 0;
+    let sub1ResumedAfterMs = -1;
+    /** set when sub1's connection to broker 1 is gone: what it receives from then on comes through another broker */
+    let sub1LostConnection = false;
+    for (const [name, broker] of [
+      ['sub1', 1],
+      ['sub2', 2],
+      ['sub3', 3],
+    ] as const) {
+      const client = await connect(name, broker);
+      const byTopic = new Map<string, number[]>();
+      received.set(name, byTopic);
+      // where each QoS 2 message came from (broker, packet id, connection number), to say where a duplicate came from
+      const seenQos2 = new Map<string, string>();
+      let connections = 0;
+      let brokerPort = 0;
+      client.on('connect', () => {
+        connections++;
+        brokerPort = (client.options as { port?: number }).port ?? 0;
       });
-    } else if (done === killAt[1]) {
-      killing = killing.then(async () => {
-        const leader = await cluster.placementLeader();
-        await cluster.placementMember(leader).process.kill('SIGKILL');
-        kills.push(`placement leader ${leader} at ${done}`);
-      });
-    } else if (done === killAt[2]) {
-      killing = killing.then(async () => {
-        await cluster.kill(cluster.journal(3));
-        kills.push(`journal server 3 at ${done}`);
-      });
-    }
-  };
-  const pubA = await connect('pubA', 1);
-  const pubB = await connect('pubB', 2);
-  const started = Date.now();
-  await Promise.all(streams.map((s) => publish(s.publisher === 'pubA' ? pubA : pubB, s, onProgress)));
-  await killing;
-  const publishSeconds = (Date.now() - started) / 1000;
-
-  const missing = (): number => {
-    let lost = 0;
-    for (const byTopic of received.values()) {
-      for (const s of streams) {
-        const got = new Set(byTopic.get(s.topic) ?? []);
-        for (const seq of s.acked) if (!got.has(seq)) lost++;
-      }
-    }
-    return lost;
-  };
-  await waitFor('every acknowledged message at every subscriber', () => missing() === 0, { timeoutMs: 90_000, intervalMs: 500, detail: () => `${missing()} missing` }).catch(() => undefined);
-  await sleep(1_000); // late duplicates, if any, arrive too
-
-  let sent = 0;
-  let acked = 0;
-  let delivered = 0;
-  let duplicatesQos1 = 0;
-  let duplicatesQos2 = 0;
-  let lost = 0;
-  let outOfOrder = 0;
-  const duplicatesQos2BySubscriber: Record<string, number> = {};
-  const lostSamples: string[] = [];
-  for (const s of streams) {
-    sent += s.count;
-    acked += s.acked.size;
-  }
-  for (const [subscriber, byTopic] of received) {
-    duplicatesQos2BySubscriber[subscriber] = 0;
-    for (const s of streams) {
-      const list = byTopic.get(s.topic) ?? [];
-      delivered += list.length;
-      const seen = new Set<number>();
-      let last = -1;
-      for (const seq of list) {
-        if (seen.has(seq)) {
-          if (s.qos === 1) duplicatesQos1++;
-          else {
-            duplicatesQos2++;
-            duplicatesQos2BySubscriber[subscriber]!++;
-          }
-          continue;
+      client.on('message', (topic, payload, packet) => {
+        if (sub1LostConnection && sub1ResumedAfterMs < 0 && name === 'sub1')
+          sub1ResumedAfterMs = Date.now() - broker1KilledAt;
+        let list = byTopic.get(topic);
+        if (!list) byTopic.set(topic, (list = []));
+        const seq = Number(payload.toString());
+        list.push(seq);
+        if (packet.qos === 2) {
+          const key = `${topic}#${seq}`;
+          const here = `broker ${brokerOfPort(brokerPort)} id ${packet.messageId} conn ${connections}`;
+          const first = seenQos2.get(key);
+          if (first === undefined) seenQos2.set(key, here);
+          else if (duplicateSamples.length < 10)
+            duplicateSamples.push(`${name} ${key}: first ${first}, again ${here}`);
         }
-        seen.add(seq);
-        if (seq < last) outOfOrder++;
-        last = seq;
+      });
+      await client.subscribeAsync('loss/#', { qos: 2 });
+      if (name === 'sub1') client.on('close', () => (sub1LostConnection = broker1KilledAt > 0));
+    }
+
+    const streams: Stream[] = [];
+    for (const publisher of ['pubA', 'pubB']) {
+      streams.push({ publisher, qos: 1, topic: `loss/${publisher}/q1`, count: QOS1 / 2, acked: new Set() });
+      streams.push({ publisher, qos: 2, topic: `loss/${publisher}/q2`, count: QOS2 / 2, acked: new Set() });
+    }
+    const total = streams.reduce((n, s) => n + s.count, 0);
+    let done = 0;
+    const kills: string[] = [];
+    const killAt = [0.25, 0.5, 0.75].map((f) => Math.floor(total * f));
+    let killing = Promise.resolve();
+    const onProgress = (): void => {
+      done++;
+      if (done === killAt[0]) {
+        killing = killing.then(async () => {
+          broker1KilledAt = Date.now();
+          await cluster.broker(1).process.kill('SIGKILL');
+          kills.push(`broker 1 at ${done}`);
+        });
+      } else if (done === killAt[1]) {
+        killing = killing.then(async () => {
+          const leader = await cluster.placementLeader();
+          await cluster.placementMember(leader).process.kill('SIGKILL');
+          kills.push(`placement leader ${leader} at ${done}`);
+        });
+      } else if (done === killAt[2]) {
+        killing = killing.then(async () => {
+          await cluster.kill(cluster.journal(3));
+          kills.push(`journal server 3 at ${done}`);
+        });
       }
-      for (const seq of s.acked) {
-        if (seen.has(seq)) continue;
-        lost++;
-        if (lostSamples.length < 10) lostSamples.push(`${subscriber} ${s.topic} #${seq}`);
+    };
+    const pubA = await connect('pubA', 1);
+    const pubB = await connect('pubB', 2);
+    const started = Date.now();
+    await Promise.all(streams.map((s) => publish(s.publisher === 'pubA' ? pubA : pubB, s, onProgress)));
+    await killing;
+    const publishSeconds = (Date.now() - started) / 1000;
+
+    const missing = (): number => {
+      let lost = 0;
+      for (const byTopic of received.values()) {
+        for (const s of streams) {
+          const got = new Set(byTopic.get(s.topic) ?? []);
+          for (const seq of s.acked) if (!got.has(seq)) lost++;
+        }
+      }
+      return lost;
+    };
+    await waitFor('every acknowledged message at every subscriber', () => missing() === 0, {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+      detail: () => `${missing()} missing`,
+    }).catch(() => undefined);
+    await sleep(1_000); // late duplicates, if any, arrive too
+
+    let sent = 0;
+    let acked = 0;
+    let delivered = 0;
+    let duplicatesQos1 = 0;
+    let duplicatesQos2 = 0;
+    let lost = 0;
+    let outOfOrder = 0;
+    const duplicatesQos2BySubscriber: Record<string, number> = {};
+    const lostSamples: string[] = [];
+    for (const s of streams) {
+      sent += s.count;
+      acked += s.acked.size;
+    }
+    for (const [subscriber, byTopic] of received) {
+      duplicatesQos2BySubscriber[subscriber] = 0;
+      for (const s of streams) {
+        const list = byTopic.get(s.topic) ?? [];
+        delivered += list.length;
+        const seen = new Set<number>();
+        let last = -1;
+        for (const seq of list) {
+          if (seen.has(seq)) {
+            if (s.qos === 1) duplicatesQos1++;
+            else {
+              duplicatesQos2++;
+              duplicatesQos2BySubscriber[subscriber]!++;
+            }
+            continue;
+          }
+          seen.add(seq);
+          if (seq < last) outOfOrder++;
+          last = seq;
+        }
+        for (const seq of s.acked) {
+          if (seen.has(seq)) continue;
+          lost++;
+          if (lostSamples.length < 10) lostSamples.push(`${subscriber} ${s.topic} #${seq}`);
+        }
       }
     }
-  }
-  const summary = { sent, acked, delivered, subscribers: 3, duplicatesQos1, duplicatesQos2, duplicatesQos2BySubscriber, duplicateSamples, lost, lostSamples, outOfOrder, publishSeconds, sub1ResumedAfterMs, kills };
-  console.log(`cluster loss test: ${JSON.stringify(summary)}`);
-  if (duplicatesQos2 > 0) {
-    // what the brokers said about sessions moving, to find where a QoS 2 duplicate came from
-    for (const b of cluster.brokers) {
-      const lines = b.process.output().split('\n').filter((l) => /session|hand|take/i.test(l));
-      console.log(`broker ${b.id} session log:\n${lines.slice(0, 30).join('\n')}`);
+    const summary = {
+      sent,
+      acked,
+      delivered,
+      subscribers: 3,
+      duplicatesQos1,
+      duplicatesQos2,
+      duplicatesQos2BySubscriber,
+      duplicateSamples,
+      lost,
+      lostSamples,
+      outOfOrder,
+      publishSeconds,
+      sub1ResumedAfterMs,
+      kills,
+    };
+    console.log(`cluster loss test: ${JSON.stringify(summary)}`);
+    if (duplicatesQos2 > 0) {
+      // what the brokers said about sessions moving, to find where a QoS 2 duplicate came from
+      for (const b of cluster.brokers) {
+        const lines = b.process
+          .output()
+          .split('\n')
+          .filter((l) => /session|hand|take/i.test(l));
+        console.log(`broker ${b.id} session log:\n${lines.slice(0, 30).join('\n')}`);
+      }
     }
-  }
-  expect(acked).toBeGreaterThan(sent * 0.9);
-  expect(lost).toBe(0);
-  expect(outOfOrder).toBe(0);
-  // exactly once for QoS 2, also for a message whose publisher's broker died before its PUBREC reached the client
-  expect(duplicatesQos2).toBe(0);
-}, 300_000 + (QOS1 + QOS2) * 10);
+    expect(acked).toBeGreaterThan(sent * 0.9);
+    expect(lost).toBe(0);
+    expect(outOfOrder).toBe(0);
+    // exactly once for QoS 2, also for a message whose publisher's broker died before its PUBREC reached the client
+    expect(duplicatesQos2).toBe(0);
+  },
+  300_000 + (QOS1 + QOS2) * 10,
+);
 
 test('the wills of clients whose broker is SIGKILLed are published once, on another broker', async () => {
   // (after the test above: brokers 2 and 3, two placement members and two journal servers are left)
@@ -277,7 +312,15 @@ test('a QoS 2 message resent to another broker after its broker was SIGKILLed be
     if (topic === 'once/resent') got.push(payload.toString());
   });
   await watcher.subscribeAsync('once/resent', { qos: 2 });
-  const publish = { cmd: 'publish', topic: 'once/resent', payload: Buffer.from('m7'), qos: 2, messageId: 7, retain: false, dup: false } as const;
+  const publish = {
+    cmd: 'publish',
+    topic: 'once/resent',
+    payload: Buffer.from('m7'),
+    qos: 2,
+    messageId: 7,
+    retain: false,
+    dup: false,
+  } as const;
   const first = await RawClient.open(broker4.mqtt, 4);
   first.send(connectPacket('qos2-resender', { clean: false }));
   await first.next('connack', 10_000);

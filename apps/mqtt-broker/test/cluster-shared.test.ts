@@ -26,13 +26,20 @@ afterAll(async () => {
 
 function connect(clientId: string, first: number, others: number[]): Promise<MqttClient> {
   const servers = [first, ...others].map((b) => ({ host: '127.0.0.1', port: cluster.broker(b).mqtt }));
-  const client = mqtt.connect({ servers, clientId, protocolVersion: 5, clean: true, reconnectPeriod: 200, connectTimeout: 5_000 });
+  const client = mqtt.connect({
+    servers,
+    clientId,
+    protocolVersion: 5,
+    clean: true,
+    reconnectPeriod: 200,
+    connectTimeout: 5_000,
+  });
   client.on('error', () => undefined);
   clients.push(client);
   return new Promise((resolve) => client.once('connect', () => resolve(client)));
 }
 
-test('a shared group member\'s broker SIGKILLed mid-stream: every acknowledged message reaches some member', async () => {
+test("a shared group member's broker SIGKILLed mid-stream: every acknowledged message reaches some member", async () => {
   const received: number[] = [];
   // the member on broker 1 reconnects to broker 2 when it loses its broker (and subscribes again: clean session)
   const members = [await connect('member-1', 1, [2]), await connect('member-2', 2, [])];
@@ -68,10 +75,21 @@ test('a shared group member\'s broker SIGKILLed mid-stream: every acknowledged m
     for (const seq of acked) if (!got.has(seq)) lost++;
     return lost;
   };
-  await waitFor('every acknowledged message at some member', () => missing() === 0, { timeoutMs: 30_000, intervalMs: 250, detail: () => `${missing()} missing` }).catch(() => undefined);
+  await waitFor('every acknowledged message at some member', () => missing() === 0, {
+    timeoutMs: 30_000,
+    intervalMs: 250,
+    detail: () => `${missing()} missing`,
+  }).catch(() => undefined);
   const got = new Set(received);
   const lostSamples = [...acked].filter((seq) => !got.has(seq)).slice(0, 10);
-  const summary = { sent: COUNT, acked: acked.size, delivered: received.length, duplicates: received.length - got.size, lost: missing(), lostSamples };
+  const summary = {
+    sent: COUNT,
+    acked: acked.size,
+    delivered: received.length,
+    duplicates: received.length - got.size,
+    lost: missing(),
+    lostSamples,
+  };
   console.log(`shared group hand-over test: ${JSON.stringify(summary)}`);
   expect(acked.size).toBeGreaterThan(COUNT * 0.9);
   expect(summary.lost).toBe(0);

@@ -4,7 +4,18 @@
 // servers and three brokers in this process, real MQTT clients.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodePacket } from '@robustmq/protocol';
-import { collect, connectClient, connectPacket, haveMosquitto, RawClient, runCommand, sleep, testScope, waitFor, type MqttClient } from '@robustmq/testing';
+import {
+  collect,
+  connectClient,
+  connectPacket,
+  haveMosquitto,
+  RawClient,
+  runCommand,
+  sleep,
+  testScope,
+  waitFor,
+  type MqttClient,
+} from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 import { startTestJournals } from '@robustmq/testing/journal';
 import { startTestPlacement } from '@robustmq/testing/placement';
@@ -16,9 +27,17 @@ let brokers: TestBroker[] = [];
 
 beforeAll(async () => {
   const placement = scope.add(await startTestPlacement());
-  for (const journal of await startTestJournals(3, { placement: [placement.grpcAddress] })) scope.add(journal);
+  for (const journal of await startTestJournals(3, { placement: [placement.grpcAddress] }))
+    scope.add(journal);
   for (let id = 1; id <= 3; id++) {
-    brokers.push(scope.add(await startTestBroker({}, { placement: [placement.grpcAddress], id, sections: { storage: { type: 'journal' } } })));
+    brokers.push(
+      scope.add(
+        await startTestBroker(
+          {},
+          { placement: [placement.grpcAddress], id, sections: { storage: { type: 'journal' } } },
+        ),
+      ),
+    );
   }
 }, 60_000);
 
@@ -78,7 +97,19 @@ describe('cross-broker delivery', () => {
     const before = log.appendStats.largestBatch;
     // one socket write: without flow control the broker decodes all of it while its first append is in flight
     const count = 20_000;
-    const packets = Array.from({ length: count }, (_, i) => encodePacket({ cmd: 'publish', topic: 'xb/flood', payload: Buffer.from(`f${i}`), qos: 0, retain: false, dup: false }, 4));
+    const packets = Array.from({ length: count }, (_, i) =>
+      encodePacket(
+        {
+          cmd: 'publish',
+          topic: 'xb/flood',
+          payload: Buffer.from(`f${i}`),
+          qos: 0,
+          retain: false,
+          dup: false,
+        },
+        4,
+      ),
+    );
     publisher.socket.write(Buffer.concat(packets));
     await gotLocal.waitFor(count, 30_000);
     await gotRemote.waitFor(count, 30_000);
@@ -100,7 +131,11 @@ describe('cross-broker delivery', () => {
     await publisher.publishAsync('$app/x', 'dollar', { qos: 1 });
     await publisher.publishAsync('xb/plain', 'plain', { qos: 1 });
     await d.waitFor(1, 10_000);
-    await waitFor('the plain message on the # subscriber', () => a.messages.some((m) => m.topic === 'xb/plain'), { timeoutMs: 10_000 });
+    await waitFor(
+      'the plain message on the # subscriber',
+      () => a.messages.some((m) => m.topic === 'xb/plain'),
+      { timeoutMs: 10_000 },
+    );
     expect(a.messages.some((m) => m.topic.startsWith('$'))).toBe(false);
     expect(d.messages.map((m) => m.payload)).toEqual(['dollar']);
     await all.unsubscribeAsync('#');
@@ -123,15 +158,41 @@ describe('cross-broker delivery', () => {
 
   test.skipIf(!haveMosquitto)('mosquitto_pub on one broker, mosquitto_sub on another', async () => {
     const port = (i: number): string => String(brokers[i]!.handle.ports.mqtt);
-    const sub = runCommand('mosquitto_sub', ['-h', '127.0.0.1', '-p', port(2), '-t', 'xb/mosquitto/#', '-q', '1', '-C', '2', '-W', '15', '-v'], 20_000);
+    const sub = runCommand(
+      'mosquitto_sub',
+      ['-h', '127.0.0.1', '-p', port(2), '-t', 'xb/mosquitto/#', '-q', '1', '-C', '2', '-W', '15', '-v'],
+      20_000,
+    );
     // mosquitto_sub is subscribed once the broker lists its subscription
     await waitFor('mosquitto_sub subscribed', async () => {
       const response = await fetch(`${brokers[2]!.http}/api/v1/subscriptions`);
       const body = (await response.json()) as { subscriptions: { topic: string }[] };
       return body.subscriptions.some((s) => s.topic === 'xb/mosquitto/#');
     });
-    await runCommand('mosquitto_pub', ['-h', '127.0.0.1', '-p', port(0), '-t', 'xb/mosquitto/a', '-q', '1', '-m', 'one']);
-    await runCommand('mosquitto_pub', ['-h', '127.0.0.1', '-p', port(1), '-t', 'xb/mosquitto/b', '-q', '2', '-m', 'two']);
+    await runCommand('mosquitto_pub', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      port(0),
+      '-t',
+      'xb/mosquitto/a',
+      '-q',
+      '1',
+      '-m',
+      'one',
+    ]);
+    await runCommand('mosquitto_pub', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      port(1),
+      '-t',
+      'xb/mosquitto/b',
+      '-q',
+      '2',
+      '-m',
+      'two',
+    ]);
     const out = await sub;
     expect(out.stdout.trim().split('\n').sort()).toEqual(['xb/mosquitto/a one', 'xb/mosquitto/b two']);
   });
@@ -146,26 +207,48 @@ describe('sessions belong to the cluster', () => {
     const publisher = await client(2);
     await publisher.publishAsync('xb/move/a', 'before', { qos: 1 });
     await onFirst.waitFor(1, 10_000);
-    await waitFor('broker 1 to have the PUBACK', () => brokers[0]!.handle.broker.sessions.get('mover')?.inflight.size === 0);
+    await waitFor(
+      'broker 1 to have the PUBACK',
+      () => brokers[0]!.handle.broker.sessions.get('mover')?.inflight.size === 0,
+    );
 
     // the client leaves broker 1 without a clean disconnect; messages published meanwhile queue in the shared log
     first.end(true);
     await waitFor('broker 1 to see the client go', () => !brokers[0]!.handle.broker.hasClient('mover'));
     for (let i = 0; i < 5; i++) await publisher.publishAsync('xb/move/b', `queued${i}`, { qos: 1 });
 
-    const second = await connectClient(brokers[1]!.url, { protocolVersion: 5, ...options, clean: false }, scope);
+    const second = await connectClient(
+      brokers[1]!.url,
+      { protocolVersion: 5, ...options, clean: false },
+      scope,
+    );
     const onSecond = collect(second);
     await onSecond.waitFor(5, 10_000);
-    expect(onSecond.messages.map((m) => m.payload)).toEqual(['queued0', 'queued1', 'queued2', 'queued3', 'queued4']);
+    expect(onSecond.messages.map((m) => m.payload)).toEqual([
+      'queued0',
+      'queued1',
+      'queued2',
+      'queued3',
+      'queued4',
+    ]);
     // the subscription came along: a new message reaches the client on broker 2
     await publisher.publishAsync('xb/move/c', 'after', { qos: 1 });
     await onSecond.waitFor(6, 10_000);
     // (its PUBACK reached broker 2: otherwise 'after' is rightly sent again after the next takeover, QoS 1)
-    await waitFor('broker 2 to have the PUBACK', () => brokers[1]!.handle.broker.sessions.get('mover')?.inflight.size === 0);
+    await waitFor(
+      'broker 2 to have the PUBACK',
+      () => brokers[1]!.handle.broker.sessions.get('mover')?.inflight.size === 0,
+    );
 
     // and a third connection on broker 3 takes the session over from the live one on broker 2
-    const disconnected = new Promise<number | undefined>((resolve) => second.once('disconnect', (packet) => resolve(packet.reasonCode)));
-    const third = await connectClient(brokers[2]!.url, { protocolVersion: 5, ...options, clean: false }, scope);
+    const disconnected = new Promise<number | undefined>((resolve) =>
+      second.once('disconnect', (packet) => resolve(packet.reasonCode)),
+    );
+    const third = await connectClient(
+      brokers[2]!.url,
+      { protocolVersion: 5, ...options, clean: false },
+      scope,
+    );
     expect(await disconnected).toBe(0x8e);
     const onThird = collect(third);
     await publisher.publishAsync('xb/move/d', 'third', { qos: 1 });
@@ -177,13 +260,23 @@ describe('sessions belong to the cluster', () => {
 
 describe('a clean start ends the session the client has on another broker', () => {
   test('the old connection gets DISCONNECT 0x8E and that broker drops the session, without holding up the CONNACK', async () => {
-    const first = await client(0, { clientId: 'clean-mover', clean: false, properties: { sessionExpiryInterval: 600 } });
+    const first = await client(0, {
+      clientId: 'clean-mover',
+      clean: false,
+      properties: { sessionExpiryInterval: 600 },
+    });
     await first.subscribeAsync('xb/clean/#', { qos: 1 });
     await sleep(500); // the session reaches placement (written in the background)
-    const disconnected = new Promise<number | undefined>((resolve) => first.once('disconnect', (packet) => resolve(packet.reasonCode)));
+    const disconnected = new Promise<number | undefined>((resolve) =>
+      first.once('disconnect', (packet) => resolve(packet.reasonCode)),
+    );
     const second = await client(1, { clientId: 'clean-mover', clean: true });
     expect(await disconnected).toBe(0x8e);
-    await waitFor('broker 1 to drop the session', () => !brokers[0]!.handle.broker.sessions.has('clean-mover'), { timeoutMs: 10_000 });
+    await waitFor(
+      'broker 1 to drop the session',
+      () => !brokers[0]!.handle.broker.sessions.has('clean-mover'),
+      { timeoutMs: 10_000 },
+    );
     // the new session is clean: nothing of the old subscription
     const publisher = await client(2);
     const got = collect(second);
@@ -198,52 +291,65 @@ describe('QoS 2 from a publisher is exactly once across brokers', () => {
   // append to the shared log really fails — after writing (storage wrote the batch but the answer was lost) or
   // before — so the 3.1.1 publisher gets no PUBREC and resends the message to another broker, which must deliver it
   // once: not again when it is in the log after all, and not never when it is not.
-  test.each(['after-write', 'before-write'] as const)('an append that failed %s, resent to another broker: delivered once', async (mode) => {
-    const topic = `xb/once/${mode}`;
-    const sub = await client(2);
-    await sub.subscribeAsync(topic, { qos: 2 });
-    const got = collect(sub);
-    const clientId = `xb-once-${mode}`;
-    const publish = { cmd: 'publish', topic, payload: Buffer.from('once'), qos: 2, messageId: 7, retain: false, dup: false } as const;
+  test.each(['after-write', 'before-write'] as const)(
+    'an append that failed %s, resent to another broker: delivered once',
+    async (mode) => {
+      const topic = `xb/once/${mode}`;
+      const sub = await client(2);
+      await sub.subscribeAsync(topic, { qos: 2 });
+      const got = collect(sub);
+      const clientId = `xb-once-${mode}`;
+      const publish = {
+        cmd: 'publish',
+        topic,
+        payload: Buffer.from('once'),
+        qos: 2,
+        messageId: 7,
+        retain: false,
+        dup: false,
+      } as const;
 
-    const storage = (brokers[0]!.handle.broker.log as ClusterLog).storage;
-    const realAppend = storage.append.bind(storage);
-    let failNext = true;
-    storage.append = async (shard, records, options) => {
-      if (shard !== MESSAGE_SHARD || !failNext) return realAppend(shard, records, options);
-      failNext = false;
-      if (mode === 'after-write') await realAppend(shard, records, options);
-      throw new Error('injected storage failure');
-    };
-    try {
-      const first = await RawClient.open(brokers[0]!.handle.ports.mqtt, 4, scope);
-      first.send(connectPacket(clientId, { clean: false }));
-      await first.next('connack');
-      first.send(publish);
-      // 3.1.1 cannot be told the message was not stored: the broker closes the connection instead of PUBREC
-      expect(await first.closesWithin(10_000)).toBe(true);
-      expect(first.packets.filter((p) => p.cmd === 'pubrec')).toEqual([]);
-    } finally {
-      storage.append = realAppend;
-    }
+      const storage = (brokers[0]!.handle.broker.log as ClusterLog).storage;
+      const realAppend = storage.append.bind(storage);
+      let failNext = true;
+      storage.append = async (shard, records, options) => {
+        if (shard !== MESSAGE_SHARD || !failNext) return realAppend(shard, records, options);
+        failNext = false;
+        if (mode === 'after-write') await realAppend(shard, records, options);
+        throw new Error('injected storage failure');
+      };
+      try {
+        const first = await RawClient.open(brokers[0]!.handle.ports.mqtt, 4, scope);
+        first.send(connectPacket(clientId, { clean: false }));
+        await first.next('connack');
+        first.send(publish);
+        // 3.1.1 cannot be told the message was not stored: the broker closes the connection instead of PUBREC
+        expect(await first.closesWithin(10_000)).toBe(true);
+        expect(first.packets.filter((p) => p.cmd === 'pubrec')).toEqual([]);
+      } finally {
+        storage.append = realAppend;
+      }
 
-    const second = await RawClient.open(brokers[1]!.handle.ports.mqtt, 4, scope);
-    second.send(connectPacket(clientId, { clean: false }));
-    expect(((await second.next('connack', 10_000)) as { sessionPresent: boolean }).sessionPresent).toBe(true);
-    second.send({ ...publish, dup: true });
-    expect((await second.next('pubrec', 10_000)).messageId).toBe(7);
-    second.send({ cmd: 'pubrel', messageId: 7 });
-    await second.next('pubcomp');
-    // the exchange is over: the same packet id now starts a new message
-    second.send({ ...publish, payload: Buffer.from('again') });
-    await second.next('pubrec', 10_000);
-    second.send({ cmd: 'pubrel', messageId: 7 });
-    await second.next('pubcomp');
+      const second = await RawClient.open(brokers[1]!.handle.ports.mqtt, 4, scope);
+      second.send(connectPacket(clientId, { clean: false }));
+      expect(((await second.next('connack', 10_000)) as { sessionPresent: boolean }).sessionPresent).toBe(
+        true,
+      );
+      second.send({ ...publish, dup: true });
+      expect((await second.next('pubrec', 10_000)).messageId).toBe(7);
+      second.send({ cmd: 'pubrel', messageId: 7 });
+      await second.next('pubcomp');
+      // the exchange is over: the same packet id now starts a new message
+      second.send({ ...publish, payload: Buffer.from('again') });
+      await second.next('pubrec', 10_000);
+      second.send({ cmd: 'pubrel', messageId: 7 });
+      await second.next('pubcomp');
 
-    await got.waitFor(2, 10_000);
-    await sleep(500);
-    expect(got.messages.map((m) => m.payload)).toEqual(['once', 'again']);
-  });
+      await got.waitFor(2, 10_000);
+      await sleep(500);
+      expect(got.messages.map((m) => m.payload)).toEqual(['once', 'again']);
+    },
+  );
 });
 
 describe('shared subscriptions across brokers', () => {
@@ -256,7 +362,11 @@ describe('shared subscriptions across brokers', () => {
     const publisher = await client(0);
     const count = 60;
     for (let i = 0; i < count; i++) await publisher.publishAsync(`xb/shared/${i % 3}`, `s${i}`, { qos: 1 });
-    await waitFor('every shared message delivered', () => got.reduce((n, g) => n + g.messages.length, 0) >= count, { timeoutMs: 10_000 });
+    await waitFor(
+      'every shared message delivered',
+      () => got.reduce((n, g) => n + g.messages.length, 0) >= count,
+      { timeoutMs: 10_000 },
+    );
     await sleep(500);
     const all = got.flatMap((g) => g.messages.map((m) => m.payload));
     expect(all.length).toBe(count);

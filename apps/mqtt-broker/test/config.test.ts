@@ -24,8 +24,23 @@ it('has documented defaults', () => {
       grpc_port: 9981,
     },
     tls: { cert_file: '', key_file: '', ca_file: '', verify_client: false },
-    cluster: { auth_token: '', auth_token_file: '', tls_cert_file: '', tls_key_file: '', tls_ca_file: '', tls_require_client_cert: false, tls_reload_interval_ms: 5000 },
-    http: { admin_token: '', admin_tokens: [], admin_read_tokens: [], max_connections: 0, idle_timeout_ms: 10_000, request_timeout_ms: 30_000 },
+    cluster: {
+      auth_token: '',
+      auth_token_file: '',
+      tls_cert_file: '',
+      tls_key_file: '',
+      tls_ca_file: '',
+      tls_require_client_cert: false,
+      tls_reload_interval_ms: 5000,
+    },
+    http: {
+      admin_token: '',
+      admin_tokens: [],
+      admin_read_tokens: [],
+      max_connections: 0,
+      idle_timeout_ms: 10_000,
+      request_timeout_ms: 30_000,
+    },
     limits: {
       connect_rate: 0,
       connect_burst: 0,
@@ -56,7 +71,12 @@ it('has documented defaults', () => {
       delayed_publish_max_s: 604_800,
       sys_interval_s: 10,
     },
-    storage: { message_retention_s: 604_800, journal_replicas: 0, journal_acks: 'quorum', journal_namespace: '' },
+    storage: {
+      message_retention_s: 604_800,
+      journal_replicas: 0,
+      journal_acks: 'quorum',
+      journal_namespace: '',
+    },
     auth: {
       allow_anonymous: true,
       acl_default: 'allow',
@@ -94,7 +114,10 @@ it('has documented defaults', () => {
 
 it('reads a TOML file and lets the environment override it', () => {
   const file = join(dir, 'broker.toml');
-  writeFileSync(file, '[network]\ntcp_port = 11883\n[placement]\nenabled = false\naddresses = ["10.0.0.1:1228", "10.0.0.2:1228"]\n');
+  writeFileSync(
+    file,
+    '[network]\ntcp_port = 11883\n[placement]\nenabled = false\naddresses = ["10.0.0.1:1228", "10.0.0.2:1228"]\n',
+  );
   const config = loadMqttBrokerConfig({ file, env: { ROBUSTMQ_MQTT_MAX_PACKET_SIZE: '2048' } });
   expect(config.network.tcp_port).toBe(11883);
   expect(config.placement).toMatchObject({ enabled: false, addresses: ['10.0.0.1:1228', '10.0.0.2:1228'] });
@@ -102,8 +125,12 @@ it('reads a TOML file and lets the environment override it', () => {
 });
 
 it('names the offending key', () => {
-  expect(() => loadMqttBrokerConfig({ env: { ROBUSTMQ_NETWORK_TCP_PORT: '70000' } })).toThrow(/network\.tcp_port.*ROBUSTMQ_NETWORK_TCP_PORT/);
-  expect(() => loadMqttBrokerConfig({ env: {}, overrides: { mqtt: { keep_alive: 5 } } })).toThrow(/unknown key.*keep_alive/);
+  expect(() => loadMqttBrokerConfig({ env: { ROBUSTMQ_NETWORK_TCP_PORT: '70000' } })).toThrow(
+    /network\.tcp_port.*ROBUSTMQ_NETWORK_TCP_PORT/,
+  );
+  expect(() => loadMqttBrokerConfig({ env: {}, overrides: { mqtt: { keep_alive: 5 } } })).toThrow(
+    /unknown key.*keep_alive/,
+  );
 });
 
 it('refuses an unknown storage type, naming the valid ones', () => {

@@ -1,7 +1,15 @@
 // `$delayed/N/topic`: delivered to `topic` N seconds later, kept across a restart, and refused with a reason when
 // N is not a number (0x90) or longer than mqtt.delayed_publish_max_s (0x83).
 import { beforeAll, expect, it } from 'vitest';
-import { collect, connectClient, haveMosquitto, mqttClients, runCommand, sleep, testScope } from '@robustmq/testing';
+import {
+  collect,
+  connectClient,
+  haveMosquitto,
+  mqttClients,
+  runCommand,
+  sleep,
+  testScope,
+} from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
 const scope = testScope();
@@ -20,7 +28,10 @@ it('delivers $delayed/1/topic to topic after about a second, with its properties
   await sub.subscribeAsync('later/#', { qos: 1 });
   const pub = await client();
   const start = Date.now();
-  await pub.publishAsync('$delayed/1/later/a', 'hello', { qos: 1, properties: { contentType: 'text/plain' } });
+  await pub.publishAsync('$delayed/1/later/a', 'hello', {
+    qos: 1,
+    properties: { contentType: 'text/plain' },
+  });
   await sleep(300);
   expect(got.messages).toEqual([]);
   const [message] = await got.waitFor(1, 3_000);
@@ -30,8 +41,12 @@ it('delivers $delayed/1/topic to topic after about a second, with its properties
 
 it('refuses a bad delay with PUBACK 0x90 (not a number) and 0x83 (too long), and delivers nothing', async () => {
   const pub = await client();
-  await expect(pub.publishAsync('$delayed/abc/later/b', 'x', { qos: 1 })).rejects.toMatchObject({ code: 0x90 });
-  await expect(pub.publishAsync('$delayed/61/later/b', 'x', { qos: 1 })).rejects.toMatchObject({ code: 0x83 });
+  await expect(pub.publishAsync('$delayed/abc/later/b', 'x', { qos: 1 })).rejects.toMatchObject({
+    code: 0x90,
+  });
+  await expect(pub.publishAsync('$delayed/61/later/b', 'x', { qos: 1 })).rejects.toMatchObject({
+    code: 0x83,
+  });
   await expect(pub.publishAsync('$delayed/5', 'x', { qos: 1 })).rejects.toMatchObject({ code: 0x90 });
 });
 
@@ -48,9 +63,31 @@ it('a delayed message survives a restart', async () => {
 
 it.skipIf(!haveMosquitto)('mosquitto_pub to $delayed/1/… reaches mosquitto_sub', async () => {
   const port = String(broker.handle.ports.mqtt);
-  const sub = runCommand('mosquitto_sub', ['-p', port, '-V', 'mqttv5', '-t', 'mosq-later/t', '-C', '1', '-W', '6']);
+  const sub = runCommand('mosquitto_sub', [
+    '-p',
+    port,
+    '-V',
+    'mqttv5',
+    '-t',
+    'mosq-later/t',
+    '-C',
+    '1',
+    '-W',
+    '6',
+  ]);
   await sleep(400);
-  const pub = await runCommand('mosquitto_pub', ['-p', port, '-V', 'mqttv5', '-t', '$delayed/1/mosq-later/t', '-m', 'late', '-q', '1']);
+  const pub = await runCommand('mosquitto_pub', [
+    '-p',
+    port,
+    '-V',
+    'mqttv5',
+    '-t',
+    '$delayed/1/mosq-later/t',
+    '-m',
+    'late',
+    '-q',
+    '1',
+  ]);
   expect(pub.code, pub.stderr).toBe(0);
   const result = await sub;
   expect(result.stdout.trim()).toBe('late');

@@ -13,7 +13,9 @@ import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
 // CI replays a fixed seed (one that once found a bug: a null property value poisoning the message log), so main
 // stays reproducible; a developer's run explores a fresh seed each time and prints it.
-const SEED = Number(process.env.FUZZ_SEED ?? (process.env.CI ? 2084401390 : Math.floor(Math.random() * 2 ** 31)));
+const SEED = Number(
+  process.env.FUZZ_SEED ?? (process.env.CI ? 2084401390 : Math.floor(Math.random() * 2 ** 31)),
+);
 const PACKETS = Number(process.env.FUZZ_PACKETS ?? 1_000_000);
 const TARGET = process.env.FUZZ_TARGET;
 
@@ -31,14 +33,23 @@ beforeAll(async () => {
     url = `mqtt://${TARGET}`;
     return;
   }
-  broker = scope.add(await startTestBroker({ connect_timeout_ms: 2_000, session_expiry_max: 1, topic_alias_max: 10 }));
+  broker = scope.add(
+    await startTestBroker({ connect_timeout_ms: 2_000, session_expiry_max: 1, topic_alias_max: 10 }),
+  );
   port = broker.handle.ports.mqtt;
   url = broker.url;
 });
 
 /** A well-behaved client that publishes QoS 1 to itself the whole time and checks it gets every message in order. */
-async function healthyClient(protocolVersion: 4 | 5, name: string): Promise<{ client: MqttClient; stop(): Promise<{ sent: number; received: number; closes: number }> }> {
-  const client = await connectClient(url, { protocolVersion, clientId: `healthy-${name}-${SEED}`, keepalive: 30 });
+async function healthyClient(
+  protocolVersion: 4 | 5,
+  name: string,
+): Promise<{ client: MqttClient; stop(): Promise<{ sent: number; received: number; closes: number }> }> {
+  const client = await connectClient(url, {
+    protocolVersion,
+    clientId: `healthy-${name}-${SEED}`,
+    keepalive: 30,
+  });
   let closes = 0;
   client.on('close', () => closes++);
   const received: number[] = [];
@@ -68,30 +79,35 @@ async function healthyClient(protocolVersion: 4 | 5, name: string): Promise<{ cl
   };
 }
 
-it(`survives ${PACKETS.toLocaleString('en')} fuzzed packets (seed ${SEED})`, { timeout: Math.max(120_000, PACKETS / 10) }, async () => {
-  const healthy = [await healthyClient(5, 'v5'), await healthyClient(4, 'v4')];
-  const result = await runFuzz({ host, port, seed: SEED, packets: PACKETS });
-  const ok = await Promise.all(healthy.map((h) => h.stop()));
-  console.log(
-    `fuzz seed=${SEED}: ${result.packetsSent.toLocaleString('en')} packets (${(result.bytesSent / 1e6).toFixed(1)} MB) over ` +
-      `${result.connections} connections in ${(result.elapsedMs / 1000).toFixed(1)} s — answered ${result.answered}, ` +
-      `closed by broker ${result.closedByBroker}, closed after FIN ${result.closedAfterFin}, hangs ${result.hangs.length}; ` +
-      `MQTT 5 DISCONNECT reasons ${JSON.stringify(result.v5DisconnectReasons)}, closed without DISCONNECT ${result.v5ClosedWithoutDisconnect}; ` +
-      `healthy clients ${JSON.stringify(ok)}`,
-  );
-  expect(result.packetsSent).toBeGreaterThanOrEqual(PACKETS);
-  expect(result.hangs).toEqual([]);
-  for (const h of ok) {
-    expect(h.closes).toBe(0);
-    expect(h.sent).toBeGreaterThan(0);
-  }
-  // MQTT 5 connections closed after CONNACK were told why (a mutation can turn a frame into a valid client DISCONNECT,
-  // after which the broker rightly closes without one — hence the small allowance)
-  expect(result.v5ClosedWithoutDisconnect).toBeLessThanOrEqual(Math.ceil(result.closedByBroker / 100));
-  // every DISCONNECT the broker sent names an error (>= 0x80)
-  for (const code of Object.keys(result.v5DisconnectReasons)) expect(Number(code)).toBeGreaterThanOrEqual(0x80);
-  if (broker) {
-    // nothing leaked: only the (now closed) healthy clients were left, and they are gone
-    await expect.poll(() => broker!.handle.broker.connectionCount, { timeout: 5_000 }).toBe(0);
-  }
-});
+it(
+  `survives ${PACKETS.toLocaleString('en')} fuzzed packets (seed ${SEED})`,
+  { timeout: Math.max(120_000, PACKETS / 10) },
+  async () => {
+    const healthy = [await healthyClient(5, 'v5'), await healthyClient(4, 'v4')];
+    const result = await runFuzz({ host, port, seed: SEED, packets: PACKETS });
+    const ok = await Promise.all(healthy.map((h) => h.stop()));
+    console.log(
+      `fuzz seed=${SEED}: ${result.packetsSent.toLocaleString('en')} packets (${(result.bytesSent / 1e6).toFixed(1)} MB) over ` +
+        `${result.connections} connections in ${(result.elapsedMs / 1000).toFixed(1)} s — answered ${result.answered}, ` +
+        `closed by broker ${result.closedByBroker}, closed after FIN ${result.closedAfterFin}, hangs ${result.hangs.length}; ` +
+        `MQTT 5 DISCONNECT reasons ${JSON.stringify(result.v5DisconnectReasons)}, closed without DISCONNECT ${result.v5ClosedWithoutDisconnect}; ` +
+        `healthy clients ${JSON.stringify(ok)}`,
+    );
+    expect(result.packetsSent).toBeGreaterThanOrEqual(PACKETS);
+    expect(result.hangs).toEqual([]);
+    for (const h of ok) {
+      expect(h.closes).toBe(0);
+      expect(h.sent).toBeGreaterThan(0);
+    }
+    // MQTT 5 connections closed after CONNACK were told why (a mutation can turn a frame into a valid client DISCONNECT,
+    // after which the broker rightly closes without one — hence the small allowance)
+    expect(result.v5ClosedWithoutDisconnect).toBeLessThanOrEqual(Math.ceil(result.closedByBroker / 100));
+    // every DISCONNECT the broker sent names an error (>= 0x80)
+    for (const code of Object.keys(result.v5DisconnectReasons))
+      expect(Number(code)).toBeGreaterThanOrEqual(0x80);
+    if (broker) {
+      // nothing leaked: only the (now closed) healthy clients were left, and they are gone
+      await expect.poll(() => broker!.handle.broker.connectionCount, { timeout: 5_000 }).toBe(0);
+    }
+  },
+);

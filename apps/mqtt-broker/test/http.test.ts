@@ -26,9 +26,16 @@ it('lists connected clients', async () => {
   await client.subscribeAsync(['a/+', 'b/#']);
   const res = await fetch(`${base}/api/v1/clients`);
   expect(res.status).toBe(200);
-  const body = (await res.json()) as { total: number; clients: { clientId: string; protocolVersion: number; subscriptions: number }[] };
+  const body = (await res.json()) as {
+    total: number;
+    clients: { clientId: string; protocolVersion: number; subscriptions: number }[];
+  };
   expect(body.total).toBe(1);
-  expect(body.clients[0]).toMatchObject({ clientId: 'http-test-client', protocolVersion: 4, subscriptions: 2 });
+  expect(body.clients[0]).toMatchObject({
+    clientId: 'http-test-client',
+    protocolVersion: 4,
+    subscriptions: 2,
+  });
 });
 
 it('exposes broker metrics', async () => {
@@ -46,9 +53,14 @@ it('exposes broker metrics', async () => {
 
 it('searches and pages the client list in client-id order', async () => {
   const others = [];
-  for (const id of ['page-c', 'page-a', 'page-b', 'other-1']) others.push(await connectClient(broker.url, { clientId: id }, scope));
+  for (const id of ['page-c', 'page-a', 'page-b', 'other-1'])
+    others.push(await connectClient(broker.url, { clientId: id }, scope));
   const page = async (q: string) =>
-    (await (await fetch(`${base}/api/v1/clients?${q}`)).json()) as { total: number; more: boolean; clients: { clientId: string }[] };
+    (await (await fetch(`${base}/api/v1/clients?${q}`)).json()) as {
+      total: number;
+      more: boolean;
+      clients: { clientId: string }[];
+    };
   const first = await page('search=PAGE-&limit=2');
   expect(first).toMatchObject({ total: 3, more: true });
   expect(first.clients.map((c) => c.clientId)).toEqual(['page-a', 'page-b']);
@@ -59,7 +71,10 @@ it('searches and pages the client list in client-id order', async () => {
   expect((await page('search=127.0.0.1')).total).toBe(5);
   const bad = await fetch(`${base}/api/v1/clients?limit=0`);
   expect(bad.status).toBe(400);
-  expect(await bad.json()).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/limit/) });
+  expect(await bad.json()).toMatchObject({
+    code: 'INVALID_ARGUMENT',
+    message: expect.stringMatching(/limit/),
+  });
   for (const c of others) await c.endAsync();
 });
 
@@ -72,5 +87,8 @@ it('answers unknown routes with { code, message }', async () => {
 it("answers a URL with a bad escape with { code, message }, not in fastify's own shape", async () => {
   const res = await fetch(`${base}/api/v1/clients/%E0%A4%A`);
   expect(res.status).toBe(400);
-  expect(await res.json()).toEqual({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/URL is not valid/) });
+  expect(await res.json()).toEqual({
+    code: 'INVALID_ARGUMENT',
+    message: expect.stringMatching(/URL is not valid/),
+  });
 });

@@ -14,7 +14,14 @@ const RECEIVE_MAXIMUM = 100;
 let broker: TestBroker;
 
 beforeAll(async () => {
-  broker = scope.add(await startTestBroker({ max_topic_levels: 4, max_topic_length: 40, max_write_buffer_bytes: 256 * 1024, receive_maximum: RECEIVE_MAXIMUM }));
+  broker = scope.add(
+    await startTestBroker({
+      max_topic_levels: 4,
+      max_topic_length: 40,
+      max_write_buffer_bytes: 256 * 1024,
+      receive_maximum: RECEIVE_MAXIMUM,
+    }),
+  );
 });
 
 const client = mqttClients(scope, () => broker.url, { protocolVersion: 5 });
@@ -22,32 +29,63 @@ const client = mqttClients(scope, () => broker.url, { protocolVersion: 5 });
 it.each([
   ['too many levels', 'a/b/c/d/e', /5 levels/],
   ['too long', `t/${'x'.repeat(40)}`, /longer than 40/],
-])('PUBLISH to a topic with %s → DISCONNECT 0x90 with a reason string (MQTT 5), closed (3.1.1)', async (_name, topic, reason) => {
-  const raw = await RawClient.open(broker.handle.ports.mqtt, 5);
-  raw.send({ cmd: 'connect', clientId: `limit-${topic.length}`, protocolVersion: 5, protocolId: 'MQTT', clean: true, keepalive: 60 } as Packet, 5);
-  await raw.next('connack');
-  raw.send({ cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, dup: false, retain: false }, 5);
-  const disconnect = (await raw.next('disconnect')) as IDisconnectPacket;
-  expect(disconnect.reasonCode).toBe(0x90);
-  expect(disconnect.properties?.reasonString).toMatch(reason);
+])(
+  'PUBLISH to a topic with %s → DISCONNECT 0x90 with a reason string (MQTT 5), closed (3.1.1)',
+  async (_name, topic, reason) => {
+    const raw = await RawClient.open(broker.handle.ports.mqtt, 5);
+    raw.send(
+      {
+        cmd: 'connect',
+        clientId: `limit-${topic.length}`,
+        protocolVersion: 5,
+        protocolId: 'MQTT',
+        clean: true,
+        keepalive: 60,
+      } as Packet,
+      5,
+    );
+    await raw.next('connack');
+    raw.send({ cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, dup: false, retain: false }, 5);
+    const disconnect = (await raw.next('disconnect')) as IDisconnectPacket;
+    expect(disconnect.reasonCode).toBe(0x90);
+    expect(disconnect.properties?.reasonString).toMatch(reason);
 
-  const v4 = await RawClient.open(broker.handle.ports.mqtt, 4);
-  v4.send({ cmd: 'connect', clientId: `limit4-${topic.length}`, protocolVersion: 4, protocolId: 'MQTT', clean: true, keepalive: 60 } as Packet);
-  await v4.next('connack');
-  v4.send({ cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, dup: false, retain: false });
-  expect(await v4.closesWithin(2_000)).toBe(true);
-});
+    const v4 = await RawClient.open(broker.handle.ports.mqtt, 4);
+    v4.send({
+      cmd: 'connect',
+      clientId: `limit4-${topic.length}`,
+      protocolVersion: 4,
+      protocolId: 'MQTT',
+      clean: true,
+      keepalive: 60,
+    } as Packet);
+    await v4.next('connack');
+    v4.send({ cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, dup: false, retain: false });
+    expect(await v4.closesWithin(2_000)).toBe(true);
+  },
+);
 
 it('SUBSCRIBE beyond the limits fails only that filter (0x8F / 0x80)', async () => {
   const c5 = await client();
-  const granted = await c5.subscribeAsync(['ok/+', 'a/b/c/d/#'], { qos: 1 }).catch((err: { packet: { granted: number[] } }) => err.packet.granted);
-  expect(Array.isArray(granted) && typeof granted[0] === 'number' ? granted : (granted as { qos: number }[]).map((g) => g.qos)).toEqual([1, 0x8f]);
+  const granted = await c5
+    .subscribeAsync(['ok/+', 'a/b/c/d/#'], { qos: 1 })
+    .catch((err: { packet: { granted: number[] } }) => err.packet.granted);
+  expect(
+    Array.isArray(granted) && typeof granted[0] === 'number'
+      ? granted
+      : (granted as { qos: number }[]).map((g) => g.qos),
+  ).toEqual([1, 0x8f]);
 });
 
 it('a session far behind the log skips QoS 0 first (counted); QoS 1 all arrive', async () => {
   const lagging = await startTestBroker({ max_queued_messages: 10 });
   try {
-    const options = { protocolVersion: 5 as const, clientId: 'lagging', clean: false, properties: { sessionExpiryInterval: 60 } };
+    const options = {
+      protocolVersion: 5 as const,
+      clientId: 'lagging',
+      clean: false,
+      properties: { sessionExpiryInterval: 60 },
+    };
     const first = await connectClient(lagging.url, options);
     await first.subscribeAsync('lag/#', { qos: 1 });
     await first.endAsync();
@@ -60,7 +98,10 @@ it('a session far behind the log skips QoS 0 first (counted); QoS 1 all arrive',
     const got = collect(again);
     await got.waitFor(10);
     await sleep(200);
-    expect(got.messages.map((m) => m.payload)).toEqual([...Array.from({ length: 5 }, (_, i) => `q0-${i + 15}`), ...Array.from({ length: 5 }, (_, i) => `q1-${i}`)]);
+    expect(got.messages.map((m) => m.payload)).toEqual([
+      ...Array.from({ length: 5 }, (_, i) => `q0-${i + 15}`),
+      ...Array.from({ length: 5 }, (_, i) => `q1-${i}`),
+    ]);
     expect(lagging.handle.broker.stats.messagesDropped - dropped).toBe(15);
     await again.endAsync();
   } finally {
@@ -72,8 +113,32 @@ it('a subscriber that stops reading does not stall the publisher or a fast subsc
   // the stalled one: subscribes (QoS 0 and QoS 1) and then never reads its socket again
   const stalled = connect(broker.handle.ports.mqtt, '127.0.0.1');
   await new Promise<void>((resolve) => stalled.once('connect', () => resolve()));
-  stalled.write(encodePacket({ cmd: 'connect', clientId: 'stalled', protocolVersion: 4, protocolId: 'MQTT', clean: true, keepalive: 0 } as Packet, 4));
-  stalled.write(encodePacket({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'flood/0', qos: 0 }, { topic: 'flood/1', qos: 1 }] } as Packet, 4));
+  stalled.write(
+    encodePacket(
+      {
+        cmd: 'connect',
+        clientId: 'stalled',
+        protocolVersion: 4,
+        protocolId: 'MQTT',
+        clean: true,
+        keepalive: 0,
+      } as Packet,
+      4,
+    ),
+  );
+  stalled.write(
+    encodePacket(
+      {
+        cmd: 'subscribe',
+        messageId: 1,
+        subscriptions: [
+          { topic: 'flood/0', qos: 0 },
+          { topic: 'flood/1', qos: 1 },
+        ],
+      } as Packet,
+      4,
+    ),
+  );
   await sleep(200);
   stalled.pause();
 
@@ -83,7 +148,13 @@ it('a subscriber that stops reading does not stall the publisher or a fast subsc
   const pub = await client();
   // the publisher is gone if the broker disconnected it (MQTT.js would leave its publishes pending forever)
   const disconnected = new Promise<never>((_resolve, reject) => {
-    pub.once('disconnect', (packet) => reject(new Error(`publisher disconnected: reason 0x${packet.reasonCode?.toString(16)} ${packet.properties?.reasonString ?? ''}`)));
+    pub.once('disconnect', (packet) =>
+      reject(
+        new Error(
+          `publisher disconnected: reason 0x${packet.reasonCode?.toString(16)} ${packet.properties?.reasonString ?? ''}`,
+        ),
+      ),
+    );
     pub.once('close', () => reject(new Error('publisher connection closed')));
   });
   const payload = Buffer.alloc(8 * 1024, 7);

@@ -5,7 +5,15 @@ import { connect as tlsConnect } from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { WebSocket } from 'ws';
-import { collect, connectClient, haveMosquitto, makeSelfSignedCert, runCommand, type TestCert, testScope } from '@robustmq/testing';
+import {
+  collect,
+  connectClient,
+  haveMosquitto,
+  makeSelfSignedCert,
+  runCommand,
+  type TestCert,
+  testScope,
+} from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
 const scope = testScope();
@@ -14,7 +22,9 @@ let broker: TestBroker;
 
 beforeAll(async () => {
   cert = makeSelfSignedCert(scope);
-  broker = scope.add(await startTestBroker({}, { tls: { cert_file: cert.certFile, key_file: cert.keyFile } }));
+  broker = scope.add(
+    await startTestBroker({}, { tls: { cert_file: cert.certFile, key_file: cert.keyFile } }),
+  );
 });
 
 function urls(): Record<string, string> {
@@ -38,26 +48,38 @@ it('binds every listener on port 0 and reports the bound ports', () => {
 });
 
 describe.each([3, 4, 5] as const)('MQTT.js protocol version %s', (protocolVersion) => {
-  it.each(['tcp', 'tls', 'ws', 'wss'])('subscribes over %s and receives from every transport', async (transport) => {
-    const sub = await client(transport, { protocolVersion, clientId: `sub-${transport}-${protocolVersion}` });
-    const got = collect(sub);
-    await sub.subscribeAsync(`x/${transport}/${protocolVersion}`, { qos: 1 });
-    for (const from of ['tcp', 'tls', 'ws', 'wss']) {
-      const pub = await client(from, { protocolVersion: 4 });
-      await pub.publishAsync(`x/${transport}/${protocolVersion}`, `from-${from}`, { qos: 1 });
-    }
-    const messages = await got.waitFor(4);
-    expect(messages.map((m) => m.payload).sort()).toEqual(['from-tcp', 'from-tls', 'from-ws', 'from-wss']);
-  });
+  it.each(['tcp', 'tls', 'ws', 'wss'])(
+    'subscribes over %s and receives from every transport',
+    async (transport) => {
+      const sub = await client(transport, {
+        protocolVersion,
+        clientId: `sub-${transport}-${protocolVersion}`,
+      });
+      const got = collect(sub);
+      await sub.subscribeAsync(`x/${transport}/${protocolVersion}`, { qos: 1 });
+      for (const from of ['tcp', 'tls', 'ws', 'wss']) {
+        const pub = await client(from, { protocolVersion: 4 });
+        await pub.publishAsync(`x/${transport}/${protocolVersion}`, `from-${from}`, { qos: 1 });
+      }
+      const messages = await got.waitFor(4);
+      expect(messages.map((m) => m.payload).sort()).toEqual(['from-tcp', 'from-tls', 'from-ws', 'from-wss']);
+    },
+  );
 });
 
 it('TLS verification: a client trusting the certificate connects; rejectUnauthorized false also works', async () => {
   const trusting = await client('tls', { clientId: 'tls-ca' });
   expect(trusting.connected).toBe(true);
-  const insecure = await connectClient(urls().tls!, { rejectUnauthorized: false, clientId: 'tls-insecure' }, scope);
+  const insecure = await connectClient(
+    urls().tls!,
+    { rejectUnauthorized: false, clientId: 'tls-insecure' },
+    scope,
+  );
   expect(insecure.connected).toBe(true);
   // a client that neither trusts nor skips verification fails the handshake, and the broker lives on
-  await expect(connectClient(urls().tls!, { clientId: 'tls-untrusting', connectTimeout: 2000 })).rejects.toThrow();
+  await expect(
+    connectClient(urls().tls!, { clientId: 'tls-untrusting', connectTimeout: 2000 }),
+  ).rejects.toThrow();
   expect((await client('tcp')).connected).toBe(true);
 });
 
@@ -108,10 +130,40 @@ describe.skipIf(!haveMosquitto)('mosquitto over TLS', () => {
   ])('mosquitto_sub/pub %s, MQTT 5', async (_label, flags) => {
     const port = String(broker.handle.ports.tls);
     const tlsArgs = [...flags, cert.certFile];
-    const sub = runCommand('mosquitto_sub', ['-h', 'localhost', '-p', port, ...tlsArgs, '-V', 'mqttv5', '-t', 'tls/mosq', '-C', '1', '-W', '8', '-q', '1']);
+    const sub = runCommand('mosquitto_sub', [
+      '-h',
+      'localhost',
+      '-p',
+      port,
+      ...tlsArgs,
+      '-V',
+      'mqttv5',
+      '-t',
+      'tls/mosq',
+      '-C',
+      '1',
+      '-W',
+      '8',
+      '-q',
+      '1',
+    ]);
     // give the subscriber time to subscribe
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const pub = await runCommand('mosquitto_pub', ['-h', 'localhost', '-p', port, ...tlsArgs, '-V', 'mqttv5', '-t', 'tls/mosq', '-m', 'over-tls', '-q', '1']);
+    const pub = await runCommand('mosquitto_pub', [
+      '-h',
+      'localhost',
+      '-p',
+      port,
+      ...tlsArgs,
+      '-V',
+      'mqttv5',
+      '-t',
+      'tls/mosq',
+      '-m',
+      'over-tls',
+      '-q',
+      '1',
+    ]);
     expect(pub.code, pub.stderr).toBe(0);
     const result = await sub;
     expect(result.code, result.stderr).toBe(0);

@@ -5,7 +5,9 @@ import { haveMosquitto, runCommand, testScope } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
 if (!haveMosquitto) {
-  console.warn('mosquitto_pub/mosquitto_sub not found: skipping the mosquitto interoperability tests (apt-get install mosquitto-clients)');
+  console.warn(
+    'mosquitto_pub/mosquitto_sub not found: skipping the mosquitto interoperability tests (apt-get install mosquitto-clients)',
+  );
 }
 
 const scope = testScope();
@@ -25,19 +27,57 @@ describe.skipIf(!haveMosquitto).each([
     const base = `mosq/${version}`;
     const common = ['-h', '127.0.0.1', '-p', port, '-V', version];
     // -C 2: exit after two messages; -W: give up rather than hang the test
-    const sub = runCommand('mosquitto_sub', [...common, '-i', `sub-${version}`, '-t', `${base}/+/temp`, '-t', `${base}/alarms/#`, '-C', '2', '-W', '8', '-v']);
+    const sub = runCommand('mosquitto_sub', [
+      ...common,
+      '-i',
+      `sub-${version}`,
+      '-t',
+      `${base}/+/temp`,
+      '-t',
+      `${base}/alarms/#`,
+      '-C',
+      '2',
+      '-W',
+      '8',
+      '-v',
+    ]);
     // wait until the subscriber's SUBSCRIBE has been handled
     const deadline = Date.now() + 5_000;
-    while (!broker.handle.broker.listClients().some((c) => c.clientId === `sub-${version}` && c.subscriptions === 2)) {
+    while (
+      !broker.handle.broker
+        .listClients()
+        .some((c) => c.clientId === `sub-${version}` && c.subscriptions === 2)
+    ) {
       if (Date.now() > deadline) throw new Error('mosquitto_sub did not subscribe');
       await new Promise((r) => setTimeout(r, 20));
     }
-    const pub1 = await runCommand('mosquitto_pub', [...common, '-i', `pub-${version}`, '-t', `${base}/kitchen/temp`, '-m', '22']);
-    const pub2 = await runCommand('mosquitto_pub', [...common, '-i', `pub-${version}`, '-t', `${base}/alarms/fire/1`, '-m', 'smoke', '-q', '1']);
+    const pub1 = await runCommand('mosquitto_pub', [
+      ...common,
+      '-i',
+      `pub-${version}`,
+      '-t',
+      `${base}/kitchen/temp`,
+      '-m',
+      '22',
+    ]);
+    const pub2 = await runCommand('mosquitto_pub', [
+      ...common,
+      '-i',
+      `pub-${version}`,
+      '-t',
+      `${base}/alarms/fire/1`,
+      '-m',
+      'smoke',
+      '-q',
+      '1',
+    ]);
     expect(pub1.code, pub1.stderr).toBe(0);
     expect(pub2.code, pub2.stderr).toBe(0);
     const result = await sub;
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout.trim().split('\n')).toEqual([`${base}/kitchen/temp 22`, `${base}/alarms/fire/1 smoke`]);
+    expect(result.stdout.trim().split('\n')).toEqual([
+      `${base}/kitchen/temp 22`,
+      `${base}/alarms/fire/1 smoke`,
+    ]);
   });
 });

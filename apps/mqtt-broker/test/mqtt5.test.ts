@@ -3,9 +3,25 @@
 // request/response and the other forwarded properties, AUTH, and reason strings on negative answers (unless the
 // client asked for none). MQTT.js and mosquitto_pub/sub for the well-behaved side, a raw socket for the rest.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodePacket, type IConnackPacket, type IDisconnectPacket, type IPublishPacket, type IPubrecPacket, type ISubackPacket, type Packet } from '@robustmq/protocol';
+import {
+  encodePacket,
+  type IConnackPacket,
+  type IDisconnectPacket,
+  type IPublishPacket,
+  type IPubrecPacket,
+  type ISubackPacket,
+  type Packet,
+} from '@robustmq/protocol';
 import type { MqttClient } from 'mqtt';
-import { connectClient, haveMosquitto, mqttClients, RawClient, runCommand, sleep, testScope } from '@robustmq/testing';
+import {
+  connectClient,
+  haveMosquitto,
+  mqttClients,
+  RawClient,
+  runCommand,
+  sleep,
+  testScope,
+} from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
 const scope = testScope();
@@ -20,13 +36,32 @@ const client = mqttClients(scope, () => broker.url, { protocolVersion: 5 });
 /** A raw MQTT 5 connection, CONNECTed with the given properties. */
 async function raw5(clientId: string, properties: Record<string, unknown> = {}): Promise<RawClient> {
   const raw = await RawClient.open(broker.handle.ports.mqtt, 5);
-  raw.send({ cmd: 'connect', clientId, protocolVersion: 5, protocolId: 'MQTT', clean: true, keepalive: 60, properties } as Packet, 5);
+  raw.send(
+    {
+      cmd: 'connect',
+      clientId,
+      protocolVersion: 5,
+      protocolId: 'MQTT',
+      clean: true,
+      keepalive: 60,
+      properties,
+    } as Packet,
+    5,
+  );
   expect(((await raw.next('connack')) as IConnackPacket).reasonCode).toBe(0);
   return raw;
 }
 
 function publishPacket(topic: string, payload: string, extra: Partial<IPublishPacket> = {}): Packet {
-  return { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, dup: false, retain: false, ...extra } as Packet;
+  return {
+    cmd: 'publish',
+    topic,
+    payload: Buffer.from(payload),
+    qos: 0,
+    dup: false,
+    retain: false,
+    ...extra,
+  } as Packet;
 }
 
 async function expectDisconnect(raw: RawClient, reasonCode: number): Promise<IDisconnectPacket> {
@@ -40,7 +75,13 @@ type Message = { topic: string; payload: string; properties: Record<string, unkn
 
 function messages(c: MqttClient): Message[] {
   const out: Message[] = [];
-  c.on('message', (topic, payload, packet) => out.push({ topic, payload: payload.toString(), properties: packet.properties as Record<string, unknown> }));
+  c.on('message', (topic, payload, packet) =>
+    out.push({
+      topic,
+      payload: payload.toString(),
+      properties: packet.properties as Record<string, unknown>,
+    }),
+  );
   return out;
 }
 
@@ -73,7 +114,12 @@ describe('topic alias', () => {
     raw.send(publishPacket('alias-raw/b', 'three', { properties: { topicAlias: 4 } }), 5);
     raw.send(publishPacket('', 'four', { properties: { topicAlias: 4 } }), 5);
     await until(() => got.length === 4);
-    expect(got.map((m) => `${m.topic}=${m.payload}`)).toEqual(['alias-raw/a=one', 'alias-raw/a=two', 'alias-raw/b=three', 'alias-raw/b=four']);
+    expect(got.map((m) => `${m.topic}=${m.payload}`)).toEqual([
+      'alias-raw/a=one',
+      'alias-raw/a=two',
+      'alias-raw/b=three',
+      'alias-raw/b=four',
+    ]);
     raw.destroy();
   });
 
@@ -90,7 +136,10 @@ describe('topic alias', () => {
 
   it('outbound: the broker assigns aliases when CONNECT allows them (LRU beyond the maximum)', async () => {
     const raw = await raw5('alias-out', { topicAliasMaximum: 2 });
-    raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'alias-out/#', qos: 0 }] } as Packet, 5);
+    raw.send(
+      { cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'alias-out/#', qos: 0 }] } as Packet,
+      5,
+    );
     await raw.next('suback');
     const pub = await client();
     for (const t of ['a', 'a', 'b', 'a', 'c', 'b', 'a']) await pub.publishAsync(`alias-out/${t}`, t);
@@ -131,7 +180,17 @@ describe('topic alias', () => {
 describe('receive maximum', () => {
   it('is announced, and a client exceeding it with unacknowledged QoS 2 gets DISCONNECT 0x93', async () => {
     const raw = await RawClient.open(broker.handle.ports.mqtt, 5);
-    raw.send({ cmd: 'connect', clientId: 'rm-exceed', protocolVersion: 5, protocolId: 'MQTT', clean: true, keepalive: 60 } as Packet, 5);
+    raw.send(
+      {
+        cmd: 'connect',
+        clientId: 'rm-exceed',
+        protocolVersion: 5,
+        protocolId: 'MQTT',
+        clean: true,
+        keepalive: 60,
+      } as Packet,
+      5,
+    );
     const connack = (await raw.next('connack')) as IConnackPacket;
     expect(connack.properties?.receiveMaximum).toBe(3);
     // QoS 1 + QoS 2 mixed: two QoS 2 awaiting PUBREL, then two more QoS 1 at once
@@ -141,7 +200,10 @@ describe('receive maximum', () => {
     await raw.next('pubrec');
     // one write, so both arrive before the first is durable (and acknowledged)
     raw.socket.write(
-      Buffer.concat([encodePacket(publishPacket('rm/t', 'c', { qos: 1, messageId: 3 }), 5), encodePacket(publishPacket('rm/t', 'd', { qos: 1, messageId: 4 }), 5)]),
+      Buffer.concat([
+        encodePacket(publishPacket('rm/t', 'c', { qos: 1, messageId: 3 }), 5),
+        encodePacket(publishPacket('rm/t', 'd', { qos: 1, messageId: 4 }), 5),
+      ]),
     );
     await expectDisconnect(raw, 0x93);
   });
@@ -150,10 +212,21 @@ describe('receive maximum', () => {
     const wide = await startTestBroker({ max_awaiting_rel: 2 });
     try {
       const raw = await RawClient.open(wide.handle.ports.mqtt, 5);
-      raw.send({ cmd: 'connect', clientId: 'rel-cap', protocolVersion: 5, protocolId: 'MQTT', clean: true, keepalive: 60 } as Packet, 5);
+      raw.send(
+        {
+          cmd: 'connect',
+          clientId: 'rel-cap',
+          protocolVersion: 5,
+          protocolId: 'MQTT',
+          clean: true,
+          keepalive: 60,
+        } as Packet,
+        5,
+      );
       // receive_maximum is 65535, but the broker keeps only 2 QoS 2 ids awaiting PUBREL: it promises no more
       expect(((await raw.next('connack')) as IConnackPacket).properties?.receiveMaximum).toBe(2);
-      for (let id = 1; id <= 2; id++) raw.send(publishPacket('cap/t', `m${id}`, { qos: 2, messageId: id }), 5);
+      for (let id = 1; id <= 2; id++)
+        raw.send(publishPacket('cap/t', `m${id}`, { qos: 2, messageId: id }), 5);
       const codes = [];
       for (let i = 0; i < 2; i++) codes.push(((await raw.next('pubrec')) as IPubrecPacket).reasonCode ?? 0);
       expect(codes).toEqual([0, 0]);
@@ -162,7 +235,14 @@ describe('receive maximum', () => {
       raw.destroy();
 
       const v4 = await RawClient.open(wide.handle.ports.mqtt, 4);
-      v4.send({ cmd: 'connect', clientId: 'rel-cap-4', protocolVersion: 4, protocolId: 'MQTT', clean: true, keepalive: 60 } as Packet);
+      v4.send({
+        cmd: 'connect',
+        clientId: 'rel-cap-4',
+        protocolVersion: 4,
+        protocolId: 'MQTT',
+        clean: true,
+        keepalive: 60,
+      } as Packet);
       await v4.next('connack');
       for (let id = 1; id <= 3; id++) v4.send(publishPacket('cap/t', `m${id}`, { qos: 2, messageId: id }));
       expect(await v4.closesWithin(2_000)).toBe(true);
@@ -173,7 +253,10 @@ describe('receive maximum', () => {
 
   it("the client's Receive Maximum limits our QoS 1 messages in flight to it", async () => {
     const raw = await raw5('rm-client', { receiveMaximum: 2 });
-    raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'rm-client/t', qos: 1 }] } as Packet, 5);
+    raw.send(
+      { cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'rm-client/t', qos: 1 }] } as Packet,
+      5,
+    );
     await raw.next('suback');
     const pub = await client();
     for (let i = 0; i < 6; i++) await pub.publishAsync('rm-client/t', `m${i}`, { qos: 1 });
@@ -216,12 +299,30 @@ describe('maximum packet size', () => {
 
   it('drops the reason string from an answer that would exceed the client maximum; a CONNACK that cannot fit closes', async () => {
     const tiny = await RawClient.open(broker.handle.ports.mqtt, 5);
-    tiny.send({ cmd: 'connect', clientId: 'mps-tiny', protocolVersion: 5, protocolId: 'MQTT', clean: true, keepalive: 60, properties: { maximumPacketSize: 12 } } as Packet, 5);
+    tiny.send(
+      {
+        cmd: 'connect',
+        clientId: 'mps-tiny',
+        protocolVersion: 5,
+        protocolId: 'MQTT',
+        clean: true,
+        keepalive: 60,
+        properties: { maximumPacketSize: 12 },
+      } as Packet,
+      5,
+    );
     expect(await tiny.closesWithin(2_000)).toBe(true);
     expect(tiny.packets).toEqual([]);
 
     const roomy = await raw5('mps-reason', { maximumPacketSize: 60 });
-    roomy.send({ cmd: 'subscribe', messageId: 2, subscriptions: [{ topic: `bad/#/${'x'.repeat(100)}`, qos: 0 }] } as Packet, 5);
+    roomy.send(
+      {
+        cmd: 'subscribe',
+        messageId: 2,
+        subscriptions: [{ topic: `bad/#/${'x'.repeat(100)}`, qos: 0 }],
+      } as Packet,
+      5,
+    );
     const suback = (await roomy.next('suback')) as ISubackPacket;
     expect(suback.granted).toEqual([0x8f]);
     expect(suback.properties?.reasonString).toBeUndefined();
@@ -265,7 +366,12 @@ describe('subscription identifiers and forwarded properties', () => {
       const p = packet.properties!;
       void responder.publishAsync(p.responseTopic!, `re:${payload.toString()}`, {
         qos: 1,
-        properties: { correlationData: p.correlationData!, userProperties: p.userProperties!, contentType: p.contentType!, payloadFormatIndicator: true },
+        properties: {
+          correlationData: p.correlationData!,
+          userProperties: p.userProperties!,
+          contentType: p.contentType!,
+          payloadFormatIndicator: true,
+        },
       });
     });
     const requester = await client();
@@ -291,29 +397,85 @@ describe('subscription identifiers and forwarded properties', () => {
     });
   });
 
-  it.skipIf(!haveMosquitto)('mosquitto_sub -V mqttv5 sees subscription identifier and properties from mosquitto_pub', async () => {
-    const port = String(broker.handle.ports.mqtt);
-    const sub = runCommand('mosquitto_sub', ['-p', port, '-V', 'mqttv5', '-t', 'mosq5/#', '-C', '1', '-W', '8', '-D', 'subscribe', 'subscription-identifier', '9', '-F', '%S|%C|%R|%D|%F|%P|%p']);
-    await sleep(400);
-    const pub = await runCommand('mosquitto_pub', [
-      '-p', port, '-V', 'mqttv5', '-t', 'mosq5/x', '-m', 'hello', '-q', '1',
-      '-D', 'publish', 'content-type', 'text/plain',
-      '-D', 'publish', 'response-topic', 'mosq5/reply',
-      '-D', 'publish', 'correlation-data', 'corr',
-      '-D', 'publish', 'payload-format-indicator', '1',
-      '-D', 'publish', 'user-property', 'k', 'v',
-    ]);
-    expect(pub.code, pub.stderr).toBe(0);
-    const result = await sub;
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout.trim()).toBe('9|text/plain|mosq5/reply|corr|1|k:v|hello');
-  });
+  it.skipIf(!haveMosquitto)(
+    'mosquitto_sub -V mqttv5 sees subscription identifier and properties from mosquitto_pub',
+    async () => {
+      const port = String(broker.handle.ports.mqtt);
+      const sub = runCommand('mosquitto_sub', [
+        '-p',
+        port,
+        '-V',
+        'mqttv5',
+        '-t',
+        'mosq5/#',
+        '-C',
+        '1',
+        '-W',
+        '8',
+        '-D',
+        'subscribe',
+        'subscription-identifier',
+        '9',
+        '-F',
+        '%S|%C|%R|%D|%F|%P|%p',
+      ]);
+      await sleep(400);
+      const pub = await runCommand('mosquitto_pub', [
+        '-p',
+        port,
+        '-V',
+        'mqttv5',
+        '-t',
+        'mosq5/x',
+        '-m',
+        'hello',
+        '-q',
+        '1',
+        '-D',
+        'publish',
+        'content-type',
+        'text/plain',
+        '-D',
+        'publish',
+        'response-topic',
+        'mosq5/reply',
+        '-D',
+        'publish',
+        'correlation-data',
+        'corr',
+        '-D',
+        'publish',
+        'payload-format-indicator',
+        '1',
+        '-D',
+        'publish',
+        'user-property',
+        'k',
+        'v',
+      ]);
+      expect(pub.code, pub.stderr).toBe(0);
+      const result = await sub;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout.trim()).toBe('9|text/plain|mosq5/reply|corr|1|k:v|hello');
+    },
+  );
 });
 
 describe('AUTH and reason strings', () => {
   it('CONNECT with an authentication method → CONNACK 0x8C with a reason string', async () => {
     const raw = await RawClient.open(broker.handle.ports.mqtt, 5);
-    raw.send({ cmd: 'connect', clientId: 'auth-method', protocolVersion: 5, protocolId: 'MQTT', clean: true, keepalive: 60, properties: { authenticationMethod: 'SCRAM-SHA-1' } } as Packet, 5);
+    raw.send(
+      {
+        cmd: 'connect',
+        clientId: 'auth-method',
+        protocolVersion: 5,
+        protocolId: 'MQTT',
+        clean: true,
+        keepalive: 60,
+        properties: { authenticationMethod: 'SCRAM-SHA-1' },
+      } as Packet,
+      5,
+    );
     const connack = (await raw.next('connack')) as IConnackPacket;
     expect(connack.reasonCode).toBe(0x8c);
     expect(connack.properties?.reasonString).toMatch(/authentication/);
@@ -329,7 +491,18 @@ describe('AUTH and reason strings', () => {
 
   it('SUBACK failures carry a reason string unless Request Problem Information is 0', async () => {
     const talkative = await raw5('rpi-1');
-    talkative.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'a/#/b', qos: 0 }, { topic: '$share/g', qos: 0 }, { topic: 'ok', qos: 1 }] } as Packet, 5);
+    talkative.send(
+      {
+        cmd: 'subscribe',
+        messageId: 1,
+        subscriptions: [
+          { topic: 'a/#/b', qos: 0 },
+          { topic: '$share/g', qos: 0 },
+          { topic: 'ok', qos: 1 },
+        ],
+      } as Packet,
+      5,
+    );
     const suback = (await talkative.next('suback')) as ISubackPacket;
     expect(suback.granted).toEqual([0x8f, 0x8f, 1]);
     expect(suback.properties?.reasonString).toMatch(/invalid topic filter a\/#\/b.*\$share/);

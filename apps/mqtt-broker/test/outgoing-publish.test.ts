@@ -37,7 +37,11 @@ describe('OutgoingPublish', () => {
     expect(first).toMatchObject({ topic: 'sensors/ü/temp', qos: 1, retain: false, messageId: 0x1234 });
     expect(second.messageId).toBe(65535);
     expect(Buffer.compare(first.payload as Buffer, Buffer.alloc(300, 7))).toBe(0);
-    if (v5) expect(first.properties).toMatchObject({ contentType: 'application/octet-stream', userProperties: { a: 'b' } });
+    if (v5)
+      expect(first.properties).toMatchObject({
+        contentType: 'application/octet-stream',
+        userProperties: { a: 'b' },
+      });
     else expect(first.properties).toBeUndefined();
     // the shared template is untouched
     expect(decode(template, version).messageId).toBe(1);
@@ -50,31 +54,49 @@ describe('OutgoingPublish', () => {
     ['t', 200],
     ['x/'.repeat(100), 20_000],
     ['big', 2_200_000],
-  ])('encodes a PUBLISH without properties exactly as mqtt-packet does (topic %s, %i payload bytes)', (topic, size) => {
-    for (const v5 of [false, true]) {
-      for (const qos of [0, 1, 2] as QoS[]) {
-        for (const retain of [false, true]) {
-          const payload = Buffer.alloc(size, 3);
-          const ours = new OutgoingPublish(topic, payload, 2, true, undefined).bytes(v5, qos, retain);
-          const theirs = encodePacket(
-            { cmd: 'publish', topic, payload, qos, retain, dup: false, ...(qos > 0 ? { messageId: 1 } : {}) },
-            v5 ? 5 : 4,
-          );
-          expect(ours.equals(theirs)).toBe(true);
+  ])(
+    'encodes a PUBLISH without properties exactly as mqtt-packet does (topic %s, %i payload bytes)',
+    (topic, size) => {
+      for (const v5 of [false, true]) {
+        for (const qos of [0, 1, 2] as QoS[]) {
+          for (const retain of [false, true]) {
+            const payload = Buffer.alloc(size, 3);
+            const ours = new OutgoingPublish(topic, payload, 2, true, undefined).bytes(v5, qos, retain);
+            const theirs = encodePacket(
+              {
+                cmd: 'publish',
+                topic,
+                payload,
+                qos,
+                retain,
+                dup: false,
+                ...(qos > 0 ? { messageId: 1 } : {}),
+              },
+              v5 ? 5 : 4,
+            );
+            expect(ours.equals(theirs)).toBe(true);
+          }
         }
       }
-    }
-  });
+    },
+  );
 
-  it('sends a PUBLISH on as received where the variant is the publisher\'s own, and encodes every other variant', () => {
+  it("sends a PUBLISH on as received where the variant is the publisher's own, and encodes every other variant", () => {
     for (const v5 of [false, true]) {
       const payload = Buffer.from('on as received');
-      const wire = encodePacket({ cmd: 'publish', topic: 'a/b', payload, qos: 1, messageId: 77, retain: true, dup: false }, v5 ? 5 : 4);
+      const wire = encodePacket(
+        { cmd: 'publish', topic: 'a/b', payload, qos: 1, messageId: 77, retain: true, dup: false },
+        v5 ? 5 : 4,
+      );
       const received = new OutgoingPublish('a/b', payload, 1, true, undefined);
       received.adoptWire(wire, v5);
       expect(received.bytes(v5, 1, true)).toBe(wire);
       const fresh = new OutgoingPublish('a/b', payload, 1, true, undefined);
-      for (const [qos, retain] of [[1, false], [0, false], [0, true]] as const) {
+      for (const [qos, retain] of [
+        [1, false],
+        [0, false],
+        [0, true],
+      ] as const) {
         expect(received.bytes(v5, qos, retain).equals(fresh.bytes(v5, qos, retain))).toBe(true);
       }
       expect(received.bytes(!v5, 1, true).equals(fresh.bytes(!v5, 1, true))).toBe(true);
@@ -84,7 +106,13 @@ describe('OutgoingPublish', () => {
       const resent = new OutgoingPublish('a/b', payload, 1, true, undefined);
       resent.adoptWire(dup, v5);
       expect(resent.bytes(v5, 1, true).equals(fresh.bytes(v5, 1, true))).toBe(true);
-      expect(decode(withPacketId(received.bytes(v5, 1, true), 9), v5 ? 5 : 4)).toMatchObject({ topic: 'a/b', qos: 1, retain: true, dup: false, messageId: 9 });
+      expect(decode(withPacketId(received.bytes(v5, 1, true), 9), v5 ? 5 : 4)).toMatchObject({
+        topic: 'a/b',
+        qos: 1,
+        retain: true,
+        dup: false,
+        messageId: 9,
+      });
     }
   });
 });

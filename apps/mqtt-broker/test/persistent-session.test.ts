@@ -4,7 +4,15 @@
 // storage (the suite runs on rocksdb and on journal storage: MQTT_TEST_STORAGE, see @robustmq/testing/broker).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IPublishPacket } from '@robustmq/protocol';
-import { collect, connectClient, connectPacket, mqttClients, RawClient, sleep, testScope } from '@robustmq/testing';
+import {
+  collect,
+  connectClient,
+  connectPacket,
+  mqttClients,
+  RawClient,
+  sleep,
+  testScope,
+} from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
 const scope = testScope();
@@ -26,7 +34,10 @@ async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<v
 
 describe.each([
   { label: 'MQTT 3.1.1', options: { protocolVersion: 4 as const, clean: false } },
-  { label: 'MQTT 5', options: { protocolVersion: 5 as const, clean: false, properties: { sessionExpiryInterval: 300 } } },
+  {
+    label: 'MQTT 5',
+    options: { protocolVersion: 5 as const, clean: false, properties: { sessionExpiryInterval: 300 } },
+  },
 ])('$label persistent session', ({ label, options }) => {
   const id = label.replace(/\W/g, '');
 
@@ -38,10 +49,14 @@ describe.each([
 
     const pub = await client({ clientId: `${id}-bulk-pub` });
     const total = 10_000;
-    await Promise.all(Array.from({ length: total }, (_, i) => pub.publishAsync(`${id}/bulk`, String(i), { qos: 1 })));
+    await Promise.all(
+      Array.from({ length: total }, (_, i) => pub.publishAsync(`${id}/bulk`, String(i), { qos: 1 })),
+    );
 
     const again = await client({ ...options, clientId: `${id}-offline` });
-    expect((again as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent).toBe(true);
+    expect(
+      (again as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent,
+    ).toBe(true);
     const got = collect(again);
     const messages = await got.waitFor(total, 30_000);
     expect(messages.map((m) => Number(m.payload))).toEqual(Array.from({ length: total }, (_, i) => i));
@@ -89,9 +104,25 @@ it('QoS 2 is exactly once in both directions, also when the publisher resends an
   const raw = await RawClient.open(broker.handle.ports.mqtt);
   raw.send(connectPacket('q2-pub', { clean: false }));
   await raw.next('connack');
-  raw.send({ cmd: 'publish', topic: 'q2/t', payload: Buffer.from('one'), qos: 2, messageId: 7, dup: false, retain: false });
+  raw.send({
+    cmd: 'publish',
+    topic: 'q2/t',
+    payload: Buffer.from('one'),
+    qos: 2,
+    messageId: 7,
+    dup: false,
+    retain: false,
+  });
   expect(await raw.next('pubrec')).toMatchObject({ messageId: 7 });
-  raw.send({ cmd: 'publish', topic: 'q2/t', payload: Buffer.from('one'), qos: 2, messageId: 7, dup: true, retain: false });
+  raw.send({
+    cmd: 'publish',
+    topic: 'q2/t',
+    payload: Buffer.from('one'),
+    qos: 2,
+    messageId: 7,
+    dup: true,
+    retain: false,
+  });
   expect(await raw.next('pubrec')).toMatchObject({ messageId: 7 });
   raw.send({ cmd: 'pubrel', messageId: 7 });
   expect(await raw.next('pubcomp')).toMatchObject({ messageId: 7 });
@@ -128,40 +159,90 @@ it('MQTT 5 session expiry ends the session; the will is published after its dela
   watcher.on('message', (topic) => wills.push({ topic, at: Date.now() }));
   await watcher.subscribeAsync('wd/#', { qos: 1 });
 
-  const will = (topic: string, delay: number) => ({ topic, payload: Buffer.from('gone'), qos: 1 as const, retain: false, properties: { willDelayInterval: delay } });
+  const will = (topic: string, delay: number) => ({
+    topic,
+    payload: Buffer.from('gone'),
+    qos: 1 as const,
+    retain: false,
+    properties: { willDelayInterval: delay },
+  });
   // dies, comes back within the delay: no will
-  const returning = await connectClient(broker.url, { clientId: 'wd-returning', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 60 }, will: will('wd/returning', 1) });
+  const returning = await connectClient(broker.url, {
+    clientId: 'wd-returning',
+    protocolVersion: 5,
+    clean: false,
+    properties: { sessionExpiryInterval: 60 },
+    will: will('wd/returning', 1),
+  });
   // dies and stays away: will after ~1 s
-  const leaving = await connectClient(broker.url, { clientId: 'wd-leaving', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 60 }, will: will('wd/leaving', 1) });
+  const leaving = await connectClient(broker.url, {
+    clientId: 'wd-leaving',
+    protocolVersion: 5,
+    clean: false,
+    properties: { sessionExpiryInterval: 60 },
+    will: will('wd/leaving', 1),
+  });
   // session expires (1 s) before the will delay (30 s): the will goes at expiry
-  const expiring = await connectClient(broker.url, { clientId: 'wd-expiring', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 1 }, will: will('wd/expiring', 30) });
+  const expiring = await connectClient(broker.url, {
+    clientId: 'wd-expiring',
+    protocolVersion: 5,
+    clean: false,
+    properties: { sessionExpiryInterval: 1 },
+    will: will('wd/expiring', 30),
+  });
   const diedAt = Date.now();
   for (const c of [returning, leaving, expiring]) c.stream.destroy();
   await sleep(300);
   expect(wills).toEqual([]);
-  const back = await client({ clientId: 'wd-returning', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 60 } });
-  expect((back as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent).toBe(true);
+  const back = await client({
+    clientId: 'wd-returning',
+    protocolVersion: 5,
+    clean: false,
+    properties: { sessionExpiryInterval: 60 },
+  });
+  expect(
+    (back as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent,
+  ).toBe(true);
   await waitUntil(() => wills.length >= 2, 4_000);
   await sleep(300);
   expect(wills.map((w) => w.topic).sort()).toEqual(['wd/expiring', 'wd/leaving']);
   for (const w of wills) expect(w.at - diedAt).toBeGreaterThanOrEqual(900);
 
   // the expired session is gone
-  const expired = await client({ clientId: 'wd-expiring', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 1 } });
-  expect((expired as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent).toBe(false);
+  const expired = await client({
+    clientId: 'wd-expiring',
+    protocolVersion: 5,
+    clean: false,
+    properties: { sessionExpiryInterval: 1 },
+  });
+  expect(
+    (expired as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent,
+  ).toBe(false);
 });
 
 it('MQTT 5 message expiry: a message that expires while the subscriber is away is not delivered', async () => {
-  const first = await connectClient(broker.url, { clientId: 'mexp-sub', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 60 } });
+  const first = await connectClient(broker.url, {
+    clientId: 'mexp-sub',
+    protocolVersion: 5,
+    clean: false,
+    properties: { sessionExpiryInterval: 60 },
+  });
   await first.subscribeAsync('mexp/t', { qos: 1 });
   await first.endAsync();
   const pub = await client({ clientId: 'mexp-pub', protocolVersion: 5 });
   await pub.publishAsync('mexp/t', 'short', { qos: 1, properties: { messageExpiryInterval: 1 } });
   await pub.publishAsync('mexp/t', 'long', { qos: 1, properties: { messageExpiryInterval: 60 } });
   await sleep(2_100);
-  const sub = await client({ clientId: 'mexp-sub', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 60 } });
+  const sub = await client({
+    clientId: 'mexp-sub',
+    protocolVersion: 5,
+    clean: false,
+    properties: { sessionExpiryInterval: 60 },
+  });
   const got: { payload: string; expiry: number | undefined }[] = [];
-  sub.on('message', (_t, payload, packet) => got.push({ payload: payload.toString(), expiry: packet.properties?.messageExpiryInterval }));
+  sub.on('message', (_t, payload, packet) =>
+    got.push({ payload: payload.toString(), expiry: packet.properties?.messageExpiryInterval }),
+  );
   await waitUntil(() => got.length >= 1);
   await sleep(200);
   expect(got).toHaveLength(1);
@@ -186,7 +267,9 @@ it('sends PUBACK only once the message is readable from storage', async () => {
       checks.push(log.read(offset, 1).then((records) => records[0]?.offset));
     });
     const total = 200;
-    await Promise.all(Array.from({ length: total }, (_, i) => pub.publishAsync('durable/t', `m${i}`, { qos: 1 })));
+    await Promise.all(
+      Array.from({ length: total }, (_, i) => pub.publishAsync('durable/t', `m${i}`, { qos: 1 })),
+    );
     const offsets = await Promise.all(checks);
     expect(offsets).toEqual(Array.from({ length: total }, (_, i) => base + i));
     await pub.endAsync();

@@ -37,7 +37,9 @@ let a: MqttBrokerHandle;
 let b: MqttBrokerHandle;
 
 beforeAll(async () => {
-  placement = scope.add(await startTestPlacement({ overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } } }));
+  placement = scope.add(
+    await startTestPlacement({ overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } } }),
+  );
   client = placement.client();
   a = await startBroker(1);
   b = await startBroker(2);
@@ -57,23 +59,39 @@ describe('delayed will', () => {
     const dying = await connect(a, {
       clientId: 'dying-1',
       properties: { sessionExpiryInterval: 60 },
-      will: { topic: 'wills/one', payload: Buffer.from('gone'), qos: 1, retain: false, properties: { willDelayInterval: 1, contentType: 'text/plain' } },
+      will: {
+        topic: 'wills/one',
+        payload: Buffer.from('gone'),
+        qos: 1,
+        retain: false,
+        properties: { willDelayInterval: 1, contentType: 'text/plain' },
+      },
     });
-    await expect.poll(async () => (await client.mqtt.getResource('WILL_MESSAGE', 'dying-1'))?.record, { timeout: 3_000 }).toMatchObject({
-      topic: 'wills/one',
-      delayIntervalSec: 1,
-    });
+    await expect
+      .poll(async () => (await client.mqtt.getResource('WILL_MESSAGE', 'dying-1'))?.record, {
+        timeout: 3_000,
+      })
+      .toMatchObject({
+        topic: 'wills/one',
+        delayIntervalSec: 1,
+      });
     const droppedAt = Date.now();
     dropConnection(dying);
     // placement takes the disconnect over: the broker cancels its local fallback timer
-    await expect.poll(() => client.mqtt.getResource('SESSION', 'dying-1').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
+    await expect
+      .poll(() => client.mqtt.getResource('SESSION', 'dying-1').then((r) => r?.record.connected), {
+        timeout: 3_000,
+      })
+      .toBe(false);
     await expect.poll(() => a.broker.sessions.get('dying-1')?.willTimer, { timeout: 3_000 }).toBeUndefined();
 
     const [message] = await got.waitFor(1, 5_000);
     expect(message).toMatchObject({ topic: 'wills/one', payload: 'gone', qos: 1 });
     expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(900);
     // published once, and placement forgot it
-    await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'dying-1'), { timeout: 3_000 }).toBeUndefined();
+    await expect
+      .poll(() => client.mqtt.getResource('WILL_MESSAGE', 'dying-1'), { timeout: 3_000 })
+      .toBeUndefined();
     await sleep(500);
     expect(got.messages).toHaveLength(1);
   });
@@ -88,17 +106,31 @@ describe('delayed will', () => {
     const options = {
       clientId: 'dying-2',
       properties: { sessionExpiryInterval: 60 },
-      will: { topic: 'wills/two', payload: Buffer.from('gone'), qos: 1 as const, retain: false, properties: { willDelayInterval: 1 } },
+      will: {
+        topic: 'wills/two',
+        payload: Buffer.from('gone'),
+        qos: 1 as const,
+        retain: false,
+        properties: { willDelayInterval: 1 },
+      },
     };
     const first = await connect(a, options);
-    await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'dying-2'), { timeout: 3_000 }).toBeDefined();
+    await expect
+      .poll(() => client.mqtt.getResource('WILL_MESSAGE', 'dying-2'), { timeout: 3_000 })
+      .toBeDefined();
     dropConnection(first);
-    await expect.poll(() => client.mqtt.getResource('SESSION', 'dying-2').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
+    await expect
+      .poll(() => client.mqtt.getResource('SESSION', 'dying-2').then((r) => r?.record.connected), {
+        timeout: 3_000,
+      })
+      .toBe(false);
     const back = await connect(b, { ...options, will: undefined });
-    await expect.poll(() => client.mqtt.getResource('SESSION', 'dying-2').then((r) => r?.record), { timeout: 3_000 }).toMatchObject({
-      connected: true,
-      brokerNodeId: 2,
-    });
+    await expect
+      .poll(() => client.mqtt.getResource('SESSION', 'dying-2').then((r) => r?.record), { timeout: 3_000 })
+      .toMatchObject({
+        connected: true,
+        brokerNodeId: 2,
+      });
     // the broker the session left drops its copy
     await expect.poll(() => a.broker.sessions.has('dying-2'), { timeout: 3_000 }).toBe(false);
     expect(b.broker.sessions.has('dying-2')).toBe(true);
@@ -113,24 +145,44 @@ describe('delayed will', () => {
 
 describe('session expiry', () => {
   it('removes an expired session from placement and has its broker drop the state', async () => {
-    const c = await connect(a, { clientId: 'expiring-1', clean: false, properties: { sessionExpiryInterval: 1 } });
-    await c.subscribeAsync('expiry/t', { qos: 1 });
-    await expect.poll(() => client.mqtt.getResource('SESSION', 'expiring-1').then((r) => r?.record), { timeout: 3_000 }).toMatchObject({
-      connected: true,
-      brokerNodeId: 1,
-      sessionExpiryIntervalSec: 1,
+    const c = await connect(a, {
+      clientId: 'expiring-1',
+      clean: false,
+      properties: { sessionExpiryInterval: 1 },
     });
+    await c.subscribeAsync('expiry/t', { qos: 1 });
+    await expect
+      .poll(() => client.mqtt.getResource('SESSION', 'expiring-1').then((r) => r?.record), { timeout: 3_000 })
+      .toMatchObject({
+        connected: true,
+        brokerNodeId: 1,
+        sessionExpiryIntervalSec: 1,
+      });
     await c.endAsync(); // a clean DISCONNECT: the session stays for its expiry
-    await expect.poll(() => client.mqtt.getResource('SESSION', 'expiring-1').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
+    await expect
+      .poll(() => client.mqtt.getResource('SESSION', 'expiring-1').then((r) => r?.record.connected), {
+        timeout: 3_000,
+      })
+      .toBe(false);
     // placement owns the expiry now, not a local timer
-    await expect.poll(() => a.broker.sessions.get('expiring-1')?.expiryTimer, { timeout: 3_000 }).toBeUndefined();
+    await expect
+      .poll(() => a.broker.sessions.get('expiring-1')?.expiryTimer, { timeout: 3_000 })
+      .toBeUndefined();
     expect(a.broker.sessions.has('expiring-1')).toBe(true);
 
-    await expect.poll(() => client.mqtt.getResource('SESSION', 'expiring-1'), { timeout: 5_000 }).toBeUndefined();
+    await expect
+      .poll(() => client.mqtt.getResource('SESSION', 'expiring-1'), { timeout: 5_000 })
+      .toBeUndefined();
     await expect.poll(() => a.broker.sessions.has('expiring-1'), { timeout: 3_000 }).toBe(false);
     expect(a.broker.persistence.getSession('expiring-1')).toBeUndefined();
     // the client comes back to a new, empty session: no session present, no subscription left
-    const again = mqtt.connect(url(a), { protocolVersion: 5, clientId: 'expiring-1', clean: false, reconnectPeriod: 0, properties: { sessionExpiryInterval: 60 } });
+    const again = mqtt.connect(url(a), {
+      protocolVersion: 5,
+      clientId: 'expiring-1',
+      clean: false,
+      reconnectPeriod: 0,
+      properties: { sessionExpiryInterval: 60 },
+    });
     scope.add(again, (c) => c.endAsync(true));
     const connack = await new Promise<IConnackPacket>((resolve, reject) => {
       again.once('connect', resolve);
@@ -149,15 +201,25 @@ describe('session expiry with a pending will', () => {
     const c = await connect(a, {
       clientId: 'expiring-will',
       properties: { sessionExpiryInterval: 1 },
-      will: { topic: 'expiry/will', payload: Buffer.from('ended'), qos: 1, retain: false, properties: { willDelayInterval: 30 } },
+      will: {
+        topic: 'expiry/will',
+        payload: Buffer.from('ended'),
+        qos: 1,
+        retain: false,
+        properties: { willDelayInterval: 30 },
+      },
     });
-    await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'expiring-will'), { timeout: 3_000 }).toBeDefined();
+    await expect
+      .poll(() => client.mqtt.getResource('WILL_MESSAGE', 'expiring-will'), { timeout: 3_000 })
+      .toBeDefined();
     const droppedAt = Date.now();
     dropConnection(c);
     const [will] = await got.waitFor(1, 5_000);
     expect(will).toMatchObject({ topic: 'expiry/will', payload: 'ended' });
     expect(Date.now() - droppedAt).toBeLessThan(5_000); // at the session's end, not after the 30 s delay
-    await expect.poll(() => client.mqtt.getResource('SESSION', 'expiring-will'), { timeout: 3_000 }).toBeUndefined();
+    await expect
+      .poll(() => client.mqtt.getResource('SESSION', 'expiring-will'), { timeout: 3_000 })
+      .toBeUndefined();
     expect(await client.mqtt.getResource('WILL_MESSAGE', 'expiring-will')).toBeUndefined();
     await expect.poll(() => a.broker.sessions.has('expiring-will'), { timeout: 3_000 }).toBe(false);
     const stored: unknown[] = [];
@@ -176,14 +238,20 @@ describe('inner gRPC service', () => {
 
   const call = <Res>(method: 'SendLastWill' | 'DeleteSession', request: object) =>
     new Promise<Res>((resolve, reject) =>
-      (inner as unknown as Record<string, (r: object, cb: (err: grpc.ServiceError | null, res?: Res) => void) => void>)[method]!.call(
-        inner,
-        request,
-        (err: grpc.ServiceError | null, res?: Res) => (err ? reject(err) : resolve(res as Res)),
+      (
+        inner as unknown as Record<
+          string,
+          (r: object, cb: (err: grpc.ServiceError | null, res?: Res) => void) => void
+        >
+      )[method]!.call(inner, request, (err: grpc.ServiceError | null, res?: Res) =>
+        err ? reject(err) : resolve(res as Res),
       ),
     );
   const expectInvalid = (p: Promise<unknown>, message: RegExp) =>
-    expect(p).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: expect.stringMatching(message) as unknown });
+    expect(p).rejects.toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      details: expect.stringMatching(message) as unknown,
+    });
 
   it('publishes a will as if its client had published it', async () => {
     const sub = await connect(b, { clientId: 'inner-sub' });
@@ -191,10 +259,18 @@ describe('inner gRPC service', () => {
     const got = collect(sub);
     await call('SendLastWill', {
       clientId: 'someone',
-      will: { topic: 'inner/w', payload: Buffer.from('bye'), qos: 1, retain: false, propertiesJson: '{"userProperties":{"k":"v"}}' },
+      will: {
+        topic: 'inner/w',
+        payload: Buffer.from('bye'),
+        qos: 1,
+        retain: false,
+        propertiesJson: '{"userProperties":{"k":"v"}}',
+      },
     });
     expect((await got.waitFor(1))[0]).toMatchObject({ topic: 'inner/w', payload: 'bye', qos: 1 });
-    expect(await call<{ deleted: boolean }>('DeleteSession', { clientId: 'nobody' })).toEqual({ deleted: false });
+    expect(await call<{ deleted: boolean }>('DeleteSession', { clientId: 'nobody' })).toEqual({
+      deleted: false,
+    });
   });
 
   it('publishes no will and drops no session of a client connected here', async () => {
@@ -204,7 +280,9 @@ describe('inner gRPC service', () => {
       code: grpc.status.FAILED_PRECONDITION,
       details: expect.stringMatching(/connected to this broker/) as unknown,
     });
-    expect(await call<{ deleted: boolean }>('DeleteSession', { clientId: 'connected-here' })).toEqual({ deleted: false });
+    expect(await call<{ deleted: boolean }>('DeleteSession', { clientId: 'connected-here' })).toEqual({
+      deleted: false,
+    });
     expect(b.broker.sessions.has('connected-here')).toBe(true);
   });
 
@@ -212,12 +290,27 @@ describe('inner gRPC service', () => {
     const will = { topic: 'inner/w', payload: Buffer.from('x'), qos: 0, retain: false, propertiesJson: '' };
     await expectInvalid(call('SendLastWill', { clientId: '', will }), /client_id must not be empty/);
     await expectInvalid(call('SendLastWill', { clientId: 'c' }), /will is required/);
-    await expectInvalid(call('SendLastWill', { clientId: 'c', will: { ...will, topic: 'a/#' } }), /will.topic "a\/#" is not a valid topic name/);
+    await expectInvalid(
+      call('SendLastWill', { clientId: 'c', will: { ...will, topic: 'a/#' } }),
+      /will.topic "a\/#" is not a valid topic name/,
+    );
     await expectInvalid(call('SendLastWill', { clientId: 'c', will: { ...will, topic: '' } }), /will.topic/);
-    await expectInvalid(call('SendLastWill', { clientId: 'c', will: { ...will, qos: 3 } }), /will.qos must be 0, 1 or 2/);
-    await expectInvalid(call('SendLastWill', { clientId: 'c', will: { ...will, propertiesJson: 'not json' } }), /properties_json is not valid JSON/);
-    await expectInvalid(call('SendLastWill', { clientId: 'c', will: { ...will, propertiesJson: '{"bogus":1}' } }), /properties_json: .*bogus/);
-    await expectInvalid(call('SendLastWill', { clientId: 'c', will: { ...will, propertiesJson: '{"contentType":5}' } }), /properties_json.contentType/);
+    await expectInvalid(
+      call('SendLastWill', { clientId: 'c', will: { ...will, qos: 3 } }),
+      /will.qos must be 0, 1 or 2/,
+    );
+    await expectInvalid(
+      call('SendLastWill', { clientId: 'c', will: { ...will, propertiesJson: 'not json' } }),
+      /properties_json is not valid JSON/,
+    );
+    await expectInvalid(
+      call('SendLastWill', { clientId: 'c', will: { ...will, propertiesJson: '{"bogus":1}' } }),
+      /properties_json: .*bogus/,
+    );
+    await expectInvalid(
+      call('SendLastWill', { clientId: 'c', will: { ...will, propertiesJson: '{"contentType":5}' } }),
+      /properties_json.contentType/,
+    );
     await expectInvalid(call('DeleteSession', { clientId: '' }), /client_id must not be empty/);
   });
 });

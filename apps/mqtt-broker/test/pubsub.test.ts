@@ -38,7 +38,9 @@ describe.each(versions)('$name', ({ name, options }) => {
     await publisher.publishAsync(`${prefix}/sensors/1/temp`, '21.5');
     await publisher.publishAsync(`${prefix}/sensors/2/humidity`, '40');
 
-    expect(await got.exact.waitFor(1)).toEqual([{ topic: `${prefix}/sensors/1/temp`, payload: '21.5', qos: 0 }]);
+    expect(await got.exact.waitFor(1)).toEqual([
+      { topic: `${prefix}/sensors/1/temp`, payload: '21.5', qos: 0 },
+    ]);
     expect((await got.plus.waitFor(1)).map((m) => m.payload)).toEqual(['21.5']);
     expect((await got.hash.waitFor(2)).map((m) => m.payload)).toEqual(['21.5', '40']);
     await sleep(100);
@@ -75,7 +77,7 @@ it('clients of different versions talk to each other', async () => {
   expect((await got5.waitFor(2)).map((m) => m.payload).sort()).toEqual(['from v3', 'from v5']);
 });
 
-it('MQTT 5 No Local keeps a client\'s own messages from it', async () => {
+it("MQTT 5 No Local keeps a client's own messages from it", async () => {
   const self = await client({ protocolVersion: 5, clientId: 'nolocal-self' });
   const other = await client({ protocolVersion: 5, clientId: 'nolocal-other' });
   const gotSelf = collect(self);
@@ -137,9 +139,15 @@ it('publishes the will of a client that vanishes, not of one that says DISCONNEC
   const watcher = await client({ clientId: 'will-watcher' });
   const got = collect(watcher);
   await watcher.subscribeAsync('will/+');
-  const polite = await connectClient(broker.url, { clientId: 'will-polite', will: { topic: 'will/polite', payload: Buffer.from('bye'), qos: 0, retain: false } });
+  const polite = await connectClient(broker.url, {
+    clientId: 'will-polite',
+    will: { topic: 'will/polite', payload: Buffer.from('bye'), qos: 0, retain: false },
+  });
   await polite.endAsync();
-  const rude = await connectClient(broker.url, { clientId: 'will-rude', will: { topic: 'will/rude', payload: Buffer.from('gone'), qos: 0, retain: false } });
+  const rude = await connectClient(broker.url, {
+    clientId: 'will-rude',
+    will: { topic: 'will/rude', payload: Buffer.from('gone'), qos: 0, retain: false },
+  });
   rude.stream.destroy();
   expect(await got.waitFor(1)).toEqual([{ topic: 'will/rude', payload: 'gone', qos: 0 }]);
   await sleep(50);
@@ -158,7 +166,9 @@ it('a second connection with the same client id takes over', async () => {
 
 it('MQTT 5 clients are told what is available and get an assigned client id', async () => {
   const c = await client({ protocolVersion: 5, clientId: '' });
-  const props = (c as unknown as { connackPacket?: { properties?: Record<string, unknown> } }).connackPacket?.properties ?? {};
+  const props =
+    (c as unknown as { connackPacket?: { properties?: Record<string, unknown> } }).connackPacket
+      ?.properties ?? {};
   expect(props).toMatchObject({
     topicAliasMaximum: broker.config.mqtt.topic_alias_max,
     // never more than the QoS 2 messages it keeps awaiting PUBREL
@@ -167,7 +177,12 @@ it('MQTT 5 clients are told what is available and get an assigned client id', as
   });
   // retain, shared subscriptions, subscription identifiers and wildcards are available: the spec's defaults, so the
   // CONNACK leaves them out (§3.2.2.3) and a client with a small Maximum Packet Size still gets its CONNACK
-  for (const name of ['retainAvailable', 'sharedSubscriptionAvailable', 'subscriptionIdentifiersAvailable', 'wildcardSubscriptionAvailable']) {
+  for (const name of [
+    'retainAvailable',
+    'sharedSubscriptionAvailable',
+    'subscriptionIdentifiersAvailable',
+    'wildcardSubscriptionAvailable',
+  ]) {
     expect(props[name], name).toBeUndefined();
   }
   expect(typeof props.assignedClientIdentifier).toBe('string');

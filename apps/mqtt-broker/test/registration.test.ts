@@ -15,7 +15,11 @@ it('registers the bound ports, heartbeats, and unregisters on close', async () =
       {
         id: 7,
         placement: [pc.placement.grpcAddress],
-        sections: { node: { cluster_name: 'test-cluster' }, network: { advertise_host: '127.0.0.1' }, placement: { heartbeat_interval_ms: 50 } },
+        sections: {
+          node: { cluster_name: 'test-cluster' },
+          network: { advertise_host: '127.0.0.1' },
+          placement: { heartbeat_interval_ms: 50 },
+        },
       },
     ),
   );
@@ -32,7 +36,10 @@ it('registers the bound ports, heartbeats, and unregisters on close', async () =
   // heartbeats move last_heartbeat forward
   const first = registered!.lastHeartbeatMs;
   await expect
-    .poll(async () => (await pc.client.cluster.listNodes('MQTT_BROKER', 'test-cluster'))[0]?.lastHeartbeatMs ?? 0, { timeout: 3000 })
+    .poll(
+      async () => (await pc.client.cluster.listNodes('MQTT_BROKER', 'test-cluster'))[0]?.lastHeartbeatMs ?? 0,
+      { timeout: 3000 },
+    )
     .toBeGreaterThan(first);
 
   await handle.close();

@@ -81,23 +81,35 @@ async function setUp(name: string): Promise<Cluster> {
     log,
   };
   if (storage !== 'journal') {
-    const b = service('mqtt-broker', { ...broker, placement: { enabled: false }, storage: { type: storage } }, under);
+    const b = service(
+      'mqtt-broker',
+      { ...broker, placement: { enabled: false }, storage: { type: storage } },
+      under,
+    );
     return { url, startBroker: () => startUntil(b, mqttUp(url)) };
   }
   const pc = { grpc: await freePort(), http: await freePort() };
   const js = { data: await freePort(), grpc: await freePort(), http: await freePort() };
   const placement = { addresses: [`127.0.0.1:${pc.grpc}`], heartbeat_interval_ms: 500 };
-  const center = service('placement-center', {
-    node: { data_dir: join(under, 'pc') },
-    network: { host: '127.0.0.1', grpc_port: pc.grpc, http_port: pc.http },
-    log,
-  }, under);
-  const journal = service('journal-server', {
-    node: { data_dir: join(under, 'js') },
-    network: { host: '127.0.0.1', data_port: js.data, grpc_port: js.grpc, http_port: js.http },
-    placement,
-    log,
-  }, under);
+  const center = service(
+    'placement-center',
+    {
+      node: { data_dir: join(under, 'pc') },
+      network: { host: '127.0.0.1', grpc_port: pc.grpc, http_port: pc.http },
+      log,
+    },
+    under,
+  );
+  const journal = service(
+    'journal-server',
+    {
+      node: { data_dir: join(under, 'js') },
+      network: { host: '127.0.0.1', data_port: js.data, grpc_port: js.grpc, http_port: js.http },
+      placement,
+      log,
+    },
+    under,
+  );
   // storage type unset on purpose: a broker whose placement lists a journal server picks journal by itself
   const b = service('mqtt-broker', { ...broker, placement }, under);
   await startUntil(center, httpOk(`http://127.0.0.1:${pc.http}/health`));
@@ -107,7 +119,13 @@ async function setUp(name: string): Promise<Cluster> {
 }
 
 /** publishes `count` messages `<tag>-<i>` at `qos`, at most `window` unacknowledged; returns the acknowledged ones. */
-async function publishStream(pub: MqttClient, tag: string, count: number, qos: 1 | 2, window = 500): Promise<string[]> {
+async function publishStream(
+  pub: MqttClient,
+  tag: string,
+  count: number,
+  qos: 1 | 2,
+  window = 500,
+): Promise<string[]> {
   const acked: string[] = [];
   let next = 0;
   await Promise.all(
@@ -135,7 +153,10 @@ it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broke
   await sub.endAsync();
 
   const pub = await connectClient(cluster.url, { clientId: 'crash-pub' });
-  const expected = [...(await publishStream(pub, 'q1', 10_000, 1)), ...(await publishStream(pub, 'q2', 1_000, 2))];
+  const expected = [
+    ...(await publishStream(pub, 'q1', 10_000, 1)),
+    ...(await publishStream(pub, 'q2', 1_000, 2)),
+  ];
   expect(expected).toHaveLength(11_000);
   await broker.kill('SIGKILL'); // every acknowledgement is in: nothing acknowledged may be lost now
   pub.end(true);
@@ -160,7 +181,9 @@ it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broke
   }
 
   const resumed = await connectClient(cluster.url, { clientId: 'crash-sub', clean: false });
-  expect((resumed as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent).toBe(true);
+  expect(
+    (resumed as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent,
+  ).toBe(true);
   const got = collect(resumed);
   const messages = await got.waitFor(expected.length, 30_000);
   await sleep(200);
@@ -173,7 +196,11 @@ it(`keeps every acknowledged QoS 1 and QoS 2 message across SIGKILL of the broke
   expect(firstSeen.filter(isQos2)).toEqual(expected.filter(isQos2));
   expect(firstSeen.filter((p) => !isQos2(p))).toEqual(expected.filter((p) => !isQos2(p)));
   expect(firstSeen).toHaveLength(expected.length);
-  expect(messages.filter((m) => isQos2(m.payload) && payloads.indexOf(m.payload) !== payloads.lastIndexOf(m.payload))).toEqual([]);
+  expect(
+    messages.filter(
+      (m) => isQos2(m.payload) && payloads.indexOf(m.payload) !== payloads.lastIndexOf(m.payload),
+    ),
+  ).toEqual([]);
   await resumed.endAsync();
   await broker.kill('SIGTERM');
 }, 120_000);
@@ -203,7 +230,9 @@ it(`delivers every QoS 1 message acknowledged before a SIGKILL of the broker in 
       }
     })();
   }
-  await waitFor('3,000 acknowledged messages', () => acked.length >= 3_000 || undefined, { timeoutMs: 30_000 });
+  await waitFor('3,000 acknowledged messages', () => acked.length >= 3_000 || undefined, {
+    timeoutMs: 30_000,
+  });
   await broker.kill('SIGKILL');
   await new Promise<void>((resolve) => (pub.connected ? pub.once('close', () => resolve()) : resolve()));
   stopped = true;

@@ -24,7 +24,9 @@ interface RetainedSeen {
 
 function collectFlags(c: MqttClient): RetainedSeen[] {
   const seen: RetainedSeen[] = [];
-  c.on('message', (_topic, payload, packet) => seen.push({ payload: payload.toString(), retain: packet.retain, qos: packet.qos }));
+  c.on('message', (_topic, payload, packet) =>
+    seen.push({ payload: payload.toString(), retain: packet.retain, qos: packet.qos }),
+  );
   return seen;
 }
 
@@ -83,12 +85,22 @@ it('MQTT 5: retain handling 0/1/2 and retain as published', async () => {
 
 it('MQTT 5: an expired retained message is not delivered', async () => {
   const pub = await client({ clientId: 'rexp-pub', protocolVersion: 5 });
-  await pub.publishAsync('rexp/a', 'short', { qos: 1, retain: true, properties: { messageExpiryInterval: 1 } });
-  await pub.publishAsync('rexp/b', 'long', { qos: 1, retain: true, properties: { messageExpiryInterval: 100 } });
+  await pub.publishAsync('rexp/a', 'short', {
+    qos: 1,
+    retain: true,
+    properties: { messageExpiryInterval: 1 },
+  });
+  await pub.publishAsync('rexp/b', 'long', {
+    qos: 1,
+    retain: true,
+    properties: { messageExpiryInterval: 100 },
+  });
   await sleep(2100);
   const sub = await client({ clientId: 'rexp-sub', protocolVersion: 5 });
   const got: { topic: string; expiry: number | undefined }[] = [];
-  sub.on('message', (topic, _p, packet) => got.push({ topic, expiry: packet.properties?.messageExpiryInterval }));
+  sub.on('message', (topic, _p, packet) =>
+    got.push({ topic, expiry: packet.properties?.messageExpiryInterval }),
+  );
   await sub.subscribeAsync('rexp/+', { qos: 1 });
   await waitUntil(() => got.length >= 1);
   await sleep(150);
@@ -98,20 +110,37 @@ it('MQTT 5: an expired retained message is not delivered', async () => {
   expect(got[0]!.expiry).toBeLessThanOrEqual(98);
 });
 
-it.skipIf(spawnSync('mosquitto_sub', ['--help']).error !== undefined)('mosquitto_sub sees a retained message', async () => {
-  const pub = await client({ clientId: 'ret-mosq' });
-  await pub.publishAsync('ret/mosq', 'for mosquitto', { qos: 1, retain: true });
-  // spawned asynchronously: the broker runs in this process and must keep serving while mosquitto_sub waits
-  const child = spawn(
-    'mosquitto_sub',
-    ['-h', '127.0.0.1', '-p', String(broker.handle.ports.mqtt), '-t', 'ret/mosq', '-C', '1', '-W', '5', '-v', '-V', 'mqttv311'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const out = { stdout: '' };
-  child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  await new Promise((resolve) => child.on('close', resolve));
-  expect(out.stdout.trim()).toBe('ret/mosq for mosquitto');
-});
+it.skipIf(spawnSync('mosquitto_sub', ['--help']).error !== undefined)(
+  'mosquitto_sub sees a retained message',
+  async () => {
+    const pub = await client({ clientId: 'ret-mosq' });
+    await pub.publishAsync('ret/mosq', 'for mosquitto', { qos: 1, retain: true });
+    // spawned asynchronously: the broker runs in this process and must keep serving while mosquitto_sub waits
+    const child = spawn(
+      'mosquitto_sub',
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(broker.handle.ports.mqtt),
+        '-t',
+        'ret/mosq',
+        '-C',
+        '1',
+        '-W',
+        '5',
+        '-v',
+        '-V',
+        'mqttv311',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const out = { stdout: '' };
+    child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(out.stdout.trim()).toBe('ret/mosq for mosquitto');
+  },
+);
 
 it('retained messages survive a restart', async () => {
   const pub = await client({ clientId: 'ret-durable' });

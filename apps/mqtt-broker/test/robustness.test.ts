@@ -59,7 +59,10 @@ describe('malformed input', () => {
     raw.send(connectPacket('too-large', { version: 5 }), 5);
     await raw.next('connack');
     const size = broker.config.mqtt.max_packet_size + 10;
-    raw.send({ cmd: 'publish', topic: 'big', payload: Buffer.alloc(size), qos: 0, dup: false, retain: false }, 5);
+    raw.send(
+      { cmd: 'publish', topic: 'big', payload: Buffer.alloc(size), qos: 0, dup: false, retain: false },
+      5,
+    );
     const disconnect = (await raw.next('disconnect')) as IDisconnectPacket;
     expect(disconnect.reasonCode).toBe(0x95);
     expect(await raw.closesWithin(2_000)).toBe(true);
@@ -137,7 +140,9 @@ describe('CONNECT refusals', () => {
   it('answers an unsupported protocol level with CONNACK 0x01 and closes', async () => {
     const raw = await open();
     // CONNECT, protocol "MQTT", level 6
-    raw.socket.write(Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x06, 0x02, 0x00, 0x3c, 0x00, 0x00]));
+    raw.socket.write(
+      Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x06, 0x02, 0x00, 0x3c, 0x00, 0x00]),
+    );
     expect(((await raw.next('connack')) as IConnackPacket).returnCode).toBe(0x01);
     expect(await raw.closesWithin(2_000)).toBe(true);
   });
@@ -152,7 +157,9 @@ describe('CONNECT refusals', () => {
   it('refuses an empty MQTT 3.1.1 client id without clean session with 0x02', async () => {
     const raw = await open();
     // hand-written: mqtt-packet refuses to encode this CONNECT
-    raw.socket.write(Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x00, 0x00, 0x3c, 0x00, 0x00]));
+    raw.socket.write(
+      Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x00, 0x00, 0x3c, 0x00, 0x00]),
+    );
     expect(((await raw.next('connack')) as IConnackPacket).returnCode).toBe(0x02);
     expect(await raw.closesWithin(2_000)).toBe(true);
   });

@@ -16,7 +16,11 @@ let broker: MqttBrokerHandle;
 
 beforeAll(async () => {
   cluster = scope.add(
-    await startPlacementCluster(3, { tickMs: 50, electionTicks: 10, overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } } }),
+    await startPlacementCluster(3, {
+      tickMs: 50,
+      electionTicks: 10,
+      overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } },
+    }),
   );
   client = cluster.client();
   broker = scope.add(await startTestBroker({}, { id: 1, placement: cluster.addresses })).handle;
@@ -27,27 +31,48 @@ it('publishes a delayed will once after leadership moved before it was due', asy
   const sub = await connectClient(url, { clientId: 'leader-sub', protocolVersion: 5 }, scope);
   await sub.subscribeAsync('leader/status', { qos: 1 });
   const got = collect(sub);
-  const dying = await connectClient(url, {
-    clientId: 'leader-dying',
-    protocolVersion: 5,
-    properties: { sessionExpiryInterval: 60 },
-    will: { topic: 'leader/status', payload: Buffer.from('offline'), qos: 1, retain: false, properties: { willDelayInterval: 2 } },
-  }, scope);
-  await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'leader-dying'), { timeout: 5_000 }).toBeDefined();
+  const dying = await connectClient(
+    url,
+    {
+      clientId: 'leader-dying',
+      protocolVersion: 5,
+      properties: { sessionExpiryInterval: 60 },
+      will: {
+        topic: 'leader/status',
+        payload: Buffer.from('offline'),
+        qos: 1,
+        retain: false,
+        properties: { willDelayInterval: 2 },
+      },
+    },
+    scope,
+  );
+  await expect
+    .poll(() => client.mqtt.getResource('WILL_MESSAGE', 'leader-dying'), { timeout: 5_000 })
+    .toBeDefined();
   const droppedAt = Date.now();
   dying.stream.destroy();
   dying.end(true);
-  await expect.poll(() => client.mqtt.getResource('SESSION', 'leader-dying').then((r) => r?.record.connected), { timeout: 3_000 }).toBe(false);
+  await expect
+    .poll(() => client.mqtt.getResource('SESSION', 'leader-dying').then((r) => r?.record.connected), {
+      timeout: 3_000,
+    })
+    .toBe(false);
   // the local fallback timer is gone: only placement can publish the will now
-  await expect.poll(() => broker.broker.sessions.get('leader-dying')?.willTimer, { timeout: 3_000 }).toBeUndefined();
+  await expect
+    .poll(() => broker.broker.sessions.get('leader-dying')?.willTimer, { timeout: 3_000 })
+    .toBeUndefined();
 
   const before = await cluster.leader();
   const next = before === 1 ? 2 : 1;
-  const moved = await fetch(`http://127.0.0.1:${cluster.member(before).handle!.ports.http}/api/v1/cluster/leader`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ nodeId: next }),
-  });
+  const moved = await fetch(
+    `http://127.0.0.1:${cluster.member(before).handle!.ports.http}/api/v1/cluster/leader`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ nodeId: next }),
+    },
+  );
   expect(moved.status).toBe(200);
   expect(await cluster.leader()).toBe(next);
   expect(Date.now() - droppedAt).toBeLessThan(2_000); // moved before the will was due
@@ -55,7 +80,9 @@ it('publishes a delayed will once after leadership moved before it was due', asy
   const [will] = await got.waitFor(1, 6_000);
   expect(will).toMatchObject({ topic: 'leader/status', payload: 'offline' });
   expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(1_900);
-  await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'leader-dying'), { timeout: 3_000 }).toBeUndefined();
+  await expect
+    .poll(() => client.mqtt.getResource('WILL_MESSAGE', 'leader-dying'), { timeout: 3_000 })
+    .toBeUndefined();
   await sleep(1_000);
   expect(got.messages).toHaveLength(1);
 }, 30_000);

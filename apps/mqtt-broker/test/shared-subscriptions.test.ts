@@ -3,7 +3,16 @@
 // others carry on; bad share names get SUBACK 0x8F (MQTT 5) / 0x80 (3.1.1). MQTT.js 5 and 3.1.1, and mosquitto_sub.
 import { beforeAll, expect, it } from 'vitest';
 import type { ISubackPacket, Packet } from '@robustmq/protocol';
-import { collect, connectClient, haveMosquitto, mqttClients, RawClient, runCommand, sleep, testScope } from '@robustmq/testing';
+import {
+  collect,
+  connectClient,
+  haveMosquitto,
+  mqttClients,
+  RawClient,
+  runCommand,
+  sleep,
+  testScope,
+} from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
 const scope = testScope();
@@ -70,10 +79,23 @@ it('unsubscribing leaves the group; the subscription count includes shared membe
 it('refuses bad share names with SUBACK 0x8F (5) and 0x80 (3.1.1), and No Local on a shared subscription is a protocol error', async () => {
   // MQTT.js checks filters itself, so a raw client sends what it would not
   const raw = await RawClient.open(broker.handle.ports.mqtt, 5);
-  raw.send({ cmd: 'connect', clientId: 'share-bad', protocolVersion: 5, protocolId: 'MQTT', clean: true, keepalive: 60 } as Packet, 5);
+  raw.send(
+    {
+      cmd: 'connect',
+      clientId: 'share-bad',
+      protocolVersion: 5,
+      protocolId: 'MQTT',
+      clean: true,
+      keepalive: 60,
+    } as Packet,
+    5,
+  );
   await raw.next('connack');
   const bad = ['$share/g', '$share//t', '$share/g+/t', '$share/g#/t', '$share/g/a/#/b', '$share/ok/t'];
-  raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: bad.map((topic) => ({ topic, qos: 1 })) } as Packet, 5);
+  raw.send(
+    { cmd: 'subscribe', messageId: 1, subscriptions: bad.map((topic) => ({ topic, qos: 1 })) } as Packet,
+    5,
+  );
   expect(((await raw.next('suback')) as ISubackPacket).granted).toEqual([0x8f, 0x8f, 0x8f, 0x8f, 0x8f, 1]);
   raw.destroy();
   const c5 = await client();
@@ -98,7 +120,20 @@ it('a persistent member keeps its shared subscription across a reconnect', async
 
 it.skipIf(!haveMosquitto)('mosquitto_sub -V mqttv5 members of a group split the messages', async () => {
   const port = String(broker.handle.ports.mqtt);
-  const subs = [0, 1].map(() => runCommand('mosquitto_sub', ['-p', port, '-V', 'mqttv5', '-t', '$share/mq/mosq/share', '-W', '3', '-q', '1']));
+  const subs = [0, 1].map(() =>
+    runCommand('mosquitto_sub', [
+      '-p',
+      port,
+      '-V',
+      'mqttv5',
+      '-t',
+      '$share/mq/mosq/share',
+      '-W',
+      '3',
+      '-q',
+      '1',
+    ]),
+  );
   await sleep(500);
   const pub = await client();
   for (let i = 0; i < 10; i++) await pub.publishAsync('mosq/share', `m${i}`, { qos: 1 });

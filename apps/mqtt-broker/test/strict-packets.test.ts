@@ -8,7 +8,14 @@
 //   STRICT_TARGET_PORT=1884 STRICT_REPORT_ONLY=1 npx vitest run apps/mqtt-broker/test/strict-packets.test.ts
 import { readFileSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
-import { MQTT5_PROPERTIES, type IConnackPacket, type IDisconnectPacket, type MqttVersion, type Packet, type PropertyContext } from '@robustmq/protocol';
+import {
+  MQTT5_PROPERTIES,
+  type IConnackPacket,
+  type IDisconnectPacket,
+  type MqttVersion,
+  type Packet,
+  type PropertyContext,
+} from '@robustmq/protocol';
 import { RawClient, testScope } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 
@@ -122,20 +129,92 @@ const VALUES: Record<number, string> = {
 };
 
 /** Each client packet with a property list: where the list goes (P), and the answer when the list is valid. */
-const CARRIERS: { context: PropertyContext; given: Case['given']; packet: string; ok: string; bad: (rc: string) => string }[] = [
-  { context: 'connect', given: 'none', packet: '10 [ "MQTT" 05 02 003c P $cid ]', ok: 'connack 00', bad: (rc) => `connack ${rc}` },
-  { context: 'will', given: 'none', packet: '10 [ "MQTT" 05 06 003c 00 $cid P "w/t" "m" ]', ok: 'connack 00', bad: (rc) => `connack ${rc}` },
-  { context: 'publish', given: 'connected', packet: '30 [ "strict/p" P 6d ]', ok: 'ok', bad: (rc) => `disconnect ${rc}` },
-  { context: 'puback', given: 'connected', packet: '40 [ 0001 00 P ]', ok: 'ok', bad: (rc) => `disconnect ${rc}` },
-  { context: 'pubrec', given: 'connected', packet: '50 [ 0001 00 P ]', ok: 'ok pubrel 92', bad: (rc) => `disconnect ${rc}` },
-  { context: 'pubrel', given: 'connected', packet: '62 [ 0001 00 P ]', ok: 'ok pubcomp 92', bad: (rc) => `disconnect ${rc}` },
-  { context: 'pubcomp', given: 'connected', packet: '70 [ 0001 00 P ]', ok: 'ok', bad: (rc) => `disconnect ${rc}` },
-  { context: 'subscribe', given: 'connected', packet: '82 [ 0001 P "strict/s" 00 ]', ok: 'ok suback', bad: (rc) => `disconnect ${rc}` },
-  { context: 'unsubscribe', given: 'connected', packet: 'a2 [ 0001 P "strict/s" ]', ok: 'ok unsuback', bad: (rc) => `disconnect ${rc}` },
+const CARRIERS: {
+  context: PropertyContext;
+  given: Case['given'];
+  packet: string;
+  ok: string;
+  bad: (rc: string) => string;
+}[] = [
+  {
+    context: 'connect',
+    given: 'none',
+    packet: '10 [ "MQTT" 05 02 003c P $cid ]',
+    ok: 'connack 00',
+    bad: (rc) => `connack ${rc}`,
+  },
+  {
+    context: 'will',
+    given: 'none',
+    packet: '10 [ "MQTT" 05 06 003c 00 $cid P "w/t" "m" ]',
+    ok: 'connack 00',
+    bad: (rc) => `connack ${rc}`,
+  },
+  {
+    context: 'publish',
+    given: 'connected',
+    packet: '30 [ "strict/p" P 6d ]',
+    ok: 'ok',
+    bad: (rc) => `disconnect ${rc}`,
+  },
+  {
+    context: 'puback',
+    given: 'connected',
+    packet: '40 [ 0001 00 P ]',
+    ok: 'ok',
+    bad: (rc) => `disconnect ${rc}`,
+  },
+  {
+    context: 'pubrec',
+    given: 'connected',
+    packet: '50 [ 0001 00 P ]',
+    ok: 'ok pubrel 92',
+    bad: (rc) => `disconnect ${rc}`,
+  },
+  {
+    context: 'pubrel',
+    given: 'connected',
+    packet: '62 [ 0001 00 P ]',
+    ok: 'ok pubcomp 92',
+    bad: (rc) => `disconnect ${rc}`,
+  },
+  {
+    context: 'pubcomp',
+    given: 'connected',
+    packet: '70 [ 0001 00 P ]',
+    ok: 'ok',
+    bad: (rc) => `disconnect ${rc}`,
+  },
+  {
+    context: 'subscribe',
+    given: 'connected',
+    packet: '82 [ 0001 P "strict/s" 00 ]',
+    ok: 'ok suback',
+    bad: (rc) => `disconnect ${rc}`,
+  },
+  {
+    context: 'unsubscribe',
+    given: 'connected',
+    packet: 'a2 [ 0001 P "strict/s" ]',
+    ok: 'ok unsuback',
+    bad: (rc) => `disconnect ${rc}`,
+  },
   // a client's DISCONNECT ends the connection: a valid one is followed by the broker closing without a word
-  { context: 'disconnect', given: 'connected', packet: 'e0 [ 00 P ]', ok: 'close', bad: (rc) => `disconnect ${rc}` },
+  {
+    context: 'disconnect',
+    given: 'connected',
+    packet: 'e0 [ 00 P ]',
+    ok: 'close',
+    bad: (rc) => `disconnect ${rc}`,
+  },
   // no enhanced authentication is offered, so even a valid AUTH is a protocol error (§4.12)
-  { context: 'auth', given: 'connected', packet: 'f0 [ 00 P ]', ok: 'disconnect 82', bad: (rc) => `disconnect ${rc}` },
+  {
+    context: 'auth',
+    given: 'connected',
+    packet: 'f0 [ 00 P ]',
+    ok: 'disconnect 82',
+    bad: (rc) => `disconnect ${rc}`,
+  },
 ];
 
 /** What a valid property in a valid place is answered with, where the broker's own rules come in. */
@@ -149,7 +228,14 @@ function allowedAnswer(context: PropertyContext, id: number, ok: string): string
 function generatedCases(): Case[] {
   const cases: Case[] = [];
   const add = (given: Case['given'], packet: string, expect: string, note: string): void => {
-    cases.push({ line: `${note}: ${packet} => ${expect}`, kind: 'property', version: 5, given, packets: [packet], expect });
+    cases.push({
+      line: `${note}: ${packet} => ${expect}`,
+      kind: 'property',
+      version: 5,
+      given,
+      packets: [packet],
+      expect,
+    });
   };
   for (const carrier of CARRIERS) {
     for (const property of MQTT5_PROPERTIES) {
@@ -163,7 +249,12 @@ function generatedCases(): Case[] {
       }
       const answer = allowedAnswer(carrier.context, property.id, carrier.ok);
       add(carrier.given, with_(`[ ${one} ]`), answer, `${name} (allowed)`);
-      add(carrier.given, with_(`[ ${one} ${one} ]`), property.repeatable ? answer : carrier.bad('82'), `${name} twice`);
+      add(
+        carrier.given,
+        with_(`[ ${one} ${one} ]`),
+        property.repeatable ? answer : carrier.bad('82'),
+        `${name} twice`,
+      );
       // the Property Length stops one byte short of the value's end: the value runs past its list
       const bytes = assemble(tokenize(one), { cid: 'x', id: 1 }).toString('hex');
       const cut = `${bytes.slice(0, -2)} ] ${bytes.slice(-2)}`;
@@ -187,7 +278,9 @@ beforeAll(async () => {
     port = Number(TARGET_PORT); // a broker on 127.0.0.1 started by hand
     return;
   }
-  broker = scope.add(await startTestBroker({ connect_timeout_ms: 2_000, topic_alias_max: 10 }, { storage: 'memory' }));
+  broker = scope.add(
+    await startTestBroker({ connect_timeout_ms: 2_000, topic_alias_max: 10 }, { storage: 'memory' }),
+  );
   port = broker.handle.ports.mqtt;
 });
 
@@ -195,7 +288,10 @@ const WAIT_MS = 2_000;
 
 function connectBytes(version: MqttVersion, cid: string): Buffer {
   const name = version === 3 ? '"MQIsdp"' : '"MQTT"';
-  return assemble(tokenize(`10 [ ${name} 0${version} 02 003c ${version === 5 ? '00' : ''} $cid ]`), { cid, id: 0 });
+  return assemble(tokenize(`10 [ ${name} 0${version} 02 003c ${version === 5 ? '00' : ''} $cid ]`), {
+    cid,
+    id: 0,
+  });
 }
 
 function code(packet: Packet): number | undefined {
@@ -204,7 +300,10 @@ function code(packet: Packet): number | undefined {
 }
 
 function describe(packets: Packet[]): string {
-  return packets.map((p) => `${p.cmd}${code(p) !== undefined ? ` ${code(p)!.toString(16)}` : ''}`).join(', ') || 'nothing';
+  return (
+    packets.map((p) => `${p.cmd}${code(p) !== undefined ? ` ${code(p)!.toString(16)}` : ''}`).join(', ') ||
+    'nothing'
+  );
 }
 
 /** Runs one case; returns undefined when the broker answered as expected, else what it did instead. */
@@ -223,9 +322,13 @@ async function runCase(c: Case): Promise<string | undefined> {
     if (c.given.startsWith('qos')) {
       const qos = c.given === 'qos1' ? 1 : 2;
       const topic = `strict/inflight/${n}`;
-      raw.socket.write(assemble(tokenize(`82 [ 0001 ${c.version === 5 ? '00' : ''} "${topic}" 02 ]`), { cid, id }));
+      raw.socket.write(
+        assemble(tokenize(`82 [ 0001 ${c.version === 5 ? '00' : ''} "${topic}" 02 ]`), { cid, id }),
+      );
       await raw.next('suback', WAIT_MS);
-      raw.socket.write(assemble(tokenize(`3${qos * 2} [ "${topic}" 0064 ${c.version === 5 ? '00' : ''} 6d ]`), { cid, id }));
+      raw.socket.write(
+        assemble(tokenize(`3${qos * 2} [ "${topic}" 0064 ${c.version === 5 ? '00' : ''} 6d ]`), { cid, id }),
+      );
       const publish = await raw.next('publish', WAIT_MS);
       id = (publish as { messageId?: number }).messageId!;
       if (c.given === 'qos2-released') {
@@ -312,7 +415,10 @@ it('answers every malformed or out-of-order packet as the spec says, and accepts
     }
     byKind.set(c.kind, row);
   });
-  const table = [...byKind].map(([kind, r]) => `${kind.padEnd(16)} ${String(r.failing).padStart(4)} / ${String(r.cases).padEnd(4)} (valid controls: ${r.controls})`);
+  const table = [...byKind].map(
+    ([kind, r]) =>
+      `${kind.padEnd(16)} ${String(r.failing).padStart(4)} / ${String(r.cases).padEnd(4)} (valid controls: ${r.controls})`,
+  );
   console.log(`strict-packets: failing / cases per kind\n${table.join('\n')}`);
   if (failures.length > 0) console.log(`failing cases:\n${failures.join('\n')}`);
   if (!REPORT_ONLY) expect(failures).toEqual([]);
@@ -320,7 +426,16 @@ it('answers every malformed or out-of-order packet as the spec says, and accepts
   if (broker) {
     // every refusal is counted by kind; the broker's own rule (ack_kind) and the codec's alike
     const metrics = await (await fetch(`${broker.http}/metrics`)).text();
-    for (const kind of ['property', 'ack', 'topic_filter', 'utf8', 'publish_header', 'connect', 'fixed_header', 'ack_kind']) {
+    for (const kind of [
+      'property',
+      'ack',
+      'topic_filter',
+      'utf8',
+      'publish_header',
+      'connect',
+      'fixed_header',
+      'ack_kind',
+    ]) {
       const m = new RegExp(`mqtt_protocol_violations_total\\{kind="${kind}"[^}]*\\} (\\d+)`).exec(metrics);
       expect(Number(m?.[1] ?? 0), kind).toBeGreaterThan(0);
     }

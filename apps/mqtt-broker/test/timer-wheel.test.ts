@@ -25,7 +25,12 @@ describe('TimerWheel', () => {
     wheel.schedule(c, due);
     wheel.cancel(b);
     wheel.schedule(c, due + 200); // rescheduling replaces the earlier slot
-    const throwing: WheelEntry = { wheelSlot: undefined, onWheelDue: () => { throw new Error('boom'); } };
+    const throwing: WheelEntry = {
+      wheelSlot: undefined,
+      onWheelDue: () => {
+        throw new Error('boom');
+      },
+    };
     wheel.schedule(throwing, due);
     await sleep(180);
     expect(early).toHaveLength(1);

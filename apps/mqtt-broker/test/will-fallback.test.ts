@@ -24,12 +24,22 @@ it('publishes a delayed will from its local timer when placement cannot be told'
   const got = collect(sub);
 
   const startedAt = Date.now();
-  const dying = await connectClient(url, {
-    clientId: 'fallback-dying',
-    protocolVersion: 5,
-    properties: { sessionExpiryInterval: 60 },
-    will: { topic: 'fallback/status', payload: Buffer.from('offline'), qos: 1, retain: false, properties: { willDelayInterval: 1 } },
-  }, scope);
+  const dying = await connectClient(
+    url,
+    {
+      clientId: 'fallback-dying',
+      protocolVersion: 5,
+      properties: { sessionExpiryInterval: 60 },
+      will: {
+        topic: 'fallback/status',
+        payload: Buffer.from('offline'),
+        qos: 1,
+        retain: false,
+        properties: { willDelayInterval: 1 },
+      },
+    },
+    scope,
+  );
   // CONNECT of a persistent session did not wait for the unreachable placement
   expect(Date.now() - startedAt).toBeLessThan(1_000);
   const droppedAt = Date.now();

@@ -7,7 +7,16 @@
 import type { PlacementClient } from '@robustmq/placement-client';
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttBrokerHandle } from '../src/index.js';
-import { buildOnce, collect, connectClient, freePort, ServiceProcess, sleep, tempDir, testScope } from '@robustmq/testing';
+import {
+  buildOnce,
+  collect,
+  connectClient,
+  freePort,
+  ServiceProcess,
+  sleep,
+  tempDir,
+  testScope,
+} from '@robustmq/testing';
 import { startTestBroker } from '@robustmq/testing/broker';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 import { join } from 'node:path';
@@ -48,10 +57,14 @@ async function startBrokerProcess(id: number, mqttPort: number): Promise<Service
   );
   const proc = await broker.start();
   await expect
-    .poll(async () => {
-      if (proc.child.exitCode !== null) throw new Error(`broker ${id} exited with ${proc.child.exitCode}\n${proc.output()}`);
-      return (await client.cluster.listNodes('MQTT_BROKER')).find((n) => n.nodeId === id)?.ports.grpc ?? 0;
-    }, { timeout: 15_000, interval: 100 })
+    .poll(
+      async () => {
+        if (proc.child.exitCode !== null)
+          throw new Error(`broker ${id} exited with ${proc.child.exitCode}\n${proc.output()}`);
+        return (await client.cluster.listNodes('MQTT_BROKER')).find((n) => n.nodeId === id)?.ports.grpc ?? 0;
+      },
+      { timeout: 15_000, interval: 100 },
+    )
     .toBeGreaterThan(0);
   return broker;
 }
@@ -60,21 +73,39 @@ it('publishes the will of a client whose broker was killed, through another brok
   const mqttPort = await freePort();
   let child = await startBrokerProcess(1, mqttPort);
 
-  const sub = await connectClient(`mqtt://127.0.0.1:${survivor.ports.mqtt}`, { clientId: 'takeover-sub', protocolVersion: 5 }, scope);
+  const sub = await connectClient(
+    `mqtt://127.0.0.1:${survivor.ports.mqtt}`,
+    { clientId: 'takeover-sub', protocolVersion: 5 },
+    scope,
+  );
   await sub.subscribeAsync('takeover/status', { qos: 1 });
   const got = collect(sub);
 
-  await connectClient(`mqtt://127.0.0.1:${mqttPort}`, {
-    clientId: 'doomed',
-    protocolVersion: 5,
-    properties: { sessionExpiryInterval: 300 },
-    will: { topic: 'takeover/status', payload: Buffer.from('offline'), qos: 1, retain: true, properties: { willDelayInterval: 1 } },
-  }, scope);
-  await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'doomed'), { timeout: 5_000 }).toBeDefined();
-  await expect.poll(() => client.mqtt.getResource('SESSION', 'doomed').then((r) => r?.record), { timeout: 5_000 }).toMatchObject({
-    connected: true,
-    brokerNodeId: 1,
-  });
+  await connectClient(
+    `mqtt://127.0.0.1:${mqttPort}`,
+    {
+      clientId: 'doomed',
+      protocolVersion: 5,
+      properties: { sessionExpiryInterval: 300 },
+      will: {
+        topic: 'takeover/status',
+        payload: Buffer.from('offline'),
+        qos: 1,
+        retain: true,
+        properties: { willDelayInterval: 1 },
+      },
+    },
+    scope,
+  );
+  await expect
+    .poll(() => client.mqtt.getResource('WILL_MESSAGE', 'doomed'), { timeout: 5_000 })
+    .toBeDefined();
+  await expect
+    .poll(() => client.mqtt.getResource('SESSION', 'doomed').then((r) => r?.record), { timeout: 5_000 })
+    .toMatchObject({
+      connected: true,
+      brokerNodeId: 1,
+    });
 
   const killedAt = Date.now();
   await child.kill('SIGKILL');
@@ -84,14 +115,23 @@ it('publishes the will of a client whose broker was killed, through another brok
   expect(Date.now() - killedAt).toBeGreaterThanOrEqual(HEARTBEAT_TIMEOUT_MS + 1_000 - 300);
 
   // the session outlives its will, now disconnected, and the will is gone from placement
-  await expect.poll(() => client.mqtt.getResource('WILL_MESSAGE', 'doomed'), { timeout: 3_000 }).toBeUndefined();
-  expect((await client.mqtt.getResource('SESSION', 'doomed'))?.record).toMatchObject({ connected: false, brokerNodeId: 1 });
+  await expect
+    .poll(() => client.mqtt.getResource('WILL_MESSAGE', 'doomed'), { timeout: 3_000 })
+    .toBeUndefined();
+  expect((await client.mqtt.getResource('SESSION', 'doomed'))?.record).toMatchObject({
+    connected: false,
+    brokerNodeId: 1,
+  });
   await sleep(700);
   expect(got.messages).toHaveLength(1);
 
   // the restarted broker restores the session and the will from its storage; placement says the will is gone
   child = await startBrokerProcess(1, mqttPort);
-  const late = await connectClient(`mqtt://127.0.0.1:${mqttPort}`, { clientId: 'late-sub', protocolVersion: 5 }, scope);
+  const late = await connectClient(
+    `mqtt://127.0.0.1:${mqttPort}`,
+    { clientId: 'late-sub', protocolVersion: 5 },
+    scope,
+  );
   const retained = collect(late);
   await late.subscribeAsync('takeover/status', { qos: 1 });
   await sleep(700);

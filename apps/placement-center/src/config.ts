@@ -1,6 +1,18 @@
 // The placement center's configuration: schema (with defaults), type and loader. Keys are documented in
 // docs/configuration.md; every key can be overridden by ROBUSTMQ_<SECTION>_<KEY>.
-import { ConfigError, adminAuthKeys, adminHttpLimitKeys, clusterAuthKeys, loadConfig, logSection, port, positiveMs, section, z, type LoadConfigOptions } from '@robustmq/common';
+import {
+  ConfigError,
+  adminAuthKeys,
+  adminHttpLimitKeys,
+  clusterAuthKeys,
+  loadConfig,
+  logSection,
+  port,
+  positiveMs,
+  section,
+  z,
+  type LoadConfigOptions,
+} from '@robustmq/common';
 
 export const placementCenterConfigSchema = z.strictObject({
   node: section({
@@ -40,7 +52,9 @@ export const placementCenterConfigSchema = z.strictObject({
   http: section({ ...adminAuthKeys(), ...adminHttpLimitKeys() }),
   cluster: section({
     /** members of the placement Raft group as "id@host:grpc_port", this node included; empty = one node, no Raft. */
-    members: z.array(z.string().regex(/^\d+@[^\s:@]+:\d{1,5}$/, 'must be "id@host:port", e.g. "1@127.0.0.1:1228"')).default([]),
+    members: z
+      .array(z.string().regex(/^\d+@[^\s:@]+:\d{1,5}$/, 'must be "id@host:port", e.g. "1@127.0.0.1:1228"'))
+      .default([]),
     /** true when this node joins a running group (added with POST /api/v1/cluster/members): it starts with no
      * membership of its own and learns it from the leader. */
     join: z.boolean().default(false),
@@ -80,11 +94,14 @@ export function clusterMembers(config: PlacementCenterConfig): Map<number, strin
   for (const spec of config.cluster.members) {
     const at = spec.indexOf('@');
     const id = Number(spec.slice(0, at));
-    if (members.has(id)) throw new ConfigError(`invalid configuration:\n  cluster.members lists node ${id} twice`);
+    if (members.has(id))
+      throw new ConfigError(`invalid configuration:\n  cluster.members lists node ${id} twice`);
     members.set(id, spec.slice(at + 1));
   }
   if (members.size > 0 && !members.has(config.node.id)) {
-    throw new ConfigError(`invalid configuration:\n  cluster.members does not include this node (node.id = ${config.node.id})`);
+    throw new ConfigError(
+      `invalid configuration:\n  cluster.members does not include this node (node.id = ${config.node.id})`,
+    );
   }
   return members;
 }

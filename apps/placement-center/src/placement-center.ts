@@ -19,7 +19,15 @@ import {
   type Logger,
   type RegisteredRoute,
 } from '@robustmq/common';
-import { bindGrpcServer, clusterServerCredentials, clusterServiceDefinition, journalServiceDefinition, kvServiceDefinition, mqttServiceDefinition, shutdownGrpcServer } from '@robustmq/protocol';
+import {
+  bindGrpcServer,
+  clusterServerCredentials,
+  clusterServiceDefinition,
+  journalServiceDefinition,
+  kvServiceDefinition,
+  mqttServiceDefinition,
+  shutdownGrpcServer,
+} from '@robustmq/protocol';
 import { RaftNode } from '@robustmq/raft/node';
 import { GrpcRaftTransport } from '@robustmq/raft/transport';
 import { clusterMembers, type PlacementCenterConfig } from './config.js';
@@ -66,7 +74,8 @@ export async function startPlacementCenter(
   options: { logger?: Logger } = {},
 ): Promise<PlacementCenterHandle> {
   const logger =
-    options.logger ?? createLogger({ service: 'placement-center', nodeId: config.node.id, level: config.log.level });
+    options.logger ??
+    createLogger({ service: 'placement-center', nodeId: config.node.id, level: config.log.level });
   const opened: (() => Promise<void> | void)[] = [];
   try {
     return await assemble(config, logger, opened);
@@ -110,7 +119,13 @@ async function assemble(
   let raftNode: RaftNode | undefined;
   let raftLog: OpenedRaftLog | undefined;
   if (raftMode) {
-    const log = await openRaftLogStore(config.node.data_dir, engine, config.cluster.raft_log_store, logger, config.cluster.raft_log_flush);
+    const log = await openRaftLogStore(
+      config.node.data_dir,
+      engine,
+      config.cluster.raft_log_store,
+      logger,
+      config.cluster.raft_log_flush,
+    );
     raftLog = log;
     opened.push(() => log.close());
     const storage = raftLog.storage;
@@ -163,7 +178,10 @@ async function assemble(
     resources: new ObservedMqttResources(sm, proposer),
   };
   // leader-only scheduling: delayed wills, session expiry, a dead broker's sessions (more controllers join here)
-  const controllers = new LeaderControllers(proposer, { checkIntervalMs: config.scheduler.leader_check_ms, logger });
+  const controllers = new LeaderControllers(proposer, {
+    checkIntervalMs: config.scheduler.leader_check_ms,
+    logger,
+  });
   const mqttScheduler = new MqttSessionScheduler(sm, mqtt.resources, registry, {
     retryMs: config.scheduler.retry_ms,
     brokerCallTimeoutMs: config.scheduler.broker_call_timeout_ms,
@@ -178,16 +196,29 @@ async function assemble(
   const journal = new JournalMetadata(sm, proposer, registry);
   // an expired journal server's writable segments go to their most caught-up live replica
   controllers.add(
-    new JournalSegmentHandover(sm, journal, registry, { retryMs: config.scheduler.retry_ms, callTimeoutMs: 1_000, authToken: clusterToken, tls, logger: logger.child({ component: 'journal-handover' }) }),
+    new JournalSegmentHandover(sm, journal, registry, {
+      retryMs: config.scheduler.retry_ms,
+      callTimeoutMs: 1_000,
+      authToken: clusterToken,
+      tls,
+      logger: logger.child({ component: 'journal-handover' }),
+    }),
   );
   const offsets = new ConsumerOffsets(sm, proposer);
   // shared-subscription groups: the leader picks each group's broker and moves the groups of a broker that leaves
   const sharedGroups = new SharedGroupLeaders(sm, proposer, mqtt.resources, registry);
-  controllers.add(new SharedGroupLeaderScheduler(sm, sharedGroups, { retryMs: config.scheduler.retry_ms, logger: logger.child({ component: 'shared-groups' }) }));
+  controllers.add(
+    new SharedGroupLeaderScheduler(sm, sharedGroups, {
+      retryMs: config.scheduler.retry_ms,
+      logger: logger.child({ component: 'shared-groups' }),
+    }),
+  );
 
   // history older than the retention is dropped; watchers that far behind get OUT_OF_RANGE and re-list
   const compaction = setInterval(() => {
-    sm.compactHistory(config.kv.history_revisions).catch((err: unknown) => logger.error({ err }, 'history compaction failed'));
+    sm.compactHistory(config.kv.history_revisions).catch((err: unknown) =>
+      logger.error({ err }, 'history compaction failed'),
+    );
   }, 60_000);
   compaction.unref();
   opened.push(() => clearInterval(compaction));
@@ -217,9 +248,15 @@ async function assemble(
       });
     raftGauge('placement_raft_term', 'Current Raft term', (s) => s.term);
     raftGauge('placement_raft_commit_index', 'Highest log index known committed', (s) => s.commitIndex);
-    raftGauge('placement_raft_applied_index', 'Highest log index applied to the state machine', (s) => s.appliedIndex);
+    raftGauge(
+      'placement_raft_applied_index',
+      'Highest log index applied to the state machine',
+      (s) => s.appliedIndex,
+    );
     raftGauge('placement_raft_leader_id', 'Node id of the current leader (0: none known)', (s) => s.leaderId);
-    raftGauge('placement_raft_is_leader', '1 when this member leads the group', (s) => (s.role === 'leader' ? 1 : 0));
+    raftGauge('placement_raft_is_leader', '1 when this member leads the group', (s) =>
+      s.role === 'leader' ? 1 : 0,
+    );
     raftGauge('placement_raft_members', 'Members in the current configuration', (s) => s.members.length);
   }
   new Gauge({
@@ -235,29 +272,65 @@ async function assemble(
     clusterServiceDefinition(),
     grpcRequests.instrument(
       clusterServiceDefinition(),
-      clusterServiceHandlers(registry, { intervalMs: config.heartbeat.interval_ms, timeoutMs: config.heartbeat.timeout_ms }),
+      clusterServiceHandlers(registry, {
+        intervalMs: config.heartbeat.interval_ms,
+        timeoutMs: config.heartbeat.timeout_ms,
+      }),
     ),
   );
-  server.addService(kvServiceDefinition(), grpcRequests.instrument(kvServiceDefinition(), kvServiceHandlers(sm, proposer)));
-  server.addService(mqttServiceDefinition(), grpcRequests.instrument(mqttServiceDefinition(), mqttServiceHandlers({ ...mqtt, sharedGroups })));
-  server.addService(journalServiceDefinition(), grpcRequests.instrument(journalServiceDefinition(), journalServiceHandlers(journal, offsets)));
+  server.addService(
+    kvServiceDefinition(),
+    grpcRequests.instrument(kvServiceDefinition(), kvServiceHandlers(sm, proposer)),
+  );
+  server.addService(
+    mqttServiceDefinition(),
+    grpcRequests.instrument(mqttServiceDefinition(), mqttServiceHandlers({ ...mqtt, sharedGroups })),
+  );
+  server.addService(
+    journalServiceDefinition(),
+    grpcRequests.instrument(journalServiceDefinition(), journalServiceHandlers(journal, offsets)),
+  );
   opened.push(() => server.forceShutdown());
-  const grpcPort = await bindGrpcServer(server, config.network.host, config.network.grpc_port, 'gRPC port', clusterServerCredentials(tls));
-  warnIfClusterAuthOff(logger, clusterToken, config.network.host, `placement gRPC (port ${grpcPort}: metadata services and Raft)`, tls);
+  const grpcPort = await bindGrpcServer(
+    server,
+    config.network.host,
+    config.network.grpc_port,
+    'gRPC port',
+    clusterServerCredentials(tls),
+  );
+  warnIfClusterAuthOff(
+    logger,
+    clusterToken,
+    config.network.host,
+    `placement gRPC (port ${grpcPort}: metadata services and Raft)`,
+    tls,
+  );
 
   const limits = new LimitReporter(logger);
   limits.register(metrics, 'placement_limit_hits_total');
   opened.push(() => limits.close());
-  const { app: http, auth: httpAuth } = createHttpServer(logger, { tokens: httpTokens, limits: config.http, reporter: limits });
+  const { app: http, auth: httpAuth } = createHttpServer(logger, {
+    tokens: httpTokens,
+    limits: config.http,
+    reporter: limits,
+  });
   opened.push(() => http.close());
-  await http.register(observabilityPlugin, { registry: metrics, health: () => ({ status: 'ok', nodes: registry.list().length }) });
+  await http.register(observabilityPlugin, {
+    registry: metrics,
+    health: () => ({ status: 'ok', nodes: registry.list().length }),
+  });
   await http.register(adminRoutes, { registry, sm, proposer });
-  const self = { nodeId: config.node.id, clusterName: config.node.cluster_name, grpcAddress: () => `${config.network.advertise_host}:${grpcPort}` };
+  const self = {
+    nodeId: config.node.id,
+    clusterName: config.node.cluster_name,
+    grpcAddress: () => `${config.network.advertise_host}:${grpcPort}`,
+  };
   const status = raftNode ? raftStatus(raftNode, self) : singleNodeStatus(sm, self);
   await http.register(metadataApi, { status, ...mqtt, journal });
   if (raftNode) await http.register(membershipRoutes, { node: raftNode, proposer });
   await http.register(consoleRoutes, { dataPlane: new DataPlaneAdmin(registry) });
-  if (config.console.enabled) await http.register(consoleStatic, { dir: config.console.dir || builtConsoleDir() });
+  if (config.console.enabled)
+    await http.register(consoleStatic, { dir: config.console.dir || builtConsoleDir() });
   const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
   warnIfAdminApiOpen(logger, httpAuth, config.network.host, httpPort, 'the placement center');
 

@@ -8,8 +8,12 @@ describe('network.advertise_host', () => {
   const scope = testScope('each');
   let handle: PlacementCenterHandle | undefined;
 
-  async function statusWith(network: Record<string, unknown>): Promise<{ members: { grpcAddress: string; self: boolean }[] }> {
-    const placement = scope.add(await startTestPlacement({ overrides: { network: { host: '0.0.0.0', ...network } } }));
+  async function statusWith(
+    network: Record<string, unknown>,
+  ): Promise<{ members: { grpcAddress: string; self: boolean }[] }> {
+    const placement = scope.add(
+      await startTestPlacement({ overrides: { network: { host: '0.0.0.0', ...network } } }),
+    );
     handle = placement.handle;
     const res = await fetch(`${placement.http}/api/v1/cluster`);
     expect(res.status).toBe(200);
@@ -18,7 +22,9 @@ describe('network.advertise_host', () => {
 
   it('is what cluster status reports instead of the wildcard bind host', async () => {
     const status = await statusWith({ advertise_host: 'pc-1.internal.example' });
-    expect(status.members).toEqual([expect.objectContaining({ self: true, grpcAddress: `pc-1.internal.example:${handle!.ports.grpc}` })]);
+    expect(status.members).toEqual([
+      expect.objectContaining({ self: true, grpcAddress: `pc-1.internal.example:${handle!.ports.grpc}` }),
+    ]);
   });
 
   it('defaults to 127.0.0.1, never the bind address 0.0.0.0', async () => {
@@ -27,6 +33,8 @@ describe('network.advertise_host', () => {
   });
 
   it('rejects an empty value with a clear message', () => {
-    expect(() => loadPlacementCenterConfig({ env: { ROBUSTMQ_NETWORK_ADVERTISE_HOST: '' } })).toThrow(/advertise_host/);
+    expect(() => loadPlacementCenterConfig({ env: { ROBUSTMQ_NETWORK_ADVERTISE_HOST: '' } })).toThrow(
+      /advertise_host/,
+    );
   });
 });

@@ -24,7 +24,8 @@ function kv(address: string, token?: string): KvServiceClient {
   return scope.add(newKvClient(address, grpc.credentials.createInsecure(), clusterClientOptions(token)));
 }
 
-const kvSet = (c: KvServiceClient, key: string, value: string) => unary(c, c.Set, { key, value: Buffer.from(value) });
+const kvSet = (c: KvServiceClient, key: string, value: string) =>
+  unary(c, c.Set, { key, value: Buffer.from(value) });
 
 it('a group with a token elects a leader and serves clients that send it', async () => {
   expect(await cluster.leader()).toBeGreaterThan(0);

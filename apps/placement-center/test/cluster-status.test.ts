@@ -52,7 +52,11 @@ describe('cluster status on a Raft group', () => {
     const leader = await cluster.leader();
     const [a, b] = cluster.members.filter((m) => m.id !== leader).map((m) => m.id) as [number, number];
     // (polled: on a loaded machine one heartbeat answer may come late)
-    await waitFor('the leader to see every member', async () => (await status(leader)).members.every((m) => m.reachable === true), { timeoutMs: 5_000, intervalMs: 20 });
+    await waitFor(
+      'the leader to see every member',
+      async () => (await status(leader)).members.every((m) => m.reachable === true),
+      { timeoutMs: 5_000, intervalMs: 20 },
+    );
     const onFollower = await waitFor(
       'a follower to see the leader',
       async () => {

@@ -31,11 +31,22 @@ describe('placement gRPC request metrics', () => {
     expect(sample(text, handled, [kv, 'grpc_method="Set"', 'grpc_code="OK"'])).toBeGreaterThanOrEqual(5);
     expect(sample(text, handled, [kv, 'grpc_method="Set"', 'grpc_code="INVALID_ARGUMENT"'])).toBe(1);
     expect(sample(text, handled, [kv, 'grpc_method="Get"', 'grpc_code="NOT_FOUND"'])).toBe(1);
-    expect(sample(text, handled, [kv, 'grpc_method="Watch"', 'grpc_type="server_stream"', 'grpc_code="CANCELLED"'])).toBe(1);
+    expect(
+      sample(text, handled, [
+        kv,
+        'grpc_method="Watch"',
+        'grpc_type="server_stream"',
+        'grpc_code="CANCELLED"',
+      ]),
+    ).toBe(1);
     const count = sample(text, 'placement_grpc_server_handling_seconds_count', [kv, 'grpc_method="Set"']);
     expect(count).toBeGreaterThanOrEqual(6);
     // every call took some time, and all of them well under the top bucket
-    expect(sample(text, 'placement_grpc_server_handling_seconds_sum', [kv, 'grpc_method="Set"'])).toBeGreaterThan(0);
-    expect(sample(text, 'placement_grpc_server_handling_seconds_bucket', [kv, 'grpc_method="Set"', 'le="10"'])).toBe(count);
+    expect(
+      sample(text, 'placement_grpc_server_handling_seconds_sum', [kv, 'grpc_method="Set"']),
+    ).toBeGreaterThan(0);
+    expect(
+      sample(text, 'placement_grpc_server_handling_seconds_bucket', [kv, 'grpc_method="Set"', 'le="10"']),
+    ).toBe(count);
   });
 });

@@ -27,7 +27,13 @@ describe('ClusterService', () => {
     await client.cluster.heartbeat('MQTT_BROKER', 'c1', 7);
     const nodes = await client.cluster.listNodes('MQTT_BROKER');
     expect(nodes).toHaveLength(1);
-    expect(nodes[0]).toMatchObject({ clusterType: 'MQTT_BROKER', nodeId: 7, host: '127.0.0.1', ports: { mqtt: 1883 }, labels: { zone: 'a' } });
+    expect(nodes[0]).toMatchObject({
+      clusterType: 'MQTT_BROKER',
+      nodeId: 7,
+      host: '127.0.0.1',
+      ports: { mqtt: 1883 },
+      labels: { zone: 'a' },
+    });
     expect(nodes[0]!.lastHeartbeatMs).toBeGreaterThan(0);
     expect(await client.cluster.listNodes('JOURNAL_SERVER')).toEqual([]);
     await client.cluster.unregisterNode('MQTT_BROKER', 'c1', 7);
@@ -35,21 +41,47 @@ describe('ClusterService', () => {
   });
 
   it('answers NOT_FOUND to heartbeats and unregistration of unknown nodes', async () => {
-    await expectCode(client.cluster.heartbeat('MQTT_BROKER', 'c1', 99), grpc.status.NOT_FOUND, /node 99 .* not registered/);
+    await expectCode(
+      client.cluster.heartbeat('MQTT_BROKER', 'c1', 99),
+      grpc.status.NOT_FOUND,
+      /node 99 .* not registered/,
+    );
     await expectCode(client.cluster.unregisterNode('JOURNAL_SERVER', 'c1', 99), grpc.status.NOT_FOUND);
   });
 
   it('rejects bad registrations with INVALID_ARGUMENT naming the field', async () => {
-    await expectCode(client.cluster.registerNode({ ...broker, nodeId: 0 }), grpc.status.INVALID_ARGUMENT, /node_id must be a positive/);
-    await expectCode(client.cluster.registerNode({ ...broker, clusterType: 'CLUSTER_TYPE_UNSPECIFIED' }), grpc.status.INVALID_ARGUMENT, /cluster_type/);
-    await expectCode(client.cluster.registerNode({ ...broker, host: '' }), grpc.status.INVALID_ARGUMENT, /host/);
-    await expectCode(client.cluster.registerNode({ ...broker, clusterName: '' }), grpc.status.INVALID_ARGUMENT, /cluster_name/);
-    await expectCode(client.cluster.registerNode({ ...broker, ports: { mqtt: 70000 } }), grpc.status.INVALID_ARGUMENT, /ports\.mqtt/);
+    await expectCode(
+      client.cluster.registerNode({ ...broker, nodeId: 0 }),
+      grpc.status.INVALID_ARGUMENT,
+      /node_id must be a positive/,
+    );
+    await expectCode(
+      client.cluster.registerNode({ ...broker, clusterType: 'CLUSTER_TYPE_UNSPECIFIED' }),
+      grpc.status.INVALID_ARGUMENT,
+      /cluster_type/,
+    );
+    await expectCode(
+      client.cluster.registerNode({ ...broker, host: '' }),
+      grpc.status.INVALID_ARGUMENT,
+      /host/,
+    );
+    await expectCode(
+      client.cluster.registerNode({ ...broker, clusterName: '' }),
+      grpc.status.INVALID_ARGUMENT,
+      /cluster_name/,
+    );
+    await expectCode(
+      client.cluster.registerNode({ ...broker, ports: { mqtt: 70000 } }),
+      grpc.status.INVALID_ARGUMENT,
+      /ports\.mqtt/,
+    );
   });
 
   it('answers INVALID_ARGUMENT when the request has no node at all', async () => {
     const raw = newClusterClient(pc.placement.handle.grpcAddress, grpc.credentials.createInsecure());
-    const err = await new Promise<grpc.ServiceError | null>((resolve) => raw.RegisterNode({}, (e) => resolve(e)));
+    const err = await new Promise<grpc.ServiceError | null>((resolve) =>
+      raw.RegisterNode({}, (e) => resolve(e)),
+    );
     raw.close();
     expect(err?.code).toBe(grpc.status.INVALID_ARGUMENT);
   });
@@ -96,7 +128,9 @@ describe('KvService', () => {
 
   it('reports a missing key as NOT_FOUND on the wire', async () => {
     const raw = newKvClient(pc.placement.handle.grpcAddress, grpc.credentials.createInsecure());
-    const err = await new Promise<grpc.ServiceError | null>((resolve) => raw.Get({ key: 'nope' }, (e) => resolve(e)));
+    const err = await new Promise<grpc.ServiceError | null>((resolve) =>
+      raw.Get({ key: 'nope' }, (e) => resolve(e)),
+    );
     raw.close();
     expect(err?.code).toBe(grpc.status.NOT_FOUND);
   });
@@ -117,14 +151,21 @@ describe('KvService', () => {
 describe('PlacementClient', () => {
   it('moves past an unreachable member to a live one', async () => {
     const dead = `127.0.0.1:${await freePort()}`;
-    const multi = new PlacementClient({ addresses: [dead, pc.placement.handle.grpcAddress], callTimeoutMs: 5000 });
+    const multi = new PlacementClient({
+      addresses: [dead, pc.placement.handle.grpcAddress],
+      callTimeoutMs: 5000,
+    });
     await multi.kv.set('via-second', 'ok');
     expect((await multi.kv.get('via-second'))?.toString()).toBe('ok');
     multi.close();
   });
 
   it('gives up with UNAVAILABLE after its deadline when no member answers', async () => {
-    const dead = new PlacementClient({ addresses: [`127.0.0.1:${await freePort()}`], callTimeoutMs: 500, attemptTimeoutMs: 200 });
+    const dead = new PlacementClient({
+      addresses: [`127.0.0.1:${await freePort()}`],
+      callTimeoutMs: 500,
+      attemptTimeoutMs: 200,
+    });
     const started = Date.now();
     await expectCode(dead.kv.get('x'), grpc.status.UNAVAILABLE, /no placement member answered/);
     expect(Date.now() - started).toBeLessThan(3000);

@@ -14,7 +14,11 @@ async function call(method: string, path: string, body?: unknown, key?: string) 
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (key !== undefined) headers['idempotency-key'] = key;
-  const response = await fetch(placement.http + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const response = await fetch(placement.http + path, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   const text = await response.text();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
@@ -38,7 +42,9 @@ it('gives a retried ACL create the same generated id, and adds one rule', async 
   expect(first.status).toBe(201);
   expect(again.body.id).toBe(first.body.id);
   const list = await call('GET', '/api/v1/mqtt/acl');
-  expect(list.body.rules.filter((r: { topicFilter: string }) => r.topicFilter === 'secret/#')).toHaveLength(1);
+  expect(list.body.rules.filter((r: { topicFilter: string }) => r.topicFilter === 'secret/#')).toHaveLength(
+    1,
+  );
 });
 
 it('deletes once: the retry with the key succeeds, one without it finds nothing', async () => {
@@ -59,6 +65,9 @@ it('answers a retried KV put with the revision of the first, without a new revis
 it('refuses a key that is too long or has control characters', async () => {
   const long = await call('POST', '/api/v1/mqtt/users', { username: 'x', password: 'pw' }, 'k'.repeat(200));
   expect(long.status).toBe(400);
-  expect(long.body).toEqual({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/request_id is longer/) });
+  expect(long.body).toEqual({
+    code: 'INVALID_ARGUMENT',
+    message: expect.stringMatching(/request_id is longer/),
+  });
   expect((await call('GET', '/api/v1/mqtt/users/x')).status).toBe(404);
 });

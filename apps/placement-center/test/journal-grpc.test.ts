@@ -16,49 +16,125 @@ beforeAll(async () => {
 });
 
 const registerJournal = (nodeId: number) =>
-  client.cluster.registerNode({ clusterType: 'JOURNAL_SERVER', clusterName: 'jc', nodeId, host: '127.0.0.1', ports: { data: 1778 + nodeId }, labels: {} });
+  client.cluster.registerNode({
+    clusterType: 'JOURNAL_SERVER',
+    clusterName: 'jc',
+    nodeId,
+    host: '127.0.0.1',
+    ports: { data: 1778 + nodeId },
+    labels: {},
+  });
 
 const config = { replicaCount: 2, acks: 'ACKS_QUORUM' as const };
 
 describe('JournalService', () => {
   it('refuses a shard when fewer journal servers are registered than it needs replicas', async () => {
-    await expectCode(client.journal.createShard('ns', 'early', config), grpc.status.FAILED_PRECONDITION, /needs 2 distinct journal servers .* only 0 are registered/);
+    await expectCode(
+      client.journal.createShard('ns', 'early', config),
+      grpc.status.FAILED_PRECONDITION,
+      /needs 2 distinct journal servers .* only 0 are registered/,
+    );
     await registerJournal(1);
-    await expectCode(client.journal.createShard('ns', 'early', config), grpc.status.FAILED_PRECONDITION, /needs 2 .* only 1 is registered/);
+    await expectCode(
+      client.journal.createShard('ns', 'early', config),
+      grpc.status.FAILED_PRECONDITION,
+      /needs 2 .* only 1 is registered/,
+    );
     // brokers are not journal servers
-    await client.cluster.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'jc', nodeId: 50, host: 'h', ports: {}, labels: {} });
-    await expectCode(client.journal.createShard('ns', 'early', config), grpc.status.FAILED_PRECONDITION, /only 1 is registered/);
+    await client.cluster.registerNode({
+      clusterType: 'MQTT_BROKER',
+      clusterName: 'jc',
+      nodeId: 50,
+      host: 'h',
+      ports: {},
+      labels: {},
+    });
+    await expectCode(
+      client.journal.createShard('ns', 'early', config),
+      grpc.status.FAILED_PRECONDITION,
+      /only 1 is registered/,
+    );
   });
 
   it('creates a shard with segment 0 on distinct, least-loaded journal servers', async () => {
     await registerJournal(2);
     await registerJournal(3);
-    const first = await client.journal.createShard('ns', 'orders', { ...config, maxSegmentBytes: 1024, retentionMs: 86_400_000 });
-    expect(first.shard).toMatchObject({ namespace: 'ns', name: 'orders', status: 'SHARD_ACTIVE', activeSegmentSeq: 0 });
-    expect(first.shard.config).toMatchObject({ replicaCount: 2, acks: 'ACKS_QUORUM', maxSegmentBytes: 1024, maxSegmentAgeMs: 3_600_000, retentionMs: 86_400_000 });
-    expect(first.segment).toMatchObject({ seq: 0, status: 'SEGMENT_WRITE', startOffset: 0, endOffset: -1, epoch: 1, replicas: [1, 2] });
+    const first = await client.journal.createShard('ns', 'orders', {
+      ...config,
+      maxSegmentBytes: 1024,
+      retentionMs: 86_400_000,
+    });
+    expect(first.shard).toMatchObject({
+      namespace: 'ns',
+      name: 'orders',
+      status: 'SHARD_ACTIVE',
+      activeSegmentSeq: 0,
+    });
+    expect(first.shard.config).toMatchObject({
+      replicaCount: 2,
+      acks: 'ACKS_QUORUM',
+      maxSegmentBytes: 1024,
+      maxSegmentAgeMs: 3_600_000,
+      retentionMs: 86_400_000,
+    });
+    expect(first.segment).toMatchObject({
+      seq: 0,
+      status: 'SEGMENT_WRITE',
+      startOffset: 0,
+      endOffset: -1,
+      epoch: 1,
+      replicas: [1, 2],
+    });
     expect(first.segment.leader).toBe(1);
     // nodes 1 and 2 now hold a writable segment each: node 3 is the least loaded
     const second = await client.journal.createShard('ns', 'payments', config);
     expect(second.segment.replicas[0]).toBe(3);
     expect(new Set(second.segment.replicas).size).toBe(2);
 
-    expect(await client.journal.getShard('ns', 'orders')).toMatchObject({ name: 'orders', activeSegmentSeq: 0 });
+    expect(await client.journal.getShard('ns', 'orders')).toMatchObject({
+      name: 'orders',
+      activeSegmentSeq: 0,
+    });
     expect(await client.journal.getShard('ns', 'missing')).toBeUndefined();
-    expect((await client.journal.listShards()).shards.map((s) => `${s.namespace}/${s.name}`)).toEqual(['ns/orders', 'ns/payments']);
+    expect((await client.journal.listShards()).shards.map((s) => `${s.namespace}/${s.name}`)).toEqual([
+      'ns/orders',
+      'ns/payments',
+    ]);
     const page = await client.journal.listShards({ namespace: 'ns', limit: 1 });
     expect(page.shards.map((s) => s.name)).toEqual(['orders']);
     expect(page.more).toBe(true);
-    expect((await client.journal.listShards({ startAfter: 'ns/orders' })).shards.map((s) => s.name)).toEqual(['payments']);
+    expect((await client.journal.listShards({ startAfter: 'ns/orders' })).shards.map((s) => s.name)).toEqual([
+      'payments',
+    ]);
     expect((await client.journal.listShards({ namespace: 'other' })).shards).toEqual([]);
   });
 
   it('seals the active segment and opens the next with a new sequence, start offset and replicas', async () => {
     // a fresh, empty node: the next segment goes to the least-loaded servers, not to the sealed one's
     await registerJournal(4);
-    const { sealed, next } = await client.journal.sealAndOpenNext({ namespace: 'ns', shardName: 'orders', segmentSeq: 0, endOffset: 99, startTimestampMs: 1000, endTimestampMs: 2000 });
-    expect(sealed).toMatchObject({ seq: 0, status: 'SEGMENT_SEALED', startOffset: 0, endOffset: 99, startTimestampMs: 1000, endTimestampMs: 2000 });
-    expect(next).toMatchObject({ seq: 1, status: 'SEGMENT_WRITE', startOffset: 100, endOffset: -1, epoch: 1 });
+    const { sealed, next } = await client.journal.sealAndOpenNext({
+      namespace: 'ns',
+      shardName: 'orders',
+      segmentSeq: 0,
+      endOffset: 99,
+      startTimestampMs: 1000,
+      endTimestampMs: 2000,
+    });
+    expect(sealed).toMatchObject({
+      seq: 0,
+      status: 'SEGMENT_SEALED',
+      startOffset: 0,
+      endOffset: 99,
+      startTimestampMs: 1000,
+      endTimestampMs: 2000,
+    });
+    expect(next).toMatchObject({
+      seq: 1,
+      status: 'SEGMENT_WRITE',
+      startOffset: 100,
+      endOffset: -1,
+      epoch: 1,
+    });
     expect(next.replicas).toEqual([2, 4]);
     expect(next.leader).toBe(2);
     const segments = await client.journal.listSegments('ns', 'orders');
@@ -69,35 +145,108 @@ describe('JournalService', () => {
     expect((await client.journal.getShard('ns', 'orders'))?.activeSegmentSeq).toBe(1);
 
     // an empty segment seals at start - 1
-    const empty = await client.journal.sealAndOpenNext({ namespace: 'ns', shardName: 'orders', segmentSeq: 1, endOffset: 99 });
+    const empty = await client.journal.sealAndOpenNext({
+      namespace: 'ns',
+      shardName: 'orders',
+      segmentSeq: 1,
+      endOffset: 99,
+    });
     expect(empty.next).toMatchObject({ seq: 2, startOffset: 100 });
 
-    await expectCode(client.journal.sealAndOpenNext({ namespace: 'ns', shardName: 'orders', segmentSeq: 0, endOffset: 200 }), grpc.status.FAILED_PRECONDITION, /not the active segment \(active: 2\)/);
-    await expectCode(client.journal.sealAndOpenNext({ namespace: 'ns', shardName: 'orders', segmentSeq: 2, endOffset: 50 }), grpc.status.FAILED_PRECONDITION, /before segment 2's start offset 100/);
-    await expectCode(client.journal.sealAndOpenNext({ namespace: 'ns', shardName: 'nope', segmentSeq: 0, endOffset: 1 }), grpc.status.NOT_FOUND, /shard ns\/nope not found/);
-    await expectCode(client.journal.sealAndOpenNext({ namespace: 'ns', shardName: 'orders', segmentSeq: 2, endOffset: -2 }), grpc.status.INVALID_ARGUMENT, /end_offset/);
+    await expectCode(
+      client.journal.sealAndOpenNext({ namespace: 'ns', shardName: 'orders', segmentSeq: 0, endOffset: 200 }),
+      grpc.status.FAILED_PRECONDITION,
+      /not the active segment \(active: 2\)/,
+    );
+    await expectCode(
+      client.journal.sealAndOpenNext({ namespace: 'ns', shardName: 'orders', segmentSeq: 2, endOffset: 50 }),
+      grpc.status.FAILED_PRECONDITION,
+      /before segment 2's start offset 100/,
+    );
+    await expectCode(
+      client.journal.sealAndOpenNext({ namespace: 'ns', shardName: 'nope', segmentSeq: 0, endOffset: 1 }),
+      grpc.status.NOT_FOUND,
+      /shard ns\/nope not found/,
+    );
+    await expectCode(
+      client.journal.sealAndOpenNext({ namespace: 'ns', shardName: 'orders', segmentSeq: 2, endOffset: -2 }),
+      grpc.status.INVALID_ARGUMENT,
+      /end_offset/,
+    );
   });
 
   it('moves a segment leader to another replica and bumps the epoch, fenced by the expected epoch', async () => {
-    const [active] = (await client.journal.listSegments('ns', 'orders')).filter((s) => s.status === 'SEGMENT_WRITE');
+    const [active] = (await client.journal.listSegments('ns', 'orders')).filter(
+      (s) => s.status === 'SEGMENT_WRITE',
+    );
     const other = active!.replicas.find((r) => r !== active!.leader)!;
-    const moved = await client.journal.updateSegmentLeader({ namespace: 'ns', shardName: 'orders', segmentSeq: active!.seq, leader: other, expectedEpoch: 1 });
+    const moved = await client.journal.updateSegmentLeader({
+      namespace: 'ns',
+      shardName: 'orders',
+      segmentSeq: active!.seq,
+      leader: other,
+      expectedEpoch: 1,
+    });
     expect(moved).toMatchObject({ leader: other, epoch: 2 });
     await expectCode(
-      client.journal.updateSegmentLeader({ namespace: 'ns', shardName: 'orders', segmentSeq: active!.seq, leader: active!.leader, expectedEpoch: 1 }),
+      client.journal.updateSegmentLeader({
+        namespace: 'ns',
+        shardName: 'orders',
+        segmentSeq: active!.seq,
+        leader: active!.leader,
+        expectedEpoch: 1,
+      }),
       grpc.status.FAILED_PRECONDITION,
       /at epoch 2, not 1/,
     );
-    await expectCode(client.journal.updateSegmentLeader({ namespace: 'ns', shardName: 'orders', segmentSeq: active!.seq, leader: 77 }), grpc.status.FAILED_PRECONDITION, /node 77 is not a replica/);
-    await expectCode(client.journal.updateSegmentLeader({ namespace: 'ns', shardName: 'orders', segmentSeq: 99, leader: other }), grpc.status.NOT_FOUND, /segment 99/);
+    await expectCode(
+      client.journal.updateSegmentLeader({
+        namespace: 'ns',
+        shardName: 'orders',
+        segmentSeq: active!.seq,
+        leader: 77,
+      }),
+      grpc.status.FAILED_PRECONDITION,
+      /node 77 is not a replica/,
+    );
+    await expectCode(
+      client.journal.updateSegmentLeader({
+        namespace: 'ns',
+        shardName: 'orders',
+        segmentSeq: 99,
+        leader: other,
+      }),
+      grpc.status.NOT_FOUND,
+      /segment 99/,
+    );
   });
 
   it('answers bad shard requests with INVALID_ARGUMENT naming the field, and duplicates with ALREADY_EXISTS', async () => {
-    await expectCode(client.journal.createShard('ns', 'orders', config), grpc.status.ALREADY_EXISTS, /shard ns\/orders already exists/);
-    await expectCode(client.journal.createShard('', 'x', config), grpc.status.INVALID_ARGUMENT, /namespace must not be empty/);
-    await expectCode(client.journal.createShard('ns', 'a/b', config), grpc.status.INVALID_ARGUMENT, /name must not contain '\/'/);
-    await expectCode(client.journal.createShard('ns', 'x', { ...config, replicaCount: 0 }), grpc.status.INVALID_ARGUMENT, /config\.replica_count must be 1-7/);
-    await expectCode(client.journal.createShard('ns', 'x', { replicaCount: 1 }), grpc.status.INVALID_ARGUMENT, /config\.acks must be one of ACKS_ONE/);
+    await expectCode(
+      client.journal.createShard('ns', 'orders', config),
+      grpc.status.ALREADY_EXISTS,
+      /shard ns\/orders already exists/,
+    );
+    await expectCode(
+      client.journal.createShard('', 'x', config),
+      grpc.status.INVALID_ARGUMENT,
+      /namespace must not be empty/,
+    );
+    await expectCode(
+      client.journal.createShard('ns', 'a/b', config),
+      grpc.status.INVALID_ARGUMENT,
+      /name must not contain '\/'/,
+    );
+    await expectCode(
+      client.journal.createShard('ns', 'x', { ...config, replicaCount: 0 }),
+      grpc.status.INVALID_ARGUMENT,
+      /config\.replica_count must be 1-7/,
+    );
+    await expectCode(
+      client.journal.createShard('ns', 'x', { replicaCount: 1 }),
+      grpc.status.INVALID_ARGUMENT,
+      /config\.acks must be one of ACKS_ONE/,
+    );
     await expectCode(client.journal.listSegments('ns', 'missing'), grpc.status.NOT_FOUND);
     await expectCode(client.journal.deleteShard('ns', 'missing'), grpc.status.NOT_FOUND);
   });
@@ -105,9 +254,19 @@ describe('JournalService', () => {
   it('deletes a shard by marking it and all its segments DELETING', async () => {
     await client.journal.deleteShard('ns', 'payments');
     expect(await client.journal.getShard('ns', 'payments')).toMatchObject({ status: 'SHARD_DELETING' });
-    expect((await client.journal.listSegments('ns', 'payments')).every((s) => s.status === 'SEGMENT_DELETING')).toBe(true);
-    await expectCode(client.journal.createShard('ns', 'payments', config), grpc.status.ALREADY_EXISTS, /being deleted/);
-    await expectCode(client.journal.sealAndOpenNext({ namespace: 'ns', shardName: 'payments', segmentSeq: 0, endOffset: 0 }), grpc.status.FAILED_PRECONDITION, /being deleted/);
+    expect(
+      (await client.journal.listSegments('ns', 'payments')).every((s) => s.status === 'SEGMENT_DELETING'),
+    ).toBe(true);
+    await expectCode(
+      client.journal.createShard('ns', 'payments', config),
+      grpc.status.ALREADY_EXISTS,
+      /being deleted/,
+    );
+    await expectCode(
+      client.journal.sealAndOpenNext({ namespace: 'ns', shardName: 'payments', segmentSeq: 0, endOffset: 0 }),
+      grpc.status.FAILED_PRECONDITION,
+      /being deleted/,
+    );
   });
 });
 
@@ -129,9 +288,21 @@ describe('consumer offsets', () => {
   });
 
   it('refuses offsets for unknown shards and bad names', async () => {
-    await expectCode(client.journal.commitOffset('g1', 'ns', 'ghost', 1), grpc.status.NOT_FOUND, /shard ns\/ghost not found/);
-    await expectCode(client.journal.commitOffset('', 'ns', 'orders', 1), grpc.status.INVALID_ARGUMENT, /group must not be empty/);
-    await expectCode(client.journal.commitOffset('a/b', 'ns', 'orders', 1), grpc.status.INVALID_ARGUMENT, /group must not contain/);
+    await expectCode(
+      client.journal.commitOffset('g1', 'ns', 'ghost', 1),
+      grpc.status.NOT_FOUND,
+      /shard ns\/ghost not found/,
+    );
+    await expectCode(
+      client.journal.commitOffset('', 'ns', 'orders', 1),
+      grpc.status.INVALID_ARGUMENT,
+      /group must not be empty/,
+    );
+    await expectCode(
+      client.journal.commitOffset('a/b', 'ns', 'orders', 1),
+      grpc.status.INVALID_ARGUMENT,
+      /group must not contain/,
+    );
     await expectCode(client.journal.listOffsets(''), grpc.status.INVALID_ARGUMENT, /group/);
   });
 });
@@ -146,7 +317,12 @@ describe('restart', () => {
     expect((await client.journal.getShard('ns', 'payments'))?.status).toBe('SHARD_DELETING');
     expect(await client.journal.fetchOffset('g1', 'ns', 'orders')).toBe(43);
     // the registry survived too, so new segments can still be placed
-    const { next } = await client.journal.sealAndOpenNext({ namespace: 'ns', shardName: 'orders', segmentSeq: before.at(-1)!.seq, endOffset: 150 });
+    const { next } = await client.journal.sealAndOpenNext({
+      namespace: 'ns',
+      shardName: 'orders',
+      segmentSeq: before.at(-1)!.seq,
+      endOffset: 150,
+    });
     expect(next.startOffset).toBe(151);
   });
 });

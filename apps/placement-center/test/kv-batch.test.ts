@@ -25,7 +25,9 @@ beforeAll(async () => {
 
 function batch(ops: BatchOp[]): Promise<BatchReply__Output> {
   return new Promise((resolve, reject) =>
-    raw.Batch({ ops }, (err: grpc.ServiceError | null, reply?: BatchReply__Output) => (err ? reject(err) : resolve(reply!))),
+    raw.Batch({ ops }, (err: grpc.ServiceError | null, reply?: BatchReply__Output) =>
+      err ? reject(err) : resolve(reply!),
+    ),
   );
 }
 
@@ -34,7 +36,13 @@ async function handled(method: string): Promise<number> {
   const text = await (await fetch(`${placement.http}/metrics`)).text();
   const line = text
     .split('\n')
-    .find((l) => l.startsWith('placement_grpc_server_handled_total{') && l.includes('grpc_service="robustmq.placement.KvService"') && l.includes(`grpc_method="${method}"`) && l.includes('grpc_code="OK"'));
+    .find(
+      (l) =>
+        l.startsWith('placement_grpc_server_handled_total{') &&
+        l.includes('grpc_service="robustmq.placement.KvService"') &&
+        l.includes(`grpc_method="${method}"`) &&
+        l.includes('grpc_code="OK"'),
+    );
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
@@ -57,7 +65,10 @@ describe('KvService.Batch', () => {
     expect(y!.set!.revision).toBe(x1!.set!.revision + 1);
     expect(x2!.set!.revision).toBe(y!.set!.revision + 1);
     expect(del).toMatchObject({ code: 0, delete: { deleted: false } });
-    expect(cas).toMatchObject({ code: 0, compareAndSet: { succeeded: false, current: { modRevision: y!.set!.revision } } });
+    expect(cas).toMatchObject({
+      code: 0,
+      compareAndSet: { succeeded: false, current: { modRevision: y!.set!.revision } },
+    });
     expect(missing).toMatchObject({ code: grpc.status.NOT_FOUND, message: 'key "b/missing" not found' });
     expect(emptyKey).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, message: 'key must not be empty' });
     expect(noOp!.code).toBe(grpc.status.INVALID_ARGUMENT);
@@ -83,8 +94,13 @@ describe('KvService.Batch', () => {
   });
 
   it('refuses a batch over the operation limit as a whole', async () => {
-    const ops: BatchOp[] = Array.from({ length: 10_001 }, (_, i) => ({ exists: { key: `k${i}`, read: { stale: true } } }));
-    await expect(batch(ops)).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: expect.stringMatching(/at most 10000/) });
+    const ops: BatchOp[] = Array.from({ length: 10_001 }, (_, i) => ({
+      exists: { key: `k${i}`, read: { stale: true } },
+    }));
+    await expect(batch(ops)).rejects.toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      details: expect.stringMatching(/at most 10000/),
+    });
   });
 });
 
@@ -160,7 +176,9 @@ describe('PlacementClient auto-batching', () => {
     };
     server.addService(kvServiceDefinition(), handlers as grpc.UntypedServiceImplementation);
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(err) : resolve(p),
+      ),
     );
     const client = new PlacementClient({ addresses: [`127.0.0.1:${port}`], callTimeoutMs: 3_000 });
     try {

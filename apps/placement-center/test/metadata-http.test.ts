@@ -14,21 +14,40 @@ beforeAll(async () => {
   secured = scope.add(await startTestPlacement({ adminToken: TOKEN }));
 });
 
-async function call(method: string, path: string, body?: unknown, options: { base?: string; token?: string; raw?: string } = {}) {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { base?: string; token?: string; raw?: string } = {},
+) {
   const headers: Record<string, string> = {};
   if (body !== undefined || options.raw !== undefined) headers['content-type'] = 'application/json';
   if (options.token !== undefined) headers.authorization = options.token;
   const response = await fetch((options.base ?? placement.http) + path, {
     method,
     headers,
-    ...(options.raw !== undefined ? { body: options.raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+    ...(options.raw !== undefined
+      ? { body: options.raw }
+      : body !== undefined
+        ? { body: JSON.stringify(body) }
+        : {}),
   });
   const text = await response.text();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any, text, headers: response.headers };
+  return {
+    status: response.status,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    body: (text ? JSON.parse(text) : undefined) as any,
+    text,
+    headers: response.headers,
+  };
 }
 
-function expectError(response: { status: number; body: unknown }, status: number, code: string, message?: RegExp) {
+function expectError(
+  response: { status: number; body: unknown },
+  status: number,
+  code: string,
+  message?: RegExp,
+) {
   expect(response.status).toBe(status);
   expect(response.body).toEqual({ code, message: expect.any(String) });
   if (message) expect((response.body as { message: string }).message).toMatch(message);
@@ -43,46 +62,110 @@ describe('cluster status', () => {
     expect(body.appliedIndex).toBeGreaterThan(0);
     expect(body.commitIndex).toBe(body.appliedIndex);
     expect(body.members).toEqual([
-      { nodeId: 1, grpcAddress: `127.0.0.1:${placement.handle.ports.grpc}`, role: 'leader', matchIndex: body.appliedIndex, lag: 0, self: true, lastContactMs: 0, reachable: true },
+      {
+        nodeId: 1,
+        grpcAddress: `127.0.0.1:${placement.handle.ports.grpc}`,
+        role: 'leader',
+        matchIndex: body.appliedIndex,
+        lag: 0,
+        self: true,
+        lastContactMs: 0,
+        reachable: true,
+      },
     ]);
   });
 });
 
 describe('/api/v1/mqtt/users', () => {
   it('creates, lists, gets, updates and deletes users, never showing a hash', async () => {
-    const created = await call('POST', '/api/v1/mqtt/users', { username: 'web-alice', password: 'pw1', superuser: true });
+    const created = await call('POST', '/api/v1/mqtt/users', {
+      username: 'web-alice',
+      password: 'pw1',
+      superuser: true,
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ username: 'web-alice', superuser: true, createdAtMs: expect.any(Number), updatedAtMs: expect.any(Number) });
+    expect(created.body).toEqual({
+      username: 'web-alice',
+      superuser: true,
+      createdAtMs: expect.any(Number),
+      updatedAtMs: expect.any(Number),
+    });
     await call('POST', '/api/v1/mqtt/users', { username: 'web-bob', password: 'pw2' });
 
     const list = await call('GET', '/api/v1/mqtt/users?limit=2');
-    expect(list.body.users.map((u: { username: string }) => u.username)).toEqual(['status-probe', 'web-alice']);
+    expect(list.body.users.map((u: { username: string }) => u.username)).toEqual([
+      'status-probe',
+      'web-alice',
+    ]);
     expect(list.body.more).toBe(true);
-    expect((await call('GET', '/api/v1/mqtt/users?start_after=web-alice')).body.users.map((u: { username: string }) => u.username)).toEqual(['web-bob']);
+    expect(
+      (await call('GET', '/api/v1/mqtt/users?start_after=web-alice')).body.users.map(
+        (u: { username: string }) => u.username,
+      ),
+    ).toEqual(['web-bob']);
 
-    expect((await call('GET', '/api/v1/mqtt/users/web-alice')).body).toMatchObject({ username: 'web-alice', superuser: true });
-    const updated = await call('PUT', '/api/v1/mqtt/users/web-alice', { password: 'pw1-new', superuser: false });
+    expect((await call('GET', '/api/v1/mqtt/users/web-alice')).body).toMatchObject({
+      username: 'web-alice',
+      superuser: true,
+    });
+    const updated = await call('PUT', '/api/v1/mqtt/users/web-alice', {
+      password: 'pw1-new',
+      superuser: false,
+    });
     expect(updated).toMatchObject({ status: 200, body: { username: 'web-alice', superuser: false } });
 
     const client = placement.client();
     expect((await client.mqtt.authenticateUser('web-alice', 'pw1-new')).authenticated).toBe(true);
     client.close();
 
-    for (const text of [created.text, list.text, updated.text, (await call('GET', '/api/v1/mqtt/users/web-bob')).text]) {
+    for (const text of [
+      created.text,
+      list.text,
+      updated.text,
+      (await call('GET', '/api/v1/mqtt/users/web-bob')).text,
+    ]) {
       expect(text).not.toMatch(/scrypt|salt|hash|password/i);
     }
 
     expect((await call('DELETE', '/api/v1/mqtt/users/web-bob')).status).toBe(204);
-    expectError(await call('GET', '/api/v1/mqtt/users/web-bob'), 404, 'NOT_FOUND', /user "web-bob" not found/);
+    expectError(
+      await call('GET', '/api/v1/mqtt/users/web-bob'),
+      404,
+      'NOT_FOUND',
+      /user "web-bob" not found/,
+    );
   });
 
   it('answers bad input, duplicates and unknown users with {code,message}', async () => {
     await call('POST', '/api/v1/mqtt/users', { username: 'dup', password: 'x' });
-    expectError(await call('POST', '/api/v1/mqtt/users', { username: 'dup', password: 'y' }), 409, 'ALREADY_EXISTS', /already exists/);
-    expectError(await call('POST', '/api/v1/mqtt/users', { username: 'nopass' }), 400, 'INVALID_ARGUMENT', /password/);
-    expectError(await call('POST', '/api/v1/mqtt/users', { username: '', password: 'x' }), 400, 'INVALID_ARGUMENT', /username/);
-    expectError(await call('POST', '/api/v1/mqtt/users', undefined, { raw: '{"username": "x",' }), 400, 'INVALID_ARGUMENT');
-    expectError(await call('POST', '/api/v1/mqtt/users', { username: 'x', password: {} }), 400, 'INVALID_ARGUMENT');
+    expectError(
+      await call('POST', '/api/v1/mqtt/users', { username: 'dup', password: 'y' }),
+      409,
+      'ALREADY_EXISTS',
+      /already exists/,
+    );
+    expectError(
+      await call('POST', '/api/v1/mqtt/users', { username: 'nopass' }),
+      400,
+      'INVALID_ARGUMENT',
+      /password/,
+    );
+    expectError(
+      await call('POST', '/api/v1/mqtt/users', { username: '', password: 'x' }),
+      400,
+      'INVALID_ARGUMENT',
+      /username/,
+    );
+    expectError(
+      await call('POST', '/api/v1/mqtt/users', undefined, { raw: '{"username": "x",' }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expectError(
+      await call('POST', '/api/v1/mqtt/users', { username: 'x', password: {} }),
+      400,
+      'INVALID_ARGUMENT',
+    );
     expectError(await call('PUT', '/api/v1/mqtt/users/dup', {}), 400, 'INVALID_ARGUMENT');
     expectError(await call('PUT', '/api/v1/mqtt/users/ghost', { password: 'x' }), 404, 'NOT_FOUND');
     expectError(await call('DELETE', '/api/v1/mqtt/users/ghost'), 404, 'NOT_FOUND');
@@ -92,12 +175,28 @@ describe('/api/v1/mqtt/users', () => {
 
 describe('/api/v1/mqtt/acl', () => {
   it('creates, lists, gets and deletes rules', async () => {
-    const rule = { id: 'web-r1', permission: 'DENY', action: 'ALL', subjectType: 'SUBJECT_IP', subjectValue: '10.1.0.0/16', topicFilter: 'secret/#', priority: 5 };
+    const rule = {
+      id: 'web-r1',
+      permission: 'DENY',
+      action: 'ALL',
+      subjectType: 'SUBJECT_IP',
+      subjectValue: '10.1.0.0/16',
+      topicFilter: 'secret/#',
+      priority: 5,
+    };
     const created = await call('POST', '/api/v1/mqtt/acl', rule);
     expect(created).toMatchObject({ status: 201, body: { ...rule, createdAtMs: expect.any(Number) } });
-    const generated = await call('POST', '/api/v1/mqtt/acl', { permission: 'ALLOW', action: 'PUBLISH', subjectType: 'SUBJECT_ALL', topicFilter: 'public/%c' });
+    const generated = await call('POST', '/api/v1/mqtt/acl', {
+      permission: 'ALLOW',
+      action: 'PUBLISH',
+      subjectType: 'SUBJECT_ALL',
+      topicFilter: 'public/%c',
+    });
     expect(generated.body.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await call('GET', '/api/v1/mqtt/acl')).body.rules.map((r: { id: string }) => r.id)).toEqual([generated.body.id, 'web-r1']);
+    expect((await call('GET', '/api/v1/mqtt/acl')).body.rules.map((r: { id: string }) => r.id)).toEqual([
+      generated.body.id,
+      'web-r1',
+    ]);
     expect((await call('GET', '/api/v1/mqtt/acl/web-r1')).body).toMatchObject(rule);
     expect((await call('DELETE', '/api/v1/mqtt/acl/web-r1')).status).toBe(204);
     expectError(await call('GET', '/api/v1/mqtt/acl/web-r1'), 404, 'NOT_FOUND');
@@ -105,10 +204,35 @@ describe('/api/v1/mqtt/acl', () => {
   });
 
   it('refuses bad rules', async () => {
-    const ok = { permission: 'ALLOW', action: 'PUBLISH', subjectType: 'SUBJECT_USER', subjectValue: 'u', topicFilter: 't' };
-    expectError(await call('POST', '/api/v1/mqtt/acl', { ...ok, permission: 'MAYBE' }), 400, 'INVALID_ARGUMENT', /permission/);
-    expectError(await call('POST', '/api/v1/mqtt/acl', { ...ok, subjectType: 'SUBJECT_IP', subjectValue: '1.2.3.4/40' }), 400, 'INVALID_ARGUMENT', /subject_value must be a CIDR/);
-    expectError(await call('POST', '/api/v1/mqtt/acl', { ...ok, topicFilter: '#/a' }), 400, 'INVALID_ARGUMENT', /topic_filter/);
+    const ok = {
+      permission: 'ALLOW',
+      action: 'PUBLISH',
+      subjectType: 'SUBJECT_USER',
+      subjectValue: 'u',
+      topicFilter: 't',
+    };
+    expectError(
+      await call('POST', '/api/v1/mqtt/acl', { ...ok, permission: 'MAYBE' }),
+      400,
+      'INVALID_ARGUMENT',
+      /permission/,
+    );
+    expectError(
+      await call('POST', '/api/v1/mqtt/acl', {
+        ...ok,
+        subjectType: 'SUBJECT_IP',
+        subjectValue: '1.2.3.4/40',
+      }),
+      400,
+      'INVALID_ARGUMENT',
+      /subject_value must be a CIDR/,
+    );
+    expectError(
+      await call('POST', '/api/v1/mqtt/acl', { ...ok, topicFilter: '#/a' }),
+      400,
+      'INVALID_ARGUMENT',
+      /topic_filter/,
+    );
     const { topicFilter: _omit, ...missing } = ok;
     expectError(await call('POST', '/api/v1/mqtt/acl', missing), 400, 'INVALID_ARGUMENT', /topicFilter/);
     await call('POST', '/api/v1/mqtt/acl', { ...ok, id: 'same' });
@@ -118,21 +242,62 @@ describe('/api/v1/mqtt/acl', () => {
 
 describe('/api/v1/mqtt/blacklist', () => {
   it('adds, replaces, lists and deletes entries, CIDR values included', async () => {
-    const added = await call('POST', '/api/v1/mqtt/blacklist', { type: 'BLACKLIST_CIDR', value: '203.0.113.0/24', reason: 'scanner' });
-    expect(added).toMatchObject({ status: 201, body: { created: true, entry: { type: 'BLACKLIST_CIDR', value: '203.0.113.0/24', expiresAtMs: 0, reason: 'scanner' } } });
-    expect((await call('POST', '/api/v1/mqtt/blacklist', { type: 'BLACKLIST_CIDR', value: '203.0.113.0/24', expiresAtMs: 5 })).body).toMatchObject({ created: false, entry: { expiresAtMs: 5 } });
+    const added = await call('POST', '/api/v1/mqtt/blacklist', {
+      type: 'BLACKLIST_CIDR',
+      value: '203.0.113.0/24',
+      reason: 'scanner',
+    });
+    expect(added).toMatchObject({
+      status: 201,
+      body: {
+        created: true,
+        entry: { type: 'BLACKLIST_CIDR', value: '203.0.113.0/24', expiresAtMs: 0, reason: 'scanner' },
+      },
+    });
+    expect(
+      (
+        await call('POST', '/api/v1/mqtt/blacklist', {
+          type: 'BLACKLIST_CIDR',
+          value: '203.0.113.0/24',
+          expiresAtMs: 5,
+        })
+      ).body,
+    ).toMatchObject({ created: false, entry: { expiresAtMs: 5 } });
     await call('POST', '/api/v1/mqtt/blacklist', { type: 'BLACKLIST_CLIENT_ID', value: 'evil/bot' });
     expect((await call('GET', '/api/v1/mqtt/blacklist')).body.entries).toHaveLength(2);
     expect((await call('DELETE', '/api/v1/mqtt/blacklist/BLACKLIST_CIDR/203.0.113.0/24')).status).toBe(204);
-    expect((await call('DELETE', `/api/v1/mqtt/blacklist/BLACKLIST_CLIENT_ID/${encodeURIComponent('evil/bot')}`)).status).toBe(204);
+    expect(
+      (await call('DELETE', `/api/v1/mqtt/blacklist/BLACKLIST_CLIENT_ID/${encodeURIComponent('evil/bot')}`))
+        .status,
+    ).toBe(204);
     expect((await call('GET', '/api/v1/mqtt/blacklist')).body.entries).toEqual([]);
   });
 
   it('refuses bad entries and unknown deletions', async () => {
-    expectError(await call('POST', '/api/v1/mqtt/blacklist', { type: 'BLACKLIST_CIDR', value: '10.0.0.0/99' }), 400, 'INVALID_ARGUMENT', /CIDR/);
-    expectError(await call('POST', '/api/v1/mqtt/blacklist', { type: 'BLACKLIST_IP', value: 'not-an-ip' }), 400, 'INVALID_ARGUMENT', /IPv4 or IPv6/);
-    expectError(await call('POST', '/api/v1/mqtt/blacklist', { type: 'HOST', value: 'x' }), 400, 'INVALID_ARGUMENT', /type/);
-    expectError(await call('POST', '/api/v1/mqtt/blacklist', { value: 'x' }), 400, 'INVALID_ARGUMENT', /type/);
+    expectError(
+      await call('POST', '/api/v1/mqtt/blacklist', { type: 'BLACKLIST_CIDR', value: '10.0.0.0/99' }),
+      400,
+      'INVALID_ARGUMENT',
+      /CIDR/,
+    );
+    expectError(
+      await call('POST', '/api/v1/mqtt/blacklist', { type: 'BLACKLIST_IP', value: 'not-an-ip' }),
+      400,
+      'INVALID_ARGUMENT',
+      /IPv4 or IPv6/,
+    );
+    expectError(
+      await call('POST', '/api/v1/mqtt/blacklist', { type: 'HOST', value: 'x' }),
+      400,
+      'INVALID_ARGUMENT',
+      /type/,
+    );
+    expectError(
+      await call('POST', '/api/v1/mqtt/blacklist', { value: 'x' }),
+      400,
+      'INVALID_ARGUMENT',
+      /type/,
+    );
     expectError(await call('DELETE', '/api/v1/mqtt/blacklist/BLACKLIST_USER/nobody'), 404, 'NOT_FOUND');
     expectError(await call('DELETE', '/api/v1/mqtt/blacklist/BOGUS/x'), 400, 'INVALID_ARGUMENT');
   });
@@ -142,16 +307,41 @@ describe('/api/v1/journal/shards', () => {
   const shard = { namespace: 'web', name: 's1', config: { replicaCount: 1, acks: 'ACKS_ALL' } };
 
   it('refuses a shard while no journal server is registered, then creates, lists, shows and deletes it', async () => {
-    expectError(await call('POST', '/api/v1/journal/shards', shard), 400, 'FAILED_PRECONDITION', /needs 1 distinct journal servers for its replicas but only 0 are registered/);
+    expectError(
+      await call('POST', '/api/v1/journal/shards', shard),
+      400,
+      'FAILED_PRECONDITION',
+      /needs 1 distinct journal servers for its replicas but only 0 are registered/,
+    );
     const client = placement.client();
-    await client.cluster.registerNode({ clusterType: 'JOURNAL_SERVER', clusterName: 'c', nodeId: 11, host: '127.0.0.1', ports: { data: 1778 }, labels: {} });
+    await client.cluster.registerNode({
+      clusterType: 'JOURNAL_SERVER',
+      clusterName: 'c',
+      nodeId: 11,
+      host: '127.0.0.1',
+      ports: { data: 1778 },
+      labels: {},
+    });
     client.close();
 
     const created = await call('POST', '/api/v1/journal/shards', shard);
     expect(created.status).toBe(201);
-    expect(created.body.shard).toMatchObject({ namespace: 'web', name: 's1', status: 'SHARD_ACTIVE', config: { replicaCount: 1, acks: 'ACKS_ALL', maxSegmentBytes: 1024 ** 3 } });
-    expect(created.body.segment).toMatchObject({ seq: 0, replicas: [11], leader: 11, status: 'SEGMENT_WRITE' });
-    expect((await call('GET', '/api/v1/journal/shards')).body).toMatchObject({ shards: [{ name: 's1' }], more: false });
+    expect(created.body.shard).toMatchObject({
+      namespace: 'web',
+      name: 's1',
+      status: 'SHARD_ACTIVE',
+      config: { replicaCount: 1, acks: 'ACKS_ALL', maxSegmentBytes: 1024 ** 3 },
+    });
+    expect(created.body.segment).toMatchObject({
+      seq: 0,
+      replicas: [11],
+      leader: 11,
+      status: 'SEGMENT_WRITE',
+    });
+    expect((await call('GET', '/api/v1/journal/shards')).body).toMatchObject({
+      shards: [{ name: 's1' }],
+      more: false,
+    });
     expect((await call('GET', '/api/v1/journal/shards?namespace=none')).body.shards).toEqual([]);
 
     const one = await call('GET', '/api/v1/journal/shards/web/s1');
@@ -165,11 +355,48 @@ describe('/api/v1/journal/shards', () => {
   });
 
   it('answers bad shard requests with {code,message}', async () => {
-    expectError(await call('POST', '/api/v1/journal/shards', { ...shard, name: 's2', config: { replicaCount: 0, acks: 'ACKS_ALL' } }), 400, 'INVALID_ARGUMENT', /replicaCount/);
-    expectError(await call('POST', '/api/v1/journal/shards', { ...shard, name: 's2', config: { replicaCount: 1, acks: 'SOME' } }), 400, 'INVALID_ARGUMENT', /acks/);
-    expectError(await call('POST', '/api/v1/journal/shards', { namespace: 'web', name: 's2' }), 400, 'INVALID_ARGUMENT', /config/);
-    expectError(await call('POST', '/api/v1/journal/shards', { ...shard, name: 'has space' }), 400, 'INVALID_ARGUMENT', /name must not contain/);
-    expectError(await call('POST', '/api/v1/journal/shards', { ...shard, config: { replicaCount: 9, acks: 'ACKS_ALL' }, name: 's3' }), 400, 'INVALID_ARGUMENT', /replica_count must be 1-7/);
+    expectError(
+      await call('POST', '/api/v1/journal/shards', {
+        ...shard,
+        name: 's2',
+        config: { replicaCount: 0, acks: 'ACKS_ALL' },
+      }),
+      400,
+      'INVALID_ARGUMENT',
+      /replicaCount/,
+    );
+    expectError(
+      await call('POST', '/api/v1/journal/shards', {
+        ...shard,
+        name: 's2',
+        config: { replicaCount: 1, acks: 'SOME' },
+      }),
+      400,
+      'INVALID_ARGUMENT',
+      /acks/,
+    );
+    expectError(
+      await call('POST', '/api/v1/journal/shards', { namespace: 'web', name: 's2' }),
+      400,
+      'INVALID_ARGUMENT',
+      /config/,
+    );
+    expectError(
+      await call('POST', '/api/v1/journal/shards', { ...shard, name: 'has space' }),
+      400,
+      'INVALID_ARGUMENT',
+      /name must not contain/,
+    );
+    expectError(
+      await call('POST', '/api/v1/journal/shards', {
+        ...shard,
+        config: { replicaCount: 9, acks: 'ACKS_ALL' },
+        name: 's3',
+      }),
+      400,
+      'INVALID_ARGUMENT',
+      /replica_count must be 1-7/,
+    );
     expectError(await call('POST', '/api/v1/journal/shards', shard), 409, 'ALREADY_EXISTS');
     expectError(await call('GET', '/api/v1/journal/shards/web/none'), 404, 'NOT_FOUND');
     expectError(await call('DELETE', '/api/v1/journal/shards/web/none'), 404, 'NOT_FOUND');
@@ -193,21 +420,42 @@ describe('admin token', () => {
       expectError(response, 401, 'UNAUTHENTICATED', /Authorization: Bearer/);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
-    expectError(await call('POST', '/api/v1/mqtt/users', { username: 'x', password: 'y' }, base()), 401, 'UNAUTHENTICATED');
+    expectError(
+      await call('POST', '/api/v1/mqtt/users', { username: 'x', password: 'y' }, base()),
+      401,
+      'UNAUTHENTICATED',
+    );
     expectError(await call('GET', '/api/v1/unknown', undefined, base()), 404, 'NOT_FOUND');
   });
 
   it('rejects a wrong token and a non-bearer scheme', async () => {
-    expectError(await call('GET', '/api/v1/cluster', undefined, { ...base(), token: 'Bearer nope' }), 401, 'UNAUTHENTICATED', /not valid/);
-    expectError(await call('GET', '/api/v1/cluster', undefined, { ...base(), token: `Basic ${TOKEN}` }), 401, 'UNAUTHENTICATED');
-    expectError(await call('GET', '/api/v1/cluster', undefined, { ...base(), token: `Bearer ${TOKEN}x` }), 401, 'UNAUTHENTICATED');
+    expectError(
+      await call('GET', '/api/v1/cluster', undefined, { ...base(), token: 'Bearer nope' }),
+      401,
+      'UNAUTHENTICATED',
+      /not valid/,
+    );
+    expectError(
+      await call('GET', '/api/v1/cluster', undefined, { ...base(), token: `Basic ${TOKEN}` }),
+      401,
+      'UNAUTHENTICATED',
+    );
+    expectError(
+      await call('GET', '/api/v1/cluster', undefined, { ...base(), token: `Bearer ${TOKEN}x` }),
+      401,
+      'UNAUTHENTICATED',
+    );
   });
 
   it('accepts the right token and leaves /health and /metrics open', async () => {
     const ok = { ...base(), token: `Bearer ${TOKEN}` };
     expect((await call('GET', '/api/v1/cluster', undefined, ok)).status).toBe(200);
-    expect((await call('POST', '/api/v1/mqtt/users', { username: 'tok', password: 'pw' }, ok)).status).toBe(201);
-    expect((await call('GET', '/api/v1/mqtt/users/tok', undefined, ok)).body).toMatchObject({ username: 'tok' });
+    expect((await call('POST', '/api/v1/mqtt/users', { username: 'tok', password: 'pw' }, ok)).status).toBe(
+      201,
+    );
+    expect((await call('GET', '/api/v1/mqtt/users/tok', undefined, ok)).body).toMatchObject({
+      username: 'tok',
+    });
     expectError(await call('GET', '/api/v1/unknown', undefined, ok), 404, 'NOT_FOUND');
     expect((await call('GET', '/health', undefined, base())).status).toBe(200);
     expect((await fetch(`${secured.http}/metrics`)).status).toBe(200);
@@ -220,12 +468,32 @@ describe('admin token', () => {
 
 describe('restart', () => {
   it('serves the same users, rules, entries and shards after a restart', async () => {
-    await call('POST', '/api/v1/mqtt/acl', { id: 'persist', permission: 'ALLOW', action: 'ALL', subjectType: 'SUBJECT_ALL', topicFilter: '#' });
+    await call('POST', '/api/v1/mqtt/acl', {
+      id: 'persist',
+      permission: 'ALLOW',
+      action: 'ALL',
+      subjectType: 'SUBJECT_ALL',
+      topicFilter: '#',
+    });
     await call('POST', '/api/v1/mqtt/blacklist', { type: 'BLACKLIST_USER', value: 'persisted' });
-    const before = await Promise.all(['/api/v1/mqtt/users', '/api/v1/mqtt/acl', '/api/v1/mqtt/blacklist', '/api/v1/journal/shards/web/s1'].map((p) => call('GET', p)));
+    const before = await Promise.all(
+      [
+        '/api/v1/mqtt/users',
+        '/api/v1/mqtt/acl',
+        '/api/v1/mqtt/blacklist',
+        '/api/v1/journal/shards/web/s1',
+      ].map((p) => call('GET', p)),
+    );
     const appliedBefore = (await call('GET', '/api/v1/cluster')).body.appliedIndex;
     await placement.restart();
-    const after = await Promise.all(['/api/v1/mqtt/users', '/api/v1/mqtt/acl', '/api/v1/mqtt/blacklist', '/api/v1/journal/shards/web/s1'].map((p) => call('GET', p)));
+    const after = await Promise.all(
+      [
+        '/api/v1/mqtt/users',
+        '/api/v1/mqtt/acl',
+        '/api/v1/mqtt/blacklist',
+        '/api/v1/journal/shards/web/s1',
+      ].map((p) => call('GET', p)),
+    );
     expect(after.map((r) => r.body)).toEqual(before.map((r) => r.body));
     expect((await call('GET', '/api/v1/cluster')).body.appliedIndex).toBe(appliedBefore);
   });

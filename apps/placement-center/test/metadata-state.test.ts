@@ -20,7 +20,8 @@ async function open() {
 
 async function dump(engine: RocksDbEngine): Promise<string[]> {
   const out: string[] = [];
-  for await (const [key, value] of engine.scan({})) out.push(`${key.toString('hex')}=${value.toString('hex')}`);
+  for await (const [key, value] of engine.scan({}))
+    out.push(`${key.toString('hex')}=${value.toString('hex')}`);
   return out;
 }
 
@@ -41,19 +42,50 @@ async function commandLog(): Promise<PlacementCommand[]> {
     createdAtMs: 5,
   };
   return [
-    { type: 'mqtt.user.create', user: { username: 'u', password, superuser: false, createdAtMs: 1, updatedAtMs: 1 } },
+    {
+      type: 'mqtt.user.create',
+      user: { username: 'u', password, superuser: false, createdAtMs: 1, updatedAtMs: 1 },
+    },
     // a duplicate: refused, and the batch goes on
-    { type: 'mqtt.user.create', user: { username: 'u', password, superuser: true, createdAtMs: 2, updatedAtMs: 2 } },
+    {
+      type: 'mqtt.user.create',
+      user: { username: 'u', password, superuser: true, createdAtMs: 2, updatedAtMs: 2 },
+    },
     { type: 'mqtt.user.update', username: 'u', superuser: true, updatedAtMs: 3 },
-    { type: 'mqtt.acl.create', rule: { id: 'r', permission: 'ALLOW', action: 'ALL', subjectType: 'SUBJECT_ALL', subjectValue: '', topicFilter: '#', priority: 0, createdAtMs: 4 } },
-    { type: 'mqtt.blacklist.put', entry: { type: 'BLACKLIST_IP', value: '10.0.0.1', expiresAtMs: 0, reason: '', createdAtMs: 4 } },
-    { type: 'mqtt.resource.put', resource: { type: 'TOPIC', key: 't', record: { createdAtMs: 1 }, payload: '', updatedAtMs: 4 } },
+    {
+      type: 'mqtt.acl.create',
+      rule: {
+        id: 'r',
+        permission: 'ALLOW',
+        action: 'ALL',
+        subjectType: 'SUBJECT_ALL',
+        subjectValue: '',
+        topicFilter: '#',
+        priority: 0,
+        createdAtMs: 4,
+      },
+    },
+    {
+      type: 'mqtt.blacklist.put',
+      entry: { type: 'BLACKLIST_IP', value: '10.0.0.1', expiresAtMs: 0, reason: '', createdAtMs: 4 },
+    },
+    {
+      type: 'mqtt.resource.put',
+      resource: { type: 'TOPIC', key: 't', record: { createdAtMs: 1 }, payload: '', updatedAtMs: 4 },
+    },
     {
       type: 'journal.shard.create',
       shard: {
         namespace: 'ns',
         name: 's',
-        config: { replicaCount: 2, acks: 'ACKS_ALL', maxSegmentBytes: 1, maxSegmentAgeMs: 1, retentionMs: 0, retentionBytes: 0 },
+        config: {
+          replicaCount: 2,
+          acks: 'ACKS_ALL',
+          maxSegmentBytes: 1,
+          maxSegmentAgeMs: 1,
+          retentionMs: 0,
+          retentionBytes: 0,
+        },
         status: 'SHARD_ACTIVE',
         activeSegmentSeq: 0,
         firstSegmentSeq: 0,
@@ -61,11 +93,32 @@ async function commandLog(): Promise<PlacementCommand[]> {
       },
       segment,
     },
-    { type: 'journal.segment.seal', namespace: 'ns', shardName: 's', seq: 0, endOffset: 9, startTimestampMs: 1, endTimestampMs: 2, next: { replicas: [2, 3], leader: 2, createdAtMs: 6 } },
+    {
+      type: 'journal.segment.seal',
+      namespace: 'ns',
+      shardName: 's',
+      seq: 0,
+      endOffset: 9,
+      startTimestampMs: 1,
+      endTimestampMs: 2,
+      next: { replicas: [2, 3], leader: 2, createdAtMs: 6 },
+    },
     // stale: segment 0 is no longer active
-    { type: 'journal.segment.seal', namespace: 'ns', shardName: 's', seq: 0, endOffset: 19, startTimestampMs: 1, endTimestampMs: 2, next: { replicas: [1, 3], leader: 1, createdAtMs: 7 } },
+    {
+      type: 'journal.segment.seal',
+      namespace: 'ns',
+      shardName: 's',
+      seq: 0,
+      endOffset: 19,
+      startTimestampMs: 1,
+      endTimestampMs: 2,
+      next: { replicas: [1, 3], leader: 1, createdAtMs: 7 },
+    },
     { type: 'journal.segment.leader', namespace: 'ns', shardName: 's', seq: 1, leader: 3, expectedEpoch: 1 },
-    { type: 'journal.offset.commit', offset: { group: 'g', namespace: 'ns', shardName: 's', offset: 5, committedAtMs: 8 } },
+    {
+      type: 'journal.offset.commit',
+      offset: { group: 'g', namespace: 'ns', shardName: 's', offset: 5, committedAtMs: 8 },
+    },
     { type: 'journal.shard.delete', namespace: 'ns', name: 's' },
   ];
 }
@@ -111,7 +164,15 @@ describe('password hashes', () => {
   it('still verify after the parameters for new hashes change (they are read from the stored hash)', async () => {
     const { scryptSync, randomBytes } = await import('node:crypto');
     const salt = randomBytes(16);
-    const old = { algorithm: 'scrypt' as const, n: 1024, r: 4, p: 2, keyLength: 16, salt: salt.toString('base64'), hash: scryptSync('pw', salt, 16, { N: 1024, r: 4, p: 2 }).toString('base64') };
+    const old = {
+      algorithm: 'scrypt' as const,
+      n: 1024,
+      r: 4,
+      p: 2,
+      keyLength: 16,
+      salt: salt.toString('base64'),
+      hash: scryptSync('pw', salt, 16, { N: 1024, r: 4, p: 2 }).toString('base64'),
+    };
     expect(await verifyPassword('pw', old)).toBe(true);
     expect(await verifyPassword('px', old)).toBe(false);
   });
@@ -133,22 +194,29 @@ describe('replica choice', () => {
   });
 
   it('says how many nodes are needed and how many there are', () => {
-    expect(() => chooseReplicas([{ nodeId: 1, activeSegments: 0 }], 3)).toThrow(/needs 3 distinct journal servers .* only 1 is registered/);
-    expect(() => chooseReplicas([], 1)).toThrow(expect.objectContaining({ name: 'MetadataError', code: 'FAILED_PRECONDITION' }));
+    expect(() => chooseReplicas([{ nodeId: 1, activeSegments: 0 }], 3)).toThrow(
+      /needs 3 distinct journal servers .* only 1 is registered/,
+    );
+    expect(() => chooseReplicas([], 1)).toThrow(
+      expect.objectContaining({ name: 'MetadataError', code: 'FAILED_PRECONDITION' }),
+    );
   });
 });
 
 describe('topic filters and addresses', () => {
   it('accepts valid filters with placeholders and refuses misplaced wildcards', () => {
-    for (const ok of ['#', '+', 'a/+/b', 'a/#', '/a', 'a//b', 'users/%u/#', '%c/+', '$SYS/#']) expect(checkTopicFilter('f', ok)).toBe(ok);
-    for (const bad of ['', 'a/#/b', 'a#', 'a/b+', '+a', 'x\u0000y']) expect(() => checkTopicFilter('f', bad)).toThrow(MetadataError);
+    for (const ok of ['#', '+', 'a/+/b', 'a/#', '/a', 'a//b', 'users/%u/#', '%c/+', '$SYS/#'])
+      expect(checkTopicFilter('f', ok)).toBe(ok);
+    for (const bad of ['', 'a/#/b', 'a#', 'a/b+', '+a', 'x\u0000y'])
+      expect(() => checkTopicFilter('f', bad)).toThrow(MetadataError);
   });
 
   it('accepts IPv4/IPv6 addresses and CIDR blocks, refuses the rest', () => {
     expect(checkCidr('v', '10.0.0.0/8')).toBe('10.0.0.0/8');
     expect(checkCidr('v', 'fd00::/8')).toBe('fd00::/8');
     expect(checkIpOrCidr('v', '::1')).toBe('::1');
-    for (const bad of ['10.0.0.0', '10.0.0.0/33', '::/129', 'host/8', '10.0.0.0/-1', '10.0.0.0/8/8']) expect(() => checkCidr('v', bad)).toThrow(/v must be a CIDR/);
+    for (const bad of ['10.0.0.0', '10.0.0.0/33', '::/129', 'host/8', '10.0.0.0/-1', '10.0.0.0/8/8'])
+      expect(() => checkCidr('v', bad)).toThrow(/v must be a CIDR/);
     expect(() => checkIpOrCidr('v', 'example.com')).toThrow(/v must be an IPv4 or IPv6/);
   });
 });

@@ -27,18 +27,36 @@ describe('MQTT users', () => {
     expectNoHash(created);
     expectNoHash(await client.mqtt.getUser('alice'));
 
-    expect(await client.mqtt.authenticateUser('alice', 's3cret')).toEqual({ authenticated: true, superuser: false });
-    expect(await client.mqtt.authenticateUser('alice', 'wrong')).toEqual({ authenticated: false, superuser: false });
-    expect(await client.mqtt.authenticateUser('nobody', 's3cret')).toEqual({ authenticated: false, superuser: false });
-    expect(await client.mqtt.authenticateUser('alice', '')).toEqual({ authenticated: false, superuser: false });
+    expect(await client.mqtt.authenticateUser('alice', 's3cret')).toEqual({
+      authenticated: true,
+      superuser: false,
+    });
+    expect(await client.mqtt.authenticateUser('alice', 'wrong')).toEqual({
+      authenticated: false,
+      superuser: false,
+    });
+    expect(await client.mqtt.authenticateUser('nobody', 's3cret')).toEqual({
+      authenticated: false,
+      superuser: false,
+    });
+    expect(await client.mqtt.authenticateUser('alice', '')).toEqual({
+      authenticated: false,
+      superuser: false,
+    });
 
     const updated = await client.mqtt.updateUser('alice', { password: 'n3w', superuser: true });
     expect(updated).toMatchObject({ username: 'alice', superuser: true, createdAtMs: created.createdAtMs });
     expect((await client.mqtt.authenticateUser('alice', 's3cret')).authenticated).toBe(false);
-    expect(await client.mqtt.authenticateUser('alice', 'n3w')).toEqual({ authenticated: true, superuser: true });
+    expect(await client.mqtt.authenticateUser('alice', 'n3w')).toEqual({
+      authenticated: true,
+      superuser: true,
+    });
     // the flag alone, password kept
     await client.mqtt.updateUser('alice', { superuser: false });
-    expect(await client.mqtt.authenticateUser('alice', 'n3w')).toEqual({ authenticated: true, superuser: false });
+    expect(await client.mqtt.authenticateUser('alice', 'n3w')).toEqual({
+      authenticated: true,
+      superuser: false,
+    });
 
     await client.mqtt.deleteUser('alice');
     expect(await client.mqtt.getUser('alice')).toBeUndefined();
@@ -51,17 +69,26 @@ describe('MQTT users', () => {
     const c512 = await client.mqtt.getScramCredential('scram-user', 'SCRAM-SHA-512');
     expect(c256).toMatchObject({ iterations: 4096 });
     // the keys are the ones the password derives with the stored salt, not the password
-    expect(c256).toEqual(await scramCredential('pencil', 'SCRAM-SHA-256', c256!.iterations, Buffer.from(c256!.salt, 'base64')));
-    expect(c512).toEqual(await scramCredential('pencil', 'SCRAM-SHA-512', c512!.iterations, Buffer.from(c512!.salt, 'base64')));
+    expect(c256).toEqual(
+      await scramCredential('pencil', 'SCRAM-SHA-256', c256!.iterations, Buffer.from(c256!.salt, 'base64')),
+    );
+    expect(c512).toEqual(
+      await scramCredential('pencil', 'SCRAM-SHA-512', c512!.iterations, Buffer.from(c512!.salt, 'base64')),
+    );
     expect(JSON.stringify([c256, c512])).not.toContain('pencil');
     await client.mqtt.updateUser('scram-user', { password: 'pen' });
     const after = await client.mqtt.getScramCredential('scram-user', 'SCRAM-SHA-256');
-    expect(after).toEqual(await scramCredential('pen', 'SCRAM-SHA-256', after!.iterations, Buffer.from(after!.salt, 'base64')));
+    expect(after).toEqual(
+      await scramCredential('pen', 'SCRAM-SHA-256', after!.iterations, Buffer.from(after!.salt, 'base64')),
+    );
     // the superuser flag alone keeps them
     await client.mqtt.updateUser('scram-user', { superuser: true });
     expect(await client.mqtt.getScramCredential('scram-user', 'SCRAM-SHA-256')).toEqual(after);
     expect(await client.mqtt.getScramCredential('nobody', 'SCRAM-SHA-256')).toBeUndefined();
-    await expectCode(client.mqtt.getScramCredential('scram-user', 'SCRAM-MD5' as 'SCRAM-SHA-256'), grpc.status.INVALID_ARGUMENT);
+    await expectCode(
+      client.mqtt.getScramCredential('scram-user', 'SCRAM-MD5' as 'SCRAM-SHA-256'),
+      grpc.status.INVALID_ARGUMENT,
+    );
     expectNoHash(await client.mqtt.getUser('scram-user'));
     await client.mqtt.deleteUser('scram-user');
   });
@@ -79,11 +106,27 @@ describe('MQTT users', () => {
 
   it('answers ALREADY_EXISTS, NOT_FOUND and INVALID_ARGUMENT naming the field', async () => {
     await client.mqtt.createUser('bob', 'pw');
-    await expectCode(client.mqtt.createUser('bob', 'other'), grpc.status.ALREADY_EXISTS, /user "bob" already exists/);
-    await expectCode(client.mqtt.updateUser('ghost', { password: 'x' }), grpc.status.NOT_FOUND, /user "ghost" not found/);
+    await expectCode(
+      client.mqtt.createUser('bob', 'other'),
+      grpc.status.ALREADY_EXISTS,
+      /user "bob" already exists/,
+    );
+    await expectCode(
+      client.mqtt.updateUser('ghost', { password: 'x' }),
+      grpc.status.NOT_FOUND,
+      /user "ghost" not found/,
+    );
     await expectCode(client.mqtt.deleteUser('ghost'), grpc.status.NOT_FOUND);
-    await expectCode(client.mqtt.createUser('', 'pw'), grpc.status.INVALID_ARGUMENT, /username must not be empty/);
-    await expectCode(client.mqtt.createUser('carol', ''), grpc.status.INVALID_ARGUMENT, /password must not be empty/);
+    await expectCode(
+      client.mqtt.createUser('', 'pw'),
+      grpc.status.INVALID_ARGUMENT,
+      /username must not be empty/,
+    );
+    await expectCode(
+      client.mqtt.createUser('carol', ''),
+      grpc.status.INVALID_ARGUMENT,
+      /password must not be empty/,
+    );
     await expectCode(client.mqtt.updateUser('bob', {}), grpc.status.INVALID_ARGUMENT, /nothing to update/);
     await expectCode(client.mqtt.listUsers('', 20_000), grpc.status.INVALID_ARGUMENT, /limit/);
     await expectCode(client.mqtt.authenticateUser('', 'pw'), grpc.status.INVALID_ARGUMENT, /username/);
@@ -91,8 +134,12 @@ describe('MQTT users', () => {
 
   it('reports NOT_FOUND for GetUser on the wire', async () => {
     const raw = newMqttClient(pc.placement.handle.grpcAddress, grpc.credentials.createInsecure());
-    const err = await new Promise<grpc.ServiceError | null>((resolve) => raw.GetUser({ username: 'nope' }, (e) => resolve(e)));
-    const empty = await new Promise<grpc.ServiceError | null>((resolve) => raw.CreateAclRule({}, (e) => resolve(e)));
+    const err = await new Promise<grpc.ServiceError | null>((resolve) =>
+      raw.GetUser({ username: 'nope' }, (e) => resolve(e)),
+    );
+    const empty = await new Promise<grpc.ServiceError | null>((resolve) =>
+      raw.CreateAclRule({}, (e) => resolve(e)),
+    );
     raw.close();
     expect(err?.code).toBe(grpc.status.NOT_FOUND);
     expect(empty?.code).toBe(grpc.status.INVALID_ARGUMENT);
@@ -101,16 +148,42 @@ describe('MQTT users', () => {
 });
 
 describe('ACL rules', () => {
-  const base = { permission: 'ALLOW', action: 'PUBLISH', subjectType: 'SUBJECT_USER', subjectValue: 'alice', topicFilter: 'devices/%u/#' } as const;
+  const base = {
+    permission: 'ALLOW',
+    action: 'PUBLISH',
+    subjectType: 'SUBJECT_USER',
+    subjectValue: 'alice',
+    topicFilter: 'devices/%u/#',
+  } as const;
 
   it('creates rules (with given or generated ids), lists them by priority and deletes them', async () => {
     const a = await client.mqtt.createAclRule({ ...base, id: 'r-a', priority: 10 });
-    const b = await client.mqtt.createAclRule({ ...base, permission: 'DENY', action: 'ALL', subjectType: 'SUBJECT_ALL', subjectValue: '', topicFilter: '#', priority: 100 });
-    const c = await client.mqtt.createAclRule({ ...base, id: 'r-c', subjectType: 'SUBJECT_IP', subjectValue: '10.0.0.0/8', action: 'SUBSCRIBE', topicFilter: 'x/+/%c', priority: 1 });
+    const b = await client.mqtt.createAclRule({
+      ...base,
+      permission: 'DENY',
+      action: 'ALL',
+      subjectType: 'SUBJECT_ALL',
+      subjectValue: '',
+      topicFilter: '#',
+      priority: 100,
+    });
+    const c = await client.mqtt.createAclRule({
+      ...base,
+      id: 'r-c',
+      subjectType: 'SUBJECT_IP',
+      subjectValue: '10.0.0.0/8',
+      action: 'SUBSCRIBE',
+      topicFilter: 'x/+/%c',
+      priority: 1,
+    });
     expect(b.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(a.createdAtMs).toBeGreaterThan(0);
     expect((await client.mqtt.listAclRules()).map((r) => r.id)).toEqual(['r-c', 'r-a', b.id]);
-    expect((await client.mqtt.listAclRules())[0]).toMatchObject({ subjectType: 'SUBJECT_IP', subjectValue: '10.0.0.0/8', topicFilter: 'x/+/%c' });
+    expect((await client.mqtt.listAclRules())[0]).toMatchObject({
+      subjectType: 'SUBJECT_IP',
+      subjectValue: '10.0.0.0/8',
+      topicFilter: 'x/+/%c',
+    });
     await client.mqtt.deleteAclRule('r-a');
     await client.mqtt.deleteAclRule(b.id);
     await client.mqtt.deleteAclRule(c.id);
@@ -121,43 +194,121 @@ describe('ACL rules', () => {
     await client.mqtt.createAclRule({ ...base, id: 'dup' });
     await expectCode(client.mqtt.createAclRule({ ...base, id: 'dup' }), grpc.status.ALREADY_EXISTS);
     await expectCode(client.mqtt.deleteAclRule('missing'), grpc.status.NOT_FOUND);
-    await expectCode(client.mqtt.createAclRule({ ...base, permission: 'ACL_PERMISSION_UNSPECIFIED' }), grpc.status.INVALID_ARGUMENT, /permission must be one of ALLOW, DENY/);
-    await expectCode(client.mqtt.createAclRule({ ...base, action: 'ACL_ACTION_UNSPECIFIED' }), grpc.status.INVALID_ARGUMENT, /action/);
-    await expectCode(client.mqtt.createAclRule({ ...base, subjectType: 'SUBJECT_IP', subjectValue: '10.0.0.0/33' }), grpc.status.INVALID_ARGUMENT, /subject_value must be a CIDR/);
-    await expectCode(client.mqtt.createAclRule({ ...base, subjectType: 'SUBJECT_IP', subjectValue: '300.1.1.1' }), grpc.status.INVALID_ARGUMENT, /subject_value/);
-    await expectCode(client.mqtt.createAclRule({ ...base, subjectValue: '' }), grpc.status.INVALID_ARGUMENT, /subject_value must not be empty/);
-    await expectCode(client.mqtt.createAclRule({ ...base, subjectType: 'SUBJECT_ALL' }), grpc.status.INVALID_ARGUMENT, /subject_value must be empty/);
-    await expectCode(client.mqtt.createAclRule({ ...base, topicFilter: 'a/#/b' }), grpc.status.INVALID_ARGUMENT, /topic_filter .* '#'/);
-    await expectCode(client.mqtt.createAclRule({ ...base, topicFilter: 'a/b+' }), grpc.status.INVALID_ARGUMENT, /topic_filter .* '\+'/);
-    await expectCode(client.mqtt.createAclRule({ ...base, topicFilter: '' }), grpc.status.INVALID_ARGUMENT, /topic_filter must not be empty/);
-    await expectCode(client.mqtt.createAclRule({ ...base, id: 'a/b' }), grpc.status.INVALID_ARGUMENT, /id must not contain/);
+    await expectCode(
+      client.mqtt.createAclRule({ ...base, permission: 'ACL_PERMISSION_UNSPECIFIED' }),
+      grpc.status.INVALID_ARGUMENT,
+      /permission must be one of ALLOW, DENY/,
+    );
+    await expectCode(
+      client.mqtt.createAclRule({ ...base, action: 'ACL_ACTION_UNSPECIFIED' }),
+      grpc.status.INVALID_ARGUMENT,
+      /action/,
+    );
+    await expectCode(
+      client.mqtt.createAclRule({ ...base, subjectType: 'SUBJECT_IP', subjectValue: '10.0.0.0/33' }),
+      grpc.status.INVALID_ARGUMENT,
+      /subject_value must be a CIDR/,
+    );
+    await expectCode(
+      client.mqtt.createAclRule({ ...base, subjectType: 'SUBJECT_IP', subjectValue: '300.1.1.1' }),
+      grpc.status.INVALID_ARGUMENT,
+      /subject_value/,
+    );
+    await expectCode(
+      client.mqtt.createAclRule({ ...base, subjectValue: '' }),
+      grpc.status.INVALID_ARGUMENT,
+      /subject_value must not be empty/,
+    );
+    await expectCode(
+      client.mqtt.createAclRule({ ...base, subjectType: 'SUBJECT_ALL' }),
+      grpc.status.INVALID_ARGUMENT,
+      /subject_value must be empty/,
+    );
+    await expectCode(
+      client.mqtt.createAclRule({ ...base, topicFilter: 'a/#/b' }),
+      grpc.status.INVALID_ARGUMENT,
+      /topic_filter .* '#'/,
+    );
+    await expectCode(
+      client.mqtt.createAclRule({ ...base, topicFilter: 'a/b+' }),
+      grpc.status.INVALID_ARGUMENT,
+      /topic_filter .* '\+'/,
+    );
+    await expectCode(
+      client.mqtt.createAclRule({ ...base, topicFilter: '' }),
+      grpc.status.INVALID_ARGUMENT,
+      /topic_filter must not be empty/,
+    );
+    await expectCode(
+      client.mqtt.createAclRule({ ...base, id: 'a/b' }),
+      grpc.status.INVALID_ARGUMENT,
+      /id must not contain/,
+    );
     await client.mqtt.deleteAclRule('dup');
   });
 });
 
 describe('blacklist', () => {
   it('adds, replaces, lists and deletes entries of every type', async () => {
-    await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CLIENT_ID', value: 'bad-client', reason: 'abuse' });
-    await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_USER', value: 'mallory', expiresAtMs: 4_102_444_800_000 });
+    await client.mqtt.createBlacklistEntry({
+      type: 'BLACKLIST_CLIENT_ID',
+      value: 'bad-client',
+      reason: 'abuse',
+    });
+    await client.mqtt.createBlacklistEntry({
+      type: 'BLACKLIST_USER',
+      value: 'mallory',
+      expiresAtMs: 4_102_444_800_000,
+    });
     await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_IP', value: '192.0.2.7' });
     await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '2001:db8::/32' });
-    const replaced = await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_USER', value: 'mallory', expiresAtMs: 1 });
+    const replaced = await client.mqtt.createBlacklistEntry({
+      type: 'BLACKLIST_USER',
+      value: 'mallory',
+      expiresAtMs: 1,
+    });
     expect(replaced.expiresAtMs).toBe(1);
     const entries = await client.mqtt.listBlacklist();
     expect(entries).toHaveLength(4);
-    expect(entries.find((e) => e.value === 'mallory')).toMatchObject({ type: 'BLACKLIST_USER', expiresAtMs: 1 });
+    expect(entries.find((e) => e.value === 'mallory')).toMatchObject({
+      type: 'BLACKLIST_USER',
+      expiresAtMs: 1,
+    });
     expect(entries.find((e) => e.value === 'bad-client')).toMatchObject({ reason: 'abuse', expiresAtMs: 0 });
     await client.mqtt.deleteBlacklistEntry('BLACKLIST_CIDR', '2001:db8::/32');
     expect((await client.mqtt.listBlacklist()).map((e) => e.value)).not.toContain('2001:db8::/32');
   });
 
   it('refuses bad entries and unknown deletions', async () => {
-    await expectCode(client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '10.0.0.1' }), grpc.status.INVALID_ARGUMENT, /value must be a CIDR block/);
-    await expectCode(client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: 'nonsense/8' }), grpc.status.INVALID_ARGUMENT, /CIDR/);
-    await expectCode(client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_IP', value: '10.0.0.0/8' }), grpc.status.INVALID_ARGUMENT, /value must be an IPv4 or IPv6 address/);
-    await expectCode(client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_TYPE_UNSPECIFIED', value: 'x' }), grpc.status.INVALID_ARGUMENT, /type must be one of/);
-    await expectCode(client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_USER', value: '' }), grpc.status.INVALID_ARGUMENT, /value must not be empty/);
-    await expectCode(client.mqtt.deleteBlacklistEntry('BLACKLIST_USER', 'never-added'), grpc.status.NOT_FOUND);
+    await expectCode(
+      client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '10.0.0.1' }),
+      grpc.status.INVALID_ARGUMENT,
+      /value must be a CIDR block/,
+    );
+    await expectCode(
+      client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: 'nonsense/8' }),
+      grpc.status.INVALID_ARGUMENT,
+      /CIDR/,
+    );
+    await expectCode(
+      client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_IP', value: '10.0.0.0/8' }),
+      grpc.status.INVALID_ARGUMENT,
+      /value must be an IPv4 or IPv6 address/,
+    );
+    await expectCode(
+      client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_TYPE_UNSPECIFIED', value: 'x' }),
+      grpc.status.INVALID_ARGUMENT,
+      /type must be one of/,
+    );
+    await expectCode(
+      client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_USER', value: '' }),
+      grpc.status.INVALID_ARGUMENT,
+      /value must not be empty/,
+    );
+    await expectCode(
+      client.mqtt.deleteBlacklistEntry('BLACKLIST_USER', 'never-added'),
+      grpc.status.NOT_FOUND,
+    );
   });
 });
 
@@ -169,19 +320,48 @@ describe('broker state resources', () => {
     expect(put.resource.record).toEqual(session);
     // a recent disconnect: the leader's scheduler would expire a session whose expiry had already passed
     const disconnectedAt = Date.now();
-    const again = await client.mqtt.putResource('SESSION', 'client-1', { ...session, connected: false, lastDisconnectAtMs: disconnectedAt });
+    const again = await client.mqtt.putResource('SESSION', 'client-1', {
+      ...session,
+      connected: false,
+      lastDisconnectAtMs: disconnectedAt,
+    });
     expect(again.created).toBe(false);
-    expect((await client.mqtt.getResource('SESSION', 'client-1'))?.record).toMatchObject({ connected: false, lastDisconnectAtMs: disconnectedAt });
+    expect((await client.mqtt.getResource('SESSION', 'client-1'))?.record).toMatchObject({
+      connected: false,
+      lastDisconnectAtMs: disconnectedAt,
+    });
 
-    await client.mqtt.putResource('SUBSCRIPTION', 'client-1', { subscriptions: [{ topicFilter: 'a/+', qos: 1, noLocal: true }, { topicFilter: '#', qos: 0, identifier: 7 }] });
+    await client.mqtt.putResource('SUBSCRIPTION', 'client-1', {
+      subscriptions: [
+        { topicFilter: 'a/+', qos: 1, noLocal: true },
+        { topicFilter: '#', qos: 0, identifier: 7 },
+      ],
+    });
     await client.mqtt.putResource('TOPIC', 'sensors/t1', { createdAtMs: 1 });
-    await client.mqtt.putResource('RETAINED_MESSAGE', 'sensors/t1', { qos: 1, properties: { contentType: 'text/plain' } }, Buffer.from([0, 1, 2, 255]));
-    await client.mqtt.putResource('WILL_MESSAGE', 'client-1', { topic: 'status/client-1', qos: 1, retain: true, delayIntervalSec: 30 }, Buffer.from('gone'));
-    await client.mqtt.putResource('TOPIC_REWRITE_RULE', 'r1', { action: 'publish', sourceTopic: 'old/#', destTopic: 'new/$1', regex: '^old/(.*)$' });
+    await client.mqtt.putResource(
+      'RETAINED_MESSAGE',
+      'sensors/t1',
+      { qos: 1, properties: { contentType: 'text/plain' } },
+      Buffer.from([0, 1, 2, 255]),
+    );
+    await client.mqtt.putResource(
+      'WILL_MESSAGE',
+      'client-1',
+      { topic: 'status/client-1', qos: 1, retain: true, delayIntervalSec: 30 },
+      Buffer.from('gone'),
+    );
+    await client.mqtt.putResource('TOPIC_REWRITE_RULE', 'r1', {
+      action: 'publish',
+      sourceTopic: 'old/#',
+      destTopic: 'new/$1',
+      regex: '^old/(.*)$',
+    });
     await client.mqtt.putResource('AUTO_SUBSCRIBE_RULE', 'a1', { topicFilter: 'welcome/%c', qos: 0 });
     await client.mqtt.putResource('SHARED_GROUP_LEADER', 'g1', { brokerNodeId: 2 });
 
-    expect((await client.mqtt.getResource('RETAINED_MESSAGE', 'sensors/t1'))?.payload).toEqual(Buffer.from([0, 1, 2, 255]));
+    expect((await client.mqtt.getResource('RETAINED_MESSAGE', 'sensors/t1'))?.payload).toEqual(
+      Buffer.from([0, 1, 2, 255]),
+    );
     expect((await client.mqtt.getResource('WILL_MESSAGE', 'client-1'))?.payload.toString()).toBe('gone');
     expect((await client.mqtt.getResource('SHARED_GROUP_LEADER', 'g1'))?.record).toEqual({ brokerNodeId: 2 });
     expect((await client.mqtt.getResource('TOPIC', 'sensors/t1'))?.updatedAtMs).toBeGreaterThan(0);
@@ -199,17 +379,79 @@ describe('broker state resources', () => {
   });
 
   it('validates each type: key, JSON fields and payload', async () => {
-    await expectCode(client.mqtt.putResource('SESSION', 'c', { brokerNodeId: 1, connected: 'yes', sessionExpiryIntervalSec: 0 }), grpc.status.INVALID_ARGUMENT, /json\.connected/);
-    await expectCode(client.mqtt.putResource('SESSION', 'c', { brokerNodeId: 1, connected: true }), grpc.status.INVALID_ARGUMENT, /json\.sessionExpiryIntervalSec/);
-    await expectCode(client.mqtt.putResource('SESSION', 'c', { brokerNodeId: 1, connected: true, sessionExpiryIntervalSec: 0, typo: 1 }), grpc.status.INVALID_ARGUMENT, /typo/);
-    await expectCode(client.mqtt.putResource('SESSION', '', { brokerNodeId: 1, connected: true, sessionExpiryIntervalSec: 0 }), grpc.status.INVALID_ARGUMENT, /key \(client id\) must not be empty/);
-    await expectCode(client.mqtt.putResource('SUBSCRIPTION', 'c', { subscriptions: [{ topicFilter: 'a/#/b', qos: 0 }] }), grpc.status.INVALID_ARGUMENT, /json\.subscriptions\.0\.topicFilter/);
-    await expectCode(client.mqtt.putResource('SUBSCRIPTION', 'c', { subscriptions: [{ topicFilter: 'a', qos: 3 }] }), grpc.status.INVALID_ARGUMENT, /json\.subscriptions\.0\.qos/);
-    await expectCode(client.mqtt.putResource('TOPIC', 'a/+', { createdAtMs: 1 }), grpc.status.INVALID_ARGUMENT, /not a valid topic name/);
-    await expectCode(client.mqtt.putResource('TOPIC', 't', { createdAtMs: 1 }, Buffer.from('x')), grpc.status.INVALID_ARGUMENT, /payload is only for/);
-    await expectCode(client.mqtt.putResource('TOPIC_REWRITE_RULE', 'r', { action: 'publish', sourceTopic: 'a', destTopic: 'b', regex: '(' }), grpc.status.INVALID_ARGUMENT, /json\.regex: not a valid regular expression/);
-    await expectCode(client.mqtt.putResource('SHARED_GROUP_LEADER', 'g/1', { brokerNodeId: 1 }), grpc.status.INVALID_ARGUMENT, /must not contain '\/'/);
-    await expectCode(client.mqtt.putResource('MQTT_RESOURCE_TYPE_UNSPECIFIED', 'k', {}), grpc.status.INVALID_ARGUMENT, /type must be one of SESSION/);
+    await expectCode(
+      client.mqtt.putResource('SESSION', 'c', {
+        brokerNodeId: 1,
+        connected: 'yes',
+        sessionExpiryIntervalSec: 0,
+      }),
+      grpc.status.INVALID_ARGUMENT,
+      /json\.connected/,
+    );
+    await expectCode(
+      client.mqtt.putResource('SESSION', 'c', { brokerNodeId: 1, connected: true }),
+      grpc.status.INVALID_ARGUMENT,
+      /json\.sessionExpiryIntervalSec/,
+    );
+    await expectCode(
+      client.mqtt.putResource('SESSION', 'c', {
+        brokerNodeId: 1,
+        connected: true,
+        sessionExpiryIntervalSec: 0,
+        typo: 1,
+      }),
+      grpc.status.INVALID_ARGUMENT,
+      /typo/,
+    );
+    await expectCode(
+      client.mqtt.putResource('SESSION', '', {
+        brokerNodeId: 1,
+        connected: true,
+        sessionExpiryIntervalSec: 0,
+      }),
+      grpc.status.INVALID_ARGUMENT,
+      /key \(client id\) must not be empty/,
+    );
+    await expectCode(
+      client.mqtt.putResource('SUBSCRIPTION', 'c', { subscriptions: [{ topicFilter: 'a/#/b', qos: 0 }] }),
+      grpc.status.INVALID_ARGUMENT,
+      /json\.subscriptions\.0\.topicFilter/,
+    );
+    await expectCode(
+      client.mqtt.putResource('SUBSCRIPTION', 'c', { subscriptions: [{ topicFilter: 'a', qos: 3 }] }),
+      grpc.status.INVALID_ARGUMENT,
+      /json\.subscriptions\.0\.qos/,
+    );
+    await expectCode(
+      client.mqtt.putResource('TOPIC', 'a/+', { createdAtMs: 1 }),
+      grpc.status.INVALID_ARGUMENT,
+      /not a valid topic name/,
+    );
+    await expectCode(
+      client.mqtt.putResource('TOPIC', 't', { createdAtMs: 1 }, Buffer.from('x')),
+      grpc.status.INVALID_ARGUMENT,
+      /payload is only for/,
+    );
+    await expectCode(
+      client.mqtt.putResource('TOPIC_REWRITE_RULE', 'r', {
+        action: 'publish',
+        sourceTopic: 'a',
+        destTopic: 'b',
+        regex: '(',
+      }),
+      grpc.status.INVALID_ARGUMENT,
+      /json\.regex: not a valid regular expression/,
+    );
+    await expectCode(
+      client.mqtt.putResource('SHARED_GROUP_LEADER', 'g/1', { brokerNodeId: 1 }),
+      grpc.status.INVALID_ARGUMENT,
+      /must not contain '\/'/,
+    );
+    await expectCode(
+      client.mqtt.putResource('MQTT_RESOURCE_TYPE_UNSPECIFIED', 'k', {}),
+      grpc.status.INVALID_ARGUMENT,
+      /type must be one of SESSION/,
+    );
     await expectCode(client.mqtt.getResource('TOPIC', ''), grpc.status.INVALID_ARGUMENT);
   });
 
@@ -227,17 +469,36 @@ describe('broker state resources', () => {
 describe('restart', () => {
   it('keeps users (with working passwords), ACL rules, blacklist entries and resources', async () => {
     await client.mqtt.createUser('durable', 'pw-d', true);
-    await client.mqtt.createAclRule({ id: 'keep', permission: 'DENY', action: 'SUBSCRIBE', subjectType: 'SUBJECT_CLIENT_ID', subjectValue: 'c9', topicFilter: '$SYS/#' });
+    await client.mqtt.createAclRule({
+      id: 'keep',
+      permission: 'DENY',
+      action: 'SUBSCRIBE',
+      subjectType: 'SUBJECT_CLIENT_ID',
+      subjectValue: 'c9',
+      topicFilter: '$SYS/#',
+    });
     await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '198.51.100.0/24' });
     // the group's broker is registered: the leader moves the groups of brokers that are not (shared-group scheduling)
-    await client.cluster.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'c', nodeId: 9, host: 'h', ports: {}, labels: {} });
+    await client.cluster.registerNode({
+      clusterType: 'MQTT_BROKER',
+      clusterName: 'c',
+      nodeId: 9,
+      host: 'h',
+      ports: {},
+      labels: {},
+    });
     await client.mqtt.putResource('SHARED_GROUP_LEADER', 'durable-group', { brokerNodeId: 9 });
     await pc.placement.restart();
     client.close();
     client = pc.placement.client({ callTimeoutMs: 5000 });
-    expect(await client.mqtt.authenticateUser('durable', 'pw-d')).toEqual({ authenticated: true, superuser: true });
+    expect(await client.mqtt.authenticateUser('durable', 'pw-d')).toEqual({
+      authenticated: true,
+      superuser: true,
+    });
     expect((await client.mqtt.listAclRules()).map((r) => r.id)).toContain('keep');
     expect((await client.mqtt.listBlacklist()).map((e) => e.value)).toContain('198.51.100.0/24');
-    expect((await client.mqtt.getResource('SHARED_GROUP_LEADER', 'durable-group'))?.record).toEqual({ brokerNodeId: 9 });
+    expect((await client.mqtt.getResource('SHARED_GROUP_LEADER', 'durable-group'))?.record).toEqual({
+      brokerNodeId: 9,
+    });
   });
 });

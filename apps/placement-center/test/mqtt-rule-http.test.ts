@@ -17,7 +17,11 @@ async function call(method: string, path: string, body?: unknown, base = placeme
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(base + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const response = await fetch(base + path, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   const text = await response.text();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
@@ -36,42 +40,84 @@ describe('/api/v1/mqtt/topic-rewrite-rules', () => {
     const page = await placement.client().mqtt.listResources('TOPIC_REWRITE_RULE');
     expect(page.resources.map((r) => [r.key, r.record.priority])).toEqual([['r1', 5]]);
 
-    expect((await call('GET', '/api/v1/mqtt/topic-rewrite-rules')).body).toEqual({ rules: [replaced.body], more: false });
+    expect((await call('GET', '/api/v1/mqtt/topic-rewrite-rules')).body).toEqual({
+      rules: [replaced.body],
+      more: false,
+    });
     expect((await call('GET', '/api/v1/mqtt/topic-rewrite-rules/r1')).body).toEqual(replaced.body);
     expect((await call('DELETE', '/api/v1/mqtt/topic-rewrite-rules/r1')).status).toBe(204);
-    expect(await call('GET', '/api/v1/mqtt/topic-rewrite-rules/r1')).toEqual({ status: 404, body: { code: 'NOT_FOUND', message: expect.any(String) } });
+    expect(await call('GET', '/api/v1/mqtt/topic-rewrite-rules/r1')).toEqual({
+      status: 404,
+      body: { code: 'NOT_FOUND', message: expect.any(String) },
+    });
     expect((await call('DELETE', '/api/v1/mqtt/topic-rewrite-rules/r1')).status).toBe(404);
   });
 
   it('answers bad rules with 400 naming the field', async () => {
-    const bad = await call('PUT', '/api/v1/mqtt/topic-rewrite-rules/r2', { action: 'publish', sourceTopic: 'x', destTopic: 'y', regex: '(' });
+    const bad = await call('PUT', '/api/v1/mqtt/topic-rewrite-rules/r2', {
+      action: 'publish',
+      sourceTopic: 'x',
+      destTopic: 'y',
+      regex: '(',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/regex/) });
     const missing = await call('PUT', '/api/v1/mqtt/topic-rewrite-rules/r2', { action: 'publish' });
     expect(missing.status).toBe(400);
     expect(missing.body.message).toMatch(/sourceTopic/);
-    const badAction = await call('PUT', '/api/v1/mqtt/topic-rewrite-rules/r2', { action: 'nope', sourceTopic: 'x', destTopic: 'y', regex: 'x' });
+    const badAction = await call('PUT', '/api/v1/mqtt/topic-rewrite-rules/r2', {
+      action: 'nope',
+      sourceTopic: 'x',
+      destTopic: 'y',
+      regex: 'x',
+    });
     expect(badAction.status).toBe(400);
-    const badId = await call('PUT', '/api/v1/mqtt/topic-rewrite-rules/a%20b', { action: 'all', sourceTopic: 'x', destTopic: 'y', regex: 'x' });
+    const badId = await call('PUT', '/api/v1/mqtt/topic-rewrite-rules/a%20b', {
+      action: 'all',
+      sourceTopic: 'x',
+      destTopic: 'y',
+      regex: 'x',
+    });
     expect(badId.status).toBe(400);
   });
 });
 
 describe('/api/v1/mqtt/auto-subscribe-rules', () => {
   it('creates, lists and deletes rules; rejects a bad topic filter and qos', async () => {
-    expect((await call('PUT', '/api/v1/mqtt/auto-subscribe-rules/a1', { topicFilter: 'news/#', qos: 1 })).status).toBe(201);
-    expect((await call('PUT', '/api/v1/mqtt/auto-subscribe-rules/a2', { topicFilter: 'alerts', qos: 0, noLocal: true })).status).toBe(201);
+    expect(
+      (await call('PUT', '/api/v1/mqtt/auto-subscribe-rules/a1', { topicFilter: 'news/#', qos: 1 })).status,
+    ).toBe(201);
+    expect(
+      (
+        await call('PUT', '/api/v1/mqtt/auto-subscribe-rules/a2', {
+          topicFilter: 'alerts',
+          qos: 0,
+          noLocal: true,
+        })
+      ).status,
+    ).toBe(201);
     const list = await call('GET', '/api/v1/mqtt/auto-subscribe-rules?limit=1');
-    expect(list.body).toEqual({ rules: [{ id: 'a1', topicFilter: 'news/#', qos: 1, updatedAtMs: expect.any(Number) }], more: true });
+    expect(list.body).toEqual({
+      rules: [{ id: 'a1', topicFilter: 'news/#', qos: 1, updatedAtMs: expect.any(Number) }],
+      more: true,
+    });
     const next = await call('GET', '/api/v1/mqtt/auto-subscribe-rules?start_after=a1');
     expect(next.body.rules.map((r: { id: string }) => r.id)).toEqual(['a2']);
-    expect((await call('PUT', '/api/v1/mqtt/auto-subscribe-rules/a3', { topicFilter: 'a/#/b', qos: 1 })).status).toBe(400);
-    expect((await call('PUT', '/api/v1/mqtt/auto-subscribe-rules/a3', { topicFilter: 'a', qos: 3 })).status).toBe(400);
+    expect(
+      (await call('PUT', '/api/v1/mqtt/auto-subscribe-rules/a3', { topicFilter: 'a/#/b', qos: 1 })).status,
+    ).toBe(400);
+    expect(
+      (await call('PUT', '/api/v1/mqtt/auto-subscribe-rules/a3', { topicFilter: 'a', qos: 3 })).status,
+    ).toBe(400);
     expect((await call('DELETE', '/api/v1/mqtt/auto-subscribe-rules/a1')).status).toBe(204);
   });
 
   it('needs the admin bearer token when one is configured', async () => {
-    expect((await call('GET', '/api/v1/mqtt/auto-subscribe-rules', undefined, secured.http)).status).toBe(401);
-    expect((await call('GET', '/api/v1/mqtt/auto-subscribe-rules', undefined, secured.http, 'rules-token')).status).toBe(200);
+    expect((await call('GET', '/api/v1/mqtt/auto-subscribe-rules', undefined, secured.http)).status).toBe(
+      401,
+    );
+    expect(
+      (await call('GET', '/api/v1/mqtt/auto-subscribe-rules', undefined, secured.http, 'rules-token')).status,
+    ).toBe(200);
   });
 });

@@ -9,46 +9,125 @@ import { usePlacement } from '@robustmq/testing/placement';
 
 const pc = usePlacement({ heartbeat: { timeout_ms: 600, check_interval_ms: 100 } });
 
-const session = (over: Record<string, unknown>) => ({ brokerNodeId: 1, connected: true, sessionExpiryIntervalSec: 60, ...over });
+const session = (over: Record<string, unknown>) => ({
+  brokerNodeId: 1,
+  connected: true,
+  sessionExpiryIntervalSec: 60,
+  ...over,
+});
 
 describe('scheduler', () => {
   it('expires a disconnected session (and its subscriptions) whose broker is gone', async () => {
-    await pc.client.mqtt.putResource('SESSION', 'exp-1', session({ brokerNodeId: 42, connected: false, lastDisconnectAtMs: Date.now(), sessionExpiryIntervalSec: 1 }));
-    await pc.client.mqtt.putResource('SUBSCRIPTION', 'exp-1', { subscriptions: [{ topicFilter: 'a/#', qos: 1 }] });
-    await pc.client.mqtt.putResource('SESSION', 'exp-never', session({ connected: false, lastDisconnectAtMs: Date.now() - 10_000, sessionExpiryIntervalSec: 0xffffffff }));
+    await pc.client.mqtt.putResource(
+      'SESSION',
+      'exp-1',
+      session({
+        brokerNodeId: 42,
+        connected: false,
+        lastDisconnectAtMs: Date.now(),
+        sessionExpiryIntervalSec: 1,
+      }),
+    );
+    await pc.client.mqtt.putResource('SUBSCRIPTION', 'exp-1', {
+      subscriptions: [{ topicFilter: 'a/#', qos: 1 }],
+    });
+    await pc.client.mqtt.putResource(
+      'SESSION',
+      'exp-never',
+      session({
+        connected: false,
+        lastDisconnectAtMs: Date.now() - 10_000,
+        sessionExpiryIntervalSec: 0xffffffff,
+      }),
+    );
     expect(await pc.client.mqtt.getResource('SESSION', 'exp-1')).toBeDefined();
-    await expect.poll(() => pc.client.mqtt.getResource('SESSION', 'exp-1'), { timeout: 4_000 }).toBeUndefined();
+    await expect
+      .poll(() => pc.client.mqtt.getResource('SESSION', 'exp-1'), { timeout: 4_000 })
+      .toBeUndefined();
     expect(await pc.client.mqtt.getResource('SUBSCRIPTION', 'exp-1')).toBeUndefined();
     // 0xFFFFFFFF never expires
     expect(await pc.client.mqtt.getResource('SESSION', 'exp-never')).toBeDefined();
   });
 
   it('disconnects the sessions of a broker whose node expired, then expires them', async () => {
-    await pc.client.cluster.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'c', nodeId: 5, host: '127.0.0.1', ports: {}, labels: {} });
-    await pc.client.mqtt.putResource('SESSION', 'orphan-1', session({ brokerNodeId: 5, sessionExpiryIntervalSec: 2, connectedAtMs: Date.now() }));
+    await pc.client.cluster.registerNode({
+      clusterType: 'MQTT_BROKER',
+      clusterName: 'c',
+      nodeId: 5,
+      host: '127.0.0.1',
+      ports: {},
+      labels: {},
+    });
+    await pc.client.mqtt.putResource(
+      'SESSION',
+      'orphan-1',
+      session({ brokerNodeId: 5, sessionExpiryIntervalSec: 2, connectedAtMs: Date.now() }),
+    );
     // no heartbeats: the node expires after 600 ms, its session is disconnected at that time
-    await expect.poll(() => pc.client.mqtt.getResource('SESSION', 'orphan-1').then((r) => r?.record.connected), { timeout: 4_000 }).toBe(false);
+    await expect
+      .poll(() => pc.client.mqtt.getResource('SESSION', 'orphan-1').then((r) => r?.record.connected), {
+        timeout: 4_000,
+      })
+      .toBe(false);
     const record = (await pc.client.mqtt.getResource('SESSION', 'orphan-1'))!.record;
     expect(record).toMatchObject({ brokerNodeId: 5, sessionExpiryIntervalSec: 2 });
     expect(record.lastDisconnectAtMs).toBeGreaterThan(Date.now() - 3_000);
-    await expect.poll(() => pc.client.mqtt.getResource('SESSION', 'orphan-1'), { timeout: 5_000 }).toBeUndefined();
+    await expect
+      .poll(() => pc.client.mqtt.getResource('SESSION', 'orphan-1'), { timeout: 5_000 })
+      .toBeUndefined();
   });
 
   it('keeps a due will stored while no live broker can publish it', async () => {
-    await pc.client.mqtt.putResource('SESSION', 'will-1', session({ brokerNodeId: 77, connected: false, lastDisconnectAtMs: Date.now() }));
-    await pc.client.mqtt.putResource('WILL_MESSAGE', 'will-1', { topic: 'w', qos: 1, retain: false, delayIntervalSec: 0 }, Buffer.from('bye'));
+    await pc.client.mqtt.putResource(
+      'SESSION',
+      'will-1',
+      session({ brokerNodeId: 77, connected: false, lastDisconnectAtMs: Date.now() }),
+    );
+    await pc.client.mqtt.putResource(
+      'WILL_MESSAGE',
+      'will-1',
+      { topic: 'w', qos: 1, retain: false, delayIntervalSec: 0 },
+      Buffer.from('bye'),
+    );
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(await pc.client.mqtt.getResource('WILL_MESSAGE', 'will-1')).toMatchObject({ payload: Buffer.from('bye') });
+    expect(await pc.client.mqtt.getResource('WILL_MESSAGE', 'will-1')).toMatchObject({
+      payload: Buffer.from('bye'),
+    });
   });
 
   it('refuses a disconnect from a broker that no longer owns the session', async () => {
     const connectedAtMs = Date.now();
     await pc.client.mqtt.putResource('SESSION', 'moved-1', session({ brokerNodeId: 2, connectedAtMs }));
-    const stale = pc.client.mqtt.putResource('SESSION', 'moved-1', session({ brokerNodeId: 1, connected: false, lastDisconnectAtMs: Date.now(), connectedAtMs: connectedAtMs - 5_000 }));
-    await expect(stale).rejects.toMatchObject({ code: 9, message: expect.stringMatching(/connected on broker 2 by a newer connection/) as unknown });
-    const older = pc.client.mqtt.putResource('SESSION', 'moved-1', session({ brokerNodeId: 2, connected: false, lastDisconnectAtMs: Date.now(), connectedAtMs: connectedAtMs - 1 }));
+    const stale = pc.client.mqtt.putResource(
+      'SESSION',
+      'moved-1',
+      session({
+        brokerNodeId: 1,
+        connected: false,
+        lastDisconnectAtMs: Date.now(),
+        connectedAtMs: connectedAtMs - 5_000,
+      }),
+    );
+    await expect(stale).rejects.toMatchObject({
+      code: 9,
+      message: expect.stringMatching(/connected on broker 2 by a newer connection/) as unknown,
+    });
+    const older = pc.client.mqtt.putResource(
+      'SESSION',
+      'moved-1',
+      session({
+        brokerNodeId: 2,
+        connected: false,
+        lastDisconnectAtMs: Date.now(),
+        connectedAtMs: connectedAtMs - 1,
+      }),
+    );
     await expect(older).rejects.toMatchObject({ code: 9 });
-    await pc.client.mqtt.putResource('SESSION', 'moved-1', session({ brokerNodeId: 2, connected: false, lastDisconnectAtMs: Date.now(), connectedAtMs }));
+    await pc.client.mqtt.putResource(
+      'SESSION',
+      'moved-1',
+      session({ brokerNodeId: 2, connected: false, lastDisconnectAtMs: Date.now(), connectedAtMs }),
+    );
     expect((await pc.client.mqtt.getResource('SESSION', 'moved-1'))?.record.connected).toBe(false);
   });
 });
@@ -74,7 +153,7 @@ describe('DueQueue', () => {
     const q = new DueQueue();
     const live = new Map<string, number>();
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 5_000; i++) {
       const key = `k${Math.floor(random() * 500)}`;
       if (random() < 0.2) {

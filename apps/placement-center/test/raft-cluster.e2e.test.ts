@@ -4,8 +4,21 @@
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { PlacementClient } from '@robustmq/placement-client';
-import { checkOperations, kvModel, type KvInput, type KvOutput, type Operation } from '@robustmq/raft/linearizability';
-import { buildOnce, freePort, ServiceProcess, tempDir, testScope, waitFor as waitUntilValue } from '@robustmq/testing';
+import {
+  checkOperations,
+  kvModel,
+  type KvInput,
+  type KvOutput,
+  type Operation,
+} from '@robustmq/raft/linearizability';
+import {
+  buildOnce,
+  freePort,
+  ServiceProcess,
+  tempDir,
+  testScope,
+  waitFor as waitUntilValue,
+} from '@robustmq/testing';
 
 const scope = testScope();
 const dir = tempDir('raft-e2e', scope);
@@ -31,14 +44,17 @@ function start(id: number): Promise<unknown> {
 
 const child = (id: number) => members.get(id)!.proc!.child;
 
-async function cluster(id: number): Promise<{ leader: number; term: number; commitIndex: number; appliedIndex: number }> {
+async function cluster(
+  id: number,
+): Promise<{ leader: number; term: number; commitIndex: number; appliedIndex: number }> {
   const r = await fetch(`http://127.0.0.1:${ports[id - 1]!.http}/api/v1/cluster`);
   return (await r.json()) as { leader: number; term: number; commitIndex: number; appliedIndex: number };
 }
 
 /** Waits for `probe` to return a value; a timeout shows the end of every member's output. */
 function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const detail = () => [...members].map(([id, m]) => `--- member ${id}\n${m.output().slice(-3000)}`).join('\n');
+  const detail = () =>
+    [...members].map(([id, m]) => `--- member ${id}\n${m.output().slice(-3000)}`).join('\n');
   return waitUntilValue(what, probe, { timeoutMs, detail });
 }
 
@@ -57,7 +73,11 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
     const s = await cluster(1);
     return s.leader > 0 ? s.leader : undefined;
   });
-  const client = new PlacementClient({ addresses: ports.map((p) => `127.0.0.1:${p.grpc}`), callTimeoutMs: 15_000, attemptTimeoutMs: 2_000 });
+  const client = new PlacementClient({
+    addresses: ports.map((p) => `127.0.0.1:${p.grpc}`),
+    callTimeoutMs: 15_000,
+    attemptTimeoutMs: 2_000,
+  });
   const history: Operation<KvInput, KvOutput>[] = [];
   const acked = new Map<string, Set<string>>();
   const attempted = new Set<string>();
@@ -76,7 +96,13 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
           const call = now();
           try {
             const value = await client.kv.get(key);
-            history.push({ clientId, input: { op: 'get', key }, call, output: { op: 'get', value: value?.toString() ?? null }, return: now() });
+            history.push({
+              clientId,
+              input: { op: 'get', key },
+              call,
+              output: { op: 'get', value: value?.toString() ?? null },
+              return: now(),
+            });
           } catch {
             // a failed read changed nothing: leave it out of the history
           }
@@ -89,12 +115,24 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
         try {
           await client.kv.set(key, value);
           const ret = now();
-          history.push({ clientId, input: { op: 'put', key, value }, call, output: { op: 'put' }, return: ret });
+          history.push({
+            clientId,
+            input: { op: 'put', key, value },
+            call,
+            output: { op: 'put' },
+            return: ret,
+          });
           if (!acked.has(key)) acked.set(key, new Set());
           acked.get(key)!.add(value);
           if (call > killedAt) firstWriteAfterKill = Math.min(firstWriteAfterKill, ret);
         } catch {
-          history.push({ clientId, input: { op: 'put', key, value }, call, output: undefined, return: Infinity });
+          history.push({
+            clientId,
+            input: { op: 'put', key, value },
+            call,
+            output: undefined,
+            return: Infinity,
+          });
         }
         if (writes >= 300 && killedAt === Infinity) {
           child(leader).kill('SIGKILL');
@@ -105,7 +143,9 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
   );
 
   expect(killedAt).toBeLessThan(Infinity);
-  const survivorMetrics = await (await fetch(`http://127.0.0.1:${ports[[1, 2, 3].find((id) => id !== leader)! - 1]!.http}/metrics`)).text();
+  const survivorMetrics = await (
+    await fetch(`http://127.0.0.1:${ports[[1, 2, 3].find((id) => id !== leader)! - 1]!.http}/metrics`)
+  ).text();
   expect(survivorMetrics).toMatch(/placement_raft_term\{[^}]*\} [1-9]/);
   expect(survivorMetrics).toMatch(/placement_raft_commit_index\{[^}]*\} [1-9]/);
   expect(firstWriteAfterKill - killedAt, 'writes resume under a new leader').toBeLessThan(3_000);
@@ -115,8 +155,17 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
   for (const key of acked.keys()) {
     const call = now();
     const value = (await client.kv.get(key))?.toString() ?? null;
-    history.push({ clientId: 1000, input: { op: 'get', key }, call, output: { op: 'get', value }, return: now() });
-    expect(value === null ? false : attempted.has(`${key}=${value}`), `${key} holds a value somebody wrote`).toBe(true);
+    history.push({
+      clientId: 1000,
+      input: { op: 'get', key },
+      call,
+      output: { op: 'get', value },
+      return: now(),
+    });
+    expect(
+      value === null ? false : attempted.has(`${key}=${value}`),
+      `${key} holds a value somebody wrote`,
+    ).toBe(true);
   }
   const result = checkOperations(kvModel, history, { timeoutMs: 60_000 });
   expect(result.outcome, result.detail).not.toBe('not-linearizable');
@@ -129,7 +178,9 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
   await start(leader);
   const survivor = [1, 2, 3].find((id) => id !== leader)!;
   const target = (await cluster(survivor)).commitIndex;
-  await waitFor('the restarted member to catch up', async () => ((await cluster(leader)).appliedIndex >= target ? true : undefined));
+  await waitFor('the restarted member to catch up', async () =>
+    (await cluster(leader)).appliedIndex >= target ? true : undefined,
+  );
 }, 120_000);
 
 async function admin(id: number, method: string, path: string, body?: unknown) {
@@ -137,7 +188,11 @@ async function admin(id: number, method: string, path: string, body?: unknown) {
     method,
     ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
   });
-  return { status: r.status, body: (await r.json()) as Record<string, unknown>, leaderHint: r.headers.get('x-robustmq-leader') };
+  return {
+    status: r.status,
+    body: (await r.json()) as Record<string, unknown>,
+    leaderHint: r.headers.get('x-robustmq-leader'),
+  };
 }
 
 it('adds a 4th member, removes one and transfers leadership while writes continue', async () => {
@@ -152,12 +207,20 @@ it('adds a 4th member, removes one and transfers leadership while writes continu
   const follower = [1, 2, 3].find((id) => id !== leader)!;
 
   // membership changes are refused on a follower, which names the leader
-  const refused = await admin(follower, 'POST', '/api/v1/cluster/members', { nodeId: 4, address: `127.0.0.1:${p4.grpc}` });
+  const refused = await admin(follower, 'POST', '/api/v1/cluster/members', {
+    nodeId: 4,
+    address: `127.0.0.1:${p4.grpc}`,
+  });
   expect(refused.status).toBe(503);
   expect(refused.body.code).toBe('NOT_LEADER');
-  expect(await admin(leader, 'POST', '/api/v1/cluster/members', { nodeId: 0, address: 'x' })).toMatchObject({ status: 400 });
+  expect(await admin(leader, 'POST', '/api/v1/cluster/members', { nodeId: 0, address: 'x' })).toMatchObject({
+    status: 400,
+  });
 
-  const client = new PlacementClient({ addresses: ports.map((p) => `127.0.0.1:${p.grpc}`), callTimeoutMs: 15_000 });
+  const client = new PlacementClient({
+    addresses: ports.map((p) => `127.0.0.1:${p.grpc}`),
+    callTimeoutMs: 15_000,
+  });
   let writing = true;
   let written = 0;
   const writer = (async () => {
@@ -167,7 +230,9 @@ it('adds a 4th member, removes one and transfers leadership while writes continu
     }
   })();
 
-  expect(await admin(leader, 'POST', '/api/v1/cluster/members', { nodeId: 4, address: `127.0.0.1:${p4.grpc}` })).toMatchObject({ status: 200 });
+  expect(
+    await admin(leader, 'POST', '/api/v1/cluster/members', { nodeId: 4, address: `127.0.0.1:${p4.grpc}` }),
+  ).toMatchObject({ status: 200 });
   await waitFor('member 4 to catch up', async () => {
     const [l, m4] = await Promise.all([cluster(leader), cluster(4)]);
     return m4.appliedIndex > 0 && m4.appliedIndex >= l.commitIndex - 5 ? true : undefined;
@@ -181,19 +246,23 @@ it('adds a 4th member, removes one and transfers leadership while writes continu
   expect(await admin(leader, 'POST', '/api/v1/cluster/leader', { nodeId: 4 })).toMatchObject({ status: 200 });
   await waitFor('member 4 to lead', async () => ((await cluster(4)).leader === 4 ? true : undefined));
   const before = written;
-  await waitFor('writes to continue under the new leader', async () => (written > before + 20 ? true : undefined));
+  await waitFor('writes to continue under the new leader', async () =>
+    written > before + 20 ? true : undefined,
+  );
   writing = false;
   await writer;
   client.close();
 }, 120_000);
-
 
 it('a SIGSTOPped leader serves no stale linearizable read after SIGCONT, and rejoins as a follower', async () => {
   const leader = await waitFor('a leader', async () => {
     const s = await cluster(4);
     return s.leader > 0 ? s.leader : undefined;
   });
-  const all = new PlacementClient({ addresses: ports.map((p) => `127.0.0.1:${p.grpc}`), callTimeoutMs: 15_000 });
+  const all = new PlacementClient({
+    addresses: ports.map((p) => `127.0.0.1:${p.grpc}`),
+    callTimeoutMs: 15_000,
+  });
   await all.kv.set('stop-test', 'before');
   child(leader).kill('SIGSTOP');
   try {
@@ -203,7 +272,11 @@ it('a SIGSTOPped leader serves no stale linearizable read after SIGCONT, and rej
     child(leader).kill('SIGCONT');
   }
   // the old leader, asked right away and only it, must not answer with the old value
-  const onlyOld = new PlacementClient({ addresses: [`127.0.0.1:${ports[leader - 1]!.grpc}`], callTimeoutMs: 3_000, attemptTimeoutMs: 1_000 });
+  const onlyOld = new PlacementClient({
+    addresses: [`127.0.0.1:${ports[leader - 1]!.grpc}`],
+    callTimeoutMs: 3_000,
+    attemptTimeoutMs: 1_000,
+  });
   try {
     const value = await onlyOld.kv.get('stop-test');
     expect(value?.toString()).toBe('after');

@@ -20,7 +20,12 @@ async function keysUnder(engine: RocksDbEngine, prefix: string): Promise<number>
 describe('raft log store', () => {
   it('moves a log kept in the state store by an older version into raft-log/ and keeps every write', async () => {
     // a one-member Raft group, stopped between the writes so its stores can be rearranged
-    const cluster = scope.add(await startPlacementCluster(1, { electionTicks: 10, overrides: { cluster: { raft_log_store: 'rocksdb' } } }));
+    const cluster = scope.add(
+      await startPlacementCluster(1, {
+        electionTicks: 10,
+        overrides: { cluster: { raft_log_store: 'rocksdb' } },
+      }),
+    );
     await cluster.stopMember(1);
     const dataDir = cluster.member(1).dataDir;
     const write = async (keys: string[]) => {
@@ -40,7 +45,8 @@ describe('raft log store', () => {
     const state = await RocksDbEngine.open(dataDir);
     const log = await RocksDbEngine.open(raftLogDir(dataDir));
     const ops = [];
-    for await (const [key, value] of log.scan({ prefix: 'raft/' })) ops.push({ type: 'put' as const, key, value });
+    for await (const [key, value] of log.scan({ prefix: 'raft/' }))
+      ops.push({ type: 'put' as const, key, value });
     expect(ops.length).toBeGreaterThan(2);
     expect(await keysUnder(state, 'raft/')).toBe(0);
     await state.batch(ops, { sync: true });
@@ -57,7 +63,12 @@ describe('raft log store', () => {
   });
 
   it('keeps a RocksDB data dir on its log under "auto", and refuses to start it as a segment log', async () => {
-    const cluster = scope.add(await startPlacementCluster(1, { electionTicks: 10, overrides: { cluster: { raft_log_store: 'rocksdb' } } }));
+    const cluster = scope.add(
+      await startPlacementCluster(1, {
+        electionTicks: 10,
+        overrides: { cluster: { raft_log_store: 'rocksdb' } },
+      }),
+    );
     const m = cluster.member(1);
     const client = cluster.client({ callTimeoutMs: 5_000 });
     await client.kv.set('kept', 'yes');
@@ -71,7 +82,9 @@ describe('raft log store', () => {
     await cluster.stopMember(1);
     expect(existsSync(segmentLogDir(m.dataDir))).toBe(false);
     m.config = { ...m.config, cluster: { ...m.config.cluster, raft_log_store: 'segment' } };
-    await expect(cluster.startMember(1)).rejects.toThrow(/raft_log_store = "segment", but .* holds a RocksDB Raft log/);
+    await expect(cluster.startMember(1)).rejects.toThrow(
+      /raft_log_store = "segment", but .* holds a RocksDB Raft log/,
+    );
     // the failed start closed the state RocksDB it had opened: RocksDB refuses a second open of a locked data dir,
     // even from the same process, so this open fails if the start left it open
     const state = await RocksDbEngine.open(m.dataDir);

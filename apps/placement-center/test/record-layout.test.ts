@@ -40,9 +40,15 @@ describe('record layouts', () => {
     expect(decodeKvEntry('k', encodeKvEntry(entry))).toEqual({ key: 'k', ...entry });
     expect(decodeKvEntry('k', encodeKvEntry({ ...entry, value: Buffer.alloc(0) })).value.length).toBe(0);
 
-    const put = { type: 'put' as const, kv: { key: 'ключ/1', value: Buffer.from('v'), createRevision: 1, modRevision: big, version: 2 } };
+    const put = {
+      type: 'put' as const,
+      kv: { key: 'ключ/1', value: Buffer.from('v'), createRevision: 1, modRevision: big, version: 2 },
+    };
     expect(decodeEvent(encodeEvent(put))).toEqual(put);
-    const del = { type: 'delete' as const, kv: { key: 'x', value: Buffer.alloc(0), createRevision: 4, modRevision: 9, version: 0 } };
+    const del = {
+      type: 'delete' as const,
+      kv: { key: 'x', value: Buffer.alloc(0), createRevision: 4, modRevision: 9, version: 0 },
+    };
     expect(decodeEvent(encodeEvent(del))).toEqual(del);
 
     for (const result of [
@@ -50,7 +56,12 @@ describe('record layouts', () => {
       { type: 'kv.delete' as const, deleted: false, revision: 12 },
       { type: 'kv.delete' as const, deleted: true, revision: 13 },
       { type: 'kv.cas' as const, succeeded: true, revision: 14 },
-      { type: 'kv.cas' as const, succeeded: false, revision: 15, current: { value: Buffer.from('now'), createRevision: 1, modRevision: 15, version: 4 } },
+      {
+        type: 'kv.cas' as const,
+        succeeded: false,
+        revision: 15,
+        current: { value: Buffer.from('now'), createRevision: 1, modRevision: 15, version: 4 },
+      },
       { type: 'node.unregister' as const, existed: true },
     ]) {
       expect(decodeResult(encodeResult(result))).toEqual(result);
@@ -63,21 +74,39 @@ describe('record layouts', () => {
     expect(requestIdsOfIndexKey(dedupIndexKey(7), encodeRequestIds(ids))).toEqual(ids);
   });
 
-  it('encodes commands byte for byte as older members did, so members of both versions read each other\'s log', () => {
+  it("encodes commands byte for byte as older members did, so members of both versions read each other's log", () => {
     // the layout written by the JSON.stringify replacer this encoder replaced
-    expect(encodeCommand({ type: 'kv.set', key: 'k', value: Buffer.from([0, 1, 255]), requestId: 'r' }).toString()).toBe(
-      '{"type":"kv.set","key":"k","value":{"$b64":"AAH/"},"requestId":"r"}',
-    );
-    const nested = { type: 'x', list: [Buffer.from('a'), { p: Buffer.from('b'), n: null, u: undefined }, 'text', 5], deep: { d: { b: Buffer.alloc(0) } } };
+    expect(
+      encodeCommand({ type: 'kv.set', key: 'k', value: Buffer.from([0, 1, 255]), requestId: 'r' }).toString(),
+    ).toBe('{"type":"kv.set","key":"k","value":{"$b64":"AAH/"},"requestId":"r"}');
+    const nested = {
+      type: 'x',
+      list: [Buffer.from('a'), { p: Buffer.from('b'), n: null, u: undefined }, 'text', 5],
+      deep: { d: { b: Buffer.alloc(0) } },
+    };
     const encoded = encodeJson(nested);
     expect(encoded.toString()).toBe(
       '{"type":"x","list":[{"$b64":"YQ=="},{"p":{"$b64":"Yg=="},"n":null},"text",5],"deep":{"d":{"b":{"$b64":""}}}}',
     );
-    expect(decodeJson(encoded)).toEqual({ type: 'x', list: [Buffer.from('a'), { p: Buffer.from('b'), n: null }, 'text', 5], deep: { d: { b: Buffer.alloc(0) } } });
+    expect(decodeJson(encoded)).toEqual({
+      type: 'x',
+      list: [Buffer.from('a'), { p: Buffer.from('b'), n: null }, 'text', 5],
+      deep: { d: { b: Buffer.alloc(0) } },
+    });
     // a user-supplied map key named __proto__ stays a plain key both ways and changes no prototype
     const labels = JSON.parse('{"__proto__":{"polluted":"yes"},"zone":"a"}') as Record<string, unknown>;
-    const node = { clusterType: 'MQTT_BROKER', clusterName: 'c', nodeId: 1, host: 'h', ports: {}, labels: labels as Record<string, string>, registeredAtMs: 1 };
-    const decoded = decodeCommand(encodeCommand({ type: 'node.register', node })) as { node: { labels: Record<string, unknown> } };
+    const node = {
+      clusterType: 'MQTT_BROKER',
+      clusterName: 'c',
+      nodeId: 1,
+      host: 'h',
+      ports: {},
+      labels: labels as Record<string, string>,
+      registeredAtMs: 1,
+    };
+    const decoded = decodeCommand(encodeCommand({ type: 'node.register', node })) as {
+      node: { labels: Record<string, unknown> };
+    };
     expect(Object.keys(decoded.node.labels)).toEqual(['__proto__', 'zone']);
     expect(Object.getPrototypeOf(decoded.node.labels)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -88,10 +117,24 @@ describe('record layouts', () => {
     // what a member before the binary layout left on disk after applying `set a=old` (request id old:1) at index 1
     await engine.batch(
       [
-        { type: 'put', key: KEY.kv + 'a', value: Buffer.from(JSON.stringify({ v: Buffer.from('old').toString('base64'), c: 1, m: 1, n: 1 })) },
-        { type: 'put', key: historyKey(1), value: Buffer.from(JSON.stringify({ t: 'put', k: 'a', v: Buffer.from('old').toString('base64'), c: 1, m: 1, n: 1 })) },
+        {
+          type: 'put',
+          key: KEY.kv + 'a',
+          value: Buffer.from(JSON.stringify({ v: Buffer.from('old').toString('base64'), c: 1, m: 1, n: 1 })),
+        },
+        {
+          type: 'put',
+          key: historyKey(1),
+          value: Buffer.from(
+            JSON.stringify({ t: 'put', k: 'a', v: Buffer.from('old').toString('base64'), c: 1, m: 1, n: 1 }),
+          ),
+        },
         { type: 'put', key: KEY.dedup + 'old:1', value: encodeJson({ type: 'kv.set', revision: 1 }) },
-        { type: 'put', key: Buffer.concat([Buffer.from(KEY.dedupIndex), be64(1), Buffer.from('/old:1')]), value: Buffer.alloc(0) },
+        {
+          type: 'put',
+          key: Buffer.concat([Buffer.from(KEY.dedupIndex), be64(1), Buffer.from('/old:1')]),
+          value: Buffer.alloc(0),
+        },
         { type: 'put', key: KEY.applied, value: be64(1) },
         { type: 'put', key: KEY.revision, value: be64(1) },
       ],
@@ -99,26 +142,53 @@ describe('record layouts', () => {
     );
     const sm = await PlacementStateMachine.open(engine, { sync: true });
     expect(sm.appliedIndex).toBe(1);
-    expect(await sm.kvGet('a')).toEqual({ key: 'a', value: Buffer.from('old'), createRevision: 1, modRevision: 1, version: 1 });
+    expect(await sm.kvGet('a')).toEqual({
+      key: 'a',
+      value: Buffer.from('old'),
+      createRevision: 1,
+      modRevision: 1,
+      version: 1,
+    });
     expect(await sm.rememberedResult('old:1')).toEqual({ type: 'kv.set', revision: 1 });
 
     // a retry of the old write is answered from the old record, not applied again
-    expect(await sm.applyBatch([{ index: 2, command: set('a', 'again', 'old:1') }])).toEqual([{ type: 'kv.set', revision: 1 }]);
+    expect(await sm.applyBatch([{ index: 2, command: set('a', 'again', 'old:1') }])).toEqual([
+      { type: 'kv.set', revision: 1 },
+    ]);
     expect((await sm.kvGet('a'))!.value.toString()).toBe('old');
 
     // a new write over the old record keeps its create revision and counts its version on; two ids share index 3
-    expect(await sm.applyBatch([
-      { index: 3, command: set('a', 'new', 'new:1') },
-      { index: 3, command: set('b', 'b', 'new:2') },
-    ])).toEqual([{ type: 'kv.set', revision: 2 }, { type: 'kv.set', revision: 3 }]);
-    expect(await sm.kvGet('a')).toEqual({ key: 'a', value: Buffer.from('new'), createRevision: 1, modRevision: 2, version: 2 });
+    expect(
+      await sm.applyBatch([
+        { index: 3, command: set('a', 'new', 'new:1') },
+        { index: 3, command: set('b', 'b', 'new:2') },
+      ]),
+    ).toEqual([
+      { type: 'kv.set', revision: 2 },
+      { type: 'kv.set', revision: 3 },
+    ]);
+    expect(await sm.kvGet('a')).toEqual({
+      key: 'a',
+      value: Buffer.from('new'),
+      createRevision: 1,
+      modRevision: 2,
+      version: 2,
+    });
     const listed = await sm.kvList('', '', 10);
-    expect(listed.items.map((kv) => [kv.key, kv.value.toString(), kv.version])).toEqual([['a', 'new', 2], ['b', 'b', 1]]);
+    expect(listed.items.map((kv) => [kv.key, kv.value.toString(), kv.version])).toEqual([
+      ['a', 'new', 2],
+      ['b', 'b', 1],
+    ]);
 
     // history mixes both layouts and reads in revision order
     const history = [];
-    for await (const event of sm.history(1, 3)) history.push([event.type, event.kv.key, event.kv.value.toString(), event.kv.modRevision]);
-    expect(history).toEqual([['put', 'a', 'old', 1], ['put', 'a', 'new', 2], ['put', 'b', 'b', 3]]);
+    for await (const event of sm.history(1, 3))
+      history.push([event.type, event.kv.key, event.kv.value.toString(), event.kv.modRevision]);
+    expect(history).toEqual([
+      ['put', 'a', 'old', 1],
+      ['put', 'a', 'new', 2],
+      ['put', 'b', 'b', 3],
+    ]);
 
     // one more id further on, then reach the first forgetting point whose window starts after index 3
     await sm.applyBatch([{ index: 1_500, command: set('c', 'c', 'keep:1') }]);
@@ -137,13 +207,20 @@ describe('record layouts', () => {
   it('restarts on the binary layout with the same state', async () => {
     const engine = await openEngine();
     const sm = await PlacementStateMachine.open(engine, { sync: true });
-    await sm.applyBatch([{ index: 1, command: set('k', 'v1', 'r:1') }, { index: 2, command: { type: 'kv.delete', key: 'k', requestId: 'r:2' } }]);
+    await sm.applyBatch([
+      { index: 1, command: set('k', 'v1', 'r:1') },
+      { index: 2, command: { type: 'kv.delete', key: 'k', requestId: 'r:2' } },
+    ]);
     const again = await PlacementStateMachine.open(engine, { sync: true });
     expect(again.currentRevision).toBe(2);
     expect(await again.kvGet('k')).toBeUndefined();
     expect(await again.rememberedResult('r:2')).toEqual({ type: 'kv.delete', deleted: true, revision: 2 });
     const history = [];
-    for await (const event of again.history(1, 2)) history.push([event.type, event.kv.key, event.kv.value.toString()]);
-    expect(history).toEqual([['put', 'k', 'v1'], ['delete', 'k', '']]);
+    for await (const event of again.history(1, 2))
+      history.push([event.type, event.kv.key, event.kv.value.toString()]);
+    expect(history).toEqual([
+      ['put', 'k', 'v1'],
+      ['delete', 'k', ''],
+    ]);
   });
 });

@@ -33,7 +33,14 @@ beforeAll(async () => {
 
 it('is answered by the leader only, survives a placement leader change, and the new leader moves a departed broker’s groups', async () => {
   for (const nodeId of [1, 2]) {
-    await client.cluster.registerNode({ clusterType: 'MQTT_BROKER', clusterName: 'c', nodeId, host: '127.0.0.1', ports: { mqtt: 1880 + nodeId }, labels: {} });
+    await client.cluster.registerNode({
+      clusterType: 'MQTT_BROKER',
+      clusterName: 'c',
+      nodeId,
+      host: '127.0.0.1',
+      ports: { mqtt: 1880 + nodeId },
+      labels: {},
+    });
     beating.add(nodeId);
   }
   const leader = await cluster.leader();
@@ -41,13 +48,18 @@ it('is answered by the leader only, survives a placement leader change, and the 
 
   // a follower does not choose: it names the leader
   const raw = newMqttClient(`127.0.0.1:${grpcPorts[follower - 1]}`, grpc.credentials.createInsecure());
-  const err = await new Promise<grpc.ServiceError | null>((resolve) => raw.GetShareSubLeader({ groupName: 'g0' }, (e) => resolve(e)));
+  const err = await new Promise<grpc.ServiceError | null>((resolve) =>
+    raw.GetShareSubLeader({ groupName: 'g0' }, (e) => resolve(e)),
+  );
   raw.close();
   expect(err?.code).toBe(grpc.status.UNAVAILABLE);
   expect(err?.metadata.get(LEADER_HINT_KEY)[0]?.toString()).toBe(`127.0.0.1:${grpcPorts[leader - 1]}`);
 
   // a client that starts at the follower is sent on to the leader
-  const viaFollower = cluster.client({ addresses: [follower, leader].map((id) => `127.0.0.1:${grpcPorts[id - 1]}`), callTimeoutMs: 10_000 });
+  const viaFollower = cluster.client({
+    addresses: [follower, leader].map((id) => `127.0.0.1:${grpcPorts[id - 1]}`),
+    callTimeoutMs: 10_000,
+  });
   try {
     expect((await viaFollower.mqtt.getShareSubLeader('g0')).brokerNodeId).toBe(1);
     expect((await viaFollower.mqtt.getShareSubLeader('g1')).brokerNodeId).toBe(2);
@@ -65,7 +77,14 @@ it('is answered by the leader only, survives a placement leader change, and the 
   beating.delete(1);
   await client.cluster.unregisterNode('MQTT_BROKER', 'c', 1);
   await expect
-    .poll(async () => (await client.mqtt.getResource('SHARED_GROUP_LEADER', 'g0'))?.record, { timeout: 5_000, interval: 50 })
+    .poll(async () => (await client.mqtt.getResource('SHARED_GROUP_LEADER', 'g0'))?.record, {
+      timeout: 5_000,
+      interval: 50,
+    })
     .toEqual({ brokerNodeId: 2 });
-  expect(await client.mqtt.getShareSubLeader('g0')).toEqual({ brokerNodeId: 2, host: '127.0.0.1', ports: { mqtt: 1882 } });
+  expect(await client.mqtt.getShareSubLeader('g0')).toEqual({
+    brokerNodeId: 2,
+    host: '127.0.0.1',
+    ports: { mqtt: 1882 },
+  });
 }, 60_000);

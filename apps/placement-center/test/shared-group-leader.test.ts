@@ -18,7 +18,14 @@ let raw: MqttServiceClient;
 const beating = new Set<number>();
 let beat: NodeJS.Timeout;
 
-const broker = (nodeId: number) => ({ clusterType: 'MQTT_BROKER' as const, clusterName: 'c', nodeId, host: `broker-${nodeId}`, ports: { mqtt: 1880 + nodeId, grpc: 9980 + nodeId }, labels: {} });
+const broker = (nodeId: number) => ({
+  clusterType: 'MQTT_BROKER' as const,
+  clusterName: 'c',
+  nodeId,
+  host: `broker-${nodeId}`,
+  ports: { mqtt: 1880 + nodeId, grpc: 9980 + nodeId },
+  labels: {},
+});
 
 async function register(nodeId: number): Promise<void> {
   await client.cluster.registerNode(broker(nodeId));
@@ -28,12 +35,16 @@ async function register(nodeId: number): Promise<void> {
 /** group name → broker node id, as recorded in placement. */
 async function recorded(): Promise<Record<string, number>> {
   const { resources } = await client.mqtt.listResources('SHARED_GROUP_LEADER');
-  return Object.fromEntries(resources.map((r) => [r.key, (r.record as { brokerNodeId: number }).brokerNodeId]));
+  return Object.fromEntries(
+    resources.map((r) => [r.key, (r.record as { brokerNodeId: number }).brokerNodeId]),
+  );
 }
 
 function rawGet(groupName: string, requestId: string): Promise<{ brokerNodeId: number }> {
   return new Promise((resolve, reject) =>
-    raw.GetShareSubLeader({ groupName, requestId }, { deadline: Date.now() + 5_000 }, (err, res) => (err ? reject(err) : resolve(res!))),
+    raw.GetShareSubLeader({ groupName, requestId }, { deadline: Date.now() + 5_000 }, (err, res) =>
+      err ? reject(err) : resolve(res!),
+    ),
   );
 }
 
@@ -57,7 +68,10 @@ it('answers FAILED_PRECONDITION while no broker is registered', async () => {
 
 it('refuses an empty group name or one with "/" or whitespace', async () => {
   for (const name of ['', 'a/b', 'a b']) {
-    await expect(client.mqtt.getShareSubLeader(name), JSON.stringify(name)).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, message: expect.stringContaining('group_name') });
+    await expect(client.mqtt.getShareSubLeader(name), JSON.stringify(name)).rejects.toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      message: expect.stringContaining('group_name'),
+    });
   }
 });
 
@@ -71,7 +85,11 @@ it('spreads groups over the brokers, keeps them while their broker lives, and mo
   expect(first).toEqual({ g0: 1, g1: 2, g2: 3, g3: 1, g4: 2, g5: 3 });
   expect(await recorded()).toEqual(first);
   // the answer carries the broker's registered address
-  expect(await client.mqtt.getShareSubLeader('g2')).toEqual({ brokerNodeId: 3, host: 'broker-3', ports: { mqtt: 1883, grpc: 9983 } });
+  expect(await client.mqtt.getShareSubLeader('g2')).toEqual({
+    brokerNodeId: 3,
+    host: 'broker-3',
+    ports: { mqtt: 1883, grpc: 9983 },
+  });
 
   // stable while the brokers live, whoever asks
   for (const g of groups) expect((await client.mqtt.getShareSubLeader(g)).brokerNodeId).toBe(first[g]);
@@ -80,11 +98,15 @@ it('spreads groups over the brokers, keeps them while their broker lives, and mo
   // broker 1 unregisters cleanly: its two groups move at once, one to each remaining broker (2 and 3 lead 2 each)
   beating.delete(1);
   await client.cluster.unregisterNode('MQTT_BROKER', 'c', 1);
-  await expect.poll(recorded, { timeout: 3_000, interval: 25 }).toEqual({ g0: 2, g1: 2, g2: 3, g3: 3, g4: 2, g5: 3 });
+  await expect
+    .poll(recorded, { timeout: 3_000, interval: 25 })
+    .toEqual({ g0: 2, g1: 2, g2: 3, g3: 3, g4: 2, g5: 3 });
 
   // broker 2 stops heartbeating: once it expires, broker 3 leads everything
   beating.delete(2);
-  await expect.poll(recorded, { timeout: 5_000, interval: 50 }).toEqual(Object.fromEntries(groups.map((g) => [g, 3])));
+  await expect
+    .poll(recorded, { timeout: 5_000, interval: 50 })
+    .toEqual(Object.fromEntries(groups.map((g) => [g, 3])));
   expect((await client.cluster.listNodes('MQTT_BROKER')).map((n) => n.nodeId)).toEqual([3]);
   for (const g of groups) expect((await client.mqtt.getShareSubLeader(g)).brokerNodeId).toBe(3);
 
@@ -97,7 +119,9 @@ it('spreads groups over the brokers, keeps them while their broker lives, and mo
   await client.cluster.unregisterNode('MQTT_BROKER', 'c', 2);
   await client.cluster.unregisterNode('MQTT_BROKER', 'c', 3);
   await expect.poll(recorded, { timeout: 3_000, interval: 25 }).toEqual({});
-  await expect(client.mqtt.getShareSubLeader('g0')).rejects.toMatchObject({ code: grpc.status.FAILED_PRECONDITION });
+  await expect(client.mqtt.getShareSubLeader('g0')).rejects.toMatchObject({
+    code: grpc.status.FAILED_PRECONDITION,
+  });
   await register(4);
   expect((await client.mqtt.getShareSubLeader('g0')).brokerNodeId).toBe(4);
 }, 30_000);

@@ -19,7 +19,12 @@ const set = (key: string, value: string) => ({ type: 'kv.set' as const, key, val
 
 describe('PlacementStateMachine', () => {
   it('round-trips commands with binary values through the log encoding', () => {
-    const command: PlacementCommand = { type: 'kv.cas', key: 'k', expectedModRevision: 3, value: Buffer.from([0, 255, 1]) };
+    const command: PlacementCommand = {
+      type: 'kv.cas',
+      key: 'k',
+      expectedModRevision: 3,
+      value: Buffer.from([0, 255, 1]),
+    };
     expect(decodeCommand(encodeCommand(command))).toEqual(command);
   });
 
@@ -29,7 +34,10 @@ describe('PlacementStateMachine', () => {
     const entry = [
       { index: 5, command: set('x', '1') },
       { index: 5, command: { ...set('x', '2'), requestId: 'r-1' } },
-      { index: 5, command: { type: 'kv.cas' as const, key: 'x', expectedModRevision: 2, value: Buffer.from('3') } },
+      {
+        index: 5,
+        command: { type: 'kv.cas' as const, key: 'x', expectedModRevision: 2, value: Buffer.from('3') },
+      },
     ];
     expect(await sm.applyBatch(entry)).toEqual([
       { type: 'kv.set', revision: 1 },
@@ -40,7 +48,12 @@ describe('PlacementStateMachine', () => {
     // the same entry again (a replay after a restart) changes nothing
     await sm.applyBatch(entry);
     expect(sm.currentRevision).toBe(3);
-    expect(await sm.kvGet('x')).toMatchObject({ value: Buffer.from('3'), createRevision: 1, modRevision: 3, version: 3 });
+    expect(await sm.kvGet('x')).toMatchObject({
+      value: Buffer.from('3'),
+      createRevision: 1,
+      modRevision: 3,
+      version: 3,
+    });
   });
 
   it('applies a batch atomically, skips already-applied entries and rejects gaps', async () => {
@@ -59,7 +72,9 @@ describe('PlacementStateMachine', () => {
     // a replayed entry changes nothing
     await sm.applyBatch([{ index: 2, command: set('a', 'replayed') }]);
     expect((await sm.kvGet('a'))!.value.toString()).toBe('2');
-    await expect(sm.applyBatch([{ index: 5, command: set('b', 'x') }])).rejects.toThrow(StateMachineInvariantError);
+    await expect(sm.applyBatch([{ index: 5, command: set('b', 'x') }])).rejects.toThrow(
+      StateMachineInvariantError,
+    );
   });
 
   it('restarts from the recorded applied index and revision', async () => {
@@ -84,7 +99,9 @@ describe('PlacementStateMachine', () => {
       return apply(entries);
     };
     const proposer = new LocalProposer(sm);
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => proposer.propose(set(`g${i}`, 'x'))));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => proposer.propose(set(`g${i}`, 'x'))),
+    );
     expect(new Set(results.map((r) => r.revision)).size).toBe(200);
     expect(batches).toBeLessThan(20);
   });
@@ -136,4 +153,3 @@ describe('PlacementStateMachine', () => {
     expect(sm.currentRevision).toBe(2);
   });
 });
-

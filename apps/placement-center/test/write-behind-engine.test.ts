@@ -16,11 +16,19 @@ describe('write-behind state writes', () => {
     const db = await engine();
     const sm = await PlacementStateMachine.open(db, { sync: false });
     for (let i = 1; i <= 50; i++) {
-      await sm.applyBatch([{ index: i, command: { type: 'kv.set', key: `k${i % 5}`, value: Buffer.from(String(i)) } }]);
+      await sm.applyBatch([
+        { index: i, command: { type: 'kv.set', key: `k${i % 5}`, value: Buffer.from(String(i)) } },
+      ]);
       // no await between the apply and the read: the read must wait for the batch itself
       expect((await sm.kvGet(`k${i % 5}`))?.value.toString()).toBe(String(i));
     }
-    expect((await sm.kvList('k', '', 10)).items.map((kv) => kv.value.toString())).toEqual(['50', '46', '47', '48', '49']);
+    expect((await sm.kvList('k', '', 10)).items.map((kv) => kv.value.toString())).toEqual([
+      '50',
+      '46',
+      '47',
+      '48',
+      '49',
+    ]);
     const again = await PlacementStateMachine.open(db, { sync: false });
     expect(again.appliedIndex).toBe(50);
     expect(again.currentRevision).toBe(50);
@@ -38,11 +46,25 @@ describe('write-behind state writes', () => {
     });
     await db.put('gone', 'old');
     const wb = new WriteBehindEngine(counting, { delayMs: 60_000 });
-    void wb.writeBehind([{ type: 'put', key: 'applied', value: '1' }, { type: 'put', key: 'a', value: 'x' }]);
-    void wb.writeBehind([{ type: 'put', key: 'applied', value: '2' }, { type: 'del', key: 'a' }, { type: 'put', key: 'gone', value: 'new' }]);
+    void wb.writeBehind([
+      { type: 'put', key: 'applied', value: '1' },
+      { type: 'put', key: 'a', value: 'x' },
+    ]);
+    void wb.writeBehind([
+      { type: 'put', key: 'applied', value: '2' },
+      { type: 'del', key: 'a' },
+      { type: 'put', key: 'gone', value: 'new' },
+    ]);
     // the same bytes as a Buffer key are not merged, but the order of the last operations is kept
-    void wb.writeBehind([{ type: 'put', key: Buffer.from('b'), value: 'buf' }, { type: 'del', key: 'gone' }]);
-    void wb.writeBehind([{ type: 'put', key: 'applied', value: '3' }, { type: 'put', key: 'a', value: 'z' }, { type: 'put', key: 'b', value: 'str' }]);
+    void wb.writeBehind([
+      { type: 'put', key: Buffer.from('b'), value: 'buf' },
+      { type: 'del', key: 'gone' },
+    ]);
+    void wb.writeBehind([
+      { type: 'put', key: 'applied', value: '3' },
+      { type: 'put', key: 'a', value: 'z' },
+      { type: 'put', key: 'b', value: 'str' },
+    ]);
     await wb.settled();
     expect(batches).toEqual([5]);
     expect((await db.get('applied'))?.toString()).toBe('3');
@@ -63,7 +85,9 @@ describe('write-behind state writes', () => {
       },
     });
     const wb = new WriteBehindEngine(counting, { delayMs: 60_000 });
-    const landed = [1, 2, 3, 4, 5].map((i) => wb.writeBehind([{ type: 'put', key: `k${i}`, value: String(i) }]));
+    const landed = [1, 2, 3, 4, 5].map((i) =>
+      wb.writeBehind([{ type: 'put', key: `k${i}`, value: String(i) }]),
+    );
     expect(writes).toBe(0);
     // the read does not wait for the (minute-long) delay: it hands the queue over and waits for it
     expect((await wb.get('k5'))?.toString()).toBe('5');

@@ -5,6 +5,7 @@ export * from './config/schema-helpers.js';
 export * from './config/cluster-auth.js';
 export * from './log/logger.js';
 export * from './metrics/registry.js';
+export * from './metrics/stage-timings.js';
 export * from './http/errors.js';
 export * from './http/observability.js';
 export * from './kv-engine/kv-engine.js';

@@ -5,14 +5,24 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { captureLogger, tempDir, testScope } from '@robustmq/testing';
-import { ConfigError, clusterAuthKeys, clusterAuthToken, loadConfig, section, warnIfClusterAuthOff, z } from '@robustmq/common';
+import {
+  ConfigError,
+  clusterAuthKeys,
+  clusterAuthToken,
+  loadConfig,
+  section,
+  warnIfClusterAuthOff,
+  z,
+} from '@robustmq/common';
 
 const schema = z.strictObject({ cluster: section(clusterAuthKeys()) });
 const dir = tempDir('cluster-auth', testScope());
 
 it('is off by default and read from ROBUSTMQ_CLUSTER_AUTH_TOKEN', () => {
   expect(clusterAuthToken(loadConfig(schema, { env: {} }).cluster)).toBeUndefined();
-  expect(clusterAuthToken(loadConfig(schema, { env: { ROBUSTMQ_CLUSTER_AUTH_TOKEN: 's3cret' } }).cluster)).toBe('s3cret');
+  expect(
+    clusterAuthToken(loadConfig(schema, { env: { ROBUSTMQ_CLUSTER_AUTH_TOKEN: 's3cret' } }).cluster),
+  ).toBe('s3cret');
 });
 
 it('reads auth_token_file, without its trailing newline', () => {
@@ -24,9 +34,15 @@ it('reads auth_token_file, without its trailing newline', () => {
 it('refuses both keys at once, a missing file and an empty one, naming the key', () => {
   const empty = join(dir, 'empty');
   writeFileSync(empty, '\n');
-  expect(() => clusterAuthToken({ auth_token: 'a', auth_token_file: empty })).toThrow(/auth_token and cluster.auth_token_file are both set/);
-  expect(() => clusterAuthToken({ auth_token: '', auth_token_file: join(dir, 'missing') })).toThrow(ConfigError);
-  expect(() => clusterAuthToken({ auth_token: '', auth_token_file: join(dir, 'missing') })).toThrow(/cluster.auth_token_file: cannot read/);
+  expect(() => clusterAuthToken({ auth_token: 'a', auth_token_file: empty })).toThrow(
+    /auth_token and cluster.auth_token_file are both set/,
+  );
+  expect(() => clusterAuthToken({ auth_token: '', auth_token_file: join(dir, 'missing') })).toThrow(
+    ConfigError,
+  );
+  expect(() => clusterAuthToken({ auth_token: '', auth_token_file: join(dir, 'missing') })).toThrow(
+    /cluster.auth_token_file: cannot read/,
+  );
   expect(() => clusterAuthToken({ auth_token: '', auth_token_file: empty })).toThrow(/is empty/);
 });
 

@@ -5,7 +5,15 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTestPki, tempDir, testScope } from '@robustmq/testing';
 import { afterAll, expect, it } from 'vitest';
-import { ConfigError, clusterAuthKeys, clusterTls, loadConfig, section, z, type ClusterAuthConfig } from '@robustmq/common';
+import {
+  ConfigError,
+  clusterAuthKeys,
+  clusterTls,
+  loadConfig,
+  section,
+  z,
+  type ClusterAuthConfig,
+} from '@robustmq/common';
 
 const schema = z.strictObject({ cluster: section(clusterAuthKeys()) });
 const scope = testScope();
@@ -13,7 +21,10 @@ const pki = makeTestPki();
 const dir = tempDir('cluster-tls', scope);
 afterAll(() => pki.close());
 
-const config = (over: Partial<ClusterAuthConfig>) => ({ ...loadConfig(schema, { env: {} }).cluster, ...over });
+const config = (over: Partial<ClusterAuthConfig>) => ({
+  ...loadConfig(schema, { env: {} }).cluster,
+  ...over,
+});
 
 it('is off by default and set through ROBUSTMQ_CLUSTER_TLS_* like every key', () => {
   expect(clusterTls(loadConfig(schema, { env: {} }).cluster)).toBeUndefined();
@@ -38,12 +49,22 @@ it('refuses a partial set, mTLS without files, an unreadable file and a key that
   const node = pki.issue('partial');
   const other = pki.issue('other');
   expect(() => clusterTls(config({ tls_cert_file: node.certFile }))).toThrow(ConfigError);
-  expect(() => clusterTls(config({ tls_cert_file: node.certFile }))).toThrow(/missing: cluster.tls_key_file, cluster.tls_ca_file/);
-  expect(() => clusterTls(config({ tls_require_client_cert: true }))).toThrow(/tls_require_client_cert is true but no cluster TLS files/);
-  expect(() => clusterTls(config({ tls_cert_file: node.certFile, tls_key_file: join(dir, 'nope.pem'), tls_ca_file: pki.caFile }))).toThrow(
-    /cannot read the cluster TLS key .*nope\.pem/,
+  expect(() => clusterTls(config({ tls_cert_file: node.certFile }))).toThrow(
+    /missing: cluster.tls_key_file, cluster.tls_ca_file/,
   );
-  expect(() => clusterTls(config({ tls_cert_file: node.certFile, tls_key_file: other.keyFile, tls_ca_file: pki.caFile }))).toThrow(/do not form a usable set/);
+  expect(() => clusterTls(config({ tls_require_client_cert: true }))).toThrow(
+    /tls_require_client_cert is true but no cluster TLS files/,
+  );
+  expect(() =>
+    clusterTls(
+      config({ tls_cert_file: node.certFile, tls_key_file: join(dir, 'nope.pem'), tls_ca_file: pki.caFile }),
+    ),
+  ).toThrow(/cannot read the cluster TLS key .*nope\.pem/);
+  expect(() =>
+    clusterTls(
+      config({ tls_cert_file: node.certFile, tls_key_file: other.keyFile, tls_ca_file: pki.caFile }),
+    ),
+  ).toThrow(/do not form a usable set/);
 });
 
 it('reloads replaced files, and rides out a half-written rotation on the previous set', async () => {
@@ -52,7 +73,14 @@ it('reloads replaced files, and rides out a half-written rotation on the previou
   const keyFile = join(dir, 'key.pem');
   copyFileSync(node.certFile, certFile);
   copyFileSync(node.keyFile, keyFile);
-  const tls = clusterTls(config({ tls_cert_file: certFile, tls_key_file: keyFile, tls_ca_file: pki.caFile, tls_reload_interval_ms: 60_000 }))!;
+  const tls = clusterTls(
+    config({
+      tls_cert_file: certFile,
+      tls_key_file: keyFile,
+      tls_ca_file: pki.caFile,
+      tls_reload_interval_ms: 60_000,
+    }),
+  )!;
   const events: string[] = [];
   tls.onEvent((e) => events.push(e.type));
   let changes = 0;

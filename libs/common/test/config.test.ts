@@ -5,7 +5,11 @@ import { tempDir, testScope } from '@robustmq/testing';
 import { ConfigError, address, envName, loadConfig, logSection, port, section, z } from '@robustmq/common';
 
 const schema = z.strictObject({
-  network: section({ host: z.string().default('0.0.0.0'), port: port().default(1883), nodelay: z.boolean().default(true) }),
+  network: section({
+    host: z.string().default('0.0.0.0'),
+    port: port().default(1883),
+    nodelay: z.boolean().default(true),
+  }),
   placement: section({ addresses: z.array(address()).min(1).default(['127.0.0.1:1228']) }),
   log: logSection(),
 });
@@ -54,7 +58,9 @@ describe('loadConfig', () => {
       /network\.port = "abc" \(from env ROBUSTMQ_NETWORK_PORT\)/,
     );
     const path = file('c.toml', '[network]\nport = 70000\n');
-    expect(() => loadConfig(schema, { file: path, env: {} })).toThrow(/network\.port = 70000 \(from .*c\.toml\): must be a port/);
+    expect(() => loadConfig(schema, { file: path, env: {} })).toThrow(
+      /network\.port = 70000 \(from .*c\.toml\): must be a port/,
+    );
     expect(() => loadConfig(schema, { env: { ROBUSTMQ_LOG_LEVEL: 'loud' } })).toThrow(/log\.level = "loud"/);
     expect(() => loadConfig(schema, { env: { ROBUSTMQ_PLACEMENT_ADDRESSES: 'nohost' } })).toThrow(
       /placement\.addresses\.0 = "nohost".*must be host:port/,
@@ -65,17 +71,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig(schema, { file: file('d.toml', '[network]\nprot = 1\n'), env: {} })).toThrow(
       /\[network\] unknown key\(s\) "prot"/,
     );
-    expect(() => loadConfig(schema, { file: file('e.toml', '[netwrk]\nport = 1\n'), env: {} })).toThrow(/unknown key\(s\) "netwrk"/);
+    expect(() => loadConfig(schema, { file: file('e.toml', '[netwrk]\nport = 1\n'), env: {} })).toThrow(
+      /unknown key\(s\) "netwrk"/,
+    );
   });
 
   it('reports unreadable files and invalid TOML as ConfigError', () => {
     expect(() => loadConfig(schema, { file: join(dir, 'missing.toml') })).toThrow(ConfigError);
-    expect(() => loadConfig(schema, { file: file('f.toml', '[network\nport = 1') })).toThrow(/not valid TOML/);
-    expect(() => loadConfig(schema, { file: file('g.toml', 'port = 1\n') })).toThrow(/must be a \[section\] table/);
+    expect(() => loadConfig(schema, { file: file('f.toml', '[network\nport = 1') })).toThrow(
+      /not valid TOML/,
+    );
+    expect(() => loadConfig(schema, { file: file('g.toml', 'port = 1\n') })).toThrow(
+      /must be a \[section\] table/,
+    );
   });
 
   it('applies programmatic overrides last', () => {
-    const config = loadConfig(schema, { env: { ROBUSTMQ_NETWORK_PORT: '2883' }, overrides: { network: { port: 0 } } });
+    const config = loadConfig(schema, {
+      env: { ROBUSTMQ_NETWORK_PORT: '2883' },
+      overrides: { network: { port: 0 } },
+    });
     expect(config.network.port).toBe(0);
   });
 });

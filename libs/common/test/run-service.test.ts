@@ -9,9 +9,16 @@ import { tempDir, testScope } from '@robustmq/testing';
 
 const scope = testScope();
 const dir = tempDir('run-service', scope);
-const runServiceUrl = pathToFileURL(fileURLToPath(new URL('../dist/process/run-service.js', import.meta.url))).href;
+const runServiceUrl = pathToFileURL(
+  fileURLToPath(new URL('../dist/process/run-service.js', import.meta.url)),
+).href;
 
-function runScript(startMs: number): { output: () => string; exited: Promise<number | null>; kill: (s: NodeJS.Signals) => void; started: Promise<void> } {
+function runScript(startMs: number): {
+  output: () => string;
+  exited: Promise<number | null>;
+  kill: (s: NodeJS.Signals) => void;
+  started: Promise<void>;
+} {
   const file = join(dir, `svc-${startMs}.mjs`);
   writeFileSync(
     file,

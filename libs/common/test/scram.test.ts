@@ -2,7 +2,12 @@
 // and a SHA-512 round trip computed the way a client does.
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { scramCredential, scramCredentials, scramServerSignature, verifyScramProof } from '../src/auth/scram.js';
+import {
+  scramCredential,
+  scramCredentials,
+  scramServerSignature,
+  verifyScramProof,
+} from '../src/auth/scram.js';
 
 describe('SCRAM credentials', () => {
   it('reproduce the RFC 7677 example exchange', async () => {
@@ -14,7 +19,9 @@ describe('SCRAM credentials', () => {
       'c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0';
     const proof = Buffer.from('dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=', 'base64');
     expect(verifyScramProof('SCRAM-SHA-256', credential, authMessage, proof)).toBe(true);
-    expect(scramServerSignature('SCRAM-SHA-256', credential, authMessage).toString('base64')).toBe('6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=');
+    expect(scramServerSignature('SCRAM-SHA-256', credential, authMessage).toString('base64')).toBe(
+      '6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=',
+    );
     const tampered = Buffer.from(proof);
     tampered[0]! ^= 1;
     expect(verifyScramProof('SCRAM-SHA-256', credential, authMessage, tampered)).toBe(false);
@@ -29,11 +36,12 @@ describe('SCRAM credentials', () => {
     const clientProof = (password: string) => {
       const salted = pbkdf2Sync(password, Buffer.from(c.salt, 'base64'), c.iterations, 64, 'sha512');
       const clientKey = createHmac('sha512', salted).update('Client Key').digest();
-      const signature = createHmac('sha512', createHash('sha512').update(clientKey).digest()).update(authMessage).digest();
+      const signature = createHmac('sha512', createHash('sha512').update(clientKey).digest())
+        .update(authMessage)
+        .digest();
       return Buffer.from(clientKey.map((b, i) => b ^ signature[i]!));
     };
     expect(verifyScramProof('SCRAM-SHA-512', c, authMessage, clientProof('s3cret'))).toBe(true);
     expect(verifyScramProof('SCRAM-SHA-512', c, authMessage, clientProof('s3cret!'))).toBe(false);
   });
 });
-

@@ -10,12 +10,27 @@ export class ClusterClient {
     return this.conn.call('cluster', 'RegisterNode', { node, requestId: this.conn.requestId() });
   }
 
-  async heartbeat(clusterType: ClusterTypeName, clusterName: string, nodeId: number, timeoutMs?: number): Promise<void> {
+  async heartbeat(
+    clusterType: ClusterTypeName,
+    clusterName: string,
+    nodeId: number,
+    timeoutMs?: number,
+  ): Promise<void> {
     await this.conn.call('cluster', 'Heartbeat', { clusterType, clusterName, nodeId }, timeoutMs);
   }
 
-  async unregisterNode(clusterType: ClusterTypeName, clusterName: string, nodeId: number, timeoutMs?: number): Promise<void> {
-    await this.conn.call('cluster', 'UnregisterNode', { clusterType, clusterName, nodeId, requestId: this.conn.requestId() }, timeoutMs);
+  async unregisterNode(
+    clusterType: ClusterTypeName,
+    clusterName: string,
+    nodeId: number,
+    timeoutMs?: number,
+  ): Promise<void> {
+    await this.conn.call(
+      'cluster',
+      'UnregisterNode',
+      { clusterType, clusterName, nodeId, requestId: this.conn.requestId() },
+      timeoutMs,
+    );
   }
 
   async listNodes(clusterType?: ClusterTypeName, clusterName = ''): Promise<NodeInfo__Output[]> {

@@ -51,7 +51,11 @@ export class PlacementError extends Error {
   }
 }
 
-const RETRYABLE = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.RESOURCE_EXHAUSTED]);
+const RETRYABLE = new Set([
+  grpc.status.UNAVAILABLE,
+  grpc.status.DEADLINE_EXCEEDED,
+  grpc.status.RESOURCE_EXHAUSTED,
+]);
 
 type UnaryMethod = (
   request: unknown,
@@ -118,7 +122,12 @@ export class PlacementConnection {
     this.current = (this.current + 1) % this.members.length;
   }
 
-  async call<Res>(service: PlacementService, name: string, request: object, callTimeoutMs = this.callTimeoutMs): Promise<Res> {
+  async call<Res>(
+    service: PlacementService,
+    name: string,
+    request: object,
+    callTimeoutMs = this.callTimeoutMs,
+  ): Promise<Res> {
     const started = Date.now();
     const backoff = new Backoff({ initialMs: 50, maxMs: 2_000 });
     let lastError: grpc.ServiceError | undefined;
@@ -138,7 +147,8 @@ export class PlacementConnection {
         });
       } catch (err) {
         const error = err as grpc.ServiceError;
-        if (!RETRYABLE.has(error.code)) throw new PlacementError(error.code, `${name}: ${error.details || error.message}`);
+        if (!RETRYABLE.has(error.code))
+          throw new PlacementError(error.code, `${name}: ${error.details || error.message}`);
         lastError = error;
         // go to the leader when the member named it, else try the next member (this one may be down or cut off)
         const hint = error.metadata?.get(LEADER_HINT_KEY)[0]?.toString();
@@ -154,7 +164,10 @@ export class PlacementConnection {
         this.rotate();
         const delay = backoff.next();
         if (Date.now() - started + delay >= callTimeoutMs) break;
-        this.options.logger?.debug({ address: member.address, attempt, code: error.code }, `${name} failed, retrying`);
+        this.options.logger?.debug(
+          { address: member.address, attempt, code: error.code },
+          `${name} failed, retrying`,
+        );
         await sleep(delay);
       }
     }

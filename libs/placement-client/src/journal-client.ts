@@ -9,8 +9,17 @@ export class JournalMetadataClient {
   // ---- shards and segments ----
 
   /** Creates the shard and opens segment 0; FAILED_PRECONDITION when too few journal servers are registered. */
-  async createShard(namespace: string, name: string, config: ShardConfig): Promise<{ shard: Shard__Output; segment: Segment__Output }> {
-    return this.conn.call('journal', 'CreateShard', { namespace, name, config, requestId: this.conn.requestId() });
+  async createShard(
+    namespace: string,
+    name: string,
+    config: ShardConfig,
+  ): Promise<{ shard: Shard__Output; segment: Segment__Output }> {
+    return this.conn.call('journal', 'CreateShard', {
+      namespace,
+      name,
+      config,
+      requestId: this.conn.requestId(),
+    });
   }
 
   async deleteShard(namespace: string, name: string): Promise<void> {
@@ -19,15 +28,30 @@ export class JournalMetadataClient {
 
   /** The shard, or undefined when it does not exist. */
   async getShard(namespace: string, name: string): Promise<Shard__Output | undefined> {
-    return orUndefined(this.conn.call<{ shard: Shard__Output }>('journal', 'GetShard', { namespace, name }).then((r) => r.shard));
+    return orUndefined(
+      this.conn
+        .call<{ shard: Shard__Output }>('journal', 'GetShard', { namespace, name })
+        .then((r) => r.shard),
+    );
   }
 
-  async listShards(options: { namespace?: string; startAfter?: string; limit?: number } = {}): Promise<{ shards: Shard__Output[]; more: boolean }> {
-    return this.conn.call('journal', 'ListShards', { namespace: options.namespace ?? '', startAfter: options.startAfter ?? '', limit: options.limit ?? 0 });
+  async listShards(
+    options: { namespace?: string; startAfter?: string; limit?: number } = {},
+  ): Promise<{ shards: Shard__Output[]; more: boolean }> {
+    return this.conn.call('journal', 'ListShards', {
+      namespace: options.namespace ?? '',
+      startAfter: options.startAfter ?? '',
+      limit: options.limit ?? 0,
+    });
   }
 
   async listSegments(namespace: string, shardName: string): Promise<Segment__Output[]> {
-    return (await this.conn.call<{ segments: Segment__Output[] }>('journal', 'ListSegments', { namespace, shardName })).segments;
+    return (
+      await this.conn.call<{ segments: Segment__Output[] }>('journal', 'ListSegments', {
+        namespace,
+        shardName,
+      })
+    ).segments;
   }
 
   /** Seals the active segment at endOffset and opens the next (possibly on other journal servers). */
@@ -43,24 +67,44 @@ export class JournalMetadataClient {
   }
 
   /** Moves the segment's leadership to another replica and bumps its epoch (only from expectedEpoch when given). */
-  async updateSegmentLeader(request: { namespace: string; shardName: string; segmentSeq: number; leader: number; expectedEpoch?: number }): Promise<Segment__Output> {
-    return (await this.conn.call<{ segment: Segment__Output }>('journal', 'UpdateSegmentLeader', { ...request, requestId: this.conn.requestId() })).segment;
+  async updateSegmentLeader(request: {
+    namespace: string;
+    shardName: string;
+    segmentSeq: number;
+    leader: number;
+    expectedEpoch?: number;
+  }): Promise<Segment__Output> {
+    return (
+      await this.conn.call<{ segment: Segment__Output }>('journal', 'UpdateSegmentLeader', {
+        ...request,
+        requestId: this.conn.requestId(),
+      })
+    ).segment;
   }
 
   // ---- consumer offsets ----
 
   async commitOffset(group: string, namespace: string, shardName: string, offset: number): Promise<void> {
-    await this.conn.call('journal', 'CommitOffset', { group, namespace, shardName, offset, requestId: this.conn.requestId() });
+    await this.conn.call('journal', 'CommitOffset', {
+      group,
+      namespace,
+      shardName,
+      offset,
+      requestId: this.conn.requestId(),
+    });
   }
 
   /** The group's committed offset in the shard, or undefined when it has committed none. */
   async fetchOffset(group: string, namespace: string, shardName: string): Promise<number | undefined> {
     return orUndefined(
-      this.conn.call<{ offset: ConsumerOffset__Output }>('journal', 'FetchOffset', { group, namespace, shardName }).then((r) => r.offset.offset),
+      this.conn
+        .call<{ offset: ConsumerOffset__Output }>('journal', 'FetchOffset', { group, namespace, shardName })
+        .then((r) => r.offset.offset),
     );
   }
 
   async listOffsets(group: string): Promise<ConsumerOffset__Output[]> {
-    return (await this.conn.call<{ offsets: ConsumerOffset__Output[] }>('journal', 'ListOffsets', { group })).offsets;
+    return (await this.conn.call<{ offsets: ConsumerOffset__Output[] }>('journal', 'ListOffsets', { group }))
+      .offsets;
   }
 }

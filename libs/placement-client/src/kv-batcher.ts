@@ -69,7 +69,8 @@ export class KvBatcher {
   run(kind: KvOpKind, request: KvOpRequest): Promise<unknown> {
     // Nothing queued and nothing in flight: a lone caller, who would only wait for the end of the turn — send now.
     // Callers arriving while this one is out queue up and go together.
-    if (this.batchUnsupported || (this.queue.length === 0 && this.inFlight === 0)) return this.single(kind, request);
+    if (this.batchUnsupported || (this.queue.length === 0 && this.inFlight === 0))
+      return this.single(kind, request);
     return new Promise((resolve, reject) => {
       const bytes = Buffer.byteLength(request.key) + (request.value?.length ?? 0) + 48;
       this.queue.push({ kind, request, bytes, resolve, reject });
@@ -113,14 +114,19 @@ export class KvBatcher {
       return;
     }
     if (results.length !== ops.length) {
-      const err = this.transport.opError(grpc.status.INTERNAL, 'Batch', `${results.length} results for ${ops.length} operations`);
+      const err = this.transport.opError(
+        grpc.status.INTERNAL,
+        'Batch',
+        `${results.length} results for ${ops.length} operations`,
+      );
       for (const op of ops) op.reject(err);
       return;
     }
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!;
       const result = results[i]!;
-      if (result.code !== grpc.status.OK) op.reject(this.transport.opError(result.code, KV_METHOD[op.kind], result.message));
+      if (result.code !== grpc.status.OK)
+        op.reject(this.transport.opError(result.code, KV_METHOD[op.kind], result.message));
       else op.resolve(result[op.kind]);
     }
   }

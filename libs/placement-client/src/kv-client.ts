@@ -24,14 +24,17 @@ export class KvClient {
         ? undefined
         : new KvBatcher({
             single: (kind, request) => this.conn.call('kv', KV_METHOD[kind], request),
-            batch: async (ops) => (await this.conn.call<{ results: BatchOpResult__Output[] }>('kv', 'Batch', { ops })).results,
+            batch: async (ops) =>
+              (await this.conn.call<{ results: BatchOpResult__Output[] }>('kv', 'Batch', { ops })).results,
             opError: (code, method, message) => new PlacementError(code, `${method}: ${message}`),
           });
   }
 
   /** A KV operation: batched with the other KV calls of this event-loop turn unless batching is off. */
   private op<Res>(kind: KvOpKind, request: KvOpRequest): Promise<Res> {
-    return (this.batcher ? this.batcher.run(kind, request) : this.conn.call('kv', KV_METHOD[kind], request)) as Promise<Res>;
+    return (
+      this.batcher ? this.batcher.run(kind, request) : this.conn.call('kv', KV_METHOD[kind], request)
+    ) as Promise<Res>;
   }
 
   async set(key: string, value: Buffer | string): Promise<void> {
@@ -66,7 +69,12 @@ export class KvClient {
     expectedModRevision: number,
     value: Buffer | string,
   ): Promise<{ succeeded: boolean; revision: number; current: KvEntry | null }> {
-    return this.op('compareAndSet', { key, expectedModRevision, value: Buffer.from(value), requestId: this.conn.requestId() });
+    return this.op('compareAndSet', {
+      key,
+      expectedModRevision,
+      value: Buffer.from(value),
+      requestId: this.conn.requestId(),
+    });
   }
 
   async delete(key: string): Promise<boolean> {
@@ -79,7 +87,11 @@ export class KvClient {
     return reply.exists;
   }
 
-  async listPrefix(prefix: string, startAfter = '', limit = 0): Promise<{ items: KvEntry[]; more: boolean; revision: number }> {
+  async listPrefix(
+    prefix: string,
+    startAfter = '',
+    limit = 0,
+  ): Promise<{ items: KvEntry[]; more: boolean; revision: number }> {
     return this.conn.call('kv', 'ListPrefix', { prefix, startAfter, limit });
   }
 
@@ -88,7 +100,14 @@ export class KvClient {
    * reconnecting (to any member) from the last seen revision when the stream breaks. Stops on cancel() or when the
    * revision has been compacted (onError with OUT_OF_RANGE).
    */
-  watch(prefix: string, options: { startRevision?: number; onEvent: (event: WatchEvent) => void; onError?: (err: PlacementError) => void }): { cancel(): void } {
+  watch(
+    prefix: string,
+    options: {
+      startRevision?: number;
+      onEvent: (event: WatchEvent) => void;
+      onError?: (err: PlacementError) => void;
+    },
+  ): { cancel(): void } {
     let cancelled = false;
     let stream: grpc.ClientReadableStream<WatchEvent> | undefined;
     let next = options.startRevision ?? 0;
@@ -105,7 +124,10 @@ export class KvClient {
         }
       }
       const stub = this.conn.currentStub('kv');
-      const s = (stub as unknown as { Watch(req: object): grpc.ClientReadableStream<WatchEvent> }).Watch({ prefix, startRevision: next });
+      const s = (stub as unknown as { Watch(req: object): grpc.ClientReadableStream<WatchEvent> }).Watch({
+        prefix,
+        startRevision: next,
+      });
       stream = s;
       let reopened = false;
       const reopen = () => {

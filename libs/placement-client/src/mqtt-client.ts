@@ -23,7 +23,13 @@ export interface MqttResourceRecord {
 }
 
 function parseResource(r: MqttResource__Output): MqttResourceRecord {
-  return { type: r.type, key: r.key, record: JSON.parse(r.json) as Record<string, unknown>, payload: r.payload, updatedAtMs: r.updatedAtMs };
+  return {
+    type: r.type,
+    key: r.key,
+    record: JSON.parse(r.json) as Record<string, unknown>,
+    payload: r.payload,
+    updatedAtMs: r.updatedAtMs,
+  };
 }
 
 export class MqttMetadataClient {
@@ -33,11 +39,21 @@ export class MqttMetadataClient {
 
   /** Fails with ALREADY_EXISTS when the username is taken. */
   async createUser(username: string, password: string, superuser = false): Promise<MqttUser__Output> {
-    return (await this.conn.call<{ user: MqttUser__Output }>('mqtt', 'CreateUser', { username, password, superuser, requestId: this.conn.requestId() })).user;
+    return (
+      await this.conn.call<{ user: MqttUser__Output }>('mqtt', 'CreateUser', {
+        username,
+        password,
+        superuser,
+        requestId: this.conn.requestId(),
+      })
+    ).user;
   }
 
   /** Changes the password and/or the superuser flag; NOT_FOUND when the user is unknown. */
-  async updateUser(username: string, change: { password?: string; superuser?: boolean }): Promise<MqttUser__Output> {
+  async updateUser(
+    username: string,
+    change: { password?: string; superuser?: boolean },
+  ): Promise<MqttUser__Output> {
     const request = {
       username,
       password: change.password ?? '',
@@ -54,7 +70,9 @@ export class MqttMetadataClient {
 
   /** The user (never its password hash), or undefined when unknown. */
   async getUser(username: string): Promise<MqttUser__Output | undefined> {
-    return orUndefined(this.conn.call<{ user: MqttUser__Output }>('mqtt', 'GetUser', { username }).then((r) => r.user));
+    return orUndefined(
+      this.conn.call<{ user: MqttUser__Output }>('mqtt', 'GetUser', { username }).then((r) => r.user),
+    );
   }
 
   async listUsers(startAfter = '', limit = 0): Promise<{ users: MqttUser__Output[]; more: boolean }> {
@@ -62,23 +80,45 @@ export class MqttMetadataClient {
   }
 
   /** For brokers: whether the password is right (unknown users are simply not authenticated). */
-  async authenticateUser(username: string, password: string): Promise<{ authenticated: boolean; superuser: boolean }> {
+  async authenticateUser(
+    username: string,
+    password: string,
+  ): Promise<{ authenticated: boolean; superuser: boolean }> {
     return this.conn.call('mqtt', 'AuthenticateUser', { username, password });
   }
 
   /** For Kafka brokers' SASL/SCRAM: the user's SCRAM keys for `mechanism`, or undefined (unknown user, or a password
    * set before SCRAM keys were kept). */
-  async getScramCredential(username: string, mechanism: ScramMechanism): Promise<ScramCredential | undefined> {
-    const r = await this.conn.call<{ found: boolean; salt: Buffer; iterations: number; storedKey: Buffer; serverKey: Buffer }>('mqtt', 'GetScramCredential', { username, mechanism });
+  async getScramCredential(
+    username: string,
+    mechanism: ScramMechanism,
+  ): Promise<ScramCredential | undefined> {
+    const r = await this.conn.call<{
+      found: boolean;
+      salt: Buffer;
+      iterations: number;
+      storedKey: Buffer;
+      serverKey: Buffer;
+    }>('mqtt', 'GetScramCredential', { username, mechanism });
     if (!r.found) return undefined;
-    return { salt: r.salt.toString('base64'), iterations: r.iterations, storedKey: r.storedKey.toString('base64'), serverKey: r.serverKey.toString('base64') };
+    return {
+      salt: r.salt.toString('base64'),
+      iterations: r.iterations,
+      storedKey: r.storedKey.toString('base64'),
+      serverKey: r.serverKey.toString('base64'),
+    };
   }
 
   // ---- ACL and blacklist ----
 
   /** An empty id is assigned by placement; ALREADY_EXISTS when the id is taken. */
   async createAclRule(rule: Omit<AclRule, 'createdAtMs'>): Promise<AclRule__Output> {
-    return (await this.conn.call<{ rule: AclRule__Output }>('mqtt', 'CreateAclRule', { rule, requestId: this.conn.requestId() })).rule;
+    return (
+      await this.conn.call<{ rule: AclRule__Output }>('mqtt', 'CreateAclRule', {
+        rule,
+        requestId: this.conn.requestId(),
+      })
+    ).rule;
   }
 
   async deleteAclRule(id: string): Promise<void> {
@@ -92,7 +132,12 @@ export class MqttMetadataClient {
 
   /** Adds an entry or replaces the one with the same type and value. */
   async createBlacklistEntry(entry: Omit<BlacklistEntry, 'createdAtMs'>): Promise<BlacklistEntry__Output> {
-    return (await this.conn.call<{ entry: BlacklistEntry__Output }>('mqtt', 'CreateBlacklistEntry', { entry, requestId: this.conn.requestId() })).entry;
+    return (
+      await this.conn.call<{ entry: BlacklistEntry__Output }>('mqtt', 'CreateBlacklistEntry', {
+        entry,
+        requestId: this.conn.requestId(),
+      })
+    ).entry;
   }
 
   async deleteBlacklistEntry(type: BlacklistType, value: string): Promise<void> {
@@ -105,40 +150,65 @@ export class MqttMetadataClient {
 
   // ---- broker state resources (sessions, subscriptions, topics, retained/will messages, rules, group leaders) ----
 
-  async putResource(type: MqttResourceType, key: string, record: object, payload?: Buffer): Promise<{ resource: MqttResourceRecord; created: boolean }> {
-    const reply = await this.conn.call<{ resource: MqttResource__Output; created: boolean }>('mqtt', 'PutResource', {
-      resource: { type, key, json: JSON.stringify(record), payload: payload ?? Buffer.alloc(0) },
-      requestId: this.conn.requestId(),
-    });
+  async putResource(
+    type: MqttResourceType,
+    key: string,
+    record: object,
+    payload?: Buffer,
+  ): Promise<{ resource: MqttResourceRecord; created: boolean }> {
+    const reply = await this.conn.call<{ resource: MqttResource__Output; created: boolean }>(
+      'mqtt',
+      'PutResource',
+      {
+        resource: { type, key, json: JSON.stringify(record), payload: payload ?? Buffer.alloc(0) },
+        requestId: this.conn.requestId(),
+      },
+    );
     return { resource: parseResource(reply.resource), created: reply.created };
   }
 
   /** The resource, or undefined when absent. */
   async getResource(type: MqttResourceType, key: string): Promise<MqttResourceRecord | undefined> {
-    return orUndefined(this.conn.call<{ resource: MqttResource__Output }>('mqtt', 'GetResource', { type, key }).then((r) => parseResource(r.resource)));
+    return orUndefined(
+      this.conn
+        .call<{ resource: MqttResource__Output }>('mqtt', 'GetResource', { type, key })
+        .then((r) => parseResource(r.resource)),
+    );
   }
 
   /** True when the resource existed. */
   async deleteResource(type: MqttResourceType, key: string): Promise<boolean> {
-    return (await orUndefined(this.conn.call('mqtt', 'DeleteResource', { type, key, requestId: this.conn.requestId() }).then(() => true))) ?? false;
+    return (
+      (await orUndefined(
+        this.conn
+          .call('mqtt', 'DeleteResource', { type, key, requestId: this.conn.requestId() })
+          .then(() => true),
+      )) ?? false
+    );
   }
 
   async listResources(
     type: MqttResourceType,
     options: { keyPrefix?: string; startAfter?: string; limit?: number } = {},
   ): Promise<{ resources: MqttResourceRecord[]; more: boolean }> {
-    const reply = await this.conn.call<{ resources: MqttResource__Output[]; more: boolean }>('mqtt', 'ListResources', {
-      type,
-      keyPrefix: options.keyPrefix ?? '',
-      startAfter: options.startAfter ?? '',
-      limit: options.limit ?? 0,
-    });
+    const reply = await this.conn.call<{ resources: MqttResource__Output[]; more: boolean }>(
+      'mqtt',
+      'ListResources',
+      {
+        type,
+        keyPrefix: options.keyPrefix ?? '',
+        startAfter: options.startAfter ?? '',
+        limit: options.limit ?? 0,
+      },
+    );
     return { resources: reply.resources.map(parseResource), more: reply.more };
   }
 
   /** The broker leading a shared-subscription group, assigned by the placement leader when it has none alive;
    * FAILED_PRECONDITION when no MQTT broker is registered. */
-  async getShareSubLeader(groupName: string): Promise<{ brokerNodeId: number; host: string; ports: Record<string, number> }> {
+  async getShareSubLeader(
+    groupName: string,
+  ): Promise<{ brokerNodeId: number; host: string; ports: Record<string, number> }> {
     return this.conn.call('mqtt', 'GetShareSubLeader', { groupName, requestId: this.conn.requestId() });
   }
 }

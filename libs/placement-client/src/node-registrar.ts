@@ -49,7 +49,12 @@ export class NodeRegistrar {
   private async beat(): Promise<void> {
     const { client, node, logger, heartbeatIntervalMs } = this.options;
     try {
-      await client.cluster.heartbeat(node.clusterType, node.clusterName, node.nodeId, Math.max(heartbeatIntervalMs * 3, 1000));
+      await client.cluster.heartbeat(
+        node.clusterType,
+        node.clusterName,
+        node.nodeId,
+        Math.max(heartbeatIntervalMs * 3, 1000),
+      );
     } catch (err) {
       if (this.stopped) return;
       if (err instanceof PlacementError && err.code === grpc.status.NOT_FOUND) {

@@ -17,7 +17,9 @@ const outDir = values.out ?? join(here, '..', 'src', 'generated');
 
 function protoFiles(dir) {
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((d) => (d.isDirectory() ? protoFiles(join(dir, d.name)) : d.name.endsWith('.proto') ? [join(dir, d.name)] : []))
+    .flatMap((d) =>
+      d.isDirectory() ? protoFiles(join(dir, d.name)) : d.name.endsWith('.proto') ? [join(dir, d.name)] : [],
+    )
     .sort();
 }
 

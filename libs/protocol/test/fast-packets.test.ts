@@ -21,7 +21,11 @@ function both(version: MqttVersion, packets: Packet[]): { ours: Packet[]; refere
   const bytes = Buffer.concat([connect(version), ...packets].map((p) => encodePacket(p, version)));
   const ours: Packet[] = [];
   const errors: Error[] = [];
-  const d = new MqttDecoder({ maxPacketSize: 1 << 20, onPacket: (p) => ours.push(p), onError: (e) => errors.push(e) });
+  const d = new MqttDecoder({
+    maxPacketSize: 1 << 20,
+    onPacket: (p) => ours.push(p),
+    onError: (e) => errors.push(e),
+  });
   d.push(bytes);
   expect(errors).toEqual([]);
   const reference: Packet[] = [];
@@ -36,7 +40,8 @@ function expectSame(ours: Packet[], reference: Packet[], version: MqttVersion): 
   for (let i = 0; i < ours.length; i++) {
     const { wire, ...a } = ours[i] as unknown as Record<string, unknown>;
     // only the fast path adds the packet's own bytes; they must re-encode to themselves
-    if (wire !== undefined) expect(Buffer.compare(wire as Buffer, encodePacket(reference[i]!, version))).toBe(0);
+    if (wire !== undefined)
+      expect(Buffer.compare(wire as Buffer, encodePacket(reference[i]!, version))).toBe(0);
     const b = reference[i] as unknown as Record<string, unknown>;
     expect(Object.keys(a).sort(), JSON.stringify(b)).toEqual(Object.keys(b).sort());
     for (const key of Object.keys(b)) {
@@ -49,12 +54,45 @@ function expectSame(ours: Packet[], reference: Packet[], version: MqttVersion): 
 const publishes = (v5Properties: boolean): Packet[] => [
   { cmd: 'publish', topic: 'a/b', payload: Buffer.from('hello'), qos: 0, retain: false, dup: false },
   { cmd: 'publish', topic: 'a/b', payload: Buffer.alloc(0), qos: 0, retain: true, dup: false },
-  { cmd: 'publish', topic: 'sensors/∂/温度', payload: Buffer.alloc(300, 7), qos: 1, messageId: 1, retain: false, dup: true },
-  { cmd: 'publish', topic: 'x', payload: Buffer.from('q2'), qos: 2, messageId: 65535, retain: true, dup: false },
+  {
+    cmd: 'publish',
+    topic: 'sensors/∂/温度',
+    payload: Buffer.alloc(300, 7),
+    qos: 1,
+    messageId: 1,
+    retain: false,
+    dup: true,
+  },
+  {
+    cmd: 'publish',
+    topic: 'x',
+    payload: Buffer.from('q2'),
+    qos: 2,
+    messageId: 65535,
+    retain: true,
+    dup: false,
+  },
   ...(v5Properties
     ? ([
-        { cmd: 'publish', topic: 'p', payload: Buffer.from('x'), qos: 1, messageId: 9, retain: false, dup: false, properties: { contentType: 'text/plain', userProperties: { a: 'b' } } },
-        { cmd: 'publish', topic: '', payload: Buffer.from('y'), qos: 0, retain: false, dup: false, properties: { topicAlias: 3 } },
+        {
+          cmd: 'publish',
+          topic: 'p',
+          payload: Buffer.from('x'),
+          qos: 1,
+          messageId: 9,
+          retain: false,
+          dup: false,
+          properties: { contentType: 'text/plain', userProperties: { a: 'b' } },
+        },
+        {
+          cmd: 'publish',
+          topic: '',
+          payload: Buffer.from('y'),
+          qos: 0,
+          retain: false,
+          dup: false,
+          properties: { topicAlias: 3 },
+        },
       ] as Packet[])
     : []),
 ];
@@ -65,7 +103,12 @@ const acks = (version: MqttVersion): Packet[] =>
     ...(version === 5
       ? ([
           { cmd, messageId: 43, reasonCode: cmd === 'puback' || cmd === 'pubrec' ? 0x10 : 0x92 },
-          { cmd, messageId: 44, reasonCode: cmd === 'puback' || cmd === 'pubrec' ? 0x80 : 0x92, properties: { reasonString: 'why' } },
+          {
+            cmd,
+            messageId: 44,
+            reasonCode: cmd === 'puback' || cmd === 'pubrec' ? 0x80 : 0x92,
+            properties: { reasonString: 'why' },
+          },
         ] as Packet[])
       : []),
   ]);
@@ -79,9 +122,26 @@ describe('the fast path for PUBLISH and acknowledgements', () => {
   }
 
   it('gives a PUBLISH payload that is a view of the received bytes, not a copy', () => {
-    const bytes = encodePacket({ cmd: 'publish', topic: 't', payload: Buffer.from('abc'), qos: 1, messageId: 5, retain: false, dup: false }, 4);
+    const bytes = encodePacket(
+      {
+        cmd: 'publish',
+        topic: 't',
+        payload: Buffer.from('abc'),
+        qos: 1,
+        messageId: 5,
+        retain: false,
+        dup: false,
+      },
+      4,
+    );
     const got: Packet[] = [];
-    const d = new MqttDecoder({ maxPacketSize: 1024, onPacket: (p) => got.push(p), onError: (e) => { throw e; } });
+    const d = new MqttDecoder({
+      maxPacketSize: 1024,
+      onPacket: (p) => got.push(p),
+      onError: (e) => {
+        throw e;
+      },
+    });
     d.push(encodePacket(connect(4), 4));
     d.push(bytes);
     const payload = (got[1] as { payload: Buffer }).payload;
@@ -110,9 +170,19 @@ describe('the fast path for PUBLISH and acknowledgements', () => {
 describe('the last PUBLISH topic of a connection', () => {
   it('is given back as the same string while it repeats, and decoded anew when it changes', () => {
     const got: Packet[] = [];
-    const d = new MqttDecoder({ maxPacketSize: 1024, onPacket: (p) => got.push(p), onError: (e) => { throw e; } });
+    const d = new MqttDecoder({
+      maxPacketSize: 1024,
+      onPacket: (p) => got.push(p),
+      onError: (e) => {
+        throw e;
+      },
+    });
     d.push(encodePacket(connect(4), 4));
-    const publish = (topic: string) => encodePacket({ cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, retain: false, dup: false }, 4);
+    const publish = (topic: string) =>
+      encodePacket(
+        { cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, retain: false, dup: false },
+        4,
+      );
     // each from a buffer of its own, so a match can only come from the remembered bytes
     for (const topic of ['a/b', 'a/b', 'a/c', 'a/b', 'a/b', 'ä/b']) d.push(Buffer.from(publish(topic)));
     const topics = got.slice(1).map((p) => (p as { topic: string }).topic);

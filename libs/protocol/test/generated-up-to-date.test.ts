@@ -26,7 +26,9 @@ it('src/generated matches what `npm run proto` generates from proto/', () => {
   execFileSync(process.execPath, [join(lib, 'scripts', 'generate.mjs'), '--out', out], { stdio: 'pipe' });
   const fresh = tree(out);
   const committed = tree(join(lib, 'src', 'generated'));
-  expect([...committed.keys()].sort(), 'run `npm run proto` and commit the result').toEqual([...fresh.keys()].sort());
+  expect([...committed.keys()].sort(), 'run `npm run proto` and commit the result').toEqual(
+    [...fresh.keys()].sort(),
+  );
   for (const [file, text] of fresh) {
     expect(committed.get(file), `${file} is stale: run \`npm run proto\``).toBe(text);
   }

@@ -23,15 +23,25 @@ import {
 const LIMIT = { maxUncompressedBytes: 1 << 20 };
 const T0 = 1_700_000_000_000;
 
-const batchOf = (n: number, compression: number = Compression.none, extra: Partial<Parameters<typeof encodeBatch>[0]> = {}) =>
+const batchOf = (
+  n: number,
+  compression: number = Compression.none,
+  extra: Partial<Parameters<typeof encodeBatch>[0]> = {},
+) =>
   encodeBatch({
     baseOffset: 0,
     compression,
     records: Array.from({ length: n }, (_, i) => ({
-      timestamp: T0 + (i * 7) % 5,
+      timestamp: T0 + ((i * 7) % 5),
       key: i % 3 === 0 ? null : Buffer.from(`k${i}`),
       value: i % 4 === 1 ? null : Buffer.from(`value-${i}`),
-      headers: i % 2 ? [{ key: 'h', value: Buffer.from('x') }, { key: 'n', value: null }] : [],
+      headers:
+        i % 2
+          ? [
+              { key: 'h', value: Buffer.from('x') },
+              { key: 'n', value: null },
+            ]
+          : [],
     })),
     ...extra,
   });
@@ -53,7 +63,17 @@ describe('checkBatch', () => {
   ])('passes a %s batch and reports its header and records max timestamp', (_name, compression) => {
     const buf = batchOf(12, compression, { producerId: 42, producerEpoch: 3, baseSequence: 100 });
     const b = checkBatch(buf, 0, LIMIT);
-    expect(b).toMatchObject({ start: 0, end: buf.length, recordCount: 12, lastOffsetDelta: 11, compression, producerId: 42, producerEpoch: 3, baseSequence: 100, timestampType: 0 });
+    expect(b).toMatchObject({
+      start: 0,
+      end: buf.length,
+      recordCount: 12,
+      lastOffsetDelta: 11,
+      compression,
+      producerId: 42,
+      producerEpoch: 3,
+      baseSequence: 100,
+      timestampType: 0,
+    });
     expect(b.recordsMaxTimestamp).toBe(T0 + 4);
     expect(b.maxTimestamp).toBe(T0 + 4);
   });
@@ -68,23 +88,93 @@ describe('checkBatch', () => {
   });
 
   const damaged: [string, () => Buffer, new (...args: never[]) => Error][] = [
-    ['a flipped value byte (CRC)', () => { const b = batchOf(4); b[b.length - 3] ^= 1; return b; }, CorruptRecordError],
-    ['magic 1', () => { const b = batchOf(2); b[16] = 1; return b; }, UnsupportedMagicError],
-    ['a length past the end', () => { const b = batchOf(2); b.writeInt32BE(b.length, 8); return b; }, KafkaDecodeError],
+    [
+      'a flipped value byte (CRC)',
+      () => {
+        const b = batchOf(4);
+        b[b.length - 3] ^= 1;
+        return b;
+      },
+      CorruptRecordError,
+    ],
+    [
+      'magic 1',
+      () => {
+        const b = batchOf(2);
+        b[16] = 1;
+        return b;
+      },
+      UnsupportedMagicError,
+    ],
+    [
+      'a length past the end',
+      () => {
+        const b = batchOf(2);
+        b.writeInt32BE(b.length, 8);
+        return b;
+      },
+      KafkaDecodeError,
+    ],
     ['a truncated batch', () => batchOf(2).subarray(0, 40), KafkaDecodeError],
-    ['a count that is not the offset range', () => { const b = batchOf(3); b.writeInt32BE(5, 23); return resign(b); }, KafkaDecodeError],
-    ['no records', () => { const b = batchOf(1); b.writeInt32BE(0, 57); b.writeInt32BE(-1, 23); return resign(b); }, KafkaDecodeError],
-    ['more records claimed than present', () => { const b = batchOf(3); b.writeInt32BE(4, 57); b.writeInt32BE(3, 23); return resign(b); }, KafkaDecodeError],
+    [
+      'a count that is not the offset range',
+      () => {
+        const b = batchOf(3);
+        b.writeInt32BE(5, 23);
+        return resign(b);
+      },
+      KafkaDecodeError,
+    ],
+    [
+      'no records',
+      () => {
+        const b = batchOf(1);
+        b.writeInt32BE(0, 57);
+        b.writeInt32BE(-1, 23);
+        return resign(b);
+      },
+      KafkaDecodeError,
+    ],
+    [
+      'more records claimed than present',
+      () => {
+        const b = batchOf(3);
+        b.writeInt32BE(4, 57);
+        b.writeInt32BE(3, 23);
+        return resign(b);
+      },
+      KafkaDecodeError,
+    ],
     // record 0's offset delta (byte after length varint, attributes, timestamp delta) set to 1 (zig-zag 2)
-    ['an offset delta out of order', () => { const b = batchOf(2); b[61 + 1 + 1 + 1] = 2; return resign(b); }, KafkaDecodeError],
-    ['bytes after the records', () => { const b = Buffer.concat([batchOf(2), Buffer.from([0])]); b.writeInt32BE(b.readInt32BE(8) + 1, 8); return resign(b); }, KafkaDecodeError],
+    [
+      'an offset delta out of order',
+      () => {
+        const b = batchOf(2);
+        b[61 + 1 + 1 + 1] = 2;
+        return resign(b);
+      },
+      KafkaDecodeError,
+    ],
+    [
+      'bytes after the records',
+      () => {
+        const b = Buffer.concat([batchOf(2), Buffer.from([0])]);
+        b.writeInt32BE(b.readInt32BE(8) + 1, 8);
+        return resign(b);
+      },
+      KafkaDecodeError,
+    ],
   ];
   it.each(damaged)('refuses %s', (_what, make, kind) => {
     expect(() => checkBatches(make(), LIMIT)).toThrow(kind);
   });
 
   it('refuses a compressed batch that expands beyond the bound', () => {
-    const big = encodeBatch({ baseOffset: 0, compression: Compression.gzip, records: [{ timestamp: T0, key: null, value: Buffer.alloc(200_000) }] });
+    const big = encodeBatch({
+      baseOffset: 0,
+      compression: Compression.gzip,
+      records: [{ timestamp: T0, key: null, value: Buffer.alloc(200_000) }],
+    });
     expect(() => checkBatch(big, 0, { maxUncompressedBytes: 100_000 })).toThrow(KafkaDecodeError);
     expect(checkBatch(big, 0, { maxUncompressedBytes: 300_000 }).recordCount).toBe(1);
   });

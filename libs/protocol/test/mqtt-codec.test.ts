@@ -5,7 +5,11 @@ import mqttPacket from 'mqtt-packet';
 function decoder(maxPacketSize = 1024) {
   const packets: Packet[] = [];
   const errors: MqttCodecError[] = [];
-  const d = new MqttDecoder({ maxPacketSize, onPacket: (p) => packets.push(p), onError: (e) => errors.push(e) });
+  const d = new MqttDecoder({
+    maxPacketSize,
+    onPacket: (p) => packets.push(p),
+    onError: (e) => errors.push(e),
+  });
   return { d, packets, errors };
 }
 
@@ -23,8 +27,14 @@ describe('MqttDecoder', () => {
   it('decodes packets split across chunks and several packets in one chunk', () => {
     const { d, packets } = decoder();
     const bytes = Buffer.concat([
-      encodePacket({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'c', keepalive: 10 }, 4),
-      encodePacket({ cmd: 'publish', topic: 'a/b', payload: Buffer.from('hi'), qos: 0, retain: false, dup: false }, 4),
+      encodePacket(
+        { cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'c', keepalive: 10 },
+        4,
+      ),
+      encodePacket(
+        { cmd: 'publish', topic: 'a/b', payload: Buffer.from('hi'), qos: 0, retain: false, dup: false },
+        4,
+      ),
       encodePacket({ cmd: 'pingreq' }, 4),
     ]);
     for (let i = 0; i < bytes.length; i += 3) d.push(bytes.subarray(i, i + 3));
@@ -37,13 +47,26 @@ describe('MqttDecoder', () => {
       Buffer.concat([
         encodePacket(connect5, 5),
         encodePacket(
-          { cmd: 'publish', topic: 't', payload: Buffer.from('x'), qos: 1, messageId: 7, retain: false, dup: false, properties: { contentType: 'text/plain' } },
+          {
+            cmd: 'publish',
+            topic: 't',
+            payload: Buffer.from('x'),
+            qos: 1,
+            messageId: 7,
+            retain: false,
+            dup: false,
+            properties: { contentType: 'text/plain' },
+          },
           5,
         ),
       ]),
     );
     expect(d.protocolVersion).toBe(5);
-    expect(packets[1]).toMatchObject({ cmd: 'publish', messageId: 7, properties: { contentType: 'text/plain' } });
+    expect(packets[1]).toMatchObject({
+      cmd: 'publish',
+      messageId: 7,
+      properties: { contentType: 'text/plain' },
+    });
   });
 
   it('reports malformed input once, as 0x81, and delivers nothing after it', () => {
@@ -58,7 +81,10 @@ describe('MqttDecoder', () => {
 
   it('rejects a packet larger than the maximum as soon as its header arrives (0x95)', () => {
     const { d, errors } = decoder(100);
-    const big = encodePacket({ cmd: 'publish', topic: 't', payload: Buffer.alloc(1000), qos: 0, retain: false, dup: false }, 4);
+    const big = encodePacket(
+      { cmd: 'publish', topic: 't', payload: Buffer.alloc(1000), qos: 0, retain: false, dup: false },
+      4,
+    );
     d.push(big.subarray(0, 10));
     expect(errors.map((e) => e.reasonCode)).toEqual([0x95]);
   });
@@ -75,7 +101,13 @@ describe('MqttDecoder', () => {
   it('names the kind and code of a violation, and the protocol level of a refused CONNECT', () => {
     const cases: [Buffer, number, string][] = [
       [Buffer.from([0xc0, 0x80, 0x00]), 0x81, 'fixed_header'], // remaining length not in its shortest form
-      [Buffer.from([0x10, 0x0e, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x05, 0x1e, 0x00, 0x3c, 0x00, 0x00, 0x01, 0x63]), 0x81, 'connect'], // Will QoS 3
+      [
+        Buffer.from([
+          0x10, 0x0e, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x05, 0x1e, 0x00, 0x3c, 0x00, 0x00, 0x01, 0x63,
+        ]),
+        0x81,
+        'connect',
+      ], // Will QoS 3
     ];
     for (const [bytes, reasonCode, kind] of cases) {
       const { d, errors } = decoder();
@@ -83,14 +115,28 @@ describe('MqttDecoder', () => {
       expect(errors.map((e) => [e.reasonCode, e.kind])).toEqual([[reasonCode, kind]]);
     }
     const { d, errors } = decoder();
-    d.push(Buffer.from([0x10, 0x0e, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x05, 0x1e, 0x00, 0x3c, 0x00, 0x00, 0x01, 0x63]));
+    d.push(
+      Buffer.from([
+        0x10, 0x0e, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x05, 0x1e, 0x00, 0x3c, 0x00, 0x00, 0x01, 0x63,
+      ]),
+    );
     expect(errors[0]!.connectLevel).toBe(5);
   });
 
   it('checks UTF-8 on the bytes: a lone surrogate in a topic is refused, a valid multi-byte topic decoded', () => {
     const { d, packets, errors } = decoder();
-    d.push(encodePacket({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'c', keepalive: 10 }, 4));
-    d.push(encodePacket({ cmd: 'publish', topic: 'é/€/𝄞', payload: Buffer.from('x'), qos: 0, retain: false, dup: false }, 4));
+    d.push(
+      encodePacket(
+        { cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'c', keepalive: 10 },
+        4,
+      ),
+    );
+    d.push(
+      encodePacket(
+        { cmd: 'publish', topic: 'é/€/𝄞', payload: Buffer.from('x'), qos: 0, retain: false, dup: false },
+        4,
+      ),
+    );
     d.push(Buffer.from([0x30, 0x06, 0x00, 0x03, 0xed, 0xa0, 0x80, 0x78])); // U+D800 encoded, which Node would make U+FFFD
     expect(packets.map((p) => (p.cmd === 'publish' ? p.topic : p.cmd))).toEqual(['connect', 'é/€/𝄞']);
     expect(errors.map((e) => [e.reasonCode, e.kind])).toEqual([[0x81, 'utf8']]);

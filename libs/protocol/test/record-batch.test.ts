@@ -4,14 +4,26 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { crc32, crc32Range, crc32WithNewPrefix } from '../src/journal/crc32.js';
-import { assignOffset, assignOffsetAt, decodeRecord, encodeRecord, encodeRecordBatch, readU64, restampOffsetAt, writeU64, type RecordFields } from '../src/journal/record-codec.js';
+import {
+  assignOffset,
+  assignOffsetAt,
+  decodeRecord,
+  encodeRecord,
+  encodeRecordBatch,
+  readU64,
+  restampOffsetAt,
+  writeU64,
+  type RecordFields,
+} from '../src/journal/record-codec.js';
 
 describe('crc32Range', () => {
   it('equals crc32 of the subarray for every length and alignment', () => {
     const data = randomBytes(3000);
     for (const start of [0, 1, 3, 7]) {
       for (let len = 0; len < 1100; len += len < 40 ? 1 : 37) {
-        expect(crc32Range(data, start, start + len), `start ${start} len ${len}`).toBe(crc32(data.subarray(start, start + len)));
+        expect(crc32Range(data, start, start + len), `start ${start} len ${len}`).toBe(
+          crc32(data.subarray(start, start + len)),
+        );
       }
     }
   });
@@ -24,7 +36,12 @@ describe('crc32WithNewPrefix', () => {
         const a = randomBytes(8 + rest);
         const b = Buffer.from(a);
         randomBytes(8).copy(b, 0);
-        const patched = crc32WithNewPrefix(crc32(a), (a.readUInt32BE(0) ^ b.readUInt32BE(0)) >>> 0, (a.readUInt32BE(4) ^ b.readUInt32BE(4)) >>> 0, rest);
+        const patched = crc32WithNewPrefix(
+          crc32(a),
+          (a.readUInt32BE(0) ^ b.readUInt32BE(0)) >>> 0,
+          (a.readUInt32BE(4) ^ b.readUInt32BE(4)) >>> 0,
+          rest,
+        );
         expect(patched, `rest ${rest}`).toBe(crc32(b));
       }
     }
@@ -34,7 +51,13 @@ describe('crc32WithNewPrefix', () => {
 describe('encodeRecordBatch', () => {
   const records: RecordFields[] = [
     { tags: [], timestamp: 1_700_000_000_123, headers: [], payload: Buffer.from('plain') },
-    { key: 'ключ', tags: ['a', 'b'], timestamp: 2 ** 50, headers: [{ name: 'h', value: 'v€' }], payload: randomBytes(700) },
+    {
+      key: 'ключ',
+      tags: ['a', 'b'],
+      timestamp: 2 ** 50,
+      headers: [{ name: 'h', value: 'v€' }],
+      payload: randomBytes(700),
+    },
     { key: '', tags: [], timestamp: 0, headers: [], payload: Buffer.alloc(0) },
   ];
 

@@ -67,7 +67,10 @@ export class MemoryStorage implements WritableStorage {
     const offset = this.offset;
     if (lo <= offset) throw new RaftStorageError('COMPACTED', `entries(${lo}): compacted up to ${offset}`);
     if (hi > this.lastIndex() + 1) {
-      throw new RaftStorageError('UNAVAILABLE', `entries(${lo}, ${hi}): beyond last index ${this.lastIndex()}`);
+      throw new RaftStorageError(
+        'UNAVAILABLE',
+        `entries(${lo}, ${hi}): beyond last index ${this.lastIndex()}`,
+      );
     }
     if (lo >= hi) return [];
     return limitSize(this.ents.slice(lo - offset, hi - offset), maxBytes);

@@ -54,7 +54,8 @@ export class RaftLog {
     try {
       return this.storage.term(i);
     } catch (e) {
-      if (e instanceof RaftStorageError && (e.code === 'COMPACTED' || e.code === 'UNAVAILABLE')) return undefined;
+      if (e instanceof RaftStorageError && (e.code === 'COMPACTED' || e.code === 'UNAVAILABLE'))
+        return undefined;
       throw e;
     }
   }

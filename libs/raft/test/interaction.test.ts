@@ -9,7 +9,9 @@ import { InteractionEnv } from './interaction/env.js';
 import { parseCommand, readScript, rewriteScript, rewriting } from './interaction/runner.js';
 
 const dir = fileURLToPath(new URL('./testdata/', import.meta.url));
-const scripts = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
+const scripts = readdirSync(dir)
+  .filter((f) => f.endsWith('.txt'))
+  .sort();
 
 describe('raft interaction scripts', () => {
   it('finds the scripts', () => expect(scripts.length).toBeGreaterThan(0));

@@ -1,6 +1,12 @@
 // Known-good and known-bad KV histories for the linearizability checker, including unknown outcomes and CAS.
 import { describe, expect, it } from 'vitest';
-import { checkOperations, kvModel, type KvInput, type KvOutput, type Operation } from '../src/linearizability/index.js';
+import {
+  checkOperations,
+  kvModel,
+  type KvInput,
+  type KvOutput,
+  type Operation,
+} from '../src/linearizability/index.js';
 
 type Op = Operation<KvInput, KvOutput>;
 

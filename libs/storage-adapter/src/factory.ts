@@ -50,7 +50,11 @@ export async function createStorageAdapter(config: StorageConfig): Promise<Stora
       return MySqlStorageAdapter.open(mysql);
     }
     case 'journal': {
-      if (!config.journal || !Array.isArray(config.journal.placementAddresses) || config.journal.placementAddresses.length === 0) {
+      if (
+        !config.journal ||
+        !Array.isArray(config.journal.placementAddresses) ||
+        config.journal.placementAddresses.length === 0
+      ) {
         throw new StorageError(
           'INVALID_ARGUMENT',
           "storage type 'journal' needs journal.placementAddresses: the placement center's gRPC host:port list",

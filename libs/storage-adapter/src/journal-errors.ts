@@ -24,5 +24,7 @@ export function toStorageError(err: unknown): StorageError {
         return new StorageError('UNAVAILABLE', `journal cluster: ${err.code}: ${err.message}`);
     }
   }
-  return new StorageError('UNAVAILABLE', `journal cluster: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  return new StorageError('UNAVAILABLE', `journal cluster: ${(err as Error)?.message ?? String(err)}`, {
+    cause: err,
+  });
 }

@@ -68,7 +68,8 @@ export class MySqlRetention {
       const shard = rows[0] ? shardOf(rows[0]) : undefined;
       if (shard?.options.retentionMs !== undefined) {
         const firstYoung =
-          (await this.deps.firstOffsetAtOrAfter(conn, id, now - shard.options.retentionMs)) ?? shard.nextOffset;
+          (await this.deps.firstOffsetAtOrAfter(conn, id, now - shard.options.retentionMs)) ??
+          shard.nextOffset;
         const newStart = retentionStart(
           shard.startOffset,
           shard.nextOffset,

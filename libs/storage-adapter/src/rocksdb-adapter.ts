@@ -201,12 +201,20 @@ export class RocksDbStorageAdapter implements StorageAdapter {
    * write-ahead log lives in `path`/wal. */
   static async open(path: string, options: RocksDbAdapterOptions = {}): Promise<RocksDbStorageAdapter> {
     const engine = await RocksDbEngine.open(path);
-    return RocksDbStorageAdapter.openOnEngine(engine, options.wal === false ? undefined : join(path, 'wal'), options.walOptions);
+    return RocksDbStorageAdapter.openOnEngine(
+      engine,
+      options.wal === false ? undefined : join(path, 'wal'),
+      options.walOptions,
+    );
   }
 
   /** builds the adapter over an engine that is already open; the adapter owns it from now on and closes it.
    * `walDir`: where its write-ahead log is (none: every batch is a synced RocksDB write). */
-  static async openOnEngine(engine: KvEngine, walDir?: string, walOptions?: WalOptions): Promise<RocksDbStorageAdapter> {
+  static async openOnEngine(
+    engine: KvEngine,
+    walDir?: string,
+    walOptions?: WalOptions,
+  ): Promise<RocksDbStorageAdapter> {
     let wal: RocksDbWal | undefined;
     try {
       let batches: BatchOp[][] = [];
@@ -336,7 +344,16 @@ export class RocksDbStorageAdapter implements StorageAdapter {
       let bytes = 0;
       for (const chunk of chunks) bytes += chunk.value.length;
       return new Promise<number[]>((resolve, reject) =>
-        this.queue.submit({ kind: 'append', shard, ...indexInfo(fields), chunks, bytes, expectedOffset, resolve, reject }),
+        this.queue.submit({
+          kind: 'append',
+          shard,
+          ...indexInfo(fields),
+          chunks,
+          bytes,
+          expectedOffset,
+          resolve,
+          reject,
+        }),
       );
     });
   }

@@ -32,7 +32,13 @@ export interface EncodedChunk {
 
 /** Encodes an append's records into chunks (capturing their payloads now). */
 export function encodeChunks(fields: RecordFields[]): EncodedChunk[] {
-  const { data, starts } = encodeRecordBatch(fields);
+  const n = fields.length;
+  const { data, starts } = encodeRecordBatch(fields, 1);
+  if (n === 1 || (n <= CHUNK_MAX_RECORDS && starts[n]! - starts[0]! <= CHUNK_MAX_BYTES)) {
+    // one chunk (the usual case): the encoded batch with its format byte in front is the value, no copy
+    data[0] = CHUNK_FORMAT;
+    return [{ value: data, count: n }];
+  }
   const chunks: EncodedChunk[] = [];
   for (let a = 0; a < fields.length;) {
     let b = a + 1;

@@ -80,8 +80,22 @@ export const tagIndexKey = (shard: string, tag: string, offset: number) =>
   Buffer.concat([TAG_INDEX, str(shard), str(tag), be64(offset)]);
 
 export const timeIndexPrefix = (shard: string) => Buffer.concat([TIME_INDEX, str(shard)]);
-export const timeIndexKey = (shard: string, timestamp: number) =>
-  Buffer.concat([TIME_INDEX, str(shard), be64(timestamp)]);
+/** time-index prefixes by shard name: a batch whose records carry a new maximum timestamp (at low rates, nearly
+ * every batch) writes one time-index key. */
+const timeIndexPrefixes = new Map<string, Buffer>();
+
+export function timeIndexKey(shard: string, timestamp: number): Buffer {
+  let prefix = timeIndexPrefixes.get(shard);
+  if (prefix === undefined) {
+    if (timeIndexPrefixes.size >= 1024) timeIndexPrefixes.clear();
+    prefix = timeIndexPrefix(shard);
+    timeIndexPrefixes.set(shard, prefix);
+  }
+  const key = Buffer.allocUnsafe(prefix.length + 8);
+  prefix.copy(key, 0);
+  writeBe64(key, prefix.length, timestamp);
+  return key;
+}
 
 export const groupPrefix = (shard: string) => Buffer.concat([GROUP, str(shard)]);
 export const groupKey = (shard: string, group: string) => Buffer.concat([GROUP, str(shard), str(group)]);

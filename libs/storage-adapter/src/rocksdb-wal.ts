@@ -42,7 +42,8 @@ export interface WalIo {
 }
 
 const realIo: WalIo = {
-  fdatasync: (fd) => new Promise<void>((resolve, reject) => fdatasyncCallback(fd, (err) => (err ? reject(err) : resolve()))),
+  fdatasync: (fd) =>
+    new Promise<void>((resolve, reject) => fdatasyncCallback(fd, (err) => (err ? reject(err) : resolve()))),
 };
 
 export interface WalOptions {
@@ -99,7 +100,10 @@ export class RocksDbWal {
         const body = end <= buf.length ? buf.subarray(off + FRAME_HEADER, end) : undefined;
         if (!body || crc32(body) !== buf.readUInt32LE(off + 4)) {
           if (k < seqs.length - 1) {
-            throw new StorageError('CORRUPT_RECORD', `write-ahead log ${path}: record at byte ${off} is damaged and later segments follow it; the log is corrupt`);
+            throw new StorageError(
+              'CORRUPT_RECORD',
+              `write-ahead log ${path}: record at byte ${off} is damaged and later segments follow it; the log is corrupt`,
+            );
           }
           // a torn last record (never acknowledged): cut it, so the file reads clean once newer segments follow
           const fd = openSync(path, 'r+');
@@ -117,7 +121,12 @@ export class RocksDbWal {
     }
     // segments without a record (a clean close leaves one) are not needed for anything
     if (batches.length === 0) for (const seq of seqs) unlinkSync(join(dir, segmentName(seq)));
-    const wal = new RocksDbWal(dir, (seqs[seqs.length - 1] ?? 0) + 1, options.preallocateBytes ?? 4 * 1024 * 1024, options.io ?? realIo);
+    const wal = new RocksDbWal(
+      dir,
+      (seqs[seqs.length - 1] ?? 0) + 1,
+      options.preallocateBytes ?? 4 * 1024 * 1024,
+      options.io ?? realIo,
+    );
     wal.startSegment();
     return { wal, batches };
   }
@@ -135,14 +144,17 @@ export class RocksDbWal {
     this.checkUsable();
     try {
       let off = 0;
-      while (off < frame.length) off += writeSync(this.fd, frame, off, frame.length - off, this.position + off);
+      while (off < frame.length)
+        off += writeSync(this.fd, frame, off, frame.length - off, this.position + off);
     } catch (err) {
       throw this.fail('write to', err);
     }
     this.position += frame.length;
     // extend ahead of need, on the pool, so a later append rarely waits for it
     if (!this.extending && this.allocated - this.position < this.preallocateBytes / 2) {
-      this.extending = this.extendTo(this.allocated + this.preallocateBytes).finally(() => (this.extending = undefined));
+      this.extending = this.extendTo(this.allocated + this.preallocateBytes).finally(
+        () => (this.extending = undefined),
+      );
       this.extending.catch(() => {}); // a failure is kept in this.failure and reported by the next call
     }
   }
@@ -169,7 +181,8 @@ export class RocksDbWal {
     this.seq = old + 1;
     this.startSegment();
     for (const f of readdirSync(this.dir)) {
-      if (/^[0-9a-f]{16}\.wal$/.test(f) && parseInt(f.slice(0, 16), 16) < this.seq) unlinkSync(join(this.dir, f));
+      if (/^[0-9a-f]{16}\.wal$/.test(f) && parseInt(f.slice(0, 16), 16) < this.seq)
+        unlinkSync(join(this.dir, f));
     }
     syncDir(this.dir);
   }
@@ -204,14 +217,15 @@ export class RocksDbWal {
   private async extend(needed: number): Promise<void> {
     if (this.extending) await this.extending;
     this.checkUsable();
-    if (needed > this.allocated) await this.extendTo(Math.max(needed, this.allocated + this.preallocateBytes));
+    if (needed > this.allocated)
+      await this.extendTo(Math.max(needed, this.allocated + this.preallocateBytes));
   }
 
   /** Writes zeros from `allocated` to `size` and fdatasyncs them (also journals the new size), all on the pool. */
   private async extendTo(size: number): Promise<void> {
     const fd = this.fd;
     try {
-      for (let at = this.allocated; at < size; ) {
+      for (let at = this.allocated; at < size;) {
         const n = Math.min(ZEROS.length, size - at);
         at += await new Promise<number>((resolve, reject) =>
           writeCallback(fd, ZEROS, 0, n, at, (err, written) => (err ? reject(err) : resolve(written))),
@@ -266,7 +280,8 @@ function put(buf: Buffer, at: number, b: Buffer | string): number {
 /** [u32 length][u32 CRC-32][body] with the body encoding `ops`. */
 export function encodeFrame(ops: BatchOp[]): Buffer {
   let size = FRAME_HEADER + 4;
-  for (const op of ops) size += 1 + 4 + byteLength(op.key) + (op.type === 'put' ? 4 + byteLength(op.value) : 0);
+  for (const op of ops)
+    size += 1 + 4 + byteLength(op.key) + (op.type === 'put' ? 4 + byteLength(op.value) : 0);
   const buf = Buffer.allocUnsafe(size);
   buf.writeUInt32LE(ops.length, FRAME_HEADER);
   let at = FRAME_HEADER + 4;
@@ -282,7 +297,10 @@ export function encodeFrame(ops: BatchOp[]): Buffer {
 
 function decodeOps(body: Buffer, path: string, where: number): BatchOp[] {
   const bad = (): never => {
-    throw new StorageError('CORRUPT_RECORD', `write-ahead log ${path}: record at byte ${where} passes its CRC but does not decode; the log is corrupt`);
+    throw new StorageError(
+      'CORRUPT_RECORD',
+      `write-ahead log ${path}: record at byte ${where} passes its CRC but does not decode; the log is corrupt`,
+    );
   };
   if (body.length < 4) bad();
   const count = body.readUInt32LE(0);

@@ -140,39 +140,58 @@ export function resolveIndexReadOptions(options: IndexReadOptions | undefined): 
   };
 }
 
+/** shared by every record without tags or headers (most of them): nothing downstream mutates these */
+const NO_TAGS = Object.freeze([]) as unknown as string[];
+const NO_HEADERS = Object.freeze([]) as unknown as RecordHeader[];
+
 function normalizeHeaders(index: number, headers: AppendRecord['headers']): RecordHeader[] {
-  if (headers === undefined) return [];
-  const where = `records[${index}].headers`;
-  const pairs: RecordHeader[] = [];
+  if (headers === undefined) return NO_HEADERS;
+  const where = (): string => `records[${index}].headers`;
   if (Array.isArray(headers)) {
-    headers.forEach((h: unknown, i) => {
+    if (headers.length === 0) return NO_HEADERS;
+    if (headers.length > 0xffff) throw invalid(`${where()} has ${headers.length} entries; at most 65535`);
+    const pairs = new Array<RecordHeader>(headers.length);
+    for (let i = 0; i < headers.length; i++) {
+      const h: unknown = headers[i];
       if (typeof h !== 'object' || h === null)
-        throw invalid(`${where}[${i}] must be { name, value }, got ${describe(h)}`);
+        throw invalid(`${where()}[${i}] must be { name, value }, got ${describe(h)}`);
       const { name, value } = h as Partial<RecordHeader>;
-      pairs.push({
-        name: checkString(`${where}[${i}].name`, name, false),
-        value: checkString(`${where}[${i}].value`, value, true),
-      });
-    });
-  } else if (typeof headers === 'object' && headers !== null) {
+      pairs[i] = {
+        name: checkStringLazy(() => `${where()}[${i}].name`, name, false),
+        value: checkStringLazy(() => `${where()}[${i}].value`, value, true),
+      };
+    }
+    return pairs;
+  }
+  if (typeof headers === 'object' && headers !== null) {
+    const pairs: RecordHeader[] = [];
     for (const [name, value] of Object.entries(headers)) {
       pairs.push({
-        name: checkString(`${where} name`, name, false),
-        value: checkString(`${where}.${name}`, value, true),
+        name: checkString(`${where()} name`, name, false),
+        value: checkString(`${where()}.${name}`, value, true),
       });
     }
-  } else {
-    throw invalid(
-      `${where} must be an array of { name, value } or an object of strings, got ${describe(headers)}`,
-    );
+    if (pairs.length > 0xffff) throw invalid(`${where()} has ${pairs.length} entries; at most 65535`);
+    return pairs;
   }
-  if (pairs.length > 0xffff) throw invalid(`${where} has ${pairs.length} entries; at most 65535`);
-  return pairs;
+  throw invalid(
+    `${where()} must be an array of { name, value } or an object of strings, got ${describe(headers)}`,
+  );
+}
+
+/** checkString with the name built only for the error: the append path checks every record and must not pay for
+ * a string per field. */
+function checkStringLazy(what: () => string, value: unknown, allowEmpty: boolean): string {
+  // a string of at most MAX/3 UTF-16 units is at most MAX UTF-8 bytes: no need to count them
+  if (typeof value === 'string' && (allowEmpty || value.length > 0) && value.length <= MAX_STRING_BYTES / 3)
+    return value;
+  return checkString(what(), value, allowEmpty);
 }
 
 /**
- * checks a batch for append() and returns the records with defaults filled in. The tags and headers arrays are
- * copies; the payload is not (adapters encode it before append() returns, which is the copy that counts).
+ * checks a batch for append() and returns the records with defaults filled in. Non-empty tags and headers arrays are
+ * copies (empty ones are one shared array); the payload is not (adapters encode it before append() returns, which
+ * is the copy that counts).
  */
 export function normalizeRecords(records: unknown, now: number): RecordFields[] {
   if (!Array.isArray(records)) throw invalid(`records must be an array, got ${describe(records)}`);
@@ -181,7 +200,9 @@ export function normalizeRecords(records: unknown, now: number): RecordFields[] 
       'records must not be empty: an empty append is almost always a caller bug, so it is refused',
     );
   }
-  return records.map((r: unknown, i): RecordFields => {
+  const out = new Array<RecordFields>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const r: unknown = records[i];
     if (typeof r !== 'object' || r === null)
       throw invalid(`records[${i}] must be an object, got ${describe(r)}`);
     const rec = r as AppendRecord;
@@ -190,25 +211,38 @@ export function normalizeRecords(records: unknown, now: number): RecordFields[] 
         `records[${i}].payload must be a Buffer, got ${describe(rec.payload)}; wrap strings with Buffer.from()`,
       );
     }
-    const tags = rec.tags ?? [];
+    const tags = rec.tags ?? NO_TAGS;
     if (!Array.isArray(tags))
       throw invalid(`records[${i}].tags must be an array of strings, got ${describe(tags)}`);
     if (tags.length > 0xffff) throw invalid(`records[${i}].tags has ${tags.length} entries; at most 65535`);
+    const timestamp = rec.timestamp;
     const fields: RecordFields = {
-      tags: tags.map((t: unknown, j) => checkString(`records[${i}].tags[${j}]`, t, false)),
+      tags:
+        tags.length === 0
+          ? NO_TAGS
+          : tags.map((t: unknown, j) => checkString(`records[${i}].tags[${j}]`, t, false)),
       timestamp:
-        rec.timestamp === undefined ? now : checkNonNegativeInteger(`records[${i}].timestamp`, rec.timestamp),
+        timestamp === undefined
+          ? now
+          : Number.isSafeInteger(timestamp) && timestamp >= 0
+            ? timestamp
+            : checkNonNegativeInteger(`records[${i}].timestamp`, timestamp),
       headers: normalizeHeaders(i, rec.headers),
       payload: rec.payload,
     };
-    if (rec.key !== undefined) fields.key = checkString(`records[${i}].key`, rec.key, false);
-    return fields;
-  });
+    if (rec.key !== undefined) fields.key = checkStringLazy(() => `records[${i}].key`, rec.key, false);
+    out[i] = fields;
+  }
+  return out;
 }
 
 /** AppendOptions.expectedOffset checked for its type, and against the shard's end when `end` is known here: returns
  * the expected offset, or -1 for none. */
-export function checkExpectedOffset(shard: string, options: AppendOptions | undefined, end: number | undefined): number {
+export function checkExpectedOffset(
+  shard: string,
+  options: AppendOptions | undefined,
+  end: number | undefined,
+): number {
   const expected = options?.expectedOffset;
   if (expected === undefined) return -1;
   checkNonNegativeInteger('expectedOffset', expected);
@@ -217,5 +251,8 @@ export function checkExpectedOffset(shard: string, options: AppendOptions | unde
 }
 
 export function offsetMismatch(shard: string, expected: number, end: number): StorageError {
-  return new StorageError('OFFSET_MISMATCH', `shard '${shard}' ends at offset ${end}, the append expected ${expected}; nothing was written`);
+  return new StorageError(
+    'OFFSET_MISMATCH',
+    `shard '${shard}' ends at offset ${end}, the append expected ${expected}; nothing was written`,
+  );
 }

@@ -21,12 +21,20 @@ let namespaces = 0;
 
 beforeAll(async () => {
   placement = scope.add(await startTestPlacement());
-  const journals = await startTestJournals(3, { placement: [placement.grpcAddress], overrides: { placement: { heartbeat_interval_ms: 500 } } });
+  const journals = await startTestJournals(3, {
+    placement: [placement.grpcAddress],
+    overrides: { placement: { heartbeat_interval_ms: 500 } },
+  });
   for (const j of journals) servers.push(scope.add(j).server);
 });
 
 function adapterFor(namespace: string): JournalStorageAdapter {
-  return new JournalStorageAdapter({ placementAddresses: [placement.grpcAddress], namespace, replicaCount: 3, acks: 'quorum' });
+  return new JournalStorageAdapter({
+    placementAddresses: [placement.grpcAddress],
+    namespace,
+    replicaCount: 3,
+    acks: 'quorum',
+  });
 }
 
 /** flips the last payload byte of record `offset` in every replica's segment file. */
@@ -79,7 +87,10 @@ runStorageConformance('journal', async () => {
 
 describe('journal adapter specifics', () => {
   it('is created by the factory from placement addresses, and refuses a config without them', async () => {
-    const adapter = await createStorageAdapter({ type: 'journal', journal: { placementAddresses: [placement.grpcAddress], namespace: 'factory' } });
+    const adapter = await createStorageAdapter({
+      type: 'journal',
+      journal: { placementAddresses: [placement.grpcAddress], namespace: 'factory' },
+    });
     expect(adapter.type).toBe('journal');
     await adapter.createShard('f');
     expect(await adapter.append('f', [{ payload: Buffer.from('x') }])).toEqual([0]);
@@ -94,18 +105,32 @@ describe('journal adapter specifics', () => {
     const adapter = adapterFor('replicas');
     try {
       await adapter.createShard('r', { maxRecordsPerSegment: 1000 });
-      await Promise.all(Array.from({ length: 20 }, (_, i) => adapter.append('r', [{ payload: Buffer.from(`m${i}`) }, { payload: Buffer.from(`n${i}`) }])));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          adapter.append('r', [{ payload: Buffer.from(`m${i}`) }, { payload: Buffer.from(`n${i}`) }]),
+        ),
+      );
       const { name } = await adapter.placementShard('r');
       const ends = async () =>
-        servers.map((s) => s.node.store.list().find((seg) => seg.meta.namespace === 'replicas' && seg.meta.shard === name)?.durableEnd);
+        servers.map(
+          (s) =>
+            s.node.store.list().find((seg) => seg.meta.namespace === 'replicas' && seg.meta.shard === name)
+              ?.durableEnd,
+        );
       await expect.poll(ends, { timeout: 5_000 }).toEqual([40, 40, 40]);
-      const leader = servers.find((s) => [...s.node.leaders.values()].some((l) => l.seg.meta.shard === name))!;
+      const leader = servers.find((s) =>
+        [...s.node.leaders.values()].some((l) => l.seg.meta.shard === name),
+      )!;
       const res = await fetch(`http://127.0.0.1:${leader.ports.http}/api/v1/shards/replicas/${name}`);
-      const body = (await res.json()) as { segments: Array<{ role: string; highWatermark: number; followers: Array<{ lag: number }> }> };
+      const body = (await res.json()) as {
+        segments: Array<{ role: string; highWatermark: number; followers: Array<{ lag: number }> }>;
+      };
       expect(body.segments[0]).toMatchObject({ role: 'leader', highWatermark: 40 });
       await expect
         .poll(async () => {
-          const again = (await (await fetch(`http://127.0.0.1:${leader.ports.http}/api/v1/shards/replicas/${name}`)).json()) as typeof body;
+          const again = (await (
+            await fetch(`http://127.0.0.1:${leader.ports.http}/api/v1/shards/replicas/${name}`)
+          ).json()) as typeof body;
           return again.segments[0]!.followers.map((f) => f.lag);
         })
         .toEqual([0, 0]);
@@ -127,7 +152,9 @@ describe('journal adapter specifics', () => {
         const waiting = adapter.read('l', i, { waitMs: 5_000 });
         await new Promise((r) => setTimeout(r, 5));
         let appendedAt = 0;
-        const appended = adapter.append('l', [{ payload: Buffer.from(String(i)) }]).then(() => (appendedAt = Date.now()));
+        const appended = adapter
+          .append('l', [{ payload: Buffer.from(String(i)) }])
+          .then(() => (appendedAt = Date.now()));
         const got = await waiting;
         const readAt = Date.now();
         await appended;
@@ -143,20 +170,30 @@ describe('journal adapter specifics', () => {
   });
 
   it('sends an append larger than maxAppendBytes as consecutive requests, under the server frame limit', async () => {
-    const adapter = new JournalStorageAdapter({ placementAddresses: [placement.grpcAddress], namespace: 'big', replicaCount: 3, acks: 'quorum', maxAppendBytes: 2_000 });
+    const adapter = new JournalStorageAdapter({
+      placementAddresses: [placement.grpcAddress],
+      namespace: 'big',
+      replicaCount: 3,
+      acks: 'quorum',
+      maxAppendBytes: 2_000,
+    });
     try {
       await adapter.createShard('b', { maxRecordsPerSegment: 70 });
       await adapter.describeShard('b'); // the shard's metadata cached, so the two calls below start in call order
       const payload = (i: number) => Buffer.from(`${i}:`.padEnd(100, 'x'));
       // ~50 requests of ~18 records, crossing two segment boundaries; a concurrent append lands after the whole batch
       const [first, second] = await Promise.all([
-        adapter.append('b', Array.from({ length: 900 }, (_, i) => ({ payload: payload(i) })), { expectedOffset: 0 }),
+        adapter.append(
+          'b',
+          Array.from({ length: 900 }, (_, i) => ({ payload: payload(i) })),
+          { expectedOffset: 0 },
+        ),
         adapter.append('b', [{ payload: payload(900) }]),
       ]);
       expect(first).toEqual(Array.from({ length: 900 }, (_, i) => i));
       expect(second).toEqual([900]);
       const got = [];
-      for (let from = 0; from < 901; ) {
+      for (let from = 0; from < 901;) {
         const records = await adapter.read('b', from, { maxRecords: 1000 });
         got.push(...records.map((r) => Number(r.payload.toString().split(':')[0])));
         from += records.length;

@@ -247,7 +247,8 @@ describe('RocksDbStorageAdapter write-ahead log', () => {
     removeDir(dir);
   });
 
-  const walBytes = () => readdirSync(join(dir, 'wal')).reduce((n, f) => n + statSync(join(dir, 'wal', f)).size, 0);
+  const walBytes = () =>
+    readdirSync(join(dir, 'wal')).reduce((n, f) => n + statSync(join(dir, 'wal', f)).size, 0);
 
   it('keeps every append acknowledged before a SIGKILL: the log is replayed into RocksDB on open', async () => {
     await buildOnce();
@@ -266,8 +267,16 @@ describe('RocksDbStorageAdapter write-ahead log', () => {
         }
       };
       for (let k = 0; k < 20; k++) void appender();`;
-    const proc = spawnProcess(process.execPath, ['--input-type=module', '-e', script], { scope, what: 'appender' });
-    const acked = () => proc.output().split('\n').slice(0, -1).filter((l) => /^\d+:\d+$/.test(l));
+    const proc = spawnProcess(process.execPath, ['--input-type=module', '-e', script], {
+      scope,
+      what: 'appender',
+    });
+    const acked = () =>
+      proc
+        .output()
+        .split('\n')
+        .slice(0, -1)
+        .filter((l) => /^\d+:\d+$/.test(l));
     await waitFor('2,000 acknowledged appends', () => acked().length >= 2_000 || undefined, {
       timeoutMs: 30_000,
       detail: proc.output,
@@ -279,7 +288,7 @@ describe('RocksDbStorageAdapter write-ahead log', () => {
     try {
       const info = await adapter.describeShard('s');
       const byOffset = new Map<number, string>();
-      for (let from = 0; from < info.nextOffset; ) {
+      for (let from = 0; from < info.nextOffset;) {
         const records = await adapter.read('s', from, { maxRecords: 1_000 });
         for (const r of records) byOffset.set(r.offset, r.payload.toString());
         from += records.length;
@@ -290,7 +299,12 @@ describe('RocksDbStorageAdapter write-ahead log', () => {
       }
       expect(byOffset.size).toBe(info.nextOffset); // dense
       // the key index came back too
-      const lastOfK0 = Math.max(...lines.map((l) => l.split(':').map(Number) as [number, number]).filter(([, n]) => n % 7 === 0).map(([o]) => o));
+      const lastOfK0 = Math.max(
+        ...lines
+          .map((l) => l.split(':').map(Number) as [number, number])
+          .filter(([, n]) => n % 7 === 0)
+          .map(([o]) => o),
+      );
       expect((await adapter.readByKey('s', 'k0', { fromOffset: lastOfK0 }))[0]?.offset).toBe(lastOfK0);
       expect(await adapter.append('s', [{ payload: Buffer.from('after') }])).toEqual([info.nextOffset]);
     } finally {
@@ -310,7 +324,8 @@ describe('RocksDbStorageAdapter write-ahead log', () => {
     // a crash in the middle of the next record's write: its header promises more bytes than reached the disk
     const segment = join(logDir, readdirSync(logDir).sort().at(-1)!);
     appendFileSync(segment, Buffer.concat([encodeFrame([put('c')]).subarray(0, 12)]));
-    const decoded = (batches: BatchOp[][]) => batches.map((ops) => ops.map((op) => `${op.type}:${op.key.toString()}`));
+    const decoded = (batches: BatchOp[][]) =>
+      batches.map((ops) => ops.map((op) => `${op.type}:${op.key.toString()}`));
     const first = RocksDbWal.open(logDir);
     expect(decoded(first.batches)).toEqual([['put:a', 'del:x'], ['put:b']]);
     await first.wal.close();
@@ -344,7 +359,9 @@ describe('RocksDbStorageAdapter write-ahead log', () => {
       message: expect.stringMatching(/EIO.*reopen/),
     });
     fail = false;
-    await expect(adapter.append('s', [{ payload: Buffer.from('later') }])).rejects.toMatchObject({ code: 'WRITE_FAILED' });
+    await expect(adapter.append('s', [{ payload: Buffer.from('later') }])).rejects.toMatchObject({
+      code: 'WRITE_FAILED',
+    });
     expect((await adapter.read('s', 0)).map((r) => r.payload.toString())).toEqual(['kept']);
     await adapter.close();
     adapter = await RocksDbStorageAdapter.open(dir);

@@ -3,7 +3,12 @@
 // here (the designed data path: partitions are journal shards) and closed by `stop()`; given one (a cluster test),
 // the broker registers there and uses that cluster's journal.
 
-import { loadKafkaBrokerConfig, startKafkaBroker, type KafkaBrokerConfig, type KafkaBrokerHandle } from '@robustmq/kafka-broker';
+import {
+  loadKafkaBrokerConfig,
+  startKafkaBroker,
+  type KafkaBrokerConfig,
+  type KafkaBrokerHandle,
+} from '@robustmq/kafka-broker';
 import { startTestJournalCluster, type TestJournalCluster } from './broker.js';
 import { testLogLevel } from './logger.js';
 import { mergeSections, type Sections } from './sections.js';

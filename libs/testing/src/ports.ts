@@ -19,7 +19,10 @@ function rangeEnd(): number {
   if (high === undefined) {
     let ephemeralLow = FALLBACK_EPHEMERAL_LOW;
     try {
-      const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+      const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+        .trim()
+        .split(/\s+/)
+        .map(Number);
       if (low && low > LOW + 2_000) ephemeralLow = low;
     } catch {
       // not Linux: keep the IANA default

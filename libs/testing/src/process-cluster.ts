@@ -184,8 +184,16 @@ export class ProcessCluster {
   }
 
   /** A Kafka broker process on the journal, registered with every placement member; resolves when healthy. */
-  async addKafkaBroker(id: number, sections: Record<string, Record<string, unknown>> = {}): Promise<KafkaBrokerNode> {
-    const node: KafkaBrokerNode = { id, kafka: await freePort(), http: await freePort(), process: undefined as unknown as ServiceProcess };
+  async addKafkaBroker(
+    id: number,
+    sections: Record<string, Record<string, unknown>> = {},
+  ): Promise<KafkaBrokerNode> {
+    const node: KafkaBrokerNode = {
+      id,
+      kafka: await freePort(),
+      http: await freePort(),
+      process: undefined as unknown as ServiceProcess,
+    };
     node.process = new ServiceProcess('kafka-broker', join(this.dir, `kafka${id}.toml`), {
       node: { id, data_dir: join(this.dir, `kafka${id}`) },
       network: { host: '127.0.0.1', port: node.kafka, http_port: node.http },

@@ -56,12 +56,22 @@ export class RawKafkaClient {
   }
 
   /** sends a request encoded by the codec and decodes its response (throws when none comes). */
-  async request(apiKey: number, apiVersion: number, body: KafkaValue, correlationId = 1, timeoutMs = 5000): Promise<KafkaValue> {
+  async request(
+    apiKey: number,
+    apiVersion: number,
+    body: KafkaValue,
+    correlationId = 1,
+    timeoutMs = 5000,
+  ): Promise<KafkaValue> {
     this.send(encodeRequest({ apiKey, apiVersion, correlationId, clientId: 'raw' }, body));
     const f = await this.frame(timeoutMs);
-    if (!f) throw new Error(`no response to API ${apiKey} v${apiVersion}${this.closed ? ' (connection closed)' : ''}`);
+    if (!f)
+      throw new Error(
+        `no response to API ${apiKey} v${apiVersion}${this.closed ? ' (connection closed)' : ''}`,
+      );
     const decoded = decodeResponse(apiKey, apiVersion, f);
-    if (decoded.correlationId !== correlationId) throw new Error(`response for correlation id ${decoded.correlationId}, expected ${correlationId}`);
+    if (decoded.correlationId !== correlationId)
+      throw new Error(`response for correlation id ${decoded.correlationId}, expected ${correlationId}`);
     return decoded.body;
   }
 

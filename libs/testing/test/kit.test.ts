@@ -57,7 +57,11 @@ describe('a placement center', () => {
   it('answers through its client; expectCode checks the status and message', async () => {
     const placement = scope.add(await startTestPlacement());
     const client = placement.client();
-    await expectCode(client.cluster.heartbeat('MQTT_BROKER', 'c1', 99), grpc.status.NOT_FOUND, /not registered/);
+    await expectCode(
+      client.cluster.heartbeat('MQTT_BROKER', 'c1', 99),
+      grpc.status.NOT_FOUND,
+      /not registered/,
+    );
     // a wrong code or a call that succeeds fails the assertion
     await expect(
       expectCode(client.cluster.heartbeat('MQTT_BROKER', 'c1', 99), grpc.status.INVALID_ARGUMENT),

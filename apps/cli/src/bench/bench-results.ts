@@ -4,7 +4,16 @@ import type { RobustmqStorage } from './broker-configs.js';
 import type { BrokerKind } from './broker-process.js';
 import type { Outcome } from './run-worker.js';
 
-export const SCENARIOS = ['throughput', 'latency', 'connections', 'ordinary', 'rates', 'fanin', 'fanout', 'topics'] as const;
+export const SCENARIOS = [
+  'throughput',
+  'latency',
+  'connections',
+  'ordinary',
+  'rates',
+  'fanin',
+  'fanout',
+  'topics',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 /** what `robust-bench mqtt` runs without --scenarios; the others are asked for by name */
 export const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['throughput', 'latency', 'connections'];
@@ -32,6 +41,8 @@ export interface MqttBenchOptions {
   robustmqStorage: RobustmqStorage;
   /** throughput publishers write each PUBLISH on its own (like a real client) instead of 64 per write */
   perPacketWrites?: boolean;
+  /** our brokers record per-stage latency histograms, printed after each latency run (stage-report.ts) */
+  stageTimings?: boolean;
 }
 
 /** A case of a scenario, e.g. "QoS 1, 4 publishers → 1 subscriber". */

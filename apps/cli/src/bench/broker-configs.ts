@@ -39,7 +39,15 @@ export function robustmqToml(config: RobustmqBenchConfig): string {
 export interface RobustmqJournalBenchConfig {
   tcpPort: number;
   /** free ports of the placement center, the journal server and the broker's other listeners */
-  ports: { pcGrpc: number; pcHttp: number; jsData: number; jsGrpc: number; jsHttp: number; brokerHttp: number; brokerGrpc: number };
+  ports: {
+    pcGrpc: number;
+    pcHttp: number;
+    jsData: number;
+    jsGrpc: number;
+    jsHttp: number;
+    brokerHttp: number;
+    brokerGrpc: number;
+  };
 }
 
 /**

@@ -6,7 +6,12 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@robustmq/common';
-import { mosquittoConf, robustmqJournalConfigs, robustmqToml, type RobustmqStorage } from './broker-configs.js';
+import {
+  mosquittoConf,
+  robustmqJournalConfigs,
+  robustmqToml,
+  type RobustmqStorage,
+} from './broker-configs.js';
 import { trackChild } from './child-processes.js';
 import { sleep } from './measure-window.js';
 import { RawMqttClient } from './raw-mqtt-client.js';
@@ -62,19 +67,32 @@ export async function startBroker(
     });
   } else if (kind === 'robustmq-journal') {
     const ports = {
-      pcGrpc: await freePort(), pcHttp: await freePort(), jsData: await freePort(), jsGrpc: await freePort(),
-      jsHttp: await freePort(), brokerHttp: await freePort(), brokerGrpc: await freePort(),
+      pcGrpc: await freePort(),
+      pcHttp: await freePort(),
+      jsData: await freePort(),
+      jsGrpc: await freePort(),
+      jsHttp: await freePort(),
+      brokerHttp: await freePort(),
+      brokerGrpc: await freePort(),
     };
     const configDir = join(dir, 'config');
     mkdirSync(configDir);
-    for (const [file, text] of Object.entries(robustmqJournalConfigs({ tcpPort: port, ports }))) writeFileSync(join(configDir, file), text);
+    for (const [file, text] of Object.entries(robustmqJournalConfigs({ tcpPort: port, ports })))
+      writeFileSync(join(configDir, file), text);
     const nodeArgs = (process.env.ROBUSTMQ_BENCH_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
-    child = spawn(process.execPath, [...nodeArgs, ROBUSTMQ_CLI, 'start', '--config-dir', configDir, '--data-dir', join(dir, 'data')], {
+    child = spawn(
+      process.execPath,
+      [...nodeArgs, ROBUSTMQ_CLI, 'start', '--config-dir', configDir, '--data-dir', join(dir, 'data')],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+  } else if (kind === 'aedes') {
+    child = spawn(process.execPath, [AEDES_MAIN, String(port)], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-  } else if (kind === 'aedes') {
-    child = spawn(process.execPath, [AEDES_MAIN, String(port)], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   } else {
     const configFile = join(dir, 'mosquitto.conf');
     writeFileSync(configFile, mosquittoConf(port));

@@ -3,6 +3,7 @@
 // publisher's clock to the subscriber's — one process, one clock), then throughput (a publisher with a window of
 // unacknowledged messages, as fast as the brokers take them) delivered per second to each subscriber.
 import mqtt, { type MqttClient } from 'mqtt';
+import { formatStageReport, markStageWindow, takeStageReport } from './stage-report.js';
 import { percentile } from './statistics.js';
 
 export interface ClusterBenchOptions {
@@ -16,6 +17,8 @@ export interface ClusterBenchOptions {
   duration: number;
   /** unacknowledged QoS 1 messages the throughput publisher keeps in flight. */
   window: number;
+  /** cluster processes recording stage timings (ROBUSTMQ_STAGE_TIMINGS): signalled at the latency phase's edges */
+  stagePids: number[];
   print: (line: string) => void;
 }
 
@@ -57,6 +60,7 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
   try {
     // latency at a fixed rate
     const total = Math.round(options.rate * options.duration);
+    for (const pid of options.stagePids) markStageWindow(pid);
     const started = performance.now();
     const acks: Promise<unknown>[] = [];
     for (let i = 0; i < total; i++) {
@@ -67,7 +71,10 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
     }
     await Promise.all(acks);
     await settle([same, other], total);
-    options.print(`QoS 1 latency at ${options.rate} msg/s for ${options.duration} s (publisher on ${options.publisher}):`);
+    for (const pid of options.stagePids) markStageWindow(pid);
+    options.print(
+      `QoS 1 latency at ${options.rate} msg/s for ${options.duration} s (publisher on ${options.publisher}):`,
+    );
     options.print('| subscriber | delivered | p50 ms | p99 ms | max ms |');
     options.print('| --- | --- | --- | --- | --- |');
     for (const side of [same, other]) {
@@ -75,6 +82,17 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
       options.print(
         `| ${side.name === 'same' ? 'same broker' : `other broker (${options.other})`} | ${side.received}/${total} | ${percentile(sorted, 0.5).toFixed(2)} | ${percentile(sorted, 0.99).toFixed(2)} | ${sorted[sorted.length - 1]?.toFixed(2) ?? '-'} |`,
       );
+    }
+
+    if (options.stagePids.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the reports are written on the signal
+      for (const pid of options.stagePids) {
+        const report = takeStageReport(pid);
+        for (const line of report
+          ? formatStageReport(report)
+          : [`no stage timings from pid ${pid} (started with ROBUSTMQ_STAGE_TIMINGS?)`])
+          options.print(line);
+      }
     }
 
     // throughput: as fast as the window allows
@@ -97,7 +115,10 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
     options.print(`QoS 1 throughput, ${options.window} in flight, ${options.duration} s:`);
     options.print('| subscriber | delivered msg/s |');
     options.print('| --- | --- |');
-    for (const side of [same, other]) options.print(`| ${side.name === 'same' ? 'same broker' : 'other broker'} | ${Math.round(side.received / seconds)} |`);
+    for (const side of [same, other])
+      options.print(
+        `| ${side.name === 'same' ? 'same broker' : 'other broker'} | ${Math.round(side.received / seconds)} |`,
+      );
   } finally {
     await Promise.all([publisher, same.client, other.client].map((c) => c.endAsync(true)));
   }

@@ -4,6 +4,7 @@
 // the rate; sends that wait for a full in-flight window are counted, as they mean the broker set the pace.
 import { PacketType } from './frame-reader.js';
 import { snapshot, watchedSleep, windowCpu, sleep } from './measure-window.js';
+import { markStageWindow } from './stage-report.js';
 import { BENCH_TOPIC, publishTemplate } from './mqtt-packets.js';
 import { Qos1Batcher } from './publishers.js';
 import { NoReplyError, RawMqttClient } from './raw-mqtt-client.js';
@@ -32,11 +33,15 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
     let windowStart = Infinity;
     let windowEnd = Infinity;
     const latencies: number[] = [];
-    const counter = countingSubscriber(subscriber, (buf, payloadAt, end) => {
-      if (end - payloadAt < 8) return;
-      const sentAt = buf.readDoubleLE(payloadAt);
-      if (sentAt >= windowStart && sentAt < windowEnd) latencies.push(performance.now() - sentAt);
-    }, job.perPacketWrites === true);
+    const counter = countingSubscriber(
+      subscriber,
+      (buf, payloadAt, end) => {
+        if (end - payloadAt < 8) return;
+        const sentAt = buf.readDoubleLE(payloadAt);
+        if (sentAt >= windowStart && sentAt < windowEnd) latencies.push(performance.now() - sentAt);
+      },
+      job.perPacketWrites === true,
+    );
 
     const publisher = await RawMqttClient.open(
       job.port,
@@ -129,12 +134,14 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
       await watchedSleep(job.warmupMs, stalled);
     }
     const start = snapshot(job.brokerPid);
+    markStageWindow(job.brokerPid);
     windowStart = start.at;
     windowEnd = start.at + job.durationMs;
     const deferred0 = deferred;
     progress(`measuring ${job.durationMs / 1000} s at ${job.rate} msg/s`);
     await watchedSleep(job.durationMs, stalled);
     const end = snapshot(job.brokerPid);
+    markStageWindow(job.brokerPid);
     sending = false;
     clearTimeout(timer);
 

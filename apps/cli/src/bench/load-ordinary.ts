@@ -92,7 +92,10 @@ class OrdinaryPublisher {
   };
 }
 
-export async function runOrdinary(job: OrdinaryJob, progress: (text: string) => void): Promise<ThroughputResult> {
+export async function runOrdinary(
+  job: OrdinaryJob,
+  progress: (text: string) => void,
+): Promise<ThroughputResult> {
   const clients: MqttClient[] = [];
   try {
     const subscriber = await open(job.port, `rb-osub-${process.pid}`, job.replyTimeoutMs);
@@ -100,7 +103,10 @@ export async function runOrdinary(job: OrdinaryJob, progress: (text: string) => 
     const granted = await Promise.race([
       subscriber.subscribeAsync(BENCH_TOPIC, { qos: job.qos }),
       new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new UnsupportedError(`no SUBACK within ${job.replyTimeoutMs} ms`)), job.replyTimeoutMs),
+        setTimeout(
+          () => reject(new UnsupportedError(`no SUBACK within ${job.replyTimeoutMs} ms`)),
+          job.replyTimeoutMs,
+        ),
       ),
     ]);
     if (granted[0]?.qos !== job.qos) {
@@ -123,7 +129,10 @@ export async function runOrdinary(job: OrdinaryJob, progress: (text: string) => 
     await Promise.race([
       pubClients[0]!.publishAsync(BENCH_TOPIC, payload, { qos: job.qos }),
       new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new UnsupportedError(`no PUBACK within ${job.replyTimeoutMs} ms`)), job.replyTimeoutMs),
+        setTimeout(
+          () => reject(new UnsupportedError(`no PUBACK within ${job.replyTimeoutMs} ms`)),
+          job.replyTimeoutMs,
+        ),
       ),
     ]);
     const probeDeadline = performance.now() + job.replyTimeoutMs;

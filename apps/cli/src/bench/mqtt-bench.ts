@@ -1,6 +1,6 @@
 // `robust-bench mqtt`: runs every chosen case K times against each chosen broker — a fresh broker per measurement,
 // brokers alternating run by run so drift on a shared machine hits both alike — and renders the report.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchCase, MqttBenchOptions, RunRecord, ScenarioName } from './bench-results.js';
@@ -12,6 +12,7 @@ import { ORDINARY_CASES } from './ordinary-scenario.js';
 import { RATES_CASES } from './rates-scenario.js';
 import { FANIN_CASES, FANOUT_CASES, TOPICS_CASES } from './scale-scenarios.js';
 import { renderReport, type BenchEnvironment } from './report.js';
+import { formatStageReport, takeStageReport } from './stage-report.js';
 import { THROUGHPUT_CASES } from './throughput-scenario.js';
 
 export const CASES: Record<ScenarioName, BenchCase[]> = {
@@ -75,6 +76,12 @@ export async function runMqttBench(
   }
   const scratch = mkdtempSync(join(tmpdir(), 'robust-bench-'));
   onBenchExit(() => rmSync(scratch, { recursive: true, force: true }));
+  if (options.stageTimings) {
+    // inherited by the brokers we start (and by the load worker, which signals them at its window's edges)
+    const dir = join(scratch, 'stages');
+    mkdirSync(dir);
+    process.env['ROBUSTMQ_STAGE_TIMINGS'] = dir;
+  }
 
   const cases = options.scenarios.flatMap((s) => CASES[s]);
   const total = cases.length * options.runs * options.brokers.length;
@@ -92,6 +99,8 @@ export async function runMqttBench(
             const running = await startBroker(broker, scratch, options.robustmqStorage);
             try {
               outcome = await c.measure(running, options, (text) => log(`${tag}: ${text}`));
+              const stages = takeStageReport(running.pid);
+              if (stages) for (const line of formatStageReport(stages)) log(`${tag}: ${line}`);
             } finally {
               await running.stop();
             }

@@ -5,7 +5,14 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installCleanup, onBenchExit } from './child-processes.js';
 import { percentile } from './statistics.js';
-import { etcdAvailable, startEtcd, startRobustmq, type KvClient, type PlacementSystem, type RunningCluster } from './placement-systems.js';
+import {
+  etcdAvailable,
+  startEtcd,
+  startRobustmq,
+  type KvClient,
+  type PlacementSystem,
+  type RunningCluster,
+} from './placement-systems.js';
 import { cpuTimeMs, voluntaryContextSwitches } from './proc-stats.js';
 
 export interface PlacementBenchOptions {
@@ -75,16 +82,22 @@ async function measure(cluster: RunningCluster, options: PlacementBenchOptions):
     if (options.warmupS > 0) {
       // Node's JIT keeps optimising for many seconds after start (a fresh member spends a fifth of its CPU compiling
       // at first): warm both paths — one caller at a time and many at once — before measuring. etcd gets the same.
-      process.stderr.write(`  ${cluster.system} × ${cluster.members}: warming up for ${options.warmupS} s …\n`);
+      process.stderr.write(
+        `  ${cluster.system} × ${cluster.members}: warming up for ${options.warmupS} s …\n`,
+      );
       const quarter = options.warmupS / 4;
       for (const concurrency of [1, 100]) {
-        await closedLoop(clients, concurrency, quarter, (client, i) => client.put(`bench/k${i % 10_000}`, VALUE));
+        await closedLoop(clients, concurrency, quarter, (client, i) =>
+          client.put(`bench/k${i % 10_000}`, VALUE),
+        );
         await closedLoop(clients, concurrency, quarter, (client, i) => client.get(`bench/k${i % 10_000}`));
       }
     }
     for (const concurrency of options.clients) {
       for (const kind of ['write', 'read'] as const) {
-        process.stderr.write(`  ${cluster.system} × ${cluster.members}: ${concurrency} clients, ${kind}s …\n`);
+        process.stderr.write(
+          `  ${cluster.system} × ${cluster.members}: ${concurrency} clients, ${kind}s …\n`,
+        );
         const cpuBefore = cluster.pids.reduce((s, pid) => s + cpuTimeMs(pid) / 1000, 0);
         const switchesBefore = cluster.pids.reduce((s, pid) => s + voluntaryContextSwitches(pid), 0);
         const clientCpuBefore = process.cpuUsage();
@@ -92,7 +105,8 @@ async function measure(cluster: RunningCluster, options: PlacementBenchOptions):
           kind === 'write' ? client.put(`bench/k${i % 10_000}`, VALUE) : client.get(`bench/k${i % 10_000}`),
         );
         const cpu = cluster.pids.reduce((s, pid) => s + cpuTimeMs(pid) / 1000, 0) - cpuBefore;
-        const switches = cluster.pids.reduce((s, pid) => s + voluntaryContextSwitches(pid), 0) - switchesBefore;
+        const switches =
+          cluster.pids.reduce((s, pid) => s + voluntaryContextSwitches(pid), 0) - switchesBefore;
         const clientCpu = process.cpuUsage(clientCpuBefore);
         const sorted = result.latencies.sort((a, b) => a - b);
         rows.push({
@@ -137,18 +151,26 @@ function report(rows: Row[], options: PlacementBenchOptions): string {
     '- etcd 3.4: Debian etcd 3.4.23 through the etcd3 npm client (one RPC per call; writes through Raft; reads linearizable by default)',
     "- server CPU µs/op: summed over the system's member processes; client CPU: this load-generator process, client library included",
     "- server wake-ups/op: voluntary context switches summed over the member processes' threads, per operation (each is a thread that slept waiting for a socket, a pool job or a disk flush and was woken: the hops an operation crosses)",
-    `- load average at the end: ${loadavg().map((n) => n.toFixed(2)).join(', ')} on ${availableParallelism()} CPUs`,
+    `- load average at the end: ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(', ')} on ${availableParallelism()} CPUs`,
     '',
   );
   for (const op of ['write', 'read'] as const) {
     lines.push(`### ${op === 'write' ? 'Writes' : 'Linearizable reads'}`, '');
-    lines.push('| members | clients | system | ops/s | vs etcd | p50 / p99 ms | server CPU µs/op | server wake-ups/op | client CPU µs/op | errors |');
+    lines.push(
+      '| members | clients | system | ops/s | vs etcd | p50 / p99 ms | server CPU µs/op | server wake-ups/op | client CPU µs/op | errors |',
+    );
     lines.push('| ---: | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const members of options.members) {
       for (const clients of options.clients) {
-        const etcd = rows.find((r) => r.system === 'etcd' && r.members === members && r.clients === clients && r.op === op);
+        const etcd = rows.find(
+          (r) => r.system === 'etcd' && r.members === members && r.clients === clients && r.op === op,
+        );
         for (const system of options.systems) {
-          const r = rows.find((x) => x.system === system && x.members === members && x.clients === clients && x.op === op);
+          const r = rows.find(
+            (x) => x.system === system && x.members === members && x.clients === clients && x.op === op,
+          );
           if (!r) continue;
           const ratio = etcd && system !== 'etcd' ? `${fmt(r.opsPerSec / etcd.opsPerSec, 2)}×` : '–';
           lines.push(
@@ -181,7 +203,9 @@ export async function runPlacementBench(options: PlacementBenchOptions): Promise
       process.stderr.write(`starting ${system} with ${members} member(s)\n`);
       const runDir = mkdtempSync(join(dir, `${system}-${members}-`));
       const cluster =
-        system === 'etcd' ? await startEtcd(members, runDir) : await startRobustmq(members, runDir, { batching: system === 'robustmq' });
+        system === 'etcd'
+          ? await startEtcd(members, runDir)
+          : await startRobustmq(members, runDir, { batching: system === 'robustmq' });
       try {
         rows.push(...(await measure(cluster, options)));
       } finally {

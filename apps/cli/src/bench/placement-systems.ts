@@ -14,7 +14,9 @@ export const PLACEMENT_SYSTEMS = ['robustmq', 'robustmq-unbatched', 'etcd'] as c
 export type PlacementSystem = (typeof PLACEMENT_SYSTEMS)[number];
 
 /** ROBUST_BENCH_PLACEMENT_MAIN runs another build's placement center (an A/B against a scratch copy of an older commit). */
-const PLACEMENT_MAIN = process.env.ROBUST_BENCH_PLACEMENT_MAIN || fileURLToPath(new URL('../../../placement-center/dist/main.js', import.meta.url));
+const PLACEMENT_MAIN =
+  process.env.ROBUST_BENCH_PLACEMENT_MAIN ||
+  fileURLToPath(new URL('../../../placement-center/dist/main.js', import.meta.url));
 /** Extra node flags for the placement members, e.g. PLACEMENT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to
  * profile them (NODE_OPTIONS does not allow --cpu-prof). */
 const NODE_ARGS = (process.env.PLACEMENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -76,8 +78,14 @@ async function stopAll(children: ReturnType<typeof startProcess>[]): Promise<voi
   );
 }
 
-export async function startRobustmq(members: number, dir: string, options: { batching: boolean } = { batching: true }): Promise<RunningCluster> {
-  const ports = await Promise.all(Array.from({ length: members }, async () => ({ grpc: await freePort(), http: await freePort() })));
+export async function startRobustmq(
+  members: number,
+  dir: string,
+  options: { batching: boolean } = { batching: true },
+): Promise<RunningCluster> {
+  const ports = await Promise.all(
+    Array.from({ length: members }, async () => ({ grpc: await freePort(), http: await freePort() })),
+  );
   const memberList = ports.map((p, i) => `"${i + 1}@127.0.0.1:${p.grpc}"`).join(', ');
   const children = ports.map((p, i) => {
     const file = join(dir, `placement-${i + 1}.toml`);
@@ -97,7 +105,11 @@ export async function startRobustmq(members: number, dir: string, options: { bat
         'level = "warn"',
       ].join('\n'),
     );
-    return startProcess(process.execPath, [...NODE_ARGS, PLACEMENT_MAIN, '--config', file], `placement member ${i + 1}`);
+    return startProcess(
+      process.execPath,
+      [...NODE_ARGS, PLACEMENT_MAIN, '--config', file],
+      `placement member ${i + 1}`,
+    );
   });
   const addresses = ports.map((p) => `127.0.0.1:${p.grpc}`);
   const probe = new PlacementClient({ addresses, callTimeoutMs: 2_000, authToken: AUTH_TOKEN });
@@ -111,7 +123,12 @@ export async function startRobustmq(members: number, dir: string, options: { bat
     members,
     pids: children.map((c) => c.pid!),
     newClient() {
-      const client = new PlacementClient({ addresses, callTimeoutMs: 10_000, batching: options.batching, authToken: AUTH_TOKEN });
+      const client = new PlacementClient({
+        addresses,
+        callTimeoutMs: 10_000,
+        batching: options.batching,
+        authToken: AUTH_TOKEN,
+      });
       return {
         put: (key, value) => client.kv.set(key, value),
         get: async (key) => {
@@ -129,21 +146,32 @@ export function etcdAvailable(): boolean {
 }
 
 export async function startEtcd(members: number, dir: string): Promise<RunningCluster> {
-  const ports = await Promise.all(Array.from({ length: members }, async () => ({ client: await freePort(), peer: await freePort() })));
+  const ports = await Promise.all(
+    Array.from({ length: members }, async () => ({ client: await freePort(), peer: await freePort() })),
+  );
   const initialCluster = ports.map((p, i) => `m${i + 1}=http://127.0.0.1:${p.peer}`).join(',');
   const children = ports.map((p, i) =>
     startProcess(
       'etcd',
       [
-        '--name', `m${i + 1}`,
-        '--data-dir', join(dir, `etcd-${i + 1}`),
-        '--listen-client-urls', `http://127.0.0.1:${p.client}`,
-        '--advertise-client-urls', `http://127.0.0.1:${p.client}`,
-        '--listen-peer-urls', `http://127.0.0.1:${p.peer}`,
-        '--initial-advertise-peer-urls', `http://127.0.0.1:${p.peer}`,
-        '--initial-cluster', initialCluster,
-        '--initial-cluster-state', 'new',
-        '--log-level', 'error',
+        '--name',
+        `m${i + 1}`,
+        '--data-dir',
+        join(dir, `etcd-${i + 1}`),
+        '--listen-client-urls',
+        `http://127.0.0.1:${p.client}`,
+        '--advertise-client-urls',
+        `http://127.0.0.1:${p.client}`,
+        '--listen-peer-urls',
+        `http://127.0.0.1:${p.peer}`,
+        '--initial-advertise-peer-urls',
+        `http://127.0.0.1:${p.peer}`,
+        '--initial-cluster',
+        initialCluster,
+        '--initial-cluster-state',
+        'new',
+        '--log-level',
+        'error',
       ],
       `etcd member ${i + 1}`,
     ),

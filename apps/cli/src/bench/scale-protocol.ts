@@ -51,7 +51,10 @@ export function publishTopic(w: ScaleWorkload, i: number, n: number): string {
 export function subscriberFilters(w: ScaleWorkload, s: number): string[] {
   if (w.kind === 'fanin') return ['bench/fanin/#'];
   if (w.kind === 'fanout') return ['bench/fanout/all'];
-  return Array.from({ length: w.filtersPerSubscriber }, (_, k) => `bench/mt/${s}/${k}/${k % 2 === 0 ? '+' : '#'}`);
+  return Array.from(
+    { length: w.filtersPerSubscriber },
+    (_, k) => `bench/mt/${s}/${k}/${k % 2 === 0 ? '+' : '#'}`,
+  );
 }
 
 /** One worker's part: clients `first` .. `first + count - 1` of one role. */

@@ -34,9 +34,30 @@ const DRAIN_QUIET_MS = 10_000;
 const DRAIN_MAX_MS = 120_000;
 
 export const SCALE_WORKLOADS: Record<ScaleKind, ScaleWorkload> = {
-  fanin: { kind: 'fanin', publishers: 10_000, subscribers: 1, rate: 10, filtersPerSubscriber: 1, payloadBytes: PAYLOAD_BYTES },
-  fanout: { kind: 'fanout', publishers: 1, subscribers: 1_000, rate: 50, filtersPerSubscriber: 1, payloadBytes: PAYLOAD_BYTES },
-  topics: { kind: 'topics', publishers: 1, subscribers: 1_000, rate: 5_000, filtersPerSubscriber: 100, payloadBytes: PAYLOAD_BYTES },
+  fanin: {
+    kind: 'fanin',
+    publishers: 10_000,
+    subscribers: 1,
+    rate: 10,
+    filtersPerSubscriber: 1,
+    payloadBytes: PAYLOAD_BYTES,
+  },
+  fanout: {
+    kind: 'fanout',
+    publishers: 1,
+    subscribers: 1_000,
+    rate: 50,
+    filtersPerSubscriber: 1,
+    payloadBytes: PAYLOAD_BYTES,
+  },
+  topics: {
+    kind: 'topics',
+    publishers: 1,
+    subscribers: 1_000,
+    rate: 5_000,
+    filtersPerSubscriber: 100,
+    payloadBytes: PAYLOAD_BYTES,
+  },
 };
 
 /** ROBUST_BENCH_SCALE_CLIENTS=0.1 runs every scale workload with a tenth of its clients (a quick look, or a test). */
@@ -49,7 +70,8 @@ function scaled(w: ScaleWorkload): ScaleWorkload {
 
 class ScaleWorker {
   private readonly child: ChildProcess;
-  private waiting: { type: string; resolve: (m: ScaleWorkerMessage) => void; reject: (e: Error) => void } | undefined;
+  private waiting:
+    { type: string; resolve: (m: ScaleWorkerMessage) => void; reject: (e: Error) => void } | undefined;
   private exited = false;
 
   constructor(
@@ -78,7 +100,11 @@ class ScaleWorker {
   }
 
   /** Sends a message and waits for the reply of `replyType` (or the worker's error or exit). */
-  ask<T extends ScaleWorkerMessage['type']>(message: ScaleParentMessage | undefined, replyType: T, timeoutMs: number): Promise<Extract<ScaleWorkerMessage, { type: T }>> {
+  ask<T extends ScaleWorkerMessage['type']>(
+    message: ScaleParentMessage | undefined,
+    replyType: T,
+    timeoutMs: number,
+  ): Promise<Extract<ScaleWorkerMessage, { type: T }>> {
     if (this.exited) return Promise.reject(new Error('load worker has exited'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -140,7 +166,14 @@ function spread(
 
 async function countAll(workers: ScaleWorker[]): Promise<ScaleCounters> {
   const replies = await Promise.all(workers.map((w) => w.ask({ type: 'count' }, 'count', 10_000)));
-  return replies.reduce((sum, r) => ({ sent: sum.sent + r.sent, acked: sum.acked + r.acked, received: sum.received + r.received }), { sent: 0, acked: 0, received: 0 });
+  return replies.reduce(
+    (sum, r) => ({
+      sent: sum.sent + r.sent,
+      acked: sum.acked + r.acked,
+      received: sum.received + r.received,
+    }),
+    { sent: 0, acked: 0, received: 0 },
+  );
 }
 
 async function measure(
@@ -168,11 +201,16 @@ async function measure(
     const failed = [...subReady, ...pubReady].reduce((n, r) => n + r.failed, 0);
     if (failed > 0) {
       const why = [...subReady, ...pubReady].find((r) => r.firstError)?.firstError ?? 'unknown';
-      return { status: 'error', message: `${failed} of ${workload.publishers + workload.subscribers} clients could not be set up (first: ${why})` };
+      return {
+        status: 'error',
+        message: `${failed} of ${workload.publishers + workload.subscribers} clients could not be set up (first: ${why})`,
+      };
     }
     const setupSeconds = (performance.now() - setupStarted) / 1000;
     const rssReady = rssBytes(broker.pid);
-    progress(`${workload.publishers + workload.subscribers} clients ready in ${setupSeconds.toFixed(1)} s; publishing for ${options.durationS} s`);
+    progress(
+      `${workload.publishers + workload.subscribers} clients ready in ${setupSeconds.toFixed(1)} s; publishing for ${options.durationS} s`,
+    );
 
     const cpuStart = cpuTimeMs(broker.pid);
     const started = performance.now();
@@ -190,7 +228,11 @@ async function measure(
     let lastDelivery = performance.now();
     const drainDeadline = performance.now() + DRAIN_MAX_MS;
     let lastAcked = counts.acked;
-    while ((counts.received < expected || counts.acked < sent) && performance.now() - lastProgress < DRAIN_QUIET_MS && performance.now() < drainDeadline) {
+    while (
+      (counts.received < expected || counts.acked < sent) &&
+      performance.now() - lastProgress < DRAIN_QUIET_MS &&
+      performance.now() < drainDeadline
+    ) {
       await sleep(250);
       counts = await countAll(all());
       // progress is a delivery or an acknowledgement: a broker still working through its input acknowledges first
@@ -233,7 +275,8 @@ async function measure(
 const LABELS: Record<ScaleKind, string> = {
   fanin: 'fan-in: 10,000 publishers at 1–10 msg/s → 1 subscriber (QoS 1)',
   fanout: 'fan-out: 1 publisher at 50 msg/s → 1,000 subscribers (QoS 1)',
-  topics: 'many topics: 100,000 subscriptions (+ and #) on 1,000 connections, 100,000 topics at 5,000 msg/s (QoS 1)',
+  topics:
+    'many topics: 100,000 subscriptions (+ and #) on 1,000 connections, 100,000 topics at 5,000 msg/s (QoS 1)',
 };
 
 function scaleCase(kind: ScaleKind): BenchCase {
@@ -250,7 +293,12 @@ export const FANOUT_CASES: BenchCase[] = [scaleCase('fanout')];
 export const TOPICS_CASES: BenchCase[] = [scaleCase('topics')];
 
 /** The rows of a scale scenario's table in the report. */
-export const SCALE_ROWS: { key: string; title: string; format: 'int' | 'pct' | 'sec' | 'mib'; ratio: boolean }[] = [
+export const SCALE_ROWS: {
+  key: string;
+  title: string;
+  format: 'int' | 'pct' | 'sec' | 'mib';
+  ratio: boolean;
+}[] = [
   { key: 'offeredPerSec', title: 'offered msg/s', format: 'int', ratio: false },
   { key: 'sentPerSec', title: 'published msg/s', format: 'int', ratio: false },
   { key: 'deliveredPerSec', title: 'delivered msg/s', format: 'int', ratio: true },

@@ -36,29 +36,49 @@ async function openClients(setup: ScaleSetup): Promise<void> {
     while (next < setup.count) {
       const index = setup.first + next++;
       try {
-        const client = await RawMqttClient.open(setup.port, `${setup.clientIdPrefix}-${index}`, setup.keepAliveSeconds, setup.replyTimeoutMs);
-        if (setup.role === 'subscriber') await subscribe(client, subscriberFilters(setup.workload, index), setup.replyTimeoutMs);
+        const client = await RawMqttClient.open(
+          setup.port,
+          `${setup.clientIdPrefix}-${index}`,
+          setup.keepAliveSeconds,
+          setup.replyTimeoutMs,
+        );
+        if (setup.role === 'subscriber')
+          await subscribe(client, subscriberFilters(setup.workload, index), setup.replyTimeoutMs);
         else watchAcks(client);
         opened[index - setup.first] = client;
       } catch (err) {
         failed++;
         firstError ??= (err as Error).message;
       }
-      if ((next & 1023) === 0) send({ type: 'progress', text: `${next} of ${setup.count} ${setup.role}s set up` });
+      if ((next & 1023) === 0)
+        send({ type: 'progress', text: `${next} of ${setup.count} ${setup.role}s set up` });
     }
   };
   await Promise.all(Array.from({ length: Math.min(setup.concurrency, setup.count) }, lane));
   clients = opened;
   const connected = opened.filter((c) => c !== undefined && !c.closedReason).length;
   // a client the broker dropped after its handshake is not being held, so it counts as failed
-  firstError ??= connected < setup.count - failed ? 'connection closed by the broker after its handshake' : undefined;
-  send({ type: 'ready', connected, failed: setup.count - connected, ...(firstError ? { firstError } : {}), setupMs: performance.now() - started });
+  firstError ??=
+    connected < setup.count - failed ? 'connection closed by the broker after its handshake' : undefined;
+  send({
+    type: 'ready',
+    connected,
+    failed: setup.count - connected,
+    ...(firstError ? { firstError } : {}),
+    setupMs: performance.now() - started,
+  });
 }
 
 /** One SUBSCRIBE with all of the client's filters at QoS 1; then every PUBLISH is counted and acknowledged. */
 async function subscribe(client: RawMqttClient, filters: string[], timeoutMs: number): Promise<void> {
   const suback = client.expect(PacketType.SUBACK, timeoutMs, 'SUBACK');
-  client.socket.write(mqttPacket.generate({ cmd: 'subscribe', messageId: 1, subscriptions: filters.map((topic) => ({ topic, qos: 1 as const })) }));
+  client.socket.write(
+    mqttPacket.generate({
+      cmd: 'subscribe',
+      messageId: 1,
+      subscriptions: filters.map((topic) => ({ topic, qos: 1 as const })),
+    }),
+  );
   const body = await suback;
   for (let i = 2; i < body.length; i++) {
     if (body[i]! > 1) throw new Error(`SUBACK refused filter ${filters[i - 2]} (0x${body[i]!.toString(16)})`);

@@ -29,7 +29,9 @@ function throughputShapedJob(
     inflightWindow: INFLIGHT_WINDOW,
     replyTimeoutMs: REPLY_TIMEOUT_MS,
   };
-  return kind === 'throughput' ? { ...job, kind, perPacketWrites: options.perPacketWrites ?? false } : { ...job, kind };
+  return kind === 'throughput'
+    ? { ...job, kind, perPacketWrites: options.perPacketWrites ?? false }
+    : { ...job, kind };
 }
 
 /** QoS 0 and QoS 1, 1 and 4 publishers → 1 subscriber, with the raw client or with MQTT.js. */
@@ -41,8 +43,11 @@ export function throughputShapedCases(
     [1, 4].map((publishers) => ({
       scenario: kind,
       ...name(qos, publishers),
-      measure: (broker: { pid: number; port: number }, options: MqttBenchOptions, progress: (text: string) => void) =>
-        runThroughputJob(throughputShapedJob(kind, broker, options, qos, publishers), progress),
+      measure: (
+        broker: { pid: number; port: number },
+        options: MqttBenchOptions,
+        progress: (text: string) => void,
+      ) => runThroughputJob(throughputShapedJob(kind, broker, options, qos, publishers), progress),
     })),
   );
 }

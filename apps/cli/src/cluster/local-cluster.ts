@@ -1,5 +1,5 @@
-// `robustmq cluster up|down|status`: the compose topology (3 placement members, 3 journal servers, brokers) as local
-// processes on loopback, each a stock `robustmq start --roles <kind>` with its own ports (topology.ts), data dir and
+// `robustmq cluster up|down|status`: the compose topology (3 placement members, 3 journal servers, MQTT and Kafka
+// brokers) as local processes on loopback, each a stock `robustmq start --roles <kind>` with its own ports (topology.ts), data dir and
 // log file under one cluster dir — the way to try a real cluster on one machine without Docker. <dir>/cluster.json
 // records the members and their pids, so `status` and `down` work from any later shell.
 import { spawn } from 'node:child_process';
@@ -62,22 +62,31 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitHealthy(members: RunningMember[], host: string, deadline: number): Promise<void> {
   for (const m of members) {
     for (;;) {
-      if (!isAlive(m.pid)) throw new ClusterError(`${m.name} exited during start-up; last lines of ${m.log}:\n${tail(m.log)}`);
+      if (!isAlive(m.pid))
+        throw new ClusterError(`${m.name} exited during start-up; last lines of ${m.log}:\n${tail(m.log)}`);
       let healthy = false;
       try {
-        healthy = (await probeHealth(readPortsFile(m.dataDir), host === '0.0.0.0' ? '127.0.0.1' : host, 1000)).every((r) => r.ok);
+        healthy = (
+          await probeHealth(readPortsFile(m.dataDir), host === '0.0.0.0' ? '127.0.0.1' : host, 1000)
+        ).every((r) => r.ok);
       } catch {
         // the ports file appears once the member has bound its ports
       }
       if (healthy) break;
-      if (Date.now() > deadline) throw new ClusterError(`${m.name} not healthy in time; last lines of ${m.log}:\n${tail(m.log)}`);
+      if (Date.now() > deadline)
+        throw new ClusterError(`${m.name} not healthy in time; last lines of ${m.log}:\n${tail(m.log)}`);
       await sleep(200);
     }
   }
 }
 
 /** Waits until a placement member reports a leader, so journal servers and brokers register on the first try. */
-async function waitLeader(member: RunningMember, host: string, adminToken: string | undefined, deadline: number): Promise<number> {
+async function waitLeader(
+  member: RunningMember,
+  host: string,
+  adminToken: string | undefined,
+  deadline: number,
+): Promise<number> {
   const url = `http://${host}:${member.ports.http_port}/api/v1/cluster`;
   for (;;) {
     try {
@@ -92,7 +101,10 @@ async function waitLeader(member: RunningMember, host: string, adminToken: strin
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new ClusterError(`the placement group elected no leader in time; last lines of ${member.log}:\n${tail(member.log)}`);
+    if (Date.now() > deadline)
+      throw new ClusterError(
+        `the placement group elected no leader in time; last lines of ${member.log}:\n${tail(member.log)}`,
+      );
     await sleep(200);
   }
 }
@@ -102,13 +114,22 @@ export async function clusterUp(options: UpOptions): Promise<ClusterRecord> {
   const print = options.print ?? (() => {});
   const existing = readClusterRecord(dir);
   if (existing?.members.some((m) => isAlive(m.pid))) {
-    throw new ClusterError(`a cluster is already running from ${dir} (robustmq cluster status --dir ${options.dir}; down it first)`);
+    throw new ClusterError(
+      `a cluster is already running from ${dir} (robustmq cluster status --dir ${options.dir}; down it first)`,
+    );
   }
   const env = options.env ?? process.env;
+  if ((options.kafkaBrokers ?? 0) > 0 && options.journal === 0) {
+    throw new ClusterError('--kafka-brokers needs --journal >= 1: Kafka partitions are journal shards');
+  }
   const specs = buildTopology(options);
   const running: RunningMember[] = [];
-  const { placement: p, journal: j, brokers: b, portOffset, host } = options;
-  const record: ClusterRecord = { startedAt: new Date().toISOString(), options: { placement: p, journal: j, brokers: b, portOffset, host }, members: running };
+  const { placement: p, journal: j, brokers: b, kafkaBrokers: k = 0, portOffset, host } = options;
+  const record: ClusterRecord = {
+    startedAt: new Date().toISOString(),
+    options: { placement: p, journal: j, brokers: b, kafkaBrokers: k, portOffset, host },
+    members: running,
+  };
   mkdirSync(dir, { recursive: true });
   const save = () => writeFileSync(join(dir, CLUSTER_FILE), JSON.stringify(record, null, 2) + '\n');
   const probeHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
@@ -121,7 +142,16 @@ export async function clusterUp(options: UpOptions): Promise<ClusterRecord> {
     const fd = openSync(log, 'a');
     const child = spawn(
       process.execPath,
-      [ROBUSTMQ, 'start', '--roles', spec.kind, '--data-dir', dataDir, '--config-dir', resolve(options.configDir)],
+      [
+        ROBUSTMQ,
+        'start',
+        '--roles',
+        spec.kind,
+        '--data-dir',
+        dataDir,
+        '--config-dir',
+        resolve(options.configDir),
+      ],
       { detached: true, stdio: ['ignore', fd, fd], env: { ...env, ...spec.env } },
     );
     closeSync(fd);
@@ -144,6 +174,9 @@ export async function clusterUp(options: UpOptions): Promise<ClusterRecord> {
     const brokers = specs.filter((s) => s.kind === 'mqtt-broker').map(launch);
     await waitHealthy(brokers, options.host, deadline);
     if (brokers.length) print(`${brokers.length} MQTT broker(s) healthy`);
+    const kafka = specs.filter((s) => s.kind === 'kafka-broker').map(launch);
+    await waitHealthy(kafka, options.host, deadline);
+    if (kafka.length) print(`${kafka.length} Kafka broker(s) healthy`);
   } catch (err) {
     await clusterDown(dir, { purge: false });
     throw err;
@@ -160,9 +193,14 @@ export interface MemberStatus {
   detail: string;
 }
 
-export async function clusterStatus(dir: string): Promise<{ record: ClusterRecord; members: MemberStatus[] }> {
+export async function clusterStatus(
+  dir: string,
+): Promise<{ record: ClusterRecord; members: MemberStatus[] }> {
   const record = readClusterRecord(dir);
-  if (!record) throw new ClusterError(`no cluster in ${resolve(dir)} (start one with: robustmq cluster up --dir ${dir})`);
+  if (!record)
+    throw new ClusterError(
+      `no cluster in ${resolve(dir)} (start one with: robustmq cluster up --dir ${dir})`,
+    );
   const host = record.options.host === '0.0.0.0' ? '127.0.0.1' : record.options.host;
   const members = await Promise.all(
     record.members.map(async (m) => {
@@ -170,7 +208,11 @@ export async function clusterStatus(dir: string): Promise<{ record: ClusterRecor
       let healthy = false;
       let detail = alive ? '' : 'not running';
       if (alive) {
-        const [health] = await probeHealth({ pid: m.pid, roles: [m.kind], ports: { [m.kind]: { http: m.ports.http_port! } } }, host, 2000);
+        const [health] = await probeHealth(
+          { pid: m.pid, roles: [m.kind], ports: { [m.kind]: { http: m.ports.http_port! } } },
+          host,
+          2000,
+        );
         healthy = health!.ok;
         detail = health!.detail;
       }
@@ -191,13 +233,16 @@ export async function clusterStatus(dir: string): Promise<{ record: ClusterRecor
 }
 
 /** Stops brokers first, then journal servers, then placement, so the data plane unregisters while placement is up. */
-export async function clusterDown(dir: string, options: { purge: boolean; timeoutMs?: number; print?: (line: string) => void }): Promise<number> {
+export async function clusterDown(
+  dir: string,
+  options: { purge: boolean; timeoutMs?: number; print?: (line: string) => void },
+): Promise<number> {
   const abs = resolve(dir);
   const record = readClusterRecord(abs);
   const print = options.print ?? (() => {});
   let stopped = 0;
   if (record) {
-    const order = ['mqtt-broker', 'journal-server', 'placement-center'];
+    const order = ['kafka-broker', 'mqtt-broker', 'journal-server', 'placement-center'];
     for (const kind of order) {
       const members = record.members.filter((m) => m.kind === kind && isAlive(m.pid));
       for (const m of members) process.kill(m.pid, 'SIGTERM');

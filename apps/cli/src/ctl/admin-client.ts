@@ -79,7 +79,9 @@ export class AdminClient {
     if (answer.status >= 200 && answer.status < 300) return answer.body;
     const body = answer.body as { code?: string; message?: string } | undefined;
     if (answer.status === 401) {
-      throw new CtlError(`${what}: ${body?.message ?? 'unauthenticated'} (set --admin-token or ROBUSTMQ_ADMIN_TOKEN)`);
+      throw new CtlError(
+        `${what}: ${body?.message ?? 'unauthenticated'} (set --admin-token or ROBUSTMQ_ADMIN_TOKEN)`,
+      );
     }
     throw new CtlError(`${what}: ${body?.code ?? answer.status}${body?.message ? `: ${body.message}` : ''}`);
   }
@@ -98,7 +100,8 @@ export class AdminClient {
         continue;
       }
       last = answer;
-      if (answer.status === 503 && (answer.body as { code?: string } | undefined)?.code === 'NOT_LEADER') continue;
+      if (answer.status === 503 && (answer.body as { code?: string } | undefined)?.code === 'NOT_LEADER')
+        continue;
       return AdminClient.ok(answer, `${method} ${path}`);
     }
     if (last) {

@@ -15,7 +15,14 @@ export function renderTable(rows: Record<string, unknown>[], columns?: string[])
   const cells = rows.map((r) => cols.map((c) => cell(r[c])));
   const header = cols.map((c) => c.toUpperCase());
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
-  return [header, ...cells].map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [header, ...cells]
+    .map((row) =>
+      row
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function renderObject(value: Record<string, unknown>): string {

@@ -13,8 +13,13 @@ const seg = (value: string) => encodeURIComponent(value);
 const kvPath = (key: string) => key.split('/').map(seg).join('/');
 
 function query(params: Record<string, string | number | undefined>): string {
-  const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== '') as [string, string | number][];
-  return entries.length ? '?' + new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString() : '';
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== '') as [
+    string,
+    string | number,
+  ][];
+  return entries.length
+    ? '?' + new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString()
+    : '';
 }
 
 function nonEmpty(name: string) {
@@ -32,37 +37,61 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     .description('leader, term, commit index and each member with its lag')
     .action(
       wrap(async (ctx) => {
-        const status = (await ctx.client.placement('GET', '/api/v1/cluster')) as Record<string, unknown> & { members: Record<string, unknown>[] };
+        const status = (await ctx.client.placement('GET', '/api/v1/cluster')) as Record<string, unknown> & {
+          members: Record<string, unknown>[];
+        };
         if (ctx.options.output === 'json') return ctx.print({ json: status });
         const { members, ...summary } = status;
         ctx.print({ json: status, object: summary });
-        ctx.print({ json: status, rows: members, columns: ['nodeId', 'grpcAddress', 'role', 'matchIndex', 'lag', 'self'] });
+        ctx.print({
+          json: status,
+          rows: members,
+          columns: ['nodeId', 'grpcAddress', 'role', 'matchIndex', 'lag', 'self'],
+        });
       }),
     );
 
   program
     .command('nodes')
     .description('data-plane nodes registered with placement')
-    .addOption(new Option('-t, --type <type>', 'only this cluster type').choices(['PLACEMENT_CENTER', 'JOURNAL_SERVER', 'MQTT_BROKER', 'KAFKA_BROKER']))
+    .addOption(
+      new Option('-t, --type <type>', 'only this cluster type').choices([
+        'PLACEMENT_CENTER',
+        'JOURNAL_SERVER',
+        'MQTT_BROKER',
+        'KAFKA_BROKER',
+      ]),
+    )
     .action(
       wrap(async (ctx, opts: { type?: string }) => {
-        const body = (await ctx.client.placement('GET', `/api/v1/cluster/nodes${query({ cluster_type: opts.type })}`)) as { nodes: Record<string, unknown>[] };
+        const body = (await ctx.client.placement(
+          'GET',
+          `/api/v1/cluster/nodes${query({ cluster_type: opts.type })}`,
+        )) as { nodes: Record<string, unknown>[] };
         ctx.print({
           json: body,
-          rows: body.nodes.map((n) => ({ ...n, registeredAtMs: undefined, registered: new Date(n.registeredAtMs as number).toISOString() })),
+          rows: body.nodes.map((n) => ({
+            ...n,
+            registeredAtMs: undefined,
+            registered: new Date(n.registeredAtMs as number).toISOString(),
+          })),
           columns: ['clusterType', 'nodeId', 'host', 'ports', 'labels', 'registered'],
         });
       }),
     );
 
   // ---- placement membership (Raft)
-  const members = program.command('members').description('placement Raft membership (Raft mode only; writes go to the leader)');
+  const members = program
+    .command('members')
+    .description('placement Raft membership (Raft mode only; writes go to the leader)');
   members
     .command('list')
     .description('members with role and lag')
     .action(
       wrap(async (ctx) => {
-        const status = (await ctx.client.placement('GET', '/api/v1/cluster')) as { members: Record<string, unknown>[] };
+        const status = (await ctx.client.placement('GET', '/api/v1/cluster')) as {
+          members: Record<string, unknown>[];
+        };
         ctx.print({ json: status.members, rows: status.members });
       }),
     );
@@ -74,7 +103,11 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     .option('--learner', 'add as a non-voting learner', false)
     .action(
       wrap(async (ctx, nodeId: number, address: string, opts: { learner: boolean }) => {
-        const body = await ctx.client.placement('POST', '/api/v1/cluster/members', { nodeId, address, learner: opts.learner });
+        const body = await ctx.client.placement('POST', '/api/v1/cluster/members', {
+          nodeId,
+          address,
+          learner: opts.learner,
+        });
         ctx.print({ json: body, message: `member ${nodeId} added${opts.learner ? ' as learner' : ''}` });
       }),
     );
@@ -115,7 +148,10 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     .argument('<key>', 'key (may contain /)', nonEmpty('key'))
     .action(
       wrap(async (ctx, key: string) => {
-        const entry = (await ctx.client.placement('GET', `/api/v1/kv/${kvPath(key)}`)) as Record<string, unknown>;
+        const entry = (await ctx.client.placement('GET', `/api/v1/kv/${kvPath(key)}`)) as Record<
+          string,
+          unknown
+        >;
         ctx.print({ json: entry, object: entry });
       }),
     );
@@ -125,7 +161,10 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     .option('--base64', 'the value is base64', false)
     .action(
       wrap(async (ctx, key: string, value: string, opts: { base64: boolean }) => {
-        const body = (await ctx.client.placement('PUT', `/api/v1/kv/${kvPath(key)}`, { value, encoding: opts.base64 ? 'base64' : 'utf8' })) as Record<string, unknown>;
+        const body = (await ctx.client.placement('PUT', `/api/v1/kv/${kvPath(key)}`, {
+          value,
+          encoding: opts.base64 ? 'base64' : 'utf8',
+        })) as Record<string, unknown>;
         ctx.print({ json: body, message: `${key} = ${value} (revision ${String(body.revision)})` });
       }),
     );
@@ -134,7 +173,9 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     .argument('<key>', 'key', nonEmpty('key'))
     .action(
       wrap(async (ctx, key: string) => {
-        const body = (await ctx.client.placement('DELETE', `/api/v1/kv/${kvPath(key)}`)) as { deleted: boolean };
+        const body = (await ctx.client.placement('DELETE', `/api/v1/kv/${kvPath(key)}`)) as {
+          deleted: boolean;
+        };
         ctx.print({ json: body, message: body.deleted ? `${key} deleted` : `${key} did not exist` });
       }),
     );
@@ -144,20 +185,31 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     .option('--limit <n>', 'at most this many (1-10000)', integer('--limit', 1, 10_000))
     .action(
       wrap(async (ctx, opts: { prefix: string; startAfter?: string; limit?: number }) => {
-        const body = (await ctx.client.placement('GET', `/api/v1/kv${query({ prefix: opts.prefix, start_after: opts.startAfter, limit: opts.limit })}`)) as {
+        const body = (await ctx.client.placement(
+          'GET',
+          `/api/v1/kv${query({ prefix: opts.prefix, start_after: opts.startAfter, limit: opts.limit })}`,
+        )) as {
           items: Record<string, unknown>[];
         };
-        ctx.print({ json: body, rows: body.items, columns: ['key', 'value', 'encoding', 'modRevision', 'version'] });
+        ctx.print({
+          json: body,
+          rows: body.items,
+          columns: ['key', 'value', 'encoding', 'modRevision', 'version'],
+        });
       }),
     );
 
   watchCommand(kv);
 
   // ---- MQTT users
-  const user = program.command('user').description('MQTT users (passwords are stored as scrypt hashes, never shown)');
+  const user = program
+    .command('user')
+    .description('MQTT users (passwords are stored as scrypt hashes, never shown)');
   user.command('list').action(
     wrap(async (ctx) => {
-      const body = (await ctx.client.placement('GET', '/api/v1/mqtt/users')) as { users: Record<string, unknown>[] };
+      const body = (await ctx.client.placement('GET', '/api/v1/mqtt/users')) as {
+        users: Record<string, unknown>[];
+      };
       ctx.print({ json: body, rows: body.users });
     }),
   );
@@ -166,7 +218,10 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     .argument('<username>')
     .action(
       wrap(async (ctx, username: string) => {
-        const body = (await ctx.client.placement('GET', `/api/v1/mqtt/users/${seg(username)}`)) as Record<string, unknown>;
+        const body = (await ctx.client.placement('GET', `/api/v1/mqtt/users/${seg(username)}`)) as Record<
+          string,
+          unknown
+        >;
         ctx.print({ json: body, object: body });
       }),
     );
@@ -177,7 +232,11 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     .option('--superuser', 'bypasses ACL rules', false)
     .action(
       wrap(async (ctx, username: string, opts: { password: string; superuser: boolean }) => {
-        const body = await ctx.client.placement('POST', '/api/v1/mqtt/users', { username, password: opts.password, superuser: opts.superuser });
+        const body = await ctx.client.placement('POST', '/api/v1/mqtt/users', {
+          username,
+          password: opts.password,
+          superuser: opts.superuser,
+        });
         ctx.print({ json: body, message: `user ${username} created` });
       }),
     );
@@ -188,7 +247,10 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     .addOption(new Option('--superuser <bool>', 'superuser flag').choices(['true', 'false']))
     .action(
       wrap(async (ctx, username: string, opts: { password?: string; superuser?: string }) => {
-        const change = { ...(opts.password !== undefined ? { password: opts.password } : {}), ...(opts.superuser ? { superuser: opts.superuser === 'true' } : {}) };
+        const change = {
+          ...(opts.password !== undefined ? { password: opts.password } : {}),
+          ...(opts.superuser ? { superuser: opts.superuser === 'true' } : {}),
+        };
         const body = await ctx.client.placement('PUT', `/api/v1/mqtt/users/${seg(username)}`, change);
         ctx.print({ json: body, message: `user ${username} updated` });
       }),
@@ -204,11 +266,19 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     );
 
   // ---- ACL
-  const acl = program.command('acl').description('MQTT ACL rules (evaluated by priority, lowest first; first match decides)');
+  const acl = program
+    .command('acl')
+    .description('MQTT ACL rules (evaluated by priority, lowest first; first match decides)');
   acl.command('list').action(
     wrap(async (ctx) => {
-      const body = (await ctx.client.placement('GET', '/api/v1/mqtt/acl')) as { rules: Record<string, unknown>[] };
-      ctx.print({ json: body, rows: body.rules, columns: ['id', 'priority', 'permission', 'action', 'subjectType', 'subjectValue', 'topicFilter'] });
+      const body = (await ctx.client.placement('GET', '/api/v1/mqtt/acl')) as {
+        rules: Record<string, unknown>[];
+      };
+      ctx.print({
+        json: body,
+        rows: body.rules,
+        columns: ['id', 'priority', 'permission', 'action', 'subjectType', 'subjectValue', 'topicFilter'],
+      });
     }),
   );
   acl
@@ -216,32 +286,58 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     .argument('<id>')
     .action(
       wrap(async (ctx, id: string) => {
-        const body = (await ctx.client.placement('GET', `/api/v1/mqtt/acl/${seg(id)}`)) as Record<string, unknown>;
+        const body = (await ctx.client.placement('GET', `/api/v1/mqtt/acl/${seg(id)}`)) as Record<
+          string,
+          unknown
+        >;
         ctx.print({ json: body, object: body });
       }),
     );
   acl
     .command('create')
-    .addOption(new Option('--permission <p>', 'ALLOW or DENY').choices(['ALLOW', 'DENY']).makeOptionMandatory())
-    .addOption(new Option('--action <a>', 'what the rule covers').choices(['PUBLISH', 'SUBSCRIBE', 'ALL']).makeOptionMandatory())
-    .addOption(new Option('--subject-type <t>', 'who it applies to').choices(['SUBJECT_USER', 'SUBJECT_CLIENT_ID', 'SUBJECT_IP', 'SUBJECT_ALL']).makeOptionMandatory())
+    .addOption(
+      new Option('--permission <p>', 'ALLOW or DENY').choices(['ALLOW', 'DENY']).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--action <a>', 'what the rule covers')
+        .choices(['PUBLISH', 'SUBSCRIBE', 'ALL'])
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--subject-type <t>', 'who it applies to')
+        .choices(['SUBJECT_USER', 'SUBJECT_CLIENT_ID', 'SUBJECT_IP', 'SUBJECT_ALL'])
+        .makeOptionMandatory(),
+    )
     .option('--subject-value <v>', 'username, client id, IP or CIDR (empty for SUBJECT_ALL)', '')
     .requiredOption('--topic <filter>', 'topic filter (%u / %c stand for username / client id)')
     .option('--priority <n>', 'lower is evaluated first', integer('--priority', -2147483648, 2147483647), 0)
     .option('--id <id>', 'rule id (default: a UUID)')
     .action(
-      wrap(async (ctx, opts: { permission: string; action: string; subjectType: string; subjectValue: string; topic: string; priority: number; id?: string }) => {
-        const body = (await ctx.client.placement('POST', '/api/v1/mqtt/acl', {
-          ...(opts.id ? { id: opts.id } : {}),
-          permission: opts.permission,
-          action: opts.action,
-          subjectType: opts.subjectType,
-          subjectValue: opts.subjectValue,
-          topicFilter: opts.topic,
-          priority: opts.priority,
-        })) as { id: string };
-        ctx.print({ json: body, message: `ACL rule ${body.id} created` });
-      }),
+      wrap(
+        async (
+          ctx,
+          opts: {
+            permission: string;
+            action: string;
+            subjectType: string;
+            subjectValue: string;
+            topic: string;
+            priority: number;
+            id?: string;
+          },
+        ) => {
+          const body = (await ctx.client.placement('POST', '/api/v1/mqtt/acl', {
+            ...(opts.id ? { id: opts.id } : {}),
+            permission: opts.permission,
+            action: opts.action,
+            subjectType: opts.subjectType,
+            subjectValue: opts.subjectValue,
+            topicFilter: opts.topic,
+            priority: opts.priority,
+          })) as { id: string };
+          ctx.print({ json: body, message: `ACL rule ${body.id} created` });
+        },
+      ),
     );
   acl
     .command('delete')
@@ -255,10 +351,14 @@ export function placementCommands(program: Command, wrap: Wrap): void {
 
   // ---- blacklist
   const types = ['BLACKLIST_CLIENT_ID', 'BLACKLIST_USER', 'BLACKLIST_IP', 'BLACKLIST_CIDR'];
-  const blacklist = program.command('blacklist').description('refused client ids, users, IPs and CIDR blocks');
+  const blacklist = program
+    .command('blacklist')
+    .description('refused client ids, users, IPs and CIDR blocks');
   blacklist.command('list').action(
     wrap(async (ctx) => {
-      const body = (await ctx.client.placement('GET', '/api/v1/mqtt/blacklist')) as { entries: Record<string, unknown>[] };
+      const body = (await ctx.client.placement('GET', '/api/v1/mqtt/blacklist')) as {
+        entries: Record<string, unknown>[];
+      };
       ctx.print({ json: body, rows: body.entries });
     }),
   );
@@ -266,11 +366,21 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     .command('add')
     .addArgument(new Command().createArgument('<type>', 'entry type').choices(types))
     .argument('<value>', 'client id, username, IP or CIDR block', nonEmpty('value'))
-    .option('--expires-at <ms>', 'until this time (ms since the epoch; 0 = forever)', integer('--expires-at', 0), 0)
+    .option(
+      '--expires-at <ms>',
+      'until this time (ms since the epoch; 0 = forever)',
+      integer('--expires-at', 0),
+      0,
+    )
     .option('--reason <text>', 'why', '')
     .action(
       wrap(async (ctx, type: string, value: string, opts: { expiresAt: number; reason: string }) => {
-        const body = (await ctx.client.placement('POST', '/api/v1/mqtt/blacklist', { type, value, expiresAtMs: opts.expiresAt, reason: opts.reason })) as { created: boolean };
+        const body = (await ctx.client.placement('POST', '/api/v1/mqtt/blacklist', {
+          type,
+          value,
+          expiresAtMs: opts.expiresAt,
+          reason: opts.reason,
+        })) as { created: boolean };
         ctx.print({ json: body, message: `${type} ${value} ${body.created ? 'added' : 'replaced'}` });
       }),
     );
@@ -281,7 +391,10 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     .action(
       wrap(async (ctx, type: string, value: string) => {
         // the value is the rest of the path, so a CIDR block keeps its slash
-        await ctx.client.placement('DELETE', `/api/v1/mqtt/blacklist/${type}/${value.split('/').map(seg).join('/')}`);
+        await ctx.client.placement(
+          'DELETE',
+          `/api/v1/mqtt/blacklist/${type}/${value.split('/').map(seg).join('/')}`,
+        );
         ctx.print({ json: { deleted: { type, value } }, message: `${type} ${value} deleted` });
       }),
     );
@@ -294,12 +407,22 @@ export function placementCommands(program: Command, wrap: Wrap): void {
     columns: ['id', 'action', 'sourceTopic', 'destTopic', 'regex', 'priority'],
     options: (cmd) =>
       cmd
-        .addOption(new Option('--action <a>', 'which packets').choices(['publish', 'subscribe', 'all']).makeOptionMandatory())
+        .addOption(
+          new Option('--action <a>', 'which packets')
+            .choices(['publish', 'subscribe', 'all'])
+            .makeOptionMandatory(),
+        )
         .requiredOption('--source <filter>', 'topic filter the rule applies to')
         .requiredOption('--dest <topic>', 'new topic; $1, $2… are the regex groups')
         .requiredOption('--regex <re>', 'regular expression matched against the topic')
         .option('--priority <n>', 'order among rules', integer('--priority', -2147483648, 2147483647)),
-    body: (o) => ({ action: o.action, sourceTopic: o.source, destTopic: o.dest, regex: o.regex, ...(o.priority !== undefined ? { priority: o.priority } : {}) }),
+    body: (o) => ({
+      action: o.action,
+      sourceTopic: o.source,
+      destTopic: o.dest,
+      regex: o.regex,
+      ...(o.priority !== undefined ? { priority: o.priority } : {}),
+    }),
   });
   ruleCommands(program, wrap, {
     name: 'auto-subscribe',
@@ -347,12 +470,20 @@ function ruleCommands(
     .argument('<id>')
     .action(
       wrap(async (ctx, id: string) => {
-        const body = (await ctx.client.placement('GET', `${spec.path}/${seg(id)}`)) as Record<string, unknown>;
+        const body = (await ctx.client.placement('GET', `${spec.path}/${seg(id)}`)) as Record<
+          string,
+          unknown
+        >;
         ctx.print({ json: body, object: body });
       }),
     );
   spec
-    .options(group.command('set').description('create or replace a rule').argument('<id>', 'rule id', nonEmpty('id')))
+    .options(
+      group
+        .command('set')
+        .description('create or replace a rule')
+        .argument('<id>', 'rule id', nonEmpty('id')),
+    )
     .action(
       wrap(async (ctx, id: string, opts: Record<string, unknown>) => {
         const body = await ctx.client.placement('PUT', `${spec.path}/${seg(id)}`, spec.body(opts));

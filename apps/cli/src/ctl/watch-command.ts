@@ -15,7 +15,8 @@ interface WatchOptions {
 
 function line(event: WatchEvent, output: GlobalOptions['output']): string {
   const value = Buffer.from(event.kv.value).toString('utf8');
-  if (output === 'json') return JSON.stringify({ type: event.type, key: event.kv.key, value, modRevision: event.kv.modRevision });
+  if (output === 'json')
+    return JSON.stringify({ type: event.type, key: event.kv.key, value, modRevision: event.kv.modRevision });
   return `${event.type.padEnd(6)} ${event.kv.key}${event.type === 'PUT' ? ` = ${value}` : ''}  (revision ${event.kv.modRevision})`;
 }
 
@@ -24,11 +25,22 @@ export function watchCommand(kv: Command): void {
     .description('print every change under a prefix as it is committed (gRPC; needs the cluster auth token)')
     .argument('<prefix>', 'key prefix ("" = every key)')
     .addOption(
-      new Option('--placement-grpc <addresses>', "placement members' gRPC addresses").env('ROBUSTMQ_PLACEMENT_ADDRESSES').argParser(list).default(['127.0.0.1:1228']),
+      new Option('--placement-grpc <addresses>', "placement members' gRPC addresses")
+        .env('ROBUSTMQ_PLACEMENT_ADDRESSES')
+        .argParser(list)
+        .default(['127.0.0.1:1228']),
     )
-    .addOption(new Option('--cluster-token <token>', 'the cluster auth token ([cluster] auth_token)').env('ROBUSTMQ_CLUSTER_AUTH_TOKEN'))
+    .addOption(
+      new Option('--cluster-token <token>', 'the cluster auth token ([cluster] auth_token)').env(
+        'ROBUSTMQ_CLUSTER_AUTH_TOKEN',
+      ),
+    )
     .option('--count <n>', 'exit after this many changes', integer('--count', 1))
-    .option('--from-revision <rev>', 'replay changes from this revision (default: only new ones)', integer('--from-revision', 1))
+    .option(
+      '--from-revision <rev>',
+      'replay changes from this revision (default: only new ones)',
+      integer('--from-revision', 1),
+    )
     .action(async (prefix: string, opts: WatchOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       // loaded here, not at the top: gRPC and protobuf would add their start-up time to every other command

@@ -96,21 +96,24 @@ export function usePaged<R>(
     // a search typed quickly asks once, after the typing stops; paging and refreshing ask at once
     const typing = search !== searched.current;
     searched.current = search;
-    const timer = setTimeout(() => {
-      load(search, start).then(
-        (a) => {
-          if (call !== latest.current) return;
-          setAnswer(a);
-          setError(undefined);
-          setLoading(false);
-        },
-        (err: unknown) => {
-          if (call !== latest.current) return;
-          setError(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
-          setLoading(false);
-        },
-      );
-    }, typing ? 200 : 0);
+    const timer = setTimeout(
+      () => {
+        load(search, start).then(
+          (a) => {
+            if (call !== latest.current) return;
+            setAnswer(a);
+            setError(undefined);
+            setLoading(false);
+          },
+          (err: unknown) => {
+            if (call !== latest.current) return;
+            setError(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
+            setLoading(false);
+          },
+        );
+      },
+      typing ? 200 : 0,
+    );
     return () => clearTimeout(timer);
   }, [search, start, tick]);
 

@@ -172,14 +172,17 @@ export function Overview() {
                 { label: 'status', value: liveness },
                 {
                   label: 'last contact',
-                  value: (m) => (m.lastContactMs === null || m.lastContactMs === undefined ? '—' : `${age(m.lastContactMs)} ago`),
+                  value: (m) =>
+                    m.lastContactMs === null || m.lastContactMs === undefined
+                      ? '—'
+                      : `${age(m.lastContactMs)} ago`,
                 },
               ]}
             />
             {c.members.some((m) => m.reachable === null) && (
               <p class="hint">
-                Liveness as seen by this member: a follower hears only from the leader. Open the console on the leader to
-                see every member's.
+                Liveness as seen by this member: a follower hears only from the leader. Open the console on
+                the leader to see every member's.
               </p>
             )}
           </>

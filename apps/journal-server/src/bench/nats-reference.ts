@@ -31,7 +31,8 @@ export interface NatsRunOptions {
 /** why the reference cannot run here, or undefined when it can. */
 export async function natsUnavailable(): Promise<string | undefined> {
   const probe = spawnSync('nats-server', ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return 'nats-server is not on PATH (Debian: apt-get install -y nats-server)';
+  if (probe.error || probe.status !== 0)
+    return 'nats-server is not on PATH (Debian: apt-get install -y nats-server)';
   try {
     await import('nats');
   } catch {
@@ -63,7 +64,10 @@ async function startServers(dir: string, replicas: 1 | 3, children: ChildProcess
             'cluster {',
             '  name: bench',
             `  listen: 127.0.0.1:${routePorts[i]}`,
-            `  routes: [${routePorts.filter((_, j) => j !== i).map((p) => `nats://127.0.0.1:${p}`).join(', ')}]`,
+            `  routes: [${routePorts
+              .filter((_, j) => j !== i)
+              .map((p) => `nats://127.0.0.1:${p}`)
+              .join(', ')}]`,
             '}',
           ]
         : []),
@@ -90,7 +94,8 @@ function cpuOf(children: ChildProcess[]): number {
   return ticks / 100;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
 /** runs one NATS configuration; the servers are killed before it returns. */
 export async function runNats(o: NatsRunOptions): Promise<NatsResult> {
@@ -115,7 +120,12 @@ export async function runNats(o: NatsRunOptions): Promise<NatsResult> {
     for (;;) {
       try {
         const jsm = await nc.jetstreamManager();
-        await jsm.streams.add({ name: `BENCH_R${o.replicas}`, subjects: [subject], storage: nats.StorageType.File, num_replicas: o.replicas });
+        await jsm.streams.add({
+          name: `BENCH_R${o.replicas}`,
+          subjects: [subject],
+          storage: nats.StorageType.File,
+          num_replicas: o.replicas,
+        });
         break;
       } catch (err) {
         if (Date.now() > deadline) throw err;
@@ -164,7 +174,15 @@ export async function runNats(o: NatsRunOptions): Promise<NatsResult> {
       console.log(`  (NATS R${o.replicas} read skipped: ${(err as Error).message})`);
     }
     await nc.close();
-    return { replicas: o.replicas, appendPerSec: o.records / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), readPerSec, serverCpuUs, clientCpuUs };
+    return {
+      replicas: o.replicas,
+      appendPerSec: o.records / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      readPerSec,
+      serverCpuUs,
+      clientCpuUs,
+    };
   } finally {
     for (const c of children) c.kill('SIGKILL');
   }

@@ -24,7 +24,8 @@ const STATUS: Partial<Record<JournalErrorCode, grpc.status>> = {
 function unary<Req, Res>(handler: (request: Req) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
   return unaryHandler(handler, (err) => {
     if (err instanceof InvalidArgument) return grpcError(grpc.status.INVALID_ARGUMENT, err.message);
-    if (err instanceof JournalError) return grpcError(STATUS[err.code] ?? grpc.status.INTERNAL, `${err.code}: ${err.message}`);
+    if (err instanceof JournalError)
+      return grpcError(STATUS[err.code] ?? grpc.status.INTERNAL, `${err.code}: ${err.message}`);
     return undefined;
   });
 }
@@ -34,12 +35,20 @@ function name(field: string, value: string): string {
   if (!value) throw new InvalidArgument(`${field} must not be empty`);
   if (value.length > 256) throw new InvalidArgument(`${field} is longer than 256 characters`);
   // eslint-disable-next-line no-control-regex
-  if (/[/\s\x00-\x1f\x7f]/.test(value) || value === '.' || value === '..') throw new InvalidArgument(`${field} must not contain '/', whitespace or control characters, got "${value}"`);
+  if (/[/\s\x00-\x1f\x7f]/.test(value) || value === '.' || value === '..')
+    throw new InvalidArgument(
+      `${field} must not contain '/', whitespace or control characters, got "${value}"`,
+    );
   return value;
 }
 
-function segmentRef(request: { namespace: string; shardName: string; segmentSeq: number }): [string, string, number] {
-  if (!Number.isSafeInteger(request.segmentSeq) || request.segmentSeq < 0) throw new InvalidArgument(`segment_seq must be an integer >= 0, got ${request.segmentSeq}`);
+function segmentRef(request: {
+  namespace: string;
+  shardName: string;
+  segmentSeq: number;
+}): [string, string, number] {
+  if (!Number.isSafeInteger(request.segmentSeq) || request.segmentSeq < 0)
+    throw new InvalidArgument(`segment_seq must be an integer >= 0, got ${request.segmentSeq}`);
   return [name('namespace', request.namespace), name('shard_name', request.shardName), request.segmentSeq];
 }
 
@@ -59,7 +68,8 @@ export function innerServiceHandlers(node: JournalNode): JournalInnerServiceHand
     }),
     ActivateSegmentLeader: unary(async (request) => {
       const ref = segmentRef(request);
-      if (!Number.isSafeInteger(request.epoch) || request.epoch <= 0) throw new InvalidArgument(`epoch must be a positive integer, got ${request.epoch}`);
+      if (!Number.isSafeInteger(request.epoch) || request.epoch <= 0)
+        throw new InvalidArgument(`epoch must be a positive integer, got ${request.epoch}`);
       const leader = await node.activateAt(...ref, request.epoch);
       return { highWatermark: leader.hw, durableEndOffset: leader.seg.durableEnd };
     }),

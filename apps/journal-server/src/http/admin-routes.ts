@@ -35,7 +35,17 @@ const segmentSchema = {
     lastLeaderContactMs: { type: ['integer', 'null'] },
     followers: { type: 'array', items: followerSchema },
   },
-  required: ['namespace', 'shard', 'seq', 'role', 'epoch', 'startOffset', 'endOffset', 'sizeBytes', 'followers'],
+  required: [
+    'namespace',
+    'shard',
+    'seq',
+    'role',
+    'epoch',
+    'startOffset',
+    'endOffset',
+    'sizeBytes',
+    'followers',
+  ],
 } as const;
 
 const shardSchema = {
@@ -58,7 +68,8 @@ function describe(node: JournalNode, seg: LocalSegment) {
     namespace: seg.meta.namespace,
     shard: seg.meta.shard,
     seq: seg.meta.seq,
-    role: leader && leader.state !== 'stopped' ? 'leader' : seg.meta.sealedEnd !== null ? 'sealed' : 'follower',
+    role:
+      leader && leader.state !== 'stopped' ? 'leader' : seg.meta.sealedEnd !== null ? 'sealed' : 'follower',
     state: leader?.state ?? (seg.meta.sealedEnd !== null ? 'sealed' : 'following'),
     epoch: seg.meta.epoch,
     startOffset: seg.meta.startOffset,
@@ -84,16 +95,48 @@ export async function adminRoutes(app: FastifyInstance, options: { node: Journal
   const sorted = () =>
     node.store
       .list()
-      .sort((a, b) => a.meta.namespace.localeCompare(b.meta.namespace) || a.meta.shard.localeCompare(b.meta.shard) || a.meta.seq - b.meta.seq);
+      .sort(
+        (a, b) =>
+          a.meta.namespace.localeCompare(b.meta.namespace) ||
+          a.meta.shard.localeCompare(b.meta.shard) ||
+          a.meta.seq - b.meta.seq,
+      );
 
   app.get(
     '/api/v1/shards',
-    { schema: { response: { 200: { type: 'object', properties: { shards: { type: 'array', items: shardSchema } }, required: ['shards'] } } } },
+    {
+      schema: {
+        response: {
+          200: {
+            type: 'object',
+            properties: { shards: { type: 'array', items: shardSchema } },
+            required: ['shards'],
+          },
+        },
+      },
+    },
     async () => {
-      const shards = new Map<string, { namespace: string; shard: string; segments: number; records: number; sizeBytes: number; leaderOf: number }>();
+      const shards = new Map<
+        string,
+        {
+          namespace: string;
+          shard: string;
+          segments: number;
+          records: number;
+          sizeBytes: number;
+          leaderOf: number;
+        }
+      >();
       for (const seg of sorted()) {
         const key = `${seg.meta.namespace}/${seg.meta.shard}`;
-        const s = shards.get(key) ?? { namespace: seg.meta.namespace, shard: seg.meta.shard, segments: 0, records: 0, sizeBytes: 0, leaderOf: 0 };
+        const s = shards.get(key) ?? {
+          namespace: seg.meta.namespace,
+          shard: seg.meta.shard,
+          segments: 0,
+          records: 0,
+          sizeBytes: 0,
+          leaderOf: 0,
+        };
         s.segments++;
         s.records += seg.recordCount;
         s.sizeBytes += seg.file.size;
@@ -106,7 +149,17 @@ export async function adminRoutes(app: FastifyInstance, options: { node: Journal
 
   app.get(
     '/api/v1/segments',
-    { schema: { response: { 200: { type: 'object', properties: { segments: { type: 'array', items: segmentSchema } }, required: ['segments'] } } } },
+    {
+      schema: {
+        response: {
+          200: {
+            type: 'object',
+            properties: { segments: { type: 'array', items: segmentSchema } },
+            required: ['segments'],
+          },
+        },
+      },
+    },
     async () => ({ segments: sorted().map((seg) => describe(node, seg)) }),
   );
 
@@ -116,13 +169,20 @@ export async function adminRoutes(app: FastifyInstance, options: { node: Journal
       schema: {
         params: {
           type: 'object',
-          properties: { namespace: { type: 'string', minLength: 1 }, shard: { type: 'string', minLength: 1 } },
+          properties: {
+            namespace: { type: 'string', minLength: 1 },
+            shard: { type: 'string', minLength: 1 },
+          },
           required: ['namespace', 'shard'],
         },
         response: {
           200: {
             type: 'object',
-            properties: { namespace: { type: 'string' }, shard: { type: 'string' }, segments: { type: 'array', items: segmentSchema } },
+            properties: {
+              namespace: { type: 'string' },
+              shard: { type: 'string' },
+              segments: { type: 'array', items: segmentSchema },
+            },
             required: ['namespace', 'shard', 'segments'],
           },
           404: errorResponseSchema,
@@ -133,7 +193,11 @@ export async function adminRoutes(app: FastifyInstance, options: { node: Journal
       const { namespace, shard } = request.params;
       const segments = sorted().filter((s) => s.meta.namespace === namespace && s.meta.shard === shard);
       if (segments.length === 0) {
-        throw new HttpError(404, 'NOT_FOUND', `this journal server holds no segment of shard ${namespace}/${shard}; GET /api/v1/shards lists the ones it holds`);
+        throw new HttpError(
+          404,
+          'NOT_FOUND',
+          `this journal server holds no segment of shard ${namespace}/${shard}; GET /api/v1/shards lists the ones it holds`,
+        );
       }
       return { namespace, shard, segments: segments.map((seg) => describe(node, seg)) };
     },

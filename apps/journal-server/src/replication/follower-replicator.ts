@@ -5,7 +5,12 @@
 // loop both streams and catches up. A failed request drains the window and starts over with a handshake. Idle
 // followers get heartbeats, which also tell them the leader is alive and where the high watermark is.
 import type { Logger } from '@robustmq/common';
-import { JOURNAL_MESSAGE, isJournalError, type JournalConnection, type JournalConnectionPool } from '@robustmq/protocol/journal';
+import {
+  JOURNAL_MESSAGE,
+  isJournalError,
+  type JournalConnection,
+  type JournalConnectionPool,
+} from '@robustmq/protocol/journal';
 import type { LocalSegment } from '../storage/local-segment.js';
 import type { SegmentStore } from '../storage/segment-store.js';
 import type { SegmentDirectory } from './segment-directory.js';
@@ -96,7 +101,12 @@ export class FollowerReplicator {
         }
         const sealedEnd = this.leader.state === 'sealed' ? seg.meta.sealedEnd : null;
         // keep up to MAX_IN_FLIGHT requests going: the leader's buffers as written, or the file for a laggard
-        while (this.failure === undefined && this.inFlight < MAX_IN_FLIGHT && this.sent < seg.endOffset && this.running) {
+        while (
+          this.failure === undefined &&
+          this.inFlight < MAX_IN_FLIGHT &&
+          this.sent < seg.endOffset &&
+          this.running
+        ) {
           const from = this.sent;
           const chunk = await this.nextChunk(from);
           if (chunk.end <= from) break;
@@ -118,7 +128,12 @@ export class FollowerReplicator {
           if (this.match >= sealedEnd && this.sealAnnounced) return; // the follower has the whole sealed segment
           const reply = await conn.request(
             JOURNAL_MESSAGE.Replicate,
-            this.leader.header({ startOffset: seg.meta.startOffset, baseOffset: this.sent, highWatermark: this.leader.hw, sealedEnd }),
+            this.leader.header({
+              startOffset: seg.meta.startOffset,
+              baseOffset: this.sent,
+              highWatermark: this.leader.hw,
+              sealedEnd,
+            }),
             [],
             settings.requestTimeoutMs,
           );
@@ -129,7 +144,12 @@ export class FollowerReplicator {
         if (!(await this.idle(settings.heartbeatIntervalMs))) {
           const reply = await conn.request(
             JOURNAL_MESSAGE.Replicate,
-            this.leader.header({ startOffset: seg.meta.startOffset, baseOffset: this.sent, highWatermark: this.leader.hw, sealedEnd: null }),
+            this.leader.header({
+              startOffset: seg.meta.startOffset,
+              baseOffset: this.sent,
+              highWatermark: this.leader.hw,
+              sealedEnd: null,
+            }),
             [],
             settings.requestTimeoutMs,
           );
@@ -150,7 +170,10 @@ export class FollowerReplicator {
         failures++;
         if (address && isJournalError(err, 'UNAVAILABLE')) pool.reset(address);
         if (failures === 1 || failures % 50 === 0) {
-          logger.warn({ segment: this.leader.id, follower: this.nodeId, err: this.lastError }, 'replication to follower failed; retrying');
+          logger.warn(
+            { segment: this.leader.id, follower: this.nodeId, err: this.lastError },
+            'replication to follower failed; retrying',
+          );
         }
         await this.idle(Math.min(1_000, 50 * 2 ** Math.min(failures, 5)));
       }
@@ -172,7 +195,13 @@ export class FollowerReplicator {
     }
     if (parts.length > 0) return { parts, end: at };
     const seg = this.leader.seg;
-    const read = await seg.readFramed(from, seg.endOffset, Number.MAX_SAFE_INTEGER, settings.maxReplicateBytes, true);
+    const read = await seg.readFramed(
+      from,
+      seg.endOffset,
+      Number.MAX_SAFE_INTEGER,
+      settings.maxReplicateBytes,
+      true,
+    );
     return { parts: read.parts, end: from + read.count };
   }
 
@@ -183,7 +212,12 @@ export class FollowerReplicator {
     conn
       .request(
         JOURNAL_MESSAGE.Replicate,
-        this.leader.header({ startOffset: seg.meta.startOffset, baseOffset, highWatermark: this.leader.hw, sealedEnd }),
+        this.leader.header({
+          startOffset: seg.meta.startOffset,
+          baseOffset,
+          highWatermark: this.leader.hw,
+          sealedEnd,
+        }),
         parts,
         settings.requestTimeoutMs,
       )
@@ -218,13 +252,26 @@ export class FollowerReplicator {
     const { pool, settings } = this.ctx;
     const conn = pool.get(address);
     const seg = this.leader.seg;
-    const reply = await conn.request(JOURNAL_MESSAGE.Fence, this.leader.header({ startOffset: seg.meta.startOffset }), [], settings.requestTimeoutMs);
+    const reply = await conn.request(
+      JOURNAL_MESSAGE.Fence,
+      this.leader.header({ startOffset: seg.meta.startOffset }),
+      [],
+      settings.requestTimeoutMs,
+    );
     const followerEnd = reply.header['endOffset'] as number;
     const followerEpoch = reply.header['lastEpoch'] as number;
     const agreed = Math.min(followerEnd, this.leader.endOffsetForEpoch(followerEpoch), seg.endOffset);
     if (agreed < followerEnd) {
-      await conn.request(JOURNAL_MESSAGE.Truncate, this.leader.header({ offset: agreed }), [], settings.requestTimeoutMs);
-      this.ctx.logger.info({ segment: this.leader.id, follower: this.nodeId, from: followerEnd, to: agreed }, 'truncated a diverged follower tail');
+      await conn.request(
+        JOURNAL_MESSAGE.Truncate,
+        this.leader.header({ offset: agreed }),
+        [],
+        settings.requestTimeoutMs,
+      );
+      this.ctx.logger.info(
+        { segment: this.leader.id, follower: this.nodeId, from: followerEnd, to: agreed },
+        'truncated a diverged follower tail',
+      );
     }
     this.match = agreed;
     this.handshaken = true;

@@ -6,7 +6,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { type Logger } from '@robustmq/common';
 import { PlacementError, type PlacementClient } from '@robustmq/placement-client';
-import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
+import {
+  JOURNAL_MESSAGE,
+  JournalError,
+  isJournalError,
+  splitBatch,
+  type JournalConnectionPool,
+} from '@robustmq/protocol/journal';
 import type { LocalSegment } from '../storage/local-segment.js';
 import type { SegmentStore } from '../storage/segment-store.js';
 import { checkBatch } from '../storage/framed-batch.js';
@@ -83,12 +89,21 @@ export class JournalNode {
     const existing = local && this.leaders.get(local.key);
     if (existing) return existing;
     const meta = await this.directory.segment(namespace, shard, seq, true);
-    if (meta.status === 'SEGMENT_DELETING') throw new JournalError('SHARD_NOT_FOUND', `shard ${namespace}/${shard} is being deleted`);
+    if (meta.status === 'SEGMENT_DELETING')
+      throw new JournalError('SHARD_NOT_FOUND', `shard ${namespace}/${shard} is being deleted`);
     if (meta.status === 'SEGMENT_SEALED') {
-      throw new JournalError('SEGMENT_SEALED', `segment ${seq} of ${namespace}/${shard} is sealed at offset ${meta.endOffset + 1}`, { sealedEnd: meta.endOffset + 1 });
+      throw new JournalError(
+        'SEGMENT_SEALED',
+        `segment ${seq} of ${namespace}/${shard} is sealed at offset ${meta.endOffset + 1}`,
+        { sealedEnd: meta.endOffset + 1 },
+      );
     }
     if (meta.leader !== this.settings.nodeId) {
-      throw new JournalError('NOT_LEADER', `journal server ${this.settings.nodeId} does not lead segment ${seq} of ${namespace}/${shard}; node ${meta.leader} does (epoch ${meta.epoch})`, { leader: meta.leader, epoch: meta.epoch });
+      throw new JournalError(
+        'NOT_LEADER',
+        `journal server ${this.settings.nodeId} does not lead segment ${seq} of ${namespace}/${shard}; node ${meta.leader} does (epoch ${meta.epoch})`,
+        { leader: meta.leader, epoch: meta.epoch },
+      );
     }
     return this.activate(meta);
   }
@@ -113,7 +128,15 @@ export class JournalNode {
         current?.stop('a newer epoch of this server took over');
         const f = this.follower(seg.key);
         const leader = new SegmentLeader(
-          { store: this.store, directory: this.directory, placement: this.placement, pool: this.pool, settings: this.settings, logger: this.logger, onStop: (l) => this.leaders.get(l.seg.key) === l && this.leaders.delete(l.seg.key) },
+          {
+            store: this.store,
+            directory: this.directory,
+            placement: this.placement,
+            pool: this.pool,
+            settings: this.settings,
+            logger: this.logger,
+            onStop: (l) => this.leaders.get(l.seg.key) === l && this.leaders.delete(l.seg.key),
+          },
           seg,
           meta,
           shard,
@@ -152,7 +175,12 @@ export class JournalNode {
     const meta = await this.directory.segment(namespace, shard, seq, true);
     if (meta.status === 'SEGMENT_WRITE' && meta.leader === this.settings.nodeId) {
       const leader = await this.activate(meta);
-      return this.readable(namespace, shard, seq).catch(() => ({ seg: leader.seg, limit: leader.hw, sealed: false, leader }));
+      return this.readable(namespace, shard, seq).catch(() => ({
+        seg: leader.seg,
+        limit: leader.hw,
+        sealed: false,
+        leader,
+      }));
     }
     if (meta.status === 'SEGMENT_SEALED' && local && local.durableEnd >= meta.endOffset + 1) {
       await this.markSealed(local, meta.endOffset + 1);
@@ -165,11 +193,24 @@ export class JournalNode {
     }
     if (meta.status === 'SEGMENT_SEALED' && meta.endOffset + 1 === meta.startOffset) {
       // a sealed empty segment: nothing to read, wherever it is asked
-      const seg = local ?? (await this.store.create({ namespace, shard, seq, startOffset: meta.startOffset, epoch: meta.epoch, maxRecords: 0 }));
+      const seg =
+        local ??
+        (await this.store.create({
+          namespace,
+          shard,
+          seq,
+          startOffset: meta.startOffset,
+          epoch: meta.epoch,
+          maxRecords: 0,
+        }));
       await this.markSealed(seg, meta.startOffset);
       return { seg, limit: meta.startOffset, sealed: true, leader: undefined };
     }
-    throw new JournalError('NOT_LEADER', `journal server ${this.settings.nodeId} cannot serve segment ${seq} of ${namespace}/${shard}; ask node ${meta.leader}`, { leader: meta.leader, epoch: meta.epoch });
+    throw new JournalError(
+      'NOT_LEADER',
+      `journal server ${this.settings.nodeId} cannot serve segment ${seq} of ${namespace}/${shard}; ask node ${meta.leader}`,
+      { leader: meta.leader, epoch: meta.epoch },
+    );
   }
 
   private async markSealed(seg: LocalSegment, end: number): Promise<void> {
@@ -183,7 +224,20 @@ export class JournalNode {
 
   // ---- follower side ----
 
-  async replicate(h: { namespace: string; shard: string; segment: number; epoch: number; leader: number; startOffset: number; baseOffset: number; highWatermark: number; sealedEnd: number | null }, data: Buffer): Promise<{ endOffset: number }> {
+  async replicate(
+    h: {
+      namespace: string;
+      shard: string;
+      segment: number;
+      epoch: number;
+      leader: number;
+      startOffset: number;
+      baseOffset: number;
+      highWatermark: number;
+      sealedEnd: number | null;
+    },
+    data: Buffer,
+  ): Promise<{ endOffset: number }> {
     const seg = await this.localOrCreate(h.namespace, h.shard, h.segment, h.startOffset);
     const f = this.follower(seg.key);
     // the write is ordered under the segment's lock; its fsync is not, so pipelined requests share one (group commit)
@@ -193,7 +247,11 @@ export class JournalNode {
       // is what is on disk and the leader re-sends from there
       await seg.dropUnsynced();
       if (h.baseOffset !== seg.endOffset) {
-        throw new JournalError('OUT_OF_ORDER', `segment ${seg.id} ends at ${seg.endOffset}, not ${h.baseOffset}`, { endOffset: seg.endOffset });
+        throw new JournalError(
+          'OUT_OF_ORDER',
+          `segment ${seg.id} ends at ${seg.endOffset}, not ${h.baseOffset}`,
+          { endOffset: seg.endOffset },
+        );
       }
       f.lastContactMs = Date.now();
       f.leader = h.leader;
@@ -205,7 +263,12 @@ export class JournalNode {
     });
     if (wrote) await seg.sync();
     f.knownHw = Math.max(f.knownHw, Math.min(h.highWatermark, seg.durableEnd));
-    if (h.sealedEnd !== null && h.sealedEnd !== undefined && seg.durableEnd === h.sealedEnd && seg.meta.sealedEnd === null) {
+    if (
+      h.sealedEnd !== null &&
+      h.sealedEnd !== undefined &&
+      seg.durableEnd === h.sealedEnd &&
+      seg.meta.sealedEnd === null
+    ) {
       await this.serialize(seg, async () => {
         if (seg.durableEnd !== h.sealedEnd || seg.meta.sealedEnd !== null) return;
         seg.meta.sealedEnd = h.sealedEnd;
@@ -215,7 +278,13 @@ export class JournalNode {
     return { endOffset: seg.durableEnd };
   }
 
-  async fence(h: { namespace: string; shard: string; segment: number; epoch: number; startOffset: number }): Promise<{ endOffset: number; lastEpoch: number; epochs: Array<[number, number]> }> {
+  async fence(h: {
+    namespace: string;
+    shard: string;
+    segment: number;
+    epoch: number;
+    startOffset: number;
+  }): Promise<{ endOffset: number; lastEpoch: number; epochs: Array<[number, number]> }> {
     const seg = await this.localOrCreate(h.namespace, h.shard, h.segment, h.startOffset);
     return this.serialize(seg, async () => {
       await this.adoptEpoch(seg, h.epoch);
@@ -230,37 +299,62 @@ export class JournalNode {
     });
   }
 
-  async truncate(h: { namespace: string; shard: string; segment: number; epoch: number; offset: number }): Promise<{ endOffset: number }> {
+  async truncate(h: {
+    namespace: string;
+    shard: string;
+    segment: number;
+    epoch: number;
+    offset: number;
+  }): Promise<{ endOffset: number }> {
     const seg = this.requireLocal(h.namespace, h.shard, h.segment);
     return this.serialize(seg, async () => {
       await this.adoptEpoch(seg, h.epoch);
-      if (this.leaders.get(seg.key)?.state === 'leading') throw new JournalError('FENCED', `segment ${seg.id} is led here; a leader does not truncate`);
+      if (this.leaders.get(seg.key)?.state === 'leading')
+        throw new JournalError('FENCED', `segment ${seg.id} is led here; a leader does not truncate`);
       await seg.truncate(h.offset);
       return { endOffset: seg.durableEnd };
     });
   }
 
   /** KIP-101: where this leader's log for `epoch` ends, so a follower can cut what it wrote under an older leader. */
-  epochEndOffset(h: { namespace: string; shard: string; segment: number; epoch: number }): { endOffset: number } {
+  epochEndOffset(h: { namespace: string; shard: string; segment: number; epoch: number }): {
+    endOffset: number;
+  } {
     const seg = this.requireLocal(h.namespace, h.shard, h.segment);
     return { endOffset: endForEpoch(seg.meta.epochs, h.epoch, seg.durableEnd) };
   }
 
   requireLocal(namespace: string, shard: string, seq: number): LocalSegment {
     const seg = this.store.get(namespace, shard, seq);
-    if (!seg) throw new JournalError('SEGMENT_NOT_FOUND', `journal server ${this.settings.nodeId} holds no replica of segment ${seq} of ${namespace}/${shard}`);
+    if (!seg)
+      throw new JournalError(
+        'SEGMENT_NOT_FOUND',
+        `journal server ${this.settings.nodeId} holds no replica of segment ${seq} of ${namespace}/${shard}`,
+      );
     return seg;
   }
 
   /** a replica is created by the first replication or fence that names it; its epoch is adopted by the caller. */
-  private async localOrCreate(namespace: string, shard: string, seq: number, startOffset: number): Promise<LocalSegment> {
-    return this.store.get(namespace, shard, seq) ?? (await this.store.create({ namespace, shard, seq, startOffset, epoch: 0, maxRecords: 0 }));
+  private async localOrCreate(
+    namespace: string,
+    shard: string,
+    seq: number,
+    startOffset: number,
+  ): Promise<LocalSegment> {
+    return (
+      this.store.get(namespace, shard, seq) ??
+      (await this.store.create({ namespace, shard, seq, startOffset, epoch: 0, maxRecords: 0 }))
+    );
   }
 
   /** refuses an older epoch; a newer one is remembered (and stops this server leading the segment, if it did). */
   private async adoptEpoch(seg: LocalSegment, epoch: number): Promise<void> {
     if (epoch < seg.meta.epoch) {
-      throw new JournalError('FENCED', `segment ${seg.id} is at epoch ${seg.meta.epoch}; a request from epoch ${epoch} comes from a deposed leader`, { epoch: seg.meta.epoch });
+      throw new JournalError(
+        'FENCED',
+        `segment ${seg.id} is at epoch ${seg.meta.epoch}; a request from epoch ${epoch} comes from a deposed leader`,
+        { epoch: seg.meta.epoch },
+      );
     }
     const leader = this.leaders.get(seg.key);
     if (leader && epoch > leader.epoch) leader.stop(`fenced by epoch ${epoch}`);
@@ -286,7 +380,8 @@ export class JournalNode {
         try {
           await this.check(seg, f);
         } catch (err) {
-          if (!this.closed) this.logger.debug({ segment: seg.id, err: (err as Error).message }, 'segment check failed');
+          if (!this.closed)
+            this.logger.debug({ segment: seg.id, err: (err as Error).message }, 'segment check failed');
         } finally {
           f.checking = false;
         }
@@ -301,7 +396,10 @@ export class JournalNode {
       meta = await this.directory.segment(seg.meta.namespace, seg.meta.shard, seg.meta.seq, true);
     } catch (err) {
       if (isJournalError(err, 'SHARD_NOT_FOUND') || isJournalError(err, 'SEGMENT_NOT_FOUND')) {
-        this.logger.info({ segment: seg.id }, 'placement no longer knows this segment; dropping the local replica');
+        this.logger.info(
+          { segment: seg.id },
+          'placement no longer knows this segment; dropping the local replica',
+        );
         await this.dropLocal(seg);
       }
       return;
@@ -314,7 +412,14 @@ export class JournalNode {
     }
     try {
       const address = await this.directory.address(meta.leader, true);
-      const reply = await this.pool.get(address).request(JOURNAL_MESSAGE.SegmentState, { namespace: meta.namespace, shard: meta.shardName, segment: meta.seq }, [], 1_000);
+      const reply = await this.pool
+        .get(address)
+        .request(
+          JOURNAL_MESSAGE.SegmentState,
+          { namespace: meta.namespace, shard: meta.shardName, segment: meta.seq },
+          [],
+          1_000,
+        );
       if (reply.header['role'] === 'leader' && reply.header['epoch'] === meta.epoch) {
         f.lastContactMs = Date.now();
         return;
@@ -331,7 +436,10 @@ export class JournalNode {
         expectedEpoch: meta.epoch,
       });
       this.directory.remember(updated);
-      this.logger.warn({ segment: seg.id, deposed: meta.leader, epoch: updated.epoch }, 'leader is silent; took the segment over');
+      this.logger.warn(
+        { segment: seg.id, deposed: meta.leader, epoch: updated.epoch },
+        'leader is silent; took the segment over',
+      );
       await this.activate(updated);
     } catch (err) {
       if (err instanceof PlacementError && err.code === grpc.status.FAILED_PRECONDITION) {
@@ -352,20 +460,35 @@ export class JournalNode {
         const address = await this.directory.address(nodeId);
         await this.serialize(seg, async () => {
           while (seg.endOffset < end) {
-            const reply = await this.pool
-              .get(address)
-              .request(JOURNAL_MESSAGE.ReplicaFetch, { namespace: meta.namespace, shard: meta.shardName, segment: meta.seq, offset: seg.endOffset, maxBytes: this.settings.maxReplicateBytes }, [], this.settings.requestTimeoutMs);
+            const reply = await this.pool.get(address).request(
+              JOURNAL_MESSAGE.ReplicaFetch,
+              {
+                namespace: meta.namespace,
+                shard: meta.shardName,
+                segment: meta.seq,
+                offset: seg.endOffset,
+                maxBytes: this.settings.maxReplicateBytes,
+              },
+              [],
+              this.settings.requestTimeoutMs,
+            );
             const records = splitBatch(reply.data);
             if (records.length === 0) throw new Error(`node ${nodeId} has no records from ${seg.endOffset}`);
             const usable = records.slice(0, end - seg.endOffset);
             verifyBatch(usable, seg.endOffset, seg.id);
-            await seg.append(usable.map((r) => Buffer.from(r)), meta.epoch);
+            await seg.append(
+              usable.map((r) => Buffer.from(r)),
+              meta.epoch,
+            );
           }
         });
         this.logger.info({ segment: seg.id, from: nodeId, end }, 'repaired sealed segment from a replica');
         return this.markSealed(seg, end);
       } catch (err) {
-        this.logger.debug({ segment: seg.id, nodeId, err: (err as Error).message }, 'repair from replica failed');
+        this.logger.debug(
+          { segment: seg.id, nodeId, err: (err as Error).message },
+          'repair from replica failed',
+        );
       }
     }
   }
@@ -379,7 +502,11 @@ export class JournalNode {
   // ---- what placement asks (the inner gRPC service) ----
 
   /** this server's copy of a segment, for placement choosing a new leader; SEGMENT_NOT_FOUND when it holds none. */
-  segmentState(namespace: string, shard: string, seq: number): {
+  segmentState(
+    namespace: string,
+    shard: string,
+    seq: number,
+  ): {
     leading: boolean;
     startOffset: number;
     durableEnd: number;
@@ -406,10 +533,18 @@ export class JournalNode {
   async activateAt(namespace: string, shard: string, seq: number, epoch: number): Promise<SegmentLeader> {
     const meta = await this.directory.segment(namespace, shard, seq, true);
     if (meta.status !== 'SEGMENT_WRITE') {
-      throw new JournalError('SEGMENT_SEALED', `segment ${seq} of ${namespace}/${shard} is ${meta.status}, not writable`, { sealedEnd: meta.endOffset + 1 });
+      throw new JournalError(
+        'SEGMENT_SEALED',
+        `segment ${seq} of ${namespace}/${shard} is ${meta.status}, not writable`,
+        { sealedEnd: meta.endOffset + 1 },
+      );
     }
     if (meta.leader !== this.settings.nodeId || meta.epoch !== epoch) {
-      throw new JournalError('NOT_LEADER', `placement has node ${meta.leader} leading segment ${seq} of ${namespace}/${shard} at epoch ${meta.epoch}, not node ${this.settings.nodeId} at epoch ${epoch}`, { leader: meta.leader, epoch: meta.epoch });
+      throw new JournalError(
+        'NOT_LEADER',
+        `placement has node ${meta.leader} leading segment ${seq} of ${namespace}/${shard} at epoch ${meta.epoch}, not node ${this.settings.nodeId} at epoch ${epoch}`,
+        { leader: meta.leader, epoch: meta.epoch },
+      );
     }
     return this.activate(meta);
   }
@@ -420,7 +555,8 @@ export class JournalNode {
     const local = this.store.get(namespace, shard, seq);
     if (local) {
       const leader = this.leaders.get(local.key);
-      if (leader && leader.epoch < meta.epoch) leader.stop(`placement moved the segment to node ${meta.leader} at epoch ${meta.epoch}`);
+      if (leader && leader.epoch < meta.epoch)
+        leader.stop(`placement moved the segment to node ${meta.leader} at epoch ${meta.epoch}`);
       // a new leader gets a full lease before this replica checks on it
       this.follower(local.key).lastContactMs = Date.now();
       if (meta.status === 'SEGMENT_DELETING') await this.dropLocal(local);

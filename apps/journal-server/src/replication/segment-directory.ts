@@ -26,7 +26,10 @@ export class SegmentDirectory {
     const shard = await this.placementCall(() => this.placement.journal.getShard(namespace, name));
     if (!shard || shard.status === 'SHARD_DELETING') {
       this.shards.delete(key);
-      throw new JournalError('SHARD_NOT_FOUND', `shard ${namespace}/${name} does not exist${shard ? ' (it is being deleted)' : ''}`);
+      throw new JournalError(
+        'SHARD_NOT_FOUND',
+        `shard ${namespace}/${name} does not exist${shard ? ' (it is being deleted)' : ''}`,
+      );
     }
     this.shards.set(key, { shard, at: Date.now() });
     return shard;
@@ -42,7 +45,8 @@ export class SegmentDirectory {
       this.segments.set(key, list);
       found = list.find((s) => s.seq === seq);
     }
-    if (!found) throw new JournalError('SEGMENT_NOT_FOUND', `shard ${namespace}/${name} has no segment ${seq}`);
+    if (!found)
+      throw new JournalError('SEGMENT_NOT_FOUND', `shard ${namespace}/${name} has no segment ${seq}`);
     return found;
   }
 
@@ -70,7 +74,8 @@ export class SegmentDirectory {
       );
       address = this.nodes.get(nodeId);
     }
-    if (!address) throw new JournalError('UNAVAILABLE', `journal server ${nodeId} is not registered with placement`);
+    if (!address)
+      throw new JournalError('UNAVAILABLE', `journal server ${nodeId} is not registered with placement`);
     return address;
   }
 

@@ -4,11 +4,18 @@
 // the records on disk, acknowledges appends and wakes long-polling readers at that moment, and seals the segment at
 // its record, size or age limit by asking placement to open the next one.
 import * as grpc from '@grpc/grpc-js';
-import { type Logger } from '@robustmq/common';
+import { stageTimings, type Logger } from '@robustmq/common';
 import { PlacementError, type PlacementClient } from '@robustmq/placement-client';
-import { JOURNAL_MESSAGE, JournalError, isJournalError, splitBatch, type JournalConnectionPool } from '@robustmq/protocol/journal';
+import {
+  JOURNAL_MESSAGE,
+  JournalError,
+  isJournalError,
+  readU64,
+  splitBatch,
+  type JournalConnectionPool,
+} from '@robustmq/protocol/journal';
 import { prefixBytes, stampOffsets } from '../storage/framed-batch.js';
-import { checkRecord, recordOffset } from '../storage/record-view.js';
+import { RECORD_OFFSET_AT, checkRecord, payloadLengthAt, recordOffset } from '../storage/record-view.js';
 import type { LocalSegment } from '../storage/local-segment.js';
 import type { SegmentStore } from '../storage/segment-store.js';
 import { FollowerReplicator, type ReplicationLeader, type TailChunk } from './follower-replicator.js';
@@ -40,6 +47,9 @@ interface PendingAppend {
   taken: number;
   baseOffset: number;
   end: number;
+  /** performance.now() when queued and when written (only while stage timings are on: ROBUSTMQ_STAGE_TIMINGS). */
+  queuedAt: number;
+  writtenAt: number;
   resolve(result: { baseOffset: number; count: number }): void;
   reject(err: unknown): void;
 }
@@ -55,6 +65,10 @@ type LeaderState = 'recovering' | 'leading' | 'sealing' | 'sealed' | 'stopped';
 const MAX_GROUP_BYTES = 4 * 1024 * 1024;
 /** recent writes kept in memory for followers, so streaming replication never reads the file back. */
 const MAX_TAIL_BYTES = 32 * 1024 * 1024;
+/** recent writes kept in memory even when every follower has them (or there is none): a long-polling reader woken
+ * by a commit gets the records it waited for from memory — no file read through the thread pool, which the writes
+ * and fdatasyncs of every segment share (the cross-broker hop of the MQTT cluster is exactly such a read). */
+const READ_TAIL_BYTES = 256 * 1024;
 
 /** one group commit's bytes, as written: [base, end) offsets in framed batches. */
 
@@ -109,7 +123,10 @@ export class SegmentLeader implements ReplicationLeader {
   async start(): Promise<void> {
     const { logger } = this.ctx;
     if (this.seg.meta.epoch > this.epoch) {
-      throw new JournalError('FENCED', `segment ${this.id} has seen epoch ${this.seg.meta.epoch}, newer than this leader's ${this.epoch}`);
+      throw new JournalError(
+        'FENCED',
+        `segment ${this.id} has seen epoch ${this.seg.meta.epoch}, newer than this leader's ${this.epoch}`,
+      );
     }
     if (this.seg.meta.epoch < this.epoch) {
       this.seg.meta.epoch = this.epoch;
@@ -127,7 +144,10 @@ export class SegmentLeader implements ReplicationLeader {
     if (others.length > 0) await this.recover(others);
     if (this.state !== 'recovering') return;
     this.state = 'leading';
-    logger.info({ segment: this.id, epoch: this.epoch, end: this.seg.endOffset, hw: this.hw }, 'leading segment');
+    logger.info(
+      { segment: this.id, epoch: this.epoch, end: this.seg.endOffset, hw: this.hw },
+      'leading segment',
+    );
     for (const nodeId of others) {
       const f = new FollowerReplicator(this.ctx, this, nodeId);
       this.followers.set(nodeId, f);
@@ -149,20 +169,45 @@ export class SegmentLeader implements ReplicationLeader {
     const n = this.replicas.length;
     // answers (self included) that must intersect every set of replicas that acknowledged a record; acks=1 can
     // promise nothing once its leader is gone, so it takes a majority when it can and what it has after a while
-    const needed = this.acks === 'ACKS_ALL' ? 1 : this.acks === 'ACKS_QUORUM' ? n - this.required + 1 : Math.floor(n / 2) + 1;
+    const needed =
+      this.acks === 'ACKS_ALL'
+        ? 1
+        : this.acks === 'ACKS_QUORUM'
+          ? n - this.required + 1
+          : Math.floor(n / 2) + 1;
     const started = Date.now();
     const deadline = started + 30_000;
     for (;;) {
-      const answers: Array<{ nodeId: number; address: string; endOffset: number; lastEpoch: number; epochs: Array<[number, number]> }> = [];
+      const answers: Array<{
+        nodeId: number;
+        address: string;
+        endOffset: number;
+        lastEpoch: number;
+        epochs: Array<[number, number]>;
+      }> = [];
       await Promise.all(
         others.map(async (nodeId) => {
           try {
             const address = await directory.address(nodeId, true);
-            const reply = await pool.get(address).request(JOURNAL_MESSAGE.Fence, this.header({ startOffset: this.seg.meta.startOffset }), [], 2_000);
-            answers.push({ nodeId, address, ...(reply.header as { endOffset: number; lastEpoch: number; epochs: Array<[number, number]> }) });
+            const reply = await pool
+              .get(address)
+              .request(
+                JOURNAL_MESSAGE.Fence,
+                this.header({ startOffset: this.seg.meta.startOffset }),
+                [],
+                2_000,
+              );
+            answers.push({
+              nodeId,
+              address,
+              ...(reply.header as { endOffset: number; lastEpoch: number; epochs: Array<[number, number]> }),
+            });
           } catch (err) {
             if (isJournalError(err, 'FENCED')) throw err;
-            logger.debug({ segment: this.id, nodeId, err: (err as Error).message }, 'replica did not answer the fence');
+            logger.debug(
+              { segment: this.id, nodeId, err: (err as Error).message },
+              'replica did not answer the fence',
+            );
           }
         }),
       );
@@ -179,18 +224,32 @@ export class SegmentLeader implements ReplicationLeader {
           while (this.seg.endOffset < best.endOffset) {
             const reply = await pool
               .get(best.address)
-              .request(JOURNAL_MESSAGE.ReplicaFetch, this.header({ offset: this.seg.endOffset, maxBytes: settings.maxReplicateBytes }), [], settings.requestTimeoutMs);
+              .request(
+                JOURNAL_MESSAGE.ReplicaFetch,
+                this.header({ offset: this.seg.endOffset, maxBytes: settings.maxReplicateBytes }),
+                [],
+                settings.requestTimeoutMs,
+              );
             const records = splitBatch(reply.data);
             if (records.length === 0) break;
             verifyBatch(records, this.seg.endOffset, this.id);
-            await this.seg.append(records.map((r) => Buffer.from(r)), best.lastEpoch);
+            await this.seg.append(
+              records.map((r) => Buffer.from(r)),
+              best.lastEpoch,
+            );
           }
-          logger.info({ segment: this.id, from: best.nodeId, end: this.seg.endOffset }, 'recovered segment tail from a replica');
+          logger.info(
+            { segment: this.id, from: best.nodeId, end: this.seg.endOffset },
+            'recovered segment tail from a replica',
+          );
         }
         return;
       }
       if (Date.now() > deadline) {
-        throw new JournalError('NOT_ENOUGH_REPLICAS', `segment ${this.id}: only ${1 + answers.length} of ${needed} replicas answered while taking over`);
+        throw new JournalError(
+          'NOT_ENOUGH_REPLICAS',
+          `segment ${this.id}: only ${1 + answers.length} of ${needed} replicas answered while taking over`,
+        );
       }
       await new Promise((r) => setTimeout(r, 200));
       if (this.state !== 'recovering') return;
@@ -198,7 +257,14 @@ export class SegmentLeader implements ReplicationLeader {
   }
 
   header(extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return { namespace: this.seg.meta.namespace, shard: this.seg.meta.shard, segment: this.seg.meta.seq, epoch: this.epoch, leader: this.ctx.settings.nodeId, ...extra };
+    return {
+      namespace: this.seg.meta.namespace,
+      shard: this.seg.meta.shard,
+      segment: this.seg.meta.seq,
+      epoch: this.epoch,
+      leader: this.ctx.settings.nodeId,
+      ...extra,
+    };
   }
 
   /** the exclusive end of this leader's log for `epoch` (KIP-101): where the first later epoch starts, else the end. */
@@ -212,7 +278,12 @@ export class SegmentLeader implements ReplicationLeader {
    * the batch is refused (OFFSET_MISMATCH, with the segment's endOffset) unless its first record gets that offset: a
    * single writer retrying a batch whose answer it lost learns that way which of its records are already written.
    */
-  append(data: Buffer, count: number, maxSegmentRecords: number, expectedOffset = -1): Promise<{ baseOffset: number; count: number }> {
+  append(
+    data: Buffer,
+    count: number,
+    maxSegmentRecords: number,
+    expectedOffset = -1,
+  ): Promise<{ baseOffset: number; count: number }> {
     if (this.state === 'sealed' || this.state === 'sealing') return this.sealedError();
     if (this.state !== 'leading') return Promise.reject(this.notLeader());
     if (maxSegmentRecords > 0 && this.seg.meta.maxRecords === 0) {
@@ -221,7 +292,18 @@ export class SegmentLeader implements ReplicationLeader {
       void this.seg.saveMeta().catch(() => {});
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ data, count, expectedOffset, taken: 0, baseOffset: -1, end: -1, resolve, reject });
+      this.queue.push({
+        data,
+        count,
+        expectedOffset,
+        taken: 0,
+        baseOffset: -1,
+        end: -1,
+        queuedAt: stageTimings ? performance.now() : 0,
+        writtenAt: 0,
+        resolve,
+        reject,
+      });
       if (!this.writing) {
         this.writing = true;
         // start on a microtask so appends of the same tick share a group commit
@@ -268,7 +350,13 @@ export class SegmentLeader implements ReplicationLeader {
     while (this.queue.length > 0 && capacity > 0 && (bytes < MAX_GROUP_BYTES || parts.length === 0)) {
       const p = this.queue.shift()!;
       if (p.expectedOffset >= 0 && p.expectedOffset !== next) {
-        p.reject(new JournalError('OFFSET_MISMATCH', `segment ${seg.id} ends at offset ${next}, the append expected ${p.expectedOffset}`, { endOffset: next }));
+        p.reject(
+          new JournalError(
+            'OFFSET_MISMATCH',
+            `segment ${seg.id} ends at offset ${next}, the append expected ${p.expectedOffset}`,
+            { endOffset: next },
+          ),
+        );
         continue;
       }
       const n = Math.min(p.count, capacity);
@@ -284,6 +372,7 @@ export class SegmentLeader implements ReplicationLeader {
       batch.push(p);
     }
     if (parts.length === 0) return false;
+    const writeAt = stageTimings ? performance.now() : 0;
     try {
       await seg.write(parts, next - base, this.epoch);
     } catch (err) {
@@ -298,6 +387,14 @@ export class SegmentLeader implements ReplicationLeader {
       for (const p of batch) p.reject(err);
       return false;
     }
+    if (stageTimings) {
+      const now = performance.now();
+      stageTimings.record('journal.write', now - writeAt, next - base);
+      for (const p of batch) {
+        stageTimings.record('journal.append.queued', writeAt - p.queuedAt, p.taken);
+        p.writtenAt = now;
+      }
+    }
     this.acking.push(...batch);
     this.remember({ base, end: next, parts, bytes });
     for (const f of this.followers.values()) f.wake();
@@ -310,7 +407,10 @@ export class SegmentLeader implements ReplicationLeader {
   }
 
   private failWrite(appends: PendingAppend[], err: unknown): void {
-    const error = new JournalError('WRITE_FAILED', `segment ${this.id}: write failed (${(err as Error).message}); nothing of it is acknowledged`);
+    const error = new JournalError(
+      'WRITE_FAILED',
+      `segment ${this.id}: write failed (${(err as Error).message}); nothing of it is acknowledged`,
+    );
     for (const p of appends) p.reject(error);
     this.stop(`write failed: ${(err as Error).message}`);
   }
@@ -321,9 +421,53 @@ export class SegmentLeader implements ReplicationLeader {
     this.tailBytes += chunk.bytes;
     let slowest = Number.MAX_SAFE_INTEGER;
     for (const f of this.followers.values()) slowest = Math.min(slowest, f.match);
-    while (this.tail.length > 0 && (this.tail[0]!.end <= slowest || this.tailBytes > MAX_TAIL_BYTES)) {
+    while (
+      this.tail.length > 0 &&
+      ((this.tail[0]!.end <= slowest && this.tailBytes > READ_TAIL_BYTES) || this.tailBytes > MAX_TAIL_BYTES)
+    ) {
       this.tailBytes -= this.tail.shift()!.bytes;
     }
+  }
+
+  /**
+   * the committed records [from, end) as framed bytes from the in-memory tail (the same bytes the file holds, so the
+   * answer is what readFramed would give), at most maxRecords and about maxBytes of payload (at least one record);
+   * undefined when the tail does not reach back to `from` (read the file then).
+   */
+  readTail(
+    from: number,
+    end: number,
+    maxRecords: number,
+    maxBytes: number,
+  ): { parts: Buffer[]; count: number } | undefined {
+    const first = this.tail.findIndex((c) => c.end > from);
+    if (first < 0 || this.tail[first]!.base > from) return undefined;
+    const parts: Buffer[] = [];
+    let count = 0;
+    let bytes = 0;
+    for (let i = first; i < this.tail.length; i++) {
+      for (const part of this.tail[i]!.parts) {
+        let at = 0;
+        let start = -1;
+        while (at < part.length) {
+          const len = part.readUInt32BE(at);
+          const offset = readU64(part, at + 4 + RECORD_OFFSET_AT);
+          if (offset >= end) break;
+          if (offset >= from) {
+            const size = Math.max(0, payloadLengthAt(part, at + 4));
+            if (count > 0 && bytes + size > maxBytes) break;
+            if (start < 0) start = at;
+            count++;
+            bytes += size;
+          }
+          at += 4 + len;
+          if (count >= maxRecords) break;
+        }
+        if (start >= 0) parts.push(part.subarray(start, at));
+        if (at < part.length || count >= maxRecords) return { parts, count };
+      }
+    }
+    return { parts, count };
   }
 
   /** called whenever a follower reports progress. */
@@ -339,6 +483,9 @@ export class SegmentLeader implements ReplicationLeader {
     while (done < this.acking.length && this.acking[done]!.end <= committed) {
       const p = this.acking[done]!;
       const result = { baseOffset: p.baseOffset, count: p.taken };
+      // written → committed at the shard's acks: the leader's fdatasync and the followers' (a quorum's)
+      if (stageTimings)
+        stageTimings.record('journal.append.commit', performance.now() - p.writtenAt, p.taken);
       // the append that fills the segment is answered after the seal, so its writer finds the next segment open;
       // its records are committed either way, so the answer is the same if sealing fails
       if (p.end === limit) void this.seal().finally(() => p.resolve(result));
@@ -408,12 +555,20 @@ export class SegmentLeader implements ReplicationLeader {
         } catch (err) {
           if (err instanceof PlacementError && err.code === grpc.status.FAILED_PRECONDITION) {
             // an earlier attempt may have been applied with its answer lost: see what placement holds
-            const fresh = await directory.segment(this.seg.meta.namespace, this.seg.meta.shard, this.seg.meta.seq, true).catch(() => undefined);
+            const fresh = await directory
+              .segment(this.seg.meta.namespace, this.seg.meta.shard, this.seg.meta.seq, true)
+              .catch(() => undefined);
             if (fresh && fresh.status !== 'SEGMENT_WRITE' && fresh.endOffset === end - 1) {
-              this.next = await directory.segment(this.seg.meta.namespace, this.seg.meta.shard, this.seg.meta.seq + 1, true).catch(() => undefined);
+              this.next = await directory
+                .segment(this.seg.meta.namespace, this.seg.meta.shard, this.seg.meta.seq + 1, true)
+                .catch(() => undefined);
               break;
             }
-            const stillOurs = fresh && fresh.status === 'SEGMENT_WRITE' && fresh.epoch === this.epoch && fresh.leader === this.ctx.settings.nodeId;
+            const stillOurs =
+              fresh &&
+              fresh.status === 'SEGMENT_WRITE' &&
+              fresh.epoch === this.epoch &&
+              fresh.leader === this.ctx.settings.nodeId;
             if (!stillOurs) {
               this.stop(`placement refused the seal: ${err.message}`);
               return;
@@ -442,7 +597,17 @@ export class SegmentLeader implements ReplicationLeader {
     return new JournalError(
       'SEGMENT_SEALED',
       `segment ${this.id} is sealed at offset ${this.seg.meta.sealedEnd ?? this.seg.endOffset}; append to the next segment`,
-      next ? { next: { seq: next.seq, leader: next.leader, epoch: next.epoch, startOffset: next.startOffset, replicas: next.replicas } } : {},
+      next
+        ? {
+            next: {
+              seq: next.seq,
+              leader: next.leader,
+              epoch: next.epoch,
+              startOffset: next.startOffset,
+              replicas: next.replicas,
+            },
+          }
+        : {},
     );
   }
 
@@ -452,7 +617,10 @@ export class SegmentLeader implements ReplicationLeader {
   }
 
   notLeader(): JournalError {
-    return new JournalError('NOT_LEADER', `this journal server no longer leads segment ${this.id} (${this.stopReason || 'stepping down'}); refresh the segment's leader from placement`);
+    return new JournalError(
+      'NOT_LEADER',
+      `this journal server no longer leads segment ${this.id} (${this.stopReason || 'stepping down'}); refresh the segment's leader from placement`,
+    );
   }
 
   private failQueued(err: JournalError): void {
@@ -472,7 +640,8 @@ export class SegmentLeader implements ReplicationLeader {
     this.failQueued(err);
     for (const p of this.acking.splice(0)) p.reject(err);
     for (const r of this.readers) r.wake();
-    if (!wasSealed) this.ctx.logger.warn({ segment: this.id, epoch: this.epoch, reason }, 'stopped leading segment');
+    if (!wasSealed)
+      this.ctx.logger.warn({ segment: this.id, epoch: this.epoch, reason }, 'stopped leading segment');
     this.ctx.onStop(this);
   }
 }
@@ -490,7 +659,10 @@ export function verifyBatch(records: Buffer[], first: number, where: string): vo
     const bad = checkRecord(r);
     if (bad) throw new JournalError('CORRUPT_RECORD', `record ${i} for ${where} is not acceptable: ${bad}`);
     if (recordOffset(r) !== first + i) {
-      throw new JournalError('BAD_REQUEST', `record ${i} for ${where} has offset ${recordOffset(r)}, expected ${first + i}`);
+      throw new JournalError(
+        'BAD_REQUEST',
+        `record ${i} for ${where} has offset ${recordOffset(r)}, expected ${first + i}`,
+      );
     }
   }
 }

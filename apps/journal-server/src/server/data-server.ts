@@ -8,7 +8,17 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { closeServer, listen, type LimitReporter, type Logger } from '@robustmq/common';
 import { CLUSTER_AUTH_CONFIG_KEY, secretsEqual, type ClusterTls } from '@robustmq/protocol';
-import { ERROR_TYPE, FrameDecoder, JOURNAL_MESSAGE, JournalError, REPLY_FLAG, encodeFrame, errorFrame, messageName, parseBody } from '@robustmq/protocol/journal';
+import {
+  ERROR_TYPE,
+  FrameDecoder,
+  JOURNAL_MESSAGE,
+  JournalError,
+  REPLY_FLAG,
+  encodeFrame,
+  errorFrame,
+  messageName,
+  parseBody,
+} from '@robustmq/protocol/journal';
 import type { JournalNode } from '../replication/journal-node.js';
 import type { JournalMetrics } from './journal-metrics.js';
 import { HANDLERS } from './request-handlers.js';
@@ -65,19 +75,37 @@ export async function startDataServer(
             send(encodeFrame(type | REPLY_FLAG, id, {}));
           } else {
             logger.warn({ remote: socket.remoteAddress }, 'data connection sent a wrong cluster auth token');
-            send(errorFrame(id, 'UNAUTHENTICATED', `wrong cluster auth token: set ${CLUSTER_AUTH_CONFIG_KEY} to the same value on every service`));
+            send(
+              errorFrame(
+                id,
+                'UNAUTHENTICATED',
+                `wrong cluster auth token: set ${CLUSTER_AUTH_CONFIG_KEY} to the same value on every service`,
+              ),
+            );
           }
           return;
         }
         if (!authenticated) {
           metrics.requestErrors.inc({ code: 'UNAUTHENTICATED' });
-          send(errorFrame(id, 'UNAUTHENTICATED', `this journal server requires the cluster auth token (an Auth frame first on the connection): set ${CLUSTER_AUTH_CONFIG_KEY} on the client`));
+          send(
+            errorFrame(
+              id,
+              'UNAUTHENTICATED',
+              `this journal server requires the cluster auth token (an Auth frame first on the connection): set ${CLUSTER_AUTH_CONFIG_KEY} on the client`,
+            ),
+          );
           return;
         }
         const handler = HANDLERS.get(type);
         if (!handler) {
           metrics.badFrames.inc();
-          send(errorFrame(id, 'UNKNOWN_TYPE', `unknown request type ${type}; see the journal protocol (frames.ts) for the valid ones`));
+          send(
+            errorFrame(
+              id,
+              'UNKNOWN_TYPE',
+              `unknown request type ${type}; see the journal protocol (frames.ts) for the valid ones`,
+            ),
+          );
           return;
         }
         let parsed: ReturnType<typeof parseBody>;
@@ -104,7 +132,10 @@ export async function startDataServer(
       },
       (code, message) => {
         metrics.badFrames.inc();
-        logger.warn({ remote: socket.remoteAddress, code, message }, 'closing a data connection after a bad frame');
+        logger.warn(
+          { remote: socket.remoteAddress, code, message },
+          'closing a data connection after a bad frame',
+        );
         send(errorFrame(0, code, `${message}; closing the connection`));
         socket.end();
       },
@@ -117,7 +148,12 @@ export async function startDataServer(
   if (tls) {
     const tlsServer = createTlsServer({ ...tls.serverOptions(), noDelay: true }, onConnection);
     // a plaintext client, or one whose certificate the CA did not sign, fails the handshake and is cut here
-    tlsServer.on('tlsClientError', (err, socket) => logger.debug({ err: err.message, remote: socket.remoteAddress }, 'data connection failed the TLS handshake'));
+    tlsServer.on('tlsClientError', (err, socket) =>
+      logger.debug(
+        { err: err.message, remote: socket.remoteAddress },
+        'data connection failed the TLS handshake',
+      ),
+    );
     stopReloads = tls.onChange(() => tlsServer.setSecureContext(tls.contextOptions()));
     server = tlsServer;
   } else {
@@ -125,7 +161,9 @@ export async function startDataServer(
   }
   // a flood of sockets must not take the descriptors the segment files and RocksDB need
   if (options.maxConnections) server.maxConnections = options.maxConnections;
-  server.on('drop', (data?: { remoteAddress?: string }) => options.reporter?.hit('connection_cap', 'data', data?.remoteAddress));
+  server.on('drop', (data?: { remoteAddress?: string }) =>
+    options.reporter?.hit('connection_cap', 'data', data?.remoteAddress),
+  );
   const port = await listen(server, options.port, options.host);
   void ERROR_TYPE;
   return {

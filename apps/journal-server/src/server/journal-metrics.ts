@@ -14,14 +14,35 @@ export interface JournalMetrics {
 
 export function createJournalMetrics(registry: Registry): JournalMetrics {
   return {
-    appendedRecords: new Counter({ name: 'journal_appended_records_total', help: 'records acknowledged to writers as leader', registers: [registry] }),
-    readRecords: new Counter({ name: 'journal_read_records_total', help: 'records returned to readers', registers: [registry] }),
-    replicatedBatches: new Counter({ name: 'journal_replicate_requests_total', help: 'replication requests accepted as follower', registers: [registry] }),
-    badFrames: new Counter({ name: 'journal_bad_frames_total', help: 'frames refused on the data port (garbage, oversized, unknown type)', registers: [registry] }),
-    requestErrors: new Counter({ name: 'journal_request_errors_total', help: 'data-port requests answered with an error, by code', labelNames: ['code'], registers: [registry] }),
+    appendedRecords: new Counter({
+      name: 'journal_appended_records_total',
+      help: 'records acknowledged to writers as leader',
+      registers: [registry],
+    }),
+    readRecords: new Counter({
+      name: 'journal_read_records_total',
+      help: 'records returned to readers',
+      registers: [registry],
+    }),
+    replicatedBatches: new Counter({
+      name: 'journal_replicate_requests_total',
+      help: 'replication requests accepted as follower',
+      registers: [registry],
+    }),
+    badFrames: new Counter({
+      name: 'journal_bad_frames_total',
+      help: 'frames refused on the data port (garbage, oversized, unknown type)',
+      registers: [registry],
+    }),
+    requestErrors: new Counter({
+      name: 'journal_request_errors_total',
+      help: 'data-port requests answered with an error, by code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
     appendSeconds: new Histogram({
       name: 'journal_append_seconds',
-      help: 'Append requests as leader, from receipt to acknowledgement (durable at the shard\'s acks)',
+      help: "Append requests as leader, from receipt to acknowledgement (durable at the shard's acks)",
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),

@@ -1,6 +1,14 @@
 // One function per data-port request type: reads the header fields it needs (a missing or mistyped field is
 // BAD_REQUEST naming it), does the work through the JournalNode, and returns the answer header and record data.
-import { JOURNAL_MESSAGE, JournalError, batchParts, str, uint, type Header } from '@robustmq/protocol/journal';
+import { stageTimings } from '@robustmq/common';
+import {
+  JOURNAL_MESSAGE,
+  JournalError,
+  batchParts,
+  str,
+  uint,
+  type Header,
+} from '@robustmq/protocol/journal';
 import type { JournalNode } from '../replication/journal-node.js';
 import { checkBatch } from '../storage/framed-batch.js';
 import type { JournalMetrics } from './journal-metrics.js';
@@ -10,7 +18,12 @@ export interface Answer {
   data?: Buffer[];
 }
 
-export type Handler = (node: JournalNode, header: Header, data: Buffer, metrics: JournalMetrics) => Promise<Answer>;
+export type Handler = (
+  node: JournalNode,
+  header: Header,
+  data: Buffer,
+  metrics: JournalMetrics,
+) => Promise<Answer>;
 
 const MAX_WAIT_MS = 60_000;
 
@@ -19,7 +32,10 @@ function name(header: Header, field: string): string {
   const v = str(header, field);
   // eslint-disable-next-line no-control-regex
   if (/[/\s\u0000-\u001f\u007f]/.test(v) || Buffer.byteLength(v) > 256) {
-    throw new JournalError('BAD_REQUEST', `${field} must be 1-256 bytes without '/', whitespace or control characters`);
+    throw new JournalError(
+      'BAD_REQUEST',
+      `${field} must be 1-256 bytes without '/', whitespace or control characters`,
+    );
   }
   return v;
 }
@@ -38,10 +54,16 @@ const append: Handler = async (node, h, data, metrics) => {
   if (count === 0) throw new JournalError('BAD_REQUEST', 'an Append must carry at least one record');
   const leader = await node.leaderFor(t.namespace, t.shard, t.segment);
   if (epoch !== 0 && epoch !== leader.epoch) {
-    throw new JournalError('NOT_LEADER', `segment ${leader.id} is at epoch ${leader.epoch}, the request was for epoch ${epoch}; refresh from placement`, { leader: node.settings.nodeId, epoch: leader.epoch });
+    throw new JournalError(
+      'NOT_LEADER',
+      `segment ${leader.id} is at epoch ${leader.epoch}, the request was for epoch ${epoch}; refresh from placement`,
+      { leader: node.settings.nodeId, epoch: leader.epoch },
+    );
   }
   const stopTimer = metrics.appendSeconds.startTimer();
+  const receivedAt = stageTimings ? performance.now() : 0;
   const result = await leader.append(data, count, maxSegmentRecords, expectedOffset);
+  stageTimings?.record('journal.append', performance.now() - receivedAt);
   stopTimer();
   metrics.appendedRecords.inc(result.count);
   return { header: result };
@@ -56,13 +78,32 @@ const read: Handler = async (node, h, _data, metrics) => {
   let r = await node.readable(t.namespace, t.shard, t.segment);
   const start = r.seg.meta.startOffset;
   if (offset < start || offset > r.limit) {
-    throw new JournalError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside segment ${r.seg.id}'s readable range [${start}, ${r.limit}]`, { startOffset: start, endOffset: r.limit });
+    throw new JournalError(
+      'OFFSET_OUT_OF_RANGE',
+      `offset ${offset} is outside segment ${r.seg.id}'s readable range [${start}, ${r.limit}]`,
+      { startOffset: start, endOffset: r.limit },
+    );
   }
+  let waited = false;
+  let wokeAt = -1;
   if (offset === r.limit && !r.sealed && waitMs > 0 && r.leader) {
     await r.leader.waitFor(offset, waitMs);
+    waited = true;
+    if (stageTimings) wokeAt = performance.now();
     r = await node.readable(t.namespace, t.shard, t.segment);
   }
-  const { parts, count } = offset < r.limit ? await r.seg.readFramed(offset, r.limit, maxRecords, maxBytes) : { parts: [], count: 0 };
+  // a long poll woken by a commit (the shared log's readers, every record): what was just committed is still in the
+  // leader's memory, so it reads no file; other reads go to the file (and see its CRCs)
+  const fromTail =
+    waited && offset < r.limit ? r.leader?.readTail(offset, r.limit, maxRecords, maxBytes) : undefined;
+  const { parts, count } =
+    fromTail ??
+    (offset < r.limit
+      ? await r.seg.readFramed(offset, r.limit, maxRecords, maxBytes)
+      : { parts: [], count: 0 });
+  // a long poll woken by a commit: how long until its answer is ready (the records read back from the file)
+  if (stageTimings && wokeAt >= 0 && count > 0)
+    stageTimings.record('journal.read.woken_to_answer', performance.now() - wokeAt, count);
   metrics.readRecords.inc(count);
   // file bytes are already the wire's batch layout: the answer carries them as read
   return { header: { highWatermark: r.limit, sealed: r.sealed, startOffset: start }, data: parts };
@@ -91,6 +132,7 @@ const offsetForTimestamp: Handler = async (node, h) => {
 };
 
 const replicate: Handler = async (node, h, data, metrics) => {
+  const receivedAt = stageTimings ? performance.now() : 0;
   const t = target(h);
   const sealedEnd = h['sealedEnd'] === null || h['sealedEnd'] === undefined ? null : uint(h, 'sealedEnd');
   const reply = await node.replicate(
@@ -106,6 +148,7 @@ const replicate: Handler = async (node, h, data, metrics) => {
     data,
   );
   metrics.replicatedBatches.inc();
+  stageTimings?.record('journal.follower.replicate', performance.now() - receivedAt);
   return { header: reply };
 };
 
@@ -158,13 +201,18 @@ const replicaFetch: Handler = async (node, h) => {
   const maxBytes = Math.max(1, uint(h, 'maxBytes', 1024 * 1024));
   const seg = node.requireLocal(t.namespace, t.shard, t.segment);
   if (offset < seg.meta.startOffset || offset > seg.durableEnd) {
-    throw new JournalError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside segment ${seg.id}'s stored range [${seg.meta.startOffset}, ${seg.durableEnd}]`);
+    throw new JournalError(
+      'OFFSET_OUT_OF_RANGE',
+      `offset ${offset} is outside segment ${seg.id}'s stored range [${seg.meta.startOffset}, ${seg.durableEnd}]`,
+    );
   }
   const { parts } = await seg.readFramed(offset, seg.durableEnd, Number.MAX_SAFE_INTEGER, maxBytes, true);
   return { header: { endOffset: seg.durableEnd }, data: parts };
 };
 
-const epochEndOffset: Handler = async (node, h) => ({ header: node.epochEndOffset({ ...target(h), epoch: uint(h, 'epoch') }) });
+const epochEndOffset: Handler = async (node, h) => ({
+  header: node.epochEndOffset({ ...target(h), epoch: uint(h, 'epoch') }),
+});
 
 export const HANDLERS = new Map<number, Handler>([
   [JOURNAL_MESSAGE.Append, append],

@@ -17,15 +17,27 @@ export function checkBatch(data: Buffer, where: string, firstOffset?: number): n
   let pos = 0;
   let count = 0;
   while (pos < data.length) {
-    if (pos + 4 > data.length) throw new JournalError('BAD_REQUEST', `record batch for ${where} has ${data.length - pos} stray bytes at ${pos}`);
+    if (pos + 4 > data.length)
+      throw new JournalError(
+        'BAD_REQUEST',
+        `record batch for ${where} has ${data.length - pos} stray bytes at ${pos}`,
+      );
     const len = data.readUInt32BE(pos);
     const start = pos + 4;
     const end = start + len;
-    if (end > data.length) throw new JournalError('BAD_REQUEST', `record ${count} for ${where}: length ${len} at byte ${pos} runs past the end of the batch`);
+    if (end > data.length)
+      throw new JournalError(
+        'BAD_REQUEST',
+        `record ${count} for ${where}: length ${len} at byte ${pos} runs past the end of the batch`,
+      );
     const bad = checkRecordAt(data, start, end);
-    if (bad) throw new JournalError('CORRUPT_RECORD', `record ${count} for ${where} is not acceptable: ${bad}`);
+    if (bad)
+      throw new JournalError('CORRUPT_RECORD', `record ${count} for ${where} is not acceptable: ${bad}`);
     if (firstOffset !== undefined && readU64(data, start + 5) !== firstOffset + count) {
-      throw new JournalError('BAD_REQUEST', `record ${count} for ${where} has offset ${readU64(data, start + 5)}, expected ${firstOffset + count}`);
+      throw new JournalError(
+        'BAD_REQUEST',
+        `record ${count} for ${where} has offset ${readU64(data, start + 5)}, expected ${firstOffset + count}`,
+      );
     }
     count++;
     pos = end;

@@ -6,7 +6,7 @@
 // replicate / truncate / repair) run them through the segment's lock (`exclusive`), so a role change cannot
 // interleave the old role's write with the new one's. The set of segments is SegmentStore's.
 import { rm, stat } from 'node:fs/promises';
-import type { BatchOp, KvEngine, Logger } from '@robustmq/common';
+import { stageTimings, type BatchOp, type KvEngine, type Logger } from '@robustmq/common';
 import { JournalError, batchParts, decodeRecord, readU64 } from '@robustmq/protocol/journal';
 import { MIN_RECORD_BYTES, firstOffsetOf } from './framed-batch.js';
 import {
@@ -148,7 +148,10 @@ export class LocalSegment {
       : { end: this.meta.startOffset, size: 0, minTs: -1, maxTs: -1 };
     const fileSize = (await stat(this.file.path)).size;
     if (ck.size > fileSize) {
-      this.logger.warn({ segment: this.id, indexed: ck.size, fileSize }, 'segment file is shorter than its index; rebuilding the index');
+      this.logger.warn(
+        { segment: this.id, indexed: ck.size, fileSize },
+        'segment file is shorter than its index; rebuilding the index',
+      );
       await this.dropIndex();
       ck = { end: this.meta.startOffset, size: 0, minTs: -1, maxTs: -1 };
     }
@@ -159,7 +162,10 @@ export class LocalSegment {
     this.endOffset = this.durableEnd = ck.end;
     this.minTimestamp = ck.minTs;
     this.maxTimestamp = ck.maxTs;
-    this.bytesSinceEntry = this.positions.length === 0 ? INDEX_INTERVAL_BYTES : ck.size - this.positions[this.positions.length - 1]!;
+    this.bytesSinceEntry =
+      this.positions.length === 0
+        ? INDEX_INTERVAL_BYTES
+        : ck.size - this.positions[this.positions.length - 1]!;
 
     // scan what the index does not cover yet
     let pos = ck.size;
@@ -183,7 +189,8 @@ export class LocalSegment {
       const isTail = pos + 4 + len === fileSize;
       try {
         decodeRecord(record, `segment ${this.id} position ${pos}`);
-        if (recordOffset(record) !== this.endOffset) throw new Error(`offset ${recordOffset(record)} where ${this.endOffset} was expected`);
+        if (recordOffset(record) !== this.endOffset)
+          throw new Error(`offset ${recordOffset(record)} where ${this.endOffset} was expected`);
       } catch (err) {
         if (isTail) {
           cut = pos;
@@ -194,7 +201,10 @@ export class LocalSegment {
           // not a CRC flip in place but garbage: nothing after it can be trusted to be this segment's records
           cut = pos;
           why = (err as Error).message;
-          this.logger.error({ segment: this.id, position: pos }, 'garbage inside a segment file; cutting it there');
+          this.logger.error(
+            { segment: this.id, position: pos },
+            'garbage inside a segment file; cutting it there',
+          );
           break;
         }
         // a damaged record with intact framing in the middle: keep it, readers get CORRUPT_RECORD for it
@@ -205,7 +215,10 @@ export class LocalSegment {
       pos += 4 + len;
     }
     if (cut !== undefined) {
-      this.logger.warn({ segment: this.id, position: cut, fileSize, why }, 'cutting a torn tail from a segment file');
+      this.logger.warn(
+        { segment: this.id, position: cut, fileSize, why },
+        'cutting a torn tail from a segment file',
+      );
       await this.file.truncate(cut);
     }
     this.durableEnd = this.endOffset;
@@ -217,7 +230,12 @@ export class LocalSegment {
   }
 
   private checkpointOp(): BatchOp {
-    const ck: Checkpoint = { end: this.endOffset, size: this.writtenSize, minTs: this.minTimestamp, maxTs: this.maxTimestamp };
+    const ck: Checkpoint = {
+      end: this.endOffset,
+      size: this.writtenSize,
+      minTs: this.minTimestamp,
+      maxTs: this.maxTimestamp,
+    };
     return { type: 'put', key: checkpointKey(this.key), value: JSON.stringify(ck) };
   }
 
@@ -268,7 +286,8 @@ export class LocalSegment {
     if (count === 0) return;
     if (this.syncFailed) throw this.syncFailedError();
     const first = firstOffsetOf(parts[0]!);
-    if (first !== this.endOffset) throw new Error(`append at offset ${first} to ${this.id} whose end is ${this.endOffset}`);
+    if (first !== this.endOffset)
+      throw new Error(`append at offset ${first} to ${this.id} whose end is ${this.endOffset}`);
     if (this.lastEpoch !== epoch) {
       this.meta.epochs.push([epoch, first]);
       await this.saveMeta();
@@ -285,7 +304,8 @@ export class LocalSegment {
       }
       position += part.length;
     }
-    if (this.endOffset !== first + count) throw new Error(`wrote ${this.endOffset - first} records to ${this.id}, expected ${count}`);
+    if (this.endOffset !== first + count)
+      throw new Error(`wrote ${this.endOffset - first} records to ${this.id}, expected ${count}`);
     this.writtenSize = position;
     this.lastAppendAtMs = Date.now();
   }
@@ -321,8 +341,10 @@ export class LocalSegment {
         const ops = this.pendingOps;
         this.pendingOps = [];
         ops.push(this.checkpointOp());
+        const syncAt = stageTimings ? performance.now() : 0;
         try {
           await Promise.all([this.file.sync(), this.db.batch(ops, { sync: false })]);
+          stageTimings?.record('journal.fdatasync', performance.now() - syncAt, waiters.length);
           if (this.generation === generation && end > this.durableEnd && end <= this.endOffset) {
             this.durableEnd = end;
             this.durableSize = size;
@@ -349,14 +371,23 @@ export class LocalSegment {
     if (this.syncFailed) return;
     this.syncFailed = err;
     this.generation++; // nothing that began before the failure may claim durability afterwards
-    this.logger.error({ segment: this.id, durableEnd: this.durableEnd, endOffset: this.endOffset, err: err.message }, 'fdatasync failed; dropping the unsynced tail');
+    this.logger.error(
+      { segment: this.id, durableEnd: this.durableEnd, endOffset: this.endOffset, err: err.message },
+      'fdatasync failed; dropping the unsynced tail',
+    );
     void this.exclusive(() => this.dropUnsynced()).catch((cutErr: unknown) => {
-      this.logger.error({ segment: this.id, err: (cutErr as Error).message }, 'cutting the unsynced tail after a failed fdatasync failed; the replica refuses writes until a retry succeeds');
+      this.logger.error(
+        { segment: this.id, err: (cutErr as Error).message },
+        'cutting the unsynced tail after a failed fdatasync failed; the replica refuses writes until a retry succeeds',
+      );
     });
   }
 
   private syncFailedError(): JournalError {
-    return new JournalError('WRITE_FAILED', `segment ${this.id}: an fdatasync failed (${this.syncFailed?.message}); records from ${this.durableEnd} are not durable and are being dropped`);
+    return new JournalError(
+      'WRITE_FAILED',
+      `segment ${this.id}: an fdatasync failed (${this.syncFailed?.message}); records from ${this.durableEnd} are not durable and are being dropped`,
+    );
   }
 
   /**
@@ -383,14 +414,21 @@ export class LocalSegment {
     if (!this.syncFailed) return;
     await this.cut(this.durableEnd, this.durableSize);
     this.syncFailed = undefined;
-    this.logger.warn({ segment: this.id, end: this.durableEnd }, 'dropped the unsynced tail of a segment after a failed fdatasync');
+    this.logger.warn(
+      { segment: this.id, end: this.durableEnd },
+      'dropped the unsynced tail of a segment after a failed fdatasync',
+    );
   }
 
   /**
    * walks the framed records from `position` while `visit` returns true; reads the file in chunks so a long scan
    * holds at most one chunk. Stops at `endOffset` (records beyond it are not visited).
    */
-  async scan(fromOffset: number, endOffset: number, visit: (record: Buffer, position: number) => boolean): Promise<void> {
+  async scan(
+    fromOffset: number,
+    endOffset: number,
+    visit: (record: Buffer, position: number) => boolean,
+  ): Promise<void> {
     let pos = this.floorPosition(fromOffset);
     const fileEnd = this.writtenSize;
     while (pos < fileEnd) {
@@ -458,7 +496,8 @@ export class LocalSegment {
       if (chunk.length >= 4) {
         const first = chunk.readUInt32BE(0);
         // a record larger than the chunk: read it whole
-        if (first >= MIN_RECORD_BYTES && 4 + first > chunk.length && pos + 4 + first <= fileEnd) chunk = await this.file.read(pos, 4 + first);
+        if (first >= MIN_RECORD_BYTES && 4 + first > chunk.length && pos + 4 + first <= fileEnd)
+          chunk = await this.file.read(pos, 4 + first);
       }
       let at = 0;
       let from = -1;
@@ -515,10 +554,17 @@ export class LocalSegment {
   }
 
   /** file positions of records with this key (or tag), offsets in [fromOffset, endOffset), at most limit. */
-  async lookupTerm(kind: 'key' | 'tag', term: string, fromOffset: number, endOffset: number, limit: number): Promise<number[]> {
+  async lookupTerm(
+    kind: 'key' | 'tag',
+    term: string,
+    fromOffset: number,
+    endOffset: number,
+    limit: number,
+  ): Promise<number[]> {
     const prefix = kind === 'key' ? keyIndexKey(this.key, term) : tagIndexKey(this.key, term);
     const positions: number[] = [];
-    const gte = kind === 'key' ? keyIndexKey(this.key, term, fromOffset) : tagIndexKey(this.key, term, fromOffset);
+    const gte =
+      kind === 'key' ? keyIndexKey(this.key, term, fromOffset) : tagIndexKey(this.key, term, fromOffset);
     for await (const [k, v] of this.db.scan({ prefix, gte })) {
       if (termOffset(k) >= endOffset || positions.length >= limit) break;
       positions.push(Number(v.readBigUInt64BE(0)));
@@ -528,7 +574,11 @@ export class LocalSegment {
 
   /** the first offset < endOffset whose timestamp is >= ts, via the running-maximum time index. */
   async offsetForTimestamp(ts: number, endOffset: number): Promise<number | undefined> {
-    for await (const [k] of this.db.scan({ prefix: timePrefix(this.key), gte: `${timePrefix(this.key)}${pad(ts)}`, limit: 1 })) {
+    for await (const [k] of this.db.scan({
+      prefix: timePrefix(this.key),
+      gte: `${timePrefix(this.key)}${pad(ts)}`,
+      limit: 1,
+    })) {
       const offset = Number(k.toString('utf8').slice(-20));
       return offset < endOffset ? offset : undefined;
     }
@@ -579,7 +629,8 @@ export class LocalSegment {
     // index entries not yet flushed can only be of records past the cut (the sync before it, or the last good one
     // before a failed fdatasync, took every earlier write's), so none of them may reach RocksDB now
     this.pendingOps = [];
-    this.bytesSinceEntry = this.positions.length === 0 ? INDEX_INTERVAL_BYTES : cutAt - this.positions[this.positions.length - 1]!;
+    this.bytesSinceEntry =
+      this.positions.length === 0 ? INDEX_INTERVAL_BYTES : cutAt - this.positions[this.positions.length - 1]!;
     this.meta.epochs = this.meta.epochs.filter(([, start]) => start < offset);
     ops.push(this.checkpointOp(), { type: 'put', key: metaKey(this.key), value: JSON.stringify(this.meta) });
     await this.metaWrites.run(this.key, () => this.db.batch(ops, { sync: true }));

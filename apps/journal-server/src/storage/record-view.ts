@@ -23,7 +23,11 @@ export function payloadLength(record: Buffer): number {
 export function payloadLengthAt(record: Buffer, start: number): number {
   try {
     // the common record has no key, tags or headers: its payload length sits right after the two counts
-    if ((record[start + 21]! & 1) === 0 && record.readUInt16BE(start + 22) === 0 && record.readUInt16BE(start + 24) === 0) {
+    if (
+      (record[start + 21]! & 1) === 0 &&
+      record.readUInt16BE(start + 22) === 0 &&
+      record.readUInt16BE(start + 24) === 0
+    ) {
       return record.readUInt32BE(start + 26);
     }
     let pos = start + 22;
@@ -77,10 +81,24 @@ export function checkRecordAt(record: Buffer, start: number, end: number): strin
   if (record[start] !== 1) return `unknown record format version ${record[start]}`;
   // the common record (no key, tags or headers) is checked with plain byte reads: this runs for every record
   // arriving at a leader or follower
-  if ((record[start + 21]! | record[start + 22]! | record[start + 23]! | record[start + 24]! | record[start + 25]!) === 0) {
-    const payload = record[start + 26]! * 0x1000000 + ((record[start + 27]! << 16) | (record[start + 28]! << 8) | record[start + 29]!);
-    if (start + 30 + payload !== end) return start + 30 + payload > end ? 'payload past the end' : `${end - start - 30 - payload} trailing bytes`;
-    const stored = record[start + 1]! * 0x1000000 + ((record[start + 2]! << 16) | (record[start + 3]! << 8) | record[start + 4]!);
+  if (
+    (record[start + 21]! |
+      record[start + 22]! |
+      record[start + 23]! |
+      record[start + 24]! |
+      record[start + 25]!) ===
+    0
+  ) {
+    const payload =
+      record[start + 26]! * 0x1000000 +
+      ((record[start + 27]! << 16) | (record[start + 28]! << 8) | record[start + 29]!);
+    if (start + 30 + payload !== end)
+      return start + 30 + payload > end
+        ? 'payload past the end'
+        : `${end - start - 30 - payload} trailing bytes`;
+    const stored =
+      record[start + 1]! * 0x1000000 +
+      ((record[start + 2]! << 16) | (record[start + 3]! << 8) | record[start + 4]!);
     return crc32Range(record, start + 5, end) === stored ? undefined : 'CRC mismatch';
   }
   let pos = start + 22;

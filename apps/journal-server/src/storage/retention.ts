@@ -7,7 +7,12 @@
 // copies of segments below the mark, however the mark got there.
 import type { Logger } from '@robustmq/common';
 import type { PlacementClient } from '@robustmq/placement-client';
-import { JournalError, advanceRetentionMark, isJournalError, readRetentionMark } from '@robustmq/protocol/journal';
+import {
+  JournalError,
+  advanceRetentionMark,
+  isJournalError,
+  readRetentionMark,
+} from '@robustmq/protocol/journal';
 import type { SegmentDirectory } from '../replication/segment-directory.js';
 import type { LocalSegment } from './local-segment.js';
 import type { SegmentStore } from './segment-store.js';
@@ -41,7 +46,12 @@ export async function removedByRetention(
   );
 }
 
-export async function enforceRetention(node: RetentionHost, placement: PlacementClient, logger: Logger, now = Date.now()): Promise<number> {
+export async function enforceRetention(
+  node: RetentionHost,
+  placement: PlacementClient,
+  logger: Logger,
+  now = Date.now(),
+): Promise<number> {
   const byShard = new Map<string, ReturnType<SegmentStore['list']>>();
   for (const seg of node.store.list()) {
     const key = `${seg.meta.namespace}/${seg.meta.shard}`;
@@ -68,17 +78,26 @@ export async function enforceRetention(node: RetentionHost, placement: Placement
     for (const seg of below) await node.dropLocal(seg);
     if (below.length > 0) {
       removed += below.length;
-      logger.info({ namespace, shard, segments: below.map((s) => s.meta.seq) }, 'dropped local segments below the retention mark');
+      logger.info(
+        { namespace, shard, segments: below.map((s) => s.meta.seq) },
+        'dropped local segments below the retention mark',
+      );
     }
     if (!config || (!config.retentionMs && !config.retentionBytes)) continue;
-    const sealed = segs.filter((s) => s.meta.seq >= firstKept && s.meta.sealedEnd !== null).sort((a, b) => a.meta.seq - b.meta.seq);
+    const sealed = segs
+      .filter((s) => s.meta.seq >= firstKept && s.meta.sealedEnd !== null)
+      .sort((a, b) => a.meta.seq - b.meta.seq);
     let bytes = sealed.reduce((sum, s) => sum + s.file.size, 0);
     const doomed = [];
     for (const seg of sealed) {
       let meta = await node.directory.segment(namespace, shard, seg.meta.seq).catch(() => undefined);
       // an entry cached before the seal has no end time yet (0 would read as "ancient"): ask placement again
-      if (meta !== undefined && meta.status !== 'SEGMENT_SEALED') meta = await node.directory.segment(namespace, shard, seg.meta.seq, true).catch(() => undefined);
-      const old = config.retentionMs > 0 && meta?.status === 'SEGMENT_SEALED' && meta.endTimestampMs < now - config.retentionMs;
+      if (meta !== undefined && meta.status !== 'SEGMENT_SEALED')
+        meta = await node.directory.segment(namespace, shard, seg.meta.seq, true).catch(() => undefined);
+      const old =
+        config.retentionMs > 0 &&
+        meta?.status === 'SEGMENT_SEALED' &&
+        meta.endTimestampMs < now - config.retentionMs;
       const over = config.retentionBytes > 0 && bytes > config.retentionBytes;
       if (!old && !over) break;
       doomed.push(seg);
@@ -88,7 +107,10 @@ export async function enforceRetention(node: RetentionHost, placement: Placement
     await advanceRetentionMark(placement.kv, namespace, shard, doomed[doomed.length - 1]!.meta.seq + 1);
     for (const seg of doomed) await node.dropLocal(seg);
     removed += doomed.length;
-    logger.info({ namespace, shard, segments: doomed.map((s) => s.meta.seq) }, 'retention removed sealed segments');
+    logger.info(
+      { namespace, shard, segments: doomed.map((s) => s.meta.seq) },
+      'retention removed sealed segments',
+    );
   }
   return removed;
 }

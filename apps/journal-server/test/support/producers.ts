@@ -20,7 +20,10 @@ export function startProducers(adapter: JournalStorageAdapter, shard: string, co
     for (let n = 0; !stopped; n++) {
       const texts = Array.from({ length: 50 }, (_, i) => `${p}:${n}:${i}`);
       try {
-        const offsets = await adapter.append(shard, texts.map((t) => ({ payload: Buffer.from(t) })));
+        const offsets = await adapter.append(
+          shard,
+          texts.map((t) => ({ payload: Buffer.from(t) })),
+        );
         offsets.forEach((o, i) => acked.set(o, texts[i]!));
       } catch {
         failures++;
@@ -36,7 +39,9 @@ export function startProducers(adapter: JournalStorageAdapter, shard: string, co
     async stop(timeoutMs = Infinity) {
       stopped = true;
       const all = Promise.all(running);
-      await (Number.isFinite(timeoutMs) ? Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs))]) : all);
+      await (Number.isFinite(timeoutMs)
+        ? Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs))])
+        : all);
     },
   };
 }

@@ -20,10 +20,19 @@ export interface HandoverOptions {
 }
 
 /** Runs the scenario; returns the segment as it was before the stop, and the shard's placement name. */
-export async function expectHandoverUnderLoad(cluster: ProcessCluster, options: HandoverOptions): Promise<{ before: Segment__Output; name: string }> {
+export async function expectHandoverUnderLoad(
+  cluster: ProcessCluster,
+  options: HandoverOptions,
+): Promise<{ before: Segment__Output; name: string }> {
   const { namespace } = options;
   const placement = cluster.client();
-  const adapter = new JournalStorageAdapter({ placementAddresses: [cluster.placementAddress], namespace, replicaCount: 3, acks: 'quorum', requestTimeoutMs: 30_000 });
+  const adapter = new JournalStorageAdapter({
+    placementAddresses: [cluster.placementAddress],
+    namespace,
+    replicaCount: 3,
+    acks: 'quorum',
+    requestTimeoutMs: 30_000,
+  });
   let producers: Producers | undefined;
   try {
     await adapter.createShard('orders');
@@ -32,14 +41,19 @@ export async function expectHandoverUnderLoad(cluster: ProcessCluster, options: 
     const { acked } = producers;
 
     await expect.poll(() => acked.size, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(5_000);
-    const [before] = (await placement.journal.listSegments(namespace, name)).filter((s) => s.status === 'SEGMENT_WRITE');
+    const [before] = (await placement.journal.listSegments(namespace, name)).filter(
+      (s) => s.status === 'SEGMENT_WRITE',
+    );
     const stoppedAt = Date.now();
     await options.stop(cluster.journal(before!.leader));
     const ackedAtStop = acked.size;
     await options.afterStop?.(before!.leader);
 
-    const segment = async () => (await placement.journal.listSegments(namespace, name)).find((s) => s.seq === before!.seq);
-    await expect.poll(async () => (await segment())?.leader !== before!.leader, { timeout: 15_000, interval: 25 }).toBe(true);
+    const segment = async () =>
+      (await placement.journal.listSegments(namespace, name)).find((s) => s.seq === before!.seq);
+    await expect
+      .poll(async () => (await segment())?.leader !== before!.leader, { timeout: 15_000, interval: 25 })
+      .toBe(true);
     const after = (await segment())!;
     const elapsed = Date.now() - stoppedAt;
     expect(elapsed, `new leader after ${elapsed} ms`).toBeLessThan(options.withinMs);
@@ -48,7 +62,9 @@ export async function expectHandoverUnderLoad(cluster: ProcessCluster, options: 
     expect(after.status).toBe('SEGMENT_WRITE');
 
     // appends resume under the new leader
-    await expect.poll(() => acked.size, { timeout: 20_000, interval: 20 }).toBeGreaterThanOrEqual(ackedAtStop + 2_000);
+    await expect
+      .poll(() => acked.size, { timeout: 20_000, interval: 20 })
+      .toBeGreaterThanOrEqual(ackedAtStop + 2_000);
     await producers.stop();
 
     const all = await readAll(adapter, 'orders');

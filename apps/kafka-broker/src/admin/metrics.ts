@@ -1,5 +1,11 @@
 // The Kafka broker's Prometheus metrics, read from KafkaStats when scraped (the request path bumps plain numbers).
-import { Counter, Gauge, collectProcessMetrics, createMetricsRegistry, type Registry } from '@robustmq/common';
+import {
+  Counter,
+  Gauge,
+  collectProcessMetrics,
+  createMetricsRegistry,
+  type Registry,
+} from '@robustmq/common';
 import type { BridgeStats } from '../bridge/bridge-runner.js';
 import type { GroupSummary } from '../group/group-coordinator.js';
 import type { KafkaStats } from '../server/stats.js';
@@ -10,7 +16,11 @@ export interface KafkaMetricSources {
   bridges(): ReadonlyMap<string, BridgeStats>;
 }
 
-export function createKafkaMetrics(stats: KafkaStats, nodeId: number, sources?: KafkaMetricSources): Registry {
+export function createKafkaMetrics(
+  stats: KafkaStats,
+  nodeId: number,
+  sources?: KafkaMetricSources,
+): Registry {
   const registry = createMetricsRegistry('kafka-broker', nodeId);
   collectProcessMetrics(registry);
   new Gauge({
@@ -42,15 +52,31 @@ export function createKafkaMetrics(stats: KafkaStats, nodeId: number, sources?: 
       },
     });
   counter('kafka_connections_total', 'Kafka connections accepted', () => stats.connectionsTotal);
-  counter('kafka_request_errors_total', 'Requests answered UNSUPPORTED_VERSION or failed unexpectedly', () => stats.requestErrors);
-  counter('kafka_protocol_errors_total', 'Connections closed for malformed or oversized requests', () => stats.protocolErrors);
+  counter(
+    'kafka_request_errors_total',
+    'Requests answered UNSUPPORTED_VERSION or failed unexpectedly',
+    () => stats.requestErrors,
+  );
+  counter(
+    'kafka_protocol_errors_total',
+    'Connections closed for malformed or oversized requests',
+    () => stats.protocolErrors,
+  );
   counter('kafka_auth_failures_total', 'Failed or skipped SASL authentications', () => stats.authFailures);
   counter('kafka_produced_records_total', 'Records appended by Produce', () => stats.producedRecords);
   counter('kafka_produced_bytes_total', 'Value bytes appended by Produce', () => stats.producedBytes);
   counter('kafka_fetched_records_total', 'Records returned by Fetch', () => stats.fetchedRecords);
   counter('kafka_fetched_bytes_total', 'Record batch bytes returned by Fetch', () => stats.fetchedBytes);
-  counter('kafka_idempotent_duplicates_total', 'Idempotent batches answered as already stored (retries), not stored again', () => stats.duplicateBatches);
-  counter('kafka_idempotent_sequence_errors_total', 'Idempotent batches refused: OUT_OF_ORDER_SEQUENCE_NUMBER, DUPLICATE_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH', () => stats.sequenceErrors);
+  counter(
+    'kafka_idempotent_duplicates_total',
+    'Idempotent batches answered as already stored (retries), not stored again',
+    () => stats.duplicateBatches,
+  );
+  counter(
+    'kafka_idempotent_sequence_errors_total',
+    'Idempotent batches refused: OUT_OF_ORDER_SEQUENCE_NUMBER, DUPLICATE_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH',
+    () => stats.sequenceErrors,
+  );
   if (!sources) return registry;
   new Gauge({
     name: 'kafka_groups',
@@ -70,7 +96,11 @@ export function createKafkaMetrics(stats: KafkaStats, nodeId: number, sources?: 
       this.set(sources.groups().members);
     },
   });
-  counter('kafka_group_rebalances_total', 'Consumer group rebalances started on this broker', () => sources.groups().rebalances);
+  counter(
+    'kafka_group_rebalances_total',
+    'Consumer group rebalances started on this broker',
+    () => sources.groups().rebalances,
+  );
   new Counter({
     name: 'kafka_bridge_records_total',
     help: 'Records an MQTT <-> Kafka bridge copied on this broker, by bridge and direction',

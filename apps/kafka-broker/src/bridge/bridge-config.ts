@@ -26,11 +26,15 @@ const KAFKA_TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 export function bridgeProblems(b: BridgeConfig): string[] {
   const out: string[] = [];
   if (!NAME.test(b.name)) out.push(`name ${JSON.stringify(b.name)}: 1-128 letters, digits, '.', '_' or '-'`);
-  if (!isValidTopicFilter(b.mqttFilter)) out.push(`mqtt_filter ${JSON.stringify(b.mqttFilter)} is not a valid MQTT topic filter`);
-  if (!KAFKA_TOPIC.test(b.kafkaTopic) || b.kafkaTopic === '.' || b.kafkaTopic === '..') out.push(`kafka_topic ${JSON.stringify(b.kafkaTopic)} is not a valid Kafka topic name`);
-  if (b.direction !== 'mqtt-to-kafka' && !isValidTopicName(b.mqttTopic)) out.push(`mqtt_topic ${JSON.stringify(b.mqttTopic)} is not a valid MQTT topic name`);
+  if (!isValidTopicFilter(b.mqttFilter))
+    out.push(`mqtt_filter ${JSON.stringify(b.mqttFilter)} is not a valid MQTT topic filter`);
+  if (!KAFKA_TOPIC.test(b.kafkaTopic) || b.kafkaTopic === '.' || b.kafkaTopic === '..')
+    out.push(`kafka_topic ${JSON.stringify(b.kafkaTopic)} is not a valid Kafka topic name`);
+  if (b.direction !== 'mqtt-to-kafka' && !isValidTopicName(b.mqttTopic))
+    out.push(`mqtt_topic ${JSON.stringify(b.mqttTopic)} is not a valid MQTT topic name`);
   if (![0, 1, 2].includes(b.qos)) out.push(`qos ${String(b.qos)} must be 0, 1 or 2`);
-  if (!Number.isInteger(b.partitions) || b.partitions < 1 || b.partitions > 10_000) out.push(`partitions ${b.partitions} must be 1-10000`);
+  if (!Number.isInteger(b.partitions) || b.partitions < 1 || b.partitions > 10_000)
+    out.push(`partitions ${b.partitions} must be 1-10000`);
   return out;
 }
 

@@ -6,7 +6,13 @@
 // subscribers. A first start begins at the current end of each source (what is published from then on). Delivery is
 // at least once: a crash between an append and its position commit copies that batch again.
 import type { Logger } from '@robustmq/common';
-import { MESSAGE_SHARD, messageToRecord, openMessageShard, recordToMessage, topicMatches } from '@robustmq/mqtt-broker';
+import {
+  MESSAGE_SHARD,
+  messageToRecord,
+  openMessageShard,
+  recordToMessage,
+  topicMatches,
+} from '@robustmq/mqtt-broker';
 import { isStorageError, type StorageAdapter } from '@robustmq/storage-adapter';
 import { BRIDGE_PUBLISHER_PREFIX, bridgeGroup, type BridgeConfig } from './bridge-config.js';
 import type { BridgeRecord, KafkaTopicAccess } from './kafka-access.js';
@@ -52,13 +58,15 @@ export class BridgeRunner {
       this.retrying('start', async () => {
         await openMessageShard(this.mqtt, 0);
         this.grow(await this.kafka.ensureTopic(this.bridge.kafkaTopic, this.bridge.partitions));
-        if (this.bridge.direction !== 'kafka-to-mqtt') this.loops.push(this.retrying('mqtt-to-kafka', () => this.mqttToKafka()));
+        if (this.bridge.direction !== 'kafka-to-mqtt')
+          this.loops.push(this.retrying('mqtt-to-kafka', () => this.mqttToKafka()));
         // partitions added later (CreatePartitions) get their own loop, and MQTT topics spread over them too
         this.loops.push(
           this.retrying('partition check', async () => {
             while (!this.stopped) {
               await this.pause(PARTITION_CHECK_MS);
-              if (!this.stopped) this.grow(await this.kafka.ensureTopic(this.bridge.kafkaTopic, this.bridge.partitions));
+              if (!this.stopped)
+                this.grow(await this.kafka.ensureTopic(this.bridge.kafkaTopic, this.bridge.partitions));
             }
           }),
         );
@@ -71,7 +79,8 @@ export class BridgeRunner {
     // a partition that appears while the bridge runs is copied from its start: all of it is newer than the bridge
     const added = this.partitions > 0;
     if (this.bridge.direction !== 'mqtt-to-kafka') {
-      for (let p = this.partitions; p < count; p++) this.loops.push(this.retrying(`kafka-to-mqtt partition ${p}`, () => this.kafkaToMqtt(p, added)));
+      for (let p = this.partitions; p < count; p++)
+        this.loops.push(this.retrying(`kafka-to-mqtt partition ${p}`, () => this.kafkaToMqtt(p, added)));
     }
     this.partitions = Math.max(this.partitions, count);
   }
@@ -128,7 +137,11 @@ export class BridgeRunner {
     while (!this.stopped) {
       let records;
       try {
-        records = await this.mqtt.read(MESSAGE_SHARD, position, { maxRecords: BATCH, maxBytes: READ_MAX_BYTES, waitMs: POLL_MS });
+        records = await this.mqtt.read(MESSAGE_SHARD, position, {
+          maxRecords: BATCH,
+          maxBytes: READ_MAX_BYTES,
+          waitMs: POLL_MS,
+        });
       } catch (err) {
         // retention removed what we had not copied yet: continue from what is left
         if (!isStorageError(err, 'OFFSET_OUT_OF_RANGE')) throw err;
@@ -139,14 +152,23 @@ export class BridgeRunner {
       const byPartition = new Map<number, BridgeRecord[]>();
       for (const record of records) {
         const message = recordToMessage(record);
-        if (!message || message.publisher?.startsWith(BRIDGE_PUBLISHER_PREFIX) || !topicMatches(this.bridge.mqttFilter, message.topic)) continue;
+        if (
+          !message ||
+          message.publisher?.startsWith(BRIDGE_PUBLISHER_PREFIX) ||
+          !topicMatches(this.bridge.mqttFilter, message.topic)
+        )
+          continue;
         const kafkaRecord = mqttToKafkaRecord(message, this.bridge.name);
         const partition = partitionForKey(kafkaRecord.key!, this.partitions);
         let list = byPartition.get(partition);
         if (!list) byPartition.set(partition, (list = []));
         list.push(kafkaRecord);
       }
-      await Promise.all([...byPartition].map(([partition, list]) => this.kafka.append(this.bridge.kafkaTopic, partition, list)));
+      await Promise.all(
+        [...byPartition].map(([partition, list]) =>
+          this.kafka.append(this.bridge.kafkaTopic, partition, list),
+        ),
+      );
       for (const list of byPartition.values()) this.stats.mqttToKafka += list.length;
       position = records[records.length - 1]!.offset + 1;
       await this.mqtt.commitOffset(group, MESSAGE_SHARD, position);
@@ -162,9 +184,14 @@ export class BridgeRunner {
       await this.kafka.commitPosition(group, topic, partition, position);
     }
     while (!this.stopped) {
-      const records = await this.kafka.read(topic, partition, position, { maxRecords: BATCH, waitMs: POLL_MS });
+      const records = await this.kafka.read(topic, partition, position, {
+        maxRecords: BATCH,
+        waitMs: POLL_MS,
+      });
       if (records.length === 0) continue;
-      const copies = records.filter((r) => !isBridgeCopy(r)).map((r) => messageToRecord(kafkaRecordToMqtt(r, this.bridge)));
+      const copies = records
+        .filter((r) => !isBridgeCopy(r))
+        .map((r) => messageToRecord(kafkaRecordToMqtt(r, this.bridge)));
       if (copies.length > 0) await this.mqtt.append(MESSAGE_SHARD, copies);
       this.stats.kafkaToMqtt += copies.length;
       position = records[records.length - 1]!.offset + 1;
@@ -221,10 +248,19 @@ export class BridgeManager {
         if (mine && !runner) {
           let totals = this.totals.get(bridge.name);
           if (!totals) this.totals.set(bridge.name, (totals = { mqttToKafka: 0, kafkaToMqtt: 0, errors: 0 }));
-          const r = new BridgeRunner(bridge, this.options.mqtt, this.options.kafka, this.options.logger, totals);
+          const r = new BridgeRunner(
+            bridge,
+            this.options.mqtt,
+            this.options.kafka,
+            this.options.logger,
+            totals,
+          );
           this.running.set(bridge.name, r);
           r.start();
-          this.options.logger.info({ bridge: bridge.name, kafkaTopic: bridge.kafkaTopic, mqttFilter: bridge.mqttFilter }, 'kafka bridge started here');
+          this.options.logger.info(
+            { bridge: bridge.name, kafkaTopic: bridge.kafkaTopic, mqttFilter: bridge.mqttFilter },
+            'kafka bridge started here',
+          );
         } else if (!mine && runner) {
           this.running.delete(bridge.name);
           await runner.stop();

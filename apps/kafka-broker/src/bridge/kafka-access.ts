@@ -28,7 +28,12 @@ export interface KafkaTopicAccess {
   append(topic: string, partition: number, records: BridgeRecord[]): Promise<void>;
   /** records from `fromOffset` on; waits up to waitMs for one when there is none yet. `fromOffset` below the first
    * stored offset reads from the first stored one. */
-  read(topic: string, partition: number, fromOffset: number, options: { maxRecords: number; waitMs: number }): Promise<StoredBridgeRecord[]>;
+  read(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    options: { maxRecords: number; waitMs: number },
+  ): Promise<StoredBridgeRecord[]>;
   /** the offset the next appended record will get. */
   endOffset(topic: string, partition: number): Promise<number>;
   commitPosition(group: string, topic: string, partition: number, offset: number): Promise<void>;

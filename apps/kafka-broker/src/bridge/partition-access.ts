@@ -36,10 +36,20 @@ export class PartitionTopicAccess implements KafkaTopicAccess {
   async append(topic: string, partition: number, records: BridgeRecord[]): Promise<void> {
     if (records.length === 0) return;
     const data = encodeBatch({ baseOffset: 0, records });
-    await this.partitions.append(topic, partition, data, checkBatches(data, { maxUncompressedBytes: this.options.maxUncompressedBytes }));
+    await this.partitions.append(
+      topic,
+      partition,
+      data,
+      checkBatches(data, { maxUncompressedBytes: this.options.maxUncompressedBytes }),
+    );
   }
 
-  async read(topic: string, partition: number, fromOffset: number, options: { maxRecords: number; waitMs: number }): Promise<StoredBridgeRecord[]> {
+  async read(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    options: { maxRecords: number; waitMs: number },
+  ): Promise<StoredBridgeRecord[]> {
     let result;
     try {
       result = await this.partitions.read(topic, partition, fromOffset, READ_MAX_BYTES, options.waitMs);
@@ -52,12 +62,20 @@ export class PartitionTopicAccess implements KafkaTopicAccess {
     }
     const out: StoredBridgeRecord[] = [];
     for (const bytes of result.batches) {
-      const batch = decodeBatch(new KafkaReader(bytes), { maxUncompressedBytes: this.options.maxUncompressedBytes });
+      const batch = decodeBatch(new KafkaReader(bytes), {
+        maxUncompressedBytes: this.options.maxUncompressedBytes,
+      });
       for (const r of batch.records) {
         // the first batch may start before the asked-for offset
         if (r.offset < fromOffset) continue;
         if (out.length >= options.maxRecords) return out;
-        out.push({ offset: r.offset, key: r.key, value: r.value, headers: r.headers, timestamp: batch.timestampType === 1 ? batch.maxTimestamp : r.timestamp });
+        out.push({
+          offset: r.offset,
+          key: r.key,
+          value: r.value,
+          headers: r.headers,
+          timestamp: batch.timestampType === 1 ? batch.maxTimestamp : r.timestamp,
+        });
       }
     }
     return out;
@@ -68,7 +86,9 @@ export class PartitionTopicAccess implements KafkaTopicAccess {
   }
 
   commitPosition(group: string, topic: string, partition: number, offset: number): Promise<void> {
-    return this.offsets.commit(group, [{ topic, partition, offset, leaderEpoch: -1, metadata: null, commitTimestamp: Date.now() }]);
+    return this.offsets.commit(group, [
+      { topic, partition, offset, leaderEpoch: -1, metadata: null, commitTimestamp: Date.now() },
+    ]);
   }
 
   async fetchPosition(group: string, topic: string, partition: number): Promise<number | undefined> {

@@ -68,12 +68,20 @@ export class BrokerDirectory {
       const nodes = listed
         .map((n) => {
           const ports = n.ports as Record<string, number>;
-          return { nodeId: n.nodeId, host: n.host, port: ports['kafka'] ?? 0, tlsPort: ports['kafka_tls'] ?? 0 };
+          return {
+            nodeId: n.nodeId,
+            host: n.host,
+            port: ports['kafka'] ?? 0,
+            tlsPort: ports['kafka_tls'] ?? 0,
+          };
         })
         .filter((n) => (n.port > 0 || n.tlsPort > 0) && n.nodeId !== this.self.nodeId);
       this.nodes = [...nodes, this.self].sort((a, b) => a.nodeId - b.nodeId);
     } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'could not refresh the kafka-broker list from placement; keeping the last one');
+      this.logger.warn(
+        { err: (err as Error).message },
+        'could not refresh the kafka-broker list from placement; keeping the last one',
+      );
     }
   }
 

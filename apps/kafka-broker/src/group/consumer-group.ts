@@ -114,17 +114,20 @@ export class ConsumerGroup {
   // ---- JoinGroup ----
 
   join(req: JoinGroupRequest, callback: JoinCallback): void {
-    if (this.stateValue === 'Dead') return callback(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, req.memberId));
+    if (this.stateValue === 'Dead')
+      return callback(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, req.memberId));
     if (req.memberId === '') return this.joinUnknown(req, callback);
     if (this.pending.has(req.memberId)) {
       this.pending.get(req.memberId)!.cancel();
       this.pending.delete(req.memberId);
-      if (!this.supports(req.protocolType, req.protocols)) return callback(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
+      if (!this.supports(req.protocolType, req.protocols))
+        return callback(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
       return this.addMemberAndRebalance(req, req.memberId, callback);
     }
     const member = this.members.get(req.memberId);
     if (!member) return callback(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
-    if (!this.supports(req.protocolType, req.protocols, member)) return callback(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
+    if (!this.supports(req.protocolType, req.protocols, member))
+      return callback(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
     switch (this.stateValue) {
       case 'PreparingRebalance':
         return this.updateMemberAndRebalance(member, req, callback);
@@ -135,7 +138,8 @@ export class ConsumerGroup {
       case 'Stable':
         // a follower re-joining with unchanged metadata gets the current generation without disturbing anyone;
         // the leader re-joining (e.g. because topic metadata changed) or a changed subscription starts a rebalance
-        if (member.memberId !== this.leaderId && sameProtocols(member.protocols, req.protocols)) return callback(this.joinAnswer(member));
+        if (member.memberId !== this.leaderId && sameProtocols(member.protocols, req.protocols))
+          return callback(this.joinAnswer(member));
         return this.updateMemberAndRebalance(member, req, callback);
       default:
         return callback(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
@@ -143,7 +147,8 @@ export class ConsumerGroup {
   }
 
   private joinUnknown(req: JoinGroupRequest, callback: JoinCallback): void {
-    if (!this.supports(req.protocolType, req.protocols)) return callback(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, ''));
+    if (!this.supports(req.protocolType, req.protocols))
+      return callback(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, ''));
     const memberId = `${req.clientId || 'member'}-${randomUUID()}`;
     if (req.requireKnownMemberId) {
       // KIP-394: the member gets its id first and joins with it, so a join whose answer is lost leaves no orphan
@@ -151,7 +156,8 @@ export class ConsumerGroup {
       const timer = this.clock.setTimer(req.sessionTimeoutMs, () => {
         this.pending.delete(memberId);
         if (this.stateValue === 'PreparingRebalance') this.tryCompleteJoin();
-        else if (this.stateValue === 'Empty' && this.members.size === 0 && this.pending.size === 0) this.onEmpty(this);
+        else if (this.stateValue === 'Empty' && this.members.size === 0 && this.pending.size === 0)
+          this.onEmpty(this);
       });
       this.pending.set(memberId, timer);
       return callback({ ...joinError(ErrorCode.MEMBER_ID_REQUIRED, memberId) });
@@ -229,7 +235,10 @@ export class ConsumerGroup {
     const rebalanceTimeout = this.rebalanceTimeout();
     if (wasEmpty && this.timeouts.initialRebalanceDelayMs > 0) {
       this.initialDelayUntil = this.clock.now() + rebalanceTimeout;
-      this.joinTimer = this.clock.setTimer(Math.min(this.timeouts.initialRebalanceDelayMs, rebalanceTimeout), () => this.initialDelayExpired());
+      this.joinTimer = this.clock.setTimer(
+        Math.min(this.timeouts.initialRebalanceDelayMs, rebalanceTimeout),
+        () => this.initialDelayExpired(),
+      );
       return;
     }
     this.initialDelayUntil = undefined;
@@ -243,7 +252,9 @@ export class ConsumerGroup {
     this.joinTimer?.cancel();
     const left = this.initialDelayUntil! - this.clock.now();
     if (left <= 0) return this.initialDelayExpired();
-    this.joinTimer = this.clock.setTimer(Math.min(this.timeouts.initialRebalanceDelayMs, left), () => this.initialDelayExpired());
+    this.joinTimer = this.clock.setTimer(Math.min(this.timeouts.initialRebalanceDelayMs, left), () =>
+      this.initialDelayExpired(),
+    );
   }
 
   private initialDelayExpired(): void {
@@ -288,7 +299,8 @@ export class ConsumerGroup {
       return;
     }
     this.protocolName = this.selectProtocol();
-    if (this.leaderId === null || !this.members.has(this.leaderId)) this.leaderId = this.members.keys().next().value!;
+    if (this.leaderId === null || !this.members.has(this.leaderId))
+      this.leaderId = this.members.keys().next().value!;
     this.stateValue = 'CompletingRebalance';
     const generation = this.generation;
     this.syncTimer = this.clock.setTimer(this.rebalanceTimeout(), () => this.syncExpired(generation));
@@ -313,7 +325,9 @@ export class ConsumerGroup {
   /** Each member votes for the first of its protocols that every member supports; the most votes win. */
   private selectProtocol(): string {
     const all = [...this.members.values()];
-    const candidates = all[0]!.protocols.map((p) => p.name).filter((name) => all.every((m) => m.protocols.some((p) => p.name === name)));
+    const candidates = all[0]!.protocols
+      .map((p) => p.name)
+      .filter((name) => all.every((m) => m.protocols.some((p) => p.name === name)));
     const votes = new Map<string, number>();
     for (const m of all) {
       const vote = m.protocols.find((p) => candidates.includes(p.name))!.name;
@@ -350,7 +364,10 @@ export class ConsumerGroup {
     if (this.stateValue === 'Dead') return callback(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
     if (!member) return callback(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     if (req.generationId !== this.generation) return callback(syncError(ErrorCode.ILLEGAL_GENERATION));
-    if ((req.protocolType !== null && req.protocolType !== this.protocolType) || (req.protocolName !== null && req.protocolName !== this.protocolName)) {
+    if (
+      (req.protocolType !== null && req.protocolType !== this.protocolType) ||
+      (req.protocolName !== null && req.protocolName !== this.protocolName)
+    ) {
       return callback(syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
     }
     switch (this.stateValue) {
@@ -382,7 +399,12 @@ export class ConsumerGroup {
   }
 
   private syncAnswer(member: Member): SyncGroupResponse {
-    return { errorCode: ErrorCode.NONE, protocolType: this.protocolType, protocolName: this.protocolName, assignment: member.assignment };
+    return {
+      errorCode: ErrorCode.NONE,
+      protocolType: this.protocolType,
+      protocolName: this.protocolName,
+      assignment: member.assignment,
+    };
   }
 
   // ---- Heartbeat, LeaveGroup, session expiry ----
@@ -507,11 +529,21 @@ export class ConsumerGroup {
 }
 
 function sameProtocols(a: GroupProtocol[], b: GroupProtocol[]): boolean {
-  return a.length === b.length && a.every((p, i) => p.name === b[i]!.name && p.metadata.equals(b[i]!.metadata));
+  return (
+    a.length === b.length && a.every((p, i) => p.name === b[i]!.name && p.metadata.equals(b[i]!.metadata))
+  );
 }
 
 function joinError(errorCode: number, memberId: string): JoinGroupResponse {
-  return { errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId, members: [] };
+  return {
+    errorCode,
+    generationId: -1,
+    protocolType: null,
+    protocolName: null,
+    leader: '',
+    memberId,
+    members: [],
+  };
 }
 
 function syncError(errorCode: number): SyncGroupResponse {

@@ -124,16 +124,32 @@ export class GroupCoordinator {
 
   joinGroup(req: JoinGroupRequest): Promise<JoinGroupResponse> {
     const fail = (errorCode: number): Promise<JoinGroupResponse> =>
-      Promise.resolve({ errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: req.memberId, members: [] });
+      Promise.resolve({
+        errorCode,
+        generationId: -1,
+        protocolType: null,
+        protocolName: null,
+        leader: '',
+        memberId: req.memberId,
+        members: [],
+      });
     const pre = this.precheck(req.groupId);
     if (pre !== ErrorCode.NONE) return fail(pre);
-    if (req.sessionTimeoutMs < this.config.minSessionTimeoutMs || req.sessionTimeoutMs > this.config.maxSessionTimeoutMs) {
+    if (
+      req.sessionTimeoutMs < this.config.minSessionTimeoutMs ||
+      req.sessionTimeoutMs > this.config.maxSessionTimeoutMs
+    ) {
       return fail(ErrorCode.INVALID_SESSION_TIMEOUT);
     }
     const existing = this.groups.get(req.groupId);
-    if (existing && req.memberId === '' && existing.size >= this.config.maxGroupSize) return fail(ErrorCode.GROUP_MAX_SIZE_REACHED);
+    if (existing && req.memberId === '' && existing.size >= this.config.maxGroupSize)
+      return fail(ErrorCode.GROUP_MAX_SIZE_REACHED);
     if (!existing && this.groups.size >= this.config.maxGroups) {
-      this.onWarning(new Error(`this broker coordinates ${this.groups.size} groups ([groups] max_groups); refusing group ${req.groupId}`));
+      this.onWarning(
+        new Error(
+          `this broker coordinates ${this.groups.size} groups ([groups] max_groups); refusing group ${req.groupId}`,
+        ),
+      );
       return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     }
     // a known member id on a group this broker does not have (it restarted, or the group moved here) is unknown:
@@ -176,8 +192,13 @@ export class GroupCoordinator {
   }
 
   async offsetCommit(req: OffsetCommitRequest): Promise<OffsetCommitResponse> {
-    const answer = (code: (p: { partitionIndex: number; committedMetadata: string | null }) => number): OffsetCommitResponse => ({
-      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code(p) })) })),
+    const answer = (
+      code: (p: { partitionIndex: number; committedMetadata: string | null }) => number,
+    ): OffsetCommitResponse => ({
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code(p) })),
+      })),
     });
     const pre = this.precheck(req.groupId);
     if (pre !== ErrorCode.NONE) return answer(() => pre);
@@ -185,7 +206,8 @@ export class GroupCoordinator {
     const check = this.commitCheck(group, req);
     if (check !== ErrorCode.NONE) return answer(() => check);
     const now = this.clock.now();
-    const tooLarge = (metadata: string | null) => metadata !== null && Buffer.byteLength(metadata, 'utf8') > this.config.maxOffsetMetadataBytes;
+    const tooLarge = (metadata: string | null) =>
+      metadata !== null && Buffer.byteLength(metadata, 'utf8') > this.config.maxOffsetMetadataBytes;
     const offsets = req.topics.flatMap((t) =>
       t.partitions
         .filter((p) => !tooLarge(p.committedMetadata))
@@ -206,7 +228,9 @@ export class GroupCoordinator {
       // retriable for every client: it commits again
       return answer(() => ErrorCode.COORDINATOR_NOT_AVAILABLE);
     }
-    return answer((p) => (tooLarge(p.committedMetadata) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE));
+    return answer((p) =>
+      tooLarge(p.committedMetadata) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE,
+    );
   }
 
   /** Kafka's GroupCoordinator.doCommitOffsets: who may commit in which state. */
@@ -230,7 +254,13 @@ export class GroupCoordinator {
       errorCode,
       topics: (req.topics ?? []).map((t) => ({
         name: t.name,
-        partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: null, errorCode })),
+        partitions: t.partitionIndexes.map((partitionIndex) => ({
+          partitionIndex,
+          committedOffset: -1,
+          committedLeaderEpoch: -1,
+          metadata: null,
+          errorCode,
+        })),
       })),
     });
     const pre = this.precheck(req.groupId);
@@ -239,7 +269,9 @@ export class GroupCoordinator {
     try {
       stored = await this.offsets.fetch(
         req.groupId,
-        req.topics === null ? null : req.topics.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition }))),
+        req.topics === null
+          ? null
+          : req.topics.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition }))),
       );
     } catch (err) {
       this.onWarning(err);
@@ -251,7 +283,10 @@ export class GroupCoordinator {
       req.topics ??
       [...new Set(stored.map((s) => s.topic))].sort().map((name) => ({
         name,
-        partitionIndexes: stored.filter((s) => s.topic === name).map((s) => s.partition).sort((a, b) => a - b),
+        partitionIndexes: stored
+          .filter((s) => s.topic === name)
+          .map((s) => s.partition)
+          .sort((a, b) => a - b),
       }));
     return {
       errorCode: ErrorCode.NONE,
@@ -284,12 +319,16 @@ export class GroupCoordinator {
   /** the groups this broker coordinates: those with members here and those with committed offsets only (Empty). */
   async listGroups(statesFilter: string[] = []): Promise<ListedGroup[]> {
     const listed = new Map<string, ListedGroup>();
-    for (const g of this.groups.values()) listed.set(g.groupId, { groupId: g.groupId, protocolType: g.type ?? '', groupState: g.state });
+    for (const g of this.groups.values())
+      listed.set(g.groupId, { groupId: g.groupId, protocolType: g.type ?? '', groupState: g.state });
     for (const groupId of await this.offsets.groups()) {
-      if (!listed.has(groupId) && this.owns(groupId)) listed.set(groupId, { groupId, protocolType: 'consumer', groupState: 'Empty' });
+      if (!listed.has(groupId) && this.owns(groupId))
+        listed.set(groupId, { groupId, protocolType: 'consumer', groupState: 'Empty' });
     }
     const states = new Set(statesFilter);
-    return [...listed.values()].filter((g) => states.size === 0 || states.has(g.groupState)).sort((a, b) => a.groupId.localeCompare(b.groupId));
+    return [...listed.values()]
+      .filter((g) => states.size === 0 || states.has(g.groupState))
+      .sort((a, b) => a.groupId.localeCompare(b.groupId));
   }
 
   /** DeleteGroups: only a group without members may go; its offsets go with it. */

@@ -71,7 +71,9 @@ export class PlacementOffsetStore implements OffsetStore {
       }
       return out;
     }
-    const values = await Promise.all(keys.map((k) => this.kv.get(`${OFFSETS}${group}/${k.topic}/${k.partition}`)));
+    const values = await Promise.all(
+      keys.map((k) => this.kv.get(`${OFFSETS}${group}/${k.topic}/${k.partition}`)),
+    );
     const out: StoredOffset[] = [];
     keys.forEach((k, i) => {
       const parsed = values[i] ? parseValue(values[i]) : undefined;

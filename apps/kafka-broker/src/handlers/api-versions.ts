@@ -8,7 +8,11 @@ export const apiVersions: ApiHandler = {
   minVersion: 0,
   maxVersion: 3,
   async handle(ctx) {
-    const response: ApiVersionsResponseData = { errorCode: ErrorCode.NONE, apiKeys: ctx.apiVersions(), throttleTimeMs: 0 };
+    const response: ApiVersionsResponseData = {
+      errorCode: ErrorCode.NONE,
+      apiKeys: ctx.apiVersions(),
+      throttleTimeMs: 0,
+    };
     return { ...response };
   },
 };

@@ -59,5 +59,10 @@ export interface ApiHandler {
   minVersion: number;
   maxVersion: number;
   /** the response body, or undefined for none (Produce with acks=0). */
-  handle(ctx: BrokerContext, conn: ConnectionState, body: KafkaValue, header: RequestHeader): Promise<KafkaValue | undefined>;
+  handle(
+    ctx: BrokerContext,
+    conn: ConnectionState,
+    body: KafkaValue,
+    header: RequestHeader,
+  ): Promise<KafkaValue | undefined>;
 }

@@ -5,7 +5,12 @@
 // finds fewer than min_bytes, the broker waits up to max_wait_ms (capped by `[kafka] max_fetch_wait_ms`) on the
 // journal's long poll of every partition that had nothing, and answers as soon as one of them gets records.
 // Fetch sessions (KIP-227) are not kept: every request is a full fetch (session id 0), which clients accept.
-import { ApiKey, ErrorCode, type FetchPartitionResponseData, type FetchRequestData } from '@robustmq/protocol/kafka';
+import {
+  ApiKey,
+  ErrorCode,
+  type FetchPartitionResponseData,
+  type FetchRequestData,
+} from '@robustmq/protocol/kafka';
 import { kafkaCodeOf } from '../topics/partition-store.js';
 import type { ApiHandler, BrokerContext } from './context.js';
 
@@ -19,7 +24,12 @@ interface Wanted {
   result: FetchPartitionResponseData | undefined;
 }
 
-function answer(w: Wanted, errorCode: number, read?: { highWatermark: number; logStartOffset: number }, records: Buffer | null = null): FetchPartitionResponseData {
+function answer(
+  w: Wanted,
+  errorCode: number,
+  read?: { highWatermark: number; logStartOffset: number },
+  records: Buffer | null = null,
+): FetchPartitionResponseData {
   return {
     partitionIndex: w.partition,
     errorCode,
@@ -32,15 +42,28 @@ function answer(w: Wanted, errorCode: number, read?: { highWatermark: number; lo
   };
 }
 
-async function readOne(ctx: BrokerContext, w: Wanted, budget: number, waitMs: number): Promise<{ result: FetchPartitionResponseData; bytes: number; count: number }> {
+async function readOne(
+  ctx: BrokerContext,
+  w: Wanted,
+  budget: number,
+  waitMs: number,
+): Promise<{ result: FetchPartitionResponseData; bytes: number; count: number }> {
   try {
-    const read = await ctx.partitions.read(w.topic, w.partition, w.offset, Math.max(1, Math.min(w.maxBytes, budget)), waitMs);
-    if (read.batches.length === 0) return { result: answer(w, ErrorCode.NONE, read, EMPTY), bytes: 0, count: 0 };
+    const read = await ctx.partitions.read(
+      w.topic,
+      w.partition,
+      w.offset,
+      Math.max(1, Math.min(w.maxBytes, budget)),
+      waitMs,
+    );
+    if (read.batches.length === 0)
+      return { result: answer(w, ErrorCode.NONE, read, EMPTY), bytes: 0, count: 0 };
     const records = read.batches.length === 1 ? read.batches[0]! : Buffer.concat(read.batches, read.bytes);
     return { result: answer(w, ErrorCode.NONE, read, records), bytes: read.bytes, count: read.records };
   } catch (err) {
     const code = kafkaCodeOf(err);
-    if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.logger.warn({ err, topic: w.topic, partition: w.partition }, 'kafka fetch failed');
+    if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR)
+      ctx.logger.warn({ err, topic: w.topic, partition: w.partition }, 'kafka fetch failed');
     return { result: answer(w, code), bytes: 0, count: 0 };
   }
 }
@@ -53,7 +76,13 @@ export const fetch: ApiHandler = {
   async handle(ctx, _conn, body) {
     const request = body as unknown as FetchRequestData;
     const wanted: Wanted[] = request.topics.flatMap((t) =>
-      t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.fetchOffset, maxBytes: p.partitionMaxBytes, result: undefined })),
+      t.partitions.map((p) => ({
+        topic: t.topic,
+        partition: p.partition,
+        offset: p.fetchOffset,
+        maxBytes: p.partitionMaxBytes,
+        result: undefined,
+      })),
     );
     let budget = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff;
     let total = 0;

@@ -45,7 +45,9 @@ export const deleteGroups: ApiHandler = {
   maxVersion: 2,
   async handle(ctx, _conn, body) {
     const names = body.groupsNames as string[];
-    const results = await Promise.all(names.map(async (groupId) => ({ groupId, errorCode: await ctx.groups.deleteGroup(groupId) })));
+    const results = await Promise.all(
+      names.map(async (groupId) => ({ groupId, errorCode: await ctx.groups.deleteGroup(groupId) })),
+    );
     return { throttleTimeMs: 0, results };
   },
 };

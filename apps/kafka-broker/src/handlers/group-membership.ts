@@ -16,7 +16,10 @@ export const joinGroup: ApiHandler = {
       groupId: body.groupId as string,
       sessionTimeoutMs,
       // v0 has no rebalance timeout: the session timeout is it (Kafka's JoinGroupRequest note)
-      rebalanceTimeoutMs: v === 0 || (body.rebalanceTimeoutMs as number) < 0 ? sessionTimeoutMs : (body.rebalanceTimeoutMs as number),
+      rebalanceTimeoutMs:
+        v === 0 || (body.rebalanceTimeoutMs as number) < 0
+          ? sessionTimeoutMs
+          : (body.rebalanceTimeoutMs as number),
       memberId: body.memberId as string,
       groupInstanceId: (body.groupInstanceId as string | null) ?? null,
       protocolType: body.protocolType as string,
@@ -69,7 +72,10 @@ export const leaveGroup: ApiHandler = {
   async handle(ctx, _conn, body, header) {
     const batched = header.apiVersion >= 3;
     const members = batched
-      ? (body.members as { memberId: string; groupInstanceId: string | null }[]).map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId }))
+      ? (body.members as { memberId: string; groupInstanceId: string | null }[]).map((m) => ({
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+        }))
       : [{ memberId: body.memberId as string, groupInstanceId: null }];
     const answer = ctx.groups.leaveGroup({ groupId: body.groupId as string, members });
     // v3+: a member's own error is in its entry; the top level carries only the group's (NOT_COORDINATOR, …)

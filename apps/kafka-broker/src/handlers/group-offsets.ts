@@ -11,7 +11,10 @@ export const offsetCommit: ApiHandler = {
   maxVersion: 8,
   async handle(ctx, _conn, body, header) {
     const v = header.apiVersion;
-    const topics = body.topics as { name: string; partitions: (CommitPartition & { committedOffset: number })[] }[];
+    const topics = body.topics as {
+      name: string;
+      partitions: (CommitPartition & { committedOffset: number })[];
+    }[];
     const answer = await ctx.groups.offsetCommit({
       groupId: body.groupId as string,
       // v0 commits outside group management
@@ -48,11 +51,19 @@ export const offsetFetch: ApiHandler = {
       const answers = await Promise.all(groups.map((g) => fetchOne(ctx, g.groupId, g.topics)));
       return {
         throttleTimeMs: 0,
-        groups: groups.map((g, i) => ({ groupId: g.groupId, topics: answers[i]!.topics, errorCode: answers[i]!.errorCode })),
+        groups: groups.map((g, i) => ({
+          groupId: g.groupId,
+          topics: answers[i]!.topics,
+          errorCode: answers[i]!.errorCode,
+        })),
       };
     }
     const answer = await fetchOne(ctx, body.groupId as string, body.topics as TopicsAsked);
     // v0/v1 have no top-level error: a group-level one goes to every partition (the answer's partitions carry it)
-    return { throttleTimeMs: 0, topics: answer.topics, errorCode: header.apiVersion >= 2 ? answer.errorCode : ErrorCode.NONE };
+    return {
+      throttleTimeMs: 0,
+      topics: answer.topics,
+      errorCode: header.apiVersion >= 2 ? answer.errorCode : ErrorCode.NONE,
+    };
   },
 };

@@ -18,7 +18,12 @@ export const initProducerId: ApiHandler = {
     } catch (err) {
       ctx.logger.warn({ err }, 'could not allocate a producer id from placement');
       // retriable: the producer asks again
-      return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, producerId: -1, producerEpoch: -1 };
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE,
+        producerId: -1,
+        producerEpoch: -1,
+      };
     }
   },
 };

@@ -1,7 +1,14 @@
 // Metadata: the live brokers, and each asked-for topic with its partitions and their leaders (placement's live
 // kafka-broker list, see cluster/broker-directory.ts). An unknown topic is created when the client allows it and
 // `[kafka] auto_create_topics` is on, as Kafka's auto.create.topics.enable does.
-import { ApiKey, ErrorCode, ZERO_UUID, type MetadataRequestData, type MetadataResponseData, type MetadataTopicData } from '@robustmq/protocol/kafka';
+import {
+  ApiKey,
+  ErrorCode,
+  ZERO_UUID,
+  type MetadataRequestData,
+  type MetadataResponseData,
+  type MetadataTopicData,
+} from '@robustmq/protocol/kafka';
 import { advertisedPort } from '../cluster/broker-directory.js';
 import { kafkaCodeOf } from '../topics/partition-store.js';
 import { TopicError, type TopicMeta } from '../topics/topic-catalog.js';
@@ -15,7 +22,15 @@ function topicEntry(ctx: BrokerContext, meta: TopicMeta): MetadataTopicData {
     isInternal: false,
     partitions: Array.from({ length: meta.partitions }, (_, p) => {
       const leader = ctx.directory.leaderOf(meta.name, p);
-      return { errorCode: ErrorCode.NONE, partitionIndex: p, leaderId: leader, leaderEpoch: 0, replicaNodes: [leader], isrNodes: [leader], offlineReplicas: [] };
+      return {
+        errorCode: ErrorCode.NONE,
+        partitionIndex: p,
+        leaderId: leader,
+        leaderEpoch: 0,
+        replicaNodes: [leader],
+        isrNodes: [leader],
+        offlineReplicas: [],
+      };
     }),
   };
 }
@@ -45,14 +60,21 @@ export const metadata: ApiHandler = {
           let meta = await ctx.catalog.get(t.name, true);
           if (!meta && request.allowAutoTopicCreation && ctx.config.kafka.auto_create_topics) {
             try {
-              meta = await ctx.catalog.create(t.name, ctx.config.kafka.default_partitions, {}, ctx.config.kafka.max_partitions);
+              meta = await ctx.catalog.create(
+                t.name,
+                ctx.config.kafka.default_partitions,
+                {},
+                ctx.config.kafka.max_partitions,
+              );
             } catch (err) {
               // another broker created it first
               if (!(err instanceof TopicError && err.kafkaCode === ErrorCode.TOPIC_ALREADY_EXISTS)) throw err;
               meta = await ctx.catalog.get(t.name, true);
             }
           }
-          topics.push(meta ? topicEntry(ctx, meta) : errorEntry(t.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+          topics.push(
+            meta ? topicEntry(ctx, meta) : errorEntry(t.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
+          );
         } catch (err) {
           topics.push(errorEntry(t.name, kafkaCodeOf(err)));
         }
@@ -61,7 +83,12 @@ export const metadata: ApiHandler = {
     const response: MetadataResponseData = {
       throttleTimeMs: 0,
       // each broker's port of the listener this client came in on (TLS clients are sent to TLS ports)
-      brokers: ctx.directory.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: advertisedPort(b, conn.listener), rack: null })),
+      brokers: ctx.directory.brokers.map((b) => ({
+        nodeId: b.nodeId,
+        host: b.host,
+        port: advertisedPort(b, conn.listener),
+        rack: null,
+      })),
       clusterId: ctx.config.node.cluster_name,
       controllerId: ctx.directory.controllerId,
       topics,

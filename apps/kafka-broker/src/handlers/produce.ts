@@ -27,8 +27,21 @@ function decodeErrorCode(err: unknown): number {
   throw err;
 }
 
-function partitionAnswer(index: number, errorCode: number, baseOffset = -1, errorMessage: string | null = null): ProducePartitionResponseData {
-  return { index, errorCode, baseOffset, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage };
+function partitionAnswer(
+  index: number,
+  errorCode: number,
+  baseOffset = -1,
+  errorMessage: string | null = null,
+): ProducePartitionResponseData {
+  return {
+    index,
+    errorCode,
+    baseOffset,
+    logAppendTimeMs: -1,
+    logStartOffset: -1,
+    recordErrors: [],
+    errorMessage,
+  };
 }
 
 export const produce: ApiHandler = {
@@ -57,7 +70,10 @@ export const produce: ApiHandler = {
       releaseTurn();
     }
     const responses = await Promise.all(
-      request.topicData.map(async (topic, i) => ({ name: topic.name, partitionResponses: await Promise.all(pending[i]!) })),
+      request.topicData.map(async (topic, i) => ({
+        name: topic.name,
+        partitionResponses: await Promise.all(pending[i]!),
+      })),
     );
     if (acks === 0) return undefined;
     return { responses, throttleTimeMs: 0 };
@@ -65,9 +81,17 @@ export const produce: ApiHandler = {
 };
 
 /** Validates and starts the append of one partition's records synchronously up to the storage call. */
-function producePartition(ctx: BrokerContext, acks: number, topic: string, partition: number, data: Buffer | null): Promise<ProducePartitionResponseData> {
+function producePartition(
+  ctx: BrokerContext,
+  acks: number,
+  topic: string,
+  partition: number,
+  data: Buffer | null,
+): Promise<ProducePartitionResponseData> {
   if (acks !== 0 && acks !== 1 && acks !== -1) {
-    return Promise.resolve(partitionAnswer(partition, ErrorCode.INVALID_REQUIRED_ACKS, -1, `acks must be -1, 0 or 1, got ${acks}`));
+    return Promise.resolve(
+      partitionAnswer(partition, ErrorCode.INVALID_REQUIRED_ACKS, -1, `acks must be -1, 0 or 1, got ${acks}`),
+    );
   }
   let batches: CheckedBatch[];
   try {
@@ -87,7 +111,8 @@ function producePartition(ctx: BrokerContext, acks: number, topic: string, parti
     },
     (err: unknown) => {
       const code = kafkaCodeOf(err);
-      if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.logger.warn({ err, topic, partition }, 'kafka produce failed');
+      if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR)
+        ctx.logger.warn({ err, topic, partition }, 'kafka produce failed');
       return partitionAnswer(partition, code, -1, (err as Error).message);
     },
   );
@@ -99,19 +124,33 @@ function producePartition(ctx: BrokerContext, acks: number, topic: string, parti
  * with its first offset and not stored again. The stored batch keeps its producer fields, from which the state is
  * rebuilt after a restart (producer/producer-log.ts).
  */
-async function produceIdempotent(ctx: BrokerContext, topic: string, partition: number, data: Buffer, batches: CheckedBatch[]): Promise<ProducePartitionResponseData> {
+async function produceIdempotent(
+  ctx: BrokerContext,
+  topic: string,
+  partition: number,
+  data: Buffer,
+  batches: CheckedBatch[],
+): Promise<ProducePartitionResponseData> {
   const key = `${topic}/${partition}`;
   // another broker may have led this partition meanwhile: judge against the log, not what this broker remembers
   if (ctx.directory.leaderOf(topic, partition) !== ctx.config.node.id) ctx.idempotence.forget(key);
   let baseOffset = -1;
   for (const batch of batches) {
-    const identity = { producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence, recordCount: batch.recordCount };
+    const identity = {
+      producerId: batch.producerId,
+      producerEpoch: batch.producerEpoch,
+      baseSequence: batch.baseSequence,
+      recordCount: batch.recordCount,
+    };
     let result;
     try {
-      result = await ctx.idempotence.append(key, identity, () => ctx.partitions.append(topic, partition, data, [batch]));
+      result = await ctx.idempotence.append(key, identity, () =>
+        ctx.partitions.append(topic, partition, data, [batch]),
+      );
     } catch (err) {
       const code = kafkaCodeOf(err);
-      if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.logger.warn({ err, topic, partition }, 'kafka produce failed');
+      if (code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR)
+        ctx.logger.warn({ err, topic, partition }, 'kafka produce failed');
       return partitionAnswer(partition, code, -1, (err as Error).message);
     }
     if (result.errorCode !== ErrorCode.NONE) {

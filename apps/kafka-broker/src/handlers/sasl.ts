@@ -20,7 +20,13 @@ export const saslHandshake: ApiHandler = {
     const exchange = conn.authenticated || conn.saslExchange ? undefined : ctx.authenticator.start(mechanism);
     if (!exchange) {
       conn.closeAfterResponse = true;
-      return { errorCode: conn.authenticated || conn.saslExchange ? ErrorCode.ILLEGAL_SASL_STATE : ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms };
+      return {
+        errorCode:
+          conn.authenticated || conn.saslExchange
+            ? ErrorCode.ILLEGAL_SASL_STATE
+            : ErrorCode.UNSUPPORTED_SASL_MECHANISM,
+        mechanisms,
+      };
     }
     conn.saslMechanism = mechanism;
     conn.saslExchange = exchange;
@@ -41,7 +47,10 @@ export async function saslStep(ctx: BrokerContext, conn: ConnectionState, token:
     conn.principal = step.user;
   } else {
     ctx.stats.authFailures++;
-    ctx.logger.info({ client: conn.remoteAddress, user: step.user, mechanism: conn.saslMechanism, reason: step.message }, 'kafka SASL authentication failed');
+    ctx.logger.info(
+      { client: conn.remoteAddress, user: step.user, mechanism: conn.saslMechanism, reason: step.message },
+      'kafka SASL authentication failed',
+    );
     conn.closeAfterResponse = true;
   }
   conn.saslMechanism = undefined;
@@ -55,11 +64,19 @@ export const saslAuthenticate: ApiHandler = {
   async handle(ctx, conn, body) {
     if (!ctx.authenticator || !conn.saslExchange || conn.authenticated) {
       conn.closeAfterResponse = true;
-      return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: 'SaslAuthenticate needs a SaslHandshake first', authBytes: Buffer.alloc(0) };
+      return {
+        errorCode: ErrorCode.ILLEGAL_SASL_STATE,
+        errorMessage: 'SaslAuthenticate needs a SaslHandshake first',
+        authBytes: Buffer.alloc(0),
+      };
     }
     const step = await saslStep(ctx, conn, body['authBytes'] as Buffer);
     if (step.done && !step.ok) {
-      return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: step.message, authBytes: Buffer.alloc(0) };
+      return {
+        errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
+        errorMessage: step.message,
+        authBytes: Buffer.alloc(0),
+      };
     }
     return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: step.response, sessionLifetimeMs: 0 };
   },

@@ -32,14 +32,23 @@ export class ProducerIdAllocator {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const entry = await this.kv.getEntry(PRODUCER_ID_KEY);
       const start = entry ? Number(entry.value.toString('utf8')) : 0;
-      if (!Number.isSafeInteger(start) || start < 0) throw new Error(`placement key ${PRODUCER_ID_KEY} holds ${entry?.value.toString('utf8')}, not a producer id`);
-      const result = await this.kv.compareAndSet(PRODUCER_ID_KEY, entry ? entry.modRevision : 0, String(start + this.blockSize));
+      if (!Number.isSafeInteger(start) || start < 0)
+        throw new Error(
+          `placement key ${PRODUCER_ID_KEY} holds ${entry?.value.toString('utf8')}, not a producer id`,
+        );
+      const result = await this.kv.compareAndSet(
+        PRODUCER_ID_KEY,
+        entry ? entry.modRevision : 0,
+        String(start + this.blockSize),
+      );
       if (result.succeeded) {
         this.next = start;
         this.end = start + this.blockSize;
         return;
       }
     }
-    throw new Error(`could not take a block of producer ids from placement after ${MAX_ATTEMPTS} attempts (contention)`);
+    throw new Error(
+      `could not take a block of producer ids from placement after ${MAX_ATTEMPTS} attempts (contention)`,
+    );
   }
 }

@@ -22,8 +22,15 @@ export function batchOf(header: BatchHeader): AppendedBatch | undefined {
 }
 
 /** the idempotent batches at the end of a partition, oldest first. `key` is "<topic>/<partition>". */
-export async function recoverProducerBatches(partitions: PartitionStore, key: string): Promise<AppendedBatch[]> {
+export async function recoverProducerBatches(
+  partitions: PartitionStore,
+  key: string,
+): Promise<AppendedBatch[]> {
   const slash = key.lastIndexOf('/');
-  const headers = await partitions.lastBatches(key.slice(0, slash), Number(key.slice(slash + 1)), RECOVER_BATCHES);
+  const headers = await partitions.lastBatches(
+    key.slice(0, slash),
+    Number(key.slice(slash + 1)),
+    RECOVER_BATCHES,
+  );
   return headers.flatMap((h) => batchOf(h) ?? []);
 }

@@ -61,22 +61,37 @@ export class PartitionProducers {
     const entry = this.producers.get(batch.producerId);
     if (!entry) return { kind: 'append' };
     if (batch.producerEpoch < entry.epoch) {
-      return error(ErrorCode.INVALID_PRODUCER_EPOCH, `producer ${batch.producerId} epoch ${batch.producerEpoch} is older than ${entry.epoch}`);
+      return error(
+        ErrorCode.INVALID_PRODUCER_EPOCH,
+        `producer ${batch.producerId} epoch ${batch.producerEpoch} is older than ${entry.epoch}`,
+      );
     }
     if (batch.producerEpoch > entry.epoch) {
       if (batch.baseSequence === 0) return { kind: 'append' };
-      return error(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, `producer ${batch.producerId}: new epoch ${batch.producerEpoch} must start at sequence 0, not ${batch.baseSequence}`);
+      return error(
+        ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+        `producer ${batch.producerId}: new epoch ${batch.producerEpoch} must start at sequence 0, not ${batch.baseSequence}`,
+      );
     }
     const last = lastSequence(batch);
-    const duplicate = entry.batches.find((b) => b.baseSequence === batch.baseSequence && lastSequence(b) === last);
+    const duplicate = entry.batches.find(
+      (b) => b.baseSequence === batch.baseSequence && lastSequence(b) === last,
+    );
     if (duplicate) return { kind: 'duplicate', baseOffset: duplicate.baseOffset };
     const stored = entry.batches[entry.batches.length - 1];
     if (!stored) return { kind: 'append' };
     const storedLast = lastSequence(stored);
     if (inSequence(storedLast, batch.baseSequence)) return { kind: 'append' };
     // at or before what is stored (no wrap in between): a retry of a batch stored long ago
-    if (batch.baseSequence <= storedLast && last <= storedLast && storedLast - batch.baseSequence < INT32_MAX / 2) {
-      return error(ErrorCode.DUPLICATE_SEQUENCE_NUMBER, `producer ${batch.producerId}: sequence ${batch.baseSequence}..${last} was stored before`);
+    if (
+      batch.baseSequence <= storedLast &&
+      last <= storedLast &&
+      storedLast - batch.baseSequence < INT32_MAX / 2
+    ) {
+      return error(
+        ErrorCode.DUPLICATE_SEQUENCE_NUMBER,
+        `producer ${batch.producerId}: sequence ${batch.baseSequence}..${last} was stored before`,
+      );
     }
     return error(
       ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
@@ -120,7 +135,10 @@ export interface IdempotentResult {
  * holds at its end (oldest first); `append` stores one batch and resolves with its base offset.
  */
 export class IdempotentProducers {
-  private readonly partitions = new Map<string, { state: Promise<PartitionProducers>; chain: Promise<unknown> }>();
+  private readonly partitions = new Map<
+    string,
+    { state: Promise<PartitionProducers>; chain: Promise<unknown> }
+  >();
 
   constructor(private readonly recover: (partition: string) => Promise<AppendedBatch[]>) {}
 
@@ -141,8 +159,10 @@ export class IdempotentProducers {
     const run = current.chain.then(async (): Promise<IdempotentResult> => {
       const producers = await current.state;
       const verdict = producers.check(batch);
-      if (verdict.kind === 'duplicate') return { errorCode: ErrorCode.NONE, baseOffset: verdict.baseOffset, duplicate: true };
-      if (verdict.kind === 'error') return { errorCode: verdict.errorCode, baseOffset: -1, duplicate: false, message: verdict.message };
+      if (verdict.kind === 'duplicate')
+        return { errorCode: ErrorCode.NONE, baseOffset: verdict.baseOffset, duplicate: true };
+      if (verdict.kind === 'error')
+        return { errorCode: verdict.errorCode, baseOffset: -1, duplicate: false, message: verdict.message };
       const baseOffset = await append();
       producers.record({ ...batch, baseOffset });
       return { errorCode: ErrorCode.NONE, baseOffset, duplicate: false };

@@ -67,7 +67,9 @@ export class KafkaConnection {
     ctx.stats.connections++;
     ctx.stats.connectionsTotal++;
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
-    stream.on('error', (err) => ctx.logger.debug({ err: err.message, client: remoteAddress }, 'kafka connection error'));
+    stream.on('error', (err) =>
+      ctx.logger.debug({ err: err.message, client: remoteAddress }, 'kafka connection error'),
+    );
     stream.on('close', () => this.teardown());
     this.touch();
   }
@@ -99,7 +101,10 @@ export class KafkaConnection {
 
   private protocolError(message: string): void {
     this.ctx.stats.protocolErrors++;
-    this.ctx.logger.debug({ client: this.state.remoteAddress, clientId: this.state.clientId, reason: message }, 'closing a kafka connection');
+    this.ctx.logger.debug(
+      { client: this.state.remoteAddress, clientId: this.state.clientId, reason: message },
+      'closing a kafka connection',
+    );
     this.close();
   }
 
@@ -206,17 +211,25 @@ export class KafkaConnection {
     this.ctx.stats.countRequest(api.name);
     this.enqueue(async () => {
       const response = await handler.handle(this.ctx, this.state, body!, header);
-      return response === undefined ? undefined : encodeResponse(header.apiKey, header.apiVersion, header.correlationId, response);
+      return response === undefined
+        ? undefined
+        : encodeResponse(header.apiKey, header.apiVersion, header.correlationId, response);
     });
   }
 
   /** The answer to an API or version this broker does not offer. */
-  private unsupported(peek: { apiKey: number; apiVersion: number; correlationId: number }, handler: ApiHandler | undefined): Buffer {
+  private unsupported(
+    peek: { apiKey: number; apiVersion: number; correlationId: number },
+    handler: ApiHandler | undefined,
+  ): Buffer {
     this.ctx.stats.requestErrors++;
     this.ctx.stats.countRequest('unsupported');
     if (peek.apiKey === ApiKey.ApiVersions) {
       // KIP-511: a client newer than us gets v0 with the error and our versions, then asks again in one we speak
-      return encodeResponse(ApiKey.ApiVersions, 0, peek.correlationId, { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: this.ctx.apiVersions() });
+      return encodeResponse(ApiKey.ApiVersions, 0, peek.correlationId, {
+        errorCode: ErrorCode.UNSUPPORTED_VERSION,
+        apiKeys: this.ctx.apiVersions(),
+      });
     }
     const api = apiSpec(peek.apiKey);
     if (handler && api && supportsVersion(api.response, peek.apiVersion)) {

@@ -16,11 +16,18 @@ export class PlainAuthenticator {
   async authenticate(token: Buffer): Promise<PlainOutcome> {
     const parts = token.toString('utf8').split('\0');
     if (parts.length !== 3 || parts[1]!.length === 0) {
-      return { ok: false, user: '', message: 'malformed SASL/PLAIN token: expected authzid NUL user NUL password' };
+      return {
+        ok: false,
+        user: '',
+        message: 'malformed SASL/PLAIN token: expected authzid NUL user NUL password',
+      };
     }
     const [authzid, user, password] = parts as [string, string, string];
-    if (authzid !== '' && authzid !== user) return { ok: false, user, message: 'SASL/PLAIN: authorization id must be empty or the user name' };
+    if (authzid !== '' && authzid !== user)
+      return { ok: false, user, message: 'SASL/PLAIN: authorization id must be empty or the user name' };
     const { authenticated } = await this.placement.mqtt.authenticateUser(user, password);
-    return authenticated ? { ok: true, user } : { ok: false, user, message: 'Authentication failed: invalid username or password' };
+    return authenticated
+      ? { ok: true, user }
+      : { ok: false, user, message: 'Authentication failed: invalid username or password' };
   }
 }

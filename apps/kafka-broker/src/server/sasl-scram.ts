@@ -69,23 +69,39 @@ export class ScramExchange implements SaslExchange {
     // gs2-header: channel binding flag ("n" or "y"; "p=" would need channel binding, which Kafka does not use),
     // optional authzid; then client-first-message-bare "n=user,r=nonce[,extensions]"
     const m = /^([ny]),(a=[^,]*)?,(.*)$/s.exec(text);
-    if (!m) return this.end(fail('', text.startsWith('p=') ? 'SCRAM channel binding is not supported' : 'malformed SCRAM client-first message'));
+    if (!m)
+      return this.end(
+        fail(
+          '',
+          text.startsWith('p=')
+            ? 'SCRAM channel binding is not supported'
+            : 'malformed SCRAM client-first message',
+        ),
+      );
     const bare = m[3]!;
     const attrs = attributes(bare);
     const user = attrs?.get('n') !== undefined ? decodeSaslName(attrs.get('n')!) : undefined;
     const clientNonce = attrs?.get('r');
-    if (!attrs || user === undefined || user === '' || !clientNonce || !bare.startsWith('n=')) return this.end(fail('', 'malformed SCRAM client-first message'));
+    if (!attrs || user === undefined || user === '' || !clientNonce || !bare.startsWith('n='))
+      return this.end(fail('', 'malformed SCRAM client-first message'));
     this.user = user;
     if (attrs.has('m')) return this.end(fail(user, 'SCRAM mandatory extensions are not supported'));
     // Kafka's delegation-token login (KIP-48) — this broker has no delegation tokens
-    if (attrs.get('t') !== undefined || /(^|,)tokenauth=true(,|$)/.test(bare)) return this.end(fail(user, 'delegation tokens are not supported'));
+    if (attrs.get('t') !== undefined || /(^|,)tokenauth=true(,|$)/.test(bare))
+      return this.end(fail(user, 'delegation tokens are not supported'));
     const authzid = m[2] ? decodeSaslName(m[2].slice(2)) : '';
-    if (authzid === undefined || (authzid !== '' && authzid !== user)) return this.end(fail(user, 'SCRAM: the authorization id must be empty or the user name'));
+    if (authzid === undefined || (authzid !== '' && authzid !== user))
+      return this.end(fail(user, 'SCRAM: the authorization id must be empty or the user name'));
 
     this.gs2Header = `${m[1]},${m[2] ?? ''},`;
     this.clientFirstBare = bare;
     this.credential = await this.lookup(user, this.mechanism);
-    const salt = this.credential ? this.credential.salt : createHmac('sha256', this.fakeSaltKey).update(`${this.mechanism}\0${user}`).digest().toString('base64');
+    const salt = this.credential
+      ? this.credential.salt
+      : createHmac('sha256', this.fakeSaltKey)
+          .update(`${this.mechanism}\0${user}`)
+          .digest()
+          .toString('base64');
     const iterations = this.credential ? this.credential.iterations : SCRAM_ITERATIONS;
     this.nonce = clientNonce + randomBytes(24).toString('base64');
     this.serverFirst = `r=${this.nonce},s=${salt},i=${iterations}`;
@@ -98,8 +114,10 @@ export class ScramExchange implements SaslExchange {
     if (proofAt < 0) return fail(this.user, 'malformed SCRAM client-final message');
     const withoutProof = text.slice(0, proofAt);
     const attrs = attributes(withoutProof);
-    if (!attrs || !withoutProof.startsWith('c=')) return fail(this.user, 'malformed SCRAM client-final message');
-    if (attrs.get('c') !== Buffer.from(this.gs2Header, 'utf8').toString('base64')) return fail(this.user, 'SCRAM channel binding does not match the client-first message');
+    if (!attrs || !withoutProof.startsWith('c='))
+      return fail(this.user, 'malformed SCRAM client-final message');
+    if (attrs.get('c') !== Buffer.from(this.gs2Header, 'utf8').toString('base64'))
+      return fail(this.user, 'SCRAM channel binding does not match the client-first message');
     // Kafka's ScramSaslServer checks that the nonce *ends with* the server's (it carries the server's random part, which
     // is what makes the exchange fresh); librdkafka 2.0 sends its own nonce twice in front of it and relies on that
     if (!attrs.get('r')?.endsWith(this.nonce)) return fail(this.user, 'SCRAM nonce does not match');
@@ -109,6 +127,11 @@ export class ScramExchange implements SaslExchange {
       return fail(this.user, 'Authentication failed: invalid username or password');
     }
     const signature = scramServerSignature(this.mechanism, this.credential, authMessage);
-    return { done: true, ok: true, user: this.user, response: Buffer.from(`v=${signature.toString('base64')}`, 'utf8') };
+    return {
+      done: true,
+      ok: true,
+      user: this.user,
+      response: Buffer.from(`v=${signature.toString('base64')}`, 'utf8'),
+    };
   }
 }

@@ -30,12 +30,21 @@ export class SaslAuthenticator {
           const outcome = await plain.authenticate(token);
           return outcome.ok
             ? { done: true, ok: true, user: outcome.user, response: Buffer.alloc(0) }
-            : { done: true, ok: false, user: outcome.user, message: outcome.message ?? 'Authentication failed' };
+            : {
+                done: true,
+                ok: false,
+                user: outcome.user,
+                message: outcome.message ?? 'Authentication failed',
+              };
         },
       };
     }
     if (isScramMechanism(mechanism)) {
-      return new ScramExchange(mechanism, (user, m) => this.placement.mqtt.getScramCredential(user, m), this.fakeSaltKey);
+      return new ScramExchange(
+        mechanism,
+        (user, m) => this.placement.mqtt.getScramCredential(user, m),
+        this.fakeSaltKey,
+      );
     }
     return undefined;
   }

@@ -32,7 +32,12 @@ import {
   type CheckedBatch,
   type KafkaRecord,
 } from '@robustmq/protocol/kafka';
-import { StorageError, type AppendRecord, type StorageAdapter, type StoredRecord } from '@robustmq/storage-adapter';
+import {
+  StorageError,
+  type AppendRecord,
+  type StorageAdapter,
+  type StoredRecord,
+} from '@robustmq/storage-adapter';
 import { TopicError, partitionShard, type TopicCatalog, type TopicMeta } from './topic-catalog.js';
 
 /** A partition-level failure with its Kafka error code. */
@@ -123,8 +128,10 @@ class PartitionState {
       this.positionOf.delete(o);
       this.positionOf.set(o, p);
     }
-    while (this.offsetAt.size > REMEMBERED_POSITIONS) this.offsetAt.delete(this.offsetAt.keys().next().value!);
-    while (this.positionOf.size > REMEMBERED_POSITIONS) this.positionOf.delete(this.positionOf.keys().next().value!);
+    while (this.offsetAt.size > REMEMBERED_POSITIONS)
+      this.offsetAt.delete(this.offsetAt.keys().next().value!);
+    while (this.positionOf.size > REMEMBERED_POSITIONS)
+      this.positionOf.delete(this.positionOf.keys().next().value!);
   }
 }
 
@@ -145,12 +152,16 @@ export class PartitionStore {
   /** The topic, if `partition` is one of its partitions; PartitionError otherwise. */
   async partitionOf(topic: string, partition: number): Promise<TopicMeta> {
     const meta = await this.catalog.get(topic);
-    if (!meta) throw new PartitionError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${topic} does not exist`);
+    if (!meta)
+      throw new PartitionError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${topic} does not exist`);
     if (!Number.isInteger(partition) || partition < 0 || partition >= meta.partitions) {
       // partitions may have been added through another broker
       const fresh = await this.catalog.get(topic, true);
       if (!fresh || partition < 0 || partition >= fresh.partitions) {
-        throw new PartitionError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${topic} has no partition ${partition}`);
+        throw new PartitionError(
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          `topic ${topic} has no partition ${partition}`,
+        );
       }
       return fresh;
     }
@@ -165,7 +176,11 @@ export class PartitionStore {
   }
 
   /** Runs op on the partition's state; creates the shard once if it is missing behind existing metadata. */
-  private async withShard<T>(topic: string, partition: number, op: (st: PartitionState, meta: TopicMeta) => Promise<T>): Promise<T> {
+  private async withShard<T>(
+    topic: string,
+    partition: number,
+    op: (st: PartitionState, meta: TopicMeta) => Promise<T>,
+  ): Promise<T> {
     const meta = await this.partitionOf(topic, partition);
     const st = this.state(meta, partition);
     try {
@@ -175,7 +190,10 @@ export class PartitionStore {
       const fresh = await this.catalog.get(topic, true);
       if (!fresh || fresh.topicId !== meta.topicId || partition >= fresh.partitions) {
         this.catalog.invalidate(topic);
-        throw new PartitionError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${topic} partition ${partition} does not exist`);
+        throw new PartitionError(
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          `topic ${topic} partition ${partition} does not exist`,
+        );
       }
       await this.catalog.ensureShard(fresh, partition);
       return op(st, meta);
@@ -187,14 +205,25 @@ export class PartitionStore {
   /** the header of the stored batch at `position`. */
   private async headerAt(st: PartitionState, position: number): Promise<BatchHeader> {
     const [record] = await this.storage.read(st.shard, position, { maxRecords: 1, maxBytes: 1 });
-    if (!record || record.offset !== position) throw new PartitionError(ErrorCode.KAFKA_STORAGE_ERROR, `${st.shard}: no stored batch at position ${position}`);
+    if (!record || record.offset !== position)
+      throw new PartitionError(
+        ErrorCode.KAFKA_STORAGE_ERROR,
+        `${st.shard}: no stored batch at position ${position}`,
+      );
     const header = batchHeaderOf(st, record);
     st.remember(position, header.baseOffset, batchEndOffset(header));
     return header;
   }
 
   /** the Kafka offset at storage position p (start <= p <= next): the base of the batch there, or the log end. */
-  private async offsetAt(st: PartitionState, meta: TopicMeta, partition: number, p: number, start: number, next: number): Promise<number> {
+  private async offsetAt(
+    st: PartitionState,
+    meta: TopicMeta,
+    partition: number,
+    p: number,
+    start: number,
+    next: number,
+  ): Promise<number> {
     const known = st.offsetAtPosition(p);
     if (known !== undefined) return known;
     if (p < next) return (await this.headerAt(st, p)).baseOffset;
@@ -203,18 +232,36 @@ export class PartitionStore {
     if (p === 0) return 0;
     const mark = await this.catalog.logEnd(meta, partition);
     if (mark && mark.position === p) return mark.offset;
-    throw new PartitionError(ErrorCode.KAFKA_STORAGE_ERROR, `${st.shard}: retention removed every batch and no log-end mark says where the offsets continue`);
+    throw new PartitionError(
+      ErrorCode.KAFKA_STORAGE_ERROR,
+      `${st.shard}: retention removed every batch and no log-end mark says where the offsets continue`,
+    );
   }
 
   /** the storage position of the batch holding Kafka offset `offset`, or the next position when it is the log end. */
-  private async locate(st: PartitionState, meta: TopicMeta, partition: number, offset: number): Promise<number> {
+  private async locate(
+    st: PartitionState,
+    meta: TopicMeta,
+    partition: number,
+    offset: number,
+  ): Promise<number> {
     const known = st.positionOfOffset(offset);
     if (known !== undefined) return known;
     const info = await this.storage.describeShard(st.shard);
-    const first = await this.offsetAt(st, meta, partition, info.startOffset, info.startOffset, info.nextOffset);
+    const first = await this.offsetAt(
+      st,
+      meta,
+      partition,
+      info.startOffset,
+      info.startOffset,
+      info.nextOffset,
+    );
     const end = await this.offsetAt(st, meta, partition, info.nextOffset, info.startOffset, info.nextOffset);
     if (offset < first || offset > end) {
-      throw new PartitionError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${offset} is outside ${st.shard}'s range [${first}, ${end}]`);
+      throw new PartitionError(
+        ErrorCode.OFFSET_OUT_OF_RANGE,
+        `offset ${offset} is outside ${st.shard}'s range [${first}, ${end}]`,
+      );
     }
     if (offset === end) return info.nextOffset;
     // invariant: offsetAt(lo) <= offset < offsetAt(hi); interpolation (batches are alike in size) alternating with
@@ -224,7 +271,10 @@ export class PartitionStore {
     let hi = info.nextOffset;
     let hiOffset = end;
     for (let probe = 0; hi - lo > 1; probe++) {
-      const mid = probe % 2 === 0 ? lo + Math.floor(((offset - loOffset) * (hi - lo)) / (hiOffset - loOffset)) : lo + Math.floor((hi - lo) / 2);
+      const mid =
+        probe % 2 === 0
+          ? lo + Math.floor(((offset - loOffset) * (hi - lo)) / (hiOffset - loOffset))
+          : lo + Math.floor((hi - lo) / 2);
       const at = Math.min(hi - 1, Math.max(lo, mid));
       const header = await this.headerAt(st, at);
       if (offset < header.baseOffset) {
@@ -268,7 +318,8 @@ export class PartitionStore {
           timestamp = now;
         } else {
           // Kafka keeps the records' own max as the batch's (LogValidator rewrites a wrong one)
-          if (b.maxTimestamp !== b.recordsMaxTimestamp) setMaxTimestamp(data, b.start, 0, b.recordsMaxTimestamp);
+          if (b.maxTimestamp !== b.recordsMaxTimestamp)
+            setMaxTimestamp(data, b.start, 0, b.recordsMaxTimestamp);
           timestamp = b.recordsMaxTimestamp >= 0 ? b.recordsMaxTimestamp : now;
         }
         return { timestamp, payload: data.subarray(b.start, b.end) };
@@ -298,7 +349,14 @@ export class PartitionStore {
   private async sync(st: PartitionState, meta: TopicMeta, partition: number): Promise<void> {
     while (st.inflight.size > 0) await Promise.allSettled([...st.inflight]);
     const info = await this.storage.describeShard(st.shard);
-    const offset = await this.offsetAt(st, meta, partition, info.nextOffset, info.startOffset, info.nextOffset);
+    const offset = await this.offsetAt(
+      st,
+      meta,
+      partition,
+      info.nextOffset,
+      info.startOffset,
+      info.nextOffset,
+    );
     st.cursor = { position: info.nextOffset, offset };
   }
 
@@ -321,16 +379,27 @@ export class PartitionStore {
    * for one when the offset is the log end. The high watermark is asked of storage with the read (a read may stop
    * short of the end for its own limits, and a consumer told a watermark below the end would think it caught up).
    */
-  read(topic: string, partition: number, fromOffset: number, maxBytes: number, waitMs: number): Promise<ReadResult> {
+  read(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    maxBytes: number,
+    waitMs: number,
+  ): Promise<ReadResult> {
     return this.withShard(topic, partition, async (st, meta) => {
       const position = await this.locate(st, meta, partition, fromOffset);
       let records: StoredRecord[];
       const describing = waitMs === 0 ? this.storage.describeShard(st.shard) : undefined;
       describing?.catch(() => {});
       try {
-        records = await this.storage.read(st.shard, position, { maxBytes: Math.max(1, maxBytes), maxRecords: READ_MAX_BATCHES, waitMs });
+        records = await this.storage.read(st.shard, position, {
+          maxBytes: Math.max(1, maxBytes),
+          maxRecords: READ_MAX_BATCHES,
+          waitMs,
+        });
       } catch (err) {
-        if (err instanceof StorageError && err.code === 'OFFSET_OUT_OF_RANGE') throw new PartitionError(ErrorCode.OFFSET_OUT_OF_RANGE, err.message);
+        if (err instanceof StorageError && err.code === 'OFFSET_OUT_OF_RANGE')
+          throw new PartitionError(ErrorCode.OFFSET_OUT_OF_RANGE, err.message);
         throw err;
       }
       const info = await (describing ?? this.storage.describeShard(st.shard));
@@ -349,7 +418,9 @@ export class PartitionStore {
       const readEnd = records.length > 0 ? records[records.length - 1]!.offset + 1 : position;
       const next = Math.max(info.nextOffset, readEnd);
       const [highWatermark, logStartOffset] = await Promise.all([
-        next === readEnd && records.length > 0 ? lastEnd : this.offsetAt(st, meta, partition, next, info.startOffset, next),
+        next === readEnd && records.length > 0
+          ? lastEnd
+          : this.offsetAt(st, meta, partition, next, info.startOffset, next),
         this.offsetAt(st, meta, partition, info.startOffset, info.startOffset, next),
       ]);
       return { batches, records: count, bytes, highWatermark, logStartOffset };
@@ -363,7 +434,10 @@ export class PartitionStore {
       const out: BatchHeader[] = [];
       let position = Math.max(info.startOffset, info.nextOffset - count);
       while (position < info.nextOffset) {
-        const records = await this.storage.read(st.shard, position, { maxRecords: info.nextOffset - position, maxBytes: 16 * 1024 * 1024 });
+        const records = await this.storage.read(st.shard, position, {
+          maxRecords: info.nextOffset - position,
+          maxBytes: 16 * 1024 * 1024,
+        });
         if (records.length === 0) break;
         for (const r of records) out.push(batchHeaderOf(st, r));
         position = records[records.length - 1]!.offset + 1;
@@ -373,25 +447,43 @@ export class PartitionStore {
   }
 
   /** the records of the stored batch at `position`, with their absolute offsets and timestamps. */
-  private async recordsAt(st: PartitionState, position: number): Promise<{ header: BatchHeader; records: KafkaRecord[] }> {
+  private async recordsAt(
+    st: PartitionState,
+    position: number,
+  ): Promise<{ header: BatchHeader; records: KafkaRecord[] }> {
     const [record] = await this.storage.read(st.shard, position, { maxRecords: 1, maxBytes: 1 });
-    if (!record) throw new PartitionError(ErrorCode.KAFKA_STORAGE_ERROR, `${st.shard}: no stored batch at position ${position}`);
+    if (!record)
+      throw new PartitionError(
+        ErrorCode.KAFKA_STORAGE_ERROR,
+        `${st.shard}: no stored batch at position ${position}`,
+      );
     const header = batchHeaderOf(st, record);
-    const batch = decodeBatch(new KafkaReader(record.payload), { maxUncompressedBytes: this.options.maxUncompressedBytes });
+    const batch = decodeBatch(new KafkaReader(record.payload), {
+      maxUncompressedBytes: this.options.maxUncompressedBytes,
+    });
     // log-append time: every record of the batch carries the batch's time
-    const records = header.timestampType === 1 ? batch.records.map((r) => ({ ...r, timestamp: header.maxTimestamp })) : batch.records;
+    const records =
+      header.timestampType === 1
+        ? batch.records.map((r) => ({ ...r, timestamp: header.maxTimestamp }))
+        : batch.records;
     return { header, records };
   }
 
   /** The first record at or after `timestamp` (Kafka's ListOffsets by time): the batch whose max timestamp reaches it
    * first, then the first of its records that does. undefined when no record reaches it. */
-  offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<{ offset: number; timestamp: number } | undefined> {
+  offsetForTimestamp(
+    topic: string,
+    partition: number,
+    timestamp: number,
+  ): Promise<{ offset: number; timestamp: number } | undefined> {
     return this.withShard(topic, partition, async (st) => {
       const position = await this.storage.offsetForTimestamp(st.shard, Math.max(0, timestamp));
       if (position === undefined) return undefined;
       const { header, records } = await this.recordsAt(st, position);
       const found = records.find((r) => r.timestamp >= timestamp);
-      return found ? { offset: found.offset, timestamp: found.timestamp } : { offset: header.baseOffset, timestamp: header.maxTimestamp };
+      return found
+        ? { offset: found.offset, timestamp: found.timestamp }
+        : { offset: header.baseOffset, timestamp: header.maxTimestamp };
     });
   }
 
@@ -426,7 +518,14 @@ export class PartitionStore {
         }
         const last = info.segments[info.segments.length - 1];
         if (!last || last.status !== 'sealed' || info.nextOffset === info.startOffset) continue;
-        const offset = await this.offsetAt(st, meta, partition, info.nextOffset, info.startOffset, info.nextOffset);
+        const offset = await this.offsetAt(
+          st,
+          meta,
+          partition,
+          info.nextOffset,
+          info.startOffset,
+          info.nextOffset,
+        );
         await this.catalog.setLogEnd(meta, partition, { position: info.nextOffset, offset });
       }
     }
@@ -437,7 +536,8 @@ export class PartitionStore {
 function batchHeaderOf(st: PartitionState, record: StoredRecord): BatchHeader {
   try {
     const header = readBatchHeader(record.payload);
-    if (header.end !== record.payload.length) throw new KafkaDecodeError(`${record.payload.length - header.end} bytes after the batch`);
+    if (header.end !== record.payload.length)
+      throw new KafkaDecodeError(`${record.payload.length - header.end} bytes after the batch`);
     return header;
   } catch (err) {
     if (!(err instanceof KafkaDecodeError)) throw err;

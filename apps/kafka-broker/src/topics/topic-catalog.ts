@@ -48,13 +48,31 @@ const INVALID_CONFIG = 40;
 
 /** Kafka's legal topic names (Topic.validate): 1-249 of [a-zA-Z0-9._-], not "." or "..". */
 export function checkTopicName(name: string): void {
-  if (name.length === 0 || name.length > 249 || !/^[a-zA-Z0-9._-]+$/.test(name) || name === '.' || name === '..') {
-    throw new TopicError(INVALID_TOPIC_EXCEPTION, `invalid topic name ${JSON.stringify(name)}: 1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'`);
+  if (
+    name.length === 0 ||
+    name.length > 249 ||
+    !/^[a-zA-Z0-9._-]+$/.test(name) ||
+    name === '.' ||
+    name === '..'
+  ) {
+    throw new TopicError(
+      INVALID_TOPIC_EXCEPTION,
+      `invalid topic name ${JSON.stringify(name)}: 1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'`,
+    );
   }
 }
 
 /** topic configs this broker understands; others are refused (INVALID_CONFIG) rather than silently ignored. */
-const KNOWN_CONFIGS = new Set(['retention.ms', 'cleanup.policy', 'compression.type', 'max.message.bytes', 'min.insync.replicas', 'segment.bytes', 'retention.bytes', 'message.timestamp.type']);
+const KNOWN_CONFIGS = new Set([
+  'retention.ms',
+  'cleanup.policy',
+  'compression.type',
+  'max.message.bytes',
+  'min.insync.replicas',
+  'segment.bytes',
+  'retention.bytes',
+  'message.timestamp.type',
+]);
 
 export function partitionShard(topic: string, partition: number): string {
   return `${topic}/${partition}`;
@@ -87,7 +105,10 @@ export class TopicCatalog {
 
   private shardOptions(meta: TopicMeta): ShardOptions {
     const retention = Number(meta.configs['retention.ms']);
-    return { maxRecordsPerSegment: this.options.segmentRecords, ...(retention > 0 ? { retentionMs: retention } : {}) };
+    return {
+      maxRecordsPerSegment: this.options.segmentRecords,
+      ...(retention > 0 ? { retentionMs: retention } : {}),
+    };
   }
 
   /** The topic, or undefined. Served from a short cache; `fresh` asks placement. */
@@ -118,18 +139,29 @@ export class TopicCatalog {
   }
 
   /** Creates a topic and its partition shards; TopicError on a bad name, count, config, or a taken name. */
-  async create(name: string, partitions: number, configs: Record<string, string>, maxPartitions: number, validateOnly = false): Promise<TopicMeta> {
+  async create(
+    name: string,
+    partitions: number,
+    configs: Record<string, string>,
+    maxPartitions: number,
+    validateOnly = false,
+  ): Promise<TopicMeta> {
     checkTopicName(name);
     if (!Number.isInteger(partitions) || partitions < 1 || partitions > maxPartitions) {
-      throw new TopicError(INVALID_PARTITIONS, `number of partitions must be 1-${maxPartitions}, got ${partitions}`);
+      throw new TopicError(
+        INVALID_PARTITIONS,
+        `number of partitions must be 1-${maxPartitions}, got ${partitions}`,
+      );
     }
     for (const [key, value] of Object.entries(configs)) {
       if (!KNOWN_CONFIGS.has(key)) throw new TopicError(INVALID_CONFIG, `unknown topic config ${key}`);
-      if (key === 'retention.ms' && !/^-?\d+$/.test(value)) throw new TopicError(INVALID_CONFIG, `retention.ms must be a number of milliseconds, got ${value}`);
+      if (key === 'retention.ms' && !/^-?\d+$/.test(value))
+        throw new TopicError(INVALID_CONFIG, `retention.ms must be a number of milliseconds, got ${value}`);
     }
     const meta: TopicMeta = { name, topicId: randomUUID(), partitions, configs, createdAtMs: Date.now() };
     if (validateOnly) {
-      if (await this.get(name, true)) throw new TopicError(TOPIC_ALREADY_EXISTS, `topic ${name} already exists`);
+      if (await this.get(name, true))
+        throw new TopicError(TOPIC_ALREADY_EXISTS, `topic ${name} already exists`);
       return meta;
     }
     const { succeeded } = await this.kv.compareAndSet(this.key(name), 0, JSON.stringify(meta));
@@ -156,18 +188,34 @@ export class TopicCatalog {
   }
 
   /** Raises the topic's partition count to `count` (Kafka never lowers it). */
-  async addPartitions(name: string, count: number, maxPartitions: number, validateOnly = false): Promise<void> {
+  async addPartitions(
+    name: string,
+    count: number,
+    maxPartitions: number,
+    validateOnly = false,
+  ): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const entry = await this.kv.getEntry(this.key(name));
       if (!entry) throw new TopicError(UNKNOWN_TOPIC_OR_PARTITION, `topic ${name} does not exist`);
       const meta = JSON.parse(entry.value.toString('utf8')) as TopicMeta;
       if (count <= meta.partitions) {
-        throw new TopicError(INVALID_PARTITIONS, `topic ${name} has ${meta.partitions} partitions; the new count must be larger, got ${count}`);
+        throw new TopicError(
+          INVALID_PARTITIONS,
+          `topic ${name} has ${meta.partitions} partitions; the new count must be larger, got ${count}`,
+        );
       }
-      if (count > maxPartitions) throw new TopicError(INVALID_PARTITIONS, `number of partitions must be at most ${maxPartitions}, got ${count}`);
+      if (count > maxPartitions)
+        throw new TopicError(
+          INVALID_PARTITIONS,
+          `number of partitions must be at most ${maxPartitions}, got ${count}`,
+        );
       if (validateOnly) return;
       const next = { ...meta, partitions: count };
-      const { succeeded } = await this.kv.compareAndSet(this.key(name), entry.modRevision, JSON.stringify(next));
+      const { succeeded } = await this.kv.compareAndSet(
+        this.key(name),
+        entry.modRevision,
+        JSON.stringify(next),
+      );
       if (!succeeded) continue;
       this.cache.set(name, { meta: next, at: Date.now() });
       for (let p = meta.partitions; p < count; p++) await this.ensureShard(next, p);

@@ -12,7 +12,11 @@ describe('CoordinatorPlacement', () => {
     const groups = Array.from({ length: 300 }, (_, i) => `group-${i}`);
     const before = new Map(groups.map((g) => [g, views[0]!.coordinatorFor(g)!.nodeId]));
     for (const g of groups) {
-      expect(views.map((v) => v.coordinatorFor(g)!.nodeId)).toEqual([before.get(g), before.get(g), before.get(g)]);
+      expect(views.map((v) => v.coordinatorFor(g)!.nodeId)).toEqual([
+        before.get(g),
+        before.get(g),
+        before.get(g),
+      ]);
       expect(views.filter((v) => v.owns(g))).toHaveLength(1);
     }
     const counts = [1, 2, 3].map((id) => groups.filter((g) => before.get(g) === id).length);

@@ -14,7 +14,12 @@ const REBALANCE = 30_000;
 function setup(config: Partial<GroupCoordinatorConfig> = {}, owns?: (g: string) => boolean) {
   const clock = new ManualClock();
   const offsets = new MemoryOffsetStore();
-  const coordinator = new GroupCoordinator({ clock, offsets, config: { initialRebalanceDelayMs: 0, ...config }, ...(owns ? { owns } : {}) });
+  const coordinator = new GroupCoordinator({
+    clock,
+    offsets,
+    config: { initialRebalanceDelayMs: 0, ...config },
+    ...(owns ? { owns } : {}),
+  });
   return { clock, offsets, coordinator };
 }
 
@@ -38,7 +43,11 @@ function track<T>(promise: Promise<T>): { readonly done: boolean; readonly value
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function joinReq(memberId: string, protocols = ['range'], extra: Partial<JoinGroupRequest> = {}): JoinGroupRequest {
+function joinReq(
+  memberId: string,
+  protocols = ['range'],
+  extra: Partial<JoinGroupRequest> = {},
+): JoinGroupRequest {
   return {
     groupId: G,
     sessionTimeoutMs: SESSION,
@@ -61,7 +70,12 @@ async function joinNew(coordinator: GroupCoordinator, protocols?: string[]): Pro
   return first.memberId;
 }
 
-function sync(coordinator: GroupCoordinator, memberId: string, generationId: number, assignments: Record<string, string> = {}) {
+function sync(
+  coordinator: GroupCoordinator,
+  memberId: string,
+  generationId: number,
+  assignments: Record<string, string> = {},
+) {
   return coordinator.syncGroup({
     groupId: G,
     generationId,
@@ -73,7 +87,8 @@ function sync(coordinator: GroupCoordinator, memberId: string, generationId: num
   });
 }
 
-const hb = (c: GroupCoordinator, memberId: string, generationId: number) => c.heartbeat({ groupId: G, generationId, memberId, groupInstanceId: null });
+const hb = (c: GroupCoordinator, memberId: string, generationId: number) =>
+  c.heartbeat({ groupId: G, generationId, memberId, groupInstanceId: null });
 
 /** two members joined and synced into generation 1; returns their ids (a is the leader). */
 async function stableTwo(coordinator: GroupCoordinator) {
@@ -104,7 +119,9 @@ describe('GroupCoordinator', () => {
     const { coordinator } = setup();
     const { leader, follower, joins } = await stableTwo(coordinator);
     expect(joins[leader]!.members.map((m) => m.memberId).sort()).toEqual([leader, follower].sort());
-    expect(joins[leader]!.members.find((m) => m.memberId === follower)!.metadata.toString()).toBe(`range:${follower}`);
+    expect(joins[leader]!.members.find((m) => m.memberId === follower)!.metadata.toString()).toBe(
+      `range:${follower}`,
+    );
     expect(joins[follower]!.members).toEqual([]);
     expect(joins[follower]!.protocolName).toBe('range');
     expect(coordinator.group(G)!.state).toBe('Stable');
@@ -112,7 +129,9 @@ describe('GroupCoordinator', () => {
     expect(described!.groupState).toBe('Stable');
     expect(described!.protocolData).toBe('range');
     expect(described!.members.find((m) => m.memberId === follower)!.assignment.toString()).toBe('p1');
-    expect(await coordinator.listGroups()).toEqual([{ groupId: G, protocolType: 'consumer', groupState: 'Stable' }]);
+    expect(await coordinator.listGroups()).toEqual([
+      { groupId: G, protocolType: 'consumer', groupState: 'Stable' },
+    ]);
   });
 
   it('a pre-v4 join (no member id required) joins at once', async () => {
@@ -148,14 +167,20 @@ describe('GroupCoordinator', () => {
   it('LeaveGroup rebalances the rest; the leader leaving hands leadership on', async () => {
     const { coordinator } = setup();
     const { leader, follower } = await stableTwo(coordinator);
-    const left = coordinator.leaveGroup({ groupId: G, members: [{ memberId: leader, groupInstanceId: null }] });
+    const left = coordinator.leaveGroup({
+      groupId: G,
+      members: [{ memberId: leader, groupInstanceId: null }],
+    });
     expect(left.errorCode).toBe(ErrorCode.NONE);
     expect(hb(coordinator, follower, 1)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
     const j = await coordinator.joinGroup(joinReq(follower));
     expect(j.generationId).toBe(2);
     expect(j.leader).toBe(follower);
     expect(j.members.map((m) => m.memberId)).toEqual([follower]);
-    expect(coordinator.leaveGroup({ groupId: G, members: [{ memberId: leader, groupInstanceId: null }] }).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(
+      coordinator.leaveGroup({ groupId: G, members: [{ memberId: leader, groupInstanceId: null }] })
+        .errorCode,
+    ).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     // the last member leaving empties the group
     expect((await sync(coordinator, follower, 2, { [follower]: 'all' })).assignment.toString()).toBe('all');
     coordinator.leaveGroup({ groupId: G, members: [{ memberId: follower, groupInstanceId: null }] });
@@ -185,7 +210,11 @@ describe('GroupCoordinator', () => {
     const { coordinator, clock } = setup();
     const { leader, follower } = await stableTwo(coordinator);
     // the leader re-joins (e.g. subscription changed); the follower keeps heartbeating but never re-joins
-    const jl = track(coordinator.joinGroup(joinReq(leader, ['range'], { protocols: [{ name: 'range', metadata: Buffer.from('v2') }] })));
+    const jl = track(
+      coordinator.joinGroup(
+        joinReq(leader, ['range'], { protocols: [{ name: 'range', metadata: Buffer.from('v2') }] }),
+      ),
+    );
     await settle();
     expect(jl.done).toBe(false);
     for (let t = 0; t < 3; t++) {
@@ -202,7 +231,9 @@ describe('GroupCoordinator', () => {
   it('a join of a member that lost its answer during CompletingRebalance gets the same generation again', async () => {
     const { coordinator } = setup();
     const j1 = await coordinator.joinGroup(joinReq(''));
-    const j2 = await coordinator.joinGroup(joinReq(j1.memberId, ['range'], { protocols: joinReq('').protocols }));
+    const j2 = await coordinator.joinGroup(
+      joinReq(j1.memberId, ['range'], { protocols: joinReq('').protocols }),
+    );
     expect(j2.generationId).toBe(1);
     expect(coordinator.group(G)!.rebalances).toBe(1);
   });
@@ -254,25 +285,39 @@ describe('GroupCoordinator', () => {
     expect(j1.value.protocolName).toBe('roundrobin');
     expect(j2.value.protocolName).toBe('roundrobin');
     // a member that supports none of the group's protocols, or another protocol type, is refused
-    expect((await coordinator.joinGroup(joinReq('', ['sticky']))).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
-    expect((await coordinator.joinGroup(joinReq('', ['roundrobin'], { protocolType: 'connect' }))).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    expect((await coordinator.joinGroup(joinReq('', ['sticky']))).errorCode).toBe(
+      ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+    );
+    expect(
+      (await coordinator.joinGroup(joinReq('', ['roundrobin'], { protocolType: 'connect' }))).errorCode,
+    ).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
   });
 
   it('refuses what Kafka refuses: session timeout bounds, unknown members, other coordinators, empty group ids', async () => {
     const { coordinator } = setup({ minSessionTimeoutMs: 6_000, maxSessionTimeoutMs: 60_000 });
-    expect((await coordinator.joinGroup(joinReq('', ['range'], { sessionTimeoutMs: 1_000 }))).errorCode).toBe(ErrorCode.INVALID_SESSION_TIMEOUT);
-    expect((await coordinator.joinGroup(joinReq('', ['range'], { sessionTimeoutMs: 61_000 }))).errorCode).toBe(ErrorCode.INVALID_SESSION_TIMEOUT);
+    expect((await coordinator.joinGroup(joinReq('', ['range'], { sessionTimeoutMs: 1_000 }))).errorCode).toBe(
+      ErrorCode.INVALID_SESSION_TIMEOUT,
+    );
+    expect(
+      (await coordinator.joinGroup(joinReq('', ['range'], { sessionTimeoutMs: 61_000 }))).errorCode,
+    ).toBe(ErrorCode.INVALID_SESSION_TIMEOUT);
     expect((await coordinator.joinGroup(joinReq('ghost'))).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
-    expect((await coordinator.joinGroup(joinReq('', ['range'], { groupId: '' }))).errorCode).toBe(ErrorCode.INVALID_GROUP_ID);
+    expect((await coordinator.joinGroup(joinReq('', ['range'], { groupId: '' }))).errorCode).toBe(
+      ErrorCode.INVALID_GROUP_ID,
+    );
     expect((await sync(coordinator, 'ghost', 1)).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     expect(hb(coordinator, 'ghost', 1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     const { coordinator: other } = setup({}, () => false);
     expect((await other.joinGroup(joinReq(''))).errorCode).toBe(ErrorCode.NOT_COORDINATOR);
-    expect(other.heartbeat({ groupId: G, generationId: 1, memberId: 'x', groupInstanceId: null })).toBe(ErrorCode.NOT_COORDINATOR);
+    expect(other.heartbeat({ groupId: G, generationId: 1, memberId: 'x', groupInstanceId: null })).toBe(
+      ErrorCode.NOT_COORDINATOR,
+    );
     const { coordinator: small } = setup({ maxGroupSize: 1, maxGroups: 1 });
     await small.joinGroup(joinReq(''));
     expect((await small.joinGroup(joinReq(''))).errorCode).toBe(ErrorCode.GROUP_MAX_SIZE_REACHED);
-    expect((await small.joinGroup(joinReq('', ['range'], { groupId: 'another' }))).errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    expect((await small.joinGroup(joinReq('', ['range'], { groupId: 'another' }))).errorCode).toBe(
+      ErrorCode.COORDINATOR_NOT_AVAILABLE,
+    );
   });
 
   it('offsets: members of the current generation commit; stale generations and strangers do not; fetch by partition or all', async () => {
@@ -284,31 +329,74 @@ describe('GroupCoordinator', () => {
         generationId,
         memberId,
         groupInstanceId: null,
-        topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: metadata }] }],
+        topics: [
+          {
+            name: 't',
+            partitions: [
+              {
+                partitionIndex: 0,
+                committedOffset: offset,
+                committedLeaderEpoch: -1,
+                committedMetadata: metadata,
+              },
+            ],
+          },
+        ],
       });
     const code = async (r: ReturnType<typeof commit>) => (await r).topics[0]!.partitions[0]!.errorCode;
     expect(await code(commit(leader, 1, 42, 'm'))).toBe(ErrorCode.NONE);
     expect(await code(commit(follower, 0, 43))).toBe(ErrorCode.ILLEGAL_GENERATION);
     expect(await code(commit('ghost', 1, 43))).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     expect(await code(commit(leader, 1, 44, 'x'.repeat(5_000)))).toBe(ErrorCode.OFFSET_METADATA_TOO_LARGE);
-    const fetched = await coordinator.offsetFetch({ groupId: G, topics: [{ name: 't', partitionIndexes: [0, 1] }] });
+    const fetched = await coordinator.offsetFetch({
+      groupId: G,
+      topics: [{ name: 't', partitionIndexes: [0, 1] }],
+    });
     expect(fetched.topics[0]!.partitions).toEqual([
       { partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: -1, metadata: 'm', errorCode: 0 },
       { partitionIndex: 1, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: 0 },
     ]);
     // during CompletingRebalance commits wait for the new assignment
     const c = await joinNew(coordinator);
-    const joins = [coordinator.joinGroup(joinReq(c)), coordinator.joinGroup(joinReq(leader)), coordinator.joinGroup(joinReq(follower))];
+    const joins = [
+      coordinator.joinGroup(joinReq(c)),
+      coordinator.joinGroup(joinReq(leader)),
+      coordinator.joinGroup(joinReq(follower)),
+    ];
     await Promise.all(joins);
     expect(await code(commit(leader, 2, 50))).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
     // a simple consumer (generation -1) may commit to a group without members
     expect(
-      (await coordinator.offsetCommit({ groupId: 'simple', generationId: -1, memberId: '', groupInstanceId: null, topics: [{ name: 'u', partitions: [{ partitionIndex: 3, committedOffset: 7, committedLeaderEpoch: 0, committedMetadata: '' }] }] }))
-        .topics[0]!.partitions[0]!.errorCode,
+      (
+        await coordinator.offsetCommit({
+          groupId: 'simple',
+          generationId: -1,
+          memberId: '',
+          groupInstanceId: null,
+          topics: [
+            {
+              name: 'u',
+              partitions: [
+                { partitionIndex: 3, committedOffset: 7, committedLeaderEpoch: 0, committedMetadata: '' },
+              ],
+            },
+          ],
+        })
+      ).topics[0]!.partitions[0]!.errorCode,
     ).toBe(ErrorCode.NONE);
     const all = await coordinator.offsetFetch({ groupId: 'simple', topics: null });
-    expect(all.topics).toEqual([{ name: 'u', partitions: [{ partitionIndex: 3, committedOffset: 7, committedLeaderEpoch: 0, metadata: '', errorCode: 0 }] }]);
-    expect((await coordinator.listGroups()).map((g) => `${g.groupId}:${g.groupState}`)).toEqual(['orders:CompletingRebalance', 'simple:Empty']);
+    expect(all.topics).toEqual([
+      {
+        name: 'u',
+        partitions: [
+          { partitionIndex: 3, committedOffset: 7, committedLeaderEpoch: 0, metadata: '', errorCode: 0 },
+        ],
+      },
+    ]);
+    expect((await coordinator.listGroups()).map((g) => `${g.groupId}:${g.groupState}`)).toEqual([
+      'orders:CompletingRebalance',
+      'simple:Empty',
+    ]);
     expect(await coordinator.deleteGroup(G)).toBe(ErrorCode.NON_EMPTY_GROUP);
     expect(await coordinator.deleteGroup('simple')).toBe(ErrorCode.NONE);
     expect(await coordinator.deleteGroup('simple')).toBe(ErrorCode.GROUP_ID_NOT_FOUND);

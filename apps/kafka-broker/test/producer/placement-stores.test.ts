@@ -13,7 +13,9 @@ describe('kafka state in placement', () => {
   it('producer ids are unique across allocators racing for blocks', async () => {
     const placement = scope.add(await startTestPlacement());
     const allocators = [0, 1, 2].map(() => new ProducerIdAllocator(placement.client().kv, 10));
-    const ids = (await Promise.all(allocators.flatMap((a) => Array.from({ length: 25 }, () => a.allocate())))).sort((x, y) => x - y);
+    const ids = (
+      await Promise.all(allocators.flatMap((a) => Array.from({ length: 25 }, () => a.allocate())))
+    ).sort((x, y) => x - y);
     expect(new Set(ids).size).toBe(75);
     // a new allocator (a restarted broker) continues after every block taken so far
     const fresh = await new ProducerIdAllocator(placement.client().kv, 10).allocate();
@@ -29,13 +31,24 @@ describe('kafka state in placement', () => {
       { topic: 'orders', partition: 1, offset: 20, leaderEpoch: 3, metadata: null, commitTimestamp: 2 },
       { topic: 'pay.ments', partition: 0, offset: 5, leaderEpoch: -1, metadata: '', commitTimestamp: 3 },
     ]);
-    await store.commit('other', [{ topic: 'orders', partition: 0, offset: 1, leaderEpoch: -1, metadata: '', commitTimestamp: 4 }]);
+    await store.commit('other', [
+      { topic: 'orders', partition: 0, offset: 1, leaderEpoch: -1, metadata: '', commitTimestamp: 4 },
+    ]);
     await placement.restart();
     const reader = new PlacementOffsetStore(placement.client().kv);
-    expect(await reader.fetch(group, [{ topic: 'orders', partition: 1 }, { topic: 'orders', partition: 9 }])).toEqual([
+    expect(
+      await reader.fetch(group, [
+        { topic: 'orders', partition: 1 },
+        { topic: 'orders', partition: 9 },
+      ]),
+    ).toEqual([
       { topic: 'orders', partition: 1, offset: 20, leaderEpoch: 3, metadata: null, commitTimestamp: 2 },
     ]);
-    expect((await reader.fetch(group, null)).map((o) => `${o.topic}/${o.partition}=${o.offset}`)).toEqual(['orders/0=10', 'orders/1=20', 'pay.ments/0=5']);
+    expect((await reader.fetch(group, null)).map((o) => `${o.topic}/${o.partition}=${o.offset}`)).toEqual([
+      'orders/0=10',
+      'orders/1=20',
+      'pay.ments/0=5',
+    ]);
     expect((await reader.groups()).sort()).toEqual(['other', group]);
     await reader.deleteGroup(group);
     expect(await reader.fetch(group, null)).toEqual([]);

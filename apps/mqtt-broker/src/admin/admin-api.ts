@@ -18,7 +18,15 @@ const clientSchema = {
     connectedAt: { type: 'string' },
     subscriptions: { type: 'integer' },
   },
-  required: ['clientId', 'protocolVersion', 'remoteAddress', 'transport', 'keepAlive', 'connectedAt', 'subscriptions'],
+  required: [
+    'clientId',
+    'protocolVersion',
+    'remoteAddress',
+    'transport',
+    'keepAlive',
+    'connectedAt',
+    'subscriptions',
+  ],
 } as const;
 
 const sessionSchema = {
@@ -33,7 +41,15 @@ const sessionSchema = {
     inflight: { type: 'integer' },
     awaitingRelease: { type: 'integer' },
   },
-  required: ['clientId', 'connected', 'persistent', 'expiryInterval', 'subscriptions', 'inflight', 'awaitingRelease'],
+  required: [
+    'clientId',
+    'connected',
+    'persistent',
+    'expiryInterval',
+    'subscriptions',
+    'inflight',
+    'awaitingRelease',
+  ],
 } as const;
 
 const subscriptionSchema = {
@@ -81,7 +97,11 @@ const errors = { 400: errorResponseSchema, 404: errorResponseSchema } as const;
 function listOf(name: string, item: object): object {
   return {
     type: 'object',
-    properties: { total: { type: 'integer' }, more: { type: 'boolean' }, [name]: { type: 'array', items: item } },
+    properties: {
+      total: { type: 'integer' },
+      more: { type: 'boolean' },
+      [name]: { type: 'array', items: item },
+    },
     required: ['total', 'more', name],
   };
 }
@@ -95,7 +115,12 @@ export function adminApi(broker: Broker) {
       '/api/v1/clients',
       { schema: { querystring: pageQuerySchema, response: { 200: listOf('clients', clientSchema) } } },
       async (request) => {
-        const page = pageOf(broker.listClients(), (c) => c.clientId, (c) => [c.clientId, c.remoteAddress], request.query);
+        const page = pageOf(
+          broker.listClients(),
+          (c) => c.clientId,
+          (c) => [c.clientId, c.remoteAddress],
+          request.query,
+        );
         return { total: page.total, more: page.more, clients: page.rows };
       },
     );
@@ -123,7 +148,8 @@ export function adminApi(broker: Broker) {
         const { clientId } = request.params;
         const info = broker.clientInfo(clientId);
         const session = broker.sessions.get(clientId);
-        if (!info || !session) throw new HttpError(404, 'NOT_FOUND', `client ${JSON.stringify(clientId)} is not connected`);
+        if (!info || !session)
+          throw new HttpError(404, 'NOT_FOUND', `client ${JSON.stringify(clientId)} is not connected`);
         return { ...info, session: sessionInfo(clientId), subscriptionList: subscriptionsOf(clientId) };
       },
     );
@@ -145,7 +171,8 @@ export function adminApi(broker: Broker) {
       },
       async (request) => {
         const { clientId } = request.params;
-        if (!broker.kick(clientId)) throw new HttpError(404, 'NOT_FOUND', `client ${JSON.stringify(clientId)} is not connected`);
+        if (!broker.kick(clientId))
+          throw new HttpError(404, 'NOT_FOUND', `client ${JSON.stringify(clientId)} is not connected`);
         return { clientId, disconnected: true };
       },
     );
@@ -154,17 +181,32 @@ export function adminApi(broker: Broker) {
       '/api/v1/sessions',
       { schema: { querystring: pageQuerySchema, response: { 200: listOf('sessions', sessionSchema) } } },
       async (request) => {
-        const page = pageOf([...broker.sessions.keys()].map(sessionInfo), (s) => s.clientId, (s) => [s.clientId], request.query);
+        const page = pageOf(
+          [...broker.sessions.keys()].map(sessionInfo),
+          (s) => s.clientId,
+          (s) => [s.clientId],
+          request.query,
+        );
         return { total: page.total, more: page.more, sessions: page.rows };
       },
     );
 
     app.get<{ Querystring: PageQuery }>(
       '/api/v1/subscriptions',
-      { schema: { querystring: pageQuerySchema, response: { 200: listOf('subscriptions', subscriptionSchema) } } },
+      {
+        schema: {
+          querystring: pageQuerySchema,
+          response: { 200: listOf('subscriptions', subscriptionSchema) },
+        },
+      },
       async (request) => {
         const all = [...broker.sessions.keys()].flatMap(subscriptionsOf);
-        const page = pageOf(all, subscriptionKey, (s) => [s.clientId, s.topic, s.shareGroup ?? ''], request.query);
+        const page = pageOf(
+          all,
+          subscriptionKey,
+          (s) => [s.clientId, s.topic, s.shareGroup ?? ''],
+          request.query,
+        );
         return { total: page.total, more: page.more, subscriptions: page.rows };
       },
     );
@@ -186,7 +228,11 @@ export function adminApi(broker: Broker) {
                   type: 'array',
                   items: {
                     type: 'object',
-                    properties: { topic: { type: 'string' }, messages: { type: 'integer' }, lastPublishedAt: { type: 'string' } },
+                    properties: {
+                      topic: { type: 'string' },
+                      messages: { type: 'integer' },
+                      lastPublishedAt: { type: 'string' },
+                    },
                     required: ['topic', 'messages', 'lastPublishedAt'],
                   },
                 },
@@ -197,8 +243,18 @@ export function adminApi(broker: Broker) {
         },
       },
       async (request) => {
-        const page = pageOf(broker.topics.list(), (t) => t.topic, (t) => [t.topic], request.query);
-        return { total: page.total, more: page.more, untrackedMessages: broker.topics.untracked, topics: page.rows };
+        const page = pageOf(
+          broker.topics.list(),
+          (t) => t.topic,
+          (t) => [t.topic],
+          request.query,
+        );
+        return {
+          total: page.total,
+          more: page.more,
+          untrackedMessages: broker.topics.untracked,
+          topics: page.rows,
+        };
       },
     );
 
@@ -208,7 +264,9 @@ export function adminApi(broker: Broker) {
       async (request) => {
         const retained = [];
         for (const packet of broker.persistence.retainedMessages()) {
-          const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(String(packet.payload ?? ''));
+          const payload = Buffer.isBuffer(packet.payload)
+            ? packet.payload
+            : Buffer.from(String(packet.payload ?? ''));
           retained.push({
             topic: packet.topic as string,
             qos: (packet.qos as number) ?? 0,
@@ -217,7 +275,12 @@ export function adminApi(broker: Broker) {
             ...(typeof packet.ts === 'number' ? { publishedAt: new Date(packet.ts).toISOString() } : {}),
           });
         }
-        const page = pageOf(retained, (r) => r.topic, (r) => [r.topic], request.query);
+        const page = pageOf(
+          retained,
+          (r) => r.topic,
+          (r) => [r.topic],
+          request.query,
+        );
         return { total: page.total, more: page.more, retained: page.rows };
       },
     );
@@ -239,7 +302,8 @@ export function adminApi(broker: Broker) {
       },
       async (request) => {
         const { topic } = request.query;
-        if (!broker.persistence.getRetained(topic)) throw new HttpError(404, 'NOT_FOUND', `no retained message on ${JSON.stringify(topic)}`);
+        if (!broker.persistence.getRetained(topic))
+          throw new HttpError(404, 'NOT_FOUND', `no retained message on ${JSON.stringify(topic)}`);
         await broker.persistence.storeRetained({ topic, payload: Buffer.alloc(0) });
         return { topic, deleted: true };
       },

@@ -1,6 +1,12 @@
 // The broker's Prometheus metrics. The hot path bumps plain numbers in Broker.stats; these metrics read them only
 // when scraped, so publishing a message costs no metric-library call.
-import { Counter, Gauge, collectProcessMetrics, createMetricsRegistry, type Registry } from '@robustmq/common';
+import {
+  Counter,
+  Gauge,
+  collectProcessMetrics,
+  createMetricsRegistry,
+  type Registry,
+} from '@robustmq/common';
 import type { Broker, BrokerStats } from '../core/broker-core.js';
 
 export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
@@ -43,7 +49,11 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
         this.inc(broker.stats[stat]);
       },
     });
-  counter('mqtt_connections_accepted_total', 'Connections accepted (TCP, TLS, WebSocket, WSS)', 'connectionsAccepted');
+  counter(
+    'mqtt_connections_accepted_total',
+    'Connections accepted (TCP, TLS, WebSocket, WSS)',
+    'connectionsAccepted',
+  );
   counter('mqtt_messages_received_total', 'PUBLISH packets received from clients', 'messagesReceived');
   counter('mqtt_messages_sent_total', 'PUBLISH packets sent to subscribers', 'messagesSent');
   counter(
@@ -51,8 +61,21 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
     'Messages not sent: slow subscriber, session too far behind (QoS 0), too large for the client, no shared-group member free, refused $delayed',
     'messagesDropped',
   );
-  counter('mqtt_packets_too_large_total', "Packets not sent because they exceeded the client's Maximum Packet Size", 'packetsTooLarge');
-  counter('mqtt_shared_dropped_total', 'Messages to a shared subscription group that no member could take', 'sharedDropped');
+  counter(
+    'mqtt_packets_too_large_total',
+    "Packets not sent because they exceeded the client's Maximum Packet Size",
+    'packetsTooLarge',
+  );
+  counter(
+    'mqtt_shared_dropped_total',
+    'Messages to a shared subscription group that no member could take',
+    'sharedDropped',
+  );
+  counter(
+    'mqtt_log_read_retries_total',
+    "A session's read of the message log that failed (storage unreachable) and was tried again",
+    'logReadRetries',
+  );
   new Counter({
     name: 'mqtt_protocol_violations_total',
     help: 'Connections closed for a packet that breaks the MQTT spec (malformed or protocol error), by kind of rule',

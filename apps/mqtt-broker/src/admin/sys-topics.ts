@@ -28,7 +28,11 @@ export function startSysTopics(broker: Broker, config: MqttBrokerConfig): () => 
     ];
     for (const [name, value] of values) {
       const message = new OutgoingPublish(base + name, Buffer.from(String(value)), 0, true, undefined);
-      broker.acceptPublish(message)?.catch((err: unknown) => broker.logger.warn({ err, topic: message.topic }, '$SYS message not stored'));
+      broker
+        .acceptPublish(message)
+        ?.catch((err: unknown) =>
+          broker.logger.warn({ err, topic: message.topic }, '$SYS message not stored'),
+        );
     }
   };
   publish();

@@ -33,7 +33,8 @@ export class TopicStats {
 
   list(): TopicInfo[] {
     const out: TopicInfo[] = [];
-    for (const [topic, { messages, last }] of this.topics) out.push({ topic, messages, lastPublishedAt: new Date(last).toISOString() });
+    for (const [topic, { messages, last }] of this.topics)
+      out.push({ topic, messages, lastPublishedAt: new Date(last).toISOString() });
     return out;
   }
 }

@@ -80,7 +80,9 @@ export class AccessControl {
   async start(): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => {
-      this.refresh().catch((err: unknown) => this.options.logger.warn({ err }, 'refreshing ACL and blacklist failed; keeping the last copy'));
+      this.refresh().catch((err: unknown) =>
+        this.options.logger.warn({ err }, 'refreshing ACL and blacklist failed; keeping the last copy'),
+      );
     }, this.options.refreshIntervalMs);
     this.timer.unref();
   }
@@ -114,11 +116,20 @@ export class AccessControl {
 
   /** Checks a CONNECT: banned first, then the credentials through the chain (or anonymity when allowed). Throws when
    * an authenticator cannot answer (the caller refuses the client as "server unavailable"). */
-  async authorizeConnect(identity: { clientId: string; username?: string; password?: Buffer; ip: string; protocolVersion?: number }): Promise<ConnectVerdict> {
+  async authorizeConnect(identity: {
+    clientId: string;
+    username?: string;
+    password?: Buffer;
+    ip: string;
+    protocolVersion?: number;
+  }): Promise<ConnectVerdict> {
     if (this.isBanned(identity)) return { ok: false, reason: 'banned' };
     const username = identity.username === '' ? undefined : identity.username;
-    const anonymous: ConnectVerdict = this.options.allowAnonymous ? { ok: true, superuser: false, username: undefined } : { ok: false, reason: 'not-authorized' };
-    if (username === undefined && (identity.password === undefined || identity.password.length === 0)) return anonymous;
+    const anonymous: ConnectVerdict = this.options.allowAnonymous
+      ? { ok: true, superuser: false, username: undefined }
+      : { ok: false, reason: 'not-authorized' };
+    if (username === undefined && (identity.password === undefined || identity.password.length === 0))
+      return anonymous;
     const outcome = await runChain(this.chain, {
       clientId: identity.clientId,
       username,
@@ -128,11 +139,20 @@ export class AccessControl {
     });
     if (outcome.result === 'deny') return { ok: false, reason: 'bad-credentials', message: outcome.message };
     // nobody vouched for the credentials: a named client is refused, a nameless one is anonymous
-    if (outcome.result === 'ignore') return username === undefined ? anonymous : { ok: false, reason: 'bad-credentials' };
-    if (outcome.expiresAtMs !== undefined && outcome.expiresAtMs <= Date.now()) return { ok: false, reason: 'bad-credentials', message: 'credentials expired' };
+    if (outcome.result === 'ignore')
+      return username === undefined ? anonymous : { ok: false, reason: 'bad-credentials' };
+    if (outcome.expiresAtMs !== undefined && outcome.expiresAtMs <= Date.now())
+      return { ok: false, reason: 'bad-credentials', message: 'credentials expired' };
     const who = 'username' in outcome ? outcome.username : username;
-    if (who !== username && who !== undefined && this.isBanned({ ...identity, username: who })) return { ok: false, reason: 'banned' };
-    return { ok: true, superuser: outcome.superuser, username: who, acl: outcome.acl, expiresAtMs: outcome.expiresAtMs };
+    if (who !== username && who !== undefined && this.isBanned({ ...identity, username: who }))
+      return { ok: false, reason: 'banned' };
+    return {
+      ok: true,
+      superuser: outcome.superuser,
+      username: who,
+      acl: outcome.acl,
+      expiresAtMs: outcome.expiresAtMs,
+    };
   }
 
   /** Whether the client may publish to `topic` (action 'publish') or subscribe to `filter` (action 'subscribe'). */
@@ -143,7 +163,9 @@ export class AccessControl {
     for (const rule of this.rules) {
       if (rule.action !== 'ALL' && rule.action !== (action === 'publish' ? 'PUBLISH' : 'SUBSCRIBE')) continue;
       if (!subjectMatches(rule, identity, ip)) continue;
-      const filter = rule.topicFilter.replaceAll('%u', identity.username ?? '').replaceAll('%c', identity.clientId);
+      const filter = rule.topicFilter
+        .replaceAll('%u', identity.username ?? '')
+        .replaceAll('%c', identity.clientId);
       // a subscription is covered when the rule's filter matches it as a topic (exact or by wildcard), or is equal
       if (!(filter === topic || topicMatches(filter, topic))) continue;
       return rule.permission === 'ALLOW';

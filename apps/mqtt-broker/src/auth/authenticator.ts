@@ -67,7 +67,8 @@ export function parseClientAcl(value: unknown, where: string): ClientAcl {
   }
   const acl: ClientAcl = { pub: [], sub: [], all: [] };
   for (const [key, filters] of Object.entries(value)) {
-    if (key !== 'pub' && key !== 'sub' && key !== 'all') throw new Error(`${where} has an unknown key "${key}" (valid: pub, sub, all)`);
+    if (key !== 'pub' && key !== 'sub' && key !== 'all')
+      throw new Error(`${where} has an unknown key "${key}" (valid: pub, sub, all)`);
     if (!Array.isArray(filters) || !filters.every((f) => typeof f === 'string' && f.length > 0)) {
       throw new Error(`${where}.${key} must be a list of topic filters`);
     }

@@ -4,7 +4,13 @@
 // is down, slow past the timeout or answers outside the contract makes the CONNECT fail as "server unavailable";
 // such failures are never cached.
 import { createHash } from 'node:crypto';
-import { parseClientAcl, type AuthOutcome, type AuthRequest, type Authenticator, type ClientAcl } from './authenticator.js';
+import {
+  parseClientAcl,
+  type AuthOutcome,
+  type AuthRequest,
+  type Authenticator,
+  type ClientAcl,
+} from './authenticator.js';
 
 export interface HttpAuthOptions {
   url: string;
@@ -25,7 +31,9 @@ export class HttpAuthenticator implements Authenticator {
 
   constructor(private readonly options: HttpAuthOptions) {
     if (!/^https?:\/\//.test(options.url) || !URL.canParse(options.url)) {
-      throw new Error(`[auth] chain includes "http": set [auth] http_url to the service's http:// or https:// URL (now ${JSON.stringify(options.url)})`);
+      throw new Error(
+        `[auth] chain includes "http": set [auth] http_url to the service's http:// or https:// URL (now ${JSON.stringify(options.url)})`,
+      );
     }
   }
 
@@ -39,7 +47,10 @@ export class HttpAuthenticator implements Authenticator {
     }
     const outcome = await this.ask(request);
     if (key) {
-      const until = Math.min(now + this.options.cacheTtlMs, outcome.result === 'allow' && outcome.expiresAtMs ? outcome.expiresAtMs : Infinity);
+      const until = Math.min(
+        now + this.options.cacheTtlMs,
+        outcome.result === 'allow' && outcome.expiresAtMs ? outcome.expiresAtMs : Infinity,
+      );
       if (this.cache.size >= this.options.cacheMaxEntries) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, { outcome, until });
     }
@@ -63,7 +74,10 @@ export class HttpAuthenticator implements Authenticator {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (err) {
-      const why = (err as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
+      const why =
+        (err as Error).name === 'TimeoutError'
+          ? `no answer within ${this.options.timeoutMs} ms`
+          : (((err as Error).cause as Error | undefined)?.message ?? (err as Error).message);
       throw new Error(`HTTP auth service ${this.options.url} unavailable: ${why}`);
     }
     if (response.status === 401 || response.status === 403) {
@@ -72,7 +86,9 @@ export class HttpAuthenticator implements Authenticator {
     }
     if (response.status !== 200) {
       await response.body?.cancel();
-      throw new Error(`HTTP auth service ${this.options.url} answered ${response.status} (expected 200 with {"result": ...})`);
+      throw new Error(
+        `HTTP auth service ${this.options.url} answered ${response.status} (expected 200 with {"result": ...})`,
+      );
     }
     let answer: unknown;
     try {
@@ -98,9 +114,11 @@ function readAnswer(answer: unknown, url: string): AuthOutcome {
   if (a['result'] === 'deny') return { result: 'deny', message: 'refused by the HTTP auth service' };
   if (a['result'] === 'ignore') return { result: 'ignore' };
   if (a['result'] !== 'allow') throw bad('"result" must be "allow", "deny" or "ignore"');
-  if (a['superuser'] !== undefined && typeof a['superuser'] !== 'boolean') throw bad('"superuser" must be a boolean');
+  if (a['superuser'] !== undefined && typeof a['superuser'] !== 'boolean')
+    throw bad('"superuser" must be a boolean');
   const expireAt = a['expire_at'];
-  if (expireAt !== undefined && (typeof expireAt !== 'number' || !Number.isFinite(expireAt))) throw bad('"expire_at" must be unix seconds');
+  if (expireAt !== undefined && (typeof expireAt !== 'number' || !Number.isFinite(expireAt)))
+    throw bad('"expire_at" must be unix seconds');
   let acl: ClientAcl | undefined;
   if (a['acl'] !== undefined) {
     try {
@@ -109,5 +127,10 @@ function readAnswer(answer: unknown, url: string): AuthOutcome {
       throw bad((err as Error).message);
     }
   }
-  return { result: 'allow', superuser: a['superuser'] === true, acl, expiresAtMs: typeof expireAt === 'number' ? expireAt * 1000 : undefined };
+  return {
+    result: 'allow',
+    superuser: a['superuser'] === true,
+    acl,
+    expiresAtMs: typeof expireAt === 'number' ? expireAt * 1000 : undefined,
+  };
 }

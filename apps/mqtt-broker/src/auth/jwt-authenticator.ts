@@ -5,8 +5,21 @@
 // not this authenticator's business (ignore), so passwords and tokens can share one chain.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { parseClientAcl, type AuthOutcome, type AuthRequest, type Authenticator, type ClientAcl } from './authenticator.js';
+import {
+  createLocalJWKSet,
+  errors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import {
+  parseClientAcl,
+  type AuthOutcome,
+  type AuthRequest,
+  type Authenticator,
+  type ClientAcl,
+} from './authenticator.js';
 
 export interface JwtAuthOptions {
   /** HMAC secret (HS256/384/512). */
@@ -41,7 +54,9 @@ function algorithmsFor(key: KeyObject, file: string): string[] {
     case 'ed25519':
       return ['EdDSA', 'Ed25519'];
     default:
-      throw new Error(`[auth] jwt_public_key_file ${file}: unsupported key type ${String(key.asymmetricKeyType)} (use RSA, EC or Ed25519)`);
+      throw new Error(
+        `[auth] jwt_public_key_file ${file}: unsupported key type ${String(key.asymmetricKeyType)} (use RSA, EC or Ed25519)`,
+      );
   }
 }
 
@@ -52,9 +67,15 @@ export class JwtAuthenticator implements Authenticator {
 
   /** Reads the key now: a missing or unreadable key is a start-up error naming the key to fix. */
   constructor(private readonly options: JwtAuthOptions) {
-    const set = [options.secret && 'jwt_secret', options.publicKeyFile && 'jwt_public_key_file', options.jwksFile && 'jwt_jwks_file'].filter(Boolean);
+    const set = [
+      options.secret && 'jwt_secret',
+      options.publicKeyFile && 'jwt_public_key_file',
+      options.jwksFile && 'jwt_jwks_file',
+    ].filter(Boolean);
     if (set.length !== 1) {
-      throw new Error(`[auth] chain includes "jwt": set exactly one of jwt_secret, jwt_public_key_file, jwt_jwks_file (${set.length === 0 ? 'none is set' : `${set.join(' and ')} are set`})`);
+      throw new Error(
+        `[auth] chain includes "jwt": set exactly one of jwt_secret, jwt_public_key_file, jwt_jwks_file (${set.length === 0 ? 'none is set' : `${set.join(' and ')} are set`})`,
+      );
     }
     if (options.secret) {
       this.key = new TextEncoder().encode(options.secret);
@@ -94,13 +115,23 @@ export class JwtAuthenticator implements Authenticator {
       }));
     } catch (err) {
       if (err instanceof errors.JWTExpired) return { result: 'deny', message: 'token expired' };
-      if (err instanceof errors.JWTClaimValidationFailed) return { result: 'deny', message: `token claim "${err.claim}" rejected: ${err.reason}` };
-      return { result: 'deny', message: `invalid token (${(err as { code?: string }).code ?? (err as Error).message})` };
+      if (err instanceof errors.JWTClaimValidationFailed)
+        return { result: 'deny', message: `token claim "${err.claim}" rejected: ${err.reason}` };
+      return {
+        result: 'deny',
+        message: `invalid token (${(err as { code?: string }).code ?? (err as Error).message})`,
+      };
     }
     const claimed = payload[this.options.usernameClaim] ?? payload.sub;
-    if (claimed !== undefined && typeof claimed !== 'string') return { result: 'deny', message: `token claim "${this.options.usernameClaim}" is not a string` };
+    if (claimed !== undefined && typeof claimed !== 'string')
+      return { result: 'deny', message: `token claim "${this.options.usernameClaim}" is not a string` };
     // a token issued for one user is not a key to another user's name
-    if (this.options.from === 'password' && request.username && claimed !== undefined && claimed !== request.username) {
+    if (
+      this.options.from === 'password' &&
+      request.username &&
+      claimed !== undefined &&
+      claimed !== request.username
+    ) {
       return { result: 'deny', message: 'token was issued for another user name' };
     }
     let acl: ClientAcl | undefined;

@@ -7,7 +7,14 @@
 import type { Logger } from '@robustmq/common';
 import { parsePasswordHash, verifyAgainstNothing, verifyPassword } from '@robustmq/common';
 import { createConnection, createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
-import type { AclAction, AclRule, AclSubject, AuthStorageAdapter, BlacklistEntry, BlacklistType } from './auth-storage-adapter.js';
+import type {
+  AclAction,
+  AclRule,
+  AclSubject,
+  AuthStorageAdapter,
+  BlacklistEntry,
+  BlacklistType,
+} from './auth-storage-adapter.js';
 import { authSchemaDdl, type AuthTables } from './mysql-auth-schema.js';
 
 export interface MySqlAuthOptions {
@@ -24,7 +31,12 @@ export interface MySqlAuthOptions {
 const TIMEOUT_MS = 10_000;
 
 const ACTIONS: Record<string, AclAction> = { publish: 'PUBLISH', subscribe: 'SUBSCRIBE', all: 'ALL' };
-const SUBJECTS: Record<string, AclSubject> = { user: 'SUBJECT_USER', client_id: 'SUBJECT_CLIENT_ID', ip: 'SUBJECT_IP', all: 'SUBJECT_ALL' };
+const SUBJECTS: Record<string, AclSubject> = {
+  user: 'SUBJECT_USER',
+  client_id: 'SUBJECT_CLIENT_ID',
+  ip: 'SUBJECT_IP',
+  all: 'SUBJECT_ALL',
+};
 const BLACKLIST_TYPES: Record<string, BlacklistType> = {
   client_id: 'BLACKLIST_CLIENT_ID',
   user: 'BLACKLIST_USER',
@@ -60,7 +72,9 @@ export class MySqlAuthStorage implements AuthStorageAdapter {
     try {
       const bootstrap = await createConnection(connection);
       try {
-        await bootstrap.query(`CREATE DATABASE IF NOT EXISTS ${bootstrap.escapeId(o.database)} CHARACTER SET utf8mb4`);
+        await bootstrap.query(
+          `CREATE DATABASE IF NOT EXISTS ${bootstrap.escapeId(o.database)} CHARACTER SET utf8mb4`,
+        );
         await bootstrap.query(`USE ${bootstrap.escapeId(o.database)}`);
         for (const ddl of authSchemaDdl(o.tables)) await bootstrap.query(ddl);
       } finally {
@@ -73,11 +87,20 @@ export class MySqlAuthStorage implements AuthStorageAdapter {
         { cause: err },
       );
     }
-    const pool = createPool({ ...connection, database: o.database, connectionLimit: o.poolSize, maxIdle: o.poolSize, waitForConnections: true });
+    const pool = createPool({
+      ...connection,
+      database: o.database,
+      connectionLimit: o.poolSize,
+      maxIdle: o.poolSize,
+      waitForConnections: true,
+    });
     return new MySqlAuthStorage(pool, o.tables, logger);
   }
 
-  async authenticate(username: string, password: string): Promise<{ authenticated: boolean; superuser: boolean }> {
+  async authenticate(
+    username: string,
+    password: string,
+  ): Promise<{ authenticated: boolean; superuser: boolean }> {
     const [rows] = await this.pool.query<RowDataPacket[]>({
       sql: `SELECT password_hash, is_superuser FROM ${this.pool.escapeId(this.tables.user)} WHERE username = ?`,
       values: [username],
@@ -90,7 +113,10 @@ export class MySqlAuthStorage implements AuthStorageAdapter {
       stored = parsePasswordHash(String(row.password_hash));
     } catch (err) {
       // an operator's typo in one row must not look like an outage: that user cannot log in, and the log says why
-      this.logger.warn({ username, table: this.tables.user, err: (err as Error).message }, 'MySQL user has an unreadable password_hash');
+      this.logger.warn(
+        { username, table: this.tables.user, err: (err as Error).message },
+        'MySQL user has an unreadable password_hash',
+      );
       return { authenticated: await verifyAgainstNothing(password), superuser: false };
     }
     const ok = await verifyPassword(password, stored);
@@ -108,8 +134,16 @@ export class MySqlAuthStorage implements AuthStorageAdapter {
       const action = ACTIONS[String(row.action)];
       const subjectType = SUBJECTS[String(row.subject_type)];
       const topicFilter = String(row.topic ?? '');
-      if ((permission !== 'ALLOW' && permission !== 'DENY') || !action || !subjectType || topicFilter === '') {
-        this.logger.warn({ table: this.tables.acl, id: String(row.id) }, 'skipping an ACL row the broker cannot read');
+      if (
+        (permission !== 'ALLOW' && permission !== 'DENY') ||
+        !action ||
+        !subjectType ||
+        topicFilter === ''
+      ) {
+        this.logger.warn(
+          { table: this.tables.acl, id: String(row.id) },
+          'skipping an ACL row the broker cannot read',
+        );
         continue;
       }
       rules.push({
@@ -136,10 +170,17 @@ export class MySqlAuthStorage implements AuthStorageAdapter {
     for (const row of rows) {
       const type = BLACKLIST_TYPES[String(row.type)];
       if (!type || !row.value) {
-        this.logger.warn({ table: this.tables.blacklist, id: String(row.id) }, 'skipping a blacklist row the broker cannot read');
+        this.logger.warn(
+          { table: this.tables.blacklist, id: String(row.id) },
+          'skipping a blacklist row the broker cannot read',
+        );
         continue;
       }
-      entries.push({ type, value: String(row.value), expiresAtMs: row.expires_ms === null ? 0 : Number(row.expires_ms) });
+      entries.push({
+        type,
+        value: String(row.value),
+        expiresAtMs: row.expires_ms === null ? 0 : Number(row.expires_ms),
+      });
     }
     return entries;
   }

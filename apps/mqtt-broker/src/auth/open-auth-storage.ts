@@ -13,7 +13,11 @@ type AuthConfig = MqttBrokerConfig['auth'];
 /** the connection from mysql_url when set (host and port from it; user, password and database from it when it has
  * them, else from the separate keys, so a password can stay out of the URL), else from the separate keys. */
 export function mysqlAuthOptions(auth: AuthConfig): MySqlAuthOptions {
-  const tables = { user: auth.mysql_user_table, acl: auth.mysql_acl_table, blacklist: auth.mysql_blacklist_table };
+  const tables = {
+    user: auth.mysql_user_table,
+    acl: auth.mysql_acl_table,
+    blacklist: auth.mysql_blacklist_table,
+  };
   const base = {
     host: auth.mysql_host,
     port: auth.mysql_port,
@@ -27,7 +31,9 @@ export function mysqlAuthOptions(auth: AuthConfig): MySqlAuthOptions {
   const url = new URL(auth.mysql_url);
   const database = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
   if (database !== '' && !/^[A-Za-z0-9_$]{1,64}$/.test(database)) {
-    throw new Error(`[auth] mysql_url names the database "${database}"; it must be 1-64 letters, digits, '_' or '$'`);
+    throw new Error(
+      `[auth] mysql_url names the database "${database}"; it must be 1-64 letters, digits, '_' or '$'`,
+    );
   }
   return {
     ...base,
@@ -47,11 +53,16 @@ export async function openAuthStorage(
   const type: string = auth.storage;
   switch (type) {
     case 'placement':
-      if (!placement) throw new Error('[auth] storage = "placement" needs [placement] enabled = true: users live in the placement center');
+      if (!placement)
+        throw new Error(
+          '[auth] storage = "placement" needs [placement] enabled = true: users live in the placement center',
+        );
       return new PlacementAuthStorage(placement);
     case 'mysql':
       return MySqlAuthStorage.open(mysqlAuthOptions(auth), logger);
     default:
-      throw new Error(`unknown [auth] storage "${type}"; valid: ${AUTH_STORAGE_TYPES.map((t) => `"${t}"`).join(', ')}`);
+      throw new Error(
+        `unknown [auth] storage "${type}"; valid: ${AUTH_STORAGE_TYPES.map((t) => `"${t}"`).join(', ')}`,
+      );
   }
 }

@@ -7,7 +7,10 @@ import { HttpAuthenticator } from './http-authenticator.js';
 import { JwtAuthenticator } from './jwt-authenticator.js';
 import { StorageAuthenticator } from './storage-authenticator.js';
 
-export function openAuthenticators(auth: MqttBrokerConfig['auth'], storage: AuthStorageAdapter): Authenticator[] {
+export function openAuthenticators(
+  auth: MqttBrokerConfig['auth'],
+  storage: AuthStorageAdapter,
+): Authenticator[] {
   return auth.chain.map((name): Authenticator => {
     switch (name) {
       case 'storage':

@@ -1,7 +1,15 @@
 // The default AuthStorageAdapter: users (salted scrypt hashes, checked by the placement center), ACL rules and the
 // blacklist kept in the placement center and read over its gRPC API.
 import type { PlacementClient } from '@robustmq/placement-client';
-import type { AclAction, AclPermission, AclRule, AclSubject, AuthStorageAdapter, BlacklistEntry, BlacklistType } from './auth-storage-adapter.js';
+import type {
+  AclAction,
+  AclPermission,
+  AclRule,
+  AclSubject,
+  AuthStorageAdapter,
+  BlacklistEntry,
+  BlacklistType,
+} from './auth-storage-adapter.js';
 
 export class PlacementAuthStorage implements AuthStorageAdapter {
   /** `client` stays the caller's: the broker shares it with registration and rules, and closes it itself. */
@@ -24,7 +32,11 @@ export class PlacementAuthStorage implements AuthStorageAdapter {
   }
 
   async listBlacklist(): Promise<BlacklistEntry[]> {
-    return (await this.client.mqtt.listBlacklist()).map((e) => ({ type: e.type as BlacklistType, value: e.value, expiresAtMs: e.expiresAtMs }));
+    return (await this.client.mqtt.listBlacklist()).map((e) => ({
+      type: e.type as BlacklistType,
+      value: e.value,
+      expiresAtMs: e.expiresAtMs,
+    }));
   }
 
   async close(): Promise<void> {}

@@ -10,7 +10,10 @@ export class StorageAuthenticator implements Authenticator {
 
   async authenticate(request: AuthRequest): Promise<AuthOutcome> {
     if (request.username === undefined) return { result: 'ignore' };
-    const { authenticated, superuser } = await this.storage.authenticate(request.username, request.password?.toString('utf8') ?? '');
+    const { authenticated, superuser } = await this.storage.authenticate(
+      request.username,
+      request.password?.toString('utf8') ?? '',
+    );
     return authenticated ? { result: 'allow', superuser } : { result: 'ignore' };
   }
 }

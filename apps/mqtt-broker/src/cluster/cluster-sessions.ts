@@ -11,10 +11,21 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@robustmq/common';
 import type { PlacementClient } from '@robustmq/placement-client';
-import { ClusterTypes, clusterChannelCredentials, clusterClientOptions, newBrokerInnerClient, type BrokerInnerServiceClient, type ClusterTls } from '@robustmq/protocol';
+import {
+  ClusterTypes,
+  clusterChannelCredentials,
+  clusterClientOptions,
+  newBrokerInnerClient,
+  type BrokerInnerServiceClient,
+  type ClusterTls,
+} from '@robustmq/protocol';
 import type { StorageAdapter } from '@robustmq/storage-adapter';
 import type { HandedSession } from '../session/session-lifecycle.js';
-import { SessionPersistence, type IncomingMarker, type StoredSubscription } from '../storage/session-persistence.js';
+import {
+  SessionPersistence,
+  type IncomingMarker,
+  type StoredSubscription,
+} from '../storage/session-persistence.js';
 
 const TAKE_OVER_TIMEOUT_MS = 3_000;
 /** a broker that is alive but slow to hand over (its commit waits for the journal) is asked once more, for longer. */
@@ -28,7 +39,10 @@ export type OpenBrokerStorage = (nodeId: number) => Promise<StorageAdapter>;
 export class ClusterSessions {
   private readonly clients = new Map<string, BrokerInnerServiceClient>();
   /** read-only snapshots of dead brokers' session state, by node id. */
-  private readonly snapshots = new Map<number, { at: number; persistence: Promise<SessionPersistence | undefined> }>();
+  private readonly snapshots = new Map<
+    number,
+    { at: number; persistence: Promise<SessionPersistence | undefined> }
+  >();
 
   constructor(
     private readonly placement: PlacementClient,
@@ -58,18 +72,26 @@ export class ClusterSessions {
       reply = await this.call(address, clientId, TAKE_OVER_TIMEOUT_MS);
     } catch (err) {
       if ((err as { code?: number }).code === grpc.status.UNAVAILABLE) {
-        this.logger.warn({ err, clientId, owner }, 'the broker holding the session is not reachable; reading its state');
+        this.logger.warn(
+          { err, clientId, owner },
+          'the broker holding the session is not reachable; reading its state',
+        );
         return this.fromDeadBroker(owner, clientId);
       }
       // alive but slow: asked again, it answers with the same hand-over (inner-service.ts keeps it)
-      this.logger.warn({ err, clientId, owner }, 'the broker holding the session did not hand it over in time; asking again');
+      this.logger.warn(
+        { err, clientId, owner },
+        'the broker holding the session did not hand it over in time; asking again',
+      );
       reply = await this.call(address, clientId, TAKE_OVER_RETRY_TIMEOUT_MS);
     }
     if (!reply.found) return undefined;
     this.logger.debug({ clientId, from: owner }, 'session taken over from another broker');
     return {
       subscriptions: JSON.parse(reply.subscriptionsJson || '[]') as StoredSubscription[],
-      awaitingRelease: reply.incomingJson ? parseMarkers(reply.incomingJson) : reply.awaitingRelease.map((id) => ({ id })),
+      awaitingRelease: reply.incomingJson
+        ? parseMarkers(reply.incomingJson)
+        : reply.awaitingRelease.map((id) => ({ id })),
       released: JSON.parse(reply.releasedJson || '[]') as [number, number][],
       expiry: Number(reply.expiry),
     };
@@ -96,7 +118,10 @@ export class ClusterSessions {
       };
     } catch (err) {
       this.snapshots.delete(owner);
-      this.logger.warn({ err, clientId, owner }, 'could not read the session state of a broker that is gone; the client is refused for now');
+      this.logger.warn(
+        { err, clientId, owner },
+        'could not read the session state of a broker that is gone; the client is refused for now',
+      );
       throw err;
     }
   }
@@ -126,10 +151,21 @@ export class ClusterSessions {
     address: string,
     clientId: string,
     timeoutMs: number,
-  ): Promise<{ found: boolean; subscriptionsJson: string; awaitingRelease: number[]; releasedJson: string; expiry: number | string; incomingJson: string }> {
+  ): Promise<{
+    found: boolean;
+    subscriptionsJson: string;
+    awaitingRelease: number[];
+    releasedJson: string;
+    expiry: number | string;
+    incomingJson: string;
+  }> {
     let client = this.clients.get(address);
     if (!client) {
-      client = newBrokerInnerClient(address, clusterChannelCredentials(this.tls), clusterClientOptions(this.authToken));
+      client = newBrokerInnerClient(
+        address,
+        clusterChannelCredentials(this.tls),
+        clusterClientOptions(this.authToken),
+      );
       this.clients.set(address, client);
     }
     const inner = client;
@@ -151,9 +187,15 @@ function parseMarkers(json: string): IncomingMarker[] {
   if (!Array.isArray(value)) throw new Error('incoming_json is not an array');
   return value.map((entry: unknown) => {
     const m = entry as Partial<IncomingMarker> | null;
-    if (!m || !Number.isInteger(m.id) || m.id! < 1 || m.id! > 0xffff) throw new Error('incoming_json: bad packet id');
+    if (!m || !Number.isInteger(m.id) || m.id! < 1 || m.id! > 0xffff)
+      throw new Error('incoming_json: bad packet id');
     if (m.tag === undefined) return { id: m.id! };
-    if (typeof m.tag !== 'string' || !/^[0-9a-f]{16}$/.test(m.tag) || !Number.isInteger(m.from) || !Number.isFinite(m.at)) {
+    if (
+      typeof m.tag !== 'string' ||
+      !/^[0-9a-f]{16}$/.test(m.tag) ||
+      !Number.isInteger(m.from) ||
+      !Number.isFinite(m.at)
+    ) {
       throw new Error('incoming_json: bad marker');
     }
     return { id: m.id!, from: m.from!, at: m.at!, tag: m.tag };

@@ -16,7 +16,12 @@ import {
 } from '@robustmq/protocol';
 import type { Broker } from '../core/broker-core.js';
 import { forwardedProperties } from '../packets/forwarded-properties.js';
-import { endSession, handSessionOver, publishWill, type HandedSession } from '../session/session-lifecycle.js';
+import {
+  endSession,
+  handSessionOver,
+  publishWill,
+  type HandedSession,
+} from '../session/session-lifecycle.js';
 import type { WillMessage } from '../session/session.js';
 import { fromJson } from '../storage/packet-json.js';
 import { isValidTopicName } from '../routing/topic-validation.js';
@@ -42,7 +47,8 @@ function requireClientId(clientId: string): string {
 
 function parseWill(will: LastWill__Output | null): WillMessage {
   if (!will) throw new InvalidArgument('will is required');
-  if (will.topic === '' || !isValidTopicName(will.topic)) throw new InvalidArgument(`will.topic ${JSON.stringify(will.topic)} is not a valid topic name`);
+  if (will.topic === '' || !isValidTopicName(will.topic))
+    throw new InvalidArgument(`will.topic ${JSON.stringify(will.topic)} is not a valid topic name`);
   if (will.qos > 2) throw new InvalidArgument(`will.qos must be 0, 1 or 2, not ${will.qos}`);
   let properties: WillMessage['properties'];
   if (will.propertiesJson !== '') {
@@ -55,14 +61,26 @@ function parseWill(will: LastWill__Output | null): WillMessage {
     const parsed = propertiesSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new InvalidArgument(`will.properties_json${issue.path.map((p) => `.${String(p)}`).join('')}: ${issue.message}`);
+      throw new InvalidArgument(
+        `will.properties_json${issue.path.map((p) => `.${String(p)}`).join('')}: ${issue.message}`,
+      );
     }
     properties = forwardedProperties(parsed.data);
   }
-  return { topic: will.topic, payload: will.payload, qos: will.qos as 0 | 1 | 2, retain: will.retain, properties, delay: 0 };
+  return {
+    topic: will.topic,
+    payload: will.payload,
+    qos: will.qos as 0 | 1 | 2,
+    retain: will.retain,
+    properties,
+    delay: 0,
+  };
 }
 
-function unary<Req, Res>(logger: Logger, handler: (request: Req) => Res | Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+function unary<Req, Res>(
+  logger: Logger,
+  handler: (request: Req) => Res | Promise<Res>,
+): grpc.handleUnaryCall<Req, Res> {
   return unaryHandler(
     handler,
     (err) =>
@@ -92,12 +110,15 @@ export function innerServiceHandlers(broker: Broker, logger: Logger): BrokerInne
   const handOvers = new Map<string, HandOver>();
   const handOver = (clientId: string, to: number): Promise<HandedSession | undefined> => {
     const now = Date.now();
-    for (const [id, entry] of handOvers) if (entry.settled && now - entry.at > HANDED_KEEP_MS) handOvers.delete(id);
+    for (const [id, entry] of handOvers)
+      if (entry.settled && now - entry.at > HANDED_KEEP_MS) handOvers.delete(id);
     const entry = handOvers.get(clientId);
     // (a settled one counts only while the session has not come back here)
     if (entry && (!entry.settled || !broker.sessions.has(clientId))) {
       if (entry.to === to) return entry.result;
-      throw new FailedPrecondition(`the session of "${clientId}" was just handed over to broker ${entry.to}; ask again`);
+      throw new FailedPrecondition(
+        `the session of "${clientId}" was just handed over to broker ${entry.to}; ask again`,
+      );
     }
     const fresh: HandOver = { to, at: now, settled: false, result: handSessionOver(broker, clientId) };
     void fresh.result.then(
@@ -115,7 +136,8 @@ export function innerServiceHandlers(broker: Broker, logger: Logger): BrokerInne
       const clientId = requireClientId(request.clientId);
       const will = parseWill(request.will);
       // placement saw the session disconnected; a client back on this broker means its view is stale (MQTT-3.1.3-9)
-      if (broker.connectionOf(clientId)) throw new FailedPrecondition(`client "${clientId}" is connected to this broker; its will is not due`);
+      if (broker.connectionOf(clientId))
+        throw new FailedPrecondition(`client "${clientId}" is connected to this broker; its will is not due`);
       const session = broker.sessions.get(clientId);
       if (session?.pendingWill) {
         // this broker was holding the same will as a fallback: it goes out once, now
@@ -151,7 +173,15 @@ export function innerServiceHandlers(broker: Broker, logger: Logger): BrokerInne
     TakeOverSession: unary(logger, async (request) => {
       const clientId = requireClientId(request.clientId);
       const handed = await handOver(clientId, Number(request.brokerNodeId));
-      if (!handed) return { found: false, subscriptionsJson: '', awaitingRelease: [], releasedJson: '', expiry: 0, incomingJson: '' };
+      if (!handed)
+        return {
+          found: false,
+          subscriptionsJson: '',
+          awaitingRelease: [],
+          releasedJson: '',
+          expiry: 0,
+          incomingJson: '',
+        };
       logger.debug({ clientId, to: Number(request.brokerNodeId) }, 'session handed over to another broker');
       return {
         found: true,
@@ -170,10 +200,23 @@ export interface InnerGrpcServer {
   close(): Promise<void>;
 }
 
-export async function startInnerGrpc(broker: Broker, host: string, port: number, logger: Logger, authToken?: string, tls?: ClusterTls): Promise<InnerGrpcServer> {
+export async function startInnerGrpc(
+  broker: Broker,
+  host: string,
+  port: number,
+  logger: Logger,
+  authToken?: string,
+  tls?: ClusterTls,
+): Promise<InnerGrpcServer> {
   const server = new grpc.Server(clusterGrpcServerOptions(authToken, logger));
   server.addService(brokerInnerServiceDefinition(), innerServiceHandlers(broker, logger));
-  const bound = await bindGrpcServer(server, host, port, 'the inner gRPC port', clusterServerCredentials(tls));
+  const bound = await bindGrpcServer(
+    server,
+    host,
+    port,
+    'the inner gRPC port',
+    clusterServerCredentials(tls),
+  );
   return {
     port: bound,
     close: () => shutdownGrpcServer(server, 1_000),

@@ -49,9 +49,19 @@ export class PlacementSessions {
 
   /** The connection of a persistent session ended at `atMs`. `willGone`: its will was published here or discarded
    * (clean DISCONNECT), so placement's copy goes. Resolves with whether placement now owns the session's timers. */
-  disconnected(clientId: string, expiry: number, protocolVersion: number, atMs: number, willGone: boolean): Promise<HandOff> {
+  disconnected(
+    clientId: string,
+    expiry: number,
+    protocolVersion: number,
+    atMs: number,
+    willGone: boolean,
+  ): Promise<HandOff> {
     const connectedAtMs = this.connectedAt.get(clientId) ?? atMs;
-    const record = { ...this.base(expiry, protocolVersion, connectedAtMs), connected: false, lastDisconnectAtMs: atMs };
+    const record = {
+      ...this.base(expiry, protocolVersion, connectedAtMs),
+      connected: false,
+      lastDisconnectAtMs: atMs,
+    };
     const deleteWill = willGone && this.willsStored.delete(clientId);
     return this.enqueue(clientId, 'hand a disconnected session to placement', async () => {
       if (deleteWill) await this.client.mqtt.deleteResource('WILL_MESSAGE', clientId);
@@ -59,7 +69,8 @@ export class PlacementSessions {
         await this.client.mqtt.putResource('SESSION', clientId, record);
       } catch (err) {
         // the client is connected to another broker now: the session is no longer ours to hand on
-        if (err instanceof PlacementError && err.code === grpc.status.FAILED_PRECONDITION) return 'superseded' as const;
+        if (err instanceof PlacementError && err.code === grpc.status.FAILED_PRECONDITION)
+          return 'superseded' as const;
         throw err;
       }
       return 'accepted' as const;
@@ -70,19 +81,31 @@ export class PlacementSessions {
    * knows it and it is not connected elsewhere — a session it still had connected here is handed off as disconnected
    * at `disconnectedAt` (its will, if placement still holds one, fires from there); 'elsewhere' when its client is
    * connected to another broker; 'local' when placement does not know it or cannot be asked (local timers decide). */
-  async adopt(clientId: string, disconnectedAt: number): Promise<{ owner: 'placement' | 'elsewhere' | 'local'; willInPlacement: boolean }> {
+  async adopt(
+    clientId: string,
+    disconnectedAt: number,
+  ): Promise<{ owner: 'placement' | 'elsewhere' | 'local'; willInPlacement: boolean }> {
     try {
       const stored = await this.client.mqtt.getResource('SESSION', clientId);
       if (!stored) return { owner: 'local', willInPlacement: false };
       const record = stored.record as { brokerNodeId?: number; connected?: boolean; connectedAtMs?: number };
-      if (record.connected && record.brokerNodeId !== this.nodeId) return { owner: 'elsewhere', willInPlacement: false };
-      if (record.connected) await this.client.mqtt.putResource('SESSION', clientId, { ...record, connected: false, lastDisconnectAtMs: disconnectedAt });
+      if (record.connected && record.brokerNodeId !== this.nodeId)
+        return { owner: 'elsewhere', willInPlacement: false };
+      if (record.connected)
+        await this.client.mqtt.putResource('SESSION', clientId, {
+          ...record,
+          connected: false,
+          lastDisconnectAtMs: disconnectedAt,
+        });
       const will = await this.client.mqtt.getResource('WILL_MESSAGE', clientId);
       this.connectedAt.set(clientId, record.connectedAtMs ?? disconnectedAt);
       if (will) this.willsStored.add(clientId);
       return { owner: 'placement', willInPlacement: will !== undefined };
     } catch (err) {
-      this.logger.warn({ err, clientId }, 'could not ask placement about a restored session; its local timers stay in charge');
+      this.logger.warn(
+        { err, clientId },
+        'could not ask placement about a restored session; its local timers stay in charge',
+      );
       return { owner: 'local', willInPlacement: false };
     }
   }
@@ -160,6 +183,8 @@ function willRecord(will: WillMessage): Record<string, unknown> {
     retain: will.retain,
     delayIntervalSec: will.delay,
     // Buffers (correlation data) travel as {"$b": base64}, like the broker's own stored packets
-    ...(will.properties ? { properties: JSON.parse(toJson(will.properties).toString()) as Record<string, unknown> } : {}),
+    ...(will.properties
+      ? { properties: JSON.parse(toJson(will.properties).toString()) as Record<string, unknown> }
+      : {}),
   };
 }

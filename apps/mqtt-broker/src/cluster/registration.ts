@@ -25,7 +25,10 @@ export async function registerWithPlacement(
       nodeId: config.node.id,
       host: config.network.advertise_host,
       // only ports actually served are advertised; `grpc` is the inner service the placement leader calls
-      ports: Object.fromEntries(Object.entries(ports).filter(([, port]) => port !== undefined)) as Record<string, number>,
+      ports: Object.fromEntries(Object.entries(ports).filter(([, port]) => port !== undefined)) as Record<
+        string,
+        number
+      >,
       labels: { version: '0.1.0' },
     },
     heartbeatIntervalMs: config.placement.heartbeat_interval_ms,

@@ -79,21 +79,35 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     clearInterval(this.timer);
     await Promise.all([...this.handOvers]);
     await this.commitPositions().catch(() => undefined);
-    await Promise.all([...this.local].map((key) => this.placement.kv.delete(this.recordKey(key)).catch(() => false)));
+    await Promise.all(
+      [...this.local].map((key) => this.placement.kv.delete(this.recordKey(key)).catch(() => false)),
+    );
   }
 
   groupOpened(key: string): void {
     this.local.add(key);
     // counted here at once; the others see it at their next refresh
     this.include(key);
-    this.placement.kv.set(this.recordKey(key), '1').catch((err: unknown) => this.logger.warn({ err, group: key }, 'could not record shared group members in placement'));
+    this.placement.kv
+      .set(this.recordKey(key), '1')
+      .catch((err: unknown) =>
+        this.logger.warn({ err, group: key }, 'could not record shared group members in placement'),
+      );
   }
 
   groupClosed(key: string): void {
     this.local.delete(key);
     const brokers = this.view.get(key);
-    if (brokers) this.view.set(key, brokers.filter((id) => id !== this.nodeId));
-    this.placement.kv.delete(this.recordKey(key)).catch((err: unknown) => this.logger.warn({ err, group: key }, 'could not remove shared group members from placement'));
+    if (brokers)
+      this.view.set(
+        key,
+        brokers.filter((id) => id !== this.nodeId),
+      );
+    this.placement.kv
+      .delete(this.recordKey(key))
+      .catch((err: unknown) =>
+        this.logger.warn({ err, group: key }, 'could not remove shared group members from placement'),
+      );
   }
 
   serves(key: string, message: OutgoingPublish): boolean {
@@ -109,15 +123,23 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
 
   private include(key: string): void {
     const brokers = this.view.get(key) ?? [];
-    if (!brokers.includes(this.nodeId)) this.view.set(key, [...brokers, this.nodeId].sort((a, b) => a - b));
+    if (!brokers.includes(this.nodeId))
+      this.view.set(
+        key,
+        [...brokers, this.nodeId].sort((a, b) => a - b),
+      );
   }
 
   private async refresh(): Promise<void> {
     if (this.refreshing || this.stopped) return;
     this.refreshing = true;
     try {
-      await this.commitPositions().catch((err: unknown) => this.logger.debug({ err }, 'could not commit shared group positions'));
-      const alive = new Set((await this.placement.cluster.listNodes(ClusterTypes.mqttBroker)).map((n) => n.nodeId));
+      await this.commitPositions().catch((err: unknown) =>
+        this.logger.debug({ err }, 'could not commit shared group positions'),
+      );
+      const alive = new Set(
+        (await this.placement.cluster.listNodes(ClusterTypes.mqttBroker)).map((n) => n.nodeId),
+      );
       const view = new Map<string, number[]>();
       let startAfter = '';
       for (;;) {
@@ -139,9 +161,18 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       // ours count even before placement has them (or if recording them failed)
       for (const key of this.local) {
         const brokers = view.get(key) ?? [];
-        if (!brokers.includes(this.nodeId)) view.set(key, [...brokers, this.nodeId].sort((a, b) => a - b));
+        if (!brokers.includes(this.nodeId))
+          view.set(
+            key,
+            [...brokers, this.nodeId].sort((a, b) => a - b),
+          );
       }
-      for (const [key, brokers] of view) if (!this.local.has(key) && brokers.includes(this.nodeId)) view.set(key, brokers.filter((id) => id !== this.nodeId));
+      for (const [key, brokers] of view)
+        if (!this.local.has(key) && brokers.includes(this.nodeId))
+          view.set(
+            key,
+            brokers.filter((id) => id !== this.nodeId),
+          );
       // the new view applies from the next message routed: everything below `switchedAt` was split by the old one
       const switchedAt = this.log.nextOffset;
       const previous = this.view;
@@ -156,7 +187,12 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
 
   /** Starts a hand-over for each group whose view lost a broker that is no longer registered, if this broker is the
    * lowest-numbered of the group's remaining brokers. */
-  private handOverDeparted(previous: Map<string, number[]>, view: Map<string, number[]>, alive: Set<number>, switchedAt: number): void {
+  private handOverDeparted(
+    previous: Map<string, number[]>,
+    view: Map<string, number[]>,
+    alive: Set<number>,
+    switchedAt: number,
+  ): void {
     for (const [key, before] of previous) {
       if (!this.local.has(key)) continue;
       const now = view.get(key) ?? [];
@@ -164,7 +200,12 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       for (const departed of before) {
         if (departed === this.nodeId || now.includes(departed) || alive.has(departed)) continue;
         const handOver = this.handOver(key, departed, before, switchedAt)
-          .catch((err: unknown) => this.logger.warn({ err, group: key, departed }, 'could not hand over a departed broker\'s shared group messages'))
+          .catch((err: unknown) =>
+            this.logger.warn(
+              { err, group: key, departed },
+              "could not hand over a departed broker's shared group messages",
+            ),
+          )
           .finally(() => this.handOvers.delete(handOver));
         this.handOvers.add(handOver);
       }
@@ -181,7 +222,10 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     let handed = 0;
     let dropped = 0;
     let offset = Math.max(from, await this.log.startOffset());
-    this.logger.info({ group: key, departed, from: offset, to }, 'handing a departed broker\'s shared group messages to members here');
+    this.logger.info(
+      { group: key, departed, from: offset, to },
+      "handing a departed broker's shared group messages to members here",
+    );
     while (offset < to && !this.stopped) {
       const records = await this.log.read(offset, Math.min(READ_BATCH, to - offset));
       if (records.length === 0) break;
@@ -202,7 +246,10 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     this.handOverStats.handOvers++;
     this.handOverStats.messages += handed;
     this.handOverStats.dropped += dropped;
-    this.logger.info({ group: key, departed, handed, dropped }, 'shared group messages of a departed broker handed over');
+    this.logger.info(
+      { group: key, departed, handed, dropped },
+      'shared group messages of a departed broker handed over',
+    );
   }
 
   /** Delivers to a member of the group here, waiting for one with room; false after HAND_OVER_WAIT_MS. */

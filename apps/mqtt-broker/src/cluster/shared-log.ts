@@ -30,14 +30,27 @@ export function isClustered(config: MqttBrokerConfig, storageType: string): bool
 }
 
 /** The journal namespace `namespace` of the cluster's journal, with this broker's journal settings, token and TLS. */
-export function openJournalNamespace(config: MqttBrokerConfig, namespace: string, logger: Logger, cluster: ClusterSecurity): Promise<StorageAdapter> {
+export function openJournalNamespace(
+  config: MqttBrokerConfig,
+  namespace: string,
+  logger: Logger,
+  cluster: ClusterSecurity,
+): Promise<StorageAdapter> {
   return createStorageAdapter(journalAdapterConfig(config, namespace, logger, cluster));
 }
 
-export async function openSharedLog(config: MqttBrokerConfig, logger: Logger, cluster: ClusterSecurity): Promise<SharedLog> {
+export async function openSharedLog(
+  config: MqttBrokerConfig,
+  logger: Logger,
+  cluster: ClusterSecurity,
+): Promise<SharedLog> {
   const storage = await openJournalNamespace(config, CLUSTER_NAMESPACE, logger, cluster);
   try {
-    const log = await ClusterLog.open(storage, { retentionMs: config.storage.message_retention_s * 1000 }, logger);
+    const log = await ClusterLog.open(
+      storage,
+      { retentionMs: config.storage.message_retention_s * 1000 },
+      logger,
+    );
     return { storage, log };
   } catch (err) {
     await storage.close().catch(() => undefined);
@@ -54,7 +67,12 @@ export interface RetainedViewHost {
 }
 
 /** Brings the retained view up to the log's end, then starts routing the shared log; returns the stop function. */
-export async function startSharedRouting(log: ClusterLog, host: RetainedViewHost, nodeId: number, logger: Logger): Promise<() => Promise<void>> {
+export async function startSharedRouting(
+  log: ClusterLog,
+  host: RetainedViewHost,
+  nodeId: number,
+  logger: Logger,
+): Promise<() => Promise<void>> {
   const group = `mqtt-retained-view/${nodeId}`;
   const from = (await log.fetchPosition(group)) ?? 0;
   await log.replay(from, (message) => {
@@ -80,6 +98,8 @@ export async function startSharedRouting(log: ClusterLog, host: RetainedViewHost
   return async () => {
     clearInterval(timer);
     await log.stop();
-    await commitView().catch((err: unknown) => logger.warn({ err }, 'could not commit the retained view position'));
+    await commitView().catch((err: unknown) =>
+      logger.warn({ err }, 'could not commit the retained view position'),
+    );
   };
 }

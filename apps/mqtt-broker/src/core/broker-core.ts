@@ -18,11 +18,21 @@ import { ReasonCode } from '../packets/reason-codes.js';
 import { retainedPacket } from '../packets/retained.js';
 import type { ClientLimits } from '../limits/client-limits.js';
 import type { BrokerRules } from '../rules/broker-rules.js';
-import { LocalRouter, type Router, type SharedGroupCoordinator, type SharedGroupInfo } from '../routing/router.js';
+import {
+  LocalRouter,
+  type Router,
+  type SharedGroupCoordinator,
+  type SharedGroupInfo,
+} from '../routing/router.js';
 import type { Subscription } from '../routing/subscription.js';
 import type { Session } from '../session/session.js';
 import { markIncoming } from '../session/incoming-qos2.js';
-import { connectionEnded, openSession, type HandedSession, type SessionHost } from '../session/session-lifecycle.js';
+import {
+  connectionEnded,
+  openSession,
+  type HandedSession,
+  type SessionHost,
+} from '../session/session-lifecycle.js';
 import type { BrokerLog, DurableCallback } from '../storage/broker-log.js';
 import type { SessionPersistence } from '../storage/session-persistence.js';
 import { Connection, type ConnectionHost, type Transport } from '../transport/connection.js';
@@ -137,14 +147,22 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     handlePacket(this, connection, packet);
   }
 
-  openSession(connection: Connection, clientId: string, cleanStart: boolean, expiry: number): Promise<{ session: Session; present: boolean }> {
+  openSession(
+    connection: Connection,
+    clientId: string,
+    cleanStart: boolean,
+    expiry: number,
+  ): Promise<{ session: Session; present: boolean }> {
     return openSession(this, connection, clientId, cleanStart, expiry);
   }
 
   markIncoming(session: Session, packetId: number, message: OutgoingPublish): Promise<void> {
     const marked = markIncoming(this.persistence, this.log, session.clientId, packetId, message);
     // (the message is accepted right after this returns: by the time the marker is durable the log knows it)
-    session.trackIncoming(packetId, marked.then(() => this.log.whenStored(message)));
+    session.trackIncoming(
+      packetId,
+      marked.then(() => this.log.whenStored(message)),
+    );
     return marked;
   }
 
@@ -196,7 +214,11 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   }
 
   positionCommitted(clientId: string, offset: number): void {
-    this.persistence.forgetReleasedBelow(clientId, offset).catch((err: unknown) => this.logger.warn({ err, clientId }, 'could not forget released QoS 2 messages'));
+    this.persistence
+      .forgetReleasedBelow(clientId, offset)
+      .catch((err: unknown) =>
+        this.logger.warn({ err, clientId }, 'could not forget released QoS 2 messages'),
+      );
   }
 
   /** Takes a new connection under management: any duplex byte stream from one of the listeners. */
@@ -235,7 +257,8 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     connection.session = undefined;
     if (this.clients.get(session.clientId) === connection) this.clients.delete(session.clientId);
     if (session.connection === connection) {
-      for (const [filter, subscription] of session.subscriptionEntries()) this.router.remove(filter, session, subscription);
+      for (const [filter, subscription] of session.subscriptionEntries())
+        this.router.remove(filter, session, subscription);
       session.detach();
     }
     connectionEnded(this, connection, session);
@@ -243,7 +266,8 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
 
   /** Puts a session's subscriptions into the trie (its connection is attached). */
   activate(session: Session): void {
-    for (const [filter, subscription] of session.subscriptionEntries()) this.router.add(filter, session, subscription);
+    for (const [filter, subscription] of session.subscriptionEntries())
+      this.router.add(filter, session, subscription);
   }
 
   /** Adds or replaces a subscription; returns true if the filter is new for the session. */
@@ -277,7 +301,9 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     this.log.append(message);
     this.topics.record(message.topic, message.timestamp);
     if (this.log.shared) return undefined;
-    const retainedWrite = message.retain ? this.persistence.storeRetained(retainedPacket(message)) : undefined;
+    const retainedWrite = message.retain
+      ? this.persistence.storeRetained(retainedPacket(message))
+      : undefined;
     this.router.route(message);
     return retainedWrite;
   }
@@ -296,7 +322,10 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
       () => true,
       (err: unknown) => {
         this.retainedViewFailed = true;
-        this.logger.warn({ err, topic: message.topic }, 'retained view not stored; the next start replays it from the log');
+        this.logger.warn(
+          { err, topic: message.topic },
+          'retained view not stored; the next start replays it from the log',
+        );
         return false;
       },
     );
@@ -320,7 +349,11 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     for (const session of this.sessions.values()) {
       if (!session.persistent) continue;
       commits.push(
-        session.commitNow().catch((err: unknown) => this.logger.warn({ err, clientId: session.clientId }, 'could not commit session position')),
+        session
+          .commitNow()
+          .catch((err: unknown) =>
+            this.logger.warn({ err, clientId: session.clientId }, 'could not commit session position'),
+          ),
       );
     }
     await Promise.all(commits);
@@ -357,4 +390,3 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     this.timers.clear();
   }
 }
-

@@ -32,6 +32,8 @@ export interface BrokerStats {
   packetsTooLarge: number;
   /** messages published to a shared subscription group no member could take. */
   sharedDropped: number;
+  /** a session's catch-up read of the message log failed and was tried again (storage unreachable for a while). */
+  logReadRetries: number;
 }
 
 export function newBrokerStats(): BrokerStats {
@@ -44,5 +46,6 @@ export function newBrokerStats(): BrokerStats {
     bytesSent: 0,
     packetsTooLarge: 0,
     sharedDropped: 0,
+    logReadRetries: 0,
   };
 }

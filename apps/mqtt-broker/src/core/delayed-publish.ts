@@ -93,11 +93,16 @@ export class DelayedPublisher {
     broker.stats.messagesReceived++;
     const retainedWrite = broker.acceptPublish(message);
     const forgetRecord = (): void => {
-      broker.persistence.deleteDelayed(id).catch((err: unknown) => broker.logger.error({ err, id }, 'could not delete a delayed message'));
+      broker.persistence
+        .deleteDelayed(id)
+        .catch((err: unknown) => broker.logger.error({ err, id }, 'could not delete a delayed message'));
     };
     Promise.all([retainedWrite, broker.log.whenStored(message)]).then(forgetRecord, (err: unknown) =>
       // kept: it is published again at the next start
-      broker.logger.error({ err, topic: message.topic }, 'delayed message not stored; kept for the next start'),
+      broker.logger.error(
+        { err, topic: message.topic },
+        'delayed message not stored; kept for the next start',
+      ),
     );
   }
 }

@@ -5,5 +5,8 @@ import type { Connection } from '../transport/connection.js';
 import type { HandlerContext } from './context.js';
 
 export function handleAuth(_ctx: HandlerContext, connection: Connection): void {
-  connection.protocolViolation('order', 'AUTH without an authentication method in CONNECT (no enhanced authentication is offered)');
+  connection.protocolViolation(
+    'order',
+    'AUTH without an authentication method in CONNECT (no enhanced authentication is offered)',
+  );
 }

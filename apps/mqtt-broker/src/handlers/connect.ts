@@ -46,7 +46,11 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
   let clientId = packet.clientId;
   const clientIdBytes = Buffer.byteLength(clientId);
   if (version === 3 && (clientIdBytes === 0 || clientIdBytes > MQTT31_MAX_CLIENT_ID_BYTES)) {
-    return refuse(ConnackReturnCode.IDENTIFIER_REJECTED, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, 'MQTT 3.1 client id must be 1-23 bytes');
+    return refuse(
+      ConnackReturnCode.IDENTIFIER_REJECTED,
+      ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+      'MQTT 3.1 client id must be 1-23 bytes',
+    );
   }
   if (clientIdBytes > settings.maxClientIdLength) {
     return refuse(
@@ -59,7 +63,11 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
   if (clientIdBytes === 0) {
     // MQTT-3.1.3-8: 3.1.1 may assign an id only to a clean session; MQTT 5 always may (and says which)
     if (version === 4 && !packet.clean) {
-      return refuse(ConnackReturnCode.IDENTIFIER_REJECTED, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, 'empty client id without clean session');
+      return refuse(
+        ConnackReturnCode.IDENTIFIER_REJECTED,
+        ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+        'empty client id without clean session',
+      );
     }
     clientId = `auto-${randomUUID()}`;
     if (v5) assignedClientId = clientId;
@@ -67,16 +75,32 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
 
   // flapping detection (EMQX's flapping_detect): counted on every CONNECT, before anything costs storage
   if (ctx.clientLimits && !ctx.clientLimits.admitConnect(clientId)) {
-    return refuse(ConnackReturnCode.NOT_AUTHORIZED, ReasonCode.BANNED, 'client id banned for a while: it reconnected too often');
+    return refuse(
+      ConnackReturnCode.NOT_AUTHORIZED,
+      ReasonCode.BANNED,
+      'client id banned for a while: it reconnected too often',
+    );
   }
   if (ctx.clientCount >= settings.maxConnections && !ctx.hasClient(clientId)) {
-    return refuse(ConnackReturnCode.SERVER_UNAVAILABLE, ReasonCode.SERVER_BUSY, `max_connections (${settings.maxConnections}) reached`);
+    return refuse(
+      ConnackReturnCode.SERVER_UNAVAILABLE,
+      ReasonCode.SERVER_BUSY,
+      `max_connections (${settings.maxConnections}) reached`,
+    );
   }
   if (v5 && packet.properties?.authenticationMethod !== undefined) {
-    return refuse(ConnackReturnCode.NOT_AUTHORIZED, ReasonCode.BAD_AUTHENTICATION_METHOD, 'enhanced authentication is not supported');
+    return refuse(
+      ConnackReturnCode.NOT_AUTHORIZED,
+      ReasonCode.BAD_AUTHENTICATION_METHOD,
+      'enhanced authentication is not supported',
+    );
   }
   if (packet.will && !isValidTopicName(packet.will.topic)) {
-    return refuse(ConnackReturnCode.NOT_AUTHORIZED, ReasonCode.TOPIC_NAME_INVALID, `invalid will topic ${JSON.stringify(packet.will.topic)}`);
+    return refuse(
+      ConnackReturnCode.NOT_AUTHORIZED,
+      ReasonCode.TOPIC_NAME_INVALID,
+      `invalid will topic ${JSON.stringify(packet.will.topic)}`,
+    );
   }
 
   if (packet.will) {
@@ -91,9 +115,18 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
     };
   }
   const cleanStart = packet.clean ?? true;
-  const requestedExpiry = v5 ? (packet.properties?.sessionExpiryInterval ?? 0) : cleanStart ? 0 : NEVER_EXPIRES;
+  const requestedExpiry = v5
+    ? (packet.properties?.sessionExpiryInterval ?? 0)
+    : cleanStart
+      ? 0
+      : NEVER_EXPIRES;
   const expiry = grantSessionExpiry(requestedExpiry, settings.sessionExpiryMax);
-  const keepAlive = negotiateKeepAlive(packet.keepalive ?? 0, v5, settings.keepAliveMax, settings.defaultKeepAlive);
+  const keepAlive = negotiateKeepAlive(
+    packet.keepalive ?? 0,
+    v5,
+    settings.keepAliveMax,
+    settings.defaultKeepAlive,
+  );
 
   // the session's records must be durable before CONNACK; packets the client sends meanwhile wait their turn
   connection.hold();
@@ -104,78 +137,110 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
   const username = packet.username === undefined || packet.username === '' ? undefined : packet.username;
   const password = typeof packet.password === 'string' ? Buffer.from(packet.password) : packet.password;
   const admitted: Promise<ConnectVerdict> = access
-    ? access.authorizeConnect({ clientId, ...(username ? { username } : {}), ...(password ? { password } : {}), ip, protocolVersion: version })
+    ? access.authorizeConnect({
+        clientId,
+        ...(username ? { username } : {}),
+        ...(password ? { password } : {}),
+        ip,
+        protocolVersion: version,
+      })
     : Promise.resolve({ ok: true, superuser: false, username });
   admitted
     .then<Awaited<ReturnType<HandlerContext['openSession']>> | undefined, undefined>(
       (verdict) => {
         if (connection.isClosing) return undefined;
         if (!verdict.ok) {
-          if (verdict.reason === 'banned') refuse(ConnackReturnCode.NOT_AUTHORIZED, ReasonCode.BANNED, 'client is blacklisted');
+          if (verdict.reason === 'banned')
+            refuse(ConnackReturnCode.NOT_AUTHORIZED, ReasonCode.BANNED, 'client is blacklisted');
           else if (verdict.reason === 'bad-credentials') {
-            refuse(ConnackReturnCode.BAD_USERNAME_OR_PASSWORD, ReasonCode.BAD_USER_NAME_OR_PASSWORD, verdict.message ?? 'bad user name or password');
-          } else refuse(ConnackReturnCode.NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED, 'anonymous clients are not allowed');
+            refuse(
+              ConnackReturnCode.BAD_USERNAME_OR_PASSWORD,
+              ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+              verdict.message ?? 'bad user name or password',
+            );
+          } else
+            refuse(
+              ConnackReturnCode.NOT_AUTHORIZED,
+              ReasonCode.NOT_AUTHORIZED,
+              'anonymous clients are not allowed',
+            );
           return undefined;
         }
         const who = verdict.username;
-        connection.identity = { clientId, ...(who ? { username: who } : {}), ip, superuser: verdict.superuser, ...(verdict.acl ? { acl: verdict.acl } : {}) };
+        connection.identity = {
+          clientId,
+          ...(who ? { username: who } : {}),
+          ip,
+          superuser: verdict.superuser,
+          ...(verdict.acl ? { acl: verdict.acl } : {}),
+        };
         expiresAtMs = verdict.expiresAtMs;
         return ctx.openSession(connection, clientId, cleanStart, expiry);
       },
       (err: unknown) => {
         connection.logger.error({ err, clientId }, 'authentication storage unreachable');
-        if (!connection.isClosing) refuse(ConnackReturnCode.SERVER_UNAVAILABLE, ReasonCode.SERVER_UNAVAILABLE, 'authentication is unavailable');
+        if (!connection.isClosing)
+          refuse(
+            ConnackReturnCode.SERVER_UNAVAILABLE,
+            ReasonCode.SERVER_UNAVAILABLE,
+            'authentication is unavailable',
+          );
         return undefined;
       },
     )
     .then(
-    (opened) => {
-      if (!opened) return;
-      const { session, present } = opened;
-      if (connection.isClosing) return;
-      const connack: IConnackPacket = v5
-        ? {
-            cmd: 'connack',
-            sessionPresent: present,
-            reasonCode: ReasonCode.SUCCESS,
-            properties: {
-              // only what differs from the spec's defaults (§3.2.2.3): Retain, Wildcard, Shared Subscriptions and
-              // Subscription Identifiers are available, which is what their absence means, and every byte left
-              // out is one a client with a small Maximum Packet Size does not have to refuse
-              maximumPacketSize: settings.maxPacketSize,
-              ...(settings.receiveMaximum !== 0xffff ? { receiveMaximum: settings.receiveMaximum } : {}),
-              ...(settings.topicAliasMax !== 0 ? { topicAliasMaximum: settings.topicAliasMax } : {}),
-              ...(expiry !== requestedExpiry ? { sessionExpiryInterval: expiry === NEVER_EXPIRES ? 0xffffffff : expiry } : {}),
-              ...(assignedClientId !== undefined ? { assignedClientIdentifier: assignedClientId } : {}),
-              ...(keepAlive !== (packet.keepalive ?? 0) ? { serverKeepAlive: keepAlive } : {}),
-            },
-          }
-        : { cmd: 'connack', sessionPresent: present, returnCode: ConnackReturnCode.ACCEPTED };
-      if (!connection.send(connack)) {
-        // only Reason String and User Property may be left out (MQTT-3.1.2-25); without them it still does not fit
-        return connection.close(`CONNACK does not fit the client's Maximum Packet Size (${connection.clientMaxPacketSize})`);
-      }
-      connection.startKeepAlive(keepAlive);
-      // MQTT 5 0xA0 Maximum connect time: the credentials (a JWT's exp) ran out
-      if (expiresAtMs !== undefined) connection.closeAt(expiresAtMs, 'credentials expired', ReasonCode.MAXIMUM_CONNECT_TIME);
-      ctx.activate(session);
-      session.resume();
-      // after CONNACK, so the retained messages of auto-subscriptions follow it
-      if (ctx.rules) applyAutoSubscribe(ctx, session, ctx.rules.autoSubscribeRules, { clientId, username });
-      connection.debug({ clientId, version, keepAlive, present, expiry }, 'client connected');
-      connection.resume();
-    },
-    (err: unknown) => {
-      connection.logger.error({ err, clientId }, 'could not store the session');
-      if (connection.isClosing) return;
-      connection.send(
-        v5
-          ? { cmd: 'connack', sessionPresent: false, reasonCode: ReasonCode.UNSPECIFIED_ERROR }
-          : { cmd: 'connack', sessionPresent: false, returnCode: ConnackReturnCode.SERVER_UNAVAILABLE },
-      );
-      connection.close('session storage failed');
-    },
-  );
+      (opened) => {
+        if (!opened) return;
+        const { session, present } = opened;
+        if (connection.isClosing) return;
+        const connack: IConnackPacket = v5
+          ? {
+              cmd: 'connack',
+              sessionPresent: present,
+              reasonCode: ReasonCode.SUCCESS,
+              properties: {
+                // only what differs from the spec's defaults (§3.2.2.3): Retain, Wildcard, Shared Subscriptions and
+                // Subscription Identifiers are available, which is what their absence means, and every byte left
+                // out is one a client with a small Maximum Packet Size does not have to refuse
+                maximumPacketSize: settings.maxPacketSize,
+                ...(settings.receiveMaximum !== 0xffff ? { receiveMaximum: settings.receiveMaximum } : {}),
+                ...(settings.topicAliasMax !== 0 ? { topicAliasMaximum: settings.topicAliasMax } : {}),
+                ...(expiry !== requestedExpiry
+                  ? { sessionExpiryInterval: expiry === NEVER_EXPIRES ? 0xffffffff : expiry }
+                  : {}),
+                ...(assignedClientId !== undefined ? { assignedClientIdentifier: assignedClientId } : {}),
+                ...(keepAlive !== (packet.keepalive ?? 0) ? { serverKeepAlive: keepAlive } : {}),
+              },
+            }
+          : { cmd: 'connack', sessionPresent: present, returnCode: ConnackReturnCode.ACCEPTED };
+        if (!connection.send(connack)) {
+          // only Reason String and User Property may be left out (MQTT-3.1.2-25); without them it still does not fit
+          return connection.close(
+            `CONNACK does not fit the client's Maximum Packet Size (${connection.clientMaxPacketSize})`,
+          );
+        }
+        connection.startKeepAlive(keepAlive);
+        // MQTT 5 0xA0 Maximum connect time: the credentials (a JWT's exp) ran out
+        if (expiresAtMs !== undefined)
+          connection.closeAt(expiresAtMs, 'credentials expired', ReasonCode.MAXIMUM_CONNECT_TIME);
+        ctx.activate(session);
+        session.resume();
+        // after CONNACK, so the retained messages of auto-subscriptions follow it
+        if (ctx.rules) applyAutoSubscribe(ctx, session, ctx.rules.autoSubscribeRules, { clientId, username });
+        connection.debug({ clientId, version, keepAlive, present, expiry }, 'client connected');
+        connection.resume();
+      },
+      (err: unknown) => {
+        connection.logger.error({ err, clientId }, 'could not store the session');
+        if (connection.isClosing) return;
+        connection.send(
+          v5
+            ? { cmd: 'connack', sessionPresent: false, reasonCode: ReasonCode.UNSPECIFIED_ERROR }
+            : { cmd: 'connack', sessionPresent: false, returnCode: ConnackReturnCode.SERVER_UNAVAILABLE },
+        );
+        connection.close('session storage failed');
+      },
+    );
 }
 
 /** The session expiry granted: the request (NEVER_EXPIRES for "never"), capped by `max` seconds when max > 0. */

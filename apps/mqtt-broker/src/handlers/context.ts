@@ -39,7 +39,12 @@ export interface HandlerContext {
   hasClient(clientId: string): boolean;
   /** Finds or creates the session for an accepted CONNECT and binds the connection to it; settles once the
    * session's records are durable. */
-  openSession(connection: Connection, clientId: string, cleanStart: boolean, expiry: number): Promise<{ session: Session; present: boolean }>;
+  openSession(
+    connection: Connection,
+    clientId: string,
+    cleanStart: boolean,
+    expiry: number,
+  ): Promise<{ session: Session; present: boolean }>;
   /** Puts a just-connected session's subscriptions into routing. */
   activate(session: Session): void;
   subscribe(session: Session, filter: string, subscription: Subscription): boolean;

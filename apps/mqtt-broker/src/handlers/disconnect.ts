@@ -7,7 +7,11 @@ import type { HandlerContext } from './context.js';
 import { ReasonCode } from '../packets/reason-codes.js';
 import { grantSessionExpiry } from './connect.js';
 
-export function handleDisconnect(ctx: HandlerContext, connection: Connection, packet: IDisconnectPacket): void {
+export function handleDisconnect(
+  ctx: HandlerContext,
+  connection: Connection,
+  packet: IDisconnectPacket,
+): void {
   const session = connection.session!;
   const v5 = connection.protocolVersion === 5;
   if (!(v5 && packet.reasonCode === ReasonCode.DISCONNECT_WITH_WILL)) {
@@ -19,7 +23,10 @@ export function handleDisconnect(ctx: HandlerContext, connection: Connection, pa
   const requested = v5 ? packet.properties?.sessionExpiryInterval : undefined;
   if (requested !== undefined) {
     if (session.expiry === 0 && requested !== 0) {
-      return connection.protocolViolation('session_expiry', 'DISCONNECT set a session expiry on a session that had none (MQTT-3.14.2-2)');
+      return connection.protocolViolation(
+        'session_expiry',
+        'DISCONNECT set a session expiry on a session that had none (MQTT-3.14.2-2)',
+      );
     }
     session.expiry = grantSessionExpiry(requested, ctx.settings.sessionExpiryMax);
   }

@@ -27,22 +27,32 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
   if (alias !== undefined) {
     if (alias === 0 || alias > settings.topicAliasMax) {
       // MQTT-3.3.2-8/-9: 0 and anything above our Topic Alias Maximum are invalid
-      return connection.protocolViolation('topic_alias', `topic alias ${alias} is outside 1..${settings.topicAliasMax}`, ReasonCode.TOPIC_ALIAS_INVALID);
+      return connection.protocolViolation(
+        'topic_alias',
+        `topic alias ${alias} is outside 1..${settings.topicAliasMax}`,
+        ReasonCode.TOPIC_ALIAS_INVALID,
+      );
     }
     if (topic.length === 0) {
       const known = connection.inboundAliases?.get(alias);
-      if (known === undefined) return connection.protocolViolation('topic_alias', `topic alias ${alias} was never set`);
+      if (known === undefined)
+        return connection.protocolViolation('topic_alias', `topic alias ${alias} was never set`);
       topic = known;
     }
   } else if (v5 && topic.length === 0) {
     return connection.protocolViolation('topic_alias', 'empty topic name without a topic alias');
   }
   if (!isValidTopicName(topic)) {
-    return connection.protocolViolation('topic_name', `invalid topic name ${JSON.stringify(topic.slice(0, 100))}`, ReasonCode.TOPIC_NAME_INVALID);
+    return connection.protocolViolation(
+      'topic_name',
+      `invalid topic name ${JSON.stringify(topic.slice(0, 100))}`,
+      ReasonCode.TOPIC_NAME_INVALID,
+    );
   }
   const limit = topicLimitProblem(topic, settings.maxTopicLevels, settings.maxTopicLength);
   if (limit) return connection.close(limit, ReasonCode.TOPIC_NAME_INVALID);
-  if (alias !== undefined && packet.topic.length > 0) (connection.inboundAliases ??= new Map()).set(alias, topic);
+  if (alias !== undefined && packet.topic.length > 0)
+    (connection.inboundAliases ??= new Map()).set(alias, topic);
   if (ctx.rules) {
     // the alias keeps the client's own topic; the rewritten one is what ACL and routing see, and must be valid too
     const rewritten = ctx.rules.rewrite('publish', topic);
@@ -67,7 +77,11 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
   if (qos > 0) {
     if (v5 && connection.pendingQos1 + session.awaitingRelease.size >= settings.receiveMaximum) {
       // MQTT-3.3.4-8: more unacknowledged QoS 1/2 PUBLISH than our Receive Maximum
-      return connection.protocolViolation('receive_maximum', `more than ${settings.receiveMaximum} QoS 1/2 messages unacknowledged`, ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
+      return connection.protocolViolation(
+        'receive_maximum',
+        `more than ${settings.receiveMaximum} QoS 1/2 messages unacknowledged`,
+        ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
+      );
     }
     if (qos === 2 && session.awaitingRelease.size >= settings.maxAwaitingRel) {
       const why = `more than ${settings.maxAwaitingRel} QoS 2 messages awaiting PUBREL`;
@@ -90,7 +104,14 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
         }
         return;
       }
-      return refuse(ctx, connection, qos, packetId, ReasonCode.NOT_AUTHORIZED, `not authorized to publish to ${checked}`);
+      return refuse(
+        ctx,
+        connection,
+        qos,
+        packetId,
+        ReasonCode.NOT_AUTHORIZED,
+        `not authorized to publish to ${checked}`,
+      );
     }
   }
 
@@ -98,14 +119,21 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
   const properties = v5 ? forwardedProperties(packet.properties) : undefined;
   const delayed = parseDelayedTopic(topic);
   if (delayed !== undefined) {
-    if (typeof delayed === 'string' || delayed.delay > settings.delayedPublishMaxS || !isValidTopicName(delayed.topic)) {
+    if (
+      typeof delayed === 'string' ||
+      delayed.delay > settings.delayedPublishMaxS ||
+      !isValidTopicName(delayed.topic)
+    ) {
       const why =
         typeof delayed === 'string'
           ? delayed
           : delayed.delay > settings.delayedPublishMaxS
             ? `delay ${delayed.delay} s is longer than the maximum of ${settings.delayedPublishMaxS} s`
             : `invalid topic name ${JSON.stringify(delayed.topic.slice(0, 100))} after $delayed/N/`;
-      const code = typeof delayed !== 'string' && delayed.delay > settings.delayedPublishMaxS ? ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR : ReasonCode.TOPIC_NAME_INVALID;
+      const code =
+        typeof delayed !== 'string' && delayed.delay > settings.delayedPublishMaxS
+          ? ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR
+          : ReasonCode.TOPIC_NAME_INVALID;
       if (qos === 0) {
         ctx.stats.messagesDropped++;
         return;
@@ -113,7 +141,14 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
       if (!v5) return connection.close(why);
       return refuse(ctx, connection, qos, packetId, code, why);
     }
-    const message = new OutgoingPublish(delayed.topic, payload, qos, packet.retain, properties, session.clientId);
+    const message = new OutgoingPublish(
+      delayed.topic,
+      payload,
+      qos,
+      packet.retain,
+      properties,
+      session.clientId,
+    );
     const stored = ctx.scheduleDelayed(message, delayed.delay);
     if (qos === 0) {
       stored.catch((err: unknown) => connection.logger.error({ err, topic }, 'delayed message not stored'));
@@ -138,7 +173,9 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
   }
   const retainedWrite = ctx.acceptPublish(message, session);
   if (qos === 0) {
-    retainedWrite?.catch((err: unknown) => connection.logger.error({ err, topic }, 'retained message not stored'));
+    retainedWrite?.catch((err: unknown) =>
+      connection.logger.error({ err, topic }, 'retained message not stored'),
+    );
     return;
   }
   if (!retainedWrite && qos === 1) {
@@ -197,22 +234,46 @@ function acknowledge(
 
 /** A write the acknowledgement waited for failed: never acknowledged as done — MQTT 5 gets reason 0x80, 3.x clients
  * lose the connection (they have no way to hear it), and a QoS 2 packet id is forgotten so a resend is taken anew. */
-function notStored(connection: Connection, session: Session, qos: 1 | 2, packetId: number, topic: string, slot: AckSlot, err: unknown): void {
+function notStored(
+  connection: Connection,
+  session: Session,
+  qos: 1 | 2,
+  packetId: number,
+  topic: string,
+  slot: AckSlot,
+  err: unknown,
+): void {
   connection.logger.error({ err, topic }, 'message not stored: not acknowledged');
   if (qos === 2) session.awaitingRelease.delete(packetId);
-  if (connection.protocolVersion === 5) return connection.acks.settle(slot, ackPacket(qos === 1 ? PUBACK : PUBREC, packetId, ReasonCode.UNSPECIFIED_ERROR));
+  if (connection.protocolVersion === 5)
+    return connection.acks.settle(
+      slot,
+      ackPacket(qos === 1 ? PUBACK : PUBREC, packetId, ReasonCode.UNSPECIFIED_ERROR),
+    );
   connection.acks.settle(slot, undefined);
   connection.close('message could not be stored');
 }
 
 /** A QoS 1/2 PUBLISH the broker does not take: an MQTT 5 PUBACK/PUBREC with an error reason (and a reason string if
  * the client accepts one), in arrival order. The message is not delivered. */
-function refuse(ctx: HandlerContext, connection: Connection, qos: 1 | 2, packetId: number, reasonCode: number, why: string): void {
+function refuse(
+  ctx: HandlerContext,
+  connection: Connection,
+  qos: 1 | 2,
+  packetId: number,
+  reasonCode: number,
+  why: string,
+): void {
   ctx.stats.messagesDropped++;
   const slot = connection.acks.reserve();
   const properties = connection.reason(why);
   const bytes = properties
-    ? connection.encodeOrUndefined({ cmd: qos === 1 ? 'puback' : 'pubrec', messageId: packetId, reasonCode, properties })
+    ? connection.encodeOrUndefined({
+        cmd: qos === 1 ? 'puback' : 'pubrec',
+        messageId: packetId,
+        reasonCode,
+        properties,
+      })
     : undefined;
   connection.acks.settle(slot, bytes ?? ackPacket(qos === 1 ? PUBACK : PUBREC, packetId, reasonCode));
 }

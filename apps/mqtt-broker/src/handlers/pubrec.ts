@@ -18,7 +18,8 @@ export function handlePubrec(ctx: HandlerContext, connection: Connection, packet
     return;
   }
   const known = session.release(packetId);
-  const reasonCode = known || connection.protocolVersion !== 5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND;
+  const reasonCode =
+    known || connection.protocolVersion !== 5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND;
   const offset = known ? session.inflight.get(packetId)!.offset : -1;
   if (!session.persistent || offset < 0) return connection.write(ackPacket(PUBREL, packetId, reasonCode));
   // exactly once across a crash or a takeover: once PUBREL is out, the message must never be sent again, so its

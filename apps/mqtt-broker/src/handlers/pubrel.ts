@@ -10,7 +10,8 @@ export function handlePubrel(ctx: HandlerContext, connection: Connection, packet
   const session = connection.session!;
   const packetId = packet.messageId!;
   const known = session.awaitingRelease.delete(packetId);
-  const reasonCode = known || connection.protocolVersion !== 5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND;
+  const reasonCode =
+    known || connection.protocolVersion !== 5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND;
   const slot = connection.acks.reserve();
   const stored = ctx.store.hasIncoming(session.clientId, packetId);
   if (!stored) return connection.acks.settle(slot, ackPacket(PUBCOMP, packetId, reasonCode));

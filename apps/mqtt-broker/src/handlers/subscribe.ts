@@ -47,7 +47,11 @@ export function handleSubscribe(ctx: HandlerContext, connection: Connection, pac
       problems.push(problem);
       return v5 ? ReasonCode.TOPIC_FILTER_INVALID : SUBACK_FAILURE;
     }
-    if (ctx.accessControl && connection.identity && !ctx.accessControl.allows(connection.identity, 'subscribe', filter)) {
+    if (
+      ctx.accessControl &&
+      connection.identity &&
+      !ctx.accessControl.allows(connection.identity, 'subscribe', filter)
+    ) {
       problems.push(`not authorized to subscribe to ${filter}`);
       return v5 ? ReasonCode.NOT_AUTHORIZED : SUBACK_FAILURE;
     }
@@ -62,7 +66,13 @@ export function handleSubscribe(ctx: HandlerContext, connection: Connection, pac
       share: shared === undefined || shared === 'invalid' ? undefined : shared.group,
     };
     const isNew = ctx.subscribe(session, topic, subscription);
-    const record: StoredSubscription = { topic, qos, rh: retainHandling, rap: subscription.retainAsPublished, nl: subscription.noLocal };
+    const record: StoredSubscription = {
+      topic,
+      qos,
+      rh: retainHandling,
+      rap: subscription.retainAsPublished,
+      nl: subscription.noLocal,
+    };
     if (identifier !== undefined) record.subscriptionIdentifier = identifier;
     stored.push(record);
     // MQTT-3.8.4-... : retained messages are not sent for a shared subscription
@@ -74,14 +84,24 @@ export function handleSubscribe(ctx: HandlerContext, connection: Connection, pac
 
   const answer = (): void => {
     const reason = problems.length > 0 ? connection.reason(problems.join('; ')) : undefined;
-    connection.send({ cmd: 'suback', messageId: packet.messageId!, granted, ...(reason ? { properties: reason } : {}) });
+    connection.send({
+      cmd: 'suback',
+      messageId: packet.messageId!,
+      granted,
+      ...(reason ? { properties: reason } : {}),
+    });
     const now = Date.now();
     for (const { filter, subscription } of retainedFor) {
       const ids = subscription.identifier !== undefined ? [subscription.identifier] : undefined;
       for (const retained of ctx.store.retainedMatching([filter])) {
         const message = retainedMessage(retained, now);
         // MQTT-3.3.1-8: a retained message sent for a new subscription carries RETAIN = 1
-        if (message) session.deliverRetained(message, (message.qos < subscription.qos ? message.qos : subscription.qos) as QoS, ids);
+        if (message)
+          session.deliverRetained(
+            message,
+            (message.qos < subscription.qos ? message.qos : subscription.qos) as QoS,
+            ids,
+          );
       }
     }
   };

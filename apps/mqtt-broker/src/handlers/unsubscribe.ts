@@ -5,7 +5,11 @@ import type { Connection } from '../transport/connection.js';
 import type { HandlerContext } from './context.js';
 import { ReasonCode } from '../packets/reason-codes.js';
 
-export function handleUnsubscribe(ctx: HandlerContext, connection: Connection, packet: IUnsubscribePacket): void {
+export function handleUnsubscribe(
+  ctx: HandlerContext,
+  connection: Connection,
+  packet: IUnsubscribePacket,
+): void {
   const session = connection.session!;
   const rules = ctx.rules;
   // a filter rewritten on SUBSCRIBE is stored under its rewritten form, so UNSUBSCRIBE rewrites it the same way

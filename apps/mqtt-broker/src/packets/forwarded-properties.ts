@@ -6,10 +6,18 @@ import type { ForwardedProperties } from './outgoing-publish.js';
 type IncomingProperties = IPublishPacket['properties'] | NonNullable<IConnectPacket['will']>['properties'];
 
 /** The forwardable subset, or undefined when there is none (the common case: no object is kept per message). */
-export function forwardedProperties(properties: IncomingProperties | undefined): ForwardedProperties | undefined {
+export function forwardedProperties(
+  properties: IncomingProperties | undefined,
+): ForwardedProperties | undefined {
   if (!properties) return undefined;
-  const { payloadFormatIndicator, messageExpiryInterval, contentType, responseTopic, correlationData, userProperties } =
-    properties;
+  const {
+    payloadFormatIndicator,
+    messageExpiryInterval,
+    contentType,
+    responseTopic,
+    correlationData,
+    userProperties,
+  } = properties;
   if (
     payloadFormatIndicator === undefined &&
     messageExpiryInterval === undefined &&

@@ -9,7 +9,12 @@ import { encodePacket, type IPublishPacket, type QoS } from '@robustmq/protocol'
  * which belong to one connection). */
 export type ForwardedProperties = Pick<
   NonNullable<IPublishPacket['properties']>,
-  'payloadFormatIndicator' | 'messageExpiryInterval' | 'contentType' | 'responseTopic' | 'correlationData' | 'userProperties'
+  | 'payloadFormatIndicator'
+  | 'messageExpiryInterval'
+  | 'contentType'
+  | 'responseTopic'
+  | 'correlationData'
+  | 'userProperties'
 >;
 
 export class OutgoingPublish {
@@ -89,7 +94,13 @@ export class OutgoingPublish {
 
   /** MQTT 5 PUBLISH bytes with a topic alias (`aliasOnly`: empty topic name, the client knows the alias) and/or
    * subscription identifiers. Like bytes(), QoS > 0 carries a placeholder packet id. */
-  variant(qos: QoS, retain: boolean, alias: number, aliasOnly: boolean, ids: readonly number[] | undefined): Buffer {
+  variant(
+    qos: QoS,
+    retain: boolean,
+    alias: number,
+    aliasOnly: boolean,
+    ids: readonly number[] | undefined,
+  ): Buffer {
     if (alias === 0 && !ids) return this.bytes(true, qos, retain);
     const key = `${qos}${retain ? 1 : 0}${aliasOnly ? 1 : 0}${alias}:${ids ? ids.join(',') : ''}`;
     const variants = (this.variants ??= new Map());

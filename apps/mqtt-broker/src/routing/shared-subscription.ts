@@ -16,7 +16,13 @@ import type { Subscription } from './subscription.js';
 /** What a group needs of a member: delivery only if it can take the message right now. */
 export interface SharedMember {
   /** `key` (`<group>/<filter>`) marks the in-flight message as the group's, so the group knows what is unacknowledged. */
-  deliverShared(message: OutgoingPublish, qos: QoS, retain: boolean, ids: number[] | undefined, key: string): boolean;
+  deliverShared(
+    message: OutgoingPublish,
+    qos: QoS,
+    retain: boolean,
+    ids: number[] | undefined,
+    key: string,
+  ): boolean;
   /** The log offset of the oldest message of the group `key` this member has not acknowledged, if any. */
   oldestShared(key: string): number | undefined;
 }

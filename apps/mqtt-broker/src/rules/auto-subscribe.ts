@@ -33,7 +33,8 @@ export function autoSubscribeFilter(
   const shared = parseSharedFilter(topic);
   if (shared === 'invalid') return undefined;
   const filter = shared === undefined ? topic : shared.filter;
-  if (!isValidTopicFilter(filter) || topicLimitProblem(filter, limits.maxTopicLevels, limits.maxTopicLength)) return undefined;
+  if (!isValidTopicFilter(filter) || topicLimitProblem(filter, limits.maxTopicLevels, limits.maxTopicLength))
+    return undefined;
   return topic;
 }
 
@@ -61,7 +62,10 @@ export function applyAutoSubscribe(
   for (const rule of rules) {
     const topic = autoSubscribeFilter(rule, client, ctx.settings);
     if (topic === undefined) {
-      ctx.logger.debug({ rule: rule.id, clientId: client.clientId, topicFilter: rule.topicFilter }, 'auto-subscribe rule gives no valid filter; skipped');
+      ctx.logger.debug(
+        { rule: rule.id, clientId: client.clientId, topicFilter: rule.topicFilter },
+        'auto-subscribe rule gives no valid filter; skipped',
+      );
       continue;
     }
     const shared = parseSharedFilter(topic);
@@ -77,14 +81,26 @@ export function applyAutoSubscribe(
       share: group?.group,
     };
     const isNew = ctx.subscribe(session, topic, subscription);
-    stored.push({ topic, qos: rule.qos, rh: retainHandling, rap: subscription.retainAsPublished, nl: subscription.noLocal });
-    if (group === undefined && (retainHandling === 0 || (retainHandling === 1 && isNew))) retainedFor.push({ filter: topic, subscription });
+    stored.push({
+      topic,
+      qos: rule.qos,
+      rh: retainHandling,
+      rap: subscription.retainAsPublished,
+      nl: subscription.noLocal,
+    });
+    if (group === undefined && (retainHandling === 0 || (retainHandling === 1 && isNew)))
+      retainedFor.push({ filter: topic, subscription });
   }
   const now = Date.now();
   for (const { filter, subscription } of retainedFor) {
     for (const retained of ctx.store.retainedMatching([filter])) {
       const message = retainedMessage(retained, now);
-      if (message) session.deliverRetained(message, (message.qos < subscription.qos ? message.qos : subscription.qos) as QoS, undefined);
+      if (message)
+        session.deliverRetained(
+          message,
+          (message.qos < subscription.qos ? message.qos : subscription.qos) as QoS,
+          undefined,
+        );
     }
   }
   if (session.persistent && stored.length > 0) {

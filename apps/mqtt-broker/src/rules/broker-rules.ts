@@ -4,7 +4,13 @@
 import type { Logger } from '@robustmq/common';
 import type { MqttResourceRecord, PlacementClient } from '@robustmq/placement-client';
 import type { AutoSubscribeRuleRecord } from './auto-subscribe.js';
-import { compileRewriteRules, rewriteTopic, type CompiledRewriteRule, type RewriteAction, type TopicRewriteRuleRecord } from './topic-rewrite.js';
+import {
+  compileRewriteRules,
+  rewriteTopic,
+  type CompiledRewriteRule,
+  type RewriteAction,
+  type TopicRewriteRuleRecord,
+} from './topic-rewrite.js';
 
 export interface BrokerRulesOptions {
   refreshIntervalMs: number;
@@ -12,7 +18,10 @@ export interface BrokerRulesOptions {
 }
 
 /** Every resource of a type, following `more` across pages. */
-async function listAll(client: PlacementClient, type: 'TOPIC_REWRITE_RULE' | 'AUTO_SUBSCRIBE_RULE'): Promise<MqttResourceRecord[]> {
+async function listAll(
+  client: PlacementClient,
+  type: 'TOPIC_REWRITE_RULE' | 'AUTO_SUBSCRIBE_RULE',
+): Promise<MqttResourceRecord[]> {
   const all: MqttResourceRecord[] = [];
   let startAfter = '';
   for (;;) {
@@ -37,13 +46,21 @@ export class BrokerRules {
   async start(): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => {
-      this.refresh().catch((err: unknown) => this.options.logger.warn({ err }, 'refreshing topic rewrite and auto-subscribe rules failed; keeping the last copy'));
+      this.refresh().catch((err: unknown) =>
+        this.options.logger.warn(
+          { err },
+          'refreshing topic rewrite and auto-subscribe rules failed; keeping the last copy',
+        ),
+      );
     }, this.options.refreshIntervalMs);
     this.timer.unref();
   }
 
   async refresh(): Promise<void> {
-    const [rewrites, autos] = await Promise.all([listAll(this.client, 'TOPIC_REWRITE_RULE'), listAll(this.client, 'AUTO_SUBSCRIBE_RULE')]);
+    const [rewrites, autos] = await Promise.all([
+      listAll(this.client, 'TOPIC_REWRITE_RULE'),
+      listAll(this.client, 'AUTO_SUBSCRIBE_RULE'),
+    ]);
     this.rewrites = compileRewriteRules(
       rewrites.map((r) => ({ id: r.key, ...r.record }) as unknown as TopicRewriteRuleRecord),
       this.options.logger,

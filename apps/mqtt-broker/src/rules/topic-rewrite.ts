@@ -28,18 +28,32 @@ export interface CompiledRewriteRule {
 }
 
 /** Compiles rules in evaluation order (priority, then id); rules with an invalid regex are left out. */
-export function compileRewriteRules(records: readonly TopicRewriteRuleRecord[], logger: Logger): CompiledRewriteRule[] {
-  const sorted = [...records].sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0) || a.id.localeCompare(b.id));
+export function compileRewriteRules(
+  records: readonly TopicRewriteRuleRecord[],
+  logger: Logger,
+): CompiledRewriteRule[] {
+  const sorted = [...records].sort(
+    (a, b) => (a.priority ?? 0) - (b.priority ?? 0) || a.id.localeCompare(b.id),
+  );
   const compiled: CompiledRewriteRule[] = [];
   for (const rule of sorted) {
     let regex: RegExp;
     try {
       regex = new RegExp(rule.regex);
     } catch (err) {
-      logger.warn({ rule: rule.id, regex: rule.regex, err: (err as Error).message }, 'topic rewrite rule has an invalid regex; skipped');
+      logger.warn(
+        { rule: rule.id, regex: rule.regex, err: (err as Error).message },
+        'topic rewrite rule has an invalid regex; skipped',
+      );
       continue;
     }
-    compiled.push({ id: rule.id, action: rule.action, sourceTopic: rule.sourceTopic, destTopic: rule.destTopic, regex });
+    compiled.push({
+      id: rule.id,
+      action: rule.action,
+      sourceTopic: rule.sourceTopic,
+      destTopic: rule.destTopic,
+      regex,
+    });
   }
   return compiled;
 }
@@ -66,7 +80,11 @@ function rewritePlain(rules: readonly CompiledRewriteRule[], action: RewriteActi
 
 /** Rewrites a PUBLISH topic name or a SUBSCRIBE filter; for `$share/<group>/<filter>` only the filter is rewritten,
  * so the client stays in its group. */
-export function rewriteTopic(rules: readonly CompiledRewriteRule[], action: RewriteAction, topic: string): string {
+export function rewriteTopic(
+  rules: readonly CompiledRewriteRule[],
+  action: RewriteAction,
+  topic: string,
+): string {
   if (rules.length === 0) return topic;
   if (action === 'subscribe') {
     const shared = parseSharedFilter(topic);

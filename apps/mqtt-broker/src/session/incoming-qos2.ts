@@ -50,17 +50,32 @@ export interface IncomingMarking {
 
 /** Writes the marker of a QoS 2 exchange before `message` is handed to the log (which then waits for it); resolves
  * once the marker is durable. */
-export function markIncoming(store: IncomingMarking, log: BrokerLog, clientId: string, packetId: number, message: OutgoingPublish): Promise<void> {
+export function markIncoming(
+  store: IncomingMarking,
+  log: BrokerLog,
+  clientId: string,
+  packetId: number,
+  message: OutgoingPublish,
+): Promise<void> {
   const tag = newTag();
   message.incomingTag = tag;
-  const written = store.markIncoming(clientId, { id: packetId, from: log.nextOffset, at: Date.now(), tag: tag.toString('hex') });
+  const written = store.markIncoming(clientId, {
+    id: packetId,
+    from: log.nextOffset,
+    at: Date.now(),
+    tag: tag.toString('hex'),
+  });
   message.appendAfter = written;
   return written;
 }
 
 /** Splits a session's stored QoS 2 exchanges into those whose message is in the log (`confirmed`: they await PUBREL)
  * and those whose message never got there (`absent`: a resend is a new message). */
-export async function confirmIncoming(log: BrokerLog, clientId: string, markers: IncomingMarker[]): Promise<{ confirmed: number[]; absent: number[] }> {
+export async function confirmIncoming(
+  log: BrokerLog,
+  clientId: string,
+  markers: IncomingMarker[],
+): Promise<{ confirmed: number[]; absent: number[] }> {
   const confirmed: number[] = [];
   const wanted = new Map<string, number>();
   let from = Number.POSITIVE_INFINITY;

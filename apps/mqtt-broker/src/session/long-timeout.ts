@@ -3,7 +3,6 @@
 
 const MAX_TIMER_MS = 0x7fffffff;
 
-
 export function longTimeout(ms: number, fn: () => void): NodeJS.Timeout {
   if (ms <= MAX_TIMER_MS) return setTimeout(fn, Math.max(0, ms)).unref();
   return setTimeout(() => longTimeout(ms - MAX_TIMER_MS, fn), MAX_TIMER_MS).unref();

@@ -9,7 +9,12 @@ import type { PlacementSessions } from '../cluster/placement-sessions.js';
 import type { Subscription } from '../routing/subscription.js';
 import type { Connection } from '../transport/connection.js';
 import { NEVER_EXPIRES, Session, type SessionEnv, type WillMessage } from './session.js';
-import type { IncomingMarker, PacketObject, SessionPersistence, StoredSubscription } from '../storage/session-persistence.js';
+import type {
+  IncomingMarker,
+  PacketObject,
+  SessionPersistence,
+  StoredSubscription,
+} from '../storage/session-persistence.js';
 import { confirmIncoming } from './incoming-qos2.js';
 import { longTimeout } from './long-timeout.js';
 import { parseSharedFilter } from '../routing/shared-subscription.js';
@@ -57,12 +62,18 @@ export async function openSession(
   // id closed, its copy dropped, MQTT-3.1.4-2), so the CONNECT of a clean session waits for no placement read.
   const elsewhere = broker.takeOver !== undefined && !broker.sessions.has(clientId);
   if (elsewhere && cleanStart) {
-    broker.takeOver!(clientId).catch((err: unknown) => broker.logger.warn({ err, clientId }, 'could not end the session another broker holds for a clean start'));
+    broker.takeOver!(clientId).catch((err: unknown) =>
+      broker.logger.warn(
+        { err, clientId },
+        'could not end the session another broker holds for a clean start',
+      ),
+    );
   }
   const handed = elsewhere && !cleanStart ? await broker.takeOver!(clientId) : undefined;
   if (handed) await adoptSession(broker, clientId, handed);
   const sync = broker.sessionSync;
-  const mirrored = sync !== undefined && (sync.mirrors(clientId) || broker.persistence.getSession(clientId) !== undefined);
+  const mirrored =
+    sync !== undefined && (sync.mirrors(clientId) || broker.persistence.getSession(clientId) !== undefined);
   // an older connection with this client id goes first (MQTT-3.1.4-2), so its session is settled before we look
   broker.connectionOf(clientId)?.close('client id taken over by a new connection', 0x8e);
   let session = broker.sessions.get(clientId);
@@ -98,10 +109,13 @@ export async function openSession(
   }
   // the will is stored so that a broker crash does not lose it (it is published at the next start)
   const will = connection.will;
-  writes.push(will ? persistence.putWill({ id: clientId }, willPacket(will)) : persistence.delWill({ id: clientId }));
+  writes.push(
+    will ? persistence.putWill({ id: clientId }, willPacket(will)) : persistence.delWill({ id: clientId }),
+  );
   // in the background: a clean session (the common case) costs no placement round trip at all — except, in a
   // cluster, one with a will: if this broker dies, placement's leader must still publish it through another broker
-  if (sync && (session.persistent || (will !== undefined && broker.log.shared))) sync.connected(clientId, expiry, will, connection.protocolVersion);
+  if (sync && (session.persistent || (will !== undefined && broker.log.shared)))
+    sync.connected(clientId, expiry, will, connection.protocolVersion);
   else if (sync && mirrored) sync.ended(clientId);
   await Promise.all(writes);
   return { session, present };
@@ -116,19 +130,25 @@ async function adoptSession(broker: SessionHost, clientId: string, handed: Hande
   // a dead broker's markers name messages that may never have reached the log: only those that did await PUBREL
   const { confirmed } = await confirmIncoming(broker.log, clientId, handed.awaitingRelease);
   for (const id of confirmed) session.awaitingRelease.add(id);
-  session.restorePosition((await broker.log.fetchPosition(broker.sessionGroup(clientId))) ?? broker.log.nextOffset);
+  session.restorePosition(
+    (await broker.log.fetchPosition(broker.sessionGroup(clientId))) ?? broker.log.nextOffset,
+  );
   session.restoreReleased(handed.released);
   broker.sessions.set(clientId, session);
   const { persistence } = broker;
   await persistence.putSession(clientId, { expiry: handed.expiry, disconnectedAt: Date.now() });
-  if (handed.subscriptions.length > 0) await persistence.addSubscriptions({ id: clientId }, handed.subscriptions);
+  if (handed.subscriptions.length > 0)
+    await persistence.addSubscriptions({ id: clientId }, handed.subscriptions);
   for (const id of confirmed) await persistence.markIncoming(clientId, { id });
   for (const [offset, packetId] of handed.released) await persistence.putReleased(clientId, offset, packetId);
 }
 
 /** Hands a persistent session to another broker of the cluster (TakeOverSession): the client's connection here is
  * closed (MQTT 5: DISCONNECT 0x8E), the session's position committed, and its state returned and dropped here. */
-export async function handSessionOver(broker: SessionHost, clientId: string): Promise<HandedSession | undefined> {
+export async function handSessionOver(
+  broker: SessionHost,
+  clientId: string,
+): Promise<HandedSession | undefined> {
   broker.connectionOf(clientId)?.close('session taken over by another broker', 0x8e);
   const session = broker.sessions.get(clientId);
   if (!session) return undefined;
@@ -153,7 +173,11 @@ export async function handSessionOver(broker: SessionHost, clientId: string): Pr
   return handed;
 }
 
-function restoreSubscriptions(broker: SessionHost, session: Session, subscriptions: StoredSubscription[]): void {
+function restoreSubscriptions(
+  broker: SessionHost,
+  session: Session,
+  subscriptions: StoredSubscription[],
+): void {
   for (const sub of subscriptions) {
     const shared = parseSharedFilter(sub.topic);
     if (shared === 'invalid') continue; // never stored by a broker
@@ -181,13 +205,17 @@ export function connectionEnded(broker: SessionHost, connection: Connection, ses
   if (!session.persistent) {
     if (broker.sessions.get(session.clientId) === session) broker.sessions.delete(session.clientId);
     if (will) publishWill(broker, session.clientId, will);
-    if (broker.persistence.getSession(session.clientId)) void forget(broker, broker.persistence.deleteSession(session.clientId));
+    if (broker.persistence.getSession(session.clientId))
+      void forget(broker, broker.persistence.deleteSession(session.clientId));
     // an MQTT 5 DISCONNECT may have set the expiry to 0: the session placement knew has ended
     if (broker.sessionSync?.mirrors(session.clientId)) broker.sessionSync.ended(session.clientId);
     return;
   }
   const disconnectedAt = Date.now();
-  void forget(broker, broker.persistence.putSession(session.clientId, { expiry: session.expiry, disconnectedAt }));
+  void forget(
+    broker,
+    broker.persistence.putSession(session.clientId, { expiry: session.expiry, disconnectedAt }),
+  );
   session.commit();
   if (will) {
     if (will.delay === 0) publishWill(broker, session.clientId, will);
@@ -202,25 +230,39 @@ const handOffs = new WeakMap<Session, object>();
 
 /** Tells placement the session is disconnected. Once placement has it, its leader fires the delayed will and
  * expires the session, so the local timers (the fallback while placement is unreachable) are cancelled. */
-function handOff(broker: SessionHost, session: Session, will: WillMessage | undefined, disconnectedAt: number, protocolVersion: number): void {
+function handOff(
+  broker: SessionHost,
+  session: Session,
+  will: WillMessage | undefined,
+  disconnectedAt: number,
+  protocolVersion: number,
+): void {
   const token = {};
   handOffs.set(session, token);
   const willGone = !will || will.delay === 0;
-  void broker.sessionSync!.disconnected(session.clientId, session.expiry, protocolVersion, disconnectedAt, willGone).then((result) => {
-    if (handOffs.get(session) !== token || session.connection || broker.sessions.get(session.clientId) !== session) return;
-    if (result === 'failed') return;
-    clearTimeout(session.willTimer);
-    session.willTimer = undefined;
-    if (result === 'superseded') {
-      // the client is connected to another broker: its will is cancelled by that connection (MQTT-3.1.3-9)
-      session.pendingWill = undefined;
-      return;
-    }
-    // placement is in charge; the will stays pending here so that a clean start on this broker still publishes it
-    clearTimeout(session.expiryTimer);
-    session.expiryTimer = undefined;
-    if (will && will.delay > 0 && session.pendingWill !== will) broker.sessionSync!.willPublished(session.clientId);
-  });
+  void broker
+    .sessionSync!.disconnected(session.clientId, session.expiry, protocolVersion, disconnectedAt, willGone)
+    .then((result) => {
+      if (
+        handOffs.get(session) !== token ||
+        session.connection ||
+        broker.sessions.get(session.clientId) !== session
+      )
+        return;
+      if (result === 'failed') return;
+      clearTimeout(session.willTimer);
+      session.willTimer = undefined;
+      if (result === 'superseded') {
+        // the client is connected to another broker: its will is cancelled by that connection (MQTT-3.1.3-9)
+        session.pendingWill = undefined;
+        return;
+      }
+      // placement is in charge; the will stays pending here so that a clean start on this broker still publishes it
+      clearTimeout(session.expiryTimer);
+      session.expiryTimer = undefined;
+      if (will && will.delay > 0 && session.pendingWill !== will)
+        broker.sessionSync!.willPublished(session.clientId);
+    });
 }
 
 /** Restores every persistent session and handles the wills of connections that died with the previous process. With
@@ -238,13 +280,17 @@ export async function restoreSessions(broker: SessionHost): Promise<void> {
     // markers of QoS 2 messages whose append the previous process may not have completed are confirmed in the log
     const incoming = await confirmIncoming(log, clientId, persistence.incomingMarkers(clientId));
     for (const id of incoming.confirmed) session.awaitingRelease.add(id);
-    for (const id of incoming.absent) await persistence.incomingDelPacket({ id: clientId }, { messageId: id });
+    for (const id of incoming.absent)
+      await persistence.incomingDelPacket({ id: clientId }, { messageId: id });
     session.restorePosition((await log.fetchPosition(broker.sessionGroup(clientId))) ?? log.nextOffset);
     session.restoreReleased(persistence.releasedOf(clientId));
     broker.sessions.set(clientId, session);
     const disconnectedAt = record.disconnectedAt ?? now;
-    if (record.disconnectedAt === undefined) await persistence.putSession(clientId, { ...record, disconnectedAt });
-    const ownership = broker.sessionSync ? await broker.sessionSync.adopt(clientId, disconnectedAt) : undefined;
+    if (record.disconnectedAt === undefined)
+      await persistence.putSession(clientId, { ...record, disconnectedAt });
+    const ownership = broker.sessionSync
+      ? await broker.sessionSync.adopt(clientId, disconnectedAt)
+      : undefined;
     if (ownership) owners.set(clientId, ownership);
     // placement's leader expires the sessions it owns (and tells this broker)
     if (record.expiry !== NEVER_EXPIRES && ownership?.owner !== 'placement') {
@@ -312,14 +358,27 @@ function scheduleExpiry(broker: SessionHost, session: Session, delayMs: number |
 /** Publishes a will like any message from its client, and forgets the stored copy unless a newer connection of
  * the same client has stored its own. */
 export function publishWill(broker: SessionHost, clientId: string, will: WillMessage): void {
-  const message = new OutgoingPublish(will.topic, will.payload, will.qos, will.retain, will.properties, clientId);
+  const message = new OutgoingPublish(
+    will.topic,
+    will.payload,
+    will.qos,
+    will.retain,
+    will.properties,
+    clientId,
+  );
   const retainedWrite = broker.acceptPublish(message);
   if (retainedWrite) void forget(broker, retainedWrite);
   if (!broker.connectionOf(clientId)) void forget(broker, broker.persistence.delWill({ id: clientId }));
 }
 
 function willPacket(will: WillMessage): PacketObject {
-  const packet: PacketObject = { topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain, delay: will.delay };
+  const packet: PacketObject = {
+    topic: will.topic,
+    payload: will.payload,
+    qos: will.qos,
+    retain: will.retain,
+    delay: will.delay,
+  };
   if (will.properties) packet.properties = will.properties;
   return packet;
 }

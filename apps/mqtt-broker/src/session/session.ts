@@ -16,7 +16,12 @@ import type { Subscription } from '../routing/subscription.js';
 import type { BrokerLog } from '../storage/broker-log.js';
 import type { OutboundAliases } from '../transport/topic-alias.js';
 import { PUBREL, ackPacket } from '../packets/fixed-packets.js';
-import { withDup, withPacketId, type ForwardedProperties, type OutgoingPublish } from '../packets/outgoing-publish.js';
+import {
+  withDup,
+  withPacketId,
+  type ForwardedProperties,
+  type OutgoingPublish,
+} from '../packets/outgoing-publish.js';
 import { recordToMessage } from '../storage/message-record.js';
 import { levelsMatch } from '../routing/topic-match.js';
 
@@ -79,6 +84,10 @@ export interface InflightMessage {
 
 const MAX_PACKET_ID = 0xffff;
 const READ_BATCH = 500;
+/** pauses between attempts when reading the log fails (a journal server died, leadership moving, placement
+ * electing): from the first to the longest, doubling. */
+const READ_RETRY_FIRST_MS = 100;
+const READ_RETRY_MAX_MS = 2_000;
 /** session expiry value meaning "never" (MQTT 5 0xFFFFFFFF, or a 3.x persistent session without a configured max). */
 export const NEVER_EXPIRES = -1;
 
@@ -187,18 +196,33 @@ export class Session {
 
   /** Delivery to this session as the chosen member of a shared subscription group: only if it can take the message
    * right now — the log cannot give it back later, because reading the log never matches shared subscriptions. */
-  deliverShared(message: OutgoingPublish, qos: QoS, retain: boolean, ids: number[] | undefined, key: string): boolean {
+  deliverShared(
+    message: OutgoingPublish,
+    qos: QoS,
+    retain: boolean,
+    ids: number[] | undefined,
+    key: string,
+  ): boolean {
     const connection = this.connection;
     if (!this.live || !connection || connection.isClosing || connection.congested) return false;
     if (qos > 0 && this.inflightCount >= this.windowOf(connection)) return false;
-    return this.send(connection, message, qos, retain, -1, ids, message.offset >= 0 ? { key, offset: message.offset } : undefined);
+    return this.send(
+      connection,
+      message,
+      qos,
+      retain,
+      -1,
+      ids,
+      message.offset >= 0 ? { key, offset: message.offset } : undefined,
+    );
   }
 
   oldestShared(key: string): number | undefined {
     let oldest: number | undefined;
     for (const message of this.inflightMessages()) {
       const share = message.share;
-      if (share !== undefined && share.key === key && (oldest === undefined || share.offset < oldest)) oldest = share.offset;
+      if (share !== undefined && share.key === key && (oldest === undefined || share.offset < oldest))
+        oldest = share.offset;
     }
     return oldest;
   }
@@ -292,7 +316,10 @@ export class Session {
           done();
         },
         (commitErr: unknown) => {
-          this.broker.logger.warn({ err: commitErr, clientId: this.clientId }, 'could not commit session position');
+          this.broker.logger.warn(
+            { err: commitErr, clientId: this.clientId },
+            'could not commit session position',
+          );
           done();
         },
       );
@@ -331,7 +358,15 @@ export class Session {
   restoreReleased(released: [number, number][]): void {
     for (const [offset, packetId] of released) {
       if (offset < this.position || this.inflight.has(packetId)) continue;
-      this.inflight.set(packetId, { packetId, offset, qos: 2, message: undefined, retain: false, ids: undefined, released: true });
+      this.inflight.set(packetId, {
+        packetId,
+        offset,
+        qos: 2,
+        message: undefined,
+        retain: false,
+        ids: undefined,
+        released: true,
+      });
       (this.releasedOffsets ??= new Set()).add(offset);
     }
   }
@@ -356,7 +391,8 @@ export class Session {
       const { message, qos, ids } = backlog.shift()!;
       if (this.send(connection, message, qos, true, -1, ids)) this.broker.stats.messagesSent++;
     }
-    if (backlog !== undefined && backlog.length === 0 && this.retainedBacklog === backlog) this.retainedBacklog = undefined;
+    if (backlog !== undefined && backlog.length === 0 && this.retainedBacklog === backlog)
+      this.retainedBacklog = undefined;
     if (!this.live) void this.readLog();
   }
 
@@ -370,6 +406,7 @@ export class Session {
   private async readLog(): Promise<void> {
     if (this.reading) return;
     this.reading = true;
+    let retryMs = 0;
     try {
       const log = this.broker.log;
       while (this.connection && !this.live) {
@@ -400,10 +437,20 @@ export class Session {
             this.position = Math.max(this.position, await log.startOffset());
             continue;
           }
-          this.broker.logger.error({ err, clientId: this.clientId }, 'reading the message log failed');
-          this.connection?.close('message log read failed', 0x80);
-          return;
+          // the log is still there, the way to it is not (a journal server died, its segment's leadership is moving,
+          // placement is electing): read again after a pause, keeping the connection — closing it would only send
+          // the client to reconnect and read the same log again (every session of a broker at once)
+          retryMs = retryMs === 0 ? READ_RETRY_FIRST_MS : Math.min(READ_RETRY_MAX_MS, retryMs * 2);
+          if (retryMs === READ_RETRY_FIRST_MS)
+            this.broker.logger.warn(
+              { err, clientId: this.clientId, offset: this.position },
+              'reading the message log failed; retrying',
+            );
+          this.broker.stats.logReadRetries++;
+          await new Promise((resolve) => setTimeout(resolve, retryMs));
+          continue;
         }
+        retryMs = 0;
         for (const record of records) {
           const current = this.connection;
           if (!current || record.offset !== this.position) break;
@@ -453,7 +500,8 @@ export class Session {
     if (qos > 0 && this.inflightCount >= this.windowOf(connection)) return false;
     const forwardable = message.forwardableAt(Date.now());
     if (!forwardable) return true; // expired while waiting (MQTT-3.3.2-5)
-    if (this.send(connection, forwardable, qos as QoS, retain, message.offset, ids)) this.broker.stats.messagesSent++;
+    if (this.send(connection, forwardable, qos as QoS, retain, message.offset, ids))
+      this.broker.stats.messagesSent++;
     return true;
   }
 
@@ -506,7 +554,15 @@ export class Session {
       const packetId = this.allocatePacketId();
       if (packetId === 0) return false;
       bytes = withPacketId(bytes, packetId);
-      const entry: InflightMessage = { packetId, offset, qos: qos as 1 | 2, message, retain, ids, released: false };
+      const entry: InflightMessage = {
+        packetId,
+        offset,
+        qos: qos as 1 | 2,
+        message,
+        retain,
+        ids,
+        released: false,
+      };
       if (share) entry.share = share;
       this.inflight.set(packetId, entry);
     }

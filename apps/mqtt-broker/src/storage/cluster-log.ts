@@ -16,8 +16,13 @@
 // BACKLOG_HIGH accepted messages are not routed yet (or BACKLOG_HIGH_BYTES of payload wait for an append) the log is
 // `backlogged`, and connections stop reading their publishers' sockets (TCP pushes back) until it is down to
 // BACKLOG_LOW (and BACKLOG_LOW_BYTES) (transport/connection.ts).
-import type { Logger } from '@robustmq/common';
-import { isStorageError, type AppendRecord, type StorageAdapter, type StoredRecord } from '@robustmq/storage-adapter';
+import { stageTimings, type Logger } from '@robustmq/common';
+import {
+  isStorageError,
+  type AppendRecord,
+  type StorageAdapter,
+  type StoredRecord,
+} from '@robustmq/storage-adapter';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import { AppendBatcher } from './append-batcher.js';
 import type { BrokerLog, DurableCallback } from './broker-log.js';
@@ -55,6 +60,8 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   /** the next offset to route: everything below it has been handed to the consumer. */
   private routed: number;
   private readonly batcher = new AppendBatcher<OutgoingPublish>((batch) => this.write(batch));
+  /** when each message in the batcher was queued (only while stage timings are on: ROBUSTMQ_STAGE_TIMINGS). */
+  private queuedAt: number[] = [];
   /** messages of the append in flight. */
   private appendingCount = 0;
   /** payload bytes of the messages queued in the batcher, and of the append in flight. */
@@ -83,7 +90,11 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   }
 
   /** Opens the shared shard (creating it if no broker has yet); routing starts at its current end. */
-  static async open(storage: StorageAdapter, options: ClusterLogOptions, logger: Logger): Promise<ClusterLog> {
+  static async open(
+    storage: StorageAdapter,
+    options: ClusterLogOptions,
+    logger: Logger,
+  ): Promise<ClusterLog> {
     const info = await openMessageShard(storage, options.retentionMs);
     return new ClusterLog(storage, info.nextOffset, logger);
   }
@@ -165,6 +176,7 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     message.offset = -1;
     this.storedWaiters.set(message, []);
     this.pendingBytes += message.payload.length;
+    if (stageTimings) this.queuedAt.push(performance.now());
     this.batcher.add(message);
   }
 
@@ -201,6 +213,11 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
 
   /** One append() call for `batch` (the batcher hands over everything queued). Never rejects. */
   private async write(batch: OutgoingPublish[]): Promise<void> {
+    if (stageTimings) {
+      const now = performance.now();
+      for (const at of this.queuedAt.splice(0, batch.length))
+        stageTimings.record('broker.log.queued', now - at);
+    }
     this.appendingCount = batch.length;
     this.appendingBytes = this.pendingBytes;
     this.pendingBytes = 0;
@@ -228,6 +245,7 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     this.appendStats.messages += batch.length;
     if (batch.length > this.appendStats.largestBatch) this.appendStats.largestBatch = batch.length;
     let offsets: number[];
+    const sentAt = stageTimings ? performance.now() : 0;
     try {
       offsets = await this.storage.append(MESSAGE_SHARD, records);
     } catch (err) {
@@ -235,13 +253,18 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
       this.appendingCount = 0;
       this.appendingBytes = 0;
       this.appendStats.failedAppends++;
-      this.logger.error({ err, messages: batch.length }, 'shared message log append failed: the batch is not acknowledged');
+      this.logger.error(
+        { err, messages: batch.length },
+        'shared message log append failed: the batch is not acknowledged',
+      );
       const error = err instanceof Error ? err : new Error(String(err));
       for (const message of batch) this.settleStored(message, error);
       return;
     }
     this.appendingCount = 0;
     this.appendingBytes = 0;
+    const storedAt = stageTimings ? performance.now() : 0;
+    stageTimings?.record('broker.log.append', storedAt - sentAt, batch.length);
     for (let i = 0; i < batch.length; i++) {
       const message = batch[i]!;
       message.offset = offsets[i]!;
@@ -249,8 +272,13 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
       if (message.offset >= this.routed) this.own.set(message.offset, message);
     }
     for (const message of batch) this.settleStored(message, undefined);
+    const ackedAt = stageTimings ? performance.now() : 0;
+    stageTimings?.record('broker.log.acks_sent', ackedAt - storedAt, batch.length);
     // our batch follows directly what was routed: route it now rather than when the read brings it back
-    if (this.consumer && offsets[0] === this.routed) this.routeOwn();
+    if (this.consumer && offsets[0] === this.routed) {
+      this.routeOwn();
+      stageTimings?.record('broker.log.routed_own', performance.now() - ackedAt, batch.length);
+    }
   }
 
   /** Waits for the writes messages of `batch` must follow (a publisher's QoS 2 marker, session/incoming-qos2.ts);
@@ -263,7 +291,11 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
       const message = batch[i]!;
       message.appendAfter = undefined;
       if (result.status === 'fulfilled') kept.push(message);
-      else this.settleStored(message, result.reason instanceof Error ? result.reason : new Error(String(result.reason)));
+      else
+        this.settleStored(
+          message,
+          result.reason instanceof Error ? result.reason : new Error(String(result.reason)),
+        );
     }
     this.appendingCount = kept.length;
     return kept;
@@ -293,14 +325,21 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
       let records: StoredRecord[];
       const from = this.routed;
       try {
-        records = await this.storage.read(MESSAGE_SHARD, from, { maxRecords: READ_BATCH, maxBytes: READ_MAX_BYTES, waitMs: READ_WAIT_MS });
+        records = await this.storage.read(MESSAGE_SHARD, from, {
+          maxRecords: READ_BATCH,
+          maxBytes: READ_MAX_BYTES,
+          waitMs: READ_WAIT_MS,
+        });
       } catch (err) {
         if (this.stopped) return;
         if (isStorageError(err, 'OFFSET_OUT_OF_RANGE')) {
           // retention removed what no broker had routed yet (a long stop): continue with the oldest record left
           const start = await this.startOffset().catch(() => this.routed);
           if (start > this.routed) {
-            this.logger.warn({ from: this.routed, to: start }, 'shared message log: records removed by retention were never routed here');
+            this.logger.warn(
+              { from: this.routed, to: start },
+              'shared message log: records removed by retention were never routed here',
+            );
             this.routed = start;
           }
           continue;
@@ -309,11 +348,19 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
         await new Promise((resolve) => setTimeout(resolve, READ_RETRY_MS));
         continue;
       }
+      const readAt = stageTimings ? performance.now() : 0;
+      let fromOthers = 0;
       for (const record of records) {
         // routed meanwhile as our own append (or a read overlapped): each offset goes to the consumer once
         if (record.offset < this.routed) continue;
         if (record.offset > this.routed) break; // never happens with dense offsets; re-read from routed
-        const message = this.own.get(record.offset) ?? recordToMessage(record);
+        const own = this.own.get(record.offset);
+        const message = own ?? recordToMessage(record);
+        if (stageTimings && own === undefined) {
+          // another broker's message (or ours read back first): ms since the publishing broker stamped it
+          stageTimings.record('broker.log.read_age', Date.now() - record.timestamp);
+          fromOthers++;
+        }
         this.own.delete(record.offset);
         this.routed++;
         if (message) {
@@ -323,6 +370,8 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
       }
       this.offsetsRouted();
       this.relieve();
+      if (stageTimings && fromOthers > 0)
+        stageTimings.record('broker.log.read_routed', performance.now() - readAt, fromOthers);
     }
   }
 

@@ -63,7 +63,11 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     this.durable = startOffset;
   }
 
-  static async open(storage: StorageAdapter, options: MessageLogOptions, logger: Logger): Promise<MessageLog> {
+  static async open(
+    storage: StorageAdapter,
+    options: MessageLogOptions,
+    logger: Logger,
+  ): Promise<MessageLog> {
     const info = await openMessageShard(storage, options.retentionMs);
     return new MessageLog(storage, info.nextOffset, logger);
   }
@@ -107,8 +111,10 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
    * append failed. */
   onDurable(offset: number, callback: DurableCallback): void {
     if (offset < this.durable) return callback(undefined);
-    if (this.failure || offset < 0) return callback(this.failure ?? new Error('message was not appended to the log'));
-    if (offset < this.durable + this.hole) return callback(new Error(`the append of offset ${offset} failed`));
+    if (this.failure || offset < 0)
+      return callback(this.failure ?? new Error('message was not appended to the log'));
+    if (offset < this.durable + this.hole)
+      return callback(new Error(`the append of offset ${offset} failed`));
     const waiters = this.waiters;
     if (waiters.length === 0 || waiters[waiters.length - 1]!.offset <= offset) {
       waiters.push({ offset, callback });
@@ -178,7 +184,9 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
       return this.failBatch(batch, asError(err));
     }
     if (offsets[0] !== first - fill) {
-      this.fail(new Error(`message log out of step: storage assigned offset ${offsets[0]}, expected ${first - fill}`));
+      this.fail(
+        new Error(`message log out of step: storage assigned offset ${offsets[0]}, expected ${first - fill}`),
+      );
       return;
     }
     this.hole = 0;
@@ -190,7 +198,11 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     const storageNext = (await this.storage.describeShard(MESSAGE_SHARD)).nextOffset;
     const holeEnd = this.durable + this.hole;
     if (storageNext < this.durable || storageNext > holeEnd) {
-      throw this.fail(new Error(`message log out of step: storage ends at offset ${storageNext}, expected ${this.durable}..${holeEnd}`));
+      throw this.fail(
+        new Error(
+          `message log out of step: storage ends at offset ${storageNext}, expected ${this.durable}..${holeEnd}`,
+        ),
+      );
     }
     return holeEnd - storageNext;
   }
@@ -199,7 +211,10 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
   private failBatch(batch: OutgoingPublish[], err: Error): void {
     if (this.failure) return;
     this.appendStats.failedAppends++;
-    this.logger.error({ err, messages: batch.length }, 'message log append failed: the batch is not acknowledged');
+    this.logger.error(
+      { err, messages: batch.length },
+      'message log append failed: the batch is not acknowledged',
+    );
     // the batch directly follows the hole (appends are one at a time), so the hole now reaches its end
     const end = batch[batch.length - 1]!.offset + 1;
     const from = this.durable + this.hole;

@@ -20,7 +20,6 @@ const RESPONSE_TOPIC = 'rt';
 const CORRELATION = 'cd';
 const USER = 'u:';
 
-
 /** first byte of a record payload in the framed layout. */
 const FRAMED = 0xb2;
 const HAS_PUBLISHER = 0x08;
@@ -36,10 +35,15 @@ function framedPayload(message: OutgoingPublish): Buffer {
   const publisherBytes = publisher === undefined ? 0 : Buffer.byteLength(publisher, 'utf8');
   const payload = message.payload;
   const tag = publisher === undefined ? undefined : message.incomingTag;
-  const head = 4 + topicBytes + (publisher === undefined ? 0 : 2 + publisherBytes) + (tag ? INCOMING_TAG_BYTES : 0);
+  const head =
+    4 + topicBytes + (publisher === undefined ? 0 : 2 + publisherBytes) + (tag ? INCOMING_TAG_BYTES : 0);
   const bytes = Buffer.allocUnsafe(head + payload.length);
   bytes[0] = FRAMED;
-  bytes[1] = message.qos | (message.retain ? RETAIN : 0) | (publisher === undefined ? 0 : HAS_PUBLISHER) | (tag ? HAS_TAG : 0);
+  bytes[1] =
+    message.qos |
+    (message.retain ? RETAIN : 0) |
+    (publisher === undefined ? 0 : HAS_PUBLISHER) |
+    (tag ? HAS_TAG : 0);
   bytes.writeUInt16BE(topicBytes, 2);
   let pos = 4 + bytes.write(message.topic, 4, 'utf8');
   if (publisher !== undefined) {
@@ -58,11 +62,13 @@ export function messageToRecord(message: OutgoingPublish): AppendRecord {
   const headers: RecordHeader[] = [];
   // `!= null`: mqtt-packet can hand back null for properties of a mangled packet; such a value must not reach
   // storage, where one rejected record would fail its whole batch
-  if (p.payloadFormatIndicator != null) headers.push({ name: FORMAT, value: p.payloadFormatIndicator ? '1' : '0' });
+  if (p.payloadFormatIndicator != null)
+    headers.push({ name: FORMAT, value: p.payloadFormatIndicator ? '1' : '0' });
   if (p.messageExpiryInterval != null) headers.push({ name: EXPIRY, value: String(p.messageExpiryInterval) });
   if (typeof p.contentType === 'string') headers.push({ name: CONTENT_TYPE, value: p.contentType });
   if (typeof p.responseTopic === 'string') headers.push({ name: RESPONSE_TOPIC, value: p.responseTopic });
-  if (Buffer.isBuffer(p.correlationData)) headers.push({ name: CORRELATION, value: p.correlationData.toString('base64') });
+  if (Buffer.isBuffer(p.correlationData))
+    headers.push({ name: CORRELATION, value: p.correlationData.toString('base64') });
   if (p.userProperties && typeof p.userProperties === 'object') {
     for (const [name, value] of Object.entries(p.userProperties)) {
       for (const v of Array.isArray(value) ? value : [value]) {
@@ -108,7 +114,8 @@ export function recordToMessage(record: StoredRecord): OutgoingPublish | undefin
         (properties ??= {}).correlationData = Buffer.from(value, 'base64');
         break;
       default:
-        if (name.startsWith(USER)) addUserProperty(((properties ??= {}).userProperties ??= {}), name.slice(USER.length), value);
+        if (name.startsWith(USER))
+          addUserProperty(((properties ??= {}).userProperties ??= {}), name.slice(USER.length), value);
     }
   }
   let payload = record.payload;
@@ -151,7 +158,8 @@ export function recordIncomingTag(record: StoredRecord, publisher: string): stri
   const pos = 4 + framed.readUInt16BE(2);
   if (pos + 2 > framed.length) return undefined;
   const end = pos + 2 + framed.readUInt16BE(pos);
-  if (end + INCOMING_TAG_BYTES > framed.length || framed.toString('utf8', pos + 2, end) !== publisher) return undefined;
+  if (end + INCOMING_TAG_BYTES > framed.length || framed.toString('utf8', pos + 2, end) !== publisher)
+    return undefined;
   return framed.toString('hex', end, end + INCOMING_TAG_BYTES);
 }
 

@@ -11,7 +11,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ClusterTls, type Logger } from '@robustmq/common';
 import { PlacementClient } from '@robustmq/placement-client';
-import { STORAGE_TYPES, createStorageAdapter, rocksDbStoragePath, type StorageAdapter, type StorageType } from '@robustmq/storage-adapter';
+import {
+  STORAGE_TYPES,
+  createStorageAdapter,
+  rocksDbStoragePath,
+  type StorageAdapter,
+  type StorageType,
+} from '@robustmq/storage-adapter';
 import { mysqlAuthOptions } from '../auth/open-auth-storage.js';
 import type { MqttBrokerConfig } from '../config.js';
 
@@ -21,7 +27,13 @@ export interface OpenedStorage {
   storage: StorageAdapter;
   type: StorageType;
   /** how the type was decided, for the start-up log. */
-  chosenBy: 'config' | 'marker' | 'journal servers registered' | 'no journal server registered' | 'existing rocksdb data' | 'placement disabled';
+  chosenBy:
+    | 'config'
+    | 'marker'
+    | 'journal servers registered'
+    | 'no journal server registered'
+    | 'existing rocksdb data'
+    | 'placement disabled';
 }
 
 /** the placement namespace of this broker's journal shards. */
@@ -30,7 +42,11 @@ export function journalNamespace(config: MqttBrokerConfig): string {
 }
 
 /** `cluster`: the cluster token and TLS the journal adapter and the placement probe use (as every cluster client). */
-export async function openBrokerStorage(config: MqttBrokerConfig, logger: Logger, cluster: ClusterSecurity): Promise<OpenedStorage> {
+export async function openBrokerStorage(
+  config: MqttBrokerConfig,
+  logger: Logger,
+  cluster: ClusterSecurity,
+): Promise<OpenedStorage> {
   const { type, chosenBy } = await resolveStorageType(config, logger, cluster);
   const storage = await createStorageAdapter(adapterConfig(config, type, logger, cluster));
   return { storage, type, chosenBy };
@@ -42,9 +58,16 @@ export interface ClusterSecurity {
 }
 
 /** The journal adapter's settings for the journal namespace `namespace`, with this broker's journal keys. */
-export function journalAdapterConfig(config: MqttBrokerConfig, namespace: string, logger: Logger, cluster: ClusterSecurity): Parameters<typeof createStorageAdapter>[0] {
+export function journalAdapterConfig(
+  config: MqttBrokerConfig,
+  namespace: string,
+  logger: Logger,
+  cluster: ClusterSecurity,
+): Parameters<typeof createStorageAdapter>[0] {
   if (!config.placement.enabled) {
-    throw new Error('[storage] type = "journal" needs [placement] enabled = true: the journal cluster is found through the placement center');
+    throw new Error(
+      '[storage] type = "journal" needs [placement] enabled = true: the journal cluster is found through the placement center',
+    );
   }
   return {
     type: 'journal',
@@ -60,7 +83,12 @@ export function journalAdapterConfig(config: MqttBrokerConfig, namespace: string
   };
 }
 
-function adapterConfig(config: MqttBrokerConfig, type: StorageType, logger: Logger, cluster: ClusterSecurity): Parameters<typeof createStorageAdapter>[0] {
+function adapterConfig(
+  config: MqttBrokerConfig,
+  type: StorageType,
+  logger: Logger,
+  cluster: ClusterSecurity,
+): Parameters<typeof createStorageAdapter>[0] {
   switch (type) {
     case 'journal':
       return journalAdapterConfig(config, journalNamespace(config), logger, cluster);
@@ -87,15 +115,25 @@ async function resolveStorageType(
   if (existsSync(marker)) {
     const stored = readFileSync(marker, 'utf8').trim();
     if (!(STORAGE_TYPES as readonly string[]).includes(stored)) {
-      throw new Error(`${marker} names storage type "${stored}"; valid: ${STORAGE_TYPES.join(', ')} (set [storage] type, or fix or delete the file)`);
+      throw new Error(
+        `${marker} names storage type "${stored}"; valid: ${STORAGE_TYPES.join(', ')} (set [storage] type, or fix or delete the file)`,
+      );
     }
     return { type: stored as StorageType, chosenBy: 'marker' };
   }
   let chosen: { type: StorageType; chosenBy: OpenedStorage['chosenBy'] };
-  if (existsSync(rocksDbStoragePath(config.node.data_dir))) chosen = { type: 'rocksdb', chosenBy: 'existing rocksdb data' };
+  if (existsSync(rocksDbStoragePath(config.node.data_dir)))
+    chosen = { type: 'rocksdb', chosenBy: 'existing rocksdb data' };
   else if (!config.placement.enabled) chosen = { type: 'rocksdb', chosenBy: 'placement disabled' };
   else {
-    const placement = new PlacementClient({ addresses: config.placement.addresses, logger, attemptTimeoutMs: 2_000, callTimeoutMs: 10_000, authToken: cluster.authToken, tls: cluster.tls });
+    const placement = new PlacementClient({
+      addresses: config.placement.addresses,
+      logger,
+      attemptTimeoutMs: 2_000,
+      callTimeoutMs: 10_000,
+      authToken: cluster.authToken,
+      tls: cluster.tls,
+    });
     let journals: number;
     try {
       journals = (await placement.cluster.listNodes('JOURNAL_SERVER')).length;
@@ -106,7 +144,10 @@ async function resolveStorageType(
     } finally {
       placement.close();
     }
-    chosen = journals > 0 ? { type: 'journal', chosenBy: 'journal servers registered' } : { type: 'rocksdb', chosenBy: 'no journal server registered' };
+    chosen =
+      journals > 0
+        ? { type: 'journal', chosenBy: 'journal servers registered' }
+        : { type: 'rocksdb', chosenBy: 'no journal server registered' };
   }
   remember(marker, chosen.type, logger);
   return chosen;
@@ -117,7 +158,10 @@ function remember(marker: string, type: StorageType, logger: Logger): void {
     if (existsSync(marker)) {
       const before = readFileSync(marker, 'utf8').trim();
       if (before === type) return;
-      logger.warn({ before, now: type }, 'storage type changed by configuration: what was stored before is not read');
+      logger.warn(
+        { before, now: type },
+        'storage type changed by configuration: what was stored before is not read',
+      );
     }
     mkdirSync(join(marker, '..'), { recursive: true });
     writeFileSync(marker, `${type}\n`);

@@ -99,7 +99,11 @@ export class SessionPersistence {
   private constructor(private readonly state: StateLog) {}
 
   /** Opens (and loads) the persistence kept in `storage`. */
-  static async open(storage: StorageAdapter, logger: Logger, shardBase = 'mqtt-state'): Promise<SessionPersistence> {
+  static async open(
+    storage: StorageAdapter,
+    logger: Logger,
+    shardBase = 'mqtt-state',
+  ): Promise<SessionPersistence> {
     const persistence = new SessionPersistence(await StateLog.open(storage, shardBase, logger));
     persistence.load();
     return persistence;
@@ -107,7 +111,10 @@ export class SessionPersistence {
 
   /** A read-only snapshot of the persistence kept in `storage` (another broker's, while it is down); undefined when it
    * has none. Nothing may be written through it. */
-  static async snapshot(storage: StorageAdapter, shardBase = 'mqtt-state'): Promise<SessionPersistence | undefined> {
+  static async snapshot(
+    storage: StorageAdapter,
+    shardBase = 'mqtt-state',
+  ): Promise<SessionPersistence | undefined> {
     const state = await StateLog.read(storage, shardBase);
     if (!state) return undefined;
     const persistence = new SessionPersistence(state);
@@ -327,7 +334,10 @@ export class SessionPersistence {
     throw new Error('no such packet');
   }
 
-  async outgoingClearMessageId(client: PersistenceClient, packet: PacketObject): Promise<PacketObject | undefined> {
+  async outgoingClearMessageId(
+    client: PersistenceClient,
+    packet: PacketObject,
+  ): Promise<PacketObject | undefined> {
     const queue = this.outgoing.get(client.id);
     if (!queue || packet === null || typeof packet !== 'object') return undefined;
     const index = queue.findIndex((entry) => entry.packet.messageId === packet.messageId);
@@ -373,7 +383,8 @@ export class SessionPersistence {
   /** Stores the marker of a publisher's QoS 2 exchange (before its message is appended; see IncomingMarker). */
   async markIncoming(clientId: string, marker: IncomingMarker): Promise<void> {
     const stored: PacketObject = { cmd: 'publish', qos: 2, messageId: marker.id };
-    if (marker.tag !== undefined) Object.assign(stored, { from: marker.from, at: marker.at, tag: marker.tag });
+    if (marker.tag !== undefined)
+      Object.assign(stored, { from: marker.from, at: marker.at, tag: marker.tag });
     mapOf(this.incoming, clientId).set(marker.id, stored);
     return this.state.put(incomingKey(clientId, marker.id), toJson(stored));
   }
@@ -383,7 +394,11 @@ export class SessionPersistence {
     const out: IncomingMarker[] = [];
     for (const [id, packet] of this.incoming.get(clientId) ?? []) {
       const { from, at, tag } = packet;
-      out.push(typeof tag === 'string' && typeof from === 'number' && typeof at === 'number' ? { id, from, at, tag } : { id });
+      out.push(
+        typeof tag === 'string' && typeof from === 'number' && typeof at === 'number'
+          ? { id, from, at, tag }
+          : { id },
+      );
     }
     return out;
   }
@@ -491,7 +506,8 @@ function aedesPacket(original: PacketObject, broker?: PersistenceBroker): Packet
   }
   packet.cmd = original.cmd ?? 'publish';
   packet.brokerId = original.brokerId ?? broker?.id;
-  packet.brokerCounter = original.brokerCounter ?? (broker ? (broker.counter = (broker.counter ?? 0) + 1) : 0);
+  packet.brokerCounter =
+    original.brokerCounter ?? (broker ? (broker.counter = (broker.counter ?? 0) + 1) : 0);
   packet.topic = original.topic;
   packet.payload = original.payload ?? Buffer.alloc(0);
   packet.qos = original.qos ?? 0;

@@ -98,7 +98,12 @@ export class StateLog {
   deleteMany(keys: string[]): Promise<void> {
     const gone = keys.filter((key) => this.map.delete(key));
     if (gone.length === 0) return Promise.resolve();
-    return this.storage.append(this.shard, gone.map((key) => ({ key, payload: EMPTY }))).then(() => undefined);
+    return this.storage
+      .append(
+        this.shard,
+        gone.map((key) => ({ key, payload: EMPTY })),
+      )
+      .then(() => undefined);
   }
 
   private write(key: string, value: Buffer): Promise<void> {
@@ -110,7 +115,10 @@ export class StateLog {
     let complete = false;
     let count = 0;
     for (;;) {
-      const records = await this.storage.read(this.shard, from, { maxRecords: READ_BATCH, maxBytes: 16 * 1024 * 1024 });
+      const records = await this.storage.read(this.shard, from, {
+        maxRecords: READ_BATCH,
+        maxBytes: 16 * 1024 * 1024,
+      });
       if (records.length === 0) return { complete, count };
       for (const record of records) {
         count++;

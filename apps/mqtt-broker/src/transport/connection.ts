@@ -17,7 +17,13 @@
 import type { ClientIdentity } from '../auth/access-control.js';
 import type { Duplex } from 'node:stream';
 import { CoalescingWriter, type Logger } from '@robustmq/common';
-import { MqttDecoder, encodePacket, type MqttCodecError, type MqttVersion, type Packet } from '@robustmq/protocol';
+import {
+  MqttDecoder,
+  encodePacket,
+  type MqttCodecError,
+  type MqttVersion,
+  type Packet,
+} from '@robustmq/protocol';
 import { AckQueue } from './ack-queue.js';
 import type { BrokerSettings, BrokerStats } from '../core/broker-settings.js';
 import { CONNACK_UNACCEPTABLE_PROTOCOL_VERSION } from '../packets/fixed-packets.js';
@@ -143,7 +149,11 @@ export class Connection implements WheelEntry {
 
   /** this connection's logger (its bindings name the connection). */
   get logger(): Logger {
-    return (this.childLogger ??= this.baseLogger.child({ conn: this.id, remote: this.remoteAddress, transport: this.transport }));
+    return (this.childLogger ??= this.baseLogger.child({
+      conn: this.id,
+      remote: this.remoteAddress,
+      transport: this.transport,
+    }));
   }
 
   /** Logs at debug level without creating this connection's logger when debug is off. */
@@ -313,7 +323,11 @@ export class Connection implements WheelEntry {
     this.debug({ clientId: this.session?.clientId, why }, 'closing connection');
     this.flushWrites(); // what was written before the close goes out before DISCONNECT and FIN
     if (v5ReasonCode !== undefined && this.session && this.protocolVersion === 5) {
-      const disconnect = this.encode({ cmd: 'disconnect', reasonCode: v5ReasonCode, properties: this.reason(why, true) });
+      const disconnect = this.encode({
+        cmd: 'disconnect',
+        reasonCode: v5ReasonCode,
+        properties: this.reason(why, true),
+      });
       if (disconnect) this.socket.write(disconnect);
     }
     // leave the broker now, not at socket close, so no more messages are routed to a closing connection
@@ -334,7 +348,8 @@ export class Connection implements WheelEntry {
       this.held.push(packet);
       return;
     }
-    if (packet.cmd === 'publish' && this.publishLimiter) this.throttle(packet.length ?? packet.payload.length);
+    if (packet.cmd === 'publish' && this.publishLimiter)
+      this.throttle(packet.length ?? packet.payload.length);
     try {
       this.host.handlePacket(this, packet);
     } catch (err) {
@@ -391,7 +406,10 @@ export class Connection implements WheelEntry {
 
   /** The decoder's call when the input cannot be decoded: nothing more is decoded after it. */
   onError(error: MqttCodecError): void {
-    this.debug({ err: error.message, kind: error.kind, clientId: this.session?.clientId }, 'undecodable input');
+    this.debug(
+      { err: error.message, kind: error.kind, clientId: this.session?.clientId },
+      'undecodable input',
+    );
     if (this.closing) return;
     this.host.countViolation(error.kind);
     if (!this.session && error.message === 'Invalid protocol version') {
@@ -401,7 +419,9 @@ export class Connection implements WheelEntry {
     } else if (!this.session && error.packetType === 1 && error.connectLevel === 5) {
       // §4.13.1: an error in an MQTT 5 CONNECT may be answered with a CONNACK carrying the reason code
       this.flushWrites();
-      this.socket.write(encodePacket({ cmd: 'connack', sessionPresent: false, reasonCode: error.reasonCode }, 5));
+      this.socket.write(
+        encodePacket({ cmd: 'connack', sessionPresent: false, reasonCode: error.reasonCode }, 5),
+      );
     }
     this.close(`undecodable input: ${error.message}`, error.reasonCode);
   }

@@ -51,7 +51,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   const concurrency = options.concurrency ?? 64;
   const perConnection = options.perConnection ?? 500;
   const poolPrng = new Prng(options.seed);
-  const pools = new Map<MqttVersion, PacketPool>([3, 4, 5].map((v) => [v as MqttVersion, buildPool(v as MqttVersion, poolPrng)]));
+  const pools = new Map<MqttVersion, PacketPool>(
+    [3, 4, 5].map((v) => [v as MqttVersion, buildPool(v as MqttVersion, poolPrng)]),
+  );
   const result: FuzzResult = {
     seed: options.seed,
     packetsSent: 0,
@@ -78,7 +80,13 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   return result;
 }
 
-async function fuzzConnection(index: number, options: FuzzOptions, pools: Map<MqttVersion, PacketPool>, perConnection: number, result: FuzzResult): Promise<void> {
+async function fuzzConnection(
+  index: number,
+  options: FuzzOptions,
+  pools: Map<MqttVersion, PacketPool>,
+  perConnection: number,
+  result: FuzzResult,
+): Promise<void> {
   const prng = new Prng((options.seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const version = prng.pick([3, 4, 5, 5] as const);
   const pool = pools.get(version)!;
@@ -102,7 +110,8 @@ async function fuzzConnection(index: number, options: FuzzOptions, pools: Map<Mq
       if (settled) return;
       settled = true;
       for (const t of timers) clearTimeout(t);
-      if (how === 'closed' && version === 5 && connackOk && !gotDisconnect) result.v5ClosedWithoutDisconnect++;
+      if (how === 'closed' && version === 5 && connackOk && !gotDisconnect)
+        result.v5ClosedWithoutDisconnect++;
       socket.destroy();
       resolve(how);
     };
@@ -136,7 +145,13 @@ async function fuzzConnection(index: number, options: FuzzOptions, pools: Map<Mq
   else result.hangs.push(index);
 }
 
-function buildFrames(strategy: Strategy, pool: PacketPool, prng: Prng, clientId: string, perConnection: number): Buffer[] {
+function buildFrames(
+  strategy: Strategy,
+  pool: PacketPool,
+  prng: Prng,
+  clientId: string,
+  perConnection: number,
+): Buffer[] {
   const frames: Buffer[] = [];
   const connect = connectPacket(pool.version, clientId, prng);
   const count = Math.max(1, Math.round(perConnection * (0.5 + prng.next())));
@@ -150,7 +165,13 @@ function buildFrames(strategy: Strategy, pool: PacketPool, prng: Prng, clientId:
       for (let i = 0; i < count; i++) {
         const packet = prng.pick(pool.afterConnect);
         const r = prng.next();
-        frames.push(r < 1 / 300 ? mutate(packet, prng) : r < 1 / 200 && pool.violations.length > 0 ? prng.pick(pool.violations) : packet);
+        frames.push(
+          r < 1 / 300
+            ? mutate(packet, prng)
+            : r < 1 / 200 && pool.violations.length > 0
+              ? prng.pick(pool.violations)
+              : packet,
+        );
       }
       break;
     case 'garbage':
@@ -159,8 +180,10 @@ function buildFrames(strategy: Strategy, pool: PacketPool, prng: Prng, clientId:
       break;
     case 'wrong-state': {
       const how = prng.int(3);
-      if (how === 0) frames.push(prng.pick(pool.afterConnect)); // anything before CONNECT
-      else if (how === 1) frames.push(connect, connect); // a second CONNECT
+      if (how === 0)
+        frames.push(prng.pick(pool.afterConnect)); // anything before CONNECT
+      else if (how === 1)
+        frames.push(connect, connect); // a second CONNECT
       else frames.push(connect, prng.pick(pool.serverOnly)); // a packet only servers send
       for (let i = 0; i < count; i++) frames.push(prng.pick(pool.afterConnect));
       break;

@@ -18,12 +18,19 @@ export function mutate(packet: Buffer, prng: Prng): Buffer {
     case 'length': {
       // a one-byte remaining length off by a little, either way
       const copy = Buffer.from(packet);
-      if (copy.length > 1 && copy[1]! < 0x80) copy[1] = Math.max(0, Math.min(0x7f, copy[1]! + prng.pick([-3, -1, 1, 2, 50])));
+      if (copy.length > 1 && copy[1]! < 0x80)
+        copy[1] = Math.max(0, Math.min(0x7f, copy[1]! + prng.pick([-3, -1, 1, 2, 50])));
       return copy;
     }
     case 'varint':
       // a remaining length whose continuation bit never stops (or a huge one)
-      return Buffer.concat([packet.subarray(0, 1), prng.chance(0.5) ? Buffer.from([0xff, 0xff, 0xff, 0xff, 0x7f]) : Buffer.from([0xff, 0xff, 0xff, 0x7f]), packet.subarray(2)]);
+      return Buffer.concat([
+        packet.subarray(0, 1),
+        prng.chance(0.5)
+          ? Buffer.from([0xff, 0xff, 0xff, 0xff, 0x7f])
+          : Buffer.from([0xff, 0xff, 0xff, 0x7f]),
+        packet.subarray(2),
+      ]);
     case 'truncate':
       return packet.subarray(0, Math.max(1, prng.int(packet.length)));
     case 'random':

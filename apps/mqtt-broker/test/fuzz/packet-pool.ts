@@ -25,9 +25,25 @@ export function connectPacket(version: MqttVersion, clientId: string, prng: Prng
     clientId,
     clean: prng.chance(0.8),
     keepalive: 2,
-    ...(prng.chance(0.2) ? { will: { topic: 'fuzz/will', payload: Buffer.from('bye'), qos: prng.int(3) as 0 | 1 | 2, retain: false } } : {}),
+    ...(prng.chance(0.2)
+      ? {
+          will: {
+            topic: 'fuzz/will',
+            payload: Buffer.from('bye'),
+            qos: prng.int(3) as 0 | 1 | 2,
+            retain: false,
+          },
+        }
+      : {}),
     ...(version === 5
-      ? { properties: { sessionExpiryInterval: prng.int(3), topicAliasMaximum: prng.int(4), receiveMaximum: 1 + prng.int(20), maximumPacketSize: prng.chance(0.3) ? 64 + prng.int(200) : 1 << 20 } }
+      ? {
+          properties: {
+            sessionExpiryInterval: prng.int(3),
+            topicAliasMaximum: prng.int(4),
+            receiveMaximum: 1 + prng.int(20),
+            maximumPacketSize: prng.chance(0.3) ? 64 + prng.int(200) : 1 << 20,
+          },
+        }
       : {}),
   } as Packet;
   return encodePacket(packet, version);
@@ -53,8 +69,17 @@ export function buildPool(version: MqttVersion, prng: Prng): PacketPool {
         ? {
             properties: {
               ...(withAlias ? { topicAlias: 1 + prng.int(10) } : {}),
-              ...(prng.chance(0.3) ? { userProperties: { k: 'v' }, contentType: 'x/y', responseTopic: 'fuzz/r', correlationData: prng.bytes(4) } : {}),
-              ...(prng.chance(0.1) ? { messageExpiryInterval: prng.int(5), payloadFormatIndicator: true } : {}),
+              ...(prng.chance(0.3)
+                ? {
+                    userProperties: { k: 'v' },
+                    contentType: 'x/y',
+                    responseTopic: 'fuzz/r',
+                    correlationData: prng.bytes(4),
+                  }
+                : {}),
+              ...(prng.chance(0.1)
+                ? { messageExpiryInterval: prng.int(5), payloadFormatIndicator: true }
+                : {}),
             },
           }
         : {}),
@@ -68,20 +93,52 @@ export function buildPool(version: MqttVersion, prng: Prng): PacketPool {
     packets.push({
       cmd: 'subscribe',
       messageId: 1 + prng.int(1000),
-      subscriptions: [{ topic: prng.pick(FILTERS), qos: prng.int(3) as 0 | 1 | 2, ...(v5 ? { nl: false, rap: prng.chance(0.5), rh: prng.int(3) } : {}) }],
+      subscriptions: [
+        {
+          topic: prng.pick(FILTERS),
+          qos: prng.int(3) as 0 | 1 | 2,
+          ...(v5 ? { nl: false, rap: prng.chance(0.5), rh: prng.int(3) } : {}),
+        },
+      ],
       ...(v5 && prng.chance(0.3) ? { properties: { subscriptionIdentifier: 1 + prng.int(100) } } : {}),
     } as Packet);
-    packets.push({ cmd: 'unsubscribe', messageId: 1 + prng.int(1000), unsubscriptions: [prng.pick(FILTERS)] } as Packet);
+    packets.push({
+      cmd: 'unsubscribe',
+      messageId: 1 + prng.int(1000),
+      unsubscriptions: [prng.pick(FILTERS)],
+    } as Packet);
   }
   for (let i = 0; i < 40; i++) packets.push({ cmd: 'pingreq' });
   if (v5) {
     violations.push({ cmd: 'auth', reasonCode: 0x18, properties: { authenticationMethod: 'x' } } as Packet);
-    violations.push({ cmd: 'publish', topic: 'fuzz/a', payload: Buffer.alloc(0), qos: 0, dup: false, retain: false, properties: { topicAlias: 11 } } as Packet);
-    violations.push({ cmd: 'subscribe', messageId: 7, subscriptions: [{ topic: '$share/g/t', qos: 0, nl: true, rap: false, rh: 0 }] } as Packet);
+    violations.push({
+      cmd: 'publish',
+      topic: 'fuzz/a',
+      payload: Buffer.alloc(0),
+      qos: 0,
+      dup: false,
+      retain: false,
+      properties: { topicAlias: 11 },
+    } as Packet);
+    violations.push({
+      cmd: 'subscribe',
+      messageId: 7,
+      subscriptions: [{ topic: '$share/g/t', qos: 0, nl: true, rap: false, rh: 0 }],
+    } as Packet);
   }
-  violations.push({ cmd: 'publish', topic: '$delayed/x/fuzz', payload: Buffer.alloc(1), qos: 1, messageId: 9, dup: false, retain: false } as Packet);
+  violations.push({
+    cmd: 'publish',
+    topic: '$delayed/x/fuzz',
+    payload: Buffer.alloc(1),
+    qos: 1,
+    messageId: 9,
+    dup: false,
+    retain: false,
+  } as Packet);
   const serverOnly: Packet[] = [
-    (v5 ? { cmd: 'connack', reasonCode: 0, sessionPresent: false } : { cmd: 'connack', returnCode: 0, sessionPresent: false }) as Packet,
+    (v5
+      ? { cmd: 'connack', reasonCode: 0, sessionPresent: false }
+      : { cmd: 'connack', returnCode: 0, sessionPresent: false }) as Packet,
     { cmd: 'suback', messageId: 1, granted: [0] } as Packet,
     (v5 ? { cmd: 'unsuback', messageId: 1, granted: [0] } : { cmd: 'unsuback', messageId: 1 }) as Packet,
     { cmd: 'pingresp' },

@@ -35,7 +35,10 @@ export interface ClusterStatus {
 
 export type ClusterStatusSource = () => ClusterStatus;
 
-export function singleNodeStatus(sm: PlacementStateMachine, self: { nodeId: number; clusterName: string; grpcAddress: () => string }): ClusterStatusSource {
+export function singleNodeStatus(
+  sm: PlacementStateMachine,
+  self: { nodeId: number; clusterName: string; grpcAddress: () => string },
+): ClusterStatusSource {
   return () => {
     // one member: every applied entry is committed, and the member is its own leader at term 0
     const applied = sm.appliedIndex;
@@ -45,12 +48,26 @@ export function singleNodeStatus(sm: PlacementStateMachine, self: { nodeId: numb
       term: 0,
       commitIndex: applied,
       appliedIndex: applied,
-      members: [{ nodeId: self.nodeId, grpcAddress: self.grpcAddress(), role: 'leader', matchIndex: applied, lag: 0, self: true, lastContactMs: 0, reachable: true }],
+      members: [
+        {
+          nodeId: self.nodeId,
+          grpcAddress: self.grpcAddress(),
+          role: 'leader',
+          matchIndex: applied,
+          lag: 0,
+          self: true,
+          lastContactMs: 0,
+          reachable: true,
+        },
+      ],
     };
   };
 }
 
-export function raftStatus(node: RaftNode, self: { nodeId: number; clusterName: string }): ClusterStatusSource {
+export function raftStatus(
+  node: RaftNode,
+  self: { nodeId: number; clusterName: string },
+): ClusterStatusSource {
   return () => {
     const s = node.status();
     return {
@@ -64,7 +81,13 @@ export function raftStatus(node: RaftNode, self: { nodeId: number; clusterName: 
       members: s.members.map((m) => {
         const isSelf = m.id === self.nodeId;
         const role: ClusterMemberStatus['role'] =
-          m.role === 'learner' ? 'learner' : m.id === s.leaderId ? 'leader' : isSelf && s.role === 'candidate' ? 'candidate' : 'follower';
+          m.role === 'learner'
+            ? 'learner'
+            : m.id === s.leaderId
+              ? 'leader'
+              : isSelf && s.role === 'candidate'
+                ? 'candidate'
+                : 'follower';
         return {
           nodeId: m.id,
           grpcAddress: m.address,

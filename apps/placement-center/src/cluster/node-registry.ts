@@ -37,7 +37,8 @@ export class NodeRegistry {
       this.nodes.delete(key);
       this.heartbeats.delete(key);
       const log = { clusterType: change.clusterType, nodeId: change.nodeId };
-      if (change.reason === 'expired') this.options.logger.warn(log, 'node expired: no heartbeat within the timeout');
+      if (change.reason === 'expired')
+        this.options.logger.warn(log, 'node expired: no heartbeat within the timeout');
       else this.options.logger.info(log, 'node unregistered');
     }
   };
@@ -63,8 +64,15 @@ export class NodeRegistry {
 
   async register(node: StoredNode, tag: RequestTagged = {}): Promise<void> {
     this.heartbeats.set(id(node.clusterType, node.clusterName, node.nodeId), Date.now());
-    await this.proposer.propose({ type: 'node.register', node, ...(tag.requestId ? { requestId: tag.requestId } : {}) });
-    this.options.logger.info({ clusterType: node.clusterType, nodeId: node.nodeId, host: node.host, ports: node.ports }, 'node registered');
+    await this.proposer.propose({
+      type: 'node.register',
+      node,
+      ...(tag.requestId ? { requestId: tag.requestId } : {}),
+    });
+    this.options.logger.info(
+      { clusterType: node.clusterType, nodeId: node.nodeId, host: node.host, ports: node.ports },
+      'node registered',
+    );
   }
 
   /** Heartbeats go to the leader, the only member that judges expiry. */
@@ -76,7 +84,12 @@ export class NodeRegistry {
     this.heartbeats.set(key, Date.now());
   }
 
-  async unregister(clusterType: string, clusterName: string, nodeId: number, tag: RequestTagged = {}): Promise<void> {
+  async unregister(
+    clusterType: string,
+    clusterName: string,
+    nodeId: number,
+    tag: RequestTagged = {},
+  ): Promise<void> {
     const result = await this.proposer.propose({
       type: 'node.unregister',
       clusterType,
@@ -90,7 +103,10 @@ export class NodeRegistry {
 
   list(clusterType?: string, clusterName?: string): RegisteredNode[] {
     return [...this.nodes.entries()]
-      .filter(([, n]) => (!clusterType || n.clusterType === clusterType) && (!clusterName || n.clusterName === clusterName))
+      .filter(
+        ([, n]) =>
+          (!clusterType || n.clusterType === clusterType) && (!clusterName || n.clusterName === clusterName),
+      )
       .map(([key, n]) => ({ ...n, lastHeartbeatMs: this.heartbeats.get(key) ?? 0 }))
       .sort((a, b) => a.clusterType.localeCompare(b.clusterType) || a.nodeId - b.nodeId);
   }
@@ -120,7 +136,10 @@ export class NodeRegistry {
             reason: 'expired',
           });
         } catch (err) {
-          this.options.logger.error({ err, nodeId: node.nodeId }, 'failed to remove expired node; will retry');
+          this.options.logger.error(
+            { err, nodeId: node.nodeId },
+            'failed to remove expired node; will retry',
+          );
         }
       }
     } finally {

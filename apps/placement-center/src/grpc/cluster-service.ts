@@ -1,7 +1,7 @@
 // gRPC ClusterService: node registration, heartbeats, unregistration and listing, over the NodeRegistry.
 import * as grpc from '@grpc/grpc-js';
 import { CLUSTER_TYPE_NAMES, type ClusterServiceHandlers, type NodeInfo } from '@robustmq/protocol';
-import type { NodeRegistry} from '../cluster/node-registry.js';
+import type { NodeRegistry } from '../cluster/node-registry.js';
 import { UnknownNodeError, type RegisteredNode } from '../cluster/node-registry.js';
 import { writeOptions } from '../metadata/write-options.js';
 import { InvalidArgument, grpcError, unary } from './grpc-errors.js';
@@ -10,10 +10,13 @@ const CLUSTER_TYPES: ReadonlySet<string> = new Set(CLUSTER_TYPE_NAMES);
 
 function checkNodeRef(clusterType: string, clusterName: string, nodeId: number): void {
   if (!CLUSTER_TYPES.has(clusterType)) {
-    throw new InvalidArgument(`cluster_type must be one of ${[...CLUSTER_TYPES].join(', ')}, got ${clusterType}`);
+    throw new InvalidArgument(
+      `cluster_type must be one of ${[...CLUSTER_TYPES].join(', ')}, got ${clusterType}`,
+    );
   }
   if (!clusterName) throw new InvalidArgument('cluster_name must not be empty');
-  if (!Number.isSafeInteger(nodeId) || nodeId <= 0) throw new InvalidArgument(`node_id must be a positive integer, got ${nodeId}`);
+  if (!Number.isSafeInteger(nodeId) || nodeId <= 0)
+    throw new InvalidArgument(`node_id must be a positive integer, got ${nodeId}`);
 }
 
 function mapError(err: unknown) {
@@ -48,15 +51,18 @@ export function clusterServiceHandlers(
           throw new InvalidArgument(`node.ports.${name} must be a port number 1-65535, got ${port}`);
         }
       }
-      await registry.register({
-        clusterType: node.clusterType,
-        clusterName: node.clusterName,
-        nodeId: node.nodeId,
-        host: node.host,
-        ports: node.ports,
-        labels: node.labels,
-        registeredAtMs: Date.now(),
-      }, writeOptions(request));
+      await registry.register(
+        {
+          clusterType: node.clusterType,
+          clusterName: node.clusterName,
+          nodeId: node.nodeId,
+          host: node.host,
+          ports: node.ports,
+          labels: node.labels,
+          registeredAtMs: Date.now(),
+        },
+        writeOptions(request),
+      );
       return { heartbeatIntervalMs: heartbeat.intervalMs, heartbeatTimeoutMs: heartbeat.timeoutMs };
     }, mapError),
     Heartbeat: unary(async (request) => {
@@ -66,7 +72,12 @@ export function clusterServiceHandlers(
     }, mapError),
     UnregisterNode: unary(async (request) => {
       checkNodeRef(request.clusterType, request.clusterName, request.nodeId);
-      await registry.unregister(request.clusterType, request.clusterName, request.nodeId, writeOptions(request));
+      await registry.unregister(
+        request.clusterType,
+        request.clusterName,
+        request.nodeId,
+        writeOptions(request),
+      );
       return {};
     }, mapError),
     ListNodes: unary(async (request) => {

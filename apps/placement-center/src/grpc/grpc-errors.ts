@@ -5,7 +5,6 @@ import { MetadataError, type MetadataErrorCode } from '../metadata/metadata-erro
 import { NotPlacementLeaderError } from '../state/proposer.js';
 import { RetryableError } from '../state/raft-proposer.js';
 
-
 const METADATA_STATUS: Record<MetadataErrorCode, grpc.status> = {
   INVALID_ARGUMENT: grpc.status.INVALID_ARGUMENT,
   NOT_FOUND: grpc.status.NOT_FOUND,

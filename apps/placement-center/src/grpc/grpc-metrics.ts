@@ -42,7 +42,10 @@ export function grpcMetrics(registry: Registry): GrpcMetrics {
   }
 
   return {
-    instrument<H extends grpc.UntypedServiceImplementation>(definition: grpc.ServiceDefinition, handlers: H): H {
+    instrument<H extends grpc.UntypedServiceImplementation>(
+      definition: grpc.ServiceDefinition,
+      handlers: H,
+    ): H {
       const wrapped: grpc.UntypedServiceImplementation = { ...handlers };
       for (const [name, method] of Object.entries(definition)) {
         const handler = handlers[name];

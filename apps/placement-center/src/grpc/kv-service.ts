@@ -30,11 +30,13 @@ export const MAX_LIST_LIMIT = 10_000;
 
 export function checkKey(key: string): void {
   if (!key) throw new InvalidArgument('key must not be empty');
-  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new InvalidArgument(`key is longer than ${MAX_KEY_BYTES} bytes`);
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES)
+    throw new InvalidArgument(`key is longer than ${MAX_KEY_BYTES} bytes`);
 }
 
 export function checkValue(value: Buffer): void {
-  if (value.length > MAX_VALUE_BYTES) throw new InvalidArgument(`value is larger than ${MAX_VALUE_BYTES} bytes`);
+  if (value.length > MAX_VALUE_BYTES)
+    throw new InvalidArgument(`value is larger than ${MAX_VALUE_BYTES} bytes`);
 }
 
 class KeyNotFound extends Error {}
@@ -43,12 +45,19 @@ const MAX_REQUEST_ID = 128;
 
 function requestIdOf(request: { requestId: string }): { requestId?: string } {
   if (!request.requestId) return {};
-  if (request.requestId.length > MAX_REQUEST_ID) throw new InvalidArgument(`request_id is longer than ${MAX_REQUEST_ID} characters`);
+  if (request.requestId.length > MAX_REQUEST_ID)
+    throw new InvalidArgument(`request_id is longer than ${MAX_REQUEST_ID} characters`);
   return { requestId: request.requestId };
 }
 
 function toKeyValue(kv: KvEntry) {
-  return { key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version };
+  return {
+    key: kv.key,
+    value: kv.value,
+    createRevision: kv.createRevision,
+    modRevision: kv.modRevision,
+    version: kv.version,
+  };
 }
 
 /** One KV operation of a unary call or of a Batch: a reply, or an error the unary handler or the batch maps. */
@@ -60,12 +69,21 @@ interface KvOperations {
   compareAndSet(request: CompareAndSetRequest__Output): Promise<CompareAndSetReply>;
 }
 
-function kvOperations(sm: PlacementStateMachine, proposer: Proposer, barrier: (read: { stale: boolean } | null) => Promise<void>): KvOperations {
+function kvOperations(
+  sm: PlacementStateMachine,
+  proposer: Proposer,
+  barrier: (read: { stale: boolean } | null) => Promise<void>,
+): KvOperations {
   return {
     async set(request) {
       checkKey(request.key);
       checkValue(request.value);
-      const result = await proposer.propose({ type: 'kv.set', key: request.key, value: request.value, ...requestIdOf(request) });
+      const result = await proposer.propose({
+        type: 'kv.set',
+        key: request.key,
+        value: request.value,
+        ...requestIdOf(request),
+      });
       return { revision: result.revision };
     },
     async get(request) {
@@ -104,7 +122,8 @@ function kvOperations(sm: PlacementStateMachine, proposer: Proposer, barrier: (r
   };
 }
 
-const kvError = (err: unknown) => (err instanceof KeyNotFound ? grpcError(grpc.status.NOT_FOUND, err.message) : undefined);
+const kvError = (err: unknown) =>
+  err instanceof KeyNotFound ? grpcError(grpc.status.NOT_FOUND, err.message) : undefined;
 
 export const MAX_BATCH_OPS = 10_000;
 
@@ -116,7 +135,8 @@ export const MAX_BATCH_OPS = 10_000;
  * the ones that did commit are not applied twice.
  */
 async function runBatch(ops: KvOperations, request: BatchRequest__Output): Promise<BatchReply> {
-  if (request.ops.length > MAX_BATCH_OPS) throw new InvalidArgument(`a batch holds at most ${MAX_BATCH_OPS} operations, got ${request.ops.length}`);
+  if (request.ops.length > MAX_BATCH_OPS)
+    throw new InvalidArgument(`a batch holds at most ${MAX_BATCH_OPS} operations, got ${request.ops.length}`);
   let retryElsewhere: unknown;
   const results = await Promise.all(
     request.ops.map(async (op): Promise<BatchOpResult> => {
@@ -133,12 +153,17 @@ async function runBatch(ops: KvOperations, request: BatchRequest__Output): Promi
           case 'compareAndSet':
             return { code: 0, message: '', compareAndSet: await ops.compareAndSet(op.compareAndSet!) };
           default:
-            throw new InvalidArgument('batch operation names no operation (set, get, delete, exists or compare_and_set)');
+            throw new InvalidArgument(
+              'batch operation names no operation (set, get, delete, exists or compare_and_set)',
+            );
         }
       } catch (err) {
         const mapped = placementErrorOf(err) ?? kvError(err);
         if (mapped === undefined || mapped.code === grpc.status.UNAVAILABLE) retryElsewhere ??= err;
-        return { code: mapped?.code ?? grpc.status.INTERNAL, message: mapped?.details ?? (err as Error).message };
+        return {
+          code: mapped?.code ?? grpc.status.INTERNAL,
+          message: mapped?.details ?? (err as Error).message,
+        };
       }
     }),
   );
@@ -147,7 +172,8 @@ async function runBatch(ops: KvOperations, request: BatchRequest__Output): Promi
 }
 
 export function kvServiceHandlers(sm: PlacementStateMachine, proposer: Proposer): KvServiceHandlers {
-  const barrier = (read: { stale: boolean } | null) => (read?.stale ? Promise.resolve() : proposer.readBarrier());
+  const barrier = (read: { stale: boolean } | null) =>
+    read?.stale ? Promise.resolve() : proposer.readBarrier();
   const ops = kvOperations(sm, proposer, barrier);
   return {
     Set: unary(ops.set),
@@ -155,7 +181,8 @@ export function kvServiceHandlers(sm: PlacementStateMachine, proposer: Proposer)
     Delete: unary(ops.delete),
     Exists: unary(ops.exists),
     ListPrefix: unary(async (request) => {
-      if (request.limit > MAX_LIST_LIMIT) throw new InvalidArgument(`limit must be at most ${MAX_LIST_LIMIT}`);
+      if (request.limit > MAX_LIST_LIMIT)
+        throw new InvalidArgument(`limit must be at most ${MAX_LIST_LIMIT}`);
       await barrier(request.read);
       const page = await sm.kvList(request.prefix, request.startAfter, request.limit || DEFAULT_LIST_LIMIT);
       return { items: page.items.map(toKeyValue), more: page.more, revision: page.revision };

@@ -22,17 +22,27 @@ export interface MqttMetadata {
 }
 
 function toResource(r: StoredResource): MqttResource {
-  return { type: r.type, key: r.key, json: JSON.stringify(r.record), payload: Buffer.from(r.payload, 'base64'), updatedAtMs: r.updatedAtMs };
+  return {
+    type: r.type,
+    key: r.key,
+    json: JSON.stringify(r.record),
+    payload: Buffer.from(r.payload, 'base64'),
+    updatedAtMs: r.updatedAtMs,
+  };
 }
 
 export function mqttServiceHandlers(mqtt: MqttMetadata): MqttServiceHandlers {
   return {
     CreateUser: unary(async (request) => ({ user: await mqtt.users.create(request, writeOptions(request)) })),
     UpdateUser: unary(async (request) => ({
-      user: await mqtt.users.update(request.username, {
-        ...(request.password ? { password: request.password } : {}),
-        ...(request.superuser ? { superuser: request.superuser.value } : {}),
-      }, writeOptions(request)),
+      user: await mqtt.users.update(
+        request.username,
+        {
+          ...(request.password ? { password: request.password } : {}),
+          ...(request.superuser ? { superuser: request.superuser.value } : {}),
+        },
+        writeOptions(request),
+      ),
     })),
     DeleteUser: unary(async (request) => {
       await mqtt.users.delete(request.username, writeOptions(request));
@@ -45,7 +55,13 @@ export function mqttServiceHandlers(mqtt: MqttMetadata): MqttServiceHandlers {
       const c = await mqtt.users.scramCredential(request.username, request.mechanism);
       if (!c) return { found: false };
       const b = (s: string) => Buffer.from(s, 'base64');
-      return { found: true, salt: b(c.salt), iterations: c.iterations, storedKey: b(c.storedKey), serverKey: b(c.serverKey) };
+      return {
+        found: true,
+        salt: b(c.salt),
+        iterations: c.iterations,
+        storedKey: b(c.storedKey),
+        serverKey: b(c.serverKey),
+      };
     }),
 
     CreateAclRule: unary(async (request) => {
@@ -74,13 +90,19 @@ export function mqttServiceHandlers(mqtt: MqttMetadata): MqttServiceHandlers {
       const result = await mqtt.resources.put({ type, key, json, payload }, writeOptions(request));
       return { resource: toResource(result.resource), created: result.created };
     }),
-    GetResource: unary(async (request) => ({ resource: toResource(await mqtt.resources.get(request.type, request.key)) })),
+    GetResource: unary(async (request) => ({
+      resource: toResource(await mqtt.resources.get(request.type, request.key)),
+    })),
     DeleteResource: unary(async (request) => {
       await mqtt.resources.delete(request.type, request.key, writeOptions(request));
       return {};
     }),
     ListResources: unary(async (request) => {
-      const page = await mqtt.resources.list(request.type, { keyPrefix: request.keyPrefix, startAfter: request.startAfter, limit: request.limit });
+      const page = await mqtt.resources.list(request.type, {
+        keyPrefix: request.keyPrefix,
+        startAfter: request.startAfter,
+        limit: request.limit,
+      });
       return { resources: page.resources.map(toResource), more: page.more };
     }),
 

@@ -39,7 +39,9 @@ const kvEntrySchema = {
 /** Values are shown as UTF-8 when they are valid UTF-8 text, otherwise as base64 (and say so). */
 function showValue(value: Buffer): { value: string; encoding: 'utf8' | 'base64' } {
   const text = value.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(value) ? { value: text, encoding: 'utf8' } : { value: value.toString('base64'), encoding: 'base64' };
+  return Buffer.from(text, 'utf8').equals(value)
+    ? { value: text, encoding: 'utf8' }
+    : { value: value.toString('base64'), encoding: 'base64' };
 }
 
 function keyOf(params: unknown): string {
@@ -47,11 +49,15 @@ function keyOf(params: unknown): string {
   // `a%2541` into `aA`
   const key = (params as { '*': string })['*'] ?? '';
   if (!key) throw new HttpError(400, 'INVALID_ARGUMENT', 'key must not be empty');
-  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new HttpError(400, 'INVALID_ARGUMENT', `key is longer than ${MAX_KEY_BYTES} bytes`);
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES)
+    throw new HttpError(400, 'INVALID_ARGUMENT', `key is longer than ${MAX_KEY_BYTES} bytes`);
   return key;
 }
 
-export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRegistry; sm: PlacementStateMachine; proposer: Proposer }) {
+export async function adminRoutes(
+  app: FastifyInstance,
+  deps: { registry: NodeRegistry; sm: PlacementStateMachine; proposer: Proposer },
+) {
   installMetadataErrors(app);
   app.get(
     '/api/v1/cluster/nodes',
@@ -90,7 +96,11 @@ export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRe
         response: {
           200: {
             type: 'object',
-            properties: { items: { type: 'array', items: kvEntrySchema }, more: { type: 'boolean' }, revision: { type: 'integer' } },
+            properties: {
+              items: { type: 'array', items: kvEntrySchema },
+              more: { type: 'boolean' },
+              revision: { type: 'integer' },
+            },
           },
         },
       },
@@ -99,7 +109,11 @@ export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRe
       const query = request.query as { prefix: string; start_after: string; limit: number };
       await deps.proposer.readBarrier();
       const page = await deps.sm.kvList(query.prefix, query.start_after, query.limit);
-      return { items: page.items.map((item) => ({ ...item, ...showValue(item.value) })), more: page.more, revision: page.revision };
+      return {
+        items: page.items.map((item) => ({ ...item, ...showValue(item.value) })),
+        more: page.more,
+        revision: page.revision,
+      };
     },
   );
 
@@ -121,18 +135,25 @@ export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRe
       schema: {
         body: {
           type: 'object',
-          properties: { value: { type: 'string' }, encoding: { type: 'string', enum: ['utf8', 'base64'], default: 'utf8' } },
+          properties: {
+            value: { type: 'string' },
+            encoding: { type: 'string', enum: ['utf8', 'base64'], default: 'utf8' },
+          },
           required: ['value'],
           additionalProperties: false,
         },
-        response: { 200: { type: 'object', properties: { key: { type: 'string' }, revision: { type: 'integer' } } }, 400: errorResponseSchema },
+        response: {
+          200: { type: 'object', properties: { key: { type: 'string' }, revision: { type: 'integer' } } },
+          400: errorResponseSchema,
+        },
       },
     },
     async (request) => {
       const key = keyOf(request.params);
       const body = request.body as { value: string; encoding: 'utf8' | 'base64' };
       const value = Buffer.from(body.value, body.encoding);
-      if (value.length > MAX_VALUE_BYTES) throw new HttpError(400, 'INVALID_ARGUMENT', `value is larger than ${MAX_VALUE_BYTES} bytes`);
+      if (value.length > MAX_VALUE_BYTES)
+        throw new HttpError(400, 'INVALID_ARGUMENT', `value is larger than ${MAX_VALUE_BYTES} bytes`);
       const result = await deps.proposer.propose({ type: 'kv.set', key, value, ...idempotencyOf(request) });
       return { key, revision: result.revision };
     },
@@ -140,9 +161,22 @@ export async function adminRoutes(app: FastifyInstance, deps: { registry: NodeRe
 
   app.delete(
     '/api/v1/kv/*',
-    { schema: { response: { 200: { type: 'object', properties: { deleted: { type: 'boolean' }, revision: { type: 'integer' } } } } } },
+    {
+      schema: {
+        response: {
+          200: {
+            type: 'object',
+            properties: { deleted: { type: 'boolean' }, revision: { type: 'integer' } },
+          },
+        },
+      },
+    },
     async (request) => {
-      const result = await deps.proposer.propose({ type: 'kv.delete', key: keyOf(request.params), ...idempotencyOf(request) });
+      const result = await deps.proposer.propose({
+        type: 'kv.delete',
+        key: keyOf(request.params),
+        ...idempotencyOf(request),
+      });
       return { deleted: result.deleted, revision: result.revision };
     },
   );

@@ -70,7 +70,13 @@ export async function journalRoutes(app: FastifyInstance, deps: { journal: Journ
           },
           additionalProperties: false,
         },
-        response: { 200: { type: 'object', properties: { shards: { type: 'array', items: shardSchema }, more: { type: 'boolean' } } }, 400: errorResponseSchema },
+        response: {
+          200: {
+            type: 'object',
+            properties: { shards: { type: 'array', items: shardSchema }, more: { type: 'boolean' } },
+          },
+          400: errorResponseSchema,
+        },
       },
     },
     async (request) => {
@@ -105,12 +111,17 @@ export async function journalRoutes(app: FastifyInstance, deps: { journal: Journ
           required: ['namespace', 'name', 'config'],
           additionalProperties: false,
         },
-        response: { 201: { type: 'object', properties: { shard: shardSchema, segment: segmentSchema } }, ...errors },
+        response: {
+          201: { type: 'object', properties: { shard: shardSchema, segment: segmentSchema } },
+          ...errors,
+        },
       },
     },
     async (request, reply) => {
       const body = request.body as { namespace: string; name: string; config: ShardConfigInput };
-      return reply.status(201).send(await deps.journal.createShard(body.namespace, body.name, body.config, idempotencyOf(request)));
+      return reply
+        .status(201)
+        .send(await deps.journal.createShard(body.namespace, body.name, body.config, idempotencyOf(request)));
     },
   );
 
@@ -119,7 +130,13 @@ export async function journalRoutes(app: FastifyInstance, deps: { journal: Journ
     {
       schema: {
         params: shardParams,
-        response: { 200: { type: 'object', properties: { shard: shardSchema, segments: { type: 'array', items: segmentSchema } } }, ...errors },
+        response: {
+          200: {
+            type: 'object',
+            properties: { shard: shardSchema, segments: { type: 'array', items: segmentSchema } },
+          },
+          ...errors,
+        },
       },
     },
     async (request) => {

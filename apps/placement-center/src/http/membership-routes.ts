@@ -50,14 +50,23 @@ export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftN
       requireLeader();
       const body = request.body as { nodeId: number; address: string; learner: boolean };
       // RaftNode replicates the address before the membership change, so every member can reach the new one
-      await change(() => (body.learner ? deps.node.addLearner(body.nodeId, body.address) : deps.node.addVoter(body.nodeId, body.address)));
+      await change(() =>
+        body.learner
+          ? deps.node.addLearner(body.nodeId, body.address)
+          : deps.node.addVoter(body.nodeId, body.address),
+      );
       return { ok: true };
     },
   );
 
   app.post(
     '/api/v1/cluster/members/:nodeId/promote',
-    { schema: { params: { type: 'object', properties: { nodeId: { type: 'integer', minimum: 1 } } }, response: { 200: okSchema } } },
+    {
+      schema: {
+        params: { type: 'object', properties: { nodeId: { type: 'integer', minimum: 1 } } },
+        response: { 200: okSchema },
+      },
+    },
     async (request) => {
       requireLeader();
       const { nodeId } = request.params as { nodeId: number };
@@ -68,7 +77,12 @@ export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftN
 
   app.delete(
     '/api/v1/cluster/members/:nodeId',
-    { schema: { params: { type: 'object', properties: { nodeId: { type: 'integer', minimum: 1 } } }, response: { 200: okSchema } } },
+    {
+      schema: {
+        params: { type: 'object', properties: { nodeId: { type: 'integer', minimum: 1 } } },
+        response: { 200: okSchema },
+      },
+    },
     async (request) => {
       requireLeader();
       const { nodeId } = request.params as { nodeId: number };
@@ -81,7 +95,12 @@ export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftN
     '/api/v1/cluster/leader',
     {
       schema: {
-        body: { type: 'object', properties: { nodeId: { type: 'integer', minimum: 1 } }, required: ['nodeId'], additionalProperties: false },
+        body: {
+          type: 'object',
+          properties: { nodeId: { type: 'integer', minimum: 1 } },
+          required: ['nodeId'],
+          additionalProperties: false,
+        },
         response: { 200: okSchema },
       },
     },
@@ -89,7 +108,8 @@ export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftN
       requireLeader();
       const { nodeId } = request.body as { nodeId: number };
       const member = deps.node.status().members.find((m) => m.id === nodeId);
-      if (!member || member.role !== 'voter') throw new MetadataError('INVALID_ARGUMENT', `node ${nodeId} is not a voter`);
+      if (!member || member.role !== 'voter')
+        throw new MetadataError('INVALID_ARGUMENT', `node ${nodeId} is not a voter`);
       await change(() => deps.node.transferLeadership(nodeId, { timeoutMs: 5_000 }));
       return { ok: true };
     },

@@ -15,12 +15,14 @@ const HTTP_STATUS: Record<MetadataErrorCode, number> = {
 
 export function installMetadataErrors(app: FastifyInstance): void {
   app.setErrorHandler((error, _request, reply) => {
-    if (error instanceof MetadataError) return reply.status(HTTP_STATUS[error.code]).send({ code: error.code, message: error.message });
+    if (error instanceof MetadataError)
+      return reply.status(HTTP_STATUS[error.code]).send({ code: error.code, message: error.message });
     if (error instanceof NotPlacementLeaderError) {
       if (error.leader.leaderAddress) void reply.header(LEADER_HINT_KEY, error.leader.leaderAddress);
       return reply.status(503).send({ code: 'NOT_LEADER', message: error.message });
     }
-    if (error instanceof RetryableError) return reply.status(503).send({ code: 'UNAVAILABLE', message: error.message });
+    if (error instanceof RetryableError)
+      return reply.status(503).send({ code: 'UNAVAILABLE', message: error.message });
     throw error;
   });
 }

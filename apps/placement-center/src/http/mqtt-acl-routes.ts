@@ -20,7 +20,11 @@ const ruleSchema = {
   },
 } as const;
 
-const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] } as const;
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1 } },
+  required: ['id'],
+} as const;
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema } as const;
 
 export async function mqttAclRoutes(app: FastifyInstance, deps: { acl: MqttAcl }) {
@@ -45,24 +49,37 @@ export async function mqttAclRoutes(app: FastifyInstance, deps: { acl: MqttAcl }
         response: { 201: ruleSchema, ...errors },
       },
     },
-    async (request, reply) => reply.status(201).send(await deps.acl.create(request.body as AclRuleInput, idempotencyOf(request))),
+    async (request, reply) =>
+      reply.status(201).send(await deps.acl.create(request.body as AclRuleInput, idempotencyOf(request))),
   );
 
   app.get(
     '/api/v1/mqtt/acl',
-    { schema: { response: { 200: { type: 'object', properties: { rules: { type: 'array', items: ruleSchema } } } } } },
+    {
+      schema: {
+        response: { 200: { type: 'object', properties: { rules: { type: 'array', items: ruleSchema } } } },
+      },
+    },
     async () => ({ rules: await deps.acl.list() }),
   );
 
-  app.get('/api/v1/mqtt/acl/:id', { schema: { params: idParams, response: { 200: ruleSchema, ...errors } } }, async (request) => {
-    const { id } = request.params as { id: string };
-    const rule = (await deps.acl.list()).find((r) => r.id === id);
-    if (!rule) throw notFound(`ACL rule "${id}" not found`);
-    return rule;
-  });
+  app.get(
+    '/api/v1/mqtt/acl/:id',
+    { schema: { params: idParams, response: { 200: ruleSchema, ...errors } } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const rule = (await deps.acl.list()).find((r) => r.id === id);
+      if (!rule) throw notFound(`ACL rule "${id}" not found`);
+      return rule;
+    },
+  );
 
-  app.delete('/api/v1/mqtt/acl/:id', { schema: { params: idParams, response: { 204: { type: 'null' }, ...errors } } }, async (request, reply) => {
-    await deps.acl.delete((request.params as { id: string }).id, idempotencyOf(request));
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/api/v1/mqtt/acl/:id',
+    { schema: { params: idParams, response: { 204: { type: 'null' }, ...errors } } },
+    async (request, reply) => {
+      await deps.acl.delete((request.params as { id: string }).id, idempotencyOf(request));
+      return reply.status(204).send();
+    },
+  );
 }

@@ -50,7 +50,11 @@ export async function mqttBlacklistRoutes(app: FastifyInstance, deps: { blacklis
 
   app.get(
     '/api/v1/mqtt/blacklist',
-    { schema: { response: { 200: { type: 'object', properties: { entries: { type: 'array', items: entrySchema } } } } } },
+    {
+      schema: {
+        response: { 200: { type: 'object', properties: { entries: { type: 'array', items: entrySchema } } } },
+      },
+    },
     async () => ({ entries: await deps.blacklist.list() }),
   );
 
@@ -58,7 +62,14 @@ export async function mqttBlacklistRoutes(app: FastifyInstance, deps: { blacklis
     '/api/v1/mqtt/blacklist/:type/*',
     {
       schema: {
-        params: { type: 'object', properties: { type: { type: 'string', enum: [...BLACKLIST_TYPES] }, '*': { type: 'string', minLength: 1 } }, required: ['type', '*'] },
+        params: {
+          type: 'object',
+          properties: {
+            type: { type: 'string', enum: [...BLACKLIST_TYPES] },
+            '*': { type: 'string', minLength: 1 },
+          },
+          required: ['type', '*'],
+        },
         response: { 204: { type: 'null' }, ...errors },
       },
     },

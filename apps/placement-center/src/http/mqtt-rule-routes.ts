@@ -35,9 +35,18 @@ const RULES = [
     },
     required: ['topicFilter', 'qos'],
   },
-] as const satisfies readonly { path: string; type: ResourceTypeName; properties: object; required: readonly string[] }[];
+] as const satisfies readonly {
+  path: string;
+  type: ResourceTypeName;
+  properties: object;
+  required: readonly string[];
+}[];
 
-const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] } as const;
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1 } },
+  required: ['id'],
+} as const;
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema } as const;
 
 function toRule(resource: StoredResource) {
@@ -58,11 +67,17 @@ export async function mqttRuleRoutes(app: FastifyInstance, deps: { resources: Mq
         schema: {
           querystring: {
             type: 'object',
-            properties: { start_after: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 10000 } },
+            properties: {
+              start_after: { type: 'string' },
+              limit: { type: 'integer', minimum: 1, maximum: 10000 },
+            },
             additionalProperties: false,
           },
           response: {
-            200: { type: 'object', properties: { rules: { type: 'array', items: ruleSchema }, more: { type: 'boolean' } } },
+            200: {
+              type: 'object',
+              properties: { rules: { type: 'array', items: ruleSchema }, more: { type: 'boolean' } },
+            },
             ...errors,
           },
         },
@@ -77,8 +92,10 @@ export async function mqttRuleRoutes(app: FastifyInstance, deps: { resources: Mq
       },
     );
 
-    app.get(`${rule.path}/:id`, { schema: { params: idParams, response: { 200: ruleSchema, ...errors } } }, async (request) =>
-      toRule(await deps.resources.get(rule.type, id(request))),
+    app.get(
+      `${rule.path}/:id`,
+      { schema: { params: idParams, response: { 200: ruleSchema, ...errors } } },
+      async (request) => toRule(await deps.resources.get(rule.type, id(request))),
     );
 
     // PUT creates or replaces: a rule id is chosen by the operator, and the brokers apply the newest version
@@ -87,7 +104,12 @@ export async function mqttRuleRoutes(app: FastifyInstance, deps: { resources: Mq
       {
         schema: {
           params: idParams,
-          body: { type: 'object', properties: rule.properties, required: [...rule.required], additionalProperties: false },
+          body: {
+            type: 'object',
+            properties: rule.properties,
+            required: [...rule.required],
+            additionalProperties: false,
+          },
           response: { 200: ruleSchema, 201: ruleSchema, ...errors },
         },
       },
@@ -100,9 +122,13 @@ export async function mqttRuleRoutes(app: FastifyInstance, deps: { resources: Mq
       },
     );
 
-    app.delete(`${rule.path}/:id`, { schema: { params: idParams, response: { 204: { type: 'null' }, ...errors } } }, async (request, reply) => {
-      await deps.resources.delete(rule.type, id(request), idempotencyOf(request));
-      return reply.status(204).send();
-    });
+    app.delete(
+      `${rule.path}/:id`,
+      { schema: { params: idParams, response: { 204: { type: 'null' }, ...errors } } },
+      async (request, reply) => {
+        await deps.resources.delete(rule.type, id(request), idempotencyOf(request));
+        return reply.status(204).send();
+      },
+    );
   }
 }

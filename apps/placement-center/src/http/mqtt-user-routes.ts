@@ -17,7 +17,11 @@ export const userSchema = {
   additionalProperties: false,
 } as const;
 
-const usernameParams = { type: 'object', properties: { username: { type: 'string', minLength: 1 } }, required: ['username'] } as const;
+const usernameParams = {
+  type: 'object',
+  properties: { username: { type: 'string', minLength: 1 } },
+  required: ['username'],
+} as const;
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema } as const;
 
 export async function mqttUserRoutes(app: FastifyInstance, deps: { users: MqttUsers }) {
@@ -27,7 +31,11 @@ export async function mqttUserRoutes(app: FastifyInstance, deps: { users: MqttUs
       schema: {
         body: {
           type: 'object',
-          properties: { username: { type: 'string', minLength: 1 }, password: { type: 'string', minLength: 1 }, superuser: { type: 'boolean', default: false } },
+          properties: {
+            username: { type: 'string', minLength: 1 },
+            password: { type: 'string', minLength: 1 },
+            superuser: { type: 'boolean', default: false },
+          },
           required: ['username', 'password'],
           additionalProperties: false,
         },
@@ -46,10 +54,19 @@ export async function mqttUserRoutes(app: FastifyInstance, deps: { users: MqttUs
       schema: {
         querystring: {
           type: 'object',
-          properties: { start_after: { type: 'string', default: '' }, limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 1000 } },
+          properties: {
+            start_after: { type: 'string', default: '' },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 1000 },
+          },
           additionalProperties: false,
         },
-        response: { 200: { type: 'object', properties: { users: { type: 'array', items: userSchema }, more: { type: 'boolean' } } }, 400: errorResponseSchema },
+        response: {
+          200: {
+            type: 'object',
+            properties: { users: { type: 'array', items: userSchema }, more: { type: 'boolean' } },
+          },
+          400: errorResponseSchema,
+        },
       },
     },
     async (request) => {
@@ -79,7 +96,11 @@ export async function mqttUserRoutes(app: FastifyInstance, deps: { users: MqttUs
       },
     },
     async (request) =>
-      deps.users.update((request.params as { username: string }).username, request.body as { password?: string; superuser?: boolean }, idempotencyOf(request)),
+      deps.users.update(
+        (request.params as { username: string }).username,
+        request.body as { password?: string; superuser?: boolean },
+        idempotencyOf(request),
+      ),
   );
 
   app.delete(

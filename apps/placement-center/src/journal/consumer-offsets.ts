@@ -14,11 +14,25 @@ export class ConsumerOffsets {
     private readonly proposer: Proposer,
   ) {}
 
-  async commit(groupIn: string, namespaceIn: string, shardNameIn: string, offsetIn: number, options: WriteOptions = {}): Promise<StoredOffset> {
+  async commit(
+    groupIn: string,
+    namespaceIn: string,
+    shardNameIn: string,
+    offsetIn: number,
+    options: WriteOptions = {},
+  ): Promise<StoredOffset> {
     const group = requireSegmentName('group', groupIn);
     const { namespace, name } = checkShardRef(namespaceIn, shardNameIn, 'shard_name');
-    const offset: StoredOffset = { group, namespace, shardName: name, offset: requireUint('offset', offsetIn), committedAtMs: Date.now() };
-    const result = accepted(await this.proposer.propose({ type: 'journal.offset.commit', offset, ...tagged(options) }));
+    const offset: StoredOffset = {
+      group,
+      namespace,
+      shardName: name,
+      offset: requireUint('offset', offsetIn),
+      committedAtMs: Date.now(),
+    };
+    const result = accepted(
+      await this.proposer.propose({ type: 'journal.offset.commit', offset, ...tagged(options) }),
+    );
     return result.offset ?? offset;
   }
 

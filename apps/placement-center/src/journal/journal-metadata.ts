@@ -52,8 +52,10 @@ function checkConfig(input: ShardConfigInput | null | undefined): StoredShardCon
   return {
     replicaCount,
     acks: requireEnum('config.acks', input.acks, ACKS_MODES),
-    maxSegmentBytes: requireUint('config.max_segment_bytes', input.maxSegmentBytes) || DEFAULT_MAX_SEGMENT_BYTES,
-    maxSegmentAgeMs: requireUint('config.max_segment_age_ms', input.maxSegmentAgeMs) || DEFAULT_MAX_SEGMENT_AGE_MS,
+    maxSegmentBytes:
+      requireUint('config.max_segment_bytes', input.maxSegmentBytes) || DEFAULT_MAX_SEGMENT_BYTES,
+    maxSegmentAgeMs:
+      requireUint('config.max_segment_age_ms', input.maxSegmentAgeMs) || DEFAULT_MAX_SEGMENT_AGE_MS,
     retentionMs: requireUint('config.retention_ms', input.retentionMs),
     retentionBytes: requireUint('config.retention_bytes', input.retentionBytes),
   };
@@ -67,16 +69,28 @@ export class JournalMetadata {
   ) {}
 
   /** Picks replicas for a new segment among the registered journal servers, ignoring the segment being sealed. */
-  private async pickReplicas(count: number, excluding?: { namespace: string; shardName: string; seq: number }): Promise<number[]> {
+  private async pickReplicas(
+    count: number,
+    excluding?: { namespace: string; shardName: string; seq: number },
+  ): Promise<number[]> {
     const load = new Map<number, number>();
     for (const node of this.registry.list('JOURNAL_SERVER')) load.set(node.nodeId, 0);
     const { items } = await this.sm.scanRecords<StoredSegment>(JOURNAL_KEY.segment);
     for (const s of items) {
       if (s.status !== 'SEGMENT_WRITE') continue;
-      if (excluding && s.namespace === excluding.namespace && s.shardName === excluding.shardName && s.seq === excluding.seq) continue;
+      if (
+        excluding &&
+        s.namespace === excluding.namespace &&
+        s.shardName === excluding.shardName &&
+        s.seq === excluding.seq
+      )
+        continue;
       for (const nodeId of s.replicas) if (load.has(nodeId)) load.set(nodeId, load.get(nodeId)! + 1);
     }
-    return chooseReplicas([...load].map(([nodeId, activeSegments]) => ({ nodeId, activeSegments })), count);
+    return chooseReplicas(
+      [...load].map(([nodeId, activeSegments]) => ({ nodeId, activeSegments })),
+      count,
+    );
   }
 
   /**
@@ -84,12 +98,18 @@ export class JournalMetadata {
    * before proposing ask this first: a retry of a write that committed must get its result, not a refusal by the
    * check (the shard it created exists; the segment it sealed is no longer active).
    */
-  private async firstAttempt<T extends JournalCommandResult['type']>(options: WriteOptions, type: T): Promise<Extract<CommandResult, { type: T }> | undefined> {
+  private async firstAttempt<T extends JournalCommandResult['type']>(
+    options: WriteOptions,
+    type: T,
+  ): Promise<Extract<CommandResult, { type: T }> | undefined> {
     await this.proposer.readBarrier();
     if (!options.requestId) return undefined;
     const result = await this.sm.rememberedResult(options.requestId);
     if (!result) return undefined;
-    if (result.type !== type) throw invalid(`request_id "${options.requestId}" was already used by a different write (${result.type})`);
+    if (result.type !== type)
+      throw invalid(
+        `request_id "${options.requestId}" was already used by a different write (${result.type})`,
+      );
     return result as Extract<CommandResult, { type: T }>;
   }
 
@@ -114,7 +134,15 @@ export class JournalMetadata {
     }
     const replicas = await this.pickReplicas(config.replicaCount);
     const now = Date.now();
-    const shard: StoredShard = { namespace, name, config, status: 'SHARD_ACTIVE', activeSegmentSeq: 0, firstSegmentSeq: 0, createdAtMs: now };
+    const shard: StoredShard = {
+      namespace,
+      name,
+      config,
+      status: 'SHARD_ACTIVE',
+      activeSegmentSeq: 0,
+      firstSegmentSeq: 0,
+      createdAtMs: now,
+    };
     const segment: StoredSegment = {
       namespace,
       shardName: name,
@@ -129,14 +157,18 @@ export class JournalMetadata {
       endTimestampMs: 0,
       createdAtMs: now,
     };
-    const result = accepted(await this.proposer.propose({ type: 'journal.shard.create', shard, segment, ...tagged(options) }));
+    const result = accepted(
+      await this.proposer.propose({ type: 'journal.shard.create', shard, segment, ...tagged(options) }),
+    );
     // a retry answered by the state machine gets the records the first attempt stored, not this attempt's
     return { shard: result.shard ?? shard, segment: result.segment ?? segment };
   }
 
   async deleteShard(namespaceIn: string, nameIn: string, options: WriteOptions = {}): Promise<void> {
     const { namespace, name } = checkShardRef(namespaceIn, nameIn);
-    accepted(await this.proposer.propose({ type: 'journal.shard.delete', namespace, name, ...tagged(options) }));
+    accepted(
+      await this.proposer.propose({ type: 'journal.shard.delete', namespace, name, ...tagged(options) }),
+    );
   }
 
   async getShard(namespaceIn: string, nameIn: string): Promise<StoredShard> {
@@ -148,13 +180,20 @@ export class JournalMetadata {
   }
 
   /** startAfter is "namespace/name" of the last shard of the previous page. */
-  async listShards(namespace: string, startAfter: string, limit: number | undefined): Promise<{ shards: StoredShard[]; more: boolean }> {
+  async listShards(
+    namespace: string,
+    startAfter: string,
+    limit: number | undefined,
+  ): Promise<{ shards: StoredShard[]; more: boolean }> {
     if (namespace) requireSegmentName('namespace', namespace);
     await this.proposer.readBarrier();
-    const page = await this.sm.scanRecords<StoredShard>(JOURNAL_KEY.shard + (namespace ? `${namespace}/` : ''), {
-      ...(startAfter ? { startAfter: JOURNAL_KEY.shard + startAfter } : {}),
-      limit: pageLimit(limit),
-    });
+    const page = await this.sm.scanRecords<StoredShard>(
+      JOURNAL_KEY.shard + (namespace ? `${namespace}/` : ''),
+      {
+        ...(startAfter ? { startAfter: JOURNAL_KEY.shard + startAfter } : {}),
+        limit: pageLimit(limit),
+      },
+    );
     return { shards: page.items, more: page.more };
   }
 
@@ -163,17 +202,21 @@ export class JournalMetadata {
     return (await this.sm.scanRecords<StoredSegment>(segmentPrefix(namespace, name))).items;
   }
 
-  async sealAndOpenNext(input: {
-    namespace: string;
-    shardName: string;
-    segmentSeq: number;
-    endOffset: number;
-    startTimestampMs?: number;
-    endTimestampMs?: number;
-  }, options: WriteOptions = {}): Promise<{ sealed: StoredSegment; next: StoredSegment }> {
+  async sealAndOpenNext(
+    input: {
+      namespace: string;
+      shardName: string;
+      segmentSeq: number;
+      endOffset: number;
+      startTimestampMs?: number;
+      endTimestampMs?: number;
+    },
+    options: WriteOptions = {},
+  ): Promise<{ sealed: StoredSegment; next: StoredSegment }> {
     const { namespace, name } = checkShardRef(input.namespace, input.shardName, 'shard_name');
     const seq = requireUint('segment_seq', input.segmentSeq);
-    if (!Number.isSafeInteger(input.endOffset) || input.endOffset < -1) throw invalid(`end_offset must be an integer >= -1, got ${input.endOffset}`);
+    if (!Number.isSafeInteger(input.endOffset) || input.endOffset < -1)
+      throw invalid(`end_offset must be an integer >= -1, got ${input.endOffset}`);
     // replicas for the next segment are chosen from the live journal servers, which may fail by now for a retry
     const first = await this.firstAttempt(options, 'journal.segment.seal');
     if (first) {
@@ -199,7 +242,13 @@ export class JournalMetadata {
   }
 
   async updateSegmentLeader(
-    input: { namespace: string; shardName: string; segmentSeq: number; leader: number; expectedEpoch?: number },
+    input: {
+      namespace: string;
+      shardName: string;
+      segmentSeq: number;
+      leader: number;
+      expectedEpoch?: number;
+    },
     options: WriteOptions = {},
   ): Promise<StoredSegment> {
     const { namespace, name } = checkShardRef(input.namespace, input.shardName, 'shard_name');

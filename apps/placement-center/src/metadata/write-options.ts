@@ -11,7 +11,8 @@ export interface WriteOptions {
 export function writeOptions(request: { requestId?: string | null }): WriteOptions {
   const id = request.requestId;
   if (!id) return {};
-  if (id.length > MAX_REQUEST_ID_CHARS) throw invalid(`request_id is longer than ${MAX_REQUEST_ID_CHARS} characters`);
+  if (id.length > MAX_REQUEST_ID_CHARS)
+    throw invalid(`request_id is longer than ${MAX_REQUEST_ID_CHARS} characters`);
   for (let i = 0; i < id.length; i++) {
     const code = id.charCodeAt(i);
     if (code < 0x20 || code === 0x7f) throw invalid('request_id must not contain control characters');

@@ -5,7 +5,13 @@ import { requireEnum, requireSegmentName, requireText } from '../metadata/field-
 import { accepted, invalid } from '../metadata/metadata-error.js';
 import { tagged, type WriteOptions } from '../metadata/write-options.js';
 import type { Proposer } from '../state/proposer.js';
-import { ACL_ACTIONS, ACL_PERMISSIONS, ACL_SUBJECT_TYPES, MQTT_KEY, type StoredAclRule } from '../state/mqtt-records.js';
+import {
+  ACL_ACTIONS,
+  ACL_PERMISSIONS,
+  ACL_SUBJECT_TYPES,
+  MQTT_KEY,
+  type StoredAclRule,
+} from '../state/mqtt-records.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
 import { checkIpOrCidr } from './ip-address.js';
 import { checkTopicFilter } from './topic-filter.js';
@@ -31,7 +37,8 @@ export function validateAclRule(input: AclRuleInput, now: number): StoredAclRule
     requireText('subject_value', subjectValue);
   }
   const priority = input.priority ?? 0;
-  if (!Number.isInteger(priority) || priority < -(2 ** 31) || priority >= 2 ** 31) throw invalid(`priority must be a 32-bit integer, got ${priority}`);
+  if (!Number.isInteger(priority) || priority < -(2 ** 31) || priority >= 2 ** 31)
+    throw invalid(`priority must be a 32-bit integer, got ${priority}`);
   return {
     // the id is generated here, on the proposing member, so every member stores the same one
     id: input.id ? requireSegmentName('id', input.id) : randomUUID(),
@@ -53,13 +60,21 @@ export class MqttAcl {
 
   async create(input: AclRuleInput, options: WriteOptions = {}): Promise<StoredAclRule> {
     const rule = validateAclRule(input, Date.now());
-    const result = accepted(await this.proposer.propose({ type: 'mqtt.acl.create', rule, ...tagged(options) }));
+    const result = accepted(
+      await this.proposer.propose({ type: 'mqtt.acl.create', rule, ...tagged(options) }),
+    );
     // a retry answered by the state machine gets the rule (and generated id) its first attempt stored
     return result.rule ?? rule;
   }
 
   async delete(id: string, options: WriteOptions = {}): Promise<void> {
-    accepted(await this.proposer.propose({ type: 'mqtt.acl.delete', id: requireSegmentName('id', id), ...tagged(options) }));
+    accepted(
+      await this.proposer.propose({
+        type: 'mqtt.acl.delete',
+        id: requireSegmentName('id', id),
+        ...tagged(options),
+      }),
+    );
   }
 
   async list(): Promise<StoredAclRule[]> {

@@ -4,7 +4,12 @@ import { requireEnum, requireText, requireUint } from '../metadata/field-checks.
 import { accepted } from '../metadata/metadata-error.js';
 import { tagged, type WriteOptions } from '../metadata/write-options.js';
 import type { Proposer } from '../state/proposer.js';
-import { BLACKLIST_TYPES, MQTT_KEY, type BlacklistTypeName, type StoredBlacklistEntry } from '../state/mqtt-records.js';
+import {
+  BLACKLIST_TYPES,
+  MQTT_KEY,
+  type BlacklistTypeName,
+  type StoredBlacklistEntry,
+} from '../state/mqtt-records.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
 import { checkCidr, checkIp } from './ip-address.js';
 
@@ -27,7 +32,10 @@ export class MqttBlacklist {
     private readonly proposer: Proposer,
   ) {}
 
-  async put(input: BlacklistInput, options: WriteOptions = {}): Promise<{ entry: StoredBlacklistEntry; created: boolean }> {
+  async put(
+    input: BlacklistInput,
+    options: WriteOptions = {},
+  ): Promise<{ entry: StoredBlacklistEntry; created: boolean }> {
     const type = requireEnum('type', input.type, BLACKLIST_TYPES);
     const entry: StoredBlacklistEntry = {
       type,
@@ -42,7 +50,14 @@ export class MqttBlacklist {
 
   async delete(typeIn: string, value: string, options: WriteOptions = {}): Promise<void> {
     const type = requireEnum('type', typeIn, BLACKLIST_TYPES);
-    accepted(await this.proposer.propose({ type: 'mqtt.blacklist.delete', entryType: type, value: requireText('value', value), ...tagged(options) }));
+    accepted(
+      await this.proposer.propose({
+        type: 'mqtt.blacklist.delete',
+        entryType: type,
+        value: requireText('value', value),
+        ...tagged(options),
+      }),
+    );
   }
 
   async list(): Promise<StoredBlacklistEntry[]> {

@@ -5,7 +5,13 @@ import { pageLimit, requireEnum } from '../metadata/field-checks.js';
 import { accepted, invalid, notFound } from '../metadata/metadata-error.js';
 import { tagged, type WriteOptions } from '../metadata/write-options.js';
 import type { Proposer } from '../state/proposer.js';
-import { RESOURCE_TYPES, resourceKey, resourcePrefix, type ResourceTypeName, type StoredResource } from '../state/mqtt-records.js';
+import {
+  RESOURCE_TYPES,
+  resourceKey,
+  resourcePrefix,
+  type ResourceTypeName,
+  type StoredResource,
+} from '../state/mqtt-records.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
 import { RESOURCE_SPECS, parseResourceJson } from './resource-schemas.js';
 
@@ -34,12 +40,23 @@ export class MqttResources {
     const key = checkKey(type, input.key);
     const record = parseResourceJson(type, input.json);
     const payload = input.payload ?? Buffer.alloc(0);
-    if (payload.length > 0 && !RESOURCE_SPECS[type].hasPayload) throw invalid(`payload is only for RETAINED_MESSAGE and WILL_MESSAGE, not ${type}`);
-    if (payload.length > MAX_PAYLOAD_BYTES) throw invalid(`payload is larger than ${MAX_PAYLOAD_BYTES} bytes`);
-    const resource: StoredResource = { type, key, record, payload: payload.toString('base64'), updatedAtMs: Date.now() };
+    if (payload.length > 0 && !RESOURCE_SPECS[type].hasPayload)
+      throw invalid(`payload is only for RETAINED_MESSAGE and WILL_MESSAGE, not ${type}`);
+    if (payload.length > MAX_PAYLOAD_BYTES)
+      throw invalid(`payload is larger than ${MAX_PAYLOAD_BYTES} bytes`);
+    const resource: StoredResource = {
+      type,
+      key,
+      record,
+      payload: payload.toString('base64'),
+      updatedAtMs: Date.now(),
+    };
     const result = await this.proposer.propose({ type: 'mqtt.resource.put', resource, ...tagged(options) });
     // a retry carries the same content; only the time is the first attempt's
-    return { resource: { ...resource, updatedAtMs: result.updatedAtMs ?? resource.updatedAtMs }, created: result.created };
+    return {
+      resource: { ...resource, updatedAtMs: result.updatedAtMs ?? resource.updatedAtMs },
+      created: result.created,
+    };
   }
 
   async get(typeIn: string, keyIn: string): Promise<StoredResource> {
@@ -53,10 +70,20 @@ export class MqttResources {
 
   async delete(typeIn: string, keyIn: string, options: WriteOptions = {}): Promise<void> {
     const type = resourceType(typeIn);
-    accepted(await this.proposer.propose({ type: 'mqtt.resource.delete', resourceType: type, key: checkKey(type, keyIn), ...tagged(options) }));
+    accepted(
+      await this.proposer.propose({
+        type: 'mqtt.resource.delete',
+        resourceType: type,
+        key: checkKey(type, keyIn),
+        ...tagged(options),
+      }),
+    );
   }
 
-  async list(typeIn: string, options: { keyPrefix?: string; startAfter?: string; limit?: number }): Promise<{ resources: StoredResource[]; more: boolean }> {
+  async list(
+    typeIn: string,
+    options: { keyPrefix?: string; startAfter?: string; limit?: number },
+  ): Promise<{ resources: StoredResource[]; more: boolean }> {
     const type = resourceType(typeIn);
     await this.proposer.readBarrier();
     const page = await this.sm.scanRecords<StoredResource>(resourcePrefix(type) + (options.keyPrefix ?? ''), {

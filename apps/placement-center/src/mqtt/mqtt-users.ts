@@ -22,12 +22,18 @@ export interface UserView {
 const MAX_PASSWORD_BYTES = 1024;
 
 export function toUserView(user: StoredUser): UserView {
-  return { username: user.username, superuser: user.superuser, createdAtMs: user.createdAtMs, updatedAtMs: user.updatedAtMs };
+  return {
+    username: user.username,
+    superuser: user.superuser,
+    createdAtMs: user.createdAtMs,
+    updatedAtMs: user.updatedAtMs,
+  };
 }
 
 function checkPassword(password: string | undefined): string {
   if (!password) throw invalid('password must not be empty');
-  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) throw invalid(`password is longer than ${MAX_PASSWORD_BYTES} bytes`);
+  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES)
+    throw invalid(`password is longer than ${MAX_PASSWORD_BYTES} bytes`);
   return password;
 }
 
@@ -37,20 +43,37 @@ export class MqttUsers {
     private readonly proposer: Proposer,
   ) {}
 
-  async create(input: { username: string; password: string; superuser?: boolean }, options: WriteOptions = {}): Promise<UserView> {
+  async create(
+    input: { username: string; password: string; superuser?: boolean },
+    options: WriteOptions = {},
+  ): Promise<UserView> {
     const username = requireText('username', input.username);
     const password = checkPassword(input.password);
     const now = Date.now();
     const [hash, scram] = await Promise.all([hashPassword(password), scramCredentials(password)]);
-    const user: StoredUser = { username, password: hash, scram, superuser: input.superuser ?? false, createdAtMs: now, updatedAtMs: now };
-    const result = accepted(await this.proposer.propose({ type: 'mqtt.user.create', user, ...tagged(options) }));
+    const user: StoredUser = {
+      username,
+      password: hash,
+      scram,
+      superuser: input.superuser ?? false,
+      createdAtMs: now,
+      updatedAtMs: now,
+    };
+    const result = accepted(
+      await this.proposer.propose({ type: 'mqtt.user.create', user, ...tagged(options) }),
+    );
     // a retry answered by the state machine shows the user its first attempt stored
     return toUserView(result.user ?? user);
   }
 
-  async update(usernameIn: string, input: { password?: string; superuser?: boolean }, options: WriteOptions = {}): Promise<UserView> {
+  async update(
+    usernameIn: string,
+    input: { password?: string; superuser?: boolean },
+    options: WriteOptions = {},
+  ): Promise<UserView> {
     const username = requireText('username', usernameIn);
-    if (!input.password && input.superuser === undefined) throw invalid('nothing to update: give password and/or superuser');
+    if (!input.password && input.superuser === undefined)
+      throw invalid('nothing to update: give password and/or superuser');
     const password = input.password ? await hashPassword(checkPassword(input.password)) : undefined;
     const scram = input.password ? await scramCredentials(input.password) : undefined;
     const result = accepted(
@@ -67,7 +90,13 @@ export class MqttUsers {
   }
 
   async delete(usernameIn: string, options: WriteOptions = {}): Promise<void> {
-    accepted(await this.proposer.propose({ type: 'mqtt.user.delete', username: requireText('username', usernameIn), ...tagged(options) }));
+    accepted(
+      await this.proposer.propose({
+        type: 'mqtt.user.delete',
+        username: requireText('username', usernameIn),
+        ...tagged(options),
+      }),
+    );
   }
 
   async get(usernameIn: string): Promise<UserView> {
@@ -91,18 +120,25 @@ export class MqttUsers {
    * unknown user or one whose password predates SCRAM credentials (set it again to get them). */
   async scramCredential(usernameIn: string, mechanism: string): Promise<ScramCredential | undefined> {
     const username = requireText('username', usernameIn);
-    if (!isScramMechanism(mechanism)) throw invalid(`unknown SCRAM mechanism "${mechanism}": use SCRAM-SHA-256 or SCRAM-SHA-512`);
+    if (!isScramMechanism(mechanism))
+      throw invalid(`unknown SCRAM mechanism "${mechanism}": use SCRAM-SHA-256 or SCRAM-SHA-512`);
     await this.proposer.readBarrier();
     const user = await this.sm.getRecord<StoredUser>(userKey(username));
     return user?.scram?.[mechanism];
   }
 
   /** Unknown users and wrong passwords are both just "not authenticated", and take the same time. */
-  async authenticate(username: string, password: string): Promise<{ authenticated: boolean; superuser: boolean }> {
+  async authenticate(
+    username: string,
+    password: string,
+  ): Promise<{ authenticated: boolean; superuser: boolean }> {
     requireText('username', username);
     await this.proposer.readBarrier();
     const user = await this.sm.getRecord<StoredUser>(userKey(username));
-    const ok = user && password ? await verifyPassword(password, user.password) : await verifyAgainstNothing(password ?? '');
+    const ok =
+      user && password
+        ? await verifyPassword(password, user.password)
+        : await verifyAgainstNothing(password ?? '');
     return { authenticated: ok, superuser: ok ? user!.superuser : false };
   }
 }

@@ -19,8 +19,7 @@ interface SessionOwnership {
 
 /** A resource write proposed here and applied. */
 export type ResourceChange =
-  | { kind: 'put'; resource: StoredResource }
-  | { kind: 'delete'; type: ResourceTypeName; key: string };
+  { kind: 'put'; resource: StoredResource } | { kind: 'delete'; type: ResourceTypeName; key: string };
 
 export class ObservedMqttResources extends MqttResources {
   private readonly listeners = new Set<(change: ResourceChange) => void>();
@@ -52,9 +51,13 @@ export class ObservedMqttResources extends MqttResources {
       return; // put() reports the bad JSON
     }
     if (typeof incoming !== 'object' || incoming === null || incoming.connected !== false) return;
-    const stored = (await this.records.getRecord<StoredResource>(resourceKey('SESSION', clientId)))?.record as SessionOwnership | undefined;
+    const stored = (await this.records.getRecord<StoredResource>(resourceKey('SESSION', clientId)))
+      ?.record as SessionOwnership | undefined;
     if (!stored?.connected) return;
-    if (stored.brokerNodeId !== incoming.brokerNodeId || (stored.connectedAtMs ?? 0) > (incoming.connectedAtMs ?? 0)) {
+    if (
+      stored.brokerNodeId !== incoming.brokerNodeId ||
+      (stored.connectedAtMs ?? 0) > (incoming.connectedAtMs ?? 0)
+    ) {
       throw new MetadataError(
         'FAILED_PRECONDITION',
         `session "${clientId}" is connected on broker ${stored.brokerNodeId} by a newer connection; this disconnect is stale`,

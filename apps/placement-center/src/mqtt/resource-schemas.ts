@@ -54,7 +54,12 @@ export const RESOURCE_SPECS: Record<ResourceTypeName, ResourceSpec> = {
     keyName: 'client id',
     checkKey: clientIdKey,
     schema: z.strictObject({
-      subscriptions: z.array(z.strictObject({ ...subscriptionOptions, identifier: z.number().int().min(1).max(268_435_455).optional() })),
+      subscriptions: z.array(
+        z.strictObject({
+          ...subscriptionOptions,
+          identifier: z.number().int().min(1).max(268_435_455).optional(),
+        }),
+      ),
     }),
     hasPayload: false,
   },
@@ -99,7 +104,10 @@ export const RESOURCE_SPECS: Record<ResourceTypeName, ResourceSpec> = {
         try {
           new RegExp(value);
         } catch (err) {
-          ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(err as Error).message}` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `not a valid regular expression: ${(err as Error).message}`,
+          });
         }
       }),
       priority: z.number().int().optional(),

@@ -17,7 +17,10 @@ import type { PlacementStateMachine } from '../state/state-machine.js';
 import type { MqttResources } from './mqtt-resources.js';
 
 /** The broker leading the fewest groups; ties to the lowest node id. */
-export function leastLoaded(brokers: Iterable<StoredNode>, groupsLed: Map<number, number>): StoredNode | undefined {
+export function leastLoaded(
+  brokers: Iterable<StoredNode>,
+  groupsLed: Map<number, number>,
+): StoredNode | undefined {
   let best: StoredNode | undefined;
   for (const b of brokers) {
     const load = groupsLed.get(b.nodeId) ?? 0;
@@ -97,11 +100,17 @@ export class SharedGroupLeaders {
     if (leader) return leader;
     // that first write's broker has gone since: this assignment is a write of its own
     if (options.requestId) return this.assign(groupName, {});
-    throw new MetadataError('FAILED_PRECONDITION', `shared-subscription group "${groupName}" changed while it was assigned; retry`);
+    throw new MetadataError(
+      'FAILED_PRECONDITION',
+      `shared-subscription group "${groupName}" changed while it was assigned; retry`,
+    );
   }
 
   private async record(groupName: string, brokerNodeId: number, options: WriteOptions): Promise<void> {
-    await this.resources.put({ type: 'SHARED_GROUP_LEADER', key: groupName, json: JSON.stringify({ brokerNodeId }) }, options);
+    await this.resources.put(
+      { type: 'SHARED_GROUP_LEADER', key: groupName, json: JSON.stringify({ brokerNodeId }) },
+      options,
+    );
   }
 
   private async recorded(groupName: string): Promise<number | undefined> {

@@ -7,7 +7,8 @@ const MAX_TOPIC_BYTES = 65_535;
 
 function checkCommon(field: string, value: string): void {
   if (!value) throw invalid(`${field} must not be empty`);
-  if (Buffer.byteLength(value) > MAX_TOPIC_BYTES) throw invalid(`${field} is longer than ${MAX_TOPIC_BYTES} bytes`);
+  if (Buffer.byteLength(value) > MAX_TOPIC_BYTES)
+    throw invalid(`${field} is longer than ${MAX_TOPIC_BYTES} bytes`);
   if (value.includes('\u0000')) throw invalid(`${field} must not contain NUL`);
 }
 
@@ -27,6 +28,7 @@ export function checkTopicFilter(field: string, filter: string): string {
 
 export function checkTopicName(field: string, topic: string): string {
   checkCommon(field, topic);
-  if (/[#+]/.test(topic)) throw invalid(`${field} "${topic}" is not a valid topic name: no '+' or '#' in a topic name`);
+  if (/[#+]/.test(topic))
+    throw invalid(`${field} "${topic}" is not a valid topic name: no '+' or '#' in a topic name`);
   return topic;
 }

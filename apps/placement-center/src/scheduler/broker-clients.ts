@@ -2,7 +2,14 @@
 // address, used by the leader to publish due wills and to drop expired sessions. Every call has a deadline, so a
 // broker that hangs delays only its own work.
 import * as grpc from '@grpc/grpc-js';
-import { clusterChannelCredentials, clusterClientOptions, newBrokerInnerClient, type BrokerInnerServiceClient, type ClusterTls, type LastWill } from '@robustmq/protocol';
+import {
+  clusterChannelCredentials,
+  clusterClientOptions,
+  newBrokerInnerClient,
+  type BrokerInnerServiceClient,
+  type ClusterTls,
+  type LastWill,
+} from '@robustmq/protocol';
 import type { StoredNode } from '../state/records.js';
 
 export class BrokerCallError extends Error {
@@ -42,20 +49,42 @@ export class BrokerClients {
   private client(address: string): BrokerInnerServiceClient {
     let client = this.clients.get(address);
     if (!client) {
-      client = newBrokerInnerClient(address, clusterChannelCredentials(this.tls), clusterClientOptions(this.authToken));
+      client = newBrokerInnerClient(
+        address,
+        clusterChannelCredentials(this.tls),
+        clusterClientOptions(this.authToken),
+      );
       this.clients.set(address, client);
     }
     return client;
   }
 
-  private call<Res>(address: string, method: 'SendLastWill' | 'DeleteSession', request: object): Promise<Res> {
+  private call<Res>(
+    address: string,
+    method: 'SendLastWill' | 'DeleteSession',
+    request: object,
+  ): Promise<Res> {
     const client = this.client(address);
-    const fn = (client as unknown as Record<string, grpc.requestCallback<Res> & ((...args: unknown[]) => grpc.ClientUnaryCall)>)[method]!;
+    const fn = (
+      client as unknown as Record<
+        string,
+        grpc.requestCallback<Res> & ((...args: unknown[]) => grpc.ClientUnaryCall)
+      >
+    )[method]!;
     return new Promise<Res>((resolve, reject) => {
-      fn.call(client, request, new grpc.Metadata(), { deadline: Date.now() + this.callTimeoutMs }, (err: grpc.ServiceError | null, res?: Res) => {
-        if (err) reject(new BrokerCallError(err.code, `${method} on broker ${address}: ${err.details || err.message}`));
-        else resolve(res as Res);
-      });
+      fn.call(
+        client,
+        request,
+        new grpc.Metadata(),
+        { deadline: Date.now() + this.callTimeoutMs },
+        (err: grpc.ServiceError | null, res?: Res) => {
+          if (err)
+            reject(
+              new BrokerCallError(err.code, `${method} on broker ${address}: ${err.details || err.message}`),
+            );
+          else resolve(res as Res);
+        },
+      );
     });
   }
 

@@ -8,7 +8,14 @@
 // lease-based takeover stays as the fallback when placement cannot reach anyone.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@robustmq/common';
-import { clusterChannelCredentials, clusterClientOptions, newJournalInnerClient, type ClusterTls, type GetSegmentStateReply__Output, type JournalInnerServiceClient } from '@robustmq/protocol';
+import {
+  clusterChannelCredentials,
+  clusterClientOptions,
+  newJournalInnerClient,
+  type ClusterTls,
+  type GetSegmentStateReply__Output,
+  type JournalInnerServiceClient,
+} from '@robustmq/protocol';
 import type { NodeRegistry, RegisteredNode } from '../cluster/node-registry.js';
 import type { JournalMetadata } from '../journal/journal-metadata.js';
 import { MetadataError } from '../metadata/metadata-error.js';
@@ -37,7 +44,9 @@ interface ReplicaAnswer {
 
 /** the most caught-up replica: highest last epoch, then the longest log, then the lowest node id. */
 export function mostCaughtUp(answers: ReplicaAnswer[]): ReplicaAnswer | undefined {
-  return [...answers].sort((a, b) => b.lastEpoch - a.lastEpoch || b.durableEnd - a.durableEnd || a.nodeId - b.nodeId)[0];
+  return [...answers].sort(
+    (a, b) => b.lastEpoch - a.lastEpoch || b.durableEnd - a.durableEnd || a.nodeId - b.nodeId,
+  )[0];
 }
 
 const PARALLEL_SEGMENTS = 16;
@@ -62,7 +71,11 @@ export class JournalSegmentHandover implements LeaderController {
     private readonly registry: NodeRegistry,
     private readonly options: HandoverOptions,
   ) {
-    this.passes = new RepeatingPass(() => this.runPass(), { what: 'segment hand-over pass', retryMs: options.retryMs, logger: options.logger });
+    this.passes = new RepeatingPass(() => this.runPass(), {
+      what: 'segment hand-over pass',
+      retryMs: options.retryMs,
+      logger: options.logger,
+    });
   }
 
   start(): void {
@@ -87,7 +100,9 @@ export class JournalSegmentHandover implements LeaderController {
     const orphaned = items.filter((s) => s.status === 'SEGMENT_WRITE' && !live.has(s.leader));
     let complete = true;
     for (let i = 0; i < orphaned.length && this.running; i += PARALLEL_SEGMENTS) {
-      const done = await Promise.all(orphaned.slice(i, i + PARALLEL_SEGMENTS).map((s) => this.handOver(s, live)));
+      const done = await Promise.all(
+        orphaned.slice(i, i + PARALLEL_SEGMENTS).map((s) => this.handOver(s, live)),
+      );
       if (done.includes(false)) complete = false;
     }
     return complete;
@@ -96,9 +111,15 @@ export class JournalSegmentHandover implements LeaderController {
   /** Moves one segment to its most caught-up live replica; false when it should be tried again later. */
   private async handOver(segment: StoredSegment, live: Map<number, RegisteredNode>): Promise<boolean> {
     const { logger } = this.options;
-    const where = { segment: `${segment.namespace}/${segment.shardName}#${segment.seq}`, deadLeader: segment.leader, epoch: segment.epoch };
+    const where = {
+      segment: `${segment.namespace}/${segment.shardName}#${segment.seq}`,
+      deadLeader: segment.leader,
+      epoch: segment.epoch,
+    };
     const candidates = segment.replicas.filter((r) => r !== segment.leader && live.get(r)?.ports['grpc']);
-    const answers = (await Promise.all(candidates.map((nodeId) => this.replicaState(live.get(nodeId)!, segment)))).filter((a) => a !== undefined);
+    const answers = (
+      await Promise.all(candidates.map((nodeId) => this.replicaState(live.get(nodeId)!, segment)))
+    ).filter((a) => a !== undefined);
     const best = mostCaughtUp(answers);
     if (!best) {
       logger.warn({ ...where, candidates }, 'no live replica answered; segment hand-over retried later');
@@ -107,9 +128,17 @@ export class JournalSegmentHandover implements LeaderController {
     let moved: StoredSegment;
     try {
       moved = await this.journal.updateSegmentLeader(
-        { namespace: segment.namespace, shardName: segment.shardName, segmentSeq: segment.seq, leader: best.nodeId, expectedEpoch: segment.epoch },
+        {
+          namespace: segment.namespace,
+          shardName: segment.shardName,
+          segmentSeq: segment.seq,
+          leader: best.nodeId,
+          expectedEpoch: segment.epoch,
+        },
         // one id per (segment, epoch): a retry, even by the next placement leader, gets the move that committed
-        { requestId: `segment-handover/${segment.namespace}/${segment.shardName}/${segment.seq}@${segment.epoch}` },
+        {
+          requestId: `segment-handover/${segment.namespace}/${segment.shardName}/${segment.seq}@${segment.epoch}`,
+        },
       );
     } catch (err) {
       if (err instanceof MetadataError && (err.code === 'FAILED_PRECONDITION' || err.code === 'NOT_FOUND')) {
@@ -120,12 +149,23 @@ export class JournalSegmentHandover implements LeaderController {
       logger.warn({ ...where, err }, 'segment hand-over could not be committed; retried later');
       return false;
     }
-    logger.warn({ ...where, leader: moved.leader, newEpoch: moved.epoch, durableEnd: best.durableEnd }, 'segment leader left; leadership handed to the most caught-up replica');
+    logger.warn(
+      { ...where, leader: moved.leader, newEpoch: moved.epoch, durableEnd: best.durableEnd },
+      'segment leader left; leadership handed to the most caught-up replica',
+    );
     const ref = { namespace: moved.namespace, shardName: moved.shardName, segmentSeq: moved.seq };
     // the move is committed; if the activation does not get through, the new leader takes over at its first request
     // or at its own check, so neither call is retried here
-    void this.call(live.get(best.nodeId)!, 'ActivateSegmentLeader', { ...ref, epoch: moved.epoch }, 10_000).catch((err: unknown) =>
-      logger.warn({ ...where, leader: best.nodeId, err: (err as Error).message }, 'new segment leader did not confirm its activation'),
+    void this.call(
+      live.get(best.nodeId)!,
+      'ActivateSegmentLeader',
+      { ...ref, epoch: moved.epoch },
+      10_000,
+    ).catch((err: unknown) =>
+      logger.warn(
+        { ...where, leader: best.nodeId, err: (err as Error).message },
+        'new segment leader did not confirm its activation',
+      ),
     );
     for (const nodeId of candidates) {
       if (nodeId !== best.nodeId) void this.call(live.get(nodeId)!, 'UpdateCache', ref).catch(() => {});
@@ -134,7 +174,10 @@ export class JournalSegmentHandover implements LeaderController {
   }
 
   /** A replica's copy of the segment, or undefined when the node did not answer. */
-  private async replicaState(node: RegisteredNode, segment: StoredSegment): Promise<ReplicaAnswer | undefined> {
+  private async replicaState(
+    node: RegisteredNode,
+    segment: StoredSegment,
+  ): Promise<ReplicaAnswer | undefined> {
     try {
       const reply = await this.call<GetSegmentStateReply__Output>(node, 'GetSegmentState', {
         namespace: segment.namespace,
@@ -144,22 +187,40 @@ export class JournalSegmentHandover implements LeaderController {
       return { nodeId: node.nodeId, lastEpoch: reply.lastEpoch, durableEnd: reply.durableEndOffset };
     } catch (err) {
       // a replica that never received a record holds no copy: it can still lead (it copies from the others)
-      if ((err as grpc.ServiceError).code === grpc.status.NOT_FOUND) return { nodeId: node.nodeId, lastEpoch: 0, durableEnd: segment.startOffset };
-      this.options.logger.debug({ nodeId: node.nodeId, err: (err as Error).message }, 'journal server did not answer GetSegmentState');
+      if ((err as grpc.ServiceError).code === grpc.status.NOT_FOUND)
+        return { nodeId: node.nodeId, lastEpoch: 0, durableEnd: segment.startOffset };
+      this.options.logger.debug(
+        { nodeId: node.nodeId, err: (err as Error).message },
+        'journal server did not answer GetSegmentState',
+      );
       return undefined;
     }
   }
 
-  private call<T>(node: RegisteredNode, method: 'GetSegmentState' | 'ActivateSegmentLeader' | 'UpdateCache', request: object, timeoutMs = this.options.callTimeoutMs): Promise<T> {
+  private call<T>(
+    node: RegisteredNode,
+    method: 'GetSegmentState' | 'ActivateSegmentLeader' | 'UpdateCache',
+    request: object,
+    timeoutMs = this.options.callTimeoutMs,
+  ): Promise<T> {
     const address = `${node.host}:${node.ports['grpc']}`;
     let client = this.clients.get(address);
     if (!client) {
-      client = newJournalInnerClient(address, clusterChannelCredentials(this.options.tls), clusterClientOptions(this.options.authToken));
+      client = newJournalInnerClient(
+        address,
+        clusterChannelCredentials(this.options.tls),
+        clusterClientOptions(this.options.authToken),
+      );
       this.clients.set(address, client);
     }
-    const c = client as unknown as Record<string, (req: object, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: T) => void) => void>;
+    const c = client as unknown as Record<
+      string,
+      (req: object, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: T) => void) => void
+    >;
     return new Promise<T>((resolve, reject) => {
-      c[method]!.call(client, request, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res!)));
+      c[method]!.call(client, request, { deadline: Date.now() + timeoutMs }, (err, res) =>
+        err ? reject(err) : resolve(res!),
+      );
     });
   }
 }

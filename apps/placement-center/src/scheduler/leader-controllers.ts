@@ -53,7 +53,10 @@ export class LeaderControllers {
         try {
           await this.proposer.readBarrier();
         } catch (err) {
-          this.options.logger.warn({ err }, 'read barrier failed on becoming leader; controllers start on the next check');
+          this.options.logger.warn(
+            { err },
+            'read barrier failed on becoming leader; controllers start on the next check',
+          );
           this.running = false;
           return;
         }

@@ -56,7 +56,12 @@ type WorkKind = 'will' | 'expire' | 'orphan' | 'moved';
 const workKey = (kind: WorkKind, clientId: string) => `${kind}:${clientId}`;
 
 function sessionView(resource: StoredResource): SessionView {
-  const r = resource.record as { brokerNodeId: number; connected: boolean; sessionExpiryIntervalSec: number; lastDisconnectAtMs?: number };
+  const r = resource.record as {
+    brokerNodeId: number;
+    connected: boolean;
+    sessionExpiryIntervalSec: number;
+    lastDisconnectAtMs?: number;
+  };
   return {
     brokerNodeId: r.brokerNodeId,
     connected: r.connected,
@@ -85,7 +90,8 @@ export class MqttSessionScheduler implements LeaderController {
   private workAgain = false;
   private readonly unsubscribe: () => void;
   private readonly onNode = (change: NodeChange) => {
-    if (!this.running || change.type !== 'unregister' || change.clusterType !== ClusterTypes.mqttBroker) return;
+    if (!this.running || change.type !== 'unregister' || change.clusterType !== ClusterTypes.mqttBroker)
+      return;
     // every session the broker still had connected is disconnected now; their wills and expiry run from here
     for (const [clientId, s] of this.sessions) {
       if (s.connected && s.brokerNodeId === change.nodeId) this.queue.set(workKey('orphan', clientId), 0);
@@ -122,10 +128,16 @@ export class MqttSessionScheduler implements LeaderController {
     this.wills.clear();
     this.queue.clear();
     this.buffered = [];
-    this.brokers = new BrokerClients(this.options.brokerCallTimeoutMs, this.options.authToken, this.options.tls);
+    this.brokers = new BrokerClients(
+      this.options.brokerCallTimeoutMs,
+      this.options.authToken,
+      this.options.tls,
+    );
     try {
-      for await (const resource of this.scan('SESSION')) this.sessions.set(resource.key, sessionView(resource));
-      for await (const resource of this.scan('WILL_MESSAGE')) this.wills.set(resource.key, willDelaySec(resource));
+      for await (const resource of this.scan('SESSION'))
+        this.sessions.set(resource.key, sessionView(resource));
+      for await (const resource of this.scan('WILL_MESSAGE'))
+        this.wills.set(resource.key, willDelaySec(resource));
     } finally {
       const buffered = this.buffered ?? []; // stop() may have come meanwhile
       this.buffered = undefined;
@@ -136,11 +148,15 @@ export class MqttSessionScheduler implements LeaderController {
     const live = new Set(this.registry.list(ClusterTypes.mqttBroker).map((n) => n.nodeId));
     for (const [clientId, s] of this.sessions) {
       // a broker that died while no leader was scheduling left its sessions marked connected
-      if (s.connected && !live.has(s.brokerNodeId)) this.queue.set(workKey('orphan', clientId), now + this.options.orphanGraceMs);
+      if (s.connected && !live.has(s.brokerNodeId))
+        this.queue.set(workKey('orphan', clientId), now + this.options.orphanGraceMs);
       else this.reschedule(clientId);
     }
     for (const clientId of this.wills.keys()) if (!this.sessions.has(clientId)) this.reschedule(clientId);
-    this.options.logger.info({ sessions: this.sessions.size, wills: this.wills.size, scheduled: this.queue.size }, 'MQTT session scheduler started');
+    this.options.logger.info(
+      { sessions: this.sessions.size, wills: this.wills.size, scheduled: this.queue.size },
+      'MQTT session scheduler started',
+    );
     this.arm();
   }
 
@@ -166,7 +182,10 @@ export class MqttSessionScheduler implements LeaderController {
   private async *scan(type: 'SESSION' | 'WILL_MESSAGE'): AsyncIterable<StoredResource> {
     let startAfter: string | undefined;
     for (;;) {
-      const page = await this.sm.scanRecords<StoredResource>(resourcePrefix(type), { ...(startAfter ? { startAfter } : {}), limit: SCAN_PAGE });
+      const page = await this.sm.scanRecords<StoredResource>(resourcePrefix(type), {
+        ...(startAfter ? { startAfter } : {}),
+        limit: SCAN_PAGE,
+      });
       yield* page.items;
       if (!page.more || !this.running) return;
       startAfter = page.lastKey;
@@ -208,12 +227,18 @@ export class MqttSessionScheduler implements LeaderController {
   private reschedule(clientId: string): void {
     const s = this.sessions.get(clientId);
     const delay = this.wills.get(clientId);
-    const expiresAt = s && !s.connected && s.expirySec < SESSION_NEVER_EXPIRES ? s.disconnectedAtMs + s.expirySec * 1000 : undefined;
+    const expiresAt =
+      s && !s.connected && s.expirySec < SESSION_NEVER_EXPIRES
+        ? s.disconnectedAtMs + s.expirySec * 1000
+        : undefined;
     if (expiresAt === undefined) this.queue.delete(workKey('expire', clientId));
     else this.queue.set(workKey('expire', clientId), expiresAt);
     // a will without a session record belongs to a session placement does not schedule (the broker does)
     if (s && !s.connected && delay !== undefined) {
-      this.queue.set(workKey('will', clientId), Math.min(s.disconnectedAtMs + delay * 1000, expiresAt ?? Number.POSITIVE_INFINITY));
+      this.queue.set(
+        workKey('will', clientId),
+        Math.min(s.disconnectedAtMs + delay * 1000, expiresAt ?? Number.POSITIVE_INFINITY),
+      );
     } else this.queue.delete(workKey('will', clientId));
   }
 
@@ -276,26 +301,44 @@ export class MqttSessionScheduler implements LeaderController {
       else await this.takeOver(clientId);
     } catch (err) {
       if (!this.running) return;
-      this.options.logger.warn({ err, clientId, work: kind }, `scheduled ${kind} failed; retrying in ${this.options.retryMs} ms`);
+      this.options.logger.warn(
+        { err, clientId, work: kind },
+        `scheduled ${kind} failed; retrying in ${this.options.retryMs} ms`,
+      );
       // unless a change meanwhile rescheduled it
       if (!this.queue.has(key)) this.queue.set(key, Date.now() + this.options.retryMs);
     }
   }
 
-  private readRecord(type: 'SESSION' | 'WILL_MESSAGE' | 'SUBSCRIPTION', clientId: string): Promise<StoredResource | undefined> {
+  private readRecord(
+    type: 'SESSION' | 'WILL_MESSAGE' | 'SUBSCRIPTION',
+    clientId: string,
+  ): Promise<StoredResource | undefined> {
     return this.sm.getRecord<StoredResource>(resourceKey(type, clientId));
   }
 
   /** Publishes a due will through a live broker, then deletes it (unless a newer will replaced it meanwhile). */
   private async fireWill(clientId: string): Promise<void> {
-    const [will, session] = await Promise.all([this.readRecord('WILL_MESSAGE', clientId), this.readRecord('SESSION', clientId)]);
+    const [will, session] = await Promise.all([
+      this.readRecord('WILL_MESSAGE', clientId),
+      this.readRecord('SESSION', clientId),
+    ]);
     if (!this.running) return;
     if (!will || !session || sessionView(session).connected) return this.resync(clientId, session, will);
     const s = sessionView(session);
-    const expiresAt = s.expirySec < SESSION_NEVER_EXPIRES ? s.disconnectedAtMs + s.expirySec * 1000 : Number.POSITIVE_INFINITY;
-    if (Math.min(s.disconnectedAtMs + willDelaySec(will) * 1000, expiresAt) > Date.now()) return this.resync(clientId, session, will);
+    const expiresAt =
+      s.expirySec < SESSION_NEVER_EXPIRES
+        ? s.disconnectedAtMs + s.expirySec * 1000
+        : Number.POSITIVE_INFINITY;
+    if (Math.min(s.disconnectedAtMs + willDelaySec(will) * 1000, expiresAt) > Date.now())
+      return this.resync(clientId, session, will);
 
-    const record = will.record as { topic: string; qos: number; retain: boolean; properties?: Record<string, unknown> };
+    const record = will.record as {
+      topic: string;
+      qos: number;
+      retain: boolean;
+      properties?: Record<string, unknown>;
+    };
     const message: LastWill = {
       topic: record.topic,
       payload: Buffer.from(will.payload, 'base64'),
@@ -304,7 +347,8 @@ export class MqttSessionScheduler implements LeaderController {
       propertiesJson: record.properties ? JSON.stringify(record.properties) : '',
     };
     const targets = this.brokerTargets(s.brokerNodeId);
-    if (targets.length === 0) throw new Error(`no live MQTT broker with a gRPC port to publish the will of "${clientId}"`);
+    if (targets.length === 0)
+      throw new Error(`no live MQTT broker with a gRPC port to publish the will of "${clientId}"`);
     let lastError: unknown;
     let publishedBy: number | undefined;
     for (const target of targets) {
@@ -316,13 +360,20 @@ export class MqttSessionScheduler implements LeaderController {
         lastError = err;
         // the client is back on that broker: the will is not due after all (the session record will say so)
         if (err instanceof BrokerCallError && err.code === grpc.status.FAILED_PRECONDITION) break;
-        this.options.logger.warn({ err, clientId, broker: target.nodeId }, 'broker could not publish a will; trying another');
+        this.options.logger.warn(
+          { err, clientId, broker: target.nodeId },
+          'broker could not publish a will; trying another',
+        );
       }
     }
     if (publishedBy === undefined) throw lastError as Error;
-    this.options.logger.info({ clientId, topic: record.topic, broker: publishedBy, owner: s.brokerNodeId }, 'delayed will published');
+    this.options.logger.info(
+      { clientId, topic: record.topic, broker: publishedBy, owner: s.brokerNodeId },
+      'delayed will published',
+    );
     const current = await this.readRecord('WILL_MESSAGE', clientId);
-    if (current && current.updatedAtMs === will.updatedAtMs) await this.deleteResource('WILL_MESSAGE', clientId);
+    if (current && current.updatedAtMs === will.updatedAtMs)
+      await this.deleteResource('WILL_MESSAGE', clientId);
   }
 
   /** Ends an expired session: its will first, then the owner's state, then the records. */
@@ -331,19 +382,27 @@ export class MqttSessionScheduler implements LeaderController {
     if (!this.running) return;
     if (!session) return this.resync(clientId, session, undefined);
     const s = sessionView(session);
-    if (s.connected || s.expirySec >= SESSION_NEVER_EXPIRES || s.disconnectedAtMs + s.expirySec * 1000 > Date.now()) {
+    if (
+      s.connected ||
+      s.expirySec >= SESSION_NEVER_EXPIRES ||
+      s.disconnectedAtMs + s.expirySec * 1000 > Date.now()
+    ) {
       return this.resync(clientId, session, await this.readRecord('WILL_MESSAGE', clientId));
     }
     if (await this.readRecord('WILL_MESSAGE', clientId)) await this.fireWill(clientId);
     const owner = this.liveBroker(s.brokerNodeId);
     if (owner) {
       const deleted = await this.brokers!.deleteSession(owner.address, clientId);
-      this.options.logger.debug({ clientId, broker: owner.nodeId, deleted }, 'owner broker dropped the expired session');
+      this.options.logger.debug(
+        { clientId, broker: owner.nodeId, deleted },
+        'owner broker dropped the expired session',
+      );
     }
     const current = await this.readRecord('SESSION', clientId);
     if (current && current.updatedAtMs === session.updatedAtMs) {
       await this.deleteResource('SESSION', clientId);
-      if (await this.readRecord('SUBSCRIPTION', clientId)) await this.deleteResource('SUBSCRIPTION', clientId);
+      if (await this.readRecord('SUBSCRIPTION', clientId))
+        await this.deleteResource('SUBSCRIPTION', clientId);
       this.options.logger.info({ clientId, owner: s.brokerNodeId }, 'session expired');
     } else {
       this.resync(clientId, current, await this.readRecord('WILL_MESSAGE', clientId));
@@ -359,7 +418,10 @@ export class MqttSessionScheduler implements LeaderController {
     const owner = this.liveBroker(from);
     if (owner && current?.brokerNodeId !== from) {
       const deleted = await this.brokers!.deleteSession(owner.address, clientId);
-      this.options.logger.debug({ clientId, from, deleted }, 'the broker a session moved away from dropped its copy');
+      this.options.logger.debug(
+        { clientId, from, deleted },
+        'the broker a session moved away from dropped its copy',
+      );
     }
     if (this.movedFrom.get(clientId) === from) this.movedFrom.delete(clientId);
   }
@@ -369,16 +431,26 @@ export class MqttSessionScheduler implements LeaderController {
     const session = await this.readRecord('SESSION', clientId);
     if (!this.running || !session) return;
     const s = sessionView(session);
-    if (!s.connected || this.registry.list(ClusterTypes.mqttBroker).some((n) => n.nodeId === s.brokerNodeId)) {
+    if (
+      !s.connected ||
+      this.registry.list(ClusterTypes.mqttBroker).some((n) => n.nodeId === s.brokerNodeId)
+    ) {
       return this.resync(clientId, session, await this.readRecord('WILL_MESSAGE', clientId));
     }
     const record = { ...session.record, connected: false, lastDisconnectAtMs: Date.now() };
     await this.resources.put({ type: 'SESSION', key: clientId, json: JSON.stringify(record) });
-    this.options.logger.info({ clientId, broker: s.brokerNodeId }, 'session of a departed broker is now disconnected');
+    this.options.logger.info(
+      { clientId, broker: s.brokerNodeId },
+      'session of a departed broker is now disconnected',
+    );
   }
 
   /** The views disagreed with the stored records (a change this member did not see): take the records. */
-  private resync(clientId: string, session: StoredResource | undefined, will: StoredResource | undefined): void {
+  private resync(
+    clientId: string,
+    session: StoredResource | undefined,
+    will: StoredResource | undefined,
+  ): void {
     if (session) this.sessions.set(clientId, sessionView(session));
     else this.sessions.delete(clientId);
     if (will) this.wills.set(clientId, willDelaySec(will));
@@ -386,7 +458,10 @@ export class MqttSessionScheduler implements LeaderController {
     this.reschedule(clientId);
   }
 
-  private async deleteResource(type: 'SESSION' | 'WILL_MESSAGE' | 'SUBSCRIPTION', clientId: string): Promise<void> {
+  private async deleteResource(
+    type: 'SESSION' | 'WILL_MESSAGE' | 'SUBSCRIPTION',
+    clientId: string,
+  ): Promise<void> {
     try {
       await this.resources.delete(type, clientId);
     } catch (err) {

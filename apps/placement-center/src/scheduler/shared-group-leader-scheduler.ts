@@ -30,7 +30,11 @@ export class SharedGroupLeaderScheduler implements LeaderController {
     private readonly options: SharedGroupSchedulerOptions,
   ) {
     // a broker that leaves mid-pass gets a pass of its own
-    this.passes = new RepeatingPass(() => this.reassign(), { what: 'shared-subscription group reassignment', retryMs: options.retryMs, logger: options.logger });
+    this.passes = new RepeatingPass(() => this.reassign(), {
+      what: 'shared-subscription group reassignment',
+      retryMs: options.retryMs,
+      logger: options.logger,
+    });
   }
 
   start(): void {
@@ -45,7 +49,11 @@ export class SharedGroupLeaderScheduler implements LeaderController {
 
   private async reassign(): Promise<boolean> {
     const { moved, deleted } = await this.groups.reassignOrphans();
-    if (moved || deleted) this.options.logger.info({ moved, deleted }, 'shared-subscription groups of departed brokers reassigned');
+    if (moved || deleted)
+      this.options.logger.info(
+        { moved, deleted },
+        'shared-subscription groups of departed brokers reassigned',
+      );
     return true;
   }
 }

@@ -13,7 +13,10 @@ function shardMissing(namespace: string, name: string) {
 /** The refusal of a create whose shard exists; the proposing side uses it too, to fail early with the same words. */
 export function shardExists(existing: StoredShard): Rejection {
   const deleting = existing.status === 'SHARD_DELETING' ? ' (it is being deleted)' : '';
-  return { code: 'ALREADY_EXISTS', message: `shard ${existing.namespace}/${existing.name} already exists${deleting}` };
+  return {
+    code: 'ALREADY_EXISTS',
+    message: `shard ${existing.namespace}/${existing.name} already exists${deleting}`,
+  };
 }
 
 export async function applyJournal(ctx: ApplyContext, c: JournalCommand): Promise<JournalCommandResult> {
@@ -43,17 +46,27 @@ export async function applyJournal(ctx: ApplyContext, c: JournalCommand): Promis
       const shard = await readJson<StoredShard>(ctx, shardKey(c.namespace, c.shardName));
       if (!shard) return { type: c.type, rejection: shardMissing(c.namespace, c.shardName) };
       const where = `shard ${c.namespace}/${c.shardName}`;
-      if (shard.status !== 'SHARD_ACTIVE') return { type: c.type, rejection: { code: 'FAILED_PRECONDITION', message: `${where} is being deleted` } };
+      if (shard.status !== 'SHARD_ACTIVE')
+        return {
+          type: c.type,
+          rejection: { code: 'FAILED_PRECONDITION', message: `${where} is being deleted` },
+        };
       if (shard.activeSegmentSeq !== c.seq) {
         return {
           type: c.type,
-          rejection: { code: 'FAILED_PRECONDITION', message: `segment ${c.seq} of ${where} is not the active segment (active: ${shard.activeSegmentSeq})` },
+          rejection: {
+            code: 'FAILED_PRECONDITION',
+            message: `segment ${c.seq} of ${where} is not the active segment (active: ${shard.activeSegmentSeq})`,
+          },
         };
       }
       const segKey = segmentKey(c.namespace, c.shardName, c.seq);
       const segment = await readJson<StoredSegment>(ctx, segKey);
       if (!segment || segment.status !== 'SEGMENT_WRITE') {
-        return { type: c.type, rejection: { code: 'FAILED_PRECONDITION', message: `segment ${c.seq} of ${where} is not writable` } };
+        return {
+          type: c.type,
+          rejection: { code: 'FAILED_PRECONDITION', message: `segment ${c.seq} of ${where} is not writable` },
+        };
       }
       if (c.endOffset < segment.startOffset - 1) {
         return {
@@ -87,7 +100,10 @@ export async function applyJournal(ctx: ApplyContext, c: JournalCommand): Promis
       };
       putJson(ctx, segKey, sealed);
       putJson(ctx, segmentKey(c.namespace, c.shardName, next.seq), next);
-      putJson(ctx, shardKey(c.namespace, c.shardName), { ...shard, activeSegmentSeq: next.seq } satisfies StoredShard);
+      putJson(ctx, shardKey(c.namespace, c.shardName), {
+        ...shard,
+        activeSegmentSeq: next.seq,
+      } satisfies StoredShard);
       return { type: c.type, sealed, next };
     }
     case 'journal.segment.leader': {
@@ -96,12 +112,28 @@ export async function applyJournal(ctx: ApplyContext, c: JournalCommand): Promis
       const what = `segment ${c.seq} of shard ${c.namespace}/${c.shardName}`;
       if (!segment) return { type: c.type, rejection: { code: 'NOT_FOUND', message: `${what} not found` } };
       if (!segment.replicas.includes(c.leader)) {
-        return { type: c.type, rejection: { code: 'FAILED_PRECONDITION', message: `node ${c.leader} is not a replica of ${what} (replicas: ${segment.replicas.join(', ')})` } };
+        return {
+          type: c.type,
+          rejection: {
+            code: 'FAILED_PRECONDITION',
+            message: `node ${c.leader} is not a replica of ${what} (replicas: ${segment.replicas.join(', ')})`,
+          },
+        };
       }
       if (c.expectedEpoch !== 0 && c.expectedEpoch !== segment.epoch) {
-        return { type: c.type, rejection: { code: 'FAILED_PRECONDITION', message: `${what} is at epoch ${segment.epoch}, not ${c.expectedEpoch}` } };
+        return {
+          type: c.type,
+          rejection: {
+            code: 'FAILED_PRECONDITION',
+            message: `${what} is at epoch ${segment.epoch}, not ${c.expectedEpoch}`,
+          },
+        };
       }
-      if (segment.status === 'SEGMENT_DELETING') return { type: c.type, rejection: { code: 'FAILED_PRECONDITION', message: `${what} is being deleted` } };
+      if (segment.status === 'SEGMENT_DELETING')
+        return {
+          type: c.type,
+          rejection: { code: 'FAILED_PRECONDITION', message: `${what} is being deleted` },
+        };
       const updated: StoredSegment = { ...segment, leader: c.leader, epoch: segment.epoch + 1 };
       putJson(ctx, segKey, updated);
       return { type: c.type, segment: updated };

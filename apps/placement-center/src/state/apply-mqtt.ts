@@ -1,14 +1,24 @@
 // Applies MQTT metadata commands. Deterministic: everything variable (hashes, ids, times) is in the command.
 import { putJson, readJson, type ApplyContext } from './apply-context.js';
 import type { MqttCommand, MqttCommandResult } from './mqtt-commands.js';
-import { aclKey, blacklistKey, resourceKey, userKey, type StoredAclRule, type StoredUser } from './mqtt-records.js';
+import {
+  aclKey,
+  blacklistKey,
+  resourceKey,
+  userKey,
+  type StoredAclRule,
+  type StoredUser,
+} from './mqtt-records.js';
 
 export async function applyMqtt(ctx: ApplyContext, c: MqttCommand): Promise<MqttCommandResult> {
   switch (c.type) {
     case 'mqtt.user.create': {
       const key = userKey(c.user.username);
       if (await ctx.read(key)) {
-        return { type: c.type, rejection: { code: 'ALREADY_EXISTS', message: `user "${c.user.username}" already exists` } };
+        return {
+          type: c.type,
+          rejection: { code: 'ALREADY_EXISTS', message: `user "${c.user.username}" already exists` },
+        };
       }
       putJson(ctx, key, c.user);
       return { type: c.type, user: c.user };
@@ -16,7 +26,8 @@ export async function applyMqtt(ctx: ApplyContext, c: MqttCommand): Promise<Mqtt
     case 'mqtt.user.update': {
       const key = userKey(c.username);
       const user = await readJson<StoredUser>(ctx, key);
-      if (!user) return { type: c.type, rejection: { code: 'NOT_FOUND', message: `user "${c.username}" not found` } };
+      if (!user)
+        return { type: c.type, rejection: { code: 'NOT_FOUND', message: `user "${c.username}" not found` } };
       const updated: StoredUser = {
         ...user,
         // a new password replaces the SCRAM keys too (none in the command: the old ones must not outlive it)
@@ -29,21 +40,26 @@ export async function applyMqtt(ctx: ApplyContext, c: MqttCommand): Promise<Mqtt
     }
     case 'mqtt.user.delete': {
       const key = userKey(c.username);
-      if (!(await ctx.read(key))) return { type: c.type, rejection: { code: 'NOT_FOUND', message: `user "${c.username}" not found` } };
+      if (!(await ctx.read(key)))
+        return { type: c.type, rejection: { code: 'NOT_FOUND', message: `user "${c.username}" not found` } };
       ctx.del(key);
       return { type: c.type };
     }
     case 'mqtt.acl.create': {
       const key = aclKey(c.rule.id);
       if (await readJson<StoredAclRule>(ctx, key)) {
-        return { type: c.type, rejection: { code: 'ALREADY_EXISTS', message: `ACL rule "${c.rule.id}" already exists` } };
+        return {
+          type: c.type,
+          rejection: { code: 'ALREADY_EXISTS', message: `ACL rule "${c.rule.id}" already exists` },
+        };
       }
       putJson(ctx, key, c.rule);
       return { type: c.type, rule: c.rule };
     }
     case 'mqtt.acl.delete': {
       const key = aclKey(c.id);
-      if (!(await ctx.read(key))) return { type: c.type, rejection: { code: 'NOT_FOUND', message: `ACL rule "${c.id}" not found` } };
+      if (!(await ctx.read(key)))
+        return { type: c.type, rejection: { code: 'NOT_FOUND', message: `ACL rule "${c.id}" not found` } };
       ctx.del(key);
       return { type: c.type };
     }
@@ -56,7 +72,10 @@ export async function applyMqtt(ctx: ApplyContext, c: MqttCommand): Promise<Mqtt
     case 'mqtt.blacklist.delete': {
       const key = blacklistKey(c.entryType, c.value);
       if (!(await ctx.read(key))) {
-        return { type: c.type, rejection: { code: 'NOT_FOUND', message: `blacklist entry ${c.entryType} "${c.value}" not found` } };
+        return {
+          type: c.type,
+          rejection: { code: 'NOT_FOUND', message: `blacklist entry ${c.entryType} "${c.value}" not found` },
+        };
       }
       ctx.del(key);
       return { type: c.type };
@@ -71,7 +90,10 @@ export async function applyMqtt(ctx: ApplyContext, c: MqttCommand): Promise<Mqtt
     case 'mqtt.resource.delete': {
       const key = resourceKey(c.resourceType, c.key);
       if (!(await ctx.read(key))) {
-        return { type: c.type, rejection: { code: 'NOT_FOUND', message: `${c.resourceType} "${c.key}" not found` } };
+        return {
+          type: c.type,
+          rejection: { code: 'NOT_FOUND', message: `${c.resourceType} "${c.key}" not found` },
+        };
       }
       ctx.del(key);
       return { type: c.type };

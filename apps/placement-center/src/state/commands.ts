@@ -10,7 +10,14 @@ export type PlacementCommand =
   | { type: 'kv.delete'; key: string; requestId?: string }
   | { type: 'kv.cas'; key: string; expectedModRevision: number; value: Buffer; requestId?: string }
   | { type: 'node.register'; node: StoredNode; requestId?: string }
-  | { type: 'node.unregister'; clusterType: string; clusterName: string; nodeId: number; reason: 'unregister' | 'expired'; requestId?: string }
+  | {
+      type: 'node.unregister';
+      clusterType: string;
+      clusterName: string;
+      nodeId: number;
+      reason: 'unregister' | 'expired';
+      requestId?: string;
+    }
   | MqttCommand
   | JournalCommand;
 
@@ -79,7 +86,8 @@ function withBase64(value: unknown): unknown {
 /** Turns every `{$b64}` object of freshly parsed JSON back into a Buffer (in place). */
 function withBuffers(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (typeof (value as { $b64?: unknown }).$b64 === 'string') return Buffer.from((value as { $b64: string }).$b64, 'base64');
+  if (typeof (value as { $b64?: unknown }).$b64 === 'string')
+    return Buffer.from((value as { $b64: string }).$b64, 'base64');
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = withBuffers(value[i]);
     return value;
@@ -94,6 +102,7 @@ function withBuffers(value: unknown): unknown {
 
 /** A plain own property, even for a key named __proto__ (an assignment would change the prototype instead). */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
   else target[key] = value;
 }

@@ -19,7 +19,14 @@ export type JournalCommand = (
       /** the segment to open; its seq and start offset are fixed at apply time from the sealed one. */
       next: Pick<StoredSegment, 'replicas' | 'leader' | 'createdAtMs'>;
     }
-  | { type: 'journal.segment.leader'; namespace: string; shardName: string; seq: number; leader: number; expectedEpoch: number }
+  | {
+      type: 'journal.segment.leader';
+      namespace: string;
+      shardName: string;
+      seq: number;
+      leader: number;
+      expectedEpoch: number;
+    }
   | { type: 'journal.offset.commit'; offset: StoredOffset }
 ) &
   RequestTagged;

@@ -58,7 +58,10 @@ export const JOURNAL_KEY = {
 } as const;
 
 export const shardKey = (namespace: string, name: string) => `${JOURNAL_KEY.shard}${namespace}/${name}`;
-export const segmentPrefix = (namespace: string, name: string) => `${JOURNAL_KEY.segment}${namespace}/${name}/`;
-export const segmentKey = (namespace: string, name: string, seq: number) => segmentPrefix(namespace, name) + String(seq).padStart(20, '0');
+export const segmentPrefix = (namespace: string, name: string) =>
+  `${JOURNAL_KEY.segment}${namespace}/${name}/`;
+export const segmentKey = (namespace: string, name: string, seq: number) =>
+  segmentPrefix(namespace, name) + String(seq).padStart(20, '0');
 export const offsetPrefix = (group: string) => `${JOURNAL_KEY.offset}${group}/`;
-export const offsetKey = (group: string, namespace: string, name: string) => `${offsetPrefix(group)}${namespace}/${name}`;
+export const offsetKey = (group: string, namespace: string, name: string) =>
+  `${offsetPrefix(group)}${namespace}/${name}`;

@@ -2,11 +2,27 @@
 // generated ids, timestamps) is computed by the proposing member and travels inside the command.
 import type { Rejection } from '../metadata/metadata-error.js';
 import type { RequestTagged } from './request-id.js';
-import type { BlacklistTypeName, PasswordHash, ResourceTypeName, ScramCredentials, StoredAclRule, StoredBlacklistEntry, StoredResource, StoredUser } from './mqtt-records.js';
+import type {
+  BlacklistTypeName,
+  PasswordHash,
+  ResourceTypeName,
+  ScramCredentials,
+  StoredAclRule,
+  StoredBlacklistEntry,
+  StoredResource,
+  StoredUser,
+} from './mqtt-records.js';
 
 export type MqttCommand = (
   | { type: 'mqtt.user.create'; user: StoredUser }
-  | { type: 'mqtt.user.update'; username: string; password?: PasswordHash; scram?: ScramCredentials; superuser?: boolean; updatedAtMs: number }
+  | {
+      type: 'mqtt.user.update';
+      username: string;
+      password?: PasswordHash;
+      scram?: ScramCredentials;
+      superuser?: boolean;
+      updatedAtMs: number;
+    }
   | { type: 'mqtt.user.delete'; username: string }
   | { type: 'mqtt.acl.create'; rule: StoredAclRule }
   | { type: 'mqtt.acl.delete'; id: string }

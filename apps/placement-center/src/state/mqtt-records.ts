@@ -34,7 +34,12 @@ export interface StoredAclRule {
   createdAtMs: number;
 }
 
-export const BLACKLIST_TYPES = ['BLACKLIST_CLIENT_ID', 'BLACKLIST_USER', 'BLACKLIST_IP', 'BLACKLIST_CIDR'] as const;
+export const BLACKLIST_TYPES = [
+  'BLACKLIST_CLIENT_ID',
+  'BLACKLIST_USER',
+  'BLACKLIST_IP',
+  'BLACKLIST_CIDR',
+] as const;
 export type BlacklistTypeName = (typeof BLACKLIST_TYPES)[number];
 
 export interface StoredBlacklistEntry {

@@ -74,7 +74,9 @@ export class LocalProposer implements Proposer {
       const batch = this.queue.splice(0, MAX_BATCH);
       const first = this.sm.appliedIndex + 1;
       try {
-        const results = await this.sm.applyBatch(batch.map((p, i) => ({ index: first + i, command: p.command })));
+        const results = await this.sm.applyBatch(
+          batch.map((p, i) => ({ index: first + i, command: p.command })),
+        );
         batch.forEach((p, i) => p.resolve(results[i] as never));
       } catch (err) {
         // the batch was not written: no command in it took effect

@@ -14,7 +14,11 @@ export function raftLogDir(dataDir: string): string {
 }
 
 /** Opens the Raft log RocksDB of a member whose state RocksDB is `state`, moving a log left there by older versions. */
-export async function openRaftLogEngine(dataDir: string, state: KvEngine, logger: Logger): Promise<RocksDbEngine> {
+export async function openRaftLogEngine(
+  dataDir: string,
+  state: KvEngine,
+  logger: Logger,
+): Promise<RocksDbEngine> {
   const log = await RocksDbEngine.open(raftLogDir(dataDir));
   try {
     await moveLegacyLog(state, log, logger);
@@ -47,7 +51,10 @@ async function moveLegacyLog(state: KvEngine, log: KvEngine, logger: Logger): Pr
   copied += ops.length;
   if (copied === 0) return;
   for (let i = 0; i < keys.length; i += 10_000) {
-    await state.batch(keys.slice(i, i + 10_000).map((key) => ({ type: 'del', key })), { sync: true });
+    await state.batch(
+      keys.slice(i, i + 10_000).map((key) => ({ type: 'del', key })),
+      { sync: true },
+    );
   }
   keys = [];
   logger.info({ keys: copied }, 'moved the raft log out of the state store into its own RocksDB (raft-log/)');

@@ -42,22 +42,29 @@ export async function openRaftLogStore(
   const segmentExists = existsSync(segmentLogDir(dataDir));
   const rocksExists = await hasRocksDbLog(dataDir, state);
   if (segmentExists && rocksExists) {
-    throw new ConfigError(`${dataDir} holds both a segment Raft log (raft-wal/) and a RocksDB one (raft-log/); remove the one that is not in use`);
+    throw new ConfigError(
+      `${dataDir} holds both a segment Raft log (raft-wal/) and a RocksDB one (raft-log/); remove the one that is not in use`,
+    );
   }
   let chosen: 'segment' | 'rocksdb';
   if (kind === 'auto') chosen = rocksExists ? 'rocksdb' : 'segment';
   else chosen = kind;
   if (chosen === 'segment' && rocksExists) {
-    throw new ConfigError(`cluster.raft_log_store = "segment", but ${dataDir} holds a RocksDB Raft log (raft-log/): set it to "rocksdb" or "auto" to keep using that log`);
+    throw new ConfigError(
+      `cluster.raft_log_store = "segment", but ${dataDir} holds a RocksDB Raft log (raft-log/): set it to "rocksdb" or "auto" to keep using that log`,
+    );
   }
   if (chosen === 'rocksdb' && segmentExists) {
-    throw new ConfigError(`cluster.raft_log_store = "rocksdb", but ${dataDir} holds a segment Raft log (raft-wal/): set it to "segment" or "auto" to keep using that log`);
+    throw new ConfigError(
+      `cluster.raft_log_store = "rocksdb", but ${dataDir} holds a segment Raft log (raft-wal/): set it to "segment" or "auto" to keep using that log`,
+    );
   }
   if (chosen === 'segment') {
     const store = SegmentLogStore.open(segmentLogDir(dataDir), { flush });
     return { storage: store, kind: chosen, close: () => Promise.resolve(store.close()) };
   }
-  if (kind === 'auto') logger.info('this data dir keeps its RocksDB Raft log (raft-log/); new data dirs get the segment log');
+  if (kind === 'auto')
+    logger.info('this data dir keeps its RocksDB Raft log (raft-log/); new data dirs get the segment log');
   const engine: RocksDbEngine = await openRaftLogEngine(dataDir, state, logger);
   try {
     const storage = await RocksDbRaftStorage.open(engine, 'placement');

@@ -33,13 +33,16 @@ export class RaftProposer implements Proposer {
 
   leader(): LeaderInfo {
     const leaderId = this.node.leaderId;
-    const leaderAddress = this.node.isLeader ? undefined : this.node.status().members.find((m) => m.id === leaderId)?.address;
+    const leaderAddress = this.node.isLeader
+      ? undefined
+      : this.node.status().members.find((m) => m.id === leaderId)?.address;
     return { isLeader: this.node.isLeader, leaderId, ...(leaderAddress ? { leaderAddress } : {}) };
   }
 
   private translate(err: unknown): Error {
     if (err instanceof NotLeaderError) return new NotPlacementLeaderError(this.leader());
-    if (err instanceof ProposalDroppedError || (err instanceof RaftNodeError && err.code !== 'STOPPED')) return new RetryableError(err.message);
+    if (err instanceof ProposalDroppedError || (err instanceof RaftNodeError && err.code !== 'STOPPED'))
+      return new RetryableError(err.message);
     return err as Error;
   }
 

@@ -88,7 +88,13 @@ export function encodeKvEntry(e: Omit<KvEntry, 'key'>): Buffer {
 export function decodeKvEntry(key: string, data: Buffer): KvEntry {
   if (data[0] === BINARY_V1) {
     // the value is a view of the record read from the engine (records are never modified in place)
-    return { key, value: data.subarray(KV_HEADER), createRevision: read64(data, 1), modRevision: read64(data, 9), version: read64(data, 17) };
+    return {
+      key,
+      value: data.subarray(KV_HEADER),
+      createRevision: read64(data, 1),
+      modRevision: read64(data, 9),
+      version: read64(data, 17),
+    };
   }
   const o = JSON.parse(data.toString()) as { v: string; c: number; m: number; n: number };
   return { key, value: Buffer.from(o.v, 'base64'), createRevision: o.c, modRevision: o.m, version: o.n };
@@ -130,10 +136,23 @@ export function decodeEvent(data: Buffer): KvEvent {
       },
     };
   }
-  const o = JSON.parse(data.toString()) as { t: string; k: string; v?: string; c: number; m: number; n: number };
+  const o = JSON.parse(data.toString()) as {
+    t: string;
+    k: string;
+    v?: string;
+    c: number;
+    m: number;
+    n: number;
+  };
   return {
     type: o.t === 'put' ? 'put' : 'delete',
-    kv: { key: o.k, value: o.v ? Buffer.from(o.v, 'base64') : Buffer.alloc(0), createRevision: o.c, modRevision: o.m, version: o.n },
+    kv: {
+      key: o.k,
+      value: o.v ? Buffer.from(o.v, 'base64') : Buffer.alloc(0),
+      createRevision: o.c,
+      modRevision: o.m,
+      version: o.n,
+    },
   };
 }
 
@@ -216,7 +235,7 @@ export function requestIdsOfIndexKey(key: Buffer, value: Buffer): string[] {
   const base = KEY.dedupIndex.length + 8;
   if (key.length > base) return [key.toString('utf8', base + 1)]; // older dedup/i/<be64 index>/<id>, empty value
   const ids: string[] = [];
-  for (let offset = 0; offset < value.length; ) {
+  for (let offset = 0; offset < value.length;) {
     const n = value.readUInt32BE(offset);
     ids.push(value.toString('utf8', offset + 4, offset + 4 + n));
     offset += 4 + n;

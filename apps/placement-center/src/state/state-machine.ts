@@ -45,7 +45,13 @@ export class StateMachineInvariantError extends Error {}
 
 export type NodeChange =
   | { type: 'register'; node: StoredNode }
-  | { type: 'unregister'; clusterType: string; clusterName: string; nodeId: number; reason: 'unregister' | 'expired' };
+  | {
+      type: 'unregister';
+      clusterType: string;
+      clusterName: string;
+      nodeId: number;
+      reason: 'unregister' | 'expired';
+    };
 
 /** Emits 'kv' (KvEvent) after each applied KV change and 'node' (NodeChange) after each node change. */
 export class PlacementStateMachine extends EventEmitter {
@@ -69,7 +75,10 @@ export class PlacementStateMachine extends EventEmitter {
     this.engine = options.sync ? engine : new WriteBehindEngine(engine);
   }
 
-  static async open(engine: KvEngine, options: { sync: boolean; contiguous?: boolean }): Promise<PlacementStateMachine> {
+  static async open(
+    engine: KvEngine,
+    options: { sync: boolean; contiguous?: boolean },
+  ): Promise<PlacementStateMachine> {
     const sm = new PlacementStateMachine(engine, options);
     sm.revision = readBe64(await engine.get(KEY.revision));
     sm.applied = readBe64(await engine.get(KEY.applied));
@@ -81,7 +90,8 @@ export class PlacementStateMachine extends EventEmitter {
   /** Fills the in-memory KV index and request-id filter from the engine (at open and after a snapshot install). */
   private async loadMemoryIndexes(): Promise<void> {
     const kv = new Map<string, Buffer>();
-    for await (const [key, value] of this.engine.scan({ prefix: KEY.kv })) kv.set(key.toString('utf8', KEY.kv.length), ownBuffer(value));
+    for await (const [key, value] of this.engine.scan({ prefix: KEY.kv }))
+      kv.set(key.toString('utf8', KEY.kv.length), ownBuffer(value));
     this.kvIndex = kv;
     this.requestIds.clear();
     const base = KEY.dedupIndex.length;
@@ -118,7 +128,8 @@ export class PlacementStateMachine extends EventEmitter {
     let idsIndex = 0;
     let ids: string[] = [];
     const flushIds = () => {
-      if (ids.length > 0) ops.push({ type: 'put', key: dedupIndexKey(idsIndex), value: encodeRequestIds(ids) });
+      if (ids.length > 0)
+        ops.push({ type: 'put', key: dedupIndexKey(idsIndex), value: encodeRequestIds(ids) });
       ids = [];
     };
 
@@ -130,7 +141,8 @@ export class PlacementStateMachine extends EventEmitter {
       if (key.startsWith(KEY.kv)) return this.kvIndex.get(key.slice(KEY.kv.length));
       if (prefetched.has(key)) return prefetched.get(key);
       // an id the filter has never seen is new: no disk read
-      if (key.startsWith(KEY.dedup) && !this.requestIds.mightContain(key.slice(KEY.dedup.length))) return undefined;
+      if (key.startsWith(KEY.dedup) && !this.requestIds.mightContain(key.slice(KEY.dedup.length)))
+        return undefined;
       return this.engine.get(key);
     };
     const put = (key: string, value: Buffer) => {
@@ -155,12 +167,15 @@ export class PlacementStateMachine extends EventEmitter {
       }
       // with Raft, indexes of entries that are not commands (leader no-ops, membership changes) are skipped
       if (this.options.contiguous && entry.index !== applied + 1) {
-        throw new StateMachineInvariantError(`entry ${entry.index} applied after ${applied}: the log has a gap`);
+        throw new StateMachineInvariantError(
+          `entry ${entry.index} applied after ${applied}: the log has a gap`,
+        );
       }
       applied = entry.index;
       const c = entry.command;
       // a retried write (same request id) answers with the first attempt's result instead of applying again
-      const requestId = 'requestId' in c && typeof c.requestId === 'string' && c.requestId ? c.requestId : undefined;
+      const requestId =
+        'requestId' in c && typeof c.requestId === 'string' && c.requestId ? c.requestId : undefined;
       if (requestId) {
         const seen = await read(KEY.dedup + requestId);
         if (seen) {
@@ -195,7 +210,16 @@ export class PlacementStateMachine extends EventEmitter {
           revision++;
           const old = decodeKvEntry(c.key, prev);
           del(KEY.kv + c.key);
-          record({ type: 'delete', kv: { key: c.key, value: Buffer.alloc(0), createRevision: old.createRevision, modRevision: revision, version: 0 } });
+          record({
+            type: 'delete',
+            kv: {
+              key: c.key,
+              value: Buffer.alloc(0),
+              createRevision: old.createRevision,
+              modRevision: revision,
+              version: 0,
+            },
+          });
           results.push({ type: 'kv.delete', deleted: true, revision });
           break;
         }
@@ -208,7 +232,16 @@ export class PlacementStateMachine extends EventEmitter {
               type: 'kv.cas',
               succeeded: false,
               revision,
-              ...(old ? { current: { value: old.value, createRevision: old.createRevision, modRevision: old.modRevision, version: old.version } } : {}),
+              ...(old
+                ? {
+                    current: {
+                      value: old.value,
+                      createRevision: old.createRevision,
+                      modRevision: old.modRevision,
+                      version: old.version,
+                    },
+                  }
+                : {}),
             });
             break;
           }
@@ -236,7 +269,14 @@ export class PlacementStateMachine extends EventEmitter {
           const key = nodeKey(c.clusterType, c.clusterName, c.nodeId);
           const existed = (await read(key)) !== undefined;
           if (existed) del(key);
-          if (existed) nodeChanges.push({ type: 'unregister', clusterType: c.clusterType, clusterName: c.clusterName, nodeId: c.nodeId, reason: c.reason });
+          if (existed)
+            nodeChanges.push({
+              type: 'unregister',
+              clusterType: c.clusterType,
+              clusterName: c.clusterName,
+              nodeId: c.nodeId,
+              reason: c.reason,
+            });
           results.push({ type: 'node.unregister', existed });
           break;
         }
@@ -261,7 +301,10 @@ export class PlacementStateMachine extends EventEmitter {
       if (applied % 1000 === 0 && applied > DEDUP_WINDOW && applied !== forgotAt) {
         forgotAt = applied;
         this.requestIds.forgetBefore(applied);
-        for await (const [key, value] of this.engine.scan({ gte: KEY.dedupIndex, lt: dedupIndexKey(applied - DEDUP_WINDOW) })) {
+        for await (const [key, value] of this.engine.scan({
+          gte: KEY.dedupIndex,
+          lt: dedupIndexKey(applied - DEDUP_WINDOW),
+        })) {
           ops.push({ type: 'del', key });
           for (const id of requestIdsOfIndexKey(key, value)) ops.push({ type: 'del', key: KEY.dedup + id });
         }
@@ -295,7 +338,13 @@ export class PlacementStateMachine extends EventEmitter {
     const keys = new Set<string>();
     for (const { index, command: c } of entries) {
       if (index <= this.applied) continue;
-      if ('requestId' in c && typeof c.requestId === 'string' && c.requestId && this.requestIds.mightContain(c.requestId)) keys.add(KEY.dedup + c.requestId);
+      if (
+        'requestId' in c &&
+        typeof c.requestId === 'string' &&
+        c.requestId &&
+        this.requestIds.mightContain(c.requestId)
+      )
+        keys.add(KEY.dedup + c.requestId);
     }
     if (keys.size === 0) return new Map();
     const list = [...keys];
@@ -313,11 +362,19 @@ export class PlacementStateMachine extends EventEmitter {
     return Promise.resolve(data ? decodeKvEntry(key, data) : undefined);
   }
 
-  async kvList(prefix: string, startAfter: string, limit: number): Promise<{ items: KvEntry[]; more: boolean; revision: number }> {
+  async kvList(
+    prefix: string,
+    startAfter: string,
+    limit: number,
+  ): Promise<{ items: KvEntry[]; more: boolean; revision: number }> {
     const revision = this.revision;
     const items: KvEntry[] = [];
     let more = false;
-    const scan = this.engine.scan({ prefix: KEY.kv + prefix, ...(startAfter ? { gt: KEY.kv + startAfter } : {}), limit: limit + 1 });
+    const scan = this.engine.scan({
+      prefix: KEY.kv + prefix,
+      ...(startAfter ? { gt: KEY.kv + startAfter } : {}),
+      limit: limit + 1,
+    });
     for await (const [key, value] of scan) {
       if (items.length === limit) {
         more = true;
@@ -343,12 +400,19 @@ export class PlacementStateMachine extends EventEmitter {
   }
 
   /** JSON records under prefix in key order, after the full key startAfter; more = the page was cut at limit. */
-  async scanRecords<T>(prefix: string, options: { startAfter?: string; limit?: number } = {}): Promise<{ items: T[]; lastKey: string; more: boolean }> {
+  async scanRecords<T>(
+    prefix: string,
+    options: { startAfter?: string; limit?: number } = {},
+  ): Promise<{ items: T[]; lastKey: string; more: boolean }> {
     const items: T[] = [];
     let lastKey = '';
     let more = false;
     const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
-    const scan = this.engine.scan({ prefix, ...(options.startAfter ? { gt: options.startAfter } : {}), ...(options.limit ? { limit: limit + 1 } : {}) });
+    const scan = this.engine.scan({
+      prefix,
+      ...(options.startAfter ? { gt: options.startAfter } : {}),
+      ...(options.limit ? { limit: limit + 1 } : {}),
+    });
     for await (const [key, value] of scan) {
       if (items.length === limit) {
         more = true;
@@ -368,7 +432,8 @@ export class PlacementStateMachine extends EventEmitter {
 
   async listNodes(): Promise<StoredNode[]> {
     const nodes: StoredNode[] = [];
-    for await (const [, value] of this.engine.scan({ prefix: KEY.node })) nodes.push(JSON.parse(value.toString()) as StoredNode);
+    for await (const [, value] of this.engine.scan({ prefix: KEY.node }))
+      nodes.push(JSON.parse(value.toString()) as StoredNode);
     return nodes;
   }
 
@@ -377,7 +442,10 @@ export class PlacementStateMachine extends EventEmitter {
     const upTo = this.revision - keepRevisions;
     if (upTo <= this.compactedRevision) return;
     const ops: BatchOp[] = [];
-    for await (const [key] of this.engine.scan({ gte: historyKey(this.compactedRevision + 1), lt: historyKey(upTo + 1) })) {
+    for await (const [key] of this.engine.scan({
+      gte: historyKey(this.compactedRevision + 1),
+      lt: historyKey(upTo + 1),
+    })) {
       ops.push({ type: 'del', key });
       if (ops.length >= 10_000) {
         await this.engine.batch(ops.splice(0), { sync: false });

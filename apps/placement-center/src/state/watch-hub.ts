@@ -5,7 +5,9 @@ import type { PlacementStateMachine } from './state-machine.js';
 
 export class WatchCompactedError extends Error {
   constructor(requested: number, oldest: number) {
-    super(`revision ${requested} has been compacted; the oldest watchable revision is ${oldest}: list again and watch from the list's revision + 1`);
+    super(
+      `revision ${requested} has been compacted; the oldest watchable revision is ${oldest}: list again and watch from the list's revision + 1`,
+    );
     this.name = 'WatchCompactedError';
   }
 }

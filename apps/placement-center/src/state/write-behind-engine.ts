@@ -91,7 +91,9 @@ export class WriteBehindEngine implements KvEngine {
 
   async getMany(keys: Bytes[]): Promise<(Buffer | undefined)[]> {
     await this.flush();
-    return this.inner.getMany ? this.inner.getMany(keys) : Promise.all(keys.map((key) => this.inner.get(key)));
+    return this.inner.getMany
+      ? this.inner.getMany(keys)
+      : Promise.all(keys.map((key) => this.inner.get(key)));
   }
 
   async put(key: Bytes, value: Bytes, options?: WriteOptions): Promise<void> {

@@ -31,17 +31,30 @@ export function isScramMechanism(name: string): name is ScramMechanism {
   return (SCRAM_MECHANISMS as readonly string[]).includes(name);
 }
 
-const hmac = (digest: string, key: Buffer, data: string | Buffer): Buffer => createHmac(digest, key).update(data).digest();
+const hmac = (digest: string, key: Buffer, data: string | Buffer): Buffer =>
+  createHmac(digest, key).update(data).digest();
 const hash = (digest: string, data: Buffer): Buffer => createHash(digest).update(data).digest();
 
 /** Hi(password, salt, i) of RFC 5802 is PBKDF2 with HMAC of the mechanism's hash. The password is taken as its UTF-8
  * bytes without SASLprep, as Kafka and librdkafka do. */
-function saltedPassword(password: string, salt: Buffer, iterations: number, digest: 'sha256' | 'sha512'): Promise<Buffer> {
+function saltedPassword(
+  password: string,
+  salt: Buffer,
+  iterations: number,
+  digest: 'sha256' | 'sha512',
+): Promise<Buffer> {
   const length = digest === 'sha256' ? 32 : 64;
-  return new Promise((resolve, reject) => pbkdf2(password, salt, iterations, length, digest, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    pbkdf2(password, salt, iterations, length, digest, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
-export async function scramCredential(password: string, mechanism: ScramMechanism, iterations = SCRAM_ITERATIONS, salt = randomBytes(32)): Promise<ScramCredential> {
+export async function scramCredential(
+  password: string,
+  mechanism: ScramMechanism,
+  iterations = SCRAM_ITERATIONS,
+  salt = randomBytes(32),
+): Promise<ScramCredential> {
   const digest = scramDigest(mechanism);
   const salted = await saltedPassword(password, salt, iterations, digest);
   const clientKey = hmac(digest, salted, 'Client Key');
@@ -61,7 +74,12 @@ export async function scramCredentials(password: string): Promise<Record<ScramMe
 
 /** Whether `proof` (the client's ClientProof) proves knowledge of the password behind `storedKey` for `authMessage`:
  * ClientKey = proof XOR HMAC(StoredKey, AuthMessage), and H(ClientKey) must be StoredKey (compared in constant time). */
-export function verifyScramProof(mechanism: ScramMechanism, credential: ScramCredential, authMessage: string, proof: Buffer): boolean {
+export function verifyScramProof(
+  mechanism: ScramMechanism,
+  credential: ScramCredential,
+  authMessage: string,
+  proof: Buffer,
+): boolean {
   const digest = scramDigest(mechanism);
   const storedKey = Buffer.from(credential.storedKey, 'base64');
   const signature = hmac(digest, storedKey, authMessage);
@@ -73,6 +91,10 @@ export function verifyScramProof(mechanism: ScramMechanism, credential: ScramCre
 }
 
 /** ServerSignature = HMAC(ServerKey, AuthMessage), sent as `v=` so the client knows the server had its credential. */
-export function scramServerSignature(mechanism: ScramMechanism, credential: ScramCredential, authMessage: string): Buffer {
+export function scramServerSignature(
+  mechanism: ScramMechanism,
+  credential: ScramCredential,
+  authMessage: string,
+): Buffer {
   return hmac(scramDigest(mechanism), Buffer.from(credential.serverKey, 'base64'), authMessage);
 }

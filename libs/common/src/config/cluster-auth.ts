@@ -57,13 +57,17 @@ export function clusterTlsConfigured(cluster: ClusterAuthConfig): boolean {
 export function clusterTls(cluster: ClusterAuthConfig, logger?: Logger): ClusterTls | undefined {
   if (!clusterTlsConfigured(cluster)) {
     if (cluster.tls_require_client_cert) {
-      throw new ConfigError('invalid configuration:\n  cluster.tls_require_client_cert is true but no cluster TLS files are set: set cluster.tls_cert_file, tls_key_file and tls_ca_file');
+      throw new ConfigError(
+        'invalid configuration:\n  cluster.tls_require_client_cert is true but no cluster TLS files are set: set cluster.tls_cert_file, tls_key_file and tls_ca_file',
+      );
     }
     return undefined;
   }
   const missing = TLS_FILE_KEYS.filter((k) => cluster[k] === '');
   if (missing.length > 0) {
-    throw new ConfigError(`invalid configuration:\n  cluster TLS needs all of tls_cert_file, tls_key_file and tls_ca_file; missing: ${missing.map((k) => `cluster.${k}`).join(', ')}`);
+    throw new ConfigError(
+      `invalid configuration:\n  cluster TLS needs all of tls_cert_file, tls_key_file and tls_ca_file; missing: ${missing.map((k) => `cluster.${k}`).join(', ')}`,
+    );
   }
   let material: ClusterTls;
   try {
@@ -78,31 +82,51 @@ export function clusterTls(cluster: ClusterAuthConfig, logger?: Logger): Cluster
     throw new ConfigError(`invalid configuration:\n  ${(err as Error).message}`);
   }
   material.onEvent((e) => {
-    if (e.type === 'reloaded') logger?.info({ certFile: cluster.tls_cert_file }, 'cluster TLS certificates reloaded');
-    else logger?.warn({ err: e.error.message, certFile: cluster.tls_cert_file }, 'cluster TLS files changed but cannot be used yet; keeping the previous certificates');
+    if (e.type === 'reloaded')
+      logger?.info({ certFile: cluster.tls_cert_file }, 'cluster TLS certificates reloaded');
+    else
+      logger?.warn(
+        { err: e.error.message, certFile: cluster.tls_cert_file },
+        'cluster TLS files changed but cannot be used yet; keeping the previous certificates',
+      );
   });
   return material;
 }
 
 /** The token in effect (undefined = auth off); reads auth_token_file when that is the key set. */
-export function clusterAuthToken(cluster: Pick<ClusterAuthConfig, 'auth_token' | 'auth_token_file'>): string | undefined {
+export function clusterAuthToken(
+  cluster: Pick<ClusterAuthConfig, 'auth_token' | 'auth_token_file'>,
+): string | undefined {
   if (cluster.auth_token && cluster.auth_token_file) {
-    throw new ConfigError('invalid configuration:\n  cluster.auth_token and cluster.auth_token_file are both set: keep one');
+    throw new ConfigError(
+      'invalid configuration:\n  cluster.auth_token and cluster.auth_token_file are both set: keep one',
+    );
   }
   if (!cluster.auth_token_file) return cluster.auth_token || undefined;
   let text: string;
   try {
     text = readFileSync(cluster.auth_token_file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`invalid configuration:\n  cluster.auth_token_file: cannot read ${cluster.auth_token_file}: ${(err as Error).message}`);
+    throw new ConfigError(
+      `invalid configuration:\n  cluster.auth_token_file: cannot read ${cluster.auth_token_file}: ${(err as Error).message}`,
+    );
   }
   const token = text.trim();
-  if (!token) throw new ConfigError(`invalid configuration:\n  cluster.auth_token_file: ${cluster.auth_token_file} is empty`);
+  if (!token)
+    throw new ConfigError(
+      `invalid configuration:\n  cluster.auth_token_file: ${cluster.auth_token_file} is empty`,
+    );
   return token;
 }
 
 /** Warns when cluster gRPC is open on an address others may reach (neither a token nor mutual TLS guards it). */
-export function warnIfClusterAuthOff(logger: Logger, token: string | undefined, host: string, what: string, tls?: ClusterTls): void {
+export function warnIfClusterAuthOff(
+  logger: Logger,
+  token: string | undefined,
+  host: string,
+  what: string,
+  tls?: ClusterTls,
+): void {
   if (token || tls?.requireClientCert || isLoopbackHost(host)) return;
   logger.warn(
     { host },

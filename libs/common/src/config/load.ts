@@ -38,7 +38,10 @@ function defOf(schema: z.ZodType): Def {
 /** Strips default/optional/prefault wrappers to reach the type that decides how an env string is read. */
 function baseType(schema: z.ZodType): Def {
   let def = defOf(schema);
-  while (['default', 'optional', 'prefault', 'nullable', 'pipe', 'catch'].includes(def.type) && def.innerType) {
+  while (
+    ['default', 'optional', 'prefault', 'nullable', 'pipe', 'catch'].includes(def.type) &&
+    def.innerType
+  ) {
     def = defOf(def.innerType);
   }
   return def;
@@ -80,7 +83,7 @@ function coerceEnv(value: string, schema: z.ZodType): unknown {
 }
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 }
 
 export function loadConfig<S extends ConfigSchema>(schema: S, options: LoadConfigOptions = {}): z.infer<S> {

@@ -1,13 +1,13 @@
 // Building blocks for service config schemas, so every service spells ports, log levels and addresses the same way.
 import { z } from 'zod';
 
-export const port = () => z.number().int().min(0, 'must be a port number 0-65535').max(65535, 'must be a port number 0-65535');
+export const port = () =>
+  z.number().int().min(0, 'must be a port number 0-65535').max(65535, 'must be a port number 0-65535');
 
 export const logLevel = () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** host:port */
-export const address = () =>
-  z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:1228');
+export const address = () => z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:1228');
 
 export const positiveMs = () => z.number().int().positive('must be a positive number of milliseconds');
 

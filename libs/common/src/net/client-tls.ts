@@ -31,12 +31,18 @@ export interface ClientTlsConfig {
 export function loadClientTls(tls: ClientTlsConfig, section = 'tls'): TlsOptions | undefined {
   const { cert_file, key_file, ca_file, verify_client } = tls;
   if (!cert_file) return undefined;
-  if (!key_file) throw new Error(`${section}.cert_file is set but ${section}.key_file is not: the TLS listeners need both`);
+  if (!key_file)
+    throw new Error(
+      `${section}.cert_file is set but ${section}.key_file is not: the TLS listeners need both`,
+    );
   const read = (file: string, key: string): Buffer => {
     try {
       return readFileSync(file);
     } catch (err) {
-      throw new Error(`${section}.${key} = ${JSON.stringify(file)} cannot be read: ${(err as Error).message}`, { cause: err });
+      throw new Error(
+        `${section}.${key} = ${JSON.stringify(file)} cannot be read: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   };
   return {

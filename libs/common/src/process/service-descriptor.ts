@@ -21,7 +21,10 @@ export interface ServiceHandle {
   close(): Promise<void>;
 }
 
-export interface ServiceDescriptor<R extends string = string, C extends ComposableServiceConfig = ComposableServiceConfig> {
+export interface ServiceDescriptor<
+  R extends string = string,
+  C extends ComposableServiceConfig = ComposableServiceConfig,
+> {
   /** the name in `robustmq start --roles`, of `<role>.toml` and of the data dir `<data_dir>/<role>`. */
   role: R;
   load(options: LoadConfigOptions): C;

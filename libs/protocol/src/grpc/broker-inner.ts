@@ -6,13 +6,18 @@ import { LOADER_OPTIONS } from './loader.js';
 import type { ProtoGrpcType as BrokerInnerProto } from '../generated/broker-inner.js';
 import type { BrokerInnerServiceClient } from '../generated/robustmq/broker/BrokerInnerService.js';
 
-export type { BrokerInnerServiceClient, BrokerInnerServiceHandlers } from '../generated/robustmq/broker/BrokerInnerService.js';
+export type {
+  BrokerInnerServiceClient,
+  BrokerInnerServiceHandlers,
+} from '../generated/robustmq/broker/BrokerInnerService.js';
 export type { LastWill, LastWill__Output } from '../generated/robustmq/broker/LastWill.js';
 
 let cached: BrokerInnerProto | undefined;
 
 function brokerInnerProto(): BrokerInnerProto {
-  cached ??= grpc.loadPackageDefinition(protoLoader.loadSync('mqtt/broker-inner.proto', LOADER_OPTIONS)) as unknown as BrokerInnerProto;
+  cached ??= grpc.loadPackageDefinition(
+    protoLoader.loadSync('mqtt/broker-inner.proto', LOADER_OPTIONS),
+  ) as unknown as BrokerInnerProto;
   return cached;
 }
 

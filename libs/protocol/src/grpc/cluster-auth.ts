@@ -6,7 +6,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 
 /** Where the secret is configured, named in every rejection so the operator knows what to set. */
-export const CLUSTER_AUTH_CONFIG_KEY = '[cluster] auth_token (env ROBUSTMQ_CLUSTER_AUTH_TOKEN, or [cluster] auth_token_file)';
+export const CLUSTER_AUTH_CONFIG_KEY =
+  '[cluster] auth_token (env ROBUSTMQ_CLUSTER_AUTH_TOKEN, or [cluster] auth_token_file)';
 
 const AUTHORIZATION = 'authorization';
 
@@ -81,7 +82,10 @@ export function clusterAuthClientInterceptor(token: string): grpc.Interceptor {
  * to compose them with insecure channel credentials, so an interceptor carries the header instead.) A fresh object
  * per client: grpc-js deletes `interceptors` from the options it is given.
  */
-export function clusterClientOptions(token: string | undefined, options: grpc.ClientOptions = {}): grpc.ClientOptions {
+export function clusterClientOptions(
+  token: string | undefined,
+  options: grpc.ClientOptions = {},
+): grpc.ClientOptions {
   if (!token) return { ...options };
   return { ...options, interceptors: [...(options.interceptors ?? []), clusterAuthClientInterceptor(token)] };
 }

@@ -6,8 +6,14 @@ import { LOADER_OPTIONS } from './loader.js';
 import type { ProtoGrpcType as InnerProto } from '../generated/inner.js';
 import type { JournalInnerServiceClient } from '../generated/robustmq/journal/JournalInnerService.js';
 
-export type { JournalInnerServiceClient, JournalInnerServiceHandlers } from '../generated/robustmq/journal/JournalInnerService.js';
-export type { GetSegmentStateReply, GetSegmentStateReply__Output } from '../generated/robustmq/journal/GetSegmentStateReply.js';
+export type {
+  JournalInnerServiceClient,
+  JournalInnerServiceHandlers,
+} from '../generated/robustmq/journal/JournalInnerService.js';
+export type {
+  GetSegmentStateReply,
+  GetSegmentStateReply__Output,
+} from '../generated/robustmq/journal/GetSegmentStateReply.js';
 export type { ActivateSegmentLeaderReply__Output } from '../generated/robustmq/journal/ActivateSegmentLeaderReply.js';
 export type { UpdateCacheReply__Output } from '../generated/robustmq/journal/UpdateCacheReply.js';
 export type { SegmentRole__Output as SegmentRole } from '../generated/robustmq/journal/SegmentRole.js';
@@ -15,7 +21,9 @@ export type { SegmentRole__Output as SegmentRole } from '../generated/robustmq/j
 let cached: InnerProto | undefined;
 
 function innerProto(): InnerProto {
-  cached ??= grpc.loadPackageDefinition(protoLoader.loadSync('journal/inner.proto', LOADER_OPTIONS)) as unknown as InnerProto;
+  cached ??= grpc.loadPackageDefinition(
+    protoLoader.loadSync('journal/inner.proto', LOADER_OPTIONS),
+  ) as unknown as InnerProto;
   return cached;
 }
 

@@ -9,7 +9,10 @@ export type { AclRule, AclRule__Output } from '../generated/robustmq/placement/A
 export type { AclPermission__Output as AclPermission } from '../generated/robustmq/placement/AclPermission.js';
 export type { AclAction__Output as AclAction } from '../generated/robustmq/placement/AclAction.js';
 export type { AclSubjectType__Output as AclSubjectType } from '../generated/robustmq/placement/AclSubjectType.js';
-export type { BlacklistEntry, BlacklistEntry__Output } from '../generated/robustmq/placement/BlacklistEntry.js';
+export type {
+  BlacklistEntry,
+  BlacklistEntry__Output,
+} from '../generated/robustmq/placement/BlacklistEntry.js';
 export type { BlacklistType__Output as BlacklistType } from '../generated/robustmq/placement/BlacklistType.js';
 export type { MqttResource, MqttResource__Output } from '../generated/robustmq/placement/MqttResource.js';
 export type { MqttResourceType__Output as MqttResourceType } from '../generated/robustmq/placement/MqttResourceType.js';
@@ -18,7 +21,11 @@ export function mqttServiceDefinition(): grpc.ServiceDefinition {
   return placementProtos().mqtt.robustmq.placement.MqttService.service;
 }
 
-export function newMqttClient(address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions): MqttServiceClient {
+export function newMqttClient(
+  address: string,
+  credentials: grpc.ChannelCredentials,
+  options?: grpc.ClientOptions,
+): MqttServiceClient {
   const Ctor = placementProtos().mqtt.robustmq.placement.MqttService;
   return new Ctor(address, credentials, options);
 }

@@ -5,7 +5,10 @@ import { ClusterType } from '../generated/robustmq/placement/ClusterType.js';
 import type { ClusterServiceClient } from '../generated/robustmq/placement/ClusterService.js';
 import type { KvServiceClient } from '../generated/robustmq/placement/KvService.js';
 
-export type { ClusterServiceClient, ClusterServiceHandlers } from '../generated/robustmq/placement/ClusterService.js';
+export type {
+  ClusterServiceClient,
+  ClusterServiceHandlers,
+} from '../generated/robustmq/placement/ClusterService.js';
 export type { KvServiceClient, KvServiceHandlers } from '../generated/robustmq/placement/KvService.js';
 export type { NodeInfo, NodeInfo__Output } from '../generated/robustmq/placement/NodeInfo.js';
 export type { ClusterType } from '../generated/robustmq/placement/ClusterType.js';
@@ -58,7 +61,10 @@ export function newKvClient(
  * Every node kind, as the string enum values proto-loader decodes them to — derived from the one declaration, the
  * ClusterType enum in proto/placement/common.proto (a new kind is one line there and `npm run proto`).
  */
-export type ClusterTypeName = Exclude<(typeof ClusterType)[keyof typeof ClusterType], 'CLUSTER_TYPE_UNSPECIFIED'>;
+export type ClusterTypeName = Exclude<
+  (typeof ClusterType)[keyof typeof ClusterType],
+  'CLUSTER_TYPE_UNSPECIFIED'
+>;
 export const CLUSTER_TYPE_NAMES: readonly ClusterTypeName[] = Object.values(ClusterType).filter(
   (t): t is ClusterTypeName => t !== ClusterType.CLUSTER_TYPE_UNSPECIFIED,
 );

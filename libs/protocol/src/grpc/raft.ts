@@ -11,7 +11,9 @@ export type { RaftBatch, RaftBatch__Output } from '../generated/robustmq/raft/Ra
 let cached: RaftProto | undefined;
 
 function raftProto(): RaftProto {
-  cached ??= grpc.loadPackageDefinition(protoLoader.loadSync('raft.proto', LOADER_OPTIONS)) as unknown as RaftProto;
+  cached ??= grpc.loadPackageDefinition(
+    protoLoader.loadSync('raft.proto', LOADER_OPTIONS),
+  ) as unknown as RaftProto;
   return cached;
 }
 

@@ -56,13 +56,24 @@ export class JournalConnection {
   }
 
   /** sends one request; resolves with the answer or rejects with the server's JournalError (or UNAVAILABLE). */
-  async request(type: number, header: Header, data: Buffer | Buffer[] = [], timeoutMs = 30_000): Promise<JournalReply> {
+  async request(
+    type: number,
+    header: Header,
+    data: Buffer | Buffer[] = [],
+    timeoutMs = 30_000,
+  ): Promise<JournalReply> {
     if (this.closed) throw new JournalError('CLOSED', `connection to ${this.address} is closed`);
     const socket = await this.open();
     return this.send(socket, type, header, data, timeoutMs);
   }
 
-  private send(socket: Socket, type: number, header: Header, data: Buffer | Buffer[], timeoutMs: number): Promise<JournalReply> {
+  private send(
+    socket: Socket,
+    type: number,
+    header: Header,
+    data: Buffer | Buffer[],
+    timeoutMs: number,
+  ): Promise<JournalReply> {
     const id = this.nextId;
     this.nextId = this.nextId >= 0xfffffffe ? 1 : this.nextId + 1;
     return new Promise<JournalReply>((resolve, reject) => {
@@ -70,7 +81,12 @@ export class JournalConnection {
       if (timeoutMs > 0) {
         entry.timer = setTimeout(() => {
           this.pending.delete(id);
-          reject(new JournalError('UNAVAILABLE', `journal server ${this.address} did not answer within ${timeoutMs} ms`));
+          reject(
+            new JournalError(
+              'UNAVAILABLE',
+              `journal server ${this.address} did not answer within ${timeoutMs} ms`,
+            ),
+          );
         }, timeoutMs);
       }
       this.pending.set(id, entry);
@@ -106,14 +122,21 @@ export class JournalConnection {
         this.connecting = undefined;
         reject(err);
       };
-      socket.once('error', (err) => fail(new JournalError('UNAVAILABLE', `cannot connect to journal server ${this.address}: ${err.message}`)));
+      socket.once('error', (err) =>
+        fail(
+          new JournalError('UNAVAILABLE', `cannot connect to journal server ${this.address}: ${err.message}`),
+        ),
+      );
       socket.once(tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         this.attach(socket);
         // written before any request (the server takes a connection's frames in order), so nothing waits for its
         // answer; a refused token shows up as UNAUTHENTICATED on the requests that follow
-        if (this.options.authToken) this.send(socket, JOURNAL_MESSAGE.Auth, { token: this.options.authToken }, [], 0).catch(() => undefined);
+        if (this.options.authToken)
+          this.send(socket, JOURNAL_MESSAGE.Auth, { token: this.options.authToken }, [], 0).catch(
+            () => undefined,
+          );
         this.connecting = undefined;
         resolve(socket);
       });
@@ -159,7 +182,9 @@ export class JournalConnection {
       const { code, message, ...details } = parsed.header;
       entry.reject(new JournalError(code as JournalErrorCode, String(message), details));
     } else if (type !== (entry.type | REPLY_FLAG)) {
-      entry.reject(new JournalError('BAD_FRAME', `answer of type ${type} to a request of type ${entry.type}`));
+      entry.reject(
+        new JournalError('BAD_FRAME', `answer of type ${type} to a request of type ${entry.type}`),
+      );
     } else {
       entry.resolve(parsed);
     }

@@ -112,7 +112,12 @@ function zeroTable(n: number): Int32Array | undefined {
  * holds them), given its correct CRC before and the number of bytes after those 8. Undefined when the length has
  * no table (more than MAX_ZERO_TABLES distinct lengths seen): then recompute with crc32Range.
  */
-export function crc32WithNewPrefix(crc: number, deltaHi: number, deltaLo: number, restLength: number): number | undefined {
+export function crc32WithNewPrefix(
+  crc: number,
+  deltaHi: number,
+  deltaLo: number,
+  restLength: number,
+): number | undefined {
   const z = zeroTable(restLength);
   if (!z) return undefined;
   const t = TABLES;
@@ -125,5 +130,12 @@ export function crc32WithNewPrefix(crc: number, deltaHi: number, deltaLo: number
   r = t[(r ^ (deltaLo >>> 16)) & 0xff]! ^ (r >>> 8);
   r = t[(r ^ (deltaLo >>> 8)) & 0xff]! ^ (r >>> 8);
   r = t[(r ^ deltaLo) & 0xff]! ^ (r >>> 8);
-  return (crc ^ z[r & 0xff]! ^ z[256 + ((r >>> 8) & 0xff)]! ^ z[512 + ((r >>> 16) & 0xff)]! ^ z[768 + (r >>> 24)]!) >>> 0;
+  return (
+    (crc ^
+      z[r & 0xff]! ^
+      z[256 + ((r >>> 8) & 0xff)]! ^
+      z[512 + ((r >>> 16) & 0xff)]! ^
+      z[768 + (r >>> 24)]!) >>>
+    0
+  );
 }

@@ -108,7 +108,12 @@ export interface Frame {
 }
 
 /** encodes one frame; `data` may be a list of buffers (a record batch) so callers need not concatenate first. */
-export function encodeFrame(type: number, id: number, header: Header, data: Buffer | Buffer[] = []): Buffer[] {
+export function encodeFrame(
+  type: number,
+  id: number,
+  header: Header,
+  data: Buffer | Buffer[] = [],
+): Buffer[] {
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const parts = Buffer.isBuffer(data) ? [data] : data;
   let dataBytes = 0;
@@ -121,7 +126,12 @@ export function encodeFrame(type: number, id: number, header: Header, data: Buff
   return [head, json, ...parts];
 }
 
-export function errorFrame(id: number, code: JournalErrorCode, message: string, details: Header = {}): Buffer[] {
+export function errorFrame(
+  id: number,
+  code: JournalErrorCode,
+  message: string,
+  details: Header = {},
+): Buffer[] {
   return encodeFrame(ERROR_TYPE, id, { ...details, code, message });
 }
 
@@ -152,7 +162,10 @@ export class FrameDecoder {
         return;
       }
       if (length > this.maxFrameBytes) {
-        this.fail('FRAME_TOO_LARGE', `frame length ${length} exceeds the maximum of ${this.maxFrameBytes} bytes`);
+        this.fail(
+          'FRAME_TOO_LARGE',
+          `frame length ${length} exceeds the maximum of ${this.maxFrameBytes} bytes`,
+        );
         return;
       }
       if (this.buffered < 4 + length) return;
@@ -194,10 +207,14 @@ export class FrameDecoder {
 
 /** splits a frame body into its JSON header and data; throws BAD_REQUEST on anything malformed. */
 export function parseBody(body: Buffer): { header: Header; data: Buffer } {
-  if (body.length < 4) throw new JournalError('BAD_REQUEST', `frame body of ${body.length} bytes has no header length`);
+  if (body.length < 4)
+    throw new JournalError('BAD_REQUEST', `frame body of ${body.length} bytes has no header length`);
   const headerLength = body.readUInt32BE(0);
   if (headerLength > body.length - 4) {
-    throw new JournalError('BAD_REQUEST', `header length ${headerLength} runs past the end of the ${body.length}-byte body`);
+    throw new JournalError(
+      'BAD_REQUEST',
+      `header length ${headerLength} runs past the end of the ${body.length}-byte body`,
+    );
   }
   let header: unknown;
   try {
@@ -227,10 +244,14 @@ export function splitBatch(data: Buffer): Buffer[] {
   const records: Buffer[] = [];
   let pos = 0;
   while (pos < data.length) {
-    if (pos + 4 > data.length) throw new JournalError('BAD_REQUEST', `record batch has ${data.length - pos} stray bytes at ${pos}`);
+    if (pos + 4 > data.length)
+      throw new JournalError('BAD_REQUEST', `record batch has ${data.length - pos} stray bytes at ${pos}`);
     const len = data.readUInt32BE(pos);
     if (pos + 4 + len > data.length) {
-      throw new JournalError('BAD_REQUEST', `record length ${len} at byte ${pos} runs past the end of the batch`);
+      throw new JournalError(
+        'BAD_REQUEST',
+        `record length ${len} at byte ${pos} runs past the end of the batch`,
+      );
     }
     records.push(data.subarray(pos + 4, pos + 4 + len));
     pos += 4 + len;
@@ -242,14 +263,18 @@ export function splitBatch(data: Buffer): Buffer[] {
 
 export function str(header: Header, field: string): string {
   const v = header[field];
-  if (typeof v !== 'string' || v.length === 0) throw new JournalError('BAD_REQUEST', `${field} must be a non-empty string`);
+  if (typeof v !== 'string' || v.length === 0)
+    throw new JournalError('BAD_REQUEST', `${field} must be a non-empty string`);
   return v;
 }
 
 export function uint(header: Header, field: string, fallback?: number): number {
   const v = header[field] ?? fallback;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw new JournalError('BAD_REQUEST', `${field} must be a non-negative integer, got ${JSON.stringify(header[field])}`);
+    throw new JournalError(
+      'BAD_REQUEST',
+      `${field} must be a non-negative integer, got ${JSON.stringify(header[field])}`,
+    );
   }
   return v;
 }

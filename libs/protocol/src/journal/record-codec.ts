@@ -48,9 +48,16 @@ export function encodeRecord(offset: number, record: RecordFields): Buffer {
 
 /** bytes of the encoded record (without a length prefix). */
 function encodedSize(record: RecordFields): number {
-  let size = 22 + (record.key === undefined ? 0 : 4 + Buffer.byteLength(record.key, 'utf8')) + 2 + 2 + 4 + record.payload.length;
+  let size =
+    22 +
+    (record.key === undefined ? 0 : 4 + Buffer.byteLength(record.key, 'utf8')) +
+    2 +
+    2 +
+    4 +
+    record.payload.length;
   for (const t of record.tags) size += 2 + Buffer.byteLength(t, 'utf8');
-  for (const h of record.headers) size += 2 + Buffer.byteLength(h.name, 'utf8') + 4 + Buffer.byteLength(h.value, 'utf8');
+  for (const h of record.headers)
+    size += 2 + Buffer.byteLength(h.name, 'utf8') + 4 + Buffer.byteLength(h.value, 'utf8');
   return size;
 }
 
@@ -108,9 +115,10 @@ function writeVariableFields(buf: Buffer, at: number, record: RecordFields): num
  * encodes records into one buffer in the framed batch layout the journal uses on the wire and on disk
  * (repeated [u32 length][record]), each with offset 0 and its CRC set. One allocation for the whole batch;
  * `starts[i]` is where record i's length prefix begins (and `starts[n]` the end), so a tail can be re-sent.
+ * `reserve`: bytes left free in front of the first record for the caller's own header (starts[0] = reserve).
  */
-export function encodeRecordBatch(records: RecordFields[]): { data: Buffer; starts: number[] } {
-  let total = 0;
+export function encodeRecordBatch(records: RecordFields[], reserve = 0): { data: Buffer; starts: number[] } {
+  let total = reserve;
   const sizes = new Array<number>(records.length);
   for (let i = 0; i < records.length; i++) {
     sizes[i] = encodedSize(records[i]!);
@@ -118,12 +126,13 @@ export function encodeRecordBatch(records: RecordFields[]): { data: Buffer; star
   }
   const data = Buffer.allocUnsafe(total);
   const starts = new Array<number>(records.length + 1);
-  let pos = 0;
+  let pos = reserve;
   for (let i = 0; i < records.length; i++) {
     starts[i] = pos;
     writeU32(data, pos, sizes[i]!);
     const end = writeRecord(data, pos + 4, records[i]!);
-    if (end !== pos + 4 + sizes[i]!) throw new Error(`record encoder size mismatch: wrote ${end - pos - 4} of ${sizes[i]} bytes`);
+    if (end !== pos + 4 + sizes[i]!)
+      throw new Error(`record encoder size mismatch: wrote ${end - pos - 4} of ${sizes[i]} bytes`);
     writeU32(data, pos + 5, crc32Range(data, pos + 4 + CRC_START, end));
     pos = end;
   }
@@ -195,7 +204,14 @@ export function decodeRecord(buf: Buffer, where: string): DecodedRecord {
   ) {
     const stored = buf.readUInt32BE(1);
     if (crc32Range(buf, CRC_START, buf.length) === stored) {
-      return { offset: readU64(buf, 5), tags: [], timestamp: readU64(buf, 13), headers: [], payload: buf.subarray(30), crc: stored };
+      return {
+        offset: readU64(buf, 5),
+        tags: [],
+        timestamp: readU64(buf, 13),
+        headers: [],
+        payload: buf.subarray(30),
+        crc: stored,
+      };
     }
   }
   return decodeGeneral(buf, where);

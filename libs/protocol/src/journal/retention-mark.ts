@@ -11,15 +11,25 @@ export interface RetentionMarkKv {
   compareAndSet(key: string, expectedModRevision: number, value: string): Promise<{ succeeded: boolean }>;
 }
 
-export const retentionMarkKey = (namespace: string, placementName: string) => `journal-retention/${namespace}/${placementName}`;
+export const retentionMarkKey = (namespace: string, placementName: string) =>
+  `journal-retention/${namespace}/${placementName}`;
 
-export async function readRetentionMark(kv: RetentionMarkKv, namespace: string, placementName: string): Promise<number> {
+export async function readRetentionMark(
+  kv: RetentionMarkKv,
+  namespace: string,
+  placementName: string,
+): Promise<number> {
   const value = await kv.get(retentionMarkKey(namespace, placementName));
   return value ? Number(value.toString('utf8')) : 0;
 }
 
 /** moves the first kept segment forward to `firstSeq` (compare-and-set: concurrent movers never move it back). */
-export async function advanceRetentionMark(kv: RetentionMarkKv, namespace: string, placementName: string, firstSeq: number): Promise<void> {
+export async function advanceRetentionMark(
+  kv: RetentionMarkKv,
+  namespace: string,
+  placementName: string,
+  firstSeq: number,
+): Promise<void> {
   const key = retentionMarkKey(namespace, placementName);
   for (let attempt = 0; attempt < 20; attempt++) {
     const current = await kv.getEntry(key);

@@ -30,7 +30,12 @@ import { InitProducerIdRequest, InitProducerIdResponse } from './messages/init-p
 import { ListOffsetsRequest, ListOffsetsResponse } from './messages/list-offsets.js';
 import { MetadataRequest, MetadataResponse } from './messages/metadata.js';
 import { ProduceRequest, ProduceResponse } from './messages/produce.js';
-import { SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest, SaslHandshakeResponse } from './messages/sasl.js';
+import {
+  SaslAuthenticateRequest,
+  SaslAuthenticateResponse,
+  SaslHandshakeRequest,
+  SaslHandshakeResponse,
+} from './messages/sasl.js';
 import {
   CreatePartitionsRequest,
   CreatePartitionsResponse,
@@ -102,8 +107,17 @@ const API_LIST: [MessageSpec, MessageSpec][] = [
 /** every API the codec can read and write, by key. */
 export const KAFKA_APIS: ReadonlyMap<number, ApiSpec> = new Map(
   API_LIST.map(([request, response]) => {
-    if (request.apiKey !== response.apiKey) throw new Error(`${request.name} and ${response.name} differ in API key`);
-    return [request.apiKey, { apiKey: request.apiKey, name: request.name.replace(/Request$/, ''), request: compileMessage(request), response: compileMessage(response) }];
+    if (request.apiKey !== response.apiKey)
+      throw new Error(`${request.name} and ${response.name} differ in API key`);
+    return [
+      request.apiKey,
+      {
+        apiKey: request.apiKey,
+        name: request.name.replace(/Request$/, ''),
+        request: compileMessage(request),
+        response: compileMessage(response),
+      },
+    ];
   }),
 );
 

@@ -59,13 +59,17 @@ const int64 = (buf: Buffer, at: number) => Number(buf.readBigInt64BE(at));
  * is (the caller checks the CRC where the bytes come from outside).
  */
 export function readBatchHeader(buf: Buffer, at = 0): BatchHeader {
-  if (buf.length - at < BATCH_HEADER_BYTES) throw new KafkaDecodeError(`record batch of ${buf.length - at} bytes is shorter than its ${BATCH_HEADER_BYTES}-byte header`);
+  if (buf.length - at < BATCH_HEADER_BYTES)
+    throw new KafkaDecodeError(
+      `record batch of ${buf.length - at} bytes is shorter than its ${BATCH_HEADER_BYTES}-byte header`,
+    );
   const batchLength = buf.readInt32BE(at + LENGTH_AT);
   if (batchLength < BATCH_HEADER_BYTES - 12 || batchLength > buf.length - at - 12) {
     throw new KafkaDecodeError(`record batch length ${batchLength} with ${buf.length - at - 12} bytes left`);
   }
   const magic = buf.readInt8(at + MAGIC_AT);
-  if (magic !== 2) throw new UnsupportedMagicError(`message format magic ${magic}: only record batches v2 are supported`);
+  if (magic !== 2)
+    throw new UnsupportedMagicError(`message format magic ${magic}: only record batches v2 are supported`);
   const attributes = buf.readInt16BE(at + ATTRIBUTES_AT);
   return {
     start: at,
@@ -108,7 +112,8 @@ function varint(buf: Buffer, what: string): number {
 }
 
 function skip(n: number, what: string): void {
-  if (n < 0 || n > limit - pos) throw new KafkaDecodeError(`record ${what} of ${n} bytes with ${limit - pos} left`);
+  if (n < 0 || n > limit - pos)
+    throw new KafkaDecodeError(`record ${what} of ${n} bytes with ${limit - pos} left`);
   pos += n;
 }
 
@@ -120,13 +125,15 @@ function walkRecords(buf: Buffer, start: number, end: number, count: number): nu
   for (let i = 0; i < count; i++) {
     limit = end;
     const length = varint(buf, 'length');
-    if (length < 0 || length > end - pos) throw new KafkaDecodeError(`record of ${length} bytes with ${end - pos} left`);
+    if (length < 0 || length > end - pos)
+      throw new KafkaDecodeError(`record of ${length} bytes with ${end - pos} left`);
     limit = pos + length;
     skip(1, 'attributes');
     const timestampDelta = varint(buf, 'timestamp delta');
     if (timestampDelta > maxDelta) maxDelta = timestampDelta;
     const offsetDelta = varint(buf, 'offset delta');
-    if (offsetDelta !== i) throw new KafkaDecodeError(`record ${i} of a batch has offset delta ${offsetDelta}`);
+    if (offsetDelta !== i)
+      throw new KafkaDecodeError(`record ${i} of a batch has offset delta ${offsetDelta}`);
     const keyLength = varint(buf, 'key length');
     if (keyLength >= 0) skip(keyLength, 'key');
     else if (keyLength !== -1) throw new KafkaDecodeError(`record key length ${keyLength}`);
@@ -145,7 +152,8 @@ function walkRecords(buf: Buffer, start: number, end: number, count: number): nu
     }
     if (pos !== limit) throw new KafkaDecodeError(`record has ${limit - pos} bytes after its headers`);
   }
-  if (pos !== end) throw new KafkaDecodeError(`record batch has ${end - pos} bytes after its ${count} records`);
+  if (pos !== end)
+    throw new KafkaDecodeError(`record batch has ${end - pos} bytes after its ${count} records`);
   return maxDelta;
 }
 
@@ -170,18 +178,29 @@ export function checkBatch(buf: Buffer, at: number, options: CheckBatchOptions):
   const header = readBatchHeader(buf, at);
   const crc = buf.readUInt32BE(at + CRC_AT);
   const actual = crc32c(buf, at + ATTRIBUTES_AT, header.end);
-  if (crc !== actual) throw new CorruptRecordError(`record batch CRC-32C mismatch: stored ${crc}, computed ${actual}`);
+  if (crc !== actual)
+    throw new CorruptRecordError(`record batch CRC-32C mismatch: stored ${crc}, computed ${actual}`);
   const count = header.recordCount;
   if (count < 1 || count !== header.lastOffsetDelta + 1) {
-    throw new KafkaDecodeError(`record batch with ${count} records and last offset delta ${header.lastOffsetDelta}`);
+    throw new KafkaDecodeError(
+      `record batch with ${count} records and last offset delta ${header.lastOffsetDelta}`,
+    );
   }
   let maxDelta: number;
   if (header.compression === Compression.none) {
-    if (count > header.end - at - BATCH_HEADER_BYTES) throw new KafkaDecodeError(`batch claims ${count} records in ${header.end - at - BATCH_HEADER_BYTES} bytes`);
+    if (count > header.end - at - BATCH_HEADER_BYTES)
+      throw new KafkaDecodeError(
+        `batch claims ${count} records in ${header.end - at - BATCH_HEADER_BYTES} bytes`,
+      );
     maxDelta = walkRecords(buf, at + BATCH_HEADER_BYTES, header.end, count);
   } else {
-    const plain = decompress(header.compression, buf.subarray(at + BATCH_HEADER_BYTES, header.end), options.maxUncompressedBytes);
-    if (count > plain.length) throw new KafkaDecodeError(`batch claims ${count} records in ${plain.length} bytes`);
+    const plain = decompress(
+      header.compression,
+      buf.subarray(at + BATCH_HEADER_BYTES, header.end),
+      options.maxUncompressedBytes,
+    );
+    if (count > plain.length)
+      throw new KafkaDecodeError(`batch claims ${count} records in ${plain.length} bytes`);
     maxDelta = walkRecords(plain, 0, plain.length, count);
   }
   return { ...header, recordsMaxTimestamp: header.baseTimestamp + maxDelta };

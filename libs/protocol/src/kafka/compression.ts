@@ -15,7 +15,10 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { KafkaDecodeError, KafkaReader } from './wire.js';
 
 interface NativeCodecs {
-  snappy: { compressSync(data: Buffer): Buffer; uncompressSync(data: Buffer, options: { asBuffer: true }): Buffer | string };
+  snappy: {
+    compressSync(data: Buffer): Buffer;
+    uncompressSync(data: Buffer, options: { asBuffer: true }): Buffer | string;
+  };
   lz4: { compressFrameSync(data: Buffer): Buffer; decompressFrameSync(data: Buffer): Buffer };
   zstd: { compress(data: Buffer): Buffer; decompress(data: Buffer): Buffer };
 }
@@ -32,7 +35,9 @@ function native<K extends keyof NativeCodecs>(name: K): NativeCodecs[K] {
     loaded[name] = codec;
     return codec;
   } catch (err) {
-    throw new UnavailableCodecError(`${name} compression is not available on this machine (package ${PACKAGES[name]} did not load: ${(err as Error).message})`);
+    throw new UnavailableCodecError(
+      `${name} compression is not available on this machine (package ${PACKAGES[name]} did not load: ${(err as Error).message})`,
+    );
   }
 }
 
@@ -125,7 +130,8 @@ export function decompress(id: number, data: Buffer, maxBytes: number): Buffer {
     }
   } catch (err) {
     if (err instanceof CompressionError) throw err;
-    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge('gzip', maxBytes + 1, maxBytes);
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw tooLarge('gzip', maxBytes + 1, maxBytes);
     throw new CompressionError(`corrupt ${COMPRESSION_NAMES[id] ?? id} data: ${(err as Error).message}`);
   }
   if (out.length > maxBytes) throw tooLarge(COMPRESSION_NAMES[id]!, out.length, maxBytes);

@@ -29,13 +29,22 @@ export function requestHeaderIsFlexible(apiKey: number, apiVersion: number): boo
 export function responseHeaderIsFlexible(apiKey: number, apiVersion: number): boolean {
   if (apiKey === ApiKey.ApiVersions) return false;
   const api = apiSpec(apiKey);
-  return api !== undefined && supportsVersion(api.response, apiVersion) && isFlexible(api.response, apiVersion);
+  return (
+    api !== undefined && supportsVersion(api.response, apiVersion) && isFlexible(api.response, apiVersion)
+  );
 }
 
 /** Reads the first fields of a request (without its size prefix), enough to answer even one we cannot parse. */
-export function peekRequestHeader(frame: Buffer): Pick<RequestHeader, 'apiKey' | 'apiVersion' | 'correlationId'> {
-  if (frame.length < 8) throw new KafkaDecodeError(`request of ${frame.length} bytes is shorter than a request header`);
-  return { apiKey: frame.readInt16BE(0), apiVersion: frame.readInt16BE(2), correlationId: frame.readInt32BE(4) };
+export function peekRequestHeader(
+  frame: Buffer,
+): Pick<RequestHeader, 'apiKey' | 'apiVersion' | 'correlationId'> {
+  if (frame.length < 8)
+    throw new KafkaDecodeError(`request of ${frame.length} bytes is shorter than a request header`);
+  return {
+    apiKey: frame.readInt16BE(0),
+    apiVersion: frame.readInt16BE(2),
+    correlationId: frame.readInt32BE(4),
+  };
 }
 
 /**
@@ -54,7 +63,8 @@ export function decodeRequest(frame: Buffer): DecodedRequest {
   if (!api || !supportsVersion(api.request, apiVersion)) return { header, body: undefined };
   if (isFlexible(api.request, apiVersion)) skipTaggedFields(r);
   const body = decodeMessage(api.request, apiVersion, r);
-  if (r.remaining !== 0) throw new KafkaDecodeError(`${api.name} v${apiVersion}: ${r.remaining} bytes after the request body`);
+  if (r.remaining !== 0)
+    throw new KafkaDecodeError(`${api.name} v${apiVersion}: ${r.remaining} bytes after the request body`);
   return { header, body };
 }
 
@@ -69,7 +79,8 @@ function skipTaggedFields(r: KafkaReader): void {
 /** Encodes a request with its size prefix (what a client sends; the codec tests and test clients use it). */
 export function encodeRequest(header: RequestHeader, body: KafkaValue): Buffer {
   const api = apiSpec(header.apiKey);
-  if (!api || !supportsVersion(api.request, header.apiVersion)) throw new Error(`cannot encode API ${header.apiKey} v${header.apiVersion}`);
+  if (!api || !supportsVersion(api.request, header.apiVersion))
+    throw new Error(`cannot encode API ${header.apiKey} v${header.apiVersion}`);
   const w = new KafkaWriter();
   const done = w.sizePrefix();
   w.int16(header.apiKey).int16(header.apiVersion).int32(header.correlationId).string(header.clientId, false);
@@ -80,9 +91,15 @@ export function encodeRequest(header: RequestHeader, body: KafkaValue): Buffer {
 }
 
 /** Encodes a response with its size prefix, in the response version matching the request's. */
-export function encodeResponse(apiKey: number, apiVersion: number, correlationId: number, body: KafkaValue): Buffer {
+export function encodeResponse(
+  apiKey: number,
+  apiVersion: number,
+  correlationId: number,
+  body: KafkaValue,
+): Buffer {
   const api = apiSpec(apiKey);
-  if (!api || !supportsVersion(api.response, apiVersion)) throw new Error(`cannot encode a response to API ${apiKey} v${apiVersion}`);
+  if (!api || !supportsVersion(api.response, apiVersion))
+    throw new Error(`cannot encode a response to API ${apiKey} v${apiVersion}`);
   const w = new KafkaWriter(512);
   const done = w.sizePrefix();
   w.int32(correlationId);
@@ -93,7 +110,11 @@ export function encodeResponse(apiKey: number, apiVersion: number, correlationId
 }
 
 /** Decodes a response frame (without its size prefix) of a request of `apiKey` v`apiVersion` (clients and tests). */
-export function decodeResponse(apiKey: number, apiVersion: number, frame: Buffer): { correlationId: number; body: KafkaValue } {
+export function decodeResponse(
+  apiKey: number,
+  apiVersion: number,
+  frame: Buffer,
+): { correlationId: number; body: KafkaValue } {
   const api = apiSpec(apiKey);
   if (!api) throw new KafkaDecodeError(`unknown API ${apiKey}`);
   const r = new KafkaReader(frame);
@@ -123,7 +144,11 @@ export class FrameSplitter {
       const head = this.chunks[0]!.length >= 4 ? this.chunks[0]! : this.flatten();
       const size = head.readInt32BE(0);
       if (size < 0 || size > this.maxFrameBytes) {
-        throw new KafkaDecodeError(size < 0 ? `negative frame size ${size}` : `frame of ${size} bytes is larger than the limit of ${this.maxFrameBytes}`);
+        throw new KafkaDecodeError(
+          size < 0
+            ? `negative frame size ${size}`
+            : `frame of ${size} bytes is larger than the limit of ${this.maxFrameBytes}`,
+        );
       }
       if (this.buffered < 4 + size) break;
       const all = this.flatten();

@@ -58,12 +58,19 @@ export interface DecodeBatchOptions {
   records?: boolean;
 }
 
-function decodeRecords(r: KafkaReader, count: number, baseOffset: number, baseTimestamp: number): KafkaRecord[] {
-  if (count < 0 || count > r.remaining) throw new KafkaDecodeError(`batch claims ${count} records in ${r.remaining} bytes`);
+function decodeRecords(
+  r: KafkaReader,
+  count: number,
+  baseOffset: number,
+  baseTimestamp: number,
+): KafkaRecord[] {
+  if (count < 0 || count > r.remaining)
+    throw new KafkaDecodeError(`batch claims ${count} records in ${r.remaining} bytes`);
   const records: KafkaRecord[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const length = r.varint();
-    if (length < 0 || length > r.remaining) throw new KafkaDecodeError(`record of ${length} bytes in ${r.remaining}`);
+    if (length < 0 || length > r.remaining)
+      throw new KafkaDecodeError(`record of ${length} bytes in ${r.remaining}`);
     const end = r.offset + length;
     const rr = new KafkaReader(r.buf, r.offset, end);
     rr.int8(); // record attributes: unused
@@ -74,7 +81,8 @@ function decodeRecords(r: KafkaReader, count: number, baseOffset: number, baseTi
     const valueLength = rr.varint();
     const value = valueLength < 0 ? null : rr.bytesOf(valueLength, 'record value');
     const headerCount = rr.varint();
-    if (headerCount < 0 || headerCount > rr.remaining) throw new KafkaDecodeError(`record claims ${headerCount} headers`);
+    if (headerCount < 0 || headerCount > rr.remaining)
+      throw new KafkaDecodeError(`record claims ${headerCount} headers`);
     const headers: KafkaRecordHeader[] = new Array(headerCount);
     for (let h = 0; h < headerCount; h++) {
       const hk = rr.varint();
@@ -85,7 +93,13 @@ function decodeRecords(r: KafkaReader, count: number, baseOffset: number, baseTi
     }
     if (rr.remaining !== 0) throw new KafkaDecodeError(`record has ${rr.remaining} bytes after its headers`);
     r.offset = end;
-    records[i] = { offset: baseOffset + offsetDelta, timestamp: baseTimestamp + timestampDelta, key, value, headers };
+    records[i] = {
+      offset: baseOffset + offsetDelta,
+      timestamp: baseTimestamp + timestampDelta,
+      key,
+      value,
+      headers,
+    };
   }
   return records;
 }
@@ -100,10 +114,14 @@ export function decodeBatch(r: KafkaReader, options: DecodeBatchOptions = {}): R
   const end = r.offset + batchLength;
   const partitionLeaderEpoch = r.int32();
   const magic = r.int8();
-  if (magic !== 2) throw new UnsupportedMagicError(`message format magic ${magic}: only record batches v2 are supported`);
+  if (magic !== 2)
+    throw new UnsupportedMagicError(`message format magic ${magic}: only record batches v2 are supported`);
   const crc = r.uint32();
   const actual = crc32c(r.buf, r.offset, end);
-  if (crc !== actual) throw new CorruptRecordError(`record batch CRC-32C mismatch at base offset ${baseOffset}: stored ${crc}, computed ${actual}`);
+  if (crc !== actual)
+    throw new CorruptRecordError(
+      `record batch CRC-32C mismatch at base offset ${baseOffset}: stored ${crc}, computed ${actual}`,
+    );
   const attributes = r.int16();
   const lastOffsetDelta = r.int32();
   const baseTimestamp = r.int64();
@@ -116,10 +134,14 @@ export function decodeBatch(r: KafkaReader, options: DecodeBatchOptions = {}): R
   let records: KafkaRecord[] = [];
   if (options.records !== false) {
     const body = r.buf.subarray(r.offset, end);
-    const plain = compression === Compression.none ? body : decompress(compression, body, options.maxUncompressedBytes ?? 64 * 1024 * 1024);
+    const plain =
+      compression === Compression.none
+        ? body
+        : decompress(compression, body, options.maxUncompressedBytes ?? 64 * 1024 * 1024);
     const rr = new KafkaReader(plain);
     records = decodeRecords(rr, count, baseOffset, baseTimestamp);
-    if (rr.remaining !== 0) throw new KafkaDecodeError(`record batch has ${rr.remaining} bytes after its ${count} records`);
+    if (rr.remaining !== 0)
+      throw new KafkaDecodeError(`record batch has ${rr.remaining} bytes after its ${count} records`);
   }
   r.offset = end;
   return {
@@ -143,11 +165,15 @@ export function decodeBatch(r: KafkaReader, options: DecodeBatchOptions = {}): R
 
 /** Decodes every batch of a Produce request's or Fetch response's records field. A trailing partial batch (which a
  * Fetch response may end with when cut at its size limit) is ignored when `allowPartial` is set. */
-export function decodeBatches(data: Buffer, options: DecodeBatchOptions & { allowPartial?: boolean } = {}): RecordBatch[] {
+export function decodeBatches(
+  data: Buffer,
+  options: DecodeBatchOptions & { allowPartial?: boolean } = {},
+): RecordBatch[] {
   const r = new KafkaReader(data);
   const batches: RecordBatch[] = [];
   while (r.remaining > 0) {
-    if (options.allowPartial && (r.remaining < 12 || data.readInt32BE(r.offset + 8) > r.remaining - 12)) break;
+    if (options.allowPartial && (r.remaining < 12 || data.readInt32BE(r.offset + 8) > r.remaining - 12))
+      break;
     batches.push(decodeBatch(r, options));
   }
   return batches;
@@ -155,7 +181,13 @@ export function decodeBatches(data: Buffer, options: DecodeBatchOptions & { allo
 
 export interface EncodeBatchInput {
   baseOffset: number;
-  records: { timestamp: number; key: Buffer | null; value: Buffer | null; headers?: KafkaRecordHeader[]; offsetDelta?: number }[];
+  records: {
+    timestamp: number;
+    key: Buffer | null;
+    value: Buffer | null;
+    headers?: KafkaRecordHeader[];
+    offsetDelta?: number;
+  }[];
   compression?: number;
   partitionLeaderEpoch?: number;
   producerId?: number;
@@ -165,9 +197,17 @@ export interface EncodeBatchInput {
   timestampType?: number;
 }
 
-function encodeRecord(w: KafkaWriter, rec: EncodeBatchInput['records'][number], offsetDelta: number, baseTimestamp: number): void {
+function encodeRecord(
+  w: KafkaWriter,
+  rec: EncodeBatchInput['records'][number],
+  offsetDelta: number,
+  baseTimestamp: number,
+): void {
   const body = new KafkaWriter(64 + (rec.value?.length ?? 0) + (rec.key?.length ?? 0));
-  body.int8(0).varlong(rec.timestamp - baseTimestamp).varint(offsetDelta);
+  body
+    .int8(0)
+    .varlong(rec.timestamp - baseTimestamp)
+    .varint(offsetDelta);
   if (rec.key === null) body.varint(-1);
   else body.varint(rec.key.length).raw(rec.key);
   if (rec.value === null) body.varint(-1);
@@ -199,7 +239,10 @@ export function encodeBatch(input: EncodeBatchInput): Buffer {
   const compression = input.compression ?? Compression.none;
   const payload = compress(compression, recs.result());
   const lastOffsetDelta = input.records[n - 1]!.offsetDelta ?? n - 1;
-  const attributes = compression | (input.timestampType ? ATTR_TIMESTAMP_TYPE : 0) | (input.transactional ? ATTR_TRANSACTIONAL : 0);
+  const attributes =
+    compression |
+    (input.timestampType ? ATTR_TIMESTAMP_TYPE : 0) |
+    (input.transactional ? ATTR_TRANSACTIONAL : 0);
   const w = new KafkaWriter(BATCH_OVERHEAD + payload.length);
   w.int64(input.baseOffset);
   w.int32(BATCH_OVERHEAD - 12 + payload.length);
@@ -223,7 +266,11 @@ export function encodeBatch(input: EncodeBatchInput): Buffer {
 
 /** One record alone (offset and timestamp deltas 0): how a record that a storage record cannot hold field by field
  * (a binary key, a null value or header value) is kept whole. */
-export function encodeRecordBody(rec: { key: Buffer | null; value: Buffer | null; headers?: KafkaRecordHeader[] }): Buffer {
+export function encodeRecordBody(rec: {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: KafkaRecordHeader[];
+}): Buffer {
   const w = new KafkaWriter(32 + (rec.value?.length ?? 0) + (rec.key?.length ?? 0));
   encodeRecord(w, { timestamp: 0, ...rec }, 0, 0);
   return Buffer.from(w.result());

@@ -8,7 +8,19 @@
 // left out. Tagged fields (KIP-482) are written only when they differ from their default; unknown tags are skipped.
 import { KafkaDecodeError, KafkaReader, KafkaWriter, ZERO_UUID } from './wire.js';
 
-export type PrimitiveType = 'bool' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'float64' | 'string' | 'bytes' | 'records' | 'uuid';
+export type PrimitiveType =
+  | 'bool'
+  | 'int8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'float64'
+  | 'string'
+  | 'bytes'
+  | 'records'
+  | 'uuid';
 
 /** One field as declared. `versions` etc. are Kafka's version ranges: "3+", "0-2", "5", "none". */
 export interface FieldSpec {
@@ -70,7 +82,20 @@ export interface CompiledMessage {
   fields: CompiledField[];
 }
 
-const PRIMITIVES = new Set<string>(['bool', 'int8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'float64', 'string', 'bytes', 'records', 'uuid']);
+const PRIMITIVES = new Set<string>([
+  'bool',
+  'int8',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'float64',
+  'string',
+  'bytes',
+  'records',
+  'uuid',
+]);
 
 function primitiveDefault(kind: PrimitiveType, text: FieldSpec['default']): unknown {
   if (text === null || text === 'null') return null;
@@ -87,7 +112,11 @@ function primitiveDefault(kind: PrimitiveType, text: FieldSpec['default']): unkn
     case 'float64':
       return text === undefined ? 0 : Number(text);
     default:
-      return text === undefined ? 0 : typeof text === 'number' ? text : Number.parseInt(String(text), String(text).startsWith('0x') ? 16 : 10);
+      return text === undefined
+        ? 0
+        : typeof text === 'number'
+          ? text
+          : Number.parseInt(String(text), String(text).startsWith('0x') ? 16 : 10);
   }
 }
 
@@ -184,7 +213,11 @@ function readValue(r: KafkaReader, f: CompiledField, version: number, flexible: 
     const n = r.arrayLength(flexible);
     if (n < 0) return null;
     const out: unknown[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = f.kind === 'struct' ? readStruct(r, f.fields, version, flexible) : readPrimitive(r, f.kind, flexible, f.name);
+    for (let i = 0; i < n; i++)
+      out[i] =
+        f.kind === 'struct'
+          ? readStruct(r, f.fields, version, flexible)
+          : readPrimitive(r, f.kind, flexible, f.name);
     return out;
   }
   if (f.kind === 'struct') {
@@ -197,7 +230,8 @@ function readValue(r: KafkaReader, f: CompiledField, version: number, flexible: 
 function readStruct(r: KafkaReader, fields: CompiledField[], version: number, flexible: boolean): KafkaValue {
   const out: KafkaValue = {};
   for (const f of fields) {
-    if (inRange(f.versions, version) && !(flexible && inRange(f.tagged, version))) out[f.name] = readValue(r, f, version, flexible);
+    if (inRange(f.versions, version) && !(flexible && inRange(f.tagged, version)))
+      out[f.name] = readValue(r, f, version, flexible);
     else out[f.name] = f.defaultValue();
   }
   if (flexible) readTaggedFields(r, fields, version, out);
@@ -230,7 +264,13 @@ export function decodeMessage(message: CompiledMessage, version: number, r: Kafk
 
 // ---- writing ----
 
-function writePrimitive(w: KafkaWriter, kind: PrimitiveType, value: unknown, flexible: boolean, nullable: boolean): void {
+function writePrimitive(
+  w: KafkaWriter,
+  kind: PrimitiveType,
+  value: unknown,
+  flexible: boolean,
+  nullable: boolean,
+): void {
   switch (kind) {
     case 'bool':
       w.bool(Boolean(value));
@@ -269,7 +309,13 @@ function writePrimitive(w: KafkaWriter, kind: PrimitiveType, value: unknown, fle
   }
 }
 
-function writeValue(w: KafkaWriter, f: CompiledField, value: unknown, version: number, flexible: boolean): void {
+function writeValue(
+  w: KafkaWriter,
+  f: CompiledField,
+  value: unknown,
+  version: number,
+  flexible: boolean,
+): void {
   const nullable = inRange(f.nullable, version);
   if (f.array) {
     if (!Array.isArray(value)) {
@@ -307,7 +353,13 @@ function isDefault(f: CompiledField, value: unknown): boolean {
   return value === d;
 }
 
-function writeStruct(w: KafkaWriter, fields: CompiledField[], value: KafkaValue, version: number, flexible: boolean): void {
+function writeStruct(
+  w: KafkaWriter,
+  fields: CompiledField[],
+  value: KafkaValue,
+  version: number,
+  flexible: boolean,
+): void {
   const tagged: CompiledField[] = [];
   for (const f of fields) {
     if (!inRange(f.versions, version)) continue;
@@ -330,7 +382,12 @@ function writeStruct(w: KafkaWriter, fields: CompiledField[], value: KafkaValue,
 }
 
 /** Writes one message body of `version`. */
-export function encodeMessage(message: CompiledMessage, version: number, value: KafkaValue, w: KafkaWriter = new KafkaWriter()): KafkaWriter {
+export function encodeMessage(
+  message: CompiledMessage,
+  version: number,
+  value: KafkaValue,
+  w: KafkaWriter = new KafkaWriter(),
+): KafkaWriter {
   writeStruct(w, message.fields, value, version, isFlexible(message, version));
   return w;
 }

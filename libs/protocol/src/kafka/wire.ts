@@ -31,7 +31,9 @@ export class KafkaReader {
 
   private need(n: number, what: string): void {
     if (n < 0 || this.offset + n > this.end) {
-      throw new KafkaDecodeError(`truncated input: ${what} needs ${n} bytes at offset ${this.offset}, ${this.remaining} left`);
+      throw new KafkaDecodeError(
+        `truncated input: ${what} needs ${n} bytes at offset ${this.offset}, ${this.remaining} left`,
+      );
     }
   }
 
@@ -289,7 +291,8 @@ export class KafkaWriter {
   string(v: string | null, compact: boolean): this {
     if (v === null) return this.length(-1, compact, false);
     const b = Buffer.from(v, 'utf8');
-    if (!compact && b.length > 0x7fff) throw new RangeError(`string of ${b.length} bytes is longer than an int16 length allows`);
+    if (!compact && b.length > 0x7fff)
+      throw new RangeError(`string of ${b.length} bytes is longer than an int16 length allows`);
     return this.length(b.length, compact, false).raw(b);
   }
 

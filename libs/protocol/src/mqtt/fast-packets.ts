@@ -23,7 +23,16 @@ export type WirePublish = IPublishPacket & { wire?: Buffer };
 /** topics longer than this are decoded every time rather than remembered */
 const LAST_TOPIC_MAX_BYTES = 256;
 
-const ACK_COMMANDS = [undefined, undefined, undefined, undefined, 'puback', 'pubrec', 'pubrel', 'pubcomp'] as const;
+const ACK_COMMANDS = [
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  'puback',
+  'pubrec',
+  'pubrel',
+  'pubcomp',
+] as const;
 
 /**
  * The packet of type 3..7 in `bytes` (one whole, validated packet whose fixed header is `headerLength` bytes), or
@@ -46,10 +55,29 @@ export function decodeFastPacket(
   // PUBREL's fixed flags 0b0010 read as QoS 1, as mqtt-packet reads them
   const qos = type === 6 ? 1 : 0;
   if (version !== 5) {
-    return { cmd, retain: false, qos, dup: false, length, topic: null, payload: null, messageId } as unknown as Packet;
+    return {
+      cmd,
+      retain: false,
+      qos,
+      dup: false,
+      length,
+      topic: null,
+      payload: null,
+      messageId,
+    } as unknown as Packet;
   }
   const reasonCode = length === 3 ? bytes[headerLength + 2]! : 0;
-  return { cmd, retain: false, qos, dup: false, length, topic: null, payload: null, messageId, reasonCode } as unknown as Packet;
+  return {
+    cmd,
+    retain: false,
+    qos,
+    dup: false,
+    length,
+    topic: null,
+    payload: null,
+    messageId,
+    reasonCode,
+  } as unknown as Packet;
 }
 
 function decodePublish(
@@ -88,8 +116,19 @@ function decodePublish(
   }
   const payload = bytes.subarray(at);
   // `wire`: the packet's own bytes, which a broker may send on as they are to subscribers of the same variant
-  if (qos === 0) return { cmd: 'publish', retain, qos, dup, length, topic, payload, wire: bytes } as IPublishPacket;
-  return { cmd: 'publish', retain, qos, dup, length, topic, payload, messageId, wire: bytes } as IPublishPacket;
+  if (qos === 0)
+    return { cmd: 'publish', retain, qos, dup, length, topic, payload, wire: bytes } as IPublishPacket;
+  return {
+    cmd: 'publish',
+    retain,
+    qos,
+    dup,
+    length,
+    topic,
+    payload,
+    messageId,
+    wire: bytes,
+  } as IPublishPacket;
 }
 
 function sameBytes(bytes: Buffer, at: number, known: Buffer): boolean {

@@ -33,7 +33,11 @@ export interface PropertyDeclaration {
   readonly repeatable?: boolean;
   /** numeric values the spec calls a Protocol Error, as a predicate on the value, with the clause that says so, and
    * the reason code when the spec names a more precise one than 0x82. */
-  readonly forbidden?: { readonly test: (value: number) => boolean; readonly rule: string; readonly reasonCode?: number };
+  readonly forbidden?: {
+    readonly test: (value: number) => boolean;
+    readonly rule: string;
+    readonly reasonCode?: number;
+  };
   /** a UTF-8 value that must be a topic name without wildcards (Response Topic, MQTT-3.3.2-14). */
   readonly topicName?: boolean;
 }
@@ -88,7 +92,11 @@ export const MQTT5_PROPERTIES: readonly PropertyDeclaration[] = [
     type: 'two-byte',
     in: ['publish'],
     // 0x94 Topic Alias invalid is the code the spec gives for an alias the receiver cannot accept (Table 2-6)
-    forbidden: { test: (v) => v === 0, rule: 'must not be 0: there is no alias 0 (MQTT-3.3.2-8)', reasonCode: 0x94 },
+    forbidden: {
+      test: (v) => v === 0,
+      rule: 'must not be 0: there is no alias 0 (MQTT-3.3.2-8)',
+      reasonCode: 0x94,
+    },
   },
   { id: 0x24, name: 'Maximum QoS', type: 'byte', in: ['connack'], forbidden: zeroOrOne },
   { id: 0x25, name: 'Retain Available', type: 'byte', in: ['connack'], forbidden: zeroOrOne },
@@ -96,7 +104,19 @@ export const MQTT5_PROPERTIES: readonly PropertyDeclaration[] = [
     id: 0x26,
     name: 'User Property',
     type: 'utf8-pair',
-    in: ['connect', 'will', 'connack', 'publish', ...ACKS, 'subscribe', 'suback', 'unsubscribe', 'unsuback', 'disconnect', 'auth'],
+    in: [
+      'connect',
+      'will',
+      'connack',
+      'publish',
+      ...ACKS,
+      'subscribe',
+      'suback',
+      'unsubscribe',
+      'unsuback',
+      'disconnect',
+      'auth',
+    ],
     repeatable: true,
   },
   {
@@ -107,12 +127,20 @@ export const MQTT5_PROPERTIES: readonly PropertyDeclaration[] = [
     forbidden: { test: (v) => v === 0, rule: 'must not be 0 (§3.1.2.11.4)' },
   },
   { id: 0x28, name: 'Wildcard Subscription Available', type: 'byte', in: ['connack'], forbidden: zeroOrOne },
-  { id: 0x29, name: 'Subscription Identifier Available', type: 'byte', in: ['connack'], forbidden: zeroOrOne },
+  {
+    id: 0x29,
+    name: 'Subscription Identifier Available',
+    type: 'byte',
+    in: ['connack'],
+    forbidden: zeroOrOne,
+  },
   { id: 0x2a, name: 'Shared Subscription Available', type: 'byte', in: ['connack'], forbidden: zeroOrOne },
 ];
 
 /** property id → declaration, for the validator's walk. */
-export const MQTT5_PROPERTY_BY_ID: ReadonlyMap<number, PropertyDeclaration> = new Map(MQTT5_PROPERTIES.map((p) => [p.id, p]));
+export const MQTT5_PROPERTY_BY_ID: ReadonlyMap<number, PropertyDeclaration> = new Map(
+  MQTT5_PROPERTIES.map((p) => [p.id, p]),
+);
 
 /** Whether a property may appear in a property list of this context (Table 2-4). */
 export function propertyAllowed(id: number, context: PropertyContext): boolean {

@@ -51,15 +51,17 @@ class Violation extends Error {
   }
 }
 
-const malformed = (kind: MqttViolationKind, message: string): Violation => new Violation(kind, MALFORMED_PACKET, message);
-const protocolError = (kind: MqttViolationKind, message: string): Violation => new Violation(kind, PROTOCOL_ERROR, message);
+const malformed = (kind: MqttViolationKind, message: string): Violation =>
+  new Violation(kind, MALFORMED_PACKET, message);
+const protocolError = (kind: MqttViolationKind, message: string): Violation =>
+  new Violation(kind, PROTOCOL_ERROR, message);
 
 /** Reason codes a client may put in each packet (MQTT 5 Tables 3-4, 3-5, 3-6, 3-7, 3-10, 3-13). */
 const PUBACK_REASONS = new Set([0x00, 0x10, 0x80, 0x83, 0x87, 0x90, 0x91, 0x97, 0x99]);
 const PUBREL_REASONS = new Set([0x00, 0x92]);
 const DISCONNECT_REASONS = new Set([
-  0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8d, 0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99,
-  0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2,
+  0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8d, 0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95, 0x96, 0x97,
+  0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2,
 ]);
 const AUTH_REASONS = new Set([0x00, 0x18, 0x19]);
 
@@ -133,13 +135,17 @@ function checkUtf8(bytes: Buffer, start: number, end: number, what: string, vers
   let ascii = true;
   for (let i = start; i < end; i++) {
     const b = bytes[i]!;
-    if (b === 0) throw malformed('utf8', `${what} contains U+0000 (${version === 5 ? 'MQTT-1.5.4-2' : 'MQTT-1.5.3-2'})`);
+    if (b === 0)
+      throw malformed('utf8', `${what} contains U+0000 (${version === 5 ? 'MQTT-1.5.4-2' : 'MQTT-1.5.3-2'})`);
     if (b >= 0x80) ascii = false;
   }
   // isUtf8 follows the WHATWG/Unicode definition of well-formed: no overlong forms, no surrogates, nothing above
   // U+10FFFF, no truncated sequences
   if (!ascii && !isUtf8(bytes.subarray(start, end))) {
-    throw malformed('utf8', `${what} is not well-formed UTF-8 (${version === 5 ? 'MQTT-1.5.4-1' : 'MQTT-1.5.3-1'})`);
+    throw malformed(
+      'utf8',
+      `${what} is not well-formed UTF-8 (${version === 5 ? 'MQTT-1.5.4-1' : 'MQTT-1.5.3-1'})`,
+    );
   }
 }
 
@@ -172,10 +178,14 @@ function walkProperties(c: Cursor, context: PropertyContext, version: MqttVersio
     const decl = MQTT5_PROPERTY_BY_ID.get(id);
     if (!decl) throw malformed('property', `unknown property identifier 0x${id.toString(16)} (§2.2.2.2)`);
     if (!decl.in.includes(context)) {
-      throw malformed('property', `${decl.name} (0x${id.toString(16)}) is not allowed in ${context.toUpperCase()} (§2.2.2.2)`);
+      throw malformed(
+        'property',
+        `${decl.name} (0x${id.toString(16)}) is not allowed in ${context.toUpperCase()} (§2.2.2.2)`,
+      );
     }
     if (!decl.repeatable) {
-      if (walk.seen.includes(id)) throw protocolError('property', `${decl.name} appears more than once (§2.2.2.2)`);
+      if (walk.seen.includes(id))
+        throw protocolError('property', `${decl.name} appears more than once (§2.2.2.2)`);
       walk.seen.push(id);
     }
     const what = decl.name;
@@ -211,7 +221,11 @@ function walkProperties(c: Cursor, context: PropertyContext, version: MqttVersio
         break;
     }
     if (numeric !== undefined && decl.forbidden?.test(numeric)) {
-      throw new Violation('property', decl.forbidden.reasonCode ?? PROTOCOL_ERROR, `${what} ${decl.forbidden.rule}`);
+      throw new Violation(
+        'property',
+        decl.forbidden.reasonCode ?? PROTOCOL_ERROR,
+        `${what} ${decl.forbidden.rule}`,
+      );
     }
     if (id === 0x0b) walk.subscriptionIdentifier = true;
     if (id === 0x23) walk.topicAlias = true;
@@ -226,7 +240,11 @@ function walkProperties(c: Cursor, context: PropertyContext, version: MqttVersio
  * version of the connection's CONNECT; for CONNECT itself its own protocol level is used). Returns the first
  * violation, or undefined when mqtt-packet may decode it.
  */
-export function validateMqttPacket(bytes: Buffer, headerLength: number, version: MqttVersion): MqttViolation | undefined {
+export function validateMqttPacket(
+  bytes: Buffer,
+  headerLength: number,
+  version: MqttVersion,
+): MqttViolation | undefined {
   try {
     validate(bytes, headerLength, version);
     return undefined;
@@ -266,7 +284,8 @@ function validate(bytes: Buffer, headerLength: number, version: MqttVersion): vo
     case 12:
       expectFlags(flags, 0, type);
       // §3.12: no variable header and no payload
-      if (c.left !== 0) throw malformed('fixed_header', `PINGREQ with remaining length ${c.left} instead of 0 (§3.12)`);
+      if (c.left !== 0)
+        throw malformed('fixed_header', `PINGREQ with remaining length ${c.left} instead of 0 (§3.12)`);
       return;
     case 14:
       expectFlags(flags, 0, type);
@@ -285,11 +304,31 @@ function validate(bytes: Buffer, headerLength: number, version: MqttVersion): vo
 /** MQTT-2.1.3-1 (3.1.1: MQTT-2.2.2-1/-2): the reserved flag bits must have the listed values. */
 function expectFlags(flags: number, expected: number, type: number): void {
   if (flags !== expected) {
-    throw malformed('fixed_header', `${PACKET_NAMES[type]} with fixed header flags ${flags} instead of ${expected} (MQTT-2.1.3-1)`);
+    throw malformed(
+      'fixed_header',
+      `${PACKET_NAMES[type]} with fixed header flags ${flags} instead of ${expected} (MQTT-2.1.3-1)`,
+    );
   }
 }
 
-const PACKET_NAMES = ['RESERVED', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
+const PACKET_NAMES = [
+  'RESERVED',
+  'CONNECT',
+  'CONNACK',
+  'PUBLISH',
+  'PUBACK',
+  'PUBREC',
+  'PUBREL',
+  'PUBCOMP',
+  'SUBSCRIBE',
+  'SUBACK',
+  'UNSUBSCRIBE',
+  'UNSUBACK',
+  'PINGREQ',
+  'PINGRESP',
+  'DISCONNECT',
+  'AUTH',
+];
 
 function validateConnect(c: Cursor): void {
   const [nameStart, nameEnd] = c.binary('protocol name', 'connect');
@@ -306,10 +345,16 @@ function validateConnect(c: Cursor): void {
   const willRetain = (flags & 0x20) !== 0;
   const password = (flags & 0x40) !== 0;
   const username = (flags & 0x80) !== 0;
-  if (!will && willQos !== 0) throw malformed('connect', `Will QoS ${willQos} without a Will (${v5 ? 'MQTT-3.1.2-11' : 'MQTT-3.1.2-13'})`);
+  if (!will && willQos !== 0)
+    throw malformed(
+      'connect',
+      `Will QoS ${willQos} without a Will (${v5 ? 'MQTT-3.1.2-11' : 'MQTT-3.1.2-13'})`,
+    );
   if (willQos === 3) throw malformed('connect', `Will QoS 3 (${v5 ? 'MQTT-3.1.2-12' : 'MQTT-3.1.2-14'})`);
-  if (!will && willRetain) throw malformed('connect', `Will Retain without a Will (${v5 ? 'MQTT-3.1.2-13' : 'MQTT-3.1.2-15'})`);
-  if (!v5 && password && !username) throw malformed('connect', 'password flag without user name flag (MQTT-3.1.2-22)');
+  if (!will && willRetain)
+    throw malformed('connect', `Will Retain without a Will (${v5 ? 'MQTT-3.1.2-13' : 'MQTT-3.1.2-15'})`);
+  if (!v5 && password && !username)
+    throw malformed('connect', 'password flag without user name flag (MQTT-3.1.2-22)');
   c.u16('keep alive', 'connect');
   if (v5) {
     const walk = walkProperties(c, 'connect', version);
@@ -326,7 +371,8 @@ function validateConnect(c: Cursor): void {
   }
   if (username) c.utf8('user name', 'connect', version); // MQTT-3.1.3-11 (3.1.1), §3.1.3.5
   if (password) c.binary('password', 'connect');
-  if (c.left !== 0) throw malformed('connect', `${c.left} bytes after the end of the CONNECT payload (§3.1.3)`);
+  if (c.left !== 0)
+    throw malformed('connect', `${c.left} bytes after the end of the CONNECT payload (§3.1.3)`);
 }
 
 function validatePublish(c: Cursor, flags: number, version: MqttVersion): void {
@@ -341,11 +387,17 @@ function validatePublish(c: Cursor, flags: number, version: MqttVersion): void {
   if (version === 5) {
     const walk = walkProperties(c, 'publish', version);
     if (walk.subscriptionIdentifier) {
-      throw protocolError('property', 'a PUBLISH from a client carries a Subscription Identifier (MQTT-3.3.4-6)');
+      throw protocolError(
+        'property',
+        'a PUBLISH from a client carries a Subscription Identifier (MQTT-3.3.4-6)',
+      );
     }
     // a zero-length topic is allowed only with a Topic Alias (§3.3.2.3.4); without one it is a protocol error
     if (topicStart === topicEnd && !walk.topicAlias) {
-      throw protocolError('publish_header', 'PUBLISH with an empty topic name and no Topic Alias (§3.3.2.3.4)');
+      throw protocolError(
+        'publish_header',
+        'PUBLISH with an empty topic name and no Topic Alias (§3.3.2.3.4)',
+      );
     }
   } else if (topicStart === topicEnd) {
     throw malformed('publish_header', 'PUBLISH with an empty topic name (MQTT-4.7.3-1)');
@@ -358,16 +410,24 @@ function validateAck(c: Cursor, type: number, version: MqttVersion): void {
   const NAME = PACKET_NAMES[type]!;
   if (version !== 5) {
     // 3.1.1 §3.4.1–3.7.1: remaining length 2, the packet identifier only
-    if (c.left !== 2) throw malformed('ack', `${NAME} with remaining length ${c.left} instead of 2 (§3.${type}.1)`);
+    if (c.left !== 2)
+      throw malformed('ack', `${NAME} with remaining length ${c.left} instead of 2 (§3.${type}.1)`);
   } else if (c.left < 2) {
-    throw malformed('ack', `${NAME} with remaining length ${c.left}, too short for a packet identifier (§3.${type}.2)`);
+    throw malformed(
+      'ack',
+      `${NAME} with remaining length ${c.left}, too short for a packet identifier (§3.${type}.2)`,
+    );
   }
-  if (c.u16('packet identifier', 'ack') === 0) throw protocolError('ack', `${NAME} with packet identifier 0 (MQTT-2.3.1-1)`);
+  if (c.u16('packet identifier', 'ack') === 0)
+    throw protocolError('ack', `${NAME} with packet identifier 0 (MQTT-2.3.1-1)`);
   if (version !== 5 || c.left === 0) return; // MQTT 5: no reason code means 0x00 Success (§3.4.2.1)
   const reason = c.byte('reason code', 'ack');
   const allowed = type === 4 || type === 5 ? PUBACK_REASONS : PUBREL_REASONS;
   if (!allowed.has(reason)) {
-    throw protocolError('ack', `${NAME} with reason code 0x${reason.toString(16)}, not one of its reason codes (MQTT-3.${type}.2-1)`);
+    throw protocolError(
+      'ack',
+      `${NAME} with reason code 0x${reason.toString(16)}, not one of its reason codes (MQTT-3.${type}.2-1)`,
+    );
   }
   if (c.left === 0) return; // remaining length 3: no properties (§3.4.2.2)
   walkProperties(c, name, version);
@@ -375,7 +435,8 @@ function validateAck(c: Cursor, type: number, version: MqttVersion): void {
 }
 
 function validateSubscribe(c: Cursor, version: MqttVersion): void {
-  if (c.u16('packet identifier', 'topic_filter') === 0) throw protocolError('topic_filter', 'SUBSCRIBE with packet identifier 0 (MQTT-2.3.1-1)');
+  if (c.u16('packet identifier', 'topic_filter') === 0)
+    throw protocolError('topic_filter', 'SUBSCRIBE with packet identifier 0 (MQTT-2.3.1-1)');
   if (version === 5) walkProperties(c, 'subscribe', version);
   // MQTT-3.8.3-3: at least one filter; MQTT 5 §3.8.3 calls a SUBSCRIBE without payload a Protocol Error
   if (c.left === 0) throw protocolError('topic_filter', 'SUBSCRIBE without a topic filter (MQTT-3.8.3-3)');
@@ -385,12 +446,19 @@ function validateSubscribe(c: Cursor, version: MqttVersion): void {
     const options = c.byte('subscription options', 'topic_filter');
     if (version !== 5) {
       // 3.1.1 MQTT-3.8.3-4: reserved bits must be 0 and the QoS 0, 1 or 2
-      if (options & 0xfc || (options & 0x03) === 3) throw malformed('topic_filter', `subscription options 0x${options.toString(16)} (MQTT-3.8.3-4)`);
+      if (options & 0xfc || (options & 0x03) === 3)
+        throw malformed('topic_filter', `subscription options 0x${options.toString(16)} (MQTT-3.8.3-4)`);
       continue;
     }
-    if (options & 0xc0) throw malformed('topic_filter', `reserved bits set in subscription options 0x${options.toString(16)} (MQTT-3.8.3-5)`);
-    if ((options & 0x03) === 3) throw protocolError('topic_filter', 'subscription with Maximum QoS 3 (§3.8.3.1)');
-    if (((options >> 4) & 0x03) === 3) throw protocolError('topic_filter', 'subscription with Retain Handling 3 (§3.8.3.1)');
+    if (options & 0xc0)
+      throw malformed(
+        'topic_filter',
+        `reserved bits set in subscription options 0x${options.toString(16)} (MQTT-3.8.3-5)`,
+      );
+    if ((options & 0x03) === 3)
+      throw protocolError('topic_filter', 'subscription with Maximum QoS 3 (§3.8.3.1)');
+    if (((options >> 4) & 0x03) === 3)
+      throw protocolError('topic_filter', 'subscription with Retain Handling 3 (§3.8.3.1)');
     if (options & 0x04 && c.bytes.toString('latin1', start, Math.min(end, start + 7)) === '$share/') {
       throw protocolError('topic_filter', 'No Local on a shared subscription (MQTT-3.8.3-4)');
     }
@@ -398,7 +466,8 @@ function validateSubscribe(c: Cursor, version: MqttVersion): void {
 }
 
 function validateUnsubscribe(c: Cursor, version: MqttVersion): void {
-  if (c.u16('packet identifier', 'topic_filter') === 0) throw protocolError('topic_filter', 'UNSUBSCRIBE with packet identifier 0 (MQTT-2.3.1-1)');
+  if (c.u16('packet identifier', 'topic_filter') === 0)
+    throw protocolError('topic_filter', 'UNSUBSCRIBE with packet identifier 0 (MQTT-2.3.1-1)');
   if (version === 5) walkProperties(c, 'unsubscribe', version);
   // MQTT-3.10.3-2: at least one filter; MQTT 5 §3.10.3 calls an UNSUBSCRIBE without payload a Protocol Error
   if (c.left === 0) throw protocolError('topic_filter', 'UNSUBSCRIBE without a topic filter (MQTT-3.10.3-2)');
@@ -410,12 +479,14 @@ function validateUnsubscribe(c: Cursor, version: MqttVersion): void {
 
 function validateDisconnect(c: Cursor, version: MqttVersion): void {
   if (version !== 5) {
-    if (c.left !== 0) throw malformed('fixed_header', `DISCONNECT with remaining length ${c.left} instead of 0 (§3.14)`);
+    if (c.left !== 0)
+      throw malformed('fixed_header', `DISCONNECT with remaining length ${c.left} instead of 0 (§3.14)`);
     return;
   }
   if (c.left === 0) return; // §3.14.2.1: no reason code means 0x00
   const reason = c.byte('reason code', 'packet');
-  if (!DISCONNECT_REASONS.has(reason)) throw protocolError('packet', `DISCONNECT with reason code 0x${reason.toString(16)} (MQTT-3.14.2-1)`);
+  if (!DISCONNECT_REASONS.has(reason))
+    throw protocolError('packet', `DISCONNECT with reason code 0x${reason.toString(16)} (MQTT-3.14.2-1)`);
   if (c.left === 0) return;
   walkProperties(c, 'disconnect', version);
   if (c.left !== 0) throw malformed('packet', `${c.left} bytes after the properties of DISCONNECT`);
@@ -424,7 +495,8 @@ function validateDisconnect(c: Cursor, version: MqttVersion): void {
 function validateAuth(c: Cursor): void {
   if (c.left === 0) return; // §3.15.2.1: no reason code means 0x00
   const reason = c.byte('reason code', 'packet');
-  if (!AUTH_REASONS.has(reason)) throw protocolError('packet', `AUTH with reason code 0x${reason.toString(16)} (MQTT-3.15.2-1)`);
+  if (!AUTH_REASONS.has(reason))
+    throw protocolError('packet', `AUTH with reason code 0x${reason.toString(16)} (MQTT-3.15.2-1)`);
   if (c.left === 0) return;
   walkProperties(c, 'auth', 5);
   if (c.left !== 0) throw malformed('packet', `${c.left} bytes after the properties of AUTH`);

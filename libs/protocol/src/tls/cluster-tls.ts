@@ -69,11 +69,17 @@ export class ClusterTls implements grpc.experimental.CertificateProvider {
         throw new Error(`cannot read the cluster TLS ${what} ${file}: ${(err as Error).message}`);
       }
     };
-    this.material = { cert: read('certificate', files.certFile), key: read('key', files.keyFile), ca: read('CA certificate', files.caFile) };
+    this.material = {
+      cert: read('certificate', files.certFile),
+      key: read('key', files.keyFile),
+      ca: read('CA certificate', files.caFile),
+    };
     try {
       this.context = contextOf(this.material);
     } catch (err) {
-      throw new Error(`the cluster TLS files do not form a usable set (${files.certFile}, ${files.keyFile}, ${files.caFile}): ${(err as Error).message}`);
+      throw new Error(
+        `the cluster TLS files do not form a usable set (${files.certFile}, ${files.keyFile}, ${files.caFile}): ${(err as Error).message}`,
+      );
     }
     this.timer = setInterval(() => void this.reload(), files.reloadIntervalMs ?? 5_000);
     this.timer.unref();
@@ -104,7 +110,11 @@ export class ClusterTls implements grpc.experimental.CertificateProvider {
   serverCredentials(): grpc.ServerCredentials {
     // The same provider for CA and identity: grpc-js 1.14 passes the two arguments in swapped order internally, and
     // with one object the order cannot matter. requestCert is on either way; only mTLS rejects a missing/foreign cert.
-    this.serverCreds ??= grpc.experimental.createCertificateProviderServerCredentials(this, this, this.requireClientCert);
+    this.serverCreds ??= grpc.experimental.createCertificateProviderServerCredentials(
+      this,
+      this,
+      this.requireClientCert,
+    );
     return this.serverCreds;
   }
 
@@ -135,7 +145,11 @@ export class ClusterTls implements grpc.experimental.CertificateProvider {
     try {
       let next: Material;
       try {
-        const [cert, key, ca] = await Promise.all([readFile(this.files.certFile), readFile(this.files.keyFile), readFile(this.files.caFile)]);
+        const [cert, key, ca] = await Promise.all([
+          readFile(this.files.certFile),
+          readFile(this.files.keyFile),
+          readFile(this.files.caFile),
+        ]);
         next = { cert, key, ca };
       } catch (err) {
         // a file briefly missing while being replaced: try again next interval (reported once per cause)
@@ -150,7 +164,8 @@ export class ClusterTls implements grpc.experimental.CertificateProvider {
       try {
         context = contextOf(next);
       } catch (err) {
-        if (!this.lastFailed || !sameMaterial(next, this.lastFailed)) this.emit({ type: 'reload-failed', error: err as Error });
+        if (!this.lastFailed || !sameMaterial(next, this.lastFailed))
+          this.emit({ type: 'reload-failed', error: err as Error });
         this.lastFailed = next;
         return false;
       }
@@ -191,7 +206,8 @@ export class ClusterTls implements grpc.experimental.CertificateProvider {
   addIdentityCertificateListener(listener: grpc.experimental.IdentityCertificateUpdateListener): void {
     this.identityListeners.add(listener);
     process.nextTick(() => {
-      if (this.identityListeners.has(listener)) listener({ certificate: this.material.cert, privateKey: this.material.key });
+      if (this.identityListeners.has(listener))
+        listener({ certificate: this.material.cert, privateKey: this.material.key });
     });
   }
 

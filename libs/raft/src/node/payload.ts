@@ -49,7 +49,10 @@ function decodeBatch(data: Uint8Array): Uint8Array[] {
   while (offset < buf.length) {
     invariant(offset + 4 <= buf.length, () => 'batched raft entry: truncated item header');
     const n = buf.readUInt32BE(offset);
-    invariant(offset + 4 + n <= buf.length, () => `batched raft entry: item of ${n} bytes overruns the entry`);
+    invariant(
+      offset + 4 + n <= buf.length,
+      () => `batched raft entry: item of ${n} bytes overruns the entry`,
+    );
     items.push(data.subarray(offset + 4, offset + 4 + n));
     offset += 4 + n;
   }

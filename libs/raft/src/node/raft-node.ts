@@ -276,7 +276,12 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   propose(data: Uint8Array, opts: { timeoutMs?: number } = {}): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stoppedError());
     return new Promise((resolve, reject) => {
-      this.proposeQueue.push({ data, resolve, reject, deadline: Date.now() + (opts.timeoutMs ?? this.defaultTimeoutMs) });
+      this.proposeQueue.push({
+        data,
+        resolve,
+        reject,
+        deadline: Date.now() + (opts.timeoutMs ?? this.defaultTimeoutMs),
+      });
       this.schedule();
     });
   }
@@ -469,7 +474,12 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   private waitApplied(index: number, term: number, timeoutMs?: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.addProposal(index, { term, resolve, reject, deadline: Date.now() + (timeoutMs ?? this.defaultTimeoutMs) });
+      this.addProposal(index, {
+        term,
+        resolve,
+        reject,
+        deadline: Date.now() + (timeoutMs ?? this.defaultTimeoutMs),
+      });
       this.schedule();
     });
   }
@@ -479,7 +489,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.proposals
       .get(index)
       ?.reject(
-        new RaftNodeError('OUTCOME_UNKNOWN', `log index ${index} was reused before the proposal there was applied`),
+        new RaftNodeError(
+          'OUTCOME_UNKNOWN',
+          `log index ${index} was reused before the proposal there was applied`,
+        ),
       );
     this.proposals.set(index, waiter);
   }
@@ -506,7 +519,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       let r;
       try {
         r = this.raw.propose(
-          group.length === 1 ? encodeAppPayload(group[0]!.data) : encodeAppBatchPayload(group.map((p) => p.data)),
+          group.length === 1
+            ? encodeAppPayload(group[0]!.data)
+            : encodeAppBatchPayload(group.map((p) => p.data)),
         );
       } catch (err) {
         for (const p of group) p.reject(err as Error);

@@ -176,7 +176,12 @@ export class RocksDbRaftStorage implements RaftLogStore {
    */
   async persist(rd: PersistableReady): Promise<void> {
     if (!rd.snapshot && rd.entries.length === 0 && !rd.hardState) return;
-    if (!rd.snapshot && rd.entries.length === 0 && rd.hardState && sameTermAndVote(rd.hardState, this.diskHardState)) {
+    if (
+      !rd.snapshot &&
+      rd.entries.length === 0 &&
+      rd.hardState &&
+      sameTermAndVote(rd.hardState, this.diskHardState)
+    ) {
       // Only the commit index moved. etcd writes that without fsync; we do not write it on its own at all (it goes
       // with the next entries, term or vote): a restart may then come back with an older commit index, which Raft
       // allows — commit is re-learnt from the leader, and RaftNode.start skips what the application already has.
@@ -222,7 +227,8 @@ export class RocksDbRaftStorage implements RaftLogStore {
       // the newest hard state, including a commit index that moved since the last write
       const hardState = rd.hardState ?? this.mem.hardStateValue();
       const writeHardState = rd.hardState !== undefined || hardState.commit !== this.diskHardState.commit;
-      if (writeHardState) ops.push({ type: 'put', key: this.keys.hardState, value: encodeHardState(hardState) });
+      if (writeHardState)
+        ops.push({ type: 'put', key: this.keys.hardState, value: encodeHardState(hardState) });
       await this.engine.batch(ops, { sync: rd.mustSync });
       if (writeHardState) this.diskHardState = hardState;
       this.chunksOnDisk = chunks;

@@ -171,7 +171,8 @@ export class SegmentLogStore implements RaftLogStore {
           if (off + 4 <= buf.length && buf.readUInt32LE(off) === 0 && k < live.length - 1) break;
           invariant(
             k === live.length - 1,
-            () => `raft log ${path}: record at byte ${off} is damaged and more segments follow it (corruption)`,
+            () =>
+              `raft log ${path}: record at byte ${off} is damaged and more segments follow it (corruption)`,
           );
           break; // torn tail of the last segment: cut below
         }
@@ -199,7 +200,12 @@ export class SegmentLogStore implements RaftLogStore {
           ents.push(e);
         }
         invariant(at === body.length, () => `raft log ${path}: record at byte ${off} has trailing bytes`);
-        if (body[0] === 1) hardState = { term: body.readDoubleLE(1), vote: body.readDoubleLE(9), commit: body.readDoubleLE(17) };
+        if (body[0] === 1)
+          hardState = {
+            term: body.readDoubleLE(1),
+            vote: body.readDoubleLE(9),
+            commit: body.readDoubleLE(17),
+          };
         off = rec.next;
       }
       if (k === live.length - 1) tailLength = off;
@@ -219,7 +225,16 @@ export class SegmentLogStore implements RaftLogStore {
       mem.createSnapshot(meta.index, meta.confState, snapData);
     }
     if (hardState) mem.setHardState(hardState);
-    const store = new SegmentLogStore(dir, mem, segments, meta, segmentBytes, preallocateBytes, io, options.flush ?? 'inline');
+    const store = new SegmentLogStore(
+      dir,
+      mem,
+      segments,
+      meta,
+      segmentBytes,
+      preallocateBytes,
+      io,
+      options.flush ?? 'inline',
+    );
     if (segments.length === 0) store.startSegment(Math.max(firstLive, 1));
     else {
       const last = segments[segments.length - 1]!;
@@ -297,7 +312,12 @@ export class SegmentLogStore implements RaftLogStore {
   /** Writes `rd`; returns a promise only when its fdatasync runs on the pool (the store stays busy until then). */
   private persistNow(rd: PersistableReady): Promise<void> | undefined {
     if (!rd.snapshot && rd.entries.length === 0 && !rd.hardState) return undefined;
-    if (!rd.snapshot && rd.entries.length === 0 && rd.hardState && sameTermAndVote(rd.hardState, this.diskHardState)) {
+    if (
+      !rd.snapshot &&
+      rd.entries.length === 0 &&
+      rd.hardState &&
+      sameTermAndVote(rd.hardState, this.diskHardState)
+    ) {
       // Only the commit index moved: not written on its own (as in RocksDbRaftStorage; commit is re-learnt from
       // the leader after a restart).
       this.mem.setHardState(rd.hardState);
@@ -342,9 +362,11 @@ export class SegmentLogStore implements RaftLogStore {
         return undefined;
       }
       deferred = true;
-      return this.flushOnPool().then(done).finally(() => {
-        this.busy = false;
-      });
+      return this.flushOnPool()
+        .then(done)
+        .finally(() => {
+          this.busy = false;
+        });
     } finally {
       if (!deferred) this.busy = false;
     }
@@ -410,7 +432,10 @@ export class SegmentLogStore implements RaftLogStore {
   private installSnapshot(snap: Snapshot): void {
     const cur = this.mem.snapshot().metadata.index;
     if (snap.metadata.index <= cur) {
-      throw new RaftStorageError('SNAPSHOT_OUT_OF_DATE', `snapshot at ${snap.metadata.index} is not newer than ${cur}`);
+      throw new RaftStorageError(
+        'SNAPSHOT_OUT_OF_DATE',
+        `snapshot at ${snap.metadata.index} is not newer than ${cur}`,
+      );
     }
     const old = [...this.segments];
     this.closeSegment();
@@ -585,7 +610,8 @@ function hardStateRecord(hs: HardState): Buffer {
 const ZEROS = Buffer.alloc(1024 * 1024);
 
 function writeZeros(io: SegmentLogIo, fd: number, from: number, to: number): void {
-  for (let at = from; at < to; at += ZEROS.length) io.write(fd, ZEROS.subarray(0, Math.min(ZEROS.length, to - at)), at);
+  for (let at = from; at < to; at += ZEROS.length)
+    io.write(fd, ZEROS.subarray(0, Math.min(ZEROS.length, to - at)), at);
 }
 
 function fsyncDir(dir: string): void {

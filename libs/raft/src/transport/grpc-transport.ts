@@ -1,7 +1,13 @@
 // RaftTransport over gRPC: one long-lived client stream per peer (order kept per peer), inbound batches routed by group.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@robustmq/common';
-import { clusterChannelCredentials, clusterClientOptions, clusterServerCredentials, clusterServerOptions, type ClusterTls } from '@robustmq/protocol';
+import {
+  clusterChannelCredentials,
+  clusterClientOptions,
+  clusterServerCredentials,
+  clusterServerOptions,
+  type ClusterTls,
+} from '@robustmq/protocol';
 import type { Message } from '../message.js';
 import type { RaftTransport } from '../node/transport.js';
 import type { NodeId } from '../types.js';
@@ -271,11 +277,15 @@ export class GrpcRaftTransport implements RaftTransport {
 
   private streamFor(to: NodeId, link: PeerLink): grpc.ClientWritableStream<OutgoingBatch> {
     if (link.stream) return link.stream;
-    link.client ??= new RaftTransportClient(link.address, clusterChannelCredentials(this.tls), clusterClientOptions(this.authToken, {
-      'grpc.max_send_message_length': 256 * 1024 * 1024,
-      'grpc.initial_reconnect_backoff_ms': 100,
-      'grpc.max_reconnect_backoff_ms': 1000,
-    }));
+    link.client ??= new RaftTransportClient(
+      link.address,
+      clusterChannelCredentials(this.tls),
+      clusterClientOptions(this.authToken, {
+        'grpc.max_send_message_length': 256 * 1024 * 1024,
+        'grpc.initial_reconnect_backoff_ms': 100,
+        'grpc.max_reconnect_backoff_ms': 1000,
+      }),
+    );
     const stream = link.client.Send((err) => {
       if (link.stream === stream) {
         link.stream = undefined;

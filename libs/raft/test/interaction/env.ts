@@ -50,7 +50,9 @@ export function formatMessage(m: Message): string {
     case 'MsgApp':
       return `${head} log=${m.index}/${m.logTerm} commit=${m.commit} entries=${entryList(m.entries)}`;
     case 'MsgAppResp':
-      return m.reject ? `${head} rejected index=${m.index} hint=${m.rejectHint}/${m.logTerm}` : `${head} index=${m.index}`;
+      return m.reject
+        ? `${head} rejected index=${m.index} hint=${m.rejectHint}/${m.logTerm}`
+        : `${head} index=${m.index}`;
     case 'MsgVote':
     case 'MsgPreVote':
       return `${head} log=${m.index}/${m.logTerm}${m.force ? ' force' : ''}`;
@@ -83,7 +85,8 @@ export class InteractionEnv {
   handle(cmd: Command): string {
     this.out = [];
     const handler = this.commands[cmd.name];
-    if (!handler) throw new Error(`unknown command "${cmd.name}" (known: ${Object.keys(this.commands).join(', ')})`);
+    if (!handler)
+      throw new Error(`unknown command "${cmd.name}" (known: ${Object.keys(this.commands).join(', ')})`);
     handler(cmd);
     return this.out.length > 0 ? this.out.join('\n') : 'ok';
   }
@@ -134,7 +137,11 @@ export class InteractionEnv {
     // conf 1 add|learner|remove 4: a membership change proposed at node 1
     conf: (cmd) =>
       this.on(cmd, (n) => {
-        const kinds: Record<string, ConfChangeType> = { add: 'addNode', learner: 'addLearner', remove: 'removeNode' };
+        const kinds: Record<string, ConfChangeType> = {
+          add: 'addNode',
+          learner: 'addLearner',
+          remove: 'removeNode',
+        };
         const type = kinds[cmd.args[1] ?? ''];
         if (!type) throw new Error(`conf: expected add, learner or remove, got ${cmd.args[1]}`);
         try {
@@ -193,7 +200,9 @@ export class InteractionEnv {
     // applied 2: what node 2 handed to its state machine (normal entries with data)
     applied: (cmd) => {
       const n = this.node(Number(cmd.args[0]));
-      const data = n.applied.filter((e) => e.type === 'normal' && e.data.byteLength > 0).map((e) => text(e.data));
+      const data = n.applied
+        .filter((e) => e.type === 'normal' && e.data.byteLength > 0)
+        .map((e) => text(e.data));
       this.out.push(`${n.id}: ${data.join(' ') || '(nothing)'}`);
     },
   };
@@ -242,7 +251,8 @@ export class InteractionEnv {
     for (const n of nodes) {
       while (n.raw.hasReady()) {
         const rd = n.raw.ready();
-        if (rd.softState) this.out.push(`${n.id}: became ${rd.softState.raftState} (lead ${rd.softState.lead})`);
+        if (rd.softState)
+          this.out.push(`${n.id}: became ${rd.softState.raftState} (lead ${rd.softState.lead})`);
         if (rd.snapshot) n.storage.applySnapshot(rd.snapshot);
         if (rd.entries.length > 0) this.out.push(`${n.id}: append ${entryList(rd.entries)}`);
         n.storage.append(rd.entries);

@@ -32,7 +32,8 @@ export function parseScript(textIn: string, file: string): Block[] {
     if (i >= lines.length) break;
     const line = i + 1;
     const command = lines[i++]!;
-    if (lines[i] !== '----') throw new Error(`${file}:${line}: "${command}" must be followed by a line "----"`);
+    if (lines[i] !== '----')
+      throw new Error(`${file}:${line}: "${command}" must be followed by a line "----"`);
     i++;
     const expected: string[] = [];
     while (i < lines.length && lines[i]!.trim() !== '') expected.push(lines[i++]!);

@@ -20,8 +20,7 @@ export class KvApp implements RaftApplication {
     // commands proposed together share their entry's index
     const floor = this.applied;
     return entries.map((e) => {
-      if (e.index <= floor)
-        throw new Error(`entry ${e.index} applied twice (applied ${this.applied})`);
+      if (e.index <= floor) throw new Error(`entry ${e.index} applied twice (applied ${this.applied})`);
       this.applied = e.index;
       const c = JSON.parse(dec.decode(e.data)) as KvCommand;
       if (c.op === 'get') return this.data.get(c.key);

@@ -53,12 +53,15 @@ describe('RaftNode over gRPC + RocksDB', () => {
     await leader.node.propose(set('n', '0'));
     const before = leader.node.status().lastIndex;
     // each write returns the value before it, so the results show every caller got its own command's answer
-    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => leader.node.propose(set('n', String(i + 1)))));
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => leader.node.propose(set('n', String(i + 1)))),
+    );
     expect(results).toEqual(Array.from({ length: 300 }, (_, i) => String(i)));
     const entries = leader.node.status().lastIndex - before;
     expect(entries).toBeGreaterThan(0);
     expect(entries).toBeLessThan(10);
-    for (const m of c.members.values()) await waitFor(() => m.app.data.get('n') === '300', 5000, `node ${m.id} to apply`);
+    for (const m of c.members.values())
+      await waitFor(() => m.app.data.get('n') === '300', 5000, `node ${m.id} to apply`);
     // a restarted follower replays the batched entries from its own log
     const follower = c.followers()[0]!;
     const peers = c.peers();

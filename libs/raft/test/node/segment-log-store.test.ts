@@ -84,7 +84,11 @@ describe('SegmentLogStore', () => {
       let engine = await RocksDbEngine.open(dbDir);
       let db: RaftLogStore = await RocksDbRaftStorage.open(engine, 'g');
       // tiny segments: rolling and whole-segment deletion happen many times
-      let seg: SegmentLogStore = SegmentLogStore.open(segDir, { segmentBytes: 300, preallocateBytes: 200, flush });
+      let seg: SegmentLogStore = SegmentLogStore.open(segDir, {
+        segmentBytes: 300,
+        preallocateBytes: 200,
+        flush,
+      });
       const both = async (f: (st: RaftLogStore) => Promise<unknown>) => {
         await f(db);
         await f(seg);
@@ -110,7 +114,9 @@ describe('SegmentLogStore', () => {
         } else if (op < 55) {
           term++;
           vote = pick(0, 3);
-          await both((st) => st.persist({ entries: [], hardState: { term, vote, commit: hs.commit }, mustSync: true }));
+          await both((st) =>
+            st.persist({ entries: [], hardState: { term, vote, commit: hs.commit }, mustSync: true }),
+          );
         } else if (op < 70 && hs.commit < last) {
           // commit-only: neither store writes it on its own
           const commit = pick(hs.commit + 1, last);
@@ -149,16 +155,31 @@ describe('SegmentLogStore', () => {
     // no preallocation: the file ends where the last record does
     let st = SegmentLogStore.open(dir, { preallocateBytes: 0 });
     await st.bootstrap({ voters: [1], learners: [] });
-    await st.persist({ entries: [ent(1, 1), ent(2, 1)], hardState: { term: 1, vote: 1, commit: 1 }, mustSync: true });
-    await st.persist({ entries: [ent(3, 1), ent(4, 1)], hardState: { term: 1, vote: 1, commit: 3 }, mustSync: true });
+    await st.persist({
+      entries: [ent(1, 1), ent(2, 1)],
+      hardState: { term: 1, vote: 1, commit: 1 },
+      mustSync: true,
+    });
+    await st.persist({
+      entries: [ent(3, 1), ent(4, 1)],
+      hardState: { term: 1, vote: 1, commit: 3 },
+      mustSync: true,
+    });
     st.close();
-    const wal = join(dir, readdirSync(dir).find((f) => f.endsWith('.wal'))!);
+    const wal = join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith('.wal'))!,
+    );
     // the crash tore the second write: only part of its record reached the disk
     truncateSync(wal, statSync(wal).size - 5);
     st = SegmentLogStore.open(dir);
     expect(st.lastIndex()).toBe(2);
     expect(st.hardState()).toEqual({ term: 1, vote: 1, commit: 1 });
-    await st.persist({ entries: [ent(3, 1, 'again')], hardState: { term: 1, vote: 1, commit: 3 }, mustSync: true });
+    await st.persist({
+      entries: [ent(3, 1, 'again')],
+      hardState: { term: 1, vote: 1, commit: 3 },
+      mustSync: true,
+    });
     st.close();
     // garbage (a preallocated or half-written tail) after the last record is cut the same way
     appendFileSync(wal, Buffer.from([9, 0, 0, 0, 1, 2, 3, 4, 5]));
@@ -174,16 +195,22 @@ describe('SegmentLogStore', () => {
     const io: SegmentLogIo = {
       ...realIo,
       fdatasyncAsync: (fd) =>
-        fail ? Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })) : Promise.resolve(realIo.fdatasync(fd)),
+        fail
+          ? Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
+          : Promise.resolve(realIo.fdatasync(fd)),
     };
     const st = SegmentLogStore.open(dir, { io, flush: 'pool' });
     await st.bootstrap({ voters: [1], learners: [] });
     await st.persist({ entries: [ent(1, 1)], hardState: { term: 1, vote: 1, commit: 0 }, mustSync: true });
     fail = true;
-    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(/refuses further writes/);
+    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(
+      /refuses further writes/,
+    );
     expect(st.lastIndex()).toBe(1);
     fail = false;
-    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(/refuses further writes/);
+    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(
+      /refuses further writes/,
+    );
     st.close();
   });
 
@@ -200,11 +227,15 @@ describe('SegmentLogStore', () => {
     await st.bootstrap({ voters: [1], learners: [] });
     await st.persist({ entries: [ent(1, 1)], hardState: { term: 1, vote: 1, commit: 0 }, mustSync: true });
     fail = true;
-    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(/refuses further writes/);
+    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(
+      /refuses further writes/,
+    );
     // the in-memory log did not take the unconfirmed entry
     expect(st.lastIndex()).toBe(1);
     fail = false;
-    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(/refuses further writes/);
+    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(
+      /refuses further writes/,
+    );
     st.close();
     st = SegmentLogStore.open(dir);
     expect(st.entries(1, 2).map((e) => e.index)).toEqual([1]);
@@ -215,10 +246,18 @@ describe('SegmentLogStore', () => {
   it('truncates a conflicting suffix after a leader change, across a segment boundary, and reloads it', async () => {
     let st = SegmentLogStore.open(dir, { segmentBytes: 120, preallocateBytes: 64 });
     await st.bootstrap({ voters: [1, 2, 3], learners: [] });
-    await st.persist({ entries: [1, 2, 3, 4, 5, 6].map((i) => ent(i, 1)), hardState: { term: 1, vote: 1, commit: 2 }, mustSync: true });
+    await st.persist({
+      entries: [1, 2, 3, 4, 5, 6].map((i) => ent(i, 1)),
+      hardState: { term: 1, vote: 1, commit: 2 },
+      mustSync: true,
+    });
     await st.persist({ entries: [ent(7, 1), ent(8, 1)], mustSync: true });
     // the new leader of term 2 never had 4..8: its entries replace them
-    await st.persist({ entries: [ent(4, 2, 'new4'), ent(5, 2, 'new5')], hardState: { term: 2, vote: 2, commit: 2 }, mustSync: true });
+    await st.persist({
+      entries: [ent(4, 2, 'new4'), ent(5, 2, 'new5')],
+      hardState: { term: 2, vote: 2, commit: 2 },
+      mustSync: true,
+    });
     expect(st.lastIndex()).toBe(5);
     const before = dump(st);
     st.close();
@@ -235,10 +274,17 @@ describe('SegmentLogStore', () => {
   it('reads the preallocated zeros after the records of a segment as its end, also when a crash left them mid-log', async () => {
     let st = SegmentLogStore.open(dir, { segmentBytes: 200, preallocateBytes: 4096 });
     await st.bootstrap({ voters: [1], learners: [] });
-    for (let i = 1; i <= 12; i++) await st.persist({ entries: [ent(i, 1)], hardState: { term: 1, vote: 1, commit: i - 1 }, mustSync: true });
+    for (let i = 1; i <= 12; i++)
+      await st.persist({
+        entries: [ent(i, 1)],
+        hardState: { term: 1, vote: 1, commit: i - 1 },
+        mustSync: true,
+      });
     const before = dump(st);
     st.close();
-    const wals = readdirSync(dir).filter((f) => f.endsWith('.wal')).sort();
+    const wals = readdirSync(dir)
+      .filter((f) => f.endsWith('.wal'))
+      .sort();
     expect(wals.length).toBeGreaterThan(2);
     // a crash before a rolled segment's unused tail was cut off leaves zeros in the middle of the log
     appendFileSync(join(dir, wals[0]!), Buffer.alloc(1000));
@@ -253,12 +299,24 @@ describe('SegmentLogStore', () => {
   it('recovers from a crash after a snapshot install was recorded but before the old segments were deleted', async () => {
     let st = SegmentLogStore.open(dir);
     await st.bootstrap({ voters: [1, 2, 3], learners: [] });
-    await st.persist({ entries: [1, 2, 3, 4].map((i) => ent(i, 1)), hardState: { term: 1, vote: 1, commit: 1 }, mustSync: true });
+    await st.persist({
+      entries: [1, 2, 3, 4].map((i) => ent(i, 1)),
+      hardState: { term: 1, vote: 1, commit: 1 },
+      mustSync: true,
+    });
     const old = readdirSync(dir).filter((f) => f.endsWith('.wal'));
     const saved = join(dir, 'saved');
     copyFileSync(join(dir, old[0]!), saved);
-    const snapshot = { metadata: { index: 20, term: 3, confState: { voters: [1, 2, 3], learners: [] } }, data: new Uint8Array([7]) };
-    await st.persist({ snapshot, entries: [ent(21, 3)], hardState: { term: 3, vote: 2, commit: 20 }, mustSync: true });
+    const snapshot = {
+      metadata: { index: 20, term: 3, confState: { voters: [1, 2, 3], learners: [] } },
+      data: new Uint8Array([7]),
+    };
+    await st.persist({
+      snapshot,
+      entries: [ent(21, 3)],
+      hardState: { term: 3, vote: 2, commit: 20 },
+      mustSync: true,
+    });
     const after = dump(st);
     st.close();
     // put back the segment the install deleted, as if the crash came just before the deletion

@@ -7,14 +7,25 @@ import { GrpcRaftTransport } from '../../src/transport/index.js';
 import { waitFor } from '../node/cluster.js';
 
 const logger = createLogger({ service: 'raft-transport-auth-test', level: 'silent' });
-const hb = (from: number, to: number, tick: number): Message => ({ type: 'MsgHeartbeat', from, to, term: 1, commit: 0, context: new Uint8Array(), tick });
+const hb = (from: number, to: number, tick: number): Message => ({
+  type: 'MsgHeartbeat',
+  from,
+  to,
+  term: 1,
+  commit: 0,
+  context: new Uint8Array(),
+  tick,
+});
 const open: GrpcRaftTransport[] = [];
 
 afterEach(async () => {
   for (const t of open.splice(0)) await t.close();
 });
 
-async function make(id: number, authToken?: string): Promise<{ t: GrpcRaftTransport; port: number; got: Message[] }> {
+async function make(
+  id: number,
+  authToken?: string,
+): Promise<{ t: GrpcRaftTransport; port: number; got: Message[] }> {
   const t = new GrpcRaftTransport({ selfId: id, logger, authToken });
   open.push(t);
   const got: Message[] = [];

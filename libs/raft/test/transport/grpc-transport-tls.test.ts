@@ -9,7 +9,15 @@ import { GrpcRaftTransport } from '../../src/transport/index.js';
 import { waitFor } from '../node/cluster.js';
 
 const logger = createLogger({ service: 'raft-transport-tls-test', level: 'silent' });
-const hb = (from: number, to: number, tick: number): Message => ({ type: 'MsgHeartbeat', from, to, term: 1, commit: 0, context: new Uint8Array(), tick });
+const hb = (from: number, to: number, tick: number): Message => ({
+  type: 'MsgHeartbeat',
+  from,
+  to,
+  term: 1,
+  commit: 0,
+  context: new Uint8Array(),
+  tick,
+});
 const scope = testScope();
 let pki: TestPki;
 let foreign: TestPki;
@@ -21,12 +29,27 @@ beforeAll(() => {
 
 function material(ca: TestPki, name: string): ClusterTls {
   const cert = ca.issue(name);
-  const base = { auth_token: '', auth_token_file: '', tls_require_client_cert: true, tls_reload_interval_ms: 5_000 };
+  const base = {
+    auth_token: '',
+    auth_token_file: '',
+    tls_require_client_cert: true,
+    tls_reload_interval_ms: 5_000,
+  };
   // every node trusts the cluster CA; only the certificate differs
-  return scope.add(clusterTls({ ...base, tls_cert_file: cert.certFile, tls_key_file: cert.keyFile, tls_ca_file: pki.caFile })!);
+  return scope.add(
+    clusterTls({
+      ...base,
+      tls_cert_file: cert.certFile,
+      tls_key_file: cert.keyFile,
+      tls_ca_file: pki.caFile,
+    })!,
+  );
 }
 
-async function make(id: number, tls: ClusterTls | undefined): Promise<{ t: GrpcRaftTransport; port: number; got: Message[] }> {
+async function make(
+  id: number,
+  tls: ClusterTls | undefined,
+): Promise<{ t: GrpcRaftTransport; port: number; got: Message[] }> {
   const t = scope.add(new GrpcRaftTransport({ selfId: id, logger, tls }));
   const got: Message[] = [];
   t.onMessage((m) => got.push(m));
@@ -48,6 +71,10 @@ it('delivers between peers of the cluster CA and refuses a foreign certificate a
     await new Promise((r) => setTimeout(r, 40));
   }
   friend.t.send([hb(2, 1, 2)]);
-  await waitFor(() => server.got.length === 2, 5_000, 'the second message from the peer with a cluster certificate');
+  await waitFor(
+    () => server.got.length === 2,
+    5_000,
+    'the second message from the peer with a cluster certificate',
+  );
   expect(server.got.map((m) => m.from)).toEqual([2, 2]);
 });

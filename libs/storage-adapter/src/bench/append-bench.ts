@@ -1,7 +1,9 @@
 // Append benchmark for the StorageAdapter implementations: N concurrent producers each append batches of fixed-size
-// records (100 bytes by default) and we print records/s, p50/p99 latency of one append() call, and the command that
-// reproduces the run. For the rocksdb adapter every append is durable (synced) before it resolves, so the numbers
-// include fsync, shared through group commit; for the mysql adapter every append is a committed InnoDB transaction
+// records (100 bytes by default) and we print records/s, p50/p99 latency of one append() call, the process's CPU per
+// append (all threads), and the command that reproduces the run. For the rocksdb adapter every append is durable
+// before it resolves (its write-ahead log; `rocksdb-nowal`: a synced RocksDB batch, the path before the log), so the
+// numbers include fsync, shared through group commit — `--producers 1 --batch 1` is a lone writer, every append its
+// own fsync; for the mysql adapter every append is a committed InnoDB transaction
 // (shared through group commit too) on the server given by --mysql-url (or ROBUSTMQ_MYSQL_URL), in a database of its
 // own that is dropped afterwards.
 //   build: npx tsc -b libs/storage-adapter
@@ -34,10 +36,12 @@ interface BenchResult {
   seconds: number;
   appends: number;
   latenciesMs: number[];
+  /** user + system CPU of the whole process (every thread) over the appends, in µs */
+  cpuUs: number;
   note: string;
 }
 
-const ADAPTERS = ['rocksdb', 'memory', 'mysql'] as const;
+const ADAPTERS = ['rocksdb', 'rocksdb-nowal', 'memory', 'mysql'] as const;
 
 function parseConfig(argv: string[]): BenchConfig {
   const program = cliProgram(
@@ -92,6 +96,7 @@ async function run(
   const perProducer = Math.ceil(config.records / config.producers);
   const latenciesMs: number[] = [];
   let records = 0;
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: config.producers }, async (_, p) => {
@@ -107,10 +112,11 @@ async function run(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const end = (await adapter.describeShard('bench')).nextOffset;
   if (end !== records)
     throw new Error(`bench check failed: appended ${records} records but the shard holds ${end}`);
-  return { records, seconds, appends: latenciesMs.length, latenciesMs };
+  return { records, seconds, appends: latenciesMs.length, latenciesMs, cpuUs: cpu.user + cpu.system };
 }
 
 async function benchAdapter(name: string, config: BenchConfig): Promise<BenchResult> {
@@ -139,11 +145,11 @@ async function benchAdapter(name: string, config: BenchConfig): Promise<BenchRes
   }
   const dir = await mkdtemp(join(tmpdir(), 'robustmq-append-bench-'));
   try {
-    const adapter = await RocksDbStorageAdapter.open(dir);
+    const adapter = await RocksDbStorageAdapter.open(dir, { wal: name === 'rocksdb' });
     try {
       const result = await run(adapter, config);
       const stats = adapter.groupCommitStats;
-      const note = `${stats.batches} synced batches, ${(stats.writes / stats.batches).toFixed(1)} appends/batch avg, largest ${stats.largestBatch}`;
+      const note = `${stats.batches} ${name === 'rocksdb' ? 'log fdatasyncs' : 'synced batches'}, ${(stats.writes / stats.batches).toFixed(1)} appends/batch avg, largest ${stats.largestBatch}`;
       return { adapter: name, ...result, note };
     } finally {
       await adapter.close();
@@ -177,7 +183,8 @@ async function main(): Promise<void> {
           11,
         )} records/s  ${((r.records * config.payload) / r.seconds / 1e6).toFixed(1)} MB/s payload  ` +
         `append p50 ${percentile(sorted, 50).toFixed(2)} ms  p99 ${percentile(sorted, 99).toFixed(2)} ms  ` +
-        `max ${sorted[sorted.length - 1]!.toFixed(2)} ms  (${r.appends} appends in ${r.seconds.toFixed(2)} s)` +
+        `max ${sorted[sorted.length - 1]!.toFixed(2)} ms  CPU ${(r.cpuUs / r.appends).toFixed(1)} µs/append  ` +
+        `(${r.appends} appends in ${r.seconds.toFixed(2)} s)` +
         (r.note ? `  [${r.note}]` : ''),
     );
   }

@@ -191,11 +191,17 @@ export function runStorageConformance(
 
       it('appends with expectedOffset only where the shard ends: OFFSET_MISMATCH and nothing written elsewhere', async () => {
         await a.createShard('s');
-        expect(await a.append('s', [{ payload: payload('a') }, { payload: payload('b') }], { expectedOffset: 0 })).toEqual([0, 1]);
+        expect(
+          await a.append('s', [{ payload: payload('a') }, { payload: payload('b') }], { expectedOffset: 0 }),
+        ).toEqual([0, 1]);
         for (const wrong of [0, 1, 3]) {
-          await expect(a.append('s', [{ payload: payload('x') }], { expectedOffset: wrong })).rejects.toMatchObject({ code: 'OFFSET_MISMATCH' });
+          await expect(
+            a.append('s', [{ payload: payload('x') }], { expectedOffset: wrong }),
+          ).rejects.toMatchObject({ code: 'OFFSET_MISMATCH' });
         }
-        await expect(a.append('s', [{ payload: payload('x') }], { expectedOffset: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+        await expect(
+          a.append('s', [{ payload: payload('x') }], { expectedOffset: -1 }),
+        ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
         expect(await a.append('s', [{ payload: payload('c') }], { expectedOffset: 2 })).toEqual([2]);
         // concurrent calls of one writer: the second expects where the first ends
         const [first, second, stale] = await Promise.allSettled([

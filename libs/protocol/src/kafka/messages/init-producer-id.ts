@@ -3,7 +3,11 @@
 import type { MessageSpec } from '../schema.js';
 
 export const InitProducerIdRequest: MessageSpec = {
-  name: 'InitProducerIdRequest', apiKey: 22, type: 'request', validVersions: '0-4', flexibleVersions: '2+',
+  name: 'InitProducerIdRequest',
+  apiKey: 22,
+  type: 'request',
+  validVersions: '0-4',
+  flexibleVersions: '2+',
   fields: [
     { name: 'transactionalId', type: 'string', versions: '0+', nullableVersions: '0+' },
     { name: 'transactionTimeoutMs', type: 'int32', versions: '0+' },
@@ -13,7 +17,11 @@ export const InitProducerIdRequest: MessageSpec = {
 };
 
 export const InitProducerIdResponse: MessageSpec = {
-  name: 'InitProducerIdResponse', apiKey: 22, type: 'response', validVersions: '0-4', flexibleVersions: '2+',
+  name: 'InitProducerIdResponse',
+  apiKey: 22,
+  type: 'response',
+  validVersions: '0-4',
+  flexibleVersions: '2+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },

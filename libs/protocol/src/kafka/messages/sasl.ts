@@ -3,12 +3,20 @@
 import type { MessageSpec } from '../schema.js';
 
 export const SaslHandshakeRequest: MessageSpec = {
-  name: 'SaslHandshakeRequest', apiKey: 17, type: 'request', validVersions: '0-1', flexibleVersions: 'none',
+  name: 'SaslHandshakeRequest',
+  apiKey: 17,
+  type: 'request',
+  validVersions: '0-1',
+  flexibleVersions: 'none',
   fields: [{ name: 'mechanism', type: 'string', versions: '0+' }],
 };
 
 export const SaslHandshakeResponse: MessageSpec = {
-  name: 'SaslHandshakeResponse', apiKey: 17, type: 'response', validVersions: '0-1', flexibleVersions: 'none',
+  name: 'SaslHandshakeResponse',
+  apiKey: 17,
+  type: 'response',
+  validVersions: '0-1',
+  flexibleVersions: 'none',
   fields: [
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'mechanisms', type: '[]string', versions: '0+' },
@@ -16,12 +24,20 @@ export const SaslHandshakeResponse: MessageSpec = {
 };
 
 export const SaslAuthenticateRequest: MessageSpec = {
-  name: 'SaslAuthenticateRequest', apiKey: 36, type: 'request', validVersions: '0-2', flexibleVersions: '2+',
+  name: 'SaslAuthenticateRequest',
+  apiKey: 36,
+  type: 'request',
+  validVersions: '0-2',
+  flexibleVersions: '2+',
   fields: [{ name: 'authBytes', type: 'bytes', versions: '0+' }],
 };
 
 export const SaslAuthenticateResponse: MessageSpec = {
-  name: 'SaslAuthenticateResponse', apiKey: 36, type: 'response', validVersions: '0-2', flexibleVersions: '2+',
+  name: 'SaslAuthenticateResponse',
+  apiKey: 36,
+  type: 'response',
+  validVersions: '0-2',
+  flexibleVersions: '2+',
   fields: [
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: 'null' },

@@ -1,0 +1,130 @@
+// Where a message's time goes, stage by stage (issue #13: the QoS 1 p99 on the journal path). A stage is a named
+// duration recorded on the hot path (queued for an append, the journal round trip, the fdatasync, a long-poll read's
+// wake-up, ...) into a log-scale histogram; a benchmark reads their p50/p99 for the window it measured, next to the
+// process's event-loop delay, instead of guessing from end-to-end numbers.
+//
+// Off unless the environment variable ROBUSTMQ_STAGE_TIMINGS names a directory: `stageTimings` is then undefined and
+// every call site costs one comparison. When on, SIGUSR2 writes what was recorded since the previous SIGUSR2 to
+// `<dir>/stages-<pid>.json` (rename into place: a reader never sees half a file) and starts over — a benchmark
+// signals once when its window starts and once when it ends (`robust-bench mqtt --stage-timings`).
+import { writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
+/** 16 buckets per power of two of microseconds: ±2.2 % resolution, 1 µs to ~17 min in 480 buckets. */
+const PER_OCTAVE = 16;
+const BUCKETS = 30 * PER_OCTAVE;
+/** the event-loop delay monitor's sampling period, ms. */
+const LOOP_RESOLUTION_MS = 10;
+
+class StageHistogram {
+  readonly counts = new Float64Array(BUCKETS);
+  total = 0;
+  max = 0;
+
+  record(ms: number, weight: number): void {
+    const us = ms * 1000;
+    const i = us < 1 ? 0 : Math.min(BUCKETS - 1, Math.floor(Math.log2(us) * PER_OCTAVE));
+    this.counts[i]! += weight;
+    this.total += weight;
+    if (ms > this.max) this.max = ms;
+  }
+
+  /** the upper edge of the bucket holding quantile q, in ms. */
+  quantile(q: number): number {
+    const rank = q * this.total;
+    let seen = 0;
+    for (let i = 0; i < BUCKETS; i++) {
+      seen += this.counts[i]!;
+      if (seen >= rank && this.counts[i]! > 0) return Math.min(this.max, 2 ** ((i + 1) / PER_OCTAVE) / 1000);
+    }
+    return this.max;
+  }
+}
+
+export interface StageSummary {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export interface StageReport {
+  pid: number;
+  /** the window the report covers, ms */
+  windowMs: number;
+  /** the process's event-loop delay over the window: how late a 10 ms timer ran (perf_hooks monitorEventLoopDelay) */
+  eventLoopDelay: StageSummary;
+  stages: Record<string, StageSummary>;
+}
+
+export class StageTimings {
+  private stages = new Map<string, StageHistogram>();
+  private since = performance.now();
+  private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+
+  constructor() {
+    this.loop.enable();
+  }
+
+  /** adds `ms` to the stage's histogram, counted `weight` times (a batch's wait counts once per message in it). */
+  record(stage: string, ms: number, weight = 1): void {
+    let h = this.stages.get(stage);
+    if (h === undefined) this.stages.set(stage, (h = new StageHistogram()));
+    h.record(ms, weight);
+  }
+
+  /** what was recorded since the last reset. */
+  report(): StageReport {
+    const stages: Record<string, StageSummary> = {};
+    for (const [name, h] of [...this.stages].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      stages[name] = {
+        count: h.total,
+        p50: h.quantile(0.5),
+        p90: h.quantile(0.9),
+        p99: h.quantile(0.99),
+        p999: h.quantile(0.999),
+        max: h.max,
+      };
+    }
+    const l = this.loop;
+    // the histogram holds each timer turn's whole interval: the delay is what exceeds the sampling period
+    const ns = (v: number): number => (Number.isFinite(v) ? Math.max(0, v / 1e6 - LOOP_RESOLUTION_MS) : 0);
+    return {
+      pid: process.pid,
+      windowMs: performance.now() - this.since,
+      eventLoopDelay: {
+        count: l.count,
+        p50: ns(l.percentile(50)),
+        p90: ns(l.percentile(90)),
+        p99: ns(l.percentile(99)),
+        p999: ns(l.percentile(99.9)),
+        max: ns(l.max),
+      },
+      stages,
+    };
+  }
+
+  reset(): void {
+    this.stages = new Map();
+    this.loop.reset();
+    this.since = performance.now();
+  }
+}
+
+function start(dir: string): StageTimings {
+  const timings = new StageTimings();
+  process.on('SIGUSR2', () => {
+    const file = join(dir, `stages-${process.pid}.json`);
+    writeFileSync(`${file}.tmp`, JSON.stringify(timings.report()));
+    renameSync(`${file}.tmp`, file);
+    timings.reset();
+  });
+  return timings;
+}
+
+const dir = process.env['ROBUSTMQ_STAGE_TIMINGS'];
+/** the process's stage timings, or undefined when ROBUSTMQ_STAGE_TIMINGS is not set. */
+export const stageTimings: StageTimings | undefined = dir ? start(dir) : undefined;
