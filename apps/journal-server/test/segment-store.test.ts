@@ -2,16 +2,15 @@
 // does not match) is cut on open, a file shorter than its index makes the index rebuild, lost index entries are
 // rebuilt from the file, and truncation drops a tail with its index entries.
 import { truncate, open, stat } from 'node:fs/promises';
-import { createLogger } from '@robustmq/common';
 import { assignOffset, encodeRecord } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { tempDir, removeDir } from '@robustmq/testing';
+import { quietLogger, tempDir, removeDir } from '@robustmq/testing';
 import type { LocalSegment } from '../src/storage/local-segment.js';
 import { SegmentStore } from '../src/storage/segment-store.js';
+import { storeWithSegment, reopenStore } from './support/segment-store.js';
 import { checkpointKey } from '../src/storage/index-keys.js';
 import { recordOffset } from '../src/storage/record-view.js';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
 let dir: string;
 
 beforeEach(async () => {
@@ -41,25 +40,13 @@ function records(
 }
 
 async function openWith(n: number): Promise<{ store: SegmentStore; seg: LocalSegment }> {
-  const store = await SegmentStore.open(dir, logger);
-  const seg = await store.create({
-    namespace: 'ns',
-    shard: 's',
-    seq: 0,
-    startOffset: 0,
-    epoch: 1,
-    maxRecords: 0,
-  });
+  const { store, seg } = await storeWithSegment(dir);
   for (let done = 0; done < n; done += 100)
     await seg.append(records(seg, Math.min(100, n - done), { key: 'k', tag: 't' }), 1);
   return { store, seg };
 }
 
-async function reopen(store: SegmentStore): Promise<{ store: SegmentStore; seg: LocalSegment }> {
-  await store.close();
-  const again = await SegmentStore.open(dir, logger);
-  return { store: again, seg: again.get('ns', 's', 0)! };
-}
+const reopen = (store: SegmentStore) => reopenStore(store, dir);
 
 const offsets = (rs: Buffer[]) => rs.map(recordOffset);
 
@@ -80,7 +67,7 @@ it('cuts a half-written last record on open', async () => {
   const size = seg.file.size;
   await store.close();
   await truncate(path, size - 7); // the process died in the middle of writing the last record
-  store = await SegmentStore.open(dir, logger);
+  store = await SegmentStore.open(dir, quietLogger);
   seg = store.get('ns', 's', 0)!;
   expect(seg.endOffset).toBe(299);
   expect((await stat(path)).size).toBeLessThan(size - 7);
@@ -101,7 +88,7 @@ it('cuts a last record whose CRC does not match (a torn sector) when it is past 
   const f = await open(path, 'r+');
   await f.write(Buffer.from([0xee]), 0, 1, size - 1);
   await f.close();
-  const again = await SegmentStore.open(dir, logger);
+  const again = await SegmentStore.open(dir, quietLogger);
   const s = again.get('ns', 's', 0)!;
   expect(s.endOffset).toBe(49);
   expect((await s.lookupTerm('tag', 't', 0, s.endOffset, 1000)).length).toBe(49); // index rebuilt from the file
@@ -114,7 +101,7 @@ it('rebuilds the whole index when the file is shorter than the checkpoint says',
   const cut = seg.positions[seg.positions.length - 1]! + 3; // mid-record, inside the last indexed block
   await store.close();
   await truncate(path, cut);
-  const again = await SegmentStore.open(dir, logger);
+  const again = await SegmentStore.open(dir, quietLogger);
   const s = again.get('ns', 's', 0)!;
   expect(s.endOffset).toBeLessThan(400);
   expect(s.endOffset).toBeGreaterThan(300);
@@ -125,15 +112,7 @@ it('rebuilds the whole index when the file is shorter than the checkpoint says',
 });
 
 it('truncates a tail with its index entries and epoch history', async () => {
-  const store = await SegmentStore.open(dir, logger);
-  const seg = await store.create({
-    namespace: 'ns',
-    shard: 's',
-    seq: 0,
-    startOffset: 100,
-    epoch: 1,
-    maxRecords: 0,
-  });
+  const { store, seg } = await storeWithSegment(dir, 100);
   await seg.append(records(seg, 10, { key: 'a', ts: (o) => o * 10 }), 1);
   await seg.append(records(seg, 10, { key: 'a', ts: (o) => o * 10 }), 2);
   expect(seg.meta.epochs).toEqual([

@@ -1,15 +1,14 @@
 // The segment store's data path on its own: framed batches written as they came (write) become durable only with a
 // sync, and syncs asked for while one runs share the next fdatasync; a truncation cannot be outrun by a sync that
 // began before it; readFramed answers with contiguous file bytes in the wire's batch layout, within its limits.
-import { createLogger } from '@robustmq/common';
 import { decodeRecord, encodeRecordBatch, splitBatch } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { tempDir, removeDir } from '@robustmq/testing';
+import { quietLogger, tempDir, removeDir } from '@robustmq/testing';
 import { checkBatch, stampOffsets } from '../src/storage/framed-batch.js';
 import type { LocalSegment } from '../src/storage/local-segment.js';
 import { SegmentStore } from '../src/storage/segment-store.js';
+import { storeWithSegment } from './support/segment-store.js';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
 let dir: string;
 
 beforeEach(async () => {
@@ -36,15 +35,7 @@ function batch(seg: LocalSegment, n: number, from = seg.endOffset): Buffer {
 }
 
 it('makes writes durable only through sync, one fdatasync for the syncs that queued behind a running one', async () => {
-  const store = await SegmentStore.open(dir, logger);
-  const seg = await store.create({
-    namespace: 'ns',
-    shard: 's',
-    seq: 0,
-    startOffset: 0,
-    epoch: 1,
-    maxRecords: 0,
-  });
+  const { store, seg } = await storeWithSegment(dir);
   // hold the first fdatasync until the later writes have asked for theirs, so the test does not race the disk
   let fsyncs = 0;
   let release!: () => void;
@@ -75,7 +66,7 @@ it('makes writes durable only through sync, one fdatasync for the syncs that que
 
   // everything survives a reopen, CRC-checked
   await store.close();
-  const again = await SegmentStore.open(dir, logger);
+  const again = await SegmentStore.open(dir, quietLogger);
   const s = again.get('ns', 's', 0)!;
   expect(s.endOffset).toBe(60);
   const { parts, count } = await s.readFramed(0, 60, 1000, 1 << 20);
@@ -86,15 +77,7 @@ it('makes writes durable only through sync, one fdatasync for the syncs that que
 });
 
 it('answers reads with contiguous framed bytes, honouring the offset range, record and byte limits', async () => {
-  const store = await SegmentStore.open(dir, logger);
-  const seg = await store.create({
-    namespace: 'ns',
-    shard: 's',
-    seq: 0,
-    startOffset: 0,
-    epoch: 1,
-    maxRecords: 0,
-  });
+  const { store, seg } = await storeWithSegment(dir);
   await seg.append(splitBatch(batch(seg, 200)), 1);
   const mid = await seg.readFramed(37, 200, 5, 1 << 20);
   expect(mid.count).toBe(5);
@@ -106,15 +89,7 @@ it('answers reads with contiguous framed bytes, honouring the offset range, reco
 });
 
 it('does not let a sync that began before a truncation claim records written after it', async () => {
-  const store = await SegmentStore.open(dir, logger);
-  const seg = await store.create({
-    namespace: 'ns',
-    shard: 's',
-    seq: 0,
-    startOffset: 0,
-    epoch: 1,
-    maxRecords: 0,
-  });
+  const { store, seg } = await storeWithSegment(dir);
   await seg.write([batch(seg, 20)], 20, 1);
   const pending = seg.sync();
   await seg.truncate(5); // waits for the pending sync, then cuts

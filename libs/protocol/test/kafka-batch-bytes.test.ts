@@ -78,6 +78,16 @@ describe('checkBatch', () => {
     expect(b.maxTimestamp).toBe(T0 + 4);
   });
 
+  it('reads lengths and deltas of every varint size (1 to 6 bytes)', () => {
+    const records = Array.from({ length: 300 }, (_, i) => ({
+      timestamp: T0 + (i === 299 ? 2 ** 40 : i),
+      key: null,
+      value: Buffer.alloc(i === 7 ? 300_000 : i % 50),
+    }));
+    const b = checkBatch(encodeBatch({ baseOffset: 0, records }), 0, LIMIT);
+    expect([b.recordCount, b.recordsMaxTimestamp]).toEqual([300, T0 + 2 ** 40]);
+  });
+
   it('walks several batches of one produce request', () => {
     const data = Buffer.concat([batchOf(3), batchOf(1, Compression.gzip), batchOf(5)]);
     expect(checkBatches(data, LIMIT).map((b) => [b.end - b.start, b.recordCount])).toEqual([

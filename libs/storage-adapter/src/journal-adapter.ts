@@ -385,6 +385,35 @@ export class JournalStorageAdapter implements StorageAdapter {
     };
   }
 
+  /**
+   * describeShard's start and next offsets from the cached segments and the active segment leader's high watermark
+   * (one data-port round trip); when the cached last segment is sealed, or the leader says it just was, the segments
+   * are read from placement as describeShard does.
+   */
+  shardEnds(name: string): Promise<{ startOffset: number; nextOffset: number }> {
+    return this.guard(async () => {
+      checkShardName(name);
+      const h = await this.handle(name);
+      const last = h.segments[h.segments.length - 1];
+      if (last && last.end < 0) {
+        const reply = await this.withRetry(h, () => {
+          const current = h.segments.find((s) => s.seq === last.seq) ?? last;
+          return this.send(current.leader, JOURNAL_MESSAGE.SegmentState, this.target(h, current));
+        });
+        const hw = reply.header['highWatermark'];
+        if (
+          reply.header['sealed'] !== true &&
+          typeof hw === 'number' &&
+          h.segments[h.segments.length - 1]?.seq === last.seq
+        ) {
+          return { startOffset: h.segments[0]!.startOffset, nextOffset: hw };
+        }
+      }
+      const { startOffset, nextOffset } = await this.describe(name);
+      return { startOffset, nextOffset };
+    });
+  }
+
   deleteShard(name: string): Promise<void> {
     return this.guard(async () => {
       checkShardName(name);

@@ -132,6 +132,12 @@ export interface StorageAdapter {
   listShards(): Promise<ShardInfo[]>;
   /** one shard with its chain of segments. */
   describeShard(name: string): Promise<ShardDescription>;
+  /**
+   * optional: the shard's first and next offsets (describeShard's startOffset and nextOffset) at less cost, for callers
+   * that ask on every read (the Kafka broker's high watermark). Only an adapter whose describeShard is expensive has
+   * it (journal: one data-port round trip instead of placement reads); callers fall back to describeShard.
+   */
+  shardEnds?(name: string): Promise<{ startOffset: number; nextOffset: number }>;
   /** removes the shard, its records, indexes and every group's committed offset on it. */
   deleteShard(name: string): Promise<void>;
 

@@ -203,4 +203,31 @@ describe('journal adapter specifics', () => {
       await adapter.close();
     }
   });
+
+  it('shardEnds agrees with describeShard, also across a seal it has not seen and after retention', async () => {
+    const writer = adapterFor('ends');
+    const reader = adapterFor('ends');
+    try {
+      await writer.createShard('e', { maxRecordsPerSegment: 5, retentionMs: 1 });
+      const ends = async () => [await reader.shardEnds('e'), await reader.describeShard('e')] as const;
+      expect(await reader.shardEnds('e')).toEqual({ startOffset: 0, nextOffset: 0 });
+      await writer.append('e', [{ payload: Buffer.from('a') }, { payload: Buffer.from('b') }]);
+      let [fast, full] = await ends();
+      expect(fast).toEqual({ startOffset: full.startOffset, nextOffset: 2 });
+      // the reader's cached segments end in the one it saw active; the writer fills it and two more meanwhile
+      await writer.append(
+        'e',
+        Array.from({ length: 10 }, (_, i) => ({ payload: Buffer.from(String(i)) })),
+      );
+      [fast, full] = await ends();
+      expect(fast).toEqual({ startOffset: 0, nextOffset: 12 });
+      expect(full.nextOffset).toBe(12);
+      await writer.enforceRetention(Date.now() + 60_000);
+      await reader.describeShard('e'); // retention by another process is seen once the reader reloads the segments
+      expect(await reader.shardEnds('e')).toEqual({ startOffset: 10, nextOffset: 12 });
+    } finally {
+      await writer.close();
+      await reader.close();
+    }
+  });
 });

@@ -107,7 +107,21 @@ class PartitionState {
   /** Kafka offset of a batch start → its storage position. */
   private readonly positionOf = new Map<number, number>();
 
+  /** the average size of this partition's batches as last seen: how many to ask storage for per read. */
+  batchBytes = 0;
+
   constructor(readonly shard: string) {}
+
+  /** how many batches fit in maxBytes, from the sizes seen so far (storage answers the first one even if larger:
+   * asking for more than fit would make it fetch, and drop, one more whole batch). */
+  batchesFor(maxBytes: number): number {
+    if (this.batchBytes <= 0) return READ_MAX_BATCHES;
+    return Math.max(1, Math.min(READ_MAX_BATCHES, Math.floor(maxBytes / this.batchBytes)));
+  }
+
+  sawBatch(bytes: number): void {
+    this.batchBytes = this.batchBytes <= 0 ? bytes : this.batchBytes * 0.9 + bytes * 0.1;
+  }
 
   offsetAtPosition(position: number): number | undefined {
     return this.offsetAt.get(position);
@@ -200,6 +214,11 @@ export class PartitionStore {
     }
   }
 
+  /** the shard's first and next storage positions: the adapter's cheap way when it has one (journal). */
+  private ends(st: PartitionState): Promise<{ startOffset: number; nextOffset: number }> {
+    return this.storage.shardEnds ? this.storage.shardEnds(st.shard) : this.storage.describeShard(st.shard);
+  }
+
   // ---- reading the map between positions and offsets ----
 
   /** the header of the stored batch at `position`. */
@@ -247,7 +266,7 @@ export class PartitionStore {
   ): Promise<number> {
     const known = st.positionOfOffset(offset);
     if (known !== undefined) return known;
-    const info = await this.storage.describeShard(st.shard);
+    const info = await this.ends(st);
     const first = await this.offsetAt(
       st,
       meta,
@@ -322,6 +341,7 @@ export class PartitionStore {
             setMaxTimestamp(data, b.start, 0, b.recordsMaxTimestamp);
           timestamp = b.recordsMaxTimestamp >= 0 ? b.recordsMaxTimestamp : now;
         }
+        st.sawBatch(b.end - b.start);
         return { timestamp, payload: data.subarray(b.start, b.end) };
       });
       st.cursor = { position: position + batches.length, offset };
@@ -348,7 +368,7 @@ export class PartitionStore {
   /** reads the partition's end into the cursor, after every append in flight has settled. */
   private async sync(st: PartitionState, meta: TopicMeta, partition: number): Promise<void> {
     while (st.inflight.size > 0) await Promise.allSettled([...st.inflight]);
-    const info = await this.storage.describeShard(st.shard);
+    const info = await this.ends(st);
     const offset = await this.offsetAt(
       st,
       meta,
@@ -365,7 +385,7 @@ export class PartitionStore {
   /** the partition's first and next Kafka offsets. */
   offsets(topic: string, partition: number): Promise<{ start: number; next: number }> {
     return this.withShard(topic, partition, async (st, meta) => {
-      const info = await this.storage.describeShard(st.shard);
+      const info = await this.ends(st);
       const [start, next] = await Promise.all([
         this.offsetAt(st, meta, partition, info.startOffset, info.startOffset, info.nextOffset),
         this.offsetAt(st, meta, partition, info.nextOffset, info.startOffset, info.nextOffset),
@@ -389,12 +409,12 @@ export class PartitionStore {
     return this.withShard(topic, partition, async (st, meta) => {
       const position = await this.locate(st, meta, partition, fromOffset);
       let records: StoredRecord[];
-      const describing = waitMs === 0 ? this.storage.describeShard(st.shard) : undefined;
+      const describing = waitMs === 0 ? this.ends(st) : undefined;
       describing?.catch(() => {});
       try {
         records = await this.storage.read(st.shard, position, {
           maxBytes: Math.max(1, maxBytes),
-          maxRecords: READ_MAX_BATCHES,
+          maxRecords: st.batchesFor(maxBytes),
           waitMs,
         });
       } catch (err) {
@@ -402,7 +422,7 @@ export class PartitionStore {
           throw new PartitionError(ErrorCode.OFFSET_OUT_OF_RANGE, err.message);
         throw err;
       }
-      const info = await (describing ?? this.storage.describeShard(st.shard));
+      const info = await (describing ?? this.ends(st));
       const batches: Buffer[] = [];
       let count = 0;
       let bytes = 0;
@@ -412,6 +432,7 @@ export class PartitionStore {
         lastEnd = batchEndOffset(header);
         st.remember(record.offset, header.baseOffset, lastEnd);
         batches.push(record.payload);
+        st.sawBatch(record.payload.length);
         count += header.lastOffsetDelta + 1;
         bytes += record.payload.length;
       }
@@ -430,7 +451,7 @@ export class PartitionStore {
   /** The headers of the partition's last `count` batches, oldest first (idempotent producers' recovery). */
   lastBatches(topic: string, partition: number, count: number): Promise<BatchHeader[]> {
     return this.withShard(topic, partition, async (st) => {
-      const info = await this.storage.describeShard(st.shard);
+      const info = await this.ends(st);
       const out: BatchHeader[] = [];
       let position = Math.max(info.startOffset, info.nextOffset - count);
       while (position < info.nextOffset) {
@@ -490,7 +511,7 @@ export class PartitionStore {
   /** The record with the largest timestamp in the partition's last batch (ListOffsets -3), or undefined when empty. */
   newestRecord(topic: string, partition: number): Promise<{ offset: number; timestamp: number } | undefined> {
     return this.withShard(topic, partition, async (st) => {
-      const info = await this.storage.describeShard(st.shard);
+      const info = await this.ends(st);
       if (info.nextOffset === info.startOffset) return undefined;
       const { records } = await this.recordsAt(st, info.nextOffset - 1);
       let best: KafkaRecord | undefined;

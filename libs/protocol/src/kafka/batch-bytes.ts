@@ -91,10 +91,11 @@ export function readBatchHeader(buf: Buffer, at = 0): BatchHeader {
 }
 
 // A record walker over numbers, not objects: each read advances `pos`; every length is checked before it is used.
+// Varints of up to 4 bytes (every length and delta of an ordinary record) take the bit-operation path.
 let pos = 0;
 let limit = 0;
 
-function varuint(buf: Buffer, what: string): number {
+function varuintSlow(buf: Buffer, what: string): number {
   let value = 0;
   for (let shift = 0; shift < 64; shift += 7) {
     if (pos >= limit) throw new KafkaDecodeError(`truncated record: ${what}`);
@@ -107,7 +108,24 @@ function varuint(buf: Buffer, what: string): number {
 
 /** zig-zag varint/varlong as a number (exact below 2^53, which every delta and length here is). */
 function varint(buf: Buffer, what: string): number {
-  const u = varuint(buf, what);
+  let u: number;
+  if (limit - pos >= 4) {
+    let b = buf[pos]!;
+    let v = b & 0x7f;
+    let n = 1;
+    while (b & 0x80 && n < 4) {
+      b = buf[pos + n]!;
+      v |= (b & 0x7f) << (7 * n);
+      n++;
+    }
+    if (b & 0x80) u = varuintSlow(buf, what);
+    else {
+      pos += n;
+      u = v;
+    }
+  } else {
+    u = varuintSlow(buf, what);
+  }
   return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
 }
 

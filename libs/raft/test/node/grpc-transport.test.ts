@@ -2,37 +2,18 @@
 // and reconnecting when a peer comes back.
 import * as grpc from '@grpc/grpc-js';
 import { createLogger } from '@robustmq/common';
-import { afterEach, describe, expect, it } from 'vitest';
+import { testScope } from '@robustmq/testing';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/message.js';
 import { GrpcRaftTransport } from '../../src/transport/index.js';
+import { hb, listeningPeer } from '../transport/peers.js';
 import { waitFor } from './cluster.js';
 
 const logger = createLogger({ service: 'raft-transport-test', level: 'silent' });
-const hb = (from: number, to: number, tick: number): Message => ({
-  type: 'MsgHeartbeat',
-  from,
-  to,
-  term: 1,
-  commit: 0,
-  context: new Uint8Array(),
-  tick,
-});
 
 describe('GrpcRaftTransport', () => {
-  const open: GrpcRaftTransport[] = [];
-  const servers: grpc.Server[] = [];
-  afterEach(async () => {
-    for (const t of open.splice(0)) await t.close();
-    for (const s of servers.splice(0)) s.forceShutdown();
-  });
-
-  async function make(id: number, port = 0): Promise<{ t: GrpcRaftTransport; port: number; got: Message[] }> {
-    const t = new GrpcRaftTransport({ selfId: id, logger });
-    open.push(t);
-    const got: Message[] = [];
-    t.onMessage((m) => got.push(m));
-    return { t, port: await t.listen(`127.0.0.1:${port}`), got };
-  }
+  const scope = testScope('each');
+  const make = (id: number, port = 0) => listeningPeer(scope, id, {}, port);
 
   it('delivers in order per peer, in batches', async () => {
     const a = await make(1);
@@ -75,7 +56,6 @@ describe('GrpcRaftTransport', () => {
     a.t.send([hb(1, 2, 1)]);
     await waitFor(() => b.got.length === 1, 5000, 'first message');
     await b.t.close();
-    open.splice(open.indexOf(b.t), 1);
     for (let i = 0; i < 5; i++) {
       a.t.send([hb(1, 2, 100 + i)]);
       await new Promise((r) => setTimeout(r, 20));
@@ -94,10 +74,9 @@ describe('GrpcRaftTransport', () => {
 
   it('routes by group when several groups share one server', async () => {
     const server = new grpc.Server();
-    servers.push(server);
-    const ga = new GrpcRaftTransport({ selfId: 2, group: 'a', server, logger });
-    const gb = new GrpcRaftTransport({ selfId: 2, group: 'b', server, logger });
-    open.push(ga, gb);
+    scope.defer(() => server.forceShutdown(), 'shared gRPC server');
+    const ga = scope.add(new GrpcRaftTransport({ selfId: 2, group: 'a', server, logger }));
+    const gb = scope.add(new GrpcRaftTransport({ selfId: 2, group: 'b', server, logger }));
     expect(() => new GrpcRaftTransport({ selfId: 3, group: 'a', server, logger })).toThrow(
       /already has a transport/,
     );
@@ -110,19 +89,13 @@ describe('GrpcRaftTransport', () => {
         e ? reject(e) : resolve(p),
       ),
     );
-    const sa = new GrpcRaftTransport({
-      selfId: 1,
-      group: 'a',
-      logger,
-      peers: new Map([[2, `127.0.0.1:${port}`]]),
-    });
-    const sb = new GrpcRaftTransport({
-      selfId: 1,
-      group: 'b',
-      logger,
-      peers: new Map([[2, `127.0.0.1:${port}`]]),
-    });
-    open.push(sa, sb);
+    // node 1 of each group, sending to node 2 of that group on the shared server
+    const sender = (group: string) =>
+      scope.add(
+        new GrpcRaftTransport({ selfId: 1, group, logger, peers: new Map([[2, `127.0.0.1:${port}`]]) }),
+      );
+    const sa = sender('a');
+    const sb = sender('b');
     sa.send([hb(1, 2, 1)]);
     sb.send([hb(1, 2, 2), hb(1, 2, 3)]);
     await waitFor(() => gotA.length === 1 && gotB.length === 2, 5000, 'both groups');

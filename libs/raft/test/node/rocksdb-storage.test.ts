@@ -4,30 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, removeDir } from '@robustmq/testing';
 import { RaftStorageError } from '../../src/errors.js';
 import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
-import type { Entry, Snapshot } from '../../src/types.js';
-
-const ent = (index: number, term: number, s = `e${index}`): Entry => ({
-  index,
-  term,
-  type: index % 5 === 0 ? 'confChange' : 'normal',
-  data: new TextEncoder().encode(s),
-});
-
-function dump(st: RocksDbRaftStorage) {
-  const snap = st.snapshot();
-  return {
-    hs: st.hardState(),
-    init: st.initialState(),
-    first: st.firstIndex(),
-    last: st.lastIndex(),
-    snap: { metadata: snap.metadata, data: [...snap.data] },
-    entries:
-      st.lastIndex() >= st.firstIndex()
-        ? st.entries(st.firstIndex(), st.lastIndex() + 1).map((e) => ({ ...e, data: [...e.data] }))
-        : [],
-    termBeforeFirst: st.term(st.firstIndex() - 1),
-  };
-}
+import type { Snapshot } from '../../src/types.js';
+import { dump, ent } from './log-store-view.js';
 
 describe('RocksDbRaftStorage', () => {
   let dir: string;

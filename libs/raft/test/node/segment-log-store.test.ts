@@ -18,30 +18,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RaftLogStore } from '../../src/node/log-store.js';
 import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
 import { SegmentLogStore, type SegmentLogIo } from '../../src/segment/index.js';
-import type { Entry, HardState } from '../../src/types.js';
-
-const ent = (index: number, term: number, s = `e${index}`): Entry => ({
-  index,
-  term,
-  type: index % 7 === 0 ? 'confChange' : 'normal',
-  data: new TextEncoder().encode(s),
-});
-
-function dump(st: RaftLogStore) {
-  const snap = st.snapshot();
-  return {
-    hs: st.hardState(),
-    init: st.initialState(),
-    first: st.firstIndex(),
-    last: st.lastIndex(),
-    snap: { metadata: snap.metadata, data: [...snap.data] },
-    entries:
-      st.lastIndex() >= st.firstIndex()
-        ? st.entries(st.firstIndex(), st.lastIndex() + 1).map((e) => ({ ...e, data: [...e.data] }))
-        : [],
-    termBeforeFirst: st.term(st.firstIndex() - 1),
-  };
-}
+import type { HardState } from '../../src/types.js';
+import { dump, ent } from './log-store-view.js';
 
 /** mulberry32: a seeded generator, so a failing sequence is replayed by its seed. */
 function rng(seed: number): (n: number) => number {
