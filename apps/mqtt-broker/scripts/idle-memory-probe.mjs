@@ -23,7 +23,9 @@ const role = process.env.IDLE_PROBE_ROLE;
 function answerReports() {
   process.on('message', (message) => {
     if (message !== 'report') return;
-    const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, { size: s.space_size, used: s.space_used_size }]));
+    const spaces = Object.fromEntries(
+      v8.getHeapSpaceStatistics().map((s) => [s.space_name, { size: s.space_size, used: s.space_used_size }]),
+    );
     process.send({ memory: process.memoryUsage(), spaces });
   });
   process.channel?.unref();
@@ -51,7 +53,10 @@ if (role === 'bare') {
   const [port, count, prefix] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4]];
   const connectPacket = (id) => {
     const idBytes = Buffer.from(id);
-    const body = Buffer.concat([Buffer.from([0, 4, 77, 81, 84, 84, 4, 2, 600 >> 8, 600 & 255, 0, idBytes.length]), idBytes]);
+    const body = Buffer.concat([
+      Buffer.from([0, 4, 77, 81, 84, 84, 4, 2, 600 >> 8, 600 & 255, 0, idBytes.length]),
+      idBytes,
+    ]);
     return Buffer.concat([Buffer.from([0x10, body.length]), body]);
   };
   const sockets = [];
@@ -73,7 +78,8 @@ if (role === 'bare') {
   setInterval(() => {}, 1 << 30);
 } else {
   const [mode = 'broker', connectionsArg = '19000', ...nodeFlags] = process.argv.slice(2);
-  if (mode !== 'bare' && mode !== 'broker') throw new Error('usage: idle-memory-probe.mjs bare|broker [connections] [node flags...]');
+  if (mode !== 'bare' && mode !== 'broker')
+    throw new Error('usage: idle-memory-probe.mjs bare|broker [connections] [node flags...]');
   const connections = Number(connectionsArg);
   // below the ephemeral range, so the clients' own ports never take it
   const port = 21000 + 2 * Math.floor(Math.random() * 5000);
@@ -82,7 +88,10 @@ if (role === 'bare') {
   const dir = mkdtempSync(join(tmpdir(), 'idle-probe-'));
   let server;
   if (mode === 'bare') {
-    server = fork(self, [String(port)], { execArgv: nodeFlags, env: { ...process.env, IDLE_PROBE_ROLE: 'bare' } });
+    server = fork(self, [String(port)], {
+      execArgv: nodeFlags,
+      env: { ...process.env, IDLE_PROBE_ROLE: 'bare' },
+    });
     await new Promise((resolve) => server.once('message', resolve));
   } else {
     const main = join(dirname(self), '..', 'dist', 'main.js');
@@ -90,18 +99,30 @@ if (role === 'bare') {
       join(dir, 'broker.toml'),
       `[node]\ndata_dir = "${join(dir, 'data')}"\n[network]\nhost = "127.0.0.1"\ntcp_port = ${port}\nws_enabled = false\nhttp_port = ${port + 1}\nmax_sockets = 19500\n[storage]\ntype = "rocksdb"\n[placement]\nenabled = false\n[log]\nlevel = "error"\n`,
     );
-    server = spawn(process.execPath, ['--import', self, ...nodeFlags, main, '--config', join(dir, 'broker.toml')], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, IDLE_PROBE_ROLE: 'report' },
-    });
+    server = spawn(
+      process.execPath,
+      ['--import', self, ...nodeFlags, main, '--config', join(dir, 'broker.toml')],
+      {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, IDLE_PROBE_ROLE: 'report' },
+      },
+    );
     await sleep(3000);
   }
-  const report = () => new Promise((resolve) => { server.once('message', resolve); server.send('report'); });
+  const report = () =>
+    new Promise((resolve) => {
+      server.once('message', resolve);
+      server.send('report');
+    });
   const rssBefore = rss(server.pid);
   const before = await report();
   const workers = [];
   for (let w = 0; w * 2500 < connections; w++) {
-    workers.push(fork(self, [String(port), String(Math.min(2500, connections - w * 2500)), `idle-${w}`], { env: { ...process.env, IDLE_PROBE_ROLE: 'clients' } }));
+    workers.push(
+      fork(self, [String(port), String(Math.min(2500, connections - w * 2500)), `idle-${w}`], {
+        env: { ...process.env, IDLE_PROBE_ROLE: 'clients' },
+      }),
+    );
   }
   await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('message', resolve))));
   const result = { mode, connections, nodeFlags: nodeFlags.join(' ') };
@@ -118,7 +139,10 @@ if (role === 'bare') {
     result[`after ${at} s`] = {
       rssPerConnection: per(rss(server.pid), rssBefore),
       heapUsedPerConnection: per(after.memory.heapUsed, before.memory.heapUsed),
-      outsideHeapPerConnection: per(after.memory.rss - after.memory.heapTotal, before.memory.rss - before.memory.heapTotal),
+      outsideHeapPerConnection: per(
+        after.memory.rss - after.memory.heapTotal,
+        before.memory.rss - before.memory.heapTotal,
+      ),
       spaces,
     };
   }

@@ -146,11 +146,34 @@ describe('MqttDecoder', () => {
 describe('encodePacket', () => {
   it('builds no cache of the 65,536 16-bit numbers (~6.5 MB per process) and still encodes them exactly', () => {
     expect(mqttPacket.writeToStream.cacheNumbers).toBe(false);
-    expect([...encodePacket({ cmd: 'suback', messageId: 0x1234, granted: [1, 0x80] }, 4)]).toEqual([0x90, 4, 0x12, 0x34, 1, 0x80]);
-    const connect = encodePacket({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'c', keepalive: 0xabcd }, 4);
-    expect([...connect.subarray(10, 12)]).toEqual([0xab, 0xcd]);
-    expect([...encodePacket({ cmd: 'publish', topic: 'a/b', payload: Buffer.from('x'), qos: 1, messageId: 0xfffe, retain: false, dup: false }, 4)]).toEqual([
-      0x32, 8, 0, 3, 0x61, 0x2f, 0x62, 0xff, 0xfe, 0x78,
+    expect([...encodePacket({ cmd: 'suback', messageId: 0x1234, granted: [1, 0x80] }, 4)]).toEqual([
+      0x90, 4, 0x12, 0x34, 1, 0x80,
     ]);
+    const connect = encodePacket(
+      {
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        clientId: 'c',
+        keepalive: 0xabcd,
+      },
+      4,
+    );
+    expect([...connect.subarray(10, 12)]).toEqual([0xab, 0xcd]);
+    expect([
+      ...encodePacket(
+        {
+          cmd: 'publish',
+          topic: 'a/b',
+          payload: Buffer.from('x'),
+          qos: 1,
+          messageId: 0xfffe,
+          retain: false,
+          dup: false,
+        },
+        4,
+      ),
+    ]).toEqual([0x32, 8, 0, 3, 0x61, 0x2f, 0x62, 0xff, 0xfe, 0x78]);
   });
 });
