@@ -41,6 +41,7 @@ import type { KafkaBrokerConfig } from './config.js';
 import type { ApiHandler, BrokerContext } from './handlers/context.js';
 import { HANDLERS } from './handlers/index.js';
 import { KafkaConnection } from './server/connection.js';
+import { KafkaAuthorizer } from './server/authorizer.js';
 import { SaslAuthenticator } from './server/sasl.js';
 import { KafkaStats } from './server/stats.js';
 import { PartitionStore } from './topics/partition-store.js';
@@ -140,6 +141,7 @@ export async function startKafkaBroker(
   let releaseTimer: NodeJS.Timeout | undefined;
   let mqttStorage: StorageAdapter | undefined;
   let bridges: BridgeManager | undefined;
+  let authorizer: KafkaAuthorizer | undefined;
 
   const shutdown = async (): Promise<void> => {
     clearInterval(retentionTimer);
@@ -148,6 +150,7 @@ export async function startKafkaBroker(
     for (const conn of connections) conn.close();
     await listenersClosed;
     directory?.stop();
+    authorizer?.close();
     groups?.close();
     await bridges?.close();
     await mqttStorage
@@ -218,6 +221,14 @@ export async function startKafkaBroker(
     const offered = [...handlers.values()]
       .sort((a, b) => a.apiKey - b.apiKey)
       .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
+    if (config.sasl.enabled) {
+      authorizer = new KafkaAuthorizer(placement, {
+        aclDefault: config.sasl.acl_default,
+        refreshIntervalMs: config.sasl.acl_refresh_interval_ms,
+        logger,
+      });
+      await authorizer.start();
+    }
     const context: BrokerContext = {
       config,
       logger,
@@ -225,6 +236,7 @@ export async function startKafkaBroker(
       partitions,
       directory,
       authenticator: config.sasl.enabled ? new SaslAuthenticator(placement) : undefined,
+      authorizer,
       stats,
       groups,
       coordinators,

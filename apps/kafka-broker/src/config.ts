@@ -122,6 +122,11 @@ export const kafkaBrokerConfigSchema = z.strictObject({
     /** require SASL/PLAIN before any request but ApiVersions and the SASL exchange; users are the MQTT users kept in
      * placement (robust-ctl user add). false: no authentication. */
     enabled: z.boolean().default(false),
+    /** what an authorization check answers when no ACL rule matches (the MQTT broker's [auth] acl_default); topic
+     * creation and deletion never fall back to it (superuser or an ALL rule). Applies with enabled = true only. */
+    acl_default: z.enum(['allow', 'deny']).default('allow'),
+    /** how often the ACL rules are re-read from placement. */
+    acl_refresh_interval_ms: positiveMs().default(5_000),
   }),
   storage: section({
     /** where partitions' records live: "journal" (the journal cluster found through placement, the designed data path),

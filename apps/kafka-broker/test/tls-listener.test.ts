@@ -45,7 +45,7 @@ beforeAll(async () => {
       tls,
     },
   });
-  await open.cluster!.placement.client().mqtt.createUser('tina', 'tls-pass');
+  await open.cluster!.placement.client().mqtt.createUser('tina', 'tls-pass', true); // superuser: the test creates topics
 });
 
 afterAll(async () => {

@@ -9,6 +9,7 @@ import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { ProducerIdAllocator } from '../producer/producer-id-allocator.js';
 import type { IdempotentProducers } from '../producer/producer-state.js';
 import type { KafkaBrokerConfig } from '../config.js';
+import type { KafkaAuthorizer } from '../server/authorizer.js';
 import type { SaslAuthenticator } from '../server/sasl.js';
 import type { SaslExchange } from '../server/sasl-exchange.js';
 import type { KafkaStats } from '../server/stats.js';
@@ -23,6 +24,8 @@ export interface BrokerContext {
   directory: BrokerDirectory;
   /** the SASL mechanisms (PLAIN, SCRAM-SHA-256/512) and their exchanges; present when `[sasl] enabled`. */
   authenticator: SaslAuthenticator | undefined;
+  /** the ACL rules checked per topic (server/authorizer.ts); present when `[sasl] enabled`. */
+  authorizer: KafkaAuthorizer | undefined;
   stats: KafkaStats;
   /** the consumer groups this broker coordinates, and which broker coordinates which group. */
   groups: GroupCoordinator;
@@ -43,6 +46,8 @@ export interface ConnectionState {
   authenticated: boolean;
   /** the authenticated user name. */
   principal: string | undefined;
+  /** the principal's superuser flag, read at login: every authorization check passes. */
+  superuser: boolean;
   /** the mechanism chosen by SaslHandshake and its exchange, until authentication ends. */
   saslMechanism: string | undefined;
   saslExchange: SaslExchange | undefined;

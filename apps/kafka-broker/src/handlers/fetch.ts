@@ -12,6 +12,7 @@ import {
   type FetchRequestData,
 } from '@robustmq/protocol/kafka';
 import { kafkaCodeOf } from '../topics/partition-store.js';
+import { topicAllowed } from './authorize.js';
 import type { ApiHandler, BrokerContext } from './context.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -73,7 +74,7 @@ export const fetch: ApiHandler = {
   // v4 is the first that carries record batches v2
   minVersion: 4,
   maxVersion: 12,
-  async handle(ctx, _conn, body) {
+  async handle(ctx, conn, body) {
     const request = body as unknown as FetchRequestData;
     const wanted: Wanted[] = request.topics.flatMap((t) =>
       t.partitions.map((p) => ({
@@ -84,6 +85,10 @@ export const fetch: ApiHandler = {
         result: undefined,
       })),
     );
+    // reading a topic is SUBSCRIBE on it (server/authorizer.ts)
+    for (const w of wanted)
+      if (!topicAllowed(ctx, conn, 'subscribe', w.topic))
+        w.result = answer(w, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     let budget = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff;
     let total = 0;
     let records = 0;
@@ -95,6 +100,7 @@ export const fetch: ApiHandler = {
     };
     // first pass: whatever is there now, partitions in request order (KIP-74: the budget goes to the first ones)
     for (const w of wanted) {
+      if (w.result) continue;
       if (budget <= 0 && total > 0) {
         // out of budget: no records this time, but the true watermark (a consumer must not think it caught up)
         try {

@@ -1,7 +1,8 @@
 // DescribeGroups, ListGroups and DeleteGroups: what admin tools (kafka-consumer-groups, kcat -L, kafkajs admin) ask
 // of the group coordinator. A broker describes and lists the groups it coordinates, as Kafka brokers do (an admin
 // client asks each broker).
-import { ApiKey } from '@robustmq/protocol/kafka';
+import { ApiKey, ErrorCode } from '@robustmq/protocol/kafka';
+import { superuserOrOpen } from './authorize.js';
 import type { ApiHandler } from './context.js';
 
 export const describeGroups: ApiHandler = {
@@ -43,10 +44,15 @@ export const deleteGroups: ApiHandler = {
   apiKey: ApiKey.DeleteGroups,
   minVersion: 0,
   maxVersion: 2,
-  async handle(ctx, _conn, body) {
+  async handle(ctx, conn, body) {
     const names = body.groupsNames as string[];
+    // groups are not a resource of the ACL rules: deleting one (and its committed offsets) is a superuser's
+    const allowed = superuserOrOpen(ctx, conn);
     const results = await Promise.all(
-      names.map(async (groupId) => ({ groupId, errorCode: await ctx.groups.deleteGroup(groupId) })),
+      names.map(async (groupId) => ({
+        groupId,
+        errorCode: allowed ? await ctx.groups.deleteGroup(groupId) : ErrorCode.GROUP_AUTHORIZATION_FAILED,
+      })),
     );
     return { throttleTimeMs: 0, results };
   },

@@ -3,18 +3,30 @@
 // every partition the group has committed.
 import { ApiKey, ErrorCode } from '@robustmq/protocol/kafka';
 import type { CommitPartition, OffsetFetchResponse } from '../group/types.js';
-import type { ApiHandler, BrokerContext } from './context.js';
+import { topicAllowed } from './authorize.js';
+import type { ApiHandler, BrokerContext, ConnectionState } from './context.js';
 
 export const offsetCommit: ApiHandler = {
   apiKey: ApiKey.OffsetCommit,
   minVersion: 0,
   maxVersion: 8,
-  async handle(ctx, _conn, body, header) {
+  async handle(ctx, conn, body, header) {
     const v = header.apiVersion;
-    const topics = body.topics as {
+    const asked = body.topics as {
       name: string;
       partitions: (CommitPartition & { committedOffset: number })[];
     }[];
+    // committing a position in a topic is a read of it: SUBSCRIBE (server/authorizer.ts); denied topics are not stored
+    const topics = asked.filter((t) => topicAllowed(ctx, conn, 'subscribe', t.name));
+    const denied = asked
+      .filter((t) => !topics.includes(t))
+      .map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({
+          partitionIndex: p.partitionIndex,
+          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        })),
+      }));
     const answer = await ctx.groups.offsetCommit({
       groupId: body.groupId as string,
       // v0 commits outside group management
@@ -31,24 +43,43 @@ export const offsetCommit: ApiHandler = {
         })),
       })),
     });
-    return { throttleTimeMs: 0, topics: answer.topics };
+    return { throttleTimeMs: 0, topics: [...answer.topics, ...denied] };
   },
 };
 
 type TopicsAsked = { name: string; partitionIndexes: number[] }[] | null;
 
-function fetchOne(ctx: BrokerContext, groupId: string, topics: TopicsAsked): Promise<OffsetFetchResponse> {
-  return ctx.groups.offsetFetch({ groupId, topics });
+/** The group's offsets; a topic the principal may not read (SUBSCRIBE) is left out of an "every topic" answer and
+ * answers TOPIC_AUTHORIZATION_FAILED when named. */
+async function fetchOne(
+  ctx: BrokerContext,
+  conn: ConnectionState,
+  groupId: string,
+  topics: TopicsAsked,
+): Promise<OffsetFetchResponse> {
+  const answer = await ctx.groups.offsetFetch({ groupId, topics });
+  const shown = answer.topics.flatMap((t) => {
+    if (topicAllowed(ctx, conn, 'subscribe', t.name)) return [t];
+    if (topics === null) return [];
+    const partitions = t.partitions.map((p) => ({
+      ...p,
+      committedOffset: -1,
+      metadata: null,
+      errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+    }));
+    return [{ name: t.name, partitions }];
+  });
+  return { ...answer, topics: shown };
 }
 
 export const offsetFetch: ApiHandler = {
   apiKey: ApiKey.OffsetFetch,
   minVersion: 0,
   maxVersion: 8,
-  async handle(ctx, _conn, body, header) {
+  async handle(ctx, conn, body, header) {
     if (header.apiVersion >= 8) {
       const groups = body.groups as { groupId: string; topics: TopicsAsked }[];
-      const answers = await Promise.all(groups.map((g) => fetchOne(ctx, g.groupId, g.topics)));
+      const answers = await Promise.all(groups.map((g) => fetchOne(ctx, conn, g.groupId, g.topics)));
       return {
         throttleTimeMs: 0,
         groups: groups.map((g, i) => ({
@@ -58,7 +89,7 @@ export const offsetFetch: ApiHandler = {
         })),
       };
     }
-    const answer = await fetchOne(ctx, body.groupId as string, body.topics as TopicsAsked);
+    const answer = await fetchOne(ctx, conn, body.groupId as string, body.topics as TopicsAsked);
     // v0/v1 have no top-level error: a group-level one goes to every partition (the answer's partitions carry it)
     return {
       throttleTimeMs: 0,

@@ -8,6 +8,7 @@ import {
   type ListOffsetsRequestData,
 } from '@robustmq/protocol/kafka';
 import { kafkaCodeOf } from '../topics/partition-store.js';
+import { topicAllowed } from './authorize.js';
 import type { ApiHandler, BrokerContext } from './context.js';
 
 const LATEST = -1;
@@ -39,7 +40,7 @@ export const listOffsets: ApiHandler = {
   apiKey: ApiKey.ListOffsets,
   minVersion: 0,
   maxVersion: 7,
-  async handle(ctx, _conn, body) {
+  async handle(ctx, conn, body) {
     const request = body as unknown as ListOffsetsRequestData;
     const topics = await Promise.all(
       request.topics.map(async (t) => ({
@@ -47,6 +48,11 @@ export const listOffsets: ApiHandler = {
         partitions: await Promise.all(
           t.partitions.map(async (p): Promise<ListOffsetsPartitionResponseData> => {
             try {
+              // offsets are a read of the topic: SUBSCRIBE (server/authorizer.ts)
+              if (!topicAllowed(ctx, conn, 'subscribe', t.name))
+                throw Object.assign(new Error('not authorized'), {
+                  kafkaCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+                });
               const found = await lookup(ctx, t.name, p.partitionIndex, p.timestamp);
               return {
                 partitionIndex: p.partitionIndex,

@@ -12,6 +12,7 @@ import {
 import { advertisedPort } from '../cluster/broker-directory.js';
 import { kafkaCodeOf } from '../topics/partition-store.js';
 import { TopicError, type TopicMeta } from '../topics/topic-catalog.js';
+import { topicAllowed, topicVisible } from './authorize.js';
 import type { ApiHandler, BrokerContext } from './context.js';
 
 function topicEntry(ctx: BrokerContext, meta: TopicMeta): MetadataTopicData {
@@ -49,16 +50,28 @@ export const metadata: ApiHandler = {
     const all = request.topics === null || (header.apiVersion === 0 && request.topics.length === 0);
     const topics: MetadataTopicData[] = [];
     if (all) {
-      for (const meta of await ctx.catalog.list()) topics.push(topicEntry(ctx, meta));
+      // topics the principal may neither produce to nor read are left out, as Kafka hides them without DESCRIBE
+      for (const meta of await ctx.catalog.list())
+        if (topicVisible(ctx, conn, meta.name)) topics.push(topicEntry(ctx, meta));
     } else {
       for (const t of request.topics!) {
         if (t.name === null) {
           topics.push({ ...errorEntry('', ErrorCode.UNKNOWN_TOPIC_ID), name: null, topicId: t.topicId });
           continue;
         }
+        if (!topicVisible(ctx, conn, t.name)) {
+          topics.push(errorEntry(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
+          continue;
+        }
         try {
           let meta = await ctx.catalog.get(t.name, true);
-          if (!meta && request.allowAutoTopicCreation && ctx.config.kafka.auto_create_topics) {
+          // auto-creation (the operator's auto_create_topics) goes to whoever may produce to the topic
+          if (
+            !meta &&
+            request.allowAutoTopicCreation &&
+            ctx.config.kafka.auto_create_topics &&
+            topicAllowed(ctx, conn, 'publish', t.name)
+          ) {
             try {
               meta = await ctx.catalog.create(
                 t.name,

@@ -17,6 +17,7 @@ import {
   type ProduceRequestData,
 } from '@robustmq/protocol/kafka';
 import { kafkaCodeOf } from '../topics/partition-store.js';
+import { topicAllowed } from './authorize.js';
 import type { ApiHandler, BrokerContext } from './context.js';
 
 function decodeErrorCode(err: unknown): number {
@@ -62,7 +63,13 @@ export const produce: ApiHandler = {
       for (const topic of request.topicData) {
         const answers: Promise<ProducePartitionResponseData>[] = [];
         pending.push(answers);
+        // producing is PUBLISH on the topic (server/authorizer.ts)
+        const allowed = topicAllowed(ctx, conn, 'publish', topic.name);
         for (const part of topic.partitionData) {
+          if (!allowed) {
+            answers.push(Promise.resolve(partitionAnswer(part.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED)));
+            continue;
+          }
           answers.push(producePartition(ctx, acks, topic.name, part.index, part.records));
         }
       }

@@ -43,6 +43,7 @@ export async function saslStep(ctx: BrokerContext, conn: ConnectionState, token:
   if (!step.done) return step;
   conn.saslExchange = undefined;
   if (step.ok) {
+    conn.superuser = (await ctx.authorizer?.isSuperuser(step.user)) ?? false;
     conn.authenticated = true;
     conn.principal = step.user;
   } else {

@@ -11,13 +11,14 @@ import {
   type DeleteTopicsRequestData,
 } from '@robustmq/protocol/kafka';
 import { kafkaCodeOf } from '../topics/partition-store.js';
+import { assertTopicAdmin } from './authorize.js';
 import type { ApiHandler } from './context.js';
 
 export const createTopics: ApiHandler = {
   apiKey: ApiKey.CreateTopics,
   minVersion: 0,
   maxVersion: 7,
-  async handle(ctx, _conn, body) {
+  async handle(ctx, conn, body) {
     const request = body as unknown as CreateTopicsRequestData;
     const topics: CreateTopicResultData[] = [];
     const seen = new Set<string>();
@@ -35,6 +36,7 @@ export const createTopics: ApiHandler = {
       const configs: Record<string, string> = {};
       for (const c of t.configs) if (c.value !== null) configs[c.name] = c.value;
       try {
+        assertTopicAdmin(ctx, conn, t.name);
         const meta = await ctx.catalog.create(
           t.name,
           partitions,
@@ -74,7 +76,7 @@ export const deleteTopics: ApiHandler = {
   apiKey: ApiKey.DeleteTopics,
   minVersion: 0,
   maxVersion: 6,
-  async handle(ctx, _conn, body, header) {
+  async handle(ctx, conn, body, header) {
     const request = body as unknown as DeleteTopicsRequestData;
     let targets: { name: string | null; topicId: string }[];
     if (header.apiVersion >= 6) {
@@ -98,6 +100,7 @@ export const deleteTopics: ApiHandler = {
         continue;
       }
       try {
+        assertTopicAdmin(ctx, conn, t.name);
         await ctx.catalog.delete(t.name);
         responses.push({ name: t.name, topicId: t.topicId, errorCode: ErrorCode.NONE, errorMessage: null });
       } catch (err) {
@@ -117,11 +120,12 @@ export const createPartitions: ApiHandler = {
   apiKey: ApiKey.CreatePartitions,
   minVersion: 0,
   maxVersion: 3,
-  async handle(ctx, _conn, body) {
+  async handle(ctx, conn, body) {
     const request = body as unknown as CreatePartitionsRequestData;
     const results = [];
     for (const t of request.topics) {
       try {
+        assertTopicAdmin(ctx, conn, t.name);
         await ctx.catalog.addPartitions(
           t.name,
           t.count,

@@ -57,6 +57,7 @@ export class KafkaConnection {
       clientId: null,
       authenticated: ctx.authenticator === undefined,
       principal: undefined,
+      superuser: false,
       saslMechanism: undefined,
       saslExchange: undefined,
       saslRawNext: false,

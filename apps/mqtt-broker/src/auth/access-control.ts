@@ -3,9 +3,8 @@
 // priority wins; `%u` / `%c` in a rule's topic filter stand for the client's username and client id). ACL rules and
 // the blacklist are cached and refreshed on an interval, so a connection check costs no round trip. A client whose
 // authenticator handed out an ACL of its own (a JWT's acl claim) is checked against that instead of the rules.
-import { BlockList, isIP } from 'node:net';
-import type { Logger } from '@robustmq/common';
-import { topicMatches } from '../routing/topic-match.js';
+import { isIP } from 'node:net';
+import { findAclRule, ipInRange, normaliseIp, sortAclRules, type Logger } from '@robustmq/common';
 import type { AclRule, AuthStorageAdapter, BlacklistEntry } from './auth-storage-adapter.js';
 import { clientAclAllows, runChain, type Authenticator, type ClientAcl } from './authenticator.js';
 
@@ -38,29 +37,13 @@ export type ConnectVerdict =
     }
   | { ok: false; reason: 'bad-credentials' | 'not-authorized' | 'banned'; message?: string };
 
-function ipFamily(ip: string): 'ipv4' | 'ipv6' {
-  return isIP(ip) === 6 ? 'ipv6' : 'ipv4';
-}
-
-/** Normalises IPv4-mapped IPv6 addresses (::ffff:1.2.3.4) as sockets report them. */
-export function normaliseIp(ip: string): string {
-  return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
-}
+export { normaliseIp };
 
 /** The IP of a connection's "address:port" (IPv6 addresses keep their colons; a bare IP is returned as it is). */
 export function clientIp(remote: string): string {
   if (isIP(remote) !== 0) return remote;
   const i = remote.lastIndexOf(':');
   return i > 0 ? remote.slice(0, i) : remote;
-}
-
-function inRange(ip: string, range: string): boolean {
-  const list = new BlockList();
-  const [net, bits] = range.split('/');
-  if (!net || isIP(net) === 0) return false;
-  if (bits === undefined) list.addAddress(net, ipFamily(net));
-  else list.addSubnet(net, Number(bits), ipFamily(net));
-  return isIP(ip) !== 0 && list.check(ip, ipFamily(ip));
 }
 
 export class AccessControl {
@@ -89,7 +72,7 @@ export class AccessControl {
 
   async refresh(): Promise<void> {
     const [rules, blacklist] = await Promise.all([this.storage.listAcl(), this.storage.listBlacklist()]);
-    this.rules = [...rules].sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id));
+    this.rules = sortAclRules(rules);
     this.blacklist = blacklist;
     this.loaded = true;
   }
@@ -109,7 +92,7 @@ export class AccessControl {
           return identity.username !== undefined && e.value === identity.username;
         case 'BLACKLIST_IP':
         case 'BLACKLIST_CIDR':
-          return inRange(ip, e.value);
+          return ipInRange(ip, e.value);
       }
     });
   }
@@ -159,35 +142,13 @@ export class AccessControl {
   allows(identity: ClientIdentity, action: 'publish' | 'subscribe', topic: string): boolean {
     if (identity.superuser) return true;
     if (identity.acl) return clientAclAllows(identity.acl, identity, action, topic);
-    const ip = normaliseIp(identity.ip);
-    for (const rule of this.rules) {
-      if (rule.action !== 'ALL' && rule.action !== (action === 'publish' ? 'PUBLISH' : 'SUBSCRIBE')) continue;
-      if (!subjectMatches(rule, identity, ip)) continue;
-      const filter = rule.topicFilter
-        .replaceAll('%u', identity.username ?? '')
-        .replaceAll('%c', identity.clientId);
-      // a subscription is covered when the rule's filter matches it as a topic (exact or by wildcard), or is equal
-      if (!(filter === topic || topicMatches(filter, topic))) continue;
-      return rule.permission === 'ALLOW';
-    }
+    const rule = findAclRule(this.rules, identity, action, topic);
+    if (rule) return rule.permission === 'ALLOW';
     return this.options.aclDefault === 'allow';
   }
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
     for (const a of this.chain) a.close?.();
-  }
-}
-
-function subjectMatches(rule: AclRule, identity: ClientIdentity, ip: string): boolean {
-  switch (rule.subjectType) {
-    case 'SUBJECT_ALL':
-      return true;
-    case 'SUBJECT_USER':
-      return identity.username === rule.subjectValue;
-    case 'SUBJECT_CLIENT_ID':
-      return identity.clientId === rule.subjectValue;
-    case 'SUBJECT_IP':
-      return inRange(ip, rule.subjectValue);
   }
 }

@@ -2,19 +2,9 @@
 // (mysql-auth-storage.ts). One adapter is shared by every connection handler; it is chosen by `[auth] storage`
 // (open-auth-storage.ts).
 
-export type AclPermission = 'ALLOW' | 'DENY';
-export type AclAction = 'PUBLISH' | 'SUBSCRIBE' | 'ALL';
-export type AclSubject = 'SUBJECT_USER' | 'SUBJECT_CLIENT_ID' | 'SUBJECT_IP' | 'SUBJECT_ALL';
-
-export interface AclRule {
-  id: string;
-  permission: AclPermission;
-  action: AclAction;
-  subjectType: AclSubject;
-  subjectValue: string;
-  topicFilter: string;
-  priority: number;
-}
+// the rule types live in @robustmq/common (acl-rules.ts): the Kafka broker evaluates the same rules.
+import type { AclRule } from '@robustmq/common';
+export type { AclAction, AclPermission, AclRule, AclSubject } from '@robustmq/common';
 
 export type BlacklistType = 'BLACKLIST_CLIENT_ID' | 'BLACKLIST_USER' | 'BLACKLIST_IP' | 'BLACKLIST_CIDR';
 
