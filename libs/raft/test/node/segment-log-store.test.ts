@@ -41,6 +41,25 @@ const realIo: SegmentLogIo = {
   fdatasync: (fd) => fdatasyncSync(fd),
 };
 
+/** Entry 1 is made durable, then an fdatasync fails (`failSync(true)`): the write is refused, the in-memory log did
+ * not take the unconfirmed entry, and the store refuses the same write again once the disk works (`failSync(false)`). */
+async function expectRefusedAfterFailedSync(
+  st: SegmentLogStore,
+  failSync: (on: boolean) => void,
+): Promise<void> {
+  await st.bootstrap({ voters: [1], learners: [] });
+  await st.persist({ entries: [ent(1, 1)], hardState: { term: 1, vote: 1, commit: 0 }, mustSync: true });
+  failSync(true);
+  await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(
+    /refuses further writes/,
+  );
+  expect(st.lastIndex()).toBe(1);
+  failSync(false);
+  await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(
+    /refuses further writes/,
+  );
+}
+
 describe('SegmentLogStore', () => {
   let dir: string;
 
@@ -178,17 +197,7 @@ describe('SegmentLogStore', () => {
           : Promise.resolve(realIo.fdatasync(fd)),
     };
     const st = SegmentLogStore.open(dir, { io, flush: 'pool' });
-    await st.bootstrap({ voters: [1], learners: [] });
-    await st.persist({ entries: [ent(1, 1)], hardState: { term: 1, vote: 1, commit: 0 }, mustSync: true });
-    fail = true;
-    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(
-      /refuses further writes/,
-    );
-    expect(st.lastIndex()).toBe(1);
-    fail = false;
-    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(
-      /refuses further writes/,
-    );
+    await expectRefusedAfterFailedSync(st, (on) => (fail = on));
     st.close();
   });
 
@@ -202,18 +211,7 @@ describe('SegmentLogStore', () => {
       },
     };
     let st = SegmentLogStore.open(dir, { io });
-    await st.bootstrap({ voters: [1], learners: [] });
-    await st.persist({ entries: [ent(1, 1)], hardState: { term: 1, vote: 1, commit: 0 }, mustSync: true });
-    fail = true;
-    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(
-      /refuses further writes/,
-    );
-    // the in-memory log did not take the unconfirmed entry
-    expect(st.lastIndex()).toBe(1);
-    fail = false;
-    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(
-      /refuses further writes/,
-    );
+    await expectRefusedAfterFailedSync(st, (on) => (fail = on));
     st.close();
     st = SegmentLogStore.open(dir);
     expect(st.entries(1, 2).map((e) => e.index)).toEqual([1]);
