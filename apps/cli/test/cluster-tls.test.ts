@@ -7,7 +7,6 @@
 import { connect as connectTls, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { ClusterTls } from '@robustmq/common';
-import { JOURNAL_MESSAGE, JournalConnection } from '@robustmq/protocol/journal';
 import { clusterClientOptions, newKvClient } from '@robustmq/protocol';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import {
@@ -19,7 +18,12 @@ import {
   type TestPki,
 } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
-import { expectHandoverOnLeaderStop, startTestJournal, type TestJournal } from '@robustmq/testing/journal';
+import {
+  expectHandoverOnLeaderStop,
+  probeJournalData,
+  startTestJournal,
+  type TestJournal,
+} from '@robustmq/testing/journal';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
@@ -124,25 +128,10 @@ function probeGrpc(port: number, credentials: grpc.ChannelCredentials): Promise<
   );
 }
 
+/** The error code a Read on a data port gets ('OK' if none): who the port lets in. */
 async function probeData(port: number, tls: ClusterTls | undefined): Promise<string> {
-  const conn = new JournalConnection(`127.0.0.1:${port}`, { authToken: TOKEN, tls, connectTimeoutMs: 3_000 });
-  try {
-    const read = {
-      namespace: 'tls',
-      shard: 'none',
-      segment: 0,
-      offset: 0,
-      maxRecords: 1,
-      maxBytes: 1024,
-      waitMs: 0,
-    };
-    return await conn.request(JOURNAL_MESSAGE.Read, read, [], 5_000).then(
-      () => 'OK',
-      (err: { code: string }) => err.code,
-    );
-  } finally {
-    conn.close();
-  }
+  const answer = await probeJournalData(`127.0.0.1:${port}`, { authToken: TOKEN, tls, namespace: 'tls' });
+  return answer.split(':')[0]!;
 }
 
 /** The certificate a port presents (the handshake made with the tester's valid client certificate). */

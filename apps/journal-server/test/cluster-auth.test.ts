@@ -12,10 +12,14 @@ import {
   type JournalInnerServiceClient,
 } from '@robustmq/protocol';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
-import { JOURNAL_MESSAGE, JournalConnection } from '@robustmq/protocol/journal';
 import { beforeAll, expect, it } from 'vitest';
 import { testScope, unary } from '@robustmq/testing';
-import { expectHandoverOnLeaderStop, startTestJournal, type TestJournal } from '@robustmq/testing/journal';
+import {
+  expectHandoverOnLeaderStop,
+  probeJournalData,
+  startTestJournal,
+  type TestJournal,
+} from '@robustmq/testing/journal';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
 const TOKEN = 'journal-test-secret';
@@ -93,26 +97,7 @@ it('the inner service refuses calls without the token or with a wrong one, and a
 
 it('the data port answers UNAUTHENTICATED until a connection has sent the right token', async () => {
   const address = `127.0.0.1:${servers.get(1)!.ports.data}`;
-  const read = {
-    namespace: 'auth',
-    shard: 'none',
-    segment: 0,
-    offset: 0,
-    maxRecords: 1,
-    maxBytes: 1024,
-    waitMs: 0,
-  };
-  const attempt = async (token?: string) => {
-    const conn = new JournalConnection(address, { authToken: token });
-    try {
-      return await conn.request(JOURNAL_MESSAGE.Read, read, [], 5_000).then(
-        () => 'OK',
-        (err: { code: string; message: string }) => `${err.code}: ${err.message}`,
-      );
-    } finally {
-      conn.close();
-    }
-  };
+  const attempt = (authToken?: string) => probeJournalData(address, { authToken, namespace: 'auth' });
   expect(await attempt()).toMatch(/^UNAUTHENTICATED: .*\[cluster\] auth_token/);
   expect(await attempt('not-the-secret')).toMatch(/^UNAUTHENTICATED: .*\[cluster\] auth_token/);
   // past the check: the handler itself answers (no such shard, as placement says)
