@@ -6,7 +6,7 @@
 // certificate comes from another CA, and certificates replaced on disk are served without a restart.
 import { connect as connectTls, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import { clusterTls, type ClusterTls } from '@robustmq/common';
+import type { ClusterTls } from '@robustmq/common';
 import { JOURNAL_MESSAGE, JournalConnection } from '@robustmq/protocol/journal';
 import { clusterClientOptions, newKvClient } from '@robustmq/protocol';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
@@ -19,7 +19,7 @@ import {
   type TestPki,
 } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
-import { startTestJournal, type TestJournal } from '@robustmq/testing/journal';
+import { expectHandoverOnLeaderStop, startTestJournal, type TestJournal } from '@robustmq/testing/journal';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
@@ -47,20 +47,7 @@ function tlsSections(name: string): Record<string, Record<string, unknown>> {
 
 /** A client's TLS material built the way a service builds its own from `[cluster]`. */
 function clientTls(cert: TestNodeCert): ClusterTls {
-  const base = {
-    auth_token: '',
-    auth_token_file: '',
-    tls_require_client_cert: true,
-    tls_reload_interval_ms: 5_000,
-  };
-  return scope.add(
-    clusterTls({
-      ...base,
-      tls_cert_file: cert.certFile,
-      tls_key_file: cert.keyFile,
-      tls_ca_file: pki.caFile,
-    })!,
-  );
+  return scope.add(pki.clusterTls(cert));
 }
 
 beforeAll(async () => {
@@ -335,29 +322,11 @@ it("placement's hand-over reaches the journal servers' inner service over TLS wh
     authToken: TOKEN,
     tls: tester,
   });
-  try {
-    await adapter.createShard('h');
-    const { name } = await adapter.placementShard('h');
-    await adapter.append(
-      'h',
-      Array.from({ length: 10 }, (_, i) => ({ payload: Buffer.from(`r${i}`) })),
-    );
-    const c = client();
-    const [segment] = await c.journal.listSegments('handover', name);
-    await journals.get(segment!.leader)!.stop();
-    await expect
-      .poll(async () => (await c.journal.listSegments('handover', name))[0]!.leader, {
-        timeout: 15_000,
-        interval: 100,
-      })
-      .not.toBe(segment!.leader);
-    await adapter.append(
-      'h',
-      Array.from({ length: 10 }, (_, i) => ({ payload: Buffer.from(`r${10 + i}`) })),
-    );
-    const read = await adapter.read('h', 0, { maxRecords: 100 });
-    expect(read.map((r) => r.payload.toString())).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`));
-  } finally {
-    await adapter.close();
-  }
+  await expectHandoverOnLeaderStop(
+    adapter,
+    client(),
+    'handover',
+    (leader) => journals.get(leader)!.stop(),
+    10,
+  );
 });

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { clusterTls, createLogger, type ClusterTls } from '@robustmq/common';
+import { createLogger, type ClusterTls } from '@robustmq/common';
 import { clusterClientOptions, newKvClient } from '@robustmq/protocol';
 import { makeTestPki, type TestPki, tempDir, removeDir } from '@robustmq/testing';
 import { PlacementClient } from '@robustmq/placement-client';
@@ -21,15 +21,7 @@ beforeAll(async () => {
   pki = makeTestPki();
   const node = pki.issue('node');
   const client = pki.issue('client');
-  tls = clusterTls({
-    auth_token: '',
-    auth_token_file: '',
-    tls_cert_file: client.certFile,
-    tls_key_file: client.keyFile,
-    tls_ca_file: pki.caFile,
-    tls_require_client_cert: true,
-    tls_reload_interval_ms: 5_000,
-  })!;
+  tls = pki.clusterTls(client);
   writeFileSync(
     join(dir, 'placement-center.toml'),
     `[network]\nhost = "127.0.0.1"\ngrpc_port = 0\nhttp_port = 0\n[cluster]\nauth_token = "${TOKEN}"\n` +

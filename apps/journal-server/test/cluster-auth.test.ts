@@ -15,7 +15,7 @@ import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { JOURNAL_MESSAGE, JournalConnection } from '@robustmq/protocol/journal';
 import { beforeAll, expect, it } from 'vitest';
 import { testScope, unary } from '@robustmq/testing';
-import { startTestJournal, type TestJournal } from '@robustmq/testing/journal';
+import { expectHandoverOnLeaderStop, startTestJournal, type TestJournal } from '@robustmq/testing/journal';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
 const TOKEN = 'journal-test-secret';
@@ -127,29 +127,9 @@ it("placement's handover reaches the journal servers with the token when a segme
     acks: 'quorum',
     authToken: TOKEN,
   });
-  try {
-    await adapter.createShard('h');
-    const { name } = await adapter.placementShard('h');
-    await adapter.append(
-      'h',
-      Array.from({ length: 20 }, (_, i) => ({ payload: Buffer.from(`r${i}`) })),
-    );
-    const [before] = await client.journal.listSegments('handover', name);
-    await servers.get(before!.leader)!.stop();
-    servers.delete(before!.leader);
-    await expect
-      .poll(async () => (await client.journal.listSegments('handover', name))[0]!.leader, {
-        timeout: 15_000,
-        interval: 100,
-      })
-      .not.toBe(before!.leader);
-    await adapter.append(
-      'h',
-      Array.from({ length: 20 }, (_, i) => ({ payload: Buffer.from(`r${20 + i}`) })),
-    );
-    const read = await adapter.read('h', 0, { maxRecords: 100 });
-    expect(read.map((r) => r.payload.toString())).toEqual(Array.from({ length: 40 }, (_, i) => `r${i}`));
-  } finally {
-    await adapter.close();
-  }
+  const stopLeader = async (leader: number) => {
+    await servers.get(leader)!.stop();
+    servers.delete(leader);
+  };
+  await expectHandoverOnLeaderStop(adapter, client, 'handover', stopLeader, 20);
 });

@@ -1,12 +1,14 @@
 // Kafka authorization against the MQTT ACL rules kept in placement, with real clients (kafkajs and kcat over
 // SASL/PLAIN) against a real broker: allowed produce and consume work, a produce or fetch the rules deny gets
-// TOPIC_AUTHORIZATION_FAILED, Metadata hides what a user may not see, only a superuser (or an ALL rule) creates
-// topics, and a rule added at runtime applies within the refresh interval.
+// TOPIC_AUTHORIZATION_FAILED (so do OffsetCommit/OffsetFetch of an unreadable topic), Metadata hides what a user may
+// not see, only a superuser (or an ALL rule) creates topics, DeleteGroups is a superuser's, and a rule added at runtime
+// applies within the refresh interval.
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { waitFor } from '@robustmq/testing';
-import { startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
+import { ApiKey, ErrorCode } from '@robustmq/protocol/kafka';
+import { RawKafkaClient, startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
 
 let broker: TestKafkaBroker;
 let root: Admin;
@@ -168,6 +170,58 @@ describe('Kafka authorization (MQTT ACL rules)', () => {
     }
     expect(await root.createTopics({ topics: [{ topic: 'made-by-root' }] })).toBe(true);
     expect(await root.listTopics()).toEqual(expect.arrayContaining(['secret', 'made-by-root', 'sandbox']));
+  });
+
+  it("offsets of a topic the user may not read are refused; deleting a group is a superuser's", async () => {
+    const admin = kafka('alice', 'a-pw').admin();
+    await admin.connect();
+    try {
+      // OffsetCommit and OffsetFetch on the write-only `audit` (a raw client: kafkajs' setOffsets runs a consumer)
+      const raw = await RawKafkaClient.open(broker.handle.ports.kafka);
+      try {
+        await raw.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' });
+        const auth = await raw.request(
+          ApiKey.SaslAuthenticate,
+          0,
+          { authBytes: Buffer.from('\0alice\0a-pw') },
+          2,
+        );
+        expect(auth['errorCode']).toBe(ErrorCode.NONE);
+        const partitions = [{ partitionIndex: 0, committedOffset: 0, committedMetadata: null }];
+        const commit = (await raw.request(
+          ApiKey.OffsetCommit,
+          2,
+          {
+            groupId: 'g',
+            generationId: -1,
+            memberId: '',
+            retentionTimeMs: -1,
+            topics: [{ name: 'audit', partitions }],
+          },
+          3,
+        )) as { topics: { partitions: { errorCode: number }[] }[] };
+        expect(commit.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+        const fetched = (await raw.request(
+          ApiKey.OffsetFetch,
+          3,
+          { groupId: 'g', topics: [{ name: 'audit', partitionIndexes: [0] }] },
+          4,
+        )) as { topics: { partitions: { errorCode: number }[] }[] };
+        expect(fetched.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      } finally {
+        raw.socket.destroy();
+      }
+      const refused = await admin.deleteGroups(['alice-orders']).then(
+        () => undefined,
+        (e: { groups?: { errorCode: number }[] }) => e.groups?.[0]?.errorCode,
+      );
+      expect(refused).toBe(30); // GROUP_AUTHORIZATION_FAILED
+    } finally {
+      await admin.disconnect();
+    }
+    expect(await root.deleteGroups(['alice-orders'])).toEqual([
+      expect.objectContaining({ groupId: 'alice-orders' }),
+    ]);
   });
 
   it('a rule added at runtime applies within the refresh interval', async () => {

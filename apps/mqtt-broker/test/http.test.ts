@@ -1,5 +1,5 @@
-// The HTTP admin server: /health, /metrics with the broker's metrics, /api/v1/clients (with search and paging), and the
-// error shape.
+// The HTTP admin server: /health, /metrics with the broker's metrics, /api/v1/clients (with search and paging), the
+// other lists (sessions, subscriptions, topics, retained), and the error shape.
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { collect, connectClient, testScope } from '@robustmq/testing';
@@ -35,6 +35,34 @@ it('lists connected clients', async () => {
     clientId: 'http-test-client',
     protocolVersion: 4,
     subscriptions: 2,
+  });
+});
+
+it('lists sessions, subscriptions, topics and retained messages in the same page shape', async () => {
+  await client.subscribeAsync('lists/+', { qos: 1 });
+  await client.publishAsync('lists/kept', Buffer.from([0, 1, 2]), { qos: 1, retain: true });
+  const list = async (path: string) => {
+    const res = await fetch(`${base}/api/v1/${path}`);
+    expect(res.status).toBe(200);
+    return (await res.json()) as Record<string, unknown> & { total: number; more: boolean };
+  };
+  expect(await list('sessions?search=http-test')).toMatchObject({
+    total: 1,
+    more: false,
+    sessions: [{ clientId: 'http-test-client', connected: true }],
+  });
+  expect(await list('subscriptions?search=lists')).toMatchObject({
+    total: 1,
+    subscriptions: [{ clientId: 'http-test-client', topic: 'lists/+', qos: 1 }],
+  });
+  expect(await list('topics?search=lists/kept')).toMatchObject({
+    total: 1,
+    untrackedMessages: 0,
+    topics: [{ topic: 'lists/kept', messages: 1 }],
+  });
+  expect(await list('retained?search=lists')).toMatchObject({
+    total: 1,
+    retained: [{ topic: 'lists/kept', qos: 1, payloadBytes: 3, payload: 'AAEC' }],
   });
 });
 

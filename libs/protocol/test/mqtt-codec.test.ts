@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MqttDecoder, encodePacket, type MqttCodecError, type Packet } from '@robustmq/protocol';
+import mqttPacket from 'mqtt-packet';
 
 function decoder(maxPacketSize = 1024) {
   const packets: Packet[] = [];
@@ -139,5 +140,40 @@ describe('MqttDecoder', () => {
     d.push(Buffer.from([0x30, 0x06, 0x00, 0x03, 0xed, 0xa0, 0x80, 0x78])); // U+D800 encoded, which Node would make U+FFFD
     expect(packets.map((p) => (p.cmd === 'publish' ? p.topic : p.cmd))).toEqual(['connect', 'é/€/𝄞']);
     expect(errors.map((e) => [e.reasonCode, e.kind])).toEqual([[0x81, 'utf8']]);
+  });
+});
+
+describe('encodePacket', () => {
+  it('builds no cache of the 65,536 16-bit numbers (~6.5 MB per process) and still encodes them exactly', () => {
+    expect(mqttPacket.writeToStream.cacheNumbers).toBe(false);
+    expect([...encodePacket({ cmd: 'suback', messageId: 0x1234, granted: [1, 0x80] }, 4)]).toEqual([
+      0x90, 4, 0x12, 0x34, 1, 0x80,
+    ]);
+    const connect = encodePacket(
+      {
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        clientId: 'c',
+        keepalive: 0xabcd,
+      },
+      4,
+    );
+    expect([...connect.subarray(10, 12)]).toEqual([0xab, 0xcd]);
+    expect([
+      ...encodePacket(
+        {
+          cmd: 'publish',
+          topic: 'a/b',
+          payload: Buffer.from('x'),
+          qos: 1,
+          messageId: 0xfffe,
+          retain: false,
+          dup: false,
+        },
+        4,
+      ),
+    ]).toEqual([0x32, 8, 0, 3, 0x61, 0x2f, 0x62, 0xff, 0xfe, 0x78]);
   });
 });

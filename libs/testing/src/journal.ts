@@ -14,6 +14,12 @@ import { freePort } from './ports.js';
 import { mergeSections, type Sections } from './sections.js';
 import { removeDir, tempDir } from './temp-dir.js';
 
+export {
+  expectHandoverOnLeaderStop,
+  type HandoverAdapter,
+  type HandoverPlacement,
+} from './journal-handover.js';
+
 /** `[replication]` timers for tests of leader failover: a silent segment leader is replaced within about a second. */
 export const FAST_FAILOVER = {
   heartbeat_interval_ms: 100,

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { clusterTls, type ClusterTls } from '@robustmq/common';
 
 export interface TestNodeCert {
   certFile: string;
@@ -21,6 +22,9 @@ export interface TestPki {
   /** `[cluster]` keys that put a service on mutual TLS with a new certificate `name` from this CA (reloaded every
    * 200 ms, so rotations show quickly). */
   clusterKeys(name: string): { cert: TestNodeCert; keys: Record<string, unknown> };
+  /** A client's TLS material built the way a service builds its own from `[cluster]`: trusts this CA, presents
+   * `cert` (which another CA may have issued). The caller closes it. */
+  clusterTls(cert: TestNodeCert): ClusterTls;
   /** removes the CA's dir (keys and certificates). */
   close(): void;
 }
@@ -118,6 +122,17 @@ export function makeTestPki(name = 'robustmq-test-ca'): TestPki {
         tls_reload_interval_ms: 200,
       };
       return { cert, keys };
+    },
+    clusterTls(cert) {
+      return clusterTls({
+        auth_token: '',
+        auth_token_file: '',
+        tls_cert_file: cert.certFile,
+        tls_key_file: cert.keyFile,
+        tls_ca_file: caFile,
+        tls_require_client_cert: true,
+        tls_reload_interval_ms: 5_000,
+      })!;
     },
     close: () => rmSync(dir, { recursive: true, force: true }),
   };

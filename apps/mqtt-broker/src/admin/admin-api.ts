@@ -5,6 +5,7 @@ import { HttpError, errorResponseSchema } from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
 import type { Broker } from '../core/broker-core.js';
 import { NEVER_EXPIRES } from '../session/session.js';
+import type { PacketObject } from '../storage/session-persistence.js';
 import { pageOf, pageQuerySchema, type PageQuery } from './list-page.js';
 
 const clientSchema = {
@@ -80,6 +81,16 @@ const retainedSchema = {
   required: ['topic', 'qos', 'payloadBytes', 'payload'],
 } as const;
 
+const topicSchema = {
+  type: 'object',
+  properties: {
+    topic: { type: 'string' },
+    messages: { type: 'integer' },
+    lastPublishedAt: { type: 'string' },
+  },
+  required: ['topic', 'messages', 'lastPublishedAt'],
+} as const;
+
 const clientIdParams = {
   type: 'object',
   properties: { clientId: { type: 'string', minLength: 1 } },
@@ -94,16 +105,41 @@ const topicQuery = {
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema } as const;
 
-function listOf(name: string, item: object): object {
-  return {
+/** What a list route answers besides its page (the topics list's untracked count): schemas and values. */
+interface ListExtras {
+  schema: Record<string, object>;
+  values: () => Record<string, unknown>;
+}
+
+/** GET `path`: one page of `rows()` as `{ total, more, [name]: rows, ...extras }` (list-page.ts). */
+function listRoute<T>(
+  app: FastifyInstance,
+  path: string,
+  name: string,
+  item: object,
+  rows: () => Iterable<T>,
+  key: (row: T) => string,
+  text: (row: T) => string[],
+  extras: ListExtras = { schema: {}, values: () => ({}) },
+): void {
+  const response = {
     type: 'object',
     properties: {
       total: { type: 'integer' },
       more: { type: 'boolean' },
+      ...extras.schema,
       [name]: { type: 'array', items: item },
     },
-    required: ['total', 'more', name],
+    required: ['total', 'more', ...Object.keys(extras.schema), name],
   };
+  app.get<{ Querystring: PageQuery }>(
+    path,
+    { schema: { querystring: pageQuerySchema, response: { 200: response } } },
+    async (request) => {
+      const page = pageOf(rows(), key, text, request.query);
+      return { total: page.total, more: page.more, ...extras.values(), [name]: page.rows };
+    },
+  );
 }
 
 /** the key subscriptions are ordered and paged by: client id, then topic filter. */
@@ -111,18 +147,14 @@ export const subscriptionKey = (s: { clientId: string; topic: string }) => `${s.
 
 export function adminApi(broker: Broker) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get<{ Querystring: PageQuery }>(
+    listRoute(
+      app,
       '/api/v1/clients',
-      { schema: { querystring: pageQuerySchema, response: { 200: listOf('clients', clientSchema) } } },
-      async (request) => {
-        const page = pageOf(
-          broker.listClients(),
-          (c) => c.clientId,
-          (c) => [c.clientId, c.remoteAddress],
-          request.query,
-        );
-        return { total: page.total, more: page.more, clients: page.rows };
-      },
+      'clients',
+      clientSchema,
+      () => broker.listClients(),
+      (c) => c.clientId,
+      (c) => [c.clientId, c.remoteAddress],
     );
 
     app.get<{ Params: { clientId: string } }>(
@@ -177,112 +209,49 @@ export function adminApi(broker: Broker) {
       },
     );
 
-    app.get<{ Querystring: PageQuery }>(
+    listRoute(
+      app,
       '/api/v1/sessions',
-      { schema: { querystring: pageQuerySchema, response: { 200: listOf('sessions', sessionSchema) } } },
-      async (request) => {
-        const page = pageOf(
-          [...broker.sessions.keys()].map(sessionInfo),
-          (s) => s.clientId,
-          (s) => [s.clientId],
-          request.query,
-        );
-        return { total: page.total, more: page.more, sessions: page.rows };
-      },
+      'sessions',
+      sessionSchema,
+      () => [...broker.sessions.keys()].map(sessionInfo),
+      (s) => s.clientId,
+      (s) => [s.clientId],
     );
 
-    app.get<{ Querystring: PageQuery }>(
+    listRoute(
+      app,
       '/api/v1/subscriptions',
-      {
-        schema: {
-          querystring: pageQuerySchema,
-          response: { 200: listOf('subscriptions', subscriptionSchema) },
-        },
-      },
-      async (request) => {
-        const all = [...broker.sessions.keys()].flatMap(subscriptionsOf);
-        const page = pageOf(
-          all,
-          subscriptionKey,
-          (s) => [s.clientId, s.topic, s.shareGroup ?? ''],
-          request.query,
-        );
-        return { total: page.total, more: page.more, subscriptions: page.rows };
-      },
+      'subscriptions',
+      subscriptionSchema,
+      () => [...broker.sessions.keys()].flatMap(subscriptionsOf),
+      subscriptionKey,
+      (s) => [s.clientId, s.topic, s.shareGroup ?? ''],
     );
 
-    app.get<{ Querystring: PageQuery }>(
+    listRoute(
+      app,
       '/api/v1/topics',
+      'topics',
+      topicSchema,
+      () => broker.topics.list(),
+      (t) => t.topic,
+      (t) => [t.topic],
       {
-        schema: {
-          querystring: pageQuerySchema,
-          response: {
-            200: {
-              type: 'object',
-              properties: {
-                total: { type: 'integer' },
-                more: { type: 'boolean' },
-                /** messages to topics published after the table (10,000 topics) was full. */
-                untrackedMessages: { type: 'integer' },
-                topics: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    properties: {
-                      topic: { type: 'string' },
-                      messages: { type: 'integer' },
-                      lastPublishedAt: { type: 'string' },
-                    },
-                    required: ['topic', 'messages', 'lastPublishedAt'],
-                  },
-                },
-              },
-              required: ['total', 'more', 'untrackedMessages', 'topics'],
-            },
-          },
-        },
-      },
-      async (request) => {
-        const page = pageOf(
-          broker.topics.list(),
-          (t) => t.topic,
-          (t) => [t.topic],
-          request.query,
-        );
-        return {
-          total: page.total,
-          more: page.more,
-          untrackedMessages: broker.topics.untracked,
-          topics: page.rows,
-        };
+        /** messages to topics published after the table (10,000 topics) was full. */
+        schema: { untrackedMessages: { type: 'integer' } },
+        values: () => ({ untrackedMessages: broker.topics.untracked }),
       },
     );
 
-    app.get<{ Querystring: PageQuery }>(
+    listRoute(
+      app,
       '/api/v1/retained',
-      { schema: { querystring: pageQuerySchema, response: { 200: listOf('retained', retainedSchema) } } },
-      async (request) => {
-        const retained = [];
-        for (const packet of broker.persistence.retainedMessages()) {
-          const payload = Buffer.isBuffer(packet.payload)
-            ? packet.payload
-            : Buffer.from(String(packet.payload ?? ''));
-          retained.push({
-            topic: packet.topic as string,
-            qos: (packet.qos as number) ?? 0,
-            payloadBytes: payload.length,
-            payload: payload.toString('base64'),
-            ...(typeof packet.ts === 'number' ? { publishedAt: new Date(packet.ts).toISOString() } : {}),
-          });
-        }
-        const page = pageOf(
-          retained,
-          (r) => r.topic,
-          (r) => [r.topic],
-          request.query,
-        );
-        return { total: page.total, more: page.more, retained: page.rows };
-      },
+      'retained',
+      retainedSchema,
+      () => [...broker.persistence.retainedMessages()].map(retainedInfo),
+      (r) => r.topic,
+      (r) => [r.topic],
     );
 
     app.delete<{ Querystring: { topic: string } }>(
@@ -337,4 +306,18 @@ export function adminApi(broker: Broker) {
       ...(sub.share !== undefined ? { shareGroup: sub.share } : {}),
     }));
   }
+}
+
+/** A retained message as the list shows it: the payload as base64 (it may be binary). */
+function retainedInfo(packet: PacketObject) {
+  const payload = Buffer.isBuffer(packet.payload)
+    ? packet.payload
+    : Buffer.from(String(packet.payload ?? ''));
+  return {
+    topic: packet.topic as string,
+    qos: (packet.qos as number) ?? 0,
+    payloadBytes: payload.length,
+    payload: payload.toString('base64'),
+    ...(typeof packet.ts === 'number' ? { publishedAt: new Date(packet.ts).toISOString() } : {}),
+  };
 }

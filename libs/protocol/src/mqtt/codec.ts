@@ -11,6 +11,12 @@
 import mqttPacket from 'mqtt-packet';
 import type { Packet, Parser } from 'mqtt-packet';
 
+// mqtt-packet's encoder otherwise builds, on its first use, a cache of a 2-byte Buffer for each of the 65,536 16-bit
+// numbers (~6.5 MB of heap a process holds from its first client on, issue 16); the packets it still encodes here
+// (CONNACK, SUBACK, MQTT 5 PUBLISH with properties, ...) then allocate their few numbers instead. Process-wide: an
+// MQTT.js client in the same process encodes the same way.
+mqttPacket.writeToStream.cacheNumbers = false;
+
 export type {
   Packet,
   IConnectPacket,

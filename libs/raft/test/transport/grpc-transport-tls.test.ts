@@ -1,7 +1,7 @@
 // GrpcRaftTransport on mutual TLS with a server of its own (listen()): peers with certificates from the cluster CA
 // exchange messages, a peer presenting a certificate from another CA and a plaintext peer are refused at the
 // handshake, so nothing they send is delivered.
-import { clusterTls, type ClusterTls } from '@robustmq/common';
+import type { ClusterTls } from '@robustmq/common';
 import { makeTestPki, testScope, type TestPki } from '@robustmq/testing';
 import { beforeAll, it } from 'vitest';
 import { expectOnlyAdmitted, listeningPeer } from './peers.js';
@@ -15,24 +15,8 @@ beforeAll(() => {
   foreign = scope.add(makeTestPki('another-ca'));
 });
 
-function material(ca: TestPki, name: string): ClusterTls {
-  const cert = ca.issue(name);
-  const base = {
-    auth_token: '',
-    auth_token_file: '',
-    tls_require_client_cert: true,
-    tls_reload_interval_ms: 5_000,
-  };
-  // every node trusts the cluster CA; only the certificate differs
-  return scope.add(
-    clusterTls({
-      ...base,
-      tls_cert_file: cert.certFile,
-      tls_key_file: cert.keyFile,
-      tls_ca_file: pki.caFile,
-    })!,
-  );
-}
+/** Every node trusts the cluster CA; only the certificate differs. */
+const material = (ca: TestPki, name: string): ClusterTls => scope.add(pki.clusterTls(ca.issue(name)));
 
 it('delivers between peers of the cluster CA and refuses a foreign certificate and plaintext', async () => {
   const server = await listeningPeer(scope, 1, { tls: material(pki, 'node-1') });
