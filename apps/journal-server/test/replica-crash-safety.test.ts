@@ -115,6 +115,21 @@ async function payloads(seg: LocalSegment, end: number): Promise<string[]> {
     });
 }
 
+/** Closes `node` and `store`, opens the store again and expects the segment to hold exactly `expected` (payloads). */
+async function expectOnDiskAfterRestart(
+  node: JournalNode,
+  store: SegmentStore,
+  expected: string[],
+): Promise<void> {
+  await node.close();
+  await store.close();
+  const again = await SegmentStore.open(dir, logger);
+  const reopened = again.get(NS, SHARD, 0)!;
+  expect(reopened.endOffset).toBe(expected.length);
+  expect(await payloads(reopened, expected.length)).toEqual(expected);
+  await again.close();
+}
+
 /** turns of the event loop until `done()` holds: both outcomes the tests wait for are certain to happen. */
 async function until(done: () => boolean): Promise<void> {
   while (!done()) await new Promise((r) => setImmediate(r));
@@ -216,13 +231,7 @@ it('a leader deposed by a Fence while its write runs finishes that write before 
   expect(seg.meta.epochs).toEqual(newLeaderEpochs);
 
   // and the file on disk says the same after a restart
-  await node.close();
-  await store.close();
-  const again = await SegmentStore.open(dir, logger);
-  const reopened = again.get(NS, SHARD, 0)!;
-  expect(reopened.endOffset).toBe(5);
-  expect(await payloads(reopened, 5)).toEqual(['acked0', 'acked1', 'new2', 'new3', 'new4']);
-  await again.close();
+  await expectOnDiskAfterRestart(node, store, ['acked0', 'acked1', 'new2', 'new3', 'new4']);
 });
 
 it('a leader stopped by placement while its write runs finishes that write before a Truncate of the new epoch cuts the file', async () => {
@@ -260,13 +269,7 @@ it('a leader stopped by placement while its write runs finishes that write befor
   expect(await node.replicate(replicateHeader(2, 1, 1), records('new', 1, 2))).toEqual({ endOffset: 3 });
   expect(await payloads(seg, 3)).toEqual(['acked0', 'new1', 'new2']);
 
-  await node.close();
-  await store.close();
-  const again = await SegmentStore.open(dir, logger);
-  const reopened = again.get(NS, SHARD, 0)!;
-  expect(reopened.endOffset).toBe(3);
-  expect(await payloads(reopened, 3)).toEqual(['acked0', 'new1', 'new2']);
-  await again.close();
+  await expectOnDiskAfterRestart(node, store, ['acked0', 'new1', 'new2']);
 });
 
 /**
@@ -323,13 +326,7 @@ it('a follower whose fdatasync fails drops the unsynced tail, never reports it d
   const expected = Array.from({ length: 20 }, (_, i) => `r${i}`);
   expect(await payloads(seg, 20)).toEqual(expected);
 
-  await node.close();
-  await store.close();
-  const again = await SegmentStore.open(dir, logger);
-  const reopened = again.get(NS, SHARD, 0)!;
-  expect(reopened.endOffset).toBe(20);
-  expect(await payloads(reopened, 20)).toEqual(expected);
-  await again.close();
+  await expectOnDiskAfterRestart(node, store, expected);
 });
 
 it('a leader whose fdatasync fails acknowledges nothing of the lost tail, steps down, and leads again from its durable end', async () => {
@@ -356,11 +353,5 @@ it('a leader whose fdatasync fails acknowledges nothing of the lost tail, steps 
   const expected = [...Array.from({ length: 10 }, (_, i) => `a${i}`), 'b10', 'b11', 'b12'];
   expect(await payloads(seg, 13)).toEqual(expected);
 
-  await node.close();
-  await store.close();
-  const reopenedStore = await SegmentStore.open(dir, logger);
-  const reopened = reopenedStore.get(NS, SHARD, 0)!;
-  expect(reopened.endOffset).toBe(13);
-  expect(await payloads(reopened, 13)).toEqual(expected);
-  await reopenedStore.close();
+  await expectOnDiskAfterRestart(node, store, expected);
 });

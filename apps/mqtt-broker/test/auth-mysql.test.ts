@@ -21,7 +21,7 @@ import { loadMqttBrokerConfig, startMqttBroker } from '../src/index.js';
 import {
   buildOnce,
   collect,
-  connackCode as refused,
+  connackCode,
   connectClient,
   connectResult as connect,
   freePort,
@@ -35,6 +35,13 @@ const REFRESH_MS = 300;
 const mode = mysqlTestMode(); // throws, with the apt-get hint, when MariaDB is missing and skipping was not asked for
 const run = promisify(execFile);
 const dist = (file: string) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
+/** CONNECT options of the user every test starts with. */
+const alice = (clientId: string, protocolVersion: 4 | 5 = 5) => ({
+  protocolVersion,
+  clientId,
+  username: 'alice',
+  password: 'wonderland',
+});
 
 function brokerConfig(auth: Record<string, unknown>, dataDir: string) {
   return loadMqttBrokerConfig({
@@ -139,25 +146,20 @@ if (mode === 'skip') {
         await good.client.endAsync();
       }
       expect(
-        await refused(url, { protocolVersion: 5, clientId: 'b5', username: 'alice', password: 'nope' }),
+        await connackCode(url, { protocolVersion: 5, clientId: 'b5', username: 'alice', password: 'nope' }),
       ).toBe(0x86);
       expect(
-        await refused(url, { protocolVersion: 4, clientId: 'b4', username: 'alice', password: 'nope' }),
+        await connackCode(url, { protocolVersion: 4, clientId: 'b4', username: 'alice', password: 'nope' }),
       ).toBe(4);
       expect(
-        await refused(url, { protocolVersion: 5, clientId: 'u5', username: 'nobody', password: 'x' }),
+        await connackCode(url, { protocolVersion: 5, clientId: 'u5', username: 'nobody', password: 'x' }),
       ).toBe(0x86);
       // anonymous clients are refused with allow_anonymous = false
-      expect(await refused(url, { protocolVersion: 5, clientId: 'anon' })).toBe(0x87);
+      expect(await connackCode(url, { protocolVersion: 5, clientId: 'anon' })).toBe(0x87);
     });
 
     it('refuses a subscribe and a publish an ACL row denies (SUBACK / PUBACK 0x87) and lets a superuser through', async () => {
-      const { client, code } = await connect(url, {
-        protocolVersion: 5,
-        clientId: 'a1',
-        username: 'alice',
-        password: 'wonderland',
-      });
+      const { client, code } = await connect(url, alice('a1'));
       expect(code).toBe(0);
       expect((await client.subscribeAsync('users/alice/inbox', { qos: 1 })).map((g) => g.qos)).toEqual([1]);
       await expect(client.subscribeAsync('users/bob/inbox', { qos: 1 })).rejects.toMatchObject({
@@ -170,12 +172,7 @@ if (mode === 'skip') {
       await client.endAsync();
 
       // the client_id subject: 'ro' may subscribe but not publish
-      const ro = await connect(url, {
-        protocolVersion: 5,
-        clientId: 'ro',
-        username: 'alice',
-        password: 'wonderland',
-      });
+      const ro = await connect(url, alice('ro'));
       expect(ro.code).toBe(0);
       await expect(ro.client.publishAsync('free/topic', 'x', { qos: 1 })).rejects.toMatchObject({
         code: 0x87,
@@ -198,40 +195,14 @@ if (mode === 'skip') {
     });
 
     it('refuses a blacklisted client id (0x8A in 5.0, 5 in 3.1.1) but not an expired entry', async () => {
-      expect(
-        await refused(url, {
-          protocolVersion: 5,
-          clientId: 'evil',
-          username: 'alice',
-          password: 'wonderland',
-        }),
-      ).toBe(0x8a);
-      expect(
-        await refused(url, {
-          protocolVersion: 4,
-          clientId: 'evil',
-          username: 'alice',
-          password: 'wonderland',
-        }),
-      ).toBe(5);
+      expect(await connackCode(url, alice('evil'))).toBe(0x8a);
+      expect(await connackCode(url, alice('evil', 4))).toBe(5);
       // alice's user entry expired an hour ago
-      const ok = await connect(url, {
-        protocolVersion: 5,
-        clientId: 'fine',
-        username: 'alice',
-        password: 'wonderland',
-      });
-      expect(ok.code).toBe(0);
-      await ok.client.endAsync();
+      expect(await connackCode(url, alice('fine'))).toBe(0);
     });
 
     it('picks up rows changed in MySQL after the refresh interval', async () => {
-      const carol = await connect(url, {
-        protocolVersion: 5,
-        clientId: 'c1',
-        username: 'alice',
-        password: 'wonderland',
-      });
+      const carol = await connect(url, alice('c1'));
       expect(carol.code).toBe(0);
       expect((await carol.client.subscribeAsync('news/today', { qos: 1 })).map((g) => g.qos)).toEqual([1]);
 
@@ -244,14 +215,7 @@ if (mode === 'skip') {
         packet: { granted: [0x87] },
       });
       await carol.client.endAsync();
-      expect(
-        await refused(url, {
-          protocolVersion: 5,
-          clientId: 'late',
-          username: 'alice',
-          password: 'wonderland',
-        }),
-      ).toBe(0x8a);
+      expect(await connackCode(url, alice('late'))).toBe(0x8a);
 
       // passwords are checked against the table on each CONNECT: a new user counts at once
       await addUser('dave', 'new-user');
@@ -266,29 +230,20 @@ if (mode === 'skip') {
 
       await sql.query("DELETE FROM mqtt_blacklist WHERE value = 'late'");
       await sleep(REFRESH_MS * 3);
-      const late = await connect(url, {
-        protocolVersion: 5,
-        clientId: 'late',
-        username: 'alice',
-        password: 'wonderland',
-      });
-      expect(late.code).toBe(0);
-      await late.client.endAsync();
+      expect(await connackCode(url, alice('late'))).toBe(0);
     });
 
     it('refuses a user whose password_hash is not a hash, without failing other users', async () => {
       await sql.query("INSERT INTO mqtt_user (username, password_hash) VALUES ('typo', 'plaintext')");
       expect(
-        await refused(url, { protocolVersion: 5, clientId: 't1', username: 'typo', password: 'plaintext' }),
+        await connackCode(url, {
+          protocolVersion: 5,
+          clientId: 't1',
+          username: 'typo',
+          password: 'plaintext',
+        }),
       ).toBe(0x86);
-      const ok = await connect(url, {
-        protocolVersion: 5,
-        clientId: 't2',
-        username: 'alice',
-        password: 'wonderland',
-      });
-      expect(ok.code).toBe(0);
-      await ok.client.endAsync();
+      expect(await connackCode(url, alice('t2'))).toBe(0);
     });
 
     it('accepts a user created with the hash-password tool, and the broker process refuses an unknown storage type', async () => {
@@ -357,12 +312,7 @@ if (mode === 'skip') {
           brokerConfig({ mysql_url: url, mysql_password: 'p4ss' }, dataDir),
         );
         try {
-          const ok = await connect(`mqtt://127.0.0.1:${other.ports.mqtt}`, {
-            protocolVersion: 5,
-            clientId: 'pw1',
-            username: 'alice',
-            password: 'wonderland',
-          });
+          const ok = await connect(`mqtt://127.0.0.1:${other.ports.mqtt}`, alice('pw1'));
           expect(ok.code).toBe(0);
           await ok.client.endAsync();
         } finally {

@@ -159,37 +159,27 @@ it('MQTT 5 session expiry ends the session; the will is published after its dela
   watcher.on('message', (topic) => wills.push({ topic, at: Date.now() }));
   await watcher.subscribeAsync('wd/#', { qos: 1 });
 
-  const will = (topic: string, delay: number) => ({
-    topic,
-    payload: Buffer.from('gone'),
-    qos: 1 as const,
-    retain: false,
-    properties: { willDelayInterval: delay },
-  });
+  /** a persistent MQTT 5 session with a will `delay` seconds after the connection dies */
+  const withWill = (clientId: string, sessionExpiryInterval: number, topic: string, delay: number) =>
+    connectClient(broker.url, {
+      clientId,
+      protocolVersion: 5,
+      clean: false,
+      properties: { sessionExpiryInterval },
+      will: {
+        topic,
+        payload: Buffer.from('gone'),
+        qos: 1,
+        retain: false,
+        properties: { willDelayInterval: delay },
+      },
+    });
   // dies, comes back within the delay: no will
-  const returning = await connectClient(broker.url, {
-    clientId: 'wd-returning',
-    protocolVersion: 5,
-    clean: false,
-    properties: { sessionExpiryInterval: 60 },
-    will: will('wd/returning', 1),
-  });
+  const returning = await withWill('wd-returning', 60, 'wd/returning', 1);
   // dies and stays away: will after ~1 s
-  const leaving = await connectClient(broker.url, {
-    clientId: 'wd-leaving',
-    protocolVersion: 5,
-    clean: false,
-    properties: { sessionExpiryInterval: 60 },
-    will: will('wd/leaving', 1),
-  });
+  const leaving = await withWill('wd-leaving', 60, 'wd/leaving', 1);
   // session expires (1 s) before the will delay (30 s): the will goes at expiry
-  const expiring = await connectClient(broker.url, {
-    clientId: 'wd-expiring',
-    protocolVersion: 5,
-    clean: false,
-    properties: { sessionExpiryInterval: 1 },
-    will: will('wd/expiring', 30),
-  });
+  const expiring = await withWill('wd-expiring', 1, 'wd/expiring', 30);
   const diedAt = Date.now();
   for (const c of [returning, leaving, expiring]) c.stream.destroy();
   await sleep(300);
