@@ -129,41 +129,25 @@ describe.skipIf(!haveMosquitto)('mosquitto over TLS', () => {
     ['--insecure', ['--insecure', '--cafile']],
   ])('mosquitto_sub/pub %s, MQTT 5', async (_label, flags) => {
     const port = String(broker.handle.ports.tls);
-    const tlsArgs = [...flags, cert.certFile];
-    const sub = runCommand('mosquitto_sub', [
+    // both ends: the TLS port, the flags under test, MQTT 5, one topic, QoS 1
+    const common = [
       '-h',
       'localhost',
       '-p',
       port,
-      ...tlsArgs,
+      ...flags,
+      cert.certFile,
       '-V',
       'mqttv5',
       '-t',
       'tls/mosq',
-      '-C',
-      '1',
-      '-W',
-      '8',
       '-q',
       '1',
-    ]);
+    ];
+    const sub = runCommand('mosquitto_sub', [...common, '-C', '1', '-W', '8']);
     // give the subscriber time to subscribe
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const pub = await runCommand('mosquitto_pub', [
-      '-h',
-      'localhost',
-      '-p',
-      port,
-      ...tlsArgs,
-      '-V',
-      'mqttv5',
-      '-t',
-      'tls/mosq',
-      '-m',
-      'over-tls',
-      '-q',
-      '1',
-    ]);
+    const pub = await runCommand('mosquitto_pub', [...common, '-m', 'over-tls']);
     expect(pub.code, pub.stderr).toBe(0);
     const result = await sub;
     expect(result.code, result.stderr).toBe(0);
