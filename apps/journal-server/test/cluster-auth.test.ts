@@ -55,15 +55,19 @@ function inner(nodeId: number, token?: string): JournalInnerServiceClient {
 
 const getState = (c: JournalInnerServiceClient, ref: object) => unary(c, c.GetSegmentState, ref);
 
-it('journal servers register, and an adapter with the token stores and reads; one without it is refused', async () => {
-  expect((await client.cluster.listNodes('JOURNAL_SERVER')).map((n) => n.nodeId)).toEqual([1, 2, 3]);
-  const adapter = new JournalStorageAdapter({
+/** A journal adapter in `namespace` that sends the cluster token (3 replicas, quorum acks). */
+const tokenAdapter = (namespace: string) =>
+  new JournalStorageAdapter({
     placementAddresses: [placement.grpcAddress],
-    namespace: 'auth',
+    namespace,
     replicaCount: 3,
     acks: 'quorum',
     authToken: TOKEN,
   });
+
+it('journal servers register, and an adapter with the token stores and reads; one without it is refused', async () => {
+  expect((await client.cluster.listNodes('JOURNAL_SERVER')).map((n) => n.nodeId)).toEqual([1, 2, 3]);
+  const adapter = tokenAdapter('auth');
   const outsider = new JournalStorageAdapter({
     placementAddresses: [placement.grpcAddress],
     namespace: 'auth',
@@ -105,13 +109,7 @@ it('the data port answers UNAUTHENTICATED until a connection has sent the right 
 });
 
 it("placement's handover reaches the journal servers with the token when a segment leader shuts down", async () => {
-  const adapter = new JournalStorageAdapter({
-    placementAddresses: [placement.grpcAddress],
-    namespace: 'handover',
-    replicaCount: 3,
-    acks: 'quorum',
-    authToken: TOKEN,
-  });
+  const adapter = tokenAdapter('handover');
   const stopLeader = async (leader: number) => {
     await servers.get(leader)!.stop();
     servers.delete(leader);
