@@ -184,30 +184,24 @@ it('MQTT 5 session expiry ends the session; the will is published after its dela
   for (const c of [returning, leaving, expiring]) c.stream.destroy();
   await sleep(300);
   expect(wills).toEqual([]);
-  const back = await client({
-    clientId: 'wd-returning',
-    protocolVersion: 5,
-    clean: false,
-    properties: { sessionExpiryInterval: 60 },
-  });
-  expect(
-    (back as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent,
-  ).toBe(true);
+  /** reconnects `clientId` to its persistent session: whether the CONNACK says the session was there */
+  const sessionPresent = async (clientId: string, sessionExpiryInterval: number) => {
+    const c = await client({
+      clientId,
+      protocolVersion: 5,
+      clean: false,
+      properties: { sessionExpiryInterval },
+    });
+    return (c as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent;
+  };
+  expect(await sessionPresent('wd-returning', 60)).toBe(true);
   await waitUntil(() => wills.length >= 2, 4_000);
   await sleep(300);
   expect(wills.map((w) => w.topic).sort()).toEqual(['wd/expiring', 'wd/leaving']);
   for (const w of wills) expect(w.at - diedAt).toBeGreaterThanOrEqual(900);
 
   // the expired session is gone
-  const expired = await client({
-    clientId: 'wd-expiring',
-    protocolVersion: 5,
-    clean: false,
-    properties: { sessionExpiryInterval: 1 },
-  });
-  expect(
-    (expired as unknown as { connackPacket: { sessionPresent: boolean } }).connackPacket.sessionPresent,
-  ).toBe(false);
+  expect(await sessionPresent('wd-expiring', 1)).toBe(false);
 });
 
 it('MQTT 5 message expiry: a message that expires while the subscriber is away is not delivered', async () => {
