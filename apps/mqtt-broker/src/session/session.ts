@@ -37,6 +37,8 @@ export interface SessionEnv {
   sessionGroup(clientId: string): string;
   /** The session's position was committed at `offset`: released QoS 2 records below it are no longer needed. */
   positionCommitted(clientId: string, offset: number): void;
+  /** A message this session got as a member of shared group `key` was acknowledged (cluster: the group's position). */
+  sharedAcknowledged(key: string): void;
 }
 
 /** What a session needs of the connection of its client (transport/connection.ts). */
@@ -95,6 +97,11 @@ export const NEVER_EXPIRES = -1;
  * of them (a publisher has no subscriptions, a QoS 0 client nothing in flight), so they are made on first write. */
 const NO_INFLIGHT: ReadonlyMap<number, InflightMessage> = new Map();
 
+/** setTimeout's callback for a session's commit interval (one function for every session, no closure each). */
+function releaseCommit(session: Session): void {
+  session.commitReleased();
+}
+
 export class Session {
   private subs: Map<string, Subscription> | undefined;
   private outgoing: Map<number, InflightMessage> | undefined;
@@ -122,6 +129,8 @@ export class Session {
   private committed = -1;
   private committing = false;
   private commitAgain = false;
+  /** set for `positionCommitIntervalMs` after a commit starts: a commit asked for meanwhile waits for it. */
+  private commitHeld: NodeJS.Timeout | undefined;
 
   constructor(
     readonly clientId: string,
@@ -217,14 +226,11 @@ export class Session {
     );
   }
 
-  oldestShared(key: string): number | undefined {
-    let oldest: number | undefined;
+  sharedPending(key: string, out: number[]): void {
     for (const message of this.inflightMessages()) {
       const share = message.share;
-      if (share !== undefined && share.key === key && (oldest === undefined || share.offset < oldest))
-        oldest = share.offset;
+      if (share !== undefined && share.key === key) out.push(share.offset);
     }
-    return oldest;
   }
 
   /** A retained message for a new subscription: sent now, or as soon as the in-flight window has room. */
@@ -276,7 +282,10 @@ export class Session {
 
   /** PUBACK, PUBCOMP, or a failed PUBREC: the message leaves the window. */
   finish(packetId: number): boolean {
-    if (this.outgoing === undefined || !this.outgoing.delete(packetId)) return false;
+    const message = this.outgoing?.get(packetId);
+    if (message === undefined) return false;
+    this.outgoing!.delete(packetId);
+    if (message.share !== undefined) this.broker.sharedAcknowledged(message.share.key);
     this.windowOpened();
     return true;
   }
@@ -290,28 +299,33 @@ export class Session {
   }
 
   /** Durably records the session's position in the log: the oldest unacknowledged message, or everything it has
-   * considered. One commit at a time; a change meanwhile is committed after it. Only persistent sessions. */
+   * considered. One commit at a time, at least `positionCommitIntervalMs` apart; a change meanwhile is committed
+   * after that (a position is one placement write in a cluster: a subscriber acknowledging thousands of messages a
+   * second must not make as many). Only persistent sessions. */
   commit(): void {
     if (!this.persistent) return;
-    if (this.committing) {
+    if (this.committing || this.commitHeld !== undefined) {
       this.commitAgain = true;
       return;
     }
     const point = this.commitPoint();
     if (point <= this.committed || point < 0) return;
     this.committing = true;
+    const interval = this.broker.settings.positionCommitIntervalMs;
+    if (interval > 0) this.commitHeld = setTimeout(releaseCommit, interval, this).unref();
     const done = (): void => {
       this.committing = false;
-      if (this.commitAgain) {
+      if (this.commitAgain && this.commitHeld === undefined) {
         this.commitAgain = false;
         this.commit();
       }
     };
     this.broker.log.onDurable(point - 1, (err) => {
       if (err) return done();
+      this.broker.stats.positionCommits++;
       this.broker.log.commitPosition(this.broker.sessionGroup(this.clientId), point).then(
         () => {
-          this.committed = point;
+          if (point > this.committed) this.committed = point;
           this.broker.positionCommitted(this.clientId, point);
           done();
         },
@@ -324,6 +338,15 @@ export class Session {
         },
       );
     });
+  }
+
+  /** The interval after a commit has passed: a commit asked for meanwhile goes now (if none is in flight). */
+  commitReleased(): void {
+    this.commitHeld = undefined;
+    if (this.commitAgain && !this.committing) {
+      this.commitAgain = false;
+      this.commit();
+    }
   }
 
   /** Commits and resolves once this position is durable (a new session must not inherit an old one's offset). */
