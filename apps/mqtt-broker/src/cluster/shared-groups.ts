@@ -195,8 +195,9 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     if (this.refreshing || this.stopped) return;
     this.refreshing = true;
     try {
-      // a write that failed is tried again here (a group that moved since is already due)
-      for (const key of this.local) if (!this.committed.has(key)) this.positionMoved(key);
+      // every group's `r` follows the log even while none of its messages pass here (a hand-over then reads less),
+      // and a write that failed is tried again
+      for (const key of this.local) this.positionMoved(key);
       const alive = new Set(
         (await this.placement.cluster.listNodes(ClusterTypes.mqttBroker)).map((n) => n.nodeId),
       );
