@@ -222,8 +222,8 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   }
 
   /** Takes a new connection under management: any duplex byte stream from one of the listeners. */
-  accept(stream: Duplex, remoteAddress: string, transport: Transport = 'tcp'): Connection {
-    const connection = new Connection(stream, remoteAddress, transport, this, this.logger);
+  accept(stream: Duplex, remoteHost: string, remotePort: number, transport: Transport = 'tcp'): Connection {
+    const connection = new Connection(stream, remoteHost, remotePort, transport, this);
     this.connections.add(connection);
     this.stats.connectionsAccepted++;
     return connection;

@@ -72,7 +72,8 @@ export async function startListeners(
     listeners: specs,
     gate,
     ...(limits.admit ? { admit: limits.admit } : {}),
-    onStream: (stream, info) => broker.accept(stream, info.remoteAddress, info.kind as Transport),
+    onStream: (stream, info) =>
+      broker.accept(stream, info.remoteHost, info.remotePort, info.kind as Transport),
     logger,
   });
   const { tcp, tls, ws, wss } = started.ports;

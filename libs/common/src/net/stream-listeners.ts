@@ -46,8 +46,10 @@ export interface ListenerSpec {
 export interface StreamInfo {
   /** "host:port" of the peer. */
   remoteAddress: string;
-  /** the peer's IP address alone (what per-address limits key on). */
+  /** the peer's IP address alone (what per-address limits key on): the string the socket caches, not a copy. */
   remoteHost: string;
+  /** the peer's port (0 when the socket no longer knows it). */
+  remotePort: number;
   listener: string;
   kind: ListenerKind;
 }
@@ -148,6 +150,7 @@ function infoOf(socket: Socket, spec: ListenerSpec): StreamInfo {
   return {
     remoteAddress: `${remoteHost}:${socket.remotePort ?? '?'}`,
     remoteHost,
+    remotePort: socket.remotePort ?? 0,
     listener: spec.name,
     kind: spec.kind,
   };
