@@ -68,11 +68,18 @@ const CLOSE_GRACE_MS = 1_000;
 
 let nextConnectionId = 1;
 
-/** Connection times are kept as ms since this instant: small integers for the first 24.8 days of the process
- * (V8 stores them in the object; a full epoch time would be a separately allocated 16-byte number per field). */
+/** Connection times are int32 counts of CLOCK_MS since EPOCH_MS: V8 keeps an int32 in the object itself, while an
+ * epoch time in ms (or any double) in a field is a separately allocated 16-byte number. 2^31 ticks of 64 ms last
+ * 4.3 years of uptime. */
 const EPOCH_MS = Date.now();
-function sinceEpoch(): number {
-  return Date.now() - EPOCH_MS;
+const CLOCK_MS = 64;
+/** now, rounded down to a clock tick. */
+function ticksFloor(now: number): number {
+  return ((now - EPOCH_MS) / CLOCK_MS) | 0;
+}
+/** now, rounded up to a clock tick: a deadline counted from it is never early. */
+function ticksCeil(now: number): number {
+  return Math.ceil((now - EPOCH_MS) / CLOCK_MS) | 0;
 }
 
 /** keepAliveSeconds before CONNECT was accepted: the connect timeout runs instead. */
@@ -96,19 +103,24 @@ function onStreamClose(this: ConnectedStream): void {
   this[CONNECTION].socketClosed();
 }
 
+/** A stream closed whose Connection was told not to listen for that itself (`closeReported`): the listeners' socket
+ * gate calls this for every socket it admitted, so for a plain TCP socket its one 'close' listener serves both. */
+export function streamClosed(stream: Duplex): void {
+  (stream as Partial<ConnectedStream>)[CONNECTION]?.socketClosed();
+}
+
 /** What only some connections need, made on a connection's first need of any of it. The defaults are those of an
  * MQTT 3.1.1 client (and of an MQTT 5 client that announced nothing). */
 class ConnectionExtras {
   will: WillMessage | undefined = undefined;
-  clientMaxPacketSize = Number.POSITIVE_INFINITY;
+  /** 0 = none announced (0 itself is a protocol error in CONNECT, MQTT-3.1.2-24; Infinity would be a boxed double). */
+  clientMaxPacketSize = 0;
   clientReceiveMaximum = 0xffff;
   problemInformation = true;
   inboundAliases: Map<number, string> | undefined = undefined;
   outboundAliases: OutboundAliases | undefined = undefined;
   ackQueue: AckQueue | undefined = undefined;
   logger: Logger | undefined = undefined;
-  /** packets that arrived while a handler that must finish first (CONNECT) was waiting for storage. */
-  held: Packet[] | undefined = undefined;
   /** packets read while over the publish limits or while storage is backlogged, handled in order afterwards. */
   throttled: Packet[] | undefined = undefined;
   /** closeAt's timer. */
@@ -119,8 +131,8 @@ class ConnectionExtras {
 
 export class Connection extends CoalescingWriter implements WheelEntry {
   readonly id = nextConnectionId++;
-  /** when the socket was accepted, ms since EPOCH_MS. */
-  private readonly acceptedAt = sinceEpoch();
+  /** when the socket was accepted, in clock ticks. */
+  private readonly acceptedAt: number;
   /** the peer's IP address (the string the socket itself caches, not a copy) and port. */
   readonly remoteHost: string;
   readonly remotePort: number;
@@ -138,8 +150,10 @@ export class Connection extends CoalescingWriter implements WheelEntry {
   wheelSlot: Set<WheelEntry> | undefined = undefined;
   readonly decoder: MqttDecoder;
   private closing = false;
-  /** when the last packet arrived, ms since EPOCH_MS. */
+  /** when the last packet arrived, in clock ticks (rounded up). */
   private lastPacketAt: number;
+  /** packets that arrived while a handler that must finish first (CONNECT) was waiting for storage. */
+  private held: Packet[] | undefined = undefined;
   private extra: ConnectionExtras | undefined = undefined;
 
   constructor(
@@ -149,19 +163,23 @@ export class Connection extends CoalescingWriter implements WheelEntry {
     remotePort: number,
     readonly transport: Transport,
     readonly host: ConnectionHost,
+    /** true: the listener calls streamClosed(socket) when it closes, so no 'close' listener of ours is added. */
+    closeReported = false,
   ) {
     super(socket);
+    const now = Date.now();
+    this.acceptedAt = ticksFloor(now);
     this.remoteHost = remoteHost;
     this.remotePort = remotePort;
-    this.lastPacketAt = this.acceptedAt;
+    this.lastPacketAt = ticksCeil(now);
     this.decoder = new MqttDecoder(this);
     const limiter = host.clientLimits?.publishLimiter();
     if (limiter) this.extras().publishLimiter = limiter;
     (socket as ConnectedStream)[CONNECTION] = this;
     socket.on('data', onStreamData);
     socket.on('error', onStreamError);
-    socket.on('close', onStreamClose);
-    host.timers.schedule(this, EPOCH_MS + this.acceptedAt + host.settings.connectTimeoutMs);
+    if (!closeReported) socket.on('close', onStreamClose);
+    host.timers.schedule(this, now + host.settings.connectTimeoutMs);
   }
 
   /** the byte stream (the one CoalescingWriter writes to). */
@@ -180,7 +198,7 @@ export class Connection extends CoalescingWriter implements WheelEntry {
 
   /** when the socket was accepted, ms since the Unix epoch. */
   get connectedAt(): number {
-    return EPOCH_MS + this.acceptedAt;
+    return EPOCH_MS + this.acceptedAt * CLOCK_MS;
   }
 
   /** the keep-alive in force, in seconds (0 = none, also before CONNECT was accepted). */
@@ -199,11 +217,13 @@ export class Connection extends CoalescingWriter implements WheelEntry {
 
   /** MQTT 5 Maximum Packet Size of the client: nothing larger is sent to it (MQTT-3.1.2-24). */
   get clientMaxPacketSize(): number {
-    return this.extra === undefined ? Number.POSITIVE_INFINITY : this.extra.clientMaxPacketSize;
+    const size = this.extra === undefined ? 0 : this.extra.clientMaxPacketSize;
+    return size === 0 ? Number.POSITIVE_INFINITY : size;
   }
 
   set clientMaxPacketSize(size: number) {
-    if (size !== Number.POSITIVE_INFINITY || this.extra !== undefined) this.extras().clientMaxPacketSize = size;
+    const stored = size === Number.POSITIVE_INFINITY ? 0 : size;
+    if (stored !== 0 || this.extra !== undefined) this.extras().clientMaxPacketSize = stored;
   }
 
   /** MQTT 5 Receive Maximum of the client: our QoS 1/2 messages in flight to it at most. */
@@ -306,17 +326,16 @@ export class Connection extends CoalescingWriter implements WheelEntry {
 
   /** Holds further packets until `resume()`: for a handler that must finish its storage writes first. */
   hold(): void {
-    this.extras().held ??= [];
+    this.held ??= [];
   }
 
   resume(): void {
-    const extras = this.extra;
-    const held = extras?.held;
-    if (!extras || !held) return;
-    extras.held = undefined;
+    const held = this.held;
+    this.held = undefined;
+    if (!held) return;
     for (let i = 0; i < held.length; i++) {
       this.onPacket(held[i]!);
-      const again = extras.held as Packet[] | undefined;
+      const again = this.held as Packet[] | undefined;
       if (again) {
         // a handler held packets again: keep the rest in order behind it
         again.push(...held.slice(i + 1));
@@ -378,7 +397,7 @@ export class Connection extends CoalescingWriter implements WheelEntry {
       this.host.timers.cancel(this);
       return;
     }
-    this.host.timers.schedule(this, EPOCH_MS + this.lastPacketAt + seconds * 1500);
+    this.host.timers.schedule(this, EPOCH_MS + this.lastPacketAt * CLOCK_MS + seconds * 1500);
   }
 
   /** The wheel's call at this connection's deadline: before CONNECT was accepted, the connect timeout; after, the
@@ -390,7 +409,7 @@ export class Connection extends CoalescingWriter implements WheelEntry {
       return;
     }
     if (this.keepAlive === 0) return;
-    const due = EPOCH_MS + this.lastPacketAt + this.keepAlive * 1500;
+    const due = EPOCH_MS + this.lastPacketAt * CLOCK_MS + this.keepAlive * 1500;
     if (now >= due) {
       this.close(`keep-alive timeout (${this.keepAlive} s)`, ReasonCode.KEEP_ALIVE_TIMEOUT);
       return;
@@ -436,20 +455,18 @@ export class Connection extends CoalescingWriter implements WheelEntry {
   /** The decoder's call for each packet (it is also how held and throttled packets are replayed). */
   onPacket(packet: Packet): void {
     if (this.closing) return;
-    this.lastPacketAt = sinceEpoch();
+    this.lastPacketAt = ticksCeil(Date.now());
     const extras = this.extra;
-    if (extras !== undefined) {
-      if (extras.throttled) {
-        extras.throttled.push(packet);
-        return;
-      }
-      if (extras.held) {
-        extras.held.push(packet);
-        return;
-      }
-      if (packet.cmd === 'publish' && extras.publishLimiter)
-        this.throttle(extras, extras.publishLimiter, packet.length ?? packet.payload.length);
+    if (extras !== undefined && extras.throttled) {
+      extras.throttled.push(packet);
+      return;
     }
+    if (this.held) {
+      this.held.push(packet);
+      return;
+    }
+    if (extras !== undefined && packet.cmd === 'publish' && extras.publishLimiter)
+      this.throttle(extras, extras.publishLimiter, packet.length ?? packet.payload.length);
     try {
       this.host.handlePacket(this, packet);
     } catch (err) {
