@@ -19,6 +19,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import inspector from 'node:inspector';
 import v8 from 'node:v8';
 
 const self = fileURLToPath(import.meta.url);
@@ -27,6 +28,34 @@ const role = process.env.IDLE_PROBE_ROLE;
 /** the server's side: reports process.memoryUsage() and V8's heap spaces when asked over IPC. */
 function answerReports() {
   process.on('message', (message) => {
+    if (typeof message === 'object' && message.sampling) {
+      // the sampling heap profiler, counting also what a later full GC collects: the connect burst's garbage
+      if (!globalThis.probeInspector) {
+        globalThis.probeInspector = new inspector.Session();
+        globalThis.probeInspector.connect();
+      }
+      const session = globalThis.probeInspector;
+      if (message.sampling === 'start') {
+        session.post('HeapProfiler.enable', () =>
+          session.post(
+            'HeapProfiler.startSampling',
+            {
+              samplingInterval: 512,
+              includeObjectsCollectedByMajorGC: process.env.IDLE_PROBE_LIVE_ONLY === undefined,
+              includeObjectsCollectedByMinorGC: false,
+            },
+            () => process.send({ sampling: 'started' }),
+          ),
+        );
+      } else {
+        for (let i = 0; i < 3; i++) globalThis.gc();
+        session.post('HeapProfiler.stopSampling', (err, { profile }) => {
+          writeFileSync(message.sampling, JSON.stringify(profile));
+          process.send({ written: message.sampling });
+        });
+      }
+      return;
+    }
     if (typeof message === 'object' && message.snapshot) {
       for (let i = 0; i < 3; i++) globalThis.gc();
       v8.writeHeapSnapshot(message.snapshot);
@@ -90,13 +119,14 @@ if (role === 'bare') {
   setInterval(() => {}, 1 << 30);
 } else {
   const [mode = 'broker', connectionsArg, ...flags] = process.argv.slice(2);
-  if (!['bare', 'broker', 'heap-bare', 'heap-broker'].includes(mode))
+  if (!['bare', 'broker', 'heap-bare', 'heap-broker', 'alloc-bare', 'alloc-broker'].includes(mode))
     throw new Error(
-      'usage: idle-memory-probe.mjs bare|broker|heap-bare|heap-broker [connections] [node flags...]',
+      'usage: idle-memory-probe.mjs bare|broker|heap-bare|heap-broker|alloc-bare|alloc-broker [connections] [node flags...]',
     );
   const heap = mode.startsWith('heap-');
-  const server_ = heap ? mode.slice(5) : mode;
-  const connections = Number(connectionsArg ?? (heap ? 5000 : 19000));
+  const alloc = mode.startsWith('alloc-');
+  const server_ = mode.replace(/^(heap|alloc)-/, '');
+  const connections = Number(connectionsArg ?? (heap || alloc ? 5000 : 19000));
   const nodeFlags = ['--expose-gc', ...flags];
   // below the ephemeral range, so the clients' own ports never take it
   const port = 21000 + 2 * Math.floor(Math.random() * 5000);
@@ -135,6 +165,7 @@ if (role === 'bare') {
   const rssBefore = rss(server.pid);
   const before = heap ? await snapshot('before.heapsnapshot') : await ask('report');
   const beforeGc = heap ? undefined : await ask('report-gc');
+  if (alloc) await ask({ sampling: 'start' });
   const rssBeforeGc = rss(server.pid);
   const workers = [];
   for (let w = 0; w * 2500 < connections; w++) {
@@ -147,10 +178,21 @@ if (role === 'bare') {
   await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('message', resolve))));
   const per = (a, b) => Math.round((a - b) / connections);
   const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  if (heap) {
+  if (alloc) {
+    await sleep(1000);
+    const path = join(dir, 'burst.heapprofile');
+    await ask({ sampling: path });
+    console.log(
+      `${mode}, ${connections} connections: bytes allocated during the connect burst that survived into the old ` +
+        'generation (live now, or collected by a full GC since), per connection, by allocating function',
+    );
+    printAllocations(path, connections);
+  } else if (heap) {
     await sleep(1000);
     const after = await snapshot('after.heapsnapshot');
-    console.log(`${mode}, ${connections} connections: objects new in the heap, per connection (after full GCs)`);
+    console.log(
+      `${mode}, ${connections} connections: objects new in the heap, per connection (after full GCs)`,
+    );
     printNewObjects(before, after, connections);
   } else {
     const result = { mode, connections, nodeFlags: nodeFlags.join(' ') };
@@ -218,10 +260,41 @@ function printNewObjects(beforePath, afterPath, connections) {
     total += nodes[i + sizeAt];
     groups.set(key, group);
   }
-  const rows = [...groups].filter(([, g]) => g.bytes / connections >= 2).sort((a, b) => b[1].bytes - a[1].bytes);
+  const rows = [...groups]
+    .filter(([, g]) => g.bytes / connections >= 2)
+    .sort((a, b) => b[1].bytes - a[1].bytes);
   for (const [key, g] of rows)
     console.log(
       `${(g.bytes / connections).toFixed(1).padStart(8)} B  ${(g.count / connections).toFixed(2).padStart(6)} obj  ${key}`,
     );
   console.log(`${(total / connections).toFixed(1).padStart(8)} B  total new per connection`);
+}
+
+/** Prints a sampling heap profile (live + collected by full GCs) by allocating function, and by the nearest frame
+ * of our own code (apps/, libs/) above it. */
+function printAllocations(path, connections) {
+  const { head } = JSON.parse(readFileSync(path, 'utf8'));
+  const bySite = new Map();
+  const byOurs = new Map();
+  const walk = (node, ours) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const here = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(apps|libs|node_modules)\//, '$1/')}:${lineNumber + 1}`;
+    const mine = /\/(apps|libs)\//.test(url) && !url.includes('node_modules') ? here : ours;
+    const bytes = node.selfSize;
+    if (bytes > 0) {
+      bySite.set(here, (bySite.get(here) ?? 0) + bytes);
+      byOurs.set(mine ?? '(no frame of ours)', (byOurs.get(mine ?? '(no frame of ours)') ?? 0) + bytes);
+    }
+    for (const child of node.children) walk(child, mine);
+  };
+  walk(head, undefined);
+  for (const [title, map] of [
+    ['by allocating function', bySite],
+    ['by nearest frame of ours', byOurs],
+  ]) {
+    console.log(`-- ${title}`);
+    const rows = [...map].sort((a, b) => b[1] - a[1]).slice(0, 25);
+    for (const [site, bytes] of rows)
+      console.log(`${(bytes / connections).toFixed(1).padStart(8)} B  ${site}`);
+  }
 }

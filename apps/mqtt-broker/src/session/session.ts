@@ -114,7 +114,8 @@ class SessionExtras {
   /** log offsets of released QoS 2 messages restored from storage: never sent again (they are in `inflight`). */
   releasedOffsets: Set<number> | undefined = undefined;
   /** retained messages (sent on subscribe) waiting for room in the in-flight window; undefined while none wait. */
-  retainedBacklog: { message: OutgoingPublish; qos: QoS; ids: number[] | undefined }[] | undefined = undefined;
+  retainedBacklog: { message: OutgoingPublish; qos: QoS; ids: number[] | undefined }[] | undefined =
+    undefined;
 }
 
 export class Session {
