@@ -759,8 +759,9 @@ export class JournalStorageAdapter implements StorageAdapter {
   }
 
   /**
-   * Once nothing of the chain is in flight: the failed calls (and what was queued meanwhile), one by one in call order
-   * through the retrying path; a call whose records may already be stored is looked for first. Then a new chain.
+   * Once nothing of the chain is in flight: the failed calls one by one in call order through the retrying path (what
+   * is called meanwhile waits in the queue); a call whose records may already be stored is looked for first. Then the
+   * queue goes out as a new chain.
    */
   private async resendFailed(lane: OrderedLane): Promise<void> {
     lane.busy = true;
@@ -770,7 +771,7 @@ export class JournalStorageAdapter implements StorageAdapter {
     let mayBeStored = true;
     try {
       for (;;) {
-        const call = lane.failed.shift() ?? lane.queue.shift();
+        const call = lane.failed.shift();
         if (!call) break;
         try {
           if (call.uncertain && mayBeStored && call.offsets.length < call.encoded.starts.length - 1) {
@@ -793,8 +794,6 @@ export class JournalStorageAdapter implements StorageAdapter {
         } catch (err) {
           call.reject(toStorageError(err));
         }
-        // whatever arrived while this one was re-sent waits for its turn: not before it, not in a chain beside it
-        if (lane.failed.length === 0 && lane.queue.length === 0) break;
       }
     } finally {
       lane.chain = randomUUID();
