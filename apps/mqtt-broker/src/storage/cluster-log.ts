@@ -44,12 +44,15 @@ const BACKLOG_LOW = 4_000;
 /** the same in payload bytes of the messages queued or being appended: large messages fill memory long before 8,000. */
 const BACKLOG_HIGH_BYTES = 16 * 1024 * 1024;
 const BACKLOG_LOW_BYTES = 8 * 1024 * 1024;
-/** appends in flight at once when storage keeps ordered appends in call order (StorageAdapter.orderedAppends). */
+/** appends in flight at once by default when storage keeps ordered appends in call order
+ * (StorageAdapter.orderedAppends; [storage] log_appends_in_flight). */
 const PIPELINE_DEPTH = 4;
 
 export interface ClusterLogOptions {
   /** sealed segments older than this are removed by the storage's retention; 0 keeps everything. */
   retentionMs: number;
+  /** appends in flight at once on storage with ordered appends (default PIPELINE_DEPTH; 1 = one at a time). */
+  appendsInFlight?: number;
 }
 
 /** Receives each message of the log once, in offset order (undefined for a record that holds no message). */
@@ -91,13 +94,14 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     storage: StorageAdapter,
     nextOffset: number,
     private readonly logger: Logger,
+    appendsInFlight: number,
   ) {
     super(storage);
     this.routed = nextOffset;
-    this.pipelined = storage.orderedAppends === true;
+    this.pipelined = storage.orderedAppends === true && appendsInFlight > 1;
     this.batcher = new AppendBatcher<OutgoingPublish>(
       (batch, issued) => this.write(batch, issued),
-      this.pipelined ? PIPELINE_DEPTH : 1,
+      this.pipelined ? appendsInFlight : 1,
     );
   }
 
@@ -108,7 +112,7 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     logger: Logger,
   ): Promise<ClusterLog> {
     const info = await openMessageShard(storage, options.retentionMs);
-    return new ClusterLog(storage, info.nextOffset, logger);
+    return new ClusterLog(storage, info.nextOffset, logger, options.appendsInFlight ?? PIPELINE_DEPTH);
   }
 
   get nextOffset(): number {
