@@ -582,7 +582,11 @@ const SNAPSHOT_PIECE_BYTES = 1024 * 1024;
  * disk never holds tens of megabytes of dirty pages that the log's own fdatasync (every write's) would queue behind;
  * no copy of the whole image is made. The header (with the CRC of all the data) goes last, at the start.
  */
-async function writeSnapshotFileInPieces(path: string, meta: SnapshotFileMeta, data: Uint8Array): Promise<void> {
+async function writeSnapshotFileInPieces(
+  path: string,
+  meta: SnapshotFileMeta,
+  data: Uint8Array,
+): Promise<void> {
   const json = Buffer.from(JSON.stringify(meta));
   const headerBytes = SNAPSHOT_MAGIC.length + 8 + json.length;
   const fh = await openFile(path, 'w');
