@@ -42,6 +42,7 @@ import { RaftStorageError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import { MemoryStorage, normalizeConfState } from '../memory-storage.js';
 import type { PersistableReady, RaftLogStore } from '../node/log-store.js';
+import { MirroredLogStore } from '../node/mirrored-log-store.js';
 import { isEmptyHardState, type ConfState, type Entry, type HardState, type Snapshot } from '../types.js';
 
 /** The disk calls the store makes, replaceable so crash tests can make fdatasync fail or tear a write. */
@@ -104,7 +105,7 @@ const ENTRY_HEADER = 8 + 8 + 1 + 4;
 
 const segmentName = (seq: number): string => `${seq.toString(16).padStart(16, '0')}.wal`;
 
-export class SegmentLogStore implements RaftLogStore {
+export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   /** With flush "inline" a write blocks the calling thread for its fdatasync: the driver lets messages leave first. */
   readonly persistsInline: boolean;
   readonly compactsBesidePersist = true;
@@ -121,7 +122,7 @@ export class SegmentLogStore implements RaftLogStore {
 
   private constructor(
     private readonly dir: string,
-    private mem: MemoryStorage,
+    mem: MemoryStorage,
     private segments: SegmentInfo[],
     private snapMeta: SnapshotFileMeta | undefined,
     private readonly segmentBytes: number,
@@ -129,6 +130,7 @@ export class SegmentLogStore implements RaftLogStore {
     private readonly io: SegmentLogIo,
     private readonly flushMode: SegmentLogFlush,
   ) {
+    super(mem);
     this.diskHardState = mem.hardStateValue();
     this.persistsInline = flushMode === 'inline';
   }
@@ -273,36 +275,6 @@ export class SegmentLogStore implements RaftLogStore {
     );
     this.mem = new MemoryStorage(cs);
     return Promise.resolve();
-  }
-
-  // --- Storage (synchronous reads from memory) ---
-
-  initialState(): { hardState: HardState; confState: ConfState } {
-    return this.mem.initialState();
-  }
-
-  entries(lo: number, hi: number, maxBytes?: number): Entry[] {
-    return this.mem.entries(lo, hi, maxBytes);
-  }
-
-  term(index: number): number {
-    return this.mem.term(index);
-  }
-
-  firstIndex(): number {
-    return this.mem.firstIndex();
-  }
-
-  lastIndex(): number {
-    return this.mem.lastIndex();
-  }
-
-  snapshot(): Snapshot {
-    return this.mem.snapshot();
-  }
-
-  hardState(): HardState {
-    return this.mem.hardStateValue();
   }
 
   // --- Writes ---
