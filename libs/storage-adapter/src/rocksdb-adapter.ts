@@ -665,7 +665,9 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     const started = stageTimings ? performance.now() : 0;
-    this.flushing = this.engine.batch(ops, { sync: false }).then(
+    const batch = this.engine.batch(ops, { sync: false });
+    if (stageTimings) stageTimings.record('rocksdb.engine.flush.blocking', performance.now() - started);
+    this.flushing = batch.then(
       () => {
         if (stageTimings) stageTimings.record('rocksdb.engine.flush', performance.now() - started);
         this.flushing = undefined;
@@ -689,7 +691,11 @@ export class RocksDbStorageAdapter implements StorageAdapter {
 
   /** Before RocksDB is read: everything acknowledged must be in it. */
   private async readable(): Promise<void> {
-    if (this.flushing || this.unflushed.length > 0) await this.flushEngine();
+    if (this.flushing || this.unflushed.length > 0) {
+      const started = stageTimings ? performance.now() : 0;
+      await this.flushEngine();
+      if (stageTimings) stageTimings.record('rocksdb.read.engine_wait', performance.now() - started);
+    }
     if (this.engineFailure) throw this.engineFailure;
   }
 

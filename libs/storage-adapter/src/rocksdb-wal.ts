@@ -43,8 +43,14 @@ import {
 } from 'node:fs';
 import { open as openPromise, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
-import { stageTimings, type BatchOp } from '@robustmq/common';
+import {
+  FRAME_HEADER,
+  fsyncDirSync,
+  readFrame,
+  sealFrame,
+  stageTimings,
+  type BatchOp,
+} from '@robustmq/common';
 import { StorageError } from './storage-error.js';
 
 /** The disk calls the log makes, replaceable so tests can make an fdatasync fail. */
@@ -72,7 +78,6 @@ interface Segment {
   size: number;
 }
 
-const FRAME_HEADER = 8;
 const PUT = 1;
 const DEL = 2;
 const ZEROS = Buffer.alloc(1024 * 1024);
@@ -122,8 +127,8 @@ export class RocksDbWal {
         const length = buf.readUInt32LE(off);
         if (length === 0) break; // preallocated zeros: no record was written here
         const end = off + FRAME_HEADER + length;
-        const body = end <= buf.length ? buf.subarray(off + FRAME_HEADER, end) : undefined;
-        if (!body || crc32(body) !== buf.readUInt32LE(off + 4)) {
+        const frame = readFrame(buf, off);
+        if (!frame) {
           // Each record is fdatasynced before the next is written, so only the last one can be torn: nothing but the
           // preallocated zeros follows it in its segment, and segments after it (prepared ahead of need) hold no record.
           if (
@@ -145,8 +150,8 @@ export class RocksDbWal {
           }
           break segments;
         }
-        batches.push(decodeOps(body, path, off));
-        off = end;
+        batches.push(decodeOps(frame.body, path, off));
+        off = frame.next;
       }
     }
     // segments without a record (a clean close leaves one) are not needed for anything
@@ -338,7 +343,7 @@ function prepareSegmentSync(dir: string, seq: number, bytes: number): Segment {
   const fd = openSync(join(dir, segmentName(seq)), 'w+');
   for (let at = 0; at < bytes;) at += writeSync(fd, ZEROS, 0, Math.min(ZEROS.length, bytes - at), at);
   fdatasyncSync(fd);
-  syncDir(dir);
+  fsyncDirSync(dir);
   return { seq, fd, size: bytes };
 }
 
@@ -360,15 +365,6 @@ async function syncDirAsync(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -400,9 +396,7 @@ export function encodeFrame(ops: BatchOp[]): Buffer {
     at = put(buf, at, op.key);
     if (op.type === 'put') at = put(buf, at, op.value);
   }
-  buf.writeUInt32LE(size - FRAME_HEADER, 0);
-  buf.writeUInt32LE(crc32(buf.subarray(FRAME_HEADER)), 4);
-  return buf;
+  return sealFrame(buf);
 }
 
 function decodeOps(body: Buffer, path: string, where: number): BatchOp[] {
