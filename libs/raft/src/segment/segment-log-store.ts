@@ -5,7 +5,8 @@
 //
 // Layout of `dir`:
 //   snapshot                 the latest snapshot: magic, meta length, CRC-32 of the rest, JSON meta, data
-//                            (replaced atomically: written to snapshot.tmp, fsynced, renamed, directory fsynced)
+//                            (replaced atomically: written to snapshot.tmp — snapshot.compact.tmp for compact(),
+//                            which writes it while the log goes on — fsynced, renamed, directory fsynced)
 //   <seq 16 hex>.wal         segments, replayed in sequence order; one record per write: [u32 length][u32 CRC-32]
 //                            [u8 1 = hard state follows][3 × f64 term, vote, commit][u32 count]
 //                            count × [f64 index][f64 term][u8 type][u32 length][data]
@@ -37,10 +38,12 @@ import { fdatasync as fdatasyncCallback } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { FRAME_HEADER, fsyncDirSync, readFrame, sealFrame } from '@robustmq/common';
 import { RaftStorageError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import { MemoryStorage, normalizeConfState } from '../memory-storage.js';
 import type { PersistableReady, RaftLogStore } from '../node/log-store.js';
+import { MirroredLogStore } from '../node/mirrored-log-store.js';
 import { isEmptyHardState, type ConfState, type Entry, type HardState, type Snapshot } from '../types.js';
 
 /** The disk calls the store makes, replaceable so crash tests can make fdatasync fail or tear a write. */
@@ -95,16 +98,23 @@ interface SegmentInfo {
 }
 
 const SNAPSHOT_MAGIC = Buffer.from('RMQSNAP1');
-const RECORD_HEADER = 8;
+/** Where compact() writes the next snapshot file beside the log (snapshot.tmp belongs to installs from the leader). */
+const COMPACT_TMP = 'snapshot.compact.tmp';
+/** a record is one frame of @robustmq/common's framed-records: [u32 length][u32 CRC-32][body]. */
+const RECORD_HEADER = FRAME_HEADER;
 const BODY_HEADER = 1 + 24 + 4;
 const ENTRY_HEADER = 8 + 8 + 1 + 4;
 
 const segmentName = (seq: number): string => `${seq.toString(16).padStart(16, '0')}.wal`;
 
-export class SegmentLogStore implements RaftLogStore {
+export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   /** With flush "inline" a write blocks the calling thread for its fdatasync: the driver lets messages leave first. */
   readonly persistsInline: boolean;
+  readonly compactsBesidePersist = true;
   private busy = false;
+  /** A persist() whose fdatasync is still on the pool (the store is busy until it settles). */
+  private inFlight: Promise<void> | undefined;
+  private compacting = false;
   private failed: Error | undefined;
   private fd = -1;
   private position = 0;
@@ -114,7 +124,7 @@ export class SegmentLogStore implements RaftLogStore {
 
   private constructor(
     private readonly dir: string,
-    private mem: MemoryStorage,
+    mem: MemoryStorage,
     private segments: SegmentInfo[],
     private snapMeta: SnapshotFileMeta | undefined,
     private readonly segmentBytes: number,
@@ -122,6 +132,7 @@ export class SegmentLogStore implements RaftLogStore {
     private readonly io: SegmentLogIo,
     private readonly flushMode: SegmentLogFlush,
   ) {
+    super(mem);
     this.diskHardState = mem.hardStateValue();
     this.persistsInline = flushMode === 'inline';
   }
@@ -137,6 +148,7 @@ export class SegmentLogStore implements RaftLogStore {
     let snapData: Uint8Array = new Uint8Array();
     if (existsSync(snapPath)) ({ meta, data: snapData } = readSnapshotFile(snapPath));
     if (existsSync(join(dir, 'snapshot.tmp'))) unlinkSync(join(dir, 'snapshot.tmp'));
+    if (existsSync(join(dir, COMPACT_TMP))) unlinkSync(join(dir, COMPACT_TMP));
 
     const mem = new MemoryStorage(meta?.confState);
     if (meta && meta.logStart.index > 0) {
@@ -165,7 +177,7 @@ export class SegmentLogStore implements RaftLogStore {
       const info: SegmentInfo = { seq, maxIndex: 0 };
       let off = 0;
       while (off < buf.length) {
-        const rec = readRecord(buf, off);
+        const rec = readFrame(buf, off);
         if (!rec) {
           // zeros: the preallocated rest of a segment, no record was ever written there
           if (off + 4 <= buf.length && buf.readUInt32LE(off) === 0 && k < live.length - 1) break;
@@ -267,36 +279,6 @@ export class SegmentLogStore implements RaftLogStore {
     return Promise.resolve();
   }
 
-  // --- Storage (synchronous reads from memory) ---
-
-  initialState(): { hardState: HardState; confState: ConfState } {
-    return this.mem.initialState();
-  }
-
-  entries(lo: number, hi: number, maxBytes?: number): Entry[] {
-    return this.mem.entries(lo, hi, maxBytes);
-  }
-
-  term(index: number): number {
-    return this.mem.term(index);
-  }
-
-  firstIndex(): number {
-    return this.mem.firstIndex();
-  }
-
-  lastIndex(): number {
-    return this.mem.lastIndex();
-  }
-
-  snapshot(): Snapshot {
-    return this.mem.snapshot();
-  }
-
-  hardState(): HardState {
-    return this.mem.hardStateValue();
-  }
-
   // --- Writes ---
 
   persist(rd: PersistableReady): Promise<void> {
@@ -362,11 +344,14 @@ export class SegmentLogStore implements RaftLogStore {
         return undefined;
       }
       deferred = true;
-      return this.flushOnPool()
+      const flushed = this.flushOnPool()
         .then(done)
         .finally(() => {
           this.busy = false;
+          this.inFlight = undefined;
         });
+      this.inFlight = flushed;
+      return flushed;
     } finally {
       if (!deferred) this.busy = false;
     }
@@ -385,39 +370,73 @@ export class SegmentLogStore implements RaftLogStore {
     }
   }
 
-  /** The snapshot file (the whole state image, possibly large) is written and flushed on the thread pool. */
+  /**
+   * The snapshot file (the whole state image, possibly large) is written and flushed on the thread pool, under a
+   * name of its own, while persist() calls go on; then, in one synchronous step once no persist() is in flight, it
+   * replaces the snapshot and the log is cut. A snapshot installed from the leader meanwhile wins: this one is
+   * dropped (SNAPSHOT_OUT_OF_DATE).
+   */
   async compact(index: number, data: Uint8Array, confState: ConfState, compactTo = index): Promise<Snapshot> {
-    const cur = this.mem.snapshot().metadata.index;
-    if (index <= cur) {
-      throw new RaftStorageError('SNAPSHOT_OUT_OF_DATE', `snapshot at ${index} is not newer than ${cur}`);
-    }
+    const outOfDate = (): RaftStorageError | undefined => {
+      const cur = this.mem.snapshot().metadata.index;
+      return index <= cur
+        ? new RaftStorageError('SNAPSHOT_OUT_OF_DATE', `snapshot at ${index} is not newer than ${cur}`)
+        : undefined;
+    };
+    const stale = outOfDate();
+    if (stale) throw stale;
     invariant(compactTo <= index, () => `compactTo ${compactTo} beyond snapshot index ${index}`);
-    this.enter();
+    invariant(!this.compacting, () => `raft log ${this.dir}: overlapping compactions`);
+    this.compacting = true;
+    const tmp = join(this.dir, COMPACT_TMP);
     try {
       const term = this.mem.term(index);
       const cs = normalizeConfState(confState);
       const first = this.mem.firstIndex();
       const start = Math.max(compactTo, first - 1);
-      await this.writeSnapshotFileAsync(
-        {
-          index,
-          term,
-          confState: cs,
-          logStart: { index: start, term: this.mem.term(start) },
-          firstLiveSeq: this.snapMeta?.firstLiveSeq ?? this.segments[0]!.seq,
-        },
-        data,
-      );
-      this.mem.createSnapshot(index, cs, data);
-      if (compactTo >= first) this.mem.compact(compactTo);
-      // whole segments below the new log start go; the current one always stays
-      while (this.segments.length > 1 && this.segments[0]!.maxIndex <= start) {
-        unlinkSync(join(this.dir, segmentName(this.segments.shift()!.seq)));
+      const meta: SnapshotFileMeta = {
+        index,
+        term,
+        confState: cs,
+        logStart: { index: start, term: this.mem.term(start) },
+        firstLiveSeq: this.snapMeta?.firstLiveSeq ?? this.segments[0]!.seq,
+      };
+      await writeSnapshotFileInPieces(tmp, meta, data);
+      await this.persistSettled();
+      const late = outOfDate();
+      if (late) {
+        unlinkSync(tmp);
+        throw late;
       }
-      return this.mem.snapshot();
+      // the rename is the commit point (a crash before the directory is synced leaves the old snapshot and log,
+      // which is as good); segments are deleted only after it is durable
+      renameSync(tmp, join(this.dir, 'snapshot'));
+      this.snapMeta = meta;
+      await fsyncDirAsync(this.dir);
+      await this.persistSettled();
+      // a snapshot installed from the leader while the directory synced replaced this one on disk and in memory
+      const superseded = outOfDate();
+      if (superseded) throw superseded;
+      this.enter();
+      try {
+        this.mem.createSnapshot(index, cs, data);
+        if (compactTo >= first) this.mem.compact(compactTo);
+        // whole segments below the new log start go; the current one always stays
+        while (this.segments.length > 1 && this.segments[0]!.maxIndex <= start) {
+          unlinkSync(join(this.dir, segmentName(this.segments.shift()!.seq)));
+        }
+        return this.mem.snapshot();
+      } finally {
+        this.busy = false;
+      }
     } finally {
-      this.busy = false;
+      this.compacting = false;
     }
+  }
+
+  /** Resolves once no persist() is in flight (one may start again right after: check synchronously). */
+  private async persistSettled(): Promise<void> {
+    while (this.inFlight) await this.inFlight.catch(() => undefined);
   }
 
   /** Closes the open segment (the store must not be used afterwards). */
@@ -499,7 +518,7 @@ export class SegmentLogStore implements RaftLogStore {
     this.position = 0;
     this.allocated = 0;
     this.segments.push({ seq, maxIndex: 0 });
-    fsyncDir(this.dir);
+    fsyncDirSync(this.dir);
   }
 
   private closeSegment(): void {
@@ -507,20 +526,6 @@ export class SegmentLogStore implements RaftLogStore {
     if (this.fd >= 0 && this.allocated > this.position && !this.failed) ftruncateSync(this.fd, this.position);
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
-  }
-
-  private async writeSnapshotFileAsync(meta: SnapshotFileMeta, data: Uint8Array): Promise<void> {
-    const tmp = join(this.dir, 'snapshot.tmp');
-    const fh = await openFile(tmp, 'w');
-    try {
-      await fh.writeFile(snapshotFileBytes(meta, data));
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
-    renameSync(tmp, join(this.dir, 'snapshot'));
-    fsyncDir(this.dir);
-    this.snapMeta = meta;
   }
 
   private writeSnapshotFile(meta: SnapshotFileMeta, data: Uint8Array): void {
@@ -533,13 +538,58 @@ export class SegmentLogStore implements RaftLogStore {
       closeSync(fd);
     }
     renameSync(tmp, join(this.dir, 'snapshot'));
-    fsyncDir(this.dir);
+    fsyncDirSync(this.dir);
     this.snapMeta = meta;
   }
 
   private enter(): void {
     invariant(!this.busy, () => `raft log ${this.dir}: overlapping storage writes`);
     this.busy = true;
+  }
+}
+
+/** Bytes of the snapshot file written (and fdatasynced) at a time by compact(). */
+const SNAPSHOT_PIECE_BYTES = 1024 * 1024;
+
+/**
+ * The snapshot file written by compact() beside the log: a piece at a time, each fdatasynced on the pool, so the
+ * disk never holds tens of megabytes of dirty pages that the log's own fdatasync (every write's) would queue behind;
+ * no copy of the whole image is made. The header (with the CRC of all the data) goes last, at the start.
+ */
+async function writeSnapshotFileInPieces(
+  path: string,
+  meta: SnapshotFileMeta,
+  data: Uint8Array,
+): Promise<void> {
+  const json = Buffer.from(JSON.stringify(meta));
+  const headerBytes = SNAPSHOT_MAGIC.length + 8 + json.length;
+  const fh = await openFile(path, 'w');
+  try {
+    let crc = crc32(json);
+    for (let off = 0; off < data.byteLength; off += SNAPSHOT_PIECE_BYTES) {
+      const piece = data.subarray(off, Math.min(off + SNAPSHOT_PIECE_BYTES, data.byteLength));
+      crc = crc32(piece, crc);
+      await fh.write(piece, 0, piece.byteLength, headerBytes + off);
+      await fh.datasync();
+    }
+    const head = Buffer.allocUnsafe(headerBytes);
+    SNAPSHOT_MAGIC.copy(head, 0);
+    head.writeUInt32LE(json.length, SNAPSHOT_MAGIC.length);
+    head.writeUInt32LE(crc, SNAPSHOT_MAGIC.length + 4);
+    json.copy(head, SNAPSHOT_MAGIC.length + 8);
+    await fh.write(head, 0, head.length, 0);
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function fsyncDirAsync(dir: string): Promise<void> {
+  const fh = await openFile(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 
@@ -569,16 +619,6 @@ function readSnapshotFile(path: string): { meta: SnapshotFileMeta; data: Uint8Ar
   return { meta: JSON.parse(json.toString('utf8')) as SnapshotFileMeta, data };
 }
 
-/** The record at `off`, or undefined when it is incomplete or fails its checksum (a torn write). */
-function readRecord(buf: Buffer, off: number): { body: Buffer; next: number } | undefined {
-  if (off + RECORD_HEADER > buf.length) return undefined;
-  const length = buf.readUInt32LE(off);
-  if (length === 0 || off + RECORD_HEADER + length > buf.length) return undefined;
-  const body = buf.subarray(off + RECORD_HEADER, off + RECORD_HEADER + length);
-  if (crc32(body) !== buf.readUInt32LE(off + 4)) return undefined;
-  return { body, next: off + RECORD_HEADER + length };
-}
-
 /** One write's record: the hard state (if given) and the entries, under one length and checksum. */
 function encodeRecord(size: number, hs: HardState | undefined, entries: readonly Entry[]): Buffer {
   const buf = Buffer.allocUnsafe(size);
@@ -598,9 +638,7 @@ function encodeRecord(size: number, hs: HardState | undefined, entries: readonly
     off += ENTRY_HEADER + e.data.byteLength;
   }
   invariant(off === size, () => `raft log record is ${off} bytes, sized ${size}`);
-  buf.writeUInt32LE(size - RECORD_HEADER, 0);
-  buf.writeUInt32LE(crc32(buf.subarray(body)), 4);
-  return buf;
+  return sealFrame(buf);
 }
 
 function hardStateRecord(hs: HardState): Buffer {
@@ -612,15 +650,6 @@ const ZEROS = Buffer.alloc(1024 * 1024);
 function writeZeros(io: SegmentLogIo, fd: number, from: number, to: number): void {
   for (let at = from; at < to; at += ZEROS.length)
     io.write(fd, ZEROS.subarray(0, Math.min(ZEROS.length, to - at)), at);
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function sameTermAndVote(a: HardState, b: HardState): boolean {
