@@ -109,6 +109,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   readonly sessionSync: PlacementSessions | undefined;
   readonly router: Router<Session>;
   readonly takeOver: ((clientId: string) => Promise<HandedSession | undefined>) | undefined;
+  private readonly sharedGroups: SharedGroupCoordinator | undefined;
   readonly clientLimits: ClientLimits | undefined;
   /** the connect timeout and keep-alive of every connection, on one timer. */
   readonly timers: TimerWheel;
@@ -133,6 +134,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     this.sessionSync = collaborators.sessionSync;
     this.router = collaborators.router ?? new LocalRouter<Session>(this.stats, collaborators.sharedGroups);
     this.takeOver = collaborators.takeOver;
+    this.sharedGroups = collaborators.sharedGroups;
     this.clientLimits = collaborators.clientLimits;
     this.delayed = new DelayedPublisher(this);
     this.timers = new TimerWheel((err) => this.logger.error({ err }, 'connection deadline check failed'));
@@ -213,6 +215,10 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
       : `mqtt#${createHash('sha256').update(clientId).digest('hex')}`;
   }
 
+  sharedAcknowledged(key: string): void {
+    this.sharedGroups?.acknowledged(key);
+  }
+
   positionCommitted(clientId: string, offset: number): void {
     this.persistence
       .forgetReleasedBelow(clientId, offset)
@@ -221,9 +227,16 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
       );
   }
 
-  /** Takes a new connection under management: any duplex byte stream from one of the listeners. */
-  accept(stream: Duplex, remoteAddress: string, transport: Transport = 'tcp'): Connection {
-    const connection = new Connection(stream, remoteAddress, transport, this, this.logger);
+  /** Takes a new connection under management: any duplex byte stream from one of the listeners. `closeReported`:
+   * the listener calls `streamClosed(stream)` when the stream closes (the connection adds no 'close' listener). */
+  accept(
+    stream: Duplex,
+    remoteHost: string,
+    remotePort: number,
+    transport: Transport = 'tcp',
+    closeReported = false,
+  ): Connection {
+    const connection = new Connection(stream, remoteHost, remotePort, transport, this, closeReported);
     this.connections.add(connection);
     this.stats.connectionsAccepted++;
     return connection;
