@@ -597,12 +597,16 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     while (split < rd.committedEntries.length && rd.committedEntries[split]!.index <= durable) split++;
     const early =
       split === rd.committedEntries.length ? rd.committedEntries : rd.committedEntries.slice(0, split);
-    if (this.storage.persistsInline && rd.messages.length > 0 && (rd.entries.length > 0 || rd.snapshot)) {
-      // A store that blocks this thread for its fdatasync would hold the messages above until it returns (HTTP/2
-      // writes leave in the next check phase): let them out first, so the followers' writes overlap ours.
+    if (rd.messages.length > 0 && (rd.entries.length > 0 || rd.snapshot)) {
+      // The messages above leave in the next check phase (HTTP/2 writes are native immediates): let them out before
+      // this thread writes its own record, hands its fdatasync to the pool or blocks in it, so that the followers'
+      // appends start first and overlap ours (as in etcd, whose leader sends before its WAL write).
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await settleBoth(this.storage.persist(rd), this.applyCommitted(early));
+    await settleBoth(
+      this.storage.persist(rd, { leading: this.role === 'leader' }),
+      this.applyCommitted(early),
+    );
     this.learnAddresses(rd.entries);
     // 3. Acknowledgements of what we just persisted.
     this.transport.send(rd.messagesAfterPersist);
