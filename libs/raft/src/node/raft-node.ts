@@ -544,11 +544,17 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   // ------------------------------------------------------------------------------------------------------------
   // The Ready loop
 
-  /** Runs the loop soon if it is idle; work arriving while it runs is picked up by its next iteration. */
+  /**
+   * Runs the loop once the current callback returns (a microtask) if it is idle; work arriving while it runs is picked
+   * up by its next iteration. Not a setImmediate: the loop's sends (HTTP/2 writes are native immediates) then leave in
+   * this event-loop turn's check phase instead of the next turn's, after whatever the next poll brings in (the second
+   * follower's acknowledgement, a heartbeat); a lone client's write paid that turn twice on the leader, once for its
+   * appends and once for its reply. Inputs of one callback (the messages of one socket read) still share a Ready.
+   */
   private schedule(): void {
     if (this.loopActive || this.stopped) return;
     this.loopActive = true;
-    this.loopDone = new Promise<void>((resolve) => setImmediate(() => void this.runLoop().finally(resolve)));
+    this.loopDone = Promise.resolve().then(() => this.runLoop());
   }
 
   private async runLoop(): Promise<void> {
