@@ -25,3 +25,17 @@ export function bytes(n: number): string {
 }
 
 export const time = (ms: number) => (ms > 0 ? new Date(ms).toLocaleString() : '—');
+
+/** A subscription's MQTT 5 options in one cell: `no-local, retain-as-published, retain-handling 2`. */
+export const subscriptionOptions = (o: {
+  noLocal?: boolean | undefined;
+  retainAsPublished?: boolean | undefined;
+  retainHandling?: number | undefined;
+}) =>
+  [
+    o.noLocal ? 'no-local' : '',
+    o.retainAsPublished ? 'retain-as-published' : '',
+    `retain-handling ${o.retainHandling ?? 0}`,
+  ]
+    .filter(Boolean)
+    .join(', ');

@@ -3,12 +3,17 @@
 // TOPIC_AUTHORIZATION_FAILED (so do OffsetCommit/OffsetFetch of an unreadable topic), Metadata hides what a user may
 // not see, only a superuser (or an ALL rule) creates topics, DeleteGroups is a superuser's, and a rule added at runtime
 // applies within the refresh interval.
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { waitFor } from '@robustmq/testing';
 import { ApiKey, ErrorCode } from '@robustmq/protocol/kafka';
-import { RawKafkaClient, startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
+import {
+  kcatRun,
+  kcatSasl,
+  RawKafkaClient,
+  startTestKafkaBroker,
+  type TestKafkaBroker,
+} from '@robustmq/testing/kafka';
 
 let broker: TestKafkaBroker;
 let root: Admin;
@@ -73,29 +78,8 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-function kcat(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      'kcat',
-      [
-        '-b',
-        broker.bootstrap,
-        '-X',
-        'security.protocol=SASL_PLAINTEXT',
-        '-X',
-        'sasl.mechanisms=PLAIN',
-        '-X',
-        'sasl.username=alice',
-        '-X',
-        'sasl.password=a-pw',
-        ...args,
-      ],
-      { timeout: 15_000 },
-      (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
-    );
-    child.stdin!.end();
-  });
-}
+/** kcat logged in as alice; resolves with the run whatever the exit code. */
+const kcat = (args: string[]) => kcatRun(broker.bootstrap, [...kcatSasl('alice', 'a-pw'), ...args]);
 
 describe('Kafka authorization (MQTT ACL rules)', () => {
   it('an allowed topic: alice produces and consumes', async () => {

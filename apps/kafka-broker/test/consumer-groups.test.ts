@@ -2,17 +2,19 @@
 // test: two kafkajs consumers split a topic's partitions, one leaves and the other takes over its partitions, and a
 // consumer started after a broker restart resumes from the committed offsets; librdkafka (kcat -G) and kafka-python
 // (range and round-robin assignors) consume in groups and resume from their commits.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs';
 import { startTestJournalCluster, type TestJournalCluster } from '@robustmq/testing/broker';
-import { startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
+import {
+  kafkaPython,
+  kcat,
+  kcatProps,
+  lines,
+  startTestKafkaBroker,
+  type TestKafkaBroker,
+} from '@robustmq/testing/kafka';
 import { waitFor } from '@robustmq/testing';
 
-const run = promisify(execFile);
-/** Debian's interpreter, which has the python3-kafka package (a pyenv one on PATH may not). */
-const PYTHON = '/usr/bin/python3';
 /** short group timeouts so rebalances take a second, not Kafka's defaults of tens of seconds. */
 const GROUPS = { groups: { min_session_timeout_ms: 1_000, initial_rebalance_delay_ms: 300 } };
 
@@ -198,34 +200,27 @@ describe('consumer groups', () => {
   it('kcat -G (librdkafka): a balanced consumer group reads everything once and resumes after its commits', async () => {
     const topic = 'cg-kcat';
     await produce(broker.bootstrap, topic, 0, 30, 1);
-    const kcat = async () => {
-      const { stdout } = await run(
-        'kcat',
-        [
-          '-b',
-          broker.bootstrap,
+    const readGroup = async () =>
+      lines(
+        await kcat(broker.bootstrap, [
           '-G',
           'g-kcat',
-          '-X',
-          'auto.offset.reset=earliest',
-          '-X',
-          'session.timeout.ms=6000',
-          '-X',
-          'topic.metadata.refresh.interval.ms=1000',
+          ...kcatProps({
+            'auto.offset.reset': 'earliest',
+            'session.timeout.ms': '6000',
+            'topic.metadata.refresh.interval.ms': '1000',
+          }),
           '-e',
           '-q',
           '-f',
           '%p|%o|%s\\n',
           topic,
-        ],
-        { timeout: 20_000 },
+        ]),
       );
-      return stdout.split('\n').filter((l) => l.length > 0);
-    };
-    const first = await kcat();
+    const first = await readGroup();
     expect(first.map((l) => l.split('|')[2])).toEqual(Array.from({ length: 30 }, (_, i) => `m${i}`));
     await produce(broker.bootstrap, topic, 30, 5, 1);
-    const second = await kcat();
+    const second = await readGroup();
     expect(second.map((l) => l.split('|')[2])).toEqual(['m30', 'm31', 'm32', 'm33', 'm34']);
   });
 
@@ -251,9 +246,7 @@ print(json.dumps({'got': got, 'assigned': sorted(p.partition for p in c.assignme
 c.close()
 `;
     const python = async (group: string, assignor: string) => {
-      const { stdout } = await run(PYTHON, ['-c', script, broker.bootstrap, topic, group, assignor], {
-        timeout: 30_000,
-      });
+      const stdout = await kafkaPython(script, broker.bootstrap, topic, group, assignor);
       return JSON.parse(stdout) as { got: string[]; assigned: number[] };
     };
     const all = Array.from({ length: 30 }, (_, i) => `m${i}`).sort();

@@ -3,17 +3,20 @@
 // request sent again, as a client does when an answer is lost — is answered with its first offset and not stored
 // again, also after the broker restarted (the state is rebuilt from the log); sequence gaps and fenced epochs get
 // Kafka's errors. The raw requests are encoded by kafkajs's own protocol encoders, not by the codec under test.
-import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { startTestJournalCluster, type TestJournalCluster } from '@robustmq/testing/broker';
-import { startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
+import {
+  kcat,
+  kcatProps,
+  kcatRead,
+  startTestKafkaBroker,
+  type TestKafkaBroker,
+} from '@robustmq/testing/kafka';
 
 const require = createRequire(import.meta.url);
-const run = promisify(execFile);
 type Encoded = { buffer: Buffer };
 const kjsRequest = require('kafkajs/src/protocol/request') as (o: {
   correlationId: number;
@@ -86,14 +89,8 @@ class RawConnection {
   }
 }
 
-async function kcatRead(topic: string): Promise<string[]> {
-  const { stdout } = await run(
-    'kcat',
-    ['-b', broker.bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o|%s\\n'],
-    { timeout: 20_000 },
-  );
-  return stdout.split('\n').filter((l) => l.length > 0);
-}
+/** offset|value of each record of partition 0 of `topic`, as librdkafka reads them. */
+const read = (topic: string) => kcatRead(broker.bootstrap, topic, { format: '%o|%s\\n' });
 
 describe('idempotent producers', () => {
   it('kafkajs and kcat idempotent producers store every record once', async () => {
@@ -107,36 +104,25 @@ describe('idempotent producers', () => {
       });
     }
     await producer.disconnect();
-    expect((await kcatRead('idem-kafkajs')).map((l) => l.split('|')[1])).toEqual(
+    expect((await read('idem-kafkajs')).map((l) => l.split('|')[1])).toEqual(
       Array.from({ length: 100 }, (_, i) => `v${i}`),
     );
 
     // librdkafka pipelines up to five idempotent requests per partition
     const lines = Array.from({ length: 300 }, (_, i) => `r${i}`).join('\n');
-    await new Promise<void>((resolve, reject) => {
-      const child = execFile(
-        'kcat',
-        [
-          '-b',
-          broker.bootstrap,
-          '-P',
-          '-t',
-          'idem-kcat',
-          '-p',
-          '0',
-          '-X',
-          'enable.idempotence=true',
-          '-X',
-          'linger.ms=5',
-          '-X',
-          'batch.num.messages=20',
-        ],
-        { timeout: 20_000 },
-        (err) => (err ? reject(err) : resolve()),
-      );
-      child.stdin!.end(`${lines}\n`);
-    });
-    expect((await kcatRead('idem-kcat')).map((l) => l.split('|')[1])).toEqual(
+    await kcat(
+      broker.bootstrap,
+      [
+        '-P',
+        '-t',
+        'idem-kcat',
+        '-p',
+        '0',
+        ...kcatProps({ 'enable.idempotence': 'true', 'linger.ms': '5', 'batch.num.messages': '20' }),
+      ],
+      `${lines}\n`,
+    );
+    expect((await read('idem-kcat')).map((l) => l.split('|')[1])).toEqual(
       Array.from({ length: 300 }, (_, i) => `r${i}`),
     );
   });
@@ -198,7 +184,7 @@ describe('idempotent producers', () => {
     expect((await produce(batch(7, ['z']))).errorCode).toBe(45);
     expect(await produce(batch(6, ['f']))).toMatchObject({ errorCode: 0, baseOffset: '6' });
     conn.close();
-    expect((await kcatRead(topic)).map((l) => l.split('|')[1])).toEqual(['a', 'b', 'c', 'd', 'e', 'x', 'f']);
+    expect((await read(topic)).map((l) => l.split('|')[1])).toEqual(['a', 'b', 'c', 'd', 'e', 'x', 'f']);
     // this broker answered two retries from the log it read back, and refused one gap
     const metrics = await (await fetch(`${broker.http}/metrics`)).text();
     expect(metrics).toMatch(/^kafka_idempotent_duplicates_total\S* 2$/m);

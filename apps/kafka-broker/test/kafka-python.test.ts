@@ -2,12 +2,14 @@
 // the test: it infers the broker's version from ApiVersions, creates a topic with its admin client, produces (plain
 // and gzip), consumes from the earliest offset and from a timestamp without a group, and logs in with SASL/PLAIN
 // (handshake v0 and a bare token), right and wrong password.
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
+import {
+  kafkaPython,
+  kafkaPythonSaslProduce,
+  startTestKafkaBroker,
+  type TestKafkaBroker,
+} from '@robustmq/testing/kafka';
 
-/** Debian's interpreter, which has the python3-kafka package (a pyenv one on PATH may not). */
-const PYTHON = '/usr/bin/python3';
 let broker: TestKafkaBroker;
 let sasl: TestKafkaBroker;
 
@@ -25,15 +27,6 @@ afterAll(async () => {
   await sasl?.stop();
   await broker?.stop();
 });
-
-function python(script: string, bootstrap: string, ...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(PYTHON, ['-c', script, bootstrap, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${err.message}\n${stderr}`));
-      else resolve(stdout);
-    });
-  });
-}
 
 const PRODUCE_CONSUME = `
 import sys, json, time
@@ -60,22 +53,9 @@ ends = consumer.end_offsets([tp0, tp1])
 print(json.dumps({'api': list(producer.config['api_version']), 'late': meta.offset, 'got': got, 'byTime': by_time[tp0].offset, 'ends': [ends[tp0], ends[tp1]]}))
 `;
 
-const SASL_LOGIN = `
-import sys
-from kafka import KafkaProducer
-bootstrap, password = sys.argv[1], sys.argv[2]
-try:
-    p = KafkaProducer(bootstrap_servers=bootstrap, security_protocol='SASL_PLAINTEXT', sasl_mechanism='PLAIN', sasl_plain_username='bob', sasl_plain_password=password, request_timeout_ms=5000, api_version_auto_timeout_ms=5000, max_block_ms=5000)
-    p.send('py-secure', b'hello').get(timeout=10)
-    p.close()
-    print('ok')
-except Exception as e:
-    print('refused', type(e).__name__)
-`;
-
 describe('kafka-python', () => {
   it('creates, produces (gzip) and consumes from earliest and by timestamp, without a consumer group', async () => {
-    const out = JSON.parse(await python(PRODUCE_CONSUME, broker.bootstrap)) as {
+    const out = JSON.parse(await kafkaPython(PRODUCE_CONSUME, broker.bootstrap)) as {
       api: number[];
       late: number;
       got: [number, number, string | null, string, [string, string][]][];
@@ -98,7 +78,9 @@ describe('kafka-python', () => {
   });
 
   it('SASL/PLAIN with handshake v0: right password produces, wrong one is refused', async () => {
-    expect((await python(SASL_LOGIN, sasl.bootstrap, 'pa55')).trim()).toBe('ok');
-    expect((await python(SASL_LOGIN, sasl.bootstrap, 'nope')).trim()).toMatch(/^refused/);
+    const python = (password: string) =>
+      kafkaPythonSaslProduce(sasl.bootstrap, { mechanism: 'PLAIN', user: 'bob', password }, 'py-secure');
+    expect(await python('pa55')).toBe('ok');
+    expect(await python('nope')).toMatch(/^refused/);
   });
 });

@@ -2,16 +2,13 @@
 // topic administration, produce (plain and gzip) read back by kcat, offsets earliest / latest / by
 // timestamp, and metadata naming this broker as every partition's leader.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { CompressionTypes, Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import { startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
+import { kcatRead, startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
 
 let broker: TestKafkaBroker;
 let kafka: Kafka;
 let admin: Admin;
 let producer: Producer;
-const run = promisify(execFile);
 
 beforeAll(async () => {
   broker = await startTestKafkaBroker();
@@ -34,28 +31,8 @@ afterAll(async () => {
 });
 
 /** what kcat (librdkafka) reads from one partition from the start to its end: offset, key, value, headers per line. */
-async function kcatRead(topic: string, partition: number): Promise<string[]> {
-  const { stdout } = await run(
-    'kcat',
-    [
-      '-b',
-      broker.bootstrap,
-      '-C',
-      '-t',
-      topic,
-      '-p',
-      String(partition),
-      '-o',
-      'beginning',
-      '-e',
-      '-q',
-      '-f',
-      '%o|%k|%s|%h\\n',
-    ],
-    { timeout: 20_000 },
-  );
-  return stdout.split('\n').filter((l) => l.length > 0);
-}
+const read = (topic: string, partition: number) =>
+  kcatRead(broker.bootstrap, topic, { partition, format: '%o|%k|%s|%h\\n' });
 
 describe('kafkajs', () => {
   it('negotiates versions, creates topics and sees them in metadata with this broker as leader', async () => {
@@ -93,7 +70,7 @@ describe('kafkajs', () => {
       messages: [{ partition: 1, key: null, value: 'zipped' }],
     });
     // read back by another client: librdkafka through kcat
-    const lines = await kcatRead('orders', 1);
+    const lines = await read('orders', 1);
     expect(lines).toHaveLength(51);
     expect(lines[7]).toBe('7|k7|v7|n=7');
     expect(lines[50]).toBe('50||zipped|');
@@ -129,27 +106,12 @@ describe('kafkajs', () => {
       ],
     });
     // kcat: key length, value length (-1 = null), value
-    const { stdout } = await run(
-      'kcat',
-      [
-        '-b',
-        broker.bootstrap,
-        '-C',
-        '-t',
-        'logs',
-        '-p',
-        '1',
-        '-o',
-        'beginning',
-        '-e',
-        '-q',
-        '-Z',
-        '-f',
-        '%K %S %s\\n',
-      ],
-      { timeout: 20_000 },
-    );
-    expect(stdout.split('\n').filter(Boolean)).toEqual(['4 -1 NULL', '3 10 binary key', '0 9 empty key']);
+    const read = await kcatRead(broker.bootstrap, 'logs', {
+      partition: 1,
+      args: ['-Z'],
+      format: '%K %S %s\\n',
+    });
+    expect(read).toEqual(['4 -1 NULL', '3 10 binary key', '0 9 empty key']);
   });
 
   it('deletes topics', async () => {

@@ -1,11 +1,18 @@
 // Debian kcat (librdkafka 2) against a real Kafka broker, placement center and journal server started by the test:
 // metadata, produce with every compression codec librdkafka has, consume from the beginning and from the end, and
 // SASL/PLAIN with the MQTT users of placement, right and wrong password.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@robustmq/testing';
-import { startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
+import {
+  kcat,
+  kcatSasl,
+  kcatRead,
+  lines,
+  startTestKafkaBroker,
+  type TestKafkaBroker,
+} from '@robustmq/testing/kafka';
 
 let broker: TestKafkaBroker;
 let sasl: TestKafkaBroker;
@@ -26,33 +33,13 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-function kcat(
-  target: TestKafkaBroker,
-  args: string[],
-  input?: string,
-): Promise<{ stdout: string; stderr: string }> {
-  const child = execFile('kcat', ['-b', target.bootstrap, ...args], { timeout: 20_000 });
-  const done = new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) =>
-      code === 0
-        ? resolve({ stdout, stderr })
-        : reject(Object.assign(new Error(`kcat exited ${code}: ${stderr}`), { stdout, stderr })),
-    );
-  });
-  child.stdin!.end(input ?? '');
-  return done;
-}
-
-const lines = (s: string) => s.split('\n').filter((l) => l.length > 0);
+/** kcat against one of this file's brokers. */
+const run = (target: TestKafkaBroker, args: string[], input?: string) => kcat(target.bootstrap, args, input);
 
 describe('kcat (librdkafka)', () => {
   it('lists brokers and auto-created topics (kcat -L)', async () => {
-    await kcat(broker, ['-P', '-t', 'auto', '-p', '0'], 'first\n');
-    const { stdout } = await kcat(broker, ['-L', '-J']);
+    await run(broker, ['-P', '-t', 'auto', '-p', '0'], 'first\n');
+    const stdout = await run(broker, ['-L', '-J']);
     const meta = JSON.parse(stdout) as {
       brokers: { id: number; name: string }[];
       topics: { topic: string; partitions: { partition: number; leader: number }[] }[];
@@ -69,21 +56,8 @@ describe('kcat (librdkafka)', () => {
       const topic = `codec-${codec}`;
       const input =
         Array.from({ length: 200 }, (_, i) => `key${i}:value-${i}-${'x'.repeat(i % 50)}`).join('\n') + '\n';
-      await kcat(broker, ['-P', '-t', topic, '-p', '0', '-K', ':', '-z', codec, '-X', 'linger.ms=50'], input);
-      const { stdout } = await kcat(broker, [
-        '-C',
-        '-t',
-        topic,
-        '-p',
-        '0',
-        '-o',
-        'beginning',
-        '-e',
-        '-q',
-        '-f',
-        '%o %k %s\n',
-      ]);
-      const got = lines(stdout);
+      await run(broker, ['-P', '-t', topic, '-p', '0', '-K', ':', '-z', codec, '-X', 'linger.ms=50'], input);
+      const got = await kcatRead(broker.bootstrap, topic, { format: '%o %k %s\n' });
       expect(got).toHaveLength(200);
       expect(got[0]).toBe('0 key0 value-0-');
       expect(got[199]).toBe(`199 key199 value-199-${'x'.repeat(49)}`);
@@ -91,7 +65,7 @@ describe('kcat (librdkafka)', () => {
   );
 
   it('a consumer from the end sees only what is produced after it started', async () => {
-    await kcat(broker, ['-P', '-t', 'tail', '-p', '0'], 'old-1\nold-2\n');
+    await run(broker, ['-P', '-t', 'tail', '-p', '0'], 'old-1\nold-2\n');
     const consumer = spawn('kcat', [
       '-b',
       broker.bootstrap,
@@ -114,7 +88,7 @@ describe('kcat (librdkafka)', () => {
     try {
       // librdkafka has asked for the end offset once it is waiting in a long poll; give it a moment, then produce
       await new Promise((r) => setTimeout(r, 1500));
-      await kcat(broker, ['-P', '-t', 'tail', '-p', '0'], 'new-1\nnew-2\n');
+      await run(broker, ['-P', '-t', 'tail', '-p', '0'], 'new-1\nnew-2\n');
       await waitFor('kcat to print two records', async () => lines(out).length >= 2, { timeoutMs: 10_000 });
       expect(lines(out)).toEqual(['2 new-1', '3 new-2']);
       expect(await exited).toBe(0);
@@ -124,36 +98,15 @@ describe('kcat (librdkafka)', () => {
   });
 
   it('SASL/PLAIN: the MQTT user with the right password gets in, a wrong password is refused', async () => {
-    const auth = (password: string) => [
-      '-X',
-      'security.protocol=SASL_PLAINTEXT',
-      '-X',
-      'sasl.mechanisms=PLAIN',
-      '-X',
-      'sasl.username=alice',
-      '-X',
-      `sasl.password=${password}`,
-    ];
-    await kcat(sasl, [...auth('s3cret'), '-P', '-t', 'secret', '-p', '0'], 'classified\n');
-    const { stdout } = await kcat(sasl, [
-      ...auth('s3cret'),
-      '-C',
-      '-t',
-      'secret',
-      '-p',
-      '0',
-      '-o',
-      'beginning',
-      '-e',
-      '-q',
-    ]);
-    expect(lines(stdout)).toEqual(['classified']);
-    const refused = await kcat(sasl, [...auth('wrong'), '-L', '-m', '2']).then(
+    const auth = (password: string) => kcatSasl('alice', password);
+    await run(sasl, [...auth('s3cret'), '-P', '-t', 'secret', '-p', '0'], 'classified\n');
+    expect(await kcatRead(sasl.bootstrap, 'secret', { args: auth('s3cret') })).toEqual(['classified']);
+    const refused = await run(sasl, [...auth('wrong'), '-L', '-m', '2']).then(
       () => undefined,
       (err: { stderr: string }) => err.stderr,
     );
     expect(refused).toMatch(/Authentication failed|SASL authentication error/i);
     // without SASL at all the connection is closed before any metadata
-    await expect(kcat(sasl, ['-L', '-m', '2'])).rejects.toThrow();
+    await expect(run(sasl, ['-L', '-m', '2'])).rejects.toThrow();
   });
 });

@@ -12,7 +12,7 @@ import {
   type TestBroker,
   type TestJournalCluster,
 } from '@robustmq/testing/broker';
-import { startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
+import { kcatRead, startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
 import { collect, connectClient, sleep, waitFor, type MqttClient } from '@robustmq/testing';
 
 const run = promisify(execFile);
@@ -149,12 +149,8 @@ describe('MQTT ↔ Kafka bridge', () => {
     expect(copied).toBeGreaterThanOrEqual(21);
 
     // librdkafka sees the same records in the same order
-    const { stdout } = await run(
-      'kcat',
-      ['-b', kafkaBroker.bootstrap, '-C', '-t', 'sensors', '-o', 'beginning', '-e', '-q', '-f', '%k=%s\\n'],
-      { timeout: 20_000 },
-    );
-    const kcatLines = stdout.split('\n').filter((l) => l.length > 0 && !l.startsWith('sensors/probe='));
+    const read = await kcatRead(kafkaBroker.bootstrap, 'sensors', { partition: 'all', format: '%k=%s\\n' });
+    const kcatLines = read.filter((l) => !l.startsWith('sensors/probe='));
     expect(kcatLines).toEqual(got.map((m) => `${m.key!.toString()}=${m.value!.toString()}`));
   });
 

@@ -1,14 +1,11 @@
 // Two kafka-brokers on one placement center and journal server, started by the test: Metadata names both and spreads
 // partition leadership over them; a record produced through one is consumed through the other (kcat follows the
 // leaders Metadata names); when one broker stops, its partitions move to the other.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '@robustmq/testing';
-import { startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
+import { kcat, kcatRead, startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
 
-const run = promisify(execFile);
 let first: TestKafkaBroker;
 let second: TestKafkaBroker;
 
@@ -26,8 +23,7 @@ async function metadata(via: TestKafkaBroker): Promise<{
   brokers: { id: number }[];
   topics: { topic: string; partitions: { partition: number; leader: number }[] }[];
 }> {
-  const { stdout } = await run('kcat', ['-b', via.bootstrap, '-L', '-J'], { timeout: 15_000 });
-  return JSON.parse(stdout) as never;
+  return JSON.parse(await kcat(via.bootstrap, ['-L', '-J'])) as never;
 }
 
 it('spreads partition leaders over the live brokers and serves a partition through either', async () => {
@@ -46,16 +42,10 @@ it('spreads partition leaders over the live brokers and serves a partition throu
   // the same answer from both brokers
   expect((await metadata(first)).topics).toEqual(meta.topics);
   for (let p = 0; p < 4; p++) {
-    await run('sh', ['-c', `echo m${p} | kcat -b ${first.bootstrap} -P -t spread -p ${p}`], {
-      timeout: 15_000,
-    });
+    await kcat(first.bootstrap, ['-P', '-t', 'spread', '-p', String(p)], `m${p}\n`);
   }
-  const { stdout } = await run(
-    'kcat',
-    ['-b', second.bootstrap, '-C', '-t', 'spread', '-o', 'beginning', '-e', '-q', '-f', '%p:%s\\n'],
-    { timeout: 15_000 },
-  );
-  expect(stdout.split('\n').filter(Boolean).sort()).toEqual(['0:m0', '1:m1', '2:m2', '3:m3']);
+  const read = await kcatRead(second.bootstrap, 'spread', { partition: 'all', format: '%p:%s\\n' });
+  expect(read.sort()).toEqual(['0:m0', '1:m1', '2:m2', '3:m3']);
 });
 
 it("moves a stopped broker's partitions to the one left", async () => {

@@ -2,11 +2,18 @@
 // server started by the test: kcat (librdkafka), kafkajs and kafka-python (handshake v0, bare tokens) log in as an
 // MQTT user of placement with the right password and are refused with a wrong one or an unknown user; a password
 // change replaces the SCRAM keys; a malformed SCRAM message is an authentication failure, not a crash.
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { ApiKey, ErrorCode } from '@robustmq/protocol/kafka';
-import { RawKafkaClient, startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
+import {
+  kcat,
+  kcatRead,
+  kcatSasl,
+  kafkaPythonSaslProduce,
+  RawKafkaClient,
+  startTestKafkaBroker,
+  type TestKafkaBroker,
+} from '@robustmq/testing/kafka';
 
 let broker: TestKafkaBroker;
 
@@ -21,30 +28,8 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-function kcat(args: string[], input = ''): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'kcat',
-      ['-b', broker.bootstrap, ...args],
-      { timeout: 20_000 },
-      (err, stdout, stderr) =>
-        err ? reject(Object.assign(new Error(`kcat failed: ${stderr}`), { stderr })) : resolve(stdout),
-    );
-    child.stdin!.end(input);
-  });
-}
-
-const scram = (mechanism: string, user: string, password: string) => [
-  '-X',
-  'security.protocol=SASL_PLAINTEXT',
-  '-X',
-  `sasl.mechanisms=${mechanism}`,
-  '-X',
-  `sasl.username=${user}`,
-  '-X',
-  `sasl.password=${password}`,
-];
-const lines = (s: string) => s.split('\n').filter((l) => l.length > 0);
+const run = (args: string[], input?: string) => kcat(broker.bootstrap, args, input);
+const scram = (mechanism: string, user: string, password: string) => kcatSasl(user, password, { mechanism });
 const refusal = (p: Promise<unknown>) =>
   p.then(
     () => 'accepted',
@@ -56,24 +41,15 @@ describe('SASL/SCRAM', () => {
     'kcat %s: right password produces and consumes, wrong password and unknown user are refused',
     async (mechanism) => {
       const topic = `kcat-${mechanism}`;
-      await kcat([...scram(mechanism, 'sam', 'scram-pw'), '-P', '-t', topic, '-p', '0'], 'one\ntwo\n');
-      const out = await kcat([
-        ...scram(mechanism, 'sam', 'scram-pw'),
-        '-C',
-        '-t',
-        topic,
-        '-p',
-        '0',
-        '-o',
-        'beginning',
-        '-e',
-        '-q',
+      await run([...scram(mechanism, 'sam', 'scram-pw'), '-P', '-t', topic, '-p', '0'], 'one\ntwo\n');
+      expect(await kcatRead(broker.bootstrap, topic, { args: scram(mechanism, 'sam', 'scram-pw') })).toEqual([
+        'one',
+        'two',
       ]);
-      expect(lines(out)).toEqual(['one', 'two']);
-      expect(await refusal(kcat([...scram(mechanism, 'sam', 'wrong'), '-L', '-m', '2']))).toMatch(
+      expect(await refusal(run([...scram(mechanism, 'sam', 'wrong'), '-L', '-m', '2']))).toMatch(
         /Authentication failed|SASL authentication error/i,
       );
-      expect(await refusal(kcat([...scram(mechanism, 'nobody', 'scram-pw'), '-L', '-m', '2']))).toMatch(
+      expect(await refusal(run([...scram(mechanism, 'nobody', 'scram-pw'), '-L', '-m', '2']))).toMatch(
         /Authentication failed|SASL authentication error/i,
       );
     },
@@ -115,26 +91,11 @@ describe('SASL/SCRAM', () => {
   });
 
   it('kafka-python SCRAM-SHA-256 (SaslHandshake v0, bare tokens): right password produces, wrong one is refused', async () => {
-    const script = `
-import sys
-from kafka import KafkaProducer
-bootstrap, password = sys.argv[1], sys.argv[2]
-try:
-    p = KafkaProducer(bootstrap_servers=bootstrap, security_protocol='SASL_PLAINTEXT', sasl_mechanism='SCRAM-SHA-256', sasl_plain_username='sam', sasl_plain_password=password, request_timeout_ms=5000, api_version_auto_timeout_ms=5000, max_block_ms=5000)
-    p.send('py-scram', b'hello').get(timeout=10)
-    p.close()
-    print('ok')
-except Exception as e:
-    print('refused', type(e).__name__)
-`;
     const python = (password: string) =>
-      new Promise<string>((resolve, reject) =>
-        execFile(
-          '/usr/bin/python3',
-          ['-c', script, broker.bootstrap, password],
-          { timeout: 30_000 },
-          (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout.trim())),
-        ),
+      kafkaPythonSaslProduce(
+        broker.bootstrap,
+        { mechanism: 'SCRAM-SHA-256', user: 'sam', password },
+        'py-scram',
       );
     expect(await python('scram-pw')).toBe('ok');
     expect(await python('bad')).toMatch(/^refused/);

@@ -2,13 +2,20 @@
 // (`ssl` option) trust a CA this test makes with openssl, and with verify_client present a certificate of it; Metadata
 // and FindCoordinator name each broker's TLS port to TLS clients and its plaintext port to plaintext ones (or the
 // advertised ports); the socket cap and the request size limit hold on the TLS listener as on the plaintext one.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { ApiKey } from '@robustmq/protocol/kafka';
 import { makeTestPki, type TestPki } from '@robustmq/testing';
-import { RawKafkaClient, startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
+import {
+  kcat,
+  kcatSasl,
+  kcatProps,
+  kcatRead,
+  RawKafkaClient,
+  startTestKafkaBroker,
+  type TestKafkaBroker,
+} from '@robustmq/testing/kafka';
 
 let pki: TestPki;
 let ca: Buffer;
@@ -55,29 +62,11 @@ afterAll(async () => {
   pki?.close();
 });
 
-function kcat(bootstrap: string, args: string[], input = ''): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('kcat', ['-b', bootstrap, ...args], { timeout: 20_000 }, (err, stdout, stderr) =>
-      err ? reject(Object.assign(new Error(`kcat failed: ${stderr}`), { stderr })) : resolve(stdout),
-    );
-    child.stdin!.end(input);
-  });
-}
-
-const ssl = () => ['-X', 'security.protocol=SSL', '-X', `ssl.ca.location=${pki.caFile}`];
+const ssl = () => kcatProps({ 'security.protocol': 'SSL', 'ssl.ca.location': pki.caFile });
 const saslSsl = (password: string) => [
-  '-X',
-  'security.protocol=SASL_SSL',
-  '-X',
-  `ssl.ca.location=${pki.caFile}`,
-  '-X',
-  'sasl.mechanisms=PLAIN',
-  '-X',
-  'sasl.username=tina',
-  '-X',
-  `sasl.password=${password}`,
+  ...kcatSasl('tina', password, { protocol: 'SASL_SSL' }),
+  ...kcatProps({ 'ssl.ca.location': pki.caFile }),
 ];
-const lines = (s: string) => s.split('\n').filter((l) => l.length > 0);
 
 describe('the Kafka TLS listener', () => {
   it('kcat over SSL: Metadata names the TLS port; produce and consume back; plaintext clients are named the plaintext port', async () => {
@@ -96,21 +85,10 @@ describe('the Kafka TLS listener', () => {
       [...ssl(), '-P', '-t', 'tls-topic', '-p', '0', '-K', ':'],
       'k1:over-tls-1\nk2:over-tls-2\n',
     );
-    const out = await kcat(open.tlsBootstrap!, [
-      ...ssl(),
-      '-C',
-      '-t',
-      'tls-topic',
-      '-p',
-      '0',
-      '-o',
-      'beginning',
-      '-e',
-      '-q',
-      '-f',
-      '%o %k %s\n',
+    expect(await kcatRead(open.tlsBootstrap!, 'tls-topic', { args: ssl(), format: '%o %k %s\n' })).toEqual([
+      '0 k1 over-tls-1',
+      '1 k2 over-tls-2',
     ]);
-    expect(lines(out)).toEqual(['0 k1 over-tls-1', '1 k2 over-tls-2']);
     // a client that does not trust the CA gets no connection
     await expect(
       kcat(open.tlsBootstrap!, ['-X', 'security.protocol=SSL', '-L', '-m', '2']),
@@ -123,19 +101,9 @@ describe('the Kafka TLS listener', () => {
       [...saslSsl('tls-pass'), '-P', '-t', 'sealed', '-p', '0'],
       'under-tls-and-sasl\n',
     );
-    const out = await kcat(secure.tlsBootstrap!, [
-      ...saslSsl('tls-pass'),
-      '-C',
-      '-t',
-      'sealed',
-      '-p',
-      '0',
-      '-o',
-      'beginning',
-      '-e',
-      '-q',
+    expect(await kcatRead(secure.tlsBootstrap!, 'sealed', { args: saslSsl('tls-pass') })).toEqual([
+      'under-tls-and-sasl',
     ]);
-    expect(lines(out)).toEqual(['under-tls-and-sasl']);
     const refused = await kcat(secure.tlsBootstrap!, [...saslSsl('wrong'), '-L', '-m', '2']).then(
       () => '',
       (err: { stderr: string }) => err.stderr,
@@ -280,28 +248,10 @@ describe('the Kafka TLS listener', () => {
     try {
       const withCert = [
         ...ssl(),
-        '-X',
-        `ssl.certificate.location=${client.certFile}`,
-        '-X',
-        `ssl.key.location=${client.keyFile}`,
+        ...kcatProps({ 'ssl.certificate.location': client.certFile, 'ssl.key.location': client.keyFile }),
       ];
       await kcat(mtls.tlsBootstrap!, [...withCert, '-P', '-t', 'mtls', '-p', '0'], 'signed\n');
-      expect(
-        lines(
-          await kcat(mtls.tlsBootstrap!, [
-            ...withCert,
-            '-C',
-            '-t',
-            'mtls',
-            '-p',
-            '0',
-            '-o',
-            'beginning',
-            '-e',
-            '-q',
-          ]),
-        ),
-      ).toEqual(['signed']);
+      expect(await kcatRead(mtls.tlsBootstrap!, 'mtls', { args: withCert })).toEqual(['signed']);
       await expect(kcat(mtls.tlsBootstrap!, [...ssl(), '-L', '-m', '2'])).rejects.toThrow();
     } finally {
       await mtls.stop();

@@ -154,6 +154,15 @@ export const mqttBrokerConfigSchema = z.strictObject({
       .int()
       .min(0, 'must be a number of seconds >= 0')
       .default(7 * 24 * 3600),
+    /** the shared message log (brokers on journal storage): appends in flight at once. Above 1 the next batch goes
+     * out while the previous one waits for its fsync, in one ordered chain (docs/architecture.md "Pipelined appends
+     * to the shared log"); 1 = one at a time. */
+    log_appends_in_flight: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(16, 'must be at most 16')
+      .default(4),
     /** type "journal": replicas of each shard's segments; 0 = min(3, journal servers registered at shard creation). */
     journal_replicas: z
       .number()

@@ -10,7 +10,7 @@ import { encodePacket, type IPubackPacket, type IPubrecPacket, type Packet } fro
 import type { StorageAdapter } from '@robustmq/storage-adapter';
 import { MESSAGE_SHARD } from '../src/index.js';
 import { collect, connectClient, connectPacket, RawClient, sleep, testScope } from '@robustmq/testing';
-import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
+import { useTestBroker } from '@robustmq/testing/broker';
 
 type FailMode = 'before-write' | 'after-write';
 
@@ -44,13 +44,11 @@ function sendTogether(client: RawClient, packets: Packet[], version: 4 | 5): voi
   client.socket.write(Buffer.concat(packets.map((p) => encodePacket(p, version))));
 }
 
-const scope = testScope();
+const broker = useTestBroker({}, { storage: 'memory' });
 const eachTest = testScope('each');
-let broker: TestBroker;
 let failures: ReturnType<typeof failingAppends>;
 
 beforeAll(async () => {
-  broker = scope.add(await startTestBroker({}, { storage: 'memory' }));
   failures = failingAppends(broker.handle.broker.storage);
 });
 
@@ -64,7 +62,7 @@ async function raw(clientId: string, version: 4 | 5): Promise<RawClient> {
 describe.each(['before-write', 'after-write'] as const)('an append that fails %s', (mode) => {
   it('MQTT 5: the failed QoS 1 and QoS 2 publishes get reason 0x80, the next ones are stored and acknowledged', async () => {
     const topic = `fail5/${mode}`;
-    const sub = await connectClient(broker.url, { protocolVersion: 5, clientId: `sub5-${mode}` }, scope);
+    const sub = await broker.client({ protocolVersion: 5, clientId: `sub5-${mode}` });
     await sub.subscribeAsync(topic, { qos: 1 });
     const got = collect(sub);
     const pub = await raw(`pub5-${mode}`, 5);
@@ -196,7 +194,7 @@ it('a persistent session offline across failed appends gets every stored message
   expect(await acks(2)).toEqual([0, 0]);
 
   // listening before CONNECT: the stored messages follow the CONNACK at once
-  const again = scope.add(mqtt.connect(broker.url, { ...options, reconnectPeriod: 0 }), (c) =>
+  const again = broker.scope.add(mqtt.connect(broker.url, { ...options, reconnectPeriod: 0 }), (c) =>
     c.endAsync(true),
   );
   const got = collect(again);

@@ -11,7 +11,16 @@
 //   CLUSTER_LOSS_QOS1=50000 CLUSTER_LOSS_QOS2=5000 npx vitest run apps/mqtt-broker/test/cluster-loss.test.ts
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { ProcessCluster, RawClient, buildOnce, connectPacket, sleep, waitFor } from '@robustmq/testing';
+import {
+  ProcessCluster,
+  RawClient,
+  buildOnce,
+  connectPacket,
+  countDuplicateAge,
+  emptyDuplicateAges,
+  sleep,
+  waitFor,
+} from '@robustmq/testing';
 
 const QOS1 = Number(process.env.CLUSTER_LOSS_QOS1 ?? 1500);
 const QOS2 = Number(process.env.CLUSTER_LOSS_QOS2 ?? 300);
@@ -94,6 +103,8 @@ test(
     let sub1ResumedAfterMs = -1;
     /** set when sub1's connection to broker 1 is gone: what it receives from then on comes through another broker */
     let sub1LostConnection = false;
+    /** `topic#seq` → when sub1 first got it from broker 1 (the one killed): its duplicates, by age at the kill */
+    const sub1FirstOnBroker1 = new Map<string, number>();
     for (const [name, broker] of [
       ['sub1', 1],
       ['sub2', 2],
@@ -117,6 +128,8 @@ test(
         if (!list) byTopic.set(topic, (list = []));
         const seq = Number(payload.toString());
         list.push(seq);
+        if (name === 'sub1' && !sub1LostConnection && !sub1FirstOnBroker1.has(`${topic}#${seq}`))
+          sub1FirstOnBroker1.set(`${topic}#${seq}`, Date.now());
         if (packet.qos === 2) {
           const key = `${topic}#${seq}`;
           const here = `broker ${brokerOfPort(brokerPort)} id ${packet.messageId} conn ${connections}`;
@@ -193,6 +206,12 @@ test(
     let lost = 0;
     let outOfOrder = 0;
     const duplicatesQos2BySubscriber: Record<string, number> = {};
+    // where QoS 1 duplicates come from: a message twice at every subscriber is twice in the log (its publisher sent it
+    // again after its broker died before the PUBACK reached it); one at a single subscriber came from its session
+    // resuming elsewhere (sent, or acknowledged after the last position commit, when its broker died)
+    const duplicatesQos1BySubscriber: Record<string, number> = {};
+    const qos1DuplicatedAt = new Map<string, number>();
+    const sub1DuplicatesByAgeAtKill = emptyDuplicateAges();
     const lostSamples: string[] = [];
     for (const s of streams) {
       sent += s.count;
@@ -200,6 +219,7 @@ test(
     }
     for (const [subscriber, byTopic] of received) {
       duplicatesQos2BySubscriber[subscriber] = 0;
+      duplicatesQos1BySubscriber[subscriber] = 0;
       for (const s of streams) {
         const list = byTopic.get(s.topic) ?? [];
         delivered += list.length;
@@ -207,8 +227,16 @@ test(
         let last = -1;
         for (const seq of list) {
           if (seen.has(seq)) {
-            if (s.qos === 1) duplicatesQos1++;
-            else {
+            if (s.qos === 1) {
+              duplicatesQos1++;
+              duplicatesQos1BySubscriber[subscriber]!++;
+              const key = `${s.topic}#${seq}`;
+              qos1DuplicatedAt.set(key, (qos1DuplicatedAt.get(key) ?? 0) + 1);
+              if (subscriber === 'sub1') {
+                const at = sub1FirstOnBroker1.get(key);
+                countDuplicateAge(sub1DuplicatesByAgeAtKill, broker1KilledAt, at);
+              }
+            } else {
               duplicatesQos2++;
               duplicatesQos2BySubscriber[subscriber]!++;
             }
@@ -231,6 +259,9 @@ test(
       delivered,
       subscribers: 3,
       duplicatesQos1,
+      duplicatesQos1BySubscriber,
+      sub1DuplicatesByAgeAtKill,
+      duplicatesQos1InLog: [...qos1DuplicatedAt.values()].filter((n) => n >= received.size).length,
       duplicatesQos2,
       duplicatesQos2BySubscriber,
       duplicateSamples,

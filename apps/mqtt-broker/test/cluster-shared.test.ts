@@ -5,7 +5,7 @@
 // member (cluster/shared-groups.ts). The test prints what it counted.
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { ProcessCluster, buildOnce, waitFor } from '@robustmq/testing';
+import { ProcessCluster, buildOnce, countDuplicateAge, emptyDuplicateAges, waitFor } from '@robustmq/testing';
 
 const COUNT = Number(process.env.CLUSTER_SHARED_COUNT ?? 1500);
 const WINDOW = 20;
@@ -41,16 +41,27 @@ function connect(clientId: string, first: number, others: number[]): Promise<Mqt
 
 test("a shared group member's broker SIGKILLed mid-stream: every acknowledged message reaches some member", async () => {
   const received: number[] = [];
+  /** seq → when member-1 first got it from broker 1 (the one killed) */
+  const firstOnDeadBroker = new Map<number, number>();
+  let killedAt = 0;
+  /** member-1's first connection (to broker 1) is gone */
+  let leftDeadBroker = false;
   // the member on broker 1 reconnects to broker 2 when it loses its broker (and subscribes again: clean session)
   const members = [await connect('member-1', 1, [2]), await connect('member-2', 2, [])];
-  for (const member of members) {
-    member.on('message', (_topic, payload) => received.push(Number(payload.toString())));
+  for (const [i, member] of members.entries()) {
+    member.on('message', (_topic, payload) => {
+      const seq = Number(payload.toString());
+      received.push(seq);
+      if (i === 0 && !leftDeadBroker && !firstOnDeadBroker.has(seq)) firstOnDeadBroker.set(seq, Date.now());
+    });
     await member.subscribeAsync('$share/g/shared/#', { qos: 1 });
   }
+  members[0]!.once('close', () => (leftDeadBroker = true));
   // both brokers' records reach every broker's view (refreshed every 500 ms)
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   const publisher = await connect('shared-publisher', 3, []);
   const acked = new Set<number>();
+  const started = Date.now();
   let next = 0;
   let killed = false;
   const worker = async (): Promise<void> => {
@@ -58,6 +69,7 @@ test("a shared group member's broker SIGKILLed mid-stream: every acknowledged me
       const seq = next++;
       if (seq === Math.floor(COUNT * 0.3) && !killed) {
         killed = true;
+        killedAt = Date.now();
         await cluster.broker(1).process.kill('SIGKILL');
       }
       try {
@@ -69,6 +81,7 @@ test("a shared group member's broker SIGKILLed mid-stream: every acknowledged me
     }
   };
   await Promise.all(Array.from({ length: WINDOW }, worker));
+  const publishSeconds = (Date.now() - started) / 1000;
   const missing = (): number => {
     const got = new Set(received);
     let lost = 0;
@@ -81,6 +94,13 @@ test("a shared group member's broker SIGKILLed mid-stream: every acknowledged me
     detail: () => `${missing()} missing`,
   }).catch(() => undefined);
   const got = new Set(received);
+  // where the duplicates come from: messages the dead broker's member had got, by how long before the kill — what it
+  // had not acknowledged when it died is owed again (at least once); older ones are position-commit lag
+  const counts = new Map<number, number>();
+  for (const seq of received) counts.set(seq, (counts.get(seq) ?? 0) + 1);
+  const byAge = emptyDuplicateAges();
+  for (const [seq, n] of counts)
+    if (n > 1) countDuplicateAge(byAge, killedAt, firstOnDeadBroker.get(seq), n - 1);
   const lostSamples = [...acked].filter((seq) => !got.has(seq)).slice(0, 10);
   const summary = {
     sent: COUNT,
@@ -89,6 +109,8 @@ test("a shared group member's broker SIGKILLed mid-stream: every acknowledged me
     duplicates: received.length - got.size,
     lost: missing(),
     lostSamples,
+    duplicatesByAgeAtKill: byAge,
+    publishSeconds,
   };
   console.log(`shared group hand-over test: ${JSON.stringify(summary)}`);
   expect(acked.size).toBeGreaterThan(COUNT * 0.9);

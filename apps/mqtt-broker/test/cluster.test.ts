@@ -291,14 +291,20 @@ describe('QoS 2 from a publisher is exactly once across brokers', () => {
   // append to the shared log really fails — after writing (storage wrote the batch but the answer was lost) or
   // before — so the 3.1.1 publisher gets no PUBREC and resends the message to another broker, which must deliver it
   // once: not again when it is in the log after all, and not never when it is not.
-  test.each(['after-write', 'before-write'] as const)(
-    'an append that failed %s, resent to another broker: delivered once',
-    async (mode) => {
-      const topic = `xb/once/${mode}`;
+  // With `skewed`, a broker whose clock runs 10 minutes ahead appends a record between the marker and the message:
+  // record times are each publisher's clock, so the scan for the marker's record must not stop at that record.
+  test.each([
+    { mode: 'after-write', skewed: false },
+    { mode: 'before-write', skewed: false },
+    { mode: 'after-write', skewed: true },
+  ] as const)(
+    'an append that failed $mode, resent to another broker: delivered once (record from a skewed clock in between: $skewed)',
+    async ({ mode, skewed }) => {
+      const topic = `xb/once/${mode}${skewed ? '-skewed' : ''}`;
       const sub = await client(2);
       await sub.subscribeAsync(topic, { qos: 2 });
       const got = collect(sub);
-      const clientId = `xb-once-${mode}`;
+      const clientId = `xb-once-${mode}${skewed ? '-skewed' : ''}`;
       const publish = {
         cmd: 'publish',
         topic,
@@ -309,12 +315,27 @@ describe('QoS 2 from a publisher is exactly once across brokers', () => {
         dup: false,
       } as const;
 
+      // broker 3's clock runs 10 minutes ahead: its records carry its clock
+      const fastStorage = (brokers[2]!.handle.broker.log as ClusterLog).storage;
+      const fastAppend = fastStorage.append.bind(fastStorage);
+      if (skewed)
+        fastStorage.append = (shard, records, options) =>
+          fastAppend(
+            shard,
+            shard === MESSAGE_SHARD
+              ? records.map((r) => ({ ...r, timestamp: (r.timestamp ?? Date.now()) + 600_000 }))
+              : records,
+            options,
+          );
+      const fastPublisher = skewed ? await client(2) : undefined;
       const storage = (brokers[0]!.handle.broker.log as ClusterLog).storage;
       const realAppend = storage.append.bind(storage);
       let failNext = true;
       storage.append = async (shard, records, options) => {
         if (shard !== MESSAGE_SHARD || !failNext) return realAppend(shard, records, options);
         failNext = false;
+        // the marker is durable and holds the log's end: broker 3's message lands after it, before ours
+        if (fastPublisher) await fastPublisher.publishAsync('xb/skewed-clock', 'ahead', { qos: 1 });
         if (mode === 'after-write') await realAppend(shard, records, options);
         throw new Error('injected storage failure');
       };
@@ -328,6 +349,7 @@ describe('QoS 2 from a publisher is exactly once across brokers', () => {
         expect(first.packets.filter((p) => p.cmd === 'pubrec')).toEqual([]);
       } finally {
         storage.append = realAppend;
+        fastStorage.append = fastAppend;
       }
 
       const second = await RawClient.open(brokers[1]!.handle.ports.mqtt, 4, scope);

@@ -73,6 +73,7 @@ it('has documented defaults', () => {
     },
     storage: {
       message_retention_s: 604_800,
+      log_appends_in_flight: 4,
       journal_replicas: 0,
       journal_acks: 'quorum',
       journal_namespace: '',

@@ -1,25 +1,11 @@
 // `$delayed/N/topic`: delivered to `topic` N seconds later, kept across a restart, and refused with a reason when
 // N is not a number (0x90) or longer than mqtt.delayed_publish_max_s (0x83).
-import { beforeAll, expect, it } from 'vitest';
-import {
-  collect,
-  connectClient,
-  haveMosquitto,
-  mqttClients,
-  runCommand,
-  sleep,
-  testScope,
-} from '@robustmq/testing';
-import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
+import { expect, it } from 'vitest';
+import { collect, connectClient, haveMosquitto, runCommand, sleep } from '@robustmq/testing';
+import { useTestBroker } from '@robustmq/testing/broker';
 
-const scope = testScope();
-let broker: TestBroker;
-
-beforeAll(async () => {
-  broker = scope.add(await startTestBroker({ delayed_publish_max_s: 60 }));
-});
-
-const connect = mqttClients(scope, () => broker.url);
+const broker = useTestBroker({ delayed_publish_max_s: 60 });
+const connect = broker.client;
 const client = (protocolVersion: 4 | 5 = 5) => connect({ protocolVersion });
 
 it('delivers $delayed/1/topic to topic after about a second, with its properties', async () => {

@@ -2,18 +2,16 @@
 // other lists (sessions, subscriptions, topics, retained), and the error shape.
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { collect, connectClient, testScope } from '@robustmq/testing';
-import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
+import { collect } from '@robustmq/testing';
+import { useTestBroker } from '@robustmq/testing/broker';
 
-const scope = testScope();
-let broker: TestBroker;
+const broker = useTestBroker();
 let client: MqttClient;
 let base: string;
 
 beforeAll(async () => {
-  broker = scope.add(await startTestBroker());
   base = broker.http;
-  client = await connectClient(broker.url, { clientId: 'http-test-client' }, scope);
+  client = await broker.client({ clientId: 'http-test-client' });
 });
 
 it('reports health', async () => {
@@ -82,7 +80,7 @@ it('exposes broker metrics', async () => {
 it('searches and pages the client list in client-id order', async () => {
   const others = [];
   for (const id of ['page-c', 'page-a', 'page-b', 'other-1'])
-    others.push(await connectClient(broker.url, { clientId: id }, scope));
+    others.push(await broker.client({ clientId: id }));
   const page = async (q: string) =>
     (await (await fetch(`${base}/api/v1/clients?${q}`)).json()) as {
       total: number;

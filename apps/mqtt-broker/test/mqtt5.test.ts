@@ -2,7 +2,7 @@
 // Packet Size both ways, subscription identifiers (several for overlapping subscriptions, kept across a restart),
 // request/response and the other forwarded properties, AUTH, and reason strings on negative answers (unless the
 // client asked for none). MQTT.js and mosquitto_pub/sub for the well-behaved side, a raw socket for the rest.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   encodePacket,
   type IConnackPacket,
@@ -13,25 +13,15 @@ import {
   type Packet,
 } from '@robustmq/protocol';
 import type { MqttClient } from 'mqtt';
-import {
-  connectClient,
-  haveMosquitto,
-  mqttClients,
-  RawClient,
-  runCommand,
-  sleep,
-  testScope,
-} from '@robustmq/testing';
-import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
+import { connectClient, haveMosquitto, RawClient, runCommand, sleep } from '@robustmq/testing';
+import { startTestBroker, useTestBroker } from '@robustmq/testing/broker';
 
-const scope = testScope();
-let broker: TestBroker;
-
-beforeAll(async () => {
-  broker = scope.add(await startTestBroker({ topic_alias_max: 10, receive_maximum: 3, max_awaiting_rel: 3 }));
-});
-
-const client = mqttClients(scope, () => broker.url, { protocolVersion: 5 });
+const broker = useTestBroker(
+  { topic_alias_max: 10, receive_maximum: 3, max_awaiting_rel: 3 },
+  {},
+  { protocolVersion: 5 },
+);
+const client = broker.client;
 
 /** A raw MQTT 5 connection, CONNECTed with the given properties. */
 async function raw5(clientId: string, properties: Record<string, unknown> = {}): Promise<RawClient> {
@@ -353,7 +343,7 @@ describe('subscription identifiers and forwarded properties', () => {
     await broker.restart();
     const pub = await client();
     await pub.publishAsync('sidp/t', 'after-restart', { qos: 1 });
-    const again = await connectClient(broker.url, { protocolVersion: 5, ...options }, scope);
+    const again = await connectClient(broker.url, { protocolVersion: 5, ...options }, broker.scope);
     const got = messages(again);
     await until(() => got.length === 1);
     expect(got[0]!.properties!.subscriptionIdentifier).toBe(42);

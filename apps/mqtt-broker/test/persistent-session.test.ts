@@ -2,27 +2,13 @@
 // QoS 1 messages are resent with DUP, QoS 2 is exactly once both ways, and session expiry, will delay and message
 // expiry behave as MQTT 5 says. Also: a QoS 1 PUBACK is sent only once the message is durable in
 // storage (the suite runs on rocksdb and on journal storage: MQTT_TEST_STORAGE, see @robustmq/testing/broker).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IPublishPacket } from '@robustmq/protocol';
-import {
-  collect,
-  connectClient,
-  connectPacket,
-  mqttClients,
-  RawClient,
-  sleep,
-  testScope,
-} from '@robustmq/testing';
-import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
+import { collect, connectClient, connectPacket, RawClient, sleep } from '@robustmq/testing';
+import { startTestBroker, useTestBroker } from '@robustmq/testing/broker';
 
-const scope = testScope();
-let broker: TestBroker;
-
-beforeAll(async () => {
-  broker = scope.add(await startTestBroker());
-});
-
-const client = mqttClients(scope, () => broker.url);
+const broker = useTestBroker();
+const client = broker.client;
 
 async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

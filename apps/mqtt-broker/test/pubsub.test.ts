@@ -1,17 +1,11 @@
 // Publish/subscribe through a real broker with MQTT.js clients of each protocol version: wildcards, unsubscribe,
 // $-topics, QoS 1, overlapping subscriptions and will messages.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { collect, connectClient, mqttClients, sleep, testScope } from '@robustmq/testing';
-import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
+import { describe, expect, it } from 'vitest';
+import { collect, connectClient, sleep } from '@robustmq/testing';
+import { useTestBroker } from '@robustmq/testing/broker';
 
-const scope = testScope();
-let broker: TestBroker;
-
-beforeAll(async () => {
-  broker = scope.add(await startTestBroker());
-});
-
-const client = mqttClients(scope, () => broker.url);
+const broker = useTestBroker();
+const client = broker.client;
 
 const versions = [
   { name: 'MQTT 3.1', options: { protocolVersion: 3, protocolId: 'MQIsdp' } },

@@ -3,18 +3,12 @@
 // survival across a broker restart (the suite runs on rocksdb and on journal storage: MQTT_TEST_STORAGE).
 import { spawn, spawnSync } from 'node:child_process';
 import type { MqttClient } from 'mqtt';
-import { beforeAll, expect, it } from 'vitest';
-import { collect, mqttClients, sleep, testScope } from '@robustmq/testing';
-import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
+import { expect, it } from 'vitest';
+import { collect, sleep } from '@robustmq/testing';
+import { useTestBroker } from '@robustmq/testing/broker';
 
-const scope = testScope();
-let broker: TestBroker;
-
-beforeAll(async () => {
-  broker = scope.add(await startTestBroker());
-});
-
-const client = mqttClients(scope, () => broker.url);
+const broker = useTestBroker();
+const client = broker.client;
 
 interface RetainedSeen {
   payload: string;

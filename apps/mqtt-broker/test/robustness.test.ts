@@ -3,18 +3,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IConnackPacket, IDisconnectPacket, ISubackPacket } from '@robustmq/protocol';
 import type { MqttClient } from 'mqtt';
-import { collect, connectClient, connectPacket, RawClient, testScope } from '@robustmq/testing';
-import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
+import { collect, connectPacket, RawClient } from '@robustmq/testing';
+import { useTestBroker } from '@robustmq/testing/broker';
 
-const scope = testScope();
-let broker: TestBroker;
+const broker = useTestBroker({ max_client_id_length: 32, connect_timeout_ms: 1_000 });
 let healthy: MqttClient;
 let healthyMessages: ReturnType<typeof collect>;
 let sent = 0;
 
 beforeAll(async () => {
-  broker = scope.add(await startTestBroker({ max_client_id_length: 32, connect_timeout_ms: 1_000 }));
-  healthy = await connectClient(broker.url, { clientId: 'healthy' }, scope);
+  healthy = await broker.client({ clientId: 'healthy' });
   healthyMessages = collect(healthy);
   await healthy.subscribeAsync('healthy/#');
 });

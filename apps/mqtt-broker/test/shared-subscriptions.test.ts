@@ -1,28 +1,13 @@
 // Shared subscriptions `$share/<group>/<filter>`: each message goes to exactly one member of a group, round robin,
 // at that member's QoS; groups are independent of each other and of plain subscriptions; when a member leaves the
 // others carry on; bad share names get SUBACK 0x8F (MQTT 5) / 0x80 (3.1.1). MQTT.js 5 and 3.1.1, and mosquitto_sub.
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ISubackPacket, Packet } from '@robustmq/protocol';
-import {
-  collect,
-  connectClient,
-  haveMosquitto,
-  mqttClients,
-  RawClient,
-  runCommand,
-  sleep,
-  testScope,
-} from '@robustmq/testing';
-import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
+import { collect, connectClient, haveMosquitto, RawClient, runCommand, sleep } from '@robustmq/testing';
+import { useTestBroker } from '@robustmq/testing/broker';
 
-const scope = testScope();
-let broker: TestBroker;
-
-beforeAll(async () => {
-  broker = scope.add(await startTestBroker());
-});
-
-const client = mqttClients(scope, () => broker.url, { protocolVersion: 5 });
+const broker = useTestBroker({}, {}, { protocolVersion: 5 });
+const client = broker.client;
 
 it('is announced, and a group gets each message exactly once, round robin, next to a plain subscriber', async () => {
   const members = await Promise.all([client(), client(), client({ protocolVersion: 4 })]);

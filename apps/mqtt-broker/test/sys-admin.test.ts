@@ -1,25 +1,17 @@
 // `$SYS/brokers/<node>/…` topics (retained, periodic) and the HTTP admin API: clients (list, detail, kick with
 // DISCONNECT 0x98), sessions, subscriptions, topics and retained messages (list, delete), errors as {code,message}.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { collect, mqttClients, sleep, testScope } from '@robustmq/testing';
-import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
+import { describe, expect, it } from 'vitest';
+import { collect, sleep } from '@robustmq/testing';
+import { useTestBroker } from '@robustmq/testing/broker';
 
-const scope = testScope();
-let broker: TestBroker;
-let base: string;
-
-beforeAll(async () => {
-  broker = scope.add(await startTestBroker({ sys_interval_s: 0.2 }, { id: 3 }));
-  base = `${broker.http}/api/v1`;
-});
-
-const client = mqttClients(scope, () => broker.url, { protocolVersion: 5 });
+const broker = useTestBroker({ sys_interval_s: 0.2 }, { id: 3 }, { protocolVersion: 5 });
+const client = broker.client;
 
 async function json(
   path: string,
   init?: RequestInit,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${base}${path}`, init);
+  const res = await fetch(`${broker.http}/api/v1${path}`, init);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 

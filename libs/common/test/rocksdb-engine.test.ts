@@ -66,4 +66,34 @@ describe('RocksDbEngine', () => {
     expect(prefixUpperBound(Buffer.from([1, 0xff]))).toEqual(Buffer.from([2]));
     expect(prefixUpperBound(Buffer.from([0xff, 0xff]))).toBeUndefined();
   });
+
+  it('reads a range as it was when the reader was opened, many entries per batch', async () => {
+    const db = await RocksDbEngine.open(rocksDir());
+    const key = (i: number) => `r/${String(i).padStart(5, '0')}`;
+    await db.batch(
+      Array.from({ length: 5_000 }, (_, i) => ({ type: 'put' as const, key: key(i), value: `v${i}` })),
+    );
+    const reader = db.reader({ prefix: 'r/' });
+    // written after the reader was opened: not part of its view
+    await db.batch([
+      { type: 'del', key: key(0) },
+      { type: 'put', key: key(1), value: 'changed' },
+      { type: 'put', key: 'r/99999', value: 'new' },
+    ]);
+    const seen: string[] = [];
+    let batches = 0;
+    for (let batch = await reader.next(); batch; batch = await reader.next()) {
+      batches++;
+      for (const [k, v] of batch) seen.push(`${k.toString()}=${v.toString()}`);
+    }
+    expect(seen).toEqual(Array.from({ length: 5_000 }, (_, i) => `${key(i)}=v${i}`));
+    // the binding fetches one entry first, then up to 1,000 a trip
+    expect(batches).toBeLessThanOrEqual(7);
+    expect(await reader.next()).toBeUndefined();
+    // a reader closed before its end releases its snapshot, and the engine still closes
+    const early = db.reader({});
+    expect((await early.next())?.length).toBe(1);
+    await early.close();
+    await db.close();
+  });
 });

@@ -11,7 +11,15 @@
 //   unless the caller gives AppendOptions.expectedOffset: every attempt then carries it to the leader, which refuses
 //   a batch that would not start there (OFFSET_MISMATCH with its end), and records of the call that a lost attempt
 //   already wrote are counted instead of written again.
+// - Ordered appends (AppendOptions.ordered, the broker's shared log): several calls of one shard in flight at once,
+//   stored in call order. They go out at once on the connection to the segment's leader as one chain (each request
+//   names its predecessor; the leader writes a request only right behind it, SegmentLeader.append), so a request that
+//   fails makes every later one in flight fail too. Once all have answered, the failed ones are re-sent one by one in
+//   call order (through the ordinary retrying path), after looking for the records of those whose fate is unknown in
+//   the log first (a lost answer, a leader killed after writing): found ones are counted, not written again. Then
+//   pipelining resumes with a new chain. See docs/architecture.md "Pipelined appends to the shared log".
 // - Each adapter shard maps to a placement shard with a generated name (see journal-catalog.ts).
+import { randomUUID } from 'node:crypto';
 import { stageTimings, type ClusterTls, type Logger } from '@robustmq/common';
 import { PlacementClient } from '@robustmq/placement-client';
 import {
@@ -24,6 +32,7 @@ import {
   isJournalError,
   readRetentionMark,
   readU64,
+  splitBatch,
   type Header,
   type JournalReply,
 } from '@robustmq/protocol/journal';
@@ -107,6 +116,55 @@ interface ShardHandle {
   knownEnd: number;
 }
 
+/** one ordered append() call (AppendOptions.ordered) on its way. */
+interface OrderedCall {
+  /** its place in the call order of its shard. */
+  index: number;
+  encoded: { data: Buffer; starts: number[] };
+  /** offsets of its records already written (a request the segment's end cut short), in record order. */
+  offsets: number[];
+  /** an offset at or below any its records can have been given: the shard's known end when it was first sent. */
+  lowerBound: number;
+  /** a request of it failed without saying it wrote nothing: its records may be in the log. */
+  uncertain: boolean;
+  resolve(offsets: number[]): void;
+  reject(err: unknown): void;
+}
+
+/** the ordered appends of one shard: the chain in flight and what waits to be re-sent. */
+interface OrderedLane {
+  shard: string;
+  /** calls made so far (the next call's index). */
+  calls: number;
+  /** the chain requests go out on now, and the seq of its newest request (-1: the next one heads it). */
+  chain: string;
+  last: number;
+  inflight: number;
+  /** calls not sent yet, in call order. */
+  queue: OrderedCall[];
+  /** calls whose request failed, in call order: re-sent one by one once nothing is in flight. */
+  failed: OrderedCall[];
+  /** set while a step of the lane awaits (looking up the shard, re-sending the failed calls). */
+  busy: boolean;
+}
+
+/** a failure after which a request of a chain certainly wrote nothing (anything else: its records may be stored). */
+function wroteNothing(err: unknown): boolean {
+  return (
+    isJournalError(err, 'OUT_OF_ORDER') ||
+    isJournalError(err, 'SEGMENT_SEALED') ||
+    isJournalError(err, 'FENCED') ||
+    isJournalError(err, 'SEGMENT_NOT_FOUND') ||
+    isJournalError(err, 'BAD_REQUEST')
+  );
+}
+
+/** bytes of a framed record after its offset (version 1, CRC 4, offset 8): what the writer's bytes and the stored
+ * ones have in common. */
+const RECORD_BODY_AT = 13;
+/** records read back at most while looking for the records of a request whose answer was lost. */
+const MAX_DEDUPE_SCAN = 200_000;
+
 const ACKS = { one: 'ACKS_ONE', quorum: 'ACKS_QUORUM', all: 'ACKS_ALL' } as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const EMPTY = Buffer.alloc(0);
@@ -114,6 +172,10 @@ const DEFAULT_MAX_APPEND_BYTES = 4 * 1024 * 1024;
 
 export class JournalStorageAdapter implements StorageAdapter {
   readonly type = 'journal';
+  readonly orderedAppends = true;
+  /** ordered appends: requests sent in a chain, calls re-sent one by one after a failure, and re-sent calls whose
+   * records were found already stored (not written again). */
+  readonly orderedStats = { chained: 0, resent: 0, foundStored: 0 };
   private readonly placement: PlacementClient;
   private readonly pool: JournalConnectionPool;
   private readonly namespace: string;
@@ -122,6 +184,9 @@ export class JournalStorageAdapter implements StorageAdapter {
   private nodes = new Map<number, string>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly waiting = new Map<string, Set<(err: StorageError) => void>>();
+  private readonly lanes = new Map<string, OrderedLane>();
+  /** numbers the requests of ordered chains (unique per adapter). */
+  private chainSeq = 0;
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -456,18 +521,23 @@ export class JournalStorageAdapter implements StorageAdapter {
     } catch (err) {
       return Promise.reject(err);
     }
-    const p = this.guard(() => this.appendEncoded(shard, encoded, expected));
+    const p =
+      options?.ordered === true && expected < 0
+        ? this.guard(() => this.appendOrdered(shard, encoded))
+        : this.guard(() => this.appendEncoded(shard, encoded, expected));
     this.inflight.add(p);
     const done = () => this.inflight.delete(p);
     p.then(done, done);
     return p;
   }
 
-  /** `expected` >= 0: the single writer's expectedOffset (see AppendOptions), sent with every attempt. */
+  /** `expected` >= 0: the single writer's expectedOffset (see AppendOptions), sent with every attempt. Records
+   * before `firstRecord` are not sent (already written); the answer holds the offsets of the rest. */
   private async appendEncoded(
     shard: string,
     encoded: { data: Buffer; starts: number[] },
     expected: number,
+    firstRecord = 0,
   ): Promise<number[]> {
     const h = await this.handle(shard);
     // an attempt failed after it may have reached the leader (a lost answer, a leader that died mid-write): from then
@@ -476,7 +546,7 @@ export class JournalStorageAdapter implements StorageAdapter {
     const offsets: number[] = [];
     const total = encoded.starts.length - 1;
     const maxBytes = this.options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES;
-    let sentRecords = 0;
+    let sentRecords = firstRecord;
     // the records of the next request: as many as fit in maxBytes (at least one), from sentRecords on
     const chunk = (): Buffer => {
       const from = encoded.starts[sentRecords]!;
@@ -486,7 +556,7 @@ export class JournalStorageAdapter implements StorageAdapter {
     };
     let remaining = chunk();
     let release: (() => void) | undefined;
-    if (remaining.length < encoded.data.length) {
+    if (remaining.length < encoded.data.length - encoded.starts[firstRecord]!) {
       // several requests from the start: no other append of this shard may go between them
       while (h.gate) await h.gate;
       h.gate = new Promise<void>((resolve) => (release = resolve));
@@ -560,6 +630,263 @@ export class JournalStorageAdapter implements StorageAdapter {
       }
     }
     return offsets;
+  }
+
+  // ---- ordered (pipelined) appends ----
+
+  private appendOrdered(shard: string, encoded: { data: Buffer; starts: number[] }): Promise<number[]> {
+    let lane = this.lanes.get(shard);
+    if (!lane) {
+      lane = {
+        shard,
+        calls: 0,
+        chain: randomUUID(),
+        last: -1,
+        inflight: 0,
+        queue: [],
+        failed: [],
+        busy: false,
+      };
+      this.lanes.set(shard, lane);
+    }
+    const l = lane;
+    return new Promise<number[]>((resolve, reject) => {
+      // queued synchronously: the call order is the order append() was called in, whatever awaits follow
+      l.queue.push({
+        index: l.calls++,
+        encoded,
+        offsets: [],
+        lowerBound: 0,
+        uncertain: false,
+        resolve,
+        reject,
+      });
+      this.pumpOrdered(l);
+    });
+  }
+
+  /** sends what the lane may send now: every queued call, as the chain's next requests, unless something failed. */
+  private pumpOrdered(lane: OrderedLane): void {
+    if (lane.busy) return;
+    if (lane.failed.length > 0) {
+      if (lane.inflight === 0) void this.resendFailed(lane);
+      return;
+    }
+    if (lane.queue.length === 0) return;
+    const h = this.shards.get(lane.shard);
+    const seg = h && !h.gate ? this.active(h) : undefined;
+    const address = seg && this.nodes.get(seg.leader);
+    if (!h || !seg || address === undefined) {
+      // metadata to look up first (or a gate of a call going out in pieces): through the ordinary path, one by one
+      lane.failed.push(...lane.queue.splice(0));
+      if (lane.inflight === 0) void this.resendFailed(lane);
+      return;
+    }
+    const maxBytes = this.options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES;
+    while (lane.queue.length > 0) {
+      const call = lane.queue[0]!;
+      if (call.encoded.data.length > maxBytes) {
+        // several requests: the ordinary path sends them under the shard's gate, after what is in flight
+        lane.failed.push(...lane.queue.splice(0));
+        if (lane.inflight === 0) void this.resendFailed(lane);
+        return;
+      }
+      lane.queue.shift();
+      call.lowerBound = h.knownEnd;
+      this.sendOrdered(lane, h, seg, address, call);
+    }
+  }
+
+  /** one request of the chain, written to the leader's connection now (so requests leave in call order). */
+  private sendOrdered(
+    lane: OrderedLane,
+    h: ShardHandle,
+    seg: SegmentView,
+    address: string,
+    call: OrderedCall,
+  ): void {
+    const seq = ++this.chainSeq;
+    const header: Header = {
+      ...this.target(h, seg),
+      epoch: seg.epoch,
+      maxSegmentRecords: h.entry.options.maxRecordsPerSegment,
+      chain: lane.chain,
+      seq,
+      ...(lane.last >= 0 ? { after: lane.last } : {}),
+    };
+    lane.last = seq;
+    lane.inflight++;
+    this.orderedStats.chained++;
+    const first = call.offsets.length;
+    const sentAt = stageTimings ? performance.now() : 0;
+    this.pool
+      .get(address)
+      .request(
+        JOURNAL_MESSAGE.Append,
+        header,
+        [call.encoded.data.subarray(call.encoded.starts[first]!)],
+        this.timeoutMs,
+      )
+      .then(
+        (reply) => {
+          stageTimings?.record('adapter.append.request', performance.now() - sentAt);
+          lane.inflight--;
+          const base = reply.header['baseOffset'] as number;
+          const count = reply.header['count'] as number;
+          for (let i = 0; i < count; i++) call.offsets.push(base + i);
+          if (base + count > h.knownEnd) h.knownEnd = base + count;
+          if (call.offsets.length === call.encoded.starts.length - 1) call.resolve(call.offsets);
+          else this.failOrdered(lane, call); // cut short at the segment's end: the rest goes to the next segment
+          this.pumpOrdered(lane);
+        },
+        (err: unknown) => {
+          lane.inflight--;
+          if (isJournalError(err, 'UNAVAILABLE')) {
+            this.pool.reset(address);
+            this.nodes.delete(seg.leader);
+          }
+          if (!wroteNothing(err)) call.uncertain = true;
+          this.failOrdered(lane, call);
+          this.pumpOrdered(lane);
+        },
+      );
+  }
+
+  private failOrdered(lane: OrderedLane, call: OrderedCall): void {
+    let i = lane.failed.length;
+    while (i > 0 && lane.failed[i - 1]!.index > call.index) i--;
+    lane.failed.splice(i, 0, call);
+  }
+
+  /**
+   * Once nothing of the chain is in flight: the failed calls one by one in call order through the retrying path (what
+   * is called meanwhile waits in the queue); a call whose records may already be stored is looked for first. Then the
+   * queue goes out as a new chain.
+   */
+  private async resendFailed(lane: OrderedLane): Promise<void> {
+    lane.busy = true;
+    // the end of the records found or written for the calls re-sent so far: the next call's records lie beyond it
+    let scanFrom = -1;
+    // false once a call was not found: a later call of the chain cannot have been written without it
+    let mayBeStored = true;
+    try {
+      for (;;) {
+        const call = lane.failed.shift();
+        if (!call) break;
+        try {
+          if (call.uncertain && mayBeStored && call.offsets.length < call.encoded.starts.length - 1) {
+            const found = await this.findStored(lane.shard, call, Math.max(scanFrom, call.lowerBound));
+            if (found === undefined) mayBeStored = false;
+            else {
+              this.orderedStats.foundStored++;
+              call.offsets.push(...found);
+              scanFrom = found[found.length - 1]! + 1;
+            }
+          }
+          if (call.offsets.length < call.encoded.starts.length - 1) {
+            this.orderedStats.resent++;
+            const rest = await this.appendEncoded(lane.shard, call.encoded, -1, call.offsets.length);
+            call.offsets.push(...rest);
+            scanFrom = rest[rest.length - 1]! + 1;
+            mayBeStored = false;
+          }
+          call.resolve(call.offsets);
+        } catch (err) {
+          call.reject(toStorageError(err));
+        }
+      }
+    } finally {
+      lane.chain = randomUUID();
+      lane.last = -1;
+      lane.busy = false;
+    }
+    if (this.closed) {
+      const err = adapterClosed(this.type);
+      for (const call of [...lane.failed.splice(0), ...lane.queue.splice(0)]) call.reject(err);
+      return;
+    }
+    this.pumpOrdered(lane);
+  }
+
+  /**
+   * Looks for the not yet confirmed records of `call` in the shard from `from` on (a request whose answer was lost):
+   * their offsets when all of them are found there in a row, byte for byte after the offset, else undefined. Waits
+   * first until the active segment's leader has committed its whole log (a new leader commits what it took over from
+   * the old one once its followers have it), so records that survived a leader's death are seen.
+   */
+  private async findStored(shard: string, call: OrderedCall, from: number): Promise<number[] | undefined> {
+    const h = await this.handle(shard, true);
+    const last = h.segments[h.segments.length - 1];
+    if (last && last.end < 0) {
+      const deadline = Date.now() + Math.min(this.timeoutMs, 10_000);
+      let target = -1;
+      for (;;) {
+        const reply = await this.withRetry(h, () => {
+          const current = h.segments.find((s) => s.seq === last.seq) ?? last;
+          return this.send(current.leader, JOURNAL_MESSAGE.SegmentState, this.target(h, current));
+        });
+        const hw = reply.header['highWatermark'];
+        const end = reply.header['endOffset'];
+        if (reply.header['sealed'] === true || typeof hw !== 'number') break;
+        if (target < 0) target = typeof end === 'number' ? end : hw;
+        if (hw >= target || Date.now() > deadline) break;
+        await sleep(20);
+      }
+    }
+    const first = call.offsets.length;
+    const mine: Buffer[] = [];
+    for (let i = first; i < call.encoded.starts.length - 1; i++)
+      mine.push(call.encoded.data.subarray(call.encoded.starts[i]! + 4, call.encoded.starts[i + 1]!));
+    const body = (record: Buffer) => record.subarray(RECORD_BODY_AT);
+    let offset = from;
+    let run: number[] = [];
+    let scanned = 0;
+    while (scanned < MAX_DEDUPE_SCAN) {
+      const seg = this.segmentFor(h, offset);
+      if (!seg) break;
+      let reply: JournalReply;
+      try {
+        reply = await this.withRetry(h, () =>
+          this.readFrom(h, this.segmentFor(h, offset) ?? seg, JOURNAL_MESSAGE.Read, {
+            offset,
+            maxRecords: 1000,
+            maxBytes: 4 * 1024 * 1024,
+            waitMs: 0,
+          }),
+        );
+      } catch (err) {
+        if (isJournalError(err, 'OFFSET_OUT_OF_RANGE')) break;
+        throw err;
+      }
+      const records = splitBatch(reply.data);
+      for (const record of records) {
+        const at = readU64(record, 5);
+        const next = mine[run.length]!;
+        if (body(record).equals(body(next))) {
+          run.push(at);
+          if (run.length === mine.length) {
+            this.options.logger?.info(
+              { shard, from: run[0], count: run.length },
+              'journal append: records of a request whose answer was lost are stored; not written again',
+            );
+            return run;
+          }
+        } else if (run.length > 0) {
+          run = body(record).equals(body(mine[0]!)) ? [at] : [];
+        }
+        offset = at + 1;
+      }
+      scanned += records.length;
+      const hw = reply.header['highWatermark'] as number;
+      if (reply.header['sealed'] === true && offset >= hw) {
+        seg.end = hw;
+        seg.status = 'SEGMENT_SEALED';
+        if (!h.segments.some((s) => s.seq === seg.seq + 1)) await this.handle(shard, true);
+        continue;
+      }
+      if (records.length === 0 || offset >= hw) break;
+    }
+    return undefined;
   }
 
   // ---- reads ----

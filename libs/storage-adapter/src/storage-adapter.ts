@@ -41,6 +41,13 @@ export interface AppendOptions {
    * call is stored once. Without it, a retry after a lost answer may store a batch twice.
    */
   expectedOffset?: number;
+  /**
+   * the caller keeps several appends of this shard in flight and needs them stored in call order (the broker's shared
+   * message log, which pipelines its group commits). An adapter with `orderedAppends` keeps that order through
+   * retries and leader changes; on other adapters a caller must not have two appends of one shard in flight. Ignored
+   * with expectedOffset.
+   */
+  ordered?: boolean;
 }
 
 /** A record as read back: what was appended, plus the offset storage assigned and the CRC it stored. */
@@ -125,6 +132,13 @@ export interface RetentionResult {
 export interface StorageAdapter {
   /** 'memory', 'rocksdb', … — for logs and the admin API. */
   readonly type: string;
+
+  /**
+   * optional: true when append() calls of one shard made with AppendOptions.ordered may be in flight together and are
+   * stored in call order even across failures and retries (journal: ordered chains, journal-adapter.ts). Callers
+   * without it append one call at a time.
+   */
+  readonly orderedAppends?: boolean;
 
   /** creates an empty shard; SHARD_EXISTS if the name is taken. Names: 1–255 UTF-8 bytes, no control characters. */
   createShard(name: string, options?: ShardOptions): Promise<ShardInfo>;

@@ -204,6 +204,48 @@ describe('journal adapter specifics', () => {
     }
   });
 
+  it('keeps ordered appends in call order with many in flight, across segment ends and a second writer', async () => {
+    const adapter = adapterFor('ordered');
+    const other = adapterFor('ordered');
+    try {
+      await adapter.createShard('o', { maxRecordsPerSegment: 50 });
+      const payload = (w: string, i: number) => ({ payload: Buffer.from(`${w}:${i}`) });
+      // the first call finds no metadata cached and goes alone; later ones go out together
+      await adapter.append('o', [payload('a', -1)], { ordered: true });
+      // 60 calls of 7 records in flight together: requests get cut short at each segment's end (every 50 records),
+      // and the rest of a call must still precede every later call; another writer appends in between
+      const sentBefore = adapter.orderedStats.chained;
+      let next = 0;
+      const calls = Array.from({ length: 60 }, () =>
+        adapter.append(
+          'o',
+          Array.from({ length: 7 }, () => payload('a', next++)),
+          { ordered: true },
+        ),
+      );
+      const others = Array.from({ length: 20 }, (_, i) => other.append('o', [payload('b', i)]));
+      const offsets = (await Promise.all(calls)).flat();
+      await Promise.all(others);
+      expect(offsets.length).toBe(420);
+      expect(adapter.orderedStats.chained - sentBefore).toBeGreaterThan(30);
+      for (let i = 1; i < offsets.length; i++) expect(offsets[i]).toBeGreaterThan(offsets[i - 1]!);
+      const got: string[] = [];
+      for (let from = 1; got.length < 440;) {
+        const records = await adapter.read('o', from, { maxRecords: 1000 });
+        got.push(...records.map((r) => r.payload.toString()));
+        from += records.length;
+      }
+      const mine = got.filter((p) => p.startsWith('a:'));
+      expect(mine).toEqual(Array.from({ length: 420 }, (_, i) => `a:${i}`));
+      expect(got.filter((p) => p.startsWith('b:')).length).toBe(20);
+      // the offsets each call was given are where its records are
+      expect(offsets.map((o) => got[o - 1])).toEqual(mine);
+    } finally {
+      await adapter.close();
+      await other.close();
+    }
+  });
+
   it('shardEnds agrees with describeShard, also across a seal it has not seen and after retention', async () => {
     const writer = adapterFor('ends');
     const reader = adapterFor('ends');

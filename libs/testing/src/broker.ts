@@ -5,6 +5,7 @@
 // The storage is the suite's (MQTT_TEST_STORAGE, rocksdb by default) unless the test asks for one: the
 // `mqtt-broker-journal` vitest project runs the broker's main suites again over the journal that way.
 import { join } from 'node:path';
+import { beforeAll } from 'vitest';
 import {
   loadMqttBrokerConfig,
   startMqttBroker,
@@ -13,7 +14,9 @@ import {
 } from '@robustmq/mqtt-broker';
 import { startTestJournal, type TestJournal } from './journal.js';
 import { testLogLevel } from './logger.js';
+import { mqttClients, type IClientOptions, type MqttClient } from './mqtt.js';
 import { startTestPlacement, type TestPlacement } from './placement.js';
+import { testScope, type Scope } from './scope.js';
 import { mergeSections, type Sections } from './sections.js';
 import { removeDir, tempDir } from './temp-dir.js';
 
@@ -166,4 +169,56 @@ export async function startTestBroker(
   };
   broker.url = `mqtt://127.0.0.1:${broker.handle.ports.mqtt}`;
   return broker;
+}
+
+/** TestBroker's fields (a record, so that a field added to TestBroker must be added here too). */
+const BROKER_FIELDS: Record<Exclude<keyof TestBroker, 'restart' | 'stop' | 'close'>, true> = {
+  handle: true,
+  config: true,
+  url: true,
+  http: true,
+  dataDir: true,
+  storage: true,
+  journal: true,
+};
+
+/** The broker of a test file (or describe block): a TestBroker read through to the one started in `beforeAll`. */
+export interface BrokerFixture extends TestBroker {
+  /** closes the broker, and every client `client()` made, after the block; add the block's other resources to it. */
+  readonly scope: Scope;
+  /** an MQTT.js client to this broker (the fixture's client defaults under `options`), ended with the scope. */
+  client(options?: IClientOptions): Promise<MqttClient>;
+}
+
+/**
+ * Starts `startTestBroker(mqtt, options)` in `beforeAll` of the enclosing block and stops it after the block:
+ * `const broker = useTestBroker({ topic_alias_max: 10 }, {}, { protocolVersion: 5 });` then `broker.client()` and
+ * `broker.url` in the tests.
+ */
+export function useTestBroker(
+  mqtt: Record<string, unknown> = {},
+  options: TestBrokerOptions = {},
+  clientDefaults: IClientOptions = {},
+): BrokerFixture {
+  const scope = testScope();
+  let started: TestBroker | undefined;
+  beforeAll(async () => {
+    started = scope.add(await startTestBroker(mqtt, options));
+  });
+  const broker = (): TestBroker => {
+    if (!started)
+      throw new Error('test kit: useTestBroker() is ready in tests and in hooks after its beforeAll');
+    return started;
+  };
+  const fixture = {
+    scope,
+    client: mqttClients(scope, () => broker().url, clientDefaults),
+    restart: () => broker().restart(),
+    stop: () => broker().stop(),
+    close: () => broker().close(),
+  };
+  // the broker's fields read through to the one started, which `restart()` changes in place
+  for (const key of Object.keys(BROKER_FIELDS) as (keyof typeof BROKER_FIELDS)[])
+    Object.defineProperty(fixture, key, { get: () => broker()[key], enumerable: true });
+  return fixture as BrokerFixture;
 }

@@ -85,3 +85,14 @@ export async function startTestKafkaBroker(options: TestKafkaBrokerOptions = {})
 }
 
 export { RawKafkaClient } from './raw-kafka.js';
+export {
+  kcat,
+  kcatSasl,
+  kcatProps,
+  kcatRead,
+  kcatRun,
+  lines,
+  type KcatReadOptions,
+  type KcatRun,
+} from './kcat.js';
+export { kafkaPython, kafkaPythonSaslProduce } from './kafka-python.js';

@@ -3,6 +3,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, fieldOf } from '../api';
+import { ErrorAlert } from './feedback';
 
 export interface FormState<V extends Record<string, string | boolean>> {
   values: V;
@@ -11,6 +12,8 @@ export interface FormState<V extends Record<string, string | boolean>> {
   busy: boolean;
   /** runs `action`; an ApiError is shown at its field; true when it succeeded. */
   submit(action: (values: V) => Promise<unknown>): Promise<boolean>;
+  /** shows `message` as the API would show a refusal (at the field it names): for a check made before asking. */
+  fail(message: string): void;
   reset(): void;
 }
 
@@ -18,7 +21,7 @@ export function useForm<V extends Record<string, string | boolean>>(initial: V):
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<FormState<V>['errors']>({});
   const [busy, setBusy] = useState(false);
-  return {
+  const form: FormState<V> = {
     values,
     errors,
     busy,
@@ -41,11 +44,15 @@ export function useForm<V extends Record<string, string | boolean>>(initial: V):
         setBusy(false);
       }
     },
+    fail(message) {
+      void form.submit(() => Promise.reject(new ApiError(400, 'INVALID_ARGUMENT', message)));
+    },
     reset() {
       setValues(initial);
       setErrors({});
     },
   };
+  return form;
 }
 
 let nextId = 0;
@@ -177,11 +184,7 @@ export function Form(props: {
   return (
     <form class="card form" aria-label={props.title} onSubmit={onSubmit} noValidate>
       <h3>{props.title}</h3>
-      {props.form.errors._form && (
-        <p class="error" role="alert">
-          {props.form.errors._form}
-        </p>
-      )}
+      <ErrorAlert text={props.form.errors._form} />
       <div class="fields">{props.children}</div>
       <button type="submit" disabled={props.form.busy}>
         {props.submitLabel}

@@ -3,6 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
+import { ErrorAlert } from './feedback';
 
 export interface Column<R> {
   label: string;
@@ -15,41 +16,46 @@ export function Table<R>(props: {
   rows: R[];
   rowKey: (row: R) => string;
   empty?: string;
+  /** why the rows could not be loaded, shown above them. */
+  error?: string | undefined;
 }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <caption>{props.caption}</caption>
-        <thead>
-          <tr>
-            {props.columns.map((c) => (
-              <th key={c.label} scope="col">
-                {c.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.length === 0 ? (
+    <>
+      <ErrorAlert text={props.error} />
+      <div class="table-wrap">
+        <table>
+          <caption>{props.caption}</caption>
+          <thead>
             <tr>
-              <td colSpan={props.columns.length} class="empty">
-                {props.empty ?? 'nothing here'}
-              </td>
+              {props.columns.map((c) => (
+                <th key={c.label} scope="col">
+                  {c.label}
+                </th>
+              ))}
             </tr>
-          ) : (
-            props.rows.map((r) => (
-              <tr key={props.rowKey(r)}>
-                {props.columns.map((c) => (
-                  <td key={c.label} data-label={c.label}>
-                    {c.value(r)}
-                  </td>
-                ))}
+          </thead>
+          <tbody>
+            {props.rows.length === 0 ? (
+              <tr>
+                <td colSpan={props.columns.length} class="empty">
+                  {props.empty ?? 'nothing here'}
+                </td>
               </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+            ) : (
+              props.rows.map((r) => (
+                <tr key={props.rowKey(r)}>
+                  {props.columns.map((c) => (
+                    <td key={c.label} data-label={c.label}>
+                      {c.value(r)}
+                    </td>
+                  ))}
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 
@@ -181,11 +187,7 @@ export function PagedTable<R>(props: {
           refresh
         </button>
       </div>
-      {p.error && (
-        <p class="error" role="alert">
-          {p.error}
-        </p>
-      )}
+      <ErrorAlert text={p.error} />
       {p.warnings.map((w) => (
         <p key={w} class="warning">
           {w}

@@ -1,7 +1,8 @@
 // Clients and sessions across every broker: search and server-side paging (the placement center merges the
 // brokers' pages), a client's details (protocol, keep-alive, subscriptions, in-flight, queued) and kicking it.
 import { useState } from 'preact/hooks';
-import { ApiError, api, query, seg } from '../api';
+import { api, query, seg } from '../api';
+import { DangerButton, Notice, errorText, useNotice } from '../components/feedback';
 import { PagedTable, Table, usePaged } from '../components/table';
 
 interface ClientRow {
@@ -47,7 +48,7 @@ const MQTT_VERSIONS: Record<number, string> = { 3: '3.1', 4: '3.1.1', 5: '5.0' }
 export function Clients() {
   const [selected, setSelected] = useState<ClientRow>();
   const [detail, setDetail] = useState<ClientDetail>();
-  const [message, setMessage] = useState<string>();
+  const { notice: message, setNotice: setMessage, run } = useNotice();
   const clients = usePaged(
     (search, startAfter) =>
       api<Merged<ClientRow>>(
@@ -77,29 +78,24 @@ export function Clients() {
         ),
       );
     } catch (err) {
-      setMessage(err instanceof ApiError ? err.message : String(err));
+      setMessage(errorText(err));
     }
   };
-  const kick = async (row: ClientRow) => {
-    if (!confirm(`Disconnect client ${row.clientId}?`)) return;
-    try {
-      await api('DELETE', `/api/v1/console/brokers/${row.brokerId}/clients/${seg(row.clientId)}`);
-      setMessage(`client ${row.clientId} disconnected`);
-      setDetail(undefined);
-      clients.reload();
-      sessions.reload();
-    } catch (err) {
-      setMessage(err instanceof ApiError ? err.message : String(err));
-    }
-  };
+  const kick = (row: ClientRow) =>
+    confirm(`Disconnect client ${row.clientId}?`) &&
+    void run(
+      `client ${row.clientId} disconnected`,
+      () => api('DELETE', `/api/v1/console/brokers/${row.brokerId}/clients/${seg(row.clientId)}`),
+      () => {
+        setDetail(undefined);
+        clients.reload();
+        sessions.reload();
+      },
+    );
 
   return (
     <div class="stack">
-      {message && (
-        <p class="notice" role="status">
-          {message}
-        </p>
-      )}
+      <Notice text={message} />
       <PagedTable
         caption="Connected clients"
         searchLabel="Search clients (id or address)"
@@ -129,14 +125,9 @@ export function Clients() {
           {
             label: 'actions',
             value: (r) => (
-              <button
-                type="button"
-                class="danger"
-                onClick={() => void kick(r)}
-                aria-label={`kick ${r.clientId}`}
-              >
+              <DangerButton label={`kick ${r.clientId}`} onClick={() => kick(r)}>
                 Kick
-              </button>
+              </DangerButton>
             ),
           },
         ]}
@@ -190,9 +181,7 @@ export function Clients() {
                   { label: 'no local', value: (s) => (s.noLocal ? 'yes' : 'no') },
                 ]}
               />
-              <button type="button" class="danger" onClick={() => void kick(selected)}>
-                Kick {selected.clientId}
-              </button>
+              <DangerButton onClick={() => kick(selected)}>Kick {selected.clientId}</DangerButton>
             </>
           ) : (
             !message && <p class="muted">loading…</p>

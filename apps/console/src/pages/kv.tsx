@@ -1,7 +1,8 @@
 // The placement center's KV store: prefix search with paging, each key's revisions (created, modified, version),
 // its value, and put/delete.
 import { useState } from 'preact/hooks';
-import { ApiError, api, query } from '../api';
+import { api, query } from '../api';
+import { DangerButton, Notice, useNotice } from '../components/feedback';
 import { Form, TextField, useForm } from '../components/form';
 import { PagedTable, usePaged } from '../components/table';
 
@@ -20,7 +21,7 @@ const keyPath = (key: string) => key.split('/').map(encodeURIComponent).join('/'
 export function KvBrowser() {
   const [revision, setRevision] = useState<number>();
   const [viewing, setViewing] = useState<Entry>();
-  const [notice, setNotice] = useState<string>();
+  const { notice, setNotice, run } = useNotice();
   const kv = usePaged(
     async (prefix, startAfter) => {
       const page = await api<{ items: Entry[]; more: boolean; revision: number }>(
@@ -33,24 +34,19 @@ export function KvBrowser() {
     (e) => e.key,
   );
   const form = useForm({ key: '', value: '' });
-  const remove = async (key: string) => {
-    if (!confirm(`Delete key ${key}?`)) return;
-    try {
-      await api('DELETE', `/api/v1/kv/${keyPath(key)}`);
-      setNotice(`key ${key} deleted`);
-      setViewing(undefined);
-      kv.reload();
-    } catch (err) {
-      setNotice(err instanceof ApiError ? err.message : String(err));
-    }
-  };
+  const remove = (key: string) =>
+    confirm(`Delete key ${key}?`) &&
+    void run(
+      `key ${key} deleted`,
+      () => api('DELETE', `/api/v1/kv/${keyPath(key)}`),
+      () => {
+        setViewing(undefined);
+        kv.reload();
+      },
+    );
   return (
     <div class="stack">
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       <p class="muted">Store revision: {revision ?? '…'}</p>
       <PagedTable
         caption="Keys"
@@ -85,9 +81,7 @@ export function KvBrowser() {
             <button type="button" onClick={() => setViewing(undefined)}>
               Close
             </button>
-            <button type="button" class="danger" onClick={() => void remove(viewing.key)}>
-              Delete key
-            </button>
+            <DangerButton onClick={() => remove(viewing.key)}>Delete key</DangerButton>
           </span>
         </section>
       )}
@@ -97,10 +91,7 @@ export function KvBrowser() {
         submitLabel="Put"
         onSubmit={async () => {
           const v = form.values;
-          if (!v.key)
-            return void form.submit(() =>
-              Promise.reject(new ApiError(400, 'INVALID_ARGUMENT', 'key must not be empty')),
-            );
+          if (!v.key) return form.fail('key must not be empty');
           if (await form.submit(() => api('PUT', `/api/v1/kv/${keyPath(v.key)}`, { value: v.value }))) {
             setNotice(`key ${v.key} written`);
             form.reset();

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { Chart } from '../components/chart';
+import { ErrorAlert } from '../components/feedback';
 import { usePoll } from '../components/poll';
 import { Table } from '../components/table';
 import { age } from '../format';
@@ -128,11 +129,7 @@ export function Overview() {
   const s = services.data;
   return (
     <div class="stack">
-      {(cluster.error || services.error) && (
-        <p class="error" role="alert">
-          {cluster.error ?? services.error}
-        </p>
-      )}
+      <ErrorAlert text={cluster.error ?? services.error} />
       <section class="card" aria-label="Placement center">
         <h2>Placement center</h2>
         {c && (

@@ -1,7 +1,7 @@
 // Security: MQTT users (create, change password, delete), ACL rules (create, delete; rules are immutable) and the
 // blacklist (add, delete). Every form shows the API's validation message next to the field it names.
-import { useState } from 'preact/hooks';
-import { ApiError, api, query, seg } from '../api';
+import { api, query, seg } from '../api';
+import { DangerButton, Notice, useNotice } from '../components/feedback';
 import { CheckField, Form, SelectField, TextField, useForm } from '../components/form';
 import { usePoll } from '../components/poll';
 import { PagedTable, Table, usePaged } from '../components/table';
@@ -32,20 +32,6 @@ interface BlacklistEntry {
 
 const PAGE = 100;
 
-function useNotice() {
-  const [notice, setNotice] = useState<string>();
-  const run = async (what: string, action: () => Promise<unknown>, done: () => void) => {
-    try {
-      await action();
-      setNotice(what);
-      done();
-    } catch (err) {
-      setNotice(err instanceof ApiError ? err.message : String(err));
-    }
-  };
-  return { notice, setNotice, run };
-}
-
 function Users() {
   const { notice, setNotice, run } = useNotice();
   const users = usePaged(
@@ -64,11 +50,7 @@ function Users() {
   return (
     <section class="stack" aria-label="Users">
       <h2>Users</h2>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       <div class="forms">
         <Form
           title="Create a user"
@@ -107,10 +89,7 @@ function Users() {
           submitLabel="Change password"
           onSubmit={async () => {
             const v = change.values;
-            if (!v.username)
-              return void change.submit(() =>
-                Promise.reject(new ApiError(400, 'INVALID_ARGUMENT', 'username: choose a user')),
-              );
+            if (!v.username) return change.fail('username: choose a user');
             if (
               await change.submit(() =>
                 api('PUT', `/api/v1/mqtt/users/${seg(v.username)}`, { password: v.password }),
@@ -145,10 +124,8 @@ function Users() {
           {
             label: 'actions',
             value: (u) => (
-              <button
-                type="button"
-                class="danger"
-                aria-label={`delete user ${u.username}`}
+              <DangerButton
+                label={`delete user ${u.username}`}
                 onClick={() =>
                   confirm(`Delete user ${u.username}?`) &&
                   void run(
@@ -157,9 +134,7 @@ function Users() {
                     users.reload,
                   )
                 }
-              >
-                Delete
-              </button>
+              />
             ),
           },
         ]}
@@ -187,11 +162,7 @@ function Acl() {
         Rules are evaluated lowest priority first; the first that matches decides. To change a rule, delete it
         and create it again.
       </p>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       <Form
         title="Add an ACL rule"
         form={form}
@@ -238,14 +209,10 @@ function Acl() {
         />
         <TextField form={form} name="priority" label="Priority" />
       </Form>
-      {rules.error && (
-        <p class="error" role="alert">
-          {rules.error}
-        </p>
-      )}
       <Table
         caption="ACL rules in evaluation order"
         rows={rules.data?.rules ?? []}
+        error={rules.error}
         rowKey={(r) => r.id}
         empty="no ACL rules: everything is allowed"
         columns={[
@@ -261,10 +228,8 @@ function Acl() {
           {
             label: 'actions',
             value: (r) => (
-              <button
-                type="button"
-                class="danger"
-                aria-label={`delete ACL rule ${r.id}`}
+              <DangerButton
+                label={`delete ACL rule ${r.id}`}
                 onClick={() =>
                   confirm('Delete this ACL rule?') &&
                   void run(
@@ -273,9 +238,7 @@ function Acl() {
                     rules.reload,
                   )
                 }
-              >
-                Delete
-              </button>
+              />
             ),
           },
         ]}
@@ -291,11 +254,7 @@ function Blacklist() {
   return (
     <section class="stack" aria-label="Blacklist">
       <h2>Blacklist</h2>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       <Form
         title="Add a blacklist entry"
         form={form}
@@ -329,6 +288,7 @@ function Blacklist() {
       <Table
         caption="Blacklist entries"
         rows={entries.data?.entries ?? []}
+        error={entries.error}
         rowKey={(e) => `${e.type}/${e.value}`}
         empty="nobody is blacklisted"
         columns={[
@@ -339,10 +299,8 @@ function Blacklist() {
           {
             label: 'actions',
             value: (e) => (
-              <button
-                type="button"
-                class="danger"
-                aria-label={`delete blacklist entry ${e.value}`}
+              <DangerButton
+                label={`delete blacklist entry ${e.value}`}
                 onClick={() =>
                   confirm(`Remove ${e.value} from the blacklist?`) &&
                   void run(
@@ -355,9 +313,7 @@ function Blacklist() {
                     entries.reload,
                   )
                 }
-              >
-                Delete
-              </button>
+              />
             ),
           },
         ]}

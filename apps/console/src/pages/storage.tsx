@@ -1,7 +1,8 @@
 // Storage: the journal's shards as placement knows them (config with retention, status), a shard's segments
 // (replicas, leader, epoch, status, offsets) and, from each journal server, the size and role of its local replicas.
 import { useState } from 'preact/hooks';
-import { ApiError, api, query, seg } from '../api';
+import { api, query, seg } from '../api';
+import { errorText } from '../components/feedback';
 import { usePoll } from '../components/poll';
 import { PagedTable, Table, usePaged } from '../components/table';
 import { age, bytes, time } from '../format';
@@ -98,7 +99,7 @@ export function Storage() {
       );
       setSegments(answer.segments);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorText(err));
     }
   };
 
@@ -142,14 +143,10 @@ export function Storage() {
             {open.config.maxSegmentBytes ? bytes(open.config.maxSegmentBytes) : '1 GiB'} or after{' '}
             {age(open.config.maxSegmentAgeMs || 3_600_000)}.
           </p>
-          {error && (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          )}
           <Table
             caption="Segments"
             rows={segments ?? []}
+            error={error}
             rowKey={(s) => String(s.seq)}
             empty={segments ? 'no segments' : 'loading…'}
             columns={[

@@ -1,8 +1,10 @@
 // Topics and subscriptions across every broker: topics with their message counts and the rate since the last
 // refresh, retained messages (view the payload, delete), and subscriptions including shared groups.
 import { useRef, useState } from 'preact/hooks';
-import { ApiError, api, query } from '../api';
+import { api, query } from '../api';
+import { DangerButton, Notice, useNotice } from '../components/feedback';
 import { PagedTable, usePaged } from '../components/table';
+import { subscriptionOptions } from '../format';
 
 interface TopicRow {
   topic: string;
@@ -76,7 +78,7 @@ function TopicPath({ topic, onPick }: { topic: string; onPick: (prefix: string) 
 }
 
 export function Topics() {
-  const [message, setMessage] = useState<string>();
+  const { notice, run } = useNotice();
   const [viewing, setViewing] = useState<RetainedRow>();
   // messages per topic at the previous load, for a rate
   const seen = useRef(new Map<string, { messages: number; at: number }>());
@@ -118,25 +120,20 @@ export function Topics() {
     (r) => `${r.clientId}\n${r.topic}`,
   );
 
-  const remove = async (row: RetainedRow) => {
-    if (!confirm(`Delete the retained message on ${row.topic}?`)) return;
-    try {
-      await api('DELETE', `/api/v1/console/retained${query({ topic: row.topic })}`);
-      setMessage(`retained message on ${row.topic} deleted`);
-      if (viewing?.topic === row.topic) setViewing(undefined);
-      retained.reload();
-    } catch (err) {
-      setMessage(err instanceof ApiError ? err.message : String(err));
-    }
-  };
+  const remove = (row: RetainedRow) =>
+    confirm(`Delete the retained message on ${row.topic}?`) &&
+    void run(
+      `retained message on ${row.topic} deleted`,
+      () => api('DELETE', `/api/v1/console/retained${query({ topic: row.topic })}`),
+      () => {
+        if (viewing?.topic === row.topic) setViewing(undefined);
+        retained.reload();
+      },
+    );
 
   return (
     <div class="stack">
-      {message && (
-        <p class="notice" role="status">
-          {message}
-        </p>
-      )}
+      <Notice text={notice} />
       <PagedTable
         caption="Topics"
         searchLabel="Search topics"
@@ -179,14 +176,7 @@ export function Topics() {
                 >
                   View
                 </button>
-                <button
-                  type="button"
-                  class="danger"
-                  onClick={() => void remove(r)}
-                  aria-label={`delete retained message on ${r.topic}`}
-                >
-                  Delete
-                </button>
+                <DangerButton label={`delete retained message on ${r.topic}`} onClick={() => remove(r)} />
               </span>
             ),
           },
@@ -213,17 +203,7 @@ export function Topics() {
           { label: 'shared group', value: (r) => r.shareGroup ?? '—' },
           { label: 'QoS', value: (r) => r.qos },
           { label: 'broker', value: (r) => r.brokerId },
-          {
-            label: 'options',
-            value: (r) =>
-              [
-                r.noLocal ? 'no-local' : '',
-                r.retainAsPublished ? 'retain-as-published' : '',
-                `retain-handling ${r.retainHandling}`,
-              ]
-                .filter(Boolean)
-                .join(', '),
-          },
+          { label: 'options', value: subscriptionOptions },
         ]}
       />
     </div>

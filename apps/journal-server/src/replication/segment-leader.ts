@@ -44,6 +44,8 @@ interface PendingAppend {
   count: number;
   /** the offset the writer says its first record must get (its single-writer check), or -1 for any. */
   expectedOffset: number;
+  /** the writer's ordered chain, when it pipelines its appends (see append()). */
+  chain: AppendChain | undefined;
   taken: number;
   baseOffset: number;
   end: number;
@@ -52,6 +54,16 @@ interface PendingAppend {
   writtenAt: number;
   resolve(result: { baseOffset: number; count: number }): void;
   reject(err: unknown): void;
+}
+
+/**
+ * A pipelined writer's place in its ordered chain: `seq` names this request, `after` the request of the same chain
+ * that must already be written here (-1: the head of a new chain, written wherever it comes).
+ */
+export interface AppendChain {
+  id: string;
+  seq: number;
+  after: number;
 }
 
 interface ReadWaiter {
@@ -69,6 +81,8 @@ const MAX_TAIL_BYTES = 32 * 1024 * 1024;
  * by a commit gets the records it waited for from memory — no file read through the thread pool, which the writes
  * and fdatasyncs of every segment share (the cross-broker hop of the MQTT cluster is exactly such a read). */
 const READ_TAIL_BYTES = 256 * 1024;
+/** ordered chains a leader remembers (the least recently written is forgotten; its next request is refused). */
+const MAX_CHAINS = 4096;
 
 /** one group commit's bytes, as written: [base, end) offsets in framed batches. */
 
@@ -86,6 +100,8 @@ export class SegmentLeader implements ReplicationLeader {
   private readonly queue: PendingAppend[] = [];
   private acking: PendingAppend[] = [];
   private readonly readers = new Set<ReadWaiter>();
+  /** the last request written of each ordered chain (in memory: a new leader knows none, and refuses their tails). */
+  private readonly chains = new Map<string, number>();
   private writing = false;
   private sealing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -277,12 +293,20 @@ export class SegmentLeader implements ReplicationLeader {
    * committed at the shard's acks. Fewer than `count` are taken when the segment fills up. With `expectedOffset` >= 0
    * the batch is refused (OFFSET_MISMATCH, with the segment's endOffset) unless its first record gets that offset: a
    * single writer retrying a batch whose answer it lost learns that way which of its records are already written.
+   *
+   * With `chain` the writer pipelines (several appends in flight, the journal adapter's ordered appends): a request
+   * is written only if the one it names as `after` was written here, by this leader; otherwise it is refused with
+   * OUT_OF_ORDER. So when one request of a chain fails — refused while this leader was still recovering, or anything
+   * else that wrote nothing — every later one in flight fails too, and none can overtake it: the writer re-sends them
+   * in order as a new chain. Requests start in arrival order per connection (data-server.ts) and are taken from the
+   * queue in that order, so a chain sent on one connection is checked in its order.
    */
   append(
     data: Buffer,
     count: number,
     maxSegmentRecords: number,
     expectedOffset = -1,
+    chain?: AppendChain,
   ): Promise<{ baseOffset: number; count: number }> {
     if (this.state === 'sealed' || this.state === 'sealing') return this.sealedError();
     if (this.state !== 'leading') return Promise.reject(this.notLeader());
@@ -296,6 +320,7 @@ export class SegmentLeader implements ReplicationLeader {
         data,
         count,
         expectedOffset,
+        chain,
         taken: 0,
         baseOffset: -1,
         end: -1,
@@ -358,6 +383,22 @@ export class SegmentLeader implements ReplicationLeader {
           ),
         );
         continue;
+      }
+      const chain = p.chain;
+      if (chain) {
+        if (chain.after >= 0 && this.chains.get(chain.id) !== chain.after) {
+          p.reject(
+            new JournalError(
+              'OUT_OF_ORDER',
+              `segment ${seg.id}: request ${chain.after} of chain ${chain.id} was not written here before request ${chain.seq}; re-send from the first unanswered one`,
+            ),
+          );
+          continue;
+        }
+        // re-inserted: the map's order is the order of last writes, and the oldest goes first past the bound
+        this.chains.delete(chain.id);
+        this.chains.set(chain.id, chain.seq);
+        if (this.chains.size > MAX_CHAINS) this.chains.delete(this.chains.keys().next().value!);
       }
       const n = Math.min(p.count, capacity);
       const part = n === p.count ? p.data : p.data.subarray(0, prefixBytes(p.data, n));

@@ -49,6 +49,15 @@ const append: Handler = async (node, h, data, metrics) => {
   const epoch = uint(h, 'epoch', 0);
   const maxSegmentRecords = uint(h, 'maxSegmentRecords', 0);
   const expectedOffset = h['expectedOffset'] === undefined ? -1 : uint(h, 'expectedOffset');
+  // a pipelined writer's ordered chain (SegmentLeader.append): written only right behind its predecessor
+  const chain =
+    h['chain'] === undefined
+      ? undefined
+      : {
+          id: str(h, 'chain'),
+          seq: uint(h, 'seq'),
+          after: h['after'] === undefined ? -1 : uint(h, 'after'),
+        };
   // the batch is written to the segment file as it came, so every record is checked here first
   const count = checkBatch(data, 'the Append');
   if (count === 0) throw new JournalError('BAD_REQUEST', 'an Append must carry at least one record');
@@ -62,7 +71,7 @@ const append: Handler = async (node, h, data, metrics) => {
   }
   const stopTimer = metrics.appendSeconds.startTimer();
   const receivedAt = stageTimings ? performance.now() : 0;
-  const result = await leader.append(data, count, maxSegmentRecords, expectedOffset);
+  const result = await leader.append(data, count, maxSegmentRecords, expectedOffset, chain);
   stageTimings?.record('journal.append', performance.now() - receivedAt);
   stopTimer();
   metrics.appendedRecords.inc(result.count);

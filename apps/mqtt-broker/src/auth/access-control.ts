@@ -3,7 +3,6 @@
 // priority wins; `%u` / `%c` in a rule's topic filter stand for the client's username and client id). ACL rules and
 // the blacklist are cached and refreshed on an interval, so a connection check costs no round trip. A client whose
 // authenticator handed out an ACL of its own (a JWT's acl claim) is checked against that instead of the rules.
-import { isIP } from 'node:net';
 import { findAclRule, ipInRange, normaliseIp, sortAclRules, type Logger } from '@robustmq/common';
 import type { AclRule, AuthStorageAdapter, BlacklistEntry } from './auth-storage-adapter.js';
 import { clientAclAllows, runChain, type Authenticator, type ClientAcl } from './authenticator.js';
@@ -38,13 +37,6 @@ export type ConnectVerdict =
   | { ok: false; reason: 'bad-credentials' | 'not-authorized' | 'banned'; message?: string };
 
 export { normaliseIp };
-
-/** The IP of a connection's "address:port" (IPv6 addresses keep their colons; a bare IP is returned as it is). */
-export function clientIp(remote: string): string {
-  if (isIP(remote) !== 0) return remote;
-  const i = remote.lastIndexOf(':');
-  return i > 0 ? remote.slice(0, i) : remote;
-}
 
 export class AccessControl {
   private rules: AclRule[] = [];

@@ -48,7 +48,10 @@ export async function openSharedLog(
   try {
     const log = await ClusterLog.open(
       storage,
-      { retentionMs: config.storage.message_retention_s * 1000 },
+      {
+        retentionMs: config.storage.message_retention_s * 1000,
+        appendsInFlight: config.storage.log_appends_in_flight,
+      },
       logger,
     );
     return { storage, log };

@@ -221,9 +221,16 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
       );
   }
 
-  /** Takes a new connection under management: any duplex byte stream from one of the listeners. */
-  accept(stream: Duplex, remoteAddress: string, transport: Transport = 'tcp'): Connection {
-    const connection = new Connection(stream, remoteAddress, transport, this, this.logger);
+  /** Takes a new connection under management: any duplex byte stream from one of the listeners. `closeReported`:
+   * the listener calls `streamClosed(stream)` when the stream closes (the connection adds no 'close' listener). */
+  accept(
+    stream: Duplex,
+    remoteHost: string,
+    remotePort: number,
+    transport: Transport = 'tcp',
+    closeReported = false,
+  ): Connection {
+    const connection = new Connection(stream, remoteHost, remotePort, transport, this, closeReported);
     this.connections.add(connection);
     this.stats.connectionsAccepted++;
     return connection;

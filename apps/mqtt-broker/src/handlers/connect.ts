@@ -4,7 +4,7 @@
 // reason string), then close. MQTT 5 limits the client announces (Maximum Packet Size, Receive Maximum, Topic Alias
 // Maximum, Request Problem Information) are kept on the connection; ours go out in CONNACK. After CONNACK the
 // auto-subscribe rules (rules/auto-subscribe.ts) subscribe the session.
-import { clientIp, type ConnectVerdict } from '../auth/access-control.js';
+import type { ConnectVerdict } from '../auth/access-control.js';
 import { randomUUID } from 'node:crypto';
 import type { IConnackPacket, IConnectPacket, MqttVersion } from '@robustmq/protocol';
 import type { Connection } from '../transport/connection.js';
@@ -133,7 +133,7 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
   let expiresAtMs: number | undefined;
   const access = ctx.accessControl;
   // IP blacklist entries, IP ACL subjects and the HTTP auth service see the address without the port
-  const ip = clientIp(connection.remoteAddress);
+  const ip = connection.remoteHost;
   const username = packet.username === undefined || packet.username === '' ? undefined : packet.username;
   const password = typeof packet.password === 'string' ? Buffer.from(packet.password) : packet.password;
   const admitted: Promise<ConnectVerdict> = access
@@ -166,14 +166,15 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
             );
           return undefined;
         }
-        const who = verdict.username;
-        connection.identity = {
-          clientId,
-          ...(who ? { username: who } : {}),
-          ip,
-          superuser: verdict.superuser,
-          ...(verdict.acl ? { acl: verdict.acl } : {}),
-        };
+        // only access control reads the identity: without it (a lone broker, everyone allowed) none is kept
+        if (access)
+          connection.identity = {
+            clientId,
+            username: verdict.username || undefined,
+            ip,
+            superuser: verdict.superuser,
+            acl: verdict.acl,
+          };
         expiresAtMs = verdict.expiresAtMs;
         return ctx.openSession(connection, clientId, cleanStart, expiry);
       },

@@ -75,7 +75,7 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, packe
     return;
   }
   if (qos > 0) {
-    if (v5 && connection.pendingQos1 + session.awaitingRelease.size >= settings.receiveMaximum) {
+    if (v5 && connection.pendingQos1 + session.awaitingReleaseCount >= settings.receiveMaximum) {
       // MQTT-3.3.4-8: more unacknowledged QoS 1/2 PUBLISH than our Receive Maximum
       return connection.protocolViolation(
         'receive_maximum',

@@ -15,17 +15,21 @@
 // by a later exchange cannot match an older record: the tag is new each time. A broker that hands a session over
 // alive (TakeOverSession) first waits for the session's QoS 2 writes in flight, so it hands over exact ids.
 //
-// The scan stops APPEND_WINDOW_MS of record time after the newest marker: an append waits for its marker and is sent
-// at once, so a message that reached the log did so long before that. What remains open: an append a broker had
-// sent just before it died that the journal completes only after another broker has scanned the log's end.
+// The scan is bounded by log position, not by time: it reads from the oldest marker's `from` to the log's end as
+// storage has it when the scan starts, and stops early once every marker is found. Record timestamps could not bound
+// it: each is the publishing broker's clock, so one broker whose clock runs ahead (or a slow one) would end a scan
+// before the record it looks for. A record of a dead broker's append lands before anyone resumes its sessions (the
+// journal completes or fails a request it has read within its own timeouts; placement expires a broker seconds after
+// its last heartbeat), and a live broker's failed append completed before the client was told. The cost is the log
+// written since the marker, once per marker: a marker found is kept as a plain packet id, one not found is deleted,
+// and the session resuming reads that same stretch of the log anyway (its queued messages). What remains open: an
+// append the journal completes only after the scan (a journal stalled for longer than the broker's expiry).
 import { randomBytes } from 'node:crypto';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import type { BrokerLog } from '../storage/broker-log.js';
 import { INCOMING_TAG_BYTES, recordIncomingTag } from '../storage/message-record.js';
 import type { IncomingMarker } from '../storage/session-persistence.js';
 
-/** how far past the newest marker's time a scan looks for its record. */
-const APPEND_WINDOW_MS = 60_000;
 const READ_BATCH = 1000;
 /** tags are drawn from a pool of random bytes, refilled when used up (one syscall per 512 tags). */
 const POOL_TAGS = 512;
@@ -62,6 +66,8 @@ export function markIncoming(
   const written = store.markIncoming(clientId, {
     id: packetId,
     from: log.nextOffset,
+    // not read any more (the scan is bounded by offsets); kept because brokers of the previous release treat a
+    // marker without it as a plain packet id (confirmed without a scan)
     at: Date.now(),
     tag: tag.toString('hex'),
   });
@@ -79,7 +85,6 @@ export async function confirmIncoming(
   const confirmed: number[] = [];
   const wanted = new Map<string, number>();
   let from = Number.POSITIVE_INFINITY;
-  let until = 0;
   for (const marker of markers) {
     if (marker.tag === undefined) {
       confirmed.push(marker.id);
@@ -87,15 +92,14 @@ export async function confirmIncoming(
     }
     wanted.set(marker.tag, marker.id);
     from = Math.min(from, marker.from!);
-    until = Math.max(until, marker.at! + APPEND_WINDOW_MS);
   }
   if (wanted.size === 0) return { confirmed, absent: [] };
-  let offset = Math.max(from, await log.startOffset());
-  scan: while (wanted.size > 0) {
-    const records = await log.read(offset, READ_BATCH);
+  const ends = await log.ends();
+  let offset = Math.max(from, ends.startOffset);
+  while (wanted.size > 0 && offset < ends.nextOffset) {
+    const records = await log.read(offset, Math.min(READ_BATCH, ends.nextOffset - offset));
     if (records.length === 0) break;
     for (const record of records) {
-      if (record.timestamp > until) break scan;
       const tag = recordIncomingTag(record, clientId);
       const id = tag === undefined ? undefined : wanted.get(tag);
       if (id !== undefined) {

@@ -278,10 +278,15 @@ export async function restoreSessions(broker: SessionHost): Promise<void> {
     session.expiry = record.expiry;
     restoreSubscriptions(broker, session, await persistence.subscriptionsByClient({ id: clientId }));
     // markers of QoS 2 messages whose append the previous process may not have completed are confirmed in the log
-    const incoming = await confirmIncoming(log, clientId, persistence.incomingMarkers(clientId));
+    const markers = persistence.incomingMarkers(clientId);
+    const incoming = await confirmIncoming(log, clientId, markers);
     for (const id of incoming.confirmed) session.awaitingRelease.add(id);
     for (const id of incoming.absent)
       await persistence.incomingDelPacket({ id: clientId }, { messageId: id });
+    // a marker found is kept as a plain packet id: the next restart does not scan the log for it again
+    const scanned = new Set(markers.filter((m) => m.tag !== undefined).map((m) => m.id));
+    for (const id of incoming.confirmed)
+      if (scanned.has(id)) await persistence.markIncoming(clientId, { id });
     session.restorePosition((await log.fetchPosition(broker.sessionGroup(clientId))) ?? log.nextOffset);
     session.restoreReleased(persistence.releasedOf(clientId));
     broker.sessions.set(clientId, session);

@@ -95,39 +95,126 @@ export const NEVER_EXPIRES = -1;
  * of them (a publisher has no subscriptions, a QoS 0 client nothing in flight), so they are made on first write. */
 const NO_INFLIGHT: ReadonlyMap<number, InflightMessage> = new Map();
 
+/** Session flags, in one small integer rather than a field each (issue 16: a broker holds one session per client). */
+const LIVE = 1;
+const READING = 2;
+const COMMITTING = 4;
+const COMMIT_AGAIN = 8;
+
+/** What only some sessions need (QoS 2 exchanges, a will or expiry waiting, retained messages waiting for room),
+ * made on a session's first need of any of it. */
+class SessionExtras {
+  /** incoming QoS 2 packet ids already delivered and answered with PUBREC, until the client's PUBREL. */
+  awaiting: Set<number> | undefined = undefined;
+  pendingWill: WillMessage | undefined = undefined;
+  willTimer: NodeJS.Timeout | undefined = undefined;
+  expiryTimer: NodeJS.Timeout | undefined = undefined;
+  /** incoming QoS 2 exchanges whose marker or append is still being written (a handover waits for them). */
+  incomingWrites: Set<Promise<void>> | undefined = undefined;
+  /** log offsets of released QoS 2 messages restored from storage: never sent again (they are in `inflight`). */
+  releasedOffsets: Set<number> | undefined = undefined;
+  /** retained messages (sent on subscribe) waiting for room in the in-flight window; undefined while none wait. */
+  retainedBacklog: { message: OutgoingPublish; qos: QoS; ids: number[] | undefined }[] | undefined =
+    undefined;
+}
+
 export class Session {
-  private subs: Map<string, Subscription> | undefined;
-  private outgoing: Map<number, InflightMessage> | undefined;
-  private awaiting: Set<number> | undefined;
-  connection: SessionLink | undefined;
+  private subs: Map<string, Subscription> | undefined = undefined;
+  private outgoing: Map<number, InflightMessage> | undefined = undefined;
+  connection: SessionLink | undefined = undefined;
   /** session expiry interval in seconds: 0 ends the session with its connection, NEVER_EXPIRES never. */
   expiry = 0;
-  /** the will of the last connection, waiting for its delay or the end of the session. */
-  pendingWill: WillMessage | undefined;
-  willTimer: NodeJS.Timeout | undefined;
-  expiryTimer: NodeJS.Timeout | undefined;
-
-  /** incoming QoS 2 exchanges whose marker or append is still being written (a handover waits for them). */
-  private incomingWrites: Set<Promise<void>> | undefined;
-  /** log offsets of released QoS 2 messages restored from storage: never sent again (they are in `inflight`). */
-  private releasedOffsets: Set<number> | undefined;
-  /** true: messages arrive from routing; false: catching up from the log at `position`. */
-  private live = true;
   /** the next log offset to read while catching up. */
   position: number;
-  private reading = false;
-  /** retained messages (sent on subscribe) waiting for room in the in-flight window; undefined while none wait. */
-  private retainedBacklog: { message: OutgoingPublish; qos: QoS; ids: number[] | undefined }[] | undefined;
   private nextPacketId = 1;
   private committed = -1;
-  private committing = false;
-  private commitAgain = false;
+  /** LIVE | READING | COMMITTING | COMMIT_AGAIN; LIVE: messages arrive from routing, else catching up from the log at
+   * `position`. */
+  private flags = LIVE;
+  private extra: SessionExtras | undefined = undefined;
 
   constructor(
     readonly clientId: string,
     private readonly broker: SessionEnv,
   ) {
     this.position = broker.log.nextOffset;
+  }
+
+  private extras(): SessionExtras {
+    return (this.extra ??= new SessionExtras());
+  }
+
+  private get live(): boolean {
+    return (this.flags & LIVE) !== 0;
+  }
+
+  private set live(on: boolean) {
+    this.flags = on ? this.flags | LIVE : this.flags & ~LIVE;
+  }
+
+  private get reading(): boolean {
+    return (this.flags & READING) !== 0;
+  }
+
+  private set reading(on: boolean) {
+    this.flags = on ? this.flags | READING : this.flags & ~READING;
+  }
+
+  private get committing(): boolean {
+    return (this.flags & COMMITTING) !== 0;
+  }
+
+  private set committing(on: boolean) {
+    this.flags = on ? this.flags | COMMITTING : this.flags & ~COMMITTING;
+  }
+
+  private get commitAgain(): boolean {
+    return (this.flags & COMMIT_AGAIN) !== 0;
+  }
+
+  private set commitAgain(on: boolean) {
+    this.flags = on ? this.flags | COMMIT_AGAIN : this.flags & ~COMMIT_AGAIN;
+  }
+
+  /** the will of the last connection, waiting for its delay or the end of the session. */
+  get pendingWill(): WillMessage | undefined {
+    return this.extra?.pendingWill;
+  }
+
+  set pendingWill(will: WillMessage | undefined) {
+    if (will !== undefined || this.extra !== undefined) this.extras().pendingWill = will;
+  }
+
+  get willTimer(): NodeJS.Timeout | undefined {
+    return this.extra?.willTimer;
+  }
+
+  set willTimer(timer: NodeJS.Timeout | undefined) {
+    if (timer !== undefined || this.extra !== undefined) this.extras().willTimer = timer;
+  }
+
+  get expiryTimer(): NodeJS.Timeout | undefined {
+    return this.extra?.expiryTimer;
+  }
+
+  set expiryTimer(timer: NodeJS.Timeout | undefined) {
+    if (timer !== undefined || this.extra !== undefined) this.extras().expiryTimer = timer;
+  }
+
+  private get releasedOffsets(): Set<number> | undefined {
+    return this.extra?.releasedOffsets;
+  }
+
+  private set releasedOffsets(offsets: Set<number> | undefined) {
+    if (offsets !== undefined || this.extra !== undefined) this.extras().releasedOffsets = offsets;
+  }
+
+  private get retainedBacklog(): SessionExtras['retainedBacklog'] {
+    return this.extra?.retainedBacklog;
+  }
+
+  private set retainedBacklog(backlog: SessionExtras['retainedBacklog']) {
+    if (backlog !== undefined || this.extra !== undefined) this.extras().retainedBacklog = backlog;
   }
 
   get persistent(): boolean {
@@ -146,7 +233,8 @@ export class Session {
 
   /** incoming QoS 2 packet ids already delivered and answered with PUBREC, until the client's PUBREL. */
   get awaitingRelease(): Set<number> {
-    return (this.awaiting ??= new Set());
+    const extras = this.extras();
+    return (extras.awaiting ??= new Set());
   }
 
   get subscriptionCount(): number {
@@ -158,7 +246,7 @@ export class Session {
   }
 
   get awaitingReleaseCount(): number {
-    return this.awaiting?.size ?? 0;
+    return this.extra?.awaiting?.size ?? 0;
   }
 
   /** The subscriptions, without making the map when there are none. */
@@ -180,7 +268,8 @@ export class Session {
   /** Live delivery from Broker.publish. False when the message was not sent now (it may still be, from the log). */
   deliver(message: OutgoingPublish, qos: QoS, retain: boolean, ids?: number[]): boolean {
     if (!this.live) return false;
-    if (this.releasedOffsets !== undefined && this.releasedOffsets.has(message.offset)) return true;
+    const released = this.releasedOffsets;
+    if (released !== undefined && released.has(message.offset)) return true;
     const connection = this.connection!;
     if (qos === 0) {
       if (!connection.canAcceptMessage()) return false;
@@ -342,14 +431,15 @@ export class Session {
         this.awaitingRelease.delete(packetId);
       },
     );
-    const pending = (this.incomingWrites ??= new Set());
+    const extras = this.extras();
+    const pending = (extras.incomingWrites ??= new Set());
     pending.add(tracked);
     void tracked.then(() => pending.delete(tracked));
   }
 
   /** Resolves once every incoming QoS 2 exchange begun so far is stored or failed: `awaitingRelease` is then exact. */
   async incomingSettled(): Promise<void> {
-    const writes = this.incomingWrites;
+    const writes = this.extra?.incomingWrites;
     while (writes !== undefined && writes.size > 0) await Promise.all([...writes]);
   }
 
@@ -467,8 +557,9 @@ export class Session {
   /** Sends a message read from the log if it matches; false when there is no room for it now (try again later). */
   private consider(connection: SessionLink, message: OutgoingPublish): boolean {
     // released before a crash or takeover: its PUBREL was sent again instead
-    if (this.releasedOffsets !== undefined && this.releasedOffsets.delete(message.offset)) {
-      if (this.releasedOffsets.size === 0) this.releasedOffsets = undefined;
+    const released = this.releasedOffsets;
+    if (released !== undefined && released.delete(message.offset)) {
+      if (released.size === 0) this.releasedOffsets = undefined;
       return true;
     }
     let qos = -1;

@@ -31,6 +31,9 @@ export interface BrokerLog {
   /** Durable records from `from` on. */
   read(from: number, maxRecords: number): Promise<StoredRecord[]>;
   startOffset(): Promise<number>;
+  /** The first offset storage still holds and the offset its next record gets, asked of storage now (beyond what
+   * this broker has routed: another broker's append may have completed since). */
+  ends(): Promise<{ startOffset: number; nextOffset: number }>;
   /** Durably records a consumer's position in this log (a session's, under its group). */
   commitPosition(group: string, offset: number): Promise<void>;
   /** The position last committed under `group`, if any. */

@@ -5,8 +5,11 @@
 // that means the same on every broker (it resumes anywhere from it), and a subscriber is only ever sent what is
 // durable: a broker's death loses nothing that was acknowledged (see docs/architecture.md "The broker cluster").
 //
-// Appends are group-committed like the lone broker's log (append-batcher.ts: one append() in flight, everything
-// accepted meanwhile in the next one), but offsets are assigned by storage, so a message gets its offset when its append completes. The
+// Appends are group-committed like the lone broker's log (append-batcher.ts: everything accepted while appends are in
+// flight goes in the next one), but offsets are assigned by storage, so a message gets its offset when its append
+// completes. On storage with ordered appends (the journal) up to PIPELINE_DEPTH appends are in flight at once, in
+// one ordered chain: the next batch goes out while the previous one waits for its fsync, and storage keeps them in
+// call order through failures and leader changes (docs/architecture.md "Pipelined appends to the shared log"). The
 // reader long-polls the shard from `routed`; a batch of our own that directly follows what was routed is routed as
 // soon as its append completes (no wait for the read to bring it back), and the read skips what was routed so.
 //
@@ -41,10 +44,15 @@ const BACKLOG_LOW = 4_000;
 /** the same in payload bytes of the messages queued or being appended: large messages fill memory long before 8,000. */
 const BACKLOG_HIGH_BYTES = 16 * 1024 * 1024;
 const BACKLOG_LOW_BYTES = 8 * 1024 * 1024;
+/** appends in flight at once by default when storage keeps ordered appends in call order
+ * (StorageAdapter.orderedAppends; [storage] log_appends_in_flight). */
+const PIPELINE_DEPTH = 4;
 
 export interface ClusterLogOptions {
   /** sealed segments older than this are removed by the storage's retention; 0 keeps everything. */
   retentionMs: number;
+  /** appends in flight at once on storage with ordered appends (default PIPELINE_DEPTH; 1 = one at a time). */
+  appendsInFlight?: number;
 }
 
 /** Receives each message of the log once, in offset order (undefined for a record that holds no message). */
@@ -59,12 +67,14 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   readonly shared = true;
   /** the next offset to route: everything below it has been handed to the consumer. */
   private routed: number;
-  private readonly batcher = new AppendBatcher<OutgoingPublish>((batch) => this.write(batch));
+  private readonly batcher: AppendBatcher<OutgoingPublish>;
+  /** appends go out as ordered appends, several in flight (StorageAdapter.orderedAppends). */
+  private readonly pipelined: boolean;
   /** when each message in the batcher was queued (only while stage timings are on: ROBUSTMQ_STAGE_TIMINGS). */
   private queuedAt: number[] = [];
-  /** messages of the append in flight. */
+  /** messages of the appends in flight. */
   private appendingCount = 0;
-  /** payload bytes of the messages queued in the batcher, and of the append in flight. */
+  /** payload bytes of the messages queued in the batcher, and of the appends in flight. */
   private pendingBytes = 0;
   private appendingBytes = 0;
   /** called once the backlog has fallen to BACKLOG_LOW (and BACKLOG_LOW_BYTES). */
@@ -84,9 +94,15 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     storage: StorageAdapter,
     nextOffset: number,
     private readonly logger: Logger,
+    appendsInFlight: number,
   ) {
     super(storage);
     this.routed = nextOffset;
+    this.pipelined = storage.orderedAppends === true && appendsInFlight > 1;
+    this.batcher = new AppendBatcher<OutgoingPublish>(
+      (batch, issued) => this.write(batch, issued),
+      this.pipelined ? appendsInFlight : 1,
+    );
   }
 
   /** Opens the shared shard (creating it if no broker has yet); routing starts at its current end. */
@@ -96,7 +112,7 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     logger: Logger,
   ): Promise<ClusterLog> {
     const info = await openMessageShard(storage, options.retentionMs);
-    return new ClusterLog(storage, info.nextOffset, logger);
+    return new ClusterLog(storage, info.nextOffset, logger, options.appendsInFlight ?? PIPELINE_DEPTH);
   }
 
   get nextOffset(): number {
@@ -211,29 +227,44 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     return this.batcher.drain();
   }
 
-  /** One append() call for `batch` (the batcher hands over everything queued). Never rejects. */
-  private async write(batch: OutgoingPublish[]): Promise<void> {
+  /** One append() call for `batch` (the batcher hands over everything queued); `issued` once it is handed to
+   * storage. Never rejects. */
+  private async write(batch: OutgoingPublish[], issued: () => void): Promise<void> {
     if (stageTimings) {
       const now = performance.now();
       for (const at of this.queuedAt.splice(0, batch.length))
         stageTimings.record('broker.log.queued', now - at);
     }
-    this.appendingCount = batch.length;
-    this.appendingBytes = this.pendingBytes;
+    const count = batch.length;
+    const bytes = this.pendingBytes;
+    this.appendingCount += count;
+    this.appendingBytes += bytes;
     this.pendingBytes = 0;
+    let counted = true;
+    // once the append has answered: its messages are routed or failed now, not in flight
+    const answered = () => {
+      if (!counted) return;
+      counted = false;
+      this.appendingCount -= count;
+      this.appendingBytes -= bytes;
+    };
     try {
-      await this.appendBatch(batch);
+      await this.appendBatch(batch, issued, answered);
     } finally {
-      this.appendingCount = 0;
-      this.appendingBytes = 0;
+      answered();
       this.relieve();
     }
   }
 
   /** The append itself; write() keeps the backlog counts around it. */
-  private async appendBatch(batch: OutgoingPublish[]): Promise<void> {
+  private async appendBatch(
+    batch: OutgoingPublish[],
+    issued: () => void,
+    answered: () => void,
+  ): Promise<void> {
     for (const message of batch) {
       if (message.appendAfter) {
+        // (later batches wait meanwhile: the batcher starts none before this one is issued)
         batch = await this.afterMarkers(batch);
         if (batch.length === 0) return;
         break;
@@ -247,11 +278,16 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     let offsets: number[];
     const sentAt = stageTimings ? performance.now() : 0;
     try {
-      offsets = await this.storage.append(MESSAGE_SHARD, records);
+      const appending = this.storage.append(
+        MESSAGE_SHARD,
+        records,
+        this.pipelined ? { ordered: true } : undefined,
+      );
+      issued();
+      offsets = await appending;
     } catch (err) {
       // all or nothing (StorageAdapter): none of the batch is in the log, so none of it is acknowledged or routed
-      this.appendingCount = 0;
-      this.appendingBytes = 0;
+      answered();
       this.appendStats.failedAppends++;
       this.logger.error(
         { err, messages: batch.length },
@@ -261,8 +297,7 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
       for (const message of batch) this.settleStored(message, error);
       return;
     }
-    this.appendingCount = 0;
-    this.appendingBytes = 0;
+    answered();
     const storedAt = stageTimings ? performance.now() : 0;
     stageTimings?.record('broker.log.append', storedAt - sentAt, batch.length);
     for (let i = 0; i < batch.length; i++) {
@@ -297,7 +332,6 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
           result.reason instanceof Error ? result.reason : new Error(String(result.reason)),
         );
     }
-    this.appendingCount = kept.length;
     return kept;
   }
 

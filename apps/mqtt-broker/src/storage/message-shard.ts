@@ -43,6 +43,12 @@ export abstract class MessageShardLog {
     return (await this.storage.describeShard(MESSAGE_SHARD)).startOffset;
   }
 
+  async ends(): Promise<{ startOffset: number; nextOffset: number }> {
+    if (this.storage.shardEnds) return this.storage.shardEnds(MESSAGE_SHARD);
+    const { startOffset, nextOffset } = await this.storage.describeShard(MESSAGE_SHARD);
+    return { startOffset, nextOffset };
+  }
+
   /** Durably records a consumer's position in this log (a session's, under its group). */
   commitPosition(group: string, offset: number): Promise<void> {
     return this.storage.commitOffset(group, MESSAGE_SHARD, offset);

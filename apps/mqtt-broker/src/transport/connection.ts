@@ -12,8 +12,12 @@
 // A broker holds tens of thousands of mostly idle connections, so an idle one must cost little (issue 16): no
 // closure or Node timer of its own — the socket's listeners are shared functions that find their Connection through
 // a symbol on the stream, the decoder calls methods of this class, and the connect timeout and keep-alive are
-// entries of the broker's one TimerWheel — and what only some connections need (the child logger, the
-// acknowledgement queue, held packets) is created on first use.
+// entries of the broker's one TimerWheel. A Connection is its own write coalescer (it extends CoalescingWriter rather
+// than holding one), its times are small integers (ms since the module was loaded — a Date.now() in a field is a
+// boxed double of its own), and what only some connections need (MQTT 5 limits that differ from the defaults, topic
+// aliases, the will, the child logger, the acknowledgement queue, held or throttled packets, a credentials
+// deadline, the publish limiter) lives in a ConnectionExtras made on first use: an idle MQTT 3.1.1 connection is
+// one object of 18 fields besides Node's socket, its decoder and its session.
 import type { ClientIdentity } from '../auth/access-control.js';
 import type { Duplex } from 'node:stream';
 import { CoalescingWriter, type Logger } from '@robustmq/common';
@@ -39,6 +43,8 @@ export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
 export interface ConnectionHost {
   readonly settings: BrokerSettings;
   readonly stats: BrokerStats;
+  /** the broker's logger; a connection's child of it is made when first needed. */
+  readonly logger: Logger;
   /** Hands a decoded packet to the handler of its type; may throw (the connection is then closed). */
   handlePacket(connection: Connection, packet: Packet): void;
   /** The connection is leaving (closing, or its socket closed): its client's part in the broker ends. Idempotent. */
@@ -62,6 +68,23 @@ const CLOSE_GRACE_MS = 1_000;
 
 let nextConnectionId = 1;
 
+/** Connection times are int32 counts of CLOCK_MS since EPOCH_MS: V8 keeps an int32 in the object itself, while an
+ * epoch time in ms (or any double) in a field is a separately allocated 16-byte number. 2^31 ticks of 64 ms last
+ * 4.3 years of uptime. */
+const EPOCH_MS = Date.now();
+const CLOCK_MS = 64;
+/** now, rounded down to a clock tick. */
+function ticksFloor(now: number): number {
+  return ((now - EPOCH_MS) / CLOCK_MS) | 0;
+}
+/** now, rounded up to a clock tick: a deadline counted from it is never early. */
+function ticksCeil(now: number): number {
+  return Math.ceil((now - EPOCH_MS) / CLOCK_MS) | 0;
+}
+
+/** keepAliveSeconds before CONNECT was accepted: the connect timeout runs instead. */
+const BEFORE_CONNECT = -1;
+
 /** The Connection of a stream, for the stream's listeners (shared by all connections, so none holds a closure). */
 const CONNECTION = Symbol('mqtt.connection');
 type ConnectedStream = Duplex & { [CONNECTION]: Connection };
@@ -80,76 +103,169 @@ function onStreamClose(this: ConnectedStream): void {
   this[CONNECTION].socketClosed();
 }
 
-export class Connection implements WheelEntry {
+/** A stream closed whose Connection was told not to listen for that itself (`closeReported`): the listeners' socket
+ * gate calls this for every socket it admitted, so for a plain TCP socket its one 'close' listener serves both. */
+export function streamClosed(stream: Duplex): void {
+  (stream as Partial<ConnectedStream>)[CONNECTION]?.socketClosed();
+}
+
+/** What only some connections need, made on a connection's first need of any of it. The defaults are those of an
+ * MQTT 3.1.1 client (and of an MQTT 5 client that announced nothing). */
+class ConnectionExtras {
+  will: WillMessage | undefined = undefined;
+  /** 0 = none announced (0 itself is a protocol error in CONNECT, MQTT-3.1.2-24; Infinity would be a boxed double). */
+  clientMaxPacketSize = 0;
+  clientReceiveMaximum = 0xffff;
+  problemInformation = true;
+  inboundAliases: Map<number, string> | undefined = undefined;
+  outboundAliases: OutboundAliases | undefined = undefined;
+  ackQueue: AckQueue | undefined = undefined;
+  logger: Logger | undefined = undefined;
+  /** packets read while over the publish limits or while storage is backlogged, handled in order afterwards. */
+  throttled: Packet[] | undefined = undefined;
+  /** closeAt's timer. */
+  deadline: NodeJS.Timeout | undefined = undefined;
+  /** `[limits]` publish rate and bandwidth of this connection. */
+  publishLimiter: PublishLimiter | undefined = undefined;
+}
+
+export class Connection extends CoalescingWriter implements WheelEntry {
   readonly id = nextConnectionId++;
-  readonly connectedAt = Date.now();
-  readonly remoteAddress: string;
+  /** when the socket was accepted, in clock ticks. */
+  private readonly acceptedAt: number;
+  /** the peer's IP address (the string the socket itself caches, not a copy) and port. */
+  readonly remoteHost: string;
+  readonly remotePort: number;
   /** who this client is, for ACL checks; set once CONNECT is accepted */
-  identity: ClientIdentity | undefined;
+  identity: ClientIdentity | undefined = undefined;
   /** set by the CONNECT handler once the client is accepted. */
-  session: Session | undefined;
-  /** the will of this connection, published when it ends without DISCONNECT (or with MQTT 5 reason 0x04). */
-  will: WillMessage | undefined;
+  session: Session | undefined = undefined;
   /** the version of the CONNECT; packets are encoded with it. */
   protocolVersion: MqttVersion = 4;
-  /** the keep-alive in force, in seconds (0 = none). */
-  keepAliveSeconds = 0;
-  /** MQTT 5 Maximum Packet Size of the client: nothing larger is sent to it (MQTT-3.1.2-24). */
-  clientMaxPacketSize = Number.POSITIVE_INFINITY;
-  /** MQTT 5 Receive Maximum of the client: our QoS 1/2 messages in flight to it at most. */
-  clientReceiveMaximum = 0xffff;
-  /** MQTT 5 Request Problem Information: false forbids reason strings except on CONNACK/DISCONNECT (MQTT-3.1.2-29). */
-  problemInformation = true;
-  /** topic aliases the client set up towards us (alias → topic); MQTT 5 only. */
-  inboundAliases: Map<number, string> | undefined;
-  /** topic aliases we assign towards the client, when its CONNECT allowed some. */
-  outboundAliases: OutboundAliases | undefined;
+  /** the keep-alive in force, in seconds (0 = none); BEFORE_CONNECT until CONNECT is accepted. */
+  private keepAlive = BEFORE_CONNECT;
   /** incoming QoS 1 PUBLISH whose PUBACK has not been sent yet (with the session's QoS 2 ids: Receive Maximum). */
   pendingQos1 = 0;
   /** the TimerWheel slot of this connection's connect timeout or keep-alive check. */
-  wheelSlot: Set<WheelEntry> | undefined;
+  wheelSlot: Set<WheelEntry> | undefined = undefined;
   readonly decoder: MqttDecoder;
   private closing = false;
-  /** bytes written this turn, not yet handed to the socket. */
-  private readonly out: CoalescingWriter;
-  private lastPacketAt = this.connectedAt;
-  /** 1.5 × keep-alive in ms once CONNECT is accepted; 0 before it (the connect timeout runs) or without keep-alive. */
-  private keepAliveLimitMs = 0;
-  private keepAliveStarted = false;
-  private ackQueue: AckQueue | undefined;
-  private childLogger: Logger | undefined;
+  /** when the last packet arrived, in clock ticks (rounded up). */
+  private lastPacketAt: number;
   /** packets that arrived while a handler that must finish first (CONNECT) was waiting for storage. */
-  private held: Packet[] | undefined;
-  /** closeAt's timer. */
-  private deadline: NodeJS.Timeout | undefined;
-  /** `[limits]` publish rate and bandwidth of this connection; undefined when off. */
-  private readonly publishLimiter: PublishLimiter | undefined;
-  /** packets read while over the publish limits, handled in order once the client is back within them. */
-  private throttled: Packet[] | undefined;
+  private held: Packet[] | undefined = undefined;
+  private extra: ConnectionExtras | undefined = undefined;
 
   constructor(
     /** the byte stream: a net.Socket, tls.TLSSocket or a WebSocket stream (listeners set TCP_NODELAY). */
-    readonly socket: Duplex,
-    remoteAddress: string,
+    socket: Duplex,
+    remoteHost: string,
+    remotePort: number,
     readonly transport: Transport,
     readonly host: ConnectionHost,
-    /** the broker's logger; this connection's child of it is made when first needed. */
-    private readonly baseLogger: Logger,
+    /** true: the listener calls streamClosed(socket) when it closes, so no 'close' listener of ours is added. */
+    closeReported = false,
   ) {
-    this.remoteAddress = remoteAddress;
-    this.out = new CoalescingWriter(socket);
-    this.publishLimiter = host.clientLimits?.publishLimiter();
+    super(socket);
+    const now = Date.now();
+    this.acceptedAt = ticksFloor(now);
+    this.remoteHost = remoteHost;
+    this.remotePort = remotePort;
+    this.lastPacketAt = ticksCeil(now);
     this.decoder = new MqttDecoder(this);
+    const limiter = host.clientLimits?.publishLimiter();
+    if (limiter) this.extras().publishLimiter = limiter;
     (socket as ConnectedStream)[CONNECTION] = this;
     socket.on('data', onStreamData);
     socket.on('error', onStreamError);
-    socket.on('close', onStreamClose);
-    host.timers.schedule(this, this.connectedAt + host.settings.connectTimeoutMs);
+    if (!closeReported) socket.on('close', onStreamClose);
+    host.timers.schedule(this, now + host.settings.connectTimeoutMs);
+  }
+
+  /** the byte stream (the one CoalescingWriter writes to). */
+  get socket(): Duplex {
+    return this.stream as Duplex;
+  }
+
+  private extras(): ConnectionExtras {
+    return (this.extra ??= new ConnectionExtras());
+  }
+
+  /** "host:port" of the peer (made when asked: logs and the admin API). */
+  get remoteAddress(): string {
+    return `${this.remoteHost}:${this.remotePort}`;
+  }
+
+  /** when the socket was accepted, ms since the Unix epoch. */
+  get connectedAt(): number {
+    return EPOCH_MS + this.acceptedAt * CLOCK_MS;
+  }
+
+  /** the keep-alive in force, in seconds (0 = none, also before CONNECT was accepted). */
+  get keepAliveSeconds(): number {
+    return this.keepAlive === BEFORE_CONNECT ? 0 : this.keepAlive;
+  }
+
+  /** the will of this connection, published when it ends without DISCONNECT (or with MQTT 5 reason 0x04). */
+  get will(): WillMessage | undefined {
+    return this.extra?.will;
+  }
+
+  set will(will: WillMessage | undefined) {
+    if (will !== undefined || this.extra !== undefined) this.extras().will = will;
+  }
+
+  /** MQTT 5 Maximum Packet Size of the client: nothing larger is sent to it (MQTT-3.1.2-24). */
+  get clientMaxPacketSize(): number {
+    const size = this.extra === undefined ? 0 : this.extra.clientMaxPacketSize;
+    return size === 0 ? Number.POSITIVE_INFINITY : size;
+  }
+
+  set clientMaxPacketSize(size: number) {
+    const stored = size === Number.POSITIVE_INFINITY ? 0 : size;
+    if (stored !== 0 || this.extra !== undefined) this.extras().clientMaxPacketSize = stored;
+  }
+
+  /** MQTT 5 Receive Maximum of the client: our QoS 1/2 messages in flight to it at most. */
+  get clientReceiveMaximum(): number {
+    return this.extra === undefined ? 0xffff : this.extra.clientReceiveMaximum;
+  }
+
+  set clientReceiveMaximum(maximum: number) {
+    if (maximum !== 0xffff || this.extra !== undefined) this.extras().clientReceiveMaximum = maximum;
+  }
+
+  /** MQTT 5 Request Problem Information: false forbids reason strings except on CONNACK/DISCONNECT (MQTT-3.1.2-29). */
+  get problemInformation(): boolean {
+    return this.extra === undefined || this.extra.problemInformation;
+  }
+
+  set problemInformation(allowed: boolean) {
+    if (!allowed || this.extra !== undefined) this.extras().problemInformation = allowed;
+  }
+
+  /** topic aliases the client set up towards us (alias → topic); MQTT 5 only. */
+  get inboundAliases(): Map<number, string> | undefined {
+    return this.extra?.inboundAliases;
+  }
+
+  set inboundAliases(aliases: Map<number, string> | undefined) {
+    if (aliases !== undefined || this.extra !== undefined) this.extras().inboundAliases = aliases;
+  }
+
+  /** topic aliases we assign towards the client, when its CONNECT allowed some. */
+  get outboundAliases(): OutboundAliases | undefined {
+    return this.extra?.outboundAliases;
+  }
+
+  set outboundAliases(aliases: OutboundAliases | undefined) {
+    if (aliases !== undefined || this.extra !== undefined) this.extras().outboundAliases = aliases;
   }
 
   /** this connection's logger (its bindings name the connection). */
   get logger(): Logger {
-    return (this.childLogger ??= this.baseLogger.child({
+    const extras = this.extras();
+    return (extras.logger ??= this.host.logger.child({
       conn: this.id,
       remote: this.remoteAddress,
       transport: this.transport,
@@ -158,12 +274,13 @@ export class Connection implements WheelEntry {
 
   /** Logs at debug level without creating this connection's logger when debug is off. */
   debug(fields: Record<string, unknown>, message: string): void {
-    if (this.baseLogger.isLevelEnabled('debug')) this.logger.debug(fields, message);
+    if (this.host.logger.isLevelEnabled('debug')) this.logger.debug(fields, message);
   }
 
   /** acknowledgements of PUBLISH, kept in arrival order while each waits for its storage write. */
   get acks(): AckQueue {
-    return (this.ackQueue ??= new AckQueue(this));
+    const extras = this.extras();
+    return (extras.ackQueue ??= new AckQueue(this));
   }
 
   /** the decoder's limit: larger packets are refused before they are buffered. */
@@ -179,7 +296,7 @@ export class Connection implements WheelEntry {
    * subscriber must not make the broker buffer without bound). */
   canAcceptMessage(): boolean {
     if (this.closing) return false;
-    if (this.socket.writableLength + this.out.pendingBytes > this.host.settings.maxWriteBufferBytes) {
+    if (this.socket.writableLength + this.pendingBytes > this.host.settings.maxWriteBufferBytes) {
       this.host.stats.messagesDropped++;
       return false;
     }
@@ -188,7 +305,7 @@ export class Connection implements WheelEntry {
 
   /** Whether the socket is so far behind on writes that nothing more should be queued to it now. */
   get congested(): boolean {
-    return this.socket.writableLength + this.out.pendingBytes > this.host.settings.maxWriteBufferBytes;
+    return this.socket.writableLength + this.pendingBytes > this.host.settings.maxWriteBufferBytes;
   }
 
   /** Resolves when the socket has flushed its write buffer, or has closed. */
@@ -228,15 +345,15 @@ export class Connection implements WheelEntry {
   }
 
   /** Queues bytes for the socket; they are written together with everything else written in this turn. */
-  write(bytes: Buffer): void {
+  override write(bytes: Buffer): void {
     if (this.closing) return;
     this.host.stats.bytesSent += bytes.length;
-    this.out.write(bytes);
+    super.write(bytes);
   }
 
   /** Hands the bytes written this turn to the socket, as one write. */
   flushWrites(): void {
-    this.out.flush();
+    this.flush();
   }
 
   /** Encodes and writes a packet. For MQTT 5 a packet over the client's Maximum Packet Size first loses its Reason
@@ -275,28 +392,26 @@ export class Connection implements WheelEntry {
   /** Starts keep-alive enforcement: no packet for 1.5 × keep-alive closes the connection (MQTT-3.1.2-24). Ends the
    * connect timeout. */
   startKeepAlive(seconds: number): void {
-    this.keepAliveStarted = true;
-    this.keepAliveSeconds = seconds;
+    this.keepAlive = seconds;
     if (seconds === 0) {
       this.host.timers.cancel(this);
       return;
     }
-    this.keepAliveLimitMs = seconds * 1500;
-    this.host.timers.schedule(this, this.lastPacketAt + this.keepAliveLimitMs);
+    this.host.timers.schedule(this, EPOCH_MS + this.lastPacketAt * CLOCK_MS + seconds * 1500);
   }
 
   /** The wheel's call at this connection's deadline: before CONNECT was accepted, the connect timeout; after, the
    * keep-alive check, which re-arms for the last packet's time + 1.5 × keep-alive while the client is active. */
   onWheelDue(now: number): void {
     if (this.closing) return;
-    if (!this.keepAliveStarted) {
+    if (this.keepAlive === BEFORE_CONNECT) {
       this.close(`no CONNECT within ${this.host.settings.connectTimeoutMs} ms`);
       return;
     }
-    if (this.keepAliveLimitMs === 0) return;
-    const due = this.lastPacketAt + this.keepAliveLimitMs;
+    if (this.keepAlive === 0) return;
+    const due = EPOCH_MS + this.lastPacketAt * CLOCK_MS + this.keepAlive * 1500;
     if (now >= due) {
-      this.close(`keep-alive timeout (${this.keepAliveSeconds} s)`, ReasonCode.KEEP_ALIVE_TIMEOUT);
+      this.close(`keep-alive timeout (${this.keepAlive} s)`, ReasonCode.KEEP_ALIVE_TIMEOUT);
       return;
     }
     this.host.timers.schedule(this, due);
@@ -304,12 +419,13 @@ export class Connection implements WheelEntry {
 
   /** Closes the connection at `atMs` (ms since the epoch): credentials that expire end the connection with them. */
   closeAt(atMs: number, why: string, v5ReasonCode: number): void {
-    clearTimeout(this.deadline);
+    const extras = this.extras();
+    clearTimeout(extras.deadline);
     const arm = (): void => {
       const left = atMs - Date.now();
       if (left <= 0) return this.close(why, v5ReasonCode);
       // setTimeout holds at most ~24.8 days; longer deadlines are re-armed
-      this.deadline = setTimeout(arm, Math.min(left, 0x7fffffff));
+      extras.deadline = setTimeout(arm, Math.min(left, 0x7fffffff));
     };
     arm();
   }
@@ -318,7 +434,7 @@ export class Connection implements WheelEntry {
   close(why: string, v5ReasonCode?: number): void {
     if (this.closing) return;
     this.closing = true;
-    clearTimeout(this.deadline);
+    if (this.extra !== undefined) clearTimeout(this.extra.deadline);
     this.host.timers.cancel(this);
     this.debug({ clientId: this.session?.clientId, why }, 'closing connection');
     this.flushWrites(); // what was written before the close goes out before DISCONNECT and FIN
@@ -339,17 +455,18 @@ export class Connection implements WheelEntry {
   /** The decoder's call for each packet (it is also how held and throttled packets are replayed). */
   onPacket(packet: Packet): void {
     if (this.closing) return;
-    this.lastPacketAt = Date.now();
-    if (this.throttled) {
-      this.throttled.push(packet);
+    this.lastPacketAt = ticksCeil(Date.now());
+    const extras = this.extra;
+    if (extras !== undefined && extras.throttled) {
+      extras.throttled.push(packet);
       return;
     }
     if (this.held) {
       this.held.push(packet);
       return;
     }
-    if (packet.cmd === 'publish' && this.publishLimiter)
-      this.throttle(packet.length ?? packet.payload.length);
+    if (extras !== undefined && packet.cmd === 'publish' && extras.publishLimiter)
+      this.throttle(extras, extras.publishLimiter, packet.length ?? packet.payload.length);
     try {
       this.host.handlePacket(this, packet);
     } catch (err) {
@@ -358,14 +475,15 @@ export class Connection implements WheelEntry {
       this.close(`handler for ${packet.cmd} failed`, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR);
       return;
     }
-    if (packet.cmd === 'publish' && !this.throttled && this.host.publishBacklogged()) this.holdForBacklog();
+    if (packet.cmd === 'publish' && !this.extra?.throttled && this.host.publishBacklogged())
+      this.holdForBacklog();
   }
 
   /** Too many accepted messages wait for storage (storage/cluster-log.ts): like a rate-limited client, this one is
    * not read until the backlog has shrunk — the packets already decoded wait in order, TCP slows the client down,
    * and nothing is dropped. QoS 0 publishers need this: nothing else makes them wait. */
   private holdForBacklog(): void {
-    this.throttled = [];
+    this.extras().throttled = [];
     this.socket.pause();
     this.host.onPublishRelief(() => this.unthrottle());
   }
@@ -373,22 +491,23 @@ export class Connection implements WheelEntry {
   /** Over the publish rate or bandwidth: the packet that went over is handled, the socket stops being read and the
    * packets already read behind it wait, until the debt is paid — so the client is slowed down (TCP flow control
    * does the rest) and nothing is dropped. */
-  private throttle(size: number): void {
-    const waitMs = this.publishLimiter!.take(size, this.session?.clientId);
+  private throttle(extras: ConnectionExtras, limiter: PublishLimiter, size: number): void {
+    const waitMs = limiter.take(size, this.session?.clientId);
     if (waitMs <= 0) return;
-    this.throttled = [];
+    extras.throttled = [];
     this.socket.pause();
     setTimeout(() => this.unthrottle(), waitMs).unref();
   }
 
   private unthrottle(): void {
-    const waiting = this.throttled ?? [];
-    this.throttled = undefined;
+    const extras = this.extras();
+    const waiting = extras.throttled ?? [];
+    extras.throttled = undefined;
     if (this.closing) return;
     this.socket.resume();
     for (let i = 0; i < waiting.length; i++) {
       this.onPacket(waiting[i]!);
-      const again = this.throttled as Packet[] | undefined;
+      const again = extras.throttled as Packet[] | undefined;
       if (again) {
         // over the limit again: the rest keep their order behind the new pause
         again.push(...waiting.slice(i + 1));
@@ -429,8 +548,8 @@ export class Connection implements WheelEntry {
   /** The stream closed (its 'close' event). */
   socketClosed(): void {
     this.closing = true;
-    clearTimeout(this.deadline);
-    this.out.discard();
+    if (this.extra !== undefined) clearTimeout(this.extra.deadline);
+    this.discard();
     this.host.timers.cancel(this);
     this.host.detach(this);
     this.host.connectionClosed(this);

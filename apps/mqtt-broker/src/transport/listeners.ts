@@ -12,7 +12,7 @@ import {
   type Logger,
 } from '@robustmq/common';
 import type { Broker } from '../core/broker-core.js';
-import type { Transport } from './connection.js';
+import { streamClosed, type Transport } from './connection.js';
 import type { MqttBrokerConfig } from '../config.js';
 
 export const WEBSOCKET_PATH = '/mqtt';
@@ -66,13 +66,15 @@ export async function startListeners(
   if (tlsOptions)
     specs.push({ name: 'wss', kind: 'wss', port: network.wss_port, tls: tlsOptions, webSocket });
 
-  const gate = new ConnectionGate(limits.maxSockets, limits.reporter);
+  // a plain TCP connection learns of its socket's close from the gate's listener (transport/connection.ts)
+  const gate = new ConnectionGate(limits.maxSockets, limits.reporter, streamClosed);
   const started = await startStreamListeners({
     host: network.host,
     listeners: specs,
     gate,
     ...(limits.admit ? { admit: limits.admit } : {}),
-    onStream: (stream, info) => broker.accept(stream, info.remoteAddress, info.kind as Transport),
+    onStream: (stream, info) =>
+      broker.accept(stream, info.remoteHost, info.remotePort, info.kind as Transport, info.kind === 'tcp'),
     logger,
   });
   const { tcp, tls, ws, wss } = started.ports;

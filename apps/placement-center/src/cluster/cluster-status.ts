@@ -30,6 +30,8 @@ export interface ClusterStatus {
   term: number;
   commitIndex: number;
   appliedIndex: number;
+  /** the index of this member's latest Raft snapshot: its log is compacted up to about there. */
+  snapshotIndex: number;
   members: ClusterMemberStatus[];
 }
 
@@ -48,6 +50,7 @@ export function singleNodeStatus(
       term: 0,
       commitIndex: applied,
       appliedIndex: applied,
+      snapshotIndex: 0,
       members: [
         {
           nodeId: self.nodeId,
@@ -78,6 +81,7 @@ export function raftStatus(
       // the Raft node's applied index: the state machine's own counts only its commands, so on a member that has
       // applied only leader no-ops and membership entries it stayed 0 while the commit index moved on
       appliedIndex: s.appliedIndex,
+      snapshotIndex: s.snapshotIndex,
       members: s.members.map((m) => {
         const isSelf = m.id === self.nodeId;
         const role: ClusterMemberStatus['role'] =

@@ -30,6 +30,7 @@ export async function clusterRoutes(app: FastifyInstance, deps: { status: Cluste
               term: { type: 'integer' },
               commitIndex: { type: 'integer' },
               appliedIndex: { type: 'integer' },
+              snapshotIndex: { type: 'integer' },
               members: { type: 'array', items: memberSchema },
             },
           },

@@ -20,8 +20,8 @@ export function placementApplication(sm: PlacementStateMachine): RaftApplication
     applyEntries: (entries: { index: number; data: Uint8Array }[]) =>
       sm.applyBatch(entries.map((e) => ({ index: e.index, command: decodeCommand(e.data) }))),
     snapshot: async () => {
-      const index = sm.appliedIndex;
-      return { index, data: await sm.exportSnapshot() };
+      const image = await sm.snapshotImage();
+      return { index: image.index, data: image.read };
     },
     restore: (snapshot) => sm.importSnapshot(Buffer.from(snapshot.data)),
     appliedIndex: () => sm.appliedIndex,

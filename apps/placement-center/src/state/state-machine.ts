@@ -6,7 +6,7 @@
 // so applying a KV write and answering a KV get read nothing from disk (etcd keeps its treeIndex in memory for the
 // same reason): a disk read costs a thread-pool round trip, two wake-ups, on the write's critical path.
 import { EventEmitter } from 'node:events';
-import type { BatchOp, KvEngine } from '@robustmq/common';
+import type { BatchOp, KvEngine, KvRangeReader } from '@robustmq/common';
 import type { CommandResult, PlacementCommand } from './commands.js';
 import type { ApplyContext } from './apply-context.js';
 import { WriteBehindEngine } from './write-behind-engine.js';
@@ -64,6 +64,8 @@ export class PlacementStateMachine extends EventEmitter {
   private readonly requestIds = new RequestIdFilter(DEDUP_WINDOW, 1000);
 
   private readonly engine: KvEngine;
+  /** The engine itself (`engine` may be a write-behind queue in front of it). */
+  private readonly baseEngine: KvEngine;
 
   private constructor(
     engine: KvEngine,
@@ -71,6 +73,7 @@ export class PlacementStateMachine extends EventEmitter {
   ) {
     super();
     this.setMaxListeners(0);
+    this.baseEngine = engine;
     // unsynced (the Raft log is the durable record): applied batches are written behind, reads wait for them
     this.engine = options.sync ? engine : new WriteBehindEngine(engine);
   }
@@ -468,6 +471,25 @@ export class PlacementStateMachine extends EventEmitter {
 
   // ---- snapshots (Raft log compaction and InstallSnapshot) ----
 
+  /**
+   * Fixes an image of the replicated state as of the applied index and returns it with a function that reads it out
+   * (every key, as length-prefixed key/value pairs). Call only between applies. Once the applied batches have landed,
+   * the image is a RocksDB snapshot (an iterator opened now): reading it out takes a while for a large state and
+   * must not hold up the applies that follow, so it happens in read(), batch by batch, while they go on.
+   */
+  async snapshotImage(): Promise<{ index: number; read: () => Promise<Buffer[]> }> {
+    const index = this.applied;
+    const base = this.baseEngine;
+    if (!base.reader) {
+      const data = await this.exportSnapshot();
+      return { index, read: () => Promise.resolve([data]) };
+    }
+    await this.flush();
+    // nothing applies while the caller waits for this: the engine now holds exactly the state at `index`
+    const reader = base.reader({});
+    return { index, read: () => readImage(reader) };
+  }
+
   /** Every key of the replicated state, as length-prefixed key/value pairs. Call only between applies. */
   async exportSnapshot(): Promise<Buffer> {
     const parts: Buffer[] = [];
@@ -476,28 +498,70 @@ export class PlacementStateMachine extends EventEmitter {
     return Buffer.concat(parts);
   }
 
-  /** Replaces the replicated state with a snapshot's (keys under the Raft prefix are left alone). */
+  /**
+   * Replaces the replicated state with a snapshot's (keys under the Raft prefix are left alone). Written in batches,
+   * so the thread serves its sockets between them: the applied index is deleted first and written last, so a crash
+   * half-way leaves a state that says it applied nothing, and the restart restores the snapshot again (the Raft log
+   * store holds it before this runs). The in-memory indexes are built from the image, not read back.
+   */
   async importSnapshot(data: Buffer): Promise<void> {
-    const ops: BatchOp[] = [];
-    for await (const [key] of this.engine.scan({ lt: RAFT_PREFIX })) ops.push({ type: 'del', key });
-    for await (const [key] of this.engine.scan({ gte: RAFT_PREFIX_END })) ops.push({ type: 'del', key });
+    await this.engine.batch([{ type: 'del', key: KEY.applied }], { sync: true });
+    let ops: BatchOp[] = [];
+    const write = async (sync: boolean) => {
+      await this.engine.batch(ops, { sync });
+      ops = [];
+    };
+    for (const range of [{ lt: RAFT_PREFIX }, { gte: RAFT_PREFIX_END }]) {
+      for await (const [key] of this.engine.scan(range)) {
+        ops.push({ type: 'del', key });
+        if (ops.length >= RESTORE_BATCH_OPS) await write(false);
+      }
+    }
+    const kv = new Map<string, Buffer>();
+    this.requestIds.clear();
+    const appliedKey = Buffer.from(KEY.applied);
+    const kvPrefix = Buffer.from(KEY.kv);
+    const dedupIndexPrefix = Buffer.from(KEY.dedupIndex);
+    let applied: Buffer | undefined;
     let offset = 0;
     while (offset < data.length) {
       const keyLength = data.readUInt32BE(offset);
-      const key = data.subarray(offset + 4, offset + 4 + keyLength);
+      const key = Buffer.from(data.subarray(offset + 4, offset + 4 + keyLength));
       offset += 4 + keyLength;
       const valueLength = data.readUInt32BE(offset);
-      const value = data.subarray(offset + 4, offset + 4 + valueLength);
+      const raw = data.subarray(offset + 4, offset + 4 + valueLength);
+      // a KV record is kept in the index: memory of its own (see ownBuffer)
+      const value = startsWith(key, kvPrefix) ? ownBuffer(raw) : Buffer.from(raw);
       offset += 4 + valueLength;
-      ops.push({ type: 'put', key: Buffer.from(key), value: Buffer.from(value) });
+      if (key.equals(appliedKey)) {
+        applied = value;
+        continue;
+      }
+      if (startsWith(key, kvPrefix)) kv.set(key.toString('utf8', kvPrefix.length), value);
+      else if (startsWith(key, dedupIndexPrefix)) {
+        const base = dedupIndexPrefix.length;
+        const index = key.readUInt32BE(base) * 0x1_0000_0000 + key.readUInt32BE(base + 4);
+        for (const id of requestIdsOfIndexKey(key, value)) this.requestIds.add(id, index);
+      }
+      ops.push({ type: 'put', key, value });
+      if (ops.length >= RESTORE_BATCH_OPS) await write(false);
     }
-    await this.engine.batch(ops, { sync: true });
-    await this.loadMemoryIndexes();
+    // everything before the applied index is synced with it (one WAL, written in order)
+    if (applied) ops.push({ type: 'put', key: KEY.applied, value: applied });
+    await write(true);
+    this.kvIndex = kv;
     this.revision = readBe64(await this.engine.get(KEY.revision));
-    this.applied = readBe64(await this.engine.get(KEY.applied));
+    this.applied = readBe64(applied);
     this.compactedRevision = readBe64(await this.engine.get(KEY.compacted));
     this.emit('restored');
   }
+}
+
+/** Operations per engine write when a snapshot is restored (the thread serves its sockets between writes). */
+const RESTORE_BATCH_OPS = 10_000;
+
+function startsWith(key: Buffer, prefix: Buffer): boolean {
+  return key.length >= prefix.length && key.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
 }
 
 /** Raft's own keys (log, hard state) share the engine but are not part of the state machine's image. */
@@ -513,6 +577,32 @@ function ownBuffer(b: Buffer): Buffer {
   const own = Buffer.allocUnsafeSlow(b.length);
   b.copy(own);
   return own;
+}
+
+/** Reads a whole image out of `reader`, one buffer per batch, leaving out the Raft prefix. */
+async function readImage(reader: KvRangeReader): Promise<Buffer[]> {
+  const parts: Buffer[] = [];
+  const lo = Buffer.from(RAFT_PREFIX);
+  const hi = Buffer.from(RAFT_PREFIX_END);
+  try {
+    for (let batch = await reader.next(); batch; batch = await reader.next()) {
+      let size = 0;
+      for (const [key, value] of batch) size += 8 + key.length + value.length;
+      const out = Buffer.allocUnsafe(size);
+      let at = 0;
+      for (const [key, value] of batch) {
+        if (key.compare(lo) >= 0 && key.compare(hi) < 0) continue;
+        at = out.writeUInt32BE(key.length, at);
+        at += key.copy(out, at);
+        at = out.writeUInt32BE(value.length, at);
+        at += value.copy(out, at);
+      }
+      parts.push(at === size ? out : out.subarray(0, at));
+    }
+  } finally {
+    await reader.close();
+  }
+  return parts;
 }
 
 function pair(key: Buffer, value: Buffer): Buffer {

@@ -19,6 +19,16 @@ export interface ScanOptions {
   reverse?: boolean;
 }
 
+/**
+ * A range as it was when the reader was opened (a point-in-time view: later writes are not seen), read in batches of
+ * many entries, each batch one trip to the engine's thread. close() must be called unless next() returned undefined.
+ */
+export interface KvRangeReader {
+  /** The next entries in key order, or undefined at the end (the reader is closed then). */
+  next(): Promise<[Buffer, Buffer][] | undefined>;
+  close(): Promise<void>;
+}
+
 export interface KvEngine {
   get(key: Bytes): Promise<Buffer | undefined>;
   /** several point reads in one call (one trip to the engine's thread instead of one per key). */
@@ -29,6 +39,8 @@ export interface KvEngine {
   batch(ops: BatchOp[], options?: WriteOptions): Promise<void>;
   /** entries in key order (or reverse) within the given range. */
   scan(options: ScanOptions): AsyncIterable<[Buffer, Buffer]>;
+  /** A point-in-time reader of the range, fixed by this call (for bulk reads: snapshots, index rebuilds). */
+  reader?(options: ScanOptions): KvRangeReader;
   close(): Promise<void>;
 }
 

@@ -40,7 +40,8 @@ export class CoalescingWriter {
   private out: Buffer[] | undefined;
   private outBytes = 0;
 
-  constructor(private readonly stream: Writable) {}
+  /** `stream`: where the bytes go; a subclass (a protocol's connection) may read it rather than keep a copy. */
+  constructor(protected readonly stream: Writable) {}
 
   /** bytes written this turn, not yet handed to the stream. */
   get pendingBytes(): number {

@@ -46,8 +46,10 @@ export interface ListenerSpec {
 export interface StreamInfo {
   /** "host:port" of the peer. */
   remoteAddress: string;
-  /** the peer's IP address alone (what per-address limits key on). */
+  /** the peer's IP address alone (what per-address limits key on): the string the socket caches, not a copy. */
   remoteHost: string;
+  /** the peer's port (0 when the socket no longer knows it). */
+  remotePort: number;
   listener: string;
   kind: ListenerKind;
 }
@@ -56,15 +58,27 @@ export interface StreamInfo {
 export class ConnectionGate {
   private openSockets = 0;
   /** one 'close' listener for every socket admitted, rather than a closure (and a once-wrapper) each. */
-  private readonly release = (): void => {
-    this.openSockets--;
-  };
+  private readonly release: (this: Socket) => void;
 
   constructor(
     /** sockets open at once at most; 0 = no cap. */
     readonly limit: number,
     private readonly reporter?: LimitReporter,
-  ) {}
+    /** called from the gate's 'close' listener for every admitted socket: the owner of a plain TCP stream (the raw
+     * socket itself) needs no 'close' listener of its own. Two listeners of one event cost an array on the socket
+     * (64 bytes per connection; issue 16). */
+    onSocketClose?: (socket: Socket) => void,
+  ) {
+    const closed = (): void => {
+      this.openSockets--;
+    };
+    this.release = onSocketClose
+      ? function (this: Socket): void {
+          closed();
+          onSocketClose(this);
+        }
+      : closed;
+  }
 
   get open(): number {
     return this.openSockets;
@@ -148,6 +162,7 @@ function infoOf(socket: Socket, spec: ListenerSpec): StreamInfo {
   return {
     remoteAddress: `${remoteHost}:${socket.remotePort ?? '?'}`,
     remoteHost,
+    remotePort: socket.remotePort ?? 0,
     listener: spec.name,
     kind: spec.kind,
   };

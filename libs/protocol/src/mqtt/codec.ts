@@ -83,6 +83,12 @@ type PooledParser = Parser & {
  * synchronously) makes one. */
 let freeParser: PooledParser | undefined;
 
+/** The packet the shared parser is decoding now, to describe its error (set around each parse, and put back after
+ * it, so a handler that decodes another connection's input synchronously does not lose it). Module state rather
+ * than two fields of every decoder: a broker holds one decoder per connection (issue 16). */
+let parsingPacket: Buffer | undefined;
+let parsingHeaderLength = 0;
+
 function newParser(): PooledParser {
   const parser = mqttPacket.parser({ protocolVersion: 4 }) as PooledParser;
   parser.owner = undefined;
@@ -100,22 +106,23 @@ function newParser(): PooledParser {
  * chunks is joined once, when its last byte has arrived.
  */
 export class MqttDecoder {
-  private failed = false;
-  /** the version of the CONNECT: later packets are parsed with it. */
-  private version: MqttVersion = 4;
+  /** the version of the CONNECT: later packets are parsed with it; negated after an error (nothing more is decoded),
+   * one field for both. */
+  private version = 4;
   /** received bytes not yet framed into a whole packet; undefined while there are none. */
-  private chunks: Buffer[] | undefined;
+  private chunks: Buffer[] | undefined = undefined;
   private buffered = 0;
-  /** the packet mqtt-packet is decoding, to describe its error. */
-  private current: Buffer | undefined;
-  private currentHeaderLength = 0;
   /** the last PUBLISH topic, created with the first PUBLISH (an idle connection never has one) */
-  private lastTopic: LastTopic | undefined;
+  private lastTopic: LastTopic | undefined = undefined;
 
   constructor(private readonly options: MqttDecoderOptions) {}
 
   get protocolVersion(): MqttVersion {
-    return this.version;
+    return Math.abs(this.version) as MqttVersion;
+  }
+
+  private get failed(): boolean {
+    return this.version < 0;
   }
 
   /** Parses a chunk. After an error no more packets are delivered. */
@@ -157,7 +164,7 @@ export class MqttDecoder {
 
   private deliver(packet: Buffer, headerLength: number): void {
     const type = packet[0]! >> 4;
-    const version = this.protocolVersion;
+    const version = this.version as MqttVersion;
     const violation = validateMqttPacket(packet, headerLength, version);
     if (violation) {
       const level = type === 1 ? connectLevel(packet, headerLength) : undefined;
@@ -175,17 +182,19 @@ export class MqttDecoder {
         this.options.onPacket(fast);
       } catch (err) {
         // as when mqtt-packet's 'packet' listener throws: the connection ends, the process does not
-        this.parserFailed(err as Error);
+        this.fail(new MqttCodecError((err as Error).message, 0x81, 'malformed'));
       }
       return;
     }
-    this.current = packet;
-    this.currentHeaderLength = headerLength;
+    const outerPacket = parsingPacket;
+    const outerHeaderLength = parsingHeaderLength;
+    parsingPacket = packet;
+    parsingHeaderLength = headerLength;
     const parser = freeParser ?? newParser();
     freeParser = undefined;
     parser.owner = this;
     // mqtt-packet does not switch versions by itself; every packet after CONNECT is parsed with CONNECT's version
-    parser.settings.protocolVersion = this.version;
+    parser.settings.protocolVersion = version;
     try {
       parser.parse(packet);
     } catch (err) {
@@ -195,21 +204,22 @@ export class MqttDecoder {
     parser.owner = undefined;
     // a parser left inside a packet (an error, a throwing handler) is not reused: its state is not the start
     if (parser._list.length === 0 && parser._stateCounter === 0 && !parser.error) freeParser = parser;
-    this.current = undefined;
+    parsingPacket = outerPacket;
+    parsingHeaderLength = outerHeaderLength;
   }
 
   /** The shared parser decoded this decoder's packet. */
   parsed(packet: Packet): void {
     if (this.failed) return;
-    if (packet.cmd === 'connect') this.version = (packet.protocolVersion ?? 4) as MqttVersion;
+    if (packet.cmd === 'connect') this.version = packet.protocolVersion ?? 4;
     this.options.onPacket(packet);
   }
 
   /** The shared parser refused this decoder's packet (or threw). */
   parserFailed(err: Error): void {
-    const packet = this.current;
+    const packet = parsingPacket;
     const type = packet ? packet[0]! >> 4 : undefined;
-    const level = packet && type === 1 ? connectLevel(packet, this.currentHeaderLength) : undefined;
+    const level = packet && type === 1 ? connectLevel(packet, parsingHeaderLength) : undefined;
     this.fail(new MqttCodecError(err.message, 0x81, 'malformed', type, level));
   }
 
@@ -223,7 +233,7 @@ export class MqttDecoder {
 
   private fail(error: MqttCodecError): void {
     if (this.failed) return;
-    this.failed = true;
+    this.version = -this.version;
     this.chunks = undefined;
     this.buffered = 0;
     this.options.onError(error);

@@ -19,9 +19,15 @@ export interface PersistContext {
 
 /**
  * Durable log storage for one Raft group. Reads (the Storage half) are answered from memory and reflect only what
- * is durable; persist() and compact() never overlap (the node runs one at a time).
+ * is durable; persist() calls never overlap, nor persist() and compact() unless `compactsBesidePersist`.
  */
 export interface RaftLogStore extends Storage {
+  /**
+   * compact() may run while persist() calls come and go: it writes the snapshot beside the log and changes the log
+   * only in a last synchronous step (after waiting for a persist() in flight). Without it, the node runs compact()
+   * between Readys, like persist().
+   */
+  readonly compactsBesidePersist?: boolean;
   /** Nothing was ever written for this group: a brand-new member. */
   isEmpty(): boolean;
   /** Makes a brand-new group's founding membership durable (only when isEmpty()). */
@@ -35,7 +41,9 @@ export interface RaftLogStore extends Storage {
   persist(rd: PersistableReady, context?: PersistContext): Promise<void>;
   /**
    * Records the application's image at applied index `index` as the snapshot and deletes log entries up to
-   * `compactTo` (default `index`). Atomic: a crash leaves either the old snapshot and log or the new ones.
+   * `compactTo` (default `index`). Atomic: a crash leaves either the old snapshot and log or the new ones. Fails
+   * with RaftStorageError SNAPSHOT_OUT_OF_DATE if the store's snapshot is already at or past `index` (a snapshot
+   * from the leader was installed meanwhile).
    */
   compact(index: number, data: Uint8Array, confState: ConfState, compactTo?: number): Promise<Snapshot>;
 }

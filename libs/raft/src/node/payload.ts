@@ -87,13 +87,23 @@ function parseBook(json: Uint8Array): AddressBook {
   return new Map(raw as [NodeId, string][]);
 }
 
-/** Snapshot data: [u32 book length][book JSON][application image]. */
-export function encodeSnapshotPayload(members: AddressBook, appData: Uint8Array): Uint8Array {
+/** Snapshot data: [u32 book length][book JSON][application image]; an image in parts is copied once, here. */
+export function encodeSnapshotPayload(
+  members: AddressBook,
+  appData: Uint8Array | readonly Uint8Array[],
+): Uint8Array {
+  const parts = appData instanceof Uint8Array ? [appData] : appData;
   const json = Buffer.from(JSON.stringify([...members]));
-  const out = Buffer.allocUnsafe(4 + json.length + appData.byteLength);
+  let size = 4 + json.length;
+  for (const p of parts) size += p.byteLength;
+  const out = Buffer.allocUnsafe(size);
   out.writeUInt32BE(json.length, 0);
   json.copy(out, 4);
-  out.set(appData, 4 + json.length);
+  let at = 4 + json.length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
   return out;
 }
 

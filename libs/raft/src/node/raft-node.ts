@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '@robustmq/common';
 import { decodeConfChangeEntry, type ConfChange } from '../conf-change.js';
 import type { RaftConfig } from '../config.js';
-import { ConfChangeRejectedError } from '../errors.js';
+import { ConfChangeRejectedError, RaftStorageError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import type { Message } from '../message.js';
 import { normalizeConfState } from '../memory-storage.js';
@@ -33,8 +33,13 @@ export interface RaftApplication {
    * always within one call.
    */
   applyEntries(entries: { index: number; term: number; data: Uint8Array }[]): Promise<unknown[]>;
-  /** An image of the applied state; `index` is the last index applied to it. */
-  snapshot(): Promise<{ index: number; data: Uint8Array }>;
+  /**
+   * An image of the applied state; `index` is the last index applied to it. A large image may come as a function
+   * producing its bytes (in parts, which the node joins): the image must be fixed when this promise resolves (a
+   * point-in-time view), and the node calls the function afterwards, while it goes on applying entries, so the loop
+   * never waits for the export.
+   */
+  snapshot(): Promise<{ index: number; data: Uint8Array | (() => Promise<Uint8Array | Uint8Array[]>) }>;
   /** Replaces the state with `snapshot`'s image. */
   restore(snapshot: { index: number; data: Uint8Array }): Promise<void>;
   /** Last applied index that survives a restart (0 for an in-memory state machine); replay resumes after it. */
@@ -165,6 +170,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private readsReady: ReadWaiter[] = [];
   private readSeq = 0;
   private compactRequests: Waiter[] = [];
+  /** The snapshot being read out and written beside the loop, if any (one at a time). */
+  private snapshotting: Promise<void> | undefined;
+  /** A log store that cannot compact beside persist() leaves its compaction to the loop, between Readys. */
+  private compactionForLoop: (() => Promise<void>) | undefined;
 
   private loopActive = false;
   private loopDone: Promise<void> = Promise.resolve();
@@ -398,6 +407,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.stopped = true;
     clearInterval(this.ticker);
     await this.loopDone;
+    // the snapshot in progress reads the application's engine: let it finish (or fail) before the owner closes that
+    this.dropLoopCompaction();
+    await this.snapshotting;
     await this.transport.close();
     this.rejectAll(this.stoppedError());
     this.log.info('raft node stopped');
@@ -436,6 +448,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.stopped = true;
     clearInterval(this.ticker);
     this.rejectAll(err);
+    this.dropLoopCompaction();
     void this.transport.close();
     this.emit('fatal', err);
   }
@@ -562,16 +575,25 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       while (!this.stopped) {
         this.flushProposals();
         this.issueReads();
-        if (this.compactRequests.length > 0) {
+        if (this.compactionForLoop) {
+          const compaction = this.compactionForLoop;
+          this.compactionForLoop = undefined;
+          await compaction();
+          continue;
+        }
+        if (!this.snapshotting && this.compactRequests.length > 0) {
           const requests = this.compactRequests;
           this.compactRequests = [];
-          await this.compactNow(requests);
+          await this.startSnapshot(requests);
           continue;
         }
         if (!this.raw.hasReady()) break;
         await this.handleReady(this.raw.ready());
-        if (this.applied - this.storage.snapshot().metadata.index >= this.snapshotEntries) {
-          await this.compactNow([]);
+        if (
+          !this.snapshotting &&
+          this.applied - this.storage.snapshot().metadata.index >= this.snapshotEntries
+        ) {
+          await this.startSnapshot([]);
         }
       }
     } catch (err) {
@@ -604,9 +626,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     const early =
       split === rd.committedEntries.length ? rd.committedEntries : rd.committedEntries.slice(0, split);
     if (rd.messages.length > 0 && (rd.entries.length > 0 || rd.snapshot)) {
-      // The messages above leave in the next check phase (HTTP/2 writes are native immediates): let them out before
-      // this thread writes its own record, hands its fdatasync to the pool or blocks in it, so that the followers'
-      // appends start first and overlap ours (as in etcd, whose leader sends before its WAL write).
+      // The messages above leave in the coming check phase (HTTP/2 writes are native immediates, which run before the
+      // JavaScript ones): let them out before this thread writes its own record, hands its fdatasync to the pool or
+      // blocks in it, so that the followers' appends start first and overlap ours (etcd's leader, too, sends while its
+      // WAL write is under way: etcd-io/raft doc.go, "Usage", step 2, and the Raft thesis §10.2.1).
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await settleBoth(
@@ -796,29 +819,100 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.readsReady = still;
   }
 
-  private async compactNow(requests: Waiter[]): Promise<void> {
-    try {
-      const snapIndex = this.storage.snapshot().metadata.index;
-      if (this.applied > snapIndex) {
-        const image = await this.app.snapshot();
-        // The application sees only its own entries, so it may report a lower index; its state is the same.
-        invariant(
-          image.index <= this.applied,
-          () => `application snapshot ${image.index} is ahead of applied ${this.applied}`,
-        );
-        const data = encodeSnapshotPayload(this.members, image.data);
-        const compactTo = Math.max(this.applied - this.compactKeep, 0);
-        await this.storage.compact(this.applied, data, this.appliedConf, compactTo);
-        this.log.info(
-          { index: this.applied, compactedTo: this.storage.firstIndex() - 1, bytes: data.byteLength },
-          'raft log compacted',
-        );
+  /**
+   * Takes the application's image at the applied index (in the loop: nothing applies meanwhile) and leaves reading
+   * it out, encoding it and compacting the log to a task beside the loop: with a large state that takes seconds,
+   * and a loop waiting for it sends no appends, acks or heartbeats, so followers would start elections.
+   */
+  private async startSnapshot(requests: Waiter[]): Promise<void> {
+    const settle = (err?: Error): void => {
+      for (const r of requests) {
+        if (err) r.reject(err);
+        else r.resolve(undefined);
       }
-      for (const r of requests) r.resolve(undefined);
+    };
+    if (this.applied <= this.storage.snapshot().metadata.index) {
+      settle();
+      return;
+    }
+    const started = Date.now();
+    let image;
+    try {
+      image = await this.app.snapshot();
     } catch (err) {
-      for (const r of requests) r.reject(err as Error);
+      settle(err as Error);
       throw err;
     }
+    // The application sees only its own entries, so it may report a lower index; its state is the same.
+    invariant(
+      image.index <= this.applied,
+      () => `application snapshot ${image.index} is ahead of applied ${this.applied}`,
+    );
+    const index = this.applied;
+    const confState = this.appliedConf;
+    const members: AddressBook = new Map(this.members);
+    const data = image.data;
+    this.snapshotting = (async () => {
+      try {
+        const appData = typeof data === 'function' ? await data() : data;
+        const payload = encodeSnapshotPayload(members, appData);
+        const compactTo = Math.max(index - this.compactKeep, 0);
+        const compacted = await this.compactLogTo(index, payload, confState, compactTo);
+        if (!compacted && this.stopped) throw this.stoppedError();
+        if (compacted)
+          this.log.info(
+            {
+              index,
+              compactedTo: this.storage.firstIndex() - 1,
+              bytes: payload.byteLength,
+              ms: Date.now() - started,
+            },
+            'raft log compacted',
+          );
+        settle();
+      } catch (err) {
+        settle(err as Error);
+        if (!this.stopped) this.fail(err as Error);
+        else if (!this.failure) this.log.debug({ err }, 'raft snapshot abandoned at stop');
+      } finally {
+        this.snapshotting = undefined;
+        this.schedule();
+      }
+    })();
+  }
+
+  /** A stopped loop will not run the compaction it was left: settle it as not done. */
+  private dropLoopCompaction(): void {
+    const compaction = this.compactionForLoop;
+    this.compactionForLoop = undefined;
+    void compaction?.();
+  }
+
+  /**
+   * Records the snapshot and compacts the log, beside the loop when the store allows it, else in the loop. False
+   * when a newer snapshot (one installed from the leader meanwhile) made this one pointless.
+   */
+  private async compactLogTo(
+    index: number,
+    data: Uint8Array,
+    confState: ConfState,
+    compactTo: number,
+  ): Promise<boolean> {
+    const run = async (): Promise<boolean> => {
+      if (this.stopped || this.storage.snapshot().metadata.index >= index) return false;
+      try {
+        await this.storage.compact(index, data, confState, compactTo);
+        return true;
+      } catch (err) {
+        if (err instanceof RaftStorageError && err.code === 'SNAPSHOT_OUT_OF_DATE') return false;
+        throw err;
+      }
+    };
+    if (this.storage.compactsBesidePersist) return run();
+    return new Promise<boolean>((resolve, reject) => {
+      this.compactionForLoop = () => run().then(resolve, reject);
+      this.schedule();
+    });
   }
 
   // ------------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { RaftStorageError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import { MemoryStorage, normalizeConfState } from '../memory-storage.js';
 import type { PersistableReady, RaftLogStore } from '../node/log-store.js';
+import { MirroredLogStore } from '../node/mirrored-log-store.js';
 import { isEmptyHardState, type ConfState, type Entry, type HardState, type Snapshot } from '../types.js';
 import {
   GroupKeys,
@@ -28,17 +29,18 @@ export interface RocksDbRaftStorageOptions {
  * so the core never sees state a crash could take back. persist() and compact() must not overlap (the driver runs
  * one at a time); that is asserted.
  */
-export class RocksDbRaftStorage implements RaftLogStore {
+export class RocksDbRaftStorage extends MirroredLogStore implements RaftLogStore {
   private busy = false;
 
   private constructor(
     private readonly engine: KvEngine,
     private readonly keys: GroupKeys,
-    private mem: MemoryStorage,
+    mem: MemoryStorage,
     /** Snapshot chunk keys currently on disk, so a smaller snapshot deletes the surplus. */
     private chunksOnDisk: number,
     private readonly chunkBytes: number,
   ) {
+    super(mem);
     this.diskHardState = mem.hardStateValue();
   }
 
@@ -136,36 +138,6 @@ export class RocksDbRaftStorage implements RaftLogStore {
     };
     await this.engine.put(this.keys.snapshotMeta, encodeSnapshotMeta(meta), { sync: true });
     this.mem = new MemoryStorage(cs);
-  }
-
-  // --- Storage (synchronous reads from the in-memory index) ---
-
-  initialState(): { hardState: HardState; confState: ConfState } {
-    return this.mem.initialState();
-  }
-
-  entries(lo: number, hi: number, maxBytes?: number): Entry[] {
-    return this.mem.entries(lo, hi, maxBytes);
-  }
-
-  term(index: number): number {
-    return this.mem.term(index);
-  }
-
-  firstIndex(): number {
-    return this.mem.firstIndex();
-  }
-
-  lastIndex(): number {
-    return this.mem.lastIndex();
-  }
-
-  snapshot(): Snapshot {
-    return this.mem.snapshot();
-  }
-
-  hardState(): HardState {
-    return this.mem.hardStateValue();
   }
 
   // --- Writes ---

@@ -5,7 +5,8 @@
 //
 // Layout of `dir`:
 //   snapshot                 the latest snapshot: magic, meta length, CRC-32 of the rest, JSON meta, data
-//                            (replaced atomically: written to snapshot.tmp, fsynced, renamed, directory fsynced)
+//                            (replaced atomically: written to snapshot.tmp — snapshot.compact.tmp for compact(),
+//                            which writes it while the log goes on — fsynced, renamed, directory fsynced)
 //   <seq 16 hex>.wal         segments, replayed in sequence order; one record per write: [u32 length][u32 CRC-32]
 //                            [u8 1 = hard state follows][3 × f64 term, vote, commit][u32 count]
 //                            count × [f64 index][f64 term][u8 type][u32 length][data]
@@ -41,6 +42,7 @@ import { RaftStorageError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import { MemoryStorage, normalizeConfState } from '../memory-storage.js';
 import type { PersistableReady, PersistContext, RaftLogStore } from '../node/log-store.js';
+import { MirroredLogStore } from '../node/mirrored-log-store.js';
 import { isEmptyHardState, type ConfState, type Entry, type HardState, type Snapshot } from '../types.js';
 
 /** The disk calls the store makes, replaceable so crash tests can make fdatasync fail or tear a write. */
@@ -98,14 +100,20 @@ interface SegmentInfo {
 }
 
 const SNAPSHOT_MAGIC = Buffer.from('RMQSNAP1');
+/** Where compact() writes the next snapshot file beside the log (snapshot.tmp belongs to installs from the leader). */
+const COMPACT_TMP = 'snapshot.compact.tmp';
 const RECORD_HEADER = 8;
 const BODY_HEADER = 1 + 24 + 4;
 const ENTRY_HEADER = 8 + 8 + 1 + 4;
 
 const segmentName = (seq: number): string => `${seq.toString(16).padStart(16, '0')}.wal`;
 
-export class SegmentLogStore implements RaftLogStore {
+export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
+  readonly compactsBesidePersist = true;
   private busy = false;
+  /** A persist() whose fdatasync is still on the pool (the store is busy until it settles). */
+  private inFlight: Promise<void> | undefined;
+  private compacting = false;
   private failed: Error | undefined;
   private fd = -1;
   private position = 0;
@@ -115,7 +123,7 @@ export class SegmentLogStore implements RaftLogStore {
 
   private constructor(
     private readonly dir: string,
-    private mem: MemoryStorage,
+    mem: MemoryStorage,
     private segments: SegmentInfo[],
     private snapMeta: SnapshotFileMeta | undefined,
     private readonly segmentBytes: number,
@@ -123,6 +131,7 @@ export class SegmentLogStore implements RaftLogStore {
     private readonly io: SegmentLogIo,
     private readonly flushMode: SegmentLogFlush,
   ) {
+    super(mem);
     this.diskHardState = mem.hardStateValue();
   }
 
@@ -137,6 +146,7 @@ export class SegmentLogStore implements RaftLogStore {
     let snapData: Uint8Array = new Uint8Array();
     if (existsSync(snapPath)) ({ meta, data: snapData } = readSnapshotFile(snapPath));
     if (existsSync(join(dir, 'snapshot.tmp'))) unlinkSync(join(dir, 'snapshot.tmp'));
+    if (existsSync(join(dir, COMPACT_TMP))) unlinkSync(join(dir, COMPACT_TMP));
 
     const mem = new MemoryStorage(meta?.confState);
     if (meta && meta.logStart.index > 0) {
@@ -267,36 +277,6 @@ export class SegmentLogStore implements RaftLogStore {
     return Promise.resolve();
   }
 
-  // --- Storage (synchronous reads from memory) ---
-
-  initialState(): { hardState: HardState; confState: ConfState } {
-    return this.mem.initialState();
-  }
-
-  entries(lo: number, hi: number, maxBytes?: number): Entry[] {
-    return this.mem.entries(lo, hi, maxBytes);
-  }
-
-  term(index: number): number {
-    return this.mem.term(index);
-  }
-
-  firstIndex(): number {
-    return this.mem.firstIndex();
-  }
-
-  lastIndex(): number {
-    return this.mem.lastIndex();
-  }
-
-  snapshot(): Snapshot {
-    return this.mem.snapshot();
-  }
-
-  hardState(): HardState {
-    return this.mem.hardStateValue();
-  }
-
   // --- Writes ---
 
   persist(rd: PersistableReady, context?: PersistContext): Promise<void> {
@@ -365,11 +345,14 @@ export class SegmentLogStore implements RaftLogStore {
         return undefined;
       }
       deferred = true;
-      return this.flushOnPool()
+      const flushed = this.flushOnPool()
         .then(done)
         .finally(() => {
           this.busy = false;
+          this.inFlight = undefined;
         });
+      this.inFlight = flushed;
+      return flushed;
     } finally {
       if (!deferred) this.busy = false;
     }
@@ -388,39 +371,73 @@ export class SegmentLogStore implements RaftLogStore {
     }
   }
 
-  /** The snapshot file (the whole state image, possibly large) is written and flushed on the thread pool. */
+  /**
+   * The snapshot file (the whole state image, possibly large) is written and flushed on the thread pool, under a
+   * name of its own, while persist() calls go on; then, in one synchronous step once no persist() is in flight, it
+   * replaces the snapshot and the log is cut. A snapshot installed from the leader meanwhile wins: this one is
+   * dropped (SNAPSHOT_OUT_OF_DATE).
+   */
   async compact(index: number, data: Uint8Array, confState: ConfState, compactTo = index): Promise<Snapshot> {
-    const cur = this.mem.snapshot().metadata.index;
-    if (index <= cur) {
-      throw new RaftStorageError('SNAPSHOT_OUT_OF_DATE', `snapshot at ${index} is not newer than ${cur}`);
-    }
+    const outOfDate = (): RaftStorageError | undefined => {
+      const cur = this.mem.snapshot().metadata.index;
+      return index <= cur
+        ? new RaftStorageError('SNAPSHOT_OUT_OF_DATE', `snapshot at ${index} is not newer than ${cur}`)
+        : undefined;
+    };
+    const stale = outOfDate();
+    if (stale) throw stale;
     invariant(compactTo <= index, () => `compactTo ${compactTo} beyond snapshot index ${index}`);
-    this.enter();
+    invariant(!this.compacting, () => `raft log ${this.dir}: overlapping compactions`);
+    this.compacting = true;
+    const tmp = join(this.dir, COMPACT_TMP);
     try {
       const term = this.mem.term(index);
       const cs = normalizeConfState(confState);
       const first = this.mem.firstIndex();
       const start = Math.max(compactTo, first - 1);
-      await this.writeSnapshotFileAsync(
-        {
-          index,
-          term,
-          confState: cs,
-          logStart: { index: start, term: this.mem.term(start) },
-          firstLiveSeq: this.snapMeta?.firstLiveSeq ?? this.segments[0]!.seq,
-        },
-        data,
-      );
-      this.mem.createSnapshot(index, cs, data);
-      if (compactTo >= first) this.mem.compact(compactTo);
-      // whole segments below the new log start go; the current one always stays
-      while (this.segments.length > 1 && this.segments[0]!.maxIndex <= start) {
-        unlinkSync(join(this.dir, segmentName(this.segments.shift()!.seq)));
+      const meta: SnapshotFileMeta = {
+        index,
+        term,
+        confState: cs,
+        logStart: { index: start, term: this.mem.term(start) },
+        firstLiveSeq: this.snapMeta?.firstLiveSeq ?? this.segments[0]!.seq,
+      };
+      await writeSnapshotFileInPieces(tmp, meta, data);
+      await this.persistSettled();
+      const late = outOfDate();
+      if (late) {
+        unlinkSync(tmp);
+        throw late;
       }
-      return this.mem.snapshot();
+      // the rename is the commit point (a crash before the directory is synced leaves the old snapshot and log,
+      // which is as good); segments are deleted only after it is durable
+      renameSync(tmp, join(this.dir, 'snapshot'));
+      this.snapMeta = meta;
+      await fsyncDirAsync(this.dir);
+      await this.persistSettled();
+      // a snapshot installed from the leader while the directory synced replaced this one on disk and in memory
+      const superseded = outOfDate();
+      if (superseded) throw superseded;
+      this.enter();
+      try {
+        this.mem.createSnapshot(index, cs, data);
+        if (compactTo >= first) this.mem.compact(compactTo);
+        // whole segments below the new log start go; the current one always stays
+        while (this.segments.length > 1 && this.segments[0]!.maxIndex <= start) {
+          unlinkSync(join(this.dir, segmentName(this.segments.shift()!.seq)));
+        }
+        return this.mem.snapshot();
+      } finally {
+        this.busy = false;
+      }
     } finally {
-      this.busy = false;
+      this.compacting = false;
     }
+  }
+
+  /** Resolves once no persist() is in flight (one may start again right after: check synchronously). */
+  private async persistSettled(): Promise<void> {
+    while (this.inFlight) await this.inFlight.catch(() => undefined);
   }
 
   /** Closes the open segment (the store must not be used afterwards). */
@@ -512,20 +529,6 @@ export class SegmentLogStore implements RaftLogStore {
     this.fd = -1;
   }
 
-  private async writeSnapshotFileAsync(meta: SnapshotFileMeta, data: Uint8Array): Promise<void> {
-    const tmp = join(this.dir, 'snapshot.tmp');
-    const fh = await openFile(tmp, 'w');
-    try {
-      await fh.writeFile(snapshotFileBytes(meta, data));
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
-    renameSync(tmp, join(this.dir, 'snapshot'));
-    fsyncDir(this.dir);
-    this.snapMeta = meta;
-  }
-
   private writeSnapshotFile(meta: SnapshotFileMeta, data: Uint8Array): void {
     const tmp = join(this.dir, 'snapshot.tmp');
     const fd = openSync(tmp, 'w');
@@ -543,6 +546,51 @@ export class SegmentLogStore implements RaftLogStore {
   private enter(): void {
     invariant(!this.busy, () => `raft log ${this.dir}: overlapping storage writes`);
     this.busy = true;
+  }
+}
+
+/** Bytes of the snapshot file written (and fdatasynced) at a time by compact(). */
+const SNAPSHOT_PIECE_BYTES = 1024 * 1024;
+
+/**
+ * The snapshot file written by compact() beside the log: a piece at a time, each fdatasynced on the pool, so the
+ * disk never holds tens of megabytes of dirty pages that the log's own fdatasync (every write's) would queue behind;
+ * no copy of the whole image is made. The header (with the CRC of all the data) goes last, at the start.
+ */
+async function writeSnapshotFileInPieces(
+  path: string,
+  meta: SnapshotFileMeta,
+  data: Uint8Array,
+): Promise<void> {
+  const json = Buffer.from(JSON.stringify(meta));
+  const headerBytes = SNAPSHOT_MAGIC.length + 8 + json.length;
+  const fh = await openFile(path, 'w');
+  try {
+    let crc = crc32(json);
+    for (let off = 0; off < data.byteLength; off += SNAPSHOT_PIECE_BYTES) {
+      const piece = data.subarray(off, Math.min(off + SNAPSHOT_PIECE_BYTES, data.byteLength));
+      crc = crc32(piece, crc);
+      await fh.write(piece, 0, piece.byteLength, headerBytes + off);
+      await fh.datasync();
+    }
+    const head = Buffer.allocUnsafe(headerBytes);
+    SNAPSHOT_MAGIC.copy(head, 0);
+    head.writeUInt32LE(json.length, SNAPSHOT_MAGIC.length);
+    head.writeUInt32LE(crc, SNAPSHOT_MAGIC.length + 4);
+    json.copy(head, SNAPSHOT_MAGIC.length + 8);
+    await fh.write(head, 0, head.length, 0);
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function fsyncDirAsync(dir: string): Promise<void> {
+  const fh = await openFile(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 

@@ -343,4 +343,59 @@ describe('SegmentLogStore', () => {
     expect(readdirSync(dir)).not.toContain(old[0]);
     st.close();
   });
+
+  it('compacts beside persist(): writes go on while the snapshot file is written, and reopen to the same log', async () => {
+    const st = SegmentLogStore.open(dir, { flush: 'pool' });
+    await st.bootstrap({ voters: [1, 2, 3], learners: [] });
+    await st.persist({
+      entries: Array.from({ length: 10 }, (_, i) => ent(i + 1, 1)),
+      hardState: { term: 1, vote: 1, commit: 10 },
+      mustSync: true,
+    });
+    const image = Buffer.alloc(1536 * 1024 + 5, 'snapshot image ');
+    const compacting = st.compact(8, image, { voters: [1, 2, 3], learners: [] }, 6);
+    // appends keep landing while the compaction writes its file
+    for (let i = 11; i <= 14; i++) await st.persist({ entries: [ent(i, 1)], mustSync: true });
+    expect(st.firstIndex()).toBe(1);
+    await compacting;
+    expect(st.snapshot().metadata.index).toBe(8);
+    expect(st.firstIndex()).toBe(7);
+    expect(st.lastIndex()).toBe(14);
+    expect(readdirSync(dir)).not.toContain('snapshot.compact.tmp');
+    const before = dump(st);
+    st.close();
+    const again = SegmentLogStore.open(dir);
+    expect(dump(again)).toEqual(before);
+    expect(Buffer.from(again.snapshot().data).equals(Buffer.from(image))).toBe(true);
+    again.close();
+  });
+
+  it('drops a compaction that a snapshot installed from the leader overtook', async () => {
+    const st = SegmentLogStore.open(dir, { flush: 'pool' });
+    await st.bootstrap({ voters: [1, 2, 3], learners: [] });
+    await st.persist({
+      entries: [1, 2, 3, 4].map((i) => ent(i, 1)),
+      hardState: { term: 1, vote: 1, commit: 4 },
+      mustSync: true,
+    });
+    const compacting = st.compact(4, new Uint8Array(2 * 1024 * 1024), { voters: [1, 2, 3], learners: [] });
+    await st.persist({
+      snapshot: {
+        metadata: { index: 20, term: 3, confState: { voters: [1, 2, 3], learners: [] } },
+        data: new Uint8Array([7]),
+      },
+      entries: [],
+      hardState: { term: 3, vote: 2, commit: 20 },
+      mustSync: true,
+    });
+    await expect(compacting).rejects.toMatchObject({ code: 'SNAPSHOT_OUT_OF_DATE' });
+    expect(st.snapshot().metadata.index).toBe(20);
+    expect(readdirSync(dir)).not.toContain('snapshot.compact.tmp');
+    const after = dump(st);
+    st.close();
+    const again = SegmentLogStore.open(dir);
+    expect(dump(again)).toEqual(after);
+    expect(Array.from(again.snapshot().data)).toEqual([7]);
+    again.close();
+  });
 });
