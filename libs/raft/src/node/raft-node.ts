@@ -632,13 +632,14 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       // WAL write is under way: etcd-io/raft doc.go, "Usage", step 2, and the Raft thesis §10.2.1).
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await settleBoth(
-      this.storage.persist(rd, { leading: this.role === 'leader' }),
-      this.applyCommitted(early),
-    );
+    const persisted = this.storage.persist(rd, { leading: this.role === 'leader' });
+    const appliedEarly = this.applyCommitted(early);
+    await settleFirst(persisted, appliedEarly);
     this.learnAddresses(rd.entries);
-    // 3. Acknowledgements of what we just persisted.
+    // 3. Acknowledgements of what we just persisted: they wait for the disk only, not for the apply beside it (a
+    // follower's ack is what a write waits for; etcd sends it while its apply goroutine is still busy, too).
     this.transport.send(rd.messagesAfterPersist);
+    await appliedEarly;
     // 4. Apply the rest.
     if (rd.snapshot)
       await this.installSnapshot(
@@ -960,9 +961,17 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 }
 
-/** Waits for both, then throws the first failure (never leaves one running behind a rejection). */
-async function settleBoth(a: Promise<void>, b: Promise<void>): Promise<void> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  if (ra.status === 'rejected') throw ra.reason;
-  if (rb.status === 'rejected') throw rb.reason;
+/**
+ * Waits for `first`; if it fails, waits for `other` to settle too before throwing (never leaves it running behind a
+ * rejection). A failure of `other` is left to whoever awaits it next.
+ */
+async function settleFirst(first: Promise<void>, other: Promise<void>): Promise<void> {
+  // reported by the caller's own await of `other`; not an unhandled rejection meanwhile
+  other.catch(() => undefined);
+  try {
+    await first;
+  } catch (err) {
+    await other.catch(() => undefined);
+    throw err;
+  }
 }
