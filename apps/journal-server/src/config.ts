@@ -48,6 +48,9 @@ export const journalServerConfigSchema = z.strictObject({
       .default(16 * 1024 * 1024),
     /** how often sealed segments are checked against their shard's retention (placement retention_ms / retention_bytes). */
     retention_check_interval_ms: positiveMs().default(60_000),
+    /** a write that lands while a segment's fdatasync runs gets its own fdatasync at once (through a second file
+     * descriptor) instead of after the running one: an append then waits for one fdatasync, not up to two. */
+    overlap_syncs: z.boolean().default(true),
   }),
   replication: section({
     /** leaders send a heartbeat to idle followers this often. */

@@ -55,7 +55,9 @@ export async function startJournalServer(
   const clusterToken = clusterAuthToken(config.cluster);
   const tls = clusterTls(config.cluster, logger);
   const httpTokens = adminTokens(config.http);
-  const store = await SegmentStore.open(config.node.data_dir, logger);
+  const store = await SegmentStore.open(config.node.data_dir, logger, {
+    overlapSyncs: config.storage.overlap_syncs,
+  });
   const placement = new PlacementClient({
     addresses: config.placement.addresses,
     logger,

@@ -76,6 +76,78 @@ it('makes writes durable only through sync, one fdatasync for the syncs that que
   await again.close();
 });
 
+it('with overlap_syncs, a sync asked for while one runs starts at once on a second descriptor and claims its end first; a failure of either claims nothing', async () => {
+  const { store, seg } = await storeWithSegment(dir, 0, { overlapSyncs: true });
+  const file = seg.file;
+  const realSync = file.sync.bind(file);
+  const realSecond = file.syncSecond.bind(file);
+  let hold: Promise<void> | undefined;
+  let failNext: 'first' | 'second' | undefined;
+  let seconds = 0;
+  file.sync = async () => {
+    if (hold) await hold;
+    if (failNext === 'first') {
+      failNext = undefined;
+      throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    }
+    return realSync();
+  };
+  file.syncSecond = async () => {
+    seconds++;
+    if (failNext === 'second') {
+      failNext = undefined;
+      throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    }
+    return realSecond();
+  };
+  const gate = () => {
+    let release!: () => void;
+    hold = new Promise<void>((r) => (release = r));
+    return () => {
+      hold = undefined;
+      release();
+    };
+  };
+
+  // the second descriptor is opened when first needed and trusted only after a sync through the first one that
+  // started after it opened: until then syncs take turns
+  await seg.write([batch(seg, 10)], 10, 1);
+  let release = gate();
+  const s1 = seg.sync();
+  await seg.write([batch(seg, 10)], 10, 1);
+  const s2 = seg.sync();
+  await new Promise((r) => setTimeout(r, 20));
+  release();
+  await Promise.all([s1, s2]);
+  expect(seconds).toBe(0);
+  expect(seg.durableEnd).toBe(20);
+
+  // now a sync asked for while one runs goes at once, and covers the running one's writes
+  await seg.write([batch(seg, 10)], 10, 1);
+  release = gate();
+  const s3 = seg.sync();
+  await seg.write([batch(seg, 10)], 10, 1);
+  await seg.sync();
+  expect(seconds).toBe(1);
+  expect(seg.durableEnd).toBe(40); // while the first one is still held
+  release();
+  await s3;
+  expect(seg.durableEnd).toBe(40);
+
+  // the overlapping one fails while the first is held: the first, which then succeeds, claims nothing either
+  await seg.write([batch(seg, 10)], 10, 1);
+  release = gate();
+  const s5 = seg.sync().catch((err: Error) => err);
+  await seg.write([batch(seg, 10)], 10, 1);
+  failNext = 'second';
+  const s6 = await seg.sync().catch((err: Error) => err);
+  expect(s6).toBeInstanceOf(Error);
+  release();
+  expect(await s5).toBeInstanceOf(Error);
+  expect(seg.durableEnd).toBe(40);
+  await store.close();
+});
+
 it('answers reads with contiguous framed bytes, honouring the offset range, record and byte limits', async () => {
   const { store, seg } = await storeWithSegment(dir);
   await seg.append(splitBatch(batch(seg, 200)), 1);

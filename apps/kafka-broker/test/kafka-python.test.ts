@@ -2,31 +2,11 @@
 // the test: it infers the broker's version from ApiVersions, creates a topic with its admin client, produces (plain
 // and gzip), consumes from the earliest offset and from a timestamp without a group, and logs in with SASL/PLAIN
 // (handshake v0 and a bare token), right and wrong password.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  kafkaPython,
-  kafkaPythonSaslProduce,
-  startTestKafkaBroker,
-  type TestKafkaBroker,
-} from '@robustmq/testing/kafka';
+import { describe, expect, it } from 'vitest';
+import { kafkaPython, kafkaPythonSaslProduce, useKafkaWithSasl } from '@robustmq/testing/kafka';
 
-let broker: TestKafkaBroker;
-let sasl: TestKafkaBroker;
-
-beforeAll(async () => {
-  broker = await startTestKafkaBroker();
-  sasl = await startTestKafkaBroker({
-    placement: [broker.placementAddress],
-    id: 2,
-    sections: { node: { cluster_name: 'secure' }, sasl: { enabled: true } },
-  });
-  await broker.cluster!.placement.client().mqtt.createUser('bob', 'pa55');
-});
-
-afterAll(async () => {
-  await sasl?.stop();
-  await broker?.stop();
-});
+// a second cluster name on the same placement and journal: its own topics and broker list, SASL required
+const kafka = useKafkaWithSasl('bob', 'pa55');
 
 const PRODUCE_CONSUME = `
 import sys, json, time
@@ -55,7 +35,7 @@ print(json.dumps({'api': list(producer.config['api_version']), 'late': meta.offs
 
 describe('kafka-python', () => {
   it('creates, produces (gzip) and consumes from earliest and by timestamp, without a consumer group', async () => {
-    const out = JSON.parse(await kafkaPython(PRODUCE_CONSUME, broker.bootstrap)) as {
+    const out = JSON.parse(await kafkaPython(PRODUCE_CONSUME, kafka.broker.bootstrap)) as {
       api: number[];
       late: number;
       got: [number, number, string | null, string, [string, string][]][];
@@ -79,7 +59,11 @@ describe('kafka-python', () => {
 
   it('SASL/PLAIN with handshake v0: right password produces, wrong one is refused', async () => {
     const python = (password: string) =>
-      kafkaPythonSaslProduce(sasl.bootstrap, { mechanism: 'PLAIN', user: 'bob', password }, 'py-secure');
+      kafkaPythonSaslProduce(
+        kafka.sasl.bootstrap,
+        { mechanism: 'PLAIN', user: 'bob', password },
+        'py-secure',
+      );
     expect(await python('pa55')).toBe('ok');
     expect(await python('nope')).toMatch(/^refused/);
   });

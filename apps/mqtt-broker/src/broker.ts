@@ -95,6 +95,7 @@ export function brokerSettings(config: MqttBrokerConfig): BrokerSettings {
     maxTopicLevels: mqtt.max_topic_levels,
     maxTopicLength: mqtt.max_topic_length,
     delayedPublishMaxS: mqtt.delayed_publish_max_s,
+    positionCommitIntervalMs: mqtt.position_commit_interval_ms,
   };
 }
 
@@ -211,7 +212,13 @@ export async function startMqttBroker(
         : undefined;
     const takeOver = clusterSessions ? (clientId: string) => clusterSessions!.takeOver(clientId) : undefined;
     if (shared && sessionClient)
-      sharedGroups = new ClusterSharedGroups(sessionClient, config.node.id, shared.log, logger);
+      sharedGroups = new ClusterSharedGroups(
+        sessionClient,
+        config.node.id,
+        shared.log,
+        logger,
+        config.mqtt.position_commit_interval_ms,
+      );
     broker = new Broker(
       brokerSettings(config),
       logger,

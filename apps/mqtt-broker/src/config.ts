@@ -122,6 +122,16 @@ export const mqttBrokerConfigSchema = z.strictObject({
       .min(1, 'must be at least 1')
       .max(65535, 'must be at most 65535')
       .default(1000),
+    /** least time between two commits of one session's position in the message log (and of one broker's shared
+     * group positions), ms; 0 = one commit in flight at a time, the next as soon as it completes. Bounds position
+     * writes (placement Raft writes in a cluster) per session and second; the cost is that a broker's death may send
+     * again what was acknowledged within the last interval (plus one commit's time). */
+    position_commit_interval_ms: z
+      .number()
+      .int()
+      .min(0, 'must be a number of milliseconds >= 0')
+      .max(60_000, 'must be at most 60000 (a minute)')
+      .default(10),
     /** a session further behind the message log than this many messages skips QoS 0 messages (counted as dropped). */
     max_queued_messages: z.number().int().min(1, 'must be at least 1').default(100_000),
     /** most levels in a topic name or filter; more → 0x90 / SUBACK 0x8F. */

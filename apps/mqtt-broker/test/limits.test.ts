@@ -32,34 +32,17 @@ it.each([
 ])(
   'PUBLISH to a topic with %s → DISCONNECT 0x90 with a reason string (MQTT 5), closed (3.1.1)',
   async (_name, topic, reason) => {
-    const raw = await RawClient.open(broker.handle.ports.mqtt, 5);
-    raw.send(
-      {
-        cmd: 'connect',
-        clientId: `limit-${topic.length}`,
-        protocolVersion: 5,
-        protocolId: 'MQTT',
-        clean: true,
-        keepalive: 60,
-      } as Packet,
-      5,
-    );
-    await raw.next('connack');
+    const [raw] = await RawClient.connected(broker.handle.ports.mqtt, `limit-${topic.length}`, {
+      version: 5,
+    });
     raw.send({ cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, dup: false, retain: false }, 5);
     const disconnect = (await raw.next('disconnect')) as IDisconnectPacket;
     expect(disconnect.reasonCode).toBe(0x90);
     expect(disconnect.properties?.reasonString).toMatch(reason);
 
-    const v4 = await RawClient.open(broker.handle.ports.mqtt, 4);
-    v4.send({
-      cmd: 'connect',
-      clientId: `limit4-${topic.length}`,
-      protocolVersion: 4,
-      protocolId: 'MQTT',
-      clean: true,
-      keepalive: 60,
-    } as Packet);
-    await v4.next('connack');
+    const [v4] = await RawClient.connected(broker.handle.ports.mqtt, `limit4-${topic.length}`, {
+      version: 4,
+    });
     v4.send({ cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, dup: false, retain: false });
     expect(await v4.closesWithin(2_000)).toBe(true);
   },

@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   encodePacket,
-  type IConnackPacket,
   type IDisconnectPacket,
   type IPublishPacket,
   type IPubrecPacket,
@@ -13,7 +12,7 @@ import {
   type Packet,
 } from '@robustmq/protocol';
 import type { MqttClient } from 'mqtt';
-import { connectClient, haveMosquitto, RawClient, runCommand, sleep } from '@robustmq/testing';
+import { connectClient, connectPacket, haveMosquitto, RawClient, runCommand, sleep } from '@robustmq/testing';
 import { startTestBroker, useTestBroker } from '@robustmq/testing/broker';
 
 const broker = useTestBroker(
@@ -25,20 +24,11 @@ const client = broker.client;
 
 /** A raw MQTT 5 connection, CONNECTed with the given properties. */
 async function raw5(clientId: string, properties: Record<string, unknown> = {}): Promise<RawClient> {
-  const raw = await RawClient.open(broker.handle.ports.mqtt, 5);
-  raw.send(
-    {
-      cmd: 'connect',
-      clientId,
-      protocolVersion: 5,
-      protocolId: 'MQTT',
-      clean: true,
-      keepalive: 60,
-      properties,
-    } as Packet,
-    5,
-  );
-  expect(((await raw.next('connack')) as IConnackPacket).reasonCode).toBe(0);
+  const [raw, connack] = await RawClient.connected(broker.handle.ports.mqtt, clientId, {
+    version: 5,
+    properties,
+  });
+  expect(connack.reasonCode).toBe(0);
   return raw;
 }
 
@@ -169,19 +159,7 @@ describe('topic alias', () => {
 
 describe('receive maximum', () => {
   it('is announced, and a client exceeding it with unacknowledged QoS 2 gets DISCONNECT 0x93', async () => {
-    const raw = await RawClient.open(broker.handle.ports.mqtt, 5);
-    raw.send(
-      {
-        cmd: 'connect',
-        clientId: 'rm-exceed',
-        protocolVersion: 5,
-        protocolId: 'MQTT',
-        clean: true,
-        keepalive: 60,
-      } as Packet,
-      5,
-    );
-    const connack = (await raw.next('connack')) as IConnackPacket;
+    const [raw, connack] = await RawClient.connected(broker.handle.ports.mqtt, 'rm-exceed', { version: 5 });
     expect(connack.properties?.receiveMaximum).toBe(3);
     // QoS 1 + QoS 2 mixed: two QoS 2 awaiting PUBREL, then two more QoS 1 at once
     raw.send(publishPacket('rm/t', 'a', { qos: 2, messageId: 1 }), 5);
@@ -201,20 +179,9 @@ describe('receive maximum', () => {
   it('max_awaiting_rel caps the Receive Maximum announced (MQTT 5: beyond it DISCONNECT 0x93), closed connection for 3.1.1', async () => {
     const wide = await startTestBroker({ max_awaiting_rel: 2 });
     try {
-      const raw = await RawClient.open(wide.handle.ports.mqtt, 5);
-      raw.send(
-        {
-          cmd: 'connect',
-          clientId: 'rel-cap',
-          protocolVersion: 5,
-          protocolId: 'MQTT',
-          clean: true,
-          keepalive: 60,
-        } as Packet,
-        5,
-      );
+      const [raw, connack] = await RawClient.connected(wide.handle.ports.mqtt, 'rel-cap', { version: 5 });
       // receive_maximum is 65535, but the broker keeps only 2 QoS 2 ids awaiting PUBREL: it promises no more
-      expect(((await raw.next('connack')) as IConnackPacket).properties?.receiveMaximum).toBe(2);
+      expect(connack.properties?.receiveMaximum).toBe(2);
       for (let id = 1; id <= 2; id++)
         raw.send(publishPacket('cap/t', `m${id}`, { qos: 2, messageId: id }), 5);
       const codes = [];
@@ -224,16 +191,7 @@ describe('receive maximum', () => {
       await expectDisconnect(raw, 0x93);
       raw.destroy();
 
-      const v4 = await RawClient.open(wide.handle.ports.mqtt, 4);
-      v4.send({
-        cmd: 'connect',
-        clientId: 'rel-cap-4',
-        protocolVersion: 4,
-        protocolId: 'MQTT',
-        clean: true,
-        keepalive: 60,
-      } as Packet);
-      await v4.next('connack');
+      const [v4] = await RawClient.connected(wide.handle.ports.mqtt, 'rel-cap-4', { version: 4 });
       for (let id = 1; id <= 3; id++) v4.send(publishPacket('cap/t', `m${id}`, { qos: 2, messageId: id }));
       expect(await v4.closesWithin(2_000)).toBe(true);
     } finally {
@@ -289,18 +247,7 @@ describe('maximum packet size', () => {
 
   it('drops the reason string from an answer that would exceed the client maximum; a CONNACK that cannot fit closes', async () => {
     const tiny = await RawClient.open(broker.handle.ports.mqtt, 5);
-    tiny.send(
-      {
-        cmd: 'connect',
-        clientId: 'mps-tiny',
-        protocolVersion: 5,
-        protocolId: 'MQTT',
-        clean: true,
-        keepalive: 60,
-        properties: { maximumPacketSize: 12 },
-      } as Packet,
-      5,
-    );
+    tiny.send(connectPacket('mps-tiny', { version: 5, properties: { maximumPacketSize: 12 } }), 5);
     expect(await tiny.closesWithin(2_000)).toBe(true);
     expect(tiny.packets).toEqual([]);
 
@@ -453,20 +400,10 @@ describe('subscription identifiers and forwarded properties', () => {
 
 describe('AUTH and reason strings', () => {
   it('CONNECT with an authentication method → CONNACK 0x8C with a reason string', async () => {
-    const raw = await RawClient.open(broker.handle.ports.mqtt, 5);
-    raw.send(
-      {
-        cmd: 'connect',
-        clientId: 'auth-method',
-        protocolVersion: 5,
-        protocolId: 'MQTT',
-        clean: true,
-        keepalive: 60,
-        properties: { authenticationMethod: 'SCRAM-SHA-1' },
-      } as Packet,
-      5,
-    );
-    const connack = (await raw.next('connack')) as IConnackPacket;
+    const [raw, connack] = await RawClient.connected(broker.handle.ports.mqtt, 'auth-method', {
+      version: 5,
+      properties: { authenticationMethod: 'SCRAM-SHA-1' },
+    });
     expect(connack.reasonCode).toBe(0x8c);
     expect(connack.properties?.reasonString).toMatch(/authentication/);
     expect(await raw.closesWithin(2_000)).toBe(true);

@@ -63,19 +63,7 @@ it('unsubscribing leaves the group; the subscription count includes shared membe
 
 it('refuses bad share names with SUBACK 0x8F (5) and 0x80 (3.1.1), and No Local on a shared subscription is a protocol error', async () => {
   // MQTT.js checks filters itself, so a raw client sends what it would not
-  const raw = await RawClient.open(broker.handle.ports.mqtt, 5);
-  raw.send(
-    {
-      cmd: 'connect',
-      clientId: 'share-bad',
-      protocolVersion: 5,
-      protocolId: 'MQTT',
-      clean: true,
-      keepalive: 60,
-    } as Packet,
-    5,
-  );
-  await raw.next('connack');
+  const [raw] = await RawClient.connected(broker.handle.ports.mqtt, 'share-bad', { version: 5 });
   const bad = ['$share/g', '$share//t', '$share/g+/t', '$share/g#/t', '$share/g/a/#/b', '$share/ok/t'];
   raw.send(
     { cmd: 'subscribe', messageId: 1, subscriptions: bad.map((topic) => ({ topic, qos: 1 })) } as Packet,

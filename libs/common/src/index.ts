@@ -10,6 +10,7 @@ export * from './http/errors.js';
 export * from './http/observability.js';
 export * from './kv-engine/kv-engine.js';
 export * from './kv-engine/rocksdb-engine.js';
+export * from './storage/framed-records.js';
 export * from './net/listen.js';
 export { z } from 'zod';
 export * from './process/run-service.js';

@@ -8,12 +8,14 @@
 // What makes a batch durable: by default the adapter's own write-ahead log (rocksdb-wal.ts: one record written by
 // this thread into a preallocated file and one fdatasync on the pool per batch); the batch's operations then reach
 // RocksDB unsynced and coalesced (at most ENGINE_FLUSH_MS later, or ENGINE_FLUSH_BYTES), and every read, and every
-// write that goes to RocksDB directly (shard create/delete, retention), first moves them there. A checkpoint (a
-// synced RocksDB write, then a new log segment) ends the log's need for its older records. Without the log (`wal:
-// false`, or openOnEngine without a directory) each batch is one synced RocksDB write, as before.
+// write that goes to RocksDB directly (shard create/delete, retention), first moves them there. A checkpoint (the log
+// moves to a new segment, RocksDB catches up and gets one synced write, the older segments are deleted) ends the
+// log's need for its older records; the one started every CHECKPOINT_BYTES of log runs beside the appends, the ones
+// before direct writes and at close run alone. Without the log (`wal: false`, or openOnEngine without a directory)
+// each batch is one synced RocksDB write, as before.
 import { join } from 'node:path';
 import type { BatchOp, KvEngine } from '@robustmq/common';
-import { RocksDbEngine } from '@robustmq/common';
+import { RocksDbEngine, stageTimings } from '@robustmq/common';
 import { GroupCommitQueue, type GroupCommitStats, type QueuedWrite } from './group-commit-queue.js';
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
 import { OffsetWaiters } from './offset-waiters.js';
@@ -63,8 +65,8 @@ const DELETE_CHUNK = 10_000;
 const ENGINE_FLUSH_MS = 50;
 /** …or until this many bytes of them wait. */
 const ENGINE_FLUSH_BYTES = 1024 * 1024;
-/** the write-ahead log is checkpointed and starts a new segment once its segment holds this much. */
-const WAL_SEGMENT_BYTES = 64 * 1024 * 1024;
+/** the write-ahead log is checkpointed once this much was logged since the last checkpoint (WalOptions). */
+const CHECKPOINT_BYTES = 64 * 1024 * 1024;
 /** written (synced) by a checkpoint: a synced RocksDB write makes every earlier unsynced one durable too. Outside
  * every key range of rocksdb-keys.ts. */
 const CHECKPOINT_KEY = Buffer.from('w/checkpoint');
@@ -171,6 +173,17 @@ function indexInfo(fields: RecordFields[]): Pick<AppendWrite, 'timestamps' | 'in
   return { timestamps, indexed };
 }
 
+function asWriteFailure(err: unknown): StorageError {
+  return err instanceof StorageError
+    ? err
+    : new StorageError(
+        'WRITE_FAILED',
+        `RocksDB refused a write (${(err as Error).message}); nothing of it is acknowledged, and this adapter accepts ` +
+          `no more writes — fix the disk problem and reopen it`,
+        { cause: err },
+      );
+}
+
 export class RocksDbStorageAdapter implements StorageAdapter {
   readonly type = 'rocksdb';
   private readonly shards = new Map<string, RocksShard>();
@@ -189,11 +202,19 @@ export class RocksDbStorageAdapter implements StorageAdapter {
   private flushTimer: NodeJS.Timeout | undefined;
   /** set when writing durable operations to RocksDB failed: reads could miss acknowledged records until reopen. */
   private engineFailure: StorageError | undefined;
+  /** operations handed to toEngine so far, and how many of them RocksDB has (counted in toEngine calls). */
+  private queuedMark = 0;
+  private flushedMark = 0;
+  /** a checkpoint running beside the appends (started by the batch writer once the log has grown). */
+  private checkpointing: Promise<void> | undefined;
+  private readonly checkpointBytes: number;
 
   private constructor(
     private readonly engine: KvEngine,
     private readonly wal: RocksDbWal | undefined,
+    walOptions: WalOptions | undefined,
   ) {
+    this.checkpointBytes = walOptions?.checkpointBytes ?? CHECKPOINT_BYTES;
     this.queue = new GroupCommitQueue<PendingWrite>((writes) => this.writeBatch(writes));
   }
 
@@ -219,7 +240,7 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     try {
       let batches: BatchOp[][] = [];
       if (walDir !== undefined) ({ wal, batches } = RocksDbWal.open(walDir, walOptions));
-      const adapter = new RocksDbStorageAdapter(engine, wal);
+      const adapter = new RocksDbStorageAdapter(engine, wal, walOptions);
       // what the log holds may be missing from RocksDB (a crash lost its unsynced tail): applying it again is
       // harmless, because the log holds every operation since the last checkpoint, in order
       for (const ops of batches) adapter.toEngine(ops, false);
@@ -572,20 +593,19 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     if (accepted.length === 0) return;
     try {
       if (this.wal) {
-        if (this.wal.size >= WAL_SEGMENT_BYTES) await this.checkpoint();
+        if (this.wal.size >= this.checkpointBytes && !this.checkpointing)
+          await this.startCheckpoint(this.wal);
+        const t0 = stageTimings ? performance.now() : 0;
         await this.wal.append(ops);
+        const t1 = stageTimings ? performance.now() : 0;
         await this.wal.sync();
+        if (stageTimings) {
+          stageTimings.record('rocksdb.wal.write', t1 - t0, accepted.length);
+          stageTimings.record('rocksdb.wal.fdatasync', performance.now() - t1, accepted.length);
+        }
       } else await this.engine.batch(ops, { sync: true });
     } catch (err) {
-      this.writeFailure =
-        err instanceof StorageError
-          ? err
-          : new StorageError(
-              'WRITE_FAILED',
-              `RocksDB refused a write (${(err as Error).message}); nothing of it is acknowledged, and this adapter accepts ` +
-                `no more writes — fix the disk problem and reopen it`,
-              { cause: err },
-            );
+      this.writeFailure = asWriteFailure(err);
       for (const write of accepted) write.reject(this.writeFailure);
       return;
     }
@@ -603,6 +623,7 @@ export class RocksDbStorageAdapter implements StorageAdapter {
 
   /** Queues durable operations for RocksDB; `soon`: write them within ENGINE_FLUSH_MS (else at the next read). */
   private toEngine(ops: BatchOp[], soon: boolean): void {
+    this.queuedMark++;
     for (const op of ops) {
       this.unflushed.push(op);
       this.unflushedBytes += op.key.length + (op.type === 'put' ? op.value.length : 0) + 16;
@@ -622,53 +643,105 @@ export class RocksDbStorageAdapter implements StorageAdapter {
   private async flushEngine(): Promise<void> {
     while (this.flushing || this.unflushed.length > 0) {
       if (this.engineFailure) throw this.engineFailure;
-      if (this.flushing) {
-        await this.flushing;
-        continue;
-      }
-      const ops = this.unflushed;
-      this.unflushed = [];
-      this.unflushedBytes = 0;
-      clearTimeout(this.flushTimer);
-      this.flushTimer = undefined;
-      this.flushing = this.engine.batch(ops, { sync: false }).then(
-        () => {
-          this.flushing = undefined;
-        },
-        (err: unknown) => {
-          this.flushing = undefined;
-          this.engineFailure ??= new StorageError(
-            'WRITE_FAILED',
-            `RocksDB refused acknowledged records from the write-ahead log (${(err as Error).message}); reads could ` +
-              `miss them, so this adapter refuses reads and writes — fix the disk problem and reopen it (the log ` +
-              `still holds them)`,
-            { cause: err },
-          );
-          this.writeFailure ??= this.engineFailure;
-          throw this.engineFailure;
-        },
-      );
-      await this.flushing;
+      if (this.flushing) await this.flushing;
+      else await this.startFlush();
     }
+  }
+
+  /** Like flushEngine, but only until RocksDB has what was queued before `mark` (later writes may keep coming). */
+  private async flushEngineTo(mark: number): Promise<void> {
+    while (this.flushedMark < mark) {
+      if (this.engineFailure) throw this.engineFailure;
+      if (this.flushing) await this.flushing;
+      else await this.startFlush();
+    }
+  }
+
+  private startFlush(): Promise<void> {
+    const ops = this.unflushed;
+    const mark = this.queuedMark;
+    this.unflushed = [];
+    this.unflushedBytes = 0;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const started = stageTimings ? performance.now() : 0;
+    const batch = this.engine.batch(ops, { sync: false });
+    if (stageTimings) stageTimings.record('rocksdb.engine.flush.blocking', performance.now() - started);
+    this.flushing = batch.then(
+      () => {
+        if (stageTimings) stageTimings.record('rocksdb.engine.flush', performance.now() - started);
+        this.flushing = undefined;
+        this.flushedMark = mark;
+      },
+      (err: unknown) => {
+        this.flushing = undefined;
+        this.engineFailure ??= new StorageError(
+          'WRITE_FAILED',
+          `RocksDB refused acknowledged records from the write-ahead log (${(err as Error).message}); reads could ` +
+            `miss them, so this adapter refuses reads and writes — fix the disk problem and reopen it (the log ` +
+            `still holds them)`,
+          { cause: err },
+        );
+        this.writeFailure ??= this.engineFailure;
+        throw this.engineFailure;
+      },
+    );
+    return this.flushing;
   }
 
   /** Before RocksDB is read: everything acknowledged must be in it. */
   private async readable(): Promise<void> {
-    if (this.flushing || this.unflushed.length > 0) await this.flushEngine();
+    if (this.flushing || this.unflushed.length > 0) {
+      const started = stageTimings ? performance.now() : 0;
+      await this.flushEngine();
+      if (stageTimings) stageTimings.record('rocksdb.read.engine_wait', performance.now() - started);
+    }
     if (this.engineFailure) throw this.engineFailure;
   }
 
   /**
    * Makes RocksDB hold every acknowledged operation durably (one synced write, which syncs the unsynced ones before
-   * it), then starts a new log segment and drops the older ones. Runs between batches (the queue's writer or an
-   * exclusive task), and before any write that goes to RocksDB directly, so replay never undoes such a write.
+   * it), then drops every log segment. Runs between batches (the queue's writer or an exclusive task), and before any
+   * write that goes to RocksDB directly, so replay never undoes such a write.
    */
   private async checkpoint(): Promise<void> {
-    // nothing written to the log since the last checkpoint: RocksDB has nothing unsynced
-    if (!this.wal || (this.wal.size === 0 && !this.flushing && this.unflushed.length === 0)) return;
+    if (!this.wal) return;
+    if (this.checkpointing) await this.checkpointing;
+    // nothing logged since the last checkpoint: RocksDB has nothing unsynced
+    if (this.wal.empty && !this.flushing && this.unflushed.length === 0) return;
+    const upTo = await this.wal.rotate();
     await this.flushEngine();
+    await this.syncEngine();
+    await this.wal.release(upTo);
+  }
+
+  /**
+   * The checkpoint the batch writer starts once the log has grown: the log moves on to a new segment (prepared
+   * ahead, so this rarely waits), and the rest — RocksDB catching up with the older segments, one synced write, their
+   * deletion — runs beside the next appends.
+   */
+  private async startCheckpoint(wal: RocksDbWal): Promise<void> {
+    const upTo = await wal.rotate();
+    const mark = this.queuedMark; // every operation logged up to segment `upTo`
+    const started = stageTimings ? performance.now() : 0;
+    this.checkpointing = (async () => {
+      try {
+        await this.flushEngineTo(mark);
+        await this.syncEngine();
+        await wal.release(upTo);
+        if (stageTimings) stageTimings.record('rocksdb.checkpoint', performance.now() - started);
+      } catch (err) {
+        // the log keeps what it held: nothing acknowledged is lost, but this adapter stops taking writes
+        this.writeFailure ??= asWriteFailure(err);
+      } finally {
+        this.checkpointing = undefined;
+      }
+    })();
+  }
+
+  /** one synced RocksDB write: every earlier unsynced one is durable once it returns. */
+  private async syncEngine(): Promise<void> {
     await this.engine.put(CHECKPOINT_KEY, keys.be64(Date.now()), { sync: true });
-    await this.wal.rotate();
   }
 
   private async readIndexed(

@@ -250,13 +250,20 @@ describe('RocksDbStorageAdapter write-ahead log', () => {
   const walBytes = () =>
     readdirSync(join(dir, 'wal')).reduce((n, f) => n + statSync(join(dir, 'wal', f)).size, 0);
 
-  it('keeps every append acknowledged before a SIGKILL: the log is replayed into RocksDB on open', async () => {
-    await buildOnce();
-    // a real process, killed with no chance to clean up: acknowledged batches of its last ~50 ms exist only in the log
-    const dist = pathToFileURL(join(ROOT, 'libs/storage-adapter/dist/index.js')).href;
-    const script = `
+  it.each([
+    ['', {}],
+    // segments of 8 KiB and a checkpoint every 32 KiB: the kill lands among segment switches and checkpoints running
+    // beside the appends (RocksDB catching up, its synced write, old segments being deleted)
+    [' in the middle of segment switches and checkpoints', { segmentBytes: 8192, checkpointBytes: 32768 }],
+  ])(
+    'keeps every append acknowledged before a SIGKILL%s: the log is replayed into RocksDB on open',
+    async (_, walOptions) => {
+      await buildOnce();
+      // a real process, killed with no chance to clean up: acknowledged batches of its last ~50 ms exist only in the log
+      const dist = pathToFileURL(join(ROOT, 'libs/storage-adapter/dist/index.js')).href;
+      const script = `
       import { RocksDbStorageAdapter } from ${JSON.stringify(dist)};
-      const a = await RocksDbStorageAdapter.open(${JSON.stringify(dir)});
+      const a = await RocksDbStorageAdapter.open(${JSON.stringify(dir)}, { walOptions: ${JSON.stringify(walOptions)} });
       await a.createShard('s');
       let i = 0;
       const appender = async () => {
@@ -267,51 +274,60 @@ describe('RocksDbStorageAdapter write-ahead log', () => {
         }
       };
       for (let k = 0; k < 20; k++) void appender();`;
-    const proc = spawnProcess(process.execPath, ['--input-type=module', '-e', script], {
-      scope,
-      what: 'appender',
-    });
-    const acked = () =>
-      proc
-        .output()
-        .split('\n')
-        .slice(0, -1)
-        .filter((l) => /^\d+:\d+$/.test(l));
-    await waitFor('2,000 acknowledged appends', () => acked().length >= 2_000 || undefined, {
-      timeoutMs: 30_000,
-      detail: proc.output,
-    });
-    await proc.kill('SIGKILL');
-    const lines = acked();
-    expect(walBytes()).toBeGreaterThan(0); // the crash left records in the log
-    const adapter = await RocksDbStorageAdapter.open(dir);
-    try {
-      const info = await adapter.describeShard('s');
-      const byOffset = new Map<number, string>();
-      for (let from = 0; from < info.nextOffset;) {
-        const records = await adapter.read('s', from, { maxRecords: 1_000 });
-        for (const r of records) byOffset.set(r.offset, r.payload.toString());
-        from += records.length;
+      const proc = spawnProcess(process.execPath, ['--input-type=module', '-e', script], {
+        scope,
+        what: 'appender',
+      });
+      const acked = () =>
+        proc
+          .output()
+          .split('\n')
+          .slice(0, -1)
+          .filter((l) => /^\d+:\d+$/.test(l));
+      await waitFor('2,000 acknowledged appends', () => acked().length >= 2_000 || undefined, {
+        timeoutMs: 30_000,
+        detail: proc.output,
+      });
+      await proc.kill('SIGKILL');
+      const lines = acked();
+      expect(walBytes()).toBeGreaterThan(0); // the crash left records in the log
+      if ('segmentBytes' in walOptions) {
+        // dozens of segments came and went (numbered from 1), so the kill hit a log that rotates and checkpoints
+        const newest = Math.max(...readdirSync(join(dir, 'wal')).map((f) => parseInt(f.slice(0, 16), 16)));
+        expect(newest).toBeGreaterThan(20);
       }
-      for (const line of lines) {
-        const [offset, n] = line.split(':').map(Number) as [number, number];
-        expect(byOffset.get(offset)).toBe(`p${n}`);
+      const adapter = await RocksDbStorageAdapter.open(dir);
+      try {
+        const info = await adapter.describeShard('s');
+        const byOffset = new Map<number, string>();
+        for (let from = 0; from < info.nextOffset;) {
+          const records = await adapter.read('s', from, { maxRecords: 1_000 });
+          for (const r of records) byOffset.set(r.offset, r.payload.toString());
+          from += records.length;
+        }
+        for (const line of lines) {
+          const [offset, n] = line.split(':').map(Number) as [number, number];
+          expect(byOffset.get(offset)).toBe(`p${n}`);
+        }
+        expect(byOffset.size).toBe(info.nextOffset); // dense
+        // nothing doubled: replaying segments RocksDB already had wrote each record once, at its own offset
+        expect(new Set(byOffset.values()).size).toBe(byOffset.size);
+        // the key index came back too
+        const lastOfK0 = Math.max(
+          ...lines
+            .map((l) => l.split(':').map(Number) as [number, number])
+            .filter(([, n]) => n % 7 === 0)
+            .map(([o]) => o),
+        );
+        expect((await adapter.readByKey('s', 'k0', { fromOffset: lastOfK0 }))[0]?.offset).toBe(lastOfK0);
+        expect(await adapter.append('s', [{ payload: Buffer.from('after') }])).toEqual([info.nextOffset]);
+      } finally {
+        await adapter.close();
       }
-      expect(byOffset.size).toBe(info.nextOffset); // dense
-      // the key index came back too
-      const lastOfK0 = Math.max(
-        ...lines
-          .map((l) => l.split(':').map(Number) as [number, number])
-          .filter(([, n]) => n % 7 === 0)
-          .map(([o]) => o),
-      );
-      expect((await adapter.readByKey('s', 'k0', { fromOffset: lastOfK0 }))[0]?.offset).toBe(lastOfK0);
-      expect(await adapter.append('s', [{ payload: Buffer.from('after') }])).toEqual([info.nextOffset]);
-    } finally {
-      await adapter.close();
-    }
-    expect(walBytes()).toBe(0); // a clean close leaves RocksDB complete and the log empty
-  }, 60_000);
+      expect(walBytes()).toBe(0); // a clean close leaves RocksDB complete and the log empty
+    },
+    60_000,
+  );
 
   it('cuts a torn last record (never acknowledged) and keeps every record before it', async () => {
     const logDir = join(dir, 'wal');
@@ -338,6 +354,62 @@ describe('RocksDbStorageAdapter write-ahead log', () => {
     bytes[10] = bytes[10]! ^ 0xff;
     writeFileSync(segment, bytes);
     expect(() => RocksDbWal.open(logDir)).toThrow(/corrupt/);
+  });
+
+  it('cuts a torn record at the end of a segment when the next one is already prepared, and refuses damage before records', async () => {
+    const logDir = join(dir, 'wal');
+    const put = (k: string): BatchOp => ({ type: 'put', key: Buffer.from(k), value: Buffer.alloc(100, k) });
+    const { wal } = RocksDbWal.open(logDir, { segmentBytes: 1024 });
+    const names = () => readdirSync(logDir).sort();
+    let written = 0;
+    // past half of the segment: the next one is prepared (zeros, durable) while this one still takes records
+    for (const k of ['a', 'b', 'c', 'd', 'e']) {
+      await wal.append([put(k)]);
+      written += encodeFrame([put(k)]).length;
+    }
+    await wal.sync();
+    await waitFor(
+      'the next segment prepared',
+      () => (names().length === 2 && statSync(join(logDir, names()[1]!)).size === 1024) || undefined,
+    );
+    const [first] = names().map((f) => join(logDir, f)) as [string, string];
+    // SIGKILL in the middle of the next record's write (the log is never closed)
+    const torn = encodeFrame([put('f')]).subarray(0, 40);
+    const bytes = readFileSync(first);
+    torn.copy(bytes, written);
+    writeFileSync(first, bytes);
+    const decoded = (batches: BatchOp[][]) => batches.map((ops) => ops.map((op) => op.key.toString()));
+    const reopened = RocksDbWal.open(logDir, { segmentBytes: 1024 });
+    expect(decoded(reopened.batches)).toEqual([['a'], ['b'], ['c'], ['d'], ['e']]);
+    // records after the damage (here: in the next segment) make it corruption, never a tail to cut
+    await reopened.wal.append([put('g')]);
+    await reopened.wal.sync();
+    await reopened.wal.close();
+    const damaged = readFileSync(first);
+    damaged[10] = damaged[10]! ^ 0xff;
+    writeFileSync(first, damaged);
+    expect(() => RocksDbWal.open(logDir, { segmentBytes: 1024 })).toThrow(/corrupt/);
+    await wal.close();
+  });
+
+  it('takes a record larger than a whole segment (that segment grows to hold it) and replays it', async () => {
+    const logDir = join(dir, 'wal');
+    const { wal } = RocksDbWal.open(logDir, { segmentBytes: 1024 });
+    const big: BatchOp = { type: 'put', key: Buffer.from('big'), value: Buffer.alloc(5000, 1) };
+    await wal.append([{ type: 'put', key: Buffer.from('small'), value: Buffer.alloc(10, 2) }]);
+    await wal.append([big]);
+    await wal.append([{ type: 'del', key: Buffer.from('small') }]);
+    await wal.sync();
+    // SIGKILL: never closed
+    const { wal: reopened, batches } = RocksDbWal.open(logDir, { segmentBytes: 1024 });
+    expect(batches.map((ops) => ops.map((op) => `${op.type}:${op.key.toString()}`))).toEqual([
+      ['put:small'],
+      ['put:big'],
+      ['del:small'],
+    ]);
+    expect(batches[1]![0]).toMatchObject({ value: Buffer.alloc(5000, 1) });
+    await reopened.close();
+    await wal.close();
   });
 
   it('never acknowledges a batch whose fdatasync failed and refuses later writes until reopened', async () => {

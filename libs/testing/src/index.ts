@@ -20,7 +20,7 @@ export {
   type MqttClient,
   type IClientOptions,
 } from './mqtt.js';
-export { RawClient, connectPacket } from './raw-mqtt.js';
+export { RawClient, connectPacket, type ConnectOptions } from './raw-mqtt.js';
 export { makeSelfSignedCert, type TestCert } from './tls-cert.js';
 export {
   ROOT,

@@ -3,6 +3,7 @@
 // here (the designed data path: partitions are journal shards) and closed by `stop()`; given one (a cluster test),
 // the broker registers there and uses that cluster's journal.
 
+import { afterAll, beforeAll } from 'vitest';
 import {
   loadKafkaBrokerConfig,
   startKafkaBroker,
@@ -11,6 +12,7 @@ import {
 } from '@robustmq/kafka-broker';
 import { startTestJournalCluster, type TestJournalCluster } from './broker.js';
 import { testLogLevel } from './logger.js';
+import { lateFields } from './scope.js';
 import { mergeSections, type Sections } from './sections.js';
 import { removeDir, tempDir } from './temp-dir.js';
 
@@ -82,6 +84,36 @@ export async function startTestKafkaBroker(options: TestKafkaBrokerOptions = {})
     close: () => broker.stop(),
   };
   return broker;
+}
+
+/** A file's two Kafka brokers: one open, one SASL-only (see useKafkaWithSasl). */
+export interface KafkaWithSasl {
+  readonly broker: TestKafkaBroker;
+  readonly sasl: TestKafkaBroker;
+}
+
+/**
+ * For the tests of a file: a Kafka broker with a placement center and journal server of its own, and a second broker
+ * on the same cluster under the cluster name `secure` (its own topics and broker list) that requires SASL, where the
+ * MQTT user `user` logs in with `password`. Started in `beforeAll`, stopped after the file.
+ */
+export function useKafkaWithSasl(user: string, password: string): KafkaWithSasl {
+  let broker: TestKafkaBroker | undefined;
+  let sasl: TestKafkaBroker | undefined;
+  beforeAll(async () => {
+    broker = await startTestKafkaBroker();
+    sasl = await startTestKafkaBroker({
+      placement: [broker.placementAddress],
+      id: 2,
+      sections: { node: { cluster_name: 'secure' }, sasl: { enabled: true } },
+    });
+    await broker.cluster!.placement.client().mqtt.createUser(user, password);
+  });
+  afterAll(async () => {
+    await sasl?.stop();
+    await broker?.stop();
+  });
+  return lateFields<KafkaWithSasl>('useKafkaWithSasl', { broker: () => broker, sasl: () => sasl });
 }
 
 export { RawKafkaClient } from './raw-kafka.js';

@@ -10,7 +10,7 @@ import {
 } from '@robustmq/placement-center';
 import { join } from 'node:path';
 import { quietLogger } from './logger.js';
-import { testScope } from './scope.js';
+import { lateFields, testScope } from './scope.js';
 import { beforeAll } from 'vitest';
 import { freePorts } from './ports.js';
 import { mergeSections, type Sections } from './sections.js';
@@ -245,17 +245,5 @@ export function usePlacement(
     placement = scope.add(await startTestPlacement(options));
     client = placement.client(clientOptions);
   });
-  const ready = <T>(value: T | undefined): T => {
-    if (value === undefined)
-      throw new Error('test kit: usePlacement() is ready in tests and in hooks after its beforeAll');
-    return value;
-  };
-  return {
-    get placement() {
-      return ready(placement);
-    },
-    get client() {
-      return ready(client);
-    },
-  };
+  return lateFields<PlacementFixture>('usePlacement', { placement: () => placement, client: () => client });
 }

@@ -1,7 +1,7 @@
 // A raw TCP client for tests that must send what no well-behaved MQTT client would: garbage, a second CONNECT,
 // silence. It decodes what the broker answers and reports when the broker closes the socket.
 import { connect, type Socket } from 'node:net';
-import { encodePacket, type MqttVersion, type Packet } from '@robustmq/protocol';
+import { encodePacket, type IConnackPacket, type MqttVersion, type Packet } from '@robustmq/protocol';
 import mqttPacket from 'mqtt-packet';
 import type { Scope } from './scope.js';
 
@@ -36,6 +36,22 @@ export class RawClient {
       });
       socket.once('error', reject);
     });
+  }
+
+  /**
+   * Opens a connection, sends CONNECT (`connectPacket(clientId, options)`) and waits for the CONNACK: the client and
+   * the broker's answer, which the caller checks.
+   */
+  static async connected(
+    port: number,
+    clientId: string,
+    options: ConnectOptions = {},
+    scope?: Scope,
+  ): Promise<[RawClient, IConnackPacket]> {
+    const version = options.version ?? 4;
+    const client = await RawClient.open(port, version, scope);
+    client.send(connectPacket(clientId, options), version);
+    return [client, (await client.next('connack')) as IConnackPacket];
   }
 
   send(packet: Packet, version: MqttVersion = 4): void {
@@ -77,10 +93,15 @@ export class RawClient {
   }
 }
 
-export function connectPacket(
-  clientId: string,
-  options: { keepalive?: number; clean?: boolean; version?: MqttVersion } = {},
-): Packet {
+export interface ConnectOptions {
+  keepalive?: number;
+  clean?: boolean;
+  version?: MqttVersion;
+  /** MQTT 5 CONNECT properties. */
+  properties?: Record<string, unknown>;
+}
+
+export function connectPacket(clientId: string, options: ConnectOptions = {}): Packet {
   const version = options.version ?? 4;
   return {
     cmd: 'connect',
@@ -89,5 +110,6 @@ export function connectPacket(
     protocolId: version === 3 ? 'MQIsdp' : 'MQTT',
     clean: options.clean ?? true,
     keepalive: options.keepalive ?? 60,
-  };
+    ...(options.properties ? { properties: options.properties } : {}),
+  } as Packet;
 }

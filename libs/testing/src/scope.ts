@@ -54,3 +54,25 @@ export function testScope(when: 'all' | 'each' = 'all'): Scope {
   (when === 'each' ? afterEach : afterAll)(() => scope.close());
   return scope;
 }
+
+/**
+ * A fixture's handle (`usePlacement()`, `useKafkaWithSasl()`…): each field reads what the fixture's `beforeAll` set,
+ * through `values[field]()`; a read before then throws, naming the fixture.
+ */
+export function lateFields<T extends object>(
+  fixture: string,
+  values: { [K in keyof T]: () => T[K] | undefined },
+): T {
+  const handle = {} as T;
+  for (const key of Object.keys(values) as (keyof T & string)[])
+    Object.defineProperty(handle, key, {
+      enumerable: true,
+      get: () => {
+        const value = values[key]();
+        if (value === undefined)
+          throw new Error(`test kit: ${fixture}() is ready in tests and in hooks after its beforeAll`);
+        return value;
+      },
+    });
+  return handle;
+}

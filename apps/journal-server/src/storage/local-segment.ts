@@ -86,7 +86,15 @@ export class LocalSegment {
   /** bumped by truncation: a sync that began before it must not claim the records written after it. */
   generation = 0;
   syncWaiters: Array<{ resolve(): void; reject(err: unknown): void }> = [];
-  syncing = false;
+  /** fdatasyncs running (at most 2: one through each descriptor of the file). */
+  private syncsRunning = 0;
+  /** fdatasyncs started through the file's first descriptor. */
+  private firstSyncs = 0;
+  /** the second descriptor is trusted once a sync through the first that started after it was opened succeeded (an
+   * error before its opening is reported through the first only): that sync's index, -1 while not opened. */
+  private secondFrom = -1;
+  private secondTrusted = false;
+  private openingSecond = false;
 
   constructor(
     readonly key: string,
@@ -96,6 +104,9 @@ export class LocalSegment {
     /** the store's one queue of metadata writes per segment key (it outlives a deleted segment's object). */
     private readonly metaWrites: MetaWriteOrder,
     private readonly logger: Logger,
+    /** a write that lands while an fdatasync runs gets its own at once, through a second descriptor
+     * ([storage] overlap_syncs), instead of waiting for the running one to end first. */
+    private readonly overlapSyncs = false,
   ) {
     this.endOffset = meta.startOffset;
     this.durableEnd = meta.startOffset;
@@ -319,45 +330,83 @@ export class LocalSegment {
   sync(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.syncWaiters.push({ resolve, reject });
-      if (!this.syncing) void this.syncLoop();
+      this.startSync();
     });
   }
 
-  private async syncLoop(): Promise<void> {
-    this.syncing = true;
+  /** starts an fdatasync for the waiters if none runs; with overlapSyncs also beside a running one (a second
+   * descriptor): it covers the running one's writes too, so its waiters need not wait for it to end first. */
+  private startSync(): void {
+    if (this.syncWaiters.length === 0) return;
+    if (this.syncsRunning === 0) {
+      void this.runSync(false);
+      return;
+    }
+    if (this.syncsRunning > 1 || !this.overlapSyncs) return;
+    if (this.secondTrusted) {
+      void this.runSync(true);
+      return;
+    }
+    if (this.secondFrom < 0 && !this.openingSecond) {
+      this.openingSecond = true;
+      this.file.openSecond().then(
+        (opened) => {
+          this.openingSecond = false;
+          if (opened) this.secondFrom = this.firstSyncs;
+        },
+        (err: unknown) => {
+          this.openingSecond = false;
+          this.logger.warn(
+            { segment: this.id, err: (err as Error).message },
+            'cannot open a second descriptor for overlapping fdatasyncs; syncing one at a time',
+          );
+        },
+      );
+    }
+  }
+
+  private async runSync(second: boolean): Promise<void> {
+    this.syncsRunning++;
+    const index = second ? -1 : this.firstSyncs++;
+    const waiters = this.syncWaiters;
+    this.syncWaiters = [];
     try {
-      while (this.syncWaiters.length > 0) {
-        const waiters = this.syncWaiters;
-        this.syncWaiters = [];
-        if (this.syncFailed) {
-          // the unsynced tail is lost: a successful fdatasync now would not bring it back, so nothing is claimed
-          const err = this.syncFailedError();
-          for (const w of waiters) w.reject(err);
-          continue;
+      if (this.syncFailed) {
+        // the unsynced tail is lost: a successful fdatasync now would not bring it back, so nothing is claimed
+        const err = this.syncFailedError();
+        for (const w of waiters) w.reject(err);
+        return;
+      }
+      const end = this.endOffset;
+      const size = this.writtenSize;
+      const generation = this.generation;
+      const ops = this.pendingOps;
+      this.pendingOps = [];
+      ops.push(this.checkpointOp());
+      const syncAt = stageTimings ? performance.now() : 0;
+      try {
+        await Promise.all([
+          second ? this.file.syncSecond() : this.file.sync(),
+          this.db.batch(ops, { sync: false }),
+        ]);
+        // the other sync running beside this one failed meanwhile: nothing is claimed
+        if (this.syncFailed) throw this.syncFailed;
+        stageTimings?.record('journal.fdatasync', performance.now() - syncAt, waiters.length);
+        if (!second && this.secondFrom >= 0 && index >= this.secondFrom) this.secondTrusted = true;
+        // (a later sync may have finished first: it covered these writes too, and durableEnd only grows)
+        if (this.generation === generation && end > this.durableEnd && end <= this.endOffset) {
+          this.durableEnd = end;
+          this.durableSize = size;
         }
-        const end = this.endOffset;
-        const size = this.writtenSize;
-        const generation = this.generation;
-        const ops = this.pendingOps;
-        this.pendingOps = [];
-        ops.push(this.checkpointOp());
-        const syncAt = stageTimings ? performance.now() : 0;
-        try {
-          await Promise.all([this.file.sync(), this.db.batch(ops, { sync: false })]);
-          stageTimings?.record('journal.fdatasync', performance.now() - syncAt, waiters.length);
-          if (this.generation === generation && end > this.durableEnd && end <= this.endOffset) {
-            this.durableEnd = end;
-            this.durableSize = size;
-          }
-          for (const w of waiters) w.resolve();
-        } catch (err) {
-          this.failSync(err as Error);
-          const failed = this.syncFailedError();
-          for (const w of waiters) w.reject(failed);
-        }
+        for (const w of waiters) w.resolve();
+      } catch (err) {
+        this.failSync(err as Error);
+        const failed = this.syncFailedError();
+        for (const w of waiters) w.reject(failed);
       }
     } finally {
-      this.syncing = false;
+      this.syncsRunning--;
+      this.startSync();
     }
   }
 
@@ -370,6 +419,11 @@ export class LocalSegment {
   private failSync(err: Error): void {
     if (this.syncFailed) return;
     this.syncFailed = err;
+    // the other descriptor may still hold this error (reported once per descriptor): it is closed, and trusted again
+    // only after it is reopened and a sync through the first one succeeded
+    this.secondTrusted = false;
+    this.secondFrom = -1;
+    void this.file.dropSecond().catch(() => {});
     this.generation++; // nothing that began before the failure may claim durability afterwards
     this.logger.error(
       { segment: this.id, durableEnd: this.durableEnd, endOffset: this.endOffset, err: err.message },

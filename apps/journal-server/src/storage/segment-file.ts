@@ -5,6 +5,11 @@
 // Writes are synchronous (writev into the page cache, tens of microseconds): through the thread pool they waited
 // behind the fdatasyncs, RocksDB batches and reads of every segment sharing its four threads — up to several ms at
 // the p99 of an append, more than the write itself ever costs. The fdatasync stays asynchronous.
+//
+// A second descriptor of the file (opened on first use) lets a second fdatasync start while one runs
+// (LocalSegment.sync): a write error is reported once per open file description (Linux errseq), so each of the two
+// overlapping syncs sees an error that hit what it waits for through its own descriptor — with one descriptor the
+// first to look would consume it and the other could claim lost data as durable.
 import { writevSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
@@ -15,6 +20,10 @@ export class SegmentFile {
     /** bytes written (not necessarily synced yet). */
     public size: number,
   ) {}
+
+  private second: FileHandle | undefined;
+  private opening: Promise<void> | undefined;
+  private closed = false;
 
   static async open(path: string): Promise<SegmentFile> {
     // 'a+' would force every write to the end regardless of position; 'r+' after creating keeps positional writes
@@ -54,6 +63,30 @@ export class SegmentFile {
     return this.handle.datasync();
   }
 
+  /** opens the second descriptor (once); false if the file was closed first. */
+  openSecond(): Promise<boolean> {
+    this.opening ??= (async () => {
+      const handle = await open(this.path, 'r+');
+      if (this.closed) await handle.close();
+      else this.second = handle;
+    })();
+    return this.opening.then(() => this.second !== undefined);
+  }
+
+  /** fdatasync through the second descriptor (openSecond first). */
+  syncSecond(): Promise<void> {
+    if (!this.second) return Promise.reject(new Error(`${this.path}: no second descriptor open`));
+    return this.second.datasync();
+  }
+
+  /** closes the second descriptor (after a failed sync: it may hold an error the other one reported already). */
+  async dropSecond(): Promise<void> {
+    const second = this.second;
+    this.second = undefined;
+    this.opening = undefined;
+    await second?.close();
+  }
+
   async read(position: number, length: number): Promise<Buffer> {
     const buf = Buffer.allocUnsafe(length);
     const { bytesRead } = await this.handle.read(buf, 0, length, position);
@@ -66,7 +99,9 @@ export class SegmentFile {
     this.size = size;
   }
 
-  close(): Promise<void> {
-    return this.handle.close();
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.dropSecond().catch(() => {});
+    await this.handle.close();
   }
 }

@@ -9,6 +9,11 @@ import { LocalSegment, type ReplicaMeta } from './local-segment.js';
 import { MetaWriteOrder } from './meta-write-order.js';
 import { SegmentFile } from './segment-file.js';
 
+export interface SegmentStoreOptions {
+  /** [storage] overlap_syncs: a second fdatasync may start while one runs (LocalSegment.sync). */
+  overlapSyncs?: boolean;
+}
+
 export class SegmentStore {
   private readonly segments = new Map<string, LocalSegment>();
   /** per segment key, in order: kept here rather than on the segment so that a deleted segment's last writes and a
@@ -19,12 +24,17 @@ export class SegmentStore {
     private readonly dir: string,
     readonly db: KvEngine,
     private readonly logger: Logger,
+    private readonly options: SegmentStoreOptions,
   ) {}
 
-  static async open(dataDir: string, logger: Logger): Promise<SegmentStore> {
+  static async open(
+    dataDir: string,
+    logger: Logger,
+    options: SegmentStoreOptions = {},
+  ): Promise<SegmentStore> {
     await mkdir(join(dataDir, 'segments'), { recursive: true });
     const db = await RocksDbEngine.open(join(dataDir, 'index'));
-    const store = new SegmentStore(dataDir, db, logger);
+    const store = new SegmentStore(dataDir, db, logger, options);
     try {
       for await (const [, value] of db.scan({ prefix: 'm/' })) {
         const meta = JSON.parse(value.toString('utf8')) as ReplicaMeta;
@@ -65,7 +75,15 @@ export class SegmentStore {
     const path = this.filePath(meta);
     await mkdir(dirname(path), { recursive: true });
     const file = await SegmentFile.open(path);
-    const seg = new LocalSegment(key, meta, file, this.db, this.metaWrites, this.logger);
+    const seg = new LocalSegment(
+      key,
+      meta,
+      file,
+      this.db,
+      this.metaWrites,
+      this.logger,
+      this.options.overlapSyncs === true,
+    );
     await seg.recover();
     this.segments.set(key, seg);
     return seg;

@@ -10,8 +10,12 @@ export interface OpenSegment {
 }
 
 /** The store in `dir` with a new segment ns/s/0 from `startOffset`, epoch 1, no record limit. */
-export async function storeWithSegment(dir: string, startOffset = 0): Promise<OpenSegment> {
-  const store = await SegmentStore.open(dir, quietLogger);
+export async function storeWithSegment(
+  dir: string,
+  startOffset = 0,
+  options: { overlapSyncs?: boolean } = {},
+): Promise<OpenSegment> {
+  const store = await SegmentStore.open(dir, quietLogger, options);
   const seg = await store.create({
     namespace: 'ns',
     shard: 's',

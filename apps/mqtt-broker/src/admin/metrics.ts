@@ -76,6 +76,11 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
     "A session's read of the message log that failed (storage unreachable) and was tried again",
     'logReadRetries',
   );
+  counter(
+    'mqtt_position_commits_total',
+    "Sessions' positions in the message log written to storage (in a cluster, one placement write each)",
+    'positionCommits',
+  );
   new Counter({
     name: 'mqtt_protocol_violations_total',
     help: 'Connections closed for a packet that breaks the MQTT spec (malformed or protocol error), by kind of rule',

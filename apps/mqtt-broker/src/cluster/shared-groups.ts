@@ -6,19 +6,24 @@
 // group's brokers — one of its members gets it, in turn. When a broker dies, its records stop counting once placement
 // expires it, and the remaining brokers split the stream among themselves.
 //
-// A broker's death hands its part of the stream to the others. Each broker commits, per group it serves, a position
-// in the shared log (group `mqtt-share/<node id>/<hash of the group key>`): the oldest message it gave one of its
-// members that is not acknowledged yet, or else how far it has routed. When a broker drops out of a group's view
-// because it is no longer registered (dead, or shut down), the lowest-numbered remaining broker of the group reads the
-// log from the departed broker's committed position up to where its own view changed, and gives every message the
-// departed broker was to serve (offset mod n under the view that still counted it, matching the group's filter) to
-// one of its own members: what that broker had sent but not had acknowledged, and what it never served while it
-// was dying. At least once: a message acknowledged after the departed broker's last commit is delivered again.
+// A broker's death hands its part of the stream to the others. Each broker records in placement, per group it serves,
+// where it stands (KV `mqtt/share-positions/<group>/<filter>/<node id>`): `r`, how far it has routed the shared log,
+// and `p`, the offsets below `r` it gave its members that are not acknowledged yet. It records again soon after it
+// serves a message of the group or a member acknowledges one — at most one write in flight per broker, at least
+// `position_commit_interval_ms` apart (the KV writes of one turn share one placement write). When a broker drops out
+// of a group's view because it is no longer registered (dead, or shut down), the lowest-numbered remaining broker of
+// the group gives one of its own members every message of the departed broker's `p`, and every message from its `r`
+// up to where its own view changed that the departed broker was to serve (offset mod n under the view that still
+// counted it, matching the group's filter): what that broker had sent but not had acknowledged, and what it never
+// served while it was dying. At least once: a message acknowledged after the departed broker's last record (within
+// one interval plus one placement write of its death) is delivered again; one acknowledged before is not. A record
+// of more than MAX_PENDING offsets keeps only the oldest as `r` (everything from it is given again). A broker of the
+// previous release committed only a position (a consumer group on the shared log): that is still read, as `r`.
 //
 // The view is refreshed every REFRESH_MS; while two brokers' views differ (a member joined in the last moments) a
 // message can go to a member on each, or to none — the same guarantee shared subscriptions give on a single broker
 // (a message no member can take now is not queued for the group). Not covered: a second death during a hand-over
-// (the broker handing over commits its own position only, which does not cover the range it was handing over).
+// (what the broker handing over has delivered is in its own record's `p`; what it had not delivered yet is not).
 import { createHash } from 'node:crypto';
 import type { Logger } from '@robustmq/common';
 import type { PlacementClient } from '@robustmq/placement-client';
@@ -30,27 +35,43 @@ import { levelsMatch } from '../routing/topic-match.js';
 import { recordToMessage } from '../storage/message-record.js';
 
 const PREFIX = 'mqtt/share-members/';
+const POSITIONS = 'mqtt/share-positions/';
 const REFRESH_MS = 500;
+/** unacknowledged offsets one position record lists at most; past it the record holds the oldest as its `r`. */
+const MAX_PENDING = 1024;
 const READ_BATCH = 500;
 /** how long a hand-over waits for a member with room before it drops a message (counted). */
 const HAND_OVER_WAIT_MS = 30_000;
 const HAND_OVER_RETRY_MS = 20;
 
-/** What the coordinator needs of the shared log: how far this broker has routed, reads, and group positions. */
+/** What the coordinator needs of the shared log: how far this broker has routed, reads, and the group positions
+ * brokers of the previous release committed. */
 export interface SharedGroupLog {
   readonly nextOffset: number;
   read(from: number, maxRecords: number): Promise<StoredRecord[]>;
   startOffset(): Promise<number>;
-  commitPosition(group: string, offset: number): Promise<void>;
   fetchPosition(group: string): Promise<number | undefined>;
+}
+
+/** Where a broker stands in a group, as recorded in placement: routed up to `r`, and `p` (below `r`) given to its
+ * members and not acknowledged. */
+interface GroupPosition {
+  r: number;
+  p: number[];
 }
 
 export class ClusterSharedGroups implements SharedGroupCoordinator {
   /** group key → node ids of the live brokers with members, ascending. */
   private view = new Map<string, number[]>();
   private readonly local = new Set<string>();
-  /** group key → the position last committed for it. */
-  private readonly committed = new Map<string, number>();
+  /** group key → the position record last written for it. */
+  private readonly committed = new Map<string, string>();
+  /** groups whose position may have moved since it was last written. */
+  private readonly dirty = new Set<string>();
+  private commitTimer: NodeJS.Timeout | undefined;
+  /** the write of positions in flight, if any; the next one waits for it. */
+  private committing: Promise<void> | undefined;
+  private lastCommitAt = 0;
   private members: SharedGroupMembers | undefined;
   private timer: NodeJS.Timeout | undefined;
   private refreshing = false;
@@ -59,11 +80,16 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   /** hand-overs done and messages handed over; dropped: no member had room within HAND_OVER_WAIT_MS. */
   readonly handOverStats = { handOvers: 0, messages: 0, dropped: 0 };
 
+  /** position writes made (placement KV sets), for the broker's metrics and tests. */
+  readonly commitStats = { writes: 0 };
+
   constructor(
     private readonly placement: PlacementClient,
     private readonly nodeId: number,
     private readonly log: SharedGroupLog,
     private readonly logger: Logger,
+    /** the least time between two writes of positions (`mqtt.position_commit_interval_ms`). */
+    private readonly commitIntervalMs: number,
   ) {}
 
   /** Loads the view and keeps it fresh; `members` are this broker's groups (its router). */
@@ -77,7 +103,10 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.commitTimer);
     await Promise.all([...this.handOvers]);
+    await this.committing;
+    for (const key of this.local) this.dirty.add(key);
     await this.commitPositions().catch(() => undefined);
     await Promise.all(
       [...this.local].map((key) => this.placement.kv.delete(this.recordKey(key)).catch(() => false)),
@@ -112,10 +141,42 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
 
   serves(key: string, message: OutgoingPublish): boolean {
     const brokers = this.view.get(key);
-    if (!brokers || brokers.length === 0) return true;
     const offset = message.offset < 0 ? 0 : message.offset;
-    return brokers[offset % brokers.length] === this.nodeId;
+    if (brokers && brokers.length > 0 && brokers[offset % brokers.length] !== this.nodeId) return false;
+    this.positionMoved(key);
+    return true;
   }
+
+  acknowledged(key: string): void {
+    this.positionMoved(key);
+  }
+
+  /** Schedules a write of the group's position: at once when none is in flight and the last one is at least the
+   * interval old, else when that holds. */
+  private positionMoved(key: string): void {
+    if (!this.local.has(key)) return;
+    this.dirty.add(key);
+    if (this.commitTimer !== undefined || this.committing !== undefined || this.stopped) return;
+    const wait = Math.max(0, this.lastCommitAt + this.commitIntervalMs - Date.now());
+    this.commitTimer = setTimeout(this.commitDirty, wait);
+    this.commitTimer.unref();
+  }
+
+  private readonly commitDirty = (): void => {
+    this.commitTimer = undefined;
+    if (this.committing !== undefined || this.stopped) return;
+    this.lastCommitAt = Date.now();
+    this.committing = this.commitPositions()
+      .catch((err: unknown) => this.logger.debug({ err }, 'could not commit shared group positions'))
+      .finally(() => {
+        this.committing = undefined;
+        if (this.dirty.size > 0 && !this.stopped) {
+          const keys = [...this.dirty];
+          this.dirty.clear();
+          for (const key of keys) this.positionMoved(key);
+        }
+      });
+  };
 
   private recordKey(key: string): string {
     return `${PREFIX}${key}/${this.nodeId}`;
@@ -134,9 +195,9 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     if (this.refreshing || this.stopped) return;
     this.refreshing = true;
     try {
-      await this.commitPositions().catch((err: unknown) =>
-        this.logger.debug({ err }, 'could not commit shared group positions'),
-      );
+      // every group's `r` follows the log even while none of its messages pass here (a hand-over then reads less),
+      // and a write that failed is tried again
+      for (const key of this.local) this.positionMoved(key);
       const alive = new Set(
         (await this.placement.cluster.listNodes(ClusterTypes.mqttBroker)).map((n) => n.nodeId),
       );
@@ -213,17 +274,29 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   }
 
   /** Gives this broker's members of group `key` what broker `departed` was to serve below `to` and has not had
-   * acknowledged (from its committed position on). */
+   * acknowledged: the offsets it recorded as unacknowledged, and its part of the log from where it had routed. */
   private async handOver(key: string, departed: number, brokers: number[], to: number): Promise<void> {
-    const from = await this.log.fetchPosition(positionGroup(departed, key));
-    if (from === undefined || from >= to) return;
+    const position = await this.departedPosition(key, departed);
+    if (position === undefined) return;
+    const pending = position.p.filter((offset) => offset < to).sort((a, b) => a - b);
+    if (pending.length === 0 && position.r >= to) return this.forgetPosition(key, departed);
     const index = brokers.indexOf(departed);
     const levels = key.slice(key.indexOf('/') + 1).split('/');
+    const pendingSet = new Set(pending);
+    const wanted = (offset: number): boolean =>
+      offset >= position.r ? offset % brokers.length === index : pendingSet.has(offset);
+    let next = 0; // the first unacknowledged offset not passed yet
+    /** where to read on from `offset`: below `r`, the next unacknowledged offset (or `r` once all are passed) */
+    const readOn = (offset: number): number => {
+      if (offset >= position.r) return offset;
+      while (next < pending.length && pending[next]! < offset) next++;
+      return next < pending.length ? pending[next]! : position.r;
+    };
     let handed = 0;
     let dropped = 0;
-    let offset = Math.max(from, await this.log.startOffset());
+    let offset = Math.max(readOn(0), await this.log.startOffset());
     this.logger.info(
-      { group: key, departed, from: offset, to },
+      { group: key, departed, unacknowledged: pending.length, from: position.r, to },
       "handing a departed broker's shared group messages to members here",
     );
     while (offset < to && !this.stopped) {
@@ -232,7 +305,7 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       for (const record of records) {
         if (record.offset >= to) break;
         offset = record.offset + 1;
-        if (record.offset % brokers.length !== index) continue;
+        if (!wanted(record.offset)) continue;
         const message = recordToMessage(record);
         if (!message || !levelsMatch(levels, message.topic.split('/'))) continue;
         const forwardable = message.forwardableAt(Date.now());
@@ -242,6 +315,7 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
         if (outcome) handed++;
         else dropped++;
       }
+      offset = readOn(offset);
     }
     this.handOverStats.handOvers++;
     this.handOverStats.messages += handed;
@@ -250,6 +324,32 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       { group: key, departed, handed, dropped },
       'shared group messages of a departed broker handed over',
     );
+    await this.forgetPosition(key, departed);
+  }
+
+  /** The departed broker's position in the group: its record in placement, or the position a broker of the previous
+   * release committed; undefined when it left neither. */
+  private async departedPosition(key: string, departed: number): Promise<GroupPosition | undefined> {
+    const value = await this.placement.kv.get(positionKey(key, departed));
+    if (value !== undefined) {
+      const parsed = JSON.parse(value.toString('utf8')) as Partial<GroupPosition>;
+      if (typeof parsed.r === 'number')
+        return { r: parsed.r, p: Array.isArray(parsed.p) ? parsed.p.filter(Number.isInteger) : [] };
+    }
+    const committed = await this.log.fetchPosition(positionGroup(departed, key));
+    return committed === undefined ? undefined : { r: committed, p: [] };
+  }
+
+  /** Drops a departed broker's record once its messages are handed over (a later death must not hand them again). */
+  private async forgetPosition(key: string, departed: number): Promise<void> {
+    await this.placement.kv
+      .delete(positionKey(key, departed))
+      .catch((err: unknown) =>
+        this.logger.warn(
+          { err, group: key, departed },
+          "could not delete a departed broker's group position",
+        ),
+      );
   }
 
   /** Delivers to a member of the group here, waiting for one with room; false after HAND_OVER_WAIT_MS. */
@@ -257,31 +357,56 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     const deadline = Date.now() + HAND_OVER_WAIT_MS;
     for (;;) {
       const delivered = this.members!.deliverToGroup(key, message);
+      if (delivered) this.positionMoved(key);
       if (delivered !== false || this.stopped) return delivered;
       if (Date.now() > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, HAND_OVER_RETRY_MS));
     }
   }
 
-  /** Commits, for each group with members here, the oldest unacknowledged message its members got from this broker
-   * (or how far this broker has routed): where another broker starts if this one dies. */
+  /** Writes, for each group whose position may have moved, how far this broker has routed and what its members
+   * have not acknowledged: where another broker takes over if this one dies. */
   private async commitPositions(): Promise<void> {
     const members = this.members;
     if (!members) return;
     const routed = this.log.nextOffset;
-    for (const key of this.local) {
-      const pending = members.oldestPending(key);
-      const point = pending !== undefined && pending < routed ? pending : routed;
-      if (this.committed.get(key) === point) continue;
-      await this.log.commitPosition(positionGroup(this.nodeId, key), point);
-      this.committed.set(key, point);
+    const keys = [...this.dirty];
+    this.dirty.clear();
+    const writes: Promise<void>[] = [];
+    for (const key of keys) {
+      if (!this.local.has(key)) continue;
+      const pending = members.pendingOffsets(key);
+      let position: GroupPosition;
+      if (pending.length > MAX_PENDING) position = { r: Math.min(...pending), p: [] };
+      else position = { r: routed, p: pending.sort((a, b) => a - b) };
+      const value = JSON.stringify(position);
+      if (this.committed.get(key) === value) continue;
+      this.commitStats.writes++;
+      // the sets of one turn travel in one placement batch (one Raft write)
+      writes.push(
+        this.placement.kv.set(positionKey(key, this.nodeId), value).then(
+          () => void this.committed.set(key, value),
+          (err: unknown) => {
+            this.committed.delete(key);
+            throw err;
+          },
+        ),
+      );
     }
     for (const key of this.committed.keys()) if (!this.local.has(key)) this.committed.delete(key);
+    const results = await Promise.allSettled(writes);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 }
 
-/** The consumer group under which broker `nodeId` commits its position for the shared group `key` (hashed: group
- * names are limited to 255 bytes). */
+/** The placement KV key of broker `nodeId`'s position in the shared group `key`. */
+function positionKey(key: string, nodeId: number): string {
+  return `${POSITIONS}${key}/${nodeId}`;
+}
+
+/** The consumer group under which a broker of the previous release committed its position for the shared group
+ * `key` (hashed: group names are limited to 255 bytes). */
 function positionGroup(nodeId: number, key: string): string {
   return `mqtt-share/${nodeId}/${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
 }

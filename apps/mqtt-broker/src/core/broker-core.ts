@@ -109,6 +109,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   readonly sessionSync: PlacementSessions | undefined;
   readonly router: Router<Session>;
   readonly takeOver: ((clientId: string) => Promise<HandedSession | undefined>) | undefined;
+  private readonly sharedGroups: SharedGroupCoordinator | undefined;
   readonly clientLimits: ClientLimits | undefined;
   /** the connect timeout and keep-alive of every connection, on one timer. */
   readonly timers: TimerWheel;
@@ -133,6 +134,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     this.sessionSync = collaborators.sessionSync;
     this.router = collaborators.router ?? new LocalRouter<Session>(this.stats, collaborators.sharedGroups);
     this.takeOver = collaborators.takeOver;
+    this.sharedGroups = collaborators.sharedGroups;
     this.clientLimits = collaborators.clientLimits;
     this.delayed = new DelayedPublisher(this);
     this.timers = new TimerWheel((err) => this.logger.error({ err }, 'connection deadline check failed'));
@@ -211,6 +213,10 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     return Buffer.byteLength(clientId) <= 200
       ? `mqtt/${clientId}`
       : `mqtt#${createHash('sha256').update(clientId).digest('hex')}`;
+  }
+
+  sharedAcknowledged(key: string): void {
+    this.sharedGroups?.acknowledged(key);
   }
 
   positionCommitted(clientId: string, offset: number): void {

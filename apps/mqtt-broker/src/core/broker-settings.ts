@@ -18,6 +18,8 @@ export interface BrokerSettings {
   maxTopicLevels: number;
   maxTopicLength: number;
   delayedPublishMaxS: number;
+  /** least time between two commits of one session's position, ms (0: as soon as the previous one completes). */
+  positionCommitIntervalMs: number;
 }
 
 /** Plain counters bumped on the hot path; metrics.ts reads them when Prometheus scrapes. */
@@ -34,6 +36,8 @@ export interface BrokerStats {
   sharedDropped: number;
   /** a session's catch-up read of the message log failed and was tried again (storage unreachable for a while). */
   logReadRetries: number;
+  /** a session's position in the message log written to storage (in a cluster: a placement write each). */
+  positionCommits: number;
 }
 
 export function newBrokerStats(): BrokerStats {
@@ -47,5 +51,6 @@ export function newBrokerStats(): BrokerStats {
     packetsTooLarge: 0,
     sharedDropped: 0,
     logReadRetries: 0,
+    positionCommits: 0,
   };
 }

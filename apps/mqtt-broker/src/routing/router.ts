@@ -39,9 +39,9 @@ export interface Router<S extends Subscriber> extends SharedGroupMembers {
 
 /** This broker's shared subscription groups, as the cluster's coordinator sees them. */
 export interface SharedGroupMembers {
-  /** The log offset of the oldest message of group `key` its members here have not acknowledged; undefined when none
-   * (or no such group here). */
-  oldestPending(key: string): number | undefined;
+  /** The log offsets of the messages of group `key` its members here have not acknowledged (none when there is no
+   * such group here), in no particular order. */
+  pendingOffsets(key: string): number[];
   /** Gives a message to one member of group `key` here: true if one took it, false if none can now, undefined when
    * the broker has no members of the group any more. */
   deliverToGroup(key: string, message: OutgoingPublish): boolean | undefined;
@@ -56,6 +56,8 @@ export interface SharedGroupCoordinator {
   groupClosed(key: string): void;
   /** whether this broker gives `message` to one of its members of the group. */
   serves(key: string, message: OutgoingPublish): boolean;
+  /** a member here acknowledged a message of the group: the group's position here may move on. */
+  acknowledged(key: string): void;
 }
 
 /** How one subscriber is matched by one message: the merge of all its matching subscriptions. */
@@ -203,8 +205,10 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
     return [...this.groups.values()].map((g) => ({ group: g.group, filter: g.filter, members: g.size }));
   }
 
-  oldestPending(key: string): number | undefined {
-    return this.groups.get(key)?.oldestPending();
+  pendingOffsets(key: string): number[] {
+    const out: number[] = [];
+    this.groups.get(key)?.pending(out);
+    return out;
   }
 
   deliverToGroup(key: string, message: OutgoingPublish): boolean | undefined {

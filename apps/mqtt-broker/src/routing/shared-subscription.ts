@@ -23,8 +23,8 @@ export interface SharedMember {
     ids: number[] | undefined,
     key: string,
   ): boolean;
-  /** The log offset of the oldest message of the group `key` this member has not acknowledged, if any. */
-  oldestShared(key: string): number | undefined;
+  /** Adds to `out` the log offsets of the messages of group `key` this member got and has not acknowledged. */
+  sharedPending(key: string, out: number[]): void;
 }
 
 /** `$share/<group>/<filter>` split; undefined for a filter that is not shared; 'invalid' for a malformed one. */
@@ -88,13 +88,8 @@ export class SharedGroup<M extends SharedMember> {
     return false;
   }
 
-  /** The log offset of the oldest message the group's members here have not acknowledged, if any. */
-  oldestPending(): number | undefined {
-    let oldest: number | undefined;
-    for (const member of this.members) {
-      const offset = member.oldestShared(this.key);
-      if (offset !== undefined && (oldest === undefined || offset < oldest)) oldest = offset;
-    }
-    return oldest;
+  /** Adds to `out` the log offsets of the messages the group's members here have not acknowledged. */
+  pending(out: number[]): void {
+    for (const member of this.members) member.sharedPending(this.key, out);
   }
 }

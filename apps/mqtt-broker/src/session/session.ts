@@ -37,6 +37,8 @@ export interface SessionEnv {
   sessionGroup(clientId: string): string;
   /** The session's position was committed at `offset`: released QoS 2 records below it are no longer needed. */
   positionCommitted(clientId: string, offset: number): void;
+  /** A message this session got as a member of shared group `key` was acknowledged (cluster: the group's position). */
+  sharedAcknowledged(key: string): void;
 }
 
 /** What a session needs of the connection of its client (transport/connection.ts). */
@@ -100,6 +102,13 @@ const LIVE = 1;
 const READING = 2;
 const COMMITTING = 4;
 const COMMIT_AGAIN = 8;
+/** set for `positionCommitIntervalMs` after a commit starts: a commit asked for meanwhile waits for it. */
+const COMMIT_HELD = 16;
+
+/** setTimeout's callback for a session's commit interval (one function for every session, no closure each). */
+function releaseCommit(session: Session): void {
+  session.commitReleased();
+}
 
 /** What only some sessions need (QoS 2 exchanges, a will or expiry waiting, retained messages waiting for room),
  * made on a session's first need of any of it. */
@@ -174,6 +183,14 @@ export class Session {
 
   private set commitAgain(on: boolean) {
     this.flags = on ? this.flags | COMMIT_AGAIN : this.flags & ~COMMIT_AGAIN;
+  }
+
+  private get commitHeld(): boolean {
+    return (this.flags & COMMIT_HELD) !== 0;
+  }
+
+  private set commitHeld(on: boolean) {
+    this.flags = on ? this.flags | COMMIT_HELD : this.flags & ~COMMIT_HELD;
   }
 
   /** the will of the last connection, waiting for its delay or the end of the session. */
@@ -306,14 +323,11 @@ export class Session {
     );
   }
 
-  oldestShared(key: string): number | undefined {
-    let oldest: number | undefined;
+  sharedPending(key: string, out: number[]): void {
     for (const message of this.inflightMessages()) {
       const share = message.share;
-      if (share !== undefined && share.key === key && (oldest === undefined || share.offset < oldest))
-        oldest = share.offset;
+      if (share !== undefined && share.key === key) out.push(share.offset);
     }
-    return oldest;
   }
 
   /** A retained message for a new subscription: sent now, or as soon as the in-flight window has room. */
@@ -365,7 +379,10 @@ export class Session {
 
   /** PUBACK, PUBCOMP, or a failed PUBREC: the message leaves the window. */
   finish(packetId: number): boolean {
-    if (this.outgoing === undefined || !this.outgoing.delete(packetId)) return false;
+    const message = this.outgoing?.get(packetId);
+    if (message === undefined) return false;
+    this.outgoing!.delete(packetId);
+    if (message.share !== undefined) this.broker.sharedAcknowledged(message.share.key);
     this.windowOpened();
     return true;
   }
@@ -379,28 +396,36 @@ export class Session {
   }
 
   /** Durably records the session's position in the log: the oldest unacknowledged message, or everything it has
-   * considered. One commit at a time; a change meanwhile is committed after it. Only persistent sessions. */
+   * considered. One commit at a time, at least `positionCommitIntervalMs` apart; a change meanwhile is committed
+   * after that (a position is one placement write in a cluster: a subscriber acknowledging thousands of messages a
+   * second must not make as many). Only persistent sessions. */
   commit(): void {
     if (!this.persistent) return;
-    if (this.committing) {
+    if (this.committing || this.commitHeld) {
       this.commitAgain = true;
       return;
     }
     const point = this.commitPoint();
     if (point <= this.committed || point < 0) return;
     this.committing = true;
+    const interval = this.broker.settings.positionCommitIntervalMs;
+    if (interval > 0) {
+      this.commitHeld = true;
+      setTimeout(releaseCommit, interval, this).unref();
+    }
     const done = (): void => {
       this.committing = false;
-      if (this.commitAgain) {
+      if (this.commitAgain && !this.commitHeld) {
         this.commitAgain = false;
         this.commit();
       }
     };
     this.broker.log.onDurable(point - 1, (err) => {
       if (err) return done();
+      this.broker.stats.positionCommits++;
       this.broker.log.commitPosition(this.broker.sessionGroup(this.clientId), point).then(
         () => {
-          this.committed = point;
+          if (point > this.committed) this.committed = point;
           this.broker.positionCommitted(this.clientId, point);
           done();
         },
@@ -413,6 +438,15 @@ export class Session {
         },
       );
     });
+  }
+
+  /** The interval after a commit has passed: a commit asked for meanwhile goes now (if none is in flight). */
+  commitReleased(): void {
+    this.commitHeld = false;
+    if (this.commitAgain && !this.committing) {
+      this.commitAgain = false;
+      this.commit();
+    }
   }
 
   /** Commits and resolves once this position is durable (a new session must not inherit an old one's offset). */

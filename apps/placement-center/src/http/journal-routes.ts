@@ -2,10 +2,10 @@
 // and delete (marks the shard and its segments DELETING).
 import type { FastifyInstance } from 'fastify';
 import { errorResponseSchema } from '@robustmq/common';
-import { MAX_PAGE_LIMIT } from '../metadata/field-checks.js';
 import type { JournalMetadata, ShardConfigInput } from '../journal/journal-metadata.js';
 import { ACKS_MODES } from '../state/journal-records.js';
 import { idempotencyOf } from './idempotency-key.js';
+import { pageQuery, pageReply } from './page-schema.js';
 
 const configSchema = {
   type: 'object',
@@ -61,20 +61,9 @@ export async function journalRoutes(app: FastifyInstance, deps: { journal: Journ
     '/api/v1/journal/shards',
     {
       schema: {
-        querystring: {
-          type: 'object',
-          properties: {
-            namespace: { type: 'string', default: '' },
-            start_after: { type: 'string', default: '' },
-            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 1000 },
-          },
-          additionalProperties: false,
-        },
+        querystring: pageQuery({ namespace: { type: 'string', default: '' } }),
         response: {
-          200: {
-            type: 'object',
-            properties: { shards: { type: 'array', items: shardSchema }, more: { type: 'boolean' } },
-          },
+          200: pageReply('shards', shardSchema),
           400: errorResponseSchema,
         },
       },

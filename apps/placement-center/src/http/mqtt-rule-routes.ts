@@ -7,6 +7,7 @@ import { errorResponseSchema } from '@robustmq/common';
 import type { MqttResources } from '../mqtt/mqtt-resources.js';
 import type { ResourceTypeName, StoredResource } from '../state/mqtt-records.js';
 import { idempotencyOf } from './idempotency-key.js';
+import { pageQuery, pageReply } from './page-schema.js';
 
 const qos = { type: 'integer', minimum: 0, maximum: 2 } as const;
 
@@ -65,19 +66,9 @@ export async function mqttRuleRoutes(app: FastifyInstance, deps: { resources: Mq
       rule.path,
       {
         schema: {
-          querystring: {
-            type: 'object',
-            properties: {
-              start_after: { type: 'string' },
-              limit: { type: 'integer', minimum: 1, maximum: 10000 },
-            },
-            additionalProperties: false,
-          },
+          querystring: pageQuery({}, undefined),
           response: {
-            200: {
-              type: 'object',
-              properties: { rules: { type: 'array', items: ruleSchema }, more: { type: 'boolean' } },
-            },
+            200: pageReply('rules', ruleSchema),
             ...errors,
           },
         },

@@ -2,9 +2,9 @@
 // only the public fields, so a password hash could not be serialised even by mistake.
 import type { FastifyInstance } from 'fastify';
 import { errorResponseSchema } from '@robustmq/common';
-import { MAX_PAGE_LIMIT } from '../metadata/field-checks.js';
 import type { MqttUsers } from '../mqtt/mqtt-users.js';
 import { idempotencyOf } from './idempotency-key.js';
+import { pageQuery, pageReply } from './page-schema.js';
 
 export const userSchema = {
   type: 'object',
@@ -52,19 +52,9 @@ export async function mqttUserRoutes(app: FastifyInstance, deps: { users: MqttUs
     '/api/v1/mqtt/users',
     {
       schema: {
-        querystring: {
-          type: 'object',
-          properties: {
-            start_after: { type: 'string', default: '' },
-            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 1000 },
-          },
-          additionalProperties: false,
-        },
+        querystring: pageQuery(),
         response: {
-          200: {
-            type: 'object',
-            properties: { users: { type: 'array', items: userSchema }, more: { type: 'boolean' } },
-          },
+          200: pageReply('users', userSchema),
           400: errorResponseSchema,
         },
       },

@@ -38,6 +38,7 @@ import { fdatasync as fdatasyncCallback } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { FRAME_HEADER, fsyncDirSync, readFrame, sealFrame } from '@robustmq/common';
 import { RaftStorageError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import { MemoryStorage, normalizeConfState } from '../memory-storage.js';
@@ -102,7 +103,8 @@ interface SegmentInfo {
 const SNAPSHOT_MAGIC = Buffer.from('RMQSNAP1');
 /** Where compact() writes the next snapshot file beside the log (snapshot.tmp belongs to installs from the leader). */
 const COMPACT_TMP = 'snapshot.compact.tmp';
-const RECORD_HEADER = 8;
+/** a record is one frame of @robustmq/common's framed-records: [u32 length][u32 CRC-32][body]. */
+const RECORD_HEADER = FRAME_HEADER;
 const BODY_HEADER = 1 + 24 + 4;
 const ENTRY_HEADER = 8 + 8 + 1 + 4;
 
@@ -175,7 +177,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       const info: SegmentInfo = { seq, maxIndex: 0 };
       let off = 0;
       while (off < buf.length) {
-        const rec = readRecord(buf, off);
+        const rec = readFrame(buf, off);
         if (!rec) {
           // zeros: the preallocated rest of a segment, no record was ever written there
           if (off + 4 <= buf.length && buf.readUInt32LE(off) === 0 && k < live.length - 1) break;
@@ -519,7 +521,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     this.position = 0;
     this.allocated = 0;
     this.segments.push({ seq, maxIndex: 0 });
-    fsyncDir(this.dir);
+    fsyncDirSync(this.dir);
   }
 
   private closeSegment(): void {
@@ -539,7 +541,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       closeSync(fd);
     }
     renameSync(tmp, join(this.dir, 'snapshot'));
-    fsyncDir(this.dir);
+    fsyncDirSync(this.dir);
     this.snapMeta = meta;
   }
 
@@ -620,16 +622,6 @@ function readSnapshotFile(path: string): { meta: SnapshotFileMeta; data: Uint8Ar
   return { meta: JSON.parse(json.toString('utf8')) as SnapshotFileMeta, data };
 }
 
-/** The record at `off`, or undefined when it is incomplete or fails its checksum (a torn write). */
-function readRecord(buf: Buffer, off: number): { body: Buffer; next: number } | undefined {
-  if (off + RECORD_HEADER > buf.length) return undefined;
-  const length = buf.readUInt32LE(off);
-  if (length === 0 || off + RECORD_HEADER + length > buf.length) return undefined;
-  const body = buf.subarray(off + RECORD_HEADER, off + RECORD_HEADER + length);
-  if (crc32(body) !== buf.readUInt32LE(off + 4)) return undefined;
-  return { body, next: off + RECORD_HEADER + length };
-}
-
 /** One write's record: the hard state (if given) and the entries, under one length and checksum. */
 function encodeRecord(size: number, hs: HardState | undefined, entries: readonly Entry[]): Buffer {
   const buf = Buffer.allocUnsafe(size);
@@ -649,9 +641,7 @@ function encodeRecord(size: number, hs: HardState | undefined, entries: readonly
     off += ENTRY_HEADER + e.data.byteLength;
   }
   invariant(off === size, () => `raft log record is ${off} bytes, sized ${size}`);
-  buf.writeUInt32LE(size - RECORD_HEADER, 0);
-  buf.writeUInt32LE(crc32(buf.subarray(body)), 4);
-  return buf;
+  return sealFrame(buf);
 }
 
 function hardStateRecord(hs: HardState): Buffer {
@@ -663,15 +653,6 @@ const ZEROS = Buffer.alloc(1024 * 1024);
 function writeZeros(io: SegmentLogIo, fd: number, from: number, to: number): void {
   for (let at = from; at < to; at += ZEROS.length)
     io.write(fd, ZEROS.subarray(0, Math.min(ZEROS.length, to - at)), at);
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function sameTermAndVote(a: HardState, b: HardState): boolean {
