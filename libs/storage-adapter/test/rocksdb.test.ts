@@ -392,6 +392,26 @@ describe('RocksDbStorageAdapter write-ahead log', () => {
     await wal.close();
   });
 
+  it('takes a record larger than a whole segment (that segment grows to hold it) and replays it', async () => {
+    const logDir = join(dir, 'wal');
+    const { wal } = RocksDbWal.open(logDir, { segmentBytes: 1024 });
+    const big: BatchOp = { type: 'put', key: Buffer.from('big'), value: Buffer.alloc(5000, 1) };
+    await wal.append([{ type: 'put', key: Buffer.from('small'), value: Buffer.alloc(10, 2) }]);
+    await wal.append([big]);
+    await wal.append([{ type: 'del', key: Buffer.from('small') }]);
+    await wal.sync();
+    // SIGKILL: never closed
+    const { wal: reopened, batches } = RocksDbWal.open(logDir, { segmentBytes: 1024 });
+    expect(batches.map((ops) => ops.map((op) => `${op.type}:${op.key.toString()}`))).toEqual([
+      ['put:small'],
+      ['put:big'],
+      ['del:small'],
+    ]);
+    expect(batches[1]![0]).toMatchObject({ value: Buffer.alloc(5000, 1) });
+    await reopened.close();
+    await wal.close();
+  });
+
   it('never acknowledges a batch whose fdatasync failed and refuses later writes until reopened', async () => {
     let fail = false;
     let adapter = await RocksDbStorageAdapter.open(dir, {
