@@ -80,7 +80,7 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   /** hand-overs done and messages handed over; dropped: no member had room within HAND_OVER_WAIT_MS. */
   readonly handOverStats = { handOvers: 0, messages: 0, dropped: 0 };
 
-  /** position writes made (placement KV sets), for the broker's metrics and tests. */
+  /** position writes made (placement KV sets; one Raft write per turn), for diagnosis. */
   readonly commitStats = { writes: 0 };
 
   constructor(
