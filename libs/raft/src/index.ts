@@ -1,6 +1,7 @@
 // Public API of @robustmq/raft: the pure Raft core and its storage seam — no I/O, no native modules. The rest are
-// subpaths, each loaded only by who needs it: /node (RaftNode and its seams), /rocksdb (durable log storage),
-// /transport (gRPC), /sim (the deterministic simulator), /linearizability (the history checker).
+// subpaths, each loaded only by who needs it: /node (RaftNode and its seams), /segment (the Raft log of its own:
+// segment files), /rocksdb (log storage in RocksDB), /transport (gRPC), /sim (the deterministic simulator),
+// /linearizability (the history checker).
 export * from './types.js';
 export * from './message.js';
 export * from './errors.js';

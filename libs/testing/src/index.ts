@@ -1,6 +1,7 @@
 // @robustmq/testing: the one kit every test's set-up comes from. This entry holds what needs no service (scopes,
 // temp dirs, free ports, waits, gRPC status assertions, MQTT clients, child processes); the services live behind
-// subpaths so a test loads only what it starts: `@robustmq/testing/placement`, `/journal`, `/broker`.
+// subpaths so a test loads only what it starts: `@robustmq/testing/placement`, `/journal`, `/broker`, `/kafka`,
+// `/browser` (headless chromium), and `/temp-dir` (temp dirs without vitest, for `node --test` scripts).
 export { Scope, testScope, type Closeable } from './scope.js';
 export { tempDir, removeDir } from './temp-dir.js';
 export { freePort, freePorts } from './ports.js';

@@ -59,37 +59,26 @@ export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftN
     },
   );
 
-  app.post(
-    '/api/v1/cluster/members/:nodeId/promote',
-    {
+  /** A change to the member named in the path, made on the leader. */
+  const memberRoute = (method: 'POST' | 'DELETE', url: string, act: (nodeId: number) => Promise<void>) =>
+    app.route({
+      method,
+      url,
       schema: {
         params: { type: 'object', properties: { nodeId: { type: 'integer', minimum: 1 } } },
         response: { 200: okSchema },
       },
-    },
-    async (request) => {
-      requireLeader();
-      const { nodeId } = request.params as { nodeId: number };
-      await change(() => deps.node.promoteLearner(nodeId));
-      return { ok: true };
-    },
-  );
-
-  app.delete(
-    '/api/v1/cluster/members/:nodeId',
-    {
-      schema: {
-        params: { type: 'object', properties: { nodeId: { type: 'integer', minimum: 1 } } },
-        response: { 200: okSchema },
+      handler: async (request) => {
+        requireLeader();
+        const { nodeId } = request.params as { nodeId: number };
+        await change(() => act(nodeId));
+        return { ok: true };
       },
-    },
-    async (request) => {
-      requireLeader();
-      const { nodeId } = request.params as { nodeId: number };
-      await change(() => deps.node.removeMember(nodeId));
-      return { ok: true };
-    },
+    });
+  memberRoute('POST', '/api/v1/cluster/members/:nodeId/promote', (nodeId) =>
+    deps.node.promoteLearner(nodeId),
   );
+  memberRoute('DELETE', '/api/v1/cluster/members/:nodeId', (nodeId) => deps.node.removeMember(nodeId));
 
   app.post(
     '/api/v1/cluster/leader',
