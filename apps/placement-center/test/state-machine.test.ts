@@ -141,6 +141,11 @@ describe('PlacementStateMachine', () => {
     expect(await b.sm.kvGet('stale')).toBeUndefined();
     expect((await b.engine.get('raft/1/hs'))?.toString()).toBe('keep-b');
     expect(await b.sm.exportSnapshot()).toEqual(image);
+    // the point-in-time image a Raft snapshot uses holds the same bytes, and later writes do not reach it
+    const fixed = await b.sm.snapshotImage();
+    await new LocalProposer(b.sm).propose(set('s/later', 'x'));
+    expect(Buffer.concat(await fixed.read())).toEqual(image);
+    expect(fixed.index).toBe(20);
   });
 
   it('applies a retried write (same request id) once and answers the retry with the first result', async () => {

@@ -94,6 +94,10 @@ describe('RocksDbEngine', () => {
     const early = db.reader({});
     expect((await early.next())?.length).toBe(1);
     await early.close();
+    // clear() deletes a range on the engine's thread and nothing outside it
+    await db.put('s/keep', 'yes');
+    await db.clear({ gte: 'r/', lt: 'r0' });
+    expect(await collect(db.scan({}))).toEqual(['s/keep=yes']);
     await db.close();
   });
 });

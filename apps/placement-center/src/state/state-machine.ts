@@ -512,6 +512,11 @@ export class PlacementStateMachine extends EventEmitter {
       ops = [];
     };
     for (const range of [{ lt: RAFT_PREFIX }, { gte: RAFT_PREFIX_END }]) {
+      if (this.baseEngine.clear) {
+        // the engine's own thread deletes the old state (the write-behind queue landed with the delete above)
+        await this.baseEngine.clear(range);
+        continue;
+      }
       for await (const [key] of this.engine.scan(range)) {
         ops.push({ type: 'del', key });
         if (ops.length >= RESTORE_BATCH_OPS) await write(false);

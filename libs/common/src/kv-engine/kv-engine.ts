@@ -39,6 +39,8 @@ export interface KvEngine {
   batch(ops: BatchOp[], options?: WriteOptions): Promise<void>;
   /** entries in key order (or reverse) within the given range. */
   scan(options: ScanOptions): AsyncIterable<[Buffer, Buffer]>;
+  /** Deletes every key of the range (unsynced; a later synced write makes it durable), on the engine's thread. */
+  clear?(range: Pick<ScanOptions, 'gt' | 'gte' | 'lt'>): Promise<void>;
   /** A point-in-time reader of the range, fixed by this call (for bulk reads: snapshots, index rebuilds). */
   reader?(options: ScanOptions): KvRangeReader;
   close(): Promise<void>;
