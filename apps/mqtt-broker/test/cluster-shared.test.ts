@@ -2,10 +2,21 @@
 // three brokers on 127.0.0.1): members of one `$share` group on brokers 1 and 2 split a QoS 1 stream published on
 // broker 3; mid-stream broker 1 is SIGKILLed. What it had sent its member but not had acknowledged, and what it was to
 // serve while it was dying, must reach a remaining member: every message acknowledged to the publisher reaches some
-// member (cluster/shared-groups.ts). The test prints what it counted.
+// member (cluster/shared-groups.ts). The test prints what it counted. A second test kills a broker with two members
+// of a group — one that never acknowledges, one that acknowledges everything — and expects exactly the first one's
+// messages handed to the member on another broker: what was acknowledged is not sent again.
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { ProcessCluster, buildOnce, countDuplicateAge, emptyDuplicateAges, waitFor } from '@robustmq/testing';
+import {
+  ProcessCluster,
+  RawClient,
+  buildOnce,
+  connectPacket,
+  countDuplicateAge,
+  emptyDuplicateAges,
+  sleep,
+  waitFor,
+} from '@robustmq/testing';
 
 const COUNT = Number(process.env.CLUSTER_SHARED_COUNT ?? 1500);
 const WINDOW = 20;
@@ -115,4 +126,70 @@ test("a shared group member's broker SIGKILLed mid-stream: every acknowledged me
   console.log(`shared group hand-over test: ${JSON.stringify(summary)}`);
   expect(acked.size).toBeGreaterThan(COUNT * 0.9);
   expect(summary.lost).toBe(0);
+}, 120_000);
+
+test("a dead broker's unacknowledged shared messages are handed over, its acknowledged ones are not", async () => {
+  // (after the test above: broker 1 is dead; broker 4 joins for this test)
+  const broker4 = await cluster.addBroker(4);
+  const filter = '$share/h/handed/#';
+  // on broker 4: a member that never acknowledges (its broker keeps each message in flight) and one that does
+  const silent = await RawClient.open(broker4.mqtt, 4);
+  silent.send(connectPacket('silent-member', { clean: true }));
+  await silent.next('connack', 10_000);
+  silent.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: filter, qos: 1 }] });
+  await silent.next('suback', 10_000);
+  const acking = mqtt.connect({
+    host: '127.0.0.1',
+    port: broker4.mqtt,
+    clientId: 'acking-member',
+    protocolVersion: 5,
+    reconnectPeriod: 0,
+  });
+  acking.on('error', () => undefined);
+  clients.push(acking);
+  await new Promise((resolve) => acking.once('connect', resolve));
+  const ackedHere: string[] = [];
+  acking.on('message', (_topic, payload) => ackedHere.push(payload.toString()));
+  await acking.subscribeAsync(filter, { qos: 1 });
+  const survivor = await connect('survivor-member', 2, []);
+  const survivorGot: string[] = [];
+  survivor.on('message', (_topic, payload) => survivorGot.push(payload.toString()));
+  await survivor.subscribeAsync(filter, { qos: 1 });
+  await sleep(1_500); // every broker's view has the group on brokers 2 and 4
+  const publisher = await connect('handed-publisher', 3, []);
+  const count = 60;
+  for (let i = 0; i < count; i++) await publisher.publishAsync(`handed/${i % 3}`, `h${i}`, { qos: 1 });
+  const silentGot = (): string[] =>
+    silent.packets
+      .filter((p) => p.cmd === 'publish')
+      .map((p) => (p as { payload: Buffer }).payload.toString());
+  await waitFor(
+    'every message at a member',
+    () => silentGot().length + ackedHere.length + survivorGot.length >= count,
+    { timeoutMs: 15_000 },
+  );
+  await sleep(500); // broker 4 records its members' acknowledgements (every few ms)
+  const unacknowledged = silentGot();
+  const beforeKill = survivorGot.length;
+  expect(unacknowledged.length).toBeGreaterThan(0);
+  expect(ackedHere.length).toBeGreaterThan(0);
+  await broker4.process.kill('SIGKILL');
+  silent.destroy();
+  // placement expires broker 4, broker 2 hands its part over
+  await waitFor(
+    "the silent member's messages at the survivor",
+    () => survivorGot.length - beforeKill >= unacknowledged.length,
+    { timeoutMs: 20_000, detail: () => `${survivorGot.length - beforeKill} of ${unacknowledged.length}` },
+  );
+  await sleep(1_000); // anything handed over beyond them arrives too
+  const handed = survivorGot.slice(beforeKill);
+  console.log(
+    `shared group hand-over of acknowledged vs unacknowledged: ${JSON.stringify({
+      unacknowledged: unacknowledged.length,
+      acknowledgedOnDeadBroker: ackedHere.length,
+      handed: handed.length,
+      acknowledgedHandedAgain: handed.filter((m) => ackedHere.includes(m)).length,
+    })}`,
+  );
+  expect(handed.sort()).toEqual([...unacknowledged].sort());
 }, 120_000);

@@ -68,7 +68,7 @@ export const placementCenterConfigSchema = z.strictObject({
     raft_log_store: z.enum(['auto', 'segment', 'rocksdb']).default('auto'),
     /** where the segment log's fdatasync runs: "pool" on libuv's thread pool (one hand-off per write; the main thread
      * keeps serving meanwhile) or "inline" on the main thread (no hand-off; the member stalls for each flush). */
-    raft_log_flush: z.enum(['inline', 'pool']).default('pool'),
+    raft_log_flush: z.enum(['inline', 'pool', 'auto']).default('pool'),
     ...clusterAuthKeys(),
   }),
   /** the web console (docs/console.md), served on the HTTP port at `/`. */

@@ -8,16 +8,20 @@ import type { ConfState, HardState, Snapshot } from '../types.js';
 /** The parts of a Ready that reach the disk. */
 export type PersistableReady = Pick<Ready, 'snapshot' | 'entries' | 'hardState' | 'mustSync'>;
 
+/** What the node tells the store about the write at hand. */
+export interface PersistContext {
+  /**
+   * This node leads: its thread has clients and followers to serve while the disk flushes (a store may then flush off
+   * the thread; a follower's next step waits for the flush anyway).
+   */
+  leading: boolean;
+}
+
 /**
  * Durable log storage for one Raft group. Reads (the Storage half) are answered from memory and reflect only what
  * is durable; persist() calls never overlap, nor persist() and compact() unless `compactsBesidePersist`.
  */
 export interface RaftLogStore extends Storage {
-  /**
-   * persist() does its disk work on the calling thread before it returns (no thread-pool hand-off): the driver
-   * then lets the Ready's messages leave first, so followers write in parallel with the leader's fdatasync.
-   */
-  readonly persistsInline?: boolean;
   /**
    * compact() may run while persist() calls come and go: it writes the snapshot beside the log and changes the log
    * only in a last synchronous step (after waiting for a persist() in flight). Without it, the node runs compact()
@@ -34,7 +38,7 @@ export interface RaftLogStore extends Storage {
    * Step 2 of the Ready protocol: snapshot, entries (dropping any conflicting suffix) and hard state, atomically,
    * fsynced when `mustSync`. Resolves only once durable; reads change only then.
    */
-  persist(rd: PersistableReady): Promise<void>;
+  persist(rd: PersistableReady, context?: PersistContext): Promise<void>;
   /**
    * Records the application's image at applied index `index` as the snapshot and deletes log entries up to
    * `compactTo` (default `index`). Atomic: a crash leaves either the old snapshot and log or the new ones. Fails

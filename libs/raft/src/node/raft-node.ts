@@ -557,11 +557,17 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   // ------------------------------------------------------------------------------------------------------------
   // The Ready loop
 
-  /** Runs the loop soon if it is idle; work arriving while it runs is picked up by its next iteration. */
+  /**
+   * Runs the loop once the current callback returns (a microtask) if it is idle; work arriving while it runs is picked
+   * up by its next iteration. Not a setImmediate: the loop's sends (HTTP/2 writes are native immediates) then leave in
+   * this event-loop turn's check phase instead of the next turn's, after whatever the next poll brings in (the second
+   * follower's acknowledgement, a heartbeat); a lone client's write paid that turn twice on the leader, once for its
+   * appends and once for its reply. Inputs of one callback (the messages of one socket read) still share a Ready.
+   */
   private schedule(): void {
     if (this.loopActive || this.stopped) return;
     this.loopActive = true;
-    this.loopDone = new Promise<void>((resolve) => setImmediate(() => void this.runLoop().finally(resolve)));
+    this.loopDone = Promise.resolve().then(() => this.runLoop());
   }
 
   private async runLoop(): Promise<void> {
@@ -619,15 +625,21 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     while (split < rd.committedEntries.length && rd.committedEntries[split]!.index <= durable) split++;
     const early =
       split === rd.committedEntries.length ? rd.committedEntries : rd.committedEntries.slice(0, split);
-    if (this.storage.persistsInline && rd.messages.length > 0 && (rd.entries.length > 0 || rd.snapshot)) {
-      // A store that blocks this thread for its fdatasync would hold the messages above until it returns (HTTP/2
-      // writes leave in the next check phase): let them out first, so the followers' writes overlap ours.
+    if (rd.messages.length > 0 && (rd.entries.length > 0 || rd.snapshot)) {
+      // The messages above leave in the coming check phase (HTTP/2 writes are native immediates, which run before the
+      // JavaScript ones): let them out before this thread writes its own record, hands its fdatasync to the pool or
+      // blocks in it, so that the followers' appends start first and overlap ours (etcd's leader, too, sends while its
+      // WAL write is under way: etcd-io/raft doc.go, "Usage", step 2, and the Raft thesis §10.2.1).
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await settleBoth(this.storage.persist(rd), this.applyCommitted(early));
+    const persisted = this.storage.persist(rd, { leading: this.role === 'leader' });
+    const appliedEarly = this.applyCommitted(early);
+    await settleFirst(persisted, appliedEarly);
     this.learnAddresses(rd.entries);
-    // 3. Acknowledgements of what we just persisted.
+    // 3. Acknowledgements of what we just persisted: they wait for the disk only, not for the apply beside it (a
+    // follower's ack is what a write waits for; etcd sends it while its apply goroutine is still busy, too).
     this.transport.send(rd.messagesAfterPersist);
+    await appliedEarly;
     // 4. Apply the rest.
     if (rd.snapshot)
       await this.installSnapshot(
@@ -949,9 +961,17 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 }
 
-/** Waits for both, then throws the first failure (never leaves one running behind a rejection). */
-async function settleBoth(a: Promise<void>, b: Promise<void>): Promise<void> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  if (ra.status === 'rejected') throw ra.reason;
-  if (rb.status === 'rejected') throw rb.reason;
+/**
+ * Waits for `first`; if it fails, waits for `other` to settle too before throwing (never leaves it running behind a
+ * rejection). A failure of `other` is left to whoever awaits it next.
+ */
+async function settleFirst(first: Promise<void>, other: Promise<void>): Promise<void> {
+  // reported by the caller's own await of `other`; not an unhandled rejection meanwhile
+  other.catch(() => undefined);
+  try {
+    await first;
+  } catch (err) {
+    await other.catch(() => undefined);
+    throw err;
+  }
 }

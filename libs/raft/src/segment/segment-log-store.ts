@@ -1,6 +1,6 @@
 // The Raft log of its own (issue #19): append-only segment files, one record per Ready written by the calling thread
-// and one fdatasync() — on the calling thread (flush "inline", no hand-off at all) or on the libuv pool (flush
-// "pool", one hand-off per Ready, never per entry). No RocksDB in the write path: a write through RocksDB paid for
+// and one fdatasync() — on the calling thread (flush "inline", no hand-off at all), on the libuv pool (flush
+// "pool", one hand-off per Ready, never per entry), or inline on a follower and on the pool on the leader ("auto"). No RocksDB in the write path: a write through RocksDB paid for
 // its memtable and its own WAL too; this is the WAL alone, as etcd's wal package keeps it.
 //
 // Layout of `dir`:
@@ -42,7 +42,7 @@ import { FRAME_HEADER, fsyncDirSync, readFrame, sealFrame } from '@robustmq/comm
 import { RaftStorageError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import { MemoryStorage, normalizeConfState } from '../memory-storage.js';
-import type { PersistableReady, RaftLogStore } from '../node/log-store.js';
+import type { PersistableReady, PersistContext, RaftLogStore } from '../node/log-store.js';
 import { MirroredLogStore } from '../node/mirrored-log-store.js';
 import { isEmptyHardState, type ConfState, type Entry, type HardState, type Snapshot } from '../types.js';
 
@@ -66,9 +66,12 @@ const realIo: SegmentLogIo = {
 
 /**
  * Where a write's fdatasync runs: "inline" on the calling thread (no hand-off; the thread waits for the disk), or
- * "pool" on the libuv thread pool (one hand-off per write; the thread keeps serving the network meanwhile).
+ * "pool" on the libuv thread pool (one hand-off per write; the thread keeps serving the network meanwhile), or
+ * "auto": on the pool while this member leads (its thread serves the clients and the other members meanwhile), inline
+ * while it follows. A follower's acknowledgement is what a write waits for, and a follower's next Ready waits for
+ * this flush either way, so the hand-off's two thread wake-ups (to the pool and back) only lengthened the write.
  */
-export type SegmentLogFlush = 'inline' | 'pool';
+export type SegmentLogFlush = 'inline' | 'pool' | 'auto';
 
 export interface SegmentLogStoreOptions {
   /** A new segment is started once the current one reaches this size (default 64 MiB). */
@@ -108,8 +111,6 @@ const ENTRY_HEADER = 8 + 8 + 1 + 4;
 const segmentName = (seq: number): string => `${seq.toString(16).padStart(16, '0')}.wal`;
 
 export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
-  /** With flush "inline" a write blocks the calling thread for its fdatasync: the driver lets messages leave first. */
-  readonly persistsInline: boolean;
   readonly compactsBesidePersist = true;
   private busy = false;
   /** A persist() whose fdatasync is still on the pool (the store is busy until it settles). */
@@ -134,7 +135,6 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   ) {
     super(mem);
     this.diskHardState = mem.hardStateValue();
-    this.persistsInline = flushMode === 'inline';
   }
 
   /** Opens (or creates) the log in `dir`, cutting a torn tail off the last segment. */
@@ -281,10 +281,13 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
 
   // --- Writes ---
 
-  persist(rd: PersistableReady): Promise<void> {
+  persist(rd: PersistableReady, context?: PersistContext): Promise<void> {
     let pending: Promise<void> | undefined;
     try {
-      pending = this.persistNow(rd);
+      pending = this.persistNow(
+        rd,
+        this.flushMode === 'auto' ? context?.leading === true : this.flushMode === 'pool',
+      );
     } catch (err) {
       return Promise.reject(err as Error);
     }
@@ -292,7 +295,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   }
 
   /** Writes `rd`; returns a promise only when its fdatasync runs on the pool (the store stays busy until then). */
-  private persistNow(rd: PersistableReady): Promise<void> | undefined {
+  private persistNow(rd: PersistableReady, onPool: boolean): Promise<void> | undefined {
     if (!rd.snapshot && rd.entries.length === 0 && !rd.hardState) return undefined;
     if (
       !rd.snapshot &&
@@ -327,7 +330,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
         }
       }
       const sync = rd.mustSync || rd.snapshot !== undefined;
-      const pool = sync && this.flushMode === 'pool';
+      const pool = sync && onPool;
       if (live.length > 0 || writeHardState) {
         this.append(encodeRecord(size, writeHardState ? hardState : undefined, live), sync && !pool);
         const seg = this.segments[this.segments.length - 1]!;

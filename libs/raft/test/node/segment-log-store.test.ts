@@ -201,6 +201,46 @@ describe('SegmentLogStore', () => {
     st.close();
   });
 
+  it('flush "auto" syncs on the thread pool while leading and on the calling thread while following', async () => {
+    const calls: string[] = [];
+    const io: SegmentLogIo = {
+      write: realIo.write,
+      fdatasync(fd) {
+        calls.push('inline');
+        realIo.fdatasync(fd);
+      },
+      fdatasyncAsync(fd) {
+        calls.push('pool');
+        return Promise.resolve(realIo.fdatasync(fd));
+      },
+    };
+    let st = SegmentLogStore.open(dir, { io, flush: 'auto' });
+    await st.bootstrap({ voters: [1], learners: [] });
+    const hs = (commit: number): HardState => ({ term: 1, vote: 1, commit });
+    // (a write may also flush the segment's preallocated zeros, always on the calling thread)
+    const flushOf = async (write: () => Promise<void>): Promise<string> => {
+      calls.length = 0;
+      await write();
+      return calls[calls.length - 1]!;
+    };
+    expect(
+      await flushOf(() =>
+        st.persist({ entries: [ent(1, 1)], hardState: hs(0), mustSync: true }, { leading: false }),
+      ),
+    ).toBe('inline');
+    expect(calls).not.toContain('pool');
+    expect(await flushOf(() => st.persist({ entries: [ent(2, 1)], mustSync: true }, { leading: true }))).toBe(
+      'pool',
+    );
+    // no context (a caller that does not say): the calling thread, as when following
+    expect(await flushOf(() => st.persist({ entries: [ent(3, 1)], mustSync: true }))).toBe('inline');
+    expect(calls).not.toContain('pool');
+    st.close();
+    st = SegmentLogStore.open(dir);
+    expect(st.entries(1, 4).map((e) => e.index)).toEqual([1, 2, 3]);
+    st.close();
+  });
+
   it('refuses every write after a failed fdatasync, and what was durable before it reopens', async () => {
     let fail = false;
     const io: SegmentLogIo = {
