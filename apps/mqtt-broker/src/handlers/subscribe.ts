@@ -3,11 +3,11 @@
 // QoS asked for. An MQTT 5 Subscription Identifier is kept with each subscription of the packet and sent back with
 // the messages they match. A persistent session's subscriptions are durable before SUBACK. Retained messages
 // matching a (non-shared) filter follow the SUBACK, as Retain Handling says.
-import type { ISubscribePacket, QoS } from '@robustmq/protocol';
+import type { ISubscribePacket } from '@robustmq/protocol';
 import type { Connection } from '../transport/connection.js';
 import type { HandlerContext } from './context.js';
 import { ReasonCode, SUBACK_FAILURE } from '../packets/reason-codes.js';
-import { retainedMessage } from '../packets/retained.js';
+import { sendRetained } from '../packets/retained.js';
 import type { Subscription } from '../session/session.js';
 import { parseSharedFilter } from '../routing/shared-subscription.js';
 import type { StoredSubscription } from '../storage/session-persistence.js';
@@ -93,16 +93,7 @@ export function handleSubscribe(ctx: HandlerContext, connection: Connection, pac
     const now = Date.now();
     for (const { filter, subscription } of retainedFor) {
       const ids = subscription.identifier !== undefined ? [subscription.identifier] : undefined;
-      for (const retained of ctx.store.retainedMatching([filter])) {
-        const message = retainedMessage(retained, now);
-        // MQTT-3.3.1-8: a retained message sent for a new subscription carries RETAIN = 1
-        if (message)
-          session.deliverRetained(
-            message,
-            (message.qos < subscription.qos ? message.qos : subscription.qos) as QoS,
-            ids,
-          );
-      }
+      sendRetained(ctx.store, session, filter, subscription.qos, ids, now);
     }
   };
   if (!session.persistent || stored.length === 0) return answer();

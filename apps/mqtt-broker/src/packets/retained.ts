@@ -32,3 +32,21 @@ export function retainedMessage(packet: PacketObject, now: number): OutgoingPubl
   );
   return message.forwardableAt(now);
 }
+
+/**
+ * Sends a new subscription's retained messages (MQTT-3.3.1-8: with RETAIN = 1), each at the lower of its own QoS
+ * and the subscription's; those whose message expiry interval has passed are left out.
+ */
+export function sendRetained(
+  store: { retainedMatching(filters: string[]): Iterable<PacketObject> },
+  session: { deliverRetained(message: OutgoingPublish, qos: QoS, ids: number[] | undefined): void },
+  filter: string,
+  qos: QoS,
+  ids: number[] | undefined,
+  now: number,
+): void {
+  for (const retained of store.retainedMatching([filter])) {
+    const message = retainedMessage(retained, now);
+    if (message) session.deliverRetained(message, (message.qos < qos ? message.qos : qos) as QoS, ids);
+  }
+}

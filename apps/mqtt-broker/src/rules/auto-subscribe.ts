@@ -5,7 +5,7 @@
 // Operator-configured, so neither ACL nor rewrite rules apply to these subscriptions (as in EMQX).
 import type { QoS } from '@robustmq/protocol';
 import type { Logger } from '@robustmq/common';
-import { retainedMessage } from '../packets/retained.js';
+import { sendRetained } from '../packets/retained.js';
 import type { Session } from '../session/session.js';
 import type { Subscription } from '../routing/subscription.js';
 import { parseSharedFilter } from '../routing/shared-subscription.js';
@@ -92,17 +92,8 @@ export function applyAutoSubscribe(
       retainedFor.push({ filter: topic, subscription });
   }
   const now = Date.now();
-  for (const { filter, subscription } of retainedFor) {
-    for (const retained of ctx.store.retainedMatching([filter])) {
-      const message = retainedMessage(retained, now);
-      if (message)
-        session.deliverRetained(
-          message,
-          (message.qos < subscription.qos ? message.qos : subscription.qos) as QoS,
-          undefined,
-        );
-    }
-  }
+  for (const { filter, subscription } of retainedFor)
+    sendRetained(ctx.store, session, filter, subscription.qos, undefined, now);
   if (session.persistent && stored.length > 0) {
     // the subscriptions are live already; a failed write only means a restart would not restore them
     ctx.store.addSubscriptions({ id: session.clientId }, stored).catch((err: unknown) => {
