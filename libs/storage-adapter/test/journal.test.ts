@@ -5,6 +5,12 @@
 // Every conformance case applies. `corrupt` flips a payload byte of the record in the segment file of every replica
 // (servers read records from their files, and the adapter verifies each record's CRC as it arrives).
 import { open } from 'node:fs/promises';
+import {
+  JOURNAL_MESSAGE,
+  JournalConnection,
+  encodeRecordBatch,
+  isJournalError,
+} from '@robustmq/protocol/journal';
 import type { JournalServerHandle } from '@robustmq/journal-server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testScope } from '@robustmq/testing';
@@ -243,6 +249,52 @@ describe('journal adapter specifics', () => {
     } finally {
       await adapter.close();
       await other.close();
+    }
+  });
+
+  it('a leader writes a chained request only right behind its predecessor, and refuses one whose predecessor it never wrote', async () => {
+    const adapter = adapterFor('chain');
+    try {
+      await adapter.createShard('c');
+      await adapter.append('c', [{ payload: Buffer.from('first') }]);
+      const { name } = await adapter.placementShard('c');
+      const leader = servers.find((s) =>
+        [...s.node.leaders.values()].some(
+          (l) => l.seg.meta.namespace === 'chain' && l.seg.meta.shard === name,
+        ),
+      )!;
+      const segment = [...leader.node.leaders.values()].find((l) => l.seg.meta.shard === name)!;
+      const conn = new JournalConnection(`127.0.0.1:${leader.ports.data}`);
+      const send = (text: string, chain: Record<string, unknown>) =>
+        conn
+          .request(
+            JOURNAL_MESSAGE.Append,
+            { namespace: 'chain', shard: name, segment: 0, epoch: segment.epoch, chain: 'w1', ...chain },
+            [encodeRecordBatch([{ tags: [], headers: [], timestamp: 1, payload: Buffer.from(text) }]).data],
+          )
+          .then(
+            (reply) => reply.header['baseOffset'] as number,
+            (err: unknown) => (isJournalError(err, 'OUT_OF_ORDER') ? 'OUT_OF_ORDER' : err),
+          );
+      try {
+        // a head is written wherever it comes; a request naming one that was never written here is refused
+        expect(await send('head', { seq: 10 })).toBe(1);
+        expect(await send('orphan', { seq: 12, after: 11 })).toBe('OUT_OF_ORDER');
+        expect(await send('next', { seq: 11, after: 10 })).toBe(2);
+        // sent together: the second names the first, which is refused, so it is refused too — none overtakes
+        const [a, b] = await Promise.all([
+          send('x', { seq: 13, after: 99 }),
+          send('y', { seq: 14, after: 13 }),
+        ]);
+        expect([a, b]).toEqual(['OUT_OF_ORDER', 'OUT_OF_ORDER']);
+        expect(await send('z', { seq: 15, after: 11 })).toBe(3);
+        const read = await adapter.read('c', 0, { maxRecords: 10 });
+        expect(read.map((r) => r.payload.toString())).toEqual(['first', 'head', 'next', 'z']);
+      } finally {
+        conn.close();
+      }
+    } finally {
+      await adapter.close();
     }
   });
 
