@@ -40,6 +40,9 @@ import {
 } from '@robustmq/storage-adapter';
 import { TopicError, partitionShard, type TopicCatalog, type TopicMeta } from './topic-catalog.js';
 
+/** A shard's first and next storage positions. */
+type ShardEnds = { startOffset: number; nextOffset: number };
+
 /** A partition-level failure with its Kafka error code. */
 export class PartitionError extends Error {
   constructor(
@@ -215,7 +218,7 @@ export class PartitionStore {
   }
 
   /** the shard's first and next storage positions: the adapter's cheap way when it has one (journal). */
-  private ends(st: PartitionState): Promise<{ startOffset: number; nextOffset: number }> {
+  private ends(st: PartitionState): Promise<ShardEnds> {
     return this.storage.shardEnds ? this.storage.shardEnds(st.shard) : this.storage.describeShard(st.shard);
   }
 
@@ -232,6 +235,16 @@ export class PartitionStore {
     const header = batchHeaderOf(st, record);
     st.remember(position, header.baseOffset, batchEndOffset(header));
     return header;
+  }
+
+  /** The Kafka offset one past the shard's last stored batch (its log end). */
+  private endOffset(
+    st: PartitionState,
+    meta: TopicMeta,
+    partition: number,
+    info: ShardEnds,
+  ): Promise<number> {
+    return this.offsetAt(st, meta, partition, info.nextOffset, info.startOffset, info.nextOffset);
   }
 
   /** the Kafka offset at storage position p (start <= p <= next): the base of the batch there, or the log end. */
@@ -275,7 +288,7 @@ export class PartitionStore {
       info.startOffset,
       info.nextOffset,
     );
-    const end = await this.offsetAt(st, meta, partition, info.nextOffset, info.startOffset, info.nextOffset);
+    const end = await this.endOffset(st, meta, partition, info);
     if (offset < first || offset > end) {
       throw new PartitionError(
         ErrorCode.OFFSET_OUT_OF_RANGE,
@@ -369,14 +382,7 @@ export class PartitionStore {
   private async sync(st: PartitionState, meta: TopicMeta, partition: number): Promise<void> {
     while (st.inflight.size > 0) await Promise.allSettled([...st.inflight]);
     const info = await this.ends(st);
-    const offset = await this.offsetAt(
-      st,
-      meta,
-      partition,
-      info.nextOffset,
-      info.startOffset,
-      info.nextOffset,
-    );
+    const offset = await this.endOffset(st, meta, partition, info);
     st.cursor = { position: info.nextOffset, offset };
   }
 
@@ -539,14 +545,7 @@ export class PartitionStore {
         }
         const last = info.segments[info.segments.length - 1];
         if (!last || last.status !== 'sealed' || info.nextOffset === info.startOffset) continue;
-        const offset = await this.offsetAt(
-          st,
-          meta,
-          partition,
-          info.nextOffset,
-          info.startOffset,
-          info.nextOffset,
-        );
+        const offset = await this.endOffset(st, meta, partition, info);
         await this.catalog.setLogEnd(meta, partition, { position: info.nextOffset, offset });
       }
     }

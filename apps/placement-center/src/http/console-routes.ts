@@ -267,30 +267,21 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
     properties: { nodeId: { type: 'integer', minimum: 1 }, clientId: { type: 'string', minLength: 1 } },
     required: ['nodeId', 'clientId'],
   } as const;
-  app.get<{ Params: { nodeId: number; clientId: string } }>(
-    '/api/v1/console/brokers/:nodeId/clients/:clientId',
-    { schema: { params: clientParams, response: { 200: anyObject, ...errors } } },
-    (request) =>
-      forward(
-        'MQTT_BROKER',
-        request.params.nodeId,
-        'GET',
-        `/api/v1/clients/${enc(request.params.clientId)}`,
-        request,
-      ),
-  );
-  app.delete<{ Params: { nodeId: number; clientId: string } }>(
-    '/api/v1/console/brokers/:nodeId/clients/:clientId',
-    { schema: { params: clientParams, response: { 200: anyObject, ...errors } } },
-    (request) =>
-      forward(
-        'MQTT_BROKER',
-        request.params.nodeId,
-        'DELETE',
-        `/api/v1/clients/${enc(request.params.clientId)}`,
-        request,
-      ),
-  );
+  // a client's details (GET) and kicking it (DELETE), on the broker that has it
+  for (const method of ['GET', 'DELETE'] as const)
+    app.route<{ Params: { nodeId: number; clientId: string } }>({
+      method,
+      url: '/api/v1/console/brokers/:nodeId/clients/:clientId',
+      schema: { params: clientParams, response: { 200: anyObject, ...errors } },
+      handler: (request) =>
+        forward(
+          'MQTT_BROKER',
+          request.params.nodeId,
+          method,
+          `/api/v1/clients/${enc(request.params.clientId)}`,
+          request,
+        ),
+    });
 
   app.delete<{ Querystring: { topic: string } }>(
     '/api/v1/console/retained',

@@ -54,20 +54,7 @@ export function decodeFastPacket(
   const cmd = ACK_COMMANDS[type]!;
   // PUBREL's fixed flags 0b0010 read as QoS 1, as mqtt-packet reads them
   const qos = type === 6 ? 1 : 0;
-  if (version !== 5) {
-    return {
-      cmd,
-      retain: false,
-      qos,
-      dup: false,
-      length,
-      topic: null,
-      payload: null,
-      messageId,
-    } as unknown as Packet;
-  }
-  const reasonCode = length === 3 ? bytes[headerLength + 2]! : 0;
-  return {
+  const packet: Record<string, unknown> = {
     cmd,
     retain: false,
     qos,
@@ -76,8 +63,10 @@ export function decodeFastPacket(
     topic: null,
     payload: null,
     messageId,
-    reasonCode,
-  } as unknown as Packet;
+  };
+  // MQTT 5 adds a reason code (0 when the packet is only two bytes long)
+  if (version === 5) packet['reasonCode'] = length === 3 ? bytes[headerLength + 2]! : 0;
+  return packet as unknown as Packet;
 }
 
 function decodePublish(
