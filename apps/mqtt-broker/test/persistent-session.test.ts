@@ -87,28 +87,20 @@ it('QoS 2 is exactly once in both directions, also when the publisher resends an
   await sub.subscribeAsync('q2/t', { qos: 2 });
 
   // inbound: a resent PUBLISH (DUP) before PUBREL is not delivered again
-  const raw = await RawClient.open(broker.handle.ports.mqtt);
-  raw.send(connectPacket('q2-pub', { clean: false }));
-  await raw.next('connack');
-  raw.send({
-    cmd: 'publish',
-    topic: 'q2/t',
-    payload: Buffer.from('one'),
-    qos: 2,
-    messageId: 7,
-    dup: false,
-    retain: false,
-  });
+  const [raw] = await RawClient.connected(broker.handle.ports.mqtt, 'q2-pub', { clean: false });
+  const sendOne = (dup: boolean) =>
+    raw.send({
+      cmd: 'publish',
+      topic: 'q2/t',
+      payload: Buffer.from('one'),
+      qos: 2,
+      messageId: 7,
+      dup,
+      retain: false,
+    });
+  sendOne(false);
   expect(await raw.next('pubrec')).toMatchObject({ messageId: 7 });
-  raw.send({
-    cmd: 'publish',
-    topic: 'q2/t',
-    payload: Buffer.from('one'),
-    qos: 2,
-    messageId: 7,
-    dup: true,
-    retain: false,
-  });
+  sendOne(true);
   expect(await raw.next('pubrec')).toMatchObject({ messageId: 7 });
   raw.send({ cmd: 'pubrel', messageId: 7 });
   expect(await raw.next('pubcomp')).toMatchObject({ messageId: 7 });
