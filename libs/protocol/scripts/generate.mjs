@@ -1,10 +1,21 @@
 #!/usr/bin/env node
 // Generates TypeScript types for every .proto under proto/ with @grpc/proto-loader's proto-loader-gen-types.
-// `node generate.mjs` writes libs/protocol/src/generated; `node generate.mjs --out DIR` writes elsewhere (the
-// staleness test generates into a temp dir and compares). The options here must match the runtime loader's
+// proto/ is the one source: the types are not committed, every build (`npm run build`, the test kit's buildOnce, the
+// Dockerfile) runs this first. `node generate.mjs` brings libs/protocol/src/generated up to date, writing only the
+// files whose text changed (so an incremental `tsc -b` after it has nothing to redo when proto/ did not change);
+// `node generate.mjs --out DIR` writes a fresh tree elsewhere. The options here must match the runtime loader's
 // (libs/protocol/src/grpc/loader.ts), otherwise the types would lie about the decoded values.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  mkdirSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -13,7 +24,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
 const protoDir = join(root, 'proto');
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
-const outDir = values.out ?? join(here, '..', 'src', 'generated');
+const target = values.out ?? join(here, '..', 'src', 'generated');
+// the generator writes a fresh tree; without --out it goes to a scratch dir and only changes are copied over
+const outDir = values.out ?? mkdtempSync(join(tmpdir(), 'robustmq-proto-'));
 
 function protoFiles(dir) {
   return readdirSync(dir, { withFileTypes: true })
@@ -53,4 +66,33 @@ function rewrite(dir) {
   }
 }
 rewrite(outDir);
-console.log(`generated types for ${files.length} proto files into ${relative(root, outDir)}`);
+
+function list(dir, base = dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? list(join(dir, d.name), base) : [relative(base, join(dir, d.name))],
+  );
+}
+
+if (values.out) {
+  console.log(`generated types for ${files.length} proto files into ${relative(root, outDir)}`);
+} else {
+  const fresh = new Set(list(outDir));
+  let changed = 0;
+  for (const file of fresh) {
+    const text = readFileSync(join(outDir, file), 'utf8');
+    const dest = join(target, file);
+    if (existsSync(dest) && readFileSync(dest, 'utf8') === text) continue;
+    mkdirSync(dirname(dest), { recursive: true });
+    writeFileSync(dest, text);
+    changed++;
+  }
+  for (const file of list(target)) {
+    if (!fresh.has(file)) {
+      rmSync(join(target, file));
+      changed++;
+    }
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  if (changed > 0) console.log(`proto: ${changed} generated type files updated in ${relative(root, target)}`);
+}

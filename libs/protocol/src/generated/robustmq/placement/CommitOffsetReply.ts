@@ -1,8 +1,0 @@
-// Original file: proto/placement/journal.proto
-
-
-export interface CommitOffsetReply {
-}
-
-export interface CommitOffsetReply__Output {
-}

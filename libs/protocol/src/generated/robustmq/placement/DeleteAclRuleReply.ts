@@ -1,8 +1,0 @@
-// Original file: proto/placement/mqtt.proto
-
-
-export interface DeleteAclRuleReply {
-}
-
-export interface DeleteAclRuleReply__Output {
-}

@@ -1,8 +1,0 @@
-// Original file: proto/placement/mqtt.proto
-
-
-export interface DeleteResourceReply {
-}
-
-export interface DeleteResourceReply__Output {
-}

@@ -1,8 +1,0 @@
-// Original file: proto/placement/cluster.proto
-
-
-export interface HeartbeatReply {
-}
-
-export interface HeartbeatReply__Output {
-}

@@ -1,8 +1,0 @@
-// Original file: proto/placement/mqtt.proto
-
-
-export interface ListAclRulesRequest {
-}
-
-export interface ListAclRulesRequest__Output {
-}

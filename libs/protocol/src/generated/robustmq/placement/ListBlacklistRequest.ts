@@ -1,8 +1,0 @@
-// Original file: proto/placement/mqtt.proto
-
-
-export interface ListBlacklistRequest {
-}
-
-export interface ListBlacklistRequest__Output {
-}

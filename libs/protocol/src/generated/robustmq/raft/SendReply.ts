@@ -1,8 +1,0 @@
-// Original file: proto/raft.proto
-
-
-export interface SendReply {
-}
-
-export interface SendReply__Output {
-}
