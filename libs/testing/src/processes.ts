@@ -48,7 +48,9 @@ async function build(): Promise<void> {
   try {
     if (existsSync(stamp)) return;
     // the gRPC types are generated from proto/ (not committed): bring them up to date first
-    await promisify(execFile)(process.execPath, [join(ROOT, 'libs/protocol/scripts/generate.mjs')], { cwd: ROOT });
+    await promisify(execFile)(process.execPath, [join(ROOT, 'libs/protocol/scripts/generate.mjs')], {
+      cwd: ROOT,
+    });
     await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsc'), ['-b', 'apps/cli'], { cwd: ROOT });
     writeFileSync(stamp, '');
   } finally {
