@@ -21,7 +21,7 @@
 // - Each adapter shard maps to a placement shard with a generated name (see journal-catalog.ts).
 import { randomUUID } from 'node:crypto';
 import { stageTimings, type ClusterTls, type Logger } from '@robustmq/common';
-import { PlacementClient } from '@robustmq/placement-client';
+import { PlacementClient, orUndefined } from '@robustmq/placement-client';
 import {
   JOURNAL_MESSAGE,
   JournalConnectionPool,
@@ -170,6 +170,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const EMPTY = Buffer.alloc(0);
 const DEFAULT_MAX_APPEND_BYTES = 4 * 1024 * 1024;
 
+/** What placement lists of a journal shard's segments. */
+type ListedSegments = Awaited<ReturnType<PlacementClient['journal']['listSegments']>>;
+
 export class JournalStorageAdapter implements StorageAdapter {
   readonly type = 'journal';
   readonly orderedAppends = true;
@@ -233,26 +236,50 @@ export class JournalStorageAdapter implements StorageAdapter {
   private async handle(name: string, refresh = false): Promise<ShardHandle> {
     let h = this.shards.get(name);
     if (!h || refresh) {
-      const raw = await this.placement.kv.get(catalogKey(this.namespace, name));
-      if (!raw) {
-        this.shards.delete(name);
-        throw shardNotFound(name);
-      }
-      const entry = JSON.parse(raw.toString('utf8')) as CatalogEntry;
+      const { entry, segments } = await this.catalogEntry(name);
       // read again after the await: a concurrent call may have made the handle meanwhile, and two handles of one
       // shard would keep two gates (and let an append slip between the requests of another)
       h = this.shards.get(name);
       if (h && h.entry.placementName === entry.placementName) h.entry = entry;
       else h = { entry, segments: [], firstSeq: 0, gate: undefined, knownEnd: 0 };
       this.shards.set(name, h);
-      await this.refreshSegments(h);
+      await this.refreshSegments(h, segments);
     }
     return h;
   }
 
-  private async refreshSegments(h: ShardHandle): Promise<void> {
+  /**
+   * The shard's catalog entry, once its journal shard exists. createShard claims the name in the catalog first and
+   * creates the journal shard after it, so another adapter (a second broker starting at the same moment) can find
+   * the entry while placement does not know the journal shard yet: wait for it while the entry is young, and say
+   * "not found" if the creator gave up (it deletes the entry).
+   */
+  private async catalogEntry(name: string): Promise<{ entry: CatalogEntry; segments: ListedSegments }> {
+    for (let wait = 25; ; wait = Math.min(wait * 2, 500)) {
+      const raw = await this.placement.kv.get(catalogKey(this.namespace, name));
+      if (!raw) {
+        this.shards.delete(name);
+        throw shardNotFound(name);
+      }
+      const entry = JSON.parse(raw.toString('utf8')) as CatalogEntry;
+      const segments = await orUndefined(
+        this.placement.journal.listSegments(this.namespace, entry.placementName),
+      );
+      if (segments) return { entry, segments };
+      if (Date.now() - entry.createdAtMs >= this.timeoutMs) {
+        throw new StorageError(
+          'UNAVAILABLE',
+          `shard '${name}' is in the catalog but not in the journal cluster`,
+        );
+      }
+      if (this.closed) throw adapterClosed(this.type);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  private async refreshSegments(h: ShardHandle, listed?: ListedSegments): Promise<void> {
     const [segments, firstSeq] = await Promise.all([
-      this.placement.journal.listSegments(this.namespace, h.entry.placementName),
+      listed ?? this.placement.journal.listSegments(this.namespace, h.entry.placementName),
       readRetentionMark(this.placement.kv, this.namespace, h.entry.placementName),
     ]);
     h.firstSeq = firstSeq;

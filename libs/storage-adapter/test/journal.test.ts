@@ -19,6 +19,9 @@ import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placem
 import { runStorageConformance } from '../src/testing/conformance-suite.js';
 import { createStorageAdapter } from '../src/factory.js';
 import { JournalStorageAdapter } from '../src/journal-adapter.js';
+import { catalogKey, newPlacementName } from '../src/journal-catalog.js';
+import { resolveShardOptions } from '../src/validation.js';
+import { PlacementClient } from '@robustmq/placement-client';
 
 const scope = testScope();
 let placement: TestPlacement;
@@ -321,6 +324,50 @@ describe('journal adapter specifics', () => {
       expect(await reader.shardEnds('e')).toEqual({ startOffset: 10, nextOffset: 12 });
     } finally {
       await writer.close();
+      await reader.close();
+    }
+  });
+});
+
+describe('a shard another adapter is creating', () => {
+  // createShard claims the name in the catalog, then creates the journal shard: a second broker starting at the same
+  // moment found the entry first and failed its start-up with "ListSegments: shard … not found" (the full suite's
+  // `robustmq cluster up` of two brokers, once). It now waits while the entry is young.
+  it('is waited for between the catalog entry and the journal shard, and is "not found" if the creator gives up', async () => {
+    const namespace = `creating${++namespaces}`;
+    const reader = adapterFor(namespace);
+    const pc = new PlacementClient({ addresses: [placement.grpcAddress] });
+    try {
+      const entry = {
+        name: 's',
+        placementName: newPlacementName(),
+        options: resolveShardOptions(undefined),
+        createdAtMs: Date.now(),
+      };
+      // the creator's first step only
+      await pc.kv.set(catalogKey(namespace, 's'), JSON.stringify(entry));
+      const appended = reader.append('s', [{ payload: Buffer.from('x') }]);
+      await new Promise((r) => setTimeout(r, 300));
+      // its second step, 300 ms later
+      await pc.journal.createShard(namespace, entry.placementName, {
+        replicaCount: 3,
+        acks: 'ACKS_QUORUM',
+        maxSegmentBytes: 0,
+        maxSegmentAgeMs: 0,
+        retentionMs: 0,
+        retentionBytes: 0,
+      });
+      expect(await appended).toEqual([0]);
+
+      // a creator that fails deletes its entry: the waiting reader then hears "not found"
+      const gone = { ...entry, name: 'g', placementName: newPlacementName(), createdAtMs: Date.now() };
+      await pc.kv.set(catalogKey(namespace, 'g'), JSON.stringify(gone));
+      const described = reader.describeShard('g');
+      await new Promise((r) => setTimeout(r, 200));
+      await pc.kv.delete(catalogKey(namespace, 'g'));
+      await expect(described).rejects.toMatchObject({ code: 'SHARD_NOT_FOUND' });
+    } finally {
+      pc.close();
       await reader.close();
     }
   });
