@@ -28,15 +28,17 @@ const target = values.out ?? join(here, '..', 'src', 'generated');
 // the generator writes a fresh tree; without --out it goes to a scratch dir and only changes are copied over
 const outDir = values.out ?? mkdtempSync(join(tmpdir(), 'robustmq-proto-'));
 
-function protoFiles(dir) {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((d) =>
-      d.isDirectory() ? protoFiles(join(dir, d.name)) : d.name.endsWith('.proto') ? [join(dir, d.name)] : [],
-    )
-    .sort();
+/** every file below `dir`, as paths relative to it. */
+function list(dir, base = dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? list(join(dir, d.name), base) : [relative(base, join(dir, d.name))],
+  );
 }
 
-const files = protoFiles(protoDir).map((f) => relative(protoDir, f));
+const files = list(protoDir)
+  .filter((f) => f.endsWith('.proto'))
+  .sort();
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const bin = join(root, 'node_modules', '@grpc', 'proto-loader', 'build', 'bin', 'proto-loader-gen-types.js');
@@ -57,36 +59,23 @@ execFileSync(
   ],
   { cwd: protoDir, stdio: ['ignore', 'ignore', 'inherit'] },
 );
-// the generator records absolute proto paths; make them relative so output does not depend on the checkout's folder
-function rewrite(dir) {
-  for (const d of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, d.name);
-    if (d.isDirectory()) rewrite(path);
-    else writeFileSync(path, readFileSync(path, 'utf8').replaceAll(`${protoDir}/`, 'proto/'));
-  }
-}
-rewrite(outDir);
-
-function list(dir, base = dir) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? list(join(dir, d.name), base) : [relative(base, join(dir, d.name))],
-  );
-}
-
-if (values.out) {
-  console.log(`generated types for ${files.length} proto files into ${relative(root, outDir)}`);
-} else {
-  const fresh = new Set(list(outDir));
-  let changed = 0;
-  for (const file of fresh) {
-    const text = readFileSync(join(outDir, file), 'utf8');
-    const dest = join(target, file);
-    if (existsSync(dest) && readFileSync(dest, 'utf8') === text) continue;
+// the generator records absolute proto paths: make them relative so output does not depend on the checkout's folder;
+// without --out, copy a file over only when its text changed
+const fresh = new Set(list(outDir));
+let changed = 0;
+for (const file of fresh) {
+  const text = readFileSync(join(outDir, file), 'utf8').replaceAll(`${protoDir}/`, 'proto/');
+  const dest = join(target, file);
+  if (values.out) writeFileSync(dest, text);
+  else if (!existsSync(dest) || readFileSync(dest, 'utf8') !== text) {
     mkdirSync(dirname(dest), { recursive: true });
     writeFileSync(dest, text);
     changed++;
   }
+}
+if (values.out) {
+  console.log(`generated types for ${files.length} proto files into ${relative(root, outDir)}`);
+} else {
   for (const file of list(target)) {
     if (!fresh.has(file)) {
       rmSync(join(target, file));

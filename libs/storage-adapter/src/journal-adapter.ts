@@ -273,7 +273,7 @@ export class JournalStorageAdapter implements StorageAdapter {
         );
       }
       if (this.closed) throw adapterClosed(this.type);
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await sleep(wait);
     }
   }
 

@@ -13,7 +13,7 @@ import {
 } from '@robustmq/protocol/journal';
 import type { JournalServerHandle } from '@robustmq/journal-server';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testScope } from '@robustmq/testing';
+import { sleep, testScope } from '@robustmq/testing';
 import { startTestJournals } from '@robustmq/testing/journal';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 import { runStorageConformance } from '../src/testing/conformance-suite.js';
@@ -347,7 +347,7 @@ describe('a shard another adapter is creating', () => {
       // the creator's first step only
       await pc.kv.set(catalogKey(namespace, 's'), JSON.stringify(entry));
       const appended = reader.append('s', [{ payload: Buffer.from('x') }]);
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
       // its second step, 300 ms later
       await pc.journal.createShard(namespace, entry.placementName, {
         replicaCount: 3,
@@ -363,7 +363,7 @@ describe('a shard another adapter is creating', () => {
       const gone = { ...entry, name: 'g', placementName: newPlacementName(), createdAtMs: Date.now() };
       await pc.kv.set(catalogKey(namespace, 'g'), JSON.stringify(gone));
       const described = reader.describeShard('g');
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
       await pc.kv.delete(catalogKey(namespace, 'g'));
       await expect(described).rejects.toMatchObject({ code: 'SHARD_NOT_FOUND' });
     } finally {
