@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { TimerWheel, type WheelEntry } from '../src/transport/timer-wheel.js';
 
 function entry(calls: number[]): WheelEntry {
-  return { wheelSlot: undefined, onWheelDue: (now) => calls.push(now) };
+  return { wheelPrev: undefined, wheelNext: undefined, onWheelDue: (now) => calls.push(now) };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -26,7 +26,8 @@ describe('TimerWheel', () => {
     wheel.cancel(b);
     wheel.schedule(c, due + 200); // rescheduling replaces the earlier slot
     const throwing: WheelEntry = {
-      wheelSlot: undefined,
+      wheelPrev: undefined,
+      wheelNext: undefined,
       onWheelDue: () => {
         throw new Error('boom');
       },

@@ -43,15 +43,30 @@ export interface ListenerSpec {
   webSocket?: WebSocketSpec;
 }
 
-export interface StreamInfo {
-  /** "host:port" of the peer. */
-  remoteAddress: string;
+/** Where a stream came from. The peer's address is read from the socket when asked, not before: reading it makes Node
+ * cache an address object on the socket (88 bytes per connection that an owner with no use for it need not pay). */
+export class StreamInfo {
+  constructor(
+    /** the TCP (or TLS) socket: the stream itself, or the one under a WebSocket. */
+    readonly socket: Socket,
+    readonly listener: string,
+    readonly kind: ListenerKind,
+  ) {}
+
   /** the peer's IP address alone (what per-address limits key on): the string the socket caches, not a copy. */
-  remoteHost: string;
+  get remoteHost(): string {
+    return this.socket.remoteAddress ?? '?';
+  }
+
   /** the peer's port (0 when the socket no longer knows it). */
-  remotePort: number;
-  listener: string;
-  kind: ListenerKind;
+  get remotePort(): number {
+    return this.socket.remotePort ?? 0;
+  }
+
+  /** "host:port" of the peer. */
+  get remoteAddress(): string {
+    return `${this.remoteHost}:${this.socket.remotePort ?? '?'}`;
+  }
 }
 
 /** Caps the sockets open at once across every listener it is given to. */
@@ -158,14 +173,7 @@ export async function startStreamListeners(options: StreamListenersOptions): Pro
 }
 
 function infoOf(socket: Socket, spec: ListenerSpec): StreamInfo {
-  const remoteHost = socket.remoteAddress ?? '?';
-  return {
-    remoteAddress: `${remoteHost}:${socket.remotePort ?? '?'}`,
-    remoteHost,
-    remotePort: socket.remotePort ?? 0,
-    listener: spec.name,
-    kind: spec.kind,
-  };
+  return new StreamInfo(socket, spec.name, spec.kind);
 }
 
 function createListener(
