@@ -45,4 +45,42 @@ describe('TimerWheel', () => {
     expect(wheel.size).toBe(0);
     wheel.clear();
   });
+
+  it('lets an entry cancel or move the others of its slot while the slot runs', async () => {
+    const wheel = new TimerWheel((err) => {
+      throw err;
+    }, 20);
+    const due = Date.now() + 40;
+    const calls: string[] = [];
+    const later: WheelEntry = {
+      wheelPrev: undefined,
+      wheelNext: undefined,
+      onWheelDue: () => calls.push('later'),
+    };
+    const gone: WheelEntry = {
+      wheelPrev: undefined,
+      wheelNext: undefined,
+      onWheelDue: () => calls.push('gone'),
+    };
+    const first: WheelEntry = {
+      wheelPrev: undefined,
+      wheelNext: undefined,
+      onWheelDue: () => {
+        calls.push('first');
+        wheel.cancel(gone);
+        wheel.schedule(later, Date.now() + 60);
+      },
+    };
+    wheel.schedule(first, due);
+    wheel.schedule(later, due);
+    wheel.schedule(gone, due);
+    expect(wheel.size).toBe(3);
+    await sleep(100);
+    expect(calls).toEqual(['first']);
+    expect(wheel.size).toBe(1);
+    await sleep(100);
+    expect(calls).toEqual(['first', 'later']);
+    expect(wheel.size).toBe(0);
+    wheel.clear();
+  });
 });

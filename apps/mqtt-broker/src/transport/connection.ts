@@ -19,7 +19,7 @@
 // address object on the socket, 88 bytes), and what only some connections need (MQTT 5 limits that differ from the
 // defaults, topic aliases, the will, the child logger, the acknowledgement queue, held or throttled packets, a
 // credentials deadline, the publish limiter, the socket under a WebSocket) lives in a ConnectionExtras made on first
-// use: an idle MQTT 3.1.1 connection is one object of 19 fields besides Node's socket, its decoder and its session.
+// use: an idle MQTT 3.1.1 connection is one object of 17 fields besides Node's socket, its decoder and its session.
 import type { ClientIdentity } from '../auth/access-control.js';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -43,10 +43,13 @@ import type { TimerWheel, WheelEntry, WheelLink } from './timer-wheel.js';
 export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
 /** a Transport's number in Connection.bits (bits 0–1). */
 const TRANSPORTS: readonly Transport[] = ['tcp', 'tls', 'ws', 'wss'];
-/** Connection.bits: the protocol version in bits 2–4, closing in bit 5. */
+/** Connection.bits: the protocol version in bits 2–4, closing in bit 5, the keep-alive + 1 (0: BEFORE_CONNECT) in
+ * bits 6–22 (a keep-alive is at most 65,535 s): one small integer, kept in the object itself. */
 const VERSION_SHIFT = 2;
 const VERSION_MASK = 7 << VERSION_SHIFT;
 const CLOSING = 1 << 5;
+const KEEP_ALIVE_SHIFT = 6;
+const BELOW_KEEP_ALIVE = (1 << KEEP_ALIVE_SHIFT) - 1;
 
 /** Where the peer's address is read from: the TCP (or TLS) socket itself, or the one under a WebSocket. */
 type PeerSocket = Pick<Socket, 'remoteAddress' | 'remotePort'>;
@@ -144,17 +147,15 @@ class ConnectionExtras {
 }
 
 export class Connection extends CoalescingWriter implements WheelEntry {
-  readonly id = nextConnectionId++;
   /** when the socket was accepted, in clock ticks. */
   private readonly acceptedAt: number;
   /** who this client is, for ACL checks; set once CONNECT is accepted */
   identity: ClientIdentity | undefined = undefined;
   /** set by the CONNECT handler once the client is accepted. */
   session: Session | undefined = undefined;
-  /** transport, protocol version (that of the CONNECT; packets are encoded with it) and closing (see TRANSPORTS). */
+  /** transport, protocol version (that of the CONNECT; packets are encoded with it), closing and keep-alive (see
+   * TRANSPORTS). */
   private bits: number;
-  /** the keep-alive in force, in seconds (0 = none); BEFORE_CONNECT until CONNECT is accepted. */
-  private keepAlive = BEFORE_CONNECT;
   /** incoming QoS 1 PUBLISH whose PUBACK has not been sent yet (with the session's QoS 2 ids: Receive Maximum). */
   pendingQos1 = 0;
   /** this connection's place in its TimerWheel slot (connect timeout or keep-alive check). */
@@ -216,6 +217,15 @@ export class Connection extends CoalescingWriter implements WheelEntry {
 
   set protocolVersion(version: MqttVersion) {
     this.bits = (this.bits & ~VERSION_MASK) | (version << VERSION_SHIFT);
+  }
+
+  /** the keep-alive in force, in seconds (0 = none); BEFORE_CONNECT until CONNECT is accepted. */
+  private get keepAlive(): number {
+    return (this.bits >>> KEEP_ALIVE_SHIFT) - 1;
+  }
+
+  private set keepAlive(seconds: number) {
+    this.bits = (this.bits & BELOW_KEEP_ALIVE) | ((seconds + 1) << KEEP_ALIVE_SHIFT);
   }
 
   private get closing(): boolean {
@@ -316,7 +326,7 @@ export class Connection extends CoalescingWriter implements WheelEntry {
   get logger(): Logger {
     const extras = this.extras();
     return (extras.logger ??= this.host.logger.child({
-      conn: this.id,
+      conn: nextConnectionId++, // numbered when first logged: an id per connection would be a field each
       remote: this.remoteAddress,
       transport: this.transport,
     }));

@@ -12,7 +12,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { Writable, type Duplex } from 'node:stream';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
 import type { LimitReporter } from '../limits/limit-reporter.js';
@@ -132,7 +132,24 @@ export interface StreamListeners {
   close(): Promise<void>;
 }
 
+/**
+ * V8 fixes the in-object size of a constructor's objects after its first few instances ("slack tracking"), from the
+ * properties those have by then. Node's WritableState gains a property (the write callback's) at its first write,
+ * and a server process starts with only a couple of streams: so whether that property sits in every socket's
+ * WritableState or costs each socket a separate 40-byte property array — for its lifetime — depended on whether one
+ * of the first sockets accepted had written before the next few were accepted (measured: either, from one run to the
+ * next; issue 16). A stream written before the first socket is accepted, and kept (V8 forgets the layout of objects
+ * that died), settles it.
+ */
+let layoutSettler: Writable | undefined;
+function settleStreamLayouts(): void {
+  if (layoutSettler !== undefined) return;
+  layoutSettler = new Writable({ write: (_chunk, _encoding, done) => done() });
+  layoutSettler.write(Buffer.alloc(1));
+}
+
 export async function startStreamListeners(options: StreamListenersOptions): Promise<StreamListeners> {
+  settleStreamLayouts();
   const servers: Server[] = [];
   const webSockets: WebSocketServer[] = [];
   const close = async (): Promise<void> => {
