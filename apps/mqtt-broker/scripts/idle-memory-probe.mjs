@@ -122,9 +122,16 @@ if (role === 'bare') {
 } else {
   const [mode = 'broker', connectionsArg, ...flags] = process.argv.slice(2);
   if (
-    !['bare', 'broker', 'heap-bare', 'heap-broker', 'alloc-bare', 'alloc-broker', 'settle-bare', 'settle-broker'].includes(
-      mode,
-    )
+    ![
+      'bare',
+      'broker',
+      'heap-bare',
+      'heap-broker',
+      'alloc-bare',
+      'alloc-broker',
+      'settle-bare',
+      'settle-broker',
+    ].includes(mode)
   )
     throw new Error(
       'usage: idle-memory-probe.mjs bare|broker|heap-bare|heap-broker|alloc-bare|alloc-broker [connections] [node flags...]',
