@@ -81,6 +81,11 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
     "Sessions' positions in the message log written to storage (in a cluster, one placement write each)",
     'positionCommits',
   );
+  counter(
+    'mqtt_qos0_unlogged_total',
+    "QoS 0 messages a lone broker did not append to its message log: no session reading the log subscribed to them",
+    'qos0Unlogged',
+  );
   new Counter({
     name: 'mqtt_protocol_violations_total',
     help: 'Connections closed for a packet that breaks the MQTT spec (malformed or protocol error), by kind of rule',
