@@ -83,7 +83,7 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
   );
   counter(
     'mqtt_qos0_unlogged_total',
-    "QoS 0 messages a lone broker did not append to its message log: no session reading the log subscribed to them",
+    'QoS 0 messages a lone broker did not append to its message log: no session reading the log subscribed to them',
     'qos0Unlogged',
   );
   new Counter({
