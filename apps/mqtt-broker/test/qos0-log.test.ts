@@ -68,6 +68,7 @@ describe('persistent sessions whose client is away', () => {
     const away = await client({ clientId: 'away-sub', clean: false });
     await away.subscribeAsync('q0/away/#', { qos: 1 });
     await away.endAsync();
+    await waitUntil('the away session to read the log', () => broker.handle.broker.logReaderCount > 0);
     const live = await client({ clientId: 'away-live' });
     await live.subscribeAsync('q0/#', { qos: 1 });
     const gotLive = collect(live);

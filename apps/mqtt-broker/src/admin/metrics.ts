@@ -30,6 +30,14 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
     },
   });
   new Gauge({
+    name: 'mqtt_sessions_reading_log',
+    help: 'Sessions reading the message log (away, connecting, catching up); a QoS 0 message one of them subscribes to is appended to the log',
+    registers: [registry],
+    collect() {
+      this.set(broker.logReaderCount);
+    },
+  });
+  new Gauge({
     name: 'mqtt_subscriptions',
     help: 'Subscriptions (client, topic filter) held',
     registers: [registry],
