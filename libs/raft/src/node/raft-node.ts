@@ -30,7 +30,8 @@ export interface RaftApplication {
   /**
    * Applies application commands (never no-ops or membership entries), in log order; one result per command.
    * Commands proposed together travel in one log entry: they arrive as consecutive items with the same index,
-   * always within one call.
+   * always within one call. On a leader they may come before this node's own log write of them is durable (its
+   * followers' logs hold them): state the application persists must not land before `whenLogDurable(index)`.
    */
   applyEntries(entries: { index: number; term: number; data: Uint8Array }[]): Promise<unknown[]>;
   /**
