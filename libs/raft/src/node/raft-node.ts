@@ -22,7 +22,7 @@ import {
   encodeSnapshotPayload,
   type AddressBook,
 } from './payload.js';
-import type { RaftLogStore } from './log-store.js';
+import type { PersistContext, RaftLogStore } from './log-store.js';
 import type { RaftTransport } from './transport.js';
 
 /** The replicated state machine a RaftNode drives. */
@@ -130,6 +130,9 @@ interface QueuedProposal extends Waiter {
   data: Uint8Array;
 }
 
+const LEADING: PersistContext = { leading: true };
+const FOLLOWING: PersistContext = { leading: false };
+
 /** Proposals queued during one loop turn go into one log entry, up to these limits. */
 const MAX_BATCH_ITEMS = 4096;
 const MAX_BATCH_BYTES = 256 * 1024;
@@ -181,6 +184,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private durableWaiters: { index: number; resolve(): void; reject(err: Error): void }[] = [];
   /** Set while a leader's own flush is under way: resolved by the input that commits `index`. */
   private commitWatch: { index: number; resolve(): void } | undefined;
+  /** Whether the log write of the Ready in hand has finished (succeeded or failed). */
+  private writeSettled = false;
   /** Writes applied and answered before this leader's own flush of them finished (see applyBeforeOwnFlush). */
   earlyApplies = 0;
 
@@ -649,14 +654,23 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       // WAL write is under way: etcd-io/raft doc.go, "Usage", step 2, and the Raft thesis §10.2.1).
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const persisted = this.storage.persist(rd, { leading: this.role === 'leader' });
+    const persisted = this.storage.persist(rd, this.role === 'leader' ? LEADING : FOLLOWING);
     const written =
       rd.entries.length > 0 ? rd.entries[rd.entries.length - 1]!.index : rd.snapshot?.metadata.index;
-    // marked from the write itself, not from this loop: an apply in this loop may wait for it (whenLogDurable)
-    if (written !== undefined) persisted.then(() => this.markDurable(written), noop);
+    // settled from the write itself, not from this loop: an apply in this loop may wait for it (whenLogDurable)
+    this.writeSettled = false;
+    const settled = persisted.then(
+      () => {
+        this.writeSettled = true;
+        if (written !== undefined) this.markDurable(written);
+      },
+      () => {
+        this.writeSettled = true;
+      },
+    );
     const appliedEarly = this.applyCommitted(early);
     if (this.role === 'leader' && rd.entries.length > 0)
-      await this.applyBeforeOwnFlush(rd.entries, persisted, appliedEarly);
+      await this.applyBeforeOwnFlush(rd.entries, settled, appliedEarly);
     await settleFirst(persisted, appliedEarly);
     this.learnAddresses(rd.entries);
     // 3. Acknowledgements of what we just persisted: they wait for the disk only, not for the apply beside it (a
@@ -687,31 +701,22 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
    */
   private async applyBeforeOwnFlush(
     entries: readonly Entry[],
-    persisted: Promise<void>,
+    settled: Promise<void>,
     appliedEarly: Promise<void>,
   ): Promise<void> {
     const first = entries[0]!.index;
     const last = entries[entries.length - 1]!.index;
     const term = this.raw.raft.term;
-    let flushed = false;
-    const flush = persisted.then(
-      () => {
-        flushed = true;
-      },
-      () => {
-        flushed = true;
-      },
-    );
     const committed = new Promise<void>((resolve) => {
       this.commitWatch = { index: first, resolve };
     });
-    await Promise.race([flush, committed]);
+    await Promise.race([settled, committed]);
     this.commitWatch = undefined;
     const raft = this.raw.raft;
-    if (flushed || raft.state !== 'leader' || raft.term !== term) return;
+    if (this.writeSettled || raft.state !== 'leader' || raft.term !== term) return;
     // what committed before (applied beside the write) goes first, in log order
     if (!(await appliedEarly.then(yes, no))) return;
-    if (flushed || this.stopped || raft.term !== term || this.applied + 1 < first) return;
+    if (this.writeSettled || this.stopped || raft.term !== term || this.applied + 1 < first) return;
     const upTo = Math.min(raft.log.committed, last);
     if (upTo < first) return;
     this.earlyApplies++;
@@ -1050,7 +1055,6 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
  * Waits for `first`; if it fails, waits for `other` to settle too before throwing (never leaves it running behind a
  * rejection). A failure of `other` is left to whoever awaits it next.
  */
-function noop(): void {}
 const yes = (): boolean => true;
 const no = (): boolean => false;
 
