@@ -12,9 +12,8 @@ import {
   collect,
   connectClient,
   connectPacket,
-  haveMosquitto,
+  mosquitto,
   RawClient,
-  runCommand,
   sleep,
   waitUntil,
 } from '@robustmq/testing';
@@ -95,69 +94,29 @@ describe('persistent sessions whose client is away', () => {
     expect(got.messages.length).toBe(total); // nothing of q0/elsewhere
   });
 
-  it('mosquitto_sub -c gets the QoS 0 mosquitto_pub sent while it was away', async () => {
-    if (!haveMosquitto) return;
-    const common = ['-h', '127.0.0.1', '-p', String(broker.handle.ports.mqtt), '-V', 'mqttv311'];
-    // -E: exit once subscribed, leaving the persistent session (-c) with its subscription
-    const first = await runCommand('mosquitto_sub', [
-      ...common,
-      '-c',
-      '-i',
-      'mosq-away',
-      '-q',
-      '1',
-      '-t',
-      'q0/mosq/#',
-      '-E',
-    ]);
-    expect(first.code, first.stderr).toBe(0);
-    const live = runCommand('mosquitto_sub', [
-      ...common,
-      '-i',
-      'mosq-live',
-      '-t',
-      'q0/mosq/#',
-      '-C',
-      '3',
-      '-W',
-      '8',
-    ]);
-    await waitUntil('mosquitto_sub to subscribe', () =>
-      broker.handle.broker.listClients().some((c) => c.clientId === 'mosq-live' && c.subscriptions === 1),
-    );
-    for (const m of ['one', 'two', 'three']) {
-      const sent = await runCommand('mosquitto_pub', [
-        ...common,
-        '-i',
-        'mosq-pub',
-        '-t',
-        'q0/mosq/x',
-        '-m',
-        m,
-        '-q',
-        '0',
-      ]);
-      expect(sent.code, sent.stderr).toBe(0);
-    }
-    const liveOut = await live;
-    expect(liveOut.stdout.trim().split('\n')).toEqual(['one', 'two', 'three']);
-    const back = await runCommand('mosquitto_sub', [
-      ...common,
-      '-c',
-      '-i',
-      'mosq-away',
-      '-q',
-      '1',
-      '-t',
-      'q0/mosq/#',
-      '-C',
-      '3',
-      '-W',
-      '8',
-    ]);
-    expect(back.code, back.stderr).toBe(0);
-    expect(back.stdout.trim().split('\n')).toEqual(['one', 'two', 'three']);
-  });
+  it.skipIf(!mosquitto.installed)(
+    'mosquitto_sub -c gets the QoS 0 mosquitto_pub sent while it was away',
+    async () => {
+      const port = broker.handle.ports.mqtt;
+      const away = { port, version: 'mqttv311', id: 'mosq-away', topic: 'q0/mosq/#', qos: 1 } as const;
+      // -c: a persistent session; -E: exit once subscribed, leaving the session with its subscription
+      const first = await mosquitto.sub({ ...away, args: ['-c', '-E'] });
+      expect(first.code, first.stderr).toBe(0);
+      const live = mosquitto.sub({ port, id: 'mosq-live', topic: 'q0/mosq/#', count: 3, waitSeconds: 8 });
+      await waitUntil('mosquitto_sub to subscribe', () =>
+        broker.handle.broker.listClients().some((c) => c.clientId === 'mosq-live' && c.subscriptions === 1),
+      );
+      for (const message of ['one', 'two', 'three']) {
+        const sent = await mosquitto.pub({ port, id: 'mosq-pub', topic: 'q0/mosq/x', message, qos: 0 });
+        expect(sent.code, sent.stderr).toBe(0);
+      }
+      const liveOut = await live;
+      expect(liveOut.stdout.trim().split('\n')).toEqual(['one', 'two', 'three']);
+      const back = await mosquitto.sub({ ...away, args: ['-c'], count: 3, waitSeconds: 8 });
+      expect(back.code, back.stderr).toBe(0);
+      expect(back.stdout.trim().split('\n')).toEqual(['one', 'two', 'three']);
+    },
+  );
 });
 
 describe('a subscriber behind its in-flight window', () => {
