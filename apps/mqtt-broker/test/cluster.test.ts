@@ -8,9 +8,8 @@ import {
   collect,
   connectClient,
   connectPacket,
-  haveMosquitto,
   RawClient,
-  runCommand,
+  mosquitto,
   sleep,
   testScope,
   waitFor,
@@ -81,6 +80,28 @@ describe('cross-broker delivery', () => {
     await Promise.all(sent.map((payload) => publisher.publishAsync('xb/stream', payload, { qos: 1 })));
     await got.waitFor(300, 15_000);
     expect(got.messages.map((m) => m.payload)).toEqual(sent);
+  });
+
+  test('QoS 0 and QoS 1 of one publisher reach subscribers on its broker and another in publish order; every QoS 0 is in the shared log', async () => {
+    // a lone broker keeps QoS 0 out of its own log when no session reading it wants them ([mqtt] qos0_log); a
+    // cluster's brokers never do: the shared log is how another broker's subscribers get them
+    const local = await client(0);
+    const remote = await client(1);
+    await local.subscribeAsync('xb/mixed', { qos: 1 });
+    await remote.subscribeAsync('xb/mixed', { qos: 1 });
+    const gotLocal = collect(local);
+    const gotRemote = collect(remote);
+    const publisher = await client(0);
+    const unlogged = brokers.map((b) => b.handle.broker.stats.qos0Unlogged);
+    const sent = Array.from({ length: 200 }, (_, i) => String(i));
+    for (const [i, payload] of sent.entries())
+      publisher.publish('xb/mixed', payload, { qos: i % 2 === 0 ? 0 : 1 });
+    await gotLocal.waitFor(sent.length, 15_000);
+    await gotRemote.waitFor(sent.length, 15_000);
+    expect(gotLocal.messages.map((m) => m.payload)).toEqual(sent);
+    expect(gotRemote.messages.map((m) => m.payload)).toEqual(sent);
+    expect(gotRemote.messages.map((m) => m.qos)).toEqual(sent.map((_, i) => i % 2));
+    expect(brokers.map((b) => b.handle.broker.stats.qos0Unlogged)).toEqual(unlogged);
   });
 
   test('a QoS 0 flood is paced by flow control, not queued: appends stay bounded and every message arrives in order', async () => {
@@ -156,43 +177,25 @@ describe('cross-broker delivery', () => {
     );
   });
 
-  test.skipIf(!haveMosquitto)('mosquitto_pub on one broker, mosquitto_sub on another', async () => {
-    const port = (i: number): string => String(brokers[i]!.handle.ports.mqtt);
-    const sub = runCommand(
-      'mosquitto_sub',
-      ['-h', '127.0.0.1', '-p', port(2), '-t', 'xb/mosquitto/#', '-q', '1', '-C', '2', '-W', '15', '-v'],
-      20_000,
-    );
+  test.skipIf(!mosquitto.installed)('mosquitto_pub on one broker, mosquitto_sub on another', async () => {
+    const port = (i: number) => brokers[i]!.handle.ports.mqtt;
+    const sub = mosquitto.sub({
+      port: port(2),
+      topic: 'xb/mosquitto/#',
+      qos: 1,
+      count: 2,
+      waitSeconds: 15,
+      verbose: true,
+      timeoutMs: 20_000,
+    });
     // mosquitto_sub is subscribed once the broker lists its subscription
     await waitFor('mosquitto_sub subscribed', async () => {
       const response = await fetch(`${brokers[2]!.http}/api/v1/subscriptions`);
       const body = (await response.json()) as { subscriptions: { topic: string }[] };
       return body.subscriptions.some((s) => s.topic === 'xb/mosquitto/#');
     });
-    await runCommand('mosquitto_pub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      port(0),
-      '-t',
-      'xb/mosquitto/a',
-      '-q',
-      '1',
-      '-m',
-      'one',
-    ]);
-    await runCommand('mosquitto_pub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      port(1),
-      '-t',
-      'xb/mosquitto/b',
-      '-q',
-      '2',
-      '-m',
-      'two',
-    ]);
+    await mosquitto.pub({ port: port(0), topic: 'xb/mosquitto/a', qos: 1, message: 'one' });
+    await mosquitto.pub({ port: port(1), topic: 'xb/mosquitto/b', qos: 2, message: 'two' });
     const out = await sub;
     expect(out.stdout.trim().split('\n').sort()).toEqual(['xb/mosquitto/a one', 'xb/mosquitto/b two']);
   });
