@@ -5,49 +5,30 @@
 // member (cluster/shared-groups.ts). The test prints what it counted. A second test kills a broker with two members
 // of a group — one that never acknowledges, one that acknowledges everything — and expects exactly the first one's
 // messages handed to the member on another broker: what was acknowledged is not sent again.
-import mqtt, { type MqttClient } from 'mqtt';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { MqttClient } from 'mqtt';
+import { expect, test } from 'vitest';
 import {
-  ProcessCluster,
   RawClient,
-  buildOnce,
   connectPacket,
   countDuplicateAge,
   emptyDuplicateAges,
   sleep,
+  useProcessCluster,
   waitFor,
 } from '@robustmq/testing';
 
 const COUNT = Number(process.env.CLUSTER_SHARED_COUNT ?? 1500);
 const WINDOW = 20;
 
-const cluster = new ProcessCluster();
-const clients: MqttClient[] = [];
-
-beforeAll(async () => {
-  await buildOnce();
-  await cluster.start(1);
-  for (let id = 1; id <= 3; id++) await cluster.addBroker(id);
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
-  await cluster.close();
-});
+const cluster = useProcessCluster(1, { brokers: 3 });
 
 function connect(clientId: string, first: number, others: number[]): Promise<MqttClient> {
-  const servers = [first, ...others].map((b) => ({ host: '127.0.0.1', port: cluster.broker(b).mqtt }));
-  const client = mqtt.connect({
-    servers,
+  return cluster.mqttClient([first, ...others], {
     clientId,
     protocolVersion: 5,
     clean: true,
     reconnectPeriod: 200,
-    connectTimeout: 5_000,
   });
-  client.on('error', () => undefined);
-  clients.push(client);
-  return new Promise((resolve) => client.once('connect', () => resolve(client)));
 }
 
 test("a shared group member's broker SIGKILLed mid-stream: every acknowledged message reaches some member", async () => {
@@ -138,16 +119,7 @@ test("a dead broker's unacknowledged shared messages are handed over, its acknow
   await silent.next('connack', 10_000);
   silent.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: filter, qos: 1 }] });
   await silent.next('suback', 10_000);
-  const acking = mqtt.connect({
-    host: '127.0.0.1',
-    port: broker4.mqtt,
-    clientId: 'acking-member',
-    protocolVersion: 5,
-    reconnectPeriod: 0,
-  });
-  acking.on('error', () => undefined);
-  clients.push(acking);
-  await new Promise((resolve) => acking.once('connect', resolve));
+  const acking = await cluster.mqttClient([4], { clientId: 'acking-member', protocolVersion: 5 });
   const ackedHere: string[] = [];
   acking.on('message', (_topic, payload) => ackedHere.push(payload.toString()));
   await acking.subscribeAsync(filter, { qos: 1 });
