@@ -158,6 +158,8 @@ async function assemble(
     });
     const node = raftNode;
     opened.push(() => node.stop());
+    // set before any input can reach the node: its inputs come from I/O callbacks, after this continuation
+    sm.gateWritesOn((index) => node.whenLogDurable(index));
     raftNode.on('fatal', (err: Error) => logger.fatal({ err }, 'placement raft node stopped'));
     raftNode.on('leader-change', (leader: number) => logger.info({ leader }, 'placement leader changed'));
     proposer = new RaftProposer(raftNode);
@@ -252,6 +254,14 @@ async function assemble(
       s.role === 'leader' ? 1 : 0,
     );
     raftGauge('placement_raft_members', 'Members in the current configuration', (s) => s.members.length);
+    new Gauge({
+      name: 'placement_raft_applied_before_own_flush',
+      help: "Writes this member answered as leader once its followers' acks committed them, before its own log write of them returned (since start)",
+      registers: [metrics],
+      collect() {
+        this.set(node.earlyApplies);
+      },
+    });
   }
   scrapedGauge(metrics, 'placement_kv_revision', 'Current KV revision', () => sm.currentRevision);
   const grpcRequests = grpcMetrics(metrics);
