@@ -17,6 +17,11 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
   const gauges: [name: string, help: string, read: () => number][] = [
     ['mqtt_connections', 'Open client sockets (connected or awaiting CONNECT)', () => broker.connectionCount],
     ['mqtt_clients_connected', 'Clients that completed CONNECT', () => broker.clientCount],
+    [
+      'mqtt_sessions_reading_log',
+      'Sessions reading the message log (away, connecting, catching up); a QoS 0 message one of them subscribes to is appended to the log',
+      () => broker.logReaderCount,
+    ],
     ['mqtt_subscriptions', 'Subscriptions (client, topic filter) held', () => broker.subscriptionCount],
   ];
   for (const [name, help, read] of gauges) scrapedGauge(registry, name, help, read);
@@ -54,6 +59,11 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
     'mqtt_position_commits_total',
     "Sessions' positions in the message log written to storage (in a cluster, one placement write each)",
     'positionCommits',
+  );
+  counter(
+    'mqtt_qos0_unlogged_total',
+    'QoS 0 messages a lone broker did not append to its message log: no session reading the log subscribed to them',
+    'qos0Unlogged',
   );
   new Counter({
     name: 'mqtt_protocol_violations_total',
