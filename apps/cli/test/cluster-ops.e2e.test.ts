@@ -13,6 +13,7 @@ import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { buildTopology } from '../src/cluster/topology.js';
 import {
   freePort,
+  mosquitto,
   ROOT,
   runCommand,
   runNode,
@@ -307,17 +308,12 @@ describe('robust-ctl', { timeout: 90_000 }, () => {
       expect(clients.brokers['1'].clients).toEqual([]);
       expect((await ctl(['sessions'])).output).toMatch(/^2\s+ops-sub\s+true/m);
       expect((await ctl(['subscriptions'])).output).toMatch(/^2\s+ops-sub\s+ops\/#\s+1/m);
-      const published = await runCommand('mosquitto_pub', [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(brokerTcp[1]),
-        '-t',
-        'ops/kept',
-        '-m',
-        'x',
-        '-r',
-      ]);
+      const published = await mosquitto.pub({
+        port: brokerTcp[1]!,
+        topic: 'ops/kept',
+        message: 'x',
+        retain: true,
+      });
       expect(published.code).toBe(0);
       expect((await ctl(['retained'])).output).toMatch(/^2\s+ops\/kept\s+0\s+1/m);
 

@@ -8,6 +8,7 @@ import {
   freePort,
   killAll,
   type Proc,
+  mosquitto,
   registeredNodes,
   runCommand,
   runNode,
@@ -72,19 +73,7 @@ it('runs every service; the broker and journal server register with placement', 
 });
 
 it('delivers mosquitto_pub → mosquitto_sub through the broker', async () => {
-  const sub = runCommand('mosquitto_sub', [
-    '-h',
-    '127.0.0.1',
-    '-p',
-    String(ports.mqtt),
-    '-t',
-    'a/#',
-    '-C',
-    '1',
-    '-v',
-    '-W',
-    '10',
-  ]);
+  const sub = mosquitto.sub({ port: ports.mqtt, topic: 'a/#', count: 1, verbose: true, waitSeconds: 10 });
   // publish until the subscriber (connecting concurrently) has received one message
   let received: { code: number | null; output: string } | undefined;
   void sub.then((r) => (received = r));
@@ -92,16 +81,7 @@ it('delivers mosquitto_pub → mosquitto_sub through the broker', async () => {
     'mosquitto_sub to receive',
     async () => {
       if (received) return true;
-      await runCommand('mosquitto_pub', [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(ports.mqtt),
-        '-t',
-        'a/b',
-        '-m',
-        'hi',
-      ]);
+      await mosquitto.pub({ port: ports.mqtt, topic: 'a/b', message: 'hi' });
       return undefined;
     },
     { timeoutMs: 10_000 },
@@ -112,18 +92,7 @@ it('delivers mosquitto_pub → mosquitto_sub through the broker', async () => {
 
 it("stores the broker's messages on the journal server", async () => {
   expect(proc.output()).toMatch(/"storage":"journal","chosenBy":"journal servers registered"/);
-  const published = await runCommand('mosquitto_pub', [
-    '-h',
-    '127.0.0.1',
-    '-p',
-    String(ports.mqtt),
-    '-t',
-    'j/1',
-    '-m',
-    'durable',
-    '-q',
-    '1',
-  ]);
+  const published = await mosquitto.pub({ port: ports.mqtt, topic: 'j/1', message: 'durable', qos: 1 });
   expect(published.code, published.output).toBe(0);
   const shardsOf = async (namespace: string) =>
     (

@@ -166,7 +166,7 @@ export async function startJournalServer(
     });
     membership.registrar = registrar;
     await registrar.start();
-    cleanups.push(() => registrar.stop());
+    cleanups.push(async () => void (await registrar.stop()));
     node.start();
 
     const retention = setInterval(() => {

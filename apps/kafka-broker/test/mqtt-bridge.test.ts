@@ -2,8 +2,6 @@
 // journal server, an MQTT broker in cluster mode (its messages in the journal's shared shard) and a Kafka broker with
 // a bridge `sensors/#` ↔ Kafka topic `sensors`. mosquitto_pub and MQTT.js publish, kafkajs and kcat consume with the
 // MQTT topic as key and the MQTT 5 properties as headers; kafkajs produces and an MQTT.js subscriber receives.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import {
@@ -13,9 +11,8 @@ import {
   type TestJournalCluster,
 } from '@robustmq/testing/broker';
 import { kcatRead, startTestKafkaBroker, type TestKafkaBroker } from '@robustmq/testing/kafka';
-import { collect, connectClient, sleep, waitFor, type MqttClient } from '@robustmq/testing';
+import { collect, connectClient, mosquitto, sleep, waitFor, type MqttClient } from '@robustmq/testing';
 
-const run = promisify(execFile);
 let cluster: TestJournalCluster;
 let mqttBroker: TestBroker;
 let kafkaBroker: TestKafkaBroker;
@@ -92,29 +89,18 @@ const header = (m: KafkaMessage, name: string) => {
 describe('MQTT ↔ Kafka bridge', () => {
   it('MQTT messages on the filter are Kafka records: key = MQTT topic, headers = MQTT 5 properties, order kept', async () => {
     const before = fromMqtt.length;
-    await run('mosquitto_pub', [
-      '-V',
-      'mqttv5',
-      '-h',
-      '127.0.0.1',
-      '-p',
-      new URL(mqttBroker.url).port,
-      '-q',
-      '1',
-      '-t',
-      'sensors/room1/temp',
-      '-m',
-      '21.5',
-      '-D',
-      'publish',
-      'user-property',
-      'site',
-      'berlin',
-      '-D',
-      'publish',
-      'content-type',
-      'text/plain',
-    ]);
+    const published = await mosquitto.pub({
+      port: new URL(mqttBroker.url).port,
+      version: 'mqttv5',
+      qos: 1,
+      topic: 'sensors/room1/temp',
+      message: '21.5',
+      properties: [
+        ['publish', 'user-property', 'site', 'berlin'],
+        ['publish', 'content-type', 'text/plain'],
+      ],
+    });
+    expect(published.code, published.stderr).toBe(0);
     await publisher.publishAsync('elsewhere/x', 'not bridged', { qos: 1 });
     for (let i = 0; i < 20; i++) {
       await publisher.publishAsync('sensors/room2/hum', `h${i}`, {

@@ -2,6 +2,7 @@
 // persistence, with every persistent session restored), the MQTT listeners (TCP, TLS, WebSocket, WSS), the HTTP admin
 // server, the `$SYS` publisher, delayed messages and (when enabled) registration with the placement center — and
 // stops it again. `robustmq start`, main.ts and tests all start brokers through `startMqttBroker`.
+import { randomBytes } from 'node:crypto';
 import {
   adminTokens,
   clusterAuthToken,
@@ -110,6 +111,8 @@ export async function startMqttBroker(
   // cluster TLS is for the channels to placement and the inner gRPC port, which only exist with placement
   const tls = config.placement.enabled ? clusterTls(config.cluster, logger) : undefined;
   const clusterSecurity = { authToken: clusterToken, tls };
+  // tells this start from an earlier one with the same node id (cluster/shared-groups.ts)
+  const incarnation = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const httpTokens = adminTokens(config.http);
   const limits = new LimitReporter(logger);
   const clientLimits = new ClientLimits(config, limits);
@@ -218,6 +221,7 @@ export async function startMqttBroker(
         shared.log,
         logger,
         config.mqtt.position_commit_interval_ms,
+        incarnation,
       );
     broker = new Broker(
       brokerSettings(config),
@@ -260,6 +264,8 @@ export async function startMqttBroker(
     authClient?.close();
     stopSys?.();
     broker.delayed.stop();
+    // shared groups are handed to the other brokers while the members can still acknowledge what they have
+    await sharedGroups?.leave();
     // stop accepting first, so clients that reconnect on disconnect do not land here again
     const listenersClosed = listeners?.close() ?? Promise.resolve();
     await broker.closeAll();
@@ -267,8 +273,8 @@ export async function startMqttBroker(
     // the ended connections are handed to placement before this broker leaves the cluster, so the leader fires their
     // delayed wills from the hand-off instead of taking the sessions over as a dead broker's
     await broker.sessionSync?.drain(SESSION_HAND_OFF_DRAIN_MS);
-    await sharedGroups?.stop();
-    await registration?.stop();
+    const unregistered = (await registration?.stop()) ?? true;
+    await sharedGroups?.stop(unregistered);
     await inner?.close();
     clusterSessions?.close();
     sessionClient?.close();
@@ -328,7 +334,7 @@ export async function startMqttBroker(
     const ports = { ...listeners.ports, http: httpPort, ...(inner ? { grpc: inner.port } : {}) };
     stopSys = startSysTopics(broker, config);
     if (config.placement.enabled)
-      registration = await registerWithPlacement(config, ports, logger, clusterToken, tls);
+      registration = await registerWithPlacement(config, ports, logger, clusterToken, tls, incarnation);
     logger.info(
       { ...ports, host: config.network.host, placement: config.placement.enabled },
       'MQTT broker started',

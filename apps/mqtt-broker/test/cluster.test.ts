@@ -8,9 +8,8 @@ import {
   collect,
   connectClient,
   connectPacket,
-  haveMosquitto,
   RawClient,
-  runCommand,
+  mosquitto,
   sleep,
   testScope,
   waitFor,
@@ -156,43 +155,25 @@ describe('cross-broker delivery', () => {
     );
   });
 
-  test.skipIf(!haveMosquitto)('mosquitto_pub on one broker, mosquitto_sub on another', async () => {
-    const port = (i: number): string => String(brokers[i]!.handle.ports.mqtt);
-    const sub = runCommand(
-      'mosquitto_sub',
-      ['-h', '127.0.0.1', '-p', port(2), '-t', 'xb/mosquitto/#', '-q', '1', '-C', '2', '-W', '15', '-v'],
-      20_000,
-    );
+  test.skipIf(!mosquitto.installed)('mosquitto_pub on one broker, mosquitto_sub on another', async () => {
+    const port = (i: number) => brokers[i]!.handle.ports.mqtt;
+    const sub = mosquitto.sub({
+      port: port(2),
+      topic: 'xb/mosquitto/#',
+      qos: 1,
+      count: 2,
+      waitSeconds: 15,
+      verbose: true,
+      timeoutMs: 20_000,
+    });
     // mosquitto_sub is subscribed once the broker lists its subscription
     await waitFor('mosquitto_sub subscribed', async () => {
       const response = await fetch(`${brokers[2]!.http}/api/v1/subscriptions`);
       const body = (await response.json()) as { subscriptions: { topic: string }[] };
       return body.subscriptions.some((s) => s.topic === 'xb/mosquitto/#');
     });
-    await runCommand('mosquitto_pub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      port(0),
-      '-t',
-      'xb/mosquitto/a',
-      '-q',
-      '1',
-      '-m',
-      'one',
-    ]);
-    await runCommand('mosquitto_pub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      port(1),
-      '-t',
-      'xb/mosquitto/b',
-      '-q',
-      '2',
-      '-m',
-      'two',
-    ]);
+    await mosquitto.pub({ port: port(0), topic: 'xb/mosquitto/a', qos: 1, message: 'one' });
+    await mosquitto.pub({ port: port(1), topic: 'xb/mosquitto/b', qos: 2, message: 'two' });
     const out = await sub;
     expect(out.stdout.trim().split('\n').sort()).toEqual(['xb/mosquitto/a one', 'xb/mosquitto/b two']);
   });

@@ -1,7 +1,7 @@
 // `$delayed/N/topic`: delivered to `topic` N seconds later, kept across a restart, and refused with a reason when
 // N is not a number (0x90) or longer than mqtt.delayed_publish_max_s (0x83).
 import { expect, it } from 'vitest';
-import { collect, connectClient, haveMosquitto, runCommand, sleep } from '@robustmq/testing';
+import { collect, connectClient, mosquitto, sleep } from '@robustmq/testing';
 import { useTestBroker } from '@robustmq/testing/broker';
 
 const broker = useTestBroker({ delayed_publish_max_s: 60 });
@@ -47,33 +47,16 @@ it('a delayed message survives a restart', async () => {
   expect((await got.waitFor(1, 4_000))[0]).toMatchObject({ topic: 'durable/t', payload: 'kept' });
 });
 
-it.skipIf(!haveMosquitto)('mosquitto_pub to $delayed/1/… reaches mosquitto_sub', async () => {
-  const port = String(broker.handle.ports.mqtt);
-  const sub = runCommand('mosquitto_sub', [
-    '-p',
-    port,
-    '-V',
-    'mqttv5',
-    '-t',
-    'mosq-later/t',
-    '-C',
-    '1',
-    '-W',
-    '6',
-  ]);
+it.skipIf(!mosquitto.installed)('mosquitto_pub to $delayed/1/… reaches mosquitto_sub', async () => {
+  const connection = { port: broker.handle.ports.mqtt, version: 'mqttv5' } as const;
+  const sub = mosquitto.sub({ ...connection, topic: 'mosq-later/t', count: 1, waitSeconds: 6 });
   await sleep(400);
-  const pub = await runCommand('mosquitto_pub', [
-    '-p',
-    port,
-    '-V',
-    'mqttv5',
-    '-t',
-    '$delayed/1/mosq-later/t',
-    '-m',
-    'late',
-    '-q',
-    '1',
-  ]);
+  const pub = await mosquitto.pub({
+    ...connection,
+    topic: '$delayed/1/mosq-later/t',
+    message: 'late',
+    qos: 1,
+  });
   expect(pub.code, pub.stderr).toBe(0);
   const result = await sub;
   expect(result.stdout.trim()).toBe('late');

@@ -8,9 +8,8 @@ import { WebSocket } from 'ws';
 import {
   collect,
   connectClient,
-  haveMosquitto,
   makeSelfSignedCert,
-  runCommand,
+  mosquitto,
   type TestCert,
   testScope,
 } from '@robustmq/testing';
@@ -123,31 +122,24 @@ it('a broker without a certificate serves neither TLS nor WSS; ws_enabled = fals
   }
 });
 
-describe.skipIf(!haveMosquitto)('mosquitto over TLS', () => {
+describe.skipIf(!mosquitto.installed)('mosquitto over TLS', () => {
   it.each([
     ['--cafile', ['--cafile']],
     ['--insecure', ['--insecure', '--cafile']],
   ])('mosquitto_sub/pub %s, MQTT 5', async (_label, flags) => {
-    const port = String(broker.handle.ports.tls);
     // both ends: the TLS port, the flags under test, MQTT 5, one topic, QoS 1
-    const common = [
-      '-h',
-      'localhost',
-      '-p',
-      port,
-      ...flags,
-      cert.certFile,
-      '-V',
-      'mqttv5',
-      '-t',
-      'tls/mosq',
-      '-q',
-      '1',
-    ];
-    const sub = runCommand('mosquitto_sub', [...common, '-C', '1', '-W', '8']);
+    const connection = {
+      host: 'localhost',
+      port: broker.handle.ports.tls!,
+      args: [...flags, cert.certFile],
+      version: 'mqttv5',
+      topic: 'tls/mosq',
+      qos: 1,
+    } as const;
+    const sub = mosquitto.sub({ ...connection, count: 1, waitSeconds: 8 });
     // give the subscriber time to subscribe
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const pub = await runCommand('mosquitto_pub', [...common, '-m', 'over-tls']);
+    const pub = await mosquitto.pub({ ...connection, message: 'over-tls' });
     expect(pub.code, pub.stderr).toBe(0);
     const result = await sub;
     expect(result.code, result.stderr).toBe(0);

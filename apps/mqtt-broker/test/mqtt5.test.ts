@@ -12,7 +12,7 @@ import {
   type Packet,
 } from '@robustmq/protocol';
 import type { MqttClient } from 'mqtt';
-import { connectClient, connectPacket, haveMosquitto, RawClient, runCommand, sleep } from '@robustmq/testing';
+import { connectClient, connectPacket, RawClient, mosquitto, sleep } from '@robustmq/testing';
 import { startTestBroker, useTestBroker } from '@robustmq/testing/broker';
 
 const broker = useTestBroker(
@@ -334,62 +334,32 @@ describe('subscription identifiers and forwarded properties', () => {
     });
   });
 
-  it.skipIf(!haveMosquitto)(
+  it.skipIf(!mosquitto.installed)(
     'mosquitto_sub -V mqttv5 sees subscription identifier and properties from mosquitto_pub',
     async () => {
-      const port = String(broker.handle.ports.mqtt);
-      const sub = runCommand('mosquitto_sub', [
-        '-p',
-        port,
-        '-V',
-        'mqttv5',
-        '-t',
-        'mosq5/#',
-        '-C',
-        '1',
-        '-W',
-        '8',
-        '-D',
-        'subscribe',
-        'subscription-identifier',
-        '9',
-        '-F',
-        '%S|%C|%R|%D|%F|%P|%p',
-      ]);
+      const connection = { port: broker.handle.ports.mqtt, version: 'mqttv5' } as const;
+      const sub = mosquitto.sub({
+        ...connection,
+        topic: 'mosq5/#',
+        count: 1,
+        waitSeconds: 8,
+        properties: [['subscribe', 'subscription-identifier', '9']],
+        format: '%S|%C|%R|%D|%F|%P|%p',
+      });
       await sleep(400);
-      const pub = await runCommand('mosquitto_pub', [
-        '-p',
-        port,
-        '-V',
-        'mqttv5',
-        '-t',
-        'mosq5/x',
-        '-m',
-        'hello',
-        '-q',
-        '1',
-        '-D',
-        'publish',
-        'content-type',
-        'text/plain',
-        '-D',
-        'publish',
-        'response-topic',
-        'mosq5/reply',
-        '-D',
-        'publish',
-        'correlation-data',
-        'corr',
-        '-D',
-        'publish',
-        'payload-format-indicator',
-        '1',
-        '-D',
-        'publish',
-        'user-property',
-        'k',
-        'v',
-      ]);
+      const pub = await mosquitto.pub({
+        ...connection,
+        topic: 'mosq5/x',
+        message: 'hello',
+        qos: 1,
+        properties: [
+          ['publish', 'content-type', 'text/plain'],
+          ['publish', 'response-topic', 'mosq5/reply'],
+          ['publish', 'correlation-data', 'corr'],
+          ['publish', 'payload-format-indicator', '1'],
+          ['publish', 'user-property', 'k', 'v'],
+        ],
+      });
       expect(pub.code, pub.stderr).toBe(0);
       const result = await sub;
       expect(result.code, result.stderr).toBe(0);

@@ -1,10 +1,9 @@
 // Retained messages with real clients: set, replace, clear with an empty payload, delivery on subscribe (with
 // RETAIN = 1, also to mosquitto_sub), MQTT 5 Retain Handling 0/1/2 and Retain As Published, message expiry, and
 // survival across a broker restart (the suite runs on rocksdb and on journal storage: MQTT_TEST_STORAGE).
-import { spawn, spawnSync } from 'node:child_process';
 import type { MqttClient } from 'mqtt';
 import { expect, it } from 'vitest';
-import { collect, sleep } from '@robustmq/testing';
+import { collect, mosquitto, sleep } from '@robustmq/testing';
 import { useTestBroker } from '@robustmq/testing/broker';
 
 const broker = useTestBroker();
@@ -104,37 +103,20 @@ it('MQTT 5: an expired retained message is not delivered', async () => {
   expect(got[0]!.expiry).toBeLessThanOrEqual(98);
 });
 
-it.skipIf(spawnSync('mosquitto_sub', ['--help']).error !== undefined)(
-  'mosquitto_sub sees a retained message',
-  async () => {
-    const pub = await client({ clientId: 'ret-mosq' });
-    await pub.publishAsync('ret/mosq', 'for mosquitto', { qos: 1, retain: true });
-    // spawned asynchronously: the broker runs in this process and must keep serving while mosquitto_sub waits
-    const child = spawn(
-      'mosquitto_sub',
-      [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(broker.handle.ports.mqtt),
-        '-t',
-        'ret/mosq',
-        '-C',
-        '1',
-        '-W',
-        '5',
-        '-v',
-        '-V',
-        'mqttv311',
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const out = { stdout: '' };
-    child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
-    await new Promise((resolve) => child.on('close', resolve));
-    expect(out.stdout.trim()).toBe('ret/mosq for mosquitto');
-  },
-);
+it.skipIf(!mosquitto.installed)('mosquitto_sub sees a retained message', async () => {
+  const pub = await client({ clientId: 'ret-mosq' });
+  await pub.publishAsync('ret/mosq', 'for mosquitto', { qos: 1, retain: true });
+  // run asynchronously: the broker runs in this process and must keep serving while mosquitto_sub waits
+  const out = await mosquitto.sub({
+    port: broker.handle.ports.mqtt,
+    version: 'mqttv311',
+    topic: 'ret/mosq',
+    count: 1,
+    waitSeconds: 5,
+    verbose: true,
+  });
+  expect(out.stdout.trim()).toBe('ret/mosq for mosquitto');
+});
 
 it('retained messages survive a restart', async () => {
   const pub = await client({ clientId: 'ret-durable' });

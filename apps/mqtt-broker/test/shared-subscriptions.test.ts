@@ -3,7 +3,7 @@
 // others carry on; bad share names get SUBACK 0x8F (MQTT 5) / 0x80 (3.1.1). MQTT.js 5 and 3.1.1, and mosquitto_sub.
 import { expect, it } from 'vitest';
 import type { ISubackPacket, Packet } from '@robustmq/protocol';
-import { collect, connectClient, haveMosquitto, RawClient, runCommand, sleep } from '@robustmq/testing';
+import { collect, connectClient, RawClient, mosquitto, sleep } from '@robustmq/testing';
 import { useTestBroker } from '@robustmq/testing/broker';
 
 const broker = useTestBroker({}, {}, { protocolVersion: 5 });
@@ -91,21 +91,15 @@ it('a persistent member keeps its shared subscription across a reconnect', async
   expect((await got.waitFor(1))[0]!.payload).toBe('back');
 });
 
-it.skipIf(!haveMosquitto)('mosquitto_sub -V mqttv5 members of a group split the messages', async () => {
-  const port = String(broker.handle.ports.mqtt);
+it.skipIf(!mosquitto.installed)('mosquitto_sub -V mqttv5 members of a group split the messages', async () => {
   const subs = [0, 1].map(() =>
-    runCommand('mosquitto_sub', [
-      '-p',
-      port,
-      '-V',
-      'mqttv5',
-      '-t',
-      '$share/mq/mosq/share',
-      '-W',
-      '3',
-      '-q',
-      '1',
-    ]),
+    mosquitto.sub({
+      port: broker.handle.ports.mqtt,
+      version: 'mqttv5',
+      topic: '$share/mq/mosq/share',
+      qos: 1,
+      waitSeconds: 3,
+    }),
   );
   await sleep(500);
   const pub = await client();

@@ -7,6 +7,7 @@ export * from './log/logger.js';
 export * from './metrics/registry.js';
 export * from './metrics/stage-timings.js';
 export * from './http/errors.js';
+export * from './http/json-schema.js';
 export * from './http/observability.js';
 export * from './kv-engine/kv-engine.js';
 export * from './kv-engine/rocksdb-engine.js';

@@ -71,9 +71,10 @@ export class NodeRegistrar {
     }
   }
 
-  /** Stops heartbeating and unregisters (best effort, bounded by timeoutMs). */
-  async stop(timeoutMs = 3_000): Promise<void> {
-    if (this.stopped) return;
+  /** Stops heartbeating and unregisters (best effort, bounded by timeoutMs); false when unregistering failed (or
+   * was done before). */
+  async stop(timeoutMs = 3_000): Promise<boolean> {
+    if (this.stopped) return false;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.inFlight;
@@ -83,7 +84,10 @@ export class NodeRegistrar {
       logger.info({ nodeId: node.nodeId }, 'unregistered from placement center');
     } catch (err) {
       logger.warn({ err }, 'unregister from placement center failed; placement will expire the node');
+      this.registered = false;
+      return false;
     }
     this.registered = false;
+    return true;
   }
 }

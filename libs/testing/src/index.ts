@@ -27,16 +27,17 @@ export {
   ROOT,
   ServiceProcess,
   buildOnce,
-  haveMosquitto,
   killAll,
   runCommand,
   runNode,
   spawnProcess,
   waitForHealthy,
   writeToml,
+  type CommandResult,
   type Proc,
   type ServiceName,
 } from './processes.js';
+export { mosquitto, type MosquittoPubOptions, type MosquittoSubOptions } from './mosquitto.js';
 export { registeredNodes, type RegisteredNode } from './placement-http.js';
 export {
   ProcessCluster,

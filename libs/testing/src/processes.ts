@@ -2,7 +2,7 @@
 // that need what only a process has: SIGKILL with no chance to clean up, SIGSTOP, a clean exit code, start-up from
 // a config file. The apps are built once per test run (`tsc -b apps/cli` builds every app), however many test
 // files ask: the first one builds under a lock, the others find the run's stamp and go on.
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -135,12 +135,17 @@ export function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
+/** How a command run to completion ended: its exit code (null when killed) and what it printed. */
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout then stderr. */
+  output: string;
+}
+
 /** Runs a command to completion (e.g. mosquitto_pub), killed after `timeoutMs`. */
-export function runCommand(
-  cmd: string,
-  args: string[],
-  timeoutMs = 10_000,
-): Promise<{ code: number | null; stdout: string; stderr: string; output: string }> {
+export function runCommand(cmd: string, args: string[], timeoutMs = 10_000): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -155,11 +160,6 @@ export function runCommand(
     });
   });
 }
-
-/** whether the mosquitto command-line clients are installed. */
-export const haveMosquitto =
-  spawnSync('mosquitto_pub', ['--help']).error === undefined &&
-  spawnSync('mosquitto_sub', ['--help']).error === undefined;
 
 /** Writes config sections as a TOML file (creating its directory); returns the path. */
 export function writeToml(path: string, sections: Sections): string {

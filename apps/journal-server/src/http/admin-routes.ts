@@ -1,65 +1,58 @@
 // HTTP admin routes (port 2227) showing what this journal server holds: shards and their local segment replicas
 // with role, epoch, offsets, high watermark and — on a leader — each follower's replicated end and lag. Every route
 // declares its JSON schema; errors are `{code, message}`.
-import { HttpError, errorResponseSchema } from '@robustmq/common';
+import {
+  HttpError,
+  errorResponseSchema,
+  jsonInteger,
+  jsonString,
+  nonEmptyString,
+  objectSchema,
+} from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
 import type { JournalNode } from '../replication/journal-node.js';
 import type { LocalSegment } from '../storage/local-segment.js';
 
-const followerSchema = {
-  type: 'object',
-  properties: {
-    nodeId: { type: 'integer' },
-    replicatedEnd: { type: 'integer' },
-    lag: { type: 'integer' },
-    lastContactMs: { type: 'integer' },
-    lastError: { type: 'string' },
+const followerSchema = objectSchema(
+  {
+    nodeId: jsonInteger,
+    replicatedEnd: jsonInteger,
+    lag: jsonInteger,
+    lastContactMs: jsonInteger,
+    lastError: jsonString,
   },
-  required: ['nodeId', 'replicatedEnd', 'lag'],
-} as const;
+  ['lastContactMs', 'lastError'],
+);
 
-const segmentSchema = {
-  type: 'object',
-  properties: {
-    namespace: { type: 'string' },
-    shard: { type: 'string' },
-    seq: { type: 'integer' },
+const nullableInteger = { type: ['integer', 'null'] } as const;
+
+const segmentSchema = objectSchema(
+  {
+    namespace: jsonString,
+    shard: jsonString,
+    seq: jsonInteger,
     role: { type: 'string', enum: ['leader', 'follower', 'sealed'] },
-    state: { type: 'string' },
-    epoch: { type: 'integer' },
-    startOffset: { type: 'integer' },
-    endOffset: { type: 'integer' },
-    highWatermark: { type: ['integer', 'null'] },
-    sealedEnd: { type: ['integer', 'null'] },
-    sizeBytes: { type: 'integer' },
-    lastLeaderContactMs: { type: ['integer', 'null'] },
+    state: jsonString,
+    epoch: jsonInteger,
+    startOffset: jsonInteger,
+    endOffset: jsonInteger,
+    highWatermark: nullableInteger,
+    sealedEnd: nullableInteger,
+    sizeBytes: jsonInteger,
+    lastLeaderContactMs: nullableInteger,
     followers: { type: 'array', items: followerSchema },
   },
-  required: [
-    'namespace',
-    'shard',
-    'seq',
-    'role',
-    'epoch',
-    'startOffset',
-    'endOffset',
-    'sizeBytes',
-    'followers',
-  ],
-} as const;
+  ['state', 'highWatermark', 'sealedEnd', 'lastLeaderContactMs'],
+);
 
-const shardSchema = {
-  type: 'object',
-  properties: {
-    namespace: { type: 'string' },
-    shard: { type: 'string' },
-    segments: { type: 'integer' },
-    records: { type: 'integer' },
-    sizeBytes: { type: 'integer' },
-    leaderOf: { type: 'integer' },
-  },
-  required: ['namespace', 'shard', 'segments', 'records', 'sizeBytes', 'leaderOf'],
-} as const;
+const shardSchema = objectSchema({
+  namespace: jsonString,
+  shard: jsonString,
+  segments: jsonInteger,
+  records: jsonInteger,
+  sizeBytes: jsonInteger,
+  leaderOf: jsonInteger,
+});
 
 function describe(node: JournalNode, seg: LocalSegment) {
   const leader = node.leaders.get(seg.key);
@@ -107,11 +100,7 @@ export async function adminRoutes(app: FastifyInstance, options: { node: Journal
     {
       schema: {
         response: {
-          200: {
-            type: 'object',
-            properties: { shards: { type: 'array', items: shardSchema } },
-            required: ['shards'],
-          },
+          200: objectSchema({ shards: { type: 'array', items: shardSchema } }),
         },
       },
     },
@@ -152,11 +141,7 @@ export async function adminRoutes(app: FastifyInstance, options: { node: Journal
     {
       schema: {
         response: {
-          200: {
-            type: 'object',
-            properties: { segments: { type: 'array', items: segmentSchema } },
-            required: ['segments'],
-          },
+          200: objectSchema({ segments: { type: 'array', items: segmentSchema } }),
         },
       },
     },
@@ -167,24 +152,13 @@ export async function adminRoutes(app: FastifyInstance, options: { node: Journal
     '/api/v1/shards/:namespace/:shard',
     {
       schema: {
-        params: {
-          type: 'object',
-          properties: {
-            namespace: { type: 'string', minLength: 1 },
-            shard: { type: 'string', minLength: 1 },
-          },
-          required: ['namespace', 'shard'],
-        },
+        params: objectSchema({ namespace: nonEmptyString, shard: nonEmptyString }),
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              namespace: { type: 'string' },
-              shard: { type: 'string' },
-              segments: { type: 'array', items: segmentSchema },
-            },
-            required: ['namespace', 'shard', 'segments'],
-          },
+          200: objectSchema({
+            namespace: jsonString,
+            shard: jsonString,
+            segments: { type: 'array', items: segmentSchema },
+          }),
           404: errorResponseSchema,
         },
       },

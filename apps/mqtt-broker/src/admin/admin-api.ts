@@ -1,107 +1,73 @@
 // The broker's admin API under /api/v1, as a fastify plugin: clients (list, detail, kick), sessions, subscriptions,
 // topics and retained messages (list, delete). Lists take `search`, `start_after` and `limit` (list-page.ts). Every route declares its JSON schema (input validation and output
 // serialisation); errors are `{ code, message }` like every other admin API of the project.
-import { HttpError, errorResponseSchema } from '@robustmq/common';
+import {
+  HttpError,
+  errorResponseSchema,
+  jsonBoolean,
+  jsonInteger,
+  jsonString,
+  nonEmptyString,
+  objectSchema,
+} from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
 import type { Broker } from '../core/broker-core.js';
 import { NEVER_EXPIRES } from '../session/session.js';
 import type { PacketObject } from '../storage/session-persistence.js';
 import { pageOf, pageQuerySchema, type PageQuery } from './list-page.js';
 
-const clientSchema = {
-  type: 'object',
-  properties: {
-    clientId: { type: 'string' },
-    protocolVersion: { type: 'integer' },
-    remoteAddress: { type: 'string' },
-    transport: { type: 'string', enum: ['tcp', 'tls', 'ws', 'wss'] },
-    keepAlive: { type: 'integer' },
-    connectedAt: { type: 'string' },
-    subscriptions: { type: 'integer' },
-  },
-  required: [
-    'clientId',
-    'protocolVersion',
-    'remoteAddress',
-    'transport',
-    'keepAlive',
-    'connectedAt',
-    'subscriptions',
-  ],
-} as const;
+const clientSchema = objectSchema({
+  clientId: jsonString,
+  protocolVersion: jsonInteger,
+  remoteAddress: jsonString,
+  transport: { type: 'string', enum: ['tcp', 'tls', 'ws', 'wss'] },
+  keepAlive: jsonInteger,
+  connectedAt: jsonString,
+  subscriptions: jsonInteger,
+});
 
-const sessionSchema = {
-  type: 'object',
-  properties: {
-    clientId: { type: 'string' },
-    connected: { type: 'boolean' },
-    persistent: { type: 'boolean' },
-    /** seconds; -1 = never expires. */
-    expiryInterval: { type: 'integer' },
-    subscriptions: { type: 'integer' },
-    inflight: { type: 'integer' },
-    awaitingRelease: { type: 'integer' },
-  },
-  required: [
-    'clientId',
-    'connected',
-    'persistent',
-    'expiryInterval',
-    'subscriptions',
-    'inflight',
-    'awaitingRelease',
-  ],
-} as const;
+const sessionSchema = objectSchema({
+  clientId: jsonString,
+  connected: jsonBoolean,
+  persistent: jsonBoolean,
+  /** seconds; -1 = never expires. */
+  expiryInterval: jsonInteger,
+  subscriptions: jsonInteger,
+  inflight: jsonInteger,
+  awaitingRelease: jsonInteger,
+});
 
-const subscriptionSchema = {
-  type: 'object',
-  properties: {
-    clientId: { type: 'string' },
-    topic: { type: 'string' },
-    qos: { type: 'integer' },
-    noLocal: { type: 'boolean' },
-    retainAsPublished: { type: 'boolean' },
-    retainHandling: { type: 'integer' },
-    identifier: { type: 'integer' },
-    shareGroup: { type: 'string' },
+const subscriptionSchema = objectSchema(
+  {
+    clientId: jsonString,
+    topic: jsonString,
+    qos: jsonInteger,
+    noLocal: jsonBoolean,
+    retainAsPublished: jsonBoolean,
+    retainHandling: jsonInteger,
+    identifier: jsonInteger,
+    shareGroup: jsonString,
   },
-  required: ['clientId', 'topic', 'qos', 'noLocal', 'retainAsPublished', 'retainHandling'],
-} as const;
+  ['identifier', 'shareGroup'],
+);
 
-const retainedSchema = {
-  type: 'object',
-  properties: {
-    topic: { type: 'string' },
-    qos: { type: 'integer' },
-    payloadBytes: { type: 'integer' },
+const retainedSchema = objectSchema(
+  {
+    topic: jsonString,
+    qos: jsonInteger,
+    payloadBytes: jsonInteger,
     /** the payload as base64 (it may be binary). */
-    payload: { type: 'string' },
-    publishedAt: { type: 'string' },
+    payload: jsonString,
+    publishedAt: jsonString,
   },
-  required: ['topic', 'qos', 'payloadBytes', 'payload'],
-} as const;
+  ['publishedAt'],
+);
 
-const topicSchema = {
-  type: 'object',
-  properties: {
-    topic: { type: 'string' },
-    messages: { type: 'integer' },
-    lastPublishedAt: { type: 'string' },
-  },
-  required: ['topic', 'messages', 'lastPublishedAt'],
-} as const;
+const topicSchema = objectSchema({ topic: jsonString, messages: jsonInteger, lastPublishedAt: jsonString });
 
-const clientIdParams = {
-  type: 'object',
-  properties: { clientId: { type: 'string', minLength: 1 } },
-  required: ['clientId'],
-} as const;
+const clientIdParams = objectSchema({ clientId: nonEmptyString });
 
-const topicQuery = {
-  type: 'object',
-  properties: { topic: { type: 'string', minLength: 1 } },
-  required: ['topic'],
-} as const;
+const topicQuery = objectSchema({ topic: nonEmptyString });
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema } as const;
 
@@ -122,16 +88,12 @@ function listRoute<T>(
   text: (row: T) => string[],
   extras: ListExtras = { schema: {}, values: () => ({}) },
 ): void {
-  const response = {
-    type: 'object',
-    properties: {
-      total: { type: 'integer' },
-      more: { type: 'boolean' },
-      ...extras.schema,
-      [name]: { type: 'array', items: item },
-    },
-    required: ['total', 'more', ...Object.keys(extras.schema), name],
-  };
+  const response = objectSchema({
+    total: jsonInteger,
+    more: jsonBoolean,
+    ...extras.schema,
+    [name]: { type: 'array', items: item },
+  });
   app.get<{ Querystring: PageQuery }>(
     path,
     { schema: { querystring: pageQuerySchema, response: { 200: response } } },
@@ -163,15 +125,11 @@ export function adminApi(broker: Broker) {
         schema: {
           params: clientIdParams,
           response: {
-            200: {
-              type: 'object',
-              properties: {
-                ...clientSchema.properties,
-                session: sessionSchema,
-                subscriptionList: { type: 'array', items: subscriptionSchema },
-              },
-              required: [...clientSchema.required, 'session', 'subscriptionList'],
-            },
+            200: objectSchema({
+              ...clientSchema.properties,
+              session: sessionSchema,
+              subscriptionList: { type: 'array', items: subscriptionSchema },
+            }),
             ...errors,
           },
         },
@@ -192,11 +150,7 @@ export function adminApi(broker: Broker) {
         schema: {
           params: clientIdParams,
           response: {
-            200: {
-              type: 'object',
-              properties: { clientId: { type: 'string' }, disconnected: { type: 'boolean' } },
-              required: ['clientId', 'disconnected'],
-            },
+            200: objectSchema({ clientId: jsonString, disconnected: jsonBoolean }),
             ...errors,
           },
         },
@@ -260,11 +214,7 @@ export function adminApi(broker: Broker) {
         schema: {
           querystring: topicQuery,
           response: {
-            200: {
-              type: 'object',
-              properties: { topic: { type: 'string' }, deleted: { type: 'boolean' } },
-              required: ['topic', 'deleted'],
-            },
+            200: objectSchema({ topic: jsonString, deleted: jsonBoolean }),
             ...errors,
           },
         },

@@ -6,7 +6,8 @@ import { ClusterTypes } from '@robustmq/protocol';
 import type { MqttBrokerConfig } from '../config.js';
 
 export interface PlacementRegistration {
-  stop(): Promise<void>;
+  /** Unregisters; false when placement could not be told (it then expires the node). */
+  stop(): Promise<boolean>;
 }
 
 export async function registerWithPlacement(
@@ -15,6 +16,8 @@ export async function registerWithPlacement(
   logger: Logger,
   authToken?: string,
   tls?: ClusterTls,
+  /** this start's incarnation id (label `incarnation`): tells a restart with the same node id from the life before */
+  incarnation?: string,
 ): Promise<PlacementRegistration> {
   const client = new PlacementClient({ addresses: config.placement.addresses, logger, authToken, tls });
   const registrar = new NodeRegistrar({
@@ -29,7 +32,7 @@ export async function registerWithPlacement(
         string,
         number
       >,
-      labels: { version: '0.1.0' },
+      labels: { version: '0.1.0', ...(incarnation ? { incarnation } : {}) },
     },
     heartbeatIntervalMs: config.placement.heartbeat_interval_ms,
     logger,
@@ -42,8 +45,9 @@ export async function registerWithPlacement(
   }
   return {
     async stop() {
-      await registrar.stop();
+      const unregistered = await registrar.stop();
       client.close();
+      return unregistered;
     },
   };
 }

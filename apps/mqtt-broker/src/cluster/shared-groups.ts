@@ -24,6 +24,23 @@
 // message can go to a member on each, or to none — the same guarantee shared subscriptions give on a single broker
 // (a message no member can take now is not queued for the group). Not covered: a second death during a hand-over
 // (what the broker handing over has delivered is in its own record's `p`; what it had not delivered yet is not).
+//
+// Incarnations. Every start of a broker has an incarnation id, registered with placement as the node's label
+// `incarnation`; a members record holds it as its value and a position record names it in its key
+// (`…/<node id>/<incarnation>`). A record counts only while its node is registered with that incarnation, so the
+// records of a broker's previous life (SIGKILLed and restarted with the same id before placement expired it, or a
+// late write of a broker stopping) never make the others route part of the stream to a broker that has no member
+// for it; the new incarnation deletes them once it is registered. A broker counted in a group departs when its record
+// stops counting for any reason but its members leaving: its node unregistered or expired, registered again as a new
+// incarnation, or its record marked as leaving. The hand-over is done by the lowest-numbered broker with members of
+// the group other than the departed node (so a restarted broker never has to hand over its own previous life).
+//
+// A clean stop (SIGTERM, `robustmq stop`) hands over like a death, but with less given twice: `leave()` first stops
+// serving the shared groups (later messages of its part are handed over from `r`), lets the members acknowledge what
+// they have for a moment (LEAVE_DRAIN_MS at most), records the positions, then marks its members records as leaving
+// (value `<incarnation>!`), which the others read as a departure at their next refresh — before the connections are
+// closed and long before placement forgets the node. What members acknowledge after the last record is given again
+// (at most each member's in-flight window). The records are deleted once the broker has unregistered.
 import { createHash } from 'node:crypto';
 import type { Logger } from '@robustmq/common';
 import type { PlacementClient } from '@robustmq/placement-client';
@@ -43,6 +60,10 @@ const READ_BATCH = 500;
 /** how long a hand-over waits for a member with room before it drops a message (counted). */
 const HAND_OVER_WAIT_MS = 30_000;
 const HAND_OVER_RETRY_MS = 20;
+/** a leaving broker's members get this long to acknowledge what they have before its positions are recorded. */
+const LEAVE_DRAIN_MS = 500;
+/** the suffix of a members record whose broker is leaving. */
+const LEAVING = '!';
 
 /** What the coordinator needs of the shared log: how far this broker has routed, reads, and the group positions
  * brokers of the previous release committed. */
@@ -63,6 +84,14 @@ interface GroupPosition {
 export class ClusterSharedGroups implements SharedGroupCoordinator {
   /** group key → node ids of the live brokers with members, ascending. */
   private view = new Map<string, number[]>();
+  /** node id → the incarnation it was registered with when the view was made ('' for a broker without one). */
+  private epochs = new Map<number, string>();
+  /** `leave()` began: shared groups are no longer served here and their records are kept until `stop()`. */
+  private leaving = false;
+  /** where this broker stopped serving shared groups (the `r` of its last records). */
+  private frozenAt: number | undefined;
+  /** groups closed here while leaving: their records stay (marked) until `stop()`. */
+  private readonly left = new Set<string>();
   private readonly local = new Set<string>();
   /** group key → the position record last written for it. */
   private readonly committed = new Map<string, string>();
@@ -90,6 +119,8 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     private readonly logger: Logger,
     /** the least time between two writes of positions (`mqtt.position_commit_interval_ms`). */
     private readonly commitIntervalMs: number,
+    /** this start's incarnation id, the same as registered with placement (label `incarnation`). */
+    private readonly incarnation: string,
   ) {}
 
   /** Loads the view and keeps it fresh; `members` are this broker's groups (its router). */
@@ -99,26 +130,68 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     this.timer = setInterval(() => void this.refresh(), REFRESH_MS).unref();
   }
 
-  /** Stops following, commits the groups' positions one last time and removes this broker's records. */
-  async stop(): Promise<void> {
+  /** The first step of a clean stop, while the members are still connected: stops serving the shared groups here,
+   * gives the members up to `drainMs` to acknowledge what they have, records the positions and marks this broker's
+   * members records as leaving, so that the others hand its part over as they do for a dead broker's. */
+  async leave(drainMs = LEAVE_DRAIN_MS): Promise<void> {
+    if (this.leaving || this.stopped) return;
+    this.leaving = true;
+    this.frozenAt = this.log.nextOffset;
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    const members = this.members;
+    const keys = [...this.local];
+    const deadline = Date.now() + drainMs;
+    while (members && Date.now() < deadline && keys.some((key) => members.pendingOffsets(key).length > 0))
+      await new Promise((resolve) => setTimeout(resolve, HAND_OVER_RETRY_MS));
+    await this.committing;
+    for (const key of keys) this.dirty.add(key);
+    try {
+      await this.commitPositions();
+      // the marks only after the positions: a broker that reads one hands over from what this broker recorded
+      await Promise.all(
+        keys.map((key) => this.placement.kv.set(this.recordKey(key), this.incarnation + LEAVING)),
+      );
+    } catch (err) {
+      // the others still hand over once placement no longer has this broker registered
+      this.logger.warn(
+        { err },
+        'could not record leaving the shared groups; they are handed over at unregistering',
+      );
+    }
+    this.logger.info({ groups: keys.length, at: this.frozenAt }, 'left the shared groups');
+  }
+
+  /** Stops following. After `leave()`, the members records are deleted when this broker has `unregistered` (until then
+   * they are what tells the others it left); without `leave()` (a failed start), positions are committed and the
+   * records deleted. */
+  async stop(unregistered = true): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.commitTimer);
     await Promise.all([...this.handOvers]);
     await this.committing;
-    for (const key of this.local) this.dirty.add(key);
-    await this.commitPositions().catch(() => undefined);
+    const keys = new Set(this.local);
+    if (this.leaving) {
+      for (const key of this.left) keys.add(key);
+      if (!unregistered) return;
+    } else {
+      for (const key of this.local) this.dirty.add(key);
+      await this.commitPositions().catch(() => undefined);
+    }
     await Promise.all(
-      [...this.local].map((key) => this.placement.kv.delete(this.recordKey(key)).catch(() => false)),
+      [...keys].map((key) => this.placement.kv.delete(this.recordKey(key)).catch(() => false)),
     );
   }
 
   groupOpened(key: string): void {
     this.local.add(key);
+    this.left.delete(key);
     // counted here at once; the others see it at their next refresh
     this.include(key);
+    if (this.leaving) return; // not served here any more; the record says leaving
     this.placement.kv
-      .set(this.recordKey(key), '1')
+      .set(this.recordKey(key), this.incarnation)
       .catch((err: unknown) =>
         this.logger.warn({ err, group: key }, 'could not record shared group members in placement'),
       );
@@ -132,6 +205,11 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
         key,
         brokers.filter((id) => id !== this.nodeId),
       );
+    if (this.leaving) {
+      // deleting the record now would read as the members leaving on their own: nothing handed over
+      this.left.add(key);
+      return;
+    }
     this.placement.kv
       .delete(this.recordKey(key))
       .catch((err: unknown) =>
@@ -140,6 +218,7 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   }
 
   serves(key: string, message: OutgoingPublish): boolean {
+    if (this.leaving) return false; // handed over from `frozenAt` by the broker that takes this one's part
     const brokers = this.view.get(key);
     const offset = message.offset < 0 ? 0 : message.offset;
     if (brokers && brokers.length > 0 && brokers[offset % brokers.length] !== this.nodeId) return false;
@@ -156,7 +235,8 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   private positionMoved(key: string): void {
     if (!this.local.has(key)) return;
     this.dirty.add(key);
-    if (this.commitTimer !== undefined || this.committing !== undefined || this.stopped) return;
+    if (this.commitTimer !== undefined || this.committing !== undefined || this.stopped || this.leaving)
+      return;
     const wait = Math.max(0, this.lastCommitAt + this.commitIntervalMs - Date.now());
     this.commitTimer = setTimeout(this.commitDirty, wait);
     this.commitTimer.unref();
@@ -170,7 +250,7 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       .catch((err: unknown) => this.logger.debug({ err }, 'could not commit shared group positions'))
       .finally(() => {
         this.committing = undefined;
-        if (this.dirty.size > 0 && !this.stopped) {
+        if (this.dirty.size > 0 && !this.stopped && !this.leaving) {
           const keys = [...this.dirty];
           this.dirty.clear();
           for (const key of keys) this.positionMoved(key);
@@ -198,10 +278,18 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       // every group's `r` follows the log even while none of its messages pass here (a hand-over then reads less),
       // and a write that failed is tried again
       for (const key of this.local) this.positionMoved(key);
-      const alive = new Set(
-        (await this.placement.cluster.listNodes(ClusterTypes.mqttBroker)).map((n) => n.nodeId),
+      /** node id → the incarnation it is registered with */
+      const alive = new Map(
+        (await this.placement.cluster.listNodes(ClusterTypes.mqttBroker)).map((n) => [
+          n.nodeId,
+          n.labels.incarnation ?? '',
+        ]),
       );
+      const registered = alive.get(this.nodeId) === this.incarnation;
       const view = new Map<string, number[]>();
+      /** `<group key>\n<node id>` of every members record, counted or not */
+      const recorded = new Set<string>();
+      const ours = new Set<string>();
       let startAfter = '';
       for (;;) {
         const page = await this.placement.kv.listPrefix(PREFIX, startAfter, 1000);
@@ -209,8 +297,18 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
           const rest = item.key.slice(PREFIX.length);
           const slash = rest.lastIndexOf('/');
           const nodeId = Number(rest.slice(slash + 1));
-          if (!alive.has(nodeId)) continue;
           const key = rest.slice(0, slash);
+          const value = item.value.toString('utf8');
+          recorded.add(`${key}\n${nodeId}`);
+          if (nodeId === this.nodeId) {
+            if (value === this.incarnation) ours.add(key);
+            // a previous life's record (or a late write of it): removed once this incarnation is the registered one,
+            // not before — the others must first see the node change incarnation to hand that life's part over
+            else if (registered && !this.leaving) void this.placement.kv.delete(item.key).catch(() => false);
+          }
+          const epoch = alive.get(nodeId);
+          // counts only under the incarnation its node is registered with (a broker without one: any record)
+          if (epoch === undefined || (epoch !== '' && value !== epoch)) continue;
           const brokers = view.get(key) ?? [];
           brokers.push(nodeId);
           view.set(key, brokers);
@@ -218,6 +316,11 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
         if (!page.more || page.items.length === 0) break;
         startAfter = page.items[page.items.length - 1]!.key;
       }
+      // a record lost (deleted by a previous life's clean-up racing this one's write) is written again
+      if (!this.leaving)
+        for (const key of this.local)
+          if (!ours.has(key))
+            void this.placement.kv.set(this.recordKey(key), this.incarnation).catch(() => undefined);
       for (const brokers of view.values()) brokers.sort((a, b) => a - b);
       // ours count even before placement has them (or if recording them failed)
       for (const key of this.local) {
@@ -237,8 +340,10 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       // the new view applies from the next message routed: everything below `switchedAt` was split by the old one
       const switchedAt = this.log.nextOffset;
       const previous = this.view;
+      const previousEpochs = this.epochs;
       this.view = view;
-      this.handOverDeparted(previous, view, alive, switchedAt);
+      this.epochs = alive;
+      this.handOverDeparted(previous, previousEpochs, view, alive, recorded, switchedAt);
     } catch (err) {
       this.logger.debug({ err }, 'could not refresh the shared group view; keeping the last one');
     } finally {
@@ -246,21 +351,28 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     }
   }
 
-  /** Starts a hand-over for each group whose view lost a broker that is no longer registered, if this broker is the
-   * lowest-numbered of the group's remaining brokers. */
+  /** Starts a hand-over for each group whose view lost a broker for any reason but its members leaving (the same
+   * incarnation still registered, its record gone), if this broker is the lowest-numbered of the group's brokers
+   * other than the departed one. */
   private handOverDeparted(
     previous: Map<string, number[]>,
+    previousEpochs: Map<number, string>,
     view: Map<string, number[]>,
-    alive: Set<number>,
+    alive: Map<number, string>,
+    recorded: Set<string>,
     switchedAt: number,
   ): void {
+    if (this.leaving) return;
     for (const [key, before] of previous) {
       if (!this.local.has(key)) continue;
       const now = view.get(key) ?? [];
-      if (now[0] !== this.nodeId) continue;
       for (const departed of before) {
-        if (departed === this.nodeId || now.includes(departed) || alive.has(departed)) continue;
-        const handOver = this.handOver(key, departed, before, switchedAt)
+        if (departed === this.nodeId) continue;
+        const epoch = previousEpochs.get(departed) ?? '';
+        const sameLife = alive.has(departed) && alive.get(departed) === epoch;
+        if (sameLife && (now.includes(departed) || !recorded.has(`${key}\n${departed}`))) continue;
+        if (now.find((id) => id !== departed) !== this.nodeId) continue;
+        const handOver = this.handOver(key, departed, epoch, before, switchedAt)
           .catch((err: unknown) =>
             this.logger.warn(
               { err, group: key, departed },
@@ -275,11 +387,17 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
 
   /** Gives this broker's members of group `key` what broker `departed` was to serve below `to` and has not had
    * acknowledged: the offsets it recorded as unacknowledged, and its part of the log from where it had routed. */
-  private async handOver(key: string, departed: number, brokers: number[], to: number): Promise<void> {
-    const position = await this.departedPosition(key, departed);
+  private async handOver(
+    key: string,
+    departed: number,
+    epoch: string,
+    brokers: number[],
+    to: number,
+  ): Promise<void> {
+    const position = await this.departedPosition(key, departed, epoch);
     if (position === undefined) return;
     const pending = position.p.filter((offset) => offset < to).sort((a, b) => a - b);
-    if (pending.length === 0 && position.r >= to) return this.forgetPosition(key, departed);
+    if (pending.length === 0 && position.r >= to) return this.forgetPosition(key, departed, epoch);
     const index = brokers.indexOf(departed);
     const levels = key.slice(key.indexOf('/') + 1).split('/');
     const pendingSet = new Set(pending);
@@ -324,13 +442,17 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       { group: key, departed, handed, dropped },
       'shared group messages of a departed broker handed over',
     );
-    await this.forgetPosition(key, departed);
+    await this.forgetPosition(key, departed, epoch);
   }
 
   /** The departed broker's position in the group: its record in placement, or the position a broker of the previous
    * release committed; undefined when it left neither. */
-  private async departedPosition(key: string, departed: number): Promise<GroupPosition | undefined> {
-    const value = await this.placement.kv.get(positionKey(key, departed));
+  private async departedPosition(
+    key: string,
+    departed: number,
+    epoch: string,
+  ): Promise<GroupPosition | undefined> {
+    const value = await this.placement.kv.get(positionKey(key, departed, epoch));
     if (value !== undefined) {
       const parsed = JSON.parse(value.toString('utf8')) as Partial<GroupPosition>;
       if (typeof parsed.r === 'number')
@@ -341,9 +463,9 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   }
 
   /** Drops a departed broker's record once its messages are handed over (a later death must not hand them again). */
-  private async forgetPosition(key: string, departed: number): Promise<void> {
+  private async forgetPosition(key: string, departed: number, epoch: string): Promise<void> {
     await this.placement.kv
-      .delete(positionKey(key, departed))
+      .delete(positionKey(key, departed, epoch))
       .catch((err: unknown) =>
         this.logger.warn(
           { err, group: key, departed },
@@ -369,7 +491,7 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   private async commitPositions(): Promise<void> {
     const members = this.members;
     if (!members) return;
-    const routed = this.log.nextOffset;
+    const routed = this.frozenAt ?? this.log.nextOffset;
     const keys = [...this.dirty];
     this.dirty.clear();
     const writes: Promise<void>[] = [];
@@ -384,7 +506,7 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       this.commitStats.writes++;
       // the sets of one turn travel in one placement batch (one Raft write)
       writes.push(
-        this.placement.kv.set(positionKey(key, this.nodeId), value).then(
+        this.placement.kv.set(positionKey(key, this.nodeId, this.incarnation), value).then(
           () => void this.committed.set(key, value),
           (err: unknown) => {
             this.committed.delete(key);
@@ -400,9 +522,10 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   }
 }
 
-/** The placement KV key of broker `nodeId`'s position in the shared group `key`. */
-function positionKey(key: string, nodeId: number): string {
-  return `${POSITIONS}${key}/${nodeId}`;
+/** The placement KV key of the position of broker `nodeId`'s incarnation `epoch` in the shared group `key` (without
+ * an incarnation: a broker of the release before incarnations). */
+function positionKey(key: string, nodeId: number, epoch: string): string {
+  return epoch === '' ? `${POSITIONS}${key}/${nodeId}` : `${POSITIONS}${key}/${nodeId}/${epoch}`;
 }
 
 /** The consumer group under which a broker of the previous release committed its position for the shared group
