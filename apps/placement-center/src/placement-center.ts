@@ -157,6 +157,8 @@ async function assemble(
     });
     const node = raftNode;
     opened.push(() => node.stop());
+    // set before any input can reach the node: its inputs come from I/O callbacks, after this continuation
+    sm.gateWritesOn((index) => node.whenLogDurable(index));
     raftNode.on('fatal', (err: Error) => logger.fatal({ err }, 'placement raft node stopped'));
     raftNode.on('leader-change', (leader: number) => logger.info({ leader }, 'placement leader changed'));
     proposer = new RaftProposer(raftNode);

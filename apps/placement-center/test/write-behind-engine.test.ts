@@ -114,4 +114,38 @@ describe('write-behind state writes', () => {
     expect(await db.get('a')).toBeUndefined();
     await db.close();
   });
+
+  it('with a gate, a write lands only once the log holds the entries it applied', async () => {
+    const db = await engine();
+    const sm = await PlacementStateMachine.open(db, { sync: false });
+    // the log: durable through `durable`; a later index waits for release()
+    let durable = 1;
+    let release!: () => void;
+    sm.gateWritesOn((index) => {
+      if (index <= durable) return undefined;
+      return new Promise<void>((resolve) => {
+        release = () => {
+          durable = index;
+          resolve();
+        };
+      });
+    });
+    const appliedOnDisk = async () => (await PlacementStateMachine.open(db, { sync: false })).appliedIndex;
+    await sm.applyBatch([{ index: 1, command: { type: 'kv.set', key: 'a', value: Buffer.from('1') } }]);
+    await sm.close(); // lands what is queued
+    expect(await appliedOnDisk()).toBe(1);
+    // applied ahead of the log (a leader answering on its followers' acks): served from memory, not landed
+    await sm.applyBatch([
+      { index: 2, command: { type: 'kv.set', key: 'a', value: Buffer.from('2') } },
+      { index: 3, command: { type: 'kv.set', key: 'b', value: Buffer.from('3') } },
+    ]);
+    expect((await sm.kvGet('b'))?.value.toString()).toBe('3');
+    const landing = sm.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await appliedOnDisk()).toBe(1);
+    release();
+    await landing;
+    expect(await appliedOnDisk()).toBe(3);
+    await db.close();
+  });
 });

@@ -319,7 +319,7 @@ export class PlacementStateMachine extends EventEmitter {
 
     ops.push({ type: 'put', key: KEY.applied, value: be64(applied) });
     if (revision !== this.revision) ops.push({ type: 'put', key: KEY.revision, value: be64(revision) });
-    if (this.engine instanceof WriteBehindEngine) this.engine.writeBehind(ops);
+    if (this.engine instanceof WriteBehindEngine) this.engine.writeBehind(ops, applied);
     else await this.engine.batch(ops, { sync: this.options.sync });
     for (const [key, value] of overlay) {
       if (key.startsWith(KEY.kv)) {
@@ -462,6 +462,15 @@ export class PlacementStateMachine extends EventEmitter {
   /** Resolves once every applied batch has landed in the engine (they are written behind, coalesced, with Raft). */
   async flush(): Promise<void> {
     if (this.engine instanceof WriteBehindEngine) await this.engine.settled();
+  }
+
+  /**
+   * Holds each write behind until the Raft log holds the entries it applied (`durable(index)`, undefined when it
+   * already does): the state must never be ahead of the log it is replayed from, and a Raft leader may apply entries
+   * its followers hold before its own log write of them is durable.
+   */
+  gateWritesOn(durable: (index: number) => Promise<void> | undefined): void {
+    if (this.engine instanceof WriteBehindEngine) this.engine.gateOn(durable);
   }
 
   /** Writes what is still queued behind (before the engine is closed; the engine belongs to the caller). */

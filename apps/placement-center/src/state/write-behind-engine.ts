@@ -7,6 +7,9 @@
 // engine flushes and waits first, so no reader ever sees the state without a batch that was already applied.
 // A key written again before its write landed (the applied index and the revision, every batch) goes to RocksDB once,
 // with its last value: every operation costs the engine's binding a conversion on this thread.
+// With a gate (`gateOn`), a write lands only once the Raft log holds the entries it applied durably: a leader may
+// apply what its followers' logs already hold before its own flush finishes, and the state must never be ahead of
+// the log it is replayed from.
 import type { BatchOp, Bytes, KvEngine, ScanOptions, WriteOptions } from '@robustmq/common';
 
 /** How long applied batches may wait to be written together, and how many operations force a write at once. */
@@ -23,6 +26,9 @@ export class WriteBehindEngine implements KvEngine {
   private pendingAt = new Map<string, number>();
   private pendingLanded: { promise: Promise<void>; resolve(): void; reject(err: unknown): void } | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The highest log index applied by the queued batches (for the gate). */
+  private pendingIndex = 0;
+  private gate: ((index: number) => Promise<void> | undefined) | undefined;
   private readonly delayMs: number;
   private readonly maxOps: number;
 
@@ -34,8 +40,17 @@ export class WriteBehindEngine implements KvEngine {
     this.maxOps = options.maxOps ?? 20_000;
   }
 
-  /** Queues an unsynced batch and returns at once; what is read or written after this call sees it. */
-  writeBehind(ops: BatchOp[]): Promise<void> {
+  /** From now on a write waits for `gate(index)` (undefined = already durable) of the highest index it applied. */
+  gateOn(gate: (index: number) => Promise<void> | undefined): void {
+    this.gate = gate;
+  }
+
+  /**
+   * Queues an unsynced batch and returns at once; what is read or written after this call sees it. `index` is the
+   * last log index the batch applied.
+   */
+  writeBehind(ops: BatchOp[], index = 0): Promise<void> {
+    if (index > this.pendingIndex) this.pendingIndex = index;
     for (const op of ops) {
       if (typeof op.key === 'string') {
         const at = this.pendingAt.get(op.key);
@@ -72,7 +87,11 @@ export class WriteBehindEngine implements KvEngine {
     this.pending = [];
     this.pendingAt.clear();
     this.pendingLanded = undefined;
-    const landed = this.last.then(() => this.inner.batch(ops, { sync: false }));
+    const durable = this.gate?.(this.pendingIndex);
+    this.pendingIndex = 0;
+    const landed = (durable ? Promise.all([this.last, durable]) : this.last).then(() =>
+      this.inner.batch(ops, { sync: false }),
+    );
     landed.then(waiter.resolve, waiter.reject);
     landed.catch(() => undefined);
     this.last = landed;

@@ -22,7 +22,7 @@ import {
   encodeSnapshotPayload,
   type AddressBook,
 } from './payload.js';
-import type { RaftLogStore } from './log-store.js';
+import type { PersistContext, RaftLogStore } from './log-store.js';
 import type { RaftTransport } from './transport.js';
 
 /** The replicated state machine a RaftNode drives. */
@@ -30,7 +30,8 @@ export interface RaftApplication {
   /**
    * Applies application commands (never no-ops or membership entries), in log order; one result per command.
    * Commands proposed together travel in one log entry: they arrive as consecutive items with the same index,
-   * always within one call.
+   * always within one call. On a leader they may come before this node's own log write of them is durable (its
+   * followers' logs hold them): state the application persists must not land before `whenLogDurable(index)`.
    */
   applyEntries(entries: { index: number; term: number; data: Uint8Array }[]): Promise<unknown[]>;
   /**
@@ -129,6 +130,9 @@ interface QueuedProposal extends Waiter {
   data: Uint8Array;
 }
 
+const LEADING: PersistContext = { leading: true };
+const FOLLOWING: PersistContext = { leading: false };
+
 /** Proposals queued during one loop turn go into one log entry, up to these limits. */
 const MAX_BATCH_ITEMS = 4096;
 const MAX_BATCH_BYTES = 256 * 1024;
@@ -182,6 +186,16 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private applyQueue: (
     { entries: readonly Entry[] } | { snapshot: { index: number; confState: ConfState; data: Uint8Array } }
   )[] = [];
+
+  /** The last index of the last log write that completed (see whenLogDurable). */
+  private durableIndex = 0;
+  private durableWaiters: { index: number; resolve(): void; reject(err: Error): void }[] = [];
+  /** Set while a leader's own flush is under way: resolved by the input that commits `index`. */
+  private commitWatch: { index: number; resolve(): void } | undefined;
+  /** Whether the log write of the Ready in hand has finished (succeeded or failed). */
+  private writeSettled = false;
+  /** Writes applied and answered before this leader's own flush of them finished (see applyBeforeOwnFlush). */
+  earlyApplies = 0;
 
   private loopActive = false;
   private loopDone: Promise<void> = Promise.resolve();
@@ -267,6 +281,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     });
     const node = new RaftNode(opts, raw, applied, conf, members);
     node.appAppliedFloor = appApplied;
+    node.durableIndex = storage.lastIndex();
     for (const [id, address] of members) if (id !== opts.id) opts.transport.addPeer(id, address);
     opts.transport.onMessage((m) => node.onMessage(m));
     node.ticker = setInterval(() => node.onTick(), node.tickMs);
@@ -432,6 +447,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     if (this.stopped) return;
     this.lastHeard.set(m.from, Date.now());
     this.guard(() => this.raw.step(m));
+    const watch = this.commitWatch;
+    if (watch && this.raw.raft.log.committed >= watch.index) {
+      this.commitWatch = undefined;
+      watch.resolve();
+    }
     this.schedule();
   }
 
@@ -458,6 +478,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.stopped = true;
     clearInterval(this.ticker);
     this.rejectAll(err);
+    for (const w of this.durableWaiters) w.reject(err);
+    this.durableWaiters = [];
     this.dropLoopCompaction();
     void this.transport.close();
     this.emit('fatal', err);
@@ -643,8 +665,23 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       // WAL write is under way: etcd-io/raft doc.go, "Usage", step 2, and the Raft thesis §10.2.1).
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const persisted = this.storage.persist(rd, { leading: this.role === 'leader' });
+    const persisted = this.storage.persist(rd, this.role === 'leader' ? LEADING : FOLLOWING);
+    const written =
+      rd.entries.length > 0 ? rd.entries[rd.entries.length - 1]!.index : rd.snapshot?.metadata.index;
+    // settled from the write itself, not from this loop: an apply in this loop may wait for it (whenLogDurable)
+    this.writeSettled = false;
+    const settled = persisted.then(
+      () => {
+        this.writeSettled = true;
+        if (written !== undefined) this.markDurable(written);
+      },
+      () => {
+        this.writeSettled = true;
+      },
+    );
     const appliedEarly = this.apply(early);
+    if (this.role === 'leader' && rd.entries.length > 0)
+      await this.applyBeforeOwnFlush(rd.entries, settled, appliedEarly);
     await settleFirst(persisted, appliedEarly);
     this.learnAddresses(rd.entries);
     // 3. Acknowledgements of what we just persisted: they wait for the disk only, not for the apply beside it (a
@@ -663,6 +700,61 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.serveReads();
     // 5.
     this.raw.advance();
+  }
+
+  /**
+   * A leader's own log write is one vote of the quorum, not a precondition of commit: when the followers' acks commit
+   * `entries` while this node's flush of them is still under way (its fdatasync queued behind other I/O), they are
+   * applied and their callers answered now instead of after the flush. Safe because they are committed on a quorum
+   * of other logs and a leader's log does not change within its term; only the application's own persistence must
+   * not get ahead of this log, which `whenLogDurable` is for. etcd-io/raft's leader, too, may commit on followers'
+   * acks before its own append is durable (the self-ack is just one MsgAppResp, raft.go appendEntry; doc.go
+   * "Usage", step 2), though it applies only after its own write.
+   */
+  private async applyBeforeOwnFlush(
+    entries: readonly Entry[],
+    settled: Promise<void>,
+    appliedEarly: Promise<void>,
+  ): Promise<void> {
+    const first = entries[0]!.index;
+    const last = entries[entries.length - 1]!.index;
+    const term = this.raw.raft.term;
+    const committed = new Promise<void>((resolve) => {
+      this.commitWatch = { index: first, resolve };
+    });
+    await Promise.race([settled, committed]);
+    this.commitWatch = undefined;
+    const raft = this.raw.raft;
+    if (this.writeSettled || raft.state !== 'leader' || raft.term !== term) return;
+    // what committed before (applied beside the write) goes first, in log order
+    if (!(await appliedEarly.then(yes, no))) return;
+    // (a restore beside the loop applies in its own order: entries wait for it)
+    if (this.writeSettled || this.stopped || this.restoring || raft.term !== term || this.applied + 1 < first)
+      return;
+    const upTo = Math.min(raft.log.committed, last);
+    if (upTo < first) return;
+    this.earlyApplies++;
+    await this.applyCommitted(upTo === last ? entries : entries.slice(0, upTo - first + 1));
+    this.serveReads();
+  }
+
+  /** Resolves once this node's log holds `index` durably (at once when it already does). */
+  whenLogDurable(index: number): Promise<void> | undefined {
+    if (index <= this.durableIndex) return undefined;
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<void>((resolve, reject) => this.durableWaiters.push({ index, resolve, reject }));
+  }
+
+  private markDurable(index: number): void {
+    // the last index of what was just written: a write after a truncation may lower it
+    this.durableIndex = index;
+    if (this.durableWaiters.length === 0) return;
+    const still: typeof this.durableWaiters = [];
+    for (const w of this.durableWaiters) {
+      if (w.index <= index) w.resolve();
+      else still.push(w);
+    }
+    this.durableWaiters = still;
   }
 
   private onSoftState(lead: NodeId, role: StateType): void {
@@ -1005,6 +1097,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
  * Waits for `first`; if it fails, waits for `other` to settle too before throwing (never leaves it running behind a
  * rejection). A failure of `other` is left to whoever awaits it next.
  */
+const yes = (): boolean => true;
+const no = (): boolean => false;
+
 async function settleFirst(first: Promise<void>, other: Promise<void>): Promise<void> {
   // reported by the caller's own await of `other`; not an unhandled rejection meanwhile
   other.catch(() => undefined);

@@ -1,6 +1,6 @@
 // Starts RaftNodes over real gRPC (loopback, ports from 0) and RocksDB (temp dirs) for the RaftNode tests.
 import { createLogger, RocksDbEngine } from '@robustmq/common';
-import { RaftNode, type RaftNodeOptions } from '../../src/node/index.js';
+import { RaftNode, type RaftLogStore, type RaftNodeOptions } from '../../src/node/index.js';
 import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
 import { GrpcRaftTransport } from '../../src/transport/index.js';
 import type { NodeId } from '../../src/types.js';
@@ -37,7 +37,11 @@ export class TestCluster {
   /** Data dirs and ports of every node ever started, kept across kills so a node restarts on its own disk. */
   private readonly homes = new Map<NodeId, { dir: string; port: number }>();
 
-  constructor(private readonly tuning: NodeTuning = {}) {}
+  constructor(
+    private readonly tuning: NodeTuning = {},
+    /** Puts something between a node and its log store (e.g. to hold its writes). */
+    private readonly wrapStorage: (id: NodeId, store: RaftLogStore) => RaftLogStore = (_id, store) => store,
+  ) {}
 
   /** Starts `ids` as the founding voters of a new group. */
   async bootstrap(ids: NodeId[]): Promise<void> {
@@ -69,7 +73,7 @@ export class TestCluster {
       this.homes.set(id, home);
     }
     const engine = await RocksDbEngine.open(home.dir);
-    const storage = await RocksDbRaftStorage.open(engine, 'test');
+    const storage = this.wrapStorage(id, await RocksDbRaftStorage.open(engine, 'test'));
     const app = new KvApp();
     const node = await RaftNode.start({
       id,

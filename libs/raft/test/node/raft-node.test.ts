@@ -1,7 +1,7 @@
 // RaftNode end to end: three (or four) nodes over real gRPC on loopback with RocksDB logs in temp dirs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotLeaderError, ProposalDroppedError } from '../../src/errors.js';
-import { ProposalSupersededError } from '../../src/node/index.js';
+import { ProposalSupersededError, type PersistContext, type RaftLogStore } from '../../src/node/index.js';
 import { TestCluster, waitFor } from './cluster.js';
 import { kvCommand } from './kv-app.js';
 
@@ -243,5 +243,53 @@ describe('RaftNode over gRPC + RocksDB', () => {
     expect(next.id).toBe(4);
     expect(await next.node.propose(set('a', '2'))).toBe('1');
     await waitFor(() => leader.app.data.get('a') === '2', 5000, 'old leader to apply');
+  });
+
+  it("answers a write its followers hold while the leader's own log write is still held, and says when that write is durable", async () => {
+    // hold[id] set: node id's writes of entries wait until released (as a slow local fdatasync would)
+    const hold = new Set<number>();
+    const held: (() => void)[] = [];
+    c = new TestCluster({}, (id, store) => {
+      const persist = store.persist.bind(store);
+      return new Proxy(store, {
+        get(target, prop) {
+          if (prop === 'persist')
+            return (rd: Parameters<RaftLogStore['persist']>[0], ctx?: PersistContext) =>
+              hold.has(id) && rd.entries.length > 0
+                ? new Promise<void>((resolve, reject) =>
+                    held.push(() => persist(rd, ctx).then(resolve, reject)),
+                  )
+                : persist(rd, ctx);
+          const v = Reflect.get(target, prop, target) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+    });
+    await c.bootstrap([1, 2, 3]);
+    const leader = await c.leader();
+    expect(await leader.node.propose(set('a', '1'))).toBeUndefined();
+    const before = leader.node.earlyApplies;
+    hold.add(leader.id);
+    // answered by the followers' acks alone: the leader's write of the entry has not even started
+    expect(await leader.node.propose(set('a', '2'))).toBe('1');
+    expect(held.length).toBe(1);
+    expect(leader.node.earlyApplies).toBe(before + 1);
+    expect(leader.app.data.get('a')).toBe('2');
+    const index = leader.node.status().appliedIndex;
+    const durable = leader.node.whenLogDurable(index);
+    expect(durable).toBeInstanceOf(Promise);
+    let landed = false;
+    void durable!.then(() => (landed = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(landed).toBe(false);
+    hold.delete(leader.id);
+    for (const release of held.splice(0)) release();
+    await durable;
+    expect(leader.node.whenLogDurable(index)).toBeUndefined();
+    // the loop goes on as before: the early apply is not repeated, later writes commit normally
+    expect(await leader.node.propose(set('a', '3'))).toBe('2');
+    for (const m of c.members.values())
+      await waitFor(() => m.app.data.get('a') === '3', 5000, `node ${m.id}`);
+    expect(leader.node.status().appliedIndex).toBe(leader.node.status().commitIndex);
   });
 });
