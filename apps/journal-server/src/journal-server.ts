@@ -109,6 +109,7 @@ export async function startJournalServer(
       tls,
       maxConnections: config.network.max_data_connections || fdBudget().clusterConnections,
       reporter: limits,
+      localHost: config.network.advertise_host,
     });
     cleanups.push(() => data.close());
     cleanups.push(() => node.close());

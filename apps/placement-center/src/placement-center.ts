@@ -260,6 +260,14 @@ async function assemble(
       s.role === 'leader' ? 1 : 0,
     );
     raftGauge('placement_raft_members', 'Members in the current configuration', (s) => s.members.length);
+    new Gauge({
+      name: 'placement_raft_applied_before_own_flush',
+      help: "Writes this member answered as leader once its followers' acks committed them, before its own log write of them returned (since start)",
+      registers: [metrics],
+      collect() {
+        this.set(node.earlyApplies);
+      },
+    });
   }
   new Gauge({
     name: 'placement_kv_revision',

@@ -47,6 +47,9 @@ export interface RobustmqJournalBenchConfig {
     jsHttp: number;
     brokerHttp: number;
     brokerGrpc: number;
+    /** the Kafka broker the quick start also runs: off its default ports, which tests on this machine may hold */
+    kafka: number;
+    kafkaHttp: number;
   };
 }
 
@@ -64,6 +67,7 @@ export function robustmqJournalConfigs(config: RobustmqJournalBenchConfig): Reco
     'mqtt-broker.toml':
       `[network]\nhost = "127.0.0.1"\ntcp_port = ${config.tcpPort}\nws_enabled = false\nhttp_port = ${ports.brokerHttp}\ngrpc_port = ${ports.brokerGrpc}\n` +
       `[storage]\njournal_acks = "all"\n${log}`,
+    'kafka-broker.toml': `[network]\nhost = "127.0.0.1"\nport = ${ports.kafka}\nhttp_port = ${ports.kafkaHttp}\n${log}`,
   };
 }
 

@@ -74,6 +74,8 @@ export async function startBroker(
       jsHttp: await freePort(),
       brokerHttp: await freePort(),
       brokerGrpc: await freePort(),
+      kafka: await freePort(),
+      kafkaHttp: await freePort(),
     };
     const configDir = join(dir, 'config');
     mkdirSync(configDir);

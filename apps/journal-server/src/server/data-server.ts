@@ -3,7 +3,9 @@
 // arrival order, which keeps one producer's appends in its order. Bad input never reaches a handler unchecked: an
 // unreadable length closes the connection after an error answer; anything else gets an error answer and the
 // connection stays open. With cluster TLS the port speaks TLS only (mutual when [cluster] tls_require_client_cert),
-// and a replaced certificate applies to the next handshake.
+// and a replaced certificate applies to the next handshake. Without TLS, clients in the same process (the quick
+// start's broker) reach it at its advertised address through in-memory streams (local-link.ts in the protocol):
+// the same frames, auth and handlers, no loopback socket.
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { closeServer, listen, type LimitReporter, type Logger } from '@robustmq/common';
@@ -18,6 +20,8 @@ import {
   errorFrame,
   messageName,
   parseBody,
+  registerLocalDataServer,
+  type LocalSocket,
 } from '@robustmq/protocol/journal';
 import type { JournalNode } from '../replication/journal-node.js';
 import type { JournalMetrics } from './journal-metrics.js';
@@ -44,11 +48,14 @@ export async function startDataServer(
     maxConnections?: number;
     /** counts and logs sockets refused over the cap. */
     reporter?: LimitReporter | undefined;
+    /** the address clients dial ("advertise_host:port"): clients in this process get an in-memory link to it
+     * (not with TLS). The port is filled in once bound. */
+    localHost?: string | undefined;
   },
 ): Promise<DataServer> {
   const { logger, metrics } = options;
-  const sockets = new Set<Socket>();
-  const onConnection = (socket: Socket) => {
+  const sockets = new Set<Socket | LocalSocket>();
+  const onConnection = (socket: Socket | LocalSocket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', (err) => logger.debug({ err: err.message }, 'data connection error'));
@@ -165,10 +172,15 @@ export async function startDataServer(
     options.reporter?.hit('connection_cap', 'data', data?.remoteAddress),
   );
   const port = await listen(server, options.port, options.host);
+  const unregisterLocal =
+    options.localHost !== undefined && !tls
+      ? registerLocalDataServer(`${options.localHost}:${port}`, onConnection)
+      : undefined;
   void ERROR_TYPE;
   return {
     port,
     async close() {
+      unregisterLocal?.();
       stopReloads?.();
       const closing = closeServer(server);
       for (const s of sockets) s.destroy();

@@ -29,6 +29,10 @@ import type { SegmentFile } from './segment-file.js';
 
 /** a sparse offset-index entry is added once this many bytes were written since the previous one (as Kafka's index.interval.bytes). */
 const INDEX_INTERVAL_BYTES = 4096;
+/** index entries of durable records wait at most this long for their RocksDB write (see flushIndex)... */
+const INDEX_FLUSH_MS = 200;
+/** ...or until this many wait. */
+const INDEX_FLUSH_OPS = 1024;
 const READ_CHUNK_BYTES = 1024 * 1024;
 
 /** what a replica remembers about its segment besides the records. */
@@ -63,7 +67,7 @@ export class LocalSegment {
   /** file bytes known to be on disk (the position of record durableEnd): where a failed fdatasync cuts back to. */
   durableSize = 0;
   /**
-   * set when an fdatasync (or its index batch) failed: what was written past durableEnd may be gone from the page
+   * set when an fdatasync failed: what was written past durableEnd may be gone from the page
    * cache without a trace (a later fdatasync can succeed without it), so that tail is treated as lost. Until it is
    * cut (dropUnsynced) no sync may claim anything and no write may land on top of it.
    */
@@ -81,13 +85,28 @@ export class LocalSegment {
   lastAppendAtMs = Date.now();
   /** bytes of the file covered by finished writes (the file's size may include a write still in progress). */
   writtenSize = 0;
-  /** index entries of written records, flushed with the next sync. */
+  /** index entries of written records, handed to deferredOps by the sync that makes the records durable. */
   pendingOps: BatchOp[] = [];
+  /**
+   * index entries (each sync's followed by its checkpoint) of durable records not in RocksDB yet. They are written
+   * in one unsynced batch every INDEX_FLUSH_MS or INDEX_FLUSH_OPS, and before anything reads or cuts the indexes
+   * (flushIndex) — not beside every fdatasync: that was a second thread-pool job (and wake-up) per append, and the
+   * append waited for whichever of the two ended last. A crash loses at most entries past the last checkpoint
+   * written, and recovery rebuilds those from the file (recover).
+   */
+  private deferredOps: BatchOp[] = [];
+  private indexTimer: NodeJS.Timeout | undefined;
+  /** the index batch being written, if any: batches land in the order they were taken. */
+  private indexFlush: Promise<void> = Promise.resolve();
+  /** set by close and remove: no index batch is taken after it. */
+  private closed = false;
   /** bumped by truncation: a sync that began before it must not claim the records written after it. */
   generation = 0;
   syncWaiters: Array<{ resolve(): void; reject(err: unknown): void }> = [];
   /** fdatasyncs running (at most 2: one through each descriptor of the file). */
   private syncsRunning = 0;
+  /** called once no fdatasync runs (cut waits for them). */
+  private idleWaiters: Array<() => void> = [];
   /** fdatasyncs started through the file's first descriptor. */
   private firstSyncs = 0;
   /** the second descriptor is trusted once a sync through the first that started after it was opened succeeded (an
@@ -324,7 +343,8 @@ export class LocalSegment {
   /**
    * resolves once everything written to the segment before the call is on disk. Callers that arrive while an
    * fdatasync runs share the next one (group commit across appends and across pipelined replication requests);
-   * the index entries of those writes go to RocksDB unsynced alongside, since they can be rebuilt from the file.
+   * the index entries of those writes go to RocksDB unsynced afterwards (deferIndex), since they can be rebuilt from
+   * the file.
    * Rejects with WRITE_FAILED when that fdatasync fails, and from then on until the lost tail is cut (failSync).
    */
   sync(): Promise<void> {
@@ -382,16 +402,16 @@ export class LocalSegment {
       const generation = this.generation;
       const ops = this.pendingOps;
       this.pendingOps = [];
+      // the checkpoint as of this sync's writes: after the entries it covers, so whichever batch carries it also
+      // carries them (a later sync's checkpoint landing first only makes recovery rescan more)
       ops.push(this.checkpointOp());
       const syncAt = stageTimings ? performance.now() : 0;
       try {
-        await Promise.all([
-          second ? this.file.syncSecond() : this.file.sync(),
-          this.db.batch(ops, { sync: false }),
-        ]);
+        await (second ? this.file.syncSecond() : this.file.sync());
         // the other sync running beside this one failed meanwhile: nothing is claimed
         if (this.syncFailed) throw this.syncFailed;
         stageTimings?.record('journal.fdatasync', performance.now() - syncAt, waiters.length);
+        if (this.generation === generation) this.deferIndex(ops);
         if (!second && this.secondFrom >= 0 && index >= this.secondFrom) this.secondTrusted = true;
         // (a later sync may have finished first: it covered these writes too, and durableEnd only grows)
         if (this.generation === generation && end > this.durableEnd && end <= this.endOffset) {
@@ -406,8 +426,75 @@ export class LocalSegment {
       }
     } finally {
       this.syncsRunning--;
+      if (this.syncsRunning === 0 && this.idleWaiters.length > 0) {
+        const idle = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const resolve of idle) resolve();
+      }
       this.startSync();
     }
+  }
+
+  /** queues the index entries of records a sync just made durable for the next index batch. */
+  private deferIndex(ops: BatchOp[]): void {
+    // a sync that ends after close: RocksDB may be closed already; recovery rebuilds these entries from the file
+    if (this.closed) return;
+    for (const op of ops) this.deferredOps.push(op);
+    if (this.deferredOps.length >= INDEX_FLUSH_OPS) {
+      void this.flushIndex().catch(() => {});
+      return;
+    }
+    if (this.indexTimer) return;
+    this.indexTimer = setTimeout(() => {
+      this.indexTimer = undefined;
+      void this.flushIndex().catch(() => {});
+    }, INDEX_FLUSH_MS);
+    this.indexTimer.unref();
+  }
+
+  /**
+   * writes the deferred index entries (unsynced: the file is the truth, recover rebuilds past the checkpoint) and
+   * resolves once they, and every batch taken before them, are in RocksDB. Anything that reads the time, key or tag
+   * index, or cuts them, calls it first. A failed batch keeps its entries for the next call and rejects.
+   */
+  flushIndex(): Promise<void> {
+    if (this.indexTimer) {
+      clearTimeout(this.indexTimer);
+      this.indexTimer = undefined;
+    }
+    const ops = this.deferredOps;
+    this.deferredOps = [];
+    const run = this.indexFlush.then(async () => {
+      if (ops.length === 0) return;
+      try {
+        await this.db.batch(ops, { sync: false });
+      } catch (err) {
+        this.logger.error(
+          { segment: this.id, entries: ops.length, err: (err as Error).message },
+          'writing index entries failed; kept for the next attempt',
+        );
+        this.deferredOps = ops.concat(this.deferredOps);
+        throw err;
+      }
+    });
+    this.indexFlush = run.catch(() => {});
+    return run;
+  }
+
+  /** drops the deferred index entries (the segment is being removed). */
+  private discardIndex(): void {
+    this.closed = true;
+    if (this.indexTimer) clearTimeout(this.indexTimer);
+    this.indexTimer = undefined;
+    this.deferredOps = [];
+  }
+
+  /** writes the deferred index entries and closes the file (the store closes RocksDB after). */
+  async close(): Promise<void> {
+    const flushed = this.flushIndex();
+    this.closed = true;
+    await flushed.catch(() => {});
+    await this.file.close();
   }
 
   /**
@@ -615,6 +702,7 @@ export class LocalSegment {
     endOffset: number,
     limit: number,
   ): Promise<number[]> {
+    await this.flushIndex();
     const prefix = kind === 'key' ? keyIndexKey(this.key, term) : tagIndexKey(this.key, term);
     const positions: number[] = [];
     const gte =
@@ -628,6 +716,7 @@ export class LocalSegment {
 
   /** the first offset < endOffset whose timestamp is >= ts, via the running-maximum time index. */
   async offsetForTimestamp(ts: number, endOffset: number): Promise<number | undefined> {
+    await this.flushIndex();
     for await (const [k] of this.db.scan({
       prefix: timePrefix(this.key),
       gte: `${timePrefix(this.key)}${pad(ts)}`,
@@ -661,7 +750,11 @@ export class LocalSegment {
 
   /** cuts the file at byte `cutAt`, where record `offset` starts, and the indexes and metadata with it. */
   private async cut(offset: number, cutAt: number): Promise<void> {
+    // the syncs that began before the cut end first, so what they made durable has its index entries taken
+    // (deferIndex); then those entries go in, so the scan below sees (and deletes) the ones at and after the cut
+    while (this.syncsRunning > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.generation++;
+    await this.flushIndex();
     await this.file.truncate(cutAt);
     this.writtenSize = cutAt;
     // drop index entries at and after offset; rebuild the running timestamps from what remains
@@ -680,9 +773,10 @@ export class LocalSegment {
     }
     this.endOffset = this.durableEnd = offset;
     this.durableSize = cutAt;
-    // index entries not yet flushed can only be of records past the cut (the sync before it, or the last good one
+    // index entries not synced yet can only be of records past the cut (the sync before it, or the last good one
     // before a failed fdatasync, took every earlier write's), so none of them may reach RocksDB now
     this.pendingOps = [];
+    this.deferredOps = [];
     this.bytesSinceEntry =
       this.positions.length === 0 ? INDEX_INTERVAL_BYTES : cutAt - this.positions[this.positions.length - 1]!;
     this.meta.epochs = this.meta.epochs.filter(([, start]) => start < offset);
@@ -692,6 +786,8 @@ export class LocalSegment {
 
   /** removes the replica's file, indexes and metadata; the store has already forgotten it. */
   async remove(): Promise<void> {
+    this.discardIndex();
+    await this.indexFlush;
     await this.file.close().catch(() => {});
     await rm(this.file.path, { force: true });
     await this.dropIndex();

@@ -96,7 +96,7 @@ export class SegmentStore {
   }
 
   async close(): Promise<void> {
-    for (const seg of this.segments.values()) await seg.file.close().catch(() => {});
+    for (const seg of this.segments.values()) await seg.close().catch(() => {});
     this.segments.clear();
     await this.db.close();
   }

@@ -2,9 +2,11 @@
 // matched by request id, a deadline per request, and every pending request failed with UNAVAILABLE the moment the
 // socket breaks — so a caller never waits on a dead peer longer than its deadline. With cluster TLS the connection is
 // TLS, the server verified against the cluster CA and this node's certificate presented (the latest one, per dial).
+// Without TLS, a data server in this same process is reached through in-memory streams instead (local-link.ts).
 import { connect, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import type { ClusterTls } from '../tls/cluster-tls.js';
+import { dialLocal, type LocalSocket } from './local-link.js';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   ERROR_TYPE,
@@ -40,8 +42,8 @@ export interface JournalConnectionOptions {
 }
 
 export class JournalConnection {
-  private socket: Socket | undefined;
-  private connecting: Promise<Socket> | undefined;
+  private socket: Socket | LocalSocket | undefined;
+  private connecting: Promise<Socket | LocalSocket> | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
@@ -68,7 +70,7 @@ export class JournalConnection {
   }
 
   private send(
-    socket: Socket,
+    socket: Socket | LocalSocket,
     type: number,
     header: Header,
     data: Buffer | Buffer[],
@@ -105,9 +107,16 @@ export class JournalConnection {
     this.socket?.destroy();
   }
 
-  private open(): Promise<Socket> {
+  private open(): Promise<Socket | LocalSocket> {
     if (this.socket) return Promise.resolve(this.socket);
-    this.connecting ??= new Promise<Socket>((resolve, reject) => {
+    // a data server in this process (local-link.ts): the same frames through in-memory streams, unless TLS is asked for
+    const local = this.options.tls ? undefined : dialLocal(this.address);
+    if (local) {
+      this.attach(local);
+      this.sendAuth(local);
+      return Promise.resolve(local);
+    }
+    this.connecting ??= new Promise<Socket | LocalSocket>((resolve, reject) => {
       const [host, portText] = splitAddress(this.address);
       const { tls } = this.options;
       const socket = tls
@@ -131,12 +140,7 @@ export class JournalConnection {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         this.attach(socket);
-        // written before any request (the server takes a connection's frames in order), so nothing waits for its
-        // answer; a refused token shows up as UNAUTHENTICATED on the requests that follow
-        if (this.options.authToken)
-          this.send(socket, JOURNAL_MESSAGE.Auth, { token: this.options.authToken }, [], 0).catch(
-            () => undefined,
-          );
+        this.sendAuth(socket);
         this.connecting = undefined;
         resolve(socket);
       });
@@ -144,7 +148,16 @@ export class JournalConnection {
     return this.connecting;
   }
 
-  private attach(socket: Socket): void {
+  /** written before any request (the server takes a connection's frames in order), so nothing waits for its
+   * answer; a refused token shows up as UNAUTHENTICATED on the requests that follow. */
+  private sendAuth(socket: Socket | LocalSocket): void {
+    if (this.options.authToken)
+      this.send(socket, JOURNAL_MESSAGE.Auth, { token: this.options.authToken }, [], 0).catch(
+        () => undefined,
+      );
+  }
+
+  private attach(socket: Socket | LocalSocket): void {
     this.socket = socket;
     const decoder = new FrameDecoder(
       this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES * 2,

@@ -3,6 +3,7 @@
 // server and by the journal StorageAdapter; a subpath of its own so neither loads the gRPC definitions for it.
 export * from './frames.js';
 export * from './connection.js';
+export { registerLocalDataServer, type LocalSocket } from './local-link.js';
 export * from './record-codec.js';
 export { crc32, crc32Portable, crc32Range, crc32WithNewPrefix } from './crc32.js';
 export * from './retention-mark.js';
