@@ -7,16 +7,15 @@ import {
   appendFileSync,
   closeSync,
   copyFileSync,
-  openSync,
   fdatasyncSync,
+  openSync,
+  readFileSync,
   readdirSync,
   rmSync,
   statSync,
-  truncateSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { RocksDbEngine, readFrame } from '@robustmq/common';
 import { removeDir, tempDir } from '@robustmq/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
