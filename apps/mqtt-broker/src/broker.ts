@@ -97,6 +97,7 @@ export function brokerSettings(config: MqttBrokerConfig): BrokerSettings {
     maxTopicLength: mqtt.max_topic_length,
     delayedPublishMaxS: mqtt.delayed_publish_max_s,
     positionCommitIntervalMs: mqtt.position_commit_interval_ms,
+    qos0Log: mqtt.qos0_log,
   };
 }
 

@@ -30,6 +30,14 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
     },
   });
   new Gauge({
+    name: 'mqtt_sessions_reading_log',
+    help: 'Sessions reading the message log (away, connecting, catching up); a QoS 0 message one of them subscribes to is appended to the log',
+    registers: [registry],
+    collect() {
+      this.set(broker.logReaderCount);
+    },
+  });
+  new Gauge({
     name: 'mqtt_subscriptions',
     help: 'Subscriptions (client, topic filter) held',
     registers: [registry],
@@ -80,6 +88,11 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
     'mqtt_position_commits_total',
     "Sessions' positions in the message log written to storage (in a cluster, one placement write each)",
     'positionCommits',
+  );
+  counter(
+    'mqtt_qos0_unlogged_total',
+    'QoS 0 messages a lone broker did not append to its message log: no session reading the log subscribed to them',
+    'qos0Unlogged',
   );
   new Counter({
     name: 'mqtt_protocol_violations_total',

@@ -26,6 +26,7 @@ import {
 } from '../routing/router.js';
 import type { Subscription } from '../routing/subscription.js';
 import type { Session } from '../session/session.js';
+import { LogReaders } from '../session/log-readers.js';
 import { markIncoming } from '../session/incoming-qos2.js';
 import {
   connectionEnded,
@@ -119,6 +120,9 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   private readonly connections = new Set<Connection>();
   /** connected clients by client id. */
   private readonly clients = new Map<string, Connection>();
+  /** sessions reading the broker's own log (away, connecting, catching up): a QoS 0 message one of them wants is
+   * appended, any other is not (`[mqtt] qos0_log`). */
+  private readonly readers = new LogReaders<Session>();
 
   constructor(
     readonly settings: BrokerSettings,
@@ -215,6 +219,23 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
       : `mqtt#${createHash('sha256').update(clientId).digest('hex')}`;
   }
 
+  readsLog(session: Session, reading: boolean): void {
+    if (reading) this.readers.add(session);
+    else this.readers.delete(session);
+  }
+
+  /** Sessions that read the message log now (away, connecting or catching up). */
+  get logReaderCount(): number {
+    return this.readers.size;
+  }
+
+  /** Removes a session that has ended (or moved to another broker) from the broker, if it is still the one of its
+   * client id. */
+  forgetSession(session: Session): void {
+    if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
+    this.readers.delete(session);
+  }
+
   sharedAcknowledged(key: string): void {
     this.sharedGroups?.acknowledged(key);
   }
@@ -287,6 +308,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   subscribe(session: Session, filter: string, subscription: Subscription): boolean {
     const isNew = !session.subscriptions.has(filter);
     session.subscriptions.set(filter, subscription);
+    this.readers.subscribed(session, filter, subscription);
     if (session.connection) this.router.add(filter, session, subscription);
     return isNew;
   }
@@ -296,6 +318,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     const subscription = session.subscriptions.get(filter);
     if (!subscription) return false;
     session.subscriptions.delete(filter);
+    this.readers.unsubscribed(session, filter);
     this.router.remove(filter, session, subscription);
     return true;
   }
@@ -309,11 +332,20 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
    * flagged and routes it to online subscribers at once (they do not wait for storage). With the cluster's shared
    * log both happen when the log hands the message back (`fromSharedLog`), on every broker alike. Returns the
    * pending retained-store write, if any; the caller waits for it and for `log.onStored(message)` before
-   * acknowledging. `_from` (the publishing session) is implied by `message.publisher`. */
+   * acknowledging (QoS 1/2 only). `_from` (the publishing session) is implied by `message.publisher`.
+   *
+   * With the broker's own log a QoS 0 message goes into it only when a session that reads the log (away, connecting,
+   * catching up) has a matching subscription: every other subscriber gets it from routing now, exactly as it would
+   * if it were logged, and nobody would read it back (docs/architecture.md "QoS 0 outside the message log"). */
   acceptPublish(message: OutgoingPublish, _from?: Session): Promise<void> | undefined {
-    this.log.append(message);
     this.topics.record(message.topic, message.timestamp);
-    if (this.log.shared) return undefined;
+    if (this.log.shared) {
+      this.log.append(message);
+      return undefined;
+    }
+    if (message.qos > 0 || this.settings.qos0Log === 'always' || this.readers.wants(message.topic))
+      this.log.append(message);
+    else this.stats.qos0Unlogged++;
     const retainedWrite = message.retain
       ? this.persistence.storeRetained(retainedPacket(message))
       : undefined;

@@ -27,6 +27,8 @@ export interface SessionHost extends SessionEnv {
   /** persistent sessions mirrored into placement; undefined without placement. */
   readonly sessionSync: PlacementSessions | undefined;
   connectionOf(clientId: string): Connection | undefined;
+  /** Removes an ended (or handed over) session from the broker, if it is still its client id's. */
+  forgetSession(session: Session): void;
   /** Makes a connection the client id's current one, closing an older one. */
   attach(connection: Connection): void;
   subscribe(session: Session, filter: string, subscription: Subscription): boolean;
@@ -166,7 +168,7 @@ export async function handSessionOver(
     expiry: session.expiry,
   };
   await session.commitNow();
-  if (broker.sessions.get(clientId) === session) broker.sessions.delete(clientId);
+  broker.forgetSession(session);
   broker.sessionSync?.forget(clientId);
   await broker.persistence.delWill({ id: clientId });
   await broker.persistence.deleteSession(clientId);
@@ -203,7 +205,7 @@ export function connectionEnded(broker: SessionHost, connection: Connection, ses
     return;
   }
   if (!session.persistent) {
-    if (broker.sessions.get(session.clientId) === session) broker.sessions.delete(session.clientId);
+    broker.forgetSession(session);
     if (will) publishWill(broker, session.clientId, will);
     if (broker.persistence.getSession(session.clientId))
       void forget(broker, broker.persistence.deleteSession(session.clientId));
@@ -324,7 +326,7 @@ export async function restoreSessions(broker: SessionHost): Promise<void> {
 /** Ends a session: its pending will is published and everything stored for it is deleted. */
 export function endSession(broker: SessionHost, session: Session): Promise<void> {
   clearTimers(session);
-  if (broker.sessions.get(session.clientId) === session) broker.sessions.delete(session.clientId);
+  broker.forgetSession(session);
   const will = session.pendingWill;
   session.pendingWill = undefined;
   if (will) publishWill(broker, session.clientId, will);
