@@ -97,6 +97,7 @@ export function brokerSettings(config: MqttBrokerConfig): BrokerSettings {
     maxTopicLength: mqtt.max_topic_length,
     delayedPublishMaxS: mqtt.delayed_publish_max_s,
     positionCommitIntervalMs: mqtt.position_commit_interval_ms,
+    qos0Log: mqtt.qos0_log,
   };
 }
 
@@ -317,7 +318,10 @@ export async function startMqttBroker(
     listeners = await startListeners(config, broker, logger, {
       maxSockets,
       reporter: limits,
-      admit: (remoteHost, listener) => clientLimits.admitSocket(remoteHost, listener),
+      // only with a connect rate: reading a socket's address costs it 88 bytes for its lifetime (issue 16)
+      ...(clientLimits.limitsConnectRate
+        ? { admit: (remoteHost: string, listener: string) => clientLimits.admitSocket(remoteHost, listener) }
+        : {}),
     });
 
     const registry = createBrokerMetrics(broker, config.node.id);

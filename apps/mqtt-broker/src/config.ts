@@ -134,6 +134,10 @@ export const mqttBrokerConfigSchema = z.strictObject({
       .default(10),
     /** a session further behind the message log than this many messages skips QoS 0 messages (counted as dropped). */
     max_queued_messages: z.number().int().min(1, 'must be at least 1').default(100_000),
+    /** which QoS 0 messages a lone broker appends to its message log: "needed" = only those a session reading the
+     * log (away, connecting, catching up) subscribes to — the others reach every subscriber from memory; "always" =
+     * every one. A cluster broker's shared log always carries every message. */
+    qos0_log: z.enum(['needed', 'always']).default('needed'),
     /** most levels in a topic name or filter; more → 0x90 / SUBACK 0x8F. */
     max_topic_levels: z.number().int().min(1, 'must be at least 1').max(65535).default(128),
     /** longest topic name or filter, bytes; longer → 0x90 / SUBACK 0x8F. */

@@ -82,6 +82,28 @@ describe('cross-broker delivery', () => {
     expect(got.messages.map((m) => m.payload)).toEqual(sent);
   });
 
+  test('QoS 0 and QoS 1 of one publisher reach subscribers on its broker and another in publish order; every QoS 0 is in the shared log', async () => {
+    // a lone broker keeps QoS 0 out of its own log when no session reading it wants them ([mqtt] qos0_log); a
+    // cluster's brokers never do: the shared log is how another broker's subscribers get them
+    const local = await client(0);
+    const remote = await client(1);
+    await local.subscribeAsync('xb/mixed', { qos: 1 });
+    await remote.subscribeAsync('xb/mixed', { qos: 1 });
+    const gotLocal = collect(local);
+    const gotRemote = collect(remote);
+    const publisher = await client(0);
+    const unlogged = brokers.map((b) => b.handle.broker.stats.qos0Unlogged);
+    const sent = Array.from({ length: 200 }, (_, i) => String(i));
+    for (const [i, payload] of sent.entries())
+      publisher.publish('xb/mixed', payload, { qos: i % 2 === 0 ? 0 : 1 });
+    await gotLocal.waitFor(sent.length, 15_000);
+    await gotRemote.waitFor(sent.length, 15_000);
+    expect(gotLocal.messages.map((m) => m.payload)).toEqual(sent);
+    expect(gotRemote.messages.map((m) => m.payload)).toEqual(sent);
+    expect(gotRemote.messages.map((m) => m.qos)).toEqual(sent.map((_, i) => i % 2));
+    expect(brokers.map((b) => b.handle.broker.stats.qos0Unlogged)).toEqual(unlogged);
+  });
+
   test('a QoS 0 flood is paced by flow control, not queued: appends stay bounded and every message arrives in order', async () => {
     const local = await client(0);
     const remote = await client(2);

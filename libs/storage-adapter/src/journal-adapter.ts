@@ -7,10 +7,14 @@
 // - append() resolves once the shard's acks (quorum by default) have the records on disk. A batch that spans a
 //   segment boundary is written as one run of consecutive offsets, but not atomically: if the cluster fails between
 //   the two parts, the first part stays; so does a batch larger than maxAppendBytes (4 MiB), sent as several
-//   consecutive requests. A retry after a lost answer may store a batch twice (at least once) —
-//   unless the caller gives AppendOptions.expectedOffset: every attempt then carries it to the leader, which refuses
-//   a batch that would not start there (OFFSET_MISMATCH with its end), and records of the call that a lost attempt
-//   already wrote are counted instead of written again.
+//   consecutive requests. A retry after a lost answer (a leader killed after writing, a connection dropped) first
+//   looks for the request's records in the log, as ordered appends do (below): found ones are counted, not written
+//   again. Exact only when the first attempt has been written (or never will be) by the time of the look: a request
+//   still queued at a live leader whose answer timed out can be written after the look, and then twice. Byte-equal
+//   records that another call wrote after this one was sent would be taken for its own (the bodies hold the call's
+//   timestamp, key, headers and payload). With AppendOptions.expectedOffset (a single writer) every attempt carries
+//   it to the leader instead, which refuses a batch that would not start there (OFFSET_MISMATCH with its end), and
+//   records of the call that a lost attempt already wrote are counted instead of written again.
 // - Ordered appends (AppendOptions.ordered, the broker's shared log): several calls of one shard in flight at once,
 //   stored in call order. They go out at once on the connection to the segment's leader as one chain (each request
 //   names its predecessor; the leader writes a request only right behind it, SegmentLeader.append), so a request that
@@ -179,6 +183,9 @@ export class JournalStorageAdapter implements StorageAdapter {
   /** ordered appends: requests sent in a chain, calls re-sent one by one after a failure, and re-sent calls whose
    * records were found already stored (not written again). */
   readonly orderedStats = { chained: 0, resent: 0, foundStored: 0 };
+  /** ordinary appends: requests whose answer was lost, looked for in the log before a retry, and those found there
+   * (not written again). */
+  readonly retryStats = { lookedUp: 0, foundStored: 0 };
   private readonly placement: PlacementClient;
   private readonly pool: JournalConnectionPool;
   private readonly namespace: string;
@@ -570,15 +577,21 @@ export class JournalStorageAdapter implements StorageAdapter {
     // an attempt failed after it may have reached the leader (a lost answer, a leader that died mid-write): from then
     // on, records of this call found stored from the expected offset on are the ones that attempt wrote
     let uncertain = false;
+    // without an expected offset: an attempt of the current request failed without saying it wrote nothing, so its
+    // records are looked for (from `lowerBound`, the shard's known end when it was first sent) before it is re-sent
+    let mayBeStored = false;
+    let lowerBound = h.knownEnd;
     const offsets: number[] = [];
     const total = encoded.starts.length - 1;
     const maxBytes = this.options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES;
     let sentRecords = firstRecord;
-    // the records of the next request: as many as fit in maxBytes (at least one), from sentRecords on
+    // the records of the next request: as many as fit in maxBytes (at least one), from sentRecords to chunkEnd
+    let chunkEnd = sentRecords;
     const chunk = (): Buffer => {
       const from = encoded.starts[sentRecords]!;
       let to = sentRecords + 1;
       while (to < total && encoded.starts[to + 1]! - from <= maxBytes) to++;
+      chunkEnd = to;
       return encoded.data.subarray(from, encoded.starts[to]!);
     };
     let remaining = chunk();
@@ -596,6 +609,15 @@ export class JournalStorageAdapter implements StorageAdapter {
           const seg = this.active(h);
           if (!seg) throw new JournalError('SEGMENT_SEALED', `shard '${shard}' has no writable segment yet`);
           const at = expected >= 0 ? expected + sentRecords : -1;
+          if (mayBeStored) {
+            this.retryStats.lookedUp++;
+            const found = await this.findStored(shard, encoded, sentRecords, chunkEnd, lowerBound);
+            mayBeStored = false;
+            if (found !== undefined) {
+              this.retryStats.foundStored++;
+              return { header: { baseOffset: found[0]!, count: found.length } as Header, data: EMPTY };
+            }
+          }
           const sentAt = stageTimings ? performance.now() : 0;
           try {
             const reply = await this.send(
@@ -626,6 +648,7 @@ export class JournalStorageAdapter implements StorageAdapter {
               throw err;
             }
             uncertain = true;
+            if (at < 0 && !wroteNothing(err)) mayBeStored = true;
             const next = isJournalError(err, 'SEGMENT_SEALED')
               ? (err.details['next'] as SegmentView | undefined)
               : undefined;
@@ -643,6 +666,8 @@ export class JournalStorageAdapter implements StorageAdapter {
         for (let i = 0; i < count; i++) offsets.push(base + i);
         if (base + count > h.knownEnd) h.knownEnd = base + count;
         sentRecords += count;
+        mayBeStored = false;
+        lowerBound = h.knownEnd;
         if (sentRecords < total) remaining = chunk();
         if (sentRecords < total && !release) {
           // a large batch goes in several requests, or the segment filled up mid-batch: hold other appends back until
@@ -802,7 +827,13 @@ export class JournalStorageAdapter implements StorageAdapter {
         if (!call) break;
         try {
           if (call.uncertain && mayBeStored && call.offsets.length < call.encoded.starts.length - 1) {
-            const found = await this.findStored(lane.shard, call, Math.max(scanFrom, call.lowerBound));
+            const found = await this.findStored(
+              lane.shard,
+              call.encoded,
+              call.offsets.length,
+              call.encoded.starts.length - 1,
+              Math.max(scanFrom, call.lowerBound),
+            );
             if (found === undefined) mayBeStored = false;
             else {
               this.orderedStats.foundStored++;
@@ -836,12 +867,18 @@ export class JournalStorageAdapter implements StorageAdapter {
   }
 
   /**
-   * Looks for the not yet confirmed records of `call` in the shard from `from` on (a request whose answer was lost):
-   * their offsets when all of them are found there in a row, byte for byte after the offset, else undefined. Waits
-   * first until the active segment's leader has committed its whole log (a new leader commits what it took over from
-   * the old one once its followers have it), so records that survived a leader's death are seen.
+   * Looks for records [first, end) of a call in the shard from `from` on (a request whose answer was lost): their
+   * offsets when all of them are found there in a row, byte for byte after the offset, else undefined. Waits first
+   * until the active segment's leader has committed its whole log (a new leader commits what it took over from the
+   * old one once its followers have it), so records that survived a leader's death are seen.
    */
-  private async findStored(shard: string, call: OrderedCall, from: number): Promise<number[] | undefined> {
+  private async findStored(
+    shard: string,
+    encoded: { data: Buffer; starts: number[] },
+    first: number,
+    end: number,
+    from: number,
+  ): Promise<number[] | undefined> {
     const h = await this.handle(shard, true);
     const last = h.segments[h.segments.length - 1];
     if (last && last.end < 0) {
@@ -860,10 +897,9 @@ export class JournalStorageAdapter implements StorageAdapter {
         await sleep(20);
       }
     }
-    const first = call.offsets.length;
     const mine: Buffer[] = [];
-    for (let i = first; i < call.encoded.starts.length - 1; i++)
-      mine.push(call.encoded.data.subarray(call.encoded.starts[i]! + 4, call.encoded.starts[i + 1]!));
+    for (let i = first; i < end; i++)
+      mine.push(encoded.data.subarray(encoded.starts[i]! + 4, encoded.starts[i + 1]!));
     const body = (record: Buffer) => record.subarray(RECORD_BODY_AT);
     let offset = from;
     let run: number[] = [];

@@ -14,6 +14,8 @@ import {
   type RunningCluster,
 } from './placement-systems.js';
 import { cpuTimeMs, voluntaryContextSwitches } from './proc-stats.js';
+import { markStageWindow, stageTimingsDir, takeStageReport } from './stage-report.js';
+import type { StageReport } from '@robustmq/common';
 
 export interface PlacementBenchOptions {
   systems: PlacementSystem[];
@@ -35,6 +37,10 @@ interface Row {
   opsPerSec: number;
   p50: number;
   p99: number;
+  p999: number;
+  max: number;
+  /** Our members' stage timings over the cell (ROBUSTMQ_STAGE_TIMINGS set), in member order. */
+  stages?: (StageReport | undefined)[];
   errors: number;
   cpuPerOpUs: number;
   /** CPU of this process (the load generator and the system's client library) per operation. */
@@ -101,6 +107,8 @@ async function measure(cluster: RunningCluster, options: PlacementBenchOptions):
         const cpuBefore = cluster.pids.reduce((s, pid) => s + cpuTimeMs(pid) / 1000, 0);
         const switchesBefore = cluster.pids.reduce((s, pid) => s + voluntaryContextSwitches(pid), 0);
         const clientCpuBefore = process.cpuUsage();
+        const stages = cluster.system !== 'etcd' && stageTimingsDir() !== undefined;
+        if (stages) await stageWindow(cluster.pids);
         const result = await closedLoop(clients, concurrency, options.durationS, (client, i) =>
           kind === 'write' ? client.put(`bench/k${i % 10_000}`, VALUE) : client.get(`bench/k${i % 10_000}`),
         );
@@ -108,6 +116,7 @@ async function measure(cluster: RunningCluster, options: PlacementBenchOptions):
         const switches =
           cluster.pids.reduce((s, pid) => s + voluntaryContextSwitches(pid), 0) - switchesBefore;
         const clientCpu = process.cpuUsage(clientCpuBefore);
+        const reports = stages ? await stageWindow(cluster.pids) : undefined;
         const sorted = result.latencies.sort((a, b) => a - b);
         rows.push({
           system: cluster.system,
@@ -117,6 +126,9 @@ async function measure(cluster: RunningCluster, options: PlacementBenchOptions):
           opsPerSec: result.ops / result.seconds,
           p50: percentile(sorted, 0.5),
           p99: percentile(sorted, 0.99),
+          p999: percentile(sorted, 0.999),
+          max: sorted[sorted.length - 1] ?? 0,
+          ...(reports ? { stages: reports } : {}),
           errors: result.errors,
           cpuPerOpUs: result.ops ? (cpu / result.ops) * 1e6 : 0,
           clientCpuPerOpUs: result.ops ? (clientCpu.user + clientCpu.system) / result.ops : 0,
@@ -128,6 +140,21 @@ async function measure(cluster: RunningCluster, options: PlacementBenchOptions):
     for (const client of clients) client.close();
   }
   return rows;
+}
+
+/**
+ * Ends the members' stage-timing window (SIGUSR2: each writes what it recorded since the last mark and starts over)
+ * and returns their reports, in member order (undefined for a member that wrote none within 3 s).
+ */
+async function stageWindow(pids: number[]): Promise<(StageReport | undefined)[]> {
+  for (const pid of pids) markStageWindow(pid);
+  const reports: (StageReport | undefined)[] = pids.map(() => undefined);
+  const deadline = Date.now() + 3_000;
+  while (reports.some((r) => r === undefined) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    pids.forEach((pid, k) => (reports[k] ??= takeStageReport(pid)));
+  }
+  return reports;
 }
 
 function fmt(n: number, digits = 0): string {
@@ -181,6 +208,26 @@ function report(rows: Row[], options: PlacementBenchOptions): string {
     }
     lines.push('');
   }
+  lines.push('### Tails', '');
+  lines.push(
+    "Latency p99 / p99.9 / max per cell; with ROBUSTMQ_STAGE_TIMINGS=<dir> set, also each of our members' longest event-loop delay over the cell (how long its thread — the Raft loop's — was held at once, in 10 ms samples; the leader is the one serving the clients) and the Raft log's segment switches.",
+    '',
+    '| members | clients | system | op | p99 / p99.9 / max ms | longest event-loop delay per member ms | log segment switches (max ms) |',
+    '| ---: | ---: | :--- | :--- | ---: | ---: | ---: |',
+  );
+  for (const r of rows) {
+    const loop = r.stages?.map((s) => (s ? fmt(s.eventLoopDelay.max, 1) : '?')).join(' / ') ?? '–';
+    const switches = r.stages
+      ?.map((s) => {
+        const sw = s?.stages['raft.log.switch'];
+        return sw ? `${fmt(sw.count)} (${fmt(sw.max, 2)})` : '0';
+      })
+      .join(' / ');
+    lines.push(
+      `| ${r.members} | ${r.clients} | ${SYSTEM_LABEL[r.system]} | ${r.op} | ${fmt(r.p99, 2)} / ${fmt(r.p999, 2)} / ${fmt(r.max, 2)} | ${loop} | ${switches ?? '–'} |`,
+    );
+  }
+  lines.push('');
   lines.push(`Command: \`${options.command}\``, '');
   return lines.join('\n');
 }

@@ -20,6 +20,9 @@ export interface BrokerSettings {
   delayedPublishMaxS: number;
   /** least time between two commits of one session's position, ms (0: as soon as the previous one completes). */
   positionCommitIntervalMs: number;
+  /** `[mqtt] qos0_log`: 'needed' appends a QoS 0 message to the broker's own log only when a session that reads the
+   * log wants it; 'always' appends every one. */
+  qos0Log: 'needed' | 'always';
 }
 
 /** Plain counters bumped on the hot path; metrics.ts reads them when Prometheus scrapes. */
@@ -38,6 +41,8 @@ export interface BrokerStats {
   logReadRetries: number;
   /** a session's position in the message log written to storage (in a cluster: a placement write each). */
   positionCommits: number;
+  /** QoS 0 messages not appended to the broker's own log: no session reading the log wanted them. */
+  qos0Unlogged: number;
 }
 
 export function newBrokerStats(): BrokerStats {
@@ -52,5 +57,6 @@ export function newBrokerStats(): BrokerStats {
     sharedDropped: 0,
     logReadRetries: 0,
     positionCommits: 0,
+    qos0Unlogged: 0,
   };
 }

@@ -27,7 +27,10 @@ export interface SessionHost extends SessionEnv {
   /** persistent sessions mirrored into placement; undefined without placement. */
   readonly sessionSync: PlacementSessions | undefined;
   connectionOf(clientId: string): Connection | undefined;
-  /** Makes a connection the client id's current one, closing an older one. */
+  /** Removes an ended (or handed over) session from the broker, if it is still its client id's. */
+  forgetSession(session: Session): void;
+  /** Makes a connection (its `session` set) the client id's current one — its session's connection —, closing an
+   * older one. */
   attach(connection: Connection): void;
   subscribe(session: Session, filter: string, subscription: Subscription): boolean;
   acceptPublish(message: OutgoingPublish): Promise<void> | undefined;
@@ -96,7 +99,6 @@ export async function openSession(
   }
   session.expiry = expiry;
   connection.session = session;
-  session.bind(connection);
   broker.attach(connection);
 
   const { persistence } = broker;
@@ -134,6 +136,10 @@ async function adoptSession(broker: SessionHost, clientId: string, handed: Hande
     (await broker.log.fetchPosition(broker.sessionGroup(clientId))) ?? broker.log.nextOffset,
   );
   session.restoreReleased(handed.released);
+  // a connection with this id that came in meanwhile (a CONNECT racing this one through the awaits above) belongs to
+  // the session replaced here: it goes, as any older connection does (MQTT-3.1.4-2). The broker finds a client id's
+  // connection through its session, so one left on a replaced session would be found by nothing.
+  broker.sessions.get(clientId)?.connection?.close('client id taken over by a new connection', 0x8e);
   broker.sessions.set(clientId, session);
   const { persistence } = broker;
   await persistence.putSession(clientId, { expiry: handed.expiry, disconnectedAt: Date.now() });
@@ -166,7 +172,7 @@ export async function handSessionOver(
     expiry: session.expiry,
   };
   await session.commitNow();
-  if (broker.sessions.get(clientId) === session) broker.sessions.delete(clientId);
+  broker.forgetSession(session);
   broker.sessionSync?.forget(clientId);
   await broker.persistence.delWill({ id: clientId });
   await broker.persistence.deleteSession(clientId);
@@ -203,7 +209,7 @@ export function connectionEnded(broker: SessionHost, connection: Connection, ses
     return;
   }
   if (!session.persistent) {
-    if (broker.sessions.get(session.clientId) === session) broker.sessions.delete(session.clientId);
+    broker.forgetSession(session);
     if (will) publishWill(broker, session.clientId, will);
     if (broker.persistence.getSession(session.clientId))
       void forget(broker, broker.persistence.deleteSession(session.clientId));
@@ -324,7 +330,7 @@ export async function restoreSessions(broker: SessionHost): Promise<void> {
 /** Ends a session: its pending will is published and everything stored for it is deleted. */
 export function endSession(broker: SessionHost, session: Session): Promise<void> {
   clearTimers(session);
-  if (broker.sessions.get(session.clientId) === session) broker.sessions.delete(session.clientId);
+  broker.forgetSession(session);
   const will = session.pendingWill;
   session.pendingWill = undefined;
   if (will) publishWill(broker, session.clientId, will);

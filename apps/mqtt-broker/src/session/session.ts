@@ -39,6 +39,9 @@ export interface SessionEnv {
   positionCommitted(clientId: string, offset: number): void;
   /** A message this session got as a member of shared group `key` was acknowledged (cluster: the group's position). */
   sharedAcknowledged(key: string): void;
+  /** The session reads the message log from now on (`true`: it is away, connecting or catching up), or gets its
+   * messages from routing again (`false`) — a QoS 0 message a reader wants must go into the log (log-readers.ts). */
+  readsLog(session: Session, reading: boolean): void;
 }
 
 /** What a session needs of the connection of its client (transport/connection.ts). */
@@ -104,6 +107,8 @@ const COMMITTING = 4;
 const COMMIT_AGAIN = 8;
 /** set for `positionCommitIntervalMs` after a commit starts: a commit asked for meanwhile waits for it. */
 const COMMIT_HELD = 16;
+/** the broker was last told that this session reads the log (not live, or no connection). */
+const READER = 32;
 
 /** setTimeout's callback for a session's commit interval (one function for every session, no closure each). */
 function releaseCommit(session: Session): void {
@@ -147,6 +152,15 @@ export class Session {
     private readonly broker: SessionEnv,
   ) {
     this.position = broker.log.nextOffset;
+    this.noteReading();
+  }
+
+  /** Tells the broker when the session starts or stops reading the log (it is a reader unless live and connected). */
+  private noteReading(): void {
+    const reading = (this.flags & LIVE) === 0 || this.connection === undefined;
+    if (reading === ((this.flags & READER) !== 0)) return;
+    this.flags = reading ? this.flags | READER : this.flags & ~READER;
+    this.broker.readsLog(this, reading);
   }
 
   private extras(): SessionExtras {
@@ -348,6 +362,7 @@ export class Session {
       this.live = false;
       this.position = this.broker.log.nextOffset;
     }
+    this.noteReading();
   }
 
   /** After CONNACK: unfinished messages are sent again (PUBLISH with DUP, or PUBREL), then the log catches the
@@ -374,6 +389,7 @@ export class Session {
       this.live = false;
       this.position = this.broker.log.nextOffset;
     }
+    this.noteReading();
     this.retainedBacklog = undefined;
   }
 
@@ -500,6 +516,7 @@ export class Session {
     this.position = offset;
     this.committed = offset;
     this.live = false;
+    this.noteReading();
   }
 
   private commitPoint(): number {
@@ -523,6 +540,7 @@ export class Session {
   private catchUpFrom(offset: number): void {
     this.live = false;
     this.position = offset;
+    this.noteReading();
     void this.readLog();
   }
 
@@ -550,6 +568,7 @@ export class Session {
             this.position++;
           }
           this.live = true;
+          this.noteReading();
           return;
         }
         let records;

@@ -131,6 +131,8 @@ interface QueuedProposal extends Waiter {
 }
 
 const LEADING: PersistContext = { leading: true };
+/** An apply of nothing (the usual case beside a leader's write): one settled promise for all of them. */
+const APPLIED: Promise<void> = Promise.resolve();
 const FOLLOWING: PersistContext = { leading: false };
 
 /** Proposals queued during one loop turn go into one log entry, up to these limits. */
@@ -178,6 +180,14 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private snapshotting: Promise<void> | undefined;
   /** A log store that cannot compact beside persist() leaves its compaction to the loop, between Readys. */
   private compactionForLoop: (() => Promise<void>) | undefined;
+  /**
+   * A snapshot from the leader being restored into the application beside the loop, then the entries committed
+   * meanwhile being applied after it: while set, applies queue up in `applyQueue` instead of running in the loop.
+   */
+  private restoring: Promise<void> | undefined;
+  private applyQueue: (
+    { entries: readonly Entry[] } | { snapshot: { index: number; confState: ConfState; data: Uint8Array } }
+  )[] = [];
 
   /** The last index of the last log write that completed (see whenLogDurable). */
   private durableIndex = 0;
@@ -422,9 +432,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.stopped = true;
     clearInterval(this.ticker);
     await this.loopDone;
-    // the snapshot in progress reads the application's engine: let it finish (or fail) before the owner closes that
+    // the snapshot in progress reads the application's engine, a restore writes it: let them finish (or fail) before
+    // the owner closes that
     this.dropLoopCompaction();
     await this.snapshotting;
+    await this.restoring;
     await this.transport.close();
     this.rejectAll(this.stoppedError());
     this.log.info('raft node stopped');
@@ -603,7 +615,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
           await compaction();
           continue;
         }
-        if (!this.snapshotting && this.compactRequests.length > 0) {
+        if (!this.snapshotting && !this.restoring && this.compactRequests.length > 0) {
           const requests = this.compactRequests;
           this.compactRequests = [];
           await this.startSnapshot(requests);
@@ -613,6 +625,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         await this.handleReady(this.raw.ready());
         if (
           !this.snapshotting &&
+          !this.restoring &&
           this.applied - this.storage.snapshot().metadata.index >= this.snapshotEntries
         ) {
           await this.startSnapshot([]);
@@ -668,23 +681,26 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         this.writeSettled = true;
       },
     );
-    const appliedEarly = this.applyCommitted(early);
+    // (a leader's Ready of a new entry usually has nothing committed to apply: no promise to make then)
+    const appliedEarly = early.length > 0 ? this.apply(early) : APPLIED;
     if (this.role === 'leader' && rd.entries.length > 0)
       await this.applyBeforeOwnFlush(rd.entries, settled, appliedEarly);
-    await settleFirst(persisted, appliedEarly);
+    if (appliedEarly === APPLIED) await persisted;
+    else await settleFirst(persisted, appliedEarly);
     this.learnAddresses(rd.entries);
     // 3. Acknowledgements of what we just persisted: they wait for the disk only, not for the apply beside it (a
     // follower's ack is what a write waits for; etcd sends it while its apply goroutine is still busy, too).
     this.transport.send(rd.messagesAfterPersist);
     await appliedEarly;
-    // 4. Apply the rest.
-    if (rd.snapshot)
-      await this.installSnapshot(
-        rd.snapshot.metadata.index,
-        rd.snapshot.metadata.confState,
-        rd.snapshot.data,
-      );
-    if (split < rd.committedEntries.length) await this.applyCommitted(rd.committedEntries.slice(split));
+    // 4. Apply the rest. A snapshot from the leader is restored beside the loop (a large image takes seconds): the
+    // loop goes on answering heartbeats and appending (and acknowledging) entries, which need the log only; what
+    // commits meanwhile is applied after the restore, in order. Reads wait for the applied index as always.
+    if (rd.snapshot) {
+      const { index, confState } = rd.snapshot.metadata;
+      this.applyQueue.push({ snapshot: { index, confState, data: rd.snapshot.data } });
+      this.restoring ??= this.runApplyQueue();
+    }
+    if (split < rd.committedEntries.length) await this.apply(rd.committedEntries.slice(split));
     this.serveReads();
     // 5.
     this.raw.advance();
@@ -716,7 +732,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     if (this.writeSettled || raft.state !== 'leader' || raft.term !== term) return;
     // what committed before (applied beside the write) goes first, in log order
     if (!(await appliedEarly.then(yes, no))) return;
-    if (this.writeSettled || this.stopped || raft.term !== term || this.applied + 1 < first) return;
+    // (a restore beside the loop applies in its own order: entries wait for it)
+    if (this.writeSettled || this.stopped || this.restoring || raft.term !== term || this.applied + 1 < first)
+      return;
     const upTo = Math.min(raft.log.committed, last);
     if (upTo < first) return;
     this.earlyApplies++;
@@ -792,6 +810,34 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.log.info({ index }, 'installed raft snapshot');
   }
 
+  /** Applies committed entries now, or after the restore in progress (queued in order). */
+  private apply(entries: readonly Entry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    if (!this.restoring) return this.applyCommitted(entries);
+    this.applyQueue.push({ entries });
+    return Promise.resolve();
+  }
+
+  /** Restores the queued snapshot(s) and applies what queued behind them, beside the loop, until the queue is empty. */
+  private async runApplyQueue(): Promise<void> {
+    try {
+      for (let task = this.applyQueue.shift(); task && !this.stopped; task = this.applyQueue.shift()) {
+        if ('snapshot' in task) {
+          const started = Date.now();
+          await this.installSnapshot(task.snapshot.index, task.snapshot.confState, task.snapshot.data);
+          this.log.info({ index: task.snapshot.index, ms: Date.now() - started }, 'raft snapshot restored');
+        } else await this.applyCommitted(task.entries);
+        this.serveReads();
+      }
+    } catch (err) {
+      this.fail(err as Error);
+    } finally {
+      this.applyQueue = [];
+      this.restoring = undefined;
+      this.schedule();
+    }
+  }
+
   private async applyCommitted(entries: readonly Entry[]): Promise<void> {
     let i = 0;
     while (i < entries.length) {
@@ -823,7 +869,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       let j = i;
       while (j < entries.length && entries[j]!.type === 'normal') {
         const ej = entries[j]!;
-        const pj = decodeEntryPayload(ej.data);
+        const pj = j === i ? p : decodeEntryPayload(ej.data);
         if (pj.kind !== 'app' && pj.kind !== 'batch') break;
         // Keep already-applied (pre-restart) entries and new ones in separate runs.
         if (run.length > 0 && ej.index <= this.appAppliedFloor !== run[0]!.index <= this.appAppliedFloor)

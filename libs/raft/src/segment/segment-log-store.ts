@@ -12,12 +12,19 @@
 //                            count × [f64 index][f64 term][u8 type][u32 length][data]
 // One record per write keeps a Ready's entries and hard state all-or-nothing: a torn write cannot leave entries of
 // a new term behind without the term, or a commit index beyond the entries.
-// Segments are preallocated with zeros in steps (etcd preallocates its WAL files the same way): an fdatasync after
-// an append that grows the file must also journal the new size, which cost 3–5× the data flush alone here
-// (380–775 µs against 130–170 µs per write on this machine's ext4). A zero length field ends a segment's records.
+// Every segment is a file of fixed size (segmentBytes), written as zeros and fdatasynced — with its directory entry —
+// on the libuv pool while the current one is half full, and appends move to it when a record does not fit: the Raft
+// loop never waits for zeros (extending the current file inline, 4 MiB of zeros plus an fdatasync on the loop's own
+// thread, stalled every write behind it, as it did the broker's WAL: libs/storage-adapter rocksdb-wal.ts). Why zeros:
+// an fdatasync after an append that grows the file must also journal the new size, which cost 3–5× the data flush
+// alone here (380–775 µs against 130–170 µs per write on this machine's ext4). A zero length field ends a segment's
+// records. Should the next segment not be ready when needed (a slow disk), appends go on past the end of the current
+// one (growing it, dearer flushes) until it is: never a wait. The first record of every segment carries the hard
+// state and is fdatasynced, so deleting older segments never loses it.
 // A record that repeats an index truncates the log there on replay (a leader's conflicting suffix is overwritten by
-// appending, never by rewriting a file). A record torn by a crash can only be at the tail of the last segment (each
-// write is fdatasynced before the next is acknowledged): it is cut off on open. A bad record anywhere else is
+// appending, never by rewriting a file). A record torn by a crash can only be the last one written (each write is
+// fdatasynced before the next is acknowledged): it is cut off on open, also when prepared segments (zeros, no record)
+// follow it; segments holding no record are deleted on open, and appends go on in a fresh segment. A bad record anywhere else is
 // corruption and stops the open. A failed fdatasync leaves the file's state unknown (the kernel may have dropped
 // the dirty pages): the store refuses every later write, and the node stops — it is never retried.
 import {
@@ -29,16 +36,19 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   readdirSync,
   renameSync,
+  rmSync,
   unlinkSync,
+  write as writeCallback,
   writeSync,
 } from 'node:fs';
 import { fdatasync as fdatasyncCallback } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { FRAME_HEADER, fsyncDirSync, readFrame, sealFrame } from '@robustmq/common';
+import { FRAME_HEADER, fsyncDirSync, readFrame, sealFrame, stageTimings } from '@robustmq/common';
 import { RaftStorageError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import { MemoryStorage, normalizeConfState } from '../memory-storage.js';
@@ -50,7 +60,7 @@ import { isEmptyHardState, type ConfState, type Entry, type HardState, type Snap
 export interface SegmentLogIo {
   write(fd: number, data: Buffer, position: number): void;
   fdatasync(fd: number): void;
-  /** The same on the libuv thread pool (flush = "pool"); defaults to the real one. */
+  /** The same on the libuv thread pool (flush = "pool", and a prepared segment's zeros); defaults to the real one. */
   fdatasyncAsync?(fd: number): Promise<void>;
 }
 
@@ -74,11 +84,8 @@ const realIo: SegmentLogIo = {
 export type SegmentLogFlush = 'inline' | 'pool' | 'auto';
 
 export interface SegmentLogStoreOptions {
-  /** A new segment is started once the current one reaches this size (default 64 MiB). */
+  /** Each segment file is this many bytes of zeros, prepared on the pool before the log needs it (default 4 MiB). */
   segmentBytes?: number;
-  /** The segment file is extended with zeros (and fdatasynced) this much at a time ahead of the writes (default
-   * 4 MiB; 0 = grow the file with each write). */
-  preallocateBytes?: number;
   /** Default "inline". */
   flush?: SegmentLogFlush;
   io?: SegmentLogIo;
@@ -100,6 +107,22 @@ interface SegmentInfo {
   maxIndex: number;
 }
 
+/** An open segment file: `size` bytes of it exist durably (zeros or records, size and directory entry). */
+interface SegmentFile {
+  seq: number;
+  fd: number;
+  size: number;
+}
+
+/** The next segment while its zeros are written on the pool. */
+interface Preparing {
+  seq: number;
+  /** The store no longer wants it (closed, failed, or a snapshot install took a fresh segment): deleted once done. */
+  dropped: boolean;
+  /** Settles when the preparation ends (never rejects). */
+  done: Promise<void>;
+}
+
 const SNAPSHOT_MAGIC = Buffer.from('RMQSNAP1');
 /** Where compact() writes the next snapshot file beside the log (snapshot.tmp belongs to installs from the leader). */
 const COMPACT_TMP = 'snapshot.compact.tmp';
@@ -117,10 +140,17 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   private inFlight: Promise<void> | undefined;
   private compacting = false;
   private failed: Error | undefined;
-  private fd = -1;
+  private closed = false;
+  /** The segment appends go to. */
+  private current: SegmentFile;
   private position = 0;
-  /** Bytes of the open segment file that exist on disk (records + preallocated zeros). */
-  private allocated = 0;
+  /** A record was written to the current segment and not fdatasynced yet. */
+  private unsynced = false;
+  /** The next segment, zeros durable, ready to take appends. */
+  private next: SegmentFile | undefined;
+  private preparing: Preparing | undefined;
+  /** The sequence number the next new segment file gets. */
+  private nextSeq: number;
   private diskHardState: HardState;
 
   private constructor(
@@ -129,20 +159,24 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     private segments: SegmentInfo[],
     private snapMeta: SnapshotFileMeta | undefined,
     private readonly segmentBytes: number,
-    private readonly preallocateBytes: number,
     private readonly io: SegmentLogIo,
     private readonly flushMode: SegmentLogFlush,
+    nextSeq: number,
   ) {
     super(mem);
     this.diskHardState = mem.hardStateValue();
+    this.nextSeq = nextSeq;
+    this.current = { seq: 0, fd: -1, size: 0 };
   }
 
-  /** Opens (or creates) the log in `dir`, cutting a torn tail off the last segment. */
+  /**
+   * Opens (or creates) the log in `dir`: cuts a torn last record off, deletes segments that hold no record, and
+   * starts a fresh segment (prepared here, on the calling thread) whose first record is the hard state.
+   */
   static open(dir: string, options: SegmentLogStoreOptions = {}): SegmentLogStore {
     mkdirSync(dir, { recursive: true });
     const io = options.io ?? realIo;
-    const segmentBytes = options.segmentBytes ?? 64 * 1024 * 1024;
-    const preallocateBytes = options.preallocateBytes ?? 4 * 1024 * 1024;
+    const segmentBytes = options.segmentBytes ?? 4 * 1024 * 1024;
     const snapPath = join(dir, 'snapshot');
     let meta: SnapshotFileMeta | undefined;
     let snapData: Uint8Array = new Uint8Array();
@@ -169,25 +203,30 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     let ents: Entry[] = [];
     let hardState: HardState | undefined;
     const segments: SegmentInfo[] = [];
-    let tailLength = 0;
-    for (let k = 0; k < live.length; k++) {
+    let torn = false;
+    for (let k = 0; k < live.length && !torn; k++) {
       const seq = live[k]!;
       const path = join(dir, segmentName(seq));
       const buf = readFileSync(path);
       const info: SegmentInfo = { seq, maxIndex: 0 };
+      let records = 0;
       let off = 0;
       while (off < buf.length) {
         const rec = readFrame(buf, off);
         if (!rec) {
-          // zeros: the preallocated rest of a segment, no record was ever written there
-          if (off + 4 <= buf.length && buf.readUInt32LE(off) === 0 && k < live.length - 1) break;
+          // zeros: the prepared rest of a segment, no record was ever written there
+          if (off + 4 <= buf.length && buf.readUInt32LE(off) === 0) break;
+          // each write is fdatasynced before the next one is made: a damaged record must be the last one written,
+          // with nothing but prepared segments (zeros) after it
           invariant(
-            k === live.length - 1,
+            !live.slice(k + 1).some((s) => holdsRecords(join(dir, segmentName(s)))),
             () =>
-              `raft log ${path}: record at byte ${off} is damaged and more segments follow it (corruption)`,
+              `raft log ${path}: record at byte ${off} is damaged and more records follow it (corruption)`,
           );
-          break; // torn tail of the last segment: cut below
+          torn = true;
+          break;
         }
+        records++;
         const body = rec.body;
         const count = body.readUInt32LE(25);
         let at = BODY_HEADER;
@@ -220,8 +259,8 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
           };
         off = rec.next;
       }
-      if (k === live.length - 1) tailLength = off;
-      if (off < buf.length) {
+      if (torn) {
+        // the torn record (never acknowledged) goes, so the file reads clean once newer segments follow it
         const fd = openSync(path, 'r+');
         try {
           ftruncateSync(fd, off);
@@ -230,8 +269,10 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
           closeSync(fd);
         }
       }
-      segments.push(info);
+      if (records > 0) segments.push(info);
     }
+    // segments without a record (prepared, never used; or holding only a torn record) are not needed for anything
+    for (const seq of live) if (!segments.some((s) => s.seq === seq)) unlinkSync(join(dir, segmentName(seq)));
     mem.append(ents);
     if (meta && meta.logStart.index !== meta.index && meta.index > 0) {
       mem.createSnapshot(meta.index, meta.confState, snapData);
@@ -243,17 +284,11 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       segments,
       meta,
       segmentBytes,
-      preallocateBytes,
       io,
       options.flush ?? 'inline',
+      Math.max(seqs[seqs.length - 1] ?? 0, firstLive - 1) + 1,
     );
-    if (segments.length === 0) store.startSegment(Math.max(firstLive, 1));
-    else {
-      const last = segments[segments.length - 1]!;
-      store.fd = openSync(join(dir, segmentName(last.seq)), 'r+');
-      store.position = tailLength;
-      store.allocated = tailLength;
-    }
+    store.useSegment(store.createSegmentSync(segmentBytes));
     return store;
   }
 
@@ -329,20 +364,27 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
           size += ENTRY_HEADER + e.data.byteLength;
         }
       }
-      const sync = rd.mustSync || rd.snapshot !== undefined;
+      let sync = rd.mustSync || rd.snapshot !== undefined;
+      let withHardState = writeHardState;
+      if ((live.length > 0 || writeHardState) && this.position + size > this.current.size && this.next) {
+        // the record goes to the next segment, prepared on the pool: it opens it, so it carries the hard state and
+        // is made durable (deleting older segments then never loses the hard state)
+        this.switchSegment();
+        withHardState = true;
+        sync = true;
+      }
       const pool = sync && onPool;
-      if (live.length > 0 || writeHardState) {
-        this.append(encodeRecord(size, writeHardState ? hardState : undefined, live), sync && !pool);
+      if (live.length > 0 || withHardState) {
+        this.append(encodeRecord(size, withHardState ? hardState : undefined, live), sync && !pool);
         const seg = this.segments[this.segments.length - 1]!;
         if (live.length > 0) seg.maxIndex = Math.max(seg.maxIndex, live[live.length - 1]!.index);
       }
       const done = (): void => {
-        if (writeHardState) this.diskHardState = hardState;
+        if (withHardState) this.diskHardState = hardState;
         this.mem.append(rd.entries);
         if (rd.hardState) this.mem.setHardState(rd.hardState);
-        if (this.position >= this.segmentBytes) this.rollSegment();
       };
-      if (!pool || (live.length === 0 && !writeHardState)) {
+      if (!pool || (live.length === 0 && !withHardState)) {
         done();
         return undefined;
       }
@@ -363,7 +405,8 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   private async flushOnPool(): Promise<void> {
     if (this.failed) throw this.failed;
     try {
-      await (this.io.fdatasyncAsync ?? realIo.fdatasyncAsync!)(this.fd);
+      await (this.io.fdatasyncAsync ?? realIo.fdatasyncAsync!)(this.current.fd);
+      this.unsynced = false;
     } catch (err) {
       this.failed = new RaftStorageError(
         'UNAVAILABLE',
@@ -442,10 +485,20 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     while (this.inFlight) await this.inFlight.catch(() => undefined);
   }
 
-  /** Closes the open segment (the store must not be used afterwards). */
+  /** Resolves once no next segment is being prepared (it is ready, or none is needed yet). */
+  async nextSegmentSettled(): Promise<void> {
+    while (this.preparing) await this.preparing.done;
+  }
+
+  /**
+   * Closes the open segment (the store must not be used afterwards). A prepared next segment is deleted (one still
+   * being prepared, once its zeros are written: its descriptor stays open until then).
+   */
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
+    this.closed = true;
+    this.dropNext();
+    if (this.current.fd >= 0) closeSync(this.current.fd);
+    this.current = { ...this.current, fd: -1 };
   }
 
   // --- internals ---
@@ -460,11 +513,16 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       );
     }
     const old = [...this.segments];
-    this.closeSegment();
-    this.startSegment(this.currentSeq() + 1);
-    // the current hard state must survive the old segments' deletion
-    this.diskHardState = this.mem.hardStateValue();
-    this.append(hardStateRecord(this.diskHardState), true);
+    // a fresh segment: the prepared one if it is ready, else one made here (growing with its writes until the next
+    // prepared segment takes over; a rare path)
+    if (this.next) this.switchSegment();
+    else {
+      this.dropNext();
+      if (this.unsynced) this.syncCurrent();
+      closeSync(this.current.fd);
+      this.useSegment(this.createSegmentSync(0));
+    }
+    // (the fresh segment's first record is the current hard state: it survives the old segments' deletion)
     const m = snap.metadata;
     this.writeSnapshotFile(
       {
@@ -472,7 +530,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
         term: m.term,
         confState: normalizeConfState(m.confState),
         logStart: { index: m.index, term: m.term },
-        firstLiveSeq: this.currentSeq(),
+        firstLiveSeq: this.current.seq,
       },
       snap.data,
     );
@@ -484,51 +542,136 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   private append(buf: Buffer, sync: boolean): void {
     if (this.failed) throw this.failed;
     try {
-      if (this.position + buf.length > this.allocated && this.preallocateBytes > 0) {
-        const size = Math.max(this.allocated + this.preallocateBytes, this.position + buf.length);
-        writeZeros(this.io, this.fd, this.allocated, size);
-        this.io.fdatasync(this.fd);
-        this.allocated = size;
-      }
-      this.io.write(this.fd, buf, this.position);
+      this.io.write(this.current.fd, buf, this.position);
       this.position += buf.length;
-      if (this.position > this.allocated) this.allocated = this.position;
-      if (sync) this.io.fdatasync(this.fd);
+      this.unsynced = true;
+      if (sync) {
+        this.io.fdatasync(this.current.fd);
+        this.unsynced = false;
+      }
     } catch (err) {
       // After a failed write or fdatasync the file's durable content is unknown: never write to it again.
-      this.failed = new RaftStorageError(
-        'UNAVAILABLE',
-        `raft log ${this.dir}: a write failed (${(err as Error).message}); the log refuses further writes`,
-      );
-      throw this.failed;
+      throw this.fail(err);
+    }
+    // (a record beyond the prepared size grows the file: correct, only its flush costs more)
+    if (this.position > this.current.size) this.current.size = this.position;
+    if (!this.next && !this.preparing && this.position > this.current.size / 2) this.prepareNext();
+  }
+
+  private fail(err: unknown): RaftStorageError {
+    this.failed ??= new RaftStorageError(
+      'UNAVAILABLE',
+      `raft log ${this.dir}: a write failed (${(err as Error).message}); the log refuses further writes`,
+    );
+    this.dropNext();
+    return this.failed as RaftStorageError;
+  }
+
+  private syncCurrent(): void {
+    try {
+      this.io.fdatasync(this.current.fd);
+      this.unsynced = false;
+    } catch (err) {
+      throw this.fail(err);
     }
   }
 
   private currentSeq(): number {
-    return this.segments[this.segments.length - 1]?.seq ?? 1;
+    return this.current.seq;
   }
 
-  private rollSegment(): void {
-    const seq = this.currentSeq() + 1;
-    this.closeSegment();
-    this.startSegment(seq);
-    // every segment starts with the hard state, so dropping older segments never loses it
+  /** Moves appends to the prepared next segment (no wait: called only when it is ready). */
+  private switchSegment(): void {
+    const next = this.next!;
+    this.next = undefined;
+    const started = stageTimings ? performance.now() : 0;
+    // a record not yet flushed stays durable-to-be: the old file is flushed before it is let go (rare: every
+    // write the node makes with entries is fdatasynced)
+    if (this.unsynced) this.syncCurrent();
+    // the old segment's unused tail stays zeros: read as its end
+    closeSync(this.current.fd);
+    this.current = next;
+    this.position = 0;
+    this.segments.push({ seq: next.seq, maxIndex: 0 });
+    if (stageTimings) stageTimings.record('raft.log.switch', performance.now() - started);
+  }
+
+  /** Starts appending to `segment` (fresh, prepared or made now): its first record is the hard state, fdatasynced. */
+  private useSegment(segment: SegmentFile): void {
+    this.current = segment;
+    this.position = 0;
+    this.segments.push({ seq: segment.seq, maxIndex: 0 });
+    this.diskHardState = this.mem.hardStateValue();
     this.append(hardStateRecord(this.diskHardState), true);
   }
 
-  private startSegment(seq: number): void {
-    this.fd = openSync(join(this.dir, segmentName(seq)), 'wx+');
-    this.position = 0;
-    this.allocated = 0;
-    this.segments.push({ seq, maxIndex: 0 });
+  /** Creates the next segment file here with `bytes` zeros (0: an empty file that grows), durably. */
+  private createSegmentSync(bytes: number): SegmentFile {
+    const seq = this.nextSeq++;
+    const fd = openSync(join(this.dir, segmentName(seq)), 'wx+');
+    for (let at = 0; at < bytes;) at += writeSync(fd, ZEROS, 0, Math.min(ZEROS.length, bytes - at), at);
+    if (bytes > 0) this.io.fdatasync(fd);
     fsyncDirSync(this.dir);
+    return { seq, fd, size: bytes };
   }
 
-  private closeSegment(): void {
-    // the unused preallocated tail goes (zeros left by a crash before this are read as the segment's end)
-    if (this.fd >= 0 && this.allocated > this.position && !this.failed) ftruncateSync(this.fd, this.position);
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
+  /**
+   * Prepares the next segment on the pool: the file is created here (a name taken now can never clash with a later
+   * one), its zeros are written and fdatasynced a piece at a time on the pool (the log's own fdatasync never queues
+   * behind megabytes of them), then its directory entry is synced. A failure fails the store, as a failed write does.
+   */
+  private prepareNext(): void {
+    if (this.closed || this.failed) return;
+    let fd: number;
+    const prep: Preparing = { seq: this.nextSeq++, dropped: false, done: Promise.resolve() };
+    const path = join(this.dir, segmentName(prep.seq));
+    try {
+      fd = openSync(path, 'wx+');
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.preparing = prep;
+    const started = stageTimings ? performance.now() : 0;
+    const fdatasync = this.io.fdatasyncAsync ?? realIo.fdatasyncAsync!;
+    prep.done = (async () => {
+      let error: unknown;
+      try {
+        for (let at = 0; at < this.segmentBytes && !prep.dropped;) {
+          const n = Math.min(ZEROS.length, this.segmentBytes - at);
+          at += await new Promise<number>((resolve, reject) =>
+            writeCallback(fd, ZEROS, 0, n, at, (err, written) => (err ? reject(err) : resolve(written))),
+          );
+          await fdatasync(fd);
+        }
+        if (!prep.dropped) await fsyncDirAsync(this.dir);
+      } catch (err) {
+        error = err;
+      }
+      if (this.preparing === prep) this.preparing = undefined;
+      if (prep.dropped || error !== undefined) {
+        closeSync(fd);
+        rmSync(path, { force: true });
+        if (error !== undefined && !prep.dropped) this.fail(error);
+        return;
+      }
+      if (stageTimings) stageTimings.record('raft.log.prepare', performance.now() - started);
+      this.next = { seq: prep.seq, fd, size: this.segmentBytes };
+    })();
+  }
+
+  /** The prepared (or preparing) next segment is not wanted: deleted. */
+  private dropNext(): void {
+    if (this.preparing) {
+      this.preparing.dropped = true;
+      this.preparing = undefined;
+    }
+    const next = this.next;
+    this.next = undefined;
+    if (next) {
+      closeSync(next.fd);
+      rmSync(join(this.dir, segmentName(next.seq)), { force: true });
+    }
   }
 
   private writeSnapshotFile(meta: SnapshotFileMeta, data: Uint8Array): void {
@@ -648,11 +791,18 @@ function hardStateRecord(hs: HardState): Buffer {
   return encodeRecord(RECORD_HEADER + BODY_HEADER, hs, []);
 }
 
+/** A prepared segment's zeros are written (and fdatasynced) this much at a time. */
 const ZEROS = Buffer.alloc(1024 * 1024);
 
-function writeZeros(io: SegmentLogIo, fd: number, from: number, to: number): void {
-  for (let at = from; at < to; at += ZEROS.length)
-    io.write(fd, ZEROS.subarray(0, Math.min(ZEROS.length, to - at)), at);
+/** Whether a segment file starts with a record (prepared segments start with zeros). */
+function holdsRecords(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.readUInt32LE(0) !== 0;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function sameTermAndVote(a: HardState, b: HardState): boolean {

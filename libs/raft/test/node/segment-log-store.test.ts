@@ -1,18 +1,22 @@
 // SegmentLogStore on real files: the same operation sequences give the same observable log as RocksDbRaftStorage
 // (before and after restarts), and the crash cases of a hand-written log — a torn tail, a failed fdatasync, a
 // conflicting suffix after a leader change, a crash in the middle of installing a snapshot — recover correctly.
+// Segments are prepared on the pool ahead of need: appends never write zeros or wait, and the log reads the same
+// whether a record found its next segment ready (switch) or not (the current one grows).
 import {
   appendFileSync,
+  closeSync,
   copyFileSync,
   fdatasyncSync,
+  openSync,
+  readFileSync,
   readdirSync,
   rmSync,
   statSync,
-  truncateSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { RocksDbEngine } from '@robustmq/common';
+import { RocksDbEngine, readFrame } from '@robustmq/common';
 import { removeDir, tempDir } from '@robustmq/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RaftLogStore } from '../../src/node/log-store.js';
@@ -60,6 +64,31 @@ async function expectRefusedAfterFailedSync(
   );
 }
 
+/** The segment files, in log order. */
+const wals = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.wal'))
+    .sort()
+    .map((f) => join(dir, f));
+
+/** Where each record of a segment file starts and ends (up to the zeros that end its records). */
+function records(path: string): { start: number; end: number }[] {
+  const buf = readFileSync(path);
+  const out: { start: number; end: number }[] = [];
+  for (let off = 0; ;) {
+    const rec = readFrame(buf, off);
+    if (!rec) return out;
+    out.push({ start: off, end: rec.next });
+    off = rec.next;
+  }
+}
+
+/** The last segment file that holds a record. */
+const lastUsed = (dir: string): string =>
+  wals(dir)
+    .filter((w) => records(w).length > 0)
+    .pop()!;
+
 describe('SegmentLogStore', () => {
   let dir: string;
 
@@ -81,11 +110,7 @@ describe('SegmentLogStore', () => {
       let engine = await RocksDbEngine.open(dbDir);
       let db: RaftLogStore = await RocksDbRaftStorage.open(engine, 'g');
       // tiny segments: rolling and whole-segment deletion happen many times
-      let seg: SegmentLogStore = SegmentLogStore.open(segDir, {
-        segmentBytes: 300,
-        preallocateBytes: 200,
-        flush,
-      });
+      let seg: SegmentLogStore = SegmentLogStore.open(segDir, { segmentBytes: 300, flush });
       const both = async (f: (st: RaftLogStore) => Promise<unknown>) => {
         await f(db);
         await f(seg);
@@ -96,6 +121,8 @@ describe('SegmentLogStore', () => {
       let vote = 1;
       await both((st) => st.persist({ entries: [], hardState: { term, vote, commit: 0 }, mustSync: true }));
       for (let step = 0; step < 120; step++) {
+        // the next segment is ready at some writes (they switch to it) and not at others (the current one grows)
+        if (rand(3) < 1) await seg.nextSegmentSettled();
         const hs = db.hardState();
         const first = db.firstIndex();
         const last = db.lastIndex();
@@ -139,18 +166,18 @@ describe('SegmentLogStore', () => {
           await engine.close();
           engine = await RocksDbEngine.open(dbDir);
           db = await RocksDbRaftStorage.open(engine, 'g');
-          seg = SegmentLogStore.open(segDir, { segmentBytes: 300, preallocateBytes: 200, flush });
+          seg = SegmentLogStore.open(segDir, { segmentBytes: 300, flush });
           expect(dump(seg)).toEqual(dump(db));
         }
       }
+      expect(wals(segDir).length).toBeGreaterThan(1);
       seg.close();
       await engine.close();
     }
   });
 
-  it('cuts a torn write off the tail and keeps appending after it', async () => {
-    // no preallocation: the file ends where the last record does
-    let st = SegmentLogStore.open(dir, { preallocateBytes: 0 });
+  it('cuts a torn write off the tail, also with a prepared segment after it, and keeps appending after it', async () => {
+    let st = SegmentLogStore.open(dir, { segmentBytes: 4096 });
     await st.bootstrap({ voters: [1], learners: [] });
     await st.persist({
       entries: [ent(1, 1), ent(2, 1)],
@@ -158,33 +185,60 @@ describe('SegmentLogStore', () => {
       mustSync: true,
     });
     await st.persist({
-      entries: [ent(3, 1), ent(4, 1)],
+      entries: [ent(3, 1), ent(4, 1, 'x'.repeat(2100))],
       hardState: { term: 1, vote: 1, commit: 3 },
       mustSync: true,
     });
+    // past half of the segment: the next one is prepared (zeros, no record)
+    await st.nextSegmentSettled();
     st.close();
-    const wal = join(
-      dir,
-      readdirSync(dir).find((f) => f.endsWith('.wal'))!,
-    );
+    let wal = lastUsed(dir);
+    expect(wals(dir).indexOf(wal)).toBe(wals(dir).length - 1);
+    // (a clean close deletes the prepared segment; a crash would have left it: put one back)
+    const prepared = join(dir, '00000000000000ff.wal');
+    appendFileSync(prepared, Buffer.alloc(4096));
     // the crash tore the second write: only part of its record reached the disk
-    truncateSync(wal, statSync(wal).size - 5);
-    st = SegmentLogStore.open(dir);
+    const last = records(wal).pop()!;
+    const fd = openSync(wal, 'r+');
+    writeSync(fd, Buffer.alloc(last.end - last.start - 20), 0, last.end - last.start - 20, last.start + 20);
+    closeSync(fd);
+    st = SegmentLogStore.open(dir, { segmentBytes: 4096 });
     expect(st.lastIndex()).toBe(2);
     expect(st.hardState()).toEqual({ term: 1, vote: 1, commit: 1 });
+    expect(wals(dir)).not.toContain(prepared);
     await st.persist({
       entries: [ent(3, 1, 'again')],
       hardState: { term: 1, vote: 1, commit: 3 },
       mustSync: true,
     });
     st.close();
-    // garbage (a preallocated or half-written tail) after the last record is cut the same way
-    appendFileSync(wal, Buffer.from([9, 0, 0, 0, 1, 2, 3, 4, 5]));
+    // garbage (a half-written record) after the last record is cut the same way
+    wal = lastUsed(dir);
+    const fd2 = openSync(wal, 'r+');
+    writeSync(fd2, Buffer.from([9, 0, 0, 0, 1, 2, 3, 4, 5]), 0, 9, records(wal).pop()!.end);
+    closeSync(fd2);
     st = SegmentLogStore.open(dir);
     expect(st.lastIndex()).toBe(3);
     expect(new TextDecoder().decode(st.entries(3, 4)[0]!.data)).toBe('again');
     expect(st.hardState().commit).toBe(3);
     st.close();
+  });
+
+  it('stops the open on a damaged record that later records follow (corruption, not a torn tail)', async () => {
+    const st = SegmentLogStore.open(dir, { segmentBytes: 4096 });
+    await st.bootstrap({ voters: [1], learners: [] });
+    await st.persist({ entries: [ent(1, 1)], hardState: { term: 1, vote: 1, commit: 0 }, mustSync: true });
+    st.close();
+    const first = lastUsed(dir);
+    const again = SegmentLogStore.open(dir, { segmentBytes: 4096 });
+    await again.persist({ entries: [ent(2, 1)], mustSync: true });
+    again.close();
+    expect(lastUsed(dir)).not.toBe(first);
+    const rec = records(first).pop()!;
+    const fd = openSync(first, 'r+');
+    writeSync(fd, Buffer.from([0xff]), 0, 1, rec.end - 1);
+    closeSync(fd);
+    expect(() => SegmentLogStore.open(dir)).toThrow(/damaged and more records follow it/);
   });
 
   it('refuses every write after a failed fdatasync on the thread pool', async () => {
@@ -260,25 +314,29 @@ describe('SegmentLogStore', () => {
   });
 
   it('truncates a conflicting suffix after a leader change, across a segment boundary, and reloads it', async () => {
-    let st = SegmentLogStore.open(dir, { segmentBytes: 120, preallocateBytes: 64 });
+    let st = SegmentLogStore.open(dir, { segmentBytes: 120 });
     await st.bootstrap({ voters: [1, 2, 3], learners: [] });
     await st.persist({
       entries: [1, 2, 3, 4, 5, 6].map((i) => ent(i, 1)),
       hardState: { term: 1, vote: 1, commit: 2 },
       mustSync: true,
     });
+    await st.nextSegmentSettled();
     await st.persist({ entries: [ent(7, 1), ent(8, 1)], mustSync: true });
-    // the new leader of term 2 never had 4..8: its entries replace them
+    await st.nextSegmentSettled();
+    // the new leader of term 2 never had 4..8: its entries replace them, in a later segment
+    const before4 = lastUsed(dir);
     await st.persist({
       entries: [ent(4, 2, 'new4'), ent(5, 2, 'new5')],
       hardState: { term: 2, vote: 2, commit: 2 },
       mustSync: true,
     });
     expect(st.lastIndex()).toBe(5);
+    expect(lastUsed(dir)).not.toBe(before4);
     const before = dump(st);
     st.close();
-    expect(readdirSync(dir).filter((f) => f.endsWith('.wal')).length).toBeGreaterThan(1);
-    st = SegmentLogStore.open(dir, { segmentBytes: 120, preallocateBytes: 64 });
+    expect(wals(dir).length).toBeGreaterThan(2);
+    st = SegmentLogStore.open(dir, { segmentBytes: 120 });
     expect(dump(st)).toEqual(before);
     expect(st.entries(4, 6).map((e) => [e.term, new TextDecoder().decode(e.data)])).toEqual([
       [2, 'new4'],
@@ -287,29 +345,95 @@ describe('SegmentLogStore', () => {
     st.close();
   });
 
-  it('reads the preallocated zeros after the records of a segment as its end, also when a crash left them mid-log', async () => {
-    let st = SegmentLogStore.open(dir, { segmentBytes: 200, preallocateBytes: 4096 });
+  it('reads the prepared zeros after the records of a segment as its end, mid-log too; a record that finds no prepared segment grows the current one', async () => {
+    const writes: number[] = [];
+    const syncs: number[] = [];
+    const io: SegmentLogIo = {
+      write(fd, data, position) {
+        writes.push(data.length);
+        realIo.write(fd, data, position);
+      },
+      fdatasync(fd) {
+        syncs.push(fd);
+        realIo.fdatasync(fd);
+      },
+    };
+    let st = SegmentLogStore.open(dir, { segmentBytes: 200, io });
     await st.bootstrap({ voters: [1], learners: [] });
-    for (let i = 1; i <= 12; i++)
+    writes.length = 0;
+    syncs.length = 0;
+    for (let i = 1; i <= 12; i++) {
       await st.persist({
         entries: [ent(i, 1)],
         hardState: { term: 1, vote: 1, commit: i - 1 },
         mustSync: true,
       });
+      // writes 5..8 find no prepared segment (it is still on the pool): the current one grows past 200 bytes
+      if (i < 5 || i > 8) await st.nextSegmentSettled();
+    }
+    // the calling thread wrote records only (never zeros), one write and one fdatasync per persist
+    expect(writes.length).toBe(12);
+    expect(Math.max(...writes)).toBeLessThan(100);
+    expect(syncs.length).toBe(12);
     const before = dump(st);
     st.close();
-    const wals = readdirSync(dir)
-      .filter((f) => f.endsWith('.wal'))
-      .sort();
-    expect(wals.length).toBeGreaterThan(2);
-    // a crash before a rolled segment's unused tail was cut off leaves zeros in the middle of the log
-    appendFileSync(join(dir, wals[0]!), Buffer.alloc(1000));
-    expect(statSync(join(dir, wals[wals.length - 1]!)).size).toBe(4096);
-    st = SegmentLogStore.open(dir, { segmentBytes: 200, preallocateBytes: 4096 });
+    const files = wals(dir);
+    expect(files.length).toBeGreaterThan(3);
+    expect(Math.max(...files.map((f) => statSync(f).size))).toBeGreaterThan(200);
+    // records end in zeros mid-log: each used segment kept its prepared tail
+    expect(statSync(files[1]!).size).toBe(200);
+    st = SegmentLogStore.open(dir, { segmentBytes: 200 });
     expect(dump(st)).toEqual(before);
     await st.persist({ entries: [ent(13, 1)], mustSync: true });
     st.close();
     expect(SegmentLogStore.open(dir).lastIndex()).toBe(13);
+  });
+
+  it('refuses writes after preparing a segment failed', async () => {
+    let fail = false;
+    const io: SegmentLogIo = {
+      ...realIo,
+      fdatasyncAsync: (fd) =>
+        fail
+          ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }))
+          : Promise.resolve(realIo.fdatasync(fd)),
+    };
+    const st = SegmentLogStore.open(dir, { segmentBytes: 200, io });
+    await st.bootstrap({ voters: [1], learners: [] });
+    fail = true;
+    await st.persist({
+      entries: [ent(1, 1, 'x'.repeat(100))],
+      hardState: { term: 1, vote: 1, commit: 0 },
+      mustSync: true,
+    });
+    await st.nextSegmentSettled();
+    await expect(st.persist({ entries: [ent(2, 1)], mustSync: true })).rejects.toThrow(
+      /refuses further writes/,
+    );
+    st.close();
+    expect(wals(dir).length).toBe(1);
+    expect(SegmentLogStore.open(dir).lastIndex()).toBe(1);
+  });
+
+  it('compaction deletes whole old segments only; the log reopens the same', async () => {
+    const st = SegmentLogStore.open(dir, { segmentBytes: 256, flush: 'pool' });
+    await st.bootstrap({ voters: [1, 2, 3], learners: [] });
+    for (let i = 1; i <= 30; i++) {
+      await st.persist({ entries: [ent(i, 1)], hardState: { term: 1, vote: 1, commit: i }, mustSync: true });
+      await st.nextSegmentSettled();
+    }
+    const before = wals(dir).length;
+    expect(before).toBeGreaterThan(4);
+    await st.compact(20, new Uint8Array([1, 2]), { voters: [1, 2, 3], learners: [] });
+    const after = wals(dir);
+    expect(after.length).toBeLessThan(before);
+    expect(after.length).toBeGreaterThan(1);
+    expect(st.firstIndex()).toBe(21);
+    const view = dump(st);
+    st.close();
+    const again = SegmentLogStore.open(dir, { segmentBytes: 256 });
+    expect(dump(again)).toEqual(view);
+    again.close();
   });
 
   it('recovers from a crash after a snapshot install was recorded but before the old segments were deleted', async () => {
