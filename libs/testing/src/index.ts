@@ -18,8 +18,10 @@ export {
   connectResult,
   mqttClients,
   type Received,
+  willClient,
   type MqttClient,
   type IClientOptions,
+  type WillClientOptions,
 } from './mqtt.js';
 export { RawClient, connectPacket, type ConnectOptions } from './raw-mqtt.js';
 export { makeSelfSignedCert, type TestCert } from './tls-cert.js';
