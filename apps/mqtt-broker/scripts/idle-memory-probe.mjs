@@ -81,7 +81,9 @@ if (role === 'bare') {
     this.write(CONNACK);
   }
   function ignore() {}
-  const server = net.createServer({ noDelay: true }, (socket) => {
+  // IDLE_PROBE_SERVER_OPTIONS='{"noDelay":false,…}': net.createServer's options, to weigh each one per socket
+  const serverOptions = JSON.parse(process.env.IDLE_PROBE_SERVER_OPTIONS ?? '{"noDelay":true}');
+  const server = net.createServer(serverOptions, (socket) => {
     socket.on('data', onData);
     socket.on('error', ignore);
     socket.on('close', ignore);
@@ -119,15 +121,28 @@ if (role === 'bare') {
   setInterval(() => {}, 1 << 30);
 } else {
   const [mode = 'broker', connectionsArg, ...flags] = process.argv.slice(2);
-  if (!['bare', 'broker', 'heap-bare', 'heap-broker', 'alloc-bare', 'alloc-broker'].includes(mode))
+  if (
+    ![
+      'bare',
+      'broker',
+      'heap-bare',
+      'heap-broker',
+      'alloc-bare',
+      'alloc-broker',
+      'settle-bare',
+      'settle-broker',
+    ].includes(mode)
+  )
     throw new Error(
       'usage: idle-memory-probe.mjs bare|broker|heap-bare|heap-broker|alloc-bare|alloc-broker [connections] [node flags...]',
     );
   const heap = mode.startsWith('heap-');
   const alloc = mode.startsWith('alloc-');
-  const server_ = mode.replace(/^(heap|alloc)-/, '');
+  const settle = mode.startsWith('settle-');
+  const server_ = mode.replace(/^(heap|alloc|settle)-/, '');
   const connections = Number(connectionsArg ?? (heap || alloc ? 5000 : 19000));
-  const nodeFlags = ['--expose-gc', ...flags];
+  // settle-* watches what the server does on its own: no gc() exists in it
+  const nodeFlags = settle ? flags : ['--expose-gc', ...flags];
   // below the ephemeral range, so the clients' own ports never take it
   const port = 21000 + 2 * Math.floor(Math.random() * 5000);
   const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
@@ -162,9 +177,11 @@ if (role === 'bare') {
       server.send(message);
     });
   const snapshot = (name) => ask({ snapshot: join(dir, name) }).then(() => join(dir, name));
+  // settle-*: the server first settles too (V8's memory reducer runs ~30–60 s after start-up), as the bench waits
+  if (settle) await sleep(Number(process.env.IDLE_PROBE_BEFORE_SECONDS ?? 70) * 1000);
   const rssBefore = rss(server.pid);
   const before = heap ? await snapshot('before.heapsnapshot') : await ask('report');
-  const beforeGc = heap ? undefined : await ask('report-gc');
+  const beforeGc = heap || settle ? undefined : await ask('report-gc');
   if (alloc) await ask({ sampling: 'start' });
   const rssBeforeGc = rss(server.pid);
   const workers = [];
@@ -178,7 +195,23 @@ if (role === 'bare') {
   await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('message', resolve))));
   const per = (a, b) => Math.round((a - b) / connections);
   const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  if (alloc) {
+  if (settle) {
+    // RSS and V8's spaces every second for a minute after the last CONNACK, nothing forced
+    const started = Date.now();
+    for (let s = 1; s <= Number(process.env.IDLE_PROBE_SECONDS ?? 60); s++) {
+      await sleep(started + s * 1000 - Date.now());
+      const after = await ask('report');
+      const used = (name) => per(after.spaces[name].used, before.spaces[name].used);
+      const size = (name) => per(after.spaces[name].size, before.spaces[name].size);
+      const heapTotal = per(after.memory.heapTotal, before.memory.heapTotal);
+      const rssNow = per(rss(server.pid), rssBefore);
+      console.log(
+        `${String(s).padStart(3)} s  rss ${rssNow}  old used ${used('old_space')} size ${size('old_space')}  ` +
+          `large ${size('large_object_space')}  new size ${size('new_space')}  heapTotal ${heapTotal}  ` +
+          `outside heap ${rssNow - heapTotal}`,
+      );
+    }
+  } else if (alloc) {
     await sleep(1000);
     const path = join(dir, 'burst.heapprofile');
     await ask({ sampling: path });

@@ -318,7 +318,10 @@ export async function startMqttBroker(
     listeners = await startListeners(config, broker, logger, {
       maxSockets,
       reporter: limits,
-      admit: (remoteHost, listener) => clientLimits.admitSocket(remoteHost, listener),
+      // only with a connect rate: reading a socket's address costs it 88 bytes for its lifetime (issue 16)
+      ...(clientLimits.limitsConnectRate
+        ? { admit: (remoteHost: string, listener: string) => clientLimits.admitSocket(remoteHost, listener) }
+        : {}),
     });
 
     const registry = createBrokerMetrics(broker, config.node.id);

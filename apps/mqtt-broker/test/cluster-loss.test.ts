@@ -9,16 +9,15 @@
 //
 // The stream is small here (seconds); the full size of issue 13 runs by hand:
 //   CLUSTER_LOSS_QOS1=50000 CLUSTER_LOSS_QOS2=5000 npx vitest run apps/mqtt-broker/test/cluster-loss.test.ts
-import mqtt, { type MqttClient } from 'mqtt';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { MqttClient } from 'mqtt';
+import { expect, test } from 'vitest';
 import {
-  ProcessCluster,
   RawClient,
-  buildOnce,
   connectPacket,
   countDuplicateAge,
   emptyDuplicateAges,
   sleep,
+  useProcessCluster,
   waitFor,
 } from '@robustmq/testing';
 
@@ -27,38 +26,17 @@ const QOS2 = Number(process.env.CLUSTER_LOSS_QOS2 ?? 300);
 /** messages each publisher keeps in flight per QoS. */
 const WINDOW = 20;
 
-const cluster = new ProcessCluster({ placementMembers: 3 });
-const clients: MqttClient[] = [];
-
-beforeAll(async () => {
-  await buildOnce();
-  await cluster.start(3);
-  for (let id = 1; id <= 3; id++) await cluster.addBroker(id);
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
-  await cluster.close();
-});
+const cluster = useProcessCluster(3, { placementMembers: 3, brokers: 3 });
 
 /** A persistent MQTT 5 client that starts on broker `first` and, when it loses its broker, reconnects to the next. */
 function connect(clientId: string, first: number): Promise<MqttClient> {
-  const servers = [first, ...[1, 2, 3].filter((b) => b !== first)].map((b) => ({
-    host: '127.0.0.1',
-    port: cluster.broker(b).mqtt,
-  }));
-  const client = mqtt.connect({
-    servers,
+  return cluster.mqttClient([first, ...[1, 2, 3].filter((b) => b !== first)], {
     clientId,
     protocolVersion: 5,
     clean: false,
     properties: { sessionExpiryInterval: 3600 },
     reconnectPeriod: 200,
-    connectTimeout: 5_000,
   });
-  client.on('error', () => undefined); // reconnects handle it
-  clients.push(client);
-  return new Promise((resolve) => client.once('connect', () => resolve(client)));
 }
 
 interface Stream {
@@ -300,32 +278,22 @@ test('the wills of clients whose broker is SIGKILLed are published once, on anot
     if (topic === 'wills/dying') wills.push(payload.toString());
   });
   await watcher.subscribeAsync('wills/dying', { qos: 1 });
-  const dying = mqtt.connect({
-    host: '127.0.0.1',
-    port: cluster.broker(3).mqtt,
+  const will = (payload: string) =>
+    ({ topic: 'wills/dying', payload: Buffer.from(payload), qos: 1, retain: false }) as const;
+  await cluster.mqttClient([3], {
     clientId: 'dying',
     protocolVersion: 5,
     clean: false,
     properties: { sessionExpiryInterval: 60 },
-    will: { topic: 'wills/dying', payload: Buffer.from('gone'), qos: 1, retain: false },
-    reconnectPeriod: 0,
+    will: will('gone'),
   });
-  dying.on('error', () => undefined);
-  clients.push(dying);
-  await new Promise((resolve) => dying.once('connect', resolve));
   // a clean session with a will, on the same broker: its will is placement's to publish too
-  const cleanDying = mqtt.connect({
-    host: '127.0.0.1',
-    port: cluster.broker(3).mqtt,
+  await cluster.mqttClient([3], {
     clientId: 'dying-clean',
     protocolVersion: 4,
     clean: true,
-    will: { topic: 'wills/dying', payload: Buffer.from('gone-clean'), qos: 1, retain: false },
-    reconnectPeriod: 0,
+    will: will('gone-clean'),
   });
-  cleanDying.on('error', () => undefined);
-  clients.push(cleanDying);
-  await new Promise((resolve) => cleanDying.once('connect', resolve));
   await sleep(500); // the sessions (and their wills) reach placement
   await cluster.broker(3).process.kill('SIGKILL');
   // placement expires the broker (heartbeat timeout 2 s) and has its will published through a live broker

@@ -8,49 +8,30 @@
 // broker cleanly (SIGTERM) mid-stream: the same hand-over, nothing lost, at most the member's in-flight window given
 // twice. A fourth restarts a broker with the same node id: the records of its previous life (and a late write of
 // one) must not make the others route part of the stream to it while it has no member.
-import mqtt, { type MqttClient } from 'mqtt';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { MqttClient } from 'mqtt';
+import { expect, test } from 'vitest';
 import {
-  ProcessCluster,
   RawClient,
-  buildOnce,
   connectPacket,
   countDuplicateAge,
   emptyDuplicateAges,
   sleep,
+  useProcessCluster,
   waitFor,
 } from '@robustmq/testing';
 
 const COUNT = Number(process.env.CLUSTER_SHARED_COUNT ?? 1500);
 const WINDOW = 20;
 
-const cluster = new ProcessCluster();
-const clients: MqttClient[] = [];
-
-beforeAll(async () => {
-  await buildOnce();
-  await cluster.start(1);
-  for (let id = 1; id <= 3; id++) await cluster.addBroker(id);
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
-  await cluster.close();
-});
+const cluster = useProcessCluster(1, { brokers: 3 });
 
 function connect(clientId: string, first: number, others: number[]): Promise<MqttClient> {
-  const servers = [first, ...others].map((b) => ({ host: '127.0.0.1', port: cluster.broker(b).mqtt }));
-  const client = mqtt.connect({
-    servers,
+  return cluster.mqttClient([first, ...others], {
     clientId,
     protocolVersion: 5,
     clean: true,
     reconnectPeriod: 200,
-    connectTimeout: 5_000,
   });
-  client.on('error', () => undefined);
-  clients.push(client);
-  return new Promise((resolve) => client.once('connect', () => resolve(client)));
 }
 
 test("a shared group member's broker SIGKILLed mid-stream: every acknowledged message reaches some member", async () => {
@@ -141,16 +122,7 @@ test("a dead broker's unacknowledged shared messages are handed over, its acknow
   await silent.next('connack', 10_000);
   silent.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: filter, qos: 1 }] });
   await silent.next('suback', 10_000);
-  const acking = mqtt.connect({
-    host: '127.0.0.1',
-    port: broker4.mqtt,
-    clientId: 'acking-member',
-    protocolVersion: 5,
-    reconnectPeriod: 0,
-  });
-  acking.on('error', () => undefined);
-  clients.push(acking);
-  await new Promise((resolve) => acking.once('connect', resolve));
+  const acking = await cluster.mqttClient([4], { clientId: 'acking-member', protocolVersion: 5 });
   const ackedHere: string[] = [];
   acking.on('message', (_topic, payload) => ackedHere.push(payload.toString()));
   await acking.subscribeAsync(filter, { qos: 1 });
@@ -233,8 +205,7 @@ test("a shared group member's broker stopped cleanly (SIGTERM) mid-stream: nothi
     ['term-member-5', 5, [2]],
     ['term-member-2', 2, []],
   ] as const) {
-    const client = mqtt.connect({
-      servers: [first, ...others].map((b) => ({ host: '127.0.0.1', port: cluster.broker(b).mqtt })),
+    const client = await cluster.mqttClient([first, ...others], {
       clientId,
       protocolVersion: 5,
       clean: true,
@@ -242,9 +213,6 @@ test("a shared group member's broker stopped cleanly (SIGTERM) mid-stream: nothi
       // the member's in-flight window: what it may acknowledge after its broker's last record
       properties: { receiveMaximum: memberWindow },
     });
-    client.on('error', () => undefined);
-    clients.push(client);
-    await new Promise((resolve) => client.once('connect', resolve));
     client.on('message', (_topic, payload) => received.push(Number(payload.toString())));
     await client.subscribeAsync('$share/t/term/#', { qos: 1 });
     members.push(client);
@@ -295,16 +263,7 @@ test('a broker restarted with the same node id: no record of its previous life g
   // brokers 2 and 3 run; broker 6 has a member of the group, broker 2 another
   const broker6 = await cluster.addBroker(6);
   const filter = '$share/r/restart/#';
-  const gone = mqtt.connect({
-    host: '127.0.0.1',
-    port: broker6.mqtt,
-    clientId: 'restart-member-6',
-    protocolVersion: 5,
-    reconnectPeriod: 0,
-  });
-  gone.on('error', () => undefined);
-  clients.push(gone);
-  await new Promise((resolve) => gone.once('connect', resolve));
+  const gone = await cluster.mqttClient([6], { clientId: 'restart-member-6', protocolVersion: 5 });
   await gone.subscribeAsync(filter, { qos: 1 });
   const stays = await connect('restart-member-2', 2, []);
   const received: number[] = [];

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { TimerWheel, type WheelEntry } from '../src/transport/timer-wheel.js';
 
 function entry(calls: number[]): WheelEntry {
-  return { wheelSlot: undefined, onWheelDue: (now) => calls.push(now) };
+  return { wheelPrev: undefined, wheelNext: undefined, onWheelDue: (now) => calls.push(now) };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -26,7 +26,8 @@ describe('TimerWheel', () => {
     wheel.cancel(b);
     wheel.schedule(c, due + 200); // rescheduling replaces the earlier slot
     const throwing: WheelEntry = {
-      wheelSlot: undefined,
+      wheelPrev: undefined,
+      wheelNext: undefined,
       onWheelDue: () => {
         throw new Error('boom');
       },
@@ -41,6 +42,44 @@ describe('TimerWheel', () => {
     await sleep(200);
     expect(moved).toHaveLength(1);
     expect(moved[0]).toBeGreaterThanOrEqual(due + 200);
+    expect(wheel.size).toBe(0);
+    wheel.clear();
+  });
+
+  it('lets an entry cancel or move the others of its slot while the slot runs', async () => {
+    const wheel = new TimerWheel((err) => {
+      throw err;
+    }, 20);
+    const due = Date.now() + 40;
+    const calls: string[] = [];
+    const later: WheelEntry = {
+      wheelPrev: undefined,
+      wheelNext: undefined,
+      onWheelDue: () => calls.push('later'),
+    };
+    const gone: WheelEntry = {
+      wheelPrev: undefined,
+      wheelNext: undefined,
+      onWheelDue: () => calls.push('gone'),
+    };
+    const first: WheelEntry = {
+      wheelPrev: undefined,
+      wheelNext: undefined,
+      onWheelDue: () => {
+        calls.push('first');
+        wheel.cancel(gone);
+        wheel.schedule(later, Date.now() + 60);
+      },
+    };
+    wheel.schedule(first, due);
+    wheel.schedule(later, due);
+    wheel.schedule(gone, due);
+    expect(wheel.size).toBe(3);
+    await sleep(100);
+    expect(calls).toEqual(['first']);
+    expect(wheel.size).toBe(1);
+    await sleep(100);
+    expect(calls).toEqual(['first', 'later']);
     expect(wheel.size).toBe(0);
     wheel.clear();
   });

@@ -13,6 +13,7 @@ import {
   LimitReporter,
   listenHttp,
   observabilityPlugin,
+  scrapedGauge,
   warnIfAdminApiOpen,
   warnIfClusterAuthOff,
   Gauge,
@@ -240,14 +241,7 @@ async function assemble(
   if (raftNode) {
     const node = raftNode;
     const raftGauge = (name: string, help: string, value: (s: ReturnType<RaftNode['status']>) => number) =>
-      new Gauge({
-        name,
-        help,
-        registers: [metrics],
-        collect() {
-          this.set(value(node.status()));
-        },
-      });
+      scrapedGauge(metrics, name, help, () => value(node.status()));
     raftGauge('placement_raft_term', 'Current Raft term', (s) => s.term);
     raftGauge('placement_raft_commit_index', 'Highest log index known committed', (s) => s.commitIndex);
     raftGauge(
@@ -269,14 +263,7 @@ async function assemble(
       },
     });
   }
-  new Gauge({
-    name: 'placement_kv_revision',
-    help: 'Current KV revision',
-    registers: [metrics],
-    collect() {
-      this.set(sm.currentRevision);
-    },
-  });
+  scrapedGauge(metrics, 'placement_kv_revision', 'Current KV revision', () => sm.currentRevision);
   const grpcRequests = grpcMetrics(metrics);
   server.addService(
     clusterServiceDefinition(),

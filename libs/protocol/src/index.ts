@@ -8,6 +8,7 @@ export * from './grpc/broker-inner.js';
 export * from './grpc/server-lifecycle.js';
 export * from './grpc/unary-handler.js';
 export * from './grpc/cluster-auth.js';
+export * from './grpc/cluster-clients.js';
 export * from './mqtt/validate.js';
 export * from './mqtt/properties.js';
 export * from './tls/cluster-tls.js';

@@ -5,6 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PlacementClient } from '@robustmq/placement-client';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { freePort } from './ports.js';
 import { buildOnce, ServiceProcess } from './processes.js';
 import { testScope } from './scope.js';
@@ -66,6 +67,7 @@ export class ProcessCluster {
   readonly brokers: BrokerNode[] = [];
   readonly kafkaBrokers: KafkaBrokerNode[] = [];
   private readonly clients: PlacementClient[] = [];
+  private readonly mqttClients: MqttClient[] = [];
 
   constructor(private readonly options: ProcessClusterOptions = {}) {
     this.dir = options.dir ?? tempDir('process-cluster');
@@ -206,6 +208,27 @@ export class ProcessCluster {
     return node;
   }
 
+  /**
+   * An MQTT.js client of broker `brokers[0]` (with a `reconnectPeriod` it moves on to the next of `brokers` when it
+   * loses one); resolves once connected (rejects on a first-connection error without reconnects); ended by stopAll().
+   */
+  async mqttClient(brokers: number[], options: IClientOptions): Promise<MqttClient> {
+    const client = mqtt.connect({
+      servers: brokers.map((id) => ({ host: '127.0.0.1', port: this.broker(id).mqtt })),
+      reconnectPeriod: 0,
+      connectTimeout: 5_000,
+      ...options,
+    });
+    this.mqttClients.push(client);
+    // a killed broker's errors are the test's to observe ('close', 'offline'), not an unhandled 'error'
+    client.on('error', () => undefined);
+    await new Promise((resolve, reject) => {
+      client.once('connect', resolve);
+      if (!options.reconnectPeriod) client.once('error', reject);
+    });
+    return client;
+  }
+
   broker(id: number): BrokerNode {
     const node = this.brokers.find((b) => b.id === id);
     if (!node) throw new Error(`test kit: no broker ${id}`);
@@ -264,6 +287,7 @@ export class ProcessCluster {
 
   /** SIGKILLs every process (a SIGSTOPped one too) and closes the clients. */
   async stopAll(): Promise<void> {
+    await Promise.all(this.mqttClients.splice(0).map((c) => c.endAsync(true).catch(() => undefined)));
     for (const c of this.clients.splice(0)) c.close();
     await Promise.all(this.brokers.map((b) => b.process.kill('SIGKILL')));
     await Promise.all(this.kafkaBrokers.map((b) => b.process.kill('SIGKILL')));
@@ -280,17 +304,19 @@ export class ProcessCluster {
 
 /**
  * A ProcessCluster for the tests of the enclosing file or describe block: the apps are built (once per run) and the
- * placement center and `journalCount` journal servers started in `beforeAll`, everything killed after the block.
+ * placement center, `journalCount` journal servers and `brokers` MQTT brokers (ids 1…n) started in `beforeAll`,
+ * everything killed after the block.
  */
 export function useProcessCluster(
   journalCount: number,
-  options: ProcessClusterOptions = {},
+  options: ProcessClusterOptions & { brokers?: number } = {},
   timeoutMs = 180_000,
 ): ProcessCluster {
   const cluster = testScope().add(new ProcessCluster(options));
   beforeAll(async () => {
     await buildOnce();
     await cluster.start(journalCount);
+    for (let id = 1; id <= (options.brokers ?? 0); id++) await cluster.addBroker(id);
   }, timeoutMs);
   return cluster;
 }

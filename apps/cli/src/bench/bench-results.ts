@@ -51,7 +51,7 @@ export interface BenchCase {
   id: string;
   label: string;
   measure(
-    broker: { pid: number; port: number },
+    broker: { pid: number; port: number; kind?: BrokerKind },
     options: MqttBenchOptions,
     progress: (text: string) => void,
   ): Promise<Outcome<Metrics>>;

@@ -61,7 +61,9 @@ export async function startBroker(
     // e.g. ROBUSTMQ_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile our broker under load (Node
     // refuses --cpu-prof in NODE_OPTIONS); the profile is written when the bench stops the broker
     const nodeArgs = (process.env.ROBUSTMQ_BENCH_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
-    child = spawn(process.execPath, [...nodeArgs, ROBUSTMQ_MAIN, '--config', configFile], {
+    // ROBUSTMQ_BENCH_MAIN=<another checkout>/apps/mqtt-broker/dist/main.js: an A/B of two builds under this bench
+    const main = process.env.ROBUSTMQ_BENCH_MAIN || ROBUSTMQ_MAIN;
+    child = spawn(process.execPath, [...nodeArgs, main, '--config', configFile], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

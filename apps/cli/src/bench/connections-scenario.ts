@@ -1,7 +1,21 @@
 // Idle connections: N MQTT connections (keep-alive 600 s) held open by several load processes — one process may
 // hold at most 20,000 open files here — and the broker's resident memory before and after, per connection, and
 // extrapolated to 100,000 connections.
+//
+// What an idle connection costs is what the broker holds once it is idle again, not what it holds the moment after
+// a burst of 19,000 handshakes: a broker on V8 (ours, aedes) still has the burst's garbage in its old generation
+// then, and a young generation grown by it. V8's memory reducer returns both on its own once the process is idle —
+// but it judges "idle" by the allocation rate it measured at the last GCs, so after a burst it waits for its
+// watchdog, ~100 s after the last full GC, and then runs up to three GCs some seconds apart (measured with
+// `--trace-gc-verbose`: "Memory reducer: high alloc … started GC #1"; apps/mqtt-broker/scripts/idle-memory-probe.mjs
+// settle-broker). A freshly started broker does the same with its start-up garbage, ~45 s after start. So RSS is
+// sampled every second, before the connections (from start-up) and after them, until it has settled: for a broker
+// on V8, once it has dropped and then stayed within 1 % for SETTLED_FOR_MS, at most SETTLE_BOUND_MS; for
+// mosquitto (no GC) once it has stayed so for STABLE_NO_GC_MS. Per connection = (settled after − settled before) ÷
+// connections: the headline. The reading of the earlier benches — RSS 1 s after the last CONNACK minus RSS 1 s after
+// start-up — is reported beside it.
 import type { BenchCase, Metrics, MqttBenchOptions } from './bench-results.js';
+import type { BrokerKind } from './broker-process.js';
 import { sleep } from './measure-window.js';
 import { rssBytes } from './proc-stats.js';
 import { startLoadWorker, type LoadWorker, type Outcome } from './run-worker.js';
@@ -11,17 +25,76 @@ import type { ConnectionsJob } from './worker-protocol.js';
 /** Connections per load process: well under the open-file limit, and several processes connect in parallel. */
 export const CONNECTIONS_PER_WORKER = 2500;
 const HANDSHAKES_AT_ONCE_PER_WORKER = 50;
-/** time for the broker to finish the work each CONNECT caused before its memory is read */
-const SETTLE_MS = 1000;
 export const EXTRAPOLATE_TO = 100_000;
+/** brokers whose memory a garbage collector manages (V8): their RSS is settled once the memory reducer has run */
+const COLLECTED: readonly BrokerKind[] = ['robustmq', 'robustmq-journal', 'aedes'];
+/** how long RSS must stay within SETTLED_BAND after it dropped (V8: the reducer's GCs come some seconds apart) */
+const SETTLED_FOR_MS = 30_000;
+/** how long RSS must stay within SETTLED_BAND, for a broker without a garbage collector */
+const STABLE_NO_GC_MS = 5_000;
+/** the longest wait for a settled reading (the reducer's watchdog fires ~100 s after the last full GC) */
+const SETTLE_BOUND_MS = 180_000;
+const SETTLED_BAND = 0.01;
+/** a fall of RSS this large counts as the reducer having run */
+const DROP_BYTES = 2 * 1024 * 1024;
+
+interface Settled {
+  /** RSS 1 s after the wait began (the work each CONNECT caused is done by then) */
+  first: number;
+  /** RSS once settled (or at the bound) */
+  settled: number;
+  /** ms from the start of the wait to the settled reading */
+  afterMs: number;
+  /** false: the bound came first */
+  ok: boolean;
+}
+
+/** Samples the broker's RSS every second until it has settled (see the header). */
+async function settledRss(
+  pid: number,
+  kind: BrokerKind | undefined,
+  progress: (text: string) => void,
+): Promise<Settled> {
+  const collected = kind !== undefined && COLLECTED.includes(kind);
+  const stableFor = collected ? SETTLED_FOR_MS : STABLE_NO_GC_MS;
+  const started = Date.now();
+  const samples: { at: number; rss: number }[] = [];
+  let first = 0;
+  let peak = 0;
+  let dropped = !collected;
+  for (let i = 1; ; i++) {
+    await sleep(started + i * 1000 - Date.now());
+    const at = Date.now() - started;
+    const rss = rssBytes(pid);
+    if (i === 1) first = rss;
+    samples.push({ at, rss });
+    if (rss > peak) peak = rss;
+    else if (peak - rss >= DROP_BYTES && !dropped) {
+      dropped = true;
+      progress(
+        `RSS fell by ${((peak - rss) / 1048576).toFixed(1)} MiB after ${Math.round(at / 1000)} s (GC)`,
+      );
+    }
+    if (dropped) {
+      // the readings of the last `stableFor` ms, all within the band around the newest
+      const window = samples.filter((s) => s.at >= at - stableFor);
+      const spanOk = window.length > 0 && window[0]!.at <= at - stableFor + 1000;
+      const steady = window.every((s) => Math.abs(s.rss - rss) <= rss * SETTLED_BAND);
+      if (spanOk && steady && at >= stableFor) return { first, settled: rss, afterMs: at, ok: true };
+    }
+    if (at >= SETTLE_BOUND_MS) return { first, settled: rss, afterMs: at, ok: false };
+  }
+}
 
 async function measure(
-  broker: { pid: number; port: number },
+  broker: { pid: number; port: number; kind?: BrokerKind },
   options: MqttBenchOptions,
   progress: (text: string) => void,
 ): Promise<Outcome<Metrics>> {
-  await sleep(SETTLE_MS);
-  const rssBefore = rssBytes(broker.pid);
+  const before = await settledRss(broker.pid, broker.kind, (text) => progress(`before: ${text}`));
+  progress(
+    `RSS before: ${(before.settled / 1048576).toFixed(1)} MiB ${before.ok ? 'settled' : 'NOT settled'} after ${Math.round(before.afterMs / 1000)} s (${(before.first / 1048576).toFixed(1)} MiB at 1 s)`,
+  );
   const workerCount = Math.ceil(options.connections / CONNECTIONS_PER_WORKER);
   const workers: LoadWorker[] = [];
   try {
@@ -62,18 +135,23 @@ async function measure(
       return { status: 'error', message: `no connection was accepted${firstError ? `: ${firstError}` : ''}` };
     if (failed > 0)
       progress(`${failed} connections failed (first: ${firstError ?? 'dropped after CONNACK'})`);
-    await sleep(SETTLE_MS);
-    const rssAfter = rssBytes(broker.pid);
-    const perConnection = (rssAfter - rssBefore) / opened;
+    const after = await settledRss(broker.pid, broker.kind, (text) => progress(`after: ${text}`));
+    progress(
+      `RSS after: ${(after.settled / 1048576).toFixed(1)} MiB ${after.ok ? 'settled' : 'NOT settled'} after ${Math.round(after.afterMs / 1000)} s (${(after.first / 1048576).toFixed(1)} MiB at 1 s)`,
+    );
+    const perConnection = (after.settled - before.settled) / opened;
     return {
       status: 'ok',
       value: {
         connections: opened,
         failed,
-        rssBeforeBytes: rssBefore,
-        rssAfterBytes: rssAfter,
+        rssBeforeBytes: before.settled,
+        rssAfterBytes: after.settled,
         bytesPerConnection: perConnection,
-        rssAt100kBytes: rssBefore + perConnection * EXTRAPOLATE_TO,
+        bytesPerConnectionAt1s: (after.first - before.first) / opened,
+        settleSeconds: after.afterMs / 1000,
+        settled: before.ok && after.ok ? 1 : 0,
+        rssAt100kBytes: before.settled + perConnection * EXTRAPOLATE_TO,
         connectSeconds: elapsedMs / 1000,
       },
     };

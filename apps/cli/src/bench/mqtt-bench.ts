@@ -46,7 +46,11 @@ function describe(outcome: RunRecord['outcome'], c: BenchCase): string {
   if (c.scenario === 'fanin' || c.scenario === 'fanout' || c.scenario === 'topics') {
     return `${Math.round(m.deliveredPerSec!).toLocaleString('en-US')} msg/s delivered, ${Math.round(m.msgPerBrokerCpuSec!).toLocaleString('en-US')} per broker CPU-s, ${m.notDelivered} not delivered`;
   }
-  return `${m.connections} connections, ${Math.round(m.bytesPerConnection!).toLocaleString('en-US')} bytes each`;
+  return (
+    `${m.connections} connections, ${Math.round(m.bytesPerConnection!).toLocaleString('en-US')} bytes each once ` +
+    `settled${m.settled ? '' : ' (NOT settled within the bound)'} after ${Math.round(m.settleSeconds!)} s, ` +
+    `${Math.round(m.bytesPerConnectionAt1s!).toLocaleString('en-US')} 1 s after the burst`
+  );
 }
 
 export function benchEnvironment(brokers: BrokerKind[]): BenchEnvironment {

@@ -86,6 +86,22 @@ export class FollowerReplicator {
     this.wake();
   }
 
+  /** A Replicate without records: carries the high watermark (and the sealed end) and learns the follower's end. */
+  private async heartbeat(conn: JournalConnection, sealedEnd: number | null): Promise<void> {
+    const reply = await conn.request(
+      JOURNAL_MESSAGE.Replicate,
+      this.leader.header({
+        startOffset: this.leader.seg.meta.startOffset,
+        baseOffset: this.sent,
+        highWatermark: this.leader.hw,
+        sealedEnd,
+      }),
+      [],
+      this.ctx.settings.requestTimeoutMs,
+    );
+    this.progress(reply.header['endOffset'] as number);
+  }
+
   async run(): Promise<void> {
     const { directory, pool, settings, logger } = this.ctx;
     const seg = this.leader.seg;
@@ -126,35 +142,11 @@ export class FollowerReplicator {
         }
         if (sealedEnd !== null) {
           if (this.match >= sealedEnd && this.sealAnnounced) return; // the follower has the whole sealed segment
-          const reply = await conn.request(
-            JOURNAL_MESSAGE.Replicate,
-            this.leader.header({
-              startOffset: seg.meta.startOffset,
-              baseOffset: this.sent,
-              highWatermark: this.leader.hw,
-              sealedEnd,
-            }),
-            [],
-            settings.requestTimeoutMs,
-          );
-          this.progress(reply.header['endOffset'] as number);
+          await this.heartbeat(conn, sealedEnd);
           if (this.match >= sealedEnd) this.sealAnnounced = true;
           continue;
         }
-        if (!(await this.idle(settings.heartbeatIntervalMs))) {
-          const reply = await conn.request(
-            JOURNAL_MESSAGE.Replicate,
-            this.leader.header({
-              startOffset: seg.meta.startOffset,
-              baseOffset: this.sent,
-              highWatermark: this.leader.hw,
-              sealedEnd: null,
-            }),
-            [],
-            settings.requestTimeoutMs,
-          );
-          this.progress(reply.header['endOffset'] as number);
-        }
+        if (!(await this.idle(settings.heartbeatIntervalMs))) await this.heartbeat(conn, null);
         failures = 0;
       } catch (err) {
         await this.drain();

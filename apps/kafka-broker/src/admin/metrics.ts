@@ -4,6 +4,8 @@ import {
   Gauge,
   collectProcessMetrics,
   createMetricsRegistry,
+  scrapedCounter,
+  scrapedGauge,
   type Registry,
 } from '@robustmq/common';
 import type { BridgeStats } from '../bridge/bridge-runner.js';
@@ -23,14 +25,7 @@ export function createKafkaMetrics(
 ): Registry {
   const registry = createMetricsRegistry('kafka-broker', nodeId);
   collectProcessMetrics(registry);
-  new Gauge({
-    name: 'kafka_connections',
-    help: 'Open Kafka client connections',
-    registers: [registry],
-    collect() {
-      this.set(stats.connections);
-    },
-  });
+  scrapedGauge(registry, 'kafka_connections', 'Open Kafka client connections', () => stats.connections);
   new Counter({
     name: 'kafka_requests_total',
     help: 'Kafka requests received, by API ("unsupported": an API or version this broker does not offer)',
@@ -42,15 +37,7 @@ export function createKafkaMetrics(
     },
   });
   const counter = (name: string, help: string, read: () => number) =>
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read());
-      },
-    });
+    scrapedCounter(registry, name, help, read);
   counter('kafka_connections_total', 'Kafka connections accepted', () => stats.connectionsTotal);
   counter(
     'kafka_request_errors_total',
@@ -88,14 +75,12 @@ export function createKafkaMetrics(
       for (const [state, n] of Object.entries(sources.groups().groups)) this.set({ state }, n);
     },
   });
-  new Gauge({
-    name: 'kafka_group_members',
-    help: 'Members of the consumer groups this broker coordinates',
-    registers: [registry],
-    collect() {
-      this.set(sources.groups().members);
-    },
-  });
+  scrapedGauge(
+    registry,
+    'kafka_group_members',
+    'Members of the consumer groups this broker coordinates',
+    () => sources.groups().members,
+  );
   counter(
     'kafka_group_rebalances_total',
     'Consumer group rebalances started on this broker',

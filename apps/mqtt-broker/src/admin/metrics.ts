@@ -2,9 +2,10 @@
 // when scraped, so publishing a message costs no metric-library call.
 import {
   Counter,
-  Gauge,
   collectProcessMetrics,
   createMetricsRegistry,
+  scrapedCounter,
+  scrapedGauge,
   type Registry,
 } from '@robustmq/common';
 import type { Broker, BrokerStats } from '../core/broker-core.js';
@@ -13,50 +14,20 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
   const registry = createMetricsRegistry('mqtt-broker', nodeId);
   collectProcessMetrics(registry);
 
-  new Gauge({
-    name: 'mqtt_connections',
-    help: 'Open client sockets (connected or awaiting CONNECT)',
-    registers: [registry],
-    collect() {
-      this.set(broker.connectionCount);
-    },
-  });
-  new Gauge({
-    name: 'mqtt_clients_connected',
-    help: 'Clients that completed CONNECT',
-    registers: [registry],
-    collect() {
-      this.set(broker.clientCount);
-    },
-  });
-  new Gauge({
-    name: 'mqtt_sessions_reading_log',
-    help: 'Sessions reading the message log (away, connecting, catching up); a QoS 0 message one of them subscribes to is appended to the log',
-    registers: [registry],
-    collect() {
-      this.set(broker.logReaderCount);
-    },
-  });
-  new Gauge({
-    name: 'mqtt_subscriptions',
-    help: 'Subscriptions (client, topic filter) held',
-    registers: [registry],
-    collect() {
-      this.set(broker.subscriptionCount);
-    },
-  });
+  const gauges: [name: string, help: string, read: () => number][] = [
+    ['mqtt_connections', 'Open client sockets (connected or awaiting CONNECT)', () => broker.connectionCount],
+    ['mqtt_clients_connected', 'Clients that completed CONNECT', () => broker.clientCount],
+    [
+      'mqtt_sessions_reading_log',
+      'Sessions reading the message log (away, connecting, catching up); a QoS 0 message one of them subscribes to is appended to the log',
+      () => broker.logReaderCount,
+    ],
+    ['mqtt_subscriptions', 'Subscriptions (client, topic filter) held', () => broker.subscriptionCount],
+  ];
+  for (const [name, help, read] of gauges) scrapedGauge(registry, name, help, read);
 
   const counter = (name: string, help: string, stat: keyof BrokerStats) =>
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        // mirror the monotonic stat: reset + inc keeps prom-client's counter type without a second source of truth
-        this.reset();
-        this.inc(broker.stats[stat]);
-      },
-    });
+    scrapedCounter(registry, name, help, () => broker.stats[stat]);
   counter(
     'mqtt_connections_accepted_total',
     'Connections accepted (TCP, TLS, WebSocket, WSS)',

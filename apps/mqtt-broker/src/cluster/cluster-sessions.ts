@@ -12,9 +12,8 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@robustmq/common';
 import type { PlacementClient } from '@robustmq/placement-client';
 import {
+  ClusterClients,
   ClusterTypes,
-  clusterChannelCredentials,
-  clusterClientOptions,
   newBrokerInnerClient,
   type BrokerInnerServiceClient,
   type ClusterTls,
@@ -37,7 +36,7 @@ const SNAPSHOT_TTL_MS = 30_000;
 export type OpenBrokerStorage = (nodeId: number) => Promise<StorageAdapter>;
 
 export class ClusterSessions {
-  private readonly clients = new Map<string, BrokerInnerServiceClient>();
+  private readonly clients: ClusterClients<BrokerInnerServiceClient>;
   /** read-only snapshots of dead brokers' session state, by node id. */
   private readonly snapshots = new Map<
     number,
@@ -48,11 +47,13 @@ export class ClusterSessions {
     private readonly placement: PlacementClient,
     private readonly nodeId: number,
     private readonly logger: Logger,
-    private readonly authToken: string | undefined,
+    authToken: string | undefined,
     private readonly openBrokerStorage: OpenBrokerStorage,
     /** the cluster's TLS settings for the inner gRPC channel; undefined = plaintext. */
-    private readonly tls: ClusterTls | undefined,
-  ) {}
+    tls: ClusterTls | undefined,
+  ) {
+    this.clients = new ClusterClients(newBrokerInnerClient, { authToken, tls });
+  }
 
   /** The session of `clientId` from the broker placement says holds it, or undefined when no other broker does.
    * Rejects when that cannot be settled now — placement cannot be asked, the broker holding the session is registered
@@ -136,8 +137,7 @@ export class ClusterSessions {
   }
 
   close(): void {
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
+    this.clients.close();
   }
 
   private async innerAddress(nodeId: number): Promise<string | undefined> {
@@ -159,16 +159,7 @@ export class ClusterSessions {
     expiry: number | string;
     incomingJson: string;
   }> {
-    let client = this.clients.get(address);
-    if (!client) {
-      client = newBrokerInnerClient(
-        address,
-        clusterChannelCredentials(this.tls),
-        clusterClientOptions(this.authToken),
-      );
-      this.clients.set(address, client);
-    }
-    const inner = client;
+    const inner = this.clients.get(address);
     return new Promise((resolve, reject) => {
       inner.TakeOverSession(
         { clientId, brokerNodeId: this.nodeId },

@@ -5,6 +5,7 @@
 // connection (transport/connection.ts) and of session lifetimes (session/session-lifecycle.ts); protocol
 // conversations live in handlers/, transports in transport/, session lifetimes in session/.
 import { createHash } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@robustmq/common';
 import type { Packet } from '@robustmq/protocol';
@@ -98,7 +99,9 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   readonly protocolViolations = new Map<string, number>();
   readonly startedAt = Date.now();
   readonly topics = new TopicStats();
-  /** every session by client id: connected ones, and persistent ones whose client is away. */
+  /** every session by client id: connected ones, and persistent ones whose client is away. A client id's
+   * connection is its session's (`connectionOf`): one map for both, rather than a second map of connections by client
+   * id (~50 bytes per connected client in its hash table; issue 16). */
   readonly sessions = new Map<string, Session>();
   readonly storage: StorageAdapter;
   readonly log: BrokerLog;
@@ -116,10 +119,12 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   readonly timers: TimerWheel;
   private lastRetainedWrite: Promise<boolean> = Promise.resolve(true);
   private retainedViewFailed = false;
-  /** every open socket, connected or still before CONNECT. */
-  private readonly connections = new Set<Connection>();
-  /** connected clients by client id. */
-  private readonly clients = new Map<string, Connection>();
+  /** every open socket, connected or still before CONNECT: a list through the connections' own prevOpen/nextOpen
+   * fields (a Set would cost ~30 bytes per connection in its hash table). */
+  private openHead: Connection | undefined = undefined;
+  private openCount = 0;
+  /** sessions with a connection attached. */
+  private attachedCount = 0;
   /** sessions reading the broker's own log (away, connecting, catching up): a QoS 0 message one of them wants is
    * appended, any other is not (`[mqtt] qos0_log`). */
   private readonly readers = new LogReaders<Session>();
@@ -195,11 +200,11 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   }
 
   get connectionCount(): number {
-    return this.connections.size;
+    return this.openCount;
   }
 
   get clientCount(): number {
-    return this.clients.size;
+    return this.attachedCount;
   }
 
   /** subscriptions of connected sessions (plain and shared), as routing sees them. */
@@ -208,7 +213,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   }
 
   hasClient(clientId: string): boolean {
-    return this.clients.has(clientId);
+    return this.connectionOf(clientId) !== undefined;
   }
 
   /** The consumer group under which a session's position in the message log is committed. Long client ids are
@@ -252,35 +257,47 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
    * the listener calls `streamClosed(stream)` when the stream closes (the connection adds no 'close' listener). */
   accept(
     stream: Duplex,
-    remoteHost: string,
-    remotePort: number,
     transport: Transport = 'tcp',
     closeReported = false,
+    /** the TCP socket under a stream that is not one (WebSocket), for the peer's address. */
+    peer?: Socket,
   ): Connection {
-    const connection = new Connection(stream, remoteHost, remotePort, transport, this, closeReported);
-    this.connections.add(connection);
+    const connection = new Connection(stream, transport, this, closeReported, peer);
+    const head = this.openHead;
+    connection.nextOpen = head;
+    if (head !== undefined) head.prevOpen = connection;
+    this.openHead = connection;
+    this.openCount++;
     this.stats.connectionsAccepted++;
     return connection;
   }
 
   connectionClosed(connection: Connection): void {
-    this.connections.delete(connection);
+    const { prevOpen, nextOpen } = connection;
+    if (prevOpen === undefined && this.openHead !== connection) return; // not (or no longer) in the list
+    if (prevOpen !== undefined) prevOpen.nextOpen = nextOpen;
+    else this.openHead = nextOpen;
+    if (nextOpen !== undefined) nextOpen.prevOpen = prevOpen;
+    connection.prevOpen = undefined;
+    connection.nextOpen = undefined;
+    this.openCount--;
   }
 
-  /** Makes an accepted CONNECT the client id's current connection; an older connection with the same id is closed
-   * (MQTT-3.1.4-2). */
+  /** Makes an accepted CONNECT the client id's current connection: binds it to its session (`connection.session`),
+   * whose connection it now is; an older connection of that session is closed first (MQTT-3.1.4-2). */
   attach(connection: Connection): void {
-    const clientId = connection.session!.clientId;
-    const previous = this.clients.get(clientId);
-    this.clients.set(clientId, connection);
-    if (previous && previous !== connection) {
-      previous.close('client id taken over by a new connection', ReasonCode.SESSION_TAKEN_OVER);
-    }
+    const session = connection.session!;
+    const previous = session.connection as Connection | undefined;
+    if (previous === connection) return;
+    // closing detaches it from the session (detach below)
+    if (previous) previous.close('client id taken over by a new connection', ReasonCode.SESSION_TAKEN_OVER);
+    session.bind(connection);
+    this.attachedCount++;
   }
 
-  /** The connection now in charge of a client id, if any. */
+  /** The connection now in charge of a client id, if any: its session's. */
   connectionOf(clientId: string): Connection | undefined {
-    return this.clients.get(clientId);
+    return this.sessions.get(clientId)?.connection as Connection | undefined;
   }
 
   /** Ends a connection's part in the broker: its subscriptions leave the trie, its session is kept (persistent) or
@@ -289,11 +306,11 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     const session = connection.session;
     if (!session) return;
     connection.session = undefined;
-    if (this.clients.get(session.clientId) === connection) this.clients.delete(session.clientId);
     if (session.connection === connection) {
       for (const [filter, subscription] of session.subscriptionEntries())
         this.router.remove(filter, session, subscription);
       session.detach();
+      this.attachedCount--;
     }
     connectionEnded(this, connection, session);
   }
@@ -406,18 +423,19 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
 
   listClients(): ClientInfo[] {
     const list: ClientInfo[] = [];
-    for (const [clientId, connection] of this.clients) list.push(clientInfo(clientId, connection));
+    for (const [clientId, session] of this.sessions)
+      if (session.connection) list.push(clientInfo(clientId, session.connection as Connection));
     return list;
   }
 
   clientInfo(clientId: string): ClientInfo | undefined {
-    const connection = this.clients.get(clientId);
+    const connection = this.connectionOf(clientId);
     return connection ? clientInfo(clientId, connection) : undefined;
   }
 
   /** Disconnects a client on an administrator's request (MQTT 5: DISCONNECT 0x98). False if it is not connected. */
   kick(clientId: string): boolean {
-    const connection = this.clients.get(clientId);
+    const connection = this.connectionOf(clientId);
     if (!connection) return false;
     connection.close('disconnected by an administrator', ReasonCode.ADMINISTRATIVE_ACTION);
     return true;
@@ -427,7 +445,9 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
    * are gone. */
   async closeAll(): Promise<void> {
     const closed: Promise<void>[] = [];
-    for (const connection of this.connections) {
+    const open: Connection[] = [];
+    for (let c = this.openHead; c !== undefined; c = c.nextOpen) open.push(c);
+    for (const connection of open) {
       closed.push(new Promise((resolve) => connection.socket.once('close', () => resolve())));
       connection.close('broker shutting down', ReasonCode.SERVER_SHUTTING_DOWN);
     }

@@ -132,8 +132,6 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
   connection.hold();
   let expiresAtMs: number | undefined;
   const access = ctx.accessControl;
-  // IP blacklist entries, IP ACL subjects and the HTTP auth service see the address without the port
-  const ip = connection.remoteHost;
   const username = packet.username === undefined || packet.username === '' ? undefined : packet.username;
   const password = typeof packet.password === 'string' ? Buffer.from(packet.password) : packet.password;
   const admitted: Promise<ConnectVerdict> = access
@@ -141,7 +139,8 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
         clientId,
         ...(username ? { username } : {}),
         ...(password ? { password } : {}),
-        ip,
+        // IP blacklist entries, IP ACL subjects and the HTTP auth service see the address without the port
+        ip: connection.remoteHost,
         protocolVersion: version,
       })
     : Promise.resolve({ ok: true, superuser: false, username });
@@ -171,7 +170,7 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, packe
           connection.identity = {
             clientId,
             username: verdict.username || undefined,
-            ip,
+            ip: connection.remoteHost,
             superuser: verdict.superuser,
             acl: verdict.acl,
           };

@@ -40,6 +40,11 @@ export class ClientLimits {
     this.maxPacketSize = config.mqtt.max_packet_size;
   }
 
+  /** Whether a connect rate per address is configured (else admitSocket admits every socket). */
+  get limitsConnectRate(): boolean {
+    return this.connectRate !== undefined;
+  }
+
   /** A new socket from `remoteHost`: within the connect rate of its address? */
   admitSocket(remoteHost: string, listener: string): boolean {
     if (!this.connectRate || this.connectRate.tryTake(remoteHost)) return true;

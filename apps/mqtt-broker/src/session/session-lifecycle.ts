@@ -29,7 +29,8 @@ export interface SessionHost extends SessionEnv {
   connectionOf(clientId: string): Connection | undefined;
   /** Removes an ended (or handed over) session from the broker, if it is still its client id's. */
   forgetSession(session: Session): void;
-  /** Makes a connection the client id's current one, closing an older one. */
+  /** Makes a connection (its `session` set) the client id's current one — its session's connection —, closing an
+   * older one. */
   attach(connection: Connection): void;
   subscribe(session: Session, filter: string, subscription: Subscription): boolean;
   acceptPublish(message: OutgoingPublish): Promise<void> | undefined;
@@ -98,7 +99,6 @@ export async function openSession(
   }
   session.expiry = expiry;
   connection.session = session;
-  session.bind(connection);
   broker.attach(connection);
 
   const { persistence } = broker;
@@ -136,6 +136,10 @@ async function adoptSession(broker: SessionHost, clientId: string, handed: Hande
     (await broker.log.fetchPosition(broker.sessionGroup(clientId))) ?? broker.log.nextOffset,
   );
   session.restoreReleased(handed.released);
+  // a connection with this id that came in meanwhile (a CONNECT racing this one through the awaits above) belongs to
+  // the session replaced here: it goes, as any older connection does (MQTT-3.1.4-2). The broker finds a client id's
+  // connection through its session, so one left on a replaced session would be found by nothing.
+  broker.sessions.get(clientId)?.connection?.close('client id taken over by a new connection', 0x8e);
   broker.sessions.set(clientId, session);
   const { persistence } = broker;
   await persistence.putSession(clientId, { expiry: handed.expiry, disconnectedAt: Date.now() });

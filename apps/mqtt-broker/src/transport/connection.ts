@@ -12,13 +12,16 @@
 // A broker holds tens of thousands of mostly idle connections, so an idle one must cost little (issue 16): no
 // closure or Node timer of its own — the socket's listeners are shared functions that find their Connection through
 // a symbol on the stream, the decoder calls methods of this class, and the connect timeout and keep-alive are
-// entries of the broker's one TimerWheel. A Connection is its own write coalescer (it extends CoalescingWriter rather
-// than holding one), its times are small integers (ms since the module was loaded — a Date.now() in a field is a
-// boxed double of its own), and what only some connections need (MQTT 5 limits that differ from the defaults, topic
-// aliases, the will, the child logger, the acknowledgement queue, held or throttled packets, a credentials
-// deadline, the publish limiter) lives in a ConnectionExtras made on first use: an idle MQTT 3.1.1 connection is
-// one object of 18 fields besides Node's socket, its decoder and its session.
+// entries of the broker's one TimerWheel, linked through the connection's own fields. A Connection is its own write
+// coalescer (it extends CoalescingWriter rather than holding one), its times are small integers (ms since the module
+// was loaded — a Date.now() in a field is a boxed double of its own), its transport, protocol version and closing
+// flag share one small integer, the peer's address is read from the socket when asked (reading it makes Node cache an
+// address object on the socket, 88 bytes), and what only some connections need (MQTT 5 limits that differ from the
+// defaults, topic aliases, the will, the child logger, the acknowledgement queue, held or throttled packets, a
+// credentials deadline, the publish limiter, the socket under a WebSocket) lives in a ConnectionExtras made on first
+// use: an idle MQTT 3.1.1 connection is one object of 17 fields besides Node's socket, its decoder and its session.
 import type { ClientIdentity } from '../auth/access-control.js';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { CoalescingWriter, type Logger } from '@robustmq/common';
 import {
@@ -35,9 +38,21 @@ import { ReasonCode } from '../packets/reason-codes.js';
 import type { Session, WillMessage } from '../session/session.js';
 import type { OutboundAliases } from './topic-alias.js';
 import type { ClientLimits, PublishLimiter } from '../limits/client-limits.js';
-import type { TimerWheel, WheelEntry } from './timer-wheel.js';
+import type { TimerWheel, WheelEntry, WheelLink } from './timer-wheel.js';
 
 export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
+/** a Transport's number in Connection.bits (bits 0–1). */
+const TRANSPORTS: readonly Transport[] = ['tcp', 'tls', 'ws', 'wss'];
+/** Connection.bits: the protocol version in bits 2–4, closing in bit 5, the keep-alive + 1 (0: BEFORE_CONNECT) in
+ * bits 6–22 (a keep-alive is at most 65,535 s): one small integer, kept in the object itself. */
+const VERSION_SHIFT = 2;
+const VERSION_MASK = 7 << VERSION_SHIFT;
+const CLOSING = 1 << 5;
+const KEEP_ALIVE_SHIFT = 6;
+const BELOW_KEEP_ALIVE = (1 << KEEP_ALIVE_SHIFT) - 1;
+
+/** Where the peer's address is read from: the TCP (or TLS) socket itself, or the one under a WebSocket. */
+type PeerSocket = Pick<Socket, 'remoteAddress' | 'remotePort'>;
 
 /** What a connection needs of the broker that accepted it. */
 export interface ConnectionHost {
@@ -127,29 +142,29 @@ class ConnectionExtras {
   deadline: NodeJS.Timeout | undefined = undefined;
   /** `[limits]` publish rate and bandwidth of this connection. */
   publishLimiter: PublishLimiter | undefined = undefined;
+  /** the TCP socket under a WebSocket stream (a TCP or TLS stream is its own). */
+  peer: PeerSocket | undefined = undefined;
 }
 
 export class Connection extends CoalescingWriter implements WheelEntry {
-  readonly id = nextConnectionId++;
   /** when the socket was accepted, in clock ticks. */
   private readonly acceptedAt: number;
-  /** the peer's IP address (the string the socket itself caches, not a copy) and port. */
-  readonly remoteHost: string;
-  readonly remotePort: number;
   /** who this client is, for ACL checks; set once CONNECT is accepted */
   identity: ClientIdentity | undefined = undefined;
   /** set by the CONNECT handler once the client is accepted. */
   session: Session | undefined = undefined;
-  /** the version of the CONNECT; packets are encoded with it. */
-  protocolVersion: MqttVersion = 4;
-  /** the keep-alive in force, in seconds (0 = none); BEFORE_CONNECT until CONNECT is accepted. */
-  private keepAlive = BEFORE_CONNECT;
+  /** transport, protocol version (that of the CONNECT; packets are encoded with it), closing and keep-alive (see
+   * TRANSPORTS). */
+  private bits: number;
   /** incoming QoS 1 PUBLISH whose PUBACK has not been sent yet (with the session's QoS 2 ids: Receive Maximum). */
   pendingQos1 = 0;
-  /** the TimerWheel slot of this connection's connect timeout or keep-alive check. */
-  wheelSlot: Set<WheelEntry> | undefined = undefined;
+  /** this connection's place in its TimerWheel slot (connect timeout or keep-alive check). */
+  wheelPrev: WheelLink | undefined = undefined;
+  wheelNext: WheelLink | undefined = undefined;
+  /** this connection's place in the broker's list of open connections (Broker.accept). */
+  prevOpen: Connection | undefined = undefined;
+  nextOpen: Connection | undefined = undefined;
   readonly decoder: MqttDecoder;
-  private closing = false;
   /** when the last packet arrived, in clock ticks (rounded up). */
   private lastPacketAt: number;
   /** packets that arrived while a handler that must finish first (CONNECT) was waiting for storage. */
@@ -159,22 +174,22 @@ export class Connection extends CoalescingWriter implements WheelEntry {
   constructor(
     /** the byte stream: a net.Socket, tls.TLSSocket or a WebSocket stream (listeners set TCP_NODELAY). */
     socket: Duplex,
-    remoteHost: string,
-    remotePort: number,
-    readonly transport: Transport,
+    transport: Transport,
     readonly host: ConnectionHost,
     /** true: the listener calls streamClosed(socket) when it closes, so no 'close' listener of ours is added. */
     closeReported = false,
+    /** the TCP socket the peer's address is read from when the stream is not one (WebSocket). */
+    peer?: PeerSocket,
   ) {
     super(socket);
     const now = Date.now();
     this.acceptedAt = ticksFloor(now);
-    this.remoteHost = remoteHost;
-    this.remotePort = remotePort;
+    this.bits = TRANSPORTS.indexOf(transport) | (4 << VERSION_SHIFT);
     this.lastPacketAt = ticksCeil(now);
     this.decoder = new MqttDecoder(this);
     const limiter = host.clientLimits?.publishLimiter();
     if (limiter) this.extras().publishLimiter = limiter;
+    if (peer) this.extras().peer = peer;
     (socket as ConnectedStream)[CONNECTION] = this;
     socket.on('data', onStreamData);
     socket.on('error', onStreamError);
@@ -191,9 +206,54 @@ export class Connection extends CoalescingWriter implements WheelEntry {
     return (this.extra ??= new ConnectionExtras());
   }
 
+  get transport(): Transport {
+    return TRANSPORTS[this.bits & 3]!;
+  }
+
+  /** the version of the CONNECT; packets are encoded with it. */
+  get protocolVersion(): MqttVersion {
+    return ((this.bits & VERSION_MASK) >> VERSION_SHIFT) as MqttVersion;
+  }
+
+  set protocolVersion(version: MqttVersion) {
+    this.bits = (this.bits & ~VERSION_MASK) | (version << VERSION_SHIFT);
+  }
+
+  /** the keep-alive in force, in seconds (0 = none); BEFORE_CONNECT until CONNECT is accepted. */
+  private get keepAlive(): number {
+    return (this.bits >>> KEEP_ALIVE_SHIFT) - 1;
+  }
+
+  private set keepAlive(seconds: number) {
+    this.bits = (this.bits & BELOW_KEEP_ALIVE) | ((seconds + 1) << KEEP_ALIVE_SHIFT);
+  }
+
+  private get closing(): boolean {
+    return (this.bits & CLOSING) !== 0;
+  }
+
+  private setClosing(): void {
+    this.bits |= CLOSING;
+  }
+
+  /** the socket the peer's address is read from. */
+  private get peer(): PeerSocket {
+    return this.extra?.peer ?? (this.stream as Socket);
+  }
+
+  /** the peer's IP address, read from the socket when asked (ACL checks, logs, the admin API); '?' once the socket
+   * no longer knows it (closed before anyone asked). */
+  get remoteHost(): string {
+    return this.peer.remoteAddress ?? '?';
+  }
+
+  get remotePort(): number {
+    return this.peer.remotePort ?? 0;
+  }
+
   /** "host:port" of the peer (made when asked: logs and the admin API). */
   get remoteAddress(): string {
-    return `${this.remoteHost}:${this.remotePort}`;
+    return `${this.remoteHost}:${this.peer.remotePort ?? '?'}`;
   }
 
   /** when the socket was accepted, ms since the Unix epoch. */
@@ -266,7 +326,7 @@ export class Connection extends CoalescingWriter implements WheelEntry {
   get logger(): Logger {
     const extras = this.extras();
     return (extras.logger ??= this.host.logger.child({
-      conn: this.id,
+      conn: nextConnectionId++, // numbered when first logged: an id per connection would be a field each
       remote: this.remoteAddress,
       transport: this.transport,
     }));
@@ -433,7 +493,7 @@ export class Connection extends CoalescingWriter implements WheelEntry {
   /** Closes the connection, first telling an MQTT 5 client why with DISCONNECT when a reason code is given. */
   close(why: string, v5ReasonCode?: number): void {
     if (this.closing) return;
-    this.closing = true;
+    this.setClosing();
     if (this.extra !== undefined) clearTimeout(this.extra.deadline);
     this.host.timers.cancel(this);
     this.debug({ clientId: this.session?.clientId, why }, 'closing connection');
@@ -547,7 +607,7 @@ export class Connection extends CoalescingWriter implements WheelEntry {
 
   /** The stream closed (its 'close' event). */
   socketClosed(): void {
-    this.closing = true;
+    this.setClosing();
     if (this.extra !== undefined) clearTimeout(this.extra.deadline);
     this.discard();
     this.host.timers.cancel(this);

@@ -73,8 +73,14 @@ export async function startListeners(
     listeners: specs,
     gate,
     ...(limits.admit ? { admit: limits.admit } : {}),
+    // the peer's address is read when needed (a TCP or TLS stream is its own socket; a WebSocket's is kept)
     onStream: (stream, info) =>
-      broker.accept(stream, info.remoteHost, info.remotePort, info.kind as Transport, info.kind === 'tcp'),
+      broker.accept(
+        stream,
+        info.kind as Transport,
+        info.kind === 'tcp',
+        stream === info.socket ? undefined : info.socket,
+      ),
     logger,
   });
   const { tcp, tls, ws, wss } = started.ports;

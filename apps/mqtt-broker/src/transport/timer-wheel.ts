@@ -1,22 +1,44 @@
 // One timer for the deadlines of every connection (connect timeout, keep-alive) instead of a Node timer each: a
-// hashed wheel of slots `tickMs` wide, each slot the set of entries due in it, driven by a single interval that runs
-// only while something is scheduled. An entry is called no earlier than its due time and at most about one tick
-// after it (later only when the event loop itself is late). Re-arming on every packet would cost a set move per
-// packet, so entries re-arm lazily: when called, a keep-alive entry checks its last activity and schedules itself
-// again if it is not yet due — the shape the per-connection timer had, with one Timeout for all connections.
+// hashed wheel of slots `tickMs` wide, each slot the entries due in it, driven by a single interval that runs only
+// while something is scheduled. An entry is called no earlier than its due time and at most about one tick after it
+// (later only when the event loop itself is late). Re-arming on every packet would cost a slot move per packet, so
+// entries re-arm lazily: when called, a keep-alive entry checks its last activity and schedules itself again if it
+// is not yet due — the shape the per-connection timer had, with one Timeout for all connections.
+//
+// A slot is an intrusive doubly linked ring through its entries' own `wheelPrev`/`wheelNext` fields (a connection
+// is the entry): two fields per entry instead of a Set entry each — a Set holding thousands of connections costs
+// ~30 bytes per member in its hash table, plus the tables it leaves behind as it grows (issue 16) — and cancelling
+// needs no look-up of the slot.
 
-export interface WheelEntry {
-  /** the slot this entry waits in, managed by the wheel. */
-  wheelSlot: Set<WheelEntry> | undefined;
+export interface WheelLink {
+  /** the neighbours in this entry's slot ring, managed by the wheel; undefined while not scheduled. */
+  wheelPrev: WheelLink | undefined;
+  wheelNext: WheelLink | undefined;
+}
+
+export interface WheelEntry extends WheelLink {
   /** Called once the due time has passed; `now` is Date.now() of this tick. */
   onWheelDue(now: number): void;
 }
 
+/** A slot's ring head; its entries follow it. */
+class Slot implements WheelLink {
+  wheelPrev: WheelLink = this;
+  wheelNext: WheelLink = this;
+}
+
 export const DEFAULT_TICK_MS = 100;
 
+function unlink(entry: WheelLink): void {
+  entry.wheelPrev!.wheelNext = entry.wheelNext;
+  entry.wheelNext!.wheelPrev = entry.wheelPrev;
+  entry.wheelPrev = undefined;
+  entry.wheelNext = undefined;
+}
+
 export class TimerWheel {
-  /** slot number (due time ÷ tickMs, rounded up) → entries due in it. */
-  private readonly slots = new Map<number, Set<WheelEntry>>();
+  /** slot number (due time ÷ tickMs, rounded up) → the head of the entries due in it. */
+  private readonly slots = new Map<number, Slot>();
   private timer: NodeJS.Timeout | undefined;
   /** the first slot not yet processed. */
   private nextSlot = 0;
@@ -30,13 +52,13 @@ export class TimerWheel {
   /** Entries waiting (for tests and metrics). */
   get size(): number {
     let n = 0;
-    for (const slot of this.slots.values()) n += slot.size;
+    for (const slot of this.slots.values()) for (let e = slot.wheelNext; e !== slot; e = e.wheelNext!) n++;
     return n;
   }
 
   /** Calls `entry.onWheelDue` once `dueMs` (ms since the epoch) has passed; replaces an earlier schedule. */
   schedule(entry: WheelEntry, dueMs: number): void {
-    this.cancel(entry);
+    if (entry.wheelNext !== undefined) unlink(entry);
     if (this.timer === undefined) {
       this.nextSlot = Math.floor(Date.now() / this.tickMs);
       this.timer = setInterval(this.tick, this.tickMs);
@@ -47,24 +69,25 @@ export class TimerWheel {
     if (index < this.nextSlot) index = this.nextSlot;
     let slot = this.slots.get(index);
     if (slot === undefined) {
-      slot = new Set();
+      slot = new Slot();
       this.slots.set(index, slot);
     }
-    slot.add(entry);
-    entry.wheelSlot = slot;
+    // appended at the tail: a slot's entries run in the order they were scheduled
+    const tail = slot.wheelPrev;
+    entry.wheelPrev = tail;
+    entry.wheelNext = slot;
+    tail.wheelNext = entry;
+    slot.wheelPrev = entry;
   }
 
   cancel(entry: WheelEntry): void {
-    const slot = entry.wheelSlot;
-    if (slot === undefined) return;
-    slot.delete(entry);
-    entry.wheelSlot = undefined;
+    if (entry.wheelNext !== undefined) unlink(entry);
     // an emptied slot stays in the map until its tick: finding its index again would cost more than it holds
   }
 
   /** Stops the interval and forgets every entry (the owner is shutting down). */
   clear(): void {
-    for (const slot of this.slots.values()) for (const entry of slot) entry.wheelSlot = undefined;
+    for (const slot of this.slots.values()) while (slot.wheelNext !== slot) unlink(slot.wheelNext);
     this.slots.clear();
     this.stop();
   }
@@ -82,9 +105,11 @@ export class TimerWheel {
       const slot = this.slots.get(index);
       if (slot === undefined) continue;
       this.slots.delete(index);
-      for (const entry of slot) {
-        if (entry.wheelSlot !== slot) continue; // cancelled or moved while this slot ran
-        entry.wheelSlot = undefined;
+      // taken from the head one at a time: a callback may cancel or move other entries of this slot (they then
+      // leave the ring), and whatever it schedules goes to a later slot (nextSlot is past this one)
+      while (slot.wheelNext !== slot) {
+        const entry = slot.wheelNext as WheelEntry;
+        unlink(entry);
         try {
           entry.onWheelDue(now);
         } catch (err) {

@@ -3,8 +3,7 @@
 // broker that hangs delays only its own work.
 import * as grpc from '@grpc/grpc-js';
 import {
-  clusterChannelCredentials,
-  clusterClientOptions,
+  ClusterClients,
   newBrokerInnerClient,
   type BrokerInnerServiceClient,
   type ClusterTls,
@@ -29,13 +28,15 @@ export function brokerInnerAddress(node: StoredNode): string | undefined {
 }
 
 export class BrokerClients {
-  private readonly clients = new Map<string, BrokerInnerServiceClient>();
+  private readonly clients: ClusterClients<BrokerInnerServiceClient>;
 
   constructor(
     private readonly callTimeoutMs: number,
-    private readonly authToken?: string,
-    private readonly tls?: ClusterTls,
-  ) {}
+    authToken?: string,
+    tls?: ClusterTls,
+  ) {
+    this.clients = new ClusterClients(newBrokerInnerClient, { authToken, tls });
+  }
 
   async sendLastWill(address: string, clientId: string, will: LastWill): Promise<void> {
     await this.call(address, 'SendLastWill', { clientId, will });
@@ -46,25 +47,12 @@ export class BrokerClients {
     return (await this.call<{ deleted: boolean }>(address, 'DeleteSession', { clientId })).deleted;
   }
 
-  private client(address: string): BrokerInnerServiceClient {
-    let client = this.clients.get(address);
-    if (!client) {
-      client = newBrokerInnerClient(
-        address,
-        clusterChannelCredentials(this.tls),
-        clusterClientOptions(this.authToken),
-      );
-      this.clients.set(address, client);
-    }
-    return client;
-  }
-
   private call<Res>(
     address: string,
     method: 'SendLastWill' | 'DeleteSession',
     request: object,
   ): Promise<Res> {
-    const client = this.client(address);
+    const client = this.clients.get(address);
     const fn = (
       client as unknown as Record<
         string,
@@ -89,7 +77,6 @@ export class BrokerClients {
   }
 
   close(): void {
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
+    this.clients.close();
   }
 }

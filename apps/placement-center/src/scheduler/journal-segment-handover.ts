@@ -9,8 +9,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@robustmq/common';
 import {
-  clusterChannelCredentials,
-  clusterClientOptions,
+  ClusterClients,
   newJournalInnerClient,
   type ClusterTls,
   type GetSegmentStateReply__Output,
@@ -54,7 +53,7 @@ const PARALLEL_SEGMENTS = 16;
 export class JournalSegmentHandover implements LeaderController {
   readonly name = 'journal-segment-handover';
   private running = false;
-  private readonly clients = new Map<string, JournalInnerServiceClient>();
+  private readonly clients: ClusterClients<JournalInnerServiceClient>;
   private readonly passes: RepeatingPass;
 
   // Both ways out count: a cleanly stopping server unregisters before it closes its ports, and its followers would
@@ -71,6 +70,7 @@ export class JournalSegmentHandover implements LeaderController {
     private readonly registry: NodeRegistry,
     private readonly options: HandoverOptions,
   ) {
+    this.clients = new ClusterClients(newJournalInnerClient, options);
     this.passes = new RepeatingPass(() => this.runPass(), {
       what: 'segment hand-over pass',
       retryMs: options.retryMs,
@@ -89,8 +89,7 @@ export class JournalSegmentHandover implements LeaderController {
     this.running = false;
     this.sm.off('node', this.onNode);
     await this.passes.stop();
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
+    this.clients.close();
   }
 
   /** Hands over every writable segment whose leader is not a registered journal server; false if some could not be. */
@@ -204,15 +203,7 @@ export class JournalSegmentHandover implements LeaderController {
     timeoutMs = this.options.callTimeoutMs,
   ): Promise<T> {
     const address = `${node.host}:${node.ports['grpc']}`;
-    let client = this.clients.get(address);
-    if (!client) {
-      client = newJournalInnerClient(
-        address,
-        clusterChannelCredentials(this.options.tls),
-        clusterClientOptions(this.options.authToken),
-      );
-      this.clients.set(address, client);
-    }
+    const client = this.clients.get(address);
     const c = client as unknown as Record<
       string,
       (req: object, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: T) => void) => void

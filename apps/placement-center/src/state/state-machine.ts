@@ -161,6 +161,19 @@ export class PlacementStateMachine extends EventEmitter {
       events.push(event);
       ops.push({ type: 'put', key: historyKey(event.kv.modRevision), value: encodeEvent(event) });
     };
+    /** kv.set and a kv.cas that matched: the key's next version, at the next revision. */
+    const putKv = (key: string, value: Buffer, old: KvEntry | undefined) => {
+      revision++;
+      const kv: KvEntry = {
+        key,
+        value,
+        createRevision: old ? old.createRevision : revision,
+        modRevision: revision,
+        version: old ? old.version + 1 : 1,
+      };
+      put(KEY.kv + key, encodeKvEntry(kv));
+      record({ type: 'put', kv });
+    };
 
     for (const entry of entries) {
       // commands proposed together share one log index, so replays are told apart by the index applied before
@@ -189,18 +202,8 @@ export class PlacementStateMachine extends EventEmitter {
       const resultAt = results.length;
       switch (c.type) {
         case 'kv.set': {
-          revision++;
           const prev = await read(KEY.kv + c.key);
-          const old = prev ? decodeKvEntry(c.key, prev) : undefined;
-          const kv: KvEntry = {
-            key: c.key,
-            value: c.value,
-            createRevision: old ? old.createRevision : revision,
-            modRevision: revision,
-            version: old ? old.version + 1 : 1,
-          };
-          put(KEY.kv + c.key, encodeKvEntry(kv));
-          record({ type: 'put', kv });
+          putKv(c.key, c.value, prev ? decodeKvEntry(c.key, prev) : undefined);
           results.push({ type: 'kv.set', revision });
           break;
         }
@@ -248,16 +251,7 @@ export class PlacementStateMachine extends EventEmitter {
             });
             break;
           }
-          revision++;
-          const kv: KvEntry = {
-            key: c.key,
-            value: c.value,
-            createRevision: old ? old.createRevision : revision,
-            modRevision: revision,
-            version: old ? old.version + 1 : 1,
-          };
-          put(KEY.kv + c.key, encodeKvEntry(kv));
-          record({ type: 'put', kv });
+          putKv(c.key, c.value, old);
           results.push({ type: 'kv.cas', succeeded: true, revision });
           break;
         }

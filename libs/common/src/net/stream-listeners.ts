@@ -12,7 +12,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { Writable, type Duplex } from 'node:stream';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
 import type { LimitReporter } from '../limits/limit-reporter.js';
@@ -43,15 +43,30 @@ export interface ListenerSpec {
   webSocket?: WebSocketSpec;
 }
 
-export interface StreamInfo {
-  /** "host:port" of the peer. */
-  remoteAddress: string;
+/** Where a stream came from. The peer's address is read from the socket when asked, not before: reading it makes Node
+ * cache an address object on the socket (88 bytes per connection that an owner with no use for it need not pay). */
+export class StreamInfo {
+  constructor(
+    /** the TCP (or TLS) socket: the stream itself, or the one under a WebSocket. */
+    readonly socket: Socket,
+    readonly listener: string,
+    readonly kind: ListenerKind,
+  ) {}
+
   /** the peer's IP address alone (what per-address limits key on): the string the socket caches, not a copy. */
-  remoteHost: string;
+  get remoteHost(): string {
+    return this.socket.remoteAddress ?? '?';
+  }
+
   /** the peer's port (0 when the socket no longer knows it). */
-  remotePort: number;
-  listener: string;
-  kind: ListenerKind;
+  get remotePort(): number {
+    return this.socket.remotePort ?? 0;
+  }
+
+  /** "host:port" of the peer. */
+  get remoteAddress(): string {
+    return `${this.remoteHost}:${this.socket.remotePort ?? '?'}`;
+  }
 }
 
 /** Caps the sockets open at once across every listener it is given to. */
@@ -117,7 +132,24 @@ export interface StreamListeners {
   close(): Promise<void>;
 }
 
+/**
+ * V8 fixes the in-object size of a constructor's objects after its first few instances ("slack tracking"), from the
+ * properties those have by then. Node's WritableState gains a property (the write callback's) at its first write,
+ * and a server process starts with only a couple of streams: so whether that property sits in every socket's
+ * WritableState or costs each socket a separate 40-byte property array — for its lifetime — depended on whether one
+ * of the first sockets accepted had written before the next few were accepted (measured: either, from one run to the
+ * next; issue 16). A stream written before the first socket is accepted, and kept (V8 forgets the layout of objects
+ * that died), settles it.
+ */
+let layoutSettler: Writable | undefined;
+function settleStreamLayouts(): void {
+  if (layoutSettler !== undefined) return;
+  layoutSettler = new Writable({ write: (_chunk, _encoding, done) => done() });
+  layoutSettler.write(Buffer.alloc(1));
+}
+
 export async function startStreamListeners(options: StreamListenersOptions): Promise<StreamListeners> {
+  settleStreamLayouts();
   const servers: Server[] = [];
   const webSockets: WebSocketServer[] = [];
   const close = async (): Promise<void> => {
@@ -158,14 +190,7 @@ export async function startStreamListeners(options: StreamListenersOptions): Pro
 }
 
 function infoOf(socket: Socket, spec: ListenerSpec): StreamInfo {
-  const remoteHost = socket.remoteAddress ?? '?';
-  return {
-    remoteAddress: `${remoteHost}:${socket.remotePort ?? '?'}`,
-    remoteHost,
-    remotePort: socket.remotePort ?? 0,
-    listener: spec.name,
-    kind: spec.kind,
-  };
+  return new StreamInfo(socket, spec.name, spec.kind);
 }
 
 function createListener(

@@ -10,7 +10,7 @@
 // baseSequence int32 @53, recordCount int32 @57, records @61.
 import { Compression, decompress } from './compression.js';
 import { crc32c } from './crc32c.js';
-import { CorruptRecordError, UnsupportedMagicError } from './record-batch.js';
+import { CorruptRecordError, UnsupportedMagicError, type BatchFields } from './record-batch.js';
 import { KafkaDecodeError } from './wire.js';
 
 export const BATCH_HEADER_BYTES = 61;
@@ -31,24 +31,10 @@ const ATTR_TRANSACTIONAL = 0x10;
 const ATTR_CONTROL = 0x20;
 
 /** The header of one batch, and where its bytes are in the buffer it was read from. */
-export interface BatchHeader {
+export interface BatchHeader extends BatchFields {
   /** byte range of the whole batch in its buffer. */
   start: number;
   end: number;
-  baseOffset: number;
-  attributes: number;
-  /** attributes & 7: the Compression id. */
-  compression: number;
-  /** 0 create time, 1 log append time. */
-  timestampType: number;
-  transactional: boolean;
-  control: boolean;
-  lastOffsetDelta: number;
-  baseTimestamp: number;
-  maxTimestamp: number;
-  producerId: number;
-  producerEpoch: number;
-  baseSequence: number;
   recordCount: number;
 }
 

@@ -21,10 +21,9 @@ export interface KafkaRecord {
   headers: KafkaRecordHeader[];
 }
 
-export interface RecordBatch {
+/** The header fields of a v2 batch: what a full decode (RecordBatch) and a header read (batch-bytes.ts) both give. */
+export interface BatchFields {
   baseOffset: number;
-  partitionLeaderEpoch: number;
-  magic: number;
   attributes: number;
   /** attributes & 7: the Compression id. */
   compression: number;
@@ -38,6 +37,11 @@ export interface RecordBatch {
   producerId: number;
   producerEpoch: number;
   baseSequence: number;
+}
+
+export interface RecordBatch extends BatchFields {
+  partitionLeaderEpoch: number;
+  magic: number;
   records: KafkaRecord[];
 }
 
