@@ -19,8 +19,10 @@ export {
   mqttClients,
   type BeforeConnect,
   type Received,
+  willClient,
   type MqttClient,
   type IClientOptions,
+  type WillClientOptions,
 } from './mqtt.js';
 export { RawClient, connectPacket, type ConnectOptions } from './raw-mqtt.js';
 export { makeSelfSignedCert, type TestCert } from './tls-cert.js';

@@ -123,3 +123,33 @@ export function collect(client: MqttClient): {
     },
   };
 }
+
+export interface WillClientOptions {
+  /** Will Delay Interval, seconds; default 1. */
+  delay?: number;
+  /** Session Expiry Interval, seconds; default 60. */
+  expiry?: number;
+  /** default false. */
+  retain?: boolean;
+  /** further will properties (contentType, …). */
+  willProperties?: NonNullable<NonNullable<IClientOptions['will']>['properties']>;
+}
+
+/**
+ * The CONNECT options of the client a will test drops: MQTT 5, a session that outlives the connection by `expiry`
+ * seconds, and a QoS 1 will `payload` on `topic` published `delay` seconds after the connection is lost.
+ */
+export function willClient(clientId: string, topic: string, payload: string, o: WillClientOptions = {}) {
+  return {
+    clientId,
+    protocolVersion: 5,
+    properties: { sessionExpiryInterval: o.expiry ?? 60 },
+    will: {
+      topic,
+      payload: Buffer.from(payload),
+      qos: 1,
+      retain: o.retain ?? false,
+      properties: { willDelayInterval: o.delay ?? 1, ...o.willProperties },
+    },
+  } satisfies IClientOptions;
+}
