@@ -21,6 +21,7 @@ import {
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 import {
   expectHandoverOnLeaderStop,
+  expectShardRoundTrip,
   probeJournalData,
   startTestJournal,
   type TestJournal,
@@ -192,12 +193,7 @@ it('a storage adapter appends and reads through placement and the data ports, re
     tls: tester,
   });
   try {
-    await adapter.createShard('s');
-    await adapter.append('s', [{ payload: Buffer.from('a') }, { payload: Buffer.from('b') }]);
-    expect((await adapter.read('s', 0, { maxRecords: 10 })).map((r) => r.payload.toString())).toEqual([
-      'a',
-      'b',
-    ]);
+    await expectShardRoundTrip(adapter);
   } finally {
     await adapter.close();
   }

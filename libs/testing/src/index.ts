@@ -17,6 +17,7 @@ export {
   connectClient,
   connectResult,
   mqttClients,
+  type BeforeConnect,
   type Received,
   willClient,
   type MqttClient,
