@@ -66,14 +66,9 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
     // latency at a fixed rate
     const total = Math.round(options.rate * options.duration);
     for (const pid of options.stagePids) markStageWindow(pid);
-    const started = performance.now();
-    const acks: Promise<unknown>[] = [];
-    for (let i = 0; i < total; i++) {
-      const due = started + (i * 1000) / options.rate;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      acks.push(publisher.publishAsync(topic, stamped(), { qos: 1 }));
-    }
+    const { acks } = await atRate(options.rate, total, () =>
+      publisher.publishAsync(topic, stamped(), { qos: 1 }),
+    );
     await Promise.all(acks);
     await settle([same, other], total);
     for (const pid of options.stagePids) markStageWindow(pid);
@@ -189,16 +184,9 @@ async function positionPhase(options: ClusterBenchOptions, run: string): Promise
       await new Promise((resolve) => setTimeout(resolve, 1_000)); // subscriptions known to every broker
       const total = Math.round(options.rate * options.duration);
       const before = await commitIndex(options.placementHttp);
-      const started = performance.now();
-      const acks: Promise<unknown>[] = [];
-      for (let i = 0; i < total; i++) {
-        const due = started + (i * 1000) / options.rate;
-        const wait = due - performance.now();
-        if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-        acks.push(
-          publisher.publishAsync(`${TOPIC}/${run}/p/${i % options.persistent}`, stamped(), { qos: 1 }),
-        );
-      }
+      const { started, acks } = await atRate(options.rate, total, (i) =>
+        publisher.publishAsync(`${TOPIC}/${run}/p/${i % options.persistent}`, stamped(), { qos: 1 }),
+      );
       // bounded: a phase whose acknowledgements stall prints what it has rather than hanging
       let acked = 0;
       for (const ack of acks)
@@ -229,4 +217,22 @@ async function positionPhase(options: ClusterBenchOptions, run: string): Promise
       ),
     );
   }
+}
+
+/** Calls `publish(i)` `total` times at `rate` per second, each at its own due time from the start (a late one does not
+ * shift the rest); returns when the last was sent, with the start time and the acknowledgements. */
+async function atRate(
+  rate: number,
+  total: number,
+  publish: (i: number) => Promise<unknown>,
+): Promise<{ started: number; acks: Promise<unknown>[] }> {
+  const started = performance.now();
+  const acks: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    acks.push(publish(i));
+  }
+  return { started, acks };
 }
