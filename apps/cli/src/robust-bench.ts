@@ -217,6 +217,18 @@ program
       .default(100)
       .argParser(number('--window', 1, 10_000, true)),
   )
+  .addOption(
+    new Option(
+      '--persistent <n>',
+      'first a position phase: n persistent subscribers (one topic each, half per broker) get QoS 1 messages at --rate in all; prints the placement Raft entries per second (with --placement-http)',
+    )
+      .default(0)
+      .argParser(number('--persistent', 0, 100_000, true)),
+  )
+  .option(
+    '--placement-http <url>',
+    "http://host:port of the placement center's admin API (its Raft commit index, for --persistent)",
+  )
   .option(
     '--stage-pids <list>',
     'pids of cluster processes started with ROBUSTMQ_STAGE_TIMINGS=<dir> (the same dir set for this command): their per-stage latencies over the latency phase are printed',
@@ -233,6 +245,8 @@ program
       rate: number;
       duration: number;
       window: number;
+      persistent: number;
+      placementHttp?: string;
       stagePids?: number[];
     }) => {
       try {

@@ -16,10 +16,12 @@ import {
   testScope,
   type TestNodeCert,
   type TestPki,
+  willClient,
 } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 import {
   expectHandoverOnLeaderStop,
+  expectShardRoundTrip,
   probeJournalData,
   startTestJournal,
   type TestJournal,
@@ -191,12 +193,7 @@ it('a storage adapter appends and reads through placement and the data ports, re
     tls: tester,
   });
   try {
-    await adapter.createShard('s');
-    await adapter.append('s', [{ payload: Buffer.from('a') }, { payload: Buffer.from('b') }]);
-    expect((await adapter.read('s', 0, { maxRecords: 10 })).map((r) => r.payload.toString())).toEqual([
-      'a',
-      'b',
-    ]);
+    await expectShardRoundTrip(adapter);
   } finally {
     await adapter.close();
   }
@@ -209,17 +206,7 @@ it("placement's leader calls the broker over TLS (a delayed will it fires)", asy
   const got = new Promise<string>((resolve) =>
     sub.on('message', (_t, payload) => resolve(payload.toString())),
   );
-  const dying = await mqtt({
-    clientId: 'tls-dying',
-    properties: { sessionExpiryInterval: 60 },
-    will: {
-      topic: 'tls/will',
-      payload: Buffer.from('gone'),
-      qos: 1,
-      retain: false,
-      properties: { willDelayInterval: 1 },
-    },
-  });
+  const dying = await mqtt(willClient('tls-dying', 'tls/will', 'gone'));
   await expect
     .poll(async () => (await c.mqtt.getResource('WILL_MESSAGE', 'tls-dying'))?.record, { timeout: 5_000 })
     .toBeDefined();

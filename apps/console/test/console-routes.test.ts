@@ -5,7 +5,7 @@
 import { ClusterTypes } from '@robustmq/protocol';
 import { connectClient, freePort, testScope, waitFor, type MqttClient } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
-import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
+import { startTestPlacement, type TestPlacement, testNode } from '@robustmq/testing/placement';
 import { beforeAll, expect, it } from 'vitest';
 
 const scope = testScope();
@@ -92,14 +92,9 @@ it('lists the reachable brokers and names the one that is not', async () => {
   // a broker registered with an admin port nothing listens on
   const client = placement.client();
   const deadPort = await freePort();
-  await client.cluster.registerNode({
-    clusterType: ClusterTypes.mqttBroker,
-    clusterName: 'robustmq',
-    nodeId: 9,
-    host: '127.0.0.1',
-    ports: { http: deadPort, mqtt: deadPort },
-    labels: {},
-  });
+  await client.cluster.registerNode(
+    testNode(ClusterTypes.mqttBroker, 9, { http: deadPort, mqtt: deadPort }, { clusterName: 'robustmq' }),
+  );
   const answer = await get('/api/v1/console/clients?search=c-&limit=10');
   expect(answer.rows).toHaveLength(10);
   expect(answer.errors).toEqual([

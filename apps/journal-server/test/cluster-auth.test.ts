@@ -16,6 +16,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { testScope, unary } from '@robustmq/testing';
 import {
   expectHandoverOnLeaderStop,
+  expectShardRoundTrip,
   probeJournalData,
   startTestJournal,
   type TestJournal,
@@ -75,12 +76,7 @@ it('journal servers register, and an adapter with the token stores and reads; on
     requestTimeoutMs: 5_000,
   });
   try {
-    await adapter.createShard('s');
-    await adapter.append('s', [{ payload: Buffer.from('a') }, { payload: Buffer.from('b') }]);
-    expect((await adapter.read('s', 0, { maxRecords: 10 })).map((r) => r.payload.toString())).toEqual([
-      'a',
-      'b',
-    ]);
+    await expectShardRoundTrip(adapter);
     await expect(outsider.createShard('t')).rejects.toThrow(/auth_token/);
   } finally {
     await outsider.close();

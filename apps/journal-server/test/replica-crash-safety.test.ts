@@ -183,25 +183,32 @@ function holdNextAppend(seg: LocalSegment): { held: Promise<void>; release(): vo
   return { held, release, overlapped: () => overlapped };
 }
 
-it('a leader deposed by a Fence while its write runs finishes that write before the new epoch truncates and replicates', async () => {
+/**
+ * Node 1 leads the segment at epoch 1 with two acknowledged records, and its write of three more (offsets 2..4) is
+ * held running; `oldOutcome` is how that write ends. `placement.meta` is what placement says of the segment.
+ */
+async function leaderWithHeldWrite() {
   const store = await SegmentStore.open(dir, logger);
-  let meta = segmentMeta(1);
-  const node = newNode(store, () => meta);
-  const leader = await node.activate(meta);
+  const placement = { meta: segmentMeta(1) };
+  const node = newNode(store, () => placement.meta);
+  const leader = await node.activate(placement.meta);
   const seg = leader.seg;
   expect(await leader.append(records('acked', 0, 2, true), 2, 0)).toEqual({ baseOffset: 0, count: 2 });
-
   const gate = holdNextAppend(seg);
-  const old = leader.append(records('old', 2, 3, true), 3, 0);
-  const oldOutcome = old.then(
+  const oldOutcome = leader.append(records('old', 2, 3, true), 3, 0).then(
     () => 'acknowledged',
     (err: { code?: string }) => err.code,
   );
-  await gate.held; // the old leader's write of offsets 2..4 is running
+  await gate.held;
+  return { store, placement, node, leader, seg, gate, oldOutcome };
+}
+
+it('a leader deposed by a Fence while its write runs finishes that write before the new epoch truncates and replicates', async () => {
+  const { store, placement, node, seg, gate, oldOutcome } = await leaderWithHeldWrite();
 
   // node 2 takes over at epoch 2 (its log: the two acknowledged records, then its own from offset 2) and hands
   // over exactly as FollowerReplicator.handshake does: Fence, cut what diverges, Replicate from there
-  meta = segmentMeta(2, 2);
+  placement.meta = segmentMeta(2, 2);
   const fence = node.fence(header(2));
   const fenceDone = settled(fence);
   // before the fix the Fence answers at once (and its Replicate then overlaps the held write, below); with it the
@@ -235,21 +242,9 @@ it('a leader deposed by a Fence while its write runs finishes that write before 
 });
 
 it('a leader stopped by placement while its write runs finishes that write before a Truncate of the new epoch cuts the file', async () => {
-  const store = await SegmentStore.open(dir, logger);
-  let meta = segmentMeta(1);
-  const node = newNode(store, () => meta);
-  const leader = await node.activate(meta);
-  const seg = leader.seg;
-  expect(await leader.append(records('acked', 0, 2, true), 2, 0)).toEqual({ baseOffset: 0, count: 2 });
-
-  const gate = holdNextAppend(seg);
-  const oldOutcome = leader.append(records('old', 2, 3, true), 3, 0).then(
-    () => 'acknowledged',
-    (err: { code?: string }) => err.code,
-  );
-  await gate.held;
+  const { store, placement, node, leader, seg, gate, oldOutcome } = await leaderWithHeldWrite();
   // placement moved the segment (UpdateCache): the leader steps down outside the segment's lock...
-  meta = segmentMeta(2, 2);
+  placement.meta = segmentMeta(2, 2);
   await node.refreshSegment(NS, SHARD, 0);
   expect(leader.state).toBe('stopped');
   // ...and the new leader cuts this replica back to offset 1 while the old write still runs

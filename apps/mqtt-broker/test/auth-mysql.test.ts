@@ -367,8 +367,14 @@ if (mode === 'skip') {
           100,
         );
         await broker.restart();
-        const again = await connectClient(broker.url, { ...login, clientId: 'mysql-sub', clean: false });
-        const got = collect(again);
+        // listening before CONNECT: the queued messages may arrive in the CONNACK's read
+        let got!: ReturnType<typeof collect>;
+        const again = await connectClient(
+          broker.url,
+          { ...login, clientId: 'mysql-sub', clean: false },
+          undefined,
+          (c) => (got = collect(c)),
+        );
         expect((await got.waitFor(100, 10_000)).map((m) => Number(m.payload))).toEqual(
           Array.from({ length: 100 }, (_, i) => i),
         );

@@ -11,7 +11,7 @@ import {
 } from '@robustmq/protocol';
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttBrokerHandle } from '../src/index.js';
-import { collect, connectClient, testScope, unary } from '@robustmq/testing';
+import { collect, connectClient, testScope, unary, willClient } from '@robustmq/testing';
 import { startTestBroker } from '@robustmq/testing/broker';
 import { startTestPlacement } from '@robustmq/testing/placement';
 
@@ -64,18 +64,7 @@ it("a delayed will fires through the placement leader's SendLastWill, which carr
   const sub = await connectClient(url, { protocolVersion: 5, clientId: 'auth-will-sub' }, scope);
   await sub.subscribeAsync('auth/wills', { qos: 1 });
   const got = collect(sub);
-  const dying = await connectClient(url, {
-    protocolVersion: 5,
-    clientId: 'auth-dying',
-    properties: { sessionExpiryInterval: 60 },
-    will: {
-      topic: 'auth/wills',
-      payload: Buffer.from('gone'),
-      qos: 1,
-      retain: false,
-      properties: { willDelayInterval: 1 },
-    },
-  });
+  const dying = await connectClient(url, willClient('auth-dying', 'auth/wills', 'gone'));
   await expect
     .poll(async () => (await client.mqtt.getResource('WILL_MESSAGE', 'auth-dying'))?.record, {
       timeout: 3_000,

@@ -66,6 +66,7 @@ it('has documented defaults', () => {
       receive_maximum: 65535,
       max_awaiting_rel: 1000,
       position_commit_interval_ms: 10,
+      qos0_log: 'needed',
       max_queued_messages: 100_000,
       max_topic_levels: 128,
       max_topic_length: 65535,

@@ -9,7 +9,7 @@ import { newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/p
 import mqtt, { type IConnackPacket, type MqttClient } from 'mqtt';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MqttBrokerHandle } from '../src/index.js';
-import { collect, connectClient, sleep, testScope, type IClientOptions } from '@robustmq/testing';
+import { collect, connectClient, sleep, testScope, type IClientOptions, willClient } from '@robustmq/testing';
 import { startTestBroker } from '@robustmq/testing/broker';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
@@ -56,17 +56,10 @@ describe('delayed will', () => {
     const sub = await connect(a, { clientId: 'will-sub-1' });
     await sub.subscribeAsync('wills/one', { qos: 1 });
     const got = collect(sub);
-    const dying = await connect(a, {
-      clientId: 'dying-1',
-      properties: { sessionExpiryInterval: 60 },
-      will: {
-        topic: 'wills/one',
-        payload: Buffer.from('gone'),
-        qos: 1,
-        retain: false,
-        properties: { willDelayInterval: 1, contentType: 'text/plain' },
-      },
-    });
+    const dying = await connect(
+      a,
+      willClient('dying-1', 'wills/one', 'gone', { willProperties: { contentType: 'text/plain' } }),
+    );
     await expect
       .poll(async () => (await client.mqtt.getResource('WILL_MESSAGE', 'dying-1'))?.record, {
         timeout: 3_000,
@@ -103,17 +96,7 @@ describe('delayed will', () => {
     await subB.subscribeAsync('wills/two', { qos: 1 });
     const gotA = collect(subA);
     const gotB = collect(subB);
-    const options = {
-      clientId: 'dying-2',
-      properties: { sessionExpiryInterval: 60 },
-      will: {
-        topic: 'wills/two',
-        payload: Buffer.from('gone'),
-        qos: 1 as const,
-        retain: false,
-        properties: { willDelayInterval: 1 },
-      },
-    };
+    const options = willClient('dying-2', 'wills/two', 'gone');
     const first = await connect(a, options);
     await expect
       .poll(() => client.mqtt.getResource('WILL_MESSAGE', 'dying-2'), { timeout: 3_000 })
@@ -198,17 +181,7 @@ describe('session expiry with a pending will', () => {
     const sub = await connect(a, { clientId: 'expiry-will-sub' });
     await sub.subscribeAsync('expiry/will', { qos: 1 });
     const got = collect(sub);
-    const c = await connect(a, {
-      clientId: 'expiring-will',
-      properties: { sessionExpiryInterval: 1 },
-      will: {
-        topic: 'expiry/will',
-        payload: Buffer.from('ended'),
-        qos: 1,
-        retain: false,
-        properties: { willDelayInterval: 30 },
-      },
-    });
+    const c = await connect(a, willClient('expiring-will', 'expiry/will', 'ended', { expiry: 1, delay: 30 }));
     await expect
       .poll(() => client.mqtt.getResource('WILL_MESSAGE', 'expiring-will'), { timeout: 3_000 })
       .toBeDefined();

@@ -240,8 +240,14 @@ it(`delivers every QoS 1 message acknowledged before a SIGKILL of the broker in 
   pub.end(true);
   broker = await cluster.startBroker();
 
-  const resumed = await connectClient(cluster.url, { clientId: 'mid-sub', clean: false });
-  const got = collect(resumed);
+  // listening before CONNECT: the queued messages may arrive in the CONNACK's read
+  let got!: ReturnType<typeof collect>;
+  const resumed = await connectClient(
+    cluster.url,
+    { clientId: 'mid-sub', clean: false },
+    undefined,
+    (c) => (got = collect(c)),
+  );
   await waitFor(
     `all ${expected.size} acknowledged messages`,
     () => {

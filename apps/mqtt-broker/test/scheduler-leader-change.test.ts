@@ -5,7 +5,7 @@
 import type { PlacementClient } from '@robustmq/placement-client';
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttBrokerHandle } from '../src/index.js';
-import { collect, connectClient, sleep, testScope } from '@robustmq/testing';
+import { collect, connectClient, sleep, testScope, willClient } from '@robustmq/testing';
 import { startTestBroker } from '@robustmq/testing/broker';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
 
@@ -33,18 +33,7 @@ it('publishes a delayed will once after leadership moved before it was due', asy
   const got = collect(sub);
   const dying = await connectClient(
     url,
-    {
-      clientId: 'leader-dying',
-      protocolVersion: 5,
-      properties: { sessionExpiryInterval: 60 },
-      will: {
-        topic: 'leader/status',
-        payload: Buffer.from('offline'),
-        qos: 1,
-        retain: false,
-        properties: { willDelayInterval: 2 },
-      },
-    },
+    willClient('leader-dying', 'leader/status', 'offline', { delay: 2 }),
     scope,
   );
   await expect

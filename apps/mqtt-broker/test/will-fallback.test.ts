@@ -3,7 +3,7 @@
 // placement fails is published by the broker's local timer, once.
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttBrokerHandle } from '../src/index.js';
-import { collect, connectClient, sleep, testScope } from '@robustmq/testing';
+import { collect, connectClient, sleep, testScope, willClient } from '@robustmq/testing';
 import { startTestBroker } from '@robustmq/testing/broker';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
@@ -24,22 +24,7 @@ it('publishes a delayed will from its local timer when placement cannot be told'
   const got = collect(sub);
 
   const startedAt = Date.now();
-  const dying = await connectClient(
-    url,
-    {
-      clientId: 'fallback-dying',
-      protocolVersion: 5,
-      properties: { sessionExpiryInterval: 60 },
-      will: {
-        topic: 'fallback/status',
-        payload: Buffer.from('offline'),
-        qos: 1,
-        retain: false,
-        properties: { willDelayInterval: 1 },
-      },
-    },
-    scope,
-  );
+  const dying = await connectClient(url, willClient('fallback-dying', 'fallback/status', 'offline'), scope);
   // CONNECT of a persistent session did not wait for the unreachable placement
   expect(Date.now() - startedAt).toBeLessThan(1_000);
   const droppedAt = Date.now();

@@ -16,6 +16,7 @@ import {
   sleep,
   tempDir,
   testScope,
+  willClient,
 } from '@robustmq/testing';
 import { startTestBroker } from '@robustmq/testing/broker';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
@@ -83,18 +84,7 @@ it('publishes the will of a client whose broker was killed, through another brok
 
   await connectClient(
     `mqtt://127.0.0.1:${mqttPort}`,
-    {
-      clientId: 'doomed',
-      protocolVersion: 5,
-      properties: { sessionExpiryInterval: 300 },
-      will: {
-        topic: 'takeover/status',
-        payload: Buffer.from('offline'),
-        qos: 1,
-        retain: true,
-        properties: { willDelayInterval: 1 },
-      },
-    },
+    willClient('doomed', 'takeover/status', 'offline', { expiry: 300, retain: true }),
     scope,
   );
   await expect

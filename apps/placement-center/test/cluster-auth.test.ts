@@ -32,7 +32,12 @@ it('a group with a token elects a leader and serves clients that send it', async
   const client = cluster.client({ callTimeoutMs: 10_000 });
   try {
     const seen: string[] = [];
-    const watch = client.kv.watch('auth/', { onEvent: (e) => seen.push(e.kv.key) });
+    // from the revision before the write: a watch left to find "now" itself may learn it after the write lands
+    const { revision } = await client.kv.listPrefix('auth/', '', 1);
+    const watch = client.kv.watch('auth/', {
+      startRevision: revision + 1,
+      onEvent: (e) => seen.push(e.kv.key),
+    });
     await client.kv.set('auth/a', 'one');
     expect((await client.kv.get('auth/a'))?.toString()).toBe('one');
     // the server stream carries the token too: it delivers the write

@@ -1,7 +1,7 @@
 // The HTTP admin API over real HTTP (fetch): routes, JSON schemas and the {code,message} error shape.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testScope } from '@robustmq/testing';
-import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
+import { startTestPlacement, type TestPlacement, testNode } from '@robustmq/testing/placement';
 
 const scope = testScope();
 let placement: TestPlacement;
@@ -83,14 +83,7 @@ describe('HTTP admin', () => {
   it('sees what gRPC clients write', async () => {
     const client = placement.client();
     await client.kv.set('from-grpc', 'v');
-    await client.cluster.registerNode({
-      clusterType: 'JOURNAL_SERVER',
-      clusterName: 'c',
-      nodeId: 3,
-      host: 'h',
-      ports: { http: 2227 },
-      labels: {},
-    });
+    await client.cluster.registerNode(testNode('JOURNAL_SERVER', 3, { http: 2227 }, { host: 'h' }));
     client.close();
     expect((await call('GET', '/api/v1/kv/from-grpc')).body.value).toBe('v');
     const nodes = (await call('GET', '/api/v1/cluster/nodes?cluster_type=JOURNAL_SERVER')).body.nodes;

@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlacementClient } from '@robustmq/placement-client';
 import { expectCode, testScope } from '@robustmq/testing';
-import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
+import { startTestPlacement, type TestPlacement, testNode } from '@robustmq/testing/placement';
 
 const scope = testScope();
 let placement: TestPlacement;
@@ -16,14 +16,9 @@ beforeAll(async () => {
 });
 
 const registerJournal = (nodeId: number) =>
-  client.cluster.registerNode({
-    clusterType: 'JOURNAL_SERVER',
-    clusterName: 'jc',
-    nodeId,
-    host: '127.0.0.1',
-    ports: { data: 1778 + nodeId },
-    labels: {},
-  });
+  client.cluster.registerNode(
+    testNode('JOURNAL_SERVER', nodeId, { data: 1778 + nodeId }, { clusterName: 'jc' }),
+  );
 
 const config = { replicaCount: 2, acks: 'ACKS_QUORUM' as const };
 
@@ -41,14 +36,7 @@ describe('JournalService', () => {
       /needs 2 .* only 1 is registered/,
     );
     // brokers are not journal servers
-    await client.cluster.registerNode({
-      clusterType: 'MQTT_BROKER',
-      clusterName: 'jc',
-      nodeId: 50,
-      host: 'h',
-      ports: {},
-      labels: {},
-    });
+    await client.cluster.registerNode(testNode('MQTT_BROKER', 50, {}, { clusterName: 'jc', host: 'h' }));
     await expectCode(
       client.journal.createShard('ns', 'early', config),
       grpc.status.FAILED_PRECONDITION,

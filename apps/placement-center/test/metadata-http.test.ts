@@ -2,7 +2,7 @@
 // including the optional bearer token, the {code,message} errors and that no password hash is ever served.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testScope } from '@robustmq/testing';
-import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
+import { startTestPlacement, type TestPlacement, testNode } from '@robustmq/testing/placement';
 
 const scope = testScope();
 let placement: TestPlacement;
@@ -314,14 +314,7 @@ describe('/api/v1/journal/shards', () => {
       /needs 1 distinct journal servers for its replicas but only 0 are registered/,
     );
     const client = placement.client();
-    await client.cluster.registerNode({
-      clusterType: 'JOURNAL_SERVER',
-      clusterName: 'c',
-      nodeId: 11,
-      host: '127.0.0.1',
-      ports: { data: 1778 },
-      labels: {},
-    });
+    await client.cluster.registerNode(testNode('JOURNAL_SERVER', 11, { data: 1778 }));
     client.close();
 
     const created = await call('POST', '/api/v1/journal/shards', shard);

@@ -6,7 +6,7 @@ import type { PlacementClient } from '@robustmq/placement-client';
 import { scramCredential } from '@robustmq/common';
 import { newMqttClient } from '@robustmq/protocol';
 import { expectCode } from '@robustmq/testing';
-import { usePlacement } from '@robustmq/testing/placement';
+import { usePlacement, testNode } from '@robustmq/testing/placement';
 
 const pc = usePlacement();
 // replaced after a restart in a test below, so a variable of its own rather than a second fixture client
@@ -479,14 +479,7 @@ describe('restart', () => {
     });
     await client.mqtt.createBlacklistEntry({ type: 'BLACKLIST_CIDR', value: '198.51.100.0/24' });
     // the group's broker is registered: the leader moves the groups of brokers that are not (shared-group scheduling)
-    await client.cluster.registerNode({
-      clusterType: 'MQTT_BROKER',
-      clusterName: 'c',
-      nodeId: 9,
-      host: 'h',
-      ports: {},
-      labels: {},
-    });
+    await client.cluster.registerNode(testNode('MQTT_BROKER', 9, {}, { host: 'h' }));
     await client.mqtt.putResource('SHARED_GROUP_LEADER', 'durable-group', { brokerNodeId: 9 });
     await pc.placement.restart();
     client.close();

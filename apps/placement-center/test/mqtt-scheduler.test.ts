@@ -5,7 +5,7 @@
 // disconnect from a broker that no longer owns the session is refused. Plus the due-time queue on its own.
 import { describe, expect, it } from 'vitest';
 import { DueQueue } from '../src/scheduler/due-queue.js';
-import { usePlacement } from '@robustmq/testing/placement';
+import { usePlacement, testNode } from '@robustmq/testing/placement';
 
 const pc = usePlacement({ heartbeat: { timeout_ms: 600, check_interval_ms: 100 } });
 
@@ -50,14 +50,7 @@ describe('scheduler', () => {
   });
 
   it('disconnects the sessions of a broker whose node expired, then expires them', async () => {
-    await pc.client.cluster.registerNode({
-      clusterType: 'MQTT_BROKER',
-      clusterName: 'c',
-      nodeId: 5,
-      host: '127.0.0.1',
-      ports: {},
-      labels: {},
-    });
+    await pc.client.cluster.registerNode(testNode('MQTT_BROKER', 5));
     await pc.client.mqtt.putResource(
       'SESSION',
       'orphan-1',

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PlacementClient } from '@robustmq/placement-client';
 import { newClusterClient, newJournalClient, newMqttClient } from '@robustmq/protocol';
 import { testScope } from '@robustmq/testing';
-import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
+import { startPlacementCluster, type TestPlacementCluster, testNode } from '@robustmq/testing/placement';
 import { ReplyDroppingProxy } from './reply-dropping-proxy.js';
 
 const scope = testScope();
@@ -28,14 +28,9 @@ beforeAll(async () => {
     cluster: scope.add(newClusterClient(address, credentials) as unknown as grpc.Client),
   };
   for (const nodeId of [1, 2, 3]) {
-    await client.cluster.registerNode({
-      clusterType: 'JOURNAL_SERVER',
-      clusterName: 'jc',
-      nodeId,
-      host: '127.0.0.1',
-      ports: { data: 1778 + nodeId },
-      labels: {},
-    });
+    await client.cluster.registerNode(
+      testNode('JOURNAL_SERVER', nodeId, { data: 1778 + nodeId }, { clusterName: 'jc' }),
+    );
   }
 });
 
@@ -160,14 +155,7 @@ describe('the same request_id sent twice over gRPC', () => {
       grpc.status.NOT_FOUND,
     );
 
-    await client.cluster.registerNode({
-      clusterType: 'MQTT_BROKER',
-      clusterName: 'jc',
-      nodeId: 9,
-      host: 'h',
-      ports: {},
-      labels: {},
-    });
+    await client.cluster.registerNode(testNode('MQTT_BROKER', 9, {}, { clusterName: 'jc', host: 'h' }));
     const unregister = { clusterType: 'MQTT_BROKER', clusterName: 'jc', nodeId: 9, requestId: 'unreg-1' };
     expect((await send('cluster', 'UnregisterNode', unregister)).code).toBeUndefined();
     expect((await send('cluster', 'UnregisterNode', unregister)).code).toBeUndefined();

@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { LEADER_HINT_KEY, newMqttClient } from '@robustmq/protocol';
 import { testScope } from '@robustmq/testing';
-import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
+import { startPlacementCluster, type TestPlacementCluster, testNode } from '@robustmq/testing/placement';
 import { beforeAll, expect, it } from 'vitest';
 import type { PlacementClient } from '@robustmq/placement-client';
 
@@ -33,14 +33,7 @@ beforeAll(async () => {
 
 it('is answered by the leader only, survives a placement leader change, and the new leader moves a departed broker’s groups', async () => {
   for (const nodeId of [1, 2]) {
-    await client.cluster.registerNode({
-      clusterType: 'MQTT_BROKER',
-      clusterName: 'c',
-      nodeId,
-      host: '127.0.0.1',
-      ports: { mqtt: 1880 + nodeId },
-      labels: {},
-    });
+    await client.cluster.registerNode(testNode('MQTT_BROKER', nodeId, { mqtt: 1880 + nodeId }));
     beating.add(nodeId);
   }
   const leader = await cluster.leader();

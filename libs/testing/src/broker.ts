@@ -14,7 +14,7 @@ import {
 } from '@robustmq/mqtt-broker';
 import { startTestJournal, type TestJournal } from './journal.js';
 import { testLogLevel } from './logger.js';
-import { mqttClients, type IClientOptions, type MqttClient } from './mqtt.js';
+import { mqttClients, type BeforeConnect, type IClientOptions, type MqttClient } from './mqtt.js';
 import { startTestPlacement, type TestPlacement } from './placement.js';
 import { testScope, type Scope } from './scope.js';
 import { mergeSections, type Sections } from './sections.js';
@@ -187,7 +187,7 @@ export interface BrokerFixture extends TestBroker {
   /** closes the broker, and every client `client()` made, after the block; add the block's other resources to it. */
   readonly scope: Scope;
   /** an MQTT.js client to this broker (the fixture's client defaults under `options`), ended with the scope. */
-  client(options?: IClientOptions): Promise<MqttClient>;
+  client(options?: IClientOptions, beforeConnect?: BeforeConnect): Promise<MqttClient>;
 }
 
 /**

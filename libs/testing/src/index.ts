@@ -17,9 +17,12 @@ export {
   connectClient,
   connectResult,
   mqttClients,
+  type BeforeConnect,
   type Received,
+  willClient,
   type MqttClient,
   type IClientOptions,
+  type WillClientOptions,
 } from './mqtt.js';
 export { RawClient, connectPacket, type ConnectOptions } from './raw-mqtt.js';
 export { makeSelfSignedCert, type TestCert } from './tls-cert.js';

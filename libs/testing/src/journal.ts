@@ -19,7 +19,7 @@ export {
   type HandoverAdapter,
   type HandoverPlacement,
 } from './journal-handover.js';
-export { probeJournalData } from './journal-probe.js';
+export { expectShardRoundTrip, probeJournalData } from './journal-probe.js';
 
 /** `[replication]` timers for tests of leader failover: a silent segment leader is replaced within about a second. */
 export const FAST_FAILOVER = {

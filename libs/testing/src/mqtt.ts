@@ -7,27 +7,57 @@ export type { MqttClient, IClientOptions };
 
 const testDefaults: IClientOptions = { reconnectPeriod: 0, connectTimeout: 5_000 };
 
+/**
+ * Called with a client before its CONNECT goes out: listeners that must see packets arriving together with the
+ * CONNACK go here. A broker may send a persistent session's queued messages right behind the CONNACK, in the same
+ * TCP read, and MQTT.js then emits them before `connectClient` resolves: a listener added after it misses them.
+ */
+export type BeforeConnect = (client: MqttClient) => void;
+
 /** Connects (no reconnects); closed by `scope` when given. */
-export async function connectClient(
+export function connectClient(
   url: string,
   options: IClientOptions = {},
   scope?: Scope,
+  beforeConnect?: BeforeConnect,
 ): Promise<MqttClient> {
-  const client = await mqtt.connectAsync(url, { ...testDefaults, ...options });
-  scope?.add(client, (c) => c.endAsync(true), 'MQTT client');
-  return client;
+  if (!beforeConnect)
+    return mqtt.connectAsync(url, { ...testDefaults, ...options }).then((client) => {
+      scope?.add(client, (c) => c.endAsync(true), 'MQTT client');
+      return client;
+    });
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(url, { ...testDefaults, ...options });
+    scope?.add(client, (c) => c.endAsync(true), 'MQTT client');
+    beforeConnect(client);
+    // as mqtt.connectAsync: resolved on CONNACK (or an end), rejected (and ended) on an error
+    const settle = (err?: Error): void => {
+      client.off('connect', onConnect);
+      client.off('end', onConnect);
+      client.off('error', settle);
+      if (err) {
+        client.end();
+        reject(err);
+      } else resolve(client);
+    };
+    const onConnect = (): void => settle();
+    client.on('connect', onConnect);
+    client.on('end', onConnect);
+    client.on('error', settle);
+  });
 }
 
 /**
- * A `client(options)` function for a test file: connects to `url()` (a function, since the broker starts in
- * beforeAll) with `defaults` under the options, and ends every client when `scope` closes.
+ * A `client(options, beforeConnect?)` function for a test file: connects to `url()` (a function, since the broker
+ * starts in beforeAll) with `defaults` under the options, and ends every client when `scope` closes.
  */
 export function mqttClients(
   scope: Scope,
   url: () => string,
   defaults: IClientOptions = {},
-): (options?: IClientOptions) => Promise<MqttClient> {
-  return (options = {}) => connectClient(url(), { ...defaults, ...options }, scope);
+): (options?: IClientOptions, beforeConnect?: BeforeConnect) => Promise<MqttClient> {
+  return (options = {}, beforeConnect) =>
+    connectClient(url(), { ...defaults, ...options }, scope, beforeConnect);
 }
 
 /**
@@ -92,4 +122,34 @@ export function collect(client: MqttClient): {
       return messages;
     },
   };
+}
+
+export interface WillClientOptions {
+  /** Will Delay Interval, seconds; default 1. */
+  delay?: number;
+  /** Session Expiry Interval, seconds; default 60. */
+  expiry?: number;
+  /** default false. */
+  retain?: boolean;
+  /** further will properties (contentType, …). */
+  willProperties?: NonNullable<NonNullable<IClientOptions['will']>['properties']>;
+}
+
+/**
+ * The CONNECT options of the client a will test drops: MQTT 5, a session that outlives the connection by `expiry`
+ * seconds, and a QoS 1 will `payload` on `topic` published `delay` seconds after the connection is lost.
+ */
+export function willClient(clientId: string, topic: string, payload: string, o: WillClientOptions = {}) {
+  return {
+    clientId,
+    protocolVersion: 5,
+    properties: { sessionExpiryInterval: o.expiry ?? 60 },
+    will: {
+      topic,
+      payload: Buffer.from(payload),
+      qos: 1,
+      retain: o.retain ?? false,
+      properties: { willDelayInterval: o.delay ?? 1, ...o.willProperties },
+    },
+  } satisfies IClientOptions;
 }

@@ -2,6 +2,7 @@
 // or a Raft group of N members (gRPC ports fixed in advance, since the member list names them), with placement
 // clients that close with them. A stopped member can be started again at the same address over its data.
 import { PlacementClient, type PlacementClientOptions } from '@robustmq/placement-client';
+import type { ClusterTypeName, NodeInfo } from '@robustmq/protocol';
 import {
   loadPlacementCenterConfig,
   startPlacementCenter,
@@ -246,4 +247,17 @@ export function usePlacement(
     client = placement.client(clientOptions);
   });
   return lateFields<PlacementFixture>('usePlacement', { placement: () => placement, client: () => client });
+}
+
+/**
+ * A node record for `cluster.registerNode` in tests: `clusterType` node `nodeId` with `ports`, on 127.0.0.1 in
+ * cluster 'c' with no labels unless `fields` says otherwise.
+ */
+export function testNode(
+  clusterType: ClusterTypeName,
+  nodeId: number,
+  ports: Record<string, number> = {},
+  fields: Partial<NodeInfo> = {},
+): NodeInfo {
+  return { clusterType, clusterName: 'c', nodeId, host: '127.0.0.1', ports, labels: {}, ...fields };
 }

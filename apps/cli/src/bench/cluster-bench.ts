@@ -19,6 +19,10 @@ export interface ClusterBenchOptions {
   window: number;
   /** cluster processes recording stage timings (ROBUSTMQ_STAGE_TIMINGS): signalled at the latency phase's edges */
   stagePids: number[];
+  /** persistent subscribers of the position phase (0: no such phase), each on a topic of its own. */
+  persistent: number;
+  /** http://host:port of the placement center's admin API: Raft entries per second of the position phase. */
+  placementHttp?: string | undefined;
   print: (line: string) => void;
 }
 
@@ -53,6 +57,7 @@ function stamped(size = 64): Buffer {
 
 export async function runClusterBench(options: ClusterBenchOptions): Promise<void> {
   const run = Math.random().toString(36).slice(2, 8);
+  if (options.persistent > 0) await positionPhase(options, run);
   const topic = `${TOPIC}/${run}`;
   const same = await subscriber(options.publisher, 'same', run);
   const other = await subscriber(options.other, 'other', run);
@@ -61,14 +66,9 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
     // latency at a fixed rate
     const total = Math.round(options.rate * options.duration);
     for (const pid of options.stagePids) markStageWindow(pid);
-    const started = performance.now();
-    const acks: Promise<unknown>[] = [];
-    for (let i = 0; i < total; i++) {
-      const due = started + (i * 1000) / options.rate;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      acks.push(publisher.publishAsync(topic, stamped(), { qos: 1 }));
-    }
+    const { acks } = await atRate(options.rate, total, () =>
+      publisher.publishAsync(topic, stamped(), { qos: 1 }),
+    );
     await Promise.all(acks);
     await settle([same, other], total);
     for (const pid of options.stagePids) markStageWindow(pid);
@@ -134,4 +134,105 @@ async function settle(sides: Side[], count: number): Promise<void> {
     stillFor = now === last ? stillFor + 100 : 0;
     last = now;
   }
+}
+
+/** The placement leader's Raft commit index (GET /api/v1/cluster), or undefined without a placement URL. */
+async function commitIndex(placementHttp: string | undefined): Promise<number | undefined> {
+  if (!placementHttp) return undefined;
+  const reply = await fetch(`${placementHttp.replace(/\/$/, '')}/api/v1/cluster`);
+  if (!reply.ok) throw new Error(`placement ${placementHttp}: HTTP ${reply.status}`);
+  const body = (await reply.json()) as { commitIndex?: number };
+  return body.commitIndex;
+}
+
+/**
+ * What persistent sessions' position commits cost placement: `persistent` subscribers with sessions that outlive
+ * them (half on each broker), each on a topic of its own, get QoS 1 messages at `rate` in all (round robin over
+ * the topics) for `duration`; printed: deliveries and the placement Raft log's growth per second (every position
+ * commit is a placement write). The sessions are ended (expiry 0) afterwards.
+ */
+async function positionPhase(options: ClusterBenchOptions, run: string): Promise<void> {
+  const subscribers: MqttClient[] = [];
+  let received = 0;
+  try {
+    const connectStarted = performance.now();
+    let next = 0;
+    // 50 at a time: a persistent session's CONNECT asks placement who owns it
+    const connector = async (): Promise<void> => {
+      while (next < options.persistent) {
+        const i = next++;
+        const url = i % 2 === 0 ? options.publisher : options.other;
+        const client = await mqtt.connectAsync(url, {
+          clientId: `bench-persistent-${run}-${i}`,
+          protocolVersion: 5,
+          clean: false,
+          properties: { sessionExpiryInterval: 300 },
+          reconnectPeriod: 0,
+          connectTimeout: 30_000,
+        });
+        subscribers.push(client);
+        client.on('message', () => received++);
+        await client.subscribeAsync(`${TOPIC}/${run}/p/${i}`, { qos: 1 });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(50, options.persistent) }, connector));
+    options.print(
+      `${options.persistent} persistent subscribers connected in ${((performance.now() - connectStarted) / 1000).toFixed(1)} s`,
+    );
+    const publisher = await connect(options.publisher, `bench-ppub-${run}`);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // subscriptions known to every broker
+      const total = Math.round(options.rate * options.duration);
+      const before = await commitIndex(options.placementHttp);
+      const { started, acks } = await atRate(options.rate, total, (i) =>
+        publisher.publishAsync(`${TOPIC}/${run}/p/${i % options.persistent}`, stamped(), { qos: 1 }),
+      );
+      // bounded: a phase whose acknowledgements stall prints what it has rather than hanging
+      let acked = 0;
+      for (const ack of acks)
+        void ack.then(
+          () => acked++,
+          () => undefined,
+        );
+      await Promise.race([Promise.allSettled(acks), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+      const seconds = (performance.now() - started) / 1000;
+      const after = await commitIndex(options.placementHttp);
+      if (acked < total) options.print(`(only ${acked}/${total} publishes acknowledged within 30 s)`);
+      options.print(
+        `Position commits: ${options.persistent} persistent subscribers (one topic each, half per broker), QoS 1 at ${options.rate} msg/s in all for ${options.duration} s:`,
+      );
+      options.print('| delivered | placement Raft entries/s | entries per 1,000 deliveries |');
+      options.print('| --- | --- | --- |');
+      const entries = before !== undefined && after !== undefined ? after - before : undefined;
+      options.print(
+        `| ${received}/${total} | ${entries === undefined ? '- (no --placement-http)' : Math.round(entries / seconds)} | ${entries === undefined || received === 0 ? '-' : ((entries * 1000) / received).toFixed(0)} |`,
+      );
+    } finally {
+      await publisher.endAsync(true);
+    }
+  } finally {
+    await Promise.all(
+      subscribers.map((c) =>
+        c.endAsync(false, { properties: { sessionExpiryInterval: 0 } }).catch(() => undefined),
+      ),
+    );
+  }
+}
+
+/** Calls `publish(i)` `total` times at `rate` per second, each at its own due time from the start (a late one does not
+ * shift the rest); returns when the last was sent, with the start time and the acknowledgements. */
+async function atRate(
+  rate: number,
+  total: number,
+  publish: (i: number) => Promise<unknown>,
+): Promise<{ started: number; acks: Promise<unknown>[] }> {
+  const started = performance.now();
+  const acks: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    acks.push(publish(i));
+  }
+  return { started, acks };
 }

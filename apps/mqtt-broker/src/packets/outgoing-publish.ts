@@ -23,7 +23,8 @@ export class OutgoingPublish {
   private encodedIndex = -1;
   private encodedFirst: Buffer | undefined;
   private encoded: (Buffer | undefined)[] | undefined;
-  /** the message's offset in the message log; -1 when it has none (the log is failing). Set by MessageLog.append. */
+  /** the message's offset in the message log; -1 when it has none (the log is failing, or a lone broker kept a QoS 0
+   * message out of it), -2 while its append to the cluster's shared log is in flight. Set by the log's append. */
   offset = -1;
   /** MQTT 5 encodings carrying a topic alias and/or subscription identifiers, by variantKey(). */
   private variants: Map<string, Buffer> | undefined;

@@ -44,6 +44,8 @@ const BACKLOG_LOW = 4_000;
 /** the same in payload bytes of the messages queued or being appended: large messages fill memory long before 8,000. */
 const BACKLOG_HIGH_BYTES = 16 * 1024 * 1024;
 const BACKLOG_LOW_BYTES = 8 * 1024 * 1024;
+/** `OutgoingPublish.offset` of a message whose append has not completed (-1: none, or it failed). */
+const APPENDING = -2;
 /** appends in flight at once by default when storage keeps ordered appends in call order
  * (StorageAdapter.orderedAppends; [storage] log_appends_in_flight). */
 const PIPELINE_DEPTH = 4;
@@ -79,7 +81,8 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   private appendingBytes = 0;
   /** called once the backlog has fallen to BACKLOG_LOW (and BACKLOG_LOW_BYTES). */
   private reliefWaiters: (() => void)[] = [];
-  /** callbacks of accepted messages whose append has not completed. */
+  /** callbacks of accepted messages whose append has not completed; only messages someone waits for have an entry
+   * (a QoS 0 publisher waits for nothing: most messages of a QoS 0 stream never get one). */
   private readonly storedWaiters = new Map<OutgoingPublish, DurableCallback[]>();
   /** our appended messages not routed yet, by offset: routed as they are (no decoding of what we encoded). */
   private readonly own = new Map<number, OutgoingPublish>();
@@ -189,8 +192,7 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   }
 
   append(message: OutgoingPublish): void {
-    message.offset = -1;
-    this.storedWaiters.set(message, []);
+    message.offset = APPENDING;
     this.pendingBytes += message.payload.length;
     if (stageTimings) this.queuedAt.push(performance.now());
     this.batcher.add(message);
@@ -198,9 +200,10 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
 
   onStored(message: OutgoingPublish, callback: DurableCallback): void {
     if (message.offset >= 0) return callback(undefined);
+    if (message.offset !== APPENDING) return callback(new Error('message was not appended to the log'));
     const waiters = this.storedWaiters.get(message);
-    if (!waiters) return callback(new Error('message was not appended to the log'));
-    waiters.push(callback);
+    if (waiters === undefined) this.storedWaiters.set(message, [callback]);
+    else waiters.push(callback);
   }
 
   whenStored(message: OutgoingPublish): Promise<void> {
@@ -335,10 +338,14 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     return kept;
   }
 
+  /** The append of `message` has completed (its offset is set) or failed (`err`). */
   private settleStored(message: OutgoingPublish, err: Error | undefined): void {
+    if (err) message.offset = -1;
+    if (this.storedWaiters.size === 0) return;
     const waiters = this.storedWaiters.get(message);
+    if (waiters === undefined) return;
     this.storedWaiters.delete(message);
-    if (waiters) for (const callback of waiters) callback(err);
+    for (const callback of waiters) callback(err);
   }
 
   /** Routes our own messages from `routed` on while they are contiguous. */

@@ -45,6 +45,24 @@ export interface MessageSpec {
   fields: FieldSpec[];
 }
 
+/**
+ * The two messages of one API: like Kafka's <Name>Request.json and <Name>Response.json, they share the API key and the
+ * valid and flexible version ranges, so those are given once — `kafkaApi(...).request(fields)`, `.response(fields)`.
+ */
+export function kafkaApi(name: string, apiKey: number, validVersions: string, flexibleVersions: string) {
+  const spec =
+    (type: 'request' | 'response', suffix: string) =>
+    (fields: FieldSpec[]): MessageSpec => ({
+      name: name + suffix,
+      apiKey,
+      type,
+      validVersions,
+      flexibleVersions,
+      fields,
+    });
+  return { request: spec('request', 'Request'), response: spec('response', 'Response') };
+}
+
 export type KafkaValue = Record<string, unknown>;
 
 /** [min, max] inclusive; "none" is [1, 0] (empty). */

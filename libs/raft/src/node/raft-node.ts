@@ -131,6 +131,8 @@ interface QueuedProposal extends Waiter {
 }
 
 const LEADING: PersistContext = { leading: true };
+/** An apply of nothing (the usual case beside a leader's write): one settled promise for all of them. */
+const APPLIED: Promise<void> = Promise.resolve();
 const FOLLOWING: PersistContext = { leading: false };
 
 /** Proposals queued during one loop turn go into one log entry, up to these limits. */
@@ -679,10 +681,12 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         this.writeSettled = true;
       },
     );
-    const appliedEarly = this.apply(early);
+    // (a leader's Ready of a new entry usually has nothing committed to apply: no promise to make then)
+    const appliedEarly = early.length > 0 ? this.apply(early) : APPLIED;
     if (this.role === 'leader' && rd.entries.length > 0)
       await this.applyBeforeOwnFlush(rd.entries, settled, appliedEarly);
-    await settleFirst(persisted, appliedEarly);
+    if (appliedEarly === APPLIED) await persisted;
+    else await settleFirst(persisted, appliedEarly);
     this.learnAddresses(rd.entries);
     // 3. Acknowledgements of what we just persisted: they wait for the disk only, not for the apply beside it (a
     // follower's ack is what a write waits for; etcd sends it while its apply goroutine is still busy, too).
@@ -865,7 +869,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       let j = i;
       while (j < entries.length && entries[j]!.type === 'normal') {
         const ej = entries[j]!;
-        const pj = decodeEntryPayload(ej.data);
+        const pj = j === i ? p : decodeEntryPayload(ej.data);
         if (pj.kind !== 'app' && pj.kind !== 'batch') break;
         // Keep already-applied (pre-restart) entries and new ones in separate runs.
         if (run.length > 0 && ej.index <= this.appAppliedFloor !== run[0]!.index <= this.appAppliedFloor)
