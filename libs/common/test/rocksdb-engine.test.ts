@@ -61,6 +61,31 @@ describe('RocksDbEngine', () => {
     await again.close();
   });
 
+  it('closes after the calls in flight, ends open iterators, and refuses calls after close with a clear error', async () => {
+    const db = await RocksDbEngine.open(rocksDir());
+    await db.batch(
+      Array.from({ length: 50 }, (_, i) => ({ type: 'put' as const, key: `k/${i}`, value: 'v' })),
+    );
+    const paused = db.reader({ prefix: 'k/' });
+    expect((await paused.next())?.length).toBeGreaterThan(0);
+    // in flight when close is asked: they finish first (the binding's handle is freed only after them)
+    const inFlight = [db.get('k/1'), db.batch([{ type: 'put', key: 'late', value: 'x' }], { sync: false })];
+    const closing = db.close();
+    await expect(Promise.all(inFlight)).resolves.toEqual([Buffer.from('v'), undefined]);
+    await closing;
+    const refused = /RocksDB at .* is closed: \w+ refused/;
+    await expect(db.get('k/1')).rejects.toThrow(refused);
+    await expect(db.getMany(['k/1'])).rejects.toThrow(refused);
+    await expect(db.put('a', 'b')).rejects.toThrow(refused);
+    await expect(db.delete('a')).rejects.toThrow(refused);
+    await expect(db.batch([{ type: 'put', key: 'a', value: 'b' }])).rejects.toThrow(refused);
+    await expect(db.clear({ gte: 'k/' })).rejects.toThrow(refused);
+    await expect(paused.next()).rejects.toThrow(refused);
+    await paused.close();
+    await expect(db.reader({ prefix: 'k/' }).next()).rejects.toThrow(refused);
+    await db.close();
+  });
+
   it('computes prefix upper bounds, carrying over 0xff bytes', () => {
     expect(prefixUpperBound(Buffer.from('ab'))).toEqual(Buffer.from('ac'));
     expect(prefixUpperBound(Buffer.from([1, 0xff]))).toEqual(Buffer.from([2]));

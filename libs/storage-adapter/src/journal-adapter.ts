@@ -29,6 +29,7 @@ import { PlacementClient, orUndefined } from '@robustmq/placement-client';
 import {
   JOURNAL_MESSAGE,
   JournalConnectionPool,
+  JournalDataAddresses,
   JournalError,
   advanceRetentionMark,
   decodeRecord,
@@ -191,7 +192,7 @@ export class JournalStorageAdapter implements StorageAdapter {
   private readonly namespace: string;
   private readonly timeoutMs: number;
   private readonly shards = new Map<string, ShardHandle>();
-  private nodes = new Map<number, string>();
+  private readonly nodes: JournalDataAddresses;
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly waiting = new Map<string, Set<(err: StorageError) => void>>();
   private readonly lanes = new Map<string, OrderedLane>();
@@ -220,6 +221,7 @@ export class JournalStorageAdapter implements StorageAdapter {
       tls: options.tls,
       ...(options.logger ? { logger: options.logger } : {}),
     });
+    this.nodes = new JournalDataAddresses(() => this.placement.cluster.listNodes('JOURNAL_SERVER'));
     this.pool = new JournalConnectionPool({ authToken: options.authToken, tls: options.tls });
     this.namespace = options.namespace ?? 'storage';
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -309,18 +311,8 @@ export class JournalStorageAdapter implements StorageAdapter {
     return last && last.status === 'SEGMENT_WRITE' ? last : undefined;
   }
 
-  private async address(nodeId: number, refresh = false): Promise<string> {
-    let address = this.nodes.get(nodeId);
-    if (!address || refresh) {
-      const nodes = await this.placement.cluster.listNodes('JOURNAL_SERVER');
-      this.nodes = new Map(
-        nodes.filter((n) => n.ports['data']).map((n) => [n.nodeId, `${n.host}:${n.ports['data']}`] as const),
-      );
-      address = this.nodes.get(nodeId);
-    }
-    if (!address)
-      throw new JournalError('UNAVAILABLE', `journal server ${nodeId} is not registered with placement`);
-    return address;
+  private address(nodeId: number, refresh = false): Promise<string> {
+    return this.nodes.get(nodeId, refresh);
   }
 
   private async send(
@@ -336,7 +328,7 @@ export class JournalStorageAdapter implements StorageAdapter {
     } catch (err) {
       if (isJournalError(err, 'UNAVAILABLE')) {
         this.pool.reset(address);
-        this.nodes.delete(nodeId); // it may have restarted on another port
+        this.nodes.forget(nodeId); // it may have restarted on another port
       }
       throw err;
     }
@@ -727,7 +719,7 @@ export class JournalStorageAdapter implements StorageAdapter {
     if (lane.queue.length === 0) return;
     const h = this.shards.get(lane.shard);
     const seg = h && !h.gate ? this.active(h) : undefined;
-    const address = seg && this.nodes.get(seg.leader);
+    const address = seg && this.nodes.cached(seg.leader);
     if (!h || !seg || address === undefined) {
       // metadata to look up first (or a gate of a call going out in pieces): through the ordinary path, one by one
       lane.failed.push(...lane.queue.splice(0));
@@ -795,7 +787,7 @@ export class JournalStorageAdapter implements StorageAdapter {
           lane.inflight--;
           if (isJournalError(err, 'UNAVAILABLE')) {
             this.pool.reset(address);
-            this.nodes.delete(seg.leader);
+            this.nodes.forget(seg.leader);
           }
           if (!wroteNothing(err)) call.uncertain = true;
           this.failOrdered(lane, call);

@@ -79,12 +79,14 @@ export class JournalNode {
    * follower side touches the file, whichever way the role changed.
    */
   private serialize<T>(seg: LocalSegment, task: () => Promise<T>): Promise<T> {
+    this.checkOpen();
     this.follower(seg.key);
     return seg.exclusive(task);
   }
 
   /** the leader of a writable segment this server leads, taking it over if placement names this server. */
   async leaderFor(namespace: string, shard: string, seq: number): Promise<SegmentLeader> {
+    this.checkOpen();
     const local = this.store.get(namespace, shard, seq);
     const existing = local && this.leaders.get(local.key);
     if (existing) return existing;
@@ -110,6 +112,9 @@ export class JournalNode {
 
   /** becomes the leader placement says this server is (once per epoch, however many requests ask at once). */
   activate(meta: SegmentMeta): Promise<SegmentLeader> {
+    // a long poll woken by close() lands here when its leader stopped: taking the segment over again now would open
+    // files and write RocksDB while the store closes
+    if (this.closed) return Promise.reject(this.closingError());
     const key = `${meta.namespace}/${meta.shardName}/${meta.seq}@${meta.epoch}`;
     let pending = this.activating.get(key);
     if (!pending) {
@@ -160,6 +165,7 @@ export class JournalNode {
 
   /** the local replica a read can use and its visible end; NOT_LEADER when this server cannot serve it. */
   async readable(namespace: string, shard: string, seq: number): Promise<Readable> {
+    this.checkOpen();
     const local = this.store.get(namespace, shard, seq);
     if (local) {
       const leader = this.leaders.get(local.key);
@@ -341,6 +347,7 @@ export class JournalNode {
     seq: number,
     startOffset: number,
   ): Promise<LocalSegment> {
+    this.checkOpen();
     return (
       this.store.get(namespace, shard, seq) ??
       (await this.store.create({ namespace, shard, seq, startOffset, epoch: 0, maxRecords: 0 }))
@@ -566,9 +573,25 @@ export class JournalNode {
     return meta;
   }
 
+  /** UNAVAILABLE once close() began: nothing new may reach the store, which closes right after the node. */
+  private checkOpen(): void {
+    if (this.closed) throw this.closingError();
+  }
+
+  private closingError(): JournalError {
+    return new JournalError('UNAVAILABLE', `journal server ${this.settings.nodeId} is shutting down`);
+  }
+
+  /**
+   * stops taking work (every entry point answers UNAVAILABLE from now on), stops the leaders (which wakes their long
+   * polls) and waits for take-overs and file writes already running, so the store can close under nobody.
+   */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    for (const leader of [...this.leaders.values()]) leader.stop('journal server closing');
+    await Promise.allSettled([...this.activating.values()]);
+    // a take-over that finished meanwhile is stopped as well
     for (const leader of [...this.leaders.values()]) leader.stop('journal server closing');
     // a stopped leader's write in flight holds the lock too: wait for it as for the follower side's tasks
     await Promise.all(this.store.list().map((seg) => seg.lock));

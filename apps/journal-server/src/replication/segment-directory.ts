@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { PlacementError, type PlacementClient } from '@robustmq/placement-client';
 import type { Segment__Output, Shard__Output } from '@robustmq/protocol';
-import { JournalError } from '@robustmq/protocol/journal';
+import { JournalDataAddresses, JournalError } from '@robustmq/protocol/journal';
 
 export type SegmentMeta = Segment__Output;
 export type ShardMeta = Shard__Output;
@@ -14,7 +14,9 @@ const SHARD_TTL_MS = 5_000;
 export class SegmentDirectory {
   private readonly shards = new Map<string, { shard: ShardMeta; at: number }>();
   private readonly segments = new Map<string, SegmentMeta[]>();
-  private nodes = new Map<number, string>();
+  private readonly nodes = new JournalDataAddresses(() =>
+    this.placementCall(() => this.placement.cluster.listNodes('JOURNAL_SERVER')),
+  );
 
   constructor(private readonly placement: PlacementClient) {}
 
@@ -65,18 +67,8 @@ export class SegmentDirectory {
   }
 
   /** host:port of a journal server's data port; UNAVAILABLE when it is not registered. */
-  async address(nodeId: number, refresh = false): Promise<string> {
-    let address = this.nodes.get(nodeId);
-    if (!address || refresh) {
-      const nodes = await this.placementCall(() => this.placement.cluster.listNodes('JOURNAL_SERVER'));
-      this.nodes = new Map(
-        nodes.filter((n) => n.ports['data']).map((n) => [n.nodeId, `${n.host}:${n.ports['data']}`] as const),
-      );
-      address = this.nodes.get(nodeId);
-    }
-    if (!address)
-      throw new JournalError('UNAVAILABLE', `journal server ${nodeId} is not registered with placement`);
-    return address;
+  address(nodeId: number, refresh = false): Promise<string> {
+    return this.nodes.get(nodeId, refresh);
   }
 
   private async placementCall<T>(call: () => Promise<T>): Promise<T> {

@@ -55,6 +55,13 @@ export async function startDataServer(
 ): Promise<DataServer> {
   const { logger, metrics } = options;
   const sockets = new Set<Socket | LocalSocket>();
+  /** handlers running (their answers may find their socket gone): close() waits for them before the store closes. */
+  let running = 0;
+  const idle: Array<() => void> = [];
+  const finished = () => {
+    if (--running === 0 && idle.length > 0) for (const resolve of idle.splice(0)) resolve();
+  };
+  let closed = false;
   const onConnection = (socket: Socket | LocalSocket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -123,9 +130,18 @@ export async function startDataServer(
           send(errorFrame(id, 'BAD_REQUEST', (err as Error).message));
           return;
         }
+        if (closed) {
+          send(errorFrame(id, 'UNAVAILABLE', 'the journal server is shutting down'));
+          return;
+        }
+        running++;
         handler(node, parsed.header, parsed.data, metrics).then(
-          (answer) => send(encodeFrame(type | REPLY_FLAG, id, answer.header, answer.data ?? [])),
+          (answer) => {
+            finished();
+            send(encodeFrame(type | REPLY_FLAG, id, answer.header, answer.data ?? []));
+          },
           (err: unknown) => {
+            finished();
             if (err instanceof JournalError) {
               metrics.requestErrors.inc({ code: err.code });
               send(errorFrame(id, err.code, err.message, err.details));
@@ -179,12 +195,16 @@ export async function startDataServer(
   void ERROR_TYPE;
   return {
     port,
+    /** stops accepting, cuts the connections and waits for the handlers still running (the node's close() makes a
+     * waiting long poll return at once). */
     async close() {
+      closed = true;
       unregisterLocal?.();
       stopReloads?.();
       const closing = closeServer(server);
       for (const s of sockets) s.destroy();
       await closing;
+      while (running > 0) await new Promise<void>((resolve) => idle.push(resolve));
     },
   };
 }

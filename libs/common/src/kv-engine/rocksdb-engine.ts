@@ -40,8 +40,19 @@ function isNotFound(err: Error): boolean {
   return /NotFound/i.test(err.message);
 }
 
+/**
+ * Every call goes through `track`: after close() it rejects with a clear error instead of reaching the binding, whose
+ * native handle is freed by close (a get, batch or iterator step on it then crashes the process), and close() waits
+ * for the calls already on the binding's threads and ends the open iterators before it closes the database.
+ */
 export class RocksDbEngine implements KvEngine {
   private closed = false;
+  private closing: Promise<void> | undefined;
+  /** calls handed to the binding and not answered yet. */
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  /** end() of every iterator not ended yet: close() ends them before the database. */
+  private readonly openIterators = new Set<() => Promise<void>>();
 
   private constructor(
     private readonly db: Db,
@@ -59,8 +70,58 @@ export class RocksDbEngine implements KvEngine {
     return new RocksDbEngine(db, path);
   }
 
+  private closedError(op: string): Error {
+    return new Error(`RocksDB at ${this.path} is closed: ${op} refused (the process is shutting down)`);
+  }
+
+  /** runs one binding call unless closed, counted until its callback ran. */
+  private track<T>(
+    op: string,
+    start: (resolve: (value: T) => void, reject: (err: unknown) => void) => void,
+  ): Promise<T> {
+    if (this.closed) return Promise.reject(this.closedError(op));
+    return this.counted(start);
+  }
+
+  /** a binding call close() must wait for (also an iterator's end, which runs while closing). */
+  private counted<T>(
+    start: (resolve: (value: T) => void, reject: (err: unknown) => void) => void,
+  ): Promise<T> {
+    this.inFlight++;
+    // counted down inside the binding's callback, not with .finally(): no second promise and turn per call (this sits
+    // on the Raft log's and the state machine's write path)
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const settle = (): void => {
+        if (settled) return;
+        settled = true;
+        this.callDone();
+      };
+      try {
+        start(
+          (value) => {
+            settle();
+            resolve(value);
+          },
+          (err) => {
+            settle();
+            reject(err);
+          },
+        );
+      } catch (err) {
+        settle();
+        reject(err);
+      }
+    });
+  }
+
+  private callDone(): void {
+    if (--this.inFlight === 0 && this.idleWaiters.length > 0)
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
   get(key: Bytes): Promise<Buffer | undefined> {
-    return new Promise((resolve, reject) => {
+    return this.track('get', (resolve, reject) => {
       this.db.get(toBuffer(key), { asBuffer: true }, (err, value) => {
         if (err) return isNotFound(err) ? resolve(undefined) : reject(err);
         resolve(value as Buffer);
@@ -70,7 +131,7 @@ export class RocksDbEngine implements KvEngine {
 
   getMany(keys: Bytes[]): Promise<(Buffer | undefined)[]> {
     if (keys.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
+    return this.track('getMany', (resolve, reject) => {
       this.db.getMany(keys.map(toBuffer), { asBuffer: true }, (err, values) => {
         if (err) return reject(err);
         resolve((values as (Buffer | undefined)[]).map((v) => v ?? undefined));
@@ -79,7 +140,7 @@ export class RocksDbEngine implements KvEngine {
   }
 
   put(key: Bytes, value: Bytes, options: WriteOptions = {}): Promise<void> {
-    return new Promise((resolve, reject) =>
+    return this.track('put', (resolve, reject) =>
       this.db.put(toBuffer(key), toBuffer(value), { sync: options.sync ?? true }, (err) =>
         err ? reject(err) : resolve(),
       ),
@@ -87,7 +148,7 @@ export class RocksDbEngine implements KvEngine {
   }
 
   delete(key: Bytes, options: WriteOptions = {}): Promise<void> {
-    return new Promise((resolve, reject) =>
+    return this.track('delete', (resolve, reject) =>
       this.db.del(toBuffer(key), { sync: options.sync ?? true }, (err) => (err ? reject(err) : resolve())),
     );
   }
@@ -99,7 +160,7 @@ export class RocksDbEngine implements KvEngine {
         ? { type: 'put' as const, key: toBuffer(op.key), value: toBuffer(op.value) }
         : { type: 'del' as const, key: toBuffer(op.key) },
     );
-    return new Promise((resolve, reject) =>
+    return this.track('batch', (resolve, reject) =>
       this.db.batch(mapped, { sync: options.sync ?? true }, (err) => (err ? reject(err) : resolve())),
     );
   }
@@ -120,6 +181,10 @@ export class RocksDbEngine implements KvEngine {
    * cache at once.
    */
   reader(options: ScanOptions): KvRangeReader {
+    if (this.closed) {
+      const err = this.closedError('scan');
+      return { next: () => Promise.reject(err), close: () => Promise.resolve() };
+    }
     const range = rangeOptions(options);
     range.keyAsBuffer = true;
     range.valueAsBuffer = true;
@@ -129,15 +194,28 @@ export class RocksDbEngine implements KvEngine {
     // rocksdb 5.x's Iterator keeps the entries of its last fetch in `cache`, last entry first (pop() = key, value)
     const iterator = this.db.iterator(range) as ReturnType<Db['iterator']> & { cache?: Buffer[] | null };
     let ended = false;
+    let endedByClose = false;
+    let ending: Promise<void> | undefined;
+    // counted but not refused once closed: close() ends the iterators still open itself
     const end = (): Promise<void> => {
-      if (ended) return Promise.resolve();
+      if (ending) return ending;
       ended = true;
-      return new Promise<void>((resolve) => iterator.end(() => resolve()));
+      this.openIterators.delete(cut);
+      ending = this.counted<void>((resolve) => iterator.end(() => resolve()));
+      return ending;
     };
+    const cut = (): Promise<void> => {
+      endedByClose = !ended;
+      return end();
+    };
+    this.openIterators.add(cut);
     return {
       next: async () => {
-        if (ended) return undefined;
-        const first = await new Promise<[Buffer, Buffer] | undefined>((resolve, reject) =>
+        if (ended) {
+          if (endedByClose) throw this.closedError('scan');
+          return undefined;
+        }
+        const first = await this.track<[Buffer, Buffer] | undefined>('scan', (resolve, reject) =>
           iterator.next((err, key, value) => {
             if (err) return reject(err);
             resolve(key === undefined ? undefined : [key as Buffer, value as Buffer]);
@@ -162,14 +240,22 @@ export class RocksDbEngine implements KvEngine {
   /** The binding deletes the range in batches on its own thread: no JavaScript work per key. */
   clear(range: Pick<ScanOptions, 'gt' | 'gte' | 'lt'>): Promise<void> {
     const options = rangeOptions(range);
-    return new Promise((resolve, reject) =>
+    return this.track('clear', (resolve, reject) =>
       this.db.clear(options, (err: Error | undefined) => (err ? reject(err) : resolve())),
     );
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
+  /** refuses new calls at once; closes the database once the calls in flight are answered and the iterators ended. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      for (;;) {
+        while (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+        if (this.openIterators.size === 0) break;
+        for (const cut of [...this.openIterators]) await cut();
+      }
+      await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
+    })();
+    return this.closing;
   }
 }

@@ -7,3 +7,4 @@ export { registerLocalDataServer, type LocalSocket } from './local-link.js';
 export * from './record-codec.js';
 export { crc32, crc32Portable, crc32Range, crc32WithNewPrefix } from './crc32.js';
 export * from './retention-mark.js';
+export * from './data-addresses.js';
