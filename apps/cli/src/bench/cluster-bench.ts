@@ -35,8 +35,25 @@ interface Side {
 
 const TOPIC = 'bench/cluster';
 
+/** The Receive Maximum each client's CONNACK gave (absent: 65,535). */
+const receiveMaximums = new WeakMap<MqttClient, number>();
+
 async function connect(url: string, clientId: string): Promise<MqttClient> {
-  return mqtt.connectAsync(url, { clientId, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 10_000 });
+  const client = mqtt.connect(url, {
+    clientId,
+    protocolVersion: 5,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+  });
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', (connack) => {
+      receiveMaximums.set(client, connack.properties?.receiveMaximum ?? 65_535);
+      resolve();
+    });
+    client.once('error', reject);
+    client.once('close', () => reject(new Error(`${url}: connection closed before CONNACK`)));
+  });
+  return client;
 }
 
 async function subscriber(url: string, name: string, run: string): Promise<Side> {
@@ -55,6 +72,56 @@ function stamped(size = 64): Buffer {
   return payload;
 }
 
+/**
+ * Publishes `total` QoS 1 messages at `rate` per second, never more unacknowledged than the broker's Receive Maximum
+ * (MQTT-3.3.4-7): MQTT.js does not hold back on its own, and a broker that gets more closes the connection with
+ * 0x93 (MQTT-3.3.4-8) — which left every later publish unacknowledged, a "stall" whenever PUBACKs fell more than
+ * Receive Maximum / rate behind. A message that waits for room is sent late (its latency counts from its send).
+ * Returns the acknowledgements and how many messages waited for room.
+ */
+async function publishPaced(
+  publisher: MqttClient,
+  total: number,
+  rate: number,
+  topicOf: (i: number) => string,
+): Promise<{ acks: Promise<unknown>[]; heldBack: number }> {
+  const receiveMaximum = receiveMaximums.get(publisher) ?? 65_535;
+  let unacked = 0;
+  let heldBack = 0;
+  let room: (() => void) | undefined;
+  const acks: Promise<unknown>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (unacked >= receiveMaximum) {
+      heldBack++;
+      await new Promise<void>((resolve) => (room = resolve));
+    }
+    unacked++;
+    const ack = publisher.publishAsync(topicOf(i), stamped(), { qos: 1 }).finally(() => {
+      unacked--;
+      const wake = room;
+      room = undefined;
+      wake?.();
+    });
+    acks.push(ack);
+  }
+  return { acks, heldBack };
+}
+
+/** Why the broker closed the publisher (DISCONNECT reason code), printed with a phase that fell short. */
+function watchClose(client: MqttClient): () => string {
+  let why = '';
+  client.on(
+    'disconnect',
+    (packet) => (why = ` (broker sent DISCONNECT 0x${(packet.reasonCode ?? 0).toString(16)})`),
+  );
+  client.on('close', () => (why ||= ' (connection closed)'));
+  return () => why;
+}
+
 export async function runClusterBench(options: ClusterBenchOptions): Promise<void> {
   const run = Math.random().toString(36).slice(2, 8);
   if (options.persistent > 0) await positionPhase(options, run);
@@ -66,10 +133,15 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
     // latency at a fixed rate
     const total = Math.round(options.rate * options.duration);
     for (const pid of options.stagePids) markStageWindow(pid);
-    const { acks } = await atRate(options.rate, total, () =>
-      publisher.publishAsync(topic, stamped(), { qos: 1 }),
-    );
-    await Promise.all(acks);
+    const closed = watchClose(publisher);
+    const { acks, heldBack } = await publishPaced(publisher, total, options.rate, () => topic);
+    try {
+      await Promise.all(acks);
+    } catch (err) {
+      throw new Error(`latency phase: a publish failed${closed()}: ${(err as Error).message}`);
+    }
+    if (heldBack > 0)
+      options.print(`(${heldBack} publishes waited for the broker's Receive Maximum: the rate fell behind)`);
     await settle([same, other], total);
     for (const pid of options.stagePids) markStageWindow(pid);
     options.print(
@@ -109,10 +181,12 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
       }
     };
     const from = performance.now();
-    await Promise.all(Array.from({ length: options.window }, worker));
+    // never more in flight than the broker's Receive Maximum (MQTT-3.3.4-7)
+    const window = Math.min(options.window, receiveMaximums.get(publisher) ?? 65_535);
+    await Promise.all(Array.from({ length: window }, worker));
     await settle([same, other], sent);
     const seconds = (performance.now() - from) / 1000;
-    options.print(`QoS 1 throughput, ${options.window} in flight, ${options.duration} s:`);
+    options.print(`QoS 1 throughput, ${window} in flight, ${options.duration} s:`);
     options.print('| subscriber | delivered msg/s |');
     options.print('| --- | --- |');
     for (const side of [same, other])
@@ -184,8 +258,13 @@ async function positionPhase(options: ClusterBenchOptions, run: string): Promise
       await new Promise((resolve) => setTimeout(resolve, 1_000)); // subscriptions known to every broker
       const total = Math.round(options.rate * options.duration);
       const before = await commitIndex(options.placementHttp);
-      const { started, acks } = await atRate(options.rate, total, (i) =>
-        publisher.publishAsync(`${TOPIC}/${run}/p/${i % options.persistent}`, stamped(), { qos: 1 }),
+      const started = performance.now();
+      const closed = watchClose(publisher);
+      const { acks, heldBack } = await publishPaced(
+        publisher,
+        total,
+        options.rate,
+        (i) => `${TOPIC}/${run}/p/${i % options.persistent}`,
       );
       // bounded: a phase whose acknowledgements stall prints what it has rather than hanging
       let acked = 0;
@@ -197,7 +276,12 @@ async function positionPhase(options: ClusterBenchOptions, run: string): Promise
       await Promise.race([Promise.allSettled(acks), new Promise((resolve) => setTimeout(resolve, 30_000))]);
       const seconds = (performance.now() - started) / 1000;
       const after = await commitIndex(options.placementHttp);
-      if (acked < total) options.print(`(only ${acked}/${total} publishes acknowledged within 30 s)`);
+      if (acked < total)
+        options.print(`(only ${acked}/${total} publishes acknowledged within 30 s${closed()})`);
+      if (heldBack > 0)
+        options.print(
+          `(${heldBack} publishes waited for the broker's Receive Maximum: the rate fell behind)`,
+        );
       options.print(
         `Position commits: ${options.persistent} persistent subscribers (one topic each, half per broker), QoS 1 at ${options.rate} msg/s in all for ${options.duration} s:`,
       );
@@ -217,22 +301,4 @@ async function positionPhase(options: ClusterBenchOptions, run: string): Promise
       ),
     );
   }
-}
-
-/** Calls `publish(i)` `total` times at `rate` per second, each at its own due time from the start (a late one does not
- * shift the rest); returns when the last was sent, with the start time and the acknowledgements. */
-async function atRate(
-  rate: number,
-  total: number,
-  publish: (i: number) => Promise<unknown>,
-): Promise<{ started: number; acks: Promise<unknown>[] }> {
-  const started = performance.now();
-  const acks: Promise<unknown>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    acks.push(publish(i));
-  }
-  return { started, acks };
 }

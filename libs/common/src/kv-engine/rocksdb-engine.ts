@@ -88,10 +88,36 @@ export class RocksDbEngine implements KvEngine {
     start: (resolve: (value: T) => void, reject: (err: unknown) => void) => void,
   ): Promise<T> {
     this.inFlight++;
-    return new Promise<T>(start).finally(() => {
-      if (--this.inFlight === 0 && this.idleWaiters.length > 0)
-        for (const resolve of this.idleWaiters.splice(0)) resolve();
+    // counted down inside the binding's callback, not with .finally(): no second promise and turn per call (this sits
+    // on the Raft log's and the state machine's write path)
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const settle = (): void => {
+        if (settled) return;
+        settled = true;
+        this.callDone();
+      };
+      try {
+        start(
+          (value) => {
+            settle();
+            resolve(value);
+          },
+          (err) => {
+            settle();
+            reject(err);
+          },
+        );
+      } catch (err) {
+        settle();
+        reject(err);
+      }
     });
+  }
+
+  private callDone(): void {
+    if (--this.inFlight === 0 && this.idleWaiters.length > 0)
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   get(key: Bytes): Promise<Buffer | undefined> {
