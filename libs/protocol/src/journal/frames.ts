@@ -16,7 +16,10 @@
 // (id 0) and the connection is closed; any other bad frame (unknown type, bad header, bad records) gets an error
 // answer and the connection stays usable.
 export const JOURNAL_MESSAGE = {
-  /** client → segment leader: {namespace, shard, segment, epoch, maxSegmentRecords?} + records → {baseOffset, count} */
+  /** client → segment leader: {namespace, shard, segment, epoch, maxSegmentRecords?} + records → {baseOffset, count,
+   * idempotent?, duplicate?}. A request whose first record carries a producer stamp (producer-stamp.ts) is checked
+   * against the producer's earlier requests: a repeat is answered with the first one's offsets (duplicate: true)
+   * instead of being written again, also by a sealed segment; servers that check stamps say idempotent: true. */
   Append: 0x01,
   /** {namespace, shard, segment, offset, maxRecords, maxBytes, waitMs} → {highWatermark, sealed, endOffset} + records */
   Read: 0x02,
@@ -71,6 +74,8 @@ export type JournalErrorCode =
   | 'FENCED'
   | 'SEGMENT_SEALED'
   | 'OUT_OF_ORDER'
+  /** an idempotent Append whose producer sequence is below the producer's floor: answered already, never written again. */
+  | 'OUT_OF_ORDER_SEQUENCE'
   | 'OFFSET_OUT_OF_RANGE'
   /** an Append with expectedOffset found the segment ending elsewhere (details.endOffset). */
   | 'OFFSET_MISMATCH'
