@@ -7,6 +7,10 @@
 // every call site costs one comparison. When on, SIGUSR2 writes what was recorded since the previous SIGUSR2 to
 // `<dir>/stages-<pid>.json` (rename into place: a reader never sees half a file) and starts over — a benchmark
 // signals once when its window starts and once when it ends (`robust-bench mqtt --stage-timings`).
+//
+// A p99 says how slow the tail is, not what made it slow, so each report also lists its tail events: every stage of
+// at least TAIL_EVENT_MS, every GC pause and every hold of the event loop, with the wall-clock time it ended. A
+// benchmark lines them up with its slowest messages across all the cluster's processes (robust-bench mqtt-cluster).
 import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
