@@ -49,6 +49,7 @@ async function send(segment: number, data: Buffer[]): Promise<JournalReply> {
       );
     } catch (err) {
       const moving =
+        !isJournalError(err) || // (the stopped leader is still named, but no longer registered)
         isJournalError(err, 'NOT_LEADER') ||
         isJournalError(err, 'UNAVAILABLE') ||
         isJournalError(err, 'CLOSED') ||

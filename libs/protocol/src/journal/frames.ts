@@ -16,12 +16,15 @@
 // (id 0) and the connection is closed; any other bad frame (unknown type, bad header, bad records) gets an error
 // answer and the connection stays usable.
 export const JOURNAL_MESSAGE = {
-  /** client → segment leader: {namespace, shard, segment, epoch, maxSegmentRecords?} + records → {baseOffset, count,
-   * idempotent?, duplicate?}. A request whose first record carries a producer stamp (producer-stamp.ts) is checked
-   * against the producer's earlier requests: a repeat is answered with the first one's offsets (duplicate: true)
-   * instead of being written again, also by a sealed segment; servers that check stamps say idempotent: true. */
+  /** client → segment leader: {namespace, shard, segment, epoch, maxSegmentRecords?, writer?} + records →
+   * {baseOffset, count, idempotent?, duplicate?}; `writer` names the client for Read's skipWriter. A request whose
+   * first record carries a producer stamp (producer-stamp.ts) is checked against the producer's earlier requests: a
+   * repeat is answered with the first one's offsets (duplicate: true) instead of being written again, also by a
+   * sealed segment; servers that check stamps say idempotent: true. */
   Append: 0x01,
-  /** {namespace, shard, segment, offset, maxRecords, maxBytes, waitMs} → {highWatermark, sealed, endOffset} + records */
+  /** {namespace, shard, segment, offset, maxRecords, maxBytes, waitMs, skipWriter?} → {highWatermark, sealed,
+   * endOffset, from?} + records; with skipWriter the leader skips committed appends of that writer at the read
+   * position (and they do not end a long poll): the records start at `from` */
   Read: 0x02,
   /** {namespace, shard, segment, key, fromOffset, maxRecords} → {} + records */
   ReadByKey: 0x03,
