@@ -5,7 +5,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { beforeAll, expect, it } from 'vitest';
 import { PlacementError } from '@robustmq/placement-client';
-import { clusterClientOptions, newKvClient, type KvServiceClient } from '@robustmq/protocol';
+import {
+  clusterClientOptions,
+  newJournalClient,
+  newKvClient,
+  type KvServiceClient,
+} from '@robustmq/protocol';
 import { testScope, unary } from '@robustmq/testing';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
 
@@ -60,6 +65,14 @@ it('rejects unary calls without the token or with a wrong one, on every member, 
     expect(wrong.code).toBe(grpc.status.UNAUTHENTICATED);
     expect(wrong.details).toContain('does not match');
   }
+  // the batched offset commits too
+  const journal = scope.add(
+    newJournalClient(addresses[0]!, grpc.credentials.createInsecure(), clusterClientOptions(undefined)),
+  );
+  const commits = await unary(journal, journal.CommitOffsets, {
+    commits: [{ group: 'g', namespace: 'ns', shardName: 's', offset: 1 }],
+  });
+  expect(commits.code).toBe(grpc.status.UNAUTHENTICATED);
   const client = cluster.client();
   try {
     expect(await client.kv.exists('auth/intruder')).toBe(false);

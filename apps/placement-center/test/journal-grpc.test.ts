@@ -3,7 +3,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlacementClient } from '@robustmq/placement-client';
-import { expectCode, testScope } from '@robustmq/testing';
+import { newJournalClient } from '@robustmq/protocol';
+import { expectCode, testScope, unary } from '@robustmq/testing';
 import { startTestPlacement, type TestPlacement, testNode } from '@robustmq/testing/placement';
 
 const scope = testScope();
@@ -273,6 +274,41 @@ describe('consumer offsets', () => {
     ]);
     expect(list[0]!.committedAtMs).toBeGreaterThan(0);
     expect(await client.journal.listOffsets('nobody')).toEqual([]);
+  });
+
+  it('coalesces the commits made while one is out into one CommitOffsets call, each with its own result', async () => {
+    const before = { ...client.journal.commits.stats };
+    const groups = Array.from({ length: 300 }, (_, i) => `batch-${i}`);
+    const results = await Promise.allSettled([
+      ...groups.map((g, i) => client.journal.commitOffset(g, 'ns', 'orders', i)),
+      // the same group twice in one turn: one commit, the later offset, both callers answered
+      client.journal.commitOffset('batch-0', 'ns', 'orders', 1000),
+      client.journal.commitOffset('batch-x', 'ns', 'ghost', 1),
+    ]);
+    const failed = results.filter((r) => r.status === 'rejected');
+    expect(failed).toHaveLength(1);
+    expect(String((failed[0] as PromiseRejectedResult).reason)).toMatch(/shard ns\/ghost not found/);
+    expect((failed[0] as PromiseRejectedResult).reason.code).toBe(grpc.status.NOT_FOUND);
+    const stats = client.journal.commits.stats;
+    // the first goes alone at once; the rest queued behind it and went together
+    expect(stats.singles - before.singles).toBeLessThanOrEqual(2);
+    expect(stats.batches - before.batches).toBeGreaterThanOrEqual(1);
+    expect(stats.batchedCommits - before.batchedCommits).toBeGreaterThanOrEqual(290);
+    expect(await client.journal.fetchOffset('batch-0', 'ns', 'orders')).toBe(1000);
+    expect(await client.journal.fetchOffset('batch-299', 'ns', 'orders')).toBe(299);
+  });
+
+  it('refuses a CommitOffsets call over its size limit', async () => {
+    const raw = scope.add(newJournalClient(placement.grpcAddress, grpc.credentials.createInsecure()));
+    const commits = Array.from({ length: 10_001 }, () => ({
+      group: 'g',
+      namespace: 'ns',
+      shardName: 'orders',
+      offset: 1,
+    }));
+    const reply = await unary(raw, raw.CommitOffsets, { commits });
+    expect(reply.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(reply.details).toMatch(/at most 10000 commits, got 10001/);
   });
 
   it('refuses offsets for unknown shards and bad names', async () => {

@@ -1,10 +1,33 @@
 // Placement's journal metadata service: shards, their chains of segments (replica sets, leader, epoch, seal and
 // hand-over) and consumer offsets.
-import type { ConsumerOffset__Output, Segment__Output, Shard__Output, ShardConfig } from '@robustmq/protocol';
-import { orUndefined, type PlacementConnection } from './connection.js';
+import type {
+  CommitOffsetResult__Output,
+  ConsumerOffset__Output,
+  Segment__Output,
+  Shard__Output,
+  ShardConfig,
+} from '@robustmq/protocol';
+import { PlacementError, orUndefined, type PlacementConnection } from './connection.js';
+import { OffsetCommitBatcher } from './offset-commit-batcher.js';
 
 export class JournalMetadataClient {
-  constructor(private readonly conn: PlacementConnection) {}
+  /** coalesces the offset commits made while one is out into one CommitOffsets call (offset-commit-batcher.ts). */
+  readonly commits: OffsetCommitBatcher;
+
+  constructor(private readonly conn: PlacementConnection) {
+    this.commits = new OffsetCommitBatcher({
+      single: async (request) => {
+        await this.conn.call('journal', 'CommitOffset', request);
+      },
+      batch: async (commits) =>
+        (
+          await this.conn.call<{ results: CommitOffsetResult__Output[] }>('journal', 'CommitOffsets', {
+            commits,
+          })
+        ).results,
+      commitError: (code, message) => new PlacementError(code, message),
+    });
+  }
 
   // ---- shards and segments ----
 
@@ -84,14 +107,9 @@ export class JournalMetadataClient {
 
   // ---- consumer offsets ----
 
-  async commitOffset(group: string, namespace: string, shardName: string, offset: number): Promise<void> {
-    await this.conn.call('journal', 'CommitOffset', {
-      group,
-      namespace,
-      shardName,
-      offset,
-      requestId: this.conn.requestId(),
-    });
+  /** Commits the group's next offset in the shard; commits made while another is out go together in one call. */
+  commitOffset(group: string, namespace: string, shardName: string, offset: number): Promise<void> {
+    return this.commits.commit({ group, namespace, shardName, offset, requestId: this.conn.requestId() });
   }
 
   /** The group's committed offset in the shard, or undefined when it has committed none. */

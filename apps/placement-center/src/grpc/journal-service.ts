@@ -3,8 +3,12 @@
 import type { JournalServiceHandlers } from '@robustmq/protocol';
 import type { ConsumerOffsets } from '../journal/consumer-offsets.js';
 import type { JournalMetadata } from '../journal/journal-metadata.js';
+import * as grpc from '@grpc/grpc-js';
 import { writeOptions } from '../metadata/write-options.js';
-import { unary } from './grpc-errors.js';
+import { InvalidArgument, placementErrorOf, unary } from './grpc-errors.js';
+
+/** Most commits one CommitOffsets call may carry (as KvService.Batch's operations). */
+export const MAX_OFFSET_COMMITS = 10_000;
 
 export function journalServiceHandlers(
   journal: JournalMetadata,
@@ -39,6 +43,33 @@ export function journalServiceHandlers(
         writeOptions(request),
       );
       return {};
+    }),
+    // every commit starts in this turn, so their proposals go out together (one Raft entry); a commit's own failure
+    // is its result, a failure that says "not here, not now" fails the call (the client retries it elsewhere)
+    CommitOffsets: unary(async (request) => {
+      if (request.commits.length > MAX_OFFSET_COMMITS) {
+        throw new InvalidArgument(
+          `a CommitOffsets call holds at most ${MAX_OFFSET_COMMITS} commits, got ${request.commits.length}`,
+        );
+      }
+      let retryElsewhere: unknown;
+      const results = await Promise.all(
+        request.commits.map(async (c) => {
+          try {
+            await offsets.commit(c.group, c.namespace, c.shardName, c.offset, writeOptions(c));
+            return { code: 0, message: '' };
+          } catch (err) {
+            const mapped = placementErrorOf(err);
+            if (mapped === undefined || mapped.code === grpc.status.UNAVAILABLE) retryElsewhere ??= err;
+            return {
+              code: mapped?.code ?? grpc.status.INTERNAL,
+              message: mapped?.details ?? (err as Error).message,
+            };
+          }
+        }),
+      );
+      if (retryElsewhere !== undefined) throw retryElsewhere;
+      return { results };
     }),
     FetchOffset: unary(async (request) => ({
       offset: await offsets.fetch(request.group, request.namespace, request.shardName),

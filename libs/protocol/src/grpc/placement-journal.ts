@@ -14,6 +14,8 @@ export type {
   ConsumerOffset,
   ConsumerOffset__Output,
 } from '../generated/robustmq/placement/ConsumerOffset.js';
+export type { CommitOffsetRequest } from '../generated/robustmq/placement/CommitOffsetRequest.js';
+export type { CommitOffsetResult__Output } from '../generated/robustmq/placement/CommitOffsetResult.js';
 export type { AcksMode__Output as AcksMode } from '../generated/robustmq/placement/AcksMode.js';
 export type { ShardStatus__Output as ShardStatus } from '../generated/robustmq/placement/ShardStatus.js';
 export type { SegmentStatus__Output as SegmentStatus } from '../generated/robustmq/placement/SegmentStatus.js';
