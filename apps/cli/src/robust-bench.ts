@@ -20,6 +20,17 @@ import { PLACEMENT_SYSTEMS, type PlacementSystem } from './bench/placement-syste
 /** Connections one broker process can hold here: 20,000 open files, less what the broker itself keeps open. */
 const MAX_CONNECTIONS = 19_000;
 
+/** A comma-separated list of http(s) base URLs. */
+function urlList(value: string): string[] {
+  const urls = value
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0);
+  for (const u of urls)
+    if (!/^https?:\/\/[^/]+\/?$/.test(u)) throw new Error(`not an http://host:port base URL: ${u}`);
+  return urls;
+}
+
 /** The command line as typed, relative to the current directory, so the report says how to reproduce it. */
 function commandLine(): string {
   const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
@@ -238,6 +249,16 @@ program
     "http://host:port of the placement center's admin API (its Raft commit index, for --persistent)",
   )
   .option(
+    '--placement-metrics <urls>',
+    "http://host:port of every placement member's admin API (comma-separated): their CPU-s over the position phase (process_cpu_seconds_total)",
+    urlList,
+  )
+  .option(
+    '--broker-metrics <urls>',
+    "http://host:port of every broker's admin API (comma-separated): their CPU-s over the position phase",
+    urlList,
+  )
+  .option(
     '--stage-pids <list>',
     'pids of cluster processes started with ROBUSTMQ_STAGE_TIMINGS=<dir> (the same dir set for this command): their per-stage latencies over the latency phase are printed',
     (v: string) =>
@@ -256,12 +277,20 @@ program
       window: number;
       persistent: number;
       placementHttp?: string;
+      placementMetrics?: string[];
+      brokerMetrics?: string[];
       stagePids?: number[];
     }) => {
       try {
         const print = (line: string) => process.stdout.write(`${line}\n`);
         print(`\`${commandLine()}\``);
-        await runClusterBench({ ...opts, stagePids: opts.stagePids ?? [], print });
+        await runClusterBench({
+          ...opts,
+          placementMetrics: opts.placementMetrics ?? [],
+          brokerMetrics: opts.brokerMetrics ?? [],
+          stagePids: opts.stagePids ?? [],
+          print,
+        });
         process.exit(0);
       } catch (err) {
         process.stderr.write(`robust-bench: ${(err as Error).message}\n`);

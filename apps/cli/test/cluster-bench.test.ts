@@ -26,11 +26,15 @@ it('publishes within the broker Receive Maximum: all acknowledged, none closed w
     window: 100, // capped at the Receive Maximum too
     stagePids: [],
     persistent: 4,
+    placementMetrics: [],
+    brokerMetrics: [broker.http],
     print: (line) => lines.push(line),
   });
   const text = lines.join('\n');
   expect(text).not.toMatch(/only \d+\/\d+ publishes acknowledged/);
   expect(text).toMatch(/\| 1000\/1000 \|/); // the position phase: every message delivered
+  // and what it cost the broker (its process_cpu_seconds_total before and after)
+  expect(text).toMatch(/\| - \| \d+\.\d\d \| - \| \d+ \|/);
   expect(text).toMatch(/same broker \| 1000\/1000 \|/);
   // the warm-up's messages are reported on their own line and not counted in the window
   expect(text).toMatch(/warm-up, not counted below: 1000 messages/);

@@ -29,6 +29,9 @@ export interface ClusterBenchOptions {
   persistent: number;
   /** http://host:port of the placement center's admin API: Raft entries per second of the position phase. */
   placementHttp?: string | undefined;
+  /** admin APIs (http://host:port) of every placement member and broker: their CPU-s over the position phase. */
+  placementMetrics: string[];
+  brokerMetrics: string[];
   print: (line: string) => void;
 }
 
@@ -309,6 +312,23 @@ async function settle(sides: Side[], count: number): Promise<void> {
 }
 
 /** The placement leader's Raft commit index (GET /api/v1/cluster), or undefined without a placement URL. */
+/** CPU seconds the processes behind these admin APIs have used (process_cpu_seconds_total); undefined without any. */
+async function cpuSeconds(urls: string[]): Promise<number | undefined> {
+  if (urls.length === 0) return undefined;
+  let total = 0;
+  for (const url of urls) {
+    const reply = await fetch(`${url.replace(/\/$/, '')}/metrics`);
+    if (!reply.ok) throw new Error(`${url}/metrics: HTTP ${reply.status}`);
+    // (with the service's default labels: process_cpu_seconds_total{service="...",node="..."} 12.3)
+    const line = (await reply.text())
+      .split('\n')
+      .find((l) => l.startsWith('process_cpu_seconds_total ') || l.startsWith('process_cpu_seconds_total{'));
+    if (!line) throw new Error(`${url}/metrics has no process_cpu_seconds_total`);
+    total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
 async function commitIndex(placementHttp: string | undefined): Promise<number | undefined> {
   if (!placementHttp) return undefined;
   const reply = await fetch(`${placementHttp.replace(/\/$/, '')}/api/v1/cluster`);
@@ -356,6 +376,8 @@ async function positionPhase(options: ClusterBenchOptions, run: string): Promise
       await new Promise((resolve) => setTimeout(resolve, 1_000)); // subscriptions known to every broker
       const total = Math.round(options.rate * options.duration);
       const before = await commitIndex(options.placementHttp);
+      const placementCpuBefore = await cpuSeconds(options.placementMetrics);
+      const brokerCpuBefore = await cpuSeconds(options.brokerMetrics);
       const started = performance.now();
       const closed = watchClose(publisher);
       const { acks, heldBack } = await publishPaced(
@@ -374,6 +396,8 @@ async function positionPhase(options: ClusterBenchOptions, run: string): Promise
       await Promise.race([Promise.allSettled(acks), new Promise((resolve) => setTimeout(resolve, 30_000))]);
       const seconds = (performance.now() - started) / 1000;
       const after = await commitIndex(options.placementHttp);
+      const placementCpu = await cpuSeconds(options.placementMetrics);
+      const brokerCpu = await cpuSeconds(options.brokerMetrics);
       if (acked < total)
         options.print(`(only ${acked}/${total} publishes acknowledged within 30 s${closed()})`);
       if (heldBack > 0)
@@ -389,6 +413,20 @@ async function positionPhase(options: ClusterBenchOptions, run: string): Promise
       options.print(
         `| ${received}/${total} | ${entries === undefined ? '- (no --placement-http)' : Math.round(entries / seconds)} | ${entries === undefined || received === 0 ? '-' : ((entries * 1000) / received).toFixed(0)} |`,
       );
+      if (placementCpu !== undefined || brokerCpu !== undefined) {
+        const used = (a: number | undefined, b: number | undefined) =>
+          a === undefined || b === undefined ? undefined : a - b;
+        const p = used(placementCpu, placementCpuBefore);
+        const b = used(brokerCpu, brokerCpuBefore);
+        const cell = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(2));
+        const per1k = (v: number | undefined) =>
+          v === undefined || received === 0 ? '-' : ((v * 1e6) / received).toFixed(0);
+        options.print(
+          '| placement CPU-s | brokers CPU-s | placement CPU-ms per 1,000 deliveries | brokers CPU-ms per 1,000 deliveries |',
+        );
+        options.print('| --- | --- | --- | --- |');
+        options.print(`| ${cell(p)} | ${cell(b)} | ${per1k(p)} | ${per1k(b)} |`);
+      }
     } finally {
       await publisher.endAsync(true);
     }
