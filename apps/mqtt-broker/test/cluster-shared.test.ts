@@ -299,3 +299,61 @@ test('a broker restarted with the same node id: no record of its previous life g
   expect(missing()).toBe(0);
   expect(staleRecord).toBeUndefined();
 }, 120_000);
+
+test('the last member of a group on a broker disconnects on its own: its unacknowledged messages go to a member elsewhere, once', async () => {
+  // brokers 2, 3 and 6 run; broker 7 joins with the group's only member there, one that never acknowledges
+  const broker7 = await cluster.addBroker(7);
+  const filter = '$share/q/quit/#';
+  const silent = await RawClient.open(broker7.mqtt, 7);
+  silent.send(connectPacket('quitting-member', { clean: true }));
+  await silent.next('connack', 10_000);
+  silent.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: filter, qos: 1 }] });
+  await silent.next('suback', 10_000);
+  const survivor = await connect('quit-survivor', 2, []);
+  const survivorGot: string[] = [];
+  survivor.on('message', (_topic, payload) => survivorGot.push(payload.toString()));
+  await survivor.subscribeAsync(filter, { qos: 1 });
+  await sleep(1_500); // every broker's view has the group on brokers 2 and 7
+  const publisher = await connect('quit-publisher', 3, []);
+  const count = 60;
+  for (let i = 0; i < count; i++) await publisher.publishAsync(`quit/${i % 3}`, `q${i}`, { qos: 1 });
+  const silentGot = (): string[] =>
+    silent.packets
+      .filter((p) => p.cmd === 'publish')
+      .map((p) => (p as { payload: Buffer }).payload.toString());
+  await waitFor('every message at a member', () => silentGot().length + survivorGot.length >= count, {
+    timeoutMs: 15_000,
+  });
+  const unacknowledged = silentGot();
+  const before = survivorGot.length;
+  expect(unacknowledged.length).toBeGreaterThan(0);
+  // the member goes away on its own (its broker runs on): a clean session ends, nobody gets these again but the group
+  silent.destroy();
+  await waitFor(
+    "the quitting member's messages at the survivor",
+    () => survivorGot.length - before >= unacknowledged.length,
+    { timeoutMs: 15_000, detail: () => `${survivorGot.length - before} of ${unacknowledged.length}` },
+  );
+  // the stream goes on: all of it to the survivor now
+  for (let i = count; i < count + 30; i++) await publisher.publishAsync(`quit/${i % 3}`, `q${i}`, { qos: 1 });
+  await waitFor(
+    'the later messages at the survivor',
+    () => survivorGot.length - before >= unacknowledged.length + 30,
+    {
+      timeoutMs: 15_000,
+    },
+  );
+  await sleep(1_000); // anything handed over twice would arrive by now
+  const handed = survivorGot.slice(before);
+  const all = [...silentGot(), ...survivorGot];
+  console.log(
+    `shared group hand-over when the last member leaves: ${JSON.stringify({
+      unacknowledged: unacknowledged.length,
+      handed: handed.length - 30,
+      duplicatesAtSurvivor: survivorGot.length - new Set(survivorGot).size,
+    })}`,
+  );
+  expect(survivorGot.length - new Set(survivorGot).size).toBe(0);
+  expect(handed.filter((m) => unacknowledged.includes(m)).sort()).toEqual([...unacknowledged].sort());
+  for (let i = 0; i < count + 30; i++) expect(all, `q${i} at some member`).toContain(`q${i}`);
+}, 120_000);

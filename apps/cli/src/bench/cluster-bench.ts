@@ -312,21 +312,31 @@ async function settle(sides: Side[], count: number): Promise<void> {
 }
 
 /** The placement leader's Raft commit index (GET /api/v1/cluster), or undefined without a placement URL. */
-/** CPU seconds the processes behind these admin APIs have used (process_cpu_seconds_total); undefined without any. */
-async function cpuSeconds(urls: string[]): Promise<number | undefined> {
+/** Summed over these admin APIs' /metrics (undefined without any): CPU seconds used (process_cpu_seconds_total) and
+ * the offset-commit RPCs answered (placement's CommitOffset and CommitOffsets, placement_grpc_server_handled_total). */
+async function processTotals(
+  urls: string[],
+): Promise<{ cpu: number; commitCalls: number; batchCalls: number } | undefined> {
   if (urls.length === 0) return undefined;
-  let total = 0;
+  const totals = { cpu: 0, commitCalls: 0, batchCalls: 0 };
   for (const url of urls) {
     const reply = await fetch(`${url.replace(/\/$/, '')}/metrics`);
     if (!reply.ok) throw new Error(`${url}/metrics: HTTP ${reply.status}`);
+    const lines = (await reply.text()).split('\n');
+    const value = (l: string) => Number(l.slice(l.lastIndexOf(' ') + 1));
     // (with the service's default labels: process_cpu_seconds_total{service="...",node="..."} 12.3)
-    const line = (await reply.text())
-      .split('\n')
-      .find((l) => l.startsWith('process_cpu_seconds_total ') || l.startsWith('process_cpu_seconds_total{'));
-    if (!line) throw new Error(`${url}/metrics has no process_cpu_seconds_total`);
-    total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    const cpu = lines.find(
+      (l) => l.startsWith('process_cpu_seconds_total ') || l.startsWith('process_cpu_seconds_total{'),
+    );
+    if (!cpu) throw new Error(`${url}/metrics has no process_cpu_seconds_total`);
+    totals.cpu += value(cpu);
+    for (const l of lines) {
+      if (!l.startsWith('placement_grpc_server_handled_total{')) continue;
+      if (l.includes('grpc_method="CommitOffset"')) totals.commitCalls += value(l);
+      else if (l.includes('grpc_method="CommitOffsets"')) totals.batchCalls += value(l);
+    }
   }
-  return total;
+  return totals;
 }
 
 async function commitIndex(placementHttp: string | undefined): Promise<number | undefined> {
@@ -376,8 +386,8 @@ async function positionPhase(options: ClusterBenchOptions, run: string): Promise
       await new Promise((resolve) => setTimeout(resolve, 1_000)); // subscriptions known to every broker
       const total = Math.round(options.rate * options.duration);
       const before = await commitIndex(options.placementHttp);
-      const placementCpuBefore = await cpuSeconds(options.placementMetrics);
-      const brokerCpuBefore = await cpuSeconds(options.brokerMetrics);
+      const placementBefore = await processTotals(options.placementMetrics);
+      const brokersBefore = await processTotals(options.brokerMetrics);
       const started = performance.now();
       const closed = watchClose(publisher);
       const { acks, heldBack } = await publishPaced(
@@ -396,8 +406,8 @@ async function positionPhase(options: ClusterBenchOptions, run: string): Promise
       await Promise.race([Promise.allSettled(acks), new Promise((resolve) => setTimeout(resolve, 30_000))]);
       const seconds = (performance.now() - started) / 1000;
       const after = await commitIndex(options.placementHttp);
-      const placementCpu = await cpuSeconds(options.placementMetrics);
-      const brokerCpu = await cpuSeconds(options.brokerMetrics);
+      const placementAfter = await processTotals(options.placementMetrics);
+      const brokersAfter = await processTotals(options.brokerMetrics);
       if (acked < total)
         options.print(`(only ${acked}/${total} publishes acknowledged within 30 s${closed()})`);
       if (heldBack > 0)
@@ -413,11 +423,11 @@ async function positionPhase(options: ClusterBenchOptions, run: string): Promise
       options.print(
         `| ${received}/${total} | ${entries === undefined ? '- (no --placement-http)' : Math.round(entries / seconds)} | ${entries === undefined || received === 0 ? '-' : ((entries * 1000) / received).toFixed(0)} |`,
       );
-      if (placementCpu !== undefined || brokerCpu !== undefined) {
+      if (placementAfter !== undefined || brokersAfter !== undefined) {
         const used = (a: number | undefined, b: number | undefined) =>
           a === undefined || b === undefined ? undefined : a - b;
-        const p = used(placementCpu, placementCpuBefore);
-        const b = used(brokerCpu, brokerCpuBefore);
+        const p = used(placementAfter?.cpu, placementBefore?.cpu);
+        const b = used(brokersAfter?.cpu, brokersBefore?.cpu);
         const cell = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(2));
         const per1k = (v: number | undefined) =>
           v === undefined || received === 0 ? '-' : ((v * 1e6) / received).toFixed(0);
@@ -426,6 +436,13 @@ async function positionPhase(options: ClusterBenchOptions, run: string): Promise
         );
         options.print('| --- | --- | --- | --- |');
         options.print(`| ${cell(p)} | ${cell(b)} | ${per1k(p)} | ${per1k(b)} |`);
+        if (placementAfter && placementBefore) {
+          const single = placementAfter.commitCalls - placementBefore.commitCalls;
+          const batched = placementAfter.batchCalls - placementBefore.batchCalls;
+          options.print(
+            `offset-commit RPCs answered by placement: CommitOffset ${single}, CommitOffsets ${batched} (${((single + batched) / seconds).toFixed(0)}/s)`,
+          );
+        }
       }
     } finally {
       await publisher.endAsync(true);

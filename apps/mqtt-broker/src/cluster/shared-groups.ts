@@ -41,6 +41,14 @@
 // (value `<incarnation>!`), which the others read as a departure at their next refresh — before the connections are
 // closed and long before placement forgets the node. What members acknowledge after the last record is given again
 // (at most each member's in-flight window). The records are deleted once the broker has unregistered.
+//
+// The last member of a group here leaving on its own (its connection closed, the broker running on) hands this
+// broker's part over the same way, one group at a time (MQTT 5 §4.8.2: a message whose member's session ended SHOULD
+// go to another member): the group's position is recorded with `r` where the log stands and `p` the offsets that
+// member got, did not acknowledge and will not get again (nothing of a persistent session's: it gets them when it
+// reconnects), then the members record is marked as leaving. The broker that takes the part over gives one of its
+// members those offsets and this broker's share of the log from `r` on (what the others routed here before they saw
+// it go), and deletes the position; the mark stays until a member joins here again or the broker stops.
 import { createHash } from 'node:crypto';
 import type { Logger } from '@robustmq/common';
 import type { PlacementClient } from '@robustmq/placement-client';
@@ -90,8 +98,11 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   private leaving = false;
   /** where this broker stopped serving shared groups (the `r` of its last records). */
   private frozenAt: number | undefined;
-  /** groups closed here while leaving: their records stay (marked) until `stop()`. */
+  /** groups closed here while leaving, or by their last member leaving: their records stay (marked) until `stop()`
+   * or until the group opens here again. */
   private readonly left = new Set<string>();
+  /** group key → the writes that hand its part over after its last member here left (groupOpened waits for them). */
+  private readonly closing = new Map<string, Promise<void>>();
   private readonly local = new Set<string>();
   /** group key → the position record last written for it. */
   private readonly committed = new Map<string, string>();
@@ -169,11 +180,11 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.commitTimer);
-    await Promise.all([...this.handOvers]);
+    await Promise.all([...this.handOvers, ...this.closing.values()]);
     await this.committing;
     const keys = new Set(this.local);
+    for (const key of this.left) keys.add(key);
     if (this.leaving) {
-      for (const key of this.left) keys.add(key);
       if (!unregistered) return;
     } else {
       for (const key of this.local) this.dirty.add(key);
@@ -190,31 +201,57 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     // counted here at once; the others see it at their next refresh
     this.include(key);
     if (this.leaving) return; // not served here any more; the record says leaving
-    this.placement.kv
-      .set(this.recordKey(key), this.incarnation)
+    // after the hand-over writes of its last close here, if still going: the record must end up unmarked
+    void (this.closing.get(key) ?? Promise.resolve())
+      .then(() => this.placement.kv.set(this.recordKey(key), this.incarnation))
       .catch((err: unknown) =>
         this.logger.warn({ err, group: key }, 'could not record shared group members in placement'),
       );
   }
 
-  groupClosed(key: string): void {
+  groupClosed(key: string, unacknowledged: number[] = []): void {
     this.local.delete(key);
+    // routed here up to this point; later messages of this broker's part are handed over from it
+    const routed = this.log.nextOffset;
     const brokers = this.view.get(key);
     if (brokers)
       this.view.set(
         key,
         brokers.filter((id) => id !== this.nodeId),
       );
-    if (this.leaving) {
-      // deleting the record now would read as the members leaving on their own: nothing handed over
-      this.left.add(key);
-      return;
-    }
-    this.placement.kv
-      .delete(this.recordKey(key))
+    // deleting the record would read as "no members here any more" at the others: nothing handed over. Marked as
+    // leaving instead (after the position), it reads as a departure: the lowest remaining broker takes the part over
+    this.left.add(key);
+    if (this.leaving) return;
+    this.committed.delete(key);
+    this.dirty.delete(key);
+    const pending = unacknowledged.sort((a, b) => a - b);
+    const position: GroupPosition =
+      pending.length > MAX_PENDING ? { r: pending[0]!, p: [] } : { r: routed, p: pending };
+    const writes = (this.closing.get(key) ?? Promise.resolve())
+      .then(async () => {
+        await this.placement.kv.set(
+          positionKey(key, this.nodeId, this.incarnation),
+          JSON.stringify(position),
+        );
+        // a member joined here again meanwhile: it serves the part, nothing to hand over
+        if (this.local.has(key)) return;
+        await this.placement.kv.set(this.recordKey(key), this.incarnation + LEAVING);
+        this.logger.info(
+          { group: key, at: routed, unacknowledged: pending.length },
+          'the last member of a shared group here left; its part goes to the other brokers',
+        );
+      })
       .catch((err: unknown) =>
-        this.logger.warn({ err, group: key }, 'could not remove shared group members from placement'),
-      );
+        this.logger.warn(
+          { err, group: key },
+          'could not hand a shared group over after its last member left',
+        ),
+      )
+      .finally(() => {
+        if (this.closing.get(key) === writes) this.closing.delete(key);
+      });
+    this.closing.set(key, writes);
   }
 
   serves(key: string, message: OutgoingPublish): boolean {
@@ -302,6 +339,8 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
           recorded.add(`${key}\n${nodeId}`);
           if (nodeId === this.nodeId) {
             if (value === this.incarnation) ours.add(key);
+            // this life's mark of a group whose last member left here: kept for the others to read
+            else if (value === this.incarnation + LEAVING && !this.local.has(key)) continue;
             // a previous life's record (or a late write of it): removed once this incarnation is the registered one,
             // not before — the others must first see the node change incarnation to hand that life's part over
             else if (registered && !this.leaving) void this.placement.kv.delete(item.key).catch(() => false);

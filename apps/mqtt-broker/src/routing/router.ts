@@ -52,8 +52,10 @@ export interface SharedGroupMembers {
 export interface SharedGroupCoordinator {
   /** this broker now has connected members of the group `<share>/<filter>`. */
   groupOpened(key: string): void;
-  /** this broker no longer has any. */
-  groupClosed(key: string): void;
+  /** this broker no longer has any: the last one left on its own (not a broker stopping). `unacknowledged`: the log
+   * offsets of the group's messages that member got, did not acknowledge and will not be given again (its session
+   * ended), for the other brokers' members (MQTT 5 §4.8.2). */
+  groupClosed(key: string, unacknowledged: number[]): void;
   /** whether this broker gives `message` to one of its members of the group. */
   serves(key: string, message: OutgoingPublish): boolean;
   /** a member here acknowledged a message of the group: the group's position here may move on. */
@@ -121,12 +123,15 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
     const inner = subscription.levels.join('/');
     const key = `${subscription.share}/${inner}`;
     const group = this.groups.get(key);
+    // the last member's unacknowledged messages, read while it is still a member
+    const unacknowledged: number[] = [];
+    if (group?.size === 1 && this.coordinator) subscriber.sharedHandOver(key, unacknowledged);
     if (!group?.remove(subscriber)) return;
     this.sharedMembers--;
     if (group.size === 0) {
       this.groups.delete(key);
       this.sharedTrie.remove(inner, group);
-      this.coordinator?.groupClosed(key);
+      this.coordinator?.groupClosed(key, unacknowledged);
     }
   }
 

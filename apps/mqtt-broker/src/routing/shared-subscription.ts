@@ -25,6 +25,9 @@ export interface SharedMember {
   ): boolean;
   /** Adds to `out` the log offsets of the messages of group `key` this member got and has not acknowledged. */
   sharedPending(key: string, out: number[]): void;
+  /** sharedPending for a member leaving the group now, but only what it will never be given again: nothing for a
+   * session that persists (it gets its in-flight messages again when it reconnects, MQTT-4.4.0-1). */
+  sharedHandOver(key: string, out: number[]): void;
 }
 
 /** `$share/<group>/<filter>` split; undefined for a filter that is not shared; 'invalid' for a malformed one. */

@@ -337,6 +337,10 @@ export class Session {
     );
   }
 
+  sharedHandOver(key: string, out: number[]): void {
+    if (!this.persistent) this.sharedPending(key, out);
+  }
+
   sharedPending(key: string, out: number[]): void {
     for (const message of this.inflightMessages()) {
       const share = message.share;
