@@ -304,7 +304,7 @@ test('the last member of a group on a broker disconnects on its own: its unackno
   // brokers 2, 3 and 6 run; broker 7 joins with the group's only member there, one that never acknowledges
   const broker7 = await cluster.addBroker(7);
   const filter = '$share/q/quit/#';
-  const silent = await RawClient.open(broker7.mqtt, 7);
+  const silent = await RawClient.open(broker7.mqtt, 4);
   silent.send(connectPacket('quitting-member', { clean: true }));
   await silent.next('connack', 10_000);
   silent.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: filter, qos: 1 }] });
