@@ -524,8 +524,15 @@ export class SegmentLeader implements ReplicationLeader {
 
   /** called whenever a follower reports progress. */
   recomputeHw(): void {
-    const ends = [this.seg.durableEnd];
-    for (const f of this.followers.values()) ends.push(Math.min(f.match, this.seg.durableEnd));
+    const own = this.seg.durableEnd;
+    const ends = [own];
+    // A record on the disks of the `required` replicas is committed whether or not one of them is this leader: with
+    // acks=quorum a majority of followers' fdatasyncs commits it while the leader's own still runs (the leader counts
+    // as one replica once its own returns), so the commit waits for the second-fastest of three fdatasyncs, not for
+    // the leader's every time. Safe because a new leader takes the most up-to-date log among replicas intersecting
+    // every majority (start/recover), and a leader whose fdatasync fails stops. acks=1 stays the leader's own disk.
+    const cap = this.required === 1 ? own : this.seg.endOffset;
+    for (const f of this.followers.values()) ends.push(Math.min(f.match, cap));
     ends.sort((a, b) => b - a);
     const committed = ends[this.required - 1] ?? this.seg.meta.startOffset;
     if (committed <= this.hw) return;
@@ -610,7 +617,8 @@ export class SegmentLeader implements ReplicationLeader {
     this.sealing ??= (async () => {
       this.state = 'sealing';
       const { placement, directory, logger } = this.ctx;
-      while (this.hw < this.seg.endOffset || this.writing) {
+      // (and the leader's own copy durable: its file is the first a reader of the sealed segment is sent to)
+      while (this.hw < this.seg.endOffset || this.seg.durableEnd < this.seg.endOffset || this.writing) {
         if (this.state !== 'sealing') return;
         await new Promise((r) => setTimeout(r, 2));
       }
