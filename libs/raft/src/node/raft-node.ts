@@ -448,13 +448,35 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private onMessage(m: Message): void {
     if (this.stopped) return;
     this.lastHeard.set(m.from, Date.now());
-    this.guard(() => this.raw.step(m));
+    if (m.type === 'MsgSnap' && this.storage.stageSnapshotChunk) this.stepSnapshotChunk(m);
+    else this.guard(() => this.raw.step(m));
     const watch = this.commitWatch;
     if (watch && this.raw.raft.log.committed >= watch.index) {
       this.commitWatch = undefined;
       watch.resolve();
     }
     this.schedule();
+  }
+
+  /**
+   * A chunk of a snapshot from the leader: stepped, and handed to the log store when the core took it in order, so the
+   * store writes the image as it arrives (beside the loop) instead of all at once when the Ready installs it.
+   */
+  private stepSnapshotChunk(m: Extract<Message, { type: 'MsgSnap' }>): void {
+    const before = this.raw.raft.receivingSnapshot();
+    const sizeBefore = before?.size ?? 0;
+    this.guard(() => this.raw.step(m));
+    const after = this.raw.raft.receivingSnapshot();
+    // (the last chunk ends the transfer and leaves nothing here: persist() writes it with the Ready)
+    if (
+      after !== undefined &&
+      m.data.byteLength > 0 &&
+      (after === before ? sizeBefore : 0) === m.offset &&
+      after.size === m.offset + m.data.byteLength
+    ) {
+      const { index, term } = after.metadata;
+      this.storage.stageSnapshotChunk!({ leaderTerm: after.leaderTerm, index, term }, m.offset, m.data);
+    }
   }
 
   private onTick(): void {
