@@ -482,8 +482,8 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     from: { leaderTerm: number; index: number; term: number },
     offset: number,
     data: Uint8Array,
-  ): void {
-    if (this.closed || this.failed) return;
+  ): Promise<void> | undefined {
+    if (this.closed || this.failed) return undefined;
     let inc = this.incoming;
     if (
       offset === 0 ||
@@ -495,10 +495,11 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     ) {
       this.dropIncoming();
       // (a chunk that does not follow what was written is not written: persist() writes from where this stops)
-      if (offset !== 0) return;
+      if (offset !== 0) return undefined;
       inc = this.openIncoming(from);
     }
     this.writeIncoming(inc, data);
+    return inc.writes;
   }
 
   private openIncoming(from: { leaderTerm: number; index: number; term: number }): Incoming {
@@ -513,6 +514,8 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       error: undefined,
     };
     this.incoming = inc;
+    // the install appends in a fresh segment: prepared now, beside the transfer, so it is ready by then
+    if (!this.next && !this.preparing) this.prepareNext();
     return inc;
   }
 
