@@ -99,6 +99,7 @@ it('keeps the leader, its heartbeats and a client’s writes going while members
   const lagPid = members.get(lagging)!.proc!.child.pid!;
   const timingsFile = join(timingsDir, `stages-${lagPid}.json`);
   let installMs: number | undefined;
+  let gcMs = 0;
   const lagLoopDelayMs = async (): Promise<number> => {
     rmSync(timingsFile, { force: true });
     process.kill(lagPid, 'SIGUSR2');
@@ -109,6 +110,7 @@ it('keeps the leader, its heartbeats and a client’s writes going while members
     };
     // (how long the log store held the thread to install the image, when it records that)
     installMs = report.stages['raft.snapshot.install']?.max;
+    gcMs = Math.max(report.stages['gc.major']?.max ?? 0, report.stages['gc.minor']?.max ?? 0);
     return report.eventLoopDelay.max;
   };
   await lagLoopDelayMs();
@@ -182,7 +184,7 @@ it('keeps the leader, its heartbeats and a client’s writes going while members
     .map((l) => (JSON.parse(l) as { ms: number }).ms);
   // the restoring member's longest event-loop delay since its restart (the install of the image and its restore)
   const lagLoopMs = await lagLoopDelayMs();
-  const summary = `${n} writes in ${Date.now() - started} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms, longest silence ${maxSilenceMs} ms, leader's longest silence from the restoring member ${restoringSilenceMs} ms, the restoring member's longest event-loop delay ${lagLoopMs.toFixed(1)} ms (its log store took ${installMs?.toFixed(1) ?? '?'} ms to install the image), terms ${[...terms]}, leaders ${[...leaders]}, leader's snapshots took ${snapshotMs.join(', ')} ms, the restore took ${restoreMs.join(', ')} ms`;
+  const summary = `${n} writes in ${Date.now() - started} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms, longest silence ${maxSilenceMs} ms, leader's longest silence from the restoring member ${restoringSilenceMs} ms, the restoring member's longest event-loop delay ${lagLoopMs.toFixed(1)} ms (its log store took ${installMs?.toFixed(1) ?? '?'} ms to install the image; its longest GC pause ${gcMs.toFixed(1)} ms), terms ${[...terms]}, leaders ${[...leaders]}, leader's snapshots took ${snapshotMs.join(', ')} ms, the restore took ${restoreMs.join(', ')} ms`;
   console.log(summary);
   expect([...leaders], `${summary}\n${detail()}`).toEqual([leader]);
   expect(terms.size, summary).toBe(1);
