@@ -3,6 +3,7 @@
 import type { RobustmqStorage } from './broker-configs.js';
 import type { BrokerKind } from './broker-process.js';
 import type { Outcome } from './run-worker.js';
+import type { OrdinaryProcesses } from './worker-protocol.js';
 
 export const SCENARIOS = [
   'throughput',
@@ -41,6 +42,8 @@ export interface MqttBenchOptions {
   robustmqStorage: RobustmqStorage;
   /** throughput publishers write each PUBLISH on its own (like a real client) instead of 64 per write */
   perPacketWrites?: boolean;
+  /** ordinary scenario: each publisher in a process of its own (default) or every client in one process */
+  ordinaryProcesses?: OrdinaryProcesses;
   /** our brokers record per-stage latency histograms, printed after each latency run (stage-report.ts) */
   stageTimings?: boolean;
 }

@@ -38,7 +38,11 @@ function describe(outcome: RunRecord['outcome'], c: BenchCase): string {
   const m = outcome.value;
   const pct = (n: number | undefined) => `${(n ?? NaN).toFixed(0)} %`;
   if (c.scenario === 'throughput' || c.scenario === 'ordinary') {
-    return `${Math.round(m.msgPerSec!).toLocaleString('en-US')} msg/s delivered, broker CPU ${pct(m.brokerCpuPct)}, load CPU ${pct(m.loadCpuPct)}`;
+    const split =
+      m.subscriberCpuPct !== undefined
+        ? ` (subscriber ${pct(m.subscriberCpuPct)}, publishers ${pct(m.publishersCpuPct)})`
+        : '';
+    return `${Math.round(m.msgPerSec!).toLocaleString('en-US')} msg/s delivered, broker CPU ${pct(m.brokerCpuPct)}, load CPU ${pct(m.loadCpuPct)}${split}`;
   }
   if (c.scenario === 'latency' || c.scenario === 'rates') {
     return `p50 ${m.p50!.toFixed(2)} ms, p99 ${m.p99!.toFixed(2)} ms, max ${m.max!.toFixed(1)} ms, broker CPU ${pct(m.brokerCpuPct)}`;
