@@ -38,6 +38,7 @@ interface CliOptions {
   robustmqStorage: RobustmqStorage;
   perPacketWrites?: boolean;
   ordinaryProcesses: OrdinaryProcesses;
+  cases?: string[];
   stageTimings?: boolean;
 }
 
@@ -102,6 +103,11 @@ program
       .choices(ORDINARY_PROCESSES)
       .default('per-client'),
   )
+  .option(
+    '--cases <ids>',
+    'only these cases of the chosen scenarios, by id (e.g. ordinary-qos0-4pub); a wrong id lists the valid ones',
+    (list: string) => list.split(',').filter((id) => id.length > 0),
+  )
   .option('--json <file>', 'also write the raw results of every run to this file')
   .option(
     '--stage-timings',
@@ -118,6 +124,7 @@ program
       robustmqStorage: opts.robustmqStorage,
       perPacketWrites: opts.perPacketWrites === true,
       ordinaryProcesses: opts.ordinaryProcesses,
+      cases: opts.cases,
       stageTimings: opts.stageTimings === true,
     };
     const command = commandLine();

@@ -42,6 +42,8 @@ export interface MqttBenchOptions {
   robustmqStorage: RobustmqStorage;
   /** throughput publishers write each PUBLISH on its own (like a real client) instead of 64 per write */
   perPacketWrites?: boolean;
+  /** only these case ids of the chosen scenarios (all when undefined) */
+  cases?: string[];
   /** ordinary scenario: each publisher in a process of its own (default) or every client in one process */
   ordinaryProcesses?: OrdinaryProcesses;
   /** our brokers record per-stage latency histograms, printed after each latency run (stage-report.ts) */

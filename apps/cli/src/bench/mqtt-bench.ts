@@ -91,7 +91,18 @@ export async function runMqttBench(
     process.env['ROBUSTMQ_STAGE_TIMINGS'] = dir;
   }
 
-  const cases = options.scenarios.flatMap((s) => CASES[s]);
+  // --cases narrows the chosen scenarios to some of their cases (e.g. one cell for an A/B or a profile)
+  const chosen = (c: BenchCase) => options.cases === undefined || options.cases.includes(c.id);
+  const casesByScenario = Object.fromEntries(
+    Object.entries(CASES).map(([s, list]) => [s, list.filter(chosen)]),
+  ) as Record<ScenarioName, BenchCase[]>;
+  const cases = options.scenarios.flatMap((s) => casesByScenario[s]);
+  if (cases.length === 0)
+    throw new Error(
+      `--cases ${options.cases?.join(',')} names no case of the scenarios ${options.scenarios.join(',')}; their cases: ${options.scenarios
+        .flatMap((s) => CASES[s].map((c) => c.id))
+        .join(', ')}`,
+    );
   const total = cases.length * options.runs * options.brokers.length;
   const records: RunRecord[] = [];
   let n = 0;
@@ -123,5 +134,9 @@ export async function runMqttBench(
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  return { records, environment, report: renderReport(records, CASES, options, environment, command) };
+  return {
+    records,
+    environment,
+    report: renderReport(records, casesByScenario, options, environment, command),
+  };
 }
