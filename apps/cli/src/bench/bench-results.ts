@@ -55,8 +55,10 @@ export interface BenchCase {
   scenario: ScenarioName;
   id: string;
   label: string;
+  /** start a broker on Node with a V8 inspector on loopback (the idle-connections case forces GCs through it) */
+  inspector?: boolean;
   measure(
-    broker: { pid: number; port: number; kind?: BrokerKind },
+    broker: { pid: number; port: number; kind?: BrokerKind; inspectorUrl?: () => string | undefined },
     options: MqttBenchOptions,
     progress: (text: string) => void,
   ): Promise<Outcome<Metrics>>;

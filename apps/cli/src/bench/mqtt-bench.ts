@@ -53,7 +53,10 @@ function describe(outcome: RunRecord['outcome'], c: BenchCase): string {
   return (
     `${m.connections} connections, ${Math.round(m.bytesPerConnection!).toLocaleString('en-US')} bytes each once ` +
     `settled${m.settled ? '' : ' (NOT settled within the bound)'} after ${Math.round(m.settleSeconds!)} s, ` +
-    `${Math.round(m.bytesPerConnectionAt1s!).toLocaleString('en-US')} 1 s after the burst`
+    `${Math.round(m.bytesPerConnectionAt1s!).toLocaleString('en-US')} 1 s after the burst` +
+    (m.bytesPerConnectionAfterGc === undefined
+      ? ''
+      : `, ${Math.round(m.bytesPerConnectionAfterGc).toLocaleString('en-US')} after a forced full GC`)
   );
 }
 
@@ -115,7 +118,7 @@ export async function runMqttBench(
           const tag = `[${++n}/${total}] ${broker} · ${c.label} · run ${run}/${options.runs}`;
           let outcome: RunRecord['outcome'];
           try {
-            const running = await startBroker(broker, scratch, options.robustmqStorage);
+            const running = await startBroker(broker, scratch, options.robustmqStorage, c.inspector === true);
             try {
               outcome = await c.measure(running, options, (text) => log(`${tag}: ${text}`));
               const stages = takeStageReport(running.pid);

@@ -322,6 +322,12 @@ export function renderReport(
               ratio: true,
             },
             {
+              key: 'bytesPerConnectionAfterGc',
+              title: 'bytes per connection after a forced full GC (V8 brokers)',
+              format: fmt.int,
+              ratio: true,
+            },
+            {
               key: 'bytesPerConnectionAt1s',
               title: 'bytes per connection 1 s after the burst (earlier benches)',
               format: fmt.int,
@@ -342,6 +348,8 @@ export function renderReport(
           'RSS = VmRSS of the broker process, sampled every second until it settles (a broker on V8 returns the ' +
             "connect burst's garbage when its memory reducer runs, up to ~2 min after the burst; the same before the " +
             'burst for its start-up garbage); per connection = (settled after − settled before) / connections held; ' +
+            "the forced-GC row is the same difference read again after a full GC asked for through the broker's V8 " +
+            'inspector (opened on loopback by the bench) once each settled reading was taken; ' +
             'the 1 s row is RSS 1 s after the last CONNACK minus RSS 1 s after start-up, as the earlier benches read it; ' +
             'the extrapolation is before + per connection × 100,000 (a process here may hold at most 20,000 open files).',
         ),
