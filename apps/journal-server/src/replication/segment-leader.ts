@@ -147,6 +147,9 @@ export class SegmentLeader implements ReplicationLeader {
     this.hw = Math.max(seg.meta.startOffset, Math.min(knownHw, seg.durableEnd));
   }
 
+  /** (stage timings only) appends committed by the followers' fdatasyncs before this leader's own returned. */
+  private readonly aheadOfOwnSync: { end: number; at: number; taken: number }[] = [];
+
   get id(): string {
     return this.seg.id;
   }
@@ -604,8 +607,25 @@ export class SegmentLeader implements ReplicationLeader {
 
   /** called whenever a follower reports progress. */
   recomputeHw(): void {
-    const ends = [this.seg.durableEnd];
-    for (const f of this.followers.values()) ends.push(Math.min(f.match, this.seg.durableEnd));
+    const own = this.seg.durableEnd;
+    if (stageTimings && this.aheadOfOwnSync.length > 0) {
+      // appends the followers committed before this leader's own fdatasync covered them: by how much
+      const now = performance.now();
+      let i = 0;
+      for (; i < this.aheadOfOwnSync.length && this.aheadOfOwnSync[i]!.end <= own; i++) {
+        const a = this.aheadOfOwnSync[i]!;
+        stageTimings.record('journal.append.ahead_of_own_sync', now - a.at, a.taken);
+      }
+      if (i > 0) this.aheadOfOwnSync.splice(0, i);
+    }
+    const ends = [own];
+    // A record on the disks of the `required` replicas is committed whether or not one of them is this leader: with
+    // acks=quorum a majority of followers' fdatasyncs commits it while the leader's own still runs (the leader counts
+    // as one replica once its own returns), so the commit waits for the second-fastest of three fdatasyncs, not for
+    // the leader's every time. Safe because a new leader takes the most up-to-date log among replicas intersecting
+    // every majority (start/recover), and a leader whose fdatasync fails stops. acks=1 stays the leader's own disk.
+    const cap = this.required === 1 ? own : this.seg.endOffset;
+    for (const f of this.followers.values()) ends.push(Math.min(f.match, cap));
     ends.sort((a, b) => b - a);
     const committed = ends[this.required - 1] ?? this.seg.meta.startOffset;
     if (committed <= this.hw) return;
@@ -616,8 +636,11 @@ export class SegmentLeader implements ReplicationLeader {
       const p = this.acking[done]!;
       const result = { baseOffset: p.baseOffset, count: p.taken };
       // written → committed at the shard's acks: the leader's fdatasync and the followers' (a quorum's)
-      if (stageTimings)
+      if (stageTimings) {
         stageTimings.record('journal.append.commit', performance.now() - p.writtenAt, p.taken);
+        if (p.end > own && this.aheadOfOwnSync.length < 10_000)
+          this.aheadOfOwnSync.push({ end: p.end, at: performance.now(), taken: p.taken });
+      }
       // the append that fills the segment is answered after the seal, so its writer finds the next segment open;
       // its records are committed either way, so the answer is the same if sealing fails
       if (p.end === limit) void this.seal().finally(() => p.resolve(result));
@@ -698,7 +721,8 @@ export class SegmentLeader implements ReplicationLeader {
     this.sealing ??= (async () => {
       this.state = 'sealing';
       const { placement, directory, logger } = this.ctx;
-      while (this.hw < this.seg.endOffset || this.writing) {
+      // (and the leader's own copy durable: its file is the first a reader of the sealed segment is sent to)
+      while (this.hw < this.seg.endOffset || this.seg.durableEnd < this.seg.endOffset || this.writing) {
         if (this.state !== 'sealing') return;
         await new Promise((r) => setTimeout(r, 2));
       }
