@@ -13,7 +13,7 @@ import {
   type RobustmqStorage,
 } from './broker-configs.js';
 import { trackChild } from './child-processes.js';
-import { sleep } from './measure-window.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RawMqttClient } from './raw-mqtt-client.js';
 
 export const BROKER_KINDS = ['robustmq', 'robustmq-journal', 'mosquitto', 'aedes'] as const;

@@ -16,7 +16,7 @@
 // start-up — is reported beside it.
 import type { BenchCase, Metrics, MqttBenchOptions } from './bench-results.js';
 import type { BrokerKind } from './broker-process.js';
-import { sleep } from './measure-window.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { rssBytes } from './proc-stats.js';
 import { startLoadWorker, type LoadWorker, type Outcome } from './run-worker.js';
 import { REPLY_TIMEOUT_MS } from './throughput-scenario.js';
