@@ -6,7 +6,7 @@ export { Scope, testScope, type Closeable } from './scope.js';
 export { tempDir, removeDir } from './temp-dir.js';
 export { freePort, freePorts } from './ports.js';
 export { sleep, waitFor, waitUntil, waitForHttp, type WaitOptions } from './wait.js';
-export { countDuplicateAge, emptyDuplicateAges, type DuplicateAges } from './duplicate-ages.js';
+export { DuplicateAges } from './duplicate-ages.js';
 export { expectCode, unary, type UnaryOutcome } from './grpc.js';
 export { captureLogger, quietLogger, testLogLevel } from './logger.js';
 export { mergeSections, type Sections } from './sections.js';
