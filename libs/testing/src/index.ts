@@ -7,7 +7,7 @@ export { tempDir, removeDir } from './temp-dir.js';
 export { freePort, freePorts } from './ports.js';
 export { sleep, waitFor, waitUntil, waitForHttp, type WaitOptions } from './wait.js';
 export { DuplicateAges } from './duplicate-ages.js';
-export { expectCode, unary, type UnaryOutcome } from './grpc.js';
+export { expectCode, tokenClient, unary, type UnaryOutcome } from './grpc.js';
 export { captureLogger, quietLogger, testLogLevel } from './logger.js';
 export { mergeSections, type Sections } from './sections.js';
 export { makeTestPki, type TestNodeCert, type TestPki } from './pki.js';
