@@ -41,7 +41,7 @@ const MQTT_VERSIONS: Record<number, string> = { 3: '3.1', 4: '3.1.1', 5: '5.0' }
 export function Clients() {
   const [selected, setSelected] = useState<ClientRow>();
   const [detail, setDetail] = useState<ClientDetail>();
-  const { notice: message, setNotice: setMessage, run } = useNotice();
+  const { notice: message, setNotice: setMessage, confirmed } = useNotice();
   const clients = usePaged(
     (search, startAfter) => mergedPage<ClientRow>('clients', search, startAfter),
     (r) => r.clientId,
@@ -67,8 +67,8 @@ export function Clients() {
     }
   };
   const kick = (row: ClientRow) =>
-    confirm(`Disconnect client ${row.clientId}?`) &&
-    void run(
+    confirmed(
+      `Disconnect client ${row.clientId}?`,
       `client ${row.clientId} disconnected`,
       () => api('DELETE', `/api/v1/console/brokers/${row.brokerId}/clients/${seg(row.clientId)}`),
       () => {

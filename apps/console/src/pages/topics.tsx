@@ -70,7 +70,7 @@ function TopicPath({ topic, onPick }: { topic: string; onPick: (prefix: string) 
 }
 
 export function Topics() {
-  const { notice, run } = useNotice();
+  const { notice, confirmed } = useNotice();
   const [viewing, setViewing] = useState<RetainedRow>();
   // messages per topic at the previous load, for a rate
   const seen = useRef(new Map<string, { messages: number; at: number }>());
@@ -102,8 +102,8 @@ export function Topics() {
   );
 
   const remove = (row: RetainedRow) =>
-    confirm(`Delete the retained message on ${row.topic}?`) &&
-    void run(
+    confirmed(
+      `Delete the retained message on ${row.topic}?`,
       `retained message on ${row.topic} deleted`,
       () => api('DELETE', `/api/v1/console/retained${query({ topic: row.topic })}`),
       () => {
