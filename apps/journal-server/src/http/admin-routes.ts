@@ -1,57 +1,50 @@
 // HTTP admin routes (port 2227) showing what this journal server holds: shards and their local segment replicas
 // with role, epoch, offsets, high watermark and — on a leader — each follower's replicated end and lag. Every route
 // declares its JSON schema; errors are `{code, message}`.
-import {
-  HttpError,
-  errorResponseSchema,
-  jsonInteger,
-  jsonString,
-  nonEmptyString,
-  objectSchema,
-} from '@robustmq/common';
+import { HttpError, errorResponseSchema, json } from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
 import type { JournalNode } from '../replication/journal-node.js';
 import type { LocalSegment } from '../storage/local-segment.js';
 
-const followerSchema = objectSchema(
+const followerSchema = json.object(
   {
-    nodeId: jsonInteger,
-    replicatedEnd: jsonInteger,
-    lag: jsonInteger,
-    lastContactMs: jsonInteger,
-    lastError: jsonString,
+    nodeId: json.integer,
+    replicatedEnd: json.integer,
+    lag: json.integer,
+    lastContactMs: json.integer,
+    lastError: json.string,
   },
   ['lastContactMs', 'lastError'],
 );
 
 const nullableInteger = { type: ['integer', 'null'] } as const;
 
-const segmentSchema = objectSchema(
+const segmentSchema = json.object(
   {
-    namespace: jsonString,
-    shard: jsonString,
-    seq: jsonInteger,
+    namespace: json.string,
+    shard: json.string,
+    seq: json.integer,
     role: { type: 'string', enum: ['leader', 'follower', 'sealed'] },
-    state: jsonString,
-    epoch: jsonInteger,
-    startOffset: jsonInteger,
-    endOffset: jsonInteger,
+    state: json.string,
+    epoch: json.integer,
+    startOffset: json.integer,
+    endOffset: json.integer,
     highWatermark: nullableInteger,
     sealedEnd: nullableInteger,
-    sizeBytes: jsonInteger,
+    sizeBytes: json.integer,
     lastLeaderContactMs: nullableInteger,
     followers: { type: 'array', items: followerSchema },
   },
   ['state', 'highWatermark', 'sealedEnd', 'lastLeaderContactMs'],
 );
 
-const shardSchema = objectSchema({
-  namespace: jsonString,
-  shard: jsonString,
-  segments: jsonInteger,
-  records: jsonInteger,
-  sizeBytes: jsonInteger,
-  leaderOf: jsonInteger,
+const shardSchema = json.object({
+  namespace: json.string,
+  shard: json.string,
+  segments: json.integer,
+  records: json.integer,
+  sizeBytes: json.integer,
+  leaderOf: json.integer,
 });
 
 function describe(node: JournalNode, seg: LocalSegment) {
@@ -100,7 +93,7 @@ export async function adminRoutes(app: FastifyInstance, options: { node: Journal
     {
       schema: {
         response: {
-          200: objectSchema({ shards: { type: 'array', items: shardSchema } }),
+          200: json.object({ shards: { type: 'array', items: shardSchema } }),
         },
       },
     },
@@ -141,7 +134,7 @@ export async function adminRoutes(app: FastifyInstance, options: { node: Journal
     {
       schema: {
         response: {
-          200: objectSchema({ segments: { type: 'array', items: segmentSchema } }),
+          200: json.object({ segments: { type: 'array', items: segmentSchema } }),
         },
       },
     },
@@ -152,11 +145,11 @@ export async function adminRoutes(app: FastifyInstance, options: { node: Journal
     '/api/v1/shards/:namespace/:shard',
     {
       schema: {
-        params: objectSchema({ namespace: nonEmptyString, shard: nonEmptyString }),
+        params: json.object({ namespace: json.nonEmptyString, shard: json.nonEmptyString }),
         response: {
-          200: objectSchema({
-            namespace: jsonString,
-            shard: jsonString,
+          200: json.object({
+            namespace: json.string,
+            shard: json.string,
             segments: { type: 'array', items: segmentSchema },
           }),
           404: errorResponseSchema,

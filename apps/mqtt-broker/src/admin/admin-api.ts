@@ -1,73 +1,65 @@
 // The broker's admin API under /api/v1, as a fastify plugin: clients (list, detail, kick), sessions, subscriptions,
 // topics and retained messages (list, delete). Lists take `search`, `start_after` and `limit` (list-page.ts). Every route declares its JSON schema (input validation and output
 // serialisation); errors are `{ code, message }` like every other admin API of the project.
-import {
-  HttpError,
-  errorResponseSchema,
-  jsonBoolean,
-  jsonInteger,
-  jsonString,
-  nonEmptyString,
-  objectSchema,
-} from '@robustmq/common';
+import { HttpError, errorResponseSchema, json } from '@robustmq/common';
 import type { FastifyInstance } from 'fastify';
 import type { Broker } from '../core/broker-core.js';
 import { NEVER_EXPIRES } from '../session/session.js';
 import type { PacketObject } from '../storage/session-persistence.js';
 import { pageOf, pageQuerySchema, type PageQuery } from './list-page.js';
 
-const clientSchema = objectSchema({
-  clientId: jsonString,
-  protocolVersion: jsonInteger,
-  remoteAddress: jsonString,
+const clientSchema = json.object({
+  clientId: json.string,
+  protocolVersion: json.integer,
+  remoteAddress: json.string,
   transport: { type: 'string', enum: ['tcp', 'tls', 'ws', 'wss'] },
-  keepAlive: jsonInteger,
-  connectedAt: jsonString,
-  subscriptions: jsonInteger,
+  keepAlive: json.integer,
+  connectedAt: json.string,
+  subscriptions: json.integer,
 });
 
-const sessionSchema = objectSchema({
-  clientId: jsonString,
-  connected: jsonBoolean,
-  persistent: jsonBoolean,
+const sessionSchema = json.object({
+  clientId: json.string,
+  connected: json.boolean,
+  persistent: json.boolean,
   /** seconds; -1 = never expires. */
-  expiryInterval: jsonInteger,
-  subscriptions: jsonInteger,
-  inflight: jsonInteger,
-  awaitingRelease: jsonInteger,
+  expiryInterval: json.integer,
+  subscriptions: json.integer,
+  inflight: json.integer,
+  awaitingRelease: json.integer,
 });
 
-const subscriptionSchema = objectSchema(
+const subscriptionSchema = json.object(
   {
-    clientId: jsonString,
-    topic: jsonString,
-    qos: jsonInteger,
-    noLocal: jsonBoolean,
-    retainAsPublished: jsonBoolean,
-    retainHandling: jsonInteger,
-    identifier: jsonInteger,
-    shareGroup: jsonString,
+    clientId: json.string,
+    topic: json.string,
+    qos: json.integer,
+    noLocal: json.boolean,
+    retainAsPublished: json.boolean,
+    retainHandling: json.integer,
+    identifier: json.integer,
+    shareGroup: json.string,
   },
   ['identifier', 'shareGroup'],
 );
 
-const retainedSchema = objectSchema(
+const retainedSchema = json.object(
   {
-    topic: jsonString,
-    qos: jsonInteger,
-    payloadBytes: jsonInteger,
+    topic: json.string,
+    qos: json.integer,
+    payloadBytes: json.integer,
     /** the payload as base64 (it may be binary). */
-    payload: jsonString,
-    publishedAt: jsonString,
+    payload: json.string,
+    publishedAt: json.string,
   },
   ['publishedAt'],
 );
 
-const topicSchema = objectSchema({ topic: jsonString, messages: jsonInteger, lastPublishedAt: jsonString });
+const topicSchema = json.object({ topic: json.string, messages: json.integer, lastPublishedAt: json.string });
 
-const clientIdParams = objectSchema({ clientId: nonEmptyString });
+const clientIdParams = json.object({ clientId: json.nonEmptyString });
 
-const topicQuery = objectSchema({ topic: nonEmptyString });
+const topicQuery = json.object({ topic: json.nonEmptyString });
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema } as const;
 
@@ -88,9 +80,9 @@ function listRoute<T>(
   text: (row: T) => string[],
   extras: ListExtras = { schema: {}, values: () => ({}) },
 ): void {
-  const response = objectSchema({
-    total: jsonInteger,
-    more: jsonBoolean,
+  const response = json.object({
+    total: json.integer,
+    more: json.boolean,
     ...extras.schema,
     [name]: { type: 'array', items: item },
   });
@@ -125,7 +117,7 @@ export function adminApi(broker: Broker) {
         schema: {
           params: clientIdParams,
           response: {
-            200: objectSchema({
+            200: json.object({
               ...clientSchema.properties,
               session: sessionSchema,
               subscriptionList: { type: 'array', items: subscriptionSchema },
@@ -150,7 +142,7 @@ export function adminApi(broker: Broker) {
         schema: {
           params: clientIdParams,
           response: {
-            200: objectSchema({ clientId: jsonString, disconnected: jsonBoolean }),
+            200: json.object({ clientId: json.string, disconnected: json.boolean }),
             ...errors,
           },
         },
@@ -214,7 +206,7 @@ export function adminApi(broker: Broker) {
         schema: {
           querystring: topicQuery,
           response: {
-            200: objectSchema({ topic: jsonString, deleted: jsonBoolean }),
+            200: json.object({ topic: json.string, deleted: json.boolean }),
             ...errors,
           },
         },

@@ -2,18 +2,18 @@
 // can show tens of thousands of rows a page at a time: rows in key order, an optional case-insensitive substring
 // search, `start_after` (the last key of the previous page) and `limit`. Without a limit the whole list is answered,
 // as before paging existed.
+import { json } from '@robustmq/common';
 
 export const MAX_PAGE_LIMIT = 10_000;
 
-export const pageQuerySchema = {
-  type: 'object',
-  properties: {
+export const pageQuerySchema = json.closed(
+  {
     search: { type: 'string', maxLength: 256 },
     start_after: { type: 'string', maxLength: 65_535 },
     limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT },
   },
-  additionalProperties: false,
-} as const;
+  'all',
+);
 
 export interface PageQuery {
   search?: string;

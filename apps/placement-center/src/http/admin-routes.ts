@@ -1,7 +1,7 @@
 // HTTP admin API of the placement center (fastify): node listing and KV browsing. Every route declares its JSON
 // schema; errors are `{code, message}` (see installErrorHandlers).
 import type { FastifyInstance } from 'fastify';
-import { HttpError, errorResponseSchema } from '@robustmq/common';
+import { HttpError, errorResponseSchema, json } from '@robustmq/common';
 import { CLUSTER_TYPE_NAMES } from '@robustmq/protocol';
 import type { NodeRegistry } from '../cluster/node-registry.js';
 import type { Proposer } from '../state/proposer.js';
@@ -10,31 +10,31 @@ import type { PlacementStateMachine } from '../state/state-machine.js';
 import { DEFAULT_LIST_LIMIT, MAX_KEY_BYTES, MAX_LIST_LIMIT, MAX_VALUE_BYTES } from '../grpc/kv-service.js';
 import { idempotencyOf } from './idempotency-key.js';
 
-const nodeSchema = {
-  type: 'object',
-  properties: {
-    clusterType: { type: 'string' },
-    clusterName: { type: 'string' },
-    nodeId: { type: 'integer' },
-    host: { type: 'string' },
-    ports: { type: 'object', additionalProperties: { type: 'integer' } },
-    labels: { type: 'object', additionalProperties: { type: 'string' } },
-    registeredAtMs: { type: 'integer' },
-    lastHeartbeatMs: { type: 'integer' },
+const nodeSchema = json.object(
+  {
+    clusterType: json.string,
+    clusterName: json.string,
+    nodeId: json.integer,
+    host: json.string,
+    ports: json.map(json.integer),
+    labels: json.map(json.string),
+    registeredAtMs: json.integer,
+    lastHeartbeatMs: json.integer,
   },
-} as const;
+  'all',
+);
 
-const kvEntrySchema = {
-  type: 'object',
-  properties: {
-    key: { type: 'string' },
-    value: { type: 'string' },
-    encoding: { type: 'string' },
-    createRevision: { type: 'integer' },
-    modRevision: { type: 'integer' },
-    version: { type: 'integer' },
+const kvEntrySchema = json.object(
+  {
+    key: json.string,
+    value: json.string,
+    encoding: json.string,
+    createRevision: json.integer,
+    modRevision: json.integer,
+    version: json.integer,
   },
-} as const;
+  'all',
+);
 
 /** Values are shown as UTF-8 when they are valid UTF-8 text, otherwise as base64 (and say so). */
 function showValue(value: Buffer): { value: string; encoding: 'utf8' | 'base64' } {
@@ -63,15 +63,11 @@ export async function adminRoutes(
     '/api/v1/cluster/nodes',
     {
       schema: {
-        querystring: {
-          type: 'object',
-          properties: {
-            cluster_type: { type: 'string', enum: [...CLUSTER_TYPE_NAMES] },
-            cluster_name: { type: 'string' },
-          },
-          additionalProperties: false,
-        },
-        response: { 200: { type: 'object', properties: { nodes: { type: 'array', items: nodeSchema } } } },
+        querystring: json.closed(
+          { cluster_type: { type: 'string', enum: [...CLUSTER_TYPE_NAMES] }, cluster_name: json.string },
+          'all',
+        ),
+        response: { 200: json.object({ nodes: json.array(nodeSchema) }, 'all') },
       },
     },
     async (request) => {
@@ -84,24 +80,19 @@ export async function adminRoutes(
     '/api/v1/kv',
     {
       schema: {
-        querystring: {
-          type: 'object',
-          properties: {
+        querystring: json.closed(
+          {
             prefix: { type: 'string', default: '' },
             start_after: { type: 'string', default: '' },
             limit: { type: 'integer', minimum: 1, maximum: MAX_LIST_LIMIT, default: DEFAULT_LIST_LIMIT },
           },
-          additionalProperties: false,
-        },
+          'all',
+        ),
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: { type: 'array', items: kvEntrySchema },
-              more: { type: 'boolean' },
-              revision: { type: 'integer' },
-            },
-          },
+          200: json.object(
+            { items: json.array(kvEntrySchema), more: json.boolean, revision: json.integer },
+            'all',
+          ),
         },
       },
     },
@@ -133,17 +124,12 @@ export async function adminRoutes(
     '/api/v1/kv/*',
     {
       schema: {
-        body: {
-          type: 'object',
-          properties: {
-            value: { type: 'string' },
-            encoding: { type: 'string', enum: ['utf8', 'base64'], default: 'utf8' },
-          },
-          required: ['value'],
-          additionalProperties: false,
-        },
+        body: json.closed(
+          { value: json.string, encoding: { type: 'string', enum: ['utf8', 'base64'], default: 'utf8' } },
+          ['encoding'],
+        ),
         response: {
-          200: { type: 'object', properties: { key: { type: 'string' }, revision: { type: 'integer' } } },
+          200: json.object({ key: json.string, revision: json.integer }, 'all'),
           400: errorResponseSchema,
         },
       },
@@ -164,10 +150,7 @@ export async function adminRoutes(
     {
       schema: {
         response: {
-          200: {
-            type: 'object',
-            properties: { deleted: { type: 'boolean' }, revision: { type: 'integer' } },
-          },
+          200: json.object({ deleted: json.boolean, revision: json.integer }, 'all'),
         },
       },
     },

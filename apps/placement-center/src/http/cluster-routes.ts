@@ -1,20 +1,21 @@
 // GET /api/v1/cluster: the placement group's members, leader, term and log indexes.
 import type { FastifyInstance } from 'fastify';
+import { json } from '@robustmq/common';
 import type { ClusterStatusSource } from '../cluster/cluster-status.js';
 
-const memberSchema = {
-  type: 'object',
-  properties: {
-    nodeId: { type: 'integer' },
-    grpcAddress: { type: 'string' },
-    role: { type: 'string' },
-    matchIndex: { type: 'integer' },
-    lag: { type: 'integer' },
-    self: { type: 'boolean' },
+const memberSchema = json.object(
+  {
+    nodeId: json.integer,
+    grpcAddress: json.string,
+    role: json.string,
+    matchIndex: json.integer,
+    lag: json.integer,
+    self: json.boolean,
     lastContactMs: { type: ['integer', 'null'] },
     reachable: { type: ['boolean', 'null'] },
   },
-} as const;
+  'all',
+);
 
 export async function clusterRoutes(app: FastifyInstance, deps: { status: ClusterStatusSource }) {
   app.get(
@@ -22,18 +23,18 @@ export async function clusterRoutes(app: FastifyInstance, deps: { status: Cluste
     {
       schema: {
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              clusterName: { type: 'string' },
-              leader: { type: 'integer' },
-              term: { type: 'integer' },
-              commitIndex: { type: 'integer' },
-              appliedIndex: { type: 'integer' },
-              snapshotIndex: { type: 'integer' },
-              members: { type: 'array', items: memberSchema },
+          200: json.object(
+            {
+              clusterName: json.string,
+              leader: json.integer,
+              term: json.integer,
+              commitIndex: json.integer,
+              appliedIndex: json.integer,
+              snapshotIndex: json.integer,
+              members: json.array(memberSchema),
             },
-          },
+            'all',
+          ),
         },
       },
     },

@@ -4,7 +4,7 @@
 // actions on one node (a client's detail, kick, a journal server's segments) go to that node. Nodes come from the
 // node registry only, and the caller's Authorization header is what reaches them (data-plane-admin.ts): these
 // routes are guarded here like every other admin route, and again by each node.
-import { HttpError, errorResponseSchema } from '@robustmq/common';
+import { HttpError, errorResponseSchema, json } from '@robustmq/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DataNode, DataPlaneAdmin, DataPlaneKind, NodeAnswer } from '../console/data-plane-admin.js';
 import { sumMetrics } from '../console/prometheus-text.js';
@@ -12,15 +12,14 @@ import { sumMetrics } from '../console/prometheus-text.js';
 export const CONSOLE_PAGE_DEFAULT = 100;
 export const CONSOLE_PAGE_MAX = 1000;
 
-const pageQuery = {
-  type: 'object',
-  properties: {
+const pageQuery = json.closed(
+  {
     search: { type: 'string', maxLength: 256 },
     start_after: { type: 'string', maxLength: 65_535 },
     limit: { type: 'integer', minimum: 1, maximum: CONSOLE_PAGE_MAX, default: CONSOLE_PAGE_DEFAULT },
   },
-  additionalProperties: false,
-} as const;
+  'all',
+);
 
 interface PageQuery {
   search?: string;
@@ -29,23 +28,15 @@ interface PageQuery {
 }
 
 const anyObject = { type: 'object', additionalProperties: true } as const;
-const nodeError = {
-  type: 'object',
-  properties: { nodeId: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' } },
-  required: ['nodeId', 'code', 'message'],
-} as const;
+const nodeError = json.object({ nodeId: json.integer, code: json.string, message: json.string });
 
-const mergedList = {
-  type: 'object',
-  properties: {
-    total: { type: 'integer' },
-    more: { type: 'boolean' },
-    rows: { type: 'array', items: anyObject },
-    /** brokers that could not answer; the rows are the others'. */
-    errors: { type: 'array', items: nodeError },
-  },
-  required: ['total', 'more', 'rows', 'errors'],
-} as const;
+const mergedList = json.object({
+  total: json.integer,
+  more: json.boolean,
+  rows: json.array(anyObject),
+  /** brokers that could not answer; the rows are the others'. */
+  errors: json.array(nodeError),
+});
 
 const errors = {
   400: errorResponseSchema,
@@ -56,20 +47,19 @@ const errors = {
   503: errorResponseSchema,
 } as const;
 
-const serviceSchema = {
-  type: 'object',
-  properties: {
-    nodeId: { type: 'integer' },
-    host: { type: 'string' },
-    ports: { type: 'object', additionalProperties: { type: 'integer' } },
-    version: { type: 'string' },
-    registeredAtMs: { type: 'integer' },
-    lastHeartbeatMs: { type: 'integer' },
-    reachable: { type: 'boolean' },
-    metrics: { type: 'object', additionalProperties: { type: 'number' } },
+const serviceSchema = json.object(
+  {
+    nodeId: json.integer,
+    host: json.string,
+    ports: json.map(json.integer),
+    version: json.string,
+    registeredAtMs: json.integer,
+    lastHeartbeatMs: json.integer,
+    reachable: json.boolean,
+    metrics: json.map({ type: 'number' }),
   },
-  required: ['nodeId', 'host', 'ports', 'registeredAtMs', 'lastHeartbeatMs', 'reachable', 'metrics'],
-} as const;
+  ['version'],
+);
 
 /** metric name → the key the console reads. */
 const BROKER_METRICS = {
@@ -194,15 +184,11 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
     {
       schema: {
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              now: { type: 'integer' },
-              brokers: { type: 'array', items: serviceSchema },
-              journals: { type: 'array', items: serviceSchema },
-            },
-            required: ['now', 'brokers', 'journals'],
-          },
+          200: json.object({
+            now: json.integer,
+            brokers: json.array(serviceSchema),
+            journals: json.array(serviceSchema),
+          }),
         },
       },
     },
@@ -262,11 +248,10 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
   // retained messages are the cluster's: the same topic on several brokers is one message
   list('/retained', 'retained', (r) => String(r.topic));
 
-  const clientParams = {
-    type: 'object',
-    properties: { nodeId: { type: 'integer', minimum: 1 }, clientId: { type: 'string', minLength: 1 } },
-    required: ['nodeId', 'clientId'],
-  } as const;
+  const clientParams = json.object({
+    nodeId: { type: 'integer', minimum: 1 },
+    clientId: json.nonEmptyString,
+  });
   // a client's details (GET) and kicking it (DELETE), on the broker that has it
   for (const method of ['GET', 'DELETE'] as const)
     app.route<{ Params: { nodeId: number; clientId: string } }>({
@@ -287,22 +272,9 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
     '/api/v1/console/retained',
     {
       schema: {
-        querystring: {
-          type: 'object',
-          properties: { topic: { type: 'string', minLength: 1 } },
-          required: ['topic'],
-          additionalProperties: false,
-        },
+        querystring: json.closed({ topic: json.nonEmptyString }),
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              topic: { type: 'string' },
-              deleted: { type: 'boolean' },
-              brokers: { type: 'array', items: { type: 'integer' } },
-            },
-            required: ['topic', 'deleted', 'brokers'],
-          },
+          200: json.object({ topic: json.string, deleted: json.boolean, brokers: json.array(json.integer) }),
           ...errors,
         },
       },
@@ -331,11 +303,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
     },
   );
 
-  const nodeParams = {
-    type: 'object',
-    properties: { nodeId: { type: 'integer', minimum: 1 } },
-    required: ['nodeId'],
-  } as const;
+  const nodeParams = json.object({ nodeId: { type: 'integer', minimum: 1 } });
   app.get<{ Params: { nodeId: number } }>(
     '/api/v1/console/journals/:nodeId/segments',
     { schema: { params: nodeParams, response: { 200: anyObject, ...errors } } },

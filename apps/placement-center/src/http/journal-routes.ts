@@ -1,59 +1,55 @@
 // /api/v1/journal/shards: list, create (opens segment 0 on chosen journal servers), get one with its segments,
 // and delete (marks the shard and its segments DELETING).
 import type { FastifyInstance } from 'fastify';
-import { errorResponseSchema } from '@robustmq/common';
+import { errorResponseSchema, json } from '@robustmq/common';
 import type { JournalMetadata, ShardConfigInput } from '../journal/journal-metadata.js';
 import { ACKS_MODES } from '../state/journal-records.js';
 import { idempotencyOf } from './idempotency-key.js';
 import { pageQuery, pageReply } from './page-schema.js';
 
-const configSchema = {
-  type: 'object',
-  properties: {
-    replicaCount: { type: 'integer' },
-    acks: { type: 'string' },
-    maxSegmentBytes: { type: 'integer' },
-    maxSegmentAgeMs: { type: 'integer' },
-    retentionMs: { type: 'integer' },
-    retentionBytes: { type: 'integer' },
+const configSchema = json.object(
+  {
+    replicaCount: json.integer,
+    acks: json.string,
+    maxSegmentBytes: json.integer,
+    maxSegmentAgeMs: json.integer,
+    retentionMs: json.integer,
+    retentionBytes: json.integer,
   },
-} as const;
+  'all',
+);
 
-const shardSchema = {
-  type: 'object',
-  properties: {
-    namespace: { type: 'string' },
-    name: { type: 'string' },
+const shardSchema = json.object(
+  {
+    namespace: json.string,
+    name: json.string,
     config: configSchema,
-    status: { type: 'string' },
-    activeSegmentSeq: { type: 'integer' },
-    createdAtMs: { type: 'integer' },
+    status: json.string,
+    activeSegmentSeq: json.integer,
+    createdAtMs: json.integer,
   },
-} as const;
+  'all',
+);
 
-export const segmentSchema = {
-  type: 'object',
-  properties: {
-    namespace: { type: 'string' },
-    shardName: { type: 'string' },
-    seq: { type: 'integer' },
-    replicas: { type: 'array', items: { type: 'integer' } },
-    leader: { type: 'integer' },
-    epoch: { type: 'integer' },
-    status: { type: 'string' },
-    startOffset: { type: 'integer' },
-    endOffset: { type: 'integer' },
-    startTimestampMs: { type: 'integer' },
-    endTimestampMs: { type: 'integer' },
-    createdAtMs: { type: 'integer' },
+export const segmentSchema = json.object(
+  {
+    namespace: json.string,
+    shardName: json.string,
+    seq: json.integer,
+    replicas: json.array(json.integer),
+    leader: json.integer,
+    epoch: json.integer,
+    status: json.string,
+    startOffset: json.integer,
+    endOffset: json.integer,
+    startTimestampMs: json.integer,
+    endTimestampMs: json.integer,
+    createdAtMs: json.integer,
   },
-} as const;
+  'all',
+);
 
-const shardParams = {
-  type: 'object',
-  properties: { namespace: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 } },
-  required: ['namespace', 'name'],
-} as const;
+const shardParams = json.object({ namespace: json.nonEmptyString, name: json.nonEmptyString });
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema } as const;
 
 export async function journalRoutes(app: FastifyInstance, deps: { journal: JournalMetadata }) {
@@ -78,30 +74,23 @@ export async function journalRoutes(app: FastifyInstance, deps: { journal: Journ
     '/api/v1/journal/shards',
     {
       schema: {
-        body: {
-          type: 'object',
-          properties: {
-            namespace: { type: 'string', minLength: 1 },
-            name: { type: 'string', minLength: 1 },
-            config: {
-              type: 'object',
-              properties: {
-                replicaCount: { type: 'integer', minimum: 1 },
-                acks: { type: 'string', enum: [...ACKS_MODES] },
-                maxSegmentBytes: { type: 'integer', minimum: 0 },
-                maxSegmentAgeMs: { type: 'integer', minimum: 0 },
-                retentionMs: { type: 'integer', minimum: 0 },
-                retentionBytes: { type: 'integer', minimum: 0 },
-              },
-              required: ['replicaCount', 'acks'],
-              additionalProperties: false,
+        body: json.closed({
+          namespace: json.nonEmptyString,
+          name: json.nonEmptyString,
+          config: json.closed(
+            {
+              replicaCount: { type: 'integer', minimum: 1 },
+              acks: { type: 'string', enum: [...ACKS_MODES] },
+              maxSegmentBytes: { type: 'integer', minimum: 0 },
+              maxSegmentAgeMs: { type: 'integer', minimum: 0 },
+              retentionMs: { type: 'integer', minimum: 0 },
+              retentionBytes: { type: 'integer', minimum: 0 },
             },
-          },
-          required: ['namespace', 'name', 'config'],
-          additionalProperties: false,
-        },
+            ['maxSegmentBytes', 'maxSegmentAgeMs', 'retentionMs', 'retentionBytes'],
+          ),
+        }),
         response: {
-          201: { type: 'object', properties: { shard: shardSchema, segment: segmentSchema } },
+          201: json.object({ shard: shardSchema, segment: segmentSchema }, 'all'),
           ...errors,
         },
       },
@@ -120,10 +109,7 @@ export async function journalRoutes(app: FastifyInstance, deps: { journal: Journ
       schema: {
         params: shardParams,
         response: {
-          200: {
-            type: 'object',
-            properties: { shard: shardSchema, segments: { type: 'array', items: segmentSchema } },
-          },
+          200: json.object({ shard: shardSchema, segments: json.array(segmentSchema) }, 'all'),
           ...errors,
         },
       },

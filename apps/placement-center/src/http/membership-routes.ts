@@ -1,7 +1,7 @@
 // Run-time membership of the placement Raft group: add a voter or learner, remove a member, transfer leadership.
 // Only the leader changes membership; a follower answers 503 NOT_LEADER naming the leader.
 import type { FastifyInstance } from 'fastify';
-import { errorResponseSchema } from '@robustmq/common';
+import { errorResponseSchema, json } from '@robustmq/common';
 import { ConfChangeRejectedError } from '@robustmq/raft';
 import type { RaftNode } from '@robustmq/raft/node';
 import { NotPlacementLeaderError, type Proposer } from '../state/proposer.js';
@@ -9,7 +9,7 @@ import { RetryableError } from '../state/raft-proposer.js';
 import { installMetadataErrors } from './metadata-errors.js';
 import { MetadataError } from '../metadata/metadata-error.js';
 
-const okSchema = { type: 'object', properties: { ok: { type: 'boolean' } } } as const;
+const okSchema = json.object({ ok: json.boolean }, 'all');
 
 export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftNode; proposer: Proposer }) {
   installMetadataErrors(app);
@@ -33,16 +33,14 @@ export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftN
     '/api/v1/cluster/members',
     {
       schema: {
-        body: {
-          type: 'object',
-          properties: {
+        body: json.closed(
+          {
             nodeId: { type: 'integer', minimum: 1 },
             address: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$' },
             learner: { type: 'boolean', default: false },
           },
-          required: ['nodeId', 'address'],
-          additionalProperties: false,
-        },
+          ['learner'],
+        ),
         response: { 200: okSchema, 400: errorResponseSchema, 503: errorResponseSchema },
       },
     },
@@ -65,7 +63,7 @@ export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftN
       method,
       url,
       schema: {
-        params: { type: 'object', properties: { nodeId: { type: 'integer', minimum: 1 } } },
+        params: json.object({ nodeId: { type: 'integer', minimum: 1 } }, 'all'),
         response: { 200: okSchema },
       },
       handler: async (request) => {
@@ -84,12 +82,7 @@ export async function membershipRoutes(app: FastifyInstance, deps: { node: RaftN
     '/api/v1/cluster/leader',
     {
       schema: {
-        body: {
-          type: 'object',
-          properties: { nodeId: { type: 'integer', minimum: 1 } },
-          required: ['nodeId'],
-          additionalProperties: false,
-        },
+        body: json.closed({ nodeId: { type: 'integer', minimum: 1 } }),
         response: { 200: okSchema },
       },
     },

@@ -1,30 +1,26 @@
 // /api/v1/mqtt/acl: create, list, get and delete ACL rules (rules are immutable: replace = delete + create).
 import type { FastifyInstance } from 'fastify';
-import { errorResponseSchema } from '@robustmq/common';
+import { errorResponseSchema, json } from '@robustmq/common';
 import { notFound } from '../metadata/metadata-error.js';
 import type { AclRuleInput, MqttAcl } from '../mqtt/mqtt-acl.js';
 import { ACL_ACTIONS, ACL_PERMISSIONS, ACL_SUBJECT_TYPES } from '../state/mqtt-records.js';
 import { idempotencyOf } from './idempotency-key.js';
 
-const ruleSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    permission: { type: 'string' },
-    action: { type: 'string' },
-    subjectType: { type: 'string' },
-    subjectValue: { type: 'string' },
-    topicFilter: { type: 'string' },
-    priority: { type: 'integer' },
-    createdAtMs: { type: 'integer' },
+const ruleSchema = json.object(
+  {
+    id: json.string,
+    permission: json.string,
+    action: json.string,
+    subjectType: json.string,
+    subjectValue: json.string,
+    topicFilter: json.string,
+    priority: json.integer,
+    createdAtMs: json.integer,
   },
-} as const;
+  'all',
+);
 
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', minLength: 1 } },
-  required: ['id'],
-} as const;
+const idParams = json.object({ id: json.nonEmptyString });
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema } as const;
 
 export async function mqttAclRoutes(app: FastifyInstance, deps: { acl: MqttAcl }) {
@@ -32,20 +28,18 @@ export async function mqttAclRoutes(app: FastifyInstance, deps: { acl: MqttAcl }
     '/api/v1/mqtt/acl',
     {
       schema: {
-        body: {
-          type: 'object',
-          properties: {
-            id: { type: 'string' },
+        body: json.closed(
+          {
+            id: json.string,
             permission: { type: 'string', enum: [...ACL_PERMISSIONS] },
             action: { type: 'string', enum: [...ACL_ACTIONS] },
             subjectType: { type: 'string', enum: [...ACL_SUBJECT_TYPES] },
             subjectValue: { type: 'string', default: '' },
-            topicFilter: { type: 'string' },
+            topicFilter: json.string,
             priority: { type: 'integer', default: 0 },
           },
-          required: ['permission', 'action', 'subjectType', 'topicFilter'],
-          additionalProperties: false,
-        },
+          ['id', 'subjectValue', 'priority'],
+        ),
         response: { 201: ruleSchema, ...errors },
       },
     },
@@ -57,7 +51,7 @@ export async function mqttAclRoutes(app: FastifyInstance, deps: { acl: MqttAcl }
     '/api/v1/mqtt/acl',
     {
       schema: {
-        response: { 200: { type: 'object', properties: { rules: { type: 'array', items: ruleSchema } } } },
+        response: { 200: json.object({ rules: json.array(ruleSchema) }, 'all') },
       },
     },
     async () => ({ rules: await deps.acl.list() }),

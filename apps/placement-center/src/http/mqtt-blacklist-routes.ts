@@ -1,21 +1,22 @@
 // /api/v1/mqtt/blacklist: add (or replace) entries, list them, delete one by type and value. CIDR values contain a
 // '/', so the value is the rest of the path (`DELETE /api/v1/mqtt/blacklist/BLACKLIST_CIDR/10.0.0.0/8`).
 import type { FastifyInstance } from 'fastify';
-import { errorResponseSchema } from '@robustmq/common';
+import { errorResponseSchema, json } from '@robustmq/common';
 import type { BlacklistInput, MqttBlacklist } from '../mqtt/mqtt-blacklist.js';
 import { BLACKLIST_TYPES } from '../state/mqtt-records.js';
 import { idempotencyOf } from './idempotency-key.js';
 
-const entrySchema = {
-  type: 'object',
-  properties: {
-    type: { type: 'string' },
-    value: { type: 'string' },
-    expiresAtMs: { type: 'integer' },
-    reason: { type: 'string' },
-    createdAtMs: { type: 'integer' },
+const entrySchema = json.object(
+  {
+    type: json.string,
+    value: json.string,
+    expiresAtMs: json.integer,
+    reason: json.string,
+    createdAtMs: json.integer,
   },
-} as const;
+  'all',
+);
+const putReply = json.object({ entry: entrySchema, created: json.boolean }, 'all');
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema } as const;
 
@@ -24,22 +25,16 @@ export async function mqttBlacklistRoutes(app: FastifyInstance, deps: { blacklis
     '/api/v1/mqtt/blacklist',
     {
       schema: {
-        body: {
-          type: 'object',
-          properties: {
+        body: json.closed(
+          {
             type: { type: 'string', enum: [...BLACKLIST_TYPES] },
-            value: { type: 'string', minLength: 1 },
+            value: json.nonEmptyString,
             expiresAtMs: { type: 'integer', minimum: 0, default: 0 },
             reason: { type: 'string', default: '' },
           },
-          required: ['type', 'value'],
-          additionalProperties: false,
-        },
-        response: {
-          200: { type: 'object', properties: { entry: entrySchema, created: { type: 'boolean' } } },
-          201: { type: 'object', properties: { entry: entrySchema, created: { type: 'boolean' } } },
-          ...errors,
-        },
+          ['expiresAtMs', 'reason'],
+        ),
+        response: { 200: putReply, 201: putReply, ...errors },
       },
     },
     async (request, reply) => {
@@ -52,7 +47,7 @@ export async function mqttBlacklistRoutes(app: FastifyInstance, deps: { blacklis
     '/api/v1/mqtt/blacklist',
     {
       schema: {
-        response: { 200: { type: 'object', properties: { entries: { type: 'array', items: entrySchema } } } },
+        response: { 200: json.object({ entries: json.array(entrySchema) }, 'all') },
       },
     },
     async () => ({ entries: await deps.blacklist.list() }),
@@ -62,14 +57,10 @@ export async function mqttBlacklistRoutes(app: FastifyInstance, deps: { blacklis
     '/api/v1/mqtt/blacklist/:type/*',
     {
       schema: {
-        params: {
-          type: 'object',
-          properties: {
-            type: { type: 'string', enum: [...BLACKLIST_TYPES] },
-            '*': { type: 'string', minLength: 1 },
-          },
-          required: ['type', '*'],
-        },
+        params: json.object({
+          type: { type: 'string', enum: [...BLACKLIST_TYPES] },
+          '*': json.nonEmptyString,
+        }),
         response: { 204: { type: 'null' }, ...errors },
       },
     },

@@ -3,7 +3,7 @@
 // brokers pick up a change on their next refresh exactly as for a gRPC write; resource-schemas.ts validates the
 // record (regular expressions, topic filters), the JSON schemas here only shape it.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { errorResponseSchema } from '@robustmq/common';
+import { errorResponseSchema, json } from '@robustmq/common';
 import type { MqttResources } from '../mqtt/mqtt-resources.js';
 import type { ResourceTypeName, StoredResource } from '../state/mqtt-records.js';
 import { idempotencyOf } from './idempotency-key.js';
@@ -19,10 +19,10 @@ const RULES = [
       action: { type: 'string', enum: ['publish', 'subscribe', 'all'] },
       sourceTopic: { type: 'string', minLength: 1 },
       destTopic: { type: 'string', minLength: 1 },
-      regex: { type: 'string' },
-      priority: { type: 'integer' },
+      regex: json.string,
+      priority: json.integer,
     },
-    required: ['action', 'sourceTopic', 'destTopic', 'regex'],
+    optional: ['priority'],
   },
   {
     path: '/api/v1/mqtt/auto-subscribe-rules',
@@ -30,24 +30,20 @@ const RULES = [
     properties: {
       topicFilter: { type: 'string', minLength: 1 },
       qos,
-      noLocal: { type: 'boolean' },
-      retainAsPublished: { type: 'boolean' },
+      noLocal: json.boolean,
+      retainAsPublished: json.boolean,
       retainHandling: qos,
     },
-    required: ['topicFilter', 'qos'],
+    optional: ['noLocal', 'retainAsPublished', 'retainHandling'],
   },
 ] as const satisfies readonly {
   path: string;
   type: ResourceTypeName;
-  properties: object;
-  required: readonly string[];
+  properties: Record<string, object>;
+  optional: readonly string[];
 }[];
 
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', minLength: 1 } },
-  required: ['id'],
-} as const;
+const idParams = json.object({ id: json.nonEmptyString });
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema } as const;
 
 function toRule(resource: StoredResource) {
@@ -56,10 +52,7 @@ function toRule(resource: StoredResource) {
 
 export async function mqttRuleRoutes(app: FastifyInstance, deps: { resources: MqttResources }) {
   for (const rule of RULES) {
-    const ruleSchema = {
-      type: 'object',
-      properties: { id: { type: 'string' }, ...rule.properties, updatedAtMs: { type: 'integer' } },
-    } as const;
+    const ruleSchema = json.object({ id: json.string, ...rule.properties, updatedAtMs: json.integer }, 'all');
     const id = (request: FastifyRequest) => (request.params as { id: string }).id;
 
     app.get(
@@ -95,12 +88,7 @@ export async function mqttRuleRoutes(app: FastifyInstance, deps: { resources: Mq
       {
         schema: {
           params: idParams,
-          body: {
-            type: 'object',
-            properties: rule.properties,
-            required: [...rule.required],
-            additionalProperties: false,
-          },
+          body: json.closed<Record<string, object>>(rule.properties, rule.optional),
           response: { 200: ruleSchema, 201: ruleSchema, ...errors },
         },
       },

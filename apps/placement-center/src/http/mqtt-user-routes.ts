@@ -1,27 +1,17 @@
 // /api/v1/mqtt/users: create, list, get, update (password / superuser) and delete MQTT users. Response schemas list
 // only the public fields, so a password hash could not be serialised even by mistake.
 import type { FastifyInstance } from 'fastify';
-import { errorResponseSchema } from '@robustmq/common';
+import { errorResponseSchema, json } from '@robustmq/common';
 import type { MqttUsers } from '../mqtt/mqtt-users.js';
 import { idempotencyOf } from './idempotency-key.js';
 import { pageQuery, pageReply } from './page-schema.js';
 
-export const userSchema = {
-  type: 'object',
-  properties: {
-    username: { type: 'string' },
-    superuser: { type: 'boolean' },
-    createdAtMs: { type: 'integer' },
-    updatedAtMs: { type: 'integer' },
-  },
-  additionalProperties: false,
-} as const;
+export const userSchema = json.closed(
+  { username: json.string, superuser: json.boolean, createdAtMs: json.integer, updatedAtMs: json.integer },
+  'all',
+);
 
-const usernameParams = {
-  type: 'object',
-  properties: { username: { type: 'string', minLength: 1 } },
-  required: ['username'],
-} as const;
+const usernameParams = json.object({ username: json.nonEmptyString });
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema } as const;
 
 export async function mqttUserRoutes(app: FastifyInstance, deps: { users: MqttUsers }) {
@@ -29,16 +19,14 @@ export async function mqttUserRoutes(app: FastifyInstance, deps: { users: MqttUs
     '/api/v1/mqtt/users',
     {
       schema: {
-        body: {
-          type: 'object',
-          properties: {
-            username: { type: 'string', minLength: 1 },
-            password: { type: 'string', minLength: 1 },
+        body: json.closed(
+          {
+            username: json.nonEmptyString,
+            password: json.nonEmptyString,
             superuser: { type: 'boolean', default: false },
           },
-          required: ['username', 'password'],
-          additionalProperties: false,
-        },
+          ['superuser'],
+        ),
         response: { 201: userSchema, ...errors },
       },
     },
@@ -77,10 +65,8 @@ export async function mqttUserRoutes(app: FastifyInstance, deps: { users: MqttUs
       schema: {
         params: usernameParams,
         body: {
-          type: 'object',
-          properties: { password: { type: 'string', minLength: 1 }, superuser: { type: 'boolean' } },
+          ...json.closed({ password: json.nonEmptyString, superuser: json.boolean }, 'all'),
           minProperties: 1,
-          additionalProperties: false,
         },
         response: { 200: userSchema, ...errors },
       },
