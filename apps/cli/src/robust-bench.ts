@@ -213,6 +213,14 @@ program
     new Option('--duration <s>', 'seconds per phase').default(10).argParser(number('--duration', 0.1)),
   )
   .addOption(
+    new Option(
+      '--warmup <s>',
+      'seconds at --rate before the latency window, not counted (as `robust-bench mqtt --warmup`): its p99 is printed on its own line',
+    )
+      .default(2)
+      .argParser(number('--warmup', 0)),
+  )
+  .addOption(
     new Option('--window <n>', 'QoS 1 messages in flight in the throughput phase')
       .default(100)
       .argParser(number('--window', 1, 10_000, true)),
@@ -244,6 +252,7 @@ program
       other: string;
       rate: number;
       duration: number;
+      warmup: number;
       window: number;
       persistent: number;
       placementHttp?: string;

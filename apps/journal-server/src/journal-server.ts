@@ -13,7 +13,6 @@ import {
   createLogger,
   createMetricsRegistry,
   listenHttp,
-  observabilityPlugin,
   warnIfAdminApiOpen,
   warnIfClusterAuthOff,
   type Logger,
@@ -134,17 +133,17 @@ export async function startJournalServer(
       tokens: httpTokens,
       limits: config.http,
       reporter: limits,
-    });
-    await http.register(observabilityPlugin, {
-      registry: metrics,
-      health: () => {
-        const registered = membership.registrar?.isRegistered ?? false;
-        return {
-          status: registered ? 'ok' : 'degraded',
-          registered,
-          segments: store.list().length,
-          leading: node.leaders.size,
-        };
+      observability: {
+        registry: metrics,
+        health: () => {
+          const registered = membership.registrar?.isRegistered ?? false;
+          return {
+            status: registered ? 'ok' : 'degraded',
+            registered,
+            segments: store.list().length,
+            leading: node.leaders.size,
+          };
+        },
       },
     });
     await http.register(adminRoutes, { node });

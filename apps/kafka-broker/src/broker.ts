@@ -9,6 +9,7 @@ import {
   adminTokens,
   clusterAuthToken,
   clusterTls,
+  createHttpServer,
   createLogger,
   fdBudget,
   loadClientTls,
@@ -24,7 +25,6 @@ import { NodeRegistrar, PlacementClient } from '@robustmq/placement-client';
 import { ClusterTypes } from '@robustmq/protocol';
 import { createStorageAdapter, type StorageAdapter, type StorageConfig } from '@robustmq/storage-adapter';
 import type { FastifyInstance } from 'fastify';
-import { createKafkaHttpServer } from './admin/http-server.js';
 import { createKafkaMetrics } from './admin/metrics.js';
 import { bridgeProblems, type BridgeConfig } from './bridge/bridge-config.js';
 import { BridgeManager } from './bridge/bridge-runner.js';
@@ -297,10 +297,12 @@ export async function startKafkaBroker(
       bridges: () => bridges?.stats() ?? new Map(),
     });
     limits.register(registry, 'kafka_limit_hits_total');
-    const admin = await createKafkaHttpServer(stats, registry, logger, {
+    const admin = createHttpServer(logger, {
       tokens: adminTokens(config.http),
       limits: config.http,
       reporter: limits,
+      // /health and /metrics are public (probes, Prometheus); routes added later need a token by default
+      observability: { registry, health: () => ({ status: 'ok', connections: stats.connections }) },
     });
     http = admin.app;
     const httpPort = await listenHttp(http, config.network.http_port, config.network.host);

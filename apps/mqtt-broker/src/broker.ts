@@ -7,6 +7,7 @@ import {
   adminTokens,
   clusterAuthToken,
   clusterTls,
+  createHttpServer,
   createLogger,
   LimitReporter,
   fdBudget,
@@ -21,7 +22,7 @@ import type { FastifyInstance } from 'fastify';
 import type { StorageAdapter } from '@robustmq/storage-adapter';
 import { Broker, type BrokerSettings } from './core/broker-core.js';
 import type { MqttBrokerConfig } from './config.js';
-import { createBrokerHttpServer } from './admin/http-server.js';
+import { adminApi } from './admin/admin-api.js';
 import { ClientLimits } from './limits/client-limits.js';
 import { startListeners, type ListenerPorts, type Listeners } from './transport/listeners.js';
 import { createBrokerMetrics } from './admin/metrics.js';
@@ -326,11 +327,13 @@ export async function startMqttBroker(
 
     const registry = createBrokerMetrics(broker, config.node.id);
     limits.register(registry, 'mqtt_limit_hits_total');
-    const admin = await createBrokerHttpServer(broker, registry, logger, {
+    const admin = createHttpServer(logger, {
       tokens: httpTokens,
       limits: config.http,
       reporter: limits,
+      observability: { registry, health: () => ({ status: 'ok', clients: broker.clientCount }) },
     });
+    await admin.app.register(adminApi(broker));
     http = admin.app;
     const httpPort = await listenHttp(http, config.network.http_port, config.network.host);
     warnIfAdminApiOpen(logger, admin.auth, config.network.host, httpPort, 'the MQTT broker');

@@ -104,6 +104,51 @@ describe('cross-broker delivery', () => {
     expect(brokers.map((b) => b.handle.broker.stats.qos0Unlogged)).toEqual(unlogged);
   });
 
+  test("a broker's reader does not read its own messages back; one whose append failed here but was stored still reaches its subscribers, in order", async () => {
+    const local = await client(0);
+    const remote = await client(1);
+    await local.subscribeAsync('xb/own', { qos: 1 });
+    await remote.subscribeAsync('xb/own', { qos: 1 });
+    const gotLocal = collect(local);
+    const gotRemote = collect(remote);
+    const storage = (brokers[0]!.handle.broker.log as ClusterLog).storage;
+    const realAppend = storage.append.bind(storage);
+    const realReadOthers = storage.readOthers!.bind(storage);
+    let readBack = 0;
+    storage.readOthers = async (shard, from, options) => {
+      const read = await realReadOthers(shard, from, options);
+      if (shard === MESSAGE_SHARD) readBack += read.records.length;
+      return read;
+    };
+    let failNext = false;
+    storage.append = async (shard, records, options) => {
+      if (shard !== MESSAGE_SHARD || !failNext) return realAppend(shard, records, options);
+      failNext = false;
+      // stored, but this broker is told it failed (a lost answer): not acknowledged, not routed from memory
+      await realAppend(shard, records, options);
+      throw new Error('injected storage failure');
+    };
+    try {
+      const publisher = await client(0);
+      for (let i = 0; i < 20; i++) await publisher.publishAsync('xb/own', `a${i}`, { qos: 1 });
+      await gotLocal.waitFor(20, 10_000);
+      failNext = true;
+      await expect(publisher.publishAsync('xb/own', 'stored', { qos: 1 })).rejects.toThrow();
+      const after = await client(0);
+      await after.publishAsync('xb/own', 'after', { qos: 1 });
+      const sent = [...Array.from({ length: 20 }, (_, i) => `a${i}`), 'stored', 'after'];
+      await gotLocal.waitFor(sent.length, 10_000);
+      await gotRemote.waitFor(sent.length, 10_000);
+      expect(gotLocal.messages.map((m) => m.payload)).toEqual(sent);
+      expect(gotRemote.messages.map((m) => m.payload)).toEqual(sent);
+      // every record of this test was the first broker's own: its long poll brought none of them back
+      expect(readBack).toBe(0);
+    } finally {
+      storage.append = realAppend;
+      storage.readOthers = realReadOthers;
+    }
+  });
+
   test('a QoS 0 flood is paced by flow control, not queued: appends stay bounded and every message arrives in order', async () => {
     const local = await client(0);
     const remote = await client(2);

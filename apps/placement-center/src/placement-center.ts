@@ -12,7 +12,6 @@ import {
   createHttpServer,
   LimitReporter,
   listenHttp,
-  observabilityPlugin,
   scrapedGauge,
   warnIfAdminApiOpen,
   warnIfClusterAuthOff,
@@ -316,12 +315,9 @@ async function assemble(
     tokens: httpTokens,
     limits: config.http,
     reporter: limits,
+    observability: { registry: metrics, health: () => ({ status: 'ok', nodes: registry.list().length }) },
   });
   opened.push(() => http.close());
-  await http.register(observabilityPlugin, {
-    registry: metrics,
-    health: () => ({ status: 'ok', nodes: registry.list().length }),
-  });
   await http.register(adminRoutes, { registry, sm, proposer });
   const self = {
     nodeId: config.node.id,

@@ -54,6 +54,7 @@ import type {
   AppendOptions,
   AppendRecord,
   IndexReadOptions,
+  OthersRead,
   ReadOptions,
   RetentionResult,
   SegmentInfo,
@@ -198,6 +199,8 @@ export class JournalStorageAdapter implements StorageAdapter {
   private readonly lanes = new Map<string, OrderedLane>();
   /** numbers the requests of ordered chains (unique per adapter). */
   private chainSeq = 0;
+  /** names this adapter's appends to the leaders, so that readOthers() can skip them (Read's skipWriter). */
+  private readonly writerId = randomUUID();
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -619,6 +622,7 @@ export class JournalStorageAdapter implements StorageAdapter {
                 ...this.target(h, seg),
                 epoch: seg.epoch,
                 maxSegmentRecords: h.entry.options.maxRecordsPerSegment,
+                writer: this.writerId,
                 ...(at >= 0 ? { expectedOffset: at } : {}),
               },
               [remaining],
@@ -754,6 +758,7 @@ export class JournalStorageAdapter implements StorageAdapter {
       ...this.target(h, seg),
       epoch: seg.epoch,
       maxSegmentRecords: h.entry.options.maxRecordsPerSegment,
+      writer: this.writerId,
       chain: lane.chain,
       seq,
       ...(lane.last >= 0 ? { after: lane.last } : {}),
@@ -1018,11 +1023,25 @@ export class JournalStorageAdapter implements StorageAdapter {
     });
   }
 
+  readOthers(shard: string, fromOffset: number, options?: ReadOptions): Promise<OthersRead> {
+    return this.guard(async () => {
+      checkShardName(shard);
+      checkNonNegativeInteger('fromOffset', fromOffset);
+      const opts = resolveReadOptions(options);
+      const h = await this.handle(shard);
+      const position = { next: fromOffset };
+      const records = await this.abortable(shard, this.readRecords(h, shard, fromOffset, opts, position));
+      return { records, next: position.next };
+    });
+  }
+
   private async readRecords(
     h: ShardHandle,
     shard: string,
     fromOffset: number,
     opts: { maxRecords: number; maxBytes: number; waitMs: number },
+    /** readOthers(): the leaders skip this adapter's own appends; `next` is where the caller reads on. */
+    others?: { next: number },
   ): Promise<StoredRecord[]> {
     const out: StoredRecord[] = [];
     let bytes = 0;
@@ -1057,6 +1076,7 @@ export class JournalStorageAdapter implements StorageAdapter {
               maxRecords: opts.maxRecords - out.length,
               maxBytes: Math.max(1, opts.maxBytes - bytes),
               waitMs: wait,
+              ...(others ? { skipWriter: this.writerId } : {}),
             },
             wait + this.timeoutMs,
           );
@@ -1076,11 +1096,16 @@ export class JournalStorageAdapter implements StorageAdapter {
       const records = this.decode(shard, reply.data);
       const readHw = reply.header['highWatermark'];
       if (typeof readHw === 'number' && readHw > h.knownEnd) h.knownEnd = readHw;
+      // our own records skipped by the leader at the read position: the answer's records follow them
+      const from = reply.header['from'];
+      if (others && typeof from === 'number' && from > offset) offset = from;
+      if (others) others.next = offset;
       for (const r of records) {
         if (out.length > 0 && bytes + r.payload.length > opts.maxBytes) return out;
         out.push(r);
         bytes += r.payload.length;
         offset = r.offset + 1;
+        if (others) others.next = offset;
         if (out.length >= opts.maxRecords) return out;
       }
       const hw = reply.header['highWatermark'] as number;

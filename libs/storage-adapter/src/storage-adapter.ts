@@ -114,6 +114,13 @@ export interface ReadOptions {
   waitMs?: number;
 }
 
+/** what StorageAdapter.readOthers() found: other writers' records, and where to read on. */
+export interface OthersRead {
+  records: StoredRecord[];
+  /** the offset after the last record and after the own records skipped. */
+  next: number;
+}
+
 export interface IndexReadOptions {
   /** only records at or after this offset; default the shard's startOffset. */
   fromOffset?: number;
@@ -165,6 +172,14 @@ export interface StorageAdapter {
    * OFFSET_OUT_OF_RANGE (below: removed by retention — restart from describeShard().startOffset).
    */
   read(shard: string, fromOffset: number, options?: ReadOptions): Promise<StoredRecord[]>;
+  /**
+   * optional: read() without the records this adapter appended itself, for a writer that reads its shard back and has
+   * its own records already (the MQTT brokers' shared log). The records are those of other writers in
+   * [fromOffset, next), in offset order; every other offset in that range holds a record this adapter appended,
+   * and the long poll (waitMs) is not ended by this adapter's own appends. Skipping is best effort (the journal's
+   * leader knows only its recent commits): a record of our own may still come back. Adapters without it: read().
+   */
+  readOthers?(shard: string, fromOffset: number, options?: ReadOptions): Promise<OthersRead>;
   /**
    * every record with this key, oldest first (not only the latest: callers that want the latest take the last one;
    * keeping all keeps the semantics the same for a compacting and a non-compacting store).

@@ -151,6 +151,56 @@ describe('journal adapter specifics', () => {
     }
   });
 
+  it("readOthers leaves out the adapter's own appends, and they do not end its long poll", async () => {
+    const mine = adapterFor('others');
+    const theirs = adapterFor('others');
+    try {
+      await mine.createShard('o');
+      await mine.append('o', [{ payload: Buffer.from('m0') }, { payload: Buffer.from('m1') }], {
+        ordered: true,
+      });
+      await theirs.append('o', [{ payload: Buffer.from('t2') }]);
+      await mine.append('o', [{ payload: Buffer.from('m3') }]);
+      // at the read position the own records are skipped; own records after another writer's come back
+      const first = await mine.readOthers('o', 0);
+      expect(first.records.map((r) => [r.offset, r.payload.toString()])).toEqual([
+        [2, 't2'],
+        [3, 'm3'],
+      ]);
+      expect(first.next).toBe(4);
+      // nothing else there: an answer without records that moves the position past our own
+      expect(await mine.readOthers('o', 3)).toEqual({ records: [], next: 4 });
+      // a long poll: our own append moves it on, another writer's append ends it
+      const waiting = mine.readOthers('o', 4, { waitMs: 5_000 });
+      await mine.append('o', [{ payload: Buffer.from('m4') }], { ordered: true });
+      await mine.append('o', [{ payload: Buffer.from('m5') }]);
+      await sleep(50);
+      await theirs.append('o', [{ payload: Buffer.from('t6') }]);
+      const woken = await waiting;
+      expect(woken.records.map((r) => [r.offset, r.payload.toString()])).toEqual([[6, 't6']]);
+      expect(woken.next).toBe(7);
+      // read() still gets everything, and so does another adapter's readOthers
+      expect((await mine.read('o', 0)).map((r) => r.payload.toString())).toEqual([
+        'm0',
+        'm1',
+        't2',
+        'm3',
+        'm4',
+        'm5',
+        't6',
+      ]);
+      // (only own records at the read position are skipped: later ones come back)
+      expect((await theirs.readOthers('o', 2)).records.map((r) => r.offset)).toEqual([3, 4, 5, 6]);
+      // a long poll that times out with only our own appends answers with the position past them
+      const idle = mine.readOthers('o', 7, { waitMs: 300 });
+      await mine.append('o', [{ payload: Buffer.from('m7') }]);
+      expect(await idle).toEqual({ records: [], next: 8 });
+    } finally {
+      await mine.close();
+      await theirs.close();
+    }
+  });
+
   it('wakes a long poll within a few milliseconds of the append', async () => {
     const adapter = adapterFor('latency');
     try {

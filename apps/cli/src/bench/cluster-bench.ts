@@ -2,9 +2,13 @@
 // subscriber on the same broker and one on another: QoS 1 end-to-end latency at a fixed rate (p50/p99/max, from the
 // publisher's clock to the subscriber's — one process, one clock), then throughput (a publisher with a window of
 // unacknowledged messages, as fast as the brokers take them) delivered per second to each subscriber.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { StageReport } from '@robustmq/common';
 import mqtt, { type MqttClient } from 'mqtt';
 import { formatStageReport, markStageWindow, takeStageReport } from './stage-report.js';
 import { percentile } from './statistics.js';
+import { formatTailReport, watchOwnGc } from './tail-report.js';
 
 export interface ClusterBenchOptions {
   /** mqtt://host:port of the publisher's broker (the same-broker subscriber connects here too). */
@@ -15,6 +19,8 @@ export interface ClusterBenchOptions {
   rate: number;
   /** seconds per phase. */
   duration: number;
+  /** seconds at `rate` before the latency window, not counted in it (JIT, connections, the topic's first route). */
+  warmup: number;
   /** unacknowledged QoS 1 messages the throughput publisher keeps in flight. */
   window: number;
   /** cluster processes recording stage timings (ROBUSTMQ_STAGE_TIMINGS): signalled at the latency phase's edges */
@@ -30,10 +36,14 @@ interface Side {
   name: string;
   client: MqttClient;
   latencies: number[];
+  /** each latency's message: when it was stamped (bench clock, performance.now()). */
+  stamps: number[];
   received: number;
 }
 
 const TOPIC = 'bench/cluster';
+/** /proc's clock ticks per second (USER_HZ: 100 on every Linux this runs on). */
+const CLOCK_TICKS = 100;
 
 /** The Receive Maximum each client's CONNACK gave (absent: 65,535). */
 const receiveMaximums = new WeakMap<MqttClient, number>();
@@ -57,10 +67,18 @@ async function connect(url: string, clientId: string): Promise<MqttClient> {
 }
 
 async function subscriber(url: string, name: string, run: string): Promise<Side> {
-  const side: Side = { name, client: await connect(url, `bench-${name}-${run}`), latencies: [], received: 0 };
+  const side: Side = {
+    name,
+    client: await connect(url, `bench-${name}-${run}`),
+    latencies: [],
+    stamps: [],
+    received: 0,
+  };
   side.client.on('message', (_topic, payload) => {
     side.received++;
-    side.latencies.push(performance.now() - payload.readDoubleLE(0));
+    const stamp = payload.readDoubleLE(0);
+    side.latencies.push(performance.now() - stamp);
+    side.stamps.push(stamp);
   });
   await side.client.subscribeAsync(`${TOPIC}/${run}`, { qos: 1 });
   return side;
@@ -130,9 +148,29 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
   const other = await subscriber(options.other, 'other', run);
   const publisher = await connect(options.publisher, `bench-pub-${run}`);
   try {
+    // warm-up at the same rate: the first second of a fresh bench process (and of a fresh cluster) runs cold code,
+    // and 1 % of a 10 s window is only 200 messages — the cold start alone would make the p99
+    const warmup = Math.round(options.rate * options.warmup);
+    if (warmup > 0) {
+      const { acks } = await publishPaced(publisher, warmup, options.rate, () => topic);
+      await Promise.all(acks);
+      await settle([same, other], warmup);
+      const sorted = Float64Array.from(other.latencies).sort();
+      options.print(
+        `(warm-up, not counted below: ${warmup} messages in ${options.warmup} s, other broker p50 ${percentile(sorted, 0.5).toFixed(2)} / p99 ${percentile(sorted, 0.99).toFixed(2)} / max ${sorted[sorted.length - 1]?.toFixed(2) ?? '-'} ms)`,
+      );
+      for (const side of [same, other]) {
+        side.received = 0;
+        side.latencies = [];
+        side.stamps = [];
+      }
+    }
     // latency at a fixed rate
     const total = Math.round(options.rate * options.duration);
     for (const pid of options.stagePids) markStageWindow(pid);
+    const usageBefore = new Map(options.stagePids.map((pid) => [pid, processUsage(pid)]));
+    const benchCpuBefore = process.cpuUsage();
+    const ownGc = options.stagePids.length > 0 ? watchOwnGc() : undefined;
     const closed = watchClose(publisher);
     const { acks, heldBack } = await publishPaced(publisher, total, options.rate, () => topic);
     try {
@@ -144,6 +182,9 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
       options.print(`(${heldBack} publishes waited for the broker's Receive Maximum: the rate fell behind)`);
     await settle([same, other], total);
     for (const pid of options.stagePids) markStageWindow(pid);
+    ownGc?.stop();
+    const usageAfter = new Map(options.stagePids.map((pid) => [pid, processUsage(pid)]));
+    const benchCpu = process.cpuUsage(benchCpuBefore);
     options.print(
       `QoS 1 latency at ${options.rate} msg/s for ${options.duration} s (publisher on ${options.publisher}):`,
     );
@@ -158,19 +199,44 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
 
     if (options.stagePids.length > 0) {
       await new Promise((resolve) => setTimeout(resolve, 500)); // the reports are written on the signal
+      const reports: { label: string; report: StageReport }[] = [];
       for (const pid of options.stagePids) {
         const report = takeStageReport(pid);
+        if (report) reports.push({ label: processLabel(pid), report });
         for (const line of report
           ? formatStageReport(report)
           : [`no stage timings from pid ${pid} (started with ROBUSTMQ_STAGE_TIMINGS?)`])
           options.print(line);
       }
+      // what each process spent on the phase's messages: CPU and how often it went to sleep (a wake-up each)
+      options.print('| process | CPU ms per 1,000 messages | wake-ups per message | threads |');
+      options.print('| --- | --- | --- | --- |');
+      for (const pid of options.stagePids) {
+        const a = usageBefore.get(pid);
+        const b = usageAfter.get(pid);
+        if (!a || !b) continue;
+        options.print(
+          `| ${processLabel(pid)} | ${(((b.cpuMs - a.cpuMs) * 1000) / total).toFixed(1)} | ${((b.switches - a.switches) / total).toFixed(2)} | ${b.threads} |`,
+        );
+      }
+      options.print(
+        `| bench (publisher and both subscribers) | ${((benchCpu.user + benchCpu.system) / total).toFixed(1)} | - | - |`,
+      );
+      // what the slowest percent of the other broker's messages coincided with
+      const sorted = Float64Array.from(other.latencies).sort();
+      const samples = other.latencies.map((latency, i) => ({
+        latency,
+        sentAt: performance.timeOrigin + other.stamps[i]!,
+      }));
+      for (const line of formatTailReport(samples, percentile(sorted, 0.99), reports, ownGc?.events ?? []))
+        options.print(line);
     }
 
     // throughput: as fast as the window allows
     for (const side of [same, other]) {
       side.received = 0;
       side.latencies = [];
+      side.stamps = [];
     }
     const end = performance.now() + options.duration * 1000;
     let sent = 0;
@@ -196,6 +262,38 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
   } finally {
     await Promise.all([publisher, same.client, other.client].map((c) => c.endAsync(true)));
   }
+}
+
+/** CPU time (ms) and voluntary context switches of a process, over all its threads; undefined off Linux. */
+function processUsage(pid: number): { cpuMs: number; switches: number; threads: number } | undefined {
+  try {
+    // utime and stime are fields 14 and 15, after the parenthesised command name
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    let switches = 0;
+    let threads = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+      switches += Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      threads++;
+    }
+    return { cpuMs: (ticks * 1000) / CLOCK_TICKS, switches, threads };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `journal-server-2 (pid)` from the process's --data-dir (cluster up names each member's dir), else the pid. */
+function processLabel(pid: number): string {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const dir = args[args.indexOf('--data-dir') + 1];
+    if (args.includes('--data-dir') && dir) return `${basename(dir)}`;
+  } catch {
+    // not Linux, or the process is gone
+  }
+  return `pid ${pid}`;
 }
 
 /** Waits until every side has `count` messages, or 10 s without progress. */

@@ -10,9 +10,20 @@ export function stageTimingsDir(): string | undefined {
   return process.env['ROBUSTMQ_STAGE_TIMINGS'] || undefined;
 }
 
-/** Marks a window boundary in the broker's stage timings (its report since the previous mark is written). */
+/** Whether the process was started with ROBUSTMQ_STAGE_TIMINGS (so it handles SIGUSR2); true where that cannot be
+ * read (not Linux): the caller named it. */
+function recordsStages(pid: number): boolean {
+  try {
+    return `\0${readFileSync(`/proc/${pid}/environ`, 'utf8')}`.includes('\0ROBUSTMQ_STAGE_TIMINGS=');
+  } catch {
+    return true;
+  }
+}
+
+/** Marks a window boundary in the broker's stage timings (its report since the previous mark is written). A process
+ * started without stage timings is not signalled: SIGUSR2's default action would end it. */
 export function markStageWindow(brokerPid: number): void {
-  if (stageTimingsDir() === undefined || brokerPid <= 0) return;
+  if (stageTimingsDir() === undefined || brokerPid <= 0 || !recordsStages(brokerPid)) return;
   try {
     process.kill(brokerPid, 'SIGUSR2');
   } catch {

@@ -46,6 +46,8 @@ interface PendingAppend {
   expectedOffset: number;
   /** the writer's ordered chain, when it pipelines its appends (see append()). */
   chain: AppendChain | undefined;
+  /** the writer's id, when it asks for its own records to be skipped by its reads (see skipOwn()). */
+  writer: string | undefined;
   taken: number;
   baseOffset: number;
   end: number;
@@ -67,7 +69,10 @@ export interface AppendChain {
 }
 
 interface ReadWaiter {
+  /** where the read starts: moved past the records of `writer`'s own appends as they commit. */
   from: number;
+  /** the reader's writer id: commits of its own appends do not wake it (see skipOwn()). */
+  writer: string | undefined;
   wake(): void;
 }
 
@@ -83,6 +88,8 @@ const MAX_TAIL_BYTES = 32 * 1024 * 1024;
 const READ_TAIL_BYTES = 256 * 1024;
 /** ordered chains a leader remembers (the least recently written is forgotten; its next request is refused). */
 const MAX_CHAINS = 4096;
+/** committed appends of named writers a leader remembers for skipOwn() (the oldest is forgotten first). */
+const MAX_OWN_RANGES = 4096;
 
 /** one group commit's bytes, as written: [base, end) offsets in framed batches. */
 
@@ -102,6 +109,8 @@ export class SegmentLeader implements ReplicationLeader {
   private readonly readers = new Set<ReadWaiter>();
   /** the last request written of each ordered chain (in memory: a new leader knows none, and refuses their tails). */
   private readonly chains = new Map<string, number>();
+  /** recently committed appends of named writers: base offset → [end, writer] (see skipOwn()). */
+  private readonly ownRanges = new Map<number, { end: number; writer: string }>();
   private writing = false;
   private sealing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -307,6 +316,7 @@ export class SegmentLeader implements ReplicationLeader {
     maxSegmentRecords: number,
     expectedOffset = -1,
     chain?: AppendChain,
+    writer?: string,
   ): Promise<{ baseOffset: number; count: number }> {
     if (this.state === 'sealed' || this.state === 'sealing') return this.sealedError();
     if (this.state !== 'leading') return Promise.reject(this.notLeader());
@@ -321,6 +331,7 @@ export class SegmentLeader implements ReplicationLeader {
         count,
         expectedOffset,
         chain,
+        writer,
         taken: 0,
         baseOffset: -1,
         end: -1,
@@ -531,22 +542,48 @@ export class SegmentLeader implements ReplicationLeader {
       // its records are committed either way, so the answer is the same if sealing fails
       if (p.end === limit) void this.seal().finally(() => p.resolve(result));
       else p.resolve(result);
+      if (p.writer !== undefined && p.taken > 0) {
+        this.ownRanges.set(p.baseOffset, { end: p.end, writer: p.writer });
+        if (this.ownRanges.size > MAX_OWN_RANGES) this.ownRanges.delete(this.ownRanges.keys().next().value!);
+      }
       done++;
     }
     if (done > 0) this.acking = this.acking.slice(done);
-    for (const r of this.readers) if (r.from < committed) r.wake();
+    for (const r of this.readers) {
+      if (r.from >= committed) continue;
+      // a commit of the reader's own appends alone does not wake it: it has those records already
+      if (r.writer !== undefined) r.from = this.skipOwn(r.from, r.writer);
+      if (r.from < committed) r.wake();
+    }
   }
 
-  /** resolves once a record at `from` is committed, the segment seals or the leader stops, or after `ms`. */
-  waitFor(from: number, ms: number): Promise<void> {
-    if (this.hw > from || this.state === 'sealed' || this.state === 'stopped') return Promise.resolve();
+  /**
+   * the first offset at or after `from` that is not in a run of committed appends of `writer` starting at `from`.
+   * A writer that also reads the shard (the MQTT brokers' shared log) has the records of its own appends already; its
+   * reads skip them here instead of carrying them back. Only appends this leader committed are known (a new leader
+   * knows none, so its readers get everything, as without a writer).
+   */
+  skipOwn(from: number, writer: string): number {
+    for (;;) {
+      const range = this.ownRanges.get(from);
+      if (range === undefined || range.writer !== writer) return from;
+      from = range.end;
+    }
+  }
+
+  /** resolves once a record at `from` is committed, the segment seals or the leader stops, or after `ms`; with
+   * `writer`, commits of that writer's own appends at the read position move it on instead (skipOwn()). Resolves to
+   * the read position. */
+  waitFor(from: number, ms: number, writer?: string): Promise<number> {
+    if (this.hw > from || this.state === 'sealed' || this.state === 'stopped') return Promise.resolve(from);
     return new Promise((resolve) => {
       const waiter: ReadWaiter = {
         from,
+        writer,
         wake: () => {
           clearTimeout(timer);
           this.readers.delete(waiter);
-          resolve();
+          resolve(waiter.from);
         },
       };
       const timer = setTimeout(waiter.wake, ms);

@@ -58,6 +58,8 @@ const append: Handler = async (node, h, data, metrics) => {
           seq: uint(h, 'seq'),
           after: h['after'] === undefined ? -1 : uint(h, 'after'),
         };
+  // a writer that reads the shard back asks its reads to skip its own records (Read's skipWriter)
+  const writer = h['writer'] === undefined ? undefined : str(h, 'writer');
   // the batch is written to the segment file as it came, so every record is checked here first
   const count = checkBatch(data, 'the Append');
   if (count === 0) throw new JournalError('BAD_REQUEST', 'an Append must carry at least one record');
@@ -71,7 +73,7 @@ const append: Handler = async (node, h, data, metrics) => {
   }
   const stopTimer = metrics.appendSeconds.startTimer();
   const receivedAt = stageTimings ? performance.now() : 0;
-  const result = await leader.append(data, count, maxSegmentRecords, expectedOffset, chain);
+  const result = await leader.append(data, count, maxSegmentRecords, expectedOffset, chain, writer);
   stageTimings?.record('journal.append', performance.now() - receivedAt);
   stopTimer();
   metrics.appendedRecords.inc(result.count);
@@ -80,23 +82,27 @@ const append: Handler = async (node, h, data, metrics) => {
 
 const read: Handler = async (node, h, _data, metrics) => {
   const t = target(h);
-  const offset = uint(h, 'offset');
+  const requested = uint(h, 'offset');
   const maxRecords = Math.max(1, uint(h, 'maxRecords', 100));
   const maxBytes = Math.max(1, uint(h, 'maxBytes', 1024 * 1024));
   const waitMs = Math.min(uint(h, 'waitMs', 0), MAX_WAIT_MS);
+  // the reader's own appends (Append's writer) are skipped: the answer starts at `from`
+  const skipWriter = h['skipWriter'] === undefined ? undefined : str(h, 'skipWriter');
   let r = await node.readable(t.namespace, t.shard, t.segment);
   const start = r.seg.meta.startOffset;
-  if (offset < start || offset > r.limit) {
+  if (requested < start || requested > r.limit) {
     throw new JournalError(
       'OFFSET_OUT_OF_RANGE',
-      `offset ${offset} is outside segment ${r.seg.id}'s readable range [${start}, ${r.limit}]`,
+      `offset ${requested} is outside segment ${r.seg.id}'s readable range [${start}, ${r.limit}]`,
       { startOffset: start, endOffset: r.limit },
     );
   }
+  let offset = requested;
+  if (skipWriter !== undefined && r.leader) offset = Math.min(r.leader.skipOwn(offset, skipWriter), r.limit);
   let waited = false;
   let wokeAt = -1;
   if (offset === r.limit && !r.sealed && waitMs > 0 && r.leader) {
-    await r.leader.waitFor(offset, waitMs);
+    offset = await r.leader.waitFor(offset, waitMs, skipWriter);
     waited = true;
     if (stageTimings) wokeAt = performance.now();
     r = await node.readable(t.namespace, t.shard, t.segment);
@@ -115,7 +121,9 @@ const read: Handler = async (node, h, _data, metrics) => {
     stageTimings.record('journal.read.woken_to_answer', performance.now() - wokeAt, count);
   metrics.readRecords.inc(count);
   // file bytes are already the wire's batch layout: the answer carries them as read
-  return { header: { highWatermark: r.limit, sealed: r.sealed, startOffset: start }, data: parts };
+  const header: Header = { highWatermark: r.limit, sealed: r.sealed, startOffset: start };
+  if (skipWriter !== undefined) header['from'] = offset;
+  return { header, data: parts };
 };
 
 function byTerm(kind: 'key' | 'tag'): Handler {

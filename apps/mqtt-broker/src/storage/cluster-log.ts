@@ -9,9 +9,14 @@
 // flight goes in the next one), but offsets are assigned by storage, so a message gets its offset when its append
 // completes. On storage with ordered appends (the journal) up to PIPELINE_DEPTH appends are in flight at once, in
 // one ordered chain: the next batch goes out while the previous one waits for its fsync, and storage keeps them in
-// call order through failures and leader changes (docs/architecture.md "Pipelined appends to the shared log"). The
-// reader long-polls the shard from `routed`; a batch of our own that directly follows what was routed is routed as
-// soon as its append completes (no wait for the read to bring it back), and the read skips what was routed so.
+// call order through failures and leader changes (docs/architecture.md "Pipelined appends to the shared log").
+// A batch of our own is routed as soon as its append completes, once everything before it is routed (no wait for the
+// read to bring it back). The reader long-polls the shard for the other brokers' records; storage that can
+// (StorageAdapter.readOthers, the journal) leaves our own records out of the answers and does not end the long poll
+// for them, so the reader reads only the gaps between our appends. Every offset is routed once, in order: other
+// brokers' records wait for our appends before them; offsets that storage skipped as ours but that no append of ours
+// answered (an append that failed here yet was stored) are read back in full once every append that could own them
+// has answered.
 //
 // Flow control: a QoS 0 publisher waits for nothing, so without a bound the messages waiting for their append grow
 // as fast as publishers send, each append gets bigger and slower, and — with the journal server in the same process
@@ -84,8 +89,18 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   /** callbacks of accepted messages whose append has not completed; only messages someone waits for have an entry
    * (a QoS 0 publisher waits for nothing: most messages of a QoS 0 stream never get one). */
   private readonly storedWaiters = new Map<OutgoingPublish, DurableCallback[]>();
-  /** our appended messages not routed yet, by offset: routed as they are (no decoding of what we encoded). */
-  private readonly own = new Map<number, OutgoingPublish>();
+  /** messages at or after `routed` waiting for their turn, by offset: ours as appended (no decoding of what we
+   * encoded), and others' read ahead of an append of ours still in flight (null: a record that holds no message). */
+  private readonly ready = new Map<number, OutgoingPublish | null>();
+  /** where the reader reads on (>= routed): with readOthers, the offsets in [routed, readFrom) not in `ready` are
+   * ours, skipped by storage, and come with our appends' answers. */
+  private readFrom: number;
+  /** ids of the appends handed to storage and not answered yet (at most the pipeline's depth). */
+  private readonly unanswered = new Set<number>();
+  private appendIds = 0;
+  /** the reader's view skipped offsets as ours while appends up to this id were unanswered (see fillGap()). */
+  private gapOwnersBelow = 0;
+  private fillingGap = false;
   private offsetWaiters: OffsetWaiter[] = [];
   private consumer: LogConsumer | undefined;
   private stopped = false;
@@ -101,6 +116,7 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   ) {
     super(storage);
     this.routed = nextOffset;
+    this.readFrom = nextOffset;
     this.pipelined = storage.orderedAppends === true && appendsInFlight > 1;
     this.batcher = new AppendBatcher<OutgoingPublish>(
       (batch, issued) => this.write(batch, issued),
@@ -154,6 +170,8 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   start(consumer: LogConsumer): void {
     this.consumer = consumer;
     this.reader ??= this.readLoop();
+    // appends that completed before the start are not brought back by the reader (readOthers)
+    this.routeReady();
   }
 
   /** Stops the reader (appends still complete); resolves once it has stopped. */
@@ -168,7 +186,7 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
 
   /** Accepted messages not routed yet: queued, being appended, or appended and waiting for their turn. */
   get backlog(): number {
-    return this.batcher.queued + this.appendingCount + this.own.size;
+    return this.batcher.queued + this.appendingCount + this.ready.size;
   }
 
   get backlogged(): boolean {
@@ -280,6 +298,8 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     if (batch.length > this.appendStats.largestBatch) this.appendStats.largestBatch = batch.length;
     let offsets: number[];
     const sentAt = stageTimings ? performance.now() : 0;
+    const id = ++this.appendIds;
+    this.unanswered.add(id);
     try {
       const appending = this.storage.append(
         MESSAGE_SHARD,
@@ -290,6 +310,8 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
       offsets = await appending;
     } catch (err) {
       // all or nothing (StorageAdapter): none of the batch is in the log, so none of it is acknowledged or routed
+      // here (should storage have kept it after all, the reader routes it from the log: fillGap())
+      this.unanswered.delete(id);
       answered();
       this.appendStats.failedAppends++;
       this.logger.error(
@@ -298,8 +320,10 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
       );
       const error = err instanceof Error ? err : new Error(String(err));
       for (const message of batch) this.settleStored(message, error);
+      this.fillGap();
       return;
     }
+    this.unanswered.delete(id);
     answered();
     const storedAt = stageTimings ? performance.now() : 0;
     stageTimings?.record('broker.log.append', storedAt - sentAt, batch.length);
@@ -307,16 +331,17 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
       const message = batch[i]!;
       message.offset = offsets[i]!;
       // (the read may have brought a record back before its append was confirmed: then it is routed already)
-      if (message.offset >= this.routed) this.own.set(message.offset, message);
+      if (message.offset >= this.routed) this.ready.set(message.offset, message);
     }
     for (const message of batch) this.settleStored(message, undefined);
     const ackedAt = stageTimings ? performance.now() : 0;
     stageTimings?.record('broker.log.acks_sent', ackedAt - storedAt, batch.length);
-    // our batch follows directly what was routed: route it now rather than when the read brings it back
+    // route it now (once everything before it is) rather than when a read brings it back
     if (this.consumer && offsets[0] === this.routed) {
-      this.routeOwn();
+      this.routeReady();
       stageTimings?.record('broker.log.routed_own', performance.now() - ackedAt, batch.length);
     }
+    this.fillGap();
   }
 
   /** Waits for the writes messages of `batch` must follow (a publisher's QoS 2 marker, session/incoming-qos2.ts);
@@ -348,29 +373,87 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     for (const callback of waiters) callback(err);
   }
 
-  /** Routes our own messages from `routed` on while they are contiguous. */
-  private routeOwn(): void {
-    let message = this.own.get(this.routed);
+  /** Routes the messages waiting from `routed` on while they are contiguous. */
+  private routeReady(): void {
+    let message = this.ready.get(this.routed);
     while (message !== undefined) {
-      this.own.delete(this.routed);
+      const offset = this.routed;
+      this.ready.delete(offset);
       this.routed++;
-      this.consumer!(message);
-      message = this.own.get(this.routed);
+      if (message !== null) {
+        message.offset = offset;
+        this.consumer!(message);
+      }
+      message = this.ready.get(this.routed);
     }
     this.offsetsRouted();
     this.relieve();
   }
 
+  /** Takes read records (from `readFrom`'s side, or a gap read) into `ready`, skipping what is routed or known. */
+  private take(records: StoredRecord[]): number {
+    let fromOthers = 0;
+    for (const record of records) {
+      if (record.offset < this.routed || this.ready.has(record.offset)) continue;
+      if (stageTimings) {
+        // another broker's message (or ours read back first): ms since the publishing broker stamped it
+        stageTimings.record('broker.log.read_age', Date.now() - record.timestamp);
+      }
+      this.ready.set(record.offset, recordToMessage(record) ?? null);
+      fromOthers++;
+    }
+    return fromOthers;
+  }
+
+  /**
+   * Routing waits at an offset storage skipped as ours (readOthers) that no append of ours has answered for. Once
+   * every append that was unanswered when it was skipped has answered, none will: it is a record of an append that
+   * failed here but was stored (a lost answer). It is read back in full and routed like another broker's record.
+   */
+  private fillGap(): void {
+    if (this.fillingGap || this.stopped || !this.consumer) return;
+    if (this.routed >= this.readFrom || this.ready.has(this.routed)) return;
+    for (const id of this.unanswered) if (id <= this.gapOwnersBelow) return;
+    this.fillingGap = true;
+    void (async () => {
+      try {
+        while (!this.stopped && this.routed < this.readFrom && !this.ready.has(this.routed)) {
+          let end = this.routed + 1;
+          while (end < this.readFrom && !this.ready.has(end)) end++;
+          const records = await this.read(this.routed, Math.min(READ_BATCH, end - this.routed));
+          if (records.length === 0) break;
+          this.logger.warn(
+            { from: this.routed, records: records.length },
+            'shared message log: records of appends that failed here were stored; routing them from the log',
+          );
+          this.take(records);
+          this.routeReady();
+        }
+      } catch (err) {
+        this.logger.warn({ err }, 'reading a gap of the shared message log failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, READ_RETRY_MS));
+      } finally {
+        this.fillingGap = false;
+      }
+      this.fillGap();
+    })();
+  }
+
   private async readLoop(): Promise<void> {
+    const options = { maxRecords: READ_BATCH, maxBytes: READ_MAX_BYTES, waitMs: READ_WAIT_MS };
     while (!this.stopped) {
       let records: StoredRecord[];
-      const from = this.routed;
+      let next: number;
+      const from = Math.max(this.routed, this.readFrom);
       try {
-        records = await this.storage.read(MESSAGE_SHARD, from, {
-          maxRecords: READ_BATCH,
-          maxBytes: READ_MAX_BYTES,
-          waitMs: READ_WAIT_MS,
-        });
+        if (this.storage.readOthers) {
+          const read = await this.storage.readOthers(MESSAGE_SHARD, from, options);
+          records = read.records;
+          next = read.next;
+        } else {
+          records = await this.storage.read(MESSAGE_SHARD, from, options);
+          next = records.length > 0 ? records[records.length - 1]!.offset + 1 : from;
+        }
       } catch (err) {
         if (this.stopped) return;
         if (isStorageError(err, 'OFFSET_OUT_OF_RANGE')) {
@@ -382,6 +465,8 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
               'shared message log: records removed by retention were never routed here',
             );
             this.routed = start;
+            this.readFrom = start;
+            for (const offset of this.ready.keys()) if (offset < start) this.ready.delete(offset);
           }
           continue;
         }
@@ -390,27 +475,15 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
         continue;
       }
       const readAt = stageTimings ? performance.now() : 0;
-      let fromOthers = 0;
-      for (const record of records) {
-        // routed meanwhile as our own append (or a read overlapped): each offset goes to the consumer once
-        if (record.offset < this.routed) continue;
-        if (record.offset > this.routed) break; // never happens with dense offsets; re-read from routed
-        const own = this.own.get(record.offset);
-        const message = own ?? recordToMessage(record);
-        if (stageTimings && own === undefined) {
-          // another broker's message (or ours read back first): ms since the publishing broker stamped it
-          stageTimings.record('broker.log.read_age', Date.now() - record.timestamp);
-          fromOthers++;
-        }
-        this.own.delete(record.offset);
-        this.routed++;
-        if (message) {
-          message.offset = record.offset;
-          this.consumer!(message);
-        }
+      // each offset goes to the consumer once: what was routed meanwhile (our own appends) or is known is skipped
+      const fromOthers = this.take(records);
+      if (next > this.readFrom) {
+        this.readFrom = next;
+        // offsets skipped as ours belong to appends unanswered now (or to none: fillGap())
+        this.gapOwnersBelow = this.appendIds;
       }
-      this.offsetsRouted();
-      this.relieve();
+      this.routeReady();
+      this.fillGap();
       if (stageTimings && fromOthers > 0)
         stageTimings.record('broker.log.read_routed', performance.now() - readAt, fromOthers);
     }

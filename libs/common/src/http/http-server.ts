@@ -1,7 +1,8 @@
 // Creates a service's HTTP admin server the same way everywhere: fastify logging through the service's pino
 // logger (no per-request lines), `{code, message}` errors, the admin-token check (admin-auth.ts) installed before any
 // route so that every route is covered and listed, and limits that keep a flood of idle sockets from taking the
-// process's file descriptors: a connection cap (default from the fd limit) and short idle timeouts.
+// process's file descriptors: a connection cap (default from the fd limit) and short idle timeouts; and /metrics and
+// /health (observability.ts), which every service serves.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { LimitReporter } from '../limits/limit-reporter.js';
@@ -9,6 +10,7 @@ import type { Logger } from '../log/logger.js';
 import { fdBudget } from '../net/fd-budget.js';
 import { installAdminAuth, type AdminAuth, type AdminTokens } from './admin-auth.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandlers } from './errors.js';
+import { observabilityPlugin, type ObservabilityOptions } from './observability.js';
 
 /** The limit keys spread into each service's `[http]` section (next to adminAuthKeys()). */
 export const adminHttpLimitKeys = () => ({
@@ -41,6 +43,8 @@ export interface AdminHttpOptions {
   limits?: AdminHttpLimitConfig;
   /** counts and logs sockets refused over the cap. */
   reporter?: LimitReporter;
+  /** the service's metrics registry and health report, served (public) as /metrics and /health. */
+  observability: ObservabilityOptions;
 }
 
 export function createHttpServer(logger: Logger, options: AdminHttpOptions): AdminHttpServer {
@@ -68,6 +72,8 @@ export function createHttpServer(logger: Logger, options: AdminHttpOptions): Adm
   app.server.on('drop', (data?: { remoteAddress?: string }) =>
     options.reporter?.hit('connection_cap', 'http', data?.remoteAddress),
   );
+  // registered ahead of the service's own routes (fastify loads plugins in order when it starts listening)
+  void app.register(observabilityPlugin, options.observability);
   return { app, auth, maxConnections };
 }
 

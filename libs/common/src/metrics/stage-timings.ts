@@ -7,15 +7,25 @@
 // every call site costs one comparison. When on, SIGUSR2 writes what was recorded since the previous SIGUSR2 to
 // `<dir>/stages-<pid>.json` (rename into place: a reader never sees half a file) and starts over — a benchmark
 // signals once when its window starts and once when it ends (`robust-bench mqtt --stage-timings`).
+//
+// A p99 says how slow the tail is, not what made it slow, so each report also lists its tail events: every stage of
+// at least TAIL_EVENT_MS, every GC pause and every hold of the event loop, with the wall-clock time it ended. A
+// benchmark lines them up with its slowest messages across all the cluster's processes (robust-bench mqtt-cluster).
 import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 
 /** 16 buckets per power of two of microseconds: ±2.2 % resolution, 1 µs to ~17 min in 480 buckets. */
 const PER_OCTAVE = 16;
 const BUCKETS = 30 * PER_OCTAVE;
 /** the event-loop delay monitor's sampling period, ms. */
 const LOOP_RESOLUTION_MS = 10;
+/** a stage, GC pause or event-loop hold at least this long is also kept as a tail event with its wall-clock time. */
+const TAIL_EVENT_MS = 1;
+/** most tail events one window keeps (the first ones). */
+const MAX_TAIL_EVENTS = 20_000;
+/** how often the loop-hold probe runs, ms: a turn that runs this much late is a hold of the event loop. */
+const HOLD_PROBE_MS = 5;
 
 class StageHistogram {
   readonly counts = new Float64Array(BUCKETS);
@@ -51,6 +61,14 @@ export interface StageSummary {
   max: number;
 }
 
+/** One slow occurrence: which stage (or `gc.minor` / `gc.major` / `loop.hold`), when it ended (epoch ms,
+ * sub-ms precision, comparable across the processes of one machine) and how long it took. */
+export interface TailEvent {
+  stage: string;
+  at: number;
+  ms: number;
+}
+
 export interface StageReport {
   pid: number;
   /** the window the report covers, ms */
@@ -58,22 +76,49 @@ export interface StageReport {
   /** the process's event-loop delay over the window: how late a 10 ms timer ran (perf_hooks monitorEventLoopDelay) */
   eventLoopDelay: StageSummary;
   stages: Record<string, StageSummary>;
+  /** stages, GC pauses and event-loop holds of at least TAIL_EVENT_MS, in the order they ended (absent in reports
+   * of older builds). */
+  tail?: TailEvent[];
 }
 
 export class StageTimings {
   private stages = new Map<string, StageHistogram>();
   private since = performance.now();
   private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  private tail: TailEvent[] = [];
 
   constructor() {
     this.loop.enable();
+    // GC pauses: which of them coincide with a slow message (the scavenger runs every few hundred ms under load)
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+        // NODE_PERFORMANCE_GC_MINOR = 1 (scavenge); the rest (mark-sweep, incremental, weak callbacks) stop the loop too
+        const stage = kind === 1 ? 'gc.minor' : 'gc.major';
+        this.record(stage, entry.duration, 1, performance.timeOrigin + entry.startTime + entry.duration);
+      }
+    }).observe({ entryTypes: ['gc'] });
+    // holds of the event loop, with their time (the delay histogram above has no times)
+    let due = performance.now() + HOLD_PROBE_MS;
+    setInterval(() => {
+      const now = performance.now();
+      const late = now - due;
+      due = now + HOLD_PROBE_MS;
+      if (late >= TAIL_EVENT_MS) this.event('loop.hold', late, performance.timeOrigin + now);
+    }, HOLD_PROBE_MS).unref();
   }
 
-  /** adds `ms` to the stage's histogram, counted `weight` times (a batch's wait counts once per message in it). */
-  record(stage: string, ms: number, weight = 1): void {
+  /** adds `ms` to the stage's histogram, counted `weight` times (a batch's wait counts once per message in it);
+   * `at`: when it ended (epoch ms), if not now. */
+  record(stage: string, ms: number, weight = 1, at?: number): void {
     let h = this.stages.get(stage);
     if (h === undefined) this.stages.set(stage, (h = new StageHistogram()));
     h.record(ms, weight);
+    if (ms >= TAIL_EVENT_MS) this.event(stage, ms, at ?? performance.timeOrigin + performance.now());
+  }
+
+  private event(stage: string, ms: number, at: number): void {
+    if (this.tail.length < MAX_TAIL_EVENTS) this.tail.push({ stage, at, ms });
   }
 
   /** what was recorded since the last reset. */
@@ -104,11 +149,13 @@ export class StageTimings {
         max: ns(l.max),
       },
       stages,
+      tail: this.tail,
     };
   }
 
   reset(): void {
     this.stages = new Map();
+    this.tail = [];
     this.loop.reset();
     this.since = performance.now();
   }

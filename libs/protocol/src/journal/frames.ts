@@ -16,9 +16,12 @@
 // (id 0) and the connection is closed; any other bad frame (unknown type, bad header, bad records) gets an error
 // answer and the connection stays usable.
 export const JOURNAL_MESSAGE = {
-  /** client → segment leader: {namespace, shard, segment, epoch, maxSegmentRecords?} + records → {baseOffset, count} */
+  /** client → segment leader: {namespace, shard, segment, epoch, maxSegmentRecords?, writer?} + records →
+   * {baseOffset, count}; `writer` names the client for Read's skipWriter */
   Append: 0x01,
-  /** {namespace, shard, segment, offset, maxRecords, maxBytes, waitMs} → {highWatermark, sealed, endOffset} + records */
+  /** {namespace, shard, segment, offset, maxRecords, maxBytes, waitMs, skipWriter?} → {highWatermark, sealed,
+   * endOffset, from?} + records; with skipWriter the leader skips committed appends of that writer at the read
+   * position (and they do not end a long poll): the records start at `from` */
   Read: 0x02,
   /** {namespace, shard, segment, key, fromOffset, maxRecords} → {} + records */
   ReadByKey: 0x03,
