@@ -185,6 +185,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
    * meanwhile being applied after it: while set, applies queue up in `applyQueue` instead of running in the loop.
    */
   private restoring: Promise<void> | undefined;
+  /** Snapshot chunks from the leader waiting for the store to write the one before (stepSnapshotChunks). */
+  private snapshotChunks: Extract<Message, { type: 'MsgSnap' }>[] = [];
+  private snapshotChunkWrite: Promise<void> | undefined;
   private applyQueue: (
     { entries: readonly Entry[] } | { snapshot: { index: number; confState: ConfState; data: Uint8Array } }
   )[] = [];
@@ -448,9 +451,52 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private onMessage(m: Message): void {
     if (this.stopped) return;
     this.lastHeard.set(m.from, Date.now());
+    if (m.type === 'MsgSnap' && this.storage.stageSnapshotChunk) {
+      this.snapshotChunks.push(m);
+      this.stepSnapshotChunks();
+      return;
+    }
     this.guard(() => this.raw.step(m));
     const watch = this.commitWatch;
     if (watch && this.raw.raft.log.committed >= watch.index) this.endCommitWatch();
+    this.schedule();
+  }
+
+  /**
+   * Chunks of a snapshot from the leader: each is stepped, and handed to the log store when the core took it in order,
+   * so the store writes the image as it arrives (beside the loop) instead of all at once when the Ready installs it.
+   * The next chunk is stepped only once the store wrote the previous one: its acknowledgement (MsgSnapStatus) waits
+   * too, so the leader sends no faster than this disk writes, and the install's Ready — the loop waits for it before
+   * it answers anyone again — has only the last chunk left to write. Other messages are stepped meanwhile.
+   */
+  private stepSnapshotChunks(): void {
+    while (!this.stopped && !this.snapshotChunkWrite && this.snapshotChunks.length > 0) {
+      const m = this.snapshotChunks.shift()!;
+      const before = this.raw.raft.receivingSnapshot();
+      const sizeBefore = before?.size ?? 0;
+      this.guard(() => this.raw.step(m));
+      const after = this.raw.raft.receivingSnapshot();
+      // (the last chunk ends the transfer and leaves nothing here: persist() writes it with the Ready)
+      if (
+        after !== undefined &&
+        m.data.byteLength > 0 &&
+        (after === before ? sizeBefore : 0) === m.offset &&
+        after.size === m.offset + m.data.byteLength
+      ) {
+        const { index, term } = after.metadata;
+        const written = this.storage.stageSnapshotChunk!(
+          { leaderTerm: after.leaderTerm, index, term },
+          m.offset,
+          m.data,
+        );
+        if (written) {
+          this.snapshotChunkWrite = written.then(() => {
+            this.snapshotChunkWrite = undefined;
+            this.stepSnapshotChunks();
+          });
+        }
+      }
+    }
     this.schedule();
   }
 
