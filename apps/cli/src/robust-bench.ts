@@ -16,6 +16,7 @@ import { runClusterBench } from './bench/cluster-bench.js';
 import { runMqttBench } from './bench/mqtt-bench.js';
 import { runPlacementBench } from './bench/placement-bench.js';
 import { PLACEMENT_SYSTEMS, type PlacementSystem } from './bench/placement-systems.js';
+import { ORDINARY_PROCESSES, type OrdinaryProcesses } from './bench/worker-protocol.js';
 
 /** Connections one broker process can hold here: 20,000 open files, less what the broker itself keeps open. */
 const MAX_CONNECTIONS = 19_000;
@@ -36,6 +37,8 @@ interface CliOptions {
   json?: string;
   robustmqStorage: RobustmqStorage;
   perPacketWrites?: boolean;
+  ordinaryProcesses: OrdinaryProcesses;
+  cases?: string[];
   stageTimings?: boolean;
 }
 
@@ -92,6 +95,19 @@ program
     '--per-packet-writes',
     'throughput publishers write each PUBLISH on its own, like a real client (default: 64 per write)',
   )
+  .addOption(
+    new Option(
+      '--ordinary-processes <mode>',
+      'ordinary scenario: per-client = each MQTT.js publisher in a process of its own, apart from the subscriber (as deployments run them); one = every client in one process (the bench before session 6)',
+    )
+      .choices(ORDINARY_PROCESSES)
+      .default('per-client'),
+  )
+  .option(
+    '--cases <ids>',
+    'only these cases of the chosen scenarios, by id (e.g. ordinary-qos0-4pub); a wrong id lists the valid ones',
+    (list: string) => list.split(',').filter((id) => id.length > 0),
+  )
   .option('--json <file>', 'also write the raw results of every run to this file')
   .option(
     '--stage-timings',
@@ -107,6 +123,8 @@ program
       runs: opts.runs,
       robustmqStorage: opts.robustmqStorage,
       perPacketWrites: opts.perPacketWrites === true,
+      ordinaryProcesses: opts.ordinaryProcesses,
+      cases: opts.cases,
       stageTimings: opts.stageTimings === true,
     };
     const command = commandLine();

@@ -296,8 +296,43 @@ describe.skipIf(!hasMosquitto)('robust-bench mqtt against mosquitto', () => {
     expect(code, output).toBe(0);
     expect(output).toContain('aedes: aedes 1.x');
     expect(output).toMatch(/\| MQTT\.js QoS 1, 4 pub → 1 sub \| [\d,]+ \| [\d,]+ \|/);
+    // each publisher in a process of its own (the default): the subscriber's and the publishers' CPU are their own
+    expect(output).toContain('Each publisher runs in a process of its own');
+    expect(output).toMatch(
+      /\| subscriber CPU mosquitto \| subscriber CPU aedes \| publishers CPU mosquitto \|/,
+    );
+    expect(output).toMatch(
+      /MQTT\.js QoS 0, 4 pub → 1 sub · run 1\/1: [\d,]+ msg\/s delivered, .*\(subscriber \d+ %, publishers \d+ %\)/,
+    );
     expect(output).toContain('### Latency at a fixed rate (QoS 1 at 50,000 msg/s');
     expect(output).toMatch(/\| p99\.9 ms \| [\d.]+ \| [\d.]+ \|/);
     expect(output).toMatch(/\| lost \| 0 \| 0 \|/);
   }, 90_000);
+
+  it('runs the ordinary clients in one process when asked, and only the cases named', async () => {
+    const args = [
+      'mqtt',
+      '--brokers',
+      'mosquitto',
+      '--scenarios',
+      'ordinary',
+      '--cases',
+      'ordinary-qos0-4pub',
+    ];
+    const proc = runNode('apps/cli/dist/robust-bench.js', [
+      ...args,
+      ...['--ordinary-processes', 'one', '--duration', '0.5', '--warmup', '0', '--runs', '1'],
+    ]);
+    const { code } = await proc.exited;
+    const output = proc.output();
+    expect(code, output).toBe(0);
+    expect(output).toContain('All clients share one load process');
+    expect(output).toMatch(/\| MQTT\.js QoS 0, 4 pub → 1 sub \| [\d,]+ \|/);
+    expect(output).not.toContain('MQTT.js QoS 1');
+    expect(output).not.toContain('subscriber CPU');
+
+    const wrong = runNode('apps/cli/dist/robust-bench.js', [...args.slice(0, -1), 'ordinary-qos9-1pub']);
+    expect((await wrong.exited).code).toBe(1);
+    expect(wrong.output()).toContain('their cases: ordinary-qos0-1pub, ordinary-qos0-4pub');
+  }, 60_000);
 });

@@ -65,6 +65,44 @@ describe('TopicTrie', () => {
     expect(trie.get('a/b', 'k')).toBe(1);
   });
 
+  it('keeps a filter’s subscribers through the change from one to many and back', () => {
+    const trie = new TopicTrie<string, number>();
+    trie.add('a/+/#', 'one', 1);
+    expect(trie.add('a/+/#', 'one', 2)).toBe(false);
+    expect(trie.add('a/+/#', 'two', 3)).toBe(true);
+    expect(trie.add('a/+/#', 'three', 4)).toBe(true);
+    const seen = (topic: string) => {
+      const out: string[] = [];
+      trie.match(topic, (key, value) => out.push(`${key}=${value}`));
+      return out.sort();
+    };
+    expect(seen('a/b')).toEqual(['one=2', 'three=4', 'two=3']);
+    expect(trie.remove('a/+/#', 'one')).toBe(true);
+    expect(trie.remove('a/+/#', 'one')).toBe(false);
+    expect(trie.get('a/+/#', 'two')).toBe(3);
+    expect(seen('a/b/c')).toEqual(['three=4', 'two=3']);
+    trie.remove('a/+/#', 'two');
+    trie.remove('a/+/#', 'three');
+    expect(seen('a/b')).toEqual([]);
+    expect(trie.size).toBe(0);
+    expect(trie.isEmpty).toBe(true);
+    // a node pruned while it held several is made afresh for one
+    trie.add('a/+/#', 'four', 5);
+    expect(seen('a/x/y/z')).toEqual(['four=5']);
+  });
+
+  it('collects key, value pairs in visiting order: # on the way down, then +, then the exact level', () => {
+    const trie = trieOf('a/b/c', 'a/+/c', 'a/#', '#', 'a/b/#');
+    const out: string[] = [];
+    trie.collect('a/b/c', out);
+    expect(out).toEqual(['s', '#', 's', 'a/#', 's', 'a/+/c', 's', 'a/b/#', 's', 'a/b/c']);
+    // a $ topic: no wildcard at the first level, but below it as usual
+    const dollar = trieOf('+/x', '#', '$SYS/+', '$SYS/#');
+    const found: string[] = [];
+    dollar.collect('$SYS/x', found);
+    expect(found).toEqual(['s', '$SYS/#', 's', '$SYS/+']);
+  });
+
   it('removes subscriptions and prunes empty branches', () => {
     const trie = trieOf('a/b/c', 'a/+');
     expect(trie.remove('a/b/c', 's')).toBe(true);
@@ -74,8 +112,9 @@ describe('TopicTrie', () => {
     expect(matches(trie, 'a/b')).toEqual(['s:a/+']);
     trie.remove('a/+', 's');
     expect(trie.size).toBe(0);
+    expect(trie.remove('a/+', 's')).toBe(false);
     // the root has no children left
-    expect((trie as unknown as { root: { children: Map<string, unknown> } }).root.children.size).toBe(0);
+    expect(trie.isEmpty).toBe(true);
   });
 });
 

@@ -41,6 +41,47 @@ describe('MqttDecoder', () => {
     expect(packets.map((p) => p.cmd)).toEqual(['connect', 'publish', 'pingreq']);
   });
 
+  it('rests between whole packets and can then serve another connection with that one’s version', () => {
+    const { d, packets } = decoder();
+    expect(d.isResting(4)).toBe(true);
+    const connect = encodePacket(connect5, 5);
+    d.push(connect.subarray(0, 4));
+    // half a packet is held: not resting, and refusing to be handed on
+    expect(d.isResting(4)).toBe(false);
+    expect(() => d.rebind({ maxPacketSize: 1024, onPacket() {}, onError() {} }, 4)).toThrow(/resting/);
+    d.push(connect.subarray(4));
+    // the CONNECT's version is the decoder's now: resting only for a connection that has taken it too
+    expect(d.isResting(4)).toBe(false);
+    expect(d.isResting(5)).toBe(true);
+    expect(packets.map((p) => p.cmd)).toEqual(['connect']);
+
+    const other = decoder();
+    d.rebind(
+      { maxPacketSize: 1024, onPacket: (p) => other.packets.push(p), onError: (e) => other.errors.push(e) },
+      5,
+    );
+    const subscribe5 = {
+      cmd: 'subscribe',
+      messageId: 3,
+      subscriptions: [{ topic: 'a/+', qos: 1 }],
+      properties: { subscriptionIdentifier: 9 },
+    } as Packet;
+    d.push(encodePacket(subscribe5, 5));
+    expect(packets).toHaveLength(1);
+    expect(other.packets).toHaveLength(1);
+    expect((other.packets[0] as { properties?: { subscriptionIdentifier?: number } }).properties).toEqual({
+      subscriptionIdentifier: 9,
+    });
+    // a PUBLISH leaves its topic remembered (the per-connection topic string): not resting any more
+    d.push(
+      encodePacket(
+        { cmd: 'publish', topic: 't', payload: Buffer.from('x'), qos: 0, retain: false, dup: false },
+        5,
+      ),
+    );
+    expect(d.isResting(5)).toBe(false);
+  });
+
   it('switches to MQTT 5 after a v5 CONNECT so properties of later packets are parsed', () => {
     const { d, packets } = decoder();
     d.push(

@@ -3,6 +3,7 @@
 import type { RobustmqStorage } from './broker-configs.js';
 import type { BrokerKind } from './broker-process.js';
 import type { Outcome } from './run-worker.js';
+import type { OrdinaryProcesses } from './worker-protocol.js';
 
 export const SCENARIOS = [
   'throughput',
@@ -41,6 +42,10 @@ export interface MqttBenchOptions {
   robustmqStorage: RobustmqStorage;
   /** throughput publishers write each PUBLISH on its own (like a real client) instead of 64 per write */
   perPacketWrites?: boolean;
+  /** only these case ids of the chosen scenarios (all when undefined) */
+  cases?: string[];
+  /** ordinary scenario: each publisher in a process of its own (default) or every client in one process */
+  ordinaryProcesses?: OrdinaryProcesses;
   /** our brokers record per-stage latency histograms, printed after each latency run (stage-report.ts) */
   stageTimings?: boolean;
 }
@@ -50,8 +55,10 @@ export interface BenchCase {
   scenario: ScenarioName;
   id: string;
   label: string;
+  /** start a broker on Node with a V8 inspector on loopback (the idle-connections case forces GCs through it) */
+  inspector?: boolean;
   measure(
-    broker: { pid: number; port: number; kind?: BrokerKind },
+    broker: { pid: number; port: number; kind?: BrokerKind; inspectorUrl?: () => string | undefined },
     options: MqttBenchOptions,
     progress: (text: string) => void,
   ): Promise<Outcome<Metrics>>;

@@ -13,6 +13,7 @@ import {
   type RobustmqStorage,
 } from './broker-configs.js';
 import { trackChild } from './child-processes.js';
+import { inspectorUrlIn } from './inspector-gc.js';
 import { sleep } from './measure-window.js';
 import { RawMqttClient } from './raw-mqtt-client.js';
 
@@ -38,6 +39,8 @@ export interface RunningBroker {
   port: number;
   /** the tail of the broker's stdout + stderr, for error messages */
   output(): string;
+  /** the V8 inspector's address of a broker on Node started with `inspector` (see inspector-gc.ts) */
+  inspectorUrl(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -47,7 +50,10 @@ export async function startBroker(
   kind: BrokerKind,
   scratchDir: string,
   storage: RobustmqStorage,
+  /** a broker on Node gets a V8 inspector on a random loopback port (the idle-connections case forces GCs) */
+  inspector = false,
 ): Promise<RunningBroker> {
+  const inspectArgs = inspector ? ['--inspect=127.0.0.1:0'] : [];
   const dir = join(scratchDir, `${kind}-${++started}`);
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
@@ -63,7 +69,7 @@ export async function startBroker(
     const nodeArgs = (process.env.ROBUSTMQ_BENCH_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
     // ROBUSTMQ_BENCH_MAIN=<another checkout>/apps/mqtt-broker/dist/main.js: an A/B of two builds under this bench
     const main = process.env.ROBUSTMQ_BENCH_MAIN || ROBUSTMQ_MAIN;
-    child = spawn(process.execPath, [...nodeArgs, main, '--config', configFile], {
+    child = spawn(process.execPath, [...nodeArgs, ...inspectArgs, main, '--config', configFile], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -86,14 +92,23 @@ export async function startBroker(
     const nodeArgs = (process.env.ROBUSTMQ_BENCH_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
     child = spawn(
       process.execPath,
-      [...nodeArgs, ROBUSTMQ_CLI, 'start', '--config-dir', configDir, '--data-dir', join(dir, 'data')],
+      [
+        ...nodeArgs,
+        ...inspectArgs,
+        ROBUSTMQ_CLI,
+        'start',
+        '--config-dir',
+        configDir,
+        '--data-dir',
+        join(dir, 'data'),
+      ],
       {
         cwd: dir,
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
   } else if (kind === 'aedes') {
-    child = spawn(process.execPath, [AEDES_MAIN, String(port)], {
+    child = spawn(process.execPath, [...inspectArgs, AEDES_MAIN, String(port)], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -104,8 +119,10 @@ export async function startBroker(
   }
   trackChild(child);
   let output = '';
+  let inspectorUrl: string | undefined;
   const keep = (data: Buffer): void => {
     output = (output + data.toString()).slice(-OUTPUT_KEPT_BYTES);
+    if (inspector) inspectorUrl ??= inspectorUrlIn(output);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -125,6 +142,7 @@ export async function startBroker(
     pid: child.pid ?? -1,
     port,
     output: () => output,
+    inspectorUrl: () => inspectorUrl,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -13,9 +13,11 @@
 // on V8, once it has dropped and then stayed within 1 % for SETTLED_FOR_MS, at most SETTLE_BOUND_MS; for
 // mosquitto (no GC) once it has stayed so for STABLE_NO_GC_MS. Per connection = (settled after − settled before) ÷
 // connections: the headline. The reading of the earlier benches — RSS 1 s after the last CONNACK minus RSS 1 s after
-// start-up — is reported beside it.
+// start-up — is reported beside it. A broker on Node also gets a full GC through its inspector once each settled
+// reading is taken (inspector-gc.ts), and RSS read again: a second, steadier figure beside the headline.
 import type { BenchCase, Metrics, MqttBenchOptions } from './bench-results.js';
 import type { BrokerKind } from './broker-process.js';
+import { collectGarbage } from './inspector-gc.js';
 import { sleep } from './measure-window.js';
 import { rssBytes } from './proc-stats.js';
 import { startLoadWorker, type LoadWorker, type Outcome } from './run-worker.js';
@@ -88,8 +90,34 @@ async function settledRss(
   }
 }
 
+/** how long RSS is sampled after a forced GC, for V8 to hand the freed pages back (its unmapper runs beside) */
+const AFTER_GC_MAX_MS = 10_000;
+
+/** RSS once a full GC forced through the broker's inspector has returned what it freed: sampled every second until
+ * two readings agree within 0.5 %. Undefined for a broker without an inspector. */
+async function rssAfterFullGc(
+  broker: { pid: number; inspectorUrl?: () => string | undefined },
+  progress: (text: string) => void,
+): Promise<number | undefined> {
+  const url = broker.inspectorUrl?.();
+  if (url === undefined) return undefined;
+  await collectGarbage(url);
+  let last = rssBytes(broker.pid);
+  for (let waited = 0; waited < AFTER_GC_MAX_MS; waited += 1000) {
+    await sleep(1000);
+    const rss = rssBytes(broker.pid);
+    if (Math.abs(rss - last) <= last * 0.005) {
+      progress(`RSS after a forced full GC: ${(rss / 1048576).toFixed(1)} MiB`);
+      return rss;
+    }
+    last = rss;
+  }
+  progress(`RSS after a forced full GC: ${(last / 1048576).toFixed(1)} MiB (still moving after 10 s)`);
+  return last;
+}
+
 async function measure(
-  broker: { pid: number; port: number; kind?: BrokerKind },
+  broker: { pid: number; port: number; kind?: BrokerKind; inspectorUrl?: () => string | undefined },
   options: MqttBenchOptions,
   progress: (text: string) => void,
 ): Promise<Outcome<Metrics>> {
@@ -97,6 +125,7 @@ async function measure(
   progress(
     `RSS before: ${(before.settled / 1048576).toFixed(1)} MiB ${before.ok ? 'settled' : 'NOT settled'} after ${Math.round(before.afterMs / 1000)} s (${(before.first / 1048576).toFixed(1)} MiB at 1 s)`,
   );
+  const beforeGc = await rssAfterFullGc(broker, (text) => progress(`before: ${text}`));
   const workerCount = Math.ceil(options.connections / CONNECTIONS_PER_WORKER);
   const workers: LoadWorker[] = [];
   try {
@@ -141,10 +170,20 @@ async function measure(
     progress(
       `RSS after: ${(after.settled / 1048576).toFixed(1)} MiB ${after.ok ? 'settled' : 'NOT settled'} after ${Math.round(after.afterMs / 1000)} s (${(after.first / 1048576).toFixed(1)} MiB at 1 s)`,
     );
+    const afterGc = await rssAfterFullGc(broker, (text) => progress(`after: ${text}`));
     const perConnection = (after.settled - before.settled) / opened;
+    const gcReading: Metrics =
+      beforeGc !== undefined && afterGc !== undefined
+        ? {
+            rssBeforeGcBytes: beforeGc,
+            rssAfterGcBytes: afterGc,
+            bytesPerConnectionAfterGc: (afterGc - beforeGc) / opened,
+          }
+        : {};
     return {
       status: 'ok',
       value: {
+        ...gcReading,
         connections: opened,
         failed,
         rssBeforeBytes: before.settled,
@@ -163,5 +202,5 @@ async function measure(
 }
 
 export const CONNECTIONS_CASES: BenchCase[] = [
-  { scenario: 'connections', id: 'idle', label: 'idle connections', measure },
+  { scenario: 'connections', id: 'idle', label: 'idle connections', inspector: true, measure },
 ];

@@ -2,7 +2,7 @@
 // path works (and, for QoS 1, that the broker answers PUBACK), the publishers run flat out; the subscriber's count
 // and both processes' CPU time are sampled at the start and end of the measured window that follows the warm-up.
 import { PacketType, afterTopic, publishQos } from './frame-reader.js';
-import { measureDelivery } from './measure-window.js';
+import { measureDelivery, wallClockMs } from './measure-window.js';
 import { BENCH_TOPIC, publishTemplate, pubackBatch } from './mqtt-packets.js';
 import { Qos0Publisher, Qos1Publisher, type Publisher } from './publishers.js';
 import { NoReplyError, RawMqttClient } from './raw-mqtt-client.js';
@@ -137,6 +137,7 @@ export async function runThroughput(
       job,
       {
         publishers,
+        sent: () => [{ count: publishers.reduce((sum, p) => sum + p.sent, 0), at: wallClockMs() }],
         delivered: () => counter.delivered,
         lostConnection: () => {
           const closed = clients.find((c) => c.closedReason);

@@ -1,25 +1,41 @@
-// Worker-side timing of a measured window: CPU snapshots of the broker and of the load process itself, taken in the
-// same instant as the message counters, a sleep that gives up when the load stops making progress, and the measured
-// window of a throughput-shaped run (raw or MQTT.js clients) built from them.
+// Worker-side timing of a measured window: CPU snapshots of the broker, of the load process itself and of any
+// publisher processes it runs, taken in the same instant as the subscriber's counter, a sleep that gives up when the
+// load stops making progress, and the measured window of a throughput-shaped run (raw or MQTT.js clients) built from
+// them.
 import { cpuTimeMs } from './proc-stats.js';
 import type { ThroughputJob, ThroughputResult, WindowCpu } from './worker-protocol.js';
 
 export interface Snapshot {
   at: number;
   brokerCpuMs: number;
-  loadCpuMs: number;
+  /** this process (the subscriber's, and the publishers' when they share it) */
+  selfCpuMs: number;
+  /** the publisher processes together, when the publishers run apart */
+  publishersCpuMs?: number;
 }
 
-export function snapshot(brokerPid: number): Snapshot {
-  return { at: performance.now(), brokerCpuMs: cpuTimeMs(brokerPid), loadCpuMs: cpuTimeMs('self') };
+export function snapshot(brokerPid: number, publisherPids?: readonly number[]): Snapshot {
+  return {
+    at: performance.now(),
+    brokerCpuMs: cpuTimeMs(brokerPid),
+    selfCpuMs: cpuTimeMs('self'),
+    publishersCpuMs: publisherPids?.reduce((sum, pid) => sum + cpuTimeMs(pid), 0),
+  };
 }
 
 export function windowCpu(start: Snapshot, end: Snapshot): WindowCpu {
-  return {
+  const self = end.selfCpuMs - start.selfCpuMs;
+  const cpu: WindowCpu = {
     windowMs: end.at - start.at,
     brokerCpuMs: end.brokerCpuMs - start.brokerCpuMs,
-    loadCpuMs: end.loadCpuMs - start.loadCpuMs,
+    loadCpuMs: self,
   };
+  if (start.publishersCpuMs !== undefined && end.publishersCpuMs !== undefined) {
+    cpu.publishersCpuMs = end.publishersCpuMs - start.publishersCpuMs;
+    cpu.subscriberCpuMs = self;
+    cpu.loadCpuMs = self + cpu.publishersCpuMs;
+  }
+  return cpu;
 }
 
 /** Sleeps `ms`, checking every 250 ms whether the run has stalled (the check returns why) and failing if so. */
@@ -37,10 +53,37 @@ export function watchedSleep(ms: number, stalled: () => string | null): Promise<
   });
 }
 
-/** A throughput-shaped load: publishers that count what they wrote, the subscriber's count, and why a load
- * connection ended (null while every one is up). */
+/** A publisher process's count of messages written, and when it was read (ms, wall clock of this machine). */
+export interface SentCount {
+  count: number;
+  at: number;
+}
+
+/** Now on the wall clock that every process of this machine shares, in ms with sub-ms precision. */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Messages written within a window of `windowMs`, from counts read at its start and end: each process's rate over
+ * the span its own two readings cover (a reply over IPC may come late on a busy machine) times the window. */
+export function sentInWindow(start: SentCount[], end: SentCount[], windowMs: number): number {
+  let sent = 0;
+  start.forEach((s, i) => {
+    const e = end[i]!;
+    const span = e.at - s.at;
+    sent += span > 0 ? ((e.count - s.count) * windowMs) / span : e.count - s.count;
+  });
+  return Math.round(sent);
+}
+
+/** A throughput-shaped load: publishers that count what they wrote (in this process, or in processes of their own
+ * that answer when asked), the subscriber's count, and why a load connection ended (null while every one is up). */
 export interface DeliveryLoad {
-  publishers: readonly { readonly sent: number; start(): void; stop(): void }[];
+  publishers: readonly { start(): void; stop(): void }[];
+  /** messages written so far, each count with the wall-clock time it was read (one entry per process) */
+  sent(): SentCount[] | Promise<SentCount[]>;
+  /** the publishers' own processes, whose CPU is read with the broker's */
+  publisherPids?: readonly number[];
   delivered(): number;
   lostConnection(): string | null;
 }
@@ -53,7 +96,6 @@ export async function measureDelivery(
   progress: (text: string) => void,
 ): Promise<ThroughputResult> {
   const { publishers, delivered } = load;
-  const sentNow = () => publishers.reduce((sum, p) => sum + p.sent, 0);
   let lastDelivered = delivered();
   let lastDeliveryAt = performance.now();
   const stalled = (): string | null => {
@@ -74,17 +116,20 @@ export async function measureDelivery(
     progress(`warming up ${job.warmupMs / 1000} s`);
     await watchedSleep(job.warmupMs, stalled);
   }
-  const start = snapshot(job.brokerPid);
+  const start = snapshot(job.brokerPid, load.publisherPids);
   const delivered0 = delivered();
-  const sent0 = sentNow();
+  const sent0 = await load.sent();
   progress(`measuring ${job.durationMs / 1000} s`);
   await watchedSleep(job.durationMs, stalled);
-  const end = snapshot(job.brokerPid);
+  const end = snapshot(job.brokerPid, load.publisherPids);
+  const delivered1 = delivered();
+  const sent1 = await load.sent();
+  const cpu = windowCpu(start, end);
   const result: ThroughputResult = {
     kind: 'throughput',
-    delivered: delivered() - delivered0,
-    sent: sentNow() - sent0,
-    ...windowCpu(start, end),
+    delivered: delivered1 - delivered0,
+    sent: sentInWindow(sent0, sent1, cpu.windowMs),
+    ...cpu,
   };
   for (const p of publishers) p.stop();
   return result;

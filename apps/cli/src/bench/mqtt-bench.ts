@@ -38,7 +38,11 @@ function describe(outcome: RunRecord['outcome'], c: BenchCase): string {
   const m = outcome.value;
   const pct = (n: number | undefined) => `${(n ?? NaN).toFixed(0)} %`;
   if (c.scenario === 'throughput' || c.scenario === 'ordinary') {
-    return `${Math.round(m.msgPerSec!).toLocaleString('en-US')} msg/s delivered, broker CPU ${pct(m.brokerCpuPct)}, load CPU ${pct(m.loadCpuPct)}`;
+    const split =
+      m.subscriberCpuPct !== undefined
+        ? ` (subscriber ${pct(m.subscriberCpuPct)}, publishers ${pct(m.publishersCpuPct)})`
+        : '';
+    return `${Math.round(m.msgPerSec!).toLocaleString('en-US')} msg/s delivered, broker CPU ${pct(m.brokerCpuPct)}, load CPU ${pct(m.loadCpuPct)}${split}`;
   }
   if (c.scenario === 'latency' || c.scenario === 'rates') {
     return `p50 ${m.p50!.toFixed(2)} ms, p99 ${m.p99!.toFixed(2)} ms, max ${m.max!.toFixed(1)} ms, broker CPU ${pct(m.brokerCpuPct)}`;
@@ -49,7 +53,10 @@ function describe(outcome: RunRecord['outcome'], c: BenchCase): string {
   return (
     `${m.connections} connections, ${Math.round(m.bytesPerConnection!).toLocaleString('en-US')} bytes each once ` +
     `settled${m.settled ? '' : ' (NOT settled within the bound)'} after ${Math.round(m.settleSeconds!)} s, ` +
-    `${Math.round(m.bytesPerConnectionAt1s!).toLocaleString('en-US')} 1 s after the burst`
+    `${Math.round(m.bytesPerConnectionAt1s!).toLocaleString('en-US')} 1 s after the burst` +
+    (m.bytesPerConnectionAfterGc === undefined
+      ? ''
+      : `, ${Math.round(m.bytesPerConnectionAfterGc).toLocaleString('en-US')} after a forced full GC`)
   );
 }
 
@@ -87,7 +94,18 @@ export async function runMqttBench(
     process.env['ROBUSTMQ_STAGE_TIMINGS'] = dir;
   }
 
-  const cases = options.scenarios.flatMap((s) => CASES[s]);
+  // --cases narrows the chosen scenarios to some of their cases (e.g. one cell for an A/B or a profile)
+  const chosen = (c: BenchCase) => options.cases === undefined || options.cases.includes(c.id);
+  const casesByScenario = Object.fromEntries(
+    Object.entries(CASES).map(([s, list]) => [s, list.filter(chosen)]),
+  ) as Record<ScenarioName, BenchCase[]>;
+  const cases = options.scenarios.flatMap((s) => casesByScenario[s]);
+  if (cases.length === 0)
+    throw new Error(
+      `--cases ${options.cases?.join(',')} names no case of the scenarios ${options.scenarios.join(',')}; their cases: ${options.scenarios
+        .flatMap((s) => CASES[s].map((c) => c.id))
+        .join(', ')}`,
+    );
   const total = cases.length * options.runs * options.brokers.length;
   const records: RunRecord[] = [];
   let n = 0;
@@ -100,7 +118,7 @@ export async function runMqttBench(
           const tag = `[${++n}/${total}] ${broker} · ${c.label} · run ${run}/${options.runs}`;
           let outcome: RunRecord['outcome'];
           try {
-            const running = await startBroker(broker, scratch, options.robustmqStorage);
+            const running = await startBroker(broker, scratch, options.robustmqStorage, c.inspector === true);
             try {
               outcome = await c.measure(running, options, (text) => log(`${tag}: ${text}`));
               const stages = takeStageReport(running.pid);
@@ -119,5 +137,9 @@ export async function runMqttBench(
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  return { records, environment, report: renderReport(records, CASES, options, environment, command) };
+  return {
+    records,
+    environment,
+    report: renderReport(records, casesByScenario, options, environment, command),
+  };
 }

@@ -122,13 +122,32 @@ function throughputSection(
 ): string {
   const { brokers } = options;
   const ours = oursVsMosquitto(brokers);
-  const columns: { key: string; title: string; format: (n: number) => string; ratio: boolean }[] = [
+  const columns: {
+    key: string;
+    title: string;
+    format: (n: number) => string;
+    ratio: boolean;
+    /** shown only when some run measured it */
+    optional?: boolean;
+  }[] = [
     { key: 'msgPerSec', title: 'delivered msg/s', format: fmt.int, ratio: true },
     { key: 'msgPerBrokerCpuSec', title: 'msg per broker CPU-s', format: fmt.int, ratio: true },
     { key: 'brokerCpuPct', title: 'broker CPU', format: fmt.pct, ratio: false },
     { key: 'loadCpuPct', title: 'load CPU', format: fmt.pct, ratio: false },
+    // only when the publishers ran in processes of their own
+    { key: 'subscriberCpuPct', title: 'subscriber CPU', format: fmt.pct, ratio: false, optional: true },
+    { key: 'publishersCpuPct', title: 'publishers CPU', format: fmt.pct, ratio: false, optional: true },
     { key: 'sentPerSec', title: 'published msg/s', format: fmt.int, ratio: false },
-  ];
+  ].filter(
+    (col) =>
+      !col.optional ||
+      records.some(
+        (r) =>
+          cases.some((c) => c.id === r.caseId) &&
+          r.outcome.status === 'ok' &&
+          r.outcome.value[col.key] !== undefined,
+      ),
+  );
   const header = ['case'];
   for (const col of columns) {
     for (const b of brokers) header.push(`${col.title} ${b}`);
@@ -215,7 +234,11 @@ export function renderReport(
         `### Ordinary clients: MQTT.js 5 (${PAYLOAD_BYTES}-byte payloads, 1 subscriber, ${options.durationS} s window after ${options.warmupS} s warm-up, median of ${options.runs} runs)`,
         'Every client is MQTT.js with its defaults; each PUBLISH is issued on an event-loop turn of its own (one ' +
           'socket write per packet) and the subscriber answers each QoS 1 message with its own PUBACK; QoS 1 ' +
-          `publishers keep ${INFLIGHT_WINDOW} unacknowledged messages each. Load and broker share the machine's cores.`,
+          `publishers keep ${INFLIGHT_WINDOW} unacknowledged messages each. ` +
+          (options.ordinaryProcesses === 'one'
+            ? 'All clients share one load process and its event loop (`--ordinary-processes one`). '
+            : 'Each publisher runs in a process of its own, the subscriber in another; load CPU is all of them together. ') +
+          "Load and broker share the machine's cores.",
       ),
     );
   if (options.scenarios.includes('rates')) {
@@ -299,6 +322,12 @@ export function renderReport(
               ratio: true,
             },
             {
+              key: 'bytesPerConnectionAfterGc',
+              title: 'bytes per connection after a forced full GC (V8 brokers)',
+              format: fmt.int,
+              ratio: true,
+            },
+            {
               key: 'bytesPerConnectionAt1s',
               title: 'bytes per connection 1 s after the burst (earlier benches)',
               format: fmt.int,
@@ -319,6 +348,8 @@ export function renderReport(
           'RSS = VmRSS of the broker process, sampled every second until it settles (a broker on V8 returns the ' +
             "connect burst's garbage when its memory reducer runs, up to ~2 min after the burst; the same before the " +
             'burst for its start-up garbage); per connection = (settled after − settled before) / connections held; ' +
+            "the forced-GC row is the same difference read again after a full GC asked for through the broker's V8 " +
+            'inspector (opened on loopback by the bench) once each settled reading was taken; ' +
             'the 1 s row is RSS 1 s after the last CONNACK minus RSS 1 s after start-up, as the earlier benches read it; ' +
             'the extrapolation is before + per connection × 100,000 (a process here may hold at most 20,000 open files).',
         ),

@@ -31,7 +31,7 @@ function throughputShapedJob(
   };
   return kind === 'throughput'
     ? { ...job, kind, perPacketWrites: options.perPacketWrites ?? false }
-    : { ...job, kind };
+    : { ...job, kind, processes: options.ordinaryProcesses ?? 'per-client' };
 }
 
 /** QoS 0 and QoS 1, 1 and 4 publishers → 1 subscriber, with the raw client or with MQTT.js. */
@@ -63,13 +63,17 @@ export async function runThroughputJob(
   const r = outcome.value;
   if (r.kind !== 'throughput') return { status: 'error', message: `unexpected ${r.kind} result` };
   const seconds = r.windowMs / 1000;
+  const pct = (ms: number) => (ms / r.windowMs) * 100;
   return {
     status: 'ok',
     value: {
       msgPerSec: r.delivered / seconds,
       msgPerBrokerCpuSec: r.brokerCpuMs > 0 ? r.delivered / (r.brokerCpuMs / 1000) : NaN,
-      brokerCpuPct: (r.brokerCpuMs / r.windowMs) * 100,
-      loadCpuPct: (r.loadCpuMs / r.windowMs) * 100,
+      brokerCpuPct: pct(r.brokerCpuMs),
+      loadCpuPct: pct(r.loadCpuMs),
+      ...(r.subscriberCpuMs !== undefined && r.publishersCpuMs !== undefined
+        ? { subscriberCpuPct: pct(r.subscriberCpuMs), publishersCpuPct: pct(r.publishersCpuMs) }
+        : {}),
       sentPerSec: r.sent / seconds,
       delivered: r.delivered,
       windowS: seconds,

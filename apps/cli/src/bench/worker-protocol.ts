@@ -19,10 +19,41 @@ export interface ThroughputJob {
   perPacketWrites: boolean;
 }
 
+/** Where the MQTT.js clients of the ordinary scenario run: each publisher in a process of its own apart from the
+ * subscriber's ('per-client', as deployments have them), or all of them in the load worker's one event loop ('one'). */
+export const ORDINARY_PROCESSES = ['per-client', 'one'] as const;
+export type OrdinaryProcesses = (typeof ORDINARY_PROCESSES)[number];
+
 /** Throughput with MQTT.js clients used as an application uses them (see load-ordinary.ts); answers a ThroughputResult. */
 export interface OrdinaryJob extends Omit<ThroughputJob, 'kind' | 'perPacketWrites'> {
   kind: 'ordinary';
+  processes: OrdinaryProcesses;
 }
+
+/** The load worker to one publisher process of the per-client mode (ordinary-publisher.ts). */
+export type PublisherCommand =
+  | {
+      type: 'open';
+      port: number;
+      clientId: string;
+      qos: 0 | 1;
+      payloadBytes: number;
+      inflightWindow: number;
+      replyTimeoutMs: number;
+    }
+  | { type: 'probe' }
+  | { type: 'start' }
+  | { type: 'count' }
+  | { type: 'stop' };
+
+export type PublisherReply =
+  | { type: 'ready' }
+  | { type: 'probed' }
+  /** messages written so far, read at `at` (ms, wall clock) */
+  | { type: 'count'; sent: number; at: number }
+  | { type: 'lost'; reason: string }
+  | { type: 'unsupported'; reason: string }
+  | { type: 'error'; message: string };
 
 export interface LatencyJob {
   kind: 'latency';
@@ -58,7 +89,11 @@ export type Job = ThroughputJob | OrdinaryJob | LatencyJob | ConnectionsJob;
 export interface WindowCpu {
   windowMs: number;
   brokerCpuMs: number;
+  /** every load process together */
   loadCpuMs: number;
+  /** when the publishers run in processes of their own: the subscriber's process, and the publishers' together */
+  subscriberCpuMs?: number;
+  publishersCpuMs?: number;
 }
 
 export interface ThroughputResult extends WindowCpu {

@@ -192,10 +192,7 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
     let found = this.matchCache.get(topic);
     if (found !== undefined) return found;
     found = [];
-    const out = found;
-    this.trie.match(topic, (subscriber, subscription) => {
-      out.push(subscriber, subscription);
-    });
+    this.trie.collect(topic, found);
     if (this.matchCache.size >= MATCH_CACHE_TOPICS) this.matchCache.clear();
     this.matchCache.set(topic, found);
     return found;

@@ -19,7 +19,8 @@
 // address object on the socket, 88 bytes), and what only some connections need (MQTT 5 limits that differ from the
 // defaults, topic aliases, the will, the child logger, the acknowledgement queue, held or throttled packets, a
 // credentials deadline, the publish limiter, the socket under a WebSocket) lives in a ConnectionExtras made on first
-// use: an idle MQTT 3.1.1 connection is one object of 17 fields besides Node's socket, its decoder and its session.
+// use: an idle MQTT 3.1.1 connection is one object of 17 fields besides Node's socket and its session (its decoder is
+// borrowed per chunk while it holds nothing between chunks, see decode).
 import type { ClientIdentity } from '../auth/access-control.js';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -28,6 +29,7 @@ import {
   MqttDecoder,
   encodePacket,
   type MqttCodecError,
+  type MqttDecoderOptions,
   type MqttVersion,
   type Packet,
 } from '@robustmq/protocol';
@@ -107,8 +109,16 @@ type ConnectedStream = Duplex & { [CONNECTION]: Connection };
 function onStreamData(this: ConnectedStream, chunk: Buffer): void {
   const connection = this[CONNECTION];
   connection.host.stats.bytesReceived += chunk.length;
-  connection.decoder.push(chunk);
+  connection.decode(chunk);
 }
+
+/** A decoder no connection holds (see Connection.decode), bound to this until one takes it. */
+const UNBOUND: MqttDecoderOptions = {
+  maxPacketSize: 0,
+  onPacket() {},
+  onError() {},
+};
+let spareDecoder: MqttDecoder | undefined;
 
 function onStreamError(this: ConnectedStream, err: Error): void {
   this[CONNECTION].debug({ err: err.message }, 'socket error');
@@ -164,7 +174,10 @@ export class Connection extends CoalescingWriter implements WheelEntry {
   /** this connection's place in the broker's list of open connections (Broker.accept). */
   prevOpen: Connection | undefined = undefined;
   nextOpen: Connection | undefined = undefined;
-  readonly decoder: MqttDecoder;
+  /** kept only while it holds something the next chunk needs (a partial packet, the last PUBLISH topic, a failure,
+   * a CONNECT's version the connection has not taken yet); otherwise the next chunk borrows a spare: an idle
+   * connection holds no decoder (issue 16). */
+  private decoder: MqttDecoder | undefined = undefined;
   /** when the last packet arrived, in clock ticks (rounded up). */
   private lastPacketAt: number;
   /** packets that arrived while a handler that must finish first (CONNECT) was waiting for storage. */
@@ -186,7 +199,6 @@ export class Connection extends CoalescingWriter implements WheelEntry {
     this.acceptedAt = ticksFloor(now);
     this.bits = TRANSPORTS.indexOf(transport) | (4 << VERSION_SHIFT);
     this.lastPacketAt = ticksCeil(now);
-    this.decoder = new MqttDecoder(this);
     const limiter = host.clientLimits?.publishLimiter();
     if (limiter) this.extras().publishLimiter = limiter;
     if (peer) this.extras().peer = peer;
@@ -195,6 +207,24 @@ export class Connection extends CoalescingWriter implements WheelEntry {
     socket.on('error', onStreamError);
     if (!closeReported) socket.on('close', onStreamClose);
     host.timers.schedule(this, now + host.settings.connectTimeoutMs);
+  }
+
+  /** Decodes a received chunk; each packet goes to onPacket (or onError, once). */
+  decode(chunk: Buffer): void {
+    let decoder = this.decoder;
+    if (decoder === undefined) {
+      decoder = spareDecoder ?? new MqttDecoder(UNBOUND);
+      spareDecoder = undefined;
+      decoder.rebind(this, this.protocolVersion);
+      // held while it decodes: a handler that (synchronously) decodes more of this connection uses the same one
+      this.decoder = decoder;
+    }
+    decoder.push(chunk);
+    if (this.decoder === decoder && decoder.isResting(this.protocolVersion)) {
+      this.decoder = undefined;
+      decoder.rebind(UNBOUND, 4);
+      spareDecoder ??= decoder;
+    }
   }
 
   /** the byte stream (the one CoalescingWriter writes to). */

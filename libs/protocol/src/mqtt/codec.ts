@@ -115,10 +115,25 @@ export class MqttDecoder {
   /** the last PUBLISH topic, created with the first PUBLISH (an idle connection never has one) */
   private lastTopic: LastTopic | undefined = undefined;
 
-  constructor(private readonly options: MqttDecoderOptions) {}
+  constructor(private options: MqttDecoderOptions) {}
 
   get protocolVersion(): MqttVersion {
     return Math.abs(this.version) as MqttVersion;
+  }
+
+  /** True when nothing a later chunk needs is held here — no partial packet, no remembered topic, no failure — and
+   * the version is `version`: the connection may then let the decoder go and decode its next chunk with any
+   * resting decoder given to it by `rebind` (issue 16: an idle connection keeps no decoder). */
+  isResting(version: MqttVersion): boolean {
+    return this.chunks === undefined && this.lastTopic === undefined && this.version === version;
+  }
+
+  /** Hands a resting decoder (see isResting) to a connection whose packets so far were of `version`. */
+  rebind(options: MqttDecoderOptions, version: MqttVersion): void {
+    if (this.chunks !== undefined || this.lastTopic !== undefined || this.version < 0)
+      throw new Error('only a resting decoder can be rebound');
+    this.options = options;
+    this.version = version;
   }
 
   private get failed(): boolean {
