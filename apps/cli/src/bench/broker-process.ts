@@ -13,8 +13,8 @@ import {
   type RobustmqStorage,
 } from './broker-configs.js';
 import { trackChild } from './child-processes.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inspectorUrlIn } from './inspector-gc.js';
-import { sleep } from './measure-window.js';
 import { RawMqttClient } from './raw-mqtt-client.js';
 
 export const BROKER_KINDS = ['robustmq', 'robustmq-journal', 'mosquitto', 'aedes'] as const;
