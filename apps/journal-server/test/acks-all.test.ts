@@ -67,3 +67,48 @@ it('does not acknowledge an acks=all append while a replica is down, acks=quorum
     );
   }
 }, 60_000);
+
+it("acks=quorum: two followers' fdatasyncs commit an append while the leader's own is still running; acks=all waits for it", async () => {
+  const ns = 'leadsync';
+  for (const [shard, acks] of [
+    ['quorum', 'ACKS_QUORUM'],
+    ['all', 'ACKS_ALL'],
+  ] as const) {
+    await cluster.client.journal.createShard(ns, shard, { replicaCount: 3, acks });
+    expect((await cluster.data.append(ns, shard, rec(`${shard}0`))).baseOffset).toBe(0);
+    const leaderId = (await cluster.client.journal.listSegments(ns, shard))[0]!.leader;
+    const seg = cluster.journal(leaderId).server.node.store.get(ns, shard, 0)!;
+    // hold every fdatasync of the leader's file (both descriptors) until released
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const file = seg.file;
+    const [sync, syncSecond] = [file.sync.bind(file), file.syncSecond.bind(file)];
+    file.sync = async () => {
+      await gate;
+      return sync();
+    };
+    file.syncSecond = async () => {
+      await gate;
+      return syncSecond();
+    };
+    try {
+      const appended = cluster.data.append(ns, shard, rec(`${shard}1`), { requestTimeoutMs: 10_000 });
+      const answered = await Promise.race([
+        appended.then(() => 'acknowledged'),
+        new Promise((resolve) => setTimeout(() => resolve('waiting'), 1_500)),
+      ]);
+      expect(seg.durableEnd, "the leader's own fdatasync has not returned").toBe(1);
+      // quorum: the followers' two copies are a majority; all: the leader's is one of the three it needs
+      expect(answered).toBe(shard === 'quorum' ? 'acknowledged' : 'waiting');
+      release();
+      expect((await appended).baseOffset).toBe(1);
+      await expect.poll(() => seg.durableEnd).toBe(2);
+    } finally {
+      release();
+      file.sync = sync;
+      file.syncSecond = syncSecond;
+    }
+    const read = await cluster.data.read(leaderId, ns, shard, 0, 0);
+    expect(read.records.map((r) => r.payload)).toEqual([`${shard}0`, `${shard}1`]);
+  }
+}, 60_000);

@@ -6,6 +6,7 @@
 // no appends, acks or heartbeats went out, and followers started elections. The member restoring the image keeps
 // answering the leader too: the restore runs beside its Raft loop, so the leader's silence from it stays under the
 // election timeout (before, the leader heard nothing from it for as long as the restore took).
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { PlacementClient } from '@robustmq/placement-client';
@@ -13,6 +14,11 @@ import { buildOnce, freePort, ServiceProcess, tempDir, testScope, waitFor } from
 
 const scope = testScope();
 const dir = tempDir('raft-snapshot', scope);
+// every member records its event-loop delay (libs/common stage-timings): SIGUSR2 writes it to this directory, which
+// tells how long the restoring member's own thread was held (installing the image, restoring it)
+const timingsDir = join(dir, 'timings');
+mkdirSync(timingsDir, { recursive: true });
+process.env['ROBUSTMQ_STAGE_TIMINGS'] = timingsDir;
 const members = new Map<number, ServiceProcess>();
 let ports: { grpc: number; http: number }[] = [];
 
@@ -89,6 +95,25 @@ it('keeps the leader, its heartbeats and a client’s writes going while members
   // the measured window: the lagging member restarts (InstallSnapshot of the whole state), and a lone client writes
   // until every member has taken two snapshots of the large state
   await members.get(lagging)!.start(ports[lagging - 1]!.http);
+  // its event-loop delay from here on (SIGUSR2 writes what was recorded so far, its start-up, and starts over)
+  const lagPid = members.get(lagging)!.proc!.child.pid!;
+  const timingsFile = join(timingsDir, `stages-${lagPid}.json`);
+  let installMs: number | undefined;
+  let gcMs = 0;
+  const lagLoopDelayMs = async (): Promise<number> => {
+    rmSync(timingsFile, { force: true });
+    process.kill(lagPid, 'SIGUSR2');
+    await waitFor("the restoring member's timings", () => existsSync(timingsFile) || undefined);
+    const report = JSON.parse(readFileSync(timingsFile, 'utf8')) as {
+      eventLoopDelay: { max: number };
+      stages: Record<string, { max: number }>;
+    };
+    // (how long the log store held the thread to install the image, when it records that)
+    installMs = report.stages['raft.snapshot.install']?.max;
+    gcMs = Math.max(report.stages['gc.major']?.max ?? 0, report.stages['gc.minor']?.max ?? 0);
+    return report.eventLoopDelay.max;
+  };
+  await lagLoopDelayMs();
   const client = new PlacementClient({ addresses, callTimeoutMs: 10_000, batching: false });
   const latencies: number[] = [];
   let maxSilenceMs = 0;
@@ -157,7 +182,9 @@ it('keeps the leader, its heartbeats and a client’s writes going while members
     .split('\n')
     .filter((l) => l.includes('"raft snapshot restored"'))
     .map((l) => (JSON.parse(l) as { ms: number }).ms);
-  const summary = `${n} writes in ${Date.now() - started} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms, longest silence ${maxSilenceMs} ms, leader's longest silence from the restoring member ${restoringSilenceMs} ms, terms ${[...terms]}, leaders ${[...leaders]}, leader's snapshots took ${snapshotMs.join(', ')} ms, the restore took ${restoreMs.join(', ')} ms`;
+  // the restoring member's longest event-loop delay since its restart (the install of the image and its restore)
+  const lagLoopMs = await lagLoopDelayMs();
+  const summary = `${n} writes in ${Date.now() - started} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms, longest silence ${maxSilenceMs} ms, leader's longest silence from the restoring member ${restoringSilenceMs} ms, the restoring member's longest event-loop delay ${lagLoopMs.toFixed(1)} ms (its log store took ${installMs?.toFixed(1) ?? '?'} ms to install the image; its longest GC pause ${gcMs.toFixed(1)} ms), terms ${[...terms]}, leaders ${[...leaders]}, leader's snapshots took ${snapshotMs.join(', ')} ms, the restore took ${restoreMs.join(', ')} ms`;
   console.log(summary);
   expect([...leaders], `${summary}\n${detail()}`).toEqual([leader]);
   expect(terms.size, summary).toBe(1);

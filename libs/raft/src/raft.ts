@@ -147,6 +147,16 @@ export class Raft {
     return { term: this.term, vote: this.vote, commit: this.log.committed };
   }
 
+  /**
+   * The snapshot being received from the leader chunk by chunk, if any: whom it is from (the leader's term), what it
+   * is, and how many bytes of it arrived in order so far. The same object until a chunk at offset 0 starts another; a
+   * store may write the chunks as they come (RaftNode), so installing the image only has to finish its file.
+   */
+  receivingSnapshot():
+    { readonly leaderTerm: number; readonly metadata: SnapshotMetadata; readonly size: number } | undefined {
+    return this.incomingSnapshot;
+  }
+
   softState(): SoftState {
     return { lead: this.lead, raftState: this.state };
   }

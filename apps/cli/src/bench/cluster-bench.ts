@@ -95,19 +95,37 @@ function stamped(size = 64): Buffer {
  * (MQTT-3.3.4-7): MQTT.js does not hold back on its own, and a broker that gets more closes the connection with
  * 0x93 (MQTT-3.3.4-8) — which left every later publish unacknowledged, a "stall" whenever PUBACKs fell more than
  * Receive Maximum / rate behind. A message that waits for room is sent late (its latency counts from its send).
- * Returns the acknowledgements and how many messages waited for room.
+ * Returns how many messages waited for room, and the acknowledgements counted: `done` resolves once all are
+ * acknowledged and rejects at the first failure, `settled` resolves once none is pending. Nothing per message is
+ * kept (no promise per publish): the bench's own garbage collection pauses delay what it measures, and 20,000
+ * promises kept to the end made old-generation collections in the measured window.
  */
 async function publishPaced(
   publisher: MqttClient,
   total: number,
   rate: number,
   topicOf: (i: number) => string,
-): Promise<{ acks: Promise<unknown>[]; heldBack: number }> {
+): Promise<PublishedBatch> {
   const receiveMaximum = receiveMaximums.get(publisher) ?? 65_535;
   let unacked = 0;
   let heldBack = 0;
   let room: (() => void) | undefined;
-  const acks: Promise<unknown>[] = [];
+  let acked = 0;
+  let answered = 0;
+  let failure: Error | undefined;
+  let allIssued = false;
+  let finish: (() => void) | undefined;
+  const settled = new Promise<void>((resolve) => (finish = resolve));
+  const onAck = (err?: Error): void => {
+    unacked--;
+    answered++;
+    if (err) failure ??= err;
+    else acked++;
+    const wake = room;
+    room = undefined;
+    wake?.();
+    if (allIssued && answered === total) finish!();
+  };
   const started = performance.now();
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
@@ -118,15 +136,25 @@ async function publishPaced(
       await new Promise<void>((resolve) => (room = resolve));
     }
     unacked++;
-    const ack = publisher.publishAsync(topicOf(i), stamped(), { qos: 1 }).finally(() => {
-      unacked--;
-      const wake = room;
-      room = undefined;
-      wake?.();
-    });
-    acks.push(ack);
+    publisher.publish(topicOf(i), stamped(), { qos: 1 }, onAck);
   }
-  return { acks, heldBack };
+  allIssued = true;
+  if (answered === total) finish!();
+  return {
+    heldBack,
+    acked: () => acked,
+    settled,
+    done: settled.then(() => {
+      if (failure) throw failure;
+    }),
+  };
+}
+
+interface PublishedBatch {
+  heldBack: number;
+  acked: () => number;
+  settled: Promise<void>;
+  done: Promise<void>;
 }
 
 /** Why the broker closed the publisher (DISCONNECT reason code), printed with a phase that fell short. */
@@ -152,8 +180,9 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
     // and 1 % of a 10 s window is only 200 messages — the cold start alone would make the p99
     const warmup = Math.round(options.rate * options.warmup);
     if (warmup > 0) {
-      const { acks } = await publishPaced(publisher, warmup, options.rate, () => topic);
-      await Promise.all(acks);
+      await (
+        await publishPaced(publisher, warmup, options.rate, () => topic)
+      ).done;
       await settle([same, other], warmup);
       const sorted = Float64Array.from(other.latencies).sort();
       options.print(
@@ -172,9 +201,9 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
     const benchCpuBefore = process.cpuUsage();
     const ownGc = options.stagePids.length > 0 ? watchOwnGc() : undefined;
     const closed = watchClose(publisher);
-    const { acks, heldBack } = await publishPaced(publisher, total, options.rate, () => topic);
+    const { done, heldBack } = await publishPaced(publisher, total, options.rate, () => topic);
     try {
-      await Promise.all(acks);
+      await done;
     } catch (err) {
       throw new Error(`latency phase: a publish failed${closed()}: ${(err as Error).message}`);
     }
@@ -222,6 +251,10 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
       options.print(
         `| bench (publisher and both subscribers) | ${((benchCpu.user + benchCpu.system) / total).toFixed(1)} | - | - |`,
       );
+      if (ownGc)
+        options.print(
+          `bench's own GC pauses in the window (they delay what it measures): ${ownGc.minor.count} scavenges (${ownGc.minor.ms.toFixed(1)} ms in all, longest ${ownGc.minor.max.toFixed(2)}), ${ownGc.major.count} others (${ownGc.major.ms.toFixed(1)} ms, longest ${ownGc.major.max.toFixed(2)})`,
+        );
       // what the slowest percent of the other broker's messages coincided with
       const sorted = Float64Array.from(other.latencies).sort();
       const samples = other.latencies.map((latency, i) => ({
@@ -358,20 +391,19 @@ async function positionPhase(options: ClusterBenchOptions, run: string): Promise
       const before = await commitIndex(options.placementHttp);
       const started = performance.now();
       const closed = watchClose(publisher);
-      const { acks, heldBack } = await publishPaced(
+      const {
+        settled,
+        acked: ackedCount,
+        heldBack,
+      } = await publishPaced(
         publisher,
         total,
         options.rate,
         (i) => `${TOPIC}/${run}/p/${i % options.persistent}`,
       );
       // bounded: a phase whose acknowledgements stall prints what it has rather than hanging
-      let acked = 0;
-      for (const ack of acks)
-        void ack.then(
-          () => acked++,
-          () => undefined,
-        );
-      await Promise.race([Promise.allSettled(acks), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+      await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+      const acked = ackedCount();
       const seconds = (performance.now() - started) / 1000;
       const after = await commitIndex(options.placementHttp);
       if (acked < total)

@@ -15,10 +15,25 @@ const EPISODES_SHOWN = 8;
 const EVENTS_SHOWN = 8;
 
 /** The bench process's own GC pauses, as tail events (it publishes and receives: its pauses delay both). */
-export function watchOwnGc(): { events: TailEvent[]; stop: () => void } {
+export interface OwnGc {
+  /** pauses of 0.5 ms or more */
+  events: TailEvent[];
+  /** every pause: how many and how long in all, by kind */
+  minor: { count: number; ms: number; max: number };
+  major: { count: number; ms: number; max: number };
+  stop: () => void;
+}
+
+export function watchOwnGc(): OwnGc {
   const events: TailEvent[] = [];
+  const minor = { count: 0, ms: 0, max: 0 };
+  const major = { count: 0, ms: 0, max: 0 };
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
+      const sum = (entry as unknown as { detail?: { kind?: number } }).detail?.kind === 1 ? minor : major;
+      sum.count++;
+      sum.ms += entry.duration;
+      sum.max = Math.max(sum.max, entry.duration);
       if (entry.duration < 0.5) continue;
       const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
       events.push({
@@ -29,7 +44,7 @@ export function watchOwnGc(): { events: TailEvent[]; stop: () => void } {
     }
   });
   observer.observe({ entryTypes: ['gc'] });
-  return { events, stop: () => observer.disconnect() };
+  return { events, minor, major, stop: () => observer.disconnect() };
 }
 
 export interface Sample {

@@ -13,6 +13,7 @@ import {
   readU64,
   splitBatch,
   type JournalConnectionPool,
+  type ProducerStamp,
 } from '@robustmq/protocol/journal';
 import { prefixBytes, stampOffsets } from '../storage/framed-batch.js';
 import { RECORD_OFFSET_AT, checkRecord, payloadLengthAt, recordOffset } from '../storage/record-view.js';
@@ -46,6 +47,8 @@ interface PendingAppend {
   expectedOffset: number;
   /** the writer's ordered chain, when it pipelines its appends (see append()). */
   chain: AppendChain | undefined;
+  /** an idempotent producer's stamp (its first record carries it): written once (see writeGroup()). */
+  stamp: ProducerStamp | undefined;
   /** the writer's id, when it asks for its own records to be skipped by its reads (see skipOwn()). */
   writer: string | undefined;
   taken: number;
@@ -54,7 +57,22 @@ interface PendingAppend {
   /** performance.now() when queued and when written (only while stage timings are on: ROBUSTMQ_STAGE_TIMINGS). */
   queuedAt: number;
   writtenAt: number;
-  resolve(result: { baseOffset: number; count: number }): void;
+  resolve(result: AppendResult): void;
+  reject(err: unknown): void;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  count: number;
+  /** the request repeated an idempotent one already written: these are that one's offsets. */
+  duplicate?: boolean;
+}
+
+/** an idempotent request that repeated one not committed yet: answered when that one is. */
+interface DuplicateWaiter {
+  end: number;
+  result: AppendResult;
+  resolve(result: AppendResult): void;
   reject(err: unknown): void;
 }
 
@@ -107,6 +125,7 @@ export class SegmentLeader implements ReplicationLeader {
   private readonly queue: PendingAppend[] = [];
   private acking: PendingAppend[] = [];
   private readonly readers = new Set<ReadWaiter>();
+  private duplicates: DuplicateWaiter[] = [];
   /** the last request written of each ordered chain (in memory: a new leader knows none, and refuses their tails). */
   private readonly chains = new Map<string, number>();
   /** recently committed appends of named writers: base offset → [end, writer] (see skipOwn()). */
@@ -127,6 +146,9 @@ export class SegmentLeader implements ReplicationLeader {
     this.replicas = meta.replicas;
     this.hw = Math.max(seg.meta.startOffset, Math.min(knownHw, seg.durableEnd));
   }
+
+  /** (stage timings only) appends committed by the followers' fdatasyncs before this leader's own returned. */
+  private readonly aheadOfOwnSync: { end: number; at: number; taken: number }[] = [];
 
   get id(): string {
     return this.seg.id;
@@ -317,8 +339,10 @@ export class SegmentLeader implements ReplicationLeader {
     expectedOffset = -1,
     chain?: AppendChain,
     writer?: string,
-  ): Promise<{ baseOffset: number; count: number }> {
-    if (this.state === 'sealed' || this.state === 'sealing') return this.sealedError();
+    stamp?: ProducerStamp,
+  ): Promise<AppendResult> {
+    if (this.state === 'sealed' || this.state === 'sealing')
+      return stamp ? this.sealedDuplicate(stamp) : this.sealedError();
     if (this.state !== 'leading') return Promise.reject(this.notLeader());
     if (maxSegmentRecords > 0 && this.seg.meta.maxRecords === 0) {
       // the writer's record limit is remembered with the replica, so a restarted leader seals at the same place
@@ -331,6 +355,7 @@ export class SegmentLeader implements ReplicationLeader {
         count,
         expectedOffset,
         chain,
+        stamp,
         writer,
         taken: 0,
         baseOffset: -1,
@@ -383,8 +408,45 @@ export class SegmentLeader implements ReplicationLeader {
     let capacity = seg.meta.maxRecords > 0 ? seg.meta.maxRecords - seg.recordCount : Number.MAX_SAFE_INTEGER;
     const base = seg.endOffset;
     let next = base;
+    // idempotent requests taken into this group (not in the segment's producer table until written)
+    let stamped: Map<number, { floor: number; requests: Map<number, number> }> | undefined;
     while (this.queue.length > 0 && capacity > 0 && (bytes < MAX_GROUP_BYTES || parts.length === 0)) {
       const p = this.queue.shift()!;
+      const stamp = p.stamp;
+      if (stamp) {
+        // KIP-98: a request whose sequence the producer sent before is answered with the first one's offsets (once
+        // committed), never written twice; the check runs here, in log order, so a late first attempt still queued
+        // behind its own retry is caught as well
+        const mine = stamped?.get(stamp.producerId);
+        const inGroup = mine?.requests.get(stamp.sequence);
+        const written =
+          inGroup !== undefined
+            ? { base: inGroup, count: stamp.count }
+            : seg.producers.find(stamp.producerId, stamp.sequence);
+        if (written) {
+          // (a request cut short by the segment's end was written only up to it: the answer says so, as the
+          // first one's did, and the writer sends the rest on to the next segment)
+          const end = seg.meta.maxRecords > 0 ? seg.meta.startOffset + seg.meta.maxRecords : Infinity;
+          this.answerDuplicate(p, written.base, Math.min(written.count, end - written.base));
+          continue;
+        }
+        const floor = Math.max(seg.producers.floor(stamp.producerId), mine?.floor ?? -1);
+        if (stamp.sequence < floor) {
+          p.reject(
+            new JournalError(
+              'OUT_OF_ORDER_SEQUENCE',
+              `segment ${seg.id}: request ${stamp.sequence} of producer ${stamp.producerId} is below its floor ${floor} (every lower request was answered already); a late copy is not written`,
+              { floor },
+            ),
+          );
+          continue;
+        }
+        stamped ??= new Map();
+        let entry = stamped.get(stamp.producerId);
+        if (!entry) stamped.set(stamp.producerId, (entry = { floor: -1, requests: new Map() }));
+        entry.floor = Math.max(entry.floor, stamp.floor);
+        entry.requests.set(stamp.sequence, next);
+      }
       if (p.expectedOffset >= 0 && p.expectedOffset !== next) {
         p.reject(
           new JournalError(
@@ -458,6 +520,27 @@ export class SegmentLeader implements ReplicationLeader {
     return true;
   }
 
+  /** answers an idempotent repeat with the offsets of the request it repeats, once those are committed. */
+  private answerDuplicate(p: PendingAppend, base: number, count: number): void {
+    const result: AppendResult = { baseOffset: base, count, duplicate: true };
+    if (base + count <= this.hw) p.resolve(result);
+    else this.duplicates.push({ end: base + count, result, resolve: p.resolve, reject: p.reject });
+  }
+
+  /** a stamped request to a sealed (or sealing) segment: its first attempt's offsets if this segment holds it. */
+  private async sealedDuplicate(stamp: ProducerStamp): Promise<AppendResult> {
+    if (this.sealing) await this.sealing;
+    const written = this.seg.producers.find(stamp.producerId, stamp.sequence);
+    const end = this.seg.meta.sealedEnd;
+    if (written && this.state === 'sealed' && end !== null)
+      return {
+        baseOffset: written.base,
+        count: Math.min(written.count, end - written.base),
+        duplicate: true,
+      };
+    return this.sealedError();
+  }
+
   private failWrite(appends: PendingAppend[], err: unknown): void {
     const error = new JournalError(
       'WRITE_FAILED',
@@ -524,8 +607,25 @@ export class SegmentLeader implements ReplicationLeader {
 
   /** called whenever a follower reports progress. */
   recomputeHw(): void {
-    const ends = [this.seg.durableEnd];
-    for (const f of this.followers.values()) ends.push(Math.min(f.match, this.seg.durableEnd));
+    const own = this.seg.durableEnd;
+    if (stageTimings && this.aheadOfOwnSync.length > 0) {
+      // appends the followers committed before this leader's own fdatasync covered them: by how much
+      const now = performance.now();
+      let i = 0;
+      for (; i < this.aheadOfOwnSync.length && this.aheadOfOwnSync[i]!.end <= own; i++) {
+        const a = this.aheadOfOwnSync[i]!;
+        stageTimings.record('journal.append.ahead_of_own_sync', now - a.at, a.taken);
+      }
+      if (i > 0) this.aheadOfOwnSync.splice(0, i);
+    }
+    const ends = [own];
+    // A record on the disks of the `required` replicas is committed whether or not one of them is this leader: with
+    // acks=quorum a majority of followers' fdatasyncs commits it while the leader's own still runs (the leader counts
+    // as one replica once its own returns), so the commit waits for the second-fastest of three fdatasyncs, not for
+    // the leader's every time. Safe because a new leader takes the most up-to-date log among replicas intersecting
+    // every majority (start/recover), and a leader whose fdatasync fails stops. acks=1 stays the leader's own disk.
+    const cap = this.required === 1 ? own : this.seg.endOffset;
+    for (const f of this.followers.values()) ends.push(Math.min(f.match, cap));
     ends.sort((a, b) => b - a);
     const committed = ends[this.required - 1] ?? this.seg.meta.startOffset;
     if (committed <= this.hw) return;
@@ -536,8 +636,11 @@ export class SegmentLeader implements ReplicationLeader {
       const p = this.acking[done]!;
       const result = { baseOffset: p.baseOffset, count: p.taken };
       // written → committed at the shard's acks: the leader's fdatasync and the followers' (a quorum's)
-      if (stageTimings)
+      if (stageTimings) {
         stageTimings.record('journal.append.commit', performance.now() - p.writtenAt, p.taken);
+        if (p.end > own && this.aheadOfOwnSync.length < 10_000)
+          this.aheadOfOwnSync.push({ end: p.end, at: performance.now(), taken: p.taken });
+      }
       // the append that fills the segment is answered after the seal, so its writer finds the next segment open;
       // its records are committed either way, so the answer is the same if sealing fails
       if (p.end === limit) void this.seal().finally(() => p.resolve(result));
@@ -549,6 +652,14 @@ export class SegmentLeader implements ReplicationLeader {
       done++;
     }
     if (done > 0) this.acking = this.acking.slice(done);
+    if (this.duplicates.length > 0) {
+      const waiting = this.duplicates;
+      this.duplicates = [];
+      for (const d of waiting) {
+        if (d.end <= committed) d.resolve(d.result);
+        else this.duplicates.push(d);
+      }
+    }
     for (const r of this.readers) {
       if (r.from >= committed) continue;
       // a commit of the reader's own appends alone does not wake it: it has those records already
@@ -610,7 +721,8 @@ export class SegmentLeader implements ReplicationLeader {
     this.sealing ??= (async () => {
       this.state = 'sealing';
       const { placement, directory, logger } = this.ctx;
-      while (this.hw < this.seg.endOffset || this.writing) {
+      // (and the leader's own copy durable: its file is the first a reader of the sealed segment is sent to)
+      while (this.hw < this.seg.endOffset || this.seg.durableEnd < this.seg.endOffset || this.writing) {
         if (this.state !== 'sealing') return;
         await new Promise((r) => setTimeout(r, 2));
       }
@@ -717,6 +829,7 @@ export class SegmentLeader implements ReplicationLeader {
     const err = this.notLeader();
     this.failQueued(err);
     for (const p of this.acking.splice(0)) p.reject(err);
+    for (const d of this.duplicates.splice(0)) d.reject(err);
     for (const r of this.readers) r.wake();
     if (!wasSealed)
       this.ctx.logger.warn({ segment: this.id, epoch: this.epoch, reason }, 'stopped leading segment');

@@ -75,7 +75,10 @@ export class PlacementStateMachine extends EventEmitter {
     this.setMaxListeners(0);
     this.baseEngine = engine;
     // unsynced (the Raft log is the durable record): applied batches are written behind, reads wait for them
-    this.engine = options.sync ? engine : new WriteBehindEngine(engine);
+    // (a request id's result is written once: not worth tracking for coalescing; history keys are Buffers, never)
+    this.engine = options.sync
+      ? engine
+      : new WriteBehindEngine(engine, { coalesce: (key) => !key.startsWith(KEY.dedup) });
   }
 
   static async open(
@@ -139,9 +142,16 @@ export class PlacementStateMachine extends EventEmitter {
     // the keys KV commands and retries will read are fetched all at once, so applying a batch costs one round of
     // parallel engine reads instead of one awaited read per command
     const prefetched = await this.prefetch(entries);
+    // KV records written in this batch, by user key (null: deleted); the KV index takes them once the batch is queued
+    const kvOverlay = new Map<string, Buffer | null>();
+    /** A KV record as of this point of the batch: from memory, never a promise (every KV command reads one). */
+    const kvRead = (key: string): Buffer | undefined => {
+      const written = kvOverlay.get(key);
+      return written !== undefined ? (written ?? undefined) : this.kvIndex.get(key);
+    };
     const read = async (key: string): Promise<Buffer | undefined> => {
+      if (key.startsWith(KEY.kv)) return kvRead(key.slice(KEY.kv.length));
       if (overlay.has(key)) return overlay.get(key) ?? undefined;
-      if (key.startsWith(KEY.kv)) return this.kvIndex.get(key.slice(KEY.kv.length));
       if (prefetched.has(key)) return prefetched.get(key);
       // an id the filter has never seen is new: no disk read
       if (key.startsWith(KEY.dedup) && !this.requestIds.mightContain(key.slice(KEY.dedup.length)))
@@ -149,11 +159,13 @@ export class PlacementStateMachine extends EventEmitter {
       return this.engine.get(key);
     };
     const put = (key: string, value: Buffer) => {
-      overlay.set(key, value);
+      if (key.startsWith(KEY.kv)) kvOverlay.set(key.slice(KEY.kv.length), value);
+      else overlay.set(key, value);
       ops.push({ type: 'put', key, value });
     };
     const del = (key: string) => {
-      overlay.set(key, null);
+      if (key.startsWith(KEY.kv)) kvOverlay.set(key.slice(KEY.kv.length), null);
+      else overlay.set(key, null);
       ops.push({ type: 'del', key });
     };
     const ctx: ApplyContext = { read, put, del };
@@ -171,7 +183,9 @@ export class PlacementStateMachine extends EventEmitter {
         modRevision: revision,
         version: old ? old.version + 1 : 1,
       };
-      put(KEY.kv + key, encodeKvEntry(kv));
+      const data = encodeKvEntry(kv);
+      kvOverlay.set(key, data);
+      ops.push({ type: 'put', key: KEY.kv + key, value: data });
       record({ type: 'put', kv });
     };
 
@@ -193,7 +207,10 @@ export class PlacementStateMachine extends EventEmitter {
       const requestId =
         'requestId' in c && typeof c.requestId === 'string' && c.requestId ? c.requestId : undefined;
       if (requestId) {
-        const seen = await read(KEY.dedup + requestId);
+        // (a promise only for an id the filter may have seen, or one this batch wrote: usually none)
+        const dedupKey = KEY.dedup + requestId;
+        const seen =
+          this.requestIds.mightContain(requestId) || overlay.has(dedupKey) ? await read(dedupKey) : undefined;
         if (seen) {
           results.push(decodeResult(seen));
           continue;
@@ -202,20 +219,21 @@ export class PlacementStateMachine extends EventEmitter {
       const resultAt = results.length;
       switch (c.type) {
         case 'kv.set': {
-          const prev = await read(KEY.kv + c.key);
+          const prev = kvRead(c.key);
           putKv(c.key, c.value, prev ? decodeKvEntry(c.key, prev) : undefined);
           results.push({ type: 'kv.set', revision });
           break;
         }
         case 'kv.delete': {
-          const prev = await read(KEY.kv + c.key);
+          const prev = kvRead(c.key);
           if (!prev) {
             results.push({ type: 'kv.delete', deleted: false, revision });
             break;
           }
           revision++;
           const old = decodeKvEntry(c.key, prev);
-          del(KEY.kv + c.key);
+          kvOverlay.set(c.key, null);
+          ops.push({ type: 'del', key: KEY.kv + c.key });
           record({
             type: 'delete',
             kv: {
@@ -230,7 +248,7 @@ export class PlacementStateMachine extends EventEmitter {
           break;
         }
         case 'kv.cas': {
-          const prev = await read(KEY.kv + c.key);
+          const prev = kvRead(c.key);
           const old = prev ? decodeKvEntry(c.key, prev) : undefined;
           const actual = old ? old.modRevision : 0;
           if (actual !== c.expectedModRevision) {
@@ -315,13 +333,12 @@ export class PlacementStateMachine extends EventEmitter {
     if (revision !== this.revision) ops.push({ type: 'put', key: KEY.revision, value: be64(revision) });
     if (this.engine instanceof WriteBehindEngine) this.engine.writeBehind(ops, applied);
     else await this.engine.batch(ops, { sync: this.options.sync });
+    for (const [key, value] of kvOverlay) {
+      if (value) this.kvIndex.set(key, ownBuffer(value));
+      else this.kvIndex.delete(key);
+    }
     for (const [key, value] of overlay) {
-      if (key.startsWith(KEY.kv)) {
-        if (value) this.kvIndex.set(key.slice(KEY.kv.length), ownBuffer(value));
-        else this.kvIndex.delete(key.slice(KEY.kv.length));
-      } else if (value && key.startsWith(KEY.dedup)) {
-        this.requestIds.add(key.slice(KEY.dedup.length), applied);
-      }
+      if (value && key.startsWith(KEY.dedup)) this.requestIds.add(key.slice(KEY.dedup.length), applied);
     }
     this.applied = applied;
     this.revision = revision;

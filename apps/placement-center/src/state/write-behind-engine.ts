@@ -16,6 +16,11 @@ import type { BatchOp, Bytes, KvEngine, ScanOptions, WriteOptions } from '@robus
 export interface WriteBehindOptions {
   delayMs?: number;
   maxOps?: number;
+  /**
+   * The string keys worth coalescing (default: all). Keys written once each (request ids, history) only cost a
+   * map entry per write to track; writing a key twice in one batch is correct anyway (the last one wins).
+   */
+  coalesce?: (key: string) => boolean;
 }
 
 export class WriteBehindEngine implements KvEngine {
@@ -31,6 +36,7 @@ export class WriteBehindEngine implements KvEngine {
   private gate: ((index: number) => Promise<void> | undefined) | undefined;
   private readonly delayMs: number;
   private readonly maxOps: number;
+  private readonly coalesce: ((key: string) => boolean) | undefined;
 
   constructor(
     private readonly inner: KvEngine,
@@ -38,6 +44,7 @@ export class WriteBehindEngine implements KvEngine {
   ) {
     this.delayMs = options.delayMs ?? 20;
     this.maxOps = options.maxOps ?? 20_000;
+    this.coalesce = options.coalesce;
   }
 
   /** From now on a write waits for `gate(index)` (undefined = already durable) of the highest index it applied. */
@@ -52,7 +59,7 @@ export class WriteBehindEngine implements KvEngine {
   writeBehind(ops: BatchOp[], index = 0): Promise<void> {
     if (index > this.pendingIndex) this.pendingIndex = index;
     for (const op of ops) {
-      if (typeof op.key === 'string') {
+      if (typeof op.key === 'string' && (this.coalesce === undefined || this.coalesce(op.key))) {
         const at = this.pendingAt.get(op.key);
         // the earlier operation is dropped, not overwritten in place: the last one of a key stays last in the batch
         if (at !== undefined) this.pending[at] = undefined;

@@ -40,6 +40,17 @@ export interface RaftLogStore extends Storage {
    */
   persist(rd: PersistableReady, context?: PersistContext): Promise<void>;
   /**
+   * A chunk of the snapshot the leader is sending, as the core took it: in order (`offset` is how many bytes of that
+   * snapshot came before it; 0 starts another). A store may write it beside the loop as it comes, so that persisting
+   * the snapshot's Ready later only has to finish the file. Best effort: persist() writes whatever it did not get.
+   * Returns a promise when the chunk is being written: it settles (never rejects) once it is.
+   */
+  stageSnapshotChunk?(
+    from: { leaderTerm: number; index: number; term: number },
+    offset: number,
+    data: Uint8Array,
+  ): Promise<void> | undefined;
+  /**
    * Records the application's image at applied index `index` as the snapshot and deletes log entries up to
    * `compactTo` (default `index`). Atomic: a crash leaves either the old snapshot and log or the new ones. Fails
    * with RaftStorageError SNAPSHOT_OUT_OF_DATE if the store's snapshot is already at or past `index` (a snapshot

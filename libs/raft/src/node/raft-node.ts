@@ -185,6 +185,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
    * meanwhile being applied after it: while set, applies queue up in `applyQueue` instead of running in the loop.
    */
   private restoring: Promise<void> | undefined;
+  /** Snapshot chunks from the leader waiting for the store to write the one before (stepSnapshotChunks). */
+  private snapshotChunks: Extract<Message, { type: 'MsgSnap' }>[] = [];
+  private snapshotChunkWrite: Promise<void> | undefined;
   private applyQueue: (
     { entries: readonly Entry[] } | { snapshot: { index: number; confState: ConfState; data: Uint8Array } }
   )[] = [];
@@ -448,11 +451,51 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private onMessage(m: Message): void {
     if (this.stopped) return;
     this.lastHeard.set(m.from, Date.now());
+    if (m.type === 'MsgSnap' && this.storage.stageSnapshotChunk) {
+      this.snapshotChunks.push(m);
+      this.stepSnapshotChunks();
+      return;
+    }
     this.guard(() => this.raw.step(m));
     const watch = this.commitWatch;
-    if (watch && this.raw.raft.log.committed >= watch.index) {
-      this.commitWatch = undefined;
-      watch.resolve();
+    if (watch && this.raw.raft.log.committed >= watch.index) this.endCommitWatch();
+    this.schedule();
+  }
+
+  /**
+   * Chunks of a snapshot from the leader: each is stepped, and handed to the log store when the core took it in order,
+   * so the store writes the image as it arrives (beside the loop) instead of all at once when the Ready installs it.
+   * The next chunk is stepped only once the store wrote the previous one: its acknowledgement (MsgSnapStatus) waits
+   * too, so the leader sends no faster than this disk writes, and the install's Ready — the loop waits for it before
+   * it answers anyone again — has only the last chunk left to write. Other messages are stepped meanwhile.
+   */
+  private stepSnapshotChunks(): void {
+    while (!this.stopped && !this.snapshotChunkWrite && this.snapshotChunks.length > 0) {
+      const m = this.snapshotChunks.shift()!;
+      const before = this.raw.raft.receivingSnapshot();
+      const sizeBefore = before?.size ?? 0;
+      this.guard(() => this.raw.step(m));
+      const after = this.raw.raft.receivingSnapshot();
+      // (the last chunk ends the transfer and leaves nothing here: persist() writes it with the Ready)
+      if (
+        after !== undefined &&
+        m.data.byteLength > 0 &&
+        (after === before ? sizeBefore : 0) === m.offset &&
+        after.size === m.offset + m.data.byteLength
+      ) {
+        const { index, term } = after.metadata;
+        const written = this.storage.stageSnapshotChunk!(
+          { leaderTerm: after.leaderTerm, index, term },
+          m.offset,
+          m.data,
+        );
+        if (written) {
+          this.snapshotChunkWrite = written.then(() => {
+            this.snapshotChunkWrite = undefined;
+            this.stepSnapshotChunks();
+          });
+        }
+      }
     }
     this.schedule();
   }
@@ -672,19 +715,21 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       rd.entries.length > 0 ? rd.entries[rd.entries.length - 1]!.index : rd.snapshot?.metadata.index;
     // settled from the write itself, not from this loop: an apply in this loop may wait for it (whenLogDurable)
     this.writeSettled = false;
-    const settled = persisted.then(
+    persisted.then(
       () => {
         this.writeSettled = true;
         if (written !== undefined) this.markDurable(written);
+        this.endCommitWatch();
       },
       () => {
         this.writeSettled = true;
+        this.endCommitWatch();
       },
     );
     // (a leader's Ready of a new entry usually has nothing committed to apply: no promise to make then)
     const appliedEarly = early.length > 0 ? this.apply(early) : APPLIED;
     if (this.role === 'leader' && rd.entries.length > 0)
-      await this.applyBeforeOwnFlush(rd.entries, settled, appliedEarly);
+      await this.applyBeforeOwnFlush(rd.entries, appliedEarly);
     if (appliedEarly === APPLIED) await persisted;
     else await settleFirst(persisted, appliedEarly);
     this.learnAddresses(rd.entries);
@@ -715,23 +760,19 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
    * acks before its own append is durable (the self-ack is just one MsgAppResp, raft.go appendEntry; doc.go
    * "Usage", step 2), though it applies only after its own write.
    */
-  private async applyBeforeOwnFlush(
-    entries: readonly Entry[],
-    settled: Promise<void>,
-    appliedEarly: Promise<void>,
-  ): Promise<void> {
+  private async applyBeforeOwnFlush(entries: readonly Entry[], appliedEarly: Promise<void>): Promise<void> {
     const first = entries[0]!.index;
     const last = entries[entries.length - 1]!.index;
     const term = this.raw.raft.term;
-    const committed = new Promise<void>((resolve) => {
+    // one promise per leader Ready, settled by whichever comes first: an input committing `first` (onMessage) or the
+    // write settling (handleReady's persisted.then)
+    await new Promise<void>((resolve) => {
       this.commitWatch = { index: first, resolve };
     });
-    await Promise.race([settled, committed]);
-    this.commitWatch = undefined;
     const raft = this.raw.raft;
     if (this.writeSettled || raft.state !== 'leader' || raft.term !== term) return;
     // what committed before (applied beside the write) goes first, in log order
-    if (!(await appliedEarly.then(yes, no))) return;
+    if (appliedEarly !== APPLIED && !(await appliedEarly.then(yes, no))) return;
     // (a restore beside the loop applies in its own order: entries wait for it)
     if (this.writeSettled || this.stopped || this.restoring || raft.term !== term || this.applied + 1 < first)
       return;
@@ -740,6 +781,14 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.earlyApplies++;
     await this.applyCommitted(upTo === last ? entries : entries.slice(0, upTo - first + 1));
     this.serveReads();
+  }
+
+  /** Wakes applyBeforeOwnFlush: its write settled (or an input committed what it waits for). */
+  private endCommitWatch(): void {
+    const watch = this.commitWatch;
+    if (watch === undefined) return;
+    this.commitWatch = undefined;
+    watch.resolve();
   }
 
   /** Resolves once this node's log holds `index` durably (at once when it already does). */

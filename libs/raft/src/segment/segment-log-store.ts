@@ -124,6 +124,31 @@ interface Preparing {
 }
 
 const SNAPSHOT_MAGIC = Buffer.from('RMQSNAP1');
+/**
+ * The snapshot file as an install from the leader writes it: [magic][u32 meta length][u32 CRC-32 of the data, then the
+ * meta][data][JSON meta]. The data goes first (as it arrives, before the meta is known); the meta names the segment
+ * the log goes on in, chosen only at the install.
+ */
+const SNAPSHOT_MAGIC_V2 = Buffer.from('RMQSNAP2');
+const SNAPSHOT_V2_HEAD = SNAPSHOT_MAGIC_V2.length + 8;
+/** Files of snapshots being received (`snapshot.incoming.<n>.tmp`); left-overs are deleted on open. */
+const INCOMING_PREFIX = 'snapshot.incoming.';
+
+/** A snapshot from the leader being written to its file as it arrives. */
+interface Incoming {
+  leaderTerm: number;
+  index: number;
+  term: number;
+  path: string;
+  fd: number;
+  /** Bytes of data queued for the file (written once `writes` settles). */
+  size: number;
+  /** CRC-32 of those bytes. */
+  crc: number;
+  /** The queued writes and fdatasyncs, in order (never rejects: a failure is kept in `error`). */
+  writes: Promise<void>;
+  error: unknown;
+}
 /** Where compact() writes the next snapshot file beside the log (snapshot.tmp belongs to installs from the leader). */
 const COMPACT_TMP = 'snapshot.compact.tmp';
 /** a record is one frame of @robustmq/common's framed-records: [u32 length][u32 CRC-32][body]. */
@@ -152,6 +177,9 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   /** The sequence number the next new segment file gets. */
   private nextSeq: number;
   private diskHardState: HardState;
+  /** The snapshot the leader is sending, written as its chunks arrive (stageSnapshotChunk). */
+  private incoming: Incoming | undefined;
+  private incomingSeq = 0;
 
   private constructor(
     private readonly dir: string,
@@ -180,9 +208,11 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     const snapPath = join(dir, 'snapshot');
     let meta: SnapshotFileMeta | undefined;
     let snapData: Uint8Array = new Uint8Array();
-    if (existsSync(snapPath)) ({ meta, data: snapData } = readSnapshotFile(snapPath));
+    let installed = false;
+    if (existsSync(snapPath)) ({ meta, data: snapData, installed } = readSnapshotFile(snapPath));
     if (existsSync(join(dir, 'snapshot.tmp'))) unlinkSync(join(dir, 'snapshot.tmp'));
     if (existsSync(join(dir, COMPACT_TMP))) unlinkSync(join(dir, COMPACT_TMP));
+    for (const f of readdirSync(dir)) if (f.startsWith(INCOMING_PREFIX)) unlinkSync(join(dir, f));
 
     const mem = new MemoryStorage(meta?.confState);
     if (meta && meta.logStart.index > 0) {
@@ -277,6 +307,10 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     if (meta && meta.logStart.index !== meta.index && meta.index > 0) {
       mem.createSnapshot(meta.index, meta.confState, snapData);
     }
+    // a snapshot holds committed entries only: a commit index below an installed one (the hard state the install
+    // wrote before its snapshot file took over, see installSnapshot) is raised to it
+    if (hardState && meta && installed && hardState.commit < meta.index)
+      hardState = { ...hardState, commit: meta.index };
     if (hardState) mem.setHardState(hardState);
     const store = new SegmentLogStore(
       dir,
@@ -343,10 +377,10 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       this.mem.setHardState(rd.hardState);
       return undefined;
     }
+    if (rd.snapshot) return this.persistWithSnapshot(rd, rd.snapshot, onPool);
     this.enter();
     let deferred = false;
     try {
-      if (rd.snapshot) this.installSnapshot(rd.snapshot);
       const last = this.mem.lastIndex();
       const first = this.mem.firstIndex();
       const hardState = rd.hardState ?? this.mem.hardStateValue();
@@ -400,6 +434,120 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     } finally {
       if (!deferred) this.busy = false;
     }
+  }
+
+  /**
+   * A Ready with a snapshot from the leader: the image is written to its file beside the loop (most of it already
+   * was, as its chunks arrived: stageSnapshotChunk), then installed, then the Ready's entries and hard state follow as
+   * any write's. The store is busy until then (persist() calls do not overlap; a compaction waits for it).
+   */
+  private persistWithSnapshot(rd: PersistableReady, snap: Snapshot, onPool: boolean): Promise<void> {
+    const cur = this.mem.snapshot().metadata.index;
+    if (snap.metadata.index <= cur) {
+      return Promise.reject(
+        new RaftStorageError(
+          'SNAPSHOT_OUT_OF_DATE',
+          `snapshot at ${snap.metadata.index} is not newer than ${cur}`,
+        ),
+      );
+    }
+    this.enter();
+    const started = stageTimings ? performance.now() : 0;
+    const installed = (async () => {
+      try {
+        await this.installSnapshot(snap, rd.hardState ?? this.mem.hardStateValue());
+        if (stageTimings) stageTimings.record('raft.snapshot.install', performance.now() - started);
+      } finally {
+        this.busy = false;
+      }
+      // the Ready's hard state (its commit is the snapshot's index) and any entries after the snapshot
+      await this.persistNow(
+        { entries: rd.entries, ...(rd.hardState ? { hardState: rd.hardState } : {}), mustSync: true },
+        onPool,
+      );
+    })().finally(() => {
+      if (this.inFlight === installed) this.inFlight = undefined;
+    });
+    this.inFlight = installed;
+    return installed;
+  }
+
+  /**
+   * A chunk of the snapshot the leader is sending (RaftNode hands over each one the core took, in order): written to
+   * a file of its own on the pool, a piece at a time, each fdatasynced — the image (tens of megabytes) never passes
+   * through the loop's thread at once, and the disk never holds it all as dirty pages that the log's own flushes
+   * would queue behind. Installing the snapshot then only writes what did not come this way (its last chunk).
+   */
+  stageSnapshotChunk(
+    from: { leaderTerm: number; index: number; term: number },
+    offset: number,
+    data: Uint8Array,
+  ): Promise<void> | undefined {
+    if (this.closed || this.failed) return undefined;
+    let inc = this.incoming;
+    if (
+      offset === 0 ||
+      !inc ||
+      inc.leaderTerm !== from.leaderTerm ||
+      inc.index !== from.index ||
+      inc.term !== from.term ||
+      inc.size !== offset
+    ) {
+      this.dropIncoming();
+      // (a chunk that does not follow what was written is not written: persist() writes from where this stops)
+      if (offset !== 0) return undefined;
+      inc = this.openIncoming(from);
+    }
+    this.writeIncoming(inc, data);
+    return inc.writes;
+  }
+
+  private openIncoming(from: { leaderTerm: number; index: number; term: number }): Incoming {
+    const path = join(this.dir, `${INCOMING_PREFIX}${this.incomingSeq++}.tmp`);
+    const inc: Incoming = {
+      ...from,
+      path,
+      fd: openSync(path, 'w'),
+      size: 0,
+      crc: 0,
+      writes: Promise.resolve(),
+      error: undefined,
+    };
+    this.incoming = inc;
+    // the install appends in a fresh segment: prepared now, beside the transfer, so it is ready by then
+    if (!this.next && !this.preparing) this.prepareNext();
+    return inc;
+  }
+
+  /** Queues `data` after what `inc` holds (the write and its fdatasync on the pool); the CRC is kept as it goes. */
+  private writeIncoming(inc: Incoming, data: Uint8Array): void {
+    const fdatasync = this.io.fdatasyncAsync ?? realIo.fdatasyncAsync!;
+    for (let off = 0; off < data.byteLength; off += SNAPSHOT_PIECE_BYTES) {
+      const piece = data.subarray(off, Math.min(off + SNAPSHOT_PIECE_BYTES, data.byteLength));
+      const at = SNAPSHOT_V2_HEAD + inc.size;
+      inc.crc = crc32(piece, inc.crc);
+      inc.size += piece.byteLength;
+      inc.writes = inc.writes.then(async () => {
+        if (inc.error !== undefined) return;
+        try {
+          await writeAllAsync(inc.fd, piece, at);
+          await fdatasync(inc.fd);
+        } catch (err) {
+          inc.error = err;
+        }
+      });
+    }
+  }
+
+  /** The snapshot being received is not wanted (another started, or the store closes): its file goes once written. */
+  private dropIncoming(): void {
+    const inc = this.incoming;
+    this.incoming = undefined;
+    if (!inc) return;
+    void inc.writes.then(() => {
+      closeSync(inc.fd);
+      rmSync(inc.path, { force: true });
+    });
   }
 
   private async flushOnPool(): Promise<void> {
@@ -497,46 +645,92 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   close(): void {
     this.closed = true;
     this.dropNext();
+    this.dropIncoming();
     if (this.current.fd >= 0) closeSync(this.current.fd);
     this.current = { ...this.current, fd: -1 };
   }
 
   // --- internals ---
 
-  /** A snapshot from the leader replaces the whole log: the segments before it are voided by the snapshot file. */
-  private installSnapshot(snap: Snapshot): void {
-    const cur = this.mem.snapshot().metadata.index;
-    if (snap.metadata.index <= cur) {
-      throw new RaftStorageError(
-        'SNAPSHOT_OUT_OF_DATE',
-        `snapshot at ${snap.metadata.index} is not newer than ${cur}`,
-      );
-    }
-    const old = [...this.segments];
-    // a fresh segment: the prepared one if it is ready, else one made here (growing with its writes until the next
-    // prepared segment takes over; a rare path)
-    if (this.next) this.switchSegment();
-    else {
-      this.dropNext();
-      if (this.unsynced) this.syncCurrent();
-      closeSync(this.current.fd);
-      this.useSegment(this.createSegmentSync(0));
-    }
-    // (the fresh segment's first record is the current hard state: it survives the old segments' deletion)
+  /**
+   * A snapshot from the leader replaces the whole log: the segments before it are voided by the snapshot file. Every
+   * disk wait happens on the pool. Order, for a crash at any point:
+   * 1. the image goes to its own file (most of it already did, as it arrived), its metadata and checksum last, durably;
+   * 2. appends move to a fresh segment whose first record is the term and vote the Ready brings with the commit index
+   *    durable so far, durably — valid over the old log (a crash here reopens the old snapshot and log) and over the
+   *    snapshot alone (open() raises a commit index below the snapshot's to it: a snapshot holds only committed entries);
+   * 3. the file is renamed into place and the directory synced: the commit point;
+   * 4. the old segments are deleted (a crash before leaves them, and open() ignores them: firstLiveSeq).
+   */
+  private async installSnapshot(snap: Snapshot, hardState: HardState): Promise<void> {
     const m = snap.metadata;
-    this.writeSnapshotFile(
-      {
+    let inc = this.incoming;
+    this.incoming = undefined;
+    if (!inc || inc.index !== m.index || inc.term !== m.term || inc.size > snap.data.byteLength) {
+      if (inc) {
+        this.incoming = inc;
+        this.dropIncoming();
+      }
+      inc = this.openIncoming({ leaderTerm: 0, index: m.index, term: m.term });
+      this.incoming = undefined;
+    }
+    const file = inc;
+    try {
+      // what did not arrive as chunks (the last one; all of it when nothing was staged)
+      if (file.size < snap.data.byteLength) this.writeIncoming(file, snap.data.subarray(file.size));
+      // the fresh segment: the prepared one, or one prepared now (beside the image's writes)
+      if (!this.next && !this.preparing) this.prepareNext();
+      const freshSeq = this.next?.seq ?? this.preparing?.seq;
+      if (freshSeq === undefined)
+        throw this.failed ?? new RaftStorageError('UNAVAILABLE', `raft log ${this.dir}: closed`);
+      const meta: SnapshotFileMeta = {
         index: m.index,
         term: m.term,
         confState: normalizeConfState(m.confState),
         logStart: { index: m.index, term: m.term },
-        firstLiveSeq: this.current.seq,
-      },
-      snap.data,
-    );
-    for (const s of old) unlinkSync(join(this.dir, segmentName(s.seq)));
-    this.segments = this.segments.filter((s) => !old.includes(s));
-    this.mem.applySnapshot(snap);
+        firstLiveSeq: freshSeq,
+      };
+      await Promise.all([file.writes, this.nextSegmentSettled()]);
+      if (file.error !== undefined) throw this.fail(file.error);
+      if (this.failed) throw this.failed;
+      invariant(
+        this.next?.seq === freshSeq,
+        () => `raft log ${this.dir}: the fresh segment ${freshSeq} went away`,
+      );
+      // 1.
+      const json = Buffer.from(JSON.stringify(meta));
+      const head = Buffer.allocUnsafe(SNAPSHOT_V2_HEAD);
+      SNAPSHOT_MAGIC_V2.copy(head, 0);
+      head.writeUInt32LE(json.length, SNAPSHOT_MAGIC_V2.length);
+      head.writeUInt32LE(crc32(json, file.crc), SNAPSHOT_MAGIC_V2.length + 4);
+      try {
+        await writeAllAsync(file.fd, json, SNAPSHOT_V2_HEAD + file.size);
+        await writeAllAsync(file.fd, head, 0);
+        await (this.io.fdatasyncAsync ?? realIo.fdatasyncAsync!)(file.fd);
+      } catch (err) {
+        throw this.fail(err);
+      }
+      // 2.
+      const old = [...this.segments];
+      this.switchSegment();
+      const first = { term: hardState.term, vote: hardState.vote, commit: this.diskHardState.commit };
+      this.append(hardStateRecord(first), false);
+      await this.flushOnPool();
+      this.diskHardState = first;
+      // 3.
+      renameSync(file.path, join(this.dir, 'snapshot'));
+      await fsyncDirAsync(this.dir);
+      this.snapMeta = meta;
+      // 4.
+      for (const s of old) unlinkSync(join(this.dir, segmentName(s.seq)));
+      this.segments = this.segments.filter((s) => !old.includes(s));
+      this.mem.applySnapshot(snap);
+    } finally {
+      // (after its queued writes: a descriptor closed under them could be reused by another file meanwhile)
+      await file.writes;
+      closeSync(file.fd);
+      rmSync(file.path, { force: true });
+    }
   }
 
   private append(buf: Buffer, sync: boolean): void {
@@ -730,6 +924,17 @@ async function writeSnapshotFileInPieces(
   }
 }
 
+/** Writes all of `data` at `position` on the pool. */
+async function writeAllAsync(fd: number, data: Uint8Array, position: number): Promise<void> {
+  for (let off = 0; off < data.byteLength;) {
+    off += await new Promise<number>((resolve, reject) =>
+      writeCallback(fd, data, off, data.byteLength - off, position + off, (err, written) =>
+        err ? reject(err) : resolve(written),
+      ),
+    );
+  }
+}
+
 async function fsyncDirAsync(dir: string): Promise<void> {
   const fh = await openFile(dir, 'r');
   try {
@@ -748,9 +953,21 @@ function snapshotFileBytes(meta: SnapshotFileMeta, data: Uint8Array): Buffer {
   return Buffer.concat([head, json, data]);
 }
 
-function readSnapshotFile(path: string): { meta: SnapshotFileMeta; data: Uint8Array } {
+/** The snapshot file; `installed` when it is one a leader sent (the install's layout, RMQSNAP2). */
+function readSnapshotFile(path: string): { meta: SnapshotFileMeta; data: Uint8Array; installed: boolean } {
   const buf = readFileSync(path);
   const h = SNAPSHOT_MAGIC.length;
+  if (buf.length >= SNAPSHOT_V2_HEAD && buf.subarray(0, h).equals(SNAPSHOT_MAGIC_V2)) {
+    const jsonLength = buf.readUInt32LE(h);
+    invariant(jsonLength <= buf.length - SNAPSHOT_V2_HEAD, () => `raft snapshot ${path}: truncated`);
+    const data = buf.subarray(SNAPSHOT_V2_HEAD, buf.length - jsonLength);
+    const json = buf.subarray(buf.length - jsonLength);
+    invariant(
+      crc32(json, crc32(data)) === buf.readUInt32LE(h + 4),
+      () => `raft snapshot ${path}: checksum mismatch (the file is damaged)`,
+    );
+    return { meta: JSON.parse(json.toString('utf8')) as SnapshotFileMeta, data, installed: true };
+  }
   invariant(
     buf.length >= h + 8 && buf.subarray(0, h).equals(SNAPSHOT_MAGIC),
     () => `raft snapshot ${path}: not a snapshot file`,
@@ -762,7 +979,7 @@ function readSnapshotFile(path: string): { meta: SnapshotFileMeta; data: Uint8Ar
     crc32(data, crc32(json)) === buf.readUInt32LE(h + 4),
     () => `raft snapshot ${path}: checksum mismatch (the file is damaged)`,
   );
-  return { meta: JSON.parse(json.toString('utf8')) as SnapshotFileMeta, data };
+  return { meta: JSON.parse(json.toString('utf8')) as SnapshotFileMeta, data, installed: false };
 }
 
 /** One write's record: the hard state (if given) and the entries, under one length and checksum. */

@@ -1,7 +1,9 @@
 // Starts RaftNodes over real gRPC (loopback, ports from 0) and RocksDB (temp dirs) for the RaftNode tests.
+import { join } from 'node:path';
 import { createLogger, RocksDbEngine } from '@robustmq/common';
 import { RaftNode, type RaftLogStore, type RaftNodeOptions } from '../../src/node/index.js';
 import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
+import { SegmentLogStore } from '../../src/segment/index.js';
 import { GrpcRaftTransport } from '../../src/transport/index.js';
 import type { NodeId } from '../../src/types.js';
 import { KvApp } from './kv-app.js';
@@ -16,6 +18,8 @@ export interface Member {
   engine: RocksDbEngine;
   app: KvApp;
   transport: GrpcRaftTransport;
+  /** Closes the segment log (RocksDB's closes with `engine`). */
+  closeLog?: () => void;
 }
 
 export type NodeTuning = Partial<
@@ -41,6 +45,8 @@ export class TestCluster {
     private readonly tuning: NodeTuning = {},
     /** Puts something between a node and its log store (e.g. to hold its writes). */
     private readonly wrapStorage: (id: NodeId, store: RaftLogStore) => RaftLogStore = (_id, store) => store,
+    /** Which log store the nodes keep: RocksDbRaftStorage or the segment log (in `<data dir>/raft-wal`). */
+    private readonly logStore: 'rocksdb' | 'segment' = 'rocksdb',
   ) {}
 
   /** Starts `ids` as the founding voters of a new group. */
@@ -73,7 +79,9 @@ export class TestCluster {
       this.homes.set(id, home);
     }
     const engine = await RocksDbEngine.open(home.dir);
-    const storage = this.wrapStorage(id, await RocksDbRaftStorage.open(engine, 'test'));
+    const segments =
+      this.logStore === 'segment' ? SegmentLogStore.open(join(home.dir, 'raft-wal')) : undefined;
+    const storage = this.wrapStorage(id, segments ?? (await RocksDbRaftStorage.open(engine, 'test')));
     const app = new KvApp();
     const node = await RaftNode.start({
       id,
@@ -97,6 +105,7 @@ export class TestCluster {
       engine,
       app,
       transport,
+      ...(segments ? { closeLog: () => segments.close() } : {}),
     };
     this.members.set(id, m);
     return m;
@@ -107,6 +116,7 @@ export class TestCluster {
     const m = this.members.get(id)!;
     this.members.delete(id);
     await m.node.stop();
+    m.closeLog?.();
     await m.engine.close();
   }
 

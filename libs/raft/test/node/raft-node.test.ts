@@ -1,4 +1,6 @@
 // RaftNode end to end: three (or four) nodes over real gRPC on loopback with RocksDB logs in temp dirs.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotLeaderError, ProposalDroppedError } from '../../src/errors.js';
 import { ProposalSupersededError, type PersistContext, type RaftLogStore } from '../../src/node/index.js';
@@ -170,6 +172,58 @@ describe('RaftNode over gRPC + RocksDB', () => {
     await c.kill(victim.id);
     const again = await c.start(victim.id, peers);
     await waitFor(() => again.app.data.size === 102, 10_000, 'restart after snapshot');
+  });
+
+  it('catches up a node by a snapshot its segment log writes as the chunks arrive, and restarts from it', async () => {
+    // every chunk the lagging node's store was handed, as (offset, bytes)
+    const staged: [number, number][] = [];
+    c = new TestCluster(
+      { snapshotEntries: 1_000_000 },
+      (_id, store) =>
+        new Proxy(store, {
+          get(target, prop, receiver) {
+            const v: unknown = Reflect.get(target, prop, receiver);
+            if (prop === 'stageSnapshotChunk' && typeof v === 'function') {
+              return (from: unknown, offset: number, data: Uint8Array) => {
+                staged.push([offset, data.byteLength]);
+                return (v as (...a: unknown[]) => unknown).call(target, from, offset, data);
+              };
+            }
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+          },
+        }),
+      'segment',
+    );
+    await c.bootstrap([1, 2, 3]);
+    const leader = await c.leader();
+    const victim = c.followers()[0]!;
+    const peers = c.peers();
+    await leader.node.propose(set('k0', 'v0'));
+    await c.kill(victim.id);
+    for (let i = 1; i <= 100; i++) {
+      await leader.node.propose(set(`k${i}`, i % 10 === 0 ? 'x'.repeat(600_000) : `v${i}`));
+    }
+    await leader.node.compactLog();
+    staged.length = 0;
+    const back = await c.start(victim.id, peers);
+    await waitFor(() => back.app.data.size === 101, 10_000, 'node to catch up by snapshot');
+    expect(back.app.restores).toBe(1);
+    // all but the last chunk went to the disk as they came, in order, none twice
+    expect(staged.length).toBeGreaterThan(3);
+    let next = 0;
+    for (const [offset, bytes] of staged) {
+      expect(offset).toBe(next);
+      next += bytes;
+    }
+    const wal = readdirSync(join(back.dir, 'raft-wal'));
+    expect(wal).toContain('snapshot');
+    expect(wal.filter((f) => f.startsWith('snapshot.incoming.'))).toEqual([]);
+    await leader.node.propose(set('after', 'snap'));
+    await waitFor(() => back.app.data.get('after') === 'snap', 5000, 'replication after snapshot');
+    await c.kill(victim.id);
+    const again = await c.start(victim.id, peers);
+    await waitFor(() => again.app.data.size === 102, 10_000, 'restart after snapshot');
+    expect(again.app.data.get('k50')).toHaveLength(600_000);
   });
 
   it('adds a fourth member and removes one while proposals continue', async () => {

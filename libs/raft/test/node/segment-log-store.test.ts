@@ -18,7 +18,7 @@ import {
 import { join } from 'node:path';
 import { RocksDbEngine, readFrame } from '@robustmq/common';
 import { removeDir, tempDir } from '@robustmq/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RaftLogStore } from '../../src/node/log-store.js';
 import { RocksDbRaftStorage } from '../../src/rocksdb/index.js';
 import { SegmentLogStore, type SegmentLogIo } from '../../src/segment/index.js';
@@ -521,5 +521,122 @@ describe('SegmentLogStore', () => {
     expect(dump(again)).toEqual(after);
     expect(Array.from(again.snapshot().data)).toEqual([7]);
     again.close();
+  });
+
+  describe('a snapshot from the leader', () => {
+    const confState = { voters: [1, 2, 3], learners: [] };
+    const metadata = { index: 20, term: 3, confState };
+    const from = { leaderTerm: 3, index: 20, term: 3 };
+    /** 3 MiB and a bit, different in every MiB, so a piece written at the wrong place shows. */
+    const image = Buffer.alloc(3 * 1024 * 1024 + 7);
+    for (let i = 0; i + 4 <= image.length; i += 4) image.writeUInt32LE(i, i);
+    const MiB = 1024 * 1024;
+    const incoming = (): string[] => readdirSync(dir).filter((f) => f.startsWith('snapshot.incoming.'));
+
+    async function withLog(st: SegmentLogStore): Promise<void> {
+      await st.bootstrap(confState);
+      await st.persist({
+        entries: [1, 2, 3, 4].map((i) => ent(i, 1)),
+        hardState: { term: 1, vote: 1, commit: 1 },
+        mustSync: true,
+      });
+    }
+
+    it('is written as its chunks arrive; the install finishes the file, and it reopens the same', async () => {
+      const st = SegmentLogStore.open(dir, { segmentBytes: 64 * 1024 });
+      await withLog(st);
+      // a transfer that a newer one replaced (a chunk at offset 0) leaves no file behind
+      st.stageSnapshotChunk({ leaderTerm: 2, index: 18, term: 2 }, 0, image.subarray(0, MiB));
+      for (let off = 0; off < 3 * MiB; off += MiB)
+        st.stageSnapshotChunk(from, off, image.subarray(off, off + MiB));
+      // the chunks reach the disk before the install (which only writes the last one); the replaced transfer's file goes
+      await vi.waitFor(
+        () => {
+          const files = incoming();
+          expect(files).toHaveLength(1);
+          expect(statSync(join(dir, files[0]!)).size).toBe(16 + 3 * MiB);
+        },
+        { timeout: 10_000 },
+      );
+      await st.persist({
+        snapshot: { metadata, data: image },
+        entries: [ent(21, 3)],
+        hardState: { term: 3, vote: 2, commit: 20 },
+        mustSync: true,
+      });
+      expect(st.snapshot().metadata.index).toBe(20);
+      expect(st.firstIndex()).toBe(21);
+      expect(st.lastIndex()).toBe(21);
+      expect(incoming()).toEqual([]);
+      const after = dump(st);
+      st.close();
+      const again = SegmentLogStore.open(dir);
+      expect(dump(again)).toEqual(after);
+      again.close();
+    });
+
+    it('never becomes the state when the install fails before its file took over; the old log reopens', async () => {
+      let fail = false;
+      const io: SegmentLogIo = {
+        ...realIo,
+        fdatasyncAsync: (fd) =>
+          fail
+            ? Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
+            : Promise.resolve(realIo.fdatasync(fd)),
+      };
+      const st = SegmentLogStore.open(dir, { io });
+      await withLog(st);
+      const before = dump(st);
+      st.stageSnapshotChunk(from, 0, image.subarray(0, MiB));
+      fail = true;
+      await expect(
+        st.persist({
+          snapshot: { metadata, data: image },
+          entries: [],
+          hardState: { term: 3, vote: 2, commit: 20 },
+          mustSync: true,
+        }),
+      ).rejects.toThrow(/refuses further writes/);
+      expect(dump(st)).toEqual(before);
+      st.close();
+      const again = SegmentLogStore.open(dir);
+      expect(dump(again)).toEqual(before);
+      expect(incoming()).toEqual([]);
+      again.close();
+    });
+
+    it("reopens with the snapshot, its term and vote when a crash came after it took over and before the Ready's record", async () => {
+      let failWrites = false;
+      const io: SegmentLogIo = {
+        ...realIo,
+        write(fd, data, position) {
+          // (a record with entries: the install's own record holds the hard state only)
+          if (failWrites && data.length > 40)
+            throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+          realIo.write(fd, data, position);
+        },
+      };
+      const st = SegmentLogStore.open(dir, { io });
+      await withLog(st);
+      const installing = st.persist({
+        snapshot: { metadata, data: image },
+        entries: [ent(21, 3)],
+        hardState: { term: 3, vote: 2, commit: 20 },
+        mustSync: true,
+      });
+      // the Ready's entries are written after the snapshot file took over: that write fails, as if the process died
+      // there (the install's own record, term and vote with the commit index durable before, is written)
+      failWrites = true;
+      await expect(installing).rejects.toThrow(/refuses further writes/);
+      st.close();
+      const again = SegmentLogStore.open(dir);
+      expect(again.snapshot().metadata.index).toBe(20);
+      expect(Buffer.from(again.snapshot().data).equals(image)).toBe(true);
+      expect(again.firstIndex()).toBe(21);
+      expect(again.lastIndex()).toBe(20);
+      // the commit index is the snapshot's (open() raises the older one the install wrote), term and vote the Ready's
+      expect(again.hardState()).toEqual({ term: 3, vote: 2, commit: 20 });
+      again.close();
+    });
   });
 });
