@@ -2,8 +2,10 @@
 // keeps several ordered append() calls in flight — the broker's shared message log does — while the segment's
 // leader is SIGKILLed. Afterwards its records are in the shard exactly once each, in call order, and every offset an
 // append returned holds the record it was given. A second, ordinary (unordered) writer appends in between all along,
-// several calls in flight: each of its records acknowledged to it is stored exactly once too (a retry after a lost
-// answer looks for the request's records first).
+// several calls in flight: each of its records acknowledged to it is stored exactly once too — its requests carry a
+// producer id and sequence, and the leader (the new one too, from the log it replicated) answers a retried request
+// it holds with the first attempt's offsets instead of writing it again (a retry looks in the log only when the
+// segment it first went to has been sealed since and none of its replicas can say).
 import type { PlacementClient } from '@robustmq/placement-client';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { beforeAll, expect, it } from 'vitest';
@@ -113,7 +115,8 @@ it('keeps ordered appends in order, once each, when the segment leader is SIGKIL
         `stored ${mine.length} (duplicates ${duplicates}); re-sent calls ${writer.orderedStats.resent}, found ` +
         `already stored ${writer.orderedStats.foundStored}. Ordinary writer: ${otherAcked.size} acknowledged, ` +
         `${otherFailed.size} failed, stored ${theirs.length}, acknowledged ones stored twice ${otherDuplicates}, ` +
-        `lost ${otherLost}; looked up ${other.retryStats.lookedUp}, found stored ${other.retryStats.foundStored}`,
+        `lost ${otherLost}; looked up ${other.retryStats.lookedUp}, found stored ${other.retryStats.foundStored}; ` +
+        `retries answered as repeats by the journal ${other.idempotenceStats.duplicates}`,
     );
     // in call order, each once, nothing lost
     expect(mine).toEqual(Array.from({ length: total }, (_, i) => `w:${i}`));

@@ -7,13 +7,17 @@
 // - append() resolves once the shard's acks (quorum by default) have the records on disk. A batch that spans a
 //   segment boundary is written as one run of consecutive offsets, but not atomically: if the cluster fails between
 //   the two parts, the first part stays; so does a batch larger than maxAppendBytes (4 MiB), sent as several
-//   consecutive requests. A retry after a lost answer (a leader killed after writing, a connection dropped) first
-//   looks for the request's records in the log, as ordered appends do (below): found ones are counted, not written
-//   again. Exact only when the first attempt has been written (or never will be) by the time of the look: a request
-//   still queued at a live leader whose answer timed out can be written after the look, and then twice. Byte-equal
-//   records that another call wrote after this one was sent would be taken for its own (the bodies hold the call's
-//   timestamp, key, headers and payload). With AppendOptions.expectedOffset (a single writer) every attempt carries
-//   it to the leader instead, which refuses a batch that would not start there (OFFSET_MISMATCH with its end), and
+//   consecutive requests. Ordinary appends (no expectedOffset) are idempotent (docs/architecture.md): every request
+//   carries this adapter's producer id (from placement, once per adapter) and its own sequence per shard in a
+//   producer stamp on its first record (producer-stamp.ts); a retry keeps it, and the segment's leader answers a
+//   request it already holds with the first attempt's offsets instead of writing it again — a new leader too (the
+//   stamp is in the log it recovered) and a segment sealed since (asked first). Each request also carries the lowest
+//   sequence still unanswered (its floor), so a late copy of an answered or abandoned request is refused
+//   (OUT_OF_ORDER_SEQUENCE), never written. Against a journal server that does not check stamps (it never said
+//   `idempotent`), or a sealed segment none of whose replicas answers, a retry first looks for the request's records
+//   in the log, byte for byte from the end known at the first send (findStored): exact only when the first attempt
+//   was written (or never will be) by the time of the look. With AppendOptions.expectedOffset (a single writer)
+//   every attempt carries it to the leader instead, which refuses a batch that would not start there (OFFSET_MISMATCH with its end), and
 //   records of the call that a lost attempt already wrote are counted instead of written again.
 // - Ordered appends (AppendOptions.ordered, the broker's shared log): several calls of one shard in flight at once,
 //   stored in call order. They go out at once on the connection to the segment's leader as one chain (each request
@@ -23,6 +27,7 @@
 //   the log first (a lost answer, a leader killed after writing): found ones are counted, not written again. Then
 //   pipelining resumes with a new chain. See docs/architecture.md "Pipelined appends to the shared log".
 // - Each adapter shard maps to a placement shard with a generated name (see journal-catalog.ts).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { stageTimings, type ClusterTls, type Logger } from '@robustmq/common';
 import { PlacementClient, orUndefined } from '@robustmq/placement-client';
@@ -34,10 +39,12 @@ import {
   advanceRetentionMark,
   decodeRecord,
   encodeRecordBatch,
+  formatProducerStamp,
   isJournalError,
   readRetentionMark,
   readU64,
   splitBatch,
+  stripProducerStamp,
   type Header,
   type JournalReply,
 } from '@robustmq/protocol/journal';
@@ -120,6 +127,10 @@ interface ShardHandle {
   /** an offset the shard is known to have reached (appends answered, high watermarks read): a commit up to it
    * needs no look at the shard's end. */
   knownEnd: number;
+  /** the next producer sequence of an ordinary append request to this shard, and those not answered yet (the lowest
+   * is the floor every request carries: see producer-stamp.ts). */
+  nextSequence: number;
+  unanswered: Set<number>;
 }
 
 /** one ordered append() call (AppendOptions.ordered) on its way. */
@@ -158,6 +169,7 @@ interface OrderedLane {
 function wroteNothing(err: unknown): boolean {
   return (
     isJournalError(err, 'OUT_OF_ORDER') ||
+    isJournalError(err, 'OUT_OF_ORDER_SEQUENCE') ||
     isJournalError(err, 'SEGMENT_SEALED') ||
     isJournalError(err, 'FENCED') ||
     isJournalError(err, 'SEGMENT_NOT_FOUND') ||
@@ -172,7 +184,6 @@ const RECORD_BODY_AT = 13;
 const MAX_DEDUPE_SCAN = 200_000;
 
 const ACKS = { one: 'ACKS_ONE', quorum: 'ACKS_QUORUM', all: 'ACKS_ALL' } as const;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const EMPTY = Buffer.alloc(0);
 const DEFAULT_MAX_APPEND_BYTES = 4 * 1024 * 1024;
 
@@ -188,6 +199,13 @@ export class JournalStorageAdapter implements StorageAdapter {
   /** ordinary appends: requests whose answer was lost, looked for in the log before a retry, and those found there
    * (not written again). */
   readonly retryStats = { lookedUp: 0, foundStored: 0 };
+  /** ordinary appends are stamped (producer id + sequence, producer-stamp.ts): retries the journal answered as
+   * repeats of a request it had written (not written again), and retries asked of a segment sealed since. */
+  readonly idempotenceStats = { duplicates: 0, askedSealed: 0 };
+  /** this adapter's producer id, allocated from placement at the first ordinary append. */
+  private producerId: Promise<number> | undefined;
+  /** set once a journal server answered a stamped append as one that checks stamps: retries then need no look-up. */
+  private serverChecksStamps = false;
   private readonly placement: PlacementClient;
   private readonly pool: JournalConnectionPool;
   private readonly namespace: string;
@@ -253,7 +271,16 @@ export class JournalStorageAdapter implements StorageAdapter {
       // shard would keep two gates (and let an append slip between the requests of another)
       h = this.shards.get(name);
       if (h && h.entry.placementName === entry.placementName) h.entry = entry;
-      else h = { entry, segments: [], firstSeq: 0, gate: undefined, knownEnd: 0 };
+      else
+        h = {
+          entry,
+          segments: [],
+          firstSeq: 0,
+          gate: undefined,
+          knownEnd: 0,
+          nextSequence: 0,
+          unanswered: new Set(),
+        };
       this.shards.set(name, h);
       await this.refreshSegments(h, segments);
     }
@@ -537,6 +564,52 @@ export class JournalStorageAdapter implements StorageAdapter {
 
   // ---- append ----
 
+  /**
+   * a producer id for this adapter's life: the revision of a compare-and-set on one placement key, unique across the
+   * cluster and never reused (revisions only grow), so a restarted broker never passes for its previous life.
+   */
+  private allocateProducerId(): Promise<number> {
+    this.producerId ??= (async () => {
+      const key = `/journal/producer-ids/${this.namespace}`;
+      for (;;) {
+        const current = await this.placement.kv.getEntry(key);
+        const { succeeded, revision } = await this.placement.kv.compareAndSet(
+          key,
+          current ? Number(current.modRevision) : 0,
+          String(Date.now()),
+        );
+        if (succeeded) return Number(revision);
+      }
+    })().catch((err: unknown) => {
+      this.producerId = undefined;
+      throw err;
+    });
+    return this.producerId;
+  }
+
+  /** the framed records [first, end) of a call with a producer stamp on the first: one request's data. */
+  private stamped(
+    encoded: { data: Buffer; starts: number[] },
+    first: number,
+    end: number,
+    producerId: number,
+    sequence: number,
+    floor: number,
+  ): Buffer[] {
+    const head = decodeRecord(
+      encoded.data.subarray(encoded.starts[first]! + 4, encoded.starts[first + 1]!),
+      'the record being stamped',
+    );
+    const { offset: _offset, crc: _crc, ...fields } = head;
+    fields.headers = [
+      formatProducerStamp({ producerId, sequence, floor, count: end - first }),
+      ...fields.headers,
+    ];
+    const parts = [encodeRecordBatch([fields]).data];
+    if (end > first + 1) parts.push(encoded.data.subarray(encoded.starts[first + 1]!, encoded.starts[end]!));
+    return parts;
+  }
+
   append(shard: string, records: AppendRecord[], options?: AppendOptions): Promise<number[]> {
     if (this.closed) return Promise.reject(adapterClosed(this.type));
     let encoded: { data: Buffer; starts: number[] };
@@ -579,19 +652,32 @@ export class JournalStorageAdapter implements StorageAdapter {
     const offsets: number[] = [];
     const total = encoded.starts.length - 1;
     const maxBytes = this.options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES;
+    // requests without an expected offset are idempotent (producer-stamp.ts): each carries this adapter's producer id
+    // and its own sequence, kept by its retries, so the leader answers a repeat with the first attempt's offsets
+    const producerId = expected < 0 ? await this.allocateProducerId() : -1;
+    let sequence = -1;
+    // segments an attempt of the current request went to without an answer (it may be written there)
+    const sentTo = new Set<number>();
     let sentRecords = firstRecord;
     // the records of the next request: as many as fit in maxBytes (at least one), from sentRecords to chunkEnd
     let chunkEnd = sentRecords;
-    const chunk = (): Buffer => {
+    const chunk = (): Buffer[] => {
       const from = encoded.starts[sentRecords]!;
       let to = sentRecords + 1;
       while (to < total && encoded.starts[to + 1]! - from <= maxBytes) to++;
       chunkEnd = to;
-      return encoded.data.subarray(from, encoded.starts[to]!);
+      sentTo.clear();
+      if (producerId < 0) return [encoded.data.subarray(from, encoded.starts[to]!)];
+      if (sequence >= 0) h.unanswered.delete(sequence);
+      sequence = h.nextSequence++;
+      h.unanswered.add(sequence);
+      let floor = sequence;
+      for (const s of h.unanswered) if (s < floor) floor = s;
+      return this.stamped(encoded, sentRecords, to, producerId, sequence, floor);
     };
     let remaining = chunk();
     let release: (() => void) | undefined;
-    if (remaining.length < encoded.data.length - encoded.starts[firstRecord]!) {
+    if (chunkEnd < total) {
       // several requests from the start: no other append of this shard may go between them
       while (h.gate) await h.gate;
       h.gate = new Promise<void>((resolve) => (release = resolve));
@@ -605,13 +691,27 @@ export class JournalStorageAdapter implements StorageAdapter {
           if (!seg) throw new JournalError('SEGMENT_SEALED', `shard '${shard}' has no writable segment yet`);
           const at = expected >= 0 ? expected + sentRecords : -1;
           if (mayBeStored) {
-            this.retryStats.lookedUp++;
-            const found = await this.findStored(shard, encoded, sentRecords, chunkEnd, lowerBound);
-            mayBeStored = false;
-            if (found !== undefined) {
-              this.retryStats.foundStored++;
-              return { header: { baseOffset: found[0]!, count: found.length } as Header, data: EMPTY };
+            // a stamped request is checked by the leader of the segment it is sent to; one that went to a segment
+            // sealed since is asked of that segment first (a repeat is answered there with its offsets)
+            const earlier =
+              producerId >= 0 ? await this.askEarlierSegments(h, sentTo, seg.seq, remaining) : undefined;
+            if (earlier) return earlier;
+            if (producerId < 0 || !this.serverChecksStamps || sentTo.size > 0) {
+              this.retryStats.lookedUp++;
+              const found = await this.findStored(
+                shard,
+                encoded,
+                sentRecords,
+                chunkEnd,
+                lowerBound,
+                remaining,
+              );
+              if (found !== undefined) {
+                this.retryStats.foundStored++;
+                return { header: { baseOffset: found[0]!, count: found.length } as Header, data: EMPTY };
+              }
             }
+            mayBeStored = false;
           }
           const sentAt = stageTimings ? performance.now() : 0;
           try {
@@ -625,7 +725,7 @@ export class JournalStorageAdapter implements StorageAdapter {
                 writer: this.writerId,
                 ...(at >= 0 ? { expectedOffset: at } : {}),
               },
-              [remaining],
+              remaining,
             );
             stageTimings?.record('adapter.append.request', performance.now() - sentAt);
             return reply;
@@ -644,7 +744,10 @@ export class JournalStorageAdapter implements StorageAdapter {
               throw err;
             }
             uncertain = true;
-            if (at < 0 && !wroteNothing(err)) mayBeStored = true;
+            if (at < 0 && !wroteNothing(err)) {
+              mayBeStored = true;
+              sentTo.add(seg.seq);
+            }
             const next = isJournalError(err, 'SEGMENT_SEALED')
               ? (err.details['next'] as SegmentView | undefined)
               : undefined;
@@ -659,6 +762,8 @@ export class JournalStorageAdapter implements StorageAdapter {
         });
         const base = reply.header['baseOffset'] as number;
         const count = reply.header['count'] as number;
+        if (reply.header['idempotent'] === true) this.serverChecksStamps = true;
+        if (reply.header['duplicate'] === true) this.idempotenceStats.duplicates++;
         for (let i = 0; i < count; i++) offsets.push(base + i);
         if (base + count > h.knownEnd) h.knownEnd = base + count;
         sentRecords += count;
@@ -672,12 +777,53 @@ export class JournalStorageAdapter implements StorageAdapter {
         }
       }
     } finally {
+      if (sequence >= 0) h.unanswered.delete(sequence);
       if (release) {
         h.gate = undefined;
         release();
       }
     }
     return offsets;
+  }
+
+  /**
+   * asks the segments in `sentTo` other than `active` (an attempt of the request went there without an answer, and
+   * they were sealed since) whether they hold the stamped request: its offsets if one does (duplicate), undefined
+   * when none does. A segment that says so (SEGMENT_SEALED) is crossed off; one whose replicas cannot be reached
+   * stays in `sentTo` (the caller then looks for the records in the log).
+   */
+  private async askEarlierSegments(
+    h: ShardHandle,
+    sentTo: Set<number>,
+    active: number,
+    request: Buffer[],
+  ): Promise<JournalReply | undefined> {
+    sentTo.delete(active);
+    for (const seq of [...sentTo]) {
+      const seg = h.segments.find((s) => s.seq === seq);
+      if (!seg) continue;
+      this.idempotenceStats.askedSealed++;
+      for (const nodeId of [seg.leader, ...seg.replicas.filter((r) => r !== seg.leader)]) {
+        try {
+          const reply = await this.send(
+            nodeId,
+            JOURNAL_MESSAGE.Append,
+            { ...this.target(h, seg), epoch: 0 },
+            request,
+            Math.min(this.timeoutMs, 5_000),
+          );
+          sentTo.delete(seq);
+          if (reply.header['duplicate'] === true) return reply;
+          break;
+        } catch (err) {
+          if (isJournalError(err, 'SEGMENT_SEALED')) {
+            sentTo.delete(seq);
+            break;
+          }
+        }
+      }
+    }
+    return undefined;
   }
 
   // ---- ordered (pipelined) appends ----
@@ -875,6 +1021,7 @@ export class JournalStorageAdapter implements StorageAdapter {
     first: number,
     end: number,
     from: number,
+    sent?: Buffer[],
   ): Promise<number[] | undefined> {
     const h = await this.handle(shard, true);
     const last = h.segments[h.segments.length - 1];
@@ -895,8 +1042,10 @@ export class JournalStorageAdapter implements StorageAdapter {
       }
     }
     const mine: Buffer[] = [];
-    for (let i = first; i < end; i++)
-      mine.push(encoded.data.subarray(encoded.starts[i]! + 4, encoded.starts[i + 1]!));
+    if (sent) mine.push(...splitBatch(sent.length === 1 ? sent[0]! : Buffer.concat(sent)));
+    else
+      for (let i = first; i < end; i++)
+        mine.push(encoded.data.subarray(encoded.starts[i]! + 4, encoded.starts[i + 1]!));
     const body = (record: Buffer) => record.subarray(RECORD_BODY_AT);
     let offset = from;
     let run: number[] = [];
@@ -1007,7 +1156,7 @@ export class JournalStorageAdapter implements StorageAdapter {
         );
       const buf = copy.subarray(pos + 4, end);
       const offset = buf.length >= 13 ? readU64(buf, 5) : -1;
-      out.push(decodeRecord(buf, `shard ${shard} offset ${offset}`));
+      out.push(stripProducerStamp(decodeRecord(buf, `shard ${shard} offset ${offset}`)));
       pos = end;
     }
     return out;

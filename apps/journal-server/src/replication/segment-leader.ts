@@ -13,6 +13,7 @@ import {
   readU64,
   splitBatch,
   type JournalConnectionPool,
+  type ProducerStamp,
 } from '@robustmq/protocol/journal';
 import { prefixBytes, stampOffsets } from '../storage/framed-batch.js';
 import { RECORD_OFFSET_AT, checkRecord, payloadLengthAt, recordOffset } from '../storage/record-view.js';
@@ -46,6 +47,8 @@ interface PendingAppend {
   expectedOffset: number;
   /** the writer's ordered chain, when it pipelines its appends (see append()). */
   chain: AppendChain | undefined;
+  /** an idempotent producer's stamp (its first record carries it): written once (see writeGroup()). */
+  stamp: ProducerStamp | undefined;
   /** the writer's id, when it asks for its own records to be skipped by its reads (see skipOwn()). */
   writer: string | undefined;
   taken: number;
@@ -54,7 +57,22 @@ interface PendingAppend {
   /** performance.now() when queued and when written (only while stage timings are on: ROBUSTMQ_STAGE_TIMINGS). */
   queuedAt: number;
   writtenAt: number;
-  resolve(result: { baseOffset: number; count: number }): void;
+  resolve(result: AppendResult): void;
+  reject(err: unknown): void;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  count: number;
+  /** the request repeated an idempotent one already written: these are that one's offsets. */
+  duplicate?: boolean;
+}
+
+/** an idempotent request that repeated one not committed yet: answered when that one is. */
+interface DuplicateWaiter {
+  end: number;
+  result: AppendResult;
+  resolve(result: AppendResult): void;
   reject(err: unknown): void;
 }
 
@@ -107,6 +125,7 @@ export class SegmentLeader implements ReplicationLeader {
   private readonly queue: PendingAppend[] = [];
   private acking: PendingAppend[] = [];
   private readonly readers = new Set<ReadWaiter>();
+  private duplicates: DuplicateWaiter[] = [];
   /** the last request written of each ordered chain (in memory: a new leader knows none, and refuses their tails). */
   private readonly chains = new Map<string, number>();
   /** recently committed appends of named writers: base offset → [end, writer] (see skipOwn()). */
@@ -320,8 +339,10 @@ export class SegmentLeader implements ReplicationLeader {
     expectedOffset = -1,
     chain?: AppendChain,
     writer?: string,
-  ): Promise<{ baseOffset: number; count: number }> {
-    if (this.state === 'sealed' || this.state === 'sealing') return this.sealedError();
+    stamp?: ProducerStamp,
+  ): Promise<AppendResult> {
+    if (this.state === 'sealed' || this.state === 'sealing')
+      return stamp ? this.sealedDuplicate(stamp) : this.sealedError();
     if (this.state !== 'leading') return Promise.reject(this.notLeader());
     if (maxSegmentRecords > 0 && this.seg.meta.maxRecords === 0) {
       // the writer's record limit is remembered with the replica, so a restarted leader seals at the same place
@@ -334,6 +355,7 @@ export class SegmentLeader implements ReplicationLeader {
         count,
         expectedOffset,
         chain,
+        stamp,
         writer,
         taken: 0,
         baseOffset: -1,
@@ -386,8 +408,45 @@ export class SegmentLeader implements ReplicationLeader {
     let capacity = seg.meta.maxRecords > 0 ? seg.meta.maxRecords - seg.recordCount : Number.MAX_SAFE_INTEGER;
     const base = seg.endOffset;
     let next = base;
+    // idempotent requests taken into this group (not in the segment's producer table until written)
+    let stamped: Map<number, { floor: number; requests: Map<number, number> }> | undefined;
     while (this.queue.length > 0 && capacity > 0 && (bytes < MAX_GROUP_BYTES || parts.length === 0)) {
       const p = this.queue.shift()!;
+      const stamp = p.stamp;
+      if (stamp) {
+        // KIP-98: a request whose sequence the producer sent before is answered with the first one's offsets (once
+        // committed), never written twice; the check runs here, in log order, so a late first attempt still queued
+        // behind its own retry is caught as well
+        const mine = stamped?.get(stamp.producerId);
+        const inGroup = mine?.requests.get(stamp.sequence);
+        const written =
+          inGroup !== undefined
+            ? { base: inGroup, count: stamp.count }
+            : seg.producers.find(stamp.producerId, stamp.sequence);
+        if (written) {
+          // (a request cut short by the segment's end was written only up to it: the answer says so, as the
+          // first one's did, and the writer sends the rest on to the next segment)
+          const end = seg.meta.maxRecords > 0 ? seg.meta.startOffset + seg.meta.maxRecords : Infinity;
+          this.answerDuplicate(p, written.base, Math.min(written.count, end - written.base));
+          continue;
+        }
+        const floor = Math.max(seg.producers.floor(stamp.producerId), mine?.floor ?? -1);
+        if (stamp.sequence < floor) {
+          p.reject(
+            new JournalError(
+              'OUT_OF_ORDER_SEQUENCE',
+              `segment ${seg.id}: request ${stamp.sequence} of producer ${stamp.producerId} is below its floor ${floor} (every lower request was answered already); a late copy is not written`,
+              { floor },
+            ),
+          );
+          continue;
+        }
+        stamped ??= new Map();
+        let entry = stamped.get(stamp.producerId);
+        if (!entry) stamped.set(stamp.producerId, (entry = { floor: -1, requests: new Map() }));
+        entry.floor = Math.max(entry.floor, stamp.floor);
+        entry.requests.set(stamp.sequence, next);
+      }
       if (p.expectedOffset >= 0 && p.expectedOffset !== next) {
         p.reject(
           new JournalError(
@@ -459,6 +518,27 @@ export class SegmentLeader implements ReplicationLeader {
     );
     this.maybeSeal();
     return true;
+  }
+
+  /** answers an idempotent repeat with the offsets of the request it repeats, once those are committed. */
+  private answerDuplicate(p: PendingAppend, base: number, count: number): void {
+    const result: AppendResult = { baseOffset: base, count, duplicate: true };
+    if (base + count <= this.hw) p.resolve(result);
+    else this.duplicates.push({ end: base + count, result, resolve: p.resolve, reject: p.reject });
+  }
+
+  /** a stamped request to a sealed (or sealing) segment: its first attempt's offsets if this segment holds it. */
+  private async sealedDuplicate(stamp: ProducerStamp): Promise<AppendResult> {
+    if (this.sealing) await this.sealing;
+    const written = this.seg.producers.find(stamp.producerId, stamp.sequence);
+    const end = this.seg.meta.sealedEnd;
+    if (written && this.state === 'sealed' && end !== null)
+      return {
+        baseOffset: written.base,
+        count: Math.min(written.count, end - written.base),
+        duplicate: true,
+      };
+    return this.sealedError();
   }
 
   private failWrite(appends: PendingAppend[], err: unknown): void {
@@ -572,6 +652,14 @@ export class SegmentLeader implements ReplicationLeader {
       done++;
     }
     if (done > 0) this.acking = this.acking.slice(done);
+    if (this.duplicates.length > 0) {
+      const waiting = this.duplicates;
+      this.duplicates = [];
+      for (const d of waiting) {
+        if (d.end <= committed) d.resolve(d.result);
+        else this.duplicates.push(d);
+      }
+    }
     for (const r of this.readers) {
       if (r.from >= committed) continue;
       // a commit of the reader's own appends alone does not wake it: it has those records already
@@ -741,6 +829,7 @@ export class SegmentLeader implements ReplicationLeader {
     const err = this.notLeader();
     this.failQueued(err);
     for (const p of this.acking.splice(0)) p.reject(err);
+    for (const d of this.duplicates.splice(0)) d.reject(err);
     for (const r of this.readers) r.wake();
     if (!wasSealed)
       this.ctx.logger.warn({ segment: this.id, epoch: this.epoch, reason }, 'stopped leading segment');

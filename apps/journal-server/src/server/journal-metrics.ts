@@ -5,6 +5,7 @@ import type { JournalNode } from '../replication/journal-node.js';
 
 export interface JournalMetrics {
   appendedRecords: Counter;
+  duplicateAppends: Counter;
   readRecords: Counter;
   replicatedBatches: Counter;
   badFrames: Counter;
@@ -17,6 +18,11 @@ export function createJournalMetrics(registry: Registry): JournalMetrics {
     appendedRecords: new Counter({
       name: 'journal_appended_records_total',
       help: 'records acknowledged to writers as leader',
+      registers: [registry],
+    }),
+    duplicateAppends: new Counter({
+      name: 'journal_duplicate_appends_total',
+      help: 'idempotent appends that repeated a request already written, answered with its offsets instead of written again',
       registers: [registry],
     }),
     readRecords: new Counter({

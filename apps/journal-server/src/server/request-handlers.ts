@@ -5,6 +5,7 @@ import {
   JOURNAL_MESSAGE,
   JournalError,
   batchParts,
+  readProducerStampAt,
   str,
   uint,
   type Header,
@@ -63,7 +64,36 @@ const append: Handler = async (node, h, data, metrics) => {
   // the batch is written to the segment file as it came, so every record is checked here first
   const count = checkBatch(data, 'the Append');
   if (count === 0) throw new JournalError('BAD_REQUEST', 'an Append must carry at least one record');
-  const leader = await node.leaderFor(t.namespace, t.shard, t.segment);
+  // an idempotent producer's request (producer-stamp.ts): its first record says who sent it and which request it is
+  const stamp = readProducerStampAt(data, 4, 4 + data.readUInt32BE(0));
+  if (stamp === 'bad')
+    throw new JournalError('BAD_REQUEST', 'the first record carries a producer stamp that does not parse');
+  if (stamp && stamp.count !== count) {
+    throw new JournalError(
+      'BAD_REQUEST',
+      `the producer stamp counts ${stamp.count} records, the Append carries ${count}`,
+    );
+  }
+  if (stamp && (expectedOffset >= 0 || chain))
+    throw new JournalError('BAD_REQUEST', 'a stamped Append takes neither expectedOffset nor a chain');
+  let leader;
+  try {
+    leader = await node.leaderFor(t.namespace, t.shard, t.segment);
+  } catch (err) {
+    // a retry of a request that a segment sealed since then holds: any replica of it answers with its offsets
+    const local =
+      stamp && err instanceof JournalError && err.code === 'SEGMENT_SEALED'
+        ? node.store.get(t.namespace, t.shard, t.segment)
+        : undefined;
+    const written = stamp && local?.producers.find(stamp.producerId, stamp.sequence);
+    const sealedEnd = local?.meta.sealedEnd ?? null;
+    if (written && sealedEnd !== null && local!.durableEnd >= sealedEnd) {
+      // (cut short by the segment's end, a request was written only up to it)
+      const count = Math.min(written.count, sealedEnd - written.base);
+      return { header: { baseOffset: written.base, count, idempotent: true, duplicate: true } };
+    }
+    throw err;
+  }
   if (epoch !== 0 && epoch !== leader.epoch) {
     throw new JournalError(
       'NOT_LEADER',
@@ -73,11 +103,15 @@ const append: Handler = async (node, h, data, metrics) => {
   }
   const stopTimer = metrics.appendSeconds.startTimer();
   const receivedAt = stageTimings ? performance.now() : 0;
-  const result = await leader.append(data, count, maxSegmentRecords, expectedOffset, chain, writer);
+  const result = await leader.append(data, count, maxSegmentRecords, expectedOffset, chain, writer, stamp);
   stageTimings?.record('journal.append', performance.now() - receivedAt);
   stopTimer();
+  if (result.duplicate) {
+    metrics.duplicateAppends.inc();
+    return { header: { ...result, idempotent: true } };
+  }
   metrics.appendedRecords.inc(result.count);
-  return { header: result };
+  return { header: stamp ? { ...result, idempotent: true } : (result as unknown as Header) };
 };
 
 const read: Handler = async (node, h, _data, metrics) => {

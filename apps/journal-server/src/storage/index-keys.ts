@@ -6,6 +6,7 @@
 //   t/<seg>/<ts 20><offset 20>       time index: an entry wherever the running maximum timestamp rises
 //   k/<seg>/<u16 len><key><u64 off>  key index → file position
 //   g/<seg>/<u16 len><tag><u64 off>  tag index → file position
+//   p/<seg>/<producer id 20>         idempotent producer's floor and requests (producer-table.ts, JSON)
 // where <seg> is "<namespace>/<shard>/<seq 20>"; names never contain '/', so prefixes of different segments never mix.
 export const pad = (n: number) => String(n).padStart(20, '0');
 
@@ -41,4 +42,13 @@ export function u64(n: number): Buffer {
   return b;
 }
 
-export const ALL_PREFIXES = (seg: string) => [`o/${seg}/`, `t/${seg}/`, `k/${seg}/`, `g/${seg}/`];
+export const producerPrefix = (seg: string) => `p/${seg}/`;
+export const producerKey = (seg: string, producerId: number) => `p/${seg}/${pad(producerId)}`;
+
+export const ALL_PREFIXES = (seg: string) => [
+  `o/${seg}/`,
+  `t/${seg}/`,
+  `k/${seg}/`,
+  `g/${seg}/`,
+  `p/${seg}/`,
+];

@@ -7,7 +7,13 @@
 // interleave the old role's write with the new one's. The set of segments is SegmentStore's.
 import { rm, stat } from 'node:fs/promises';
 import { stageTimings, type BatchOp, type KvEngine, type Logger } from '@robustmq/common';
-import { JournalError, batchParts, decodeRecord, readU64 } from '@robustmq/protocol/journal';
+import {
+  JournalError,
+  batchParts,
+  decodeRecord,
+  readProducerStampAt,
+  readU64,
+} from '@robustmq/protocol/journal';
 import { MIN_RECORD_BYTES, firstOffsetOf } from './framed-batch.js';
 import {
   ALL_PREFIXES,
@@ -17,6 +23,8 @@ import {
   offsetKey,
   offsetPrefix,
   pad,
+  producerKey,
+  producerPrefix,
   tagIndexKey,
   termOffset,
   timeKey,
@@ -24,6 +32,7 @@ import {
   u64,
 } from './index-keys.js';
 import type { MetaWriteOrder } from './meta-write-order.js';
+import { ProducerTable } from './producer-table.js';
 import { payloadLength, payloadLengthAt, recordKeyAndTags, recordOffset } from './record-view.js';
 import type { SegmentFile } from './segment-file.js';
 
@@ -76,6 +85,8 @@ export class LocalSegment {
   lock: Promise<void> = Promise.resolve();
   /** tasks waiting for or holding the lock (diagnostics; tests use it to see a task queued behind a held write). */
   lockQueue = 0;
+  /** the idempotent producers' requests this replica holds (kept as records are written, like the indexes). */
+  readonly producers = new ProducerTable();
   /** sparse offset index kept in memory: offsets[i] starts at positions[i]. */
   readonly offsets: number[] = [];
   readonly positions: number[] = [];
@@ -185,6 +196,9 @@ export class LocalSegment {
       await this.dropIndex();
       ck = { end: this.meta.startOffset, size: 0, minTs: -1, maxTs: -1 };
     }
+    for await (const [k, v] of this.db.scan({ prefix: producerPrefix(this.key) })) {
+      this.producers.load(Number(k.toString('utf8').slice(-20)), v.toString('utf8'));
+    }
     for await (const [k, v] of this.db.scan({ prefix: offsetPrefix(this.key) })) {
       this.offsets.push(Number(k.toString('utf8').slice(-20)));
       this.positions.push(Number(v.toString('utf8')));
@@ -289,6 +303,15 @@ export class LocalSegment {
       ops.push({ type: 'put', key: timeKey(this.key, ts, offset), value: '' });
     }
     if (this.minTimestamp < 0 || ts < this.minTimestamp) this.minTimestamp = ts;
+    const stamp = readProducerStampAt(buf, start, end);
+    if (stamp !== undefined && stamp !== 'bad') {
+      this.producers.note(stamp, offset);
+      ops.push({
+        type: 'put',
+        key: producerKey(this.key, stamp.producerId),
+        value: this.producers.serialize(stamp.producerId),
+      });
+    }
     // records without key or tags (flag byte 0, tag count 0) are the common case: skip the parse
     if ((buf[start + 21]! & 1) === 0 && buf.readUInt16BE(start + 22) === 0) return;
     const { key, tags } = recordKeyAndTags(buf, start);
@@ -780,6 +803,13 @@ export class LocalSegment {
     this.bytesSinceEntry =
       this.positions.length === 0 ? INDEX_INTERVAL_BYTES : cutAt - this.positions[this.positions.length - 1]!;
     this.meta.epochs = this.meta.epochs.filter(([, start]) => start < offset);
+    for (const producerId of this.producers.cutFrom(offset)) {
+      ops.push({
+        type: 'put',
+        key: producerKey(this.key, producerId),
+        value: this.producers.serialize(producerId),
+      });
+    }
     ops.push(this.checkpointOp(), { type: 'put', key: metaKey(this.key), value: JSON.stringify(this.meta) });
     await this.metaWrites.run(this.key, () => this.db.batch(ops, { sync: true }));
   }

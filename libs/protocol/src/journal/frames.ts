@@ -17,7 +17,10 @@
 // answer and the connection stays usable.
 export const JOURNAL_MESSAGE = {
   /** client → segment leader: {namespace, shard, segment, epoch, maxSegmentRecords?, writer?} + records →
-   * {baseOffset, count}; `writer` names the client for Read's skipWriter */
+   * {baseOffset, count, idempotent?, duplicate?}; `writer` names the client for Read's skipWriter. A request whose
+   * first record carries a producer stamp (producer-stamp.ts) is checked against the producer's earlier requests: a
+   * repeat is answered with the first one's offsets (duplicate: true) instead of being written again, also by a
+   * sealed segment; servers that check stamps say idempotent: true. */
   Append: 0x01,
   /** {namespace, shard, segment, offset, maxRecords, maxBytes, waitMs, skipWriter?} → {highWatermark, sealed,
    * endOffset, from?} + records; with skipWriter the leader skips committed appends of that writer at the read
@@ -74,6 +77,8 @@ export type JournalErrorCode =
   | 'FENCED'
   | 'SEGMENT_SEALED'
   | 'OUT_OF_ORDER'
+  /** an idempotent Append whose producer sequence is below the producer's floor: answered already, never written again. */
+  | 'OUT_OF_ORDER_SEQUENCE'
   | 'OFFSET_OUT_OF_RANGE'
   /** an Append with expectedOffset found the segment ending elsewhere (details.endOffset). */
   | 'OFFSET_MISMATCH'

@@ -5,6 +5,7 @@ export * from './frames.js';
 export * from './connection.js';
 export { registerLocalDataServer, type LocalSocket } from './local-link.js';
 export * from './record-codec.js';
+export * from './producer-stamp.js';
 export { crc32, crc32Portable, crc32Range, crc32WithNewPrefix } from './crc32.js';
 export * from './retention-mark.js';
 export * from './data-addresses.js';
