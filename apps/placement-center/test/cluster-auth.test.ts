@@ -5,8 +5,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { beforeAll, expect, it } from 'vitest';
 import { PlacementError } from '@robustmq/placement-client';
-import { clusterClientOptions, newKvClient, type KvServiceClient } from '@robustmq/protocol';
-import { testScope, unary } from '@robustmq/testing';
+import { newKvClient, type KvServiceClient } from '@robustmq/protocol';
+import { testScope, tokenClient, unary } from '@robustmq/testing';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
 
 const TOKEN = 'placement-test-secret';
@@ -20,9 +20,7 @@ beforeAll(async () => {
   addresses = cluster.addresses;
 });
 
-function kv(address: string, token?: string): KvServiceClient {
-  return scope.add(newKvClient(address, grpc.credentials.createInsecure(), clusterClientOptions(token)));
-}
+const kv = (address: string, token?: string) => tokenClient(newKvClient, address, token, scope);
 
 const kvSet = (c: KvServiceClient, key: string, value: string) =>
   unary(c, c.Set, { key, value: Buffer.from(value) });

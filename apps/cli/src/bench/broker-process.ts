@@ -13,8 +13,8 @@ import {
   type RobustmqStorage,
 } from './broker-configs.js';
 import { trackChild } from './child-processes.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inspectorUrlIn } from './inspector-gc.js';
-import { sleep } from './measure-window.js';
 import { RawMqttClient } from './raw-mqtt-client.js';
 
 export const BROKER_KINDS = ['robustmq', 'robustmq-journal', 'mosquitto', 'aedes'] as const;
@@ -90,18 +90,11 @@ export async function startBroker(
     for (const [file, text] of Object.entries(robustmqJournalConfigs({ tcpPort: port, ports })))
       writeFileSync(join(configDir, file), text);
     const nodeArgs = (process.env.ROBUSTMQ_BENCH_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
+    // ROBUSTMQ_BENCH_CLI=<another checkout>/apps/cli/dist/robustmq.js: the journal quick start of another build (A/B)
+    const cli = process.env.ROBUSTMQ_BENCH_CLI || ROBUSTMQ_CLI;
     child = spawn(
       process.execPath,
-      [
-        ...nodeArgs,
-        ...inspectArgs,
-        ROBUSTMQ_CLI,
-        'start',
-        '--config-dir',
-        configDir,
-        '--data-dir',
-        join(dir, 'data'),
-      ],
+      [...nodeArgs, ...inspectArgs, cli, 'start', '--config-dir', configDir, '--data-dir', join(dir, 'data')],
       {
         cwd: dir,
         stdio: ['ignore', 'pipe', 'pipe'],
