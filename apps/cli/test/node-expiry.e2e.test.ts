@@ -44,13 +44,11 @@ async function startBroker(id: number) {
     },
     scope,
   );
-  const proc = await broker.start();
-  await waitFor(
-    `broker ${id} registered`,
+  await broker.startUntil(
     async () => (await registeredNodes(http, 'MQTT_BROKER')).some((n) => n.nodeId === id),
-    { timeoutMs: 15_000, detail: proc.output },
+    15_000,
   );
-  return proc;
+  return broker.proc!;
 }
 
 it('removes a SIGKILLed broker after the heartbeat timeout, not before', async () => {

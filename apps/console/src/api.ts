@@ -71,6 +71,22 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
 
 export const seg = encodeURIComponent;
 
+/** A page of a list the placement center merges across brokers: its rows, and the brokers that did not answer. */
+export interface Merged<R> {
+  rows: R[];
+  more: boolean;
+  total: number;
+  errors: { nodeId: number; message: string }[];
+}
+
+/** One page (100 rows) of `/api/v1/console/<list>`: clients, sessions, subscriptions, topics, retained. */
+export function mergedPage<R>(list: string, search: string, startAfter: string): Promise<Merged<R>> {
+  return api<Merged<R>>(
+    'GET',
+    `/api/v1/console/${list}${query({ search, start_after: startAfter, limit: 100 })}`,
+  );
+}
+
 export function query(params: Record<string, string | number | undefined>): string {
   const parts = Object.entries(params)
     .filter(([, v]) => v !== undefined && v !== '')

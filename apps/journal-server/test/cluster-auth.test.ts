@@ -6,14 +6,10 @@
 // service (leases are too long for the followers to take over by themselves) and appends go on.
 import * as grpc from '@grpc/grpc-js';
 import type { PlacementClient } from '@robustmq/placement-client';
-import {
-  clusterClientOptions,
-  newJournalInnerClient,
-  type JournalInnerServiceClient,
-} from '@robustmq/protocol';
+import { newJournalInnerClient, type JournalInnerServiceClient } from '@robustmq/protocol';
 import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { beforeAll, expect, it } from 'vitest';
-import { testScope, unary } from '@robustmq/testing';
+import { testScope, tokenClient, unary } from '@robustmq/testing';
 import {
   expectHandoverOnLeaderStop,
   expectShardRoundTrip,
@@ -44,15 +40,8 @@ beforeAll(async () => {
   }
 });
 
-function inner(nodeId: number, token?: string): JournalInnerServiceClient {
-  return scope.add(
-    newJournalInnerClient(
-      `127.0.0.1:${servers.get(nodeId)!.ports.grpc}`,
-      grpc.credentials.createInsecure(),
-      clusterClientOptions(token),
-    ),
-  );
-}
+const inner = (nodeId: number, token?: string) =>
+  tokenClient(newJournalInnerClient, `127.0.0.1:${servers.get(nodeId)!.ports.grpc}`, token, scope);
 
 const getState = (c: JournalInnerServiceClient, ref: object) => unary(c, c.GetSegmentState, ref);
 

@@ -4,14 +4,10 @@
 // one with UNAUTHENTICATED naming the key.
 import * as grpc from '@grpc/grpc-js';
 import type { PlacementClient } from '@robustmq/placement-client';
-import {
-  clusterClientOptions,
-  newBrokerInnerClient,
-  type BrokerInnerServiceClient,
-} from '@robustmq/protocol';
+import { newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/protocol';
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttBrokerHandle } from '../src/index.js';
-import { collect, connectClient, testScope, unary, willClient } from '@robustmq/testing';
+import { collect, connectClient, testScope, tokenClient, unary, willClient } from '@robustmq/testing';
 import { startTestBroker } from '@robustmq/testing/broker';
 import { startTestPlacement } from '@robustmq/testing/placement';
 
@@ -33,15 +29,8 @@ beforeAll(async () => {
   ).handle;
 });
 
-function inner(token?: string): BrokerInnerServiceClient {
-  return scope.add(
-    newBrokerInnerClient(
-      `127.0.0.1:${broker.ports.grpc!}`,
-      grpc.credentials.createInsecure(),
-      clusterClientOptions(token),
-    ),
-  );
-}
+const inner = (token?: string) =>
+  tokenClient(newBrokerInnerClient, `127.0.0.1:${broker.ports.grpc!}`, token, scope);
 
 const deleteSession = (c: BrokerInnerServiceClient, clientId: string) =>
   unary(c, c.DeleteSession, { clientId });

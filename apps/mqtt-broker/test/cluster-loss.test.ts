@@ -11,15 +11,7 @@
 //   CLUSTER_LOSS_QOS1=50000 CLUSTER_LOSS_QOS2=5000 npx vitest run apps/mqtt-broker/test/cluster-loss.test.ts
 import type { MqttClient } from 'mqtt';
 import { expect, test } from 'vitest';
-import {
-  RawClient,
-  connectPacket,
-  countDuplicateAge,
-  emptyDuplicateAges,
-  sleep,
-  useProcessCluster,
-  waitFor,
-} from '@robustmq/testing';
+import { DuplicateAges, RawClient, sleep, useProcessCluster, waitFor } from '@robustmq/testing';
 
 const QOS1 = Number(process.env.CLUSTER_LOSS_QOS1 ?? 1500);
 const QOS2 = Number(process.env.CLUSTER_LOSS_QOS2 ?? 300);
@@ -189,7 +181,7 @@ test(
     // resuming elsewhere (sent, or acknowledged after the last position commit, when its broker died)
     const duplicatesQos1BySubscriber: Record<string, number> = {};
     const qos1DuplicatedAt = new Map<string, number>();
-    const sub1DuplicatesByAgeAtKill = emptyDuplicateAges();
+    const sub1DuplicatesByAgeAtKill = new DuplicateAges();
     const lostSamples: string[] = [];
     for (const s of streams) {
       sent += s.count;
@@ -212,7 +204,7 @@ test(
               qos1DuplicatedAt.set(key, (qos1DuplicatedAt.get(key) ?? 0) + 1);
               if (subscriber === 'sub1') {
                 const at = sub1FirstOnBroker1.get(key);
-                countDuplicateAge(sub1DuplicatesByAgeAtKill, broker1KilledAt, at);
+                sub1DuplicatesByAgeAtKill.count(broker1KilledAt, at);
               }
             } else {
               duplicatesQos2++;
@@ -320,19 +312,22 @@ test('a QoS 2 message resent to another broker after its broker was SIGKILLed be
     retain: false,
     dup: false,
   } as const;
-  const first = await RawClient.open(broker4.mqtt, 4);
-  first.send(connectPacket('qos2-resender', { clean: false }));
-  await first.next('connack', 10_000);
+  const [first] = await RawClient.connected(broker4.mqtt, 'qos2-resender', {
+    clean: false,
+    connackTimeoutMs: 10_000,
+  });
   first.send(publish);
   // the message is in the log once PUBREC is sent; the client acts as if it had not arrived: its broker dies now
   await first.next('pubrec', 10_000);
   await broker4.process.kill('SIGKILL');
   first.destroy();
 
-  const second = await RawClient.open(cluster.broker(2).mqtt, 4);
+  const [second, connack] = await RawClient.connected(cluster.broker(2).mqtt, 'qos2-resender', {
+    clean: false,
+    connackTimeoutMs: 15_000,
+  });
   try {
-    second.send(connectPacket('qos2-resender', { clean: false }));
-    expect(((await second.next('connack', 15_000)) as { sessionPresent: boolean }).sessionPresent).toBe(true);
+    expect(connack.sessionPresent).toBe(true);
     second.send({ ...publish, dup: true });
     expect((await second.next('pubrec', 10_000)).messageId).toBe(7);
     second.send({ cmd: 'pubrel', messageId: 7 });

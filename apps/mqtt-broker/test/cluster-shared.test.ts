@@ -10,15 +10,7 @@
 // one) must not make the others route part of the stream to it while it has no member.
 import type { MqttClient } from 'mqtt';
 import { expect, test } from 'vitest';
-import {
-  RawClient,
-  connectPacket,
-  countDuplicateAge,
-  emptyDuplicateAges,
-  sleep,
-  useProcessCluster,
-  waitFor,
-} from '@robustmq/testing';
+import { DuplicateAges, RawClient, sleep, useProcessCluster, waitFor } from '@robustmq/testing';
 
 const COUNT = Number(process.env.CLUSTER_SHARED_COUNT ?? 1500);
 const WINDOW = 20;
@@ -93,9 +85,8 @@ test("a shared group member's broker SIGKILLed mid-stream: every acknowledged me
   // had not acknowledged when it died is owed again (at least once); older ones are position-commit lag
   const counts = new Map<number, number>();
   for (const seq of received) counts.set(seq, (counts.get(seq) ?? 0) + 1);
-  const byAge = emptyDuplicateAges();
-  for (const [seq, n] of counts)
-    if (n > 1) countDuplicateAge(byAge, killedAt, firstOnDeadBroker.get(seq), n - 1);
+  const byAge = new DuplicateAges();
+  for (const [seq, n] of counts) if (n > 1) byAge.count(killedAt, firstOnDeadBroker.get(seq), n - 1);
   const lostSamples = [...acked].filter((seq) => !got.has(seq)).slice(0, 10);
   const summary = {
     sent: COUNT,
@@ -117,9 +108,10 @@ test("a dead broker's unacknowledged shared messages are handed over, its acknow
   const broker4 = await cluster.addBroker(4);
   const filter = '$share/h/handed/#';
   // on broker 4: a member that never acknowledges (its broker keeps each message in flight) and one that does
-  const silent = await RawClient.open(broker4.mqtt, 4);
-  silent.send(connectPacket('silent-member', { clean: true }));
-  await silent.next('connack', 10_000);
+  const [silent] = await RawClient.connected(broker4.mqtt, 'silent-member', {
+    clean: true,
+    connackTimeoutMs: 10_000,
+  });
   silent.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: filter, qos: 1 }] });
   await silent.next('suback', 10_000);
   const acking = await cluster.mqttClient([4], { clientId: 'acking-member', protocolVersion: 5 });

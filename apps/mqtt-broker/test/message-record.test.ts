@@ -23,6 +23,9 @@ describe('message records', () => {
   it.each([
     new OutgoingPublish('a/b', Buffer.from('hello'), 1, false, undefined, 'client-1', 1_000),
     new OutgoingPublish('sensors/ü/温度', Buffer.alloc(0), 2, true, undefined, undefined, 2_000),
+    // short ASCII strings are written a character at a time: either side of that bound, and a short non-ASCII one
+    new OutgoingPublish('a'.repeat(64), Buffer.from('x'), 0, false, undefined, 'p'.repeat(65), 4_000),
+    new OutgoingPublish('b'.repeat(65), Buffer.from('y'), 1, false, undefined, 'pub-ü', 5_000),
     new OutgoingPublish(
       't',
       Buffer.alloc(70_000, 9),

@@ -37,20 +37,6 @@ function service(name: ServiceName, sections: Sections, under: string): ServiceP
   return new ServiceProcess(name, join(under, `${name}.toml`), sections, scope, join(under, `${name}.log`));
 }
 
-/** Starts `s` and waits until `ready` says so; fails at once, with its output, if it exits first. */
-async function startUntil(s: ServiceProcess, ready: () => Promise<boolean>): Promise<ServiceProcess> {
-  const proc = await s.start();
-  await waitFor(
-    `${s.service} to come up`,
-    async () => {
-      if (!s.running) throw new Error(`${s.service} exited (code ${proc.child.exitCode})`);
-      return (await ready()) || undefined;
-    },
-    { timeoutMs: 20_000, intervalMs: 100, detail: proc.output },
-  );
-  return s;
-}
-
 const httpOk = (url: string) => async () => (await fetch(url)).ok;
 
 function mqttUp(url: string) {
@@ -86,7 +72,7 @@ async function setUp(name: string): Promise<Cluster> {
       { ...broker, placement: { enabled: false }, storage: { type: storage } },
       under,
     );
-    return { url, startBroker: () => startUntil(b, mqttUp(url)) };
+    return { url, startBroker: () => b.startUntil(mqttUp(url)) };
   }
   const pc = { grpc: await freePort(), http: await freePort() };
   const js = { data: await freePort(), grpc: await freePort(), http: await freePort() };
@@ -112,10 +98,10 @@ async function setUp(name: string): Promise<Cluster> {
   );
   // storage type unset on purpose: a broker whose placement lists a journal server picks journal by itself
   const b = service('mqtt-broker', { ...broker, placement }, under);
-  await startUntil(center, httpOk(`http://127.0.0.1:${pc.http}/health`));
-  const startJournal = () => startUntil(journal, httpOk(`http://127.0.0.1:${js.http}/health`));
+  await center.startUntil(httpOk(`http://127.0.0.1:${pc.http}/health`));
+  const startJournal = () => journal.startUntil(httpOk(`http://127.0.0.1:${js.http}/health`));
   await startJournal();
-  return { url, startBroker: () => startUntil(b, mqttUp(url)), journal, startJournal };
+  return { url, startBroker: () => b.startUntil(mqttUp(url)), journal, startJournal };
 }
 
 /** publishes `count` messages `<tag>-<i>` at `qos`, at most `window` unacknowledged; returns the acknowledged ones. */

@@ -1,13 +1,12 @@
 // The broker's one timer for every connection's deadline: an entry is never called before its due time, about a
 // tick after it at most, and not at all once cancelled or moved.
+import { sleep } from '@robustmq/testing';
 import { describe, expect, it } from 'vitest';
 import { TimerWheel, type WheelEntry } from '../src/transport/timer-wheel.js';
 
 function entry(calls: number[]): WheelEntry {
   return { wheelPrev: undefined, wheelNext: undefined, onWheelDue: (now) => calls.push(now) };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('TimerWheel', () => {
   it('calls entries at or after their due time, skips cancelled ones and stops when empty', async () => {

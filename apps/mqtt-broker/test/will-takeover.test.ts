@@ -56,18 +56,11 @@ async function startBrokerProcess(id: number, mqttPort: number): Promise<Service
     },
     scope,
   );
-  const proc = await broker.start();
-  await expect
-    .poll(
-      async () => {
-        if (proc.child.exitCode !== null)
-          throw new Error(`broker ${id} exited with ${proc.child.exitCode}\n${proc.output()}`);
-        return (await client.cluster.listNodes('MQTT_BROKER')).find((n) => n.nodeId === id)?.ports.grpc ?? 0;
-      },
-      { timeout: 15_000, interval: 100 },
-    )
-    .toBeGreaterThan(0);
-  return broker;
+  return broker.startUntil(
+    async () =>
+      ((await client.cluster.listNodes('MQTT_BROKER')).find((n) => n.nodeId === id)?.ports.grpc ?? 0) > 0,
+    15_000,
+  );
 }
 
 it('publishes the will of a client whose broker was killed, through another broker, after the will delay', async () => {

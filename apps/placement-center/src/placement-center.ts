@@ -26,6 +26,7 @@ import {
   journalServiceDefinition,
   kvServiceDefinition,
   mqttServiceDefinition,
+  sameTurnTrailers,
   shutdownGrpcServer,
 } from '@robustmq/protocol';
 import { RaftNode } from '@robustmq/raft/node';
@@ -114,7 +115,12 @@ async function assemble(
   const metrics = createMetricsRegistry('placement-center', config.node.id);
   // one check for every service on the port, the Raft transport included
   const authRejected = grpcAuthRejections(metrics);
-  const server = new grpc.Server(clusterGrpcServerOptions(clusterToken, logger, authRejected));
+  const serverOptions = clusterGrpcServerOptions(clusterToken, logger, authRejected);
+  const server = new grpc.Server({
+    ...serverOptions,
+    // first: it needs grpc-js's own call object; a unary reply and its status then leave in one turn (issue #19)
+    interceptors: [sameTurnTrailers((reason) => logger.warn(reason)), ...(serverOptions.interceptors ?? [])],
+  });
   let proposer: Proposer;
   let raftNode: RaftNode | undefined;
   let raftLog: OpenedRaftLog | undefined;

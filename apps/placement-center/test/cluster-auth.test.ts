@@ -5,13 +5,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { beforeAll, expect, it } from 'vitest';
 import { PlacementError } from '@robustmq/placement-client';
-import {
-  clusterClientOptions,
-  newJournalClient,
-  newKvClient,
-  type KvServiceClient,
-} from '@robustmq/protocol';
-import { testScope, unary } from '@robustmq/testing';
+import { newJournalClient, newKvClient, type KvServiceClient } from '@robustmq/protocol';
+import { testScope, tokenClient, unary } from '@robustmq/testing';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
 
 const TOKEN = 'placement-test-secret';
@@ -25,9 +20,7 @@ beforeAll(async () => {
   addresses = cluster.addresses;
 });
 
-function kv(address: string, token?: string): KvServiceClient {
-  return scope.add(newKvClient(address, grpc.credentials.createInsecure(), clusterClientOptions(token)));
-}
+const kv = (address: string, token?: string) => tokenClient(newKvClient, address, token, scope);
 
 const kvSet = (c: KvServiceClient, key: string, value: string) =>
   unary(c, c.Set, { key, value: Buffer.from(value) });
@@ -66,9 +59,7 @@ it('rejects unary calls without the token or with a wrong one, on every member, 
     expect(wrong.details).toContain('does not match');
   }
   // the batched offset commits too
-  const journal = scope.add(
-    newJournalClient(addresses[0]!, grpc.credentials.createInsecure(), clusterClientOptions(undefined)),
-  );
+  const journal = tokenClient(newJournalClient, addresses[0]!, undefined, scope);
   const commits = await unary(journal, journal.CommitOffsets, {
     commits: [{ group: 'g', namespace: 'ns', shardName: 's', offset: 1 }],
   });

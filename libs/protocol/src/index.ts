@@ -7,6 +7,7 @@ export * from './grpc/journal-inner.js';
 export * from './grpc/broker-inner.js';
 export * from './grpc/server-lifecycle.js';
 export * from './grpc/unary-handler.js';
+export * from './grpc/same-turn-trailers.js';
 export * from './grpc/cluster-auth.js';
 export * from './grpc/cluster-clients.js';
 export * from './mqtt/validate.js';

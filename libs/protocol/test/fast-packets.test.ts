@@ -35,6 +35,20 @@ function both(version: MqttVersion, packets: Packet[]): { ours: Packet[]; refere
   return { ours: ours.slice(1), reference: reference.slice(1) };
 }
 
+/** A decoder past a v4 CONNECT: what it decodes lands in `got` (the CONNECT first); a decoding error throws. */
+function connectedDecoder(): { d: MqttDecoder; got: Packet[] } {
+  const got: Packet[] = [];
+  const d = new MqttDecoder({
+    maxPacketSize: 1024,
+    onPacket: (p) => got.push(p),
+    onError: (e) => {
+      throw e;
+    },
+  });
+  d.push(encodePacket(connect(4), 4));
+  return { d, got };
+}
+
 function expectSame(ours: Packet[], reference: Packet[], version: MqttVersion): void {
   expect(ours.length).toBe(reference.length);
   for (let i = 0; i < ours.length; i++) {
@@ -134,15 +148,7 @@ describe('the fast path for PUBLISH and acknowledgements', () => {
       },
       4,
     );
-    const got: Packet[] = [];
-    const d = new MqttDecoder({
-      maxPacketSize: 1024,
-      onPacket: (p) => got.push(p),
-      onError: (e) => {
-        throw e;
-      },
-    });
-    d.push(encodePacket(connect(4), 4));
+    const { d, got } = connectedDecoder();
     d.push(bytes);
     const payload = (got[1] as { payload: Buffer }).payload;
     expect(payload.toString()).toBe('abc');
@@ -169,15 +175,7 @@ describe('the fast path for PUBLISH and acknowledgements', () => {
 
 describe('the last PUBLISH topic of a connection', () => {
   it('is given back as the same string while it repeats, and decoded anew when it changes', () => {
-    const got: Packet[] = [];
-    const d = new MqttDecoder({
-      maxPacketSize: 1024,
-      onPacket: (p) => got.push(p),
-      onError: (e) => {
-        throw e;
-      },
-    });
-    d.push(encodePacket(connect(4), 4));
+    const { d, got } = connectedDecoder();
     const publish = (topic: string) =>
       encodePacket(
         { cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, retain: false, dup: false },

@@ -10,3 +10,4 @@ export type { MySqlStorageOptions } from './mysql-config.js';
 export * from './factory.js';
 export type { GroupCommitStats } from './group-commit-queue.js';
 export * from './journal-adapter.js';
+export { mysqlReason, openMySqlPool, type MySqlDatabase } from './mysql-open.js';

@@ -27,6 +27,7 @@
 //   the log first (a lost answer, a leader killed after writing): found ones are counted, not written again. Then
 //   pipelining resumes with a new chain. See docs/architecture.md "Pipelined appends to the shared log".
 // - Each adapter shard maps to a placement shard with a generated name (see journal-catalog.ts).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { stageTimings, type ClusterTls, type Logger } from '@robustmq/common';
 import { PlacementClient, orUndefined } from '@robustmq/placement-client';
@@ -183,7 +184,6 @@ const RECORD_BODY_AT = 13;
 const MAX_DEDUPE_SCAN = 200_000;
 
 const ACKS = { one: 'ACKS_ONE', quorum: 'ACKS_QUORUM', all: 'ACKS_ALL' } as const;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const EMPTY = Buffer.alloc(0);
 const DEFAULT_MAX_APPEND_BYTES = 4 * 1024 * 1024;
 

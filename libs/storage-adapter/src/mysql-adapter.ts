@@ -25,17 +25,11 @@
 // in the crc column, and every read re-encodes the columns and checks them against it — the same CRC the memory and
 // rocksdb adapters store for the same record.
 import { createHash } from 'node:crypto';
-import {
-  createConnection,
-  createPool,
-  type Pool,
-  type PoolConnection,
-  type ResultSetHeader,
-  type RowDataPacket,
-} from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { GroupCommitQueue, type GroupCommitStats, type QueuedWrite } from './group-commit-queue.js';
 import { resolveMySqlOptions, type MySqlStorageOptions, type ResolvedMySqlOptions } from './mysql-config.js';
 import { SCHEMA_DDL, SCHEMA_VERSION } from './mysql-schema.js';
+import { mysqlReason, openMySqlPool } from './mysql-open.js';
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
 import { MySqlLongPoll } from './mysql-long-poll.js';
 import { MySqlRetention } from './mysql-retention.js';
@@ -116,12 +110,6 @@ function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
-function mysqlReason(err: unknown): string {
-  const e = err as { code?: unknown; message?: unknown };
-  const message = typeof e?.message === 'string' ? e.message : String(err);
-  return typeof e?.code === 'string' && !message.includes(e.code) ? `${e.code}: ${message}` : message;
-}
-
 /** a rough upper bound of the SQL text one record row adds (client-side escaping can double every byte). */
 function rowSqlBytes(fields: RecordFields, encodedLength: number): number {
   return 2 * encodedLength + 2 * (fields.tags.length * 3 + fields.headers.length * 6) + 256;
@@ -173,23 +161,9 @@ export class MySqlStorageAdapter implements StorageAdapter {
   static async open(options: MySqlStorageOptions): Promise<MySqlStorageAdapter> {
     const o = resolveMySqlOptions(options);
     const where = `${o.user}@${o.host}:${o.port}`;
-    const connection = {
-      host: o.host,
-      port: o.port,
-      user: o.user,
-      ...(o.password === undefined ? {} : { password: o.password }),
-      charset: 'utf8mb4',
-      connectTimeout: Math.min(o.queryTimeoutMs, 10_000),
-      enableKeepAlive: true,
-    };
-    let maxAllowedPacket: number;
-    try {
-      const bootstrap = await createConnection(connection);
-      try {
-        await bootstrap.query(
-          `CREATE DATABASE IF NOT EXISTS ${bootstrap.escapeId(o.database)} CHARACTER SET utf8mb4`,
-        );
-        await bootstrap.query(`USE ${bootstrap.escapeId(o.database)}`);
+    const { pool, prepared: maxAllowedPacket } = await openMySqlPool(
+      { ...o, connectTimeoutMs: Math.min(o.queryTimeoutMs, 10_000) },
+      async (bootstrap) => {
         for (const ddl of SCHEMA_DDL) await bootstrap.query(ddl);
         await bootstrap.query('INSERT IGNORE INTO rmq_schema (id, version) VALUES (1, ?)', [SCHEMA_VERSION]);
         const [rows] = await bootstrap.query<Array<{ version: number } & RowDataPacket>>(
@@ -206,26 +180,18 @@ export class MySqlStorageAdapter implements StorageAdapter {
         const [packet] = await bootstrap.query<Array<{ m: number } & RowDataPacket>>(
           'SELECT @@max_allowed_packet AS m',
         );
-        maxAllowedPacket = Number(packet[0]?.m ?? 4 * 1024 * 1024);
-      } finally {
-        await bootstrap.end().catch(() => bootstrap.destroy());
-      }
-    } catch (err) {
-      if (err instanceof StorageError) throw err;
-      throw new StorageError(
-        'UNAVAILABLE',
-        `cannot open MySQL storage in database '${o.database}' on ${where} (${mysqlReason(err)}); check that the ` +
-          `server is running and reachable and that the user may create databases and tables`,
-        { cause: err },
-      );
-    }
-    const pool = createPool({
-      ...connection,
-      database: o.database,
-      connectionLimit: o.poolSize,
-      maxIdle: o.poolSize,
-      waitForConnections: true,
-    });
+        return Number(packet[0]?.m ?? 4 * 1024 * 1024);
+      },
+      (err) =>
+        err instanceof StorageError
+          ? err
+          : new StorageError(
+              'UNAVAILABLE',
+              `cannot open MySQL storage in database '${o.database}' on ${where} (${mysqlReason(err)}); check ` +
+                `that the server is running and reachable and that the user may create databases and tables`,
+              { cause: err },
+            ),
+    );
     return new MySqlStorageAdapter(pool, o, Math.max(64 * 1024, maxAllowedPacket - 16 * 1024));
   }
 

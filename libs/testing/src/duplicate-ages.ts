@@ -3,36 +3,28 @@
 // at least once); a duplicate first delivered long before the kill was acknowledged and is commit lag. Failure tests
 // print these buckets next to their counts.
 
-export interface DuplicateAges {
+/** The buckets (printed with the test's counts: JSON.stringify shows the fields). */
+export class DuplicateAges {
   /** first delivered after the kill signal, from what the dead broker had already written to the socket */
-  afterKill: number;
-  under10ms: number;
-  under50ms: number;
-  under200ms: number;
-  older: number;
+  afterKill = 0;
+  under10ms = 0;
+  under50ms = 0;
+  under200ms = 0;
+  older = 0;
   /** not first delivered by the broker that died */
-  notFromDeadBroker: number;
-}
+  notFromDeadBroker = 0;
 
-export function emptyDuplicateAges(): DuplicateAges {
-  return { afterKill: 0, under10ms: 0, under50ms: 0, under200ms: 0, older: 0, notFromDeadBroker: 0 };
-}
-
-/** Counts `n` duplicates of a message first delivered by the dead broker at `firstAt` (undefined: not by it). */
-export function countDuplicateAge(
-  ages: DuplicateAges,
-  killedAt: number,
-  firstAt: number | undefined,
-  n = 1,
-): void {
-  if (firstAt === undefined) {
-    ages.notFromDeadBroker += n;
-    return;
+  /** Counts `n` duplicates of a message first delivered by the dead broker at `firstAt` (undefined: not by it). */
+  count(killedAt: number, firstAt: number | undefined, n = 1): void {
+    if (firstAt === undefined) {
+      this.notFromDeadBroker += n;
+      return;
+    }
+    const age = killedAt - firstAt;
+    if (age < 0) this.afterKill += n;
+    else if (age < 10) this.under10ms += n;
+    else if (age < 50) this.under50ms += n;
+    else if (age < 200) this.under200ms += n;
+    else this.older += n;
   }
-  const age = killedAt - firstAt;
-  if (age < 0) ages.afterKill += n;
-  else if (age < 10) ages.under10ms += n;
-  else if (age < 50) ages.under50ms += n;
-  else if (age < 200) ages.under200ms += n;
-  else ages.older += n;
 }

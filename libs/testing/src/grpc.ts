@@ -1,7 +1,23 @@
 // gRPC status assertions: a call (through a client library that throws an error with a `code`, such as
-// PlacementError, or a raw grpc-js client) must fail with this status and, optionally, a message that says why.
-import type * as grpc from '@grpc/grpc-js';
+// PlacementError, or a raw grpc-js client) must fail with this status and, optionally, a message that says why; and
+// the raw cluster-internal clients the cluster-secret tests call with a token, a wrong one or none.
+import * as grpc from '@grpc/grpc-js';
+import { clusterClientOptions } from '@robustmq/protocol';
 import { expect } from 'vitest';
+import type { Scope } from './scope.js';
+
+/**
+ * A plaintext client of a cluster-internal service (`newClient`: newKvClient, newBrokerInnerClient, …) at
+ * `address` that sends `token` as the cluster secret (undefined: none), closed with `scope`.
+ */
+export function tokenClient<C extends object>(
+  newClient: (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => C,
+  address: string,
+  token: string | undefined,
+  scope: Scope,
+): C {
+  return scope.add(newClient(address, grpc.credentials.createInsecure(), clusterClientOptions(token)));
+}
 
 /** Expects `promise` to reject with an error whose `code` is `code` (and whose message matches `message`). */
 export async function expectCode(

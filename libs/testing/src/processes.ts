@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { stringify } from 'smol-toml';
 import type { Scope } from './scope.js';
+import { sleep } from './wait.js';
 import type { Sections } from './sections.js';
 
 /** the repository root (with a trailing slash). */
@@ -208,6 +209,26 @@ export class ServiceProcess {
     this.proc = proc;
     if (healthPort !== undefined) await waitForHealthy(healthPort, proc);
     return proc;
+  }
+
+  /**
+   * Spawns it and resolves once `ready` says true (a probe that throws counts as not yet); fails at once, with its
+   * output, if it exits first, and after `timeoutMs` otherwise.
+   */
+  async startUntil(ready: () => Promise<boolean>, timeoutMs = 20_000): Promise<this> {
+    const proc = await this.start();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (!this.running)
+        throw new Error(
+          `${this.service} exited (code ${proc.child.exitCode}, signal ${proc.child.signalCode}) before it was ` +
+            `up\n--- output ---\n${proc.output()}`,
+        );
+      if (await ready().catch(() => false)) return this;
+      if (Date.now() > deadline)
+        throw new Error(`${this.service} was not up after ${timeoutMs} ms\n--- output ---\n${proc.output()}`);
+      await sleep(100);
+    }
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

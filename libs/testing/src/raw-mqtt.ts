@@ -45,13 +45,13 @@ export class RawClient {
   static async connected(
     port: number,
     clientId: string,
-    options: ConnectOptions = {},
+    options: ConnectOptions & { connackTimeoutMs?: number } = {},
     scope?: Scope,
   ): Promise<[RawClient, IConnackPacket]> {
     const version = options.version ?? 4;
     const client = await RawClient.open(port, version, scope);
     client.send(connectPacket(clientId, options), version);
-    return [client, (await client.next('connack')) as IConnackPacket];
+    return [client, (await client.next('connack', options.connackTimeoutMs)) as IConnackPacket];
   }
 
   send(packet: Packet, version: MqttVersion = 4): void {

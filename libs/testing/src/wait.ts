@@ -1,7 +1,9 @@
 // Waiting in tests: poll a condition until it holds or a deadline passes, with a message that says what was awaited
 // (and, for a child process, what it printed), instead of a bare timeout.
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export { sleep };
 
 export interface WaitOptions {
   timeoutMs?: number;

@@ -17,8 +17,8 @@
 // reading is taken (inspector-gc.ts), and RSS read again: a second, steadier figure beside the headline.
 import type { BenchCase, Metrics, MqttBenchOptions } from './bench-results.js';
 import type { BrokerKind } from './broker-process.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { collectGarbage } from './inspector-gc.js';
-import { sleep } from './measure-window.js';
 import { rssBytes } from './proc-stats.js';
 import { startLoadWorker, type LoadWorker, type Outcome } from './run-worker.js';
 import { REPLY_TIMEOUT_MS } from './throughput-scenario.js';

@@ -3,7 +3,8 @@
 // Pacing is by schedule: each timer turn sends what has fallen due since the start, so a late timer does not lower
 // the rate; sends that wait for a full in-flight window are counted, as they mean the broker set the pace.
 import { PacketType } from './frame-reader.js';
-import { snapshot, watchedSleep, windowCpu, sleep } from './measure-window.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { snapshot, watchedSleep, windowCpu } from './measure-window.js';
 import { markStageWindow } from './stage-report.js';
 import { BENCH_TOPIC, publishTemplate } from './mqtt-packets.js';
 import { Qos1Batcher } from './publishers.js';

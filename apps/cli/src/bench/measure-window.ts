@@ -134,7 +134,3 @@ export async function measureDelivery(
   for (const p of publishers) p.stop();
   return result;
 }
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

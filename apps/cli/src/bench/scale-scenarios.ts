@@ -10,7 +10,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BenchCase, Metrics, MqttBenchOptions } from './bench-results.js';
 import { trackChild } from './child-processes.js';
-import { sleep } from './measure-window.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuTimeMs, rssBytes } from './proc-stats.js';
 import type { Outcome } from './run-worker.js';
 import {

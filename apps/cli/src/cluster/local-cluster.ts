@@ -2,6 +2,7 @@
 // brokers) as local processes on loopback, each a stock `robustmq start --roles <kind>` with its own ports (topology.ts), data dir and
 // log file under one cluster dir — the way to try a real cluster on one machine without Docker. <dir>/cluster.json
 // records the members and their pids, so `status` and `down` work from any later shell.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -56,8 +57,6 @@ function tail(path: string, lines = 15): string {
     return '(no log)';
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitHealthy(members: RunningMember[], host: string, deadline: number): Promise<void> {
   for (const m of members) {

@@ -35,7 +35,11 @@ export function useNotice() {
       setNotice(errorText(err));
     }
   };
-  return { notice, setNotice, run };
+  /** the same after the operator said yes to `question` (a destructive action: delete, disconnect). */
+  const confirmed = (question: string, done: string, action: () => Promise<unknown>, after?: () => void) => {
+    if (confirm(question)) void run(done, action, after);
+  };
+  return { notice, setNotice, run, confirmed };
 }
 
 /** A destructive action's button; `label` names what it acts on for screen readers (e.g. `delete user bob`). */

@@ -1,7 +1,7 @@
 // Clients and sessions across every broker: search and server-side paging (the placement center merges the
 // brokers' pages), a client's details (protocol, keep-alive, subscriptions, in-flight, queued) and kicking it.
 import { useState } from 'preact/hooks';
-import { api, query, seg } from '../api';
+import { api, mergedPage, seg } from '../api';
 import { DangerButton, Notice, errorText, useNotice } from '../components/feedback';
 import { PagedTable, Table, usePaged } from '../components/table';
 
@@ -35,34 +35,19 @@ interface ClientDetail extends ClientRow {
     retainAsPublished: boolean;
   }[];
 }
-interface Merged<R> {
-  rows: R[];
-  more: boolean;
-  total: number;
-  errors: { nodeId: number; message: string }[];
-}
 
-const PAGE = 100;
 const MQTT_VERSIONS: Record<number, string> = { 3: '3.1', 4: '3.1.1', 5: '5.0' };
 
 export function Clients() {
   const [selected, setSelected] = useState<ClientRow>();
   const [detail, setDetail] = useState<ClientDetail>();
-  const { notice: message, setNotice: setMessage, run } = useNotice();
+  const { notice: message, setNotice: setMessage, confirmed } = useNotice();
   const clients = usePaged(
-    (search, startAfter) =>
-      api<Merged<ClientRow>>(
-        'GET',
-        `/api/v1/console/clients${query({ search, start_after: startAfter, limit: PAGE })}`,
-      ),
+    (search, startAfter) => mergedPage<ClientRow>('clients', search, startAfter),
     (r) => r.clientId,
   );
   const sessions = usePaged(
-    (search, startAfter) =>
-      api<Merged<SessionRow>>(
-        'GET',
-        `/api/v1/console/sessions${query({ search, start_after: startAfter, limit: PAGE })}`,
-      ),
+    (search, startAfter) => mergedPage<SessionRow>('sessions', search, startAfter),
     (r) => r.clientId,
   );
 
@@ -82,8 +67,8 @@ export function Clients() {
     }
   };
   const kick = (row: ClientRow) =>
-    confirm(`Disconnect client ${row.clientId}?`) &&
-    void run(
+    confirmed(
+      `Disconnect client ${row.clientId}?`,
       `client ${row.clientId} disconnected`,
       () => api('DELETE', `/api/v1/console/brokers/${row.brokerId}/clients/${seg(row.clientId)}`),
       () => {

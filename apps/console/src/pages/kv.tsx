@@ -21,7 +21,7 @@ const keyPath = (key: string) => key.split('/').map(encodeURIComponent).join('/'
 export function KvBrowser() {
   const [revision, setRevision] = useState<number>();
   const [viewing, setViewing] = useState<Entry>();
-  const { notice, setNotice, run } = useNotice();
+  const { notice, setNotice, confirmed } = useNotice();
   const kv = usePaged(
     async (prefix, startAfter) => {
       const page = await api<{ items: Entry[]; more: boolean; revision: number }>(
@@ -35,8 +35,8 @@ export function KvBrowser() {
   );
   const form = useForm({ key: '', value: '' });
   const remove = (key: string) =>
-    confirm(`Delete key ${key}?`) &&
-    void run(
+    confirmed(
+      `Delete key ${key}?`,
       `key ${key} deleted`,
       () => api('DELETE', `/api/v1/kv/${keyPath(key)}`),
       () => {

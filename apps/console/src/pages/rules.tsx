@@ -56,12 +56,16 @@ function RuleSection<R extends { id: string; updatedAtMs: number }, V extends Va
   columns: Column<R>[];
 }) {
   const path = `/api/v1/mqtt/${props.kind}-rules`;
-  const { notice, setNotice, run } = useNotice();
+  const { notice, setNotice, confirmed } = useNotice();
   const rules = usePoll(() => api<{ rules: R[] }>('GET', `${path}?limit=1000`), 10_000);
   const form = useForm(props.initial);
   const remove = (id: string) =>
-    confirm(`Delete ${props.kind} rule ${id}?`) &&
-    void run(`rule ${id} deleted`, () => api('DELETE', `${path}/${seg(id)}`), rules.reload);
+    confirmed(
+      `Delete ${props.kind} rule ${id}?`,
+      `rule ${id} deleted`,
+      () => api('DELETE', `${path}/${seg(id)}`),
+      rules.reload,
+    );
   const caption = `${props.kind[0]!.toUpperCase()}${props.kind.slice(1)} rules`;
   return (
     <section class="stack" aria-label={`${props.title} rules`}>

@@ -33,7 +33,7 @@ interface BlacklistEntry {
 const PAGE = 100;
 
 function Users() {
-  const { notice, setNotice, run } = useNotice();
+  const { notice, setNotice, confirmed } = useNotice();
   const users = usePaged(
     async (search, startAfter) => {
       const page = await api<{ users: User[]; more: boolean }>(
@@ -127,8 +127,8 @@ function Users() {
               <DangerButton
                 label={`delete user ${u.username}`}
                 onClick={() =>
-                  confirm(`Delete user ${u.username}?`) &&
-                  void run(
+                  confirmed(
+                    `Delete user ${u.username}?`,
                     `user ${u.username} deleted`,
                     () => api('DELETE', `/api/v1/mqtt/users/${seg(u.username)}`),
                     users.reload,
@@ -144,7 +144,7 @@ function Users() {
 }
 
 function Acl() {
-  const { notice, setNotice, run } = useNotice();
+  const { notice, setNotice, confirmed } = useNotice();
   const rules = usePoll(() => api<{ rules: AclRule[] }>('GET', '/api/v1/mqtt/acl'), 10_000);
   const form = useForm({
     id: '',
@@ -231,8 +231,8 @@ function Acl() {
               <DangerButton
                 label={`delete ACL rule ${r.id}`}
                 onClick={() =>
-                  confirm('Delete this ACL rule?') &&
-                  void run(
+                  confirmed(
+                    'Delete this ACL rule?',
                     'ACL rule deleted',
                     () => api('DELETE', `/api/v1/mqtt/acl/${seg(r.id)}`),
                     rules.reload,
@@ -248,7 +248,7 @@ function Acl() {
 }
 
 function Blacklist() {
-  const { notice, setNotice, run } = useNotice();
+  const { notice, setNotice, confirmed } = useNotice();
   const entries = usePoll(() => api<{ entries: BlacklistEntry[] }>('GET', '/api/v1/mqtt/blacklist'), 10_000);
   const form = useForm({ type: 'BLACKLIST_CLIENT_ID', value: '', reason: '', expiresAtMs: '0' });
   return (
@@ -302,8 +302,8 @@ function Blacklist() {
               <DangerButton
                 label={`delete blacklist entry ${e.value}`}
                 onClick={() =>
-                  confirm(`Remove ${e.value} from the blacklist?`) &&
-                  void run(
+                  confirmed(
+                    `Remove ${e.value} from the blacklist?`,
                     `${e.value} removed from the blacklist`,
                     () =>
                       api(

@@ -1,7 +1,7 @@
 // Topics and subscriptions across every broker: topics with their message counts and the rate since the last
 // refresh, retained messages (view the payload, delete), and subscriptions including shared groups.
 import { useRef, useState } from 'preact/hooks';
-import { api, query } from '../api';
+import { api, mergedPage, query } from '../api';
 import { DangerButton, Notice, useNotice } from '../components/feedback';
 import { PagedTable, usePaged } from '../components/table';
 import { subscriptionOptions } from '../format';
@@ -30,14 +30,6 @@ interface SubscriptionRow {
   retainAsPublished: boolean;
   retainHandling: number;
 }
-interface Merged<R> {
-  rows: R[];
-  more: boolean;
-  total: number;
-  errors: { nodeId: number; message: string }[];
-}
-
-const PAGE = 100;
 
 function payloadText(base64: string): string {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -78,7 +70,7 @@ function TopicPath({ topic, onPick }: { topic: string; onPick: (prefix: string) 
 }
 
 export function Topics() {
-  const { notice, run } = useNotice();
+  const { notice, confirmed } = useNotice();
   const [viewing, setViewing] = useState<RetainedRow>();
   // messages per topic at the previous load, for a rate
   const seen = useRef(new Map<string, { messages: number; at: number }>());
@@ -86,10 +78,7 @@ export function Topics() {
 
   const topics = usePaged(
     async (search, startAfter) => {
-      const page = await api<Merged<TopicRow>>(
-        'GET',
-        `/api/v1/console/topics${query({ search, start_after: startAfter, limit: PAGE })}`,
-      );
+      const page = await mergedPage<TopicRow>('topics', search, startAfter);
       const now = Date.now();
       const next = new Map<string, number>();
       for (const row of page.rows) {
@@ -104,25 +93,17 @@ export function Topics() {
     (r) => r.topic,
   );
   const retained = usePaged(
-    (search, startAfter) =>
-      api<Merged<RetainedRow>>(
-        'GET',
-        `/api/v1/console/retained${query({ search, start_after: startAfter, limit: PAGE })}`,
-      ),
+    (search, startAfter) => mergedPage<RetainedRow>('retained', search, startAfter),
     (r) => r.topic,
   );
   const subscriptions = usePaged(
-    (search, startAfter) =>
-      api<Merged<SubscriptionRow>>(
-        'GET',
-        `/api/v1/console/subscriptions${query({ search, start_after: startAfter, limit: PAGE })}`,
-      ),
+    (search, startAfter) => mergedPage<SubscriptionRow>('subscriptions', search, startAfter),
     (r) => `${r.clientId}\n${r.topic}`,
   );
 
   const remove = (row: RetainedRow) =>
-    confirm(`Delete the retained message on ${row.topic}?`) &&
-    void run(
+    confirmed(
+      `Delete the retained message on ${row.topic}?`,
       `retained message on ${row.topic} deleted`,
       () => api('DELETE', `/api/v1/console/retained${query({ topic: row.topic })}`),
       () => {

@@ -2,6 +2,7 @@
 // active segment from placement, Append to its leader, on to the next segment after a seal — without the journal
 // StorageAdapter's shard catalog in between, so tests can create shards with any placement config (segment size,
 // retention, acks) and talk to in-process servers and child processes alike.
+import { sleep } from '@robustmq/testing';
 import type { PlacementClient } from '@robustmq/placement-client';
 import {
   JOURNAL_MESSAGE,
@@ -13,8 +14,6 @@ import {
   splitBatch,
   type JournalReply,
 } from '@robustmq/protocol/journal';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class DataPortClient {
   private readonly pool = new JournalConnectionPool();

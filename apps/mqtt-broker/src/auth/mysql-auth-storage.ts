@@ -6,7 +6,8 @@
 // its users.
 import type { Logger } from '@robustmq/common';
 import { parsePasswordHash, verifyAgainstNothing, verifyPassword } from '@robustmq/common';
-import { createConnection, createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { mysqlReason, openMySqlPool } from '@robustmq/storage-adapter';
 import type {
   AclAction,
   AclRule,
@@ -44,13 +45,6 @@ const BLACKLIST_TYPES: Record<string, BlacklistType> = {
   cidr: 'BLACKLIST_CIDR',
 };
 
-function reason(err: unknown): string {
-  const e = err as { code?: string; message?: string; errors?: unknown[] };
-  // a refused connection to "localhost" arrives as an AggregateError (IPv4 and IPv6) with an empty message
-  const message = e.message || (e.errors?.length ? String((e.errors[0] as Error).message) : '');
-  return [e.code, message].filter(Boolean).join(': ') || String(err);
-}
-
 export class MySqlAuthStorage implements AuthStorageAdapter {
   private constructor(
     private readonly pool: Pool,
@@ -60,40 +54,19 @@ export class MySqlAuthStorage implements AuthStorageAdapter {
 
   static async open(o: MySqlAuthOptions, logger: Logger): Promise<MySqlAuthStorage> {
     const where = `${o.user}@${o.host}:${o.port}/${o.database}`;
-    const connection = {
-      host: o.host,
-      port: o.port,
-      user: o.user,
-      ...(o.password === '' ? {} : { password: o.password }),
-      charset: 'utf8mb4',
-      connectTimeout: TIMEOUT_MS,
-      enableKeepAlive: true,
-    };
-    try {
-      const bootstrap = await createConnection(connection);
-      try {
-        await bootstrap.query(
-          `CREATE DATABASE IF NOT EXISTS ${bootstrap.escapeId(o.database)} CHARACTER SET utf8mb4`,
-        );
-        await bootstrap.query(`USE ${bootstrap.escapeId(o.database)}`);
+    const { pool } = await openMySqlPool(
+      { ...o, password: o.password === '' ? undefined : o.password, connectTimeoutMs: TIMEOUT_MS },
+      async (bootstrap) => {
         for (const ddl of authSchemaDdl(o.tables)) await bootstrap.query(ddl);
-      } finally {
-        await bootstrap.end().catch(() => bootstrap.destroy());
-      }
-    } catch (err) {
-      throw new Error(
-        `[auth] storage = "mysql": cannot open the auth tables on ${where} (${reason(err)}); check that the server is ` +
-          `running and reachable ([auth] mysql_url or mysql_host/mysql_port) and that the user may create tables`,
-        { cause: err },
-      );
-    }
-    const pool = createPool({
-      ...connection,
-      database: o.database,
-      connectionLimit: o.poolSize,
-      maxIdle: o.poolSize,
-      waitForConnections: true,
-    });
+      },
+      (err) =>
+        new Error(
+          `[auth] storage = "mysql": cannot open the auth tables on ${where} (${mysqlReason(err)}); check that the ` +
+            `server is running and reachable ([auth] mysql_url or mysql_host/mysql_port) and that the user may ` +
+            `create tables`,
+          { cause: err },
+        ),
+    );
     return new MySqlAuthStorage(pool, o.tables, logger);
   }
 

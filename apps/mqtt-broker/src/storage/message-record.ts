@@ -29,10 +29,33 @@ const HAS_TAG = 0x10;
 export const INCOMING_TAG_BYTES = 8;
 const NO_HEADERS: RecordHeader[] = [];
 
+/** Strings up to this length are measured and written a character at a time when they are ASCII (topics and client
+ * ids nearly always are): Buffer.byteLength and buf.write cost more per call than such a loop for short strings. */
+const SHORT_STRING = 64;
+
+/** Bytes of `s` in UTF-8. */
+function utf8Length(s: string): number {
+  if (s.length <= SHORT_STRING) {
+    let i = 0;
+    while (i < s.length && s.charCodeAt(i) < 0x80) i++;
+    if (i === s.length) return i;
+  }
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** Writes `s` (of `length` UTF-8 bytes, from utf8Length) at `at`; returns the position after it. */
+function writeUtf8(bytes: Buffer, s: string, at: number, length: number): number {
+  if (length === s.length && length <= SHORT_STRING) {
+    for (let i = 0; i < length; i++) bytes[at + i] = s.charCodeAt(i);
+    return at + length;
+  }
+  return at + bytes.write(s, at, 'utf8');
+}
+
 function framedPayload(message: OutgoingPublish): Buffer {
-  const topicBytes = Buffer.byteLength(message.topic, 'utf8');
+  const topicBytes = utf8Length(message.topic);
   const publisher = message.publisher;
-  const publisherBytes = publisher === undefined ? 0 : Buffer.byteLength(publisher, 'utf8');
+  const publisherBytes = publisher === undefined ? 0 : utf8Length(publisher);
   const payload = message.payload;
   const tag = publisher === undefined ? undefined : message.incomingTag;
   const head =
@@ -44,11 +67,13 @@ function framedPayload(message: OutgoingPublish): Buffer {
     (message.retain ? RETAIN : 0) |
     (publisher === undefined ? 0 : HAS_PUBLISHER) |
     (tag ? HAS_TAG : 0);
-  bytes.writeUInt16BE(topicBytes, 2);
-  let pos = 4 + bytes.write(message.topic, 4, 'utf8');
+  bytes[2] = topicBytes >>> 8;
+  bytes[3] = topicBytes & 0xff;
+  let pos = writeUtf8(bytes, message.topic, 4, topicBytes);
   if (publisher !== undefined) {
-    bytes.writeUInt16BE(publisherBytes, pos);
-    pos += 2 + bytes.write(publisher, pos + 2, 'utf8');
+    bytes[pos] = publisherBytes >>> 8;
+    bytes[pos + 1] = publisherBytes & 0xff;
+    pos = writeUtf8(bytes, publisher, pos + 2, publisherBytes);
     if (tag) pos += tag.copy(bytes, pos, 0, INCOMING_TAG_BYTES);
   }
   payload.copy(bytes, pos);

@@ -24,6 +24,33 @@ function load<T>(file: string): T {
   return grpc.loadPackageDefinition(definition) as unknown as T;
 }
 
+/** A getter of the package loaded from `file` (below proto/), loaded on the first call and kept. */
+export function lazyProto<T>(file: string): () => T {
+  let cached: T | undefined;
+  return () => (cached ??= load<T>(file));
+}
+
+/** What proto-loader makes of a `service`: the client class, with the service's definition on it. */
+type ServiceConstructor<C> = (new (
+  address: string,
+  credentials: grpc.ChannelCredentials,
+  options?: grpc.ClientOptions,
+) => C) & { service: grpc.ServiceDefinition };
+
+/**
+ * A service's two typed entry points — its definition (for a server's addService) and a client factory — from the
+ * getter of its constructor in a loaded package, so each service file names the service once.
+ */
+export function grpcService<C>(service: () => ServiceConstructor<C>) {
+  return {
+    definition: (): grpc.ServiceDefinition => service().service,
+    newClient: (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions): C => {
+      const Ctor = service();
+      return new Ctor(address, credentials, options);
+    },
+  };
+}
+
 export interface PlacementProtos {
   cluster: ClusterProto;
   kv: KvProto;

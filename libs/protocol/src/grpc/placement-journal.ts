@@ -1,6 +1,5 @@
 // Typed entry points to the placement center's JournalService (shards, segments, consumer offsets).
-import type * as grpc from '@grpc/grpc-js';
-import { placementProtos } from './loader.js';
+import { grpcService, placementProtos } from './loader.js';
 import type { JournalServiceClient } from '../generated/robustmq/placement/JournalService.js';
 
 export type {
@@ -20,15 +19,8 @@ export type { AcksMode__Output as AcksMode } from '../generated/robustmq/placeme
 export type { ShardStatus__Output as ShardStatus } from '../generated/robustmq/placement/ShardStatus.js';
 export type { SegmentStatus__Output as SegmentStatus } from '../generated/robustmq/placement/SegmentStatus.js';
 
-export function journalServiceDefinition(): grpc.ServiceDefinition {
-  return placementProtos().journal.robustmq.placement.JournalService.service;
-}
-
-export function newJournalClient(
-  address: string,
-  credentials: grpc.ChannelCredentials,
-  options?: grpc.ClientOptions,
-): JournalServiceClient {
-  const Ctor = placementProtos().journal.robustmq.placement.JournalService;
-  return new Ctor(address, credentials, options);
-}
+const journal = grpcService<JournalServiceClient>(
+  () => placementProtos().journal.robustmq.placement.JournalService,
+);
+export const journalServiceDefinition = journal.definition;
+export const newJournalClient = journal.newClient;

@@ -1,6 +1,5 @@
 // Typed entry points to the placement center's MqttService (users, ACL, blacklist, broker state resources).
-import type * as grpc from '@grpc/grpc-js';
-import { placementProtos } from './loader.js';
+import { grpcService, placementProtos } from './loader.js';
 import type { MqttServiceClient } from '../generated/robustmq/placement/MqttService.js';
 
 export type { MqttServiceClient, MqttServiceHandlers } from '../generated/robustmq/placement/MqttService.js';
@@ -17,15 +16,6 @@ export type { BlacklistType__Output as BlacklistType } from '../generated/robust
 export type { MqttResource, MqttResource__Output } from '../generated/robustmq/placement/MqttResource.js';
 export type { MqttResourceType__Output as MqttResourceType } from '../generated/robustmq/placement/MqttResourceType.js';
 
-export function mqttServiceDefinition(): grpc.ServiceDefinition {
-  return placementProtos().mqtt.robustmq.placement.MqttService.service;
-}
-
-export function newMqttClient(
-  address: string,
-  credentials: grpc.ChannelCredentials,
-  options?: grpc.ClientOptions,
-): MqttServiceClient {
-  const Ctor = placementProtos().mqtt.robustmq.placement.MqttService;
-  return new Ctor(address, credentials, options);
-}
+const mqtt = grpcService<MqttServiceClient>(() => placementProtos().mqtt.robustmq.placement.MqttService);
+export const mqttServiceDefinition = mqtt.definition;
+export const newMqttClient = mqtt.newClient;

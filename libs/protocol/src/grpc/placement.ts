@@ -1,6 +1,5 @@
 // Typed entry points to the placement center's gRPC services: definitions for servers, client classes for callers.
-import type * as grpc from '@grpc/grpc-js';
-import { placementProtos } from './loader.js';
+import { grpcService, placementProtos } from './loader.js';
 import { ClusterType } from '../generated/robustmq/placement/ClusterType.js';
 import type { ClusterServiceClient } from '../generated/robustmq/placement/ClusterService.js';
 import type { KvServiceClient } from '../generated/robustmq/placement/KvService.js';
@@ -31,31 +30,14 @@ export type { BatchReply, BatchReply__Output } from '../generated/robustmq/place
 export * from './placement-mqtt.js';
 export * from './placement-journal.js';
 
-export function clusterServiceDefinition(): grpc.ServiceDefinition {
-  return placementProtos().cluster.robustmq.placement.ClusterService.service;
-}
-
-export function kvServiceDefinition(): grpc.ServiceDefinition {
-  return placementProtos().kv.robustmq.placement.KvService.service;
-}
-
-export function newClusterClient(
-  address: string,
-  credentials: grpc.ChannelCredentials,
-  options?: grpc.ClientOptions,
-): ClusterServiceClient {
-  const Ctor = placementProtos().cluster.robustmq.placement.ClusterService;
-  return new Ctor(address, credentials, options);
-}
-
-export function newKvClient(
-  address: string,
-  credentials: grpc.ChannelCredentials,
-  options?: grpc.ClientOptions,
-): KvServiceClient {
-  const Ctor = placementProtos().kv.robustmq.placement.KvService;
-  return new Ctor(address, credentials, options);
-}
+const cluster = grpcService<ClusterServiceClient>(
+  () => placementProtos().cluster.robustmq.placement.ClusterService,
+);
+const kv = grpcService<KvServiceClient>(() => placementProtos().kv.robustmq.placement.KvService);
+export const clusterServiceDefinition = cluster.definition;
+export const kvServiceDefinition = kv.definition;
+export const newClusterClient = cluster.newClient;
+export const newKvClient = kv.newClient;
 
 /**
  * Every node kind, as the string enum values proto-loader decodes them to — derived from the one declaration, the

@@ -55,9 +55,14 @@ function encodedSize(record: RecordFields): number {
     2 +
     4 +
     record.payload.length;
-  for (const t of record.tags) size += 2 + Buffer.byteLength(t, 'utf8');
-  for (const h of record.headers)
+  // indexed loops: a for-of here showed up in allocation samples as iterator objects, once per record
+  const tags = record.tags;
+  for (let i = 0; i < tags.length; i++) size += 2 + Buffer.byteLength(tags[i]!, 'utf8');
+  const headers = record.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!;
     size += 2 + Buffer.byteLength(h.name, 'utf8') + 4 + Buffer.byteLength(h.value, 'utf8');
+  }
   return size;
 }
 
@@ -91,16 +96,19 @@ function writeVariableFields(buf: Buffer, at: number, record: RecordFields): num
     buf.writeUInt32BE(n, pos);
     pos += 4 + n;
   }
-  buf.writeUInt16BE(record.tags.length, pos);
+  const tags = record.tags;
+  buf.writeUInt16BE(tags.length, pos);
   pos += 2;
-  for (const t of record.tags) {
-    const n = buf.write(t, pos + 2, 'utf8');
+  for (let i = 0; i < tags.length; i++) {
+    const n = buf.write(tags[i]!, pos + 2, 'utf8');
     buf.writeUInt16BE(n, pos);
     pos += 2 + n;
   }
-  buf.writeUInt16BE(record.headers.length, pos);
+  const headers = record.headers;
+  buf.writeUInt16BE(headers.length, pos);
   pos += 2;
-  for (const h of record.headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!;
     const n = buf.write(h.name, pos + 2, 'utf8');
     buf.writeUInt16BE(n, pos);
     pos += 2 + n;

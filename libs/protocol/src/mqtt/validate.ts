@@ -67,10 +67,12 @@ const AUTH_REASONS = new Set([0x00, 0x18, 0x19]);
 
 const ACK_NAMES: Record<number, PropertyContext> = { 4: 'puback', 5: 'pubrec', 6: 'pubrel', 7: 'pubcomp' };
 
-/** A read position in one packet; every read checks the length first and calls a short read malformed. */
+/** A read position in one packet; every read checks the length first and calls a short read malformed. One
+ * cursor serves every packet (validation is synchronous): a broker validates each PUBLISH it receives, and an
+ * object per packet showed up in its allocation samples. */
 class Cursor {
   constructor(
-    readonly bytes: Buffer,
+    public bytes: Buffer,
     public pos: number,
     public end: number,
   ) {}
@@ -122,9 +124,18 @@ class Cursor {
 
   /** A UTF-8 Encoded String (§1.5.4), well-formed and without U+0000; returns [start, end) of its bytes. */
   utf8(what: string, kind: MqttViolationKind, version: MqttVersion): [number, number] {
-    const [start, end] = this.binary(what, kind);
-    checkUtf8(this.bytes, start, end, what, version);
-    return [start, end];
+    const start = this.utf8Start(what, kind, version);
+    return [start, this.pos];
+  }
+
+  /** utf8() without the pair, for the per-message path: returns where the string starts; it ends at `pos`. */
+  utf8Start(what: string, kind: MqttViolationKind, version: MqttVersion): number {
+    const length = this.u16(what, kind);
+    this.need(length, what, kind);
+    const start = this.pos;
+    this.pos += length;
+    checkUtf8(this.bytes, start, this.pos, what, version);
+    return start;
   }
 }
 
@@ -245,19 +256,27 @@ export function validateMqttPacket(
   headerLength: number,
   version: MqttVersion,
 ): MqttViolation | undefined {
+  const c = cursor;
+  c.bytes = bytes;
+  c.pos = headerLength;
+  c.end = bytes.length;
   try {
-    validate(bytes, headerLength, version);
+    validate(c, bytes, version);
     return undefined;
   } catch (err) {
     if (err instanceof Violation) return { kind: err.kind, reasonCode: err.reasonCode, message: err.message };
     throw err;
+  } finally {
+    c.bytes = NO_BYTES; // the cursor must not keep a socket chunk alive
   }
 }
 
-function validate(bytes: Buffer, headerLength: number, version: MqttVersion): void {
+const NO_BYTES = Buffer.alloc(0);
+const cursor = new Cursor(NO_BYTES, 0, 0);
+
+function validate(c: Cursor, bytes: Buffer, version: MqttVersion): void {
   const type = bytes[0]! >> 4;
   const flags = bytes[0]! & 0x0f;
-  const c = new Cursor(bytes, headerLength, bytes.length);
   const v5 = version === 5;
   switch (type) {
     case 0:
@@ -380,7 +399,8 @@ function validatePublish(c: Cursor, flags: number, version: MqttVersion): void {
   const dup = (flags & 0x08) !== 0;
   if (qos === 3) throw malformed('publish_header', 'PUBLISH with QoS 3 (MQTT-3.3.1-4)');
   if (qos === 0 && dup) throw malformed('publish_header', 'PUBLISH with QoS 0 and DUP set (MQTT-3.3.1-2)');
-  const [topicStart, topicEnd] = c.utf8('topic name', 'publish_header', version); // MQTT-3.3.2-1
+  const topicStart = c.utf8Start('topic name', 'publish_header', version); // MQTT-3.3.2-1
+  const topicEnd = c.pos;
   if (qos > 0 && c.u16('packet identifier', 'publish_header') === 0) {
     throw protocolError('publish_header', `PUBLISH QoS ${qos} with packet identifier 0 (MQTT-2.3.1-1)`);
   }

@@ -458,10 +458,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     }
     this.guard(() => this.raw.step(m));
     const watch = this.commitWatch;
-    if (watch && this.raw.raft.log.committed >= watch.index) {
-      this.commitWatch = undefined;
-      watch.resolve();
-    }
+    if (watch && this.raw.raft.log.committed >= watch.index) this.endCommitWatch();
     this.schedule();
   }
 
@@ -718,19 +715,21 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       rd.entries.length > 0 ? rd.entries[rd.entries.length - 1]!.index : rd.snapshot?.metadata.index;
     // settled from the write itself, not from this loop: an apply in this loop may wait for it (whenLogDurable)
     this.writeSettled = false;
-    const settled = persisted.then(
+    persisted.then(
       () => {
         this.writeSettled = true;
         if (written !== undefined) this.markDurable(written);
+        this.endCommitWatch();
       },
       () => {
         this.writeSettled = true;
+        this.endCommitWatch();
       },
     );
     // (a leader's Ready of a new entry usually has nothing committed to apply: no promise to make then)
     const appliedEarly = early.length > 0 ? this.apply(early) : APPLIED;
     if (this.role === 'leader' && rd.entries.length > 0)
-      await this.applyBeforeOwnFlush(rd.entries, settled, appliedEarly);
+      await this.applyBeforeOwnFlush(rd.entries, appliedEarly);
     if (appliedEarly === APPLIED) await persisted;
     else await settleFirst(persisted, appliedEarly);
     this.learnAddresses(rd.entries);
@@ -761,23 +760,19 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
    * acks before its own append is durable (the self-ack is just one MsgAppResp, raft.go appendEntry; doc.go
    * "Usage", step 2), though it applies only after its own write.
    */
-  private async applyBeforeOwnFlush(
-    entries: readonly Entry[],
-    settled: Promise<void>,
-    appliedEarly: Promise<void>,
-  ): Promise<void> {
+  private async applyBeforeOwnFlush(entries: readonly Entry[], appliedEarly: Promise<void>): Promise<void> {
     const first = entries[0]!.index;
     const last = entries[entries.length - 1]!.index;
     const term = this.raw.raft.term;
-    const committed = new Promise<void>((resolve) => {
+    // one promise per leader Ready, settled by whichever comes first: an input committing `first` (onMessage) or the
+    // write settling (handleReady's persisted.then)
+    await new Promise<void>((resolve) => {
       this.commitWatch = { index: first, resolve };
     });
-    await Promise.race([settled, committed]);
-    this.commitWatch = undefined;
     const raft = this.raw.raft;
     if (this.writeSettled || raft.state !== 'leader' || raft.term !== term) return;
     // what committed before (applied beside the write) goes first, in log order
-    if (!(await appliedEarly.then(yes, no))) return;
+    if (appliedEarly !== APPLIED && !(await appliedEarly.then(yes, no))) return;
     // (a restore beside the loop applies in its own order: entries wait for it)
     if (this.writeSettled || this.stopped || this.restoring || raft.term !== term || this.applied + 1 < first)
       return;
@@ -786,6 +781,14 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.earlyApplies++;
     await this.applyCommitted(upTo === last ? entries : entries.slice(0, upTo - first + 1));
     this.serveReads();
+  }
+
+  /** Wakes applyBeforeOwnFlush: its write settled (or an input committed what it waits for). */
+  private endCommitWatch(): void {
+    const watch = this.commitWatch;
+    if (watch === undefined) return;
+    this.commitWatch = undefined;
+    watch.resolve();
   }
 
   /** Resolves once this node's log holds `index` durably (at once when it already does). */
