@@ -296,9 +296,10 @@ test('the last member of a group on a broker disconnects on its own: its unackno
   // brokers 2, 3 and 6 run; broker 7 joins with the group's only member there, one that never acknowledges
   const broker7 = await cluster.addBroker(7);
   const filter = '$share/q/quit/#';
-  const silent = await RawClient.open(broker7.mqtt, 4);
-  silent.send(connectPacket('quitting-member', { clean: true }));
-  await silent.next('connack', 10_000);
+  const [silent] = await RawClient.connected(broker7.mqtt, 'quitting-member', {
+    clean: true,
+    connackTimeoutMs: 10_000,
+  });
   silent.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: filter, qos: 1 }] });
   await silent.next('suback', 10_000);
   const survivor = await connect('quit-survivor', 2, []);
