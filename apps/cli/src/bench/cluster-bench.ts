@@ -3,6 +3,7 @@
 // publisher's clock to the subscriber's — one process, one clock), then throughput (a publisher with a window of
 // unacknowledged messages, as fast as the brokers take them) delivered per second to each subscriber.
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpuTimeMs, voluntaryContextSwitches } from './proc-stats.js';
 import { basename } from 'node:path';
 import type { StageReport } from '@robustmq/common';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -45,9 +46,6 @@ interface Side {
 }
 
 const TOPIC = 'bench/cluster';
-/** /proc's clock ticks per second (USER_HZ: 100 on every Linux this runs on). */
-const CLOCK_TICKS = 100;
-
 /** The Receive Maximum each client's CONNACK gave (absent: 65,535). */
 const receiveMaximums = new WeakMap<MqttClient, number>();
 
@@ -303,18 +301,12 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
 /** CPU time (ms) and voluntary context switches of a process, over all its threads; undefined off Linux. */
 function processUsage(pid: number): { cpuMs: number; switches: number; threads: number } | undefined {
   try {
-    // utime and stime are fields 14 and 15, after the parenthesised command name
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    let switches = 0;
-    let threads = 0;
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
-      switches += Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      threads++;
-    }
-    return { cpuMs: (ticks * 1000) / CLOCK_TICKS, switches, threads };
+    const cpuMs = cpuTimeMs(pid);
+    return {
+      cpuMs,
+      switches: voluntaryContextSwitches(pid),
+      threads: readdirSync(`/proc/${pid}/task`).length,
+    };
   } catch {
     return undefined;
   }
@@ -344,7 +336,6 @@ async function settle(sides: Side[], count: number): Promise<void> {
   }
 }
 
-/** The placement leader's Raft commit index (GET /api/v1/cluster), or undefined without a placement URL. */
 /** Summed over these admin APIs' /metrics (undefined without any): CPU seconds used (process_cpu_seconds_total) and
  * the offset-commit RPCs answered (placement's CommitOffset and CommitOffsets, placement_grpc_server_handled_total). */
 async function processTotals(
@@ -372,6 +363,7 @@ async function processTotals(
   return totals;
 }
 
+/** The placement leader's Raft commit index (GET /api/v1/cluster), or undefined without a placement URL. */
 async function commitIndex(placementHttp: string | undefined): Promise<number | undefined> {
   if (!placementHttp) return undefined;
   const reply = await fetch(`${placementHttp.replace(/\/$/, '')}/api/v1/cluster`);

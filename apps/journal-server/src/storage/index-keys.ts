@@ -43,12 +43,12 @@ export function u64(n: number): Buffer {
 }
 
 export const producerPrefix = (seg: string) => `p/${seg}/`;
-export const producerKey = (seg: string, producerId: number) => `p/${seg}/${pad(producerId)}`;
+export const producerKey = (seg: string, producerId: number) => producerPrefix(seg) + pad(producerId);
 
 export const ALL_PREFIXES = (seg: string) => [
   `o/${seg}/`,
   `t/${seg}/`,
   `k/${seg}/`,
   `g/${seg}/`,
-  `p/${seg}/`,
+  producerPrefix(seg),
 ];

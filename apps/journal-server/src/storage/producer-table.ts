@@ -21,10 +21,6 @@ const MAX_REQUESTS = 4096;
 export class ProducerTable {
   private readonly producers = new Map<number, ProducerState>();
 
-  get size(): number {
-    return this.producers.size;
-  }
-
   /** the request `sequence` of the producer if this replica holds it. */
   find(producerId: number, sequence: number): StampedRequest | undefined {
     return this.producers.get(producerId)?.requests.get(sequence);

@@ -149,7 +149,8 @@ interface Incoming {
   writes: Promise<void>;
   error: unknown;
 }
-/** Where compact() writes the next snapshot file beside the log (snapshot.tmp belongs to installs from the leader). */
+/** Where compact() writes the next snapshot file beside the log (installs from the leader use snapshot.incoming.<n>.tmp,
+ * bootstrap's writeSnapshotFile snapshot.tmp). */
 const COMPACT_TMP = 'snapshot.compact.tmp';
 /** a record is one frame of @robustmq/common's framed-records: [u32 length][u32 CRC-32][body]. */
 const RECORD_HEADER = FRAME_HEADER;
