@@ -68,6 +68,11 @@ export interface MsgSnap extends MessageBase {
   readonly offset: number;
   readonly data: Uint8Array;
   readonly done: boolean;
+  /**
+   * The whole image's size in bytes, so that the receiver can place each chunk in one buffer as it arrives instead of
+   * joining them all at the last chunk (0: not said — a sender from before this field; the chunks are joined then).
+   */
+  readonly total: number;
 }
 
 /**

@@ -70,6 +70,7 @@ describe('InstallSnapshot', () => {
     expect(snaps.length).toBe(Math.ceil(data.length / 5));
     expect(snaps.map((m) => m.offset)).toEqual(snaps.map((_, i) => i * 5));
     expect(snaps.filter((m) => m.done)).toHaveLength(1);
+    expect(snaps.every((m) => m.total === data.length)).toBe(true);
     const f = c.node(3);
     expect(f.storage.snapshot().metadata.index).toBe(applied);
     expect(new TextDecoder().decode(f.storage.snapshot().data)).toBe(data);
@@ -77,6 +78,53 @@ describe('InstallSnapshot', () => {
     c.propose(1, 'after');
     expect(c.appliedData(3)).toEqual(['after']);
     expect(c.node(1).raw.status().progress?.get(3)?.state).toBe('replicate');
+  });
+
+  /**
+   * Node 3 takes the leader's image in `chunk`-byte pieces stepped by hand (fresh buffers: `total` is what the chunks
+   * say the size is; `scribble` overwrites each piece once it was stepped, as a receive buffer being reused would).
+   */
+  function stepImageByHand(chunk: number, total: (size: number) => number, scribble: boolean) {
+    const { c, applied } = laggingFollower(chunk);
+    c.filter = (m) => m.type !== 'MsgSnap'; // the leader's own chunks are dropped: these come by hand
+    c.heal();
+    c.tickAll(3);
+    const image = c.node(1).storage.snapshot();
+    const size = image.data.byteLength;
+    for (let off = 0; off < size; off += chunk) {
+      const data = Buffer.from(image.data.subarray(off, Math.min(off + chunk, size)));
+      const done = off + data.length === size;
+      c.node(3).raw.step({
+        type: 'MsgSnap',
+        from: 1,
+        to: 3,
+        term: c.raft(1).term,
+        snapshot: image.metadata,
+        offset: off,
+        data,
+        done,
+        total: total(size),
+      });
+      if (scribble) data.fill(0x21);
+    }
+    c.drainReadies();
+    return { installed: c.node(3).storage.snapshot(), applied, expected: image.data };
+  }
+
+  it('places each chunk in the image as it arrives, when the leader says the size: the last one copies only itself', () => {
+    const { installed, applied, expected } = stepImageByHand(4, (size) => size, true);
+    expect(installed.metadata.index).toBe(applied);
+    // every piece was copied when it was stepped (joining them at the end would read the scribbled buffers)
+    expect(Buffer.from(installed.data).equals(Buffer.from(expected))).toBe(true);
+    expect(installed.data.byteLength).toBe(expected.byteLength);
+  });
+
+  it('joins the chunks at the end when the size is not said (an older leader) or is too small', () => {
+    for (const total of [() => 0, (size: number) => size - 6]) {
+      const { installed, applied, expected } = stepImageByHand(4, total, false);
+      expect(installed.metadata.index).toBe(applied);
+      expect(Buffer.from(installed.data).equals(Buffer.from(expected))).toBe(true);
+    }
   });
 
   it('retransmits lost chunks (driven by heartbeats)', () => {

@@ -57,6 +57,7 @@ export function messageToProto(m: Message): RaftMessage {
         offset: m.offset,
         data: m.data,
         done: m.done,
+        total: m.total,
       };
     case 'MsgSnapStatus':
       return { ...base, index: m.index, offset: m.offset, reject: m.reject };
@@ -125,7 +126,15 @@ export function messageFromProto(p: RaftMessage__Output): Message {
         term: s.term,
         confState: { voters: s.confState?.voters ?? [], learners: s.confState?.learners ?? [] },
       };
-      return { type, ...base, snapshot, offset: p.offset, data: p.data ?? EMPTY, done: p.done };
+      return {
+        type,
+        ...base,
+        snapshot,
+        offset: p.offset,
+        data: p.data ?? EMPTY,
+        done: p.done,
+        total: p.total ?? 0,
+      };
     }
     case 'MsgSnapStatus':
       return { type, ...base, index: p.index, offset: p.offset, reject: p.reject };

@@ -30,6 +30,7 @@ const F_OFFSET = 15;
 const F_DATA = 16;
 const F_DONE = 17;
 const F_TRANSFEREE = 18;
+const F_TOTAL = 19;
 
 /** Every field any variant may carry; a variant simply lacks the others. */
 interface AnyMessage {
@@ -51,6 +52,7 @@ interface AnyMessage {
   data?: Uint8Array;
   done?: boolean;
   transferee?: number;
+  total?: number;
 }
 
 function varintSize(v: number): number {
@@ -148,7 +150,7 @@ function messageSize(m: AnyMessage, entrySizes: number[]): number {
   if (m.snapshot) n += lenField(F_SNAPSHOT, snapshotSize(m.snapshot));
   n += uintField(F_OFFSET, m.offset);
   if (m.data && m.data.byteLength > 0) n += lenField(F_DATA, m.data.byteLength);
-  n += boolField(F_DONE, m.done) + uintField(F_TRANSFEREE, m.transferee);
+  n += boolField(F_DONE, m.done) + uintField(F_TRANSFEREE, m.transferee) + uintField(F_TOTAL, m.total);
   return n;
 }
 
@@ -211,6 +213,7 @@ function writeMessage(w: Writer, m: AnyMessage, entrySizes: number[], sizeAt: { 
   if (m.data && m.data.byteLength > 0) w.bytes(F_DATA, m.data);
   w.bool(F_DONE, m.done);
   w.uint(F_TRANSFEREE, m.transferee);
+  w.uint(F_TOTAL, m.total);
 }
 
 /** Encodes a RaftBatch { group, messages }. */
@@ -333,6 +336,7 @@ function decodeMessage(buf: Buffer, start: number, end: number): Message {
     data: EMPTY,
     done: false,
     transferee: 0,
+    total: 0,
   };
   while (r.pos < end) {
     const tag = r.varint();
@@ -403,6 +407,9 @@ function decodeMessage(buf: Buffer, start: number, end: number): Message {
         break;
       case F_TRANSFEREE:
         p.transferee = v;
+        break;
+      case F_TOTAL:
+        p.total = v;
         break;
     }
   }

@@ -59,6 +59,7 @@ const cases: Message[] = [
     offset: 1024,
     data: bytes(5, 6, 7, 8),
     done: true,
+    total: 1028,
   },
   {
     type: 'MsgSnap',
@@ -69,6 +70,7 @@ const cases: Message[] = [
     offset: 0,
     data: bytes(),
     done: false,
+    total: 0,
   },
   { type: 'MsgSnapStatus', from: 4, to: 1, term: 6, index: 500, offset: 2048, reject: true },
   { type: 'MsgTimeoutNow', from: 1, to: 2, term: 6 },
