@@ -15,7 +15,14 @@ export interface SnapshotTransfer {
   readonly snapshot: Snapshot;
   /** Next byte the follower has told us it expects. */
   ackedOffset: number;
+  /** Heartbeat responses since the chunk in flight was last sent (or acknowledged). */
+  heartbeatsSinceSend: number;
+  /** How many of them to wait before sending it again: doubles while no acknowledgement comes (see Raft). */
+  retransmitAfter: number;
 }
+
+/** Heartbeat responses a chunk waits for its acknowledgement before it is sent again, at first. */
+export const SNAPSHOT_RETRANSMIT_HEARTBEATS = 2;
 
 export class Progress {
   match = 0;
@@ -70,7 +77,12 @@ export class Progress {
   becomeSnapshot(snapshot: Snapshot): void {
     this.resetState('snapshot');
     this.pendingSnapshot = snapshot.metadata.index;
-    this.transfer = { snapshot, ackedOffset: 0 };
+    this.transfer = {
+      snapshot,
+      ackedOffset: 0,
+      heartbeatsSinceSend: 0,
+      retransmitAfter: SNAPSHOT_RETRANSMIT_HEARTBEATS,
+    };
   }
 
   /** An acknowledgement up to `n`; returns whether match moved (stale and duplicate acks do not). */

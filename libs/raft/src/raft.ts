@@ -21,7 +21,7 @@ import {
   type MsgVoteResp,
   type OutgoingMessage,
 } from './message.js';
-import type { Progress } from './progress.js';
+import { SNAPSHOT_RETRANSMIT_HEARTBEATS, type Progress } from './progress.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { RaftLog } from './raft-log.js';
 import { ReadOnly, type ReadRequest } from './read-only.js';
@@ -695,6 +695,7 @@ export class Raft {
     const t = pr.transfer;
     invariant(t !== undefined && pr.state === 'snapshot', () => `no snapshot transfer to ${to}`);
     const data = t.snapshot.data;
+    t.heartbeatsSinceSend = 0;
     const off = Math.min(t.ackedOffset, data.byteLength);
     const end = Math.min(off + this.cfg.maxSnapshotChunkBytes, data.byteLength);
     this.send({
@@ -764,8 +765,19 @@ export class Raft {
       pr.inflights.freeFirstOne();
     }
     if (pr.state === 'snapshot') {
-      // Retransmit the chunk the follower is waiting for: chunks and their acks can be lost.
-      this.sendSnapshotChunk(m.from, pr);
+      // Retransmit the chunk the follower is waiting for: chunks and their acks can be lost. Not on every heartbeat:
+      // a follower writes each chunk before it acknowledges it, and one that writes slower than a heartbeat period
+      // was sent the same megabyte again every period — tens of MB of copies queued on the one stream to it, ahead of
+      // its heartbeats, until the transport dropped messages (raft-snapshot.e2e, under load). The wait doubles while
+      // no acknowledgement comes, up to an election timeout.
+      const t = pr.transfer;
+      if (t !== undefined && ++t.heartbeatsSinceSend >= t.retransmitAfter) {
+        t.retransmitAfter = Math.min(
+          t.retransmitAfter * 2,
+          Math.max(2, Math.floor(this.cfg.electionTick / this.cfg.heartbeatTick)),
+        );
+        this.sendSnapshotChunk(m.from, pr);
+      }
     } else if (pr.match < this.log.lastIndex() || pr.state === 'probe') {
       this.maybeSendAppend(m.from, true);
     }
@@ -783,6 +795,7 @@ export class Raft {
     if (pr.state !== 'snapshot' || !t || pr.pendingSnapshot !== m.index) return;
     if (!m.reject && m.offset <= t.ackedOffset) return; // duplicate ack
     t.ackedOffset = Math.min(m.offset, t.snapshot.data.byteLength);
+    t.retransmitAfter = SNAPSHOT_RETRANSMIT_HEARTBEATS;
     this.sendSnapshotChunk(m.from, pr);
   }
 

@@ -137,6 +137,23 @@ describe('InstallSnapshot', () => {
     expect(c.raft(3).log.committed).toBeGreaterThanOrEqual(applied);
   });
 
+  it('sends an unacknowledged chunk again after a few heartbeats, waiting twice as long each time, not on every one', () => {
+    const { c, applied } = laggingFollower(4);
+    // the follower's acknowledgements are lost for 40 heartbeat periods (as if it wrote each chunk that slowly)
+    c.filter = (m) => m.type !== 'MsgSnapStatus';
+    c.heal();
+    c.tickAll(40);
+    const sent = c.sentOfType(1, 'MsgSnap') as MsgSnap[];
+    // the first send, then again after 2, 4, 8 and 10 (the election timeout) heartbeats, ...: before, one per heartbeat
+    expect(sent.every((m) => m.offset === 0)).toBe(true);
+    expect(sent.length).toBeGreaterThanOrEqual(4);
+    expect(sent.length).toBeLessThanOrEqual(8);
+    // once acknowledgements get through again, the transfer completes
+    c.filter = () => true;
+    c.tickAll(40);
+    expect(c.node(3).storage.snapshot().metadata.index).toBe(applied);
+  });
+
   it('a follower restarted mid-transfer starts over from offset 0', () => {
     const { c, applied } = laggingFollower(4);
     c.heal();
