@@ -267,3 +267,25 @@ it('answers a repeated request with its offsets cut at the segment end, from a p
   expect(seg.duplicateOf(repeat)).toEqual({ base: 3, count: 1 });
   await store.close();
 });
+
+it('an index batch carries one checkpoint and one put per producer, however many syncs it gathers', async () => {
+  const { store, seg } = await storeWithSegment(dir);
+  const batch = vi.spyOn(store.db, 'batch');
+  // 20 durable appends, each its own sync, each with a request of producer 7 and a time index entry
+  for (let i = 0; i < 20; i++) await seg.append(stampedRecords(seg, 1, i), 1);
+  await seg.flushIndex();
+  const ops = batch.mock.calls.flatMap((c) => c[0] as BatchOp[]);
+  const puts = (key: string) => ops.filter((op) => op.type === 'put' && op.key === key).length;
+  expect(puts(checkpointKey(seg.key))).toBe(1); // the last sync's, not one per sync (20)
+  expect(puts(producerKey(seg.key, 7))).toBe(1);
+  expect(ops.filter((op) => String(op.key).startsWith('t/')).length).toBe(20); // every index entry stays
+  // and what landed is the last state: a reopen finds everything without rescanning past the checkpoint
+  const again = await reopen(store);
+  expect(again.seg.endOffset).toBe(20);
+  expect(again.seg.duplicateOf({ producerId: 7, sequence: 19, floor: 0, count: 1 })).toEqual({
+    base: 19,
+    count: 1,
+  });
+  expect(await again.seg.offsetForTimestamp(1010, again.seg.endOffset)).toBe(10);
+  await again.store.close();
+});
