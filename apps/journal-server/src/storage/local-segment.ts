@@ -236,6 +236,8 @@ export class LocalSegment {
     const ops: BatchOp[] = [];
     let cut: number | undefined;
     let why = '';
+    /** the data ends at `cut` and only zeros follow: the preallocated end of the file (segment-file.ts), no tear */
+    let zerosOnly = false;
     while (pos < fileSize) {
       const head = await this.file.read(pos, 4);
       if (head.length < 4) {
@@ -247,16 +249,17 @@ export class LocalSegment {
       if (len < MIN_RECORD_BYTES || pos + 4 + len > fileSize) {
         cut = pos;
         why = `record length ${len} runs past the end of the file`;
+        zerosOnly = len === 0 && (await this.zerosFrom(pos, fileSize));
         break;
       }
       const record = await this.file.read(pos + 4, len);
-      const isTail = pos + 4 + len === fileSize;
       try {
         decodeRecord(record, `segment ${this.id} position ${pos}`);
         if (recordOffset(record) !== this.endOffset)
           throw new Error(`offset ${recordOffset(record)} where ${this.endOffset} was expected`);
       } catch (err) {
-        if (isTail) {
+        // the last record: nothing after it, or only the zeros of preallocation
+        if (pos + 4 + len === fileSize || (await this.zerosFrom(pos + 4 + len, fileSize))) {
           cut = pos;
           why = (err as Error).message;
           break;
@@ -279,10 +282,13 @@ export class LocalSegment {
       pos += 4 + len;
     }
     if (cut !== undefined) {
-      this.logger.warn(
-        { segment: this.id, position: cut, fileSize, why },
-        'cutting a torn tail from a segment file',
-      );
+      if (zerosOnly)
+        this.logger.debug({ segment: this.id, position: cut, fileSize }, 'cutting preallocated zeros');
+      else
+        this.logger.warn(
+          { segment: this.id, position: cut, fileSize, why },
+          'cutting a torn tail from a segment file',
+        );
       await this.file.truncate(cut);
     }
     this.durableEnd = this.endOffset;
@@ -292,6 +298,15 @@ export class LocalSegment {
       ops.push(this.checkpointOp());
       await this.db.batch(ops, { sync: true });
     }
+  }
+
+  /** whether the file holds only zero bytes from `from` to `fileSize` (read in chunks; recovery only). */
+  private async zerosFrom(from: number, fileSize: number): Promise<boolean> {
+    for (let at = from; at < fileSize; at += READ_CHUNK_BYTES) {
+      const chunk = await this.file.read(at, Math.min(READ_CHUNK_BYTES, fileSize - at));
+      for (let i = 0; i < chunk.length; i++) if (chunk[i] !== 0) return false;
+    }
+    return true;
   }
 
   private checkpointOp(): BatchOp {
