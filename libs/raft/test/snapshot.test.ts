@@ -187,6 +187,7 @@ describe('InstallSnapshot', () => {
       offset: 0,
       data: bytes('x'),
       done: true,
+      total: 1,
     });
     const rd = r2.raw.ready();
     expect(rd.snapshot).toBeUndefined();
