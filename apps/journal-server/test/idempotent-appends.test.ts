@@ -153,18 +153,19 @@ it('in one group commit: a repeat of a request queued behind it is answered with
   const held = seg.exclusive(() => new Promise<void>((resolve) => (release = resolve)));
   // each request is in the leader's queue before the next is sent: the group takes them in this order
   const queued = () => (leader as unknown as { queue: unknown[] }).queue.length;
-  const enqueue = async (data: Buffer[]): Promise<Promise<JournalReply>> => {
+  // (the reply in an object: an async function would wait for a returned promise itself)
+  const enqueue = async (data: Buffer[]): Promise<{ reply: Promise<JournalReply> }> => {
     const before = queued();
     const reply = send(0, data, name);
     reply.catch(() => {}); // (looked at below)
     for (let i = 0; i < 400 && queued() === before; i++) await sleep(5);
     expect(queued(), 'the request reached the leader').toBe(before + 1);
-    return reply;
+    return { reply };
   };
-  const first = await enqueue(request(1, 1, ['a', 'b'], p));
-  const repeat = await enqueue(request(1, 1, ['a', 'b'], p));
-  const next = await enqueue(request(2, 2, ['c'], p)); // says every request below 2 was answered
-  const late = (await enqueue(request(1, 1, ['a', 'b'], p))).then(
+  const first = (await enqueue(request(1, 1, ['a', 'b'], p))).reply;
+  const repeat = (await enqueue(request(1, 1, ['a', 'b'], p))).reply;
+  const next = (await enqueue(request(2, 2, ['c'], p))).reply; // says every request below 2 was answered
+  const late = (await enqueue(request(1, 1, ['a', 'b'], p))).reply.then(
     () => undefined,
     (err: unknown) => err,
   );
