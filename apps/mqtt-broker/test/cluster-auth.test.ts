@@ -8,7 +8,7 @@ import { newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/p
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttBrokerHandle } from '../src/index.js';
 import { collect, connectClient, testScope, tokenClient, unary, willClient } from '@robustmq/testing';
-import { startTestBroker } from '@robustmq/testing/broker';
+import { expectPlacementTookOver, startTestBroker } from '@robustmq/testing/broker';
 import { startTestPlacement } from '@robustmq/testing/placement';
 
 const TOKEN = 'broker-test-secret';
@@ -62,14 +62,7 @@ it("a delayed will fires through the placement leader's SendLastWill, which carr
   dying.stream.destroy();
   dying.end(true);
   // placement took the disconnect over: only its leader can publish the will now
-  await expect
-    .poll(() => client.mqtt.getResource('SESSION', 'auth-dying').then((r) => r?.record.connected), {
-      timeout: 3_000,
-    })
-    .toBe(false);
-  await expect
-    .poll(() => broker.broker.sessions.get('auth-dying')?.willTimer, { timeout: 3_000 })
-    .toBeUndefined();
+  await expectPlacementTookOver(client, broker, 'auth-dying', 'willTimer');
   const [message] = await got.waitFor(1, 5_000);
   expect(message).toMatchObject({ topic: 'auth/wills', payload: 'gone' });
   await expect

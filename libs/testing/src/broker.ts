@@ -5,7 +5,8 @@
 // The storage is the suite's (MQTT_TEST_STORAGE, rocksdb by default) unless the test asks for one: the
 // `mqtt-broker-journal` vitest project runs the broker's main suites again over the journal that way.
 import { join } from 'node:path';
-import { beforeAll } from 'vitest';
+import type { PlacementClient } from '@robustmq/placement-client';
+import { beforeAll, expect } from 'vitest';
 import {
   loadMqttBrokerConfig,
   startMqttBroker,
@@ -221,4 +222,22 @@ export function useTestBroker(
   for (const key of Object.keys(BROKER_FIELDS) as (keyof typeof BROKER_FIELDS)[])
     Object.defineProperty(fixture, key, { get: () => broker()[key], enumerable: true });
   return fixture as BrokerFixture;
+}
+
+/**
+ * Waits until placement holds `clientId`'s session as disconnected and `broker` has let go of its own `timer` for it
+ * (the delayed will's or the session expiry's): from then on only the placement leader fires it.
+ */
+export async function expectPlacementTookOver(
+  client: PlacementClient,
+  broker: MqttBrokerHandle,
+  clientId: string,
+  timer: 'willTimer' | 'expiryTimer',
+): Promise<void> {
+  await expect
+    .poll(() => client.mqtt.getResource('SESSION', clientId).then((r) => r?.record.connected), {
+      timeout: 3_000,
+    })
+    .toBe(false);
+  await expect.poll(() => broker.broker.sessions.get(clientId)?.[timer], { timeout: 3_000 }).toBeUndefined();
 }
