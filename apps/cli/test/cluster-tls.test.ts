@@ -68,7 +68,8 @@ beforeAll(async () => {
       heartbeat: { timeout_ms: HEARTBEAT_TIMEOUT_MS, check_interval_ms: 100 },
       tickMs: 50,
       electionTicks: 10,
-      overrides: { ...tlsSections('placement'), scheduler: { leader_check_ms: 50, retry_ms: 200 } },
+      fastScheduler: true,
+      overrides: tlsSections('placement'),
     }),
   );
   for (const id of [1, 2, 3]) {

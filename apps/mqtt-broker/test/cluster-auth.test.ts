@@ -20,7 +20,7 @@ beforeAll(async () => {
   const placement = scope.add(
     await startTestPlacement({
       authToken: TOKEN,
-      overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } },
+      fastScheduler: true,
     }),
   );
   client = placement.client();

@@ -37,9 +37,7 @@ let a: MqttBrokerHandle;
 let b: MqttBrokerHandle;
 
 beforeAll(async () => {
-  placement = scope.add(
-    await startTestPlacement({ overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } } }),
-  );
+  placement = scope.add(await startTestPlacement({ fastScheduler: true }));
   client = placement.client();
   a = await startBroker(1);
   b = await startBroker(2);

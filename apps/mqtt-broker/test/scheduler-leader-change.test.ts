@@ -19,7 +19,7 @@ beforeAll(async () => {
     await startPlacementCluster(3, {
       tickMs: 50,
       electionTicks: 10,
-      overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } },
+      fastScheduler: true,
     }),
   );
   client = cluster.client();

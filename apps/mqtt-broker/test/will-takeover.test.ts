@@ -35,7 +35,7 @@ beforeAll(async () => {
   placement = scope.add(
     await startTestPlacement({
       heartbeat: { timeout_ms: HEARTBEAT_TIMEOUT_MS, check_interval_ms: 200 },
-      overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } },
+      fastScheduler: true,
     }),
   );
   client = placement.client();
