@@ -12,7 +12,8 @@ import {
   collect,
   connectClient,
   freePort,
-  ServiceProcess,
+  mqttBrokerProcess,
+  type ServiceProcess,
   sleep,
   tempDir,
   testScope,
@@ -20,7 +21,6 @@ import {
 } from '@robustmq/testing';
 import { startTestBroker } from '@robustmq/testing/broker';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
-import { join } from 'node:path';
 
 const HEARTBEAT_TIMEOUT_MS = 1_500;
 const scope = testScope();
@@ -44,18 +44,17 @@ beforeAll(async () => {
 
 /** Broker `id` as a child process; resolves once it registered its inner gRPC port with placement. */
 async function startBrokerProcess(id: number, mqttPort: number): Promise<ServiceProcess> {
-  const broker = new ServiceProcess(
-    'mqtt-broker',
-    join(dir, `broker-${id}.toml`),
-    {
-      node: { id, data_dir: join(dir, `broker-${id}`) },
-      network: { host: '127.0.0.1', tcp_port: mqttPort, http_port: 0, ws_port: 0, grpc_port: 0 },
+  const broker = mqttBrokerProcess({
+    dir,
+    name: `broker-${id}`,
+    id,
+    mqttPort,
+    sections: {
       placement: { addresses: [placement.grpcAddress], heartbeat_interval_ms: 200 },
       mqtt: { sys_interval_s: 0 },
-      log: { level: 'warn' },
     },
     scope,
-  );
+  });
   return broker.startUntil(
     async () =>
       ((await client.cluster.listNodes('MQTT_BROKER')).find((n) => n.nodeId === id)?.ports.grpc ?? 0) > 0,

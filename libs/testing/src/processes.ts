@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { stringify } from 'smol-toml';
 import type { Scope } from './scope.js';
 import { waitFor, type WaitOptions } from './wait.js';
-import type { Sections } from './sections.js';
+import { mergeSections, type Sections } from './sections.js';
 
 /** the repository root (with a trailing slash). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -227,6 +227,47 @@ export class ServiceProcess {
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     await this.proc?.kill(signal);
   }
+}
+
+export interface MqttBrokerProcessOptions {
+  /** where its config (`<name>.toml`), data dir (`<name>/`) and, with `keepLog`, its output (`<name>.log`) go. */
+  dir: string;
+  /** the file names under `dir`; default `mqtt-broker`. */
+  name?: string;
+  /** `[node] id` (a broker registered with placement needs one). */
+  id?: number;
+  /** MQTT over TCP; fixed, so a restarted broker is where its clients left it. */
+  mqttPort: number;
+  /** HTTP admin and gRPC ports (default 0: any free one); every other listener takes any free port too. */
+  httpPort?: number;
+  grpcPort?: number;
+  /** further config sections (`placement`, `storage`, …), merged over the kit's. */
+  sections?: Sections;
+  scope?: Scope;
+  keepLog?: boolean;
+}
+
+/** An MQTT broker as a child process on loopback (not started: `start()`/`startUntil()`), logging warnings. */
+export function mqttBrokerProcess(options: MqttBrokerProcessOptions): ServiceProcess {
+  const { dir, name = 'mqtt-broker' } = options;
+  const sections = mergeSections(
+    {
+      node: { ...(options.id !== undefined ? { id: options.id } : {}), data_dir: join(dir, name) },
+      network: {
+        host: '127.0.0.1',
+        tcp_port: options.mqttPort,
+        http_port: options.httpPort ?? 0,
+        grpc_port: options.grpcPort ?? 0,
+        tls_port: 0,
+        ws_port: 0,
+        wss_port: 0,
+      },
+      log: { level: 'warn' },
+    },
+    options.sections,
+  );
+  const logFile = options.keepLog ? join(dir, `${name}.log`) : undefined;
+  return new ServiceProcess('mqtt-broker', join(dir, `${name}.toml`), sections, options.scope, logFile);
 }
 
 /** Waits for `GET /health` on `port` to say `status: ok`; fails at once, with its output, if `proc` exits first. */
