@@ -8,8 +8,7 @@ import { newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/p
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttBrokerHandle } from '../src/index.js';
 import { collect, connectClient, testScope, tokenClient, unary, willClient } from '@robustmq/testing';
-import { expectPlacementTookOver, startTestBroker } from '@robustmq/testing/broker';
-import { startTestPlacement } from '@robustmq/testing/placement';
+import { expectPlacementTookOver, startBrokerOnPlacement } from '@robustmq/testing/broker';
 
 const TOKEN = 'broker-test-secret';
 const scope = testScope();
@@ -17,16 +16,9 @@ let client: PlacementClient;
 let broker: MqttBrokerHandle;
 
 beforeAll(async () => {
-  const placement = scope.add(
-    await startTestPlacement({
-      authToken: TOKEN,
-      fastScheduler: true,
-    }),
-  );
-  client = placement.client();
-  broker = scope.add(
-    await startTestBroker({}, { id: 1, placement: [placement.grpcAddress], authToken: TOKEN }),
-  ).handle;
+  const started = await startBrokerOnPlacement(scope, { authToken: TOKEN, fastScheduler: true });
+  client = started.placement.client();
+  broker = started.broker.handle;
 });
 
 const inner = (token?: string) =>

@@ -19,8 +19,8 @@ import {
   testScope,
   willClient,
 } from '@robustmq/testing';
-import { startTestBroker } from '@robustmq/testing/broker';
-import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
+import { startBrokerOnPlacement } from '@robustmq/testing/broker';
+import type { TestPlacement } from '@robustmq/testing/placement';
 
 const HEARTBEAT_TIMEOUT_MS = 1_500;
 const scope = testScope();
@@ -32,14 +32,14 @@ let survivor: MqttBrokerHandle;
 beforeAll(async () => {
   await buildOnce();
   dir = tempDir('will-takeover', scope);
-  placement = scope.add(
-    await startTestPlacement({
-      heartbeat: { timeout_ms: HEARTBEAT_TIMEOUT_MS, check_interval_ms: 200 },
-      fastScheduler: true,
-    }),
+  const started = await startBrokerOnPlacement(
+    scope,
+    { heartbeat: { timeout_ms: HEARTBEAT_TIMEOUT_MS, check_interval_ms: 200 }, fastScheduler: true },
+    { id: 2 },
   );
+  placement = started.placement;
   client = placement.client();
-  survivor = scope.add(await startTestBroker({}, { id: 2, placement: [placement.grpcAddress] })).handle;
+  survivor = started.broker.handle;
 }, 150_000);
 
 /** Broker `id` as a child process; resolves once it registered its inner gRPC port with placement. */

@@ -16,7 +16,7 @@ import {
 import { startTestJournal, type TestJournal } from './journal.js';
 import { testLogLevel } from './logger.js';
 import { mqttClients, type BeforeConnect, type IClientOptions, type MqttClient } from './mqtt.js';
-import { startTestPlacement, type TestPlacement } from './placement.js';
+import { startTestPlacement, type TestPlacement, type TestPlacementOptions } from './placement.js';
 import { testScope, type Scope } from './scope.js';
 import { mergeSections, type Sections } from './sections.js';
 import { removeDir, tempDir } from './temp-dir.js';
@@ -240,4 +240,32 @@ export async function expectPlacementTookOver(
     })
     .toBe(false);
   await expect.poll(() => broker.broker.sessions.get(clientId)?.[timer], { timeout: 3_000 }).toBeUndefined();
+}
+
+/** A placement center and a broker registered with it, as startBrokerOnPlacement starts them. */
+export interface BrokerOnPlacement {
+  placement: TestPlacement;
+  broker: TestBroker;
+}
+
+/**
+ * A placement center (`placement` options) and one broker registered with it (`broker` options: node id 1 unless it
+ * says otherwise, the placement's cluster token unless it names another), both closed with `scope`.
+ */
+export async function startBrokerOnPlacement(
+  scope: Scope,
+  placement: TestPlacementOptions = {},
+  broker: Omit<TestBrokerOptions, 'placement'> & { mqtt?: Record<string, unknown> } = {},
+): Promise<BrokerOnPlacement> {
+  const { mqtt = {}, ...options } = broker;
+  const p = scope.add(await startTestPlacement(placement));
+  const b = scope.add(
+    await startTestBroker(mqtt, {
+      id: 1,
+      ...(placement.authToken ? { authToken: placement.authToken } : {}),
+      ...options,
+      placement: [p.grpcAddress],
+    }),
+  );
+  return { placement: p, broker: b };
 }
