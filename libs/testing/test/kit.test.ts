@@ -4,19 +4,10 @@
 import { existsSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import {
-  Scope,
-  collect,
-  expectCode,
-  freePort,
-  mqttClients,
-  spawnProcess,
-  tempDir,
-  testScope,
-  waitFor,
-  waitForHealthy,
-} from '../src/index.js';
+import { Scope, collect, expectCode, mqttClients, tempDir, testScope, waitFor } from '../src/index.js';
 import { startTestBroker } from '../src/broker.js';
+import { freePort } from '../src/ports.js';
+import { spawnProcess, waitForHealthy } from '../src/processes.js';
 import { startPlacementCluster, startTestPlacement } from '../src/placement.js';
 
 describe('Scope', () => {
