@@ -1,15 +1,18 @@
 // The segment store on its own: appends survive a reopen, a torn tail (half a record, or a last record whose CRC
 // does not match) is cut on open, a file shorter than its index makes the index rebuild, lost index entries are
-// rebuilt from the file (index entries reach RocksDB in batches after the fdatasyncs), and truncation drops a tail
-// with its index entries.
+// rebuilt from the file (index entries reach RocksDB in batches after the fdatasyncs), truncation drops a tail
+// with its index entries, and the idempotent producers' requests are stored once per producer and group commit and
+// answered, cut at the segment's end, by duplicateOf.
 import { truncate, open, stat } from 'node:fs/promises';
-import { assignOffset, encodeRecord } from '@robustmq/protocol/journal';
+import { type BatchOp } from '@robustmq/common';
+import { assignOffset, encodeRecord, formatProducerStamp } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { quietLogger, tempDir, removeDir } from '@robustmq/testing';
 import type { LocalSegment } from '../src/storage/local-segment.js';
 import { SegmentStore } from '../src/storage/segment-store.js';
 import { storeWithSegment, reopenStore } from './support/segment-store.js';
-import { checkpointKey } from '../src/storage/index-keys.js';
+import { checkpointKey, producerKey } from '../src/storage/index-keys.js';
+import { ProducerTable } from '../src/storage/producer-table.js';
 import { recordOffset } from '../src/storage/record-view.js';
 
 let dir: string;
@@ -33,6 +36,21 @@ function records(
       tags: opts.tag ? [opts.tag] : [],
       timestamp: opts.ts ? opts.ts(offset) : 1000 + offset,
       headers: [],
+      payload: Buffer.from(`payload-${offset}`),
+    });
+    assignOffset(r, offset);
+    return r;
+  });
+}
+
+/** `n` requests of producer 7, one record each, sequences from `firstSequence` (floor 0: all remembered). */
+function stampedRecords(seg: LocalSegment, n: number, firstSequence: number, count = 1): Buffer[] {
+  return Array.from({ length: n }, (_, i) => {
+    const offset = seg.endOffset + i;
+    const r = encodeRecord(offset, {
+      tags: [],
+      timestamp: 1000 + offset,
+      headers: [formatProducerStamp({ producerId: 7, sequence: firstSequence + i, floor: 0, count })],
       payload: Buffer.from(`payload-${offset}`),
     });
     assignOffset(r, offset);
@@ -176,4 +194,76 @@ it('lands metadata writes in the order they were made, even when the first one i
     [2, 10],
   ]);
   await again.store.close();
+});
+
+it("stores a producer's requests once per group commit and once at recovery, however many of them a group holds", async () => {
+  const { store, seg } = await storeWithSegment(dir);
+  const key = producerKey(seg.key, 7);
+  const producerPuts = (calls: unknown[][]) =>
+    calls.flatMap((c) => c[0] as BatchOp[]).filter((op) => op.type === 'put' && op.key === key).length;
+  const batch = vi.spyOn(store.db, 'batch');
+  // one group commit (one write, one sync) of 50 requests of producer 7
+  await seg.append(stampedRecords(seg, 50, 0), 1);
+  await seg.flushIndex();
+  expect(producerPuts(batch.mock.calls)).toBe(1); // the whole table once, not once per request (50)
+  for (const sequence of [0, 25, 49])
+    expect(seg.duplicateOf({ producerId: 7, sequence, floor: 0, count: 1 })).toEqual({
+      base: sequence,
+      count: 1,
+    });
+
+  // 30 more, durable, but the process dies before their index batch lands: recovery rebuilds them from the file
+  await seg.append(stampedRecords(seg, 30, 50), 1);
+  batch.mockRejectedValue(new Error('the process died first'));
+  await store.close();
+  batch.mockRestore();
+  const recovering = vi.spyOn(Object.getPrototypeOf(store.db) as { batch: () => Promise<void> }, 'batch');
+  try {
+    const again = await SegmentStore.open(dir, quietLogger);
+    expect(producerPuts(recovering.mock.calls)).toBe(1); // once at the end of recovery, not once per record (30)
+    const s = again.get('ns', 's', 0)!;
+    for (const sequence of [0, 49, 50, 79])
+      expect(s.duplicateOf({ producerId: 7, sequence, floor: 0, count: 1 })).toEqual({
+        base: sequence,
+        count: 1,
+      });
+    await again.close();
+    // and what recovery stored is the whole table: a second open finds every request without rescanning
+    const third = await SegmentStore.open(dir, quietLogger);
+    expect(third.get('ns', 's', 0)!.duplicateOf({ producerId: 7, sequence: 79, floor: 0, count: 1 })).toEqual(
+      {
+        base: 79,
+        count: 1,
+      },
+    );
+    await third.close();
+  } finally {
+    recovering.mockRestore();
+  }
+});
+
+it('answers a repeated request with its offsets cut at the segment end, from a pending group first', async () => {
+  const store = await SegmentStore.open(dir, quietLogger);
+  const seg = await store.create({
+    namespace: 'ns',
+    shard: 's',
+    seq: 0,
+    startOffset: 0,
+    epoch: 1,
+    maxRecords: 5,
+  });
+  await seg.append(records(seg, 3), 1);
+  // request 0 of producer 7 counts 3 records; the segment's 5-record limit left room for 2
+  await seg.append(stampedRecords(seg, 2, 0, 3).slice(0, 1).concat(records(seg, 2).slice(1)), 1);
+  const repeat = { producerId: 7, sequence: 0, floor: 0, count: 3 };
+  expect(seg.duplicateOf(repeat)).toEqual({ base: 3, count: 2 });
+  expect(seg.duplicateOf({ ...repeat, sequence: 1 })).toBeUndefined();
+  // a request of a group not written yet is found there first
+  const pending = new ProducerTable();
+  pending.note({ ...repeat, sequence: 1, count: 2 }, 4);
+  expect(seg.duplicateOf({ ...repeat, sequence: 1, count: 2 }, pending)).toEqual({ base: 4, count: 1 });
+  // sealed where it ends
+  seg.meta.sealedEnd = 4;
+  expect(seg.duplicateOf(repeat)).toEqual({ base: 3, count: 1 });
+  await store.close();
 });

@@ -13,6 +13,7 @@ import {
   decodeRecord,
   readProducerStampAt,
   readU64,
+  type ProducerStamp,
 } from '@robustmq/protocol/journal';
 import { MIN_RECORD_BYTES, firstOffsetOf } from './framed-batch.js';
 import {
@@ -32,7 +33,7 @@ import {
   u64,
 } from './index-keys.js';
 import type { MetaWriteOrder } from './meta-write-order.js';
-import { ProducerTable } from './producer-table.js';
+import { ProducerTable, type StampedRequest } from './producer-table.js';
 import { payloadLength, payloadLengthAt, recordKeyAndTags, recordOffset } from './record-view.js';
 import type { SegmentFile } from './segment-file.js';
 
@@ -87,6 +88,9 @@ export class LocalSegment {
   lockQueue = 0;
   /** the idempotent producers' requests this replica holds (kept as records are written, like the indexes). */
   readonly producers = new ProducerTable();
+  /** producers whose requests changed since their state was last handed to an index batch: each is stored once per
+   * sync (where pendingOps is taken) or once at the end of recovery, however many of its requests a group holds. */
+  private dirtyProducers = new Set<number>();
   /** sparse offset index kept in memory: offsets[i] starts at positions[i]. */
   readonly offsets: number[] = [];
   readonly positions: number[] = [];
@@ -154,6 +158,21 @@ export class LocalSegment {
   get lastEpoch(): number {
     const e = this.meta.epochs;
     return e.length === 0 ? 0 : e[e.length - 1]![0];
+  }
+
+  /**
+   * the offsets of the idempotent request `stamp` if this replica holds it — first in `pending` (the requests of a
+   * group commit not written yet), else in its table — or undefined. A request cut short by the segment's end (its
+   * record limit, or where it was sealed) was written only up to there, and its first answer said so: so does this one.
+   */
+  duplicateOf(stamp: ProducerStamp, pending?: ProducerTable): StampedRequest | undefined {
+    const written =
+      pending?.find(stamp.producerId, stamp.sequence) ??
+      this.producers.find(stamp.producerId, stamp.sequence);
+    if (written === undefined) return undefined;
+    const { startOffset, maxRecords, sealedEnd } = this.meta;
+    const end = sealedEnd ?? (maxRecords > 0 ? startOffset + maxRecords : Infinity);
+    return { base: written.base, count: Math.min(written.count, end - written.base) };
   }
 
   /** the file position to start scanning from to find `offset`. */
@@ -267,6 +286,7 @@ export class LocalSegment {
     }
     this.durableEnd = this.endOffset;
     this.writtenSize = this.durableSize = this.file.size;
+    this.takeDirtyProducers(ops);
     if (ops.length > 0 || cut !== undefined) {
       ops.push(this.checkpointOp());
       await this.db.batch(ops, { sync: true });
@@ -281,6 +301,18 @@ export class LocalSegment {
       maxTs: this.maxTimestamp,
     };
     return { type: 'put', key: checkpointKey(this.key), value: JSON.stringify(ck) };
+  }
+
+  /** the stored state of every producer changed since the last call (before the checkpoint that covers it). */
+  private takeDirtyProducers(ops: BatchOp[]): void {
+    if (this.dirtyProducers.size === 0) return;
+    for (const producerId of this.dirtyProducers)
+      ops.push({
+        type: 'put',
+        key: producerKey(this.key, producerId),
+        value: this.producers.serialize(producerId),
+      });
+    this.dirtyProducers.clear();
   }
 
   private indexRecord(record: Buffer, position: number, ops: BatchOp[]): void {
@@ -306,11 +338,7 @@ export class LocalSegment {
     const stamp = readProducerStampAt(buf, start, end);
     if (stamp !== undefined && stamp !== 'bad') {
       this.producers.note(stamp, offset);
-      ops.push({
-        type: 'put',
-        key: producerKey(this.key, stamp.producerId),
-        value: this.producers.serialize(stamp.producerId),
-      });
+      this.dirtyProducers.add(stamp.producerId);
     }
     // records without key or tags (flag byte 0, tag count 0) are the common case: skip the parse
     if ((buf[start + 21]! & 1) === 0 && buf.readUInt16BE(start + 22) === 0) return;
@@ -425,6 +453,8 @@ export class LocalSegment {
       const generation = this.generation;
       const ops = this.pendingOps;
       this.pendingOps = [];
+      // the producers' requests as of this sync's writes, each producer once
+      this.takeDirtyProducers(ops);
       // the checkpoint as of this sync's writes: after the entries it covers, so whichever batch carries it also
       // carries them (a later sync's checkpoint landing first only makes recovery rescan more)
       ops.push(this.checkpointOp());
@@ -803,13 +833,9 @@ export class LocalSegment {
     this.bytesSinceEntry =
       this.positions.length === 0 ? INDEX_INTERVAL_BYTES : cutAt - this.positions[this.positions.length - 1]!;
     this.meta.epochs = this.meta.epochs.filter(([, start]) => start < offset);
-    for (const producerId of this.producers.cutFrom(offset)) {
-      ops.push({
-        type: 'put',
-        key: producerKey(this.key, producerId),
-        value: this.producers.serialize(producerId),
-      });
-    }
+    // the producers the cut changed, and any changed since the last sync (whose entries were just dropped)
+    for (const producerId of this.producers.cutFrom(offset)) this.dirtyProducers.add(producerId);
+    this.takeDirtyProducers(ops);
     ops.push(this.checkpointOp(), { type: 'put', key: metaKey(this.key), value: JSON.stringify(this.meta) });
     await this.metaWrites.run(this.key, () => this.db.batch(ops, { sync: true }));
   }

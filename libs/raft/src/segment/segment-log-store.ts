@@ -157,6 +157,14 @@ const RECORD_HEADER = FRAME_HEADER;
 const BODY_HEADER = 1 + 24 + 4;
 const ENTRY_HEADER = 8 + 8 + 1 + 4;
 
+/** Closes and deletes a snapshot's file once its queued writes settle (a descriptor closed under them could be reused
+ * by another file meanwhile); after a successful install the file was renamed away and only the descriptor goes. */
+async function removeIncoming(inc: Incoming): Promise<void> {
+  await inc.writes;
+  closeSync(inc.fd);
+  rmSync(inc.path, { force: true });
+}
+
 const segmentName = (seq: number): string => `${seq.toString(16).padStart(16, '0')}.wal`;
 
 export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
@@ -454,9 +462,10 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     }
     this.enter();
     const started = stageTimings ? performance.now() : 0;
+    const file = this.takeIncoming(snap);
     const installed = (async () => {
       try {
-        await this.installSnapshot(snap, rd.hardState ?? this.mem.hardStateValue());
+        await this.installSnapshot(snap, rd.hardState ?? this.mem.hardStateValue(), file);
         if (stageTimings) stageTimings.record('raft.snapshot.install', performance.now() - started);
       } finally {
         this.busy = false;
@@ -497,12 +506,13 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       this.dropIncoming();
       // (a chunk that does not follow what was written is not written: persist() writes from where this stops)
       if (offset !== 0) return undefined;
-      inc = this.openIncoming(from);
+      inc = this.incoming = this.openIncoming(from);
     }
     this.writeIncoming(inc, data);
     return inc.writes;
   }
 
+  /** A new file for a snapshot's image (the caller keeps it: in `incoming` while chunks arrive, or for an install). */
   private openIncoming(from: { leaderTerm: number; index: number; term: number }): Incoming {
     const path = join(this.dir, `${INCOMING_PREFIX}${this.incomingSeq++}.tmp`);
     const inc: Incoming = {
@@ -514,10 +524,24 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       writes: Promise.resolve(),
       error: undefined,
     };
-    this.incoming = inc;
     // the install appends in a fresh segment: prepared now, beside the transfer, so it is ready by then
     if (!this.next && !this.preparing) this.prepareNext();
     return inc;
+  }
+
+  /**
+   * The file the install of `snap` writes to: the one its chunks were staged in (the store lets go of it), or — when
+   * none was staged, or what was staged is of another snapshot or longer than this one — a new one.
+   */
+  private takeIncoming(snap: Snapshot): Incoming {
+    const m = snap.metadata;
+    const staged = this.incoming;
+    if (staged && staged.index === m.index && staged.term === m.term && staged.size <= snap.data.byteLength) {
+      this.incoming = undefined;
+      return staged;
+    }
+    this.dropIncoming();
+    return this.openIncoming({ leaderTerm: 0, index: m.index, term: m.term });
   }
 
   /** Queues `data` after what `inc` holds (the write and its fdatasync on the pool); the CRC is kept as it goes. */
@@ -544,11 +568,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   private dropIncoming(): void {
     const inc = this.incoming;
     this.incoming = undefined;
-    if (!inc) return;
-    void inc.writes.then(() => {
-      closeSync(inc.fd);
-      rmSync(inc.path, { force: true });
-    });
+    if (inc) void removeIncoming(inc);
   }
 
   private async flushOnPool(): Promise<void> {
@@ -663,19 +683,8 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
    * 3. the file is renamed into place and the directory synced: the commit point;
    * 4. the old segments are deleted (a crash before leaves them, and open() ignores them: firstLiveSeq).
    */
-  private async installSnapshot(snap: Snapshot, hardState: HardState): Promise<void> {
+  private async installSnapshot(snap: Snapshot, hardState: HardState, file: Incoming): Promise<void> {
     const m = snap.metadata;
-    let inc = this.incoming;
-    this.incoming = undefined;
-    if (!inc || inc.index !== m.index || inc.term !== m.term || inc.size > snap.data.byteLength) {
-      if (inc) {
-        this.incoming = inc;
-        this.dropIncoming();
-      }
-      inc = this.openIncoming({ leaderTerm: 0, index: m.index, term: m.term });
-      this.incoming = undefined;
-    }
-    const file = inc;
     try {
       // what did not arrive as chunks (the last one; all of it when nothing was staged)
       if (file.size < snap.data.byteLength) this.writeIncoming(file, snap.data.subarray(file.size));
@@ -727,10 +736,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       this.segments = this.segments.filter((s) => !old.includes(s));
       this.mem.applySnapshot(snap);
     } finally {
-      // (after its queued writes: a descriptor closed under them could be reused by another file meanwhile)
-      await file.writes;
-      closeSync(file.fd);
-      rmSync(file.path, { force: true });
+      await removeIncoming(file);
     }
   }
 
