@@ -143,6 +143,11 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     return this.routed;
   }
 
+  /** nothing is kept in memory: a session behind reads the shared log. */
+  get memoryOffset(): number {
+    return this.routed;
+  }
+
   get failed(): Error | undefined {
     return undefined;
   }
