@@ -24,7 +24,7 @@ import {
   type OutgoingPublish,
 } from '../packets/outgoing-publish.js';
 import { recordToMessage } from '../storage/message-record.js';
-import { levelsMatch } from '../routing/topic-match.js';
+import { filterMatches } from '../routing/topic-match.js';
 
 export type { Subscription };
 
@@ -625,7 +625,6 @@ export class Session {
     let retain = false;
     let ids: number[] | undefined;
     const messageQos = message.qos;
-    let levels: string[] | undefined;
     const subs = this.subs;
     if (subs === undefined) return true;
     for (const sub of subs.values()) {
@@ -633,8 +632,7 @@ export class Session {
       if (sub.share !== undefined) continue;
       if (qos >= sub.qos && qos >= messageQos && sub.identifier === undefined) continue;
       if (sub.noLocal && message.publisher === this.clientId) continue;
-      levels ??= message.topic.split('/');
-      if (!levelsMatch(sub.levels, levels)) continue;
+      if (!filterMatches(sub.levels, message.topic)) continue;
       const granted = sub.qos < messageQos ? sub.qos : messageQos;
       if (granted > qos) qos = granted;
       if (sub.retainAsPublished && message.retain) retain = true;
