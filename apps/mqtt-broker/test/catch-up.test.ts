@@ -68,6 +68,11 @@ describe('a subscriber behind its in-flight window', () => {
     await sleep(100);
     expect(await receiveAll(raw, total)).toEqual(Array.from({ length: total }, (_, i) => String(i)));
     expect(await logReads()).toBe(readsBefore);
+    // caught up, nobody reads the log: what becomes durable from now on is not kept for anyone
+    await waitUntil('the subscriber is live again', () => broker.handle.broker.logReaderCount === 0);
+    await pub.publishAsync('catch/near', 'last', { qos: 1 });
+    const log = broker.handle.broker.log;
+    expect(log.memoryOffset).toBe(log.durableOffset);
   });
 
   it('further behind than the log keeps in memory: reads storage for the rest, still in publish order', async () => {

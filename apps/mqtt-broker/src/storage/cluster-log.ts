@@ -249,6 +249,8 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     return undefined;
   }
 
+  holdRecent(): void {}
+
   drain(): Promise<void> {
     return this.batcher.drain();
   }

@@ -11,7 +11,8 @@
 // a turn later than the publishers send — the usual case when thousands of publishers feed one subscriber) catches up
 // from the messages as they were routed, already encoded, instead of reading back and decoding what it was about to
 // be sent anyway (issue 16: the read-back was a quarter of the broker's allocation in fan-in). Only a subscriber
-// further behind than that reads storage.
+// further behind than that reads storage. They are kept only while some session reads the log (holdRecent): a
+// message held for nobody would outlive a scavenge or two for nothing.
 //
 // A failed append fails only its batch: those messages are reported not durable (their QoS 1/2 publishers are never
 // acknowledged), their offsets become a hole, and the next append first fills the hole with empty placeholder
@@ -59,6 +60,8 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
   private kept: number;
   /** payload bytes of the durable messages in tail (below `durable`). */
   private keptBytes = 0;
+  /** some session reads the log: recent durable messages are kept (see holdRecent). */
+  private holding = false;
   /** messages of `tail` on their way to storage. */
   private readonly batcher = new AppendBatcher<OutgoingPublish>((batch) => this.write(batch));
   /** offsets from `durable` on that belong to failed appends and have no record in storage (as far as we know). */
@@ -159,6 +162,10 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
 
   whenDurable(offset: number): Promise<void> {
     return new Promise((resolve, reject) => this.onDurable(offset, (err) => (err ? reject(err) : resolve())));
+  }
+
+  holdRecent(hold: boolean): void {
+    this.holding = hold;
   }
 
   /** A message held in memory (from memoryOffset on: recent durable ones and those not durable yet, which storage
@@ -273,7 +280,7 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     let bytes = this.keptBytes;
     for (let offset = this.durable; offset < to; offset++) bytes += tail[offset - kept]?.payload.length ?? 0;
     let drop = 0;
-    const excess = to - kept - RECENT_MESSAGES;
+    const excess = this.holding ? to - kept - RECENT_MESSAGES : to - kept;
     if (excess > 0) {
       for (; drop < excess; drop++) bytes -= tail[drop]?.payload.length ?? 0;
     }
