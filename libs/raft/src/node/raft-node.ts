@@ -220,6 +220,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private ownWritten: Promise<void> | undefined;
   /** Leader Readys advanced before this node's own write of them was durable (see handleReady). */
   advancedBeforeOwnFlush = 0;
+  /** Commands the last flushProposals() handed to the core (1: a lone writer's). */
+  private lastProposed = 0;
   /** Writes applied and answered before this leader's own flush of them finished (see applyBeforeOwnFlush). */
   earlyApplies = 0;
 
@@ -615,6 +617,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   /** Hands the queued proposals to the core, as few entries as the batch limits allow. */
   private flushProposals(): void {
     const queue = this.proposeQueue;
+    this.lastProposed = queue.length;
     if (queue.length === 0) return;
     this.proposeQueue = [];
     let start = 0;
@@ -767,11 +770,17 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     const appliedEarly = early.length > 0 ? this.apply(early) : APPLIED;
     if (this.role === 'leader' && lastEntry !== undefined)
       await this.applyBeforeOwnFlush(rd.entries, appliedEarly, write);
-    if (own && !write.settled && (lastEntry === undefined || this.applied >= lastEntry)) {
-      // Everything this Ready appended is committed by the followers' acks and applied (or it appended nothing): the
-      // next Ready — the lone client's next write — need not wait for this node's own flush. Its entries are written
-      // after these (persistOwn), and the core counts this node's acknowledgement only once they are durable
-      // (etcd-io/raft's asynchronous storage writes, for the leader).
+    if (
+      own &&
+      !write.settled &&
+      (lastEntry === undefined || (this.applied >= lastEntry && this.lastProposed <= 1))
+    ) {
+      // Everything this Ready appended is committed by the followers' acks and applied (or it appended nothing), and
+      // it held one caller's command: the next Ready — a lone client's next write, which comes only after this answer
+      // — need not wait for this node's own flush. Its entries are written after these (persistOwn), and the core
+      // counts this node's acknowledgement only once they are durable (etcd-io/raft's asynchronous storage writes,
+      // for the leader). With many writers (commands proposed together) the loop still waits for the flush: what
+      // arrives meanwhile then goes as one entry, one append per follower and one flush, which carries their throughput.
       await appliedEarly;
       const handle = this.raw.advanceWriting();
       if (lastEntry !== undefined) this.advancedBeforeOwnFlush++;
