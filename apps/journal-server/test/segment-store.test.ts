@@ -2,7 +2,8 @@
 // does not match) is cut on open, a file shorter than its index makes the index rebuild, lost index entries are
 // rebuilt from the file (index entries reach RocksDB in batches after the fdatasyncs), truncation drops a tail
 // with its index entries, and the idempotent producers' requests are stored once per producer and group commit and
-// answered, cut at the segment's end, by duplicateOf.
+// answered, cut at the segment's end, by duplicateOf; with preallocation, appends land on zeros written ahead, which
+// recovery and sealing cut, and a torn last record before them is still cut.
 import { truncate, open, stat } from 'node:fs/promises';
 import { type BatchOp } from '@robustmq/common';
 import { assignOffset, encodeRecord, formatProducerStamp } from '@robustmq/protocol/journal';
@@ -266,4 +267,92 @@ it('answers a repeated request with its offsets cut at the segment end, from a p
   seg.meta.sealedEnd = 4;
   expect(seg.duplicateOf(repeat)).toEqual({ base: 3, count: 1 });
   await store.close();
+});
+
+it('an index batch carries one checkpoint and one put per producer, however many syncs it gathers', async () => {
+  const { store, seg } = await storeWithSegment(dir);
+  const batch = vi.spyOn(store.db, 'batch');
+  // 20 durable appends, each its own sync, each with a request of producer 7 and a time index entry; the 200 ms
+  // index timer is held, so one batch gathers all of them however slow the machine is
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    for (let i = 0; i < 20; i++) await seg.append(stampedRecords(seg, 1, i), 1);
+  } finally {
+    vi.useRealTimers();
+  }
+  await seg.flushIndex();
+  expect(batch.mock.calls.length).toBe(1);
+  const ops = batch.mock.calls.flatMap((c) => c[0] as BatchOp[]);
+  const puts = (key: string) => ops.filter((op) => op.type === 'put' && op.key === key).length;
+  expect(puts(checkpointKey(seg.key))).toBe(1); // the last sync's, not one per sync (20)
+  expect(puts(producerKey(seg.key, 7))).toBe(1);
+  expect(ops.filter((op) => String(op.key).startsWith('t/')).length).toBe(20); // every index entry stays
+  // and what landed is the last state: a reopen finds everything without rescanning past the checkpoint
+  const again = await reopen(store);
+  expect(again.seg.endOffset).toBe(20);
+  expect(again.seg.duplicateOf({ producerId: 7, sequence: 19, floor: 0, count: 1 })).toEqual({
+    base: 19,
+    count: 1,
+  });
+  expect(await again.seg.offsetForTimestamp(1010, again.seg.endOffset)).toBe(10);
+  await again.store.close();
+});
+
+it('with preallocate_bytes, appends land on zeros written ahead; a reopen keeps every record and cuts the zeros', async () => {
+  const { store, seg } = await storeWithSegment(dir, 0, { preallocateBytes: 256 * 1024 });
+  const big = (n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const offset = seg.endOffset + i;
+      const r = encodeRecord(offset, {
+        tags: [],
+        timestamp: 1000 + offset,
+        headers: [],
+        payload: Buffer.alloc(1000, i),
+      });
+      assignOffset(r, offset);
+      return r;
+    });
+  // under 64 KiB nothing is preallocated
+  await seg.append(big(10), 1);
+  expect((await stat(seg.file.path)).size).toBe(seg.file.size);
+  while (seg.file.size < 70 * 1024) await seg.append(big(10), 1);
+  const physical = (await stat(seg.file.path)).size;
+  expect(physical).toBeGreaterThan(seg.file.size + 64 * 1024); // zeros past the data
+  // the next appends land on them: the file does not grow
+  await seg.append(big(20), 1);
+  expect((await stat(seg.file.path)).size).toBe(physical);
+  const records = seg.endOffset;
+  const dataEnd = seg.file.size;
+  const again = await reopen(store);
+  expect(again.seg.endOffset).toBe(records);
+  expect((await stat(again.seg.file.path)).size).toBe(dataEnd); // the zeros were cut
+  expect(offsets(await again.seg.read(0, records, 1000, 1 << 30))).toEqual(
+    Array.from({ length: records }, (_, i) => i),
+  );
+  await again.store.close();
+});
+
+it('with preallocation, a torn last record before the zeros is cut on open; a sealed file is trimmed', async () => {
+  const { store, seg } = await storeWithSegment(dir, 0, { preallocateBytes: 256 * 1024 });
+  while (seg.file.size < 80 * 1024) await seg.append(records(seg, 50), 1);
+  const records0 = seg.endOffset;
+  const lastAt = seg.file.size - 10; // inside the last record's payload
+  expect((await stat(seg.file.path)).size).toBeGreaterThan(seg.file.size);
+  // forget the index checkpoint, as after a crash that lost unsynced index writes: the open scans the whole file
+  await seg.flushIndex();
+  await store.db.delete(checkpointKey(seg.key));
+  await store.close();
+  // a torn sector: the last record's bytes damaged on disk, the preallocated zeros after it
+  const fh = await open(seg.file.path, 'r+');
+  await fh.write(Buffer.from([0xff, 0xee]), 0, 2, lastAt);
+  await fh.close();
+  const again = await SegmentStore.open(dir, quietLogger, { preallocateBytes: 256 * 1024 });
+  const s = again.get('ns', 's', 0)!;
+  expect(s.endOffset).toBe(records0 - 1);
+  // a sealed segment's file keeps no zeros
+  while (s.file.size < 200 * 1024) await s.append(records(s, 50), 1);
+  expect((await stat(s.file.path)).size).toBeGreaterThan(s.file.size);
+  await s.file.trim();
+  expect((await stat(s.file.path)).size).toBe(s.file.size);
+  await again.close();
 });

@@ -755,6 +755,15 @@ export class SegmentLeader implements ReplicationLeader {
       if (this.state !== 'sealing') return;
       this.seg.meta.sealedEnd = end;
       await this.seg.saveMeta();
+      // no more appends: the preallocated zeros go (or at the next start, should this fail)
+      await this.seg
+        .exclusive(() => this.seg.file.trim())
+        .catch((err: unknown) =>
+          logger.warn(
+            { segment: this.id, err: (err as Error).message },
+            'trimming a sealed segment file failed',
+          ),
+        );
       this.state = 'sealed';
       logger.info({ segment: this.id, end }, 'sealed segment');
       this.failQueued(this.sealedErrorValue());
