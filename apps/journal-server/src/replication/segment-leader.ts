@@ -441,11 +441,6 @@ export class SegmentLeader implements ReplicationLeader {
           );
           continue;
         }
-        stamped ??= new Map();
-        let entry = stamped.get(stamp.producerId);
-        if (!entry) stamped.set(stamp.producerId, (entry = { floor: -1, requests: new Map() }));
-        entry.floor = Math.max(entry.floor, stamp.floor);
-        entry.requests.set(stamp.sequence, next);
       }
       if (p.expectedOffset >= 0 && p.expectedOffset !== next) {
         p.reject(
@@ -472,6 +467,15 @@ export class SegmentLeader implements ReplicationLeader {
         this.chains.delete(chain.id);
         this.chains.set(chain.id, chain.seq);
         if (this.chains.size > MAX_CHAINS) this.chains.delete(this.chains.keys().next().value!);
+      }
+      if (stamp) {
+        // taken: a repeat later in this group is answered with these offsets (registered only now, after every
+        // check that may still refuse the request)
+        stamped ??= new Map();
+        let entry = stamped.get(stamp.producerId);
+        if (!entry) stamped.set(stamp.producerId, (entry = { floor: -1, requests: new Map() }));
+        entry.floor = Math.max(entry.floor, stamp.floor);
+        entry.requests.set(stamp.sequence, next);
       }
       const n = Math.min(p.count, capacity);
       const part = n === p.count ? p.data : p.data.subarray(0, prefixBytes(p.data, n));
