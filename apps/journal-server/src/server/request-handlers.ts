@@ -86,12 +86,13 @@ const append: Handler = async (node, h, data, metrics) => {
       stamp && err instanceof JournalError && err.code === 'SEGMENT_SEALED'
         ? node.store.get(t.namespace, t.shard, t.segment)
         : undefined;
-    const written = stamp && local?.producers.find(stamp.producerId, stamp.sequence);
     const sealedEnd = local?.meta.sealedEnd ?? null;
-    if (written && sealedEnd !== null && local!.durableEnd >= sealedEnd) {
-      // (cut short by the segment's end, a request was written only up to it)
-      const count = Math.min(written.count, sealedEnd - written.base);
-      return { header: { baseOffset: written.base, count, idempotent: true, duplicate: true } };
+    const written =
+      stamp && sealedEnd !== null && local!.durableEnd >= sealedEnd ? local!.duplicateOf(stamp) : undefined;
+    if (written) {
+      return {
+        header: { baseOffset: written.base, count: written.count, idempotent: true, duplicate: true },
+      };
     }
     throw err;
   }
