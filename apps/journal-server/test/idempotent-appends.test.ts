@@ -201,16 +201,24 @@ it('in one group commit: a repeat of a request queued behind it is answered with
   // hold the segment's lock, so what arrives meanwhile is taken into one group once it is let go
   let release!: () => void;
   const held = seg.exclusive(() => new Promise<void>((resolve) => (release = resolve)));
-  const first = send(0, request(1, 1, ['a', 'b'], p), name);
-  const repeat = send(0, request(1, 1, ['a', 'b'], p), name);
-  const next = send(0, request(2, 2, ['c'], p), name); // says every request below 2 was answered
-  const late = send(0, request(1, 1, ['a', 'b'], p), name).then(
+  // each request is in the leader's queue before the next is sent: the group takes them in this order
+  const queued = () => (leader as unknown as { queue: unknown[] }).queue.length;
+  // (the reply in an object: an async function would wait for a returned promise itself)
+  const enqueue = async (data: Buffer[]): Promise<{ reply: Promise<JournalReply> }> => {
+    const before = queued();
+    const reply = send(0, data, name);
+    reply.catch(() => {}); // (looked at below)
+    for (let i = 0; i < 400 && queued() === before; i++) await sleep(5);
+    expect(queued(), 'the request reached the leader').toBe(before + 1);
+    return { reply };
+  };
+  const first = (await enqueue(request(1, 1, ['a', 'b'], p))).reply;
+  const repeat = (await enqueue(request(1, 1, ['a', 'b'], p))).reply;
+  const next = (await enqueue(request(2, 2, ['c'], p))).reply; // says every request below 2 was answered
+  const late = (await enqueue(request(1, 1, ['a', 'b'], p))).reply.then(
     () => undefined,
     (err: unknown) => err,
   );
-  for (let i = 0; i < 200 && (leader as unknown as { queue: unknown[] }).queue.length < 4; i++)
-    await sleep(10);
-  expect((leader as unknown as { queue: unknown[] }).queue.length).toBe(4);
   release();
   await held;
   expect(answer(await first)).toEqual({ baseOffset: 1, count: 2, duplicate: false });

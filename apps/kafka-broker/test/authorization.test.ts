@@ -177,7 +177,7 @@ describe('Kafka authorization (MQTT ACL rules)', () => {
           2,
           {
             groupId: 'g',
-            generationIdOrMemberEpoch: -1,
+            generationId: -1,
             memberId: '',
             retentionTimeMs: -1,
             topics: [{ name: 'audit', partitions }],

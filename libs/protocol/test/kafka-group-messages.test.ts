@@ -144,7 +144,7 @@ describe('group messages against kafkajs', () => {
         groupId: 'g',
         topics: [{ name: 't', partitions: [{ partitionIndex: 2, committedOffset: 42 }] }],
       });
-      if (v >= 1) expect(req).toMatchObject({ generationIdOrMemberEpoch: 7, memberId: 'm' });
+      if (v >= 1) expect(req).toMatchObject({ generationId: 7, memberId: 'm' });
       const res = await kafkajsReads(ApiKey.OffsetCommit, 'offsetCommit', v, {
         topics: [{ name: 't', partitions: [{ partitionIndex: 2, errorCode: 0 }] }],
       });

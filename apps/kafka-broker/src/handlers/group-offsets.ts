@@ -26,7 +26,7 @@ export const offsetCommit = apiHandler(ApiKey.OffsetCommit, async (ctx, conn, bo
   const answer = await ctx.groups.offsetCommit({
     groupId: body.groupId as string,
     // v0 commits outside group management
-    generationId: v === 0 ? -1 : (body.generationIdOrMemberEpoch as number),
+    generationId: v === 0 ? -1 : (body.generationId as number),
     memberId: v === 0 ? '' : (body.memberId as string),
     groupInstanceId: (body.groupInstanceId as string | null) ?? null,
     topics: topics.map((t) => ({

@@ -1,10 +1,49 @@
-// The APIs this codec knows, by API key: each one's request and response as Apache Kafka declares them
-// (proto/kafka/<Name>Request.json and <Name>Response.json, read by message-files.ts), up to the newest version offered
-// here, compiled once. Which of them a broker offers, and in which versions, is the broker's decision (its ApiVersions
-// answer, from these ranges); this table only says what can be read and written. A new API is its two files from
-// upstream and one entry here; a newer version of one is its number raised here.
-import { loadMessage } from './message-files.js';
-import { compileMessage, type CompiledMessage } from './schema.js';
+// The APIs this codec knows, by API key: each one's request and response declarations (messages/*.ts), compiled once.
+// Which of them a broker offers, and in which versions, is the broker's decision (its ApiVersions answer); this table
+// only says what can be read and written. A new API is one file under messages/ and one entry here.
+import { compileMessage, type CompiledMessage, type MessageSpec } from './schema.js';
+import { ApiVersionsRequest, ApiVersionsResponse } from './messages/api-versions.js';
+import { FetchRequest, FetchResponse } from './messages/fetch.js';
+import {
+  DeleteGroupsRequest,
+  DeleteGroupsResponse,
+  DescribeGroupsRequest,
+  DescribeGroupsResponse,
+  FindCoordinatorRequest,
+  FindCoordinatorResponse,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  JoinGroupRequest,
+  JoinGroupResponse,
+  LeaveGroupRequest,
+  LeaveGroupResponse,
+  ListGroupsRequest,
+  ListGroupsResponse,
+  OffsetCommitRequest,
+  OffsetCommitResponse,
+  OffsetFetchRequest,
+  OffsetFetchResponse,
+  SyncGroupRequest,
+  SyncGroupResponse,
+} from './messages/group.js';
+import { InitProducerIdRequest, InitProducerIdResponse } from './messages/init-producer-id.js';
+import { ListOffsetsRequest, ListOffsetsResponse } from './messages/list-offsets.js';
+import { MetadataRequest, MetadataResponse } from './messages/metadata.js';
+import { ProduceRequest, ProduceResponse } from './messages/produce.js';
+import {
+  SaslAuthenticateRequest,
+  SaslAuthenticateResponse,
+  SaslHandshakeRequest,
+  SaslHandshakeResponse,
+} from './messages/sasl.js';
+import {
+  CreatePartitionsRequest,
+  CreatePartitionsResponse,
+  CreateTopicsRequest,
+  CreateTopicsResponse,
+  DeleteTopicsRequest,
+  DeleteTopicsResponse,
+} from './messages/topics-admin.js';
 
 /** Kafka's API keys (https://kafka.apache.org/protocol#protocol_api_keys). */
 export const ApiKey = {
@@ -41,46 +80,43 @@ export interface ApiSpec {
   response: CompiledMessage;
 }
 
-/** Each API by Kafka's name, with the newest version read and written here (what each later version adds: the notes at
- * the top of its file). */
-const API_LIST: [name: string, maxVersion: number][] = [
-  // v10+: the new leader on NOT_LEADER_OR_FOLLOWER (KIP-951), TRANSACTION_ABORTABLE (KIP-890)
-  ['Produce', 9],
-  // v13+ name topics by id (KIP-516)
-  ['Fetch', 12],
-  ['ListOffsets', 7],
-  ['Metadata', 12],
-  ['SaslHandshake', 1],
-  ['ApiVersions', 3],
-  ['CreateTopics', 7],
-  ['DeleteTopics', 6],
-  ['SaslAuthenticate', 2],
-  ['CreatePartitions', 3],
-  ['FindCoordinator', 4],
-  ['JoinGroup', 9],
-  ['SyncGroup', 5],
-  ['Heartbeat', 4],
-  ['LeaveGroup', 5],
-  // OffsetCommit/OffsetFetch v9 and ListGroups v5 are KIP-848's consumer protocol
-  ['OffsetCommit', 8],
-  ['OffsetFetch', 8],
-  ['DescribeGroups', 5],
-  ['ListGroups', 4],
-  ['DeleteGroups', 2],
-  // v5: TRANSACTION_ABORTABLE (KIP-890)
-  ['InitProducerId', 4],
+const API_LIST: [MessageSpec, MessageSpec][] = [
+  [ProduceRequest, ProduceResponse],
+  [FetchRequest, FetchResponse],
+  [ListOffsetsRequest, ListOffsetsResponse],
+  [MetadataRequest, MetadataResponse],
+  [SaslHandshakeRequest, SaslHandshakeResponse],
+  [ApiVersionsRequest, ApiVersionsResponse],
+  [CreateTopicsRequest, CreateTopicsResponse],
+  [DeleteTopicsRequest, DeleteTopicsResponse],
+  [SaslAuthenticateRequest, SaslAuthenticateResponse],
+  [CreatePartitionsRequest, CreatePartitionsResponse],
+  [FindCoordinatorRequest, FindCoordinatorResponse],
+  [JoinGroupRequest, JoinGroupResponse],
+  [SyncGroupRequest, SyncGroupResponse],
+  [HeartbeatRequest, HeartbeatResponse],
+  [LeaveGroupRequest, LeaveGroupResponse],
+  [OffsetCommitRequest, OffsetCommitResponse],
+  [OffsetFetchRequest, OffsetFetchResponse],
+  [DescribeGroupsRequest, DescribeGroupsResponse],
+  [ListGroupsRequest, ListGroupsResponse],
+  [DeleteGroupsRequest, DeleteGroupsResponse],
+  [InitProducerIdRequest, InitProducerIdResponse],
 ];
 
 /** every API the codec can read and write, by key. */
 export const KAFKA_APIS: ReadonlyMap<number, ApiSpec> = new Map(
-  API_LIST.map(([name, maxVersion]) => {
-    const request = loadMessage(`${name}Request`, maxVersion);
-    const response = loadMessage(`${name}Response`, maxVersion);
+  API_LIST.map(([request, response]) => {
     if (request.apiKey !== response.apiKey)
       throw new Error(`${request.name} and ${response.name} differ in API key`);
     return [
       request.apiKey,
-      { apiKey: request.apiKey, name, request: compileMessage(request), response: compileMessage(response) },
+      {
+        apiKey: request.apiKey,
+        name: request.name.replace(/Request$/, ''),
+        request: compileMessage(request),
+        response: compileMessage(response),
+      },
     ];
   }),
 );

@@ -1,7 +1,7 @@
-// The engine behind every Kafka request and response: messages are declared once as data — Apache Kafka's own
-// clients/src/main/resources/common/message/*.json, kept in proto/kafka and read by message-files.ts: fields with the
-// versions they exist in, nullable versions, flexible versions and tagged fields — and this file reads and writes any
-// version of any declared message from its declaration. Nothing is coded per version.
+// The engine behind every Kafka request and response: messages are declared once as data (messages/*.ts, in the
+// shape of Apache Kafka's clients/src/main/resources/common/message/*.json — fields with the versions they exist in,
+// nullable versions, flexible versions and tagged fields), and this file reads and writes any version of any declared
+// message from its declaration. Nothing is coded per version.
 //
 // Values are plain objects keyed by the camelCase field names; int64 is a number, uuid a string, bytes and records a
 // Buffer. A field absent from the version being read takes its default; one absent from the version being written is
@@ -43,6 +43,24 @@ export interface MessageSpec {
   validVersions: string;
   flexibleVersions: string;
   fields: FieldSpec[];
+}
+
+/**
+ * The two messages of one API: like Kafka's <Name>Request.json and <Name>Response.json, they share the API key and the
+ * valid and flexible version ranges, so those are given once — `kafkaApi(...).request(fields)`, `.response(fields)`.
+ */
+export function kafkaApi(name: string, apiKey: number, validVersions: string, flexibleVersions: string) {
+  const spec =
+    (type: 'request' | 'response', suffix: string) =>
+    (fields: FieldSpec[]): MessageSpec => ({
+      name: name + suffix,
+      apiKey,
+      type,
+      validVersions,
+      flexibleVersions,
+      fields,
+    });
+  return { request: spec('request', 'Request'), response: spec('response', 'Response') };
 }
 
 export type KafkaValue = Record<string, unknown>;
