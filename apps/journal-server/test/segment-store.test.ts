@@ -6,7 +6,7 @@
 // recovery and sealing cut, and a torn last record before them is still cut.
 import { truncate, open, stat } from 'node:fs/promises';
 import { type BatchOp } from '@robustmq/common';
-import { assignOffset, encodeRecord, formatProducerStamp } from '@robustmq/protocol/journal';
+import { assignOffset, batchParts, encodeRecord, formatProducerStamp } from '@robustmq/protocol/journal';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { quietLogger, tempDir, removeDir } from '@robustmq/testing';
 import type { LocalSegment } from '../src/storage/local-segment.js';
@@ -355,4 +355,17 @@ it('with preallocation, a torn last record before the zeros is cut on open; a se
   await s.file.trim();
   expect((await stat(s.file.path)).size).toBe(s.file.size);
   await again.close();
+});
+
+it("a lookup by key, tag or time finds records written but not yet synced here (a quorum commits them before the leader's own fdatasync)", async () => {
+  const { store, seg } = await storeWithSegment(dir);
+  await seg.append(records(seg, 5, { key: 'k', tag: 't' }), 1);
+  // written here, committed by the followers' fdatasyncs, this replica's own sync not asked for yet
+  const more = records(seg, 5, { key: 'k', tag: 't' });
+  await seg.exclusive(() => seg.write([Buffer.concat(batchParts(more))], 5, 1));
+  expect(seg.durableEnd).toBe(5);
+  expect(await seg.offsetForTimestamp(1007, seg.endOffset)).toBe(7);
+  expect((await seg.lookupTerm('key', 'k', 0, seg.endOffset, 100)).length).toBe(10);
+  expect((await seg.lookupTerm('tag', 't', 0, seg.endOffset, 100)).length).toBe(10);
+  await store.close();
 });

@@ -795,7 +795,7 @@ export class LocalSegment {
     endOffset: number,
     limit: number,
   ): Promise<number[]> {
-    await this.flushIndex();
+    await this.indexBelow(endOffset);
     const prefix = kind === 'key' ? keyIndexKey(this.key, term) : tagIndexKey(this.key, term);
     const positions: number[] = [];
     const gte =
@@ -807,9 +807,21 @@ export class LocalSegment {
     return positions;
   }
 
+  /**
+   * puts the index entries of the records below `endOffset` (and of everything earlier) into RocksDB. Entries reach
+   * the index batch only with the sync that makes their records durable here (deferIndex), but with acks=quorum a
+   * record is committed — readable, its append answered — once a majority's fdatasyncs hold it, possibly before this
+   * leader's own has returned: a lookup right after an acknowledged append would miss it. So the lookup waits for
+   * that sync first (a failed one cuts those records, and then they are rightly not found).
+   */
+  private async indexBelow(endOffset: number): Promise<void> {
+    if (this.durableEnd < Math.min(endOffset, this.endOffset)) await this.sync().catch(() => {});
+    await this.flushIndex();
+  }
+
   /** the first offset < endOffset whose timestamp is >= ts, via the running-maximum time index. */
   async offsetForTimestamp(ts: number, endOffset: number): Promise<number | undefined> {
-    await this.flushIndex();
+    await this.indexBelow(endOffset);
     for await (const [k] of this.db.scan({
       prefix: timePrefix(this.key),
       gte: `${timePrefix(this.key)}${pad(ts)}`,

@@ -36,7 +36,6 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
-  readSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -48,7 +47,17 @@ import { fdatasync as fdatasyncCallback } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { FRAME_HEADER, fsyncDirSync, readFrame, sealFrame, stageTimings } from '@robustmq/common';
+import {
+  FRAME_HEADER,
+  fsyncDirAsync,
+  fsyncDirSync,
+  holdsFrames,
+  readFrame,
+  SEGMENT_ZEROS,
+  sealFrame,
+  segmentFileName,
+  stageTimings,
+} from '@robustmq/common';
 import { RaftStorageError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import { MemoryStorage, normalizeConfState } from '../memory-storage.js';
@@ -165,8 +174,6 @@ async function removeIncoming(inc: Incoming): Promise<void> {
   rmSync(inc.path, { force: true });
 }
 
-const segmentName = (seq: number): string => `${seq.toString(16).padStart(16, '0')}.wal`;
-
 export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   readonly compactsBesidePersist = true;
   private busy = false;
@@ -236,7 +243,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       .filter((f) => /^[0-9a-f]{16}\.wal$/.test(f))
       .map((f) => parseInt(f.slice(0, 16), 16))
       .sort((a, b) => a - b);
-    for (const seq of seqs.filter((s) => s < firstLive)) unlinkSync(join(dir, segmentName(seq)));
+    for (const seq of seqs.filter((s) => s < firstLive)) unlinkSync(join(dir, segmentFileName(seq)));
     const live = seqs.filter((s) => s >= firstLive);
     // entries by index as replayed; a repeated index cuts the log there
     let ents: Entry[] = [];
@@ -245,7 +252,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     let torn = false;
     for (let k = 0; k < live.length && !torn; k++) {
       const seq = live[k]!;
-      const path = join(dir, segmentName(seq));
+      const path = join(dir, segmentFileName(seq));
       const buf = readFileSync(path);
       const info: SegmentInfo = { seq, maxIndex: 0 };
       let records = 0;
@@ -258,7 +265,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
           // each write is fdatasynced before the next one is made: a damaged record must be the last one written,
           // with nothing but prepared segments (zeros) after it
           invariant(
-            !live.slice(k + 1).some((s) => holdsRecords(join(dir, segmentName(s)))),
+            !live.slice(k + 1).some((s) => holdsFrames(join(dir, segmentFileName(s)))),
             () =>
               `raft log ${path}: record at byte ${off} is damaged and more records follow it (corruption)`,
           );
@@ -311,7 +318,8 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       if (records > 0) segments.push(info);
     }
     // segments without a record (prepared, never used; or holding only a torn record) are not needed for anything
-    for (const seq of live) if (!segments.some((s) => s.seq === seq)) unlinkSync(join(dir, segmentName(seq)));
+    for (const seq of live)
+      if (!segments.some((s) => s.seq === seq)) unlinkSync(join(dir, segmentFileName(seq)));
     mem.append(ents);
     if (meta && meta.logStart.index !== meta.index && meta.index > 0) {
       mem.createSnapshot(meta.index, meta.confState, snapData);
@@ -638,7 +646,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
         if (compactTo >= first) this.mem.compact(compactTo);
         // whole segments below the new log start go; the current one always stays
         while (this.segments.length > 1 && this.segments[0]!.maxIndex <= start) {
-          unlinkSync(join(this.dir, segmentName(this.segments.shift()!.seq)));
+          unlinkSync(join(this.dir, segmentFileName(this.segments.shift()!.seq)));
         }
         return this.mem.snapshot();
       } finally {
@@ -732,7 +740,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       await fsyncDirAsync(this.dir);
       this.snapMeta = meta;
       // 4.
-      for (const s of old) unlinkSync(join(this.dir, segmentName(s.seq)));
+      for (const s of old) unlinkSync(join(this.dir, segmentFileName(s.seq)));
       this.segments = this.segments.filter((s) => !old.includes(s));
       this.mem.applySnapshot(snap);
     } finally {
@@ -809,8 +817,9 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   /** Creates the next segment file here with `bytes` zeros (0: an empty file that grows), durably. */
   private createSegmentSync(bytes: number): SegmentFile {
     const seq = this.nextSeq++;
-    const fd = openSync(join(this.dir, segmentName(seq)), 'wx+');
-    for (let at = 0; at < bytes;) at += writeSync(fd, ZEROS, 0, Math.min(ZEROS.length, bytes - at), at);
+    const fd = openSync(join(this.dir, segmentFileName(seq)), 'wx+');
+    for (let at = 0; at < bytes;)
+      at += writeSync(fd, SEGMENT_ZEROS, 0, Math.min(SEGMENT_ZEROS.length, bytes - at), at);
     if (bytes > 0) this.io.fdatasync(fd);
     fsyncDirSync(this.dir);
     return { seq, fd, size: bytes };
@@ -825,7 +834,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     if (this.closed || this.failed) return;
     let fd: number;
     const prep: Preparing = { seq: this.nextSeq++, dropped: false, done: Promise.resolve() };
-    const path = join(this.dir, segmentName(prep.seq));
+    const path = join(this.dir, segmentFileName(prep.seq));
     try {
       fd = openSync(path, 'wx+');
     } catch (err) {
@@ -839,9 +848,11 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       let error: unknown;
       try {
         for (let at = 0; at < this.segmentBytes && !prep.dropped;) {
-          const n = Math.min(ZEROS.length, this.segmentBytes - at);
+          const n = Math.min(SEGMENT_ZEROS.length, this.segmentBytes - at);
           at += await new Promise<number>((resolve, reject) =>
-            writeCallback(fd, ZEROS, 0, n, at, (err, written) => (err ? reject(err) : resolve(written))),
+            writeCallback(fd, SEGMENT_ZEROS, 0, n, at, (err, written) =>
+              err ? reject(err) : resolve(written),
+            ),
           );
           await fdatasync(fd);
         }
@@ -871,7 +882,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     this.next = undefined;
     if (next) {
       closeSync(next.fd);
-      rmSync(join(this.dir, segmentName(next.seq)), { force: true });
+      rmSync(join(this.dir, segmentFileName(next.seq)), { force: true });
     }
   }
 
@@ -942,15 +953,6 @@ async function writeAllAsync(fd: number, data: Uint8Array, position: number): Pr
   }
 }
 
-async function fsyncDirAsync(dir: string): Promise<void> {
-  const fh = await openFile(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
 function snapshotFileBytes(meta: SnapshotFileMeta, data: Uint8Array): Buffer {
   const json = Buffer.from(JSON.stringify(meta));
   const head = Buffer.allocUnsafe(SNAPSHOT_MAGIC.length + 8);
@@ -1013,20 +1015,6 @@ function encodeRecord(size: number, hs: HardState | undefined, entries: readonly
 
 function hardStateRecord(hs: HardState): Buffer {
   return encodeRecord(RECORD_HEADER + BODY_HEADER, hs, []);
-}
-
-/** A prepared segment's zeros are written (and fdatasynced) this much at a time. */
-const ZEROS = Buffer.alloc(1024 * 1024);
-
-/** Whether a segment file starts with a record (prepared segments start with zeros). */
-function holdsRecords(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    return readSync(fd, head, 0, 4, 0) === 4 && head.readUInt32LE(0) !== 0;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function sameTermAndVote(a: HardState, b: HardState): boolean {
