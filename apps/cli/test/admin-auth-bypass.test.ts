@@ -13,9 +13,9 @@ import type { MqttBrokerHandle } from '@robustmq/mqtt-broker';
 import type { PlacementCenterHandle } from '@robustmq/placement-center';
 import { testScope } from '@robustmq/testing';
 import { connectClient, waitFor } from '@robustmq/testing';
-import { startTestBroker } from '@robustmq/testing/broker';
+import { startBrokerOnPlacement, startTestBroker } from '@robustmq/testing/broker';
 import { startTestJournal } from '@robustmq/testing/journal';
-import { startPlacementCluster, startTestPlacement } from '@robustmq/testing/placement';
+import { startPlacementCluster } from '@robustmq/testing/placement';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, type RawResponse } from './raw-http.js';
 
@@ -308,26 +308,17 @@ describe('placement console routes to a broker with its own token', () => {
 
   beforeAll(async () => {
     // placement accepts FULL, PLACEMENT_ONLY and READ; the broker only FULL and READ
-    const pc = scope.add(
-      await startTestPlacement({
+    const started = await startBrokerOnPlacement(
+      scope,
+      {
         adminToken: FULL,
         overrides: { http: { admin_tokens: [PLACEMENT_ONLY], admin_read_tokens: [READ] } },
-      }),
+      },
+      { storage: 'memory', id: 7, sections: { http: { admin_token: FULL, admin_read_tokens: [READ] } } },
     );
-    port = pc.handle.ports.http;
-    const b = scope.add(
-      await startTestBroker(
-        {},
-        {
-          storage: 'memory',
-          placement: [pc.grpcAddress],
-          id: 7,
-          sections: { http: { admin_token: FULL, admin_read_tokens: [READ] } },
-        },
-      ),
-    );
+    port = started.placement.handle.ports.http;
     brokerId = 7;
-    mqttUrl = b.url;
+    mqttUrl = started.broker.url;
     await waitFor('the broker to register', async () => {
       const answer = await rawRequest(
         port,

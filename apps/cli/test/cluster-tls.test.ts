@@ -8,7 +8,6 @@ import { connect as connectTls, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { ClusterTls } from '@robustmq/common';
 import { clusterClientOptions, newKvClient } from '@robustmq/protocol';
-import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import {
   makeTestPki,
   mqttClients,
@@ -22,6 +21,7 @@ import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 import {
   expectHandoverOnLeaderStop,
   expectShardRoundTrip,
+  journalAdapter,
   probeJournalData,
   startTestJournal,
   type TestJournal,
@@ -68,7 +68,8 @@ beforeAll(async () => {
       heartbeat: { timeout_ms: HEARTBEAT_TIMEOUT_MS, check_interval_ms: 100 },
       tickMs: 50,
       electionTicks: 10,
-      overrides: { ...tlsSections('placement'), scheduler: { leader_check_ms: 50, retry_ms: 200 } },
+      fastScheduler: true,
+      overrides: tlsSections('placement'),
     }),
   );
   for (const id of [1, 2, 3]) {
@@ -99,6 +100,8 @@ beforeAll(async () => {
 }, 60_000);
 
 const client = () => placement.client({ authToken: TOKEN, tls: tester, callTimeoutMs: 20_000 });
+/** A storage adapter's token and TLS material (the tester's certificate). */
+const secure = () => ({ authToken: TOKEN, tls: tester });
 const mqtt = mqttClients(scope, () => broker.url, { protocolVersion: 5 });
 
 async function clusterStatus(
@@ -184,14 +187,7 @@ it('the journal servers and the broker register and keep heartbeating', async ()
 });
 
 it('a storage adapter appends and reads through placement and the data ports, replicas following over TLS', async () => {
-  const adapter = new JournalStorageAdapter({
-    placementAddresses: placement.addresses,
-    namespace: 'tls',
-    replicaCount: 3,
-    acks: 'all',
-    authToken: TOKEN,
-    tls: tester,
-  });
+  const adapter = journalAdapter(placement.addresses, 'tls', { acks: 'all', ...secure() });
   try {
     await expectShardRoundTrip(adapter);
   } finally {
@@ -270,14 +266,7 @@ it('certificates replaced on disk are served without a restart, and the cluster 
     expect((await servedCert(port)).subject.CN).toBe(`${name}-rotated`);
   }
   // new connections everywhere (a fresh client and adapter) still work with the rotated certificates
-  const adapter = new JournalStorageAdapter({
-    placementAddresses: placement.addresses,
-    namespace: 'tls2',
-    replicaCount: 3,
-    acks: 'all',
-    authToken: TOKEN,
-    tls: tester,
-  });
+  const adapter = journalAdapter(placement.addresses, 'tls2', { acks: 'all', ...secure() });
   try {
     await adapter.createShard('r');
     await adapter.append('r', [{ payload: Buffer.from('after-rotation') }]);
@@ -290,14 +279,7 @@ it('certificates replaced on disk are served without a restart, and the cluster 
 });
 
 it("placement's hand-over reaches the journal servers' inner service over TLS when a segment leader shuts down", async () => {
-  const adapter = new JournalStorageAdapter({
-    placementAddresses: placement.addresses,
-    namespace: 'handover',
-    replicaCount: 3,
-    acks: 'quorum',
-    authToken: TOKEN,
-    tls: tester,
-  });
+  const adapter = journalAdapter(placement.addresses, 'handover', secure());
   await expectHandoverOnLeaderStop(
     adapter,
     client(),

@@ -51,6 +51,15 @@ export const journalServerConfigSchema = z.strictObject({
     /** a write that lands while a segment's fdatasync runs gets its own fdatasync at once (through a second file
      * descriptor) instead of after the running one: an append then waits for one fdatasync, not up to two. */
     overlap_syncs: z.boolean().default(true),
+    /** once a segment file has grown past 64 KiB, a write that passes its end also writes zeros up to this many bytes
+     * (at most the file's size) past it, so the fdatasyncs of the appends that land on them commit no new file size
+     * to the filesystem's journal (storage/segment-file.ts); 0 = off. */
+    preallocate_bytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(64 * 1024 * 1024)
+      .default(0),
   }),
   replication: section({
     /** leaders send a heartbeat to idle followers this often. */

@@ -56,6 +56,7 @@ export async function startJournalServer(
   const httpTokens = adminTokens(config.http);
   const store = await SegmentStore.open(config.node.data_dir, logger, {
     overlapSyncs: config.storage.overlap_syncs,
+    preallocateBytes: config.storage.preallocate_bytes,
   });
   const placement = new PlacementClient({
     addresses: config.placement.addresses,

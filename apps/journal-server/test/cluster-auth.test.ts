@@ -7,12 +7,12 @@
 import * as grpc from '@grpc/grpc-js';
 import type { PlacementClient } from '@robustmq/placement-client';
 import { newJournalInnerClient, type JournalInnerServiceClient } from '@robustmq/protocol';
-import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { beforeAll, expect, it } from 'vitest';
 import { testScope, tokenClient, unary } from '@robustmq/testing';
 import {
   expectHandoverOnLeaderStop,
   expectShardRoundTrip,
+  journalAdapter,
   probeJournalData,
   startTestJournal,
   type TestJournal,
@@ -47,23 +47,12 @@ const getState = (c: JournalInnerServiceClient, ref: object) => unary(c, c.GetSe
 
 /** A journal adapter in `namespace` that sends the cluster token (3 replicas, quorum acks). */
 const tokenAdapter = (namespace: string) =>
-  new JournalStorageAdapter({
-    placementAddresses: [placement.grpcAddress],
-    namespace,
-    replicaCount: 3,
-    acks: 'quorum',
-    authToken: TOKEN,
-  });
+  journalAdapter([placement.grpcAddress], namespace, { authToken: TOKEN });
 
 it('journal servers register, and an adapter with the token stores and reads; one without it is refused', async () => {
   expect((await client.cluster.listNodes('JOURNAL_SERVER')).map((n) => n.nodeId)).toEqual([1, 2, 3]);
   const adapter = tokenAdapter('auth');
-  const outsider = new JournalStorageAdapter({
-    placementAddresses: [placement.grpcAddress],
-    namespace: 'auth',
-    replicaCount: 3,
-    requestTimeoutMs: 5_000,
-  });
+  const outsider = journalAdapter([placement.grpcAddress], 'auth', { requestTimeoutMs: 5_000 });
   try {
     await expectShardRoundTrip(adapter);
     await expect(outsider.createShard('t')).rejects.toThrow(/auth_token/);

@@ -9,7 +9,7 @@ import { readdir, stat, truncate } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { PlacementClient } from '@robustmq/placement-client';
-import { JournalStorageAdapter } from '@robustmq/storage-adapter';
+import { journalAdapter } from '@robustmq/testing/journal';
 import { JOURNAL_MESSAGE, JournalConnection, encodeFrame } from '@robustmq/protocol/journal';
 import { beforeAll, expect, it } from 'vitest';
 import { useProcessCluster } from '@robustmq/testing';
@@ -35,13 +35,7 @@ async function segmentsOn(port: number, shard: string): Promise<SegmentRow[]> {
 }
 
 it('keeps every acknowledged record through SIGKILLs of a follower and the leader, and restarted nodes catch up', async () => {
-  const adapter = new JournalStorageAdapter({
-    placementAddresses: [cluster.placementAddress],
-    namespace: 'kill',
-    replicaCount: 3,
-    acks: 'quorum',
-    requestTimeoutMs: 60_000,
-  });
+  const adapter = journalAdapter([cluster.placementAddress], 'kill', { requestTimeoutMs: 60_000 });
   try {
     await adapter.createShard('orders', { maxRecordsPerSegment: 45_000 });
     const { name } = await adapter.placementShard('orders');
@@ -139,11 +133,7 @@ it('keeps every acknowledged record through SIGKILLs of a follower and the leade
 }, 120_000);
 
 it('recovers a segment file cut in the middle of a record while its server was stopped', async () => {
-  const adapter = new JournalStorageAdapter({
-    placementAddresses: [cluster.placementAddress],
-    namespace: 'torn',
-    replicaCount: 3,
-  });
+  const adapter = journalAdapter([cluster.placementAddress], 'torn');
   try {
     await adapter.createShard('t');
     for (let i = 0; i < 10; i++)

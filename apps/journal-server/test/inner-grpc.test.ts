@@ -6,10 +6,9 @@
 import * as grpc from '@grpc/grpc-js';
 import type { PlacementClient } from '@robustmq/placement-client';
 import { newJournalInnerClient, type JournalInnerServiceClient } from '@robustmq/protocol';
-import { JournalStorageAdapter } from '@robustmq/storage-adapter';
 import { beforeAll, expect, it } from 'vitest';
 import { testScope } from '@robustmq/testing';
-import { startTestJournal, type TestJournal } from '@robustmq/testing/journal';
+import { journalAdapter, startTestJournal, type TestJournal } from '@robustmq/testing/journal';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
 const scope = testScope();
@@ -62,12 +61,7 @@ it('registers each journal server with its gRPC port', async () => {
 });
 
 it('reports replica state, and moves leadership when placement activates a replica and updates the others', async () => {
-  const adapter = new JournalStorageAdapter({
-    placementAddresses: [placement.grpcAddress],
-    namespace: 'inner',
-    replicaCount: 3,
-    acks: 'quorum',
-  });
+  const adapter = journalAdapter([placement.grpcAddress], 'inner');
   try {
     await adapter.createShard('s');
     const { name } = await adapter.placementShard('s');

@@ -7,7 +7,7 @@
 // it holds with the first attempt's offsets instead of writing it again (a retry looks in the log only when the
 // segment it first went to has been sealed since and none of its replicas can say).
 import type { PlacementClient } from '@robustmq/placement-client';
-import { JournalStorageAdapter } from '@robustmq/storage-adapter';
+import { journalAdapter } from '@robustmq/testing/journal';
 import { beforeAll, expect, it } from 'vitest';
 import { useProcessCluster } from '@robustmq/testing';
 
@@ -20,13 +20,7 @@ beforeAll(() => {
 
 it('keeps ordered appends in order, once each, when the segment leader is SIGKILLed with several in flight', async () => {
   const adapter = (requestTimeoutMs: number) =>
-    new JournalStorageAdapter({
-      placementAddresses: [cluster.placementAddress],
-      namespace: 'ordkill',
-      replicaCount: 3,
-      acks: 'quorum',
-      requestTimeoutMs,
-    });
+    journalAdapter([cluster.placementAddress], 'ordkill', { requestTimeoutMs });
   const writer = adapter(60_000);
   const other = adapter(60_000);
   const reader = adapter(60_000);

@@ -8,8 +8,7 @@ import { newBrokerInnerClient, type BrokerInnerServiceClient } from '@robustmq/p
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttBrokerHandle } from '../src/index.js';
 import { collect, connectClient, testScope, tokenClient, unary, willClient } from '@robustmq/testing';
-import { startTestBroker } from '@robustmq/testing/broker';
-import { startTestPlacement } from '@robustmq/testing/placement';
+import { expectPlacementTookOver, startBrokerOnPlacement } from '@robustmq/testing/broker';
 
 const TOKEN = 'broker-test-secret';
 const scope = testScope();
@@ -17,16 +16,9 @@ let client: PlacementClient;
 let broker: MqttBrokerHandle;
 
 beforeAll(async () => {
-  const placement = scope.add(
-    await startTestPlacement({
-      authToken: TOKEN,
-      overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } },
-    }),
-  );
-  client = placement.client();
-  broker = scope.add(
-    await startTestBroker({}, { id: 1, placement: [placement.grpcAddress], authToken: TOKEN }),
-  ).handle;
+  const started = await startBrokerOnPlacement(scope, { authToken: TOKEN, fastScheduler: true });
+  client = started.placement.client();
+  broker = started.broker.handle;
 });
 
 const inner = (token?: string) =>
@@ -62,14 +54,7 @@ it("a delayed will fires through the placement leader's SendLastWill, which carr
   dying.stream.destroy();
   dying.end(true);
   // placement took the disconnect over: only its leader can publish the will now
-  await expect
-    .poll(() => client.mqtt.getResource('SESSION', 'auth-dying').then((r) => r?.record.connected), {
-      timeout: 3_000,
-    })
-    .toBe(false);
-  await expect
-    .poll(() => broker.broker.sessions.get('auth-dying')?.willTimer, { timeout: 3_000 })
-    .toBeUndefined();
+  await expectPlacementTookOver(client, broker, 'auth-dying', 'willTimer');
   const [message] = await got.waitFor(1, 5_000);
   expect(message).toMatchObject({ topic: 'auth/wills', payload: 'gone' });
   await expect

@@ -10,7 +10,7 @@ import mqtt, { type IConnackPacket, type MqttClient } from 'mqtt';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MqttBrokerHandle } from '../src/index.js';
 import { collect, connectClient, sleep, testScope, type IClientOptions, willClient } from '@robustmq/testing';
-import { startTestBroker } from '@robustmq/testing/broker';
+import { expectPlacementTookOver, startTestBroker } from '@robustmq/testing/broker';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
 const scope = testScope();
@@ -37,9 +37,7 @@ let a: MqttBrokerHandle;
 let b: MqttBrokerHandle;
 
 beforeAll(async () => {
-  placement = scope.add(
-    await startTestPlacement({ overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } } }),
-  );
+  placement = scope.add(await startTestPlacement({ fastScheduler: true }));
   client = placement.client();
   a = await startBroker(1);
   b = await startBroker(2);
@@ -71,12 +69,7 @@ describe('delayed will', () => {
     const droppedAt = Date.now();
     dropConnection(dying);
     // placement takes the disconnect over: the broker cancels its local fallback timer
-    await expect
-      .poll(() => client.mqtt.getResource('SESSION', 'dying-1').then((r) => r?.record.connected), {
-        timeout: 3_000,
-      })
-      .toBe(false);
-    await expect.poll(() => a.broker.sessions.get('dying-1')?.willTimer, { timeout: 3_000 }).toBeUndefined();
+    await expectPlacementTookOver(client, a, 'dying-1', 'willTimer');
 
     const [message] = await got.waitFor(1, 5_000);
     expect(message).toMatchObject({ topic: 'wills/one', payload: 'gone', qos: 1 });
@@ -142,15 +135,8 @@ describe('session expiry', () => {
         sessionExpiryIntervalSec: 1,
       });
     await c.endAsync(); // a clean DISCONNECT: the session stays for its expiry
-    await expect
-      .poll(() => client.mqtt.getResource('SESSION', 'expiring-1').then((r) => r?.record.connected), {
-        timeout: 3_000,
-      })
-      .toBe(false);
     // placement owns the expiry now, not a local timer
-    await expect
-      .poll(() => a.broker.sessions.get('expiring-1')?.expiryTimer, { timeout: 3_000 })
-      .toBeUndefined();
+    await expectPlacementTookOver(client, a, 'expiring-1', 'expiryTimer');
     expect(a.broker.sessions.has('expiring-1')).toBe(true);
 
     await expect

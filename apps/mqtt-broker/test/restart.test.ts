@@ -13,6 +13,7 @@ import {
   collect,
   connectClient,
   freePort,
+  mqttBrokerProcess,
   ServiceProcess,
   sleep,
   tempDir,
@@ -61,17 +62,10 @@ async function setUp(name: string): Promise<Cluster> {
   const [mqttPort, httpPort] = [await freePort(), await freePort()];
   const url = `mqtt://127.0.0.1:${mqttPort}`;
   const log = { level: 'warn' };
-  const broker = {
-    node: { data_dir: join(under, 'broker') },
-    network: { host: '127.0.0.1', tcp_port: mqttPort, http_port: httpPort, ws_port: 0, grpc_port: 0 },
-    log,
-  };
+  const broker = (sections: Sections) =>
+    mqttBrokerProcess({ dir: under, mqttPort, httpPort, sections, scope, keepLog: true });
   if (storage !== 'journal') {
-    const b = service(
-      'mqtt-broker',
-      { ...broker, placement: { enabled: false }, storage: { type: storage } },
-      under,
-    );
+    const b = broker({ placement: { enabled: false }, storage: { type: storage } });
     return { url, startBroker: () => b.startUntil(mqttUp(url)) };
   }
   const pc = { grpc: await freePort(), http: await freePort() };
@@ -97,7 +91,7 @@ async function setUp(name: string): Promise<Cluster> {
     under,
   );
   // storage type unset on purpose: a broker whose placement lists a journal server picks journal by itself
-  const b = service('mqtt-broker', { ...broker, placement }, under);
+  const b = broker({ placement });
   await center.startUntil(httpOk(`http://127.0.0.1:${pc.http}/health`));
   const startJournal = () => journal.startUntil(httpOk(`http://127.0.0.1:${js.http}/health`));
   await startJournal();

@@ -6,7 +6,7 @@ import type { PlacementClient } from '@robustmq/placement-client';
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttBrokerHandle } from '../src/index.js';
 import { collect, connectClient, sleep, testScope, willClient } from '@robustmq/testing';
-import { startTestBroker } from '@robustmq/testing/broker';
+import { expectPlacementTookOver, startTestBroker } from '@robustmq/testing/broker';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
 
 const scope = testScope();
@@ -19,7 +19,7 @@ beforeAll(async () => {
     await startPlacementCluster(3, {
       tickMs: 50,
       electionTicks: 10,
-      overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } },
+      fastScheduler: true,
     }),
   );
   client = cluster.client();
@@ -42,15 +42,8 @@ it('publishes a delayed will once after leadership moved before it was due', asy
   const droppedAt = Date.now();
   dying.stream.destroy();
   dying.end(true);
-  await expect
-    .poll(() => client.mqtt.getResource('SESSION', 'leader-dying').then((r) => r?.record.connected), {
-      timeout: 3_000,
-    })
-    .toBe(false);
   // the local fallback timer is gone: only placement can publish the will now
-  await expect
-    .poll(() => broker.broker.sessions.get('leader-dying')?.willTimer, { timeout: 3_000 })
-    .toBeUndefined();
+  await expectPlacementTookOver(client, broker, 'leader-dying', 'willTimer');
 
   const before = await cluster.leader();
   const next = before === 1 ? 2 : 1;

@@ -91,6 +91,33 @@ it('a persistent member keeps its shared subscription across a reconnect', async
   expect((await got.waitFor(1))[0]!.payload).toBe('back');
 });
 
+it("a persistent member's session expiring while it is away gives its unacknowledged messages to another member", async () => {
+  // a member that never acknowledges: each message it gets stays in flight with its session
+  const [silent] = await RawClient.connected(broker.handle.ports.mqtt, 'share-expiring', {
+    version: 5,
+    clean: false,
+    properties: { sessionExpiryInterval: 1 },
+  });
+  silent.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: '$share/g7/x/t', qos: 1 }] }, 5);
+  await silent.next('suback');
+  const stays = await client();
+  const got = collect(stays);
+  await stays.subscribeAsync('$share/g7/x/t', { qos: 1 });
+  const pub = await client();
+  for (let i = 0; i < 10; i++) await pub.publishAsync('x/t', `x${i}`, { qos: 1 });
+  await got.waitFor(5);
+  const unacknowledged = silent.packets
+    .filter((p) => p.cmd === 'publish')
+    .map((p) => (p as { payload: Buffer }).payload.toString());
+  expect(unacknowledged).toHaveLength(5);
+  silent.destroy();
+  // the session expires a second later; its 5 messages go to the member that stays, once
+  const all = (await got.waitFor(10, 5_000)).map((m) => m.payload).sort();
+  expect(all).toEqual(Array.from({ length: 10 }, (_, i) => `x${i}`).sort());
+  await sleep(200);
+  expect(got.messages).toHaveLength(10);
+});
+
 it.skipIf(!mosquitto.installed)('mosquitto_sub -V mqttv5 members of a group split the messages', async () => {
   const subs = [0, 1].map(() =>
     mosquitto.sub({

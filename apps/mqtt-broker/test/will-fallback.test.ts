@@ -4,16 +4,17 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { MqttBrokerHandle } from '../src/index.js';
 import { collect, connectClient, sleep, testScope, willClient } from '@robustmq/testing';
-import { startTestBroker } from '@robustmq/testing/broker';
-import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
+import { startBrokerOnPlacement } from '@robustmq/testing/broker';
+import type { TestPlacement } from '@robustmq/testing/placement';
 
 const scope = testScope();
 let placement: TestPlacement;
 let broker: MqttBrokerHandle;
 
 beforeAll(async () => {
-  placement = scope.add(await startTestPlacement());
-  broker = scope.add(await startTestBroker({}, { id: 1, placement: [placement.grpcAddress] })).handle;
+  const started = await startBrokerOnPlacement(scope);
+  placement = started.placement;
+  broker = started.broker.handle;
 });
 
 it('publishes a delayed will from its local timer when placement cannot be told', async () => {

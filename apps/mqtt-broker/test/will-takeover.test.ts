@@ -12,15 +12,15 @@ import {
   collect,
   connectClient,
   freePort,
-  ServiceProcess,
+  mqttBrokerProcess,
+  type ServiceProcess,
   sleep,
   tempDir,
   testScope,
   willClient,
 } from '@robustmq/testing';
-import { startTestBroker } from '@robustmq/testing/broker';
-import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
-import { join } from 'node:path';
+import { startBrokerOnPlacement } from '@robustmq/testing/broker';
+import type { TestPlacement } from '@robustmq/testing/placement';
 
 const HEARTBEAT_TIMEOUT_MS = 1_500;
 const scope = testScope();
@@ -32,30 +32,29 @@ let survivor: MqttBrokerHandle;
 beforeAll(async () => {
   await buildOnce();
   dir = tempDir('will-takeover', scope);
-  placement = scope.add(
-    await startTestPlacement({
-      heartbeat: { timeout_ms: HEARTBEAT_TIMEOUT_MS, check_interval_ms: 200 },
-      overrides: { scheduler: { leader_check_ms: 50, retry_ms: 200 } },
-    }),
+  const started = await startBrokerOnPlacement(
+    scope,
+    { heartbeat: { timeout_ms: HEARTBEAT_TIMEOUT_MS, check_interval_ms: 200 }, fastScheduler: true },
+    { id: 2 },
   );
+  placement = started.placement;
   client = placement.client();
-  survivor = scope.add(await startTestBroker({}, { id: 2, placement: [placement.grpcAddress] })).handle;
+  survivor = started.broker.handle;
 }, 150_000);
 
 /** Broker `id` as a child process; resolves once it registered its inner gRPC port with placement. */
 async function startBrokerProcess(id: number, mqttPort: number): Promise<ServiceProcess> {
-  const broker = new ServiceProcess(
-    'mqtt-broker',
-    join(dir, `broker-${id}.toml`),
-    {
-      node: { id, data_dir: join(dir, `broker-${id}`) },
-      network: { host: '127.0.0.1', tcp_port: mqttPort, http_port: 0, ws_port: 0, grpc_port: 0 },
+  const broker = mqttBrokerProcess({
+    dir,
+    name: `broker-${id}`,
+    id,
+    mqttPort,
+    sections: {
       placement: { addresses: [placement.grpcAddress], heartbeat_interval_ms: 200 },
       mqtt: { sys_interval_s: 0 },
-      log: { level: 'warn' },
     },
     scope,
-  );
+  });
   return broker.startUntil(
     async () =>
       ((await client.cluster.listNodes('MQTT_BROKER')).find((n) => n.nodeId === id)?.ports.grpc ?? 0) > 0,

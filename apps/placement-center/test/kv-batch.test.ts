@@ -146,6 +146,30 @@ describe('PlacementClient auto-batching', () => {
     }
   });
 
+  it('sends the calls of callers woken by one Batch answer together again (a closed loop: one RPC per round)', async () => {
+    const client = placement.client({ callTimeoutMs: 5_000 });
+    try {
+      const batchesBefore = await handled('Batch');
+      const setsBefore = await handled('Set');
+      // 10 callers, each calling again as soon as its previous call is answered, 20 rounds: the first call goes alone,
+      // then every round is one Batch of the callers its answer woke (before: a lone Set for the first of them, then
+      // a Batch of the other 9, round after round)
+      await Promise.all(
+        Array.from({ length: 10 }, async (_, worker) => {
+          for (let round = 0; round < 20; round++) await client.kv.set(`loop/${worker}`, `r${round}`);
+        }),
+      );
+      const sets = (await handled('Set')) - setsBefore;
+      const batches = (await handled('Batch')) - batchesBefore;
+      expect(sets).toBeLessThanOrEqual(2);
+      expect(batches).toBeGreaterThanOrEqual(19);
+      expect(batches).toBeLessThanOrEqual(22);
+      expect(await client.kv.get('loop/3')).toEqual(Buffer.from('r19'));
+    } finally {
+      client.close();
+    }
+  });
+
   it('sends one RPC per call with batching off', async () => {
     const client = placement.client({ batching: false });
     try {

@@ -25,3 +25,18 @@ it('keeps slow stages and event-loop holds as tail events with their time', asyn
   timings.reset();
   expect(timings.report().tail).toEqual([]);
 });
+
+it('counts what the heap allocated over the window, across the GCs that freed it', () => {
+  const timings = new StageTimings();
+  // 64 MiB in arrays of 8 KiB, each dropped soon after: many scavenges free them within the window
+  const keep: number[][] = [];
+  for (let i = 0; i < 8192; i++) {
+    keep[i % 16] = new Array<number>(1024).fill(i);
+  }
+  const allocated = timings.report().heapAllocated!;
+  expect(allocated).toBeGreaterThan(64 * 1024 * 1024);
+  expect(allocated).toBeLessThan(3 * 64 * 1024 * 1024);
+  expect(keep).toHaveLength(16);
+  timings.reset();
+  expect(timings.report().heapAllocated!).toBeLessThan(8 * 1024 * 1024);
+});

@@ -5,7 +5,11 @@
 // single caller's latency is unchanged. Each operation keeps its own result, error and request id (a batch is not a
 // transaction), and a member without the Batch method (older code) gets one RPC per call from then on. A call that
 // finds nothing queued and nothing in flight goes at once (a lone caller waits for nobody); the calls that arrive
-// while it is out are the ones batched.
+// while it is out are the ones batched. At most one Batch is out at a time: calls made meanwhile wait for its answer
+// and go, with the calls its callers make in the turn it wakes them, as the next one (group commit). Without that,
+// many callers in a closed loop fell out of step — a caller answered alone called again alone, round after round —
+// and each round cost a lone RPC and a Batch instead of one Batch (a Batch costs both ends about what a lone call
+// does).
 import * as grpc from '@grpc/grpc-js';
 import type { BatchOp, BatchOpResult__Output } from '@robustmq/protocol';
 
@@ -58,6 +62,10 @@ export class KvBatcher {
   private batchUnsupported = false;
   /** RPCs (single or Batch) sent and not yet answered. */
   private inFlight = 0;
+  /** Batches sent and not yet answered (more than one only when full batches go at once): calls queue meanwhile. */
+  private batchesOut = 0;
+  /** Set in the turn a Batch's answer woke its callers, until the flush at its end: no call goes alone then. */
+  private woke = false;
 
   private single(kind: KvOpKind, request: KvOpRequest): Promise<unknown> {
     this.inFlight++;
@@ -69,7 +77,7 @@ export class KvBatcher {
   run(kind: KvOpKind, request: KvOpRequest): Promise<unknown> {
     // Nothing queued and nothing in flight: a lone caller, who would only wait for the end of the turn — send now.
     // Callers arriving while this one is out queue up and go together.
-    if (this.batchUnsupported || (this.queue.length === 0 && this.inFlight === 0))
+    if (this.batchUnsupported || (this.queue.length === 0 && this.inFlight === 0 && !this.woke))
       return this.single(kind, request);
     return new Promise((resolve, reject) => {
       const bytes = Buffer.byteLength(request.key) + (request.value?.length ?? 0) + 48;
@@ -77,17 +85,23 @@ export class KvBatcher {
       this.queuedBytes += bytes;
       if (this.queue.length >= MAX_BATCH_OPS || this.queuedBytes >= MAX_BATCH_BYTES) {
         this.flush();
-      } else if (!this.scheduled) {
+      } else if (this.batchesOut === 0) {
         // after this turn's I/O callbacks and the promise continuations they started, so that callers woken by one
-        // reply (a closed-loop client) join the next batch together
-        this.scheduled = true;
-        setImmediate(() => this.flush());
+        // reply (a closed-loop client) join the next batch together (with a Batch out, its answer schedules it)
+        this.schedule();
       }
     });
   }
 
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
   private flush(): void {
     this.scheduled = false;
+    this.woke = false;
     const ops = this.queue;
     if (ops.length === 0) return;
     this.queue = [];
@@ -97,6 +111,7 @@ export class KvBatcher {
       return;
     }
     this.inFlight++;
+    this.batchesOut++;
     void this.send(ops).finally(() => this.inFlight--);
   }
 
@@ -105,6 +120,7 @@ export class KvBatcher {
     try {
       results = await this.transport.batch(ops.map((op) => ({ [op.kind]: op.request }) as BatchOp));
     } catch (err) {
+      this.answered();
       if ((err as { code?: unknown }).code === grpc.status.UNIMPLEMENTED) {
         this.batchUnsupported = true;
         for (const op of ops) this.single(op.kind, op.request).then(op.resolve, op.reject);
@@ -113,6 +129,7 @@ export class KvBatcher {
       for (const op of ops) op.reject(err as Error);
       return;
     }
+    this.answered();
     if (results.length !== ops.length) {
       const err = this.transport.opError(
         grpc.status.INTERNAL,
@@ -129,5 +146,12 @@ export class KvBatcher {
         op.reject(this.transport.opError(result.code, KV_METHOD[op.kind], result.message));
       else op.resolve(result[op.kind]);
     }
+  }
+
+  /** The Batch out was answered, and is about to wake its callers: what they and the waiting calls ask now goes next. */
+  private answered(): void {
+    this.batchesOut--;
+    this.woke = true;
+    this.schedule();
   }
 }

@@ -432,7 +432,7 @@ export class Raft {
       if ((this.cfg.checkQuorum || this.cfg.preVote) && (m.type === 'MsgHeartbeat' || m.type === 'MsgApp')) {
         // A stale leader (e.g. after a partition heals) would never learn of our higher term otherwise, because
         // with pre-vote/check-quorum we ignore its peers' campaigns. Tell it, so it steps down.
-        this.send({ type: 'MsgAppResp', to: m.from, index: 0, reject: false, rejectHint: 0, logTerm: 0 });
+        this.acceptAppend(m.from, 0);
       } else if (m.type === 'MsgPreVote') {
         this.send({ type: 'MsgPreVoteResp', to: m.from, term: this.term, reject: true });
       }
@@ -623,7 +623,7 @@ export class Raft {
     const newLast = this.log.append(ents);
     invariant(newLast === li + ents.length, () => `leader append did not extend the log at ${li}`);
     // Counting ourselves towards the commit quorum waits until the entries are durable here.
-    this.send({ type: 'MsgAppResp', to: this.id, index: newLast, reject: false, rejectHint: 0, logTerm: 0 });
+    this.acceptAppend(this.id, newLast);
     return { index: newLast, term: this.term };
   }
 
@@ -890,19 +890,12 @@ export class Raft {
 
   private handleAppendEntries(m: MsgApp): void {
     if (m.index < this.log.committed) {
-      this.send({
-        type: 'MsgAppResp',
-        to: m.from,
-        index: this.log.committed,
-        reject: false,
-        rejectHint: 0,
-        logTerm: 0,
-      });
+      this.acceptAppend(m.from, this.log.committed);
       return;
     }
     const last = this.log.maybeAppend(m.index, m.logTerm, m.commit, m.entries);
     if (last !== undefined) {
-      this.send({ type: 'MsgAppResp', to: m.from, index: last, reject: false, rejectHint: 0, logTerm: 0 });
+      this.acceptAppend(m.from, last);
       return;
     }
     // Point the leader at the last index where our logs may agree, skipping a whole term at a time.
@@ -924,15 +917,7 @@ export class Raft {
 
   private handleSnapshotChunk(m: MsgSnap): void {
     const meta = m.snapshot;
-    const reply = (): void =>
-      this.send({
-        type: 'MsgAppResp',
-        to: m.from,
-        index: this.log.committed,
-        reject: false,
-        rejectHint: 0,
-        logTerm: 0,
-      });
+    const reply = (): void => this.acceptAppend(m.from, this.log.committed);
     if (meta.index <= this.log.committed) {
       this.incomingSnapshot = undefined;
       reply();
@@ -984,14 +969,7 @@ export class Raft {
       off += c.byteLength;
     }
     this.restore({ metadata: meta, data });
-    this.send({
-      type: 'MsgAppResp',
-      to: m.from,
-      index: this.log.lastIndex(),
-      reject: false,
-      rejectHint: 0,
-      logTerm: 0,
-    });
+    this.acceptAppend(m.from, this.log.lastIndex());
   }
 
   private restore(s: { metadata: SnapshotMetadata; data: Uint8Array }): void {
@@ -1044,6 +1022,11 @@ export class Raft {
 
   // ---------------------------------------------------------------------------------------------------------------
   // Output and invariants
+
+  /** An accepting MsgAppResp: `to` may count our log as matching its own up to `index`. */
+  private acceptAppend(to: NodeId, index: number): void {
+    this.send({ type: 'MsgAppResp', to, index, reject: false, rejectHint: 0, logTerm: 0 });
+  }
 
   private send(m: OutgoingMessage): void {
     // Every caller hands over a fresh literal: completed in place rather than copied (a copy of each message was a

@@ -50,22 +50,29 @@ export function shardNameOfMetaKey(key: Buffer): string {
   return key.toString('utf8', SHARD_META.length + 2, SHARD_META.length + 2 + len);
 }
 
-export const recordPrefix = (shard: string) => Buffer.concat([RECORD, str(shard)]);
-/** record prefixes by shard name: every appended record needs its key, and building the prefix is most of it. */
-const recordPrefixes = new Map<string, Buffer>();
-
-export function recordKey(shard: string, offset: number): Buffer {
-  let prefix = recordPrefixes.get(shard);
-  if (prefix === undefined) {
-    if (recordPrefixes.size >= 1024) recordPrefixes.clear();
-    prefix = recordPrefix(shard);
-    recordPrefixes.set(shard, prefix);
-  }
-  const key = Buffer.allocUnsafe(prefix.length + 8);
-  prefix.copy(key, 0);
-  writeBe64(key, prefix.length, offset);
-  return key;
+/**
+ * `(shard, n) => <prefixOf(shard)><n as u64 BE>`, keeping each shard's prefix (up to 1024 shards, then it starts over):
+ * for keys made on the append path, where building the prefix would be most of the work.
+ */
+function keysWithCachedPrefix(prefixOf: (shard: string) => Buffer): (shard: string, n: number) => Buffer {
+  const prefixes = new Map<string, Buffer>();
+  return (shard, n) => {
+    let prefix = prefixes.get(shard);
+    if (prefix === undefined) {
+      if (prefixes.size >= 1024) prefixes.clear();
+      prefix = prefixOf(shard);
+      prefixes.set(shard, prefix);
+    }
+    const key = Buffer.allocUnsafe(prefix.length + 8);
+    prefix.copy(key, 0);
+    writeBe64(key, prefix.length, n);
+    return key;
+  };
 }
+
+export const recordPrefix = (shard: string) => Buffer.concat([RECORD, str(shard)]);
+/** every appended record needs its key, and building the prefix is most of it. */
+export const recordKey = keysWithCachedPrefix(recordPrefix);
 
 export const keyIndexShardPrefix = (shard: string) => Buffer.concat([KEY_INDEX, str(shard)]);
 export const keyIndexPrefix = (shard: string, key: string) =>
@@ -80,22 +87,8 @@ export const tagIndexKey = (shard: string, tag: string, offset: number) =>
   Buffer.concat([TAG_INDEX, str(shard), str(tag), be64(offset)]);
 
 export const timeIndexPrefix = (shard: string) => Buffer.concat([TIME_INDEX, str(shard)]);
-/** time-index prefixes by shard name: a batch whose records carry a new maximum timestamp (at low rates, nearly
- * every batch) writes one time-index key. */
-const timeIndexPrefixes = new Map<string, Buffer>();
-
-export function timeIndexKey(shard: string, timestamp: number): Buffer {
-  let prefix = timeIndexPrefixes.get(shard);
-  if (prefix === undefined) {
-    if (timeIndexPrefixes.size >= 1024) timeIndexPrefixes.clear();
-    prefix = timeIndexPrefix(shard);
-    timeIndexPrefixes.set(shard, prefix);
-  }
-  const key = Buffer.allocUnsafe(prefix.length + 8);
-  prefix.copy(key, 0);
-  writeBe64(key, prefix.length, timestamp);
-  return key;
-}
+/** a batch whose records carry a new maximum timestamp (at low rates, nearly every batch) writes one time-index key. */
+export const timeIndexKey = keysWithCachedPrefix(timeIndexPrefix);
 
 export const groupPrefix = (shard: string) => Buffer.concat([GROUP, str(shard)]);
 export const groupKey = (shard: string, group: string) => Buffer.concat([GROUP, str(shard), str(group)]);

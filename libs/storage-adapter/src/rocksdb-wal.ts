@@ -34,18 +34,21 @@ import {
   open as openCallback,
   openSync,
   readFileSync,
-  readSync,
   readdirSync,
   rmSync,
   unlinkSync,
   write as writeCallback,
   writeSync,
 } from 'node:fs';
-import { open as openPromise, readdir, unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   FRAME_HEADER,
+  fsyncDirAsync,
   fsyncDirSync,
+  holdsFrames,
+  SEGMENT_ZEROS,
+  segmentFileName,
   readFrame,
   sealFrame,
   stageTimings,
@@ -80,9 +83,7 @@ interface Segment {
 
 const PUT = 1;
 const DEL = 2;
-const ZEROS = Buffer.alloc(1024 * 1024);
 const SEGMENT_FILE = /^[0-9a-f]{16}\.wal$/;
-const segmentName = (seq: number): string => `${seq.toString(16).padStart(16, '0')}.wal`;
 const seqOf = (file: string): number => parseInt(file.slice(0, 16), 16);
 
 export class RocksDbWal {
@@ -120,7 +121,7 @@ export class RocksDbWal {
       .sort((a, b) => a - b);
     const batches: BatchOp[][] = [];
     segments: for (let k = 0; k < seqs.length; k++) {
-      const path = join(dir, segmentName(seqs[k]!));
+      const path = join(dir, segmentFileName(seqs[k]!));
       const buf = readFileSync(path);
       let off = 0;
       while (off + FRAME_HEADER <= buf.length) {
@@ -133,7 +134,7 @@ export class RocksDbWal {
           // preallocated zeros follows it in its segment, and segments after it (prepared ahead of need) hold no record.
           if (
             !zerosFrom(buf, Math.min(end, buf.length)) ||
-            seqs.slice(k + 1).some((seq) => holdsRecords(join(dir, segmentName(seq))))
+            seqs.slice(k + 1).some((seq) => holdsFrames(join(dir, segmentFileName(seq))))
           ) {
             throw new StorageError(
               'CORRUPT_RECORD',
@@ -155,7 +156,7 @@ export class RocksDbWal {
       }
     }
     // segments without a record (a clean close leaves one) are not needed for anything
-    if (batches.length === 0) for (const seq of seqs) unlinkSync(join(dir, segmentName(seq)));
+    if (batches.length === 0) for (const seq of seqs) unlinkSync(join(dir, segmentFileName(seq)));
     const segmentBytes = options.segmentBytes ?? 4 * 1024 * 1024;
     const seq = (seqs[seqs.length - 1] ?? 0) + 1;
     const first = prepareSegmentSync(dir, seq, segmentBytes);
@@ -231,8 +232,8 @@ export class RocksDbWal {
         .map(seqOf)
         .filter((seq) => seq <= upTo)
         .sort((a, b) => a - b);
-      for (const seq of seqs) await unlink(join(this.dir, segmentName(seq)));
-      await syncDirAsync(this.dir);
+      for (const seq of seqs) await unlink(join(this.dir, segmentFileName(seq)));
+      await fsyncDirAsync(this.dir);
     } catch (err) {
       throw this.fail('deleting old segments of', err);
     }
@@ -247,7 +248,7 @@ export class RocksDbWal {
       const segment = await next.catch(() => undefined);
       if (segment) {
         closeSync(segment.fd);
-        rmSync(join(this.dir, segmentName(segment.seq)), { force: true });
+        rmSync(join(this.dir, segmentFileName(segment.seq)), { force: true });
       }
     }
     const { fd } = this.current;
@@ -311,26 +312,15 @@ function zerosFrom(buf: Buffer, from: number): boolean {
   return true;
 }
 
-/** whether a segment file starts with a record (prepared segments start with zeros). */
-function holdsRecords(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    return readSync(fd, head, 0, 4, 0) === 4 && head.readUInt32LE(0) !== 0;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Creates segment `seq` as `bytes` zeros, durably (data, size and directory entry), on the pool. */
 async function prepareSegment(dir: string, seq: number, bytes: number, io: WalIo): Promise<Segment> {
   const started = stageTimings ? performance.now() : 0;
   const fd = await new Promise<number>((resolve, reject) =>
-    openCallback(join(dir, segmentName(seq)), 'w+', (err, fd) => (err ? reject(err) : resolve(fd))),
+    openCallback(join(dir, segmentFileName(seq)), 'w+', (err, fd) => (err ? reject(err) : resolve(fd))),
   );
   try {
     const size = await writeZeros(fd, 0, bytes, io);
-    await syncDirAsync(dir);
+    await fsyncDirAsync(dir);
     if (stageTimings) stageTimings.record('rocksdb.wal.prepare', performance.now() - started);
     return { seq, fd, size };
   } catch (err) {
@@ -340,8 +330,9 @@ async function prepareSegment(dir: string, seq: number, bytes: number, io: WalIo
 }
 
 function prepareSegmentSync(dir: string, seq: number, bytes: number): Segment {
-  const fd = openSync(join(dir, segmentName(seq)), 'w+');
-  for (let at = 0; at < bytes;) at += writeSync(fd, ZEROS, 0, Math.min(ZEROS.length, bytes - at), at);
+  const fd = openSync(join(dir, segmentFileName(seq)), 'w+');
+  for (let at = 0; at < bytes;)
+    at += writeSync(fd, SEGMENT_ZEROS, 0, Math.min(SEGMENT_ZEROS.length, bytes - at), at);
   fdatasyncSync(fd);
   fsyncDirSync(dir);
   return { seq, fd, size: bytes };
@@ -350,22 +341,13 @@ function prepareSegmentSync(dir: string, seq: number, bytes: number): Segment {
 /** Writes zeros into `fd` from `from` to `to` and fdatasyncs them (the new size too); returns `to`. */
 async function writeZeros(fd: number, from: number, to: number, io: WalIo): Promise<number> {
   for (let at = from; at < to;) {
-    const n = Math.min(ZEROS.length, to - at);
+    const n = Math.min(SEGMENT_ZEROS.length, to - at);
     at += await new Promise<number>((resolve, reject) =>
-      writeCallback(fd, ZEROS, 0, n, at, (err, written) => (err ? reject(err) : resolve(written))),
+      writeCallback(fd, SEGMENT_ZEROS, 0, n, at, (err, written) => (err ? reject(err) : resolve(written))),
     );
   }
   await io.fdatasync(fd);
   return to;
-}
-
-async function syncDirAsync(dir: string): Promise<void> {
-  const handle = await openPromise(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 function byteLength(b: Buffer | string): number {

@@ -5,7 +5,8 @@
 // The storage is the suite's (MQTT_TEST_STORAGE, rocksdb by default) unless the test asks for one: the
 // `mqtt-broker-journal` vitest project runs the broker's main suites again over the journal that way.
 import { join } from 'node:path';
-import { beforeAll } from 'vitest';
+import type { PlacementClient } from '@robustmq/placement-client';
+import { beforeAll, expect } from 'vitest';
 import {
   loadMqttBrokerConfig,
   startMqttBroker,
@@ -15,7 +16,7 @@ import {
 import { startTestJournal, type TestJournal } from './journal.js';
 import { testLogLevel } from './logger.js';
 import { mqttClients, type BeforeConnect, type IClientOptions, type MqttClient } from './mqtt.js';
-import { startTestPlacement, type TestPlacement } from './placement.js';
+import { startTestPlacement, type TestPlacement, type TestPlacementOptions } from './placement.js';
 import { testScope, type Scope } from './scope.js';
 import { mergeSections, type Sections } from './sections.js';
 import { removeDir, tempDir } from './temp-dir.js';
@@ -221,4 +222,50 @@ export function useTestBroker(
   for (const key of Object.keys(BROKER_FIELDS) as (keyof typeof BROKER_FIELDS)[])
     Object.defineProperty(fixture, key, { get: () => broker()[key], enumerable: true });
   return fixture as BrokerFixture;
+}
+
+/**
+ * Waits until placement holds `clientId`'s session as disconnected and `broker` has let go of its own `timer` for it
+ * (the delayed will's or the session expiry's): from then on only the placement leader fires it.
+ */
+export async function expectPlacementTookOver(
+  client: PlacementClient,
+  broker: MqttBrokerHandle,
+  clientId: string,
+  timer: 'willTimer' | 'expiryTimer',
+): Promise<void> {
+  await expect
+    .poll(() => client.mqtt.getResource('SESSION', clientId).then((r) => r?.record.connected), {
+      timeout: 3_000,
+    })
+    .toBe(false);
+  await expect.poll(() => broker.broker.sessions.get(clientId)?.[timer], { timeout: 3_000 }).toBeUndefined();
+}
+
+/** A placement center and a broker registered with it, as startBrokerOnPlacement starts them. */
+export interface BrokerOnPlacement {
+  placement: TestPlacement;
+  broker: TestBroker;
+}
+
+/**
+ * A placement center (`placement` options) and one broker registered with it (`broker` options: node id 1 unless it
+ * says otherwise, the placement's cluster token unless it names another), both closed with `scope`.
+ */
+export async function startBrokerOnPlacement(
+  scope: Scope,
+  placement: TestPlacementOptions = {},
+  broker: Omit<TestBrokerOptions, 'placement'> & { mqtt?: Record<string, unknown> } = {},
+): Promise<BrokerOnPlacement> {
+  const { mqtt = {}, ...options } = broker;
+  const p = scope.add(await startTestPlacement(placement));
+  const b = scope.add(
+    await startTestBroker(mqtt, {
+      id: 1,
+      ...(placement.authToken ? { authToken: placement.authToken } : {}),
+      ...options,
+      placement: [p.grpcAddress],
+    }),
+  );
+  return { placement: p, broker: b };
 }

@@ -8,6 +8,7 @@ import {
   type JournalServerConfig,
   type JournalServerHandle,
 } from '@robustmq/journal-server';
+import { JournalStorageAdapter, type JournalStorageOptions } from '@robustmq/storage-adapter';
 import { join } from 'node:path';
 import { quietLogger } from './logger.js';
 import { freePort } from './ports.js';
@@ -20,6 +21,24 @@ export {
   type HandoverPlacement,
 } from './journal-handover.js';
 export { expectShardRoundTrip, probeJournalData } from './journal-probe.js';
+
+/**
+ * A JournalStorageAdapter on the placement center at `placementAddresses`, storing in `namespace`: three replicas (a
+ * test cluster's journal servers) at quorum acks unless `options` says otherwise. The caller closes it.
+ */
+export function journalAdapter(
+  placementAddresses: string[],
+  namespace: string,
+  options: Partial<JournalStorageOptions> = {},
+): JournalStorageAdapter {
+  return new JournalStorageAdapter({
+    placementAddresses,
+    namespace,
+    replicaCount: 3,
+    acks: 'quorum',
+    ...options,
+  });
+}
 
 /** `[replication]` timers for tests of leader failover: a silent segment leader is replaced within about a second. */
 export const FAST_FAILOVER = {

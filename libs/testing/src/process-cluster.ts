@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PlacementClient } from '@robustmq/placement-client';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { freePort } from './ports.js';
-import { buildOnce, ServiceProcess } from './processes.js';
+import { buildOnce, mqttBrokerProcess, ServiceProcess } from './processes.js';
 import { testScope } from './scope.js';
 import { beforeAll } from 'vitest';
 import { removeDir, tempDir } from './temp-dir.js';
@@ -163,22 +163,19 @@ export class ProcessCluster {
       grpc: await freePort(),
       process: undefined as unknown as ServiceProcess,
     };
-    node.process = new ServiceProcess('mqtt-broker', join(this.dir, `broker${id}.toml`), {
-      node: { id, data_dir: join(this.dir, `broker${id}`) },
-      network: {
-        host: '127.0.0.1',
-        tcp_port: node.mqtt,
-        http_port: node.http,
-        grpc_port: node.grpc,
-        tls_port: 0,
-        ws_port: 0,
-        wss_port: 0,
+    node.process = mqttBrokerProcess({
+      dir: this.dir,
+      name: `broker${id}`,
+      id,
+      mqttPort: node.mqtt,
+      httpPort: node.http,
+      grpcPort: node.grpc,
+      sections: {
+        placement: { enabled: true, addresses: this.placementAddresses, heartbeat_interval_ms: 300 },
+        storage: { type: 'journal' },
+        mqtt: { sys_interval_s: 0 },
+        ...sections,
       },
-      placement: { enabled: true, addresses: this.placementAddresses, heartbeat_interval_ms: 300 },
-      storage: { type: 'journal' },
-      mqtt: { sys_interval_s: 0 },
-      log: { level: 'warn' },
-      ...sections,
     });
     this.brokers.push(node);
     await node.process.start(node.http);

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { stringify } from 'smol-toml';
 import type { Scope } from './scope.js';
-import { sleep } from './wait.js';
-import type { Sections } from './sections.js';
+import { waitFor, type WaitOptions } from './wait.js';
+import { mergeSections, type Sections } from './sections.js';
 
 /** the repository root (with a trailing slash). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -217,18 +217,11 @@ export class ServiceProcess {
    */
   async startUntil(ready: () => Promise<boolean>, timeoutMs = 20_000): Promise<this> {
     const proc = await this.start();
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (!this.running)
-        throw new Error(
-          `${this.service} exited (code ${proc.child.exitCode}, signal ${proc.child.signalCode}) before it was ` +
-            `up\n--- output ---\n${proc.output()}`,
-        );
-      if (await ready().catch(() => false)) return this;
-      if (Date.now() > deadline)
-        throw new Error(`${this.service} was not up after ${timeoutMs} ms\n--- output ---\n${proc.output()}`);
-      await sleep(100);
-    }
+    await waitWhileRunning(proc, `${this.service} to be up`, async () => (await ready()) || undefined, {
+      timeoutMs,
+      intervalMs: 100,
+    });
+    return this;
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
@@ -236,26 +229,72 @@ export class ServiceProcess {
   }
 }
 
+export interface MqttBrokerProcessOptions {
+  /** where its config (`<name>.toml`), data dir (`<name>/`) and, with `keepLog`, its output (`<name>.log`) go. */
+  dir: string;
+  /** the file names under `dir`; default `mqtt-broker`. */
+  name?: string;
+  /** `[node] id` (a broker registered with placement needs one). */
+  id?: number;
+  /** MQTT over TCP; fixed, so a restarted broker is where its clients left it. */
+  mqttPort: number;
+  /** HTTP admin and gRPC ports (default 0: any free one); every other listener takes any free port too. */
+  httpPort?: number;
+  grpcPort?: number;
+  /** further config sections (`placement`, `storage`, …), merged over the kit's. */
+  sections?: Sections;
+  scope?: Scope;
+  keepLog?: boolean;
+}
+
+/** An MQTT broker as a child process on loopback (not started: `start()`/`startUntil()`), logging warnings. */
+export function mqttBrokerProcess(options: MqttBrokerProcessOptions): ServiceProcess {
+  const { dir, name = 'mqtt-broker' } = options;
+  const sections = mergeSections(
+    {
+      node: { ...(options.id !== undefined ? { id: options.id } : {}), data_dir: join(dir, name) },
+      network: {
+        host: '127.0.0.1',
+        tcp_port: options.mqttPort,
+        http_port: options.httpPort ?? 0,
+        grpc_port: options.grpcPort ?? 0,
+        tls_port: 0,
+        ws_port: 0,
+        wss_port: 0,
+      },
+      log: { level: 'warn' },
+    },
+    options.sections,
+  );
+  const logFile = options.keepLog ? join(dir, `${name}.log`) : undefined;
+  return new ServiceProcess('mqtt-broker', join(dir, `${name}.toml`), sections, options.scope, logFile);
+}
+
 /** Waits for `GET /health` on `port` to say `status: ok`; fails at once, with its output, if `proc` exits first. */
 export async function waitForHealthy(port: number, proc?: Proc, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc && (proc.child.exitCode !== null || proc.child.signalCode !== null)) {
-      throw new Error(
-        `the process with HTTP port ${port} exited before it was healthy\n--- output ---\n${proc.output()}`,
-      );
-    }
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/health`);
-      if (((await res.json()) as { status?: string }).status === 'ok') return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `the process with HTTP port ${port} was not healthy after ${timeoutMs} ms${proc ? `\n--- output ---\n${proc.output()}` : ''}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const healthy = async (): Promise<true | undefined> => {
+    const res = await fetch(`http://127.0.0.1:${port}/health`);
+    return ((await res.json()) as { status?: string }).status === 'ok' || undefined;
+  };
+  const what = `the process with HTTP port ${port} to be healthy`;
+  if (proc) await waitWhileRunning(proc, what, healthy, { timeoutMs });
+  else await waitFor(what, healthy, { timeoutMs });
+}
+
+/** waitFor() on a child process: gives up at once if it exits, and says what it printed either way. */
+function waitWhileRunning<T>(
+  proc: Proc,
+  what: string,
+  probe: () => Promise<T | undefined>,
+  options: WaitOptions,
+): Promise<T> {
+  const { child } = proc;
+  return waitFor(what, probe, {
+    ...options,
+    detail: () => proc.output(),
+    giveUp: () =>
+      child.exitCode !== null || child.signalCode !== null
+        ? `exited (code ${child.exitCode}, signal ${child.signalCode})`
+        : undefined,
+  });
 }

@@ -8,8 +8,10 @@ export { sleep };
 export interface WaitOptions {
   timeoutMs?: number;
   intervalMs?: number;
-  /** more to say when it times out (a process's output). */
+  /** more to say when it times out or gives up (a process's output). */
   detail?: () => string;
+  /** A reason to give up at once rather than wait out the deadline (a child process that exited), or undefined. */
+  giveUp?: () => string | undefined;
 }
 
 /**
@@ -24,20 +26,24 @@ export async function waitFor<T>(
   const { timeoutMs = 15_000, intervalMs = 50 } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
+  const failure = (reason: string): Error => {
+    const detail = options.detail?.();
+    return new Error(
+      `${reason} waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}${detail ? `\n--- output ---\n${detail}` : ''}`,
+    );
+  };
   for (;;) {
+    const gaveUp = options.giveUp?.();
+    if (gaveUp !== undefined) throw failure(gaveUp);
     try {
       const value = await probe();
       if (value !== undefined && value !== false) return value;
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() >= deadline) break;
+    if (Date.now() >= deadline) throw failure(`timed out after ${timeoutMs} ms`);
     await sleep(intervalMs);
   }
-  const detail = options.detail?.();
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}${detail ? `\n--- output ---\n${detail}` : ''}`,
-  );
 }
 
 /** Waits until `condition()` is true. */

@@ -6,6 +6,8 @@ import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { Scope, collect, expectCode, mqttClients, tempDir, testScope, waitFor } from '../src/index.js';
 import { startTestBroker } from '../src/broker.js';
+import { freePort } from '../src/ports.js';
+import { spawnProcess, waitForHealthy } from '../src/processes.js';
 import { startPlacementCluster, startTestPlacement } from '../src/placement.js';
 
 describe('Scope', () => {
@@ -49,6 +51,17 @@ it('waitFor returns the first truthy value, and a timeout names what it waited f
       { timeoutMs: 30, intervalMs: 5, detail: () => 'some output' },
     ),
   ).rejects.toThrow(/waiting for the impossible \(last error: Error: not yet\)\n--- output ---\nsome output/);
+});
+
+it('a wait on a child process gives up as soon as it exits, with what it printed', async () => {
+  const proc = spawnProcess(process.execPath, ['-e', 'console.log("bad config"); process.exit(3)']);
+  const port = await freePort();
+  const started = Date.now();
+  // (long enough to be sure it gave up on the exit, not the deadline)
+  await expect(waitForHealthy(port, proc, 30_000)).rejects.toThrow(
+    /exited \(code 3, signal null\) waiting for the process with HTTP port \d+ to be healthy[^]*--- output ---\nbad config/,
+  );
+  expect(Date.now() - started).toBeLessThan(10_000);
 });
 
 describe('a placement center', () => {

@@ -2,6 +2,9 @@
 // reports p50/p90/p99/p99.9/max of publish-to-delivery time in milliseconds over the measured window.
 import type { BenchCase, Metrics, MqttBenchOptions } from './bench-results.js';
 import { startLoadWorker, type Outcome } from './run-worker.js';
+import { formatStageReport, stageTimingsDir, takeStageReport } from './stage-report.js';
+import { percentile } from './statistics.js';
+import { formatTailReport } from './tail-report.js';
 import { INFLIGHT_WINDOW, PAYLOAD_BYTES, REPLY_TIMEOUT_MS } from './throughput-scenario.js';
 import type { LatencyJob } from './worker-protocol.js';
 
@@ -31,6 +34,8 @@ export async function measureLatency(
     replyTimeoutMs: REPLY_TIMEOUT_MS,
     drainMs: DRAIN_MS,
     perPacketWrites: shape.perPacketWrites,
+    // with stage timings, the slowest messages are lined up with the broker's tail events (below)
+    tails: stageTimingsDir() !== undefined,
   };
   const timeoutMs = job.warmupMs + job.durationMs + DRAIN_MS + 4 * REPLY_TIMEOUT_MS + 30_000;
   const outcome = await startLoadWorker(job, progress, timeoutMs).outcome;
@@ -38,6 +43,23 @@ export async function measureLatency(
   const r = outcome.value;
   if (r.kind !== 'latency') return { status: 'error', message: `unexpected ${r.kind} result` };
   if (r.samples === 0) return { status: 'error', message: 'no message sent in the window was delivered' };
+  if (r.tails) {
+    // the broker wrote its report for the window when the worker marked the window's end
+    const report = takeStageReport(broker.pid);
+    if (report) {
+      for (const line of formatStageReport(report)) progress(line);
+      const samples = r.tails.latency.map((latency, i) => ({ latency, sentAt: r.tails!.sentAt[i]! }));
+      const threshold = percentile(Float64Array.from(r.tails.latency).sort(), 0.99);
+      for (const line of formatTailReport(
+        samples,
+        threshold,
+        [{ label: 'broker', report }],
+        r.tails.ownGc,
+        'delivery',
+      ))
+        progress(line);
+    }
+  }
   return {
     status: 'ok',
     value: {

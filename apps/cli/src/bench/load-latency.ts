@@ -11,6 +11,7 @@ import { Qos1Batcher } from './publishers.js';
 import { NoReplyError, RawMqttClient } from './raw-mqtt-client.js';
 import { countingSubscriber, subscribeOrUnsupported, waitUntil } from './load-throughput.js';
 import { percentile } from './statistics.js';
+import { watchOwnGc } from './tail-report.js';
 import { UnsupportedError } from './unsupported-error.js';
 import type { LatencyJob, LatencyResult } from './worker-protocol.js';
 
@@ -34,12 +35,17 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
     let windowStart = Infinity;
     let windowEnd = Infinity;
     const latencies: number[] = [];
+    // (with `tails`) each sample's send time, epoch ms, beside its latency
+    const sentAts: number[] | undefined = job.tails ? [] : undefined;
     const counter = countingSubscriber(
       subscriber,
       (buf, payloadAt, end) => {
         if (end - payloadAt < 8) return;
         const sentAt = buf.readDoubleLE(payloadAt);
-        if (sentAt >= windowStart && sentAt < windowEnd) latencies.push(performance.now() - sentAt);
+        if (sentAt >= windowStart && sentAt < windowEnd) {
+          latencies.push(performance.now() - sentAt);
+          sentAts?.push(performance.timeOrigin + sentAt);
+        }
       },
       job.perPacketWrites === true,
     );
@@ -134,6 +140,7 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
       progress(`warming up ${job.warmupMs / 1000} s`);
       await watchedSleep(job.warmupMs, stalled);
     }
+    const ownGc = job.tails ? watchOwnGc() : undefined;
     const start = snapshot(job.brokerPid);
     markStageWindow(job.brokerPid);
     windowStart = start.at;
@@ -149,6 +156,7 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
     // let the tail arrive: cutting it off would hide exactly the slow messages p999 and max are about
     const drainUntil = performance.now() + job.drainMs;
     while (latencies.length < sentInWindow && performance.now() < drainUntil) await sleep(10);
+    ownGc?.stop();
 
     const sorted = Float64Array.from(latencies).sort();
     const acks = Float64Array.from(ackLatencies).sort();
@@ -167,6 +175,7 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
       lost: Math.max(0, sentInWindow - sorted.length),
       deferred: deferred - deferred0,
       ...windowCpu(start, end),
+      ...(sentAts && ownGc ? { tails: { sentAt: sentAts, latency: latencies, ownGc: ownGc.events } } : {}),
     };
   } finally {
     clearTimeout(timer);

@@ -3,6 +3,7 @@
 // load stops making progress, and the measured window of a throughput-shaped run (raw or MQTT.js clients) built from
 // them.
 import { cpuTimeMs } from './proc-stats.js';
+import { markStageWindow } from './stage-report.js';
 import type { ThroughputJob, ThroughputResult, WindowCpu } from './worker-protocol.js';
 
 export interface Snapshot {
@@ -117,11 +118,14 @@ export async function measureDelivery(
     await watchedSleep(job.warmupMs, stalled);
   }
   const start = snapshot(job.brokerPid, load.publisherPids);
+  // (--stage-timings) the broker's stages over the window: mqtt-bench prints them after the run
+  markStageWindow(job.brokerPid);
   const delivered0 = delivered();
   const sent0 = await load.sent();
   progress(`measuring ${job.durationMs / 1000} s`);
   await watchedSleep(job.durationMs, stalled);
   const end = snapshot(job.brokerPid, load.publisherPids);
+  markStageWindow(job.brokerPid);
   const delivered1 = delivered();
   const sent1 = await load.sent();
   const cpu = windowCpu(start, end);

@@ -35,6 +35,8 @@ interface Row {
   clients: number;
   op: 'write' | 'read';
   opsPerSec: number;
+  /** operations completed in the cell */
+  ops: number;
   p50: number;
   p99: number;
   p999: number;
@@ -124,6 +126,7 @@ async function measure(cluster: RunningCluster, options: PlacementBenchOptions):
           clients: concurrency,
           op: kind,
           opsPerSec: result.ops / result.seconds,
+          ops: result.ops,
           p50: percentile(sorted, 0.5),
           p99: percentile(sorted, 0.99),
           p999: percentile(sorted, 0.999),
@@ -210,10 +213,10 @@ function report(rows: Row[], options: PlacementBenchOptions): string {
   }
   lines.push('### Tails', '');
   lines.push(
-    "Latency p99 / p99.9 / max per cell; with ROBUSTMQ_STAGE_TIMINGS=<dir> set, also each of our members' longest event-loop delay over the cell (how long its thread — the Raft loop's — was held at once, in 10 ms samples; the leader is the one serving the clients) and the Raft log's segment switches.",
+    "Latency p99 / p99.9 / max per cell; with ROBUSTMQ_STAGE_TIMINGS=<dir> set, also each of our members' longest event-loop delay over the cell (how long its thread — the Raft loop's — was held at once, in 10 ms samples; the leader is the one serving the clients), the Raft log's segment switches, and the KB each member's JS heap allocated per operation (growth of its used heap plus what its GCs freed over the cell; Buffers' backing stores outside the heap not counted).",
     '',
-    '| members | clients | system | op | p99 / p99.9 / max ms | longest event-loop delay per member ms | log segment switches (max ms) |',
-    '| ---: | ---: | :--- | :--- | ---: | ---: | ---: |',
+    '| members | clients | system | op | p99 / p99.9 / max ms | longest event-loop delay per member ms | log segment switches (max ms) | heap KB allocated/op per member |',
+    '| ---: | ---: | :--- | :--- | ---: | ---: | ---: | ---: |',
   );
   for (const r of rows) {
     const loop = r.stages?.map((s) => (s ? fmt(s.eventLoopDelay.max, 1) : '?')).join(' / ') ?? '–';
@@ -223,8 +226,13 @@ function report(rows: Row[], options: PlacementBenchOptions): string {
         return sw ? `${fmt(sw.count)} (${fmt(sw.max, 2)})` : '0';
       })
       .join(' / ');
+    const allocated = r.stages
+      ?.map((s) =>
+        s?.heapAllocated !== undefined && r.ops > 0 ? fmt(s.heapAllocated / r.ops / 1024, 1) : '?',
+      )
+      .join(' / ');
     lines.push(
-      `| ${r.members} | ${r.clients} | ${SYSTEM_LABEL[r.system]} | ${r.op} | ${fmt(r.p99, 2)} / ${fmt(r.p999, 2)} / ${fmt(r.max, 2)} | ${loop} | ${switches ?? '–'} |`,
+      `| ${r.members} | ${r.clients} | ${SYSTEM_LABEL[r.system]} | ${r.op} | ${fmt(r.p99, 2)} / ${fmt(r.p999, 2)} / ${fmt(r.max, 2)} | ${loop} | ${switches ?? '–'} | ${allocated ?? '–'} |`,
     );
   }
   lines.push('');

@@ -67,6 +67,8 @@ export function formatTailReport(
   threshold: number,
   reports: { label: string; report: StageReport }[],
   own: TailEvent[],
+  /** whose messages these are, for the lines' wording */
+  subject = 'other broker',
 ): string[] {
   const slow = samples.filter((s) => s.latency > threshold).sort((a, b) => a.sentAt - b.sentAt);
   if (slow.length === 0) return [];
@@ -93,9 +95,9 @@ export function formatTailReport(
     { label: 'bench', events: own },
   ].map((s) => ({ name: s.label, events: s.events }));
   const lines = [
-    `other broker p99 per second of the run, ms (slow messages in it): ${perSecond.join(', ')}`,
+    `${subject} p99 per second of the run, ms (slow messages in it): ${perSecond.join(', ')}`,
     `  the first second by 100 ms: ${perTenth.join(', ')}`,
-    `slow messages (other broker > ${threshold.toFixed(2)} ms): ${slow.length} in ${episodes.length} episodes; the largest, with the tail events (≥ 1 ms) each process recorded meanwhile:`,
+    `slow messages (${subject} > ${threshold.toFixed(2)} ms): ${slow.length} in ${episodes.length} episodes; the largest, with the tail events (≥ 1 ms) each process recorded meanwhile:`,
   ];
   // which kinds of event overlap slow episodes at all, over every episode: the run's tail in one line per source
   const overlapping = new Map<string, { episodes: number; ms: number }>();

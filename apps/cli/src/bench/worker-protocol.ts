@@ -1,5 +1,6 @@
 // The messages between the bench orchestrator and its forked load worker: the job to run, and what comes back.
 // Kept in one file so both sides agree on the shapes.
+import type { TailEvent } from '@robustmq/common';
 
 export interface ThroughputJob {
   kind: 'throughput';
@@ -70,6 +71,9 @@ export interface LatencyJob {
   drainMs: number;
   /** every PUBLISH and every PUBACK a socket write of its own, as a real client writes them */
   perPacketWrites?: boolean;
+  /** also return every sample's send time and the worker's own GC pauses (`--stage-timings`: the slow messages are
+   * lined up with the broker's tail events, tail-report.ts) */
+  tails?: boolean;
 }
 
 export interface ConnectionsJob {
@@ -122,6 +126,8 @@ export interface LatencyResult extends WindowCpu {
   lost: number;
   /** sends put off because the in-flight window was full (a sign the broker, not the pacing, set the pace) */
   deferred: number;
+  /** with `tails`: each delivered sample's send time (epoch ms) and latency (ms), and the worker's GC pauses */
+  tails?: { sentAt: number[]; latency: number[]; ownGc: TailEvent[] };
 }
 
 export interface ConnectionsResult {

@@ -225,6 +225,7 @@ export class JournalNode {
       if (seg.endOffset > end) await seg.truncate(end);
       seg.meta.sealedEnd = end;
       await seg.saveMeta();
+      await seg.file.trim(); // no more appends: the preallocated zeros go
     });
   }
 
@@ -279,6 +280,7 @@ export class JournalNode {
         if (seg.durableEnd !== h.sealedEnd || seg.meta.sealedEnd !== null) return;
         seg.meta.sealedEnd = h.sealedEnd;
         await seg.saveMeta();
+        await seg.file.trim(); // no more appends: the preallocated zeros go
       });
     }
     return { endOffset: seg.durableEnd };

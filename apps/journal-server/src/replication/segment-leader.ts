@@ -18,6 +18,7 @@ import {
 import { prefixBytes, stampOffsets } from '../storage/framed-batch.js';
 import { RECORD_OFFSET_AT, checkRecord, payloadLengthAt, recordOffset } from '../storage/record-view.js';
 import type { LocalSegment } from '../storage/local-segment.js';
+import { ProducerTable } from '../storage/producer-table.js';
 import type { SegmentStore } from '../storage/segment-store.js';
 import { FollowerReplicator, type ReplicationLeader, type TailChunk } from './follower-replicator.js';
 import type { SegmentDirectory, SegmentMeta, ShardMeta } from './segment-directory.js';
@@ -409,7 +410,7 @@ export class SegmentLeader implements ReplicationLeader {
     const base = seg.endOffset;
     let next = base;
     // idempotent requests taken into this group (not in the segment's producer table until written)
-    let stamped: Map<number, { floor: number; requests: Map<number, number> }> | undefined;
+    let group: ProducerTable | undefined;
     while (this.queue.length > 0 && capacity > 0 && (bytes < MAX_GROUP_BYTES || parts.length === 0)) {
       const p = this.queue.shift()!;
       const stamp = p.stamp;
@@ -417,20 +418,12 @@ export class SegmentLeader implements ReplicationLeader {
         // KIP-98: a request whose sequence the producer sent before is answered with the first one's offsets (once
         // committed), never written twice; the check runs here, in log order, so a late first attempt still queued
         // behind its own retry is caught as well
-        const mine = stamped?.get(stamp.producerId);
-        const inGroup = mine?.requests.get(stamp.sequence);
-        const written =
-          inGroup !== undefined
-            ? { base: inGroup, count: stamp.count }
-            : seg.producers.find(stamp.producerId, stamp.sequence);
+        const written = seg.duplicateOf(stamp, group);
         if (written) {
-          // (a request cut short by the segment's end was written only up to it: the answer says so, as the
-          // first one's did, and the writer sends the rest on to the next segment)
-          const end = seg.meta.maxRecords > 0 ? seg.meta.startOffset + seg.meta.maxRecords : Infinity;
-          this.answerDuplicate(p, written.base, Math.min(written.count, end - written.base));
+          this.answerDuplicate(p, written.base, written.count);
           continue;
         }
-        const floor = Math.max(seg.producers.floor(stamp.producerId), mine?.floor ?? -1);
+        const floor = Math.max(seg.producers.floor(stamp.producerId), group?.floor(stamp.producerId) ?? -1);
         if (stamp.sequence < floor) {
           p.reject(
             new JournalError(
@@ -441,11 +434,6 @@ export class SegmentLeader implements ReplicationLeader {
           );
           continue;
         }
-        stamped ??= new Map();
-        let entry = stamped.get(stamp.producerId);
-        if (!entry) stamped.set(stamp.producerId, (entry = { floor: -1, requests: new Map() }));
-        entry.floor = Math.max(entry.floor, stamp.floor);
-        entry.requests.set(stamp.sequence, next);
       }
       if (p.expectedOffset >= 0 && p.expectedOffset !== next) {
         p.reject(
@@ -472,6 +460,11 @@ export class SegmentLeader implements ReplicationLeader {
         this.chains.delete(chain.id);
         this.chains.set(chain.id, chain.seq);
         if (this.chains.size > MAX_CHAINS) this.chains.delete(this.chains.keys().next().value!);
+      }
+      if (stamp) {
+        // taken: a repeat later in this group is answered with these offsets (registered only now, after every
+        // check that may still refuse the request)
+        (group ??= new ProducerTable()).note(stamp, next);
       }
       const n = Math.min(p.count, capacity);
       const part = n === p.count ? p.data : p.data.subarray(0, prefixBytes(p.data, n));
@@ -530,14 +523,8 @@ export class SegmentLeader implements ReplicationLeader {
   /** a stamped request to a sealed (or sealing) segment: its first attempt's offsets if this segment holds it. */
   private async sealedDuplicate(stamp: ProducerStamp): Promise<AppendResult> {
     if (this.sealing) await this.sealing;
-    const written = this.seg.producers.find(stamp.producerId, stamp.sequence);
-    const end = this.seg.meta.sealedEnd;
-    if (written && this.state === 'sealed' && end !== null)
-      return {
-        baseOffset: written.base,
-        count: Math.min(written.count, end - written.base),
-        duplicate: true,
-      };
+    const written = this.state === 'sealed' ? this.seg.duplicateOf(stamp) : undefined;
+    if (written) return { baseOffset: written.base, count: written.count, duplicate: true };
     return this.sealedError();
   }
 
@@ -772,6 +759,15 @@ export class SegmentLeader implements ReplicationLeader {
       if (this.state !== 'sealing') return;
       this.seg.meta.sealedEnd = end;
       await this.seg.saveMeta();
+      // no more appends: the preallocated zeros go (or at the next start, should this fail)
+      await this.seg
+        .exclusive(() => this.seg.file.trim())
+        .catch((err: unknown) =>
+          logger.warn(
+            { segment: this.id, err: (err as Error).message },
+            'trimming a sealed segment file failed',
+          ),
+        );
       this.state = 'sealed';
       logger.info({ segment: this.id, end }, 'sealed segment');
       this.failQueued(this.sealedErrorValue());

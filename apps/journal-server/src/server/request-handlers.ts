@@ -74,8 +74,9 @@ const append: Handler = async (node, h, data, metrics) => {
       `the producer stamp counts ${stamp.count} records, the Append carries ${count}`,
     );
   }
-  if (stamp && (expectedOffset >= 0 || chain))
-    throw new JournalError('BAD_REQUEST', 'a stamped Append takes neither expectedOffset nor a chain');
+  // (a chained request may be stamped: its re-send after a lost answer, outside the chain, keeps the stamp)
+  if (stamp && expectedOffset >= 0)
+    throw new JournalError('BAD_REQUEST', 'a stamped Append takes no expectedOffset');
   let leader;
   try {
     leader = await node.leaderFor(t.namespace, t.shard, t.segment);
@@ -85,12 +86,13 @@ const append: Handler = async (node, h, data, metrics) => {
       stamp && err instanceof JournalError && err.code === 'SEGMENT_SEALED'
         ? node.store.get(t.namespace, t.shard, t.segment)
         : undefined;
-    const written = stamp && local?.producers.find(stamp.producerId, stamp.sequence);
     const sealedEnd = local?.meta.sealedEnd ?? null;
-    if (written && sealedEnd !== null && local!.durableEnd >= sealedEnd) {
-      // (cut short by the segment's end, a request was written only up to it)
-      const count = Math.min(written.count, sealedEnd - written.base);
-      return { header: { baseOffset: written.base, count, idempotent: true, duplicate: true } };
+    const written =
+      stamp && sealedEnd !== null && local!.durableEnd >= sealedEnd ? local!.duplicateOf(stamp) : undefined;
+    if (written) {
+      return {
+        header: { baseOffset: written.base, count: written.count, idempotent: true, duplicate: true },
+      };
     }
     throw err;
   }
@@ -111,6 +113,8 @@ const append: Handler = async (node, h, data, metrics) => {
     return { header: { ...result, idempotent: true } };
   }
   metrics.appendedRecords.inc(result.count);
+  // `stampedChains`: a chained request may carry a producer stamp here (a writer stamps its chains once told)
+  if (chain) return { header: { ...result, ...(stamp ? { idempotent: true } : {}), stampedChains: true } };
   return { header: stamp ? { ...result, idempotent: true } : (result as unknown as Header) };
 };
 

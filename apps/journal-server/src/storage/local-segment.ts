@@ -13,6 +13,7 @@ import {
   decodeRecord,
   readProducerStampAt,
   readU64,
+  type ProducerStamp,
 } from '@robustmq/protocol/journal';
 import { MIN_RECORD_BYTES, firstOffsetOf } from './framed-batch.js';
 import {
@@ -32,7 +33,7 @@ import {
   u64,
 } from './index-keys.js';
 import type { MetaWriteOrder } from './meta-write-order.js';
-import { ProducerTable } from './producer-table.js';
+import { ProducerTable, type StampedRequest } from './producer-table.js';
 import { payloadLength, payloadLengthAt, recordKeyAndTags, recordOffset } from './record-view.js';
 import type { SegmentFile } from './segment-file.js';
 
@@ -87,6 +88,9 @@ export class LocalSegment {
   lockQueue = 0;
   /** the idempotent producers' requests this replica holds (kept as records are written, like the indexes). */
   readonly producers = new ProducerTable();
+  /** producers whose requests changed since their state was last handed to an index batch: each is stored once per
+   * sync (where pendingOps is taken) or once at the end of recovery, however many of its requests a group holds. */
+  private dirtyProducers = new Set<number>();
   /** sparse offset index kept in memory: offsets[i] starts at positions[i]. */
   readonly offsets: number[] = [];
   readonly positions: number[] = [];
@@ -99,7 +103,8 @@ export class LocalSegment {
   /** index entries of written records, handed to deferredOps by the sync that makes the records durable. */
   pendingOps: BatchOp[] = [];
   /**
-   * index entries (each sync's followed by its checkpoint) of durable records not in RocksDB yet. They are written
+   * index entries (each sync's followed by its producers' requests and its checkpoint; a batch keeps only the last
+   * of each) of durable records not in RocksDB yet. They are written
    * in one unsynced batch every INDEX_FLUSH_MS or INDEX_FLUSH_OPS, and before anything reads or cuts the indexes
    * (flushIndex) — not beside every fdatasync: that was a second thread-pool job (and wake-up) per append, and the
    * append waited for whichever of the two ended last. A crash loses at most entries past the last checkpoint
@@ -154,6 +159,21 @@ export class LocalSegment {
   get lastEpoch(): number {
     const e = this.meta.epochs;
     return e.length === 0 ? 0 : e[e.length - 1]![0];
+  }
+
+  /**
+   * the offsets of the idempotent request `stamp` if this replica holds it — first in `pending` (the requests of a
+   * group commit not written yet), else in its table — or undefined. A request cut short by the segment's end (its
+   * record limit, or where it was sealed) was written only up to there, and its first answer said so: so does this one.
+   */
+  duplicateOf(stamp: ProducerStamp, pending?: ProducerTable): StampedRequest | undefined {
+    const written =
+      pending?.find(stamp.producerId, stamp.sequence) ??
+      this.producers.find(stamp.producerId, stamp.sequence);
+    if (written === undefined) return undefined;
+    const { startOffset, maxRecords, sealedEnd } = this.meta;
+    const end = sealedEnd ?? (maxRecords > 0 ? startOffset + maxRecords : Infinity);
+    return { base: written.base, count: Math.min(written.count, end - written.base) };
   }
 
   /** the file position to start scanning from to find `offset`. */
@@ -216,6 +236,8 @@ export class LocalSegment {
     const ops: BatchOp[] = [];
     let cut: number | undefined;
     let why = '';
+    /** the data ends at `cut` and only zeros follow: the preallocated end of the file (segment-file.ts), no tear */
+    let zerosOnly = false;
     while (pos < fileSize) {
       const head = await this.file.read(pos, 4);
       if (head.length < 4) {
@@ -227,16 +249,17 @@ export class LocalSegment {
       if (len < MIN_RECORD_BYTES || pos + 4 + len > fileSize) {
         cut = pos;
         why = `record length ${len} runs past the end of the file`;
+        zerosOnly = len === 0 && (await this.zerosFrom(pos, fileSize));
         break;
       }
       const record = await this.file.read(pos + 4, len);
-      const isTail = pos + 4 + len === fileSize;
       try {
         decodeRecord(record, `segment ${this.id} position ${pos}`);
         if (recordOffset(record) !== this.endOffset)
           throw new Error(`offset ${recordOffset(record)} where ${this.endOffset} was expected`);
       } catch (err) {
-        if (isTail) {
+        // the last record: nothing after it, or only the zeros of preallocation
+        if (pos + 4 + len === fileSize || (await this.zerosFrom(pos + 4 + len, fileSize))) {
           cut = pos;
           why = (err as Error).message;
           break;
@@ -259,18 +282,31 @@ export class LocalSegment {
       pos += 4 + len;
     }
     if (cut !== undefined) {
-      this.logger.warn(
-        { segment: this.id, position: cut, fileSize, why },
-        'cutting a torn tail from a segment file',
-      );
+      if (zerosOnly)
+        this.logger.debug({ segment: this.id, position: cut, fileSize }, 'cutting preallocated zeros');
+      else
+        this.logger.warn(
+          { segment: this.id, position: cut, fileSize, why },
+          'cutting a torn tail from a segment file',
+        );
       await this.file.truncate(cut);
     }
     this.durableEnd = this.endOffset;
     this.writtenSize = this.durableSize = this.file.size;
+    this.takeDirtyProducers(ops);
     if (ops.length > 0 || cut !== undefined) {
       ops.push(this.checkpointOp());
       await this.db.batch(ops, { sync: true });
     }
+  }
+
+  /** whether the file holds only zero bytes from `from` to `fileSize` (read in chunks; recovery only). */
+  private async zerosFrom(from: number, fileSize: number): Promise<boolean> {
+    for (let at = from; at < fileSize; at += READ_CHUNK_BYTES) {
+      const chunk = await this.file.read(at, Math.min(READ_CHUNK_BYTES, fileSize - at));
+      for (let i = 0; i < chunk.length; i++) if (chunk[i] !== 0) return false;
+    }
+    return true;
   }
 
   private checkpointOp(): BatchOp {
@@ -281,6 +317,18 @@ export class LocalSegment {
       maxTs: this.maxTimestamp,
     };
     return { type: 'put', key: checkpointKey(this.key), value: JSON.stringify(ck) };
+  }
+
+  /** the stored state of every producer changed since the last call (before the checkpoint that covers it). */
+  private takeDirtyProducers(ops: BatchOp[]): void {
+    if (this.dirtyProducers.size === 0) return;
+    for (const producerId of this.dirtyProducers)
+      ops.push({
+        type: 'put',
+        key: producerKey(this.key, producerId),
+        value: this.producers.serialize(producerId),
+      });
+    this.dirtyProducers.clear();
   }
 
   private indexRecord(record: Buffer, position: number, ops: BatchOp[]): void {
@@ -306,11 +354,7 @@ export class LocalSegment {
     const stamp = readProducerStampAt(buf, start, end);
     if (stamp !== undefined && stamp !== 'bad') {
       this.producers.note(stamp, offset);
-      ops.push({
-        type: 'put',
-        key: producerKey(this.key, stamp.producerId),
-        value: this.producers.serialize(stamp.producerId),
-      });
+      this.dirtyProducers.add(stamp.producerId);
     }
     // records without key or tags (flag byte 0, tag count 0) are the common case: skip the parse
     if ((buf[start + 21]! & 1) === 0 && buf.readUInt16BE(start + 22) === 0) return;
@@ -425,6 +469,8 @@ export class LocalSegment {
       const generation = this.generation;
       const ops = this.pendingOps;
       this.pendingOps = [];
+      // the producers' requests as of this sync's writes, each producer once
+      this.takeDirtyProducers(ops);
       // the checkpoint as of this sync's writes: after the entries it covers, so whichever batch carries it also
       // carries them (a later sync's checkpoint landing first only makes recovery rescan more)
       ops.push(this.checkpointOp());
@@ -485,7 +531,7 @@ export class LocalSegment {
       clearTimeout(this.indexTimer);
       this.indexTimer = undefined;
     }
-    const ops = this.deferredOps;
+    const ops = this.latestStateOnly(this.deferredOps);
     this.deferredOps = [];
     const run = this.indexFlush.then(async () => {
       if (ops.length === 0) return;
@@ -502,6 +548,30 @@ export class LocalSegment {
     });
     this.indexFlush = run.catch(() => {});
     return run;
+  }
+
+  /**
+   * `ops` without the puts of the segment's state keys (the checkpoint, the producers' requests) that a later put of
+   * the same key in `ops` overrides: each sync hands over its own checkpoint, so at 2,000 msg/s a batch gathered
+   * ~120 of them — one JSON value and one key for RocksDB each, converted on the event loop — of which only the last
+   * counts. The kept ones stay in their places, so each is still after the entries it covers.
+   */
+  private latestStateOnly(ops: BatchOp[]): BatchOp[] {
+    const checkpoint = checkpointKey(this.key);
+    const producers = producerPrefix(this.key);
+    const seen = new Set<string>();
+    const kept: BatchOp[] = [];
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const op = ops[i]!;
+      if (op.type === 'put' && typeof op.key === 'string') {
+        if (op.key === checkpoint || op.key.startsWith(producers)) {
+          if (seen.has(op.key)) continue;
+          seen.add(op.key);
+        }
+      }
+      kept.push(op);
+    }
+    return kept.reverse();
   }
 
   /** drops the deferred index entries (the segment is being removed). */
@@ -725,7 +795,7 @@ export class LocalSegment {
     endOffset: number,
     limit: number,
   ): Promise<number[]> {
-    await this.flushIndex();
+    await this.indexBelow(endOffset);
     const prefix = kind === 'key' ? keyIndexKey(this.key, term) : tagIndexKey(this.key, term);
     const positions: number[] = [];
     const gte =
@@ -737,9 +807,21 @@ export class LocalSegment {
     return positions;
   }
 
+  /**
+   * puts the index entries of the records below `endOffset` (and of everything earlier) into RocksDB. Entries reach
+   * the index batch only with the sync that makes their records durable here (deferIndex), but with acks=quorum a
+   * record is committed — readable, its append answered — once a majority's fdatasyncs hold it, possibly before this
+   * leader's own has returned: a lookup right after an acknowledged append would miss it. So the lookup waits for
+   * that sync first (a failed one cuts those records, and then they are rightly not found).
+   */
+  private async indexBelow(endOffset: number): Promise<void> {
+    if (this.durableEnd < Math.min(endOffset, this.endOffset)) await this.sync().catch(() => {});
+    await this.flushIndex();
+  }
+
   /** the first offset < endOffset whose timestamp is >= ts, via the running-maximum time index. */
   async offsetForTimestamp(ts: number, endOffset: number): Promise<number | undefined> {
-    await this.flushIndex();
+    await this.indexBelow(endOffset);
     for await (const [k] of this.db.scan({
       prefix: timePrefix(this.key),
       gte: `${timePrefix(this.key)}${pad(ts)}`,
@@ -803,13 +885,9 @@ export class LocalSegment {
     this.bytesSinceEntry =
       this.positions.length === 0 ? INDEX_INTERVAL_BYTES : cutAt - this.positions[this.positions.length - 1]!;
     this.meta.epochs = this.meta.epochs.filter(([, start]) => start < offset);
-    for (const producerId of this.producers.cutFrom(offset)) {
-      ops.push({
-        type: 'put',
-        key: producerKey(this.key, producerId),
-        value: this.producers.serialize(producerId),
-      });
-    }
+    // the producers the cut changed, and any changed since the last sync (whose entries were just dropped)
+    for (const producerId of this.producers.cutFrom(offset)) this.dirtyProducers.add(producerId);
+    this.takeDirtyProducers(ops);
     ops.push(this.checkpointOp(), { type: 'put', key: metaKey(this.key), value: JSON.stringify(this.meta) });
     await this.metaWrites.run(this.key, () => this.db.batch(ops, { sync: true }));
   }

@@ -10,28 +10,51 @@
 // (LocalSegment.sync): a write error is reported once per open file description (Linux errseq), so each of the two
 // overlapping syncs sees an error that hit what it waits for through its own descriptor — with one descriptor the
 // first to look would consume it and the other could claim lost data as durable.
+//
+// Preallocation ([storage] preallocate_bytes, off by default): an fdatasync after an append that grew the file must
+// also commit the new size (and the new blocks) to the filesystem's journal — on ext4 a jbd2 commit, which also waits
+// for every other file's newly allocated dirty data on the same filesystem (data=ordered): RocksDB's write-ahead log,
+// the placement center, other processes. A write that only overwrites blocks already written and on disk changes no
+// size, so its fdatasync is a data flush alone. So once a file has grown past PREALLOCATE_AFTER, a write that passes
+// the zeros already written also writes zeros up to `preallocateBytes` (at most the file's size) past its end — in the
+// same writev, so no other write can race it — and the appends that follow land on those zeros until they run out.
+// The zeros are not records: readers stop at the data's end, recovery treats a zero length as the end of the data and
+// cuts the zeros, and a sealed segment's zeros are trimmed (trim()).
 import { writevSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
+/** a file is preallocated only once it has grown past this (small segments, e.g. of tests, never are). */
+const PREALLOCATE_AFTER = 64 * 1024;
+/** zeros shared by every file's preallocating writes (writev only reads them). */
+let zeros = Buffer.alloc(0);
+
 export class SegmentFile {
+  /** bytes of the file (data and the zeros written past it): where a write stops growing the file. */
+  private allocated: number;
+
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
     /** bytes written (not necessarily synced yet). */
     public size: number,
-  ) {}
+    /** zeros written past the end of the data ahead of appends (0: none); see the header. */
+    private readonly preallocateBytes: number,
+  ) {
+    this.allocated = size;
+  }
 
   private second: FileHandle | undefined;
   private opening: Promise<void> | undefined;
   private closed = false;
 
-  static async open(path: string): Promise<SegmentFile> {
+  /** `size` is the file's length as found: the caller (recovery) cuts any zeros past the data with truncate(). */
+  static async open(path: string, preallocateBytes = 0): Promise<SegmentFile> {
     // 'a+' would force every write to the end regardless of position; 'r+' after creating keeps positional writes
     const created = await open(path, 'a');
     await created.close();
     const handle = await open(path, 'r+');
     const { size } = await handle.stat();
-    return new SegmentFile(path, handle, size);
+    return new SegmentFile(path, handle, size, preallocateBytes);
   }
 
   /** writes the buffers at the end of the file; the caller syncs. Returns the position of the first byte. */
@@ -41,6 +64,13 @@ export class SegmentFile {
     for (const p of parts) total += p.length;
     // reserve the range before awaiting, so a read racing with this write never sees a half-claimed size
     this.size += total;
+    const end = this.size;
+    if (this.preallocateBytes > 0 && end > this.allocated && end >= PREALLOCATE_AFTER) {
+      // zeros up to a 4 KiB boundary `preallocateBytes` (at most the file's size) past the data, in the same write
+      const upTo = Math.ceil((end + Math.min(this.preallocateBytes, end)) / 4096) * 4096;
+      if (zeros.length < upTo - end) zeros = Buffer.alloc(upTo - end);
+      parts = [...parts, zeros.subarray(0, upTo - end)];
+    }
     let written = 0;
     let index = 0;
     while (index < parts.length) {
@@ -56,6 +86,7 @@ export class SegmentFile {
       written += bytesWritten;
       index += slice.length;
     }
+    this.allocated = Math.max(this.allocated, position + written);
     return position;
   }
 
@@ -97,6 +128,12 @@ export class SegmentFile {
     await this.handle.truncate(size);
     await this.handle.datasync();
     this.size = size;
+    this.allocated = size;
+  }
+
+  /** cuts the zeros written past the data (a sealed segment's file gets no more appends). */
+  async trim(): Promise<void> {
+    if (this.allocated > this.size) await this.truncate(this.size);
   }
 
   async close(): Promise<void> {

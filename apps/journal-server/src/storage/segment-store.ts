@@ -12,6 +12,8 @@ import { SegmentFile } from './segment-file.js';
 export interface SegmentStoreOptions {
   /** [storage] overlap_syncs: a second fdatasync may start while one runs (LocalSegment.sync). */
   overlapSyncs?: boolean;
+  /** [storage] preallocate_bytes: zeros written ahead of a segment file's data (segment-file.ts); 0 = none. */
+  preallocateBytes?: number;
 }
 
 export class SegmentStore {
@@ -74,7 +76,7 @@ export class SegmentStore {
     const key = segKey(meta.namespace, meta.shard, meta.seq);
     const path = this.filePath(meta);
     await mkdir(dirname(path), { recursive: true });
-    const file = await SegmentFile.open(path);
+    const file = await SegmentFile.open(path, this.options.preallocateBytes ?? 0);
     const seg = new LocalSegment(
       key,
       meta,

@@ -3,7 +3,7 @@
 // placement must expire it, or SIGTERM, so it unregisters), placement moves the segment to a live replica within
 // `withinMs` with the epoch bumped once, appends resume under the new leader, and every acknowledged record reads back.
 import type { Segment__Output } from '@robustmq/protocol';
-import { JournalStorageAdapter } from '@robustmq/storage-adapter';
+import { journalAdapter } from '@robustmq/testing/journal';
 import type { ProcessCluster, ProcessNode } from '@robustmq/testing';
 import { expect } from 'vitest';
 import { readAll, startProducers, type Producers } from './producers.js';
@@ -26,13 +26,7 @@ export async function expectHandoverUnderLoad(
 ): Promise<{ before: Segment__Output; name: string }> {
   const { namespace } = options;
   const placement = cluster.client();
-  const adapter = new JournalStorageAdapter({
-    placementAddresses: [cluster.placementAddress],
-    namespace,
-    replicaCount: 3,
-    acks: 'quorum',
-    requestTimeoutMs: 30_000,
-  });
+  const adapter = journalAdapter([cluster.placementAddress], namespace, { requestTimeoutMs: 30_000 });
   let producers: Producers | undefined;
   try {
     await adapter.createShard('orders');

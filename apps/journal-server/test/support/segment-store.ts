@@ -13,7 +13,7 @@ export interface OpenSegment {
 export async function storeWithSegment(
   dir: string,
   startOffset = 0,
-  options: { overlapSyncs?: boolean } = {},
+  options: { overlapSyncs?: boolean; preallocateBytes?: number } = {},
 ): Promise<OpenSegment> {
   const store = await SegmentStore.open(dir, quietLogger, options);
   const seg = await store.create({

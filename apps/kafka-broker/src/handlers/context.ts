@@ -1,8 +1,9 @@
 // What every request handler gets: the broker's collaborators (built once at start-up) and the state of the
 // connection the request came on. One file per API under handlers/, like the MQTT broker's packet handlers; the table
-// in handlers/index.ts says which APIs and versions this broker offers.
+// in handlers/index.ts says which APIs this broker offers; each handler is built by apiHandler() below, which takes the
+// versions from the API's declaration in the codec.
 import type { Logger } from '@robustmq/common';
-import type { KafkaValue, RequestHeader } from '@robustmq/protocol/kafka';
+import { apiSpec, type KafkaValue, type RequestHeader } from '@robustmq/protocol/kafka';
 import type { BrokerDirectory, KafkaListener } from '../cluster/broker-directory.js';
 import type { CoordinatorPlacement } from '../group/coordinator-placement.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
@@ -70,4 +71,43 @@ export interface ApiHandler {
     body: KafkaValue,
     header: RequestHeader,
   ): Promise<KafkaValue | undefined>;
+}
+
+type Handle<R> = (
+  ctx: BrokerContext,
+  conn: ConnectionState,
+  request: R,
+  header: RequestHeader,
+) => Promise<KafkaValue | undefined>;
+
+/**
+ * The handler of one API. The versions it answers are the ones its messages are declared in (the codec's range in
+ * @robustmq/protocol kafka/apis.ts, the one place a new version is added), from `minVersion` when the broker cannot
+ * serve the oldest ones. `handle` gets the body decoded in the request's version — fields of other versions at their
+ * defaults — seen as `R`, and returns the response body.
+ */
+export function apiHandler<R = KafkaValue>(apiKey: number, handle: Handle<R>): ApiHandler;
+export function apiHandler<R = KafkaValue>(
+  apiKey: number,
+  versions: { minVersion: number },
+  handle: Handle<R>,
+): ApiHandler;
+export function apiHandler<R>(
+  apiKey: number,
+  ...args: [Handle<R>] | [{ minVersion: number }, Handle<R>]
+): ApiHandler {
+  const api = apiSpec(apiKey);
+  if (!api) throw new Error(`API ${apiKey} is not declared in the codec`);
+  const [declaredMin, maxVersion] = api.request.validVersions;
+  const [versions, handle] = args.length === 1 ? [{ minVersion: declaredMin }, args[0]] : args;
+  if (versions.minVersion < declaredMin || versions.minVersion > maxVersion)
+    throw new Error(
+      `${api.name}: v${versions.minVersion} is outside the declared v${declaredMin}-${maxVersion}`,
+    );
+  return {
+    apiKey,
+    minVersion: versions.minVersion,
+    maxVersion,
+    handle: (ctx, conn, body, header) => handle(ctx, conn, body as unknown as R, header),
+  };
 }

@@ -13,7 +13,7 @@ import {
 } from '@robustmq/protocol/kafka';
 import { kafkaCodeOf } from '../topics/partition-store.js';
 import { topicAllowed } from './authorize.js';
-import type { ApiHandler, BrokerContext } from './context.js';
+import { apiHandler, type BrokerContext } from './context.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -69,13 +69,11 @@ async function readOne(
   }
 }
 
-export const fetch: ApiHandler = {
-  apiKey: ApiKey.Fetch,
-  // v4 is the first that carries record batches v2
-  minVersion: 4,
-  maxVersion: 12,
-  async handle(ctx, conn, body) {
-    const request = body as unknown as FetchRequestData;
+// v4 is the first that carries record batches v2
+export const fetch = apiHandler<FetchRequestData>(
+  ApiKey.Fetch,
+  { minVersion: 4 },
+  async (ctx, conn, request) => {
     const wanted: Wanted[] = request.topics.flatMap((t) =>
       t.partitions.map((p) => ({
         topic: t.topic,
@@ -141,4 +139,4 @@ export const fetch: ApiHandler = {
       responses: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
     };
   },
-};
+);

@@ -3,7 +3,7 @@
 // (KIP-699). Transactional ids (key type 1) are refused: this broker does not implement transactions.
 import { ApiKey, ErrorCode } from '@robustmq/protocol/kafka';
 import { advertisedPort, type KafkaListener } from '../cluster/broker-directory.js';
-import type { ApiHandler, BrokerContext } from './context.js';
+import { apiHandler, type BrokerContext } from './context.js';
 
 const GROUP = 0;
 
@@ -41,19 +41,14 @@ function find(ctx: BrokerContext, key: string, keyType: number, listener: KafkaL
   return { key, nodeId: owner.nodeId, host: owner.host, port, errorCode: ErrorCode.NONE, errorMessage: null };
 }
 
-export const findCoordinator: ApiHandler = {
-  apiKey: ApiKey.FindCoordinator,
-  minVersion: 0,
-  maxVersion: 4,
-  async handle(ctx, conn, body, header) {
-    const keyType = body.keyType as number;
-    if (header.apiVersion >= 4) {
-      return {
-        throttleTimeMs: 0,
-        coordinators: (body.coordinatorKeys as string[]).map((k) => find(ctx, k, keyType, conn.listener)),
-      };
-    }
-    const { key: _key, ...found } = find(ctx, body.key as string, keyType, conn.listener);
-    return { throttleTimeMs: 0, ...found };
-  },
-};
+export const findCoordinator = apiHandler(ApiKey.FindCoordinator, async (ctx, conn, body, header) => {
+  const keyType = body.keyType as number;
+  if (header.apiVersion >= 4) {
+    return {
+      throttleTimeMs: 0,
+      coordinators: (body.coordinatorKeys as string[]).map((k) => find(ctx, k, keyType, conn.listener)),
+    };
+  }
+  const { key: _key, ...found } = find(ctx, body.key as string, keyType, conn.listener);
+  return { throttleTimeMs: 0, ...found };
+});

@@ -3,57 +3,42 @@
 // client asks each broker).
 import { ApiKey, ErrorCode } from '@robustmq/protocol/kafka';
 import { superuserOrOpen } from './authorize.js';
-import type { ApiHandler } from './context.js';
+import { apiHandler } from './context.js';
 
-export const describeGroups: ApiHandler = {
-  apiKey: ApiKey.DescribeGroups,
-  minVersion: 0,
-  maxVersion: 5,
-  async handle(ctx, _conn, body) {
-    const groups = ctx.groups.describeGroups(body.groups as string[]).map((g) => ({
-      errorCode: g.errorCode,
-      groupId: g.groupId,
-      groupState: g.groupState,
-      protocolType: g.protocolType,
-      protocolData: g.protocolData,
-      members: g.members.map((m) => ({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        memberMetadata: m.metadata,
-        memberAssignment: m.assignment,
-      })),
-      authorizedOperations: -2147483648,
-    }));
-    return { throttleTimeMs: 0, groups };
-  },
-};
+export const describeGroups = apiHandler(ApiKey.DescribeGroups, async (ctx, _conn, body) => {
+  const groups = ctx.groups.describeGroups(body.groups as string[]).map((g) => ({
+    errorCode: g.errorCode,
+    groupId: g.groupId,
+    groupState: g.groupState,
+    protocolType: g.protocolType,
+    protocolData: g.protocolData,
+    members: g.members.map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      memberMetadata: m.metadata,
+      memberAssignment: m.assignment,
+    })),
+    authorizedOperations: -2147483648,
+  }));
+  return { throttleTimeMs: 0, groups };
+});
 
-export const listGroups: ApiHandler = {
-  apiKey: ApiKey.ListGroups,
-  minVersion: 0,
-  maxVersion: 4,
-  async handle(ctx, _conn, body) {
-    const groups = await ctx.groups.listGroups((body.statesFilter as string[] | undefined) ?? []);
-    return { throttleTimeMs: 0, errorCode: 0, groups };
-  },
-};
+export const listGroups = apiHandler(ApiKey.ListGroups, async (ctx, _conn, body) => {
+  const groups = await ctx.groups.listGroups((body.statesFilter as string[] | undefined) ?? []);
+  return { throttleTimeMs: 0, errorCode: 0, groups };
+});
 
-export const deleteGroups: ApiHandler = {
-  apiKey: ApiKey.DeleteGroups,
-  minVersion: 0,
-  maxVersion: 2,
-  async handle(ctx, conn, body) {
-    const names = body.groupsNames as string[];
-    // groups are not a resource of the ACL rules: deleting one (and its committed offsets) is a superuser's
-    const allowed = superuserOrOpen(ctx, conn);
-    const results = await Promise.all(
-      names.map(async (groupId) => ({
-        groupId,
-        errorCode: allowed ? await ctx.groups.deleteGroup(groupId) : ErrorCode.GROUP_AUTHORIZATION_FAILED,
-      })),
-    );
-    return { throttleTimeMs: 0, results };
-  },
-};
+export const deleteGroups = apiHandler(ApiKey.DeleteGroups, async (ctx, conn, body) => {
+  const names = body.groupsNames as string[];
+  // groups are not a resource of the ACL rules: deleting one (and its committed offsets) is a superuser's
+  const allowed = superuserOrOpen(ctx, conn);
+  const results = await Promise.all(
+    names.map(async (groupId) => ({
+      groupId,
+      errorCode: allowed ? await ctx.groups.deleteGroup(groupId) : ErrorCode.GROUP_AUTHORIZATION_FAILED,
+    })),
+  );
+  return { throttleTimeMs: 0, results };
+});

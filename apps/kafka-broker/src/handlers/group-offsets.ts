@@ -4,48 +4,43 @@
 import { ApiKey, ErrorCode } from '@robustmq/protocol/kafka';
 import type { CommitPartition, OffsetFetchResponse } from '../group/types.js';
 import { topicAllowed } from './authorize.js';
-import type { ApiHandler, BrokerContext, ConnectionState } from './context.js';
+import { apiHandler, type BrokerContext, type ConnectionState } from './context.js';
 
-export const offsetCommit: ApiHandler = {
-  apiKey: ApiKey.OffsetCommit,
-  minVersion: 0,
-  maxVersion: 8,
-  async handle(ctx, conn, body, header) {
-    const v = header.apiVersion;
-    const asked = body.topics as {
-      name: string;
-      partitions: (CommitPartition & { committedOffset: number })[];
-    }[];
-    // committing a position in a topic is a read of it: SUBSCRIBE (server/authorizer.ts); denied topics are not stored
-    const topics = asked.filter((t) => topicAllowed(ctx, conn, 'subscribe', t.name));
-    const denied = asked
-      .filter((t) => !topics.includes(t))
-      .map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => ({
-          partitionIndex: p.partitionIndex,
-          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
-        })),
-      }));
-    const answer = await ctx.groups.offsetCommit({
-      groupId: body.groupId as string,
-      // v0 commits outside group management
-      generationId: v === 0 ? -1 : (body.generationId as number),
-      memberId: v === 0 ? '' : (body.memberId as string),
-      groupInstanceId: (body.groupInstanceId as string | null) ?? null,
-      topics: topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => ({
-          partitionIndex: p.partitionIndex,
-          committedOffset: p.committedOffset,
-          committedLeaderEpoch: p.committedLeaderEpoch ?? -1,
-          committedMetadata: p.committedMetadata ?? null,
-        })),
+export const offsetCommit = apiHandler(ApiKey.OffsetCommit, async (ctx, conn, body, header) => {
+  const v = header.apiVersion;
+  const asked = body.topics as {
+    name: string;
+    partitions: (CommitPartition & { committedOffset: number })[];
+  }[];
+  // committing a position in a topic is a read of it: SUBSCRIBE (server/authorizer.ts); denied topics are not stored
+  const topics = asked.filter((t) => topicAllowed(ctx, conn, 'subscribe', t.name));
+  const denied = asked
+    .filter((t) => !topics.includes(t))
+    .map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({
+        partitionIndex: p.partitionIndex,
+        errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
       })),
-    });
-    return { throttleTimeMs: 0, topics: [...answer.topics, ...denied] };
-  },
-};
+    }));
+  const answer = await ctx.groups.offsetCommit({
+    groupId: body.groupId as string,
+    // v0 commits outside group management
+    generationId: v === 0 ? -1 : (body.generationId as number),
+    memberId: v === 0 ? '' : (body.memberId as string),
+    groupInstanceId: (body.groupInstanceId as string | null) ?? null,
+    topics: topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({
+        partitionIndex: p.partitionIndex,
+        committedOffset: p.committedOffset,
+        committedLeaderEpoch: p.committedLeaderEpoch ?? -1,
+        committedMetadata: p.committedMetadata ?? null,
+      })),
+    })),
+  });
+  return { throttleTimeMs: 0, topics: [...answer.topics, ...denied] };
+});
 
 type TopicsAsked = { name: string; partitionIndexes: number[] }[] | null;
 
@@ -72,29 +67,24 @@ async function fetchOne(
   return { ...answer, topics: shown };
 }
 
-export const offsetFetch: ApiHandler = {
-  apiKey: ApiKey.OffsetFetch,
-  minVersion: 0,
-  maxVersion: 8,
-  async handle(ctx, conn, body, header) {
-    if (header.apiVersion >= 8) {
-      const groups = body.groups as { groupId: string; topics: TopicsAsked }[];
-      const answers = await Promise.all(groups.map((g) => fetchOne(ctx, conn, g.groupId, g.topics)));
-      return {
-        throttleTimeMs: 0,
-        groups: groups.map((g, i) => ({
-          groupId: g.groupId,
-          topics: answers[i]!.topics,
-          errorCode: answers[i]!.errorCode,
-        })),
-      };
-    }
-    const answer = await fetchOne(ctx, conn, body.groupId as string, body.topics as TopicsAsked);
-    // v0/v1 have no top-level error: a group-level one goes to every partition (the answer's partitions carry it)
+export const offsetFetch = apiHandler(ApiKey.OffsetFetch, async (ctx, conn, body, header) => {
+  if (header.apiVersion >= 8) {
+    const groups = body.groups as { groupId: string; topics: TopicsAsked }[];
+    const answers = await Promise.all(groups.map((g) => fetchOne(ctx, conn, g.groupId, g.topics)));
     return {
       throttleTimeMs: 0,
-      topics: answer.topics,
-      errorCode: header.apiVersion >= 2 ? answer.errorCode : ErrorCode.NONE,
+      groups: groups.map((g, i) => ({
+        groupId: g.groupId,
+        topics: answers[i]!.topics,
+        errorCode: answers[i]!.errorCode,
+      })),
     };
-  },
-};
+  }
+  const answer = await fetchOne(ctx, conn, body.groupId as string, body.topics as TopicsAsked);
+  // v0/v1 have no top-level error: a group-level one goes to every partition (the answer's partitions carry it)
+  return {
+    throttleTimeMs: 0,
+    topics: answer.topics,
+    errorCode: header.apiVersion >= 2 ? answer.errorCode : ErrorCode.NONE,
+  };
+});

@@ -9,7 +9,7 @@ import {
 } from '@robustmq/protocol/kafka';
 import { kafkaCodeOf } from '../topics/partition-store.js';
 import { topicAllowed } from './authorize.js';
-import type { ApiHandler, BrokerContext } from './context.js';
+import { apiHandler, type BrokerContext } from './context.js';
 
 const LATEST = -1;
 const EARLIEST = -2;
@@ -36,12 +36,9 @@ async function lookup(
   );
 }
 
-export const listOffsets: ApiHandler = {
-  apiKey: ApiKey.ListOffsets,
-  minVersion: 0,
-  maxVersion: 7,
-  async handle(ctx, conn, body) {
-    const request = body as unknown as ListOffsetsRequestData;
+export const listOffsets = apiHandler<ListOffsetsRequestData>(
+  ApiKey.ListOffsets,
+  async (ctx, conn, request) => {
     const topics = await Promise.all(
       request.topics.map(async (t) => ({
         name: t.name,
@@ -79,4 +76,4 @@ export const listOffsets: ApiHandler = {
     );
     return { throttleTimeMs: 0, topics };
   },
-};
+);

@@ -13,7 +13,7 @@ import { advertisedPort } from '../cluster/broker-directory.js';
 import { kafkaCodeOf } from '../topics/partition-store.js';
 import { TopicError, type TopicMeta } from '../topics/topic-catalog.js';
 import { topicAllowed, topicVisible } from './authorize.js';
-import type { ApiHandler, BrokerContext } from './context.js';
+import { apiHandler, type BrokerContext } from './context.js';
 
 function topicEntry(ctx: BrokerContext, meta: TopicMeta): MetadataTopicData {
   return {
@@ -40,12 +40,9 @@ function errorEntry(name: string, errorCode: number): MetadataTopicData {
   return { errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [] };
 }
 
-export const metadata: ApiHandler = {
-  apiKey: ApiKey.Metadata,
-  minVersion: 0,
-  maxVersion: 12,
-  async handle(ctx, conn, body, header) {
-    const request = body as unknown as MetadataRequestData;
+export const metadata = apiHandler<MetadataRequestData>(
+  ApiKey.Metadata,
+  async (ctx, conn, request, header) => {
     // v0: an empty list means every topic; v1+: null does
     const all = request.topics === null || (header.apiVersion === 0 && request.topics.length === 0);
     const topics: MetadataTopicData[] = [];
@@ -108,4 +105,4 @@ export const metadata: ApiHandler = {
     };
     return { ...response };
   },
-};
+);

@@ -18,7 +18,7 @@ import {
 } from '@robustmq/protocol/kafka';
 import { kafkaCodeOf } from '../topics/partition-store.js';
 import { topicAllowed } from './authorize.js';
-import type { ApiHandler, BrokerContext } from './context.js';
+import { apiHandler, type BrokerContext } from './context.js';
 
 function decodeErrorCode(err: unknown): number {
   if (err instanceof CorruptRecordError) return ErrorCode.CORRUPT_MESSAGE;
@@ -45,13 +45,11 @@ function partitionAnswer(
   };
 }
 
-export const produce: ApiHandler = {
-  apiKey: ApiKey.Produce,
-  // v3 is the first with record batches v2, the only message format stored here
-  minVersion: 3,
-  maxVersion: 9,
-  async handle(ctx, conn, body) {
-    const request = body as unknown as ProduceRequestData;
+// v3 is the first with record batches v2, the only message format stored here
+export const produce = apiHandler<ProduceRequestData>(
+  ApiKey.Produce,
+  { minVersion: 3 },
+  async (ctx, conn, request) => {
     const acks = request.acks;
     // appends of this connection are issued in request order (a producer's pipelined requests keep their order)
     const previousTurn = conn.produceTurn;
@@ -85,7 +83,7 @@ export const produce: ApiHandler = {
     if (acks === 0) return undefined;
     return { responses, throttleTimeMs: 0 };
   },
-};
+);
 
 /** Validates and starts the append of one partition's records synchronously up to the storage call. */
 function producePartition(

@@ -12,14 +12,11 @@ import {
 } from '@robustmq/protocol/kafka';
 import { kafkaCodeOf } from '../topics/partition-store.js';
 import { assertTopicAdmin } from './authorize.js';
-import type { ApiHandler } from './context.js';
+import { apiHandler } from './context.js';
 
-export const createTopics: ApiHandler = {
-  apiKey: ApiKey.CreateTopics,
-  minVersion: 0,
-  maxVersion: 7,
-  async handle(ctx, conn, body) {
-    const request = body as unknown as CreateTopicsRequestData;
+export const createTopics = apiHandler<CreateTopicsRequestData>(
+  ApiKey.CreateTopics,
+  async (ctx, conn, request) => {
     const topics: CreateTopicResultData[] = [];
     const seen = new Set<string>();
     for (const t of request.topics) {
@@ -70,14 +67,11 @@ export const createTopics: ApiHandler = {
     }
     return { throttleTimeMs: 0, topics };
   },
-};
+);
 
-export const deleteTopics: ApiHandler = {
-  apiKey: ApiKey.DeleteTopics,
-  minVersion: 0,
-  maxVersion: 6,
-  async handle(ctx, conn, body, header) {
-    const request = body as unknown as DeleteTopicsRequestData;
+export const deleteTopics = apiHandler<DeleteTopicsRequestData>(
+  ApiKey.DeleteTopics,
+  async (ctx, conn, request, header) => {
     let targets: { name: string | null; topicId: string }[];
     if (header.apiVersion >= 6) {
       const byId = request.topics.some((t) => t.name === null) ? await ctx.catalog.list() : [];
@@ -114,14 +108,11 @@ export const deleteTopics: ApiHandler = {
     }
     return { throttleTimeMs: 0, responses };
   },
-};
+);
 
-export const createPartitions: ApiHandler = {
-  apiKey: ApiKey.CreatePartitions,
-  minVersion: 0,
-  maxVersion: 3,
-  async handle(ctx, conn, body) {
-    const request = body as unknown as CreatePartitionsRequestData;
+export const createPartitions = apiHandler<CreatePartitionsRequestData>(
+  ApiKey.CreatePartitions,
+  async (ctx, conn, request) => {
     const results = [];
     for (const t of request.topics) {
       try {
@@ -139,4 +130,4 @@ export const createPartitions: ApiHandler = {
     }
     return { throttleTimeMs: 0, results };
   },
-};
+);

@@ -22,8 +22,12 @@
 //
 // The view is refreshed every REFRESH_MS; while two brokers' views differ (a member joined in the last moments) a
 // message can go to a member on each, or to none — the same guarantee shared subscriptions give on a single broker
-// (a message no member can take now is not queued for the group). Not covered: a second death during a hand-over
-// (what the broker handing over has delivered is in its own record's `p`; what it had not delivered yet is not).
+// (a message no member can take now is not queued for the group).
+//
+// A hand-over is resumable: the broker taking a part over first records it in its own position as `h` (parts: the
+// offsets `p`, and from `r` up to `to` every offset o with o mod n = i), then deletes the departed broker's record,
+// and moves the parts on as it gives their messages. When it dies or stops (a clean stop ends the hand-over at the
+// next message), the broker taking its part over gives its `p`, its share from `r` and all of its `h`.
 //
 // Incarnations. Every start of a broker has an incarnation id, registered with placement as the node's label
 // `incarnation`; a members record holds it as its value and a position record names it in its key
@@ -49,7 +53,11 @@
 // reconnects), then the members record is marked as leaving. The broker that takes the part over gives one of its
 // members those offsets and this broker's share of the log from `r` on (what the others routed here before they saw
 // it go), and deletes the position; the mark stays until a member joins here again or the broker stops.
-import { createHash } from 'node:crypto';
+//
+// A persistent member's session ending (expired offline, replaced by a clean start, taken over by another broker)
+// gives the group back the messages it had in flight (`returned`): to a member here, else through a record under the
+// members prefix (`…/returned-<node id>-<uuid>`) that the lowest-numbered broker of the group takes at its refresh.
+import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@robustmq/common';
 import type { PlacementClient } from '@robustmq/placement-client';
 import { ClusterTypes } from '@robustmq/protocol';
@@ -72,6 +80,8 @@ const HAND_OVER_RETRY_MS = 20;
 const LEAVE_DRAIN_MS = 500;
 /** the suffix of a members record whose broker is leaving. */
 const LEAVING = '!';
+/** the last level of a record under the members prefix that holds messages given back to a group (`returned`). */
+const RETURNED = 'returned-';
 
 /** What the coordinator needs of the shared log: how far this broker has routed, reads, and the group positions
  * brokers of the previous release committed. */
@@ -82,11 +92,29 @@ export interface SharedGroupLog {
   fetchPosition(group: string): Promise<number | undefined>;
 }
 
+/** A stretch of the shared log a broker gives its members of a group on another's behalf: the offsets in `p` (each
+ * below `r`), and every offset o from `r` up to `to` with o mod n = i (the departed broker's share under the view
+ * that still counted it). */
+interface HandOverPart {
+  r: number;
+  p: number[];
+  to: number;
+  n: number;
+  i: number;
+}
+
 /** Where a broker stands in a group, as recorded in placement: routed up to `r`, and `p` (below `r`) given to its
- * members and not acknowledged. */
+ * members and not acknowledged; `h`, what it is handing over for others and has not given its members yet. */
 interface GroupPosition {
   r: number;
   p: number[];
+  h?: HandOverPart[];
+}
+
+/** A hand-over under way here: its parts, and `at`, the offset below which every part's messages are given. */
+interface Adoption {
+  parts: HandOverPart[];
+  at: number;
 }
 
 export class ClusterSharedGroups implements SharedGroupCoordinator {
@@ -117,6 +145,10 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   private refreshing = false;
   private stopped = false;
   private readonly handOvers = new Set<Promise<void>>();
+  /** group key → the hand-overs under way here: recorded in this broker's position (`h`) until done. */
+  private readonly adopted = new Map<string, Set<Adoption>>();
+  /** returned-message records (members prefix) being taken over here. */
+  private readonly takingReturns = new Set<string>();
   /** hand-overs done and messages handed over; dropped: no member had room within HAND_OVER_WAIT_MS. */
   readonly handOverStats = { handOvers: 0, messages: 0, dropped: 0 };
 
@@ -155,7 +187,9 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     const deadline = Date.now() + drainMs;
     while (members && Date.now() < deadline && keys.some((key) => members.pendingOffsets(key).length > 0))
       await new Promise((resolve) => setTimeout(resolve, HAND_OVER_RETRY_MS));
-    await this.committing;
+    // hand-overs stop at their next message; what they had not given is recorded below as `h`, for the others
+    await Promise.all(this.handOvers);
+    while (this.committing) await this.committing;
     for (const key of keys) this.dirty.add(key);
     try {
       await this.commitPositions();
@@ -225,9 +259,9 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     if (this.leaving) return;
     this.committed.delete(key);
     this.dirty.delete(key);
-    const pending = unacknowledged.sort((a, b) => a - b);
-    const position: GroupPosition =
-      pending.length > MAX_PENDING ? { r: pending[0]!, p: [] } : { r: routed, p: pending };
+    const position = this.positionOf(key, routed, unacknowledged);
+    // the hand-overs of this group here stop (no member to give to): the broker that takes the part takes them too
+    this.adopted.delete(key);
     const writes = (this.closing.get(key) ?? Promise.resolve())
       .then(async () => {
         await this.placement.kv.set(
@@ -238,7 +272,7 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
         if (this.local.has(key)) return;
         await this.placement.kv.set(this.recordKey(key), this.incarnation + LEAVING);
         this.logger.info(
-          { group: key, at: routed, unacknowledged: pending.length },
+          { group: key, at: routed, unacknowledged: position.p.length, handingOver: position.h?.length ?? 0 },
           'the last member of a shared group here left; its part goes to the other brokers',
         );
       })
@@ -252,6 +286,35 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
         if (this.closing.get(key) === writes) this.closing.delete(key);
       });
     this.closing.set(key, writes);
+  }
+
+  returned(key: string, offsets: number[]): void {
+    if (offsets.length === 0) return;
+    const p = [...new Set(offsets)].sort((a, b) => a - b);
+    const to = p[p.length - 1]! + 1;
+    const part: HandOverPart = { r: to, p, to, n: 1, i: 0 };
+    if (this.local.has(key) && !this.leaving && !this.stopped) {
+      const giving = this.giveParts(key, [part], async () => undefined, { returned: p.length })
+        .catch((err: unknown) =>
+          this.logger.warn({ err, group: key }, 'could not give returned shared group messages'),
+        )
+        .finally(() => this.handOvers.delete(giving));
+      this.handOvers.add(giving);
+      return;
+    }
+    // no member here: a record the group's brokers read at their next refresh, the lowest of them takes it (one
+    // joining later, if the group has none now)
+    const record = `${PREFIX}${key}/${RETURNED}${this.nodeId}-${randomUUID()}`;
+    const writing = this.placement.kv
+      .set(record, JSON.stringify({ h: [part] }))
+      .catch((err: unknown) =>
+        this.logger.warn(
+          { err, group: key, messages: p.length },
+          'could not give the messages of an ended session back to its shared group',
+        ),
+      )
+      .finally(() => this.handOvers.delete(writing));
+    this.handOvers.add(writing);
   }
 
   serves(key: string, message: OutgoingPublish): boolean {
@@ -327,6 +390,8 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       /** `<group key>\n<node id>` of every members record, counted or not */
       const recorded = new Set<string>();
       const ours = new Set<string>();
+      /** records of messages given back to a group, by group key */
+      const returns: { key: string; record: string; value: string }[] = [];
       let startAfter = '';
       for (;;) {
         const page = await this.placement.kv.listPrefix(PREFIX, startAfter, 1000);
@@ -336,6 +401,10 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
           const nodeId = Number(rest.slice(slash + 1));
           const key = rest.slice(0, slash);
           const value = item.value.toString('utf8');
+          if (rest.startsWith(RETURNED, slash + 1)) {
+            returns.push({ key, record: item.key, value });
+            continue;
+          }
           recorded.add(`${key}\n${nodeId}`);
           if (nodeId === this.nodeId) {
             if (value === this.incarnation) ours.add(key);
@@ -383,6 +452,11 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       this.view = view;
       this.epochs = alive;
       this.handOverDeparted(previous, previousEpochs, view, alive, recorded, switchedAt);
+      // messages given back to a group go to the lowest of its brokers
+      if (!this.leaving)
+        for (const { key, record, value } of returns)
+          if (this.local.has(key) && view.get(key)?.[0] === this.nodeId)
+            this.takeReturned(key, record, value);
     } catch (err) {
       this.logger.debug({ err }, 'could not refresh the shared group view; keeping the last one');
     } finally {
@@ -425,7 +499,8 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   }
 
   /** Gives this broker's members of group `key` what broker `departed` was to serve below `to` and has not had
-   * acknowledged: the offsets it recorded as unacknowledged, and its part of the log from where it had routed. */
+   * acknowledged: the offsets it recorded as unacknowledged, its part of the log from where it had routed, and what
+   * it was itself handing over for others and had not given yet (its `h`). */
   private async handOver(
     key: string,
     departed: number,
@@ -435,53 +510,120 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   ): Promise<void> {
     const position = await this.departedPosition(key, departed, epoch);
     if (position === undefined) return;
-    const pending = position.p.filter((offset) => offset < to).sort((a, b) => a - b);
-    if (pending.length === 0 && position.r >= to) return this.forgetPosition(key, departed, epoch);
-    const index = brokers.indexOf(departed);
-    const levels = key.slice(key.indexOf('/') + 1).split('/');
-    const pendingSet = new Set(pending);
-    const wanted = (offset: number): boolean =>
-      offset >= position.r ? offset % brokers.length === index : pendingSet.has(offset);
-    let next = 0; // the first unacknowledged offset not passed yet
-    /** where to read on from `offset`: below `r`, the next unacknowledged offset (or `r` once all are passed) */
-    const readOn = (offset: number): number => {
-      if (offset >= position.r) return offset;
-      while (next < pending.length && pending[next]! < offset) next++;
-      return next < pending.length ? pending[next]! : position.r;
+    const own: HandOverPart = {
+      r: position.r,
+      p: position.p,
+      to,
+      n: brokers.length,
+      i: brokers.indexOf(departed),
     };
-    let handed = 0;
-    let dropped = 0;
-    let offset = Math.max(readOn(0), await this.log.startOffset());
+    const parts = remainingParts([own, ...(position.h ?? [])], 0);
+    if (parts.length === 0) return this.forgetPosition(key, departed, epoch);
     this.logger.info(
-      { group: key, departed, unacknowledged: pending.length, from: position.r, to },
+      {
+        group: key,
+        departed,
+        unacknowledged: own.p.length,
+        from: position.r,
+        to,
+        handingOver: parts.length - 1,
+      },
       "handing a departed broker's shared group messages to members here",
     );
-    while (offset < to && !this.stopped) {
-      const records = await this.log.read(offset, Math.min(READ_BATCH, to - offset));
+    await this.giveParts(key, parts, () => this.forgetPosition(key, departed, epoch), { departed });
+  }
+
+  /** Takes over a record of messages a session of another broker had in flight as a member when it ended (`returned`
+   * there, with no member of the group left on that broker to give them to). */
+  private takeReturned(key: string, record: string, value: string): void {
+    if (this.takingReturns.has(record)) return;
+    let parts: HandOverPart[];
+    try {
+      parts = remainingParts(parseParts((JSON.parse(value) as { h?: unknown }).h), 0);
+    } catch {
+      parts = [];
+    }
+    this.takingReturns.add(record);
+    const release = (): Promise<void> =>
+      this.placement.kv.delete(record).then(
+        () => undefined,
+        (err: unknown) =>
+          this.logger.warn({ err, group: key }, 'could not delete a returned-messages record'),
+      );
+    const taking = (
+      parts.length === 0 ? release() : this.giveParts(key, parts, release, { returned: record })
+    )
+      .catch((err: unknown) =>
+        this.logger.warn({ err, group: key }, 'could not give returned shared group messages'),
+      )
+      .finally(() => {
+        this.takingReturns.delete(record);
+        this.handOvers.delete(taking);
+      });
+    this.handOvers.add(taking);
+  }
+
+  /** Gives one of this broker's members of group `key` every message of `parts`, in log order. The parts are first
+   * recorded in this broker's position (`h`), then `release` drops the record they came from: from then on, this
+   * broker stopping or dying hands over what it has not given yet. Stops, with the rest left in `h`, when the broker
+   * leaves or stops or the group has no member here any more. */
+  private async giveParts(
+    key: string,
+    parts: HandOverPart[],
+    release: () => Promise<void>,
+    source: Record<string, unknown>,
+  ): Promise<void> {
+    const adoption: Adoption = { parts, at: 0 };
+    let adoptions = this.adopted.get(key);
+    if (!adoptions) this.adopted.set(key, (adoptions = new Set()));
+    adoptions.add(adoption);
+    let released = false;
+    try {
+      await this.writePositionsNow(key);
+      await release();
+      released = true;
+    } catch (err) {
+      // kept where it came from until the end: given twice if this broker dies meanwhile, never lost
+      this.logger.warn({ err, group: key }, 'could not record a hand-over before starting it');
+    }
+    const current = (): boolean => this.adopted.get(key)?.has(adoption) === true;
+    const end = parts.reduce((max, part) => Math.max(max, part.to), 0);
+    let handed = 0;
+    let dropped = 0;
+    let offset = Math.max(nextWanted(parts, 0), await this.log.startOffset());
+    for (;;) {
+      if (this.stopped || this.leaving || !current()) return;
+      if (offset >= end) break;
+      const records = await this.log.read(offset, Math.min(READ_BATCH, end - offset));
       if (records.length === 0) break;
       for (const record of records) {
-        if (record.offset >= to) break;
+        if (record.offset >= end) break;
+        if (wantedBy(parts, record.offset)) {
+          const message = recordToMessage(record);
+          const forwardable =
+            message && matchesGroup(key, message.topic) ? message.forwardableAt(Date.now()) : undefined;
+          // not given: expired meanwhile (MQTT-3.3.2-5) or not the group's
+          if (forwardable) {
+            const outcome = await this.deliverWhenRoom(key, forwardable);
+            if (outcome === undefined) return; // interrupted: the rest stays in this broker's `h`
+            if (outcome) handed++;
+            else dropped++;
+          }
+        }
         offset = record.offset + 1;
-        if (!wanted(record.offset)) continue;
-        const message = recordToMessage(record);
-        if (!message || !levelsMatch(levels, message.topic.split('/'))) continue;
-        const forwardable = message.forwardableAt(Date.now());
-        if (!forwardable) continue; // expired meanwhile (MQTT-3.3.2-5)
-        const outcome = await this.deliverWhenRoom(key, forwardable);
-        if (outcome === undefined) return; // no members here any more
-        if (outcome) handed++;
-        else dropped++;
+        adoption.at = offset;
       }
-      offset = readOn(offset);
+      offset = Math.max(offset, nextWanted(parts, offset));
+      adoption.at = offset;
     }
+    adoptions.delete(adoption);
+    if (adoptions.size === 0 && this.adopted.get(key) === adoptions) this.adopted.delete(key);
+    this.positionMoved(key);
     this.handOverStats.handOvers++;
     this.handOverStats.messages += handed;
     this.handOverStats.dropped += dropped;
-    this.logger.info(
-      { group: key, departed, handed, dropped },
-      'shared group messages of a departed broker handed over',
-    );
-    await this.forgetPosition(key, departed, epoch);
+    this.logger.info({ group: key, ...source, handed, dropped }, 'shared group messages handed over');
+    if (!released) await release();
   }
 
   /** The departed broker's position in the group: its record in placement, or the position a broker of the previous
@@ -495,7 +637,11 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     if (value !== undefined) {
       const parsed = JSON.parse(value.toString('utf8')) as Partial<GroupPosition>;
       if (typeof parsed.r === 'number')
-        return { r: parsed.r, p: Array.isArray(parsed.p) ? parsed.p.filter(Number.isInteger) : [] };
+        return {
+          r: parsed.r,
+          p: Array.isArray(parsed.p) ? parsed.p.filter(Number.isInteger) : [],
+          h: parseParts(parsed.h),
+        };
     }
     const committed = await this.log.fetchPosition(positionGroup(departed, key));
     return committed === undefined ? undefined : { r: committed, p: [] };
@@ -513,16 +659,52 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       );
   }
 
-  /** Delivers to a member of the group here, waiting for one with room; false after HAND_OVER_WAIT_MS. */
+  /** Delivers to a member of the group here, waiting for one with room; false after HAND_OVER_WAIT_MS; undefined
+   * when there is no member here any more or the broker is leaving (the message is then still this broker's to hand
+   * over). */
   private async deliverWhenRoom(key: string, message: OutgoingPublish): Promise<boolean | undefined> {
     const deadline = Date.now() + HAND_OVER_WAIT_MS;
     for (;;) {
+      if (this.stopped || this.leaving) return undefined;
       const delivered = this.members!.deliverToGroup(key, message);
       if (delivered) this.positionMoved(key);
-      if (delivered !== false || this.stopped) return delivered;
+      if (delivered !== false) return delivered;
       if (Date.now() > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, HAND_OVER_RETRY_MS));
     }
+  }
+
+  /** This broker's position in group `key`: routed up to `routed`, `pending` given and not acknowledged, and the
+   * hand-overs under way. */
+  private positionOf(key: string, routed: number, pending: number[]): GroupPosition {
+    const position: GroupPosition =
+      pending.length > MAX_PENDING
+        ? { r: Math.min(...pending), p: [] }
+        : { r: routed, p: pending.sort((a, b) => a - b) };
+    const h: HandOverPart[] = [];
+    for (const adoption of this.adopted.get(key) ?? [])
+      h.push(...remainingParts(adoption.parts, adoption.at));
+    if (h.length > 0) position.h = h;
+    return position;
+  }
+
+  /** Writes the position of group `key` now (after a write in flight), for a hand-over starting. Rejects when the
+   * write fails. */
+  private async writePositionsNow(key: string): Promise<void> {
+    while (this.committing) await this.committing.catch(() => undefined);
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    this.dirty.add(key);
+    const writing = this.commitPositions();
+    this.committing = writing
+      .catch(() => undefined)
+      .finally(() => {
+        this.committing = undefined;
+        const keys = [...this.dirty];
+        this.dirty.clear();
+        for (const dirty of keys) this.positionMoved(dirty);
+      });
+    await writing;
   }
 
   /** Writes, for each group whose position may have moved, how far this broker has routed and what its members
@@ -536,11 +718,7 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     const writes: Promise<void>[] = [];
     for (const key of keys) {
       if (!this.local.has(key)) continue;
-      const pending = members.pendingOffsets(key);
-      let position: GroupPosition;
-      if (pending.length > MAX_PENDING) position = { r: Math.min(...pending), p: [] };
-      else position = { r: routed, p: pending.sort((a, b) => a - b) };
-      const value = JSON.stringify(position);
+      const value = JSON.stringify(this.positionOf(key, routed, members.pendingOffsets(key)));
       if (this.committed.get(key) === value) continue;
       this.commitStats.writes++;
       // the sets of one turn travel in one placement batch (one Raft write)
@@ -559,6 +737,67 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
   }
+}
+
+/** Whether any of `parts` has `offset` to give. */
+function wantedBy(parts: HandOverPart[], offset: number): boolean {
+  for (const part of parts) {
+    if (offset >= part.to) continue;
+    if (offset >= part.r ? offset % part.n === part.i : part.p.includes(offset)) return true;
+  }
+  return false;
+}
+
+/** The least offset from `offset` on that any of `parts` may have to give (Infinity when none). */
+function nextWanted(parts: HandOverPart[], offset: number): number {
+  let next = Infinity;
+  for (const part of parts) {
+    if (offset >= part.to) continue;
+    if (offset >= part.r) return offset;
+    let candidate = part.r < part.to ? part.r : Infinity;
+    for (const p of part.p) if (p >= offset && p < candidate) candidate = p;
+    if (candidate < next) next = candidate;
+  }
+  return next;
+}
+
+/** What is left of `parts` once every offset below `at` has been given; parts with nothing left are dropped. */
+function remainingParts(parts: HandOverPart[], at: number): HandOverPart[] {
+  const out: HandOverPart[] = [];
+  for (const part of parts) {
+    const rest: HandOverPart = {
+      r: Math.max(part.r, at),
+      p: part.p.filter((offset) => offset >= at && offset < part.r && offset < part.to),
+      to: part.to,
+      n: part.n,
+      i: part.i,
+    };
+    if (rest.p.length > 0 || rest.r < rest.to) out.push(rest);
+  }
+  return out;
+}
+
+/** The well-formed hand-over parts of a record's `h` (anything else is ignored). */
+function parseParts(value: unknown): HandOverPart[] {
+  if (!Array.isArray(value)) return [];
+  const parts: HandOverPart[] = [];
+  for (const item of value as Partial<HandOverPart>[]) {
+    const { r, to, n, i } = item ?? {};
+    if (![r, to, n, i].every(Number.isInteger) || n! < 1 || i! < 0 || i! >= n!) continue;
+    parts.push({
+      r: r!,
+      to: to!,
+      n: n!,
+      i: i!,
+      p: Array.isArray(item.p) ? item.p.filter(Number.isInteger) : [],
+    });
+  }
+  return parts;
+}
+
+/** Whether `topic` matches the filter of group `key` (`<share>/<filter>`). */
+function matchesGroup(key: string, topic: string): boolean {
+  return levelsMatch(key.slice(key.indexOf('/') + 1).split('/'), topic.split('/'));
 }
 
 /** The placement KV key of the position of broker `nodeId`'s incarnation `epoch` in the shared group `key` (without

@@ -239,6 +239,33 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   forgetSession(session: Session): void {
     if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
     this.readers.delete(session);
+    // a persistent member keeps its shared messages in flight while away (MQTT-4.4.0-1); when its session ends they
+    // are the group's again (MQTT 5 §4.8.2). A clean member's are handed over as it leaves the group (router).
+    if (session.persistent) this.returnShared(session);
+  }
+
+  /** Gives a persistent session's unacknowledged shared-group messages back to their groups: in a cluster through the
+   * coordinator (a member here or on another broker), alone to another member here. */
+  private returnShared(session: Session): void {
+    for (const [key, messages] of session.takeSharedUnacknowledged()) {
+      if (this.sharedGroups) {
+        this.sharedGroups.returned(
+          key,
+          messages.map((m) => m.share!.offset),
+        );
+        continue;
+      }
+      const now = Date.now();
+      for (const { message } of messages) {
+        // expired meanwhile (MQTT-3.3.2-5): not given
+        const forwardable = message?.forwardableAt(now);
+        if (forwardable === undefined) continue;
+        if (this.router.deliverToGroup(key, forwardable) !== true) {
+          this.stats.sharedDropped++;
+          this.stats.messagesDropped++;
+        }
+      }
+    }
   }
 
   sharedAcknowledged(key: string): void {

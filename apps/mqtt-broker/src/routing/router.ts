@@ -56,6 +56,10 @@ export interface SharedGroupCoordinator {
    * offsets of the group's messages that member got, did not acknowledge and will not be given again (its session
    * ended), for the other brokers' members (MQTT 5 §4.8.2). */
   groupClosed(key: string, unacknowledged: number[]): void;
+  /** a persistent session that ended (expired, replaced by a clean start, taken over by another broker) had the
+   * group's messages at these log offsets in flight and not acknowledged: they go to another member (MQTT 5 §4.8.2),
+   * here or on another broker. */
+  returned(key: string, offsets: number[]): void;
   /** whether this broker gives `message` to one of its members of the group. */
   serves(key: string, message: OutgoingPublish): boolean;
   /** a member here acknowledged a message of the group: the group's position here may move on. */

@@ -8,7 +8,9 @@
 // restarts, but do not get, on reconnecting, what the group missed while they were away: the message log is read
 // per session, and replaying group traffic per member would hand the same message to several members. In a cluster,
 // a message in flight to a member is the group's (its offset is kept with it) until acknowledged, so that a broker
-// that dies hands it to the remaining members (cluster/shared-groups.ts).
+// that dies hands it to the remaining members (cluster/shared-groups.ts). A persistent member's in-flight messages
+// stay with its session while it is away (MQTT-4.4.0-1); when the session ends without it (expiry, a clean start,
+// taken over elsewhere) they go back to the group (BrokerCore.forgetSession, MQTT 5 §4.8.2).
 import type { QoS } from '@robustmq/protocol';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import type { Subscription } from './subscription.js';

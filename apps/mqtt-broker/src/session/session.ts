@@ -348,6 +348,24 @@ export class Session {
     }
   }
 
+  /** Takes out of the window the messages this session got as a member of shared groups and has not acknowledged
+   * (not a released QoS 2 message: its receiver has it), by group: the session is ending and they go back to their
+   * groups. */
+  takeSharedUnacknowledged(): Map<string, InflightMessage[]> {
+    const out = new Map<string, InflightMessage[]>();
+    const outgoing = this.outgoing;
+    if (outgoing === undefined) return out;
+    for (const [packetId, message] of outgoing) {
+      const share = message.share;
+      if (share === undefined || message.released) continue;
+      outgoing.delete(packetId);
+      const list = out.get(share.key);
+      if (list) list.push(message);
+      else out.set(share.key, [message]);
+    }
+    return out;
+  }
+
   /** A retained message for a new subscription: sent now, or as soon as the in-flight window has room. */
   deliverRetained(message: OutgoingPublish, qos: QoS, ids: number[] | undefined): void {
     const connection = this.connection;

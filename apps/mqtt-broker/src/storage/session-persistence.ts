@@ -26,9 +26,9 @@
 import { Readable } from 'node:stream';
 import type { Logger } from '@robustmq/common';
 import type { StorageAdapter } from '@robustmq/storage-adapter';
-import { levelsMatch } from '../routing/topic-match.js';
 import { TopicTrie } from '../routing/topic-trie.js';
 import { fromJson, toJson } from './packet-json.js';
+import { RetainedIndex } from './retained-index.js';
 import { StateLog } from './state-log.js';
 
 /** the persistence's view of a broker: its id tags wills (streamWill finds wills of brokers that are gone). */
@@ -84,7 +84,7 @@ type SubscriptionOptions = Omit<StoredSubscription, 'topic'>;
 
 export class SessionPersistence {
   broker: PersistenceBroker | undefined;
-  private readonly retained = new Map<string, PacketObject>();
+  private readonly retained = new RetainedIndex<PacketObject>();
   private readonly subscriptions = new Map<string, Map<string, SubscriptionOptions>>();
   private readonly trie = new TopicTrie<string, TopicSubscription>();
   private readonly outgoing = new Map<string, { seq: number; packet: PacketObject }[]>();
@@ -184,13 +184,7 @@ export class SessionPersistence {
 
   /** Retained messages matching any of the filters, each once. Synchronous: the broker's SUBSCRIBE path uses it. */
   retainedMatching(patterns: string[]): PacketObject[] {
-    const filters = patterns.map((p) => p.split('/'));
-    const out: PacketObject[] = [];
-    for (const [topic, packet] of this.retained) {
-      const levels = topic.split('/');
-      if (filters.some((f) => levelsMatch(f, levels))) out.push(packet);
-    }
-    return out;
+    return this.retained.matching(patterns);
   }
 
   createRetainedStreamCombi(patterns: string[]): Readable {

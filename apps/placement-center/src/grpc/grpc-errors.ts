@@ -42,3 +42,32 @@ export function notLeaderError(err: NotPlacementLeaderError): Partial<grpc.Servi
   if (err.leader.leaderAddress) error.metadata!.set(LEADER_HINT_KEY, err.leader.leaderAddress);
   return error;
 }
+
+/**
+ * Runs every item of a batch call at once (so their proposals go out together) and answers with a result per item:
+ * an item's own failure is its result, `{ code, message }`, but a failure that says "not here, not now"
+ * (UNAVAILABLE, or no status at all) fails the whole call, so the client retries it elsewhere.
+ */
+export async function settleBatch<I, R>(
+  items: readonly I[],
+  run: (item: I) => Promise<R>,
+  mapError: (err: unknown) => Partial<grpc.ServiceError> | undefined = placementErrorOf,
+): Promise<Array<R | { code: number; message: string }>> {
+  let retryElsewhere: unknown;
+  const results = await Promise.all(
+    items.map(async (item) => {
+      try {
+        return await run(item);
+      } catch (err) {
+        const mapped = mapError(err);
+        if (mapped === undefined || mapped.code === grpc.status.UNAVAILABLE) retryElsewhere ??= err;
+        return {
+          code: mapped?.code ?? grpc.status.INTERNAL,
+          message: mapped?.details ?? (err as Error).message,
+        };
+      }
+    }),
+  );
+  if (retryElsewhere !== undefined) throw retryElsewhere;
+  return results;
+}

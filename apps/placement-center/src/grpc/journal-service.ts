@@ -3,9 +3,8 @@
 import type { JournalServiceHandlers } from '@robustmq/protocol';
 import type { ConsumerOffsets } from '../journal/consumer-offsets.js';
 import type { JournalMetadata } from '../journal/journal-metadata.js';
-import * as grpc from '@grpc/grpc-js';
 import { writeOptions } from '../metadata/write-options.js';
-import { InvalidArgument, placementErrorOf, unary } from './grpc-errors.js';
+import { InvalidArgument, settleBatch, unary } from './grpc-errors.js';
 
 /** Most commits one CommitOffsets call may carry (as KvService.Batch's operations). */
 export const MAX_OFFSET_COMMITS = 10_000;
@@ -52,23 +51,10 @@ export function journalServiceHandlers(
           `a CommitOffsets call holds at most ${MAX_OFFSET_COMMITS} commits, got ${request.commits.length}`,
         );
       }
-      let retryElsewhere: unknown;
-      const results = await Promise.all(
-        request.commits.map(async (c) => {
-          try {
-            await offsets.commit(c.group, c.namespace, c.shardName, c.offset, writeOptions(c));
-            return { code: 0, message: '' };
-          } catch (err) {
-            const mapped = placementErrorOf(err);
-            if (mapped === undefined || mapped.code === grpc.status.UNAVAILABLE) retryElsewhere ??= err;
-            return {
-              code: mapped?.code ?? grpc.status.INTERNAL,
-              message: mapped?.details ?? (err as Error).message,
-            };
-          }
-        }),
-      );
-      if (retryElsewhere !== undefined) throw retryElsewhere;
+      const results = await settleBatch(request.commits, async (c) => {
+        await offsets.commit(c.group, c.namespace, c.shardName, c.offset, writeOptions(c));
+        return { code: 0, message: '' };
+      });
       return { results };
     }),
     FetchOffset: unary(async (request) => ({

@@ -21,7 +21,7 @@ import type { Proposer } from '../state/proposer.js';
 import type { KvEntry } from '../state/records.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
 import { WatchCompactedError, startWatch } from '../state/watch-hub.js';
-import { InvalidArgument, grpcError, placementErrorOf, unary } from './grpc-errors.js';
+import { InvalidArgument, grpcError, placementErrorOf, settleBatch, unary } from './grpc-errors.js';
 
 export const MAX_KEY_BYTES = 4096;
 export const MAX_VALUE_BYTES = 4 * 1024 * 1024;
@@ -137,37 +137,28 @@ export const MAX_BATCH_OPS = 10_000;
 async function runBatch(ops: KvOperations, request: BatchRequest__Output): Promise<BatchReply> {
   if (request.ops.length > MAX_BATCH_OPS)
     throw new InvalidArgument(`a batch holds at most ${MAX_BATCH_OPS} operations, got ${request.ops.length}`);
-  let retryElsewhere: unknown;
-  const results = await Promise.all(
-    request.ops.map(async (op): Promise<BatchOpResult> => {
-      try {
-        switch (op.op) {
-          case 'set':
-            return { code: 0, message: '', set: await ops.set(op.set!) };
-          case 'get':
-            return { code: 0, message: '', get: await ops.get(op.get!) };
-          case 'delete':
-            return { code: 0, message: '', delete: await ops.delete(op.delete!) };
-          case 'exists':
-            return { code: 0, message: '', exists: await ops.exists(op.exists!) };
-          case 'compareAndSet':
-            return { code: 0, message: '', compareAndSet: await ops.compareAndSet(op.compareAndSet!) };
-          default:
-            throw new InvalidArgument(
-              'batch operation names no operation (set, get, delete, exists or compare_and_set)',
-            );
-        }
-      } catch (err) {
-        const mapped = placementErrorOf(err) ?? kvError(err);
-        if (mapped === undefined || mapped.code === grpc.status.UNAVAILABLE) retryElsewhere ??= err;
-        return {
-          code: mapped?.code ?? grpc.status.INTERNAL,
-          message: mapped?.details ?? (err as Error).message,
-        };
+  const results = await settleBatch(
+    request.ops,
+    async (op): Promise<BatchOpResult> => {
+      switch (op.op) {
+        case 'set':
+          return { code: 0, message: '', set: await ops.set(op.set!) };
+        case 'get':
+          return { code: 0, message: '', get: await ops.get(op.get!) };
+        case 'delete':
+          return { code: 0, message: '', delete: await ops.delete(op.delete!) };
+        case 'exists':
+          return { code: 0, message: '', exists: await ops.exists(op.exists!) };
+        case 'compareAndSet':
+          return { code: 0, message: '', compareAndSet: await ops.compareAndSet(op.compareAndSet!) };
+        default:
+          throw new InvalidArgument(
+            'batch operation names no operation (set, get, delete, exists or compare_and_set)',
+          );
       }
-    }),
+    },
+    (err) => placementErrorOf(err) ?? kvError(err),
   );
-  if (retryElsewhere !== undefined) throw retryElsewhere;
   return { results };
 }
 

@@ -14,6 +14,7 @@
 import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 
 /** 16 buckets per power of two of microseconds: ±2.2 % resolution, 1 µs to ~17 min in 480 buckets. */
 const PER_OCTAVE = 16;
@@ -79,6 +80,10 @@ export interface StageReport {
   /** stages, GC pauses and event-loop holds of at least TAIL_EVENT_MS, in the order they ended (absent in reports
    * of older builds). */
   tail?: TailEvent[];
+  /** bytes the JS heap allocated over the window: what its used size grew by plus what every GC in the window freed
+   * (v8.GCProfiler's before/after heap statistics); Buffers' backing stores outside the heap are not counted (absent
+   * in reports of older builds). */
+  heapAllocated?: number;
 }
 
 export class StageTimings {
@@ -86,8 +91,11 @@ export class StageTimings {
   private since = performance.now();
   private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   private tail: TailEvent[] = [];
+  private gcs = new GCProfiler();
+  private usedAtStart = getHeapStatistics().used_heap_size;
 
   constructor() {
+    this.gcs.start();
     this.loop.enable();
     // GC pauses: which of them coincide with a slow message (the scavenger runs every few hundred ms under load)
     new PerformanceObserver((list) => {
@@ -150,10 +158,24 @@ export class StageTimings {
       },
       stages,
       tail: this.tail,
+      heapAllocated: this.heapAllocated(),
     };
   }
 
+  /** what the heap allocated since the window began; restarts the GC profiler (its record is the window's). */
+  private heapAllocated(): number {
+    const used = getHeapStatistics().used_heap_size;
+    let freed = 0;
+    for (const gc of this.gcs.stop()?.statistics ?? []) {
+      freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
+    }
+    this.gcs = new GCProfiler();
+    this.gcs.start();
+    return used - this.usedAtStart + freed;
+  }
+
   reset(): void {
+    this.usedAtStart = getHeapStatistics().used_heap_size;
     this.stages = new Map();
     this.tail = [];
     this.loop.reset();

@@ -2,7 +2,8 @@
 // the rocksdb storage adapter's write-ahead log (libs/storage-adapter rocksdb-wal.ts): [u32 LE body length]
 // [u32 LE CRC-32 of the body][body]. Both preallocate their files with zeros, so a zero length is where the records
 // end; a frame that is incomplete or fails its CRC is a torn write (or damage) that each log judges by where it is.
-import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 
 /** bytes before a frame's body. */
@@ -33,6 +34,35 @@ export function fsyncDirSync(dir: string): void {
   const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Makes a directory's entries durable, like fsyncDirSync, waiting on the thread pool. */
+export async function fsyncDirAsync(dir: string): Promise<void> {
+  const handle = await openFile(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The file of segment `seq` of either log: 16 hex digits and `.wal`, so names sort as sequence numbers do. */
+export function segmentFileName(seq: number): string {
+  return `${seq.toString(16).padStart(16, '0')}.wal`;
+}
+
+/** Zeros that segment files are preallocated with, written (and fdatasynced) this much at a time. */
+export const SEGMENT_ZEROS = Buffer.alloc(1024 * 1024);
+
+/** Whether a segment file starts with a frame (a preallocated one that took no record yet starts with zeros). */
+export function holdsFrames(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.readUInt32LE(0) !== 0;
   } finally {
     closeSync(fd);
   }

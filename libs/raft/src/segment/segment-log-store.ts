@@ -36,7 +36,6 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
-  readSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -48,7 +47,17 @@ import { fdatasync as fdatasyncCallback } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { FRAME_HEADER, fsyncDirSync, readFrame, sealFrame, stageTimings } from '@robustmq/common';
+import {
+  FRAME_HEADER,
+  fsyncDirAsync,
+  fsyncDirSync,
+  holdsFrames,
+  readFrame,
+  SEGMENT_ZEROS,
+  sealFrame,
+  segmentFileName,
+  stageTimings,
+} from '@robustmq/common';
 import { RaftStorageError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import { MemoryStorage, normalizeConfState } from '../memory-storage.js';
@@ -157,7 +166,13 @@ const RECORD_HEADER = FRAME_HEADER;
 const BODY_HEADER = 1 + 24 + 4;
 const ENTRY_HEADER = 8 + 8 + 1 + 4;
 
-const segmentName = (seq: number): string => `${seq.toString(16).padStart(16, '0')}.wal`;
+/** Closes and deletes a snapshot's file once its queued writes settle (a descriptor closed under them could be reused
+ * by another file meanwhile); after a successful install the file was renamed away and only the descriptor goes. */
+async function removeIncoming(inc: Incoming): Promise<void> {
+  await inc.writes;
+  closeSync(inc.fd);
+  rmSync(inc.path, { force: true });
+}
 
 export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   readonly compactsBesidePersist = true;
@@ -228,7 +243,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       .filter((f) => /^[0-9a-f]{16}\.wal$/.test(f))
       .map((f) => parseInt(f.slice(0, 16), 16))
       .sort((a, b) => a - b);
-    for (const seq of seqs.filter((s) => s < firstLive)) unlinkSync(join(dir, segmentName(seq)));
+    for (const seq of seqs.filter((s) => s < firstLive)) unlinkSync(join(dir, segmentFileName(seq)));
     const live = seqs.filter((s) => s >= firstLive);
     // entries by index as replayed; a repeated index cuts the log there
     let ents: Entry[] = [];
@@ -237,7 +252,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     let torn = false;
     for (let k = 0; k < live.length && !torn; k++) {
       const seq = live[k]!;
-      const path = join(dir, segmentName(seq));
+      const path = join(dir, segmentFileName(seq));
       const buf = readFileSync(path);
       const info: SegmentInfo = { seq, maxIndex: 0 };
       let records = 0;
@@ -250,7 +265,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
           // each write is fdatasynced before the next one is made: a damaged record must be the last one written,
           // with nothing but prepared segments (zeros) after it
           invariant(
-            !live.slice(k + 1).some((s) => holdsRecords(join(dir, segmentName(s)))),
+            !live.slice(k + 1).some((s) => holdsFrames(join(dir, segmentFileName(s)))),
             () =>
               `raft log ${path}: record at byte ${off} is damaged and more records follow it (corruption)`,
           );
@@ -303,7 +318,8 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       if (records > 0) segments.push(info);
     }
     // segments without a record (prepared, never used; or holding only a torn record) are not needed for anything
-    for (const seq of live) if (!segments.some((s) => s.seq === seq)) unlinkSync(join(dir, segmentName(seq)));
+    for (const seq of live)
+      if (!segments.some((s) => s.seq === seq)) unlinkSync(join(dir, segmentFileName(seq)));
     mem.append(ents);
     if (meta && meta.logStart.index !== meta.index && meta.index > 0) {
       mem.createSnapshot(meta.index, meta.confState, snapData);
@@ -454,9 +470,10 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     }
     this.enter();
     const started = stageTimings ? performance.now() : 0;
+    const file = this.takeIncoming(snap);
     const installed = (async () => {
       try {
-        await this.installSnapshot(snap, rd.hardState ?? this.mem.hardStateValue());
+        await this.installSnapshot(snap, rd.hardState ?? this.mem.hardStateValue(), file);
         if (stageTimings) stageTimings.record('raft.snapshot.install', performance.now() - started);
       } finally {
         this.busy = false;
@@ -497,12 +514,13 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       this.dropIncoming();
       // (a chunk that does not follow what was written is not written: persist() writes from where this stops)
       if (offset !== 0) return undefined;
-      inc = this.openIncoming(from);
+      inc = this.incoming = this.openIncoming(from);
     }
     this.writeIncoming(inc, data);
     return inc.writes;
   }
 
+  /** A new file for a snapshot's image (the caller keeps it: in `incoming` while chunks arrive, or for an install). */
   private openIncoming(from: { leaderTerm: number; index: number; term: number }): Incoming {
     const path = join(this.dir, `${INCOMING_PREFIX}${this.incomingSeq++}.tmp`);
     const inc: Incoming = {
@@ -514,10 +532,24 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       writes: Promise.resolve(),
       error: undefined,
     };
-    this.incoming = inc;
     // the install appends in a fresh segment: prepared now, beside the transfer, so it is ready by then
     if (!this.next && !this.preparing) this.prepareNext();
     return inc;
+  }
+
+  /**
+   * The file the install of `snap` writes to: the one its chunks were staged in (the store lets go of it), or — when
+   * none was staged, or what was staged is of another snapshot or longer than this one — a new one.
+   */
+  private takeIncoming(snap: Snapshot): Incoming {
+    const m = snap.metadata;
+    const staged = this.incoming;
+    if (staged && staged.index === m.index && staged.term === m.term && staged.size <= snap.data.byteLength) {
+      this.incoming = undefined;
+      return staged;
+    }
+    this.dropIncoming();
+    return this.openIncoming({ leaderTerm: 0, index: m.index, term: m.term });
   }
 
   /** Queues `data` after what `inc` holds (the write and its fdatasync on the pool); the CRC is kept as it goes. */
@@ -544,11 +576,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   private dropIncoming(): void {
     const inc = this.incoming;
     this.incoming = undefined;
-    if (!inc) return;
-    void inc.writes.then(() => {
-      closeSync(inc.fd);
-      rmSync(inc.path, { force: true });
-    });
+    if (inc) void removeIncoming(inc);
   }
 
   private async flushOnPool(): Promise<void> {
@@ -618,7 +646,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
         if (compactTo >= first) this.mem.compact(compactTo);
         // whole segments below the new log start go; the current one always stays
         while (this.segments.length > 1 && this.segments[0]!.maxIndex <= start) {
-          unlinkSync(join(this.dir, segmentName(this.segments.shift()!.seq)));
+          unlinkSync(join(this.dir, segmentFileName(this.segments.shift()!.seq)));
         }
         return this.mem.snapshot();
       } finally {
@@ -663,19 +691,8 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
    * 3. the file is renamed into place and the directory synced: the commit point;
    * 4. the old segments are deleted (a crash before leaves them, and open() ignores them: firstLiveSeq).
    */
-  private async installSnapshot(snap: Snapshot, hardState: HardState): Promise<void> {
+  private async installSnapshot(snap: Snapshot, hardState: HardState, file: Incoming): Promise<void> {
     const m = snap.metadata;
-    let inc = this.incoming;
-    this.incoming = undefined;
-    if (!inc || inc.index !== m.index || inc.term !== m.term || inc.size > snap.data.byteLength) {
-      if (inc) {
-        this.incoming = inc;
-        this.dropIncoming();
-      }
-      inc = this.openIncoming({ leaderTerm: 0, index: m.index, term: m.term });
-      this.incoming = undefined;
-    }
-    const file = inc;
     try {
       // what did not arrive as chunks (the last one; all of it when nothing was staged)
       if (file.size < snap.data.byteLength) this.writeIncoming(file, snap.data.subarray(file.size));
@@ -723,14 +740,11 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       await fsyncDirAsync(this.dir);
       this.snapMeta = meta;
       // 4.
-      for (const s of old) unlinkSync(join(this.dir, segmentName(s.seq)));
+      for (const s of old) unlinkSync(join(this.dir, segmentFileName(s.seq)));
       this.segments = this.segments.filter((s) => !old.includes(s));
       this.mem.applySnapshot(snap);
     } finally {
-      // (after its queued writes: a descriptor closed under them could be reused by another file meanwhile)
-      await file.writes;
-      closeSync(file.fd);
-      rmSync(file.path, { force: true });
+      await removeIncoming(file);
     }
   }
 
@@ -803,8 +817,9 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
   /** Creates the next segment file here with `bytes` zeros (0: an empty file that grows), durably. */
   private createSegmentSync(bytes: number): SegmentFile {
     const seq = this.nextSeq++;
-    const fd = openSync(join(this.dir, segmentName(seq)), 'wx+');
-    for (let at = 0; at < bytes;) at += writeSync(fd, ZEROS, 0, Math.min(ZEROS.length, bytes - at), at);
+    const fd = openSync(join(this.dir, segmentFileName(seq)), 'wx+');
+    for (let at = 0; at < bytes;)
+      at += writeSync(fd, SEGMENT_ZEROS, 0, Math.min(SEGMENT_ZEROS.length, bytes - at), at);
     if (bytes > 0) this.io.fdatasync(fd);
     fsyncDirSync(this.dir);
     return { seq, fd, size: bytes };
@@ -819,7 +834,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     if (this.closed || this.failed) return;
     let fd: number;
     const prep: Preparing = { seq: this.nextSeq++, dropped: false, done: Promise.resolve() };
-    const path = join(this.dir, segmentName(prep.seq));
+    const path = join(this.dir, segmentFileName(prep.seq));
     try {
       fd = openSync(path, 'wx+');
     } catch (err) {
@@ -833,9 +848,11 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
       let error: unknown;
       try {
         for (let at = 0; at < this.segmentBytes && !prep.dropped;) {
-          const n = Math.min(ZEROS.length, this.segmentBytes - at);
+          const n = Math.min(SEGMENT_ZEROS.length, this.segmentBytes - at);
           at += await new Promise<number>((resolve, reject) =>
-            writeCallback(fd, ZEROS, 0, n, at, (err, written) => (err ? reject(err) : resolve(written))),
+            writeCallback(fd, SEGMENT_ZEROS, 0, n, at, (err, written) =>
+              err ? reject(err) : resolve(written),
+            ),
           );
           await fdatasync(fd);
         }
@@ -865,7 +882,7 @@ export class SegmentLogStore extends MirroredLogStore implements RaftLogStore {
     this.next = undefined;
     if (next) {
       closeSync(next.fd);
-      rmSync(join(this.dir, segmentName(next.seq)), { force: true });
+      rmSync(join(this.dir, segmentFileName(next.seq)), { force: true });
     }
   }
 
@@ -936,15 +953,6 @@ async function writeAllAsync(fd: number, data: Uint8Array, position: number): Pr
   }
 }
 
-async function fsyncDirAsync(dir: string): Promise<void> {
-  const fh = await openFile(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
 function snapshotFileBytes(meta: SnapshotFileMeta, data: Uint8Array): Buffer {
   const json = Buffer.from(JSON.stringify(meta));
   const head = Buffer.allocUnsafe(SNAPSHOT_MAGIC.length + 8);
@@ -1007,20 +1015,6 @@ function encodeRecord(size: number, hs: HardState | undefined, entries: readonly
 
 function hardStateRecord(hs: HardState): Buffer {
   return encodeRecord(RECORD_HEADER + BODY_HEADER, hs, []);
-}
-
-/** A prepared segment's zeros are written (and fdatasynced) this much at a time. */
-const ZEROS = Buffer.alloc(1024 * 1024);
-
-/** Whether a segment file starts with a record (prepared segments start with zeros). */
-function holdsRecords(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    return readSync(fd, head, 0, 4, 0) === 4 && head.readUInt32LE(0) !== 0;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function sameTermAndVote(a: HardState, b: HardState): boolean {

@@ -89,6 +89,21 @@ const lastUsed = (dir: string): string =>
     .filter((w) => records(w).length > 0)
     .pop()!;
 
+/** realIo whose fdatasync on the pool fails with `message` (its code is the part before the colon) while failing. */
+function failingPoolSync(message = 'EIO: i/o error, fdatasync'): {
+  io: SegmentLogIo;
+  failing(on: boolean): void;
+} {
+  let fail = false;
+  const io: SegmentLogIo = {
+    ...realIo,
+    fdatasyncAsync: (fd) =>
+      fail
+        ? Promise.reject(Object.assign(new Error(message), { code: message.split(':')[0] }))
+        : Promise.resolve(realIo.fdatasync(fd)),
+  };
+  return { io, failing: (on) => (fail = on) };
+}
 describe('SegmentLogStore', () => {
   let dir: string;
 
@@ -242,16 +257,9 @@ describe('SegmentLogStore', () => {
   });
 
   it('refuses every write after a failed fdatasync on the thread pool', async () => {
-    let fail = false;
-    const io: SegmentLogIo = {
-      ...realIo,
-      fdatasyncAsync: (fd) =>
-        fail
-          ? Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
-          : Promise.resolve(realIo.fdatasync(fd)),
-    };
+    const { io, failing } = failingPoolSync();
     const st = SegmentLogStore.open(dir, { io, flush: 'pool' });
-    await expectRefusedAfterFailedSync(st, (on) => (fail = on));
+    await expectRefusedAfterFailedSync(st, failing);
     st.close();
   });
 
@@ -390,17 +398,10 @@ describe('SegmentLogStore', () => {
   });
 
   it('refuses writes after preparing a segment failed', async () => {
-    let fail = false;
-    const io: SegmentLogIo = {
-      ...realIo,
-      fdatasyncAsync: (fd) =>
-        fail
-          ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }))
-          : Promise.resolve(realIo.fdatasync(fd)),
-    };
+    const { io, failing } = failingPoolSync('ENOSPC: no space left on device');
     const st = SegmentLogStore.open(dir, { segmentBytes: 200, io });
     await st.bootstrap({ voters: [1], learners: [] });
-    fail = true;
+    failing(true);
     await st.persist({
       entries: [ent(1, 1, 'x'.repeat(100))],
       hardState: { term: 1, vote: 1, commit: 0 },
@@ -576,19 +577,12 @@ describe('SegmentLogStore', () => {
     });
 
     it('never becomes the state when the install fails before its file took over; the old log reopens', async () => {
-      let fail = false;
-      const io: SegmentLogIo = {
-        ...realIo,
-        fdatasyncAsync: (fd) =>
-          fail
-            ? Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
-            : Promise.resolve(realIo.fdatasync(fd)),
-      };
+      const { io, failing } = failingPoolSync();
       const st = SegmentLogStore.open(dir, { io });
       await withLog(st);
       const before = dump(st);
       st.stageSnapshotChunk(from, 0, image.subarray(0, MiB));
-      fail = true;
+      failing(true);
       await expect(
         st.persist({
           snapshot: { metadata, data: image },

@@ -1,0 +1,137 @@
+// Shared-group hand-overs that used to drop messages, with real processes (a placement center, a journal server and
+// MQTT brokers on 127.0.0.1; cluster/shared-groups.ts). First: a broker handing a dead broker's part over is stopped
+// cleanly (SIGTERM) before it has given all of it — its member's window is full, so the hand-over waits — and what
+// it had not given must still reach the group (it is recorded in that broker's position, `h`, and handed over with
+// the rest of its part). Second: a persistent member goes away with messages of the group in flight (they stay with
+// its session, MQTT-4.4.0-1) and its session expires while it is offline: those messages go back to the group and
+// reach the member on another broker (MQTT 5 §4.8.2). The tests print what they counted.
+import type { MqttClient } from 'mqtt';
+import { expect, test } from 'vitest';
+import { RawClient, sleep, useProcessCluster, waitFor } from '@robustmq/testing';
+
+const cluster = useProcessCluster(1, { brokers: 3 });
+
+/** A member that never acknowledges: its broker keeps every message it got in flight. */
+async function silentMember(
+  broker: number,
+  clientId: string,
+  filter: string,
+  properties: Record<string, unknown>,
+  clean = true,
+): Promise<{ client: RawClient; got: () => string[] }> {
+  const [client, connack] = await RawClient.connected(cluster.broker(broker).mqtt, clientId, {
+    version: 5,
+    clean,
+    properties,
+    connackTimeoutMs: 10_000,
+  });
+  expect(connack.reasonCode ?? 0).toBe(0);
+  client.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: filter, qos: 1 }] }, 5);
+  await client.next('suback', 10_000);
+  const got = (): string[] =>
+    client.packets
+      .filter((p) => p.cmd === 'publish')
+      .map((p) => (p as { payload: Buffer }).payload.toString());
+  return { client, got };
+}
+
+async function ackingMember(broker: number, clientId: string, filter: string): Promise<string[]> {
+  const client: MqttClient = await cluster.mqttClient([broker], { clientId, protocolVersion: 5 });
+  const got: string[] = [];
+  client.on('message', (_topic, payload) => got.push(payload.toString()));
+  await client.subscribeAsync(filter, { qos: 1 });
+  return got;
+}
+
+test('a broker stopped cleanly in the middle of a hand-over: what it had not handed over reaches the group', async () => {
+  const filter = '$share/m/mid/#';
+  const count = 90; // 30 to each broker's member (offset mod 3)
+  const window = 40; // broker 1's member: its own 30, then 10 of broker 3's part; the other 20 wait for room
+  const m3 = await silentMember(3, 'mid-member-3', filter, {});
+  const m1 = await silentMember(1, 'mid-member-1', filter, { receiveMaximum: window });
+  const m2 = await ackingMember(2, 'mid-member-2', filter);
+  await sleep(1_500); // every broker's view has the group on brokers 1, 2 and 3
+  const publisher = await cluster.mqttClient([2], { clientId: 'mid-publisher', protocolVersion: 5 });
+  for (let i = 0; i < count; i++) await publisher.publishAsync(`mid/${i % 3}`, `m${i}`, { qos: 1 });
+  await waitFor('every message at a member', () => m1.got().length + m2.length + m3.got().length >= count, {
+    timeoutMs: 15_000,
+  });
+  const own1 = m1.got().length;
+  expect(own1).toBeLessThan(window);
+  expect(m3.got().length).toBeGreaterThan(window - own1); // more than broker 1's member has room for
+  // broker 3 dies; broker 1 (the lowest left) hands its unacknowledged messages to its member until the window is full
+  await cluster.broker(3).process.kill('SIGKILL');
+  m3.client.destroy();
+  await waitFor('the hand-over at broker 1 waiting for room', () => m1.got().length >= window, {
+    timeoutMs: 20_000,
+    detail: () => `${m1.got().length} of ${window}`,
+  });
+  const handedTo1 = m1.got().length - own1;
+  // broker 1 stops cleanly while its hand-over waits; broker 2 takes over its part, and the rest of broker 3's
+  await cluster.broker(1).process.kill('SIGTERM');
+  const distinct = (): number => new Set(m2).size;
+  await waitFor('every message at the member on broker 2', () => distinct() >= count, {
+    timeoutMs: 20_000,
+    detail: () => `${distinct()} of ${count}`,
+  }).catch(() => undefined);
+  await sleep(500); // anything given twice arrives too
+  const all = new Set(m2);
+  const summary = {
+    sent: count,
+    ownAtBroker1: own1,
+    handedToBroker1BeforeStop: handedTo1,
+    unackedAtBroker3: m3.got().length,
+    atBroker2: m2.length,
+    distinctAtBroker2: all.size,
+    lost: Array.from({ length: count }, (_, i) => `m${i}`).filter((m) => !all.has(m)).length,
+  };
+  console.log(`shared group hand-over interrupted by a clean stop: ${JSON.stringify(summary)}`);
+  expect(summary.lost).toBe(0);
+}, 120_000);
+
+test("a persistent member's session expires while it is offline: its unacknowledged messages go to another member", async () => {
+  // broker 2 runs (1 and 3 are gone); broker 4 joins with a persistent member that never acknowledges
+  await cluster.addBroker(4);
+  const filter = '$share/x/expiry/#';
+  const expirySeconds = 2;
+  const away = await silentMember(
+    4,
+    'expiring-member',
+    filter,
+    { sessionExpiryInterval: expirySeconds },
+    false,
+  );
+  const stays = await ackingMember(2, 'staying-member', filter);
+  await sleep(1_500); // every broker's view has the group on brokers 2 and 4
+  const publisher = await cluster.mqttClient([2], { clientId: 'expiry-publisher', protocolVersion: 5 });
+  const count = 40;
+  for (let i = 0; i < count; i++) await publisher.publishAsync(`expiry/${i % 3}`, `x${i}`, { qos: 1 });
+  await waitFor('every message at a member', () => away.got().length + stays.length >= count, {
+    timeoutMs: 15_000,
+  });
+  const unacknowledged = away.got();
+  expect(unacknowledged.length).toBeGreaterThan(0);
+  const before = stays.length;
+  // the member goes away; its session (and the messages in flight to it) waits for it on broker 4, then expires
+  away.client.destroy();
+  await waitFor(
+    "the expired session's messages at the member on broker 2",
+    () => unacknowledged.every((m) => stays.includes(m)),
+    {
+      timeoutMs: 20_000,
+      detail: () => `${unacknowledged.filter((m) => stays.includes(m)).length} of ${unacknowledged.length}`,
+    },
+  ).catch(() => undefined);
+  await sleep(500);
+  const handed = stays.slice(before);
+  const summary = {
+    sent: count,
+    unacknowledgedAtExpiredSession: unacknowledged.length,
+    givenToOtherMember: handed.length,
+    lost: unacknowledged.filter((m) => !stays.includes(m)).length,
+    duplicatesAtOtherMember: stays.length - new Set(stays).size,
+  };
+  console.log(`shared group messages of an expired persistent session: ${JSON.stringify(summary)}`);
+  expect(summary.lost).toBe(0);
+  expect(summary.duplicatesAtOtherMember).toBe(0);
+}, 120_000);
