@@ -241,6 +241,18 @@ describe('web console', () => {
     await change.getByLabel('New password').fill('x');
     await change.getByRole('button', { name: 'Change password' }).click();
     await expect.poll(() => change.getByRole('alert').first().textContent()).toMatch(/nobody-here/);
+    // each table's Delete button asks (accepted here) and removes its row: the blacklist entry, the ACL rule
+    await page.getByRole('button', { name: 'delete blacklist entry 10.0.0.0/8' }).click();
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Blacklist entries' }).textContent())
+      .not.toContain('lab network');
+    await page.getByRole('button', { name: /^delete ACL rule / }).click();
+    await expect
+      .poll(() => page.getByRole('table', { name: 'ACL rules in evaluation order' }).textContent())
+      .not.toContain('secret/#');
+    const left = async (path: string) => (await (await authed(path)).json()) as Record<string, unknown[]>;
+    expect((await left('/api/v1/mqtt/blacklist')).entries).toEqual([]);
+    expect((await left('/api/v1/mqtt/acl')).rules).toEqual([]);
   });
 
   it('rules: a topic-rewrite rule added in the console is applied by the broker', async () => {

@@ -135,6 +135,56 @@ it('answers a repeated request with its first offsets, across a leader change an
   expect(answer(reply)).toEqual({ baseOffset: 4, count: 2, duplicate: true });
 }, 90_000);
 
+it('takes a stamped chained request, answers its re-send outside the chain with the first offsets, and says so', async () => {
+  const chained = 'chained';
+  await cluster.client.journal.createShard(ns, chained, { replicaCount: 3, acks: 'ACKS_QUORUM' });
+  const leader = (await cluster.client.journal.listSegments(ns, chained))[0]!.leader;
+  const target = { namespace: ns, shard: chained, segment: 0, epoch: 0 };
+  const head = request(10, 10, ['p', 'q']);
+  const first = await cluster.data.request(
+    leader,
+    JOURNAL_MESSAGE.Append,
+    { ...target, chain: 'c1', seq: 1 },
+    head,
+  );
+  expect(answer(first)).toEqual({ baseOffset: 0, count: 2, duplicate: false });
+  // the writer learns from this that it may stamp its chains
+  expect(first.header['stampedChains']).toBe(true);
+  expect(first.header['idempotent']).toBe(true);
+  const next = await cluster.data.request(
+    leader,
+    JOURNAL_MESSAGE.Append,
+    { ...target, chain: 'c1', seq: 2, after: 1 },
+    request(11, 10, ['r']),
+  );
+  expect(answer(next)).toEqual({ baseOffset: 2, count: 1, duplicate: false });
+  // the answer to seq 2 was "lost": the writer re-sends it on its own, with the same stamp
+  const again = await cluster.data.request(leader, JOURNAL_MESSAGE.Append, target, request(11, 10, ['r']));
+  expect(answer(again)).toEqual({ baseOffset: 2, count: 1, duplicate: true });
+  // a chained request refused as out of order is not taken: its re-send with the same stamp is written
+  const gap = await cluster.data
+    .request(
+      leader,
+      JOURNAL_MESSAGE.Append,
+      { ...target, chain: 'c1', seq: 4, after: 3 },
+      request(12, 12, ['s']),
+    )
+    .then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+  expect(isJournalError(gap, 'OUT_OF_ORDER'), String(gap)).toBe(true);
+  expect(
+    answer(await cluster.data.request(leader, JOURNAL_MESSAGE.Append, target, request(12, 12, ['s']))),
+  ).toEqual({
+    baseOffset: 3,
+    count: 1,
+    duplicate: false,
+  });
+  const payloads = (await cluster.data.read(leader, ns, chained, 0, 0)).records.map((r) => r.payload);
+  expect(payloads).toEqual(['p', 'q', 'r', 's']);
+}, 60_000);
+
 it('in one group commit: a repeat of a request queued behind it is answered with its offsets, a late copy below a floor raised in the group is refused', async () => {
   const name = 'group';
   await cluster.client.journal.createShard(ns, name, { replicaCount: 3, acks: 'ACKS_QUORUM' });

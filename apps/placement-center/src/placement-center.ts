@@ -267,6 +267,14 @@ async function assemble(
         this.set(node.earlyApplies);
       },
     });
+    new Gauge({
+      name: 'placement_raft_advanced_before_own_flush',
+      help: "Leader Readys whose writes its followers' acks committed and which it moved past before its own log write of them returned: the next write did not wait for that flush (since start)",
+      registers: [metrics],
+      collect() {
+        this.set(node.advancedBeforeOwnFlush);
+      },
+    });
   }
   scrapedGauge(metrics, 'placement_kv_revision', 'Current KV revision', () => sm.currentRevision);
   const grpcRequests = grpcMetrics(metrics);

@@ -2,7 +2,8 @@
 // and history compaction as seen by watches.
 import { describe, expect, it } from 'vitest';
 import { tempDir, testScope } from '@robustmq/testing';
-import { RocksDbEngine } from '@robustmq/common';
+import { RocksDbEngine, type KvEngine } from '@robustmq/common';
+import { offsetKey, shardKey } from '../src/state/journal-records.js';
 import { PlacementStateMachine, StateMachineInvariantError } from '../src/state/state-machine.js';
 import { LocalProposer } from '../src/state/proposer.js';
 import { decodeCommand, encodeCommand, type PlacementCommand } from '../src/state/commands.js';
@@ -156,5 +157,58 @@ describe('PlacementStateMachine', () => {
     expect(retried).toEqual(first);
     expect((await sm.kvGet('r'))!.value.toString()).toBe('two');
     expect(sm.currentRevision).toBe(2);
+  });
+
+  it("reads a record once per batch however many commands read it (1,000 sessions' offset commits, one shard)", async () => {
+    const dir = tempDir('sm', scope);
+    const engine = await RocksDbEngine.open(dir);
+    const key = shardKey('ns', 'log');
+    await engine.put(key, Buffer.from(JSON.stringify({ namespace: 'ns', name: 'log' })));
+    // the real engine, its point reads of the shard record counted
+    let shardReads = 0;
+    const counted = (k: Parameters<KvEngine['get']>[0]) => {
+      if (Buffer.from(k).toString() === key) shardReads++;
+    };
+    const counting: KvEngine = {
+      get: (k) => (counted(k), engine.get(k)),
+      getMany: (keys) => (keys.forEach(counted), engine.getMany(keys)),
+      put: (k, v, o) => engine.put(k, v, o),
+      delete: (k, o) => engine.delete(k, o),
+      batch: (ops, o) => engine.batch(ops, o),
+      scan: (o) => engine.scan(o),
+      clear: (range) => engine.clear(range),
+      reader: (o) => engine.reader(o),
+      close: () => engine.close(),
+    };
+    const sm = await PlacementStateMachine.open(counting, { sync: false, contiguous: false });
+    const commit = (group: string, offset: number): PlacementCommand => ({
+      type: 'journal.offset.commit',
+      offset: { group, namespace: 'ns', shardName: 'log', offset, committedAtMs: 0 },
+    });
+    const batch = Array.from({ length: 200 }, (_, i) => ({ index: 1, command: commit(`session-${i}`, i) }));
+    const results = await sm.applyBatch(batch);
+    expect(results.every((r) => r.type === 'journal.offset.commit' && !('rejection' in r))).toBe(true);
+    expect(shardReads).toBe(1);
+    // the next batch reads it again (once): a record may change between batches
+    await sm.applyBatch([
+      { index: 2, command: commit('session-0', 500) },
+      { index: 2, command: commit('session-1', 501) },
+    ]);
+    expect(shardReads).toBe(2);
+    expect(await sm.getRecord(offsetKey('session-1', 'ns', 'log'))).toMatchObject({ offset: 501 });
+    // a commit to a shard that does not exist is refused, in a batch with ones that pass
+    const mixed = await sm.applyBatch([
+      { index: 3, command: commit('session-2', 7) },
+      {
+        index: 3,
+        command: {
+          ...commit('session-3', 8),
+          offset: { ...(commit('session-3', 8) as { offset: object }).offset, shardName: 'gone' },
+        } as PlacementCommand,
+      },
+    ]);
+    expect(mixed[0]).not.toHaveProperty('rejection');
+    expect(mixed[1]).toHaveProperty('rejection');
+    await sm.close();
   });
 });

@@ -16,6 +16,7 @@ export * from './net/listen.js';
 export { z } from 'zod';
 export * from './process/run-service.js';
 export * from './process/service-descriptor.js';
+export * from './process/keep-fresh.js';
 export * from './http/http-server.js';
 export * from './http/admin-auth.js';
 export * from './auth/password-hash.js';

@@ -2,7 +2,14 @@
 // IP and CIDR subjects, the 'all' question answered by ALL rules only, and MQTT's '$' topics outside first-level
 // wildcards (MQTT-4.7.2-1).
 import { describe, expect, it } from 'vitest';
-import { findAclRule, sortAclRules, topicMatches, type AclRule } from '../src/index.js';
+import {
+  filterMatches,
+  findAclRule,
+  levelsMatch,
+  sortAclRules,
+  topicMatches,
+  type AclRule,
+} from '../src/index.js';
 
 const rule = (r: Partial<AclRule> & Pick<AclRule, 'id' | 'topicFilter'>): AclRule => ({
   permission: 'ALLOW',
@@ -55,5 +62,34 @@ describe('ACL rules', () => {
     expect(topicMatches('#', '$SYS/x')).toBe(false);
     expect(topicMatches('+', 'orders')).toBe(true);
     expect(topicMatches('sensors/#', 'orders')).toBe(false);
+  });
+
+  it('filterMatches (the topic unsplit) answers as levelsMatch for every filter and name over a small alphabet', () => {
+    // every filter and name of up to three levels over {a, b, '', $x} and (filters) + and #: all pairs agree
+    const names: string[] = [];
+    const levels = ['a', 'b', '', '$x'];
+    const grow = (prefix: string[], depth: number, alphabet: string[], out: string[]): void => {
+      if (prefix.length > 0) out.push(prefix.join('/'));
+      if (depth === 0) return;
+      for (const l of alphabet) grow([...prefix, l], depth - 1, alphabet, out);
+    };
+    grow([], 3, levels, names);
+    const filters: string[] = [];
+    grow([], 3, [...levels, '+'], filters);
+    for (const f of [...filters]) filters.push(f === '' ? '#' : `${f}/#`);
+    filters.push('#');
+    let pairs = 0;
+    const disagree: string[] = [];
+    for (const filter of filters) {
+      const split = filter.split('/');
+      for (const name of names) {
+        if (name.slice(1).includes('$')) continue; // '$' starts a name only
+        if (filterMatches(split, name) !== levelsMatch(split, name.split('/')))
+          disagree.push(`${filter} ~ ${name}`);
+        pairs++;
+      }
+    }
+    expect(disagree).toEqual([]);
+    expect(pairs).toBeGreaterThan(10_000);
   });
 });

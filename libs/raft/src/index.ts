@@ -11,7 +11,7 @@ export { MemoryStorage, normalizeConfState } from './memory-storage.js';
 export type { RaftConfig } from './config.js';
 export type { ReadOnlyOption } from './read-only.js';
 export type { Ready } from './ready.js';
-export { RawNode, type Status, type PeerStatus } from './raw-node.js';
+export { RawNode, type Status, type PeerStatus, type WriteInProgress } from './raw-node.js';
 export type { ProposalResult } from './raft.js';
 export type { ProgressState } from './progress.js';
 export {

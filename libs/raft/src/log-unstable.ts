@@ -7,9 +7,28 @@ export class UnstableLog {
   entries: Entry[] = [];
   /** Index of entries[0]; everything below it is in stable storage (or in `snapshot`). */
   offset: number;
+  /**
+   * Entries below this index were handed to the driver in a Ready and are being written (etcd's offsetInProgress):
+   * the next Ready starts here. Equal to `offset` + entries.length after each ready(); entries stay here (readable)
+   * until stableTo() says the write is durable.
+   */
+  offsetInProgress: number;
 
   constructor(offset: number) {
     this.offset = offset;
+    this.offsetInProgress = offset;
+  }
+
+  /** Entries not yet handed to the driver. */
+  notInProgress(): Entry[] {
+    return this.offsetInProgress === this.offset
+      ? this.entries
+      : this.entries.slice(this.offsetInProgress - this.offset);
+  }
+
+  /** All entries so far are in a Ready being written. */
+  acceptInProgress(): void {
+    this.offsetInProgress = this.offset + this.entries.length;
   }
 
   maybeFirstIndex(): number | undefined {
@@ -37,6 +56,7 @@ export class UnstableLog {
     if (gt === undefined || gt !== t || i < this.offset) return;
     this.entries = this.entries.slice(i + 1 - this.offset);
     this.offset = i + 1;
+    if (this.offsetInProgress < this.offset) this.offsetInProgress = this.offset;
   }
 
   stableSnapTo(i: number): void {
@@ -45,6 +65,7 @@ export class UnstableLog {
 
   restore(s: Snapshot): void {
     this.offset = s.metadata.index + 1;
+    this.offsetInProgress = this.offset;
     this.entries = [];
     this.snapshot = s;
   }
@@ -56,10 +77,13 @@ export class UnstableLog {
     } else if (after <= this.offset) {
       // Replaces everything unstable; storage will be truncated at `after` when this is persisted.
       this.offset = after;
+      this.offsetInProgress = after;
       this.entries = [...ents];
     } else {
       this.entries = this.entries.slice(0, after - this.offset);
       for (const e of ents) this.entries.push(e);
+      // a write in progress of the replaced entries does not count for them: the next Ready writes the new ones
+      if (this.offsetInProgress > after) this.offsetInProgress = after;
     }
   }
 

@@ -185,8 +185,9 @@ export class RaftLog {
     return this.committedIdx + 1 > Math.max(this.appliedIdx + 1, this.firstIndex());
   }
 
+  /** Unstable entries not yet handed to the driver (those of a Ready still being written are not repeated). */
   unstableEntries(): Entry[] {
-    return this.unstable.entries;
+    return this.unstable.notInProgress();
   }
 
   snapshot(): Snapshot {

@@ -43,6 +43,14 @@ export interface Status {
 interface Outstanding {
   readonly ready: Ready;
   readonly selfMessages: Message[];
+  /** The Ready changes the term or the vote. */
+  readonly termOrVote: boolean;
+}
+
+/** A Ready advanced before its log write was durable (advanceWriting): what to do once it is (written()). */
+export interface WriteInProgress {
+  readonly last: { readonly index: number; readonly term: number } | undefined;
+  readonly selfMessages: readonly Message[];
 }
 
 export class RawNode {
@@ -136,9 +144,11 @@ export class RawNode {
     r.msgs = [];
     r.msgsAfterPersist = [];
     r.readStates = [];
+    r.log.unstable.acceptInProgress();
+    const termOrVote = hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote;
     if (softChanged) this.prevSoftState = ss;
     if (hardChanged) this.prevHardState = hs;
-    this.outstanding = { ready: rd, selfMessages };
+    this.outstanding = { ready: rd, selfMessages, termOrVote };
     return rd;
   }
 
@@ -158,6 +168,46 @@ export class RawNode {
     if (lastApplied && lastApplied.index > r.log.applied) r.log.appliedTo(lastApplied.index);
     this.outstanding = undefined;
     for (const m of o.selfMessages) r.step(m);
+  }
+
+  /**
+   * advance() for a Ready whose log write is still under way (etcd-io/raft's asynchronous storage writes, for a
+   * leader): the next Ready may be handed out now — its entries follow these and must be written after them — while
+   * what this Ready's write promises waits for `written(handle)`, called once it is durable, in write order: until
+   * then the entries stay readable in the unstable log, and this node's own acknowledgement (which makes it count
+   * towards a commit) is held. The Ready's committed entries must have been applied. Not for a Ready that installs a
+   * snapshot, changes the term or vote, or has messages for other nodes to send after the write.
+   */
+  advanceWriting(): WriteInProgress {
+    const o = this.outstanding;
+    invariant(o !== undefined, () => 'advanceWriting() without an outstanding Ready');
+    const rd = o.ready;
+    invariant(
+      this.canAdvanceWriting(),
+      () => 'advanceWriting() for a Ready that must be durable before the next one',
+    );
+    const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
+    if (lastApplied && lastApplied.index > this.raft.log.applied) this.raft.log.appliedTo(lastApplied.index);
+    this.outstanding = undefined;
+    const last = rd.entries[rd.entries.length - 1];
+    return { last: last && { index: last.index, term: last.term }, selfMessages: o.selfMessages };
+  }
+
+  /** Whether the outstanding Ready may be advanced before its write is durable (advanceWriting). */
+  canAdvanceWriting(): boolean {
+    const o = this.outstanding;
+    return (
+      o !== undefined &&
+      o.ready.snapshot === undefined &&
+      !o.termOrVote &&
+      o.ready.messagesAfterPersist.length === 0
+    );
+  }
+
+  /** The write of a Ready advanced with advanceWriting() is durable (called in write order). */
+  written(w: WriteInProgress): void {
+    if (w.last) this.raft.log.unstable.stableTo(w.last.index, w.last.term);
+    for (const m of w.selfMessages) this.raft.step(m);
   }
 
   status(): Status {

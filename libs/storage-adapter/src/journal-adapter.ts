@@ -25,7 +25,10 @@
 //   fails makes every later one in flight fail too. Once all have answered, the failed ones are re-sent one by one in
 //   call order (through the ordinary retrying path), after looking for the records of those whose fate is unknown in
 //   the log first (a lost answer, a leader killed after writing): found ones are counted, not written again. Then
-//   pipelining resumes with a new chain. See docs/architecture.md "Pipelined appends to the shared log".
+//   pipelining resumes with a new chain. Once a leader has said it takes them (`stampedChains`), chained requests
+//   carry the same producer stamp as ordinary ones and a re-send keeps it: the leader answers it with the first
+//   attempt's offsets instead of the look in the log, which missed a first attempt not committed yet (written twice).
+//   See docs/architecture.md "Pipelined appends to the shared log".
 // - Each adapter shard maps to a placement shard with a generated name (see journal-catalog.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
@@ -144,6 +147,11 @@ interface OrderedCall {
   lowerBound: number;
   /** a request of it failed without saying it wrote nothing: its records may be in the log. */
   uncertain: boolean;
+  /** the producer sequence its chained request was stamped with, while unanswered (-1: none). A re-send keeps it,
+   * so the leader answers it with the first attempt's offsets if that one was written, instead of writing it again. */
+  sequence: number;
+  /** the segment (seq) that stamped request went to. */
+  sentTo: number;
   resolve(offsets: number[]): void;
   reject(err: unknown): void;
 }
@@ -193,9 +201,9 @@ type ListedSegments = Awaited<ReturnType<PlacementClient['journal']['listSegment
 export class JournalStorageAdapter implements StorageAdapter {
   readonly type = 'journal';
   readonly orderedAppends = true;
-  /** ordered appends: requests sent in a chain, calls re-sent one by one after a failure, and re-sent calls whose
-   * records were found already stored (not written again). */
-  readonly orderedStats = { chained: 0, resent: 0, foundStored: 0 };
+  /** ordered appends: requests sent in a chain (`stamped` of them with a producer stamp), calls re-sent one by one
+   * after a failure, and re-sent calls whose records were found already stored (not written again). */
+  readonly orderedStats = { chained: 0, stamped: 0, resent: 0, foundStored: 0 };
   /** ordinary appends: requests whose answer was lost, looked for in the log before a retry, and those found there
    * (not written again). */
   readonly retryStats = { lookedUp: 0, foundStored: 0 };
@@ -206,6 +214,11 @@ export class JournalStorageAdapter implements StorageAdapter {
   private producerId: Promise<number> | undefined;
   /** set once a journal server answered a stamped append as one that checks stamps: retries then need no look-up. */
   private serverChecksStamps = false;
+  /** the producer id once allocated (chained requests are stamped only then, synchronously as they go out). */
+  private producerIdNow: number | undefined;
+  /** set once a journal server answered a chained append as one that takes stamped chains (`stampedChains`); unset
+   * when one refuses a stamped chain (a server of the release before). */
+  private serverStampsChains = false;
   private readonly placement: PlacementClient;
   private readonly pool: JournalConnectionPool;
   private readonly namespace: string;
@@ -578,7 +591,7 @@ export class JournalStorageAdapter implements StorageAdapter {
           current ? Number(current.modRevision) : 0,
           String(Date.now()),
         );
-        if (succeeded) return Number(revision);
+        if (succeeded) return (this.producerIdNow = Number(revision));
       }
     })().catch((err: unknown) => {
       this.producerId = undefined;
@@ -640,6 +653,9 @@ export class JournalStorageAdapter implements StorageAdapter {
     encoded: { data: Buffer; starts: number[] },
     expected: number,
     firstRecord = 0,
+    /** a stamped chained request of this call whose answer was lost: its first request is sent again with the same
+     * sequence, as one that may be stored in segment `sentTo`. */
+    resend?: { sequence: number; sentTo: number; lowerBound: number },
   ): Promise<number[]> {
     const h = await this.handle(shard);
     // an attempt failed after it may have reached the leader (a lost answer, a leader that died mid-write): from then
@@ -668,14 +684,23 @@ export class JournalStorageAdapter implements StorageAdapter {
       chunkEnd = to;
       sentTo.clear();
       if (producerId < 0) return [encoded.data.subarray(from, encoded.starts[to]!)];
-      if (sequence >= 0) h.unanswered.delete(sequence);
-      sequence = h.nextSequence++;
-      h.unanswered.add(sequence);
+      if (resend !== undefined && sequence < 0) {
+        sequence = resend.sequence; // still among the unanswered
+      } else {
+        if (sequence >= 0) h.unanswered.delete(sequence);
+        sequence = h.nextSequence++;
+        h.unanswered.add(sequence);
+      }
       let floor = sequence;
       for (const s of h.unanswered) if (s < floor) floor = s;
       return this.stamped(encoded, sentRecords, to, producerId, sequence, floor);
     };
     let remaining = chunk();
+    if (resend !== undefined) {
+      mayBeStored = true;
+      sentTo.add(resend.sentTo);
+      lowerBound = resend.lowerBound;
+    }
     let release: (() => void) | undefined;
     if (chunkEnd < total) {
       // several requests from the start: no other append of this shard may go between them
@@ -852,6 +877,8 @@ export class JournalStorageAdapter implements StorageAdapter {
         offsets: [],
         lowerBound: 0,
         uncertain: false,
+        sequence: -1,
+        sentTo: -1,
         resolve,
         reject,
       });
@@ -876,6 +903,8 @@ export class JournalStorageAdapter implements StorageAdapter {
       if (lane.inflight === 0) void this.resendFailed(lane);
       return;
     }
+    if (this.serverStampsChains && this.producerIdNow === undefined)
+      void this.allocateProducerId().catch(() => undefined); // stamped from the next chain on
     const maxBytes = this.options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES;
     while (lane.queue.length > 0) {
       const call = lane.queue[0]!;
@@ -900,6 +929,21 @@ export class JournalStorageAdapter implements StorageAdapter {
     call: OrderedCall,
   ): void {
     const seq = ++this.chainSeq;
+    const first = call.offsets.length;
+    const total = call.encoded.starts.length - 1;
+    // stamped like an ordinary append (producer id, sequence, floor) where the server takes it: a re-send after a
+    // lost answer is then answered with this request's offsets instead of being written a second time
+    const producerId = this.serverStampsChains ? this.producerIdNow : undefined;
+    let body: Buffer[];
+    if (producerId !== undefined) {
+      call.sequence = h.nextSequence++;
+      h.unanswered.add(call.sequence);
+      let floor = call.sequence;
+      for (const s of h.unanswered) if (s < floor) floor = s;
+      body = this.stamped(call.encoded, first, total, producerId, call.sequence, floor);
+      call.sentTo = seg.seq;
+      this.orderedStats.stamped++;
+    } else body = [call.encoded.data.subarray(call.encoded.starts[first]!)];
     const header: Header = {
       ...this.target(h, seg),
       epoch: seg.epoch,
@@ -912,20 +956,21 @@ export class JournalStorageAdapter implements StorageAdapter {
     lane.last = seq;
     lane.inflight++;
     this.orderedStats.chained++;
-    const first = call.offsets.length;
     const sentAt = stageTimings ? performance.now() : 0;
     this.pool
       .get(address)
-      .request(
-        JOURNAL_MESSAGE.Append,
-        header,
-        [call.encoded.data.subarray(call.encoded.starts[first]!)],
-        this.timeoutMs,
-      )
+      .request(JOURNAL_MESSAGE.Append, header, body, this.timeoutMs)
       .then(
         (reply) => {
           stageTimings?.record('adapter.append.request', performance.now() - sentAt);
           lane.inflight--;
+          if (reply.header['stampedChains'] === true) this.serverStampsChains = true;
+          if (reply.header['idempotent'] === true) this.serverChecksStamps = true;
+          if (call.sequence >= 0) {
+            // answered: a later request (the rest of one cut short) is a new one
+            h.unanswered.delete(call.sequence);
+            call.sequence = -1;
+          }
           const base = reply.header['baseOffset'] as number;
           const count = reply.header['count'] as number;
           for (let i = 0; i < count; i++) call.offsets.push(base + i);
@@ -940,7 +985,13 @@ export class JournalStorageAdapter implements StorageAdapter {
             this.pool.reset(address);
             this.nodes.forget(seg.leader);
           }
+          if (call.sequence >= 0 && isJournalError(err, 'BAD_REQUEST')) this.serverStampsChains = false;
           if (!wroteNothing(err)) call.uncertain = true;
+          else if (call.sequence >= 0) {
+            // nothing written: the re-send is a request of its own
+            h.unanswered.delete(call.sequence);
+            call.sequence = -1;
+          }
           this.failOrdered(lane, call);
           this.pumpOrdered(lane);
         },
@@ -969,6 +1020,21 @@ export class JournalStorageAdapter implements StorageAdapter {
         const call = lane.failed.shift();
         if (!call) break;
         try {
+          if (call.sequence >= 0) {
+            // stamped: re-sent with the same stamp, the leader answers it with the first attempt's offsets if that
+            // one was written (a look in the log only where the server cannot say: appendEncoded)
+            this.orderedStats.resent++;
+            const rest = await this.appendEncoded(lane.shard, call.encoded, -1, call.offsets.length, {
+              sequence: call.sequence,
+              sentTo: call.sentTo,
+              lowerBound: Math.max(scanFrom, call.lowerBound),
+            });
+            call.sequence = -1;
+            call.offsets.push(...rest);
+            scanFrom = rest[rest.length - 1]! + 1;
+            call.resolve(call.offsets);
+            continue;
+          }
           if (call.uncertain && mayBeStored && call.offsets.length < call.encoded.starts.length - 1) {
             const found = await this.findStored(
               lane.shard,

@@ -689,11 +689,14 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     return this.flushing;
   }
 
-  /** Before RocksDB is read: everything acknowledged must be in it. */
+  /** Before RocksDB is read: everything acknowledged before the read must be in it — not what is acknowledged while it
+   * waits. Waiting until nothing at all is queued (as it once did) starved every read while appends kept coming: a
+   * subscriber catching up behind 10,000 publishers got nothing until they stopped (issue 16). */
   private async readable(): Promise<void> {
-    if (this.flushing || this.unflushed.length > 0) {
+    const mark = this.queuedMark;
+    if (this.flushedMark < mark) {
       const started = stageTimings ? performance.now() : 0;
-      await this.flushEngine();
+      await this.flushEngineTo(mark);
       if (stageTimings) stageTimings.record('rocksdb.read.engine_wait', performance.now() - started);
     }
     if (this.engineFailure) throw this.engineFailure;

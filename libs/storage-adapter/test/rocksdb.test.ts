@@ -2,6 +2,7 @@
 // afterwards), plus what only this adapter promises: group commit and refusing to acknowledge a failed write.
 import { appendFileSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { RocksDbEngine, type BatchOp, type KvEngine, type WriteOptions } from '@robustmq/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -60,6 +61,8 @@ class FlakyEngine implements KvEngine {
   failBatches = false;
   /** while set, batches wait for it: lets a test hold a batch "in the disk" and see what queues behind it. */
   gate: Promise<void> | undefined;
+  /** every batch takes at least this long (a busy disk). */
+  delayMs = 0;
   batchSizes: number[] = [];
   constructor(private readonly inner: KvEngine) {}
   get(key: Buffer | string) {
@@ -74,6 +77,7 @@ class FlakyEngine implements KvEngine {
   async batch(ops: BatchOp[], options?: WriteOptions) {
     this.batchSizes.push(ops.length);
     if (this.gate) await this.gate;
+    if (this.delayMs > 0) await sleep(this.delayMs);
     if (this.failBatches) throw new Error('IO error: No space left on device');
     return this.inner.batch(ops, options);
   }
@@ -245,6 +249,43 @@ describe('RocksDbStorageAdapter write-ahead log', () => {
   });
   afterEach(async () => {
     removeDir(dir);
+  });
+
+  it('answers a read while appends keep coming: it waits for what was acknowledged before it, not for the appends to stop', async () => {
+    // RocksDB slow to take the log's operations (a busy disk): each write of them to RocksDB outlasts the next group
+    // commit, so a read that waited until nothing at all was queued waited until the appends stopped (issue 16: a
+    // subscriber catching up behind 10,000 publishers got nothing until they did)
+    const engine = new FlakyEngine(await RocksDbEngine.open(dir));
+    const adapter = await RocksDbStorageAdapter.openOnEngine(engine, join(dir, 'wal'));
+    let stop = false;
+    const appenders: Promise<void>[] = [];
+    try {
+      await adapter.createShard('s');
+      await adapter.append('s', [{ payload: Buffer.from('first') }]);
+      engine.delayMs = 100;
+      let appended = 0;
+      for (let k = 0; k < 4; k++) {
+        appenders.push(
+          (async () => {
+            while (!stop) {
+              await adapter.append('s', [{ payload: Buffer.from('more') }]);
+              appended++;
+            }
+          })(),
+        );
+      }
+      await waitFor('appends under way', () => appended >= 50 || undefined, { timeoutMs: 10_000 });
+      const read = await Promise.race([
+        adapter.read('s', 0, { maxRecords: 1 }),
+        sleep(5_000).then(() => 'starved' as const),
+      ]);
+      expect(read === 'starved' ? read : read[0]!.payload.toString()).toBe('first');
+      expect(stop).toBe(false); // the appends were still coming when the read was answered
+    } finally {
+      stop = true;
+      await Promise.all(appenders);
+      await adapter.close();
+    }
   });
 
   const walBytes = () =>

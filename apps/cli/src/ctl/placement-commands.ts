@@ -205,26 +205,12 @@ export function placementCommands(program: Command, wrap: Wrap): void {
   const user = program
     .command('user')
     .description('MQTT users (passwords are stored as scrypt hashes, never shown)');
-  user.command('list').action(
-    wrap(async (ctx) => {
-      const body = (await ctx.client.placement('GET', '/api/v1/mqtt/users')) as {
-        users: Record<string, unknown>[];
-      };
-      ctx.print({ json: body, rows: body.users });
-    }),
-  );
-  user
-    .command('get')
-    .argument('<username>')
-    .action(
-      wrap(async (ctx, username: string) => {
-        const body = (await ctx.client.placement('GET', `/api/v1/mqtt/users/${seg(username)}`)) as Record<
-          string,
-          unknown
-        >;
-        ctx.print({ json: body, object: body });
-      }),
-    );
+  recordCommands(user, wrap, {
+    path: '/api/v1/mqtt/users',
+    listKey: 'users',
+    idArg: 'username',
+    what: (username) => `user ${username}`,
+  });
   user
     .command('create')
     .argument('<username>', 'username', nonEmpty('username'))
@@ -255,44 +241,18 @@ export function placementCommands(program: Command, wrap: Wrap): void {
         ctx.print({ json: body, message: `user ${username} updated` });
       }),
     );
-  user
-    .command('delete')
-    .argument('<username>')
-    .action(
-      wrap(async (ctx, username: string) => {
-        await ctx.client.placement('DELETE', `/api/v1/mqtt/users/${seg(username)}`);
-        ctx.print({ json: { deleted: username }, message: `user ${username} deleted` });
-      }),
-    );
 
   // ---- ACL
   const acl = program
     .command('acl')
     .description('MQTT ACL rules (evaluated by priority, lowest first; first match decides)');
-  acl.command('list').action(
-    wrap(async (ctx) => {
-      const body = (await ctx.client.placement('GET', '/api/v1/mqtt/acl')) as {
-        rules: Record<string, unknown>[];
-      };
-      ctx.print({
-        json: body,
-        rows: body.rules,
-        columns: ['id', 'priority', 'permission', 'action', 'subjectType', 'subjectValue', 'topicFilter'],
-      });
-    }),
-  );
-  acl
-    .command('get')
-    .argument('<id>')
-    .action(
-      wrap(async (ctx, id: string) => {
-        const body = (await ctx.client.placement('GET', `/api/v1/mqtt/acl/${seg(id)}`)) as Record<
-          string,
-          unknown
-        >;
-        ctx.print({ json: body, object: body });
-      }),
-    );
+  recordCommands(acl, wrap, {
+    path: '/api/v1/mqtt/acl',
+    listKey: 'rules',
+    columns: ['id', 'priority', 'permission', 'action', 'subjectType', 'subjectValue', 'topicFilter'],
+    idArg: 'id',
+    what: (id) => `ACL rule ${id}`,
+  });
   acl
     .command('create')
     .addOption(
@@ -338,15 +298,6 @@ export function placementCommands(program: Command, wrap: Wrap): void {
           ctx.print({ json: body, message: `ACL rule ${body.id} created` });
         },
       ),
-    );
-  acl
-    .command('delete')
-    .argument('<id>')
-    .action(
-      wrap(async (ctx, id: string) => {
-        await ctx.client.placement('DELETE', `/api/v1/mqtt/acl/${seg(id)}`);
-        ctx.print({ json: { deleted: id }, message: `ACL rule ${id} deleted` });
-      }),
     );
 
   // ---- blacklist
@@ -459,24 +410,13 @@ function ruleCommands(
   },
 ): void {
   const group = program.command(spec.name).description(spec.description);
-  group.command('list').action(
-    wrap(async (ctx) => {
-      const body = (await ctx.client.placement('GET', spec.path)) as { rules: Record<string, unknown>[] };
-      ctx.print({ json: body, rows: body.rules, columns: spec.columns });
-    }),
-  );
-  group
-    .command('get')
-    .argument('<id>')
-    .action(
-      wrap(async (ctx, id: string) => {
-        const body = (await ctx.client.placement('GET', `${spec.path}/${seg(id)}`)) as Record<
-          string,
-          unknown
-        >;
-        ctx.print({ json: body, object: body });
-      }),
-    );
+  recordCommands(group, wrap, {
+    path: spec.path,
+    listKey: 'rules',
+    columns: spec.columns,
+    idArg: 'id',
+    what: (id) => `${spec.name} rule ${id}`,
+  });
   spec
     .options(
       group
@@ -490,13 +430,52 @@ function ruleCommands(
         ctx.print({ json: body, message: `${spec.name} rule ${id} saved` });
       }),
     );
+}
+
+/**
+ * `list`, `get <id>` and `delete <id>` of one kind of record kept under `path` (users, ACL rules, broker rules); the
+ * group adds its own writes (`create`, `set`…). `what` names one record in messages: `user bob deleted`.
+ */
+function recordCommands(
+  group: Command,
+  wrap: Wrap,
+  spec: {
+    path: string;
+    /** the key of the list in the GET answer (`{ users: [...] }`). */
+    listKey: string;
+    columns?: string[];
+    idArg: string;
+    what: (id: string) => string;
+  },
+): void {
+  group.command('list').action(
+    wrap(async (ctx) => {
+      const body = (await ctx.client.placement('GET', spec.path)) as Record<
+        string,
+        Record<string, unknown>[]
+      >;
+      ctx.print({ json: body, rows: body[spec.listKey], columns: spec.columns });
+    }),
+  );
+  group
+    .command('get')
+    .argument(`<${spec.idArg}>`)
+    .action(
+      wrap(async (ctx, id: string) => {
+        const body = (await ctx.client.placement('GET', `${spec.path}/${seg(id)}`)) as Record<
+          string,
+          unknown
+        >;
+        ctx.print({ json: body, object: body });
+      }),
+    );
   group
     .command('delete')
-    .argument('<id>')
+    .argument(`<${spec.idArg}>`)
     .action(
       wrap(async (ctx, id: string) => {
         await ctx.client.placement('DELETE', `${spec.path}/${seg(id)}`);
-        ctx.print({ json: { deleted: id }, message: `${spec.name} rule ${id} deleted` });
+        ctx.print({ json: { deleted: id }, message: `${spec.what(id)} deleted` });
       }),
     );
 }

@@ -3,11 +3,17 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
-import { ErrorAlert } from './feedback';
+import { DangerButton, ErrorAlert } from './feedback';
 
 export interface Column<R> {
   label: string;
   value: (row: R) => ComponentChildren;
+}
+
+/** The last column of a table whose rows can be deleted: a Delete button per row, `label` naming the row for screen
+ * readers (`delete user bob`); `remove` asks before it acts (useNotice().confirmed). */
+export function deleteColumn<R>(label: (row: R) => string, remove: (row: R) => void): Column<R> {
+  return { label: 'actions', value: (r) => <DangerButton label={label(r)} onClick={() => remove(r)} /> };
 }
 
 export function Table<R>(props: {

@@ -2,10 +2,10 @@
 // another) and auto-subscribe (every client subscribed on connect). PUT creates or replaces a rule by its id.
 import type { ComponentChildren } from 'preact';
 import { api, seg } from '../api';
-import { DangerButton, Notice, useNotice } from '../components/feedback';
+import { Notice, useNotice } from '../components/feedback';
 import { CheckField, Form, SelectField, TextField, useForm, type FormState } from '../components/form';
 import { usePoll } from '../components/poll';
-import { Table, type Column } from '../components/table';
+import { Table, deleteColumn, type Column } from '../components/table';
 import { subscriptionOptions, time } from '../format';
 
 interface RewriteRule {
@@ -97,12 +97,10 @@ function RuleSection<R extends { id: string; updatedAtMs: number }, V extends Va
           { label: 'id', value: (r) => r.id },
           ...props.columns,
           { label: 'updated', value: (r) => time(r.updatedAtMs) },
-          {
-            label: 'actions',
-            value: (r) => (
-              <DangerButton label={`delete ${props.kind} rule ${r.id}`} onClick={() => remove(r.id)} />
-            ),
-          },
+          deleteColumn<R>(
+            (r) => `delete ${props.kind} rule ${r.id}`,
+            (r) => remove(r.id),
+          ),
         ]}
       />
     </section>

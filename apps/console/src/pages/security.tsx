@@ -1,10 +1,10 @@
 // Security: MQTT users (create, change password, delete), ACL rules (create, delete; rules are immutable) and the
 // blacklist (add, delete). Every form shows the API's validation message next to the field it names.
 import { api, query, seg } from '../api';
-import { DangerButton, Notice, useNotice } from '../components/feedback';
+import { Notice, useNotice } from '../components/feedback';
 import { CheckField, Form, SelectField, TextField, useForm } from '../components/form';
 import { usePoll } from '../components/poll';
-import { PagedTable, Table, usePaged } from '../components/table';
+import { PagedTable, Table, deleteColumn, usePaged } from '../components/table';
 import { time } from '../format';
 
 interface User {
@@ -45,6 +45,13 @@ function Users() {
     },
     (u) => u.username,
   );
+  const removeUser = (u: User) =>
+    confirmed(
+      `Delete user ${u.username}?`,
+      `user ${u.username} deleted`,
+      () => api('DELETE', `/api/v1/mqtt/users/${seg(u.username)}`),
+      users.reload,
+    );
   const create = useForm({ username: '', password: '', superuser: false });
   const change = useForm({ username: '', password: '' });
   return (
@@ -121,22 +128,7 @@ function Users() {
           { label: 'superuser', value: (u) => (u.superuser ? 'yes' : 'no') },
           { label: 'created', value: (u) => time(u.createdAtMs) },
           { label: 'updated', value: (u) => time(u.updatedAtMs) },
-          {
-            label: 'actions',
-            value: (u) => (
-              <DangerButton
-                label={`delete user ${u.username}`}
-                onClick={() =>
-                  confirmed(
-                    `Delete user ${u.username}?`,
-                    `user ${u.username} deleted`,
-                    () => api('DELETE', `/api/v1/mqtt/users/${seg(u.username)}`),
-                    users.reload,
-                  )
-                }
-              />
-            ),
-          },
+          deleteColumn((u) => `delete user ${u.username}`, removeUser),
         ]}
       />
     </section>
@@ -146,6 +138,13 @@ function Users() {
 function Acl() {
   const { notice, setNotice, confirmed } = useNotice();
   const rules = usePoll(() => api<{ rules: AclRule[] }>('GET', '/api/v1/mqtt/acl'), 10_000);
+  const removeRule = (r: AclRule) =>
+    confirmed(
+      'Delete this ACL rule?',
+      'ACL rule deleted',
+      () => api('DELETE', `/api/v1/mqtt/acl/${seg(r.id)}`),
+      rules.reload,
+    );
   const form = useForm({
     id: '',
     permission: 'DENY',
@@ -225,22 +224,7 @@ function Acl() {
           },
           { label: 'topic filter', value: (r) => r.topicFilter },
           { label: 'id', value: (r) => <code>{r.id}</code> },
-          {
-            label: 'actions',
-            value: (r) => (
-              <DangerButton
-                label={`delete ACL rule ${r.id}`}
-                onClick={() =>
-                  confirmed(
-                    'Delete this ACL rule?',
-                    'ACL rule deleted',
-                    () => api('DELETE', `/api/v1/mqtt/acl/${seg(r.id)}`),
-                    rules.reload,
-                  )
-                }
-              />
-            ),
-          },
+          deleteColumn((r) => `delete ACL rule ${r.id}`, removeRule),
         ]}
       />
     </section>
@@ -250,6 +234,14 @@ function Acl() {
 function Blacklist() {
   const { notice, setNotice, confirmed } = useNotice();
   const entries = usePoll(() => api<{ entries: BlacklistEntry[] }>('GET', '/api/v1/mqtt/blacklist'), 10_000);
+  const removeEntry = (e: BlacklistEntry) =>
+    confirmed(
+      `Remove ${e.value} from the blacklist?`,
+      `${e.value} removed from the blacklist`,
+      // the value is the rest of the path, so a CIDR block keeps its slash
+      () => api('DELETE', `/api/v1/mqtt/blacklist/${e.type}/${e.value.split('/').map(seg).join('/')}`),
+      entries.reload,
+    );
   const form = useForm({ type: 'BLACKLIST_CLIENT_ID', value: '', reason: '', expiresAtMs: '0' });
   return (
     <section class="stack" aria-label="Blacklist">
@@ -296,26 +288,7 @@ function Blacklist() {
           { label: 'value', value: (e) => e.value },
           { label: 'reason', value: (e) => e.reason || '—' },
           { label: 'expires', value: (e) => (e.expiresAtMs ? time(e.expiresAtMs) : 'never') },
-          {
-            label: 'actions',
-            value: (e) => (
-              <DangerButton
-                label={`delete blacklist entry ${e.value}`}
-                onClick={() =>
-                  confirmed(
-                    `Remove ${e.value} from the blacklist?`,
-                    `${e.value} removed from the blacklist`,
-                    () =>
-                      api(
-                        'DELETE',
-                        `/api/v1/mqtt/blacklist/${e.type}/${e.value.split('/').map(seg).join('/')}`,
-                      ),
-                    entries.reload,
-                  )
-                }
-              />
-            ),
-          },
+          deleteColumn((e) => `delete blacklist entry ${e.value}`, removeEntry),
         ]}
       />
     </section>

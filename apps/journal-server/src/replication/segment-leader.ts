@@ -434,7 +434,6 @@ export class SegmentLeader implements ReplicationLeader {
           );
           continue;
         }
-        (group ??= new ProducerTable()).note(stamp, next);
       }
       if (p.expectedOffset >= 0 && p.expectedOffset !== next) {
         p.reject(
@@ -461,6 +460,11 @@ export class SegmentLeader implements ReplicationLeader {
         this.chains.delete(chain.id);
         this.chains.set(chain.id, chain.seq);
         if (this.chains.size > MAX_CHAINS) this.chains.delete(this.chains.keys().next().value!);
+      }
+      if (stamp) {
+        // taken: a repeat later in this group is answered with these offsets (registered only now, after every
+        // check that may still refuse the request)
+        (group ??= new ProducerTable()).note(stamp, next);
       }
       const n = Math.min(p.count, capacity);
       const part = n === p.count ? p.data : p.data.subarray(0, prefixBytes(p.data, n));

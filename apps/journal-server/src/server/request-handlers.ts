@@ -74,8 +74,9 @@ const append: Handler = async (node, h, data, metrics) => {
       `the producer stamp counts ${stamp.count} records, the Append carries ${count}`,
     );
   }
-  if (stamp && (expectedOffset >= 0 || chain))
-    throw new JournalError('BAD_REQUEST', 'a stamped Append takes neither expectedOffset nor a chain');
+  // (a chained request may be stamped: its re-send after a lost answer, outside the chain, keeps the stamp)
+  if (stamp && expectedOffset >= 0)
+    throw new JournalError('BAD_REQUEST', 'a stamped Append takes no expectedOffset');
   let leader;
   try {
     leader = await node.leaderFor(t.namespace, t.shard, t.segment);
@@ -112,6 +113,8 @@ const append: Handler = async (node, h, data, metrics) => {
     return { header: { ...result, idempotent: true } };
   }
   metrics.appendedRecords.inc(result.count);
+  // `stampedChains`: a chained request may carry a producer stamp here (a writer stamps its chains once told)
+  if (chain) return { header: { ...result, ...(stamp ? { idempotent: true } : {}), stampedChains: true } };
   return { header: stamp ? { ...result, idempotent: true } : (result as unknown as Header) };
 };
 

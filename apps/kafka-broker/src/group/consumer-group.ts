@@ -462,12 +462,7 @@ export class ConsumerGroup {
 
   private removeAndRebalance(member: Member): void {
     this.dropMember(member);
-    const join = member.awaitingJoin;
-    member.awaitingJoin = undefined;
-    join?.(joinError(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId));
-    const sync = member.awaitingSync;
-    member.awaitingSync = undefined;
-    sync?.(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    answerWaiting(member, ErrorCode.UNKNOWN_MEMBER_ID);
     switch (this.stateValue) {
       case 'Stable':
       case 'CompletingRebalance':
@@ -498,12 +493,7 @@ export class ConsumerGroup {
     this.pending.clear();
     for (const m of this.members.values()) {
       m.sessionTimer?.cancel();
-      const join = m.awaitingJoin;
-      m.awaitingJoin = undefined;
-      join?.(joinError(ErrorCode.NOT_COORDINATOR, m.memberId));
-      const sync = m.awaitingSync;
-      m.awaitingSync = undefined;
-      sync?.(syncError(ErrorCode.NOT_COORDINATOR));
+      answerWaiting(m, ErrorCode.NOT_COORDINATOR);
     }
     this.members.clear();
   }
@@ -548,4 +538,15 @@ function joinError(errorCode: number, memberId: string): JoinGroupResponse {
 
 function syncError(errorCode: number): SyncGroupResponse {
   return { errorCode, protocolType: null, protocolName: null, assignment: EMPTY };
+}
+
+/** Answers the member's waiting JoinGroup and SyncGroup (if any) with `errorCode`: it left, or the group moved. Each
+ * callback is taken off before it runs, so an answer never goes out twice. */
+function answerWaiting(member: Member, errorCode: number): void {
+  const join = member.awaitingJoin;
+  member.awaitingJoin = undefined;
+  join?.(joinError(errorCode, member.memberId));
+  const sync = member.awaitingSync;
+  member.awaitingSync = undefined;
+  sync?.(syncError(errorCode));
 }

@@ -5,7 +5,14 @@
 // administration (CreateTopics, DeleteTopics, CreatePartitions) needs a superuser or an ALLOW rule of action ALL
 // naming the topic. Rules apply to SASL principals only: with [sasl] enabled = false there is no principal and no
 // check (docs/kafka.md "Authorization"). The rules are cached and refreshed on an interval, as the MQTT broker does.
-import { findAclRule, sortAclRules, type AclRule, type Logger } from '@robustmq/common';
+import {
+  findAclRule,
+  keepFresh,
+  sortAclRules,
+  type AclRule,
+  type KeptFresh,
+  type Logger,
+} from '@robustmq/common';
 import type { PlacementClient } from '@robustmq/placement-client';
 
 export interface KafkaPrincipal {
@@ -24,7 +31,7 @@ export interface KafkaAuthorizerOptions {
 
 export class KafkaAuthorizer {
   private rules: AclRule[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private refreshing: KeptFresh | undefined;
 
   constructor(
     private readonly placement: Pick<PlacementClient, 'mqtt'>,
@@ -33,13 +40,7 @@ export class KafkaAuthorizer {
 
   /** Loads the rules once (start-up fails when placement cannot be reached) and keeps them fresh. */
   async start(): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => {
-      this.refresh().catch((err: unknown) =>
-        this.options.logger.warn({ err }, 'refreshing Kafka ACL rules failed; keeping the last copy'),
-      );
-    }, this.options.refreshIntervalMs);
-    this.timer.unref();
+    this.refreshing = await keepFresh(() => this.refresh(), this.options, 'Kafka ACL rules');
   }
 
   async refresh(): Promise<void> {
@@ -76,7 +77,7 @@ export class KafkaAuthorizer {
   }
 
   close(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.refreshing?.stop();
   }
 
   private subject(who: KafkaPrincipal): { clientId: string; username: string; ip: string } {

@@ -56,6 +56,11 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
     'logReadRetries',
   );
   counter(
+    'mqtt_log_reads_total',
+    "Reads of the message log from storage by sessions catching up (a session only a little behind takes the log's recent messages from memory)",
+    'logReads',
+  );
+  counter(
     'mqtt_position_commits_total',
     "Sessions' positions in the message log written to storage (in a cluster, one placement write each)",
     'positionCommits',

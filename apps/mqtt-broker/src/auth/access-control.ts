@@ -3,7 +3,15 @@
 // priority wins; `%u` / `%c` in a rule's topic filter stand for the client's username and client id). ACL rules and
 // the blacklist are cached and refreshed on an interval, so a connection check costs no round trip. A client whose
 // authenticator handed out an ACL of its own (a JWT's acl claim) is checked against that instead of the rules.
-import { findAclRule, ipInRange, normaliseIp, sortAclRules, type Logger } from '@robustmq/common';
+import {
+  findAclRule,
+  ipInRange,
+  keepFresh,
+  normaliseIp,
+  sortAclRules,
+  type KeptFresh,
+  type Logger,
+} from '@robustmq/common';
 import type { AclRule, AuthStorageAdapter, BlacklistEntry } from './auth-storage-adapter.js';
 import { clientAclAllows, runChain, type Authenticator, type ClientAcl } from './authenticator.js';
 
@@ -41,7 +49,7 @@ export { normaliseIp };
 export class AccessControl {
   private rules: AclRule[] = [];
   private blacklist: BlacklistEntry[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private refreshing: KeptFresh | undefined;
   private loaded = false;
 
   constructor(
@@ -53,13 +61,7 @@ export class AccessControl {
 
   /** Loads the rules once (start-up fails if placement cannot be reached) and keeps them fresh. */
   async start(): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => {
-      this.refresh().catch((err: unknown) =>
-        this.options.logger.warn({ err }, 'refreshing ACL and blacklist failed; keeping the last copy'),
-      );
-    }, this.options.refreshIntervalMs);
-    this.timer.unref();
+    this.refreshing = await keepFresh(() => this.refresh(), this.options, 'ACL and blacklist');
   }
 
   async refresh(): Promise<void> {
@@ -140,7 +142,7 @@ export class AccessControl {
   }
 
   close(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.refreshing?.stop();
     for (const a of this.chain) a.close?.();
   }
 }

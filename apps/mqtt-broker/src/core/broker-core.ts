@@ -227,6 +227,8 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   readsLog(session: Session, reading: boolean): void {
     if (reading) this.readers.add(session);
     else this.readers.delete(session);
+    // recent messages are worth keeping in memory only while some session may read them back
+    this.log.holdRecent(this.readers.size > 0);
   }
 
   /** Sessions that read the message log now (away, connecting or catching up). */
@@ -239,6 +241,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
   forgetSession(session: Session): void {
     if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
     this.readers.delete(session);
+    this.log.holdRecent(this.readers.size > 0);
     // a persistent member keeps its shared messages in flight while away (MQTT-4.4.0-1); when its session ends they
     // are the group's again (MQTT 5 §4.8.2). A clean member's are handed over as it leaves the group (router).
     if (session.persistent) this.returnShared(session);

@@ -39,6 +39,8 @@ export interface BrokerStats {
   sharedDropped: number;
   /** a session's catch-up read of the message log failed and was tried again (storage unreachable for a while). */
   logReadRetries: number;
+  /** reads of the message log from storage by sessions catching up (what they find in the log's memory is not one). */
+  logReads: number;
   /** a session's position in the message log written to storage (in a cluster: a placement write each). */
   positionCommits: number;
   /** QoS 0 messages not appended to the broker's own log: no session reading the log wanted them. */
@@ -56,6 +58,7 @@ export function newBrokerStats(): BrokerStats {
     packetsTooLarge: 0,
     sharedDropped: 0,
     logReadRetries: 0,
+    logReads: 0,
     positionCommits: 0,
     qos0Unlogged: 0,
   };

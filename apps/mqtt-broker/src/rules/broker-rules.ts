@@ -1,7 +1,7 @@
 // The topic rewrite and auto-subscribe rules the broker reads from the placement center (TOPIC_REWRITE_RULE and
 // AUTO_SUBSCRIBE_RULE resources). Like ACL rules they are cached and refreshed on an interval, so applying them to
 // a PUBLISH, SUBSCRIBE or CONNECT costs no round trip; a failed refresh keeps the last copy.
-import type { Logger } from '@robustmq/common';
+import { keepFresh, type KeptFresh, type Logger } from '@robustmq/common';
 import type { MqttResourceRecord, PlacementClient } from '@robustmq/placement-client';
 import type { AutoSubscribeRuleRecord } from './auto-subscribe.js';
 import {
@@ -35,7 +35,7 @@ async function listAll(
 export class BrokerRules {
   private rewrites: CompiledRewriteRule[] = [];
   private autoSubscribes: AutoSubscribeRuleRecord[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private refreshing: KeptFresh | undefined;
 
   constructor(
     private readonly client: PlacementClient,
@@ -44,16 +44,11 @@ export class BrokerRules {
 
   /** Loads the rules once (start-up fails if placement cannot be reached) and keeps them fresh. */
   async start(): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => {
-      this.refresh().catch((err: unknown) =>
-        this.options.logger.warn(
-          { err },
-          'refreshing topic rewrite and auto-subscribe rules failed; keeping the last copy',
-        ),
-      );
-    }, this.options.refreshIntervalMs);
-    this.timer.unref();
+    this.refreshing = await keepFresh(
+      () => this.refresh(),
+      this.options,
+      'topic rewrite and auto-subscribe rules',
+    );
   }
 
   async refresh(): Promise<void> {
@@ -80,6 +75,6 @@ export class BrokerRules {
   }
 
   close(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.refreshing?.stop();
   }
 }

@@ -7,7 +7,8 @@
 // reaches the end of the log and goes live again — all synchronously at the end, so no message falls in between.
 // A session catches up after a reconnect (from where it was) and whenever its in-flight window or socket is full
 // (from the message it could not take), so a slow or offline subscriber loses no QoS 1/2 message and the broker
-// never buffers them per session in memory.
+// never buffers them per session in memory. The recent end of the log is in memory (the log's, shared by every
+// session: storage/message-log.ts), so a session only a little behind reads no storage.
 import type { MqttVersion, QoS } from '@robustmq/protocol';
 import { StorageError } from '@robustmq/storage-adapter';
 import type { Logger } from '@robustmq/common';
@@ -23,7 +24,7 @@ import {
   type OutgoingPublish,
 } from '../packets/outgoing-publish.js';
 import { recordToMessage } from '../storage/message-record.js';
-import { levelsMatch } from '../routing/topic-match.js';
+import { filterMatches } from '../routing/topic-match.js';
 
 export type { Subscription };
 
@@ -581,8 +582,8 @@ export class Session {
           continue;
         }
         if (log.failed) return;
-        if (this.position >= log.durableOffset) {
-          // the rest is routed but not yet durable, and held in memory: finish in this turn and go live
+        if (this.position >= log.memoryOffset) {
+          // the rest is held in memory (recently routed; perhaps not durable yet): finish in this turn and go live
           while (this.position < log.nextOffset) {
             // no message at an offset whose append failed: nothing to send there
             const message = log.tailAt(this.position);
@@ -595,6 +596,7 @@ export class Session {
         }
         let records;
         try {
+          this.broker.stats.logReads++;
           records = await log.read(this.position, READ_BATCH);
         } catch (err) {
           if (err instanceof StorageError && err.code === 'OFFSET_OUT_OF_RANGE') {
@@ -641,7 +643,6 @@ export class Session {
     let retain = false;
     let ids: number[] | undefined;
     const messageQos = message.qos;
-    let levels: string[] | undefined;
     const subs = this.subs;
     if (subs === undefined) return true;
     for (const sub of subs.values()) {
@@ -649,8 +650,7 @@ export class Session {
       if (sub.share !== undefined) continue;
       if (qos >= sub.qos && qos >= messageQos && sub.identifier === undefined) continue;
       if (sub.noLocal && message.publisher === this.clientId) continue;
-      levels ??= message.topic.split('/');
-      if (!levelsMatch(sub.levels, levels)) continue;
+      if (!filterMatches(sub.levels, message.topic)) continue;
       const granted = sub.qos < messageQos ? sub.qos : messageQos;
       if (granted > qos) qos = granted;
       if (sub.retainAsPublished && message.retain) retain = true;

@@ -26,7 +26,14 @@ export interface BrokerLog {
   /** Calls back once every offset up to `offset` is durable (a session's commit point). */
   onDurable(offset: number, callback: DurableCallback): void;
   whenDurable(offset: number): Promise<void>;
-  /** A message routed but not durable yet, by offset; undefined when there is none. */
+  /** messages from this offset on (up to nextOffset) are held in memory: tailAt gives them without reading storage.
+   * At most durableOffset. */
+  readonly memoryOffset: number;
+  /** Whether recent durable messages are worth keeping in memory (some session reads the log); when not, only those
+   * not yet durable are. */
+  holdRecent(hold: boolean): void;
+  /** A message held in memory (from memoryOffset on), by offset; undefined when there is none (below memoryOffset,
+   * or the offset of a failed append). */
   tailAt(offset: number): OutgoingPublish | undefined;
   /** Durable records from `from` on. */
   read(from: number, maxRecords: number): Promise<StoredRecord[]>;

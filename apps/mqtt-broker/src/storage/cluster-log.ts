@@ -143,6 +143,11 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
     return this.routed;
   }
 
+  /** nothing is kept in memory: a session behind reads the shared log. */
+  get memoryOffset(): number {
+    return this.routed;
+  }
+
   get failed(): Error | undefined {
     return undefined;
   }
@@ -243,6 +248,8 @@ export class ClusterLog extends MessageShardLog implements BrokerLog {
   tailAt(): OutgoingPublish | undefined {
     return undefined;
   }
+
+  holdRecent(): void {}
 
   drain(): Promise<void> {
     return this.batcher.drain();

@@ -6,6 +6,14 @@
 // offsets densely in call order, so the n-th message appended since start-up gets startOffset + n. That lets
 // routing, readers and commits agree on positions before the append is durable.
 //
+// The log also keeps the most recent durable messages in memory (RECENT_MESSAGES / RECENT_BYTES at most), not only
+// the ones still on their way to storage: a live subscriber whose in-flight window fills for a moment (it acknowledges
+// a turn later than the publishers send — the usual case when thousands of publishers feed one subscriber) catches up
+// from the messages as they were routed, already encoded, instead of reading back and decoding what it was about to
+// be sent anyway (issue 16: the read-back was a quarter of the broker's allocation in fan-in). Only a subscriber
+// further behind than that reads storage. They are kept only while some session reads the log (holdRecent): a
+// message held for nobody would outlive a scavenge or two for nothing.
+//
 // A failed append fails only its batch: those messages are reported not durable (their QoS 1/2 publishers are never
 // acknowledged), their offsets become a hole, and the next append first fills the hole with empty placeholder
 // records (no topic header: readers skip them) after asking storage where its shard really ends — a failed call
@@ -23,6 +31,11 @@ import { MESSAGE_SHARD, MessageShardLog, openMessageShard } from './message-shar
 export { MESSAGE_SHARD } from './message-shard.js';
 export type { DurableCallback };
 
+/** durable messages kept in memory for sessions a little behind: at most this many, and at most this many bytes of
+ * payload (a few MiB whatever the traffic; a slow subscriber beyond them reads storage, as before). */
+export const RECENT_MESSAGES = 4096;
+export const RECENT_BYTES = 4 * 1024 * 1024;
+
 interface Waiter {
   offset: number;
   callback: DurableCallback;
@@ -39,9 +52,16 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
   private next: number;
   /** every offset below this is durable. */
   private durable: number;
-  /** messages in [durable, next): routed but not yet durable, so a reader that reached `durable` continues here;
-   * undefined for the offsets of a failed append (the hole), which hold no message. */
+  /** messages in [kept, next): the most recent durable ones (below `durable`) and those routed but not yet durable,
+   * so a reader that reached `kept` continues here; undefined for the offsets of a failed append (the hole), which
+   * hold no message. */
   private tail: (OutgoingPublish | undefined)[] = [];
+  /** the offset of tail[0]: kept <= durable. */
+  private kept: number;
+  /** payload bytes of the durable messages in tail (below `durable`). */
+  private keptBytes = 0;
+  /** some session reads the log: recent durable messages are kept (see holdRecent). */
+  private holding = false;
   /** messages of `tail` on their way to storage. */
   private readonly batcher = new AppendBatcher<OutgoingPublish>((batch) => this.write(batch));
   /** offsets from `durable` on that belong to failed appends and have no record in storage (as far as we know). */
@@ -61,6 +81,7 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     super(storage);
     this.next = startOffset;
     this.durable = startOffset;
+    this.kept = startOffset;
   }
 
   static async open(
@@ -79,6 +100,11 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
 
   get durableOffset(): number {
     return this.durable;
+  }
+
+  /** messages from this offset on are held in memory (tailAt). */
+  get memoryOffset(): number {
+    return this.kept;
   }
 
   /** The broker's own log routes a message as it accepts it: subscribers never wait for its appends. */
@@ -138,10 +164,14 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     return new Promise((resolve, reject) => this.onDurable(offset, (err) => (err ? reject(err) : resolve())));
   }
 
-  /** A message that is routed but not durable yet, by offset (the part of the log storage cannot serve yet);
-   * undefined for an offset whose append failed. */
+  holdRecent(hold: boolean): void {
+    this.holding = hold;
+  }
+
+  /** A message held in memory (from memoryOffset on: recent durable ones and those not durable yet, which storage
+   * cannot serve yet); undefined for an offset whose append failed, or below memoryOffset. */
   tailAt(offset: number): OutgoingPublish | undefined {
-    return this.tail[offset - this.durable];
+    return offset < this.kept ? undefined : this.tail[offset - this.kept];
   }
 
   /** Resolves once everything appended so far is durable (or failed). */
@@ -219,7 +249,7 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     const end = batch[batch.length - 1]!.offset + 1;
     const from = this.durable + this.hole;
     this.hole = end - this.durable;
-    for (let offset = from; offset < end; offset++) this.tail[offset - this.durable] = undefined;
+    for (let offset = from; offset < end; offset++) this.tail[offset - this.kept] = undefined;
     const waiters = this.waiters;
     let done = 0;
     while (done < waiters.length && waiters[done]!.offset < end) done++;
@@ -231,7 +261,7 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
 
   private advance(to: number): void {
     if (this.failure) return;
-    this.tail.splice(0, to - this.durable);
+    this.keep(to);
     this.durable = to;
     const waiters = this.waiters;
     let done = 0;
@@ -240,6 +270,27 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     const ready = done === waiters.length ? waiters : waiters.slice(0, done);
     this.waiters = done === waiters.length ? [] : waiters.slice(done);
     for (const waiter of ready) waiter.callback(undefined);
+  }
+
+  /** Offsets below `to` become durable: their messages stay in memory within RECENT_MESSAGES / RECENT_BYTES, the
+   * oldest leave. */
+  private keep(to: number): void {
+    const tail = this.tail;
+    const kept = this.kept;
+    let bytes = this.keptBytes;
+    for (let offset = this.durable; offset < to; offset++) bytes += tail[offset - kept]?.payload.length ?? 0;
+    let drop = 0;
+    const excess = this.holding ? to - kept - RECENT_MESSAGES : to - kept;
+    if (excess > 0) {
+      for (; drop < excess; drop++) bytes -= tail[drop]?.payload.length ?? 0;
+    }
+    while (bytes > RECENT_BYTES && kept + drop < to) bytes -= tail[drop++]?.payload.length ?? 0;
+    this.keptBytes = bytes;
+    if (drop === 0) return;
+    // in place: no array of the dropped messages, as splice would make
+    tail.copyWithin(0, drop);
+    tail.length -= drop;
+    this.kept = kept + drop;
   }
 
   private fail(err: Error): Error {

@@ -15,6 +15,25 @@ export function levelsMatch(filter: readonly string[], topic: readonly string[])
   return filter.length === topic.length;
 }
 
+/** levelsMatch against a topic that is not split: walks the name's levels in place, making no array and no substring
+ * (a session catching up from the log tests every message against its filters: issue 16). */
+export function filterMatches(filter: readonly string[], topic: string): boolean {
+  const first = filter[0];
+  if ((first === '+' || first === '#') && topic.charCodeAt(0) === 0x24 /* $ */) return false;
+  // `at`: where the topic's next level starts; past the end once every level is taken
+  let at = 0;
+  for (let i = 0; i < filter.length; i++) {
+    const level = filter[i]!;
+    if (level === '#') return true;
+    if (at > topic.length) return false;
+    let end = topic.indexOf('/', at);
+    if (end < 0) end = topic.length;
+    if (level !== '+' && (end - at !== level.length || !topic.startsWith(level, at))) return false;
+    at = end + 1;
+  }
+  return at === topic.length + 1;
+}
+
 export function topicMatches(filter: string, topic: string): boolean {
   return filter === topic || levelsMatch(filter.split('/'), topic.split('/'));
 }

@@ -63,6 +63,20 @@ export function kafkaApi(name: string, apiKey: number, validVersions: string, fl
   return { request: spec('request', 'Request'), response: spec('response', 'Response') };
 }
 
+/**
+ * A field of struct type (or an array of structs: type "[]Name") with its own fields, written on one line as Kafka's
+ * JSON writes a field; `options` holds the rest of the field's keys (nullableVersions, taggedVersions, tag, default).
+ */
+export function struct(
+  name: string,
+  type: string,
+  versions: string,
+  ...rest: [FieldSpec[]] | [Omit<FieldSpec, 'name' | 'type' | 'versions' | 'fields'>, FieldSpec[]]
+): FieldSpec {
+  const [options, fields] = rest.length === 1 ? [{}, rest[0]] : rest;
+  return { name, type, versions, ...options, fields };
+}
+
 export type KafkaValue = Record<string, unknown>;
 
 /** [min, max] inclusive; "none" is [1, 0] (empty). */

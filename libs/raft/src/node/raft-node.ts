@@ -9,7 +9,7 @@ import { ConfChangeRejectedError, RaftStorageError } from '../errors.js';
 import { invariant } from '../invariant.js';
 import type { Message } from '../message.js';
 import { normalizeConfState } from '../memory-storage.js';
-import { RawNode } from '../raw-node.js';
+import { RawNode, type WriteInProgress } from '../raw-node.js';
 import type { Ready } from '../ready.js';
 import { NONE, type ConfState, type Entry, type NodeId, type StateType } from '../types.js';
 import { ProposalSupersededError, RaftNodeError } from './errors.js';
@@ -22,7 +22,7 @@ import {
   encodeSnapshotPayload,
   type AddressBook,
 } from './payload.js';
-import type { PersistContext, RaftLogStore } from './log-store.js';
+import type { PersistableReady, PersistContext, RaftLogStore } from './log-store.js';
 import type { RaftTransport } from './transport.js';
 
 /** The replicated state machine a RaftNode drives. */
@@ -130,6 +130,19 @@ interface QueuedProposal extends Waiter {
   data: Uint8Array;
 }
 
+/** One Ready's log write, as the loop follows it. */
+interface LogWrite {
+  /** The write finished (succeeded or failed). */
+  settled: boolean;
+}
+
+/** A leader's write that waits for the one in flight (see persistOwn). */
+interface QueuedWrite {
+  rd: PersistableReady;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
 const LEADING: PersistContext = { leading: true };
 /** An apply of nothing (the usual case beside a leader's write): one settled promise for all of them. */
 const APPLIED: Promise<void> = Promise.resolve();
@@ -195,10 +208,20 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   /** The last index of the last log write that completed (see whenLogDurable). */
   private durableIndex = 0;
   private durableWaiters: { index: number; resolve(): void; reject(err: Error): void }[] = [];
-  /** Set while a leader's own flush is under way: resolved by the input that commits `index`. */
-  private commitWatch: { index: number; resolve(): void } | undefined;
-  /** Whether the log write of the Ready in hand has finished (succeeded or failed). */
-  private writeSettled = false;
+  /** Set while a leader's own flush is under way: resolved by the input that commits `index` or by `write` settling. */
+  private commitWatch: { index: number; write: LogWrite; resolve(): void } | undefined;
+  /**
+   * The store's write in flight of a leader's Ready that the loop advanced past (persistOwn), and the leader writes
+   * asked for meanwhile: they go to the store together once it is done, in order.
+   */
+  private ownWriting: Promise<void> | undefined;
+  private ownQueue: QueuedWrite[] = [];
+  /** Settles once the last of those writes is durable and the core was told (RawNode.written); never rejects. */
+  private ownWritten: Promise<void> | undefined;
+  /** Leader Readys advanced before this node's own write of them was durable (see handleReady). */
+  advancedBeforeOwnFlush = 0;
+  /** Commands the last flushProposals() handed to the core (1: a lone writer's). */
+  private lastProposed = 0;
   /** Writes applied and answered before this leader's own flush of them finished (see applyBeforeOwnFlush). */
   earlyApplies = 0;
 
@@ -435,6 +458,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.stopped = true;
     clearInterval(this.ticker);
     await this.loopDone;
+    await this.ownWritesDone();
     // the snapshot in progress reads the application's engine, a restore writes it: let them finish (or fail) before
     // the owner closes that
     this.dropLoopCompaction();
@@ -458,7 +482,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     }
     this.guard(() => this.raw.step(m));
     const watch = this.commitWatch;
-    if (watch && this.raw.raft.log.committed >= watch.index) this.endCommitWatch();
+    if (watch && this.raw.raft.log.committed >= watch.index) this.endCommitWatch(watch.write);
     this.schedule();
   }
 
@@ -525,6 +549,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.rejectAll(err);
     for (const w of this.durableWaiters) w.reject(err);
     this.durableWaiters = [];
+    const queued = this.ownQueue;
+    this.ownQueue = [];
+    for (const w of queued) w.reject(err);
     this.dropLoopCompaction();
     void this.transport.close();
     this.emit('fatal', err);
@@ -590,6 +617,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   /** Hands the queued proposals to the core, as few entries as the batch limits allow. */
   private flushProposals(): void {
     const queue = this.proposeQueue;
+    this.lastProposed = queue.length;
     if (queue.length === 0) return;
     this.proposeQueue = [];
     let start = 0;
@@ -652,6 +680,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       while (!this.stopped) {
         this.flushProposals();
         this.issueReads();
+        if ((this.compactionForLoop || this.compactRequests.length > 0) && this.ownWritten) {
+          // a snapshot is taken of what this log holds durably, a compaction cuts it: let it catch up first
+          await this.ownWritesDone();
+          continue;
+        }
         if (this.compactionForLoop) {
           const compaction = this.compactionForLoop;
           this.compactionForLoop = undefined;
@@ -671,6 +704,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
           !this.restoring &&
           this.applied - this.storage.snapshot().metadata.index >= this.snapshotEntries
         ) {
+          await this.ownWritesDone();
           await this.startSnapshot([]);
         }
       }
@@ -693,12 +727,16 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         this.readsReady.push(w);
       }
     }
+    // A leader's Ready of its own entries (no snapshot, no new term or vote, nothing to send after it) may be
+    // advanced before this node's own write of it is durable; anything else is written after such writes are.
+    const own = this.raw.raft.state === 'leader' && this.raw.canAdvanceWriting();
+    if (!own) await this.ownWritesDone();
     // 1. Messages that do not depend on this Ready's writes go out at once, overlapping the disk write.
     this.transport.send(rd.messages);
     // 2. One atomic (group-committed) write. Committed entries that were already durable before it (always the
-    // case on a leader, which commits only what it has synced) are applied meanwhile: the commit latency then pays
-    // for one fsync per Ready instead of two.
-    const durable = rd.snapshot ? 0 : this.storage.lastIndex();
+    // case on a follower) are applied meanwhile: the commit latency then pays for one fsync per Ready instead of two.
+    // A leader applies whatever is committed (a quorum of logs holds it; see applyBeforeOwnFlush).
+    const durable = own ? Infinity : rd.snapshot ? 0 : this.storage.lastIndex();
     let split = 0;
     while (split < rd.committedEntries.length && rd.committedEntries[split]!.index <= durable) split++;
     const early =
@@ -710,26 +748,49 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       // WAL write is under way: etcd-io/raft doc.go, "Usage", step 2, and the Raft thesis §10.2.1).
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const persisted = this.storage.persist(rd, this.role === 'leader' ? LEADING : FOLLOWING);
-    const written =
-      rd.entries.length > 0 ? rd.entries[rd.entries.length - 1]!.index : rd.snapshot?.metadata.index;
+    const lastEntry = rd.entries.length > 0 ? rd.entries[rd.entries.length - 1]!.index : undefined;
+    const persisted = own
+      ? this.persistOwn(rd)
+      : this.storage.persist(rd, this.role === 'leader' ? LEADING : FOLLOWING);
+    const written = lastEntry ?? rd.snapshot?.metadata.index;
     // settled from the write itself, not from this loop: an apply in this loop may wait for it (whenLogDurable)
-    this.writeSettled = false;
+    const write: LogWrite = { settled: false };
     persisted.then(
       () => {
-        this.writeSettled = true;
+        write.settled = true;
         if (written !== undefined) this.markDurable(written);
-        this.endCommitWatch();
+        this.endCommitWatch(write);
       },
       () => {
-        this.writeSettled = true;
-        this.endCommitWatch();
+        write.settled = true;
+        this.endCommitWatch(write);
       },
     );
     // (a leader's Ready of a new entry usually has nothing committed to apply: no promise to make then)
     const appliedEarly = early.length > 0 ? this.apply(early) : APPLIED;
-    if (this.role === 'leader' && rd.entries.length > 0)
-      await this.applyBeforeOwnFlush(rd.entries, appliedEarly);
+    if (this.role === 'leader' && lastEntry !== undefined)
+      await this.applyBeforeOwnFlush(rd.entries, appliedEarly, write);
+    if (
+      own &&
+      !write.settled &&
+      (lastEntry === undefined || (this.applied >= lastEntry && this.lastProposed <= 1))
+    ) {
+      // Everything this Ready appended is committed by the followers' acks and applied (or it appended nothing), and
+      // it held one caller's command: the next Ready — a lone client's next write, which comes only after this answer
+      // — need not wait for this node's own flush. Its entries are written after these (persistOwn), and the core
+      // counts this node's acknowledgement only once they are durable (etcd-io/raft's asynchronous storage writes,
+      // for the leader). With many writers (commands proposed together) the loop still waits for the flush: what
+      // arrives meanwhile then goes as one entry, one append per follower and one flush, which carries their throughput.
+      await appliedEarly;
+      const handle = this.raw.advanceWriting();
+      if (lastEntry !== undefined) this.advancedBeforeOwnFlush++;
+      this.ownWritten = persisted.then(
+        () => this.ownWriteDurable(rd, handle),
+        (err: Error) => this.fail(err),
+      );
+      this.serveReads();
+      return;
+    }
     if (appliedEarly === APPLIED) await persisted;
     else await settleFirst(persisted, appliedEarly);
     this.learnAddresses(rd.entries);
@@ -751,6 +812,61 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.raw.advance();
   }
 
+  /** A leader's write that the loop advanced past is durable: the core may count this node's acknowledgement. */
+  private ownWriteDurable(rd: Ready, handle: WriteInProgress): void {
+    if (this.stopped) return;
+    this.learnAddresses(rd.entries);
+    this.guard(() => this.raw.written(handle));
+    this.schedule();
+  }
+
+  /**
+   * A leader Ready's write, after the leader writes still in flight: the ones asked for while one is out go to the
+   * store as one write when it is done (a slow flush delays the leader's own log, never the next write's appends).
+   */
+  private persistOwn(rd: PersistableReady): Promise<void> {
+    if (this.ownWriting)
+      return new Promise<void>((resolve, reject) => this.ownQueue.push({ rd, resolve, reject }));
+    return this.startOwnWrite(rd);
+  }
+
+  private startOwnWrite(rd: PersistableReady): Promise<void> {
+    let p: Promise<void>;
+    try {
+      p = this.failure ? Promise.reject(this.failure) : this.storage.persist(rd, LEADING);
+    } catch (err) {
+      p = Promise.reject(err as Error);
+    }
+    const writing = p;
+    this.ownWriting = writing;
+    const next = (): void => {
+      if (this.ownWriting !== writing) return;
+      this.ownWriting = undefined;
+      const queue = this.ownQueue;
+      if (queue.length === 0) return;
+      this.ownQueue = [];
+      this.startOwnWrite(mergeWrites(queue.map((w) => w.rd))).then(
+        () => {
+          for (const w of queue) w.resolve();
+        },
+        (err: Error) => {
+          for (const w of queue) w.reject(err);
+        },
+      );
+    };
+    writing.then(next, next);
+    return writing;
+  }
+
+  /** Resolves once every leader write the loop advanced past is durable and the core knows it. */
+  private async ownWritesDone(): Promise<void> {
+    while (this.ownWritten) {
+      const last = this.ownWritten;
+      await last;
+      if (this.ownWritten === last) this.ownWritten = undefined;
+    }
+  }
+
   /**
    * A leader's own log write is one vote of the quorum, not a precondition of commit: when the followers' acks commit
    * `entries` while this node's flush of them is still under way (its fdatasync queued behind other I/O), they are
@@ -760,21 +876,27 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
    * acks before its own append is durable (the self-ack is just one MsgAppResp, raft.go appendEntry; doc.go
    * "Usage", step 2), though it applies only after its own write.
    */
-  private async applyBeforeOwnFlush(entries: readonly Entry[], appliedEarly: Promise<void>): Promise<void> {
+  private async applyBeforeOwnFlush(
+    entries: readonly Entry[],
+    appliedEarly: Promise<void>,
+    write: LogWrite,
+  ): Promise<void> {
     const first = entries[0]!.index;
     const last = entries[entries.length - 1]!.index;
     const term = this.raw.raft.term;
     // one promise per leader Ready, settled by whichever comes first: an input committing `first` (onMessage) or the
     // write settling (handleReady's persisted.then)
-    await new Promise<void>((resolve) => {
-      this.commitWatch = { index: first, resolve };
-    });
+    if (this.raw.raft.log.committed < first && !write.settled) {
+      await new Promise<void>((resolve) => {
+        this.commitWatch = { index: first, write, resolve };
+      });
+    }
     const raft = this.raw.raft;
-    if (this.writeSettled || raft.state !== 'leader' || raft.term !== term) return;
+    if (write.settled || raft.state !== 'leader' || raft.term !== term) return;
     // what committed before (applied beside the write) goes first, in log order
     if (appliedEarly !== APPLIED && !(await appliedEarly.then(yes, no))) return;
     // (a restore beside the loop applies in its own order: entries wait for it)
-    if (this.writeSettled || this.stopped || this.restoring || raft.term !== term || this.applied + 1 < first)
+    if (write.settled || this.stopped || this.restoring || raft.term !== term || this.applied + 1 < first)
       return;
     const upTo = Math.min(raft.log.committed, last);
     if (upTo < first) return;
@@ -783,10 +905,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.serveReads();
   }
 
-  /** Wakes applyBeforeOwnFlush: its write settled (or an input committed what it waits for). */
-  private endCommitWatch(): void {
+  /** Wakes applyBeforeOwnFlush: `write` settled (or an input committed what it waits for). */
+  private endCommitWatch(write: LogWrite): void {
     const watch = this.commitWatch;
-    if (watch === undefined) return;
+    if (watch === undefined || watch.write !== write) return;
     this.commitWatch = undefined;
     watch.resolve();
   }
@@ -1152,6 +1274,20 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
  */
 const yes = (): boolean => true;
 const no = (): boolean => false;
+
+/** Leader writes queued behind one in flight, as one write (consecutive appends of one term; the last hard state). */
+function mergeWrites(rds: readonly PersistableReady[]): PersistableReady {
+  if (rds.length === 1) return rds[0]!;
+  let hardState: PersistableReady['hardState'];
+  const entries: Entry[] = [];
+  let mustSync = false;
+  for (const rd of rds) {
+    for (const e of rd.entries) entries.push(e);
+    if (rd.hardState) hardState = rd.hardState;
+    mustSync ||= rd.mustSync;
+  }
+  return { entries, mustSync, ...(hardState ? { hardState } : {}) };
+}
 
 async function settleFirst(first: Promise<void>, other: Promise<void>): Promise<void> {
   // reported by the caller's own await of `other`; not an unhandled rejection meanwhile

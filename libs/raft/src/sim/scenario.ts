@@ -30,6 +30,12 @@ export interface Scenario {
   readonly readOnlyOption: ReadOnlyOption;
   /** Drawn from its own generator (seeded from the run's seed), so adding it kept every older seed's scenario. */
   readonly lazyCommitBroadcast: boolean;
+  /**
+   * Leaders advance past their own log writes (RawNode.advanceWriting, as RaftNode does when its followers' acks
+   * commit first): a leader applies what is committed and takes its next Ready while its writes are still on the
+   * disk, which completes them in order. Drawn from its own generator, like lazyCommitBroadcast.
+   */
+  readonly leaderWritesAhead: boolean;
   readonly maxSizePerMsg: number;
   readonly maxEntriesPerMsg: number;
   readonly maxInflightMsgs: number;
@@ -76,6 +82,7 @@ export function drawScenario(rng: Xoshiro128, seed: number): Scenario {
     checkQuorum,
     readOnlyOption: lease ? 'lease' : 'safe',
     lazyCommitBroadcast: new Xoshiro128((seed ^ 0x5bd1e995) >>> 0).chance(0.5),
+    leaderWritesAhead: new Xoshiro128((seed ^ 0x2545f491) >>> 0).chance(0.5),
     maxSizePerMsg: rng.pick([64, 256, 1024, 1 << 20]),
     maxEntriesPerMsg: rng.pick([1, 4, 16, 1024]),
     maxInflightMsgs: rng.pick([1, 2, 8, 256]),
@@ -105,6 +112,7 @@ export function describeScenario(s: Scenario): string {
   return (
     `voters=${s.initialVoters} election=${s.electionTick} heartbeat=${s.heartbeatTick} ` +
     `preVote=${s.preVote} checkQuorum=${s.checkQuorum} reads=${s.readOnlyOption} lazyCommit=${s.lazyCommitBroadcast} ` +
+    `writesAhead=${s.leaderWritesAhead} ` +
     `msg=${s.maxSizePerMsg}B/${s.maxEntriesPerMsg} inflight=${s.maxInflightMsgs} chunk=${s.maxSnapshotChunkBytes}B ` +
     `snapEvery=${s.snapshotInterval} keep=${s.compactKeep} clients=${s.clients} keys=${s.keys} ` +
     `faultRate=${s.faultRate} delay<=${s.maxDelay} sync<=${s.maxSyncDelay} membership=${s.membershipChanges} ` +

@@ -1,6 +1,6 @@
 // One simulated server: a RawNode over durable storage, its unsynced writes, its KV replica and pending client work.
 import type { Ready } from '../ready.js';
-import type { RawNode } from '../raw-node.js';
+import type { RawNode, WriteInProgress } from '../raw-node.js';
 import { MemoryStorage } from '../memory-storage.js';
 import type { ConfState, NodeId } from '../types.js';
 import type { KvStateMachine } from './kv-state-machine.js';
@@ -20,6 +20,10 @@ export class SimNode {
   incarnation = 0;
   /** A Ready whose writes are not durable yet (lost if we crash first). */
   syncing: Ready | undefined;
+  /** A leader's Readys advanced before their writes were durable (Scenario.leaderWritesAhead), oldest first. */
+  writing: { rd: Ready; handle: WriteInProgress }[] = [];
+  /** When the last of `writing` completes (writes complete in order; a Ready after them syncs after that). */
+  writesDoneAt = 0;
   /** Started at least once (spare ids start when a membership change adds them). */
   started = false;
   /** Removed from the cluster by a committed change: stopped for good. */
@@ -47,6 +51,8 @@ export class SimNode {
     this.raw = undefined;
     this.kv = undefined;
     this.syncing = undefined;
+    this.writing = [];
+    this.writesDoneAt = 0;
     this.incarnation++;
     this.proposals.clear();
     this.reads.clear();

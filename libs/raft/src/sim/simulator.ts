@@ -1,7 +1,7 @@
 // Deterministic cluster simulation (in the spirit of TigerBeetle's VOPR): one seed drives nodes, network, disks,
 // faults and clients; safety is checked after every event, liveness after healing, linearizability at the end.
 import { ConfChangeRejectedError, NotLeaderError, ProposalDroppedError, RaftError } from '../errors.js';
-import { RaftInvariantError } from '../invariant.js';
+import { invariant, RaftInvariantError } from '../invariant.js';
 import { checkOperations } from '../linearizability/checker.js';
 import type { CheckOutcome, Operation } from '../linearizability/history.js';
 import { kvModel, type KvInput, type KvOutput } from '../linearizability/kv-model.js';
@@ -73,6 +73,7 @@ type SimEvent =
   | { kind: 'tick' }
   | { kind: 'deliver'; msg: Message }
   | { kind: 'sync'; node: NodeId; incarnation: number }
+  | { kind: 'write'; node: NodeId; incarnation: number }
   | { kind: 'restart'; node: NodeId }
   | { kind: 'request'; client: number; seq: number; node: NodeId }
   | { kind: 'reply'; client: number; seq: number; reply: ClientReply }
@@ -255,6 +256,9 @@ class Simulation {
       case 'sync':
         this.onSync(ev.node, ev.incarnation);
         break;
+      case 'write':
+        this.onWrite(ev.node, ev.incarnation);
+        break;
       case 'restart': {
         const n = this.nodes.get(ev.node)!;
         if (!n.up && !n.removed) this.start(n);
@@ -392,7 +396,50 @@ class Simulation {
       : this.sc.maxSyncDelay === 0
         ? 0
         : this.rng.range(0, this.sc.maxSyncDelay);
-    this.queue.push(this.now + delay, { kind: 'sync', node: n.id, incarnation: n.incarnation });
+    if (this.sc.leaderWritesAhead && raw.raft.state === 'leader' && raw.canAdvanceWriting()) {
+      n.syncing = undefined;
+      this.writeAhead(n, rd, delay);
+      return;
+    }
+    // after the writes still on the disk (the queue keeps the order of events due at the same time)
+    const at = Math.max(this.now + delay, n.writesDoneAt);
+    this.queue.push(at, { kind: 'sync', node: n.id, incarnation: n.incarnation });
+  }
+
+  /**
+   * A leader's Ready advanced before its write is durable: what is committed is applied now (a quorum holds it), the
+   * write completes later, after the ones before it, and only then does the leader count its own acknowledgement.
+   */
+  private writeAhead(n: SimNode, rd: Ready, delay: number): void {
+    n.writesDoneAt = Math.max(this.now + delay, n.writesDoneAt);
+    this.queue.push(n.writesDoneAt, { kind: 'write', node: n.id, incarnation: n.incarnation });
+    for (const e of rd.committedEntries) {
+      this.applyEntry(n, e);
+      if (!n.up) return; // it applied its own removal and was stopped
+    }
+    const handle = n.raw!.advanceWriting();
+    n.writing.push({ rd, handle });
+    this.maybeSnapshot(n);
+    this.serveReads(n);
+    this.pump(n);
+  }
+
+  private onWrite(id: NodeId, incarnation: number): void {
+    const n = this.nodes.get(id)!;
+    if (n.incarnation !== incarnation || !n.raw) return;
+    const w = n.writing.shift()!;
+    const st = n.storage;
+    st.append(w.rd.entries);
+    if (w.rd.hardState) st.setHardState(w.rd.hardState);
+    this.monitor.observePersist(n.id, w.rd.entries, (i) => {
+      try {
+        return st.term(i);
+      } catch {
+        return undefined;
+      }
+    });
+    n.raw.written(w.handle);
+    this.pump(n);
   }
 
   private onSync(id: NodeId, incarnation: number): void {
@@ -400,6 +447,7 @@ class Simulation {
     if (n.incarnation !== incarnation || !n.syncing || !n.raw || !n.kv) return;
     const rd: Ready = n.syncing;
     const st = n.storage;
+    invariant(n.writing.length === 0, () => `node ${id} syncs a Ready before its earlier writes`);
     // The durable write: snapshot, entries and hard state land atomically (one RocksDB WriteBatch later).
     if (rd.snapshot) st.applySnapshot(rd.snapshot);
     st.append(rd.entries);
@@ -480,6 +528,8 @@ class Simulation {
     const st = n.storage;
     const snapIndex = st.snapshot().metadata.index;
     if (kv.applied <= snapIndex) return;
+    // a leader writing ahead may have applied what its own log (or its stored commit index) does not hold yet
+    if (kv.applied > st.lastIndex() || kv.applied > st.hardStateValue().commit) return;
     if (!force && kv.applied - snapIndex < this.sc.snapshotInterval) return;
     st.createSnapshot(kv.applied, kv.confState, kv.snapshotData());
     const compactTo = kv.applied - this.sc.compactKeep;
@@ -562,7 +612,7 @@ class Simulation {
       const live = this.liveNodes().filter((n) => !n.removed);
       if (live.length > 0) {
         // Favour crashing a node with writes in flight: that is where durability bugs hide.
-        const syncing = live.filter((n) => n.syncing);
+        const syncing = live.filter((n) => n.syncing || n.writing.length > 0);
         this.crashAndRestartLater(
           syncing.length > 0 && this.rng.chance(0.5) ? this.rng.pick(syncing) : this.rng.pick(live),
         );

@@ -16,6 +16,8 @@ export interface Member {
   address: string;
   node: RaftNode;
   engine: RocksDbEngine;
+  /** The log store the node writes (as wrapped by the cluster's wrapStorage). */
+  storage: RaftLogStore;
   app: KvApp;
   transport: GrpcRaftTransport;
   /** Closes the segment log (RocksDB's closes with `engine`). */
@@ -103,6 +105,7 @@ export class TestCluster {
       address: `127.0.0.1:${port}`,
       node,
       engine,
+      storage,
       app,
       transport,
       ...(segments ? { closeLog: () => segments.close() } : {}),

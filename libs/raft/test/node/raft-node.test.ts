@@ -346,4 +346,119 @@ describe('RaftNode over gRPC + RocksDB', () => {
       await waitFor(() => m.app.data.get('a') === '3', 5000, `node ${m.id}`);
     expect(leader.node.status().appliedIndex).toBe(leader.node.status().commitIndex);
   });
+
+  it("goes on answering a lone caller's next writes while its own write of an earlier one is held, then writes them all in order", async () => {
+    const hold = new Set<number>();
+    const held: (() => void)[] = [];
+    /** The entries each node's store was asked to write, per persist() call. */
+    const writes = new Map<number, number[][]>();
+    c = new TestCluster(
+      {},
+      (id, store) => {
+        const persist = store.persist.bind(store);
+        return new Proxy(store, {
+          get(target, prop) {
+            if (prop === 'persist')
+              return (rd: Parameters<RaftLogStore['persist']>[0], ctx?: PersistContext) => {
+                if (rd.entries.length > 0) {
+                  const list = writes.get(id) ?? [];
+                  list.push(rd.entries.map((e) => e.index));
+                  writes.set(id, list);
+                }
+                return hold.has(id) && rd.entries.length > 0
+                  ? new Promise<void>((resolve, reject) =>
+                      held.push(() => persist(rd, ctx).then(resolve, reject)),
+                    )
+                  : persist(rd, ctx);
+              };
+            const v = Reflect.get(target, prop, target) as unknown;
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+          },
+        });
+      },
+      'segment',
+    );
+    await c.bootstrap([1, 2, 3]);
+    const leader = await c.leader();
+    await leader.node.propose(set('a', '0'));
+    const advancedBefore = leader.node.advancedBeforeOwnFlush;
+    hold.add(leader.id);
+    writes.set(leader.id, []);
+    // one caller, one write at a time: each is answered on the followers' acks although the leader's first write
+    // never returns (before, the second waited for it: the loop took no new Ready until the leader's flush was done)
+    for (let i = 1; i <= 5; i++) expect(await leader.node.propose(set('a', String(i)))).toBe(String(i - 1));
+    expect(held.length).toBe(1);
+    expect(leader.node.advancedBeforeOwnFlush).toBeGreaterThan(advancedBefore);
+    const last = leader.node.status().appliedIndex;
+    // its own log holds none of them durably yet, so it does not count itself towards anything
+    const durable = leader.node.whenLogDurable(last);
+    expect(durable).toBeInstanceOf(Promise);
+    hold.delete(leader.id);
+    for (const release of held.splice(0)) release();
+    await durable;
+    // the first write went alone; the ones asked for while it was held went to the store together, after it, in order
+    const own = writes.get(leader.id)!;
+    expect(own.length).toBeLessThanOrEqual(3);
+    const flat = own.flat();
+    expect(flat).toEqual(Array.from({ length: flat.length }, (_, k) => flat[0]! + k));
+    expect(flat[flat.length - 1]).toBeGreaterThanOrEqual(last);
+    expect(leader.storage.lastIndex()).toBeGreaterThanOrEqual(last);
+    // the leader's own acknowledgement counts again: with a follower stopped, the leader and the other commit
+    const follower = c.followers()[0]!;
+    const peers = c.peers();
+    await c.kill(follower.id);
+    expect(await leader.node.propose(set('a', '6'))).toBe('5');
+    await c.start(follower.id, peers);
+    for (const m of c.members.values())
+      await waitFor(() => m.app.data.get('a') === '6', 5000, `node ${m.id}`);
+  });
+
+  it('a leader that steps down while its own write is held writes it before anything of the new term', async () => {
+    const hold = new Set<number>();
+    const held: (() => void)[] = [];
+    c = new TestCluster(
+      {},
+      (id, store) => {
+        const persist = store.persist.bind(store);
+        return new Proxy(store, {
+          get(target, prop) {
+            if (prop === 'persist')
+              return (rd: Parameters<RaftLogStore['persist']>[0], ctx?: PersistContext) =>
+                hold.has(id) && rd.entries.length > 0
+                  ? new Promise<void>((resolve, reject) =>
+                      held.push(() => persist(rd, ctx).then(resolve, reject)),
+                    )
+                  : persist(rd, ctx);
+            const v = Reflect.get(target, prop, target) as unknown;
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+          },
+        });
+      },
+      'segment',
+    );
+    await c.bootstrap([1, 2, 3]);
+    const leader = await c.leader();
+    await leader.node.propose(set('b', '0'));
+    hold.add(leader.id);
+    expect(await leader.node.propose(set('b', '1'))).toBe('0');
+    expect(await leader.node.propose(set('b', '2'))).toBe('1');
+    const to = c.followers()[0]!;
+    // the other two elect `to` without the old leader's vote, which waits for its held write
+    await to.node.transferLeadership(to.id);
+    await waitFor(() => to.node.isLeader, 5000, 'the new leader');
+    expect(await to.node.propose(set('b', '3'))).toBe('2');
+    hold.delete(leader.id);
+    for (const release of held.splice(0)) release();
+    for (const m of c.members.values())
+      await waitFor(() => m.app.data.get('b') === '3', 5000, `node ${m.id}`);
+    // every log agrees on every index
+    const lastIndex = to.storage.lastIndex();
+    await waitFor(() => leader.storage.lastIndex() === lastIndex, 5000, 'the old leader to catch up');
+    for (const m of c.members.values()) {
+      const first = Math.max(m.storage.firstIndex(), to.storage.firstIndex());
+      expect(m.storage.entries(first, lastIndex + 1).map((e) => e.term)).toEqual(
+        to.storage.entries(first, lastIndex + 1).map((e) => e.term),
+      );
+    }
+  });
 });

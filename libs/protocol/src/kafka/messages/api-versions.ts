@@ -1,5 +1,5 @@
 // ApiVersions (key 18): what the broker speaks. Declared from Kafka's ApiVersionsRequest/Response.json, v0-3.
-import { kafkaApi } from '../schema.js';
+import { kafkaApi, struct } from '../schema.js';
 
 const apiVersions = kafkaApi('ApiVersions', 18, '0-3', '3+');
 
@@ -10,29 +10,17 @@ export const ApiVersionsRequest = apiVersions.request([
 
 export const ApiVersionsResponse = apiVersions.response([
   { name: 'errorCode', type: 'int16', versions: '0+' },
-  {
-    name: 'apiKeys',
-    type: '[]ApiVersion',
-    versions: '0+',
-    fields: [
-      { name: 'apiKey', type: 'int16', versions: '0+' },
-      { name: 'minVersion', type: 'int16', versions: '0+' },
-      { name: 'maxVersion', type: 'int16', versions: '0+' },
-    ],
-  },
+  struct('apiKeys', '[]ApiVersion', '0+', [
+    { name: 'apiKey', type: 'int16', versions: '0+' },
+    { name: 'minVersion', type: 'int16', versions: '0+' },
+    { name: 'maxVersion', type: 'int16', versions: '0+' },
+  ]),
   { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
-  {
-    name: 'supportedFeatures',
-    type: '[]SupportedFeatureKey',
-    versions: '3+',
-    taggedVersions: '3+',
-    tag: 0,
-    fields: [
-      { name: 'name', type: 'string', versions: '3+' },
-      { name: 'minVersion', type: 'int16', versions: '3+' },
-      { name: 'maxVersion', type: 'int16', versions: '3+' },
-    ],
-  },
+  struct('supportedFeatures', '[]SupportedFeatureKey', '3+', { taggedVersions: '3+', tag: 0 }, [
+    { name: 'name', type: 'string', versions: '3+' },
+    { name: 'minVersion', type: 'int16', versions: '3+' },
+    { name: 'maxVersion', type: 'int16', versions: '3+' },
+  ]),
   {
     name: 'finalizedFeaturesEpoch',
     type: 'int64',
@@ -41,18 +29,11 @@ export const ApiVersionsResponse = apiVersions.response([
     tag: 1,
     default: -1,
   },
-  {
-    name: 'finalizedFeatures',
-    type: '[]FinalizedFeatureKey',
-    versions: '3+',
-    taggedVersions: '3+',
-    tag: 2,
-    fields: [
-      { name: 'name', type: 'string', versions: '3+' },
-      { name: 'maxVersionLevel', type: 'int16', versions: '3+' },
-      { name: 'minVersionLevel', type: 'int16', versions: '3+' },
-    ],
-  },
+  struct('finalizedFeatures', '[]FinalizedFeatureKey', '3+', { taggedVersions: '3+', tag: 2 }, [
+    { name: 'name', type: 'string', versions: '3+' },
+    { name: 'maxVersionLevel', type: 'int16', versions: '3+' },
+    { name: 'minVersionLevel', type: 'int16', versions: '3+' },
+  ]),
   { name: 'zkMigrationReady', type: 'bool', versions: '3+', taggedVersions: '3+', tag: 3, default: false },
 ]);
 

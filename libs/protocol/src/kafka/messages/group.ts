@@ -2,7 +2,7 @@
 // SyncGroup (14), DescribeGroups (15), ListGroups (16), OffsetCommit (8), OffsetFetch (9), DeleteGroups (42).
 // Declared from Kafka's <Name>Request/Response.json, up to the last version of the classic group protocol (the
 // KIP-848 consumer protocol's additions — OffsetCommit/OffsetFetch v9, ListGroups v5 — are left out).
-import { kafkaApi } from '../schema.js';
+import { kafkaApi, struct } from '../schema.js';
 
 const findCoordinator = kafkaApi('FindCoordinator', 10, '0-4', '3+');
 
@@ -20,19 +20,14 @@ export const FindCoordinatorResponse = findCoordinator.response([
   { name: 'nodeId', type: 'int32', versions: '0-3' },
   { name: 'host', type: 'string', versions: '0-3' },
   { name: 'port', type: 'int32', versions: '0-3' },
-  {
-    name: 'coordinators',
-    type: '[]Coordinator',
-    versions: '4+',
-    fields: [
-      { name: 'key', type: 'string', versions: '4+' },
-      { name: 'nodeId', type: 'int32', versions: '4+' },
-      { name: 'host', type: 'string', versions: '4+' },
-      { name: 'port', type: 'int32', versions: '4+' },
-      { name: 'errorCode', type: 'int16', versions: '4+' },
-      { name: 'errorMessage', type: 'string', versions: '4+', nullableVersions: '4+', default: null },
-    ],
-  },
+  struct('coordinators', '[]Coordinator', '4+', [
+    { name: 'key', type: 'string', versions: '4+' },
+    { name: 'nodeId', type: 'int32', versions: '4+' },
+    { name: 'host', type: 'string', versions: '4+' },
+    { name: 'port', type: 'int32', versions: '4+' },
+    { name: 'errorCode', type: 'int16', versions: '4+' },
+    { name: 'errorMessage', type: 'string', versions: '4+', nullableVersions: '4+', default: null },
+  ]),
 ]);
 
 const joinGroup = kafkaApi('JoinGroup', 11, '0-9', '6+');
@@ -45,15 +40,10 @@ export const JoinGroupRequest = joinGroup.request([
   { name: 'memberId', type: 'string', versions: '0+' },
   { name: 'groupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
   { name: 'protocolType', type: 'string', versions: '0+' },
-  {
-    name: 'protocols',
-    type: '[]JoinGroupRequestProtocol',
-    versions: '0+',
-    fields: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'metadata', type: 'bytes', versions: '0+' },
-    ],
-  },
+  struct('protocols', '[]JoinGroupRequestProtocol', '0+', [
+    { name: 'name', type: 'string', versions: '0+' },
+    { name: 'metadata', type: 'bytes', versions: '0+' },
+  ]),
   { name: 'reason', type: 'string', versions: '8+', nullableVersions: '8+', default: null },
 ]);
 
@@ -66,16 +56,11 @@ export const JoinGroupResponse = joinGroup.response([
   { name: 'leader', type: 'string', versions: '0+' },
   { name: 'skipAssignment', type: 'bool', versions: '9+', default: false },
   { name: 'memberId', type: 'string', versions: '0+' },
-  {
-    name: 'members',
-    type: '[]JoinGroupResponseMember',
-    versions: '0+',
-    fields: [
-      { name: 'memberId', type: 'string', versions: '0+' },
-      { name: 'groupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
-      { name: 'metadata', type: 'bytes', versions: '0+' },
-    ],
-  },
+  struct('members', '[]JoinGroupResponseMember', '0+', [
+    { name: 'memberId', type: 'string', versions: '0+' },
+    { name: 'groupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
+    { name: 'metadata', type: 'bytes', versions: '0+' },
+  ]),
 ]);
 
 const heartbeat = kafkaApi('Heartbeat', 12, '0-4', '4+');
@@ -97,31 +82,21 @@ const leaveGroup = kafkaApi('LeaveGroup', 13, '0-5', '4+');
 export const LeaveGroupRequest = leaveGroup.request([
   { name: 'groupId', type: 'string', versions: '0+' },
   { name: 'memberId', type: 'string', versions: '0-2' },
-  {
-    name: 'members',
-    type: '[]MemberIdentity',
-    versions: '3+',
-    fields: [
-      { name: 'memberId', type: 'string', versions: '3+' },
-      { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
-      { name: 'reason', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
-    ],
-  },
+  struct('members', '[]MemberIdentity', '3+', [
+    { name: 'memberId', type: 'string', versions: '3+' },
+    { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
+    { name: 'reason', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
+  ]),
 ]);
 
 export const LeaveGroupResponse = leaveGroup.response([
   { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
   { name: 'errorCode', type: 'int16', versions: '0+' },
-  {
-    name: 'members',
-    type: '[]MemberResponse',
-    versions: '3+',
-    fields: [
-      { name: 'memberId', type: 'string', versions: '3+' },
-      { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+' },
-      { name: 'errorCode', type: 'int16', versions: '3+' },
-    ],
-  },
+  struct('members', '[]MemberResponse', '3+', [
+    { name: 'memberId', type: 'string', versions: '3+' },
+    { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+' },
+    { name: 'errorCode', type: 'int16', versions: '3+' },
+  ]),
 ]);
 
 const syncGroup = kafkaApi('SyncGroup', 14, '0-5', '4+');
@@ -133,15 +108,10 @@ export const SyncGroupRequest = syncGroup.request([
   { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
   { name: 'protocolType', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
   { name: 'protocolName', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
-  {
-    name: 'assignments',
-    type: '[]SyncGroupRequestAssignment',
-    versions: '0+',
-    fields: [
-      { name: 'memberId', type: 'string', versions: '0+' },
-      { name: 'assignment', type: 'bytes', versions: '0+' },
-    ],
-  },
+  struct('assignments', '[]SyncGroupRequestAssignment', '0+', [
+    { name: 'memberId', type: 'string', versions: '0+' },
+    { name: 'assignment', type: 'bytes', versions: '0+' },
+  ]),
 ]);
 
 export const SyncGroupResponse = syncGroup.response([
@@ -161,38 +131,28 @@ export const DescribeGroupsRequest = describeGroups.request([
 
 export const DescribeGroupsResponse = describeGroups.response([
   { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
-  {
-    name: 'groups',
-    type: '[]DescribedGroup',
-    versions: '0+',
-    fields: [
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'groupId', type: 'string', versions: '0+' },
-      { name: 'groupState', type: 'string', versions: '0+' },
-      { name: 'protocolType', type: 'string', versions: '0+' },
-      { name: 'protocolData', type: 'string', versions: '0+' },
+  struct('groups', '[]DescribedGroup', '0+', [
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    { name: 'groupId', type: 'string', versions: '0+' },
+    { name: 'groupState', type: 'string', versions: '0+' },
+    { name: 'protocolType', type: 'string', versions: '0+' },
+    { name: 'protocolData', type: 'string', versions: '0+' },
+    struct('members', '[]DescribedGroupMember', '0+', [
+      { name: 'memberId', type: 'string', versions: '0+' },
       {
-        name: 'members',
-        type: '[]DescribedGroupMember',
-        versions: '0+',
-        fields: [
-          { name: 'memberId', type: 'string', versions: '0+' },
-          {
-            name: 'groupInstanceId',
-            type: 'string',
-            versions: '4+',
-            nullableVersions: '4+',
-            default: null,
-          },
-          { name: 'clientId', type: 'string', versions: '0+' },
-          { name: 'clientHost', type: 'string', versions: '0+' },
-          { name: 'memberMetadata', type: 'bytes', versions: '0+' },
-          { name: 'memberAssignment', type: 'bytes', versions: '0+' },
-        ],
+        name: 'groupInstanceId',
+        type: 'string',
+        versions: '4+',
+        nullableVersions: '4+',
+        default: null,
       },
-      { name: 'authorizedOperations', type: 'int32', versions: '3+', default: -2147483648 },
-    ],
-  },
+      { name: 'clientId', type: 'string', versions: '0+' },
+      { name: 'clientHost', type: 'string', versions: '0+' },
+      { name: 'memberMetadata', type: 'bytes', versions: '0+' },
+      { name: 'memberAssignment', type: 'bytes', versions: '0+' },
+    ]),
+    { name: 'authorizedOperations', type: 'int32', versions: '3+', default: -2147483648 },
+  ]),
 ]);
 
 const listGroups = kafkaApi('ListGroups', 16, '0-4', '3+');
@@ -204,16 +164,11 @@ export const ListGroupsRequest = listGroups.request([
 export const ListGroupsResponse = listGroups.response([
   { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
   { name: 'errorCode', type: 'int16', versions: '0+' },
-  {
-    name: 'groups',
-    type: '[]ListedGroup',
-    versions: '0+',
-    fields: [
-      { name: 'groupId', type: 'string', versions: '0+' },
-      { name: 'protocolType', type: 'string', versions: '0+' },
-      { name: 'groupState', type: 'string', versions: '4+' },
-    ],
-  },
+  struct('groups', '[]ListedGroup', '0+', [
+    { name: 'groupId', type: 'string', versions: '0+' },
+    { name: 'protocolType', type: 'string', versions: '0+' },
+    { name: 'groupState', type: 'string', versions: '4+' },
+  ]),
 ]);
 
 const offsetCommit = kafkaApi('OffsetCommit', 8, '0-8', '8+');
@@ -224,47 +179,27 @@ export const OffsetCommitRequest = offsetCommit.request([
   { name: 'memberId', type: 'string', versions: '1+' },
   { name: 'groupInstanceId', type: 'string', versions: '7+', nullableVersions: '7+', default: null },
   { name: 'retentionTimeMs', type: 'int64', versions: '2-4', default: -1 },
-  {
-    name: 'topics',
-    type: '[]OffsetCommitRequestTopic',
-    versions: '0+',
-    fields: [
-      { name: 'name', type: 'string', versions: '0+' },
-      {
-        name: 'partitions',
-        type: '[]OffsetCommitRequestPartition',
-        versions: '0+',
-        fields: [
-          { name: 'partitionIndex', type: 'int32', versions: '0+' },
-          { name: 'committedOffset', type: 'int64', versions: '0+' },
-          { name: 'committedLeaderEpoch', type: 'int32', versions: '6+', default: -1 },
-          { name: 'commitTimestamp', type: 'int64', versions: '1', default: -1 },
-          { name: 'committedMetadata', type: 'string', versions: '0+', nullableVersions: '0+' },
-        ],
-      },
-    ],
-  },
+  struct('topics', '[]OffsetCommitRequestTopic', '0+', [
+    { name: 'name', type: 'string', versions: '0+' },
+    struct('partitions', '[]OffsetCommitRequestPartition', '0+', [
+      { name: 'partitionIndex', type: 'int32', versions: '0+' },
+      { name: 'committedOffset', type: 'int64', versions: '0+' },
+      { name: 'committedLeaderEpoch', type: 'int32', versions: '6+', default: -1 },
+      { name: 'commitTimestamp', type: 'int64', versions: '1', default: -1 },
+      { name: 'committedMetadata', type: 'string', versions: '0+', nullableVersions: '0+' },
+    ]),
+  ]),
 ]);
 
 export const OffsetCommitResponse = offsetCommit.response([
   { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
-  {
-    name: 'topics',
-    type: '[]OffsetCommitResponseTopic',
-    versions: '0+',
-    fields: [
-      { name: 'name', type: 'string', versions: '0+' },
-      {
-        name: 'partitions',
-        type: '[]OffsetCommitResponsePartition',
-        versions: '0+',
-        fields: [
-          { name: 'partitionIndex', type: 'int32', versions: '0+' },
-          { name: 'errorCode', type: 'int16', versions: '0+' },
-        ],
-      },
-    ],
-  },
+  struct('topics', '[]OffsetCommitResponseTopic', '0+', [
+    { name: 'name', type: 'string', versions: '0+' },
+    struct('partitions', '[]OffsetCommitResponsePartition', '0+', [
+      { name: 'partitionIndex', type: 'int32', versions: '0+' },
+      { name: 'errorCode', type: 'int16', versions: '0+' },
+    ]),
+  ]),
 ]);
 
 const offsetFetch = kafkaApi('OffsetFetch', 9, '0-8', '6+');
@@ -272,34 +207,17 @@ const offsetFetch = kafkaApi('OffsetFetch', 9, '0-8', '6+');
 export const OffsetFetchRequest = offsetFetch.request([
   { name: 'groupId', type: 'string', versions: '0-7' },
   // null (v2+): every partition the group committed
-  {
-    name: 'topics',
-    type: '[]OffsetFetchRequestTopic',
-    versions: '0-7',
-    nullableVersions: '2-7',
-    fields: [
-      { name: 'name', type: 'string', versions: '0-7' },
-      { name: 'partitionIndexes', type: '[]int32', versions: '0-7' },
-    ],
-  },
-  {
-    name: 'groups',
-    type: '[]OffsetFetchRequestGroup',
-    versions: '8+',
-    fields: [
-      { name: 'groupId', type: 'string', versions: '8+' },
-      {
-        name: 'topics',
-        type: '[]OffsetFetchRequestTopics',
-        versions: '8+',
-        nullableVersions: '8+',
-        fields: [
-          { name: 'name', type: 'string', versions: '8+' },
-          { name: 'partitionIndexes', type: '[]int32', versions: '8+' },
-        ],
-      },
-    ],
-  },
+  struct('topics', '[]OffsetFetchRequestTopic', '0-7', { nullableVersions: '2-7' }, [
+    { name: 'name', type: 'string', versions: '0-7' },
+    { name: 'partitionIndexes', type: '[]int32', versions: '0-7' },
+  ]),
+  struct('groups', '[]OffsetFetchRequestGroup', '8+', [
+    { name: 'groupId', type: 'string', versions: '8+' },
+    struct('topics', '[]OffsetFetchRequestTopics', '8+', { nullableVersions: '8+' }, [
+      { name: 'name', type: 'string', versions: '8+' },
+      { name: 'partitionIndexes', type: '[]int32', versions: '8+' },
+    ]),
+  ]),
   { name: 'requireStable', type: 'bool', versions: '7+', default: false },
 ]);
 
@@ -313,44 +231,19 @@ const OFFSET_FETCH_PARTITION = (v: string) => [
 
 export const OffsetFetchResponse = offsetFetch.response([
   { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
-  {
-    name: 'topics',
-    type: '[]OffsetFetchResponseTopic',
-    versions: '0-7',
-    fields: [
-      { name: 'name', type: 'string', versions: '0-7' },
-      {
-        name: 'partitions',
-        type: '[]OffsetFetchResponsePartition',
-        versions: '0-7',
-        fields: OFFSET_FETCH_PARTITION('0-7'),
-      },
-    ],
-  },
+  struct('topics', '[]OffsetFetchResponseTopic', '0-7', [
+    { name: 'name', type: 'string', versions: '0-7' },
+    struct('partitions', '[]OffsetFetchResponsePartition', '0-7', OFFSET_FETCH_PARTITION('0-7')),
+  ]),
   { name: 'errorCode', type: 'int16', versions: '2-7', default: 0 },
-  {
-    name: 'groups',
-    type: '[]OffsetFetchResponseGroup',
-    versions: '8+',
-    fields: [
-      { name: 'groupId', type: 'string', versions: '8+' },
-      {
-        name: 'topics',
-        type: '[]OffsetFetchResponseTopics',
-        versions: '8+',
-        fields: [
-          { name: 'name', type: 'string', versions: '8+' },
-          {
-            name: 'partitions',
-            type: '[]OffsetFetchResponsePartitions',
-            versions: '8+',
-            fields: OFFSET_FETCH_PARTITION('8+'),
-          },
-        ],
-      },
-      { name: 'errorCode', type: 'int16', versions: '8+', default: 0 },
-    ],
-  },
+  struct('groups', '[]OffsetFetchResponseGroup', '8+', [
+    { name: 'groupId', type: 'string', versions: '8+' },
+    struct('topics', '[]OffsetFetchResponseTopics', '8+', [
+      { name: 'name', type: 'string', versions: '8+' },
+      struct('partitions', '[]OffsetFetchResponsePartitions', '8+', OFFSET_FETCH_PARTITION('8+')),
+    ]),
+    { name: 'errorCode', type: 'int16', versions: '8+', default: 0 },
+  ]),
 ]);
 
 const deleteGroups = kafkaApi('DeleteGroups', 42, '0-2', '2+');
@@ -361,13 +254,8 @@ export const DeleteGroupsRequest = deleteGroups.request([
 
 export const DeleteGroupsResponse = deleteGroups.response([
   { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
-  {
-    name: 'results',
-    type: '[]DeletableGroupResult',
-    versions: '0+',
-    fields: [
-      { name: 'groupId', type: 'string', versions: '0+' },
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-    ],
-  },
+  struct('results', '[]DeletableGroupResult', '0+', [
+    { name: 'groupId', type: 'string', versions: '0+' },
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+  ]),
 ]);

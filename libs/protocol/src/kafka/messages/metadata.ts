@@ -1,21 +1,15 @@
 // Metadata (key 3): brokers, topics, partitions and their leaders. Declared from Kafka's MetadataRequest/Response.json,
 // v0-12 (v9 flexible, v10 topic ids, v11 drops cluster authorized operations, v12 nullable topic names).
-import { kafkaApi } from '../schema.js';
+import { kafkaApi, struct } from '../schema.js';
 
 const metadata = kafkaApi('Metadata', 3, '0-12', '9+');
 
 export const MetadataRequest = metadata.request([
   // v0: an empty array means every topic; v1+: null means every topic, empty means none
-  {
-    name: 'topics',
-    type: '[]MetadataRequestTopic',
-    versions: '0+',
-    nullableVersions: '1+',
-    fields: [
-      { name: 'topicId', type: 'uuid', versions: '10+' },
-      { name: 'name', type: 'string', versions: '0+', nullableVersions: '10+' },
-    ],
-  },
+  struct('topics', '[]MetadataRequestTopic', '0+', { nullableVersions: '1+' }, [
+    { name: 'topicId', type: 'uuid', versions: '10+' },
+    { name: 'name', type: 'string', versions: '0+', nullableVersions: '10+' },
+  ]),
   { name: 'allowAutoTopicCreation', type: 'bool', versions: '4+', default: true },
   { name: 'includeClusterAuthorizedOperations', type: 'bool', versions: '8-10' },
   { name: 'includeTopicAuthorizedOperations', type: 'bool', versions: '8+' },
@@ -23,45 +17,30 @@ export const MetadataRequest = metadata.request([
 
 export const MetadataResponse = metadata.response([
   { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
-  {
-    name: 'brokers',
-    type: '[]MetadataResponseBroker',
-    versions: '0+',
-    fields: [
-      { name: 'nodeId', type: 'int32', versions: '0+' },
-      { name: 'host', type: 'string', versions: '0+' },
-      { name: 'port', type: 'int32', versions: '0+' },
-      { name: 'rack', type: 'string', versions: '1+', nullableVersions: '1+', default: 'null' },
-    ],
-  },
+  struct('brokers', '[]MetadataResponseBroker', '0+', [
+    { name: 'nodeId', type: 'int32', versions: '0+' },
+    { name: 'host', type: 'string', versions: '0+' },
+    { name: 'port', type: 'int32', versions: '0+' },
+    { name: 'rack', type: 'string', versions: '1+', nullableVersions: '1+', default: 'null' },
+  ]),
   { name: 'clusterId', type: 'string', versions: '2+', nullableVersions: '2+', default: 'null' },
   { name: 'controllerId', type: 'int32', versions: '1+', default: -1 },
-  {
-    name: 'topics',
-    type: '[]MetadataResponseTopic',
-    versions: '0+',
-    fields: [
+  struct('topics', '[]MetadataResponseTopic', '0+', [
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    { name: 'name', type: 'string', versions: '0+', nullableVersions: '12+' },
+    { name: 'topicId', type: 'uuid', versions: '10+' },
+    { name: 'isInternal', type: 'bool', versions: '1+', default: false },
+    struct('partitions', '[]MetadataResponsePartition', '0+', [
       { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'name', type: 'string', versions: '0+', nullableVersions: '12+' },
-      { name: 'topicId', type: 'uuid', versions: '10+' },
-      { name: 'isInternal', type: 'bool', versions: '1+', default: false },
-      {
-        name: 'partitions',
-        type: '[]MetadataResponsePartition',
-        versions: '0+',
-        fields: [
-          { name: 'errorCode', type: 'int16', versions: '0+' },
-          { name: 'partitionIndex', type: 'int32', versions: '0+' },
-          { name: 'leaderId', type: 'int32', versions: '0+' },
-          { name: 'leaderEpoch', type: 'int32', versions: '7+', default: -1 },
-          { name: 'replicaNodes', type: '[]int32', versions: '0+' },
-          { name: 'isrNodes', type: '[]int32', versions: '0+' },
-          { name: 'offlineReplicas', type: '[]int32', versions: '5+' },
-        ],
-      },
-      { name: 'topicAuthorizedOperations', type: 'int32', versions: '8+', default: -2147483648 },
-    ],
-  },
+      { name: 'partitionIndex', type: 'int32', versions: '0+' },
+      { name: 'leaderId', type: 'int32', versions: '0+' },
+      { name: 'leaderEpoch', type: 'int32', versions: '7+', default: -1 },
+      { name: 'replicaNodes', type: '[]int32', versions: '0+' },
+      { name: 'isrNodes', type: '[]int32', versions: '0+' },
+      { name: 'offlineReplicas', type: '[]int32', versions: '5+' },
+    ]),
+    { name: 'topicAuthorizedOperations', type: 'int32', versions: '8+', default: -2147483648 },
+  ]),
   { name: 'clusterAuthorizedOperations', type: 'int32', versions: '8-10', default: -2147483648 },
 ]);
 

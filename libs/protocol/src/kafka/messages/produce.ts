@@ -1,6 +1,6 @@
 // Produce (key 0): record batches into partitions. Declared from Kafka's ProduceRequest/Response.json, v0-9 (v3 adds
 // the transactional id and record batch v2, v7 zstd, v8 record errors, v9 flexible).
-import { kafkaApi } from '../schema.js';
+import { kafkaApi, struct } from '../schema.js';
 
 const produce = kafkaApi('Produce', 0, '0-9', '9+');
 
@@ -8,62 +8,37 @@ export const ProduceRequest = produce.request([
   { name: 'transactionalId', type: 'string', versions: '3+', nullableVersions: '3+', default: 'null' },
   { name: 'acks', type: 'int16', versions: '0+' },
   { name: 'timeoutMs', type: 'int32', versions: '0+' },
-  {
-    name: 'topicData',
-    type: '[]TopicProduceData',
-    versions: '0+',
-    fields: [
-      { name: 'name', type: 'string', versions: '0+' },
-      {
-        name: 'partitionData',
-        type: '[]PartitionProduceData',
-        versions: '0+',
-        fields: [
-          { name: 'index', type: 'int32', versions: '0+' },
-          { name: 'records', type: 'records', versions: '0+', nullableVersions: '0+' },
-        ],
-      },
-    ],
-  },
+  struct('topicData', '[]TopicProduceData', '0+', [
+    { name: 'name', type: 'string', versions: '0+' },
+    struct('partitionData', '[]PartitionProduceData', '0+', [
+      { name: 'index', type: 'int32', versions: '0+' },
+      { name: 'records', type: 'records', versions: '0+', nullableVersions: '0+' },
+    ]),
+  ]),
 ]);
 
 export const ProduceResponse = produce.response([
-  {
-    name: 'responses',
-    type: '[]TopicProduceResponse',
-    versions: '0+',
-    fields: [
-      { name: 'name', type: 'string', versions: '0+' },
-      {
-        name: 'partitionResponses',
-        type: '[]PartitionProduceResponse',
-        versions: '0+',
-        fields: [
-          { name: 'index', type: 'int32', versions: '0+' },
-          { name: 'errorCode', type: 'int16', versions: '0+' },
-          { name: 'baseOffset', type: 'int64', versions: '0+' },
-          { name: 'logAppendTimeMs', type: 'int64', versions: '2+', default: -1 },
-          { name: 'logStartOffset', type: 'int64', versions: '5+', default: -1 },
-          {
-            name: 'recordErrors',
-            type: '[]BatchIndexAndErrorMessage',
-            versions: '8+',
-            fields: [
-              { name: 'batchIndex', type: 'int32', versions: '8+' },
-              {
-                name: 'batchIndexErrorMessage',
-                type: 'string',
-                versions: '8+',
-                nullableVersions: '8+',
-                default: 'null',
-              },
-            ],
-          },
-          { name: 'errorMessage', type: 'string', versions: '8+', nullableVersions: '8+', default: 'null' },
-        ],
-      },
-    ],
-  },
+  struct('responses', '[]TopicProduceResponse', '0+', [
+    { name: 'name', type: 'string', versions: '0+' },
+    struct('partitionResponses', '[]PartitionProduceResponse', '0+', [
+      { name: 'index', type: 'int32', versions: '0+' },
+      { name: 'errorCode', type: 'int16', versions: '0+' },
+      { name: 'baseOffset', type: 'int64', versions: '0+' },
+      { name: 'logAppendTimeMs', type: 'int64', versions: '2+', default: -1 },
+      { name: 'logStartOffset', type: 'int64', versions: '5+', default: -1 },
+      struct('recordErrors', '[]BatchIndexAndErrorMessage', '8+', [
+        { name: 'batchIndex', type: 'int32', versions: '8+' },
+        {
+          name: 'batchIndexErrorMessage',
+          type: 'string',
+          versions: '8+',
+          nullableVersions: '8+',
+          default: 'null',
+        },
+      ]),
+      { name: 'errorMessage', type: 'string', versions: '8+', nullableVersions: '8+', default: 'null' },
+    ]),
+  ]),
   { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
 ]);
 

@@ -1,72 +1,46 @@
 // CreateTopics (19), DeleteTopics (20), CreatePartitions (37): topic administration. Declared from Kafka's
 // CreateTopics*.json v0-7 (v5 flexible, v7 topic ids), DeleteTopics*.json v0-6 (v4 flexible, v6 topics by name or id)
 // and CreatePartitions*.json v0-3 (v2 flexible).
-import { kafkaApi } from '../schema.js';
+import { kafkaApi, struct } from '../schema.js';
 
 const createTopics = kafkaApi('CreateTopics', 19, '0-7', '5+');
 
 export const CreateTopicsRequest = createTopics.request([
-  {
-    name: 'topics',
-    type: '[]CreatableTopic',
-    versions: '0+',
-    fields: [
+  struct('topics', '[]CreatableTopic', '0+', [
+    { name: 'name', type: 'string', versions: '0+' },
+    { name: 'numPartitions', type: 'int32', versions: '0+' },
+    { name: 'replicationFactor', type: 'int16', versions: '0+' },
+    struct('assignments', '[]CreatableReplicaAssignment', '0+', [
+      { name: 'partitionIndex', type: 'int32', versions: '0+' },
+      { name: 'brokerIds', type: '[]int32', versions: '0+' },
+    ]),
+    struct('configs', '[]CreatableTopicConfig', '0+', [
       { name: 'name', type: 'string', versions: '0+' },
-      { name: 'numPartitions', type: 'int32', versions: '0+' },
-      { name: 'replicationFactor', type: 'int16', versions: '0+' },
-      {
-        name: 'assignments',
-        type: '[]CreatableReplicaAssignment',
-        versions: '0+',
-        fields: [
-          { name: 'partitionIndex', type: 'int32', versions: '0+' },
-          { name: 'brokerIds', type: '[]int32', versions: '0+' },
-        ],
-      },
-      {
-        name: 'configs',
-        type: '[]CreatableTopicConfig',
-        versions: '0+',
-        fields: [
-          { name: 'name', type: 'string', versions: '0+' },
-          { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' },
-        ],
-      },
-    ],
-  },
+      { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' },
+    ]),
+  ]),
   { name: 'timeoutMs', type: 'int32', versions: '0+', default: 60000 },
   { name: 'validateOnly', type: 'bool', versions: '1+', default: false },
 ]);
 
 export const CreateTopicsResponse = createTopics.response([
   { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
-  {
-    name: 'topics',
-    type: '[]CreatableTopicResult',
-    versions: '0+',
-    fields: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'topicId', type: 'uuid', versions: '7+' },
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'errorMessage', type: 'string', versions: '1+', nullableVersions: '0+', default: 'null' },
-      { name: 'topicConfigErrorCode', type: 'int16', versions: '5+', taggedVersions: '5+', tag: 0 },
-      { name: 'numPartitions', type: 'int32', versions: '5+', default: -1 },
-      { name: 'replicationFactor', type: 'int16', versions: '5+', default: -1 },
-      {
-        name: 'configs',
-        type: '[]CreatableTopicConfigs',
-        versions: '5+',
-        nullableVersions: '5+',
-        fields: [
-          { name: 'name', type: 'string', versions: '5+' },
-          { name: 'value', type: 'string', versions: '5+', nullableVersions: '5+' },
-          { name: 'readOnly', type: 'bool', versions: '5+' },
-          { name: 'configSource', type: 'int8', versions: '5+', default: -1 },
-          { name: 'isSensitive', type: 'bool', versions: '5+' },
-        ],
-      },
-    ],
-  },
+  struct('topics', '[]CreatableTopicResult', '0+', [
+    { name: 'name', type: 'string', versions: '0+' },
+    { name: 'topicId', type: 'uuid', versions: '7+' },
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    { name: 'errorMessage', type: 'string', versions: '1+', nullableVersions: '0+', default: 'null' },
+    { name: 'topicConfigErrorCode', type: 'int16', versions: '5+', taggedVersions: '5+', tag: 0 },
+    { name: 'numPartitions', type: 'int32', versions: '5+', default: -1 },
+    { name: 'replicationFactor', type: 'int16', versions: '5+', default: -1 },
+    struct('configs', '[]CreatableTopicConfigs', '5+', { nullableVersions: '5+' }, [
+      { name: 'name', type: 'string', versions: '5+' },
+      { name: 'value', type: 'string', versions: '5+', nullableVersions: '5+' },
+      { name: 'readOnly', type: 'bool', versions: '5+' },
+      { name: 'configSource', type: 'int8', versions: '5+', default: -1 },
+      { name: 'isSensitive', type: 'bool', versions: '5+' },
+    ]),
+  ]),
 ]);
 
 export interface CreateTopicsRequestData {
@@ -96,32 +70,22 @@ export interface CreateTopicResultData {
 const deleteTopics = kafkaApi('DeleteTopics', 20, '0-6', '4+');
 
 export const DeleteTopicsRequest = deleteTopics.request([
-  {
-    name: 'topics',
-    type: '[]DeleteTopicState',
-    versions: '6+',
-    fields: [
-      { name: 'name', type: 'string', versions: '6+', nullableVersions: '6+', default: 'null' },
-      { name: 'topicId', type: 'uuid', versions: '6+' },
-    ],
-  },
+  struct('topics', '[]DeleteTopicState', '6+', [
+    { name: 'name', type: 'string', versions: '6+', nullableVersions: '6+', default: 'null' },
+    { name: 'topicId', type: 'uuid', versions: '6+' },
+  ]),
   { name: 'topicNames', type: '[]string', versions: '0-5' },
   { name: 'timeoutMs', type: 'int32', versions: '0+' },
 ]);
 
 export const DeleteTopicsResponse = deleteTopics.response([
   { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
-  {
-    name: 'responses',
-    type: '[]DeletableTopicResult',
-    versions: '0+',
-    fields: [
-      { name: 'name', type: 'string', versions: '0+', nullableVersions: '6+' },
-      { name: 'topicId', type: 'uuid', versions: '6+' },
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'errorMessage', type: 'string', versions: '5+', nullableVersions: '5+', default: 'null' },
-    ],
-  },
+  struct('responses', '[]DeletableTopicResult', '0+', [
+    { name: 'name', type: 'string', versions: '0+', nullableVersions: '6+' },
+    { name: 'topicId', type: 'uuid', versions: '6+' },
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    { name: 'errorMessage', type: 'string', versions: '5+', nullableVersions: '5+', default: 'null' },
+  ]),
 ]);
 
 export interface DeleteTopicsRequestData {
@@ -133,38 +97,24 @@ export interface DeleteTopicsRequestData {
 const createPartitions = kafkaApi('CreatePartitions', 37, '0-3', '2+');
 
 export const CreatePartitionsRequest = createPartitions.request([
-  {
-    name: 'topics',
-    type: '[]CreatePartitionsTopic',
-    versions: '0+',
-    fields: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'count', type: 'int32', versions: '0+' },
-      {
-        name: 'assignments',
-        type: '[]CreatePartitionsAssignment',
-        versions: '0+',
-        nullableVersions: '0+',
-        fields: [{ name: 'brokerIds', type: '[]int32', versions: '0+' }],
-      },
-    ],
-  },
+  struct('topics', '[]CreatePartitionsTopic', '0+', [
+    { name: 'name', type: 'string', versions: '0+' },
+    { name: 'count', type: 'int32', versions: '0+' },
+    struct('assignments', '[]CreatePartitionsAssignment', '0+', { nullableVersions: '0+' }, [
+      { name: 'brokerIds', type: '[]int32', versions: '0+' },
+    ]),
+  ]),
   { name: 'timeoutMs', type: 'int32', versions: '0+' },
   { name: 'validateOnly', type: 'bool', versions: '0+' },
 ]);
 
 export const CreatePartitionsResponse = createPartitions.response([
   { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
-  {
-    name: 'results',
-    type: '[]CreatePartitionsTopicResult',
-    versions: '0+',
-    fields: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: 'null' },
-    ],
-  },
+  struct('results', '[]CreatePartitionsTopicResult', '0+', [
+    { name: 'name', type: 'string', versions: '0+' },
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: 'null' },
+  ]),
 ]);
 
 export interface CreatePartitionsRequestData {
