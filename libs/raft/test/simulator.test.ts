@@ -19,7 +19,9 @@ describe('simulator', () => {
 
   it('exercises elections, crashes, snapshots, membership changes and transfers across seeds', () => {
     const total = { leaders: 0, crashes: 0, snapshots: 0, confChanges: 0, transfers: 0, ops: 0, dropped: 0 };
-    for (let seed = 1; seed <= 40; seed++) {
+    // (60 seeds: membership changes are the rarest event — 10 in seeds 1..40 once half the seeds drive writes ahead
+    // of the leader's own flush and snapshot chunks are resent less eagerly, 12 in 1..60)
+    for (let seed = 1; seed <= 60; seed++) {
       const r = runSimulation({ seed });
       expect(r.ok, r.failure).toBe(true);
       total.leaders += r.stats.leadersElected;
