@@ -41,13 +41,13 @@ export function historyKey(revision: number): Buffer {
 }
 
 export function be64(n: number): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64BE(BigInt(n));
+  const b = Buffer.allocUnsafe(8);
+  write64(b, 0, n);
   return b;
 }
 
 export function readBe64(b: Buffer | undefined): number {
-  return b && b.length === 8 ? Number(b.readBigUInt64BE()) : 0;
+  return b && b.length === 8 ? read64(b, 0) : 0;
 }
 
 export interface KvEntry {

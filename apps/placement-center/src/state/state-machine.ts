@@ -140,8 +140,9 @@ export class PlacementStateMachine extends EventEmitter {
     };
 
     // the keys KV commands and retries will read are fetched all at once, so applying a batch costs one round of
-    // parallel engine reads instead of one awaited read per command
-    const prefetched = await this.prefetch(entries);
+    // parallel engine reads instead of one awaited read per command (and no promise when there is none: the usual case)
+    const prefetching = this.prefetch(entries);
+    const prefetched = prefetching ? await prefetching : NOTHING_PREFETCHED;
     // KV records written in this batch, by user key (null: deleted); the KV index takes them once the batch is queued
     const kvOverlay = new Map<string, Buffer | null>();
     /** A KV record as of this point of the batch: from memory, never a promise (every KV command reads one). */
@@ -354,7 +355,8 @@ export class PlacementStateMachine extends EventEmitter {
     return results;
   }
 
-  private async prefetch(entries: LogEntry[]): Promise<Map<string, Buffer | undefined>> {
+  /** Reads the remembered results of the batch's request ids the filter may have seen; undefined when none. */
+  private prefetch(entries: LogEntry[]): Promise<Map<string, Buffer | undefined>> | undefined {
     // KV keys are in memory; of the request ids only those the filter may have seen need the disk
     const keys = new Set<string>();
     for (const { index, command: c } of entries) {
@@ -367,12 +369,12 @@ export class PlacementStateMachine extends EventEmitter {
       )
         keys.add(KEY.dedup + c.requestId);
     }
-    if (keys.size === 0) return new Map();
+    if (keys.size === 0) return undefined;
     const list = [...keys];
-    const values = this.engine.getMany
-      ? await this.engine.getMany(list)
-      : await Promise.all(list.map((key) => this.engine.get(key)));
-    return new Map(list.map((key, i) => [key, values[i]]));
+    const reading = this.engine.getMany
+      ? this.engine.getMany(list)
+      : Promise.all(list.map((key) => this.engine.get(key)));
+    return reading.then((values) => new Map(list.map((key, i) => [key, values[i]])));
   }
 
   // ---- reads of the local applied state ----
@@ -588,6 +590,8 @@ export class PlacementStateMachine extends EventEmitter {
     this.emit('restored');
   }
 }
+
+const NOTHING_PREFETCHED: ReadonlyMap<string, Buffer | undefined> = new Map();
 
 /** Operations per engine write when a snapshot is restored (the thread serves its sockets between writes). */
 const RESTORE_BATCH_OPS = 10_000;
