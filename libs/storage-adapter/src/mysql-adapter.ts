@@ -36,7 +36,7 @@ import { MySqlRetention } from './mysql-retention.js';
 import { SHARD_COLUMNS, shardOf, type Shard, type ShardRow } from './mysql-shard-row.js';
 import { assignOffset, encodeRecord, type RecordFields } from '@robustmq/protocol/journal';
 import { decodeStoredRecord } from './stored-record.js';
-import { segmentCount, segmentsOf } from './segments.js';
+import { byName, shardDescription, shardInfo } from './segments.js';
 import { CheckedStorageAdapter, type IndexRead } from './checked-adapter.js';
 import type {
   RecordHeader,
@@ -81,13 +81,7 @@ interface ShardQueue {
 }
 
 function infoOf(shard: Shard): ShardInfo {
-  return {
-    name: shard.name,
-    options: { ...shard.options },
-    startOffset: shard.startOffset,
-    nextOffset: shard.nextOffset,
-    segmentCount: segmentCount(shard.startOffset, shard.nextOffset, shard.options.maxRecordsPerSegment),
-  };
+  return shardInfo(shard.name, shard.options, shard.startOffset, shard.nextOffset);
 }
 
 function sha256(text: string): Buffer {
@@ -196,7 +190,7 @@ export class MySqlStorageAdapter extends CheckedStorageAdapter {
         if ((err as { errno?: number }).errno === ER_DUP_ENTRY) throw shardExists(name);
         throw this.writeFailed(`creating shard '${name}'`, err);
       }
-      return { name, options: { ...resolved }, startOffset: 0, nextOffset: 0, segmentCount: 0 };
+      return shardInfo(name, resolved, 0, 0);
     });
   }
 
@@ -207,19 +201,14 @@ export class MySqlStorageAdapter extends CheckedStorageAdapter {
         [],
         'listing shards',
       );
-      return rows
-        .map((row) => infoOf(shardOf(row)))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return rows.map((row) => infoOf(shardOf(row))).sort(byName);
     });
   }
 
   protected async describeShardChecked(name: string): Promise<ShardDescription> {
     return this.track(async () => {
       const shard = await this.shard(name);
-      return {
-        ...infoOf(shard),
-        segments: segmentsOf(shard.startOffset, shard.nextOffset, shard.options.maxRecordsPerSegment),
-      };
+      return shardDescription(infoOf(shard));
     });
   }
 

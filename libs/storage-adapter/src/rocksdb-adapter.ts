@@ -29,7 +29,7 @@ import {
 } from './rocksdb-chunk.js';
 import * as keys from './rocksdb-keys.js';
 import { RocksDbWal, type WalOptions } from './rocksdb-wal.js';
-import { retentionStart, segmentCount, segmentsOf } from './segments.js';
+import { byName, retentionStart, shardDescription, shardInfo } from './segments.js';
 import { CheckedStorageAdapter, type IndexRead } from './checked-adapter.js';
 import type {
   ResolvedShardOptions,
@@ -103,13 +103,7 @@ interface CommitWrite extends QueuedWrite {
 type PendingWrite = AppendWrite | CommitWrite;
 
 function infoOf(shard: RocksShard): ShardInfo {
-  return {
-    name: shard.name,
-    options: { ...shard.options },
-    startOffset: shard.startOffset,
-    nextOffset: shard.nextOffset,
-    segmentCount: segmentCount(shard.startOffset, shard.nextOffset, shard.options.maxRecordsPerSegment),
-  };
+  return shardInfo(shard.name, shard.options, shard.startOffset, shard.nextOffset);
 }
 
 function encodeMeta(shard: RocksShard): Buffer {
@@ -301,18 +295,11 @@ export class RocksDbStorageAdapter extends CheckedStorageAdapter {
   }
 
   protected async listShardsChecked(): Promise<ShardInfo[]> {
-    return [...this.shards.values()]
-      .map(infoOf)
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.shards.values()].map(infoOf).sort(byName);
   }
 
   protected async describeShardChecked(name: string): Promise<ShardDescription> {
-    const shard = this.shard(name);
-    const info = infoOf(shard);
-    return {
-      ...info,
-      segments: segmentsOf(info.startOffset, info.nextOffset, shard.options.maxRecordsPerSegment),
-    };
+    return shardDescription(infoOf(this.shard(name)));
   }
 
   protected async deleteShardChecked(name: string): Promise<void> {
