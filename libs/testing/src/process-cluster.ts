@@ -202,6 +202,11 @@ export class ProcessCluster {
     }
   }
 
+  /** The end of every placement member's output (`chars` of each), for a failure message. */
+  placementOutput(chars = 3000): string {
+    return this.placements.map((m) => `--- member ${m.id}\n${m.process.output().slice(-chars)}`).join('\n');
+  }
+
   placementMember(id: number): PlacementNode {
     const node = this.placements.find((p) => p.id === id);
     if (!node) throw new Error(`test kit: no placement member ${id}`);
