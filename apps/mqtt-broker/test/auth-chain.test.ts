@@ -140,8 +140,11 @@ function connackOf(broker: TestBroker, options: IClientOptions): Promise<IConnac
   });
 }
 
-/** The CONNACK code for both protocol versions: [MQTT 5 reason code, 3.1.1 return code]. */
-async function codes(broker: TestBroker, options: IClientOptions): Promise<[number, number]> {
+let clients = 0;
+/** The CONNACK code `username` with `password` gets, in both protocol versions: [MQTT 5 reason code, 3.1.1 return
+ * code]; each call a client id of its own. */
+async function codes(broker: TestBroker, username: string, password: string): Promise<[number, number]> {
+  const options = { clientId: `auth-${++clients}`, username, password };
   const v5 = await connectResult(broker.url, { ...options, protocolVersion: 5 }, scope);
   const v4 = await connectResult(broker.url, { ...options, protocolVersion: 4 }, scope);
   return [v5.code, v4.code];
@@ -154,26 +157,18 @@ const UNAVAILABLE: [number, number] = [0x88, 3];
 describe('JWT with an HMAC secret, chained before placement passwords', () => {
   it('admits a right token under its username claim and refuses a wrong or expired one', async () => {
     const token = await hs256({ username: 'alice' });
-    expect(await codes(hmacBroker, { clientId: 'jwt-1', username: 'alice', password: token })).toEqual(
-      ACCEPTED,
-    );
-    expect(await codes(hmacBroker, { clientId: 'jwt-3', username: 'mallory', password: token })).toEqual(
+    expect(await codes(hmacBroker, 'alice', token)).toEqual(ACCEPTED);
+    expect(await codes(hmacBroker, 'mallory', token)).toEqual(BAD_CREDENTIALS);
+    expect(
+      await codes(
+        hmacBroker,
+        'alice',
+        await hs256({ username: 'alice' }, 60, 'another-secret-of-enough-length!'),
+      ),
+    ).toEqual(BAD_CREDENTIALS);
+    expect(await codes(hmacBroker, 'alice', await hs256({ username: 'alice' }, -10))).toEqual(
       BAD_CREDENTIALS,
     );
-    expect(
-      await codes(hmacBroker, {
-        clientId: 'jwt-4',
-        username: 'alice',
-        password: await hs256({ username: 'alice' }, 60, 'another-secret-of-enough-length!'),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
-    expect(
-      await codes(hmacBroker, {
-        clientId: 'jwt-5',
-        username: 'alice',
-        password: await hs256({ username: 'alice' }, -10),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
   });
 
   it('says why in the MQTT 5 CONNACK', async () => {
@@ -219,12 +214,8 @@ describe('JWT with an HMAC secret, chained before placement passwords', () => {
   });
 
   it('passes a password that is no token on to placement users', async () => {
-    expect(await codes(hmacBroker, { clientId: 'st-1', username: 'stored', password: 'stored-pw' })).toEqual(
-      ACCEPTED,
-    );
-    expect(await codes(hmacBroker, { clientId: 'st-2', username: 'stored', password: 'wrong' })).toEqual(
-      BAD_CREDENTIALS,
-    );
+    expect(await codes(hmacBroker, 'stored', 'stored-pw')).toEqual(ACCEPTED);
+    expect(await codes(hmacBroker, 'stored', 'wrong')).toEqual(BAD_CREDENTIALS);
   });
 
   it('ends the connection when the token expires (MQTT 5: DISCONNECT Maximum connect time)', async () => {
@@ -256,77 +247,37 @@ describe('JWT with an HMAC secret, chained before placement passwords', () => {
 
 describe('JWT with a JWKS file (ES256)', () => {
   it('admits a token from the published key with the right audience and refuses others', async () => {
-    const right = await sign({ username: 'erin', aud: 'robustmq' }, ecKey, 'ES256', { kid: 'k1' });
-    expect(await codes(jwksBroker, { clientId: 'jwks-1', username: 'erin', password: right })).toEqual(
-      ACCEPTED,
-    );
-    expect(
-      await codes(jwksBroker, {
-        clientId: 'jwks-2',
-        username: 'erin',
-        password: await sign({ username: 'erin', aud: 'robustmq' }, otherEcKey, 'ES256', { kid: 'k1' }),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
-    expect(
-      await codes(jwksBroker, {
-        clientId: 'jwks-3',
-        username: 'erin',
-        password: await sign({ username: 'erin', aud: 'elsewhere' }, ecKey, 'ES256', { kid: 'k1' }),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
-    expect(
-      await codes(jwksBroker, {
-        clientId: 'jwks-4',
-        username: 'erin',
-        password: await sign({ username: 'erin', aud: 'robustmq' }, ecKey, 'ES256', {
-          kid: 'k1',
-          expiresInS: -5,
-        }),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
+    const erin = async (key: PrivateKey, aud: string, options: { expiresInS?: number } = {}) =>
+      codes(
+        jwksBroker,
+        'erin',
+        await sign({ username: 'erin', aud }, key, 'ES256', { kid: 'k1', ...options }),
+      );
+    expect(await erin(ecKey, 'robustmq')).toEqual(ACCEPTED);
+    expect(await erin(otherEcKey, 'robustmq')).toEqual(BAD_CREDENTIALS);
+    expect(await erin(ecKey, 'elsewhere')).toEqual(BAD_CREDENTIALS);
+    expect(await erin(ecKey, 'robustmq', { expiresInS: -5 })).toEqual(BAD_CREDENTIALS);
     // a chain of only "jwt": a plain password is nobody's to accept
-    expect(
-      await codes(jwksBroker, { clientId: 'jwks-5', username: 'stored', password: 'stored-pw' }),
-    ).toEqual(BAD_CREDENTIALS);
+    expect(await codes(jwksBroker, 'stored', 'stored-pw')).toEqual(BAD_CREDENTIALS);
   });
 });
 
 describe('JWT with an RSA public key, then an HTTP service, then placement users', () => {
   it('admits an RS256 token and refuses one signed with another key type', async () => {
-    expect(
-      await codes(rsaHttpBroker, {
-        clientId: 'rsa-1',
-        username: 'frank',
-        password: await sign({ username: 'frank' }, rsaKey, 'RS256'),
-      }),
-    ).toEqual(ACCEPTED);
-    expect(
-      await codes(rsaHttpBroker, {
-        clientId: 'rsa-2',
-        username: 'frank',
-        password: await sign({ username: 'frank' }, ecKey, 'ES256'),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
+    expect(await codes(rsaHttpBroker, 'frank', await sign({ username: 'frank' }, rsaKey, 'RS256'))).toEqual(
+      ACCEPTED,
+    );
+    expect(await codes(rsaHttpBroker, 'frank', await sign({ username: 'frank' }, ecKey, 'ES256'))).toEqual(
+      BAD_CREDENTIALS,
+    );
     // alg confusion: an HMAC token "signed" with the public key text is refused
-    expect(
-      await codes(rsaHttpBroker, {
-        clientId: 'rsa-3',
-        username: 'frank',
-        password: await hs256({ username: 'frank' }),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
+    expect(await codes(rsaHttpBroker, 'frank', await hs256({ username: 'frank' }))).toEqual(BAD_CREDENTIALS);
   });
 
   it('asks the HTTP service: right and wrong passwords, 401, and its ACL', async () => {
-    expect(await codes(rsaHttpBroker, { clientId: 'h-1', username: 'http-user', password: 'right' })).toEqual(
-      ACCEPTED,
-    );
-    expect(await codes(rsaHttpBroker, { clientId: 'h-2', username: 'http-user', password: 'wrong' })).toEqual(
-      BAD_CREDENTIALS,
-    );
-    expect(await codes(rsaHttpBroker, { clientId: 'h-3', username: 'http-401', password: 'x' })).toEqual(
-      BAD_CREDENTIALS,
-    );
+    expect(await codes(rsaHttpBroker, 'http-user', 'right')).toEqual(ACCEPTED);
+    expect(await codes(rsaHttpBroker, 'http-user', 'wrong')).toEqual(BAD_CREDENTIALS);
+    expect(await codes(rsaHttpBroker, 'http-401', 'x')).toEqual(BAD_CREDENTIALS);
     const c = await mqtt.connectAsync(rsaHttpBroker.url, {
       protocolVersion: 5,
       clientId: 'h-acl',
@@ -340,12 +291,8 @@ describe('JWT with an RSA public key, then an HTTP service, then placement users
   });
 
   it('passes an "ignore" answer on to placement users', async () => {
-    expect(
-      await codes(rsaHttpBroker, { clientId: 'i-1', username: 'ignored-by-http', password: 'pw' }),
-    ).toEqual(ACCEPTED);
-    expect(
-      await codes(rsaHttpBroker, { clientId: 'i-2', username: 'ignored-by-http', password: 'nope' }),
-    ).toEqual(BAD_CREDENTIALS);
+    expect(await codes(rsaHttpBroker, 'ignored-by-http', 'pw')).toEqual(ACCEPTED);
+    expect(await codes(rsaHttpBroker, 'ignored-by-http', 'nope')).toEqual(BAD_CREDENTIALS);
   });
 
   it('caches answers for the same credentials', async () => {
@@ -364,30 +311,18 @@ describe('JWT with an RSA public key, then an HTTP service, then placement users
   });
 
   it('refuses as Server unavailable when the service is slow or answers outside the contract', async () => {
-    expect(await codes(rsaHttpBroker, { clientId: 's-1', username: 'http-slow', password: 'x' })).toEqual(
-      UNAVAILABLE,
-    );
-    expect(await codes(rsaHttpBroker, { clientId: 's-2', username: 'http-garbage', password: 'x' })).toEqual(
-      UNAVAILABLE,
-    );
+    expect(await codes(rsaHttpBroker, 'http-slow', 'x')).toEqual(UNAVAILABLE);
+    expect(await codes(rsaHttpBroker, 'http-garbage', 'x')).toEqual(UNAVAILABLE);
   });
 
   it('refuses as Server unavailable when the service is down (fail-closed), tokens still work', async () => {
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
-    expect(
-      await codes(rsaHttpBroker, { clientId: 'd-1', username: 'http-user', password: 'not-cached' }),
-    ).toEqual(UNAVAILABLE);
+    expect(await codes(rsaHttpBroker, 'http-user', 'not-cached')).toEqual(UNAVAILABLE);
     // placement users come after the HTTP service in this chain: they are not reached either
-    expect(
-      await codes(rsaHttpBroker, { clientId: 'd-2', username: 'stored', password: 'stored-pw' }),
-    ).toEqual(UNAVAILABLE);
-    expect(
-      await codes(rsaHttpBroker, {
-        clientId: 'd-3',
-        username: 'frank',
-        password: await sign({ username: 'frank' }, rsaKey, 'RS256'),
-      }),
-    ).toEqual(ACCEPTED);
+    expect(await codes(rsaHttpBroker, 'stored', 'stored-pw')).toEqual(UNAVAILABLE);
+    expect(await codes(rsaHttpBroker, 'frank', await sign({ username: 'frank' }, rsaKey, 'RS256'))).toEqual(
+      ACCEPTED,
+    );
   });
 });
