@@ -10,7 +10,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type JWTPayload } from 'jose';
-import mqtt, { type IClientOptions, type IConnackPacket, type IDisconnectPacket } from 'mqtt';
+import mqtt, {
+  type IClientOptions,
+  type IConnackPacket,
+  type IDisconnectPacket,
+  type MqttClient,
+} from 'mqtt';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connectResult, sleep, tempDir, testScope } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
@@ -150,6 +155,24 @@ async function codes(broker: TestBroker, username: string, password: string): Pr
   return [v5.code, v4.code];
 }
 
+/** An MQTT.js client of `broker` logged in as `username` (MQTT 5 unless told), closed with the scope. */
+async function loggedIn(
+  broker: TestBroker,
+  clientId: string,
+  username: string,
+  password: string,
+  protocolVersion: 4 | 5 = 5,
+): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(broker.url, {
+    protocolVersion,
+    clientId,
+    reconnectPeriod: 0,
+    username,
+    password,
+  });
+  return scope.add(client, (c) => c.endAsync(true), 'MQTT client');
+}
+
 const ACCEPTED: [number, number] = [0, 0];
 const BAD_CREDENTIALS: [number, number] = [0x86, 4];
 const UNAVAILABLE: [number, number] = [0x88, 3];
@@ -190,26 +213,22 @@ describe('JWT with an HMAC secret, chained before placement passwords', () => {
   });
 
   it("applies the token's ACL claim and superuser flag", async () => {
-    const limited = await mqtt.connectAsync(hmacBroker.url, {
-      protocolVersion: 5,
-      clientId: 'jwt-acl',
-      reconnectPeriod: 0,
-      username: 'carol',
-      password: await hs256({ username: 'carol', acl: { pub: ['carol/out/#'], sub: ['carol/in/%c'] } }),
-    });
-    scope.add(limited, (c) => c.endAsync(true));
+    const limited = await loggedIn(
+      hmacBroker,
+      'jwt-acl',
+      'carol',
+      await hs256({ username: 'carol', acl: { pub: ['carol/out/#'], sub: ['carol/in/%c'] } }),
+    );
     expect((await limited.subscribeAsync('carol/in/jwt-acl', { qos: 1 }))[0]?.qos).toBe(1);
     await expect(limited.subscribeAsync('carol/out/x', { qos: 1 })).rejects.toThrow(/Not authorized/);
     await limited.publishAsync('carol/out/1', 'ok', { qos: 1 });
     await expect(limited.publishAsync('elsewhere', 'no', { qos: 1 })).rejects.toMatchObject({ code: 0x87 });
-    const root = await mqtt.connectAsync(hmacBroker.url, {
-      protocolVersion: 5,
-      clientId: 'jwt-root',
-      reconnectPeriod: 0,
-      username: 'root',
-      password: await hs256({ username: 'root', superuser: true, acl: { pub: [] } }),
-    });
-    scope.add(root, (c) => c.endAsync(true));
+    const root = await loggedIn(
+      hmacBroker,
+      'jwt-root',
+      'root',
+      await hs256({ username: 'root', superuser: true, acl: { pub: [] } }),
+    );
     expect((await root.subscribeAsync('anything/#', { qos: 1 }))[0]?.qos).toBe(1);
   });
 
@@ -219,22 +238,8 @@ describe('JWT with an HMAC secret, chained before placement passwords', () => {
   });
 
   it('ends the connection when the token expires (MQTT 5: DISCONNECT Maximum connect time)', async () => {
-    const v5 = await mqtt.connectAsync(hmacBroker.url, {
-      protocolVersion: 5,
-      clientId: 'exp-5',
-      reconnectPeriod: 0,
-      username: 'dave',
-      password: await hs256({ username: 'dave' }, 2),
-    });
-    const v4 = await mqtt.connectAsync(hmacBroker.url, {
-      protocolVersion: 4,
-      clientId: 'exp-4',
-      reconnectPeriod: 0,
-      username: 'dave',
-      password: await hs256({ username: 'dave' }, 2),
-    });
-    scope.add(v5, (c) => c.endAsync(true));
-    scope.add(v4, (c) => c.endAsync(true));
+    const v5 = await loggedIn(hmacBroker, 'exp-5', 'dave', await hs256({ username: 'dave' }, 2));
+    const v4 = await loggedIn(hmacBroker, 'exp-4', 'dave', await hs256({ username: 'dave' }, 2), 4);
     const connectedAt = Date.now();
     const disconnect = new Promise<IDisconnectPacket>((resolve) => v5.once('disconnect', resolve));
     const closed = new Promise<void>((resolve) => v4.once('close', () => resolve()));
@@ -278,14 +283,7 @@ describe('JWT with an RSA public key, then an HTTP service, then placement users
     expect(await codes(rsaHttpBroker, 'http-user', 'right')).toEqual(ACCEPTED);
     expect(await codes(rsaHttpBroker, 'http-user', 'wrong')).toEqual(BAD_CREDENTIALS);
     expect(await codes(rsaHttpBroker, 'http-401', 'x')).toEqual(BAD_CREDENTIALS);
-    const c = await mqtt.connectAsync(rsaHttpBroker.url, {
-      protocolVersion: 5,
-      clientId: 'h-acl',
-      username: 'http-user',
-      password: 'right',
-      reconnectPeriod: 0,
-    });
-    scope.add(c, (x) => x.endAsync(true));
+    const c = await loggedIn(rsaHttpBroker, 'h-acl', 'http-user', 'right');
     expect((await c.subscribeAsync('http/http-user/#', { qos: 1 }))[0]?.qos).toBe(1);
     await expect(c.subscribeAsync('http/other/#', { qos: 1 })).rejects.toThrow(/Not authorized/);
   });
