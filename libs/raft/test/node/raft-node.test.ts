@@ -9,6 +9,33 @@ import { kvCommand } from './kv-app.js';
 
 const set = (key: string, value: string) => kvCommand({ op: 'set', key, value });
 
+/**
+ * Node `id`'s log store with its writes of entries held while `hold` has the id (as a slow local fdatasync would):
+ * each held write waits in `held` until called; `onWrite` sees the indexes of every write of entries, held or not.
+ */
+function holdingWrites(
+  id: number,
+  store: RaftLogStore,
+  hold: Set<number>,
+  held: (() => void)[],
+  onWrite?: (indexes: number[]) => void,
+): RaftLogStore {
+  const persist = store.persist.bind(store);
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'persist')
+        return (rd: Parameters<RaftLogStore['persist']>[0], ctx?: PersistContext) => {
+          if (rd.entries.length > 0) onWrite?.(rd.entries.map((e) => e.index));
+          return hold.has(id) && rd.entries.length > 0
+            ? new Promise<void>((resolve, reject) => held.push(() => persist(rd, ctx).then(resolve, reject)))
+            : persist(rd, ctx);
+        };
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 describe('RaftNode over gRPC + RocksDB', () => {
   let c: TestCluster;
   afterEach(async () => {
@@ -303,22 +330,7 @@ describe('RaftNode over gRPC + RocksDB', () => {
     // hold[id] set: node id's writes of entries wait until released (as a slow local fdatasync would)
     const hold = new Set<number>();
     const held: (() => void)[] = [];
-    c = new TestCluster({}, (id, store) => {
-      const persist = store.persist.bind(store);
-      return new Proxy(store, {
-        get(target, prop) {
-          if (prop === 'persist')
-            return (rd: Parameters<RaftLogStore['persist']>[0], ctx?: PersistContext) =>
-              hold.has(id) && rd.entries.length > 0
-                ? new Promise<void>((resolve, reject) =>
-                    held.push(() => persist(rd, ctx).then(resolve, reject)),
-                  )
-                : persist(rd, ctx);
-          const v = Reflect.get(target, prop, target) as unknown;
-          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-        },
-      });
-    });
+    c = new TestCluster({}, (id, store) => holdingWrites(id, store, hold, held));
     await c.bootstrap([1, 2, 3]);
     const leader = await c.leader();
     expect(await leader.node.propose(set('a', '1'))).toBeUndefined();
@@ -352,32 +364,12 @@ describe('RaftNode over gRPC + RocksDB', () => {
     const held: (() => void)[] = [];
     /** The entries each node's store was asked to write, per persist() call. */
     const writes = new Map<number, number[][]>();
-    c = new TestCluster(
-      {},
-      (id, store) => {
-        const persist = store.persist.bind(store);
-        return new Proxy(store, {
-          get(target, prop) {
-            if (prop === 'persist')
-              return (rd: Parameters<RaftLogStore['persist']>[0], ctx?: PersistContext) => {
-                if (rd.entries.length > 0) {
-                  const list = writes.get(id) ?? [];
-                  list.push(rd.entries.map((e) => e.index));
-                  writes.set(id, list);
-                }
-                return hold.has(id) && rd.entries.length > 0
-                  ? new Promise<void>((resolve, reject) =>
-                      held.push(() => persist(rd, ctx).then(resolve, reject)),
-                    )
-                  : persist(rd, ctx);
-              };
-            const v = Reflect.get(target, prop, target) as unknown;
-            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-          },
-        });
-      },
-      'segment',
-    );
+    const recordWrite = (id: number) => (indexes: number[]) => {
+      const list = writes.get(id) ?? [];
+      list.push(indexes);
+      writes.set(id, list);
+    };
+    c = new TestCluster({}, (id, store) => holdingWrites(id, store, hold, held, recordWrite(id)), 'segment');
     await c.bootstrap([1, 2, 3]);
     const leader = await c.leader();
     await leader.node.propose(set('a', '0'));
@@ -416,26 +408,7 @@ describe('RaftNode over gRPC + RocksDB', () => {
   it('a leader that steps down while its own write is held writes it before anything of the new term', async () => {
     const hold = new Set<number>();
     const held: (() => void)[] = [];
-    c = new TestCluster(
-      {},
-      (id, store) => {
-        const persist = store.persist.bind(store);
-        return new Proxy(store, {
-          get(target, prop) {
-            if (prop === 'persist')
-              return (rd: Parameters<RaftLogStore['persist']>[0], ctx?: PersistContext) =>
-                hold.has(id) && rd.entries.length > 0
-                  ? new Promise<void>((resolve, reject) =>
-                      held.push(() => persist(rd, ctx).then(resolve, reject)),
-                    )
-                  : persist(rd, ctx);
-            const v = Reflect.get(target, prop, target) as unknown;
-            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-          },
-        });
-      },
-      'segment',
-    );
+    c = new TestCluster({}, (id, store) => holdingWrites(id, store, hold, held), 'segment');
     await c.bootstrap([1, 2, 3]);
     const leader = await c.leader();
     await leader.node.propose(set('b', '0'));
