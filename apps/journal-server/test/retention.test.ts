@@ -69,6 +69,23 @@ async function readFrom(namespace: string, shard: string, firstSeq: number) {
   return out;
 }
 
+/** Reading from segment `firstKept` on gives exactly the appended records (index → offset) from `start` on. */
+async function expectKeptFrom(
+  namespace: string,
+  shard: string,
+  firstKept: number,
+  appended: Map<number, number>,
+  start: number,
+): Promise<Array<{ offset: number; payload: string }>> {
+  const rest = await readFrom(namespace, shard, firstKept);
+  expect(rest).toEqual(
+    [...appended]
+      .filter(([, offset]) => offset >= start)
+      .map(([i, offset]) => ({ offset, payload: payload(i).toString() })),
+  );
+  return rest;
+}
+
 async function expectRemoved(namespace: string, shard: string, firstKept: number): Promise<void> {
   const segments = await cluster.client.journal.listSegments(namespace, shard);
   const kept = segments.find((s) => s.seq === firstKept)!;
@@ -141,11 +158,7 @@ it('removes the oldest sealed segments beyond retention_bytes, on every replica,
   const start = (await cluster.client.journal.listSegments(ns, shard)).find(
     (s) => s.seq === firstKept,
   )!.startOffset;
-  const rest = await readFrom(ns, shard, firstKept);
-  const expected = [...offsets]
-    .filter(([, offset]) => offset >= start)
-    .map(([i, offset]) => ({ offset, payload: payload(i).toString() }));
-  expect(rest).toEqual(expected);
+  const rest = await expectKeptFrom(ns, shard, firstKept, offsets, start);
   expect(rest.at(-1)?.payload).toBe(payload(59).toString());
 }, 60_000);
 
@@ -184,13 +197,8 @@ it('removes sealed segments older than retention_ms and keeps younger ones', asy
     await expect.poll(() => filesOn(nodeId, ns, shard)[0], { timeout: 5_000, interval: 100 }).toBe(firstKept);
   await expectRemoved(ns, shard, firstKept);
 
-  const rest = await readFrom(ns, shard, firstKept);
   const startOffset = segments.find((s) => s.seq === firstKept)!.startOffset;
-  const all = new Map([...older, ...young]);
-  const expected = [...all]
-    .filter(([, offset]) => offset >= startOffset)
-    .map(([i, offset]) => ({ offset, payload: payload(i).toString() }));
-  expect(rest).toEqual(expected);
+  const rest = await expectKeptFrom(ns, shard, firstKept, new Map([...older, ...young]), startOffset);
   expect(rest.at(-1)?.payload).toBe(payload(39).toString());
 }, 60_000);
 
@@ -224,10 +232,5 @@ it('drops the copies below the retention mark that a replica kept while it was d
   await expect.poll(() => filesOn(away.id, ns, shard)[0], { timeout: 5_000, interval: 100 }).toBe(firstKept);
   await expectRemoved(ns, shard, firstKept);
   const start = sealed.at(-1)!.startOffset;
-  const rest = await readFrom(ns, shard, firstKept);
-  expect(rest).toEqual(
-    [...offsets]
-      .filter(([, o]) => o >= start)
-      .map(([i, offset]) => ({ offset, payload: payload(i).toString() })),
-  );
+  await expectKeptFrom(ns, shard, firstKept, offsets, start);
 }, 60_000);
