@@ -10,6 +10,24 @@ import { kvCommand } from './kv-app.js';
 const set = (key: string, value: string) => kvCommand({ op: 'set', key, value });
 
 /**
+ * Starts the group of three, stops a follower and writes 101 entries the leader then compacts away, so that the
+ * follower can only catch up by snapshot: ten big values make a ~6 MB snapshot, several gRPC chunks and several
+ * storage chunks.
+ */
+async function leaveFollowerBehindSnapshot(c: TestCluster) {
+  await c.bootstrap([1, 2, 3]);
+  const leader = await c.leader();
+  const victim = c.followers()[0]!;
+  const peers = c.peers();
+  await leader.node.propose(set('k0', 'v0'));
+  await c.kill(victim.id);
+  for (let i = 1; i <= 100; i++)
+    await leader.node.propose(set(`k${i}`, i % 10 === 0 ? 'x'.repeat(600_000) : `v${i}`));
+  await leader.node.compactLog();
+  return { leader, victim, peers };
+}
+
+/**
  * Node `id`'s log store with its writes of entries held while `hold` has the id (as a slow local fdatasync would):
  * each held write waits in `held` until called; `onWrite` sees the indexes of every write of entries, held or not.
  */
@@ -173,17 +191,7 @@ describe('RaftNode over gRPC + RocksDB', () => {
 
   it('catches up a node that missed compacted entries by snapshot', async () => {
     c = new TestCluster({ snapshotEntries: 1_000_000 });
-    await c.bootstrap([1, 2, 3]);
-    const leader = await c.leader();
-    const victim = c.followers()[0]!;
-    const peers = c.peers();
-    await leader.node.propose(set('k0', 'v0'));
-    await c.kill(victim.id);
-    for (let i = 1; i <= 100; i++) {
-      // Ten big values make a ~6 MB snapshot: several gRPC chunks and several storage chunks.
-      await leader.node.propose(set(`k${i}`, i % 10 === 0 ? 'x'.repeat(600_000) : `v${i}`));
-    }
-    await leader.node.compactLog();
+    const { leader, victim, peers } = await leaveFollowerBehindSnapshot(c);
     const st = leader.node.status();
     expect(st.snapshotIndex).toBe(st.appliedIndex);
     expect(st.firstIndex).toBe(st.snapshotIndex + 1);
@@ -221,16 +229,7 @@ describe('RaftNode over gRPC + RocksDB', () => {
         }),
       'segment',
     );
-    await c.bootstrap([1, 2, 3]);
-    const leader = await c.leader();
-    const victim = c.followers()[0]!;
-    const peers = c.peers();
-    await leader.node.propose(set('k0', 'v0'));
-    await c.kill(victim.id);
-    for (let i = 1; i <= 100; i++) {
-      await leader.node.propose(set(`k${i}`, i % 10 === 0 ? 'x'.repeat(600_000) : `v${i}`));
-    }
-    await leader.node.compactLog();
+    const { leader, victim, peers } = await leaveFollowerBehindSnapshot(c);
     staged.length = 0;
     const back = await c.start(victim.id, peers);
     await waitFor(() => back.app.data.size === 101, 10_000, 'node to catch up by snapshot');
