@@ -31,18 +31,16 @@ describe('MQTT users', () => {
       authenticated: true,
       superuser: false,
     });
-    expect(await client.mqtt.authenticateUser('alice', 'wrong')).toEqual({
-      authenticated: false,
-      superuser: false,
-    });
-    expect(await client.mqtt.authenticateUser('nobody', 's3cret')).toEqual({
-      authenticated: false,
-      superuser: false,
-    });
-    expect(await client.mqtt.authenticateUser('alice', '')).toEqual({
-      authenticated: false,
-      superuser: false,
-    });
+    // a wrong password, an unknown user, an empty password
+    for (const [user, password] of [
+      ['alice', 'wrong'],
+      ['nobody', 's3cret'],
+      ['alice', ''],
+    ] as const)
+      expect(await client.mqtt.authenticateUser(user, password)).toEqual({
+        authenticated: false,
+        superuser: false,
+      });
 
     const updated = await client.mqtt.updateUser('alice', { password: 'n3w', superuser: true });
     expect(updated).toMatchObject({ username: 'alice', superuser: true, createdAtMs: created.createdAtMs });
