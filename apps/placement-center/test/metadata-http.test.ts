@@ -437,24 +437,16 @@ describe('restart', () => {
       topicFilter: '#',
     });
     await call('POST', '/api/v1/mqtt/blacklist', { type: 'BLACKLIST_USER', value: 'persisted' });
-    const before = await Promise.all(
-      [
-        '/api/v1/mqtt/users',
-        '/api/v1/mqtt/acl',
-        '/api/v1/mqtt/blacklist',
-        '/api/v1/journal/shards/web/s1',
-      ].map((p) => call('GET', p)),
-    );
+    const paths = [
+      '/api/v1/mqtt/users',
+      '/api/v1/mqtt/acl',
+      '/api/v1/mqtt/blacklist',
+      '/api/v1/journal/shards/web/s1',
+    ];
+    const before = await Promise.all(paths.map((p) => call('GET', p)));
     const appliedBefore = (await call('GET', '/api/v1/cluster')).body.appliedIndex;
     await placement.restart();
-    const after = await Promise.all(
-      [
-        '/api/v1/mqtt/users',
-        '/api/v1/mqtt/acl',
-        '/api/v1/mqtt/blacklist',
-        '/api/v1/journal/shards/web/s1',
-      ].map((p) => call('GET', p)),
-    );
+    const after = await Promise.all(paths.map((p) => call('GET', p)));
     expect(after.map((r) => r.body)).toEqual(before.map((r) => r.body));
     expect((await call('GET', '/api/v1/cluster')).body.appliedIndex).toBe(appliedBefore);
   });
