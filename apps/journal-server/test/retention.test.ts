@@ -58,6 +58,20 @@ async function appendRange(
   return offsets;
 }
 
+/** `shard` in `ns` on both journal servers, in segments of SEGMENT_BYTES, with `retention` (none by default). */
+function createShard(
+  namespace: string,
+  shard: string,
+  retention: { retentionBytes?: number; retentionMs?: number } = {},
+) {
+  return cluster.client.journal.createShard(namespace, shard, {
+    replicaCount: 2,
+    acks: 'ACKS_QUORUM',
+    maxSegmentBytes: SEGMENT_BYTES,
+    ...retention,
+  });
+}
+
 /** every record from `offset` to the shard's end, segment by segment, from the segments' leaders. */
 async function readFrom(namespace: string, shard: string, firstSeq: number) {
   const out: Array<{ offset: number; payload: string }> = [];
@@ -131,12 +145,7 @@ it('removes the oldest sealed segments beyond retention_bytes, on every replica,
   const ns = 'ret';
   const shard = 'by-size';
   const retentionBytes = 3 * SEGMENT_BYTES;
-  await cluster.client.journal.createShard(ns, shard, {
-    replicaCount: 2,
-    acks: 'ACKS_QUORUM',
-    maxSegmentBytes: SEGMENT_BYTES,
-    retentionBytes,
-  });
+  await createShard(ns, shard, { retentionBytes });
   const offsets = await appendRange(ns, shard, 0, 60);
   const sealed = (await settledSegments(ns, shard)).filter((s) => s.status === 'SEGMENT_SEALED');
   expect(sealed.length).toBeGreaterThanOrEqual(8);
@@ -166,12 +175,7 @@ it('removes sealed segments older than retention_ms and keeps younger ones', asy
   const ns = 'ret';
   const shard = 'by-age';
   const retentionMs = 5_000;
-  await cluster.client.journal.createShard(ns, shard, {
-    replicaCount: 2,
-    acks: 'ACKS_QUORUM',
-    maxSegmentBytes: SEGMENT_BYTES,
-    retentionMs,
-  });
+  await createShard(ns, shard, { retentionMs });
   const older = await appendRange(ns, shard, 0, 20);
   // the young records must stay younger than retention_ms for the whole check below, even on a loaded machine: they
   // are 4 s younger, so the checks have ~4 s after the old segments go before the young ones would follow
@@ -207,11 +211,7 @@ it('drops the copies below the retention mark that a replica kept while it was d
   const shard = 'rejoin';
   // no retention in the shard's config: the mark is moved from outside, as the journal StorageAdapter's
   // enforceRetention does (or another replica's pass while this one was down)
-  await cluster.client.journal.createShard(ns, shard, {
-    replicaCount: 2,
-    acks: 'ACKS_QUORUM',
-    maxSegmentBytes: SEGMENT_BYTES,
-  });
+  await createShard(ns, shard);
   const offsets = await appendRange(ns, shard, 0, 20);
   const segments = await settledSegments(ns, shard);
   const sealed = segments.filter((s) => s.status === 'SEGMENT_SEALED');
