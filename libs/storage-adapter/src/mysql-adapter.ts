@@ -99,8 +99,6 @@ export class MySqlStorageAdapter extends CheckedStorageAdapter {
   /** the highest next offset this adapter has seen committed per shard; lets a reader skip a wait it would miss. */
   private readonly knownNext = new Map<string, number>();
   private closing: Promise<void> | undefined;
-  private inflight = 0;
-  private inflightIdle: Array<() => void> = [];
   private readonly counters: GroupCommitStats = { batches: 0, writes: 0, largestBatch: 0 };
 
   private constructor(
@@ -419,7 +417,7 @@ export class MySqlStorageAdapter extends CheckedStorageAdapter {
         // accepted appends still complete (they are in flight); waiting reads end now
         await Promise.all([...this.queues.values()].map((q) => q.queue.drained()));
         this.longPoll.fail(undefined, adapterClosed(this.type));
-        if (this.inflight > 0) await new Promise<void>((resolve) => this.inflightIdle.push(resolve));
+        await this.idle();
         await this.pool.end().catch(() => {}); // nothing left to fail: every operation has settled
       })();
     }
@@ -730,20 +728,5 @@ export class MySqlStorageAdapter extends CheckedStorageAdapter {
         `is up, then retry`,
       { cause: err },
     );
-  }
-
-  /** runs a public operation, counting it so close() can wait for it before ending the pool. */
-  private async track<T>(op: () => Promise<T>): Promise<T> {
-    this.checkOpen();
-    this.inflight++;
-    try {
-      return await op();
-    } finally {
-      if (--this.inflight === 0 && this.inflightIdle.length > 0) {
-        const idle = this.inflightIdle;
-        this.inflightIdle = [];
-        for (const resolve of idle) resolve();
-      }
-    }
   }
 }

@@ -169,8 +169,6 @@ export class RocksDbStorageAdapter extends CheckedStorageAdapter {
   private closing: Promise<void> | undefined;
   /** set when a batch failed: RocksDB may be in an unknown state, so no further write is accepted until reopen. */
   private writeFailure: StorageError | undefined;
-  private inflight = 0;
-  private inflightIdle: Array<() => void> = [];
   /** durable (in the write-ahead log) operations not yet written to RocksDB, in order. */
   private unflushed: BatchOp[] = [];
   private unflushedBytes = 0;
@@ -472,7 +470,7 @@ export class RocksDbStorageAdapter extends CheckedStorageAdapter {
       this.closing = (async () => {
         await this.queue.drained(); // writes already accepted still complete
         this.waiters.fail(undefined, adapterClosed(this.type));
-        if (this.inflight > 0) await new Promise<void>((resolve) => this.inflightIdle.push(resolve));
+        await this.idle();
         if (this.wal) {
           // a clean close leaves RocksDB complete and synced and the log empty; after a failure the log keeps its
           // records for the next open to apply
@@ -837,21 +835,6 @@ export class RocksDbStorageAdapter extends CheckedStorageAdapter {
       'CORRUPT_RECORD',
       `record ${offset} of shard '${shard.name}' is missing although offsets up to ${shard.nextOffset - 1} are committed; the database is damaged`,
     );
-  }
-
-  /** runs a public operation, counting it so close() can wait for it before closing the engine. */
-  private async track<T>(op: () => Promise<T>): Promise<T> {
-    this.checkOpen();
-    this.inflight++;
-    try {
-      return await op();
-    } finally {
-      if (--this.inflight === 0 && this.inflightIdle.length > 0) {
-        const idle = this.inflightIdle;
-        this.inflightIdle = [];
-        for (const resolve of idle) resolve();
-      }
-    }
   }
 
   private shard(name: string): RocksShard {
