@@ -187,9 +187,7 @@ export abstract class CheckedStorageAdapter implements StorageAdapter {
 
   /** Resolves once no operation runs through track(). */
   protected idle(): Promise<void> {
-    return this.tracked === 0
-      ? Promise.resolve()
-      : new Promise((resolve) => this.trackedIdle.push(resolve));
+    return this.tracked === 0 ? Promise.resolve() : new Promise((resolve) => this.trackedIdle.push(resolve));
   }
 
   /** ADAPTER_CLOSED once close() was called. */
