@@ -1163,7 +1163,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.snapshotting = (async () => {
       try {
         const appData = typeof data === 'function' ? await data() : data;
-        const payload = encodeSnapshotPayload(members, appData);
+        const payload = await encodeSnapshotPayload(members, appData);
         const compactTo = Math.max(index - this.compactKeep, 0);
         const compacted = await this.compactLogTo(index, payload, confState, compactTo);
         if (!compacted && this.stopped) throw this.stoppedError();
