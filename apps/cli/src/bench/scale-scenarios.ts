@@ -226,7 +226,9 @@ async function measure(
     const cpuStart = cpuTimeMs(broker.pid);
     const started = performance.now();
     await sleep(options.durationS * 1000);
-    const stopped = await Promise.all(publishers.map((w) => w.ask({ type: 'stop' }, 'count', COUNT_TIMEOUT_MS)));
+    const stopped = await Promise.all(
+      publishers.map((w) => w.ask({ type: 'stop' }, 'count', COUNT_TIMEOUT_MS)),
+    );
     const sendSeconds = (performance.now() - started) / 1000;
     const sent = stopped.reduce((n, r) => n + r.sent, 0);
     const expected = sent * deliveriesPerMessage(workload);
