@@ -14,14 +14,20 @@
 // further behind than that reads storage. They are kept only while some session reads the log (holdRecent): a
 // message held for nobody would outlive a scavenge or two for nothing.
 //
-// Flow control: routing never waits for storage, but a QoS 1/2 publisher's acknowledgement does, and nothing makes
-// a publisher that does not wait for its acknowledgements (or a QoS 0 one) slow down. Appends happen in the check
-// phase, after libuv's poll phase has read every readable socket (up to ~48 × 1,024 reads): with thousands of
-// publishers sending faster than storage takes them, one poll phase would accept everything their sockets hold,
-// hundreds of thousands of messages, before any of them is durable, acknowledged or delivered — the heap grows by
-// hundreds of MB and the garbage collector takes a third of the CPU (issue 16, fan-in). So while BACKLOG_HIGH
-// messages (or BACKLOG_HIGH_BYTES of payload) wait to be durable the log is `backlogged` and connections stop reading
-// their publishers' sockets (transport/connection.ts), until it is down to BACKLOG_LOW (and BACKLOG_LOW_BYTES).
+// Storage keeps pace within a poll phase: appends used to start only in the check phase, after libuv's poll phase has
+// read every readable socket (up to ~48 × 1,024 reads). With thousands of publishers sending faster than the broker
+// takes them, one poll phase accepted everything their sockets held — hundreds of thousands of messages — before any
+// of them was durable, acknowledged or delivered: the heap grew by hundreds of MB, and a subscriber saw nothing for
+// over 10 s (issue 16, fan-in). Now APPEND_NOW_AT queued messages are appended at once, within the phase; the write's
+// completion is one of the phase's events, and the next batch goes as soon as it comes (append-batcher.ts).
+//
+// Flow control: routing never waits for storage, but nothing makes a publisher that does not wait for its
+// acknowledgements (or a QoS 0 one) slow down when storage itself falls behind. So while BACKLOG_HIGH messages (or
+// BACKLOG_HIGH_BYTES of payload) wait to be durable the log is `backlogged` and connections stop reading their
+// publishers' sockets (transport/connection.ts), until it is down to BACKLOG_LOW (and BACKLOG_LOW_BYTES). The marks
+// are high on purpose: with 10,000 publishers each pause and resume is a system call per socket, and at 8,192 / 4,096
+// stopping and starting every publisher every few thousand messages cost a quarter of the broker's CPU per message
+// in fan-in (41,468 vs 58,963 delivered per broker CPU-second without flow control, session 8).
 //
 // A failed append fails only its batch: those messages are reported not durable (their QoS 1/2 publishers are never
 // acknowledged), their offsets become a hole, and the next append first fills the hole with empty placeholder
@@ -44,10 +50,13 @@ export type { DurableCallback };
  * payload (a few MiB whatever the traffic; a slow subscriber beyond them reads storage, as before). */
 export const RECENT_MESSAGES = 16384;
 export const RECENT_BYTES = 8 * 1024 * 1024;
+/** messages queued for storage at which they are appended at once, within the poll phase that read them
+ * (append-batcher.ts), instead of at its end. */
+export const APPEND_NOW_AT = 2048;
 /** messages waiting to be durable at which publishers are paused, and to which the backlog must fall to resume them:
- * enough for an append to carry a good batch, few enough that one takes milliseconds, not seconds. */
-export const BACKLOG_HIGH = 8192;
-export const BACKLOG_LOW = 4096;
+ * a bound on memory when storage is slower than the publishers, not the usual pace (see the file header). */
+export const BACKLOG_HIGH = 65_536;
+export const BACKLOG_LOW = 32_768;
 /** the same in payload bytes: large messages fill memory long before BACKLOG_HIGH of them wait. */
 export const BACKLOG_HIGH_BYTES = 16 * 1024 * 1024;
 export const BACKLOG_LOW_BYTES = 8 * 1024 * 1024;
@@ -83,7 +92,11 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
   /** some session reads the log: recent durable messages are kept (see holdRecent). */
   private holding = false;
   /** messages of `tail` on their way to storage. */
-  private readonly batcher = new AppendBatcher<OutgoingPublish>((batch) => this.write(batch));
+  private readonly batcher = new AppendBatcher<OutgoingPublish>(
+    (batch) => this.write(batch),
+    1,
+    APPEND_NOW_AT,
+  );
   /** offsets from `durable` on that belong to failed appends and have no record in storage (as far as we know). */
   private hole = 0;
   /** callbacks waiting for durability, in offset order. */
