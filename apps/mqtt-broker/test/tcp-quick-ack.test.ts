@@ -1,7 +1,7 @@
 // `[network] tcp_quick_ack` (libs/common net/tcp-quick-ack.ts): after a read that leaves a PUBACK/PUBREC waiting for
 // storage, the broker sends the TCP acknowledgement of those bytes at once, so a client with Nagle's algorithm on
 // (MQTT.js leaves it on) does not hold its next PUBLISH until the reply. Real broker, real MQTT.js clients over TCP,
-// WebSocket and TLS; counted in mqtt_tcp_quick_acks_total. (That the option does what it says on the wire is shown
+// TLS, WebSocket and secure WebSocket; counted in mqtt_tcp_quick_acks_total. (That the option does what it says on the wire is shown
 // with raw sockets in libs/common/test/tcp-quick-ack.test.ts; what it does to latency, in docs/benchmarks.md.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IClientOptions } from 'mqtt';
@@ -21,9 +21,12 @@ beforeAll(async () => {
   off = scope.add(await startTestBroker({}, { sections: { network: { tcp_quick_ack: false } } }));
 });
 
-function url(b: TestBroker, transport: 'tcp' | 'ws' | 'tls'): string {
+type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
+
+function url(b: TestBroker, transport: Transport): string {
   const { ports } = b.handle;
   if (transport === 'ws') return `ws://127.0.0.1:${ports.ws}/mqtt`;
+  if (transport === 'wss') return `wss://localhost:${ports.wss}/mqtt`;
   if (transport === 'tls') return `mqtts://localhost:${ports.tls}`;
   return `mqtt://127.0.0.1:${ports.mqtt}`;
 }
@@ -32,7 +35,7 @@ function url(b: TestBroker, transport: 'tcp' | 'ws' | 'tls'): string {
  * returns how many quick ACKs the broker counted meanwhile. */
 async function quickAcksFor(
   b: TestBroker,
-  transport: 'tcp' | 'ws' | 'tls',
+  transport: Transport,
   qos: 0 | 1 | 2,
   count = 20,
   options: IClientOptions = {},
@@ -57,13 +60,12 @@ describe('tcp_quick_ack (default: on)', () => {
     expect(Number(line?.split(' ').pop())).toBeGreaterThanOrEqual(40);
   });
 
-  it('does the same for MQTT over WebSocket (on its TCP socket)', async () => {
-    expect(await quickAcksFor(broker, 'ws', 1)).toBeGreaterThanOrEqual(20);
+  it.each(['tls', 'ws', 'wss'] as const)('does the same over %s', async (transport) => {
+    expect(await quickAcksFor(broker, transport, 1)).toBeGreaterThanOrEqual(20);
   });
 
-  it('leaves QoS 0 alone (no acknowledgement is owed) and TLS (no descriptor to set it on)', async () => {
+  it('leaves QoS 0 alone: no acknowledgement is owed', async () => {
     expect(await quickAcksFor(broker, 'tcp', 0)).toBe(0);
-    expect(await quickAcksFor(broker, 'tls', 1)).toBe(0);
   });
 });
 

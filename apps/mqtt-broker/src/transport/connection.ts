@@ -376,10 +376,11 @@ export class Connection extends CoalescingWriter implements WheelEntry {
     return queue !== undefined && !queue.empty;
   }
 
-  /** Sends the TCP acknowledgement of what was read now (TCP_QUICKACK); a TLS stream has no descriptor to set it on. */
+  /** Sends the TCP acknowledgement of what was read now (TCP_QUICKACK): on the stream itself over TCP and TLS (a
+   * TLS socket's handle has its TCP descriptor), on the TCP or TLS socket under a WebSocket stream. */
   quickAck(): void {
     const transport = this.transport;
-    const socket = transport === 'tcp' ? this.stream : transport === 'ws' ? this.extra?.peer : undefined;
+    const socket = transport === 'tcp' || transport === 'tls' ? this.stream : this.extra?.peer;
     if (socket !== undefined && quickAck(socket)) this.host.stats.tcpQuickAcks++;
   }
 

@@ -48,8 +48,8 @@ export function quickAckAvailable(): boolean {
 
 /**
  * Sends the socket's pending TCP acknowledgement now and leaves delayed-ACK ("ping-pong") mode until the socket's
- * next reply. `socket`: a net.Socket (or anything whose handle has a file descriptor). False when it could not be
- * set: not available here (quickAckAvailable), no descriptor (a TLS or closed socket), or setsockopt failed.
+ * next reply. `socket`: a net.Socket or tls.TLSSocket (anything whose handle has a file descriptor). False when it
+ * could not be set: not available here (quickAckAvailable), no descriptor (a closed socket), or setsockopt failed.
  */
 export function quickAck(socket: unknown): boolean {
   const set = setsockopt === undefined ? load() : setsockopt;
