@@ -362,7 +362,7 @@ export function renderReport(
       sections.push(
         '',
         metricRowsSection(
-          `### ${c.label} (${options.durationS} s of publishing, median of ${options.runs} runs)`,
+          `### ${c.label} (${options.durationS} s of publishing after ${options.warmupS} s warm-up, median of ${options.runs} runs)`,
           SCALE_ROWS.map((r) => ({ ...r, format: fmt[r.format] })),
           records,
           c,
