@@ -23,7 +23,7 @@ export interface BrokerSettings {
   /** `[mqtt] qos0_log`: 'needed' appends a QoS 0 message to the broker's own log only when a session that reads the
    * log wants it; 'always' appends every one. */
   qos0Log: 'needed' | 'always';
-  /** `[network] tcp_quick_ack`: after a read that leaves a PUBACK/PUBREC owed (waiting for storage), the socket's TCP
+  /** `[network] tcp_quick_ack` (off by default): after a read that leaves a PUBACK/PUBREC owed (waiting for storage), the socket's TCP
    * acknowledgement is sent at once (TCP_QUICKACK, transport/connection.ts) rather than delayed for that reply. */
   tcpQuickAck: boolean;
 }
