@@ -310,6 +310,43 @@ describe.skipIf(!hasMosquitto)('robust-bench mqtt against mosquitto', () => {
     // a loaded machine: 8 brokers started, 4 publisher processes forked per 4-publisher case
   }, 150_000);
 
+  it('warms the fan-in up before its window: the window counts what it delivers, the warm-up is checked for loss too', async () => {
+    const json = join(dir, 'fanin.json');
+    const args = [
+      'mqtt',
+      '--brokers',
+      'mosquitto',
+      '--scenarios',
+      'fanin',
+      '--duration',
+      '1',
+      '--warmup',
+      '1',
+      '--runs',
+      '1',
+      '--json',
+      json,
+    ];
+    // 100 publishers (550 msg/s offered) and 1 subscriber
+    const proc = runNode('apps/cli/dist/robust-bench.js', args, {
+      env: { ROBUST_BENCH_SCALE_CLIENTS: '0.01' },
+    });
+    const { code } = await proc.exited;
+    const output = proc.output();
+    expect(code, output).toBe(0);
+    expect(output).toContain('(1 s of publishing after 1 s warm-up, median of 1 runs)');
+    const [record] = (JSON.parse(readFileSync(json, 'utf8')) as { records: RunRecord[] }).records;
+    expect(record!.outcome, JSON.stringify(record!.outcome)).toMatchObject({ status: 'ok' });
+    if (record!.outcome.status !== 'ok') return;
+    const m = record!.outcome.value;
+    // about 550 messages each second, every one of them delivered; the window counts only its own deliveries
+    expect(m.warmupSent).toBeGreaterThan(200);
+    expect(m.warmupDelivered).toBeGreaterThan(0);
+    expect(m.sent - m.warmupSent!).toBeGreaterThan(200);
+    expect(m.notDelivered).toBe(0);
+    expect(m.delivered).toBe(m.sent - m.warmupDelivered!);
+  }, 60_000);
+
   it('runs the ordinary clients in one process when asked, and only the cases named', async () => {
     const args = [
       'mqtt',

@@ -1,29 +1,14 @@
 // The journal server's configuration: schema (with defaults), type and loader. Keys are documented in
 // docs/configuration.md; every key can be overridden by ROBUSTMQ_<SECTION>_<KEY>.
-import {
-  address,
-  adminAuthKeys,
-  adminHttpLimitKeys,
-  clusterAuthKeys,
-  loadConfig,
-  logSection,
-  port,
-  positiveMs,
-  section,
-  z,
-  type LoadConfigOptions,
-} from '@robustmq/common';
+import { port, positiveMs, section, serviceConfig, serviceKeys, z } from '@robustmq/common';
 
-export const journalServerConfigSchema = z.strictObject({
+const journalServerConfig = serviceConfig({
   node: section({
     id: z.number().int().min(1, 'must be a positive node id').default(1),
-    cluster_name: z.string().min(1).default('robustmq'),
-    data_dir: z.string().min(1).default('./data/journal-server'),
+    ...serviceKeys.node('./data/journal-server'),
   }),
   network: section({
-    host: z.string().min(1).default('0.0.0.0'),
-    /** the host other nodes and clients dial; registered with placement. */
-    advertise_host: z.string().min(1).default('127.0.0.1'),
+    ...serviceKeys.network(),
     data_port: port().default(1778),
     grpc_port: port().default(2228),
     http_port: port().default(2227),
@@ -36,8 +21,7 @@ export const journalServerConfigSchema = z.strictObject({
       .default(0),
   }),
   placement: section({
-    addresses: z.array(address()).min(1, 'needs at least one placement address').default(['127.0.0.1:1228']),
-    heartbeat_interval_ms: positiveMs().default(1_000),
+    ...serviceKeys.placement(),
   }),
   storage: section({
     /** largest data-port frame accepted; a longer length prefix is answered with FRAME_TOO_LARGE and the connection closed. */
@@ -77,15 +61,8 @@ export const journalServerConfigSchema = z.strictObject({
       .min(4096)
       .default(2 * 1024 * 1024),
   }),
-  /** admin tokens and connection limits of the HTTP API (see docs/admin-api.md); no token = open. */
-  http: section({ ...adminAuthKeys(), ...adminHttpLimitKeys() }),
-  /** the shared secret of cluster-internal gRPC (see docs/configuration.md). */
-  cluster: section(clusterAuthKeys()),
-  log: logSection(),
 });
 
+export const journalServerConfigSchema = journalServerConfig.schema;
 export type JournalServerConfig = z.infer<typeof journalServerConfigSchema>;
-
-export function loadJournalServerConfig(options: LoadConfigOptions = {}): JournalServerConfig {
-  return loadConfig(journalServerConfigSchema, options);
-}
+export const loadJournalServerConfig = journalServerConfig.load;

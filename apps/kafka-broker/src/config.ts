@@ -1,34 +1,19 @@
 // The Kafka broker's configuration: one zod schema (the single source of keys, types and defaults), the
 // `KafkaBrokerConfig` type it infers, and the loader that applies TOML file, ROBUSTMQ_<SECTION>_<KEY> environment and
 // overrides. Defaults are documented in docs/configuration.md.
-import {
-  address,
-  adminAuthKeys,
-  adminHttpLimitKeys,
-  clientTlsKeys,
-  clusterAuthKeys,
-  loadConfig,
-  logSection,
-  port,
-  positiveMs,
-  section,
-  z,
-  type LoadConfigOptions,
-} from '@robustmq/common';
+import { clientTlsKeys, port, positiveMs, section, serviceConfig, serviceKeys, z } from '@robustmq/common';
 import { STORAGE_TYPES } from '@robustmq/storage-adapter';
 
-export const kafkaBrokerConfigSchema = z.strictObject({
+const kafkaBrokerConfig = serviceConfig({
   node: section({
     /** this broker's id: its Kafka node id (what Metadata names as a partition leader) and its placement node id. */
     id: z.number().int().nonnegative('must be a node id >= 0').max(0x7fffffff).default(1),
-    cluster_name: z.string().min(1, 'must not be empty').default('robustmq'),
-    /** local state: the rocksdb storage adapter keeps its database in `<data_dir>/storage`. */
-    data_dir: z.string().min(1, 'must not be empty').default('./data/kafka-broker'),
+    /** the rocksdb storage adapter keeps its database in `<data_dir>/storage`. */
+    ...serviceKeys.node('./data/kafka-broker'),
   }),
   network: section({
-    host: z.string().min(1, 'must not be empty').default('0.0.0.0'),
-    /** the host clients should dial: what Metadata tells them and what is registered with placement. */
-    advertise_host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+    /** advertise_host: what Metadata tells clients to dial. */
+    ...serviceKeys.network(),
     /** the Kafka protocol listener, plaintext (Kafka's PLAINTEXT, or SASL_PLAINTEXT with [sasl] enabled). */
     port: port().default(9092),
     /** false: no plaintext listener; clients connect over TLS only (tls_port). */
@@ -134,43 +119,23 @@ export const kafkaBrokerConfigSchema = z.strictObject({
     type: z
       .enum(STORAGE_TYPES, { error: () => `must be one of ${STORAGE_TYPES.map((t) => `"${t}"`).join(', ')}` })
       .default('journal'),
-    /** type "journal": replicas of each partition's segments; 0 = min(3, journal servers registered at topic creation). */
-    journal_replicas: z.number().int().min(0).max(5, 'must be at most 5').default(0),
-    /** type "journal": when an append counts as durable, for partitions created from now on: "one", "quorum" or
-     * "all" replicas on disk. Kafka acks=1 and acks=-1 both wait for this. "quorum" is Kafka's acks=all with
-     * min.insync.replicas at a majority: a partition keeps taking writes when one of three replicas dies ("all"
-     * would stop it until the replica is back). acks=0 answers nothing. */
-    journal_acks: z
-      .enum(['one', 'quorum', 'all'], { error: () => 'must be one of "one", "quorum", "all"' })
-      .default('quorum'),
-    /** type "journal": the placement namespace of the partitions' shards, shared by every kafka-broker of the cluster;
-     * empty = "kafka-<node.cluster_name>". */
-    journal_namespace: z
-      .string()
-      .regex(
-        /^([A-Za-z0-9][A-Za-z0-9._-]{0,127})?$/,
-        "must be empty or 1-128 letters, digits, '.', '_' or '-' (starting with a letter or digit)",
-      )
-      .default(''),
+    /** type "journal": journal_replicas (of each partition's segments, fixed at topic creation), journal_acks (for
+     * partitions created from now on; Kafka acks=1 and acks=-1 both wait for it; "quorum" is Kafka's acks=all with
+     * min.insync.replicas at a majority: a partition keeps taking writes when one of three replicas dies, "all" would
+     * stop it until the replica is back; acks=0 answers nothing) and journal_namespace (of the partitions' shards,
+     * shared by every kafka-broker of the cluster; empty = "kafka-<node.cluster_name>"). */
+    ...serviceKeys.journal(),
     /** records per journal segment (a segment is sealed after this many and the next one starts). */
     segment_records: z.number().int().min(100).default(100_000),
   }),
   placement: section({
-    addresses: z.array(address()).min(1, 'needs at least one placement address').default(['127.0.0.1:1228']),
-    heartbeat_interval_ms: positiveMs().default(1000),
+    ...serviceKeys.placement(),
     /** how often the live kafka-broker list (partition leadership) is re-read from placement. */
     refresh_interval_ms: positiveMs().default(2000),
   }),
-  /** admin tokens and connection limits of the HTTP API (see docs/admin-api.md); no token = open. */
-  http: section({ ...adminAuthKeys(), ...adminHttpLimitKeys() }),
-  /** the shared secret and TLS of cluster-internal channels (placement, journal data ports). */
-  cluster: section(clusterAuthKeys()),
-  log: logSection(),
 });
 
+export const kafkaBrokerConfigSchema = kafkaBrokerConfig.schema;
 export type KafkaBrokerConfig = z.infer<typeof kafkaBrokerConfigSchema>;
-
 /** Loads and validates the configuration; throws a ConfigError naming the offending key. */
-export function loadKafkaBrokerConfig(options: LoadConfigOptions = {}): KafkaBrokerConfig {
-  return loadConfig(kafkaBrokerConfigSchema, options);
-}
+export const loadKafkaBrokerConfig = kafkaBrokerConfig.load;

@@ -1,19 +1,6 @@
 // The broker's configuration: one zod schema (the single source of keys, types and defaults), the `MqttBrokerConfig`
 // type it infers, and the loader that applies TOML file, ROBUSTMQ_<SECTION>_<KEY> environment and overrides.
-import {
-  address,
-  adminAuthKeys,
-  adminHttpLimitKeys,
-  clientTlsKeys,
-  clusterAuthKeys,
-  loadConfig,
-  logSection,
-  port,
-  positiveMs,
-  section,
-  z,
-  type LoadConfigOptions,
-} from '@robustmq/common';
+import { clientTlsKeys, port, positiveMs, section, serviceConfig, serviceKeys, z } from '@robustmq/common';
 import { STORAGE_TYPES } from '@robustmq/storage-adapter';
 import { AUTH_STORAGE_TYPES } from './auth/auth-storage-adapter.js';
 import { AUTHENTICATOR_TYPES } from './auth/authenticator.js';
@@ -27,17 +14,14 @@ const sqlName = () => z.string().regex(/^[A-Za-z0-9_$]{1,64}$/, "must be 1-64 le
 const seconds = () =>
   z.number().int().min(0, 'must be a number of seconds >= 0').max(65535, 'must be at most 65535 seconds');
 
-export const mqttBrokerConfigSchema = z.strictObject({
+const mqttBrokerConfig = serviceConfig({
   node: section({
     id: z.number().int().nonnegative('must be a node id >= 0').default(1),
-    cluster_name: z.string().min(1, 'must not be empty').default('robustmq'),
-    /** local state: the rocksdb storage adapter keeps its database in `<data_dir>/storage`. */
-    data_dir: z.string().min(1, 'must not be empty').default('./data/mqtt-broker'),
+    /** the rocksdb storage adapter keeps its database in `<data_dir>/storage`. */
+    ...serviceKeys.node('./data/mqtt-broker'),
   }),
   network: section({
-    host: z.string().min(1, 'must not be empty').default('0.0.0.0'),
-    /** the host clients and peers should dial; what is registered with placement. */
-    advertise_host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+    ...serviceKeys.network(),
     tcp_port: port().default(1883),
     /** MQTT over TLS; served only when `tls.cert_file` and `tls.key_file` are set. */
     tls_port: port().default(8883),
@@ -177,26 +161,9 @@ export const mqttBrokerConfigSchema = z.strictObject({
       .min(1, 'must be at least 1')
       .max(16, 'must be at most 16')
       .default(4),
-    /** type "journal": replicas of each shard's segments; 0 = min(3, journal servers registered at shard creation). */
-    journal_replicas: z
-      .number()
-      .int()
-      .min(0, 'must be 0 (automatic) or a replica count')
-      .max(5, 'must be at most 5')
-      .default(0),
-    /** type "journal": when an append (and so a QoS 1/2 acknowledgement) counts as durable: "one" (leader on disk),
-     * "quorum" or "all" replicas on disk. */
-    journal_acks: z
-      .enum(['one', 'quorum', 'all'], { error: () => 'must be one of "one", "quorum", "all"' })
-      .default('quorum'),
-    /** type "journal": placement namespace of this broker's shards; empty = "mqtt-broker-<node.id>". */
-    journal_namespace: z
-      .string()
-      .regex(
-        /^([A-Za-z0-9][A-Za-z0-9._-]{0,127})?$/,
-        "must be empty or 1-128 letters, digits, '.', '_' or '-' (starting with a letter or digit)",
-      )
-      .default(''),
+    /** type "journal": journal_replicas, journal_acks (when an append, and so a QoS 1/2 acknowledgement, counts as
+     * durable) and journal_namespace (empty = "mqtt-broker-<node.id>"). */
+    ...serviceKeys.journal(),
   }),
   auth: section({
     /** clients without a username may connect; with a username they are always checked against the auth storage. */
@@ -279,11 +246,8 @@ export const mqttBrokerConfigSchema = z.strictObject({
   placement: section({
     /** false runs the broker alone (tests of pure MQTT, or a broker without a cluster). */
     enabled: z.boolean().default(true),
-    addresses: z.array(address()).min(1, 'needs at least one placement address').default(['127.0.0.1:1228']),
-    heartbeat_interval_ms: positiveMs().default(1000),
+    ...serviceKeys.placement(),
   }),
-  /** admin tokens and connection limits of the HTTP API (see docs/admin-api.md); no token = open. */
-  http: section({ ...adminAuthKeys(), ...adminHttpLimitKeys() }),
   /** limits on what one client or one address may do; all off (0) by default. See docs/configuration.md. */
   limits: section({
     /** new connections per second from one IP address (sustained); more are closed on accept. 0 = no limit. */
@@ -305,14 +269,9 @@ export const mqttBrokerConfigSchema = z.strictObject({
     /** bytes in a burst above publish_bytes_rate (default: one second's worth, at least max_packet_size). */
     publish_bytes_burst: z.number().int().min(0).default(0),
   }),
-  /** the shared secret of cluster-internal gRPC (see docs/configuration.md). */
-  cluster: section(clusterAuthKeys()),
-  log: logSection(),
 });
 
+export const mqttBrokerConfigSchema = mqttBrokerConfig.schema;
 export type MqttBrokerConfig = z.infer<typeof mqttBrokerConfigSchema>;
-
 /** Loads and validates the configuration; throws a ConfigError naming the offending key. */
-export function loadMqttBrokerConfig(options: LoadConfigOptions = {}): MqttBrokerConfig {
-  return loadConfig(mqttBrokerConfigSchema, options);
-}
+export const loadMqttBrokerConfig = mqttBrokerConfig.load;

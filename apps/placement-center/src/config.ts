@@ -2,28 +2,23 @@
 // docs/configuration.md; every key can be overridden by ROBUSTMQ_<SECTION>_<KEY>.
 import {
   ConfigError,
-  adminAuthKeys,
-  adminHttpLimitKeys,
   clusterAuthKeys,
-  loadConfig,
-  logSection,
   port,
   positiveMs,
   section,
+  serviceConfig,
+  serviceKeys,
   z,
   type LoadConfigOptions,
 } from '@robustmq/common';
 
-export const placementCenterConfigSchema = z.strictObject({
+const placementCenterConfig = serviceConfig({
   node: section({
     id: z.number().int().min(1, 'must be a positive node id').default(1),
-    cluster_name: z.string().min(1).default('robustmq'),
-    data_dir: z.string().min(1).default('./data/placement-center'),
+    ...serviceKeys.node('./data/placement-center'),
   }),
   network: section({
-    host: z.string().min(1).default('0.0.0.0'),
-    /** the host other members and clients reach this node at, reported in cluster status (host is a bind address). */
-    advertise_host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+    ...serviceKeys.network(),
     grpc_port: port().default(1228),
     http_port: port().default(1227),
   }),
@@ -48,8 +43,6 @@ export const placementCenterConfigSchema = z.strictObject({
     /** KV change history kept for watches, in revisions behind the current one. */
     history_revisions: z.number().int().min(1, 'must keep at least one revision').default(100_000),
   }),
-  /** admin tokens and connection limits of the HTTP API (see docs/admin-api.md); no token = open. */
-  http: section({ ...adminAuthKeys(), ...adminHttpLimitKeys() }),
   cluster: section({
     /** members of the placement Raft group as "id@host:grpc_port", this node included; empty = one node, no Raft. */
     members: z
@@ -77,13 +70,13 @@ export const placementCenterConfigSchema = z.strictObject({
     /** the built console's folder; empty = the one built with this package (apps/console/dist). */
     dir: z.string().default(''),
   }),
-  log: logSection(),
 });
 
+export const placementCenterConfigSchema = placementCenterConfig.schema;
 export type PlacementCenterConfig = z.infer<typeof placementCenterConfigSchema>;
 
 export function loadPlacementCenterConfig(options: LoadConfigOptions = {}): PlacementCenterConfig {
-  const config = loadConfig(placementCenterConfigSchema, options);
+  const config = placementCenterConfig.load(options);
   clusterMembers(config);
   return config;
 }

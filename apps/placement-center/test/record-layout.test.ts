@@ -1,11 +1,17 @@
 // The state machine's on-disk record layouts: the binary records (KV entry, history event, remembered result, one
 // request-id list per log index) and the JSON layout older members wrote. A member upgraded in place must read its
 // old state, answer retries remembered in the old layout, and forget old request ids on schedule.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tempDir, testScope } from '@robustmq/testing';
 import { RocksDbEngine } from '@robustmq/common';
 import { PlacementStateMachine } from '../src/state/state-machine.js';
-import { decodeCommand, decodeJson, encodeCommand, encodeJson } from '../src/state/commands.js';
+import {
+  decodeCommand,
+  decodeJson,
+  encodeCommand,
+  encodeJson,
+  type PlacementCommand,
+} from '../src/state/commands.js';
 import {
   KEY,
   be64,
@@ -110,6 +116,87 @@ describe('record layouts', () => {
     expect(Object.keys(decoded.node.labels)).toEqual(['__proto__', 'zone']);
     expect(Object.getPrototypeOf(decoded.node.labels)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('writes and reads KV commands through the shortcut byte for byte as the generic JSON path, without JSON.parse', () => {
+    const commands: PlacementCommand[] = [
+      { type: 'kv.set', key: 'bench/k1', value: Buffer.alloc(100, 'v'), requestId: 'c-1:42' },
+      { type: 'kv.set', key: 'k', value: Buffer.alloc(0) },
+      { type: 'kv.set', key: 'k', value: Buffer.from([0, 1, 255]), requestId: '' },
+      { type: 'kv.delete', key: 'a/b c', requestId: 'r' },
+      { type: 'kv.delete', key: 'x' },
+      // strings JSON escapes or keeps as non-ASCII: the generic path writes them, both paths read them
+      { type: 'kv.set', key: 'quo"te', value: Buffer.from('v') },
+      { type: 'kv.set', key: 'back\\slash', value: Buffer.from('v'), requestId: 'tab\t' },
+      { type: 'kv.delete', key: 'ünï ☃ \u2028', requestId: 'id-é' },
+      { type: 'kv.delete', key: 'ctl\u0001\u007f' },
+      { type: 'kv.cas', key: 'k', expectedModRevision: 7, value: Buffer.from('v'), requestId: 'r' },
+    ];
+    // random keys and ids over the characters that matter (quote, backslash, control, DEL, non-ASCII, lone surrogate)
+    const chars = [
+      'a',
+      'Z',
+      '/',
+      ' ',
+      '"',
+      '\\',
+      '\n',
+      '\u0000',
+      '\u007f',
+      'é',
+      '☃',
+      '\ud800',
+      '{',
+      '}',
+      ':',
+      ',',
+    ];
+    let seed = 19;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const text = () => Array.from({ length: next(12) }, () => chars[next(chars.length)]).join('');
+    for (let i = 0; i < 1_000; i++) {
+      const requestId = next(3) === 0 ? undefined : text();
+      commands.push(
+        next(2) === 0
+          ? {
+              type: 'kv.set',
+              key: text(),
+              value: Buffer.from(text()),
+              ...(requestId === undefined ? {} : { requestId }),
+            }
+          : { type: 'kv.delete', key: text(), ...(requestId === undefined ? {} : { requestId }) },
+      );
+    }
+    for (const command of commands) {
+      const bytes = encodeCommand(command);
+      expect(bytes.equals(encodeJson(command))).toBe(true);
+      expect(decodeCommand(bytes)).toEqual(decodeJson(bytes));
+      expect(decodeCommand(bytes)).toEqual(command);
+    }
+    // the same commands laid out by another encoder (spaces, another key order, escapes, extra fields) or cut short:
+    // the shortcut leaves them to the generic reader, which reads them or fails as before
+    for (const json of [
+      '{ "type": "kv.set", "key": "k", "value": {"$b64": "AAH/"}, "requestId": "r" }',
+      '{"key":"k","type":"kv.set","value":{"$b64":"AAH/"}}',
+      '{"type":"kv.set","key":"\\u0041b","value":{"$b64":"AA\\/"}}',
+      '{"type":"kv.set","key":"k","value":{"$b64":"AAH/"},"requestId":"r","extra":1}',
+      '{"type":"kv.delete","key":"k","requestId":"r\\"q"}',
+      '{"type":"kv.delete","key":"k"}  ',
+    ]) {
+      expect(decodeCommand(Buffer.from(json))).toEqual(decodeJson(Buffer.from(json)));
+    }
+    expect(() => decodeCommand(Buffer.from('{"type":"kv.set","key":"k","value":{"$b64":"AAH/"}'))).toThrow(
+      SyntaxError,
+    );
+    // the common case parses no JSON at all (each command was JSON.parse'd whole on every member before)
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      decodeCommand(encodeCommand({ type: 'kv.set', key: 'k', value: Buffer.from('v'), requestId: 'r' }));
+      decodeCommand(encodeCommand({ type: 'kv.delete', key: 'k' }));
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('reads a data dir written in the older JSON layout, answers its retries and forgets its request ids on schedule', async () => {

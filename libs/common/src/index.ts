@@ -3,6 +3,7 @@
 export * from './config/load.js';
 export * from './config/schema-helpers.js';
 export * from './config/cluster-auth.js';
+export * from './config/service-config.js';
 export * from './log/logger.js';
 export * from './metrics/registry.js';
 export * from './metrics/stage-timings.js';

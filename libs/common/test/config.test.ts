@@ -2,7 +2,19 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, testScope } from '@robustmq/testing';
-import { ConfigError, address, envName, loadConfig, logSection, port, section, z } from '@robustmq/common';
+import {
+  ConfigError,
+  address,
+  clusterAuthKeys,
+  envName,
+  loadConfig,
+  logSection,
+  port,
+  section,
+  serviceConfig,
+  serviceKeys,
+  z,
+} from '@robustmq/common';
 
 const schema = z.strictObject({
   network: section({
@@ -92,5 +104,34 @@ describe('loadConfig', () => {
       overrides: { network: { port: 0 } },
     });
     expect(config.network.port).toBe(0);
+  });
+});
+
+describe('serviceConfig', () => {
+  const service = serviceConfig({
+    node: section({ ...serviceKeys.node('./data/x') }),
+    cluster: section({ members: z.array(z.string()).default([]), ...clusterAuthKeys() }),
+  });
+
+  it('adds the [http], [cluster] and [log] sections every service has, after its own', () => {
+    const config = service.load({ env: { ROBUSTMQ_HTTP_ADMIN_TOKEN: 's3cret' } });
+    expect(Object.keys(config)).toEqual(['node', 'cluster', 'http', 'log']);
+    expect(config.node).toEqual({ cluster_name: 'robustmq', data_dir: './data/x' });
+    expect(config.http.admin_token).toBe('s3cret');
+    expect(config.log.level).toBe('info');
+  });
+
+  it("keeps a service's own section of a shared name (its cluster members next to the auth keys)", () => {
+    const config = service.load({
+      file: file('s.toml', '[cluster]\nmembers = ["1@h:1"]\nauth_token = "t"\n'),
+      env: {},
+    });
+    expect(config.cluster).toMatchObject({ members: ['1@h:1'], auth_token: 't' });
+  });
+
+  it('names a shared key that is wrong', () => {
+    expect(() => service.load({ overrides: { node: { cluster_name: '' } }, env: {} })).toThrow(
+      /node\.cluster_name.*must not be empty/s,
+    );
   });
 });

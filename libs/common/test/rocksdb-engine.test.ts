@@ -51,6 +51,27 @@ describe('RocksDbEngine', () => {
     await db.close();
   });
 
+  it('writes a batch in order: string and Buffer keys and values, multi-byte UTF-8, a key put, deleted and put again', async () => {
+    const dir = rocksDir();
+    const db = await RocksDbEngine.open(dir);
+    await db.batch([
+      { type: 'put', key: 'k/é☃', value: 'first' },
+      { type: 'put', key: Buffer.from('k/b'), value: new Uint8Array([0, 1, 2]) as Buffer },
+      { type: 'put', key: 'k/c', value: 'c' },
+      { type: 'del', key: 'k/é☃' },
+      { type: 'put', key: 'k/é☃', value: Buffer.from('ünï') },
+      { type: 'del', key: Buffer.from('k/c') },
+      { type: 'del', key: 'k/never' },
+    ]);
+    await db.close();
+    const again = await RocksDbEngine.open(dir);
+    expect(await collect(again.scan({ prefix: 'k/' }))).toEqual(['k/b=\u0000\u0001\u0002', 'k/é☃=ünï']);
+    await expect(again.batch([{ type: 'put', key: '', value: 'x' }])).rejects.toThrow(
+      /key must not be empty/,
+    );
+    await again.close();
+  });
+
   it('keeps synced writes across close and reopen', async () => {
     const dir = rocksDir();
     const db = await RocksDbEngine.open(dir);

@@ -54,17 +54,19 @@ export async function settleBatch<I, R>(
   mapError: (err: unknown) => Partial<grpc.ServiceError> | undefined = placementErrorOf,
 ): Promise<Array<R | { code: number; message: string }>> {
   let retryElsewhere: unknown;
+  const failed = (err: unknown) => {
+    const mapped = mapError(err);
+    if (mapped === undefined || mapped.code === grpc.status.UNAVAILABLE) retryElsewhere ??= err;
+    return { code: mapped?.code ?? grpc.status.INTERNAL, message: mapped?.details ?? (err as Error).message };
+  };
+  // a promise per item, not an async function around each (a Batch of KV writes passes here per write); an item
+  // that throws instead of rejecting is its own failure all the same
   const results = await Promise.all(
-    items.map(async (item) => {
+    items.map((item): Promise<R | { code: number; message: string }> | { code: number; message: string } => {
       try {
-        return await run(item);
+        return run(item).then(undefined, failed);
       } catch (err) {
-        const mapped = mapError(err);
-        if (mapped === undefined || mapped.code === grpc.status.UNAVAILABLE) retryElsewhere ??= err;
-        return {
-          code: mapped?.code ?? grpc.status.INTERNAL,
-          message: mapped?.details ?? (err as Error).message,
-        };
+        return failed(err);
       }
     }),
   );

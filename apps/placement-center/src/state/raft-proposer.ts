@@ -51,12 +51,17 @@ export class RaftProposer implements Proposer {
     return err as Error;
   }
 
-  async propose<C extends PlacementCommand>(command: C): Promise<ResultOf<C>> {
+  /** A promise chain, not an async function: one promise less per write (this is on every write's path). */
+  propose<C extends PlacementCommand>(command: C): Promise<ResultOf<C>> {
+    let proposed: Promise<unknown>;
     try {
-      return (await this.node.propose(encodeCommand(command))) as ResultOf<C>;
+      proposed = this.node.propose(encodeCommand(command));
     } catch (err) {
-      throw this.translate(err);
+      return Promise.reject(this.translate(err));
     }
+    return proposed.then(undefined, (err: unknown) => {
+      throw this.translate(err);
+    }) as Promise<ResultOf<C>>;
   }
 
   async readBarrier(): Promise<void> {

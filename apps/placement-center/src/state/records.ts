@@ -41,13 +41,13 @@ export function historyKey(revision: number): Buffer {
 }
 
 export function be64(n: number): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64BE(BigInt(n));
+  const b = Buffer.allocUnsafe(8);
+  write64(b, 0, n);
   return b;
 }
 
 export function readBe64(b: Buffer | undefined): number {
-  return b && b.length === 8 ? Number(b.readBigUInt64BE()) : 0;
+  return b && b.length === 8 ? read64(b, 0) : 0;
 }
 
 export interface KvEntry {
@@ -76,8 +76,8 @@ function read64(b: Buffer, offset: number): number {
 // Binary instead of JSON with a base64 value: one allocation and a copy of the value, no string building, and a
 // 100-byte value stores in 125 bytes instead of ~190.
 export function encodeKvEntry(e: Omit<KvEntry, 'key'>): Buffer {
-  // memory of its own: the state machine keeps the record in its KV index (a slice of the shared pool would pin it)
-  const b = Buffer.allocUnsafeSlow(KV_HEADER + e.value.length);
+  // from the shared pool: it lives until the write-behind queue writes it (the KV index keeps a string copy)
+  const b = Buffer.allocUnsafe(KV_HEADER + e.value.length);
   b[0] = BINARY_V1;
   write64(b, 1, e.createRevision);
   write64(b, 9, e.modRevision);

@@ -1,5 +1,6 @@
 // KvEngine on the `rocksdb` package (a leveldown-style binding); callbacks wrapped into promises and async iterators.
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import rocksdbModule from 'rocksdb';
 import type { BatchOp, Bytes, KvEngine, KvRangeReader, ScanOptions, WriteOptions } from './kv-engine.js';
 import { prefixUpperBound } from './kv-engine.js';
@@ -8,10 +9,20 @@ import { prefixUpperBound } from './kv-engine.js';
 type RocksDbConstructor = typeof rocksdbModule.default;
 const rocksdb = rocksdbModule as unknown as RocksDbConstructor;
 type Db = ReturnType<RocksDbConstructor>;
-/** leveldown's own batch, below abstract-leveldown's checks and copies (rocksdb/leveldown.js `_batch`). */
-interface RawBatch {
-  _batch(ops: readonly BatchOp[], options: { sync: boolean }, callback: (err?: Error) => void): void;
+/**
+ * The binding's chained batch (what rocksdb/chained-batch.js calls, below abstract-leveldown's checks): one native
+ * call per operation with the key and value as arguments. The array form (`_batch` → `batch_do`) reads every
+ * operation's `type`, `key` and `value` through N-API property lookups, each making a V8 string of the name first:
+ * ~2 µs per operation against ~0.5 µs here (measured with string keys; the placement state machine writes ~4
+ * operations per applied write, on every member).
+ */
+interface ChainedBatchBinding {
+  batch_init(db: unknown): unknown;
+  batch_put(batch: unknown, key: Bytes, value: Bytes): void;
+  batch_del(batch: unknown, key: Bytes): void;
+  batch_write(batch: unknown, options: { sync: boolean }, callback: (err?: Error) => void): void;
 }
+const binding = createRequire(import.meta.url)('rocksdb/binding.js') as ChainedBatchBinding;
 
 function toBuffer(value: Bytes): Buffer {
   return typeof value === 'string' ? Buffer.from(value) : value;
@@ -162,15 +173,17 @@ export class RocksDbEngine implements KvEngine {
     for (const op of ops) {
       if (op.key.length === 0) return Promise.reject(new Error('batch: a key must not be empty'));
     }
-    // Straight to the binding's batch, which takes string and Buffer keys and values alike and reads each operation
-    // once, synchronously: abstract-leveldown's batch() copied every operation (Object.assign) and this method made
-    // a Buffer of every string — per operation, on the caller's thread (the placement state machine writes
-    // ~4 operations per applied write).
-    return this.track('batch', (resolve, reject) =>
-      (this.db as unknown as RawBatch)._batch(ops, { sync: options.sync ?? true }, (err) =>
-        err ? reject(err) : resolve(),
-      ),
-    );
+    // Straight to the binding's chained batch (see ChainedBatchBinding), which takes string and Buffer keys and
+    // values alike and copies each into the native batch at once: abstract-leveldown's batch() copied every
+    // operation (Object.assign) and this method made a Buffer of every string — per operation, on the caller's thread.
+    return this.track('batch', (resolve, reject) => {
+      const batch = binding.batch_init((this.db as unknown as { context: unknown }).context);
+      for (const op of ops) {
+        if (op.type === 'put') binding.batch_put(batch, op.key, op.value);
+        else binding.batch_del(batch, op.key);
+      }
+      binding.batch_write(batch, { sync: options.sync ?? true }, (err) => (err ? reject(err) : resolve()));
+    });
   }
 
   async *scan(options: ScanOptions): AsyncIterable<[Buffer, Buffer]> {
