@@ -12,7 +12,7 @@ import {
 } from './bench/bench-results.js';
 import { ROBUSTMQ_STORAGE_TYPES, type RobustmqStorage } from './bench/broker-configs.js';
 import { BROKER_KINDS, type BrokerKind } from './bench/broker-process.js';
-import { runClusterBench } from './bench/cluster-bench.js';
+import { runClusterBench, type ClusterBenchOptions } from './bench/cluster-bench.js';
 import { runMqttBench } from './bench/mqtt-bench.js';
 import { runPlacementBench } from './bench/placement-bench.js';
 import { PLACEMENT_SYSTEMS, type PlacementSystem } from './bench/placement-systems.js';
@@ -38,6 +38,23 @@ function commandLine(): string {
   return ['node', relative(process.cwd(), process.argv[1]!), ...process.argv.slice(2)].map(quote).join(' ');
 }
 
+/** `--<flag> <list>`: which of `kinds` to measure, all by default. */
+const kindsOption = (flag: string, kinds: readonly string[], noun: string) =>
+  new Option(`--${flag} <list>`, `${flag} to measure (${kinds.join(',')})`)
+    .default([...kinds], kinds.join(','))
+    .argParser(listOf(kinds, noun));
+
+/** Runs a command's work: exit 0 when it is done, 1 with its message when it fails. */
+async function exitWhenDone(work: () => Promise<void>): Promise<never> {
+  try {
+    await work();
+    process.exit(0);
+  } catch (err) {
+    process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
 interface CliOptions {
   duration: number;
   warmup: number;
@@ -55,24 +72,28 @@ interface CliOptions {
 
 const program = cliProgram('robust-bench', 'RobustMQ load and benchmark tool').version('0.1.0');
 
-program
-  .command('mqtt')
-  .description(
-    'benchmark our MQTT broker against mosquitto and aedes: throughput, latency, idle connections, ordinary clients, latency at fixed rates',
-  )
-  .addOption(
-    new Option('--duration <s>', 'measured seconds per run').default(10).argParser(number('--duration', 0.1)),
-  )
-  .addOption(
-    new Option('--warmup <s>', 'seconds of load before each measured window')
-      .default(2)
-      .argParser(number('--warmup', 0)),
-  )
-  .addOption(
-    new Option('--brokers <list>', `brokers to measure (${BROKER_KINDS.join(',')})`)
-      .default([...BROKER_KINDS], BROKER_KINDS.join(','))
-      .argParser(listOf(BROKER_KINDS, 'broker')),
-  )
+/** A benchmark command with the options every one takes: `--duration <s>` (measured seconds of each run, cell or
+ * phase; 10 by default) and `--warmup <s>` (unmeasured load before the measured window). */
+function benchCommand(
+  name: string,
+  description: string,
+  duration: string,
+  [warmup, warmupS]: [string, number],
+) {
+  return program
+    .command(name)
+    .description(description)
+    .addOption(new Option('--duration <s>', duration).default(10).argParser(number('--duration', 0.1)))
+    .addOption(new Option('--warmup <s>', warmup).default(warmupS).argParser(number('--warmup', 0)));
+}
+
+benchCommand(
+  'mqtt',
+  'benchmark our MQTT broker against mosquitto and aedes: throughput, latency, idle connections, ordinary clients, latency at fixed rates',
+  'measured seconds per run',
+  ['seconds of load before each measured window', 2],
+)
+  .addOption(kindsOption('brokers', BROKER_KINDS, 'broker'))
   .addOption(
     new Option(
       '--scenarios <list>',
@@ -139,7 +160,7 @@ program
       stageTimings: opts.stageTimings === true,
     };
     const command = commandLine();
-    try {
+    await exitWhenDone(async () => {
       const result = await runMqttBench(options, command, (line) => process.stderr.write(`${line}\n`));
       process.stdout.write(result.report);
       if (opts.json) {
@@ -153,31 +174,16 @@ program
         );
         process.stderr.write(`robust-bench: raw results written to ${opts.json}\n`);
       }
-      process.exit(0);
-    } catch (err) {
-      process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
-      process.exit(1);
-    }
+    });
   });
 
-program
-  .command('placement')
-  .description(
-    'benchmark the placement center against etcd 3.4: writes/s and linearizable reads/s, 1 and 3 members',
-  )
-  .addOption(
-    new Option('--duration <s>', 'seconds per cell').default(10).argParser(number('--duration', 0.1)),
-  )
-  .addOption(
-    new Option('--warmup <s>', 'unmeasured load per cluster before its first cell (JIT warm-up)')
-      .default(8)
-      .argParser(number('--warmup', 0)),
-  )
-  .addOption(
-    new Option('--systems <list>', `systems to measure (${PLACEMENT_SYSTEMS.join(',')})`)
-      .default([...PLACEMENT_SYSTEMS], PLACEMENT_SYSTEMS.join(','))
-      .argParser(listOf(PLACEMENT_SYSTEMS, 'system')),
-  )
+benchCommand(
+  'placement',
+  'benchmark the placement center against etcd 3.4: writes/s and linearizable reads/s, 1 and 3 members',
+  'seconds per cell',
+  ['unmeasured load per cluster before its first cell (JIT warm-up)', 8],
+)
+  .addOption(kindsOption('systems', PLACEMENT_SYSTEMS, 'system'))
   .option(
     '--members <list>',
     'cluster sizes (1, 3 or 5)',
@@ -203,8 +209,8 @@ program
       members: number[];
       clients: number[];
       connections: number;
-    }) => {
-      try {
+    }) =>
+      exitWhenDone(async () => {
         const report = await runPlacementBench({
           systems: opts.systems,
           members: opts.members,
@@ -215,19 +221,18 @@ program
           command: commandLine(),
         });
         process.stdout.write(report);
-        process.exit(0);
-      } catch (err) {
-        process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
-        process.exit(1);
-      }
-    },
+      }),
   );
 
-program
-  .command('mqtt-cluster')
-  .description(
-    'what crossing brokers costs in a running MQTT cluster: QoS 1 latency at a fixed rate and throughput, same broker vs another',
-  )
+benchCommand(
+  'mqtt-cluster',
+  'what crossing brokers costs in a running MQTT cluster: QoS 1 latency at a fixed rate and throughput, same broker vs another',
+  'seconds per phase',
+  [
+    'seconds at --rate before the latency window, not counted (as `robust-bench mqtt --warmup`): its p99 is printed on its own line',
+    2,
+  ],
+)
   .requiredOption(
     '--publisher <url>',
     'mqtt://host:port of the broker the publisher (and the same-broker subscriber) uses',
@@ -237,17 +242,6 @@ program
     new Option('--rate <n>', 'messages per second in the latency phase')
       .default(2000)
       .argParser(number('--rate', 1, 100_000, true)),
-  )
-  .addOption(
-    new Option('--duration <s>', 'seconds per phase').default(10).argParser(number('--duration', 0.1)),
-  )
-  .addOption(
-    new Option(
-      '--warmup <s>',
-      'seconds at --rate before the latency window, not counted (as `robust-bench mqtt --warmup`): its p99 is printed on its own line',
-    )
-      .default(2)
-      .argParser(number('--warmup', 0)),
   )
   .addOption(
     new Option('--window <n>', 'QoS 1 messages in flight in the throughput phase')
@@ -286,20 +280,11 @@ program
         .filter((p) => Number.isInteger(p) && p > 0),
   )
   .action(
-    async (opts: {
-      publisher: string;
-      other: string;
-      rate: number;
-      duration: number;
-      warmup: number;
-      window: number;
-      persistent: number;
-      placementHttp?: string;
-      placementMetrics?: string[];
-      brokerMetrics?: string[];
-      stagePids?: number[];
-    }) => {
-      try {
+    async (
+      opts: Omit<ClusterBenchOptions, 'placementMetrics' | 'brokerMetrics' | 'stagePids' | 'print'> &
+        Partial<Pick<ClusterBenchOptions, 'placementMetrics' | 'brokerMetrics' | 'stagePids'>>,
+    ) =>
+      exitWhenDone(async () => {
         const print = (line: string) => process.stdout.write(`${line}\n`);
         print(`\`${commandLine()}\``);
         await runClusterBench({
@@ -309,12 +294,7 @@ program
           stagePids: opts.stagePids ?? [],
           print,
         });
-        process.exit(0);
-      } catch (err) {
-        process.stderr.write(`robust-bench: ${(err as Error).message}\n`);
-        process.exit(1);
-      }
-    },
+      }),
   );
 
 await program.parseAsync();

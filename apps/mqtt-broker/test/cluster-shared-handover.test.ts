@@ -4,7 +4,12 @@
 // it had not given must still reach the group (it is recorded in that broker's position, `h`, and handed over with
 // the rest of its part). Second: a persistent member goes away with messages of the group in flight (they stay with
 // its session, MQTT-4.4.0-1) and its session expires while it is offline: those messages go back to the group and
-// reach the member on another broker (MQTT 5 §4.8.2). The tests print what they counted.
+// reach the member on another broker (MQTT 5 §4.8.2). Third: a clean member leaves while another member of its group
+// stays on its broker (its messages used to go with its session: only a group's last member here handed over).
+// Fourth: a persistent member is away with messages in flight and its broker is SIGKILLed (they were only in that
+// broker's memory; now in its held record). Fifth: a broker with more than 1,024 unacknowledged messages of a group,
+// half of them a dead broker's part handed to it, dies (its record used to keep only the oldest as `r`: the handed
+// ones were lost). The tests print what they counted.
 import type { MqttClient } from 'mqtt';
 import { expect, test } from 'vitest';
 import { RawClient, sleep, useProcessCluster, waitFor } from '@robustmq/testing';
@@ -135,3 +140,142 @@ test("a persistent member's session expires while it is offline: its unacknowled
   expect(summary.lost).toBe(0);
   expect(summary.duplicatesAtOtherMember).toBe(0);
 }, 120_000);
+
+/** Publishes `count` QoS 1 messages `<prefix><i>` on topics `<topic>/<i mod 3>`, a hundred at a time. */
+async function publishMany(client: MqttClient, topic: string, prefix: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 100) {
+    const batch: Promise<unknown>[] = [];
+    for (let j = i; j < Math.min(count, i + 100); j++)
+      batch.push(client.publishAsync(`${topic}/${j % 3}`, `${prefix}${j}`, { qos: 1 }));
+    await Promise.all(batch);
+  }
+}
+
+test('a clean member leaves while another member of its group stays on the same broker: its unacknowledged messages go to a member, once', async () => {
+  // brokers 2 and 4 run; on broker 2 a member that never acknowledges and one that does, on broker 4 another
+  const filter = '$share/c/clean/#';
+  const silent = await silentMember(2, 'clean-silent', filter, {});
+  const stays2 = await ackingMember(2, 'clean-stays-2', filter);
+  const stays4 = await ackingMember(4, 'clean-stays-4', filter);
+  await sleep(1_500); // every broker's view has the group on brokers 2 and 4
+  const publisher = await cluster.mqttClient([4], { clientId: 'clean-publisher', protocolVersion: 5 });
+  const count = 60;
+  await publishMany(publisher, 'clean', 'c', count);
+  const received = (): number => silent.got().length + stays2.length + stays4.length;
+  await waitFor('every message at a member', () => received() >= count, { timeoutMs: 15_000 });
+  const unacknowledged = silent.got();
+  expect(unacknowledged.length).toBeGreaterThan(0);
+  // the clean member goes; broker 2 still has a member of the group, so its part does not move
+  silent.client.destroy();
+  const others = (): string[] => [...stays2, ...stays4];
+  await waitFor(
+    "the leaving member's messages at the others",
+    () => unacknowledged.every((m) => others().includes(m)),
+    {
+      timeoutMs: 15_000,
+      detail: () =>
+        `${unacknowledged.filter((m) => others().includes(m)).length} of ${unacknowledged.length}`,
+    },
+  ).catch(() => undefined);
+  await sleep(500); // anything given twice arrives too
+  const all = others();
+  const summary = {
+    sent: count,
+    unacknowledgedAtLeavingMember: unacknowledged.length,
+    lost: unacknowledged.filter((m) => !all.includes(m)).length,
+    duplicates: all.length - new Set(all).size,
+  };
+  console.log(
+    `shared group messages of a clean member leaving a group that stays: ${JSON.stringify(summary)}`,
+  );
+  expect(summary.lost).toBe(0);
+  expect(summary.duplicates).toBe(0);
+}, 120_000);
+
+test('a persistent member is away with messages in flight and its broker is SIGKILLed: they reach a member on another broker', async () => {
+  // broker 5 joins with a persistent member that never acknowledges and a member that does; broker 2 has another
+  const broker5 = await cluster.addBroker(5);
+  const filter = '$share/a/away/#';
+  const away = await silentMember(5, 'away-member', filter, { sessionExpiryInterval: 600 }, false);
+  await ackingMember(5, 'away-stays-5', filter);
+  const survivor = await ackingMember(2, 'away-survivor', filter);
+  await sleep(1_500); // every broker's view has the group on brokers 2 and 5
+  const publisher = await cluster.mqttClient([2], { clientId: 'away-publisher', protocolVersion: 5 });
+  const count = 60;
+  await publishMany(publisher, 'away', 'a', count);
+  await waitFor('the away member has its messages', () => away.got().length >= 5, { timeoutMs: 15_000 });
+  await sleep(300);
+  const unacknowledged = away.got();
+  // it goes away: its session keeps them on broker 5 for when it comes back (MQTT-4.4.0-1) ...
+  away.client.destroy();
+  await sleep(1_000); // broker 5 records that its away session holds them
+  // ... but broker 5 dies before that: they were only in its memory
+  await broker5.process.kill('SIGKILL');
+  const before = survivor.length;
+  await waitFor(
+    "the away member's messages at the member on broker 2",
+    () => unacknowledged.every((m) => survivor.includes(m)),
+    {
+      timeoutMs: 20_000,
+      detail: () =>
+        `${unacknowledged.filter((m) => survivor.includes(m)).length} of ${unacknowledged.length}`,
+    },
+  ).catch(() => undefined);
+  await sleep(500);
+  const summary = {
+    sent: count,
+    unacknowledgedAtAwayMember: unacknowledged.length,
+    handedAfterKill: survivor.length - before,
+    lost: unacknowledged.filter((m) => !survivor.includes(m)).length,
+    duplicatesAtSurvivor: survivor.length - new Set(survivor).size,
+  };
+  console.log(`shared group messages of an away member whose broker died: ${JSON.stringify(summary)}`);
+  expect(summary.lost).toBe(0);
+  expect(summary.duplicatesAtSurvivor).toBe(0);
+}, 120_000);
+
+test('a broker with more than 1,024 unacknowledged messages of a group, some of them handed over to it, dies: none is lost', async () => {
+  // brokers 2 and 4 run, broker 6 joins: members that never acknowledge on 2 (two, a window of 1,000 each) and on 6,
+  // one that acknowledges on 4. Broker 6 dies: broker 2 (the lowest) gives 6's part to its members, which then hold
+  // 2's own share and 6's, over 1,024; broker 2 dies: broker 4 must get both
+  const broker6 = await cluster.addBroker(6);
+  const filter = '$share/b/big/#';
+  const window = { receiveMaximum: 1_000 };
+  const x1 = await silentMember(2, 'big-2a', filter, window);
+  const x2 = await silentMember(2, 'big-2b', filter, window);
+  const z = await silentMember(6, 'big-6', filter, window);
+  const y = await ackingMember(4, 'big-4', filter);
+  await sleep(1_500); // every broker's view has the group on brokers 2, 4 and 6
+  const publisher = await cluster.mqttClient([4], { clientId: 'big-publisher', protocolVersion: 5 });
+  const count = 1_800;
+  await publishMany(publisher, 'big', 'b', count);
+  const atX = (): number => x1.got().length + x2.got().length;
+  await waitFor('every message at a member', () => atX() + z.got().length + y.length >= count, {
+    timeoutMs: 30_000,
+  });
+  const own = atX();
+  await broker6.process.kill('SIGKILL');
+  z.client.destroy();
+  await waitFor("broker 6's part at broker 2's members", () => atX() >= own + z.got().length, {
+    timeoutMs: 30_000,
+    detail: () => `${atX() - own} of ${z.got().length}`,
+  });
+  await sleep(1_000); // broker 2 records its position
+  const pending = atX();
+  await cluster.broker(2).process.kill('SIGKILL');
+  const want = [...x1.got(), ...x2.got()];
+  await waitFor('everything broker 2 had at the member on broker 4', () => want.every((m) => y.includes(m)), {
+    timeoutMs: 30_000,
+    detail: () => `${want.filter((m) => y.includes(m)).length} of ${want.length}`,
+  }).catch(() => undefined);
+  const summary = {
+    sent: count,
+    unacknowledgedAtBroker2: pending,
+    handedOverToIt: pending - own,
+    lost: want.filter((m) => !y.includes(m)).length,
+    givenTwiceAtBroker4: y.length - new Set(y).size,
+  };
+  console.log(`shared group position over 1,024 unacknowledged: ${JSON.stringify(summary)}`);
+  expect(pending).toBeGreaterThan(1_024);
+  expect(summary.lost).toBe(0);
+}, 180_000);

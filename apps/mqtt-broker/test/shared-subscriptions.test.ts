@@ -118,6 +118,69 @@ it("a persistent member's session expiring while it is away gives its unacknowle
   expect(got.messages).toHaveLength(10);
 });
 
+/** A clean member of `$share/<group>/<topic>` that never acknowledges: what it gets stays in flight. */
+async function silentMember(clientId: string, filter: string): Promise<RawClient> {
+  const [silent] = await RawClient.connected(broker.handle.ports.mqtt, clientId, { version: 5 });
+  silent.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: filter, qos: 1 }] }, 5);
+  await silent.next('suback');
+  return silent;
+}
+
+function publishes(raw: RawClient): { payload: string; messageId: number }[] {
+  return raw.packets
+    .filter((p) => p.cmd === 'publish')
+    .map((p) => {
+      const publish = p as { payload: Buffer; messageId: number };
+      return { payload: publish.payload.toString(), messageId: publish.messageId };
+    });
+}
+
+it('a clean member leaving while others of its group stay: its unacknowledged messages go to them, once', async () => {
+  const silent = await silentMember('share-leaving', '$share/g8/l/t');
+  const stays = await client();
+  const got = collect(stays);
+  await stays.subscribeAsync('$share/g8/l/t', { qos: 1 });
+  const pub = await client();
+  for (let i = 0; i < 10; i++) await pub.publishAsync('l/t', `l${i}`, { qos: 1 });
+  await got.waitFor(5);
+  expect(publishes(silent)).toHaveLength(5);
+  // its session ends with the connection: the 5 it did not acknowledge are the group's (MQTT 5 §4.8.2)
+  silent.destroy();
+  const all = (await got.waitFor(10, 5_000)).map((m) => m.payload).sort();
+  expect(all).toEqual(Array.from({ length: 10 }, (_, i) => `l${i}`).sort());
+  await sleep(200);
+  expect(got.messages).toHaveLength(10);
+});
+
+it('a member that unsubscribes keeps what it has in flight (MQTT-3.10.4-3); what it has not acknowledged when its session ends goes to the group', async () => {
+  const silent = await silentMember('share-unsubscribing', '$share/g9/u/t');
+  const stays = await client();
+  const got = collect(stays);
+  await stays.subscribeAsync('$share/g9/u/t', { qos: 1 });
+  const pub = await client();
+  for (let i = 0; i < 10; i++) await pub.publishAsync('u/t', `u${i}`, { qos: 1 });
+  await got.waitFor(5);
+  silent.send({ cmd: 'unsubscribe', messageId: 2, unsubscriptions: ['$share/g9/u/t'] } as Packet, 5);
+  await silent.next('unsuback');
+  await sleep(200);
+  expect(got.messages).toHaveLength(5); // not given to the other member while the unsubscribed one may complete them
+  // it completes one, then its session ends with the other four unacknowledged
+  const held = publishes(silent);
+  expect(held).toHaveLength(5);
+  silent.send({ cmd: 'puback', messageId: held[0]!.messageId } as Packet, 5);
+  await sleep(100);
+  silent.destroy();
+  await got.waitFor(9, 5_000);
+  await sleep(200);
+  const payloads = got.messages.map((m) => m.payload);
+  expect(payloads).not.toContain(held[0]!.payload);
+  expect(payloads.sort()).toEqual(
+    Array.from({ length: 10 }, (_, i) => `u${i}`)
+      .filter((m) => m !== held[0]!.payload)
+      .sort(),
+  );
+});
+
 it.skipIf(!mosquitto.installed)('mosquitto_sub -V mqttv5 members of a group split the messages', async () => {
   const subs = [0, 1].map(() =>
     mosquitto.sub({

@@ -1,7 +1,6 @@
 // Three placement processes forming a Raft group: SIGKILL the leader during concurrent KV writes; writes resume
 // under a new leader within 3 s, the whole client history is linearizable, every acknowledged write is readable,
 // and the killed member rejoins and catches up after a restart.
-import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { PlacementClient } from '@robustmq/placement-client';
 import {
@@ -11,61 +10,32 @@ import {
   type KvOutput,
   type Operation,
 } from '@robustmq/raft/linearizability';
-import {
-  buildOnce,
-  freePort,
-  ServiceProcess,
-  tempDir,
-  testScope,
-  waitFor as waitUntilValue,
-} from '@robustmq/testing';
+import { buildOnce, ProcessCluster, tempDir, testScope, waitFor as waitUntilValue } from '@robustmq/testing';
 
 const scope = testScope();
-const dir = tempDir('raft-e2e', scope);
-const members = new Map<number, ServiceProcess>();
-let ports: { grpc: number; http: number }[] = [];
-let memberList: string[] = [];
-
-/** Member `id` as a process (`node apps/placement-center/dist/main.js --config pc-<id>.toml`). */
-function addMember(id: number, cluster: Record<string, unknown>): void {
-  const p = ports[id - 1]!;
-  const sections = {
-    node: { id, data_dir: join(dir, `pc-${id}`) },
-    network: { host: '127.0.0.1', grpc_port: p.grpc, http_port: p.http },
-    cluster: { tick_ms: 50, election_ticks: 10, snapshot_entries: 300, ...cluster },
-    log: { level: 'warn' },
-  };
-  members.set(id, new ServiceProcess('placement-center', join(dir, `pc-${id}.toml`), sections, scope));
-}
-
-function start(id: number): Promise<unknown> {
-  return members.get(id)!.start();
-}
-
-const child = (id: number) => members.get(id)!.proc!.child;
-
-async function cluster(
-  id: number,
-): Promise<{ leader: number; term: number; commitIndex: number; appliedIndex: number }> {
-  const r = await fetch(`http://127.0.0.1:${ports[id - 1]!.http}/api/v1/cluster`);
-  return (await r.json()) as { leader: number; term: number; commitIndex: number; appliedIndex: number };
-}
+// three members as processes (`node apps/placement-center/dist/main.js --config pc<id>.toml`), a 4th added later
+const pc = scope.add(
+  new ProcessCluster({
+    dir: tempDir('raft-e2e', scope),
+    placementMembers: 3,
+    placementRaft: { snapshot_entries: 300 },
+  }),
+);
+const http = (id: number) => pc.placementMember(id).http;
+const grpcAddresses = () => pc.placementAddresses;
+const child = (id: number) => pc.placementMember(id).process.proc!.child;
+const cluster = (id: number) => pc.placementStatus(id);
 
 /** Waits for `probe` to return a value; a timeout shows the end of every member's output. */
 function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const detail = () =>
-    [...members].map(([id, m]) => `--- member ${id}\n${m.output().slice(-3000)}`).join('\n');
+    pc.placements.map((m) => `--- member ${m.id}\n${m.process.output().slice(-3000)}`).join('\n');
   return waitUntilValue(what, probe, { timeoutMs, detail });
 }
 
 beforeAll(async () => {
   await buildOnce();
-  ports = await Promise.all([1, 2, 3].map(async () => ({ grpc: await freePort(), http: await freePort() })));
-  memberList = ports.map((p, i) => `${i + 1}@127.0.0.1:${p.grpc}`);
-  for (const id of [1, 2, 3]) {
-    addMember(id, { members: memberList });
-    await start(id);
-  }
+  await pc.startPlacement();
 }, 120_000);
 
 it('survives a leader SIGKILL under load with a linearizable history and no lost acknowledged write', async () => {
@@ -74,7 +44,7 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
     return s.leader > 0 ? s.leader : undefined;
   });
   const client = new PlacementClient({
-    addresses: ports.map((p) => `127.0.0.1:${p.grpc}`),
+    addresses: grpcAddresses(),
     callTimeoutMs: 15_000,
     attemptTimeoutMs: 2_000,
   });
@@ -144,7 +114,7 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
 
   expect(killedAt).toBeLessThan(Infinity);
   const survivorMetrics = await (
-    await fetch(`http://127.0.0.1:${ports[[1, 2, 3].find((id) => id !== leader)! - 1]!.http}/metrics`)
+    await fetch(`http://127.0.0.1:${http([1, 2, 3].find((id) => id !== leader)!)}/metrics`)
   ).text();
   expect(survivorMetrics).toMatch(/placement_raft_term\{[^}]*\} [1-9]/);
   expect(survivorMetrics).toMatch(/placement_raft_commit_index\{[^}]*\} [1-9]/);
@@ -175,7 +145,7 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
   client.close();
 
   // the killed member restarts and catches up with the others (by snapshot: the log was compacted meanwhile)
-  await start(leader);
+  await pc.startPlacementMember(leader);
   const survivor = [1, 2, 3].find((id) => id !== leader)!;
   const target = (await cluster(survivor)).commitIndex;
   await waitFor('the restarted member to catch up', async () =>
@@ -184,7 +154,7 @@ it('survives a leader SIGKILL under load with a linearizable history and no lost
 }, 120_000);
 
 async function admin(id: number, method: string, path: string, body?: unknown) {
-  const r = await fetch(`http://127.0.0.1:${ports[id - 1]!.http}${path}`, {
+  const r = await fetch(`http://127.0.0.1:${http(id)}${path}`, {
     method,
     ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
   });
@@ -196,10 +166,7 @@ async function admin(id: number, method: string, path: string, body?: unknown) {
 }
 
 it('adds a 4th member, removes one and transfers leadership while writes continue', async () => {
-  const p4 = { grpc: await freePort(), http: await freePort() };
-  ports.push(p4);
-  addMember(4, { members: [...memberList, `4@127.0.0.1:${p4.grpc}`], join: true });
-  await start(4);
+  const p4 = await pc.addPlacementMember(4);
   const leader = await waitFor('a leader', async () => {
     const s = await cluster(1);
     return s.leader > 0 ? s.leader : undefined;
@@ -218,7 +185,7 @@ it('adds a 4th member, removes one and transfers leadership while writes continu
   });
 
   const client = new PlacementClient({
-    addresses: ports.map((p) => `127.0.0.1:${p.grpc}`),
+    addresses: grpcAddresses(),
     callTimeoutMs: 15_000,
   });
   let writing = true;
@@ -260,7 +227,7 @@ it('a SIGSTOPped leader serves no stale linearizable read after SIGCONT, and rej
     return s.leader > 0 ? s.leader : undefined;
   });
   const all = new PlacementClient({
-    addresses: ports.map((p) => `127.0.0.1:${p.grpc}`),
+    addresses: grpcAddresses(),
     callTimeoutMs: 15_000,
   });
   await all.kv.set('stop-test', 'before');
@@ -273,7 +240,7 @@ it('a SIGSTOPped leader serves no stale linearizable read after SIGCONT, and rej
   }
   // the old leader, asked right away and only it, must not answer with the old value
   const onlyOld = new PlacementClient({
-    addresses: [`127.0.0.1:${ports[leader - 1]!.grpc}`],
+    addresses: [`127.0.0.1:${pc.placementMember(leader).grpc}`],
     callTimeoutMs: 3_000,
     attemptTimeoutMs: 1_000,
   });

@@ -10,7 +10,14 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { PlacementClient } from '@robustmq/placement-client';
-import { buildOnce, freePort, ServiceProcess, tempDir, testScope, waitFor } from '@robustmq/testing';
+import {
+  buildOnce,
+  ProcessCluster,
+  type PlacementStatus,
+  tempDir,
+  testScope,
+  waitFor,
+} from '@robustmq/testing';
 
 const scope = testScope();
 const dir = tempDir('raft-snapshot', scope);
@@ -19,50 +26,28 @@ const dir = tempDir('raft-snapshot', scope);
 const timingsDir = join(dir, 'timings');
 mkdirSync(timingsDir, { recursive: true });
 process.env['ROBUSTMQ_STAGE_TIMINGS'] = timingsDir;
-const members = new Map<number, ServiceProcess>();
-let ports: { grpc: number; http: number }[] = [];
 
 const TICK_MS = 50;
 const ELECTION_TICKS = 20;
 const SNAPSHOT_ENTRIES = 200;
 const PRELOAD = 100_000;
 
-interface Status {
-  leader: number;
-  term: number;
-  commitIndex: number;
-  appliedIndex: number;
-  snapshotIndex: number;
-  members: { nodeId: number; self: boolean; lastContactMs: number | null }[];
-}
-
-async function status(id: number): Promise<Status> {
-  const r = await fetch(`http://127.0.0.1:${ports[id - 1]!.http}/api/v1/cluster`);
-  return (await r.json()) as Status;
-}
-
-const detail = () => [...members].map(([id, m]) => `--- member ${id}\n${m.output().slice(-3000)}`).join('\n');
+const pc = scope.add(
+  new ProcessCluster({
+    dir,
+    placementMembers: 3,
+    placementRaft: { tick_ms: TICK_MS, election_ticks: ELECTION_TICKS, snapshot_entries: SNAPSHOT_ENTRIES },
+    placementLogLevel: 'info',
+  }),
+);
+const member = (id: number) => pc.placementMember(id).process;
+const status = (id: number) => pc.placementStatus(id);
+const detail = () =>
+  pc.placements.map((m) => `--- member ${m.id}\n${m.process.output().slice(-3000)}`).join('\n');
 
 beforeAll(async () => {
   await buildOnce();
-  ports = await Promise.all([1, 2, 3].map(async () => ({ grpc: await freePort(), http: await freePort() })));
-  const memberList = ports.map((p, i) => `${i + 1}@127.0.0.1:${p.grpc}`);
-  for (const id of [1, 2, 3]) {
-    const p = ports[id - 1]!;
-    const sections = {
-      node: { id, data_dir: join(dir, `pc-${id}`) },
-      network: { host: '127.0.0.1', grpc_port: p.grpc, http_port: p.http },
-      cluster: {
-        members: memberList,
-        tick_ms: TICK_MS,
-        election_ticks: ELECTION_TICKS,
-        snapshot_entries: SNAPSHOT_ENTRIES,
-      },
-      log: { level: 'info' },
-    };
-    members.set(id, new ServiceProcess('placement-center', join(dir, `pc-${id}.toml`), sections, scope));
-    await members.get(id)!.start(p.http);
-  }
+  await pc.startPlacement();
 }, 120_000);
 
 it('keeps the leader, its heartbeats and a client’s writes going while members snapshot a large state', async () => {
@@ -71,9 +56,9 @@ it('keeps the leader, its heartbeats and a client’s writes going while members
     return s.leader > 0 ? s.leader : undefined;
   });
   const [lagging, follower] = [1, 2, 3].filter((id) => id !== leader) as [number, number];
-  const addresses = ports.map((p) => `127.0.0.1:${p.grpc}`);
+  const addresses = pc.placementAddresses;
   // one member misses the whole preload: it can only catch up from the leader's snapshot
-  await members.get(lagging)!.kill('SIGTERM');
+  await member(lagging).kill('SIGTERM');
 
   const loader = new PlacementClient({ addresses, callTimeoutMs: 60_000 });
   const value = 'v'.repeat(60);
@@ -94,9 +79,9 @@ it('keeps the leader, its heartbeats and a client’s writes going while members
 
   // the measured window: the lagging member restarts (InstallSnapshot of the whole state), and a lone client writes
   // until every member has taken two snapshots of the large state
-  await members.get(lagging)!.start(ports[lagging - 1]!.http);
+  await pc.startPlacementMember(lagging);
   // its event-loop delay from here on (SIGUSR2 writes what was recorded so far, its start-up, and starts over)
-  const lagPid = members.get(lagging)!.proc!.child.pid!;
+  const lagPid = member(lagging).proc!.child.pid!;
   const timingsFile = join(timingsDir, `stages-${lagPid}.json`);
   let installMs: number | undefined;
   let gcMs = 0;
@@ -145,7 +130,7 @@ it('keeps the leader, its heartbeats and a client’s writes going while members
     }
   })();
 
-  const snapshotsAfter = (s: Status) => s.snapshotIndex >= loaded.commitIndex + SNAPSHOT_ENTRIES;
+  const snapshotsAfter = (s: PlacementStatus) => s.snapshotIndex >= loaded.commitIndex + SNAPSHOT_ENTRIES;
   const started = Date.now();
   let n = 0;
   for (;;) {
@@ -167,8 +152,7 @@ it('keeps the leader, its heartbeats and a client’s writes going while members
   const p99 = latencies[Math.floor(latencies.length * 0.99)]!;
   const max = latencies[latencies.length - 1]!;
   // how long each of the leader's snapshots of the large state took from start to compacted log (its own log line)
-  const snapshotMs = members
-    .get(leader)!
+  const snapshotMs = member(leader)
     .output()
     .split('\n')
     .filter((l) => l.includes('"raft log compacted"'))
@@ -176,8 +160,7 @@ it('keeps the leader, its heartbeats and a client’s writes going while members
     .filter((r) => r.index > loaded.commitIndex)
     .map((r) => r.ms);
   // how long the lagging member's restore of the leader's image took (its own log line)
-  const restoreMs = members
-    .get(lagging)!
+  const restoreMs = member(lagging)
     .output()
     .split('\n')
     .filter((l) => l.includes('"raft snapshot restored"'))

@@ -13,6 +13,6 @@ export {
 export { ClusterClient } from './cluster-client.js';
 export { KvClient, type KvEntry, type WatchEvent } from './kv-client.js';
 export { MqttMetadataClient, type MqttResourceRecord } from './mqtt-client.js';
-export { JournalMetadataClient } from './journal-client.js';
+export { JournalMetadataClient, type SealSegmentRequest } from './journal-client.js';
 export { NodeRegistrar, type NodeRegistrarOptions } from './node-registrar.js';
 export { Backoff, sleep, type BackoffOptions } from './backoff.js';

@@ -10,6 +10,16 @@ import type {
 import { PlacementError, orUndefined, type PlacementConnection } from './connection.js';
 import { OffsetCommitBatcher } from './offset-commit-batcher.js';
 
+/** SealAndOpenNext: the segment to seal, its end offset and (when it has records) their time range. */
+export interface SealSegmentRequest {
+  namespace: string;
+  shardName: string;
+  segmentSeq: number;
+  endOffset: number;
+  startTimestampMs?: number;
+  endTimestampMs?: number;
+}
+
 export class JournalMetadataClient {
   /** coalesces the offset commits made while one is out into one CommitOffsets call (offset-commit-batcher.ts). */
   readonly commits: OffsetCommitBatcher;
@@ -78,14 +88,9 @@ export class JournalMetadataClient {
   }
 
   /** Seals the active segment at endOffset and opens the next (possibly on other journal servers). */
-  async sealAndOpenNext(request: {
-    namespace: string;
-    shardName: string;
-    segmentSeq: number;
-    endOffset: number;
-    startTimestampMs?: number;
-    endTimestampMs?: number;
-  }): Promise<{ sealed: Segment__Output; next: Segment__Output }> {
+  async sealAndOpenNext(
+    request: SealSegmentRequest,
+  ): Promise<{ sealed: Segment__Output; next: Segment__Output }> {
     return this.conn.call('journal', 'SealAndOpenNext', { ...request, requestId: this.conn.requestId() });
   }
 

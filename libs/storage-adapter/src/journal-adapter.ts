@@ -50,6 +50,7 @@ import {
   stripProducerStamp,
   type Header,
   type JournalReply,
+  type RecordFields,
 } from '@robustmq/protocol/journal';
 import {
   catalogKey,
@@ -60,32 +61,24 @@ import {
 } from './journal-catalog.js';
 import { toStorageError } from './journal-errors.js';
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
+import { CheckedStorageAdapter, type IndexRead } from './checked-adapter.js';
 import type {
   AppendOptions,
-  AppendRecord,
-  IndexReadOptions,
   OthersRead,
   ReadOptions,
+  ResolvedShardOptions,
   RetentionResult,
   SegmentInfo,
   ShardDescription,
   ShardInfo,
-  ShardOptions,
-  StorageAdapter,
   StoredRecord,
 } from './storage-adapter.js';
 import { StorageError, adapterClosed, shardExists, shardNotFound } from './storage-error.js';
 import {
-  checkExpectedOffset,
-  checkGroupName,
-  checkKey,
   checkNonNegativeInteger,
   checkShardName,
-  checkTag,
-  normalizeRecords,
-  resolveIndexReadOptions,
   resolveReadOptions,
-  resolveShardOptions,
+  type ResolvedReadOptions,
 } from './validation.js';
 
 export interface JournalStorageOptions {
@@ -198,7 +191,7 @@ const DEFAULT_MAX_APPEND_BYTES = 4 * 1024 * 1024;
 /** What placement lists of a journal shard's segments. */
 type ListedSegments = Awaited<ReturnType<PlacementClient['journal']['listSegments']>>;
 
-export class JournalStorageAdapter implements StorageAdapter {
+export class JournalStorageAdapter extends CheckedStorageAdapter {
   readonly type = 'journal';
   readonly orderedAppends = true;
   /** ordered appends: requests sent in a chain (`stamped` of them with a producer stamp), calls re-sent one by one
@@ -232,10 +225,10 @@ export class JournalStorageAdapter implements StorageAdapter {
   private chainSeq = 0;
   /** names this adapter's appends to the leaders, so that readOthers() can skip them (Read's skipWriter). */
   private readonly writerId = randomUUID();
-  private closed = false;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: JournalStorageOptions) {
+    super();
     if (!Array.isArray(options.placementAddresses) || options.placementAddresses.length === 0) {
       throw new StorageError(
         'INVALID_ARGUMENT',
@@ -427,10 +420,8 @@ export class JournalStorageAdapter implements StorageAdapter {
 
   // ---- shards ----
 
-  createShard(name: string, options?: ShardOptions): Promise<ShardInfo> {
+  protected createShardChecked(name: string, resolved: ResolvedShardOptions): Promise<ShardInfo> {
     return this.guard(async () => {
-      checkShardName(name);
-      const resolved = resolveShardOptions(options);
       const registered = (await this.placement.cluster.listNodes('JOURNAL_SERVER')).length;
       const replicaCount = this.options.replicaCount ?? Math.max(1, Math.min(3, registered));
       const entry: CatalogEntry = {
@@ -463,7 +454,7 @@ export class JournalStorageAdapter implements StorageAdapter {
     });
   }
 
-  listShards(): Promise<ShardInfo[]> {
+  protected listShardsChecked(): Promise<ShardInfo[]> {
     return this.guard(async () => {
       const names: string[] = [];
       let startAfter = '';
@@ -487,7 +478,7 @@ export class JournalStorageAdapter implements StorageAdapter {
     });
   }
 
-  describeShard(name: string): Promise<ShardDescription> {
+  protected describeShardChecked(name: string): Promise<ShardDescription> {
     return this.guard(() => this.describe(name));
   }
 
@@ -548,9 +539,8 @@ export class JournalStorageAdapter implements StorageAdapter {
     });
   }
 
-  deleteShard(name: string): Promise<void> {
+  protected deleteShardChecked(name: string): Promise<void> {
     return this.guard(async () => {
-      checkShardName(name);
       const h = await this.handle(name, true);
       const deleted = await this.placement.kv.delete(catalogKey(this.namespace, name));
       if (!deleted) throw shardNotFound(name);
@@ -623,19 +613,15 @@ export class JournalStorageAdapter implements StorageAdapter {
     return parts;
   }
 
-  append(shard: string, records: AppendRecord[], options?: AppendOptions): Promise<number[]> {
-    if (this.closed) return Promise.reject(adapterClosed(this.type));
-    let encoded: { data: Buffer; starts: number[] };
-    let expected: number;
-    try {
-      checkShardName(shard);
-      expected = checkExpectedOffset(shard, options, undefined);
-      // encode now, into the framed batch the leader writes to its segment file as is: the stored bytes are what
-      // the payload held at the call, and nobody downstream encodes them again
-      encoded = encodeRecordBatch(normalizeRecords(records, Date.now()));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  protected appendChecked(
+    shard: string,
+    records: RecordFields[],
+    expected: number,
+    options: AppendOptions | undefined,
+  ): Promise<number[]> {
+    // encode now, into the framed batch the leader writes to its segment file as is: the stored bytes are what the
+    // payload held at the call, and nobody downstream encodes them again (a failure rejects: CheckedStorageAdapter)
+    const encoded = encodeRecordBatch(records);
     const p =
       options?.ordered === true && expected < 0
         ? this.guard(() => this.appendOrdered(shard, encoded))
@@ -1228,11 +1214,12 @@ export class JournalStorageAdapter implements StorageAdapter {
     return out;
   }
 
-  read(shard: string, fromOffset: number, options?: ReadOptions): Promise<StoredRecord[]> {
+  protected readChecked(
+    shard: string,
+    fromOffset: number,
+    opts: ResolvedReadOptions,
+  ): Promise<StoredRecord[]> {
     return this.guard(async () => {
-      checkShardName(shard);
-      checkNonNegativeInteger('fromOffset', fromOffset);
-      const opts = resolveReadOptions(options);
       const h = await this.handle(shard);
       return this.abortable(shard, this.readRecords(h, shard, fromOffset, opts));
     });
@@ -1364,17 +1351,8 @@ export class JournalStorageAdapter implements StorageAdapter {
     }
   }
 
-  private readByTerm(
-    kind: 'key' | 'tag',
-    shard: string,
-    term: string,
-    options?: IndexReadOptions,
-  ): Promise<StoredRecord[]> {
+  protected readIndexChecked({ kind, shard, term, ...opts }: IndexRead): Promise<StoredRecord[]> {
     return this.guard(async () => {
-      checkShardName(shard);
-      if (kind === 'key') checkKey(term);
-      else checkTag(term);
-      const opts = resolveIndexReadOptions(options);
       const h = await this.handle(shard, true);
       const out: StoredRecord[] = [];
       for (const seg of h.segments) {
@@ -1398,18 +1376,8 @@ export class JournalStorageAdapter implements StorageAdapter {
     });
   }
 
-  readByKey(shard: string, key: string, options?: IndexReadOptions): Promise<StoredRecord[]> {
-    return this.readByTerm('key', shard, key, options);
-  }
-
-  readByTag(shard: string, tag: string, options?: IndexReadOptions): Promise<StoredRecord[]> {
-    return this.readByTerm('tag', shard, tag, options);
-  }
-
-  offsetForTimestamp(shard: string, timestamp: number): Promise<number | undefined> {
+  protected offsetForTimestampChecked(shard: string, timestamp: number): Promise<number | undefined> {
     return this.guard(async () => {
-      checkShardName(shard);
-      checkNonNegativeInteger('timestamp', timestamp);
       const h = await this.handle(shard, true);
       for (const seg of h.segments) {
         // a sealed segment's end time is its newest record's: none of its records reach the timestamp
@@ -1431,11 +1399,8 @@ export class JournalStorageAdapter implements StorageAdapter {
 
   // ---- consumer offsets ----
 
-  commitOffset(group: string, shard: string, offset: number): Promise<void> {
+  protected commitOffsetChecked(group: string, shard: string, offset: number): Promise<void> {
     return this.guard(async () => {
-      checkGroupName(group);
-      checkShardName(shard);
-      checkNonNegativeInteger('offset', offset);
       const startedAt = stageTimings ? performance.now() : 0;
       // a position commit is as frequent as a subscriber's acknowledgements: when the offset is known to exist
       // (this adapter appended or read that far) it is one placement write, without three metadata reads and a
@@ -1458,10 +1423,8 @@ export class JournalStorageAdapter implements StorageAdapter {
     });
   }
 
-  fetchOffset(group: string, shard: string): Promise<number | undefined> {
+  protected fetchOffsetChecked(group: string, shard: string): Promise<number | undefined> {
     return this.guard(async () => {
-      checkGroupName(group);
-      checkShardName(shard);
       const h = await this.handle(shard, true);
       return this.placement.journal.fetchOffset(
         placementGroupName(group),
@@ -1473,7 +1436,7 @@ export class JournalStorageAdapter implements StorageAdapter {
 
   // ---- retention ----
 
-  enforceRetention(now = Date.now()): Promise<RetentionResult[]> {
+  protected enforceRetentionChecked(now: number): Promise<RetentionResult[]> {
     return this.guard(async () => {
       const results: RetentionResult[] = [];
       const page = await this.placement.kv.listPrefix(catalogPrefix(this.namespace));

@@ -1,37 +1,21 @@
 // StorageAdapter kept in process memory: for tests and ephemeral brokers. Records are stored encoded (same format
 // and CRC as on disk) so corruption checks and byte accounting behave like the persistent adapters; nothing survives
 // close().
-import { assignOffset, encodeRecord } from '@robustmq/protocol/journal';
+import { assignOffset, encodeRecord, type RecordFields } from '@robustmq/protocol/journal';
+import { CheckedStorageAdapter, type IndexRead } from './checked-adapter.js';
 import { decodeStoredRecord } from './stored-record.js';
 import { OffsetWaiters } from './offset-waiters.js';
 import { retentionStart, segmentCount, segmentsOf } from './segments.js';
 import type {
-  AppendOptions,
-  AppendRecord,
-  IndexReadOptions,
-  ReadOptions,
   ResolvedShardOptions,
   RetentionResult,
   ShardDescription,
   ShardInfo,
-  ShardOptions,
-  StorageAdapter,
   StoredRecord,
 } from './storage-adapter.js';
 import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
 import { adapterClosed, shardExists, shardNotFound, StorageError } from './storage-error.js';
-import {
-  checkExpectedOffset,
-  checkGroupName,
-  checkKey,
-  checkNonNegativeInteger,
-  checkShardName,
-  checkTag,
-  normalizeRecords,
-  resolveIndexReadOptions,
-  resolveReadOptions,
-  resolveShardOptions,
-} from './validation.js';
+import { offsetMismatch, type ResolvedReadOptions } from './validation.js';
 
 interface MemoryShard {
   name: string;
@@ -78,16 +62,12 @@ function lowerBound(values: ArrayLike<number>, target: number): number {
   return lo;
 }
 
-export class MemoryStorageAdapter implements StorageAdapter {
+export class MemoryStorageAdapter extends CheckedStorageAdapter {
   readonly type = 'memory';
   private readonly shards = new Map<string, MemoryShard>();
   private readonly waiters = new OffsetWaiters();
-  private closed = false;
 
-  async createShard(name: string, options?: ShardOptions): Promise<ShardInfo> {
-    this.checkOpen();
-    checkShardName(name);
-    const resolved = resolveShardOptions(options);
+  protected async createShardChecked(name: string, resolved: ResolvedShardOptions): Promise<ShardInfo> {
     if (this.shards.has(name)) throw shardExists(name);
     const shard: MemoryShard = {
       name,
@@ -104,14 +84,13 @@ export class MemoryStorageAdapter implements StorageAdapter {
     return infoOf(shard);
   }
 
-  async listShards(): Promise<ShardInfo[]> {
-    this.checkOpen();
+  protected async listShardsChecked(): Promise<ShardInfo[]> {
     return [...this.shards.values()]
       .map(infoOf)
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  async describeShard(name: string): Promise<ShardDescription> {
+  protected async describeShardChecked(name: string): Promise<ShardDescription> {
     const shard = this.shard(name);
     const info = infoOf(shard);
     return {
@@ -120,16 +99,20 @@ export class MemoryStorageAdapter implements StorageAdapter {
     };
   }
 
-  async deleteShard(name: string): Promise<void> {
+  protected async deleteShardChecked(name: string): Promise<void> {
     this.shard(name);
     this.shards.delete(name);
     this.waiters.fail(name, shardNotFound(name));
   }
 
-  async append(shardName: string, records: AppendRecord[], options?: AppendOptions): Promise<number[]> {
+  protected async appendChecked(
+    shardName: string,
+    fields: RecordFields[],
+    expectedOffset: number,
+  ): Promise<number[]> {
     const shard = this.shard(shardName);
-    const fields = normalizeRecords(records, Date.now());
-    checkExpectedOffset(shardName, options, nextOffsetOf(shard));
+    if (expectedOffset >= 0 && expectedOffset !== nextOffsetOf(shard))
+      throw offsetMismatch(shardName, expectedOffset, nextOffsetOf(shard));
     // encode everything before storing anything, so a failure leaves the shard untouched
     const encoded = fields.map((f) => encodeRecord(0, f));
     const offsets: number[] = [];
@@ -150,10 +133,12 @@ export class MemoryStorageAdapter implements StorageAdapter {
     return offsets;
   }
 
-  async read(shardName: string, fromOffset: number, options?: ReadOptions): Promise<StoredRecord[]> {
+  protected async readChecked(
+    shardName: string,
+    fromOffset: number,
+    opts: ResolvedReadOptions,
+  ): Promise<StoredRecord[]> {
     let shard = this.shard(shardName);
-    checkNonNegativeInteger('fromOffset', fromOffset);
-    const opts = resolveReadOptions(options);
     checkOffsetInRange(shardName, fromOffset, shard.startOffset, nextOffsetOf(shard));
     if (fromOffset === nextOffsetOf(shard) && opts.waitMs > 0) {
       if (!(await this.waiters.wait(shardName, fromOffset, opts.waitMs))) return [];
@@ -173,21 +158,20 @@ export class MemoryStorageAdapter implements StorageAdapter {
     return out;
   }
 
-  async readByKey(shardName: string, key: string, options?: IndexReadOptions): Promise<StoredRecord[]> {
-    const shard = this.shard(shardName);
-    checkKey(key);
-    return this.readIndexed(shard, shard.keyIndex.get(key), resolveIndexReadOptions(options));
+  protected async readIndexChecked(read: IndexRead): Promise<StoredRecord[]> {
+    const shard = this.shard(read.shard);
+    return this.readIndexed(
+      shard,
+      (read.kind === 'key' ? shard.keyIndex : shard.tagIndex).get(read.term),
+      read,
+    );
   }
 
-  async readByTag(shardName: string, tag: string, options?: IndexReadOptions): Promise<StoredRecord[]> {
+  protected async offsetForTimestampChecked(
+    shardName: string,
+    timestamp: number,
+  ): Promise<number | undefined> {
     const shard = this.shard(shardName);
-    checkTag(tag);
-    return this.readIndexed(shard, shard.tagIndex.get(tag), resolveIndexReadOptions(options));
-  }
-
-  async offsetForTimestamp(shardName: string, timestamp: number): Promise<number | undefined> {
-    const shard = this.shard(shardName);
-    checkNonNegativeInteger('timestamp', timestamp);
     const index = shard.timeIndex;
     let lo = 0;
     let hi = index.length;
@@ -200,22 +184,17 @@ export class MemoryStorageAdapter implements StorageAdapter {
     return Math.max(index[lo]![1], shard.startOffset);
   }
 
-  async commitOffset(group: string, shardName: string, offset: number): Promise<void> {
-    checkGroupName(group);
+  protected async commitOffsetChecked(group: string, shardName: string, offset: number): Promise<void> {
     const shard = this.shard(shardName);
-    checkNonNegativeInteger('offset', offset);
     checkCommitOffset(shardName, offset, nextOffsetOf(shard));
     shard.groups.set(group, offset);
   }
 
-  async fetchOffset(group: string, shardName: string): Promise<number | undefined> {
-    checkGroupName(group);
+  protected async fetchOffsetChecked(group: string, shardName: string): Promise<number | undefined> {
     return this.shard(shardName).groups.get(group);
   }
 
-  async enforceRetention(now: number = Date.now()): Promise<RetentionResult[]> {
-    this.checkOpen();
-    checkNonNegativeInteger('now', now);
+  protected async enforceRetentionChecked(now: number): Promise<RetentionResult[]> {
     const results: RetentionResult[] = [];
     for (const shard of this.shards.values()) {
       if (shard.options.retentionMs === undefined) continue;
@@ -302,14 +281,9 @@ export class MemoryStorageAdapter implements StorageAdapter {
 
   private shard(name: string): MemoryShard {
     this.checkOpen();
-    checkShardName(name);
     const shard = this.shards.get(name);
     if (!shard) throw shardNotFound(name);
     return shard;
-  }
-
-  private checkOpen(): void {
-    if (this.closed) throw adapterClosed(this.type);
   }
 }
 

@@ -37,33 +37,17 @@ import { SHARD_COLUMNS, shardOf, type Shard, type ShardRow } from './mysql-shard
 import { assignOffset, encodeRecord, type RecordFields } from '@robustmq/protocol/journal';
 import { decodeStoredRecord } from './stored-record.js';
 import { segmentCount, segmentsOf } from './segments.js';
+import { CheckedStorageAdapter, type IndexRead } from './checked-adapter.js';
 import type {
-  AppendOptions,
-  AppendRecord,
-  IndexReadOptions,
-  ReadOptions,
   RecordHeader,
+  ResolvedShardOptions,
   RetentionResult,
   ShardDescription,
   ShardInfo,
-  ShardOptions,
-  StorageAdapter,
   StoredRecord,
 } from './storage-adapter.js';
 import { adapterClosed, shardExists, shardNotFound, StorageError } from './storage-error.js';
-import {
-  checkExpectedOffset,
-  checkGroupName,
-  checkKey,
-  checkNonNegativeInteger,
-  checkShardName,
-  checkTag,
-  normalizeRecords,
-  offsetMismatch,
-  resolveIndexReadOptions,
-  resolveReadOptions,
-  resolveShardOptions,
-} from './validation.js';
+import { offsetMismatch, type ResolvedReadOptions } from './validation.js';
 
 /** bytes of appends one transaction takes before the rest waits for the next one. */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
@@ -115,12 +99,11 @@ function rowSqlBytes(fields: RecordFields, encodedLength: number): number {
   return 2 * encodedLength + 2 * (fields.tags.length * 3 + fields.headers.length * 6) + 256;
 }
 
-export class MySqlStorageAdapter implements StorageAdapter {
+export class MySqlStorageAdapter extends CheckedStorageAdapter {
   readonly type = 'mysql';
   private readonly queues = new Map<string, ShardQueue>();
   /** the highest next offset this adapter has seen committed per shard; lets a reader skip a wait it would miss. */
   private readonly knownNext = new Map<string, number>();
-  private closed = false;
   private closing: Promise<void> | undefined;
   private inflight = 0;
   private inflightIdle: Array<() => void> = [];
@@ -132,6 +115,7 @@ export class MySqlStorageAdapter implements StorageAdapter {
     /** the largest SQL statement the server accepts (its max_allowed_packet, less headroom). */
     private readonly maxStatementBytes: number,
   ) {
+    super();
     this.longPoll = new MySqlLongPoll({
       intervalMs: options.pollIntervalMs,
       fetchNextOffsets: (names) => this.fetchNextOffsets(names),
@@ -200,10 +184,8 @@ export class MySqlStorageAdapter implements StorageAdapter {
     return { ...this.counters };
   }
 
-  async createShard(name: string, options?: ShardOptions): Promise<ShardInfo> {
+  protected async createShardChecked(name: string, resolved: ResolvedShardOptions): Promise<ShardInfo> {
     return this.track(async () => {
-      checkShardName(name);
-      const resolved = resolveShardOptions(options);
       try {
         await this.pool.query({
           sql: 'INSERT INTO rmq_shards (name, max_records_per_segment, retention_ms) VALUES (?, ?, ?)',
@@ -218,7 +200,7 @@ export class MySqlStorageAdapter implements StorageAdapter {
     });
   }
 
-  async listShards(): Promise<ShardInfo[]> {
+  protected async listShardsChecked(): Promise<ShardInfo[]> {
     return this.track(async () => {
       const rows = await this.select<ShardRow>(
         `SELECT ${SHARD_COLUMNS} FROM rmq_shards WHERE name IS NOT NULL`,
@@ -231,7 +213,7 @@ export class MySqlStorageAdapter implements StorageAdapter {
     });
   }
 
-  async describeShard(name: string): Promise<ShardDescription> {
+  protected async describeShardChecked(name: string): Promise<ShardDescription> {
     return this.track(async () => {
       const shard = await this.shard(name);
       return {
@@ -241,9 +223,8 @@ export class MySqlStorageAdapter implements StorageAdapter {
     });
   }
 
-  async deleteShard(name: string): Promise<void> {
+  protected async deleteShardChecked(name: string): Promise<void> {
     return this.track(async () => {
-      checkShardName(name);
       // Exclusive on the shard's queue: appends this adapter accepted before the delete land (or fail) first.
       const id = await this.withQueue(name, (queue) =>
         queue.exclusive(async () => {
@@ -271,11 +252,12 @@ export class MySqlStorageAdapter implements StorageAdapter {
     });
   }
 
-  async append(shardName: string, records: AppendRecord[], options?: AppendOptions): Promise<number[]> {
+  protected async appendChecked(
+    shardName: string,
+    fields: RecordFields[],
+    expectedOffset: number,
+  ): Promise<number[]> {
     return this.track(async () => {
-      checkShardName(shardName);
-      const fields = normalizeRecords(records, Date.now());
-      const expectedOffset = checkExpectedOffset(shardName, options, undefined);
       // Encode now with a placeholder offset: this captures the caller's buffers as they are at the call.
       const encoded = fields.map((f) => encodeRecord(0, f));
       let bytes = 0;
@@ -300,11 +282,12 @@ export class MySqlStorageAdapter implements StorageAdapter {
     });
   }
 
-  async read(shardName: string, fromOffset: number, options?: ReadOptions): Promise<StoredRecord[]> {
+  protected async readChecked(
+    shardName: string,
+    fromOffset: number,
+    opts: ResolvedReadOptions,
+  ): Promise<StoredRecord[]> {
     return this.track(async () => {
-      checkShardName(shardName);
-      checkNonNegativeInteger('fromOffset', fromOffset);
-      const opts = resolveReadOptions(options);
       let shard = await this.shard(shardName);
       checkOffsetInRange(shardName, fromOffset, shard.startOffset, shard.nextOffset);
       if (fromOffset === shard.nextOffset) {
@@ -341,63 +324,52 @@ export class MySqlStorageAdapter implements StorageAdapter {
     });
   }
 
-  async readByKey(shardName: string, key: string, options?: IndexReadOptions): Promise<StoredRecord[]> {
+  protected async readIndexChecked({
+    kind,
+    shard: shardName,
+    term,
+    ...opts
+  }: IndexRead): Promise<StoredRecord[]> {
     return this.track(async () => {
-      checkShardName(shardName);
-      checkKey(key);
-      const opts = resolveIndexReadOptions(options);
       const shard = await this.shard(shardName);
-      const rows = await this.select<RecordRow>(
-        `SELECT ${RECORD_COLUMNS} FROM rmq_records r
-          WHERE r.shard_id = ? AND r.key_hash = ? AND r.\`offset\` >= ? AND r.record_key = ?
-          ORDER BY r.\`offset\` LIMIT ?`,
-        [
-          shard.id,
-          sha256(key),
-          Math.max(opts.fromOffset, shard.startOffset),
-          Buffer.from(key, 'utf8'),
-          opts.maxRecords,
-        ],
-        `reading key of shard '${shardName}'`,
-      );
-      return rows.map((row) => this.decode(shard.name, row));
-    });
-  }
-
-  async readByTag(shardName: string, tag: string, options?: IndexReadOptions): Promise<StoredRecord[]> {
-    return this.track(async () => {
-      checkShardName(shardName);
-      checkTag(tag);
-      const opts = resolveIndexReadOptions(options);
-      const shard = await this.shard(shardName);
+      const from = Math.max(opts.fromOffset, shard.startOffset);
+      const what = `reading ${kind} of shard '${shardName}'`;
+      if (kind === 'key') {
+        const rows = await this.select<RecordRow>(
+          `SELECT ${RECORD_COLUMNS} FROM rmq_records r
+            WHERE r.shard_id = ? AND r.key_hash = ? AND r.\`offset\` >= ? AND r.record_key = ?
+            ORDER BY r.\`offset\` LIMIT ?`,
+          [shard.id, sha256(term), from, Buffer.from(term, 'utf8'), opts.maxRecords],
+          what,
+        );
+        return rows.map((row) => this.decode(shard.name, row));
+      }
       const rows = await this.select<RecordRow>(
         `SELECT ${RECORD_COLUMNS} FROM rmq_record_tags t
            JOIN rmq_records r ON r.shard_id = t.shard_id AND r.\`offset\` = t.\`offset\`
           WHERE t.shard_id = ? AND t.tag_hash = ? AND t.\`offset\` >= ?
           ORDER BY t.\`offset\` LIMIT ?`,
-        [shard.id, sha256(tag), Math.max(opts.fromOffset, shard.startOffset), opts.maxRecords],
-        `reading tag of shard '${shardName}'`,
+        [shard.id, sha256(term), from, opts.maxRecords],
+        what,
       );
       // the index is by SHA-256; checking the decoded tags keeps a (theoretical) collision out of the answer
-      return rows.map((row) => this.decode(shard.name, row)).filter((r) => r.tags.includes(tag));
+      return rows.map((row) => this.decode(shard.name, row)).filter((r) => r.tags.includes(term));
     });
   }
 
-  async offsetForTimestamp(shardName: string, timestamp: number): Promise<number | undefined> {
+  protected async offsetForTimestampChecked(
+    shardName: string,
+    timestamp: number,
+  ): Promise<number | undefined> {
     return this.track(async () => {
-      checkShardName(shardName);
-      checkNonNegativeInteger('timestamp', timestamp);
       const shard = await this.shard(shardName);
       const offset = await this.firstOffsetAtOrAfter(this.pool, shard.id, timestamp);
       return offset === undefined ? undefined : Math.max(offset, shard.startOffset);
     });
   }
 
-  async commitOffset(group: string, shardName: string, offset: number): Promise<void> {
+  protected async commitOffsetChecked(group: string, shardName: string, offset: number): Promise<void> {
     return this.track(async () => {
-      checkGroupName(group);
-      checkShardName(shardName);
-      checkNonNegativeInteger('offset', offset);
       const name = Buffer.from(shardName, 'utf8');
       // Two attempts: a miss may be a shard another process appended to between the statement and the check below.
       for (let attempt = 1; ; attempt++) {
@@ -429,10 +401,8 @@ export class MySqlStorageAdapter implements StorageAdapter {
     });
   }
 
-  async fetchOffset(group: string, shardName: string): Promise<number | undefined> {
+  protected async fetchOffsetChecked(group: string, shardName: string): Promise<number | undefined> {
     return this.track(async () => {
-      checkGroupName(group);
-      checkShardName(shardName);
       const rows = await this.select<{ id: number; offset: number | null }>(
         `SELECT s.id, g.\`offset\` FROM rmq_shards s
            LEFT JOIN rmq_group_offsets g ON g.shard_id = s.id AND g.group_name = ?
@@ -446,9 +416,8 @@ export class MySqlStorageAdapter implements StorageAdapter {
     });
   }
 
-  async enforceRetention(now: number = Date.now()): Promise<RetentionResult[]> {
+  protected async enforceRetentionChecked(now: number): Promise<RetentionResult[]> {
     return this.track(async () => {
-      checkNonNegativeInteger('now', now);
       return this.retention.run(now);
     });
   }
@@ -680,7 +649,6 @@ export class MySqlStorageAdapter implements StorageAdapter {
 
   private async shard(name: string): Promise<Shard> {
     this.checkOpen();
-    checkShardName(name);
     const rows = await this.select<ShardRow>(
       `SELECT ${SHARD_COLUMNS} FROM rmq_shards WHERE name = ?`,
       [Buffer.from(name, 'utf8')],
@@ -788,9 +756,5 @@ export class MySqlStorageAdapter implements StorageAdapter {
         for (const resolve of idle) resolve();
       }
     }
-  }
-
-  private checkOpen(): void {
-    if (this.closed) throw adapterClosed(this.type);
   }
 }

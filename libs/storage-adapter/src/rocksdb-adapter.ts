@@ -30,33 +30,16 @@ import {
 import * as keys from './rocksdb-keys.js';
 import { RocksDbWal, type WalOptions } from './rocksdb-wal.js';
 import { retentionStart, segmentCount, segmentsOf } from './segments.js';
+import { CheckedStorageAdapter, type IndexRead } from './checked-adapter.js';
 import type {
-  AppendOptions,
-  AppendRecord,
-  IndexReadOptions,
-  ReadOptions,
   ResolvedShardOptions,
   RetentionResult,
   ShardDescription,
   ShardInfo,
-  ShardOptions,
-  StorageAdapter,
   StoredRecord,
 } from './storage-adapter.js';
 import { adapterClosed, shardExists, shardNotFound, StorageError } from './storage-error.js';
-import {
-  checkExpectedOffset,
-  checkGroupName,
-  checkKey,
-  checkNonNegativeInteger,
-  checkShardName,
-  checkTag,
-  normalizeRecords,
-  offsetMismatch,
-  resolveIndexReadOptions,
-  resolveReadOptions,
-  resolveShardOptions,
-} from './validation.js';
+import { offsetMismatch, type ResolvedReadOptions } from './validation.js';
 
 const META_VERSION = 1;
 /** deletes of a dropped shard go to RocksDB in chunks of this many keys, so one huge shard is not one huge batch. */
@@ -184,12 +167,11 @@ function asWriteFailure(err: unknown): StorageError {
       );
 }
 
-export class RocksDbStorageAdapter implements StorageAdapter {
+export class RocksDbStorageAdapter extends CheckedStorageAdapter {
   readonly type = 'rocksdb';
   private readonly shards = new Map<string, RocksShard>();
   private readonly waiters = new OffsetWaiters();
   private readonly queue: GroupCommitQueue<PendingWrite>;
-  private closed = false;
   private closing: Promise<void> | undefined;
   /** set when a batch failed: RocksDB may be in an unknown state, so no further write is accepted until reopen. */
   private writeFailure: StorageError | undefined;
@@ -214,6 +196,7 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     private readonly wal: RocksDbWal | undefined,
     walOptions: WalOptions | undefined,
   ) {
+    super();
     this.checkpointBytes = walOptions?.checkpointBytes ?? CHECKPOINT_BYTES;
     this.queue = new GroupCommitQueue<PendingWrite>((writes) => this.writeBatch(writes));
   }
@@ -291,10 +274,8 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     }
   }
 
-  async createShard(name: string, options?: ShardOptions): Promise<ShardInfo> {
+  protected async createShardChecked(name: string, resolved: ResolvedShardOptions): Promise<ShardInfo> {
     return this.track(async () => {
-      checkShardName(name);
-      const resolved = resolveShardOptions(options);
       this.checkWritable();
       return this.queue.exclusive(async () => {
         if (this.shards.has(name)) throw shardExists(name);
@@ -319,14 +300,13 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     });
   }
 
-  async listShards(): Promise<ShardInfo[]> {
-    this.checkOpen();
+  protected async listShardsChecked(): Promise<ShardInfo[]> {
     return [...this.shards.values()]
       .map(infoOf)
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  async describeShard(name: string): Promise<ShardDescription> {
+  protected async describeShardChecked(name: string): Promise<ShardDescription> {
     const shard = this.shard(name);
     const info = infoOf(shard);
     return {
@@ -335,7 +315,7 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     };
   }
 
-  async deleteShard(name: string): Promise<void> {
+  protected async deleteShardChecked(name: string): Promise<void> {
     return this.track(async () => {
       this.shard(name);
       this.checkWritable();
@@ -354,11 +334,13 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     });
   }
 
-  async append(shardName: string, records: AppendRecord[], options?: AppendOptions): Promise<number[]> {
+  protected async appendChecked(
+    shardName: string,
+    fields: RecordFields[],
+    expectedOffset: number,
+  ): Promise<number[]> {
     return this.track(async () => {
       const shard = this.shard(shardName);
-      const fields = normalizeRecords(records, Date.now());
-      const expectedOffset = checkExpectedOffset(shardName, options, undefined);
       this.checkWritable();
       // Encode now, with placeholder offsets: this captures the caller's buffers as they are at the call.
       const chunks = encodeChunks(fields);
@@ -379,11 +361,13 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     });
   }
 
-  async read(shardName: string, fromOffset: number, options?: ReadOptions): Promise<StoredRecord[]> {
+  protected async readChecked(
+    shardName: string,
+    fromOffset: number,
+    opts: ResolvedReadOptions,
+  ): Promise<StoredRecord[]> {
     return this.track(async () => {
       let shard = this.shard(shardName);
-      checkNonNegativeInteger('fromOffset', fromOffset);
-      const opts = resolveReadOptions(options);
       checkOffsetInRange(shardName, fromOffset, shard.startOffset, shard.nextOffset);
       if (fromOffset === shard.nextOffset && opts.waitMs > 0) {
         if (!(await this.waiters.wait(shardName, fromOffset, opts.waitMs))) return [];
@@ -417,48 +401,37 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     });
   }
 
-  async readByKey(shardName: string, key: string, options?: IndexReadOptions): Promise<StoredRecord[]> {
+  protected async readIndexChecked({
+    kind,
+    shard: name,
+    term,
+    fromOffset,
+    maxRecords,
+  }: IndexRead): Promise<StoredRecord[]> {
     return this.track(async () => {
-      const shard = this.shard(shardName);
-      checkKey(key);
-      const opts = resolveIndexReadOptions(options);
-      return this.readIndexed(
-        shard,
-        keys.keyIndexPrefix(shardName, key),
-        keys.keyIndexKey(shardName, key, opts.fromOffset),
-        opts.maxRecords,
-      );
+      const shard = this.shard(name);
+      const [prefix, from] =
+        kind === 'key'
+          ? [keys.keyIndexPrefix(name, term), keys.keyIndexKey(name, term, fromOffset)]
+          : [keys.tagIndexPrefix(name, term), keys.tagIndexKey(name, term, fromOffset)];
+      return this.readIndexed(shard, prefix, from, maxRecords);
     });
   }
 
-  async readByTag(shardName: string, tag: string, options?: IndexReadOptions): Promise<StoredRecord[]> {
+  protected async offsetForTimestampChecked(
+    shardName: string,
+    timestamp: number,
+  ): Promise<number | undefined> {
     return this.track(async () => {
       const shard = this.shard(shardName);
-      checkTag(tag);
-      const opts = resolveIndexReadOptions(options);
-      return this.readIndexed(
-        shard,
-        keys.tagIndexPrefix(shardName, tag),
-        keys.tagIndexKey(shardName, tag, opts.fromOffset),
-        opts.maxRecords,
-      );
-    });
-  }
-
-  async offsetForTimestamp(shardName: string, timestamp: number): Promise<number | undefined> {
-    return this.track(async () => {
-      const shard = this.shard(shardName);
-      checkNonNegativeInteger('timestamp', timestamp);
       const offset = await this.firstOffsetAtOrAfter(shard, timestamp);
       return offset === undefined ? undefined : Math.max(offset, shard.startOffset);
     });
   }
 
-  async commitOffset(group: string, shardName: string, offset: number): Promise<void> {
+  protected async commitOffsetChecked(group: string, shardName: string, offset: number): Promise<void> {
     return this.track(async () => {
-      checkGroupName(group);
       const shard = this.shard(shardName);
-      checkNonNegativeInteger('offset', offset);
       checkCommitOffset(shardName, offset, shard.nextOffset);
       this.checkWritable();
       return new Promise<void>((resolve, reject) =>
@@ -467,9 +440,8 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     });
   }
 
-  async fetchOffset(group: string, shardName: string): Promise<number | undefined> {
+  protected async fetchOffsetChecked(group: string, shardName: string): Promise<number | undefined> {
     return this.track(async () => {
-      checkGroupName(group);
       this.shard(shardName);
       await this.readable();
       const value = await this.engine.get(keys.groupKey(shardName, group));
@@ -477,10 +449,8 @@ export class RocksDbStorageAdapter implements StorageAdapter {
     });
   }
 
-  async enforceRetention(now: number = Date.now()): Promise<RetentionResult[]> {
+  protected async enforceRetentionChecked(now: number): Promise<RetentionResult[]> {
     return this.track(async () => {
-      this.checkOpen();
-      checkNonNegativeInteger('now', now);
       this.checkWritable();
       return this.queue.exclusive(async () => {
         const results: RetentionResult[] = [];
@@ -899,14 +869,9 @@ export class RocksDbStorageAdapter implements StorageAdapter {
 
   private shard(name: string): RocksShard {
     this.checkOpen();
-    checkShardName(name);
     const shard = this.shards.get(name);
     if (!shard) throw shardNotFound(name);
     return shard;
-  }
-
-  private checkOpen(): void {
-    if (this.closed) throw adapterClosed(this.type);
   }
 
   private checkWritable(): void {

@@ -51,5 +51,6 @@ export {
   type KafkaBrokerNode,
   type PlacementNode,
   type ProcessClusterOptions,
+  type PlacementStatus,
   type ProcessNode,
 } from './process-cluster.js';

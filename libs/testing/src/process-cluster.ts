@@ -40,6 +40,16 @@ export interface KafkaBrokerNode {
   process: ServiceProcess;
 }
 
+/** A placement member's view of its Raft group (`GET /api/v1/cluster`). */
+export interface PlacementStatus {
+  leader: number;
+  term: number;
+  commitIndex: number;
+  appliedIndex: number;
+  snapshotIndex: number;
+  members: { nodeId: number; self: boolean; lastContactMs: number | null }[];
+}
+
 /** A placement member process. */
 export interface PlacementNode {
   id: number;
@@ -51,6 +61,13 @@ export interface PlacementNode {
 export interface ProcessClusterOptions {
   /** placement members (a Raft group when more than one); default 1. */
   placementMembers?: number;
+  /**
+   * the members' `[cluster]` settings beside `members` (`snapshot_entries`, `election_ticks`…) when there are several;
+   * default `tick_ms` 50, `election_ticks` 10.
+   */
+  placementRaft?: Record<string, unknown>;
+  /** the placement members' log level (default `warn`; their output is kept for failure messages). */
+  placementLogLevel?: string;
   /** how long followers wait for a silent segment leader before taking over themselves (default 1000 ms). */
   leaderLeaseMs?: number;
   /** where configs and data dirs go; default a temp dir removed by close(). */
@@ -97,30 +114,68 @@ export class ProcessCluster {
 
   async startPlacement(): Promise<void> {
     const count = this.options.placementMembers ?? 1;
-    for (let id = 1; id <= count; id++) {
-      this.placements.push({
-        id,
-        grpc: await freePort(),
-        http: await freePort(),
-        process: undefined as unknown as ServiceProcess,
-      });
-    }
-    const members = this.placements.map((p) => `${p.id}@127.0.0.1:${p.grpc}`);
-    for (const node of this.placements) {
-      node.process = new ServiceProcess('placement-center', join(this.dir, `pc${node.id}.toml`), {
-        node: { id: node.id, data_dir: join(this.dir, `pc${node.id}`) },
-        network: { host: '127.0.0.1', grpc_port: node.grpc, http_port: node.http },
-        heartbeat: { timeout_ms: 2000, check_interval_ms: 200 },
-        ...(count > 1 ? { cluster: { members, tick_ms: 50, election_ticks: 10 } } : {}),
-        log: { level: 'warn' },
-      });
-    }
+    for (let id = 1; id <= count; id++) this.placements.push(await this.placementNode(id));
+    const members = this.placementMemberList();
+    for (const node of this.placements)
+      node.process = this.placementProcess(node, count > 1 ? { members } : undefined);
     this.placementGrpc = this.placements[0]!.grpc;
     this.placementHttp = this.placements[0]!.http;
     this.placement = this.placements[0]!.process;
     // members of a Raft group wait for each other: start them all, then wait for each to be healthy
     await Promise.all(this.placements.map((p) => p.process.start(p.http)));
     if (count > 1) await this.placementLeader();
+  }
+
+  /**
+   * A new placement member `id` on free ports that starts as a joiner (`join = true`: it waits to be added through
+   * the leader's membership API, knowing every member so far and itself); resolves when it is healthy.
+   */
+  async addPlacementMember(id: number): Promise<PlacementNode> {
+    const node = await this.placementNode(id);
+    this.placements.push(node);
+    node.process = this.placementProcess(node, { members: this.placementMemberList(), join: true });
+    await node.process.start(node.http);
+    return node;
+  }
+
+  /** (Re)starts placement member `id` on its ports and data dir; resolves when it is healthy. */
+  async startPlacementMember(id: number): Promise<void> {
+    const node = this.placementMember(id);
+    await node.process.start(node.http);
+  }
+
+  /** Placement member `id`'s `GET /api/v1/cluster` (its view of the Raft group). */
+  async placementStatus<T = PlacementStatus>(id: number): Promise<T> {
+    const res = await fetch(`http://127.0.0.1:${this.placementMember(id).http}/api/v1/cluster`);
+    return (await res.json()) as T;
+  }
+
+  private async placementNode(id: number): Promise<PlacementNode> {
+    return {
+      id,
+      grpc: await freePort(),
+      http: await freePort(),
+      process: undefined as unknown as ServiceProcess,
+    };
+  }
+
+  private placementMemberList(): string[] {
+    return this.placements.map((p) => `${p.id}@127.0.0.1:${p.grpc}`);
+  }
+
+  private placementProcess(
+    node: PlacementNode,
+    cluster: Record<string, unknown> | undefined,
+  ): ServiceProcess {
+    return new ServiceProcess('placement-center', join(this.dir, `pc${node.id}.toml`), {
+      node: { id: node.id, data_dir: join(this.dir, `pc${node.id}`) },
+      network: { host: '127.0.0.1', grpc_port: node.grpc, http_port: node.http },
+      heartbeat: { timeout_ms: 2000, check_interval_ms: 200 },
+      ...(cluster
+        ? { cluster: { tick_ms: 50, election_ticks: 10, ...this.options.placementRaft, ...cluster } }
+        : {}),
+      log: { level: this.options.placementLogLevel ?? 'warn' },
+    });
   }
 
   /** The node id of the placement leader all running members agree on. */
@@ -131,8 +186,7 @@ export class ProcessCluster {
       const seen = await Promise.all(
         running.map(async (p) => {
           try {
-            const res = await fetch(`http://127.0.0.1:${p.http}/api/v1/cluster`);
-            return ((await res.json()) as { leader?: number }).leader;
+            return (await this.placementStatus(p.id)).leader;
           } catch {
             return undefined;
           }

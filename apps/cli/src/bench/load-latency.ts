@@ -8,27 +8,18 @@ import { snapshot, watchedSleep, windowCpu } from './measure-window.js';
 import { markStageWindow } from './stage-report.js';
 import { BENCH_TOPIC, publishTemplate } from './mqtt-packets.js';
 import { Qos1Batcher } from './publishers.js';
-import { NoReplyError, RawMqttClient } from './raw-mqtt-client.js';
-import { countingSubscriber, subscribeOrUnsupported, waitUntil } from './load-throughput.js';
+import type { RawMqttClient } from './raw-mqtt-client.js';
+import { countingSubscriber, openClient, probeDelivered, subscribeOrUnsupported } from './load-throughput.js';
 import { percentile } from './statistics.js';
 import { watchOwnGc } from './tail-report.js';
-import { UnsupportedError } from './unsupported-error.js';
 import type { LatencyJob, LatencyResult } from './worker-protocol.js';
-
-const KEEP_ALIVE_SECONDS = 600;
 
 export async function runLatency(job: LatencyJob, progress: (text: string) => void): Promise<LatencyResult> {
   if (job.payloadBytes < 8) throw new Error('latency payloads need at least 8 bytes for the timestamp');
   const clients: RawMqttClient[] = [];
   let timer: NodeJS.Timeout | undefined;
   try {
-    const subscriber = await RawMqttClient.open(
-      job.port,
-      `rb-lsub-${process.pid}`,
-      KEEP_ALIVE_SECONDS,
-      job.replyTimeoutMs,
-    );
-    clients.push(subscriber);
+    const subscriber = await openClient(job, 'lsub', clients);
     await subscribeOrUnsupported(subscriber, 1, job.replyTimeoutMs);
 
     // the window's bounds, by send timestamp; only messages sent inside it are sampled
@@ -50,28 +41,13 @@ export async function runLatency(job: LatencyJob, progress: (text: string) => vo
       job.perPacketWrites === true,
     );
 
-    const publisher = await RawMqttClient.open(
-      job.port,
-      `rb-lpub-${process.pid}`,
-      KEEP_ALIVE_SECONDS,
-      job.replyTimeoutMs,
-    );
-    clients.push(publisher);
+    const publisher = await openClient(job, 'lpub', clients);
     const template = publishTemplate(BENCH_TOPIC, 1, job.payloadBytes);
     const batcher = new Qos1Batcher(template);
 
     const puback = publisher.expect(PacketType.PUBACK, job.replyTimeoutMs, 'PUBACK');
     publisher.socket.write(batcher.build(1, -1)); // stamped before any window, so never sampled
-    await puback.catch((err: unknown) => {
-      throw err instanceof NoReplyError
-        ? new UnsupportedError(`no PUBACK within ${job.replyTimeoutMs} ms`)
-        : err;
-    });
-    await waitUntil(
-      () => counter.delivered > 0,
-      job.replyTimeoutMs,
-      `the subscriber got no message within ${job.replyTimeoutMs} ms`,
-    );
+    await probeDelivered(counter, puback, job.replyTimeoutMs);
 
     // publish → PUBACK, the time a publisher waits for "stored" (durable before PUBACK on a persistent broker)
     const sentAtById = new Float64Array(65536);

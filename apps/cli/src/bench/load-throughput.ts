@@ -51,6 +51,41 @@ export function countingSubscriber(
   return counter;
 }
 
+/** Opens a client of this worker (client id `rb-<role>-<pid>`) and adds it to `clients`, which the caller closes. */
+export async function openClient(
+  job: { port: number; replyTimeoutMs: number },
+  role: string,
+  clients: RawMqttClient[],
+): Promise<RawMqttClient> {
+  const client = await RawMqttClient.open(
+    job.port,
+    `rb-${role}-${process.pid}`,
+    KEEP_ALIVE_SECONDS,
+    job.replyTimeoutMs,
+  );
+  clients.push(client);
+  return client;
+}
+
+/**
+ * The probe before a run: the PUBACK of a message the publisher just wrote (`puback`, for QoS 1; none to wait for
+ * at QoS 0), then its delivery to the subscriber. A broker that answers neither in time cannot run the scenario.
+ */
+export async function probeDelivered(
+  counter: { delivered: number },
+  puback: Promise<unknown> | undefined,
+  timeoutMs: number,
+): Promise<void> {
+  await puback?.catch((err: unknown) => {
+    throw err instanceof NoReplyError ? new UnsupportedError(`no PUBACK within ${timeoutMs} ms`) : err;
+  });
+  await waitUntil(
+    () => counter.delivered > 0,
+    timeoutMs,
+    `the subscriber got no message within ${timeoutMs} ms`,
+  );
+}
+
 /** Subscribes with the QoS asked for; a refusal, a downgrade or no SUBACK in time means the broker cannot run this. */
 export async function subscribeOrUnsupported(
   client: RawMqttClient,
@@ -86,47 +121,19 @@ export async function runThroughput(
 ): Promise<ThroughputResult> {
   const clients: RawMqttClient[] = [];
   try {
-    const subscriber = await RawMqttClient.open(
-      job.port,
-      `rb-sub-${process.pid}`,
-      KEEP_ALIVE_SECONDS,
-      job.replyTimeoutMs,
-    );
-    clients.push(subscriber);
+    const subscriber = await openClient(job, 'sub', clients);
     await subscribeOrUnsupported(subscriber, job.qos, job.replyTimeoutMs);
     const counter = countingSubscriber(subscriber, undefined, job.perPacketWrites);
 
     const pubClients: RawMqttClient[] = [];
-    for (let i = 0; i < job.publishers; i++) {
-      const client = await RawMqttClient.open(
-        job.port,
-        `rb-pub-${process.pid}-${i}`,
-        KEEP_ALIVE_SECONDS,
-        job.replyTimeoutMs,
-      );
-      clients.push(client);
-      pubClients.push(client);
-    }
+    for (let i = 0; i < job.publishers; i++) pubClients.push(await openClient(job, `pub-${i}`, clients));
     const template = publishTemplate(BENCH_TOPIC, job.qos, job.payloadBytes);
 
     // probe: one message end to end before the flood, so a broker that cannot do this scenario is named, not timed
     const probe = pubClients[0]!;
-    if (job.qos === 1) {
-      const puback = probe.expect(PacketType.PUBACK, job.replyTimeoutMs, 'PUBACK');
-      probe.socket.write(template.bytes);
-      await puback.catch((err: unknown) => {
-        throw err instanceof NoReplyError
-          ? new UnsupportedError(`no PUBACK within ${job.replyTimeoutMs} ms`)
-          : err;
-      });
-    } else {
-      probe.socket.write(template.bytes);
-    }
-    await waitUntil(
-      () => counter.delivered > 0,
-      job.replyTimeoutMs,
-      `the subscriber got no message within ${job.replyTimeoutMs} ms`,
-    );
+    const puback = job.qos === 1 ? probe.expect(PacketType.PUBACK, job.replyTimeoutMs, 'PUBACK') : undefined;
+    probe.socket.write(template.bytes);
+    await probeDelivered(counter, puback, job.replyTimeoutMs);
 
     const publishers: Publisher[] = pubClients.map((client) =>
       job.qos === 1

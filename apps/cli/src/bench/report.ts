@@ -113,6 +113,42 @@ function ratioTitle(ours: BrokerKind): string {
   return ours === 'robustmq' ? 'ours/mosquitto' : `${ours}/mosquitto`;
 }
 
+interface MetricColumn {
+  key: string;
+  title: string;
+  format: (n: number) => string;
+  /** with the ratio of ours to mosquitto beside it */
+  ratio: boolean;
+}
+
+/** The columns of the latency tables (fixed-rate and paced), by the result field they show. */
+const LATENCY_COLUMNS = {
+  p50: { title: 'p50 ms', format: fmt.ms, ratio: true },
+  p90: { title: 'p90 ms', format: fmt.ms, ratio: true },
+  p99: { title: 'p99 ms', format: fmt.ms, ratio: true },
+  p999: { title: 'p99.9 ms', format: fmt.ms, ratio: true },
+  max: { title: 'max ms', format: fmt.ms, ratio: true },
+  ackP50: { title: 'PUBACK p50 ms', format: fmt.ms, ratio: true },
+  ackP99: { title: 'PUBACK p99 ms', format: fmt.ms, ratio: true },
+  ackP999: { title: 'PUBACK p99.9 ms', format: fmt.ms, ratio: true },
+  achievedRate: { title: 'achieved msg/s', format: fmt.int, ratio: false },
+  samples: { title: 'messages sampled', format: fmt.int, ratio: false },
+  lost: { title: 'lost', format: fmt.int, ratio: false },
+  deferred: { title: 'sends deferred by a full window', format: fmt.int, ratio: false },
+  brokerCpuPct: { title: 'broker CPU', format: fmt.pct, ratio: true },
+  msgPerBrokerCpuSec: { title: 'msg per broker CPU-s', format: fmt.int, ratio: true },
+  loadCpuPct: { title: 'load CPU', format: fmt.pct, ratio: false },
+} satisfies Record<string, Omit<MetricColumn, 'key'>>;
+
+/** The columns named, in order: "p50 p99 max …". */
+function latencyColumns(keys: string): MetricColumn[] {
+  return keys.split(' ').map((key) => {
+    const column = (LATENCY_COLUMNS as Record<string, Omit<MetricColumn, 'key'>>)[key];
+    if (!column) throw new Error(`no latency column ${key}`);
+    return { key, ...column };
+  });
+}
+
 function throughputSection(
   records: RunRecord[],
   cases: BenchCase[],
@@ -122,14 +158,10 @@ function throughputSection(
 ): string {
   const { brokers } = options;
   const ours = oursVsMosquitto(brokers);
-  const columns: {
-    key: string;
-    title: string;
-    format: (n: number) => string;
-    ratio: boolean;
+  const columns: (MetricColumn & {
     /** shown only when some run measured it */
     optional?: boolean;
-  }[] = [
+  })[] = [
     { key: 'msgPerSec', title: 'delivered msg/s', format: fmt.int, ratio: true },
     { key: 'msgPerBrokerCpuSec', title: 'msg per broker CPU-s', format: fmt.int, ratio: true },
     { key: 'brokerCpuPct', title: 'broker CPU', format: fmt.pct, ratio: false },
@@ -180,7 +212,7 @@ function throughputSection(
 
 function metricRowsSection(
   title: string,
-  rows: { key: string; title: string; format: (n: number) => string; ratio: boolean }[],
+  rows: MetricColumn[],
   records: RunRecord[],
   c: BenchCase,
   brokers: BrokerKind[],
@@ -241,137 +273,82 @@ export function renderReport(
           "Load and broker share the machine's cores.",
       ),
     );
-  if (options.scenarios.includes('rates')) {
-    for (const c of casesByScenario.rates) {
-      sections.push(
-        '',
-        metricRowsSection(
-          `### Latency at a fixed rate (${c.label}, ${PAYLOAD_BYTES}-byte payloads, ${options.durationS} s window, median of ${options.runs} runs)`,
-          [
-            { key: 'p50', title: 'p50 ms', format: fmt.ms, ratio: true },
-            { key: 'p99', title: 'p99 ms', format: fmt.ms, ratio: true },
-            { key: 'p999', title: 'p99.9 ms', format: fmt.ms, ratio: true },
-            { key: 'max', title: 'max ms', format: fmt.ms, ratio: true },
-            { key: 'ackP50', title: 'PUBACK p50 ms', format: fmt.ms, ratio: true },
-            { key: 'ackP99', title: 'PUBACK p99 ms', format: fmt.ms, ratio: true },
-            { key: 'ackP999', title: 'PUBACK p99.9 ms', format: fmt.ms, ratio: true },
-            { key: 'achievedRate', title: 'achieved msg/s', format: fmt.int, ratio: false },
-            { key: 'lost', title: 'lost', format: fmt.int, ratio: false },
-            { key: 'deferred', title: 'sends deferred by a full window', format: fmt.int, ratio: false },
-            { key: 'brokerCpuPct', title: 'broker CPU', format: fmt.pct, ratio: true },
-            { key: 'msgPerBrokerCpuSec', title: 'msg per broker CPU-s', format: fmt.int, ratio: true },
-          ],
-          records,
-          c,
-          options.brokers,
-          'Latency = publish → delivery at the subscriber; PUBACK = publish → PUBACK at the publisher (on a broker that ' +
-            'stores before acknowledging, this includes the durable write). Raw client, publisher and subscriber in one ' +
-            'process (one clock); every PUBLISH and every PUBACK is a socket write of its own; in-flight window 1,000.',
-        ),
-      );
-    }
-  }
-  if (options.scenarios.includes('latency')) {
-    for (const c of casesByScenario.latency) {
-      sections.push(
-        '',
-        metricRowsSection(
-          `### Latency (${c.label}, ${PAYLOAD_BYTES}-byte payloads, ${options.durationS} s window, median of ${options.runs} runs)`,
-          [
-            { key: 'p50', title: 'p50 ms', format: fmt.ms, ratio: true },
-            { key: 'p90', title: 'p90 ms', format: fmt.ms, ratio: true },
-            { key: 'p99', title: 'p99 ms', format: fmt.ms, ratio: true },
-            { key: 'p999', title: 'p99.9 ms', format: fmt.ms, ratio: true },
-            { key: 'max', title: 'max ms', format: fmt.ms, ratio: true },
-            { key: 'achievedRate', title: 'achieved msg/s', format: fmt.int, ratio: false },
-            { key: 'samples', title: 'messages sampled', format: fmt.int, ratio: false },
-            { key: 'lost', title: 'lost', format: fmt.int, ratio: false },
-            { key: 'deferred', title: 'sends deferred by a full window', format: fmt.int, ratio: false },
-            { key: 'brokerCpuPct', title: 'broker CPU', format: fmt.pct, ratio: true },
-            { key: 'loadCpuPct', title: 'load CPU', format: fmt.pct, ratio: false },
-          ],
-          records,
-          c,
-          options.brokers,
-          'Latency = receive time − send time stamped in the payload, publisher and subscriber in one process (one clock). ' +
-            `Publisher and subscriber both use QoS 1 (in-flight window ${INFLIGHT_WINDOW}).`,
-        ),
-      );
-    }
-  }
-  if (options.scenarios.includes('connections')) {
-    for (const c of casesByScenario.connections) {
-      sections.push(
-        '',
-        metricRowsSection(
-          `### Idle connections (${options.connections.toLocaleString('en-US')} MQTT 3.1.1 connections, keep-alive 600 s, median of ${options.runs} runs)`,
-          [
-            { key: 'connections', title: 'connections held', format: fmt.int, ratio: false },
-            { key: 'failed', title: 'connections failed', format: fmt.int, ratio: false },
-            {
-              key: 'rssBeforeBytes',
-              title: 'broker RSS before, settled (MiB)',
-              format: fmt.mib,
-              ratio: true,
-            },
-            { key: 'rssAfterBytes', title: 'broker RSS after, settled (MiB)', format: fmt.mib, ratio: true },
-            {
-              key: 'bytesPerConnection',
-              title: 'bytes per connection, settled',
-              format: fmt.int,
-              ratio: true,
-            },
-            {
-              key: 'bytesPerConnectionAfterGc',
-              title: 'bytes per connection after a forced full GC (V8 brokers)',
-              format: fmt.int,
-              ratio: true,
-            },
-            {
-              key: 'bytesPerConnectionAt1s',
-              title: 'bytes per connection 1 s after the burst (earlier benches)',
-              format: fmt.int,
-              ratio: true,
-            },
-            { key: 'settleSeconds', title: 'seconds until settled', format: fmt.sec, ratio: false },
-            {
-              key: 'rssAt100kBytes',
-              title: `RSS at ${EXTRAPOLATE_TO.toLocaleString('en-US')} connections, extrapolated (MiB)`,
-              format: fmt.mib,
-              ratio: true,
-            },
-            { key: 'connectSeconds', title: 'time to open all (s)', format: fmt.sec, ratio: true },
-          ],
-          records,
-          c,
-          options.brokers,
-          'RSS = VmRSS of the broker process, sampled every second until it settles (a broker on V8 returns the ' +
-            "connect burst's garbage when its memory reducer runs, up to ~2 min after the burst; the same before the " +
-            'burst for its start-up garbage); per connection = (settled after − settled before) / connections held; ' +
-            "the forced-GC row is the same difference read again after a full GC asked for through the broker's V8 " +
-            'inspector (opened on loopback by the bench) once each settled reading was taken; ' +
-            'the 1 s row is RSS 1 s after the last CONNACK minus RSS 1 s after start-up, as the earlier benches read it; ' +
-            'the extrapolation is before + per connection × 100,000 (a process here may hold at most 20,000 open files).',
-        ),
-      );
-    }
-  }
-  for (const scenario of ['fanin', 'fanout', 'topics'] as const) {
-    if (!options.scenarios.includes(scenario)) continue;
+  /** a table per case of `scenario` when it ran: the table's title, its columns and the footer under it */
+  const perCase = (scenario: ScenarioName, section: (c: BenchCase) => [string, MetricColumn[], string]) => {
+    if (!options.scenarios.includes(scenario)) return;
     for (const c of casesByScenario[scenario]) {
-      sections.push(
-        '',
-        metricRowsSection(
-          `### ${c.label} (${options.durationS} s of publishing after ${options.warmupS} s warm-up, median of ${options.runs} runs)`,
-          SCALE_ROWS.map((r) => ({ ...r, format: fmt[r.format] })),
-          records,
-          c,
-          options.brokers,
-          SCALE_FOOTER,
-        ),
-      );
+      const [title, columns, footer] = section(c);
+      sections.push('', metricRowsSection(title, columns, records, c, options.brokers, footer));
     }
-  }
+  };
+  perCase('rates', (c) => [
+    `### Latency at a fixed rate (${c.label}, ${PAYLOAD_BYTES}-byte payloads, ${options.durationS} s window, median of ${options.runs} runs)`,
+    latencyColumns(
+      'p50 p99 p999 max ackP50 ackP99 ackP999 achievedRate lost deferred brokerCpuPct msgPerBrokerCpuSec',
+    ),
+    'Latency = publish → delivery at the subscriber; PUBACK = publish → PUBACK at the publisher (on a broker that ' +
+      'stores before acknowledging, this includes the durable write). Raw client, publisher and subscriber in one ' +
+      'process (one clock); every PUBLISH and every PUBACK is a socket write of its own; in-flight window 1,000.',
+  ]);
+  perCase('latency', (c) => [
+    `### Latency (${c.label}, ${PAYLOAD_BYTES}-byte payloads, ${options.durationS} s window, median of ${options.runs} runs)`,
+    latencyColumns('p50 p90 p99 p999 max achievedRate samples lost deferred brokerCpuPct loadCpuPct'),
+    'Latency = receive time − send time stamped in the payload, publisher and subscriber in one process (one clock). ' +
+      `Publisher and subscriber both use QoS 1 (in-flight window ${INFLIGHT_WINDOW}).`,
+  ]);
+  perCase('connections', () => [
+    `### Idle connections (${options.connections.toLocaleString('en-US')} MQTT 3.1.1 connections, keep-alive 600 s, median of ${options.runs} runs)`,
+    [
+      { key: 'connections', title: 'connections held', format: fmt.int, ratio: false },
+      { key: 'failed', title: 'connections failed', format: fmt.int, ratio: false },
+      {
+        key: 'rssBeforeBytes',
+        title: 'broker RSS before, settled (MiB)',
+        format: fmt.mib,
+        ratio: true,
+      },
+      { key: 'rssAfterBytes', title: 'broker RSS after, settled (MiB)', format: fmt.mib, ratio: true },
+      {
+        key: 'bytesPerConnection',
+        title: 'bytes per connection, settled',
+        format: fmt.int,
+        ratio: true,
+      },
+      {
+        key: 'bytesPerConnectionAfterGc',
+        title: 'bytes per connection after a forced full GC (V8 brokers)',
+        format: fmt.int,
+        ratio: true,
+      },
+      {
+        key: 'bytesPerConnectionAt1s',
+        title: 'bytes per connection 1 s after the burst (earlier benches)',
+        format: fmt.int,
+        ratio: true,
+      },
+      { key: 'settleSeconds', title: 'seconds until settled', format: fmt.sec, ratio: false },
+      {
+        key: 'rssAt100kBytes',
+        title: `RSS at ${EXTRAPOLATE_TO.toLocaleString('en-US')} connections, extrapolated (MiB)`,
+        format: fmt.mib,
+        ratio: true,
+      },
+      { key: 'connectSeconds', title: 'time to open all (s)', format: fmt.sec, ratio: true },
+    ],
+    'RSS = VmRSS of the broker process, sampled every second until it settles (a broker on V8 returns the ' +
+      "connect burst's garbage when its memory reducer runs, up to ~2 min after the burst; the same before the " +
+      'burst for its start-up garbage); per connection = (settled after − settled before) / connections held; ' +
+      "the forced-GC row is the same difference read again after a full GC asked for through the broker's V8 " +
+      'inspector (opened on loopback by the bench) once each settled reading was taken; ' +
+      'the 1 s row is RSS 1 s after the last CONNACK minus RSS 1 s after start-up, as the earlier benches read it; ' +
+      'the extrapolation is before + per connection × 100,000 (a process here may hold at most 20,000 open files).',
+  ]);
+  for (const scenario of ['fanin', 'fanout', 'topics'] as const)
+    perCase(scenario, (c) => [
+      `### ${c.label} (${options.durationS} s of publishing after ${options.warmupS} s warm-up, median of ${options.runs} runs)`,
+      SCALE_ROWS.map((r) => ({ ...r, format: fmt[r.format] })),
+      SCALE_FOOTER,
+    ]);
   sections.push('', `Command: \`${command}\``, '');
   return sections.join('\n');
 }

@@ -38,32 +38,39 @@ export function createKafkaMetrics(
   });
   const counter = (name: string, help: string, read: () => number) =>
     scrapedCounter(registry, name, help, read);
-  counter('kafka_connections_total', 'Kafka connections accepted', () => stats.connectionsTotal);
-  counter(
-    'kafka_request_errors_total',
-    'Requests answered UNSUPPORTED_VERSION or failed unexpectedly',
-    () => stats.requestErrors,
-  );
-  counter(
-    'kafka_protocol_errors_total',
-    'Connections closed for malformed or oversized requests',
-    () => stats.protocolErrors,
-  );
-  counter('kafka_auth_failures_total', 'Failed or skipped SASL authentications', () => stats.authFailures);
-  counter('kafka_produced_records_total', 'Records appended by Produce', () => stats.producedRecords);
-  counter('kafka_produced_bytes_total', 'Value bytes appended by Produce', () => stats.producedBytes);
-  counter('kafka_fetched_records_total', 'Records returned by Fetch', () => stats.fetchedRecords);
-  counter('kafka_fetched_bytes_total', 'Record batch bytes returned by Fetch', () => stats.fetchedBytes);
-  counter(
-    'kafka_idempotent_duplicates_total',
-    'Idempotent batches answered as already stored (retries), not stored again',
-    () => stats.duplicateBatches,
-  );
-  counter(
-    'kafka_idempotent_sequence_errors_total',
-    'Idempotent batches refused: OUT_OF_ORDER_SEQUENCE_NUMBER, DUPLICATE_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH',
-    () => stats.sequenceErrors,
-  );
+  const counters: [
+    name: string,
+    help: string,
+    stat: Exclude<keyof KafkaStats, 'requests' | 'countRequest'>,
+  ][] = [
+    ['kafka_connections_total', 'Kafka connections accepted', 'connectionsTotal'],
+    [
+      'kafka_request_errors_total',
+      'Requests answered UNSUPPORTED_VERSION or failed unexpectedly',
+      'requestErrors',
+    ],
+    [
+      'kafka_protocol_errors_total',
+      'Connections closed for malformed or oversized requests',
+      'protocolErrors',
+    ],
+    ['kafka_auth_failures_total', 'Failed or skipped SASL authentications', 'authFailures'],
+    ['kafka_produced_records_total', 'Records appended by Produce', 'producedRecords'],
+    ['kafka_produced_bytes_total', 'Value bytes appended by Produce', 'producedBytes'],
+    ['kafka_fetched_records_total', 'Records returned by Fetch', 'fetchedRecords'],
+    ['kafka_fetched_bytes_total', 'Record batch bytes returned by Fetch', 'fetchedBytes'],
+    [
+      'kafka_idempotent_duplicates_total',
+      'Idempotent batches answered as already stored (retries), not stored again',
+      'duplicateBatches',
+    ],
+    [
+      'kafka_idempotent_sequence_errors_total',
+      'Idempotent batches refused: OUT_OF_ORDER_SEQUENCE_NUMBER, DUPLICATE_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH',
+      'sequenceErrors',
+    ],
+  ];
+  for (const [name, help, stat] of counters) counter(name, help, () => stats[stat]);
   if (!sources) return registry;
   new Gauge({
     name: 'kafka_groups',

@@ -16,9 +16,10 @@
 // up to where its own view changed that the departed broker was to serve (offset mod n under the view that still
 // counted it, matching the group's filter): what that broker had sent but not had acknowledged, and what it never
 // served while it was dying. At least once: a message acknowledged after the departed broker's last record (within
-// one interval plus one placement write of its death) is delivered again; one acknowledged before is not. A record
-// of more than MAX_PENDING offsets keeps only the oldest as `r` (everything from it is given again). A broker of the
-// previous release committed only a position (a consumer group on the shared log): that is still read, as `r`.
+// one interval plus one placement write of its death) is delivered again; one acknowledged before is not. Past
+// MAX_PENDING offsets a record lists only those outside this broker's own share and records the share as an `h` part
+// from its oldest unacknowledged offset (given again from there, none lost). A broker of the previous release
+// committed only a position (a consumer group on the shared log): that is still read, as `r`.
 //
 // The view is refreshed every REFRESH_MS; while two brokers' views differ (a member joined in the last moments) a
 // message can go to a member on each, or to none — the same guarantee shared subscriptions give on a single broker
@@ -54,9 +55,15 @@
 // members those offsets and this broker's share of the log from `r` on (what the others routed here before they saw
 // it go), and deletes the position; the mark stays until a member joins here again or the broker stops.
 //
-// A persistent member's session ending (expired offline, replaced by a clean start, taken over by another broker)
-// gives the group back the messages it had in flight (`returned`): to a member here, else through a record under the
+// A session ending with messages of a group in flight gives them back (`returned`): a clean member leaving while
+// others of the group stay here, a persistent member's session ending (expired offline, replaced by a clean start,
+// taken over by another broker), a session that had unsubscribed. To a member here, else through a record under the
 // members prefix (`…/returned-<node id>-<uuid>`) that the lowest-numbered broker of the group takes at its refresh.
+//
+// Sessions here that hold a group's messages without being members (a persistent member away, a connection that
+// unsubscribed: `heldOffsets`) are listed in this incarnation's held record (`…/held-<node id>-<incarnation>`),
+// written with the positions; it is taken like a returned record once that incarnation is no longer registered (the
+// sessions' memory died with it), never while it is.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@robustmq/common';
 import type { PlacementClient } from '@robustmq/placement-client';
@@ -82,6 +89,9 @@ const LEAVE_DRAIN_MS = 500;
 const LEAVING = '!';
 /** the last level of a record under the members prefix that holds messages given back to a group (`returned`). */
 const RETURNED = 'returned-';
+/** the last level (`held-<node id>-<incarnation>`) of a record under the members prefix that lists the messages of a
+ * group that sessions of that broker hold in flight without being members (`heldOffsets`). */
+const HELD = 'held-';
 
 /** What the coordinator needs of the shared log: how far this broker has routed, reads, and the group positions
  * brokers of the previous release committed. */
@@ -134,6 +144,10 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   private readonly local = new Set<string>();
   /** group key → the position record last written for it. */
   private readonly committed = new Map<string, string>();
+  /** group key → the held record last written for it (absent: none in placement). */
+  private readonly committedHeld = new Map<string, string>();
+  /** writes of returned-message records in flight: a position write waits for them (what they hold leaves it). */
+  private readonly returning = new Set<Promise<void>>();
   /** groups whose position may have moved since it was last written. */
   private readonly dirty = new Set<string>();
   private commitTimer: NodeJS.Timeout | undefined;
@@ -264,6 +278,8 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     this.adopted.delete(key);
     const writes = (this.closing.get(key) ?? Promise.resolve())
       .then(async () => {
+        // what a member that went away (persistent) keeps is listed in the held record before the position drops it
+        await this.writeHeld(key);
         await this.placement.kv.set(
           positionKey(key, this.nodeId, this.incarnation),
           JSON.stringify(position),
@@ -290,9 +306,8 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
 
   returned(key: string, offsets: number[]): void {
     if (offsets.length === 0) return;
-    const p = [...new Set(offsets)].sort((a, b) => a - b);
-    const to = p[p.length - 1]! + 1;
-    const part: HandOverPart = { r: to, p, to, n: 1, i: 0 };
+    const part = returnedPart(offsets);
+    const p = part.p;
     if (this.local.has(key) && !this.leaving && !this.stopped) {
       const giving = this.giveParts(key, [part], async () => undefined, { returned: p.length })
         .catch((err: unknown) =>
@@ -313,8 +328,14 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
           'could not give the messages of an ended session back to its shared group',
         ),
       )
-      .finally(() => this.handOvers.delete(writing));
+      .finally(() => {
+        this.handOvers.delete(writing);
+        this.returning.delete(writing);
+      });
     this.handOvers.add(writing);
+    this.returning.add(writing);
+    // the held record (or position) that listed them is written after this one
+    this.positionMoved(key);
   }
 
   serves(key: string, message: OutgoingPublish): boolean {
@@ -330,10 +351,13 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     this.positionMoved(key);
   }
 
-  /** Schedules a write of the group's position: at once when none is in flight and the last one is at least the
-   * interval old, else when that holds. */
+  held(key: string): void {
+    this.positionMoved(key);
+  }
+
+  /** Schedules a write of the group's position (and of what sessions here hold of it without being members): at once
+   * when none is in flight and the last one is at least the interval old, else when that holds. */
   private positionMoved(key: string): void {
-    if (!this.local.has(key)) return;
     this.dirty.add(key);
     if (this.commitTimer !== undefined || this.committing !== undefined || this.stopped || this.leaving)
       return;
@@ -390,8 +414,10 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       /** `<group key>\n<node id>` of every members record, counted or not */
       const recorded = new Set<string>();
       const ours = new Set<string>();
-      /** records of messages given back to a group, by group key */
+      /** records of messages given back to a group, and held records of brokers no longer registered with their
+       * incarnation (their sessions' messages are nobody's now), by group key */
       const returns: { key: string; record: string; value: string }[] = [];
+      const helds: { key: string; record: string; value: string; nodeId: number }[] = [];
       let startAfter = '';
       for (;;) {
         const page = await this.placement.kv.listPrefix(PREFIX, startAfter, 1000);
@@ -403,6 +429,11 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
           const value = item.value.toString('utf8');
           if (rest.startsWith(RETURNED, slash + 1)) {
             returns.push({ key, record: item.key, value });
+            continue;
+          }
+          if (rest.startsWith(HELD, slash + 1)) {
+            const holder = parseInt(rest.slice(slash + 1 + HELD.length), 10);
+            if (Number.isInteger(holder)) helds.push({ key, record: item.key, value, nodeId: holder });
             continue;
           }
           recorded.add(`${key}\n${nodeId}`);
@@ -452,6 +483,18 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       this.view = view;
       this.epochs = alive;
       this.handOverDeparted(previous, previousEpochs, view, alive, recorded, switchedAt);
+      // a held record whose incarnation is no longer the registered one: its sessions are gone with it
+      for (const held of helds) {
+        let epoch: unknown;
+        try {
+          epoch = (JSON.parse(held.value) as { e?: unknown }).e;
+        } catch {
+          epoch = undefined; // not ours to read: taken (and deleted) as a record with nothing to give
+        }
+        if (held.nodeId === this.nodeId && epoch === this.incarnation) continue;
+        if (alive.has(held.nodeId) && alive.get(held.nodeId) === epoch) continue;
+        returns.push(held);
+      }
       // messages given back to a group go to the lowest of its brokers
       if (!this.leaving)
         for (const { key, record, value } of returns)
@@ -587,7 +630,7 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       this.logger.warn({ err, group: key }, 'could not record a hand-over before starting it');
     }
     const current = (): boolean => this.adopted.get(key)?.has(adoption) === true;
-    const end = parts.reduce((max, part) => Math.max(max, part.to), 0);
+    const end = partsEnd(parts);
     let handed = 0;
     let dropped = 0;
     let offset = Math.max(nextWanted(parts, 0), await this.log.startOffset());
@@ -677,13 +720,25 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   /** This broker's position in group `key`: routed up to `routed`, `pending` given and not acknowledged, and the
    * hand-overs under way. */
   private positionOf(key: string, routed: number, pending: number[]): GroupPosition {
-    const position: GroupPosition =
-      pending.length > MAX_PENDING
-        ? { r: Math.min(...pending), p: [] }
-        : { r: routed, p: pending.sort((a, b) => a - b) };
+    pending.sort((a, b) => a - b);
     const h: HandOverPart[] = [];
     for (const adoption of this.adopted.get(key) ?? [])
       h.push(...remainingParts(adoption.parts, adoption.at));
+    let p = pending;
+    if (pending.length > MAX_PENDING) {
+      // too many to list: this broker's own share (offset mod n = i under its view) is recorded as a part from its
+      // oldest unacknowledged offset up to `routed` (given again from there, some acknowledged ones twice); every
+      // other offset — given on another's behalf, or under an older view — is still listed, so none is lost
+      const brokers = this.view.get(key) ?? [];
+      const n = brokers.length;
+      const i = brokers.indexOf(this.nodeId);
+      const first = i < 0 ? undefined : pending.find((offset) => offset % n === i);
+      if (first !== undefined) {
+        p = pending.filter((offset) => offset < first || offset % n !== i);
+        h.push({ r: first, p: [], to: routed, n, i });
+      }
+    }
+    const position: GroupPosition = { r: routed, p };
     if (h.length > 0) position.h = h;
     return position;
   }
@@ -707,6 +762,33 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     await writing;
   }
 
+  /** Writes (or deletes) this incarnation's held record of group `key` if what sessions here hold of the group without
+   * being members changed since it was last written; undefined when nothing is to write. Taken over by the others only
+   * once this incarnation is no longer registered (refresh). */
+  private writeHeld(key: string): Promise<void> | undefined {
+    const offsets = this.members?.heldOffsets(key) ?? [];
+    const value =
+      offsets.length === 0 ? undefined : JSON.stringify({ e: this.incarnation, h: [returnedPart(offsets)] });
+    if (this.committedHeld.get(key) === value) return undefined;
+    const record = `${PREFIX}${key}/${HELD}${this.nodeId}-${this.incarnation}`;
+    this.commitStats.writes++;
+    const write =
+      value === undefined
+        ? this.placement.kv.delete(record).then(() => undefined)
+        : this.placement.kv.set(record, value);
+    return write.then(
+      () => {
+        if (value === undefined) this.committedHeld.delete(key);
+        else this.committedHeld.set(key, value);
+      },
+      (err: unknown) => {
+        this.committedHeld.set(key, ''); // unknown: written again at the next move or refresh
+        this.dirty.add(key);
+        throw err;
+      },
+    );
+  }
+
   /** Writes, for each group whose position may have moved, how far this broker has routed and what its members
    * have not acknowledged: where another broker takes over if this one dies. */
   private async commitPositions(): Promise<void> {
@@ -715,8 +797,12 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     const routed = this.frozenAt ?? this.log.nextOffset;
     const keys = [...this.dirty];
     this.dirty.clear();
+    // returned-message records first: they hold what the records written here no longer list
+    if (this.returning.size > 0) await Promise.all(this.returning);
     const writes: Promise<void>[] = [];
     for (const key of keys) {
+      const held = this.writeHeld(key);
+      if (held) writes.push(held);
       if (!this.local.has(key)) continue;
       const value = JSON.stringify(this.positionOf(key, routed, members.pendingOffsets(key)));
       if (this.committed.get(key) === value) continue;
@@ -739,11 +825,18 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   }
 }
 
-/** Whether any of `parts` has `offset` to give. */
+/** A part of just these offsets. */
+function returnedPart(offsets: number[]): HandOverPart {
+  const p = [...new Set(offsets)].sort((a, b) => a - b);
+  const to = p[p.length - 1]! + 1;
+  return { r: to, p, to, n: 1, i: 0 };
+}
+
+/** Whether any of `parts` has `offset` to give: listed in its `p` (wherever it lies), or its share from `r` to `to`. */
 function wantedBy(parts: HandOverPart[], offset: number): boolean {
   for (const part of parts) {
-    if (offset >= part.to) continue;
-    if (offset >= part.r ? offset % part.n === part.i : part.p.includes(offset)) return true;
+    if (offset >= part.r && offset < part.to && offset % part.n === part.i) return true;
+    if (part.p.includes(offset)) return true;
   }
   return false;
 }
@@ -752,13 +845,21 @@ function wantedBy(parts: HandOverPart[], offset: number): boolean {
 function nextWanted(parts: HandOverPart[], offset: number): number {
   let next = Infinity;
   for (const part of parts) {
-    if (offset >= part.to) continue;
-    if (offset >= part.r) return offset;
-    let candidate = part.r < part.to ? part.r : Infinity;
-    for (const p of part.p) if (p >= offset && p < candidate) candidate = p;
-    if (candidate < next) next = candidate;
+    const from = Math.max(offset, part.r);
+    if (from < part.to && from < next) next = from;
+    for (const p of part.p) if (p >= offset && p < next) next = p;
   }
   return next;
+}
+
+/** The offset below which every offset `parts` may have to give lies. */
+function partsEnd(parts: HandOverPart[]): number {
+  let end = 0;
+  for (const part of parts) {
+    if (part.to > end) end = part.to;
+    for (const p of part.p) if (p >= end) end = p + 1;
+  }
+  return end;
 }
 
 /** What is left of `parts` once every offset below `at` has been given; parts with nothing left are dropped. */
@@ -767,7 +868,7 @@ function remainingParts(parts: HandOverPart[], at: number): HandOverPart[] {
   for (const part of parts) {
     const rest: HandOverPart = {
       r: Math.max(part.r, at),
-      p: part.p.filter((offset) => offset >= at && offset < part.r && offset < part.to),
+      p: part.p.filter((offset) => offset >= at),
       to: part.to,
       n: part.n,
       i: part.i,

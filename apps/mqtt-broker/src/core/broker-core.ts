@@ -242,12 +242,13 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
     this.readers.delete(session);
     this.log.holdRecent(this.readers.size > 0);
-    // a persistent member keeps its shared messages in flight while away (MQTT-4.4.0-1); when its session ends they
-    // are the group's again (MQTT 5 §4.8.2). A clean member's are handed over as it leaves the group (router).
-    if (session.persistent) this.returnShared(session);
+    // a persistent member keeps its shared messages in flight while away (MQTT-4.4.0-1), and a session that
+    // unsubscribed from a group keeps those of the group until acknowledged (MQTT-3.10.4-3); when the session ends they
+    // are the group's again (MQTT 5 §4.8.2). A clean member's of the groups it is in went as it left them (router).
+    this.returnShared(session);
   }
 
-  /** Gives a persistent session's unacknowledged shared-group messages back to their groups: in a cluster through the
+  /** Gives an ending session's unacknowledged shared-group messages back to their groups: in a cluster through the
    * coordinator (a member here or on another broker), alone to another member here. */
   private returnShared(session: Session): void {
     for (const [key, messages] of session.takeSharedUnacknowledged()) {
@@ -337,8 +338,10 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     if (!session) return;
     connection.session = undefined;
     if (session.connection === connection) {
+      // a persistent session lives on without its connection (MQTT 5 DISCONNECT may have set its expiry to 0 by now)
+      const leaving = session.persistent ? 'away' : 'ended';
       for (const [filter, subscription] of session.subscriptionEntries())
-        this.router.remove(filter, session, subscription);
+        this.router.remove(filter, session, subscription, leaving);
       session.detach();
       this.attachedCount--;
     }

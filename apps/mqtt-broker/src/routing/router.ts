@@ -8,7 +8,7 @@
 import type { QoS } from '@robustmq/protocol';
 import type { BrokerStats } from '../core/broker-settings.js';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
-import { SharedGroup, type SharedMember } from './shared-subscription.js';
+import { SharedGroup, type SharedInflight, type SharedMember } from './shared-subscription.js';
 import type { Subscription } from './subscription.js';
 import { TopicTrie } from './topic-trie.js';
 
@@ -25,12 +25,19 @@ export interface SharedGroupInfo {
   members: number;
 }
 
+/** Why a subscription leaves routing: an UNSUBSCRIBE on a live connection, the connection of a persistent session
+ * closing (it comes back), or the connection of a session that ends with it. */
+export type Leaving = 'unsubscribed' | 'away' | 'ended';
+
 export interface Router<S extends Subscriber> extends SharedGroupMembers {
   /** subscriptions in routing (plain and shared members). */
   readonly subscriptionCount: number;
   /** Puts one subscription of a connected subscriber into routing. `filter` is the subscriber's key for it. */
   add(filter: string, subscriber: S, subscription: Subscription): void;
-  remove(filter: string, subscriber: S, subscription: Subscription): void;
+  /** Takes one out. A shared group member's unacknowledged messages of the group stay with a session that lives on
+   * (`unsubscribed`: MQTT-3.10.4-3, it completes their delivery; `away`: MQTT-4.4.0-1, sent again when it is back)
+   * and still count as the group's; those of a session that `ended` go to another member (MQTT 5 §4.8.2). */
+  remove(filter: string, subscriber: S, subscription: Subscription, leaving?: Leaving): void;
   /** Delivers a message to every matching subscriber (not to its publisher's own session where No Local is set).
    * Returns how many it went to. */
   route(message: OutgoingPublish): number;
@@ -45,6 +52,9 @@ export interface SharedGroupMembers {
   /** Gives a message to one member of group `key` here: true if one took it, false if none can now, undefined when
    * the broker has no members of the group any more. */
   deliverToGroup(key: string, message: OutgoingPublish): boolean | undefined;
+  /** The log offsets of the messages of group `key` that sessions here hold in flight without being members (a
+   * persistent member away, a connection that unsubscribed), not acknowledged yet. */
+  heldOffsets(key: string): number[];
 }
 
 /** Decides which broker of a cluster serves a shared subscription group with a given message, so that each message
@@ -62,8 +72,10 @@ export interface SharedGroupCoordinator {
   returned(key: string, offsets: number[]): void;
   /** whether this broker gives `message` to one of its members of the group. */
   serves(key: string, message: OutgoingPublish): boolean;
-  /** a member here acknowledged a message of the group: the group's position here may move on. */
+  /** a session here acknowledged a message of the group: the group's position here (or what is held) may move on. */
   acknowledged(key: string): void;
+  /** the sessions here that hold messages of the group without being members changed (`heldOffsets`). */
+  held(key: string): void;
 }
 
 /** How one subscriber is matched by one message: the merge of all its matching subscriptions. */
@@ -86,6 +98,10 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
   private readonly groups = new Map<string, SharedGroup<S>>();
   private readonly sharedTrie = new TopicTrie<SharedGroup<S>, SharedGroup<S>>();
   private sharedMembers = 0;
+  /** group key → sessions here that hold messages of the group in flight without being its members (a persistent
+   * member away, a connection that unsubscribed): still the group's until acknowledged or given back, so a broker
+   * that dies meanwhile has them handed over. Kept only in a cluster (with a coordinator). */
+  private readonly holders = new Map<string, Set<S>>();
   /** reused by every route(): the subscribers one message matches, in match order. */
   private readonly matches = new Map<S, Match>();
 
@@ -116,9 +132,15 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
     const before = group.size;
     group.add(subscriber, subscription);
     this.sharedMembers += group.size - before;
+    // back in the group (a persistent member reconnecting): what it holds counts as a member's again
+    const holders = this.holders.get(key);
+    if (holders?.delete(subscriber)) {
+      if (holders.size === 0) this.holders.delete(key);
+      this.coordinator?.held(key);
+    }
   }
 
-  remove(filter: string, subscriber: S, subscription: Subscription): void {
+  remove(filter: string, subscriber: S, subscription: Subscription, leaving: Leaving = 'unsubscribed'): void {
     if (subscription.share === undefined) {
       this.trie.remove(filter, subscriber);
       this.matchCache.clear();
@@ -127,16 +149,50 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
     const inner = subscription.levels.join('/');
     const key = `${subscription.share}/${inner}`;
     const group = this.groups.get(key);
-    // the last member's unacknowledged messages, read while it is still a member
-    const unacknowledged: number[] = [];
-    if (group?.size === 1 && this.coordinator) subscriber.sharedHandOver(key, unacknowledged);
     if (!group?.remove(subscriber)) return;
     this.sharedMembers--;
+    const coordinator = this.coordinator;
+    // an ended session's unacknowledged messages are the group's: out of its window, so that nothing gives them twice
+    const taken: SharedInflight[] = [];
+    if (leaving === 'ended') subscriber.takeShared(key, taken);
+    else if (coordinator) this.hold(key, subscriber);
     if (group.size === 0) {
       this.groups.delete(key);
       this.sharedTrie.remove(inner, group);
-      this.coordinator?.groupClosed(key, unacknowledged);
+      if (coordinator) coordinator.groupClosed(key, taken.map(offsetOf));
+      else this.countDropped(taken.length); // no member left here to give them to
+      return;
     }
+    if (taken.length === 0) return;
+    // to the members that stay (MQTT 5 §4.8.2): in a cluster recorded first (a hand-over of this broker's), alone
+    // straight from the messages
+    if (coordinator) {
+      coordinator.returned(key, taken.map(offsetOf));
+      return;
+    }
+    const now = Date.now();
+    for (const { message } of taken) {
+      const forwardable = message?.forwardableAt(now); // expired meanwhile (MQTT-3.3.2-5): not given
+      if (forwardable === undefined) continue;
+      if (group.deliver(forwardable)) this.stats.messagesSent++;
+      else this.countDropped(1);
+    }
+  }
+
+  /** Records that `subscriber`, no longer a member of group `key`, still holds messages of it in flight. */
+  private hold(key: string, subscriber: S): void {
+    const offsets: number[] = [];
+    subscriber.sharedPending(key, offsets);
+    if (offsets.length === 0) return;
+    let holders = this.holders.get(key);
+    if (!holders) this.holders.set(key, (holders = new Set()));
+    holders.add(subscriber);
+    this.coordinator!.held(key);
+  }
+
+  private countDropped(count: number): void {
+    this.stats.sharedDropped += count;
+    this.stats.messagesDropped += count;
   }
 
   /** Once per subscriber even when several of its filters match, at the highest of their QoS (MQTT-3.3.4-2 / 5.0
@@ -217,6 +273,20 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
     return out;
   }
 
+  heldOffsets(key: string): number[] {
+    const holders = this.holders.get(key);
+    const out: number[] = [];
+    if (!holders) return out;
+    for (const holder of holders) {
+      const before = out.length;
+      holder.sharedPending(key, out);
+      // acknowledged everything, or given back (its session ended): no longer a holder
+      if (out.length === before) holders.delete(holder);
+    }
+    if (holders.size === 0) this.holders.delete(key);
+    return out;
+  }
+
   deliverToGroup(key: string, message: OutgoingPublish): boolean | undefined {
     const group = this.groups.get(key);
     if (!group) return undefined;
@@ -224,4 +294,8 @@ export class LocalRouter<S extends Subscriber> implements Router<S> {
     if (delivered) this.stats.messagesSent++;
     return delivered;
   }
+}
+
+function offsetOf(inflight: SharedInflight): number {
+  return inflight.offset;
 }

@@ -9,8 +9,9 @@
 // per session, and replaying group traffic per member would hand the same message to several members. In a cluster,
 // a message in flight to a member is the group's (its offset is kept with it) until acknowledged, so that a broker
 // that dies hands it to the remaining members (cluster/shared-groups.ts). A persistent member's in-flight messages
-// stay with its session while it is away (MQTT-4.4.0-1); when the session ends without it (expiry, a clean start,
-// taken over elsewhere) they go back to the group (BrokerCore.forgetSession, MQTT 5 §4.8.2).
+// stay with its session while it is away (MQTT-4.4.0-1), and a member that unsubscribes completes what it has
+// (MQTT-3.10.4-3); a session that ends gives them back to the group (MQTT 5 §4.8.2): a clean member as it leaves
+// (router), any other at its end (BrokerCore.forgetSession).
 import type { QoS } from '@robustmq/protocol';
 import type { OutgoingPublish } from '../packets/outgoing-publish.js';
 import type { Subscription } from './subscription.js';
@@ -25,11 +26,19 @@ export interface SharedMember {
     ids: number[] | undefined,
     key: string,
   ): boolean;
-  /** Adds to `out` the log offsets of the messages of group `key` this member got and has not acknowledged. */
+  /** Adds to `out` the log offsets of the messages of group `key` this member got and has not acknowledged (not a
+   * released QoS 2 message: its receiver has it). */
   sharedPending(key: string, out: number[]): void;
-  /** sharedPending for a member leaving the group now, but only what it will never be given again: nothing for a
-   * session that persists (it gets its in-flight messages again when it reconnects, MQTT-4.4.0-1). */
-  sharedHandOver(key: string, out: number[]): void;
+  /** Takes those messages out of the member's window, into `out`: its session has ended and will never send them
+   * again, they are the group's (MQTT 5 §4.8.2). */
+  takeShared(key: string, out: SharedInflight[]): void;
+}
+
+/** A message of a shared group a member had in flight: its log offset, and the message when the member still has it
+ * (a lone broker gives it to another member from there). */
+export interface SharedInflight {
+  offset: number;
+  message: OutgoingPublish | undefined;
 }
 
 /** `$share/<group>/<filter>` split; undefined for a filter that is not shared; 'invalid' for a malformed one. */

@@ -14,6 +14,7 @@ import { StorageError } from '@robustmq/storage-adapter';
 import type { Logger } from '@robustmq/common';
 import type { BrokerSettings, BrokerStats } from '../core/broker-settings.js';
 import type { Subscription } from '../routing/subscription.js';
+import type { SharedInflight } from '../routing/shared-subscription.js';
 import type { BrokerLog } from '../storage/broker-log.js';
 import type { OutboundAliases } from '../transport/topic-alias.js';
 import { PUBREL, ackPacket } from '../packets/fixed-packets.js';
@@ -338,14 +339,22 @@ export class Session {
     );
   }
 
-  sharedHandOver(key: string, out: number[]): void {
-    if (!this.persistent) this.sharedPending(key, out);
+  takeShared(key: string, out: SharedInflight[]): void {
+    const outgoing = this.outgoing;
+    if (outgoing === undefined) return;
+    for (const [packetId, message] of outgoing) {
+      const share = message.share;
+      if (share === undefined || share.key !== key || message.released) continue;
+      outgoing.delete(packetId);
+      out.push({ offset: share.offset, message: message.message });
+    }
   }
 
   sharedPending(key: string, out: number[]): void {
     for (const message of this.inflightMessages()) {
       const share = message.share;
-      if (share !== undefined && share.key === key) out.push(share.offset);
+      // a released QoS 2 message: its receiver has it, another member must not get it too
+      if (share !== undefined && share.key === key && !message.released) out.push(share.offset);
     }
   }
 

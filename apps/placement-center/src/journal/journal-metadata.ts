@@ -1,6 +1,7 @@
 // Journal shards and segments: create (opening segment 0), delete (marking everything DELETING), get, list, seal
 // the active segment and open the next, move a segment's leader. Replica sets for new segments are chosen here, on
 // the proposing member, from the JOURNAL_SERVER nodes in the registry.
+import type { SealSegmentRequest } from '@robustmq/placement-client';
 import { pageLimit, requireEnum, requireSegmentName, requireUint } from '../metadata/field-checks.js';
 import { MetadataError, accepted, invalid, notFound } from '../metadata/metadata-error.js';
 import { tagged, type WriteOptions } from '../metadata/write-options.js';
@@ -203,14 +204,7 @@ export class JournalMetadata {
   }
 
   async sealAndOpenNext(
-    input: {
-      namespace: string;
-      shardName: string;
-      segmentSeq: number;
-      endOffset: number;
-      startTimestampMs?: number;
-      endTimestampMs?: number;
-    },
+    input: SealSegmentRequest,
     options: WriteOptions = {},
   ): Promise<{ sealed: StoredSegment; next: StoredSegment }> {
     const { namespace, name } = checkShardRef(input.namespace, input.shardName, 'shard_name');

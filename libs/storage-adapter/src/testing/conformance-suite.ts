@@ -99,6 +99,18 @@ export function runStorageConformance(
         await expectCode(a.deleteShard('nope'), 'SHARD_NOT_FOUND');
       });
 
+      it('checks the arguments before looking the shard up: a bad one on an unknown shard is INVALID_ARGUMENT', async () => {
+        // one order for every adapter (CheckedStorageAdapter); memory and rocksdb used to answer SHARD_NOT_FOUND here
+        const calls: [RegExp, () => Promise<unknown>][] = [
+          [/must not be empty/, () => a.append('nope', [])],
+          [/fromOffset/, () => a.read('nope', -1)],
+          [/key/, () => a.readByKey('nope', '')],
+          [/timestamp/, () => a.offsetForTimestamp('nope', 1.5)],
+          [/offset/, () => a.commitOffset('g', 'nope', -1)],
+        ];
+        for (const [field, call] of calls) await expectCode(call(), 'INVALID_ARGUMENT', field);
+      });
+
       it('deleting a shard removes its records, indexes and group offsets; a new shard of that name starts empty', async () => {
         await a.createShard('s');
         await a.append('s', [{ key: 'k', tags: ['t'], payload: payload('old') }]);

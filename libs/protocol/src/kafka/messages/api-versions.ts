@@ -1,5 +1,6 @@
 // ApiVersions (key 18): what the broker speaks. Declared from Kafka's ApiVersionsRequest/Response.json, v0-3.
 import { kafkaApi, struct } from '../schema.js';
+import { errorCode, throttleTimeMs } from './shared-fields.js';
 
 const apiVersions = kafkaApi('ApiVersions', 18, '0-3', '3+');
 
@@ -9,13 +10,13 @@ export const ApiVersionsRequest = apiVersions.request([
 ]);
 
 export const ApiVersionsResponse = apiVersions.response([
-  { name: 'errorCode', type: 'int16', versions: '0+' },
+  errorCode(),
   struct('apiKeys', '[]ApiVersion', '0+', [
     { name: 'apiKey', type: 'int16', versions: '0+' },
     { name: 'minVersion', type: 'int16', versions: '0+' },
     { name: 'maxVersion', type: 'int16', versions: '0+' },
   ]),
-  { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+  throttleTimeMs('1+'),
   struct('supportedFeatures', '[]SupportedFeatureKey', '3+', { taggedVersions: '3+', tag: 0 }, [
     { name: 'name', type: 'string', versions: '3+' },
     { name: 'minVersion', type: 'int16', versions: '3+' },

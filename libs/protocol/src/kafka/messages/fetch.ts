@@ -2,6 +2,7 @@
 // FetchRequest/Response.json, v0-12 (v4 record batch v2 + isolation, v7 fetch sessions, v11 rack, v12 flexible; v13's
 // topic ids are not offered).
 import { kafkaApi, struct } from '../schema.js';
+import { errorCode, throttleTimeMs } from './shared-fields.js';
 
 const fetch = kafkaApi('Fetch', 1, '0-12', '12+');
 
@@ -41,14 +42,14 @@ export const FetchRequest = fetch.request([
 ]);
 
 export const FetchResponse = fetch.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
-  { name: 'errorCode', type: 'int16', versions: '7+' },
+  throttleTimeMs('1+'),
+  errorCode('7+'),
   { name: 'sessionId', type: 'int32', versions: '7+', default: 0 },
   struct('responses', '[]FetchableTopicResponse', '0+', [
     { name: 'topic', type: 'string', versions: '0+' },
     struct('partitions', '[]PartitionData', '0+', [
       { name: 'partitionIndex', type: 'int32', versions: '0+' },
-      { name: 'errorCode', type: 'int16', versions: '0+' },
+      errorCode(),
       { name: 'highWatermark', type: 'int64', versions: '0+' },
       { name: 'lastStableOffset', type: 'int64', versions: '4+', default: -1 },
       { name: 'logStartOffset', type: 'int64', versions: '5+', default: -1 },

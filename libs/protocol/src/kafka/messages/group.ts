@@ -3,6 +3,14 @@
 // Declared from Kafka's <Name>Request/Response.json, up to the last version of the classic group protocol (the
 // KIP-848 consumer protocol's additions — OffsetCommit/OffsetFetch v9, ListGroups v5 — are left out).
 import { kafkaApi, struct } from '../schema.js';
+import {
+  errorCode,
+  errorMessage,
+  groupGeneration,
+  groupInstanceId,
+  throttleTimeMs,
+  topicPartitions,
+} from './shared-fields.js';
 
 const findCoordinator = kafkaApi('FindCoordinator', 10, '0-4', '3+');
 
@@ -14,9 +22,9 @@ export const FindCoordinatorRequest = findCoordinator.request([
 ]);
 
 export const FindCoordinatorResponse = findCoordinator.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
-  { name: 'errorCode', type: 'int16', versions: '0-3' },
-  { name: 'errorMessage', type: 'string', versions: '1-3', nullableVersions: '1-3', default: null },
+  throttleTimeMs('1+'),
+  errorCode('0-3'),
+  errorMessage('1-3'),
   { name: 'nodeId', type: 'int32', versions: '0-3' },
   { name: 'host', type: 'string', versions: '0-3' },
   { name: 'port', type: 'int32', versions: '0-3' },
@@ -25,8 +33,8 @@ export const FindCoordinatorResponse = findCoordinator.response([
     { name: 'nodeId', type: 'int32', versions: '4+' },
     { name: 'host', type: 'string', versions: '4+' },
     { name: 'port', type: 'int32', versions: '4+' },
-    { name: 'errorCode', type: 'int16', versions: '4+' },
-    { name: 'errorMessage', type: 'string', versions: '4+', nullableVersions: '4+', default: null },
+    errorCode('4+'),
+    errorMessage('4+'),
   ]),
 ]);
 
@@ -38,7 +46,7 @@ export const JoinGroupRequest = joinGroup.request([
   // absent in v0, where the session timeout stands in for it
   { name: 'rebalanceTimeoutMs', type: 'int32', versions: '1+', default: -1 },
   { name: 'memberId', type: 'string', versions: '0+' },
-  { name: 'groupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
+  groupInstanceId('5+'),
   { name: 'protocolType', type: 'string', versions: '0+' },
   struct('protocols', '[]JoinGroupRequestProtocol', '0+', [
     { name: 'name', type: 'string', versions: '0+' },
@@ -48,8 +56,8 @@ export const JoinGroupRequest = joinGroup.request([
 ]);
 
 export const JoinGroupResponse = joinGroup.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
-  { name: 'errorCode', type: 'int16', versions: '0+' },
+  throttleTimeMs('2+'),
+  errorCode(),
   { name: 'generationId', type: 'int32', versions: '0+', default: -1 },
   { name: 'protocolType', type: 'string', versions: '7+', nullableVersions: '7+', default: null },
   { name: 'protocolName', type: 'string', versions: '0+', nullableVersions: '7+' },
@@ -58,24 +66,16 @@ export const JoinGroupResponse = joinGroup.response([
   { name: 'memberId', type: 'string', versions: '0+' },
   struct('members', '[]JoinGroupResponseMember', '0+', [
     { name: 'memberId', type: 'string', versions: '0+' },
-    { name: 'groupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
+    groupInstanceId('5+'),
     { name: 'metadata', type: 'bytes', versions: '0+' },
   ]),
 ]);
 
 const heartbeat = kafkaApi('Heartbeat', 12, '0-4', '4+');
 
-export const HeartbeatRequest = heartbeat.request([
-  { name: 'groupId', type: 'string', versions: '0+' },
-  { name: 'generationId', type: 'int32', versions: '0+' },
-  { name: 'memberId', type: 'string', versions: '0+' },
-  { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
-]);
+export const HeartbeatRequest = heartbeat.request([...groupGeneration('3+')]);
 
-export const HeartbeatResponse = heartbeat.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
-  { name: 'errorCode', type: 'int16', versions: '0+' },
-]);
+export const HeartbeatResponse = heartbeat.response([throttleTimeMs('1+'), errorCode()]);
 
 const leaveGroup = kafkaApi('LeaveGroup', 13, '0-5', '4+');
 
@@ -84,28 +84,25 @@ export const LeaveGroupRequest = leaveGroup.request([
   { name: 'memberId', type: 'string', versions: '0-2' },
   struct('members', '[]MemberIdentity', '3+', [
     { name: 'memberId', type: 'string', versions: '3+' },
-    { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
+    groupInstanceId('3+'),
     { name: 'reason', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
   ]),
 ]);
 
 export const LeaveGroupResponse = leaveGroup.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
-  { name: 'errorCode', type: 'int16', versions: '0+' },
+  throttleTimeMs('1+'),
+  errorCode(),
   struct('members', '[]MemberResponse', '3+', [
     { name: 'memberId', type: 'string', versions: '3+' },
     { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+' },
-    { name: 'errorCode', type: 'int16', versions: '3+' },
+    errorCode('3+'),
   ]),
 ]);
 
 const syncGroup = kafkaApi('SyncGroup', 14, '0-5', '4+');
 
 export const SyncGroupRequest = syncGroup.request([
-  { name: 'groupId', type: 'string', versions: '0+' },
-  { name: 'generationId', type: 'int32', versions: '0+' },
-  { name: 'memberId', type: 'string', versions: '0+' },
-  { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
+  ...groupGeneration('3+'),
   { name: 'protocolType', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
   { name: 'protocolName', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
   struct('assignments', '[]SyncGroupRequestAssignment', '0+', [
@@ -115,8 +112,8 @@ export const SyncGroupRequest = syncGroup.request([
 ]);
 
 export const SyncGroupResponse = syncGroup.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
-  { name: 'errorCode', type: 'int16', versions: '0+' },
+  throttleTimeMs('1+'),
+  errorCode(),
   { name: 'protocolType', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
   { name: 'protocolName', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
   { name: 'assignment', type: 'bytes', versions: '0+' },
@@ -130,22 +127,16 @@ export const DescribeGroupsRequest = describeGroups.request([
 ]);
 
 export const DescribeGroupsResponse = describeGroups.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+  throttleTimeMs('1+'),
   struct('groups', '[]DescribedGroup', '0+', [
-    { name: 'errorCode', type: 'int16', versions: '0+' },
+    errorCode(),
     { name: 'groupId', type: 'string', versions: '0+' },
     { name: 'groupState', type: 'string', versions: '0+' },
     { name: 'protocolType', type: 'string', versions: '0+' },
     { name: 'protocolData', type: 'string', versions: '0+' },
     struct('members', '[]DescribedGroupMember', '0+', [
       { name: 'memberId', type: 'string', versions: '0+' },
-      {
-        name: 'groupInstanceId',
-        type: 'string',
-        versions: '4+',
-        nullableVersions: '4+',
-        default: null,
-      },
+      groupInstanceId('4+'),
       { name: 'clientId', type: 'string', versions: '0+' },
       { name: 'clientHost', type: 'string', versions: '0+' },
       { name: 'memberMetadata', type: 'bytes', versions: '0+' },
@@ -162,8 +153,8 @@ export const ListGroupsRequest = listGroups.request([
 ]);
 
 export const ListGroupsResponse = listGroups.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
-  { name: 'errorCode', type: 'int16', versions: '0+' },
+  throttleTimeMs('1+'),
+  errorCode(),
   struct('groups', '[]ListedGroup', '0+', [
     { name: 'groupId', type: 'string', versions: '0+' },
     { name: 'protocolType', type: 'string', versions: '0+' },
@@ -177,28 +168,22 @@ export const OffsetCommitRequest = offsetCommit.request([
   { name: 'groupId', type: 'string', versions: '0+' },
   { name: 'generationId', type: 'int32', versions: '1+', default: -1 },
   { name: 'memberId', type: 'string', versions: '1+' },
-  { name: 'groupInstanceId', type: 'string', versions: '7+', nullableVersions: '7+', default: null },
+  groupInstanceId('7+'),
   { name: 'retentionTimeMs', type: 'int64', versions: '2-4', default: -1 },
-  struct('topics', '[]OffsetCommitRequestTopic', '0+', [
-    { name: 'name', type: 'string', versions: '0+' },
-    struct('partitions', '[]OffsetCommitRequestPartition', '0+', [
-      { name: 'partitionIndex', type: 'int32', versions: '0+' },
-      { name: 'committedOffset', type: 'int64', versions: '0+' },
-      { name: 'committedLeaderEpoch', type: 'int32', versions: '6+', default: -1 },
-      { name: 'commitTimestamp', type: 'int64', versions: '1', default: -1 },
-      { name: 'committedMetadata', type: 'string', versions: '0+', nullableVersions: '0+' },
-    ]),
+  topicPartitions('topics', ['OffsetCommitRequestTopic', 'OffsetCommitRequestPartition'], '0+', [
+    { name: 'partitionIndex', type: 'int32', versions: '0+' },
+    { name: 'committedOffset', type: 'int64', versions: '0+' },
+    { name: 'committedLeaderEpoch', type: 'int32', versions: '6+', default: -1 },
+    { name: 'commitTimestamp', type: 'int64', versions: '1', default: -1 },
+    { name: 'committedMetadata', type: 'string', versions: '0+', nullableVersions: '0+' },
   ]),
 ]);
 
 export const OffsetCommitResponse = offsetCommit.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
-  struct('topics', '[]OffsetCommitResponseTopic', '0+', [
-    { name: 'name', type: 'string', versions: '0+' },
-    struct('partitions', '[]OffsetCommitResponsePartition', '0+', [
-      { name: 'partitionIndex', type: 'int32', versions: '0+' },
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-    ]),
+  throttleTimeMs('3+'),
+  topicPartitions('topics', ['OffsetCommitResponseTopic', 'OffsetCommitResponsePartition'], '0+', [
+    { name: 'partitionIndex', type: 'int32', versions: '0+' },
+    errorCode(),
   ]),
 ]);
 
@@ -226,22 +211,26 @@ const OFFSET_FETCH_PARTITION = (v: string) => [
   { name: 'committedOffset', type: 'int64', versions: v },
   { name: 'committedLeaderEpoch', type: 'int32', versions: v === '0-7' ? '5-7' : v, default: -1 },
   { name: 'metadata', type: 'string', versions: v, nullableVersions: v },
-  { name: 'errorCode', type: 'int16', versions: v },
+  errorCode(v),
 ];
 
 export const OffsetFetchResponse = offsetFetch.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
-  struct('topics', '[]OffsetFetchResponseTopic', '0-7', [
-    { name: 'name', type: 'string', versions: '0-7' },
-    struct('partitions', '[]OffsetFetchResponsePartition', '0-7', OFFSET_FETCH_PARTITION('0-7')),
-  ]),
+  throttleTimeMs('3+'),
+  topicPartitions(
+    'topics',
+    ['OffsetFetchResponseTopic', 'OffsetFetchResponsePartition'],
+    '0-7',
+    OFFSET_FETCH_PARTITION('0-7'),
+  ),
   { name: 'errorCode', type: 'int16', versions: '2-7', default: 0 },
   struct('groups', '[]OffsetFetchResponseGroup', '8+', [
     { name: 'groupId', type: 'string', versions: '8+' },
-    struct('topics', '[]OffsetFetchResponseTopics', '8+', [
-      { name: 'name', type: 'string', versions: '8+' },
-      struct('partitions', '[]OffsetFetchResponsePartitions', '8+', OFFSET_FETCH_PARTITION('8+')),
-    ]),
+    topicPartitions(
+      'topics',
+      ['OffsetFetchResponseTopics', 'OffsetFetchResponsePartitions'],
+      '8+',
+      OFFSET_FETCH_PARTITION('8+'),
+    ),
     { name: 'errorCode', type: 'int16', versions: '8+', default: 0 },
   ]),
 ]);
@@ -253,9 +242,9 @@ export const DeleteGroupsRequest = deleteGroups.request([
 ]);
 
 export const DeleteGroupsResponse = deleteGroups.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+  throttleTimeMs('0+'),
   struct('results', '[]DeletableGroupResult', '0+', [
     { name: 'groupId', type: 'string', versions: '0+' },
-    { name: 'errorCode', type: 'int16', versions: '0+' },
+    errorCode(),
   ]),
 ]);

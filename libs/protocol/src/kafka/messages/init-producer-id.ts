@@ -1,6 +1,7 @@
 // InitProducerId (key 22): a producer id (and epoch) for an idempotent producer. Declared from Kafka's
 // InitProducerIdRequest/Response.json, v0-4 (v2 flexible, v3 the producer's current id and epoch for KIP-360).
 import { kafkaApi } from '../schema.js';
+import { errorCode, throttleTimeMs } from './shared-fields.js';
 
 const initProducerId = kafkaApi('InitProducerId', 22, '0-4', '2+');
 
@@ -12,8 +13,8 @@ export const InitProducerIdRequest = initProducerId.request([
 ]);
 
 export const InitProducerIdResponse = initProducerId.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
-  { name: 'errorCode', type: 'int16', versions: '0+' },
+  throttleTimeMs('0+'),
+  errorCode(),
   { name: 'producerId', type: 'int64', versions: '0+', default: -1 },
   { name: 'producerEpoch', type: 'int16', versions: '0+' },
 ]);

@@ -1,6 +1,7 @@
 // Metadata (key 3): brokers, topics, partitions and their leaders. Declared from Kafka's MetadataRequest/Response.json,
 // v0-12 (v9 flexible, v10 topic ids, v11 drops cluster authorized operations, v12 nullable topic names).
 import { kafkaApi, struct } from '../schema.js';
+import { errorCode, throttleTimeMs } from './shared-fields.js';
 
 const metadata = kafkaApi('Metadata', 3, '0-12', '9+');
 
@@ -16,7 +17,7 @@ export const MetadataRequest = metadata.request([
 ]);
 
 export const MetadataResponse = metadata.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
+  throttleTimeMs('3+'),
   struct('brokers', '[]MetadataResponseBroker', '0+', [
     { name: 'nodeId', type: 'int32', versions: '0+' },
     { name: 'host', type: 'string', versions: '0+' },
@@ -26,12 +27,12 @@ export const MetadataResponse = metadata.response([
   { name: 'clusterId', type: 'string', versions: '2+', nullableVersions: '2+', default: 'null' },
   { name: 'controllerId', type: 'int32', versions: '1+', default: -1 },
   struct('topics', '[]MetadataResponseTopic', '0+', [
-    { name: 'errorCode', type: 'int16', versions: '0+' },
+    errorCode(),
     { name: 'name', type: 'string', versions: '0+', nullableVersions: '12+' },
     { name: 'topicId', type: 'uuid', versions: '10+' },
     { name: 'isInternal', type: 'bool', versions: '1+', default: false },
     struct('partitions', '[]MetadataResponsePartition', '0+', [
-      { name: 'errorCode', type: 'int16', versions: '0+' },
+      errorCode(),
       { name: 'partitionIndex', type: 'int32', versions: '0+' },
       { name: 'leaderId', type: 'int32', versions: '0+' },
       { name: 'leaderEpoch', type: 'int32', versions: '7+', default: -1 },

@@ -1,28 +1,28 @@
 // Produce (key 0): record batches into partitions. Declared from Kafka's ProduceRequest/Response.json, v0-9 (v3 adds
 // the transactional id and record batch v2, v7 zstd, v8 record errors, v9 flexible).
 import { kafkaApi, struct } from '../schema.js';
+import { errorCode, errorMessage, throttleTimeMs, timeoutMs, topicPartitions } from './shared-fields.js';
 
 const produce = kafkaApi('Produce', 0, '0-9', '9+');
 
 export const ProduceRequest = produce.request([
   { name: 'transactionalId', type: 'string', versions: '3+', nullableVersions: '3+', default: 'null' },
   { name: 'acks', type: 'int16', versions: '0+' },
-  { name: 'timeoutMs', type: 'int32', versions: '0+' },
-  struct('topicData', '[]TopicProduceData', '0+', [
-    { name: 'name', type: 'string', versions: '0+' },
-    struct('partitionData', '[]PartitionProduceData', '0+', [
-      { name: 'index', type: 'int32', versions: '0+' },
-      { name: 'records', type: 'records', versions: '0+', nullableVersions: '0+' },
-    ]),
+  timeoutMs(),
+  topicPartitions(['topicData', 'partitionData'], ['TopicProduceData', 'PartitionProduceData'], '0+', [
+    { name: 'index', type: 'int32', versions: '0+' },
+    { name: 'records', type: 'records', versions: '0+', nullableVersions: '0+' },
   ]),
 ]);
 
 export const ProduceResponse = produce.response([
-  struct('responses', '[]TopicProduceResponse', '0+', [
-    { name: 'name', type: 'string', versions: '0+' },
-    struct('partitionResponses', '[]PartitionProduceResponse', '0+', [
+  topicPartitions(
+    ['responses', 'partitionResponses'],
+    ['TopicProduceResponse', 'PartitionProduceResponse'],
+    '0+',
+    [
       { name: 'index', type: 'int32', versions: '0+' },
-      { name: 'errorCode', type: 'int16', versions: '0+' },
+      errorCode(),
       { name: 'baseOffset', type: 'int64', versions: '0+' },
       { name: 'logAppendTimeMs', type: 'int64', versions: '2+', default: -1 },
       { name: 'logStartOffset', type: 'int64', versions: '5+', default: -1 },
@@ -36,10 +36,10 @@ export const ProduceResponse = produce.response([
           default: 'null',
         },
       ]),
-      { name: 'errorMessage', type: 'string', versions: '8+', nullableVersions: '8+', default: 'null' },
-    ]),
-  ]),
-  { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+      errorMessage('8+'),
+    ],
+  ),
+  throttleTimeMs('1+'),
 ]);
 
 export interface ProduceRequestData {

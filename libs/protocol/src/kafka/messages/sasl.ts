@@ -1,6 +1,7 @@
 // SaslHandshake (17) and SaslAuthenticate (36): SASL mechanism choice and the exchange of SASL tokens inside Kafka
 // frames (KIP-152). Declared from Kafka's SaslHandshake*.json v0-1 and SaslAuthenticate*.json v0-2 (v2 flexible).
 import { kafkaApi } from '../schema.js';
+import { errorCode, errorMessage } from './shared-fields.js';
 
 const saslHandshake = kafkaApi('SaslHandshake', 17, '0-1', 'none');
 
@@ -9,7 +10,7 @@ export const SaslHandshakeRequest = saslHandshake.request([
 ]);
 
 export const SaslHandshakeResponse = saslHandshake.response([
-  { name: 'errorCode', type: 'int16', versions: '0+' },
+  errorCode(),
   { name: 'mechanisms', type: '[]string', versions: '0+' },
 ]);
 
@@ -20,8 +21,8 @@ export const SaslAuthenticateRequest = saslAuthenticate.request([
 ]);
 
 export const SaslAuthenticateResponse = saslAuthenticate.response([
-  { name: 'errorCode', type: 'int16', versions: '0+' },
-  { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: 'null' },
+  errorCode(),
+  errorMessage('0+'),
   { name: 'authBytes', type: 'bytes', versions: '0+' },
   { name: 'sessionLifetimeMs', type: 'int64', versions: '1+', default: 0 },
 ]);

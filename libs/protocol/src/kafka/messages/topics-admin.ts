@@ -2,6 +2,7 @@
 // CreateTopics*.json v0-7 (v5 flexible, v7 topic ids), DeleteTopics*.json v0-6 (v4 flexible, v6 topics by name or id)
 // and CreatePartitions*.json v0-3 (v2 flexible).
 import { kafkaApi, struct } from '../schema.js';
+import { errorCode, errorMessage, throttleTimeMs, timeoutMs } from './shared-fields.js';
 
 const createTopics = kafkaApi('CreateTopics', 19, '0-7', '5+');
 
@@ -19,17 +20,17 @@ export const CreateTopicsRequest = createTopics.request([
       { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' },
     ]),
   ]),
-  { name: 'timeoutMs', type: 'int32', versions: '0+', default: 60000 },
+  timeoutMs(60000),
   { name: 'validateOnly', type: 'bool', versions: '1+', default: false },
 ]);
 
 export const CreateTopicsResponse = createTopics.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
+  throttleTimeMs('2+'),
   struct('topics', '[]CreatableTopicResult', '0+', [
     { name: 'name', type: 'string', versions: '0+' },
     { name: 'topicId', type: 'uuid', versions: '7+' },
-    { name: 'errorCode', type: 'int16', versions: '0+' },
-    { name: 'errorMessage', type: 'string', versions: '1+', nullableVersions: '0+', default: 'null' },
+    errorCode(),
+    errorMessage('1+', '0+'),
     { name: 'topicConfigErrorCode', type: 'int16', versions: '5+', taggedVersions: '5+', tag: 0 },
     { name: 'numPartitions', type: 'int32', versions: '5+', default: -1 },
     { name: 'replicationFactor', type: 'int16', versions: '5+', default: -1 },
@@ -75,16 +76,16 @@ export const DeleteTopicsRequest = deleteTopics.request([
     { name: 'topicId', type: 'uuid', versions: '6+' },
   ]),
   { name: 'topicNames', type: '[]string', versions: '0-5' },
-  { name: 'timeoutMs', type: 'int32', versions: '0+' },
+  timeoutMs(),
 ]);
 
 export const DeleteTopicsResponse = deleteTopics.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+  throttleTimeMs('1+'),
   struct('responses', '[]DeletableTopicResult', '0+', [
     { name: 'name', type: 'string', versions: '0+', nullableVersions: '6+' },
     { name: 'topicId', type: 'uuid', versions: '6+' },
-    { name: 'errorCode', type: 'int16', versions: '0+' },
-    { name: 'errorMessage', type: 'string', versions: '5+', nullableVersions: '5+', default: 'null' },
+    errorCode(),
+    errorMessage('5+'),
   ]),
 ]);
 
@@ -104,16 +105,16 @@ export const CreatePartitionsRequest = createPartitions.request([
       { name: 'brokerIds', type: '[]int32', versions: '0+' },
     ]),
   ]),
-  { name: 'timeoutMs', type: 'int32', versions: '0+' },
+  timeoutMs(),
   { name: 'validateOnly', type: 'bool', versions: '0+' },
 ]);
 
 export const CreatePartitionsResponse = createPartitions.response([
-  { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+  throttleTimeMs('0+'),
   struct('results', '[]CreatePartitionsTopicResult', '0+', [
     { name: 'name', type: 'string', versions: '0+' },
-    { name: 'errorCode', type: 'int16', versions: '0+' },
-    { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: 'null' },
+    errorCode(),
+    errorMessage('0+'),
   ]),
 ]);
 
