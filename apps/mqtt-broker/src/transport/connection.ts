@@ -24,7 +24,7 @@
 import type { ClientIdentity } from '../auth/access-control.js';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { CoalescingWriter, type Logger } from '@robustmq/common';
+import { CoalescingWriter, quickAck, type Logger } from '@robustmq/common';
 import {
   MqttDecoder,
   encodePacket,
@@ -34,6 +34,7 @@ import {
   type Packet,
 } from '@robustmq/protocol';
 import { AckQueue } from './ack-queue.js';
+import { startReading, stopReading } from './read-gate.js';
 import type { BrokerSettings, BrokerStats } from '../core/broker-settings.js';
 import { CONNACK_UNACCEPTABLE_PROTOCOL_VERSION } from '../packets/fixed-packets.js';
 import { ReasonCode } from '../packets/reason-codes.js';
@@ -110,6 +111,9 @@ function onStreamData(this: ConnectedStream, chunk: Buffer): void {
   const connection = this[CONNECTION];
   connection.host.stats.bytesReceived += chunk.length;
   connection.decode(chunk);
+  // a PUBACK/PUBREC owed for what was read waits for storage: acknowledge the bytes at the TCP level now, or a client
+  // with Nagle's algorithm on holds its next PUBLISH until that reply (libs/common net/tcp-quick-ack.ts)
+  if (connection.owesAck && connection.host.settings.tcpQuickAck) connection.quickAck();
 }
 
 /** A decoder no connection holds (see Connection.decode), bound to this until one takes it. */
@@ -367,6 +371,20 @@ export class Connection extends CoalescingWriter implements WheelEntry {
     if (this.host.logger.isLevelEnabled('debug')) this.logger.debug(fields, message);
   }
 
+  /** Whether a PUBACK/PUBREC of this connection is waiting for its storage write. */
+  get owesAck(): boolean {
+    const queue = this.extra?.ackQueue;
+    return queue !== undefined && !queue.empty;
+  }
+
+  /** Sends the TCP acknowledgement of what was read now (TCP_QUICKACK): on the stream itself over TCP and TLS (a
+   * TLS socket's handle has its TCP descriptor), on the TCP or TLS socket under a WebSocket stream. */
+  quickAck(): void {
+    const transport = this.transport;
+    const socket = transport === 'tcp' || transport === 'tls' ? this.stream : this.extra?.peer;
+    if (socket !== undefined && quickAck(socket)) this.host.stats.tcpQuickAcks++;
+  }
+
   /** acknowledgements of PUBLISH, kept in arrival order while each waits for its storage write. */
   get acks(): AckQueue {
     const extras = this.extras();
@@ -574,7 +592,7 @@ export class Connection extends CoalescingWriter implements WheelEntry {
    * and nothing is dropped. QoS 0 publishers need this: nothing else makes them wait. */
   private holdForBacklog(): void {
     this.extras().throttled = [];
-    this.socket.pause();
+    stopReading(this.socket, this.transport === 'tcp');
     this.host.onPublishRelief(() => this.unthrottle());
   }
 
@@ -585,7 +603,7 @@ export class Connection extends CoalescingWriter implements WheelEntry {
     const waitMs = limiter.take(size, this.session?.clientId);
     if (waitMs <= 0) return;
     extras.throttled = [];
-    this.socket.pause();
+    stopReading(this.socket, this.transport === 'tcp');
     setTimeout(() => this.unthrottle(), waitMs).unref();
   }
 
@@ -594,7 +612,7 @@ export class Connection extends CoalescingWriter implements WheelEntry {
     const waiting = extras.throttled ?? [];
     extras.throttled = undefined;
     if (this.closing) return;
-    this.socket.resume();
+    startReading(this.socket, this.transport === 'tcp');
     for (let i = 0; i < waiting.length; i++) {
       this.onPacket(waiting[i]!);
       const again = extras.throttled as Packet[] | undefined;

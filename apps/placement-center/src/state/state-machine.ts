@@ -540,6 +540,12 @@ export class PlacementStateMachine extends EventEmitter {
    * so the thread serves its sockets between them: the applied index is deleted first and written last, so a crash
    * half-way leaves a state that says it applied nothing, and the restart restores the snapshot again (the Raft log
    * store holds it before this runs). The in-memory indexes are built from the image, not read back.
+   *
+   * The image holds ~3 records per KV write (300k for 100k keys): parsing them, and the engine binding's conversion
+   * of each batch, run on this thread, which also answers the leader's heartbeats. So the work goes in slices of at
+   * most RESTORE_SLICE_MS (and RESTORE_BATCH_OPS operations), the loop turning between them, and it makes few
+   * objects for the GC to trace: the engine gets views of the image (its binding copies them at once), not a copy of
+   * every key and value.
    */
   async importSnapshot(data: Buffer): Promise<void> {
     await this.engine.batch([{ type: 'del', key: KEY.applied }], { sync: true });
@@ -566,26 +572,42 @@ export class PlacementStateMachine extends EventEmitter {
     const dedupIndexPrefix = Buffer.from(KEY.dedupIndex);
     let applied: Buffer | undefined;
     let offset = 0;
+    let sliceStart = performance.now();
+    // records (and request ids: one index record holds a whole batch's) parsed since the clock was last read
+    let work = 0;
     while (offset < data.length) {
+      work++;
       const keyLength = data.readUInt32BE(offset);
-      const key = Buffer.from(data.subarray(offset + 4, offset + 4 + keyLength));
-      offset += 4 + keyLength;
+      const keyAt = offset + 4;
+      const key = data.subarray(keyAt, keyAt + keyLength);
+      offset = keyAt + keyLength;
       const valueLength = data.readUInt32BE(offset);
       const raw = data.subarray(offset + 4, offset + 4 + valueLength);
-      const value = Buffer.from(raw);
       offset += 4 + valueLength;
-      if (key.equals(appliedKey)) {
-        applied = value;
+      if (hasPrefix(data, keyAt, keyLength, kvPrefix)) {
+        kv.set(data.toString('utf8', keyAt + kvPrefix.length, keyAt + keyLength), indexedRecord(raw));
+        ops.push({ type: 'put', key, value: raw });
+      } else if (keyLength === appliedKey.length && key.equals(appliedKey)) {
+        applied = Buffer.from(raw);
         continue;
+      } else {
+        if (hasPrefix(data, keyAt, keyLength, dedupIndexPrefix)) {
+          const base = keyAt + dedupIndexPrefix.length;
+          const index = data.readUInt32BE(base) * 0x1_0000_0000 + data.readUInt32BE(base + 4);
+          const ids = requestIdsOfIndexKey(key, raw);
+          for (const id of ids) this.requestIds.add(id, index);
+          work += ids.length;
+        }
+        ops.push({ type: 'put', key, value: raw });
       }
-      if (startsWith(key, kvPrefix)) kv.set(key.toString('utf8', kvPrefix.length), indexedRecord(raw));
-      else if (startsWith(key, dedupIndexPrefix)) {
-        const base = dedupIndexPrefix.length;
-        const index = key.readUInt32BE(base) * 0x1_0000_0000 + key.readUInt32BE(base + 4);
-        for (const id of requestIdsOfIndexKey(key, value)) this.requestIds.add(id, index);
+      if (work < 64 && ops.length < RESTORE_BATCH_OPS) continue;
+      work = 0;
+      if (ops.length >= RESTORE_BATCH_OPS || performance.now() - sliceStart >= RESTORE_SLICE_MS) {
+        // (the write goes to the engine's thread: this one turns meanwhile)
+        await write(false);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
       }
-      ops.push({ type: 'put', key, value });
-      if (ops.length >= RESTORE_BATCH_OPS) await write(false);
     }
     // everything before the applied index is synced with it (one WAL, written in order)
     if (applied) ops.push({ type: 'put', key: KEY.applied, value: applied });
@@ -617,11 +639,19 @@ function recordBytes(record: IndexedRecord | undefined): Buffer | undefined {
   return typeof record === 'string' ? Buffer.from(record, 'latin1') : record;
 }
 
-/** Operations per engine write when a snapshot is restored (the thread serves its sockets between writes). */
-const RESTORE_BATCH_OPS = 10_000;
+/**
+ * Most operations per engine write when a snapshot is restored: the binding converts a batch's operations on this
+ * thread in one go (~1 µs each, much more on a busy machine).
+ */
+const RESTORE_BATCH_OPS = 2_000;
+/** Longest run of a restore's parsing between two turns of the event loop, ms. */
+const RESTORE_SLICE_MS = 5;
 
-function startsWith(key: Buffer, prefix: Buffer): boolean {
-  return key.length >= prefix.length && key.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+/** Whether the key of `length` bytes at `at` in `buf` starts with `prefix` (a few bytes: no call per record). */
+function hasPrefix(buf: Buffer, at: number, length: number, prefix: Buffer): boolean {
+  if (length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buf[at + i] !== prefix[i]) return false;
+  return true;
 }
 
 /** Raft's own keys (log, hard state) share the engine but are not part of the state machine's image. */
