@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { tempDir, testScope } from '@robustmq/testing';
 import { RocksDbEngine, type KvEngine } from '@robustmq/common';
 import { offsetKey, shardKey } from '../src/state/journal-records.js';
-import { PlacementStateMachine, StateMachineInvariantError } from '../src/state/state-machine.js';
+import {
+  INDEX_STRING_MAX,
+  PlacementStateMachine,
+  StateMachineInvariantError,
+} from '../src/state/state-machine.js';
 import { LocalProposer } from '../src/state/proposer.js';
 import { decodeCommand, encodeCommand, type PlacementCommand } from '../src/state/commands.js';
 import { WatchCompactedError, startWatch } from '../src/state/watch-hub.js';
@@ -223,9 +227,14 @@ describe('PlacementStateMachine', () => {
     const b = await open();
     await b.sm.importSnapshot(await reopened.exportSnapshot());
     expect(await b.sm.kvGet('bytes')).toEqual({ ...expected, value });
-    // an overwrite reads the remembered record's revisions from the index
+    // an overwrite reads the remembered record's revisions from the index; a large value is held apart (a Buffer)
     await new LocalProposer(b.sm).propose({ type: 'kv.set', key: 'bytes', value: every });
     expect(await b.sm.kvGet('bytes')).toMatchObject({ createRevision: 1, modRevision: 3, version: 3 });
+    const large = Buffer.concat(Array.from({ length: INDEX_STRING_MAX / 256 + 1 }, () => every));
+    await new LocalProposer(b.sm).propose({ type: 'kv.set', key: 'bytes', value: large });
+    expect(await b.sm.kvGet('bytes')).toEqual({ ...expected, value: large, modRevision: 4, version: 4 });
+    await new LocalProposer(b.sm).propose({ type: 'kv.set', key: 'bytes', value: every });
+    expect(await b.sm.kvGet('bytes')).toEqual({ ...expected, value: every, modRevision: 5, version: 5 });
   });
 
   it('applies a retried write (same request id) once and answers the retry with the first result', async () => {

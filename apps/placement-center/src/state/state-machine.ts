@@ -63,9 +63,10 @@ export class PlacementStateMachine extends EventEmitter {
    * as a latin1 string (one character per byte). A string lives in V8's heap like any small object; a Buffer of its
    * own per record (a slice of Node's shared pool would pin its whole 8 KiB slab) cost an ArrayBuffer with a
    * separately allocated backing store per write on every member — ~0.7 µs against ~0.1 µs for the string, most of it
-   * GC (see docs/benchmarks.md).
+   * GC (see docs/benchmarks.md). A large record (over INDEX_STRING_MAX bytes) keeps a Buffer of its own: off V8's
+   * heap, whose limit a few large values must not reach, and rare enough that its allocation does not count.
    */
-  private kvIndex = new Map<string, string>();
+  private kvIndex = new Map<string, IndexedRecord>();
   /** A superset of the request ids the engine remembers (DEDUP_WINDOW indexes, forgotten every 1,000). */
   private readonly requestIds = new RequestIdFilter(DEDUP_WINDOW, 1000);
 
@@ -101,9 +102,9 @@ export class PlacementStateMachine extends EventEmitter {
 
   /** Fills the in-memory KV index and request-id filter from the engine (at open and after a snapshot install). */
   private async loadMemoryIndexes(): Promise<void> {
-    const kv = new Map<string, string>();
+    const kv = new Map<string, IndexedRecord>();
     for await (const [key, value] of this.engine.scan({ prefix: KEY.kv }))
-      kv.set(key.toString('utf8', KEY.kv.length), value.toString('latin1'));
+      kv.set(key.toString('utf8', KEY.kv.length), indexedRecord(value));
     this.kvIndex = kv;
     this.requestIds.clear();
     const base = KEY.dedupIndex.length;
@@ -155,8 +156,7 @@ export class PlacementStateMachine extends EventEmitter {
     const kvRead = (key: string): Buffer | undefined => {
       const written = kvOverlay.get(key);
       if (written !== undefined) return written ?? undefined;
-      const record = this.kvIndex.get(key);
-      return record === undefined ? undefined : Buffer.from(record, 'latin1');
+      return recordBytes(this.kvIndex.get(key));
     };
     // engine reads of this batch, by key: commands of one batch often read the same record (every consumer-offset
     // commit reads its shard's record), and each engine read is a thread-pool round trip with two wake-ups — at 1,000
@@ -350,7 +350,7 @@ export class PlacementStateMachine extends EventEmitter {
     if (this.engine instanceof WriteBehindEngine) this.engine.writeBehind(ops, applied);
     else await this.engine.batch(ops, { sync: this.options.sync });
     for (const [key, value] of kvOverlay) {
-      if (value) this.kvIndex.set(key, value.toString('latin1'));
+      if (value) this.kvIndex.set(key, indexedRecord(value));
       else this.kvIndex.delete(key);
     }
     for (const [key, value] of overlay) {
@@ -389,10 +389,8 @@ export class PlacementStateMachine extends EventEmitter {
 
   /** From memory: the applied state as of now (what a write-behind engine will hold once its queue lands). */
   kvGet(key: string): Promise<KvEntry | undefined> {
-    const record = this.kvIndex.get(key);
-    return Promise.resolve(
-      record === undefined ? undefined : decodeKvEntry(key, Buffer.from(record, 'latin1')),
-    );
+    const record = recordBytes(this.kvIndex.get(key));
+    return Promise.resolve(record === undefined ? undefined : decodeKvEntry(key, record));
   }
 
   async kvList(
@@ -567,7 +565,7 @@ export class PlacementStateMachine extends EventEmitter {
         if (ops.length >= RESTORE_BATCH_OPS) await write(false);
       }
     }
-    const kv = new Map<string, string>();
+    const kv = new Map<string, IndexedRecord>();
     this.requestIds.clear();
     const appliedKey = Buffer.from(KEY.applied);
     const kvPrefix = Buffer.from(KEY.kv);
@@ -587,7 +585,7 @@ export class PlacementStateMachine extends EventEmitter {
       const raw = data.subarray(offset + 4, offset + 4 + valueLength);
       offset += 4 + valueLength;
       if (hasPrefix(data, keyAt, keyLength, kvPrefix)) {
-        kv.set(data.toString('utf8', keyAt + kvPrefix.length, keyAt + keyLength), raw.toString('latin1'));
+        kv.set(data.toString('utf8', keyAt + kvPrefix.length, keyAt + keyLength), indexedRecord(raw));
         ops.push({ type: 'put', key, value: raw });
       } else if (keyLength === appliedKey.length && key.equals(appliedKey)) {
         applied = Buffer.from(raw);
@@ -623,6 +621,23 @@ export class PlacementStateMachine extends EventEmitter {
 }
 
 const NOTHING_PREFETCHED: ReadonlyMap<string, Buffer | undefined> = new Map();
+
+/** A KV record as the in-memory index holds it: a latin1 string, or a Buffer of its own when large (see kvIndex). */
+type IndexedRecord = string | Buffer;
+
+/** Records up to this size are held as strings in the KV index; larger ones as Buffers of their own. */
+export const INDEX_STRING_MAX = 4096;
+
+function indexedRecord(record: Buffer): IndexedRecord {
+  if (record.length <= INDEX_STRING_MAX) return record.toString('latin1');
+  const own = Buffer.allocUnsafeSlow(record.length);
+  record.copy(own);
+  return own;
+}
+
+function recordBytes(record: IndexedRecord | undefined): Buffer | undefined {
+  return typeof record === 'string' ? Buffer.from(record, 'latin1') : record;
+}
 
 /**
  * Most operations per engine write when a snapshot is restored: the binding converts a batch's operations on this
