@@ -74,6 +74,17 @@ const ctl = (args: string[], extraEnv: Record<string, string> = {}) =>
     ROBUSTMQ_ADMIN_TOKEN: ADMIN_TOKEN,
     ...extraEnv,
   });
+/** `robustmq cluster up` on the test's dir and port block, with `args`. */
+const clusterUp = (args: string[] = []) =>
+  run('apps/cli/dist/robustmq.js', [
+    'cluster',
+    'up',
+    '--dir',
+    clusterDir,
+    '--port-offset',
+    String(offset),
+    ...args,
+  ]);
 const ctlJson = async (args: string[]) => {
   const r = await ctl([...args, '--output', 'json']);
   expect(r.code, r.output).toBe(0);
@@ -91,13 +102,7 @@ beforeAll(async () => {
     .map((m) => `127.0.0.1:${m.ports.grpc_port}`);
   brokerTcp = topology.filter((m) => m.kind === 'mqtt-broker').map((m) => m.ports.tcp_port!);
   kafkaPort = topology.find((m) => m.kind === 'kafka-broker')!.ports.port!;
-  const up = await run('apps/cli/dist/robustmq.js', [
-    'cluster',
-    'up',
-    '--dir',
-    clusterDir,
-    '--port-offset',
-    String(offset),
+  const up = await clusterUp([
     '--placement',
     '3',
     '--journal',
@@ -153,14 +158,7 @@ describe('robustmq cluster', { timeout: 60_000 }, () => {
   });
 
   it('refuses a second `up` on the same dir and rejects bad flags with exit 2', async () => {
-    const again = await run('apps/cli/dist/robustmq.js', [
-      'cluster',
-      'up',
-      '--dir',
-      clusterDir,
-      '--port-offset',
-      String(offset),
-    ]);
+    const again = await clusterUp();
     expect(again.code).toBe(1);
     expect(again.output).toMatch(/already running/);
     const bad = await run('apps/cli/dist/robustmq.js', ['cluster', 'up', '--placement', 'ten']);

@@ -19,12 +19,10 @@ import {
 } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
 import {
-  expectHandoverOnLeaderStop,
   expectShardRoundTrip,
   journalAdapter,
   probeJournalData,
-  startTestJournal,
-  type TestJournal,
+  useTestJournals,
 } from '@robustmq/testing/journal';
 import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -35,7 +33,6 @@ const scope = testScope();
 let pki: TestPki;
 const certs = new Map<string, TestNodeCert>();
 let placement: TestPlacementCluster;
-const journals = new Map<number, TestJournal>();
 let broker: TestBroker;
 let tester: ClusterTls;
 let intruder: ClusterTls;
@@ -72,20 +69,19 @@ beforeAll(async () => {
       overrides: tlsSections('placement'),
     }),
   );
-  for (const id of [1, 2, 3]) {
-    const sections = tlsSections(`journal-${id}`);
-    // long leases: a leader change here can only be placement's hand-over over the inner service
-    journals.set(
-      id,
-      scope.add(
-        await startTestJournal({
-          id,
-          placement: placement.addresses,
-          overrides: { ...sections, replication: { leader_lease_ms: 600_000 } },
-        }),
-      ),
-    );
-  }
+});
+// a leader change here can only be placement's hand-over over the inner service
+const journals = useTestJournals(
+  3,
+  () => ({
+    placement: placement.addresses,
+    handoverOnly: true,
+    overrides: (id) => tlsSections(`journal-${id}`),
+  }),
+  scope,
+);
+
+beforeAll(async () => {
   // on the journal: its message log and sessions go through the journal adapter over TLS too
   broker = scope.add(
     await startTestBroker(
@@ -280,11 +276,5 @@ it('certificates replaced on disk are served without a restart, and the cluster 
 
 it("placement's hand-over reaches the journal servers' inner service over TLS when a segment leader shuts down", async () => {
   const adapter = journalAdapter(placement.addresses, 'handover', secure());
-  await expectHandoverOnLeaderStop(
-    adapter,
-    client(),
-    'handover',
-    (leader) => journals.get(leader)!.stop(),
-    10,
-  );
+  await journals.expectHandoverOnLeaderStop(adapter, client(), 'handover', 10);
 });

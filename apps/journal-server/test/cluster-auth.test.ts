@@ -10,12 +10,10 @@ import { newJournalInnerClient, type JournalInnerServiceClient } from '@robustmq
 import { beforeAll, expect, it } from 'vitest';
 import { testScope, tokenClient, unary } from '@robustmq/testing';
 import {
-  expectHandoverOnLeaderStop,
   expectShardRoundTrip,
   journalAdapter,
   probeJournalData,
-  startTestJournal,
-  type TestJournal,
+  useTestJournals,
 } from '@robustmq/testing/journal';
 import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
@@ -23,22 +21,22 @@ const TOKEN = 'journal-test-secret';
 const scope = testScope();
 let placement: TestPlacement;
 let client: PlacementClient;
-const servers = new Map<number, TestJournal>();
 
 beforeAll(async () => {
   placement = scope.add(await startTestPlacement({ heartbeat: { timeout_ms: 600_000 }, authToken: TOKEN }));
   client = placement.client();
-  for (const id of [1, 2, 3]) {
-    const server = await startTestJournal({
-      id,
-      placement: [placement.grpcAddress],
-      authToken: TOKEN,
-      // long leases: a leader change in this test can only be placement's handover over the inner service
-      overrides: { placement: { heartbeat_interval_ms: 500 }, replication: { leader_lease_ms: 600_000 } },
-    });
-    servers.set(id, scope.add(server));
-  }
 });
+// a leader change in this test can only be placement's handover over the inner service
+const servers = useTestJournals(
+  3,
+  () => ({
+    placement: [placement.grpcAddress],
+    authToken: TOKEN,
+    handoverOnly: true,
+    overrides: () => ({ placement: { heartbeat_interval_ms: 500 } }),
+  }),
+  scope,
+);
 
 const inner = (nodeId: number, token?: string) =>
   tokenClient(newJournalInnerClient, `127.0.0.1:${servers.get(nodeId)!.ports.grpc}`, token, scope);
@@ -84,9 +82,5 @@ it('the data port answers UNAUTHENTICATED until a connection has sent the right 
 
 it("placement's handover reaches the journal servers with the token when a segment leader shuts down", async () => {
   const adapter = tokenAdapter('handover');
-  const stopLeader = async (leader: number) => {
-    await servers.get(leader)!.stop();
-    servers.delete(leader);
-  };
-  await expectHandoverOnLeaderStop(adapter, client, 'handover', stopLeader, 20);
+  await servers.expectHandoverOnLeaderStop(adapter, client, 'handover', 20);
 });

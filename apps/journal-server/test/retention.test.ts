@@ -58,6 +58,20 @@ async function appendRange(
   return offsets;
 }
 
+/** `shard` in `ns` on both journal servers, in segments of SEGMENT_BYTES, with `retention` (none by default). */
+function createShard(
+  namespace: string,
+  shard: string,
+  retention: { retentionBytes?: number; retentionMs?: number } = {},
+) {
+  return cluster.client.journal.createShard(namespace, shard, {
+    replicaCount: 2,
+    acks: 'ACKS_QUORUM',
+    maxSegmentBytes: SEGMENT_BYTES,
+    ...retention,
+  });
+}
+
 /** every record from `offset` to the shard's end, segment by segment, from the segments' leaders. */
 async function readFrom(namespace: string, shard: string, firstSeq: number) {
   const out: Array<{ offset: number; payload: string }> = [];
@@ -67,6 +81,23 @@ async function readFrom(namespace: string, shard: string, firstSeq: number) {
     out.push(...records);
   }
   return out;
+}
+
+/** Reading from segment `firstKept` on gives exactly the appended records (index → offset) from `start` on. */
+async function expectKeptFrom(
+  namespace: string,
+  shard: string,
+  firstKept: number,
+  appended: Map<number, number>,
+  start: number,
+): Promise<Array<{ offset: number; payload: string }>> {
+  const rest = await readFrom(namespace, shard, firstKept);
+  expect(rest).toEqual(
+    [...appended]
+      .filter(([, offset]) => offset >= start)
+      .map(([i, offset]) => ({ offset, payload: payload(i).toString() })),
+  );
+  return rest;
 }
 
 async function expectRemoved(namespace: string, shard: string, firstKept: number): Promise<void> {
@@ -114,12 +145,7 @@ it('removes the oldest sealed segments beyond retention_bytes, on every replica,
   const ns = 'ret';
   const shard = 'by-size';
   const retentionBytes = 3 * SEGMENT_BYTES;
-  await cluster.client.journal.createShard(ns, shard, {
-    replicaCount: 2,
-    acks: 'ACKS_QUORUM',
-    maxSegmentBytes: SEGMENT_BYTES,
-    retentionBytes,
-  });
+  await createShard(ns, shard, { retentionBytes });
   const offsets = await appendRange(ns, shard, 0, 60);
   const sealed = (await settledSegments(ns, shard)).filter((s) => s.status === 'SEGMENT_SEALED');
   expect(sealed.length).toBeGreaterThanOrEqual(8);
@@ -141,11 +167,7 @@ it('removes the oldest sealed segments beyond retention_bytes, on every replica,
   const start = (await cluster.client.journal.listSegments(ns, shard)).find(
     (s) => s.seq === firstKept,
   )!.startOffset;
-  const rest = await readFrom(ns, shard, firstKept);
-  const expected = [...offsets]
-    .filter(([, offset]) => offset >= start)
-    .map(([i, offset]) => ({ offset, payload: payload(i).toString() }));
-  expect(rest).toEqual(expected);
+  const rest = await expectKeptFrom(ns, shard, firstKept, offsets, start);
   expect(rest.at(-1)?.payload).toBe(payload(59).toString());
 }, 60_000);
 
@@ -153,12 +175,7 @@ it('removes sealed segments older than retention_ms and keeps younger ones', asy
   const ns = 'ret';
   const shard = 'by-age';
   const retentionMs = 5_000;
-  await cluster.client.journal.createShard(ns, shard, {
-    replicaCount: 2,
-    acks: 'ACKS_QUORUM',
-    maxSegmentBytes: SEGMENT_BYTES,
-    retentionMs,
-  });
+  await createShard(ns, shard, { retentionMs });
   const older = await appendRange(ns, shard, 0, 20);
   // the young records must stay younger than retention_ms for the whole check below, even on a loaded machine: they
   // are 4 s younger, so the checks have ~4 s after the old segments go before the young ones would follow
@@ -184,13 +201,8 @@ it('removes sealed segments older than retention_ms and keeps younger ones', asy
     await expect.poll(() => filesOn(nodeId, ns, shard)[0], { timeout: 5_000, interval: 100 }).toBe(firstKept);
   await expectRemoved(ns, shard, firstKept);
 
-  const rest = await readFrom(ns, shard, firstKept);
   const startOffset = segments.find((s) => s.seq === firstKept)!.startOffset;
-  const all = new Map([...older, ...young]);
-  const expected = [...all]
-    .filter(([, offset]) => offset >= startOffset)
-    .map(([i, offset]) => ({ offset, payload: payload(i).toString() }));
-  expect(rest).toEqual(expected);
+  const rest = await expectKeptFrom(ns, shard, firstKept, new Map([...older, ...young]), startOffset);
   expect(rest.at(-1)?.payload).toBe(payload(39).toString());
 }, 60_000);
 
@@ -199,11 +211,7 @@ it('drops the copies below the retention mark that a replica kept while it was d
   const shard = 'rejoin';
   // no retention in the shard's config: the mark is moved from outside, as the journal StorageAdapter's
   // enforceRetention does (or another replica's pass while this one was down)
-  await cluster.client.journal.createShard(ns, shard, {
-    replicaCount: 2,
-    acks: 'ACKS_QUORUM',
-    maxSegmentBytes: SEGMENT_BYTES,
-  });
+  await createShard(ns, shard);
   const offsets = await appendRange(ns, shard, 0, 20);
   const segments = await settledSegments(ns, shard);
   const sealed = segments.filter((s) => s.status === 'SEGMENT_SEALED');
@@ -224,10 +232,5 @@ it('drops the copies below the retention mark that a replica kept while it was d
   await expect.poll(() => filesOn(away.id, ns, shard)[0], { timeout: 5_000, interval: 100 }).toBe(firstKept);
   await expectRemoved(ns, shard, firstKept);
   const start = sealed.at(-1)!.startOffset;
-  const rest = await readFrom(ns, shard, firstKept);
-  expect(rest).toEqual(
-    [...offsets]
-      .filter(([, o]) => o >= start)
-      .map(([i, offset]) => ({ offset, payload: payload(i).toString() })),
-  );
+  await expectKeptFrom(ns, shard, firstKept, offsets, start);
 }, 60_000);

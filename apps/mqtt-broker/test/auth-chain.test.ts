@@ -10,7 +10,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type JWTPayload } from 'jose';
-import mqtt, { type IClientOptions, type IConnackPacket, type IDisconnectPacket } from 'mqtt';
+import mqtt, {
+  type IClientOptions,
+  type IConnackPacket,
+  type IDisconnectPacket,
+  type MqttClient,
+} from 'mqtt';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connectResult, sleep, tempDir, testScope } from '@robustmq/testing';
 import { startTestBroker, type TestBroker } from '@robustmq/testing/broker';
@@ -140,11 +145,32 @@ function connackOf(broker: TestBroker, options: IClientOptions): Promise<IConnac
   });
 }
 
-/** The CONNACK code for both protocol versions: [MQTT 5 reason code, 3.1.1 return code]. */
-async function codes(broker: TestBroker, options: IClientOptions): Promise<[number, number]> {
+let clients = 0;
+/** The CONNACK code `username` with `password` gets, in both protocol versions: [MQTT 5 reason code, 3.1.1 return
+ * code]; each call a client id of its own. */
+async function codes(broker: TestBroker, username: string, password: string): Promise<[number, number]> {
+  const options = { clientId: `auth-${++clients}`, username, password };
   const v5 = await connectResult(broker.url, { ...options, protocolVersion: 5 }, scope);
   const v4 = await connectResult(broker.url, { ...options, protocolVersion: 4 }, scope);
   return [v5.code, v4.code];
+}
+
+/** An MQTT.js client of `broker` logged in as `username` (MQTT 5 unless told), closed with the scope. */
+async function loggedIn(
+  broker: TestBroker,
+  clientId: string,
+  username: string,
+  password: string,
+  protocolVersion: 4 | 5 = 5,
+): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(broker.url, {
+    protocolVersion,
+    clientId,
+    reconnectPeriod: 0,
+    username,
+    password,
+  });
+  return scope.add(client, (c) => c.endAsync(true), 'MQTT client');
 }
 
 const ACCEPTED: [number, number] = [0, 0];
@@ -154,26 +180,18 @@ const UNAVAILABLE: [number, number] = [0x88, 3];
 describe('JWT with an HMAC secret, chained before placement passwords', () => {
   it('admits a right token under its username claim and refuses a wrong or expired one', async () => {
     const token = await hs256({ username: 'alice' });
-    expect(await codes(hmacBroker, { clientId: 'jwt-1', username: 'alice', password: token })).toEqual(
-      ACCEPTED,
-    );
-    expect(await codes(hmacBroker, { clientId: 'jwt-3', username: 'mallory', password: token })).toEqual(
+    expect(await codes(hmacBroker, 'alice', token)).toEqual(ACCEPTED);
+    expect(await codes(hmacBroker, 'mallory', token)).toEqual(BAD_CREDENTIALS);
+    expect(
+      await codes(
+        hmacBroker,
+        'alice',
+        await hs256({ username: 'alice' }, 60, 'another-secret-of-enough-length!'),
+      ),
+    ).toEqual(BAD_CREDENTIALS);
+    expect(await codes(hmacBroker, 'alice', await hs256({ username: 'alice' }, -10))).toEqual(
       BAD_CREDENTIALS,
     );
-    expect(
-      await codes(hmacBroker, {
-        clientId: 'jwt-4',
-        username: 'alice',
-        password: await hs256({ username: 'alice' }, 60, 'another-secret-of-enough-length!'),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
-    expect(
-      await codes(hmacBroker, {
-        clientId: 'jwt-5',
-        username: 'alice',
-        password: await hs256({ username: 'alice' }, -10),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
   });
 
   it('says why in the MQTT 5 CONNACK', async () => {
@@ -195,55 +213,33 @@ describe('JWT with an HMAC secret, chained before placement passwords', () => {
   });
 
   it("applies the token's ACL claim and superuser flag", async () => {
-    const limited = await mqtt.connectAsync(hmacBroker.url, {
-      protocolVersion: 5,
-      clientId: 'jwt-acl',
-      reconnectPeriod: 0,
-      username: 'carol',
-      password: await hs256({ username: 'carol', acl: { pub: ['carol/out/#'], sub: ['carol/in/%c'] } }),
-    });
-    scope.add(limited, (c) => c.endAsync(true));
+    const limited = await loggedIn(
+      hmacBroker,
+      'jwt-acl',
+      'carol',
+      await hs256({ username: 'carol', acl: { pub: ['carol/out/#'], sub: ['carol/in/%c'] } }),
+    );
     expect((await limited.subscribeAsync('carol/in/jwt-acl', { qos: 1 }))[0]?.qos).toBe(1);
     await expect(limited.subscribeAsync('carol/out/x', { qos: 1 })).rejects.toThrow(/Not authorized/);
     await limited.publishAsync('carol/out/1', 'ok', { qos: 1 });
     await expect(limited.publishAsync('elsewhere', 'no', { qos: 1 })).rejects.toMatchObject({ code: 0x87 });
-    const root = await mqtt.connectAsync(hmacBroker.url, {
-      protocolVersion: 5,
-      clientId: 'jwt-root',
-      reconnectPeriod: 0,
-      username: 'root',
-      password: await hs256({ username: 'root', superuser: true, acl: { pub: [] } }),
-    });
-    scope.add(root, (c) => c.endAsync(true));
+    const root = await loggedIn(
+      hmacBroker,
+      'jwt-root',
+      'root',
+      await hs256({ username: 'root', superuser: true, acl: { pub: [] } }),
+    );
     expect((await root.subscribeAsync('anything/#', { qos: 1 }))[0]?.qos).toBe(1);
   });
 
   it('passes a password that is no token on to placement users', async () => {
-    expect(await codes(hmacBroker, { clientId: 'st-1', username: 'stored', password: 'stored-pw' })).toEqual(
-      ACCEPTED,
-    );
-    expect(await codes(hmacBroker, { clientId: 'st-2', username: 'stored', password: 'wrong' })).toEqual(
-      BAD_CREDENTIALS,
-    );
+    expect(await codes(hmacBroker, 'stored', 'stored-pw')).toEqual(ACCEPTED);
+    expect(await codes(hmacBroker, 'stored', 'wrong')).toEqual(BAD_CREDENTIALS);
   });
 
   it('ends the connection when the token expires (MQTT 5: DISCONNECT Maximum connect time)', async () => {
-    const v5 = await mqtt.connectAsync(hmacBroker.url, {
-      protocolVersion: 5,
-      clientId: 'exp-5',
-      reconnectPeriod: 0,
-      username: 'dave',
-      password: await hs256({ username: 'dave' }, 2),
-    });
-    const v4 = await mqtt.connectAsync(hmacBroker.url, {
-      protocolVersion: 4,
-      clientId: 'exp-4',
-      reconnectPeriod: 0,
-      username: 'dave',
-      password: await hs256({ username: 'dave' }, 2),
-    });
-    scope.add(v5, (c) => c.endAsync(true));
-    scope.add(v4, (c) => c.endAsync(true));
+    const v5 = await loggedIn(hmacBroker, 'exp-5', 'dave', await hs256({ username: 'dave' }, 2));
+    const v4 = await loggedIn(hmacBroker, 'exp-4', 'dave', await hs256({ username: 'dave' }, 2), 4);
     const connectedAt = Date.now();
     const disconnect = new Promise<IDisconnectPacket>((resolve) => v5.once('disconnect', resolve));
     const closed = new Promise<void>((resolve) => v4.once('close', () => resolve()));
@@ -256,96 +252,45 @@ describe('JWT with an HMAC secret, chained before placement passwords', () => {
 
 describe('JWT with a JWKS file (ES256)', () => {
   it('admits a token from the published key with the right audience and refuses others', async () => {
-    const right = await sign({ username: 'erin', aud: 'robustmq' }, ecKey, 'ES256', { kid: 'k1' });
-    expect(await codes(jwksBroker, { clientId: 'jwks-1', username: 'erin', password: right })).toEqual(
-      ACCEPTED,
-    );
-    expect(
-      await codes(jwksBroker, {
-        clientId: 'jwks-2',
-        username: 'erin',
-        password: await sign({ username: 'erin', aud: 'robustmq' }, otherEcKey, 'ES256', { kid: 'k1' }),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
-    expect(
-      await codes(jwksBroker, {
-        clientId: 'jwks-3',
-        username: 'erin',
-        password: await sign({ username: 'erin', aud: 'elsewhere' }, ecKey, 'ES256', { kid: 'k1' }),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
-    expect(
-      await codes(jwksBroker, {
-        clientId: 'jwks-4',
-        username: 'erin',
-        password: await sign({ username: 'erin', aud: 'robustmq' }, ecKey, 'ES256', {
-          kid: 'k1',
-          expiresInS: -5,
-        }),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
+    const erin = async (key: PrivateKey, aud: string, options: { expiresInS?: number } = {}) =>
+      codes(
+        jwksBroker,
+        'erin',
+        await sign({ username: 'erin', aud }, key, 'ES256', { kid: 'k1', ...options }),
+      );
+    expect(await erin(ecKey, 'robustmq')).toEqual(ACCEPTED);
+    expect(await erin(otherEcKey, 'robustmq')).toEqual(BAD_CREDENTIALS);
+    expect(await erin(ecKey, 'elsewhere')).toEqual(BAD_CREDENTIALS);
+    expect(await erin(ecKey, 'robustmq', { expiresInS: -5 })).toEqual(BAD_CREDENTIALS);
     // a chain of only "jwt": a plain password is nobody's to accept
-    expect(
-      await codes(jwksBroker, { clientId: 'jwks-5', username: 'stored', password: 'stored-pw' }),
-    ).toEqual(BAD_CREDENTIALS);
+    expect(await codes(jwksBroker, 'stored', 'stored-pw')).toEqual(BAD_CREDENTIALS);
   });
 });
 
 describe('JWT with an RSA public key, then an HTTP service, then placement users', () => {
   it('admits an RS256 token and refuses one signed with another key type', async () => {
-    expect(
-      await codes(rsaHttpBroker, {
-        clientId: 'rsa-1',
-        username: 'frank',
-        password: await sign({ username: 'frank' }, rsaKey, 'RS256'),
-      }),
-    ).toEqual(ACCEPTED);
-    expect(
-      await codes(rsaHttpBroker, {
-        clientId: 'rsa-2',
-        username: 'frank',
-        password: await sign({ username: 'frank' }, ecKey, 'ES256'),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
+    expect(await codes(rsaHttpBroker, 'frank', await sign({ username: 'frank' }, rsaKey, 'RS256'))).toEqual(
+      ACCEPTED,
+    );
+    expect(await codes(rsaHttpBroker, 'frank', await sign({ username: 'frank' }, ecKey, 'ES256'))).toEqual(
+      BAD_CREDENTIALS,
+    );
     // alg confusion: an HMAC token "signed" with the public key text is refused
-    expect(
-      await codes(rsaHttpBroker, {
-        clientId: 'rsa-3',
-        username: 'frank',
-        password: await hs256({ username: 'frank' }),
-      }),
-    ).toEqual(BAD_CREDENTIALS);
+    expect(await codes(rsaHttpBroker, 'frank', await hs256({ username: 'frank' }))).toEqual(BAD_CREDENTIALS);
   });
 
   it('asks the HTTP service: right and wrong passwords, 401, and its ACL', async () => {
-    expect(await codes(rsaHttpBroker, { clientId: 'h-1', username: 'http-user', password: 'right' })).toEqual(
-      ACCEPTED,
-    );
-    expect(await codes(rsaHttpBroker, { clientId: 'h-2', username: 'http-user', password: 'wrong' })).toEqual(
-      BAD_CREDENTIALS,
-    );
-    expect(await codes(rsaHttpBroker, { clientId: 'h-3', username: 'http-401', password: 'x' })).toEqual(
-      BAD_CREDENTIALS,
-    );
-    const c = await mqtt.connectAsync(rsaHttpBroker.url, {
-      protocolVersion: 5,
-      clientId: 'h-acl',
-      username: 'http-user',
-      password: 'right',
-      reconnectPeriod: 0,
-    });
-    scope.add(c, (x) => x.endAsync(true));
+    expect(await codes(rsaHttpBroker, 'http-user', 'right')).toEqual(ACCEPTED);
+    expect(await codes(rsaHttpBroker, 'http-user', 'wrong')).toEqual(BAD_CREDENTIALS);
+    expect(await codes(rsaHttpBroker, 'http-401', 'x')).toEqual(BAD_CREDENTIALS);
+    const c = await loggedIn(rsaHttpBroker, 'h-acl', 'http-user', 'right');
     expect((await c.subscribeAsync('http/http-user/#', { qos: 1 }))[0]?.qos).toBe(1);
     await expect(c.subscribeAsync('http/other/#', { qos: 1 })).rejects.toThrow(/Not authorized/);
   });
 
   it('passes an "ignore" answer on to placement users', async () => {
-    expect(
-      await codes(rsaHttpBroker, { clientId: 'i-1', username: 'ignored-by-http', password: 'pw' }),
-    ).toEqual(ACCEPTED);
-    expect(
-      await codes(rsaHttpBroker, { clientId: 'i-2', username: 'ignored-by-http', password: 'nope' }),
-    ).toEqual(BAD_CREDENTIALS);
+    expect(await codes(rsaHttpBroker, 'ignored-by-http', 'pw')).toEqual(ACCEPTED);
+    expect(await codes(rsaHttpBroker, 'ignored-by-http', 'nope')).toEqual(BAD_CREDENTIALS);
   });
 
   it('caches answers for the same credentials', async () => {
@@ -364,30 +309,18 @@ describe('JWT with an RSA public key, then an HTTP service, then placement users
   });
 
   it('refuses as Server unavailable when the service is slow or answers outside the contract', async () => {
-    expect(await codes(rsaHttpBroker, { clientId: 's-1', username: 'http-slow', password: 'x' })).toEqual(
-      UNAVAILABLE,
-    );
-    expect(await codes(rsaHttpBroker, { clientId: 's-2', username: 'http-garbage', password: 'x' })).toEqual(
-      UNAVAILABLE,
-    );
+    expect(await codes(rsaHttpBroker, 'http-slow', 'x')).toEqual(UNAVAILABLE);
+    expect(await codes(rsaHttpBroker, 'http-garbage', 'x')).toEqual(UNAVAILABLE);
   });
 
   it('refuses as Server unavailable when the service is down (fail-closed), tokens still work', async () => {
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
-    expect(
-      await codes(rsaHttpBroker, { clientId: 'd-1', username: 'http-user', password: 'not-cached' }),
-    ).toEqual(UNAVAILABLE);
+    expect(await codes(rsaHttpBroker, 'http-user', 'not-cached')).toEqual(UNAVAILABLE);
     // placement users come after the HTTP service in this chain: they are not reached either
-    expect(
-      await codes(rsaHttpBroker, { clientId: 'd-2', username: 'stored', password: 'stored-pw' }),
-    ).toEqual(UNAVAILABLE);
-    expect(
-      await codes(rsaHttpBroker, {
-        clientId: 'd-3',
-        username: 'frank',
-        password: await sign({ username: 'frank' }, rsaKey, 'RS256'),
-      }),
-    ).toEqual(ACCEPTED);
+    expect(await codes(rsaHttpBroker, 'stored', 'stored-pw')).toEqual(UNAVAILABLE);
+    expect(await codes(rsaHttpBroker, 'frank', await sign({ username: 'frank' }, rsaKey, 'RS256'))).toEqual(
+      ACCEPTED,
+    );
   });
 });

@@ -35,13 +35,16 @@ const REFRESH_MS = 300;
 const mode = mysqlTestMode(); // throws, with the apt-get hint, when MariaDB is missing and skipping was not asked for
 const run = promisify(execFile);
 const dist = (file: string) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
-/** CONNECT options of the user every test starts with. */
-const alice = (clientId: string, protocolVersion: 4 | 5 = 5) => ({
+/** CONNECT options of `username` logging in with `password`. */
+const login = (username: string, password: string, clientId: string, protocolVersion: 4 | 5 = 5) => ({
   protocolVersion,
   clientId,
-  username: 'alice',
-  password: 'wonderland',
+  username,
+  password,
 });
+/** CONNECT options of the user every test starts with. */
+const alice = (clientId: string, protocolVersion: 4 | 5 = 5) =>
+  login('alice', 'wonderland', clientId, protocolVersion);
 
 function brokerConfig(auth: Record<string, unknown>, dataDir: string) {
   return loadMqttBrokerConfig({
@@ -135,25 +138,11 @@ if (mode === 'skip') {
     });
 
     it('accepts a MySQL user with the right password and refuses a wrong one (0x86 in 5.0, 4 in 3.1.1)', async () => {
-      for (const protocolVersion of [5, 4] as const) {
-        const good = await connect(url, {
-          protocolVersion,
-          clientId: `good${protocolVersion}`,
-          username: 'alice',
-          password: 'wonderland',
-        });
-        expect(good.code).toBe(0);
-        await good.client.endAsync();
-      }
-      expect(
-        await connackCode(url, { protocolVersion: 5, clientId: 'b5', username: 'alice', password: 'nope' }),
-      ).toBe(0x86);
-      expect(
-        await connackCode(url, { protocolVersion: 4, clientId: 'b4', username: 'alice', password: 'nope' }),
-      ).toBe(4);
-      expect(
-        await connackCode(url, { protocolVersion: 5, clientId: 'u5', username: 'nobody', password: 'x' }),
-      ).toBe(0x86);
+      for (const protocolVersion of [5, 4] as const)
+        expect(await connackCode(url, alice(`good${protocolVersion}`, protocolVersion))).toBe(0);
+      expect(await connackCode(url, login('alice', 'nope', 'b5'))).toBe(0x86);
+      expect(await connackCode(url, login('alice', 'nope', 'b4', 4))).toBe(4);
+      expect(await connackCode(url, login('nobody', 'x', 'u5'))).toBe(0x86);
       // anonymous clients are refused with allow_anonymous = false
       expect(await connackCode(url, { protocolVersion: 5, clientId: 'anon' })).toBe(0x87);
     });
@@ -180,12 +169,7 @@ if (mode === 'skip') {
       expect((await ro.client.subscribeAsync('free/topic', { qos: 1 })).map((g) => g.qos)).toEqual([1]);
       await ro.client.endAsync();
 
-      const root = await connect(url, {
-        protocolVersion: 5,
-        clientId: 'r1',
-        username: 'root',
-        password: 'toor',
-      });
+      const root = await connect(url, login('root', 'toor', 'r1'));
       expect(root.code).toBe(0);
       expect((await root.client.subscribeAsync('users/bob/inbox', { qos: 1 })).map((g) => g.qos)).toEqual([
         1,
@@ -219,14 +203,7 @@ if (mode === 'skip') {
 
       // passwords are checked against the table on each CONNECT: a new user counts at once
       await addUser('dave', 'new-user');
-      const dave = await connect(url, {
-        protocolVersion: 5,
-        clientId: 'd1',
-        username: 'dave',
-        password: 'new-user',
-      });
-      expect(dave.code).toBe(0);
-      await dave.client.endAsync();
+      expect(await connackCode(url, login('dave', 'new-user', 'd1'))).toBe(0);
 
       await sql.query("DELETE FROM mqtt_blacklist WHERE value = 'late'");
       await sleep(REFRESH_MS * 3);
@@ -235,14 +212,7 @@ if (mode === 'skip') {
 
     it('refuses a user whose password_hash is not a hash, without failing other users', async () => {
       await sql.query("INSERT INTO mqtt_user (username, password_hash) VALUES ('typo', 'plaintext')");
-      expect(
-        await connackCode(url, {
-          protocolVersion: 5,
-          clientId: 't1',
-          username: 'typo',
-          password: 'plaintext',
-        }),
-      ).toBe(0x86);
+      expect(await connackCode(url, login('typo', 'plaintext', 't1'))).toBe(0x86);
       expect(await connackCode(url, alice('t2'))).toBe(0);
     });
 
@@ -253,14 +223,7 @@ if (mode === 'skip') {
         'erin',
         stdout.trim(),
       ]);
-      const erin = await connect(url, {
-        protocolVersion: 4,
-        clientId: 'e1',
-        username: 'erin',
-        password: 's3cret',
-      });
-      expect(erin.code).toBe(0);
-      await erin.client.endAsync();
+      expect(await connackCode(url, login('erin', 's3cret', 'e1', 4))).toBe(0);
 
       const failed = await run(process.execPath, [dist('main.js')], {
         env: { ...process.env, ROBUSTMQ_AUTH_STORAGE: 'ldap', ROBUSTMQ_PLACEMENT_ENABLED: 'false' },
@@ -351,11 +314,13 @@ if (mode === 'skip') {
         },
       );
       try {
-        const login = { username: 'root', password: 'toor' };
-        const sub = await connectClient(broker.url, { ...login, clientId: 'mysql-sub', clean: false });
+        const sub = await connectClient(broker.url, {
+          ...login('root', 'toor', 'mysql-sub', 4),
+          clean: false,
+        });
         await sub.subscribeAsync('stored/t', { qos: 1 });
         await sub.endAsync();
-        const pub = await connectClient(broker.url, { ...login, clientId: 'mysql-pub' });
+        const pub = await connectClient(broker.url, login('root', 'toor', 'mysql-pub', 4));
         await Promise.all(
           Array.from({ length: 100 }, (_, i) => pub.publishAsync('stored/t', String(i), { qos: 1 })),
         );
@@ -371,7 +336,7 @@ if (mode === 'skip') {
         let got!: ReturnType<typeof collect>;
         const again = await connectClient(
           broker.url,
-          { ...login, clientId: 'mysql-sub', clean: false },
+          { ...login('root', 'toor', 'mysql-sub', 4), clean: false },
           undefined,
           (c) => (got = collect(c)),
         );

@@ -9,7 +9,8 @@
 // Fourth: a persistent member is away with messages in flight and its broker is SIGKILLed (they were only in that
 // broker's memory; now in its held record). Fifth: a broker with more than 1,024 unacknowledged messages of a group,
 // half of them a dead broker's part handed to it, dies (its record used to keep only the oldest as `r`: the handed
-// ones were lost). The tests print what they counted.
+// ones were lost). Sixth: a group's only member leaves and a new one joins at once on the same broker (the position
+// written at the close used to be overwritten by the new member's: lost). The tests print what they counted.
 import type { MqttClient } from 'mqtt';
 import { expect, test } from 'vitest';
 import { RawClient, sleep, useProcessCluster, waitFor } from '@robustmq/testing';
@@ -279,3 +280,62 @@ test('a broker with more than 1,024 unacknowledged messages of a group, some of 
   expect(pending).toBeGreaterThan(1_024);
   expect(summary.lost).toBe(0);
 }, 180_000);
+
+test("a group's only member leaves and a new one joins at once on the same broker: the first one's unacknowledged messages reach it", async () => {
+  // broker 4 runs alone (2, 5 and 6 are gone): the group's members are all there, no other broker takes its part over
+  const filter = '$share/re/recon/#';
+  const first = await silentMember(4, 'recon-first', filter, {});
+  const publisher = await cluster.mqttClient([4], { clientId: 'recon-publisher', protocolVersion: 5 });
+  const count = 20;
+  await publishMany(publisher, 'recon', 'r', count);
+  await waitFor('every message at the first member', () => first.got().length >= count, {
+    timeoutMs: 15_000,
+  });
+  // a clean client going and a new one coming at once (a reconnect): the group closes here and opens again
+  first.client.destroy();
+  const next = await ackingMember(4, 'recon-next', filter);
+  await waitFor("the first member's messages at the next", () => new Set(next).size >= count, {
+    timeoutMs: 15_000,
+    detail: () => `${new Set(next).size} of ${count}`,
+  }).catch(() => undefined);
+  await sleep(500);
+  const summary = {
+    sent: count,
+    unacknowledgedAtFirst: first.got().length,
+    atNext: next.length,
+    lost: first.got().filter((m) => !next.includes(m)).length,
+    duplicates: next.length - new Set(next).size,
+  };
+  console.log(`shared group closed and opened again at once: ${JSON.stringify(summary)}`);
+  expect(summary.lost).toBe(0);
+  expect(summary.duplicates).toBe(0);
+}, 120_000);
+
+test("a group's only member leaves for good: the broker's records of the group are cleaned up", async () => {
+  // broker 8 joins and is the group's only broker; after the member leaves, nobody is there to take its part over
+  await cluster.addBroker(8);
+  const filter = '$share/gc/gone/#';
+  const member = await silentMember(8, 'gc-member', filter, {});
+  const publisher = await cluster.mqttClient([8], { clientId: 'gc-publisher', protocolVersion: 5 });
+  await publishMany(publisher, 'gone', 'g', 10);
+  await waitFor('the messages at the member', () => member.got().length >= 10, { timeoutMs: 15_000 });
+  member.client.destroy();
+  const placement = cluster.client();
+  let found: string[] = [];
+  const records = async (): Promise<number> => {
+    found = [];
+    for (const prefix of ['mqtt/share-members/gc/gone/#/', 'mqtt/share-positions/gc/gone/#/'])
+      found.push(...(await placement.kv.listPrefix(prefix, '', 100)).items.map((item) => item.key));
+    return found.length;
+  };
+  await waitFor('the position and the leaving mark recorded', async () => (await records()) >= 2, {
+    timeoutMs: 5_000,
+    detail: () => found.join(', '),
+  });
+  // kept a while for a member joining again to take back, then gone
+  await waitFor('no record of the group left', async () => (await records()) === 0, {
+    timeoutMs: 30_000,
+    intervalMs: 500,
+    detail: () => found.join(', '),
+  });
+}, 120_000);

@@ -14,31 +14,24 @@ import {
   connectClient,
   freePort,
   mqttBrokerProcess,
-  ServiceProcess,
+  ProcessCluster,
+  type ServiceProcess,
   sleep,
   tempDir,
   testScope,
   waitFor,
   type Sections,
-  type ServiceName,
 } from '@robustmq/testing';
 import { testStorageType } from '@robustmq/testing/broker';
 
 const storage = testStorageType();
 const scope = testScope();
-// RESTART_TEST_KEEP=1 keeps the data dirs and each service's log (<dir>/<service>.log) for a look after a failure
+// RESTART_TEST_KEEP=1 keeps the data dirs and each service's log (<dir>/<test>/*.log) for a look after a failure
 const keep = Boolean(process.env.RESTART_TEST_KEEP);
 const dir = keep ? tempDir('mqtt-restart') : tempDir('mqtt-restart', scope);
 if (keep) scope.defer(() => console.log(`restart test: data and logs kept in ${dir}`));
 
 beforeAll(() => buildOnce(), 120_000);
-
-/** `node apps/<service>/dist/main.js --config <dir>/<service>.toml`, its output also in <dir>/<service>.log. */
-function service(name: ServiceName, sections: Sections, under: string): ServiceProcess {
-  return new ServiceProcess(name, join(under, `${name}.toml`), sections, scope, join(under, `${name}.log`));
-}
-
-const httpOk = (url: string) => async () => (await fetch(url)).ok;
 
 function mqttUp(url: string) {
   return async () => {
@@ -53,7 +46,7 @@ interface Cluster {
   startBroker(): Promise<ServiceProcess>;
   /** the journal server process (journal storage only). */
   journal?: ServiceProcess;
-  startJournal?: () => Promise<ServiceProcess>;
+  startJournal?: () => Promise<void>;
 }
 
 /** `name`: each test's own directory under the file's, so two tests never share data or a process. */
@@ -61,41 +54,31 @@ async function setUp(name: string): Promise<Cluster> {
   const under = join(dir, name);
   const [mqttPort, httpPort] = [await freePort(), await freePort()];
   const url = `mqtt://127.0.0.1:${mqttPort}`;
-  const log = { level: 'warn' };
   const broker = (sections: Sections) =>
     mqttBrokerProcess({ dir: under, mqttPort, httpPort, sections, scope, keepLog: true });
   if (storage !== 'journal') {
     const b = broker({ placement: { enabled: false }, storage: { type: storage } });
     return { url, startBroker: () => b.startUntil(mqttUp(url)) };
   }
-  const pc = { grpc: await freePort(), http: await freePort() };
-  const js = { data: await freePort(), grpc: await freePort(), http: await freePort() };
-  const placement = { addresses: [`127.0.0.1:${pc.grpc}`], heartbeat_interval_ms: 500 };
-  const center = service(
-    'placement-center',
-    {
-      node: { data_dir: join(under, 'pc') },
-      network: { host: '127.0.0.1', grpc_port: pc.grpc, http_port: pc.http },
-      log,
-    },
-    under,
+  // the placement center and a journal server as processes, each with its log in <under>/<pc1|js1>.log; placement's
+  // production heartbeat timers, so a broker SIGKILLed and restarted is never declared dead meanwhile
+  const pc = scope.add(
+    new ProcessCluster({
+      dir: under,
+      logFiles: true,
+      placementOverrides: { heartbeat: { timeout_ms: 10_000, check_interval_ms: 1_000 } },
+    }),
   );
-  const journal = service(
-    'journal-server',
-    {
-      node: { data_dir: join(under, 'js') },
-      network: { host: '127.0.0.1', data_port: js.data, grpc_port: js.grpc, http_port: js.http },
-      placement,
-      log,
-    },
-    under,
-  );
+  await pc.start(1);
+  const node = pc.journal(1);
   // storage type unset on purpose: a broker whose placement lists a journal server picks journal by itself
-  const b = broker({ placement });
-  await center.startUntil(httpOk(`http://127.0.0.1:${pc.http}/health`));
-  const startJournal = () => journal.startUntil(httpOk(`http://127.0.0.1:${js.http}/health`));
-  await startJournal();
-  return { url, startBroker: () => b.startUntil(mqttUp(url)), journal, startJournal };
+  const b = broker({ placement: { addresses: pc.placementAddresses, heartbeat_interval_ms: 500 } });
+  return {
+    url,
+    startBroker: () => b.startUntil(mqttUp(url)),
+    journal: node.process,
+    startJournal: () => pc.startJournal(node),
+  };
 }
 
 /** publishes `count` messages `<tag>-<i>` at `qos`, at most `window` unacknowledged; returns the acknowledged ones. */

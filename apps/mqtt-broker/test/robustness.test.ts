@@ -135,30 +135,38 @@ describe('keep-alive', () => {
 });
 
 describe('CONNECT refusals', () => {
-  it('answers an unsupported protocol level with CONNACK 0x01 and closes', async () => {
-    const raw = await open();
-    // CONNECT, protocol "MQTT", level 6
-    raw.socket.write(
-      Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x06, 0x02, 0x00, 0x3c, 0x00, 0x00]),
-    );
-    expect(((await raw.next('connack')) as IConnackPacket).returnCode).toBe(0x01);
-    expect(await raw.closesWithin(2_000)).toBe(true);
-  });
+  /** A hand-written CONNECT (mqtt-packet refuses to encode these): protocol "MQTT" at `level`, connect flags
+   * `flags`, keep-alive 60 s, an empty client id. */
+  const rawConnect = (level: number, flags: number) =>
+    Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, level, flags, 0x00, 0x3c, 0x00, 0x00]);
+  // [the refusal, the protocol version spoken, what the client sends, the CONNACK code]
+  const refusals: [string, 3 | 4 | 5, (raw: RawClient) => void, number][] = [
+    ['protocol level 6 with CONNACK 0x01', 4, (raw) => raw.socket.write(rawConnect(6, 0x02)), 0x01],
+    [
+      'an MQTT 3.1 client id longer than 23 bytes with 0x02',
+      3,
+      (raw) => raw.send(connectPacket('x'.repeat(24), { version: 3 }), 3),
+      0x02,
+    ],
+    [
+      'an empty MQTT 3.1.1 client id without clean session with 0x02',
+      4,
+      (raw) => raw.socket.write(rawConnect(4, 0x00)),
+      0x02,
+    ],
+    [
+      'an MQTT 5 client id over max_client_id_length with 0x85',
+      5,
+      (raw) => raw.send(connectPacket('y'.repeat(33), { version: 5 }), 5),
+      0x85,
+    ],
+  ];
 
-  it('refuses an MQTT 3.1 client id longer than 23 bytes with 0x02', async () => {
-    const raw = await open(3);
-    raw.send(connectPacket('x'.repeat(24), { version: 3 }), 3);
-    expect(((await raw.next('connack')) as IConnackPacket).returnCode).toBe(0x02);
-    expect(await raw.closesWithin(2_000)).toBe(true);
-  });
-
-  it('refuses an empty MQTT 3.1.1 client id without clean session with 0x02', async () => {
-    const raw = await open();
-    // hand-written: mqtt-packet refuses to encode this CONNECT
-    raw.socket.write(
-      Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x00, 0x00, 0x3c, 0x00, 0x00]),
-    );
-    expect(((await raw.next('connack')) as IConnackPacket).returnCode).toBe(0x02);
+  it.each(refusals)('refuses %s and closes', async (_, version, send, code) => {
+    const raw = await open(version);
+    send(raw);
+    const connack = (await raw.next('connack')) as IConnackPacket;
+    expect(version === 5 ? connack.reasonCode : connack.returnCode).toBe(code);
     expect(await raw.closesWithin(2_000)).toBe(true);
   });
 
@@ -167,13 +175,6 @@ describe('CONNECT refusals', () => {
     raw.send(connectPacket('', { clean: true }));
     expect(((await raw.next('connack')) as IConnackPacket).returnCode).toBe(0x00);
     raw.destroy();
-  });
-
-  it('refuses an MQTT 5 client id over max_client_id_length with 0x85', async () => {
-    const raw = await open(5);
-    raw.send(connectPacket('y'.repeat(33), { version: 5 }), 5);
-    expect(((await raw.next('connack')) as IConnackPacket).reasonCode).toBe(0x85);
-    expect(await raw.closesWithin(2_000)).toBe(true);
   });
 });
 

@@ -4,27 +4,17 @@
 import { expect, it } from 'vitest';
 import { mostCaughtUp } from '../src/scheduler/journal-segment-handover.js';
 
-it('prefers the newest last epoch, then the longest log, then the lowest node id', () => {
-  expect(mostCaughtUp([])).toBeUndefined();
+/** A replica's answer: node `nodeId` holds records up to `durableEnd`, the last written under epoch `lastEpoch`. */
+const copy = (nodeId: number, lastEpoch: number, durableEnd: number) => ({ nodeId, lastEpoch, durableEnd });
+
+it.each([
+  ['nobody when no replica answers', [], undefined],
   // a longer log written under an older leader loses to a shorter one that has the newer epoch's records
-  expect(
-    mostCaughtUp([
-      { nodeId: 2, lastEpoch: 1, durableEnd: 900 },
-      { nodeId: 3, lastEpoch: 2, durableEnd: 850 },
-    ])?.nodeId,
-  ).toBe(3);
-  expect(
-    mostCaughtUp([
-      { nodeId: 2, lastEpoch: 2, durableEnd: 800 },
-      { nodeId: 3, lastEpoch: 2, durableEnd: 850 },
-    ])?.nodeId,
-  ).toBe(3);
-  expect(
-    mostCaughtUp([
-      { nodeId: 5, lastEpoch: 2, durableEnd: 850 },
-      { nodeId: 4, lastEpoch: 2, durableEnd: 850 },
-    ])?.nodeId,
-  ).toBe(4);
+  ['the newest last epoch over a longer log', [copy(2, 1, 900), copy(3, 2, 850)], 3],
+  ['the longest log within one epoch', [copy(2, 2, 800), copy(3, 2, 850)], 3],
+  ['the lowest node id on a tie', [copy(5, 2, 850), copy(4, 2, 850)], 4],
   // a replica with no copy yet (NOT_FOUND) still qualifies when it is the only one answering
-  expect(mostCaughtUp([{ nodeId: 7, lastEpoch: 0, durableEnd: 100 }])?.nodeId).toBe(7);
+  ['the only replica answering, even without a copy', [copy(7, 0, 100)], 7],
+])('picks %s', (_, copies, expected) => {
+  expect(mostCaughtUp(copies)?.nodeId).toBe(expected);
 });

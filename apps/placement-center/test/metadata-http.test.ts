@@ -347,49 +347,17 @@ describe('/api/v1/journal/shards', () => {
     expect(deleted.body.segments[0].status).toBe('SEGMENT_DELETING');
   });
 
-  it('answers bad shard requests with {code,message}', async () => {
-    expectError(
-      await call('POST', '/api/v1/journal/shards', {
-        ...shard,
-        name: 's2',
-        config: { replicaCount: 0, acks: 'ACKS_ALL' },
-      }),
-      400,
-      'INVALID_ARGUMENT',
-      /replicaCount/,
-    );
-    expectError(
-      await call('POST', '/api/v1/journal/shards', {
-        ...shard,
-        name: 's2',
-        config: { replicaCount: 1, acks: 'SOME' },
-      }),
-      400,
-      'INVALID_ARGUMENT',
-      /acks/,
-    );
-    expectError(
-      await call('POST', '/api/v1/journal/shards', { namespace: 'web', name: 's2' }),
-      400,
-      'INVALID_ARGUMENT',
-      /config/,
-    );
-    expectError(
-      await call('POST', '/api/v1/journal/shards', { ...shard, name: 'has space' }),
-      400,
-      'INVALID_ARGUMENT',
-      /name must not contain/,
-    );
-    expectError(
-      await call('POST', '/api/v1/journal/shards', {
-        ...shard,
-        config: { replicaCount: 9, acks: 'ACKS_ALL' },
-        name: 's3',
-      }),
-      400,
-      'INVALID_ARGUMENT',
-      /replica_count must be 1-7/,
-    );
+  it.each([
+    [{ ...shard, name: 's2', config: { replicaCount: 0, acks: 'ACKS_ALL' } }, /replicaCount/],
+    [{ ...shard, name: 's2', config: { replicaCount: 1, acks: 'SOME' } }, /acks/],
+    [{ namespace: 'web', name: 's2' }, /config/],
+    [{ ...shard, name: 'has space' }, /name must not contain/],
+    [{ ...shard, name: 's3', config: { replicaCount: 9, acks: 'ACKS_ALL' } }, /replica_count must be 1-7/],
+  ])('answers a bad shard %j with 400 naming what is wrong', async (body, message) => {
+    expectError(await call('POST', '/api/v1/journal/shards', body), 400, 'INVALID_ARGUMENT', message);
+  });
+
+  it('answers a shard that exists, or does not, with {code,message}', async () => {
     expectError(await call('POST', '/api/v1/journal/shards', shard), 409, 'ALREADY_EXISTS');
     expectError(await call('GET', '/api/v1/journal/shards/web/none'), 404, 'NOT_FOUND');
     expectError(await call('DELETE', '/api/v1/journal/shards/web/none'), 404, 'NOT_FOUND');
@@ -469,24 +437,16 @@ describe('restart', () => {
       topicFilter: '#',
     });
     await call('POST', '/api/v1/mqtt/blacklist', { type: 'BLACKLIST_USER', value: 'persisted' });
-    const before = await Promise.all(
-      [
-        '/api/v1/mqtt/users',
-        '/api/v1/mqtt/acl',
-        '/api/v1/mqtt/blacklist',
-        '/api/v1/journal/shards/web/s1',
-      ].map((p) => call('GET', p)),
-    );
+    const paths = [
+      '/api/v1/mqtt/users',
+      '/api/v1/mqtt/acl',
+      '/api/v1/mqtt/blacklist',
+      '/api/v1/journal/shards/web/s1',
+    ];
+    const before = await Promise.all(paths.map((p) => call('GET', p)));
     const appliedBefore = (await call('GET', '/api/v1/cluster')).body.appliedIndex;
     await placement.restart();
-    const after = await Promise.all(
-      [
-        '/api/v1/mqtt/users',
-        '/api/v1/mqtt/acl',
-        '/api/v1/mqtt/blacklist',
-        '/api/v1/journal/shards/web/s1',
-      ].map((p) => call('GET', p)),
-    );
+    const after = await Promise.all(paths.map((p) => call('GET', p)));
     expect(after.map((r) => r.body)).toEqual(before.map((r) => r.body));
     expect((await call('GET', '/api/v1/cluster')).body.appliedIndex).toBe(appliedBefore);
   });

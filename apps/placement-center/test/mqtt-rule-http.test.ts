@@ -53,32 +53,17 @@ describe('/api/v1/mqtt/topic-rewrite-rules', () => {
     expect((await call('DELETE', '/api/v1/mqtt/topic-rewrite-rules/r1')).status).toBe(404);
   });
 
-  it('answers bad rules with 400 naming the field', async () => {
-    const bad = await call('PUT', '/api/v1/mqtt/topic-rewrite-rules/r2', {
-      action: 'publish',
-      sourceTopic: 'x',
-      destTopic: 'y',
-      regex: '(',
+  const rule = { action: 'publish', sourceTopic: 'x', destTopic: 'y', regex: 'x' };
+  it.each([
+    ['r2', { ...rule, regex: '(' }, /regex/],
+    ['r2', { action: 'publish' }, /sourceTopic/],
+    ['r2', { ...rule, action: 'nope' }, /action/],
+    ['a%20b', { ...rule, action: 'all' }, /id/],
+  ])('answers a bad rule (PUT …/%s %j) with 400 naming the field', async (id, body, field) => {
+    expect(await call('PUT', `/api/v1/mqtt/topic-rewrite-rules/${id}`, body)).toEqual({
+      status: 400,
+      body: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(field) },
     });
-    expect(bad.status).toBe(400);
-    expect(bad.body).toEqual({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/regex/) });
-    const missing = await call('PUT', '/api/v1/mqtt/topic-rewrite-rules/r2', { action: 'publish' });
-    expect(missing.status).toBe(400);
-    expect(missing.body.message).toMatch(/sourceTopic/);
-    const badAction = await call('PUT', '/api/v1/mqtt/topic-rewrite-rules/r2', {
-      action: 'nope',
-      sourceTopic: 'x',
-      destTopic: 'y',
-      regex: 'x',
-    });
-    expect(badAction.status).toBe(400);
-    const badId = await call('PUT', '/api/v1/mqtt/topic-rewrite-rules/a%20b', {
-      action: 'all',
-      sourceTopic: 'x',
-      destTopic: 'y',
-      regex: 'x',
-    });
-    expect(badId.status).toBe(400);
   });
 });
 

@@ -1,7 +1,7 @@
 // Three placement processes forming a Raft group: SIGKILL the leader during concurrent KV writes; writes resume
 // under a new leader within 3 s, the whole client history is linearizable, every acknowledged write is readable,
 // and the killed member rejoins and catches up after a restart.
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { PlacementClient } from '@robustmq/placement-client';
 import {
   checkOperations,
@@ -10,17 +10,13 @@ import {
   type KvOutput,
   type Operation,
 } from '@robustmq/raft/linearizability';
-import { buildOnce, ProcessCluster, tempDir, testScope, waitFor as waitUntilValue } from '@robustmq/testing';
+import { useProcessCluster, waitFor as waitUntilValue } from '@robustmq/testing';
 
-const scope = testScope();
 // three members as processes (`node apps/placement-center/dist/main.js --config pc<id>.toml`), a 4th added later
-const pc = scope.add(
-  new ProcessCluster({
-    dir: tempDir('raft-e2e', scope),
-    placementMembers: 3,
-    placementRaft: { snapshot_entries: 300 },
-  }),
-);
+const pc = useProcessCluster(0, {
+  placementMembers: 3,
+  placementRaft: { snapshot_entries: 300 },
+});
 const http = (id: number) => pc.placementMember(id).http;
 const grpcAddresses = () => pc.placementAddresses;
 const child = (id: number) => pc.placementMember(id).process.proc!.child;
@@ -28,21 +24,11 @@ const cluster = (id: number) => pc.placementStatus(id);
 
 /** Waits for `probe` to return a value; a timeout shows the end of every member's output. */
 function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const detail = () =>
-    pc.placements.map((m) => `--- member ${m.id}\n${m.process.output().slice(-3000)}`).join('\n');
-  return waitUntilValue(what, probe, { timeoutMs, detail });
+  return waitUntilValue(what, probe, { timeoutMs, detail: () => pc.placementOutput() });
 }
 
-beforeAll(async () => {
-  await buildOnce();
-  await pc.startPlacement();
-}, 120_000);
-
 it('survives a leader SIGKILL under load with a linearizable history and no lost acknowledged write', async () => {
-  const leader = await waitFor('a leader', async () => {
-    const s = await cluster(1);
-    return s.leader > 0 ? s.leader : undefined;
-  });
+  const leader = await pc.placementLeader();
   const client = new PlacementClient({
     addresses: grpcAddresses(),
     callTimeoutMs: 15_000,
@@ -222,10 +208,7 @@ it('adds a 4th member, removes one and transfers leadership while writes continu
 }, 120_000);
 
 it('a SIGSTOPped leader serves no stale linearizable read after SIGCONT, and rejoins as a follower', async () => {
-  const leader = await waitFor('a leader', async () => {
-    const s = await cluster(4);
-    return s.leader > 0 ? s.leader : undefined;
-  });
+  const leader = await pc.placementLeader();
   const all = new PlacementClient({
     addresses: grpcAddresses(),
     callTimeoutMs: 15_000,

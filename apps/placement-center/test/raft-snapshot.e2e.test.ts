@@ -8,53 +8,31 @@
 // election timeout (before, the leader heard nothing from it for as long as the restore took).
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { PlacementClient } from '@robustmq/placement-client';
-import {
-  buildOnce,
-  ProcessCluster,
-  type PlacementStatus,
-  tempDir,
-  testScope,
-  waitFor,
-} from '@robustmq/testing';
-
-const scope = testScope();
-const dir = tempDir('raft-snapshot', scope);
-// every member records its event-loop delay (libs/common stage-timings): SIGUSR2 writes it to this directory, which
-// tells how long the restoring member's own thread was held (installing the image, restoring it)
-const timingsDir = join(dir, 'timings');
-mkdirSync(timingsDir, { recursive: true });
-process.env['ROBUSTMQ_STAGE_TIMINGS'] = timingsDir;
+import { type PlacementStatus, useProcessCluster, waitFor } from '@robustmq/testing';
 
 const TICK_MS = 50;
 const ELECTION_TICKS = 20;
 const SNAPSHOT_ENTRIES = 200;
 const PRELOAD = 100_000;
 
-const pc = scope.add(
-  new ProcessCluster({
-    dir,
-    placementMembers: 3,
-    placementRaft: { tick_ms: TICK_MS, election_ticks: ELECTION_TICKS, snapshot_entries: SNAPSHOT_ENTRIES },
-    placementLogLevel: 'info',
-  }),
-);
+const pc = useProcessCluster(0, {
+  placementMembers: 3,
+  placementRaft: { tick_ms: TICK_MS, election_ticks: ELECTION_TICKS, snapshot_entries: SNAPSHOT_ENTRIES },
+  placementLogLevel: 'info',
+});
+// every member records its event-loop delay (libs/common stage-timings): SIGUSR2 writes it to this directory, which
+// tells how long the restoring member's own thread was held (installing the image, restoring it)
+const timingsDir = join(pc.dir, 'timings');
+mkdirSync(timingsDir, { recursive: true });
+process.env['ROBUSTMQ_STAGE_TIMINGS'] = timingsDir;
 const member = (id: number) => pc.placementMember(id).process;
 const status = (id: number) => pc.placementStatus(id);
-const detail = () =>
-  pc.placements.map((m) => `--- member ${m.id}\n${m.process.output().slice(-3000)}`).join('\n');
-
-beforeAll(async () => {
-  await buildOnce();
-  await pc.startPlacement();
-}, 120_000);
+const detail = () => pc.placementOutput();
 
 it('keeps the leader, its heartbeats and a client’s writes going while members snapshot a large state', async () => {
-  const leader = await waitFor('a leader', async () => {
-    const s = await status(1);
-    return s.leader > 0 ? s.leader : undefined;
-  });
+  const leader = await pc.placementLeader();
   const [lagging, follower] = [1, 2, 3].filter((id) => id !== leader) as [number, number];
   const addresses = pc.placementAddresses;
   // one member misses the whole preload: it can only catch up from the leader's snapshot

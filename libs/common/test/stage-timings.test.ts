@@ -1,7 +1,7 @@
 // Stage timings' tail events: a slow stage and a hold of the event loop are kept with their wall-clock time, so a
 // benchmark can line them up with its slow messages (robust-bench mqtt-cluster --stage-pids); quick ones are not.
 import { expect, it } from 'vitest';
-import { StageTimings } from '../src/index.js';
+import { observeGcPauses, StageTimings, type TailEvent } from '../src/index.js';
 
 it('keeps slow stages and event-loop holds as tail events with their time', async () => {
   const timings = new StageTimings();
@@ -39,4 +39,28 @@ it('counts what the heap allocated over the window, across the GCs that freed it
   expect(keep).toHaveLength(16);
   timings.reset();
   expect(timings.report().heapAllocated!).toBeLessThan(8 * 1024 * 1024);
+});
+
+it("reports this process's GC pauses as tail events with their kind and time (the bench watches its own with it)", async () => {
+  const pauses: TailEvent[] = [];
+  const observer = observeGcPauses((pause) => pauses.push(pause));
+  // the clock the pauses' times are on (performance's, which may stray from Date.now() over a process's life)
+  const now = () => performance.timeOrigin + performance.now();
+  const before = now();
+  try {
+    // 64 MiB in short-lived arrays: young-generation scavenges ('gc.minor'); the entries arrive on a later turn
+    const keep: number[][] = [];
+    for (let i = 0; i < 8192; i++) keep[i % 16] = new Array<number>(1024).fill(i);
+    expect(keep).toHaveLength(16);
+    for (let i = 0; i < 50 && !pauses.some((p) => p.at >= before); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+  } finally {
+    observer.disconnect();
+  }
+  // (a pause of the test before may be reported to this observer too: Node reports a GC on a later turn)
+  const minor = pauses.find((p) => p.stage === 'gc.minor' && p.at >= before);
+  expect(minor, JSON.stringify(pauses.slice(0, 5))).toBeDefined();
+  expect(minor!.ms).toBeGreaterThan(0);
+  expect(minor!.at).toBeLessThanOrEqual(now());
+  expect(pauses.every((p) => p.stage === 'gc.minor' || p.stage === 'gc.major')).toBe(true);
 });

@@ -9,34 +9,20 @@ import { afterEach, expect, it } from 'vitest';
 import { sameTurnTrailers, sameTurnTrailersState } from '../src/grpc/same-turn-trailers.js';
 
 const raw = (b: Buffer): Buffer => b;
+/** a method of the test service: raw bytes both ways */
+const method = (name: string, responseStream: boolean) => ({
+  path: `/test.T/${name}`,
+  requestStream: false,
+  responseStream,
+  requestSerialize: raw,
+  requestDeserialize: raw,
+  responseSerialize: raw,
+  responseDeserialize: raw,
+});
 const definition: grpc.ServiceDefinition = {
-  Echo: {
-    path: '/test.T/Echo',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: raw,
-    requestDeserialize: raw,
-    responseSerialize: raw,
-    responseDeserialize: raw,
-  },
-  Fail: {
-    path: '/test.T/Fail',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: raw,
-    requestDeserialize: raw,
-    responseSerialize: raw,
-    responseDeserialize: raw,
-  },
-  Count: {
-    path: '/test.T/Count',
-    requestStream: false,
-    responseStream: true,
-    requestSerialize: raw,
-    requestDeserialize: raw,
-    responseSerialize: raw,
-    responseDeserialize: raw,
-  },
+  Echo: method('Echo', false),
+  Fail: method('Fail', false),
+  Count: method('Count', true),
 };
 
 const handlers: grpc.UntypedServiceImplementation = {

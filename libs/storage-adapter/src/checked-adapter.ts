@@ -54,6 +54,9 @@ export abstract class CheckedStorageAdapter implements StorageAdapter {
   abstract readonly type: string;
   /** set by close(): every operation after it fails with ADAPTER_CLOSED. */
   protected closed = false;
+  /** operations running through track(), and who waits for there to be none */
+  private tracked = 0;
+  private trackedIdle: Array<() => void> = [];
 
   createShard(name: string, options?: ShardOptions): Promise<ShardInfo> {
     return checked(() => {
@@ -165,6 +168,27 @@ export abstract class CheckedStorageAdapter implements StorageAdapter {
   protected abstract commitOffsetChecked(group: string, shard: string, offset: number): Promise<void>;
   protected abstract fetchOffsetChecked(group: string, shard: string): Promise<number | undefined>;
   protected abstract enforceRetentionChecked(now: number): Promise<RetentionResult[]>;
+
+  /** Runs an operation (ADAPTER_CLOSED once close() was called), counted so close() can wait for it (`idle()`)
+   * before closing what the operations use (rocksdb's engine, mysql's pool). */
+  protected async track<T>(op: () => Promise<T>): Promise<T> {
+    this.checkOpen();
+    this.tracked++;
+    try {
+      return await op();
+    } finally {
+      if (--this.tracked === 0 && this.trackedIdle.length > 0) {
+        const idle = this.trackedIdle;
+        this.trackedIdle = [];
+        for (const resolve of idle) resolve();
+      }
+    }
+  }
+
+  /** Resolves once no operation runs through track(). */
+  protected idle(): Promise<void> {
+    return this.tracked === 0 ? Promise.resolve() : new Promise((resolve) => this.trackedIdle.push(resolve));
+  }
 
   /** ADAPTER_CLOSED once close() was called. */
   protected checkOpen(): void {

@@ -1139,12 +1139,7 @@ export class JournalStorageAdapter extends CheckedStorageAdapter {
       }
       scanned += records.length;
       const hw = reply.header['highWatermark'] as number;
-      if (reply.header['sealed'] === true && offset >= hw) {
-        seg.end = hw;
-        seg.status = 'SEGMENT_SEALED';
-        if (!h.segments.some((s) => s.seq === seg.seq + 1)) await this.handle(shard, true);
-        continue;
-      }
+      if (await this.readToSealedEnd(h, shard, seg, reply, offset)) continue;
       if (records.length === 0 || offset >= hw) break;
     }
     return undefined;
@@ -1237,6 +1232,26 @@ export class JournalStorageAdapter extends CheckedStorageAdapter {
     });
   }
 
+  /**
+   * After a read of `seg` up to `offset`: true when `reply` says the segment is sealed and the read reached its end —
+   * the segment is marked sealed (the next one learnt from placement when not known yet) and the caller goes on in
+   * the next segment.
+   */
+  private async readToSealedEnd(
+    h: ShardHandle,
+    shard: string,
+    seg: SegmentView,
+    reply: JournalReply,
+    offset: number,
+  ): Promise<boolean> {
+    const hw = reply.header['highWatermark'] as number;
+    if (reply.header['sealed'] !== true || offset < hw) return false;
+    seg.end = hw;
+    seg.status = 'SEGMENT_SEALED';
+    if (!h.segments.some((s) => s.seq === seg.seq + 1)) await this.handle(shard, true);
+    return true;
+  }
+
   private async readRecords(
     h: ShardHandle,
     shard: string,
@@ -1311,13 +1326,7 @@ export class JournalStorageAdapter extends CheckedStorageAdapter {
         if (out.length >= opts.maxRecords) return out;
       }
       const hw = reply.header['highWatermark'] as number;
-      if (reply.header['sealed'] === true && offset >= hw) {
-        // the segment is done: continue in the next one (learning it from placement if needed)
-        seg.end = hw;
-        seg.status = 'SEGMENT_SEALED';
-        if (!h.segments.some((s) => s.seq === seg.seq + 1)) await this.handle(shard, true);
-        continue;
-      }
+      if (await this.readToSealedEnd(h, shard, seg, reply, offset)) continue;
       if (records.length === 0 || offset >= hw) {
         if (out.length > 0 || Date.now() >= waitUntil) return out;
       }

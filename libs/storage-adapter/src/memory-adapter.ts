@@ -5,7 +5,7 @@ import { assignOffset, encodeRecord, type RecordFields } from '@robustmq/protoco
 import { CheckedStorageAdapter, type IndexRead } from './checked-adapter.js';
 import { decodeStoredRecord } from './stored-record.js';
 import { OffsetWaiters } from './offset-waiters.js';
-import { retentionStart, segmentCount, segmentsOf } from './segments.js';
+import { byName, retentionStart, shardDescription, shardInfo } from './segments.js';
 import type {
   ResolvedShardOptions,
   RetentionResult,
@@ -40,14 +40,7 @@ function nextOffsetOf(shard: MemoryShard): number {
 }
 
 function infoOf(shard: MemoryShard): ShardInfo {
-  const next = nextOffsetOf(shard);
-  return {
-    name: shard.name,
-    options: { ...shard.options },
-    startOffset: shard.startOffset,
-    nextOffset: next,
-    segmentCount: segmentCount(shard.startOffset, next, shard.options.maxRecordsPerSegment),
-  };
+  return shardInfo(shard.name, shard.options, shard.startOffset, nextOffsetOf(shard));
 }
 
 /** first index in a sorted number array whose value is >= target. */
@@ -85,18 +78,11 @@ export class MemoryStorageAdapter extends CheckedStorageAdapter {
   }
 
   protected async listShardsChecked(): Promise<ShardInfo[]> {
-    return [...this.shards.values()]
-      .map(infoOf)
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.shards.values()].map(infoOf).sort(byName);
   }
 
   protected async describeShardChecked(name: string): Promise<ShardDescription> {
-    const shard = this.shard(name);
-    const info = infoOf(shard);
-    return {
-      ...info,
-      segments: segmentsOf(info.startOffset, info.nextOffset, shard.options.maxRecordsPerSegment),
-    };
+    return shardDescription(infoOf(this.shard(name)));
   }
 
   protected async deleteShardChecked(name: string): Promise<void> {

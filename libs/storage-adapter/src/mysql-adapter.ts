@@ -36,7 +36,7 @@ import { MySqlRetention } from './mysql-retention.js';
 import { SHARD_COLUMNS, shardOf, type Shard, type ShardRow } from './mysql-shard-row.js';
 import { assignOffset, encodeRecord, type RecordFields } from '@robustmq/protocol/journal';
 import { decodeStoredRecord } from './stored-record.js';
-import { segmentCount, segmentsOf } from './segments.js';
+import { byName, shardDescription, shardInfo } from './segments.js';
 import { CheckedStorageAdapter, type IndexRead } from './checked-adapter.js';
 import type {
   RecordHeader,
@@ -81,13 +81,7 @@ interface ShardQueue {
 }
 
 function infoOf(shard: Shard): ShardInfo {
-  return {
-    name: shard.name,
-    options: { ...shard.options },
-    startOffset: shard.startOffset,
-    nextOffset: shard.nextOffset,
-    segmentCount: segmentCount(shard.startOffset, shard.nextOffset, shard.options.maxRecordsPerSegment),
-  };
+  return shardInfo(shard.name, shard.options, shard.startOffset, shard.nextOffset);
 }
 
 function sha256(text: string): Buffer {
@@ -105,8 +99,6 @@ export class MySqlStorageAdapter extends CheckedStorageAdapter {
   /** the highest next offset this adapter has seen committed per shard; lets a reader skip a wait it would miss. */
   private readonly knownNext = new Map<string, number>();
   private closing: Promise<void> | undefined;
-  private inflight = 0;
-  private inflightIdle: Array<() => void> = [];
   private readonly counters: GroupCommitStats = { batches: 0, writes: 0, largestBatch: 0 };
 
   private constructor(
@@ -196,7 +188,7 @@ export class MySqlStorageAdapter extends CheckedStorageAdapter {
         if ((err as { errno?: number }).errno === ER_DUP_ENTRY) throw shardExists(name);
         throw this.writeFailed(`creating shard '${name}'`, err);
       }
-      return { name, options: { ...resolved }, startOffset: 0, nextOffset: 0, segmentCount: 0 };
+      return shardInfo(name, resolved, 0, 0);
     });
   }
 
@@ -207,19 +199,14 @@ export class MySqlStorageAdapter extends CheckedStorageAdapter {
         [],
         'listing shards',
       );
-      return rows
-        .map((row) => infoOf(shardOf(row)))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return rows.map((row) => infoOf(shardOf(row))).sort(byName);
     });
   }
 
   protected async describeShardChecked(name: string): Promise<ShardDescription> {
     return this.track(async () => {
       const shard = await this.shard(name);
-      return {
-        ...infoOf(shard),
-        segments: segmentsOf(shard.startOffset, shard.nextOffset, shard.options.maxRecordsPerSegment),
-      };
+      return shardDescription(infoOf(shard));
     });
   }
 
@@ -430,7 +417,7 @@ export class MySqlStorageAdapter extends CheckedStorageAdapter {
         // accepted appends still complete (they are in flight); waiting reads end now
         await Promise.all([...this.queues.values()].map((q) => q.queue.drained()));
         this.longPoll.fail(undefined, adapterClosed(this.type));
-        if (this.inflight > 0) await new Promise<void>((resolve) => this.inflightIdle.push(resolve));
+        await this.idle();
         await this.pool.end().catch(() => {}); // nothing left to fail: every operation has settled
       })();
     }
@@ -741,20 +728,5 @@ export class MySqlStorageAdapter extends CheckedStorageAdapter {
         `is up, then retry`,
       { cause: err },
     );
-  }
-
-  /** runs a public operation, counting it so close() can wait for it before ending the pool. */
-  private async track<T>(op: () => Promise<T>): Promise<T> {
-    this.checkOpen();
-    this.inflight++;
-    try {
-      return await op();
-    } finally {
-      if (--this.inflight === 0 && this.inflightIdle.length > 0) {
-        const idle = this.inflightIdle;
-        this.inflightIdle = [];
-        for (const resolve of idle) resolve();
-      }
-    }
   }
 }

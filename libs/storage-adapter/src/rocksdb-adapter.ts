@@ -29,7 +29,7 @@ import {
 } from './rocksdb-chunk.js';
 import * as keys from './rocksdb-keys.js';
 import { RocksDbWal, type WalOptions } from './rocksdb-wal.js';
-import { retentionStart, segmentCount, segmentsOf } from './segments.js';
+import { byName, retentionStart, shardDescription, shardInfo } from './segments.js';
 import { CheckedStorageAdapter, type IndexRead } from './checked-adapter.js';
 import type {
   ResolvedShardOptions,
@@ -103,13 +103,7 @@ interface CommitWrite extends QueuedWrite {
 type PendingWrite = AppendWrite | CommitWrite;
 
 function infoOf(shard: RocksShard): ShardInfo {
-  return {
-    name: shard.name,
-    options: { ...shard.options },
-    startOffset: shard.startOffset,
-    nextOffset: shard.nextOffset,
-    segmentCount: segmentCount(shard.startOffset, shard.nextOffset, shard.options.maxRecordsPerSegment),
-  };
+  return shardInfo(shard.name, shard.options, shard.startOffset, shard.nextOffset);
 }
 
 function encodeMeta(shard: RocksShard): Buffer {
@@ -175,8 +169,6 @@ export class RocksDbStorageAdapter extends CheckedStorageAdapter {
   private closing: Promise<void> | undefined;
   /** set when a batch failed: RocksDB may be in an unknown state, so no further write is accepted until reopen. */
   private writeFailure: StorageError | undefined;
-  private inflight = 0;
-  private inflightIdle: Array<() => void> = [];
   /** durable (in the write-ahead log) operations not yet written to RocksDB, in order. */
   private unflushed: BatchOp[] = [];
   private unflushedBytes = 0;
@@ -301,18 +293,11 @@ export class RocksDbStorageAdapter extends CheckedStorageAdapter {
   }
 
   protected async listShardsChecked(): Promise<ShardInfo[]> {
-    return [...this.shards.values()]
-      .map(infoOf)
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.shards.values()].map(infoOf).sort(byName);
   }
 
   protected async describeShardChecked(name: string): Promise<ShardDescription> {
-    const shard = this.shard(name);
-    const info = infoOf(shard);
-    return {
-      ...info,
-      segments: segmentsOf(info.startOffset, info.nextOffset, shard.options.maxRecordsPerSegment),
-    };
+    return shardDescription(infoOf(this.shard(name)));
   }
 
   protected async deleteShardChecked(name: string): Promise<void> {
@@ -485,7 +470,7 @@ export class RocksDbStorageAdapter extends CheckedStorageAdapter {
       this.closing = (async () => {
         await this.queue.drained(); // writes already accepted still complete
         this.waiters.fail(undefined, adapterClosed(this.type));
-        if (this.inflight > 0) await new Promise<void>((resolve) => this.inflightIdle.push(resolve));
+        await this.idle();
         if (this.wal) {
           // a clean close leaves RocksDB complete and synced and the log empty; after a failure the log keeps its
           // records for the next open to apply
@@ -850,21 +835,6 @@ export class RocksDbStorageAdapter extends CheckedStorageAdapter {
       'CORRUPT_RECORD',
       `record ${offset} of shard '${shard.name}' is missing although offsets up to ${shard.nextOffset - 1} are committed; the database is damaged`,
     );
-  }
-
-  /** runs a public operation, counting it so close() can wait for it before closing the engine. */
-  private async track<T>(op: () => Promise<T>): Promise<T> {
-    this.checkOpen();
-    this.inflight++;
-    try {
-      return await op();
-    } finally {
-      if (--this.inflight === 0 && this.inflightIdle.length > 0) {
-        const idle = this.inflightIdle;
-        this.inflightIdle = [];
-        for (const resolve of idle) resolve();
-      }
-    }
   }
 
   private shard(name: string): RocksShard {

@@ -1,6 +1,28 @@
 // Segment arithmetic for adapters whose segments are fixed-size ranges of offsets (memory, rocksdb): segment i of a
 // shard holds offsets [i·N, (i+1)·N). A full segment is sealed; retention removes whole sealed segments only.
-import type { SegmentInfo } from './storage-adapter.js';
+import type { ResolvedShardOptions, SegmentInfo, ShardDescription, ShardInfo } from './storage-adapter.js';
+
+/** A shard's ShardInfo (a copy of its options) from its offsets, in segments of maxRecordsPerSegment records. */
+export function shardInfo(
+  name: string,
+  options: ResolvedShardOptions,
+  startOffset: number,
+  nextOffset: number,
+): ShardInfo {
+  const segmentCount = countSegments(startOffset, nextOffset, options.maxRecordsPerSegment);
+  return { name, options: { ...options }, startOffset, nextOffset, segmentCount };
+}
+
+/** describeShard's answer: the ShardInfo with its chain of segments. */
+export function shardDescription(info: ShardInfo): ShardDescription {
+  const segments = segmentsOf(info.startOffset, info.nextOffset, info.options.maxRecordsPerSegment);
+  return { ...info, segments };
+}
+
+/** listShards' order: by name. */
+export function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
 
 export function segmentsOf(startOffset: number, nextOffset: number, perSegment: number): SegmentInfo[] {
   const segments: SegmentInfo[] = [];
@@ -19,7 +41,7 @@ export function segmentsOf(startOffset: number, nextOffset: number, perSegment: 
   return segments;
 }
 
-export function segmentCount(startOffset: number, nextOffset: number, perSegment: number): number {
+function countSegments(startOffset: number, nextOffset: number, perSegment: number): number {
   if (nextOffset <= startOffset) return 0;
   return Math.floor((nextOffset - 1) / perSegment) - Math.floor(startOffset / perSegment) + 1;
 }

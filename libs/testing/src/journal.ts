@@ -14,12 +14,16 @@ import { quietLogger } from './logger.js';
 import { freePort } from './ports.js';
 import { mergeSections, type Sections } from './sections.js';
 import { removeDir, tempDir } from './temp-dir.js';
+import { testScope } from './scope.js';
+import { beforeAll } from 'vitest';
 
-export {
+import {
   expectHandoverOnLeaderStop,
   type HandoverAdapter,
   type HandoverPlacement,
 } from './journal-handover.js';
+
+export { expectHandoverOnLeaderStop, type HandoverAdapter, type HandoverPlacement };
 export { expectShardRoundTrip, probeJournalData } from './journal-probe.js';
 
 /**
@@ -135,5 +139,53 @@ export async function startTestJournals(
     for (const j of journals) await j.close();
     throw err;
   }
+  return journals;
+}
+
+/** Journal servers by id (useTestJournals). */
+export class TestJournals extends Map<number, TestJournal> {
+  /** expectHandoverOnLeaderStop with `perSide` records, the segment's leader stopped gracefully (its data kept). */
+  expectHandoverOnLeaderStop(
+    adapter: HandoverAdapter,
+    placement: HandoverPlacement,
+    namespace: string,
+    perSide: number,
+  ): Promise<void> {
+    return expectHandoverOnLeaderStop(adapter, placement, namespace, (id) => this.get(id)!.stop(), perSide);
+  }
+}
+
+export interface TestJournalsOptions extends Omit<TestJournalOptions, 'id' | 'overrides'> {
+  /** further config sections of server `id`, merged over the kit's. */
+  overrides?: (id: number) => Sections;
+  /**
+   * segment leaders change only by placement's hand-over over the inner service: followers wait 600 s for a silent
+   * leader before taking over by themselves (`[replication] leader_lease_ms`).
+   */
+  handoverOnly?: boolean;
+}
+
+/**
+ * `count` journal servers (ids 1..count) started in `beforeAll` of the enclosing block — after the hooks declared
+ * before this call, so a placement center started there is up — and closed with `scope` (by default after the
+ * block; pass the file's scope to close them before what was added to it earlier, e.g. the placement center): the
+ * map is filled by the time the tests run (id → server).
+ */
+export function useTestJournals(
+  count: number,
+  options: () => TestJournalsOptions,
+  scope = testScope(),
+): TestJournals {
+  const journals = new TestJournals();
+  beforeAll(async () => {
+    const { overrides, handoverOnly, ...rest } = options();
+    for (let id = 1; id <= count; id++) {
+      const sections = mergeSections(
+        handoverOnly ? { replication: { leader_lease_ms: 600_000 } } : undefined,
+        overrides?.(id),
+      );
+      journals.set(id, scope.add(await startTestJournal({ ...rest, id, overrides: sections })));
+    }
+  });
   return journals;
 }

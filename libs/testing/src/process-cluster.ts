@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { PlacementClient } from '@robustmq/placement-client';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { freePort } from './ports.js';
-import { buildOnce, mqttBrokerProcess, ServiceProcess } from './processes.js';
+import { buildOnce, mqttBrokerProcess, ServiceProcess, type ServiceName } from './processes.js';
+import { mergeSections, type Sections } from './sections.js';
 import { testScope } from './scope.js';
 import { beforeAll } from 'vitest';
 import { removeDir, tempDir } from './temp-dir.js';
@@ -68,6 +69,11 @@ export interface ProcessClusterOptions {
   placementRaft?: Record<string, unknown>;
   /** the placement members' log level (default `warn`; their output is kept for failure messages). */
   placementLogLevel?: string;
+  /** further sections of every placement member, merged over the kit's (e.g. production `heartbeat` timers instead
+   * of the kit's 2 s node timeout). */
+  placementOverrides?: Sections;
+  /** also append each placement member's and journal server's output to `<dir>/<pcN|jsN>.log`. */
+  logFiles?: boolean;
   /** how long followers wait for a silent segment leader before taking over themselves (default 1000 ms). */
   leaderLeaseMs?: number;
   /** where configs and data dirs go; default a temp dir removed by close(). */
@@ -167,15 +173,24 @@ export class ProcessCluster {
     node: PlacementNode,
     cluster: Record<string, unknown> | undefined,
   ): ServiceProcess {
-    return new ServiceProcess('placement-center', join(this.dir, `pc${node.id}.toml`), {
-      node: { id: node.id, data_dir: join(this.dir, `pc${node.id}`) },
-      network: { host: '127.0.0.1', grpc_port: node.grpc, http_port: node.http },
-      heartbeat: { timeout_ms: 2000, check_interval_ms: 200 },
-      ...(cluster
-        ? { cluster: { tick_ms: 50, election_ticks: 10, ...this.options.placementRaft, ...cluster } }
-        : {}),
-      log: { level: this.options.placementLogLevel ?? 'warn' },
-    });
+    const raft = { tick_ms: 50, election_ticks: 10, ...this.options.placementRaft, ...cluster };
+    const sections = mergeSections(
+      {
+        node: { id: node.id, data_dir: join(this.dir, `pc${node.id}`) },
+        network: { host: '127.0.0.1', grpc_port: node.grpc, http_port: node.http },
+        heartbeat: { timeout_ms: 2000, check_interval_ms: 200 },
+        ...(cluster ? { cluster: raft } : {}),
+        log: { level: this.options.placementLogLevel ?? 'warn' },
+      },
+      this.options.placementOverrides,
+    );
+    return this.serviceProcess('placement-center', `pc${node.id}`, sections);
+  }
+
+  /** A service process whose config is `<dir>/<name>.toml` (and its log `<dir>/<name>.log` with `logFiles`). */
+  private serviceProcess(service: ServiceName, name: string, sections: Sections): ServiceProcess {
+    const log = this.options.logFiles ? join(this.dir, `${name}.log`) : undefined;
+    return new ServiceProcess(service, join(this.dir, `${name}.toml`), sections, undefined, log);
   }
 
   /** The node id of the placement leader all running members agree on. */
@@ -200,6 +215,11 @@ export class ProcessCluster {
         );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** The end of every placement member's output (`chars` of each), for a failure message. */
+  placementOutput(chars = 3000): string {
+    return this.placements.map((m) => `--- member ${m.id}\n${m.process.output().slice(-chars)}`).join('\n');
   }
 
   placementMember(id: number): PlacementNode {
@@ -289,7 +309,7 @@ export class ProcessCluster {
   async addJournal(id: number): Promise<ProcessNode> {
     const ports = { http: await freePort(), data: await freePort(), grpc: await freePort() };
     const dataDir = join(this.dir, `js${id}`);
-    const service = new ServiceProcess('journal-server', join(this.dir, `js${id}.toml`), {
+    const service = this.serviceProcess('journal-server', `js${id}`, {
       node: { id, data_dir: dataDir },
       network: {
         host: '127.0.0.1',

@@ -3,8 +3,7 @@
 // into episodes (slow messages sent close together), and each episode is listed with the tail events that the
 // cluster's processes (stage timings' `tail`: slow stages, GC pauses, event-loop holds, with their wall-clock
 // times) and the bench itself (its own GC pauses) recorded while it lasted.
-import { PerformanceObserver } from 'node:perf_hooks';
-import type { StageReport, TailEvent } from '@robustmq/common';
+import { observeGcPauses, type StageReport, type TailEvent } from '@robustmq/common';
 import { percentile } from './statistics.js';
 
 /** slow messages sent less than this apart belong to one episode, ms. */
@@ -28,22 +27,13 @@ export function watchOwnGc(): OwnGc {
   const events: TailEvent[] = [];
   const minor = { count: 0, ms: 0, max: 0 };
   const major = { count: 0, ms: 0, max: 0 };
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      const sum = (entry as unknown as { detail?: { kind?: number } }).detail?.kind === 1 ? minor : major;
-      sum.count++;
-      sum.ms += entry.duration;
-      sum.max = Math.max(sum.max, entry.duration);
-      if (entry.duration < 0.5) continue;
-      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
-      events.push({
-        stage: kind === 1 ? 'gc.minor' : 'gc.major',
-        at: performance.timeOrigin + entry.startTime + entry.duration,
-        ms: entry.duration,
-      });
-    }
+  const observer = observeGcPauses((pause) => {
+    const sum = pause.stage === 'gc.minor' ? minor : major;
+    sum.count++;
+    sum.ms += pause.ms;
+    sum.max = Math.max(sum.max, pause.ms);
+    if (pause.ms >= 0.5) events.push(pause);
   });
-  observer.observe({ entryTypes: ['gc'] });
   return { events, minor, major, stop: () => observer.disconnect() };
 }
 

@@ -53,7 +53,9 @@
 // member got, did not acknowledge and will not get again (nothing of a persistent session's: it gets them when it
 // reconnects), then the members record is marked as leaving. The broker that takes the part over gives one of its
 // members those offsets and this broker's share of the log from `r` on (what the others routed here before they saw
-// it go), and deletes the position; the mark stays until a member joins here again or the broker stops.
+// it go), and deletes the position. A member joining here again within CLOSED_KEEP_MS takes the position back if it
+// is still there (`reclaim`); after that the mark (and a position nobody can take: no other broker has members of the
+// group) is deleted (`forgetClosed`), so a broker's records do not grow with every group that ever had a member here.
 //
 // A session ending with messages of a group in flight gives them back (`returned`): a clean member leaving while
 // others of the group stay here, a persistent member's session ending (expired offline, replaced by a clean start,
@@ -85,6 +87,10 @@ const HAND_OVER_WAIT_MS = 30_000;
 const HAND_OVER_RETRY_MS = 20;
 /** a leaving broker's members get this long to acknowledge what they have before its positions are recorded. */
 const LEAVE_DRAIN_MS = 500;
+/** how long the position of a group whose last member here left is kept to be taken back by a member joining again;
+ * after that its records are cleaned up (`forgetClosed`): another broker has taken the part over within a refresh or
+ * two of reading the mark, or no other broker has members of the group (nobody will: not queued). */
+const CLOSED_KEEP_MS = 10_000;
 /** the suffix of a members record whose broker is leaving. */
 const LEAVING = '!';
 /** the last level of a record under the members prefix that holds messages given back to a group (`returned`). */
@@ -121,6 +127,15 @@ interface GroupPosition {
   h?: HandOverPart[];
 }
 
+/** The position recorded when a group's last member here left (`value`, as written), as parts to give if a member
+ * joins here again before another broker takes it over; `at`, when (kept CLOSED_KEEP_MS at most). */
+interface ClosedPosition {
+  value: string;
+  own: HandOverPart;
+  h: HandOverPart[];
+  at: number;
+}
+
 /** A hand-over under way here: its parts, and `at`, the offset below which every part's messages are given. */
 interface Adoption {
   parts: HandOverPart[];
@@ -141,6 +156,9 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
   private readonly left = new Set<string>();
   /** group key → the writes that hand its part over after its last member here left (groupOpened waits for them). */
   private readonly closing = new Map<string, Promise<void>>();
+  /** group key → the position recorded when its last member here left, while no other broker may have taken it: a
+   * member joining here again takes it back if it is still there (`reclaim`). */
+  private readonly closedPositions = new Map<string, ClosedPosition>();
   private readonly local = new Set<string>();
   /** group key → the position record last written for it. */
   private readonly committed = new Map<string, string>();
@@ -249,8 +267,11 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     // counted here at once; the others see it at their next refresh
     this.include(key);
     if (this.leaving) return; // not served here any more; the record says leaving
+    const closed = this.closedPositions.get(key);
+    this.closedPositions.delete(key);
     // after the hand-over writes of its last close here, if still going: the record must end up unmarked
     void (this.closing.get(key) ?? Promise.resolve())
+      .then(() => (closed ? this.reclaim(key, closed) : undefined))
       .then(() => this.placement.kv.set(this.recordKey(key), this.incarnation))
       .catch((err: unknown) =>
         this.logger.warn({ err, group: key }, 'could not record shared group members in placement'),
@@ -274,16 +295,24 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
     this.committed.delete(key);
     this.dirty.delete(key);
     const position = this.positionOf(key, routed, unacknowledged);
+    const value = JSON.stringify(position);
+    // this broker's share from `r` on (what the others route here until they see it go), if a member comes back first
+    const index = brokers?.indexOf(this.nodeId) ?? -1;
+    const own: HandOverPart = {
+      r: position.r,
+      p: position.p,
+      to: position.r, // up to where the log stands when a member comes back, if others split the stream with this one
+      n: index < 0 ? 1 : brokers!.length,
+      i: index < 0 ? 0 : index,
+    };
+    this.closedPositions.set(key, { value, own, h: position.h ?? [], at: Date.now() });
     // the hand-overs of this group here stop (no member to give to): the broker that takes the part takes them too
     this.adopted.delete(key);
     const writes = (this.closing.get(key) ?? Promise.resolve())
       .then(async () => {
         // what a member that went away (persistent) keeps is listed in the held record before the position drops it
         await this.writeHeld(key);
-        await this.placement.kv.set(
-          positionKey(key, this.nodeId, this.incarnation),
-          JSON.stringify(position),
-        );
+        await this.placement.kv.set(positionKey(key, this.nodeId, this.incarnation), value);
         // a member joined here again meanwhile: it serves the part, nothing to hand over
         if (this.local.has(key)) return;
         await this.placement.kv.set(this.recordKey(key), this.incarnation + LEAVING);
@@ -302,6 +331,52 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
         if (this.closing.get(key) === writes) this.closing.delete(key);
       });
     this.closing.set(key, writes);
+  }
+
+  /** A member joined here again after the group's last member here left: the position recorded then, if no broker
+   * has taken it over yet (the taker deletes it), is given to the members here — the offsets that member did not
+   * acknowledge, this broker's share from where it stood up to now (the others skipped it until they saw it go), and
+   * the hand-overs it had under way. Without this, a clean client that reconnects at once (before any other broker's
+   * refresh, or with no other broker in the group) lost them: its new position overwrote the record. A broker that
+   * read the record just before is given them too (at least once). */
+  private async reclaim(key: string, closed: ClosedPosition): Promise<void> {
+    const recorded = await this.placement.kv.get(positionKey(key, this.nodeId, this.incarnation));
+    if (recorded?.toString('utf8') !== closed.value) return; // taken over meanwhile
+    const own = { ...closed.own };
+    // alone in the group, nothing of its share went to anybody else: not queued for a group without members
+    if (own.n > 1) own.to = this.log.nextOffset;
+    const parts = remainingParts([own, ...closed.h], 0);
+    if (parts.length === 0 || !this.local.has(key)) return;
+    const giving = this.giveParts(key, parts, async () => undefined, { reclaimed: true })
+      .catch((err: unknown) =>
+        this.logger.warn({ err, group: key }, 'could not give back a shared group part taken back'),
+      )
+      .finally(() => this.handOvers.delete(giving));
+    this.handOvers.add(giving);
+    // recorded as this broker's `h` before the record is unmarked (the others then see no departure)
+    await this.writePositionsNow(key).catch(() => undefined);
+  }
+
+  /** Cleans up after a group whose last member here left a while ago: its leaving mark goes once the position was
+   * taken over (or nobody can take it: no other broker has members of the group), so that a broker's records do not
+   * grow with every group that ever had a member here. A position nobody took while others have members stays, with
+   * its mark (what it holds is still theirs to take). */
+  private async forgetClosed(key: string, closed: ClosedPosition): Promise<void> {
+    try {
+      const record = positionKey(key, this.nodeId, this.incarnation);
+      const recorded = await this.placement.kv.get(record);
+      if (this.local.has(key)) return; // a member joined meanwhile
+      if (recorded !== undefined) {
+        const others = (this.view.get(key) ?? []).some((id) => id !== this.nodeId);
+        if (others || recorded.toString('utf8') !== closed.value) return;
+        await this.placement.kv.delete(record);
+      }
+      if (this.local.has(key)) return;
+      await this.placement.kv.delete(this.recordKey(key));
+      if (!this.local.has(key)) this.left.delete(key);
+    } catch (err) {
+      this.logger.debug({ err, group: key }, 'could not clean up after a closed shared group');
+    }
   }
 
   returned(key: string, offsets: number[]): void {
@@ -402,6 +477,13 @@ export class ClusterSharedGroups implements SharedGroupCoordinator {
       // every group's `r` follows the log even while none of its messages pass here (a hand-over then reads less),
       // and a write that failed is tried again
       for (const key of this.local) this.positionMoved(key);
+      const now = Date.now();
+      if (!this.leaving)
+        for (const [key, closed] of this.closedPositions)
+          if (now - closed.at > CLOSED_KEEP_MS && !this.local.has(key) && !this.closing.has(key)) {
+            this.closedPositions.delete(key);
+            void this.forgetClosed(key, closed);
+          }
       /** node id → the incarnation it is registered with */
       const alive = new Map(
         (await this.placement.cluster.listNodes(ClusterTypes.mqttBroker)).map((n) => [

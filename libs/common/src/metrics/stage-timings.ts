@@ -70,6 +70,25 @@ export interface TailEvent {
   ms: number;
 }
 
+/**
+ * Calls `onPause` for every GC pause of this process as a tail event: `gc.minor` (a scavenge,
+ * NODE_PERFORMANCE_GC_MINOR) or `gc.major` (mark-sweep, incremental marking, weak callbacks: they stop the loop too),
+ * ending at `at`. Stop it with the returned observer's disconnect().
+ */
+export function observeGcPauses(
+  onPause: (pause: TailEvent & { stage: 'gc.minor' | 'gc.major' }) => void,
+): PerformanceObserver {
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      const at = performance.timeOrigin + entry.startTime + entry.duration;
+      onPause({ stage: kind === 1 ? 'gc.minor' : 'gc.major', at, ms: entry.duration });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return observer;
+}
+
 export interface StageReport {
   pid: number;
   /** the window the report covers, ms */
@@ -98,14 +117,7 @@ export class StageTimings {
     this.gcs.start();
     this.loop.enable();
     // GC pauses: which of them coincide with a slow message (the scavenger runs every few hundred ms under load)
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
-        // NODE_PERFORMANCE_GC_MINOR = 1 (scavenge); the rest (mark-sweep, incremental, weak callbacks) stop the loop too
-        const stage = kind === 1 ? 'gc.minor' : 'gc.major';
-        this.record(stage, entry.duration, 1, performance.timeOrigin + entry.startTime + entry.duration);
-      }
-    }).observe({ entryTypes: ['gc'] });
+    observeGcPauses((pause) => this.record(pause.stage, pause.ms, 1, pause.at));
     // holds of the event loop, with their time (the delay histogram above has no times)
     let due = performance.now() + HOLD_PROBE_MS;
     setInterval(() => {

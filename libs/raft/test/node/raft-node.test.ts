@@ -9,6 +9,51 @@ import { kvCommand } from './kv-app.js';
 
 const set = (key: string, value: string) => kvCommand({ op: 'set', key, value });
 
+/**
+ * Starts the group of three, stops a follower and writes 101 entries the leader then compacts away, so that the
+ * follower can only catch up by snapshot: ten big values make a ~6 MB snapshot, several gRPC chunks and several
+ * storage chunks.
+ */
+async function leaveFollowerBehindSnapshot(c: TestCluster) {
+  await c.bootstrap([1, 2, 3]);
+  const leader = await c.leader();
+  const victim = c.followers()[0]!;
+  const peers = c.peers();
+  await leader.node.propose(set('k0', 'v0'));
+  await c.kill(victim.id);
+  for (let i = 1; i <= 100; i++)
+    await leader.node.propose(set(`k${i}`, i % 10 === 0 ? 'x'.repeat(600_000) : `v${i}`));
+  await leader.node.compactLog();
+  return { leader, victim, peers };
+}
+
+/**
+ * Node `id`'s log store with its writes of entries held while `hold` has the id (as a slow local fdatasync would):
+ * each held write waits in `held` until called; `onWrite` sees the indexes of every write of entries, held or not.
+ */
+function holdingWrites(
+  id: number,
+  store: RaftLogStore,
+  hold: Set<number>,
+  held: (() => void)[],
+  onWrite?: (indexes: number[]) => void,
+): RaftLogStore {
+  const persist = store.persist.bind(store);
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'persist')
+        return (rd: Parameters<RaftLogStore['persist']>[0], ctx?: PersistContext) => {
+          if (rd.entries.length > 0) onWrite?.(rd.entries.map((e) => e.index));
+          return hold.has(id) && rd.entries.length > 0
+            ? new Promise<void>((resolve, reject) => held.push(() => persist(rd, ctx).then(resolve, reject)))
+            : persist(rd, ctx);
+        };
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 describe('RaftNode over gRPC + RocksDB', () => {
   let c: TestCluster;
   afterEach(async () => {
@@ -146,17 +191,7 @@ describe('RaftNode over gRPC + RocksDB', () => {
 
   it('catches up a node that missed compacted entries by snapshot', async () => {
     c = new TestCluster({ snapshotEntries: 1_000_000 });
-    await c.bootstrap([1, 2, 3]);
-    const leader = await c.leader();
-    const victim = c.followers()[0]!;
-    const peers = c.peers();
-    await leader.node.propose(set('k0', 'v0'));
-    await c.kill(victim.id);
-    for (let i = 1; i <= 100; i++) {
-      // Ten big values make a ~6 MB snapshot: several gRPC chunks and several storage chunks.
-      await leader.node.propose(set(`k${i}`, i % 10 === 0 ? 'x'.repeat(600_000) : `v${i}`));
-    }
-    await leader.node.compactLog();
+    const { leader, victim, peers } = await leaveFollowerBehindSnapshot(c);
     const st = leader.node.status();
     expect(st.snapshotIndex).toBe(st.appliedIndex);
     expect(st.firstIndex).toBe(st.snapshotIndex + 1);
@@ -194,16 +229,7 @@ describe('RaftNode over gRPC + RocksDB', () => {
         }),
       'segment',
     );
-    await c.bootstrap([1, 2, 3]);
-    const leader = await c.leader();
-    const victim = c.followers()[0]!;
-    const peers = c.peers();
-    await leader.node.propose(set('k0', 'v0'));
-    await c.kill(victim.id);
-    for (let i = 1; i <= 100; i++) {
-      await leader.node.propose(set(`k${i}`, i % 10 === 0 ? 'x'.repeat(600_000) : `v${i}`));
-    }
-    await leader.node.compactLog();
+    const { leader, victim, peers } = await leaveFollowerBehindSnapshot(c);
     staged.length = 0;
     const back = await c.start(victim.id, peers);
     await waitFor(() => back.app.data.size === 101, 10_000, 'node to catch up by snapshot');
@@ -303,22 +329,7 @@ describe('RaftNode over gRPC + RocksDB', () => {
     // hold[id] set: node id's writes of entries wait until released (as a slow local fdatasync would)
     const hold = new Set<number>();
     const held: (() => void)[] = [];
-    c = new TestCluster({}, (id, store) => {
-      const persist = store.persist.bind(store);
-      return new Proxy(store, {
-        get(target, prop) {
-          if (prop === 'persist')
-            return (rd: Parameters<RaftLogStore['persist']>[0], ctx?: PersistContext) =>
-              hold.has(id) && rd.entries.length > 0
-                ? new Promise<void>((resolve, reject) =>
-                    held.push(() => persist(rd, ctx).then(resolve, reject)),
-                  )
-                : persist(rd, ctx);
-          const v = Reflect.get(target, prop, target) as unknown;
-          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-        },
-      });
-    });
+    c = new TestCluster({}, (id, store) => holdingWrites(id, store, hold, held));
     await c.bootstrap([1, 2, 3]);
     const leader = await c.leader();
     expect(await leader.node.propose(set('a', '1'))).toBeUndefined();
@@ -352,32 +363,12 @@ describe('RaftNode over gRPC + RocksDB', () => {
     const held: (() => void)[] = [];
     /** The entries each node's store was asked to write, per persist() call. */
     const writes = new Map<number, number[][]>();
-    c = new TestCluster(
-      {},
-      (id, store) => {
-        const persist = store.persist.bind(store);
-        return new Proxy(store, {
-          get(target, prop) {
-            if (prop === 'persist')
-              return (rd: Parameters<RaftLogStore['persist']>[0], ctx?: PersistContext) => {
-                if (rd.entries.length > 0) {
-                  const list = writes.get(id) ?? [];
-                  list.push(rd.entries.map((e) => e.index));
-                  writes.set(id, list);
-                }
-                return hold.has(id) && rd.entries.length > 0
-                  ? new Promise<void>((resolve, reject) =>
-                      held.push(() => persist(rd, ctx).then(resolve, reject)),
-                    )
-                  : persist(rd, ctx);
-              };
-            const v = Reflect.get(target, prop, target) as unknown;
-            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-          },
-        });
-      },
-      'segment',
-    );
+    const recordWrite = (id: number) => (indexes: number[]) => {
+      const list = writes.get(id) ?? [];
+      list.push(indexes);
+      writes.set(id, list);
+    };
+    c = new TestCluster({}, (id, store) => holdingWrites(id, store, hold, held, recordWrite(id)), 'segment');
     await c.bootstrap([1, 2, 3]);
     const leader = await c.leader();
     await leader.node.propose(set('a', '0'));
@@ -416,26 +407,7 @@ describe('RaftNode over gRPC + RocksDB', () => {
   it('a leader that steps down while its own write is held writes it before anything of the new term', async () => {
     const hold = new Set<number>();
     const held: (() => void)[] = [];
-    c = new TestCluster(
-      {},
-      (id, store) => {
-        const persist = store.persist.bind(store);
-        return new Proxy(store, {
-          get(target, prop) {
-            if (prop === 'persist')
-              return (rd: Parameters<RaftLogStore['persist']>[0], ctx?: PersistContext) =>
-                hold.has(id) && rd.entries.length > 0
-                  ? new Promise<void>((resolve, reject) =>
-                      held.push(() => persist(rd, ctx).then(resolve, reject)),
-                    )
-                  : persist(rd, ctx);
-            const v = Reflect.get(target, prop, target) as unknown;
-            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-          },
-        });
-      },
-      'segment',
-    );
+    c = new TestCluster({}, (id, store) => holdingWrites(id, store, hold, held), 'segment');
     await c.bootstrap([1, 2, 3]);
     const leader = await c.leader();
     await leader.node.propose(set('b', '0'));
