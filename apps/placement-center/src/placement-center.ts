@@ -38,7 +38,7 @@ import { RaftProposer, placementApplication } from './state/raft-proposer.js';
 import { openRaftLogStore, type OpenedRaftLog } from './state/raft-log-store.js';
 import { NodeRegistry } from './cluster/node-registry.js';
 import { clusterServiceHandlers } from './grpc/cluster-service.js';
-import { kvServiceHandlers } from './grpc/kv-service.js';
+import { BatchStreams, kvServiceHandlers } from './grpc/kv-service.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { metadataApi } from './http/admin-api.js';
 import { membershipRoutes } from './http/membership-routes.js';
@@ -288,9 +288,10 @@ async function assemble(
       }),
     ),
   );
+  const kvStreams = new BatchStreams();
   server.addService(
     kvServiceDefinition(),
-    grpcRequests.instrument(kvServiceDefinition(), kvServiceHandlers(sm, proposer)),
+    grpcRequests.instrument(kvServiceDefinition(), kvServiceHandlers(sm, proposer, kvStreams)),
   );
   server.addService(
     mqttServiceDefinition(),
@@ -353,7 +354,9 @@ async function assemble(
       closing ??= (async () => {
         await http.close();
         limits.close();
-        // watches are endless streams: give unary calls a moment to finish, then cut what is left
+        // clients' KV streams answer what they hold and end; watches are endless streams: give unary calls a moment
+        // to finish, then cut what is left
+        kvStreams.drain();
         await shutdownGrpcServer(server, 1_000);
         await controllers.close();
         mqttScheduler.close();

@@ -46,6 +46,15 @@ async function handled(method: string): Promise<number> {
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
+/** The unary Set and Batch calls and the BatchStream requests answered so far. */
+async function handledAll(): Promise<{ Set: number; Batch: number; BatchStream: number }> {
+  return {
+    Set: await handled('Set'),
+    Batch: await handled('Batch'),
+    BatchStream: await handled('BatchStream'),
+  };
+}
+
 describe('KvService.Batch', () => {
   it('applies writes in the order given, one revision each, and answers every operation on its own', async () => {
     const v = (s: string) => Buffer.from(s);
@@ -105,19 +114,18 @@ describe('KvService.Batch', () => {
 });
 
 describe('PlacementClient auto-batching', () => {
-  it('sends the KV calls of one event-loop turn as one Batch, each with its own answer', async () => {
+  it('sends the KV calls of one event-loop turn as one Batch on its stream, each with its own answer', async () => {
     const client = placement.client({ callTimeoutMs: 5_000 });
     try {
-      const batchesBefore = await handled('Batch');
-      const setsBefore = await handled('Set');
-      // from idle, the first call goes at once on its own; the 299 made while it is out go as one Batch
+      const before = await handledAll();
+      // from idle, the first call goes at once on its own; the 299 made while it is out go as one Batch — both as
+      // requests on the client's BatchStream, no unary call at all
       await Promise.all(Array.from({ length: 300 }, (_, i) => client.kv.set(`auto/${i}`, `v${i}`)));
-      expect(await handled('Batch')).toBe(batchesBefore + 1);
-      expect(await handled('Set')).toBe(setsBefore + 1);
+      expect(await handledAll()).toEqual({ ...before, BatchStream: before.BatchStream + 2 });
 
       // mixed calls (behind a first one that goes alone): a missing key, a failing CAS and a bad key do not disturb
       // the others
-      const batchesNow = await handled('Batch');
+      const streamNow = await handled('BatchStream');
       const [, value, absent, cas, exists, bad] = await Promise.allSettled([
         client.kv.set('auto/first', 'x'),
         client.kv.get('auto/7'),
@@ -135,35 +143,37 @@ describe('PlacementClient auto-batching', () => {
       expect(err).toBeInstanceOf(PlacementError);
       expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
       expect(err.message).toBe('Set: key must not be empty');
-      expect(await handled('Batch')).toBe(batchesNow + 1);
+      expect(await handled('BatchStream')).toBe(streamNow + 2);
 
-      // a lone call goes as its plain RPC
-      const setsNow = await handled('Set');
+      // a lone call goes as a request of its own on the stream; its own failure is its answer, as a unary call's
+      const loneNow = await handledAll();
       await client.kv.set('auto/alone', 'x');
-      expect(await handled('Set')).toBe(setsNow + 1);
+      await expect(client.kv.set('', 'x')).rejects.toMatchObject({
+        code: grpc.status.INVALID_ARGUMENT,
+        message: 'Set: key must not be empty',
+      });
+      expect(await client.kv.get('auto/none')).toBeUndefined();
+      expect(await handledAll()).toEqual({ ...loneNow, BatchStream: loneNow.BatchStream + 3 });
     } finally {
       client.close();
     }
   });
 
-  it('sends the calls of callers woken by one Batch answer together again (a closed loop: one RPC per round)', async () => {
+  it('sends the calls of callers woken by one Batch answer together again (a closed loop: one request per round)', async () => {
     const client = placement.client({ callTimeoutMs: 5_000 });
     try {
-      const batchesBefore = await handled('Batch');
-      const setsBefore = await handled('Set');
+      const before = await handled('BatchStream');
       // 10 callers, each calling again as soon as its previous call is answered, 20 rounds: the first call goes alone,
-      // then every round is one Batch of the callers its answer woke (before: a lone Set for the first of them, then
-      // a Batch of the other 9, round after round)
+      // then every round is one Batch of the callers its answer woke (before session 7: a lone Set for the first of
+      // them, then a Batch of the other 9, round after round: 40 requests)
       await Promise.all(
         Array.from({ length: 10 }, async (_, worker) => {
           for (let round = 0; round < 20; round++) await client.kv.set(`loop/${worker}`, `r${round}`);
         }),
       );
-      const sets = (await handled('Set')) - setsBefore;
-      const batches = (await handled('Batch')) - batchesBefore;
-      expect(sets).toBeLessThanOrEqual(2);
-      expect(batches).toBeGreaterThanOrEqual(19);
-      expect(batches).toBeLessThanOrEqual(22);
+      const requests = (await handled('BatchStream')) - before;
+      expect(requests).toBeGreaterThanOrEqual(20);
+      expect(requests).toBeLessThanOrEqual(24);
       expect(await client.kv.get('loop/3')).toEqual(Buffer.from('r19'));
     } finally {
       client.close();
@@ -173,11 +183,9 @@ describe('PlacementClient auto-batching', () => {
   it('sends one RPC per call with batching off', async () => {
     const client = placement.client({ batching: false });
     try {
-      const batchesBefore = await handled('Batch');
-      const setsBefore = await handled('Set');
+      const before = await handledAll();
       await Promise.all(Array.from({ length: 20 }, (_, i) => client.kv.set(`plain/${i}`, 'x')));
-      expect(await handled('Set')).toBe(setsBefore + 20);
-      expect(await handled('Batch')).toBe(batchesBefore);
+      expect(await handledAll()).toEqual({ ...before, Set: before.Set + 20 });
     } finally {
       client.close();
     }

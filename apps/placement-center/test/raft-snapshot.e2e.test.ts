@@ -58,25 +58,31 @@ it('keeps the leader, its heartbeats and a client’s writes going while members
   // the measured window: the lagging member restarts (InstallSnapshot of the whole state), and a lone client writes
   // until every member has taken two snapshots of the large state
   await pc.startPlacementMember(lagging);
-  // its event-loop delay from here on (SIGUSR2 writes what was recorded so far, its start-up, and starts over)
-  const lagPid = member(lagging).proc!.child.pid!;
-  const timingsFile = join(timingsDir, `stages-${lagPid}.json`);
-  let installMs: number | undefined;
-  let gcMs = 0;
-  const lagLoopDelayMs = async (): Promise<number> => {
-    rmSync(timingsFile, { force: true });
-    process.kill(lagPid, 'SIGUSR2');
-    await waitFor("the restoring member's timings", () => existsSync(timingsFile) || undefined);
-    const report = JSON.parse(readFileSync(timingsFile, 'utf8')) as {
+  // every member's event-loop delay from here on (SIGUSR2 writes what was recorded so far and starts over): how long
+  // each thread was held (the restoring member's by installing and restoring the image, everyone's by snapshots)
+  interface Held {
+    loopMs: number;
+    gcMs: number;
+    /** how long the log store held the thread to install the image, when it records that */
+    installMs: number | undefined;
+  }
+  const held = async (id: number): Promise<Held> => {
+    const pid = member(id).proc!.child.pid!;
+    const file = join(timingsDir, `stages-${pid}.json`);
+    rmSync(file, { force: true });
+    process.kill(pid, 'SIGUSR2');
+    await waitFor(`member ${id}'s timings`, () => existsSync(file) || undefined);
+    const report = JSON.parse(readFileSync(file, 'utf8')) as {
       eventLoopDelay: { max: number };
       stages: Record<string, { max: number }>;
     };
-    // (how long the log store held the thread to install the image, when it records that)
-    installMs = report.stages['raft.snapshot.install']?.max;
-    gcMs = Math.max(report.stages['gc.major']?.max ?? 0, report.stages['gc.minor']?.max ?? 0);
-    return report.eventLoopDelay.max;
+    return {
+      loopMs: report.eventLoopDelay.max,
+      gcMs: Math.max(report.stages['gc.major']?.max ?? 0, report.stages['gc.minor']?.max ?? 0),
+      installMs: report.stages['raft.snapshot.install']?.max,
+    };
   };
-  await lagLoopDelayMs();
+  for (const id of [leader, follower, lagging]) await held(id);
   const client = new PlacementClient({ addresses, callTimeoutMs: 10_000, batching: false });
   const latencies: number[] = [];
   let maxSilenceMs = 0;
@@ -143,9 +149,10 @@ it('keeps the leader, its heartbeats and a client’s writes going while members
     .split('\n')
     .filter((l) => l.includes('"raft snapshot restored"'))
     .map((l) => (JSON.parse(l) as { ms: number }).ms);
-  // the restoring member's longest event-loop delay since its restart (the install of the image and its restore)
-  const lagLoopMs = await lagLoopDelayMs();
-  const summary = `${n} writes in ${Date.now() - started} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms, longest silence ${maxSilenceMs} ms, leader's longest silence from the restoring member ${restoringSilenceMs} ms, the restoring member's longest event-loop delay ${lagLoopMs.toFixed(1)} ms (its log store took ${installMs?.toFixed(1) ?? '?'} ms to install the image; its longest GC pause ${gcMs.toFixed(1)} ms), terms ${[...terms]}, leaders ${[...leaders]}, leader's snapshots took ${snapshotMs.join(', ')} ms, the restore took ${restoreMs.join(', ')} ms`;
+  // each member's longest event-loop delay over the window (the restoring member's: since its restart)
+  const [lead, other, lag] = await Promise.all([leader, follower, lagging].map((id) => held(id)));
+  const holds = (h: Held) => `${h.loopMs.toFixed(0)} ms (GC ${h.gcMs.toFixed(0)} ms)`;
+  const summary = `${n} writes in ${Date.now() - started} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms, longest silence ${maxSilenceMs} ms, leader's longest silence from the restoring member ${restoringSilenceMs} ms, longest event-loop delay (longest GC pause): leader ${holds(lead!)}, follower ${holds(other!)}, restoring member ${holds(lag!)} (its log store took ${lag!.installMs?.toFixed(1) ?? '?'} ms to install the image), terms ${[...terms]}, leaders ${[...leaders]}, leader's snapshots took ${snapshotMs.join(', ')} ms, the restore took ${restoreMs.join(', ')} ms`;
   console.log(summary);
   expect([...leaders], `${summary}\n${detail()}`).toEqual([leader]);
   expect(terms.size, summary).toBe(1);

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { tempDir, testScope } from '@robustmq/testing';
 import { RocksDbEngine, type KvEngine } from '@robustmq/common';
 import { offsetKey, shardKey } from '../src/state/journal-records.js';
-import { PlacementStateMachine, StateMachineInvariantError } from '../src/state/state-machine.js';
+import {
+  INDEX_STRING_MAX,
+  PlacementStateMachine,
+  StateMachineInvariantError,
+} from '../src/state/state-machine.js';
 import { LocalProposer } from '../src/state/proposer.js';
 import { decodeCommand, encodeCommand, type PlacementCommand } from '../src/state/commands.js';
 import { WatchCompactedError, startWatch } from '../src/state/watch-hub.js';
@@ -149,6 +153,65 @@ describe('PlacementStateMachine', () => {
     expect(fixed.index).toBe(20);
   });
 
+  it('restores a large image in small engine writes with the event loop turning between them', async () => {
+    // 30,000 keys written 2,000 to a log index (as a batching client does): ~90,000 records, and index records that
+    // hold 2,000 request ids each. Before, the restore parsed 10,000 records and handed them to the engine's binding
+    // (which converts them on this thread) in one go: the member restoring the image stopped answering its leader
+    // for up to a second on a busy machine.
+    // (commands proposed together share a log index: not a contiguous state machine)
+    const a = await PlacementStateMachine.open(await RocksDbEngine.open(tempDir('sm', scope)), {
+      sync: true,
+    });
+    const value = Buffer.from('v'.repeat(60));
+    let index = 0;
+    for (let i = 0; i < 30_000; i += 2_000) {
+      index++;
+      await a.applyBatch(
+        Array.from({ length: 2_000 }, (_, k) => ({
+          index,
+          command: { ...set(`big/${i + k}`, ''), value, requestId: `c:${i + k}` },
+        })),
+      );
+    }
+    const image = await a.exportSnapshot();
+
+    const dir = tempDir('sm', scope);
+    const engine = await RocksDbEngine.open(dir);
+    /** operations per engine batch, and how many of the event-loop turns asked for at each batch came before it */
+    const batches: { ops: number; turns: number }[] = [];
+    let turns = 0;
+    const counting = new Proxy<KvEngine>(engine, {
+      get(target, prop) {
+        if (prop === 'batch')
+          return (ops: Parameters<KvEngine['batch']>[0], options?: Parameters<KvEngine['batch']>[1]) => {
+            batches.push({ ops: ops.length, turns });
+            setImmediate(() => turns++);
+            return target.batch(ops, options);
+          };
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const b = await PlacementStateMachine.open(counting, { sync: true });
+    scope.add(engine, (e) => e.close(), 'restored engine');
+    await b.importSnapshot(image);
+    const restore = batches.slice(1); // (the first one deletes the applied index)
+    expect(b.appliedIndex).toBe(index);
+    expect((await b.kvGet('big/29999'))?.value).toEqual(value);
+    expect((await b.kvList('big/', '', 100_000)).items.length).toBe(30_000);
+    // (8 MB: compared as bytes, not element by element)
+    expect((await b.exportSnapshot()).equals(image)).toBe(true);
+    // the restored request ids still answer a retry with its first result (no second revision)
+    const revision = b.currentRevision;
+    await b.applyBatch([{ index: index + 1, command: { ...set('big/7', 'again'), requestId: 'c:7' } }]);
+    expect(b.currentRevision).toBe(revision);
+    expect((await b.kvGet('big/7'))?.value).toEqual(value);
+    // the records went in many small writes, the loop turning between any two
+    expect(restore.length).toBeGreaterThanOrEqual(45);
+    for (const w of restore) expect(w.ops).toBeLessThanOrEqual(2_000);
+    for (let k = 1; k < restore.length; k++) expect(restore[k]!.turns).toBeGreaterThan(restore[k - 1]!.turns);
+  }, 60_000);
+
   it('keeps every byte of a KV value in its in-memory index: applied, overwritten, reopened and imported', async () => {
     const every = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     const a = await open();
@@ -164,9 +227,14 @@ describe('PlacementStateMachine', () => {
     const b = await open();
     await b.sm.importSnapshot(await reopened.exportSnapshot());
     expect(await b.sm.kvGet('bytes')).toEqual({ ...expected, value });
-    // an overwrite reads the remembered record's revisions from the index
+    // an overwrite reads the remembered record's revisions from the index; a large value is held apart (a Buffer)
     await new LocalProposer(b.sm).propose({ type: 'kv.set', key: 'bytes', value: every });
     expect(await b.sm.kvGet('bytes')).toMatchObject({ createRevision: 1, modRevision: 3, version: 3 });
+    const large = Buffer.concat(Array.from({ length: INDEX_STRING_MAX / 256 + 1 }, () => every));
+    await new LocalProposer(b.sm).propose({ type: 'kv.set', key: 'bytes', value: large });
+    expect(await b.sm.kvGet('bytes')).toEqual({ ...expected, value: large, modRevision: 4, version: 4 });
+    await new LocalProposer(b.sm).propose({ type: 'kv.set', key: 'bytes', value: every });
+    expect(await b.sm.kvGet('bytes')).toEqual({ ...expected, value: every, modRevision: 5, version: 5 });
   });
 
   it('applies a retried write (same request id) once and answers the retry with the first result', async () => {

@@ -12,6 +12,8 @@ import {
   newJournalClient,
   newKvClient,
   newMqttClient,
+  type BatchOp,
+  type BatchOpResult__Output,
   type ClusterServiceClient,
   type ClusterTls,
   type JournalServiceClient,
@@ -20,6 +22,7 @@ import {
 } from '@robustmq/protocol';
 import type { Logger } from '@robustmq/common';
 import { Backoff, sleep } from './backoff.js';
+import { BatchStreamChannel, type BatchStreamCall } from './kv-stream.js';
 
 export interface PlacementClientOptions {
   /** host:port of every placement member's gRPC port. */
@@ -75,6 +78,8 @@ export type PlacementService = keyof ServiceClients;
 
 interface Member extends ServiceClients {
   address: string;
+  /** KV Batches to this member over one stream (opened by the first). */
+  batchStream?: BatchStreamChannel;
 }
 
 export class PlacementConnection {
@@ -122,29 +127,58 @@ export class PlacementConnection {
     this.current = (this.current + 1) % this.members.length;
   }
 
-  async call<Res>(
+  /** One unary call of `service`'s method `name`, with retries (see retrying). */
+  call<Res>(
     service: PlacementService,
     name: string,
     request: object,
     callTimeoutMs = this.callTimeoutMs,
   ): Promise<Res> {
+    return this.retrying(name, callTimeoutMs, (member, deadline) => {
+      return new Promise<Res>((resolve, reject) => {
+        const client = member[service];
+        const method = (client as unknown as Record<string, UnaryMethod>)[name]!;
+        method.call(client, request, new grpc.Metadata(), { deadline }, (err, res) =>
+          err ? reject(err) : resolve(res as Res),
+        );
+      });
+    });
+  }
+
+  /**
+   * A KV Batch as a message on the member's BatchStream (kv-stream.ts), with the retries of call(). A member that
+   * does not know BatchStream (older code) fails it with UNIMPLEMENTED, not retried: the caller goes unary then.
+   */
+  batchOverStream(ops: BatchOp[], callTimeoutMs = this.callTimeoutMs): Promise<BatchOpResult__Output[]> {
+    return this.retrying('Batch', callTimeoutMs, (member, deadline) => {
+      member.batchStream ??= new BatchStreamChannel(() =>
+        (member.kv as unknown as { BatchStream(): BatchStreamCall }).BatchStream(),
+      );
+      return member.batchStream.send(ops, deadline);
+    });
+  }
+
+  /**
+   * Runs `attempt` on the current member until it succeeds or fails for good; when that member is unreachable (or
+   * answers that it is not the leader) moves on — to the leader it named, else the next member — with backoff
+   * until the call's overall deadline.
+   */
+  private async retrying<Res>(
+    name: string,
+    callTimeoutMs: number,
+    attempt: (member: Member, deadline: number) => Promise<Res>,
+  ): Promise<Res> {
     const started = Date.now();
-    const backoff = new Backoff({ initialMs: 50, maxMs: 2_000 });
+    let backoff: Backoff | undefined;
     let lastError: grpc.ServiceError | undefined;
     let redirected = false;
-    for (let attempt = 0; ; attempt++) {
+    for (let n = 0; ; n++) {
       if (this.closed) throw new PlacementError(grpc.status.CANCELLED, `${name}: placement client closed`);
       const member = this.members[this.current]!;
       const remaining = callTimeoutMs - (Date.now() - started);
       const deadline = Date.now() + Math.max(1, Math.min(this.attemptTimeoutMs, remaining));
       try {
-        return await new Promise<Res>((resolve, reject) => {
-          const client = member[service];
-          const method = (client as unknown as Record<string, UnaryMethod>)[name]!;
-          method.call(client, request, new grpc.Metadata(), { deadline }, (err, res) =>
-            err ? reject(err) : resolve(res as Res),
-          );
-        });
+        return await attempt(member, deadline);
       } catch (err) {
         const error = err as grpc.ServiceError;
         if (!RETRYABLE.has(error.code))
@@ -162,10 +196,11 @@ export class PlacementConnection {
         }
         redirected = false;
         this.rotate();
+        backoff ??= new Backoff({ initialMs: 50, maxMs: 2_000 });
         const delay = backoff.next();
         if (Date.now() - started + delay >= callTimeoutMs) break;
         this.options.logger?.debug(
-          { address: member.address, attempt, code: error.code },
+          { address: member.address, attempt: n, code: error.code },
           `${name} failed, retrying`,
         );
         await sleep(delay);
@@ -180,6 +215,7 @@ export class PlacementConnection {
   close(): void {
     this.closed = true;
     for (const member of this.members) {
+      member.batchStream?.close();
       member.cluster.close();
       member.kv.close();
       member.mqtt.close();

@@ -1,8 +1,9 @@
 // Auto-batching of KV calls (like ioredis' auto-pipelining): the KV calls one placement KvClient receives during one
 // turn of the event loop travel together in one KvService.Batch RPC instead of one RPC each. Per-call gRPC work
 // (HTTP/2 stream, headers, deadline timer, callbacks — on the client and on the server) is most of what a small KV
-// call costs, so a thousand concurrent callers cost a handful of RPCs. A lone call still goes as its plain RPC, so a
-// single caller's latency is unchanged. Each operation keeps its own result, error and request id (a batch is not a
+// call costs, so a thousand concurrent callers cost a handful of RPCs. A lone call still goes on its own, so a
+// single caller's latency is unchanged. (The transport — kv-client.ts — sends both as requests on one stream per
+// member, kv-stream.ts, unless the member is older.) Each operation keeps its own result, error and request id (a batch is not a
 // transaction), and a member without the Batch method (older code) gets one RPC per call from then on. A call that
 // finds nothing queued and nothing in flight goes at once (a lone caller waits for nobody); the calls that arrive
 // while it is out are the ones batched. At most one Batch is out at a time: calls made meanwhile wait for its answer

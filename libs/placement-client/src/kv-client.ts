@@ -1,12 +1,16 @@
-// Placement's KV service: get/set/delete/exists/compare-and-set (auto-batched per event-loop turn, kv-batcher.ts),
+// Placement's KV service: get/set/delete/exists/compare-and-set (auto-batched per event-loop turn, kv-batcher.ts, and
+// sent as requests on one BatchStream per member, kv-stream.ts),
 // prefix listing, and watch — a prefix followed in order and without gaps across reconnects to any member.
 import * as grpc from '@grpc/grpc-js';
-import type { BatchOpResult__Output, KeyValue__Output } from '@robustmq/protocol';
+import type { BatchOp, BatchOpResult__Output, KeyValue__Output } from '@robustmq/protocol';
 import { Backoff } from './backoff.js';
 import { PlacementError, type PlacementConnection } from './connection.js';
 import { KV_METHOD, KvBatcher, type KvOpKind, type KvOpRequest } from './kv-batcher.js';
 
 export type KvEntry = KeyValue__Output;
+
+const opError = (code: grpc.status, method: string, message: string): PlacementError =>
+  new PlacementError(code, `${method}: ${message}`);
 export interface WatchEvent {
   type: 'PUT' | 'DELETE';
   kv: KvEntry;
@@ -14,6 +18,8 @@ export interface WatchEvent {
 
 export class KvClient {
   private readonly batcher: KvBatcher | undefined;
+  /** Set when a member answered UNIMPLEMENTED for BatchStream (older code): unary calls from then on. */
+  private streamUnsupported = false;
 
   constructor(
     private readonly conn: PlacementConnection,
@@ -23,11 +29,44 @@ export class KvClient {
       options.batching === false
         ? undefined
         : new KvBatcher({
-            single: (kind, request) => this.conn.call('kv', KV_METHOD[kind], request),
-            batch: async (ops) =>
-              (await this.conn.call<{ results: BatchOpResult__Output[] }>('kv', 'Batch', { ops })).results,
-            opError: (code, method, message) => new PlacementError(code, `${method}: ${message}`),
+            single: (kind, request) => this.single(kind, request),
+            batch: (ops) => this.batch(ops),
+            opError,
           });
+  }
+
+  /** One operation: a Batch of one on the member's stream (kv-stream.ts), or its own unary call. */
+  private async single(kind: KvOpKind, request: object): Promise<unknown> {
+    if (!this.streamUnsupported) {
+      const results = await this.overStream([{ [kind]: request } as BatchOp]);
+      if (results) {
+        const result = results[0];
+        if (results.length !== 1 || !result)
+          throw opError(grpc.status.INTERNAL, KV_METHOD[kind], `${results.length} results for 1 operation`);
+        if (result.code !== grpc.status.OK) throw opError(result.code, KV_METHOD[kind], result.message);
+        return result[kind];
+      }
+    }
+    return this.conn.call('kv', KV_METHOD[kind], request);
+  }
+
+  private async batch(ops: BatchOp[]): Promise<BatchOpResult__Output[]> {
+    if (!this.streamUnsupported) {
+      const results = await this.overStream(ops);
+      if (results) return results;
+    }
+    return (await this.conn.call<{ results: BatchOpResult__Output[] }>('kv', 'Batch', { ops })).results;
+  }
+
+  /** The results over the stream; undefined when the member does not know BatchStream (then never again). */
+  private async overStream(ops: BatchOp[]): Promise<BatchOpResult__Output[] | undefined> {
+    try {
+      return await this.conn.batchOverStream(ops);
+    } catch (err) {
+      if (!(err instanceof PlacementError) || err.code !== grpc.status.UNIMPLEMENTED) throw err;
+      this.streamUnsupported = true;
+      return undefined;
+    }
   }
 
   /** A KV operation: batched with the other KV calls of this event-loop turn unless batching is off. */

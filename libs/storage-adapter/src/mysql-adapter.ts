@@ -30,7 +30,7 @@ import { GroupCommitQueue, type GroupCommitStats, type QueuedWrite } from './gro
 import { resolveMySqlOptions, type MySqlStorageOptions, type ResolvedMySqlOptions } from './mysql-config.js';
 import { SCHEMA_DDL, SCHEMA_VERSION } from './mysql-schema.js';
 import { mysqlReason, openMySqlPool } from './mysql-open.js';
-import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
+import { checkCommitOffset, checkOffsetInRange, missingRecord } from './offset-range.js';
 import { MySqlLongPoll } from './mysql-long-poll.js';
 import { MySqlRetention } from './mysql-retention.js';
 import { SHARD_COLUMNS, shardOf, type Shard, type ShardRow } from './mysql-shard-row.js';
@@ -696,16 +696,7 @@ export class MySqlStorageAdapter extends CheckedStorageAdapter {
   /** a record below nextOffset is not there: removed by retention meanwhile, or lost. */
   private async missing(shard: Shard, offset: number): Promise<never> {
     const fresh = await this.shard(shard.name);
-    if (offset < fresh.startOffset) {
-      throw new StorageError(
-        'OFFSET_OUT_OF_RANGE',
-        `offset ${offset} of shard '${shard.name}' was removed by retention while being read; restart from ${fresh.startOffset}`,
-      );
-    }
-    throw new StorageError(
-      'CORRUPT_RECORD',
-      `record ${offset} of shard '${shard.name}' is missing although offsets up to ${shard.nextOffset - 1} are committed; the database is damaged`,
-    );
+    throw missingRecord(shard.name, offset, fresh.startOffset, shard.nextOffset);
   }
 
   private writeFailed(what: string, err: unknown): StorageError {

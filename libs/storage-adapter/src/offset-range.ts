@@ -31,3 +31,25 @@ export function checkCommitOffset(shard: string, offset: number, nextOffset: num
     );
   }
 }
+
+/**
+ * What a read that found no record at `offset` below the shard's end throws: OFFSET_OUT_OF_RANGE when retention
+ * removed it meanwhile (`startOffset` is past it now), else CORRUPT_RECORD (a committed record is gone).
+ */
+export function missingRecord(
+  shard: string,
+  offset: number,
+  startOffset: number,
+  nextOffset: number,
+): StorageError {
+  if (offset < startOffset) {
+    return new StorageError(
+      'OFFSET_OUT_OF_RANGE',
+      `offset ${offset} of shard '${shard}' was removed by retention while being read; restart from ${startOffset}`,
+    );
+  }
+  return new StorageError(
+    'CORRUPT_RECORD',
+    `record ${offset} of shard '${shard}' is missing although offsets up to ${nextOffset - 1} are committed; the database is damaged`,
+  );
+}

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { BatchOp, KvEngine } from '@robustmq/common';
 import { RocksDbEngine, stageTimings } from '@robustmq/common';
 import { GroupCommitQueue, type GroupCommitStats, type QueuedWrite } from './group-commit-queue.js';
-import { checkCommitOffset, checkOffsetInRange } from './offset-range.js';
+import { checkCommitOffset, checkOffsetInRange, missingRecord } from './offset-range.js';
 import { OffsetWaiters } from './offset-waiters.js';
 import type { RecordFields } from '@robustmq/protocol/journal';
 import {
@@ -825,16 +825,7 @@ export class RocksDbStorageAdapter extends CheckedStorageAdapter {
   }
 
   private missing(shard: RocksShard, offset: number): never {
-    if (offset < shard.startOffset) {
-      throw new StorageError(
-        'OFFSET_OUT_OF_RANGE',
-        `offset ${offset} of shard '${shard.name}' was removed by retention while being read; restart from ${shard.startOffset}`,
-      );
-    }
-    throw new StorageError(
-      'CORRUPT_RECORD',
-      `record ${offset} of shard '${shard.name}' is missing although offsets up to ${shard.nextOffset - 1} are committed; the database is damaged`,
-    );
+    throw missingRecord(shard.name, offset, shard.startOffset, shard.nextOffset);
   }
 
   private shard(name: string): RocksShard {

@@ -33,6 +33,8 @@ const SETUP_TIMEOUT_MS = 240_000;
 /** the drain ends once nothing more has arrived for this long */
 const DRAIN_QUIET_MS = 10_000;
 const DRAIN_MAX_MS = 120_000;
+/** how long a load process may take to report its counters: at load 25 on 2 cores a busy one has taken over 10 s */
+const COUNT_TIMEOUT_MS = 30_000;
 
 export const SCALE_WORKLOADS: Record<ScaleKind, ScaleWorkload> = {
   fanin: {
@@ -166,7 +168,7 @@ function spread(
 }
 
 async function countAll(workers: ScaleWorker[]): Promise<ScaleCounters> {
-  const replies = await Promise.all(workers.map((w) => w.ask({ type: 'count' }, 'count', 10_000)));
+  const replies = await Promise.all(workers.map((w) => w.ask({ type: 'count' }, 'count', COUNT_TIMEOUT_MS)));
   return replies.reduce(
     (sum, r) => ({
       sent: sum.sent + r.sent,
@@ -224,7 +226,9 @@ async function measure(
     const cpuStart = cpuTimeMs(broker.pid);
     const started = performance.now();
     await sleep(options.durationS * 1000);
-    const stopped = await Promise.all(publishers.map((w) => w.ask({ type: 'stop' }, 'count', 10_000)));
+    const stopped = await Promise.all(
+      publishers.map((w) => w.ask({ type: 'stop' }, 'count', COUNT_TIMEOUT_MS)),
+    );
     const sendSeconds = (performance.now() - started) / 1000;
     const sent = stopped.reduce((n, r) => n + r.sent, 0);
     const expected = sent * deliveriesPerMessage(workload);

@@ -185,7 +185,7 @@ export class Broker implements HandlerContext, ConnectionHost, SessionHost {
     return this.delayed.schedule(message, delaySeconds);
   }
 
-  /** Whether publishers must wait: the shared log has too many accepted messages waiting for their append. */
+  /** Whether publishers must wait: the log has too many accepted messages waiting for storage. */
   publishBacklogged(): boolean {
     return this.log.backlogged;
   }

@@ -25,6 +25,7 @@ import {
   type OutgoingPublish,
 } from '../packets/outgoing-publish.js';
 import { recordToMessage } from '../storage/message-record.js';
+import { CatchUpReader } from './catch-up-reader.js';
 import { filterMatches } from '../routing/topic-match.js';
 
 export type { Subscription };
@@ -90,7 +91,6 @@ export interface InflightMessage {
 }
 
 const MAX_PACKET_ID = 0xffff;
-const READ_BATCH = 500;
 /** pauses between attempts when reading the log fails (a journal server died, leadership moving, placement
  * electing): from the first to the longest, doubling. */
 const READ_RETRY_FIRST_MS = 100;
@@ -132,6 +132,8 @@ class SessionExtras {
   /** retained messages (sent on subscribe) waiting for room in the in-flight window; undefined while none wait. */
   retainedBacklog: { message: OutgoingPublish; qos: QoS; ids: number[] | undefined }[] | undefined =
     undefined;
+  /** reading storage while far behind in the log; dropped once the session reaches the part held in memory. */
+  catchUp: CatchUpReader | undefined = undefined;
 }
 
 export class Session {
@@ -423,6 +425,8 @@ export class Session {
     }
     this.noteReading();
     this.retainedBacklog = undefined;
+    // what was read ahead for this connection is not held while the client is away
+    if (this.extra !== undefined) this.extra.catchUp = undefined;
   }
 
   /** PUBACK, PUBCOMP, or a failed PUBREC: the message leaves the window. */
@@ -592,6 +596,7 @@ export class Session {
         }
         if (log.failed) return;
         if (this.position >= log.memoryOffset) {
+          if (this.extra !== undefined) this.extra.catchUp = undefined;
           // the rest is held in memory (recently routed; perhaps not durable yet): finish in this turn and go live
           while (this.position < log.nextOffset) {
             // no message at an offset whose append failed: nothing to send there
@@ -604,9 +609,9 @@ export class Session {
           return;
         }
         let records;
+        const reader = (this.extras().catchUp ??= new CatchUpReader(log, this.broker.stats));
         try {
-          this.broker.stats.logReads++;
-          records = await log.read(this.position, READ_BATCH);
+          records = await reader.read(this.position);
         } catch (err) {
           if (err instanceof StorageError && err.code === 'OFFSET_OUT_OF_RANGE') {
             // retention removed what this session had not read: continue with the oldest message left
@@ -627,11 +632,16 @@ export class Session {
           continue;
         }
         retryMs = 0;
-        for (const record of records) {
+        for (let i = 0; i < records.length; i++) {
+          const record = records[i]!;
           const current = this.connection;
           if (!current || record.offset !== this.position) break;
           const message = recordToMessage(record);
-          if (message && !this.consider(current, message)) break;
+          if (message && !this.consider(current, message)) {
+            // no room: the rest of the batch waits here for the next acknowledgement
+            reader.keep(records, i);
+            break;
+          }
           this.position++;
         }
       }

@@ -24,6 +24,8 @@ export class AppendBatcher<T> {
   constructor(
     private readonly write: (batch: T[], issued: () => void) => Promise<void>,
     private readonly depth = 1,
+    /** a batch this big goes out at once, without waiting for the end of the poll phase (see add()). */
+    private readonly flushAt = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Items added and not yet handed to a write. */
@@ -33,7 +35,12 @@ export class AppendBatcher<T> {
 
   add(item: T): void {
     this.queue.push(item);
-    this.schedule();
+    // libuv's poll phase reads every readable socket (up to ~48 × 1,024 reads) before the check phase comes: with
+    // thousands of publishers at once, waiting for it held everything they sent back from storage — and their
+    // acknowledgements — for the whole phase. A write that completes comes back within the phase (its callback is
+    // one of the phase's events), and the next batch then goes at once (depth 1), so storage keeps pace meanwhile.
+    if (this.queue.length >= this.flushAt && !this.issuing && this.writes < this.depth) this.flush();
+    else this.schedule();
   }
 
   /** Resolves once everything added so far has been written (or failed). */

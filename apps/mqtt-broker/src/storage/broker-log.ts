@@ -48,7 +48,7 @@ export interface BrokerLog {
   /** Resolves once everything appended so far is durable (or failed). */
   drain(): Promise<void>;
   /** true while so many accepted messages wait for storage that publishers should be slowed down (their sockets
-   * stop being read); false for a log that routes at once. */
+   * stop being read). */
   readonly backlogged: boolean;
   /** Calls back once the log is no longer backlogged (at once, on a later tick, when it is not). */
   onRelief(callback: () => void): void;

@@ -14,6 +14,21 @@
 // further behind than that reads storage. They are kept only while some session reads the log (holdRecent): a
 // message held for nobody would outlive a scavenge or two for nothing.
 //
+// Storage keeps pace within a poll phase: appends used to start only in the check phase, after libuv's poll phase has
+// read every readable socket (up to ~48 × 1,024 reads). With thousands of publishers sending faster than the broker
+// takes them, one poll phase accepted everything their sockets held — hundreds of thousands of messages — before any
+// of them was durable, acknowledged or delivered: the heap grew by hundreds of MB, and a subscriber saw nothing for
+// over 10 s (issue 16, fan-in). Now APPEND_NOW_AT queued messages are appended at once, within the phase; the write's
+// completion is one of the phase's events, and the next batch goes as soon as it comes (append-batcher.ts).
+//
+// Flow control: routing never waits for storage, but nothing makes a publisher that does not wait for its
+// acknowledgements (or a QoS 0 one) slow down when storage itself falls behind. So while BACKLOG_HIGH messages (or
+// BACKLOG_HIGH_BYTES of payload) wait to be durable the log is `backlogged` and connections stop reading their
+// publishers' sockets (transport/connection.ts), until it is down to BACKLOG_LOW (and BACKLOG_LOW_BYTES). The marks
+// are high on purpose: with 10,000 publishers each pause and resume is a system call per socket, and at 8,192 / 4,096
+// stopping and starting every publisher every few thousand messages cost a quarter of the broker's CPU per message
+// in fan-in (41,468 vs 58,963 delivered per broker CPU-second without flow control, session 8).
+//
 // A failed append fails only its batch: those messages are reported not durable (their QoS 1/2 publishers are never
 // acknowledged), their offsets become a hole, and the next append first fills the hole with empty placeholder
 // records (no topic header: readers skip them) after asking storage where its shard really ends — a failed call
@@ -33,8 +48,18 @@ export type { DurableCallback };
 
 /** durable messages kept in memory for sessions a little behind: at most this many, and at most this many bytes of
  * payload (a few MiB whatever the traffic; a slow subscriber beyond them reads storage, as before). */
-export const RECENT_MESSAGES = 4096;
-export const RECENT_BYTES = 4 * 1024 * 1024;
+export const RECENT_MESSAGES = 16384;
+export const RECENT_BYTES = 8 * 1024 * 1024;
+/** messages queued for storage at which they are appended at once, within the poll phase that read them
+ * (append-batcher.ts), instead of at its end. */
+export const APPEND_NOW_AT = 2048;
+/** messages waiting to be durable at which publishers are paused, and to which the backlog must fall to resume them:
+ * a bound on memory when storage is slower than the publishers, not the usual pace (see the file header). */
+export const BACKLOG_HIGH = 65_536;
+export const BACKLOG_LOW = 32_768;
+/** the same in payload bytes: large messages fill memory long before BACKLOG_HIGH of them wait. */
+export const BACKLOG_HIGH_BYTES = 16 * 1024 * 1024;
+export const BACKLOG_LOW_BYTES = 8 * 1024 * 1024;
 
 interface Waiter {
   offset: number;
@@ -60,18 +85,27 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
   private kept: number;
   /** payload bytes of the durable messages in tail (below `durable`). */
   private keptBytes = 0;
+  /** payload bytes of the messages not durable yet (from `durable` on). */
+  private pendingBytes = 0;
+  /** publishers paused while the log is backlogged, called once it is down to BACKLOG_LOW. */
+  private reliefWaiters: (() => void)[] = [];
   /** some session reads the log: recent durable messages are kept (see holdRecent). */
   private holding = false;
   /** messages of `tail` on their way to storage. */
-  private readonly batcher = new AppendBatcher<OutgoingPublish>((batch) => this.write(batch));
+  private readonly batcher = new AppendBatcher<OutgoingPublish>(
+    (batch) => this.write(batch),
+    1,
+    APPEND_NOW_AT,
+  );
   /** offsets from `durable` on that belong to failed appends and have no record in storage (as far as we know). */
   private hole = 0;
   /** callbacks waiting for durability, in offset order. */
   private waiters: Waiter[] = [];
   /** set when storage's numbering can no longer be trusted; the log then refuses to append. */
   private failure: Error | undefined;
-  /** append() calls made, and messages they carried: the average batch size, for benchmarks and tests. */
-  readonly appendStats = { appends: 0, messages: 0, failedAppends: 0 };
+  /** append() calls made, and messages they carried: the average batch size, for benchmarks and tests;
+   * largestBatch: the most messages one append carried (flow control keeps it near BACKLOG_HIGH). */
+  readonly appendStats = { appends: 0, messages: 0, failedAppends: 0, largestBatch: 0 };
 
   private constructor(
     storage: StorageAdapter,
@@ -107,13 +141,28 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     return this.kept;
   }
 
-  /** The broker's own log routes a message as it accepts it: subscribers never wait for its appends. */
+  /** Too many accepted messages wait to be durable: publishers should stop being read (see the file header). */
   get backlogged(): boolean {
-    return false;
+    return this.next - this.durable >= BACKLOG_HIGH || this.pendingBytes >= BACKLOG_HIGH_BYTES;
   }
 
   onRelief(callback: () => void): void {
-    setImmediate(callback);
+    if (this.relieved) setImmediate(callback);
+    else this.reliefWaiters.push(callback);
+  }
+
+  private get relieved(): boolean {
+    return (
+      this.failure !== undefined ||
+      (this.next - this.durable <= BACKLOG_LOW && this.pendingBytes <= BACKLOG_LOW_BYTES)
+    );
+  }
+
+  private relieve(): void {
+    if (this.reliefWaiters.length === 0 || !this.relieved) return;
+    const waiters = this.reliefWaiters;
+    this.reliefWaiters = [];
+    for (const callback of waiters) callback();
   }
 
   /** set once storage's offsets disagreed with the log's; the log then refuses to append. A failed append alone
@@ -128,6 +177,7 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     if (this.failure) return -1;
     const offset = this.next++;
     message.offset = offset;
+    this.pendingBytes += message.payload.length;
     this.tail.push(message);
     this.batcher.add(message);
     return offset;
@@ -205,6 +255,7 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     }
     this.appendStats.appends++;
     this.appendStats.messages += batch.length;
+    if (batch.length > this.appendStats.largestBatch) this.appendStats.largestBatch = batch.length;
     let offsets: number[];
     try {
       // the log is the shard's single writer: storage refuses a batch that would not start where the log says, and a
@@ -249,14 +300,19 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     const end = batch[batch.length - 1]!.offset + 1;
     const from = this.durable + this.hole;
     this.hole = end - this.durable;
-    for (let offset = from; offset < end; offset++) this.tail[offset - this.kept] = undefined;
+    for (let offset = from; offset < end; offset++) {
+      this.pendingBytes -= this.tail[offset - this.kept]?.payload.length ?? 0;
+      this.tail[offset - this.kept] = undefined;
+    }
     const waiters = this.waiters;
     let done = 0;
     while (done < waiters.length && waiters[done]!.offset < end) done++;
-    if (done === 0) return;
-    const failed = waiters.slice(0, done);
-    this.waiters = waiters.slice(done);
-    for (const waiter of failed) waiter.callback(err);
+    if (done > 0) {
+      const failed = waiters.slice(0, done);
+      this.waiters = waiters.slice(done);
+      for (const waiter of failed) waiter.callback(err);
+    }
+    this.relieve();
   }
 
   private advance(to: number): void {
@@ -266,10 +322,13 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     const waiters = this.waiters;
     let done = 0;
     while (done < waiters.length && waiters[done]!.offset < to) done++;
-    if (done === 0) return;
-    const ready = done === waiters.length ? waiters : waiters.slice(0, done);
-    this.waiters = done === waiters.length ? [] : waiters.slice(done);
-    for (const waiter of ready) waiter.callback(undefined);
+    if (done > 0) {
+      const ready = done === waiters.length ? waiters : waiters.slice(0, done);
+      this.waiters = done === waiters.length ? [] : waiters.slice(done);
+      for (const waiter of ready) waiter.callback(undefined);
+    }
+    // after the acknowledgements: a publisher let go now finds its earlier PUBACKs already on their way
+    this.relieve();
   }
 
   /** Offsets below `to` become durable: their messages stay in memory within RECENT_MESSAGES / RECENT_BYTES, the
@@ -278,7 +337,11 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     const tail = this.tail;
     const kept = this.kept;
     let bytes = this.keptBytes;
-    for (let offset = this.durable; offset < to; offset++) bytes += tail[offset - kept]?.payload.length ?? 0;
+    let durableBytes = 0;
+    for (let offset = this.durable; offset < to; offset++)
+      durableBytes += tail[offset - kept]?.payload.length ?? 0;
+    this.pendingBytes -= durableBytes;
+    bytes += durableBytes;
     let drop = 0;
     const excess = this.holding ? to - kept - RECENT_MESSAGES : to - kept;
     if (excess > 0) {
@@ -300,6 +363,8 @@ export class MessageLog extends MessageShardLog implements BrokerLog {
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) waiter.callback(err);
+    // nothing will become durable any more: paused publishers are let go (their QoS 1/2 messages are refused)
+    this.relieve();
     return err;
   }
 }

@@ -34,6 +34,7 @@ import {
   type Packet,
 } from '@robustmq/protocol';
 import { AckQueue } from './ack-queue.js';
+import { startReading, stopReading } from './read-gate.js';
 import type { BrokerSettings, BrokerStats } from '../core/broker-settings.js';
 import { CONNACK_UNACCEPTABLE_PROTOCOL_VERSION } from '../packets/fixed-packets.js';
 import { ReasonCode } from '../packets/reason-codes.js';
@@ -591,7 +592,7 @@ export class Connection extends CoalescingWriter implements WheelEntry {
    * and nothing is dropped. QoS 0 publishers need this: nothing else makes them wait. */
   private holdForBacklog(): void {
     this.extras().throttled = [];
-    this.socket.pause();
+    stopReading(this.socket, this.transport === 'tcp');
     this.host.onPublishRelief(() => this.unthrottle());
   }
 
@@ -602,7 +603,7 @@ export class Connection extends CoalescingWriter implements WheelEntry {
     const waitMs = limiter.take(size, this.session?.clientId);
     if (waitMs <= 0) return;
     extras.throttled = [];
-    this.socket.pause();
+    stopReading(this.socket, this.transport === 'tcp');
     setTimeout(() => this.unthrottle(), waitMs).unref();
   }
 
@@ -611,7 +612,7 @@ export class Connection extends CoalescingWriter implements WheelEntry {
     const waiting = extras.throttled ?? [];
     extras.throttled = undefined;
     if (this.closing) return;
-    this.socket.resume();
+    startReading(this.socket, this.transport === 'tcp');
     for (let i = 0; i < waiting.length; i++) {
       this.onPacket(waiting[i]!);
       const again = extras.throttled as Packet[] | undefined;

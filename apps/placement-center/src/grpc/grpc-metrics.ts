@@ -9,6 +9,12 @@ export interface GrpcMetrics {
   instrument<H extends grpc.UntypedServiceImplementation>(definition: grpc.ServiceDefinition, handlers: H): H;
 }
 
+/** A message of a request/reply stream: replies repeat their request's id (and carry a status code). */
+interface IdMessage {
+  id: number;
+  code?: number;
+}
+
 /** grpc.status code → its name, for the label. */
 const CODE_NAMES: string[] = [];
 for (const [name, code] of Object.entries(grpc.status)) if (typeof code === 'number') CODE_NAMES[code] = name;
@@ -16,13 +22,13 @@ for (const [name, code] of Object.entries(grpc.status)) if (typeof code === 'num
 export function grpcMetrics(registry: Registry): GrpcMetrics {
   const handled = new Counter({
     name: 'placement_grpc_server_handled_total',
-    help: 'gRPC calls completed by the placement center, by service, method and status code',
+    help: 'gRPC calls completed by the placement center, by service, method and status code (each request of a BatchStream counts as a call)',
     labelNames: ['grpc_service', 'grpc_method', 'grpc_type', 'grpc_code'],
     registers: [registry],
   });
   const seconds = new Histogram({
     name: 'placement_grpc_server_handling_seconds',
-    help: 'Time from receiving a gRPC call to sending its status (unary) or ending the stream',
+    help: 'Time from receiving a gRPC call to sending its status (unary) or ending the stream; on a request/reply stream (BatchStream), from each request to its reply',
     labelNames: ['grpc_service', 'grpc_method', 'grpc_type'],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
@@ -77,6 +83,25 @@ export function grpcMetrics(registry: Registry): GrpcMetrics {
             call.once('error', (err: Partial<grpc.ServiceError>) => end(err.code ?? grpc.status.UNKNOWN));
             stream(call);
           }) satisfies grpc.handleServerStreamingCall<unknown, unknown>;
+        } else if (method.responseStream) {
+          // request/reply streams whose messages carry an `id` (KvService.BatchStream): every reply counts as one call
+          // of the method with the reply's `code`, timed from its request's arrival
+          const record = recorder(method.path, 'bidi_stream');
+          const bidi = handler as grpc.handleBidiStreamingCall<IdMessage, IdMessage>;
+          wrapped[name] = ((call) => {
+            const arrived = new Map<number, number>();
+            call.on('data', (request: IdMessage) => arrived.set(request.id, performance.now()));
+            const write = call.write.bind(call) as (reply: IdMessage) => boolean;
+            call.write = ((reply: IdMessage) => {
+              const started = arrived.get(reply.id);
+              if (started !== undefined) {
+                arrived.delete(reply.id);
+                record(started, reply.code ?? grpc.status.OK);
+              }
+              return write(reply);
+            }) as typeof call.write;
+            bidi(call);
+          }) satisfies grpc.handleBidiStreamingCall<IdMessage, IdMessage>;
         }
       }
       return wrapped as H;

@@ -5,6 +5,8 @@ import type {
   BatchOpResult,
   BatchReply,
   BatchRequest__Output,
+  BatchStreamReply,
+  BatchStreamRequest__Output,
   CompareAndSetReply,
   CompareAndSetRequest__Output,
   DeleteReply,
@@ -18,9 +20,11 @@ import type {
   SetRequest__Output,
 } from '@robustmq/protocol';
 import type { Proposer } from '../state/proposer.js';
+import { RetryableError } from '../state/raft-proposer.js';
 import type { KvEntry } from '../state/records.js';
 import type { PlacementStateMachine } from '../state/state-machine.js';
 import { WatchCompactedError, startWatch } from '../state/watch-hub.js';
+import { LEADER_HINT_KEY } from '@robustmq/protocol';
 import { InvalidArgument, grpcError, placementErrorOf, settleBatch, unary } from './grpc-errors.js';
 
 export const MAX_KEY_BYTES = 4096;
@@ -148,6 +152,36 @@ async function runBatch(ops: KvOperations, request: BatchRequest__Output): Promi
   return { results };
 }
 
+/** The reply to a stream request that failed as a whole: its status as the unary Batch would have answered it. */
+function batchStreamFailure(id: number, err: unknown): BatchStreamReply {
+  const mapped = placementErrorOf(err) ?? kvError(err);
+  return {
+    id,
+    code: mapped?.code ?? grpc.status.INTERNAL,
+    message: mapped?.details ?? `internal error: ${(err as Error).message}`,
+    leader: mapped?.metadata?.get(LEADER_HINT_KEY)[0]?.toString() ?? '',
+    results: [],
+  };
+}
+
+/** The open BatchStreams of a server, so that its stop can end them (they would hold a graceful shutdown). */
+export class BatchStreams {
+  private readonly open = new Set<{ drain(): void }>();
+
+  add(stream: { drain(): void }): void {
+    this.open.add(stream);
+  }
+
+  delete(stream: { drain(): void }): void {
+    this.open.delete(stream);
+  }
+
+  /** Each stream answers what it holds, refuses new requests (UNAVAILABLE: retry elsewhere) and ends. */
+  drain(): void {
+    for (const s of this.open) s.drain();
+  }
+}
+
 /** One Batch operation as a promise chain (no async frame of its own; a set is the common case). */
 function runBatchOp(ops: KvOperations): (op: BatchRequest__Output['ops'][number]) => Promise<BatchOpResult> {
   return (op) => {
@@ -174,7 +208,11 @@ function runBatchOp(ops: KvOperations): (op: BatchRequest__Output['ops'][number]
   };
 }
 
-export function kvServiceHandlers(sm: PlacementStateMachine, proposer: Proposer): KvServiceHandlers {
+export function kvServiceHandlers(
+  sm: PlacementStateMachine,
+  proposer: Proposer,
+  streams?: BatchStreams,
+): KvServiceHandlers {
   const barrier = (read: { stale: boolean } | null) =>
     read?.stale ? Promise.resolve() : proposer.readBarrier();
   const ops = kvOperations(sm, proposer, barrier);
@@ -192,6 +230,48 @@ export function kvServiceHandlers(sm: PlacementStateMachine, proposer: Proposer)
     }),
     CompareAndSet: unary(ops.compareAndSet),
     Batch: unary((request) => runBatch(ops, request)),
+    // Batch requests over one stream: each is run as Batch runs it, and answered (in whatever order they finish)
+    // with its id; a request failing as a whole gets its status in the reply, and the stream goes on.
+    BatchStream: (call) => {
+      let inFlight = 0;
+      let ending = false;
+      const endWhenIdle = () => {
+        if (ending && inFlight === 0 && call.writable) call.end();
+      };
+      const stream = {
+        drain() {
+          ending = true;
+          endWhenIdle();
+        },
+      };
+      streams?.add(stream);
+      const answer = (reply: BatchStreamReply) => {
+        inFlight--;
+        if (call.writable) call.write(reply);
+        endWhenIdle();
+      };
+      call.on('data', (request: BatchStreamRequest__Output) => {
+        const id = request.id;
+        inFlight++;
+        if (ending) {
+          answer(batchStreamFailure(id, new RetryableError('this placement member is shutting down')));
+          return;
+        }
+        runBatch(ops, request).then(
+          (reply) => answer({ id, code: grpc.status.OK, message: '', leader: '', results: reply.results }),
+          (err: unknown) => answer(batchStreamFailure(id, err)),
+        );
+      });
+      const closed = () => streams?.delete(stream);
+      // the client half-closed: answer what it sent, then end
+      call.on('end', () => {
+        closed();
+        stream.drain();
+      });
+      call.on('close', closed);
+      // a client going away mid-stream is normal; it opens another
+      call.on('error', closed);
+    },
     Watch: (call) => {
       const { prefix, startRevision } = call.request;
       const watch = startWatch(sm, prefix, startRevision, (event) => {

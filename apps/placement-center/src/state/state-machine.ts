@@ -63,9 +63,10 @@ export class PlacementStateMachine extends EventEmitter {
    * as a latin1 string (one character per byte). A string lives in V8's heap like any small object; a Buffer of its
    * own per record (a slice of Node's shared pool would pin its whole 8 KiB slab) cost an ArrayBuffer with a
    * separately allocated backing store per write on every member — ~0.7 µs against ~0.1 µs for the string, most of it
-   * GC (see docs/benchmarks.md).
+   * GC (see docs/benchmarks.md). A large record (over INDEX_STRING_MAX bytes) keeps a Buffer of its own: off V8's
+   * heap, whose limit a few large values must not reach, and rare enough that its allocation does not count.
    */
-  private kvIndex = new Map<string, string>();
+  private kvIndex = new Map<string, IndexedRecord>();
   /** A superset of the request ids the engine remembers (DEDUP_WINDOW indexes, forgotten every 1,000). */
   private readonly requestIds = new RequestIdFilter(DEDUP_WINDOW, 1000);
 
@@ -101,9 +102,9 @@ export class PlacementStateMachine extends EventEmitter {
 
   /** Fills the in-memory KV index and request-id filter from the engine (at open and after a snapshot install). */
   private async loadMemoryIndexes(): Promise<void> {
-    const kv = new Map<string, string>();
+    const kv = new Map<string, IndexedRecord>();
     for await (const [key, value] of this.engine.scan({ prefix: KEY.kv }))
-      kv.set(key.toString('utf8', KEY.kv.length), value.toString('latin1'));
+      kv.set(key.toString('utf8', KEY.kv.length), indexedRecord(value));
     this.kvIndex = kv;
     this.requestIds.clear();
     const base = KEY.dedupIndex.length;
@@ -155,8 +156,7 @@ export class PlacementStateMachine extends EventEmitter {
     const kvRead = (key: string): Buffer | undefined => {
       const written = kvOverlay.get(key);
       if (written !== undefined) return written ?? undefined;
-      const record = this.kvIndex.get(key);
-      return record === undefined ? undefined : Buffer.from(record, 'latin1');
+      return recordBytes(this.kvIndex.get(key));
     };
     // engine reads of this batch, by key: commands of one batch often read the same record (every consumer-offset
     // commit reads its shard's record), and each engine read is a thread-pool round trip with two wake-ups — at 1,000
@@ -350,7 +350,7 @@ export class PlacementStateMachine extends EventEmitter {
     if (this.engine instanceof WriteBehindEngine) this.engine.writeBehind(ops, applied);
     else await this.engine.batch(ops, { sync: this.options.sync });
     for (const [key, value] of kvOverlay) {
-      if (value) this.kvIndex.set(key, value.toString('latin1'));
+      if (value) this.kvIndex.set(key, indexedRecord(value));
       else this.kvIndex.delete(key);
     }
     for (const [key, value] of overlay) {
@@ -389,10 +389,8 @@ export class PlacementStateMachine extends EventEmitter {
 
   /** From memory: the applied state as of now (what a write-behind engine will hold once its queue lands). */
   kvGet(key: string): Promise<KvEntry | undefined> {
-    const record = this.kvIndex.get(key);
-    return Promise.resolve(
-      record === undefined ? undefined : decodeKvEntry(key, Buffer.from(record, 'latin1')),
-    );
+    const record = recordBytes(this.kvIndex.get(key));
+    return Promise.resolve(record === undefined ? undefined : decodeKvEntry(key, record));
   }
 
   async kvList(
@@ -542,6 +540,12 @@ export class PlacementStateMachine extends EventEmitter {
    * so the thread serves its sockets between them: the applied index is deleted first and written last, so a crash
    * half-way leaves a state that says it applied nothing, and the restart restores the snapshot again (the Raft log
    * store holds it before this runs). The in-memory indexes are built from the image, not read back.
+   *
+   * The image holds ~3 records per KV write (300k for 100k keys): parsing them, and the engine binding's conversion
+   * of each batch, run on this thread, which also answers the leader's heartbeats. So the work goes in slices of at
+   * most RESTORE_SLICE_MS (and RESTORE_BATCH_OPS operations), the loop turning between them, and it makes few
+   * objects for the GC to trace: the engine gets views of the image (its binding copies them at once), not a copy of
+   * every key and value.
    */
   async importSnapshot(data: Buffer): Promise<void> {
     await this.engine.batch([{ type: 'del', key: KEY.applied }], { sync: true });
@@ -561,33 +565,49 @@ export class PlacementStateMachine extends EventEmitter {
         if (ops.length >= RESTORE_BATCH_OPS) await write(false);
       }
     }
-    const kv = new Map<string, string>();
+    const kv = new Map<string, IndexedRecord>();
     this.requestIds.clear();
     const appliedKey = Buffer.from(KEY.applied);
     const kvPrefix = Buffer.from(KEY.kv);
     const dedupIndexPrefix = Buffer.from(KEY.dedupIndex);
     let applied: Buffer | undefined;
     let offset = 0;
+    let sliceStart = performance.now();
+    // records (and request ids: one index record holds a whole batch's) parsed since the clock was last read
+    let work = 0;
     while (offset < data.length) {
+      work++;
       const keyLength = data.readUInt32BE(offset);
-      const key = Buffer.from(data.subarray(offset + 4, offset + 4 + keyLength));
-      offset += 4 + keyLength;
+      const keyAt = offset + 4;
+      const key = data.subarray(keyAt, keyAt + keyLength);
+      offset = keyAt + keyLength;
       const valueLength = data.readUInt32BE(offset);
       const raw = data.subarray(offset + 4, offset + 4 + valueLength);
-      const value = Buffer.from(raw);
       offset += 4 + valueLength;
-      if (key.equals(appliedKey)) {
-        applied = value;
+      if (hasPrefix(data, keyAt, keyLength, kvPrefix)) {
+        kv.set(data.toString('utf8', keyAt + kvPrefix.length, keyAt + keyLength), indexedRecord(raw));
+        ops.push({ type: 'put', key, value: raw });
+      } else if (keyLength === appliedKey.length && key.equals(appliedKey)) {
+        applied = Buffer.from(raw);
         continue;
+      } else {
+        if (hasPrefix(data, keyAt, keyLength, dedupIndexPrefix)) {
+          const base = keyAt + dedupIndexPrefix.length;
+          const index = data.readUInt32BE(base) * 0x1_0000_0000 + data.readUInt32BE(base + 4);
+          const ids = requestIdsOfIndexKey(key, raw);
+          for (const id of ids) this.requestIds.add(id, index);
+          work += ids.length;
+        }
+        ops.push({ type: 'put', key, value: raw });
       }
-      if (startsWith(key, kvPrefix)) kv.set(key.toString('utf8', kvPrefix.length), raw.toString('latin1'));
-      else if (startsWith(key, dedupIndexPrefix)) {
-        const base = dedupIndexPrefix.length;
-        const index = key.readUInt32BE(base) * 0x1_0000_0000 + key.readUInt32BE(base + 4);
-        for (const id of requestIdsOfIndexKey(key, value)) this.requestIds.add(id, index);
+      if (work < 64 && ops.length < RESTORE_BATCH_OPS) continue;
+      work = 0;
+      if (ops.length >= RESTORE_BATCH_OPS || performance.now() - sliceStart >= RESTORE_SLICE_MS) {
+        // (the write goes to the engine's thread: this one turns meanwhile)
+        await write(false);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
       }
-      ops.push({ type: 'put', key, value });
-      if (ops.length >= RESTORE_BATCH_OPS) await write(false);
     }
     // everything before the applied index is synced with it (one WAL, written in order)
     if (applied) ops.push({ type: 'put', key: KEY.applied, value: applied });
@@ -602,11 +622,36 @@ export class PlacementStateMachine extends EventEmitter {
 
 const NOTHING_PREFETCHED: ReadonlyMap<string, Buffer | undefined> = new Map();
 
-/** Operations per engine write when a snapshot is restored (the thread serves its sockets between writes). */
-const RESTORE_BATCH_OPS = 10_000;
+/** A KV record as the in-memory index holds it: a latin1 string, or a Buffer of its own when large (see kvIndex). */
+type IndexedRecord = string | Buffer;
 
-function startsWith(key: Buffer, prefix: Buffer): boolean {
-  return key.length >= prefix.length && key.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+/** Records up to this size are held as strings in the KV index; larger ones as Buffers of their own. */
+export const INDEX_STRING_MAX = 4096;
+
+function indexedRecord(record: Buffer): IndexedRecord {
+  if (record.length <= INDEX_STRING_MAX) return record.toString('latin1');
+  const own = Buffer.allocUnsafeSlow(record.length);
+  record.copy(own);
+  return own;
+}
+
+function recordBytes(record: IndexedRecord | undefined): Buffer | undefined {
+  return typeof record === 'string' ? Buffer.from(record, 'latin1') : record;
+}
+
+/**
+ * Most operations per engine write when a snapshot is restored: the binding converts a batch's operations on this
+ * thread in one go (~1 µs each, much more on a busy machine).
+ */
+const RESTORE_BATCH_OPS = 2_000;
+/** Longest run of a restore's parsing between two turns of the event loop, ms. */
+const RESTORE_SLICE_MS = 5;
+
+/** Whether the key of `length` bytes at `at` in `buf` starts with `prefix` (a few bytes: no call per record). */
+function hasPrefix(buf: Buffer, at: number, length: number, prefix: Buffer): boolean {
+  if (length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buf[at + i] !== prefix[i]) return false;
+  return true;
 }
 
 /** Raft's own keys (log, hard state) share the engine but are not part of the state machine's image. */

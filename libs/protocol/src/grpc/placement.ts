@@ -26,6 +26,14 @@ export type { BatchOp } from '../generated/robustmq/placement/BatchOp.js';
 export type { BatchRequest__Output } from '../generated/robustmq/placement/BatchRequest.js';
 export type { BatchOpResult, BatchOpResult__Output } from '../generated/robustmq/placement/BatchOpResult.js';
 export type { BatchReply, BatchReply__Output } from '../generated/robustmq/placement/BatchReply.js';
+export type {
+  BatchStreamRequest,
+  BatchStreamRequest__Output,
+} from '../generated/robustmq/placement/BatchStreamRequest.js';
+export type {
+  BatchStreamReply,
+  BatchStreamReply__Output,
+} from '../generated/robustmq/placement/BatchStreamReply.js';
 
 export * from './placement-mqtt.js';
 export * from './placement-journal.js';

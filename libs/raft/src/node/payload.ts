@@ -87,11 +87,17 @@ function parseBook(json: Uint8Array): AddressBook {
   return new Map(raw as [NodeId, string][]);
 }
 
-/** Snapshot data: [u32 book length][book JSON][application image]; an image in parts is copied once, here. */
-export function encodeSnapshotPayload(
+/**
+ * Snapshot data: [u32 book length][book JSON][application image]; an image in parts is copied once, here. The
+ * snapshot is taken beside a Raft loop: a large image (tens of megabytes: its copy and the first touch of every page
+ * of the new buffer) is copied `stepBytes` at a time, the event loop turning in between, so the thread goes on
+ * answering heartbeats and appends meanwhile.
+ */
+export async function encodeSnapshotPayload(
   members: AddressBook,
   appData: Uint8Array | readonly Uint8Array[],
-): Uint8Array {
+  stepBytes = 1024 * 1024,
+): Promise<Uint8Array> {
   const parts = appData instanceof Uint8Array ? [appData] : appData;
   const json = Buffer.from(JSON.stringify([...members]));
   let size = 4 + json.length;
@@ -99,10 +105,20 @@ export function encodeSnapshotPayload(
   const out = Buffer.allocUnsafe(size);
   out.writeUInt32BE(json.length, 0);
   json.copy(out, 4);
-  let at = 4 + json.length;
+  let offset = 4 + json.length;
+  let sinceTurn = 0;
   for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
+    for (let from = 0; from < p.byteLength;) {
+      const n = Math.min(p.byteLength - from, stepBytes - sinceTurn);
+      out.set(from === 0 && n === p.byteLength ? p : p.subarray(from, from + n), offset);
+      offset += n;
+      from += n;
+      sinceTurn += n;
+      if (sinceTurn >= stepBytes) {
+        sinceTurn = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
   }
   return out;
 }

@@ -839,12 +839,18 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     }
     const writing = p;
     this.ownWriting = writing;
-    const next = (): void => {
+    const next = (failed?: Error): void => {
       if (this.ownWriting !== writing) return;
       this.ownWriting = undefined;
       const queue = this.ownQueue;
       if (queue.length === 0) return;
       this.ownQueue = [];
+      // After a failed write the log's durable content is unknown: what was queued behind it is never written (its
+      // entries would follow a hole, and whenLogDurable would count them durable); the node fails with that error.
+      if (failed) {
+        for (const w of queue) w.reject(failed);
+        return;
+      }
       this.startOwnWrite(mergeWrites(queue.map((w) => w.rd))).then(
         () => {
           for (const w of queue) w.resolve();
@@ -854,7 +860,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         },
       );
     };
-    writing.then(next, next);
+    writing.then(
+      () => next(),
+      (err: Error) => next(err),
+    );
     return writing;
   }
 
@@ -1163,7 +1172,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.snapshotting = (async () => {
       try {
         const appData = typeof data === 'function' ? await data() : data;
-        const payload = encodeSnapshotPayload(members, appData);
+        const payload = await encodeSnapshotPayload(members, appData);
         const compactTo = Math.max(index - this.compactKeep, 0);
         const compacted = await this.compactLogTo(index, payload, confState, compactTo);
         if (!compacted && this.stopped) throw this.stoppedError();

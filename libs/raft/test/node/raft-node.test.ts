@@ -404,6 +404,57 @@ describe('RaftNode over gRPC + RocksDB', () => {
       await waitFor(() => m.app.data.get('a') === '6', 5000, `node ${m.id}`);
   });
 
+  it("a failed write of the leader's own log fails the node, and nothing queued behind it is written or called durable", async () => {
+    const hold = new Set<number>();
+    const held: { release(): void; fail(err: Error): void }[] = [];
+    /** Writes of entries a node's store was asked for after its disk failed one. */
+    const failed = new Set<number>();
+    const afterFailure: number[][] = [];
+    c = new TestCluster({}, (id, store) => {
+      const persist = store.persist.bind(store);
+      return new Proxy(store, {
+        get(target, prop) {
+          if (prop === 'persist')
+            return (rd: Parameters<RaftLogStore['persist']>[0], ctx?: PersistContext) => {
+              if (failed.has(id) && rd.entries.length > 0) afterFailure.push(rd.entries.map((e) => e.index));
+              return hold.has(id) && rd.entries.length > 0
+                ? new Promise<void>((resolve, reject) =>
+                    held.push({ release: () => void persist(rd, ctx).then(resolve, reject), fail: reject }),
+                  )
+                : persist(rd, ctx);
+            };
+          const v = Reflect.get(target, prop, target) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+    });
+    await c.bootstrap([1, 2, 3]);
+    const leader = await c.leader();
+    await leader.node.propose(set('a', '0'));
+    const fatal = new Promise<Error>((resolve) => leader.node.once('fatal', resolve));
+    hold.add(leader.id);
+    // answered on the followers' acks: the leader's first write is on its disk, the next ones queued behind it
+    for (let i = 1; i <= 3; i++) expect(await leader.node.propose(set('a', String(i)))).toBe(String(i - 1));
+    expect(held.length).toBe(1);
+    const last = leader.node.status().appliedIndex;
+    // the disk fails that write (as an fdatasync error would); a write asked for after it would go through
+    hold.delete(leader.id);
+    failed.add(leader.id);
+    held.shift()!.fail(new Error('EIO: simulated fdatasync failure'));
+    expect((await fatal).message).toContain('EIO');
+    await new Promise((r) => setTimeout(r, 100));
+    // before, the writes queued behind the failed one went to the store right after it, and once written their last
+    // index counted as durable: the state machine could land entries above a hole in this log
+    expect(afterFailure).toEqual([]);
+    const durable = leader.node.whenLogDurable(last);
+    expect(durable).toBeInstanceOf(Promise);
+    await expect(durable).rejects.toThrow(/EIO/);
+    // what it answered is on the other two, which go on without it
+    await c.kill(leader.id);
+    const next = await c.leader();
+    expect(await next.node.propose(set('a', '4'))).toBe('3');
+  });
+
   it('a leader that steps down while its own write is held writes it before anything of the new term', async () => {
     const hold = new Set<number>();
     const held: (() => void)[] = [];
