@@ -12,7 +12,6 @@ import {
   LimitReporter,
   fdBudget,
   listenHttp,
-  quickAckAvailable,
   warnIfAdminApiOpen,
   warnIfClusterAuthOff,
   type Logger,
@@ -100,7 +99,6 @@ export function brokerSettings(config: MqttBrokerConfig): BrokerSettings {
     delayedPublishMaxS: mqtt.delayed_publish_max_s,
     positionCommitIntervalMs: mqtt.position_commit_interval_ms,
     qos0Log: mqtt.qos0_log,
-    tcpQuickAck: config.network.tcp_quick_ack,
   };
 }
 
@@ -132,12 +130,6 @@ export async function startMqttBroker(
     logger.warn(
       { max_sockets: maxSockets, openFileLimit: budget.limit, budget: budget.clientConnections },
       'network.max_sockets leaves too few file descriptors for storage and the cluster: a flood of clients could exhaust them; raise the open-file limit (ulimit -n)',
-    );
-  }
-  if (config.network.tcp_quick_ack && !quickAckAvailable()) {
-    logger.info(
-      { platform: process.platform },
-      'network.tcp_quick_ack: TCP_QUICKACK cannot be set here (Linux with koffi only); clients that leave Nagle on hold a PUBLISH while an earlier one waits for its PUBACK',
     );
   }
   // persistent sessions and wills are mirrored into placement, whose leader fires delayed wills and expires sessions

@@ -31,10 +31,6 @@ const mqttBrokerConfig = serviceConfig({
     wss_port: port().default(8084),
     /** false: no plain WebSocket listener (TLS listeners follow the certificate instead). */
     ws_enabled: z.boolean().default(true),
-    /** after a read of QoS 1/2 PUBLISH packets whose acknowledgement waits for storage, send the TCP acknowledgement of
-     * those bytes at once (Linux TCP_QUICKACK): a client with Nagle's algorithm on holds its next PUBLISH until then.
-     * Off by default until a quiet A/B shows the latency pays for the smaller batches (docs/benchmarks.md). */
-    tcp_quick_ack: z.boolean().default(false),
     http_port: port().default(9982),
     /** sockets open at once across the MQTT listeners (TCP, TLS, WS, WSS), before or after CONNECT; more are closed
      * on accept (counted in mqtt_limit_hits_total). 0 = derived from the process's open-file limit. */

@@ -19,7 +19,6 @@ it('has documented defaults', () => {
       ws_port: 8083,
       wss_port: 8084,
       ws_enabled: true,
-      tcp_quick_ack: false,
       http_port: 9982,
       max_sockets: 0,
       grpc_port: 9981,

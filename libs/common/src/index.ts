@@ -29,6 +29,5 @@ export * from './net/stream-listeners.js';
 export * from './net/client-tls.js';
 export * from './limits/token-bucket.js';
 export * from './net/coalescing-writer.js';
-export * from './net/tcp-quick-ack.js';
 export * from './acl/topic-match.js';
 export * from './acl/acl-rules.js';

@@ -70,11 +70,6 @@ export function createBrokerMetrics(broker: Broker, nodeId: number): Registry {
     'QoS 0 messages a lone broker did not append to its message log: no session reading the log subscribed to them',
     'qos0Unlogged',
   );
-  counter(
-    'mqtt_tcp_quick_acks_total',
-    "TCP acknowledgements sent at once (TCP_QUICKACK) after a read that left a PUBACK/PUBREC waiting for storage: a client with Nagle's algorithm on sends its next PUBLISH without waiting for that reply",
-    'tcpQuickAcks',
-  );
   new Counter({
     name: 'mqtt_protocol_violations_total',
     help: 'Connections closed for a packet that breaks the MQTT spec (malformed or protocol error), by kind of rule',

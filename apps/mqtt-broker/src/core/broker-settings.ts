@@ -23,9 +23,6 @@ export interface BrokerSettings {
   /** `[mqtt] qos0_log`: 'needed' appends a QoS 0 message to the broker's own log only when a session that reads the
    * log wants it; 'always' appends every one. */
   qos0Log: 'needed' | 'always';
-  /** `[network] tcp_quick_ack` (off by default): after a read that leaves a PUBACK/PUBREC owed (waiting for storage), the socket's TCP
-   * acknowledgement is sent at once (TCP_QUICKACK, transport/connection.ts) rather than delayed for that reply. */
-  tcpQuickAck: boolean;
 }
 
 /** Plain counters bumped on the hot path; metrics.ts reads them when Prometheus scrapes. */
@@ -48,8 +45,6 @@ export interface BrokerStats {
   positionCommits: number;
   /** QoS 0 messages not appended to the broker's own log: no session reading the log wanted them. */
   qos0Unlogged: number;
-  /** TCP acknowledgements sent at once after a read that left a PUBACK/PUBREC waiting for storage (TCP_QUICKACK). */
-  tcpQuickAcks: number;
 }
 
 export function newBrokerStats(): BrokerStats {
@@ -66,6 +61,5 @@ export function newBrokerStats(): BrokerStats {
     logReads: 0,
     positionCommits: 0,
     qos0Unlogged: 0,
-    tcpQuickAcks: 0,
   };
 }

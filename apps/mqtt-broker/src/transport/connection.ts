@@ -24,7 +24,7 @@
 import type { ClientIdentity } from '../auth/access-control.js';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { CoalescingWriter, quickAck, type Logger } from '@robustmq/common';
+import { CoalescingWriter, type Logger } from '@robustmq/common';
 import {
   MqttDecoder,
   encodePacket,
@@ -111,9 +111,6 @@ function onStreamData(this: ConnectedStream, chunk: Buffer): void {
   const connection = this[CONNECTION];
   connection.host.stats.bytesReceived += chunk.length;
   connection.decode(chunk);
-  // a PUBACK/PUBREC owed for what was read waits for storage: acknowledge the bytes at the TCP level now, or a client
-  // with Nagle's algorithm on holds its next PUBLISH until that reply (libs/common net/tcp-quick-ack.ts)
-  if (connection.owesAck && connection.host.settings.tcpQuickAck) connection.quickAck();
 }
 
 /** A decoder no connection holds (see Connection.decode), bound to this until one takes it. */
@@ -369,20 +366,6 @@ export class Connection extends CoalescingWriter implements WheelEntry {
   /** Logs at debug level without creating this connection's logger when debug is off. */
   debug(fields: Record<string, unknown>, message: string): void {
     if (this.host.logger.isLevelEnabled('debug')) this.logger.debug(fields, message);
-  }
-
-  /** Whether a PUBACK/PUBREC of this connection is waiting for its storage write. */
-  get owesAck(): boolean {
-    const queue = this.extra?.ackQueue;
-    return queue !== undefined && !queue.empty;
-  }
-
-  /** Sends the TCP acknowledgement of what was read now (TCP_QUICKACK): on the stream itself over TCP and TLS (a
-   * TLS socket's handle has its TCP descriptor), on the TCP or TLS socket under a WebSocket stream. */
-  quickAck(): void {
-    const transport = this.transport;
-    const socket = transport === 'tcp' || transport === 'tls' ? this.stream : this.extra?.peer;
-    if (socket !== undefined && quickAck(socket)) this.host.stats.tcpQuickAcks++;
   }
 
   /** acknowledgements of PUBLISH, kept in arrival order while each waits for its storage write. */
