@@ -2,9 +2,8 @@
 // event-loop turn (counted on the server's own /metrics).
 import * as grpc from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient, PlacementError } from '@robustmq/placement-client';
+import { PlacementError } from '@robustmq/placement-client';
 import {
-  kvServiceDefinition,
   newKvClient,
   type BatchOp,
   type BatchReply__Output,
@@ -12,7 +11,7 @@ import {
   type KvServiceHandlers,
 } from '@robustmq/protocol';
 import { testScope } from '@robustmq/testing';
-import { startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
+import { olderKvMember, startTestPlacement, type TestPlacement } from '@robustmq/testing/placement';
 
 const scope = testScope();
 let placement: TestPlacement;
@@ -194,7 +193,6 @@ describe('PlacementClient auto-batching', () => {
   it('falls back to one RPC per call when a member has no Batch method (older code)', async () => {
     // a KvService that knows Set and Get only, as a member from before Batch existed
     const store = new Map<string, Buffer>();
-    const server = new grpc.Server();
     const handlers: Partial<KvServiceHandlers> = {
       Set: (call, cb) => {
         store.set(call.request.key, call.request.value);
@@ -206,21 +204,10 @@ describe('PlacementClient auto-batching', () => {
         else cb(null, { value });
       },
     };
-    server.addService(kvServiceDefinition(), handlers as grpc.UntypedServiceImplementation);
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
-        err ? reject(err) : resolve(p),
-      ),
-    );
-    const client = new PlacementClient({ addresses: [`127.0.0.1:${port}`], callTimeoutMs: 3_000 });
-    try {
-      await Promise.all(Array.from({ length: 10 }, (_, i) => client.kv.set(`old/${i}`, `v${i}`)));
-      expect(store.size).toBe(10);
-      const values = await Promise.all([client.kv.get('old/3'), client.kv.get('old/none')]);
-      expect(values).toEqual([Buffer.from('v3'), undefined]);
-    } finally {
-      client.close();
-      server.forceShutdown();
-    }
+    const client = await olderKvMember(handlers, scope);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => client.kv.set(`old/${i}`, `v${i}`)));
+    expect(store.size).toBe(10);
+    const values = await Promise.all([client.kv.get('old/3'), client.kv.get('old/none')]);
+    expect(values).toEqual([Buffer.from('v3'), undefined]);
   });
 });

@@ -2,12 +2,10 @@
 // a follower answers a request with UNAVAILABLE and the leader's address (the client moves there), a leader stopped
 // under a closed loop of writes breaks its stream (the requests in flight on it are retried elsewhere, each write
 // applied once), and a member from before BatchStream (Batch only) is sent unary Batches.
-import * as grpc from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PlacementClient } from '@robustmq/placement-client';
-import { kvServiceDefinition, type BatchOpResult, type KvServiceHandlers } from '@robustmq/protocol';
+import type { BatchOpResult, KvServiceHandlers } from '@robustmq/protocol';
 import { testScope } from '@robustmq/testing';
-import { startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
+import { olderKvMember, startPlacementCluster, type TestPlacementCluster } from '@robustmq/testing/placement';
 
 const scope = testScope();
 let cluster: TestPlacementCluster;
@@ -75,7 +73,6 @@ describe('KV calls over BatchStream', () => {
   it('sends unary Batches to a member that has Batch but no BatchStream (older code)', async () => {
     const store = new Map<string, Buffer>();
     const calls = { Set: 0, Batch: 0 };
-    const server = new grpc.Server();
     const handlers: Partial<KvServiceHandlers> = {
       Set: (call, cb) => {
         calls.Set++;
@@ -91,23 +88,12 @@ describe('KV calls over BatchStream', () => {
         cb(null, { results });
       },
     };
-    server.addService(kvServiceDefinition(), handlers as grpc.UntypedServiceImplementation);
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
-        err ? reject(err) : resolve(p),
-      ),
-    );
-    const client = new PlacementClient({ addresses: [`127.0.0.1:${port}`], callTimeoutMs: 3_000 });
-    try {
-      // the first call tries the stream (UNIMPLEMENTED) and goes as a unary Set; the 99 made meanwhile as one Batch
-      await Promise.all(Array.from({ length: 100 }, (_, i) => client.kv.set(`old/${i}`, `v${i}`)));
-      expect(store.size).toBe(100);
-      expect(calls).toEqual({ Set: 1, Batch: 1 });
-      await client.kv.set('old/lone', 'x');
-      expect(calls).toEqual({ Set: 2, Batch: 1 });
-    } finally {
-      client.close();
-      server.forceShutdown();
-    }
+    const client = await olderKvMember(handlers, scope);
+    // the first call tries the stream (UNIMPLEMENTED) and goes as a unary Set; the 99 made meanwhile as one Batch
+    await Promise.all(Array.from({ length: 100 }, (_, i) => client.kv.set(`old/${i}`, `v${i}`)));
+    expect(store.size).toBe(100);
+    expect(calls).toEqual({ Set: 1, Batch: 1 });
+    await client.kv.set('old/lone', 'x');
+    expect(calls).toEqual({ Set: 2, Batch: 1 });
   });
 });

@@ -2,7 +2,13 @@
 // or a Raft group of N members (gRPC ports fixed in advance, since the member list names them), with placement
 // clients that close with them. A stopped member can be started again at the same address over its data.
 import { PlacementClient, type PlacementClientOptions } from '@robustmq/placement-client';
-import type { ClusterTypeName, NodeInfo } from '@robustmq/protocol';
+import * as grpc from '@grpc/grpc-js';
+import {
+  kvServiceDefinition,
+  type ClusterTypeName,
+  type KvServiceHandlers,
+  type NodeInfo,
+} from '@robustmq/protocol';
 import {
   loadPlacementCenterConfig,
   startPlacementCenter,
@@ -11,7 +17,7 @@ import {
 } from '@robustmq/placement-center';
 import { join } from 'node:path';
 import { quietLogger } from './logger.js';
-import { lateFields, testScope } from './scope.js';
+import { lateFields, testScope, type Scope } from './scope.js';
 import { beforeAll } from 'vitest';
 import { freePorts } from './ports.js';
 import { mergeSections, type Sections } from './sections.js';
@@ -266,4 +272,23 @@ export function testNode(
   fields: Partial<NodeInfo> = {},
 ): NodeInfo {
   return { clusterType, clusterName: 'c', nodeId, host: '127.0.0.1', ports, labels: {}, ...fields };
+}
+
+/**
+ * A member of older code: a KvService with only the methods in `handlers` (grpc-js answers the others UNIMPLEMENTED,
+ * as a member from before they existed does) on a free loopback port, and a PlacementClient of it; both closed with
+ * `scope`.
+ */
+export async function olderKvMember(
+  handlers: Partial<KvServiceHandlers>,
+  scope: Scope,
+): Promise<PlacementClient> {
+  const server = scope.add(new grpc.Server(), (s) => s.forceShutdown(), 'older KV member');
+  server.addService(kvServiceDefinition(), handlers as grpc.UntypedServiceImplementation);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  return scope.add(new PlacementClient({ addresses: [`127.0.0.1:${port}`], callTimeoutMs: 3_000 }));
 }
