@@ -4,6 +4,7 @@
 import { PlacementClient, type PlacementClientOptions } from '@robustmq/placement-client';
 import * as grpc from '@grpc/grpc-js';
 import {
+  bindGrpcServer,
   kvServiceDefinition,
   type ClusterTypeName,
   type KvServiceHandlers,
@@ -285,10 +286,6 @@ export async function olderKvMember(
 ): Promise<PlacementClient> {
   const server = scope.add(new grpc.Server(), (s) => s.forceShutdown(), 'older KV member');
   server.addService(kvServiceDefinition(), handlers as grpc.UntypedServiceImplementation);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
-  );
+  const port = await bindGrpcServer(server, '127.0.0.1', 0, 'older KV member');
   return scope.add(new PlacementClient({ addresses: [`127.0.0.1:${port}`], callTimeoutMs: 3_000 }));
 }
